@@ -1,0 +1,59 @@
+// Package model holds gridcmd's domain: the five-level grid tower, the rosters,
+// incidents and the pure rules that move them. It imports the standard library
+// only; the store, the console and the command line all speak through it.
+package model
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes, in the manner of benbjohnson/wtf. The operator sees the message;
+// the code decides the exit status and, later, the HTTP status.
+const (
+	ECONFLICT  = "conflict"  // refused by the rules in the current state
+	EFORBIDDEN = "forbidden" // the actor's role or place does not allow it
+	EINTERNAL  = "internal"  // a bug or an I/O failure
+	EINVALID   = "invalid"   // bad input
+	ENOTFOUND  = "not_found" // no such incident, node or person
+	EUNAVAIL   = "unavailable"
+)
+
+// Error is a domain error: a code for programs and a message for people.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err's domain error, EINTERNAL for any other
+// error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message to show an operator: the domain error's
+// message, or a generic line for anything else.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error: " + err.Error()
+}

@@ -1,0 +1,523 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Field limits for text that enters from outside.
+const (
+	MaxTitleRunes = 200
+	MaxTextBytes  = 8 << 10
+	MaxNoteRunes  = 500
+	MaxDeptRunes  = 64
+)
+
+// Incident is one report from the field and everything done with it since.
+type Incident struct {
+	Seq        uint64 // the store's key, in order of creation
+	ID         string // HJ-20261129-0001: town prefix, local date, daily number
+	Title      string
+	Text       string
+	Category   Category
+	Platform   Platform
+	Severity   Severity
+	Node       NodeCode
+	Reporter   PersonID
+	Source     Source
+	Tier       Tier
+	Status     Status
+	Department string // who it was dispatched to
+
+	ReportedAt   time.Time
+	TierSince    time.Time // when it reached its current tier (or was reopened)
+	AckBy        time.Time // the tier's sign-for deadline
+	DueBy        time.Time // the tier's resolution deadline
+	AckedAt      time.Time
+	DispatchedAt time.Time
+	ResolvedAt   time.Time
+	ClosedAt     time.Time
+	Supervised   bool // supervised (督办) on the current clock
+	Escalations  int
+}
+
+var incidentIDRe = regexp.MustCompile(`^[A-Z]{1,8}-[0-9]{8}-[0-9]{4,}$`)
+
+// FormatIncidentID makes the public id of the n-th incident of day (local).
+func FormatIncidentID(prefix string, day time.Time, n uint64) string {
+	return fmt.Sprintf("%s-%s-%04d", prefix, day.Format("20060102"), n)
+}
+
+// ParseIncidentID normalises an id typed by a person (case, spaces).
+func ParseIncidentID(s string) (string, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if !incidentIDRe.MatchString(t) {
+		return "", Errorf(EINVALID, "incident id %q: want PREFIX-YYYYMMDD-NNNN, e.g. HJ-20261129-0001", s)
+	}
+	return t, nil
+}
+
+// ValidPrefix checks a town prefix for incident ids.
+func ValidPrefix(s string) error {
+	if ok, _ := regexp.MatchString(`^[A-Z]{1,8}$`, s); !ok {
+		return Errorf(EINVALID, "town_prefix %q: want 1-8 capital letters, e.g. HJ", s)
+	}
+	return nil
+}
+
+// Deadline is the deadline of the clock that runs now: the sign-for deadline
+// while reported, the resolution deadline while acknowledged or dispatched,
+// zero when no clock runs.
+func (i Incident) Deadline() time.Time {
+	switch i.Status {
+	case StatusReported:
+		return i.AckBy
+	case StatusAcknowledged, StatusDispatched:
+		return i.DueBy
+	}
+	return time.Time{}
+}
+
+// Remaining is the time left on the running clock; negative when overdue.
+func (i Incident) Remaining(now time.Time) time.Duration {
+	d := i.Deadline()
+	if d.IsZero() {
+		return 0
+	}
+	return d.Sub(now)
+}
+
+// Light is the SLA light at now: green under 80% of the running clock,
+// yellow from 80% to 100%, red past the deadline.
+func (i Incident) Light(now time.Time) Light {
+	d := i.Deadline()
+	if d.IsZero() {
+		return LightNone
+	}
+	if !now.Before(d) {
+		return LightRed
+	}
+	start := i.TierSince // both clocks count from arrival at the tier
+	window := d.Sub(start)
+	if window <= 0 || now.Sub(start)*5 >= window*4 {
+		return LightYellow
+	}
+	return LightGreen
+}
+
+// NextCheck is when Sweep must next look at the incident, zero if never.
+func (i Incident) NextCheck() time.Time {
+	if !i.Status.Open() || i.Supervised {
+		return time.Time{}
+	}
+	return i.Deadline()
+}
+
+// State is the part of an incident an event records before and after.
+type State struct {
+	Tier   Tier   `json:",omitempty"`
+	Status Status `json:",omitempty"`
+}
+
+func (i Incident) state() State { return State{Tier: i.Tier, Status: i.Status} }
+
+// Action names what an event records.
+type Action string
+
+const (
+	ActReport      Action = "report"
+	ActAcknowledge Action = "acknowledge"
+	ActEscalate    Action = "escalate"
+	ActSupervise   Action = "supervise"
+	ActDispatch    Action = "dispatch"
+	ActResolve     Action = "resolve"
+	ActClose       Action = "close"
+	ActReopen      Action = "reopen"
+	ActImport      Action = "import" // nodes or people added
+)
+
+var actionZh = map[Action]string{
+	ActReport: "上报", ActAcknowledge: "签收", ActEscalate: "升级", ActSupervise: "督办",
+	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重启", ActImport: "导入",
+}
+
+func (a Action) Zh() string { return actionZh[a] }
+
+// Event is one line of the append-only log: every change to the store is one.
+type Event struct {
+	Seq         uint64
+	At          time.Time
+	Actor       PersonID
+	ActorName   string
+	Action      Action
+	Incident    string // the incident's public id, if any
+	IncidentSeq uint64
+	Node        NodeCode
+	Before      State
+	After       State
+	Note        string
+}
+
+// Report is a new incident as it arrives.
+type Report struct {
+	Node     NodeCode
+	Category string
+	Severity Severity
+	Title    string
+	Text     string
+	Reporter PersonID
+	Source   Source // "" picks one from the reporter's role
+	Platform Platform
+}
+
+// Validate checks the report's own fields against the policy (the node's
+// existence is the store's to check).
+func (r Report) Validate(p Policy) error {
+	if _, err := r.Node.level(); err != nil {
+		return err
+	}
+	if _, err := p.Category(r.Category); err != nil {
+		return err
+	}
+	if r.Severity < SeverityI || r.Severity > SeverityIV {
+		return Errorf(EINVALID, "severity: want I, II, III or IV")
+	}
+	if strings.TrimSpace(r.Title) == "" {
+		return Errorf(EINVALID, "title: empty")
+	}
+	if !utf8.ValidString(r.Title) || !utf8.ValidString(r.Text) {
+		return Errorf(EINVALID, "title/text: invalid UTF-8")
+	}
+	if n := utf8.RuneCountInString(r.Title); n > MaxTitleRunes {
+		return Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes)
+	}
+	if len(r.Text) > MaxTextBytes {
+		return Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes)
+	}
+	if r.Source != "" {
+		if _, err := ParseSource(string(r.Source)); err != nil {
+			return err
+		}
+	}
+	if r.Platform != "" {
+		if _, err := ParsePlatform(string(r.Platform)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// StartTier is the tier a report on node starts at: the grid for a grid or
+// anything below it, the village for a village, the town for a town.
+func StartTier(node NodeCode) Tier {
+	switch node.Level() {
+	case LevelTown:
+		return TierTown
+	case LevelVillage:
+		return TierVillage
+	}
+	return TierGrid
+}
+
+// defaultSource guesses a report's source from its reporter.
+func defaultSource(reporter Person) Source {
+	switch {
+	case reporter.ID == System:
+		return SourceSensor
+	case reporter.Has(RolePatroller) || reporter.Has(RoleLiaison):
+		return SourceEcoPatrol
+	case reporter.Has(RoleDutyOfficer):
+		return SourceHotline
+	}
+	return SourceGridPatrol
+}
+
+// NewIncident applies the report rule: the store supplies the sequence, the
+// id, the reporter as found on the roster, and the clock.
+func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
+	if err := r.Validate(p); err != nil {
+		return Incident{}, Event{}, err
+	}
+	cat, _ := p.Category(r.Category)
+	plat := r.Platform
+	if plat == "" {
+		plat = p.Categories[cat]
+	}
+	src := r.Source
+	if src == "" {
+		src = defaultSource(reporter)
+	}
+	inc := Incident{
+		Seq: seq, ID: id, Title: strings.TrimSpace(r.Title), Text: strings.TrimSpace(r.Text),
+		Category: cat, Platform: plat, Severity: r.Severity, Node: r.Node,
+		Reporter: reporter.ID, Source: src, Status: StatusReported, ReportedAt: now,
+	}
+	inc = inc.enterTier(StartTier(r.Node), now, p)
+	ev := Event{
+		At: now, Actor: reporter.ID, ActorName: actorName(reporter), Action: ActReport,
+		Incident: id, IncidentSeq: seq, Node: r.Node, After: inc.state(), Note: inc.Title,
+	}
+	return inc, ev, nil
+}
+
+// enterTier puts i at tier t, waiting to be signed for, with fresh clocks.
+func (i Incident) enterTier(t Tier, now time.Time, p Policy) Incident {
+	i.Tier = t
+	i.Status = StatusReported
+	i.TierSince = now
+	i.AckBy = now.Add(p.AckWindow(t))
+	i.DueBy = now.Add(p.ResolveWindow(t, i.Severity))
+	i.AckedAt = time.Time{}
+	i.Supervised = false
+	return i
+}
+
+func actorName(p Person) string {
+	if p.ID == System {
+		return "system"
+	}
+	return p.Name
+}
+
+// Command is an action an operator (or the system) takes on an incident.
+type Command struct {
+	Action     Action
+	By         PersonID
+	To         Tier     // escalate: a named higher tier; "" for the next one
+	Platform   Platform // dispatch: "" keeps the incident's platform
+	Department string   // dispatch: who takes the work
+	Note       string
+}
+
+// holdsTier reports whether actor may act for tier t on an incident at node:
+// the duty officer anywhere; village cadres for the village tier of their
+// village; grid leaders and grid workers for the grid tier of their grid.
+func holdsTier(actor Person, t Tier, node NodeCode) bool {
+	if actor.Has(RoleDutyOfficer) {
+		return true
+	}
+	switch t {
+	case TierVillage:
+		return actor.Has(RoleVillageCadre) && actor.Node.Contains(node)
+	case TierGrid:
+		return (actor.Has(RoleGridLeader) || actor.Has(RoleGridWorkerFull) || actor.Has(RoleGridWorkerPart)) &&
+			actor.Node.Contains(node)
+	}
+	return false
+}
+
+// allowed is the rule table: which statuses an action starts from, and who
+// may take it.
+var allowed = map[Action]struct {
+	from []Status
+	may  func(actor Person, i Incident) bool
+	who  string
+}{
+	ActAcknowledge: {[]Status{StatusReported}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
+		"the tier's holder (grid leader or worker, village cadre, duty officer)"},
+	ActEscalate: {[]Status{StatusReported, StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool {
+		if a.ID == System || a.Has(RoleDutyOfficer) {
+			return true
+		}
+		switch i.Tier {
+		case TierGrid:
+			return a.Has(RoleGridLeader) && a.Node.Contains(i.Node)
+		case TierVillage:
+			return a.Has(RoleVillageCadre) && a.Node.Contains(i.Node)
+		}
+		return false
+	}, "the grid leader (grid tier), a village cadre (village tier) or a duty officer"},
+	ActDispatch: {[]Status{StatusReported, StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool {
+		return a.Has(RoleDutyOfficer) || (i.Tier == TierVillage && holdsTier(a, i.Tier, i.Node))
+	}, "a duty officer, or a village cadre at the village tier"},
+	ActResolve: {[]Status{StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
+		"the tier's holder"},
+	ActClose: {[]Status{StatusResolved}, func(a Person, i Incident) bool { return a.Has(RoleDutyOfficer) },
+		"a duty officer"},
+	ActReopen: {[]Status{StatusResolved}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
+		"the tier's holder"},
+}
+
+// Apply is the rule for every operator action: it checks the status and the
+// actor, and returns the changed incident and the event that records it.
+// actor is the roster entry of c.By (System for the system itself).
+func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incident, Event, error) {
+	rule, ok := allowed[c.Action]
+	if !ok {
+		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action)
+	}
+	if !statusIn(i.Status, rule.from) {
+		return i, Event{}, Errorf(ECONFLICT, "%s: cannot %s an incident that is %s%s", i.ID, c.Action, i.Status, hint(c.Action, i.Status))
+	}
+	if actor.ID != System && !rule.may(actor, i) || actor.ID == System && c.Action != ActEscalate {
+		return i, Event{}, Errorf(EFORBIDDEN, "%s: %s (%s) may not %s at the %s tier; only %s may",
+			i.ID, actorName(actor), roleList(actor), c.Action, i.Tier, rule.who)
+	}
+	if n := utf8.RuneCountInString(c.Note); n > MaxNoteRunes {
+		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes)
+	}
+	before := i.state()
+	note := strings.TrimSpace(c.Note)
+	switch c.Action {
+	case ActAcknowledge:
+		i.Status = StatusAcknowledged
+		i.AckedAt = now
+		i.Supervised = false
+	case ActEscalate:
+		to := c.To
+		if to == "" {
+			to = i.Tier.Next()
+		}
+		if to == "" {
+			return i, Event{}, Errorf(ECONFLICT, "%s: already at the task force, the top tier", i.ID)
+		}
+		if to.Rank() <= i.Tier.Rank() {
+			return i, Event{}, Errorf(ECONFLICT, "%s: cannot escalate from %s to %s; escalation only climbs", i.ID, i.Tier, to)
+		}
+		i = i.enterTier(to, now, p)
+		i.Escalations++
+		if note == "" {
+			note = fmt.Sprintf("%s→%s", before.Tier, to)
+		}
+	case ActDispatch:
+		dept := strings.TrimSpace(c.Department)
+		if dept == "" {
+			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID)
+		}
+		if utf8.RuneCountInString(dept) > MaxDeptRunes {
+			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes)
+		}
+		if c.Platform != "" {
+			i.Platform = c.Platform
+		}
+		if i.AckedAt.IsZero() {
+			i.AckedAt = now // dispatching signs for it
+		}
+		if i.Status == StatusReported {
+			i.Supervised = false
+		}
+		i.Status = StatusDispatched
+		i.Department = dept
+		i.DispatchedAt = now
+		if note == "" {
+			note = fmt.Sprintf("%s / %s", i.Platform, dept)
+		} else {
+			note = fmt.Sprintf("%s / %s: %s", i.Platform, dept, note)
+		}
+	case ActResolve:
+		i.Status = StatusResolved
+		i.ResolvedAt = now
+	case ActClose:
+		i.Status = StatusClosed
+		i.ClosedAt = now
+	case ActReopen:
+		if note == "" {
+			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID)
+		}
+		i = i.enterTier(i.Tier, now, p)
+		i.ResolvedAt = time.Time{}
+	}
+	ev := Event{
+		At: now, Actor: actor.ID, ActorName: actorName(actor), Action: c.Action,
+		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Note: note,
+	}
+	return i, ev, nil
+}
+
+func hint(a Action, s Status) string {
+	switch {
+	case a == ActResolve && s == StatusReported:
+		return " (acknowledge it first)"
+	case a == ActClose && s.Open():
+		return " (resolve it first)"
+	case a == ActReopen && s == StatusClosed:
+		return " (closed incidents are archived; file a new report)"
+	case a == ActReopen && s.Open():
+		return " (it is still open)"
+	case a == ActAcknowledge && s != StatusReported:
+		return " (already signed for)"
+	}
+	return ""
+}
+
+func statusIn(s Status, set []Status) bool {
+	for _, x := range set {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func roleList(p Person) string {
+	if p.ID == System {
+		return "system"
+	}
+	s := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		s[i] = string(r)
+	}
+	if len(s) == 0 {
+		return "no role"
+	}
+	return strings.Join(s, ", ")
+}
+
+// Sweep applies the clocks at now: a report not signed for by its tier's
+// deadline climbs one tier by itself (the system escalates it); one past its
+// deadline at the top tier, or acknowledged and past its resolution deadline,
+// is supervised (督办) once on that clock. It returns the incident, the event
+// and whether anything happened.
+func (i Incident) Sweep(now time.Time, p Policy) (Incident, Event, bool) {
+	due := i.NextCheck()
+	if due.IsZero() || now.Before(due) {
+		return i, Event{}, false
+	}
+	sys := Person{ID: System}
+	if i.Status == StatusReported && i.Tier.Next() != "" {
+		late := now.Sub(i.TierSince).Round(time.Second)
+		out, ev, err := i.Apply(Command{Action: ActEscalate, By: System}, sys, now, p)
+		if err != nil {
+			return i, Event{}, false
+		}
+		ev.Note = fmt.Sprintf("%s→%s: not signed for within %s", i.Tier, out.Tier, late)
+		return out, ev, true
+	}
+	before := i.state()
+	i.Supervised = true
+	what := "not resolved"
+	if i.Status == StatusReported {
+		what = "not signed for"
+	}
+	ev := Event{
+		At: now, Actor: System, ActorName: "system", Action: ActSupervise, Incident: i.ID,
+		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(),
+		Note: fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, due.Format("15:04")),
+	}
+	return i, ev, true
+}
+
+// SortQueue orders incidents as the duty officer reads them: open before
+// closed, gravest first, then least time left, then oldest.
+func SortQueue(list []Incident, now time.Time) {
+	sort.SliceStable(list, func(a, b int) bool {
+		x, y := list[a], list[b]
+		if x.Status.Open() != y.Status.Open() {
+			return x.Status.Open()
+		}
+		if x.Severity != y.Severity {
+			return x.Severity < y.Severity
+		}
+		rx, ry := x.Remaining(now), y.Remaining(now)
+		if rx != ry {
+			return rx < ry
+		}
+		return x.Seq < y.Seq
+	})
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,193 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// PersonID identifies a person on the roster. The zero ID is the system
+// itself (timers, auto-escalation, sensors).
+type PersonID uint64
+
+// System is the actor of what no person did.
+const System PersonID = 0
+
+func (id PersonID) String() string {
+	if id == System {
+		return "system"
+	}
+	return "P" + strconv.FormatUint(uint64(id), 10)
+}
+
+// ParsePersonID accepts "P123", "p123" or "123".
+func ParsePersonID(s string) (PersonID, error) {
+	t := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "P"), "p")
+	n, err := strconv.ParseUint(t, 10, 64)
+	if err != nil || n == 0 {
+		return 0, Errorf(EINVALID, "person id %q: want P followed by a number, e.g. P12", s)
+	}
+	return PersonID(n), nil
+}
+
+// Role is a duty a person holds in the tower.
+type Role string
+
+const (
+	RoleGridLeader      Role = "grid_leader"       // 网格长
+	RoleGridWorkerFull  Role = "grid_worker_ft"    // 专职网格员
+	RoleGridWorkerPart  Role = "grid_worker_pt"    // 兼职网格员
+	RoleMicroGridWorker Role = "micro_grid_worker" // 微网格员
+	RoleContactPerson   Role = "contact_person"    // 包联人
+	RoleVillageCadre    Role = "village_cadre"     // 村干部 (village command room)
+	RoleDutyOfficer     Role = "duty_officer"      // 值班员 (town command room)
+	RolePatroller       Role = "patroller"         // 巡护员
+	RoleLiaison         Role = "liaison"           // 联络员
+	RoleReserve         Role = "reserve"           // 储备池
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{
+	RoleDutyOfficer, RoleVillageCadre, RoleGridLeader, RoleGridWorkerFull, RoleGridWorkerPart,
+	RoleMicroGridWorker, RoleContactPerson, RolePatroller, RoleLiaison, RoleReserve,
+}
+
+var roleZh = map[Role]string{
+	RoleGridLeader: "网格长", RoleGridWorkerFull: "专职网格员", RoleGridWorkerPart: "兼职网格员",
+	RoleMicroGridWorker: "微网格员", RoleContactPerson: "包联人", RoleVillageCadre: "村干部",
+	RoleDutyOfficer: "值班员", RolePatroller: "巡护员", RoleLiaison: "联络员", RoleReserve: "储备力量",
+}
+
+// Zh returns the role's Chinese name.
+func (r Role) Zh() string { return roleZh[r] }
+
+// ParseRole accepts a role's English key or its Chinese name.
+func ParseRole(s string) (Role, error) {
+	t := strings.TrimSpace(s)
+	for _, r := range Roles {
+		if t == string(r) || t == r.Zh() {
+			return r, nil
+		}
+	}
+	switch t {
+	case "网格员", "grid_worker":
+		return RoleGridWorkerPart, nil
+	case "储备", "reserve_pool":
+		return RoleReserve, nil
+	}
+	return "", Errorf(EINVALID, "role %q: want one of %s", s, joinRoles())
+}
+
+func joinRoles() string {
+	s := make([]string, len(Roles))
+	for i, r := range Roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ReserveKind is what kind of reserve a person in the reserve pool is.
+type ReserveKind string
+
+const (
+	ReserveNone      ReserveKind = ""
+	ReserveActivist  ReserveKind = "party_activist"  // 入党积极分子
+	ReserveVolunteer ReserveKind = "volunteer"       // 志愿者
+	ReserveVillager  ReserveKind = "active_villager" // 热心村民
+)
+
+var reserveZh = map[ReserveKind]string{
+	ReserveActivist: "入党积极分子", ReserveVolunteer: "志愿者", ReserveVillager: "热心村民",
+}
+
+// Zh returns the reserve kind's Chinese name.
+func (k ReserveKind) Zh() string { return reserveZh[k] }
+
+// ParseReserveKind accepts "", an English key or a Chinese name.
+func ParseReserveKind(s string) (ReserveKind, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return ReserveNone, nil
+	}
+	for k, zh := range reserveZh {
+		if t == string(k) || t == zh {
+			return k, nil
+		}
+	}
+	return "", Errorf(EINVALID, "reserve kind %q: want party_activist, volunteer or active_villager", s)
+}
+
+// Person is one entry of the roster.
+type Person struct {
+	ID      PersonID
+	Name    string
+	Phone   string
+	Node    NodeCode
+	Roles   []Role
+	Reserve ReserveKind
+	OnDuty  bool
+}
+
+// Has reports whether p holds role r.
+func (p Person) Has(r Role) bool {
+	for _, x := range p.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsGridStaff reports whether p is one of the grid staff (网格力量): a grid
+// leader or a full- or part-time grid worker.
+func (p Person) IsGridStaff() bool {
+	return p.Has(RoleGridLeader) || p.Has(RoleGridWorkerFull) || p.Has(RoleGridWorkerPart)
+}
+
+// IsStaff reports whether p counts as staff in the tower: grid staff or a
+// micro-grid worker.
+func (p Person) IsStaff() bool { return p.IsGridStaff() || p.Has(RoleMicroGridWorker) }
+
+var (
+	mobileRe   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	landlineRe = regexp.MustCompile(`^0[0-9]{2,3}-?[0-9]{7,8}$`)
+)
+
+// NormalizePhone checks a Chinese mobile (11 digits) or landline number and
+// returns it without spaces.
+func NormalizePhone(s string) (string, error) {
+	t := strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+	t = strings.TrimPrefix(t, "+86")
+	if mobileRe.MatchString(t) || landlineRe.MatchString(t) {
+		return t, nil
+	}
+	return "", Errorf(EINVALID, "phone %q: want an 11-digit mobile (1xxxxxxxxxx) or a landline (0579-xxxxxxxx)", s)
+}
+
+// Validate checks a person's fields.
+func (p Person) Validate() error {
+	if strings.TrimSpace(p.Name) == "" {
+		return Errorf(EINVALID, "person: name is empty")
+	}
+	if len([]rune(p.Name)) > 32 {
+		return Errorf(EINVALID, "person %s: name longer than 32 characters", p.Name)
+	}
+	if _, err := NormalizePhone(p.Phone); err != nil {
+		return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+	}
+	if _, err := p.Node.level(); err != nil {
+		return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+	}
+	if len(p.Roles) == 0 {
+		return Errorf(EINVALID, "person %s: no role", p.Name)
+	}
+	for _, r := range p.Roles {
+		if _, err := ParseRole(string(r)); err != nil {
+			return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+		}
+	}
+	if p.Has(RoleReserve) != (p.Reserve != ReserveNone) {
+		return Errorf(EINVALID, "person %s: a reserve needs a reserve kind, and only a reserve has one", p.Name)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package model
+
+import (
+	"time"
+)
+
+// Policy holds the clocks and maps the rules read. It is plain data built
+// from the config; the rules take it as an argument.
+type Policy struct {
+	// Ack is how long each tier has to sign for a report before it climbs
+	// by itself (the article's grid leader: under two minutes).
+	Ack map[Tier]time.Duration
+	// Resolve is how long each tier has, by severity, from the report's
+	// arrival at the tier to its resolution; past it the incident is red and
+	// supervised (督办).
+	Resolve map[Tier]map[Severity]time.Duration
+	// WartimeFactor multiplies every deadline while Wartime is set.
+	WartimeFactor float64
+	Wartime       bool
+	// Categories maps each valid category to its default platform.
+	Categories map[Category]Platform
+}
+
+// DefaultPolicy is the shipped policy; config.yaml documents the same values.
+func DefaultPolicy() Policy {
+	m := time.Minute
+	h := time.Hour
+	cats := make(map[Category]Platform, len(DefaultCategories))
+	for c, p := range DefaultCategories {
+		cats[c] = p
+	}
+	return Policy{
+		Ack: map[Tier]time.Duration{TierGrid: 2 * m, TierVillage: 5 * m, TierTown: 10 * m, TierTaskForce: 30 * m},
+		Resolve: map[Tier]map[Severity]time.Duration{
+			TierGrid:      {SeverityI: 30 * m, SeverityII: 1 * h, SeverityIII: 4 * h, SeverityIV: 24 * h},
+			TierVillage:   {SeverityI: 1 * h, SeverityII: 2 * h, SeverityIII: 8 * h, SeverityIV: 48 * h},
+			TierTown:      {SeverityI: 2 * h, SeverityII: 4 * h, SeverityIII: 24 * h, SeverityIV: 72 * h},
+			TierTaskForce: {SeverityI: 4 * h, SeverityII: 12 * h, SeverityIII: 72 * h, SeverityIV: 168 * h},
+		},
+		WartimeFactor: 0.5,
+		Categories:    cats,
+	}
+}
+
+func (p Policy) scale(d time.Duration) time.Duration {
+	if p.Wartime && p.WartimeFactor > 0 {
+		return time.Duration(float64(d) * p.WartimeFactor)
+	}
+	return d
+}
+
+// AckWindow is the time tier t has to sign for a report.
+func (p Policy) AckWindow(t Tier) time.Duration { return p.scale(p.Ack[t]) }
+
+// ResolveWindow is the time tier t has to resolve an incident of severity s.
+func (p Policy) ResolveWindow(t Tier, s Severity) time.Duration {
+	return p.scale(p.Resolve[t][s])
+}
+
+// Validate checks that every tier and severity has a positive clock and that
+// every category maps to a known platform.
+func (p Policy) Validate() error {
+	for _, t := range Tiers {
+		if p.Ack[t] <= 0 {
+			return Errorf(EINVALID, "deadlines.ack.%s: must be a positive duration", t)
+		}
+		for _, s := range Severities {
+			if p.Resolve[t][s] <= 0 {
+				return Errorf(EINVALID, "deadlines.resolve.%s.%s: must be a positive duration", t, s)
+			}
+		}
+	}
+	if p.WartimeFactor <= 0 || p.WartimeFactor > 10 {
+		return Errorf(EINVALID, "wartime_factor: must be above 0 and at most 10")
+	}
+	if len(p.Categories) == 0 {
+		return Errorf(EINVALID, "categories: none defined")
+	}
+	for c, pl := range p.Categories {
+		if _, err := ParsePlatform(string(pl)); err != nil {
+			return Errorf(EINVALID, "categories.%s: %s", c, ErrorMessage(err))
+		}
+	}
+	return nil
+}
+
+// Category checks a category against the policy's set.
+func (p Policy) Category(s string) (Category, error) {
+	c := Category(s)
+	if _, ok := p.Categories[c]; ok {
+		return c, nil
+	}
+	for k := range p.Categories {
+		if k.Zh() == s {
+			return k, nil
+		}
+	}
+	return "", Errorf(EINVALID, "category %q: want one of %s", s, joinCategories(p.Categories))
+}
+
+func joinCategories(m map[Category]Platform) string {
+	keys := make([]string, 0, len(m))
+	for c := range m {
+		keys = append(keys, string(c))
+	}
+	sortStrings(keys)
+	out := ""
+	for i, k := range keys {
+		if i > 0 {
+			out += ", "
+		}
+		out += k
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package model
+
+import (
+	"context"
+	"time"
+)
+
+// TowerService keeps the nodes of the tower.
+type TowerService interface {
+	// Node returns one node; ENOTFOUND if there is none.
+	Node(ctx context.Context, code NodeCode) (Node, error)
+	// Nodes returns root and its subtree ("" for every tower), in code order.
+	Nodes(ctx context.Context, root NodeCode) ([]Node, error)
+	// ImportNodes adds the nodes that are not stored yet, all in one
+	// transaction; nodes already stored are left as they are. Every node's
+	// parent must be stored or among nodes. It returns how many were added.
+	ImportNodes(ctx context.Context, nodes []Node, by PersonID, note string) (int, error)
+}
+
+// PeopleFilter selects roster entries; zero fields select everyone.
+type PeopleFilter struct {
+	Node NodeCode // the node's subtree
+	Role Role
+}
+
+// RosterService keeps the people of the tower.
+type RosterService interface {
+	Person(ctx context.Context, id PersonID) (Person, error)
+	People(ctx context.Context, f PeopleFilter) ([]Person, error)
+	// ImportPeople adds people in one transaction, all or none. An entry
+	// with the same name, phone and node as a stored one is skipped. Each
+	// node must exist. It returns the people added, with their ids.
+	ImportPeople(ctx context.Context, people []Person, by PersonID, note string) ([]Person, error)
+}
+
+// IncidentFilter selects incidents; zero fields select all.
+type IncidentFilter struct {
+	Status Status
+	Tier   Tier
+	Node   NodeCode // the node's subtree
+	Open   bool     // only reported, acknowledged or dispatched
+	Limit  int
+}
+
+// IncidentService files incidents and moves them through the rules.
+type IncidentService interface {
+	Report(ctx context.Context, r Report) (Incident, error)
+	Incident(ctx context.Context, id string) (Incident, error)
+	Incidents(ctx context.Context, f IncidentFilter) ([]Incident, error)
+	// Act applies c to the incident; the refusals are the rules' errors.
+	Act(ctx context.Context, id string, c Command) (Incident, error)
+	Timeline(ctx context.Context, id string) ([]Event, error)
+	// Sweep applies the clocks to every incident whose deadline has passed.
+	Sweep(ctx context.Context) ([]Event, error)
+}
+
+// EventService reads the event log and follows it live.
+type EventService interface {
+	// Events returns up to limit events, newest first, older than before
+	// (0 for the newest).
+	Events(ctx context.Context, before uint64, limit int) ([]Event, error)
+	// Subscribe delivers every committed batch of events, in commit order.
+	Subscribe() Subscription
+}
+
+// Subscription is a live feed of committed events. If the reader falls
+// behind, batches are dropped and Lost reports it, so the reader reloads.
+type Subscription interface {
+	C() <-chan []Event
+	Lost() bool
+	Close()
+}
+
+// Stats are the counts `gridcmd stats` prints.
+type Stats struct {
+	Towns          int         `json:"towns"`
+	Villages       int         `json:"villages"`
+	Grids          int         `json:"grids"`
+	MicroGrids     int         `json:"micro_grids"`
+	HouseholdUnits int         `json:"household_units"`
+	Households     int         `json:"households"`
+	People         PeopleStats `json:"people"`
+	Incidents      IncStats    `json:"incidents"`
+}
+
+type PeopleStats struct {
+	Total            int `json:"total"`
+	GridStaff        int `json:"grid_staff"`
+	MicroGridWorkers int `json:"micro_grid_workers"`
+	Reserves         int `json:"reserves"`
+	Patrollers       int `json:"patrollers"`
+	DutyOfficers     int `json:"duty_officers"`
+}
+
+type IncStats struct {
+	Total   int `json:"total"`
+	Open    int `json:"open"`
+	Overdue int `json:"overdue"`
+}
+
+// Service is everything the console and the command line need.
+type Service interface {
+	TowerService
+	RosterService
+	IncidentService
+	EventService
+	Stats(ctx context.Context) (Stats, error)
+	Policy() Policy
+	Now() time.Time
+}

@@ -1,0 +1,309 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Level is a storey of the five-level grid tower (5级网格工作塔群).
+type Level int
+
+const (
+	LevelTown      Level = 1 // 镇
+	LevelVillage   Level = 2 // 村 / 社区
+	LevelGrid      Level = 3 // 网格
+	LevelMicroGrid Level = 4 // 微网格
+	LevelHousehold Level = 5 // 包联户: a contact person's households
+)
+
+var levelNames = map[Level]string{
+	LevelTown: "town", LevelVillage: "village", LevelGrid: "grid",
+	LevelMicroGrid: "micro_grid", LevelHousehold: "household_unit",
+}
+
+func (l Level) String() string {
+	if s, ok := levelNames[l]; ok {
+		return s
+	}
+	return "level(" + strconv.Itoa(int(l)) + ")"
+}
+
+// NodeCode names a node of the tower. It extends the official division codes:
+// a town is its 9-digit code (330784114), a village its 12-digit code
+// (330784114266), then "-GG" for a grid, "-GG-MM" for a micro-grid and
+// "-GG-MM-UU" for a household contact unit. Every segment has a fixed width,
+// so a node's code is a prefix of exactly the codes of its subtree.
+type NodeCode string
+
+// ParseNodeCode checks s and returns it as a NodeCode.
+func ParseNodeCode(s string) (NodeCode, error) {
+	c := NodeCode(strings.TrimSpace(s))
+	if _, err := c.level(); err != nil {
+		return "", err
+	}
+	return c, nil
+}
+
+// Level returns the code's level, or 0 for a malformed code.
+func (c NodeCode) Level() Level {
+	l, _ := c.level()
+	return l
+}
+
+func (c NodeCode) level() (Level, error) {
+	s := string(c)
+	bad := func(why string) (Level, error) {
+		return 0, Errorf(EINVALID, "node code %q: %s", s, why)
+	}
+	if s == "" {
+		return bad("empty")
+	}
+	parts := strings.Split(s, "-")
+	head := parts[0]
+	if !allDigits(head) {
+		return bad("must start with the official 9- or 12-digit division code")
+	}
+	switch len(head) {
+	case 9:
+		if len(parts) > 1 {
+			return bad("a town code (9 digits) takes no grid segments")
+		}
+		return LevelTown, nil
+	case 12:
+	default:
+		return bad("must start with the official 9- or 12-digit division code")
+	}
+	if len(parts) > 4 {
+		return bad("too many segments (village-GG-MM-UU at most)")
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 2 || !allDigits(p) || p == "00" {
+			return bad("segments after the village code are two digits, 01-99")
+		}
+	}
+	return LevelVillage + Level(len(parts)-1), nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Parent returns the code of the node above c, or "" for a town.
+func (c NodeCode) Parent() NodeCode {
+	s := string(c)
+	if i := strings.LastIndexByte(s, '-'); i >= 0 {
+		return NodeCode(s[:i])
+	}
+	if len(s) == 12 {
+		return NodeCode(s[:9])
+	}
+	return ""
+}
+
+// Town returns the code of the town c belongs to.
+func (c NodeCode) Town() NodeCode {
+	if len(c) < 9 {
+		return ""
+	}
+	return c[:9]
+}
+
+// Village returns the village code of c, or "" above the village level.
+func (c NodeCode) Village() NodeCode {
+	if len(c) < 12 {
+		return ""
+	}
+	return c[:12]
+}
+
+// Grid returns the grid code of c, or "" above the grid level.
+func (c NodeCode) Grid() NodeCode {
+	if len(c) < 15 {
+		return ""
+	}
+	return c[:15]
+}
+
+// Contains reports whether d is c or lies beneath it.
+func (c NodeCode) Contains(d NodeCode) bool {
+	return c != "" && strings.HasPrefix(string(d), string(c))
+}
+
+// Child returns the code of the n-th child (1-99) below a village, grid or
+// micro-grid code.
+func (c NodeCode) Child(n int) NodeCode {
+	return NodeCode(fmt.Sprintf("%s-%02d", c, n))
+}
+
+// Node is one node of the tower. Households counts the households held at the
+// node itself (on household units, or on any node without children); the
+// tower rolls them up.
+type Node struct {
+	Code       NodeCode
+	Level      Level
+	Name       string
+	Official   string // the official name, for villages ("渎溪村委会")
+	Parent     NodeCode
+	Households int
+	Tags       []string
+}
+
+// Validate checks a node's fields against its code.
+func (n Node) Validate() error {
+	l, err := n.Code.level()
+	if err != nil {
+		return err
+	}
+	if n.Level != l {
+		return Errorf(EINVALID, "node %s: level %s does not match its code (%s)", n.Code, n.Level, l)
+	}
+	if n.Parent != n.Code.Parent() {
+		return Errorf(EINVALID, "node %s: parent %q does not match its code", n.Code, n.Parent)
+	}
+	if strings.TrimSpace(n.Name) == "" {
+		return Errorf(EINVALID, "node %s: name is empty", n.Code)
+	}
+	if n.Households < 0 {
+		return Errorf(EINVALID, "node %s: negative households", n.Code)
+	}
+	return nil
+}
+
+// TowerNode is a node with its figures rolled up from the subtree.
+type TowerNode struct {
+	Node
+	Children   []NodeCode
+	Households int // rolled up
+	Staff      int // grid staff and micro-grid workers, rolled up
+	People     int // everyone on the roster, rolled up
+	Open       int // open incidents, rolled up
+	Red        int // open incidents past their deadline, rolled up
+	Worst      Light
+}
+
+// Tower is the tree of nodes with rolled-up figures, built once from a
+// snapshot and then read.
+type Tower struct {
+	Roots []NodeCode
+	Nodes map[NodeCode]*TowerNode
+}
+
+// BuildTower links nodes into a tree and rolls up households, staff and open
+// incidents (with their worst SLA light at now).
+func BuildTower(nodes []Node, people []Person, open []Incident, lights func(Incident) Light) Tower {
+	t := Tower{Nodes: make(map[NodeCode]*TowerNode, len(nodes))}
+	for _, n := range nodes {
+		t.Nodes[n.Code] = &TowerNode{Node: n, Households: n.Households}
+	}
+	codes := make([]NodeCode, 0, len(nodes))
+	for c := range t.Nodes {
+		codes = append(codes, c)
+	}
+	sort.Slice(codes, func(i, j int) bool { return codes[i] < codes[j] })
+	for _, c := range codes {
+		n := t.Nodes[c]
+		if p, ok := t.Nodes[n.Parent]; ok && n.Parent != "" {
+			p.Children = append(p.Children, c)
+		} else {
+			t.Roots = append(t.Roots, c)
+		}
+	}
+	// Households: deepest first, so each parent sums finished children.
+	sort.Slice(codes, func(i, j int) bool { return len(codes[i]) > len(codes[j]) })
+	for _, c := range codes {
+		n := t.Nodes[c]
+		if len(n.Children) > 0 {
+			sum := 0
+			for _, k := range n.Children {
+				sum += t.Nodes[k].Households
+			}
+			n.Households = n.Node.Households + sum
+		}
+	}
+	for _, p := range people {
+		staff := p.IsStaff()
+		t.walkUp(p.Node, func(n *TowerNode) {
+			n.People++
+			if staff {
+				n.Staff++
+			}
+		})
+	}
+	for _, inc := range open {
+		if !inc.Status.Open() {
+			continue
+		}
+		l := LightNone
+		if lights != nil {
+			l = lights(inc)
+		}
+		t.walkUp(inc.Node, func(n *TowerNode) {
+			n.Open++
+			if l == LightRed {
+				n.Red++
+			}
+			if l > n.Worst {
+				n.Worst = l
+			}
+		})
+	}
+	return t
+}
+
+// walkUp calls f on the node at c (or its nearest stored ancestor) and every
+// ancestor above it.
+func (t Tower) walkUp(c NodeCode, f func(*TowerNode)) {
+	for c != "" {
+		if n, ok := t.Nodes[c]; ok {
+			f(n)
+		}
+		c = c.Parent()
+	}
+}
+
+// Count returns how many nodes of each level lie at or below root ("" for all).
+func (t Tower) Count(root NodeCode) map[Level]int {
+	out := map[Level]int{}
+	for c, n := range t.Nodes {
+		if root == "" || root.Contains(c) {
+			out[n.Level]++
+		}
+	}
+	return out
+}
+
+// Walk visits root and its subtree depth-first in code order, down to depth
+// levels below root (depth < 0 for all). root "" walks every tower.
+func (t Tower) Walk(root NodeCode, depth int, f func(n *TowerNode, d int)) {
+	var visit func(c NodeCode, d int)
+	visit = func(c NodeCode, d int) {
+		n, ok := t.Nodes[c]
+		if !ok {
+			return
+		}
+		f(n, d)
+		if depth >= 0 && d >= depth {
+			return
+		}
+		for _, k := range n.Children {
+			visit(k, d+1)
+		}
+	}
+	if root == "" {
+		for _, r := range t.Roots {
+			visit(r, 0)
+		}
+		return
+	}
+	visit(root, 0)
+}

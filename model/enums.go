@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -204,5 +205,8 @@ const (
 )
 
 func (l Light) String() string {
+	if l < LightNone || l > LightRed {
+		return "light(" + strconv.Itoa(int(l)) + ")" // never panic in a String method
+	}
 	return [...]string{"none", "green", "yellow", "red"}[l]
 }

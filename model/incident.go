@@ -243,16 +243,24 @@ func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time
 		return Incident{}, Event{}, err
 	}
 	cat, _ := p.Category(r.Category)
+	// Validate accepted them case-insensitively or by Chinese name; the
+	// incident keeps the keys, which is what filters and indexes compare.
 	plat := r.Platform
 	if plat == "" {
 		plat = p.Categories[cat]
+	}
+	if pl, err := ParsePlatform(string(plat)); err == nil {
+		plat = pl
 	}
 	src := r.Source
 	if src == "" {
 		src = defaultSource(reporter)
 	}
+	if sc, err := ParseSource(string(src)); err == nil {
+		src = sc
+	}
 	inc := Incident{
-		Seq: seq, ID: id, Title: strings.TrimSpace(r.Title), Text: strings.TrimSpace(r.Text),
+		Seq: seq, ID: id, Title: clean(r.Title, false), Text: clean(r.Text, true),
 		Category: cat, Platform: plat, Severity: r.Severity, Node: r.Node,
 		Reporter: reporter.ID, Source: src, Status: StatusReported, ReportedAt: now,
 	}
@@ -357,11 +365,14 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		return i, Event{}, Errorf(EFORBIDDEN, "%s: %s (%s) may not %s at the %s tier; only %s may",
 			i.ID, actorName(actor), roleList(actor), c.Action, i.Tier, rule.who)
 	}
+	if !utf8.ValidString(c.Note) || !utf8.ValidString(c.Department) {
+		return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8")
+	}
 	if n := utf8.RuneCountInString(c.Note); n > MaxNoteRunes {
 		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes)
 	}
 	before := i.state()
-	note := strings.TrimSpace(c.Note)
+	note := clean(c.Note, false)
 	switch c.Action {
 	case ActAcknowledge:
 		i.Status = StatusAcknowledged
@@ -369,6 +380,9 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.Supervised = false
 	case ActEscalate:
 		to := c.To
+		if to != "" && to.Rank() < 0 {
+			return i, Event{}, Errorf(EINVALID, "%s: cannot escalate to %q: not a tier (grid, village, town, taskforce)", i.ID, to)
+		}
 		if to == "" {
 			to = i.Tier.Next()
 		}
@@ -384,7 +398,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 			note = fmt.Sprintf("%s→%s", before.Tier, to)
 		}
 	case ActDispatch:
-		dept := strings.TrimSpace(c.Department)
+		dept := clean(c.Department, false)
 		if dept == "" {
 			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID)
 		}
@@ -392,7 +406,11 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes)
 		}
 		if c.Platform != "" {
-			i.Platform = c.Platform
+			pl, err := ParsePlatform(string(c.Platform))
+			if err != nil {
+				return i, Event{}, err
+			}
+			i.Platform = pl
 		}
 		if i.AckedAt.IsZero() {
 			i.AckedAt = now // dispatching signs for it
@@ -521,3 +539,14 @@ func SortQueue(list []Incident, now time.Time) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// clean is CleanText for text the rules store: whoever called them, nothing
+// that moves a terminal's cursor reaches the file. Invalid UTF-8 has been
+// refused before this point, so the error cannot happen.
+func clean(s string, multiline bool) string {
+	out, err := CleanText(s, multiline)
+	if err != nil {
+		return ""
+	}
+	return out
+}

@@ -22,7 +22,10 @@ func (id PersonID) String() string {
 
 // ParsePersonID accepts "P123", "p123" or "123".
 func ParsePersonID(s string) (PersonID, error) {
-	t := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "P"), "p")
+	t := strings.TrimSpace(s)
+	if t != "" && (t[0] == 'P' || t[0] == 'p') {
+		t = t[1:] // one prefix only: "Pp12" is not an id
+	}
 	n, err := strconv.ParseUint(t, 10, 64)
 	if err != nil || n == 0 {
 		return 0, Errorf(EINVALID, "person id %q: want P followed by a number, e.g. P12", s)
@@ -182,8 +185,14 @@ func (p Person) Validate() error {
 		return Errorf(EINVALID, "person %s: no role", p.Name)
 	}
 	for _, r := range p.Roles {
-		if _, err := ParseRole(string(r)); err != nil {
+		k, err := ParseRole(string(r))
+		if err != nil {
 			return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+		}
+		if k != r {
+			// Has and the rules match keys only: a role stored by its
+			// Chinese name or an alias would silently grant nothing.
+			return Errorf(EINVALID, "person %s: role %q: store it as %q", p.Name, r, k)
 		}
 	}
 	if p.Has(RoleReserve) != (p.Reserve != ReserveNone) {

@@ -52,13 +52,13 @@ func escapeLen(s string) int {
 		return 1
 	}
 	switch s[1] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40-0x7e
+	case '[': // CSI: parameters and intermediates 0x20-0x3f, then a final byte 0x40-0x7e
 		for j := 2; j < len(s); j++ {
-			if s[j] >= 0x40 && s[j] <= 0x7e {
+			switch {
+			case s[j] >= 0x40 && s[j] <= 0x7e:
 				return j + 1
-			}
-			if s[j] < 0x20 || s[j] > 0x3f && s[j] < 0x40 || s[j] >= 0x80 {
-				return j
+			case s[j] < 0x20 || s[j] >= 0x80:
+				return j // not part of a sequence: the loop in CleanText judges it
 			}
 		}
 		return len(s)
@@ -73,10 +73,17 @@ func escapeLen(s string) int {
 		}
 		return len(s)
 	}
-	if s[1] >= 0x20 && s[1] <= 0x7e {
-		return 2 // ESC plus one character (ESC c, ESC 7, ...)
+	// Any other sequence (ECMA-35): intermediates 0x20-0x2f, then one final
+	// byte 0x30-0x7e: ESC c, ESC 7, and the three-byte ESC ( B that tput sgr0
+	// prints, ESC # 8 and the like.
+	j := 1
+	for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+		j++
 	}
-	return 1
+	if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+		return j + 1
+	}
+	return j
 }
 
 func isBidiControl(r rune) bool {

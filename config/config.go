@@ -1,0 +1,282 @@
+// Package config loads gridcmd's settings with viper: defaults, config.yaml,
+// GRIDCMD_* environment variables and flags, into one typed struct. An
+// unknown key or a bad value is an error that names the key.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+
+	"gridcmd/model"
+)
+
+// Config is every setting; config.yaml documents each key.
+type Config struct {
+	DB            string            `mapstructure:"db"`
+	TownPrefix    string            `mapstructure:"town_prefix"`
+	Timezone      string            `mapstructure:"timezone"`
+	Lang          string            `mapstructure:"lang"`
+	Operator      string            `mapstructure:"operator"`
+	Deadlines     Deadlines         `mapstructure:"deadlines"`
+	WartimeFactor float64           `mapstructure:"wartime_factor"`
+	Categories    map[string]string `mapstructure:"categories"`
+	UI            UI                `mapstructure:"ui"`
+
+	// Set by Load, not read from the file.
+	Location *time.Location `mapstructure:"-"`
+	File     string         `mapstructure:"-"` // the config file used, "" for none
+}
+
+type Deadlines struct {
+	Ack     map[string]time.Duration            `mapstructure:"ack"`
+	Resolve map[string]map[string]time.Duration `mapstructure:"resolve"`
+}
+
+type UI struct {
+	AmbiguousWide bool `mapstructure:"ambiguous_wide"`
+	ASCII         bool `mapstructure:"ascii"`
+}
+
+// Defaults returns the built-in settings, the same as the shipped config.yaml.
+func Defaults() map[string]any {
+	p := model.DefaultPolicy()
+	d := map[string]any{
+		"db":                "",
+		"town_prefix":       "HJ",
+		"timezone":          "Asia/Shanghai",
+		"lang":              "zh",
+		"operator":          "",
+		"wartime_factor":    p.WartimeFactor,
+		"ui.ambiguous_wide": false,
+		"ui.ascii":          false,
+	}
+	for t, v := range p.Ack {
+		d["deadlines.ack."+string(t)] = v.String()
+	}
+	for t, m := range p.Resolve {
+		for s, v := range m {
+			d["deadlines.resolve."+string(t)+"."+s.String()] = v.String()
+		}
+	}
+	return d
+}
+
+// Load reads the settings. file is the --config flag ("" to look for
+// ./config.yaml, then $XDG_CONFIG_HOME/gridcmd/config.yaml); overrides are
+// flag values by key (e.g. "db", "lang"), applied last when non-empty.
+func Load(file string, overrides map[string]string) (Config, error) {
+	v := viper.New()
+	for k, val := range Defaults() {
+		v.SetDefault(k, val)
+	}
+	v.SetEnvPrefix("GRIDCMD")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+
+	used := ""
+	switch {
+	case file != "":
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", file, err)
+		}
+		used = file
+	default:
+		for _, f := range searchPath() {
+			if _, err := os.Stat(f); err == nil {
+				v.SetConfigFile(f)
+				if err := v.ReadInConfig(); err != nil {
+					return Config{}, fmt.Errorf("config %s: %w", f, err)
+				}
+				used = f
+				break
+			}
+		}
+	}
+	if used != "" {
+		if err := checkKeys(v); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", used, err)
+		}
+	}
+	for k, val := range overrides {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+
+	var c Config
+	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
+		dc.ErrorUnused = true
+		dc.DecodeHook = durationHook
+	})
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %s", cleanDecodeError(err))
+	}
+	c.File = used
+	if err := c.finish(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// checkKeys refuses keys the file has but gridcmd does not know, naming them.
+// (mapstructure's ErrorUnused misses keys inside maps it does not decode.)
+func checkKeys(v *viper.Viper) error {
+	known := map[string]bool{}
+	for k := range Defaults() {
+		known[strings.ToLower(k)] = true // viper lowercases keys
+	}
+	for _, k := range v.AllKeys() {
+		if known[k] {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(k, "categories."):
+			continue // categories are the user's to add
+		}
+		return fmt.Errorf("unknown key %q", k)
+	}
+	return nil
+}
+
+func searchPath() []string {
+	paths := []string{"config.yaml"}
+	if d, err := os.UserConfigDir(); err == nil {
+		paths = append(paths, filepath.Join(d, "gridcmd", "config.yaml"))
+	}
+	return paths
+}
+
+// durationHook turns numbers given for durations into an error rather than
+// nanoseconds: "2" is almost surely not meant as 2ns.
+func durationHook(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeOf(time.Duration(0)) {
+		return data, nil
+	}
+	switch x := data.(type) {
+	case int, int64, float64, uint64:
+		return nil, fmt.Errorf("want a duration with a unit, like 2m or 90s, not the number %v", data)
+	case string:
+		d, err := time.ParseDuration(strings.TrimSpace(x))
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a duration (want e.g. 90s, 2m, 1h30m)", x)
+		}
+		if d <= 0 {
+			return nil, fmt.Errorf("%q: want a positive duration", x)
+		}
+		return d, nil
+	}
+	return data, nil
+}
+
+func cleanDecodeError(err error) string {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "decoding failed due to the following error(s):\n\n")
+	msg = strings.ReplaceAll(msg, "\n", "; ")
+	// 'deadlines.ack[grid]' -> deadlines.ack.grid, the key as written.
+	return keyRe.ReplaceAllStringFunc(msg, func(k string) string {
+		k = strings.Trim(k, "'")
+		return strings.NewReplacer("[", ".", "]", "").Replace(k)
+	})
+}
+
+var keyRe = regexp.MustCompile(`'[a-z_.]+(\[[^\]]*\])*'`)
+
+func (c *Config) finish() error {
+	if len(c.Categories) == 0 {
+		for k, p := range model.DefaultCategories {
+			if c.Categories == nil {
+				c.Categories = map[string]string{}
+			}
+			c.Categories[string(k)] = string(p)
+		}
+	}
+	if c.Lang != "zh" && c.Lang != "en" {
+		return fmt.Errorf("config: lang %q: want zh or en", c.Lang)
+	}
+	if err := model.ValidPrefix(c.TownPrefix); err != nil {
+		return fmt.Errorf("config: %s", model.ErrorMessage(err))
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return fmt.Errorf("config: timezone %q: %v", c.Timezone, err)
+	}
+	c.Location = loc
+	if c.Operator != "" {
+		if _, err := model.ParsePersonID(c.Operator); err != nil {
+			return fmt.Errorf("config: operator: %s", model.ErrorMessage(err))
+		}
+	}
+	if _, err := c.Policy(); err != nil {
+		return fmt.Errorf("config: %s", model.ErrorMessage(err))
+	}
+	if c.DB == "" {
+		c.DB = DefaultDBPath()
+	}
+	return nil
+}
+
+// DefaultDBPath is $XDG_DATA_HOME/gridcmd/gridcmd.db, falling back to
+// ~/.local/share.
+func DefaultDBPath() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "gridcmd", "gridcmd.db")
+}
+
+// Policy converts the deadlines, factor and categories into the model's
+// policy, naming the key of the first bad value.
+func (c Config) Policy() (model.Policy, error) {
+	p := model.Policy{
+		Ack:           map[model.Tier]time.Duration{},
+		Resolve:       map[model.Tier]map[model.Severity]time.Duration{},
+		WartimeFactor: c.WartimeFactor,
+		Categories:    map[model.Category]model.Platform{},
+	}
+	for k, d := range c.Deadlines.Ack {
+		t, err := model.ParseTier(k)
+		if err != nil {
+			return p, model.Errorf(model.EINVALID, "deadlines.ack.%s: unknown tier (grid, village, town, taskforce)", k)
+		}
+		p.Ack[t] = d
+	}
+	for k, m := range c.Deadlines.Resolve {
+		t, err := model.ParseTier(k)
+		if err != nil {
+			return p, model.Errorf(model.EINVALID, "deadlines.resolve.%s: unknown tier (grid, village, town, taskforce)", k)
+		}
+		p.Resolve[t] = map[model.Severity]time.Duration{}
+		for sk, d := range m {
+			s, err := model.ParseSeverity(sk)
+			if err != nil {
+				return p, model.Errorf(model.EINVALID, "deadlines.resolve.%s.%s: unknown severity (I, II, III, IV)", k, sk)
+			}
+			p.Resolve[t][s] = d
+		}
+	}
+	for k, pl := range c.Categories {
+		plat, err := model.ParsePlatform(pl)
+		if err != nil {
+			return p, model.Errorf(model.EINVALID, "categories.%s: platform %q: want party, ecology, safety or service", k, pl)
+		}
+		p.Categories[model.Category(k)] = plat
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	return p, nil
+}

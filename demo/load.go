@@ -1,0 +1,77 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gridcmd/model"
+)
+
+// Load fills an empty store with the demo for seed: it imports Build(seed)'s
+// nodes and people, checks that the people got the ids 1..N in order (the
+// contract the script relies on, see ID), then plays Script(seed, base) step
+// by step. Before each step it calls setClock(step.At), so the store stamps
+// the step with its scripted time; before the imports it sets the clock a
+// minute before the first step, and at the end it sets it to base. setClock
+// may be nil (then the store's own clock stamps everything).
+//
+// Every step must succeed; the first refusal stops Load with an error that
+// names the step and wraps the store's error.
+func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
+	clock := func(t time.Time) {
+		if setClock != nil {
+			setClock(t)
+		}
+	}
+	d := Build(seed)
+	steps := Script(seed, base)
+	if len(steps) > 0 {
+		clock(steps[0].At.Add(-time.Minute))
+	}
+	note := fmt.Sprintf("demo data, seed %d", seed)
+	added, err := svc.ImportNodes(ctx, d.Nodes, model.System, note)
+	if err != nil {
+		return fmt.Errorf("demo: import nodes: %w", err)
+	}
+	if added != len(d.Nodes) {
+		return model.Errorf(model.ECONFLICT, "demo: the store already holds %d of the demo's %d nodes; load the demo into an empty store",
+			len(d.Nodes)-added, len(d.Nodes))
+	}
+	people, err := svc.ImportPeople(ctx, d.People, model.System, note)
+	if err != nil {
+		return fmt.Errorf("demo: import people: %w", err)
+	}
+	if len(people) != len(d.People) {
+		return model.Errorf(model.ECONFLICT, "demo: the store added %d of the demo's %d people; load the demo into an empty store",
+			len(people), len(d.People))
+	}
+	for i, p := range people {
+		if p.ID != ID(i) {
+			return model.Errorf(model.ECONFLICT, "demo: person %d (%s) got id %s, want %s: the script needs ids 1..N in import order; load the demo into an empty store",
+				i+1, p.Name, p.ID, ID(i))
+		}
+	}
+
+	ids := make([]string, len(steps)) // the incident id each report step filed
+	for i, st := range steps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		clock(st.At)
+		switch {
+		case st.Report != nil:
+			inc, err := svc.Report(ctx, *st.Report)
+			if err != nil {
+				return fmt.Errorf("demo: step %d of %d (%s): %w", i+1, len(steps), st, err)
+			}
+			ids[i] = inc.ID
+		case st.Act != nil:
+			if _, err := svc.Act(ctx, ids[st.Act.Ref], st.Act.Cmd); err != nil {
+				return fmt.Errorf("demo: step %d of %d (%s on %s): %w", i+1, len(steps), st, ids[st.Act.Ref], err)
+			}
+		}
+	}
+	clock(base)
+	return nil
+}

@@ -1,0 +1,123 @@
+package importer
+
+import (
+	"io"
+	"strings"
+
+	"gridcmd/model"
+)
+
+var rosterColumns = []column{
+	{key: "name", names: []string{"name", "姓名"}, required: true},
+	{key: "phone", names: []string{"phone", "mobile", "电话", "手机", "手机号", "联系电话"}, required: true},
+	{key: "role", names: []string{"role", "roles", "角色"}, required: true},
+	{key: "node", names: []string{"node", "node_code", "节点", "节点编码", "网格编码"}, required: true},
+	{key: "reserve_kind", names: []string{"reserve_kind", "储备类型"}},
+	{key: "on_duty", names: []string{"on_duty", "在岗"}},
+}
+
+// ParseRoster reads a roster: a CSV file with a header line and the columns
+//
+//	name          姓名              required
+//	phone         电话, 手机         required: an 11-digit mobile or a landline
+//	role          角色              required: one or more roles, separated by
+//	                                ';' or '、' (or '；'), as English keys
+//	                                (grid_leader, any case) or Chinese
+//	                                names (网格长)
+//	node          节点, 网格编码     required: a node code known to nodes
+//	reserve_kind  储备类型           party_activist, volunteer, active_villager
+//	                                (or 入党积极分子, 志愿者, 热心村民); a reserve
+//	                                must have one, and only a reserve may
+//	on_duty       在岗              yes/no, true/false, 1/0, 是/否; empty is no
+//
+// in any order (other columns are ignored; a UTF-8 BOM is skipped). nodes
+// reports whether a node code exists; nil accepts every well-formed code.
+// The people come back in file order, without ids, phones normalised. A bad
+// row fails the whole file with "file:line: reason".
+func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]model.Person, error) {
+	s, err := openSheet(name, r, rosterColumns)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Person
+	for {
+		rw, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		bad := func(format string, args ...any) ([]model.Person, error) {
+			return nil, s.errorf(rw.line, format, args...)
+		}
+		v := rw.val
+		p := model.Person{Name: v["name"]}
+		if p.Name == "" {
+			return bad("name is empty")
+		}
+		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if p.Node, err = model.ParseNodeCode(v["node"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if nodes != nil && !nodes(p.Node) {
+			return bad("node %s is not in the tower", p.Node)
+		}
+		if p.Roles, err = parseRoles(v["role"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if err := p.Validate(); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// parseRoles splits a role cell on ';', '；' or '、' and parses each part,
+// dropping repeats.
+func parseRoles(s string) ([]model.Role, error) {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' || r == '、' })
+	var roles []model.Role
+	for _, part := range parts {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		r, err := model.ParseRole(part)
+		if err != nil {
+			var lerr error
+			if r, lerr = model.ParseRole(strings.ToLower(part)); lerr != nil {
+				return nil, err // the message quotes the cell as written
+			}
+		}
+		dup := false
+		for _, x := range roles {
+			dup = dup || x == r
+		}
+		if !dup {
+			roles = append(roles, r)
+		}
+	}
+	if len(roles) == 0 {
+		return nil, model.Errorf(model.EINVALID, "role is empty")
+	}
+	return roles, nil
+}
+
+func parseYesNo(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "no", "n", "false", "0", "否":
+		return false, nil
+	case "yes", "y", "true", "1", "是":
+		return true, nil
+	}
+	return false, model.Errorf(model.EINVALID, "on_duty %q: want yes or no (是/否, true/false, 1/0)", s)
+}

@@ -1,0 +1,102 @@
+package importer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+var known = map[model.NodeCode]bool{
+	"330784114": true, "330784114266": true, "330784114266-02": true, "330784114266-02-01": true,
+}
+
+func inTower(c model.NodeCode) bool { return known[c] }
+
+func TestParseRosterEnglish(t *testing.T) {
+	in := "name,phone,role,node,reserve_kind,on_duty,comment\n" +
+		"陈建国,138 0579 1234,grid_leader,330784114266-02,,yes,\n" +
+		"王丽,+8613905791234,grid_worker_ft;网格长,330784114266-02,,1,x\n" +
+		"李明,0579-87123456,Duty_Officer,330784114,,TRUE,\n" +
+		"张小芳,15857901234,reserve,330784114266-02,volunteer,,\n" +
+		"胡海,18657901234,微网格员、包联人；micro_grid_worker,330784114266-02-01,,否,\n"
+	people, err := ParseRoster("roster.csv", strings.NewReader(in), inTower)
+	require.NoError(t, err)
+	assert.Equal(t, []model.Person{
+		{Name: "陈建国", Phone: "13805791234", Node: "330784114266-02", Roles: []model.Role{model.RoleGridLeader}, OnDuty: true},
+		{Name: "王丽", Phone: "13905791234", Node: "330784114266-02", Roles: []model.Role{model.RoleGridWorkerFull, model.RoleGridLeader}, OnDuty: true},
+		{Name: "李明", Phone: "0579-87123456", Node: "330784114", Roles: []model.Role{model.RoleDutyOfficer}, OnDuty: true},
+		{Name: "张小芳", Phone: "15857901234", Node: "330784114266-02", Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer},
+		{Name: "胡海", Phone: "18657901234", Node: "330784114266-02-01", Roles: []model.Role{model.RoleMicroGridWorker, model.RoleContactPerson}},
+	}, people)
+}
+
+func TestParseRosterChinese(t *testing.T) {
+	for _, phone := range []string{"电话", "手机"} {
+		for _, node := range []string{"节点", "网格编码"} {
+			in := "\ufeff在岗,储备类型,节点X,姓名,角色," + phone + "," + node + "\r\n" +
+				"是,,,徐爽,网格长,13805791234,330784114266-02\r\n" +
+				"否,入党积极分子,,应伟,储备力量,13905791234,330784114266-02\r\n" +
+				",,,楼芳,网格员,13705791234,330784114266-02\r\n"
+			people, err := ParseRoster("花名册.csv", strings.NewReader(in), inTower)
+			require.NoError(t, err, phone+node)
+			assert.Equal(t, []model.Person{
+				{Name: "徐爽", Phone: "13805791234", Node: "330784114266-02", Roles: []model.Role{model.RoleGridLeader}, OnDuty: true},
+				{Name: "应伟", Phone: "13905791234", Node: "330784114266-02", Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveActivist},
+				{Name: "楼芳", Phone: "13705791234", Node: "330784114266-02", Roles: []model.Role{model.RoleGridWorkerPart}},
+			}, people)
+		}
+	}
+}
+
+func TestParseRosterNilNodes(t *testing.T) {
+	in := "name,phone,role,node\n吕强,13805791234,patroller,330784113\n"
+	people, err := ParseRoster("r.csv", strings.NewReader(in), nil)
+	require.NoError(t, err)
+	assert.Len(t, people, 1)
+}
+
+func TestParseRosterErrors(t *testing.T) {
+	const head = "name,phone,role,node,reserve_kind,on_duty\n"
+	const ok = "陈建国,13805791234,grid_leader,330784114266-02,,yes\n"
+	tests := []struct{ name, in, want string }{
+		{"unknown node", head + ok + "王丽,13905791234,grid_leader,330784114266-09,,\n",
+			`r.csv:3: node 330784114266-09 is not in the tower`},
+		{"malformed node", head + "王丽,13905791234,grid_leader,330784114266-9,,\n",
+			`r.csv:2: node code "330784114266-9": segments after the village code are two digits, 01-99`},
+		{"missing column", "name,role,node\n王丽,grid_leader,330784114266-02\n",
+			`r.csv:1: missing column "phone"`},
+		{"two phone columns", "姓名,电话,手机,角色,节点\n",
+			`r.csv:1: columns 2 ("电话") and 3 ("手机") both give phone`},
+		{"column count", head + ok + ok + "王丽,13905791234\n",
+			`r.csv:4: 2 columns, want 6 as in the header`},
+		{"bad phone", head + "王丽,1390579123,grid_leader,330784114266-02,,\n",
+			`r.csv:2: phone "1390579123": want an 11-digit mobile (1xxxxxxxxxx) or a landline (0579-xxxxxxxx)`},
+		{"invalid UTF-8", head + "王\xff丽,13905791234,grid_leader,330784114266-02,,\n",
+			`r.csv:2: column name: invalid UTF-8`},
+		{"unknown role", head + ok + "王丽,13905791234,grid_leader;队长,330784114266-02,,\n",
+			`r.csv:3: role "队长": want one of duty_officer, village_cadre, grid_leader, grid_worker_ft, grid_worker_pt, micro_grid_worker, contact_person, patroller, liaison, reserve`},
+		{"empty role", head + "王丽,13905791234,；,330784114266-02,,\n",
+			`r.csv:2: role is empty`},
+		{"empty name", head + "\x1b[0m,13905791234,grid_leader,330784114266-02,,\n",
+			`r.csv:2: name is empty`},
+		{"bad on_duty", head + "王丽,13905791234,grid_leader,330784114266-02,,maybe\n",
+			`r.csv:2: on_duty "maybe": want yes or no (是/否, true/false, 1/0)`},
+		{"bad reserve kind", head + "王丽,13905791234,reserve,330784114266-02,hero,\n",
+			`r.csv:2: reserve kind "hero": want party_activist, volunteer or active_villager`},
+		{"reserve without kind", head + "王丽,13905791234,reserve,330784114266-02,,\n",
+			`r.csv:2: person 王丽: a reserve needs a reserve kind, and only a reserve has one`},
+		{"empty file", "", `r.csv: empty file; want a header line naming the columns (name,phone,role,node,reserve_kind,on_duty)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			people, err := ParseRoster("r.csv", strings.NewReader(tt.in), inTower)
+			assert.EqualError(t, err, tt.want)
+			assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+			assert.Nil(t, people)
+		})
+	}
+}

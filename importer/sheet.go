@@ -1,0 +1,141 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"gridcmd/model"
+)
+
+// column is one column a sheet knows: its key (used in messages and by the
+// parser), the header spellings accepted (compared in lower case) and
+// whether the file must have it.
+type column struct {
+	key      string
+	names    []string
+	required bool
+}
+
+// sheet reads a CSV file with a header line, row by row, naming the file and
+// the line in every error.
+type sheet struct {
+	name  string
+	cr    *csv.Reader
+	idx   map[string]int // column key -> index in the record
+	width int            // columns in the header
+}
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// openSheet reads the header of r (after an optional UTF-8 BOM) and maps the
+// known columns; unknown columns are ignored.
+func openSheet(name string, r io.Reader, cols []column) (*sheet, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(b, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	s := &sheet{name: name, cr: csv.NewReader(br), idx: map[string]int{}}
+	s.cr.FieldsPerRecord = -1 // counted here, for a better message
+	head, err := s.cr.Read()
+	if err == io.EOF {
+		return nil, model.Errorf(model.EINVALID, "%s: empty file; want a header line naming the columns (%s)", name, keys(cols))
+	}
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	line, _ := s.cr.FieldPos(0)
+	s.width = len(head)
+	for i, h := range head {
+		t, err := model.CleanText(h, false)
+		if err != nil {
+			return nil, s.errorf(line, "header column %d: %s", i+1, model.ErrorMessage(err))
+		}
+		t = strings.ToLower(t)
+		for _, c := range cols {
+			if !slices.Contains(c.names, t) {
+				continue
+			}
+			if j, dup := s.idx[c.key]; dup {
+				return nil, s.errorf(line, "columns %d (%q) and %d (%q) both give %s", j+1, head[j], i+1, h, c.key)
+			}
+			s.idx[c.key] = i
+		}
+	}
+	for _, c := range cols {
+		if _, ok := s.idx[c.key]; c.required && !ok {
+			return nil, s.errorf(line, "missing column %q", c.key)
+		}
+	}
+	return s, nil
+}
+
+func keys(cols []column) string {
+	k := make([]string, len(cols))
+	for i, c := range cols {
+		k[i] = c.key
+	}
+	return strings.Join(k, ",")
+}
+
+// row is one data line: its number and its known columns, cleaned (absent
+// optional columns are "").
+type row struct {
+	line int
+	val  map[string]string
+}
+
+// next returns the next row, or io.EOF after the last. Each known column
+// goes through model.CleanText as a single line.
+func (s *sheet) next() (row, error) {
+	rec, err := s.cr.Read()
+	if err == io.EOF {
+		return row{}, io.EOF
+	}
+	if err != nil {
+		return row{}, s.readError(err)
+	}
+	line, _ := s.cr.FieldPos(0)
+	if len(rec) != s.width {
+		return row{}, s.errorf(line, "%d columns, want %d as in the header", len(rec), s.width)
+	}
+	r := row{line: line, val: make(map[string]string, len(s.idx))}
+	for k, i := range s.idx {
+		t, err := model.CleanText(rec[i], false)
+		if err != nil {
+			return row{}, s.errorf(line, "column %s: %s", k, model.ErrorMessage(err))
+		}
+		r.val[k] = t
+	}
+	return r, nil
+}
+
+// errorf makes the error of a bad line: "file:line: reason".
+func (s *sheet) errorf(line int, format string, args ...any) error {
+	return model.Errorf(model.EINVALID, "%s:%d: %s", s.name, line, fmt.Sprintf(format, args...))
+}
+
+func (s *sheet) readError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return s.errorf(pe.Line, "%v", pe.Err)
+	}
+	return fmt.Errorf("%s: %w", s.name, err)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// BenchResult is what `gridcmd bench ingest` prints: the rate of filing
+// incidents through Report from concurrent callers, beside the ceiling of
+// raw bbolt writing records of the same size 1,000 per transaction.
+type BenchResult struct {
+	N            int     `json:"n"`
+	Workers      int     `json:"workers"`
+	StoreSeconds float64 `json:"store_seconds"`
+	StorePerSec  float64 `json:"store_per_sec"`
+	RawSeconds   float64 `json:"raw_seconds"`
+	RawPerSec    float64 `json:"raw_per_sec"`
+	Ratio        float64 `json:"ratio"` // StorePerSec / RawPerSec
+	RecordBytes  int     `json:"record_bytes"`
+	MeanBatch    float64 `json:"mean_batch"` // reports per group commit
+}
+
+// rawBatch is how many puts the raw reference makes per transaction.
+const rawBatch = 1000
+
+// BenchIngest files n incidents through Report from workers goroutines on a
+// fresh file in dir (after importing a small tower and one reporter), then
+// writes n records of the mean stored incident size with raw bbolt, 1,000
+// per transaction, to another fresh file. Both files are removed after.
+func BenchIngest(dir string, n, workers int, opts Options) (BenchResult, error) {
+	if n <= 0 {
+		return BenchResult{}, model.Errorf(model.EINVALID, "bench: n must be positive")
+	}
+	if workers <= 0 {
+		workers = 1
+	}
+	work, err := os.MkdirTemp(dir, "gridcmd-bench-")
+	if err != nil {
+		return BenchResult{}, err
+	}
+	defer os.RemoveAll(work)
+
+	res := BenchResult{N: n, Workers: workers}
+	sample, secs, batch, err := benchStore(filepath.Join(work, "store.db"), n, workers, opts)
+	if err != nil {
+		return res, err
+	}
+	res.MeanBatch = batch
+	res.StoreSeconds, res.RecordBytes = secs, len(sample)
+	if res.RawSeconds, err = benchRaw(filepath.Join(work, "raw.db"), n, sample, opts.Timeout); err != nil {
+		return res, err
+	}
+	if res.StoreSeconds > 0 {
+		res.StorePerSec = float64(n) / res.StoreSeconds
+	}
+	if res.RawSeconds > 0 {
+		res.RawPerSec = float64(n) / res.RawSeconds
+	}
+	if res.RawPerSec > 0 {
+		res.Ratio = res.StorePerSec / res.RawPerSec
+	}
+	return res, nil
+}
+
+// benchStore times the Reports and returns a stored record of the mean
+// size, the seconds taken and the mean number of reports per commit.
+func benchStore(path string, n, workers int, opts Options) ([]byte, float64, float64, error) {
+	s, err := Open(path, opts)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer s.Close()
+	ctx := context.Background()
+	nodes, reporter, err := benchTower(ctx, s)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	commits0, committed0 := s.commits.Load(), s.committed.Load()
+	cats := []string{"traffic", "hazard", "dispute", "security", "service"}
+	var (
+		wg       sync.WaitGroup
+		errOnce  sync.Once
+		firstErr error
+	)
+	next := make(chan int, workers)
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				_, err := s.Report(ctx, model.Report{
+					Node: nodes[i%len(nodes)], Category: cats[i%len(cats)], Severity: model.SeverityIII,
+					Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
+					Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+					Reporter: reporter,
+				})
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	if firstErr != nil {
+		return nil, 0, 0, firstErr
+	}
+	var batch float64
+	if c := s.commits.Load() - commits0; c > 0 {
+		batch = float64(s.committed.Load()-committed0) / float64(c)
+	}
+
+	var sample []byte
+	err = s.view(func(tx *bolt.Tx) error {
+		var total, count int
+		err := tx.Bucket(bucketIncidents).ForEach(func(_, v []byte) error {
+			if sample == nil {
+				sample = append([]byte(nil), v...)
+			}
+			total += len(v)
+			count++
+			return nil
+		})
+		if err == nil && count > 0 {
+			mean := total / count
+			for len(sample) < mean {
+				sample = append(sample, ' ')
+			}
+			sample = sample[:mean]
+		}
+		return err
+	})
+	return sample, secs, batch, err
+}
+
+// benchRaw times n puts of value, rawBatch per Update, on a fresh file with
+// the store's bbolt options.
+func benchRaw(path string, n int, value []byte, timeout time.Duration) (float64, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	name := []byte("raw")
+	start := time.Now()
+	for i := 0; i < n; i += rawBatch {
+		err := db.Update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists(name)
+			if err != nil {
+				return err
+			}
+			for j := i; j < i+rawBatch && j < n; j++ {
+				if err := b.Put(u64(uint64(j+1)), value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start).Seconds(), nil
+}
+
+// benchTower imports a town, the village of Duxi with ten grids of three
+// micro-grids, and one grid worker; it returns the micro-grids to report on
+// and the worker's id.
+func benchTower(ctx context.Context, s *DB) ([]model.NodeCode, model.PersonID, error) {
+	town := model.NodeCode("330784114")
+	village := model.NodeCode("330784114266")
+	nodes := []model.Node{
+		{Code: town, Level: model.LevelTown, Name: "花街镇"},
+		{Code: village, Level: model.LevelVillage, Name: "渎溪村", Official: "渎溪村委会", Parent: town},
+	}
+	var micro []model.NodeCode
+	for g := 1; g <= 10; g++ {
+		grid := village.Child(g)
+		nodes = append(nodes, model.Node{Code: grid, Level: model.LevelGrid, Name: fmt.Sprintf("渎溪第%d网格", g), Parent: village})
+		for m := 1; m <= 3; m++ {
+			mg := grid.Child(m)
+			micro = append(micro, mg)
+			nodes = append(nodes, model.Node{Code: mg, Level: model.LevelMicroGrid,
+				Name: fmt.Sprintf("渎溪%d-%d微网格", g, m), Parent: grid, Households: 60})
+		}
+	}
+	if _, err := s.ImportNodes(ctx, nodes, model.System, "bench"); err != nil {
+		return nil, 0, err
+	}
+	people, err := s.ImportPeople(ctx, []model.Person{{
+		Name: "应网格", Phone: "13900000001", Node: village, Roles: []model.Role{model.RoleGridWorkerFull},
+	}}, model.System, "bench")
+	if err != nil {
+		return nil, 0, err
+	}
+	return micro, people[0].ID, nil
+}

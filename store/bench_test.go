@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// BenchmarkReportParallel files reports from many goroutines through the
+// group-committing writer; compare its records/s with BenchmarkRawPut1000.
+func BenchmarkReportParallel(b *testing.B) {
+	tw := newTower(b)
+	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
+	var n atomic.Int64
+	b.SetParallelism(32) // 32 x GOMAXPROCS callers, like a busy field
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			_, err := tw.s.Report(tw.ctx, model.Report{
+				Node: nodes[i%int64(len(nodes))], Category: "traffic", Severity: model.SeverityIII,
+				Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
+				Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+				Reporter: tw.worker01.ID,
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+	if c := tw.s.commits.Load(); c > 0 {
+		b.ReportMetric(float64(tw.s.committed.Load())/float64(c), "reports/commit")
+		st := tw.s.db.Stats()
+		b.ReportMetric(float64(st.TxStats.GetWrite())/float64(c), "pages/commit")
+	}
+}
+
+// sampleRecord is a stored incident record of the usual size.
+func sampleRecord(tb testing.TB) []byte {
+	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", model.Report{
+		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "330国道渎溪村段货物散落 #12345",
+		Text:  "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+	}, model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
+	require.NoError(tb, err)
+	v, err := encodeIncident(inc)
+	require.NoError(tb, err)
+	return v
+}
+
+// BenchmarkRawPut1000 is the ceiling: 1,000 puts of a same-size record per
+// Update on a bare bbolt file with the store's options. One op is one
+// Update of 1,000 records.
+func BenchmarkRawPut1000(b *testing.B) {
+	v := sampleRecord(b)
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600,
+		&bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
+	require.NoError(b, err)
+	defer db.Close()
+	var seq uint64
+	b.SetBytes(int64(len(v)) * rawBatch)
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		err := db.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("raw"))
+			if err != nil {
+				return err
+			}
+			for j := 0; j < rawBatch; j++ {
+				seq++
+				if err := bk.Put(u64(seq), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		require.NoError(b, err)
+	}
+	b.ReportMetric(float64(b.N*rawBatch)/time.Since(start).Seconds(), "records/s")
+}
+
+// fixture100k is a file with the tiny tower and 100,000 open incidents,
+// built once per process (see fixture) and removed by TestMain.
+var fixture100k struct {
+	once sync.Once
+	dir  string
+	s    *DB
+	err  error
+}
+
+const fixtureN = 100_000
+
+// fixture builds the 100k file in big raw transactions through the store's
+// own helpers (nextDayNumber, saveIncident, putEvents), not the writer.
+func fixture(b *testing.B) *DB {
+	f := &fixture100k
+	f.once.Do(func() {
+		f.dir, f.err = os.MkdirTemp("", "gridcmd-store-bench-")
+		if f.err != nil {
+			return
+		}
+		clock := newClock()
+		f.s, f.err = Open(filepath.Join(f.dir, "100k.db"), testOptions(clock))
+		if f.err != nil {
+			return
+		}
+		ctx := context.Background()
+		if _, f.err = f.s.ImportNodes(ctx, tinyNodes(), model.System, ""); f.err != nil {
+			return
+		}
+		var people []model.Person
+		if people, f.err = f.s.ImportPeople(ctx, tinyPeople(), model.System, ""); f.err != nil {
+			return
+		}
+		reporter := people[4]
+		nodes := []model.NodeCode{micro011, micro012, micro021, micro101, grid01, grid02, grid10, village}
+		p := f.s.Policy()
+		const chunk = 20_000
+		for done := 0; done < fixtureN && f.err == nil; done += chunk {
+			f.err = f.s.db.Update(func(tx *bolt.Tx) error {
+				for i := done; i < done+chunk; i++ {
+					now := t0.Add(time.Duration(i) * time.Second)
+					seq, err := tx.Bucket(bucketIncidents).NextSequence()
+					if err != nil {
+						return err
+					}
+					n, err := nextDayNumber(tx, now)
+					if err != nil {
+						return err
+					}
+					inc, ev, err := model.NewIncident(seq, model.FormatIncidentID("HJ", now, n), model.Report{
+						Node: nodes[i%len(nodes)], Category: "hazard", Severity: model.Severity(1 + i%4),
+						Title: fmt.Sprintf("隐患排查 #%d", i), Text: "楼道堆放杂物，堵塞消防通道",
+						Reporter: reporter.ID,
+					}, reporter, now, p)
+					if err != nil {
+						return err
+					}
+					if err := saveIncident(tx, inc, nil); err != nil {
+						return err
+					}
+					if err := putEvents(tx, []model.Event{ev}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+	})
+	require.NoError(b, f.err)
+	return f.s
+}
+
+func cleanupFixtures() {
+	f := &fixture100k
+	if f.s != nil {
+		_ = f.s.Close()
+	}
+	if f.dir != "" {
+		_ = os.RemoveAll(f.dir)
+	}
+}
+
+// BenchmarkOpenIncidents100k lists open incidents with 100,000 stored (all
+// open): all of them through idx_open, one grid's subtree through idx_node,
+// and the village tier (an idx_open prefix).
+func BenchmarkOpenIncidents100k(b *testing.B) {
+	s := fixture(b)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		f    model.IncidentFilter
+		want int
+	}{
+		{"all", model.IncidentFilter{Open: true}, fixtureN},
+		{"grid10-subtree", model.IncidentFilter{Open: true, Node: grid10}, fixtureN / 4},
+		{"village-tier", model.IncidentFilter{Open: true, Tier: model.TierVillage}, fixtureN / 8},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				list, err := s.Incidents(ctx, c.f)
+				require.NoError(b, err)
+				require.Len(b, list, c.want)
+			}
+		})
+	}
+}
+
+// TestBenchIngestSmall runs the `gridcmd bench ingest` code on a small n;
+// it checks the figures are there, never what they are.
+func TestBenchIngestSmall(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 500
+	}
+	res, err := BenchIngest(t.TempDir(), n, 64, Options{Timeout: time.Second})
+	require.NoError(t, err)
+	require.Equal(t, n, res.N)
+	require.Positive(t, res.StorePerSec)
+	require.Positive(t, res.RawPerSec)
+	require.Positive(t, res.RecordBytes)
+	t.Logf("bench ingest: %+v", res)
+}

@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"gridcmd/model"
+)
+
+// errRollback ends a transaction that only read.
+var errRollback = errors.New("store: rollback")
+
+// maxProblems caps what Check reports.
+const maxProblems = 1000
+
+// Check verifies the file: bbolt's own page checks, then every index against
+// the records (each incident has exactly its idx_open, idx_due, idx_node and
+// incident_ids entries and no entry points at a missing or different record;
+// the same for people_by_node and idx_incident_events; every node's parent
+// is stored). It returns the problems found, none for a sound file.
+//
+// It runs in a write transaction that it rolls back: bbolt's Tx.Check is
+// safe beside other writers only in one, and holding the writer's place
+// also gives it a still picture. Writes wait while it runs.
+func (s *DB) Check(ctx context.Context) ([]string, error) {
+	c := &checker{s: s, ctx: ctx}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := c.run(tx); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return nil, s.closedErr()
+	}
+	if err != nil {
+		return c.problems, err
+	}
+	if c.more > 0 {
+		c.problems = append(c.problems, fmt.Sprintf("... and %d more problems", c.more))
+	}
+	return c.problems, nil
+}
+
+type checker struct {
+	s        *DB
+	ctx      context.Context
+	problems []string
+	more     int
+	n        int
+}
+
+func (c *checker) add(format string, args ...any) {
+	if len(c.problems) >= maxProblems {
+		c.more++
+		return
+	}
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+}
+
+// tick checks the context every few thousand records.
+func (c *checker) tick() error {
+	c.n++
+	if c.n%4096 == 0 {
+		return c.ctx.Err()
+	}
+	return nil
+}
+
+func (c *checker) run(tx *bolt.Tx) error {
+	if err := c.ctx.Err(); err != nil {
+		return err
+	}
+	for err := range tx.Check() {
+		c.add("bbolt: %v", err)
+	}
+	missing := false
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			c.add("bucket %s is missing", name)
+			missing = true
+		}
+	}
+	if missing {
+		return nil
+	}
+	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
+		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
+	}
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events} {
+		if err := step(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *checker) nodes(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketNodes)
+	return b.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		n, err := decodeNode(k, v)
+		if err != nil {
+			c.add("nodes: %v", err)
+			return nil
+		}
+		if err := n.Validate(); err != nil {
+			c.add("nodes: %s", model.ErrorMessage(err))
+		}
+		if n.Parent != "" && b.Get([]byte(n.Parent)) == nil {
+			c.add("nodes: %s has no parent %s", n.Code, n.Parent)
+		}
+		return nil
+	})
+}
+
+func (c *checker) people(tx *bolt.Tx) error {
+	people := tx.Bucket(bucketPeople)
+	byNode := tx.Bucket(bucketPeopleByNode)
+	nodes := tx.Bucket(bucketNodes)
+	err := people.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		p, err := decodePerson(getU64(k), v)
+		if err != nil {
+			c.add("people: %v", err)
+			return nil
+		}
+		if nodes.Get([]byte(p.Node)) == nil {
+			c.add("people: %s (%s) is at %s, which is not in the tower", p.ID, p.Name, p.Node)
+		}
+		if byNode.Get(codeKey(p.Node, uint64(p.ID))) == nil {
+			c.add("people_by_node: %s (%s) has no entry at %s", p.ID, p.Name, p.Node)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return byNode.ForEach(func(k, _ []byte) error {
+		code, id, ok := splitCodeKey(k)
+		if !ok {
+			c.add("people_by_node: malformed key %x", k)
+			return nil
+		}
+		v := people.Get(u64(id))
+		if v == nil {
+			c.add("people_by_node: entry %s/P%d points at a missing person", code, id)
+			return nil
+		}
+		if p, err := decodePerson(id, v); err == nil && p.Node != code {
+			c.add("people_by_node: entry %s/P%d, but the person is at %s", code, id, p.Node)
+		}
+		return nil
+	})
+}
+
+// incidents rebuilds the indexes from the records and compares them with
+// the stored ones, entry by entry.
+func (c *checker) incidents(tx *bolt.Tx) error {
+	incs := tx.Bucket(bucketIncidents)
+	ids := tx.Bucket(bucketIncidentIDs)
+	want := map[string]map[string]string{ // bucket -> key -> incident id
+		string(bucketIdxOpen): {}, string(bucketIdxDue): {}, string(bucketIdxNode): {},
+	}
+	err := incs.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq := getU64(k)
+		inc, err := decodeIncident(seq, v, c.s.opts.Location)
+		if err != nil {
+			c.add("incidents: %v", err)
+			return nil
+		}
+		if got := ids.Get([]byte(inc.ID)); got == nil || len(got) != 8 || getU64(got) != seq {
+			c.add("incident_ids: %s (seq %d) has no entry or a wrong one", inc.ID, seq)
+		}
+		keys, err := keysOf(inc)
+		if err != nil {
+			c.add("incidents: %v", err)
+			return nil
+		}
+		if keys.open != nil {
+			want[string(bucketIdxOpen)][string(keys.open)] = inc.ID
+		}
+		if keys.due != nil {
+			want[string(bucketIdxDue)][string(keys.due)] = inc.ID
+		}
+		want[string(bucketIdxNode)][string(keys.node)] = inc.ID
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketIdxOpen, bucketIdxDue, bucketIdxNode} {
+		w := want[string(name)]
+		err := tx.Bucket(name).ForEach(func(k, _ []byte) error {
+			if err := c.tick(); err != nil {
+				return err
+			}
+			if _, ok := w[string(k)]; ok {
+				delete(w, string(k))
+				return nil
+			}
+			c.add("%s: %s", name, c.strayEntry(tx, name, k))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range w {
+			c.add("%s: incident %s has no entry", name, id)
+		}
+	}
+	return ids.ForEach(func(k, v []byte) error {
+		if len(v) != 8 {
+			c.add("incident_ids: %s: malformed value", k)
+			return nil
+		}
+		seq := getU64(v)
+		rv := incs.Get(v)
+		if rv == nil {
+			c.add("incident_ids: %s points at missing seq %d", k, seq)
+			return nil
+		}
+		if inc, err := decodeIncident(seq, rv, c.s.opts.Location); err == nil && inc.ID != string(k) {
+			c.add("incident_ids: %s points at seq %d, which is %s", k, seq, inc.ID)
+		}
+		return nil
+	})
+}
+
+// strayEntry describes an index entry that no record asks for.
+func (c *checker) strayEntry(tx *bolt.Tx, name, k []byte) string {
+	var seq uint64
+	switch string(name) {
+	case string(bucketIdxOpen):
+		if len(k) != 10 {
+			return fmt.Sprintf("malformed key %x", k)
+		}
+		seq = getU64(k[2:])
+	case string(bucketIdxDue):
+		if len(k) != 16 {
+			return fmt.Sprintf("malformed key %x", k)
+		}
+		seq = getU64(k[8:])
+	default:
+		_, id, ok := splitCodeKey(k)
+		if !ok {
+			return fmt.Sprintf("malformed key %x", k)
+		}
+		seq = id
+	}
+	inc, err := c.s.getIncident(tx, seq)
+	if err != nil {
+		return fmt.Sprintf("entry %x points at missing seq %d", k, seq)
+	}
+	return fmt.Sprintf("entry %x does not match incident %s (seq %d: %s, %s, %s, next check %s)",
+		k, inc.ID, seq, inc.Tier, inc.Status, inc.Node, inc.NextCheck().Format("2006-01-02 15:04:05"))
+}
+
+func (c *checker) events(tx *bolt.Tx) error {
+	events := tx.Bucket(bucketEvents)
+	idx := tx.Bucket(bucketIncidentEvents)
+	incs := tx.Bucket(bucketIncidents)
+	err := events.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq := getU64(k)
+		ev, err := decodeEvent(seq, v, c.s.opts.Location)
+		if err != nil {
+			c.add("events: %v", err)
+			return nil
+		}
+		if ev.IncidentSeq == 0 {
+			return nil
+		}
+		if incs.Get(u64(ev.IncidentSeq)) == nil {
+			c.add("events: event %d is about missing incident seq %d", seq, ev.IncidentSeq)
+		}
+		if idx.Get(pairKey(ev.IncidentSeq, seq)) == nil {
+			c.add("idx_incident_events: event %d of %s has no entry", seq, ev.Incident)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return idx.ForEach(func(k, _ []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		if len(k) != 16 {
+			c.add("idx_incident_events: malformed key %x", k)
+			return nil
+		}
+		inc, seq := getU64(k), getU64(k[8:])
+		v := events.Get(k[8:])
+		if v == nil {
+			c.add("idx_incident_events: entry %d/%d points at a missing event", inc, seq)
+			return nil
+		}
+		if ev, err := decodeEvent(seq, v, c.s.opts.Location); err == nil && ev.IncidentSeq != inc {
+			c.add("idx_incident_events: entry %d/%d, but event %d is about seq %d", inc, seq, seq, ev.IncidentSeq)
+		}
+		return nil
+	})
+}

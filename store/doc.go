@@ -1,0 +1,64 @@
+// Package store implements model.Service on one bbolt file.
+//
+// # Buckets and keys
+//
+// All numeric keys are big-endian uint64 ("u64" below), so bbolt's byte order
+// is numeric order and ids past 255 or 65,535 still sort by creation. Record
+// values are JSON of store-private structs (incidentRecord, nodeRecord,
+// personRecord, eventRecord) with explicit field tags, so renaming a model
+// field cannot silently change the file format. Times are int64 Unix
+// nanoseconds (0 for a zero time). Index values are empty unless noted.
+//
+//	meta                 "schema"        -> u64 schema version (len(migrations))
+//	                     "day/20261129"  -> u64 last daily number used that local day
+//	nodes                node code       -> nodeRecord
+//	people               u64 person id   -> personRecord (ids from NextSequence)
+//	people_by_node       code 0x00 u64 person id
+//	incidents            u64 incident seq -> incidentRecord (seqs from NextSequence)
+//	incident_ids         public id "HJ-20261129-0001" -> u64 incident seq
+//	idx_open             tier byte, status byte, u64 seq       (open incidents only)
+//	idx_due              u64 Unix nanos of Incident.NextCheck, u64 seq (non-zero only)
+//	idx_node             code 0x00 u64 seq
+//	events               u64 event seq   -> eventRecord (append-only log)
+//	idx_incident_events  u64 incident seq, u64 event seq
+//
+// The tier and status bytes of idx_open come from tables private to this
+// package (tierCodes, statusCodes), not from the order of model.Tiers, for the
+// same reason the records are private structs.
+//
+// # Subtrees are prefix scans
+//
+// A node code is a 9-digit town code, a 12-digit village code (which starts
+// with its town's 9 digits), then "-GG", "-GG-MM", "-GG-MM-UU", every segment
+// exactly two digits. No valid code can be extended by a digit into a sibling:
+// after 9 digits only a 3-digit village can follow, after 12 digits or a
+// segment only "-" and two more digits. So the codes that start with a node's
+// code are exactly that node and its subtree, and a cursor Seek plus
+// bytes.HasPrefix lists a subtree in code order, in nodes and (with the bare
+// code as prefix) in people_by_node and idx_node.
+//
+// In the composite keys the 0x00 after the variable-length code keeps exact
+// lookups exact: the entries of node 330784114266-01 are those with the
+// prefix "330784114266-01\x00", which 330784114266-01-02's entries
+// ("330784114266-01-02\x00...") do not have. 0x00 sorts before '-', so a
+// node's own entries come before its children's.
+//
+// # Writes
+//
+// One writer goroutine owns every write. Callers enqueue a request (a
+// function of the write transaction and the batch's clock); the writer takes
+// everything queued (up to maxBatch, after letting the callers it has just
+// answered send their next request) into one db.Update, which is one fsync
+// pair for the lot (group commit), then publishes the batch's events to
+// subscribers and answers each caller. A request that fails aborts the transaction;
+// its caller gets the error and the others are run again in a fresh one, so
+// a bad request never half-writes or spoils the rest. Each request does its
+// reads and the model rule first and writes last; its events are appended to
+// the log in the same transaction as the change they record.
+//
+// # Schema
+//
+// meta/schema is the number of migrations applied. Open runs the missing
+// ones from the append-only migrations list in one transaction and refuses a
+// file whose schema is newer than this binary knows.
+package store

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// holdEnv names the file a helper process opens and holds (see TestMain).
+const holdEnv = "GRIDCMD_STORE_TEST_HOLD"
+
+func TestMain(m *testing.M) {
+	if path := os.Getenv(holdEnv); path != "" {
+		os.Exit(holdOpen(path))
+	}
+	code := m.Run()
+	cleanupFixtures()
+	os.Exit(code)
+}
+
+// holdOpen is the helper process: it opens path, says "ready", and holds the
+// file until its stdin closes.
+func holdOpen(path string) int {
+	s, err := Open(path, Options{Timeout: 5 * time.Second})
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, bufio.NewReader(os.Stdin))
+	if err := s.Close(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// cst is China Standard Time, the town's clock.
+var cst = time.FixedZone("CST", 8*3600)
+
+// t0 is when every test starts: 09:00 on 29 November 2026 in Huajie.
+var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
+
+// testClock is a clock moved by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *testClock { return &testClock{t: t0} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Codes of the tiny tower.
+const (
+	town     = model.NodeCode("330784114")
+	village  = model.NodeCode("330784114266")
+	grid01   = model.NodeCode("330784114266-01")
+	grid02   = model.NodeCode("330784114266-02")
+	grid10   = model.NodeCode("330784114266-10")
+	micro011 = model.NodeCode("330784114266-01-01")
+	micro012 = model.NodeCode("330784114266-01-02")
+	micro021 = model.NodeCode("330784114266-02-01")
+	micro101 = model.NodeCode("330784114266-10-01")
+)
+
+// tinyNodes is Huajie town, the village of Duxi (渎溪村), its grids 01, 02
+// and 10 and four micro-grids (267 households in all).
+func tinyNodes() []model.Node {
+	return []model.Node{
+		{Code: town, Level: model.LevelTown, Name: "花街镇"},
+		{Code: village, Level: model.LevelVillage, Name: "渎溪村", Official: "渎溪村委会", Parent: town, Tags: []string{"330国道"}},
+		{Code: grid01, Level: model.LevelGrid, Name: "渎溪第1网格", Parent: village},
+		{Code: grid02, Level: model.LevelGrid, Name: "渎溪第2网格", Parent: village},
+		{Code: grid10, Level: model.LevelGrid, Name: "渎溪第10网格", Parent: village},
+		{Code: micro011, Level: model.LevelMicroGrid, Name: "渎溪1-1微网格", Parent: grid01, Households: 60},
+		{Code: micro012, Level: model.LevelMicroGrid, Name: "渎溪1-2微网格", Parent: grid01, Households: 72},
+		{Code: micro021, Level: model.LevelMicroGrid, Name: "渎溪2-1微网格", Parent: grid02, Households: 55},
+		{Code: micro101, Level: model.LevelMicroGrid, Name: "渎溪10-1微网格", Parent: grid10, Households: 80},
+	}
+}
+
+// tinyPeople is the roster of the tiny tower, in import (and so id) order.
+func tinyPeople() []model.Person {
+	return []model.Person{
+		{Name: "陈值班", Phone: "13800000001", Node: town, Roles: []model.Role{model.RoleDutyOfficer}, OnDuty: true},
+		{Name: "胡村干", Phone: "13800000002", Node: village, Roles: []model.Role{model.RoleVillageCadre}},
+		{Name: "应网格长", Phone: "13800000003", Node: grid02, Roles: []model.Role{model.RoleGridLeader}},
+		{Name: "李网格长", Phone: "13800000004", Node: grid01, Roles: []model.Role{model.RoleGridLeader}},
+		{Name: "王网格员", Phone: "13800000005", Node: grid01, Roles: []model.Role{model.RoleGridWorkerFull}},
+		{Name: "周微网格", Phone: "13800000006", Node: micro012, Roles: []model.Role{model.RoleMicroGridWorker}},
+		{Name: "吴志愿", Phone: "13800000007", Node: grid02, Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer},
+		{Name: "徐巡护", Phone: "0579-87123456", Node: village, Roles: []model.Role{model.RolePatroller}},
+	}
+}
+
+// tower is an open store with the tiny tower and its people.
+type tower struct {
+	s     *DB
+	path  string
+	clock *testClock
+	ctx   context.Context
+
+	duty, cadre, leader02, leader01, worker01, micro, reserve, patroller model.Person
+}
+
+func testOptions(c *testClock) Options {
+	return Options{Timeout: 200 * time.Millisecond, Now: c.Now, Prefix: "HJ", Location: cst}
+}
+
+// openAt opens path with the test options and closes it when the test ends.
+func openAt(t testing.TB, path string, c *testClock) *DB {
+	t.Helper()
+	s, err := Open(path, testOptions(c))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// newTower makes a fresh file with the tiny tower.
+func newTower(t testing.TB) *tower {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gridcmd.db")
+	tw := &tower{path: path, clock: newClock(), ctx: context.Background()}
+	tw.s = openAt(t, path, tw.clock)
+	n, err := tw.s.ImportNodes(tw.ctx, tinyNodes(), model.System, "tiny tower")
+	require.NoError(t, err)
+	require.Equal(t, len(tinyNodes()), n)
+	people, err := tw.s.ImportPeople(tw.ctx, tinyPeople(), model.System, "tiny roster")
+	require.NoError(t, err)
+	require.Len(t, people, len(tinyPeople()))
+	tw.duty, tw.cadre, tw.leader02, tw.leader01 = people[0], people[1], people[2], people[3]
+	tw.worker01, tw.micro, tw.reserve, tw.patroller = people[4], people[5], people[6], people[7]
+	return tw
+}
+
+// report files a report with sensible defaults.
+func (tw *tower) report(t testing.TB, node model.NodeCode, by model.PersonID, title string) model.Incident {
+	t.Helper()
+	inc, err := tw.s.Report(tw.ctx, model.Report{
+		Node: node, Category: "traffic", Severity: model.SeverityII, Title: title,
+		Text: "货车散落货物，占用一条车道", Reporter: by,
+	})
+	require.NoError(t, err)
+	return inc
+}
+
+// reopen closes the store and opens the same file again.
+func (tw *tower) reopen(t testing.TB) {
+	t.Helper()
+	require.NoError(t, tw.s.Close())
+	tw.s = openAt(t, tw.path, tw.clock)
+}
+
+// dump is every key, value and bucket sequence of the file, for comparing
+// before and after something that must change nothing.
+func dump(t testing.TB, s *DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			out[string(name)+"#seq"] = fmt.Sprint(b.Sequence())
+			return b.ForEach(func(k, v []byte) error {
+				out[string(name)+"/"+hex.EncodeToString(k)] = string(v)
+				return nil
+			})
+		})
+	}))
+	return out
+}
+
+// keysIn lists a bucket's keys in order.
+func keysIn(t testing.TB, s *DB, bucket []byte) [][]byte {
+	t.Helper()
+	var keys [][]byte
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(k, _ []byte) error {
+			keys = append(keys, append([]byte(nil), k...))
+			return nil
+		})
+	}))
+	return keys
+}
+
+func seqsOf(list []model.Incident) []uint64 {
+	out := make([]uint64, len(list))
+	for i, inc := range list {
+		out[i] = inc.Seq
+	}
+	return out
+}
+
+func sortedCopy(x []uint64) []uint64 {
+	y := append([]uint64(nil), x...)
+	sort.Slice(y, func(i, j int) bool { return y[i] < y[j] })
+	return y
+}
+
+func requireCode(t testing.TB, err error, code string) {
+	t.Helper()
+	require.Error(t, err)
+	require.Equal(t, code, model.ErrorCode(err), "error: %v", err)
+}
+
+func requireClean(t testing.TB, s *DB) {
+	t.Helper()
+	problems, err := s.Check(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, problems)
+}

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// Report files a new incident: the reporter must be on the roster (or be the
+// system) and the node in the tower. Its id is the town prefix, the local
+// date of now and the day's next number.
+func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error) {
+	p := s.opts.Policy
+	if err := r.Validate(p); err != nil { // the cheap refusals never reach the writer
+		return model.Incident{}, err
+	}
+	var out model.Incident
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		reporter, err := s.wc.actor(tx, r.Reporter)
+		if err != nil {
+			return nil, err
+		}
+		if !s.wc.hasNode(tx, r.Node) {
+			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
+		}
+		seq, err := tx.Bucket(bucketIncidents).NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		day := now.In(s.opts.Location)
+		n, err := nextDayNumber(tx, day)
+		if err != nil {
+			return nil, err
+		}
+		inc, ev, err := model.NewIncident(seq, model.FormatIncidentID(s.opts.Prefix, day, n), r, reporter, now, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := saveIncident(tx, inc, nil); err != nil {
+			return nil, err
+		}
+		out = inc
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return out, nil
+}
+
+// nextDayNumber takes the next daily number of the local day of day.
+func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
+	b := tx.Bucket(bucketMeta)
+	k := []byte(metaDayPrefix + day.Format("20060102"))
+	var n uint64
+	if v := b.Get(k); v != nil {
+		if len(v) != 8 {
+			return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
+		}
+		n = getU64(v)
+	}
+	n++
+	return n, b.Put(k, u64(n))
+}
+
+// Incident returns the incident with the public id; ENOTFOUND if none.
+func (s *DB) Incident(ctx context.Context, id string) (model.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Incident{}, err
+	}
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	var inc model.Incident
+	err = s.view(func(tx *bolt.Tx) error {
+		var err error
+		inc, err = s.incidentByID(tx, pid)
+		return err
+	})
+	return inc, err
+}
+
+// Incidents returns the incidents f selects in seq order; with f.Limit, the
+// newest f.Limit of them (still in seq order). An open status or f.Open
+// reads idx_open, a node idx_node, anything else the whole bucket.
+func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Incident, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if f.Status != "" {
+		st, err := model.ParseStatus(string(f.Status))
+		if err != nil {
+			return nil, err
+		}
+		f.Status = st
+	}
+	if f.Tier != "" {
+		t, err := model.ParseTier(string(f.Tier))
+		if err != nil {
+			return nil, err
+		}
+		f.Tier = t
+	}
+	if f.Node != "" {
+		c, err := model.ParseNodeCode(string(f.Node))
+		if err != nil {
+			return nil, err
+		}
+		f.Node = c
+	}
+	if f.Status != "" && !f.Status.Open() && f.Open {
+		return nil, nil
+	}
+	var out []model.Incident
+	err := s.view(func(tx *bolt.Tx) error {
+		var seqs []uint64
+		switch {
+		case f.Node != "":
+			seqs = codeScan(tx.Bucket(bucketIdxNode), f.Node, false)
+		case f.Open || f.Status.Open():
+			seqs = openSeqs(tx, f.Tier, f.Status)
+		default:
+			return s.scanIncidents(tx, f, &out)
+		}
+		slices.Sort(seqs)
+		n := len(seqs)
+		if f.Limit > 0 && f.Limit < n {
+			n = f.Limit
+		}
+		out = make([]model.Incident, 0, n)
+		// Newest first while counting up to the limit, then put back in order.
+		for i := len(seqs) - 1; i >= 0; i-- {
+			inc, err := s.getIncident(tx, seqs[i])
+			if err != nil {
+				return err
+			}
+			if match(inc, f) {
+				out = append(out, inc)
+				if f.Limit > 0 && len(out) == f.Limit {
+					break
+				}
+			}
+		}
+		slices.Reverse(out)
+		return nil
+	})
+	return out, err
+}
+
+// openSeqs reads idx_open: the open incidents at tier (all if "") with
+// status (all open if ""), by the key bytes alone.
+func openSeqs(tx *bolt.Tx, tier model.Tier, status model.Status) []uint64 {
+	var prefix []byte
+	if tier != "" {
+		prefix = []byte{tierCodes[tier]}
+		if status != "" {
+			prefix = append(prefix, statusCodes[status])
+		}
+	}
+	var want byte
+	if status != "" {
+		want = statusCodes[status]
+	}
+	var seqs []uint64
+	c := tx.Bucket(bucketIdxOpen).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != 10 || want != 0 && k[1] != want {
+			continue
+		}
+		seqs = append(seqs, getU64(k[2:]))
+	}
+	return seqs
+}
+
+// scanIncidents reads the whole incidents bucket, newest first up to the
+// limit, and leaves out in seq order.
+func (s *DB) scanIncidents(tx *bolt.Tx, f model.IncidentFilter, out *[]model.Incident) error {
+	c := tx.Bucket(bucketIncidents).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		inc, err := decodeIncident(getU64(k), v, s.opts.Location)
+		if err != nil {
+			return err
+		}
+		if match(inc, f) {
+			*out = append(*out, inc)
+			if f.Limit > 0 && len(*out) == f.Limit {
+				break
+			}
+		}
+	}
+	slices.Reverse(*out)
+	return nil
+}
+
+func match(i model.Incident, f model.IncidentFilter) bool {
+	return (f.Status == "" || i.Status == f.Status) &&
+		(f.Tier == "" || i.Tier == f.Tier) &&
+		(f.Node == "" || f.Node.Contains(i.Node)) &&
+		(!f.Open || i.Status.Open())
+}
+
+// Act applies c to the incident through Incident.Apply; the refusals are the
+// rule's, and a refusal changes nothing.
+func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Incident, error) {
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	p := s.opts.Policy
+	var out model.Incident
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, err := s.incidentByID(tx, pid)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.wc.actor(tx, c.By)
+		if err != nil {
+			return nil, err
+		}
+		next, ev, err := inc.Apply(c, actor, now, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := saveIncident(tx, next, &inc); err != nil {
+			return nil, err
+		}
+		out = next
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return out, nil
+}
+
+// Timeline returns the incident's events in order.
+func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Event
+	err = s.view(func(tx *bolt.Tx) error {
+		seq, err := seqOf(tx, pid)
+		if err != nil {
+			return err
+		}
+		prefix := u64(seq)
+		events := tx.Bucket(bucketEvents)
+		c := tx.Bucket(bucketIncidentEvents).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) != 16 {
+				continue
+			}
+			es := getU64(k[8:])
+			v := events.Get(k[8:])
+			if v == nil {
+				return fmt.Errorf("idx_incident_events: event %d of %s is missing", es, pid)
+			}
+			ev, err := decodeEvent(es, v, s.opts.Location)
+			if err != nil {
+				return err
+			}
+			out = append(out, ev)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Sweep applies the clocks at now to every incident whose next check is due,
+// in one write, and returns the events (escalations and supervisions).
+func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
+	// Most sweeps find nothing due: look first in a read transaction, so an
+	// idle console does not commit (and fsync) every second.
+	due := false
+	if err := s.view(func(tx *bolt.Tx) error {
+		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
+		due = k != nil && bytes.Compare(k, dueKey(s.clock(), ^uint64(0))) <= 0
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if !due {
+		return nil, nil
+	}
+	p := s.opts.Policy
+	return s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		var seqs []uint64
+		limit := dueKey(now, ^uint64(0))
+		c := tx.Bucket(bucketIdxDue).Cursor()
+		for k, _ := c.First(); k != nil && bytes.Compare(k, limit) <= 0; k, _ = c.Next() {
+			if len(k) == 16 {
+				seqs = append(seqs, getU64(k[8:]))
+			}
+		}
+		var evs []model.Event
+		for _, seq := range seqs {
+			inc, err := s.getIncident(tx, seq)
+			if err != nil {
+				return nil, err
+			}
+			next, ev, changed := inc.Sweep(now, p)
+			if !changed {
+				continue
+			}
+			if err := saveIncident(tx, next, &inc); err != nil {
+				return nil, err
+			}
+			evs = append(evs, ev)
+		}
+		return evs, nil
+	})
+}
+
+// seqOf resolves a public id to its seq; ENOTFOUND if none.
+func seqOf(tx *bolt.Tx, id string) (uint64, error) {
+	v := tx.Bucket(bucketIncidentIDs).Get([]byte(id))
+	if v == nil {
+		return 0, model.Errorf(model.ENOTFOUND, "no incident %s", id)
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("incident_ids/%s: %d bytes, want 8", id, len(v))
+	}
+	return getU64(v), nil
+}
+
+func (s *DB) incidentByID(tx *bolt.Tx, id string) (model.Incident, error) {
+	seq, err := seqOf(tx, id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return s.getIncident(tx, seq)
+}
+
+func (s *DB) getIncident(tx *bolt.Tx, seq uint64) (model.Incident, error) {
+	v := tx.Bucket(bucketIncidents).Get(u64(seq))
+	if v == nil {
+		return model.Incident{}, fmt.Errorf("incident seq %d is missing", seq)
+	}
+	return decodeIncident(seq, v, s.opts.Location)
+}
+
+// indexKeys are an incident's entries in idx_open, idx_due and idx_node
+// (nil where it has none).
+type indexKeys struct{ open, due, node []byte }
+
+func keysOf(inc model.Incident) (indexKeys, error) {
+	var k indexKeys
+	if inc.Status.Open() {
+		var err error
+		if k.open, err = openKey(inc); err != nil {
+			return k, err
+		}
+	}
+	if t := inc.NextCheck(); !t.IsZero() {
+		k.due = dueKey(t, inc.Seq)
+	}
+	k.node = codeKey(inc.Node, inc.Seq)
+	return k, nil
+}
+
+// saveIncident writes the record and its indexes; old is the stored version
+// (nil for a new incident), whose index entries are replaced.
+func saveIncident(tx *bolt.Tx, inc model.Incident, old *model.Incident) error {
+	nk, err := keysOf(inc)
+	if err != nil {
+		return err
+	}
+	v, err := encodeIncident(inc)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIncidents).Put(u64(inc.Seq), v); err != nil {
+		return err
+	}
+	var ok indexKeys
+	if old == nil {
+		ids := tx.Bucket(bucketIncidentIDs)
+		if ids.Get([]byte(inc.ID)) != nil {
+			return fmt.Errorf("incident id %s is taken", inc.ID)
+		}
+		if err := ids.Put([]byte(inc.ID), u64(inc.Seq)); err != nil {
+			return err
+		}
+	} else if ok, err = keysOf(*old); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		bucket   []byte
+		old, new []byte
+	}{{bucketIdxOpen, ok.open, nk.open}, {bucketIdxDue, ok.due, nk.due}, {bucketIdxNode, ok.node, nk.node}} {
+		if bytes.Equal(x.old, x.new) {
+			continue
+		}
+		b := tx.Bucket(x.bucket)
+		if x.old != nil {
+			if err := b.Delete(x.old); err != nil {
+				return err
+			}
+		}
+		if x.new != nil {
+			if err := b.Put(x.new, []byte{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"gridcmd/model"
+)
+
+// Options configure Open. Zero fields take the defaults noted.
+type Options struct {
+	Timeout  time.Duration    // how long to wait for the file lock; default 2s
+	Now      func() time.Time // the clock; default time.Now
+	Policy   model.Policy     // the rules' clocks and categories; zero means model.DefaultPolicy()
+	Prefix   string           // town prefix of incident ids; default "HJ"
+	Location *time.Location   // the local day of incident ids; default time.Local
+}
+
+// DefaultTimeout is how long Open waits for another process's lock.
+const DefaultTimeout = 2 * time.Second
+
+// DB is model.Service on one bbolt file. Its methods are safe for concurrent
+// use.
+type DB struct {
+	db      *bolt.DB
+	path    string
+	pidPath string
+	opts    Options
+
+	mu      sync.RWMutex // guards closed; held (read) while enqueueing
+	closed  bool
+	queue   chan *request
+	stopped chan struct{} // closed when the writer has drained and exited
+
+	wc        writerCache  // the writer goroutine's alone
+	commits   atomic.Int64 // transactions committed by the writer
+	committed atomic.Int64 // requests they carried
+
+	subMu     sync.Mutex
+	subs      map[*subscription]struct{}
+	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)
+}
+
+var _ model.Service = (*DB)(nil)
+
+// migrations bring a file from schema i to i+1. Append only: a released
+// entry never changes, because files in the field were written by it.
+var migrations = []func(tx *bolt.Tx) error{
+	// 1: the buckets. The names are spelled out, not taken from the bucket
+	// variables: what a migration does must not change after its release.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("meta"), []byte("nodes"), []byte("people"), []byte("people_by_node"),
+			[]byte("incidents"), []byte("incident_ids"), []byte("idx_open"), []byte("idx_due"),
+			[]byte("idx_node"), []byte("events"), []byte("idx_incident_events"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// allBuckets are the buckets the current schema has.
+var allBuckets = [][]byte{
+	bucketMeta, bucketNodes, bucketPeople, bucketPeopleByNode, bucketIncidents, bucketIncidentIDs,
+	bucketIdxOpen, bucketIdxDue, bucketIdxNode, bucketEvents, bucketIncidentEvents,
+}
+
+// Open opens (creating if need be) the database at path, brings its schema
+// up to date and starts the writer. Another process (or another Open in this
+// one) holding the file makes it fail after opts.Timeout with EUNAVAIL.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "HJ"
+	}
+	if err := model.ValidPrefix(opts.Prefix); err != nil {
+		return nil, err
+	}
+	if opts.Policy.Ack == nil && opts.Policy.Resolve == nil && opts.Policy.Categories == nil {
+		opts.Policy = model.DefaultPolicy()
+	}
+	if err := opts.Policy.Validate(); err != nil {
+		return nil, err
+	}
+
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		switch {
+		case errors.Is(err, berrors.ErrTimeout):
+			return nil, inUse(path)
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
+			errors.Is(err, berrors.ErrChecksum):
+			return nil, model.Errorf(model.EINVALID, "database %s is not a gridcmd database (%v)", path, err)
+		}
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := migrate(bdb, path); err != nil {
+		_ = bdb.Close()
+		return nil, err
+	}
+	s := &DB{
+		db: bdb, path: path, pidPath: path + ".pid", opts: opts,
+		queue:     make(chan *request, maxBatch),
+		stopped:   make(chan struct{}),
+		subs:      map[*subscription]struct{}{},
+		subBuffer: subBuffer,
+	}
+	// Best effort: the pid only makes the "in use" message more helpful.
+	_ = os.WriteFile(s.pidPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
+	go s.run()
+	return s, nil
+}
+
+// inUse is the error for a file another gridcmd holds, naming its pid when
+// the sidecar file tells it (it may be stale, hence the question mark).
+func inUse(path string) error {
+	msg := fmt.Sprintf("database %s is in use by another gridcmd", path)
+	if b, err := os.ReadFile(path + ".pid"); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			msg += fmt.Sprintf(" (pid %d?)", pid)
+		}
+	}
+	return model.Errorf(model.EUNAVAIL, "%s", msg)
+}
+
+// schemaVersion is the schema this binary writes.
+func schemaVersion() uint64 { return uint64(len(migrations)) }
+
+// fileSchema reads the schema version of the file, 0 for a blank file.
+func fileSchema(tx *bolt.Tx) (uint64, error) {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0, nil
+	}
+	v := b.Get(metaSchema)
+	if v == nil {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("meta/schema: %d bytes, want 8", len(v))
+	}
+	return getU64(v), nil
+}
+
+// migrate runs the migrations the file lacks, all in one transaction.
+func migrate(db *bolt.DB, path string) error {
+	known := schemaVersion()
+	return db.Update(func(tx *bolt.Tx) error {
+		v, err := fileSchema(tx)
+		if err != nil {
+			return model.Errorf(model.EINVALID, "database %s: %v", path, err)
+		}
+		if v > known {
+			return model.Errorf(model.EUNAVAIL,
+				"database %s was written by a newer gridcmd (schema %d, this binary knows %d)", path, v, known)
+		}
+		if v == 0 {
+			// A blank file is ours to fill; a bbolt file of another program is not.
+			err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+				for _, b := range allBuckets {
+					if bytes.Equal(b, name) {
+						return nil
+					}
+				}
+				return model.Errorf(model.EINVALID, "database %s is not a gridcmd database (it has a bucket %q)", path, name)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for i := v; i < known; i++ {
+			if err := migrations[i](tx); err != nil {
+				return fmt.Errorf("database %s: migrating to schema %d: %w", path, i+1, err)
+			}
+		}
+		if v == known {
+			return nil
+		}
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(known))
+	})
+}
+
+// Close waits for the queued writes to commit, stops the writer, ends the
+// subscriptions and closes the file. Later calls return nil.
+func (s *DB) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.queue)
+	s.mu.Unlock()
+	<-s.stopped
+
+	s.subMu.Lock()
+	for sub := range s.subs {
+		delete(s.subs, sub)
+		close(sub.ch)
+	}
+	s.subMu.Unlock()
+
+	// Remove the pid file while we still hold the lock, so we never remove
+	// the next owner's.
+	_ = os.Remove(s.pidPath)
+	return s.db.Close()
+}
+
+// Path is the database file's path.
+func (s *DB) Path() string { return s.path }
+
+// Policy returns the policy the rules run with.
+func (s *DB) Policy() model.Policy { return s.opts.Policy }
+
+// Now returns the store's clock.
+func (s *DB) Now() time.Time { return s.clock() }
+
+// clock reads opts.Now as a stored time reads back: in opts.Location, to the
+// nanosecond, without a monotonic reading. Every write of a batch uses one
+// such reading, so what a write returns equals what a later read returns.
+func (s *DB) clock() time.Time {
+	return time.Unix(0, s.opts.Now().UnixNano()).In(s.opts.Location)
+}
+
+func (s *DB) closedErr() error {
+	return model.Errorf(model.EUNAVAIL, "database %s is closed", s.path)
+}
+
+// view runs fn in a read transaction.
+func (s *DB) view(fn func(tx *bolt.Tx) error) error {
+	err := s.db.View(fn)
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
+		return s.closedErr()
+	}
+	return err
+}

@@ -1,0 +1,473 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// Node returns one node of the tower; ENOTFOUND if there is none.
+func (s *DB) Node(ctx context.Context, code model.NodeCode) (model.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Node{}, err
+	}
+	code, err := model.ParseNodeCode(string(code))
+	if err != nil {
+		return model.Node{}, err
+	}
+	var n model.Node
+	err = s.view(func(tx *bolt.Tx) error {
+		var err error
+		n, err = getNode(tx, code)
+		return err
+	})
+	return n, err
+}
+
+// Nodes returns root and its subtree ("" for every tower), in code order.
+func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if root != "" {
+		c, err := model.ParseNodeCode(string(root))
+		if err != nil {
+			return nil, err
+		}
+		root = c
+	}
+	var out []model.Node
+	err := s.view(func(tx *bolt.Tx) error {
+		if root != "" {
+			if _, err := getNode(tx, root); err != nil {
+				return err
+			}
+		}
+		prefix := []byte(root)
+		c := tx.Bucket(bucketNodes).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			n, err := decodeNode(k, v)
+			if err != nil {
+				return err
+			}
+			out = append(out, n)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ImportNodes adds the nodes not stored yet, all or none, and records one
+// import event. Each node must pass Node.Validate and have its parent stored
+// or among nodes; a code given twice must be given the same way.
+func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.PersonID, note string) (int, error) {
+	batch := make(map[model.NodeCode]model.Node, len(nodes))
+	var list []model.Node
+	for _, n := range nodes {
+		n, err := cleanNode(n)
+		if err != nil {
+			return 0, err
+		}
+		if err := n.Validate(); err != nil {
+			return 0, err
+		}
+		if prev, ok := batch[n.Code]; ok {
+			if !reflect.DeepEqual(prev, n) {
+				return 0, model.Errorf(model.EINVALID, "node %s is given twice, differently", n.Code)
+			}
+			continue
+		}
+		batch[n.Code] = n
+		list = append(list, n)
+	}
+	slices.SortFunc(list, func(a, b model.Node) int { return strings.Compare(string(a.Code), string(b.Code)) })
+
+	var added int
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		added = 0
+		actor, err := actorOf(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		b := tx.Bucket(bucketNodes)
+		var add []model.Node
+		for _, n := range list {
+			if b.Get([]byte(n.Code)) == nil {
+				add = append(add, n)
+			}
+		}
+		for _, n := range add {
+			if n.Parent == "" {
+				continue
+			}
+			if _, ok := batch[n.Parent]; !ok && b.Get([]byte(n.Parent)) == nil {
+				return nil, model.Errorf(model.ENOTFOUND,
+					"node %s: its parent %s is neither in the tower nor in this import", n.Code, n.Parent)
+			}
+		}
+		if len(add) == 0 {
+			return nil, nil
+		}
+		for _, n := range add {
+			if err := putNode(tx, n); err != nil {
+				return nil, err
+			}
+		}
+		added = len(add)
+		top := add[0].Code
+		for _, n := range add {
+			if n.Level < top.Level() {
+				top = n.Code
+			}
+		}
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
+			Node: top, Note: joinNote(note, nodeSummary(add)),
+		}}, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// cleanNode runs the names and tags through model.CleanText, in case the
+// caller did not: nothing that moves a terminal's cursor reaches the file.
+func cleanNode(n model.Node) (model.Node, error) {
+	var err error
+	clean := func(s string) string {
+		c, e := model.CleanText(s, false)
+		if e != nil && err == nil {
+			err = model.Errorf(model.EINVALID, "node %s: %s", n.Code, model.ErrorMessage(e))
+		}
+		return c
+	}
+	n.Name, n.Official = clean(n.Name), clean(n.Official)
+	tags := make([]string, 0, len(n.Tags))
+	for _, t := range n.Tags {
+		if t = clean(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	n.Tags = nil
+	if len(tags) > 0 {
+		n.Tags = tags
+	}
+	return n, err
+}
+
+// nodeSummary says how many nodes of each level: "27 villages, 82 grids".
+func nodeSummary(add []model.Node) string {
+	count := map[model.Level]int{}
+	for _, n := range add {
+		count[n.Level]++
+	}
+	names := []struct {
+		l            model.Level
+		one, several string
+	}{
+		{model.LevelTown, "town", "towns"}, {model.LevelVillage, "village", "villages"},
+		{model.LevelGrid, "grid", "grids"}, {model.LevelMicroGrid, "micro-grid", "micro-grids"},
+		{model.LevelHousehold, "household unit", "household units"},
+	}
+	var parts []string
+	for _, x := range names {
+		switch n := count[x.l]; n {
+		case 0:
+		case 1:
+			parts = append(parts, "1 "+x.one)
+		default:
+			parts = append(parts, fmt.Sprintf("%d %s", n, x.several))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func joinNote(note, summary string) string {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return summary
+	}
+	return note + ": " + summary
+}
+
+func nameOf(p model.Person) string {
+	if p.ID == model.System {
+		return "system"
+	}
+	return p.Name
+}
+
+func getNode(tx *bolt.Tx, code model.NodeCode) (model.Node, error) {
+	v := tx.Bucket(bucketNodes).Get([]byte(code))
+	if v == nil {
+		return model.Node{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", code)
+	}
+	return decodeNode([]byte(code), v)
+}
+
+func hasNode(tx *bolt.Tx, code model.NodeCode) bool {
+	return code != "" && tx.Bucket(bucketNodes).Get([]byte(code)) != nil
+}
+
+func putNode(tx *bolt.Tx, n model.Node) error {
+	v, err := encodeNode(n)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketNodes).Put([]byte(n.Code), v)
+}
+
+// Person returns one roster entry; ENOTFOUND if there is none.
+func (s *DB) Person(ctx context.Context, id model.PersonID) (model.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Person{}, err
+	}
+	var p model.Person
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		p, err = getPerson(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// People returns the roster entries in f.Node's subtree holding f.Role, in
+// id order.
+func (s *DB) People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if f.Role != "" {
+		r, err := model.ParseRole(string(f.Role))
+		if err != nil {
+			return nil, err
+		}
+		f.Role = r
+	}
+	if f.Node != "" {
+		c, err := model.ParseNodeCode(string(f.Node))
+		if err != nil {
+			return nil, err
+		}
+		f.Node = c
+	}
+	var out []model.Person
+	err := s.view(func(tx *bolt.Tx) error {
+		keep := func(p model.Person) {
+			if f.Role == "" || p.Has(f.Role) {
+				out = append(out, p)
+			}
+		}
+		if f.Node == "" {
+			return tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
+				p, err := decodePerson(getU64(k), v)
+				if err == nil {
+					keep(p)
+				}
+				return err
+			})
+		}
+		ids := peopleIn(tx, f.Node, false)
+		slices.Sort(ids)
+		for _, id := range ids {
+			p, err := getPerson(tx, model.PersonID(id))
+			if err != nil {
+				return err
+			}
+			keep(p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// peopleIn lists the ids in people_by_node at code itself (exact) or in its
+// subtree.
+func peopleIn(tx *bolt.Tx, code model.NodeCode, exact bool) []uint64 {
+	return codeScan(tx.Bucket(bucketPeopleByNode), code, exact)
+}
+
+// codeScan lists the ids of a code-keyed index at code (exact) or in its
+// subtree, in key order.
+func codeScan(b *bolt.Bucket, code model.NodeCode, exact bool) []uint64 {
+	prefix := []byte(code)
+	if exact {
+		prefix = exactPrefix(code)
+	}
+	var ids []uint64
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if _, id, ok := splitCodeKey(k); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// ImportPeople adds people, all or none, and records one import event. Each
+// must pass Person.Validate and belong to a stored node; phones are stored
+// normalised and roles by their keys. An entry with the same name, phone and
+// node as a stored one (or an earlier one of people) is skipped.
+func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.PersonID, note string) ([]model.Person, error) {
+	list := make([]model.Person, 0, len(people))
+	for _, p := range people {
+		name, err := model.CleanText(p.Name, false)
+		if err != nil {
+			return nil, model.Errorf(model.EINVALID, "person %q: %s", p.Name, model.ErrorMessage(err))
+		}
+		p.Name = name
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		p, err = canonicalPerson(p)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, p)
+	}
+
+	var added []model.Person
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		added = nil
+		actor, err := actorOf(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		// Check everything first, write after.
+		seen := map[string]bool{}
+		var add []model.Person
+		for _, p := range list {
+			if !hasNode(tx, p.Node) {
+				return nil, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node)
+			}
+			key := p.Name + "\x00" + p.Phone + "\x00" + string(p.Node)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			dup, err := onRoster(tx, p)
+			if err != nil {
+				return nil, err
+			}
+			if !dup {
+				add = append(add, p)
+			}
+		}
+		if len(add) == 0 {
+			return nil, nil
+		}
+		b := tx.Bucket(bucketPeople)
+		for i := range add {
+			id, err := b.NextSequence()
+			if err != nil {
+				return nil, err
+			}
+			add[i].ID = model.PersonID(id)
+			if err := putPerson(tx, add[i]); err != nil {
+				return nil, err
+			}
+		}
+		added = add
+		top := add[0].Node
+		for _, p := range add {
+			if p.Node.Level() < top.Level() || p.Node.Level() == top.Level() && p.Node < top {
+				top = p.Node
+			}
+		}
+		summary := fmt.Sprintf("%d people", len(add))
+		if len(add) == 1 {
+			summary = "1 person"
+		}
+		if skipped := len(list) - len(add); skipped > 0 {
+			summary += fmt.Sprintf(" (%d skipped, already on the roster)", skipped)
+		}
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
+			Node: top, Note: joinNote(note, summary),
+		}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added, nil
+}
+
+// canonicalPerson stores the phone, roles and reserve kind in their
+// canonical forms (a role given twice once; a reserve kind given by its
+// Chinese name by its key).
+func canonicalPerson(p model.Person) (model.Person, error) {
+	p.ID = 0
+	phone, err := model.NormalizePhone(p.Phone)
+	if err != nil {
+		return p, err
+	}
+	p.Phone = phone
+	roles := make([]model.Role, 0, len(p.Roles))
+	for _, r := range p.Roles {
+		c, err := model.ParseRole(string(r))
+		if err != nil {
+			return p, err
+		}
+		if !slices.Contains(roles, c) {
+			roles = append(roles, c)
+		}
+	}
+	p.Roles = roles
+	k, err := model.ParseReserveKind(string(p.Reserve))
+	if err != nil {
+		return p, err
+	}
+	p.Reserve = k
+	return p, nil
+}
+
+// onRoster reports whether someone with p's name and phone is stored at p's
+// node.
+func onRoster(tx *bolt.Tx, p model.Person) (bool, error) {
+	for _, id := range peopleIn(tx, p.Node, true) {
+		q, err := getPerson(tx, model.PersonID(id))
+		if err != nil {
+			return false, err
+		}
+		if q.Name == p.Name && q.Phone == p.Phone {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func getPerson(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
+	v := tx.Bucket(bucketPeople).Get(u64(uint64(id)))
+	if v == nil {
+		return model.Person{}, model.Errorf(model.ENOTFOUND, "no person %s on the roster", id)
+	}
+	return decodePerson(uint64(id), v)
+}
+
+// actorOf is the roster entry of who acts: the system, or a stored person.
+func actorOf(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
+	if id == model.System {
+		return model.Person{ID: model.System}, nil
+	}
+	return getPerson(tx, id)
+}
+
+func putPerson(tx *bolt.Tx, p model.Person) error {
+	v, err := encodePerson(p)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketPeople).Put(u64(uint64(p.ID)), v); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketPeopleByNode).Put(codeKey(p.Node, uint64(p.ID)), []byte{})
+}

@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// maxBatch is the most requests one group commit takes.
+const maxBatch = 1000
+
+// subBuffer is how many committed batches a subscriber may fall behind.
+const subBuffer = 256
+
+// writeFn is one write request. It runs inside the writer's transaction with
+// the batch's clock, does all its reads and the model rule before it writes,
+// and returns the events that record its change; the writer appends them to
+// the log (assigning their Seq) in the same transaction. It may run more than
+// once (when another request of its batch fails), so it must set its
+// results afresh each time and touch nothing outside tx.
+type writeFn func(tx *bolt.Tx, now time.Time) ([]model.Event, error)
+
+type result struct {
+	events []model.Event
+	err    error
+}
+
+type request struct {
+	fn     writeFn
+	done   chan result
+	events []model.Event // set by a successful run, answered after commit
+}
+
+// errAbort rolls back a batch's transaction after one request failed.
+var errAbort = errors.New("store: batch aborted")
+
+// write hands fn to the writer and waits for its commit. ctx is honoured
+// only while waiting for room in the queue: once queued, the write is
+// answered after its commit whatever ctx says, so the caller never mistakes
+// a committed write for a failed one.
+func (s *DB) write(ctx context.Context, fn writeFn) ([]model.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req := &request{fn: fn, done: make(chan result, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, s.closedErr()
+	}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return nil, ctx.Err()
+	}
+	s.mu.RUnlock()
+	res := <-req.done
+	return res.events, res.err
+}
+
+// maxGather bounds how long the writer yields while waiting for callers to
+// come back (see run): a fraction of one fdatasync here.
+const maxGather = 200 * time.Microsecond
+
+// run is the writer goroutine: it takes what is queued into one batch, and
+// exits once Close has closed the queue and every queued request is done.
+//
+// Callers answered by the last commit usually send their next write at
+// once. Starting the next transaction before they can would split a steady
+// load into two alternating half-size groups, each paying its own fsyncs;
+// so when the last commit answered callers, the writer yields the CPU
+// (runtime.Gosched, not a sleep) for up to maxGather until as many requests
+// as it answered plus those already waiting have arrived. A lone caller
+// waits for nothing.
+func (s *DB) run() {
+	defer close(s.stopped)
+	batch := make([]*request, 0, maxBatch)
+	want := 0
+	for {
+		req, ok := <-s.queue
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], req)
+		open := s.drain(&batch)
+		if open && len(batch) < want {
+			deadline := time.Now().Add(maxGather)
+			for open && len(batch) < want && time.Now().Before(deadline) {
+				runtime.Gosched()
+				open = s.drain(&batch)
+			}
+		}
+		waiting := s.commit(batch)
+		want = min(maxBatch, len(batch)+waiting)
+	}
+}
+
+// drain moves queued requests into batch without blocking; false once the
+// queue is closed.
+func (s *DB) drain(batch *[]*request) bool {
+	for len(*batch) < maxBatch {
+		select {
+		case r, ok := <-s.queue:
+			if !ok {
+				return false
+			}
+			*batch = append(*batch, r)
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// commit runs the batch in one transaction. A request that fails is answered
+// with its error and taken out, and the rest run again in a new transaction;
+// the others are answered only after their commit returned. It returns how
+// many requests were queued when the commit returned.
+func (s *DB) commit(batch []*request) (waiting int) {
+	pending := append([]*request(nil), batch...)
+	now := s.clock()
+	for len(pending) > 0 {
+		failed, failErr := -1, error(nil)
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			packAppendOnly(tx)
+			for i, r := range pending {
+				evs, err := runFn(r.fn, tx, now)
+				if err == nil {
+					err = putEvents(tx, evs)
+				}
+				if err != nil {
+					failed, failErr = i, err
+					return errAbort
+				}
+				r.events = evs
+			}
+			return nil
+		})
+		if failed >= 0 {
+			s.wc.reset()
+			pending[failed].done <- result{err: failErr}
+			pending = append(pending[:failed], pending[failed+1:]...)
+			continue
+		}
+		if err != nil {
+			s.wc.reset()
+			for _, r := range pending {
+				r.done <- result{err: fmt.Errorf("commit to %s: %w", s.path, err)}
+			}
+			return len(s.queue)
+		}
+		waiting = len(s.queue)
+		s.commits.Add(1)
+		s.committed.Add(int64(len(pending)))
+		var all []model.Event
+		for _, r := range pending {
+			all = append(all, r.events...)
+		}
+		s.publish(all)
+		for _, r := range pending {
+			r.done <- result{events: r.events}
+		}
+		return waiting
+	}
+	return len(s.queue)
+}
+
+// appendFill is the fill of the pages of buckets whose keys only grow.
+// bbolt splits pages half full by default, which suits random inserts;
+// for append-mostly keys it only doubles the pages written and stored.
+const appendFill = 0.9
+
+// packAppendOnly sets the fill of the append-mostly buckets for this
+// transaction (bbolt keeps one *Bucket per name and transaction).
+func packAppendOnly(tx *bolt.Tx) {
+	for _, name := range [][]byte{bucketIncidents, bucketEvents, bucketIncidentEvents, bucketIncidentIDs, bucketPeople} {
+		if b := tx.Bucket(name); b != nil {
+			b.FillPercent = appendFill
+		}
+	}
+}
+
+// runFn runs one request, turning a panic into an error so that one bad
+// request cannot take the writer down.
+func runFn(fn writeFn, tx *bolt.Tx, now time.Time) (evs []model.Event, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			evs, err = nil, fmt.Errorf("store: write request panicked: %v", p)
+		}
+	}()
+	return fn(tx, now)
+}
+
+// putEvents appends evs to the log, setting each one's Seq, and indexes the
+// ones about an incident.
+func putEvents(tx *bolt.Tx, evs []model.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketEvents)
+	idx := tx.Bucket(bucketIncidentEvents)
+	for i := range evs {
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		evs[i].Seq = seq
+		v, err := encodeEvent(evs[i])
+		if err != nil {
+			return err
+		}
+		if err := b.Put(u64(seq), v); err != nil {
+			return err
+		}
+		if evs[i].IncidentSeq != 0 {
+			if err := idx.Put(pairKey(evs[i].IncidentSeq, seq), []byte{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// subscription is a live feed of committed batches.
+type subscription struct {
+	s    *DB
+	ch   chan []model.Event
+	lost atomic.Bool
+	once sync.Once
+}
+
+func (x *subscription) C() <-chan []model.Event { return x.ch }
+func (x *subscription) Lost() bool              { return x.lost.Load() }
+
+// Close ends the subscription and closes its channel.
+func (x *subscription) Close() {
+	x.once.Do(func() {
+		x.s.subMu.Lock()
+		defer x.s.subMu.Unlock()
+		if _, ok := x.s.subs[x]; ok {
+			delete(x.s.subs, x)
+			close(x.ch)
+		}
+	})
+}
+
+// Subscribe returns a feed of every batch of events committed from now on,
+// in commit order. A subscriber that falls subBuffer batches behind loses
+// batches and sees Lost() turn true; it should then reload. The slices it
+// receives are shared with other subscribers: read them, do not change them.
+// Closing the DB closes the channel.
+func (s *DB) Subscribe() model.Subscription {
+	x := &subscription{s: s, ch: make(chan []model.Event, s.subBuffer)}
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if s.closedForSubs() {
+		close(x.ch)
+		return x
+	}
+	s.subs[x] = struct{}{}
+	return x
+}
+
+func (s *DB) closedForSubs() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
+}
+
+// publish hands a committed batch to every subscriber without blocking.
+func (s *DB) publish(evs []model.Event) {
+	if len(evs) == 0 {
+		return
+	}
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	for x := range s.subs {
+		select {
+		case x.ch <- evs:
+		default:
+			x.lost.Store(true)
+		}
+	}
+}
+
+// writerCache remembers, for the writer goroutine only, the people and nodes
+// its requests looked up, so that a report does not decode its reporter
+// again every time. People and nodes are only ever added (no method changes
+// or removes one), so a committed entry stays true; what a transaction read
+// may include its own uncommitted writes, so the writer resets the cache
+// whenever a transaction does not commit. A method that changes or removes
+// people or nodes must reset it too.
+type writerCache struct {
+	people map[model.PersonID]model.Person
+	nodes  map[model.NodeCode]bool
+}
+
+func (c *writerCache) reset() {
+	c.people, c.nodes = nil, nil
+}
+
+// actor is actorOf through the cache.
+func (c *writerCache) actor(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
+	if id == model.System {
+		return model.Person{ID: model.System}, nil
+	}
+	if p, ok := c.people[id]; ok {
+		return p, nil
+	}
+	p, err := getPerson(tx, id)
+	if err != nil {
+		return p, err
+	}
+	if c.people == nil {
+		c.people = map[model.PersonID]model.Person{}
+	}
+	c.people[id] = p
+	return p, nil
+}
+
+// hasNode is hasNode through the cache (only found nodes are remembered).
+func (c *writerCache) hasNode(tx *bolt.Tx, code model.NodeCode) bool {
+	if c.nodes[code] {
+		return true
+	}
+	if !hasNode(tx, code) {
+		return false
+	}
+	if c.nodes == nil {
+		c.nodes = map[model.NodeCode]bool{}
+	}
+	c.nodes[code] = true
+	return true
+}

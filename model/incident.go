@@ -109,6 +109,21 @@ func (i Incident) Light(now time.Time) Light {
 	return LightGreen
 }
 
+// NextLightChange is when the SLA light next changes after now (green to
+// yellow, or yellow to red), or zero if it will not while the incident
+// stays as it is. The console redraws the tower's colours only then.
+func (i Incident) NextLightChange(now time.Time) time.Time {
+	d := i.Deadline()
+	if d.IsZero() || !now.Before(d) {
+		return time.Time{}
+	}
+	if i.Light(now) == LightGreen {
+		window := d.Sub(i.TierSince)
+		return i.TierSince.Add((window*4 + 4) / 5) // the first instant of yellow
+	}
+	return d
+}
+
 // NextCheck is when Sweep must next look at the incident, zero if never.
 func (i Incident) NextCheck() time.Time {
 	if !i.Status.Open() || i.Supervised {
@@ -186,11 +201,11 @@ func (r Report) Validate(p Policy) error {
 	if r.Severity < SeverityI || r.Severity > SeverityIV {
 		return Errorf(EINVALID, "severity: want I, II, III or IV")
 	}
-	if strings.TrimSpace(r.Title) == "" {
-		return Errorf(EINVALID, "title: empty")
-	}
 	if !utf8.ValidString(r.Title) || !utf8.ValidString(r.Text) {
 		return Errorf(EINVALID, "title/text: invalid UTF-8")
+	}
+	if clean(r.Title, false) == "" {
+		return Errorf(EINVALID, "title: empty (or nothing but control characters)")
 	}
 	if n := utf8.RuneCountInString(r.Title); n > MaxTitleRunes {
 		return Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes)

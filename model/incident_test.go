@@ -1076,3 +1076,22 @@ func TestSortQueue(t *testing.T) {
 
 	model.SortQueue(nil, now) // no panic on an empty queue
 }
+
+func TestNextLightChange(t *testing.T) {
+	p := model.DefaultPolicy()
+	now := time.Date(2026, 11, 29, 3, 10, 0, 0, time.UTC)
+	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", model.Report{Node: "330784114266-02", Category: "traffic",
+		Severity: model.SeverityII, Title: "x"}, model.Person{}, now, p)
+	require.NoError(t, err)
+	// Grid sign-for window 2m: yellow from 96s, red at 120s.
+	yellow := inc.NextLightChange(now)
+	assert.Equal(t, now.Add(96*time.Second), yellow)
+	assert.Equal(t, model.LightGreen, inc.Light(yellow.Add(-time.Nanosecond)))
+	assert.Equal(t, model.LightYellow, inc.Light(yellow))
+	red := inc.NextLightChange(yellow)
+	assert.Equal(t, inc.AckBy, red)
+	assert.Equal(t, model.LightRed, inc.Light(red))
+	assert.True(t, inc.NextLightChange(red).IsZero(), "red stays red")
+	inc.Status = model.StatusResolved
+	assert.True(t, inc.NextLightChange(now).IsZero(), "no clock, no change")
+}

@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"iter"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -239,7 +241,18 @@ func BuildTower(nodes []Node, people []Person, open []Incident, lights func(Inci
 			}
 		})
 	}
-	for _, inc := range open {
+	t.RollUp(slices.Values(open), lights)
+	return t
+}
+
+// RollUp recounts the open incidents (and their worst light) on every node,
+// leaving the tree, households and staff as they are: the part of the tower
+// that changes as incidents move and clocks run.
+func (t Tower) RollUp(open iter.Seq[Incident], lights func(Incident) Light) {
+	for _, n := range t.Nodes {
+		n.Open, n.Red, n.Worst = 0, 0, LightNone
+	}
+	for inc := range open {
 		if !inc.Status.Open() {
 			continue
 		}
@@ -257,7 +270,6 @@ func BuildTower(nodes []Node, people []Person, open []Incident, lights func(Inci
 			}
 		})
 	}
-	return t
 }
 
 // walkUp calls f on the node at c (or its nearest stored ancestor) and every

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"gridcmd/demo"
+	"gridcmd/store"
+	"gridcmd/ui"
+)
+
+func (a *app) consoleCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "console",
+		Short: "Open the console on the configured database (the default command)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return a.runConsole(cmd.Context(), db)
+		},
+	}
+}
+
+func (a *app) demoCmd() *cobra.Command {
+	var seed int64
+	var feed bool
+	var every time.Duration
+	cmd := &cobra.Command{
+		Use:   "demo [--seed N] [--feed=false] [--lang en]",
+		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
+		Long: `Open the console on a fresh temporary database holding the Huajie demo
+(27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
+incidents), with a simulated field feed: new reports every few seconds from
+random grids, grid leaders acknowledging some and leaving others to breach
+their deadline and climb. The temporary database is removed on exit.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if every <= 0 {
+				return usageError{fmt.Errorf("--every %s: want a positive duration", every)}
+			}
+			dir, err := os.MkdirTemp("", "gridcmd-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			a.cfg.DB = filepath.Join(dir, "demo.db")
+			clock := &scriptedClock{}
+			a.now = clock.Now
+			db, err := a.openCreate()
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := a.fill(cmd.Context(), db, clock, true, seed, time.Now()); err != nil {
+				return err
+			}
+			ctx, stop := context.WithCancel(cmd.Context())
+			defer stop()
+			if feed {
+				f := demo.NewFeed(db, seed, every)
+				go f.Run(ctx)
+			}
+			return a.runConsole(ctx, db)
+		},
+	}
+	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the demo data and the feed")
+	cmd.Flags().BoolVar(&feed, "feed", true, "run the simulated field feed")
+	cmd.Flags().DurationVar(&every, "every", 4*time.Second, "mean time between simulated reports")
+	return cmd
+}
+
+// runConsole runs the console on db until the operator quits.
+func (a *app) runConsole(ctx context.Context, db *store.DB) error {
+	op, err := a.actor(ctx, db, "")
+	if err != nil {
+		return err
+	}
+	sub := db.Subscribe()
+	defer sub.Close()
+	m := ui.New(db, sub, ui.Options{
+		Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
+		Location: a.cfg.Location,
+	})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}

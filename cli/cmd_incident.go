@@ -1,0 +1,316 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+func (a *app) reportCmd() *cobra.Command {
+	var node, category, severity, title, text, by, source, platform string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "report --node CODE --category C --severity I..IV --title T [--text X] [--by PERSON]",
+		Short: "File an incident and print its id",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := a.parseReport(node, category, severity, title, text, source, platform)
+			if err != nil {
+				return usageError{err}
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if r.Reporter, err = a.actor(cmd.Context(), db, by); err != nil {
+				return err
+			}
+			inc, err := db.Report(cmd.Context(), r)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.out, a.incidentJSON(inc, "", db.Now()))
+			}
+			fmt.Fprintln(a.out, inc.ID)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&node, "node", "", "node code where it happened (required), e.g. 330784114266-02")
+	f.StringVar(&category, "category", "", "category (required): traffic, security, dispute, hazard, fire, flood, ecology, health, migrant, service, party")
+	f.StringVar(&severity, "severity", "", "severity (required): I, II, III or IV (I the gravest)")
+	f.StringVar(&title, "title", "", "one-line title (required, at most 200 characters)")
+	f.StringVar(&text, "text", "", "details (at most 8 KiB)")
+	f.StringVar(&by, "by", "", "who reports it (person id); default the operator")
+	f.StringVar(&source, "source", "", "grid_patrol, eco_patrol, sensor, hotline or citizen; default from the reporter's role")
+	f.StringVar(&platform, "platform", "", "owning platform; default from the category")
+	f.BoolVar(&asJSON, "json", false, "print the incident as JSON")
+	return cmd
+}
+
+// parseReport checks and cleans the flags of a report.
+func (a *app) parseReport(node, category, severity, title, text, source, platform string) (model.Report, error) {
+	var r model.Report
+	var missing []string
+	for _, f := range []struct{ name, v string }{{"--node", node}, {"--category", category}, {"--severity", severity}, {"--title", title}} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return r, fmt.Errorf("report: missing %s", strings.Join(missing, ", "))
+	}
+	var err error
+	if r.Node, err = model.ParseNodeCode(node); err != nil {
+		return r, err
+	}
+	if r.Severity, err = model.ParseSeverity(severity); err != nil {
+		return r, err
+	}
+	if r.Title, err = model.CleanText(title, false); err != nil {
+		return r, fmt.Errorf("--title: %s", model.ErrorMessage(err))
+	}
+	if r.Text, err = model.CleanText(text, true); err != nil {
+		return r, fmt.Errorf("--text: %s", model.ErrorMessage(err))
+	}
+	r.Category = strings.TrimSpace(category)
+	if source != "" {
+		if r.Source, err = model.ParseSource(source); err != nil {
+			return r, err
+		}
+	}
+	if platform != "" {
+		if r.Platform, err = model.ParsePlatform(platform); err != nil {
+			return r, err
+		}
+	}
+	p, err := a.cfg.Policy()
+	if err != nil {
+		return r, err
+	}
+	return r, r.Validate(p)
+}
+
+func (a *app) incidentsCmd() *cobra.Command {
+	var status, tier, node string
+	var open, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "incidents [--status S] [--tier T] [--node CODE] [--open] [--json]",
+		Short: "List incidents, gravest and most urgent first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := model.IncidentFilter{Open: open}
+			var err error
+			if status != "" {
+				if f.Status, err = model.ParseStatus(status); err != nil {
+					return usageError{err}
+				}
+			}
+			if tier != "" {
+				if f.Tier, err = model.ParseTier(tier); err != nil {
+					return usageError{err}
+				}
+			}
+			if node != "" {
+				if f.Node, err = model.ParseNodeCode(node); err != nil {
+					return usageError{err}
+				}
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			list, err := db.Incidents(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			names, err := nodeNames(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			now := db.Now()
+			model.SortQueue(list, now)
+			if asJSON {
+				out := make([]incidentJSON, len(list))
+				for i, inc := range list {
+					out[i] = a.incidentJSON(inc, names[inc.Node], now)
+				}
+				return writeJSON(a.out, out)
+			}
+			rows := make([][]string, len(list))
+			for i, inc := range list {
+				left := ""
+				if inc.Status.Open() {
+					left = short(inc.Remaining(now))
+				}
+				rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
+					inc.Light(now).String(), left, names[inc.Node], inc.Title}
+			}
+			table(a.out, []string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, rows)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&status, "status", "", "only this status: reported, acknowledged, dispatched, resolved, closed")
+	f.StringVar(&tier, "tier", "", "only this tier: grid, village, town, taskforce")
+	f.StringVar(&node, "node", "", "only incidents at CODE or beneath it")
+	f.BoolVar(&open, "open", false, "only open incidents (reported, acknowledged, dispatched)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+type showJSON struct {
+	incidentJSON
+	Timeline []eventJSON `json:"timeline"`
+}
+
+func (a *app) showCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID [--json]",
+		Short: "Show one incident with its timeline",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := model.ParseIncidentID(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			inc, err := db.Incident(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			tl, err := db.Timeline(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			names, err := nodeNames(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			now := db.Now()
+			j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: make([]eventJSON, len(tl))}
+			for i, e := range tl {
+				j.Timeline[i] = a.eventJSON(e)
+			}
+			if asJSON {
+				return writeJSON(a.out, j)
+			}
+			kv := [][]string{
+				{"id", j.ID}, {"title", j.Title}, {"node", j.Node + "  " + j.NodeName},
+				{"category", j.Category + " / platform " + j.Platform}, {"severity", j.Severity},
+				{"tier", j.Tier}, {"status", j.Status}, {"sla", j.Light},
+			}
+			if inc.Status.Open() {
+				kv = append(kv, []string{"deadline", a.ts(inc.Deadline()) + "  (" + short(inc.Remaining(now)) + " left)"})
+			}
+			if j.Department != "" {
+				kv = append(kv, []string{"department", j.Department})
+			}
+			kv = append(kv, []string{"reporter", j.Reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
+			if inc.Supervised {
+				kv = append(kv, []string{"supervised", "yes (督办)"})
+			}
+			table(a.out, []string{"field", "value"}, kv)
+			if j.Text != "" {
+				fmt.Fprintf(a.out, "\n%s\n", j.Text)
+			}
+			fmt.Fprintln(a.out)
+			rows := make([][]string, len(tl))
+			for i, e := range tl {
+				change := ""
+				if e.Before != e.After {
+					change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+				}
+				rows[i] = []string{e.At.In(a.cfg.Location).Format("01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
+			}
+			table(a.out, []string{"time", "action", "by", "change", "note"}, rows)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+var actionUse = map[model.Action]struct{ use, short string }{
+	model.ActAcknowledge: {"ack", "Acknowledge (sign for) an incident at its tier"},
+	model.ActEscalate:    {"escalate", "Escalate an incident one tier, or --to a higher tier"},
+	model.ActDispatch:    {"dispatch", "Dispatch an incident to a department (--department D [--platform P])"},
+	model.ActResolve:     {"resolve", "Mark an incident resolved"},
+	model.ActClose:       {"close", "Close (archive) a resolved incident after follow-up"},
+	model.ActReopen:      {"reopen", "Reopen a resolved incident when new information arrives (--note required)"},
+}
+
+func (a *app) actionCmd(act model.Action) *cobra.Command {
+	var by, note, to, platform, department string
+	var asJSON bool
+	u := actionUse[act]
+	cmd := &cobra.Command{
+		Use:   u.use + " ID [--by PERSON] [--note X]",
+		Short: u.short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := model.ParseIncidentID(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			c := model.Command{Action: act, Department: department}
+			if c.Note, err = model.CleanText(note, false); err != nil {
+				return usageError{fmt.Errorf("--note: %s", model.ErrorMessage(err))}
+			}
+			if c.Department, err = model.CleanText(department, false); err != nil {
+				return usageError{fmt.Errorf("--department: %s", model.ErrorMessage(err))}
+			}
+			if to != "" {
+				if c.To, err = model.ParseTier(to); err != nil {
+					return usageError{err}
+				}
+			}
+			if platform != "" {
+				if c.Platform, err = model.ParsePlatform(platform); err != nil {
+					return usageError{err}
+				}
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if c.By, err = a.actor(cmd.Context(), db, by); err != nil {
+				return err
+			}
+			inc, err := db.Act(cmd.Context(), id, c)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.out, a.incidentJSON(inc, "", db.Now()))
+			}
+			fmt.Fprintf(a.out, "%s %s: now %s at the %s tier\n", inc.ID, act, inc.Status, inc.Tier)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&by, "by", "", "who acts (person id); default the operator")
+	f.StringVar(&note, "note", "", "a note for the timeline")
+	f.BoolVar(&asJSON, "json", false, "print the incident as JSON")
+	switch act {
+	case model.ActEscalate:
+		f.StringVar(&to, "to", "", "jump to this tier: village, town or taskforce")
+	case model.ActDispatch:
+		f.StringVar(&platform, "platform", "", "platform taking it: party, ecology, safety, service (default the incident's)")
+		f.StringVar(&department, "department", "", "department taking it (required), e.g. 交警中队")
+		_ = cmd.MarkFlagRequired("department")
+	}
+	return cmd
+}

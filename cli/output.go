@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"gridcmd/model"
+)
+
+// The --json shapes. They are gridcmd's stable output format: fields are
+// only ever added, never renamed or removed. Times are RFC 3339 in the
+// configured time zone; absent times are omitted.
+
+type incidentJSON struct {
+	ID               string `json:"id"`
+	Title            string `json:"title"`
+	Text             string `json:"text,omitempty"`
+	Category         string `json:"category"`
+	Platform         string `json:"platform"`
+	Severity         string `json:"severity"`
+	Node             string `json:"node"`
+	NodeName         string `json:"node_name,omitempty"`
+	Reporter         string `json:"reporter"`
+	Source           string `json:"source"`
+	Tier             string `json:"tier"`
+	Status           string `json:"status"`
+	Department       string `json:"department,omitempty"`
+	Light            string `json:"light"`
+	RemainingSeconds int64  `json:"remaining_seconds"`
+	Supervised       bool   `json:"supervised"`
+	Escalations      int    `json:"escalations"`
+	ReportedAt       string `json:"reported_at"`
+	TierSince        string `json:"tier_since"`
+	AckBy            string `json:"ack_by,omitempty"`
+	DueBy            string `json:"due_by,omitempty"`
+	AckedAt          string `json:"acked_at,omitempty"`
+	DispatchedAt     string `json:"dispatched_at,omitempty"`
+	ResolvedAt       string `json:"resolved_at,omitempty"`
+	ClosedAt         string `json:"closed_at,omitempty"`
+}
+
+type stateJSON struct {
+	Tier   string `json:"tier,omitempty"`
+	Status string `json:"status,omitempty"`
+}
+
+type eventJSON struct {
+	Seq       uint64     `json:"seq"`
+	At        string     `json:"at"`
+	Actor     string     `json:"actor"`
+	ActorName string     `json:"actor_name"`
+	Action    string     `json:"action"`
+	Incident  string     `json:"incident,omitempty"`
+	Node      string     `json:"node,omitempty"`
+	Before    *stateJSON `json:"before,omitempty"`
+	After     *stateJSON `json:"after,omitempty"`
+	Note      string     `json:"note,omitempty"`
+}
+
+type personJSON struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Phone    string   `json:"phone"`
+	Node     string   `json:"node"`
+	NodeName string   `json:"node_name,omitempty"`
+	Roles    []string `json:"roles"`
+	Reserve  string   `json:"reserve_kind,omitempty"`
+	OnDuty   bool     `json:"on_duty"`
+}
+
+type towerJSON struct {
+	Code       string       `json:"code"`
+	Name       string       `json:"name"`
+	Level      string       `json:"level"`
+	Households int          `json:"households"`
+	Staff      int          `json:"staff"`
+	People     int          `json:"people"`
+	Open       int          `json:"open"`
+	Red        int          `json:"red"`
+	Worst      string       `json:"worst_light"`
+	Children   []*towerJSON `json:"children,omitempty"`
+}
+
+func (a *app) ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(a.cfg.Location).Format(time.RFC3339)
+}
+
+func (a *app) incidentJSON(i model.Incident, nodeName string, now time.Time) incidentJSON {
+	return incidentJSON{
+		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category), Platform: string(i.Platform),
+		Severity: i.Severity.String(), Node: string(i.Node), NodeName: nodeName, Reporter: i.Reporter.String(),
+		Source: string(i.Source), Tier: string(i.Tier), Status: string(i.Status), Department: i.Department,
+		Light: i.Light(now).String(), RemainingSeconds: int64(i.Remaining(now) / time.Second),
+		Supervised: i.Supervised, Escalations: i.Escalations,
+		ReportedAt: a.ts(i.ReportedAt), TierSince: a.ts(i.TierSince), AckBy: a.ts(i.AckBy), DueBy: a.ts(i.DueBy),
+		AckedAt: a.ts(i.AckedAt), DispatchedAt: a.ts(i.DispatchedAt), ResolvedAt: a.ts(i.ResolvedAt), ClosedAt: a.ts(i.ClosedAt),
+	}
+}
+
+func stateOf(s model.State) *stateJSON {
+	if s == (model.State{}) {
+		return nil
+	}
+	return &stateJSON{Tier: string(s.Tier), Status: string(s.Status)}
+}
+
+func (a *app) eventJSON(e model.Event) eventJSON {
+	return eventJSON{
+		Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action),
+		Incident: e.Incident, Node: string(e.Node), Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note,
+	}
+}
+
+func personJSONOf(p model.Person, nodeName string) personJSON {
+	roles := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		roles[i] = string(r)
+	}
+	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
+		Roles: roles, Reserve: string(p.Reserve), OnDuty: p.OnDuty}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// table writes rows with columns padded to their display width (a Han
+// character takes two columns), separated by two spaces.
+func table(w io.Writer, header []string, rows [][]string) {
+	widths := make([]int, len(header))
+	for _, r := range append([][]string{header}, rows...) {
+		for i, c := range r {
+			if n := ansi.StringWidth(c); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	line := func(r []string) {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(header)
+	for _, r := range rows {
+		line(r)
+	}
+}
+
+// short formats a duration as an operator reads it: 45s, 12m, 2h05m, 3d4h.
+func short(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	default:
+		s = fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}

@@ -1,0 +1,207 @@
+// Package cli is gridcmd's command line: the cobra commands, their output
+// (tables for people, stable JSON for programs) and exit statuses. It is
+// where the concrete store meets the domain; everything else speaks model.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/config"
+	"gridcmd/model"
+	"gridcmd/store"
+)
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitUsage   = 1 // bad usage or input, or anything that failed
+	ExitRefused = 2 // refused by the rules, or not found
+)
+
+// app carries what every command shares: the streams, the flags and the
+// loaded config.
+type app struct {
+	out, errOut io.Writer
+	cfgFile     string
+	dbFlag      string
+	langFlag    string
+	asFlag      string
+	cfg         config.Config
+	now         func() time.Time // the clock for stores this process opens
+}
+
+// usageError marks errors of usage, so they exit with ExitUsage.
+type usageError struct{ error }
+
+// Main runs gridcmd with args and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	a := &app{out: stdout, errOut: stderr, now: time.Now}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(stderr, "gridcmd: "+message(err))
+	return exitCode(err)
+}
+
+func message(err error) string {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
+	var me *model.Error
+	if errors.As(err, &me) {
+		return me.Message
+	}
+	return err.Error()
+}
+
+func exitCode(err error) int {
+	switch model.ErrorCode(err) {
+	case model.ECONFLICT, model.EFORBIDDEN, model.ENOTFOUND:
+		var ue usageError
+		if !errors.As(err, &ue) {
+			return ExitRefused
+		}
+	}
+	return ExitUsage
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "gridcmd",
+		Short: "Command console for grid-based emergency governance (花街镇 Huajie)",
+		Long: `gridcmd keeps a town's five-level grid tower (town → village → grid →
+micro-grid → household contacts), its rosters and every incident reported from
+the field in one bbolt file, and moves incidents up the command chain.
+
+Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.Load(a.cfgFile, map[string]string{"db": a.dbFlag, "lang": a.langFlag})
+			if err != nil {
+				return usageError{err}
+			}
+			a.cfg = cfg
+			return nil
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%s: %w (see 'gridcmd %s --help')", c.Name(), err, c.Name())}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.cfgFile, "config", "", "config file (default ./config.yaml, then $XDG_CONFIG_HOME/gridcmd/config.yaml)")
+	pf.StringVar(&a.dbFlag, "db", "", "database file (default from config, else $XDG_DATA_HOME/gridcmd/gridcmd.db)")
+	pf.StringVar(&a.langFlag, "lang", "", "language: zh or en (default from config)")
+	pf.StringVar(&a.asFlag, "as", "", "act as this person (e.g. P1085) instead of the configured operator")
+
+	root.AddCommand(
+		a.initCmd(), a.importCmd(), a.statsCmd(), a.towerCmd(), a.peopleCmd(),
+		a.reportCmd(), a.incidentsCmd(), a.showCmd(),
+		a.actionCmd(model.ActAcknowledge), a.actionCmd(model.ActEscalate), a.actionCmd(model.ActDispatch),
+		a.actionCmd(model.ActResolve), a.actionCmd(model.ActClose), a.actionCmd(model.ActReopen),
+		a.backupCmd(), a.checkCmd(), a.benchCmd(), a.consoleCmd(), a.demoCmd(),
+	)
+	root.Args = cobra.NoArgs
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		db, err := a.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return a.runConsole(cmd.Context(), db)
+	}
+	return root
+}
+
+// storeOptions are the options every store this process opens shares.
+func (a *app) storeOptions() (store.Options, error) {
+	p, err := a.cfg.Policy()
+	if err != nil {
+		return store.Options{}, usageError{err}
+	}
+	return store.Options{
+		Timeout:  2 * time.Second,
+		Now:      a.now,
+		Policy:   p,
+		Prefix:   a.cfg.TownPrefix,
+		Location: a.cfg.Location,
+	}, nil
+}
+
+// open opens the configured database, which must exist, and applies the
+// clocks (auto-escalation and supervision) before the command reads it.
+func (a *app) open(ctx context.Context) (*store.DB, error) {
+	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
+		return nil, usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
+	}
+	db, err := a.openCreate()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Sweep(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openCreate opens the configured database, creating it and its folder.
+func (a *app) openCreate() (*store.DB, error) {
+	opts, err := a.storeOptions()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(a.cfg.DB), 0o700); err != nil {
+		return nil, fmt.Errorf("database folder: %w", err)
+	}
+	return store.Open(a.cfg.DB, opts)
+}
+
+// actor resolves who acts: --by, else --as, else the configured operator,
+// else the first duty officer on duty.
+func (a *app) actor(ctx context.Context, svc model.Service, by string) (model.PersonID, error) {
+	for _, s := range []string{by, a.asFlag, a.cfg.Operator} {
+		if s == "" {
+			continue
+		}
+		id, err := model.ParsePersonID(s)
+		if err != nil {
+			return 0, usageError{err}
+		}
+		if _, err := svc.Person(ctx, id); err != nil {
+			return 0, err
+		}
+		return id, nil
+	}
+	officers, err := svc.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range officers {
+		if p.OnDuty {
+			return p.ID, nil
+		}
+	}
+	if len(officers) > 0 {
+		return officers[0].ID, nil
+	}
+	return 0, usageError{errors.New("no operator: pass --by P12, or set operator in config.yaml (no duty officer on the roster)")}
+}

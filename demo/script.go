@@ -313,7 +313,7 @@ func Script(seed int64, base time.Time) []Step {
 		}
 		ack := func(t model.Tier) {
 			lo, hi := ackDelay(t)
-			after(lo, hi, model.Command{Action: model.ActAcknowledge, By: holder(t), Note: "已签收"})
+			after(lo, hi, model.Command{Action: model.ActAcknowledge, By: holder(t)})
 		}
 		tier := model.StartTier(node)
 		for tier != spec.tier {

@@ -1,0 +1,561 @@
+// Package ui is gridcmd's console: a bubbletea v1 program with live panes
+// for the command chain, the grid tower, the incident queue and the event
+// ticker. It speaks only model.Service; every action goes through the same
+// store code as its command-line twin.
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// Minimum terminal size.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// Options configure the console.
+type Options struct {
+	Lang          string // zh or en
+	Operator      model.PersonID
+	AmbiguousWide bool
+	ASCII         bool
+	Location      *time.Location
+	Now           func() time.Time // default svc.Now
+	NoSweep       bool             // leave the clocks to another process
+}
+
+type paneID int
+
+const (
+	paneChain paneID = iota
+	paneTower
+	paneQueue
+	paneEvents
+	paneCount
+)
+
+type overlayID int
+
+const (
+	overlayNone overlayID = iota
+	overlayDetail
+	overlayRoster
+	overlayHelp
+)
+
+type flash struct {
+	id   int
+	text string
+	err  bool
+}
+
+// Model is the root of the console.
+type Model struct {
+	svc   model.Service
+	sub   model.Subscription
+	opt   Options
+	keys  KeyMap
+	fkeys formKeys
+	p     painter
+
+	width, height int
+	now           time.Time
+	w             world
+	ev            eventFigures
+	loadErr       error
+
+	chain  chainPane
+	tower  towerPane
+	queue  queuePane
+	ticker tickerPane
+	detail detailPane
+	roster rosterPane
+
+	focus   paneID
+	overlay overlayID
+
+	form       form
+	formActive bool
+	confirm    string // a y/n question waiting for an answer
+	onConfirm  func(Model) (Model, tea.Cmd)
+
+	filterActive bool
+	filterInput  textinput.Model
+	cmdActive    bool
+	cmdInput     textinput.Model
+
+	flash   flash
+	flashID int
+}
+
+// New builds the console on svc. sub is the store's event feed; the caller
+// closes it after the program ends.
+func New(svc model.Service, sub model.Subscription, opt Options) Model {
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	if opt.Now == nil {
+		opt.Now = svc.Now
+	}
+	g := unicodeGlyphs
+	if opt.ASCII || opt.AmbiguousWide {
+		g = asciiGlyphs
+	}
+	fi := textinput.New()
+	fi.Cursor.SetMode(cursor.CursorStatic)
+	fi.Prompt = "/"
+	fi.CharLimit = 64
+	ci := textinput.New()
+	ci.Cursor.SetMode(cursor.CursorStatic)
+	ci.Prompt = ":"
+	ci.CharLimit = 32
+	m := Model{
+		svc: svc, sub: sub, opt: opt, keys: NewKeyMap(opt.Lang), fkeys: newFormKeys(),
+		p:     painter{st: NewStyles(DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
+		now:   opt.Now(),
+		tower: newTowerPane(), queue: newQueuePane(),
+		focus:       paneQueue,
+		filterInput: fi, cmdInput: ci,
+	}
+	m.ticker.loc, m.detail.loc = opt.Location, opt.Location
+	return m
+}
+
+// Init loads the snapshot, starts the feed, the clock and the sweeper.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{loadSnapshot(m.svc), tick(m.now)}
+	if m.sub != nil {
+		cmds = append(cmds, waitEvents(m.sub, m.svc))
+	}
+	if !m.opt.NoSweep {
+		cmds = append(cmds, sweep(m.svc))
+	}
+	return tea.Batch(cmds...)
+}
+
+// layout is the only place that does size arithmetic.
+func (m *Model) layout() {
+	body := m.height - 2
+	leftW := min(max(m.width*32/100, 34), 46)
+	rightW := m.width - leftW
+	m.chain.SetSize(leftW, chainHeight)
+	m.tower.SetSize(leftW, body-chainHeight-3)
+	queueH := body * 3 / 5
+	m.queue.SetSize(rightW, queueH-3)
+	m.ticker.SetSize(rightW, body-queueH-2)
+	m.detail.SetSize(rightW, body-2)
+	m.roster.SetSize(rightW, body-3)
+}
+
+func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+// Update routes: window size, then data, then keys (an active input first,
+// then global keys, then the focused pane).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case snapshotMsg:
+		if msg.err != nil {
+			m.loadErr = msg.err
+			return m, nil
+		}
+		m.loadErr = nil
+		m.w = newWorld(msg.snap)
+		m.w.rollUp(m.now)
+		m.tower.flatten(&m.w)
+		m.queue.rebuild(&m.w)
+		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+		return m, nil
+	case eventsMsg:
+		return m.onEvents(msg)
+	case tickMsg:
+		m.now = m.opt.Now()
+		if m.w.loaded {
+			if m.w.lightsDue(m.now) {
+				m.w.rollUp(m.now)
+			}
+			m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+		}
+		cmds := []tea.Cmd{tick(m.now)}
+		if !m.opt.NoSweep {
+			cmds = append(cmds, sweep(m.svc))
+		}
+		return m, tea.Batch(cmds...)
+	case sweptMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		return m, nil
+	case actionDoneMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.w.put(msg.inc)
+		m.w.rollUp(m.now)
+		m.queue.update(&m.w, []model.Incident{msg.inc})
+		return m.flashInfo(fmt.Sprintf("%s %s: %s %s", msg.inc.ID, m.p.lab.Action[msg.act],
+			m.p.lab.Tier[msg.inc.Tier], m.p.lab.Status[msg.inc.Status]))
+	case reportedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.w.put(msg.inc)
+		m.w.rollUp(m.now)
+		m.queue.update(&m.w, []model.Incident{msg.inc})
+		return m.flashInfo(fmt.Sprintf("%s %s: %s", msg.inc.ID, m.p.lab.Action[model.ActReport], msg.inc.Title))
+	case timelineMsg:
+		if msg.id == m.detail.id && msg.err == nil {
+			m.detail.timeline = msg.events
+		}
+		return m, nil
+	case flashExpiredMsg:
+		if msg.id == m.flash.id {
+			m.flash = flash{}
+		}
+		return m, nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
+	if msg.closed {
+		return m, nil
+	}
+	next := waitEvents(m.sub, m.svc)
+	if msg.err != nil {
+		mm, c := m.flashErr(msg.err)
+		return mm, tea.Batch(c, next)
+	}
+	reload := msg.lost
+	for _, e := range msg.events {
+		if e.Action == model.ActImport {
+			reload = true
+		}
+	}
+	if reload {
+		return m, tea.Batch(loadSnapshot(m.svc), next)
+	}
+	m.w.apply(msg.events, msg.changed)
+	m.w.rollUp(m.now)
+	m.queue.update(&m.w, msg.changed)
+	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+	cmds := []tea.Cmd{next}
+	if m.overlay == overlayDetail {
+		for _, inc := range msg.changed {
+			if inc.ID == m.detail.id {
+				cmds = append(cmds, loadTimeline(m.svc, inc.ID))
+			}
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) flashInfo(s string) (Model, tea.Cmd) {
+	m.flashID++
+	m.flash = flash{id: m.flashID, text: s}
+	return m, expireFlash(m.flashID, 5*time.Second)
+}
+
+func (m Model) flashErr(err error) (Model, tea.Cmd) {
+	m.flashID++
+	m.flash = flash{id: m.flashID, text: model.ErrorMessage(err), err: true}
+	return m, expireFlash(m.flashID, 8*time.Second)
+}
+
+// selectedIncident is the incident actions apply to: the one open in the
+// detail view, else the one under the queue's cursor.
+func (m Model) selectedIncident() (model.Incident, bool) {
+	if m.overlay == overlayDetail {
+		inc, ok := m.w.get(m.detail.seq)
+		return inc, ok
+	}
+	seq, ok := m.queue.selected()
+	if !ok {
+		return model.Incident{}, false
+	}
+	inc, ok := m.w.get(seq)
+	return inc, ok
+}
+
+func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.String() == "ctrl+c" {
+		if m.formActive && m.form.dirty() && m.confirm == "" {
+			return m.ask(m.say("discard the half-filled form and quit? y/n", "表单尚未提交，放弃并退出？y/n"),
+				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+		}
+		return m, tea.Quit
+	}
+	if m.confirm != "" {
+		return m.onConfirmKey(msg)
+	}
+	if m.tooSmall() {
+		if key.Matches(msg, m.keys.Quit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch {
+	case m.formActive:
+		return m.onFormKey(msg)
+	case m.filterActive:
+		return m.onFilterKey(msg)
+	case m.cmdActive:
+		return m.onCmdKey(msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		if m.overlay == overlayHelp {
+			m.overlay = overlayNone
+		} else {
+			m.overlay = overlayHelp
+		}
+		return m, nil
+	case key.Matches(msg, k.Command):
+		m.cmdActive = true
+		m.cmdInput.SetValue("")
+		return m, m.cmdInput.Focus()
+	case key.Matches(msg, k.Filter):
+		m.overlay = overlayNone
+		m.focus = paneQueue
+		m.filterActive = true
+		m.filterInput.SetValue(m.queue.filter)
+		m.filterInput.CursorEnd()
+		return m, m.filterInput.Focus()
+	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
+		d := 1
+		if key.Matches(msg, k.PrevPane) {
+			d = int(paneCount) - 1
+		}
+		m.overlay = overlayNone
+		m.focus = (m.focus + paneID(d)) % paneCount
+		return m, nil
+	case key.Matches(msg, k.Back):
+		return m.back(), nil
+	case key.Matches(msg, k.New):
+		return m.openReportForm()
+	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
+		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
+		return m.onActionKey(msg)
+	}
+	return m.onMoveKey(msg)
+}
+
+// back closes the overlay, else clears the queue's filter, else its scope.
+func (m Model) back() Model {
+	switch {
+	case m.overlay != overlayNone:
+		m.overlay = overlayNone
+	case m.queue.filter != "":
+		m.queue.filter = ""
+		m.queue.rebuild(&m.w)
+	case m.queue.scope != "":
+		m.queue.scope = ""
+		m.queue.rebuild(&m.w)
+	}
+	return m
+}
+
+func (m Model) say(en, zh string) string {
+	if m.p.lab.Lang == "zh" {
+		return zh
+	}
+	return en
+}
+
+func (m Model) ask(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	m.confirm, m.onConfirm = q, yes
+	return m, nil
+}
+
+func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch strings.ToLower(msg.String()) {
+	case "y", "enter":
+		f := m.onConfirm
+		m.confirm, m.onConfirm = "", nil
+		return f(m)
+	case "n", "esc":
+		m.confirm, m.onConfirm = "", nil
+	}
+	return m, nil
+}
+
+func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	step := 0
+	switch {
+	case key.Matches(msg, k.Down):
+		step = 1
+	case key.Matches(msg, k.Up):
+		step = -1
+	case key.Matches(msg, k.PageDown):
+		step = 10
+	case key.Matches(msg, k.PageUp):
+		step = -10
+	case key.Matches(msg, k.Top):
+		step = -1 << 30
+	case key.Matches(msg, k.Bottom):
+		step = 1 << 30
+	}
+	switch m.overlay {
+	case overlayDetail:
+		m.detail.scroll(step, len(m.detail.lines(m.p, &m.w, m.now)))
+		return m, nil
+	case overlayRoster:
+		m.roster.scroll(step)
+		return m, nil
+	case overlayHelp:
+		return m, nil
+	}
+	switch m.focus {
+	case paneQueue:
+		if key.Matches(msg, k.Open) {
+			return m.openDetail()
+		}
+		m.queue.move(step)
+	case paneTower:
+		switch {
+		case key.Matches(msg, k.Open):
+			c := m.tower.selected()
+			m.tower.setOpen(&m.w, !m.tower.expanded[c])
+		case key.Matches(msg, k.Expand):
+			m.tower.setOpen(&m.w, true)
+		case key.Matches(msg, k.Collapse):
+			m.tower.setOpen(&m.w, false)
+		default:
+			m.tower.move(step)
+		}
+		if sel := m.tower.selected(); sel != m.queue.scope {
+			m.queue.scope = sel
+			m.queue.rebuild(&m.w)
+		}
+	case paneEvents:
+		m.ticker.move(step, len(m.w.events))
+	}
+	return m, nil
+}
+
+func (m Model) openDetail() (tea.Model, tea.Cmd) {
+	inc, ok := m.selectedIncident()
+	if !ok {
+		return m, nil
+	}
+	m.detail.seq, m.detail.id, m.detail.timeline, m.detail.offset = inc.Seq, inc.ID, nil, 0
+	m.overlay = overlayDetail
+	return m, loadTimeline(m.svc, inc.ID)
+}
+
+func (m Model) openRoster() Model {
+	m.roster.load(&m.w, m.tower.selected())
+	m.overlay = overlayRoster
+	return m
+}
+
+func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "enter":
+		m.filterActive = false
+		m.filterInput.Blur()
+		return m, nil
+	case "esc":
+		m.filterActive = false
+		m.filterInput.Blur()
+		m.queue.filter = ""
+		m.queue.rebuild(&m.w)
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.filterInput, cmd = m.filterInput.Update(msg)
+	if v := m.filterInput.Value(); v != m.queue.filter {
+		m.queue.filter = v
+		m.queue.cursor = 0
+		m.queue.rebuild(&m.w)
+	}
+	return m, cmd
+}
+
+// commands are the ':' line's words (k9s style).
+var commands = []string{"chain", "events", "help", "incidents", "q", "quit", "roster", "tower"}
+
+func completeCommand(prefix string) string {
+	for _, c := range commands {
+		if strings.HasPrefix(c, prefix) {
+			return c
+		}
+	}
+	return prefix
+}
+
+func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		m.cmdActive = false
+		m.cmdInput.Blur()
+		return m, nil
+	case "tab":
+		m.cmdInput.SetValue(completeCommand(strings.TrimSpace(m.cmdInput.Value())))
+		m.cmdInput.CursorEnd()
+		return m, nil
+	case "enter":
+		m.cmdActive = false
+		m.cmdInput.Blur()
+		return m.runCommand(strings.TrimSpace(m.cmdInput.Value()))
+	}
+	var cmd tea.Cmd
+	m.cmdInput, cmd = m.cmdInput.Update(msg)
+	return m, cmd
+}
+
+func (m Model) runCommand(c string) (tea.Model, tea.Cmd) {
+	switch c {
+	case "":
+		return m, nil
+	case "q", "quit":
+		return m, tea.Quit
+	case "incidents":
+		m.overlay, m.focus = overlayNone, paneQueue
+	case "tower":
+		m.overlay, m.focus = overlayNone, paneTower
+	case "chain":
+		m.overlay, m.focus = overlayNone, paneChain
+	case "events":
+		m.overlay, m.focus = overlayNone, paneEvents
+	case "roster":
+		return m.openRoster(), nil
+	case "help":
+		m.overlay = overlayHelp
+	default:
+		return m.flashErr(model.Errorf(model.EINVALID, "%s", m.say(
+			"unknown command :"+c+" (try :incidents :tower :roster :chain :events :help :q)",
+			"未知命令 :"+c+"（可用 :incidents :tower :roster :chain :events :help :q）")))
+	}
+	return m, nil
+}
+
+// sortedCategories lists the policy's categories in a stable order.
+func sortedCategories(p model.Policy) []string {
+	out := make([]string, 0, len(p.Categories))
+	for c := range p.Categories {
+		out = append(out, string(c))
+	}
+	sort.Strings(out)
+	return out
+}

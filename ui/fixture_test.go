@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/demo"
+	"gridcmd/model"
+	"gridcmd/store"
+)
+
+func TestMain(m *testing.M) {
+	// Golden screens and width checks read plain text.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// base is the fixed "now" of every console test: 03:10 on the night of the
+// sketch.
+var base = time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai)
+
+// testClock is a settable clock shared by the store and the console.
+type testClock struct{ n atomic.Int64 }
+
+func newTestClock(t time.Time) *testClock {
+	c := &testClock{}
+	c.Set(t)
+	return c
+}
+func (c *testClock) Now() time.Time      { return time.Unix(0, c.n.Load()).In(shanghai) }
+func (c *testClock) Set(t time.Time)     { c.n.Store(t.UnixNano()) }
+func (c *testClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// fixture is a real store on a temp file holding the Huajie demo at base.
+type fixture struct {
+	db    *store.DB
+	clock *testClock
+}
+
+func newFixture(t testing.TB) fixture {
+	t.Helper()
+	clock := newTestClock(base)
+	db, err := store.Open(filepath.Join(t.TempDir(), "ui.db"), store.Options{
+		Timeout: time.Second, Now: clock.Now, Policy: model.DefaultPolicy(), Prefix: "HJ", Location: shanghai,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	require.NoError(t, demo.Load(context.Background(), db, clock.Set, 1, base))
+	clock.Set(base)
+	return fixture{db: db, clock: clock}
+}
+
+// operator is the demo's first duty officer on duty.
+func (f fixture) operator(t testing.TB) model.PersonID {
+	people, err := f.db.People(context.Background(), model.PeopleFilter{Role: model.RoleDutyOfficer})
+	require.NoError(t, err)
+	for _, p := range people {
+		if p.OnDuty {
+			return p.ID
+		}
+	}
+	t.Fatal("no duty officer on duty")
+	return 0
+}
+
+func (f fixture) options(t testing.TB, lang string) Options {
+	return Options{Lang: lang, Operator: f.operator(t), Location: shanghai, Now: f.clock.Now, NoSweep: true}
+}
+
+// model builds a console of the given size with its snapshot loaded, as
+// Init would, but without the feed or the timers: tests drive those.
+func (f fixture) model(t testing.TB, lang string, w, h int) Model {
+	t.Helper()
+	m := New(f.db, nil, f.options(t, lang))
+	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	return update(t, m, loadSnapshot(f.db)())
+}
+
+// update feeds one message and runs the commands it returns (those that
+// answer within a moment: timers are left alone), feeding their messages
+// back, as the bubbletea runtime would.
+func update(t testing.TB, m Model, msg tea.Msg) Model {
+	t.Helper()
+	next, cmd := m.Update(msg)
+	m = next.(Model)
+	for _, out := range run(cmd, 3) {
+		m = update(t, m, out)
+	}
+	return m
+}
+
+// run executes cmd (expanding batches) and returns the messages that came
+// back within 300 ms; ticks and flash timers do not.
+func run(cmd tea.Cmd, depth int) []tea.Msg {
+	if cmd == nil || depth == 0 {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(300 * time.Millisecond):
+		return nil
+	}
+	switch msg := msg.(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, run(c, depth-1)...)
+		}
+		return out
+	case tickMsg, flashExpiredMsg:
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+// keys sends key presses: single runes, or names such as "enter", "tab",
+// "esc", "ctrl+c", "shift+tab", "up", "down".
+func keys(t testing.TB, m Model, ks ...string) Model {
+	t.Helper()
+	for _, k := range ks {
+		m = update(t, m, keyMsg(k))
+	}
+	return m
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	named := map[string]tea.KeyType{
+		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEsc, "ctrl+c": tea.KeyCtrlC,
+		"shift+tab": tea.KeyShiftTab, "up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft,
+		"right": tea.KeyRight, "backspace": tea.KeyBackspace, "space": tea.KeySpace,
+	}
+	if kt, ok := named[k]; ok {
+		return tea.KeyMsg{Type: kt}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// typeText types a string rune by rune (Chinese too).
+func typeText(t testing.TB, m Model, s string) Model {
+	for _, r := range s {
+		m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return m
+}
+
+// pump waits for the store's next committed events and feeds them in, as
+// the live feed does.
+func pump(t testing.TB, m Model, sub model.Subscription, svc model.Service) Model {
+	t.Helper()
+	msg := waitEvents(sub, svc)()
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+func keyMsgSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// at is the live incident seq, for assertions.
+func (w *world) at(seq uint64) model.Incident {
+	inc, _ := w.get(seq)
+	return inc
+}

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// formKind says what a form is for; the root turns its values into a
+// command when it is submitted.
+type formKind int
+
+const (
+	formReport formKind = iota + 1
+	formDispatch
+	formEscalateTo
+	formReopen
+	formClose
+)
+
+// field is one line of a form: free text, or a choice cycled with ←/→.
+type field struct {
+	name    string // the key the root reads
+	label   string
+	input   textinput.Model
+	choices []string // non-nil: a choice field
+	display []string // how each choice is shown
+	choice  int
+}
+
+func (f field) value() string {
+	if f.choices != nil {
+		return f.choices[f.choice]
+	}
+	return strings.TrimSpace(f.input.Value())
+}
+
+// form is a small modal: fields, a focused one, submit and cancel. It
+// remembers its starting values, so it knows whether it is half-filled.
+type form struct {
+	kind    formKind
+	title   string
+	target  string // the incident id it acts on, if any
+	fields  []field
+	focus   int
+	initial []string
+	err     string
+}
+
+func newTextField(name, label, value, placeholder string, limit int) field {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic) // no blinking: nothing on screen moves by itself
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.CharLimit = limit
+	in.SetValue(value)
+	return field{name: name, label: label, input: in}
+}
+
+func newChoiceField(name, label string, choices, display []string, initial int) field {
+	return field{name: name, label: label, choices: choices, display: display, choice: initial}
+}
+
+func newForm(kind formKind, title, target string, fields ...field) form {
+	f := form{kind: kind, title: title, target: target, fields: fields}
+	for _, fl := range fields {
+		f.initial = append(f.initial, fl.value())
+	}
+	f.setFocus(0)
+	return f
+}
+
+func (f *form) setFocus(i int) {
+	f.focus = (i + len(f.fields)) % len(f.fields)
+	for j := range f.fields {
+		if f.fields[j].choices != nil {
+			continue
+		}
+		if j == f.focus {
+			f.fields[j].input.Focus()
+		} else {
+			f.fields[j].input.Blur()
+		}
+	}
+}
+
+// dirty reports whether anything was changed since the form opened.
+func (f form) dirty() bool {
+	for i, fl := range f.fields {
+		if fl.value() != f.initial[i] {
+			return true
+		}
+	}
+	return false
+}
+
+func (f form) values() map[string]string {
+	m := make(map[string]string, len(f.fields))
+	for _, fl := range f.fields {
+		m[fl.name] = fl.value()
+	}
+	return m
+}
+
+type formKeys struct {
+	next, prev, left, right, submit, cancel key.Binding
+}
+
+func newFormKeys() formKeys {
+	return formKeys{
+		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("left", "previous choice")),
+		right:  key.NewBinding(key.WithKeys("right"), key.WithHelp("right", "next choice")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// formResult is what a key did to the form.
+type formResult int
+
+const (
+	formEditing formResult = iota
+	formSubmitted
+	formCancelled
+)
+
+// Update handles a key. Enter on a field that is not the last moves on,
+// except in one-field forms; enter on the last submits.
+func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
+	fl := &f.fields[f.focus]
+	switch {
+	case key.Matches(msg, k.cancel):
+		return f, formCancelled, nil
+	case key.Matches(msg, k.submit):
+		if f.focus < len(f.fields)-1 {
+			f.setFocus(f.focus + 1)
+			return f, formEditing, nil
+		}
+		return f, formSubmitted, nil
+	case key.Matches(msg, k.next):
+		f.setFocus(f.focus + 1)
+		return f, formEditing, nil
+	case key.Matches(msg, k.prev):
+		f.setFocus(f.focus - 1)
+		return f, formEditing, nil
+	case fl.choices != nil && key.Matches(msg, k.left):
+		fl.choice = (fl.choice + len(fl.choices) - 1) % len(fl.choices)
+		return f, formEditing, nil
+	case fl.choices != nil && key.Matches(msg, k.right), fl.choices != nil && msg.String() == " ":
+		fl.choice = (fl.choice + 1) % len(fl.choices)
+		return f, formEditing, nil
+	case fl.choices != nil:
+		// A typed digit picks a choice directly (1-9).
+		if s := msg.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(fl.choices) {
+			fl.choice = int(s[0] - '1')
+		}
+		return f, formEditing, nil
+	}
+	var cmd tea.Cmd
+	fl.input, cmd = fl.input.Update(msg)
+	f.err = ""
+	return f, formEditing, cmd
+}
+
+// View draws the form as lines for a box of the given inner width.
+func (f form) View(p painter, inner int) []string {
+	labelW := 0
+	for _, fl := range f.fields {
+		labelW = max(labelW, p.w.Of(fl.label))
+	}
+	valW := max(inner-labelW-5, 8)
+	var out []string
+	out = append(out, "")
+	for i, fl := range f.fields {
+		mark := "  "
+		if i == f.focus {
+			mark = p.st.Prompt.Render(p.g.Cursor) + " "
+		}
+		label := p.st.ColumnHead.Render(p.w.Fit(fl.label, labelW, ""))
+		var val string
+		if fl.choices != nil {
+			var parts []string
+			for j, d := range fl.display {
+				if j == fl.choice {
+					parts = append(parts, "["+d+"]")
+				} else {
+					parts = append(parts, " "+d+" ")
+				}
+			}
+			plain := p.w.Fit(strings.Join(parts, ""), valW, p.g.More)
+			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
+		} else {
+			in := fl.input
+			in.Width = valW - 1
+			val = p.padStyled(in.View(), valW)
+			if p.ofStyled(val) > valW {
+				val = p.w.Fit(fl.value(), valW, p.g.More)
+			}
+		}
+		out = append(out, mark+label+"  "+val)
+	}
+	out = append(out, "")
+	if f.err != "" {
+		out = append(out, p.st.StatusError.Render(p.w.Fit("  "+f.err, inner, p.g.More)))
+	}
+	hint := "  tab field  left/right choose  enter next/submit  esc cancel"
+	if p.lab.Lang == "zh" {
+		hint = "  tab 切换  左右键 选择  enter 下一项/提交  esc 取消"
+	}
+	out = append(out, p.st.Dim.Render(p.w.Fit(hint, inner, p.g.More)))
+	return out
+}

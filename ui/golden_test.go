@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/stretchr/testify/require"
+)
+
+// TestGoldenScreen runs the whole console as a bubbletea program (teatest)
+// on the Huajie demo with a fixed clock and seed, waits for the first full
+// screen, quits, and compares the final View with testdata/<name>.golden.
+// Regenerate with: go test ./ui -run TestGoldenScreen -update (then read
+// the diff).
+func TestGoldenScreen(t *testing.T) {
+	for _, c := range []struct {
+		name, lang string
+		keys       []string
+	}{
+		{"zh", "zh", nil},
+		{"en", "en", nil},
+		{"en_detail", "en", []string{"j", "enter"}},
+		{"zh_tower", "zh", []string{"tab", "tab", "tab", "j", "enter"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			sub := f.db.Subscribe()
+			defer sub.Close()
+			m := New(f.db, sub, f.options(t, c.lang))
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+				return bytes.Contains(b, []byte("渎溪村")) // the tower and the queue are drawn
+			}, teatest.WithDuration(5*time.Second))
+			for _, k := range c.keys {
+				tm.Send(keyMsg(k))
+			}
+			time.Sleep(300 * time.Millisecond) // let the timeline load
+			require.NoError(t, tm.Quit())
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+			golden.RequireEqual(t, []byte(fm.View()))
+		})
+	}
+}

@@ -1,0 +1,83 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the console handles. Help is drawn from the same
+// bindings, so it cannot drift from what the keys do.
+type KeyMap struct {
+	NextPane, PrevPane, Quit, Help, Command, Filter, Back key.Binding
+	Up, Down, Top, Bottom, PageUp, PageDown, Open         key.Binding
+	Expand, Collapse                                      key.Binding
+	New, Ack, Escalate, EscalateTo, Dispatch              key.Binding
+	Resolve, Reopen, Close                                key.Binding
+}
+
+// NewKeyMap returns the default key map, its help in lang (zh or en).
+func NewKeyMap(lang string) KeyMap {
+	b := func(help string, desc string, keys ...string) key.Binding {
+		if lang == "zh" {
+			desc = keyZh[desc]
+		}
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		NextPane:   b("tab", "next pane", "tab"),
+		PrevPane:   b("shift+tab", "previous pane", "shift+tab"),
+		Quit:       b("q", "quit", "q", "ctrl+c"),
+		Help:       b("?", "help", "?"),
+		Command:    b(":", "command", ":"),
+		Filter:     b("/", "filter", "/"),
+		Back:       b("esc", "back", "esc"),
+		Up:         b("k/up", "up", "k", "up"),
+		Down:       b("j/down", "down", "j", "down"),
+		Top:        b("g", "top", "g", "home"),
+		Bottom:     b("G", "bottom", "G", "end"),
+		PageUp:     b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown:   b("pgdn", "page down", "pgdown", "ctrl+d"),
+		Open:       b("enter", "open", "enter"),
+		Expand:     b("l/right", "expand", "l", "right", " "),
+		Collapse:   b("h/left", "collapse", "h", "left"),
+		New:        b("n", "new report", "n"),
+		Ack:        b("a", "acknowledge", "a"),
+		Escalate:   b("e", "escalate", "e"),
+		EscalateTo: b("E", "escalate to tier", "E"),
+		Dispatch:   b("s", "dispatch", "s"),
+		Resolve:    b("r", "resolve", "r"),
+		Reopen:     b("o", "reopen", "o"),
+		Close:      b("c", "close", "c"),
+	}
+}
+
+// ShortHelp is the footer line.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.NextPane, k.Down, k.Open, k.Filter, k.Command, k.Ack, k.Escalate,
+		k.Dispatch, k.Resolve, k.New, k.Help, k.Quit}
+}
+
+// FullHelp is the help screen, in groups.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextPane, k.PrevPane, k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
+		{k.Open, k.Back, k.Expand, k.Collapse, k.Filter, k.Command, k.Help, k.Quit},
+		{k.New, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close},
+	}
+}
+
+// all returns every binding, for the test that help and handling agree.
+func (k KeyMap) all() []key.Binding {
+	var out []key.Binding
+	for _, g := range k.FullHelp() {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// keyZh is the Chinese help for each binding.
+var keyZh = map[string]string{
+	"next pane": "下一窗格", "previous pane": "上一窗格", "quit": "退出", "help": "帮助",
+	"command": "命令", "filter": "筛选", "back": "返回", "up": "上移", "down": "下移",
+	"top": "顶部", "bottom": "底部", "page up": "上一页", "page down": "下一页", "open": "打开",
+	"expand": "展开", "collapse": "收起", "new report": "新建上报", "acknowledge": "签收",
+	"escalate": "升级", "escalate to tier": "越级升级", "dispatch": "交办", "resolve": "办结",
+	"reopen": "重启", "close": "归档",
+}

@@ -1,0 +1,369 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// TestHelpAndKeyMapAgree: every binding of the key map is in the help, once,
+// with keys and words; and the help shows nothing that is not in the map.
+func TestHelpAndKeyMapAgree(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) { helpAndKeyMapAgree(t, NewKeyMap(lang)) })
+	}
+}
+
+func helpAndKeyMapAgree(t *testing.T, km KeyMap) {
+	v := reflect.ValueOf(km)
+	fields := map[string]string{}
+	for i := 0; i < v.NumField(); i++ {
+		b := v.Field(i).Interface().(key.Binding)
+		require.NotEmpty(t, b.Keys(), "%s has no keys", v.Type().Field(i).Name)
+		require.NotEmpty(t, b.Help().Key, "%s has no help key", v.Type().Field(i).Name)
+		require.NotEmpty(t, b.Help().Desc, "%s has no help text", v.Type().Field(i).Name)
+		fields[strings.Join(b.Keys(), ",")] = v.Type().Field(i).Name
+	}
+	seen := map[string]int{}
+	for _, b := range km.all() {
+		k := strings.Join(b.Keys(), ",")
+		_, ok := fields[k]
+		assert.True(t, ok, "help shows %q, which is not in the key map", b.Help().Key)
+		seen[k]++
+	}
+	for k, name := range fields {
+		assert.Equal(t, 1, seen[k], "%s must appear in the help exactly once", name)
+	}
+	for _, b := range km.ShortHelp() {
+		_, ok := fields[strings.Join(b.Keys(), ",")]
+		assert.True(t, ok, "the footer shows %q, which is not in the key map", b.Help().Key)
+	}
+	// No two bindings share a key.
+	owner := map[string]string{}
+	for k, name := range fields {
+		for _, one := range strings.Split(k, ",") {
+			if prev, dup := owner[one]; dup {
+				t.Errorf("key %q is bound to both %s and %s", one, prev, name)
+			}
+			owner[one] = name
+		}
+	}
+}
+
+func TestMovementAndPanes(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	require.Equal(t, paneQueue, m.focus)
+	first, _ := m.queue.selected()
+	m = keys(t, m, "j", "j")
+	assert.Equal(t, 2, m.queue.cursor)
+	m = keys(t, m, "k")
+	assert.Equal(t, 1, m.queue.cursor)
+	m = keys(t, m, "G")
+	assert.Equal(t, len(m.queue.rows)-1, m.queue.cursor)
+	m = keys(t, m, "g")
+	sel, _ := m.queue.selected()
+	assert.Equal(t, first, sel)
+
+	m = keys(t, m, "tab")
+	assert.Equal(t, paneEvents, m.focus)
+	m = keys(t, m, "tab")
+	assert.Equal(t, paneChain, m.focus)
+	m = keys(t, m, "tab")
+	assert.Equal(t, paneTower, m.focus)
+	m = keys(t, m, "shift+tab")
+	assert.Equal(t, paneChain, m.focus)
+	m = keys(t, m, "tab")
+
+	// The tower: the town is open; moving selects a village and scopes the
+	// queue to it; enter opens it, h closes it and then climbs to the parent.
+	m = keys(t, m, "j")
+	village := m.tower.selected()
+	assert.Equal(t, model.LevelVillage, village.Level())
+	assert.Equal(t, village, m.queue.scope)
+	for _, s := range m.queue.rows {
+		assert.True(t, village.Contains(m.w.at(s.seq).Node))
+	}
+	rows := len(m.tower.rows)
+	m = keys(t, m, "enter")
+	assert.Greater(t, len(m.tower.rows), rows, "enter opens the village")
+	m = keys(t, m, "j")
+	assert.Equal(t, model.LevelGrid, m.tower.selected().Level())
+	m = keys(t, m, "h")
+	assert.Equal(t, village, m.tower.selected(), "h on a closed node climbs to its parent")
+	m = keys(t, m, "h")
+	assert.Equal(t, rows, len(m.tower.rows), "h on an open node closes it")
+	m = keys(t, m, "esc")
+	assert.Equal(t, model.NodeCode(""), m.queue.scope, "esc clears the scope")
+}
+
+func TestDetailView(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	inc, _ := m.selectedIncident()
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayDetail, m.overlay)
+	require.NotEmpty(t, m.detail.timeline, "the timeline loads")
+	view := m.View()
+	assert.Contains(t, view, "Incident "+inc.ID)
+	assert.Contains(t, view, "Timeline")
+	assert.Contains(t, view, inc.Title)
+	m = keys(t, m, "esc")
+	assert.Equal(t, overlayNone, m.overlay)
+}
+
+func TestFilter(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 120, 40)
+	all := len(m.queue.rows)
+	m = keys(t, m, "/")
+	m = typeText(t, m, "330国道")
+	require.Len(t, m.queue.rows, 1, "Chinese input filters the queue")
+	assert.Equal(t, "330国道货物撒落", m.w.at(m.queue.rows[0].seq).Title)
+	m = keys(t, m, "enter")
+	assert.False(t, m.filterActive)
+	assert.Contains(t, m.View(), "/330国道")
+	m = keys(t, m, "esc")
+	assert.Len(t, m.queue.rows, all, "esc clears the filter")
+
+	m = keys(t, m, "/")
+	m = typeText(t, m, "渎溪")
+	for _, s := range m.queue.rows {
+		assert.Contains(t, m.w.names[m.w.at(s.seq).Node], "渎溪", "a node name matches")
+	}
+	m = keys(t, m, "esc")
+	m = keys(t, m, "/")
+	m = typeText(t, m, "traffic")
+	for _, s := range m.queue.rows {
+		assert.Equal(t, model.Category("traffic"), m.w.at(s.seq).Category)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "ro")
+	m = keys(t, m, "tab")
+	assert.Equal(t, "roster", m.cmdInput.Value(), "tab completes")
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayRoster, m.overlay)
+	assert.Contains(t, m.View(), "Roster")
+	assert.Contains(t, m.View(), "duty officer")
+
+	m = keys(t, m, ":")
+	m = typeText(t, m, "tower")
+	m = keys(t, m, "enter")
+	assert.Equal(t, overlayNone, m.overlay)
+	assert.Equal(t, paneTower, m.focus)
+
+	m = keys(t, m, ":")
+	m = typeText(t, m, "bogus")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.View(), "unknown command :bogus")
+
+	next, cmd := keys(t, m, ":").Update(keyMsg("q"))
+	m = next.(Model)
+	_, cmd = m.Update(keyMsg("enter"))
+	assert.Equal(t, tea.Quit(), cmd(), ":q quits")
+}
+
+// find moves the queue's cursor to the incident with this title.
+func find(t *testing.T, m Model, title string) Model {
+	t.Helper()
+	for i, s := range m.queue.rows {
+		if m.w.at(s.seq).Title == title {
+			m.queue.cursor = i
+			return m
+		}
+	}
+	t.Fatalf("no incident %q in the queue", title)
+	return m
+}
+
+func stored(t *testing.T, f fixture, id string) model.Incident {
+	t.Helper()
+	inc, err := f.db.Incident(context.Background(), id)
+	require.NoError(t, err)
+	return inc
+}
+
+func TestActionsGoThroughTheStore(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+
+	// a: the report still waiting at the town is signed for.
+	m = find(t, m, "电信诈骗预警")
+	inc, _ := m.selectedIncident()
+	require.Equal(t, model.StatusReported, inc.Status)
+	m = keys(t, m, "a")
+	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
+	assert.Contains(t, m.View(), inc.ID+" acknowledged")
+
+	// a again is refused by the rules, and the footer says why.
+	m = keys(t, m, "a")
+	assert.Contains(t, m.View(), "already signed for")
+
+	// e: one tier up.
+	m = keys(t, m, "e")
+	got := stored(t, f, inc.ID)
+	assert.Equal(t, model.TierTaskForce, got.Tier)
+	assert.Equal(t, model.StatusReported, got.Status)
+
+	// E on a grid-tier incident: pick the town with →, add a note.
+	m = find(t, m, "夜间噪音扰民")
+	inc, _ = m.selectedIncident()
+	require.Equal(t, model.TierGrid, inc.Tier)
+	m = keys(t, m, "E", "right")
+	m = typeText(t, m, "")
+	m = keys(t, m, "tab")
+	m = typeText(t, m, "涉及多户")
+	m = keys(t, m, "enter")
+	assert.False(t, m.formActive)
+	got = stored(t, f, inc.ID)
+	assert.Equal(t, model.TierTown, got.Tier)
+
+	// s: dispatch needs a department; an empty one keeps the form open.
+	m = keys(t, m, "s", "tab", "enter", "enter")
+	assert.True(t, m.formActive, "no department: the form stays")
+	assert.Contains(t, m.View(), "department")
+	m = keys(t, m, "shift+tab")
+	m = typeText(t, m, "派出所")
+	m = keys(t, m, "enter", "enter")
+	assert.False(t, m.formActive)
+	got = stored(t, f, inc.ID)
+	assert.Equal(t, model.StatusDispatched, got.Status)
+	assert.Equal(t, "派出所", got.Department)
+
+	// r resolves, o reopens with a note, r again, c closes.
+	m = keys(t, m, "r")
+	assert.Equal(t, model.StatusResolved, stored(t, f, inc.ID).Status)
+	m = keys(t, m, "o", "enter")
+	assert.True(t, m.formActive, "reopen needs a note")
+	m = typeText(t, m, "群众再次反映")
+	m = keys(t, m, "enter")
+	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status)
+	m = keys(t, m, "a", "r")
+	assert.Equal(t, model.StatusResolved, stored(t, f, inc.ID).Status)
+	m = keys(t, m, "c")
+	m = typeText(t, m, "回访满意")
+	m = keys(t, m, "enter")
+	assert.Equal(t, model.StatusClosed, stored(t, f, inc.ID).Status)
+	_, still := m.w.byRef[inc.ID]
+	assert.False(t, still, "a closed incident leaves the queue")
+
+	// Every action was recorded as the operator's.
+	tl, err := f.db.Timeline(context.Background(), inc.ID)
+	require.NoError(t, err)
+	for _, e := range tl[1:] {
+		assert.Equal(t, f.operator(t), e.Actor, "%s", e.Action)
+	}
+}
+
+func TestRefusedActionSaysWhy(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = find(t, m, "电信诈骗预警")
+	m = keys(t, m, "r")
+	assert.Contains(t, m.View(), "acknowledge it first")
+	m = keys(t, m, "c")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.View(), "resolve it first")
+}
+
+func TestNewReportForm(t *testing.T) {
+	f := newFixture(t)
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := f.model(t, "zh", 120, 40)
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	// An empty node code is refused and the form keeps what was typed.
+	m = keys(t, m, "tab", "right", "tab", "left", "tab")
+	m = typeText(t, m, "河道有人电鱼")
+	m = keys(t, m, "tab", "enter")
+	assert.True(t, m.formActive)
+	assert.Contains(t, m.View(), "node code")
+	assert.Equal(t, "河道有人电鱼", m.form.values()["title"], "nothing typed is lost")
+	// Fill the node and submit.
+	m = keys(t, m, "tab")
+	m = typeText(t, m, "330784114266-02")
+	for m.form.focus != len(m.form.fields)-1 {
+		m = keys(t, m, "tab")
+	}
+	m = keys(t, m, "enter")
+	assert.False(t, m.formActive)
+	m = pump(t, m, sub, f.db)
+	list, err := f.db.Incidents(context.Background(), model.IncidentFilter{Node: "330784114266-02"})
+	require.NoError(t, err)
+	var filed *model.Incident
+	for i := range list {
+		if list[i].Title == "河道有人电鱼" {
+			filed = &list[i]
+		}
+	}
+	require.NotNil(t, filed)
+	assert.Equal(t, model.SeverityII, filed.Severity)
+	assert.Equal(t, f.operator(t), filed.Reporter)
+	assert.Contains(t, m.View(), "河道有人电鱼", "it shows in the queue and the ticker")
+}
+
+func TestQuitAsksWhenAFormIsHalfFilled(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	_, cmd := m.Update(keyMsg("q"))
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd())
+
+	m = keys(t, m, "n")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "q")
+	next, cmd := m.Update(keyMsg("ctrl+c"))
+	m = next.(Model)
+	assert.Nil(t, cmd, "a half-filled form is not dropped silently")
+	assert.Contains(t, m.View(), "discard the half-filled form and quit? y/n")
+	next, _ = m.Update(keyMsg("n"))
+	m = next.(Model)
+	assert.True(t, m.formActive)
+	assert.Equal(t, "q", m.form.values()["title"])
+	// esc on a dirty form asks too; y discards.
+	m = keys(t, m, "esc")
+	assert.Contains(t, m.View(), "discard the half-filled form? y/n")
+	m = keys(t, m, "y")
+	assert.False(t, m.formActive)
+}
+
+func TestLiveFeedAndClock(t *testing.T) {
+	f := newFixture(t)
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := f.model(t, "en", 120, 40)
+	open := m.w.inc.open
+	// Another writer files a report: it shows after the feed delivers it.
+	inc, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
+		Severity: model.SeverityI, Title: "货车侧翻", Reporter: model.System})
+	require.NoError(t, err)
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, open+1, m.w.inc.open)
+	assert.Equal(t, inc.Seq, m.queue.rows[0].seq, "a severity I report goes to the top")
+	assert.Contains(t, m.View(), "货车侧翻")
+
+	// Two minutes and a second later the clock runs out: the sweep lifts it
+	// to the village and the ticker says why.
+	f.clock.Add(2*time.Minute + time.Second)
+	m = update(t, m, tickMsg(f.clock.Now()))
+	_, err = f.db.Sweep(context.Background())
+	require.NoError(t, err)
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, model.TierVillage, m.w.at(inc.Seq).Tier)
+	assert.Contains(t, m.View(), "escalated grid→village (deadline passed)")
+}

@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// How much of the log the console keeps in memory, and how long it gathers
+// a burst of committed events into one message (bubbletea v1 calls View
+// after every message).
+const (
+	eventsKept     = 500
+	coalesceWindow = 80 * time.Millisecond
+)
+
+// snapshot is everything the console shows, read in one go.
+type snapshot struct {
+	nodes     []model.Node
+	people    []model.Person
+	incidents []model.Incident // open and resolved (closed ones are archived)
+	events    []model.Event    // newest first
+}
+
+type snapshotMsg struct {
+	snap snapshot
+	err  error
+}
+
+// eventsMsg is a coalesced burst of committed events with the incidents
+// they changed, re-read after the commit.
+type eventsMsg struct {
+	events  []model.Event
+	changed []model.Incident
+	lost    bool // the feed overflowed: reload everything
+	closed  bool
+	err     error
+}
+
+type tickMsg time.Time
+
+type actionDoneMsg struct {
+	act model.Action
+	inc model.Incident
+	err error
+}
+
+type reportedMsg struct {
+	inc model.Incident
+	err error
+}
+
+type timelineMsg struct {
+	id     string
+	events []model.Event
+	err    error
+}
+
+type sweptMsg struct{ err error }
+
+type flashExpiredMsg struct{ id int }
+
+// loadSnapshot reads nodes, people, the live incidents and recent events.
+func loadSnapshot(svc model.Service) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		var s snapshot
+		var err error
+		if s.nodes, err = svc.Nodes(ctx, ""); err != nil {
+			return snapshotMsg{err: err}
+		}
+		if s.people, err = svc.People(ctx, model.PeopleFilter{}); err != nil {
+			return snapshotMsg{err: err}
+		}
+		if s.incidents, err = svc.Incidents(ctx, model.IncidentFilter{Open: true}); err != nil {
+			return snapshotMsg{err: err}
+		}
+		resolved, err := svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved})
+		if err != nil {
+			return snapshotMsg{err: err}
+		}
+		s.incidents = append(s.incidents, resolved...)
+		if s.events, err = svc.Events(ctx, 0, eventsKept); err != nil {
+			return snapshotMsg{err: err}
+		}
+		return snapshotMsg{snap: s}
+	}
+}
+
+// waitEvents blocks for the next committed batch, gathers whatever else
+// arrives within the coalescing window, and re-reads the incidents the
+// burst touched. The root re-arms it after each message.
+func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
+	if sub == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		first, ok := <-sub.C()
+		if !ok {
+			return eventsMsg{closed: true}
+		}
+		evs := append([]model.Event(nil), first...)
+		timer := time.NewTimer(coalesceWindow)
+		defer timer.Stop()
+	gather:
+		for {
+			select {
+			case b, ok := <-sub.C():
+				if !ok {
+					break gather
+				}
+				evs = append(evs, b...)
+			case <-timer.C:
+				break gather
+			}
+		}
+		if sub.Lost() {
+			return eventsMsg{lost: true}
+		}
+		seen := map[string]bool{}
+		var changed []model.Incident
+		ctx := context.Background()
+		for _, e := range evs {
+			if e.Incident == "" || seen[e.Incident] {
+				continue
+			}
+			seen[e.Incident] = true
+			inc, err := svc.Incident(ctx, e.Incident)
+			if err != nil {
+				return eventsMsg{err: err}
+			}
+			changed = append(changed, inc)
+		}
+		sort.Slice(evs, func(i, j int) bool { return evs[i].Seq > evs[j].Seq })
+		return eventsMsg{events: evs, changed: changed}
+	}
+}
+
+// tick fires on the next whole second of the clock.
+func tick(now time.Time) tea.Cmd {
+	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
+	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// sweep applies the clocks (auto-escalation, supervision) in the store; what
+// it changes arrives through the subscription like any other commit.
+func sweep(svc model.Service) tea.Cmd {
+	return func() tea.Msg {
+		_, err := svc.Sweep(context.Background())
+		return sweptMsg{err: err}
+	}
+}
+
+func act(svc model.Service, id string, c model.Command) tea.Cmd {
+	return func() tea.Msg {
+		inc, err := svc.Act(context.Background(), id, c)
+		return actionDoneMsg{act: c.Action, inc: inc, err: err}
+	}
+}
+
+func report(svc model.Service, r model.Report) tea.Cmd {
+	return func() tea.Msg {
+		inc, err := svc.Report(context.Background(), r)
+		return reportedMsg{inc: inc, err: err}
+	}
+}
+
+func loadTimeline(svc model.Service, id string) tea.Cmd {
+	return func() tea.Msg {
+		evs, err := svc.Timeline(context.Background(), id)
+		return timelineMsg{id: id, events: evs, err: err}
+	}
+}
+
+func expireFlash(id int, after time.Duration) tea.Cmd {
+	return tea.Tick(after, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+}

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+
+	"gridcmd/model"
+)
+
+// rosterPane lists the people of the selected tower node's subtree, by role,
+// with their on-duty state.
+type rosterPane struct {
+	node          model.NodeCode
+	people        []model.Person
+	offset        int
+	width, height int
+}
+
+func (r *rosterPane) SetSize(w, h int) { r.width, r.height = w, max(h, 1) }
+
+func (r *rosterPane) load(w *world, node model.NodeCode) {
+	r.node, r.offset = node, 0
+	r.people = r.people[:0]
+	for _, p := range w.people {
+		if node == "" || node.Contains(p.Node) {
+			r.people = append(r.people, p)
+		}
+	}
+	rank := map[model.Role]int{}
+	for i, role := range model.Roles {
+		rank[role] = i
+	}
+	first := func(p model.Person) int {
+		best := len(model.Roles)
+		for _, role := range p.Roles {
+			best = min(best, rank[role])
+		}
+		return best
+	}
+	sort.SliceStable(r.people, func(i, j int) bool {
+		a, b := r.people[i], r.people[j]
+		if first(a) != first(b) {
+			return first(a) < first(b)
+		}
+		if a.Node != b.Node {
+			return a.Node < b.Node
+		}
+		return a.ID < b.ID
+	})
+}
+
+func (r *rosterPane) scroll(n int) {
+	r.offset = max(min(r.offset+n, len(r.people)-r.height), 0)
+}
+
+func (r *rosterPane) View(p painter, w *world) string {
+	inner := r.width - 2
+	const nameW, phoneW = 8, 11
+	dutyW := max(p.w.Of(p.lab.OnDuty), p.w.Of(p.lab.OffDuty))
+	avail := inner - 1 - nameW - phoneW - dutyW - 4 // role and node share the rest
+	roleW := min(16, avail/2)
+	nodeW := avail - roleW - 1
+	lines := []string{p.st.ColumnHead.Render(" " + p.w.Fit(nameLabel(p.lab), nameW, "") + " " +
+		p.w.Fit(roleLabel(p.lab), roleW, "") + " " + p.w.Fit(p.lab.ColNode, nodeW, "") + " " +
+		p.w.Fit(phoneLabel(p.lab), phoneW, "") + " " + p.w.Fit("", dutyW, ""))}
+	for i := r.offset; i < len(r.people) && len(lines) <= r.height; i++ {
+		pr := r.people[i]
+		role := ""
+		if len(pr.Roles) > 0 {
+			role = p.lab.Role[pr.Roles[0]]
+			if pr.Reserve != model.ReserveNone && p.lab.Lang == "zh" {
+				role += "/" + pr.Reserve.Zh()
+			}
+		}
+		duty, dst := p.lab.OffDuty, p.st.Dim
+		if pr.OnDuty {
+			duty, dst = p.lab.OnDuty, p.st.StatusInfo
+		}
+		lines = append(lines, " "+p.w.Fit(pr.Name, nameW, p.g.More)+" "+p.w.Fit(role, roleW, p.g.More)+" "+
+			p.st.Dim.Render(p.w.Fit(w.names[pr.Node], nodeW, p.g.More))+" "+p.w.Fit(pr.Phone, phoneW, "")+" "+
+			dst.Render(p.w.Fit(duty, dutyW, "")))
+	}
+	if len(r.people) == 0 {
+		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+p.lab.Nobody, inner, "")))
+	}
+	onDuty := 0
+	for _, pr := range r.people {
+		if pr.OnDuty {
+			onDuty++
+		}
+	}
+	right := fmt.Sprintf("%d  %s %d", len(r.people), p.lab.OnDuty, onDuty)
+	return p.box(p.lab.Roster+" "+w.names[r.node], right, lines, r.width, r.height+3, true)
+}
+
+func nameLabel(l Labels) string {
+	if l.Lang == "zh" {
+		return "姓名"
+	}
+	return "name"
+}
+
+func roleLabel(l Labels) string {
+	if l.Lang == "zh" {
+		return "角色"
+	}
+	return "role"
+}
+
+func phoneLabel(l Labels) string {
+	if l.Lang == "zh" {
+		return "电话"
+	}
+	return "phone"
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"gridcmd/model"
+)
+
+// tickerPane is the event ticker: the newest events, one line each.
+type tickerPane struct {
+	offset        int
+	width, height int
+	loc           *time.Location
+}
+
+func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
+
+func (t *tickerPane) move(d int, total int) {
+	t.offset = max(min(t.offset+d, total-t.height), 0)
+}
+
+// describe is an event's "what happened" in the console's language.
+func describe(l Labels, e model.Event, g Glyphs) string {
+	what := l.Action[e.Action]
+	switch e.Action {
+	case model.ActEscalate:
+		what += " " + l.Tier[e.Before.Tier] + g.Arrow + l.Tier[e.After.Tier]
+		if e.Actor == model.System {
+			if l.Lang == "zh" {
+				what += "（超时未签收）"
+			} else {
+				what += " (deadline passed)"
+			}
+		}
+		return what
+	case model.ActReport:
+		return what + " " + e.Note
+	case model.ActSupervise:
+		if l.Lang == "zh" {
+			return what + "（" + l.Tier[e.After.Tier] + "超时）"
+		}
+		return what + " (late at " + l.Tier[e.After.Tier] + ")"
+	}
+	if e.Note != "" {
+		return what + " " + e.Note
+	}
+	return what
+}
+
+func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
+	inner := t.width - 2
+	const timeW, idW = 8, 14
+	whoW := min(12, max(inner/6, 6))
+	whatW := max(inner-1-timeW-1-idW-1-whoW-1, 4)
+	lines := make([]string, 0, t.height)
+	for i := t.offset; i < len(evs) && len(lines) < t.height; i++ {
+		e := evs[i]
+		id := e.Incident
+		if id != "" {
+			id = shortRef(id, p.g.More)
+		}
+		whatSt := p.st.Text
+		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
+			whatSt = p.st.Overdue
+		}
+		lines = append(lines, " "+p.st.Dim.Render(e.At.In(t.loc).Format("15:04:05"))+" "+
+			p.w.Fit(id, idW, p.g.More)+" "+
+			whatSt.Render(p.w.Fit(describe(p.lab, e, p.g), whatW, p.g.More))+" "+
+			p.st.Dim.Render(p.w.FitRight(p.w.Trunc(e.ActorName, whoW, p.g.More), whoW)))
+	}
+	if len(evs) == 0 {
+		lines = append(lines, p.st.Dim.Render(" "+p.w.Fit("-", inner-1, "")))
+	}
+	return p.box(p.lab.Events, "", lines, t.width, t.height+2, focused)
+}
+
+// shortRef shortens HJ-20261129-0012 to HJ-1129-0012 for the ticker.
+func shortRef(id, more string) string {
+	parts := strings.Split(id, "-")
+	if len(parts) == 3 && len(parts[1]) == 8 {
+		return parts[0] + "-" + parts[1][4:] + "-" + parts[2]
+	}
+	return id
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"gridcmd/model"
+)
+
+// towerPane is the five-level tree, collapsible. Its cursor selects the node
+// that scopes the incident queue.
+type towerPane struct {
+	expanded map[model.NodeCode]bool
+	rows     []towerRow // the visible nodes, flattened
+	cursor   int
+	offset   int
+	width    int
+	height   int
+}
+
+type towerRow struct {
+	code  model.NodeCode
+	depth int
+	kids  bool
+}
+
+func newTowerPane() towerPane { return towerPane{expanded: map[model.NodeCode]bool{}} }
+
+func (t *towerPane) SetSize(w, h int) {
+	t.width, t.height = w, max(h, 1)
+	t.clamp()
+}
+
+// flatten redoes the visible rows; only needed when the tree's shape or the
+// expanded set changes.
+func (t *towerPane) flatten(w *world) {
+	keep := t.selected()
+	if len(t.expanded) == 0 {
+		for _, r := range w.tower.Roots {
+			t.expanded[r] = true // towns open on start
+		}
+	}
+	t.rows = t.rows[:0]
+	var visit func(c model.NodeCode, d int)
+	visit = func(c model.NodeCode, d int) {
+		n := w.tower.Nodes[c]
+		t.rows = append(t.rows, towerRow{code: c, depth: d, kids: len(n.Children) > 0})
+		if t.expanded[c] {
+			for _, k := range n.Children {
+				visit(k, d+1)
+			}
+		}
+	}
+	for _, r := range w.tower.Roots {
+		visit(r, 0)
+	}
+	t.cursor = 0
+	for i, r := range t.rows {
+		if r.code == keep {
+			t.cursor = i
+		}
+	}
+	t.clamp()
+}
+
+func (t towerPane) selected() model.NodeCode {
+	if t.cursor < 0 || t.cursor >= len(t.rows) {
+		return ""
+	}
+	return t.rows[t.cursor].code
+}
+
+func (t *towerPane) move(d int) {
+	t.cursor += d
+	t.clamp()
+}
+
+func (t *towerPane) clamp() {
+	t.cursor = min(t.cursor, len(t.rows)-1)
+	t.cursor = max(t.cursor, 0)
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+t.height {
+		t.offset = t.cursor - t.height + 1
+	}
+	t.offset = max(min(t.offset, len(t.rows)-t.height), 0)
+}
+
+// toggle opens or closes the node under the cursor; open=false on a leaf or
+// closed node moves to its parent, as in a file tree.
+func (t *towerPane) setOpen(w *world, open bool) {
+	c := t.selected()
+	if c == "" {
+		return
+	}
+	if !open && !t.expanded[c] {
+		for i, r := range t.rows {
+			if r.code == c.Parent() {
+				t.cursor = i
+				t.clamp()
+				return
+			}
+		}
+		return
+	}
+	t.expanded[c] = open
+	t.flatten(w)
+}
+
+// compact shows a count in at most 5 columns: 15.1k, 1035.
+func compact(n int) string {
+	switch {
+	case n < 10000:
+		return fmt.Sprint(n)
+	case n < 1000000:
+		return fmt.Sprintf("%.1fk", float64(n)/1000)
+	}
+	return fmt.Sprintf("%.1fM", float64(n)/1e6)
+}
+
+func (t *towerPane) View(p painter, w *world, focused bool) string {
+	inner := t.width - 2
+	const num = 5
+	nameW := max(inner-1-3*(num+1), 4)
+	lines := make([]string, 0, t.height+1)
+	head := " " + p.w.Fit("", nameW, "") + " " + p.w.FitRight(p.lab.ColStaff, num) + " " +
+		p.w.FitRight(p.lab.ColHouseholds, num) + " " + p.w.FitRight(p.lab.Open, num)
+	lines = append(lines, p.st.ColumnHead.Render(head))
+	for i := t.offset; i < len(t.rows) && i < t.offset+t.height; i++ {
+		r := t.rows[i]
+		n := w.tower.Nodes[r.code]
+		mark := p.g.Leaf
+		if r.kids {
+			mark = p.g.Closed
+			if t.expanded[r.code] {
+				mark = p.g.Open
+			}
+		}
+		label := strings.Repeat(" ", min(r.depth, 4)) + mark + " " + n.Name
+		open := ""
+		if n.Open > 0 {
+			open = fmt.Sprint(n.Open)
+		}
+		nums := " " + p.w.FitRight(compact(n.Staff), num) + " " + p.w.FitRight(compact(n.Households), num) + " "
+		name := p.w.Fit(label, nameW, p.g.More)
+		if i == t.cursor {
+			plain := p.g.Cursor + name + nums + p.w.FitRight(open, num)
+			if focused {
+				lines = append(lines, p.st.Selected.Render(plain))
+			} else {
+				lines = append(lines, p.st.CursorIdle.Render(plain))
+			}
+			continue
+		}
+		lines = append(lines, " "+p.st.Light[n.Worst].Render(name)+p.st.Dim.Render(nums)+p.st.Light[n.Worst].Render(p.w.FitRight(open, num)))
+	}
+	right := ""
+	if c := t.selected(); c != "" {
+		right = p.lab.Level[w.tower.Nodes[c].Level]
+	}
+	return p.box(p.lab.Tower, right, lines, t.width, t.height+3, focused)
+}

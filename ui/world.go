@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"gridcmd/model"
+)
+
+// world is what the console has loaded, kept current by the event feed.
+// Only the root's Update touches it.
+type world struct {
+	nodes  map[model.NodeCode]model.Node
+	names  map[model.NodeCode]string // display names, village first for grid levels
+	people []model.Person
+	byID   map[model.PersonID]model.Person
+	incs   []model.Incident // unordered; a slice, as the roll-ups walk it every change
+	pos    map[uint64]int   // seq -> index in incs
+	byRef  map[string]uint64
+	events []model.Event // newest first
+	tower  model.Tower
+	loaded bool
+
+	// What the clock changes: the incident figures and the tower's lights
+	// are recomputed when data arrives or when some light turns, not on
+	// every tick.
+	inc       incidentFigures
+	nextLight time.Time
+}
+
+func newWorld(s snapshot) world {
+	w := world{
+		nodes:  make(map[model.NodeCode]model.Node, len(s.nodes)),
+		names:  make(map[model.NodeCode]string, len(s.nodes)),
+		people: s.people,
+		byID:   make(map[model.PersonID]model.Person, len(s.people)),
+		incs:   make([]model.Incident, 0, len(s.incidents)),
+		pos:    make(map[uint64]int, len(s.incidents)),
+		byRef:  make(map[string]uint64, len(s.incidents)),
+		events: s.events,
+		loaded: true,
+	}
+	for _, n := range s.nodes {
+		w.nodes[n.Code] = n
+	}
+	for _, n := range s.nodes {
+		w.names[n.Code] = displayName(w.nodes, n)
+	}
+	for _, p := range s.people {
+		w.byID[p.ID] = p
+	}
+	for _, inc := range s.incidents {
+		w.put(inc)
+	}
+	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	return w
+}
+
+// displayName names a node for a one-line column: a village by its name, a
+// grid as "渎溪村 02", a micro-grid as "渎溪村 02-01": the village and the
+// code's own numbers, short enough for a column.
+func displayName(nodes map[model.NodeCode]model.Node, n model.Node) string {
+	switch n.Level {
+	case model.LevelTown, model.LevelVillage:
+		return n.Name
+	}
+	v := nodes[n.Code.Village()].Name
+	return v + " " + strings.TrimPrefix(string(n.Code), string(n.Code.Village())+"-")
+}
+
+// get returns the live incident seq.
+func (w *world) get(seq uint64) (model.Incident, bool) {
+	i, ok := w.pos[seq]
+	if !ok {
+		return model.Incident{}, false
+	}
+	return w.incs[i], true
+}
+
+// put stores a new version of an incident; a closed one leaves the console.
+func (w *world) put(inc model.Incident) {
+	i, ok := w.pos[inc.Seq]
+	if inc.Status == model.StatusClosed {
+		if ok {
+			last := len(w.incs) - 1
+			w.incs[i] = w.incs[last]
+			w.pos[w.incs[i].Seq] = i
+			w.incs = w.incs[:last]
+			delete(w.pos, inc.Seq)
+		}
+		delete(w.byRef, inc.ID)
+		return
+	}
+	if ok {
+		w.incs[i] = inc
+	} else {
+		w.pos[inc.Seq] = len(w.incs)
+		w.incs = append(w.incs, inc)
+	}
+	w.byRef[inc.ID] = inc.Seq
+}
+
+// apply folds a burst of events and the incidents they changed into w.
+func (w *world) apply(evs []model.Event, changed []model.Incident) {
+	for _, inc := range changed {
+		w.put(inc)
+	}
+	w.events = append(append([]model.Event(nil), evs...), w.events...)
+	if len(w.events) > eventsKept {
+		w.events = w.events[:eventsKept]
+	}
+}
+
+// open yields the open incidents, without copying them into a slice.
+func (w *world) open(yield func(model.Incident) bool) {
+	for i := range w.incs {
+		if w.incs[i].Status.Open() && !yield(w.incs[i]) {
+			return
+		}
+	}
+}
+
+// rollUp recounts the open incidents on the tower and in the chain at now,
+// and notes when the next SLA light will turn.
+func (w *world) rollUp(now time.Time) {
+	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers))}
+	for i, t := range model.Tiers {
+		f.tiers[i].tier = t
+	}
+	w.nextLight = time.Time{}
+	// One pass: the tower's roll-up walks the open incidents, and the chain's
+	// figures are counted on the way.
+	w.tower.RollUp(func(yield func(model.Incident) bool) {
+		w.open(func(inc model.Incident) bool {
+			w.count(&f, inc, now)
+			return yield(inc)
+		})
+	}, func(i model.Incident) model.Light { return i.Light(now) })
+	w.inc = f
+}
+
+func (w *world) count(f *incidentFigures, inc model.Incident, now time.Time) {
+	{
+		f.open++
+		if r := inc.Tier.Rank(); r >= 0 {
+			tf := &f.tiers[r]
+			tf.waiting++
+			if tf.since.IsZero() || inc.TierSince.Before(tf.since) {
+				tf.since = inc.TierSince
+			}
+			if inc.Light(now) == model.LightRed {
+				tf.red++
+				f.red++
+			}
+		}
+		if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
+			w.nextLight = c
+		}
+	}
+}
+
+// lightsDue reports whether some light has turned since the last roll-up.
+func (w *world) lightsDue(now time.Time) bool {
+	return !w.nextLight.IsZero() && !now.Before(w.nextLight)
+}
+
+// tierFigures is one row of the command chain pane.
+type tierFigures struct {
+	tier    model.Tier
+	waiting int
+	since   time.Time // the longest wait began then
+	red     int
+}
+
+// incidentFigures are counted over the open incidents.
+type incidentFigures struct {
+	open, red int
+	tiers     []tierFigures
+}
+
+// eventFigures are counted over the recent log.
+type eventFigures struct {
+	escLastHour int
+	passOn      time.Duration // median grid-leader pass-on today, 0 if none
+	passOnN     int
+}
+
+// computeEventFigures counts escalations in the last hour and the article's
+// measure, the median time a grid leader takes to pass a report on, today
+// (loc's day).
+func (w *world) computeEventFigures(now time.Time, loc *time.Location) eventFigures {
+	var f eventFigures
+	hourAgo := now.Add(-time.Hour)
+	y, m, d := now.In(loc).Date()
+	midnight := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	var passOn []time.Duration
+	for _, e := range w.events {
+		if e.At.Before(midnight) && e.At.Before(hourAgo) {
+			break // newest first: nothing older matters
+		}
+		if e.Action != model.ActEscalate {
+			continue
+		}
+		if e.At.After(hourAgo) {
+			f.escLastHour++
+		}
+		if e.Before.Tier == model.TierGrid && e.Actor != model.System && !e.At.Before(midnight) {
+			if inc, ok := w.get(e.IncidentSeq); ok {
+				passOn = append(passOn, e.At.Sub(inc.ReportedAt))
+			}
+		}
+	}
+	if len(passOn) > 0 {
+		sort.Slice(passOn, func(i, j int) bool { return passOn[i] < passOn[j] })
+		f.passOn = passOn[len(passOn)/2]
+		f.passOnN = len(passOn)
+	}
+	return f
+}

@@ -367,3 +367,17 @@ func TestLiveFeedAndClock(t *testing.T) {
 	assert.Equal(t, model.TierVillage, m.w.at(inc.Seq).Tier)
 	assert.Contains(t, m.View(), "escalated grid→village (deadline passed)")
 }
+
+// The feed and the snapshot overlap at start: an event both deliver shows
+// once.
+func TestOverlappingFeedShowsEventsOnce(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	newest := m.w.events[0]
+	n := len(m.w.events)
+	next, _ := m.Update(eventsMsg{events: []model.Event{newest}})
+	m = next.(Model)
+	assert.Len(t, m.w.events, n)
+	assert.Equal(t, newest.Seq, m.w.events[0].Seq)
+	assert.NotEqual(t, newest.Seq, m.w.events[1].Seq)
+}

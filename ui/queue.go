@@ -292,7 +292,7 @@ func (q *queuePane) View(p painter, w *world, now time.Time, focused bool) strin
 		lines = append(lines, q.row(p, c, inc, w.names[inc.Node], now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
-		lines = append(lines, p.st.Dim.Render(p.w.Fit(emptyQueue(p.lab, q.filter), inner, p.g.More)))
+		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))
 	}
 	title := p.lab.Incidents
 	if q.scope != "" {
@@ -308,15 +308,21 @@ func (q *queuePane) View(p painter, w *world, now time.Time, focused bool) strin
 	return p.box(title, right, lines, q.width, q.height+3, focused)
 }
 
-func emptyQueue(l Labels, filter string) string {
+func emptyQueue(l Labels, filter string, scoped bool) string {
 	if l.Lang == "zh" {
-		if filter != "" {
-			return "没有匹配 “" + filter + "” 的事件（esc 清除筛选）"
+		switch {
+		case filter != "":
+			return "没有匹配 " + filter + " 的事件（esc 清除筛选）"
+		case scoped:
+			return "此范围内没有在办事件（esc 查看全部）"
 		}
 		return "没有在办事件"
 	}
-	if filter != "" {
+	switch {
+	case filter != "":
 		return "no incident matches \"" + filter + "\" (esc clears the filter)"
+	case scoped:
+		return "no open incidents here (esc shows all)"
 	}
 	return "no open incidents"
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"time"
 
 	"gridcmd/model"
@@ -50,16 +49,17 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 
 func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 	inner := t.width - 2
-	const timeW, idW = 8, 14
+	const timeW = 8
+	form, idW := idMedium, 9
+	if inner < 60 {
+		form, idW = idShort, 4
+	}
 	whoW := min(12, max(inner/6, 6))
 	whatW := max(inner-1-timeW-1-idW-1-whoW-1, 4)
 	lines := make([]string, 0, t.height)
 	for i := t.offset; i < len(evs) && len(lines) < t.height; i++ {
 		e := evs[i]
-		id := e.Incident
-		if id != "" {
-			id = shortRef(id, p.g.More)
-		}
+		id := form.format(e.Incident)
 		whatSt := p.st.Text
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
 			whatSt = p.st.Overdue
@@ -73,13 +73,4 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 		lines = append(lines, p.st.Dim.Render(" "+p.w.Fit("-", inner-1, "")))
 	}
 	return p.box(p.lab.Events, "", lines, t.width, t.height+2, focused)
-}
-
-// shortRef shortens HJ-20261129-0012 to HJ-1129-0012 for the ticker.
-func shortRef(id, more string) string {
-	parts := strings.Split(id, "-")
-	if len(parts) == 3 && len(parts[1]) == 8 {
-		return parts[0] + "-" + parts[1][4:] + "-" + parts[2]
-	}
-	return id
 }

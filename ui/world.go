@@ -102,9 +102,21 @@ func (w *world) put(inc model.Incident) {
 }
 
 // apply folds a burst of events and the incidents they changed into w.
+// Events the snapshot already holds (the feed and the snapshot overlap at
+// start) are dropped by their sequence number.
 func (w *world) apply(evs []model.Event, changed []model.Incident) {
 	for _, inc := range changed {
 		w.put(inc)
+	}
+	if len(w.events) > 0 {
+		newest := w.events[0].Seq
+		fresh := evs[:0:0]
+		for _, e := range evs {
+			if e.Seq > newest {
+				fresh = append(fresh, e)
+			}
+		}
+		evs = fresh
 	}
 	w.events = append(append([]model.Event(nil), evs...), w.events...)
 	if len(w.events) > eventsKept {

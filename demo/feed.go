@@ -185,14 +185,17 @@ func (f *Feed) report(ctx context.Context, now time.Time) {
 	// let it climb by itself.
 	switch n := f.r.IntN(100); {
 	case n < 45:
-		f.schedule(inc.ID, now.Add(f.between(20*time.Second, 100*time.Second)))
+		f.schedule(inc.ID, now.Add(f.between(5, 25)))
 	case n < 65:
-		f.jobs.push(job{id: inc.ID, at: now.Add(f.between(30*time.Second, 110*time.Second)), passOn: true})
+		f.jobs.push(job{id: inc.ID, at: now.Add(f.between(7, 27)), passOn: true})
 	}
 }
 
-func (f *Feed) between(lo, hi time.Duration) time.Duration {
-	return lo + time.Duration(f.r.Int64N(int64(hi-lo)))
+// between is a random wait of lo to hi report intervals: the people's
+// pace scales with the feed's, so with the default 4s a grid leader signs
+// for a report after 20-100 s, inside the two minutes the policy gives.
+func (f *Feed) between(lo, hi float64) time.Duration {
+	return time.Duration((lo + f.r.Float64()*(hi-lo)) * float64(f.every))
 }
 
 func (f *Feed) schedule(id string, at time.Time) { f.jobs.push(job{id: id, at: at}) }
@@ -228,7 +231,7 @@ func (f *Feed) tend(ctx context.Context, j job, now time.Time) {
 		return
 	}
 	if again {
-		f.schedule(inc.ID, now.Add(f.between(40*time.Second, 3*time.Minute)))
+		f.schedule(inc.ID, now.Add(f.between(10, 45)))
 	}
 }
 

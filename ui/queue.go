@@ -345,9 +345,9 @@ func (q *queuePane) cells(p painter, c queueCols, v []string) string {
 
 func (q *queuePane) row(p painter, c queueCols, inc model.Incident, node string, now time.Time, selected, cursor bool) string {
 	light := inc.Light(now)
-	left := ""
+	left, lamp := "", ""
 	if inc.Status.Open() {
-		left = countdown(inc.Remaining(now))
+		left, lamp = countdown(inc.Remaining(now)), p.g.Light+" "
 	}
 	key := fmt.Sprintf("%d|%s|%s|%d|%s|%t|%t|%t|%s", inc.Seq, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, inc.Title)
 	if r, ok := q.cache[inc.Seq]; ok && r.key == key {
@@ -361,7 +361,7 @@ func (q *queuePane) row(p painter, c queueCols, inc model.Incident, node string,
 	var out string
 	if cursor {
 		plain := q.cells(p, c, []string{inc.Severity.String(), id, p.lab.Tier[inc.Tier], status,
-			p.g.Light + " " + left, node, inc.Title})
+			lamp + left, node, inc.Title})
 		if selected {
 			out = p.st.Selected.Render(p.g.Cursor + plain)
 		} else {
@@ -385,7 +385,7 @@ func (q *queuePane) row(p painter, c queueCols, inc model.Incident, node string,
 			b.WriteString(" " + st.Render(p.w.Fit(status, c.status, p.g.More)))
 		}
 		ls := p.st.Light[light]
-		b.WriteString(" " + ls.Render(p.w.Fit(p.g.Light+" "+left, c.sla, "")))
+		b.WriteString(" " + ls.Render(p.w.Fit(lamp+left, c.sla, "")))
 		b.WriteString(" " + p.w.Fit(node, c.node, p.g.More))
 		b.WriteString(" " + p.w.Fit(inc.Title, c.title, p.g.More))
 		out = b.String()

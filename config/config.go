@@ -28,6 +28,7 @@ type Config struct {
 	Deadlines     Deadlines         `mapstructure:"deadlines"`
 	WartimeFactor float64           `mapstructure:"wartime_factor"`
 	Categories    map[string]string `mapstructure:"categories"`
+	Wartime       Wartime           `mapstructure:"wartime"`
 	UI            UI                `mapstructure:"ui"`
 
 	// Set by Load, not read from the file.
@@ -38,6 +39,11 @@ type Config struct {
 type Deadlines struct {
 	Ack     map[string]time.Duration            `mapstructure:"ack"`
 	Resolve map[string]map[string]time.Duration `mapstructure:"resolve"`
+}
+
+type Wartime struct {
+	SignFor time.Duration `mapstructure:"sign_for"`
+	Roles   []string      `mapstructure:"roles"`
 }
 
 type UI struct {
@@ -55,6 +61,8 @@ func Defaults() map[string]any {
 		"lang":              "zh",
 		"operator":          "",
 		"wartime_factor":    p.WartimeFactor,
+		"wartime.sign_for":  p.SignFor.String(),
+		"wartime.roles":     roleNames(p.RoleCycle),
 		"ui.ambiguous_wide": false,
 		"ui.ascii":          false,
 	}
@@ -67,6 +75,14 @@ func Defaults() map[string]any {
 		}
 	}
 	return d
+}
+
+func roleNames(rs []model.WartimeRole) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // Load reads the settings. file is the --config flag ("" to look for
@@ -267,6 +283,14 @@ func (c Config) Policy() (model.Policy, error) {
 			}
 			p.Resolve[t][s] = d
 		}
+	}
+	p.SignFor = c.Wartime.SignFor
+	for _, r := range c.Wartime.Roles {
+		wr, err := model.ParseWartimeRole(r)
+		if err != nil {
+			return p, model.Errorf(model.EINVALID, "wartime.roles: %s", model.ErrorMessage(err))
+		}
+		p.RoleCycle = append(p.RoleCycle, wr)
 	}
 	for k, pl := range c.Categories {
 		plat, err := model.ParsePlatform(pl)

@@ -61,6 +61,8 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{"operator: boss\n", "operator"},
 		{"categories:\n  flood: water\n", "categories.flood"},
 		{"ui:\n  ascii: maybe\n", "ui.ascii"},
+		{"wartime:\n  roles: [hero]\n", "wartime.roles"},
+		{"wartime:\n  sign_for: soon\n", "wartime.sign_for"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {

@@ -153,11 +153,22 @@ const (
 	ActClose       Action = "close"
 	ActReopen      Action = "reopen"
 	ActImport      Action = "import" // nodes or people added
+
+	// Wartime.
+	ActActivate   Action = "activate"   // wartime begins
+	ActDeactivate Action = "deactivate" // wartime ends
+	ActDraft      Action = "draft"      // a reserve drafted into a micro-grid
+	ActDirective  Action = "directive"  // a directive issued
+	ActSign       Action = "sign"       // a unit signs for a directive
+	ActProgress   Action = "progress"   // a unit reports progress
+	ActResend     Action = "resend"     // a directive resent to silent units
 )
 
 var actionZh = map[Action]string{
 	ActReport: "上报", ActAcknowledge: "签收", ActEscalate: "升级", ActSupervise: "督办",
 	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重启", ActImport: "导入",
+	ActActivate: "启动战时", ActDeactivate: "结束战时", ActDraft: "征调", ActDirective: "下达指令",
+	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发",
 }
 
 func (a Action) Zh() string { return actionZh[a] }
@@ -171,6 +182,7 @@ type Event struct {
 	Action      Action
 	Incident    string // the incident's public id, if any
 	IncidentSeq uint64
+	Directive   string // the wartime activation or directive id, if any
 	Node        NodeCode
 	Before      State
 	After       State

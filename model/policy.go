@@ -19,6 +19,12 @@ type Policy struct {
 	Wartime       bool
 	// Categories maps each valid category to its default platform.
 	Categories map[Category]Platform
+	// SignFor is how long a micro-grid has to sign for a wartime directive
+	// before its silence climbs to the village room (and, as long again,
+	// to the town room).
+	SignFor time.Duration
+	// RoleCycle gives micro-grid workers their wartime roles (RoleFor).
+	RoleCycle []WartimeRole
 }
 
 // DefaultPolicy is the shipped policy; config.yaml documents the same values.
@@ -39,6 +45,8 @@ func DefaultPolicy() Policy {
 		},
 		WartimeFactor: 0.5,
 		Categories:    cats,
+		SignFor:       10 * m,
+		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 	}
 }
 
@@ -72,6 +80,17 @@ func (p Policy) Validate() error {
 	}
 	if p.WartimeFactor <= 0 || p.WartimeFactor > 10 {
 		return Errorf(EINVALID, "wartime_factor: must be above 0 and at most 10")
+	}
+	if p.SignFor <= 0 {
+		return Errorf(EINVALID, "wartime.sign_for: must be a positive duration")
+	}
+	if len(p.RoleCycle) == 0 {
+		return Errorf(EINVALID, "wartime.roles: at least one of vanguard, responder, specialist")
+	}
+	for _, r := range p.RoleCycle {
+		if _, err := ParseWartimeRole(string(r)); err != nil {
+			return Errorf(EINVALID, "wartime.roles: %s", ErrorMessage(err))
+		}
 	}
 	if len(p.Categories) == 0 {
 		return Errorf(EINVALID, "categories: none defined")

@@ -108,3 +108,53 @@ type Service interface {
 	Policy() Policy
 	Now() time.Time
 }
+
+// WartimeStatus is the state of wartime now: the activation, every
+// micro-grid in scope with its worker and wartime role, and the gaps.
+type WartimeStatus struct {
+	Active  Activation // zero Seq when peacetime
+	Units   []UnitStatus
+	Staffed int
+	Gaps    int
+	Drafts  []Draft
+}
+
+// UnitStatus is one micro-grid in the wartime scope.
+type UnitStatus struct {
+	MicroGrid  NodeCode
+	Worker     PersonID // 0: a gap
+	WorkerName string
+	Role       WartimeRole
+	Drafted    bool // the worker is a drafted reserve
+	Households int
+}
+
+// WartimeService switches the town to wartime and runs its directives.
+type WartimeService interface {
+	// WartimeStatus is the current activation (if any) with its units.
+	WartimeStatus(ctx context.Context) (WartimeStatus, error)
+	// Activate goes to wartime over scope; every micro-grid worker in scope
+	// goes on duty with a wartime role. ECONFLICT while active.
+	Activate(ctx context.Context, reason Reason, scope []NodeCode, drill bool, note string, by PersonID) (Activation, error)
+	// Deactivate ends wartime, releases drafted reserves and writes the
+	// after-action summary. ECONFLICT when none is active.
+	Deactivate(ctx context.Context, by PersonID) (AfterAction, error)
+	// AfterAction is the summary of an ended (or the running) activation;
+	// "" for the latest.
+	AfterAction(ctx context.Context, id string) (AfterAction, error)
+	// DraftReserve puts a reserve into a micro-grid gap (model.CanDraft).
+	DraftReserve(ctx context.Context, person PersonID, micro NodeCode, by PersonID) (Draft, error)
+	// IssueDirective fans a directive out to every micro-grid under the
+	// targets. With dryRun nothing is stored and the units are returned.
+	IssueDirective(ctx context.Context, text string, targets []NodeCode, deadline time.Duration, by PersonID, dryRun bool) (Directive, []DirectiveUnit, error)
+	Directive(ctx context.Context, id string) (Directive, []DirectiveUnit, error)
+	// Directives lists the directives of the current (or latest) activation.
+	Directives(ctx context.Context) ([]Directive, error)
+	// UnitDirectives lists the directives sent to one micro-grid, with its copy.
+	UnitDirectives(ctx context.Context, unit NodeCode) ([]Directive, []DirectiveUnit, error)
+	SignDirective(ctx context.Context, id string, unit NodeCode, by PersonID) (DirectiveUnit, error)
+	DirectiveProgress(ctx context.Context, id string, unit NodeCode, done, of int, by PersonID) (DirectiveUnit, error)
+	// ResendDirective sends the directive again to the units that have not
+	// signed, and returns how many.
+	ResendDirective(ctx context.Context, id string, by PersonID) (int, error)
+}

@@ -1,0 +1,436 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Reason is why the town went to wartime (战时).
+type Reason string
+
+const (
+	ReasonFlood    Reason = "flood"    // 防汛
+	ReasonTyphoon  Reason = "typhoon"  // 防台
+	ReasonEpidemic Reason = "epidemic" // 疫情
+	ReasonFire     Reason = "fire"     // 火灾
+	ReasonOther    Reason = "other"
+)
+
+var Reasons = []Reason{ReasonFlood, ReasonTyphoon, ReasonEpidemic, ReasonFire, ReasonOther}
+
+var reasonZh = map[Reason]string{
+	ReasonFlood: "防汛", ReasonTyphoon: "防台", ReasonEpidemic: "疫情", ReasonFire: "火灾", ReasonOther: "其他",
+}
+
+func (r Reason) Zh() string { return reasonZh[r] }
+
+func ParseReason(s string) (Reason, error) { return parseEnum("reason", s, Reasons, reasonZh) }
+
+// WartimeRole is the part a micro-grid worker plays in wartime.
+type WartimeRole string
+
+const (
+	WartimeVanguard   WartimeRole = "vanguard"   // 冲锋员
+	WartimeResponder  WartimeRole = "responder"  // 战斗员
+	WartimeSpecialist WartimeRole = "specialist" // 攻坚员
+)
+
+var WartimeRoles = []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist}
+
+var wartimeRoleZh = map[WartimeRole]string{
+	WartimeVanguard: "冲锋员", WartimeResponder: "战斗员", WartimeSpecialist: "攻坚员",
+}
+
+func (r WartimeRole) Zh() string { return wartimeRoleZh[r] }
+
+func ParseWartimeRole(s string) (WartimeRole, error) {
+	return parseEnum("wartime role", s, WartimeRoles, wartimeRoleZh)
+}
+
+// RoleFor is the configurable rule that gives a micro-grid's worker a
+// wartime role: the cycle is walked by the micro-grid's own number, so
+// micro-grid 01 takes cycle[0], 02 cycle[1], and so on round.
+func RoleFor(micro NodeCode, cycle []WartimeRole) WartimeRole {
+	if len(cycle) == 0 {
+		cycle = WartimeRoles
+	}
+	s := string(micro)
+	n, err := strconv.Atoi(s[strings.LastIndexByte(s, '-')+1:])
+	if err != nil || n < 1 {
+		n = 1
+	}
+	return cycle[(n-1)%len(cycle)]
+}
+
+// Activation is one period of wartime: from activation to its end.
+type Activation struct {
+	Seq     uint64
+	ID      string // W-0001
+	Reason  Reason
+	Scope   []NodeCode // the town, or villages
+	Drill   bool
+	Note    string
+	Since   time.Time
+	Ended   time.Time
+	By      PersonID
+	EndedBy PersonID
+	// What the scope held at activation, for the confirmation and the
+	// after-action summary.
+	Villages, MicroGrids, Households int
+}
+
+// Active reports whether the activation has not ended.
+func (a Activation) Active() bool { return a.Seq != 0 && a.Ended.IsZero() }
+
+// Covers reports whether node c lies in the activation's scope.
+func (a Activation) Covers(c NodeCode) bool {
+	for _, s := range a.Scope {
+		if s.Contains(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatActivationID makes the public id of the n-th activation.
+func FormatActivationID(n uint64) string { return fmt.Sprintf("W-%04d", n) }
+
+// FormatDirectiveID makes the public id of the n-th directive.
+func FormatDirectiveID(n uint64) string { return fmt.Sprintf("D-%04d", n) }
+
+// ParseScope reads "town" (the whole town of the given code) or village and
+// town codes, and returns the codes in order without overlaps.
+func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
+	var out []NodeCode
+	for _, a := range args {
+		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if strings.EqualFold(f, "town") {
+				if town == "" {
+					return nil, Errorf(EINVALID, "scope: town: no town in the database")
+				}
+				out = append(out, town)
+				continue
+			}
+			c, err := ParseNodeCode(f)
+			if err != nil {
+				return nil, Errorf(EINVALID, "scope: %s", ErrorMessage(err))
+			}
+			if l := c.Level(); l != LevelTown && l != LevelVillage {
+				return nil, Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l)
+			}
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EINVALID, "scope: empty; give town or village codes")
+	}
+	return normalizeScope(out), nil
+}
+
+// normalizeScope sorts codes and drops those inside another.
+func normalizeScope(in []NodeCode) []NodeCode {
+	sort.Slice(in, func(i, j int) bool { return in[i] < in[j] })
+	var out []NodeCode
+	for _, c := range in {
+		if len(out) > 0 && out[len(out)-1].Contains(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Activate is the rule for going to wartime: refused while another
+// activation is active.
+func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, drill bool, note string, by PersonID, now time.Time) (Activation, Event, error) {
+	if current.Active() {
+		return Activation{}, Event{}, Errorf(ECONFLICT, "wartime %s (%s) is already active since %s; end it first",
+			current.ID, current.Reason, current.Since.Format("2006-01-02 15:04"))
+	}
+	if _, err := ParseReason(string(reason)); err != nil {
+		return Activation{}, Event{}, err
+	}
+	if len(scope) == 0 {
+		return Activation{}, Event{}, Errorf(EINVALID, "scope: empty; give town or village codes")
+	}
+	if utf8.RuneCountInString(note) > MaxNoteRunes {
+		return Activation{}, Event{}, Errorf(EINVALID, "note: at most %d characters", MaxNoteRunes)
+	}
+	a := Activation{Seq: seq, ID: FormatActivationID(seq), Reason: reason, Scope: normalizeScope(append([]NodeCode(nil), scope...)),
+		Drill: drill, Note: clean(note, false), Since: now, By: by}
+	what := string(reason)
+	if drill {
+		what += " (drill)"
+	}
+	ev := Event{At: now, Actor: by, Action: ActActivate, Node: a.Scope[0], Directive: a.ID,
+		Note: fmt.Sprintf("%s: %s, scope %s", a.ID, what, joinCodes(a.Scope))}
+	return a, ev, nil
+}
+
+// End is the rule for leaving wartime: refused when nothing is active.
+func (a Activation) End(by PersonID, now time.Time) (Activation, Event, error) {
+	if !a.Active() {
+		return a, Event{}, Errorf(ECONFLICT, "no wartime is active")
+	}
+	a.Ended, a.EndedBy = now, by
+	ev := Event{At: now, Actor: by, Action: ActDeactivate, Node: a.Scope[0], Directive: a.ID,
+		Note: fmt.Sprintf("%s ended after %s", a.ID, now.Sub(a.Since).Round(time.Minute))}
+	return a, ev, nil
+}
+
+func joinCodes(cs []NodeCode) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ",")
+}
+
+// Draft is a reserve drafted into a micro-grid that has no worker.
+type Draft struct {
+	Activation uint64
+	Person     PersonID
+	MicroGrid  NodeCode
+	At         time.Time
+	By         PersonID
+	Released   time.Time
+}
+
+// CanDraft checks the draft rule: the person is a reserve, the micro-grid
+// is in scope and has nobody, and the reserve comes from the same grid or,
+// failing that, the same village.
+func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alreadyDrafted bool) error {
+	if !a.Active() {
+		return Errorf(ECONFLICT, "no wartime is active: reserves are drafted in wartime only")
+	}
+	if micro.Level() != LevelMicroGrid {
+		return Errorf(EINVALID, "%s is not a micro-grid", micro)
+	}
+	if !a.Covers(micro) {
+		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", micro, joinCodes(a.Scope))
+	}
+	if !reserve.Has(RoleReserve) {
+		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID)
+	}
+	if alreadyDrafted {
+		return Errorf(ECONFLICT, "%s (%s) is already drafted", reserve.Name, reserve.ID)
+	}
+	if staffed {
+		return Errorf(ECONFLICT, "%s already has a worker; draft reserves into the gaps", micro)
+	}
+	if reserve.Node.Village() != micro.Village() {
+		return Errorf(ECONFLICT, "%s (%s) belongs to %s; draft from the same grid, else the same village", reserve.Name, reserve.ID, reserve.Node)
+	}
+	return nil
+}
+
+// Directive is an order that goes down the chain to every micro-grid under
+// its targets (指令一触即达) and is signed for by each.
+type Directive struct {
+	Seq        uint64
+	ID         string // D-0001
+	Activation uint64
+	Text       string
+	Targets    []NodeCode
+	IssuedAt   time.Time
+	SignBy     time.Time // units not signed by then climb to their village room
+	Deadline   time.Time // to be done by
+	By         PersonID
+	Units      int
+}
+
+// DirectiveUnit is one micro-grid's copy of a directive.
+type DirectiveUnit struct {
+	Directive   uint64
+	Unit        NodeCode
+	SentAt      time.Time
+	Resends     int
+	SignedAt    time.Time
+	SignedBy    PersonID
+	Done, Of    int
+	CompletedAt time.Time
+	Escalated   Tier // "" , village or town: where its silence has climbed
+	EscalatedAt time.Time
+}
+
+// Signed reports whether the unit has signed for the directive.
+func (u DirectiveUnit) Signed() bool { return !u.SignedAt.IsZero() }
+
+// Complete reports whether the unit has finished the work.
+func (u DirectiveUnit) Complete() bool { return !u.CompletedAt.IsZero() }
+
+// NewDirective checks a directive before it fans out.
+func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, deadline, signWindow time.Duration, by PersonID, now time.Time) (Directive, error) {
+	if !a.Active() {
+		return Directive{}, Errorf(ECONFLICT, "no wartime is active: directives go out in wartime")
+	}
+	t := clean(text, false)
+	if t == "" {
+		return Directive{}, Errorf(EINVALID, "text: empty")
+	}
+	if utf8.RuneCountInString(t) > MaxTitleRunes {
+		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes)
+	}
+	if deadline <= 0 {
+		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h")
+	}
+	if len(targets) == 0 {
+		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes")
+	}
+	for _, c := range targets {
+		if !a.Covers(c) {
+			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope))
+		}
+	}
+	return Directive{Seq: seq, ID: FormatDirectiveID(seq), Activation: a.Seq, Text: t,
+		Targets: normalizeScope(append([]NodeCode(nil), targets...)), IssuedAt: now,
+		SignBy: now.Add(signWindow), Deadline: now.Add(deadline), By: by}, nil
+}
+
+// Sign records a unit's signature; signing twice changes nothing (changed
+// is false).
+func (u DirectiveUnit) Sign(by PersonID, now time.Time) (out DirectiveUnit, changed bool) {
+	if u.Signed() {
+		return u, false
+	}
+	u.SignedAt, u.SignedBy = now, by
+	return u, true
+}
+
+// Progress records how much of the work a unit has done (e.g. households
+// checked); done == of completes it. A progress report signs for it too.
+func (u DirectiveUnit) Progress(done, of int, by PersonID, now time.Time) (DirectiveUnit, error) {
+	if of <= 0 || done < 0 || done > of {
+		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of)
+	}
+	if u.Complete() && done < of {
+		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit)
+	}
+	u, _ = u.Sign(by, now)
+	u.Done, u.Of = done, of
+	if done == of && !u.Complete() {
+		u.CompletedAt = now
+	}
+	return u, nil
+}
+
+// SweepUnit applies the sign-for clock: a unit still silent at the
+// directive's SignBy climbs to its village wartime room; still silent one
+// window later, to the town room.
+func (u DirectiveUnit) SweepUnit(d Directive, now time.Time) (DirectiveUnit, bool) {
+	if u.Signed() {
+		return u, false
+	}
+	window := d.SignBy.Sub(d.IssuedAt)
+	switch {
+	case u.Escalated == "" && !now.Before(d.SignBy):
+		u.Escalated, u.EscalatedAt = TierVillage, now
+		return u, true
+	case u.Escalated == TierVillage && !now.Before(d.SignBy.Add(window)):
+		u.Escalated, u.EscalatedAt = TierTown, now
+		return u, true
+	}
+	return u, false
+}
+
+// NextUnitCheck is when SweepUnit must next look at the unit, zero if never.
+func (u DirectiveUnit) NextUnitCheck(d Directive) time.Time {
+	if u.Signed() {
+		return time.Time{}
+	}
+	switch u.Escalated {
+	case "":
+		return d.SignBy
+	case TierVillage:
+		return d.SignBy.Add(d.SignBy.Sub(d.IssuedAt))
+	}
+	return time.Time{}
+}
+
+// DirectiveSummary is a directive's figures: signatures and completion.
+type DirectiveSummary struct {
+	ID, Text              string
+	Units, Signed, Done   int
+	SignMedian, SignWorst time.Duration
+	Escalated             int
+	Villages              []VillageProgress
+	Slowest               []DirectiveUnit // the unsigned or latest-signed units, slowest first
+}
+
+// VillageProgress is a directive's roll-up for one village.
+type VillageProgress struct {
+	Village             NodeCode
+	Units, Signed, Done int
+	Escalated           Tier // the highest escalation among its units
+}
+
+// Summarize rolls a directive's units up, by village, with the sign-for
+// times (median and worst) from issue to signature.
+func Summarize(d Directive, units []DirectiveUnit, slowest int) DirectiveSummary {
+	s := DirectiveSummary{ID: d.ID, Text: d.Text, Units: len(units)}
+	byVillage := map[NodeCode]*VillageProgress{}
+	var times []time.Duration
+	for _, u := range units {
+		v := byVillage[u.Unit.Village()]
+		if v == nil {
+			v = &VillageProgress{Village: u.Unit.Village()}
+			byVillage[v.Village] = v
+		}
+		v.Units++
+		if u.Signed() {
+			s.Signed++
+			v.Signed++
+			times = append(times, u.SignedAt.Sub(d.IssuedAt))
+		}
+		if u.Complete() {
+			s.Done++
+			v.Done++
+		}
+		if u.Escalated != "" {
+			s.Escalated++
+			if u.Escalated.Rank() > v.Escalated.Rank() {
+				v.Escalated = u.Escalated
+			}
+		}
+	}
+	if len(times) > 0 {
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		s.SignMedian = times[len(times)/2]
+		s.SignWorst = times[len(times)-1]
+	}
+	for _, v := range byVillage {
+		s.Villages = append(s.Villages, *v)
+	}
+	sort.Slice(s.Villages, func(i, j int) bool { return s.Villages[i].Village < s.Villages[j].Village })
+	slow := append([]DirectiveUnit(nil), units...)
+	sort.SliceStable(slow, func(i, j int) bool {
+		a, b := slow[i], slow[j]
+		if a.Signed() != b.Signed() {
+			return !a.Signed()
+		}
+		if !a.Signed() {
+			return a.Unit < b.Unit
+		}
+		return a.SignedAt.After(b.SignedAt)
+	})
+	if len(slow) > slowest {
+		slow = slow[:slowest]
+	}
+	s.Slowest = slow
+	return s
+}
+
+// AfterAction is the summary written when wartime ends.
+type AfterAction struct {
+	Activation        Activation
+	Duration          time.Duration
+	Directives        []DirectiveSummary
+	IncidentsOpened   int
+	IncidentsResolved int
+	PersonTimes       int // signatures and progress reports by distinct people, per directive
+	ReservesDrafted   int
+}

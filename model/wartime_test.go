@@ -1,0 +1,240 @@
+package model_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+func activation(t *testing.T, scope ...model.NodeCode) model.Activation {
+	t.Helper()
+	a, _, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, scope, false, "", dutyOfficer.ID, t0)
+	require.NoError(t, err)
+	return a
+}
+
+func TestParseScope(t *testing.T) {
+	got, err := model.ParseScope([]string{"town"}, town)
+	require.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{town}, got)
+
+	got, err = model.ParseScope([]string{"330784114266,330784114200", "330784114266"}, town)
+	require.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{otherVil, duxi}, got, "sorted, duplicates dropped")
+
+	got, err = model.ParseScope([]string{"330784114266", "town"}, town)
+	require.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{town}, got, "a village inside the town adds nothing")
+
+	for _, bad := range [][]string{nil, {""}, {"330784114266-02"}, {"33078411426"}, {"county"}} {
+		_, err := model.ParseScope(bad, town)
+		requireCode(t, err, model.EINVALID)
+		assert.Contains(t, err.Error(), "scope")
+	}
+	_, err = model.ParseScope([]string{"town"}, "")
+	requireCode(t, err, model.EINVALID)
+}
+
+func TestActivateAndEnd(t *testing.T) {
+	a, ev, err := model.Activate(model.Activation{}, 3, model.ReasonFlood, []model.NodeCode{duxi}, true, "演练", dutyOfficer.ID, t0)
+	require.NoError(t, err)
+	assert.Equal(t, "W-0003", a.ID)
+	assert.True(t, a.Active())
+	assert.True(t, a.Drill)
+	assert.True(t, a.Covers(duxiG02M3))
+	assert.False(t, a.Covers(otherGrid))
+	assert.Equal(t, model.ActActivate, ev.Action)
+	assert.Equal(t, "W-0003", ev.Directive)
+	assert.Contains(t, ev.Note, "flood (drill)")
+
+	_, _, err = model.Activate(a, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
+	requireCode(t, err, model.ECONFLICT)
+	assert.Contains(t, err.Error(), "already active")
+
+	ended, ev, err := a.End(dutyOfficer.ID, t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	assert.False(t, ended.Active())
+	assert.Equal(t, model.ActDeactivate, ev.Action)
+	assert.Contains(t, ev.Note, "3h0m0s")
+
+	_, _, err = ended.End(dutyOfficer.ID, t0)
+	requireCode(t, err, model.ECONFLICT)
+	_, _, err = model.Activate(ended, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
+	assert.NoError(t, err, "after the end a new activation may start")
+
+	_, _, err = model.Activate(model.Activation{}, 1, "hail", []model.NodeCode{town}, false, "", 1, t0)
+	requireCode(t, err, model.EINVALID)
+	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, nil, false, "", 1, t0)
+	requireCode(t, err, model.EINVALID)
+}
+
+func TestRoleFor(t *testing.T) {
+	cycle := []model.WartimeRole{model.WartimeVanguard, model.WartimeResponder, model.WartimeSpecialist}
+	assert.Equal(t, model.WartimeVanguard, model.RoleFor("330784114266-02-01", cycle))
+	assert.Equal(t, model.WartimeResponder, model.RoleFor("330784114266-02-02", cycle))
+	assert.Equal(t, model.WartimeSpecialist, model.RoleFor("330784114266-02-03", cycle))
+	assert.Equal(t, model.WartimeVanguard, model.RoleFor("330784114266-02-04", cycle))
+	assert.Equal(t, model.WartimeResponder, model.RoleFor("330784114266-02-05", []model.WartimeRole{model.WartimeResponder}))
+	assert.Equal(t, model.WartimeVanguard, model.RoleFor("330784114266-02-01", nil), "no cycle: the default")
+}
+
+func TestCanDraft(t *testing.T) {
+	a := activation(t, duxi)
+	sameVillage := reservist
+	sameVillage.Node = duxiG01
+	otherVillage := reservist
+	otherVillage.Node = otherGrid
+	cases := []struct {
+		name    string
+		act     model.Activation
+		p       model.Person
+		micro   model.NodeCode
+		staffed bool
+		drafted bool
+		code    string
+		msg     string
+	}{
+		{"same grid", a, reservist, duxiG02M3, false, false, "", ""},
+		{"same village", a, sameVillage, duxiG02M3, false, false, "", ""},
+		{"other village", a, otherVillage, duxiG02M3, false, false, model.ECONFLICT, "same grid, else the same village"},
+		{"not a reserve", a, gridWorker, duxiG02M3, false, false, model.ECONFLICT, "not in the reserve pool"},
+		{"staffed", a, reservist, duxiG02M3, true, false, model.ECONFLICT, "already has a worker"},
+		{"drafted twice", a, reservist, duxiG02M3, false, true, model.ECONFLICT, "already drafted"},
+		{"not a micro-grid", a, reservist, duxiG02, false, false, model.EINVALID, "not a micro-grid"},
+		{"outside scope", a, reservist, "330784114200-01-01", false, false, model.ECONFLICT, "outside the wartime scope"},
+		{"peacetime", model.Activation{}, reservist, duxiG02M3, false, false, model.ECONFLICT, "no wartime"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := model.CanDraft(c.act, c.p, c.micro, c.staffed, c.drafted)
+			if c.code == "" {
+				assert.NoError(t, err)
+				return
+			}
+			requireCode(t, err, c.code)
+			assert.Contains(t, err.Error(), c.msg)
+		})
+	}
+}
+
+func TestDirectiveRules(t *testing.T) {
+	a := activation(t, town)
+	d, err := model.NewDirective(a, 3, "逐户核查人员去向\x1b[2J", []model.NodeCode{duxi, town}, 2*time.Hour, 10*time.Minute, dutyOfficer.ID, t0)
+	require.NoError(t, err)
+	assert.Equal(t, "D-0003", d.ID)
+	assert.Equal(t, "逐户核查人员去向", d.Text, "cleaned")
+	assert.Equal(t, []model.NodeCode{town}, d.Targets)
+	assert.Equal(t, t0.Add(10*time.Minute), d.SignBy)
+	assert.Equal(t, t0.Add(2*time.Hour), d.Deadline)
+
+	refusals := []struct {
+		act      model.Activation
+		text     string
+		targets  []model.NodeCode
+		deadline time.Duration
+		code     string
+	}{
+		{model.Activation{}, "x", []model.NodeCode{town}, time.Hour, model.ECONFLICT},
+		{a, "  ", []model.NodeCode{town}, time.Hour, model.EINVALID},
+		{a, string(make([]rune, 201)), []model.NodeCode{town}, time.Hour, model.EINVALID},
+		{a, "x", nil, time.Hour, model.EINVALID},
+		{a, "x", []model.NodeCode{town}, 0, model.EINVALID},
+		{activation(t, duxi), "x", []model.NodeCode{otherVil}, time.Hour, model.ECONFLICT},
+	}
+	for i, r := range refusals {
+		_, err := model.NewDirective(r.act, 1, r.text, r.targets, r.deadline, time.Minute, 1, t0)
+		requireCode(t, err, r.code)
+		_ = i
+	}
+
+	u := model.DirectiveUnit{Directive: d.Seq, Unit: duxiG02M3, SentAt: t0}
+	s, changed := u.Sign(microWorker.ID, t0.Add(time.Minute))
+	assert.True(t, changed)
+	assert.True(t, s.Signed())
+	again, changed := s.Sign(microWorker.ID, t0.Add(2*time.Minute))
+	assert.False(t, changed, "signing twice is harmless")
+	assert.Equal(t, s, again)
+
+	p, err := u.Progress(30, 63, microWorker.ID, t0.Add(5*time.Minute))
+	require.NoError(t, err)
+	assert.True(t, p.Signed(), "progress signs for it")
+	assert.False(t, p.Complete())
+	p, err = p.Progress(63, 63, microWorker.ID, t0.Add(50*time.Minute))
+	require.NoError(t, err)
+	assert.True(t, p.Complete())
+	assert.Equal(t, t0.Add(50*time.Minute), p.CompletedAt)
+	_, err = p.Progress(10, 63, microWorker.ID, t0)
+	requireCode(t, err, model.ECONFLICT)
+	for _, bad := range [][2]int{{1, 0}, {-1, 5}, {6, 5}} {
+		_, err := u.Progress(bad[0], bad[1], 1, t0)
+		requireCode(t, err, model.EINVALID)
+	}
+}
+
+func TestDirectiveSweep(t *testing.T) {
+	a := activation(t, town)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	require.NoError(t, err)
+	u := model.DirectiveUnit{Directive: 1, Unit: duxiG02M3, SentAt: t0}
+	assert.Equal(t, t0.Add(10*time.Minute), u.NextUnitCheck(d))
+	_, ok := u.SweepUnit(d, t0.Add(10*time.Minute-time.Second))
+	assert.False(t, ok, "before the sign-for deadline nothing climbs")
+	u, ok = u.SweepUnit(d, t0.Add(10*time.Minute))
+	require.True(t, ok)
+	assert.Equal(t, model.TierVillage, u.Escalated)
+	assert.Equal(t, t0.Add(20*time.Minute), u.NextUnitCheck(d))
+	_, ok = u.SweepUnit(d, t0.Add(19*time.Minute))
+	assert.False(t, ok)
+	u, ok = u.SweepUnit(d, t0.Add(20*time.Minute))
+	require.True(t, ok)
+	assert.Equal(t, model.TierTown, u.Escalated)
+	assert.True(t, u.NextUnitCheck(d).IsZero())
+	_, ok = u.SweepUnit(d, t0.Add(5*time.Hour))
+	assert.False(t, ok, "the town is the top")
+
+	signed, _ := model.DirectiveUnit{Unit: duxiG02M3}.Sign(1, t0)
+	_, ok = signed.SweepUnit(d, t0.Add(time.Hour))
+	assert.False(t, ok, "a signed unit never climbs")
+	assert.True(t, signed.NextUnitCheck(d).IsZero())
+}
+
+func TestSummarize(t *testing.T) {
+	a := activation(t, town)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	require.NoError(t, err)
+	mk := func(unit model.NodeCode, signedAfter time.Duration, done bool, esc model.Tier) model.DirectiveUnit {
+		u := model.DirectiveUnit{Directive: 1, Unit: unit, Escalated: esc}
+		if signedAfter > 0 {
+			u.SignedAt = t0.Add(signedAfter)
+		}
+		if done {
+			u.Done, u.Of, u.CompletedAt = 5, 5, t0.Add(time.Hour)
+		}
+		return u
+	}
+	units := []model.DirectiveUnit{
+		mk("330784114266-01-01", 1*time.Minute, true, ""),
+		mk("330784114266-01-02", 3*time.Minute, false, ""),
+		mk("330784114266-02-01", 0, false, model.TierTown),
+		mk("330784114200-01-01", 2*time.Minute, true, ""),
+		mk("330784114200-01-02", 0, false, model.TierVillage),
+	}
+	s := model.Summarize(d, units, 3)
+	assert.Equal(t, 5, s.Units)
+	assert.Equal(t, 3, s.Signed)
+	assert.Equal(t, 2, s.Done)
+	assert.Equal(t, 2, s.Escalated)
+	assert.Equal(t, 2*time.Minute, s.SignMedian)
+	assert.Equal(t, 3*time.Minute, s.SignWorst)
+	require.Len(t, s.Villages, 2)
+	assert.Equal(t, model.VillageProgress{Village: otherVil, Units: 2, Signed: 1, Done: 1, Escalated: model.TierVillage}, s.Villages[0])
+	assert.Equal(t, model.VillageProgress{Village: duxi, Units: 3, Signed: 2, Done: 1, Escalated: model.TierTown}, s.Villages[1])
+	require.Len(t, s.Slowest, 3)
+	assert.Equal(t, model.NodeCode("330784114200-01-02"), s.Slowest[0].Unit, "silent units first")
+	assert.Equal(t, model.NodeCode("330784114266-02-01"), s.Slowest[1].Unit)
+	assert.Equal(t, model.NodeCode("330784114266-01-02"), s.Slowest[2].Unit, "then the latest signature")
+}

@@ -16,10 +16,16 @@ func (a *app) backupCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the database while it stays in use",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1, "the backup file to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, err := os.Stat(args[0]); err == nil && !force {
-				return usageError{fmt.Errorf("%s exists; pass --force to overwrite it", args[0])}
+			if fi, err := os.Stat(args[0]); err == nil {
+				if dbi, err := os.Stat(a.cfg.DB); err == nil && os.SameFile(fi, dbi) {
+					// --force would rename the copy over the live file.
+					return usageError{fmt.Errorf("%s is the database itself; write the backup to another file", args[0])}
+				}
+				if !force {
+					return usageError{fmt.Errorf("%s exists; pass --force to overwrite it", args[0])}
+				}
 			}
 			db, err := a.open(cmd.Context())
 			if err != nil {
@@ -67,7 +73,7 @@ func (a *app) checkCmd() *cobra.Command {
 }
 
 func (a *app) benchCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "bench", Short: "Measure gridcmd on this machine"}
+	cmd := group(&cobra.Command{Use: "bench", Short: "Measure gridcmd on this machine"})
 	var n, workers int
 	var asJSON bool
 	ingest := &cobra.Command{

@@ -126,6 +126,13 @@ func (a *app) incidentsCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
+			if f.Node != "" {
+				// An unknown node is an error (as for tower and people), not
+				// an empty list a duty officer would read as "all quiet".
+				if _, err := db.Node(cmd.Context(), f.Node); err != nil {
+					return err
+				}
+			}
 			list, err := db.Incidents(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -175,7 +182,7 @@ func (a *app) showCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--json]",
 		Short: "Show one incident with its timeline",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := model.ParseIncidentID(args[0])
 			if err != nil {
@@ -258,7 +265,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   u.use + " ID [--by PERSON] [--note X]",
 		Short: u.short,
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := model.ParseIncidentID(args[0])
 			if err != nil {
@@ -291,6 +298,12 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 			}
 			inc, err := db.Act(cmd.Context(), id, c)
 			if err != nil {
+				if act == model.ActReopen && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
+					// The rules refuse to reopen without saying what new
+					// information arrived: a refusal (exit 2) like the
+					// others, not a typing error.
+					return model.Errorf(model.ECONFLICT, "%s", model.ErrorMessage(err))
+				}
 				return err
 			}
 			if asJSON {

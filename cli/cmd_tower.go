@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"gridcmd/data"
 	"gridcmd/demo"
 	"gridcmd/importer"
 	"gridcmd/model"
@@ -41,14 +39,23 @@ gives the same data. A database that already holds data is never touched.`,
 				}
 				base = t
 			}
+			_, statErr := os.Stat(a.cfg.DB)
+			existed := statErr == nil
 			n, err := a.initDB(cmd.Context(), withDemo, seed, base)
 			if err != nil {
 				return err
 			}
-			if withDemo {
-				fmt.Fprintf(a.out, "created %s with the Huajie demo (seed %d): %d nodes, %d people, %d incidents\n",
-					a.cfg.DB, seed, n.Nodes, n.People.Total, n.Incidents.Total)
-			} else {
+			switch {
+			case withDemo:
+				verb := "created"
+				if existed {
+					verb = "filled" // an empty file was there already
+				}
+				fmt.Fprintf(a.out, "%s %s with the Huajie demo (seed %d): %d nodes, %d people, %d incidents\n",
+					verb, a.cfg.DB, seed, n.Nodes, n.People.Total, n.Incidents.Total)
+			case existed:
+				fmt.Fprintf(a.out, "%s exists and is empty; next: gridcmd import villages FILE.csv\n", a.cfg.DB)
+			default:
 				fmt.Fprintf(a.out, "created %s (empty); next: gridcmd import villages FILE.csv\n", a.cfg.DB)
 			}
 			return nil
@@ -118,10 +125,10 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 }
 
 func (a *app) importCmd() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := group(&cobra.Command{
 		Use:   "import",
 		Short: "Import villages or a roster from CSV",
-	}
+	})
 	var gpv int
 	villages := &cobra.Command{
 		Use:   "villages FILE.csv",
@@ -134,7 +141,7 @@ from the generator: --grids-per-village N, or the default rule (2 + the village
 code mod 3 grids; 2-3 micro-grids per grid; 50-80 households each). Nodes
 already stored are left as they are, so importing a file twice changes nothing.
 A bad row names the file and line, and nothing from that file is imported.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if gpv < 0 || gpv > 99 {
 				return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
@@ -176,7 +183,7 @@ contact_person 包联人, village_cadre 村干部, duty_officer 值班员, patro
 liaison 联络员, reserve 储备力量. A person already on the roster (same name,
 phone and node) is skipped. A bad row names the file and line, and nothing
 from that file is imported.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := a.open(cmd.Context())
 			if err != nil {
@@ -283,7 +290,7 @@ func (a *app) towerCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tower [CODE] [--depth N] [--json]",
 		Short: "Print the grid tower with staff, households and open incidents per node",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  maxArgs(1, "one node code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var root model.NodeCode
 			if len(args) == 1 {
@@ -427,10 +434,3 @@ func nodeNames(ctx context.Context, svc model.Service) (map[model.NodeCode]strin
 	}
 	return m, nil
 }
-
-// guard against unused imports while the store and data packages settle.
-var (
-	_ = errors.New
-	_ = data.HuajieVillages
-	_ = store.Open
-)

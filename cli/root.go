@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -104,7 +105,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%s: %w (see 'gridcmd %s --help')", c.Name(), err, c.Name())}
+		return usageError{fmt.Errorf("%s%w (see '%s --help')", where(c), err, c.CommandPath())}
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.cfgFile, "config", "", "config file (default ./config.yaml, then $XDG_CONFIG_HOME/gridcmd/config.yaml)")
@@ -129,6 +130,69 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		return a.runConsole(cmd.Context(), db)
 	}
 	return root
+}
+
+// where names a subcommand at the start of a message ("import villages: "),
+// and is empty for the root command, whose name the "gridcmd: " prefix of
+// every message already gives.
+func where(c *cobra.Command) string {
+	if !c.HasParent() {
+		return ""
+	}
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ") + ": "
+}
+
+// exactArgs wants n positional arguments and says which when they are not
+// there ("show: want one incident id (e.g. HJ-20261129-0001), got none"),
+// where cobra's own check says only "accepts 1 arg(s), received 0".
+func exactArgs(n int, want string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%swant %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath())}
+		}
+		return nil
+	}
+}
+
+// maxArgs is exactArgs for at most n arguments.
+func maxArgs(n int, want string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError{fmt.Errorf("%swant at most %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath())}
+		}
+		return nil
+	}
+}
+
+func argCount(n int) string {
+	switch n {
+	case 0:
+		return "none"
+	case 1:
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
+}
+
+// group makes c a command that only holds subcommands: bare, it prints its
+// help; with an unknown subcommand it fails (cobra would print the help and
+// exit 0, so a typo like 'gridcmd import vilages x.csv' looked like success).
+func group(c *cobra.Command) *cobra.Command {
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		return usageError{fmt.Errorf("%sunknown command %q; want %s (see '%s --help')",
+			where(cmd), args[0], strings.Join(names, " or "), cmd.CommandPath())}
+	}
+	return c
 }
 
 // storeOptions are the options every store this process opens shares.
@@ -203,5 +267,5 @@ func (a *app) actor(ctx context.Context, svc model.Service, by string) (model.Pe
 	if len(officers) > 0 {
 		return officers[0].ID, nil
 	}
-	return 0, usageError{errors.New("no operator: pass --by P12, or set operator in config.yaml (no duty officer on the roster)")}
+	return 0, usageError{errors.New("no operator: the roster has no duty officer; import the roster ('gridcmd import roster FILE.csv'), then pass --by PERSON or set operator in config.yaml")}
 }

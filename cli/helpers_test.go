@@ -1,0 +1,313 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+)
+
+// demoAt is the demo's "now" in every test, so the demo data is the same on
+// every run. (The stores the commands open still run on the real clock, so
+// lights and auto-escalations of the demo's open incidents depend on the day
+// the tests run; no test asserts on them.)
+const demoAt = "2026-11-29T03:10:00+08:00"
+
+// binary is gridcmd built by TestMain, for the tests that need a real
+// second process.
+var binary string
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	// Nothing from the caller's environment may reach the config.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GRIDCMD_") {
+			os.Unsetenv(k)
+		}
+	}
+	dir, err := os.MkdirTemp("", "gridcmd-clitest-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binary = filepath.Join(dir, "gridcmd")
+	build := exec.Command("go", "build", "-o", binary, "gridcmd")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building gridcmd:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// result is what one run of gridcmd gave.
+type result struct {
+	args     []string
+	code     int
+	out, err string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("gridcmd %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(r.args, " "), r.code, r.out, r.err)
+}
+
+// env is one test's isolated world: its own data and config homes, a
+// database path in a temporary folder and the shipped reference config.
+type env struct {
+	t      *testing.T
+	dir    string
+	db     string
+	config string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	cfg, err := filepath.Abs("../config.yaml")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	return &env{t: t, dir: dir, db: filepath.Join(dir, "gridcmd.db"), config: cfg}
+}
+
+// path is name in the test's folder.
+func (e *env) path(name string) string { return filepath.Join(e.dir, name) }
+
+// write puts content in a file of the test's folder and returns its path.
+func (e *env) write(name, content string) string {
+	e.t.Helper()
+	p := e.path(name)
+	require.NoError(e.t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+// raw runs cli.Main in-process with exactly args.
+func (e *env) raw(args ...string) result {
+	e.t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(args, &out, &errb)
+	return result{args: args, code: code, out: out.String(), err: errb.String()}
+}
+
+// run runs gridcmd on the test's database with the reference config.
+func (e *env) run(args ...string) result {
+	e.t.Helper()
+	return e.raw(append([]string{"--config", e.config, "--db", e.db}, args...)...)
+}
+
+// ok runs args and requires success with nothing on stderr.
+func (e *env) ok(args ...string) string {
+	e.t.Helper()
+	r := e.run(args...)
+	require.Equal(e.t, cli.ExitOK, r.code, "%s", r)
+	require.Empty(e.t, r.err, "%s", r)
+	return r.out
+}
+
+// okJSON runs args (which should include --json) and decodes stdout into v.
+func (e *env) okJSON(v any, args ...string) {
+	e.t.Helper()
+	out := e.ok(args...)
+	require.NoError(e.t, json.Unmarshal([]byte(out), v), "%s", out)
+}
+
+var oneLine = regexp.MustCompile(`^gridcmd: [^\n]+\n$`)
+
+// fails requires exit status code, nothing on stdout, and one line on
+// stderr starting "gridcmd: " that holds every one of want.
+func fails(t *testing.T, r result, code int, want ...string) {
+	t.Helper()
+	require.Equal(t, code, r.code, "%s", r)
+	assert.Empty(t, r.out, "stdout of a failure\n%s", r)
+	assert.Regexp(t, oneLine, r.err, "%s", r)
+	for _, w := range want {
+		assert.Contains(t, r.err, w, "%s", r)
+	}
+}
+
+// initDemo fills the test's database with the demo for seed at demoAt.
+func (e *env) initDemo(seed int) {
+	e.t.Helper()
+	e.ok("init", "--demo", "--seed", fmt.Sprint(seed), "--at", demoAt)
+}
+
+// stats returns the counts.
+func (e *env) stats() statsJSON {
+	e.t.Helper()
+	var s statsJSON
+	e.okJSON(&s, "stats", "--json")
+	return s
+}
+
+type statsJSON struct {
+	Towns          int `json:"towns"`
+	Villages       int `json:"villages"`
+	Grids          int `json:"grids"`
+	MicroGrids     int `json:"micro_grids"`
+	HouseholdUnits int `json:"household_units"`
+	Households     int `json:"households"`
+	People         struct {
+		Total            int `json:"total"`
+		GridStaff        int `json:"grid_staff"`
+		MicroGridWorkers int `json:"micro_grid_workers"`
+		Reserves         int `json:"reserves"`
+		Patrollers       int `json:"patrollers"`
+		DutyOfficers     int `json:"duty_officers"`
+	} `json:"people"`
+	Incidents struct {
+		Total   int `json:"total"`
+		Open    int `json:"open"`
+		Overdue int `json:"overdue"`
+	} `json:"incidents"`
+}
+
+type personJSON struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Phone    string   `json:"phone"`
+	Node     string   `json:"node"`
+	NodeName string   `json:"node_name"`
+	Roles    []string `json:"roles"`
+	Reserve  string   `json:"reserve_kind"`
+	OnDuty   bool     `json:"on_duty"`
+}
+
+type towerJSON struct {
+	Code       string       `json:"code"`
+	Name       string       `json:"name"`
+	Level      string       `json:"level"`
+	Households int          `json:"households"`
+	Staff      int          `json:"staff"`
+	People     int          `json:"people"`
+	Open       int          `json:"open"`
+	Red        int          `json:"red"`
+	Worst      string       `json:"worst_light"`
+	Children   []*towerJSON `json:"children"`
+}
+
+type stateJSON struct {
+	Tier   string `json:"tier"`
+	Status string `json:"status"`
+}
+
+type eventJSON struct {
+	Seq       uint64     `json:"seq"`
+	At        string     `json:"at"`
+	Actor     string     `json:"actor"`
+	ActorName string     `json:"actor_name"`
+	Action    string     `json:"action"`
+	Incident  string     `json:"incident"`
+	Node      string     `json:"node"`
+	Before    *stateJSON `json:"before"`
+	After     *stateJSON `json:"after"`
+	Note      string     `json:"note"`
+}
+
+type incidentJSON struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Text        string      `json:"text"`
+	Category    string      `json:"category"`
+	Platform    string      `json:"platform"`
+	Severity    string      `json:"severity"`
+	Node        string      `json:"node"`
+	NodeName    string      `json:"node_name"`
+	Reporter    string      `json:"reporter"`
+	Source      string      `json:"source"`
+	Tier        string      `json:"tier"`
+	Status      string      `json:"status"`
+	Department  string      `json:"department"`
+	Light       string      `json:"light"`
+	Supervised  bool        `json:"supervised"`
+	Escalations int         `json:"escalations"`
+	ReportedAt  string      `json:"reported_at"`
+	AckedAt     string      `json:"acked_at"`
+	ResolvedAt  string      `json:"resolved_at"`
+	ClosedAt    string      `json:"closed_at"`
+	Timeline    []eventJSON `json:"timeline"`
+}
+
+// people lists the roster with the given filter flags.
+func (e *env) people(args ...string) []personJSON {
+	e.t.Helper()
+	var ps []personJSON
+	e.okJSON(&ps, append([]string{"people", "--json"}, args...)...)
+	return ps
+}
+
+// personAt returns the id of the one person with role at node.
+func (e *env) personAt(node, role string) string {
+	e.t.Helper()
+	ps := e.people("--node", node, "--role", role)
+	var at []personJSON
+	for _, p := range ps {
+		if p.Node == node {
+			at = append(at, p)
+		}
+	}
+	require.NotEmpty(e.t, at, "no %s at %s", role, node)
+	return at[0].ID
+}
+
+func (e *env) show(id string) incidentJSON {
+	e.t.Helper()
+	var inc incidentJSON
+	e.okJSON(&inc, "show", id, "--json")
+	return inc
+}
+
+func (e *env) incidents(args ...string) []incidentJSON {
+	e.t.Helper()
+	var list []incidentJSON
+	e.okJSON(&list, append([]string{"incidents", "--json"}, args...)...)
+	return list
+}
+
+func fileHash(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// runBinary runs the built gridcmd with args, in the test's environment,
+// failing the test if it has not finished within limit.
+func runBinary(t *testing.T, limit time.Duration, args ...string) (result, time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd.Env = os.Environ() // carries the test's XDG_* homes
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	require.NoError(t, ctx.Err(), "gridcmd %v did not finish within %s", args, limit)
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		require.True(t, ok, "running %v: %v", args, err)
+		code = ee.ExitCode()
+	}
+	return result{args: args, code: code, out: out.String(), err: errb.String()}, took
+}

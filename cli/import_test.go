@@ -1,0 +1,195 @@
+package cli_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+	"gridcmd/demo"
+)
+
+var (
+	yongkang = filepath.Join("..", "data", "yongkang-villages.csv")
+	huajie   = filepath.Join("..", "data", "huajie-villages.csv")
+)
+
+func TestImportVillagesYongkang(t *testing.T) {
+	e := newEnv(t)
+	out := e.ok("import", "villages", yongkang)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(yongkang)+`: 452 villages read; [1-9][0-9]* nodes added, 0 already present\n$`, out)
+	assert.FileExists(t, e.db, "importing villages creates the database")
+
+	s := e.stats()
+	assert.Equal(t, 14, s.Towns)
+	assert.Equal(t, 452, s.Villages)
+	assert.Positive(t, s.Grids)
+	assert.Greater(t, s.MicroGrids, s.Grids)
+	assert.Zero(t, s.People.Total)
+	var towers []*towerJSON
+	e.okJSON(&towers, "tower", "--json", "--depth", "0")
+	assert.Len(t, towers, 14, "14 towns, 14 towers")
+	villages := 0
+	e.okJSON(&towers, "tower", "--json")
+	for _, town := range towers {
+		assert.Equal(t, "town", town.Level)
+		villages += len(town.Children)
+	}
+	assert.Equal(t, 452, villages)
+
+	// Again: nothing new.
+	out = e.ok("import", "villages", yongkang)
+	assert.Regexp(t, `: 452 villages read; 0 nodes added, [1-9][0-9]* already present\n$`, out)
+	assert.Equal(t, s, e.stats())
+	e.ok("check")
+}
+
+func TestImportVillagesGridsPerVillage(t *testing.T) {
+	e := newEnv(t)
+	e.ok("import", "villages", huajie, "--grids-per-village", "2")
+	s := e.stats()
+	assert.Equal(t, 1, s.Towns)
+	assert.Equal(t, 27, s.Villages)
+	assert.Equal(t, 54, s.Grids)
+
+	for _, n := range []string{"-1", "100", "two"} {
+		fails(t, e.run("import", "villages", huajie, "--grids-per-village", n), cli.ExitUsage, "--grids-per-village")
+	}
+	assert.Equal(t, s, e.stats())
+}
+
+func TestImportVillagesBadFiles(t *testing.T) {
+	e := newEnv(t)
+	e.ok("import", "villages", huajie)
+	before := e.stats()
+
+	// Each file starts with a good row of a town not yet stored, so a
+	// partial import would show in the stats.
+	const head = "code,name,town_code,town_name\n"
+	const good = "330784115001,新村,330784115,新镇\n"
+	for _, tt := range []struct {
+		name, content string
+		line          int
+		want          string
+	}{
+		{"wrong column count", head + good + "330784115002,另村,330784115\n", 3, "3 columns, want 4"},
+		{"village not under its town", head + good + "330784116002,另村,330784115,新镇\n", 3, "not under town code"},
+		{"invalid UTF-8", head + good + "330784115002,\xff\xfe村,330784115,新镇\n", 3, "invalid UTF-8"},
+		{"missing column", "code,name,town_code\n330784115001,新村,330784115\n", 1, `missing column "town_name"`},
+		{"short village code", head + good + "33078411500,另村,330784115,新镇\n", 3, "12 digits"},
+		{"bare quote", head + good + "330784115002,另\"村,330784115,新镇\n", 3, "quote"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := e.write(strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content)
+			r := e.run("import", "villages", file)
+			fails(t, r, cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			assert.Equal(t, before, e.stats(), "nothing from a bad file is imported")
+		})
+	}
+
+	fails(t, e.run("import", "villages", e.write("empty.csv", "")), cli.ExitUsage, "empty file")
+	fails(t, e.run("import", "villages", e.path("missing.csv")), cli.ExitUsage, "missing.csv")
+	fails(t, e.run("import", "villages"), cli.ExitUsage, "import villages: want one CSV file")
+	fails(t, e.run("import", "vilages", huajie), cli.ExitUsage, `unknown command "vilages"`, "roster or villages")
+	assert.Equal(t, before, e.stats())
+
+	// A bad file never creates a database.
+	e2 := newEnv(t)
+	fails(t, e2.run("import", "villages", e2.write("bad.csv", head+"x,y,z,w\n")), cli.ExitUsage, "bad.csv:2: ")
+	assert.NoFileExists(t, e2.db)
+}
+
+func TestImportRoster(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	before := e.stats()
+	grid := string(demo.ArticleGrid)
+
+	en := e.write("roster-en.csv", "name,phone,role,node,reserve_kind,on_duty\n"+
+		"张三,13800000001,grid_leader,"+grid+",,yes\n"+
+		"李四,0579-87654321,Duty_Officer;liaison,"+string(demo.Town)+",,no\n"+
+		"王五,138 0000 0003,reserve,"+grid+",volunteer,\n")
+	zh := e.write("roster-zh.csv", "\ufeff姓名,手机,角色,节点,储备类型,在岗\n"+
+		"赵六,13800000011,网格长,330784114266-03,,是\n"+
+		"钱七,13800000012,专职网格员、微网格员,330784114266-03-01,,否\n"+
+		"孙八,+8613800000013,储备力量,330784114266-01,志愿者,\n")
+
+	assert.Equal(t, en+": 3 people read; 3 added, 0 already on the roster\n", e.ok("import", "roster", en))
+	assert.Equal(t, zh+": 3 people read; 3 added, 0 already on the roster\n", e.ok("import", "roster", zh))
+	after := e.stats()
+	assert.Equal(t, before.People.Total+6, after.People.Total)
+	assert.Equal(t, before.People.GridStaff+3, after.People.GridStaff)
+	assert.Equal(t, before.People.MicroGridWorkers+1, after.People.MicroGridWorkers)
+	assert.Equal(t, before.People.Reserves+2, after.People.Reserves)
+	assert.Equal(t, before.People.DutyOfficers+1, after.People.DutyOfficers)
+
+	byName := map[string]personJSON{}
+	for _, p := range e.people() {
+		byName[p.Name] = p
+	}
+	assert.Equal(t, []string{"duty_officer", "liaison"}, byName["李四"].Roles)
+	assert.Equal(t, "0579-87654321", byName["李四"].Phone)
+	assert.True(t, byName["张三"].OnDuty)
+	assert.Equal(t, "volunteer", byName["王五"].Reserve)
+	assert.Equal(t, "13800000003", byName["王五"].Phone)
+	assert.Equal(t, []string{"grid_worker_ft", "micro_grid_worker"}, byName["钱七"].Roles)
+	assert.Equal(t, "330784114266-03-01", byName["钱七"].Node)
+	assert.True(t, byName["赵六"].OnDuty)
+	assert.Equal(t, "13800000013", byName["孙八"].Phone)
+
+	// A new grid leader may sign for a report at her grid.
+	id := e.report("--node", grid, "--category", "hazard", "--severity", "IV", "--title", "井盖缺失")
+	e.ok("ack", id, "--by", byName["张三"].ID)
+
+	// Again: nothing new.
+	assert.Equal(t, en+": 3 people read; 0 added, 3 already on the roster\n", e.ok("import", "roster", en))
+	assert.Equal(t, zh+": 3 people read; 0 added, 3 already on the roster\n", e.ok("import", "roster", zh))
+	assert.Equal(t, after.People, e.stats().People)
+}
+
+func TestImportRosterBadFiles(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	before := e.stats().People
+	grid := string(demo.ArticleGrid)
+	const head = "name,phone,role,node\n"
+	good := "甲,13800000021,grid_leader," + grid + "\n"
+	for _, tt := range []struct {
+		name, content string
+		line          int
+		want          string
+	}{
+		{"bad phone", head + good + "乙,12345,grid_leader," + grid + "\n", 3, `phone "12345"`},
+		{"unknown node", head + good + "乙,13800000022,grid_leader,330784114266-09\n", 3, "330784114266-09 is not in the tower"},
+		{"malformed node", head + good + "乙,13800000022,grid_leader,duxi\n", 3, `"duxi"`},
+		{"unknown role", head + good + "乙,13800000022,captain," + grid + "\n", 3, `role "captain"`},
+		{"unknown role zh", "姓名,电话,角色,节点\n" + "甲,13800000021,网格长," + grid + "\n" + "乙,13800000022,队长," + grid + "\n", 3, `role "队长"`},
+		{"reserve without kind", head + good + "乙,13800000022,reserve," + grid + "\n", 3, "reserve kind"},
+		{"empty name", head + good + ",13800000022,grid_leader," + grid + "\n", 3, "name is empty"},
+		{"missing column", "name,phone,node\n甲,13800000021," + grid + "\n", 1, `missing column "role"`},
+		{"wrong column count", head + good + "乙,13800000022,grid_leader\n", 3, "3 columns, want 4"},
+		{"invalid UTF-8", head + good + "\xff\xfe,13800000022,grid_leader," + grid + "\n", 3, "invalid UTF-8"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := e.write(strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content)
+			fails(t, e.run("import", "roster", file), cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			assert.Equal(t, before, e.stats().People, "nothing from a bad file is imported")
+		})
+	}
+
+	// A database of villages only has nobody to act until a roster comes.
+	v := newEnv(t)
+	v.ok("import", "villages", huajie)
+	report := []string{"report", "--node", grid, "--category", "traffic", "--severity", "III", "--title", "x"}
+	fails(t, v.run(report...), cli.ExitUsage, "no operator", "gridcmd import roster")
+	file := v.write("r.csv", head+"甲,13800000021,duty_officer,"+string(demo.Town)+"\n")
+	v.ok("import", "roster", file)
+	require.Equal(t, 1, v.stats().People.DutyOfficers)
+	id := v.report(report[1:]...)
+	assert.Equal(t, "P1", v.show(id).Reporter)
+}

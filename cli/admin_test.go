@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -247,4 +248,33 @@ func TestBinarySmoke(t *testing.T) {
 	assert.Equal(t, 0, r.code, "%s", r)
 	assert.Equal(t, e.db+": ok\n", r.out)
 	assert.NoFileExists(t, e.db+".pid", "the pid file goes with the lock")
+}
+
+// Commands that only look never write: the demo is made in the past, so
+// many of its clocks have run out, yet after every read-only command the
+// event log is as it was. The first command that acts applies the clocks.
+func TestReadCommandsDoNotWrite(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	newest := func() uint64 {
+		db, err := store.Open(e.db, store.Options{Timeout: time.Second})
+		require.NoError(t, err)
+		defer db.Close()
+		evs, err := db.Events(context.Background(), 0, 1)
+		require.NoError(t, err)
+		require.Len(t, evs, 1)
+		return evs[0].Seq
+	}
+	before := newest()
+	id := e.incidents("--open")[0].ID
+	for _, args := range [][]string{
+		{"stats"}, {"stats", "--json"}, {"tower", "--depth", "-1"}, {"people", "--role", "duty_officer"},
+		{"incidents"}, {"incidents", "--json"}, {"show", id}, {"check"}, {"backup", e.path("copy.db")},
+	} {
+		e.ok(args...)
+	}
+	assert.Equal(t, before, newest(), "looking changed the event log")
+
+	e.ok("report", "--node", "330784114266-02", "--category", "traffic", "--severity", "III", "--title", "路障")
+	assert.Greater(t, newest(), before+1, "acting applies the clocks that ran out (escalations, supervisions) and files the report")
 }

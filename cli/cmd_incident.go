@@ -34,7 +34,7 @@ func (a *app) reportCmd() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(a.out, a.incidentJSON(inc, "", db.Now()))
+				return writeJSON(a.out, a.incidentJSON(inc, nodeName(cmd.Context(), db, inc.Node), db.Now()))
 			}
 			fmt.Fprintln(a.out, inc.ID)
 			return nil
@@ -121,7 +121,7 @@ func (a *app) incidentsCmd() *cobra.Command {
 					return usageError{err}
 				}
 			}
-			db, err := a.open(cmd.Context())
+			db, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -188,7 +188,7 @@ func (a *app) showCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			db, err := a.open(cmd.Context())
+			db, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -224,7 +224,13 @@ func (a *app) showCmd() *cobra.Command {
 			if j.Department != "" {
 				kv = append(kv, []string{"department", j.Department})
 			}
-			kv = append(kv, []string{"reporter", j.Reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
+			reporter := j.Reporter
+			if inc.Reporter != model.System {
+				if p, err := db.Person(cmd.Context(), inc.Reporter); err == nil {
+					reporter = p.Name + " (" + j.Reporter + ")"
+				}
+			}
+			kv = append(kv, []string{"reporter", reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
 			if inc.Supervised {
 				kv = append(kv, []string{"supervised", "yes (督办)"})
 			}
@@ -288,6 +294,9 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 					return usageError{err}
 				}
 			}
+			if act == model.ActDispatch && c.Department == "" {
+				return usageError{fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")}
+			}
 			db, err := a.open(cmd.Context())
 			if err != nil {
 				return err
@@ -307,7 +316,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(a.out, a.incidentJSON(inc, "", db.Now()))
+				return writeJSON(a.out, a.incidentJSON(inc, nodeName(cmd.Context(), db, inc.Node), db.Now()))
 			}
 			fmt.Fprintf(a.out, "%s %s: now %s at the %s tier\n", inc.ID, act, inc.Status, inc.Tier)
 			return nil
@@ -323,7 +332,8 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	case model.ActDispatch:
 		f.StringVar(&platform, "platform", "", "platform taking it: party, ecology, safety, service (default the incident's)")
 		f.StringVar(&department, "department", "", "department taking it (required), e.g. 交警中队")
-		_ = cmd.MarkFlagRequired("department")
+		// Checked in RunE (not MarkFlagRequired), so the refusal names the
+		// command like every other.
 	}
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -91,12 +92,48 @@ func (c *scriptedClock) Release()        { c.nanos.Store(0) }
 func (a *app) initDB(ctx context.Context, withDemo bool, seed int64, base time.Time) (initCounts, error) {
 	clock := &scriptedClock{}
 	a.now = clock.Now
+	_, statErr := os.Stat(a.cfg.DB)
+	existed := statErr == nil
 	db, err := a.openCreate()
 	if err != nil {
 		return initCounts{}, err
 	}
-	defer db.Close()
-	return a.fill(ctx, db, clock, withDemo, seed, base)
+	if !withDemo {
+		defer db.Close()
+		return a.fill(ctx, db, clock, false, seed, base)
+	}
+	// The demo is built in a file beside the target and renamed over it
+	// only once it is complete: an interrupted init leaves nothing
+	// half-filled behind.
+	if _, err := a.fill(ctx, db, clock, false, seed, base); err != nil {
+		db.Close()
+		return initCounts{}, err
+	}
+	db.Close()
+	target := a.cfg.DB
+	tmp := filepath.Join(filepath.Dir(target), fmt.Sprintf(".%s.init-%d", filepath.Base(target), os.Getpid()))
+	a.cfg.DB = tmp
+	defer func() { a.cfg.DB = target }()
+	os.Remove(tmp)
+	built, err := a.openCreate()
+	if err != nil {
+		return initCounts{}, err
+	}
+	n, err := a.fill(ctx, built, clock, true, seed, base)
+	if cerr := built.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, target)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		if !existed {
+			os.Remove(target)
+		}
+		return initCounts{}, err
+	}
+	return n, nil
 }
 
 // fill loads the demo into an empty database, the store's clock following
@@ -236,7 +273,7 @@ func (a *app) statsCmd() *cobra.Command {
 		Short: "Counts of the tower, the roster and the incidents",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := a.open(cmd.Context())
+			db, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -300,7 +337,7 @@ func (a *app) towerCmd() *cobra.Command {
 				}
 				root = c
 			}
-			db, err := a.open(cmd.Context())
+			db, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -369,7 +406,7 @@ func (a *app) peopleCmd() *cobra.Command {
 				}
 				f.Role = r
 			}
-			db, err := a.open(cmd.Context())
+			db, err := a.openRead()
 			if err != nil {
 				return err
 			}
@@ -414,6 +451,20 @@ func (a *app) peopleCmd() *cobra.Command {
 	cmd.Flags().StringVar(&role, "role", "", "only people with this role")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// nodeName is one node's display name (see nodeNames), "" if unknown.
+func nodeName(ctx context.Context, svc model.Service, c model.NodeCode) string {
+	n, err := svc.Node(ctx, c)
+	if err != nil {
+		return ""
+	}
+	if n.Level > model.LevelVillage {
+		if v, err := svc.Node(ctx, c.Village()); err == nil {
+			return v.Name + " " + n.Name
+		}
+	}
+	return n.Name
 }
 
 // nodeNames maps every node code to its display name, with the village name

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -244,4 +245,18 @@ func TestNoDatabaseYet(t *testing.T) {
 		fails(t, r, cli.ExitUsage, "no database at "+e.db, "gridcmd init --demo", "gridcmd import villages")
 	}
 	assert.NoFileExists(t, e.db, "reading must not create the database")
+}
+
+// init --demo builds beside the target and renames: nothing else is left
+// in the folder, and the target is only there once complete.
+func TestInitDemoLeavesNoTempFile(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	entries, err := os.ReadDir(e.dir)
+	require.NoError(t, err)
+	var names []string
+	for _, en := range entries {
+		names = append(names, en.Name())
+	}
+	assert.Equal(t, []string{"gridcmd.db"}, names)
 }

@@ -250,8 +250,16 @@ func TestArticleCaseWalk(t *testing.T) {
 	assert.Equal(t, "应急管理站", inc.Department)
 	assert.Equal(t, 2, inc.Escalations)
 	assert.NotEmpty(t, inc.ClosedAt)
-	assert.Equal(t, []string{"escalate", "acknowledge", "dispatch", "resolve", "reopen", "acknowledge", "resolve", "close"},
-		actions(inc.Timeline)[before:])
+	// The demo was made at a fixed --at in the past, so the first write also
+	// applies the clocks that ran out since (a supervision); read commands
+	// never do.
+	var after []string
+	for _, a := range actions(inc.Timeline)[before:] {
+		if a != "supervise" {
+			after = append(after, a)
+		}
+	}
+	assert.Equal(t, []string{"escalate", "acknowledge", "dispatch", "resolve", "reopen", "acknowledge", "resolve", "close"}, after)
 	last := inc.Timeline[len(inc.Timeline)-1]
 	assert.Equal(t, "P1", last.Actor)
 	assert.Equal(t, &stateJSON{Tier: "taskforce", Status: "resolved"}, last.Before)

@@ -61,17 +61,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return exitCode(err)
 }
 
-func message(err error) string {
-	var ue usageError
-	if errors.As(err, &ue) {
-		return ue.Error()
-	}
-	var me *model.Error
-	if errors.As(err, &me) {
-		return me.Message
-	}
-	return err.Error()
-}
+// message is the one line the operator reads: the whole chain of context
+// (a domain error's Error is its message, so nothing is lost or doubled).
+func message(err error) string { return err.Error() }
 
 func exitCode(err error) int {
 	switch model.ErrorCode(err) {
@@ -213,10 +205,7 @@ func (a *app) storeOptions() (store.Options, error) {
 // open opens the configured database, which must exist, and applies the
 // clocks (auto-escalation and supervision) before the command reads it.
 func (a *app) open(ctx context.Context) (*store.DB, error) {
-	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
-		return nil, usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
-	}
-	db, err := a.openCreate()
+	db, err := a.openRead()
 	if err != nil {
 		return nil, err
 	}
@@ -225,6 +214,15 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openRead opens the configured database, which must exist, for a command
+// that only looks: it applies no clocks, so looking never changes the file.
+func (a *app) openRead() (*store.DB, error) {
+	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
+		return nil, usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
+	}
+	return a.openCreate()
 }
 
 // openCreate opens the configured database, creating it and its folder.

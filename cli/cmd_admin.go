@@ -115,7 +115,7 @@ the same run, and print both rates and their ratio.`,
 		},
 	}
 	ingest.Flags().IntVar(&n, "n", 20000, "incidents to file")
-	ingest.Flags().IntVar(&workers, "workers", 8*runtime.GOMAXPROCS(0), "concurrent writers")
+	ingest.Flags().IntVar(&workers, "workers", max(128, 8*runtime.GOMAXPROCS(0)), "concurrent writers, like the field clients of a busy day (at least 128)")
 	ingest.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(ingest)
 	return cmd

@@ -46,15 +46,18 @@
 // # Writes
 //
 // One writer goroutine owns every write. Callers enqueue a request (a
-// function of the write transaction and the batch's clock); the writer takes
-// everything queued (up to maxBatch, after letting the callers it has just
-// answered send their next request) into one db.Update, which is one fsync
-// pair for the lot (group commit), then publishes the batch's events to
-// subscribers and answers each caller. A request that fails aborts the transaction;
+// function of the write transaction and the batch's clock); the writer runs
+// each one in an open db.Update as soon as it has it and takes in whatever
+// queues up meanwhile (up to maxBatch, letting the callers it has just
+// answered send their next request), so one fsync pair serves the lot
+// (group commit); then it publishes the batch's events to subscribers and
+// answers each caller. A request that fails aborts the transaction;
 // its caller gets the error and the others are run again in a fresh one, so
 // a bad request never half-writes or spoils the rest. Each request does its
 // reads and the model rule first and writes last; its events are appended to
-// the log in the same transaction as the change they record.
+// the log in the same transaction as the change they record. The requests
+// of a transaction share the day's number (meta "day/..."), read once and
+// written back once before the commit.
 //
 // # Schema
 //

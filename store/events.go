@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -106,8 +107,11 @@ func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 			return err
 		}
 		st.Incidents.Total = tx.Bucket(bucketIncidents).Stats().KeyN
-		for _, seq := range openSeqs(tx, "", "") {
-			inc, err := s.getIncident(tx, seq)
+		seqs := openSeqs(tx, "", "")
+		slices.Sort(seqs)
+		rd := s.newSeqReader(tx)
+		for i := len(seqs) - 1; i >= 0; i-- {
+			inc, err := rd.get(seqs[i])
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,12 +34,11 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 		if err != nil {
 			return nil, err
 		}
-		day := now.In(s.opts.Location)
-		n, err := nextDayNumber(tx, day)
+		id, err := s.wt.nextID(tx, s.opts.Prefix, now.In(s.opts.Location))
 		if err != nil {
 			return nil, err
 		}
-		inc, ev, err := model.NewIncident(seq, model.FormatIncidentID(s.opts.Prefix, day, n), r, reporter, now, p)
+		inc, ev, err := model.NewIncident(seq, id, r, reporter, now, p)
 		if err != nil {
 			return nil, err
 		}
@@ -54,19 +54,82 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 	return out, nil
 }
 
-// nextDayNumber takes the next daily number of the local day of day.
+// nextDayNumber takes the next daily number of the local day of day, for
+// code that writes outside the writer (the writer's requests go through
+// txState.nextID, which holds the number until the transaction ends).
 func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
-	b := tx.Bucket(bucketMeta)
-	k := []byte(metaDayPrefix + day.Format("20060102"))
-	var n uint64
-	if v := b.Get(k); v != nil {
-		if len(v) != 8 {
-			return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
-		}
-		n = getU64(v)
+	k := dayKey(day.Format("20060102"))
+	n, err := getDayNumber(tx, k)
+	if err != nil {
+		return 0, err
 	}
 	n++
-	return n, b.Put(k, u64(n))
+	return n, tx.Bucket(bucketMeta).Put(k, u64(n))
+}
+
+func dayKey(date string) []byte { return []byte(metaDayPrefix + date) }
+
+// getDayNumber reads the last daily number used (0 for none).
+func getDayNumber(tx *bolt.Tx, k []byte) (uint64, error) {
+	v := tx.Bucket(bucketMeta).Get(k)
+	if v == nil {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
+	}
+	return getU64(v), nil
+}
+
+// txState is what the requests of one writer transaction share: the daily
+// number of the day being numbered, read from meta once and written back
+// once by finish, instead of a read and a write of the same key for every
+// report of the batch. The writer starts each transaction with a zero
+// txState; a transaction that does not commit takes its changes with it.
+type txState struct {
+	date   string // local date (20060102) whose number is loaded; "" for none
+	n      uint64 // the last number used that day
+	dirty  bool   // n is not written yet
+	prefix string // the incident id up to the number: "HJ-20261129-"
+}
+
+// nextID takes the next daily number of the local day of day and returns the
+// incident id: model.FormatIncidentID(prefix, day, n), built without fmt.
+func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, error) {
+	var buf [16]byte
+	if d := day.AppendFormat(buf[:0], "20060102"); string(d) != t.date {
+		date := string(d)
+		if err := t.finish(tx); err != nil {
+			return "", err
+		}
+		n, err := getDayNumber(tx, dayKey(date))
+		if err != nil {
+			return "", err
+		}
+		*t = txState{date: date, n: n, prefix: prefix + "-" + date + "-"}
+	}
+	t.n++
+	t.dirty = true
+	return incidentID(t.prefix, t.n), nil
+}
+
+// finish writes the daily number back; the writer calls it before commit.
+func (t *txState) finish(tx *bolt.Tx) error {
+	if !t.dirty {
+		return nil
+	}
+	t.dirty = false
+	return tx.Bucket(bucketMeta).Put(dayKey(t.date), u64(t.n))
+}
+
+// incidentID is head followed by n in at least four digits (%04d).
+func incidentID(head string, n uint64) string {
+	var buf [40]byte
+	b := append(buf[:0], head...)
+	for m := uint64(1000); m > 1 && n < m; m /= 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendUint(b, n, 10))
 }
 
 // Incident returns the incident with the public id; ENOTFOUND if none.
@@ -136,8 +199,9 @@ func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Inc
 		}
 		out = make([]model.Incident, 0, n)
 		// Newest first while counting up to the limit, then put back in order.
+		rd := s.newSeqReader(tx)
 		for i := len(seqs) - 1; i >= 0; i-- {
-			inc, err := s.getIncident(tx, seqs[i])
+			inc, err := rd.get(seqs[i])
 			if err != nil {
 				return err
 			}
@@ -351,22 +415,61 @@ func (s *DB) getIncident(tx *bolt.Tx, seq uint64) (model.Incident, error) {
 	return decodeIncident(seq, v, s.opts.Location)
 }
 
+// seqReader reads incidents by seq through one cursor. Asked for seqs in
+// descending order, as the lists are read, it steps back through the
+// bucket instead of searching it from the root for each: a list of many
+// open incidents reads them nearly in a row.
+type seqReader struct {
+	s    *DB
+	c    *bolt.Cursor
+	k, v []byte
+}
+
+func (s *DB) newSeqReader(tx *bolt.Tx) *seqReader {
+	return &seqReader{s: s, c: tx.Bucket(bucketIncidents).Cursor()}
+}
+
+// maxStep is how many records back seqReader steps before it searches.
+const maxStep = 16
+
+func (r *seqReader) get(seq uint64) (model.Incident, error) {
+	steps := 0
+	for len(r.k) == 8 && getU64(r.k) > seq && steps < maxStep {
+		r.k, r.v = r.c.Prev()
+		steps++
+	}
+	if len(r.k) != 8 || getU64(r.k) != seq {
+		r.k, r.v = r.c.Seek(u64(seq))
+	}
+	if len(r.k) != 8 || getU64(r.k) != seq {
+		r.k = nil
+		return model.Incident{}, fmt.Errorf("incident seq %d is missing", seq)
+	}
+	return decodeIncident(seq, r.v, r.s.opts.Location)
+}
+
 // indexKeys are an incident's entries in idx_open, idx_due and idx_node
 // (nil where it has none).
 type indexKeys struct{ open, due, node []byte }
 
+// keysOf builds the keys in one allocation: a report writes all three.
 func keysOf(inc model.Incident) (indexKeys, error) {
 	var k indexKeys
+	buf := make([]byte, 0, 10+16+len(inc.Node)+9)
 	if inc.Status.Open() {
 		var err error
-		if k.open, err = openKey(inc); err != nil {
+		if buf, err = appendOpenKey(buf, inc); err != nil {
 			return k, err
 		}
+		k.open = buf[:10:10]
+		buf = buf[10:]
 	}
 	if t := inc.NextCheck(); !t.IsZero() {
-		k.due = dueKey(t, inc.Seq)
+		buf = appendDueKey(buf, t, inc.Seq)
+		k.due = buf[:16:16]
+		buf = buf[16:]
 	}
-	k.node = codeKey(inc.Node, inc.Seq)
+	k.node = appendCodeKey(buf, inc.Node, inc.Seq)
 	return k, nil
 }
 
@@ -387,10 +490,11 @@ func saveIncident(tx *bolt.Tx, inc model.Incident, old *model.Incident) error {
 	var ok indexKeys
 	if old == nil {
 		ids := tx.Bucket(bucketIncidentIDs)
-		if ids.Get([]byte(inc.ID)) != nil {
+		id := []byte(inc.ID)
+		if ids.Get(id) != nil {
 			return fmt.Errorf("incident id %s is taken", inc.ID)
 		}
-		if err := ids.Put([]byte(inc.ID), u64(inc.Seq)); err != nil {
+		if err := ids.Put(id, u64(inc.Seq)); err != nil {
 			return err
 		}
 	} else if ok, err = keysOf(*old); err != nil {

@@ -419,3 +419,49 @@ func TestIdleSweepDoesNotWrite(t *testing.T) {
 	require.Len(t, evs, 1)
 	assert.Greater(t, writes(), before)
 }
+
+// seqReader steps back through near seqs and searches for far ones; a seq
+// that is not there is an error, and the reader goes on after it.
+func TestSeqReader(t *testing.T) {
+	tw := newTower(t)
+	var seqs []uint64
+	for i := 0; i < 60; i++ {
+		if i == 20 || i == 40 { // gaps in the seqs
+			require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucketIncidents)
+				return b.SetSequence(b.Sequence() + uint64(i)*100)
+			}))
+		}
+		seqs = append(seqs, tw.report(t, micro021, tw.worker01.ID, fmt.Sprint(i)).Seq)
+	}
+	missing := seqs[40] - 1
+	require.NoError(t, tw.s.db.View(func(tx *bolt.Tx) error {
+		// Newest first: every seq, every third, across the gaps and with a
+		// missing one.
+		for _, list := range [][]uint64{
+			seqs,
+			{seqs[3], seqs[12], seqs[30], seqs[56], seqs[59]},
+			{seqs[0], seqs[39], missing, seqs[40], seqs[45], seqs[59]},
+		} {
+			rd := tw.s.newSeqReader(tx)
+			for i := len(list) - 1; i >= 0; i-- {
+				inc, err := rd.get(list[i])
+				if list[i] == missing {
+					require.ErrorContains(t, err, "is missing")
+					continue
+				}
+				require.NoError(t, err)
+				assert.Equal(t, list[i], inc.Seq)
+			}
+		}
+		rd := tw.s.newSeqReader(tx)
+		_, err := rd.get(seqs[59] + 1)
+		require.ErrorContains(t, err, "is missing")
+		for _, seq := range []uint64{seqs[0], seqs[59], seqs[58]} { // any order works
+			inc, err := rd.get(seq)
+			require.NoError(t, err)
+			assert.Equal(t, seq, inc.Seq)
+		}
+		return nil
+	}))
+}

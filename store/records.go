@@ -4,7 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gridcmd/model"
 )
@@ -67,6 +70,10 @@ func fromNanos(n int64, loc *time.Location) time.Time {
 
 // openKey is an open incident's idx_open key.
 func openKey(inc model.Incident) ([]byte, error) {
+	return appendOpenKey(make([]byte, 0, 10), inc)
+}
+
+func appendOpenKey(b []byte, inc model.Incident) ([]byte, error) {
 	t, ok := tierCodes[inc.Tier]
 	if !ok {
 		return nil, fmt.Errorf("incident %s: unknown tier %q", inc.ID, inc.Tier)
@@ -75,31 +82,29 @@ func openKey(inc model.Incident) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("incident %s: unknown status %q", inc.ID, inc.Status)
 	}
-	k := make([]byte, 10)
-	k[0], k[1] = t, s
-	binary.BigEndian.PutUint64(k[2:], inc.Seq)
-	return k, nil
+	return binary.BigEndian.AppendUint64(append(b, t, s), inc.Seq), nil
 }
 
 // dueKey is the idx_due key for a check at t (clamped at the epoch).
 func dueKey(t time.Time, seq uint64) []byte {
-	k := make([]byte, 16)
+	return appendDueKey(make([]byte, 0, 16), t, seq)
+}
+
+func appendDueKey(b []byte, t time.Time, seq uint64) []byte {
 	n := t.UnixNano()
 	if n < 0 {
 		n = 0
 	}
-	binary.BigEndian.PutUint64(k, uint64(n))
-	binary.BigEndian.PutUint64(k[8:], seq)
-	return k
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(b, uint64(n)), seq)
 }
 
 // codeKey is code 0x00 u64: the key of idx_node and people_by_node.
 func codeKey(code model.NodeCode, id uint64) []byte {
-	k := make([]byte, len(code)+9)
-	copy(k, code)
-	k[len(code)] = 0
-	binary.BigEndian.PutUint64(k[len(code)+1:], id)
-	return k
+	return appendCodeKey(make([]byte, 0, len(code)+9), code, id)
+}
+
+func appendCodeKey(b []byte, code model.NodeCode, id uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(append(b, code...), 0), id)
 }
 
 // exactPrefix is the prefix of the codeKey entries of code itself.
@@ -149,7 +154,7 @@ type incidentRecord struct {
 }
 
 func encodeIncident(i model.Incident) ([]byte, error) {
-	return json.Marshal(incidentRecord{
+	r := incidentRecord{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category),
 		Platform: string(i.Platform), Severity: int(i.Severity), Node: string(i.Node),
 		Reporter: uint64(i.Reporter), Source: string(i.Source), Tier: string(i.Tier),
@@ -158,13 +163,57 @@ func encodeIncident(i model.Incident) ([]byte, error) {
 		DueBy: nanos(i.DueBy), AckedAt: nanos(i.AckedAt), DispatchedAt: nanos(i.DispatchedAt),
 		ResolvedAt: nanos(i.ResolvedAt), ClosedAt: nanos(i.ClosedAt),
 		Supervised: i.Supervised, Escalations: i.Escalations,
-	})
+	}
+	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
+}
+
+// sizeHint is a capacity for appendJSON that the usual record fits.
+func (r *incidentRecord) sizeHint() int {
+	return 400 + len(r.ID) + len(r.Title) + len(r.Text) + len(r.Department)
+}
+
+// appendJSON appends exactly what json.Marshal(r) returns (the file format
+// is that JSON; TestRecordJSONMatchesEncodingJSON holds the two together),
+// without reflection: this runs for every report the writer commits.
+func (r *incidentRecord) appendJSON(b []byte) []byte {
+	b = appendStringField(b, `{"id":`, r.ID)
+	b = appendStringField(b, `,"title":`, r.Title)
+	if r.Text != "" {
+		b = appendStringField(b, `,"text":`, r.Text)
+	}
+	b = appendStringField(b, `,"category":`, r.Category)
+	b = appendStringField(b, `,"platform":`, r.Platform)
+	b = strconv.AppendInt(append(b, `,"severity":`...), int64(r.Severity), 10)
+	b = appendStringField(b, `,"node":`, r.Node)
+	b = strconv.AppendUint(append(b, `,"reporter":`...), r.Reporter, 10)
+	b = appendStringField(b, `,"source":`, r.Source)
+	b = appendStringField(b, `,"tier":`, r.Tier)
+	b = appendStringField(b, `,"status":`, r.Status)
+	if r.Department != "" {
+		b = appendStringField(b, `,"department":`, r.Department)
+	}
+	b = strconv.AppendInt(append(b, `,"reported_at":`...), r.ReportedAt, 10)
+	b = strconv.AppendInt(append(b, `,"tier_since":`...), r.TierSince, 10)
+	b = appendIntField(b, `,"ack_by":`, r.AckBy)
+	b = appendIntField(b, `,"due_by":`, r.DueBy)
+	b = appendIntField(b, `,"acked_at":`, r.AckedAt)
+	b = appendIntField(b, `,"dispatched_at":`, r.DispatchedAt)
+	b = appendIntField(b, `,"resolved_at":`, r.ResolvedAt)
+	b = appendIntField(b, `,"closed_at":`, r.ClosedAt)
+	if r.Supervised {
+		b = append(b, `,"supervised":true`...)
+	}
+	b = appendIntField(b, `,"escalations":`, int64(r.Escalations))
+	return append(b, '}')
 }
 
 func decodeIncident(seq uint64, v []byte, loc *time.Location) (model.Incident, error) {
-	var r incidentRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return model.Incident{}, fmt.Errorf("incident seq %d: %w", seq, err)
+	r, ok := parseIncident(v)
+	if !ok {
+		r = incidentRecord{}
+		if err := json.Unmarshal(v, &r); err != nil {
+			return model.Incident{}, fmt.Errorf("incident seq %d: %w", seq, err)
+		}
 	}
 	return model.Incident{
 		Seq: seq, ID: r.ID, Title: r.Title, Text: r.Text, Category: model.Category(r.Category),
@@ -178,6 +227,200 @@ func decodeIncident(seq uint64, v []byte, loc *time.Location) (model.Incident, e
 		ResolvedAt: fromNanos(r.ResolvedAt, loc), ClosedAt: fromNanos(r.ClosedAt, loc),
 		Supervised: r.Supervised, Escalations: r.Escalations,
 	}, nil
+}
+
+// parseIncident is the fast path of decodeIncident, for the console's lists
+// of thousands: it reads the JSON appendJSON writes (the record's own keys,
+// each once; strings without escapes; integers without fraction or
+// exponent; no space; nothing after the object), into strings that share
+// one copy of v, and declines anything else (ok false), which
+// encoding/json then reads. What it accepts it reads as json.Unmarshal does
+// (TestParseIncidentMatchesEncodingJSON, FuzzParseIncident).
+func parseIncident(v []byte) (r incidentRecord, ok bool) {
+	if !utf8.Valid(v) {
+		return r, false // encoding/json replaces bad bytes with U+FFFD
+	}
+	p := jsonParser{s: string(v)}
+	if !p.next('{') {
+		return r, false
+	}
+	if p.next('}') {
+		return r, p.i == len(p.s)
+	}
+	var seen uint32
+	for {
+		key, ok := p.str()
+		if !ok || !p.next(':') {
+			return r, false
+		}
+		var bit uint32
+		switch key {
+		case "id":
+			bit = 1
+			r.ID, ok = p.str()
+		case "title":
+			bit = 1 << 1
+			r.Title, ok = p.str()
+		case "text":
+			bit = 1 << 2
+			r.Text, ok = p.str()
+		case "category":
+			bit = 1 << 3
+			r.Category, ok = p.str()
+		case "platform":
+			bit = 1 << 4
+			r.Platform, ok = p.str()
+		case "severity":
+			bit = 1 << 5
+			var n int64
+			n, ok = p.int()
+			r.Severity = int(n)
+			ok = ok && int64(r.Severity) == n
+		case "node":
+			bit = 1 << 6
+			r.Node, ok = p.str()
+		case "reporter":
+			bit = 1 << 7
+			r.Reporter, ok = p.digits()
+		case "source":
+			bit = 1 << 8
+			r.Source, ok = p.str()
+		case "tier":
+			bit = 1 << 9
+			r.Tier, ok = p.str()
+		case "status":
+			bit = 1 << 10
+			r.Status, ok = p.str()
+		case "department":
+			bit = 1 << 11
+			r.Department, ok = p.str()
+		case "reported_at":
+			bit = 1 << 12
+			r.ReportedAt, ok = p.int()
+		case "tier_since":
+			bit = 1 << 13
+			r.TierSince, ok = p.int()
+		case "ack_by":
+			bit = 1 << 14
+			r.AckBy, ok = p.int()
+		case "due_by":
+			bit = 1 << 15
+			r.DueBy, ok = p.int()
+		case "acked_at":
+			bit = 1 << 16
+			r.AckedAt, ok = p.int()
+		case "dispatched_at":
+			bit = 1 << 17
+			r.DispatchedAt, ok = p.int()
+		case "resolved_at":
+			bit = 1 << 18
+			r.ResolvedAt, ok = p.int()
+		case "closed_at":
+			bit = 1 << 19
+			r.ClosedAt, ok = p.int()
+		case "supervised":
+			bit = 1 << 20
+			r.Supervised, ok = p.bool()
+		case "escalations":
+			bit = 1 << 21
+			var n int64
+			n, ok = p.int()
+			r.Escalations = int(n)
+			ok = ok && int64(r.Escalations) == n
+		default:
+			return r, false
+		}
+		if !ok || seen&bit != 0 {
+			return r, false
+		}
+		seen |= bit
+		if p.next('}') {
+			return r, p.i == len(p.s)
+		}
+		if !p.next(',') {
+			return r, false
+		}
+	}
+}
+
+// jsonParser reads the narrow JSON parseIncident accepts from s.
+type jsonParser struct {
+	s string
+	i int
+}
+
+// next consumes c if it comes next.
+func (p *jsonParser) next(c byte) bool {
+	if p.i < len(p.s) && p.s[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string without escapes or control characters.
+func (p *jsonParser) str() (string, bool) {
+	if !p.next('"') {
+		return "", false
+	}
+	for j := p.i; j < len(p.s); j++ {
+		switch c := p.s[j]; {
+		case c == '"':
+			v := p.s[p.i:j]
+			p.i = j + 1
+			return v, true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// digits reads a JSON integer's digits (no leading zero but "0" itself) as
+// a uint64, refusing overflow and a fraction or exponent after them.
+func (p *jsonParser) digits() (uint64, bool) {
+	start := p.i
+	var n uint64
+	for ; p.i < len(p.s) && '0' <= p.s[p.i] && p.s[p.i] <= '9'; p.i++ {
+		d := uint64(p.s[p.i] - '0')
+		if n > (1<<64-1-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	switch {
+	case p.i == start, p.s[start] == '0' && p.i > start+1:
+		return 0, false
+	case p.i < len(p.s) && (p.s[p.i] == '.' || p.s[p.i] == 'e' || p.s[p.i] == 'E'):
+		return 0, false
+	}
+	return n, true
+}
+
+func (p *jsonParser) int() (int64, bool) {
+	neg := p.next('-')
+	n, ok := p.digits()
+	switch {
+	case !ok:
+		return 0, false
+	case neg && n <= 1<<63:
+		return -int64(n), true
+	case !neg && n < 1<<63:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+func (p *jsonParser) bool() (bool, bool) {
+	switch {
+	case strings.HasPrefix(p.s[p.i:], "true"):
+		p.i += 4
+		return true, true
+	case strings.HasPrefix(p.s[p.i:], "false"):
+		p.i += 5
+		return false, true
+	}
+	return false, false
 }
 
 // nodeRecord is the stored form of model.Node; the key is its code, and its
@@ -262,14 +505,121 @@ type eventRecord struct {
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
-	return json.Marshal(eventRecord{
+	r := eventRecord{
 		At: nanos(e.At), Actor: uint64(e.Actor), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, IncidentSeq: e.IncidentSeq, Node: string(e.Node),
 		Before: stateRecord{Tier: string(e.Before.Tier), Status: string(e.Before.Status)},
 		After:  stateRecord{Tier: string(e.After.Tier), Status: string(e.After.Status)},
 		Note:   e.Note,
-	})
+	}
+	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
+
+// sizeHint is a capacity for appendJSON that the usual record fits.
+func (r *eventRecord) sizeHint() int {
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note)
+}
+
+// appendJSON appends exactly what json.Marshal(r) returns (see
+// incidentRecord.appendJSON).
+func (r *eventRecord) appendJSON(b []byte) []byte {
+	b = strconv.AppendInt(append(b, `{"at":`...), r.At, 10)
+	b = strconv.AppendUint(append(b, `,"actor":`...), r.Actor, 10)
+	if r.ActorName != "" {
+		b = appendStringField(b, `,"actor_name":`, r.ActorName)
+	}
+	b = appendStringField(b, `,"action":`, r.Action)
+	if r.Incident != "" {
+		b = appendStringField(b, `,"incident":`, r.Incident)
+	}
+	if r.IncidentSeq != 0 {
+		b = strconv.AppendUint(append(b, `,"incident_seq":`...), r.IncidentSeq, 10)
+	}
+	if r.Node != "" {
+		b = appendStringField(b, `,"node":`, r.Node)
+	}
+	b = r.Before.appendJSON(append(b, `,"before":`...))
+	b = r.After.appendJSON(append(b, `,"after":`...))
+	if r.Note != "" {
+		b = appendStringField(b, `,"note":`, r.Note)
+	}
+	return append(b, '}')
+}
+
+func (r *stateRecord) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if r.Tier != "" {
+		b = appendStringField(b, `"tier":`, r.Tier)
+	}
+	if r.Status != "" {
+		if r.Tier != "" {
+			b = append(b, ',')
+		}
+		b = appendStringField(b, `"status":`, r.Status)
+	}
+	return append(b, '}')
+}
+
+// appendIntField appends name and v, unless v is 0 (omitempty).
+func appendIntField(b []byte, name string, v int64) []byte {
+	if v == 0 {
+		return b
+	}
+	return strconv.AppendInt(append(b, name...), v, 10)
+}
+
+func appendStringField(b []byte, name, v string) []byte {
+	return appendJSONString(append(b, name...), v)
+}
+
+// appendJSONString appends s as json.Marshal writes a string. Text that
+// needs no escaping (valid UTF-8 without control characters, quotes,
+// backslashes, the HTML characters <, > and & or U+2028/U+2029; what
+// model.CleanText lets through is nearly always so) is copied as it is;
+// anything else goes through encoding/json itself, so the two cannot differ.
+func appendJSONString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	q, err := json.Marshal(s)
+	if err != nil { // cannot happen for a string
+		panic(err)
+	}
+	return append(b, q...)
+}
+
+// plainJSON reports whether json.Marshal would write s between quotes
+// unchanged.
+func plainJSON(s string) bool {
+	var all byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		all |= c
+		if !jsonPlainByte[c] {
+			if c != 0xe2 {
+				return false
+			}
+			if i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9) {
+				return false // U+2028, U+2029
+			}
+		}
+	}
+	return all < 0x80 || utf8.ValidString(s)
+}
+
+// jsonPlainByte marks the bytes json.Marshal copies as they are, leaving out
+// 0xe2, the first byte of U+2028 and U+2029 (and of much else).
+var jsonPlainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x100; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte{'"', '\\', '<', '>', '&', 0xe2} {
+		t[c] = false
+	}
+	return t
+}()
 
 func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) {
 	var r eventRecord

@@ -42,7 +42,10 @@ type DB struct {
 	queue   chan *request
 	stopped chan struct{} // closed when the writer has drained and exited
 
-	wc        writerCache  // the writer goroutine's alone
+	// The writer goroutine's alone:
+	wc        writerCache  // people and nodes, across transactions
+	wt        txState      // what the requests of one transaction share
+	batch     []*request   // the requests of the current transaction
 	commits   atomic.Int64 // transactions committed by the writer
 	committed atomic.Int64 // requests they carried
 

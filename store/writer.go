@@ -67,40 +67,23 @@ func (s *DB) write(ctx context.Context, fn writeFn) ([]model.Event, error) {
 	return res.events, res.err
 }
 
-// maxGather bounds how long the writer yields while waiting for callers to
-// come back (see run): a fraction of one fdatasync here.
+// maxGather bounds how long, in all, one transaction of the writer yields
+// while waiting for callers to come back (see commit): a fraction of one
+// commit here.
 const maxGather = 200 * time.Microsecond
 
-// run is the writer goroutine: it takes what is queued into one batch, and
-// exits once Close has closed the queue and every queued request is done.
-//
-// Callers answered by the last commit usually send their next write at
-// once. Starting the next transaction before they can would split a steady
-// load into two alternating half-size groups, each paying its own fsyncs;
-// so when the last commit answered callers, the writer yields the CPU
-// (runtime.Gosched, not a sleep) for up to maxGather until as many requests
-// as it answered plus those already waiting have arrived. A lone caller
-// waits for nothing.
+// run is the writer goroutine: it takes each request that finds it idle as
+// the first of a batch, and exits once Close has closed the queue and every
+// queued request is done.
 func (s *DB) run() {
 	defer close(s.stopped)
-	batch := make([]*request, 0, maxBatch)
 	want := 0
 	for {
 		req, ok := <-s.queue
 		if !ok {
 			return
 		}
-		batch = append(batch[:0], req)
-		open := s.drain(&batch)
-		if open && len(batch) < want {
-			deadline := time.Now().Add(maxGather)
-			for open && len(batch) < want && time.Now().Before(deadline) {
-				runtime.Gosched()
-				open = s.drain(&batch)
-			}
-		}
-		waiting := s.commit(batch)
-		want = min(maxBatch, len(batch)+waiting)
+		want = s.commit(req, want)
 	}
 }
 
@@ -121,18 +104,50 @@ func (s *DB) drain(batch *[]*request) bool {
 	return true
 }
 
-// commit runs the batch in one transaction. A request that fails is answered
-// with its error and taken out, and the rest run again in a new transaction;
-// the others are answered only after their commit returned. It returns how
-// many requests were queued when the commit returned.
-func (s *DB) commit(batch []*request) (waiting int) {
-	pending := append([]*request(nil), batch...)
+// commit runs first and what queues up behind it in one transaction (group
+// commit) and returns how many requests to wait for next time.
+//
+// The writer does not wait for a batch to gather before it starts: it runs
+// each request in the transaction as soon as it has it, and takes whatever
+// has been queued meanwhile, so that the callers' own work (and their coming
+// back after the last commit) overlaps the writer's. Callers answered by the
+// last commit usually send their next write at once; committing as soon as
+// the queue is empty would split a steady load into two alternating
+// half-size groups, each paying its own fsyncs. So while the batch is
+// smaller than want (the size of the last batch plus the requests that
+// queued during its commit) the writer yields the CPU (runtime.Gosched, not
+// a sleep) for up to maxGather in all before it commits. A lone caller waits
+// for nothing.
+//
+// A request that fails is answered with its error and taken out, and the
+// rest run again in a new transaction (gathering no more); the others are
+// answered only after their commit returned.
+func (s *DB) commit(first *request, want int) int {
+	s.batch = append(s.batch[:0], first)
+	pending := s.batch
+	gather := true
+	open := true
 	now := s.clock()
 	for len(pending) > 0 {
 		failed, failErr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			packAppendOnly(tx)
-			for i, r := range pending {
+			s.wt = txState{}
+			var idle time.Duration
+			for i := 0; ; i++ {
+				for i == len(pending) && gather && open {
+					open = s.drain(&pending)
+					if i < len(pending) || len(pending) >= want || len(pending) >= maxBatch || idle >= maxGather {
+						break
+					}
+					t := time.Now()
+					runtime.Gosched()
+					idle += time.Since(t)
+				}
+				if i == len(pending) {
+					break
+				}
+				r := pending[i]
 				evs, err := runFn(r.fn, tx, now)
 				if err == nil {
 					err = putEvents(tx, evs)
@@ -143,8 +158,9 @@ func (s *DB) commit(batch []*request) (waiting int) {
 				}
 				r.events = evs
 			}
-			return nil
+			return s.wt.finish(tx)
 		})
+		gather = false
 		if failed >= 0 {
 			s.wc.reset()
 			pending[failed].done <- result{err: failErr}
@@ -156,12 +172,16 @@ func (s *DB) commit(batch []*request) (waiting int) {
 			for _, r := range pending {
 				r.done <- result{err: fmt.Errorf("commit to %s: %w", s.path, err)}
 			}
-			return len(s.queue)
+			break
 		}
-		waiting = len(s.queue)
+		waiting := len(s.queue)
 		s.commits.Add(1)
 		s.committed.Add(int64(len(pending)))
-		var all []model.Event
+		n := 0
+		for _, r := range pending {
+			n += len(r.events)
+		}
+		all := make([]model.Event, 0, n)
 		for _, r := range pending {
 			all = append(all, r.events...)
 		}
@@ -169,20 +189,30 @@ func (s *DB) commit(batch []*request) (waiting int) {
 		for _, r := range pending {
 			r.done <- result{events: r.events}
 		}
-		return waiting
+		s.batch = pending[:0]
+		clear(pending)
+		return min(maxBatch, len(pending)+waiting)
 	}
+	clear(pending)
 	return len(s.queue)
 }
 
-// appendFill is the fill of the pages of buckets whose keys only grow.
-// bbolt splits pages half full by default, which suits random inserts;
-// for append-mostly keys it only doubles the pages written and stored.
+// appendFill is the fill of the pages of buckets whose keys grow: the logs
+// and records keyed by sequence, and the indexes whose new entries go at
+// the end of a range (a node's incidents in idx_node, a tier and status in
+// idx_open, the clock in idx_due). bbolt splits pages half full by default,
+// which suits random inserts; for these it only doubles the pages written
+// and stored, and in idx_node, where a batch ends many ranges at once, the
+// branch pages above them.
 const appendFill = 0.9
 
-// packAppendOnly sets the fill of the append-mostly buckets for this
-// transaction (bbolt keeps one *Bucket per name and transaction).
+// packAppendOnly sets the fill of those buckets for this transaction (bbolt
+// keeps one *Bucket per name and transaction).
 func packAppendOnly(tx *bolt.Tx) {
-	for _, name := range [][]byte{bucketIncidents, bucketEvents, bucketIncidentEvents, bucketIncidentIDs, bucketPeople} {
+	for _, name := range [][]byte{
+		bucketIncidents, bucketEvents, bucketIncidentEvents, bucketIncidentIDs, bucketPeople,
+		bucketIdxNode, bucketIdxOpen, bucketIdxDue,
+	} {
 		if b := tx.Bucket(name); b != nil {
 			b.FillPercent = appendFill
 		}

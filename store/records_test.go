@@ -1,0 +1,143 @@
+package store
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// jsonStrings are strings that json.Marshal writes verbatim and strings it
+// escapes or repairs.
+var jsonStrings = []string{
+	"", "HJ-20261129-0001", "330国道渎溪村段货物散落 #12345",
+	"巡查发现货车散落货物约二十米，占用一条车道。\n请网格长签收…→①─│",
+	`quote " backslash \ slash /`, "<b>&amp;</b>", "tab\tcr\rnl\nbs\bff\fnul\x00esc\x1b[31m",
+	"del\x7f c1\u0085\u009b", "line\u2028para\u2029end", "\xe2\x80", "bad \xff utf-8 \xe4\xb8",
+	"bidi \u202e and emoji 😀", "\xe2\x80\xa7 is not U+2028",
+}
+
+func pick(r *rand.Rand) string { return jsonStrings[r.IntN(len(jsonStrings))] }
+
+// pickInt is 0 (omitted) a third of the time.
+func pickInt(r *rand.Rand) int64 {
+	switch r.IntN(3) {
+	case 0:
+		return 0
+	case 1:
+		return -r.Int64()
+	}
+	return r.Int64()
+}
+
+// The hand-written encoders are the file format only as long as they write
+// what encoding/json writes for the record structs.
+func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 5000; i++ {
+		inc := incidentRecord{
+			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
+			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
+			Tier: pick(r), Status: pick(r), Department: pick(r),
+			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
+			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
+			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+		}
+		want, err := json.Marshal(inc)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(inc.appendJSON(nil)))
+
+		ev := eventRecord{
+			At: pickInt(r), Actor: uint64(pickInt(r)), ActorName: pick(r), Action: pick(r),
+			Incident: pick(r), IncidentSeq: uint64(pickInt(r)), Node: pick(r),
+			Before: stateRecord{Tier: pick(r), Status: pick(r)},
+			After:  stateRecord{Tier: pick(r), Status: pick(r)},
+			Note:   pick(r),
+		}
+		want, err = json.Marshal(ev)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(ev.appendJSON(nil)))
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range jsonStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendJSONString(nil, s)))
+	})
+}
+
+func TestIncidentIDMatchesModel(t *testing.T) {
+	day := t0.Add(15 * time.Hour) // the 30th in CST
+	for _, n := range []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456, 1<<64 - 1} {
+		require.Equal(t, model.FormatIncidentID("HJ", day, n), incidentID("HJ-"+day.Format("20060102")+"-", n))
+	}
+}
+
+// The fast reader must read what it accepts as encoding/json does, and
+// accept what the encoder writes for ordinary text.
+func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	fast := 0
+	for i := 0; i < 5000; i++ {
+		rec := incidentRecord{
+			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
+			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
+			Tier: pick(r), Status: pick(r), Department: pick(r),
+			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
+			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
+			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+		}
+		v := rec.appendJSON(nil)
+		var want incidentRecord
+		require.NoError(t, json.Unmarshal(v, &want))
+		got, ok := parseIncident(v)
+		if ok {
+			fast++
+			require.Equal(t, want, got, "%s", v)
+		}
+		plain := true
+		for _, s := range []string{rec.ID, rec.Title, rec.Text, rec.Category, rec.Platform, rec.Node,
+			rec.Source, rec.Tier, rec.Status, rec.Department} {
+			plain = plain && plainJSON(s)
+		}
+		require.Equal(t, plain, ok, "%s", v)
+	}
+	require.Positive(t, fast)
+
+	inc, _, err := model.NewIncident(7, "HJ-20261129-0007", model.Report{
+		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "330国道渎溪村段货物散落", Text: "占用一条车道\n已摆放警示标志",
+	}, model.Person{ID: 5, Name: "王网格员", Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
+	require.NoError(t, err)
+	v, err := encodeIncident(inc)
+	require.NoError(t, err)
+	got, err := decodeIncident(7, v, cst)
+	require.NoError(t, err)
+	require.Equal(t, inc, got, "a multi-line text takes the encoding/json path")
+}
+
+func FuzzParseIncident(f *testing.F) {
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"id":"HJ-20261129-0001","title":"货物散落","category":"traffic","platform":"safety","severity":3,"node":"330784114266-02-01","reporter":5,"source":"grid_patrol","tier":"grid","status":"reported","reported_at":1795928400000000000,"tier_since":1795928400000000000,"ack_by":1795928520000000000,"due_by":1795932000000000000}`))
+	f.Add([]byte(`{"id":"a","id":"b"}`))
+	f.Add([]byte(`{"severity":-0,"escalations":01,"supervised":true,"reporter":18446744073709551615}`))
+	f.Add([]byte(`{"ID":"x","title":"a\"b"} `))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		got, ok := parseIncident(v)
+		if !ok {
+			return
+		}
+		var want incidentRecord
+		require.NoError(t, json.Unmarshal(v, &want), "%q", v)
+		require.Equal(t, want, got, "%q", v)
+	})
+}

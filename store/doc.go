@@ -22,6 +22,26 @@
 //	events               u64 event seq   -> eventRecord (append-only log)
 //	idx_incident_events  u64 incident seq, u64 event seq
 //
+// Wartime (schema 2):
+//
+//	meta                 "wt/active"     -> u64 seq of the active activation (absent in peacetime)
+//	wt_activations       u64 activation seq -> activationRecord
+//	wt_units             u64 activation seq, micro-grid code -> wtUnitRecord (worker, role, drafted)
+//	wt_drafts            u64 activation seq, u64 person id -> draftRecord
+//	wt_after             u64 activation seq -> afterActionRecord (written when it ends)
+//	directives           u64 directive seq -> directiveRecord
+//	directive_units      u64 directive seq, micro-grid code -> directiveUnitRecord
+//	idx_dir_due          u64 Unix nanos of the unit's next check, u64 directive seq, code
+//	idx_unit_directives  micro-grid code 0x00 u64 directive seq
+//
+// Field intake (schema 3):
+//
+//	tokens               sha256 of a bearer token -> tokenRecord (person, issued, revoked)
+//	tokens_by_person     u64 person id, sha256 -> empty
+//	idempotency          u64 person id, Idempotency-Key -> u64 incident seq
+//	alerts               u64 alert seq -> alertRecord
+//	idx_alert_source     node code 0x00 u64 Unix nanos, u64 alert seq
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

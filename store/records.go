@@ -25,12 +25,30 @@ var (
 	bucketIdxNode        = []byte("idx_node")
 	bucketEvents         = []byte("events")
 	bucketIncidentEvents = []byte("idx_incident_events")
+
+	// Wartime (schema 2).
+	bucketWtActivations     = []byte("wt_activations")
+	bucketWtUnits           = []byte("wt_units")
+	bucketWtDrafts          = []byte("wt_drafts")
+	bucketWtAfter           = []byte("wt_after")
+	bucketDirectives        = []byte("directives")
+	bucketDirectiveUnits    = []byte("directive_units")
+	bucketIdxDirDue         = []byte("idx_dir_due")
+	bucketIdxUnitDirectives = []byte("idx_unit_directives")
+
+	// Field intake (schema 3).
+	bucketTokens         = []byte("tokens")
+	bucketTokensByPerson = []byte("tokens_by_person")
+	bucketIdempotency    = []byte("idempotency")
+	bucketAlerts         = []byte("alerts")
+	bucketIdxAlertSource = []byte("idx_alert_source")
 )
 
 // Keys in meta.
 var (
 	metaSchema    = []byte("schema")
 	metaDayPrefix = "day/"
+	metaWtActive  = []byte("wt/active") // u64 seq of the active wartime activation, absent in peacetime
 )
 
 // tierCodes and statusCodes are the bytes of idx_open keys. They are part of
@@ -502,22 +520,24 @@ type eventRecord struct {
 	Before      stateRecord `json:"before"`
 	After       stateRecord `json:"after"`
 	Note        string      `json:"note,omitempty"`
+	Directive   string      `json:"directive,omitempty"`
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
 	r := eventRecord{
 		At: nanos(e.At), Actor: uint64(e.Actor), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, IncidentSeq: e.IncidentSeq, Node: string(e.Node),
-		Before: stateRecord{Tier: string(e.Before.Tier), Status: string(e.Before.Status)},
-		After:  stateRecord{Tier: string(e.After.Tier), Status: string(e.After.Status)},
-		Note:   e.Note,
+		Before:    stateRecord{Tier: string(e.Before.Tier), Status: string(e.Before.Status)},
+		After:     stateRecord{Tier: string(e.After.Tier), Status: string(e.After.Status)},
+		Note:      e.Note,
+		Directive: e.Directive,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -542,6 +562,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	b = r.After.appendJSON(append(b, `,"after":`...))
 	if r.Note != "" {
 		b = appendStringField(b, `,"note":`, r.Note)
+	}
+	if r.Directive != "" {
+		b = appendStringField(b, `,"directive":`, r.Directive)
 	}
 	return append(b, '}')
 }
@@ -629,9 +652,10 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 	return model.Event{
 		Seq: seq, At: fromNanos(r.At, loc), Actor: model.PersonID(r.Actor), ActorName: r.ActorName,
 		Action: model.Action(r.Action), Incident: r.Incident, IncidentSeq: r.IncidentSeq,
-		Node:   model.NodeCode(r.Node),
-		Before: model.State{Tier: model.Tier(r.Before.Tier), Status: model.Status(r.Before.Status)},
-		After:  model.State{Tier: model.Tier(r.After.Tier), Status: model.Status(r.After.Status)},
-		Note:   r.Note,
+		Node:      model.NodeCode(r.Node),
+		Before:    model.State{Tier: model.Tier(r.Before.Tier), Status: model.Status(r.Before.Status)},
+		After:     model.State{Tier: model.Tier(r.After.Tier), Status: model.Status(r.After.Status)},
+		Note:      r.Note,
+		Directive: r.Directive,
 	}, nil
 }

@@ -73,12 +73,39 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 2: wartime (activations, their units and drafts, directives and their
+	// units, the after-action summaries).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("wt_activations"), []byte("wt_units"), []byte("wt_drafts"), []byte("wt_after"),
+			[]byte("directives"), []byte("directive_units"), []byte("idx_dir_due"), []byte("idx_unit_directives"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 3: field intake (bearer tokens, idempotency keys, sensor alerts).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("tokens"), []byte("tokens_by_person"), []byte("idempotency"), []byte("alerts"), []byte("idx_alert_source"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // allBuckets are the buckets the current schema has.
 var allBuckets = [][]byte{
 	bucketMeta, bucketNodes, bucketPeople, bucketPeopleByNode, bucketIncidents, bucketIncidentIDs,
 	bucketIdxOpen, bucketIdxDue, bucketIdxNode, bucketEvents, bucketIncidentEvents,
+	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
+	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
+	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 }
 
 // Open opens (creating if need be) the database at path, brings its schema

@@ -213,7 +213,7 @@ func TestFailedMigrationLeavesTheFileAsItWas(t *testing.T) {
 		})
 	_, err = Open(tw.path, testOptions(tw.clock))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "migrating to schema 2")
+	assert.Contains(t, err.Error(), fmt.Sprintf("migrating to schema %d", len(saved)+1))
 
 	raw, err = bolt.Open(tw.path, 0o600, nil)
 	require.NoError(t, err)

@@ -111,6 +111,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.actionCmd(model.ActAcknowledge), a.actionCmd(model.ActEscalate), a.actionCmd(model.ActDispatch),
 		a.actionCmd(model.ActResolve), a.actionCmd(model.ActClose), a.actionCmd(model.ActReopen),
 		a.backupCmd(), a.checkCmd(), a.benchCmd(), a.consoleCmd(), a.demoCmd(),
+		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
 	)
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {

@@ -104,6 +104,7 @@ type Service interface {
 	RosterService
 	IncidentService
 	EventService
+	WartimeService
 	Stats(ctx context.Context) (Stats, error)
 	Policy() Policy
 	Now() time.Time

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -21,7 +22,11 @@ const maxProblems = 1000
 // the records (each incident has exactly its idx_open, idx_due, idx_node and
 // incident_ids entries and no entry points at a missing or different record;
 // the same for people_by_node and idx_incident_events; every node's parent
-// is stored). It returns the problems found, none for a sound file.
+// is stored; meta wt/active points at the one activation that has not
+// ended; every directive unit has its idx_unit_directives entry and, while
+// its activation is active and a check is due, its idx_dir_due entry, and
+// those indexes hold nothing else). It returns the problems found, none for
+// a sound file.
 //
 // It runs in a write transaction that it rolls back: bbolt's Tx.Check is
 // safe beside other writers only in one, and holding the writer's place
@@ -94,7 +99,7 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events} {
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime} {
 		if err := step(tx); err != nil {
 			return err
 		}
@@ -317,4 +322,144 @@ func (c *checker) events(tx *bolt.Tx) error {
 		}
 		return nil
 	})
+}
+
+// wartime checks meta wt/active against the activations, and rebuilds
+// idx_dir_due and idx_unit_directives from directive_units and compares
+// them with the stored ones.
+func (c *checker) wartime(tx *bolt.Tx) error {
+	loc := c.s.opts.Location
+	active, err := activeSeq(tx)
+	if err != nil {
+		c.add("meta: %v", err)
+	}
+	acts := map[uint64]model.Activation{}
+	err = tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		if len(k) != 8 {
+			c.add("wt_activations: malformed key %x", k)
+			return nil
+		}
+		a, err := decodeActivation(getU64(k), v, loc)
+		if err != nil {
+			c.add("wt_activations: %v", err)
+			return nil
+		}
+		acts[a.Seq] = a
+		if a.Active() && a.Seq != active {
+			c.add("wt_activations: %s has not ended, but meta/wt/active does not point at it", a.ID)
+		}
+		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil {
+			c.add("wt_after: %s ended but has no after-action summary", a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if active != 0 {
+		if a, ok := acts[active]; !ok {
+			c.add("meta/wt/active points at missing activation seq %d", active)
+		} else if !a.Active() {
+			c.add("meta/wt/active points at %s, which ended", a.ID)
+		}
+	}
+	for _, b := range [][]byte{bucketWtUnits, bucketWtDrafts, bucketWtAfter} {
+		err := tx.Bucket(b).ForEach(func(k, _ []byte) error {
+			if len(k) < 8 {
+				c.add("%s: malformed key %x", b, k)
+			} else if _, ok := acts[getU64(k)]; !ok {
+				c.add("%s: entry %x of missing activation seq %d", b, k, getU64(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	dirs := map[uint64]model.Directive{}
+	err = tx.Bucket(bucketDirectives).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			c.add("directives: malformed key %x", k)
+			return nil
+		}
+		d, err := decodeDirective(getU64(k), v, loc)
+		if err != nil {
+			c.add("directives: %v", err)
+			return nil
+		}
+		if _, ok := acts[d.Activation]; !ok {
+			c.add("directives: %s belongs to missing activation seq %d", d.ID, d.Activation)
+		}
+		dirs[d.Seq] = d
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	wantDue, wantByUnit := map[string]string{}, map[string]string{}
+	count := map[uint64]int{}
+	err = tx.Bucket(bucketDirectiveUnits).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		u, err := decodeDirectiveUnit(k, v, loc)
+		if err != nil {
+			c.add("directive_units: %v", err)
+			return nil
+		}
+		d, ok := dirs[u.Directive]
+		if !ok {
+			c.add("directive_units: %s of missing directive seq %d", u.Unit, u.Directive)
+			return nil
+		}
+		count[d.Seq]++
+		what := d.ID + "/" + string(u.Unit)
+		wantByUnit[string(unitDirKey(d.Activation, u.Unit, d.Seq))] = what
+		if d.Activation == active && active != 0 {
+			if k := unitDueKey(d, u); k != nil {
+				wantDue[string(k)] = what
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for seq, d := range dirs {
+		if count[seq] != d.Units {
+			c.add("directives: %s counts %d units, directive_units holds %d", d.ID, d.Units, count[seq])
+		}
+	}
+	for _, x := range []struct {
+		name []byte
+		want map[string]string
+	}{{bucketIdxDirDue, wantDue}, {bucketIdxUnitDirectives, wantByUnit}} {
+		err := tx.Bucket(x.name).ForEach(func(k, _ []byte) error {
+			if err := c.tick(); err != nil {
+				return err
+			}
+			if _, ok := x.want[string(k)]; ok {
+				delete(x.want, string(k))
+				return nil
+			}
+			c.add("%s: stray entry %x", x.name, k)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		missing := make([]string, 0, len(x.want))
+		for _, what := range x.want {
+			missing = append(missing, what)
+		}
+		sort.Strings(missing)
+		for _, what := range missing {
+			c.add("%s: directive unit %s has no entry", x.name, what)
+		}
+	}
+	return nil
 }

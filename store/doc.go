@@ -26,13 +26,19 @@
 //
 //	meta                 "wt/active"     -> u64 seq of the active activation (absent in peacetime)
 //	wt_activations       u64 activation seq -> activationRecord
-//	wt_units             u64 activation seq, micro-grid code -> wtUnitRecord (worker, role, drafted)
+//	wt_units             u64 activation seq, micro-grid code -> wtUnitRecord (worker, role, drafted,
+//	                     on-duty flag to restore, households)
 //	wt_drafts            u64 activation seq, u64 person id -> draftRecord
 //	wt_after             u64 activation seq -> afterActionRecord (written when it ends)
 //	directives           u64 directive seq -> directiveRecord
 //	directive_units      u64 directive seq, micro-grid code -> directiveUnitRecord
 //	idx_dir_due          u64 Unix nanos of the unit's next check, u64 directive seq, code
-//	idx_unit_directives  micro-grid code 0x00 u64 directive seq
+//	                     (DirectiveUnit.NextUnitCheck, non-zero only, while its activation is active)
+//	idx_unit_directives  u64 activation seq, micro-grid code 0x00 u64 directive seq
+//
+// The activation leads idx_unit_directives' key so that a directive fanned
+// out to thousands of micro-grids touches only its own activation's part of
+// the index (see unitDirKey).
 //
 // Field intake (schema 3):
 //

@@ -27,6 +27,10 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 		if err != nil {
 			return nil, err
 		}
+		p, err := s.txPolicy(tx) // wartime scales the new clocks
+		if err != nil {
+			return nil, err
+		}
 		if !s.wc.hasNode(tx, r.Node) {
 			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
 		}
@@ -277,7 +281,6 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 	if err != nil {
 		return model.Incident{}, err
 	}
-	p := s.opts.Policy
 	var out model.Incident
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		inc, err := s.incidentByID(tx, pid)
@@ -285,6 +288,10 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 			return nil, err
 		}
 		actor, err := s.wc.actor(tx, c.By)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.txPolicy(tx) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
 			return nil, err
 		}
@@ -342,15 +349,19 @@ func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 	return out, err
 }
 
-// Sweep applies the clocks at now to every incident whose next check is due,
-// in one write, and returns the events (escalations and supervisions).
+// Sweep applies the clocks at now, in one write, and returns the events:
+// every incident whose next check is due (escalations and supervisions, the
+// new clocks scaled by the wartime factor while wartime is active), and
+// every wartime directive unit silent past its sign-for deadline (one
+// escalation event per directive and village, see sweepDirectives).
 func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	// Most sweeps find nothing due: look first in a read transaction, so an
 	// idle console does not commit (and fsync) every second.
 	due := false
 	if err := s.view(func(tx *bolt.Tx) error {
+		now := s.clock()
 		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
-		due = k != nil && bytes.Compare(k, dueKey(s.clock(), ^uint64(0))) <= 0
+		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -358,8 +369,11 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if !due {
 		return nil, nil
 	}
-	p := s.opts.Policy
 	return s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		p, err := s.txPolicy(tx)
+		if err != nil {
+			return nil, err
+		}
 		var seqs []uint64
 		limit := dueKey(now, ^uint64(0))
 		c := tx.Bucket(bucketIdxDue).Cursor()
@@ -383,7 +397,11 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			}
 			evs = append(evs, ev)
 		}
-		return evs, nil
+		devs, err := s.sweepDirectives(tx, now)
+		if err != nil {
+			return nil, err
+		}
+		return append(evs, devs...), nil
 	})
 }
 

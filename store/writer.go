@@ -324,11 +324,13 @@ func (s *DB) publish(evs []model.Event) {
 
 // writerCache remembers, for the writer goroutine only, the people and nodes
 // its requests looked up, so that a report does not decode its reporter
-// again every time. People and nodes are only ever added (no method changes
-// or removes one), so a committed entry stays true; what a transaction read
-// may include its own uncommitted writes, so the writer resets the cache
-// whenever a transaction does not commit. A method that changes or removes
-// people or nodes must reset it too.
+// again every time. Nodes are only ever added, so a committed entry stays
+// true. People change: wartime puts workers and drafted reserves on duty
+// and back, so every write of a person goes through forget (DB.savePerson),
+// and the next lookup reads the person again. What a transaction read may
+// include its own uncommitted writes, so the writer resets the cache
+// whenever a transaction does not commit. A method that removes people or
+// nodes must reset it too.
 type writerCache struct {
 	people map[model.PersonID]model.Person
 	nodes  map[model.NodeCode]bool
@@ -336,6 +338,11 @@ type writerCache struct {
 
 func (c *writerCache) reset() {
 	c.people, c.nodes = nil, nil
+}
+
+// forget drops one person, who has just been written.
+func (c *writerCache) forget(id model.PersonID) {
+	delete(c.people, id)
 }
 
 // actor is actorOf through the cache.

@@ -1,0 +1,509 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/api"
+	"gridcmd/model"
+	"gridcmd/store"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "serve [--addr HOST:PORT]",
+		Short: "Serve the field intake API headless: store, clocks, no terminal",
+		Long: `Serve the field intake API (reports from the handheld app, sensor alerts,
+wartime directives for micro-grids) on api.addr (default 127.0.0.1:7420),
+apply the clocks every second (auto-escalation and supervision), and hold the
+database while doing so. Beside the database it writes DB.api (mode 0600):
+the address and a local credential with which the command line reaches the
+database through this server; the file goes on a clean stop.
+
+SIGTERM or Ctrl-C stops it cleanly: new reports get 503 with Retry-After,
+the ones in flight finish, then the file is closed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if addr == "" {
+				addr = a.cfg.API.Addr
+			}
+			db, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return a.serve(cmd.Context(), db, addr)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "", "listen on HOST:PORT (default api.addr; port 0 picks a free one)")
+	return cmd
+}
+
+// serve runs the API and the clocks on db until ctx ends, then drains.
+func (a *app) serve(ctx context.Context, db *store.DB, addr string) error {
+	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	running, err := a.startAPI(db, addr, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
+
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	var sweeping sync.WaitGroup
+	sweeping.Go(func() { sweepEvery(sweepCtx, db, time.Second, log) })
+
+	select {
+	case <-ctx.Done():
+	case err := <-running.done:
+		stopSweep()
+		sweeping.Wait()
+		running.cleanup()
+		return fmt.Errorf("api: %w", err)
+	}
+	log.Info("stopping", "reason", context.Cause(ctx))
+	err = running.stop(30 * time.Second)
+	stopSweep()
+	sweeping.Wait()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "stopped; %s closed\n", a.cfg.DB)
+	return nil
+}
+
+// sweepEvery applies the clocks every period until ctx ends.
+func sweepEvery(ctx context.Context, db *store.DB, period time.Duration, log *slog.Logger) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := db.Sweep(ctx); err != nil && ctx.Err() == nil {
+				log.Error("sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// runningAPI is a server started by startAPI.
+type runningAPI struct {
+	srv     *api.Server
+	addr    string
+	done    chan error // Serve's result, if it ends by itself
+	cleanup func()     // removes the local credential file
+}
+
+// stop drains the server (waiting up to grace for the reports in flight)
+// and removes the local credential file.
+func (r *runningAPI) stop(grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := r.srv.Shutdown(ctx)
+	if err == nil {
+		err = <-r.done
+	}
+	r.cleanup()
+	if err != nil {
+		return fmt.Errorf("api: stopping: %w", err)
+	}
+	return nil
+}
+
+// startAPI listens on addr and serves the field API over db, with the
+// local credential file beside the database. The console can call it
+// too when api.enabled is set, and stop the result when it quits.
+func (a *app) startAPI(db *store.DB, addr string, log *slog.Logger) (*runningAPI, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("api: listen on %s: %w", addr, err)}
+	}
+	cred, cleanup, err := api.WriteLocal(a.cfg.DB, ln.Addr().String())
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	srv := api.New(db, db, api.Options{
+		BodyLimit:       int64(a.cfg.API.BodyLimit),
+		Rate:            float64(a.cfg.API.Rate),
+		Burst:           a.cfg.API.Burst,
+		LocalCredential: cred,
+		Logger:          log,
+	})
+	r := &runningAPI{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1), cleanup: cleanup}
+	go func() { r.done <- srv.Serve(ln) }()
+	log.Info("serving", "addr", r.addr, "db", a.cfg.DB, "rate", float64(a.cfg.API.Rate), "burst", a.cfg.API.Burst,
+		"body_limit", int64(a.cfg.API.BodyLimit))
+	return r, nil
+}
+
+// intakeService is what the token commands need: the tokens and the
+// roster.
+type intakeService interface {
+	model.IntakeService
+	Person(ctx context.Context, id model.PersonID) (model.Person, error)
+	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+}
+
+// openIntake reaches the database: through the server that holds it, if
+// one does (its DB.api file), else by opening the file.
+func (a *app) openIntake() (intakeService, func(), error) {
+	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
+		_, err := a.openRead() // its message says what to do
+		return nil, nil, err
+	}
+	c, err := api.DialLocal(a.cfg.DB)
+	if err == nil {
+		return c, func() { c.Close() }, nil
+	}
+	if model.ErrorCode(err) == model.EFORBIDDEN || model.ErrorCode(err) == model.EINVALID {
+		return nil, nil, err
+	}
+	db, err := a.openRead()
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
+}
+
+func (a *app) tokenCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "token",
+		Short: "Issue, list and revoke the field API's bearer tokens",
+		Long: `A bearer token lets one person on the roster report through the field API,
+within their own subtree of the tower (a duty officer: the whole town). Only
+its SHA-256 is stored: 'token issue' prints it once. These commands work
+whether or not 'gridcmd serve' holds the database.`,
+	})
+	var person string
+	var asJSON bool
+	issue := &cobra.Command{
+		Use:   "issue --person ID",
+		Short: "Make a token for a person and print it (once: only its hash is kept)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, err := model.ParsePersonID(person)
+			if err != nil {
+				return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
+			}
+			svc, done, err := a.openIntake()
+			if err != nil {
+				return err
+			}
+			defer done()
+			tok, err := svc.IssueToken(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.out, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]})
+			}
+			fmt.Fprintln(a.out, tok)
+			return nil
+		},
+	}
+	issue.Flags().StringVar(&person, "person", "", "the person (e.g. P1085) who will hold it (required)")
+	issue.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	var revokePerson string
+	revoke := &cobra.Command{
+		Use:   "revoke (PREFIX | --person ID)",
+		Short: "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
+		Args:  maxArgs(1, "one token prefix"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (revokePerson != "") {
+				return usageError{errors.New("token revoke: give a token prefix or --person, one of the two")}
+			}
+			svc, done, err := a.openIntake()
+			if err != nil {
+				return err
+			}
+			defer done()
+			if revokePerson != "" {
+				id, err := model.ParsePersonID(revokePerson)
+				if err != nil {
+					return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
+				}
+				n, err := svc.RevokeTokens(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "revoked %d token%s of %s\n", n, plural(n), id)
+				return nil
+			}
+			ti, err := svc.RevokeToken(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "revoked %s… of %s\n", ti.Prefix, ti.Person)
+			return nil
+		},
+	}
+	revoke.Flags().StringVar(&revokePerson, "person", "", "revoke every token of this person")
+
+	var listPerson string
+	var listJSON bool
+	list := &cobra.Command{
+		Use:   "list [--person ID] [--json]",
+		Short: "List tokens (their prefixes, never the tokens)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id := model.System
+			if listPerson != "" {
+				var err error
+				if id, err = model.ParsePersonID(listPerson); err != nil {
+					return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
+				}
+			}
+			svc, done, err := a.openIntake()
+			if err != nil {
+				return err
+			}
+			defer done()
+			toks, err := svc.Tokens(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			names := map[model.PersonID]string{}
+			for _, t := range toks {
+				if _, ok := names[t.Person]; !ok {
+					if p, err := svc.Person(cmd.Context(), t.Person); err == nil {
+						names[t.Person] = p.Name
+					}
+				}
+			}
+			loc := a.cfg.Location
+			if listJSON {
+				out := make([]tokenJSON, len(toks))
+				for i, t := range toks {
+					out[i] = tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
+						Issued: t.Issued.In(loc).Format(time.RFC3339), Live: t.Revoked.IsZero()}
+					if !t.Revoked.IsZero() {
+						out[i].Revoked = t.Revoked.In(loc).Format(time.RFC3339)
+					}
+				}
+				return writeJSON(a.out, out)
+			}
+			rows := make([][]string, len(toks))
+			for i, t := range toks {
+				state := "live"
+				if !t.Revoked.IsZero() {
+					state = "revoked " + t.Revoked.In(loc).Format("2006-01-02 15:04")
+				}
+				rows[i] = []string{t.Prefix + "…", t.Person.String(), names[t.Person], t.Issued.In(loc).Format("2006-01-02 15:04"), state}
+			}
+			table(a.out, []string{"TOKEN", "PERSON", "NAME", "ISSUED", "STATE"}, rows)
+			return nil
+		},
+	}
+	list.Flags().StringVar(&listPerson, "person", "", "only this person's tokens")
+	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
+	cmd.AddCommand(issue, revoke, list)
+	return cmd
+}
+
+type tokenJSON struct {
+	Prefix  string `json:"prefix"`
+	Person  string `json:"person"`
+	Name    string `json:"name,omitempty"`
+	Issued  string `json:"issued"`
+	Revoked string `json:"revoked,omitempty"`
+	Live    bool   `json:"live"`
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// benchAPI adds 'bench api' to the bench command group.
+func (a *app) benchAPI(bench *cobra.Command) *cobra.Command {
+	var rates, addr string
+	var duration time.Duration
+	var clients int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "api [--rate 1000,5000,0] [--duration 10s] [--clients N] [--addr A] [--json]",
+		Short: "Load-test the field API over loopback: durable reports/s and latency",
+		Long: `Start the field API in this process on a loopback port, over a fresh
+temporary copy of the Huajie demo, issue tokens to its grid staff, and offer
+reports over HTTP at each --rate in turn (reports per second; 0 means as fast
+as --clients connections go) for --duration each. Each report is counted when
+its 201 arrives, which the server sends only after the commit is on disk.
+Latency runs from when a report was due, so a server that falls behind shows
+it. Goals: at least 5,000 durable reports/s; p99 at most 15 ms at 1,000/s.
+
+With --addr, drive the server already running there instead: it must be the
+'gridcmd serve' holding --db, whose local credential issues (and afterwards
+revokes) the tokens. The reports it files stay in that database.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var list []float64
+			for _, f := range strings.Split(rates, ",") {
+				r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+				if err != nil || r < 0 {
+					return usageError{fmt.Errorf("--rate %q: want reports per second, comma separated, 0 for saturation", rates)}
+				}
+				list = append(list, r)
+			}
+			if duration <= 0 {
+				return usageError{errors.New("--duration: want a positive duration")}
+			}
+			if clients < 1 {
+				return usageError{errors.New("--clients: want at least 1")}
+			}
+			ctx := cmd.Context()
+			var url string
+			var reporters []api.BenchReporter
+			if addr != "" {
+				c, err := api.DialLocal(a.cfg.DB)
+				if err != nil {
+					return fmt.Errorf("bench api --addr: reaching the server that holds %s: %w", a.cfg.DB, err)
+				}
+				defer c.Close()
+				reporters, err = benchReporters(ctx, c, c)
+				if err != nil {
+					return err
+				}
+				defer func() {
+					for _, r := range reporters {
+						_, _ = c.RevokeToken(context.Background(), r.Token)
+					}
+				}()
+				url = "http://" + addr
+			} else {
+				stop, u, reps, err := a.benchServer(ctx)
+				if err != nil {
+					return err
+				}
+				defer stop()
+				url, reporters = u, reps
+			}
+			var results []api.BenchResult
+			if !asJSON {
+				fmt.Fprintf(a.out, "field API at %s: %d reporters, %d clients, %s per rate, GOMAXPROCS %d\n",
+					url, len(reporters), clients, duration, runtime.GOMAXPROCS(0))
+			}
+			run := strconv.FormatInt(time.Now().UnixNano(), 36)
+			for i, r := range list {
+				res, err := api.Bench(ctx, api.BenchOptions{
+					URL: url, Reporters: reporters, Rate: r, Duration: duration, Clients: clients,
+					KeyPrefix: fmt.Sprintf("bench-%s-%d", run, i),
+				})
+				if err != nil {
+					return err
+				}
+				results = append(results, res)
+				if !asJSON {
+					fmt.Fprintln(a.out, res)
+				}
+			}
+			if asJSON {
+				return writeJSON(a.out, results)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&rates, "rate", "1000,5000,0", "offered reports per second, comma separated; 0 for saturation")
+	f.DurationVar(&duration, "duration", 10*time.Second, "how long to drive each rate")
+	f.IntVar(&clients, "clients", 64, "concurrent HTTP connections")
+	f.StringVar(&addr, "addr", "", "drive the 'gridcmd serve' holding --db at this address instead")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	bench.AddCommand(cmd)
+	return bench
+}
+
+// benchServer starts the API in this process over a temporary demo
+// database, and returns its URL, a reporter per grid staff member, and a
+// stop that drains the server and removes the database.
+func (a *app) benchServer(ctx context.Context) (stop func(), url string, reps []api.BenchReporter, err error) {
+	dir, err := os.MkdirTemp("", "gridcmd-bench-api-")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	cleanupDir := func() { os.RemoveAll(dir) }
+	a.cfg.DB = filepath.Join(dir, "bench.db")
+	clock := &scriptedClock{}
+	a.now = clock.Now
+	db, err := a.openCreate()
+	if err != nil {
+		cleanupDir()
+		return nil, "", nil, err
+	}
+	if _, err := a.fill(ctx, db, clock, true, 1, time.Now()); err != nil {
+		db.Close()
+		cleanupDir()
+		return nil, "", nil, err
+	}
+	reps, err = benchReporters(ctx, db, db)
+	if err != nil {
+		db.Close()
+		cleanupDir()
+		return nil, "", nil, err
+	}
+	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	running, err := a.startAPI(db, "127.0.0.1:0", log)
+	if err != nil {
+		db.Close()
+		cleanupDir()
+		return nil, "", nil, err
+	}
+	stop = func() {
+		_ = running.stop(30 * time.Second)
+		db.Close()
+		cleanupDir()
+	}
+	return stop, "http://" + running.addr, reps, nil
+}
+
+// benchReporters issues a token to every grid leader and grid worker, each
+// reporting at their own grid.
+func benchReporters(ctx context.Context, people interface {
+	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
+}, tokens model.IntakeService) ([]api.BenchReporter, error) {
+	var staff []model.Person
+	for _, r := range []model.Role{model.RoleGridLeader, model.RoleGridWorkerFull, model.RoleGridWorkerPart} {
+		ps, err := people.People(ctx, model.PeopleFilter{Role: r})
+		if err != nil {
+			return nil, err
+		}
+		staff = append(staff, ps...)
+	}
+	if len(staff) == 0 {
+		return nil, usageError{errors.New("bench api: the roster has no grid staff to report as")}
+	}
+	reps := make([]api.BenchReporter, len(staff))
+	errs := make([]error, len(staff))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i, p := range staff {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			tok, err := tokens.IssueToken(ctx, p.ID)
+			reps[i], errs[i] = api.BenchReporter{Token: tok, Node: string(p.Node)}, err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return reps, nil
+}

@@ -1,0 +1,313 @@
+package cli_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/api"
+	"gridcmd/cli"
+)
+
+// server is a 'gridcmd serve' child process.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+	out  *strings.Builder // its stdout after the first line, and its stderr
+	done chan struct{}
+}
+
+var servingRe = regexp.MustCompile(`serving the field API on http://(\S+) `)
+
+// startServer runs 'gridcmd serve --addr 127.0.0.1:0' on the test's
+// database and waits for its address. env adds to the environment.
+func (e *env) startServer(env ...string) *server {
+	e.t.Helper()
+	cmd := exec.Command(binary, "--config", e.config, "--db", e.db, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), env...)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(e.t, err)
+	out := &strings.Builder{}
+	var mu sync.Mutex
+	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return out.Write(p)
+	})
+	require.NoError(e.t, cmd.Start())
+	s := &server{cmd: cmd, out: out, done: make(chan struct{})}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := servingRe.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+			mu.Lock()
+			out.WriteString(sc.Text() + "\n")
+			mu.Unlock()
+		}
+		_ = cmd.Wait()
+		close(s.done)
+	}()
+	select {
+	case s.addr = <-addr:
+	case <-s.done:
+		e.t.Fatalf("gridcmd serve exited before serving:\n%s", out.String())
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+		e.t.Fatalf("gridcmd serve did not start within 15s:\n%s", out.String())
+	}
+	e.t.Cleanup(func() { s.kill() })
+	return s
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (s *server) kill() {
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+}
+
+// stop sends SIGTERM and waits up to limit for a clean exit.
+func (s *server) stop(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-s.done:
+	case <-time.After(limit):
+		t.Fatalf("gridcmd serve did not stop within %s after SIGTERM", limit)
+	}
+	return s.cmd.ProcessState.ExitCode()
+}
+
+// issueTokens issues a token to each of the first n full-time grid workers.
+func (e *env) issueTokens(n int) []crashReporter {
+	e.t.Helper()
+	ws := e.people("--role", "grid_worker_ft")
+	require.GreaterOrEqual(e.t, len(ws), n)
+	out := make([]crashReporter, n)
+	for i := range n {
+		tok := strings.TrimSpace(e.ok("token", "issue", "--person", ws[i].ID))
+		out[i] = crashReporter{person: ws[i].ID, node: ws[i].Node, token: tok}
+	}
+	return out
+}
+
+type crashReporter struct {
+	person, node, token string
+}
+
+func TestTokenCommands(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	id := e.personAt("330784114266-02", "grid_leader")
+	tok := strings.TrimSpace(e.ok("token", "issue", "--person", id))
+	assert.Regexp(t, `^gc_[A-Za-z0-9_-]{43}$`, tok)
+	var issued map[string]string
+	e.okJSON(&issued, "token", "issue", "--person", id, "--json")
+	assert.Equal(t, id, issued["person"])
+	assert.Equal(t, issued["token"][:11], issued["prefix"])
+
+	var list []map[string]any
+	e.okJSON(&list, "token", "list", "--json")
+	require.Len(t, list, 2)
+	assert.Equal(t, id, list[0]["person"])
+	assert.Equal(t, true, list[0]["live"])
+	assert.NotContains(t, e.ok("token", "list"), tok[11:], "a listing never shows the token")
+	assert.Contains(t, e.ok("token", "list"), tok[:11]+"…")
+
+	assert.Equal(t, fmt.Sprintf("revoked %s… of %s\n", tok[:11], id), e.ok("token", "revoke", tok[:11]))
+	assert.Equal(t, "revoked 1 token of "+id+"\n", e.ok("token", "revoke", "--person", id))
+	e.okJSON(&list, "token", "list", "--person", id, "--json")
+	for _, x := range list {
+		assert.Equal(t, false, x["live"])
+		assert.NotEmpty(t, x["revoked"])
+	}
+
+	fails(t, e.run("token", "issue", "--person", "P999999"), cli.ExitRefused, "no person P999999")
+	fails(t, e.run("token", "issue", "--person", "boss"), cli.ExitUsage, "--person")
+	fails(t, e.run("token", "revoke"), cli.ExitUsage, "a token prefix or --person")
+	fails(t, e.run("token", "revoke", "gc_zzzzzzzz"), cli.ExitRefused, "no token starts with gc_zzzzzzzz")
+	fails(t, e.run("token", "bogus"), cli.ExitUsage, "unknown command")
+}
+
+// TestServeTokensAndGracefulStop runs 'gridcmd serve' as its own process:
+// the token commands reach the database through it, a report lands, and
+// SIGTERM stops it cleanly, removing the local credential file.
+func TestServeTokensAndGracefulStop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server process")
+	}
+	e := newEnv(t)
+	e.initDemo(1)
+	id := e.personAt("330784114266-02", "grid_leader")
+	srv := e.startServer()
+	fi, err := os.Stat(e.db + ".api")
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	tok := strings.TrimSpace(e.ok("token", "issue", "--person", id)) // through the server
+	fc := api.NewFieldClient("http://"+srv.addr, tok, nil)
+	out, status, err := fc.Report(context.Background(), "k1", api.ReportRequest{
+		Node: "330784114266-02", Category: "traffic", Severity: "II", Title: "330国道货物散落（接口）",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 201, status)
+	resp, err := http.Get("http://" + srv.addr + "/metrics")
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(b), "gridcmd_api_reports_total 1\n")
+
+	assert.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
+	assert.Contains(t, srv.out.String(), "stopped;")
+	_, err = os.Stat(e.db + ".api")
+	assert.ErrorIs(t, err, os.ErrNotExist, "the local credential file goes on a clean stop")
+	inc := e.show(out.ID)
+	assert.Equal(t, "330国道货物散落（接口）", inc.Title)
+	assert.Equal(t, id, inc.Reporter)
+	e.ok("check")
+}
+
+// TestCrashRecovery is the crash test: 'gridcmd serve' as a child process
+// takes reports from several clients (each with its own token, every
+// report with an Idempotency-Key, retried until answered), and is killed
+// with SIGKILL at random moments, then restarted, round after round. In
+// the end every report that got a 201 (or a 200 duplicate) is stored
+// exactly once, under the id it was answered with, nothing is stored twice,
+// and 'gridcmd check' passes.
+func TestCrashRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills and restarts server processes for about 20 seconds")
+	}
+	const (
+		rounds  = 10
+		clients = 6
+	)
+	e := newEnv(t)
+	e.initDemo(1)
+	reps := e.issueTokens(clients)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
+
+	type state struct {
+		rep     crashReporter
+		next    int    // the number of its next new report
+		pending string // a key sent but not answered yet: retried with the same key
+	}
+	clientsState := make([]*state, clients)
+	for i := range clients {
+		clientsState[i] = &state{rep: reps[i]}
+	}
+	var mu sync.Mutex
+	acked := map[string]string{} // Idempotency-Key -> incident id
+	status := map[int]int{}
+	transportErrors := 0
+
+	// send posts one report until it is answered or the round ends.
+	send := func(ctx context.Context, hc *http.Client, addr string, st *state) bool {
+		key := st.pending
+		if key == "" {
+			key = fmt.Sprintf("crash-%s-%d", st.rep.person, st.next)
+			st.next++
+			st.pending = key
+		}
+		fc := api.NewFieldClient("http://"+addr, st.rep.token, hc)
+		out, code, err := fc.Report(ctx, key, api.ReportRequest{
+			Node: st.rep.node, Category: "hazard", Severity: "III", Title: key, Text: "crash test report",
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if code == 0 {
+			transportErrors++
+			return false // the server is gone: keep the key for the next round
+		}
+		status[code]++
+		switch code {
+		case 200, 201:
+			_, again := acked[key]
+			assert.False(t, again, "key %s answered twice", key)
+			acked[key] = out.ID
+			st.pending = ""
+			return true
+		}
+		assert.Contains(t, []int{429, 503}, code, "key %s: %v", key, err)
+		return false
+	}
+
+	kills := 0
+	for round := range rounds {
+		srv := e.startServer("GRIDCMD_API_RATE=off")
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for _, st := range clientsState {
+			wg.Go(func() {
+				hc := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+				defer hc.CloseIdleConnections()
+				for ctx.Err() == nil {
+					if !send(ctx, hc, srv.addr, st) {
+						time.Sleep(5 * time.Millisecond)
+					}
+				}
+			})
+		}
+		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		srv.kill()
+		kills++
+		cancel()
+		wg.Wait()
+		t.Logf("round %d: killed; %d reports answered so far", round+1, len(acked))
+	}
+
+	// Last round: every client settles its pending report, then a clean
+	// stop.
+	srv := e.startServer("GRIDCMD_API_RATE=off")
+	hc := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+	for _, st := range clientsState {
+		for st.pending != "" {
+			if !send(context.Background(), hc, srv.addr, st) {
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
+	}
+	hc.CloseIdleConnections()
+	require.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
+
+	// Every answered report is stored once, under its id; nothing twice.
+	stored := map[string][]string{} // title (= key) -> ids
+	for _, inc := range e.incidents() {
+		if strings.HasPrefix(inc.Title, "crash-") {
+			stored[inc.Title] = append(stored[inc.Title], inc.ID)
+		}
+	}
+	for key, id := range acked {
+		assert.Equal(t, []string{id}, stored[key], "report %s", key)
+	}
+	for title, ids := range stored {
+		assert.Len(t, ids, 1, "%s stored %d times", title, len(ids))
+		_, ok := acked[title]
+		assert.True(t, ok, "%s stored but never answered (every client settled its last report)", title)
+	}
+	assert.Len(t, stored, len(acked))
+	e.ok("check")
+	t.Logf("crash test: %d rounds, %d SIGKILLs, %d reports answered, %d of them 200 duplicates (committed before a kill, answered on the retry), status %v, %d transport errors",
+		rounds, kills, len(acked), status[200], status, transportErrors)
+	require.Greater(t, len(acked), 100, "too few reports to mean anything")
+}

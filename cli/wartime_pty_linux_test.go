@@ -1,0 +1,72 @@
+package cli_test
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+)
+
+// ptyStdin makes the process's stdin the terminal end of a new
+// pseudo-terminal for the rest of the test, with answer already typed on
+// it. It skips the test where no pty can be had.
+func ptyStdin(t *testing.T, answer string) {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { master.Close() })
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Skipf("no pseudo-terminal: %v", e)
+	}
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Skipf("no pseudo-terminal: %v", e)
+	}
+	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	_, err = master.WriteString(answer)
+	require.NoError(t, err)
+	old := os.Stdin
+	os.Stdin = tty
+	t.Cleanup(func() {
+		os.Stdin = old
+		tty.Close()
+	})
+}
+
+func TestWartimeConfirmsAtATerminal(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+
+	ptyStdin(t, "n\n")
+	r := e.run("wartime", "on", "--reason", "typhoon", "--scope", "town")
+	assert.Equal(t, cli.ExitUsage, r.code, "%s", r)
+	assert.Contains(t, r.out, "typhoon wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)")
+	assert.Contains(t, r.out, "Activate wartime? [y/N]")
+	assert.Equal(t, "gridcmd: wartime on: not confirmed; nothing was done\n", r.err)
+	assert.False(t, e.wartimeStatus().Active)
+
+	ptyStdin(t, "y\n")
+	r = e.run("wartime", "on", "--reason", "typhoon", "--scope", "town")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, "W-0001 wartime typhoon active since")
+	assert.True(t, e.wartimeStatus().Active)
+
+	ptyStdin(t, "yes\n")
+	r = e.run("wartime", "off")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, "would end W-0001")
+	assert.Contains(t, r.out, "End wartime? [y/N]")
+	assert.False(t, e.wartimeStatus().Active)
+}

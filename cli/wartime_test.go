@@ -1,0 +1,436 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+	"gridcmd/demo"
+	"gridcmd/store"
+)
+
+type activationJSON struct {
+	ID         string   `json:"id"`
+	Reason     string   `json:"reason"`
+	Scope      []string `json:"scope"`
+	Drill      bool     `json:"drill"`
+	Note       string   `json:"note"`
+	Since      string   `json:"since"`
+	Ended      string   `json:"ended"`
+	By         string   `json:"by"`
+	Villages   int      `json:"villages"`
+	MicroGrids int      `json:"micro_grids"`
+	Households int      `json:"households"`
+}
+
+type draftJSON struct {
+	Person    string `json:"person"`
+	Name      string `json:"name"`
+	MicroGrid string `json:"micro_grid"`
+	At        string `json:"at"`
+	By        string `json:"by"`
+	Released  string `json:"released"`
+}
+
+type wartimeStatusJSON struct {
+	Active     bool            `json:"active"`
+	Activation *activationJSON `json:"activation"`
+	MicroGrids int             `json:"micro_grids"`
+	Staffed    int             `json:"staffed"`
+	Gaps       int             `json:"gaps"`
+	GapUnits   []string        `json:"gap_units"`
+	Drafted    []draftJSON     `json:"drafted_reserves"`
+	Reason     string          `json:"reason"`
+	Scope      []string        `json:"scope"`
+	Since      string          `json:"since"`
+	Roles      map[string]int  `json:"roles"`
+}
+
+type unitJSON struct {
+	Unit        string `json:"unit"`
+	Name        string `json:"name"`
+	Worker      string `json:"worker"`
+	WorkerName  string `json:"worker_name"`
+	SentAt      string `json:"sent_at"`
+	SignedAt    string `json:"signed_at"`
+	SignedBy    string `json:"signed_by"`
+	Done        int    `json:"done"`
+	Of          int    `json:"of"`
+	CompletedAt string `json:"completed_at"`
+	Escalated   string `json:"escalated"`
+	Resends     int    `json:"resends"`
+}
+
+type villageJSON struct {
+	Village string `json:"village"`
+	Name    string `json:"name"`
+	Units   int    `json:"units"`
+	Signed  int    `json:"signed"`
+	Done    int    `json:"done"`
+}
+
+type directiveJSON struct {
+	ID                string        `json:"id"`
+	Text              string        `json:"text"`
+	Targets           []string      `json:"targets"`
+	IssuedAt          string        `json:"issued_at"`
+	SignBy            string        `json:"sign_by"`
+	Deadline          string        `json:"deadline"`
+	Units             int           `json:"units"`
+	Signed            int           `json:"signed"`
+	Done              int           `json:"done"`
+	Escalated         int           `json:"escalated"`
+	SignMedianSeconds int64         `json:"sign_median_seconds"`
+	SignWorstSeconds  int64         `json:"sign_worst_seconds"`
+	Villages          []villageJSON `json:"villages"`
+	Slowest           []unitJSON    `json:"slowest"`
+	UnitList          []unitJSON    `json:"unit_list"`
+	NobodyOnDuty      []string      `json:"nobody_on_duty"`
+	DryRun            bool          `json:"dry_run"`
+}
+
+type afterActionJSON struct {
+	Activation        activationJSON  `json:"activation"`
+	Running           bool            `json:"running"`
+	DurationSeconds   int64           `json:"duration_seconds"`
+	Directives        []directiveJSON `json:"directives"`
+	IncidentsOpened   int             `json:"incidents_opened"`
+	IncidentsResolved int             `json:"incidents_resolved"`
+	PersonTimes       int             `json:"person_times"`
+	ReservesDrafted   int             `json:"reserves_drafted"`
+}
+
+// lastEventSeq is the seq of the newest event in the log.
+func (e *env) lastEventSeq() uint64 {
+	e.t.Helper()
+	db, err := store.Open(e.db, store.Options{Timeout: time.Second})
+	require.NoError(e.t, err)
+	defer db.Close()
+	evs, err := db.Events(context.Background(), 0, 1)
+	require.NoError(e.t, err)
+	require.Len(e.t, evs, 1)
+	return evs[0].Seq
+}
+
+func (e *env) wartimeStatus() wartimeStatusJSON {
+	e.t.Helper()
+	var st wartimeStatusJSON
+	e.okJSON(&st, "wartime", "status", "--json")
+	return st
+}
+
+// pipeStdin makes the process's stdin a pipe holding content (not a
+// terminal) for the rest of the test.
+func pipeStdin(t *testing.T, content string) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	_, err = w.WriteString(content)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	old := os.Stdin
+	os.Stdin = r
+	t.Cleanup(func() {
+		os.Stdin = old
+		r.Close()
+	})
+}
+
+func gapCodes() []string {
+	var out []string
+	for _, g := range demo.Build(1).Gaps {
+		out = append(out, string(g))
+	}
+	return out
+}
+
+var onLine = regexp.MustCompile(`^W-0001 wartime typhoon active since [0-9-]{10} [0-9:]{5}: 27 villages, 232 micro-grids \(226 staffed, 6 gaps\), [0-9]+ households\n$`)
+
+func TestWartimeOnStatusOff(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+
+	// Peacetime.
+	assert.Equal(t, "peacetime: no wartime is active\n", e.ok("wartime", "status"))
+	var raw map[string]any
+	e.okJSON(&raw, "wartime", "status", "--json")
+	assert.ElementsMatch(t, []string{"active", "micro_grids", "staffed", "gaps", "gap_units", "drafted_reserves", "roles"}, keys(raw))
+	st := e.wartimeStatus()
+	assert.False(t, st.Active)
+	assert.NotNil(t, st.GapUnits)
+	assert.NotNil(t, st.Drafted)
+
+	out := e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--note", "台风", "--yes")
+	assert.Regexp(t, onLine, out)
+
+	e.okJSON(&raw, "wartime", "status", "--json")
+	assert.ElementsMatch(t, []string{"active", "activation", "micro_grids", "staffed", "gaps", "gap_units",
+		"drafted_reserves", "reason", "scope", "since", "roles"}, keys(raw))
+	st = e.wartimeStatus()
+	assert.True(t, st.Active)
+	require.NotNil(t, st.Activation)
+	assert.Equal(t, "W-0001", st.Activation.ID)
+	assert.Equal(t, "台风", st.Activation.Note)
+	assert.False(t, st.Activation.Drill)
+	assert.Equal(t, "P1", st.Activation.By)
+	assert.Equal(t, e.stats().Households, st.Activation.Households)
+	assert.Equal(t, "typhoon", st.Reason)
+	assert.Equal(t, []string{string(demo.Town)}, st.Scope)
+	assert.Equal(t, st.Activation.Since, st.Since)
+	assert.Equal(t, 232, st.MicroGrids)
+	assert.Equal(t, 226, st.Staffed)
+	assert.Equal(t, 6, st.Gaps)
+	assert.Equal(t, gapCodes(), st.GapUnits)
+	assert.Empty(t, st.Drafted)
+	assert.Equal(t, 226, st.Roles["vanguard"]+st.Roles["responder"]+st.Roles["specialist"])
+
+	table := e.ok("wartime", "status")
+	assert.Contains(t, table, "232 in scope, 226 staffed, 6 gaps")
+	assert.Contains(t, table, gapCodes()[0])
+
+	// Every micro-grid worker is on duty in wartime.
+	for _, p := range e.people("--role", "micro_grid_worker") {
+		assert.True(t, p.OnDuty, p.Name)
+	}
+
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "town", "--yes"), cli.ExitRefused, "W-0001 (typhoon) is already active")
+
+	out = e.ok("wartime", "off", "--yes")
+	assert.Contains(t, out, "W-0001 typhoon, scope 330784114:")
+	assert.Contains(t, out, "incidents opened 0, resolved 0; person-times 0; reserves drafted 0")
+	assert.Contains(t, out, "no directives")
+	assert.False(t, e.wartimeStatus().Active)
+	on := 0
+	for _, p := range e.people("--role", "micro_grid_worker") {
+		if p.OnDuty {
+			on++
+		}
+	}
+	assert.Less(t, on, 226, "the flags are back as they were")
+
+	var x afterActionJSON
+	e.okJSON(&x, "wartime", "report", "--json")
+	assert.Equal(t, "W-0001", x.Activation.ID)
+	assert.NotEmpty(t, x.Activation.Ended)
+	assert.False(t, x.Running)
+	assert.NotNil(t, x.Directives)
+	e.okJSON(&x, "wartime", "report", "W-0001", "--json")
+	assert.Equal(t, "W-0001", x.Activation.ID)
+
+	// A drill, over two villages given either way.
+	out = e.ok("wartime", "on", "--reason", "fire", "--scope", string(demo.Duxi)+",330784114200", "--drill", "--yes")
+	assert.Contains(t, out, "W-0002 wartime fire (drill) active since")
+	assert.Contains(t, out, ": 2 villages, ")
+	st = e.wartimeStatus()
+	assert.True(t, st.Activation.Drill)
+	assert.Equal(t, []string{"330784114200", string(demo.Duxi)}, st.Scope)
+	e.ok("wartime", "off", "--yes")
+	e.ok("wartime", "on", "--reason", "other", "--scope", string(demo.Duxi), "330784114200", "--yes")
+	assert.Equal(t, []string{"330784114200", string(demo.Duxi)}, e.wartimeStatus().Scope)
+}
+
+func TestWartimeRefusals(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	pipeStdin(t, "y\n") // not a terminal: even a "y" there confirms nothing
+
+	fails(t, e.run("wartime", "off", "--yes"), cli.ExitRefused, "no wartime is active")
+	fails(t, e.run("wartime", "report"), cli.ExitRefused, "no wartime has been activated yet")
+	fails(t, e.run("wartime", "on", "--scope", "town", "--yes"), cli.ExitUsage, "missing --reason")
+	fails(t, e.run("wartime", "on", "--reason", "storm", "--scope", "town", "--yes"), cli.ExitUsage, "reason \"storm\"")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--yes"), cli.ExitUsage, "--scope: missing")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "330784114999", "--yes"), cli.ExitRefused, "no node 330784114999")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "330784114999"), cli.ExitRefused, "no node 330784114999")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", string(demo.ArticleGrid), "--yes"), cli.ExitUsage, "covers a town or villages")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "town"), cli.ExitUsage,
+		"wartime on: flood wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)",
+		"stdin is not a terminal", "--yes")
+	assert.False(t, e.wartimeStatus().Active, "refused without confirmation")
+	fails(t, e.run("wartime", "bogus"), cli.ExitUsage, "unknown command \"bogus\"")
+
+	fails(t, e.run("directive", "issue", "--to", "town", "--text", "x", "--deadline", "1h"), cli.ExitRefused, "no wartime is active")
+	fails(t, e.run("reserve", "draft", "--person", "P279", "--micro-grid", "330784114200-01-03"), cli.ExitRefused, "no wartime is active")
+
+	e.ok("wartime", "on", "--reason", "flood", "--scope", "town", "--yes")
+	fails(t, e.run("wartime", "off"), cli.ExitUsage, "would end W-0001", "stdin is not a terminal")
+	assert.True(t, e.wartimeStatus().Active)
+
+	fails(t, e.run("directive", "issue", "--to", "town"), cli.ExitUsage, "missing --text, --deadline")
+	fails(t, e.run("directive", "issue", "--to", "town", "--text", "x", "--deadline", "soon"), cli.ExitUsage, "--deadline")
+	fails(t, e.run("directive", "issue", "--to", "330784114999", "--text", "x", "--deadline", "1h"), cli.ExitRefused, "no node 330784114999")
+	fails(t, e.run("directive", "show", "D-0009"), cli.ExitRefused, "no directive D-0009")
+	fails(t, e.run("directive", "show", "X"), cli.ExitUsage, "directive id \"X\"")
+	fails(t, e.run("directive", "show"), cli.ExitUsage, "want one directive id")
+	fails(t, e.run("directive", "ack", "D-0001"), cli.ExitUsage, "missing --unit")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "330784114266-01-01"), cli.ExitRefused, "no directive D-0001")
+	fails(t, e.run("directive", "progress", "D-0001", "--unit", "330784114266-01-01"), cli.ExitUsage, "--done N --of M")
+	fails(t, e.run("directive", "resend", "D-0001"), cli.ExitRefused, "no directive D-0001")
+	fails(t, e.run("reserve", "draft", "--person", "P279"), cli.ExitUsage, "missing --micro-grid")
+}
+
+func TestDirectiveCommands(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+
+	// A dry run lists the receivers and the units with nobody on duty, and
+	// stores nothing; nor do the other commands that only look.
+	before := e.lastEventSeq()
+	var dry directiveJSON
+	e.okJSON(&dry, "directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h", "--dry-run", "--json")
+	assert.True(t, dry.DryRun)
+	assert.Equal(t, "D-0001", dry.ID)
+	assert.Equal(t, 232, dry.Units)
+	assert.Len(t, dry.UnitList, 232)
+	assert.Equal(t, gapCodes(), dry.NobodyOnDuty)
+	assert.NotEmpty(t, dry.UnitList[0].WorkerName)
+	assert.Equal(t, before, e.lastEventSeq(), "a dry run stores nothing")
+	text := e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h", "--dry-run")
+	assert.Contains(t, text, "dry run, nothing stored: D-0001 would reach 232 micro-grids under 330784114")
+	assert.Contains(t, text, "6 with nobody on duty: "+strings.Join(gapCodes(), ", "))
+	e.ok("wartime", "status")
+	e.ok("wartime", "status", "--json")
+	e.ok("wartime", "report")
+	fails(t, e.run("directive", "show", "D-0001"), cli.ExitRefused, "no directive D-0001")
+	assert.Equal(t, before, e.lastEventSeq())
+
+	var d directiveJSON
+	e.okJSON(&d, "directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h", "--json")
+	assert.False(t, d.DryRun)
+	assert.Equal(t, "D-0001", d.ID)
+	assert.Equal(t, 232, d.Units)
+	assert.Len(t, d.UnitList, 232)
+	assert.Equal(t, []string{string(demo.Town)}, d.Targets)
+	assert.Len(t, d.Villages, 27)
+
+	// Signing: by default the micro-grid's own worker.
+	unit := "330784114266-02-01"
+	worker := e.personAt(unit, "micro_grid_worker")
+	out := e.ok("directive", "ack", "D-0001", "--unit", unit)
+	assert.Regexp(t, `^D-0001 330784114266-02-01: signed for at [0-9:]{8} by \S+ \(`+worker+`\) \(\S+ after issue\)\n$`, out)
+	out = e.ok("directive", "ack", "d-1", "--unit", unit, "--by", "P1")
+	assert.Contains(t, out, "already signed for")
+	assert.Contains(t, out, "("+worker+")", "the first signature stands")
+	var u unitJSON
+	e.okJSON(&u, "directive", "ack", "D-0001", "--unit", unit, "--json")
+	assert.Equal(t, worker, u.SignedBy)
+	assert.Equal(t, worker, u.Worker)
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "330784114266-09-01"), cli.ExitRefused, "D-0001 was not sent to 330784114266-09-01")
+
+	assert.Equal(t, "D-0001 "+unit+": 63/70\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "63", "--of", "70"))
+	assert.Equal(t, "D-0001 "+unit+": 70/70, complete\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "70", "--of", "70"))
+	fails(t, e.run("directive", "progress", "D-0001", "--unit", unit, "--done", "80", "--of", "70"), cli.ExitUsage, "progress 80/70")
+	fails(t, e.run("directive", "progress", "D-0001", "--unit", unit, "--done", "10", "--of", "70"), cli.ExitRefused, "already completed")
+	// Progress signs for a unit too.
+	e.ok("directive", "progress", "D-0001", "--unit", "330784114266-01-01", "--done", "5", "--of", "60")
+
+	var show directiveJSON
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	assert.Equal(t, 232, show.Units)
+	assert.Equal(t, 2, show.Signed)
+	assert.Equal(t, 1, show.Done)
+	assert.Len(t, show.UnitList, 232)
+	assert.Len(t, show.Slowest, 10)
+	assert.Empty(t, show.Slowest[0].SignedAt, "the silent come first")
+	assert.GreaterOrEqual(t, show.SignWorstSeconds, show.SignMedianSeconds)
+	var duxi villageJSON
+	for _, v := range show.Villages {
+		if v.Village == string(demo.Duxi) {
+			duxi = v
+		}
+	}
+	assert.Equal(t, villageJSON{Village: string(demo.Duxi), Name: "渎溪村", Units: 11, Signed: 2, Done: 1}, duxi)
+	text = e.ok("directive", "show", "D-0001")
+	assert.Contains(t, text, "signed 2/232, done 1/232, escalated 0; sign-for median")
+	assert.Regexp(t, `(?m)^330784114266\s+渎溪村\s+2/11\s+1/11`, text)
+	assert.Contains(t, text, "slowest")
+
+	out = e.ok("directive", "resend", "D-0001")
+	assert.Regexp(t, `^D-0001 resent to 230 micro-grids that have not signed: 330784114001-01-01, .* and 220 more\n$`, out)
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	for _, u := range show.UnitList {
+		if u.SignedAt == "" {
+			assert.Equal(t, 1, u.Resends, u.Unit)
+		} else {
+			assert.Zero(t, u.Resends, u.Unit)
+		}
+	}
+
+	// A second directive to two villages.
+	var d2 directiveJSON
+	e.okJSON(&d2, "directive", "issue", "--to", string(demo.Duxi), "--to", "330784114200", "--text", "清点物资", "--deadline", "1h", "--json")
+	assert.Equal(t, "D-0002", d2.ID)
+	assert.Equal(t, 11+9, d2.Units)
+
+	var x afterActionJSON
+	e.okJSON(&x, "wartime", "report", "--json")
+	assert.True(t, x.Running, "the running summary, as of now")
+	require.Len(t, x.Directives, 2)
+	assert.Equal(t, "D-0001", x.Directives[0].ID)
+	assert.Equal(t, 2, x.Directives[0].Signed)
+	assert.NotEmpty(t, x.Directives[0].IssuedAt)
+	assert.Equal(t, 2, x.PersonTimes, "two workers on D-0001")
+
+	out = e.ok("wartime", "off", "--yes")
+	assert.Regexp(t, `(?m)^D-0001\s+2/232\s+1/232\s+`, out)
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "330784114266-03-01"), cli.ExitRefused, "which ended")
+}
+
+func TestReserveDraft(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.ok("wartime", "on", "--reason", "epidemic", "--scope", "town", "--yes")
+	gap := e.wartimeStatus().GapUnits[0] // 330784114200-01-03
+	village := gap[:12]
+	var reserve, other personJSON
+	for _, p := range e.people("--role", "reserve", "--node", village) {
+		if reserve.ID == "" {
+			reserve = p
+		}
+	}
+	for _, p := range e.people("--role", "reserve", "--node", string(demo.Duxi)) {
+		other = p
+	}
+	require.NotEmpty(t, reserve.ID)
+	assert.False(t, reserve.OnDuty)
+
+	fails(t, e.run("reserve", "draft", "--person", other.ID, "--micro-grid", gap), cli.ExitRefused, "draft from the same grid, else the same village")
+	fails(t, e.run("reserve", "draft", "--person", reserve.ID, "--micro-grid", string(demo.ArticleGrid)+"-01"), cli.ExitRefused, "already has a worker")
+
+	out := e.ok("reserve", "draft", "--person", reserve.ID, "--micro-grid", gap)
+	assert.Regexp(t, `^`+reserve.ID+` \S+ drafted into `+gap+` \(\S+ \S+ \S+\) as (vanguard|responder|specialist)\n$`, out)
+	fails(t, e.run("reserve", "draft", "--person", reserve.ID, "--micro-grid", gap), cli.ExitRefused, "already drafted")
+
+	st := e.wartimeStatus()
+	assert.Equal(t, 227, st.Staffed)
+	assert.Equal(t, 5, st.Gaps)
+	require.Len(t, st.Drafted, 1)
+	assert.Equal(t, reserve.ID, st.Drafted[0].Person)
+	assert.Equal(t, reserve.Name, st.Drafted[0].Name)
+	assert.Equal(t, gap, st.Drafted[0].MicroGrid)
+	assert.Empty(t, st.Drafted[0].Released)
+	for _, p := range e.people("--role", "reserve", "--node", village) {
+		if p.ID == reserve.ID {
+			assert.True(t, p.OnDuty)
+		}
+	}
+
+	e.ok("wartime", "off", "--yes")
+	var x afterActionJSON
+	e.okJSON(&x, "wartime", "report", "W-0001", "--json")
+	assert.Equal(t, 1, x.ReservesDrafted)
+	for _, p := range e.people("--role", "reserve", "--node", village) {
+		if p.ID == reserve.ID {
+			assert.False(t, p.OnDuty, "released at the end")
+		}
+	}
+	problems := e.ok("check")
+	assert.Contains(t, problems, "ok")
+}

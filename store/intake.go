@@ -1,0 +1,827 @@
+package store
+
+// Field intake (model.IntakeService): bearer tokens, reports that land once
+// per Idempotency-Key, and sensor alerts under the alert rule.
+//
+// The buckets are those of schema 3 (see the package comment), used so:
+//
+//	tokens            sha256(token) -> tokenRecord (holder, prefix, issued, revoked)
+//	tokens_by_person  u64 person id, sha256(token) -> empty
+//	idempotency       u64 person id, key       -> u64 incident seq, sha256 of the report
+//	                  u64 person id, 0x00, key -> u64 alert seq, sha256 of the alert
+//	alerts            u64 alert seq -> alertRecord (incident: the incident it is part of, 0 for none)
+//	idx_alert_source  node code 0x00 u64 Unix nanos, u64 alert seq
+//	meta              "alert/<node code>" -> u64 seq of the incident the node's alerts last opened
+//
+// An Idempotency-Key is visible ASCII, so a report's key never starts with
+// 0x00 and the two kinds of idempotency entry cannot meet. The sha256 beside
+// the seq makes the same key with a different request a refusal instead of
+// a silent duplicate. Idempotency entries are kept as long as what they
+// point at.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+var _ model.IntakeService = (*DB)(nil)
+
+// metaAlertPrefix starts the meta keys naming each node's alert incident.
+const metaAlertPrefix = "alert/"
+
+// tokenRecord is the stored form of a bearer token; the key is its sha256.
+type tokenRecord struct {
+	Person  uint64 `json:"person"`
+	Prefix  string `json:"prefix"`
+	Issued  int64  `json:"issued"`
+	Revoked int64  `json:"revoked,omitempty"`
+}
+
+func (r tokenRecord) info(loc *time.Location) model.TokenInfo {
+	return model.TokenInfo{
+		Prefix: r.Prefix, Person: model.PersonID(r.Person),
+		Issued: fromNanos(r.Issued, loc), Revoked: fromNanos(r.Revoked, loc),
+	}
+}
+
+func decodeToken(k, v []byte) (tokenRecord, error) {
+	var r tokenRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("token %x: %w", k, err)
+	}
+	return r, nil
+}
+
+// alertRecord is the stored form of a sensor alert; the key is its seq.
+type alertRecord struct {
+	Device   string `json:"device"`
+	Kind     string `json:"kind"`
+	Node     string `json:"node"`
+	Text     string `json:"text,omitempty"`
+	At       int64  `json:"at"`
+	By       uint64 `json:"by,omitempty"`
+	Incident uint64 `json:"incident,omitempty"`
+}
+
+func decodeAlert(seq uint64, v []byte) (alertRecord, error) {
+	var r alertRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("alert %d: %w", seq, err)
+	}
+	return r, nil
+}
+
+func putAlert(tx *bolt.Tx, seq uint64, r alertRecord) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketAlerts).Put(u64(seq), v)
+}
+
+// alertSourceKey is the idx_alert_source key: code 0x00 u64 nanos u64 seq.
+func alertSourceKey(code model.NodeCode, at int64, seq uint64) []byte {
+	b := make([]byte, 0, len(code)+17)
+	b = append(append(b, code...), 0)
+	b = binary.BigEndian.AppendUint64(b, uint64(max(at, 0)))
+	return binary.BigEndian.AppendUint64(b, seq)
+}
+
+// splitAlertSourceKey returns the code, nanos and seq of an idx_alert_source key.
+func splitAlertSourceKey(k []byte) (model.NodeCode, int64, uint64, bool) {
+	if len(k) < 17 || k[len(k)-17] != 0 {
+		return "", 0, 0, false
+	}
+	n := len(k)
+	return model.NodeCode(k[:n-17]), int64(getU64(k[n-16 : n-8])), getU64(k[n-8:]), true
+}
+
+func alertMetaKey(code model.NodeCode) []byte { return []byte(metaAlertPrefix + string(code)) }
+
+// reportIdemKey and alertIdemKey are the idempotency keys of a person's
+// report and alert.
+func reportIdemKey(person model.PersonID, key string) []byte {
+	return append(u64(uint64(person)), key...)
+}
+
+func alertIdemKey(person model.PersonID, key string) []byte {
+	return append(append(u64(uint64(person)), 0), key...)
+}
+
+// idemValue is seq followed by the request's sha256.
+func idemValue(seq uint64, sum [32]byte) []byte { return append(u64(seq), sum[:]...) }
+
+func splitIdemValue(v []byte) (uint64, []byte, bool) {
+	if len(v) != 8+sha256.Size {
+		return 0, nil, false
+	}
+	return getU64(v), v[8:], true
+}
+
+// hashFields is the sha256 of fields, each ended by 0x00.
+func hashFields(fields ...string) [32]byte {
+	h := sha256.New()
+	for _, f := range fields {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+func reportHash(r model.Report) [32]byte {
+	return hashFields(string(r.Node), r.Category, strconv.Itoa(int(r.Severity)), r.Title, r.Text,
+		string(r.Source), string(r.Platform))
+}
+
+func alertHash(a model.Alert) [32]byte {
+	return hashFields(a.Device, a.Kind, string(a.Node), a.Text)
+}
+
+func tokenHash(token string) [32]byte { return sha256.Sum256([]byte(token)) }
+
+// newToken makes a bearer token from 32 random bytes.
+func newToken() (string, error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	return model.TokenScheme + base64.RawURLEncoding.EncodeToString(raw[:]), nil
+}
+
+// IssueToken makes a bearer token for person, stores its sha256 and returns
+// it: the only time the token itself is seen.
+func (s *DB) IssueToken(ctx context.Context, person model.PersonID) (string, error) {
+	if person == model.System {
+		return "", model.Errorf(model.EINVALID, "tokens are issued to people on the roster, not to the system")
+	}
+	tok, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	sum := tokenHash(tok)
+	prefix := tok[:model.TokenPrefixLen]
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		p, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		b := tx.Bucket(bucketTokens)
+		if b.Get(sum[:]) != nil { // 256 random bits: cannot happen
+			return nil, fmt.Errorf("token: hash collision")
+		}
+		v, err := json.Marshal(tokenRecord{Person: uint64(person), Prefix: prefix, Issued: nanos(now)})
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Put(sum[:], v); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketTokensByPerson).Put(append(u64(uint64(person)), sum[:]...), []byte{}); err != nil {
+			return nil, err
+		}
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… issued to %s (%s)", prefix, p.ID, p.Name))}, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+func tokenEvent(now time.Time, p model.Person, note string) model.Event {
+	return model.Event{At: now, Actor: model.System, ActorName: "system", Action: model.ActToken, Node: p.Node, Note: note}
+}
+
+// RevokeTokens revokes every live token of person.
+func (s *DB) RevokeTokens(ctx context.Context, person model.PersonID) (int, error) {
+	var n int
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		n = 0
+		p, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		var prefixes []string
+		tokens := tx.Bucket(bucketTokens)
+		pk := u64(uint64(person))
+		c := tx.Bucket(bucketTokensByPerson).Cursor()
+		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
+			h := k[8:]
+			v := tokens.Get(h)
+			if v == nil {
+				return nil, fmt.Errorf("tokens_by_person: %s's token %x is missing", p.ID, h)
+			}
+			r, err := decodeToken(h, v)
+			if err != nil {
+				return nil, err
+			}
+			if r.Revoked != 0 {
+				continue
+			}
+			r.Revoked = nanos(now)
+			if err := putToken(tx, h, r); err != nil {
+				return nil, err
+			}
+			prefixes = append(prefixes, r.Prefix+"…")
+		}
+		n = len(prefixes)
+		if n == 0 {
+			return nil, nil
+		}
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("revoked %s's tokens: %s", p.ID, strings.Join(prefixes, ", ")))}, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func putToken(tx *bolt.Tx, h []byte, r tokenRecord) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	// bbolt keeps keys only as long as the transaction: copy the one we got
+	// from a cursor.
+	return tx.Bucket(bucketTokens).Put(append([]byte(nil), h...), v)
+}
+
+// minRevokePrefix is the shortest start of a token RevokeToken accepts.
+const minRevokePrefix = len(model.TokenScheme) + 4
+
+// RevokeToken revokes the one token that starts with prefix (or is it).
+func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, error) {
+	prefix = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(prefix), "…"))
+	if !strings.HasPrefix(prefix, model.TokenScheme) || len(prefix) < minRevokePrefix {
+		return model.TokenInfo{}, model.Errorf(model.EINVALID,
+			"token prefix %q: want the start of a token as 'gridcmd token list' shows it, e.g. gc_AbCdEfGh", prefix)
+	}
+	var out model.TokenInfo
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		out = model.TokenInfo{}
+		tokens := tx.Bucket(bucketTokens)
+		var hash []byte
+		var rec tokenRecord
+		if model.WellFormedToken(prefix) {
+			sum := tokenHash(prefix)
+			v := tokens.Get(sum[:])
+			if v == nil {
+				return nil, model.Errorf(model.ENOTFOUND, "no such token")
+			}
+			r, err := decodeToken(sum[:], v)
+			if err != nil {
+				return nil, err
+			}
+			hash, rec = sum[:], r
+		} else {
+			var live, dead []tokenRecord
+			var liveH, deadH [][]byte
+			err := tokens.ForEach(func(k, v []byte) error {
+				r, err := decodeToken(k, v)
+				if err != nil {
+					return err
+				}
+				if !strings.HasPrefix(r.Prefix, prefix) && !strings.HasPrefix(prefix, r.Prefix) {
+					return nil
+				}
+				if r.Revoked == 0 {
+					live, liveH = append(live, r), append(liveH, k)
+				} else {
+					dead, deadH = append(dead, r), append(deadH, k)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case len(live) > 1:
+				return nil, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix)
+			case len(live) == 1:
+				hash, rec = liveH[0], live[0]
+			case len(dead) > 0:
+				hash, rec = deadH[0], dead[0]
+			default:
+				return nil, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix)
+			}
+		}
+		if rec.Revoked != 0 {
+			out = rec.info(s.opts.Location)
+			return nil, nil // revoked already: nothing changes
+		}
+		p, err := getPerson(tx, model.PersonID(rec.Person))
+		if err != nil {
+			return nil, err
+		}
+		rec.Revoked = nanos(now)
+		if err := putToken(tx, hash, rec); err != nil {
+			return nil, err
+		}
+		out = rec.info(s.opts.Location)
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… of %s revoked", rec.Prefix, p.ID))}, nil
+	})
+	if err != nil {
+		return model.TokenInfo{}, err
+	}
+	return out, nil
+}
+
+// Tokens lists person's tokens (everyone's for System) in order of issue.
+func (s *DB) Tokens(ctx context.Context, person model.PersonID) ([]model.TokenInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []model.TokenInfo
+	err := s.view(func(tx *bolt.Tx) error {
+		tokens := tx.Bucket(bucketTokens)
+		if person == model.System {
+			return tokens.ForEach(func(k, v []byte) error {
+				r, err := decodeToken(k, v)
+				if err == nil {
+					out = append(out, r.info(s.opts.Location))
+				}
+				return err
+			})
+		}
+		if _, err := getPerson(tx, person); err != nil {
+			return err
+		}
+		pk := u64(uint64(person))
+		c := tx.Bucket(bucketTokensByPerson).Cursor()
+		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
+			v := tokens.Get(k[8:])
+			if v == nil {
+				return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k[8:])
+			}
+			r, err := decodeToken(k[8:], v)
+			if err != nil {
+				return err
+			}
+			out = append(out, r.info(s.opts.Location))
+		}
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].Issued.Equal(out[j].Issued) {
+			return out[i].Issued.Before(out[j].Issued)
+		}
+		return out[i].Prefix < out[j].Prefix
+	})
+	return out, err
+}
+
+// Authenticate returns the live token's holder.
+func (s *DB) Authenticate(ctx context.Context, token string) (model.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Person{}, err
+	}
+	if !model.WellFormedToken(token) {
+		return model.Person{}, model.Errorf(model.EUNAUTHORIZED, "malformed bearer token")
+	}
+	sum := tokenHash(token)
+	var p model.Person
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketTokens).Get(sum[:])
+		if v == nil {
+			return model.Errorf(model.EUNAUTHORIZED, "unknown bearer token")
+		}
+		r, err := decodeToken(sum[:], v)
+		if err != nil {
+			return err
+		}
+		if r.Revoked != 0 {
+			return model.Errorf(model.EUNAUTHORIZED, "token %s… was revoked", r.Prefix)
+		}
+		p, err = getPerson(tx, model.PersonID(r.Person))
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return model.Errorf(model.EUNAUTHORIZED, "token %s…: its holder is not on the roster", r.Prefix)
+		}
+		return err
+	})
+	return p, err
+}
+
+// ReportOnce files r, reported by person, once per key: the idempotency
+// entry and the incident are written by one request of the writer, so they
+// commit together or not at all.
+func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, r model.Report) (model.Incident, bool, error) {
+	r.Reporter = person
+	if key == "" {
+		inc, err := s.Report(ctx, r)
+		return inc, false, err
+	}
+	if err := model.ValidIdempotencyKey(key); err != nil {
+		return model.Incident{}, false, err
+	}
+	p := s.opts.Policy
+	if err := r.Validate(p); err != nil {
+		return model.Incident{}, false, err
+	}
+	sum := reportHash(r)
+	ik := reportIdemKey(person, key)
+
+	// A retry of a committed report needs no write: look first.
+	var inc model.Incident
+	found := false
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		inc, found, err = s.idempotentReport(tx, ik, key, sum)
+		return err
+	})
+	if err != nil || found {
+		return inc, found, err
+	}
+	var dup bool
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, dup = model.Incident{}, false
+		prev, found, err := s.idempotentReport(tx, ik, key, sum)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			inc, dup = prev, true
+			return nil, nil
+		}
+		out, ev, err := s.fileReport(tx, now, r)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketIdempotency).Put(ik, idemValue(out.Seq, sum)); err != nil {
+			return nil, err
+		}
+		inc = out
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Incident{}, false, err
+	}
+	return inc, dup, nil
+}
+
+// idempotentReport looks up a report's idempotency entry: the incident it
+// filed, ECONFLICT if the key filed a different report.
+func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) (model.Incident, bool, error) {
+	v := tx.Bucket(bucketIdempotency).Get(ik)
+	if v == nil {
+		return model.Incident{}, false, nil
+	}
+	seq, h, ok := splitIdemValue(v)
+	if !ok {
+		return model.Incident{}, false, fmt.Errorf("idempotency %x: malformed value", ik)
+	}
+	inc, err := s.getIncident(tx, seq)
+	if err != nil {
+		return model.Incident{}, false, err
+	}
+	if !bytes.Equal(h, sum[:]) {
+		return model.Incident{}, false, model.Errorf(model.ECONFLICT,
+			"Idempotency-Key %q was used for a different report (%s)", key, inc.ID)
+	}
+	return inc, true, nil
+}
+
+// fileReport is the body of Report, for the writer's requests that file
+// reports: the reporter on the roster (or the system), the node in the
+// tower, the next seq and daily number, the rule, the record and indexes.
+func (s *DB) fileReport(tx *bolt.Tx, now time.Time, r model.Report) (model.Incident, model.Event, error) {
+	reporter, err := s.wc.actor(tx, r.Reporter)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	if !s.wc.hasNode(tx, r.Node) {
+		return model.Incident{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
+	}
+	seq, err := tx.Bucket(bucketIncidents).NextSequence()
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	id, err := s.wt.nextID(tx, s.opts.Prefix, now.In(s.opts.Location))
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	inc, ev, err := model.NewIncident(seq, id, r, reporter, now, s.opts.Policy)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	if err := saveIncident(tx, inc, nil); err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	return inc, ev, nil
+}
+
+// pendingAlert is an alert within the window not yet part of an incident.
+type pendingAlert struct {
+	seq uint64
+	rec alertRecord
+}
+
+// Alert stores a sensor alert and applies the policy's alert rule at the
+// writer's clock: it joins the open incident the node's alerts opened, or,
+// with enough alerts pending in the window, opens one (and makes them part
+// of it), or is recorded for later.
+func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error) {
+	a, err := a.Clean()
+	if err != nil {
+		return model.AlertResult{}, err
+	}
+	rule := s.opts.Policy.Alerts
+	sum := alertHash(a)
+	var res model.AlertResult
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		res = model.AlertResult{}
+		if !s.wc.hasNode(tx, a.Node) {
+			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node)
+		}
+		if _, err := s.wc.actor(tx, a.By); err != nil {
+			return nil, err
+		}
+		idem := tx.Bucket(bucketIdempotency)
+		var ik []byte
+		if a.Key != "" {
+			ik = alertIdemKey(a.By, a.Key)
+			if v := idem.Get(ik); v != nil {
+				prev, err := s.idempotentAlert(tx, v, a.Key, sum)
+				if err != nil {
+					return nil, err
+				}
+				res = prev
+				return nil, nil
+			}
+		}
+		alerts := tx.Bucket(bucketAlerts)
+		seq, err := alerts.NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		rec := alertRecord{Device: a.Device, Kind: a.Kind, Node: string(a.Node), Text: a.Text, At: nanos(now), By: uint64(a.By)}
+
+		meta := tx.Bucket(bucketMeta)
+		var open *model.Incident
+		if v := meta.Get(alertMetaKey(a.Node)); v != nil {
+			if len(v) != 8 {
+				return nil, fmt.Errorf("meta/%s%s: %d bytes, want 8", metaAlertPrefix, a.Node, len(v))
+			}
+			inc, err := s.getIncident(tx, getU64(v))
+			if err != nil {
+				return nil, err
+			}
+			if inc.Status.Open() {
+				open = &inc
+			}
+		}
+		var pending []pendingAlert
+		if open == nil {
+			if pending, err = pendingAlerts(tx, a.Node, now.Add(-rule.Window)); err != nil {
+				return nil, err
+			}
+		}
+		res.Seq, res.Count = seq, len(pending)+1
+		var evs []model.Event
+		switch rule.Decide(len(pending)+1, open != nil) {
+		case model.AlertJoins:
+			rec.Incident = open.Seq
+			res.Incident, res.Attached = open.ID, true
+			evs = append(evs, model.AlertEvent(a, *open, now))
+		case model.AlertOpens:
+			list := make([]model.Alert, 0, len(pending)+1)
+			at := make([]time.Time, 0, len(pending)+1)
+			for _, p := range pending {
+				list = append(list, model.Alert{Device: p.rec.Device, Kind: p.rec.Kind, Node: a.Node, Text: p.rec.Text})
+				at = append(at, fromNanos(p.rec.At, s.opts.Location))
+			}
+			list, at = append(list, a), append(at, now)
+			inc, ev, err := s.fileReport(tx, now, rule.AlertReport(a.Node, list, at, s.opts.Location))
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range pending {
+				p.rec.Incident = inc.Seq
+				if err := putAlert(tx, p.seq, p.rec); err != nil {
+					return nil, err
+				}
+			}
+			if err := meta.Put(alertMetaKey(a.Node), u64(inc.Seq)); err != nil {
+				return nil, err
+			}
+			rec.Incident = inc.Seq
+			res.Incident, res.Opened = inc.ID, true
+			evs = append(evs, ev)
+		}
+		if err := putAlert(tx, seq, rec); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketIdxAlertSource).Put(alertSourceKey(a.Node, rec.At, seq), []byte{}); err != nil {
+			return nil, err
+		}
+		if ik != nil {
+			if err := idem.Put(ik, idemValue(seq, sum)); err != nil {
+				return nil, err
+			}
+		}
+		return evs, nil
+	})
+	if err != nil {
+		return model.AlertResult{}, err
+	}
+	return res, nil
+}
+
+// idempotentAlert answers a retried alert from what the first one stored.
+func (s *DB) idempotentAlert(tx *bolt.Tx, v []byte, key string, sum [32]byte) (model.AlertResult, error) {
+	seq, h, ok := splitIdemValue(v)
+	if !ok {
+		return model.AlertResult{}, fmt.Errorf("idempotency: alert key %q: malformed value", key)
+	}
+	if !bytes.Equal(h, sum[:]) {
+		return model.AlertResult{}, model.Errorf(model.ECONFLICT, "Idempotency-Key %q was used for a different alert", key)
+	}
+	av := tx.Bucket(bucketAlerts).Get(u64(seq))
+	if av == nil {
+		return model.AlertResult{}, fmt.Errorf("idempotency: alert key %q points at missing alert %d", key, seq)
+	}
+	rec, err := decodeAlert(seq, av)
+	if err != nil {
+		return model.AlertResult{}, err
+	}
+	res := model.AlertResult{Seq: seq, Duplicate: true}
+	if rec.Incident != 0 {
+		inc, err := s.getIncident(tx, rec.Incident)
+		if err != nil {
+			return model.AlertResult{}, err
+		}
+		res.Incident = inc.ID
+	}
+	return res, nil
+}
+
+// pendingAlerts lists the node's alerts since from that are not part of an
+// incident, oldest first.
+func pendingAlerts(tx *bolt.Tx, node model.NodeCode, from time.Time) ([]pendingAlert, error) {
+	alerts := tx.Bucket(bucketAlerts)
+	prefix := exactPrefix(node)
+	var out []pendingAlert
+	c := tx.Bucket(bucketIdxAlertSource).Cursor()
+	for k, _ := c.Seek(alertSourceKey(node, nanos(from), 0)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		_, _, seq, ok := splitAlertSourceKey(k)
+		if !ok {
+			return nil, fmt.Errorf("idx_alert_source: malformed key %x", k)
+		}
+		v := alerts.Get(u64(seq))
+		if v == nil {
+			return nil, fmt.Errorf("idx_alert_source: alert %d is missing", seq)
+		}
+		r, err := decodeAlert(seq, v)
+		if err != nil {
+			return nil, err
+		}
+		if r.Incident == 0 {
+			out = append(out, pendingAlert{seq: seq, rec: r})
+		}
+	}
+	return out, nil
+}
+
+// intake checks the intake buckets against each other and the records they
+// point at: tokens and tokens_by_person agree, every idempotency entry
+// points at a stored incident or alert, alerts and idx_alert_source agree,
+// and every alert's incident and every node's alert incident exist.
+func (c *checker) intake(tx *bolt.Tx) error {
+	tokens := tx.Bucket(bucketTokens)
+	byPerson := tx.Bucket(bucketTokensByPerson)
+	people := tx.Bucket(bucketPeople)
+	incs := tx.Bucket(bucketIncidents)
+	alerts := tx.Bucket(bucketAlerts)
+	idx := tx.Bucket(bucketIdxAlertSource)
+	err := tokens.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		r, err := decodeToken(k, v)
+		if err != nil {
+			c.add("tokens: %v", err)
+			return nil
+		}
+		if len(k) != sha256.Size {
+			c.add("tokens: malformed key %x", k)
+		}
+		if people.Get(u64(r.Person)) == nil {
+			c.add("tokens: token %s… belongs to missing person P%d", r.Prefix, r.Person)
+		}
+		if byPerson.Get(append(u64(r.Person), k...)) == nil {
+			c.add("tokens_by_person: token %s… of P%d has no entry", r.Prefix, r.Person)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = byPerson.ForEach(func(k, _ []byte) error {
+		if len(k) != 8+sha256.Size {
+			c.add("tokens_by_person: malformed key %x", k)
+			return nil
+		}
+		v := tokens.Get(k[8:])
+		if v == nil {
+			c.add("tokens_by_person: entry of P%d points at a missing token", getU64(k))
+			return nil
+		}
+		if r, err := decodeToken(k[8:], v); err == nil && r.Person != getU64(k) {
+			c.add("tokens_by_person: entry of P%d, but token %s… belongs to P%d", getU64(k), r.Prefix, r.Person)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketIdempotency).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq, _, ok := splitIdemValue(v)
+		if len(k) < 9 || !ok {
+			c.add("idempotency: malformed entry %x", k)
+			return nil
+		}
+		if k[8] == 0 {
+			if alerts.Get(u64(seq)) == nil {
+				c.add("idempotency: alert key %q of P%d points at missing alert %d", k[9:], getU64(k), seq)
+			}
+		} else if incs.Get(u64(seq)) == nil {
+			c.add("idempotency: key %q of P%d points at missing incident seq %d", k[8:], getU64(k), seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = alerts.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq := getU64(k)
+		r, err := decodeAlert(seq, v)
+		if err != nil {
+			c.add("alerts: %v", err)
+			return nil
+		}
+		if idx.Get(alertSourceKey(model.NodeCode(r.Node), r.At, seq)) == nil {
+			c.add("idx_alert_source: alert %d at %s has no entry", seq, r.Node)
+		}
+		if r.Incident != 0 && incs.Get(u64(r.Incident)) == nil {
+			c.add("alerts: alert %d is part of missing incident seq %d", seq, r.Incident)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = idx.ForEach(func(k, _ []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		code, at, seq, ok := splitAlertSourceKey(k)
+		if !ok {
+			c.add("idx_alert_source: malformed key %x", k)
+			return nil
+		}
+		v := alerts.Get(u64(seq))
+		if v == nil {
+			c.add("idx_alert_source: entry %s/%d points at missing alert %d", code, at, seq)
+			return nil
+		}
+		if r, err := decodeAlert(seq, v); err == nil && (r.Node != string(code) || r.At != at) {
+			c.add("idx_alert_source: entry %s/%d, but alert %d is at %s/%d", code, at, seq, r.Node, r.At)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	prefix := []byte(metaAlertPrefix)
+	mc := tx.Bucket(bucketMeta).Cursor()
+	for k, v := mc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = mc.Next() {
+		if len(v) != 8 {
+			c.add("meta/%s: malformed value", k)
+			continue
+		}
+		if incs.Get(v) == nil {
+			c.add("meta/%s points at missing incident seq %d", k, getU64(v))
+		}
+	}
+	return nil
+}

@@ -66,6 +66,7 @@ func (f *Feed) Run(ctx context.Context) {
 		now := time.Now()
 		if !now.Before(next) {
 			f.report(ctx, now)
+			f.wartime(ctx)
 			next = now.Add(f.gap())
 		}
 		for f.jobs.Len() > 0 && !f.jobs[0].at.After(now) {
@@ -249,6 +250,55 @@ func (f *Feed) holder(inc model.Incident) model.PersonID {
 		return f.officers[f.r.IntN(len(f.officers))]
 	}
 	return 0
+}
+
+// wartime plays the micro-grids' side of the live directives: units with a
+// worker sign for them over the next several intervals and then report
+// progress, household by household; one unit in twenty stays silent (and
+// gaps have nobody to sign), so the escalation to the village and town
+// rooms shows too.
+func (f *Feed) wartime(ctx context.Context) {
+	st, err := f.svc.WartimeStatus(ctx)
+	if err != nil || !st.Active.Active() {
+		return
+	}
+	units := make(map[model.NodeCode]model.UnitStatus, len(st.Units))
+	for _, u := range st.Units {
+		units[u.MicroGrid] = u
+	}
+	ds, err := f.svc.Directives(ctx)
+	if err != nil {
+		return
+	}
+	for _, d := range ds {
+		_, copies, err := f.svc.Directive(ctx, d.ID)
+		if err != nil {
+			continue
+		}
+		for _, c := range copies {
+			u := units[c.Unit]
+			if u.Worker == 0 || c.Complete() || silent(c.Unit) {
+				continue
+			}
+			switch {
+			case !c.Signed() && f.r.IntN(100) < 18:
+				f.svc.SignDirective(ctx, d.ID, c.Unit, u.Worker)
+			case c.Signed() && f.r.IntN(100) < 25:
+				of := max(u.Households, 1)
+				done := min(c.Done+5+f.r.IntN(15), of)
+				f.svc.DirectiveProgress(ctx, d.ID, c.Unit, done, of, u.Worker)
+			}
+		}
+	}
+}
+
+// silent picks the units that never answer, by their code.
+func silent(c model.NodeCode) bool {
+	var h uint32
+	for i := 0; i < len(c); i++ {
+		h = h*31 + uint32(c[i])
+	}
+	return h%20 == 0
 }
 
 var departments = map[model.Platform][]string{

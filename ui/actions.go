@@ -112,6 +112,13 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		m.form.err = model.ErrorMessage(err)
 		return m, nil
 	}
+	if m.form.kind == formActivate || m.form.kind == formDirective {
+		mm, cmd, err := m.submitWartimeForm(v)
+		if err != nil {
+			return fail(err)
+		}
+		return mm, cmd
+	}
 	note, err := model.CleanText(v["note"], false)
 	if err != nil {
 		return fail(err)

@@ -42,6 +42,7 @@ const (
 	paneTower
 	paneQueue
 	paneEvents
+	paneDirectives // wartime only
 	paneCount
 )
 
@@ -52,6 +53,8 @@ const (
 	overlayDetail
 	overlayRoster
 	overlayHelp
+	overlayGaps
+	overlayAfter
 )
 
 type flash struct {
@@ -76,6 +79,13 @@ type Model struct {
 	loadErr       error
 
 	chain  chainPane
+	wtc    wtChainPane
+	dir    directivePane
+	gaps   gapsPane
+	wt     wartime
+	wtFig  wtFigures
+	after  model.AfterAction
+	wl     wtLabels
 	tower  towerPane
 	queue  queuePane
 	ticker tickerPane
@@ -128,13 +138,14 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		focus:       paneQueue,
 		filterInput: fi, cmdInput: ci,
 	}
-	m.ticker.loc, m.detail.loc = opt.Location, opt.Location
+	m.ticker.loc, m.detail.loc, m.dir.loc = opt.Location, opt.Location, opt.Location
+	m.wl = wartimeLabels(opt.Lang)
 	return m
 }
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSnapshot(m.svc), tick(m.now)}
+	cmds := []tea.Cmd{loadSnapshot(m.svc), loadWartime(m.svc), tick(m.now)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -150,10 +161,21 @@ func (m *Model) layout() {
 	leftW := min(max(m.width*32/100, 34), 46)
 	rightW := m.width - leftW
 	m.chain.SetSize(leftW, chainHeight)
+	m.wtc.SetSize(leftW, chainHeight)
 	m.tower.SetSize(leftW, body-chainHeight-3)
-	queueH := body * 3 / 5
-	m.queue.SetSize(rightW, queueH-3)
-	m.ticker.SetSize(rightW, body-queueH-2)
+	if m.wt.active() {
+		// Wartime: the queue, the live directive, the ticker.
+		queueH := body * 7 / 20
+		dirH := body * 2 / 5
+		m.queue.SetSize(rightW, queueH-3)
+		m.dir.SetSize(rightW, dirH-3)
+		m.ticker.SetSize(rightW, body-queueH-dirH-2)
+	} else {
+		queueH := body * 3 / 5
+		m.queue.SetSize(rightW, queueH-3)
+		m.ticker.SetSize(rightW, body-queueH-2)
+	}
+	m.gaps.SetSize(rightW, body-4)
 	m.detail.SetSize(rightW, body-2)
 	m.roster.SetSize(rightW, body-3)
 }
@@ -179,9 +201,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tower.flatten(&m.w)
 		m.queue.rebuild(&m.w)
 		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+		m.wtFig = computeWartimeFigures(&m.w, m.wt)
 		return m, nil
 	case eventsMsg:
 		return m.onEvents(msg)
+	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftedMsg, afterActionMsg:
+		return m.onWartimeMsg(msg)
 	case tickMsg:
 		m.now = m.opt.Now()
 		if m.w.loaded {
@@ -242,20 +267,27 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
-	reload := msg.lost
+	reload, wt := msg.lost, msg.lost
 	for _, e := range msg.events {
 		if e.Action == model.ActImport {
 			reload = true
 		}
+		if isWartimeEvent(e) {
+			wt = true
+		}
 	}
 	if reload {
-		return m, tea.Batch(loadSnapshot(m.svc), next)
+		return m, tea.Batch(loadSnapshot(m.svc), loadWartime(m.svc), next)
 	}
 	m.w.apply(msg.events, msg.changed)
 	m.w.rollUp(m.now)
 	m.queue.update(&m.w, msg.changed)
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+	m.wtFig = computeWartimeFigures(&m.w, m.wt)
 	cmds := []tea.Cmd{next}
+	if wt {
+		cmds = append(cmds, loadWartime(m.svc))
+	}
 	if m.overlay == overlayDetail {
 		for _, inc := range msg.changed {
 			if inc.ID == m.detail.id {
@@ -347,11 +379,20 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		m.overlay = overlayNone
 		m.focus = (m.focus + paneID(d)) % paneCount
+		if m.focus == paneDirectives && !m.wt.active() {
+			m.focus = (m.focus + paneID(d)) % paneCount
+		}
 		return m, nil
 	case key.Matches(msg, k.Back):
 		return m.back(), nil
 	case key.Matches(msg, k.New):
 		return m.openReportForm()
+	case key.Matches(msg, k.Wartime):
+		return m.onWartimeKey()
+	case key.Matches(msg, k.Directive):
+		return m.openDirectiveForm()
+	case key.Matches(msg, k.Resend):
+		return m.onResendKey()
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
 		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
 		return m.onActionKey(msg)
@@ -422,7 +463,14 @@ func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case overlayRoster:
 		m.roster.scroll(step)
 		return m, nil
-	case overlayHelp:
+	case overlayHelp, overlayAfter:
+		return m, nil
+	case overlayGaps:
+		rows := gapRows(&m.w, m.wt)
+		if key.Matches(msg, k.Open) {
+			return m.draftSelected(rows)
+		}
+		m.gaps.move(step, len(rows))
 		return m, nil
 	}
 	switch m.focus {
@@ -449,6 +497,19 @@ func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case paneEvents:
 		m.ticker.move(step, len(m.w.events))
+	case paneDirectives:
+		switch msg.String() {
+		case "]", "right", "l":
+			m.wt.selected = min(m.wt.selected+1, len(m.wt.directives)-1)
+			m.dir.offset = 0
+		case "[", "left", "h":
+			m.wt.selected = max(m.wt.selected-1, 0)
+			m.dir.offset = 0
+		default:
+			if cur, ok := m.wt.current(); ok {
+				m.dir.scroll(step, len(cur.sum.Villages)+1)
+			}
+		}
 	}
 	return m, nil
 }
@@ -493,7 +554,7 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 // commands are the ':' line's words (k9s style).
-var commands = []string{"chain", "events", "help", "incidents", "q", "quit", "roster", "tower"}
+var commands = []string{"after", "chain", "directives", "events", "gaps", "help", "incidents", "q", "quit", "roster", "tower"}
 
 func completeCommand(prefix string) string {
 	for _, c := range commands {
@@ -540,12 +601,24 @@ func (m Model) runCommand(c string) (tea.Model, tea.Cmd) {
 		m.overlay, m.focus = overlayNone, paneEvents
 	case "roster":
 		return m.openRoster(), nil
+	case "gaps":
+		if !m.wt.active() {
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "未处于战时")))
+		}
+		m.overlay, m.gaps.cursor, m.gaps.offset = overlayGaps, 0, 0
+	case "after":
+		return m, loadAfterAction(m.svc)
+	case "directives":
+		if !m.wt.active() {
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "未处于战时")))
+		}
+		m.overlay, m.focus = overlayNone, paneDirectives
 	case "help":
 		m.overlay = overlayHelp
 	default:
 		return m.flashErr(model.Errorf(model.EINVALID, "%s", m.say(
-			"unknown command :"+c+" (try :incidents :tower :roster :chain :events :help :q)",
-			"未知命令 :"+c+"（可用 :incidents :tower :roster :chain :events :help :q）")))
+			"unknown command :"+c+" (try :incidents :tower :roster :chain :events :gaps :directives :after :help :q)",
+			"未知命令 :"+c+"（可用 :incidents :tower :roster :chain :events :gaps :directives :after :help :q）")))
 	}
 	return m, nil
 }

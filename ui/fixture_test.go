@@ -163,9 +163,7 @@ func typeText(t testing.TB, m Model, s string) Model {
 // the live feed does.
 func pump(t testing.TB, m Model, sub model.Subscription, svc model.Service) Model {
 	t.Helper()
-	msg := waitEvents(sub, svc)()
-	next, _ := m.Update(msg)
-	return next.(Model)
+	return update(t, m, waitEvents(sub, svc)())
 }
 
 func keyMsgSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -10,6 +10,7 @@ type KeyMap struct {
 	Expand, Collapse                                      key.Binding
 	New, Ack, Escalate, EscalateTo, Dispatch              key.Binding
 	Resolve, Reopen, Close                                key.Binding
+	Wartime, Directive, Resend                            key.Binding
 }
 
 // NewKeyMap returns the default key map, its help in lang (zh or en).
@@ -45,13 +46,16 @@ func NewKeyMap(lang string) KeyMap {
 		Resolve:    b("r", "resolve", "r"),
 		Reopen:     b("o", "reopen", "o"),
 		Close:      b("c", "close", "c"),
+		Wartime:    b("W", "wartime on/off", "W"),
+		Directive:  b("d", "issue directive", "d"),
+		Resend:     b("R", "resend to silent", "R"),
 	}
 }
 
 // ShortHelp is the footer line.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Down, k.Open, k.Filter, k.Command, k.Ack, k.Escalate,
-		k.Dispatch, k.Resolve, k.New, k.Help, k.Quit}
+		k.Dispatch, k.Resolve, k.New, k.Wartime, k.Help, k.Quit}
 }
 
 // FullHelp is the help screen, in groups.
@@ -60,6 +64,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Open, k.Back, k.Expand, k.Collapse, k.Filter, k.Command, k.Help, k.Quit},
 		{k.New, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close},
+		{k.Wartime, k.Directive, k.Resend},
 	}
 }
 
@@ -80,4 +85,5 @@ var keyZh = map[string]string{
 	"expand": "展开", "collapse": "收起", "new report": "新建上报", "acknowledge": "签收",
 	"escalate": "升级", "escalate to tier": "越级升级", "dispatch": "交办", "resolve": "办结",
 	"reopen": "重启", "close": "归档",
+	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 }

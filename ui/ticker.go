@@ -60,6 +60,9 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 	for i := t.offset; i < len(evs) && len(lines) < t.height; i++ {
 		e := evs[i]
 		id := form.format(e.Incident)
+		if id == "" {
+			id = e.Directive // wartime events carry the activation or directive id
+		}
 		whatSt := p.st.Text
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
 			whatSt = p.st.Overdue

@@ -29,8 +29,11 @@ func (m Model) View() string {
 	if m.loadErr != nil {
 		return p.w.Fit("gridcmd: "+m.loadErr.Error(), m.width, p.g.More)
 	}
-	left := vjoin(m.chain.View(p, m.w.inc, m.now, m.focus == paneChain && m.overlay == overlayNone),
-		m.tower.View(p, &m.w, m.focus == paneTower && m.overlay == overlayNone))
+	chain := m.chain.View(p, m.w.inc, m.now, m.focus == paneChain && m.overlay == overlayNone)
+	if m.wt.active() {
+		chain = m.wtc.View(p, m.wl, m.wtFig, m.focus == paneChain && m.overlay == overlayNone)
+	}
+	left := vjoin(chain, m.tower.View(p, &m.w, m.focus == paneTower && m.overlay == overlayNone))
 	return vjoin(m.header(), hjoin(left, m.right()), m.footer())
 }
 
@@ -50,6 +53,15 @@ func (m Model) right() string {
 		return m.roster.View(p, &m.w)
 	case overlayHelp:
 		return p.box(p.lab.Help, "? / esc", m.helpLines(rightW-2), rightW, bodyH, true)
+	case overlayGaps:
+		return m.gaps.View(p, m.wl, &m.w, gapRows(&m.w, m.wt))
+	case overlayAfter:
+		return p.box(m.wl.After+" "+m.after.Activation.ID, "esc", afterActionLines(p, m.wl, m.after, rightW-2, m.opt.Location), rightW, bodyH, true)
+	}
+	if m.wt.active() {
+		return vjoin(m.queue.View(p, &m.w, m.now, m.focus == paneQueue),
+			m.dir.View(p, m.wl, &m.w, m.wt, m.now, m.focus == paneDirectives),
+			m.ticker.View(p, m.w.events, m.focus == paneEvents))
 	}
 	return vjoin(m.queue.View(p, &m.w, m.now, m.focus == paneQueue),
 		m.ticker.View(p, m.w.events, m.focus == paneEvents))
@@ -62,7 +74,15 @@ func (m Model) header() string {
 	if len(m.w.tower.Roots) > 0 {
 		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
 	}
-	mode := " " + p.lab.Peacetime + " "
+	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
+	if a := m.wt.status.Active; a.Active() {
+		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
+		if a.Drill {
+			mode += " " + m.wl.Drill
+		}
+		mode += " "
+		modeSt = p.st.HeaderWartime
+	}
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {
@@ -91,7 +111,7 @@ func (m Model) header() string {
 		lead = p.w.Fit(lead, m.width-p.w.Of(mode), p.g.More)
 		room = 0
 	}
-	return p.st.Header.Render(lead) + p.st.HeaderMode.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
+	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
 }
 
 // footer is the status line: a prompt, a flash, or the next keys.
@@ -117,18 +137,31 @@ func (m Model) footer() string {
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
 	}
+	// The last two keys (help, quit) always show; the others as room allows.
+	keys := m.shortHelp()
+	item := func(k key.Binding) (string, int) {
+		h := k.Help()
+		return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
+	}
+	tail, tailW := "", 0
+	for _, k := range keys[max(len(keys)-2, 0):] {
+		s, w := item(k)
+		tail, tailW = tail+s, tailW+w
+	}
 	var b strings.Builder
 	used := 0
-	for _, k := range m.shortHelp() {
-		h := k.Help()
-		item := " " + h.Key + " " + h.Desc + " "
-		if used+p.w.Of(item) > m.width {
+	for _, k := range keys[:max(len(keys)-2, 0)] {
+		s, w := item(k)
+		if used+w+tailW > m.width {
 			break
 		}
-		b.WriteString(p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "))
-		used += p.w.Of(item)
+		b.WriteString(s)
+		used += w
 	}
-	return b.String() + strings.Repeat(" ", m.width-used)
+	if used+tailW > m.width {
+		return p.w.Fit("", m.width, "")
+	}
+	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
 }
 
 // shortHelp is the footer's keys for what has focus now.
@@ -140,7 +173,9 @@ func (m Model) shortHelp() []key.Binding {
 	case m.overlay != overlayNone:
 		return []key.Binding{k.Back, k.Down, k.Up, k.Help, k.Quit}
 	case m.focus == paneTower:
-		return []key.Binding{k.NextPane, k.Down, k.Open, k.Collapse, k.Expand, k.Command, k.New, k.Help, k.Quit}
+		return []key.Binding{k.NextPane, k.Down, k.Open, k.Collapse, k.Expand, k.Command, k.New, k.Wartime, k.Help, k.Quit}
+	case m.wt.active():
+		return []key.Binding{k.NextPane, k.Down, k.Open, k.Ack, k.Escalate, k.Dispatch, k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
 	}
 	return k.ShortHelp()
 }
@@ -148,33 +183,34 @@ func (m Model) shortHelp() []key.Binding {
 func (m Model) helpLines(inner int) []string {
 	p := m.p
 	groups := m.keys.FullHelp()
-	colW := inner / len(groups)
-	keyW := 10
-	var out []string
-	out = append(out, "")
-	rows := 0
-	for _, g := range groups {
-		rows = max(rows, len(g))
-	}
-	for r := 0; r < rows; r++ {
-		var b strings.Builder
-		used := 0
-		for _, g := range groups {
-			cell := ""
-			if r < len(g) {
-				h := g[r].Help()
-				cell = " " + p.st.Key.Render(p.w.Fit(h.Key, keyW, "")) + " " + p.st.KeyDesc.Render(p.w.Fit(h.Desc, colW-keyW-2, p.g.More))
-			} else {
-				cell = strings.Repeat(" ", colW)
-			}
-			b.WriteString(cell)
-			used += colW
+	// As many groups side by side as fit 24 columns each; the rest below.
+	perRow := max(1, min(len(groups), inner/24))
+	colW := inner / perRow
+	const keyW = 10
+	out := []string{""}
+	for start := 0; start < len(groups); start += perRow {
+		row := groups[start:min(start+perRow, len(groups))]
+		lines := 0
+		for _, g := range row {
+			lines = max(lines, len(g))
 		}
-		out = append(out, p.padStyled(b.String(), inner))
+		for r := 0; r < lines; r++ {
+			var b strings.Builder
+			for _, g := range row {
+				if r < len(g) {
+					h := g[r].Help()
+					b.WriteString(" " + p.st.Key.Render(p.w.Fit(h.Key, keyW, "")) + " " +
+						p.st.KeyDesc.Render(p.w.Fit(h.Desc, colW-keyW-2, p.g.More)))
+				} else {
+					b.WriteString(strings.Repeat(" ", colW))
+				}
+			}
+			out = append(out, p.padStyled(b.String(), inner))
+		}
+		out = append(out, "")
 	}
-	out = append(out, "")
-	cmds := m.say(" :incidents :tower :roster :chain :events :help :q  (tab completes)",
-		" :incidents :tower :roster :chain :events :help :q （tab 补全）")
+	cmds := m.say(" :incidents :tower :roster :chain :events :gaps :directives :after :help :q  (tab completes)",
+		" :incidents :tower :roster :chain :events :gaps :directives :after :help :q （tab 补全）")
 	out = append(out, p.st.Dim.Render(p.w.Fit(cmds, inner, p.g.More)))
 	return out
 }

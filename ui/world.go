@@ -38,7 +38,7 @@ func newWorld(s snapshot) world {
 		incs:   make([]model.Incident, 0, len(s.incidents)),
 		pos:    make(map[uint64]int, len(s.incidents)),
 		byRef:  make(map[string]uint64, len(s.incidents)),
-		events: s.events,
+		events: tickerEvents(s.events),
 		loaded: true,
 	}
 	for _, n := range s.nodes {
@@ -118,10 +118,23 @@ func (w *world) apply(evs []model.Event, changed []model.Incident) {
 		}
 		evs = fresh
 	}
-	w.events = append(append([]model.Event(nil), evs...), w.events...)
+	w.events = append(tickerEvents(evs), w.events...)
 	if len(w.events) > eventsKept {
 		w.events = w.events[:eventsKept]
 	}
+}
+
+// tickerEvents keeps the events the ticker shows: every one but the
+// micro-grids' signatures and progress reports, which arrive by the hundred
+// in wartime and show as the directive pane's bars instead.
+func tickerEvents(evs []model.Event) []model.Event {
+	out := make([]model.Event, 0, len(evs))
+	for _, e := range evs {
+		if e.Action != model.ActSign && e.Action != model.ActProgress {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // open yields the open incidents, without copying them into a slice.

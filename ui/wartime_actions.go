@@ -1,0 +1,231 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+const (
+	formActivate formKind = iota + 100
+	formDirective
+)
+
+func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case wartimeMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		was := m.wt.active()
+		sel := ""
+		if cur, ok := m.wt.current(); ok {
+			sel = cur.d.ID
+		}
+		m.wt = wartime{status: msg.status, directives: msg.directives, loaded: true}
+		for i, d := range m.wt.directives {
+			if d.d.ID == sel {
+				m.wt.selected = i
+			}
+		}
+		if was != m.wt.active() {
+			m.layout()
+			if !m.wt.active() && m.focus == paneDirectives {
+				m.focus = paneQueue
+			}
+		}
+		m.wtFig = computeWartimeFigures(&m.w, m.wt)
+		return m, nil
+	case activatedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		mm, c := m.flashInfo(fmt.Sprintf("%s %s: %s", msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
+		return mm, tea.Batch(c, loadWartime(m.svc))
+	case deactivatedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.after, m.overlay = msg.after, overlayAfter
+		return m, loadWartime(m.svc)
+	case afterActionMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.after, m.overlay = msg.after, overlayAfter
+		return m, nil
+	case directiveIssuedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		if msg.dryRun {
+			nobody := 0
+			staffed := map[model.NodeCode]bool{}
+			for _, u := range m.wt.status.Units {
+				staffed[u.MicroGrid] = u.Worker != 0
+			}
+			for _, u := range msg.units {
+				if !staffed[u.Unit] {
+					nobody++
+				}
+			}
+			q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s? y/n",
+				msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
+				fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
+					len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
+			by := m.opt.Operator
+			return m.ask(q, func(m Model) (Model, tea.Cmd) {
+				return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
+			})
+		}
+		m.wt.selected = 0
+		return m.flashInfo(fmt.Sprintf("%s %s: %d", msg.d.ID, m.p.lab.Action[model.ActDirective], len(msg.units)))
+	case resentMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		return m.flashInfo(m.say(fmt.Sprintf("%s resent to %d silent micro-grids", msg.id, msg.n),
+			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
+	case draftedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		name := msg.d.Person.String()
+		if p, ok := m.w.byID[msg.d.Person]; ok {
+			name = p.Name
+		}
+		return m.flashInfo(m.say(fmt.Sprintf("%s drafted into %s", name, m.w.names[msg.d.MicroGrid]),
+			fmt.Sprintf("已征调 %s 补入 %s", name, m.w.names[msg.d.MicroGrid])))
+	}
+	return m, nil
+}
+
+// onWartimeKey: W opens the activation form in peacetime, and asks to end
+// wartime while it is active.
+func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
+	if m.wt.active() {
+		a := m.wt.status.Active
+		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)? y/n", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
+			fmt.Sprintf("结束战时 %s（%s，自 %s）？y/n", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
+		by := m.opt.Operator
+		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, by) })
+	}
+	reasons := make([]string, len(model.Reasons))
+	names := make([]string, len(model.Reasons))
+	for i, r := range model.Reasons {
+		reasons[i], names[i] = string(r), m.wl.Reason[r]
+	}
+	scope := "town"
+	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
+		scope = string(sel)
+	}
+	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
+		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
+		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or village codes", "town 或村社编码"), 200),
+		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
+		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+}
+
+func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
+	if !m.wt.active() {
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: directives go out in wartime (W)", "未处于战时：指令仅在战时下达（W 启动）")))
+	}
+	to := "town"
+	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
+		to = string(sel)
+	}
+	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
+		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),
+		newTextField("deadline", m.say("done within", "完成时限"), "2h", "2h", 16),
+		newTextField("to", m.say("to", "下达至"), to, m.say("town, or village codes", "town 或村社编码"), 200)))
+}
+
+func (m Model) onResendKey() (tea.Model, tea.Cmd) {
+	cur, ok := m.wt.current()
+	if !ok {
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no directive to resend", "没有可重发的指令")))
+	}
+	return m, resend(m.svc, cur.d.ID, m.opt.Operator)
+}
+
+func (m Model) draftSelected(rows []gapRow) (tea.Model, tea.Cmd) {
+	if m.gaps.cursor >= len(rows) {
+		return m, nil
+	}
+	r := rows[m.gaps.cursor]
+	if len(r.candidates) == 0 {
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.wl.NoCandidates))
+	}
+	return m, draft(m.svc, r.candidates[0].ID, r.micro, m.opt.Operator)
+}
+
+// town is the first tower's root, what "town" means in a scope.
+func (m Model) town() model.NodeCode {
+	if len(m.w.tower.Roots) > 0 {
+		return m.w.tower.Roots[0]
+	}
+	return ""
+}
+
+// submitWartimeForm handles the activation and directive forms.
+func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
+	by := m.opt.Operator
+	switch m.form.kind {
+	case formActivate:
+		scope, err := model.ParseScope([]string{v["scope"]}, m.town())
+		if err != nil {
+			return m, nil, err
+		}
+		for _, c := range scope {
+			if _, ok := m.w.nodes[c]; !ok {
+				return m, nil, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(c), "没有节点 "+string(c)))
+			}
+		}
+		note, err := model.CleanText(v["note"], false)
+		if err != nil {
+			return m, nil, err
+		}
+		villages, micro, households := 0, 0, 0
+		for _, c := range scope {
+			cnt := m.w.tower.Count(c)
+			villages += cnt[model.LevelVillage]
+			micro += cnt[model.LevelMicroGrid]
+			households += m.w.tower.Nodes[c].Households
+		}
+		reason, drill := model.Reason(v["reason"]), v["drill"] == "yes"
+		kind := m.wl.Reason[reason]
+		if drill {
+			kind += " (" + m.wl.Drill + ")"
+		}
+		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households? y/n", kind, villages, micro, households),
+			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？y/n", kind, villages, micro, households))
+		m.formActive = false
+		mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {
+			return m, activate(m.svc, reason, scope, drill, note, by)
+		})
+		return mm, c, nil
+	case formDirective:
+		text, err := model.CleanText(v["text"], false)
+		if err != nil {
+			return m, nil, err
+		}
+		if text == "" {
+			return m, nil, model.Errorf(model.EINVALID, "%s", m.say("say what is to be done", "请填写指令内容"))
+		}
+		dl, err := time.ParseDuration(strings.TrimSpace(v["deadline"]))
+		if err != nil || dl <= 0 {
+			return m, nil, model.Errorf(model.EINVALID, "%s", m.say("done within: a duration like 2h or 90m", "完成时限：如 2h 或 90m"))
+		}
+		to, err := model.ParseScope([]string{v["to"]}, m.town())
+		if err != nil {
+			return m, nil, err
+		}
+		m.formActive = false
+		return m, issueDirective(m.svc, text, to, dl, by, true), nil
+	}
+	return m, nil, nil
+}

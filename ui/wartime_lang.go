@@ -1,0 +1,46 @@
+package ui
+
+import "gridcmd/model"
+
+// wtLabels are the wartime words of the console.
+type wtLabels struct {
+	Chain, Directive, Gaps, After              string
+	TownRoom, VillageRooms, MicroOps, GapsRow  string
+	ColUnits, ColStaffed, ColWaiting, ColIncs  string
+	ColVillage, ColSigned, ColDone, ColSlowest string
+	Since, Drill, Deadline, All, NoDirective   string
+	Reason                                     map[model.Reason]string
+	Role                                       map[model.WartimeRole]string
+	Candidates, NoCandidates, NoGaps           string
+}
+
+func wartimeLabels(lang string) wtLabels {
+	if lang == "en" {
+		return wtLabels{
+			Chain: "Wartime chain", Directive: "Directive", Gaps: "Gaps", After: "After action",
+			TownRoom: "town room", VillageRooms: "village rooms", MicroOps: "micro-grids", GapsRow: "gaps",
+			ColUnits: "units", ColStaffed: "staffed", ColWaiting: "unsigned", ColIncs: "incidents",
+			ColVillage: "village", ColSigned: "signed", ColDone: "done", ColSlowest: "silent",
+			Since: "since", Drill: "drill", Deadline: "deadline", All: "all",
+			NoDirective: "no directive yet: d issues one to every micro-grid in scope",
+			Reason: map[model.Reason]string{model.ReasonFlood: "flood", model.ReasonTyphoon: "typhoon",
+				model.ReasonEpidemic: "epidemic", model.ReasonFire: "fire", model.ReasonOther: "other"},
+			Role: map[model.WartimeRole]string{model.WartimeVanguard: "vanguard", model.WartimeResponder: "responder",
+				model.WartimeSpecialist: "specialist"},
+			Candidates: "reserves", NoCandidates: "no reserve in this village", NoGaps: "every micro-grid in scope has a worker",
+		}
+	}
+	return wtLabels{
+		Chain: "战时指挥链", Directive: "指令", Gaps: "缺员微网格", After: "战后总结",
+		TownRoom: "镇指挥室", VillageRooms: "村指挥室", MicroOps: "微网格", GapsRow: "缺员",
+		ColUnits: "单元", ColStaffed: "在岗", ColWaiting: "未签收", ColIncs: "事件",
+		ColVillage: "村社", ColSigned: "签收", ColDone: "完成", ColSlowest: "未签收单元",
+		Since: "自", Drill: "演练", Deadline: "截止", All: "合计",
+		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",
+		Reason: map[model.Reason]string{model.ReasonFlood: "防汛", model.ReasonTyphoon: "防台",
+			model.ReasonEpidemic: "疫情", model.ReasonFire: "火灾", model.ReasonOther: "其他"},
+		Role: map[model.WartimeRole]string{model.WartimeVanguard: "冲锋员", model.WartimeResponder: "战斗员",
+			model.WartimeSpecialist: "攻坚员"},
+		Candidates: "可征调", NoCandidates: "本村无储备力量", NoGaps: "范围内微网格均有人员",
+	}
+}

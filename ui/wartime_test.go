@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// wartimeModel activates wartime over the town from the keyboard (W, the
+// form, the confirmation) and returns the console and the store's feed.
+func wartimeModel(t *testing.T, f fixture, lang string, w, h int) (Model, model.Subscription) {
+	t.Helper()
+	sub := f.db.Subscribe()
+	t.Cleanup(sub.Close)
+	m := f.model(t, lang, w, h)
+	m = update(t, m, loadWartime(f.db)())
+	m = keys(t, m, "W")
+	require.True(t, m.formActive)
+	m = keys(t, m, "enter", "enter", "enter", "enter")
+	require.Contains(t, m.View(), "y/n")
+	m = keys(t, m, "y")
+	require.True(t, m.wt.active(), "W, the form and y activate wartime")
+	m = pump(t, m, sub, f.db)
+	return m, sub
+}
+
+func TestWartimeFromTheKeyboard(t *testing.T) {
+	f := newFixture(t)
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := f.model(t, "en", 120, 40)
+	m = update(t, m, loadWartime(f.db)())
+	assert.Contains(t, m.View(), "PEACETIME")
+
+	// W: the form names the reason and scope; the confirmation counts what
+	// the scope covers.
+	m = keys(t, m, "W", "enter", "enter", "right", "enter", "enter")
+	view := m.View()
+	assert.Contains(t, view, "activate wartime: typhoon (drill) over 27 villages, 232 micro-grids,")
+	m = keys(t, m, "y")
+	st, err := f.db.WartimeStatus(context.Background())
+	require.NoError(t, err)
+	require.True(t, st.Active.Active())
+	assert.True(t, st.Active.Drill)
+	assert.Equal(t, model.ReasonTyphoon, st.Active.Reason)
+	assert.Equal(t, 6, st.Gaps)
+
+	view = m.View()
+	assert.Contains(t, view, "WARTIME typhoon since 03:10 drill")
+	assert.Contains(t, view, "Wartime chain")
+	assert.Contains(t, view, "no directive yet")
+	assert.Equal(t, 232, m.wtFig.rows[2].units)
+	assert.Equal(t, 226, m.wtFig.rows[2].staffed)
+	assert.Equal(t, 6, m.wtFig.rows[3].units, "six gaps")
+
+	// W again asks, and n keeps wartime.
+	m = keys(t, m, "W")
+	assert.Contains(t, m.View(), "end wartime W-0001")
+	m = keys(t, m, "n")
+	assert.True(t, m.wt.active())
+}
+
+func TestDirectiveFromTheKeyboard(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	ctx := context.Background()
+
+	// d: the dry run counts the recipients before anything is sent.
+	m = keys(t, m, "d")
+	m = typeText(t, m, "逐户核查人员去向")
+	m = keys(t, m, "enter", "enter", "enter")
+	view := m.View()
+	assert.Contains(t, view, "to 232 micro-grids (6 with nobody on duty), done by 05:10? y/n")
+	ds, err := f.db.Directives(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, ds, "the dry run stores nothing")
+	m = keys(t, m, "y")
+	m = pump(t, m, sub, f.db)
+	require.Len(t, m.wt.directives, 1)
+	d := m.wt.directives[0]
+	assert.Equal(t, 232, d.sum.Units)
+	assert.Contains(t, m.View(), "Directive D-0001 逐户核查人员去向  deadline 05:10")
+	assert.Contains(t, m.View(), "all: 0/232 signed")
+
+	// Units sign through the store (the handheld app): the bars fill.
+	st, err := f.db.WartimeStatus(ctx)
+	require.NoError(t, err)
+	signed := 0
+	for _, u := range st.Units {
+		if u.Worker != 0 && u.MicroGrid.Village() == "330784114266" {
+			_, err := f.db.SignDirective(ctx, d.d.ID, u.MicroGrid, u.Worker)
+			require.NoError(t, err)
+			signed++
+		}
+	}
+	m = pump(t, m, sub, f.db)
+	assert.Contains(t, m.View(), fmt.Sprintf("all: %d/232 signed", signed))
+
+	// Ten minutes on, the silent units climb to their village rooms.
+	f.clock.Add(10*time.Minute + time.Second)
+	_, err = f.db.Sweep(ctx)
+	require.NoError(t, err)
+	m = pump(t, m, sub, f.db)
+	m = update(t, m, loadWartime(f.db)())
+	assert.Equal(t, 232-signed, m.wtFig.rows[1].waiting, "every silent unit (gaps too) now waits at its village room")
+	assert.Zero(t, m.wtFig.rows[2].waiting)
+
+	// R resends to the silent units only.
+	m = keys(t, m, "R")
+	assert.Contains(t, m.View(), fmt.Sprintf("D-0001 resent to %d silent micro-grids", 232-signed))
+}
+
+func TestGapsAndAfterAction(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "zh", 120, 40)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "gaps")
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayGaps, m.overlay)
+	rows := gapRows(&m.w, m.wt)
+	require.Len(t, rows, 6)
+	assert.Contains(t, m.View(), "缺员微网格")
+	first := rows[0]
+	require.NotEmpty(t, first.candidates, "each gap has reserves in its village")
+	assert.Equal(t, first.micro.Grid(), first.candidates[0].Node.Grid(), "same grid first")
+	m = keys(t, m, "enter")
+	m = pump(t, m, sub, f.db)
+	m = update(t, m, loadWartime(f.db)())
+	assert.Len(t, gapRows(&m.w, m.wt), 5, "the drafted reserve fills the gap")
+	assert.Contains(t, m.View(), "已征调 "+first.candidates[0].Name)
+
+	// W, y: wartime ends and the after-action summary shows.
+	m = keys(t, m, "esc", "W", "y")
+	require.Equal(t, overlayAfter, m.overlay)
+	view := m.View()
+	assert.Contains(t, view, "战后总结 W-0001")
+	assert.Contains(t, view, "征调储备 1")
+	m = pump(t, m, sub, f.db)
+	m = update(t, m, loadWartime(f.db)())
+	assert.False(t, m.wt.active())
+	m = keys(t, m, "esc")
+	assert.Contains(t, m.View(), "平时")
+}
+
+func TestDirectiveNeedsWartime(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = keys(t, m, "d")
+	assert.False(t, m.formActive)
+	assert.Contains(t, m.View(), "no wartime is active")
+	m = keys(t, m, ":")
+	m = typeText(t, m, "gaps")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.View(), "no wartime is active")
+}
+
+// The wartime screens fit every terminal size, in both languages, with
+// ambiguous characters narrow and wide.
+func TestWartimeScreensFit(t *testing.T) {
+	f := newFixture(t)
+	base, sub := wartimeModel(t, f, "en", 120, 40)
+	base = keys(t, base, "d")
+	base = typeText(t, base, "逐户核查人员去向，重点关注独居老人和出租房")
+	base = keys(t, base, "enter", "enter", "enter", "y")
+	base = pump(t, base, sub, f.db)
+	require.Len(t, base.wt.directives, 1)
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		for _, lang := range []string{"zh", "en"} {
+			for _, wide := range []bool{false, true} {
+				for _, sc := range []struct {
+					name string
+					keys []string
+				}{{"main", nil}, {"gaps", []string{":", "g", "a", "p", "s", "enter"}}, {"directives", []string{"tab", "tab", "tab", "tab"}}, {"help", []string{"?"}}} {
+					t.Run(fmt.Sprintf("%dx%d/%s/wide=%t/%s", size[0], size[1], lang, wide, sc.name), func(t *testing.T) {
+						opt := f.options(t, lang)
+						opt.AmbiguousWide = wide
+						m := New(f.db, nil, opt)
+						m = update(t, m, keyMsgSize(size[0], size[1]))
+						m = update(t, m, loadSnapshot(f.db)())
+						m = update(t, m, loadWartime(f.db)())
+						m = keys(t, m, sc.keys...)
+						require.True(t, m.wt.active())
+						checkScreen(t, m, size[0], size[1], wide)
+						if sc.name == "main" {
+							assert.True(t, strings.Contains(m.View(), "D-0001"))
+						}
+					})
+				}
+			}
+		}
+	}
+}

@@ -326,6 +326,20 @@ func (m Model) selectedIncident() (model.Incident, bool) {
 }
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	// bubbletea v1 delivers runes that arrive together (fast typing, a
+	// script) as one message: ":gaps" rather than ":" then "gaps". Outside a
+	// text input every rune is a key of its own, so take them one by one;
+	// the first may open an input that takes the rest.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inputActive() {
+		var cmds []tea.Cmd
+		var next tea.Model = m
+		for _, r := range msg.Runes {
+			var c tea.Cmd
+			next, c = next.(Model).onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+			cmds = append(cmds, c)
+		}
+		return next, tea.Batch(cmds...)
+	}
 	if msg.String() == "ctrl+c" {
 		if m.formActive && m.form.dirty() && m.confirm == "" {
 			return m.ask(m.say("discard the half-filled form and quit? y/n", "表单尚未提交，放弃并退出？y/n"),
@@ -399,6 +413,10 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	return m.onMoveKey(msg)
 }
+
+// inputActive reports whether typed text goes to an input (a form, the
+// filter or the command line) rather than to the keys.
+func (m Model) inputActive() bool { return m.formActive || m.filterActive || m.cmdActive }
 
 // back closes the overlay, else clears the queue's filter, else its scope.
 func (m Model) back() Model {

@@ -381,3 +381,24 @@ func TestOverlappingFeedShowsEventsOnce(t *testing.T) {
 	assert.Equal(t, newest.Seq, m.w.events[0].Seq)
 	assert.NotEqual(t, newest.Seq, m.w.events[1].Seq)
 }
+
+// Runes that arrive in one read (":roster" typed fast, or sent by a
+// script) are keys one by one: the ':' opens the command line and the rest
+// goes into it.
+func TestRunesArrivingTogether(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":roster")})
+	assert.True(t, m.cmdActive)
+	assert.Equal(t, "roster", m.cmdInput.Value())
+	m = keys(t, m, "enter")
+	assert.Equal(t, overlayRoster, m.overlay)
+
+	m = keys(t, m, "esc")
+	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	assert.Equal(t, 3, m.queue.cursor)
+	// In a text input the runes stay together.
+	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/330")})
+	assert.True(t, m.filterActive)
+	assert.Equal(t, "330", m.filterInput.Value())
+}

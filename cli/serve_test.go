@@ -268,7 +268,7 @@ func TestCrashRecovery(t *testing.T) {
 				}
 			})
 		}
-		time.Sleep(time.Duration(200+rng.IntN(1300)) * time.Millisecond)
+		time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond) // from at once to 1.5s after it serves
 		srv.kill()
 		kills++
 		cancel()

@@ -5,10 +5,14 @@ package config
 
 import (
 	"fmt"
+	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +34,8 @@ type Config struct {
 	Categories    map[string]string `mapstructure:"categories"`
 	Wartime       Wartime           `mapstructure:"wartime"`
 	UI            UI                `mapstructure:"ui"`
+	API           API               `mapstructure:"api"`
+	Alerts        Alerts            `mapstructure:"alerts"`
 
 	// Set by Load, not read from the file.
 	Location *time.Location `mapstructure:"-"`
@@ -51,6 +57,32 @@ type UI struct {
 	ASCII         bool `mapstructure:"ascii"`
 }
 
+// API configures the field intake API (gridcmd serve, and the console
+// when Enabled).
+type API struct {
+	Enabled   bool     `mapstructure:"enabled"`
+	Addr      string   `mapstructure:"addr"`
+	BodyLimit ByteSize `mapstructure:"body_limit"`
+	Rate      Rate     `mapstructure:"rate"`
+	Burst     int      `mapstructure:"burst"`
+}
+
+// Alerts configures the sensor alert rule (model.AlertRule).
+type Alerts struct {
+	Count      int               `mapstructure:"count"`
+	Window     time.Duration     `mapstructure:"window"`
+	Severity   string            `mapstructure:"severity"`
+	Categories map[string]string `mapstructure:"categories"`
+}
+
+// ByteSize is a size in bytes, written as a number of bytes or with a
+// unit: 65536, 64KiB, 64KB, 1MiB.
+type ByteSize int64
+
+// Rate is requests per second per token, written "20/s", "600/m", "3600/h",
+// or "off" (0: no limit).
+type Rate float64
+
 // Defaults returns the built-in settings, the same as the shipped config.yaml.
 func Defaults() map[string]any {
 	p := model.DefaultPolicy()
@@ -65,6 +97,14 @@ func Defaults() map[string]any {
 		"wartime.roles":     roleNames(p.RoleCycle),
 		"ui.ambiguous_wide": false,
 		"ui.ascii":          false,
+		"api.enabled":       false,
+		"api.addr":          "127.0.0.1:7420",
+		"api.body_limit":    "64KiB",
+		"api.rate":          "20/s",
+		"api.burst":         40,
+		"alerts.count":      p.Alerts.Count,
+		"alerts.window":     model.ShortDuration(p.Alerts.Window),
+		"alerts.severity":   p.Alerts.Severity.String(),
 	}
 	for t, v := range p.Ack {
 		d["deadlines.ack."+string(t)] = v.String()
@@ -131,7 +171,7 @@ func Load(file string, overrides map[string]string) (Config, error) {
 	var c Config
 	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
 		dc.ErrorUnused = true
-		dc.DecodeHook = durationHook
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(durationHook, sizeHook, rateHook)
 	})
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %s", cleanDecodeError(err))
@@ -155,8 +195,8 @@ func checkKeys(v *viper.Viper) error {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(k, "categories."):
-			continue // categories are the user's to add
+		case strings.HasPrefix(k, "categories."), strings.HasPrefix(k, "alerts.categories."):
+			continue // categories and sensor kinds are the user's to add
 		}
 		return fmt.Errorf("unknown key %q", k)
 	}
@@ -191,6 +231,103 @@ func durationHook(from, to reflect.Type, data any) (any, error) {
 		return d, nil
 	}
 	return data, nil
+}
+
+// sizeHook reads a ByteSize from a number of bytes or a string with a unit.
+func sizeHook(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeOf(ByteSize(0)) {
+		return data, nil
+	}
+	switch x := data.(type) {
+	case int:
+		return ByteSize(x), nil
+	case int64:
+		return ByteSize(x), nil
+	case uint64:
+		return ByteSize(x), nil
+	case float64:
+		if x != float64(int64(x)) {
+			return nil, fmt.Errorf("%v is not a whole number of bytes", x)
+		}
+		return ByteSize(x), nil
+	case string:
+		return ParseByteSize(x)
+	}
+	return data, nil
+}
+
+var sizeRe = regexp.MustCompile(`^([0-9]+)\s*([KMG]i?B|B)?$`)
+
+// ParseByteSize reads "65536", "64KiB", "64KB" (KB and KiB are both 1024
+// bytes, as people mean them for limits), "1MiB", "1GB".
+func ParseByteSize(s string) (ByteSize, error) {
+	m := sizeRe.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size (want e.g. 65536, 64KiB, 1MiB)", s)
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size: %v", s, err)
+	}
+	mult := int64(1)
+	switch strings.TrimSuffix(strings.TrimSuffix(m[2], "B"), "i") {
+	case "K":
+		mult = 1 << 10
+	case "M":
+		mult = 1 << 20
+	case "G":
+		mult = 1 << 30
+	}
+	if n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return ByteSize(n * mult), nil
+}
+
+// rateHook reads a Rate from "N/s", "N/m", "N/h", "off" or a number (per
+// second).
+func rateHook(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeOf(Rate(0)) {
+		return data, nil
+	}
+	switch x := data.(type) {
+	case int:
+		return Rate(x), nil
+	case int64:
+		return Rate(x), nil
+	case float64:
+		return Rate(x), nil
+	case string:
+		return ParseRate(x)
+	}
+	return data, nil
+}
+
+// ParseRate reads "20/s", "600/m", "3600/h", a plain number per second, or
+// "off" / "0" for no limit.
+func ParseRate(s string) (Rate, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if t == "off" || t == "none" {
+		return 0, nil
+	}
+	num, unit, hasUnit := strings.Cut(t, "/")
+	per := 1.0
+	if hasUnit {
+		switch strings.TrimSpace(unit) {
+		case "s", "sec", "second":
+		case "m", "min", "minute":
+			per = 60
+		case "h", "hour":
+			per = 3600
+		default:
+			return 0, fmt.Errorf("%q: want a rate like 20/s, 600/m or 3600/h, or off", s)
+		}
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, fmt.Errorf("%q: want a rate like 20/s, 600/m or 3600/h, or off", s)
+	}
+	return Rate(n / per), nil
 }
 
 func cleanDecodeError(err error) string {
@@ -236,6 +373,33 @@ func (c *Config) finish() error {
 	}
 	if c.DB == "" {
 		c.DB = DefaultDBPath()
+	}
+	if err := c.API.check(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// check names the api key of the first bad value.
+func (a API) check() error {
+	host, port, err := net.SplitHostPort(a.Addr)
+	if err != nil {
+		return fmt.Errorf("api.addr %q: want host:port, e.g. 127.0.0.1:7420", a.Addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("api.addr %q: port %q is not a port number", a.Addr, port)
+	}
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return fmt.Errorf("api.addr %q: want an IP address (or localhost), e.g. 127.0.0.1:7420", a.Addr)
+	}
+	if a.BodyLimit < 1<<10 || a.BodyLimit > 64<<20 {
+		return fmt.Errorf("api.body_limit %d: want 1KiB to 64MiB", a.BodyLimit)
+	}
+	if a.Rate < 0 {
+		return fmt.Errorf("api.rate: must not be negative")
+	}
+	if a.Rate > 0 && a.Burst < 1 {
+		return fmt.Errorf("api.burst %d: want at least 1", a.Burst)
 	}
 	return nil
 }
@@ -299,8 +463,47 @@ func (c Config) Policy() (model.Policy, error) {
 		}
 		p.Categories[model.Category(k)] = plat
 	}
+	rule, err := c.alertRule(p.Categories)
+	if err != nil {
+		return p, err
+	}
+	p.Alerts = rule
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
 	return p, nil
+}
+
+// alertRule builds the alert rule. alerts.categories adds to (or
+// overrides) the shipped kinds; a shipped kind whose category the
+// configured categories lack is dropped, and "other" then falls back to
+// the first category in name order. A configured kind must name a
+// configured category.
+func (c Config) alertRule(cats map[model.Category]model.Platform) (model.AlertRule, error) {
+	sev, err := model.ParseSeverity(c.Alerts.Severity)
+	if err != nil {
+		return model.AlertRule{}, model.Errorf(model.EINVALID, "alerts.severity: %s", model.ErrorMessage(err))
+	}
+	r := model.AlertRule{Count: c.Alerts.Count, Window: c.Alerts.Window, Severity: sev, Categories: map[string]model.Category{}}
+	for kind, cat := range model.DefaultAlertRule().Categories {
+		if _, ok := cats[cat]; ok {
+			r.Categories[kind] = cat
+		}
+	}
+	if _, ok := r.Categories[model.AlertOther]; !ok && len(cats) > 0 {
+		names := make([]string, 0, len(cats))
+		for k := range cats {
+			names = append(names, string(k))
+		}
+		slices.Sort(names)
+		r.Categories[model.AlertOther] = model.Category(names[0])
+	}
+	for kind, cat := range c.Alerts.Categories {
+		k := strings.ToLower(strings.TrimSpace(kind))
+		if _, ok := cats[model.Category(cat)]; !ok {
+			return r, model.Errorf(model.EINVALID, "alerts.categories.%s: category %q is not among categories", kind, cat)
+		}
+		r.Categories[k] = model.Category(cat)
+	}
+	return r, nil
 }

@@ -63,6 +63,24 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{"ui:\n  ascii: maybe\n", "ui.ascii"},
 		{"wartime:\n  roles: [hero]\n", "wartime.roles"},
 		{"wartime:\n  sign_for: soon\n", "wartime.sign_for"},
+		{"api:\n  adr: x\n", `unknown key "api.adr"`},
+		{"api:\n  addr: 7420\n", "api.addr"},
+		{"api:\n  addr: nowhere:port\n", "api.addr"},
+		{"api:\n  addr: example.com:7420\n", "api.addr"},
+		{"api:\n  body_limit: huge\n", "api.body_limit"},
+		{"api:\n  body_limit: 10\n", "api.body_limit 10: want 1KiB to 64MiB"},
+		{"api:\n  body_limit: 1GiB\n", "api.body_limit"},
+		{"api:\n  rate: fast\n", "api.rate"},
+		{"api:\n  rate: 20/d\n", "api.rate"},
+		{"api:\n  rate: -1\n", "api.rate"},
+		{"api:\n  burst: 0\n", "api.burst 0"},
+		{"api:\n  enabled: maybe\n", "api.enabled"},
+		{"alerts:\n  count: 0\n", "alerts.count"},
+		{"alerts:\n  count: many\n", "alerts.count"},
+		{"alerts:\n  window: 10\n", "alerts.window"},
+		{"alerts:\n  severity: V\n", "alerts.severity"},
+		{"alerts:\n  categories:\n    smoke: arson\n", `alerts.categories.smoke: category "arson"`},
+		{"alerts:\n  cout: 3\n", `unknown key "alerts.cout"`},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -107,4 +125,81 @@ func TestMissingConfigFileIsAnError(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nope.yaml")
+}
+
+func TestAPIAndAlertKeys(t *testing.T) {
+	c, err := Load("../config.yaml", nil)
+	require.NoError(t, err)
+	assert.Equal(t, API{Enabled: false, Addr: "127.0.0.1:7420", BodyLimit: 64 << 10, Rate: 20, Burst: 40}, c.API)
+	p, err := c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, model.DefaultAlertRule(), p.Alerts)
+
+	c, err = Load(writeConfig(t, `api:
+  enabled: true
+  addr: 0.0.0.0:8080
+  body_limit: 1MiB
+  rate: 600/m
+  burst: 5
+alerts:
+  count: 5
+  window: 30m
+  severity: I
+  categories:
+    smoke: hazard
+    water: flood
+`), nil)
+	require.NoError(t, err)
+	assert.Equal(t, API{Enabled: true, Addr: "0.0.0.0:8080", BodyLimit: 1 << 20, Rate: 10, Burst: 5}, c.API)
+	p, err = c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, 5, p.Alerts.Count)
+	assert.Equal(t, 30*time.Minute, p.Alerts.Window)
+	assert.Equal(t, model.SeverityI, p.Alerts.Severity)
+	assert.Equal(t, model.Category("hazard"), p.Alerts.CategoryFor("smoke"), "overridden")
+	assert.Equal(t, model.Category("flood"), p.Alerts.CategoryFor("water"), "added")
+	assert.Equal(t, model.Category("fire"), p.Alerts.CategoryFor("charger"), "shipped kinds stay")
+	assert.Equal(t, model.Category("hazard"), p.Alerts.CategoryFor("radar"), "other")
+
+	t.Setenv("GRIDCMD_API_RATE", "off")
+	t.Setenv("GRIDCMD_API_BODY_LIMIT", "4096")
+	t.Setenv("GRIDCMD_ALERTS_COUNT", "2")
+	c, err = Load("../config.yaml", nil)
+	require.NoError(t, err)
+	assert.Equal(t, Rate(0), c.API.Rate)
+	assert.Equal(t, ByteSize(4096), c.API.BodyLimit)
+	p, err = c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, 2, p.Alerts.Count)
+}
+
+func TestAlertKindsFollowReplacedCategories(t *testing.T) {
+	// The shipped kinds whose categories are gone are dropped; "other"
+	// falls back to the first category by name.
+	c, err := Load(writeConfig(t, "categories:\n  landslide: safety\n  fire: safety\n"), nil)
+	require.NoError(t, err)
+	p, err := c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, map[string]model.Category{"smoke": "fire", "charger": "fire", "other": "fire"}, p.Alerts.Categories)
+}
+
+func TestParseSizeAndRate(t *testing.T) {
+	for in, want := range map[string]ByteSize{"65536": 65536, "64KiB": 65536, "64KB": 65536, "64 KiB": 65536, "1MiB": 1 << 20, "2MB": 2 << 20, "512B": 512, "1GiB": 1 << 30} {
+		got, err := ParseByteSize(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "x", "-1", "1.5KiB", "64kib", "1TB"} {
+		_, err := ParseByteSize(bad)
+		assert.Error(t, err, bad)
+	}
+	for in, want := range map[string]Rate{"20/s": 20, "600/m": 10, "3600/h": 1, "5": 5, "0.5/s": 0.5, "off": 0, "0": 0, "OFF": 0} {
+		got, err := ParseRate(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "fast", "20/d", "-3/s", "/s", "Inf"} {
+		_, err := ParseRate(bad)
+		assert.Error(t, err, bad)
+	}
 }

@@ -25,6 +25,8 @@ type Policy struct {
 	SignFor time.Duration
 	// RoleCycle gives micro-grid workers their wartime roles (RoleFor).
 	RoleCycle []WartimeRole
+	// Alerts is the rule that turns sensor alerts into incidents.
+	Alerts AlertRule
 }
 
 // DefaultPolicy is the shipped policy; config.yaml documents the same values.
@@ -47,6 +49,7 @@ func DefaultPolicy() Policy {
 		Categories:    cats,
 		SignFor:       10 * m,
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
+		Alerts:        DefaultAlertRule(),
 	}
 }
 
@@ -98,6 +101,14 @@ func (p Policy) Validate() error {
 	for c, pl := range p.Categories {
 		if _, err := ParsePlatform(string(pl)); err != nil {
 			return Errorf(EINVALID, "categories.%s: %s", c, ErrorMessage(err))
+		}
+	}
+	if err := p.Alerts.Validate(); err != nil {
+		return err
+	}
+	for kind, c := range p.Alerts.Categories {
+		if _, ok := p.Categories[c]; !ok {
+			return Errorf(EINVALID, "alerts.categories.%s: category %q: want one of %s", kind, c, joinCategories(p.Categories))
 		}
 	}
 	return nil

@@ -42,11 +42,15 @@
 //
 // Field intake (schema 3):
 //
-//	tokens               sha256 of a bearer token -> tokenRecord (person, issued, revoked)
+//	tokens               sha256 of a bearer token -> tokenRecord (person, prefix, issued, revoked)
 //	tokens_by_person     u64 person id, sha256 -> empty
-//	idempotency          u64 person id, Idempotency-Key -> u64 incident seq
-//	alerts               u64 alert seq -> alertRecord
+//	idempotency          u64 person id, Idempotency-Key -> u64 incident seq, sha256 of the report
+//	                     u64 person id, 0x00, Idempotency-Key -> u64 alert seq, sha256 of the alert
+//	alerts               u64 alert seq -> alertRecord (incident seq it is part of, 0 for none)
 //	idx_alert_source     node code 0x00 u64 Unix nanos, u64 alert seq
+//	meta                 "alert/<node code>" -> u64 seq of the incident the node's alerts last opened
+//
+// See store/intake.go for how the alert rule reads them.
 //
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the

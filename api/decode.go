@@ -1,0 +1,414 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gridcmd/model"
+)
+
+// requestError is a refusal of a request's body: its status (400, 413, 415
+// or 422), the field it concerns and the message.
+type requestError struct {
+	status  int
+	field   string
+	message string
+}
+
+func (e *requestError) Error() string { return e.message }
+
+func badRequest(field, format string, args ...any) *requestError {
+	return &requestError{status: http.StatusBadRequest, field: field, message: fmt.Sprintf(format, args...)}
+}
+
+func invalid(field, format string, args ...any) *requestError {
+	return &requestError{status: http.StatusUnprocessableEntity, field: field, message: fmt.Sprintf(format, args...)}
+}
+
+// writeRequestError answers a refusal of the request body.
+func writeRequestError(w http.ResponseWriter, err error) {
+	var re *requestError
+	if !errors.As(err, &re) {
+		re = badRequest("", "%v", err)
+	}
+	if re.status == http.StatusRequestEntityTooLarge {
+		closeAfter(w)
+	}
+	writeError(w, re.status, re.field, "%s", re.message)
+}
+
+// readBody reads a JSON request body of at most limit bytes: 415 for
+// another content type, 413 beyond the limit.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return nil, &requestError{status: http.StatusUnsupportedMediaType, field: "Content-Type",
+				message: fmt.Sprintf("Content-Type %q: want application/json", ct)}
+		}
+	}
+	tooLarge := &requestError{status: http.StatusRequestEntityTooLarge,
+		message: fmt.Sprintf("request body over the limit of %d bytes", limit)}
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return nil, tooLarge
+		}
+		return nil, badRequest("", "reading the request body: %v", err)
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON object from body into v: unknown fields,
+// wrong types, malformed JSON and anything after the object are 400; text
+// that is not valid UTF-8 (raw bytes, or escaped lone surrogates, which
+// encoding/json would quietly turn into U+FFFD) is 422 naming its field.
+func decodeStrict(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("", "empty body: want a JSON object")
+	}
+	if field, ok := invalidUTF8Field(body); ok {
+		return invalid(field, "%s: invalid UTF-8", fieldName(field))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("", "malformed JSON: want one object and nothing after it")
+	}
+	return nil
+}
+
+func fieldName(f string) string {
+	if f == "" {
+		return "body"
+	}
+	return f
+}
+
+// jsonError turns a decoding error into a 400 naming the field.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return badRequest("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return badRequest("", "want a JSON object, not %s", typ.Value)
+		}
+		return badRequest(field, "%s: want %s, not %s", field, jsonType(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return badRequest("", "malformed JSON: unexpected end of body")
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		return badRequest(name, "unknown field %q", name)
+	}
+	return badRequest("", "malformed JSON: %s", strings.TrimPrefix(msg, "json: "))
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "int", "int64", "uint64", "float64":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "struct", "map", "ptr":
+		return "an object"
+	}
+	return kind
+}
+
+// invalidUTF8Field finds the first string in a JSON document that is not
+// valid UTF-8, and the name of the object key it belongs to (the key
+// itself when the bad string is a key). The document may be malformed:
+// then it reports what it found up to there.
+func invalidUTF8Field(b []byte) (string, bool) {
+	if utf8.Valid(b) && !bytes.Contains(b, []byte(`\u`)) && !bytes.Contains(b, []byte(`\U`)) {
+		return "", false
+	}
+	var lastKey string
+	expectKey := false
+	var stack []byte // '{' or '['
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '{':
+			stack = append(stack, c)
+			expectKey = true
+		case '[':
+			stack = append(stack, c)
+			expectKey = false
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1] == '{'
+		case ':':
+			expectKey = false
+		case '"':
+			end, ok := stringEnd(b, i)
+			raw := b[i : end+1]
+			isKey := expectKey
+			if isKey {
+				var k string
+				if json.Unmarshal(raw, &k) == nil {
+					lastKey = k
+				}
+			}
+			if !ok || !validJSONString(raw) {
+				if isKey {
+					return strings.ToValidUTF8(lastKey, "?"), true
+				}
+				return lastKey, true
+			}
+			i = end
+		}
+	}
+	return "", false
+}
+
+// stringEnd returns the index of the quote closing the string that starts
+// at b[start], or the last index and false when it is not closed.
+func stringEnd(b []byte, start int) (int, bool) {
+	for j := start + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j, true
+		}
+	}
+	return len(b) - 1, false
+}
+
+// validJSONString reports whether a quoted JSON string is valid UTF-8 and
+// its \u escapes pair their surrogates.
+func validJSONString(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if i+1 >= len(raw) {
+			return true // malformed: the decoder will say so
+		}
+		if raw[i+1] != 'u' {
+			i++
+			continue
+		}
+		r, ok := hex4(raw, i+2)
+		if !ok {
+			return true // malformed: the decoder will say so
+		}
+		switch {
+		case r >= 0xd800 && r < 0xdc00: // a high surrogate wants a low one
+			if i+11 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+				if lo, ok := hex4(raw, i+8); ok && lo >= 0xdc00 && lo < 0xe000 {
+					i += 11
+					continue
+				}
+			}
+			return false
+		case r >= 0xdc00 && r < 0xe000:
+			return false
+		}
+		i += 5
+	}
+	return true
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[at:at+4]), 16, 16)
+	return rune(n), err == nil
+}
+
+// Field limits of the API beyond the model's.
+const (
+	MaxPhotoBytes = 512
+)
+
+// ReportRequest is the body of POST /api/v1/reports.
+type ReportRequest struct {
+	Node     string    `json:"node"`
+	Category string    `json:"category"`
+	Severity string    `json:"severity"`
+	Title    string    `json:"title"`
+	Text     string    `json:"text,omitempty"`
+	Location *Location `json:"location,omitempty"`
+	Photo    string    `json:"photo,omitempty"`
+}
+
+// Location is where a report was made (WGS 84 degrees).
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// ReportResponse is the answer to a report: 201 for a new one, 200 with
+// Duplicate for a retry.
+type ReportResponse struct {
+	ID        string `json:"id"`
+	Duplicate bool   `json:"duplicate"`
+}
+
+// DecodeReport reads a report body into a model.Report: strictly decoded,
+// every text field through model.CleanText, every value checked against
+// the policy (the node's existence and the caller's scope are checked
+// after). The location and the photo reference are kept as lines at the
+// end of the text.
+func DecodeReport(body []byte, p model.Policy) (model.Report, error) {
+	var req ReportRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return model.Report{}, err
+	}
+	return req.toReport(p)
+}
+
+func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
+	var r model.Report
+	for _, f := range []struct{ name, v string }{{"node", req.Node}, {"category", req.Category}, {"severity", req.Severity}, {"title", req.Title}} {
+		if strings.TrimSpace(f.v) == "" {
+			return r, invalid(f.name, "%s: missing", f.name)
+		}
+	}
+	node, err := model.ParseNodeCode(req.Node)
+	if err != nil {
+		return r, invalid("node", "%s", model.ErrorMessage(err))
+	}
+	r.Node = node
+	cat, err := p.Category(strings.TrimSpace(req.Category))
+	if err != nil {
+		return r, invalid("category", "%s", model.ErrorMessage(err))
+	}
+	r.Category = string(cat)
+	if r.Severity, err = model.ParseSeverity(req.Severity); err != nil {
+		return r, invalid("severity", "%s", model.ErrorMessage(err))
+	}
+	title, err := model.CleanText(req.Title, false)
+	if err != nil {
+		return r, invalid("title", "title: %s", model.ErrorMessage(err))
+	}
+	if title == "" {
+		return r, invalid("title", "title: empty (or nothing but control characters)")
+	}
+	if n := utf8.RuneCountInString(title); n > model.MaxTitleRunes {
+		return r, invalid("title", "title: %d characters, at most %d", n, model.MaxTitleRunes)
+	}
+	r.Title = title
+	text, err := model.CleanText(req.Text, true)
+	if err != nil {
+		return r, invalid("text", "text: %s", model.ErrorMessage(err))
+	}
+	if len(text) > model.MaxTextBytes {
+		return r, invalid("text", "text: %d bytes, at most %d", len(text), model.MaxTextBytes)
+	}
+	var extra []string
+	if l := req.Location; l != nil {
+		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
+			return r, invalid("location.lat", "location.lat: want -90 to 90")
+		}
+		if math.IsNaN(l.Lon) || l.Lon < -180 || l.Lon > 180 {
+			return r, invalid("location.lon", "location.lon: want -180 to 180")
+		}
+		extra = append(extra, fmt.Sprintf("位置 location: %.6f, %.6f", l.Lat, l.Lon))
+	}
+	if req.Photo != "" {
+		photo, err := model.CleanText(req.Photo, false)
+		if err != nil {
+			return r, invalid("photo", "photo: %s", model.ErrorMessage(err))
+		}
+		if photo == "" || len(photo) > MaxPhotoBytes {
+			return r, invalid("photo", "photo: want a reference of 1 to %d bytes", MaxPhotoBytes)
+		}
+		extra = append(extra, "照片 photo: "+photo)
+	}
+	if len(extra) > 0 {
+		if text != "" {
+			text += "\n\n"
+		}
+		text += strings.Join(extra, "\n")
+		if len(text) > model.MaxTextBytes {
+			return r, invalid("text", "text with the location and photo: %d bytes, at most %d", len(text), model.MaxTextBytes)
+		}
+	}
+	r.Text = text
+	if err := r.Validate(p); err != nil {
+		return r, invalid("", "%s", model.ErrorMessage(err))
+	}
+	return r, nil
+}
+
+// AlertRequest is the body of POST /api/v1/alerts.
+type AlertRequest struct {
+	Device string `json:"device"`
+	Kind   string `json:"kind"`
+	Node   string `json:"node"`
+	Text   string `json:"text,omitempty"`
+}
+
+// AlertResponse is the answer to an alert.
+type AlertResponse struct {
+	Alert     uint64 `json:"alert"`
+	Incident  string `json:"incident,omitempty"`
+	Opened    bool   `json:"opened"`
+	Attached  bool   `json:"attached"`
+	Count     int    `json:"count"`
+	Duplicate bool   `json:"duplicate"`
+}
+
+// DecodeAlert reads an alert body into a model.Alert, cleaned and checked.
+func DecodeAlert(body []byte) (model.Alert, error) {
+	var req AlertRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return model.Alert{}, err
+	}
+	for _, f := range []struct{ name, v string }{{"device", req.Device}, {"kind", req.Kind}, {"node", req.Node}} {
+		if strings.TrimSpace(f.v) == "" {
+			return model.Alert{}, invalid(f.name, "%s: missing", f.name)
+		}
+	}
+	node, err := model.ParseNodeCode(req.Node)
+	if err != nil {
+		return model.Alert{}, invalid("node", "%s", model.ErrorMessage(err))
+	}
+	a, err := model.Alert{Device: req.Device, Kind: req.Kind, Node: node, Text: req.Text}.Clean()
+	if err != nil {
+		msg := model.ErrorMessage(err)
+		field, _, _ := strings.Cut(msg, ":")
+		switch {
+		case strings.HasPrefix(field, "kind"):
+			field = "kind"
+		case field != "device" && field != "text":
+			field = ""
+		}
+		return model.Alert{}, invalid(field, "%s", msg)
+	}
+	return a, nil
+}

@@ -1,0 +1,297 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"gridcmd/model"
+)
+
+// idempotencyKey reads the Idempotency-Key header: "" when absent, a 400
+// answered when malformed (ok false).
+func idempotencyKey(w http.ResponseWriter, r *http.Request) (string, bool) {
+	vals := r.Header.Values("Idempotency-Key")
+	if len(vals) == 0 {
+		return "", true
+	}
+	if len(vals) > 1 {
+		writeError(w, http.StatusBadRequest, "Idempotency-Key", "Idempotency-Key: give it once")
+		return "", false
+	}
+	if err := model.ValidIdempotencyKey(vals[0]); err != nil {
+		writeError(w, http.StatusBadRequest, "Idempotency-Key", "%s", model.ErrorMessage(err))
+		return "", false
+	}
+	return vals[0], true
+}
+
+// handleReport files a field report: 201 once it is committed, 200 for a
+// retry of one already filed under the same Idempotency-Key.
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
+	if !s.admitWrite(w) {
+		return
+	}
+	defer s.endWrite()
+	c, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	key, ok := idempotencyKey(w, r)
+	if !ok {
+		return
+	}
+	body, err := readBody(w, r, s.opts.BodyLimit)
+	if err != nil {
+		writeRequestError(w, err)
+		return
+	}
+	rep, err := DecodeReport(body, s.svc.Policy())
+	if err != nil {
+		writeRequestError(w, err)
+		return
+	}
+	if !scope(w, c.person, rep.Node, "node") {
+		return
+	}
+	// Once queued, the write is answered after its commit whatever the
+	// client does, so it runs on a context of its own.
+	inc, dup, err := s.intake.ReportOnce(context.WithoutCancel(r.Context()), c.person.ID, key, rep)
+	if err != nil {
+		switch model.ErrorCode(err) {
+		case model.ENOTFOUND: // the node (the holder was found a moment ago)
+			writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
+		case model.ECONFLICT: // the key filed another report
+			writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
+		default:
+			s.fail(w, r, c.person.ID, "", err)
+		}
+		return
+	}
+	if dup {
+		s.metrics.duplicates.Add(1)
+		writeJSON(w, http.StatusOK, ReportResponse{ID: inc.ID, Duplicate: true})
+		return
+	}
+	s.metrics.reports.Add(1)
+	writeJSON(w, http.StatusCreated, ReportResponse{ID: inc.ID})
+}
+
+// handleAlert takes a sensor alert: 201 once stored (with what the alert
+// rule made of it), 200 for a retry.
+func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request) {
+	if !s.admitWrite(w) {
+		return
+	}
+	defer s.endWrite()
+	c, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	key, ok := idempotencyKey(w, r)
+	if !ok {
+		return
+	}
+	body, err := readBody(w, r, s.opts.BodyLimit)
+	if err != nil {
+		writeRequestError(w, err)
+		return
+	}
+	a, err := DecodeAlert(body)
+	if err != nil {
+		writeRequestError(w, err)
+		return
+	}
+	if !scope(w, c.person, a.Node, "node") {
+		return
+	}
+	a.By, a.Key = c.person.ID, key
+	res, err := s.intake.Alert(context.WithoutCancel(r.Context()), a)
+	if err != nil {
+		switch model.ErrorCode(err) {
+		case model.ENOTFOUND:
+			writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
+		case model.ECONFLICT:
+			writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
+		case model.EINVALID:
+			writeError(w, http.StatusUnprocessableEntity, "", "%s", model.ErrorMessage(err))
+		default:
+			s.fail(w, r, c.person.ID, "", err)
+		}
+		return
+	}
+	out := AlertResponse{Alert: res.Seq, Incident: res.Incident, Opened: res.Opened, Attached: res.Attached,
+		Count: res.Count, Duplicate: res.Duplicate}
+	if res.Duplicate {
+		s.metrics.duplicates.Add(1)
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	s.metrics.alert(res)
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// DirectiveJSON is one directive as a micro-grid sees it, with its copy.
+type DirectiveJSON struct {
+	ID          string     `json:"id"`
+	Text        string     `json:"text"`
+	IssuedAt    time.Time  `json:"issued_at"`
+	SignBy      time.Time  `json:"sign_by"`
+	Deadline    time.Time  `json:"deadline"`
+	Unit        string     `json:"unit"`
+	SignedAt    *time.Time `json:"signed_at,omitempty"`
+	SignedBy    string     `json:"signed_by,omitempty"`
+	Done        int        `json:"done"`
+	Of          int        `json:"of"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	Escalated   string     `json:"escalated,omitempty"`
+}
+
+// UnitJSON is a micro-grid's copy of a directive after an ack or progress.
+type UnitJSON struct {
+	Directive   string     `json:"directive"`
+	Unit        string     `json:"unit"`
+	SignedAt    *time.Time `json:"signed_at,omitempty"`
+	SignedBy    string     `json:"signed_by,omitempty"`
+	Done        int        `json:"done"`
+	Of          int        `json:"of"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	Escalated   string     `json:"escalated,omitempty"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func signer(id model.PersonID) string {
+	if id == model.System {
+		return ""
+	}
+	return id.String()
+}
+
+func unitJSON(id string, u model.DirectiveUnit) UnitJSON {
+	return UnitJSON{Directive: id, Unit: string(u.Unit), SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy),
+		Done: u.Done, Of: u.Of, CompletedAt: timePtr(u.CompletedAt), Escalated: string(u.Escalated)}
+}
+
+func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.authenticate(w, r)
+	if !ok {
+		return
+	}
+	unit, err := model.ParseNodeCode(r.PathValue("code"))
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "code", "%s", model.ErrorMessage(err))
+		return
+	}
+	if !scope(w, c.person, unit, "code") {
+		return
+	}
+	ds, us, err := s.svc.UnitDirectives(r.Context(), unit)
+	if err != nil {
+		s.fail(w, r, c.person.ID, "code", err)
+		return
+	}
+	out := make([]DirectiveJSON, 0, len(ds))
+	for i, d := range ds {
+		x := DirectiveJSON{ID: d.ID, Text: d.Text, IssuedAt: d.IssuedAt, SignBy: d.SignBy, Deadline: d.Deadline, Unit: string(unit)}
+		if i < len(us) {
+			u := us[i]
+			x.SignedAt, x.SignedBy, x.Done, x.Of = timePtr(u.SignedAt), signer(u.SignedBy), u.Done, u.Of
+			x.CompletedAt, x.Escalated = timePtr(u.CompletedAt), string(u.Escalated)
+		}
+		out = append(out, x)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// unitRequest is the body of an ack or a progress report. Unit may be left
+// out by a micro-grid worker, whose own micro-grid it then is.
+type unitRequest struct {
+	Unit string `json:"unit,omitempty"`
+	Done *int   `json:"done,omitempty"`
+	Of   *int   `json:"of,omitempty"`
+}
+
+// directiveCall authenticates, reads the body and resolves the unit of an
+// ack or progress request; ok false when it has answered.
+func (s *Server) directiveCall(w http.ResponseWriter, r *http.Request) (caller, unitRequest, model.NodeCode, bool) {
+	c, ok := s.authenticate(w, r)
+	if !ok {
+		return c, unitRequest{}, "", false
+	}
+	var req unitRequest
+	body, err := readBody(w, r, s.opts.BodyLimit)
+	if err == nil && len(strings.TrimSpace(string(body))) > 0 {
+		err = decodeStrict(body, &req)
+	}
+	if err != nil {
+		writeRequestError(w, err)
+		return c, req, "", false
+	}
+	unit := model.NodeCode(req.Unit)
+	if unit == "" {
+		if c.person.Node.Level() != model.LevelMicroGrid {
+			writeError(w, http.StatusUnprocessableEntity, "unit", "unit: missing (only a micro-grid worker's own micro-grid is implied)")
+			return c, req, "", false
+		}
+		unit = c.person.Node
+	}
+	if unit, err = model.ParseNodeCode(string(unit)); err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "unit", "%s", model.ErrorMessage(err))
+		return c, req, "", false
+	}
+	if unit.Level() != model.LevelMicroGrid {
+		writeError(w, http.StatusUnprocessableEntity, "unit", "unit %s: directives go to micro-grids", unit)
+		return c, req, "", false
+	}
+	if !scope(w, c.person, unit, "unit") {
+		return c, req, "", false
+	}
+	return c, req, unit, true
+}
+
+func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
+	if !s.admitWrite(w) {
+		return
+	}
+	defer s.endWrite()
+	c, _, unit, ok := s.directiveCall(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	u, err := s.svc.SignDirective(context.WithoutCancel(r.Context()), id, unit, c.person.ID)
+	if err != nil {
+		s.fail(w, r, c.person.ID, "", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, unitJSON(id, u))
+}
+
+func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request) {
+	if !s.admitWrite(w) {
+		return
+	}
+	defer s.endWrite()
+	c, req, unit, ok := s.directiveCall(w, r)
+	if !ok {
+		return
+	}
+	if req.Done == nil || req.Of == nil {
+		writeError(w, http.StatusUnprocessableEntity, map[bool]string{true: "done", false: "of"}[req.Done == nil], "done and of: both wanted, e.g. {\"done\": 40, \"of\": 62}")
+		return
+	}
+	id := r.PathValue("id")
+	u, err := s.svc.DirectiveProgress(context.WithoutCancel(r.Context()), id, unit, *req.Done, *req.Of, c.person.ID)
+	if err != nil {
+		s.fail(w, r, c.person.ID, "", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, unitJSON(id, u))
+}

@@ -1,0 +1,244 @@
+package api_test
+
+// The tests run the API on 127.0.0.1:0 over a real store in t.TempDir().
+// They import store (the package itself never does: it speaks model).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/api"
+	"gridcmd/model"
+	"gridcmd/store"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// t0 is 09:00 on 29 November 2026 in Huajie.
+var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+const (
+	town     = model.NodeCode("330784114")
+	village  = model.NodeCode("330784114266")
+	grid01   = model.NodeCode("330784114266-01")
+	grid02   = model.NodeCode("330784114266-02")
+	micro011 = model.NodeCode("330784114266-01-01")
+	micro012 = model.NodeCode("330784114266-01-02")
+	micro021 = model.NodeCode("330784114266-02-01")
+	unit0111 = model.NodeCode("330784114266-01-01-01")
+)
+
+func nodes() []model.Node {
+	return []model.Node{
+		{Code: town, Level: model.LevelTown, Name: "花街镇"},
+		{Code: village, Level: model.LevelVillage, Name: "渎溪村", Parent: town},
+		{Code: grid01, Level: model.LevelGrid, Name: "渎溪第1网格", Parent: village},
+		{Code: grid02, Level: model.LevelGrid, Name: "渎溪第2网格", Parent: village},
+		{Code: micro011, Level: model.LevelMicroGrid, Name: "渎溪1-1微网格", Parent: grid01, Households: 60},
+		{Code: micro012, Level: model.LevelMicroGrid, Name: "渎溪1-2微网格", Parent: grid01, Households: 70},
+		{Code: micro021, Level: model.LevelMicroGrid, Name: "渎溪2-1微网格", Parent: grid02, Households: 55},
+		{Code: unit0111, Level: model.LevelHousehold, Name: "1-1-1包联户", Parent: micro011, Households: 8},
+	}
+}
+
+func people() []model.Person {
+	return []model.Person{
+		{Name: "陈值班", Phone: "13800000001", Node: town, Roles: []model.Role{model.RoleDutyOfficer}, OnDuty: true},
+		{Name: "王网格员", Phone: "13800000002", Node: grid01, Roles: []model.Role{model.RoleGridWorkerFull}},
+		{Name: "应网格长", Phone: "13800000003", Node: grid02, Roles: []model.Role{model.RoleGridLeader}},
+		{Name: "周微网格", Phone: "13800000004", Node: micro012, Roles: []model.Role{model.RoleMicroGridWorker}},
+		{Name: "胡村干", Phone: "13800000005", Node: village, Roles: []model.Role{model.RoleVillageCadre}},
+	}
+}
+
+// env is a store with the tiny tower, tokens for its people and a server
+// on loopback.
+type env struct {
+	t    *testing.T
+	db   *store.DB
+	path string
+	srv  *api.Server
+	url  string
+	ctx  context.Context
+
+	duty, worker, leader, micro, cadre model.Person
+	tok                                map[model.PersonID]string
+}
+
+type envOption func(*api.Options, *store.Options)
+
+func withRate(rate float64, burst int) envOption {
+	return func(o *api.Options, _ *store.Options) { o.Rate, o.Burst = rate, burst }
+}
+
+func withBodyLimit(n int64) envOption {
+	return func(o *api.Options, _ *store.Options) { o.BodyLimit = n }
+}
+
+func withLocal(cred string) envOption {
+	return func(o *api.Options, _ *store.Options) { o.LocalCredential = cred }
+}
+
+func withClock(c *testClock) envOption {
+	return func(_ *api.Options, so *store.Options) { so.Now = c.Now }
+}
+
+// openStore makes a store with the tiny tower.
+func openStore(t *testing.T, so store.Options) (*store.DB, string, []model.Person) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gridcmd.db")
+	db, err := store.Open(path, so)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	ctx := context.Background()
+	_, err = db.ImportNodes(ctx, nodes(), model.System, "test tower")
+	require.NoError(t, err)
+	ps, err := db.ImportPeople(ctx, people(), model.System, "test roster")
+	require.NoError(t, err)
+	return db, path, ps
+}
+
+func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	ao := api.Options{}
+	so := store.Options{Timeout: time.Second, Location: cst}
+	for _, o := range opts {
+		o(&ao, &so)
+	}
+	db, path, ps := openStore(t, so)
+	e := &env{t: t, db: db, path: path, ctx: context.Background(), tok: map[model.PersonID]string{}}
+	e.duty, e.worker, e.leader, e.micro, e.cadre = ps[0], ps[1], ps[2], ps[3], ps[4]
+	for _, p := range ps {
+		tok, err := db.IssueToken(e.ctx, p.ID)
+		require.NoError(t, err)
+		e.tok[p.ID] = tok
+	}
+	e.srv, e.url = serve(t, db, ao)
+	return e
+}
+
+// serve runs a server over db on 127.0.0.1:0 until the test ends.
+func serve(t *testing.T, db *store.DB, ao api.Options) (*api.Server, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := api.New(db, db, ao)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		require.NoError(t, srv.Shutdown(ctx))
+		require.NoError(t, <-done)
+	})
+	return srv, "http://" + ln.Addr().String()
+}
+
+// answer is an HTTP answer, read whole.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a answer) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(a.body, &m), "%s", a.body)
+	return m
+}
+
+// do sends a request with the given headers (Authorization among them,
+// when wanted).
+func (e *env) do(method, path string, body []byte, headers map[string]string) answer {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
+	require.NoError(e.t, err)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(e.t, err)
+	return answer{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func bearer(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+
+// post posts body as p with an optional Idempotency-Key.
+func (e *env) post(path string, p model.Person, key string, body string) answer {
+	e.t.Helper()
+	h := bearer(e.tok[p.ID])
+	if key != "" {
+		h["Idempotency-Key"] = key
+	}
+	return e.do(http.MethodPost, path, []byte(body), h)
+}
+
+// reportJSON is a valid report body at node with the given title.
+func reportJSON(node model.NodeCode, title string) string {
+	b, _ := json.Marshal(map[string]any{
+		"node": node, "category": "traffic", "severity": "II", "title": title, "text": "货车散落货物，占用一条车道",
+	})
+	return string(b)
+}
+
+// incidentsTitled lists the stored incidents whose title contains s.
+func (e *env) incidentsTitled(s string) []model.Incident {
+	e.t.Helper()
+	all, err := e.db.Incidents(e.ctx, model.IncidentFilter{})
+	require.NoError(e.t, err)
+	var out []model.Incident
+	for _, inc := range all {
+		if strings.Contains(inc.Title, s) {
+			out = append(out, inc)
+		}
+	}
+	return out
+}
+
+func (e *env) requireClean() {
+	e.t.Helper()
+	problems, err := e.db.Check(e.ctx)
+	require.NoError(e.t, err)
+	require.Empty(e.t, problems)
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -1,0 +1,390 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/api"
+	"gridcmd/model"
+)
+
+// sameJSON requires a and b to encode alike: the client's values come
+// back through JSON, so times carry their offset, not their *Location.
+func sameJSON(t *testing.T, want, got any, what string) {
+	t.Helper()
+	wb, err := json.Marshal(want)
+	require.NoError(t, err)
+	gb, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.JSONEq(t, string(wb), string(gb), what)
+}
+
+// localEnv is a real store with a server holding it and a local
+// credential file, and a client dialled through that file.
+type localEnv struct {
+	*env
+	c       *api.Client
+	cleanup func()
+}
+
+func newLocalEnv(t *testing.T) *localEnv {
+	t.Helper()
+	db, path, ps := openStore(t, storeOptions())
+	ctx := context.Background()
+	// A reserve for the wartime draft, in grid 01 whose micro-grid 01-01
+	// has no worker.
+	more, err := db.ImportPeople(ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid01,
+		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
+	require.NoError(t, err)
+	ps = append(ps, more...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
+	require.NoError(t, err)
+	srv := api.New(db, db, api.Options{LocalCredential: cred})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		require.NoError(t, srv.Shutdown(sctx))
+		require.NoError(t, <-done)
+		cleanup()
+	})
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	e := &env{t: t, db: db, path: path, srv: srv, url: "http://" + ln.Addr().String(), ctx: ctx, tok: map[model.PersonID]string{}}
+	e.duty, e.worker, e.leader, e.micro, e.cadre = ps[0], ps[1], ps[2], ps[3], ps[4]
+	return &localEnv{env: e, c: c, cleanup: cleanup}
+}
+
+func TestLocalCredentialFile(t *testing.T) {
+	le := newLocalEnv(t)
+	fi, err := os.Stat(api.LocalPath(le.path))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	b, err := os.ReadFile(api.LocalPath(le.path))
+	require.NoError(t, err)
+	var lf map[string]any
+	require.NoError(t, json.Unmarshal(b, &lf))
+	assert.Equal(t, strings.TrimPrefix(le.url, "http://"), lf["addr"])
+	assert.Equal(t, float64(os.Getpid()), lf["pid"])
+	cred := lf["credential"].(string)
+	assert.True(t, strings.HasPrefix(cred, "gcl_"))
+
+	// A readable-by-others file is refused.
+	require.NoError(t, os.Chmod(api.LocalPath(le.path), 0o644))
+	_, err = api.DialLocal(le.path)
+	require.Error(t, err)
+	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
+	assert.Contains(t, err.Error(), "0644")
+	require.NoError(t, os.Chmod(api.LocalPath(le.path), 0o600))
+
+	// The local route wants the credential; a person's token is not it.
+	tok, err := le.db.IssueToken(le.ctx, le.duty.ID)
+	require.NoError(t, err)
+	for _, h := range []map[string]string{
+		nil, bearer(tok), {"Authorization": "Local " + tok}, {"Authorization": "Local " + cred + "x"},
+	} {
+		a := le.do(http.MethodPost, "/api/v1/local/Stats", []byte("[]"), h)
+		assert.Equal(t, http.StatusUnauthorized, a.status, "%v: %s", h, a.body)
+	}
+	a := le.do(http.MethodPost, "/api/v1/local/Stats", []byte("[]"), map[string]string{"Authorization": "Local " + cred})
+	assert.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	a = le.do(http.MethodPost, "/api/v1/local/NoSuch", []byte("[]"), map[string]string{"Authorization": "Local " + cred})
+	assert.Equal(t, http.StatusNotFound, a.status)
+	a = le.do(http.MethodPost, "/api/v1/local/Node", []byte(`[1,2]`), map[string]string{"Authorization": "Local " + cred})
+	assert.Equal(t, http.StatusUnprocessableEntity, a.status, "%s", a.body)
+
+	// The cleanup removes the file, unless another server has replaced it.
+	le.cleanup()
+	_, err = os.Stat(api.LocalPath(le.path))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = api.DialLocal(le.path)
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err))
+
+	_, cleanup2, err := api.WriteLocal(le.path, "127.0.0.1:1")
+	require.NoError(t, err)
+	le.cleanup() // the old one's cleanup: not its file any more
+	_, err = os.Stat(api.LocalPath(le.path))
+	assert.NoError(t, err)
+	// A stale file (nobody listens at its address) is EUNAVAIL.
+	_, err = api.DialLocal(le.path)
+	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+	cleanup2()
+	_, err = os.Stat(api.LocalPath(le.path))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+
+	_, err = api.NewLocalClient("192.0.2.1:7420", cred)
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "the credential never leaves loopback")
+}
+
+// TestLocalClientRoundTrips calls every method of model.Service (wartime
+// included) and model.IntakeService through the client, over loopback, against the real store, and checks
+// each answer against the store's own.
+func TestLocalClientRoundTrips(t *testing.T) {
+	le := newLocalEnv(t)
+	c, db, ctx := le.c, le.db, le.ctx
+
+	// Subscribe first, to see the events of what follows.
+	sub := c.Subscribe()
+	defer sub.Close()
+
+	// TowerService.
+	n, err := c.Node(ctx, grid01)
+	require.NoError(t, err)
+	want, err := db.Node(ctx, grid01)
+	require.NoError(t, err)
+	sameJSON(t, want, n, "Node")
+	_, err = c.Node(ctx, "330784114266-09")
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "the domain code survives the trip")
+	assert.Contains(t, err.Error(), "no node 330784114266-09")
+	_, err = c.Node(ctx, "nonsense")
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+	ns, err := c.Nodes(ctx, village)
+	require.NoError(t, err)
+	wantNs, err := db.Nodes(ctx, village)
+	require.NoError(t, err)
+	sameJSON(t, wantNs, ns, "Nodes")
+	added, err := c.ImportNodes(ctx, []model.Node{{Code: "330784114266-03", Level: model.LevelGrid, Name: "渎溪第3网格", Parent: village}}, le.duty.ID, "via the client")
+	require.NoError(t, err)
+	assert.Equal(t, 1, added)
+	_, err = db.Node(ctx, "330784114266-03")
+	require.NoError(t, err)
+
+	// RosterService.
+	p, err := c.Person(ctx, le.worker.ID)
+	require.NoError(t, err)
+	sameJSON(t, le.worker, p, "Person")
+	ps, err := c.People(ctx, model.PeopleFilter{Node: grid01})
+	require.NoError(t, err)
+	wantPs, err := db.People(ctx, model.PeopleFilter{Node: grid01})
+	require.NoError(t, err)
+	sameJSON(t, wantPs, ps, "People")
+	newPs, err := c.ImportPeople(ctx, []model.Person{{Name: "新网格员", Phone: "13800000010", Node: "330784114266-03",
+		Roles: []model.Role{model.RoleGridWorkerPart}}}, le.duty.ID, "via the client")
+	require.NoError(t, err)
+	require.Len(t, newPs, 1)
+	got, err := db.Person(ctx, newPs[0].ID)
+	require.NoError(t, err)
+	sameJSON(t, got, newPs[0], "ImportPeople")
+
+	// IncidentService.
+	inc, err := c.Report(ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityII,
+		Title: "客户端上报", Text: "经本地接口", Reporter: le.worker.ID})
+	require.NoError(t, err)
+	stored, err := db.Incident(ctx, inc.ID)
+	require.NoError(t, err)
+	sameJSON(t, stored, inc, "Report")
+	gotInc, err := c.Incident(ctx, inc.ID)
+	require.NoError(t, err)
+	sameJSON(t, stored, gotInc, "Incident")
+	list, err := c.Incidents(ctx, model.IncidentFilter{Open: true})
+	require.NoError(t, err)
+	wantList, err := db.Incidents(ctx, model.IncidentFilter{Open: true})
+	require.NoError(t, err)
+	sameJSON(t, wantList, list, "Incidents")
+	acted, err := c.Act(ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: le.worker.ID})
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusAcknowledged, acted.Status)
+	_, err = c.Act(ctx, inc.ID, model.Command{Action: model.ActClose, By: le.worker.ID})
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	tl, err := c.Timeline(ctx, inc.ID)
+	require.NoError(t, err)
+	wantTl, err := db.Timeline(ctx, inc.ID)
+	require.NoError(t, err)
+	sameJSON(t, wantTl, tl, "Timeline")
+	swept, err := c.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, swept)
+
+	// EventService and the rest.
+	evs, err := c.Events(ctx, 0, 5)
+	require.NoError(t, err)
+	wantEvs, err := db.Events(ctx, 0, 5)
+	require.NoError(t, err)
+	sameJSON(t, wantEvs, evs, "Events")
+	st, err := c.Stats(ctx)
+	require.NoError(t, err)
+	wantSt, err := db.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, wantSt, st)
+	sameJSON(t, db.Policy(), c.Policy(), "Policy")
+	assert.Equal(t, model.DefaultPolicy(), c.Policy(), "the policy survives JSON whole")
+	assert.WithinDuration(t, db.Now(), c.Now(), 2*time.Second)
+
+	// IntakeService.
+	tok, err := c.IssueToken(ctx, le.micro.ID)
+	require.NoError(t, err)
+	holder, err := c.Authenticate(ctx, tok)
+	require.NoError(t, err)
+	assert.Equal(t, le.micro.ID, holder.ID)
+	_, err = c.Authenticate(ctx, "gc_nope")
+	assert.Equal(t, model.EUNAUTHORIZED, model.ErrorCode(err))
+	toks, err := c.Tokens(ctx, le.micro.ID)
+	require.NoError(t, err)
+	wantToks, err := db.Tokens(ctx, le.micro.ID)
+	require.NoError(t, err)
+	sameJSON(t, wantToks, toks, "Tokens")
+	ti, err := c.RevokeToken(ctx, toks[0].Prefix)
+	require.NoError(t, err)
+	assert.False(t, ti.Revoked.IsZero())
+	_, err = c.IssueToken(ctx, le.micro.ID)
+	require.NoError(t, err)
+	nrev, err := c.RevokeTokens(ctx, le.micro.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, nrev)
+	once, dup, err := c.ReportOnce(ctx, le.worker.ID, "client-key", model.Report{Node: grid01, Category: "hazard", Severity: model.SeverityIII, Title: "一次"})
+	require.NoError(t, err)
+	assert.False(t, dup)
+	again, dup, err := c.ReportOnce(ctx, le.worker.ID, "client-key", model.Report{Node: grid01, Category: "hazard", Severity: model.SeverityIII, Title: "一次"})
+	require.NoError(t, err)
+	assert.True(t, dup)
+	assert.Equal(t, once.ID, again.ID)
+	ar, err := c.Alert(ctx, model.Alert{Device: "S-1", Kind: "smoke", Node: micro011, By: le.worker.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 1, ar.Count)
+
+	// The subscription saw the writes, in commit order.
+	var seen []model.Action
+	deadline := time.After(5 * time.Second)
+	for len(seen) < 4 {
+		select {
+		case batch, ok := <-sub.C():
+			require.True(t, ok)
+			for _, ev := range batch {
+				seen = append(seen, ev.Action)
+			}
+		case <-deadline:
+			t.Fatalf("events seen: %v", seen)
+		}
+	}
+	assert.Equal(t, []model.Action{model.ActImport, model.ActImport, model.ActReport, model.ActAcknowledge}, seen[:4])
+	assert.False(t, sub.Lost())
+
+	le.wartimeRoundTrips(t)
+
+	sub.Close()
+	require.Eventually(t, func() bool {
+		select {
+		case _, ok := <-sub.C():
+			return !ok
+		default:
+			return false
+		}
+	}, 5*time.Second, 10*time.Millisecond, "Close ends the channel")
+	le.requireClean()
+}
+
+// wartimeRoundTrips runs the wartime service through the client.
+func (le *localEnv) wartimeRoundTrips(t *testing.T) {
+	wt := le.db
+	c, ctx := le.c, le.ctx
+	act, err := c.Activate(ctx, model.ReasonFlood, []model.NodeCode{village}, true, "演练", le.duty.ID)
+	require.NoError(t, err)
+	assert.True(t, act.Active())
+	status, err := c.WartimeStatus(ctx)
+	require.NoError(t, err)
+	wantStatus, err := wt.WartimeStatus(ctx)
+	require.NoError(t, err)
+	sameJSON(t, wantStatus, status, "WartimeStatus")
+	reserve := model.PersonID(6)
+	draft, err := c.DraftReserve(ctx, reserve, micro011, le.duty.ID)
+	require.NoError(t, err)
+	assert.Equal(t, micro011, draft.MicroGrid)
+	d, units, err := c.IssueDirective(ctx, "排查低洼住户", []model.NodeCode{village}, 2*time.Hour, le.duty.ID, false)
+	require.NoError(t, err)
+	require.NotEmpty(t, units)
+	wd, wunits, err := wt.Directive(ctx, d.ID)
+	require.NoError(t, err)
+	gd, gunits, err := c.Directive(ctx, d.ID)
+	require.NoError(t, err)
+	sameJSON(t, wd, gd, "Directive")
+	sameJSON(t, wunits, gunits, "Directive units")
+	ds, err := c.Directives(ctx)
+	require.NoError(t, err)
+	wds, err := wt.Directives(ctx)
+	require.NoError(t, err)
+	sameJSON(t, wds, ds, "Directives")
+	uds, uus, err := c.UnitDirectives(ctx, micro012)
+	require.NoError(t, err)
+	wuds, wuus, err := wt.UnitDirectives(ctx, micro012)
+	require.NoError(t, err)
+	sameJSON(t, wuds, uds, "UnitDirectives")
+	sameJSON(t, wuus, uus, "UnitDirectives units")
+	u, err := c.SignDirective(ctx, d.ID, micro012, le.micro.ID)
+	require.NoError(t, err)
+	assert.True(t, u.Signed())
+	u, err = c.DirectiveProgress(ctx, d.ID, micro012, 70, 70, le.micro.ID)
+	require.NoError(t, err)
+	assert.True(t, u.Complete())
+	_, err = c.ResendDirective(ctx, d.ID, le.duty.ID)
+	require.NoError(t, err)
+	aa, err := c.Deactivate(ctx, le.duty.ID)
+	require.NoError(t, err)
+	assert.Equal(t, act.ID, aa.Activation.ID)
+	got, err := c.AfterAction(ctx, "")
+	require.NoError(t, err)
+	want, err := wt.AfterAction(ctx, "")
+	require.NoError(t, err)
+	sameJSON(t, want, got, "AfterAction")
+}
+
+func TestDialLocalWhileDraining(t *testing.T) {
+	db, path, _ := openStore(t, storeOptions())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
+	require.NoError(t, err)
+	defer cleanup()
+	srv := api.New(db, db, api.Options{LocalCredential: cred})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	sub := c.Subscribe()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, srv.Shutdown(ctx), "an open event stream does not hold up the shutdown")
+	require.NoError(t, <-done)
+	_, err = c.Stats(context.Background())
+	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+	require.Eventually(t, func() bool {
+		select {
+		case _, ok := <-sub.C():
+			return !ok
+		default:
+			return false
+		}
+	}, 5*time.Second, 10*time.Millisecond, "the stream ends with the server")
+	require.NoError(t, db.Close())
+}
+
+// TestLocalTableCoversTheServices keeps the local RPC complete: every
+// method of model.Service and model.IntakeService has its entry
+// (Subscribe is the event stream), and the Client has them all (by the
+// compiler: var _ model.Service = (*Client)(nil)).
+func TestLocalTableCoversTheServices(t *testing.T) {
+	db, _, _ := openStore(t, storeOptions())
+	srv := api.New(db, db, api.Options{LocalCredential: "x"})
+	var want []string
+	for _, it := range []reflect.Type{reflect.TypeFor[model.Service](), reflect.TypeFor[model.IntakeService]()} {
+		for i := range it.NumMethod() {
+			if name := it.Method(i).Name; name != "Subscribe" {
+				want = append(want, name)
+			}
+		}
+	}
+	assert.ElementsMatch(t, want, api.LocalMethodNames(srv))
+}

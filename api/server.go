@@ -1,0 +1,476 @@
+// Package api is gridcmd's field intake over HTTP: the JSON API the
+// handheld app (掌上基层) and the sensor gateways post to, its metrics, a
+// per-token rate limiter, the local RPC route the command line uses while
+// another process holds the database, and Go clients for both.
+//
+// It speaks model only (model.Service and model.IntakeService); the store
+// is wired in by the command line.
+//
+// # Endpoints
+//
+//	POST /api/v1/reports                    a field report     201 | 200 duplicate | 400 401 403 413 415 422 429 503
+//	POST /api/v1/alerts                     a sensor alert     201 | 200 duplicate | 400 401 403 413 415 422 429 503
+//	GET  /api/v1/units/{code}/directives    wartime directives of a micro-grid       200 | 401 403 422 429
+//	POST /api/v1/directives/{id}/ack        a unit signs for a directive             200 | 400 401 403 404 409 413 415 422 429 503
+//	POST /api/v1/directives/{id}/progress   a unit reports progress                  200 | 400 401 403 404 409 413 415 422 429 503
+//	GET  /healthz                           200 ok | 503 draining
+//	GET  /metrics                           Prometheus text format
+//	POST /api/v1/local/{method}             local RPC (loopback and the local credential only)
+//	GET  /api/v1/local/subscribe            local event stream (NDJSON)
+//
+// Every error is JSON: {"error": "...", "field": "..."}; field names the
+// offending field or header when there is one.
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gridcmd/model"
+)
+
+// Defaults of Options.
+const (
+	DefaultBodyLimit  = 64 << 10
+	DefaultRetryAfter = 5 * time.Second
+	localBodyLimit    = 512 << 20 // local RPC: whole tower imports
+)
+
+// Options configure a Server. Zero fields take the defaults noted.
+type Options struct {
+	// BodyLimit is the largest request body accepted (413 beyond);
+	// default 64 KiB.
+	BodyLimit int64
+	// Rate is how many requests per second one token may make (429 beyond),
+	// with bursts of up to Burst; 0 turns the limit off.
+	Rate  float64
+	Burst int // default twice Rate, at least 1
+	// LocalCredential enables the local RPC route for callers on loopback
+	// that present it (see WriteLocal); "" leaves the route off.
+	LocalCredential string
+	// RetryAfter is what 503 answers say while the server drains; default 5s.
+	RetryAfter time.Duration
+	// Logger gets the server's log lines (never a token); default none.
+	Logger *slog.Logger
+	// Now is the limiter's clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server is the field API over a service. Its Handler is safe for
+// concurrent use.
+type Server struct {
+	svc     model.Service
+	intake  model.IntakeService
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	handler http.Handler
+	metrics *metrics
+	limiter *limiter
+	local   map[string]localFn
+
+	mu       sync.Mutex // guards draining against writes starting
+	draining bool
+	writes   sync.WaitGroup // requests that may write, in flight
+	drainCh  chan struct{}  // closed when draining starts (ends event streams)
+
+	hsMu sync.Mutex
+	hs   []*http.Server
+}
+
+// New makes a server over svc and intake (usually the same store).
+func New(svc model.Service, intake model.IntakeService, opts Options) *Server {
+	if opts.BodyLimit <= 0 {
+		opts.BodyLimit = DefaultBodyLimit
+	}
+	if opts.Rate < 0 {
+		opts.Rate = 0
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = max(1, int(2*opts.Rate))
+	}
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = DefaultRetryAfter
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		svc: svc, intake: intake, opts: opts, log: opts.Logger,
+		mux: http.NewServeMux(), metrics: newMetrics(),
+		drainCh: make(chan struct{}),
+	}
+	if opts.Rate > 0 {
+		s.limiter = newLimiter(opts.Rate, opts.Burst)
+	}
+	s.routes()
+	s.handler = s.mux
+	return s
+}
+
+func (s *Server) routes() {
+	s.route("POST /api/v1/reports", s.handleReport)
+	s.route("POST /api/v1/alerts", s.handleAlert)
+	s.route("GET /api/v1/units/{code}/directives", s.handleUnitDirectives)
+	s.route("POST /api/v1/directives/{id}/ack", s.handleDirectiveAck)
+	s.route("POST /api/v1/directives/{id}/progress", s.handleDirectiveProgress)
+	s.route("GET /healthz", s.handleHealth)
+	s.route("GET /metrics", s.handleMetrics)
+	if s.opts.LocalCredential != "" {
+		s.local = s.localMethods()
+		s.route("POST /api/v1/local/{method}", s.handleLocal)
+		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
+	}
+	s.mux.HandleFunc("/", s.handleUnknown)
+}
+
+// route registers h under pattern, counted and timed under that name.
+func (s *Server) route(pattern string, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.instrument(pattern, h))
+}
+
+// Handler is the API as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers requests on ln until Shutdown; it returns nil after a
+// shutdown and the listener's error otherwise.
+func (s *Server) Serve(ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	s.hsMu.Lock()
+	if s.isDraining() {
+		s.hsMu.Unlock()
+		return nil
+	}
+	s.hs = append(s.hs, hs)
+	s.hsMu.Unlock()
+	err := hs.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown drains the server: from now on requests that would write get
+// 503 with Retry-After (and /healthz says draining), the writes in flight
+// finish, then the listeners close and idle connections with them. It
+// returns when all that is done or ctx ends. The caller closes the store
+// afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if !s.draining {
+		s.draining = true
+		close(s.drainCh)
+	}
+	s.mu.Unlock()
+	s.log.Info("draining: refusing new reports, finishing those in flight")
+
+	done := make(chan struct{})
+	go func() {
+		s.writes.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("api: writes still in flight: %w", ctx.Err())
+	}
+	// No write is in flight: close the listeners and the idle connections,
+	// give reads a moment, then close what is left (a connection opened
+	// but never used counts as busy for its first five seconds).
+	s.hsMu.Lock()
+	servers := append([]*http.Server(nil), s.hs...)
+	s.hsMu.Unlock()
+	grace, cancel := context.WithTimeout(ctx, closeGrace)
+	defer cancel()
+	var errs []error
+	for _, hs := range servers {
+		if err := hs.Shutdown(grace); err != nil {
+			errs = append(errs, hs.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// closeGrace is how long Shutdown lets reads finish once no write is in
+// flight.
+const closeGrace = time.Second
+
+func (s *Server) isDraining() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.draining
+}
+
+// beginWrite admits a request that may write, or refuses it (false) once
+// the server drains; endWrite must follow an admitted one.
+func (s *Server) beginWrite() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		return false
+	}
+	s.writes.Add(1)
+	return true
+}
+
+func (s *Server) endWrite() { s.writes.Done() }
+
+// admitWrite is beginWrite answering 503 itself.
+func (s *Server) admitWrite(w http.ResponseWriter) bool {
+	if s.beginWrite() {
+		return true
+	}
+	s.unavailable(w, "the server is shutting down; retry later")
+	return false
+}
+
+func (s *Server) unavailable(w http.ResponseWriter, msg string) {
+	w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
+	writeError(w, http.StatusServiceUnavailable, "", "%s", msg)
+}
+
+// seconds rounds d up to whole seconds, at least 1 (Retry-After's unit).
+func seconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
+}
+
+// errorJSON is the body of every error answer.
+type errorJSON struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, field, format string, args ...any) {
+	writeJSON(w, status, errorJSON{Error: fmt.Sprintf(format, args...), Field: field})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":"internal error: encoding the answer"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)+1))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// statusOf maps a domain error to an HTTP status.
+func statusOf(err error) int {
+	switch model.ErrorCode(err) {
+	case model.EINVALID:
+		return http.StatusUnprocessableEntity
+	case model.ENOTFOUND:
+		return http.StatusNotFound
+	case model.ECONFLICT:
+		return http.StatusConflict
+	case model.EFORBIDDEN:
+		return http.StatusForbidden
+	case model.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case model.EUNAVAIL:
+		return http.StatusServiceUnavailable
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers a service error: the domain message for the caller, the
+// detail of an internal one for the log only (with the person, never a
+// token).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, who model.PersonID, field string, err error) {
+	status := statusOf(err)
+	switch status {
+	case http.StatusInternalServerError:
+		s.log.Error("request failed", "route", r.Pattern, "person", who.String(), "err", err)
+		writeError(w, status, "", "internal error; the details are in the server's log")
+		return
+	case http.StatusServiceUnavailable:
+		s.unavailable(w, model.ErrorMessage(err))
+		return
+	}
+	writeError(w, status, field, "%s", model.ErrorMessage(err))
+}
+
+// caller is an authenticated request's token holder.
+type caller struct {
+	person model.Person
+	key    [32]byte // the token's sha256: the rate limiter's key
+}
+
+// authenticate answers 401 (or 429) itself when it returns false.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, tok, _ := strings.Cut(h, " ")
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gridcmd"`)
+		writeError(w, http.StatusUnauthorized, "Authorization", "missing bearer token: send 'Authorization: Bearer <token>' (gridcmd token issue --person ID)")
+		return caller{}, false
+	}
+	if s.intake == nil {
+		writeError(w, http.StatusServiceUnavailable, "", "no token service")
+		return caller{}, false
+	}
+	tok = strings.TrimSpace(tok)
+	p, err := s.intake.Authenticate(r.Context(), tok)
+	if err != nil {
+		if model.ErrorCode(err) == model.EUNAUTHORIZED {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="gridcmd", error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, "Authorization", "%s", model.ErrorMessage(err))
+			return caller{}, false
+		}
+		s.fail(w, r, 0, "", err)
+		return caller{}, false
+	}
+	c := caller{person: p, key: sha256.Sum256([]byte(tok))}
+	if s.limiter != nil {
+		if ok, wait := s.limiter.allow(c.key, s.opts.Now()); !ok {
+			s.metrics.limited.Add(1)
+			w.Header().Set("Retry-After", strconv.Itoa(seconds(wait)))
+			writeError(w, http.StatusTooManyRequests, "", "rate limit: at most %g requests per second per token (bursts of %d)", s.opts.Rate, s.opts.Burst)
+			return caller{}, false
+		}
+	}
+	return c, true
+}
+
+// scope answers 403 itself when p may not act at node.
+func scope(w http.ResponseWriter, p model.Person, node model.NodeCode, field string) bool {
+	if p.MayReportAt(node) {
+		return true
+	}
+	writeError(w, http.StatusForbidden, field, "%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, p.Scope(), node)
+	return false
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if s.isDraining() {
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleUnknown answers what no route matched: 405 with Allow for a known
+// path, 404 otherwise.
+func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, pat := s.mux.Handler(r2); pat != "" && pat != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "", "%s %s: method not allowed; want %s", r.Method, r.URL.Path, strings.Join(allow, " or "))
+		s.metrics.request("other", http.StatusMethodNotAllowed)
+		return
+	}
+	writeError(w, http.StatusNotFound, "", "no such endpoint: %s %s", r.Method, r.URL.Path)
+	s.metrics.request("other", http.StatusNotFound)
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// instrument counts the route's requests by status, times the intake
+// routes, tracks requests in flight and turns a panic into a 500.
+func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
+	timed := route == "POST /api/v1/reports" || route == "POST /api/v1/alerts"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		s.metrics.inFlight.Add(1)
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			s.metrics.inFlight.Add(-1)
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("handler panicked", "route", route, "panic", fmt.Sprint(p))
+				if rec.status == 0 {
+					writeError(rec, http.StatusInternalServerError, "", "internal error")
+				}
+			}
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			s.metrics.request(route, rec.status)
+			if timed {
+				s.metrics.latency.observe(time.Since(start))
+			}
+		}()
+		h(rec, r)
+	})
+}
+
+// closeAfter asks for the connection to close after the answer (a body
+// over the limit is not read to its end).
+func closeAfter(w http.ResponseWriter) { w.Header().Set("Connection", "close") }
+
+// isLoopback reports whether addr (host:port) is a loopback address.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,352 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EUNAUTHORIZED is the code of a missing, unknown or revoked bearer token.
+const EUNAUTHORIZED = "unauthorized"
+
+// Actions of field intake.
+const (
+	ActAlert Action = "alert" // a sensor alert joined an open incident
+	ActToken Action = "token" // a bearer token issued or revoked
+)
+
+// IntakeService is what the field API needs beyond Service: per-person
+// bearer tokens, reports that land once however often they are retried, and
+// sensor alerts judged by the alert rule.
+type IntakeService interface {
+	// IssueToken makes a new bearer token for person and returns it; only
+	// its SHA-256 is stored, so this is the one time it can be read.
+	// ENOTFOUND for a person not on the roster.
+	IssueToken(ctx context.Context, person PersonID) (string, error)
+	// RevokeTokens revokes every live token of person and returns how many.
+	RevokeTokens(ctx context.Context, person PersonID) (int, error)
+	// RevokeToken revokes the one token whose prefix (TokenInfo.Prefix, or
+	// any longer start of the token) is given. ENOTFOUND if none matches,
+	// ECONFLICT if several do.
+	RevokeToken(ctx context.Context, prefix string) (TokenInfo, error)
+	// Tokens lists the tokens of person (System for everyone's), revoked
+	// ones too, in order of issue.
+	Tokens(ctx context.Context, person PersonID) ([]TokenInfo, error)
+	// Authenticate returns the holder of token: EUNAUTHORIZED when the
+	// token is malformed, unknown or revoked, or its holder has left the
+	// roster.
+	Authenticate(ctx context.Context, token string) (Person, error)
+	// ReportOnce files r as reported by person, once per idempotency key:
+	// the key's record and the incident are written in one transaction, so
+	// a retry finds the original (duplicate true) however the first attempt
+	// ended. The same key with a different report is ECONFLICT. An empty
+	// key files the report as Report does.
+	ReportOnce(ctx context.Context, person PersonID, key string, r Report) (Incident, bool, error)
+	// Alert stores a sensor alert and applies the alert rule (AlertRule):
+	// enough alerts at one node open an incident, and later ones join it
+	// while it stays open.
+	Alert(ctx context.Context, a Alert) (AlertResult, error)
+}
+
+// TokenInfo is what may be shown of a bearer token: never the token itself.
+type TokenInfo struct {
+	Prefix  string // the token's first TokenPrefixLen characters
+	Person  PersonID
+	Issued  time.Time
+	Revoked time.Time // zero while the token is live
+}
+
+// Bearer tokens are TokenScheme followed by TokenRandomLen characters of
+// unpadded base64url (32 random bytes).
+const (
+	TokenScheme    = "gc_"
+	TokenRandomLen = 43
+	TokenPrefixLen = len(TokenScheme) + 8
+)
+
+// WellFormedToken reports whether s has the shape of a bearer token, so
+// that garbage is refused before it is hashed and looked up.
+func WellFormedToken(s string) bool {
+	if len(s) != len(TokenScheme)+TokenRandomLen || !strings.HasPrefix(s, TokenScheme) {
+		return false
+	}
+	for i := len(TokenScheme); i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// MaxIdempotencyKey is the longest Idempotency-Key accepted (PagerDuty's
+// dedup key limit).
+const MaxIdempotencyKey = 255
+
+// ValidIdempotencyKey checks an Idempotency-Key: 1-255 visible ASCII
+// characters.
+func ValidIdempotencyKey(k string) error {
+	if k == "" || len(k) > MaxIdempotencyKey {
+		return Errorf(EINVALID, "Idempotency-Key: want 1 to %d characters, got %d", MaxIdempotencyKey, len(k))
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return Errorf(EINVALID, "Idempotency-Key: only visible ASCII characters (no spaces or controls)")
+		}
+	}
+	return nil
+}
+
+// Scope is the subtree a person may report into: a duty officer's is the
+// whole town, anyone else's their own node and what lies beneath it.
+func (p Person) Scope() NodeCode {
+	if p.Has(RoleDutyOfficer) {
+		return p.Node.Town()
+	}
+	return p.Node
+}
+
+// MayReportAt reports whether p may report or raise alerts at node.
+func (p Person) MayReportAt(node NodeCode) bool {
+	return p.ID != System && p.Scope().Contains(node)
+}
+
+// Alert is one alert from a sensor (door lock, camera, smoke detector,
+// charging post), as a gateway sends it.
+type Alert struct {
+	Device string   // the device's id, as the gateway names it
+	Kind   string   // door, lock, smoke, camera, charger, ...: a key of AlertRule.Categories
+	Node   NodeCode // where the device is: a building or household unit, usually
+	Text   string   // what the device said, if anything
+	By     PersonID // the token holder who sent it
+	Key    string   // optional Idempotency-Key: a retried alert counts once
+}
+
+// Field limits of an alert.
+const (
+	MaxDeviceLen = 64
+	MaxKindLen   = 32
+)
+
+// Clean checks the alert's fields and returns it with its text fields run
+// through CleanText and its kind lowercased.
+func (a Alert) Clean() (Alert, error) {
+	if _, err := a.Node.level(); err != nil {
+		return a, err
+	}
+	dev, err := CleanText(a.Device, false)
+	if err != nil {
+		return a, Errorf(EINVALID, "device: %s", ErrorMessage(err))
+	}
+	if dev == "" || len(dev) > MaxDeviceLen {
+		return a, Errorf(EINVALID, "device: want 1 to %d bytes", MaxDeviceLen)
+	}
+	a.Device = dev
+	kind := strings.ToLower(strings.TrimSpace(a.Kind))
+	if kind == "" || len(kind) > MaxKindLen {
+		return a, Errorf(EINVALID, "kind: want 1 to %d characters, e.g. door, smoke, camera, charger", MaxKindLen)
+	}
+	for i := 0; i < len(kind); i++ {
+		if c := kind[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return a, Errorf(EINVALID, "kind %q: letters, digits, _ and - only", a.Kind)
+		}
+	}
+	a.Kind = kind
+	if !utf8.ValidString(a.Text) {
+		return a, Errorf(EINVALID, "text: invalid UTF-8")
+	}
+	if n := utf8.RuneCountInString(a.Text); n > MaxNoteRunes {
+		return a, Errorf(EINVALID, "text: %d characters, at most %d", n, MaxNoteRunes)
+	}
+	a.Text = clean(a.Text, false)
+	if a.Key != "" {
+		if err := ValidIdempotencyKey(a.Key); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
+// AlertResult is what became of an alert.
+type AlertResult struct {
+	Seq       uint64 // the stored alert
+	Incident  string // the incident it opened or joined; "" if none (yet)
+	Opened    bool   // this alert opened the incident
+	Attached  bool   // this alert joined an incident already open
+	Count     int    // alerts at the node within the window not yet part of an incident, this one included
+	Duplicate bool   // a retry of an alert already stored (same key): nothing changed
+}
+
+// AlertRule is the configurable rule for sensor alerts: Count alerts from
+// one node within Window open one incident (reported by the system, source
+// sensor, category from the alert's kind); while it stays open, later
+// alerts at that node join it as events on its timeline.
+type AlertRule struct {
+	Count    int
+	Window   time.Duration
+	Severity Severity
+	// Categories maps a sensor kind to the incident category; the entry
+	// "other" serves every kind not listed.
+	Categories map[string]Category
+}
+
+// AlertOther is the AlertRule.Categories entry for kinds not listed.
+const AlertOther = "other"
+
+// DefaultAlertRule is the shipped rule; config.yaml documents the same.
+func DefaultAlertRule() AlertRule {
+	return AlertRule{
+		Count: 3, Window: 10 * time.Minute, Severity: SeverityII,
+		Categories: map[string]Category{
+			"door": "migrant", "lock": "migrant", "smoke": "fire", "camera": "security",
+			"charger": "fire", AlertOther: "hazard",
+		},
+	}
+}
+
+// Validate checks the rule's figures; its categories are checked against
+// the policy's by Policy.Validate.
+func (r AlertRule) Validate() error {
+	if r.Count < 1 || r.Count > 1000 {
+		return Errorf(EINVALID, "alerts.count: want 1 to 1000")
+	}
+	if r.Window <= 0 {
+		return Errorf(EINVALID, "alerts.window: must be a positive duration")
+	}
+	if r.Severity < SeverityI || r.Severity > SeverityIV {
+		return Errorf(EINVALID, "alerts.severity: want I, II, III or IV")
+	}
+	if _, ok := r.Categories[AlertOther]; !ok {
+		return Errorf(EINVALID, "alerts.categories.%s: missing; it is the category of kinds not listed", AlertOther)
+	}
+	return nil
+}
+
+// CategoryFor is the incident category of an alert of kind.
+func (r AlertRule) CategoryFor(kind string) Category {
+	if c, ok := r.Categories[kind]; ok {
+		return c
+	}
+	return r.Categories[AlertOther]
+}
+
+// AlertOutcome is what the rule does with one alert.
+type AlertOutcome int
+
+const (
+	AlertRecorded AlertOutcome = iota // stored, below the threshold
+	AlertOpens                        // it makes Count: open an incident
+	AlertJoins                        // an incident from this node's alerts is open: join it
+)
+
+// Decide is the rule: pending is the number of alerts at the node within
+// the window that are not part of an incident, this one included; open
+// says whether the incident the node's alerts last opened is still open.
+func (r AlertRule) Decide(pending int, open bool) AlertOutcome {
+	switch {
+	case open:
+		return AlertJoins
+	case pending >= r.Count:
+		return AlertOpens
+	}
+	return AlertRecorded
+}
+
+var alertKindZh = map[string]string{
+	"door": "门磁", "lock": "智能门锁", "smoke": "烟感", "camera": "摄像头", "charger": "充电桩",
+}
+
+// AlertKindZh is the Chinese name of a sensor kind, or the kind itself.
+func AlertKindZh(kind string) string {
+	if z, ok := alertKindZh[kind]; ok {
+		return z
+	}
+	return kind
+}
+
+// AlertReport is the report an incident opened by alerts is filed as: by
+// the system, from the sensors, at the node, listing the alerts (oldest
+// first, each with its time in loc).
+func (r AlertRule) AlertReport(node NodeCode, alerts []Alert, at []time.Time, loc *time.Location) Report {
+	kinds := map[string]int{}
+	for _, a := range alerts {
+		kinds[a.Kind]++
+	}
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if kinds[names[i]] != kinds[names[j]] {
+			return kinds[names[i]] > kinds[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	main := names[0]
+	title := fmt.Sprintf("%s告警%d次（%s内）", AlertKindZh(main), len(alerts), ShortDuration(r.Window))
+	if len(names) > 1 {
+		title = fmt.Sprintf("感知设备告警%d次（%s内，%s等）", len(alerts), ShortDuration(r.Window), AlertKindZh(main))
+	}
+	var b strings.Builder
+	for i, a := range alerts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		line := fmt.Sprintf("%s %s %s", at[i].In(loc).Format("15:04:05"), a.Kind, a.Device)
+		if a.Text != "" {
+			line += ": " + a.Text
+		}
+		b.WriteString(line)
+	}
+	text := b.String()
+	if len(text) > MaxTextBytes {
+		text = truncateUTF8(text, MaxTextBytes)
+	}
+	return Report{
+		Node: node, Category: string(r.CategoryFor(main)), Severity: r.Severity,
+		Title: title, Text: text, Reporter: System, Source: SourceSensor,
+	}
+}
+
+// AlertEvent is the event of an alert joining an open incident.
+func AlertEvent(a Alert, inc Incident, now time.Time) Event {
+	note := fmt.Sprintf("%s %s", a.Kind, a.Device)
+	if a.Text != "" {
+		note += ": " + a.Text
+	}
+	if utf8.RuneCountInString(note) > MaxNoteRunes {
+		note = string([]rune(note)[:MaxNoteRunes])
+	}
+	st := inc.state()
+	return Event{
+		At: now, Actor: System, ActorName: "system", Action: ActAlert, Incident: inc.ID,
+		IncidentSeq: inc.Seq, Node: a.Node, Before: st, After: st, Note: note,
+	}
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// ShortDuration writes d as time.Duration does, without the zero units at
+// its end: 10m, 1h30m, 90s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}

@@ -27,7 +27,7 @@ func (a *app) backupCmd() *cobra.Command {
 					return usageError{fmt.Errorf("%s exists; pass --force to overwrite it", args[0])}
 				}
 			}
-			db, err := a.openRead()
+			db, err := a.openLocal(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
@@ -51,7 +51,7 @@ func (a *app) checkCmd() *cobra.Command {
 		Long:  "Check the database. Exit status 0 when it is sound, 1 when problems were found (each printed).",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := a.openRead()
+			db, err := a.openLocal(cmd.Context(), false)
 			if err != nil {
 				return err
 			}

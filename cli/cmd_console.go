@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -79,17 +80,35 @@ their deadline and climb. The temporary database is removed on exit.`,
 	return cmd
 }
 
-// runConsole runs the console on db until the operator quits.
-func (a *app) runConsole(ctx context.Context, db *store.DB) error {
+// runConsole runs the console on db until the operator quits. On the file
+// itself it applies the clocks and, with api.enabled, serves the field API
+// while it runs; attached to a running gridcmd through its API, it leaves
+// both to that process.
+func (a *app) runConsole(ctx context.Context, db backend) error {
 	op, err := a.actor(ctx, db, "")
 	if err != nil {
 		return err
+	}
+	local, isLocal := db.(*store.DB)
+	if isLocal && a.cfg.API.Enabled {
+		logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("api log: %w", err)
+		}
+		defer logf.Close()
+		// Never print to the terminal the console draws on: the API logs
+		// beside the database.
+		r, err := a.startAPI(local, a.cfg.API.Addr, slog.New(slog.NewTextHandler(logf, nil)))
+		if err != nil {
+			return err
+		}
+		defer r.stop(5 * time.Second)
 	}
 	sub := db.Subscribe()
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
 		Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
-		Location: a.cfg.Location,
+		Location: a.cfg.Location, NoSweep: !isLocal,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && ctx.Err() == nil {

@@ -40,7 +40,7 @@ the ones in flight finish, then the file is closed.`,
 			if addr == "" {
 				addr = a.cfg.API.Addr
 			}
-			db, err := a.open(cmd.Context())
+			db, err := a.openLocal(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
@@ -173,7 +173,7 @@ func (a *app) openIntake() (intakeService, func(), error) {
 	if model.ErrorCode(err) == model.EFORBIDDEN || model.ErrorCode(err) == model.EINVALID {
 		return nil, nil, err
 	}
-	db, err := a.openRead()
+	db, err := a.openLocal(context.Background(), false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -192,7 +192,14 @@ A bad row names the file and line, and nothing from that file is imported.`,
 				return usageError{err}
 			}
 			nodes := importer.Generate(rows, importer.GenRule{GridsPerVillage: gpv})
-			db, err := a.openCreate()
+			// A first import creates the file; later ones reach it like any
+			// other command (through a running gridcmd if one holds it).
+			var db backend
+			if a.mustExist() != nil {
+				db, err = a.openCreate()
+			} else {
+				db, err = a.open(cmd.Context())
+			}
 			if err != nil {
 				return err
 			}

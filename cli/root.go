@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gridcmd/api"
 	"gridcmd/config"
 	"gridcmd/model"
 	"gridcmd/store"
@@ -204,9 +205,17 @@ func (a *app) storeOptions() (store.Options, error) {
 	}, nil
 }
 
-// open opens the configured database, which must exist, and applies the
-// clocks (auto-escalation and supervision) before the command reads it.
-func (a *app) open(ctx context.Context) (*store.DB, error) {
+// backend is what a command works on: the database file itself, or, when
+// a running gridcmd (the console with api.enabled, or serve) holds the
+// file, that process through its local API. Both speak model.Service.
+type backend interface {
+	model.Service
+	Close() error
+}
+
+// open reaches the configured database, which must exist, and applies the
+// clocks (auto-escalation and supervision) before the command acts.
+func (a *app) open(ctx context.Context) (backend, error) {
 	db, err := a.openRead()
 	if err != nil {
 		return nil, err
@@ -218,13 +227,54 @@ func (a *app) open(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
-// openRead opens the configured database, which must exist, for a command
-// that only looks: it applies no clocks, so looking never changes the file.
-func (a *app) openRead() (*store.DB, error) {
-	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
-		return nil, usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
+// openRead reaches the configured database, which must exist, for a
+// command that only looks: it applies no clocks, so looking never changes
+// the file. A running gridcmd that holds the file answers through its
+// local API (the address and credential are in DB.api beside the file,
+// readable by its owner only); otherwise the file is opened.
+func (a *app) openRead() (backend, error) {
+	if err := a.mustExist(); err != nil {
+		return nil, err
+	}
+	c, err := api.DialLocal(a.cfg.DB)
+	if err == nil {
+		return c, nil
+	}
+	switch model.ErrorCode(err) {
+	case model.ENOTFOUND, model.EUNAVAIL: // nobody serves it (or a stale file): open it
+	default:
+		return nil, err
 	}
 	return a.openCreate()
+}
+
+// openLocal opens the file itself, for what only the file can do (serve,
+// backup, check). sweep applies the clocks first.
+func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
+	if err := a.mustExist(); err != nil {
+		return nil, err
+	}
+	db, err := a.openCreate()
+	if err != nil {
+		if model.ErrorCode(err) == model.EUNAVAIL {
+			return nil, fmt.Errorf("%w; stop the console or server that holds it first", err)
+		}
+		return nil, err
+	}
+	if sweep {
+		if _, err := db.Sweep(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func (a *app) mustExist() error {
+	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
+		return usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
+	}
+	return nil
 }
 
 // openCreate opens the configured database, creating it and its folder.

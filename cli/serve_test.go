@@ -311,3 +311,40 @@ func TestCrashRecovery(t *testing.T) {
 		rounds, kills, len(acked), status[200], status, transportErrors)
 	require.Greater(t, len(acked), 100, "too few reports to mean anything")
 }
+
+// While 'gridcmd serve' holds the database, the command line reaches it
+// through the server's local API instead of failing: reads, incident
+// actions and the wartime commands alike. backup and check need the file
+// and say so.
+func TestCommandsGoThroughARunningServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server process")
+	}
+	e := newEnv(t)
+	e.initDemo(1)
+	srv := e.startServer()
+
+	st := e.stats()
+	assert.Equal(t, 232, st.MicroGrids)
+	id := strings.TrimSpace(e.ok("report", "--node", "330784114266-02", "--category", "traffic",
+		"--severity", "II", "--title", "货车侧翻（经服务）"))
+	e.ok("ack", id)
+	e.ok("escalate", id, "--to", "town")
+	inc := e.show(id)
+	assert.Equal(t, "town", inc.Tier)
+	assert.Equal(t, "货车侧翻（经服务）", inc.Title)
+	fails(t, e.run("resolve", "HJ-20991231-0001"), cli.ExitRefused, "no incident")
+
+	e.ok("wartime", "on", "--reason", "flood", "--scope", "town", "--yes")
+	out := e.ok("directive", "issue", "--to", "town", "--text", "转移低洼地带群众", "--deadline", "1h")
+	assert.Contains(t, out, "D-0001")
+	var ws map[string]any
+	e.okJSON(&ws, "wartime", "status", "--json")
+	assert.Equal(t, true, ws["active"])
+
+	fails(t, e.run("check"), cli.ExitUsage, "in use", "stop the console or server")
+	assert.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
+	// With the server gone the same commands open the file.
+	assert.Equal(t, "town", e.show(id).Tier)
+	e.ok("check")
+}

@@ -70,3 +70,49 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 		assert.Equal(t, inc.Node.Grid(), p.Node, "%s", inc.ID)
 	}
 }
+
+// In wartime the feed plays the micro-grids: units with a worker sign for
+// the live directive and report progress; gaps and a few silent units do
+// not, so escalation has something to show.
+func TestFeedSignsDirectivesInWartime(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "feed.db"), store.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, demo.Load(ctx, db, nil, 1, time.Now()))
+	officers, err := db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
+	require.NoError(t, err)
+	by := officers[0].ID
+	_, err = db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{demo.Town}, true, "", by)
+	require.NoError(t, err)
+	d, _, err := db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{demo.Town}, 2*time.Hour, by, false)
+	require.NoError(t, err)
+
+	run, stop := context.WithTimeout(ctx, 3*time.Second)
+	defer stop()
+	demo.NewFeed(db, 3, 15*time.Millisecond).Run(run)
+
+	_, units, err := db.Directive(ctx, d.ID)
+	require.NoError(t, err)
+	st, err := db.WartimeStatus(ctx)
+	require.NoError(t, err)
+	gap := map[model.NodeCode]bool{}
+	for _, u := range st.Units {
+		gap[u.MicroGrid] = u.Worker == 0
+	}
+	signed, progressed := 0, 0
+	for _, u := range units {
+		if gap[u.Unit] {
+			assert.False(t, u.Signed(), "a gap has nobody to sign")
+		}
+		if u.Signed() {
+			signed++
+		}
+		if u.Done > 0 {
+			progressed++
+		}
+	}
+	assert.Greater(t, signed, 150, "most staffed units sign")
+	assert.Less(t, signed, 226, "a few stay silent")
+	assert.Positive(t, progressed)
+}

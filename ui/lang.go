@@ -53,7 +53,7 @@ var enLabels = Labels{
 		model.ActResolve: "resolved", model.ActClose: "closed", model.ActReopen: "reopened", model.ActImport: "imported",
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
-		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "token"},
+		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",
@@ -92,7 +92,7 @@ var zhLabels = Labels{
 		model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重启", model.ActImport: "导入",
 		model.ActActivate: "启动战时", model.ActDeactivate: "结束战时", model.ActDraft: "征调储备",
 		model.ActDirective: "下达指令", model.ActSign: "签收指令", model.ActProgress: "进展", model.ActResend: "重发",
-		model.ActAlert: "告警", model.ActToken: "令牌"},
+		model.ActAlert: "告警", model.ActToken: "授权"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "网格长", model.RoleGridWorkerFull: "专职网格员", model.RoleGridWorkerPart: "兼职网格员",
 		model.RoleMicroGridWorker: "微网格员", model.RoleContactPerson: "包联人", model.RoleVillageCadre: "村干部",

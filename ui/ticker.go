@@ -52,7 +52,7 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 	const timeW = 8
 	form, idW := idMedium, 9
 	if inner < 60 {
-		form, idW = idShort, 4
+		form, idW = idShort, 6 // 0043, or a wartime id: D-0001
 	}
 	whoW := min(12, max(inner/6, 6))
 	whatW := max(inner-1-timeW-1-idW-1-whoW-1, 4)

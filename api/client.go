@@ -379,8 +379,8 @@ func (c *Client) Activate(ctx context.Context, reason model.Reason, scope []mode
 	return a, err
 }
 
-func (c *Client) Deactivate(ctx context.Context, by model.PersonID) (aa model.AfterAction, err error) {
-	err = c.call(ctx, "Deactivate", []any{by}, &aa)
+func (c *Client) Deactivate(ctx context.Context, id string, by model.PersonID) (aa model.AfterAction, err error) {
+	err = c.call(ctx, "Deactivate", []any{id, by}, &aa)
 	return aa, err
 }
 

@@ -270,7 +270,7 @@ func (s *Server) localMethods() map[string]localFn {
 		}
 		return svc.Activate(ctx, reason, scope, drill, note, by)
 	}
-	m["Deactivate"] = fn1(svc.Deactivate)
+	m["Deactivate"] = fn2(svc.Deactivate)
 	m["AfterAction"] = fn1(svc.AfterAction)
 	m["DraftReserve"] = fn3(svc.DraftReserve)
 	m["IssueDirective"] = func(ctx context.Context, args []json.RawMessage) (any, error) {

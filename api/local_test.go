@@ -331,7 +331,7 @@ func (le *localEnv) wartimeRoundTrips(t *testing.T) {
 	assert.True(t, u.Complete())
 	_, err = c.ResendDirective(ctx, d.ID, le.duty.ID)
 	require.NoError(t, err)
-	aa, err := c.Deactivate(ctx, le.duty.ID)
+	aa, err := c.Deactivate(ctx, act.ID, le.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, act.ID, aa.Activation.ID)
 	got, err := c.AfterAction(ctx, "")

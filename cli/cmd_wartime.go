@@ -524,7 +524,7 @@ func (a *app) wartimeOffCmd() *cobra.Command {
 					return err
 				}
 			}
-			x, err := db.Deactivate(ctx, by)
+			x, err := db.Deactivate(ctx, st.Active.ID, by)
 			if err != nil {
 				return err
 			}

@@ -139,7 +139,9 @@ type WartimeService interface {
 	Activate(ctx context.Context, reason Reason, scope []NodeCode, drill bool, note string, by PersonID) (Activation, error)
 	// Deactivate ends wartime, releases drafted reserves and writes the
 	// after-action summary. ECONFLICT when none is active.
-	Deactivate(ctx context.Context, by PersonID) (AfterAction, error)
+	// id names the activation the caller means to end ("" for whichever
+	// is active): ECONFLICT if another one is active by then.
+	Deactivate(ctx context.Context, id string, by PersonID) (AfterAction, error)
 	// AfterAction is the summary of an ended (or the running) activation;
 	// "" for the latest.
 	AfterAction(ctx context.Context, id string) (AfterAction, error)

@@ -514,7 +514,11 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, r model.Report) (model.Incid
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	inc, ev, err := model.NewIncident(seq, id, r, reporter, now, s.opts.Policy)
+	p, err := s.txPolicy(tx) // wartime scales the clocks, as Report does
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	inc, ev, err := model.NewIncident(seq, id, r, reporter, now, p)
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}

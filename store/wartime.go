@@ -268,7 +268,7 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 // on-duty flag wartime changed is put back, the directives' clocks stop
 // (their idx_dir_due entries go), and the after-action summary is computed
 // and stored.
-func (s *DB) Deactivate(ctx context.Context, by model.PersonID) (model.AfterAction, error) {
+func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
 	var out model.AfterAction
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
@@ -278,6 +278,10 @@ func (s *DB) Deactivate(ctx context.Context, by model.PersonID) (model.AfterActi
 		a, err := s.activeActivation(tx)
 		if err != nil {
 			return nil, err
+		}
+		if id != "" && a.Active() && a.ID != id {
+			return nil, model.Errorf(model.ECONFLICT, "%s is no longer active (%s is, since %s); nothing was ended",
+				id, a.ID, a.Since.Format("01-02 15:04"))
 		}
 		ended, ev, err := a.End(by, now)
 		if err != nil {

@@ -108,7 +108,7 @@ func BenchmarkActivateCounty(b *testing.B) {
 		}
 		b.StopTimer()
 		t := time.Now()
-		if _, err := s.Deactivate(ctx, 1); err != nil {
+		if _, err := s.Deactivate(ctx, "", 1); err != nil {
 			b.Fatal(err)
 		}
 		off += time.Since(t)
@@ -153,7 +153,7 @@ func BenchmarkDirectiveFanOutCounty(b *testing.B) {
 				}
 				if !dry {
 					b.StopTimer()
-					if _, err := s.Deactivate(ctx, 1); err != nil {
+					if _, err := s.Deactivate(ctx, "", 1); err != nil {
 						b.Fatal(err)
 					}
 					activate()

@@ -195,7 +195,7 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	assert.False(t, w.person(t, w.contact.ID).OnDuty, "a contact person at a household unit is not the micro-grid's worker")
 
 	w.clock.Advance(2*time.Hour + 30*time.Minute)
-	x, err := w.s.Deactivate(w.ctx, w.cadre.ID)
+	x, err := w.s.Deactivate(w.ctx, "", w.cadre.ID)
 	require.NoError(t, err)
 	ended := a
 	ended.Ended, ended.EndedBy = t0.Add(150*time.Minute), w.cadre.ID
@@ -259,7 +259,7 @@ func TestActivateRefusals(t *testing.T) {
 	requireCode(t, err, model.EINVALID)
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", 999)
 	requireCode(t, err, model.ENOTFOUND)
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
 	assert.Equal(t, "no wartime is active", err.Error())
 	_, err = w.s.AfterAction(w.ctx, "")
@@ -282,10 +282,10 @@ func TestActivateRefusals(t *testing.T) {
 	st, err := w.s.WartimeStatus(w.ctx)
 	require.NoError(t, err)
 	assert.True(t, st.Active.Drill)
-	x, err := w.s.Deactivate(w.ctx, w.duty.ID)
+	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.True(t, x.Activation.Drill)
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
 	_, err = w.s.AfterAction(w.ctx, "W-0007")
 	requireCode(t, err, model.ENOTFOUND)
@@ -375,7 +375,7 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 	assert.Len(t, ds, 1)
 
 	// After the end, Directives still lists the latest activation's.
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	list, err = w.s.Directives(w.ctx)
 	require.NoError(t, err)
@@ -460,7 +460,7 @@ func TestSignProgressComplete(t *testing.T) {
 	assert.Len(t, keysIn(t, w.s, bucketIdxDirDue), 1, "only the silent unit still has a clock")
 
 	// After the end no one signs or reports.
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	_, err = w.s.SignDirective(w.ctx, d.ID, a021, w.workers[a021].ID)
 	requireCode(t, err, model.ECONFLICT)
@@ -674,7 +674,7 @@ func TestDraftReserve(t *testing.T) {
 
 	// Released at the end; flags back as they were.
 	w.clock.Advance(time.Hour)
-	x, err := w.s.Deactivate(w.ctx, w.duty.ID)
+	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 1, x.ReservesDrafted)
 	assert.Equal(t, "W-0001 ended after 1h1m0s; 0 directives, 1 reserves released", newest(t, w.s, 1)[0].Note)
@@ -691,7 +691,7 @@ func TestDraftReserve(t *testing.T) {
 	w.activate(t, vA)
 	_, err = w.s.DraftReserve(w.ctx, w.reserveA2.ID, a022, w.duty.ID)
 	require.NoError(t, err)
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.True(t, w.person(t, w.reserveA2.ID).OnDuty)
 	requireClean(t, w.s)
@@ -750,7 +750,7 @@ func TestAfterActionFigures(t *testing.T) {
 	assert.Empty(t, keysIn(t, w.s, bucketWtAfter))
 	assert.Equal(t, time.Hour, running.Duration)
 
-	x, err := w.s.Deactivate(w.ctx, w.duty.ID)
+	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	running.Activation = x.Activation
 	assert.Equal(t, x, running)
@@ -824,7 +824,7 @@ func TestWartimeFactorScalesNewDeadlines(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(time.Minute+5*time.Minute), got.AckBy)
 
-	_, err = w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	after := w.reportAt(t, a011, "战后")
 	assert.Equal(t, t0.Add(3*time.Minute), after.AckBy, "peacetime clocks again")
@@ -848,7 +848,7 @@ func TestWriterCacheSeesWartimeChanges(t *testing.T) {
 	assert.False(t, cached().OnDuty) // now in the cache
 	w.activate(t, vA)
 	assert.True(t, cached().OnDuty)
-	_, err := w.s.Deactivate(w.ctx, w.duty.ID)
+	_, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.False(t, cached().OnDuty)
 }
@@ -1005,7 +1005,7 @@ func TestWartimeOnHuajieDemo(t *testing.T) {
 	}
 	assert.Len(t, wt, demo.Villages, "every unit silent: one event per village")
 
-	x, err := s.Deactivate(ctx, op)
+	x, err := s.Deactivate(ctx, "", op)
 	require.NoError(t, err)
 	assert.Equal(t, 15*time.Minute, x.Duration)
 	people2, err := s.People(ctx, model.PeopleFilter{})
@@ -1055,4 +1055,39 @@ func TestNodeHouseholdsMatchesDecodeNode(t *testing.T) {
 		require.NoError(t, gerr, "%s", v)
 		assert.Equal(t, want.Households, got, "%s", v)
 	}
+}
+
+// Every way a report enters scales its clocks in wartime: a plain Report,
+// a field report with an idempotency key, and an incident opened by sensor
+// alerts alike.
+func TestWartimeFactorOnEveryIntakePath(t *testing.T) {
+	w := newWtTower(t)
+	w.activate(t, town)
+	r := model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "x", Reporter: w.gridWorker.ID}
+	plain, err := w.s.Report(w.ctx, r)
+	require.NoError(t, err)
+	keyed, dup, err := w.s.ReportOnce(w.ctx, w.gridWorker.ID, "k-1", r)
+	require.NoError(t, err)
+	require.False(t, dup)
+	assert.Equal(t, time.Minute, plain.AckBy.Sub(plain.TierSince), "grid sign-for 2m halved")
+	assert.Equal(t, plain.AckBy.Sub(plain.TierSince), keyed.AckBy.Sub(keyed.TierSince))
+	assert.Equal(t, plain.DueBy.Sub(plain.TierSince), keyed.DueBy.Sub(keyed.TierSince))
+}
+
+// Ending wartime names the activation the operator saw: if another one is
+// active by the time the answer comes, nothing is ended.
+func TestDeactivateNamesTheActivation(t *testing.T) {
+	w := newWtTower(t)
+	first := w.activate(t, town)
+	_, err := w.s.Deactivate(w.ctx, first.ID, w.duty.ID)
+	require.NoError(t, err)
+	second := w.activate(t, town)
+	_, err = w.s.Deactivate(w.ctx, first.ID, w.duty.ID)
+	requireCode(t, err, model.ECONFLICT)
+	assert.Contains(t, err.Error(), "W-0001 is no longer active (W-0002 is")
+	st, err := w.s.WartimeStatus(w.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, second.ID, st.Active.ID, "still active")
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
+	require.NoError(t, err, "no id: whichever is active")
 }

@@ -114,9 +114,9 @@ func activate(svc model.Service, reason model.Reason, scope []model.NodeCode, dr
 	}
 }
 
-func deactivate(svc model.Service, by model.PersonID) tea.Cmd {
+func deactivate(svc model.Service, id string, by model.PersonID) tea.Cmd {
 	return func() tea.Msg {
-		after, err := svc.Deactivate(context.Background(), by)
+		after, err := svc.Deactivate(context.Background(), id, by)
 		return deactivatedMsg{after: after, err: err}
 	}
 }

@@ -112,7 +112,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)? y/n", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
 			fmt.Sprintf("结束战时 %s（%s，自 %s）？y/n", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
 		by := m.opt.Operator
-		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, by) })
+		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
 	}
 	reasons := make([]string, len(model.Reasons))
 	names := make([]string, len(model.Reasons))

@@ -297,7 +297,7 @@ type clientSub struct {
 }
 
 func (x *clientSub) C() <-chan []model.Event { return x.ch }
-func (x *clientSub) Lost() bool              { return x.lost.Load() }
+func (x *clientSub) Lost() bool              { return x.lost.Swap(false) }
 
 // Close ends the subscription; its channel closes soon after.
 func (x *clientSub) Close() { x.cancel() }

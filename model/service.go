@@ -64,7 +64,8 @@ type EventService interface {
 }
 
 // Subscription is a live feed of committed events. If the reader falls
-// behind, batches are dropped and Lost reports it, so the reader reloads.
+// behind, batches are dropped and Lost reports it (once: it reports the
+// losses since the last call), so the reader reloads.
 type Subscription interface {
 	C() <-chan []Event
 	Lost() bool

@@ -269,7 +269,7 @@ type subscription struct {
 }
 
 func (x *subscription) C() <-chan []model.Event { return x.ch }
-func (x *subscription) Lost() bool              { return x.lost.Load() }
+func (x *subscription) Lost() bool              { return x.lost.Swap(false) }
 
 // Close ends the subscription and closes its channel.
 func (x *subscription) Close() {

@@ -211,6 +211,7 @@ func TestSubscribe(t *testing.T) {
 		next()
 	}
 	assert.True(t, lagging.Lost())
+	assert.False(t, lagging.Lost(), "Lost reports the losses since the last call: after a reload the reader is in step again")
 	assert.False(t, sub.Lost())
 	assert.Len(t, lagging.C(), 4)
 

@@ -176,6 +176,9 @@ func (m *Model) layout() {
 		m.ticker.SetSize(rightW, body-queueH-2)
 	}
 	m.gaps.SetSize(rightW, body-4)
+	// The inputs on the status line scroll within the width they have.
+	m.filterInput.Width = max(m.width-30, 8)
+	m.cmdInput.Width = max(m.width-30, 8)
 	m.detail.SetSize(rightW, body-2)
 	m.roster.SetSize(rightW, body-3)
 }
@@ -260,6 +263,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
+		// The feed ended (a server this console was attached to stopped):
+		// say so, rather than look live and show stale figures.
+		m.flashID++
+		m.flash = flash{id: m.flashID, err: true, text: m.say(
+			"live feed lost: the figures on screen are no longer updated; restart gridcmd",
+			"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
 		return m, nil
 	}
 	next := waitEvents(m.sub, m.svc)
@@ -269,7 +278,9 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	reload, wt := msg.lost, msg.lost
 	for _, e := range msg.events {
-		if e.Action == model.ActImport {
+		switch e.Action {
+		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
+			// The roster changed (imports, and wartime's on-duty flags).
 			reload = true
 		}
 		if isWartimeEvent(e) {
@@ -409,6 +420,12 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.onResendKey()
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
 		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
+		// Only on an incident the operator can see: the queue's or the
+		// detail view's, never one hidden behind another overlay.
+		if m.overlay != overlayNone && m.overlay != overlayDetail {
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
+				"esc back to the incidents first", "请先按 esc 回到事件列表")))
+		}
 		return m.onActionKey(msg)
 	}
 	return m.onMoveKey(msg)
@@ -440,7 +457,26 @@ func (m Model) say(en, zh string) string {
 	return en
 }
 
+// ask puts a y/n question on the status line, in answer to a key. It never
+// replaces a question already waiting.
 func (m Model) ask(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	if m.confirm != "" {
+		return m, nil
+	}
+	m.confirm, m.onConfirm = q, yes
+	return m, nil
+}
+
+// askLater asks a question that comes back from the store after a while (a
+// directive's dry run). By then the operator may have opened a form or
+// another prompt; the question would take the keys meant for them (a "y"
+// typed into a field must not send anything), so it is not asked.
+func (m Model) askLater(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	if m.confirm != "" || m.inputActive() {
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
+			"not asked: another prompt is open; finish it and try again",
+			"另有提示或表单未完成，请完成后再试")))
+	}
 	m.confirm, m.onConfirm = q, yes
 	return m, nil
 }
@@ -518,7 +554,7 @@ func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case paneDirectives:
 		switch msg.String() {
 		case "]", "right", "l":
-			m.wt.selected = min(m.wt.selected+1, len(m.wt.directives)-1)
+			m.wt.selected = max(min(m.wt.selected+1, len(m.wt.directives)-1), 0)
 			m.dir.offset = 0
 		case "[", "left", "h":
 			m.wt.selected = max(m.wt.selected-1, 0)

@@ -131,7 +131,9 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 			seen[e.Incident] = true
 			inc, err := svc.Incident(ctx, e.Incident)
 			if err != nil {
-				return eventsMsg{err: err}
+				// Could not re-read what changed: reload everything rather
+				// than drop the burst.
+				return eventsMsg{lost: true}
 			}
 			changed = append(changed, inc)
 		}

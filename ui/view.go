@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View draws the whole screen. Every line is exactly m.width columns.
@@ -121,7 +122,7 @@ func (m Model) footer() string {
 	case m.confirm != "":
 		return p.st.Prompt.Render(p.w.Fit(" "+m.confirm, m.width, p.g.More))
 	case m.filterActive:
-		return p.padStyled(" "+m.filterInput.View()+"  "+p.st.Dim.Render(m.say("enter keep  esc clear", "enter 保留  esc 清除")), m.width)
+		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say("enter keep  esc clear", "enter 保留  esc 清除")))
 	case m.cmdActive:
 		hint := ""
 		if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
@@ -129,7 +130,7 @@ func (m Model) footer() string {
 				hint = "  tab " + c
 			}
 		}
-		return p.padStyled(" "+m.cmdInput.View()+p.st.Dim.Render(hint), m.width)
+		return m.fitLine(" " + m.cmdInput.View() + p.st.Dim.Render(hint))
 	case m.flash.text != "":
 		st := p.st.StatusInfo
 		if m.flash.err {
@@ -162,6 +163,15 @@ func (m Model) footer() string {
 		return p.w.Fit("", m.width, "")
 	}
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
+}
+
+// fitLine pads a styled status line to the width, or, should it be too
+// wide, cuts its plain text: a line may never wrap.
+func (m Model) fitLine(s string) string {
+	if m.p.ofStyled(s) > m.width {
+		return m.p.w.Fit(ansi.Strip(s), m.width, m.p.g.More)
+	}
+	return m.p.padStyled(s, m.width)
 }
 
 // shortHelp is the footer's keys for what has focus now.

@@ -18,6 +18,7 @@ type wartime struct {
 	status     model.WartimeStatus
 	directives []wtDirective // newest first
 	selected   int           // the directive the pane shows
+	want       string        // a directive just issued: select it when it arrives
 	loaded     bool
 }
 

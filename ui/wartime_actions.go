@@ -22,15 +22,24 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.flashErr(msg.err)
 		}
 		was := m.wt.active()
-		sel := ""
+		sel, want := "", m.wt.want
 		if cur, ok := m.wt.current(); ok {
 			sel = cur.d.ID
 		}
-		m.wt = wartime{status: msg.status, directives: msg.directives, loaded: true}
+		if want != "" {
+			sel = want
+		}
+		m.wt = wartime{status: msg.status, directives: msg.directives, loaded: true, want: want}
 		for i, d := range m.wt.directives {
 			if d.d.ID == sel {
 				m.wt.selected = i
+				if sel == want {
+					m.wt.want = ""
+				}
 			}
+		}
+		if m.overlay == overlayGaps {
+			m.gaps.move(0, len(gapRows(&m.w, m.wt)))
 		}
 		if was != m.wt.active() {
 			m.layout()
@@ -78,11 +87,11 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 				fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
 					len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
 			by := m.opt.Operator
-			return m.ask(q, func(m Model) (Model, tea.Cmd) {
+			return m.askLater(q, func(m Model) (Model, tea.Cmd) {
 				return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
 			})
 		}
-		m.wt.selected = 0
+		m.wt.want = msg.d.ID // shown once the feed brings it
 		return m.flashInfo(fmt.Sprintf("%s %s: %d", msg.d.ID, m.p.lab.Action[model.ActDirective], len(msg.units)))
 	case resentMsg:
 		if msg.err != nil {
@@ -153,8 +162,9 @@ func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) draftSelected(rows []gapRow) (tea.Model, tea.Cmd) {
+	m.gaps.move(0, len(rows))
 	if m.gaps.cursor >= len(rows) {
-		return m, nil
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.wl.NoGaps))
 	}
 	r := rows[m.gaps.cursor]
 	if len(r.candidates) == 0 {

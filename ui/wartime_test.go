@@ -197,3 +197,70 @@ func TestWartimeScreensFit(t *testing.T) {
 		}
 	}
 }
+
+// A dry run's "send?" question that comes back while the operator has
+// moved on to a form is not asked: a "y" typed into the form sends nothing.
+func TestLateQuestionNeverTakesAFormsKeys(t *testing.T) {
+	f := newFixture(t)
+	m, _ := wartimeModel(t, f, "en", 120, 40)
+	m = keys(t, m, "d")
+	m = typeText(t, m, "转移群众")
+	m = keys(t, m, "enter", "enter")
+	next, dry := m.Update(keyMsg("enter")) // the dry run, held back
+	m = next.(Model)
+	require.NotNil(t, dry)
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	m = update(t, m, dry())
+	assert.Empty(t, m.confirm)
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "y")
+	assert.True(t, m.formActive)
+	ds, err := f.db.Directives(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, ds, "nothing was sent")
+	assert.Equal(t, "y", m.form.values()["title"])
+}
+
+// Incident keys act only on an incident the operator can see.
+func TestActionKeysNeedTheIncidentInSight(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = find(t, m, "电信诈骗预警")
+	inc, _ := m.selectedIncident()
+	m = keys(t, m, ":")
+	m = typeText(t, m, "roster")
+	m = keys(t, m, "enter", "e")
+	assert.Contains(t, m.View(), "esc back to the incidents first")
+	assert.Equal(t, inc.Tier, stored(t, f, inc.ID).Tier, "nothing escalated behind the roster")
+	m = keys(t, m, "esc", "enter", "e")
+	assert.NotEqual(t, inc.Tier, stored(t, f, inc.ID).Tier, "from the detail view it acts")
+}
+
+// A second directive is the one the pane shows once it arrives.
+func TestNewDirectiveIsShown(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	for _, text := range []string{"first", "second"} {
+		m = keys(t, m, "d")
+		m = typeText(t, m, text)
+		m = keys(t, m, "enter", "enter", "enter", "y")
+		m = pump(t, m, sub, f.db)
+	}
+	cur, ok := m.wt.current()
+	require.True(t, ok)
+	assert.Equal(t, "second", cur.d.Text)
+	assert.Contains(t, m.View(), "Directive D-0002 second")
+}
+
+// A long filter scrolls within the status line instead of wrapping it.
+func TestLongFilterFits(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 80, 24)
+	m = keys(t, m, "/")
+	m = typeText(t, m, strings.Repeat("渎溪村货物撒落", 8))
+	checkScreen(t, m, 80, 24, false)
+	m = keys(t, m, "esc", ":")
+	m = typeText(t, m, strings.Repeat("roster", 12))
+	checkScreen(t, m, 80, 24, false)
+}

@@ -431,7 +431,11 @@ and asks for confirmation; with no terminal to ask on, it refuses.`,
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer func() {
+				if db != nil {
+					db.Close()
+				}
+			}()
 			ctx := cmd.Context()
 			codes, err := readTargets(ctx, db, "--scope", append(scope, args...), true)
 			if err != nil {
@@ -457,11 +461,13 @@ and asks for confirmation; with no terminal to ask on, it refuses.`,
 				if drill {
 					kind += " drill"
 				}
-				if err := a.confirm(cmd, kind+" wartime over "+what, "Activate wartime?"); err != nil {
+				if err := a.whileReleased(ctx, &db, func() error {
+					return a.confirm(cmd, kind+" wartime over "+what, "Activate wartime?")
+				}); err != nil {
 					return err
 				}
 			}
-			act, err := db.Activate(ctx, r, codes, drill, n, by)
+			act, err := db.Activate(ctx, r, codes, drill, n, by) // refused if someone activated meanwhile
 			if err != nil {
 				return err
 			}
@@ -503,7 +509,11 @@ func (a *app) wartimeOffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			defer func() {
+				if db != nil {
+					db.Close()
+				}
+			}()
 			ctx := cmd.Context()
 			by, err := a.actor(ctx, db, "")
 			if err != nil {
@@ -520,11 +530,11 @@ func (a *app) wartimeOffCmd() *cobra.Command {
 				act := st.Active
 				what := fmt.Sprintf("would end %s (%s, scope %s, since %s, %d drafted reserves)", act.ID, act.Reason,
 					strings.Join(codes(act.Scope), ","), act.Since.In(a.cfg.Location).Format("2006-01-02 15:04"), len(st.Drafts))
-				if err := a.confirm(cmd, what, "End wartime?"); err != nil {
+				if err := a.whileReleased(ctx, &db, func() error { return a.confirm(cmd, what, "End wartime?") }); err != nil {
 					return err
 				}
 			}
-			x, err := db.Deactivate(ctx, st.Active.ID, by)
+			x, err := db.Deactivate(ctx, st.Active.ID, by) // refused if another activation is active by now
 			if err != nil {
 				return err
 			}
@@ -1168,4 +1178,23 @@ func (a *app) directiveResendCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who resends (person id); default the operator")
 	return cmd
+}
+
+// whileReleased lets go of the database while ask runs (a person may take
+// minutes to answer, and the console or a server must be able to open the
+// file meanwhile), then reaches it again. The action that follows re-checks
+// the state under the rules, so nothing decided before the question is
+// trusted after it. On an error *db is left nil.
+func (a *app) whileReleased(ctx context.Context, db *backend, ask func() error) error {
+	(*db).Close()
+	*db = nil
+	if err := ask(); err != nil {
+		return err
+	}
+	again, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	*db = again
+	return nil
 }

@@ -92,8 +92,9 @@ type Model struct {
 	detail detailPane
 	roster rosterPane
 
-	focus   paneID
-	overlay overlayID
+	focus      paneID
+	overlay    overlayID
+	helpOffset int // the help scrolls on a small terminal
 
 	form       form
 	formActive bool
@@ -383,7 +384,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.overlay == overlayHelp {
 			m.overlay = overlayNone
 		} else {
-			m.overlay = overlayHelp
+			m.overlay, m.helpOffset = overlayHelp, 0
 		}
 		return m, nil
 	case key.Matches(msg, k.Command):
@@ -517,7 +518,11 @@ func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case overlayRoster:
 		m.roster.scroll(step)
 		return m, nil
-	case overlayHelp, overlayAfter:
+	case overlayHelp:
+		total := len(m.helpLines(m.queue.width - 2))
+		m.helpOffset = max(min(m.helpOffset+step, total-(m.height-4)), 0)
+		return m, nil
+	case overlayAfter:
 		return m, nil
 	case overlayGaps:
 		rows := gapRows(&m.w, m.wt)

@@ -402,3 +402,16 @@ func TestRunesArrivingTogether(t *testing.T) {
 	assert.True(t, m.filterActive)
 	assert.Equal(t, "330", m.filterInput.Value())
 }
+
+// On a small terminal the help scrolls, so every key can be read.
+func TestHelpScrollsOnASmallTerminal(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 80, 24)
+	m = keys(t, m, "?")
+	assert.NotContains(t, m.View(), "resend to silent")
+	for i := 0; i < 30; i++ {
+		m = keys(t, m, "j")
+	}
+	assert.Contains(t, m.View(), "resend to silent", "the last group is reachable")
+	checkScreen(t, m, 80, 24, false)
+}

@@ -53,7 +53,13 @@ func (m Model) right() string {
 	case overlayRoster:
 		return m.roster.View(p, &m.w)
 	case overlayHelp:
-		return p.box(p.lab.Help, "? / esc", m.helpLines(rightW-2), rightW, bodyH, true)
+		lines := m.helpLines(rightW - 2)
+		right := "? / esc"
+		if len(lines) > bodyH-2 {
+			right = "j/k  " + right // more below (or above): it scrolls
+			lines = lines[min(m.helpOffset, len(lines)):]
+		}
+		return p.box(p.lab.Help, right, lines, rightW, bodyH, true)
 	case overlayGaps:
 		return m.gaps.View(p, m.wl, &m.w, gapRows(&m.w, m.wt))
 	case overlayAfter:

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -190,7 +191,7 @@ func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Inc
 		var seqs []uint64
 		switch {
 		case f.Node != "":
-			seqs = codeScan(tx.Bucket(bucketIdxNode), f.Node, false)
+			seqs = nodeScan(tx, f.Node, false)
 		case f.Open || f.Status.Open():
 			seqs = openSeqs(tx, f.Tier, f.Status)
 		default:
@@ -220,6 +221,29 @@ func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Inc
 		return nil
 	})
 	return out, err
+}
+
+// nodeScan reads idx_node: the seqs of the incidents at code (exact) or in
+// its subtree, one seek per block of 256 seqs.
+func nodeScan(tx *bolt.Tx, code model.NodeCode, exact bool) []uint64 {
+	prefix := []byte(code)
+	if exact {
+		prefix = exactPrefix(code)
+	}
+	last := tx.Bucket(bucketIncidents).Sequence() >> nodeBlockShift
+	c := tx.Bucket(bucketIdxNode).Cursor()
+	var seqs []uint64
+	key := make([]byte, 8, 8+len(prefix))
+	for block := uint64(0); block <= last; block++ {
+		binary.BigEndian.PutUint64(key, block)
+		want := append(key[:8], prefix...)
+		for k, _ := c.Seek(want); k != nil && bytes.HasPrefix(k, want); k, _ = c.Next() {
+			if _, seq, ok := splitCodeKey(k[8:]); ok {
+				seqs = append(seqs, seq)
+			}
+		}
+	}
+	return seqs
 }
 
 // openSeqs reads idx_open: the open incidents at tier (all if "") with
@@ -487,7 +511,7 @@ func keysOf(inc model.Incident) (indexKeys, error) {
 		k.due = buf[:16:16]
 		buf = buf[16:]
 	}
-	k.node = appendCodeKey(buf, inc.Node, inc.Seq)
+	k.node = appendNodeKey(buf, inc.Node, inc.Seq)
 	return k, nil
 }
 

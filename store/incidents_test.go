@@ -193,13 +193,12 @@ func TestIncidentNodePrefixCase(t *testing.T) {
 	assert.Equal(t, []uint64{at10.Seq, at1001.Seq}, list(grid10))
 	assert.Empty(t, list(micro011))
 	require.NoError(t, tw.s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketIdxNode)
-		assert.Equal(t, []uint64{at01.Seq}, codeScan(b, grid01, true))
-		assert.Equal(t, []uint64{at01.Seq, at0102.Seq}, codeScan(b, grid01, false))
-		assert.Equal(t, []uint64{at10.Seq}, codeScan(b, grid10, true))
-		assert.Empty(t, codeScan(b, village, true))
-		assert.Len(t, codeScan(b, village, false), 4)
-		assert.Len(t, codeScan(b, town, false), 4)
+		assert.Equal(t, []uint64{at01.Seq}, nodeScan(tx, grid01, true))
+		assert.Equal(t, []uint64{at01.Seq, at0102.Seq}, nodeScan(tx, grid01, false))
+		assert.Equal(t, []uint64{at10.Seq}, nodeScan(tx, grid10, true))
+		assert.Empty(t, nodeScan(tx, village, true))
+		assert.Len(t, nodeScan(tx, village, false), 4)
+		assert.Len(t, nodeScan(tx, town, false), 4)
 		return nil
 	}))
 }

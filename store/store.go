@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -92,6 +93,36 @@ var migrations = []func(tx *bolt.Tx) error{
 			[]byte("tokens"), []byte("tokens_by_person"), []byte("idempotency"), []byte("alerts"), []byte("idx_alert_source"),
 		} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 4: idx_node keyed by block first (u64 seq>>8, code, 0x00, u64 seq):
+	// the old keys (code, 0x00, u64 seq) are rewritten.
+	func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("idx_node"))
+		var keys [][]byte
+		if err := b.ForEach(func(k, _ []byte) error {
+			if len(k) < 9 || k[len(k)-9] != 0 {
+				return fmt.Errorf("idx_node: malformed key %q", k)
+			}
+			seq := binary.BigEndian.Uint64(k[len(k)-8:])
+			nk := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(k)), seq>>8)
+			keys = append(keys, append(nk, k...))
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket([]byte("idx_node")); err != nil {
+			return err
+		}
+		nb, err := tx.CreateBucket([]byte("idx_node"))
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := nb.Put(k, []byte{}); err != nil {
 				return err
 			}
 		}

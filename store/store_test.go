@@ -397,3 +397,54 @@ func TestCheckFindsACorruptedIndex(t *testing.T) {
 	assert.Contains(t, joined, "incident_ids: HJ-20261129-9999 points at missing seq 999")
 	assert.Len(t, problems, 3, joined)
 }
+
+// Schema 4 rewrites idx_node with the block first. A file written before it
+// (schema 3, keys code 0x00 seq) is migrated at Open: the node queries and
+// Check agree with it afterwards.
+func TestMigrateIdxNodeToBlocks(t *testing.T) {
+	tw := newTower(t)
+	var want []uint64
+	for i := 0; i < 600; i++ { // three blocks of 256
+		node := micro021
+		if i%3 == 0 {
+			node = grid10
+		}
+		inc := tw.report(t, node, tw.worker01.ID, fmt.Sprintf("r%d", i))
+		if node == micro021 {
+			want = append(want, inc.Seq)
+		}
+	}
+	require.NoError(t, tw.s.Close())
+
+	// Make it a schema-3 file: old idx_node keys, schema 3.
+	raw, err := bolt.Open(tw.path, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketIdxNode)
+		var old [][]byte
+		require.NoError(t, b.ForEach(func(k, _ []byte) error {
+			old = append(old, append([]byte(nil), k[8:]...)) // drop the block
+			return nil
+		}))
+		require.NoError(t, tx.DeleteBucket(bucketIdxNode))
+		nb, err := tx.CreateBucket(bucketIdxNode)
+		require.NoError(t, err)
+		for _, k := range old {
+			require.NoError(t, nb.Put(k, []byte{}))
+		}
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(3))
+	}))
+	require.NoError(t, raw.Close())
+
+	s := openAt(t, tw.path, tw.clock)
+	defer s.Close()
+	require.NoError(t, s.db.View(func(tx *bolt.Tx) error {
+		v, _ := fileSchema(tx)
+		assert.Equal(t, schemaVersion(), v)
+		return nil
+	}))
+	got, err := s.Incidents(tw.ctx, model.IncidentFilter{Node: micro021})
+	require.NoError(t, err)
+	assert.Equal(t, want, seqsOf(got))
+	requireClean(t, s)
+}

@@ -27,6 +27,39 @@ func idempotencyKey(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return vals[0], true
 }
 
+// keyedRequest is how both intake routes begin, after admission: the
+// token, the Idempotency-Key and the body. ok false: the answer is written.
+func (s *Server) keyedRequest(w http.ResponseWriter, r *http.Request) (c caller, key string, body []byte, ok bool) {
+	if c, ok = s.authenticate(w, r); !ok {
+		return
+	}
+	if key, ok = idempotencyKey(w, r); !ok {
+		return
+	}
+	body, err := readBody(w, r, s.opts.BodyLimit)
+	if err != nil {
+		writeRequestError(w, err)
+		return c, "", nil, false
+	}
+	return c, key, body, true
+}
+
+// intakeError answers a refused report or alert: an unknown node (the
+// holder was found a moment ago) or a key that filed something else is the
+// request's fault (422); anything else is the server's.
+func (s *Server) intakeError(w http.ResponseWriter, r *http.Request, c caller, err error) {
+	switch model.ErrorCode(err) {
+	case model.ENOTFOUND:
+		writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
+	case model.ECONFLICT:
+		writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
+	case model.EINVALID:
+		writeError(w, http.StatusUnprocessableEntity, "", "%s", model.ErrorMessage(err))
+	default:
+		s.fail(w, r, c.person.ID, "", err)
+	}
+}
+
 // handleReport files a field report: 201 once it is committed, 200 for a
 // retry of one already filed under the same Idempotency-Key.
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
@@ -34,17 +67,8 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.endWrite()
-	c, ok := s.authenticate(w, r)
+	c, key, body, ok := s.keyedRequest(w, r)
 	if !ok {
-		return
-	}
-	key, ok := idempotencyKey(w, r)
-	if !ok {
-		return
-	}
-	body, err := readBody(w, r, s.opts.BodyLimit)
-	if err != nil {
-		writeRequestError(w, err)
 		return
 	}
 	rep, err := DecodeReport(body, s.svc.Policy())
@@ -59,14 +83,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	// client does, so it runs on a context of its own.
 	inc, dup, err := s.intake.ReportOnce(context.WithoutCancel(r.Context()), c.person.ID, key, rep)
 	if err != nil {
-		switch model.ErrorCode(err) {
-		case model.ENOTFOUND: // the node (the holder was found a moment ago)
-			writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
-		case model.ECONFLICT: // the key filed another report
-			writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
-		default:
-			s.fail(w, r, c.person.ID, "", err)
-		}
+		s.intakeError(w, r, c, err)
 		return
 	}
 	if dup {
@@ -85,17 +102,8 @@ func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.endWrite()
-	c, ok := s.authenticate(w, r)
+	c, key, body, ok := s.keyedRequest(w, r)
 	if !ok {
-		return
-	}
-	key, ok := idempotencyKey(w, r)
-	if !ok {
-		return
-	}
-	body, err := readBody(w, r, s.opts.BodyLimit)
-	if err != nil {
-		writeRequestError(w, err)
 		return
 	}
 	a, err := DecodeAlert(body)
@@ -109,16 +117,7 @@ func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request) {
 	a.By, a.Key = c.person.ID, key
 	res, err := s.intake.Alert(context.WithoutCancel(r.Context()), a)
 	if err != nil {
-		switch model.ErrorCode(err) {
-		case model.ENOTFOUND:
-			writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
-		case model.ECONFLICT:
-			writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
-		case model.EINVALID:
-			writeError(w, http.StatusUnprocessableEntity, "", "%s", model.ErrorMessage(err))
-		default:
-			s.fail(w, r, c.person.ID, "", err)
-		}
+		s.intakeError(w, r, c, err)
 		return
 	}
 	out := AlertResponse{Alert: res.Seq, Incident: res.Incident, Opened: res.Opened, Attached: res.Attached,

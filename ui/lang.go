@@ -13,6 +13,7 @@ type Labels struct {
 	ColSev, ColID, ColStatus, ColSLA, ColNode string
 	ColTitle, ColStaff, ColHouseholds         string
 	ColTime, ColWhat, ColWho                  string
+	ColName, ColRole, ColPhone                string
 	Operator, Filter, Scope, All              string
 	TooSmall                                  string
 	Tier                                      map[model.Tier]string
@@ -39,7 +40,7 @@ var enLabels = Labels{
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
 	ColTitle: "title", ColStaff: "staff", ColHouseholds: "hh",
-	ColTime: "time", ColWhat: "what", ColWho: "who",
+	ColTime: "time", ColWhat: "what", ColWho: "who", ColName: "name", ColRole: "role", ColPhone: "phone",
 	Operator: "on duty", Filter: "filter", Scope: "in", All: "all",
 	TooSmall: "Terminal too small: %dx%d. gridcmd needs at least %dx%d.",
 	Tier: map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "village",
@@ -78,7 +79,7 @@ var zhLabels = Labels{
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",
 	ColTitle: "标题", ColStaff: "人员", ColHouseholds: "户数",
-	ColTime: "时间", ColWhat: "事项", ColWho: "经办",
+	ColTime: "时间", ColWhat: "事项", ColWho: "经办", ColName: "姓名", ColRole: "角色", ColPhone: "电话",
 	Operator: "值班", Filter: "筛选", Scope: "范围", All: "全部",
 	TooSmall: "终端太小：%dx%d。gridcmd 至少需要 %dx%d。",
 	Tier: map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",

@@ -60,9 +60,9 @@ func (r *rosterPane) View(p painter, w *world) string {
 	avail := inner - 1 - nameW - phoneW - dutyW - 4 // role and node share the rest
 	roleW := min(16, avail/2)
 	nodeW := avail - roleW - 1
-	lines := []string{p.st.ColumnHead.Render(" " + p.w.Fit(nameLabel(p.lab), nameW, "") + " " +
-		p.w.Fit(roleLabel(p.lab), roleW, "") + " " + p.w.Fit(p.lab.ColNode, nodeW, "") + " " +
-		p.w.Fit(phoneLabel(p.lab), phoneW, "") + " " + p.w.Fit("", dutyW, ""))}
+	lines := []string{p.st.ColumnHead.Render(" " + p.w.Fit(p.lab.ColName, nameW, "") + " " +
+		p.w.Fit(p.lab.ColRole, roleW, "") + " " + p.w.Fit(p.lab.ColNode, nodeW, "") + " " +
+		p.w.Fit(p.lab.ColPhone, phoneW, "") + " " + p.w.Fit("", dutyW, ""))}
 	for i := r.offset; i < len(r.people) && len(lines) <= r.height; i++ {
 		pr := r.people[i]
 		role := ""
@@ -91,25 +91,4 @@ func (r *rosterPane) View(p painter, w *world) string {
 	}
 	right := fmt.Sprintf("%d  %s %d", len(r.people), p.lab.OnDuty, onDuty)
 	return p.box(p.lab.Roster+" "+w.names[r.node], right, lines, r.width, r.height+3, true)
-}
-
-func nameLabel(l Labels) string {
-	if l.Lang == "zh" {
-		return "姓名"
-	}
-	return "name"
-}
-
-func roleLabel(l Labels) string {
-	if l.Lang == "zh" {
-		return "角色"
-	}
-	return "role"
-}
-
-func phoneLabel(l Labels) string {
-	if l.Lang == "zh" {
-		return "电话"
-	}
-	return "phone"
 }

@@ -205,39 +205,75 @@ type Report struct {
 // Validate checks the report's own fields against the policy (the node's
 // existence is the store's to check).
 func (r Report) Validate(p Policy) error {
+	_, err := r.Check(p)
+	return err
+}
+
+// CheckedReport is a report that passed Validate, with its title and text
+// cleaned and its category, platform and source turned into their keys: all
+// of filing an incident that needs neither the store nor the clock, done
+// once, by the caller, before the store's writer finishes it with
+// CheckedReport.Incident. Only Report.Check makes one.
+type CheckedReport struct {
+	r   Report
+	cat Category
+	ok  bool
+}
+
+// Check validates r against the policy and returns it checked.
+func (r Report) Check(p Policy) (CheckedReport, error) {
 	if _, err := r.Node.level(); err != nil {
-		return err
+		return CheckedReport{}, err
 	}
-	if _, err := p.Category(r.Category); err != nil {
-		return err
+	cat, err := p.Category(r.Category)
+	if err != nil {
+		return CheckedReport{}, err
 	}
 	if r.Severity < SeverityI || r.Severity > SeverityIV {
-		return Errorf(EINVALID, "severity: want I, II, III or IV")
+		return CheckedReport{}, Errorf(EINVALID, "severity: want I, II, III or IV")
 	}
-	if !utf8.ValidString(r.Title) || !utf8.ValidString(r.Text) {
-		return Errorf(EINVALID, "title/text: invalid UTF-8")
+	title, err := CleanText(r.Title, false)
+	if err != nil {
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8")
 	}
-	if clean(r.Title, false) == "" {
-		return Errorf(EINVALID, "title: empty (or nothing but control characters)")
+	text, err := CleanText(r.Text, true)
+	if err != nil {
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8")
+	}
+	if title == "" {
+		return CheckedReport{}, Errorf(EINVALID, "title: empty (or nothing but control characters)")
 	}
 	if n := utf8.RuneCountInString(r.Title); n > MaxTitleRunes {
-		return Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes)
+		return CheckedReport{}, Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes)
 	}
 	if len(r.Text) > MaxTextBytes {
-		return Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes)
+		return CheckedReport{}, Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes)
 	}
-	if r.Source != "" {
-		if _, err := ParseSource(string(r.Source)); err != nil {
-			return err
+	src := r.Source
+	if src != "" {
+		if src, err = ParseSource(string(src)); err != nil {
+			return CheckedReport{}, err
 		}
 	}
-	if r.Platform != "" {
-		if _, err := ParsePlatform(string(r.Platform)); err != nil {
-			return err
+	// Check accepts keys case-insensitively or by their Chinese names; the
+	// incident keeps the keys, which is what filters and indexes compare.
+	plat := r.Platform
+	if plat != "" {
+		if plat, err = ParsePlatform(string(plat)); err != nil {
+			return CheckedReport{}, err
+		}
+	} else {
+		plat = p.Categories[cat]
+		if pl, err := ParsePlatform(string(plat)); err == nil {
+			plat = pl
 		}
 	}
-	return nil
+	r.Category, r.Title, r.Text, r.Source, r.Platform = string(cat), title, text, src, plat
+	return CheckedReport{r: r, cat: cat, ok: true}, nil
 }
+
+// Report is the checked report: its fields cleaned and turned into keys.
+func (c CheckedReport) Report() Report { return c.r }
 
 // StartTier is the tier a report on node starts at: the grid for a grid or
 // anything below it, the village for a village, the town for a town.
@@ -265,31 +301,31 @@ func defaultSource(reporter Person) Source {
 }
 
 // NewIncident applies the report rule: the store supplies the sequence, the
-// id, the reporter as found on the roster, and the clock.
+// id, the reporter as found on the roster, and the clock. It is Check then
+// CheckedReport.Incident.
 func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
-	if err := r.Validate(p); err != nil {
+	c, err := r.Check(p)
+	if err != nil {
 		return Incident{}, Event{}, err
 	}
-	cat, _ := p.Category(r.Category)
-	// Validate accepted them case-insensitively or by Chinese name; the
-	// incident keeps the keys, which is what filters and indexes compare.
-	plat := r.Platform
-	if plat == "" {
-		plat = p.Categories[cat]
+	return c.Incident(seq, id, reporter, now, p)
+}
+
+// Incident applies the report rule to a checked report: the incident at the
+// tier its node starts at, with the policy's clocks from now, and the event
+// that records it. A CheckedReport not made by Check is refused.
+func (c CheckedReport) Incident(seq uint64, id string, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
+	if !c.ok {
+		return Incident{}, Event{}, Errorf(EINVALID, "report: not checked")
 	}
-	if pl, err := ParsePlatform(string(plat)); err == nil {
-		plat = pl
-	}
+	r := c.r
 	src := r.Source
 	if src == "" {
 		src = defaultSource(reporter)
 	}
-	if sc, err := ParseSource(string(src)); err == nil {
-		src = sc
-	}
 	inc := Incident{
-		Seq: seq, ID: id, Title: clean(r.Title, false), Text: clean(r.Text, true),
-		Category: cat, Platform: plat, Severity: r.Severity, Node: r.Node,
+		Seq: seq, ID: id, Title: r.Title, Text: r.Text,
+		Category: c.cat, Platform: r.Platform, Severity: r.Severity, Node: r.Node,
 		Reporter: reporter.ID, Source: src, Status: StatusReported, ReportedAt: now,
 	}
 	inc = inc.enterTier(StartTier(r.Node), now, p)

@@ -202,6 +202,39 @@ func TestNewIncidentRefusals(t *testing.T) {
 	}
 }
 
+// TestCheckedReport: Check does the refusals and the cleaning once, so
+// that the store's writer only finishes the incident; the two steps give
+// what NewIncident gives, and a CheckedReport that Check did not make is
+// refused.
+func TestCheckedReport(t *testing.T) {
+	p := model.DefaultPolicy()
+	r := report()
+	r.Reporter = patroller.ID
+	r.Title = "  \x1b[31m330国道\u202e货物散落\t "
+	r.Text = "第一行\r\n第二行\x07"
+	r.Category, r.Platform = "卫生", ""
+	c, err := r.Check(p)
+	require.NoError(t, err)
+	got := c.Report()
+	assert.Equal(t, "330国道货物散落", got.Title)
+	assert.Equal(t, "第一行\n第二行", got.Text)
+	assert.Equal(t, "health", got.Category, "the key, not the Chinese name")
+	assert.Equal(t, model.PlatformService, got.Platform, "the category's platform")
+
+	inc, ev, err := c.Incident(9, "HJ-20261129-0009", patroller, t0, p)
+	require.NoError(t, err)
+	inc2, ev2, err := model.NewIncident(9, "HJ-20261129-0009", r, patroller, t0, p)
+	require.NoError(t, err)
+	assert.Equal(t, inc2, inc)
+	assert.Equal(t, ev2, ev)
+	assert.Equal(t, model.SourceEcoPatrol, inc.Source, "the source from the reporter, as NewIncident does")
+
+	inc, ev, err = model.CheckedReport{}.Incident(9, "HJ-20261129-0009", patroller, t0, p)
+	requireCode(t, err, model.EINVALID, "not checked")
+	assert.Zero(t, inc)
+	assert.Zero(t, ev)
+}
+
 // TestApplyStatuses takes every action from every status, by the duty
 // officer (who holds every tier), at the grid tier: each is either a
 // transition or a conflict whose message says why.

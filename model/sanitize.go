@@ -2,6 +2,7 @@ package model
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,45 @@ func CleanText(s string, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(EINVALID, "invalid UTF-8")
 	}
+	if isClean(s, multiline) {
+		return s, nil // the usual case: nothing to copy
+	}
+	return cleanValid(s, multiline), nil
+}
+
+// isClean reports whether cleaning would leave s (valid UTF-8) as it is:
+// nothing to drop or replace, nothing to trim. Only the lead bytes of the
+// characters it drops (C1 controls, bidi controls) send it to decoding.
+func isClean(s string, multiline bool) bool {
+	if s == "" {
+		return true
+	}
+	if first, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(first) {
+		return false
+	}
+	if last, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(last) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			if !multiline {
+				return false
+			}
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == 0xc2 || c == 0xd8 || c == 0xe2: // U+0080-009F, U+061C, U+2000-2FFF
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cleanValid is CleanText's work on valid UTF-8.
+func cleanValid(s string, multiline bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -42,7 +82,7 @@ func CleanText(s string, multiline bool) (string, error) {
 		}
 		i += n
 	}
-	return strings.TrimSpace(b.String()), nil
+	return strings.TrimSpace(b.String())
 }
 
 // escapeLen returns the length of the escape sequence at the start of s

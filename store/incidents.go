@@ -18,36 +18,16 @@ import (
 // system) and the node in the tower. Its id is the town prefix, the local
 // date of now and the day's next number.
 func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error) {
-	p := s.opts.Policy
-	if err := r.Validate(p); err != nil { // the cheap refusals never reach the writer
+	// The refusals, the cleaning and the keys are the caller's work, so they
+	// never reach the writer.
+	c, err := r.Check(s.opts.Policy)
+	if err != nil {
 		return model.Incident{}, err
 	}
 	var out model.Incident
-	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		reporter, err := s.wc.actor(tx, r.Reporter)
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, ev, err := s.fileReport(tx, now, c)
 		if err != nil {
-			return nil, err
-		}
-		p, err := s.txPolicy(tx) // wartime scales the new clocks
-		if err != nil {
-			return nil, err
-		}
-		if !s.wc.hasNode(tx, r.Node) {
-			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
-		}
-		seq, err := tx.Bucket(bucketIncidents).NextSequence()
-		if err != nil {
-			return nil, err
-		}
-		id, err := s.wt.nextID(tx, s.opts.Prefix, now.In(s.opts.Location))
-		if err != nil {
-			return nil, err
-		}
-		inc, ev, err := model.NewIncident(seq, id, r, reporter, now, p)
-		if err != nil {
-			return nil, err
-		}
-		if err := saveIncident(tx, inc, nil); err != nil {
 			return nil, err
 		}
 		out = inc

@@ -428,8 +428,8 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 	if err := model.ValidIdempotencyKey(key); err != nil {
 		return model.Incident{}, false, err
 	}
-	p := s.opts.Policy
-	if err := r.Validate(p); err != nil {
+	c, err := r.Check(s.opts.Policy)
+	if err != nil {
 		return model.Incident{}, false, err
 	}
 	sum := reportHash(r)
@@ -438,7 +438,7 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 	// A retry of a committed report needs no write: look first.
 	var inc model.Incident
 	found := false
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		inc, found, err = s.idempotentReport(tx, ik, key, sum)
 		return err
@@ -457,7 +457,7 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 			inc, dup = prev, true
 			return nil, nil
 		}
-		out, ev, err := s.fileReport(tx, now, r)
+		out, ev, err := s.fileReport(tx, now, c)
 		if err != nil {
 			return nil, err
 		}
@@ -498,7 +498,8 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 // fileReport is the body of Report, for the writer's requests that file
 // reports: the reporter on the roster (or the system), the node in the
 // tower, the next seq and daily number, the rule, the record and indexes.
-func (s *DB) fileReport(tx *bolt.Tx, now time.Time, r model.Report) (model.Incident, model.Event, error) {
+func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport) (model.Incident, model.Event, error) {
+	r := c.Report()
 	reporter, err := s.wc.actor(tx, r.Reporter)
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
@@ -518,7 +519,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, r model.Report) (model.Incid
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	inc, ev, err := model.NewIncident(seq, id, r, reporter, now, p)
+	inc, ev, err := c.Incident(seq, id, reporter, now, p)
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
@@ -609,7 +610,11 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 				at = append(at, fromNanos(p.rec.At, s.opts.Location))
 			}
 			list, at = append(list, a), append(at, now)
-			inc, ev, err := s.fileReport(tx, now, rule.AlertReport(a.Node, list, at, s.opts.Location))
+			c, err := rule.AlertReport(a.Node, list, at, s.opts.Location).Check(s.opts.Policy)
+			if err != nil {
+				return nil, err
+			}
+			inc, ev, err := s.fileReport(tx, now, c)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -188,7 +189,11 @@ func (c *checker) incidents(tx *bolt.Tx) error {
 			c.add("incidents: %v", err)
 			return nil
 		}
-		if got := ids.Get([]byte(inc.ID)); got == nil || len(got) != 8 || getU64(got) != seq {
+		var got []byte
+		if k, ok := idKey(inc.ID); ok {
+			got = ids.Get(k)
+		}
+		if got == nil || len(got) != 8 || getU64(got) != seq {
 			c.add("incident_ids: %s (seq %d) has no entry or a wrong one", inc.ID, seq)
 		}
 		keys, err := keysOf(inc)
@@ -229,18 +234,31 @@ func (c *checker) incidents(tx *bolt.Tx) error {
 		}
 	}
 	return ids.ForEach(func(k, v []byte) error {
+		name := idOfKey(k)
 		if len(v) != 8 {
-			c.add("incident_ids: %s: malformed value", k)
+			c.add("incident_ids: %s: malformed value", name)
 			return nil
+		}
+		if !wellFormedIDKey(k) {
+			c.add("incident_ids: %s", name)
+			return nil
+		}
+		{
+			date, n := string(k[:8]), getU64(k[8:16])
+			if last, err := getDayNumber(tx, dayKey(date)); err != nil || last < n {
+				c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
+			}
 		}
 		seq := getU64(v)
 		rv := incs.Get(v)
 		if rv == nil {
-			c.add("incident_ids: %s points at missing seq %d", k, seq)
+			c.add("incident_ids: %s points at missing seq %d", name, seq)
 			return nil
 		}
-		if inc, err := decodeIncident(seq, rv, c.s.opts.Location); err == nil && inc.ID != string(k) {
-			c.add("incident_ids: %s points at seq %d, which is %s", k, seq, inc.ID)
+		if inc, err := decodeIncident(seq, rv, c.s.opts.Location); err == nil {
+			if want, ok := idKey(inc.ID); !ok || !bytes.Equal(want, k) {
+				c.add("incident_ids: %s points at seq %d, which is %s", name, seq, inc.ID)
+			}
 		}
 		return nil
 	})

@@ -15,7 +15,8 @@
 //	people               u64 person id   -> personRecord (ids from NextSequence)
 //	people_by_node       code 0x00 u64 person id
 //	incidents            u64 incident seq -> incidentRecord (seqs from NextSequence)
-//	incident_ids         public id "HJ-20261129-0001" -> u64 incident seq
+//	incident_ids         date "20261129", u64 daily number, prefix "HJ" -> u64 incident seq
+//	                     (schema 5; before: the public id "HJ-20261129-0001")
 //	idx_open             tier byte, status byte, u64 seq       (open incidents only)
 //	idx_due              u64 Unix nanos of Incident.NextCheck, u64 seq (non-zero only)
 //	idx_node             u64 seq>>8 (the block), code 0x00 u64 seq   (schema 4; before: code 0x00 u64 seq)

@@ -91,11 +91,28 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err != nil {
 			return "", err
 		}
+		if err := checkDayFree(tx, date, n); err != nil {
+			return "", err
+		}
 		*t = txState{date: date, n: n, prefix: prefix + "-" + date + "-"}
 	}
 	t.n++
 	t.dirty = true
 	return incidentID(t.prefix, t.n), nil
+}
+
+// checkDayFree makes sure no incident id of the day is numbered past n, the
+// day's counter: then every number nextID gives out after n is free, and a
+// new incident's id needs no lookup of its own (saveIncident). One seek per
+// transaction and day; a counter behind the ids (a damaged file) is refused,
+// never overwritten.
+func checkDayFree(tx *bolt.Tx, date string, n uint64) error {
+	k, _ := tx.Bucket(bucketIncidentIDs).Cursor().Seek(appendIDKey(nil, date, n+1, ""))
+	if k != nil && bytes.HasPrefix(k, []byte(date)) && len(k) >= 16 {
+		return fmt.Errorf("incident_ids: day %s has number %d, past its counter meta/%s = %d (run gridcmd check)",
+			date, getU64(k[8:16]), dayKey(date), n)
+	}
+	return nil
 }
 
 // finish writes the daily number back; the writer calls it before commit.
@@ -411,7 +428,10 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 
 // seqOf resolves a public id to its seq; ENOTFOUND if none.
 func seqOf(tx *bolt.Tx, id string) (uint64, error) {
-	v := tx.Bucket(bucketIncidentIDs).Get([]byte(id))
+	var v []byte
+	if k, ok := idKey(id); ok {
+		v = tx.Bucket(bucketIncidentIDs).Get(k)
+	}
 	if v == nil {
 		return 0, model.Errorf(model.ENOTFOUND, "no incident %s", id)
 	}
@@ -511,12 +531,12 @@ func saveIncident(tx *bolt.Tx, inc model.Incident, old *model.Incident) error {
 	}
 	var ok indexKeys
 	if old == nil {
-		ids := tx.Bucket(bucketIncidentIDs)
-		id := []byte(inc.ID)
-		if ids.Get(id) != nil {
-			return fmt.Errorf("incident id %s is taken", inc.ID)
+		// The id is free: it comes from txState.nextID (checkDayFree).
+		k, valid := idKey(inc.ID)
+		if !valid {
+			return fmt.Errorf("incident id %q: not an id gridcmd gives out", inc.ID)
 		}
-		if err := ids.Put(id, u64(inc.Seq)); err != nil {
+		if err := tx.Bucket(bucketIncidentIDs).Put(k, u64(inc.Seq)); err != nil {
 			return err
 		}
 	} else if ok, err = keysOf(*old); err != nil {

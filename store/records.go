@@ -152,6 +152,58 @@ func appendNodeKey(b []byte, code model.NodeCode, seq uint64) []byte {
 	return appendCodeKey(b, code, seq)
 }
 
+// idKey is the incident_ids key of a public id "HJ-20261129-0001": the
+// local date (8 ASCII digits), the daily number (u64) and the prefix, so
+// that a day's ids sort by number (…-10000 after …-9999) and every new one
+// goes at the end of the bucket. ok is false for anything but an id as
+// incidentID writes it (no extra leading zeros).
+func idKey(id string) (key []byte, ok bool) {
+	dash := strings.IndexByte(id, '-')
+	if dash < 1 || len(id) < dash+1+8+1+4 || id[dash+9] != '-' {
+		return nil, false
+	}
+	prefix, date, num := id[:dash], id[dash+1:dash+9], id[dash+10:]
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || n == 0 || incidentID(id[:dash+10], n) != id {
+		return nil, false
+	}
+	for i := 0; i < len(date); i++ {
+		if date[i] < '0' || date[i] > '9' {
+			return nil, false
+		}
+	}
+	return appendIDKey(make([]byte, 0, 16+len(prefix)), date, n, prefix), true
+}
+
+// appendIDKey appends the incident_ids key of (date, n, prefix); with an
+// empty prefix it is the first key of number n that day.
+func appendIDKey(b []byte, date string, n uint64, prefix string) []byte {
+	b = append(b, date...)
+	b = binary.BigEndian.AppendUint64(b, n)
+	return append(b, prefix...)
+}
+
+// idOfKey is the public id an incident_ids key stands for, for messages.
+func idOfKey(k []byte) string {
+	if !wellFormedIDKey(k) {
+		return fmt.Sprintf("malformed key %q", k)
+	}
+	return incidentID(string(k[16:])+"-"+string(k[:8])+"-", getU64(k[8:16]))
+}
+
+// wellFormedIDKey: eight digits, a number, a prefix.
+func wellFormedIDKey(k []byte) bool {
+	if len(k) < 17 {
+		return false
+	}
+	for _, c := range k[:8] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func pairKey(a, b uint64) []byte {
 	k := make([]byte, 16)
 	binary.BigEndian.PutUint64(k, a)

@@ -128,6 +128,44 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 5: incident_ids keyed by date, u64 daily number, prefix instead of
+	// the id string, so that a day's ids sort by number past 9999 and a new
+	// one goes at the end; the old keys "HJ-20261129-0001" are rewritten.
+	func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("incident_ids"))
+		type entry struct{ k, v []byte }
+		var entries []entry
+		if err := b.ForEach(func(k, v []byte) error {
+			id := string(k)
+			dash := strings.IndexByte(id, '-')
+			if dash < 1 || len(id) < dash+14 || id[dash+9] != '-' {
+				return fmt.Errorf("incident_ids: malformed key %q", k)
+			}
+			n, err := strconv.ParseUint(id[dash+10:], 10, 64)
+			if err != nil {
+				return fmt.Errorf("incident_ids: malformed key %q", k)
+			}
+			nk := append([]byte(id[dash+1:dash+9]), make([]byte, 8)...)
+			binary.BigEndian.PutUint64(nk[8:], n)
+			entries = append(entries, entry{append(nk, id[:dash]...), append([]byte(nil), v...)})
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket([]byte("incident_ids")); err != nil {
+			return err
+		}
+		nb, err := tx.CreateBucket([]byte("incident_ids"))
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := nb.Put(e.k, e.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // allBuckets are the buckets the current schema has.

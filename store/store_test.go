@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -383,7 +384,8 @@ func TestCheckFindsACorruptedIndex(t *testing.T) {
 		if err := tx.Bucket(bucketIdxNode).Put(codeKey(grid10, b.Seq), []byte{}); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketIncidentIDs).Put([]byte("HJ-20261129-9999"), u64(999))
+		k, _ := idKey("XX-20261129-0001")
+		return tx.Bucket(bucketIncidentIDs).Put(k, u64(999))
 	}))
 	require.NoError(t, raw.Close())
 
@@ -394,7 +396,7 @@ func TestCheckFindsACorruptedIndex(t *testing.T) {
 	assert.Contains(t, joined, "idx_open: incident "+a.ID+" has no entry")
 	assert.Contains(t, joined, "idx_node: entry")
 	assert.Contains(t, joined, "does not match incident "+b.ID)
-	assert.Contains(t, joined, "incident_ids: HJ-20261129-9999 points at missing seq 999")
+	assert.Contains(t, joined, "incident_ids: XX-20261129-0001 points at missing seq 999")
 	assert.Len(t, problems, 3, joined)
 }
 
@@ -432,6 +434,9 @@ func TestMigrateIdxNodeToBlocks(t *testing.T) {
 		for _, k := range old {
 			require.NoError(t, nb.Put(k, []byte{}))
 		}
+		if err := downgradeIncidentIDs(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketMeta).Put(metaSchema, u64(3))
 	}))
 	require.NoError(t, raw.Close())
@@ -447,4 +452,111 @@ func TestMigrateIdxNodeToBlocks(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, seqsOf(got))
 	requireClean(t, s)
+}
+
+// downgradeIncidentIDs rewrites incident_ids as schema 4 and before kept
+// it: the public id string as the key.
+func downgradeIncidentIDs(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketIncidentIDs)
+	old := map[string][]byte{}
+	if err := b.ForEach(func(k, v []byte) error {
+		old[idOfKey(k)] = append([]byte(nil), v...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket(bucketIncidentIDs); err != nil {
+		return err
+	}
+	nb, err := tx.CreateBucket(bucketIncidentIDs)
+	if err != nil {
+		return err
+	}
+	for id, v := range old {
+		if err := nb.Put([]byte(id), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestMigrateIncidentIDs: a schema-4 file keyed incident_ids by the id
+// string, which sorts HJ-…-10000 before HJ-…-9999; schema 5 keys it by
+// date and number. The ids still resolve, numbering goes on from the
+// day's counter, and check finds nothing wrong.
+func TestMigrateIncidentIDs(t *testing.T) {
+	tw := newTower(t)
+	var ids []string
+	for i := 0; i < 30; i++ {
+		ids = append(ids, tw.report(t, micro021, tw.worker01.ID, fmt.Sprintf("r%d", i)).ID)
+	}
+	require.NoError(t, tw.s.Close())
+
+	raw, err := bolt.Open(tw.path, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
+		if err := downgradeIncidentIDs(tx); err != nil {
+			return err
+		}
+		require.NotNil(t, tx.Bucket(bucketIncidentIDs).Get([]byte(ids[0])))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(4))
+	}))
+	require.NoError(t, raw.Close())
+
+	tw.s = openAt(t, tw.path, tw.clock)
+	for i, id := range ids {
+		inc, err := tw.s.Incident(tw.ctx, id)
+		require.NoError(t, err, id)
+		assert.Equal(t, fmt.Sprintf("r%d", i), inc.Title)
+	}
+	next := tw.report(t, micro021, tw.worker01.ID, "after")
+	assert.Equal(t, "HJ-20261129-0031", next.ID)
+	requireClean(t, tw.s)
+	require.NoError(t, tw.s.db.View(func(tx *bolt.Tx) error {
+		assert.Nil(t, tx.Bucket(bucketIncidentIDs).Get([]byte(ids[0])), "old key left")
+		return nil
+	}))
+}
+
+// TestIDsSortByNumberPastTenThousand: the day's ids are in number order in
+// incident_ids whatever their width, so a new one is always the last key.
+func TestIDsSortByNumberPastTenThousand(t *testing.T) {
+	var keys [][]byte
+	for _, n := range []uint64{1, 2, 999, 9999, 10000, 10001, 99999, 100000, 1 << 40} {
+		k, ok := idKey(incidentID("HJ-20261129-", n))
+		require.True(t, ok, n)
+		assert.Equal(t, incidentID("HJ-20261129-", n), idOfKey(k))
+		keys = append(keys, k)
+	}
+	assert.True(t, slices.IsSortedFunc(keys, bytes.Compare), "keys out of number order")
+	k1, _ := idKey("HJ-20261129-0001")
+	k2, _ := idKey("HJ-20261130-0001")
+	assert.Negative(t, bytes.Compare(k1, k2), "days in date order")
+	for _, bad := range []string{"", "HJ", "HJ-20261129-", "HJ-20261129-001", "HJ-20261129-00001",
+		"HJ-2026112x-0001", "HJ-20261129-0000", "-20261129-0001", "HJ-20261129_0001", "HJ-20261129-1e10"} {
+		_, ok := idKey(bad)
+		assert.False(t, ok, "%q", bad)
+	}
+}
+
+// TestDayCounterBehindIsRefused: an id numbered past the day's counter (a
+// damaged file) makes a new report fail, instead of overwriting the entry,
+// and check names it.
+func TestDayCounterBehindIsRefused(t *testing.T) {
+	tw := newTower(t)
+	a := tw.report(t, micro021, tw.worker01.ID, "one")
+	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+		k, _ := idKey("HJ-20261129-0002")
+		return tx.Bucket(bucketIncidentIDs).Put(k, u64(a.Seq))
+	}))
+	_, err := tw.s.Report(tw.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "two", Reporter: tw.worker01.ID})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "day 20261129 has number 2, past its counter")
+	got, err := tw.s.Incidents(tw.ctx, model.IncidentFilter{})
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "nothing filed")
+	problems, err := tw.s.Check(tw.ctx)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(problems, "\n"), "incident_ids: HJ-20261129-0002 is past the day's counter")
 }

@@ -80,7 +80,7 @@ func TestCheck(t *testing.T) {
 
 func TestBenchIngest(t *testing.T) {
 	e := newEnv(t)
-	out := e.ok("bench", "ingest", "--n", "2000", "--json")
+	out := e.ok("bench", "ingest", "--n", "2000", "--rounds", "2", "--json")
 	var m map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &m), out)
 	var want []string
@@ -97,8 +97,15 @@ func TestBenchIngest(t *testing.T) {
 	assert.Positive(t, res.StorePerSec)
 	assert.Positive(t, res.RawPerSec)
 	assert.Positive(t, res.RecordBytes)
+	assert.Len(t, res.Rounds, 2)
+
+	text := e.ok("bench", "ingest", "--n", "500", "--workers", "32", "--rounds", "3")
+	for _, want := range []string{"round 1:", "round 3:", "median round:", "store (durable, 32 writers): 500 incidents", "ratio: "} {
+		assert.Contains(t, text, want)
+	}
 
 	fails(t, e.run("bench", "ingest", "--n", "0"), cli.ExitUsage, "--n")
+	fails(t, e.run("bench", "ingest", "--rounds", "0"), cli.ExitUsage, "--rounds")
 	fails(t, e.run("bench", "ingest", "--workers", "0"), cli.ExitUsage, "--workers")
 	fails(t, e.run("bench", "ingst"), cli.ExitUsage, `unknown command "ingst"`)
 }

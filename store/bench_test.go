@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -343,11 +344,21 @@ func TestBenchIngestSmall(t *testing.T) {
 	if testing.Short() {
 		n = 500
 	}
-	res, err := BenchIngest(t.TempDir(), n, 64, Options{Timeout: time.Second})
+	dir := t.TempDir()
+	res, err := BenchIngest(dir, n, 64, 3, Options{Timeout: time.Second})
 	require.NoError(t, err)
 	require.Equal(t, n, res.N)
 	require.Positive(t, res.StorePerSec)
 	require.Positive(t, res.RawPerSec)
 	require.Positive(t, res.RecordBytes)
+	require.Len(t, res.Rounds, 3)
+	// The headline is the median round's, whole.
+	ratios := []float64{res.Rounds[0].Ratio, res.Rounds[1].Ratio, res.Rounds[2].Ratio}
+	slices.Sort(ratios)
+	require.Equal(t, ratios[1], res.Ratio)
+	require.Contains(t, res.Rounds, BenchRound{StorePerSec: res.StorePerSec, RawPerSec: res.RawPerSec, Ratio: res.Ratio})
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "files left behind")
 	t.Logf("bench ingest: %+v", res)
 }

@@ -155,10 +155,10 @@ func fixture(b *testing.B) *DB {
 					if err != nil {
 						return err
 					}
-					if err := saveIncident(tx, inc, nil); err != nil {
+					if err := saveIncident(bucketsOf(tx), inc, nil, nil); err != nil {
 						return err
 					}
-					if err := putEvents(tx, []model.Event{ev}); err != nil {
+					if err := putEvents(bucketsOf(tx), []model.Event{ev}); err != nil {
 						return err
 					}
 				}
@@ -264,10 +264,10 @@ func yongkangFixture(b *testing.B) (path string, nodes int) {
 					if err != nil {
 						return err
 					}
-					if err := saveIncident(tx, inc, nil); err != nil {
+					if err := saveIncident(bucketsOf(tx), inc, nil, nil); err != nil {
 						return err
 					}
-					if err := putEvents(tx, []model.Event{ev}); err != nil {
+					if err := putEvents(bucketsOf(tx), []model.Event{ev}); err != nil {
 						return err
 					}
 				}
@@ -361,4 +361,63 @@ func TestBenchIngestSmall(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, entries, "files left behind")
 	t.Logf("bench ingest: %+v", res)
+}
+
+// BenchmarkReportInTx is the writer's own work per report, alone: what a
+// report costs inside the writer's transaction (the rule, the record, its
+// index entries, the event), batches of 128 on a file that already holds
+// 20,000 incidents, each batch rolled back so that no disk write or fsync
+// is in the figure. It is the part of BenchmarkReportParallel that group
+// commit cannot share out.
+func BenchmarkReportInTx(b *testing.B) {
+	tw := newTower(b)
+	s := tw.s
+	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
+	report := func(i int) model.Report {
+		return model.Report{
+			Node: nodes[i%len(nodes)], Category: "traffic", Severity: model.SeverityIII,
+			Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
+			Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+			Reporter: tw.worker01.ID,
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < 20000; i += 64 {
+				if _, err := s.Report(tw.ctx, report(i)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The writer is idle from here on: this goroutine plays its part.
+	const batch = 128
+	checked := make([]model.CheckedReport, batch)
+	texts := make([]textJSON, batch)
+	for i := range checked {
+		c, err := report(i).Check(s.opts.Policy)
+		require.NoError(b, err)
+		checked[i], texts[i] = c, newTextJSON(c)
+	}
+	now := tw.clock.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		tx, err := s.db.Begin(true)
+		require.NoError(b, err)
+		s.wt = txState{buckets: writerBuckets(tx)}
+		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
+			_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
+			require.NoError(b, err)
+			require.NoError(b, putEvents(s.wt.buckets, []model.Event{ev}))
+		}
+		require.NoError(b, s.wt.finish(tx))
+		require.NoError(b, tx.Rollback())
+		s.wc.reset()
+	}
 }

@@ -18,15 +18,16 @@ import (
 // system) and the node in the tower. Its id is the town prefix, the local
 // date of now and the day's next number.
 func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error) {
-	// The refusals, the cleaning and the keys are the caller's work, so they
-	// never reach the writer.
+	// The refusals, the cleaning, the keys and the escaping of the text are
+	// the caller's work, so they never reach the writer.
 	c, err := r.Check(s.opts.Policy)
 	if err != nil {
 		return model.Incident{}, err
 	}
+	text := newTextJSON(c)
 	var out model.Incident
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		inc, ev, err := s.fileReport(tx, now, c)
+		inc, ev, err := s.fileReport(tx, now, c, &text)
 		if err != nil {
 			return nil, err
 		}
@@ -69,13 +70,15 @@ func getDayNumber(tx *bolt.Tx, k []byte) (uint64, error) {
 // txState is what the requests of one writer transaction share: the daily
 // number of the day being numbered, read from meta once and written back
 // once by finish, instead of a read and a write of the same key for every
-// report of the batch. The writer starts each transaction with a zero
-// txState; a transaction that does not commit takes its changes with it.
+// report of the batch, and the buckets a report writes. The writer starts
+// each transaction with a fresh txState; a transaction that does not commit
+// takes its changes with it.
 type txState struct {
-	date   string // local date (20060102) whose number is loaded; "" for none
-	n      uint64 // the last number used that day
-	dirty  bool   // n is not written yet
-	prefix string // the incident id up to the number: "HJ-20261129-"
+	date    string // local date (20060102) whose number is loaded; "" for none
+	n       uint64 // the last number used that day
+	dirty   bool   // n is not written yet
+	prefix  string // the incident id up to the number: "HJ-20261129-"
+	buckets txBuckets
 }
 
 // nextID takes the next daily number of the local day of day and returns the
@@ -94,7 +97,7 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err := checkDayFree(tx, date, n); err != nil {
 			return "", err
 		}
-		*t = txState{date: date, n: n, prefix: prefix + "-" + date + "-"}
+		t.date, t.n, t.dirty, t.prefix = date, n, false, prefix+"-"+date+"-"
 	}
 	t.n++
 	t.dirty = true
@@ -320,7 +323,7 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		if err != nil {
 			return nil, err
 		}
-		if err := saveIncident(tx, next, &inc); err != nil {
+		if err := saveIncident(s.wt.buckets, next, &inc, nil); err != nil {
 			return nil, err
 		}
 		out = next
@@ -413,7 +416,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			if !changed {
 				continue
 			}
-			if err := saveIncident(tx, next, &inc); err != nil {
+			if err := saveIncident(s.wt.buckets, next, &inc, nil); err != nil {
 				return nil, err
 			}
 			evs = append(evs, ev)
@@ -515,18 +518,19 @@ func keysOf(inc model.Incident) (indexKeys, error) {
 	return k, nil
 }
 
-// saveIncident writes the record and its indexes; old is the stored version
-// (nil for a new incident), whose index entries are replaced.
-func saveIncident(tx *bolt.Tx, inc model.Incident, old *model.Incident) error {
+// saveIncident writes the record and its indexes into the buckets of b; old
+// is the stored version (nil for a new incident), whose index entries are
+// replaced. text, if not nil, is the incident's title and text as JSON.
+func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *textJSON) error {
 	nk, err := keysOf(inc)
 	if err != nil {
 		return err
 	}
-	v, err := encodeIncident(inc)
+	v, err := encodeIncidentText(inc, text)
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketIncidents).Put(u64(inc.Seq), v); err != nil {
+	if err := b.incidents.Put(u64(inc.Seq), v); err != nil {
 		return err
 	}
 	var ok indexKeys
@@ -536,27 +540,26 @@ func saveIncident(tx *bolt.Tx, inc model.Incident, old *model.Incident) error {
 		if !valid {
 			return fmt.Errorf("incident id %q: not an id gridcmd gives out", inc.ID)
 		}
-		if err := tx.Bucket(bucketIncidentIDs).Put(k, u64(inc.Seq)); err != nil {
+		if err := b.ids.Put(k, u64(inc.Seq)); err != nil {
 			return err
 		}
 	} else if ok, err = keysOf(*old); err != nil {
 		return err
 	}
 	for _, x := range []struct {
-		bucket   []byte
+		bucket   *bolt.Bucket
 		old, new []byte
-	}{{bucketIdxOpen, ok.open, nk.open}, {bucketIdxDue, ok.due, nk.due}, {bucketIdxNode, ok.node, nk.node}} {
+	}{{b.open, ok.open, nk.open}, {b.due, ok.due, nk.due}, {b.node, ok.node, nk.node}} {
 		if bytes.Equal(x.old, x.new) {
 			continue
 		}
-		b := tx.Bucket(x.bucket)
 		if x.old != nil {
-			if err := b.Delete(x.old); err != nil {
+			if err := x.bucket.Delete(x.old); err != nil {
 				return err
 			}
 		}
 		if x.new != nil {
-			if err := b.Put(x.new, []byte{}); err != nil {
+			if err := x.bucket.Put(x.new, []byte{}); err != nil {
 				return err
 			}
 		}

@@ -432,6 +432,7 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 	if err != nil {
 		return model.Incident{}, false, err
 	}
+	text := newTextJSON(c)
 	sum := reportHash(r)
 	ik := reportIdemKey(person, key)
 
@@ -457,7 +458,7 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 			inc, dup = prev, true
 			return nil, nil
 		}
-		out, ev, err := s.fileReport(tx, now, c)
+		out, ev, err := s.fileReport(tx, now, c, &text)
 		if err != nil {
 			return nil, err
 		}
@@ -498,7 +499,9 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 // fileReport is the body of Report, for the writer's requests that file
 // reports: the reporter on the roster (or the system), the node in the
 // tower, the next seq and daily number, the rule, the record and indexes.
-func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport) (model.Incident, model.Event, error) {
+// text, if not nil, is c's title and text as JSON (newTextJSON), made by
+// the caller outside the writer.
+func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text *textJSON) (model.Incident, model.Event, error) {
 	r := c.Report()
 	reporter, err := s.wc.actor(tx, r.Reporter)
 	if err != nil {
@@ -507,7 +510,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport) (mode
 	if !s.wc.hasNode(tx, r.Node) {
 		return model.Incident{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
 	}
-	seq, err := tx.Bucket(bucketIncidents).NextSequence()
+	seq, err := s.wt.buckets.incidents.NextSequence()
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
@@ -523,7 +526,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport) (mode
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	if err := saveIncident(tx, inc, nil); err != nil {
+	if err := saveIncident(s.wt.buckets, inc, nil, text); err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
 	return inc, ev, nil
@@ -614,7 +617,7 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 			if err != nil {
 				return nil, err
 			}
-			inc, ev, err := s.fileReport(tx, now, c)
+			inc, ev, err := s.fileReport(tx, now, c, nil)
 			if err != nil {
 				return nil, err
 			}

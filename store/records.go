@@ -235,9 +235,26 @@ type incidentRecord struct {
 	ClosedAt     int64  `json:"closed_at,omitempty"`
 	Supervised   bool   `json:"supervised,omitempty"`
 	Escalations  int    `json:"escalations,omitempty"`
+
+	// Title and Text as JSON, when the caller escaped them (not stored).
+	titleJSON, textJSON []byte
 }
 
-func encodeIncident(i model.Incident) ([]byte, error) {
+// textJSON is a report's title and text as JSON strings, escaped by the
+// caller so that the writer only copies them into the record.
+type textJSON struct{ title, text []byte }
+
+func newTextJSON(c model.CheckedReport) textJSON {
+	r := c.Report()
+	return textJSON{title: appendJSONString(nil, r.Title), text: appendJSONString(nil, r.Text)}
+}
+
+func encodeIncident(i model.Incident) ([]byte, error) { return encodeIncidentText(i, nil) }
+
+// encodeIncidentText is encodeIncident with the title and text already
+// escaped (text nil: escape them here). The incident must carry the very
+// title and text text was made from.
+func encodeIncidentText(i model.Incident, text *textJSON) ([]byte, error) {
 	r := incidentRecord{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category),
 		Platform: string(i.Platform), Severity: int(i.Severity), Node: string(i.Node),
@@ -247,6 +264,9 @@ func encodeIncident(i model.Incident) ([]byte, error) {
 		DueBy: nanos(i.DueBy), AckedAt: nanos(i.AckedAt), DispatchedAt: nanos(i.DispatchedAt),
 		ResolvedAt: nanos(i.ResolvedAt), ClosedAt: nanos(i.ClosedAt),
 		Supervised: i.Supervised, Escalations: i.Escalations,
+	}
+	if text != nil {
+		r.titleJSON, r.textJSON = text.title, text.text
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
@@ -261,9 +281,17 @@ func (r *incidentRecord) sizeHint() int {
 // without reflection: this runs for every report the writer commits.
 func (r *incidentRecord) appendJSON(b []byte) []byte {
 	b = appendStringField(b, `{"id":`, r.ID)
-	b = appendStringField(b, `,"title":`, r.Title)
+	if r.titleJSON != nil {
+		b = append(append(b, `,"title":`...), r.titleJSON...)
+	} else {
+		b = appendStringField(b, `,"title":`, r.Title)
+	}
 	if r.Text != "" {
-		b = appendStringField(b, `,"text":`, r.Text)
+		if r.textJSON != nil {
+			b = append(append(b, `,"text":`...), r.textJSON...)
+		} else {
+			b = appendStringField(b, `,"text":`, r.Text)
+		}
 	}
 	b = appendStringField(b, `,"category":`, r.Category)
 	b = appendStringField(b, `,"platform":`, r.Platform)

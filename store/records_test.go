@@ -50,6 +50,9 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 		want, err := json.Marshal(inc)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(inc.appendJSON(nil)))
+		// The same with the title and text escaped by the caller.
+		inc.titleJSON, inc.textJSON = appendJSONString(nil, inc.Title), appendJSONString(nil, inc.Text)
+		require.Equal(t, string(want), string(inc.appendJSON(nil)))
 
 		ev := eventRecord{
 			At: pickInt(r), Actor: uint64(pickInt(r)), ActorName: pick(r), Action: pick(r),

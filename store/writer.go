@@ -131,8 +131,7 @@ func (s *DB) commit(first *request, want int) int {
 	for len(pending) > 0 {
 		failed, failErr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			packAppendOnly(tx)
-			s.wt = txState{}
+			s.wt = txState{buckets: writerBuckets(tx)}
 			var idle time.Duration
 			for i := 0; ; i++ {
 				for i == len(pending) && gather && open {
@@ -150,7 +149,7 @@ func (s *DB) commit(first *request, want int) int {
 				r := pending[i]
 				evs, err := runFn(r.fn, tx, now)
 				if err == nil {
-					err = putEvents(tx, evs)
+					err = putEvents(s.wt.buckets, evs)
 				}
 				if err != nil {
 					failed, failErr = i, err
@@ -206,17 +205,32 @@ func (s *DB) commit(first *request, want int) int {
 // branch pages above them.
 const appendFill = 0.9
 
-// packAppendOnly sets the fill of those buckets for this transaction (bbolt
-// keeps one *Bucket per name and transaction).
-func packAppendOnly(tx *bolt.Tx) {
-	for _, name := range [][]byte{
-		bucketIncidents, bucketEvents, bucketIncidentEvents, bucketIncidentIDs, bucketPeople,
-		bucketIdxNode, bucketIdxOpen, bucketIdxDue,
-	} {
-		if b := tx.Bucket(name); b != nil {
-			b.FillPercent = appendFill
+// txBuckets are the buckets of incidents and the log. The writer fetches
+// them once per transaction (txState.buckets) with the fill of appendFill;
+// bbolt keeps one *Bucket per name and transaction, so the fill holds for
+// every use in it.
+type txBuckets struct {
+	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+}
+
+// bucketsOf fetches them from tx.
+func bucketsOf(tx *bolt.Tx) txBuckets {
+	return txBuckets{
+		incidents: tx.Bucket(bucketIncidents), ids: tx.Bucket(bucketIncidentIDs),
+		open: tx.Bucket(bucketIdxOpen), due: tx.Bucket(bucketIdxDue), node: tx.Bucket(bucketIdxNode),
+		events: tx.Bucket(bucketEvents), incidentEvents: tx.Bucket(bucketIncidentEvents),
+	}
+}
+
+// writerBuckets fetches them for a writer transaction, packed.
+func writerBuckets(tx *bolt.Tx) txBuckets {
+	b := bucketsOf(tx)
+	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, tx.Bucket(bucketPeople)} {
+		if x != nil { // every schema has them; a damaged file fails at its first use
+			x.FillPercent = appendFill
 		}
 	}
+	return b
 }
 
 // runFn runs one request, turning a panic into an error so that one bad
@@ -231,13 +245,12 @@ func runFn(fn writeFn, tx *bolt.Tx, now time.Time) (evs []model.Event, err error
 }
 
 // putEvents appends evs to the log, setting each one's Seq, and indexes the
-// ones about an incident.
-func putEvents(tx *bolt.Tx, evs []model.Event) error {
+// ones about an incident (in the buckets of bs).
+func putEvents(bs txBuckets, evs []model.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	b := tx.Bucket(bucketEvents)
-	idx := tx.Bucket(bucketIncidentEvents)
+	b, idx := bs.events, bs.incidentEvents
 	for i := range evs {
 		seq, err := b.NextSequence()
 		if err != nil {

@@ -20,36 +20,50 @@ import (
 	"gridcmd/model"
 )
 
-// BenchmarkReportParallel files reports from many goroutines through the
-// group-committing writer; compare its records/s with BenchmarkRawPut1000.
-func BenchmarkReportParallel(b *testing.B) {
-	tw := newTower(b)
-	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
-	var n atomic.Int64
-	b.SetParallelism(32) // 32 x GOMAXPROCS callers, like a busy field
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			i := n.Add(1)
-			_, err := tw.s.Report(tw.ctx, model.Report{
-				Node: nodes[i%int64(len(nodes))], Category: "traffic", Severity: model.SeverityIII,
-				Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
-				Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-				Reporter: tw.worker01.ID,
-			})
-			if err != nil {
-				b.Error(err)
-				return
+// BenchmarkReportWriters files reports from W goroutines at once through
+// the group-committing writer, as `gridcmd bench ingest` does (128 writers,
+// and its default of 1,024); compare its records/s with
+// BenchmarkRawPut1000's, run beside it.
+func BenchmarkReportWriters(b *testing.B) {
+	for _, writers := range []int{128, 1024} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			tw := newTower(b)
+			nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := time.Now()
+			for w := 0; w < writers; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1)
+						if i > int64(b.N) {
+							return
+						}
+						_, err := tw.s.Report(tw.ctx, model.Report{
+							Node: nodes[i%int64(len(nodes))], Category: "traffic", Severity: model.SeverityIII,
+							Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
+							Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+							Reporter: tw.worker01.ID,
+						})
+						if err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
 			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
-	if c := tw.s.commits.Load(); c > 0 {
-		b.ReportMetric(float64(tw.s.committed.Load())/float64(c), "reports/commit")
-		st := tw.s.db.Stats()
-		b.ReportMetric(float64(st.TxStats.GetWrite())/float64(c), "pages/commit")
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+			if c := tw.s.commits.Load(); c > 0 {
+				b.ReportMetric(float64(tw.s.committed.Load())/float64(c), "reports/commit")
+				st := tw.s.db.Stats()
+				b.ReportMetric(float64(st.TxStats.GetWrite())/float64(c), "pages/commit")
+			}
+		})
 	}
 }
 
@@ -367,7 +381,7 @@ func TestBenchIngestSmall(t *testing.T) {
 // report costs inside the writer's transaction (the rule, the record, its
 // index entries, the event), batches of 128 on a file that already holds
 // 20,000 incidents, each batch rolled back so that no disk write or fsync
-// is in the figure. It is the part of BenchmarkReportParallel that group
+// is in the figure. It is the part of BenchmarkReportWriters that group
 // commit cannot share out.
 func BenchmarkReportInTx(b *testing.B) {
 	tw := newTower(b)

@@ -424,7 +424,9 @@ func BenchmarkReportInTx(b *testing.B) {
 	for n := 0; n < b.N; {
 		tx, err := s.db.Begin(true)
 		require.NoError(b, err)
-		s.wt = txState{buckets: writerBuckets(tx)}
+		wb, err := writerBuckets(tx)
+		require.NoError(b, err)
+		s.wt = txState{buckets: wb}
 		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
 			_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
 			require.NoError(b, err)
@@ -434,4 +436,17 @@ func BenchmarkReportInTx(b *testing.B) {
 		require.NoError(b, tx.Rollback())
 		s.wc.reset()
 	}
+}
+
+// nextDayNumber takes the next daily number of the local day of day, for
+// the fixtures, which write outside the writer (the writer's requests go
+// through txState.nextID, which also checks the day: checkDayFree).
+func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
+	k := dayKey(day.Format("20060102"))
+	n, err := getDayNumber(tx, k)
+	if err != nil {
+		return 0, err
+	}
+	n++
+	return n, tx.Bucket(bucketMeta).Put(k, u64(n))
 }

@@ -233,6 +233,14 @@ func (c *checker) incidents(tx *bolt.Tx) error {
 			c.add("%s: incident %s has no entry", name, id)
 		}
 	}
+	if unread := tx.Bucket(bucketIncidentIDsUnread); unread != nil {
+		if err := unread.ForEach(func(k, v []byte) error {
+			c.add("%s: %q (-> %x): an old incident_ids entry the schema 5 migration could not read or place", bucketIncidentIDsUnread, k, v)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
 	return ids.ForEach(func(k, v []byte) error {
 		name := idOfKey(k)
 		if len(v) != 8 {
@@ -243,11 +251,11 @@ func (c *checker) incidents(tx *bolt.Tx) error {
 			c.add("incident_ids: %s", name)
 			return nil
 		}
-		{
-			date, n := string(k[:8]), getU64(k[8:16])
-			if last, err := getDayNumber(tx, dayKey(date)); err != nil || last < n {
-				c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
-			}
+		date, n := string(k[:8]), getU64(k[8:16])
+		if last, err := getDayNumber(tx, dayKey(date)); err != nil {
+			c.add("incident_ids: %s: %v", name, err)
+		} else if last < n {
+			c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
 		}
 		seq := getU64(v)
 		rv := incs.Get(v)

@@ -17,6 +17,8 @@
 //	incidents            u64 incident seq -> incidentRecord (seqs from NextSequence)
 //	incident_ids         date "20261129", u64 daily number, prefix "HJ" -> u64 incident seq
 //	                     (schema 5; before: the public id "HJ-20261129-0001")
+//	incident_ids_v4_unread  an old public id -> u64 seq that migration 5 could not read or
+//	                     place (only if there was one; gridcmd check reports each)
 //	idx_open             tier byte, status byte, u64 seq       (open incidents only)
 //	idx_due              u64 Unix nanos of Incident.NextCheck, u64 seq (non-zero only)
 //	idx_node             u64 seq>>8 (the block), code 0x00 u64 seq   (schema 4; before: code 0x00 u64 seq)

@@ -40,19 +40,6 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 	return out, nil
 }
 
-// nextDayNumber takes the next daily number of the local day of day, for
-// code that writes outside the writer (the writer's requests go through
-// txState.nextID, which holds the number until the transaction ends).
-func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
-	k := dayKey(day.Format("20060102"))
-	n, err := getDayNumber(tx, k)
-	if err != nil {
-		return 0, err
-	}
-	n++
-	return n, tx.Bucket(bucketMeta).Put(k, u64(n))
-}
-
 func dayKey(date string) []byte { return []byte(metaDayPrefix + date) }
 
 // getDayNumber reads the last daily number used (0 for none).

@@ -130,24 +130,17 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	// 5: incident_ids keyed by date, u64 daily number, prefix instead of
 	// the id string, so that a day's ids sort by number past 9999 and a new
-	// one goes at the end; the old keys "HJ-20261129-0001" are rewritten.
+	// one goes at the end; the old keys "HJ-20261129-0001" are rewritten. An
+	// old key that is not an id gridcmd gives out, or that would land on a
+	// key already taken, is kept as it was in incident_ids_v4_unread
+	// (gridcmd check reports it), never dropped and never a reason to refuse
+	// the file.
 	func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("incident_ids"))
 		type entry struct{ k, v []byte }
 		var entries []entry
 		if err := b.ForEach(func(k, v []byte) error {
-			id := string(k)
-			dash := strings.IndexByte(id, '-')
-			if dash < 1 || len(id) < dash+14 || id[dash+9] != '-' {
-				return fmt.Errorf("incident_ids: malformed key %q", k)
-			}
-			n, err := strconv.ParseUint(id[dash+10:], 10, 64)
-			if err != nil {
-				return fmt.Errorf("incident_ids: malformed key %q", k)
-			}
-			nk := append([]byte(id[dash+1:dash+9]), make([]byte, 8)...)
-			binary.BigEndian.PutUint64(nk[8:], n)
-			entries = append(entries, entry{append(nk, id[:dash]...), append([]byte(nil), v...)})
+			entries = append(entries, entry{append([]byte(nil), k...), append([]byte(nil), v...)})
 			return nil
 		}); err != nil {
 			return err
@@ -159,13 +152,55 @@ var migrations = []func(tx *bolt.Tx) error{
 		if err != nil {
 			return err
 		}
+		var unread *bolt.Bucket
 		for _, e := range entries {
-			if err := nb.Put(e.k, e.v); err != nil {
+			nk, ok := migrateIDKey5(string(e.k))
+			if ok && nb.Get(nk) == nil {
+				if err := nb.Put(nk, e.v); err != nil {
+					return err
+				}
+				continue
+			}
+			if unread == nil {
+				if unread, err = tx.CreateBucketIfNotExists([]byte("incident_ids_v4_unread")); err != nil {
+					return err
+				}
+			}
+			if err := unread.Put(e.k, e.v); err != nil {
 				return err
 			}
 		}
 		return nil
 	},
+}
+
+// migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
+// "PREFIX-YYYYMMDD-NNNN" (1-8 capitals, 8 digits, a number of at least four
+// digits with no extra leading zero, not 0) to date, u64 number, prefix.
+// Written out here, not shared with idKey: what a migration does must not
+// change after its release.
+func migrateIDKey5(id string) ([]byte, bool) {
+	dash := strings.IndexByte(id, '-')
+	if dash < 1 || dash > 8 || len(id) < dash+14 || id[dash+9] != '-' {
+		return nil, false
+	}
+	for i := 0; i < dash; i++ {
+		if id[i] < 'A' || id[i] > 'Z' {
+			return nil, false
+		}
+	}
+	date, num := id[dash+1:dash+9], id[dash+10:]
+	for i := 0; i < len(date); i++ {
+		if date[i] < '0' || date[i] > '9' {
+			return nil, false
+		}
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || n == 0 || fmt.Sprintf("%04d", n) != num {
+		return nil, false
+	}
+	k := binary.BigEndian.AppendUint64([]byte(date), n)
+	return append(k, id[:dash]...), true
 }
 
 // allBuckets are the buckets the current schema has.

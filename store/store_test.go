@@ -482,15 +482,38 @@ func downgradeIncidentIDs(tx *bolt.Tx) error {
 
 // TestMigrateIncidentIDs: a schema-4 file keyed incident_ids by the id
 // string, which sorts HJ-…-10000 before HJ-…-9999; schema 5 keys it by
-// date and number. The ids still resolve, numbering goes on from the
-// day's counter, and check finds nothing wrong.
+// date and number. Ids of two days, past 9999 and of a second town prefix
+// still resolve after the migration, numbering goes on from each day's
+// counter, and check finds nothing wrong. Old keys that are no id gridcmd
+// gives out are set aside, not lost, and do not keep the file from opening.
 func TestMigrateIncidentIDs(t *testing.T) {
 	tw := newTower(t)
+	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(dayKey("20261129"), u64(9997))
+	}))
 	var ids []string
-	for i := 0; i < 30; i++ {
-		ids = append(ids, tw.report(t, micro021, tw.worker01.ID, fmt.Sprintf("r%d", i)).ID)
+	title := map[string]string{}
+	file := func(s *DB, n int) {
+		for i := 0; i < n; i++ {
+			inc, err := s.Report(tw.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+				Title: fmt.Sprintf("r%d", len(ids)), Reporter: tw.worker01.ID})
+			require.NoError(t, err)
+			ids = append(ids, inc.ID)
+			title[inc.ID] = inc.Title
+		}
 	}
+	file(tw.s, 4) // 9998 .. 10001
+	tw.clock.Advance(24 * time.Hour)
+	file(tw.s, 2) // the 30th: 0001, 0002
 	require.NoError(t, tw.s.Close())
+	opts := testOptions(tw.clock)
+	opts.Prefix = "XJ"
+	xj, err := Open(tw.path, opts)
+	require.NoError(t, err)
+	file(xj, 1) // XJ-20261130-0003: the day's counter is the town's, whatever the prefix
+	require.NoError(t, xj.Close())
+	assert.Equal(t, []string{"HJ-20261129-9998", "HJ-20261129-9999", "HJ-20261129-10000", "HJ-20261129-10001",
+		"HJ-20261130-0001", "HJ-20261130-0002", "XJ-20261130-0003"}, ids)
 
 	raw, err := bolt.Open(tw.path, 0o600, nil)
 	require.NoError(t, err)
@@ -498,20 +521,32 @@ func TestMigrateIncidentIDs(t *testing.T) {
 		if err := downgradeIncidentIDs(tx); err != nil {
 			return err
 		}
-		require.NotNil(t, tx.Bucket(bucketIncidentIDs).Get([]byte(ids[0])))
+		b := tx.Bucket(bucketIncidentIDs)
+		require.NotNil(t, b.Get([]byte(ids[0])))
+		for _, junk := range []string{"junk", "HJ-20261129-0001x", "HJ-2026112x-0001", "HJ-20261129-00001", "hj-20261129-0001", "HJ-20261129-0000"} {
+			if err := b.Put([]byte(junk), u64(1)); err != nil {
+				return err
+			}
+		}
 		return tx.Bucket(bucketMeta).Put(metaSchema, u64(4))
 	}))
 	require.NoError(t, raw.Close())
 
 	tw.s = openAt(t, tw.path, tw.clock)
-	for i, id := range ids {
+	for _, id := range ids {
 		inc, err := tw.s.Incident(tw.ctx, id)
 		require.NoError(t, err, id)
-		assert.Equal(t, fmt.Sprintf("r%d", i), inc.Title)
+		assert.Equal(t, title[id], inc.Title, id)
 	}
-	next := tw.report(t, micro021, tw.worker01.ID, "after")
-	assert.Equal(t, "HJ-20261129-0031", next.ID)
-	requireClean(t, tw.s)
+	file(tw.s, 1)
+	assert.Equal(t, "HJ-20261130-0004", ids[len(ids)-1])
+	problems, err := tw.s.Check(tw.ctx)
+	require.NoError(t, err)
+	assert.Len(t, problems, 6, strings.Join(problems, "\n"))
+	for _, p := range problems {
+		assert.Contains(t, p, "incident_ids_v4_unread: ")
+	}
+	assert.Contains(t, strings.Join(problems, "\n"), `"HJ-20261129-00001"`)
 	require.NoError(t, tw.s.db.View(func(tx *bolt.Tx) error {
 		assert.Nil(t, tx.Bucket(bucketIncidentIDs).Get([]byte(ids[0])), "old key left")
 		return nil
@@ -537,6 +572,23 @@ func TestIDsSortByNumberPastTenThousand(t *testing.T) {
 		_, ok := idKey(bad)
 		assert.False(t, ok, "%q", bad)
 	}
+}
+
+// TestDayFreeAcrossPrefixes: the day's counter is shared by every prefix a
+// file has used, and so is checkDayFree's look past it.
+func TestDayFreeAcrossPrefixes(t *testing.T) {
+	tw := newTower(t)
+	tw.report(t, micro021, tw.worker01.ID, "one") // HJ-20261129-0001
+	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+		k, _ := idKey("XJ-20261129-0002") // past the counter, under another prefix
+		return tx.Bucket(bucketIncidentIDs).Put(k, u64(1))
+	}))
+	_, err := tw.s.Report(tw.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "two", Reporter: tw.worker01.ID})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "day 20261129 has number 2, past its counter")
+	tw.clock.Advance(24 * time.Hour) // a new day starts clear
+	assert.Equal(t, "HJ-20261130-0001", tw.report(t, micro021, tw.worker01.ID, "next day").ID)
 }
 
 // TestDayCounterBehindIsRefused: an id numbered past the day's counter (a

@@ -131,7 +131,11 @@ func (s *DB) commit(first *request, want int) int {
 	for len(pending) > 0 {
 		failed, failErr := -1, error(nil)
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			s.wt = txState{buckets: writerBuckets(tx)}
+			b, err := writerBuckets(tx)
+			if err != nil {
+				return err
+			}
+			s.wt = txState{buckets: b}
 			var idle time.Duration
 			for i := 0; ; i++ {
 				for i == len(pending) && gather && open {
@@ -222,15 +226,20 @@ func bucketsOf(tx *bolt.Tx) txBuckets {
 	}
 }
 
-// writerBuckets fetches them for a writer transaction, packed.
-func writerBuckets(tx *bolt.Tx) txBuckets {
+// writerBuckets fetches them for a writer transaction, packed. Every
+// schema has them; without one (a damaged file) the transaction fails
+// instead of the writer.
+func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
 	b := bucketsOf(tx)
-	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, tx.Bucket(bucketPeople)} {
-		if x != nil { // every schema has them; a damaged file fails at its first use
-			x.FillPercent = appendFill
+	for i, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, tx.Bucket(bucketPeople)} {
+		if x == nil {
+			name := [][]byte{bucketIncidents, bucketIncidentIDs, bucketIdxOpen, bucketIdxDue, bucketIdxNode,
+				bucketEvents, bucketIncidentEvents, bucketPeople}[i]
+			return b, fmt.Errorf("bucket %s is missing (run gridcmd check)", name)
 		}
+		x.FillPercent = appendFill
 	}
-	return b
+	return b, nil
 }
 
 // runFn runs one request, turning a panic into an error so that one bad

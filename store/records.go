@@ -12,21 +12,23 @@ import (
 	"gridcmd/model"
 )
 
+// bucketIncidentIDsUnread holds old incident_ids entries migration 5 could
+// not read or place; absent if there were none.
+var bucketIncidentIDsUnread = []byte("incident_ids_v4_unread")
+
 // Bucket names (see the package comment for their keys).
 var (
-	bucketMeta         = []byte("meta")
-	bucketNodes        = []byte("nodes")
-	bucketPeople       = []byte("people")
-	bucketPeopleByNode = []byte("people_by_node")
-	bucketIncidents    = []byte("incidents")
-	bucketIncidentIDs  = []byte("incident_ids")
-	// old incident_ids entries migration 5 could not read (absent if none)
-	bucketIncidentIDsUnread = []byte("incident_ids_v4_unread")
-	bucketIdxOpen           = []byte("idx_open")
-	bucketIdxDue            = []byte("idx_due")
-	bucketIdxNode           = []byte("idx_node")
-	bucketEvents            = []byte("events")
-	bucketIncidentEvents    = []byte("idx_incident_events")
+	bucketMeta           = []byte("meta")
+	bucketNodes          = []byte("nodes")
+	bucketPeople         = []byte("people")
+	bucketPeopleByNode   = []byte("people_by_node")
+	bucketIncidents      = []byte("incidents")
+	bucketIncidentIDs    = []byte("incident_ids")
+	bucketIdxOpen        = []byte("idx_open")
+	bucketIdxDue         = []byte("idx_due")
+	bucketIdxNode        = []byte("idx_node")
+	bucketEvents         = []byte("events")
+	bucketIncidentEvents = []byte("idx_incident_events")
 
 	// Wartime (schema 2).
 	bucketWtActivations     = []byte("wt_activations")

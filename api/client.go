@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +113,52 @@ func (c *Client) Health(ctx context.Context) error {
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not ready (%s)", c.base, resp.Status)
 	}
 	return nil
+}
+
+// Backup streams a consistent copy of the server's database into w and
+// returns its size. It fails unless the server says it wrote the whole
+// copy and exactly the bytes w received: a copy cut short is an error,
+// never a smaller file that looks whole.
+func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/local/backup", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", localScheme+" "+c.cred)
+	resp, err := c.stream.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return 0, model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", c.base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e errorJSON
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		if json.Unmarshal(b, &e) != nil || e.Error == "" {
+			e.Error = resp.Status
+		}
+		return 0, model.Errorf(codeOfStatus(resp.StatusCode), "backup from the gridcmd server at %s: %s", c.base, e.Error)
+	}
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("backup from the gridcmd server at %s: cut short after %d bytes: %w", c.base, n, err)
+	}
+	if msg := resp.Trailer.Get(backupErrorTrailer); msg != "" {
+		return n, fmt.Errorf("backup from the gridcmd server at %s: %s", c.base, msg)
+	}
+	if want := resp.Trailer.Get(backupBytesTrailer); want != strconv.FormatInt(n, 10) {
+		return n, fmt.Errorf("backup from the gridcmd server at %s: got %d bytes, the server says it wrote %q", c.base, n, want)
+	}
+	return n, nil
+}
+
+// Check runs the database check in the server that holds the file.
+func (c *Client) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	err := c.call(ctx, "Check", nil, &problems)
+	return problems, err
 }
 
 // call runs one local method: args are sent as a JSON array; the result is

@@ -10,9 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +130,52 @@ func DialLocal(dbPath string) (*Client, error) {
 	return NewLocalClient(lf.Addr, lf.Credential)
 }
 
+// maintainer is what a service that is the database file itself can do
+// besides model.Service (the store does): write a consistent copy of the
+// file, and check it. The local API offers both, so that backup and check
+// need not stop the console or server that holds the file.
+type maintainer interface {
+	Backup(w io.Writer) (int64, error)
+	Check(ctx context.Context) ([]string, error)
+}
+
+// Trailers of the local backup stream: the bytes the server wrote, and the
+// error that cut it short, if one did.
+const (
+	backupBytesTrailer = "Gridcmd-Backup-Bytes"
+	backupErrorTrailer = "Gridcmd-Backup-Error"
+)
+
+// handleBackup streams a consistent copy of the database (one read
+// transaction, so writes go on meanwhile) and ends it with trailers saying
+// how many bytes it wrote and whether it was cut short; a client must
+// check them (Client.Backup does).
+func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
+	if !s.localAuth(w, r) {
+		return
+	}
+	mt, ok := s.svc.(maintainer)
+	if !ok {
+		writeError(w, http.StatusNotImplemented, "", "this server cannot copy its database")
+		return
+	}
+	if !s.admitWrite(w) {
+		return
+	}
+	defer s.endWrite()
+	h := w.Header()
+	h.Set("Trailer", backupBytesTrailer+", "+backupErrorTrailer)
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	n, err := mt.Backup(w)
+	h.Set(backupBytesTrailer, strconv.FormatInt(n, 10))
+	if err != nil {
+		s.log.Error("backup stream failed", "bytes", n, "err", err)
+		h.Set(backupErrorTrailer, err.Error())
+	}
+}
+
 // localFn is one method of the local RPC: its arguments as JSON values, in
 // order; its result (a slice for several).
 type localFn func(ctx context.Context, args []json.RawMessage) (any, error)
@@ -230,7 +278,8 @@ func fn1x2[A, R1, R2 any](f func(context.Context, A) (R1, R2, error)) localFn {
 }
 
 // localMethods is the local RPC's table: every method of model.Service
-// (wartime included) and of model.IntakeService.
+// (wartime included) and of model.IntakeService, and Check when the service
+// is the database file itself (maintainer).
 func (s *Server) localMethods() map[string]localFn {
 	svc := s.svc
 	m := map[string]localFn{
@@ -310,6 +359,9 @@ func (s *Server) localMethods() map[string]localFn {
 		return svc.DirectiveProgress(ctx, id, unit, done, of, by)
 	}
 	m["ResendDirective"] = fn2(svc.ResendDirective)
+	if mt, ok := svc.(maintainer); ok {
+		m["Check"] = fn0(mt.Check)
+	}
 	if in := s.intake; in != nil {
 		m["IssueToken"] = fn1(in.IssueToken)
 		m["RevokeTokens"] = fn1(in.RevokeTokens)

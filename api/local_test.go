@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,6 +20,7 @@ import (
 
 	"gridcmd/api"
 	"gridcmd/model"
+	"gridcmd/store"
 )
 
 // sameJSON requires a and b to encode alike: the client's values come
@@ -373,8 +378,9 @@ func TestDialLocalWhileDraining(t *testing.T) {
 
 // TestLocalTableCoversTheServices keeps the local RPC complete: every
 // method of model.Service and model.IntakeService has its entry
-// (Subscribe is the event stream), and the Client has them all (by the
-// compiler: var _ model.Service = (*Client)(nil)).
+// (Subscribe is the event stream), and Check for a service that is the
+// database file (the store); the Client has them all (by the compiler: var
+// _ model.Service = (*Client)(nil)).
 func TestLocalTableCoversTheServices(t *testing.T) {
 	db, _, _ := openStore(t, storeOptions())
 	srv := api.New(db, db, api.Options{LocalCredential: "x"})
@@ -386,5 +392,137 @@ func TestLocalTableCoversTheServices(t *testing.T) {
 			}
 		}
 	}
-	assert.ElementsMatch(t, want, api.LocalMethodNames(srv))
+	assert.ElementsMatch(t, append(want, "Check"), api.LocalMethodNames(srv))
+	// A service that is not a database file has no Check.
+	plain := api.New(struct{ model.Service }{db}, db, api.Options{LocalCredential: "x"})
+	assert.ElementsMatch(t, want, api.LocalMethodNames(plain))
+}
+
+// TestLocalBackup: the server that holds the database writes a consistent
+// copy of it through its local API while reports go on being filed; the
+// copy opens as a gridcmd database holding every report answered before
+// the backup began. Check runs in the server too.
+func TestLocalBackup(t *testing.T) {
+	le := newLocalEnv(t)
+	file := func(title string) model.Incident {
+		inc, err := le.c.Report(le.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+			Title: title, Reporter: le.worker.ID})
+		require.NoError(t, err)
+		return inc
+	}
+	before := file("before the backup")
+	stop := make(chan struct{})
+	filed := make(chan int)
+	go func() {
+		n := 0
+		defer func() { filed <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := le.c.Report(le.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+				Title: "during the backup", Reporter: le.worker.ID}); err != nil {
+				t.Error(err)
+				return
+			}
+			n++
+		}
+	}()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	f, err := os.Create(copyPath)
+	require.NoError(t, err)
+	n, err := le.c.Backup(le.ctx, slowWriter{f}) // a slow disk: the copy takes a while
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	close(stop)
+	during := <-filed
+	t.Logf("%d reports filed while the copy was written", during)
+	assert.Positive(t, during, "the writes went on")
+	fi, err := os.Stat(copyPath)
+	require.NoError(t, err)
+	assert.Equal(t, n, fi.Size())
+
+	problems, err := le.c.Check(le.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+
+	cp, err := store.Open(copyPath, storeOptions())
+	require.NoError(t, err)
+	defer cp.Close()
+	got, err := cp.Incident(le.ctx, before.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "before the backup", got.Title)
+	problems, err = cp.Check(le.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+}
+
+// slowWriter takes 10 ms over every write.
+type slowWriter struct{ w io.Writer }
+
+func (s slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(10 * time.Millisecond)
+	return s.w.Write(p)
+}
+
+// cutShort is the store with a Backup that fails part way, or says it
+// wrote more than it did.
+type cutShort struct {
+	*store.DB
+	lie bool
+}
+
+func (c cutShort) Backup(w io.Writer) (int64, error) {
+	n, err := w.Write(make([]byte, 4096))
+	if c.lie {
+		return int64(n) + 4096, err
+	}
+	return int64(n), errors.Join(err, errors.New("disk read error"))
+}
+
+// TestLocalBackupRefusals: a copy cut short is an error, never a smaller
+// file that looks whole; the route wants the local credential; a service
+// that is not a database file says so.
+func TestLocalBackupRefusals(t *testing.T) {
+	db, _, _ := openStore(t, storeOptions())
+	serve := func(svc model.Service) *api.Client {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		srv := api.New(svc, db, api.Options{LocalCredential: "gcl_test"})
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ln) }()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			require.NoError(t, srv.Shutdown(ctx))
+			require.NoError(t, <-done)
+		})
+		c, err := api.NewLocalClient(ln.Addr().String(), "gcl_test")
+		require.NoError(t, err)
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	ctx := context.Background()
+	var buf bytes.Buffer
+	_, err := serve(cutShort{DB: db}).Backup(ctx, &buf)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "disk read error")
+
+	_, err = serve(cutShort{DB: db, lie: true}).Backup(ctx, &buf)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "got 4096 bytes, the server says it wrote \"8192\"")
+
+	_, err = serve(struct{ model.Service }{db}).Backup(ctx, &buf)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot copy its database")
+
+	c := serve(db)
+	req, err := http.NewRequest(http.MethodGet, c.Addr()+"/api/v1/local/backup", nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 }

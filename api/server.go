@@ -133,6 +133,7 @@ func (s *Server) routes() {
 		s.local = s.localMethods()
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
+		s.route("GET /api/v1/local/backup", s.handleBackup)
 	}
 	s.mux.HandleFunc("/", s.handleUnknown)
 }

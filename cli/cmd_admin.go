@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -15,7 +17,10 @@ func (a *app) backupCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the database while it stays in use",
-		Args:  exactArgs(1, "the backup file to write"),
+		Long: `Write a consistent copy of the database to FILE (a temporary file beside it,
+synced and checked to open, then renamed into place). While a console or server
+holds the database, that process writes the copy and its writes go on meanwhile.`,
+		Args: exactArgs(1, "the backup file to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fi, err := os.Stat(args[0]); err == nil {
 				if dbi, err := os.Stat(a.cfg.DB); err == nil && os.SameFile(fi, dbi) {
@@ -25,6 +30,19 @@ func (a *app) backupCmd() *cobra.Command {
 				if !force {
 					return usageError{fmt.Errorf("%s exists; pass --force to overwrite it", args[0])}
 				}
+			}
+			if c, err := a.dialHolder(); err != nil {
+				return err
+			} else if c != nil { // a running gridcmd holds the file: it writes the copy
+				defer c.Close()
+				n, err := store.WriteBackupFile(args[0], func(w io.Writer) (int64, error) {
+					return c.Backup(cmd.Context(), w)
+				})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "backup of %s written to %s (%d bytes, by the gridcmd at %s that holds it)\n", a.cfg.DB, args[0], n, c.Addr())
+				return nil
 			}
 			db, err := a.openLocal(cmd.Context(), false)
 			if err != nil {
@@ -47,15 +65,25 @@ func (a *app) checkCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "check",
 		Short: "Check the database: bbolt's own check plus the indexes against the records",
-		Long:  "Check the database. Exit status 0 when it is sound, 1 when problems were found (each printed).",
-		Args:  cobra.NoArgs,
+		Long: `Check the database. Exit status 0 when it is sound, 1 when problems were found (each printed).
+While a console or server holds the file, that process runs the check; its writes wait meanwhile.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := a.openLocal(cmd.Context(), false)
-			if err != nil {
+			var check func(context.Context) ([]string, error)
+			if c, err := a.dialHolder(); err != nil {
 				return err
+			} else if c != nil { // a running gridcmd holds the file: it checks it
+				defer c.Close()
+				check = c.Check
+			} else {
+				db, err := a.openLocal(cmd.Context(), false)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				check = db.Check
 			}
-			defer db.Close()
-			problems, err := db.Check(cmd.Context())
+			problems, err := check(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -248,8 +248,25 @@ func (a *app) openRead() (backend, error) {
 	return a.openCreate()
 }
 
+// dialHolder reaches the running gridcmd that holds the configured
+// database through its local API; nil (and no error) when none does.
+func (a *app) dialHolder() (*api.Client, error) {
+	if err := a.mustExist(); err != nil {
+		return nil, err
+	}
+	c, err := api.DialLocal(a.cfg.DB)
+	switch {
+	case err == nil:
+		return c, nil
+	case model.ErrorCode(err) == model.ENOTFOUND, model.ErrorCode(err) == model.EUNAVAIL:
+		return nil, nil // nobody serves it (or a stale file)
+	}
+	return nil, err
+}
+
 // openLocal opens the file itself, for what only the file can do (serve,
-// backup, check). sweep applies the clocks first.
+// and backup and check when no running gridcmd holds it). sweep applies the
+// clocks first.
 func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 	if err := a.mustExist(); err != nil {
 		return nil, err

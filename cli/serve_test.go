@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -314,8 +315,8 @@ func TestCrashRecovery(t *testing.T) {
 
 // While 'gridcmd serve' holds the database, the command line reaches it
 // through the server's local API instead of failing: reads, incident
-// actions and the wartime commands alike. backup and check need the file
-// and say so.
+// actions and the wartime commands alike, and backup and check, which the
+// server does on its own file while it goes on writing.
 func TestCommandsGoThroughARunningServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process")
@@ -342,9 +343,23 @@ func TestCommandsGoThroughARunningServer(t *testing.T) {
 	e.okJSON(&ws, "wartime", "status", "--json")
 	assert.Equal(t, true, ws["active"])
 
-	fails(t, e.run("check"), cli.ExitUsage, "in use", "stop the console or server")
+	assert.Equal(t, e.db+": ok\n", e.ok("check"))
+	copyPath := e.path("copy.db")
+	out = e.ok("backup", copyPath)
+	assert.Contains(t, out, "by the gridcmd at http://127.0.0.1:")
+	fails(t, e.run("backup", copyPath), cli.ExitUsage, "exists", "--force")
+
 	assert.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
 	// With the server gone the same commands open the file.
 	assert.Equal(t, "town", e.show(id).Tier)
 	e.ok("check")
+	// The copy the server wrote is the database as it was: check passes and
+	// the incident is there, escalated.
+	r := e.raw("--config", e.config, "--db", copyPath, "check")
+	require.Equal(t, 0, r.code, "%s", r)
+	r = e.raw("--config", e.config, "--db", copyPath, "show", id, "--json")
+	require.Equal(t, 0, r.code, "%s", r)
+	var copied incidentJSON
+	require.NoError(t, json.Unmarshal([]byte(r.out), &copied))
+	assert.Equal(t, "town", copied.Tier)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -22,10 +23,17 @@ func (s *DB) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// BackupFile writes a backup to path: to a temporary file beside it first,
-// synced, then renamed over path, so path is either the old file or a
-// complete new one.
+// BackupFile writes a backup to path (see WriteBackupFile).
 func (s *DB) BackupFile(path string) (int64, error) {
+	return WriteBackupFile(path, s.Backup)
+}
+
+// WriteBackupFile writes the copy of a database that write produces (DB.Backup
+// here, or a running server's through its local API) to path: to a
+// temporary file beside it first, synced, opened as a bbolt file to see that
+// it is one, then renamed over path, so path is either the old file or a
+// complete new one.
+func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -39,7 +47,7 @@ func (s *DB) BackupFile(path string) (int64, error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	n, err := s.Backup(f)
+	n, err := write(f)
 	if err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
@@ -48,6 +56,9 @@ func (s *DB) BackupFile(path string) (int64, error) {
 	}
 	if err := f.Close(); err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if err := openable(tmp); err != nil {
+		return 0, fmt.Errorf("backup to %s: the copy does not open: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
@@ -58,4 +69,14 @@ func (s *DB) BackupFile(path string) (int64, error) {
 		_ = d.Close()
 	}
 	return n, nil
+}
+
+// openable opens path read-only as bbolt does (its meta pages checked) and
+// closes it.
+func openable(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	return db.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -21,12 +22,17 @@ import (
 // local RPC route of a server on this machine, for the command line while
 // that server holds the database. Its methods are safe for concurrent use.
 type Client struct {
-	base   string // http://127.0.0.1:7420
-	cred   string
+	mu     sync.Mutex
+	at     endpoint     // where the server is; a restarted server is found again (relocate)
+	dbPath string       // the database whose local file DialLocal read; "" for NewLocalClient
 	hc     *http.Client // calls
 	stream *http.Client // the event stream: no overall timeout
 	policy model.Policy
 }
+
+// endpoint is a server's base URL (http://127.0.0.1:7420) and its local
+// credential.
+type endpoint struct{ base, cred string }
 
 var (
 	_ model.Service       = (*Client)(nil)
@@ -44,22 +50,9 @@ const (
 // address; an unspecified host such as 0.0.0.0 means this machine) with
 // the local credential cred, checks /healthz and reads the policy.
 func NewLocalClient(addr, cred string) (*Client, error) {
-	host, port, err := net.SplitHostPort(addr)
+	at, err := localEndpoint(addr, cred)
 	if err != nil {
-		return nil, model.Errorf(model.EINVALID, "local API address %q: %v", addr, err)
-	}
-	ip := net.ParseIP(host)
-	switch {
-	case host == "" || ip != nil && ip.IsUnspecified():
-		if ip != nil && ip.To4() == nil {
-			host = "::1"
-		} else {
-			host = "127.0.0.1"
-		}
-	case host == "localhost":
-		host = "127.0.0.1"
-	case ip == nil || !ip.IsLoopback():
-		return nil, model.Errorf(model.EINVALID, "local API address %q is not a loopback address; the local credential is sent over loopback only", addr)
+		return nil, err
 	}
 	tr := &http.Transport{
 		Proxy:               nil, // never through a proxy
@@ -69,8 +62,7 @@ func NewLocalClient(addr, cred string) (*Client, error) {
 		IdleConnTimeout:     60 * time.Second,
 	}
 	c := &Client{
-		base:   "http://" + net.JoinHostPort(host, port),
-		cred:   cred,
+		at:     at,
 		hc:     &http.Client{Transport: tr, Timeout: callLimit},
 		stream: &http.Client{Transport: tr},
 	}
@@ -87,8 +79,71 @@ func NewLocalClient(addr, cred string) (*Client, error) {
 	return c, nil
 }
 
+// localEndpoint checks a local API address (which must be a loopback
+// address; an unspecified host such as 0.0.0.0 means this machine).
+func localEndpoint(addr, cred string) (endpoint, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return endpoint{}, model.Errorf(model.EINVALID, "local API address %q: %v", addr, err)
+	}
+	ip := net.ParseIP(host)
+	switch {
+	case host == "" || ip != nil && ip.IsUnspecified():
+		if ip != nil && ip.To4() == nil {
+			host = "::1"
+		} else {
+			host = "127.0.0.1"
+		}
+	case host == "localhost":
+		host = "127.0.0.1"
+	case ip == nil || !ip.IsLoopback():
+		return endpoint{}, model.Errorf(model.EINVALID, "local API address %q is not a loopback address; the local credential is sent over loopback only", addr)
+	}
+	return endpoint{base: "http://" + net.JoinHostPort(host, port), cred: cred}, nil
+}
+
 // Addr is the server's base URL.
-func (c *Client) Addr() string { return c.base }
+func (c *Client) Addr() string { return c.endpoint().base }
+
+func (c *Client) endpoint() endpoint {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
+// relocate looks for the server again after the one at failed stopped
+// answering or stopped taking its credential: a gridcmd that holds the
+// database again (restarted, on another port, with a new credential) has
+// written its own local file. It takes what the file says if that differs
+// from failed, and reports whether it did. Only a client from DialLocal
+// knows where to look.
+func (c *Client) relocate(failed endpoint) bool {
+	if c.dbPath == "" {
+		return false
+	}
+	lf, err := readLocal(LocalPath(c.dbPath))
+	if err != nil {
+		return false
+	}
+	next, err := localEndpoint(lf.Addr, lf.Credential)
+	if err != nil || next == failed {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at == failed {
+		c.at = next
+	}
+	return true
+}
+
+// unanswered reports whether err (from the HTTP client) means the request
+// never reached a server: the connection was refused or never made. Such a
+// request can be sent again, elsewhere, without doing anything twice.
+func unanswered(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
 
 // Close drops the client's idle connections.
 func (c *Client) Close() error {
@@ -99,18 +154,22 @@ func (c *Client) Close() error {
 // Health asks /healthz: nil when the server answers ok, EUNAVAIL when it
 // does not answer or is shutting down.
 func (c *Client) Health(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/healthz", nil)
+	at := c.endpoint()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, at.base+"/healthz", nil)
 	if err != nil {
 		return err
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", c.base, err)
+		if unanswered(err) && c.relocate(at) {
+			return c.Health(ctx)
+		}
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", at.base, err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not ready (%s)", c.base, resp.Status)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not ready (%s)", at.base, resp.Status)
 	}
 	return nil
 }
@@ -120,17 +179,19 @@ func (c *Client) Health(ctx context.Context) error {
 // copy and exactly the bytes w received: a copy cut short is an error,
 // never a smaller file that looks whole.
 func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/local/backup", nil)
+	at := c.endpoint()
+	base := at.base
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/local/backup", nil)
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", localScheme+" "+c.cred)
+	req.Header.Set("Authorization", localScheme+" "+at.cred)
 	resp, err := c.stream.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		return 0, model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", c.base, err)
+		return 0, model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", base, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -139,17 +200,17 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		if json.Unmarshal(b, &e) != nil || e.Error == "" {
 			e.Error = resp.Status
 		}
-		return 0, model.Errorf(codeOfStatus(resp.StatusCode), "backup from the gridcmd server at %s: %s", c.base, e.Error)
+		return 0, model.Errorf(codeOfStatus(resp.StatusCode), "backup from the gridcmd server at %s: %s", base, e.Error)
 	}
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
-		return n, fmt.Errorf("backup from the gridcmd server at %s: cut short after %d bytes: %w", c.base, n, err)
+		return n, fmt.Errorf("backup from the gridcmd server at %s: cut short after %d bytes: %w", base, n, err)
 	}
 	if msg := resp.Trailer.Get(backupErrorTrailer); msg != "" {
-		return n, fmt.Errorf("backup from the gridcmd server at %s: %s", c.base, msg)
+		return n, fmt.Errorf("backup from the gridcmd server at %s: %s", base, msg)
 	}
 	if want := resp.Trailer.Get(backupBytesTrailer); want != strconv.FormatInt(n, 10) {
-		return n, fmt.Errorf("backup from the gridcmd server at %s: got %d bytes, the server says it wrote %q", c.base, n, want)
+		return n, fmt.Errorf("backup from the gridcmd server at %s: got %d bytes, the server says it wrote %q", base, n, want)
 	}
 	return n, nil
 }
@@ -173,24 +234,37 @@ func (c *Client) call(ctx context.Context, method string, args []any, outs ...an
 	if err != nil {
 		return fmt.Errorf("local %s: %w", method, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/v1/local/"+method, bytes.NewReader(body))
+	at := c.endpoint()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, at.base+"/api/v1/local/"+method, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", localScheme+" "+c.cred)
+	req.Header.Set("Authorization", localScheme+" "+at.cred)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", c.base, err)
+		// The server is gone. If another holds the database now, a call
+		// that never reached the old one goes to it; any other waits for
+		// the next call, so nothing is done twice.
+		if c.relocate(at) && unanswered(err) {
+			return c.call(ctx, method, args, outs...)
+		}
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", at.base, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized && c.relocate(at) {
+		// A new server with a new credential: the old one was refused
+		// before anything was done.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return c.call(ctx, method, args, outs...)
+	}
 	var lr localResponse
 	dec := json.NewDecoder(resp.Body)
 	if err := dec.Decode(&lr); err != nil {
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s answered %s to %s with no readable body: %v", c.base, resp.Status, method, err)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s answered %s to %s with no readable body: %v", at.base, resp.Status, method, err)
 	}
 	if resp.StatusCode != http.StatusOK || lr.Error != "" {
 		code := lr.Code
@@ -353,22 +427,12 @@ func (x *clientSub) run(ctx context.Context, c *Client, ready chan struct{}) {
 	readyOnce := sync.OnceFunc(func() { close(ready) })
 	defer readyOnce()
 	defer x.once.Do(func() { close(x.ch) })
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/v1/local/subscribe", nil)
-	if err != nil {
-		x.lost.Store(true)
-		return
-	}
-	req.Header.Set("Authorization", localScheme+" "+c.cred)
-	resp, err := c.stream.Do(req)
+	resp, err := c.openStream(ctx, true)
 	if err != nil {
 		x.lost.Store(true)
 		return
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		x.lost.Store(true)
-		return
-	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 256<<20)
 	for sc.Scan() {
@@ -390,6 +454,29 @@ func (x *clientSub) run(ctx context.Context, c *Client, ready chan struct{}) {
 			}
 		}
 	}
+}
+
+// openStream opens the event stream; again, once, at a server found by
+// relocate if the first answer says the server is gone or was replaced.
+func (c *Client) openStream(ctx context.Context, again bool) (*http.Response, error) {
+	at := c.endpoint()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, at.base+"/api/v1/local/subscribe", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", localScheme+" "+at.cred)
+	resp, err := c.stream.Do(req)
+	if err == nil && resp.StatusCode == http.StatusOK {
+		return resp, nil
+	}
+	if err == nil {
+		_ = resp.Body.Close()
+		err = fmt.Errorf("event stream: %s", resp.Status)
+	}
+	if again && c.relocate(at) {
+		return c.openStream(ctx, false)
+	}
+	return nil, err
 }
 
 // The rest of model.Service.

@@ -121,13 +121,20 @@ func readLocal(path string) (localFile, error) {
 // user's and readable by no one else, the address loopback, and the server
 // must answer /healthz. ENOTFOUND when there is no file (no server holds
 // the database), EUNAVAIL when the server does not answer (it may have
-// died; the file is then stale).
+// died; the file is then stale). When that server stops, the client finds
+// the next one that holds the database through the same file (see
+// Client.relocate).
 func DialLocal(dbPath string) (*Client, error) {
 	lf, err := readLocal(LocalPath(dbPath))
 	if err != nil {
 		return nil, err
 	}
-	return NewLocalClient(lf.Addr, lf.Credential)
+	c, err := NewLocalClient(lf.Addr, lf.Credential)
+	if err != nil {
+		return nil, err
+	}
+	c.dbPath = dbPath
+	return c, nil
 }
 
 // maintainer is what a service that is the database file itself can do

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -525,4 +526,80 @@ func TestLocalBackupRefusals(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+}
+
+// TestClientFindsARestartedServer: a client dialled through the database's
+// local file outlives the server it found. When that server stops and the
+// next one holds the database (another port, a new credential, a new file),
+// calls and the event stream reach the new one, and a call that never
+// reached the old one is not lost.
+func TestClientFindsARestartedServer(t *testing.T) {
+	db, path, ps := openStore(t, storeOptions())
+	start := func() func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
+		require.NoError(t, err)
+		srv := api.New(db, db, api.Options{LocalCredential: cred})
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ln) }()
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				require.NoError(t, srv.Shutdown(ctx))
+				require.NoError(t, <-done)
+				cleanup()
+			})
+		}
+		t.Cleanup(stop)
+		return stop
+	}
+	stopFirst := start()
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	defer c.Close()
+	first := c.Addr()
+	ctx := context.Background()
+	_, err = c.Stats(ctx)
+	require.NoError(t, err)
+	sub := c.Subscribe()
+	require.False(t, sub.Lost())
+
+	stopFirst()
+	_, err = c.Stats(ctx)
+	require.Error(t, err, "nobody holds the database")
+	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+	require.Eventually(t, func() bool {
+		select {
+		case _, ok := <-sub.C():
+			return !ok
+		default:
+			return false
+		}
+	}, 5*time.Second, 10*time.Millisecond, "the old stream ends")
+
+	start()
+	inc, err := c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "重启之后", Reporter: ps[1].ID})
+	require.NoError(t, err, "the call goes to the new server")
+	assert.NotEqual(t, first, c.Addr())
+	got, err := db.Incident(ctx, inc.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "重启之后", got.Title)
+
+	sub2 := c.Subscribe()
+	defer sub2.Close()
+	require.False(t, sub2.Lost(), "the new server's stream")
+	_, err = c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "流上可见", Reporter: ps[1].ID})
+	require.NoError(t, err)
+	select {
+	case evs := <-sub2.C():
+		require.NotEmpty(t, evs)
+		assert.Equal(t, "流上可见", evs[0].Note)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event on the new stream")
+	}
 }

@@ -108,10 +108,14 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
 		Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
-		Location: a.cfg.Location, NoSweep: !isLocal,
+		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
-	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+	final, err := p.Run()
+	if um, ok := final.(ui.Model); ok {
+		um.Close()
+	}
+	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil

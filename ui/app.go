@@ -33,6 +33,9 @@ type Options struct {
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process
+	// Reconnect: when the feed ends (the gridcmd this console is attached
+	// to stopped), subscribe again until it is back, then reload.
+	Reconnect bool
 }
 
 type paneID int
@@ -65,12 +68,18 @@ type flash struct {
 
 // Model is the root of the console.
 type Model struct {
-	svc   model.Service
-	sub   model.Subscription
-	opt   Options
-	keys  KeyMap
-	fkeys formKeys
-	p     painter
+	svc model.Service
+	sub model.Subscription
+	// The feed ended and the console is subscribing again (Options.Reconnect);
+	// retry is the wait before the next attempt. ownSub: sub is one the
+	// console opened itself, to close (Close).
+	feedDown bool
+	retry    time.Duration
+	ownSub   bool
+	opt      Options
+	keys     KeyMap
+	fkeys    formKeys
+	p        painter
 
 	width, height int
 	now           time.Time
@@ -209,6 +218,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case eventsMsg:
 		return m.onEvents(msg)
+	case resubscribeMsg:
+		return m, resubscribe(m.svc)
+	case resubscribedMsg:
+		return m.onResubscribed(msg)
 	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftedMsg, afterActionMsg:
 		return m.onWartimeMsg(msg)
 	case tickMsg:
@@ -265,12 +278,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
 		// The feed ended (a server this console was attached to stopped):
-		// say so, rather than look live and show stale figures.
+		// say so, rather than look live and show stale figures, and, when
+		// attached, look for the server again.
 		m.flashID++
+		m.feedDown = true
+		if !m.opt.Reconnect {
+			m.flash = flash{id: m.flashID, err: true, text: m.say(
+				"live feed lost: the figures on screen are no longer updated; restart gridcmd",
+				"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
+			return m, nil
+		}
 		m.flash = flash{id: m.flashID, err: true, text: m.say(
-			"live feed lost: the figures on screen are no longer updated; restart gridcmd",
-			"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
-		return m, nil
+			"live feed lost: the figures on screen are not updated; reconnecting...",
+			"实时数据已中断：屏幕上的数字暂不更新，正在重新连接……")}
+		m.retry = firstRetry
+		return m, resubscribeAfter(m.retry)
 	}
 	next := waitEvents(m.sub, m.svc)
 	if msg.err != nil {
@@ -320,6 +342,35 @@ func (m Model) flashErr(err error) (Model, tea.Cmd) {
 	m.flashID++
 	m.flash = flash{id: m.flashID, text: model.ErrorMessage(err), err: true}
 	return m, expireFlash(m.flashID, 8*time.Second)
+}
+
+// Reconnecting: the first wait and the longest.
+const (
+	firstRetry = time.Second
+	maxRetry   = 10 * time.Second
+)
+
+// onResubscribed takes a new feed, or waits longer for the next attempt.
+func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
+	if msg.sub == nil {
+		m.retry = min(2*m.retry, maxRetry)
+		return m, resubscribeAfter(m.retry)
+	}
+	if m.ownSub && m.sub != nil {
+		m.sub.Close()
+	}
+	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
+	// Whatever happened meanwhile is in the snapshot.
+	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
+	return mm, tea.Batch(c, loadSnapshot(m.svc), loadWartime(m.svc), waitEvents(m.sub, m.svc))
+}
+
+// Close closes the feed the console opened itself after the one it was
+// given ended; the caller closes the one it gave.
+func (m Model) Close() {
+	if m.ownSub && m.sub != nil {
+		m.sub.Close()
+	}
 }
 
 // selectedIncident is the incident actions apply to: the one open in the

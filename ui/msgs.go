@@ -142,6 +142,31 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 	}
 }
 
+// resubscribeMsg: time to subscribe again; resubscribedMsg: the new feed,
+// nil if the server is not back yet.
+type (
+	resubscribeMsg  struct{}
+	resubscribedMsg struct{ sub model.Subscription }
+)
+
+func resubscribeAfter(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return resubscribeMsg{} })
+}
+
+// resubscribe asks the service for a new feed. A feed that is lost from the
+// start (the service could not open it: the server is not back) is closed
+// and counts as none.
+func resubscribe(svc model.Service) tea.Cmd {
+	return func() tea.Msg {
+		sub := svc.Subscribe()
+		if sub.Lost() {
+			sub.Close()
+			return resubscribedMsg{}
+		}
+		return resubscribedMsg{sub: sub}
+	}
+}
+
 // tick fires on the next whole second of the clock.
 func tick(now time.Time) tea.Cmd {
 	d := now.Truncate(time.Second).Add(time.Second).Sub(now)

@@ -90,6 +90,10 @@ func (m Model) header() string {
 		mode += " "
 		modeSt = p.st.HeaderWartime
 	}
+	if m.feedDown {
+		mode += p.lab.FeedDown + " "
+		modeSt = p.st.HeaderWartime
+	}
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {

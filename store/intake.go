@@ -518,7 +518,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text 
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	p, err := s.txPolicy(tx) // wartime scales the clocks, as Report does
+	p, err := s.txPolicy(tx) // wartime scales the clocks
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}

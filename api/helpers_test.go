@@ -147,10 +147,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 // serve runs a server over db on 127.0.0.1:0 until the test ends.
 func serve(t *testing.T, db *store.DB, ao api.Options) (*api.Server, string) {
+	return serveService(t, db, db, ao)
+}
+
+// serveService is serve for any service.
+func serveService(t *testing.T, svc model.Service, in model.IntakeService, ao api.Options) (*api.Server, string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	srv := api.New(db, db, ao)
+	srv := api.New(svc, in, ao)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -242,3 +247,16 @@ func (e *env) requireClean() {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// requireEnds waits for sub's channel to close.
+func requireEnds(t *testing.T, sub model.Subscription, why string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		select {
+		case _, ok := <-sub.C():
+			return !ok
+		default:
+			return false
+		}
+	}, 5*time.Second, 10*time.Millisecond, why)
+}

@@ -53,6 +53,28 @@ func newLocalEnv(t *testing.T) *localEnv {
 		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
 	require.NoError(t, err)
 	ps = append(ps, more...)
+	ls := serveLocal(t, db, path)
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	e := &env{t: t, db: db, path: path, srv: ls.srv, url: ls.url, ctx: ctx, tok: map[model.PersonID]string{}}
+	e.duty, e.worker, e.leader, e.micro, e.cadre = ps[0], ps[1], ps[2], ps[3], ps[4]
+	return &localEnv{env: e, c: c, cleanup: ls.cleanup}
+}
+
+// localServer is a server holding the database at a path, as a console or
+// 'gridcmd serve' does: its local credential file written beside it.
+type localServer struct {
+	srv     *api.Server
+	url     string
+	cleanup func() // removes the credential file
+	stop    func() // shuts the server down and removes the file; once
+}
+
+// serveLocal starts one on 127.0.0.1:0; it stops when the test ends, if
+// not before.
+func serveLocal(t *testing.T, db *store.DB, path string) localServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
@@ -60,19 +82,18 @@ func newLocalEnv(t *testing.T) *localEnv {
 	srv := api.New(db, db, api.Options{LocalCredential: cred})
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		require.NoError(t, srv.Shutdown(sctx))
-		require.NoError(t, <-done)
-		cleanup()
-	})
-	c, err := api.DialLocal(path)
-	require.NoError(t, err)
-	t.Cleanup(func() { c.Close() })
-	e := &env{t: t, db: db, path: path, srv: srv, url: "http://" + ln.Addr().String(), ctx: ctx, tok: map[model.PersonID]string{}}
-	e.duty, e.worker, e.leader, e.micro, e.cadre = ps[0], ps[1], ps[2], ps[3], ps[4]
-	return &localEnv{env: e, c: c, cleanup: cleanup}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			require.NoError(t, srv.Shutdown(ctx))
+			require.NoError(t, <-done)
+			cleanup()
+		})
+	}
+	t.Cleanup(stop)
+	return localServer{srv: srv, url: "http://" + ln.Addr().String(), cleanup: cleanup, stop: stop}
 }
 
 func TestLocalCredentialFile(t *testing.T) {
@@ -282,14 +303,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	le.wartimeRoundTrips(t)
 
 	sub.Close()
-	require.Eventually(t, func() bool {
-		select {
-		case _, ok := <-sub.C():
-			return !ok
-		default:
-			return false
-		}
-	}, 5*time.Second, 10*time.Millisecond, "Close ends the channel")
+	requireEnds(t, sub, "Close ends the channel")
 	le.requireClean()
 }
 
@@ -366,14 +380,7 @@ func TestDialLocalWhileDraining(t *testing.T) {
 	require.NoError(t, <-done)
 	_, err = c.Stats(context.Background())
 	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
-	require.Eventually(t, func() bool {
-		select {
-		case _, ok := <-sub.C():
-			return !ok
-		default:
-			return false
-		}
-	}, 5*time.Second, 10*time.Millisecond, "the stream ends with the server")
+	requireEnds(t, sub, "the stream ends with the server")
 	require.NoError(t, db.Close())
 }
 
@@ -489,18 +496,8 @@ func (c cutShort) Backup(w io.Writer) (int64, error) {
 func TestLocalBackupRefusals(t *testing.T) {
 	db, _, _ := openStore(t, storeOptions())
 	serve := func(svc model.Service) *api.Client {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		srv := api.New(svc, db, api.Options{LocalCredential: "gcl_test"})
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(ln) }()
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			require.NoError(t, srv.Shutdown(ctx))
-			require.NoError(t, <-done)
-		})
-		c, err := api.NewLocalClient(ln.Addr().String(), "gcl_test")
+		_, url := serveService(t, svc, db, api.Options{LocalCredential: "gcl_test"})
+		c, err := api.NewLocalClient(strings.TrimPrefix(url, "http://"), "gcl_test")
 		require.NoError(t, err)
 		t.Cleanup(func() { c.Close() })
 		return c
@@ -535,28 +532,7 @@ func TestLocalBackupRefusals(t *testing.T) {
 // reached the old one is not lost.
 func TestClientFindsARestartedServer(t *testing.T) {
 	db, path, ps := openStore(t, storeOptions())
-	start := func() func() {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
-		require.NoError(t, err)
-		srv := api.New(db, db, api.Options{LocalCredential: cred})
-		done := make(chan error, 1)
-		go func() { done <- srv.Serve(ln) }()
-		var once sync.Once
-		stop := func() {
-			once.Do(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				require.NoError(t, srv.Shutdown(ctx))
-				require.NoError(t, <-done)
-				cleanup()
-			})
-		}
-		t.Cleanup(stop)
-		return stop
-	}
-	stopFirst := start()
+	stopFirst := serveLocal(t, db, path).stop
 	c, err := api.DialLocal(path)
 	require.NoError(t, err)
 	defer c.Close()
@@ -571,16 +547,9 @@ func TestClientFindsARestartedServer(t *testing.T) {
 	_, err = c.Stats(ctx)
 	require.Error(t, err, "nobody holds the database")
 	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
-	require.Eventually(t, func() bool {
-		select {
-		case _, ok := <-sub.C():
-			return !ok
-		default:
-			return false
-		}
-	}, 5*time.Second, 10*time.Millisecond, "the old stream ends")
+	requireEnds(t, sub, "the old stream ends")
 
-	start()
+	serveLocal(t, db, path)
 	inc, err := c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
 		Title: "重启之后", Reporter: ps[1].ID})
 	require.NoError(t, err, "the call goes to the new server")

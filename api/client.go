@@ -153,7 +153,9 @@ func (c *Client) Close() error {
 
 // Health asks /healthz: nil when the server answers ok, EUNAVAIL when it
 // does not answer or is shutting down.
-func (c *Client) Health(ctx context.Context) error {
+func (c *Client) Health(ctx context.Context) error { return c.health(ctx, true) }
+
+func (c *Client) health(ctx context.Context, again bool) error {
 	at := c.endpoint()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, at.base+"/healthz", nil)
 	if err != nil {
@@ -161,8 +163,8 @@ func (c *Client) Health(ctx context.Context) error {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if unanswered(err) && c.relocate(at) {
-			return c.Health(ctx)
+		if again && unanswered(err) && c.relocate(at) {
+			return c.health(ctx, false)
 		}
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", at.base, err)
 	}
@@ -227,6 +229,11 @@ func (c *Client) Check(ctx context.Context) ([]string, error) {
 // has several results. A domain error comes back as a *model.Error with
 // its code.
 func (c *Client) call(ctx context.Context, method string, args []any, outs ...any) error {
+	return c.send(ctx, method, args, true, outs...)
+}
+
+// send is call; again allows the one resend to a relocated server.
+func (c *Client) send(ctx context.Context, method string, args []any, again bool, outs ...any) error {
 	if args == nil {
 		args = []any{}
 	}
@@ -249,17 +256,17 @@ func (c *Client) call(ctx context.Context, method string, args []any, outs ...an
 		// The server is gone. If another holds the database now, a call
 		// that never reached the old one goes to it; any other waits for
 		// the next call, so nothing is done twice.
-		if c.relocate(at) && unanswered(err) {
-			return c.call(ctx, method, args, outs...)
+		if again && c.relocate(at) && unanswered(err) {
+			return c.send(ctx, method, args, false, outs...)
 		}
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", at.base, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusUnauthorized && c.relocate(at) {
+	if resp.StatusCode == http.StatusUnauthorized && again && c.relocate(at) {
 		// A new server with a new credential: the old one was refused
 		// before anything was done.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return c.call(ctx, method, args, outs...)
+		return c.send(ctx, method, args, false, outs...)
 	}
 	var lr localResponse
 	dec := json.NewDecoder(resp.Body)

@@ -153,10 +153,15 @@ const (
 	backupErrorTrailer = "Gridcmd-Backup-Error"
 )
 
-// handleBackup streams a consistent copy of the database (one read
-// transaction, so writes go on meanwhile) and ends it with trailers saying
-// how many bytes it wrote and whether it was cut short; a client must
-// check them (Client.Backup does).
+// handleBackup sends a consistent copy of the database. The copy is taken
+// first into a temporary file on this machine (one read transaction, as
+// fast as a local backup, writes going on meanwhile), and only then
+// streamed, so that a slow or stalled reader never holds a transaction
+// open (which would hold back a write that must grow the file) nor the
+// server's shutdown: streaming stops when the server drains or the reader
+// takes more than backupStall over a chunk. The stream ends with trailers
+// saying how many bytes were sent and whether it was cut short; a client
+// must check them (Client.Backup does).
 func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	if !s.localAuth(w, r) {
 		return
@@ -169,18 +174,70 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	if !s.admitWrite(w) {
 		return
 	}
-	defer s.endWrite()
+	tmp, n, err := snapshot(mt)
+	s.endWrite()
+	if err != nil {
+		s.log.Error("backup: taking the copy failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "", "taking the copy: %v", err)
+		return
+	}
+	defer func() {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+	}()
 	h := w.Header()
 	h.Set("Trailer", backupBytesTrailer+", "+backupErrorTrailer)
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	n, err := mt.Backup(w)
-	h.Set(backupBytesTrailer, strconv.FormatInt(n, 10))
+	sent, err := io.CopyBuffer(&backupWriter{w: w, rc: http.NewResponseController(w), drain: s.drainCh}, tmp, make([]byte, 256<<10))
+	h.Set(backupBytesTrailer, strconv.FormatInt(sent, 10))
+	if err == nil && sent != n {
+		err = fmt.Errorf("sent %d of %d bytes", sent, n)
+	}
 	if err != nil {
-		s.log.Error("backup stream failed", "bytes", n, "err", err)
+		s.log.Error("backup stream cut short", "bytes", sent, "of", n, "err", err)
 		h.Set(backupErrorTrailer, err.Error())
 	}
+}
+
+// backupStall is how long a backup reader may take over one chunk.
+const backupStall = 30 * time.Second
+
+// snapshot writes the copy into a temporary file and rewinds it.
+func snapshot(mt maintainer) (*os.File, int64, error) {
+	f, err := os.CreateTemp("", "gridcmd-backup-*")
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := mt.Backup(f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		return nil, 0, err
+	}
+	return f, n, nil
+}
+
+// backupWriter is the response of a backup stream: each chunk must go
+// within backupStall, and none goes once the server drains.
+type backupWriter struct {
+	w     io.Writer
+	rc    *http.ResponseController
+	drain <-chan struct{}
+}
+
+func (b *backupWriter) Write(p []byte) (int, error) {
+	select {
+	case <-b.drain:
+		return 0, errors.New("the server is shutting down")
+	default:
+	}
+	_ = b.rc.SetWriteDeadline(time.Now().Add(backupStall))
+	return b.w.Write(p)
 }
 
 // localFn is one method of the local RPC: its arguments as JSON values, in

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -75,7 +77,13 @@ type localServer struct {
 // not before.
 func serveLocal(t *testing.T, db *store.DB, path string) localServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return serveLocalAt(t, db, path, "127.0.0.1:0")
+}
+
+// serveLocalAt is serveLocal on addr.
+func serveLocalAt(t *testing.T, db *store.DB, path, addr string) localServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	require.NoError(t, err)
 	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
 	require.NoError(t, err)
@@ -510,7 +518,7 @@ func TestLocalBackupRefusals(t *testing.T) {
 
 	_, err = serve(cutShort{DB: db, lie: true}).Backup(ctx, &buf)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "got 4096 bytes, the server says it wrote \"8192\"")
+	assert.Contains(t, err.Error(), "sent 4096 of 8192 bytes")
 
 	_, err = serve(struct{ model.Service }{db}).Backup(ctx, &buf)
 	require.Error(t, err)
@@ -549,7 +557,7 @@ func TestClientFindsARestartedServer(t *testing.T) {
 	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
 	requireEnds(t, sub, "the old stream ends")
 
-	serveLocal(t, db, path)
+	secondServer := serveLocal(t, db, path)
 	inc, err := c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
 		Title: "重启之后", Reporter: ps[1].ID})
 	require.NoError(t, err, "the call goes to the new server")
@@ -570,5 +578,116 @@ func TestClientFindsARestartedServer(t *testing.T) {
 		assert.Equal(t, "流上可见", evs[0].Note)
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event on the new stream")
+	}
+
+	// The next restart comes back on the same port with a new credential:
+	// the old one is refused before anything is done, and the stream (the
+	// first thing asked for here) and the calls take the new one.
+	second := c.Addr()
+	secondServer.stop()
+	requireEnds(t, sub2, "the second stream ends")
+	serveLocalAt(t, db, path, strings.TrimPrefix(second, "http://"))
+	sub3 := c.Subscribe()
+	defer sub3.Close()
+	require.False(t, sub3.Lost(), "the third server's stream")
+	assert.Equal(t, second, c.Addr(), "same address")
+	st, err := c.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Incidents.Total)
+}
+
+// TestClientBackupChecksTheTrailers: whatever a server sends, the client
+// keeps a copy only when the trailers say it is whole and it got every
+// byte of it.
+func TestClientBackupChecksTheTrailers(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		trailer map[string]string
+		want    string
+	}{
+		{"whole", map[string]string{"Gridcmd-Backup-Bytes": "4096"}, ""},
+		{"no trailer", nil, `the server says it wrote ""`},
+		{"fewer bytes than it says", map[string]string{"Gridcmd-Backup-Bytes": "8192"}, `got 4096 bytes, the server says it wrote "8192"`},
+		{"cut short", map[string]string{"Gridcmd-Backup-Bytes": "4096", "Gridcmd-Backup-Error": "the server is shutting down"}, "the server is shutting down"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+			mux.HandleFunc("POST /api/v1/local/Policy", func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = io.WriteString(w, `{"result":{}}`)
+			})
+			mux.HandleFunc("GET /api/v1/local/backup", func(w http.ResponseWriter, _ *http.Request) {
+				for k := range tt.trailer {
+					w.Header().Add("Trailer", k)
+				}
+				_, _ = w.Write(make([]byte, 4096))
+				for k, v := range tt.trailer {
+					w.Header().Set(k, v)
+				}
+			})
+			ts := httptest.NewServer(mux)
+			defer ts.Close()
+			c, err := api.NewLocalClient(strings.TrimPrefix(ts.URL, "http://"), "gcl_test")
+			require.NoError(t, err)
+			defer c.Close()
+			var buf bytes.Buffer
+			n, err := c.Backup(context.Background(), &buf)
+			if tt.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, int64(4096), n)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// TestBackupStreamStopsWhenTheServerDrains: a reader that stops reading
+// holds neither the database nor the server's shutdown; the copy it gets
+// is cut short, never whole.
+func TestBackupStreamStopsWhenTheServerDrains(t *testing.T) {
+	db, path, ps := openStore(t, storeOptions())
+	// Enough records that the copy outgrows the socket's buffers.
+	for i := 0; i < 3000; i++ {
+		_, err := db.Report(context.Background(), model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("第%d条", i), Text: strings.Repeat("散落货物", 40), Reporter: ps[1].ID})
+		require.NoError(t, err)
+	}
+	ls := serveLocal(t, db, path)
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	defer c.Close()
+	pr, pw := io.Pipe()
+	got := make(chan error, 1)
+	go func() {
+		_, err := c.Backup(context.Background(), pw)
+		got <- err
+	}()
+	// Read a little, then stall.
+	_, err = io.ReadFull(pr, make([]byte, 64<<10))
+	require.NoError(t, err)
+
+	// Writes go on meanwhile.
+	_, err = db.Report(context.Background(), model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "备份中的上报", Reporter: ps[1].ID})
+	require.NoError(t, err)
+
+	stopped := make(chan struct{})
+	go func() {
+		ls.stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a stalled backup reader held up the shutdown")
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // let the client finish reading
+	select {
+	case err := <-got:
+		require.Error(t, err, "the copy is not whole")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the client never ended")
 	}
 }

@@ -290,7 +290,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		}
 		m.flash = flash{id: m.flashID, err: true, text: m.say(
 			"live feed lost: the figures on screen are not updated; reconnecting...",
-			"实时数据已中断：屏幕上的数字暂不更新，正在重新连接……")}
+			"实时数据已中断：屏幕上的数字暂不更新，正在重新连接")}
 		m.retry = firstRetry
 		return m, resubscribeAfter(m.retry)
 	}

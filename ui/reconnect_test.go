@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,16 +48,21 @@ func TestFeedReconnects(t *testing.T) {
 	svc := &serverDown{Service: f.db, down: 2}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, lang := range []string{"zh", "en"} {
-			opt := f.options(t, lang)
-			opt.Reconnect = true
-			m := New(svc, nil, opt)
-			m = update(t, m, keyMsgSize(size[0], size[1]))
-			m = update(t, m, loadSnapshot(svc)())
-			m = update(t, m, eventsMsg{closed: true})
-			require.True(t, m.feedDown)
-			assert.Contains(t, m.View(), m.p.lab.FeedDown)
-			assert.Contains(t, m.View(), m.say("reconnecting", "正在重新连接"))
-			checkScreen(t, m, size[0], size[1], false)
+			for _, wide := range []bool{false, true} {
+				opt := f.options(t, lang)
+				opt.Reconnect, opt.AmbiguousWide = true, wide
+				m := New(svc, nil, opt)
+				m = update(t, m, keyMsgSize(size[0], size[1]))
+				m = update(t, m, loadSnapshot(svc)())
+				m = update(t, m, eventsMsg{closed: true})
+				require.True(t, m.feedDown)
+				view := m.View()
+				assert.Contains(t, view, m.p.lab.FeedDown)
+				assert.Contains(t, view, m.say("reconnecting", "正在重新连接"))
+				header, _, _ := strings.Cut(view, "\n")
+				assert.Contains(t, header, m.now.In(shanghai).Format("2006-01-02 15:04:05"), "the clock stays whole")
+				checkScreen(t, m, size[0], size[1], wide)
+			}
 		}
 	}
 

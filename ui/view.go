@@ -109,6 +109,9 @@ func (m Model) header() string {
 		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
 	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
+		lead = " " + town + "  " // the room's name goes before the clock does
+	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {
 		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 <= m.width {

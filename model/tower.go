@@ -191,6 +191,28 @@ type TowerNode struct {
 	Open       int // open incidents, rolled up
 	Red        int // open incidents past their deadline, rolled up
 	Worst      Light
+
+	lights [LightRed + 1]int // open incidents by light, rolled up: Worst is the gravest present
+}
+
+// count puts one open incident with light l on n (delta 1) or takes it off
+// (delta -1).
+func (n *TowerNode) count(l Light, delta int) {
+	if l < LightNone || l > LightRed {
+		l = LightNone
+	}
+	n.Open += delta
+	if l == LightRed {
+		n.Red += delta
+	}
+	n.lights[l] += delta
+	n.Worst = LightNone
+	for x := LightRed; x > LightNone; x-- {
+		if n.lights[x] > 0 {
+			n.Worst = x
+			break
+		}
+	}
 }
 
 // Tower is the tree of nodes with rolled-up figures, built once from a
@@ -250,7 +272,7 @@ func BuildTower(nodes []Node, people []Person, open []Incident, lights func(Inci
 // that changes as incidents move and clocks run.
 func (t Tower) RollUp(open iter.Seq[Incident], lights func(Incident) Light) {
 	for _, n := range t.Nodes {
-		n.Open, n.Red, n.Worst = 0, 0, LightNone
+		n.Open, n.Red, n.Worst, n.lights = 0, 0, LightNone, [LightRed + 1]int{}
 	}
 	for inc := range open {
 		if !inc.Status.Open() {
@@ -260,16 +282,17 @@ func (t Tower) RollUp(open iter.Seq[Incident], lights func(Incident) Light) {
 		if lights != nil {
 			l = lights(inc)
 		}
-		t.walkUp(inc.Node, func(n *TowerNode) {
-			n.Open++
-			if l == LightRed {
-				n.Red++
-			}
-			if l > n.Worst {
-				n.Worst = l
-			}
-		})
+		t.CountIncident(inc.Node, l, 1)
 	}
+}
+
+// CountIncident puts one open incident with light l on the node at code and
+// every node above it (delta 1), or takes it off (delta -1), as RollUp
+// counts it: what changes when one incident moves, without counting all
+// again. A caller that takes an incident off must give the light it was put
+// on with.
+func (t Tower) CountIncident(code NodeCode, l Light, delta int) {
+	t.walkUp(code, func(n *TowerNode) { n.count(l, delta) })
 }
 
 // walkUp calls f on the node at c (or its nearest stored ancestor) and every

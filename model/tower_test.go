@@ -271,6 +271,66 @@ func TestBuildTower(t *testing.T) {
 	assert.Equal(t, model.LightRed, tw.Nodes[town].Worst)
 }
 
+// TestCountIncident: taking incidents off the tower and putting them back
+// one at a time leaves it as RollUp counts it from scratch, the worst light
+// included, which must fall back when the only red one goes.
+func TestCountIncident(t *testing.T) {
+	light := func(i model.Incident) model.Light { return model.Light(i.Seq % 4) }
+	incs := make([]model.Incident, 0, 40)
+	codes := []model.NodeCode{duxiG02, duxiUnit, otherGrid, duxiG01, duxiG02M3, duxi, town}
+	for i := range 40 {
+		inc := at(t, model.TierGrid, model.StatusReported)
+		inc.Seq, inc.Node = uint64(i+1), codes[i%len(codes)]
+		incs = append(incs, inc)
+	}
+	tw := model.BuildTower(towerNodes(), nil, incs, light)
+	figures := func(tw model.Tower) map[model.NodeCode][3]int {
+		out := map[model.NodeCode][3]int{}
+		for c, n := range tw.Nodes {
+			out[c] = [3]int{n.Open, n.Red, int(n.Worst)}
+		}
+		return out
+	}
+	// Move every third one to another node with another light, resolve every
+	// fifth, one at a time.
+	for i := range incs {
+		old := incs[i]
+		next := old
+		switch {
+		case i%5 == 0:
+			next.Status = model.StatusResolved
+		case i%3 == 0:
+			next.Node, next.Seq = codes[(i+2)%len(codes)], old.Seq+1
+		default:
+			continue
+		}
+		tw.CountIncident(old.Node, light(old), -1)
+		if next.Status.Open() {
+			tw.CountIncident(next.Node, light(next), 1)
+		}
+		incs[i] = next
+		want := model.BuildTower(towerNodes(), nil, incs, light)
+		require.Equal(t, figures(want), figures(tw), "after incident %d", i)
+	}
+	// The last red one goes: the worst light falls back.
+	mk := func(seq uint64) model.Incident {
+		inc := at(t, model.TierGrid, model.StatusReported)
+		inc.Seq, inc.Node = seq, duxiG02
+		return inc
+	}
+	green, yellow, red := mk(1), mk(2), mk(3)
+	tw = model.BuildTower(towerNodes(), nil, []model.Incident{green, yellow, red}, light)
+	require.Equal(t, model.LightRed, tw.Nodes[town].Worst)
+	tw.CountIncident(red.Node, light(red), -1)
+	assert.Equal(t, model.LightYellow, tw.Nodes[town].Worst)
+	assert.Equal(t, 0, tw.Nodes[town].Red)
+	tw.CountIncident(yellow.Node, light(yellow), -1)
+	assert.Equal(t, model.LightGreen, tw.Nodes[duxiG02].Worst)
+	tw.CountIncident(green.Node, light(green), -1)
+	assert.Equal(t, model.LightNone, tw.Nodes[town].Worst)
+	assert.Equal(t, 0, tw.Nodes[town].Open)
+}
+
 func TestBuildTowerOrphansAndGaps(t *testing.T) {
 	// A grid whose village is missing becomes a root; people and incidents on
 	// a node that is not stored count at the nearest stored ancestor.

@@ -246,8 +246,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		m.w.put(msg.inc)
-		m.w.rollUp(m.now)
+		m.w.change([]model.Incident{msg.inc}, m.now)
 		m.queue.update(&m.w, []model.Incident{msg.inc})
 		return m.flashInfo(fmt.Sprintf("%s %s: %s %s", msg.inc.ID, m.p.lab.Action[msg.act],
 			m.p.lab.Tier[msg.inc.Tier], m.p.lab.Status[msg.inc.Status]))
@@ -255,8 +254,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		m.w.put(msg.inc)
-		m.w.rollUp(m.now)
+		m.w.change([]model.Incident{msg.inc}, m.now)
 		m.queue.update(&m.w, []model.Incident{msg.inc})
 		return m.flashInfo(fmt.Sprintf("%s %s: %s", msg.inc.ID, m.p.lab.Action[model.ActReport], msg.inc.Title))
 	case timelineMsg:
@@ -313,8 +311,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if reload {
 		return m, tea.Batch(loadSnapshot(m.svc), loadWartime(m.svc), next)
 	}
-	m.w.apply(msg.events, msg.changed)
-	m.w.rollUp(m.now)
+	m.w.apply(msg.events, msg.changed, m.now)
 	m.queue.update(&m.w, msg.changed)
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.wtFig = computeWartimeFigures(&m.w, m.wt)

@@ -17,7 +17,7 @@ import (
 
 // bigWorld is Yongkang county (452 villages through the generator) with n
 // open incidents spread over its grids and micro-grids, built in memory.
-func bigWorld(b *testing.B, n int) snapshot {
+func bigWorld(b testing.TB, n int) snapshot {
 	b.Helper()
 	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
 	if err != nil {

@@ -15,7 +15,7 @@ type world struct {
 	names  map[model.NodeCode]string // display names, village first for grid levels
 	people []model.Person
 	byID   map[model.PersonID]model.Person
-	incs   []model.Incident // unordered; a slice, as the roll-ups walk it every change
+	incs   []model.Incident // unordered; a slice, as the chain's figures walk it every change
 	pos    map[uint64]int   // seq -> index in incs
 	byRef  map[string]uint64
 	events []model.Event // newest first
@@ -27,6 +27,7 @@ type world struct {
 	// every tick.
 	inc       incidentFigures
 	nextLight time.Time
+	countedAt time.Time // the clock the tower's lights were counted at
 }
 
 func newWorld(s snapshot) world {
@@ -101,13 +102,11 @@ func (w *world) put(inc model.Incident) {
 	w.byRef[inc.ID] = inc.Seq
 }
 
-// apply folds a burst of events and the incidents they changed into w.
-// Events the snapshot already holds (the feed and the snapshot overlap at
-// start) are dropped by their sequence number.
-func (w *world) apply(evs []model.Event, changed []model.Incident) {
-	for _, inc := range changed {
-		w.put(inc)
-	}
+// apply folds a burst of events and the incidents they changed into w and
+// its figures (change). Events the snapshot already holds (the feed and the
+// snapshot overlap at start) are dropped by their sequence number.
+func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time) {
+	w.change(changed, now)
 	if len(w.events) > 0 {
 		newest := w.events[0].Seq
 		fresh := evs[:0:0]
@@ -149,39 +148,82 @@ func (w *world) open(yield func(model.Incident) bool) {
 // rollUp recounts the open incidents on the tower and in the chain at now,
 // and notes when the next SLA light will turn.
 func (w *world) rollUp(now time.Time) {
-	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers))}
-	for i, t := range model.Tiers {
-		f.tiers[i].tier = t
-	}
+	w.countedAt = now
+	f := newIncidentFigures()
 	w.nextLight = time.Time{}
 	// One pass: the tower's roll-up walks the open incidents, and the chain's
 	// figures are counted on the way.
 	w.tower.RollUp(func(yield func(model.Incident) bool) {
 		w.open(func(inc model.Incident) bool {
-			w.count(&f, inc, now)
+			w.count(&f, &inc, now)
 			return yield(inc)
 		})
 	}, func(i model.Incident) model.Light { return i.Light(now) })
 	w.inc = f
 }
 
-func (w *world) count(f *incidentFigures, inc model.Incident, now time.Time) {
-	{
-		f.open++
-		if r := inc.Tier.Rank(); r >= 0 {
-			tf := &f.tiers[r]
-			tf.waiting++
-			if tf.since.IsZero() || inc.TierSince.Before(tf.since) {
-				tf.since = inc.TierSince
-			}
-			if inc.Light(now) == model.LightRed {
-				tf.red++
-				f.red++
-			}
+func newIncidentFigures() incidentFigures {
+	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers))}
+	for i, t := range model.Tiers {
+		f.tiers[i].tier = t
+	}
+	return f
+}
+
+// change puts new versions of incidents into w and its figures without
+// walking the whole tower again: each one's old figures come off the nodes
+// above it and its new ones go on. The chain's figures keep minima (the
+// longest wait, the next light to turn), so they are counted again, in a
+// pass over the open incidents that walks no tower. The tower holds the
+// lights as they were when counted; if one has turned since (lightsDue),
+// everything is counted again instead, and so it is when the clock went
+// back (the lights could be less grave than when counted).
+func (w *world) change(incs []model.Incident, now time.Time) {
+	if len(incs) == 0 {
+		return
+	}
+	if !w.loaded || w.lightsDue(now) || now.Before(w.countedAt) {
+		for _, inc := range incs {
+			w.put(inc)
 		}
-		if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
-			w.nextLight = c
+		w.rollUp(now)
+		return
+	}
+	for _, inc := range incs {
+		if old, ok := w.get(inc.Seq); ok && old.Status.Open() {
+			w.tower.CountIncident(old.Node, old.Light(now), -1)
 		}
+		w.put(inc)
+		if inc.Status.Open() {
+			w.tower.CountIncident(inc.Node, inc.Light(now), 1)
+		}
+	}
+	w.countedAt = now
+	f := newIncidentFigures()
+	w.nextLight = time.Time{}
+	for i := range w.incs {
+		if inc := &w.incs[i]; inc.Status.Open() {
+			w.count(&f, inc, now)
+		}
+	}
+	w.inc = f
+}
+
+func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
+	f.open++
+	if r := inc.Tier.Rank(); r >= 0 {
+		tf := &f.tiers[r]
+		tf.waiting++
+		if tf.since.IsZero() || inc.TierSince.Before(tf.since) {
+			tf.since = inc.TierSince
+		}
+		if inc.Light(now) == model.LightRed {
+			tf.red++
+			f.red++
+		}
+	}
+	if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
+		w.nextLight = c
 	}
 }
 

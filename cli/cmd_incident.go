@@ -154,7 +154,7 @@ func (a *app) incidentsCmd() *cobra.Command {
 			for i, inc := range list {
 				left := ""
 				if inc.Status.Open() {
-					left = short(inc.Remaining(now))
+					left = model.FormatWait(inc.Remaining(now))
 				}
 				rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
 					inc.Light(now).String(), left, names[inc.Node], inc.Title}
@@ -219,7 +219,7 @@ func (a *app) showCmd() *cobra.Command {
 				{"tier", j.Tier}, {"status", j.Status}, {"sla", j.Light},
 			}
 			if inc.Status.Open() {
-				kv = append(kv, []string{"deadline", a.ts(inc.Deadline()) + "  (" + short(inc.Remaining(now)) + " left)"})
+				kv = append(kv, []string{"deadline", a.ts(inc.Deadline()) + "  (" + model.FormatWait(inc.Remaining(now)) + " left)"})
 			}
 			if j.Department != "" {
 				kv = append(kv, []string{"department", j.Department})

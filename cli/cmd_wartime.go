@@ -612,7 +612,7 @@ func (a *app) wartimeStatusCmd() *cobra.Command {
 			}
 			rows := [][]string{
 				{"wartime", act.ID + "  " + kind},
-				{"since", act.Since.In(a.cfg.Location).Format("2006-01-02 15:04") + "  (" + short(db.Now().Sub(act.Since)) + ")"},
+				{"since", act.Since.In(a.cfg.Location).Format("2006-01-02 15:04") + "  (" + model.FormatWait(db.Now().Sub(act.Since)) + ")"},
 				{"scope", strings.Join(scope, ", ")},
 				{"micro-grids", fmt.Sprintf("%d in scope, %d staffed, %d gaps", j.MicroGrids, j.Staffed, j.Gaps)},
 				{"roles", strings.Join(roles, ", ")},
@@ -689,7 +689,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 		end = act.Ended.In(loc).Format("2006-01-02 15:04")
 	}
 	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kind, strings.Join(codes(act.Scope), ","),
-		act.Since.In(loc).Format("2006-01-02 15:04"), end, short(x.Duration))
+		act.Since.In(loc).Format("2006-01-02 15:04"), end, model.FormatWait(x.Duration))
 	fmt.Fprintf(a.out, "%d villages, %d micro-grids, %d households\n", act.Villages, act.MicroGrids, act.Households)
 	fmt.Fprintf(a.out, "incidents opened %d, resolved %d; person-times %d; reserves drafted %d\n",
 		x.IncidentsOpened, x.IncidentsResolved, x.PersonTimes, x.ReservesDrafted)
@@ -702,7 +702,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 	for i, s := range x.Directives {
 		median, worst := "-", "-"
 		if s.Signed > 0 {
-			median, worst = short(s.SignMedian), short(s.SignWorst)
+			median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
 		}
 		rows[i] = []string{s.ID, fmt.Sprintf("%d/%d", s.Signed, s.Units), fmt.Sprintf("%d/%d", s.Done, s.Units),
 			median, worst, itoa(s.Escalated), s.Text}
@@ -1001,7 +1001,7 @@ changes nothing.`,
 				state = "already signed for"
 			}
 			fmt.Fprintf(a.out, "%s %s: %s at %s by %s (%s after issue)\n", d.ID, code, state,
-				u.SignedAt.In(a.cfg.Location).Format("15:04:05"), signer, short(u.SignedAt.Sub(d.IssuedAt)))
+				u.SignedAt.In(a.cfg.Location).Format("15:04:05"), signer, model.FormatWait(u.SignedAt.Sub(d.IssuedAt)))
 			return nil
 		},
 	}
@@ -1103,7 +1103,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 				d.Units, d.IssuedAt.In(loc).Format("01-02 15:04"), d.SignBy.In(loc).Format("15:04"), d.Deadline.In(loc).Format("15:04"))
 			median, worst := "-", "-"
 			if s.Signed > 0 {
-				median, worst = short(s.SignMedian), short(s.SignWorst)
+				median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
 			}
 			fmt.Fprintf(a.out, "signed %d/%d, done %d/%d, escalated %d; sign-for median %s, worst %s\n\n",
 				s.Signed, s.Units, s.Done, s.Units, s.Escalated, median, worst)
@@ -1118,7 +1118,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 			for i, u := range s.Slowest {
 				after := "silent"
 				if u.Signed() {
-					after = short(u.SignedAt.Sub(d.IssuedAt))
+					after = model.FormatWait(u.SignedAt.Sub(d.IssuedAt))
 				}
 				worker := "-"
 				if w := names.workers[u.Unit]; w.Worker != 0 {

@@ -161,26 +161,3 @@ func table(w io.Writer, header []string, rows [][]string) {
 		line(r)
 	}
 }
-
-// short formats a duration as an operator reads it: 45s, 12m, 2h05m, 3d4h.
-func short(d time.Duration) string {
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	var s string
-	switch {
-	case d < time.Minute:
-		s = fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		s = fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < 48*time.Hour:
-		s = fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		s = fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}

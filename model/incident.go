@@ -91,6 +91,31 @@ func (i Incident) Remaining(now time.Time) time.Duration {
 	return d.Sub(now)
 }
 
+// FormatWait shows a wait or a time left the way the command room reads
+// it, compactly: 45s, 6m02s, 2h10m, 3d4h; a negative one (overdue) with a
+// minus sign. The console and the command line both show durations so.
+func FormatWait(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		s = fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	default:
+		s = fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
 // Light is the SLA light at now: green under 80% of the running clock,
 // yellow from 80% to 100%, red past the deadline.
 func (i Incident) Light(now time.Time) Light {

@@ -1128,3 +1128,16 @@ func TestNextLightChange(t *testing.T) {
 	inc.Status = model.StatusResolved
 	assert.True(t, inc.NextLightChange(now).IsZero(), "no clock, no change")
 }
+
+func TestFormatWait(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"}, {45 * time.Second, "45s"}, {6*time.Minute + 2*time.Second, "6m02s"},
+		{2*time.Hour + 10*time.Minute + 59*time.Second, "2h10m"}, {47*time.Hour + 59*time.Minute, "47h59m"},
+		{3*24*time.Hour + 4*time.Hour + 30*time.Minute, "3d4h"}, {-90 * time.Second, "-1m30s"},
+	} {
+		assert.Equal(t, tt.want, model.FormatWait(tt.d), "%v", tt.d)
+	}
+}

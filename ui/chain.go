@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"time"
+
+	"gridcmd/model"
 )
 
 // chainPane shows the command chain: for each tier the incidents waiting
@@ -27,7 +29,7 @@ func (c *chainPane) View(p painter, f incidentFigures, now time.Time, focused bo
 	for _, t := range f.tiers {
 		oldest := ""
 		if t.waiting > 0 {
-			oldest = age(now.Sub(t.since))
+			oldest = model.FormatWait(now.Sub(t.since))
 		}
 		line := row(p.lab.Tier[t.tier], fmt.Sprint(t.waiting), oldest, fmt.Sprint(t.red))
 		if t.red > 0 {
@@ -36,17 +38,4 @@ func (c *chainPane) View(p painter, f incidentFigures, now time.Time, focused bo
 		lines = append(lines, line)
 	}
 	return p.box(p.lab.Chain, "", lines, c.width, c.height, focused)
-}
-
-// age shows a wait compactly: 45s, 6m02s, 2h10m, 3d4h.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%dd%dh", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
 }

@@ -56,7 +56,7 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 			label = f["overdue"]
 			left = -left
 		}
-		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.loc).Format("15:04:05")+"  "+label+" "+age(left),
+		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
 			p.st.Light[inc.Light(now)].Render))
 	}
 	if inc.Department != "" {

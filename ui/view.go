@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
+
+	"gridcmd/model"
 )
 
 // View draws the whole screen. Every line is exactly m.width columns.
@@ -97,7 +99,7 @@ func (m Model) header() string {
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {
-		passOn = age(m.ev.passOn)
+		passOn = model.FormatWait(m.ev.passOn)
 	}
 	figs := []string{
 		fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open),

@@ -324,7 +324,7 @@ func (d *directivePane) View(p painter, l wtLabels, w *world, wt wartime, now ti
 	s := cur.sum
 	median, worst := "-", "-"
 	if s.Signed > 0 {
-		median, worst = age(s.SignMedian), age(s.SignWorst)
+		median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
 	}
 	total := fmt.Sprintf(" %s: %d/%d %s  %d/%d %s  p50 %s  max %s", l.All, s.Signed, s.Units, l.ColSigned,
 		s.Done, s.Units, l.ColDone, median, worst)
@@ -436,7 +436,7 @@ func afterActionLines(p painter, l wtLabels, a model.AfterAction, inner int, loc
 		drill = " (" + l.Drill + ")"
 	}
 	add(fmt.Sprintf("%s  %s%s  %s %s", act.ID, l.Reason[act.Reason], drill, joinScope(act.Scope), ""))
-	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), age(a.Duration)))
+	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
 	if p.lab.Lang == "zh" {
 		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
 	} else {
@@ -447,7 +447,7 @@ func afterActionLines(p painter, l wtLabels, a model.AfterAction, inner int, loc
 		add(fmt.Sprintf("%s %s", d.ID, d.Text))
 		median, worst := "-", "-"
 		if d.Signed > 0 {
-			median, worst = age(d.SignMedian), age(d.SignWorst)
+			median, worst = model.FormatWait(d.SignMedian), model.FormatWait(d.SignWorst)
 		}
 		add(fmt.Sprintf("   %s %d/%d  %s %d/%d  p50 %s  max %s", l.ColSigned, d.Signed, d.Units, l.ColDone, d.Done, d.Units, median, worst))
 	}

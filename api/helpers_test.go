@@ -12,13 +12,13 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/api"
+	"gridcmd/internal/testclock"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -27,23 +27,6 @@ var cst = time.FixedZone("CST", 8*3600)
 
 // t0 is 09:00 on 29 November 2026 in Huajie.
 var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
-
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 const (
 	town     = model.NodeCode("330784114")
@@ -107,7 +90,7 @@ func withLocal(cred string) envOption {
 	return func(o *api.Options, _ *store.Options) { o.LocalCredential = cred }
 }
 
-func withClock(c *testClock) envOption {
+func withClock(c *testclock.Clock) envOption {
 	return func(_ *api.Options, so *store.Options) { so.Now = c.Now }
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/api"
+	"gridcmd/internal/testclock"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -313,7 +314,7 @@ func TestConcurrentRetriesFileOnce(t *testing.T) {
 }
 
 func TestAlertsOverHTTP(t *testing.T) {
-	clock := &testClock{t: t0}
+	clock := testclock.New(t0)
 	e := newEnv(t, withClock(clock))
 	alert := func(dev, key string) answer {
 		b, _ := json.Marshal(map[string]any{"device": dev, "kind": "charger", "node": unit0111, "text": "过温"})

@@ -9,13 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
+	"gridcmd/internal/testclock"
 	"gridcmd/model"
 )
 
@@ -53,25 +53,8 @@ var cst = time.FixedZone("CST", 8*3600)
 // t0 is when every test starts: 09:00 on 29 November 2026 in Huajie.
 var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
 
-// testClock is a clock moved by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *testClock { return &testClock{t: t0} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is a clock at t0, moved by hand.
+func newClock() *testclock.Clock { return testclock.New(t0) }
 
 // Codes of the tiny tower.
 const (
@@ -120,18 +103,18 @@ func tinyPeople() []model.Person {
 type tower struct {
 	s     *DB
 	path  string
-	clock *testClock
+	clock *testclock.Clock
 	ctx   context.Context
 
 	duty, cadre, leader02, leader01, worker01, micro, reserve, patroller model.Person
 }
 
-func testOptions(c *testClock) Options {
+func testOptions(c *testclock.Clock) Options {
 	return Options{Timeout: 200 * time.Millisecond, Now: c.Now, Prefix: "HJ", Location: cst}
 }
 
 // openAt opens path with the test options and closes it when the test ends.
-func openAt(t testing.TB, path string, c *testClock) *DB {
+func openAt(t testing.TB, path string, c *testclock.Clock) *DB {
 	t.Helper()
 	s, err := Open(path, testOptions(c))
 	require.NoError(t, err)

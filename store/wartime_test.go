@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/demo"
+	"gridcmd/internal/testclock"
 	"gridcmd/model"
 )
 
@@ -62,7 +63,7 @@ func wtNodes() []model.Node {
 type wtTower struct {
 	s     *DB
 	path  string
-	clock *testClock
+	clock *testclock.Clock
 	ctx   context.Context
 
 	duty, cadre, gridWorker, contact model.Person
@@ -915,8 +916,7 @@ func TestWartimeOnHuajieDemo(t *testing.T) {
 	s := openAt(t, filepath.Join(t.TempDir(), "demo.db"), clock)
 	ctx := context.Background()
 	base := time.Date(2026, 11, 29, 3, 10, 0, 0, cst)
-	set := func(x time.Time) { clock.mu.Lock(); clock.t = x; clock.mu.Unlock() }
-	require.NoError(t, demo.Load(ctx, s, set, 1, base))
+	require.NoError(t, demo.Load(ctx, s, clock.Set, 1, base))
 	stats, err := s.Stats(ctx)
 	require.NoError(t, err)
 	people, err := s.People(ctx, model.PeopleFilter{})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/demo"
+	"gridcmd/internal/testclock"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -30,27 +30,15 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // sketch.
 var base = time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai)
 
-// testClock is a settable clock shared by the store and the console.
-type testClock struct{ n atomic.Int64 }
-
-func newTestClock(t time.Time) *testClock {
-	c := &testClock{}
-	c.Set(t)
-	return c
-}
-func (c *testClock) Now() time.Time      { return time.Unix(0, c.n.Load()).In(shanghai) }
-func (c *testClock) Set(t time.Time)     { c.n.Store(t.UnixNano()) }
-func (c *testClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // fixture is a real store on a temp file holding the Huajie demo at base.
 type fixture struct {
 	db    *store.DB
-	clock *testClock
+	clock *testclock.Clock
 }
 
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	clock := newTestClock(base)
+	clock := testclock.New(base)
 	db, err := store.Open(filepath.Join(t.TempDir(), "ui.db"), store.Options{
 		Timeout: time.Second, Now: clock.Now, Policy: model.DefaultPolicy(), Prefix: "HJ", Location: shanghai,
 	})

@@ -359,7 +359,7 @@ func TestLiveFeedAndClock(t *testing.T) {
 
 	// Two minutes and a second later the clock runs out: the sweep lifts it
 	// to the village and the ticker says why.
-	f.clock.Add(2*time.Minute + time.Second)
+	f.clock.Advance(2*time.Minute + time.Second)
 	m = update(t, m, tickMsg(f.clock.Now()))
 	_, err = f.db.Sweep(context.Background())
 	require.NoError(t, err)

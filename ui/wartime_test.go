@@ -104,7 +104,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	assert.Contains(t, m.View(), fmt.Sprintf("all: %d/232 signed", signed))
 
 	// Ten minutes on, the silent units climb to their village rooms.
-	f.clock.Add(10*time.Minute + time.Second)
+	f.clock.Advance(10*time.Minute + time.Second)
 	_, err = f.db.Sweep(ctx)
 	require.NoError(t, err)
 	m = pump(t, m, sub, f.db)

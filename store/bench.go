@@ -158,12 +158,9 @@ func benchStore(path string, n, workers int, opts Options) ([]byte, float64, flo
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				_, err := s.Report(ctx, model.Report{
-					Node: nodes[i%len(nodes)], Category: cats[i%len(cats)], Severity: model.SeverityIII,
-					Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
-					Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-					Reporter: reporter,
-				})
+				r := benchReport(i, nodes[i%len(nodes)], reporter)
+				r.Category = cats[i%len(cats)]
+				_, err := s.Report(ctx, r)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 				}
@@ -273,4 +270,15 @@ func benchTower(ctx context.Context, s *DB) ([]model.NodeCode, model.PersonID, e
 		return nil, 0, err
 	}
 	return micro, people[0].ID, nil
+}
+
+// benchReport is the i-th report the benchmarks file: the article's cargo
+// spill, a field report of the usual size.
+func benchReport(i int, node model.NodeCode, reporter model.PersonID) model.Report {
+	return model.Report{
+		Node: node, Category: "traffic", Severity: model.SeverityIII,
+		Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
+		Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
+		Reporter: reporter,
+	}
 }

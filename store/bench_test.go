@@ -43,12 +43,7 @@ func BenchmarkReportWriters(b *testing.B) {
 						if i > int64(b.N) {
 							return
 						}
-						_, err := tw.s.Report(tw.ctx, model.Report{
-							Node: nodes[i%int64(len(nodes))], Category: "traffic", Severity: model.SeverityIII,
-							Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
-							Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-							Reporter: tw.worker01.ID,
-						})
+						_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
 						if err != nil {
 							b.Error(err)
 							return
@@ -69,11 +64,8 @@ func BenchmarkReportWriters(b *testing.B) {
 
 // sampleRecord is a stored incident record of the usual size.
 func sampleRecord(tb testing.TB) []byte {
-	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", model.Report{
-		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
-		Title: "330国道渎溪村段货物散落 #12345",
-		Text:  "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-	}, model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
+	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
+		model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
 	require.NoError(tb, err)
 	v, err := encodeIncident(inc)
 	require.NoError(tb, err)
@@ -123,8 +115,7 @@ var fixture100k struct {
 
 const fixtureN = 100_000
 
-// fixture builds the 100k file in big raw transactions through the store's
-// own helpers (nextDayNumber, saveIncident, putEvents), not the writer.
+// fixture builds the 100k file (fileRaw).
 func fixture(b *testing.B) *DB {
 	f := &fixture100k
 	f.once.Do(func() {
@@ -147,38 +138,12 @@ func fixture(b *testing.B) *DB {
 		}
 		reporter := people[4]
 		nodes := []model.NodeCode{micro011, micro012, micro021, micro101, grid01, grid02, grid10, village}
-		p := f.s.Policy()
-		const chunk = 20_000
-		for done := 0; done < fixtureN && f.err == nil; done += chunk {
-			f.err = f.s.db.Update(func(tx *bolt.Tx) error {
-				for i := done; i < done+chunk; i++ {
-					now := t0.Add(time.Duration(i) * time.Second)
-					seq, err := tx.Bucket(bucketIncidents).NextSequence()
-					if err != nil {
-						return err
-					}
-					n, err := nextDayNumber(tx, now)
-					if err != nil {
-						return err
-					}
-					inc, ev, err := model.NewIncident(seq, model.FormatIncidentID("HJ", now, n), model.Report{
-						Node: nodes[i%len(nodes)], Category: "hazard", Severity: model.Severity(1 + i%4),
-						Title: fmt.Sprintf("隐患排查 #%d", i), Text: "楼道堆放杂物，堵塞消防通道",
-						Reporter: reporter.ID,
-					}, reporter, now, p)
-					if err != nil {
-						return err
-					}
-					if err := saveIncident(bucketsOf(tx), inc, nil, nil); err != nil {
-						return err
-					}
-					if err := putEvents(bucketsOf(tx), []model.Event{ev}); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		}
+		f.err = fileRaw(f.s, reporter, fixtureN, time.Second, func(i int) model.Report {
+			return model.Report{
+				Node: nodes[i%len(nodes)], Category: "hazard", Severity: model.Severity(1 + i%4),
+				Title: fmt.Sprintf("隐患排查 #%d", i), Text: "楼道堆放杂物，堵塞消防通道",
+			}
+		})
 	})
 	require.NoError(b, f.err)
 	return f.s
@@ -211,8 +176,8 @@ var yongkang100k struct {
 	err   error
 }
 
-// yongkangFixture builds the Yongkang file, filling it the way fixture does:
-// the store's own helpers in big raw transactions, not the writer.
+// yongkangFixture builds the Yongkang file, filling it the way fixture does
+// (fileRaw).
 func yongkangFixture(b *testing.B) (path string, nodes int) {
 	y := &yongkang100k
 	y.once.Do(func() {
@@ -255,39 +220,14 @@ func yongkangFixture(b *testing.B) (path string, nodes int) {
 			y.err = err
 			return
 		}
-		reporter, p := people[0], s.Policy()
 		cats := []string{"traffic", "hazard", "dispute", "security", "service"}
-		const chunk = 20_000
-		for done := 0; done < fixtureN && y.err == nil; done += chunk {
-			y.err = s.db.Update(func(tx *bolt.Tx) error {
-				for i := done; i < done+chunk; i++ {
-					now := t0.Add(time.Duration(i) * 30 * time.Second)
-					seq, err := tx.Bucket(bucketIncidents).NextSequence()
-					if err != nil {
-						return err
-					}
-					n, err := nextDayNumber(tx, now)
-					if err != nil {
-						return err
-					}
-					inc, ev, err := model.NewIncident(seq, model.FormatIncidentID("HJ", now, n), model.Report{
-						Node: targets[i*7919%len(targets)], Category: cats[i%len(cats)],
-						Severity: model.Severity(1 + i%4), Title: fmt.Sprintf("隐患排查 #%d", i),
-						Text: "楼道堆放杂物，堵塞消防通道，已告知住户限期清理", Reporter: reporter.ID,
-					}, reporter, now, p)
-					if err != nil {
-						return err
-					}
-					if err := saveIncident(bucketsOf(tx), inc, nil, nil); err != nil {
-						return err
-					}
-					if err := putEvents(bucketsOf(tx), []model.Event{ev}); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		}
+		y.err = fileRaw(s, people[0], fixtureN, 30*time.Second, func(i int) model.Report {
+			return model.Report{
+				Node: targets[i*7919%len(targets)], Category: cats[i%len(cats)],
+				Severity: model.Severity(1 + i%4), Title: fmt.Sprintf("隐患排查 #%d", i),
+				Text: "楼道堆放杂物，堵塞消防通道，已告知住户限期清理",
+			}
+		})
 	})
 	require.NoError(b, y.err)
 	return y.path, y.nodes
@@ -387,14 +327,7 @@ func BenchmarkReportInTx(b *testing.B) {
 	tw := newTower(b)
 	s := tw.s
 	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
-	report := func(i int) model.Report {
-		return model.Report{
-			Node: nodes[i%len(nodes)], Category: "traffic", Severity: model.SeverityIII,
-			Title:    fmt.Sprintf("330国道渎溪村段货物散落 #%d", i),
-			Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-			Reporter: tw.worker01.ID,
-		}
-	}
+	report := func(i int) model.Report { return benchReport(i, nodes[i%len(nodes)], tw.worker01.ID) }
 	var wg sync.WaitGroup
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
@@ -449,4 +382,45 @@ func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
 	}
 	n++
 	return n, tx.Bucket(bucketMeta).Put(k, u64(n))
+}
+
+// fileRaw files n reports by reporter in big raw transactions through the
+// store's own helpers (nextDayNumber, saveIncident, putEvents), not the
+// writer: the i-th is report(i), at t0 plus i steps.
+func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report func(i int) model.Report) error {
+	p := s.Policy()
+	const chunk = 20_000
+	for done := 0; done < n; done += chunk {
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			bs := bucketsOf(tx)
+			for i := done; i < done+chunk && i < n; i++ {
+				now := t0.Add(time.Duration(i) * step)
+				seq, err := bs.incidents.NextSequence()
+				if err != nil {
+					return err
+				}
+				day, err := nextDayNumber(tx, now)
+				if err != nil {
+					return err
+				}
+				r := report(i)
+				r.Reporter = reporter.ID
+				inc, ev, err := model.NewIncident(seq, model.FormatIncidentID("HJ", now, day), r, reporter, now, p)
+				if err != nil {
+					return err
+				}
+				if err := saveIncident(bs, inc, nil, nil); err != nil {
+					return err
+				}
+				if err := putEvents(bs, []model.Event{ev}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

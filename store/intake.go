@@ -432,7 +432,6 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 	if err != nil {
 		return model.Incident{}, false, err
 	}
-	text := newTextJSON(c)
 	sum := reportHash(r)
 	ik := reportIdemKey(person, key)
 
@@ -447,6 +446,7 @@ func (s *DB) ReportOnce(ctx context.Context, person model.PersonID, key string, 
 	if err != nil || found {
 		return inc, found, err
 	}
+	text := newTextJSON(c) // a new report: escape its text outside the writer
 	var dup bool
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		inc, dup = model.Incident{}, false

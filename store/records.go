@@ -168,7 +168,8 @@ func idKey(id string) (key []byte, ok bool) {
 	}
 	prefix, date, num := id[:dash], id[dash+1:dash+9], id[dash+10:]
 	n, err := strconv.ParseUint(num, 10, 64)
-	if err != nil || n == 0 || incidentID(id[:dash+10], n) != id {
+	// As incidentID writes it: four digits, or more with no leading zero.
+	if err != nil || n == 0 || len(num) > 4 && num[0] == '0' {
 		return nil, false
 	}
 	for i := 0; i < len(date); i++ {

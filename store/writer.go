@@ -217,28 +217,45 @@ type txBuckets struct {
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
 }
 
-// bucketsOf fetches them from tx.
+// bucketsOf fetches them from tx (nil where one is missing).
 func bucketsOf(tx *bolt.Tx) txBuckets {
-	return txBuckets{
-		incidents: tx.Bucket(bucketIncidents), ids: tx.Bucket(bucketIncidentIDs),
-		open: tx.Bucket(bucketIdxOpen), due: tx.Bucket(bucketIdxDue), node: tx.Bucket(bucketIdxNode),
-		events: tx.Bucket(bucketEvents), incidentEvents: tx.Bucket(bucketIncidentEvents),
+	b, _ := bucketsOfTx(tx)
+	return b
+}
+
+// bucketsOfTx is bucketsOf that also says which bucket is missing.
+func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
+	var missing error
+	get := func(name []byte) *bolt.Bucket {
+		bk := tx.Bucket(name)
+		if bk == nil && missing == nil {
+			missing = fmt.Errorf("bucket %s is missing (run gridcmd check)", name)
+		}
+		return bk
 	}
+	return txBuckets{
+		incidents: get(bucketIncidents), ids: get(bucketIncidentIDs),
+		open: get(bucketIdxOpen), due: get(bucketIdxDue), node: get(bucketIdxNode),
+		events: get(bucketEvents), incidentEvents: get(bucketIncidentEvents),
+	}, missing
 }
 
 // writerBuckets fetches them for a writer transaction, packed. Every
 // schema has them; without one (a damaged file) the transaction fails
 // instead of the writer.
 func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
-	b := bucketsOf(tx)
-	for i, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, tx.Bucket(bucketPeople)} {
-		if x == nil {
-			name := [][]byte{bucketIncidents, bucketIncidentIDs, bucketIdxOpen, bucketIdxDue, bucketIdxNode,
-				bucketEvents, bucketIncidentEvents, bucketPeople}[i]
-			return b, fmt.Errorf("bucket %s is missing (run gridcmd check)", name)
-		}
+	b, err := bucketsOfTx(tx)
+	if err != nil {
+		return b, err
+	}
+	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents} {
 		x.FillPercent = appendFill
 	}
+	people := tx.Bucket(bucketPeople)
+	if people == nil {
+		return b, fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketPeople)
+	}
+	people.FillPercent = appendFill
 	return b, nil
 }
 

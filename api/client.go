@@ -309,18 +309,15 @@ func (c *Client) send(ctx context.Context, method string, args []any, again bool
 // names one (a proxy's or the server's own 401, 413, 503).
 func codeOfStatus(status int) string {
 	switch status {
-	case http.StatusUnauthorized:
-		return model.EUNAUTHORIZED
-	case http.StatusForbidden:
-		return model.EFORBIDDEN
-	case http.StatusNotFound:
-		return model.ENOTFOUND
-	case http.StatusConflict:
-		return model.ECONFLICT
-	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
 		return model.EINVALID
-	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
 		return model.EUNAVAIL
+	}
+	for _, cs := range codeStatus {
+		if cs.status == status {
+			return cs.code
+		}
 	}
 	return model.EINTERNAL
 }

@@ -280,21 +280,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
+// codeStatus pairs each domain code with the HTTP status that carries it:
+// statusOf one way, codeOfStatus (the client) the other.
+var codeStatus = []struct {
+	code   string
+	status int
+}{
+	{model.EINVALID, http.StatusUnprocessableEntity},
+	{model.ENOTFOUND, http.StatusNotFound},
+	{model.ECONFLICT, http.StatusConflict},
+	{model.EFORBIDDEN, http.StatusForbidden},
+	{model.EUNAUTHORIZED, http.StatusUnauthorized},
+	{model.EUNAVAIL, http.StatusServiceUnavailable},
+}
+
 // statusOf maps a domain error to an HTTP status.
 func statusOf(err error) int {
-	switch model.ErrorCode(err) {
-	case model.EINVALID:
-		return http.StatusUnprocessableEntity
-	case model.ENOTFOUND:
-		return http.StatusNotFound
-	case model.ECONFLICT:
-		return http.StatusConflict
-	case model.EFORBIDDEN:
-		return http.StatusForbidden
-	case model.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case model.EUNAVAIL:
-		return http.StatusServiceUnavailable
+	code := model.ErrorCode(err)
+	for _, cs := range codeStatus {
+		if cs.code == code {
+			return cs.status
+		}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return http.StatusServiceUnavailable

@@ -35,19 +35,33 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 
 	actions := map[model.Action]int{}
 	passOn := 0
+	count := func(evs []model.Event) {
+		for _, e := range evs {
+			actions[e.Action]++
+			if e.Action == model.ActEscalate && e.Before.Tier == model.TierGrid && e.Actor != model.System {
+				passOn++
+			}
+		}
+	}
 	for run.Err() == nil {
 		select {
 		case evs := <-sub.C():
-			for _, e := range evs {
-				actions[e.Action]++
-				if e.Action == model.ActEscalate && e.Before.Tier == model.TierGrid && e.Actor != model.System {
-					passOn++
-				}
-			}
+			count(evs)
 		case <-run.Done():
 		}
 	}
 	<-done
+	// The store publishes a batch before its callers get their answers, so
+	// once the feed has returned, everything it filed is in the buffer.
+	for drained := false; !drained; {
+		select {
+		case evs := <-sub.C():
+			count(evs)
+		default:
+			drained = true
+		}
+	}
+	require.False(t, sub.Lost(), "the test fell behind the feed")
 	after, err := db.Stats(ctx)
 	require.NoError(t, err)
 	filed := after.Incidents.Total - before.Incidents.Total

@@ -282,7 +282,7 @@ func (c *Client) send(ctx context.Context, method string, args []any, again bool
 		if msg == "" {
 			msg = resp.Status
 		}
-		return &model.Error{Code: code, Message: msg}
+		return &model.Error{Code: code, Message: msg, MessageZh: lr.ErrorZh}
 	}
 	switch len(outs) {
 	case 0:

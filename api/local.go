@@ -455,9 +455,10 @@ func (s *Server) localMethods() map[string]localFn {
 
 // localResponse is the body of a local RPC answer.
 type localResponse struct {
-	Result json.RawMessage `json:"result,omitempty"`
-	Error  string          `json:"error,omitempty"`
-	Code   string          `json:"code,omitempty"`
+	Result  json.RawMessage `json:"result,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	ErrorZh string          `json:"error_zh,omitempty"` // the refusal in Chinese, for a console in zh
+	Code    string          `json:"code,omitempty"`
 }
 
 // localAuth admits loopback callers with the local credential; it answers
@@ -508,7 +509,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		if code == model.EINTERNAL {
 			s.log.Error("local call failed", "method", name, "err", err)
 		}
-		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), Code: code})
+		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: zhOnly(err), Code: code})
 		return
 	}
 	b, err := json.Marshal(res)
@@ -585,4 +586,13 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// zhOnly is the error's own Chinese message, or "" when it has none.
+func zhOnly(err error) string {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return e.MessageZh
+	}
+	return ""
 }

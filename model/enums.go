@@ -12,6 +12,11 @@ type enum interface {
 
 // parseEnum accepts a value's key or its Chinese name, case-insensitively,
 // and names the field and the choices when it fails.
+// fieldZh names parseEnum's fields in Chinese.
+var fieldZh = map[string]string{
+	"platform": "平台", "reason": "原因", "source": "来源", "status": "状态", "tier": "层级", "wartime role": "战时角色",
+}
+
 func parseEnum[T enum](field, s string, all []T, zh map[T]string) (T, error) {
 	t := strings.TrimSpace(s)
 	for _, v := range all {
@@ -24,7 +29,8 @@ func parseEnum[T enum](field, s string, all []T, zh map[T]string) (T, error) {
 		keys[i] = string(v)
 	}
 	var zero T
-	return zero, Errorf(EINVALID, "%s %q: want one of %s", field, s, strings.Join(keys, ", "))
+	return zero, Errorf(EINVALID, "%s %q: want one of %s", field, s, strings.Join(keys, ", ")).
+		Zh("%s %q：应为 %s 之一", fieldZh[field], s, strings.Join(keys, "、"))
 }
 
 // Tier is the level of the command chain an incident sits at.

@@ -20,9 +20,12 @@ const (
 )
 
 // Error is a domain error: a code for programs and a message for people.
+// A refusal an officer can meet at the console also says it in Chinese
+// (MessageZh); the console in zh shows that one.
 type Error struct {
-	Code    string
-	Message string
+	Code      string
+	Message   string
+	MessageZh string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -30,6 +33,12 @@ func (e *Error) Error() string { return e.Message }
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Zh adds the message in Chinese and returns e.
+func (e *Error) Zh(format string, args ...any) *Error {
+	e.MessageZh = fmt.Sprintf(format, args...)
+	return e
 }
 
 // ErrorCode returns the code of err's domain error, EINTERNAL for any other
@@ -56,4 +65,17 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error: " + err.Error()
+}
+
+// ErrorMessageZh is ErrorMessage in Chinese where the error says it in
+// Chinese, and the English message where it does not.
+func ErrorMessageZh(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.MessageZh != "" {
+		return e.MessageZh
+	}
+	if err != nil && !errors.As(err, &e) {
+		return "内部错误：" + err.Error()
+	}
+	return ErrorMessage(err)
 }

@@ -1,9 +1,12 @@
 package model_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/model"
@@ -95,6 +98,21 @@ func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
 
 // requireCode fails unless err is a domain error with code and a message
 // containing every one of parts.
+// requireZh checks that a refusal an officer can meet at the console says
+// it in Chinese too, naming what the English names (the parts given).
+func requireZh(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	var e *model.Error
+	require.ErrorAs(t, err, &e)
+	require.NotEmpty(t, e.MessageZh, "no Chinese for %q", e.Message)
+	assert.True(t, strings.ContainsFunc(e.MessageZh, func(r rune) bool { return unicode.Is(unicode.Han, r) }),
+		"%q is not Chinese", e.MessageZh)
+	assert.Equal(t, e.MessageZh, model.ErrorMessageZh(err))
+	for _, p := range parts {
+		assert.Contains(t, e.MessageZh, p)
+	}
+}
+
 func requireCode(t *testing.T, err error, code string, parts ...string) {
 	t.Helper()
 	require.Error(t, err)

@@ -255,24 +255,24 @@ func (r Report) Check(p Policy) (CheckedReport, error) {
 		return CheckedReport{}, err
 	}
 	if r.Severity < SeverityI || r.Severity > SeverityIV {
-		return CheckedReport{}, Errorf(EINVALID, "severity: want I, II, III or IV")
+		return CheckedReport{}, Errorf(EINVALID, "severity: want I, II, III or IV").Zh("等级：应为 I、II、III 或 IV")
 	}
 	title, err := CleanText(r.Title, false)
 	if err != nil {
-		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8")
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8")
 	}
 	text, err := CleanText(r.Text, true)
 	if err != nil {
-		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8")
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8")
 	}
 	if title == "" {
-		return CheckedReport{}, Errorf(EINVALID, "title: empty (or nothing but control characters)")
+		return CheckedReport{}, Errorf(EINVALID, "title: empty (or nothing but control characters)").Zh("标题：为空")
 	}
 	if n := utf8.RuneCountInString(r.Title); n > MaxTitleRunes {
-		return CheckedReport{}, Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes)
+		return CheckedReport{}, Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes).Zh("标题：%d 字，最多 %d 字", n, MaxTitleRunes)
 	}
 	if len(r.Text) > MaxTextBytes {
-		return CheckedReport{}, Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes)
+		return CheckedReport{}, Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes).Zh("内容：%d 字节，最多 %d 字节", len(r.Text), MaxTextBytes)
 	}
 	src := r.Source
 	if src != "" {
@@ -380,6 +380,13 @@ func actorName(p Person) string {
 	return p.Name
 }
 
+func actorNameZh(p Person) string {
+	if p.ID == System {
+		return "系统"
+	}
+	return p.Name
+}
+
 // Command is an action an operator (or the system) takes on an incident.
 type Command struct {
 	Action     Action
@@ -410,12 +417,13 @@ func holdsTier(actor Person, t Tier, node NodeCode) bool {
 // allowed is the rule table: which statuses an action starts from, and who
 // may take it.
 var allowed = map[Action]struct {
-	from []Status
-	may  func(actor Person, i Incident) bool
-	who  string
+	from  []Status
+	may   func(actor Person, i Incident) bool
+	who   string
+	whoZh string
 }{
 	ActAcknowledge: {[]Status{StatusReported}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
-		"the tier's holder (grid leader or worker, village cadre, duty officer)"},
+		"the tier's holder (grid leader or worker, village cadre, duty officer)", "本层级的承办人（网格长或网格员、村干部、值班员）"},
 	ActEscalate: {[]Status{StatusReported, StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool {
 		if a.ID == System || a.Has(RoleDutyOfficer) {
 			return true
@@ -427,16 +435,16 @@ var allowed = map[Action]struct {
 			return a.Has(RoleVillageCadre) && a.Node.Contains(i.Node)
 		}
 		return false
-	}, "the grid leader (grid tier), a village cadre (village tier) or a duty officer"},
+	}, "the grid leader (grid tier), a village cadre (village tier) or a duty officer", "网格长（网格层级）、村干部（村社层级）或值班员"},
 	ActDispatch: {[]Status{StatusReported, StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool {
 		return a.Has(RoleDutyOfficer) || (i.Tier == TierVillage && holdsTier(a, i.Tier, i.Node))
-	}, "a duty officer, or a village cadre at the village tier"},
+	}, "a duty officer, or a village cadre at the village tier", "值班员，或村社层级的村干部"},
 	ActResolve: {[]Status{StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
-		"the tier's holder"},
+		"the tier's holder", "本层级的承办人"},
 	ActClose: {[]Status{StatusResolved}, func(a Person, i Incident) bool { return a.Has(RoleDutyOfficer) },
-		"a duty officer"},
+		"a duty officer", "值班员"},
 	ActReopen: {[]Status{StatusResolved}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
-		"the tier's holder"},
+		"the tier's holder", "本层级的承办人"},
 }
 
 // Apply is the rule for every operator action: it checks the status and the
@@ -445,20 +453,23 @@ var allowed = map[Action]struct {
 func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incident, Event, error) {
 	rule, ok := allowed[c.Action]
 	if !ok {
-		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action)
+		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action).Zh("%s 不是对事件的操作", c.Action.Zh())
 	}
 	if !statusIn(i.Status, rule.from) {
-		return i, Event{}, Errorf(ECONFLICT, "%s: cannot %s an incident that is %s%s", i.ID, c.Action, i.Status, hint(c.Action, i.Status))
+		en, zh := hint(c.Action, i.Status)
+		return i, Event{}, Errorf(ECONFLICT, "%s: cannot %s an incident that is %s%s", i.ID, c.Action, i.Status, en).
+			Zh("%s：事件为「%s」，不能%s%s", i.ID, i.Status.Zh(), c.Action.Zh(), zh)
 	}
 	if actor.ID != System && !rule.may(actor, i) || actor.ID == System && c.Action != ActEscalate {
 		return i, Event{}, Errorf(EFORBIDDEN, "%s: %s (%s) may not %s at the %s tier; only %s may",
-			i.ID, actorName(actor), roleList(actor), c.Action, i.Tier, rule.who)
+			i.ID, actorName(actor), roleList(actor), c.Action, i.Tier, rule.who).
+			Zh("%s：%s（%s）不能在%s层级%s；只有%s可以", i.ID, actorNameZh(actor), roleListZh(actor), i.Tier.Zh(), c.Action.Zh(), rule.whoZh)
 	}
 	if !utf8.ValidString(c.Note) || !utf8.ValidString(c.Department) {
-		return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8")
+		return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8").Zh("备注/承办部门：不是有效的 UTF-8")
 	}
 	if n := utf8.RuneCountInString(c.Note); n > MaxNoteRunes {
-		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes)
+		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes)
 	}
 	before := i.state()
 	note := clean(c.Note, false)
@@ -470,16 +481,18 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	case ActEscalate:
 		to := c.To
 		if to != "" && to.Rank() < 0 {
-			return i, Event{}, Errorf(EINVALID, "%s: cannot escalate to %q: not a tier (grid, village, town, taskforce)", i.ID, to)
+			return i, Event{}, Errorf(EINVALID, "%s: cannot escalate to %q: not a tier (grid, village, town, taskforce)", i.ID, to).
+				Zh("%s：不能升级到 %q：不是层级（网格、村社、镇指挥室、专班）", i.ID, to)
 		}
 		if to == "" {
 			to = i.Tier.Next()
 		}
 		if to == "" {
-			return i, Event{}, Errorf(ECONFLICT, "%s: already at the task force, the top tier", i.ID)
+			return i, Event{}, Errorf(ECONFLICT, "%s: already at the task force, the top tier", i.ID).Zh("%s：已在专班（最高层级），无法再升级", i.ID)
 		}
 		if to.Rank() <= i.Tier.Rank() {
-			return i, Event{}, Errorf(ECONFLICT, "%s: cannot escalate from %s to %s; escalation only climbs", i.ID, i.Tier, to)
+			return i, Event{}, Errorf(ECONFLICT, "%s: cannot escalate from %s to %s; escalation only climbs", i.ID, i.Tier, to).
+				Zh("%s：不能从%s升级到%s；升级只能向上", i.ID, i.Tier.Zh(), to.Zh())
 		}
 		i = i.enterTier(to, now, p)
 		i.Escalations++
@@ -489,10 +502,10 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	case ActDispatch:
 		dept := clean(c.Department, false)
 		if dept == "" {
-			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID)
+			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID).Zh("%s：交办须填写承办部门", i.ID)
 		}
 		if utf8.RuneCountInString(dept) > MaxDeptRunes {
-			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes)
+			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes).Zh("承办部门：最多 %d 字", MaxDeptRunes)
 		}
 		if c.Platform != "" {
 			pl, err := ParsePlatform(string(c.Platform))
@@ -523,7 +536,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.ClosedAt = now
 	case ActReopen:
 		if note == "" {
-			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID)
+			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID).Zh("%s：重启须写明新情况", i.ID)
 		}
 		i = i.enterTier(i.Tier, now, p)
 		i.ResolvedAt = time.Time{}
@@ -535,20 +548,21 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	return i, ev, nil
 }
 
-func hint(a Action, s Status) string {
+// hint says what to do instead, in English and in Chinese.
+func hint(a Action, s Status) (en, zh string) {
 	switch {
 	case a == ActResolve && s == StatusReported:
-		return " (acknowledge it first)"
+		return " (acknowledge it first)", "（请先签收）"
 	case a == ActClose && s.Open():
-		return " (resolve it first)"
+		return " (resolve it first)", "（请先办结）"
 	case a == ActReopen && s == StatusClosed:
-		return " (closed incidents are archived; file a new report)"
+		return " (closed incidents are archived; file a new report)", "（请新建上报）"
 	case a == ActReopen && s.Open():
-		return " (it is still open)"
+		return " (it is still open)", "（事件仍在办）"
 	case a == ActAcknowledge && s != StatusReported:
-		return " (already signed for)"
+		return " (already signed for)", "（已签收过）"
 	}
-	return ""
+	return "", ""
 }
 
 func statusIn(s Status, set []Status) bool {
@@ -572,6 +586,20 @@ func roleList(p Person) string {
 		return "no role"
 	}
 	return strings.Join(s, ", ")
+}
+
+func roleListZh(p Person) string {
+	if p.ID == System {
+		return "系统"
+	}
+	s := make([]string, len(p.Roles))
+	for i, r := range p.Roles {
+		s[i] = r.Zh()
+	}
+	if len(s) == 0 {
+		return "无角色"
+	}
+	return strings.Join(s, "、")
 }
 
 // Sweep applies the clocks at now: a report not signed for by its tier's

@@ -404,6 +404,7 @@ func TestApplyRoles(t *testing.T) {
 					switch {
 					case topTier:
 						requireCode(t, err, model.ECONFLICT, "already at the task force, the top tier")
+						requireZh(t, err, "HJ-20261129-0001：已在专班")
 						assert.Equal(t, inc, out)
 					case allowed:
 						require.NoError(t, err)
@@ -416,6 +417,7 @@ func TestApplyRoles(t *testing.T) {
 						requireCode(t, err, model.EFORBIDDEN,
 							fmt.Sprintf("HJ-20261129-0001: %s (", name),
 							fmt.Sprintf(") may not %s at the %s tier; only %s may", action, tier, who[action]))
+						requireZh(t, err, "HJ-20261129-0001：", "不能在"+tier.Zh()+"层级"+action.Zh())
 						assert.Equal(t, inc, out)
 						assert.Zero(t, ev)
 					}
@@ -761,6 +763,9 @@ func TestApply(t *testing.T) {
 			after, ev, err := before.Apply(tt.cmd, tt.actor, now, p)
 			if tt.code != "" {
 				requireCode(t, err, tt.code, tt.msg...)
+				if tt.cmd.Action.Zh() != "" {
+					requireZh(t, err)
+				}
 				assert.Equal(t, before, after, "a refusal changes nothing")
 				assert.Zero(t, ev)
 				return

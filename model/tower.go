@@ -25,6 +25,18 @@ var levelNames = map[Level]string{
 	LevelMicroGrid: "micro_grid", LevelHousehold: "household_unit",
 }
 
+var levelZh = map[Level]string{
+	LevelTown: "镇", LevelVillage: "村社", LevelGrid: "网格", LevelMicroGrid: "微网格", LevelHousehold: "包联户",
+}
+
+// Zh is the level's Chinese name.
+func (l Level) Zh() string {
+	if s, ok := levelZh[l]; ok {
+		return s
+	}
+	return l.String()
+}
+
 func (l Level) String() string {
 	if s, ok := levelNames[l]; ok {
 		return s
@@ -56,33 +68,33 @@ func (c NodeCode) Level() Level {
 
 func (c NodeCode) level() (Level, error) {
 	s := string(c)
-	bad := func(why string) (Level, error) {
-		return 0, Errorf(EINVALID, "node code %q: %s", s, why)
+	bad := func(why, zh string) (Level, error) {
+		return 0, Errorf(EINVALID, "node code %q: %s", s, why).Zh("节点代码 %q：%s", s, zh)
 	}
 	if s == "" {
-		return bad("empty")
+		return bad("empty", "为空")
 	}
 	parts := strings.Split(s, "-")
 	head := parts[0]
 	if !allDigits(head) {
-		return bad("must start with the official 9- or 12-digit division code")
+		return bad("must start with the official 9- or 12-digit division code", "应以 9 位或 12 位官方区划代码开头")
 	}
 	switch len(head) {
 	case 9:
 		if len(parts) > 1 {
-			return bad("a town code (9 digits) takes no grid segments")
+			return bad("a town code (9 digits) takes no grid segments", "镇代码（9 位）后面不能再接网格段")
 		}
 		return LevelTown, nil
 	case 12:
 	default:
-		return bad("must start with the official 9- or 12-digit division code")
+		return bad("must start with the official 9- or 12-digit division code", "应以 9 位或 12 位官方区划代码开头")
 	}
 	if len(parts) > 4 {
-		return bad("too many segments (village-GG-MM-UU at most)")
+		return bad("too many segments (village-GG-MM-UU at most)", "段数过多（最多 村代码-GG-MM-UU）")
 	}
 	for _, p := range parts[1:] {
 		if len(p) != 2 || !allDigits(p) || p == "00" {
-			return bad("segments after the village code are two digits, 01-99")
+			return bad("segments after the village code are two digits, 01-99", "村代码之后每段为两位数字 01-99")
 		}
 	}
 	return LevelVillage + Level(len(parts)-1), nil

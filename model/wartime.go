@@ -102,6 +102,18 @@ func FormatActivationID(n uint64) string { return fmt.Sprintf("W-%04d", n) }
 // FormatDirectiveID makes the public id of the n-th directive.
 func FormatDirectiveID(n uint64) string { return fmt.Sprintf("D-%04d", n) }
 
+// ParseScopeCode checks one code of a wartime scope: a town or a village.
+func ParseScopeCode(s string) (NodeCode, error) {
+	c, err := ParseNodeCode(s)
+	if err != nil {
+		return "", Errorf(EINVALID, "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err))
+	}
+	if l := c.Level(); l != LevelTown && l != LevelVillage {
+		return "", Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l).Zh("范围：%s 是%s；战时只覆盖镇或村社", c, l.Zh())
+	}
+	return c, nil
+}
+
 // ParseScope reads "town" (the whole town of the given code) or village and
 // town codes, and returns the codes in order without overlaps.
 func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
@@ -110,23 +122,20 @@ func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' }) {
 			if strings.EqualFold(f, "town") {
 				if town == "" {
-					return nil, Errorf(EINVALID, "scope: town: no town in the database")
+					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇")
 				}
 				out = append(out, town)
 				continue
 			}
-			c, err := ParseNodeCode(f)
+			c, err := ParseScopeCode(f)
 			if err != nil {
-				return nil, Errorf(EINVALID, "scope: %s", ErrorMessage(err))
-			}
-			if l := c.Level(); l != LevelTown && l != LevelVillage {
-				return nil, Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l)
+				return nil, err
 			}
 			out = append(out, c)
 		}
 	}
 	if len(out) == 0 {
-		return nil, Errorf(EINVALID, "scope: empty; give town or village codes")
+		return nil, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码")
 	}
 	return normalizeScope(out), nil
 }
@@ -149,16 +158,17 @@ func normalizeScope(in []NodeCode) []NodeCode {
 func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, drill bool, note string, by PersonID, now time.Time) (Activation, Event, error) {
 	if current.Active() {
 		return Activation{}, Event{}, Errorf(ECONFLICT, "wartime %s (%s) is already active since %s; end it first",
-			current.ID, current.Reason, current.Since.Format("2006-01-02 15:04"))
+			current.ID, current.Reason, current.Since.Format("2006-01-02 15:04")).
+			Zh("战时 %s（%s）自 %s 起已在运行；请先结束", current.ID, current.Reason.Zh(), current.Since.Format("2006-01-02 15:04"))
 	}
 	if _, err := ParseReason(string(reason)); err != nil {
 		return Activation{}, Event{}, err
 	}
 	if len(scope) == 0 {
-		return Activation{}, Event{}, Errorf(EINVALID, "scope: empty; give town or village codes")
+		return Activation{}, Event{}, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码")
 	}
 	if utf8.RuneCountInString(note) > MaxNoteRunes {
-		return Activation{}, Event{}, Errorf(EINVALID, "note: at most %d characters", MaxNoteRunes)
+		return Activation{}, Event{}, Errorf(EINVALID, "note: at most %d characters", MaxNoteRunes).Zh("备注：最多 %d 字", MaxNoteRunes)
 	}
 	a := Activation{Seq: seq, ID: FormatActivationID(seq), Reason: reason, Scope: normalizeScope(append([]NodeCode(nil), scope...)),
 		Drill: drill, Note: clean(note, false), Since: now, By: by}
@@ -174,7 +184,7 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 // End is the rule for leaving wartime: refused when nothing is active.
 func (a Activation) End(by PersonID, now time.Time) (Activation, Event, error) {
 	if !a.Active() {
-		return a, Event{}, Errorf(ECONFLICT, "no wartime is active")
+		return a, Event{}, Errorf(ECONFLICT, "no wartime is active").Zh("当前没有战时状态")
 	}
 	a.Ended, a.EndedBy = now, by
 	ev := Event{At: now, Actor: by, Action: ActDeactivate, Node: a.Scope[0], Directive: a.ID,
@@ -205,25 +215,26 @@ type Draft struct {
 // failing that, the same village.
 func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alreadyDrafted bool) error {
 	if !a.Active() {
-		return Errorf(ECONFLICT, "no wartime is active: reserves are drafted in wartime only")
+		return Errorf(ECONFLICT, "no wartime is active: reserves are drafted in wartime only").Zh("当前没有战时状态：储备力量只在战时征调")
 	}
 	if micro.Level() != LevelMicroGrid {
-		return Errorf(EINVALID, "%s is not a micro-grid", micro)
+		return Errorf(EINVALID, "%s is not a micro-grid", micro).Zh("%s 不是微网格", micro)
 	}
 	if !a.Covers(micro) {
-		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", micro, joinCodes(a.Scope))
+		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", micro, joinCodes(a.Scope)).Zh("%s 不在战时范围内（%s）", micro, joinCodes(a.Scope))
 	}
 	if !reserve.Has(RoleReserve) {
-		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID)
+		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID).Zh("%s（%s）不在储备力量库中", reserve.Name, reserve.ID)
 	}
 	if alreadyDrafted {
-		return Errorf(ECONFLICT, "%s (%s) is already drafted", reserve.Name, reserve.ID)
+		return Errorf(ECONFLICT, "%s (%s) is already drafted", reserve.Name, reserve.ID).Zh("%s（%s）已被征调", reserve.Name, reserve.ID)
 	}
 	if staffed {
-		return Errorf(ECONFLICT, "%s already has a worker; draft reserves into the gaps", micro)
+		return Errorf(ECONFLICT, "%s already has a worker; draft reserves into the gaps", micro).Zh("%s 已有微网格员；储备力量只补空缺", micro)
 	}
 	if reserve.Node.Village() != micro.Village() {
-		return Errorf(ECONFLICT, "%s (%s) belongs to %s; draft from the same grid, else the same village", reserve.Name, reserve.ID, reserve.Node)
+		return Errorf(ECONFLICT, "%s (%s) belongs to %s; draft from the same grid, else the same village", reserve.Name, reserve.ID, reserve.Node).
+			Zh("%s（%s）属于 %s；请从同一网格、其次同一村社征调", reserve.Name, reserve.ID, reserve.Node)
 	}
 	return nil
 }
@@ -266,24 +277,24 @@ func (u DirectiveUnit) Complete() bool { return !u.CompletedAt.IsZero() }
 // NewDirective checks a directive before it fans out.
 func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, deadline, signWindow time.Duration, by PersonID, now time.Time) (Directive, error) {
 	if !a.Active() {
-		return Directive{}, Errorf(ECONFLICT, "no wartime is active: directives go out in wartime")
+		return Directive{}, Errorf(ECONFLICT, "no wartime is active: directives go out in wartime").Zh("当前没有战时状态：指令只在战时下达")
 	}
 	t := clean(text, false)
 	if t == "" {
-		return Directive{}, Errorf(EINVALID, "text: empty")
+		return Directive{}, Errorf(EINVALID, "text: empty").Zh("指令内容：为空")
 	}
 	if utf8.RuneCountInString(t) > MaxTitleRunes {
-		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes)
+		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes).Zh("指令内容：最多 %d 字", MaxTitleRunes)
 	}
 	if deadline <= 0 {
-		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h")
+		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h")
 	}
 	if len(targets) == 0 {
-		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes")
+		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes").Zh("下达范围：为空；请给出镇或村社代码")
 	}
 	for _, c := range targets {
 		if !a.Covers(c) {
-			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope))
+			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope)).Zh("下达范围：%s 不在战时范围内（%s）", c, joinCodes(a.Scope))
 		}
 	}
 	return Directive{Seq: seq, ID: FormatDirectiveID(seq), Activation: a.Seq, Text: t,
@@ -305,10 +316,10 @@ func (u DirectiveUnit) Sign(by PersonID, now time.Time) (out DirectiveUnit, chan
 // checked); done == of completes it. A progress report signs for it too.
 func (u DirectiveUnit) Progress(done, of int, by PersonID, now time.Time) (DirectiveUnit, error) {
 	if of <= 0 || done < 0 || done > of {
-		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of)
+		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 ≤ 已完成 ≤ 总数，总数 > 0", done, of)
 	}
 	if u.Complete() && done < of {
-		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit)
+		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit).Zh("%s 已完成该指令", u.Unit)
 	}
 	u, _ = u.Sign(by, now)
 	u.Done, u.Of = done, of

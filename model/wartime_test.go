@@ -117,6 +117,7 @@ func TestCanDraft(t *testing.T) {
 			}
 			requireCode(t, err, c.code)
 			assert.Contains(t, err.Error(), c.msg)
+			requireZh(t, err)
 		})
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -205,6 +207,15 @@ func requireCode(t testing.TB, err error, code string) {
 	t.Helper()
 	require.Error(t, err)
 	require.Equal(t, code, model.ErrorCode(err), "error: %v", err)
+}
+
+// requireZh checks that a refusal an officer can meet at the console says it
+// in Chinese too.
+func requireZh(t testing.TB, err error) {
+	t.Helper()
+	zh := model.ErrorMessageZh(err)
+	require.NotEqual(t, model.ErrorMessage(err), zh, "no Chinese for %q", model.ErrorMessage(err))
+	require.True(t, strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }), "%q is not Chinese", zh)
 }
 
 func requireClean(t testing.TB, s *DB) {

@@ -423,7 +423,7 @@ func seqOf(tx *bolt.Tx, id string) (uint64, error) {
 		v = tx.Bucket(bucketIncidentIDs).Get(k)
 	}
 	if v == nil {
-		return 0, model.Errorf(model.ENOTFOUND, "no incident %s", id)
+		return 0, model.Errorf(model.ENOTFOUND, "no incident %s", id).Zh("没有事件 %s", id)
 	}
 	if len(v) != 8 {
 		return 0, fmt.Errorf("incident_ids/%s: %d bytes, want 8", id, len(v))

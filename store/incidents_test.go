@@ -64,6 +64,7 @@ func TestReportRoundTrip(t *testing.T) {
 	_, err = tw.s.Incident(tw.ctx, "HJ-20261129-0404")
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "no incident HJ-20261129-0404", err.Error())
+	assert.Equal(t, "没有事件 HJ-20261129-0404", model.ErrorMessageZh(err))
 	_, err = tw.s.Incident(tw.ctx, "nope")
 	requireCode(t, err, model.EINVALID)
 	requireClean(t, tw.s)

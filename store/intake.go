@@ -508,7 +508,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text 
 		return model.Incident{}, model.Event{}, err
 	}
 	if !s.wc.hasNode(tx, r.Node) {
-		return model.Incident{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node)
+		return model.Incident{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node).Zh("网格塔中没有节点 %s", r.Node)
 	}
 	seq, err := s.wt.buckets.incidents.NextSequence()
 	if err != nil {

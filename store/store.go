@@ -270,12 +270,14 @@ func Open(path string, opts Options) (*DB, error) {
 // the sidecar file tells it (it may be stale, hence the question mark).
 func inUse(path string) error {
 	msg := fmt.Sprintf("database %s is in use by another gridcmd", path)
+	zh := fmt.Sprintf("数据库 %s 正被另一个 gridcmd 使用", path)
 	if b, err := os.ReadFile(path + ".pid"); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 			msg += fmt.Sprintf(" (pid %d?)", pid)
+			zh += fmt.Sprintf("（pid %d？）", pid)
 		}
 	}
-	return model.Errorf(model.EUNAVAIL, "%s", msg)
+	return model.Errorf(model.EUNAVAIL, "%s", msg).Zh("%s", zh)
 }
 
 // schemaVersion is the schema this binary writes.
@@ -378,7 +380,7 @@ func (s *DB) clock() time.Time {
 }
 
 func (s *DB) closedErr() error {
-	return model.Errorf(model.EUNAVAIL, "database %s is closed", s.path)
+	return model.Errorf(model.EUNAVAIL, "database %s is closed", s.path).Zh("数据库 %s 已关闭", s.path)
 }
 
 // view runs fn in a read transaction.

@@ -209,7 +209,7 @@ func nameOf(p model.Person) string {
 func getNode(tx *bolt.Tx, code model.NodeCode) (model.Node, error) {
 	v := tx.Bucket(bucketNodes).Get([]byte(code))
 	if v == nil {
-		return model.Node{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", code)
+		return model.Node{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", code).Zh("网格塔中没有节点 %s", code)
 	}
 	return decodeNode([]byte(code), v)
 }
@@ -448,7 +448,7 @@ func onRoster(tx *bolt.Tx, p model.Person) (bool, error) {
 func getPerson(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
 	v := tx.Bucket(bucketPeople).Get(u64(uint64(id)))
 	if v == nil {
-		return model.Person{}, model.Errorf(model.ENOTFOUND, "no person %s on the roster", id)
+		return model.Person{}, model.Errorf(model.ENOTFOUND, "no person %s on the roster", id).Zh("名册中没有人员 %s", id)
 	}
 	return decodePerson(uint64(id), v)
 }

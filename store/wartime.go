@@ -52,7 +52,7 @@ func (s *DB) txPolicy(tx *bolt.Tx) (model.Policy, error) {
 func (s *DB) getActivation(tx *bolt.Tx, seq uint64) (model.Activation, error) {
 	v := tx.Bucket(bucketWtActivations).Get(u64(seq))
 	if v == nil {
-		return model.Activation{}, model.Errorf(model.ENOTFOUND, "no wartime %s", model.FormatActivationID(seq))
+		return model.Activation{}, model.Errorf(model.ENOTFOUND, "no wartime %s", model.FormatActivationID(seq)).Zh("没有战时 %s", model.FormatActivationID(seq))
 	}
 	return decodeActivation(seq, v, s.opts.Location)
 }
@@ -180,12 +180,9 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 	}
 	codes := make([]model.NodeCode, 0, len(scope))
 	for _, c := range scope {
-		code, err := model.ParseNodeCode(string(c))
+		code, err := model.ParseScopeCode(string(c))
 		if err != nil {
-			return model.Activation{}, model.Errorf(model.EINVALID, "scope: %s", model.ErrorMessage(err))
-		}
-		if l := code.Level(); l != model.LevelTown && l != model.LevelVillage {
-			return model.Activation{}, model.Errorf(model.EINVALID, "scope: %s is a %s; wartime covers a town or villages", code, l)
+			return model.Activation{}, err
 		}
 		codes = append(codes, code)
 	}
@@ -210,7 +207,7 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		}
 		for _, c := range a.Scope {
 			if !s.wc.hasNode(tx, c) {
-				return nil, model.Errorf(model.ENOTFOUND, "scope: no node %s in the tower", c)
+				return nil, model.Errorf(model.ENOTFOUND, "scope: no node %s in the tower", c).Zh("范围：网格塔中没有节点 %s", c)
 			}
 		}
 		f, err := scanScope(tx, a.Scope)
@@ -281,7 +278,8 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		}
 		if id != "" && a.Active() && a.ID != id {
 			return nil, model.Errorf(model.ECONFLICT, "%s is no longer active (%s is, since %s); nothing was ended",
-				id, a.ID, a.Since.Format("01-02 15:04"))
+				id, a.ID, a.Since.Format("01-02 15:04")).
+				Zh("%s 已不在运行（%s 自 %s 起运行）；未结束任何战时", id, a.ID, a.Since.Format("01-02 15:04"))
 		}
 		ended, ev, err := a.End(by, now)
 		if err != nil {
@@ -507,7 +505,7 @@ func (s *DB) AfterAction(ctx context.Context, id string) (model.AfterAction, err
 				return err
 			}
 			if n == 0 {
-				return model.Errorf(model.ENOTFOUND, "no wartime has been activated yet")
+				return model.Errorf(model.ENOTFOUND, "no wartime has been activated yet").Zh("尚未启动过战时")
 			}
 			seq = n
 		}
@@ -612,7 +610,7 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 				return nil, err
 			}
 		} else if a.Active() && a.Covers(code) && code.Level() == model.LevelMicroGrid {
-			return nil, model.Errorf(model.ENOTFOUND, "no micro-grid %s in the tower", code)
+			return nil, model.Errorf(model.ENOTFOUND, "no micro-grid %s in the tower", code).Zh("网格塔中没有微网格 %s", code)
 		}
 		drafted := a.Active() && tx.Bucket(bucketWtDrafts).Get(pairKey(a.Seq, uint64(person))) != nil
 		if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted); err != nil {
@@ -626,7 +624,8 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 					return nil, err
 				}
 				if own.Worker == uint64(person) {
-					return nil, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, reserve.Node)
+					return nil, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, reserve.Node).
+						Zh("%s（%s）已在微网格 %s 值守", reserve.Name, reserve.ID, reserve.Node)
 				}
 			}
 		}
@@ -683,7 +682,7 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 	c := tx.Bucket(bucketWtUnits).Cursor()
 	for _, t := range d.Targets {
 		if !hasNode(tx, t) {
-			return model.Directive{}, nil, model.Errorf(model.ENOTFOUND, "to: no node %s in the tower", t)
+			return model.Directive{}, nil, model.Errorf(model.ENOTFOUND, "to: no node %s in the tower", t).Zh("下达范围：网格塔中没有节点 %s", t)
 		}
 		prefix := seqCodeKey(a.Seq, t)
 		n := len(units)
@@ -691,7 +690,7 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 			units = append(units, model.DirectiveUnit{Directive: seq, Unit: model.NodeCode(k[8:]), SentAt: now})
 		}
 		if len(units) == n {
-			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: no micro-grid under %s", t)
+			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: no micro-grid under %s", t).Zh("下达范围：%s 下没有微网格", t)
 		}
 	}
 	d.Units = len(units)
@@ -709,7 +708,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 	for _, t := range targets {
 		c, err := model.ParseNodeCode(string(t))
 		if err != nil {
-			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: %s", model.ErrorMessage(err))
+			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: %s", model.ErrorMessage(err)).Zh("下达范围：%s", model.ErrorMessageZh(err))
 		}
 		codes = append(codes, c)
 	}
@@ -795,7 +794,7 @@ func joinCodes(cs []model.NodeCode) string { return strings.Join(codeStrings(cs)
 func (s *DB) getDirective(tx *bolt.Tx, seq uint64) (model.Directive, error) {
 	v := tx.Bucket(bucketDirectives).Get(u64(seq))
 	if v == nil {
-		return model.Directive{}, model.Errorf(model.ENOTFOUND, "no directive %s", model.FormatDirectiveID(seq))
+		return model.Directive{}, model.Errorf(model.ENOTFOUND, "no directive %s", model.FormatDirectiveID(seq)).Zh("没有指令 %s", model.FormatDirectiveID(seq))
 	}
 	return decodeDirective(seq, v, s.opts.Location)
 }
@@ -931,7 +930,8 @@ func (s *DB) directiveUnit(tx *bolt.Tx, seq uint64, code model.NodeCode) (model.
 	v := tx.Bucket(bucketDirectiveUnits).Get(k)
 	if v == nil {
 		return d, model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %d micro-grids under %s)",
-			d.ID, code, d.Units, joinCodes(d.Targets))
+			d.ID, code, d.Units, joinCodes(d.Targets)).
+			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, code, joinCodes(d.Targets), d.Units)
 	}
 	u, err := decodeDirectiveUnit(k, v, s.opts.Location)
 	return d, u, err
@@ -944,8 +944,9 @@ func (s *DB) live(tx *bolt.Tx, d model.Directive) error {
 		return err
 	}
 	if !a.Active() {
-		return model.Errorf(model.ECONFLICT, "%s belongs to wartime %s, which ended at %s", d.ID, a.ID,
-			a.Ended.In(s.opts.Location).Format("2006-01-02 15:04"))
+		ended := a.Ended.In(s.opts.Location).Format("2006-01-02 15:04")
+		return model.Errorf(model.ECONFLICT, "%s belongs to wartime %s, which ended at %s", d.ID, a.ID, ended).
+			Zh("%s 属于战时 %s，该战时已于 %s 结束", d.ID, a.ID, ended)
 	}
 	return nil
 }

@@ -319,10 +319,13 @@ func parseSeqID(kind string, prefix byte, s string) (uint64, error) {
 	}
 	n, err := strconv.ParseUint(t, 10, 64)
 	if err != nil || n == 0 {
-		return 0, model.Errorf(model.EINVALID, "%s id %q: want %c-NNNN, e.g. %c-0001", kind, s, prefix, prefix)
+		return 0, model.Errorf(model.EINVALID, "%s id %q: want %c-NNNN, e.g. %c-0001", kind, s, prefix, prefix).
+			Zh("%s编号 %q：应为 %c-NNNN，如 %c-0001", kindZh[kind], s, prefix, prefix)
 	}
 	return n, nil
 }
+
+var kindZh = map[string]string{"directive": "指令", "wartime": "战时"}
 
 func parseDirectiveID(s string) (uint64, error)  { return parseSeqID("directive", 'D', s) }
 func parseActivationID(s string) (uint64, error) { return parseSeqID("wartime", 'W', s) }

@@ -250,21 +250,28 @@ func TestActivateRefusals(t *testing.T) {
 
 	_, err := w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vA, "330784114999"}, false, "", w.duty.ID)
 	requireCode(t, err, model.ENOTFOUND)
+	requireZh(t, err)
 	assert.Contains(t, err.Error(), "330784114999")
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vA.Child(1)}, false, "", w.duty.ID)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	assert.Contains(t, err.Error(), "covers a town or villages")
 	_, err = w.s.Activate(w.ctx, "storm", []model.NodeCode{town}, false, "", w.duty.ID)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, nil, false, "", w.duty.ID)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", 999)
 	requireCode(t, err, model.ENOTFOUND)
+	requireZh(t, err)
 	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
 	assert.Equal(t, "no wartime is active", err.Error())
 	_, err = w.s.AfterAction(w.ctx, "")
 	requireCode(t, err, model.ENOTFOUND)
+	requireZh(t, err)
 	assert.Equal(t, before, dump(t, w.s), "refusals change nothing")
 
 	// A drill is recorded as a drill.
@@ -277,6 +284,7 @@ func TestActivateRefusals(t *testing.T) {
 
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vB}, false, "", w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
 	assert.Contains(t, err.Error(), "W-0001 (fire) is already active")
 
 	w.reopen(t)
@@ -288,11 +296,14 @@ func TestActivateRefusals(t *testing.T) {
 	assert.True(t, x.Activation.Drill)
 	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
 	_, err = w.s.AfterAction(w.ctx, "W-0007")
 	requireCode(t, err, model.ENOTFOUND)
+	requireZh(t, err)
 	assert.Equal(t, "no wartime W-0007", err.Error())
 	_, err = w.s.AfterAction(w.ctx, "X-1")
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	requireClean(t, w.s)
 }
 
@@ -314,6 +325,7 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 	_, _, err = w.s.Directive(w.ctx, "D-0001")
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "no directive D-0001", err.Error())
+	requireZh(t, err)
 
 	// Refusals: outside the scope, unknown node, no micro-grid, bad input.
 	for _, c := range []struct {
@@ -336,6 +348,7 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 			_, _, err := w.s.IssueDirective(w.ctx, c.text, c.to, c.dl, w.duty.ID, dry)
 			requireCode(t, err, c.code)
 			assert.Contains(t, err.Error(), c.want)
+			requireZh(t, err)
 		}
 	}
 	assert.Equal(t, before, dump(t, w.s))

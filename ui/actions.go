@@ -109,7 +109,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 	v := m.form.values()
 	by := m.opt.Operator
 	fail := func(err error) (tea.Model, tea.Cmd) {
-		m.form.err = model.ErrorMessage(err)
+		m.form.err = m.errText(err)
 		return m, nil
 	}
 	if m.form.kind == formActivate || m.form.kind == formDirective {

@@ -337,7 +337,7 @@ func (m Model) flashInfo(s string) (Model, tea.Cmd) {
 
 func (m Model) flashErr(err error) (Model, tea.Cmd) {
 	m.flashID++
-	m.flash = flash{id: m.flashID, text: model.ErrorMessage(err), err: true}
+	m.flash = flash{id: m.flashID, text: m.errText(err), err: true}
 	return m, expireFlash(m.flashID, 8*time.Second)
 }
 
@@ -497,6 +497,15 @@ func (m Model) back() Model {
 		m.queue.rebuild(&m.w)
 	}
 	return m
+}
+
+// errText is a refusal in the console's language: in Chinese where the
+// error says it in Chinese.
+func (m Model) errText(err error) string {
+	if m.p.lab.Lang == "zh" {
+		return model.ErrorMessageZh(err)
+	}
+	return model.ErrorMessage(err)
 }
 
 func (m Model) say(en, zh string) string {

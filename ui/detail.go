@@ -84,7 +84,7 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 	}
 	out = append(out, "", " "+p.st.PaneTitle.Render(p.w.Fit(f["timeline"], inner-1, "")))
 	for _, e := range d.timeline {
-		line := e.At.In(d.loc).Format("01-02 15:04:05") + "  " + describe(p.lab, e, p.g) + "  " + e.ActorName
+		line := e.At.In(d.loc).Format("01-02 15:04:05") + "  " + describe(p.lab, e, p.g) + "  " + actor(p.lab, e)
 		for i, l := range wrap(p.w, line, inner-2) {
 			if i > 0 {
 				l = "               " + l

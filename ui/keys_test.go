@@ -269,15 +269,23 @@ func TestActionsGoThroughTheStore(t *testing.T) {
 	}
 }
 
+// A refusal says why, in the console's language.
 func TestRefusedActionSaysWhy(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
-	m = find(t, m, "电信诈骗预警")
-	m = keys(t, m, "r")
-	assert.Contains(t, m.View(), "acknowledge it first")
-	m = keys(t, m, "c")
-	m = keys(t, m, "enter")
-	assert.Contains(t, m.View(), "resolve it first")
+	for _, tc := range []struct{ lang, ackFirst, resolveFirst string }{
+		{"en", "cannot resolve an incident that is reported (acknowledge it first)", "resolve it first"},
+		{"zh", "事件为「上报」，不能办结（请先签收）", "（请先办结）"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			f := newFixture(t)
+			m := f.model(t, tc.lang, 120, 40)
+			m = find(t, m, "电信诈骗预警")
+			m = keys(t, m, "r")
+			assert.Contains(t, m.View(), tc.ackFirst)
+			m = keys(t, m, "c")
+			m = keys(t, m, "enter")
+			assert.Contains(t, m.View(), tc.resolveFirst)
+		})
+	}
 }
 
 func TestNewReportForm(t *testing.T) {
@@ -292,7 +300,7 @@ func TestNewReportForm(t *testing.T) {
 	m = typeText(t, m, "河道有人电鱼")
 	m = keys(t, m, "tab", "enter")
 	assert.True(t, m.formActive)
-	assert.Contains(t, m.View(), "node code")
+	assert.Contains(t, m.View(), "节点代码")
 	assert.Equal(t, "河道有人电鱼", m.form.values()["title"], "nothing typed is lost")
 	// Fill the node and submit.
 	m = keys(t, m, "tab")
@@ -366,6 +374,12 @@ func TestLiveFeedAndClock(t *testing.T) {
 	m = pump(t, m, sub, f.db)
 	assert.Equal(t, model.TierVillage, m.w.at(inc.Seq).Tier)
 	assert.Contains(t, m.View(), "escalated grid→village (deadline passed)")
+	assert.Regexp(t, `escalated grid→village \(deadline passed\) +system`, m.View())
+
+	// In Chinese the clock's own actions are the system's too, in Chinese.
+	zh := f.model(t, "zh", 120, 40)
+	assert.Regexp(t, `网格→村社（超时未签收） +系统`, zh.View())
+	assert.NotContains(t, zh.View(), "system")
 }
 
 // The feed and the snapshot overlap at start: an event both deliver shows

@@ -22,6 +22,7 @@ type Labels struct {
 	Action                                    map[model.Action]string
 	Role                                      map[model.Role]string
 	OnDuty, OffDuty, Nobody                   string
+	System                                    string // who the clocks act as
 	Fields                                    map[string]string
 }
 
@@ -33,7 +34,7 @@ func labels(lang string) Labels {
 }
 
 var enLabels = Labels{
-	Lang: "en", Peacetime: "PEACETIME", Wartime: "WARTIME", CommandRoom: "town command room", FeedDown: "FEED LOST",
+	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", CommandRoom: "town command room", FeedDown: "FEED LOST",
 	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Detail: "Incident", Help: "Keys",
@@ -72,7 +73,7 @@ var enLabels = Labels{
 }
 
 var zhLabels = Labels{
-	Lang: "zh", Peacetime: "平时", Wartime: "战时", CommandRoom: "综合信息指挥室", FeedDown: "实时中断",
+	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", CommandRoom: "综合信息指挥室", FeedDown: "实时中断",
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Detail: "事件详情", Help: "按键",

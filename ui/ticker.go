@@ -19,6 +19,14 @@ func (t *tickerPane) move(d int, total int) {
 	t.offset = max(min(t.offset+d, total-t.height), 0)
 }
 
+// actor is who acted, in the console's language for the system itself.
+func actor(l Labels, e model.Event) string {
+	if e.Actor == model.System {
+		return l.System
+	}
+	return e.ActorName
+}
+
 // describe is an event's "what happened" in the console's language.
 func describe(l Labels, e model.Event, g Glyphs) string {
 	what := l.Action[e.Action]
@@ -70,7 +78,7 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 		lines = append(lines, " "+p.st.Dim.Render(e.At.In(t.loc).Format("15:04:05"))+" "+
 			p.w.Fit(id, idW, p.g.More)+" "+
 			whatSt.Render(p.w.Fit(describe(p.lab, e, p.g), whatW, p.g.More))+" "+
-			p.st.Dim.Render(p.w.FitRight(p.w.Trunc(e.ActorName, whoW, p.g.More), whoW)))
+			p.st.Dim.Render(p.w.FitRight(p.w.Trunc(actor(p.lab, e), whoW, p.g.More), whoW)))
 	}
 	if len(evs) == 0 {
 		lines = append(lines, p.st.Dim.Render(" "+p.w.Fit("-", inner-1, "")))

@@ -219,6 +219,7 @@ type eventJSON struct {
 	Before    *stateJSON `json:"before"`
 	After     *stateJSON `json:"after"`
 	Note      string     `json:"note"`
+	NoteZh    string     `json:"note_zh"`
 }
 
 type incidentJSON struct {

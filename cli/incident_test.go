@@ -227,6 +227,8 @@ func TestArticleCaseWalk(t *testing.T) {
 	assert.Equal(t, leader, inc.Timeline[1].Actor, "its grid leader signed for it")
 	assert.Equal(t, leader, inc.Timeline[2].Actor, "and passed it on")
 	assert.Equal(t, &stateJSON{Tier: "town", Status: "reported"}, inc.Timeline[2].After)
+	assert.True(t, strings.HasPrefix(inc.Timeline[4].Note, "safety / 交警中队"), inc.Timeline[4].Note)
+	assert.True(t, strings.HasPrefix(inc.Timeline[4].NoteZh, "平安法治 / 交警中队"), "gridcmd's own words in Chinese too: %q", inc.Timeline[4].NoteZh)
 	text := e.ok("show", id)
 	assert.Contains(t, text, demo.ArticleTitle)
 	assert.Contains(t, text, "渎溪村 02网格")

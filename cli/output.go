@@ -60,6 +60,7 @@ type eventJSON struct {
 	Before    *stateJSON `json:"before,omitempty"`
 	After     *stateJSON `json:"after,omitempty"`
 	Note      string     `json:"note,omitempty"`
+	NoteZh    string     `json:"note_zh,omitempty"`
 }
 
 type personJSON struct {
@@ -116,6 +117,7 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	return eventJSON{
 		Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, Node: string(e.Node), Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note,
+		NoteZh: e.NoteZh,
 	}
 }
 

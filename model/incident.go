@@ -213,6 +213,10 @@ type Event struct {
 	Before      State
 	After       State
 	Note        string
+	// NoteZh is the note in Chinese, where the system wrote the note (a
+	// dispatch, a wartime step, a clock's action); "" where Note is the
+	// operator's own words or the title.
+	NoteZh string
 }
 
 // Report is a new incident as it arrives.
@@ -473,6 +477,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	}
 	before := i.state()
 	note := clean(c.Note, false)
+	noteZh := ""
 	switch c.Action {
 	case ActAcknowledge:
 		i.Status = StatusAcknowledged
@@ -497,7 +502,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i = i.enterTier(to, now, p)
 		i.Escalations++
 		if note == "" {
-			note = fmt.Sprintf("%s→%s", before.Tier, to)
+			note, noteZh = EscalationNote(before.Tier, to), before.Tier.Zh()+"→"+to.Zh()
 		}
 	case ActDispatch:
 		dept := clean(c.Department, false)
@@ -524,9 +529,9 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.Department = dept
 		i.DispatchedAt = now
 		if note == "" {
-			note = fmt.Sprintf("%s / %s", i.Platform, dept)
+			note, noteZh = fmt.Sprintf("%s / %s", i.Platform, dept), i.Platform.Zh()+" / "+dept
 		} else {
-			note = fmt.Sprintf("%s / %s: %s", i.Platform, dept, note)
+			note, noteZh = fmt.Sprintf("%s / %s: %s", i.Platform, dept, note), i.Platform.Zh()+" / "+dept+"："+note
 		}
 	case ActResolve:
 		i.Status = StatusResolved
@@ -543,10 +548,14 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	}
 	ev := Event{
 		At: now, Actor: actor.ID, ActorName: actorName(actor), Action: c.Action,
-		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Note: note,
+		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Note: note, NoteZh: noteZh,
 	}
 	return i, ev, nil
 }
+
+// EscalationNote is the note of an escalation the officer wrote nothing
+// for: "grid→village".
+func EscalationNote(from, to Tier) string { return string(from) + "→" + string(to) }
 
 // hint says what to do instead, in English and in Chinese.
 func hint(a Action, s Status) (en, zh string) {
@@ -620,18 +629,20 @@ func (i Incident) Sweep(now time.Time, p Policy) (Incident, Event, bool) {
 			return i, Event{}, false
 		}
 		ev.Note = fmt.Sprintf("%s→%s: not signed for within %s", i.Tier, out.Tier, late)
+		ev.NoteZh = fmt.Sprintf("%s→%s：%s 内未签收", i.Tier.Zh(), out.Tier.Zh(), FormatWait(late))
 		return out, ev, true
 	}
 	before := i.state()
 	i.Supervised = true
-	what := "not resolved"
+	what, whatZh := "not resolved", "未办结"
 	if i.Status == StatusReported {
-		what = "not signed for"
+		what, whatZh = "not signed for", "未签收"
 	}
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActSupervise, Incident: i.ID,
 		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(),
-		Note: fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, due.Format("15:04")),
+		Note:   fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, due.Format("15:04")),
+		NoteZh: fmt.Sprintf("%s层级 %s 前%s", i.Tier.Zh(), due.Format("15:04"), whatZh),
 	}
 	return i, ev, true
 }

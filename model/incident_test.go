@@ -459,6 +459,7 @@ func TestApply(t *testing.T) {
 		msg    []string // parts of the error message
 		after  model.State
 		note   string
+		noteZh string
 		checks check
 	}{
 		{
@@ -495,7 +496,7 @@ func TestApply(t *testing.T) {
 			name: "grid leader escalates to the village", actor: gridLeader,
 			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
 			cmd:   model.Command{Action: model.ActEscalate, By: gridLeader.ID},
-			after: model.State{Tier: model.TierVillage, Status: model.StatusReported}, note: "grid→village",
+			after: model.State{Tier: model.TierVillage, Status: model.StatusReported}, note: "grid→village", noteZh: "网格→村社",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, 1, a.Escalations)
 				assert.Equal(t, now, a.TierSince)
@@ -527,7 +528,7 @@ func TestApply(t *testing.T) {
 			name: "escalating a dispatched incident brings it back to reported", actor: dutyOfficer,
 			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusDispatched) },
 			cmd:   model.Command{Action: model.ActEscalate, By: dutyOfficer.ID},
-			after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported}, note: "town→taskforce",
+			after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported}, note: "town→taskforce", noteZh: "镇指挥室→专班",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, now.Add(30*time.Minute), a.AckBy)
 				assert.Equal(t, 1, a.Escalations)
@@ -537,7 +538,7 @@ func TestApply(t *testing.T) {
 			name: "escalate to a named tier skips tiers", actor: gridLeader,
 			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
 			cmd:   model.Command{Action: model.ActEscalate, By: gridLeader.ID, To: model.TierTown},
-			after: model.State{Tier: model.TierTown, Status: model.StatusReported}, note: "grid→town",
+			after: model.State{Tier: model.TierTown, Status: model.StatusReported}, note: "grid→town", noteZh: "网格→镇指挥室",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, 1, a.Escalations)
 				assert.Equal(t, now.Add(10*time.Minute), a.AckBy)
@@ -587,7 +588,7 @@ func TestApply(t *testing.T) {
 				return i
 			},
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: " 交警中队 "},
-			after: model.State{Tier: model.TierTaskForce, Status: model.StatusDispatched}, note: "safety / 交警中队",
+			after: model.State{Tier: model.TierTaskForce, Status: model.StatusDispatched}, note: "safety / 交警中队", noteZh: "平安法治 / 交警中队",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, now, a.AckedAt)
 				assert.Equal(t, now, a.DispatchedAt)
@@ -602,7 +603,7 @@ func TestApply(t *testing.T) {
 			name: "village cadre dispatches at the village tier with a note", actor: villageCadre,
 			inc:   func(t *testing.T) model.Incident { return at(t, model.TierVillage, model.StatusAcknowledged) },
 			cmd:   model.Command{Action: model.ActDispatch, By: villageCadre.ID, Department: "村调解委员会", Note: "邻里纠纷"},
-			after: model.State{Tier: model.TierVillage, Status: model.StatusDispatched}, note: "safety / 村调解委员会: 邻里纠纷",
+			after: model.State{Tier: model.TierVillage, Status: model.StatusDispatched}, note: "safety / 村调解委员会: 邻里纠纷", noteZh: "平安法治 / 村调解委员会：邻里纠纷",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, t0, a.AckedAt, "already signed for: kept")
 				assert.Equal(t, now, a.DispatchedAt)
@@ -612,14 +613,14 @@ func TestApply(t *testing.T) {
 			name: "dispatch to another platform", actor: dutyOfficer,
 			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusAcknowledged) },
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "环保所", Platform: model.PlatformEcology},
-			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "ecology / 环保所",
+			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "ecology / 环保所", noteZh: "经济生态 / 环保所",
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, model.PlatformEcology, a.Platform) },
 		},
 		{
 			name: "dispatch to a platform by its Chinese name", actor: dutyOfficer,
 			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusAcknowledged) },
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "民政办", Platform: "公共服务"},
-			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "service / 民政办",
+			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "service / 民政办", noteZh: "公共服务 / 民政办",
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, model.PlatformService, a.Platform) },
 		},
 		{
@@ -630,7 +631,7 @@ func TestApply(t *testing.T) {
 				return i
 			},
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "应急管理站"},
-			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "safety / 应急管理站",
+			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "safety / 应急管理站", noteZh: "平安法治 / 应急管理站",
 			checks: func(t *testing.T, b, a model.Incident) {
 				assert.Equal(t, "应急管理站", a.Department)
 				assert.Equal(t, now, a.DispatchedAt)
@@ -660,7 +661,7 @@ func TestApply(t *testing.T) {
 			name: "dispatch to a 64-character department", actor: dutyOfficer,
 			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: strings.Repeat("部", 64)},
-			after: model.State{Tier: model.TierGrid, Status: model.StatusDispatched}, note: "safety / " + strings.Repeat("部", 64),
+			after: model.State{Tier: model.TierGrid, Status: model.StatusDispatched}, note: "safety / " + strings.Repeat("部", 64), noteZh: "平安法治 / " + strings.Repeat("部", 64),
 		},
 		{
 			name: "dispatch to no such platform", actor: dutyOfficer,
@@ -779,7 +780,7 @@ func TestApply(t *testing.T) {
 			assert.Equal(t, model.Event{
 				At: now, Actor: tt.actor.ID, ActorName: name, Action: tt.cmd.Action,
 				Incident: before.ID, IncidentSeq: before.Seq, Node: before.Node,
-				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note,
+				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note, NoteZh: tt.noteZh,
 			}, ev)
 			// Fields no rule touches stay as they were.
 			assert.Equal(t, before.ID, after.ID)
@@ -847,6 +848,7 @@ func TestSweep(t *testing.T) {
 		act    model.Action // "" when nothing happens
 		after  model.State
 		note   string
+		noteZh string
 		checks func(t *testing.T, a model.Incident)
 	}{
 		{
@@ -857,7 +859,7 @@ func TestSweep(t *testing.T) {
 			name: "grid at its deadline climbs to the village", policy: p, now: t0.Add(2 * time.Minute),
 			inc: func(t *testing.T) model.Incident { return newIncident(t) },
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
-			note: "grid→village: not signed for within 2m0s",
+			note: "grid→village: not signed for within 2m0s", noteZh: "网格→村社：2m00s 内未签收",
 			checks: func(t *testing.T, a model.Incident) {
 				assert.Equal(t, 1, a.Escalations)
 				assert.Equal(t, t0.Add(2*time.Minute), a.TierSince)
@@ -869,19 +871,19 @@ func TestSweep(t *testing.T) {
 			name: "a late sweep names the real delay", policy: p, now: t0.Add(7*time.Minute + 300*time.Millisecond),
 			inc: func(t *testing.T) model.Incident { return newIncident(t) },
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
-			note: "grid→village: not signed for within 7m0s",
+			note: "grid→village: not signed for within 7m0s", noteZh: "网格→村社：7m00s 内未签收",
 		},
 		{
 			name: "village climbs to the town", policy: p, now: t0.Add(5 * time.Minute),
 			inc: func(t *testing.T) model.Incident { return at(t, model.TierVillage, model.StatusReported) },
 			act: model.ActEscalate, after: model.State{Tier: model.TierTown, Status: model.StatusReported},
-			note: "village→town: not signed for within 5m0s",
+			note: "village→town: not signed for within 5m0s", noteZh: "村社→镇指挥室：5m00s 内未签收",
 		},
 		{
 			name: "town climbs to the task force", policy: p, now: t0.Add(10 * time.Minute),
 			inc: func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusReported) },
 			act: model.ActEscalate, after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported},
-			note: "town→taskforce: not signed for within 10m0s",
+			note: "town→taskforce: not signed for within 10m0s", noteZh: "镇指挥室→专班：10m00s 内未签收",
 		},
 		{
 			name: "task force before its deadline", policy: p, now: t0.Add(29 * time.Minute),
@@ -891,7 +893,7 @@ func TestSweep(t *testing.T) {
 			name: "task force not signed for is supervised", policy: p, now: t0.Add(31 * time.Minute),
 			inc: func(t *testing.T) model.Incident { return at(t, model.TierTaskForce, model.StatusReported) },
 			act: model.ActSupervise, after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported},
-			note: "not signed for at the taskforce tier by 03:40",
+			note: "not signed for at the taskforce tier by 03:40", noteZh: "专班层级 03:40 前未签收",
 			checks: func(t *testing.T, a model.Incident) {
 				assert.True(t, a.Supervised)
 				assert.Equal(t, 0, a.Escalations)
@@ -910,7 +912,7 @@ func TestSweep(t *testing.T) {
 			name: "acknowledged past its resolution deadline is supervised", policy: p, now: t0.Add(time.Hour),
 			inc: func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusAcknowledged) },
 			act: model.ActSupervise, after: model.State{Tier: model.TierGrid, Status: model.StatusAcknowledged},
-			note: "not resolved at the grid tier by 04:10",
+			note: "not resolved at the grid tier by 04:10", noteZh: "网格层级 04:10 前未办结",
 			checks: func(t *testing.T, a model.Incident) {
 				assert.True(t, a.Supervised)
 				assert.Equal(t, model.TierGrid, a.Tier, "supervision does not climb")
@@ -920,7 +922,7 @@ func TestSweep(t *testing.T) {
 			name: "dispatched past its resolution deadline is supervised", policy: p, now: t0.Add(5 * time.Hour),
 			inc: func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusDispatched) },
 			act: model.ActSupervise, after: model.State{Tier: model.TierTown, Status: model.StatusDispatched},
-			note: "not resolved at the town tier by 07:10",
+			note: "not resolved at the town tier by 07:10", noteZh: "镇指挥室层级 07:10 前未办结",
 		},
 		{
 			name: "supervised acknowledged: nothing more", policy: p, now: t0.Add(48 * time.Hour),
@@ -950,7 +952,7 @@ func TestSweep(t *testing.T) {
 				return i
 			},
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
-			note: "grid→village: not signed for within 1m0s",
+			note: "grid→village: not signed for within 1m0s", noteZh: "网格→村社：1m00s 内未签收",
 			checks: func(t *testing.T, a model.Incident) {
 				assert.Equal(t, t0.Add(time.Minute+150*time.Second), a.AckBy, "village: 5m halved")
 				assert.Equal(t, t0.Add(time.Minute+time.Hour), a.DueBy, "village II: 2h halved")
@@ -971,7 +973,7 @@ func TestSweep(t *testing.T) {
 			assert.Equal(t, model.Event{
 				At: tt.now, Actor: model.System, ActorName: "system", Action: tt.act,
 				Incident: before.ID, IncidentSeq: before.Seq, Node: before.Node,
-				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note,
+				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note, NoteZh: tt.noteZh,
 			}, ev)
 			assert.Equal(t, tt.after, model.State{Tier: after.Tier, Status: after.Status})
 			if tt.checks != nil {

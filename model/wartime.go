@@ -172,12 +172,13 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 	}
 	a := Activation{Seq: seq, ID: FormatActivationID(seq), Reason: reason, Scope: normalizeScope(append([]NodeCode(nil), scope...)),
 		Drill: drill, Note: clean(note, false), Since: now, By: by}
-	what := string(reason)
+	what, whatZh := string(reason), reason.Zh()
 	if drill {
-		what += " (drill)"
+		what, whatZh = what+" (drill)", whatZh+"（演练）"
 	}
 	ev := Event{At: now, Actor: by, Action: ActActivate, Node: a.Scope[0], Directive: a.ID,
-		Note: fmt.Sprintf("%s: %s, scope %s", a.ID, what, joinCodes(a.Scope))}
+		Note:   fmt.Sprintf("%s: %s, scope %s", a.ID, what, joinCodes(a.Scope)),
+		NoteZh: fmt.Sprintf("%s：%s，范围 %s", a.ID, whatZh, joinCodes(a.Scope))}
 	return a, ev, nil
 }
 
@@ -187,8 +188,10 @@ func (a Activation) End(by PersonID, now time.Time) (Activation, Event, error) {
 		return a, Event{}, Errorf(ECONFLICT, "no wartime is active").Zh("当前没有战时状态")
 	}
 	a.Ended, a.EndedBy = now, by
+	lasted := now.Sub(a.Since).Round(time.Minute)
 	ev := Event{At: now, Actor: by, Action: ActDeactivate, Node: a.Scope[0], Directive: a.ID,
-		Note: fmt.Sprintf("%s ended after %s", a.ID, now.Sub(a.Since).Round(time.Minute))}
+		Note:   fmt.Sprintf("%s ended after %s", a.ID, lasted),
+		NoteZh: fmt.Sprintf("%s，历时 %s", a.ID, FormatWait(lasted))}
 	return a, ev, nil
 }
 

@@ -620,6 +620,7 @@ type eventRecord struct {
 	After       stateRecord `json:"after"`
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
+	NoteZh      string      `json:"note_zh,omitempty"`
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -630,13 +631,14 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		After:     stateRecord{Tier: string(e.After.Tier), Status: string(e.After.Status)},
 		Note:      e.Note,
 		Directive: e.Directive,
+		NoteZh:    e.NoteZh,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -664,6 +666,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.Directive != "" {
 		b = appendStringField(b, `,"directive":`, r.Directive)
+	}
+	if r.NoteZh != "" {
+		b = appendStringField(b, `,"note_zh":`, r.NoteZh)
 	}
 	return append(b, '}')
 }
@@ -756,5 +761,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		After:     model.State{Tier: model.Tier(r.After.Tier), Status: model.Status(r.After.Status)},
 		Note:      r.Note,
 		Directive: r.Directive,
+		NoteZh:    r.NoteZh,
 	}, nil
 }

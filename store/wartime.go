@@ -252,6 +252,7 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		ev.ActorName = nameOf(actor)
 		ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
 			a.Villages, a.MicroGrids, gaps, a.Households)
+		ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
 		out = a
 		return []model.Event{ev}, nil
 	})
@@ -380,6 +381,7 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		}
 		ev.ActorName = nameOf(actor)
 		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), len(keys))
+		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), len(keys))
 		out = x
 		return []model.Event{ev}, nil
 	})
@@ -656,7 +658,8 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		out = model.Draft{Activation: a.Seq, Person: person, MicroGrid: code, At: now, By: by}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActDraft, Node: code, Directive: a.ID,
-			Note: fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
+			Note:   fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
+			NoteZh: fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), code, model.WartimeRole(rec.Role).Zh()),
 		}}, nil
 	})
 	if err != nil {
@@ -780,6 +783,8 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActDirective, Node: node, Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
+				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
 				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 		}}, nil
 	})
@@ -1040,7 +1045,8 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		out = next
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActSign, Node: code, Directive: d.ID,
-			Note: fmt.Sprintf("signed for %s after %s", d.ID, now.Sub(d.IssuedAt).Round(time.Second)),
+			Note:   fmt.Sprintf("signed for %s after %s", d.ID, now.Sub(d.IssuedAt).Round(time.Second)),
+			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(now.Sub(d.IssuedAt))),
 		}}, nil
 	})
 	if err != nil {
@@ -1142,7 +1148,8 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActResend, Node: node, Directive: d.ID,
-			Note: fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
+			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
+			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
 		}}, nil
 	})
 	if err != nil {
@@ -1245,7 +1252,7 @@ func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) 
 	})
 	evs := make([]model.Event, 0, len(list))
 	for _, g := range list {
-		var parts []string
+		var parts, partsZh []string
 		top := model.Tier("")
 		for _, t := range []model.Tier{model.TierVillage, model.TierTown} {
 			codes := g.to[t]
@@ -1259,15 +1266,20 @@ func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) 
 				what = "micro-grid"
 			}
 			parts = append(parts, fmt.Sprintf("%d %s silent → %s room (%s)", len(codes), what, t, listCodes(codes, 8)))
+			partsZh = append(partsZh, fmt.Sprintf("%d 个微网格未签收 → %s（%s）", len(codes), roomZh[t], listCodes(codes, 8)))
 		}
 		evs = append(evs, model.Event{
 			At: now, Actor: model.System, ActorName: "system", Action: model.ActEscalate, Node: g.village,
 			Directive: g.d.ID, Before: model.State{Tier: g.from}, After: model.State{Tier: top},
-			Note: g.d.ID + ": " + strings.Join(parts, "; "),
+			Note:   g.d.ID + ": " + strings.Join(parts, "; "),
+			NoteZh: g.d.ID + "：" + strings.Join(partsZh, "；"),
 		})
 	}
 	return evs, nil
 }
+
+// roomZh names the command rooms silent units are escalated to.
+var roomZh = map[model.Tier]string{model.TierVillage: "村指挥室", model.TierTown: "镇指挥室"}
 
 // listCodes joins up to n codes, then says how many more.
 func listCodes(codes []string, n int) string {

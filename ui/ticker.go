@@ -30,15 +30,23 @@ func actor(l Labels, e model.Event) string {
 // describe is an event's "what happened" in the console's language.
 func describe(l Labels, e model.Event, g Glyphs) string {
 	what := l.Action[e.Action]
+	note := e.Note
+	if l.Lang == "zh" && e.NoteZh != "" {
+		note = e.NoteZh
+	}
 	switch e.Action {
 	case model.ActEscalate:
+		if e.Incident == "" && note != "" {
+			return what + " " + note // wartime: silent micro-grids, with their directive
+		}
 		what += " " + l.Tier[e.Before.Tier] + g.Arrow + l.Tier[e.After.Tier]
-		if e.Actor == model.System {
-			if l.Lang == "zh" {
-				what += "（超时未签收）"
-			} else {
-				what += " (deadline passed)"
-			}
+		switch {
+		case e.Actor == model.System && l.Lang == "zh":
+			what += "（超时未签收）"
+		case e.Actor == model.System:
+			what += " (deadline passed)"
+		case e.NoteZh == "" && e.Note != "" && e.Note != model.EscalationNote(e.Before.Tier, e.After.Tier):
+			what += " " + e.Note // the officer's own words, not the default the rule writes
 		}
 		return what
 	case model.ActReport:
@@ -49,8 +57,8 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 		}
 		return what + " (late at " + l.Tier[e.After.Tier] + ")"
 	}
-	if e.Note != "" {
-		return what + " " + e.Note
+	if note != "" {
+		return what + " " + note
 	}
 	return what
 }

@@ -135,11 +135,18 @@ func TestGapsAndAfterAction(t *testing.T) {
 	m = update(t, m, loadWartime(f.db)())
 	assert.Len(t, gapRows(&m.w, m.wt), 5, "the drafted reserve fills the gap")
 	assert.Contains(t, m.View(), "已征调 "+first.candidates[0].Name)
+	// The ticker tells the wartime steps in Chinese too.
+	m = keys(t, m, "esc")
+	view := m.View()
+	assert.Contains(t, view, "启动战时 W-0001：防台，范围 330784114；")
+	assert.Contains(t, view, "征调储备 "+first.candidates[0].Name+"（")
+	assert.NotContains(t, view, "typhoon")
+	assert.NotContains(t, view, "drafted into")
 
 	// W, y: wartime ends and the after-action summary shows.
 	m = keys(t, m, "esc", "W", "y")
 	require.Equal(t, overlayAfter, m.overlay)
-	view := m.View()
+	view = m.View()
 	assert.Contains(t, view, "战后总结 W-0001")
 	assert.Contains(t, view, "征调储备 1")
 	m = pump(t, m, sub, f.db)

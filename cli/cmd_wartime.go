@@ -257,7 +257,7 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 	for _, s := range args {
 		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 			fields = append(fields, f)
-			if strings.EqualFold(f, "town") {
+			if model.WholeTown(f) {
 				wantTown = true
 			}
 		}
@@ -294,7 +294,7 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 	}
 	var out []model.NodeCode
 	for _, f := range fields {
-		if strings.EqualFold(f, "town") {
+		if model.WholeTown(f) {
 			out = append(out, town)
 			continue
 		}

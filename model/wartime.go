@@ -102,6 +102,10 @@ func FormatActivationID(n uint64) string { return fmt.Sprintf("W-%04d", n) }
 // FormatDirectiveID makes the public id of the n-th directive.
 func FormatDirectiveID(n uint64) string { return fmt.Sprintf("D-%04d", n) }
 
+// WholeTown reports whether a scope word means the whole town: "town", or
+// "全镇" as the console in Chinese offers it.
+func WholeTown(s string) bool { return strings.EqualFold(s, "town") || s == "全镇" }
+
 // ParseScopeCode checks one code of a wartime scope: a town or a village.
 func ParseScopeCode(s string) (NodeCode, error) {
 	c, err := ParseNodeCode(s)
@@ -114,13 +118,13 @@ func ParseScopeCode(s string) (NodeCode, error) {
 	return c, nil
 }
 
-// ParseScope reads "town" (the whole town of the given code) or village and
+// ParseScope reads "town" or "全镇" (the whole town of the given code) or village and
 // town codes, and returns the codes in order without overlaps.
 func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 	var out []NodeCode
 	for _, a := range args {
 		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' }) {
-			if strings.EqualFold(f, "town") {
+			if WholeTown(f) {
 				if town == "" {
 					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇")
 				}

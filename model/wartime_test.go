@@ -22,6 +22,10 @@ func TestParseScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{town}, got)
 
+	got, err = model.ParseScope([]string{" 全镇 "}, town)
+	require.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{town}, got, "the console in Chinese offers 全镇")
+
 	got, err = model.ParseScope([]string{"330784114266,330784114200", "330784114266"}, town)
 	require.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{otherVil, duxi}, got, "sorted, duplicates dropped")
@@ -30,10 +34,11 @@ func TestParseScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{town}, got, "a village inside the town adds nothing")
 
-	for _, bad := range [][]string{nil, {""}, {"330784114266-02"}, {"33078411426"}, {"county"}} {
+	for _, bad := range [][]string{nil, {""}, {"330784114266-02"}, {"33078411426"}, {"county"}, {"全县"}} {
 		_, err := model.ParseScope(bad, town)
 		requireCode(t, err, model.EINVALID)
 		assert.Contains(t, err.Error(), "scope")
+		requireZh(t, err, "范围：")
 	}
 	_, err = model.ParseScope([]string{"town"}, "")
 	requireCode(t, err, model.EINVALID)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -428,4 +429,18 @@ func TestHelpScrollsOnASmallTerminal(t *testing.T) {
 	}
 	assert.Contains(t, m.View(), "resend to silent", "the last group is reachable")
 	checkScreen(t, m, 80, 24, false)
+}
+
+// The help names every : command, wrapped at spaces, never cut.
+func TestHelpNamesEveryCommand(t *testing.T) {
+	f := newFixture(t)
+	for _, w := range []int{80, 120} {
+		m := f.model(t, "zh", w, 40)
+		m = keys(t, m, "?")
+		view := m.View()
+		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after", ":help", ":q", "（tab键补全）"} {
+			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n)`, view, "%s at width %d", c, w)
+		}
+		checkScreen(t, m, w, 40, false)
+	}
 }

@@ -235,7 +235,29 @@ func (m Model) helpLines(inner int) []string {
 		out = append(out, "")
 	}
 	cmds := m.say(" :incidents :tower :roster :chain :events :gaps :directives :after :help :q  (tab completes)",
-		" :incidents :tower :roster :chain :events :gaps :directives :after :help :q （tab 补全）")
-	out = append(out, p.st.Dim.Render(p.w.Fit(cmds, inner, p.g.More)))
+		" :incidents :tower :roster :chain :events :gaps :directives :after :help :q （tab键补全）")
+	// Wrapped, not cut: the list is the only place the commands are named.
+	for _, l := range wordWrap(p.w, cmds, inner-1) {
+		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
+	}
 	return out
+}
+
+// wordWrap breaks s at spaces into lines of at most n cells; a word longer
+// than a line is left for the caller's Fit to cut.
+func wordWrap(w Width, s string, n int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case w.Of(line)+1+w.Of(word) <= n:
+			line += " " + word
+		default:
+			out = append(out, line)
+			line = word
+		}
+	}
+	return append(out, line)
 }

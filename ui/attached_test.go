@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/api"
+	"gridcmd/model"
+)
+
+// attach serves the fixture's store on loopback, as a console or 'gridcmd
+// serve' holding the file does, and dials it as a second console would.
+func attach(t *testing.T, f fixture) *api.Client {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cred, cleanup, err := api.WriteLocal(f.db.Path(), ln.Addr().String())
+	require.NoError(t, err)
+	srv := api.New(f.db, f.db, api.Options{LocalCredential: cred})
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		assert.NoError(t, srv.Shutdown(ctx))
+		assert.NoError(t, <-done)
+		cleanup()
+	})
+	c, err := api.DialLocal(f.db.Path())
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestAttachedConsole: a console whose service is the local API client, as
+// a second officer's console is, loads the town, acts through the server,
+// hears the refusals in its own language and follows the live feed.
+func TestAttachedConsole(t *testing.T) {
+	f := newFixture(t)
+	c := attach(t, f)
+	sub := c.Subscribe()
+	defer sub.Close()
+	m := New(c, nil, f.options(t, "zh"))
+	m = update(t, m, keyMsgSize(120, 40))
+	m = update(t, m, loadSnapshot(c)())
+	direct := f.model(t, "zh", 120, 40)
+	assert.Equal(t, direct.View(), m.View(), "the same screen as the console holding the file")
+
+	// a signs for the report waiting at the town, through the server.
+	m = find(t, m, "电信诈骗预警")
+	inc, _ := m.selectedIncident()
+	require.Equal(t, model.StatusReported, inc.Status)
+	m = keys(t, m, "a")
+	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
+	assert.Equal(t, f.operator(t), timelineLast(t, f, inc.ID).Actor, "recorded as the operator's")
+
+	// a again: the rules refuse, and the refusal crossed the wire in Chinese.
+	m = keys(t, m, "a")
+	assert.Contains(t, m.View(), inc.ID+"：事件为「签收」，不能签收（已签收过）")
+
+	// Another writer files a report: the client's feed brings it.
+	_, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
+		Severity: model.SeverityI, Title: "货车侧翻", Reporter: model.System})
+	require.NoError(t, err)
+	m = pump(t, m, sub, c)
+	assert.Contains(t, m.View(), "货车侧翻")
+	checkScreen(t, m, 120, 40, false)
+}
+
+func timelineLast(t *testing.T, f fixture, id string) model.Event {
+	t.Helper()
+	tl, err := f.db.Timeline(context.Background(), id)
+	require.NoError(t, err)
+	require.NotEmpty(t, tl)
+	return tl[len(tl)-1]
+}

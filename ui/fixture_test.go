@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/demo"
@@ -88,10 +90,23 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 	return m
 }
 
+// The code of the commands that wait: every timer (after: the clock's
+// tick, flash expiry, the wait before subscribing again), and the
+// feed's wait for the next batch. Tests drive those (pump, tickMsg).
+var (
+	timerCode = reflect.ValueOf(after(time.Hour, nil)).Pointer()
+	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil)).Pointer()
+)
+
 // run executes cmd (expanding batches) and returns the messages that came
-// back within 300 ms; ticks and flash timers do not.
+// back. Timers and the feed are left alone; everything else, a store call
+// on a loaded machine included, is waited for (up to 10 s, so that a
+// command that never answers fails its test instead of hanging it).
 func run(cmd tea.Cmd, depth int) []tea.Msg {
 	if cmd == nil || depth == 0 {
+		return nil
+	}
+	if code := reflect.ValueOf(cmd).Pointer(); code == timerCode || code == feedCode {
 		return nil
 	}
 	ch := make(chan tea.Msg, 1)
@@ -99,7 +114,7 @@ func run(cmd tea.Cmd, depth int) []tea.Msg {
 	var msg tea.Msg
 	select {
 	case msg = <-ch:
-	case <-time.After(300 * time.Millisecond):
+	case <-time.After(10 * time.Second):
 		return nil
 	}
 	switch msg := msg.(type) {
@@ -160,4 +175,17 @@ func keyMsgSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w,
 func (w *world) at(seq uint64) model.Incident {
 	inc, _ := w.get(seq)
 	return inc
+}
+
+// The harness knows every waiting command the console makes; a new timer
+// not made by after would make the tests wait for it.
+func TestHarnessKnowsTheWaits(t *testing.T) {
+	code := func(c tea.Cmd) uintptr { return reflect.ValueOf(c).Pointer() }
+	for name, c := range map[string]tea.Cmd{
+		"tick": tick(base), "flash": expireFlash(1, time.Hour), "resubscribe": resubscribeAfter(time.Hour),
+	} {
+		assert.Equal(t, timerCode, code(c), name)
+	}
+	assert.Equal(t, feedCode, code(waitEvents(&deadSub{}, nil)))
+	assert.NotEqual(t, timerCode, code(sweep(nil)))
 }

@@ -91,9 +91,19 @@ func loadSnapshot(svc model.Service) tea.Cmd {
 	}
 }
 
+// after is tea.Tick, for every timer of the console. It and waitEvents are
+// never inlined, so each makes its commands from one piece of code: the
+// tests tell those commands apart by it, and drive time and the feed
+// themselves.
+//
+//go:noinline
+func after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return tea.Tick(d, fn) }
+
 // waitEvents blocks for the next committed batch, gathers whatever else
 // arrives within the coalescing window, and re-reads the incidents the
 // burst touched. The root re-arms it after each message.
+//
+//go:noinline
 func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 	if sub == nil {
 		return nil
@@ -150,7 +160,7 @@ type (
 )
 
 func resubscribeAfter(d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return resubscribeMsg{} })
+	return after(d, func(time.Time) tea.Msg { return resubscribeMsg{} })
 }
 
 // resubscribe asks the service for a new feed. A feed that is lost from the
@@ -170,7 +180,7 @@ func resubscribe(svc model.Service) tea.Cmd {
 // tick fires on the next whole second of the clock.
 func tick(now time.Time) tea.Cmd {
 	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
-	return tea.Tick(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return after(d, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 // sweep applies the clocks (auto-escalation, supervision) in the store; what
@@ -203,6 +213,6 @@ func loadTimeline(svc model.Service, id string) tea.Cmd {
 	}
 }
 
-func expireFlash(id int, after time.Duration) tea.Cmd {
-	return tea.Tick(after, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+func expireFlash(id int, wait time.Duration) tea.Cmd {
+	return after(wait, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
 }

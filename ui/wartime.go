@@ -240,7 +240,14 @@ func (c *wtChainPane) View(p painter, l wtLabels, f wtFigures, focused bool) str
 		}
 		return s
 	}
-	lines := []string{p.st.ColumnHead.Render(row("", l.ColUnits, l.ColStaffed, l.ColWaiting, l.ColIncs))}
+	heads := []string{l.ColUnits, l.ColStaffed, l.ColWaiting, l.ColIncs}
+	for _, h := range heads {
+		if p.w.Of(h) > num {
+			heads = l.ColShort[:] // whole short words, not cut long ones
+			break
+		}
+	}
+	lines := []string{p.st.ColumnHead.Render(row("", heads...))}
 	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps}
 	for i, name := range labels {
 		r := f.rows[i]

@@ -7,6 +7,7 @@ type wtLabels struct {
 	Chain, Directive, Gaps, After              string
 	TownRoom, VillageRooms, MicroOps, GapsRow  string
 	ColUnits, ColStaffed, ColWaiting, ColIncs  string
+	ColShort                                   [4]string // the same four where they do not fit
 	ColVillage, ColSigned, ColDone, ColSlowest string
 	Since, Drill, Deadline, All, NoDirective   string
 	Reason                                     map[model.Reason]string
@@ -20,6 +21,7 @@ func wartimeLabels(lang string) wtLabels {
 			Chain: "Wartime chain", Directive: "Directive", Gaps: "Gaps", After: "After action",
 			TownRoom: "town room", VillageRooms: "village rooms", MicroOps: "micro-grids", GapsRow: "gaps",
 			ColUnits: "units", ColStaffed: "staffed", ColWaiting: "unsigned", ColIncs: "incidents",
+			ColShort:   [4]string{"unit", "on", "wait", "inc"},
 			ColVillage: "village", ColSigned: "signed", ColDone: "done", ColSlowest: "silent",
 			Since: "since", Drill: "drill", Deadline: "deadline", All: "all",
 			NoDirective: "no directive yet: d issues one to every micro-grid in scope",
@@ -34,6 +36,7 @@ func wartimeLabels(lang string) wtLabels {
 		Chain: "战时指挥链", Directive: "指令", Gaps: "缺员微网格", After: "战后总结",
 		TownRoom: "镇指挥室", VillageRooms: "村指挥室", MicroOps: "微网格", GapsRow: "缺员",
 		ColUnits: "单元", ColStaffed: "在岗", ColWaiting: "未签收", ColIncs: "事件",
+		ColShort:   [4]string{"单元", "在岗", "未签", "事件"},
 		ColVillage: "村社", ColSigned: "签收", ColDone: "完成", ColSlowest: "未签收单元",
 		Since: "自", Drill: "演练", Deadline: "截止", All: "合计",
 		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",

@@ -197,6 +197,9 @@ func TestWartimeScreensFit(t *testing.T) {
 						checkScreen(t, m, size[0], size[1], wide)
 						if sc.name == "main" {
 							assert.True(t, strings.Contains(m.View(), "D-0001"))
+							// The chain's column heads are whole words.
+							want := map[string]string{"en": `unit +on +wait +inc\b`, "zh": `单元 +在岗 +未签收? +事件`}[lang]
+							assert.Regexp(t, want, m.View())
 						}
 					})
 				}

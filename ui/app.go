@@ -248,7 +248,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.w.change([]model.Incident{msg.inc}, m.now)
 		m.queue.update(&m.w, []model.Incident{msg.inc})
-		return m.flashInfo(fmt.Sprintf("%s %s: %s %s", msg.inc.ID, m.p.lab.Action[msg.act],
+		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为 %s · %s"), msg.inc.ID, m.p.lab.Action[msg.act],
 			m.p.lab.Tier[msg.inc.Tier], m.p.lab.Status[msg.inc.Status]))
 	case reportedMsg:
 		if msg.err != nil {
@@ -256,7 +256,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.w.change([]model.Incident{msg.inc}, m.now)
 		m.queue.update(&m.w, []model.Incident{msg.inc})
-		return m.flashInfo(fmt.Sprintf("%s %s: %s", msg.inc.ID, m.p.lab.Action[model.ActReport], msg.inc.Title))
+		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.inc.ID, m.p.lab.Action[model.ActReport], msg.inc.Title))
 	case timelineMsg:
 		if msg.id == m.detail.id && msg.err == nil {
 			m.detail.timeline = msg.events

@@ -58,6 +58,7 @@ func TestAttachedConsole(t *testing.T) {
 	m = keys(t, m, "a")
 	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
 	assert.Equal(t, f.operator(t), timelineLast(t, f, inc.ID).Actor, "recorded as the operator's")
+	assert.Contains(t, m.View(), inc.ID+" 已签收，现为 镇指挥室 · 签收")
 
 	// a again: the rules refuse, and the refusal crossed the wire in Chinese.
 	m = keys(t, m, "a")

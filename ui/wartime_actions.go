@@ -53,7 +53,7 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		mm, c := m.flashInfo(fmt.Sprintf("%s %s: %s", msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
+		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
 		return mm, tea.Batch(c, loadWartime(m.svc))
 	case deactivatedMsg:
 		if msg.err != nil {
@@ -92,7 +92,8 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			})
 		}
 		m.wt.want = msg.d.ID // shown once the feed brings it
-		return m.flashInfo(fmt.Sprintf("%s %s: %d", msg.d.ID, m.p.lab.Action[model.ActDirective], len(msg.units)))
+		return m.flashInfo(m.say(fmt.Sprintf("%s issued to %d micro-grids", msg.d.ID, len(msg.units)),
+			fmt.Sprintf("%s 已下达至 %d 个微网格", msg.d.ID, len(msg.units))))
 	case resentMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)

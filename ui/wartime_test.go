@@ -82,6 +82,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, ds, "the dry run stores nothing")
 	m = keys(t, m, "y")
+	assert.Contains(t, m.View(), "D-0001 issued to 232 micro-grids")
 	m = pump(t, m, sub, f.db)
 	require.Len(t, m.wt.directives, 1)
 	d := m.wt.directives[0]

@@ -19,11 +19,12 @@ func TestGoldenScreen(t *testing.T) {
 	for _, c := range []struct {
 		name, lang string
 		keys       []string
+		ready      string // drawn once what the keys asked for has loaded
 	}{
-		{"zh", "zh", nil},
-		{"en", "en", nil},
-		{"en_detail", "en", []string{"j", "enter"}},
-		{"zh_tower", "zh", []string{"tab", "tab", "tab", "j", "enter"}},
+		{"zh", "zh", nil, ""},
+		{"en", "en", nil, ""},
+		{"en_detail", "en", []string{"j", "enter"}, "11-29 03:07:46  escalated"}, // the timeline's last line
+		{"zh_tower", "zh", []string{"tab", "tab", "tab", "j", "enter"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -37,7 +38,11 @@ func TestGoldenScreen(t *testing.T) {
 			for _, k := range c.keys {
 				tm.Send(keyMsg(k))
 			}
-			time.Sleep(300 * time.Millisecond) // let the timeline load
+			if c.ready != "" {
+				teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+					return bytes.Contains(b, []byte(c.ready))
+				}, teatest.WithDuration(5*time.Second))
+			}
 			require.NoError(t, tm.Quit())
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 			golden.RequireEqual(t, []byte(fm.View()))

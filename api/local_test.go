@@ -10,11 +10,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -692,4 +695,66 @@ func TestBackupStreamStopsWhenTheServerDrains(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the client never ended")
 	}
+}
+
+// TestClientNeverResendsWhatReachedTheServer: a server that took a call
+// and died before answering may have done it; the client says the server
+// is gone and does not send the call again, even though another server
+// holds the database by then. The next call goes to that one.
+func TestClientNeverResendsWhatReachedTheServer(t *testing.T) {
+	db, path, ps := openStore(t, storeOptions())
+	ctx := context.Background()
+
+	// The first server passes calls to a real one, until a report comes:
+	// it takes that, a second server takes the database over, and the
+	// first dies without answering.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
+	require.NoError(t, err)
+	defer cleanup()
+	realLn, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	real := api.New(db, db, api.Options{LocalCredential: cred})
+	go real.Serve(realLn)
+	defer real.Shutdown(context.Background())
+	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: realLn.Addr().String()})
+	var took atomic.Int32
+	front := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/Report") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		took.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		serveLocal(t, db, path) // the database's new holder, in the credential file
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // no answer
+		}
+	})}
+	go front.Serve(ln)
+	defer front.Close()
+	c, err := api.DialLocal(path)
+	require.NoError(t, err)
+	defer c.Close()
+
+	_, err = c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "可能已受理", Reporter: ps[1].ID})
+	require.Error(t, err)
+	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err), "the server is gone; whether it filed the report is unknown")
+	assert.Equal(t, int32(1), took.Load())
+	st, err := db.Stats(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.Incidents.Total, "not sent again to the server that took over")
+
+	// The next call is a new call: it goes to the server that holds the
+	// database now.
+	_, err = c.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "下一次上报", Reporter: ps[1].ID})
+	require.NoError(t, err)
+	st, err = db.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Incidents.Total)
+	assert.Equal(t, int32(1), took.Load())
 }

@@ -608,12 +608,14 @@ func TestClientBackupChecksTheTrailers(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		trailer map[string]string
+		drop    bool // the connection drops in the middle of the body
 		want    string
 	}{
-		{"whole", map[string]string{"Gridcmd-Backup-Bytes": "4096"}, ""},
-		{"no trailer", nil, `the server says it wrote ""`},
-		{"fewer bytes than it says", map[string]string{"Gridcmd-Backup-Bytes": "8192"}, `got 4096 bytes, the server says it wrote "8192"`},
-		{"cut short", map[string]string{"Gridcmd-Backup-Bytes": "4096", "Gridcmd-Backup-Error": "the server is shutting down"}, "the server is shutting down"},
+		{"whole", map[string]string{"Gridcmd-Backup-Bytes": "4096"}, false, ""},
+		{"no trailer", nil, false, `the server says it wrote ""`},
+		{"fewer bytes than it says", map[string]string{"Gridcmd-Backup-Bytes": "8192"}, false, `got 4096 bytes, the server says it wrote "8192"`},
+		{"cut short", map[string]string{"Gridcmd-Backup-Bytes": "4096", "Gridcmd-Backup-Error": "the server is shutting down"}, false, "the server is shutting down"},
+		{"dropped mid-body", map[string]string{"Gridcmd-Backup-Bytes": "4096"}, true, "unexpected EOF"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			mux := http.NewServeMux()
@@ -626,6 +628,13 @@ func TestClientBackupChecksTheTrailers(t *testing.T) {
 					w.Header().Add("Trailer", k)
 				}
 				_, _ = w.Write(make([]byte, 4096))
+				if tt.drop {
+					w.(http.Flusher).Flush()
+					if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+						conn.Close()
+					}
+					return
+				}
 				for k, v := range tt.trailer {
 					w.Header().Set(k, v)
 				}

@@ -1043,10 +1043,11 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 			return nil, err
 		}
 		out = next
+		took := now.Sub(d.IssuedAt).Round(time.Second)
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActSign, Node: code, Directive: d.ID,
-			Note:   fmt.Sprintf("signed for %s after %s", d.ID, now.Sub(d.IssuedAt).Round(time.Second)),
-			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(now.Sub(d.IssuedAt))),
+			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
+			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
 		}}, nil
 	})
 	if err != nil {
@@ -1084,15 +1085,16 @@ func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCo
 			return nil, err
 		}
 		out = next
-		note := fmt.Sprintf("%s: %d/%d", d.ID, done, of)
+		note, noteZh := fmt.Sprintf("%s: %d/%d", d.ID, done, of), fmt.Sprintf("%s：%d/%d", d.ID, done, of)
 		if !u.Signed() {
-			note += ", signed for"
+			note, noteZh = note+", signed for", noteZh+"，已签收"
 		}
 		if next.Complete() && !u.Complete() {
-			note += ", complete"
+			note, noteZh = note+", complete", noteZh+"，已完成"
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActProgress, Node: code, Directive: d.ID, Note: note,
+			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
+			Note: note, NoteZh: noteZh,
 		}}, nil
 	})
 	if err != nil {
@@ -1265,8 +1267,8 @@ func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) 
 			if len(codes) == 1 {
 				what = "micro-grid"
 			}
-			parts = append(parts, fmt.Sprintf("%d %s silent → %s room (%s)", len(codes), what, t, listCodes(codes, 8)))
-			partsZh = append(partsZh, fmt.Sprintf("%d 个微网格未签收 → %s（%s）", len(codes), roomZh[t], listCodes(codes, 8)))
+			parts = append(parts, fmt.Sprintf("%d %s silent → %s room (%s)", len(codes), what, t, listCodes(codes, 8, " and %d more")))
+			partsZh = append(partsZh, fmt.Sprintf("%d 个微网格未签收 → %s（%s）", len(codes), roomZh[t], listCodes(codes, 8, " 等，另 %d 个")))
 		}
 		evs = append(evs, model.Event{
 			At: now, Actor: model.System, ActorName: "system", Action: model.ActEscalate, Node: g.village,
@@ -1281,10 +1283,11 @@ func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) 
 // roomZh names the command rooms silent units are escalated to.
 var roomZh = map[model.Tier]string{model.TierVillage: "村指挥室", model.TierTown: "镇指挥室"}
 
-// listCodes joins up to n codes, then says how many more.
-func listCodes(codes []string, n int) string {
+// listCodes joins up to n codes, then says how many more with more (a
+// format taking the count).
+func listCodes(codes []string, n int, more string) string {
 	if len(codes) <= n {
 		return strings.Join(codes, ", ")
 	}
-	return strings.Join(codes[:n], ", ") + fmt.Sprintf(" and %d more", len(codes)-n)
+	return strings.Join(codes[:n], ", ") + fmt.Sprintf(more, len(codes)-n)
 }

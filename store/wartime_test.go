@@ -455,12 +455,14 @@ func TestSignProgressComplete(t *testing.T) {
 	assert.Equal(t, 20, u.Done)
 	assert.False(t, u.Complete())
 	assert.Equal(t, "D-0001: 20/60, signed for", newest(t, w.s, 1)[0].Note)
+	assert.Equal(t, "D-0001：20/60，已签收", newest(t, w.s, 1)[0].NoteZh)
 	w.clock.Advance(time.Minute)
 	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 60, 60, p12.ID)
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(6*time.Minute), u.CompletedAt)
 	assert.Equal(t, t0.Add(5*time.Minute), u.SignedAt, "the first signature stands")
 	assert.Equal(t, "D-0001: 60/60, complete", newest(t, w.s, 1)[0].Note)
+	assert.Equal(t, "D-0001：60/60，已完成", newest(t, w.s, 1)[0].NoteZh)
 	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 50, 60, p12.ID)
 	requireCode(t, err, model.ECONFLICT)
 
@@ -518,6 +520,7 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	}
 	assert.Equal(t, vB, evs[0].Node)
 	assert.Equal(t, "D-0001: 3 micro-grids silent → village room (01-01, 02-01, 02-02)", evs[0].Note)
+	assert.Equal(t, "D-0001：3 个微网格未签收 → 村指挥室（01-01, 02-01, 02-02）", evs[0].NoteZh)
 	assert.Equal(t, vA, evs[1].Node)
 	assert.Equal(t, "D-0001: 3 micro-grids silent → village room (01-02, 02-01, 02-02)", evs[1].Note)
 	u := w.unit(t, d.ID, a012)
@@ -572,6 +575,14 @@ func mustUnits(t testing.TB, w *wtTower, id string) []model.DirectiveUnit {
 }
 
 // A sweep with directives out but nothing due commits nothing.
+// A long list of silent units says how many more, in both languages.
+func TestListCodesSaysHowManyMore(t *testing.T) {
+	codes := []string{"01-01", "01-02", "01-03", "02-01"}
+	assert.Equal(t, "01-01, 01-02, 01-03, 02-01", listCodes(codes, 4, " and %d more"))
+	assert.Equal(t, "01-01, 01-02 and 2 more", listCodes(codes, 2, " and %d more"))
+	assert.Equal(t, "01-01, 01-02 等，另 2 个", listCodes(codes, 2, " 等，另 %d 个"))
+}
+
 func TestIdleSweepWithDirectivesDoesNotWrite(t *testing.T) {
 	w := newWtTower(t)
 	w.activate(t, town)

@@ -444,3 +444,19 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 		checkScreen(t, m, w, 40, false)
 	}
 }
+
+// A console that cannot load says why, whole and in its language.
+func TestLoadErrorSaysWhy(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{{"en", "is closed"}, {"zh", "已关闭"}} {
+		f := newFixture(t)
+		m := New(f.db, nil, f.options(t, tc.lang))
+		m = update(t, m, keyMsgSize(80, 24))
+		require.NoError(t, f.db.Close())
+		m = update(t, m, loadSnapshot(f.db)())
+		require.Error(t, m.loadErr)
+		view := m.View()
+		assert.Contains(t, strings.ReplaceAll(view, "\n", ""), f.db.Path(), "the whole path, wrapped")
+		assert.Contains(t, view, tc.want)
+		checkScreen(t, m, 80, 24, false)
+	}
+}

@@ -10,6 +10,21 @@ import (
 	"gridcmd/model"
 )
 
+// message is a screen that says one thing, wrapped, from its middle line.
+func (m Model) message(msg string) string {
+	p := m.p
+	lines := make([]string, m.height)
+	for i := range lines {
+		lines[i] = strings.Repeat(" ", m.width)
+	}
+	for i, l := range wrap(p.w, msg, m.width) {
+		if m.height/2+i < m.height {
+			lines[m.height/2+i] = p.w.Fit(l, m.width, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 // View draws the whole screen. Every line is exactly m.width columns.
 func (m Model) View() string {
 	if m.width == 0 {
@@ -17,20 +32,10 @@ func (m Model) View() string {
 	}
 	p := m.p
 	if m.tooSmall() {
-		msg := fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight)
-		lines := make([]string, m.height)
-		for i := range lines {
-			lines[i] = strings.Repeat(" ", m.width)
-		}
-		for i, l := range wrap(p.w, msg, m.width) {
-			if m.height/2+i < m.height {
-				lines[m.height/2+i] = p.w.Fit(l, m.width, "")
-			}
-		}
-		return strings.Join(lines, "\n")
+		return m.message(fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight))
 	}
 	if m.loadErr != nil {
-		return p.w.Fit("gridcmd: "+m.loadErr.Error(), m.width, p.g.More)
+		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
 	chain := m.chain.View(p, m.w.inc, m.now, m.focus == paneChain && m.overlay == overlayNone)
 	if m.wt.active() {

@@ -166,12 +166,14 @@ func (c *Client) health(ctx context.Context, again bool) error {
 		if again && unanswered(err) && c.relocate(at) {
 			return c.health(ctx, false)
 		}
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", at.base, err)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", at.base, err).
+			Zh("%s 的 gridcmd 服务无应答：%v", at.base, err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not ready (%s)", at.base, resp.Status)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not ready (%s)", at.base, resp.Status).
+			Zh("%s 的 gridcmd 服务尚未就绪（%s）", at.base, resp.Status)
 	}
 	return nil
 }
@@ -259,7 +261,8 @@ func (c *Client) send(ctx context.Context, method string, args []any, again bool
 		if again && c.relocate(at) && unanswered(err) {
 			return c.send(ctx, method, args, false, outs...)
 		}
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", at.base, err)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", at.base, err).
+			Zh("%s 的 gridcmd 服务已断开：%v", at.base, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized && again && c.relocate(at) {
@@ -271,7 +274,8 @@ func (c *Client) send(ctx context.Context, method string, args []any, again bool
 	var lr localResponse
 	dec := json.NewDecoder(resp.Body)
 	if err := dec.Decode(&lr); err != nil {
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s answered %s to %s with no readable body: %v", at.base, resp.Status, method, err)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s answered %s to %s with no readable body: %v", at.base, resp.Status, method, err).
+			Zh("%s 的 gridcmd 服务对 %s 的应答（%s）无法读取：%v", at.base, method, resp.Status, err)
 	}
 	if resp.StatusCode != http.StatusOK || lr.Error != "" {
 		code := lr.Code

@@ -509,7 +509,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		if code == model.EINTERNAL {
 			s.log.Error("local call failed", "method", name, "err", err)
 		}
-		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: zhOnly(err), Code: code})
+		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code})
 		return
 	}
 	b, err := json.Marshal(res)
@@ -536,7 +536,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.isDraining() {
-		s.unavailable(w, "the server is shutting down")
+		s.unavailable(w, "the server is shutting down", "服务正在关闭")
 		return
 	}
 	fl, ok := w.(http.Flusher)
@@ -586,13 +586,4 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-}
-
-// zhOnly is the error's own Chinese message, or "" when it has none.
-func zhOnly(err error) string {
-	var e *model.Error
-	if errors.As(err, &e) {
-		return e.MessageZh
-	}
-	return ""
 }

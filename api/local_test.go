@@ -560,6 +560,7 @@ func TestClientFindsARestartedServer(t *testing.T) {
 	_, err = c.Stats(ctx)
 	require.Error(t, err, "nobody holds the database")
 	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+	assert.Contains(t, model.ErrorMessageZh(err), "的 gridcmd 服务已断开", "said in Chinese too")
 	requireEnds(t, sub, "the old stream ends")
 
 	secondServer := serveLocal(t, db, path)

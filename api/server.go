@@ -241,13 +241,15 @@ func (s *Server) admitWrite(w http.ResponseWriter) bool {
 	if s.beginWrite() {
 		return true
 	}
-	s.unavailable(w, "the server is shutting down; retry later")
+	s.unavailable(w, "the server is shutting down; retry later", "服务正在关闭，请稍后重试")
 	return false
 }
 
-func (s *Server) unavailable(w http.ResponseWriter, msg string) {
+// unavailable answers 503 with Retry-After, saying why in English and in
+// Chinese (for a console in zh).
+func (s *Server) unavailable(w http.ResponseWriter, msg, zh string) {
 	w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
-	writeError(w, http.StatusServiceUnavailable, "", "%s", msg)
+	writeJSON(w, http.StatusServiceUnavailable, errorJSON{Error: msg, ErrorZh: zh})
 }
 
 // seconds rounds d up to whole seconds, at least 1 (Retry-After's unit).
@@ -257,8 +259,9 @@ func seconds(d time.Duration) int {
 
 // errorJSON is the body of every error answer.
 type errorJSON struct {
-	Error string `json:"error"`
-	Field string `json:"field,omitempty"`
+	Error   string `json:"error"`
+	ErrorZh string `json:"error_zh,omitempty"` // the same in Chinese, where the server says it
+	Field   string `json:"field,omitempty"`
 }
 
 func writeError(w http.ResponseWriter, status int, field, format string, args ...any) {
@@ -319,7 +322,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, who model.PersonID
 		writeError(w, status, "", "internal error; the details are in the server's log")
 		return
 	case http.StatusServiceUnavailable:
-		s.unavailable(w, model.ErrorMessage(err))
+		s.unavailable(w, model.ErrorMessage(err), model.ErrorMessageZh(err))
 		return
 	}
 	writeError(w, status, field, "%s", model.ErrorMessage(err))

@@ -468,6 +468,17 @@ func TestGracefulShutdown(t *testing.T) {
 	var ae *api.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 7*time.Second, ae.RetryAfter)
+	// The refusal says it in Chinese too, for a console in zh.
+	req, err := http.NewRequest(http.MethodPost, url+"/api/v1/reports", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var body map[string]string
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Equal(t, "服务正在关闭，请稍后重试", body["error_zh"])
 	select {
 	case err := <-shut:
 		t.Fatalf("Shutdown returned with a report in flight: %v", err)

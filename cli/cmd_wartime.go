@@ -255,7 +255,7 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 	wantTown := false
 	var fields []string
 	for _, s := range args {
-		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		for _, f := range model.SplitCodes(s) {
 			fields = append(fields, f)
 			if model.WholeTown(f) {
 				wantTown = true

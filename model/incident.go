@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"sort"
@@ -457,7 +458,8 @@ var allowed = map[Action]struct {
 func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incident, Event, error) {
 	rule, ok := allowed[c.Action]
 	if !ok {
-		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action).Zh("%s 不是对事件的操作", c.Action.Zh())
+		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action).
+			Zh("%q 不是对事件的操作", cmp.Or(c.Action.Zh(), string(c.Action)))
 	}
 	if !statusIn(i.Status, rule.from) {
 		en, zh := hint(c.Action, i.Status)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -102,6 +103,18 @@ func FormatActivationID(n uint64) string { return fmt.Sprintf("W-%04d", n) }
 // FormatDirectiveID makes the public id of the n-th directive.
 func FormatDirectiveID(n uint64) string { return fmt.Sprintf("D-%04d", n) }
 
+// SplitCodes splits a list of codes as an officer types it: separated by
+// commas, spaces, semicolons or 、, ASCII or full-width.
+func SplitCodes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', ';', '，', '；', '、', '\u3000':
+			return true
+		}
+		return unicode.IsSpace(r)
+	})
+}
+
 // WholeTown reports whether a scope word means the whole town: "town", or
 // "全镇" as the console in Chinese offers it.
 func WholeTown(s string) bool { return strings.EqualFold(s, "town") || s == "全镇" }
@@ -123,7 +136,7 @@ func ParseScopeCode(s string) (NodeCode, error) {
 func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 	var out []NodeCode
 	for _, a := range args {
-		for _, f := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == ' ' }) {
+		for _, f := range SplitCodes(a) {
 			if WholeTown(f) {
 				if town == "" {
 					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇")

@@ -22,6 +22,10 @@ func TestParseScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{town}, got)
 
+	got, err = model.ParseScope([]string{"330784114266，330784114200、330784114266；330784114200\u3000330784114266"}, town)
+	require.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{otherVil, duxi}, got, "codes typed with Chinese punctuation")
+
 	got, err = model.ParseScope([]string{" 全镇 "}, town)
 	require.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{town}, got, "the console in Chinese offers 全镇")

@@ -277,7 +277,7 @@ func (f *Feed) wartime(ctx context.Context) {
 		}
 		for _, c := range copies {
 			u := units[c.Unit]
-			if u.Worker == 0 || c.Complete() || Silent(c.Unit) {
+			if u.Worker == 0 || c.Complete() || silent(c.Unit) {
 				continue
 			}
 			switch {
@@ -292,10 +292,10 @@ func (f *Feed) wartime(ctx context.Context) {
 	}
 }
 
-// Silent reports whether the feed leaves a micro-grid's directives
+// silent reports whether the feed leaves a micro-grid's directives
 // unanswered, so that escalation has something to show: one unit in
 // twenty, picked by its code.
-func Silent(c model.NodeCode) bool {
+func silent(c model.NodeCode) bool {
 	var h uint32
 	for i := 0; i < len(c); i++ {
 		h = h*31 + uint32(c[i])

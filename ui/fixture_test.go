@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 	t.Helper()
 	next, cmd := m.Update(msg)
 	m = next.(Model)
-	for _, out := range run(cmd, 3) {
+	for _, out := range run(t, cmd, 3) {
 		m = update(t, m, out)
 	}
 	return m
@@ -100,9 +101,9 @@ var (
 
 // run executes cmd (expanding batches) and returns the messages that came
 // back. Timers and the feed are left alone; everything else, a store call
-// on a loaded machine included, is waited for (up to 10 s, so that a
-// command that never answers fails its test instead of hanging it).
-func run(cmd tea.Cmd, depth int) []tea.Msg {
+// on a loaded machine included, is waited for, up to 10 s: a command that
+// never answers fails its test.
+func run(t testing.TB, cmd tea.Cmd, depth int) []tea.Msg {
 	if cmd == nil || depth == 0 {
 		return nil
 	}
@@ -115,7 +116,7 @@ func run(cmd tea.Cmd, depth int) []tea.Msg {
 	select {
 	case msg = <-ch:
 	case <-time.After(10 * time.Second):
-		return nil
+		t.Fatalf("a command did not answer within 10 s: %s", runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name())
 	}
 	switch msg := msg.(type) {
 	case nil:
@@ -123,7 +124,7 @@ func run(cmd tea.Cmd, depth int) []tea.Msg {
 	case tea.BatchMsg:
 		var out []tea.Msg
 		for _, c := range msg {
-			out = append(out, run(c, depth-1)...)
+			out = append(out, run(t, c, depth-1)...)
 		}
 		return out
 	case tickMsg, flashExpiredMsg:
@@ -166,7 +167,15 @@ func typeText(t testing.TB, m Model, s string) Model {
 // the live feed does.
 func pump(t testing.TB, m Model, sub model.Subscription, svc model.Service) Model {
 	t.Helper()
-	return update(t, m, waitEvents(sub, svc)())
+	got := make(chan tea.Msg, 1)
+	go func() { got <- waitEvents(sub, svc)() }()
+	select {
+	case msg := <-got:
+		return update(t, m, msg)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no events within 10 s")
+		return m
+	}
 }
 
 func keyMsgSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

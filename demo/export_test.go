@@ -1,0 +1,4 @@
+package demo
+
+// Silent is silent, for the tests of the feed.
+var Silent = silent

@@ -10,13 +10,13 @@ type enum interface {
 	~string
 }
 
-// parseEnum accepts a value's key or its Chinese name, case-insensitively,
-// and names the field and the choices when it fails.
 // fieldZh names parseEnum's fields in Chinese.
 var fieldZh = map[string]string{
 	"platform": "平台", "reason": "原因", "source": "来源", "status": "状态", "tier": "层级", "wartime role": "战时角色",
 }
 
+// parseEnum accepts a value's key or its Chinese name, case-insensitively,
+// and names the field and the choices when it fails.
 func parseEnum[T enum](field, s string, all []T, zh map[T]string) (T, error) {
 	t := strings.TrimSpace(s)
 	for _, v := range all {

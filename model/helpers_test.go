@@ -96,8 +96,6 @@ func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
 	return inc
 }
 
-// requireCode fails unless err is a domain error with code and a message
-// containing every one of parts.
 // requireZh checks that a refusal an officer can meet at the console says
 // it in Chinese too, naming what the English names (the parts given).
 func requireZh(t *testing.T, err error, parts ...string) {
@@ -113,6 +111,8 @@ func requireZh(t *testing.T, err error, parts ...string) {
 	}
 }
 
+// requireCode fails unless err is a domain error with code and a message
+// containing every one of parts.
 func requireCode(t *testing.T, err error, code string, parts ...string) {
 	t.Helper()
 	require.Error(t, err)

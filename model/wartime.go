@@ -244,7 +244,7 @@ func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alread
 		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", micro, joinCodes(a.Scope)).Zh("%s 不在战时范围内（%s）", micro, joinCodes(a.Scope))
 	}
 	if !reserve.Has(RoleReserve) {
-		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID).Zh("%s（%s）不在储备力量库中", reserve.Name, reserve.ID)
+		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID).Zh("%s（%s）不在储备池中", reserve.Name, reserve.ID)
 	}
 	if alreadyDrafted {
 		return Errorf(ECONFLICT, "%s (%s) is already drafted", reserve.Name, reserve.ID).Zh("%s（%s）已被征调", reserve.Name, reserve.ID)
@@ -336,7 +336,7 @@ func (u DirectiveUnit) Sign(by PersonID, now time.Time) (out DirectiveUnit, chan
 // checked); done == of completes it. A progress report signs for it too.
 func (u DirectiveUnit) Progress(done, of int, by PersonID, now time.Time) (DirectiveUnit, error) {
 	if of <= 0 || done < 0 || done > of {
-		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 ≤ 已完成 ≤ 总数，总数 > 0", done, of)
+		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of)
 	}
 	if u.Complete() && done < of {
 		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit).Zh("%s 已完成该指令", u.Unit)

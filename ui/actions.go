@@ -32,7 +32,7 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if len(tiers) == 0 {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(inc.ID+": already at the task force, the top tier", inc.ID+"：已在专班，无法再升级")))
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(inc.ID+": already at the task force, the top tier", inc.ID+"：已在专班（最高层级），无法再升级")))
 		}
 		return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
 			newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
@@ -79,7 +79,7 @@ func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 	}
 	sevs := []string{"I", "II", "III", "IV"}
 	return m.openForm(newForm(formReport, m.say("New report", "新建上报"), "",
-		newTextField("node", m.say("node code", "网格编码"), node, "330784114266-02", 24),
+		newTextField("node", m.say("node code", "网格代码"), node, "330784114266-02", 24),
 		newChoiceField("category", m.say("category", "类别"), cats, names, 0),
 		newChoiceField("severity", m.say("severity", "等级"), sevs, sevs, 2),
 		newTextField("title", m.say("title", "标题"), "", m.say("what happened, where", "事件概要"), model.MaxTitleRunes),
@@ -163,7 +163,7 @@ func (m Model) reportFrom(v map[string]string) (model.Report, error) {
 		return r, err
 	}
 	if _, ok := m.w.nodes[node]; !ok {
-		return r, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(node), "没有节点 "+string(node)))
+		return r, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node)))
 	}
 	title, err := model.CleanText(v["title"], false)
 	if err != nil {

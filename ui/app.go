@@ -248,7 +248,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.w.change([]model.Incident{msg.inc}, m.now)
 		m.queue.update(&m.w, []model.Incident{msg.inc})
-		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为 %s · %s"), msg.inc.ID, m.p.lab.Action[msg.act],
+		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为%s「%s」"), msg.inc.ID, m.p.lab.Action[msg.act],
 			m.p.lab.Tier[msg.inc.Tier], m.p.lab.Status[msg.inc.Status]))
 	case reportedMsg:
 		if msg.err != nil {
@@ -719,14 +719,14 @@ func (m Model) runCommand(c string) (tea.Model, tea.Cmd) {
 		return m.openRoster(), nil
 	case "gaps":
 		if !m.wt.active() {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "未处于战时")))
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出")))
 		}
 		m.overlay, m.gaps.cursor, m.gaps.offset = overlayGaps, 0, 0
 	case "after":
 		return m, loadAfterAction(m.svc)
 	case "directives":
 		if !m.wt.active() {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "未处于战时")))
+			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "当前没有战时状态")))
 		}
 		m.overlay, m.focus = overlayNone, paneDirectives
 	case "help":

@@ -58,7 +58,7 @@ func TestAttachedConsole(t *testing.T) {
 	m = keys(t, m, "a")
 	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
 	assert.Equal(t, f.operator(t), timelineLast(t, f, inc.ID).Actor, "recorded as the operator's")
-	assert.Contains(t, m.View(), inc.ID+" 已签收，现为 镇指挥室 · 签收")
+	assert.Contains(t, m.View(), inc.ID+" 已签收，现为镇指挥室「签收」")
 	m = pump(t, m, sub, c) // the acknowledgement's own batch, so the next pump waits for the report's
 
 	// a again: the rules refuse, and the refusal crossed the wire in Chinese.

@@ -135,14 +135,14 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
-		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or village codes", "全镇，或村社编码"), 200),
+		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or village codes", "全镇，或村社代码"), 200),
 		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 }
 
 func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	if !m.wt.active() {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: directives go out in wartime (W)", "未处于战时：指令仅在战时下达（W 启动）")))
+		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）")))
 	}
 	to := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
@@ -151,7 +151,7 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
 		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),
 		newTextField("deadline", m.say("done within", "完成时限"), "2h", "2h", 16),
-		newTextField("to", m.say("to", "下达至"), to, m.say("town, or village codes", "全镇，或村社编码"), 200)))
+		newTextField("to", m.say("to", "下达至"), to, m.say("town, or village codes", "全镇，或村社代码"), 200)))
 }
 
 func (m Model) onResendKey() (tea.Model, tea.Cmd) {
@@ -193,7 +193,7 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		}
 		for _, c := range scope {
 			if _, ok := m.w.nodes[c]; !ok {
-				return m, nil, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(c), "没有节点 "+string(c)))
+				return m, nil, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(c)+" in the tower", "网格塔中没有节点 "+string(c)))
 			}
 		}
 		note, err := model.CleanText(v["note"], false)

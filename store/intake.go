@@ -195,7 +195,8 @@ func (s *DB) IssueToken(ctx context.Context, person model.PersonID) (string, err
 		if err := tx.Bucket(bucketTokensByPerson).Put(append(u64(uint64(person)), sum[:]...), []byte{}); err != nil {
 			return nil, err
 		}
-		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… issued to %s (%s)", prefix, p.ID, p.Name))}, nil
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… issued to %s (%s)", prefix, p.ID, p.Name),
+			fmt.Sprintf("令牌 %s… 已发给 %s（%s）", prefix, p.ID, p.Name))}, nil
 	})
 	if err != nil {
 		return "", err
@@ -203,8 +204,8 @@ func (s *DB) IssueToken(ctx context.Context, person model.PersonID) (string, err
 	return tok, nil
 }
 
-func tokenEvent(now time.Time, p model.Person, note string) model.Event {
-	return model.Event{At: now, Actor: model.System, ActorName: "system", Action: model.ActToken, Node: p.Node, Note: note}
+func tokenEvent(now time.Time, p model.Person, note, noteZh string) model.Event {
+	return model.Event{At: now, Actor: model.System, ActorName: "system", Action: model.ActToken, Node: p.Node, Note: note, NoteZh: noteZh}
 }
 
 // RevokeTokens revokes every live token of person.
@@ -243,7 +244,8 @@ func (s *DB) RevokeTokens(ctx context.Context, person model.PersonID) (int, erro
 		if n == 0 {
 			return nil, nil
 		}
-		return []model.Event{tokenEvent(now, p, fmt.Sprintf("revoked %s's tokens: %s", p.ID, strings.Join(prefixes, ", ")))}, nil
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("revoked %s's tokens: %s", p.ID, strings.Join(prefixes, ", ")),
+			fmt.Sprintf("已吊销 %s 的令牌：%s", p.ID, strings.Join(prefixes, ", ")))}, nil
 	})
 	if err != nil {
 		return 0, err
@@ -333,7 +335,8 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 			return nil, err
 		}
 		out = rec.info(s.opts.Location)
-		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… of %s revoked", rec.Prefix, p.ID))}, nil
+		return []model.Event{tokenEvent(now, p, fmt.Sprintf("token %s… of %s revoked", rec.Prefix, p.ID),
+			fmt.Sprintf("%s 的令牌 %s… 已吊销", p.ID, rec.Prefix))}, nil
 	})
 	if err != nil {
 		return model.TokenInfo{}, err

@@ -52,6 +52,10 @@ func TestTokensIssueAuthenticateRevoke(t *testing.T) {
 	all, err := tw.s.Tokens(tw.ctx, model.System)
 	require.NoError(t, err)
 	assert.Len(t, all, 3)
+	issued := newest(t, tw.s, 1)[0]
+	assert.Equal(t, model.ActToken, issued.Action)
+	assert.Regexp(t, `^token \S+… issued to P\d+ \(.+\)$`, issued.Note)
+	assert.Regexp(t, `^令牌 \S+… 已发给 P\d+（.+）$`, issued.NoteZh)
 
 	for _, bad := range []string{"", "gc_", "Bearer " + tok, tok + "x", strings.Repeat("a", 46), tok[:len(tok)-1] + "!"} {
 		_, err := tw.s.Authenticate(tw.ctx, bad)

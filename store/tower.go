@@ -130,7 +130,7 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, nodeSummary(add)),
+			Node: top, Note: joinNote(note, nodeSummary(add)), NoteZh: joinNoteZh(note, nodeSummaryZh(add)),
 		}}, nil
 	})
 	if err != nil {
@@ -191,12 +191,35 @@ func nodeSummary(add []model.Node) string {
 	return strings.Join(parts, ", ")
 }
 
+// nodeSummaryZh is nodeSummary in Chinese: "27 个村社、82 个网格".
+func nodeSummaryZh(add []model.Node) string {
+	count := map[model.Level]int{}
+	for _, n := range add {
+		count[n.Level]++
+	}
+	var parts []string
+	for l := model.LevelTown; l <= model.LevelHousehold; l++ {
+		if n := count[l]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d 个%s", n, l.Zh()))
+		}
+	}
+	return strings.Join(parts, "、")
+}
+
 func joinNote(note, summary string) string {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return summary
 	}
 	return note + ": " + summary
+}
+
+func joinNoteZh(note, summary string) string {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return summary
+	}
+	return note + "：" + summary
 }
 
 func nameOf(p model.Person) string {
@@ -383,16 +406,17 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 				top = p.Node
 			}
 		}
-		summary := fmt.Sprintf("%d people", len(add))
+		summary, summaryZh := fmt.Sprintf("%d people", len(add)), fmt.Sprintf("%d 人", len(add))
 		if len(add) == 1 {
 			summary = "1 person"
 		}
 		if skipped := len(list) - len(add); skipped > 0 {
 			summary += fmt.Sprintf(" (%d skipped, already on the roster)", skipped)
+			summaryZh += fmt.Sprintf("（%d 人已在名册，跳过）", skipped)
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, summary),
+			Node: top, Note: joinNote(note, summary), NoteZh: joinNoteZh(note, summaryZh),
 		}}, nil
 	})
 	if err != nil {

@@ -85,6 +85,7 @@ func TestImportNodes(t *testing.T) {
 	assert.Equal(t, model.ActImport, evs[0].Action)
 	assert.Equal(t, g3, evs[0].Node)
 	assert.Equal(t, "re-cut: 1 grid, 2 micro-grids", evs[0].Note)
+	assert.Equal(t, "re-cut：1 个网格、2 个微网格", evs[0].NoteZh)
 	assert.Equal(t, tw.duty.ID, evs[0].Actor)
 	assert.Equal(t, "陈值班", evs[0].ActorName)
 	got, err := tw.s.Node(tw.ctx, grid01)
@@ -190,6 +191,7 @@ func TestImportPeople(t *testing.T) {
 	evs, err := tw.s.Events(tw.ctx, 0, 1)
 	require.NoError(t, err)
 	assert.Equal(t, "spring roster: 3 people (2 skipped, already on the roster)", evs[0].Note)
+	assert.Equal(t, "spring roster：3 人（2 人已在名册，跳过）", evs[0].NoteZh)
 	assert.Equal(t, village.Child(10), evs[0].Node)
 
 	// All or none: a person at an unknown node refuses the lot.

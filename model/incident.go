@@ -630,7 +630,7 @@ func (i Incident) Sweep(now time.Time, p Policy) (Incident, Event, bool) {
 		if err != nil {
 			return i, Event{}, false
 		}
-		ev.Note = fmt.Sprintf("%s→%s: not signed for within %s", i.Tier, out.Tier, late)
+		ev.Note = fmt.Sprintf("%s: not signed for within %s", EscalationNote(i.Tier, out.Tier), late)
 		ev.NoteZh = fmt.Sprintf("%s→%s：%s 内未签收", i.Tier.Zh(), out.Tier.Zh(), FormatWait(late))
 		return out, ev, true
 	}

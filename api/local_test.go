@@ -83,11 +83,16 @@ func serveLocal(t *testing.T, db *store.DB, path string) localServer {
 	return serveLocalAt(t, db, path, "127.0.0.1:0")
 }
 
-// serveLocalAt is serveLocal on addr.
+// serveLocalAt is serveLocal on addr. A port just given up may be taken
+// for a moment by another process on the machine: it tries for 5 s.
 func serveLocalAt(t *testing.T, db *store.DB, path, addr string) localServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	require.NoError(t, err)
+	var ln net.Listener
+	require.Eventually(t, func() bool {
+		var err error
+		ln, err = net.Listen("tcp", addr)
+		return err == nil
+	}, 5*time.Second, 50*time.Millisecond, "listen on %s", addr)
 	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
 	require.NoError(t, err)
 	srv := api.New(db, db, api.Options{LocalCredential: cred})

@@ -70,12 +70,15 @@ func ErrorMessage(err error) string {
 // ErrorMessageZh is ErrorMessage in Chinese where the error says it in
 // Chinese, and the English message where it does not.
 func ErrorMessageZh(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *Error
-	if errors.As(err, &e) && e.MessageZh != "" {
+	switch {
+	case !errors.As(err, &e):
+		return "内部错误：" + err.Error()
+	case e.MessageZh != "":
 		return e.MessageZh
 	}
-	if err != nil && !errors.As(err, &e) {
-		return "内部错误：" + err.Error()
-	}
-	return ErrorMessage(err)
+	return e.Message
 }

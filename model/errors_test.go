@@ -1,0 +1,31 @@
+package model_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"gridcmd/model"
+)
+
+// The Chinese message of an error: its own where it has one, its English
+// where it has none, and any other error as an internal one, wrapped or not.
+func TestErrorMessageZh(t *testing.T) {
+	both := model.Errorf(model.ECONFLICT, "no wartime is active").Zh("当前没有战时状态")
+	enOnly := model.Errorf(model.EINVALID, "bad input")
+	for _, tc := range []struct {
+		err    error
+		en, zh string
+	}{
+		{nil, "", ""},
+		{both, "no wartime is active", "当前没有战时状态"},
+		{fmt.Errorf("activate: %w", both), "no wartime is active", "当前没有战时状态"},
+		{enOnly, "bad input", "bad input"},
+		{errors.New("disk full"), "internal error: disk full", "内部错误：disk full"},
+	} {
+		assert.Equal(t, tc.en, model.ErrorMessage(tc.err))
+		assert.Equal(t, tc.zh, model.ErrorMessageZh(tc.err))
+	}
+}

@@ -44,8 +44,8 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 	var out []string
 	out = append(out, kv(f["id"], inc.ID), kv(f["title"], inc.Title),
 		kv(f["node"], w.names[inc.Node]+"  "+string(inc.Node)),
-		kv(f["category"], string(inc.Category)+" "+inc.Category.Zh()),
-		kv(f["platform"], string(inc.Platform)+" "+inc.Platform.Zh()),
+		kv(f["category"], named(p.lab, string(inc.Category), inc.Category.Zh())),
+		kv(f["platform"], named(p.lab, string(inc.Platform), inc.Platform.Zh())),
 		kv(f["severity"], inc.Severity.String(), p.st.Severity[inc.Severity].Render),
 		kv(f["tier"], p.lab.Tier[inc.Tier]),
 		kv(f["status"], p.lab.Status[inc.Status]))
@@ -66,7 +66,7 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 	if pr, ok := w.byID[inc.Reporter]; ok {
 		reporter = pr.Name + " (" + reporter + ")"
 	}
-	out = append(out, kv(f["reporter"], reporter), kv(f["source"], string(inc.Source)+" "+inc.Source.Zh()),
+	out = append(out, kv(f["reporter"], reporter), kv(f["source"], named(p.lab, string(inc.Source), inc.Source.Zh())),
 		kv(f["reported"], inc.ReportedAt.In(d.loc).Format("2006-01-02 15:04:05")))
 	if inc.Supervised {
 		out = append(out, kv(f["supervised"], "督办", p.st.Overdue.Render))
@@ -122,4 +122,17 @@ func (d *detailPane) View(p painter, w *world, now time.Time) string {
 		right = fmt.Sprintf("%d-%d/%d", start+1, end, len(all))
 	}
 	return p.box(p.lab.Detail+" "+d.id, right, all[start:end], d.width, d.height+2, true)
+}
+
+// named shows a category, platform or source: its Chinese name in the
+// Chinese console; in English its key, then the Chinese name the command
+// room uses, unless that is the key again (a custom category).
+func named(l Labels, key, zh string) string {
+	switch {
+	case l.Lang == "zh" && zh != "":
+		return zh
+	case zh == "" || zh == key:
+		return key
+	}
+	return key + " " + zh
 }

@@ -460,3 +460,21 @@ func TestLoadErrorSaysWhy(t *testing.T) {
 		checkScreen(t, m, 80, 24, false)
 	}
 }
+
+// The detail names category, platform and source in the console's language;
+// English adds the command room's Chinese term, once.
+func TestDetailNames(t *testing.T) {
+	f := newFixture(t)
+	m := find(t, f.model(t, "zh", 120, 40), "强降雨致山体滑坡隐患")
+	m = keys(t, m, "enter")
+	view := m.View()
+	assert.Regexp(t, `类别 +防汛 `, view)
+	assert.Regexp(t, `平台 +经济生态 `, view)
+	assert.NotContains(t, view, "flood")
+	assert.NotContains(t, view, "ecology")
+
+	assert.Equal(t, "flood 防汛", named(enLabels, "flood", "防汛"))
+	assert.Equal(t, "typhoon_damage", named(enLabels, "typhoon_damage", "typhoon_damage"), "a custom category once")
+	assert.Equal(t, "typhoon_damage", named(zhLabels, "typhoon_damage", "typhoon_damage"))
+	assert.Equal(t, "sensor", named(zhLabels, "sensor", ""))
+}

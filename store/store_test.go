@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -611,4 +613,38 @@ func TestDayCounterBehindIsRefused(t *testing.T) {
 	problems, err := tw.s.Check(tw.ctx)
 	require.NoError(t, err)
 	assert.Contains(t, strings.Join(problems, "\n"), "incident_ids: HJ-20261129-0002 is past the day's counter")
+}
+
+// A copy that fails half-way, or is not a database, never replaces the
+// file at path and leaves no temporary file behind.
+func TestWriteBackupFileKeepsNothingBroken(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "copy.db")
+	require.NoError(t, os.WriteFile(path, []byte("yesterday's copy"), 0o600))
+	for _, tc := range []struct {
+		name  string
+		write func(w io.Writer) (int64, error)
+		want  string
+	}{
+		{"cut off", func(w io.Writer) (int64, error) {
+			n, _ := w.Write(make([]byte, 4096))
+			return int64(n), errors.New("unexpected EOF")
+		}, "unexpected EOF"},
+		{"not a database", func(w io.Writer) (int64, error) {
+			n, err := w.Write(make([]byte, 16384))
+			return int64(n), err
+		}, "does not open"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := WriteBackupFile(path, tc.write)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			b, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, "yesterday's copy", string(b))
+			entries, err := os.ReadDir(dir)
+			require.NoError(t, err)
+			assert.Len(t, entries, 1, "no temporary file left")
+		})
+	}
 }

@@ -360,7 +360,7 @@ func (c CheckedReport) Incident(seq uint64, id string, reporter Person, now time
 	}
 	inc = inc.enterTier(StartTier(r.Node), now, p)
 	ev := Event{
-		At: now, Actor: reporter.ID, ActorName: actorName(reporter), Action: ActReport,
+		At: now, Actor: reporter.ID, ActorName: ActorName(reporter), Action: ActReport,
 		Incident: id, IncidentSeq: seq, Node: r.Node, After: inc.state(), Note: inc.Title,
 	}
 	return inc, ev, nil
@@ -378,16 +378,11 @@ func (i Incident) enterTier(t Tier, now time.Time, p Policy) Incident {
 	return i
 }
 
-func actorName(p Person) string {
+// ActorName is the name an event records for who acted: "system" for the
+// system itself.
+func ActorName(p Person) string {
 	if p.ID == System {
 		return "system"
-	}
-	return p.Name
-}
-
-func actorNameZh(p Person) string {
-	if p.ID == System {
-		return "系统"
 	}
 	return p.Name
 }
@@ -467,9 +462,13 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 			Zh("%s：事件为「%s」，不能%s%s", i.ID, i.Status.Zh(), c.Action.Zh(), zh)
 	}
 	if actor.ID != System && !rule.may(actor, i) || actor.ID == System && c.Action != ActEscalate {
+		who := actor.Name
+		if actor.ID == System {
+			who = "系统"
+		}
 		return i, Event{}, Errorf(EFORBIDDEN, "%s: %s (%s) may not %s at the %s tier; only %s may",
-			i.ID, actorName(actor), roleList(actor), c.Action, i.Tier, rule.who).
-			Zh("%s：%s（%s）不能在%s层级%s；只有%s可以", i.ID, actorNameZh(actor), roleListZh(actor), i.Tier.Zh(), c.Action.Zh(), rule.whoZh)
+			i.ID, ActorName(actor), roleList(actor, false), c.Action, i.Tier, rule.who).
+			Zh("%s：%s（%s）不能在%s层级%s；只有%s可以", i.ID, who, roleList(actor, true), i.Tier.Zh(), c.Action.Zh(), rule.whoZh)
 	}
 	if !utf8.ValidString(c.Note) || !utf8.ValidString(c.Department) {
 		return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8").Zh("备注/承办部门：不是有效的 UTF-8")
@@ -549,7 +548,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.ResolvedAt = time.Time{}
 	}
 	ev := Event{
-		At: now, Actor: actor.ID, ActorName: actorName(actor), Action: c.Action,
+		At: now, Actor: actor.ID, ActorName: ActorName(actor), Action: c.Action,
 		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Note: note, NoteZh: noteZh,
 	}
 	return i, ev, nil
@@ -585,32 +584,29 @@ func statusIn(s Status, set []Status) bool {
 	return false
 }
 
-func roleList(p Person) string {
-	if p.ID == System {
+// roleList names the actor's roles, in Chinese when zh.
+func roleList(p Person, zh bool) string {
+	switch {
+	case p.ID == System && zh:
+		return "系统"
+	case p.ID == System:
 		return "system"
+	case len(p.Roles) == 0 && zh:
+		return "无角色"
+	case len(p.Roles) == 0:
+		return "no role"
 	}
 	s := make([]string, len(p.Roles))
 	for i, r := range p.Roles {
 		s[i] = string(r)
+		if zh {
+			s[i] = r.Zh()
+		}
 	}
-	if len(s) == 0 {
-		return "no role"
+	if zh {
+		return strings.Join(s, "、")
 	}
 	return strings.Join(s, ", ")
-}
-
-func roleListZh(p Person) string {
-	if p.ID == System {
-		return "系统"
-	}
-	s := make([]string, len(p.Roles))
-	for i, r := range p.Roles {
-		s[i] = r.Zh()
-	}
-	if len(s) == 0 {
-		return "无角色"
-	}
-	return strings.Join(s, "、")
 }
 
 // Sweep applies the clocks at now: a report not signed for by its tier's

@@ -129,8 +129,8 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			}
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, nodeSummary(add)), NoteZh: joinNoteZh(note, nodeSummaryZh(add)),
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
+			Node: top, Note: joinNote(note, ": ", nodeSummary(add)), NoteZh: joinNote(note, "：", nodeSummaryZh(add)),
 		}}, nil
 	})
 	if err != nil {
@@ -206,27 +206,14 @@ func nodeSummaryZh(add []model.Node) string {
 	return strings.Join(parts, "、")
 }
 
-func joinNote(note, summary string) string {
+// joinNote puts the officer's note before a summary, after sep (": ", or
+// "：" in Chinese).
+func joinNote(note, sep, summary string) string {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return summary
 	}
-	return note + ": " + summary
-}
-
-func joinNoteZh(note, summary string) string {
-	note = strings.TrimSpace(note)
-	if note == "" {
-		return summary
-	}
-	return note + "：" + summary
-}
-
-func nameOf(p model.Person) string {
-	if p.ID == model.System {
-		return "system"
-	}
-	return p.Name
+	return note + sep + summary
 }
 
 func getNode(tx *bolt.Tx, code model.NodeCode) (model.Node, error) {
@@ -415,8 +402,8 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 			summaryZh += fmt.Sprintf("（%d 人已在名册，跳过）", skipped)
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, summary), NoteZh: joinNoteZh(note, summaryZh),
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
+			Node: top, Note: joinNote(note, ": ", summary), NoteZh: joinNote(note, "：", summaryZh),
 		}}, nil
 	})
 	if err != nil {

@@ -249,7 +249,7 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		if err := tx.Bucket(bucketMeta).Put(metaWtActive, u64(seq)); err != nil {
 			return nil, err
 		}
-		ev.ActorName = nameOf(actor)
+		ev.ActorName = model.ActorName(actor)
 		ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
 			a.Villages, a.MicroGrids, gaps, a.Households)
 		ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
@@ -379,7 +379,7 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		if err := tx.Bucket(bucketMeta).Delete(metaWtActive); err != nil {
 			return nil, err
 		}
-		ev.ActorName = nameOf(actor)
+		ev.ActorName = model.ActorName(actor)
 		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), len(keys))
 		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), len(keys))
 		out = x
@@ -657,7 +657,7 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		}
 		out = model.Draft{Activation: a.Seq, Person: person, MicroGrid: code, At: now, By: by}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActDraft, Node: code, Directive: a.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDraft, Node: code, Directive: a.ID,
 			Note:   fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
 			NoteZh: fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), code, model.WartimeRole(rec.Role).Zh()),
 		}}, nil
@@ -781,7 +781,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 			node = node.Town()
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActDirective, Node: node, Directive: nd.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: node, Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
 				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
@@ -1045,7 +1045,7 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		out = next
 		took := now.Sub(d.IssuedAt).Round(time.Second)
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActSign, Node: code, Directive: d.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActSign, Node: code, Directive: d.ID,
 			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
 			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
 		}}, nil
@@ -1093,7 +1093,7 @@ func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCo
 			note, noteZh = note+", complete", noteZh+"，已完成"
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
 			Note: note, NoteZh: noteZh,
 		}}, nil
 	})
@@ -1149,7 +1149,7 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 			node = node.Town()
 		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: nameOf(actor), Action: model.ActResend, Node: node, Directive: d.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: node, Directive: d.ID,
 			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
 			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
 		}}, nil

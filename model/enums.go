@@ -30,7 +30,22 @@ func parseEnum[T enum](field, s string, all []T, zh map[T]string) (T, error) {
 	}
 	var zero T
 	return zero, Errorf(EINVALID, "%s %q: want one of %s", field, s, strings.Join(keys, ", ")).
-		Zh("%s %q：应为 %s 之一", fieldZh[field], s, strings.Join(keys, "、"))
+		Zh("%s %q：应为 %s 之一", fieldZh[field], s, strings.Join(keys, "、")).
+		On(strings.ReplaceAll(field, " ", "_"))
+}
+
+// ZhNames maps each of all to its Chinese name: the catalogue a console
+// in Chinese labels tiers, statuses, levels, roles, reasons and wartime
+// roles with (ZhNames(Tiers), ZhNames(Roles), ...).
+func ZhNames[T interface {
+	comparable
+	Zh() string
+}](all []T) map[T]string {
+	m := make(map[T]string, len(all))
+	for _, v := range all {
+		m[v] = v.Zh()
+	}
+	return m
 }
 
 // Tier is the level of the command chain an incident sits at.
@@ -49,6 +64,13 @@ var Tiers = []Tier{TierGrid, TierVillage, TierTown, TierTaskForce}
 var tierZh = map[Tier]string{TierGrid: "网格", TierVillage: "村社", TierTown: "镇指挥室", TierTaskForce: "专班"}
 
 func (t Tier) Zh() string { return tierZh[t] }
+
+var roomZh = map[Tier]string{TierVillage: "村指挥室", TierTown: "镇指挥室"}
+
+// RoomZh is the Chinese name of the wartime command room that holds tier t:
+// the village rooms (村指挥室) and the town room (镇指挥室), where silent
+// units climb; "" for the tiers that have no room.
+func (t Tier) RoomZh() string { return roomZh[t] }
 
 // Rank is the tier's height: 0 for grid up to 3 for task force, -1 if unknown.
 func (t Tier) Rank() int {
@@ -127,7 +149,8 @@ func ParseSeverity(s string) (Severity, error) {
 			return Severity(i), nil
 		}
 	}
-	return 0, Errorf(EINVALID, "severity %q: want I, II, III or IV (I the gravest)", s)
+	return 0, Errorf(EINVALID, "severity %q: want I, II, III or IV (I the gravest)", s).
+		Zh("等级 %q：应为 I、II、III 或 IV（I 最重）", s).On("severity")
 }
 
 // Category is the kind of an incident. The valid set comes from the policy

@@ -105,6 +105,8 @@ func TestParseEnums(t *testing.T) {
 		t.Run("bad "+tt.field+" "+tt.in, func(t *testing.T) {
 			_, err := tt.parse(tt.in)
 			requireCode(t, err, model.EINVALID, fmt.Sprintf("%s %q", tt.field, tt.in), tt.want)
+			requireZh(t, err, fmt.Sprintf("%q", tt.in))
+			assert.Equal(t, tt.field, model.ErrorField(err))
 		})
 	}
 }
@@ -183,4 +185,33 @@ func TestTierRankNext(t *testing.T) {
 			assert.Equal(t, tt.next, tt.tier.Next())
 		})
 	}
+}
+
+// The catalogue of Chinese names, once: the words the console in Chinese
+// and the store's notes show, pinned so that a caller switching to it
+// shows exactly what it showed.
+func TestZhNames(t *testing.T) {
+	assert.Equal(t, map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",
+		model.TierTown: "镇指挥室", model.TierTaskForce: "专班"}, model.ZhNames(model.Tiers))
+	assert.Equal(t, map[model.Status]string{model.StatusReported: "上报", model.StatusAcknowledged: "签收",
+		model.StatusDispatched: "交办", model.StatusResolved: "办结", model.StatusClosed: "归档"}, model.ZhNames(model.Statuses))
+	assert.Equal(t, map[model.Level]string{model.LevelTown: "镇", model.LevelVillage: "村社",
+		model.LevelGrid: "网格", model.LevelMicroGrid: "微网格", model.LevelHousehold: "包联户"}, model.ZhNames(model.Levels))
+	assert.Equal(t, map[model.Role]string{
+		model.RoleGridLeader: "网格长", model.RoleGridWorkerFull: "专职网格员", model.RoleGridWorkerPart: "兼职网格员",
+		model.RoleMicroGridWorker: "微网格员", model.RoleContactPerson: "包联人", model.RoleVillageCadre: "村干部",
+		model.RoleDutyOfficer: "值班员", model.RolePatroller: "巡护员", model.RoleLiaison: "联络员",
+		model.RoleReserve: "储备力量"}, model.ZhNames(model.Roles))
+	assert.Equal(t, map[model.Reason]string{model.ReasonFlood: "防汛", model.ReasonTyphoon: "防台",
+		model.ReasonEpidemic: "疫情", model.ReasonFire: "火灾", model.ReasonOther: "其他"}, model.ZhNames(model.Reasons))
+	assert.Equal(t, map[model.WartimeRole]string{model.WartimeVanguard: "冲锋员", model.WartimeResponder: "战斗员",
+		model.WartimeSpecialist: "攻坚员"}, model.ZhNames(model.WartimeRoles))
+	assert.Empty(t, model.ZhNames([]model.Tier(nil)))
+
+	for tr, room := range map[model.Tier]string{
+		model.TierVillage: "村指挥室", model.TierTown: "镇指挥室", model.TierGrid: "", model.TierTaskForce: "", "": "",
+	} {
+		assert.Equal(t, room, tr.RoomZh(), tr)
+	}
+	assert.Equal(t, []model.Level{model.LevelTown, model.LevelVillage, model.LevelGrid, model.LevelMicroGrid, model.LevelHousehold}, model.Levels)
 }

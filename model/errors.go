@@ -21,11 +21,14 @@ const (
 
 // Error is a domain error: a code for programs and a message for people.
 // A refusal an officer can meet at the console also says it in Chinese
-// (MessageZh); the console in zh shows that one.
+// (MessageZh); the console in zh shows that one. A refusal of one input
+// names it in Field ("title", "note", "scope"), so a form can show the
+// reason at the field and the field API can name it in its answer.
 type Error struct {
 	Code      string
 	Message   string
 	MessageZh string
+	Field     string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -38,6 +41,12 @@ func Errorf(code, format string, args ...any) *Error {
 // Zh adds the message in Chinese and returns e.
 func (e *Error) Zh(format string, args ...any) *Error {
 	e.MessageZh = fmt.Sprintf(format, args...)
+	return e
+}
+
+// On names the input field the refusal is about and returns e.
+func (e *Error) On(field string) *Error {
+	e.Field = field
 	return e
 }
 
@@ -81,4 +90,14 @@ func ErrorMessageZh(err error) string {
 		return e.MessageZh
 	}
 	return e.Message
+}
+
+// ErrorField returns the input field err's domain error is about, "" when
+// it names none or err is not a domain error.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }

@@ -29,3 +29,23 @@ func TestErrorMessageZh(t *testing.T) {
 		assert.Equal(t, tc.zh, model.ErrorMessageZh(tc.err))
 	}
 }
+
+// ErrorField names the input a domain error is about, through wrapping;
+// any other error, and a refusal of the state, name none.
+func TestErrorField(t *testing.T) {
+	title := model.Errorf(model.EINVALID, "title: empty").Zh("标题：为空").On("title")
+	for _, tc := range []struct {
+		err   error
+		field string
+	}{
+		{nil, ""},
+		{title, "title"},
+		{fmt.Errorf("report: %w", title), "title"},
+		{model.Errorf(model.ECONFLICT, "no wartime is active"), ""},
+		{errors.New("disk full"), ""},
+	} {
+		assert.Equal(t, tc.field, model.ErrorField(tc.err), "%v", tc.err)
+	}
+	assert.Equal(t, "标题：为空", title.MessageZh, "On keeps the rest")
+	assert.Equal(t, model.EINVALID, title.Code)
+}

@@ -59,10 +59,20 @@ func report() model.Report {
 	}
 }
 
+// fileReport applies the report rule as the store does: Check, then the
+// checked report's Incident with the sequence, id, reporter and clock.
+func fileReport(seq uint64, id string, r model.Report, reporter model.Person, now time.Time, p model.Policy) (model.Incident, model.Event, error) {
+	c, err := r.Check(p)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	return c.Incident(seq, id, reporter, now, p)
+}
+
 // newIncident files report() at t0 under the default policy.
 func newIncident(t *testing.T) model.Incident {
 	t.Helper()
-	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", report(), gridWorker, t0, model.DefaultPolicy())
+	inc, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, model.DefaultPolicy())
 	require.NoError(t, err)
 	return inc
 }

@@ -57,7 +57,8 @@ func FormatIncidentID(prefix string, day time.Time, n uint64) string {
 func ParseIncidentID(s string) (string, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
 	if !incidentIDRe.MatchString(t) {
-		return "", Errorf(EINVALID, "incident id %q: want PREFIX-YYYYMMDD-NNNN, e.g. HJ-20261129-0001", s)
+		return "", Errorf(EINVALID, "incident id %q: want PREFIX-YYYYMMDD-NNNN, e.g. HJ-20261129-0001", s).
+			Zh("事件编号 %q：应为 前缀-年月日-序号，如 HJ-20261129-0001", s)
 	}
 	return t, nil
 }
@@ -65,7 +66,8 @@ func ParseIncidentID(s string) (string, error) {
 // ValidPrefix checks a town prefix for incident ids.
 func ValidPrefix(s string) error {
 	if ok, _ := regexp.MatchString(`^[A-Z]{1,8}$`, s); !ok {
-		return Errorf(EINVALID, "town_prefix %q: want 1-8 capital letters, e.g. HJ", s)
+		return Errorf(EINVALID, "town_prefix %q: want 1-8 capital letters, e.g. HJ", s).
+			Zh("town_prefix %q：应为 1-8 个大写字母，如 HJ", s).On("town_prefix")
 	}
 	return nil
 }
@@ -260,24 +262,25 @@ func (r Report) Check(p Policy) (CheckedReport, error) {
 		return CheckedReport{}, err
 	}
 	if r.Severity < SeverityI || r.Severity > SeverityIV {
-		return CheckedReport{}, Errorf(EINVALID, "severity: want I, II, III or IV").Zh("等级：应为 I、II、III 或 IV")
+		return CheckedReport{}, Errorf(EINVALID, "severity: want I, II, III or IV").Zh("等级：应为 I、II、III 或 IV").On("severity")
 	}
 	title, err := CleanText(r.Title, false)
 	if err != nil {
-		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8")
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8").On("title")
 	}
 	text, err := CleanText(r.Text, true)
 	if err != nil {
-		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8")
+		return CheckedReport{}, Errorf(EINVALID, "title/text: invalid UTF-8").Zh("标题/内容：不是有效的 UTF-8").On("text")
 	}
+	// The limits hold for what is kept: the cleaned title and text.
 	if title == "" {
-		return CheckedReport{}, Errorf(EINVALID, "title: empty (or nothing but control characters)").Zh("标题：为空")
+		return CheckedReport{}, Errorf(EINVALID, "title: empty (or nothing but control characters)").Zh("标题：为空").On("title")
 	}
-	if n := utf8.RuneCountInString(r.Title); n > MaxTitleRunes {
-		return CheckedReport{}, Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes).Zh("标题：%d 字，最多 %d 字", n, MaxTitleRunes)
+	if n := utf8.RuneCountInString(title); n > MaxTitleRunes {
+		return CheckedReport{}, Errorf(EINVALID, "title: %d characters, at most %d", n, MaxTitleRunes).Zh("标题：%d 字，最多 %d 字", n, MaxTitleRunes).On("title")
 	}
-	if len(r.Text) > MaxTextBytes {
-		return CheckedReport{}, Errorf(EINVALID, "text: %d bytes, at most %d", len(r.Text), MaxTextBytes).Zh("内容：%d 字节，最多 %d 字节", len(r.Text), MaxTextBytes)
+	if len(text) > MaxTextBytes {
+		return CheckedReport{}, Errorf(EINVALID, "text: %d bytes, at most %d", len(text), MaxTextBytes).Zh("内容：%d 字节，最多 %d 字节", len(text), MaxTextBytes).On("text")
 	}
 	src := r.Source
 	if src != "" {
@@ -332,7 +335,8 @@ func defaultSource(reporter Person) Source {
 
 // NewIncident applies the report rule: the store supplies the sequence, the
 // id, the reporter as found on the roster, and the clock. It is Check then
-// CheckedReport.Incident.
+// CheckedReport.Incident, which is how the store files reports; only tests
+// outside model call it still, until they share a test helper.
 func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
 	c, err := r.Check(p)
 	if err != nil {
@@ -346,7 +350,7 @@ func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time
 // that records it. A CheckedReport not made by Check is refused.
 func (c CheckedReport) Incident(seq uint64, id string, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
 	if !c.ok {
-		return Incident{}, Event{}, Errorf(EINVALID, "report: not checked")
+		return Incident{}, Event{}, Errorf(EINVALID, "report: not checked").Zh("上报：未经检查")
 	}
 	r := c.r
 	src := r.Source
@@ -470,11 +474,13 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 			i.ID, ActorName(actor), roleList(actor, false), c.Action, i.Tier, rule.who).
 			Zh("%s：%s（%s）不能在%s层级%s；只有%s可以", i.ID, who, roleList(actor, true), i.Tier.Zh(), c.Action.Zh(), rule.whoZh)
 	}
-	if !utf8.ValidString(c.Note) || !utf8.ValidString(c.Department) {
-		return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8").Zh("备注/承办部门：不是有效的 UTF-8")
+	for _, f := range [...]struct{ name, v string }{{"note", c.Note}, {"department", c.Department}} {
+		if !utf8.ValidString(f.v) {
+			return i, Event{}, Errorf(EINVALID, "note/department: invalid UTF-8").Zh("备注/承办部门：不是有效的 UTF-8").On(f.name)
+		}
 	}
 	if n := utf8.RuneCountInString(c.Note); n > MaxNoteRunes {
-		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes)
+		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
 	}
 	before := i.state()
 	note := clean(c.Note, false)
@@ -488,7 +494,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		to := c.To
 		if to != "" && to.Rank() < 0 {
 			return i, Event{}, Errorf(EINVALID, "%s: cannot escalate to %q: not a tier (grid, village, town, taskforce)", i.ID, to).
-				Zh("%s：不能升级到 %q：不是层级（网格、村社、镇指挥室、专班）", i.ID, to)
+				Zh("%s：不能升级到 %q：不是层级（网格、村社、镇指挥室、专班）", i.ID, to).On("to")
 		}
 		if to == "" {
 			to = i.Tier.Next()
@@ -508,10 +514,10 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	case ActDispatch:
 		dept := clean(c.Department, false)
 		if dept == "" {
-			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID).Zh("%s：交办须填写承办部门", i.ID)
+			return i, Event{}, Errorf(EINVALID, "%s: dispatch needs a department", i.ID).Zh("%s：交办须填写承办部门", i.ID).On("department")
 		}
 		if utf8.RuneCountInString(dept) > MaxDeptRunes {
-			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes).Zh("承办部门：最多 %d 字", MaxDeptRunes)
+			return i, Event{}, Errorf(EINVALID, "department: at most %d characters", MaxDeptRunes).Zh("承办部门：最多 %d 字", MaxDeptRunes).On("department")
 		}
 		if c.Platform != "" {
 			pl, err := ParsePlatform(string(c.Platform))
@@ -542,7 +548,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.ClosedAt = now
 	case ActReopen:
 		if note == "" {
-			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID).Zh("%s：重启须写明新情况", i.ID)
+			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID).Zh("%s：重启须写明新情况", i.ID).On("note")
 		}
 		i = i.enterTier(i.Tier, now, p)
 		i.ResolvedAt = time.Time{}

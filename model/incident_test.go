@@ -45,6 +45,7 @@ func TestIncidentIDs(t *testing.T) {
 		t.Run("bad "+bad, func(t *testing.T) {
 			_, err := model.ParseIncidentID(bad)
 			requireCode(t, err, model.EINVALID, "incident id", "PREFIX-YYYYMMDD-NNNN")
+			requireZh(t, err, "事件编号")
 		})
 	}
 	for n := uint64(1); n < 100000; n *= 7 {
@@ -59,6 +60,8 @@ func TestIncidentIDs(t *testing.T) {
 	}
 	for _, bad := range []string{"", "hj", "Hj", "ABCDEFGHI", "H J", "H1", "H-J", "花街", " HJ", "HJ\n"} {
 		requireCode(t, model.ValidPrefix(bad), model.EINVALID, "town_prefix", "1-8 capital letters")
+		requireZh(t, model.ValidPrefix(bad), "大写字母")
+		assert.Equal(t, "town_prefix", model.ErrorField(model.ValidPrefix(bad)))
 	}
 }
 
@@ -94,7 +97,7 @@ func TestNewIncident(t *testing.T) {
 			r := report()
 			tt.edit(&r)
 			r.Reporter = tt.reporter.ID
-			inc, ev, err := model.NewIncident(7, "HJ-20261129-0007", r, tt.reporter, t0, p)
+			inc, ev, err := fileReport(7, "HJ-20261129-0007", r, tt.reporter, t0, p)
 			require.NoError(t, err)
 			cat, _ := p.Category(r.Category)
 			want := model.Incident{
@@ -128,7 +131,7 @@ func TestNewIncident(t *testing.T) {
 	t.Run("wartime halves the clocks", func(t *testing.T) {
 		w := model.DefaultPolicy()
 		w.Wartime = true
-		inc, _, err := model.NewIncident(1, "HJ-20261129-0001", report(), gridWorker, t0, w)
+		inc, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, w)
 		require.NoError(t, err)
 		assert.Equal(t, t0.Add(time.Minute), inc.AckBy)
 		assert.Equal(t, t0.Add(30*time.Minute), inc.DueBy)
@@ -136,7 +139,7 @@ func TestNewIncident(t *testing.T) {
 	t.Run("trims title and text", func(t *testing.T) {
 		r := report()
 		r.Title, r.Text = "  货物散落 \n", "\n 详情 \n"
-		inc, ev, err := model.NewIncident(1, "HJ-20261129-0001", r, gridWorker, t0, p)
+		inc, ev, err := fileReport(1, "HJ-20261129-0001", r, gridWorker, t0, p)
 		require.NoError(t, err)
 		assert.Equal(t, "货物散落", inc.Title)
 		assert.Equal(t, "详情", inc.Text)
@@ -147,7 +150,7 @@ func TestNewIncident(t *testing.T) {
 		q.Categories["drone"] = model.PlatformEcology
 		r := report()
 		r.Category = "drone"
-		inc, _, err := model.NewIncident(1, "HJ-20261129-0001", r, gridWorker, t0, q)
+		inc, _, err := fileReport(1, "HJ-20261129-0001", r, gridWorker, t0, q)
 		require.NoError(t, err)
 		assert.Equal(t, model.Category("drone"), inc.Category)
 		assert.Equal(t, model.PlatformEcology, inc.Platform)
@@ -156,12 +159,12 @@ func TestNewIncident(t *testing.T) {
 		r := report()
 		r.Title = strings.Repeat("路", model.MaxTitleRunes)
 		r.Text = strings.Repeat("a", model.MaxTextBytes)
-		_, _, err := model.NewIncident(1, "HJ-20261129-0001", r, gridWorker, t0, p)
+		_, _, err := fileReport(1, "HJ-20261129-0001", r, gridWorker, t0, p)
 		require.NoError(t, err)
 		for _, s := range model.Severities {
 			r := report()
 			r.Severity = s
-			_, _, err := model.NewIncident(1, "HJ-20261129-0001", r, gridWorker, t0, p)
+			_, _, err := fileReport(1, "HJ-20261129-0001", r, gridWorker, t0, p)
 			require.NoError(t, err, s)
 		}
 	})
@@ -169,37 +172,55 @@ func TestNewIncident(t *testing.T) {
 
 func TestNewIncidentRefusals(t *testing.T) {
 	tests := []struct {
-		name string
-		edit func(*model.Report)
-		msg  string
+		name  string
+		edit  func(*model.Report)
+		msg   string
+		field string // the input the refusal is about, for a form or the field API
+		zh    string
 	}{
-		{"empty title", func(r *model.Report) { r.Title = "" }, "title: empty"},
-		{"blank title", func(r *model.Report) { r.Title = " \t\n" }, "title: empty"},
-		{"201-rune title", func(r *model.Report) { r.Title = strings.Repeat("路", 201) }, "title: 201 characters, at most 200"},
-		{"8 KiB + 1 text", func(r *model.Report) { r.Text = strings.Repeat("a", 8<<10+1) }, "text: 8193 bytes, at most 8192"},
-		{"unknown category", func(r *model.Report) { r.Category = "drone" }, `category "drone"`},
-		{"empty category", func(r *model.Report) { r.Category = "" }, `category ""`},
-		{"severity 0", func(r *model.Report) { r.Severity = 0 }, "severity"},
-		{"severity 5", func(r *model.Report) { r.Severity = 5 }, "severity"},
-		{"severity -1", func(r *model.Report) { r.Severity = -1 }, "severity"},
-		{"invalid UTF-8 title", func(r *model.Report) { r.Title = "货物\xff散落" }, "invalid UTF-8"},
-		{"invalid UTF-8 text", func(r *model.Report) { r.Text = "\xc3\x28" }, "invalid UTF-8"},
-		{"bad node", func(r *model.Report) { r.Node = "330784114266-2" }, "node code"},
-		{"empty node", func(r *model.Report) { r.Node = "" }, "empty"},
-		{"bad source", func(r *model.Report) { r.Source = "radio" }, `source "radio"`},
-		{"bad platform", func(r *model.Report) { r.Platform = "police" }, `platform "police"`},
+		{"empty title", func(r *model.Report) { r.Title = "" }, "title: empty", "title", "标题：为空"},
+		{"blank title", func(r *model.Report) { r.Title = " \t\n" }, "title: empty", "title", "标题：为空"},
+		{"title of controls only", func(r *model.Report) { r.Title = "\x1b[2J\x07" }, "title: empty", "title", "标题：为空"},
+		{"201-rune title", func(r *model.Report) { r.Title = strings.Repeat("路", 201) }, "title: 201 characters, at most 200", "title", "标题：201 字，最多 200 字"},
+		{"8 KiB + 1 text", func(r *model.Report) { r.Text = strings.Repeat("a", 8<<10+1) }, "text: 8193 bytes, at most 8192", "text", "内容：8193 字节"},
+		{"unknown category", func(r *model.Report) { r.Category = "drone" }, `category "drone"`, "category", `类别 "drone"`},
+		{"empty category", func(r *model.Report) { r.Category = "" }, `category ""`, "category", `类别 ""`},
+		{"severity 0", func(r *model.Report) { r.Severity = 0 }, "severity", "severity", "等级"},
+		{"severity 5", func(r *model.Report) { r.Severity = 5 }, "severity", "severity", "等级"},
+		{"severity -1", func(r *model.Report) { r.Severity = -1 }, "severity", "severity", "等级"},
+		{"invalid UTF-8 title", func(r *model.Report) { r.Title = "货物\xff散落" }, "invalid UTF-8", "title", "UTF-8"},
+		{"invalid UTF-8 text", func(r *model.Report) { r.Text = "\xc3\x28" }, "invalid UTF-8", "text", "UTF-8"},
+		{"bad node", func(r *model.Report) { r.Node = "330784114266-2" }, "node code", "node", "节点代码"},
+		{"empty node", func(r *model.Report) { r.Node = "" }, "empty", "node", "为空"},
+		{"bad source", func(r *model.Report) { r.Source = "radio" }, `source "radio"`, "source", `来源 "radio"`},
+		{"bad platform", func(r *model.Report) { r.Platform = "police" }, `platform "police"`, "platform", `平台 "police"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := report()
 			tt.edit(&r)
 			requireCode(t, r.Validate(model.DefaultPolicy()), model.EINVALID, tt.msg)
-			inc, ev, err := model.NewIncident(1, "HJ-20261129-0001", r, gridWorker, t0, model.DefaultPolicy())
+			inc, ev, err := fileReport(1, "HJ-20261129-0001", r, gridWorker, t0, model.DefaultPolicy())
 			requireCode(t, err, model.EINVALID, tt.msg)
+			requireZh(t, err, tt.zh)
+			assert.Equal(t, tt.field, model.ErrorField(err))
 			assert.Zero(t, inc)
 			assert.Zero(t, ev)
 		})
 	}
+
+	// The limits hold for what is kept: a title that cleaning brings to
+	// the limit passes, one still over it after cleaning is refused with
+	// the cleaned length (as the field API counts it).
+	r := report()
+	r.Title = "\x1b[1m" + strings.Repeat("路", model.MaxTitleRunes) + "\x1b[0m"
+	r.Text = "\x07" + strings.Repeat("a", model.MaxTextBytes)
+	c, err := r.Check(model.DefaultPolicy())
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("路", model.MaxTitleRunes), c.Report().Title)
+	r.Title = "\x1b[1m" + strings.Repeat("路", model.MaxTitleRunes+1)
+	_, err = r.Check(model.DefaultPolicy())
+	requireCode(t, err, model.EINVALID, "title: 201 characters, at most 200")
 }
 
 // TestCheckedReport: Check does the refusals and the cleaning once, so
@@ -231,6 +252,7 @@ func TestCheckedReport(t *testing.T) {
 
 	inc, ev, err = model.CheckedReport{}.Incident(9, "HJ-20261129-0009", patroller, t0, p)
 	requireCode(t, err, model.EINVALID, "not checked")
+	requireZh(t, err, "未经检查")
 	assert.Zero(t, inc)
 	assert.Zero(t, ev)
 }
@@ -937,7 +959,7 @@ func TestSweep(t *testing.T) {
 		{
 			name: "wartime: before the halved deadline", policy: wartime, now: t0.Add(59 * time.Second),
 			inc: func(t *testing.T) model.Incident {
-				i, _, err := model.NewIncident(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
+				i, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
 				require.NoError(t, err)
 				return i
 			},
@@ -945,7 +967,7 @@ func TestSweep(t *testing.T) {
 		{
 			name: "wartime: the grid has one minute", policy: wartime, now: t0.Add(time.Minute),
 			inc: func(t *testing.T) model.Incident {
-				i, _, err := model.NewIncident(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
+				i, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
 				require.NoError(t, err)
 				return i
 			},
@@ -1118,7 +1140,7 @@ func TestSortQueue(t *testing.T) {
 func TestNextLightChange(t *testing.T) {
 	p := model.DefaultPolicy()
 	now := time.Date(2026, 11, 29, 3, 10, 0, 0, time.UTC)
-	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", model.Report{Node: "330784114266-02", Category: "traffic",
+	inc, _, err := fileReport(1, "HJ-20261129-0001", model.Report{Node: "330784114266-02", Category: "traffic",
 		Severity: model.SeverityII, Title: "x"}, model.Person{}, now, p)
 	require.NoError(t, err)
 	// Grid sign-for window 2m: yellow from 96s, red at 120s.
@@ -1144,5 +1166,47 @@ func TestFormatWait(t *testing.T) {
 		{3*24*time.Hour + 4*time.Hour + 30*time.Minute, "3d4h"}, {-90 * time.Second, "-1m30s"},
 	} {
 		assert.Equal(t, tt.want, model.FormatWait(tt.d), "%v", tt.d)
+	}
+}
+
+// The refusals of an operator's input name the field they are about, so
+// that a form shows the reason at the field instead of checking again.
+func TestApplyRefusalFields(t *testing.T) {
+	p := model.DefaultPolicy()
+	now := t0.Add(time.Minute)
+	tests := []struct {
+		name  string
+		inc   model.Incident
+		cmd   model.Command
+		field string
+		zh    string
+	}{
+		{"note too long", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActAcknowledge, Note: strings.Repeat("注", model.MaxNoteRunes+1)}, "note", "备注：501 字"},
+		{"note not UTF-8", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActAcknowledge, Note: "\xff"}, "note", "UTF-8"},
+		{"department not UTF-8", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActDispatch, Department: "\xff"}, "department", "UTF-8"},
+		{"no department", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActDispatch, Department: " \x07 "}, "department", "交办须填写承办部门"},
+		{"department too long", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActDispatch, Department: strings.Repeat("部", model.MaxDeptRunes+1)}, "department", "承办部门：最多 64 字"},
+		{"dispatch to no platform", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActDispatch, Department: "交警中队", Platform: "police"}, "platform", `平台 "police"`},
+		{"escalate to no tier", at(t, model.TierGrid, model.StatusReported),
+			model.Command{Action: model.ActEscalate, To: "county"}, "to", `不能升级到 "county"`},
+		{"reopen without a note", at(t, model.TierGrid, model.StatusResolved),
+			model.Command{Action: model.ActReopen}, "note", "重启须写明新情况"},
+		{"a refusal of the state names no field", at(t, model.TierTaskForce, model.StatusReported),
+			model.Command{Action: model.ActEscalate}, "", "已在专班"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cmd.By = dutyOfficer.ID
+			_, _, err := tt.inc.Apply(tt.cmd, dutyOfficer, now, p)
+			require.Error(t, err)
+			requireZh(t, err, tt.zh)
+			assert.Equal(t, tt.field, model.ErrorField(err))
+		})
 	}
 }

@@ -90,11 +90,13 @@ const MaxIdempotencyKey = 255
 // characters.
 func ValidIdempotencyKey(k string) error {
 	if k == "" || len(k) > MaxIdempotencyKey {
-		return Errorf(EINVALID, "Idempotency-Key: want 1 to %d characters, got %d", MaxIdempotencyKey, len(k))
+		return Errorf(EINVALID, "Idempotency-Key: want 1 to %d characters, got %d", MaxIdempotencyKey, len(k)).
+			Zh("Idempotency-Key：应为 1 到 %d 个字符，实为 %d 个", MaxIdempotencyKey, len(k))
 	}
 	for i := 0; i < len(k); i++ {
 		if k[i] < 0x21 || k[i] > 0x7e {
-			return Errorf(EINVALID, "Idempotency-Key: only visible ASCII characters (no spaces or controls)")
+			return Errorf(EINVALID, "Idempotency-Key: only visible ASCII characters (no spaces or controls)").
+				Zh("Idempotency-Key：只能是可见的 ASCII 字符（不含空格和控制字符）")
 		}
 	}
 	return nil
@@ -139,27 +141,29 @@ func (a Alert) Clean() (Alert, error) {
 	}
 	dev, err := CleanText(a.Device, false)
 	if err != nil {
-		return a, Errorf(EINVALID, "device: %s", ErrorMessage(err))
+		return a, Errorf(EINVALID, "device: %s", ErrorMessage(err)).Zh("设备：%s", ErrorMessageZh(err)).On("device")
 	}
 	if dev == "" || len(dev) > MaxDeviceLen {
-		return a, Errorf(EINVALID, "device: want 1 to %d bytes", MaxDeviceLen)
+		return a, Errorf(EINVALID, "device: want 1 to %d bytes", MaxDeviceLen).Zh("设备：应为 1 到 %d 字节", MaxDeviceLen).On("device")
 	}
 	a.Device = dev
 	kind := strings.ToLower(strings.TrimSpace(a.Kind))
 	if kind == "" || len(kind) > MaxKindLen {
-		return a, Errorf(EINVALID, "kind: want 1 to %d characters, e.g. door, smoke, camera, charger", MaxKindLen)
+		return a, Errorf(EINVALID, "kind: want 1 to %d characters, e.g. door, smoke, camera, charger", MaxKindLen).
+			Zh("告警类型：应为 1 到 %d 个字符，如 door、smoke、camera、charger", MaxKindLen).On("kind")
 	}
 	for i := 0; i < len(kind); i++ {
 		if c := kind[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return a, Errorf(EINVALID, "kind %q: letters, digits, _ and - only", a.Kind)
+			return a, Errorf(EINVALID, "kind %q: letters, digits, _ and - only", a.Kind).
+				Zh("告警类型 %q：只能含字母、数字、_ 和 -", a.Kind).On("kind")
 		}
 	}
 	a.Kind = kind
 	if !utf8.ValidString(a.Text) {
-		return a, Errorf(EINVALID, "text: invalid UTF-8")
+		return a, Errorf(EINVALID, "text: invalid UTF-8").Zh("内容：不是有效的 UTF-8").On("text")
 	}
 	if n := utf8.RuneCountInString(a.Text); n > MaxNoteRunes {
-		return a, Errorf(EINVALID, "text: %d characters, at most %d", n, MaxNoteRunes)
+		return a, Errorf(EINVALID, "text: %d characters, at most %d", n, MaxNoteRunes).Zh("内容：%d 字，最多 %d 字", n, MaxNoteRunes).On("text")
 	}
 	a.Text = clean(a.Text, false)
 	if a.Key != "" {
@@ -211,16 +215,18 @@ func DefaultAlertRule() AlertRule {
 // the policy's by Policy.Validate.
 func (r AlertRule) Validate() error {
 	if r.Count < 1 || r.Count > 1000 {
-		return Errorf(EINVALID, "alerts.count: want 1 to 1000")
+		return Errorf(EINVALID, "alerts.count: want 1 to 1000").Zh("alerts.count：应为 1 到 1000").On("alerts.count")
 	}
 	if r.Window <= 0 {
-		return Errorf(EINVALID, "alerts.window: must be a positive duration")
+		return Errorf(EINVALID, "alerts.window: must be a positive duration").Zh("alerts.window：应为正的时长").On("alerts.window")
 	}
 	if r.Severity < SeverityI || r.Severity > SeverityIV {
-		return Errorf(EINVALID, "alerts.severity: want I, II, III or IV")
+		return Errorf(EINVALID, "alerts.severity: want I, II, III or IV").Zh("alerts.severity：应为 I、II、III 或 IV").On("alerts.severity")
 	}
 	if _, ok := r.Categories[AlertOther]; !ok {
-		return Errorf(EINVALID, "alerts.categories.%s: missing; it is the category of kinds not listed", AlertOther)
+		key := "alerts.categories." + AlertOther
+		return Errorf(EINVALID, "%s: missing; it is the category of kinds not listed", key).
+			Zh("%s：缺失；未列出的告警类型归入此类别", key).On(key)
 	}
 	return nil
 }

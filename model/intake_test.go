@@ -26,6 +26,7 @@ func TestValidIdempotencyKey(t *testing.T) {
 	}
 	for _, k := range []string{"", strings.Repeat("k", 256), "a b", "tab\t", "é", "nul\x00", "\x7f"} {
 		requireCode(t, model.ValidIdempotencyKey(k), model.EINVALID)
+		requireZh(t, model.ValidIdempotencyKey(k), "Idempotency-Key：")
 	}
 }
 
@@ -60,21 +61,26 @@ func TestAlertClean(t *testing.T) {
 	a, err := model.Alert{Device: " S-01\x1b[2J ", Kind: " Smoke ", Node: duxiUnit, Text: "烟\u202e雾\r\n", Key: "k1"}.Clean()
 	require.NoError(t, err)
 	assert.Equal(t, model.Alert{Device: "S-01", Kind: "smoke", Node: duxiUnit, Text: "烟雾", Key: "k1"}, a)
-	for _, bad := range []model.Alert{
-		{Device: "S", Kind: "smoke", Node: "x"},
-		{Device: "", Kind: "smoke", Node: duxiUnit},
-		{Device: "\x07", Kind: "smoke", Node: duxiUnit},
-		{Device: strings.Repeat("d", 65), Kind: "smoke", Node: duxiUnit},
-		{Device: "S", Kind: "", Node: duxiUnit},
-		{Device: "S", Kind: "烟感", Node: duxiUnit},
-		{Device: "S", Kind: strings.Repeat("k", 33), Node: duxiUnit},
-		{Device: "S", Kind: "smoke", Node: duxiUnit, Text: "\xff"},
-		{Device: "S", Kind: "smoke", Node: duxiUnit, Text: strings.Repeat("长", 501)},
-		{Device: "S", Kind: "smoke", Node: duxiUnit, Key: "a key"},
-		{Device: "\xff", Kind: "smoke", Node: duxiUnit},
+	for _, bad := range []struct {
+		a     model.Alert
+		field string // the body field the refusal names ("" for the Idempotency-Key header)
+	}{
+		{model.Alert{Device: "S", Kind: "smoke", Node: "x"}, "node"},
+		{model.Alert{Device: "", Kind: "smoke", Node: duxiUnit}, "device"},
+		{model.Alert{Device: "\x07", Kind: "smoke", Node: duxiUnit}, "device"},
+		{model.Alert{Device: strings.Repeat("d", 65), Kind: "smoke", Node: duxiUnit}, "device"},
+		{model.Alert{Device: "S", Kind: "", Node: duxiUnit}, "kind"},
+		{model.Alert{Device: "S", Kind: "烟感", Node: duxiUnit}, "kind"},
+		{model.Alert{Device: "S", Kind: strings.Repeat("k", 33), Node: duxiUnit}, "kind"},
+		{model.Alert{Device: "S", Kind: "smoke", Node: duxiUnit, Text: "\xff"}, "text"},
+		{model.Alert{Device: "S", Kind: "smoke", Node: duxiUnit, Text: strings.Repeat("长", 501)}, "text"},
+		{model.Alert{Device: "S", Kind: "smoke", Node: duxiUnit, Key: "a key"}, ""},
+		{model.Alert{Device: "\xff", Kind: "smoke", Node: duxiUnit}, "device"},
 	} {
-		_, err := bad.Clean()
+		_, err := bad.a.Clean()
 		requireCode(t, err, model.EINVALID)
+		requireZh(t, err)
+		assert.Equal(t, bad.field, model.ErrorField(err), "%+v", bad.a)
 	}
 }
 
@@ -107,12 +113,15 @@ func TestAlertRule(t *testing.T) {
 		x := model.DefaultAlertRule()
 		bad(&x)
 		requireCode(t, x.Validate(), model.EINVALID)
+		requireZh(t, x.Validate(), "alerts.")
 	}
 	p := model.DefaultPolicy()
 	p.Alerts.Categories = map[string]model.Category{"smoke": "arson", "other": "hazard"}
 	err := p.Validate()
 	requireCode(t, err, model.EINVALID)
 	assert.Contains(t, err.Error(), `alerts.categories.smoke: category "arson"`)
+	requireZh(t, err, `alerts.categories.smoke：类别 "arson"`)
+	assert.Equal(t, "alerts.categories.smoke", model.ErrorField(err))
 }
 
 func TestAlertReportAndEvent(t *testing.T) {
@@ -133,7 +142,7 @@ func TestAlertReportAndEvent(t *testing.T) {
 	one := r.AlertReport(duxiUnit, alerts[:2], at[:2], loc)
 	assert.Equal(t, "烟感告警2次（10m内）", one.Title)
 
-	inc, _, err := model.NewIncident(7, "HJ-20261129-0007", rep, system, t0, model.DefaultPolicy())
+	inc, _, err := fileReport(7, "HJ-20261129-0007", rep, system, t0, model.DefaultPolicy())
 	require.NoError(t, err)
 	assert.Equal(t, model.SourceSensor, inc.Source)
 	ev := model.AlertEvent(model.Alert{Device: "D-1", Kind: "door", Node: duxiUnit, Text: strings.Repeat("开", 600)}, inc, t0.Add(time.Hour))

@@ -28,7 +28,8 @@ func ParsePersonID(s string) (PersonID, error) {
 	}
 	n, err := strconv.ParseUint(t, 10, 64)
 	if err != nil || n == 0 {
-		return 0, Errorf(EINVALID, "person id %q: want P followed by a number, e.g. P12", s)
+		return 0, Errorf(EINVALID, "person id %q: want P followed by a number, e.g. P12", s).
+			Zh("人员编号 %q：应为 P 加数字，如 P12", s)
 	}
 	return PersonID(n), nil
 }
@@ -78,15 +79,16 @@ func ParseRole(s string) (Role, error) {
 	case "储备", "reserve_pool":
 		return RoleReserve, nil
 	}
-	return "", Errorf(EINVALID, "role %q: want one of %s", s, joinRoles())
+	return "", Errorf(EINVALID, "role %q: want one of %s", s, joinRoles(", ")).
+		Zh("角色 %q：应为 %s 之一", s, joinRoles("、")).On("role")
 }
 
-func joinRoles() string {
+func joinRoles(sep string) string {
 	s := make([]string, len(Roles))
 	for i, r := range Roles {
 		s[i] = string(r)
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, sep)
 }
 
 // ReserveKind is what kind of reserve a person in the reserve pool is.
@@ -117,7 +119,8 @@ func ParseReserveKind(s string) (ReserveKind, error) {
 			return k, nil
 		}
 	}
-	return "", Errorf(EINVALID, "reserve kind %q: want party_activist, volunteer or active_villager", s)
+	return "", Errorf(EINVALID, "reserve kind %q: want party_activist, volunteer or active_villager", s).
+		Zh("储备类型 %q：应为 party_activist（入党积极分子）、volunteer（志愿者）或 active_villager（热心村民）", s).On("reserve")
 }
 
 // Person is one entry of the roster.
@@ -164,39 +167,48 @@ func NormalizePhone(s string) (string, error) {
 	if mobileRe.MatchString(t) || landlineRe.MatchString(t) {
 		return t, nil
 	}
-	return "", Errorf(EINVALID, "phone %q: want an 11-digit mobile (1xxxxxxxxxx) or a landline (0579-xxxxxxxx)", s)
+	return "", Errorf(EINVALID, "phone %q: want an 11-digit mobile (1xxxxxxxxxx) or a landline (0579-xxxxxxxx)", s).
+		Zh("电话 %q：应为 11 位手机号（1xxxxxxxxxx）或固定电话（0579-xxxxxxxx）", s).On("phone")
 }
 
 // Validate checks a person's fields.
 func (p Person) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
-		return Errorf(EINVALID, "person: name is empty")
+		return Errorf(EINVALID, "person: name is empty").Zh("人员：姓名为空").On("name")
 	}
 	if len([]rune(p.Name)) > 32 {
-		return Errorf(EINVALID, "person %s: name longer than 32 characters", p.Name)
+		return Errorf(EINVALID, "person %s: name longer than 32 characters", p.Name).Zh("人员 %s：姓名超过 32 字", p.Name).On("name")
 	}
 	if _, err := NormalizePhone(p.Phone); err != nil {
-		return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+		return p.invalid(err)
 	}
 	if _, err := p.Node.level(); err != nil {
-		return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+		return p.invalid(err)
 	}
 	if len(p.Roles) == 0 {
-		return Errorf(EINVALID, "person %s: no role", p.Name)
+		return Errorf(EINVALID, "person %s: no role", p.Name).Zh("人员 %s：没有角色", p.Name).On("role")
 	}
 	for _, r := range p.Roles {
 		k, err := ParseRole(string(r))
 		if err != nil {
-			return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err))
+			return p.invalid(err)
 		}
 		if k != r {
 			// Has and the rules match keys only: a role stored by its
 			// Chinese name or an alias would silently grant nothing.
-			return Errorf(EINVALID, "person %s: role %q: store it as %q", p.Name, r, k)
+			return Errorf(EINVALID, "person %s: role %q: store it as %q", p.Name, r, k).
+				Zh("人员 %s：角色 %q 应存为 %q", p.Name, r, k).On("role")
 		}
 	}
 	if p.Has(RoleReserve) != (p.Reserve != ReserveNone) {
-		return Errorf(EINVALID, "person %s: a reserve needs a reserve kind, and only a reserve has one", p.Name)
+		return Errorf(EINVALID, "person %s: a reserve needs a reserve kind, and only a reserve has one", p.Name).
+			Zh("人员 %s：储备力量须有储备类型，且只有储备力量才有", p.Name).On("reserve")
 	}
 	return nil
+}
+
+// invalid is err, a refusal of one of p's fields, said of p.
+func (p Person) invalid(err error) *Error {
+	return Errorf(EINVALID, "person %s: %s", p.Name, ErrorMessage(err)).
+		Zh("人员 %s：%s", p.Name, ErrorMessageZh(err)).On(ErrorField(err))
 }

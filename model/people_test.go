@@ -45,6 +45,7 @@ func TestPersonID(t *testing.T) {
 			got, err := model.ParsePersonID(tt.in)
 			if !tt.ok {
 				requireCode(t, err, model.EINVALID, "person id", "e.g. P12")
+				requireZh(t, err, "人员编号", "P12")
 				return
 			}
 			require.NoError(t, err)
@@ -98,6 +99,8 @@ func TestParseRole(t *testing.T) {
 		t.Run("bad "+bad, func(t *testing.T) {
 			_, err := model.ParseRole(bad)
 			requireCode(t, err, model.EINVALID, "role", "duty_officer, village_cadre, grid_leader")
+			requireZh(t, err, "角色", "duty_officer、village_cadre、grid_leader")
+			assert.Equal(t, "role", model.ErrorField(err))
 		})
 	}
 	// Every listed role parses from its key and from its Chinese name.
@@ -136,6 +139,8 @@ func TestParseReserveKind(t *testing.T) {
 	for _, bad := range []string{"soldier", "党员", "Volunteer"} {
 		_, err := model.ParseReserveKind(bad)
 		requireCode(t, err, model.EINVALID, "reserve kind", "party_activist, volunteer or active_villager")
+		requireZh(t, err, "储备类型", "志愿者")
+		assert.Equal(t, "reserve", model.ErrorField(err))
 	}
 	assert.Equal(t, "志愿者", model.ReserveVolunteer.Zh())
 	assert.Equal(t, "", model.ReserveNone.Zh())
@@ -175,6 +180,8 @@ func TestNormalizePhone(t *testing.T) {
 		t.Run("bad "+bad, func(t *testing.T) {
 			_, err := model.NormalizePhone(bad)
 			requireCode(t, err, model.EINVALID, "phone", "11-digit mobile")
+			requireZh(t, err, "电话", "11 位手机号")
+			assert.Equal(t, "phone", model.ErrorField(err))
 		})
 	}
 }
@@ -213,24 +220,26 @@ func TestPersonValidate(t *testing.T) {
 		assert.NoError(t, p.Validate(), p.Name)
 	}
 	tests := []struct {
-		name string
-		edit func(*model.Person)
-		err  string
+		name  string
+		edit  func(*model.Person)
+		err   string
+		field string // the field the refusal names
+		zh    string // part of the Chinese
 	}{
-		{"empty name", func(p *model.Person) { p.Name = "" }, "name is empty"},
-		{"blank name", func(p *model.Person) { p.Name = "  " }, "name is empty"},
-		{"33-rune name", func(p *model.Person) { p.Name = strings.Repeat("张", 33) }, "longer than 32"},
-		{"bad phone", func(p *model.Person) { p.Phone = "12345" }, "phone \"12345\""},
-		{"no phone", func(p *model.Person) { p.Phone = "" }, "phone"},
-		{"bad node", func(p *model.Person) { p.Node = "330784114266-1" }, "node code"},
-		{"no node", func(p *model.Person) { p.Node = "" }, "empty"},
-		{"no role", func(p *model.Person) { p.Roles = nil }, "no role"},
-		{"unknown role", func(p *model.Person) { p.Roles = []model.Role{"boss"} }, `role "boss"`},
+		{"empty name", func(p *model.Person) { p.Name = "" }, "name is empty", "name", "姓名为空"},
+		{"blank name", func(p *model.Person) { p.Name = "  " }, "name is empty", "name", "姓名为空"},
+		{"33-rune name", func(p *model.Person) { p.Name = strings.Repeat("张", 33) }, "longer than 32", "name", "超过 32 字"},
+		{"bad phone", func(p *model.Person) { p.Phone = "12345" }, "phone \"12345\"", "phone", "网格长甲：电话 \"12345\""},
+		{"no phone", func(p *model.Person) { p.Phone = "" }, "phone", "phone", "电话"},
+		{"bad node", func(p *model.Person) { p.Node = "330784114266-1" }, "node code", "node", "节点代码"},
+		{"no node", func(p *model.Person) { p.Node = "" }, "empty", "node", "为空"},
+		{"no role", func(p *model.Person) { p.Roles = nil }, "no role", "role", "没有角色"},
+		{"unknown role", func(p *model.Person) { p.Roles = []model.Role{"boss"} }, `role "boss"`, "role", `角色 "boss"`},
 		// A role must be stored by its key: Has and the rules match keys only.
-		{"role by Chinese name", func(p *model.Person) { p.Roles = []model.Role{"网格长"} }, `role "网格长"`},
-		{"role by alias", func(p *model.Person) { p.Roles = []model.Role{"grid_worker"} }, `role "grid_worker"`},
-		{"reserve without kind", func(p *model.Person) { p.Roles = []model.Role{model.RoleReserve} }, "reserve kind"},
-		{"kind without reserve", func(p *model.Person) { p.Reserve = model.ReserveActivist }, "reserve kind"},
+		{"role by Chinese name", func(p *model.Person) { p.Roles = []model.Role{"网格长"} }, `role "网格长"`, "role", `应存为 "grid_leader"`},
+		{"role by alias", func(p *model.Person) { p.Roles = []model.Role{"grid_worker"} }, `role "grid_worker"`, "role", `应存为 "grid_worker_pt"`},
+		{"reserve without kind", func(p *model.Person) { p.Roles = []model.Role{model.RoleReserve} }, "reserve kind", "reserve", "储备类型"},
+		{"kind without reserve", func(p *model.Person) { p.Reserve = model.ReserveActivist }, "reserve kind", "reserve", "储备类型"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,6 +247,8 @@ func TestPersonValidate(t *testing.T) {
 			p.Roles = append([]model.Role(nil), p.Roles...)
 			tt.edit(&p)
 			requireCode(t, p.Validate(), model.EINVALID, tt.err)
+			requireZh(t, p.Validate(), tt.zh)
+			assert.Equal(t, tt.field, model.ErrorField(p.Validate()))
 		})
 	}
 	ok := gridLeader

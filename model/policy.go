@@ -73,34 +73,38 @@ func (p Policy) ResolveWindow(t Tier, s Severity) time.Duration {
 func (p Policy) Validate() error {
 	for _, t := range Tiers {
 		if p.Ack[t] <= 0 {
-			return Errorf(EINVALID, "deadlines.ack.%s: must be a positive duration", t)
+			key := "deadlines.ack." + string(t)
+			return Errorf(EINVALID, "%s: must be a positive duration", key).Zh("%s：应为正的时长", key).On(key)
 		}
 		for _, s := range Severities {
 			if p.Resolve[t][s] <= 0 {
-				return Errorf(EINVALID, "deadlines.resolve.%s.%s: must be a positive duration", t, s)
+				key := "deadlines.resolve." + string(t) + "." + s.String()
+				return Errorf(EINVALID, "%s: must be a positive duration", key).Zh("%s：应为正的时长", key).On(key)
 			}
 		}
 	}
 	if p.WartimeFactor <= 0 || p.WartimeFactor > 10 {
-		return Errorf(EINVALID, "wartime_factor: must be above 0 and at most 10")
+		return Errorf(EINVALID, "wartime_factor: must be above 0 and at most 10").Zh("wartime_factor：应大于 0 且不超过 10").On("wartime_factor")
 	}
 	if p.SignFor <= 0 {
-		return Errorf(EINVALID, "wartime.sign_for: must be a positive duration")
+		return Errorf(EINVALID, "wartime.sign_for: must be a positive duration").Zh("wartime.sign_for：应为正的时长").On("wartime.sign_for")
 	}
 	if len(p.RoleCycle) == 0 {
-		return Errorf(EINVALID, "wartime.roles: at least one of vanguard, responder, specialist")
+		return Errorf(EINVALID, "wartime.roles: at least one of vanguard, responder, specialist").
+			Zh("wartime.roles：至少要有 vanguard（冲锋员）、responder（战斗员）、specialist（攻坚员）之一").On("wartime.roles")
 	}
 	for _, r := range p.RoleCycle {
 		if _, err := ParseWartimeRole(string(r)); err != nil {
-			return Errorf(EINVALID, "wartime.roles: %s", ErrorMessage(err))
+			return Errorf(EINVALID, "wartime.roles: %s", ErrorMessage(err)).Zh("wartime.roles：%s", ErrorMessageZh(err)).On("wartime.roles")
 		}
 	}
 	if len(p.Categories) == 0 {
-		return Errorf(EINVALID, "categories: none defined")
+		return Errorf(EINVALID, "categories: none defined").Zh("categories：未定义任何类别").On("categories")
 	}
 	for c, pl := range p.Categories {
 		if _, err := ParsePlatform(string(pl)); err != nil {
-			return Errorf(EINVALID, "categories.%s: %s", c, ErrorMessage(err))
+			key := "categories." + string(c)
+			return Errorf(EINVALID, "%s: %s", key, ErrorMessage(err)).Zh("%s：%s", key, ErrorMessageZh(err)).On(key)
 		}
 	}
 	if err := p.Alerts.Validate(); err != nil {
@@ -108,7 +112,9 @@ func (p Policy) Validate() error {
 	}
 	for kind, c := range p.Alerts.Categories {
 		if _, ok := p.Categories[c]; !ok {
-			return Errorf(EINVALID, "alerts.categories.%s: category %q: want one of %s", kind, c, joinCategories(p.Categories))
+			key := "alerts.categories." + kind
+			return Errorf(EINVALID, "%s: category %q: want one of %s", key, c, joinCategories(p.Categories, ", ")).
+				Zh("%s：类别 %q：应为 %s 之一", key, c, joinCategories(p.Categories, "、")).On(key)
 		}
 	}
 	return nil
@@ -125,10 +131,11 @@ func (p Policy) Category(s string) (Category, error) {
 			return k, nil
 		}
 	}
-	return "", Errorf(EINVALID, "category %q: want one of %s", s, joinCategories(p.Categories))
+	return "", Errorf(EINVALID, "category %q: want one of %s", s, joinCategories(p.Categories, ", ")).
+		Zh("类别 %q：应为 %s 之一", s, joinCategories(p.Categories, "、")).On("category")
 }
 
-func joinCategories(m map[Category]Platform) string {
+func joinCategories(m map[Category]Platform, sep string) string {
 	keys := make([]string, 0, len(m))
 	for c := range m {
 		keys = append(keys, string(c))
@@ -137,7 +144,7 @@ func joinCategories(m map[Category]Platform) string {
 	out := ""
 	for i, k := range keys {
 		if i > 0 {
-			out += ", "
+			out += sep
 		}
 		out += k
 	}

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,9 @@ func TestPolicyValidate(t *testing.T) {
 			p := model.DefaultPolicy()
 			tt.edit(&p)
 			requireCode(t, p.Validate(), model.EINVALID, tt.key)
+			key, _, _ := strings.Cut(tt.key, ":")
+			requireZh(t, p.Validate(), key+"：")
+			assert.Equal(t, key, model.ErrorField(p.Validate()))
 		})
 	}
 	p := model.DefaultPolicy()
@@ -109,6 +113,8 @@ func TestPolicyCategory(t *testing.T) {
 	for _, bad := range []string{"", "drone", "Traffic", "交通事故"} {
 		_, err := p.Category(bad)
 		requireCode(t, err, model.EINVALID, "category", "want one of dispute, ecology, fire, flood, hazard, health, migrant, party, security, service, traffic")
+		requireZh(t, err, "类别", "dispute、ecology、fire")
+		assert.Equal(t, "category", model.ErrorField(err))
 	}
 
 	// A custom category from the config works by its key; a removed one is refused.

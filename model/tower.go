@@ -20,6 +20,9 @@ const (
 	LevelHousehold Level = 5 // 包联户: a contact person's households
 )
 
+// Levels lists the levels top-down.
+var Levels = []Level{LevelTown, LevelVillage, LevelGrid, LevelMicroGrid, LevelHousehold}
+
 var levelNames = map[Level]string{
 	LevelTown: "town", LevelVillage: "village", LevelGrid: "grid",
 	LevelMicroGrid: "micro_grid", LevelHousehold: "household_unit",
@@ -69,7 +72,7 @@ func (c NodeCode) Level() Level {
 func (c NodeCode) level() (Level, error) {
 	s := string(c)
 	bad := func(why, zh string) (Level, error) {
-		return 0, Errorf(EINVALID, "node code %q: %s", s, why).Zh("节点代码 %q：%s", s, zh)
+		return 0, Errorf(EINVALID, "node code %q: %s", s, why).Zh("节点代码 %q：%s", s, zh).On("node")
 	}
 	if s == "" {
 		return bad("empty", "为空")
@@ -179,16 +182,18 @@ func (n Node) Validate() error {
 		return err
 	}
 	if n.Level != l {
-		return Errorf(EINVALID, "node %s: level %s does not match its code (%s)", n.Code, n.Level, l)
+		return Errorf(EINVALID, "node %s: level %s does not match its code (%s)", n.Code, n.Level, l).
+			Zh("节点 %s：层级%s与代码不符（%s）", n.Code, n.Level.Zh(), l.Zh()).On("level")
 	}
 	if n.Parent != n.Code.Parent() {
-		return Errorf(EINVALID, "node %s: parent %q does not match its code", n.Code, n.Parent)
+		return Errorf(EINVALID, "node %s: parent %q does not match its code", n.Code, n.Parent).
+			Zh("节点 %s：上级 %q 与代码不符", n.Code, n.Parent).On("parent")
 	}
 	if strings.TrimSpace(n.Name) == "" {
-		return Errorf(EINVALID, "node %s: name is empty", n.Code)
+		return Errorf(EINVALID, "node %s: name is empty", n.Code).Zh("节点 %s：名称为空", n.Code).On("name")
 	}
 	if n.Households < 0 {
-		return Errorf(EINVALID, "node %s: negative households", n.Code)
+		return Errorf(EINVALID, "node %s: negative households", n.Code).Zh("节点 %s：户数为负", n.Code).On("households")
 	}
 	return nil
 }

@@ -52,6 +52,8 @@ func TestParseNodeCode(t *testing.T) {
 			got, err := model.ParseNodeCode(tt.in)
 			if tt.err != "" {
 				requireCode(t, err, model.EINVALID, tt.err)
+				requireZh(t, err, "节点代码")
+				assert.Equal(t, "node", model.ErrorField(err))
 				assert.Empty(t, got)
 				assert.Equal(t, model.Level(0), model.NodeCode(tt.in).Level())
 				return
@@ -185,6 +187,7 @@ func TestNodeValidate(t *testing.T) {
 				return
 			}
 			requireCode(t, err, model.EINVALID, tt.err)
+			requireZh(t, err, "节点")
 		})
 	}
 }

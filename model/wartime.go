@@ -123,10 +123,10 @@ func WholeTown(s string) bool { return strings.EqualFold(s, "town") || s == "全
 func ParseScopeCode(s string) (NodeCode, error) {
 	c, err := ParseNodeCode(s)
 	if err != nil {
-		return "", Errorf(EINVALID, "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err))
+		return "", Errorf(EINVALID, "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err)).On("scope")
 	}
 	if l := c.Level(); l != LevelTown && l != LevelVillage {
-		return "", Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l).Zh("范围：%s 是%s；战时只覆盖镇或村社", c, l.Zh())
+		return "", Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l).Zh("范围：%s 是%s；战时只覆盖镇或村社", c, l.Zh()).On("scope")
 	}
 	return c, nil
 }
@@ -139,7 +139,7 @@ func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 		for _, f := range SplitCodes(a) {
 			if WholeTown(f) {
 				if town == "" {
-					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇")
+					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇").On("scope")
 				}
 				out = append(out, town)
 				continue
@@ -152,7 +152,7 @@ func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码")
+		return nil, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
 	}
 	return normalizeScope(out), nil
 }
@@ -182,10 +182,10 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 		return Activation{}, Event{}, err
 	}
 	if len(scope) == 0 {
-		return Activation{}, Event{}, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码")
+		return Activation{}, Event{}, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
 	}
 	if utf8.RuneCountInString(note) > MaxNoteRunes {
-		return Activation{}, Event{}, Errorf(EINVALID, "note: at most %d characters", MaxNoteRunes).Zh("备注：最多 %d 字", MaxNoteRunes)
+		return Activation{}, Event{}, Errorf(EINVALID, "note: at most %d characters", MaxNoteRunes).Zh("备注：最多 %d 字", MaxNoteRunes).On("note")
 	}
 	a := Activation{Seq: seq, ID: FormatActivationID(seq), Reason: reason, Scope: normalizeScope(append([]NodeCode(nil), scope...)),
 		Drill: drill, Note: clean(note, false), Since: now, By: by}
@@ -301,20 +301,20 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 	}
 	t := clean(text, false)
 	if t == "" {
-		return Directive{}, Errorf(EINVALID, "text: empty").Zh("指令内容：为空")
+		return Directive{}, Errorf(EINVALID, "text: empty").Zh("指令内容：为空").On("text")
 	}
 	if utf8.RuneCountInString(t) > MaxTitleRunes {
-		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes).Zh("指令内容：最多 %d 字", MaxTitleRunes)
+		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes).Zh("指令内容：最多 %d 字", MaxTitleRunes).On("text")
 	}
 	if deadline <= 0 {
-		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h")
+		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h").On("deadline")
 	}
 	if len(targets) == 0 {
-		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes").Zh("下达范围：为空；请给出镇或村社代码")
+		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes").Zh("下达范围：为空；请给出镇或村社代码").On("to")
 	}
 	for _, c := range targets {
 		if !a.Covers(c) {
-			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope)).Zh("下达范围：%s 不在战时范围内（%s）", c, joinCodes(a.Scope))
+			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope)).Zh("下达范围：%s 不在战时范围内（%s）", c, joinCodes(a.Scope)).On("to")
 		}
 	}
 	return Directive{Seq: seq, ID: FormatDirectiveID(seq), Activation: a.Seq, Text: t,

@@ -46,6 +46,8 @@ func TestParseScope(t *testing.T) {
 	}
 	_, err = model.ParseScope([]string{"town"}, "")
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err, "范围：")
+	assert.Equal(t, "scope", model.ErrorField(err))
 }
 
 func TestActivateAndEnd(t *testing.T) {
@@ -63,6 +65,7 @@ func TestActivateAndEnd(t *testing.T) {
 	_, _, err = model.Activate(a, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
 	requireCode(t, err, model.ECONFLICT)
 	assert.Contains(t, err.Error(), "already active")
+	requireZh(t, err, "W-0003（防汛）", "已在运行")
 
 	ended, ev, err := a.End(dutyOfficer.ID, t0.Add(3*time.Hour))
 	require.NoError(t, err)
@@ -72,13 +75,22 @@ func TestActivateAndEnd(t *testing.T) {
 
 	_, _, err = ended.End(dutyOfficer.ID, t0)
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err, "没有战时状态")
 	_, _, err = model.Activate(ended, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
 	assert.NoError(t, err, "after the end a new activation may start")
 
 	_, _, err = model.Activate(model.Activation{}, 1, "hail", []model.NodeCode{town}, false, "", 1, t0)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err, `原因 "hail"`)
+	assert.Equal(t, "reason", model.ErrorField(err))
 	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, nil, false, "", 1, t0)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err, "范围：为空")
+	assert.Equal(t, "scope", model.ErrorField(err))
+	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, []model.NodeCode{town}, false, string(make([]rune, model.MaxNoteRunes+1)), 1, t0)
+	requireCode(t, err, model.EINVALID, "note: at most 500 characters")
+	requireZh(t, err, "备注：最多 500 字")
+	assert.Equal(t, "note", model.ErrorField(err))
 }
 
 func TestRoleFor(t *testing.T) {
@@ -147,18 +159,20 @@ func TestDirectiveRules(t *testing.T) {
 		targets  []model.NodeCode
 		deadline time.Duration
 		code     string
+		field    string // the input the refusal names; "" for a refusal of the state
 	}{
-		{model.Activation{}, "x", []model.NodeCode{town}, time.Hour, model.ECONFLICT},
-		{a, "  ", []model.NodeCode{town}, time.Hour, model.EINVALID},
-		{a, string(make([]rune, 201)), []model.NodeCode{town}, time.Hour, model.EINVALID},
-		{a, "x", nil, time.Hour, model.EINVALID},
-		{a, "x", []model.NodeCode{town}, 0, model.EINVALID},
-		{activation(t, duxi), "x", []model.NodeCode{otherVil}, time.Hour, model.ECONFLICT},
+		{model.Activation{}, "x", []model.NodeCode{town}, time.Hour, model.ECONFLICT, ""},
+		{a, "  ", []model.NodeCode{town}, time.Hour, model.EINVALID, "text"},
+		{a, string(make([]rune, 201)), []model.NodeCode{town}, time.Hour, model.EINVALID, "text"},
+		{a, "x", nil, time.Hour, model.EINVALID, "to"},
+		{a, "x", []model.NodeCode{town}, 0, model.EINVALID, "deadline"},
+		{activation(t, duxi), "x", []model.NodeCode{otherVil}, time.Hour, model.ECONFLICT, "to"},
 	}
 	for i, r := range refusals {
 		_, err := model.NewDirective(r.act, 1, r.text, r.targets, r.deadline, time.Minute, 1, t0)
 		requireCode(t, err, r.code)
-		_ = i
+		requireZh(t, err)
+		assert.Equal(t, r.field, model.ErrorField(err), "refusal %d", i)
 	}
 
 	u := model.DirectiveUnit{Directive: d.Seq, Unit: duxiG02M3, SentAt: t0}
@@ -179,9 +193,11 @@ func TestDirectiveRules(t *testing.T) {
 	assert.Equal(t, t0.Add(50*time.Minute), p.CompletedAt)
 	_, err = p.Progress(10, 63, microWorker.ID, t0)
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err, "已完成该指令")
 	for _, bad := range [][2]int{{1, 0}, {-1, 5}, {6, 5}} {
 		_, err := u.Progress(bad[0], bad[1], 1, t0)
 		requireCode(t, err, model.EINVALID)
+		requireZh(t, err, "进展")
 	}
 }
 

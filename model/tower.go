@@ -198,6 +198,54 @@ func (n Node) Validate() error {
 	return nil
 }
 
+// NameStyle is how DisplayName names a node below the village on one line.
+// A town or a village is always its own name.
+type NameStyle int
+
+const (
+	// NameByCode is the village's name and the code's own numbers,
+	// "渎溪村 02-03", short enough for the console's columns.
+	NameByCode NameStyle = iota
+	// NameByVillage is the village's name and the node's, "渎溪村 02网格".
+	NameByVillage
+	// NameByGrid is NameByVillage with the grid's name before the name of a
+	// node below a grid, "渎溪村 02网格 03微网格": the micro-grids of a
+	// village are numbered within their grids.
+	NameByGrid
+)
+
+// DisplayName names n on one line in style; name gives the names of n's
+// village and grid ("" for one it does not know, which leaves a blank
+// where the name would be).
+func DisplayName(n Node, style NameStyle, name func(NodeCode) string) string {
+	if n.Level <= LevelVillage {
+		return n.Name
+	}
+	village := name(n.Code.Village())
+	switch {
+	case style == NameByCode:
+		return village + " " + strings.TrimPrefix(string(n.Code), string(n.Code.Village())+"-")
+	case style == NameByGrid && n.Level > LevelGrid:
+		return village + " " + name(n.Code.Grid()) + " " + n.Name
+	}
+	return village + " " + n.Name
+}
+
+// DisplayNames maps the code of each of nodes to its DisplayName in style,
+// the village and grid names taken from nodes.
+func DisplayNames(nodes []Node, style NameStyle) map[NodeCode]string {
+	raw := make(map[NodeCode]string, len(nodes))
+	for _, n := range nodes {
+		raw[n.Code] = n.Name
+	}
+	name := func(c NodeCode) string { return raw[c] }
+	out := make(map[NodeCode]string, len(nodes))
+	for _, n := range nodes {
+		out[n.Code] = DisplayName(n, style, name)
+	}
+	return out
+}
+
 // TowerNode is a node with its figures rolled up from the subtree.
 type TowerNode struct {
 	Node

@@ -422,3 +422,54 @@ func TestErrors(t *testing.T) {
 	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(wrapped))
 	assert.Equal(t, "incident HJ-20261129-0001: no such incident", model.ErrorMessage(wrapped))
 }
+
+// A node's name on one line, in the three styles the console and the
+// command line use.
+func TestDisplayName(t *testing.T) {
+	nodes := []model.Node{
+		{Code: town, Level: model.LevelTown, Name: "花街镇"},
+		{Code: duxi, Level: model.LevelVillage, Name: "渎溪村", Parent: town},
+		{Code: duxiG02, Level: model.LevelGrid, Name: "02网格", Parent: duxi},
+		{Code: duxiG02M3, Level: model.LevelMicroGrid, Name: "03微网格", Parent: duxiG02},
+		{Code: duxiUnit, Level: model.LevelHousehold, Name: "包联户4", Parent: duxiG02M3},
+	}
+	tests := []struct {
+		code                  model.NodeCode
+		byCode, byVil, byGrid string
+	}{
+		{town, "花街镇", "花街镇", "花街镇"},
+		{duxi, "渎溪村", "渎溪村", "渎溪村"},
+		{duxiG02, "渎溪村 02", "渎溪村 02网格", "渎溪村 02网格"},
+		{duxiG02M3, "渎溪村 02-03", "渎溪村 03微网格", "渎溪村 02网格 03微网格"},
+		{duxiUnit, "渎溪村 02-03-04", "渎溪村 包联户4", "渎溪村 02网格 包联户4"},
+	}
+	byCode := model.DisplayNames(nodes, model.NameByCode)
+	byVil := model.DisplayNames(nodes, model.NameByVillage)
+	byGrid := model.DisplayNames(nodes, model.NameByGrid)
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			assert.Equal(t, tt.byCode, byCode[tt.code])
+			assert.Equal(t, tt.byVil, byVil[tt.code])
+			assert.Equal(t, tt.byGrid, byGrid[tt.code])
+		})
+	}
+	assert.Len(t, byCode, len(nodes))
+
+	// Without its village (and grid) a node keeps the blank where their
+	// names would be.
+	orphans := []model.Node{nodes[3]}
+	assert.Equal(t, " 02-03", model.DisplayNames(orphans, model.NameByCode)[duxiG02M3])
+	assert.Equal(t, " 03微网格", model.DisplayNames(orphans, model.NameByVillage)[duxiG02M3])
+	assert.Equal(t, "  03微网格", model.DisplayNames(orphans, model.NameByGrid)[duxiG02M3])
+
+	// One node, its names looked up one by one.
+	lookups := 0
+	name := func(c model.NodeCode) string {
+		lookups++
+		return map[model.NodeCode]string{duxi: "渎溪村", duxiG02: "02网格"}[c]
+	}
+	assert.Equal(t, "渎溪村 02网格 03微网格", model.DisplayName(nodes[3], model.NameByGrid, name))
+	assert.Equal(t, 2, lookups)
+	assert.Equal(t, "花街镇", model.DisplayName(nodes[0], model.NameByGrid, name))
+	assert.Equal(t, 2, lookups, "a town names itself")
+}

@@ -259,6 +259,40 @@ func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alread
 	return nil
 }
 
+// Drafted is the set of people serving in a draft now: drafts not
+// released.
+func Drafted(drafts []Draft) map[PersonID]bool {
+	out := map[PersonID]bool{}
+	for _, d := range drafts {
+		if d.Released.IsZero() {
+			out[d.Person] = true
+		}
+	}
+	return out
+}
+
+// ReserveCandidates ranks the reserves who may be drafted into the
+// micro-grid micro, as CanDraft allows: reserves not drafted now, from the
+// micro-grid's village; those of its own grid first, then the rest of the
+// village, each in the order of people. Only a micro-grid has candidates.
+func ReserveCandidates(micro NodeCode, people []Person, drafted map[PersonID]bool) []Person {
+	if micro.Level() != LevelMicroGrid {
+		return nil
+	}
+	var same, village []Person
+	for _, p := range people {
+		if !p.Has(RoleReserve) || drafted[p.ID] || p.Node.Village() != micro.Village() {
+			continue
+		}
+		if p.Node.Grid() == micro.Grid() {
+			same = append(same, p)
+		} else {
+			village = append(village, p)
+		}
+	}
+	return append(same, village...)
+}
+
 // Directive is an order that goes down the chain to every micro-grid under
 // its targets (指令一触即达) and is signed for by each.
 type Directive struct {

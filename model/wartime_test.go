@@ -264,3 +264,50 @@ func TestSummarize(t *testing.T) {
 	assert.Equal(t, model.NodeCode("330784114266-02-01"), s.Slowest[1].Unit)
 	assert.Equal(t, model.NodeCode("330784114266-01-02"), s.Slowest[2].Unit, "then the latest signature")
 }
+
+func TestReserveCandidates(t *testing.T) {
+	reserve := func(id model.PersonID, at model.NodeCode) model.Person {
+		return model.Person{ID: id, Name: "储备" + id.String(), Node: at, Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}
+	}
+	inGrid := reserve(1, duxiG02)        // the gap's own grid
+	atMicro := reserve(2, duxiG02+"-01") // another micro-grid of that grid
+	inVillage := reserve(3, duxiG01)     // another grid of the village
+	atVillage := reserve(4, duxi)        // the village itself
+	elsewhere := reserve(5, otherGrid)   // another village
+	atTown := reserve(6, town)           // above every village
+	inGrid2 := reserve(7, duxiUnit)      // a household unit of the grid
+	notReserve := gridWorker             // grid staff, not in the pool
+	people := []model.Person{inVillage, elsewhere, inGrid, atTown, atVillage, notReserve, atMicro, inGrid2}
+
+	tests := []struct {
+		name    string
+		micro   model.NodeCode
+		people  []model.Person
+		drafted map[model.PersonID]bool
+		want    []model.Person
+	}{
+		{"own grid first, then the village, each in roster order", duxiG02M3, people, nil,
+			[]model.Person{inGrid, atMicro, inGrid2, inVillage, atVillage}},
+		{"the drafted are not candidates", duxiG02M3, people, map[model.PersonID]bool{inGrid.ID: true, inVillage.ID: true},
+			[]model.Person{atMicro, inGrid2, atVillage}},
+		{"the other village's gap", "330784114200-01-02", people, nil, []model.Person{elsewhere}},
+		{"a village nobody in the pool lives in", "330784114201-01-01", people, nil, nil},
+		{"no roster", duxiG02M3, nil, nil, nil},
+		{"a grid is no gap", duxiG02, people, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, model.ReserveCandidates(tt.micro, tt.people, tt.drafted))
+		})
+	}
+}
+
+func TestDrafted(t *testing.T) {
+	drafts := []model.Draft{
+		{Person: 1, MicroGrid: duxiG02M3, At: t0},
+		{Person: 2, MicroGrid: duxiG01 + "-01", At: t0, Released: t0.Add(time.Hour)},
+		{Person: 3, MicroGrid: duxiG01 + "-02", At: t0},
+	}
+	assert.Equal(t, map[model.PersonID]bool{1: true, 3: true}, model.Drafted(drafts))
+	assert.Empty(t, model.Drafted(nil))
+}

@@ -262,10 +262,10 @@ func TestSanitisingEveryTextField(t *testing.T) {
 		assert.NotContains(t, s, "pwned")
 		assert.NotContains(t, s, "evil")
 	}
-	// model.CleanText drops a C1 introducer (U+009B, U+0090) but leaves
-	// what followed it as plain text ("6n", "x"): inert without it.
-	assert.Equal(t, "标题ABCDE6nFGxHI JKLMNOP", inc.Title)
-	assert.Equal(t, "正文ABCDE6nFGxHIJKLMNOP\n第二行\n\n位置 location: 28.900000, 120.040000\n照片 photo: 照片ABCDE6nFGxHI JKLMNOP", inc.Text)
+	// model.CleanText treats a C1 introducer as its ESC form: U+009B 6n is
+	// a CSI, U+0090 x U+009C a DCS string, both dropped whole.
+	assert.Equal(t, "标题ABCDEFGHI JKLMNOP", inc.Title)
+	assert.Equal(t, "正文ABCDEFGHIJKLMNOP\n第二行\n\n位置 location: 28.900000, 120.040000\n照片 photo: 照片ABCDEFGHI JKLMNOP", inc.Text)
 
 	// Alerts too: device and text.
 	ab, _ := json.Marshal(map[string]any{"device": "S-1" + nasty, "kind": "smoke", "node": micro011, "text": nasty})

@@ -89,7 +89,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := config.Load(a.cfgFile, map[string]string{"db": a.dbFlag, "lang": a.langFlag})
+			cfg, err := config.LoadWarn(a.cfgFile, map[string]string{"db": a.dbFlag, "lang": a.langFlag}, a.errOut)
 			if err != nil {
 				return usageError{err}
 			}

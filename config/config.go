@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"os"
@@ -125,10 +126,18 @@ func roleNames(rs []model.WartimeRole) []string {
 	return out
 }
 
-// Load reads the settings. file is the --config flag ("" to look for
+// Load is LoadWarn with warnings to the process's standard error.
+func Load(file string, overrides map[string]string) (Config, error) {
+	return LoadWarn(file, overrides, os.Stderr)
+}
+
+// LoadWarn reads the settings. file is the --config flag ("" to look for
 // ./config.yaml, then $XDG_CONFIG_HOME/gridcmd/config.yaml); overrides are
 // flag values by key (e.g. "db", "lang"), applied last when non-empty.
-func Load(file string, overrides map[string]string) (Config, error) {
+// A GRIDCMD_ environment variable that is no setting (a typo the
+// environment would otherwise swallow) gets a warning line on warn, naming
+// the nearest setting; nil warn discards them.
+func LoadWarn(file string, overrides map[string]string, warn io.Writer) (Config, error) {
 	v := viper.New()
 	for k, val := range Defaults() {
 		v.SetDefault(k, val)
@@ -162,6 +171,11 @@ func Load(file string, overrides map[string]string) (Config, error) {
 			return Config{}, fmt.Errorf("config %s: %w", used, err)
 		}
 	}
+	if warn != nil {
+		for _, w := range unknownEnv(v, os.Environ()) {
+			fmt.Fprintln(warn, "gridcmd: warning: "+w)
+		}
+	}
 	for k, val := range overrides {
 		if val != "" {
 			v.Set(k, val)
@@ -177,6 +191,9 @@ func Load(file string, overrides map[string]string) (Config, error) {
 		return Config{}, fmt.Errorf("config: %s", cleanDecodeError(err))
 	}
 	c.File = used
+	if err := checkFinite(reflect.ValueOf(c), ""); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
 	if err := c.finish(); err != nil {
 		return Config{}, err
 	}
@@ -199,6 +216,113 @@ func checkKeys(v *viper.Viper) error {
 			continue // categories and sensor kinds are the user's to add
 		}
 		return fmt.Errorf("unknown key %q", k)
+	}
+	return nil
+}
+
+// envPrefix starts every environment variable viper reads for a setting.
+const envPrefix = "GRIDCMD_"
+
+// envName is the environment variable of a setting's key, as viper looks
+// it up: deadlines.ack.grid -> GRIDCMD_DEADLINES_ACK_GRID.
+func envName(key string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// unknownEnv returns a warning for each GRIDCMD_ variable of environ that
+// is no setting v knows (the defaults and the file's keys, categories
+// included), in name order, each naming the nearest setting.
+func unknownEnv(v *viper.Viper, environ []string) []string {
+	known := map[string]bool{}
+	var names []string
+	for _, k := range v.AllKeys() {
+		n := envName(k)
+		if !known[n] {
+			known[n] = true
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	var unknown []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, envPrefix) && !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	warnings := make([]string, 0, len(unknown))
+	for _, name := range unknown {
+		near, d := nearest(strings.ToUpper(name), names)
+		rest := len(name) - len(envPrefix)
+		switch {
+		case near == "":
+			warnings = append(warnings, name+" is not a setting")
+		case d <= max(2, rest/3):
+			warnings = append(warnings, fmt.Sprintf("%s is not a setting; did you mean %s?", name, near))
+		default:
+			warnings = append(warnings, fmt.Sprintf("%s is not a setting; the nearest is %s", name, near))
+		}
+	}
+	return warnings
+}
+
+// nearest returns the name of names (sorted) at the least edit distance
+// from s, the first of them on a tie, and that distance.
+func nearest(s string, names []string) (string, int) {
+	best, bestD := "", -1
+	for _, n := range names {
+		if d := editDistance(s, n); bestD < 0 || d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best, bestD
+}
+
+// editDistance is the Levenshtein distance between a and b, by bytes
+// (environment variable names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// checkFinite refuses NaN and the infinities in every float setting of the
+// struct v, naming the key: every comparison with NaN is false, so no range
+// check after this one would notice it (wartime_factor: .nan once left
+// wartime deadlines silently unscaled).
+func checkFinite(v reflect.Value, prefix string) error {
+	t := v.Type()
+	for i := range t.NumField() {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("mapstructure"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.Float32, reflect.Float64:
+			if x := f.Float(); math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("%s%s %v: want a finite number", prefix, tag, x)
+			}
+		case reflect.Struct:
+			if err := checkFinite(f, prefix+tag+"."); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -201,5 +202,104 @@ func TestParseSizeAndRate(t *testing.T) {
 	for _, bad := range []string{"", "fast", "20/d", "-3/s", "/s", "Inf"} {
 		_, err := ParseRate(bad)
 		assert.Error(t, err, bad)
+	}
+}
+
+// Every comparison with NaN is false: a NaN factor passed every range
+// check and wartime deadlines were silently not scaled.
+func TestNaNAndInfinityAreRefused(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{"wartime_factor: .nan\n", "wartime_factor NaN: want a finite number"},
+		{"wartime_factor: .NaN\n", "wartime_factor NaN"},
+		{"wartime_factor: NaN\n", "wartime_factor NaN"},
+		{"wartime_factor: .inf\n", "wartime_factor"},
+		{"wartime_factor: -.inf\n", "wartime_factor"},
+		{"api:\n  rate: .nan\n", "api.rate NaN: want a finite number"},
+		{"api:\n  rate: .inf\n", "api.rate +Inf: want a finite number"},
+	} {
+		t.Run(c.body, func(t *testing.T) {
+			_, err := Load(writeConfig(t, c.body), nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	for _, c := range []struct{ name, value, want string }{
+		{"GRIDCMD_WARTIME_FACTOR", "NaN", "wartime_factor NaN: want a finite number"},
+		{"GRIDCMD_WARTIME_FACTOR", "nan", "wartime_factor NaN"},
+		{"GRIDCMD_WARTIME_FACTOR", "Inf", "wartime_factor"},
+		{"GRIDCMD_WARTIME_FACTOR", "-Inf", "wartime_factor"},
+		{"GRIDCMD_API_RATE", "NaN", "api.rate"},
+		{"GRIDCMD_API_RATE", "Inf/s", "api.rate"},
+	} {
+		t.Run(c.name+"="+c.value, func(t *testing.T) {
+			t.Setenv(c.name, c.value)
+			_, err := Load("../config.yaml", nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// clearEnv removes every GRIDCMD_ variable for the test, so only what the
+// test sets reaches the config.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GRIDCMD_") {
+			t.Setenv(k, "") // restored after the test
+			require.NoError(t, os.Unsetenv(k))
+		}
+	}
+}
+
+func TestUnknownEnvironmentVariablesWarn(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("GRIDCMD_LANG", "en")                      // a setting
+	t.Setenv("GRIDCMD_DEADLINES_RESOLVE_GRID_I", "20m") // a nested one
+	t.Setenv("GRIDCMD_CATEGORIES_FLOOD", "safety")      // a category the file has
+	t.Setenv("GRIDCMD_WARTIME_FACTR", "0.25")
+	t.Setenv("GRIDCMD_lang", "zh")
+	t.Setenv("GRIDCMD_DEADLINES_ACK_GIRD", "3m")
+	t.Setenv("GRIDCMD_ZZZZZZZZZZZZZZZZZZZZZZZZ", "1")
+	var warn strings.Builder
+	c, err := LoadWarn("../config.yaml", nil, &warn)
+	require.NoError(t, err, "a warning, not an error")
+	assert.Equal(t, "en", c.Lang)
+	assert.Equal(t, 0.5, c.WartimeFactor, "the misspelt variable is not read")
+	lines := strings.Split(strings.TrimSuffix(warn.String(), "\n"), "\n")
+	require.Len(t, lines, 4, "%s", warn.String())
+	assert.Equal(t, "gridcmd: warning: GRIDCMD_DEADLINES_ACK_GIRD is not a setting; did you mean GRIDCMD_DEADLINES_ACK_GRID?", lines[0])
+	assert.Equal(t, "gridcmd: warning: GRIDCMD_WARTIME_FACTR is not a setting; did you mean GRIDCMD_WARTIME_FACTOR?", lines[1])
+	assert.True(t, strings.HasPrefix(lines[2], "gridcmd: warning: GRIDCMD_ZZZZZZZZZZZZZZZZZZZZZZZZ is not a setting; the nearest is GRIDCMD_"), lines[2])
+	assert.Equal(t, "gridcmd: warning: GRIDCMD_lang is not a setting; did you mean GRIDCMD_LANG?", lines[3])
+
+	// A category the file does not have is not read from the environment
+	// either: it is no setting.
+	clearEnv(t)
+	t.Setenv("GRIDCMD_CATEGORIES_LANDSLIDE", "safety")
+	warn.Reset()
+	_, err = LoadWarn("../config.yaml", nil, &warn)
+	require.NoError(t, err)
+	assert.Equal(t, "gridcmd: warning: GRIDCMD_CATEGORIES_LANDSLIDE is not a setting; the nearest is GRIDCMD_CATEGORIES_DISPUTE\n", warn.String())
+
+	// No warning without a cause, and none to a nil writer.
+	clearEnv(t)
+	t.Setenv("GRIDCMD_WARTIME_SIGN_FOR", "5m")
+	warn.Reset()
+	_, err = LoadWarn("../config.yaml", nil, &warn)
+	require.NoError(t, err)
+	assert.Empty(t, warn.String())
+	t.Setenv("GRIDCMD_WARTIME_FACTR", "0.25")
+	_, err = LoadWarn("../config.yaml", nil, nil)
+	require.NoError(t, err)
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"A", "", 1}, {"", "AB", 2}, {"FACTR", "FACTOR", 1}, {"GIRD", "GRID", 2}, {"KITTEN", "SITTING", 3}, {"LANG", "LANG", 0}} {
+		assert.Equal(t, c.d, editDistance(c.a, c.b), "%s %s", c.a, c.b)
+		assert.Equal(t, c.d, editDistance(c.b, c.a), "%s %s", c.b, c.a)
 	}
 }

@@ -9,10 +9,37 @@ import (
 // CleanText is the one sanitiser for text that enters gridcmd from outside
 // (command line, CSV import, the field API). It refuses invalid UTF-8 and
 // removes what could move a terminal's cursor, retitle its window or hide
-// text: escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte ones), C0
-// and C1 control characters (U+009B included) and bidi controls. In a
-// multi-line field newlines stay and tabs become spaces; in a single-line one
-// both become spaces. The result is trimmed.
+// text; everything else a reporter typed is kept, in order.
+//
+// A control sequence starts with ESC or with an 8-bit C1 introducer, which
+// is treated as its ESC form: U+009B as ESC [ (CSI), U+009D as ESC ] (OSC),
+// U+0090 as ESC P (DCS), U+0098 as ESC X (SOS), U+009E as ESC ^ (PM) and
+// U+009F as ESC _ (APC). What goes, exactly:
+//
+//   - CSI: when complete (parameter bytes 0x30-0x3F, then intermediate
+//     bytes 0x20-0x2F, then a final byte 0x40-0x7E) the whole sequence.
+//     When not (the field ends first, or a byte that cannot be in a CSI
+//     comes: a line end, ESC, Han, a parameter after an intermediate),
+//     only the introducer; what followed it stays as text, so
+//     "ESC [12:00 到达" keeps "12:00 到达".
+//   - OSC, DCS, SOS, PM and APC strings: the introducer and the payload.
+//     The payload ends at BEL or ST (ESC \ or U+009C), which go with it;
+//     or at any other ESC or C1 control, at CAN or SUB (which cancel a
+//     string on a terminal), or at the latest at the end of the line (LF
+//     or CR) or of the field, each of which is then judged on its own.
+//     So the text after a terminator, and the next line, always stay.
+//   - Any other escape (ECMA-35: ESC, intermediates 0x20-0x2F, a final byte
+//     0x30-0x7E, like ESC c, ESC 7, ESC ( B): the whole sequence when
+//     complete, otherwise only the ESC.
+//   - C0 and C1 control characters, DEL and bidi controls, one by one.
+//   - Tag characters (U+E0000-E007F: invisible ASCII). An emoji tag
+//     sequence, a subdivision flag, is left as its base emoji.
+//
+// In a multi-line field LF stays, CR goes and a tab becomes a space; in a
+// single-line field LF, CR and tab each become a space. The result is
+// trimmed, and text that shows nothing (see Blank) becomes "". Zero-width
+// joiners, variation selectors and the other default-ignorable code points
+// stay among visible characters: emoji sequences and scripts need them.
 func CleanText(s string, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", Errorf(EINVALID, "invalid UTF-8")
@@ -23,9 +50,54 @@ func CleanText(s string, multiline bool) (string, error) {
 	return cleanValid(s, multiline), nil
 }
 
+// Blank reports whether s shows nothing: it holds only white space,
+// control characters, default-ignorable code points (Unicode's
+// Default_Ignorable_Code_Point: the zero-width space, joiners and marks,
+// soft hyphen, variation selectors, the Hangul fillers U+115F, U+1160,
+// U+3164 and U+FFA0, tag characters, bidi controls and the rest) and the
+// blank braille pattern U+2800, a well-known stand-in for an invisible name.
+// "" is blank. A name or a title that is blank counts as empty.
+func Blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.IsControl(r) && r != 0x2800 && !unicode.Is(defaultIgnorable, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// defaultIgnorable is Default_Ignorable_Code_Point from Unicode's
+// DerivedCoreProperties.txt (the standard library has only its
+// Other_Default_Ignorable_Code_Point part).
+var defaultIgnorable = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00ad, Hi: 0x00ad, Stride: 1}, // soft hyphen
+		{Lo: 0x034f, Hi: 0x034f, Stride: 1}, // combining grapheme joiner
+		{Lo: 0x061c, Hi: 0x061c, Stride: 1}, // Arabic letter mark
+		{Lo: 0x115f, Hi: 0x1160, Stride: 1}, // Hangul choseong and jungseong fillers
+		{Lo: 0x17b4, Hi: 0x17b5, Stride: 1}, // Khmer inherent vowels
+		{Lo: 0x180b, Hi: 0x180f, Stride: 1}, // Mongolian variation selectors, vowel separator
+		{Lo: 0x200b, Hi: 0x200f, Stride: 1}, // zero-width space, ZWNJ, ZWJ, LRM, RLM
+		{Lo: 0x202a, Hi: 0x202e, Stride: 1}, // bidi embeddings and overrides
+		{Lo: 0x2060, Hi: 0x206f, Stride: 1}, // word joiner, invisible operators, isolates
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1}, // Hangul filler
+		{Lo: 0xfe00, Hi: 0xfe0f, Stride: 1}, // variation selectors
+		{Lo: 0xfeff, Hi: 0xfeff, Stride: 1}, // zero-width no-break space (BOM)
+		{Lo: 0xffa0, Hi: 0xffa0, Stride: 1}, // halfwidth Hangul filler
+		{Lo: 0xfff0, Hi: 0xfff8, Stride: 1}, // unassigned specials
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x1bca0, Hi: 0x1bca3, Stride: 1}, // shorthand format controls
+		{Lo: 0x1d173, Hi: 0x1d17a, Stride: 1}, // musical symbol format controls
+		{Lo: 0xe0000, Hi: 0xe0fff, Stride: 1}, // tags, variation selectors supplement
+	},
+	LatinOffset: 1,
+}
+
 // isClean reports whether cleaning would leave s (valid UTF-8) as it is:
-// nothing to drop or replace, nothing to trim. Only the lead bytes of the
-// characters it drops (C1 controls, bidi controls) send it to decoding.
+// nothing to drop or replace, nothing to trim, not blank. Only the lead
+// bytes of the characters it drops (C1 controls, bidi controls, tag
+// characters) send it to decoding.
 func isClean(s string, multiline bool) bool {
 	if s == "" {
 		return true
@@ -46,12 +118,17 @@ func isClean(s string, multiline bool) bool {
 			return false
 		case c == 0xc2 || c == 0xd8 || c == 0xe2: // U+0080-009F, U+061C, U+2000-2FFF
 			r, _ := utf8.DecodeRuneInString(s[i:])
-			if (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+			if isC1(r) || isBidiControl(r) {
+				return false
+			}
+		case c == 0xf3: // U+C0000-FFFFF, the tags among them
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if isTag(r) {
 				return false
 			}
 		}
 	}
-	return true
+	return !Blank(s) // stops at the first visible character
 }
 
 // cleanValid is CleanText's work on valid UTF-8.
@@ -61,8 +138,8 @@ func cleanValid(s string, multiline bool) string {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == 0x1b:
-			i += escapeLen(s[i:])
+		case r == 0x1b || isC1(r):
+			i += sequenceLen(s[i:])
 			continue
 		case r == '\n' || r == '\r':
 			if multiline {
@@ -74,48 +151,39 @@ func cleanValid(s string, multiline bool) string {
 			}
 		case r == '\t':
 			b.WriteByte(' ')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-			// other C0 controls, DEL, C1 controls: dropped
-		case isBidiControl(r):
+		case r < 0x20 || r == 0x7f:
+			// other C0 controls, DEL: dropped
+		case isBidiControl(r), isTag(r):
 		default:
 			b.WriteString(s[i : i+n])
 		}
 		i += n
 	}
-	return strings.TrimSpace(b.String())
+	out := strings.TrimSpace(b.String())
+	if Blank(out) {
+		return ""
+	}
+	return out
 }
 
-// escapeLen returns the length of the escape sequence at the start of s
-// (which begins with ESC), or 1 when only the ESC itself can be dropped.
-func escapeLen(s string) int {
-	if len(s) < 2 {
-		return 1
+// sequenceLen returns how many bytes at the start of s, which begins with
+// ESC or a C1 control (two bytes in UTF-8), are dropped: the rules are
+// CleanText's. It is never 0.
+func sequenceLen(s string) int {
+	kind := seqOther
+	if len(s) >= 2 {
+		kind = introducer(s[0], s[1])
 	}
-	switch s[1] {
-	case '[': // CSI: parameters and intermediates 0x20-0x3f, then a final byte 0x40-0x7e
-		for j := 2; j < len(s); j++ {
-			switch {
-			case s[j] >= 0x40 && s[j] <= 0x7e:
-				return j + 1
-			case s[j] < 0x20 || s[j] >= 0x80:
-				return j // not part of a sequence: the loop in CleanText judges it
-			}
-		}
-		return len(s)
-	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC: up to BEL or ST
-		for j := 2; j < len(s); j++ {
-			if s[j] == 0x07 {
-				return j + 1
-			}
-			if s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\' {
-				return j + 2
-			}
-		}
-		return len(s)
+	switch kind {
+	case seqCSI:
+		return 2 + csiLen(s[2:])
+	case seqString:
+		return 2 + stringLen(s[2:])
 	}
-	// Any other sequence (ECMA-35): intermediates 0x20-0x2f, then one final
-	// byte 0x30-0x7e: ESC c, ESC 7, and the three-byte ESC ( B that tput sgr0
-	// prints, ESC # 8 and the like.
+	if s[0] != 0x1b {
+		return 2 // any other C1 control, U+009C (ST) alone among them
+	}
+	// ECMA-35: intermediates 0x20-0x2f, then one final byte 0x30-0x7e.
 	j := 1
 	for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
 		j++
@@ -123,8 +191,77 @@ func escapeLen(s string) int {
 	if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
 		return j + 1
 	}
-	return j
+	return 1 // incomplete: only the ESC
 }
+
+const (
+	seqOther  = iota
+	seqCSI    // ESC [, U+009B
+	seqString // OSC, DCS, SOS, PM, APC, in either form
+)
+
+// introducer classifies the two bytes that open a sequence: ESC and the
+// next byte, or the UTF-8 encoding of a C1 control (0xc2, 0x80-0x9f).
+func introducer(b0, b1 byte) int {
+	switch {
+	case b0 == 0x1b && b1 == '[', b0 == 0xc2 && b1 == 0x9b:
+		return seqCSI
+	case b0 == 0x1b:
+		switch b1 {
+		case ']', 'P', 'X', '^', '_':
+			return seqString
+		}
+	case b0 == 0xc2:
+		switch b1 {
+		case 0x9d, 0x90, 0x98, 0x9e, 0x9f:
+			return seqString
+		}
+	}
+	return seqOther
+}
+
+// csiLen returns the length of a complete CSI body at the start of p
+// (parameters, intermediates, final byte), or 0 when p does not start with
+// one: then only the introducer is dropped.
+func csiLen(p string) int {
+	j := 0
+	for j < len(p) && p[j] >= 0x30 && p[j] <= 0x3f {
+		j++
+	}
+	for j < len(p) && p[j] >= 0x20 && p[j] <= 0x2f {
+		j++
+	}
+	if j < len(p) && p[j] >= 0x40 && p[j] <= 0x7e {
+		return j + 1
+	}
+	return 0
+}
+
+// stringLen returns the length of a control string's payload at the start
+// of p, with its terminator when that is BEL or ST (ESC \ is left to be
+// dropped as a two-byte escape of its own).
+func stringLen(p string) int {
+	for j := 0; j < len(p); j++ {
+		switch c := p[j]; c {
+		case 0x07: // BEL
+			return j + 1
+		case 0x1b, 0x18, 0x1a, '\n', '\r': // ESC (ST is ESC \), CAN, SUB, the end of the line
+			return j
+		case 0xc2:
+			if j+1 < len(p) && p[j+1] >= 0x80 && p[j+1] <= 0x9f {
+				if p[j+1] == 0x9c { // ST
+					return j + 2
+				}
+				return j // another C1 control: judged on its own
+			}
+		}
+	}
+	return len(p)
+}
+
+func isC1(r rune) bool { return r >= 0x80 && r <= 0x9f }
+
+func isTag(r rune) bool { return r >= 0xe0000 && r <= 0xe007f }
 
 func isBidiControl(r rune) bool {
 	switch {

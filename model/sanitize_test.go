@@ -37,9 +37,6 @@ var cleanTextSeeds = []struct {
 	{"CSI cursor up and erase line", "real\x1b[1A\x1b[2Kfake", "realfake", "realfake"},
 	{"CSI private mode", "\x1b[?25l\x1b[?1049hX", "X", "X"},
 	{"CSI with intermediate", "\x1b[2 qX", "X", "X"},
-	{"CSI unterminated", "ok\x1b[31;", "ok", "ok"},
-	{"CSI cut by a newline", "\x1b[31\nred", "red", "red"},
-	{"CSI cut by Han", "\x1b[31渎溪", "渎溪", "渎溪"},
 	{"CSI cut by ESC", "\x1b[\x1b]0;t\x07X", "X", "X"},
 	{"tput sgr0", "\x1b(B\x1b[mplain", "plain", "plain"},
 
@@ -69,10 +66,71 @@ var cleanTextSeeds = []struct {
 	{"ESC before Han", "\x1b渎溪", "渎溪", "渎溪"},
 	{"ESC before DEL", "a\x1b\x7fb", "ab", "ab"},
 
-	// C1 controls as UTF-8: dropped; what follows them is plain text.
-	{"C1 CSI U+009B", "\u009b2Jhi", "2Jhi", "2Jhi"},
-	{"C1 OSC U+009D", "\u009d0;t\u009cok", "0;tok", "0;tok"},
+	// Other C1 controls as UTF-8: dropped; what follows them is plain text.
 	{"C1 NEL", "a\u0085b", "ab", "ab"},
+	{"C1 ST alone", "a\u009cb", "ab", "ab"},
+
+	// A CSI left incomplete loses only its introducer: what was typed after
+	// it stays.
+	{"CSI unterminated", "ok\x1b[31;", "ok31;", "ok31;"},
+	{"CSI cut by a newline", "\x1b[31\nred", "31 red", "31\nred"},
+	{"CSI cut by Han", "\x1b[31渎溪", "31渎溪", "31渎溪"},
+	{"CSI of digits to the end", "电话\x1b[ 13800138000", "电话 13800138000", "电话 13800138000"},
+	{"CSI of a time", "\x1b[12:00 到达", "12:00 到达", "12:00 到达"},
+	{"CSI parameter after intermediate", "\x1b[2026-11-29 12:00 fire", "2026-11-29 12:00 fire", "2026-11-29 12:00 fire"},
+	{"CSI introducer at the end", "ok\x1b[", "ok", "ok"},
+	{"ECMA-35 escape cut by Han", "\x1b( 渎溪", "( 渎溪", "( 渎溪"},
+
+	// An OSC, DCS, SOS, PM or APC string ends at BEL, ST (ESC \ or U+009C),
+	// another ESC or C1, CAN or SUB, or the end of the line: the text after
+	// it, and the next line, stay.
+	{"issue 17: OSC ended by 8-bit ST", "ZZOC1\x1b]0;pwned\u009cTAIL", "ZZOC1TAIL", "ZZOC1TAIL"},
+	{"issue 17: OSC and the next line", "ZZOC1\x1b]0;pwned\u009cTAIL\n第二行", "ZZOC1TAIL 第二行", "ZZOC1TAIL\n第二行"},
+	{"OSC ended by the line", "标题\x1b]0;pwned\n第二行", "标题 第二行", "标题\n第二行"},
+	{"OSC ended by CR LF", "a\x1b]0;x\r\nb", "a  b", "a\nb"},
+	{"OSC ended by CR", "a\x1b]0;x\rb", "a b", "ab"},
+	{"OSC ended by another ESC", "a\x1b]0;x\x1b[31mb", "ab", "ab"},
+	{"OSC ended by RIS", "\x1b]0;a\x1bcb", "b", "b"},
+	{"OSC ended by C1 CSI", "\x1b]0;a\u009b1mb", "b", "b"},
+	{"OSC ended by CAN", "\x1b]0;a\x18b", "b", "b"},
+	{"OSC ended by SUB", "\x1b]0;a\x1ab", "b", "b"},
+	{"DCS ended by the line", "\x1bPq#0~~\nok", "ok", "ok"},
+	{"DCS ended by 8-bit ST", "\x1bP1$r\u009cok", "ok", "ok"},
+	{"SOS ended by 8-bit ST", "\x1bXhidden\u009cok", "ok", "ok"},
+	{"PM ended by the line", "\x1b^hidden\nok", "ok", "ok"},
+	{"APC ended by BEL", "\x1b_Gf=100\x07ok", "ok", "ok"},
+	{"APC ended by the line", "a\x1b_Gf=100\r\nb", "a  b", "a\nb"},
+
+	// 8-bit C1 introducers are their ESC forms.
+	{"C1 CSI U+009B", "\u009b2Jhi", "hi", "hi"},
+	{"C1 CSI colours", "\u009b31mred\u009b0m text", "red text", "red text"},
+	{"C1 CSI unterminated", "ok\u009b12", "ok12", "ok12"},
+	{"C1 OSC U+009D with ST", "\u009d0;t\u009cok", "ok", "ok"},
+	{"C1 OSC U+009D with BEL", "\u009d0;t\x07ok", "ok", "ok"},
+	{"C1 OSC U+009D with ESC \\", "\u009d0;t\x1b\\ok", "ok", "ok"},
+	{"C1 OSC U+009D to the line", "\u009d0;t\nok", "ok", "ok"},
+	{"C1 OSC U+009D to the end", "ok\u009d0;t", "ok", "ok"},
+	{"C1 DCS U+0090", "\u0090q#0~\u009cok", "ok", "ok"},
+	{"C1 SOS U+0098", "\u0098hidden\u009cok", "ok", "ok"},
+	{"C1 PM U+009E", "\u009ehidden\x07ok", "ok", "ok"},
+	{"C1 APC U+009F", "\u009fGf=100\x1b\\ok", "ok", "ok"},
+	{"C1 APC U+009F to the line", "a\u009fGf=100\nb", "a b", "a\nb"},
+
+	// Tag characters go; what shows nothing becomes empty; joiners and
+	// variation selectors among visible characters stay.
+	{"tag characters", "火警\U000E0041\U000E0042\U000E007F现场", "火警现场", "火警现场"},
+	{"subdivision flag", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", "🏴", "🏴"},
+	{"only tags", "\U000E0001\U000E0074\U000E0065", "", ""},
+	{"only a zero-width space", "\u200b", "", ""},
+	{"only Hangul fillers", "\u3164\u115f\u1160\uffa0", "", ""},
+	{"invisible and spaces", " \u200b \u3000\u2060\ufeff\u00ad ", "", ""},
+	{"joiner and selector alone", "\u200d\ufe0f", "", ""},
+	{"braille blank", "\u2800\u2800", "", ""},
+	{"musical format controls", "\U0001D173\U0001D17A", "", ""},
+	{"ZWJ family", "👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"},
+	{"heart with VS16", "❤\ufe0f", "❤\ufe0f", "❤\ufe0f"},
+	{"skin tone", "👍🏽 好", "👍🏽 好", "👍🏽 好"},
+	{"zero-width space among text", "a\u200bb", "a\u200bb", "a\u200bb"},
 
 	// C0 controls and DEL.
 	{"BEL", "ding\x07\x07dong", "dingdong", "dingdong"},
@@ -113,6 +171,42 @@ func TestCleanTextInvalidUTF8(t *testing.T) {
 	}
 }
 
+func TestBlank(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "\t\n\r", "\u3000", "\u00a0", "\x00\x1b\u0085",
+		"\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5",
+		"\u180b", "\u180e", "\u180f", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f",
+		"\u202a", "\u202e", "\u2060", "\u2064", "\u2065", "\u2066", "\u206f", "\u2800", "\u3164",
+		"\ufe00", "\ufe0f", "\ufeff", "\uffa0", "\ufff0", "\ufff8",
+		"\U0001BCA0", "\U0001BCA3", "\U0001D173", "\U0001D17A",
+		"\U000E0000", "\U000E0001", "\U000E0020", "\U000E007F", "\U000E0100", "\U000E01EF", "\U000E0FFF",
+		" \u200b\u3164 \U000E0041\u200d\ufe0f ",
+	} {
+		assert.True(t, model.Blank(s), "%+q", s)
+	}
+	for _, s := range []string{
+		"a", "渎", "\u200bx", "x\u200b", "\u3164ㄱ", "①", "·", "❤\ufe0f", "\U0001F3F4",
+		"\u00ac", "\u00ae", "\u034e", "\u0350", "\u115e", "\u1161", "\u17b3", "\u17b6",
+		"\u180a", "\u1810", "\u200a\u2010", "\u2029\u2030", "\u205f\u2070", "\u3163", "\u3165",
+		"\ufdff", "\ufe10", "\ufefe", "\uff9f", "\uffa1", "\ufff9", "\ufffd",
+		"\U0001BC9F", "\U0001BCA4", "\U0001D172", "\U0001D17B", "\U000DFFFF", "\U000E1000",
+	} {
+		assert.False(t, model.Blank(s), "%+q", s)
+	}
+}
+
+// Titles, names and notes of nothing but invisible characters are empty
+// after cleaning, so every "empty" check in the rules refuses them.
+func TestCleanTextMakesBlankEmpty(t *testing.T) {
+	for _, in := range []string{"\u200b", "\u200b\u200b", "\u3164", "\ufeff", "\U000E0041", " \u2060 "} {
+		for _, multi := range []bool{false, true} {
+			got, err := model.CleanText(in, multi)
+			require.NoError(t, err)
+			assert.Empty(t, got, "%+q", in)
+		}
+	}
+}
+
 // requireClean fails unless out is what CleanText may return: valid UTF-8,
 // no control character but \n (multi-line only), no DEL, no C1, no bidi
 // control, no surrounding space.
@@ -132,8 +226,36 @@ func requireClean(t *testing.T, out string, multiline bool) {
 			require.Failf(t, "C1 control", "%U in %q", r, out)
 		case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
 			require.Failf(t, "bidi control", "%U in %q", r, out)
+		case r >= 0xe0000 && r <= 0xe007f:
+			require.Failf(t, "tag character", "%U in %q", r, out)
 		}
 	}
+	require.True(t, out == "" || !model.Blank(out), "blank but not empty: %+q", out)
+}
+
+// startsSequence reports whether r can open a control sequence: ESC or a
+// C1 control.
+func startsSequence(r rune) bool { return r == 0x1b || r >= 0x80 && r <= 0x9f }
+
+// afterLastTerminator returns the text after the last BEL, ST (ESC \ or
+// U+009C), CAN, SUB, LF or CR in s, where no sequence can still be open,
+// and whether there is one.
+func afterLastTerminator(s string) (string, bool) {
+	k := -1
+	for i, r := range s {
+		switch {
+		case r == 0x07, r == 0x18, r == 0x1a, r == '\n', r == '\r':
+			k = i + 1
+		case r == 0x9c:
+			k = i + 2
+		case r == '\\' && i > 0 && s[i-1] == 0x1b:
+			k = i + 1
+		}
+	}
+	if k < 0 {
+		return "", false
+	}
+	return s[k:], true
 }
 
 func FuzzCleanText(f *testing.F) {
@@ -147,6 +269,11 @@ func FuzzCleanText(f *testing.F) {
 	f.Add("\x1b]", true)
 	f.Add("\x1b(", false)
 	f.Add("\u0085 x \u0085", false)
+	f.Add("ZZOC1\x1b]0;pwned\u009cTAIL\nnext", true)
+	f.Add("\u009d0;a\x1b\\b\u0090c\nd\u009ee\x07f\u009fg\x18h\u0098i\x1aj", false)
+	f.Add("\u009b1;2\u009b?25l\u009b", true)
+	f.Add("\U000E0041\u200b\u3164", false)
+	f.Add("👨\u200d👩\u200d👧\ufe0f", false)
 	f.Fuzz(func(t *testing.T, in string, multiline bool) {
 		out, err := model.CleanText(in, multiline)
 		if !utf8.ValidString(in) {
@@ -160,6 +287,20 @@ func FuzzCleanText(f *testing.F) {
 		again, err := model.CleanText(out, multiline)
 		require.NoError(t, err)
 		require.Equal(t, out, again, "not idempotent: %q -> %q -> %q", in, out, again)
+
+		// Nothing typed outside a sequence vanishes. The text before the
+		// first ESC or C1 control is kept as it cleans alone, at the start;
+		// the text after the last terminator, if no ESC or C1 follows it, is
+		// kept as it cleans alone, at the end.
+		if k := strings.IndexFunc(in, startsSequence); k >= 0 {
+			head, _ := model.CleanText(in[:k], multiline)
+			require.True(t, strings.HasPrefix(out, head), "lost the text before the first sequence: %+q -> %+q, want it to start with %+q", in, out, head)
+		}
+		if tail, ok := afterLastTerminator(in); ok && !strings.ContainsFunc(tail, startsSequence) {
+			want, _ := model.CleanText(tail, multiline)
+			require.True(t, strings.HasSuffix(out, want), "lost the text after the last terminator: %+q -> %+q, want it to end with %+q", in, out, want)
+			require.GreaterOrEqual(t, utf8.RuneCountInString(out), utf8.RuneCountInString(want))
+		}
 		if !multiline {
 			return
 		}

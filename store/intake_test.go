@@ -401,7 +401,7 @@ func TestAlertTextIsCleaned(t *testing.T) {
 	assert.NotContains(t, list[0].Text, "\x1b")
 	assert.NotContains(t, list[0].Text, "\u009b")
 	assert.NotContains(t, list[0].Text, "\u202e")
-	assert.Contains(t, list[0].Text, "S-0: 烟31m雾浓")
+	assert.Contains(t, list[0].Text, "S-0: 烟雾浓") // U+009B 31m is a CSI, dropped whole
 }
 
 func TestCheckFindsIntakeDamage(t *testing.T) {

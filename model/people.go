@@ -173,7 +173,7 @@ func NormalizePhone(s string) (string, error) {
 
 // Validate checks a person's fields.
 func (p Person) Validate() error {
-	if strings.TrimSpace(p.Name) == "" {
+	if Blank(p.Name) {
 		return Errorf(EINVALID, "person: name is empty").Zh("人员：姓名为空").On("name")
 	}
 	if len([]rune(p.Name)) > 32 {

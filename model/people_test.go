@@ -228,6 +228,7 @@ func TestPersonValidate(t *testing.T) {
 	}{
 		{"empty name", func(p *model.Person) { p.Name = "" }, "name is empty", "name", "姓名为空"},
 		{"blank name", func(p *model.Person) { p.Name = "  " }, "name is empty", "name", "姓名为空"},
+		{"invisible name", func(p *model.Person) { p.Name = "\u200b\u3164" }, "name is empty", "name", "姓名为空"},
 		{"33-rune name", func(p *model.Person) { p.Name = strings.Repeat("张", 33) }, "longer than 32", "name", "超过 32 字"},
 		{"bad phone", func(p *model.Person) { p.Phone = "12345" }, "phone \"12345\"", "phone", "网格长甲：电话 \"12345\""},
 		{"no phone", func(p *model.Person) { p.Phone = "" }, "phone", "phone", "电话"},

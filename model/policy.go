@@ -83,7 +83,7 @@ func (p Policy) Validate() error {
 			}
 		}
 	}
-	if p.WartimeFactor <= 0 || p.WartimeFactor > 10 {
+	if !(p.WartimeFactor > 0 && p.WartimeFactor <= 10) { // NaN fails too
 		return Errorf(EINVALID, "wartime_factor: must be above 0 and at most 10").Zh("wartime_factor：应大于 0 且不超过 10").On("wartime_factor")
 	}
 	if p.SignFor <= 0 {

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"zero wartime factor", func(p *model.Policy) { p.WartimeFactor = 0 }, "wartime_factor"},
 		{"negative wartime factor", func(p *model.Policy) { p.WartimeFactor = -0.5 }, "wartime_factor"},
 		{"huge wartime factor", func(p *model.Policy) { p.WartimeFactor = 10.5 }, "wartime_factor"},
+		{"NaN wartime factor", func(p *model.Policy) { p.WartimeFactor = math.NaN() }, "wartime_factor"},
 		{"no categories", func(p *model.Policy) { p.Categories = nil }, "categories: none defined"},
 		{"unknown platform", func(p *model.Policy) { p.Categories["drone"] = "police" }, "categories.drone"},
 	}

@@ -189,7 +189,7 @@ func (n Node) Validate() error {
 		return Errorf(EINVALID, "node %s: parent %q does not match its code", n.Code, n.Parent).
 			Zh("节点 %s：上级 %q 与代码不符", n.Code, n.Parent).On("parent")
 	}
-	if strings.TrimSpace(n.Name) == "" {
+	if Blank(n.Name) {
 		return Errorf(EINVALID, "node %s: name is empty", n.Code).Zh("节点 %s：名称为空", n.Code).On("name")
 	}
 	if n.Households < 0 {

@@ -175,6 +175,7 @@ func TestNodeValidate(t *testing.T) {
 		}, "parent"},
 		{"empty name", func(n *model.Node) { n.Name = "" }, "name is empty"},
 		{"blank name", func(n *model.Node) { n.Name = " \t " }, "name is empty"},
+		{"invisible name", func(n *model.Node) { n.Name = "\u200b\ufeff" }, "name is empty"},
 		{"negative households", func(n *model.Node) { n.Households = -1 }, "negative households"},
 	}
 	for _, tt := range tests {

@@ -130,7 +130,8 @@ func (s *Server) routes() {
 	s.route("GET /healthz", s.handleHealth)
 	s.route("GET /metrics", s.handleMetrics)
 	if s.opts.LocalCredential != "" {
-		s.local = s.localMethods()
+		mt, _ := s.svc.(maintainer)
+		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt})
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
 		s.route("GET /api/v1/local/backup", s.handleBackup)

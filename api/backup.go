@@ -133,8 +133,7 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		return 0, model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", base, err).
-			Zh("%s 的 gridcmd 服务已断开：%v", base, err)
+		return 0, gone(base, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -154,6 +154,13 @@ func unanswered(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
+// gone is the refusal of a request the server at base never answered
+// (it may have done what was asked: see send).
+func gone(base string, err error) error {
+	return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", base, err).
+		Zh("%s 的 gridcmd 服务已断开：%v", base, err)
+}
+
 // Close drops the client's idle connections.
 func (c *Client) Close() error {
 	c.hc.CloseIdleConnections()
@@ -219,8 +226,7 @@ func (c *Client) send(ctx context.Context, name string, body []byte, out any, ag
 		if again && c.relocate(at) && unanswered(err) {
 			return c.send(ctx, name, body, out, false)
 		}
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", at.base, err).
-			Zh("%s 的 gridcmd 服务已断开：%v", at.base, err)
+		return gone(at.base, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized && again && c.relocate(at) {
@@ -283,7 +289,7 @@ func (c *Client) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, 
 }
 
 func (c *Client) ImportNodes(ctx context.Context, nodes []model.Node, by model.PersonID, note string) (int, error) {
-	return call(ctx, c, rpcImportNodes, importNodesReq{Nodes: nodes, By: by, Note: note})
+	return call(ctx, c, rpcImportNodes, importReq[model.Node]{Entries: nodes, By: by, Note: note})
 }
 
 // RosterService.
@@ -297,7 +303,7 @@ func (c *Client) People(ctx context.Context, f model.PeopleFilter) ([]model.Pers
 }
 
 func (c *Client) ImportPeople(ctx context.Context, people []model.Person, by model.PersonID, note string) ([]model.Person, error) {
-	return call(ctx, c, rpcImportPeople, importPeopleReq{People: people, By: by, Note: note})
+	return call(ctx, c, rpcImportPeople, importReq[model.Person]{Entries: people, By: by, Note: note})
 }
 
 // IncidentService.

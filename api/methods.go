@@ -117,20 +117,16 @@ type nodeReq struct {
 	Code model.NodeCode `json:"code"`
 }
 
-type importNodesReq struct {
-	Nodes []model.Node   `json:"nodes"`
-	By    model.PersonID `json:"by"`
-	Note  string         `json:"note"`
+// importReq is an import of nodes or people: the entries, who imports
+// them and the note the event keeps.
+type importReq[T any] struct {
+	Entries []T            `json:"entries"`
+	By      model.PersonID `json:"by"`
+	Note    string         `json:"note"`
 }
 
 type personReq struct {
 	Person model.PersonID `json:"person"`
-}
-
-type importPeopleReq struct {
-	People []model.Person `json:"people"`
-	By     model.PersonID `json:"by"`
-	Note   string         `json:"note"`
 }
 
 // idReq names an incident, an activation or a directive by its id.
@@ -231,8 +227,8 @@ var rpcNodes = newMethod("Nodes", onService, func(ctx context.Context, s service
 	return s.svc.Nodes(ctx, r.Code)
 })
 
-var rpcImportNodes = newMethod("ImportNodes", onService, func(ctx context.Context, s services, r importNodesReq) (int, error) {
-	return s.svc.ImportNodes(ctx, r.Nodes, r.By, r.Note)
+var rpcImportNodes = newMethod("ImportNodes", onService, func(ctx context.Context, s services, r importReq[model.Node]) (int, error) {
+	return s.svc.ImportNodes(ctx, r.Entries, r.By, r.Note)
 })
 
 // RosterService.
@@ -245,8 +241,8 @@ var rpcPeople = newMethod("People", onService, func(ctx context.Context, s servi
 	return s.svc.People(ctx, f)
 })
 
-var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importPeopleReq) ([]model.Person, error) {
-	return s.svc.ImportPeople(ctx, r.People, r.By, r.Note)
+var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
+	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
 })
 
 // IncidentService.

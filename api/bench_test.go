@@ -15,15 +15,16 @@ import (
 	"gridcmd/store"
 )
 
-// BenchmarkReportOverLoopback files reports through the whole path: HTTP
-// on loopback, bearer token, strict decoding, the idempotency record and
-// the incident in one group-committed, fsynced transaction, the 201.
-func BenchmarkReportOverLoopback(b *testing.B) {
-	db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), store.Options{Timeout: time.Second, Location: cst})
+// benchStore is a store on a fresh file with the tiny tower and its
+// people; it closes when the benchmark ends.
+func benchStore(b *testing.B) (*store.DB, string, []model.Person) {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	db, err := store.Open(path, store.Options{Timeout: time.Second, Location: cst})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	ctx := context.Background()
 	if _, err := db.ImportNodes(ctx, nodes(), model.System, "bench"); err != nil {
 		b.Fatal(err)
@@ -32,6 +33,15 @@ func BenchmarkReportOverLoopback(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return db, path, ps
+}
+
+// BenchmarkReportOverLoopback files reports through the whole path: HTTP
+// on loopback, bearer token, strict decoding, the idempotency record and
+// the incident in one group-committed, fsynced transaction, the 201.
+func BenchmarkReportOverLoopback(b *testing.B) {
+	db, _, ps := benchStore(b)
+	ctx := context.Background()
 	tok, err := db.IssueToken(ctx, ps[0].ID) // the duty officer: the whole town
 	if err != nil {
 		b.Fatal(err)
@@ -61,4 +71,53 @@ func BenchmarkReportOverLoopback(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+}
+
+// BenchmarkLocalCall makes calls over the local RPC as the command line
+// does while a console holds the database: a report filed (the request
+// and the answer encoded and decoded once each way, the group commit
+// behind it) and an incident read back (the round trip alone).
+func BenchmarkLocalCall(b *testing.B) {
+	db, path, ps := benchStore(b)
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cleanup()
+	srv := api.New(db, db, api.Options{LocalCredential: cred})
+	go srv.Serve(ln)
+	defer srv.Shutdown(ctx)
+	c, err := api.DialLocal(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	report := model.Report{Node: grid01, Category: "hazard", Severity: model.SeverityIV,
+		Title: "本地接口压测", Text: "load test report", Reporter: ps[1].ID}
+	inc, err := c.Report(ctx, report)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Report", func(b *testing.B) {
+		b.SetParallelism(16)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := c.Report(ctx, report); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	b.Run("Incident", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.Incident(ctx, inc.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -28,8 +28,9 @@ func idempotencyKey(w http.ResponseWriter, r *http.Request) (string, bool) {
 }
 
 // keyedRequest is how both intake routes begin, after admission: the
-// token, the Idempotency-Key and the body. ok false: the answer is written.
-func (s *Server) keyedRequest(w http.ResponseWriter, r *http.Request) (c caller, key string, body []byte, ok bool) {
+// token, the Idempotency-Key, the body as decode reads it, and the token
+// holder's scope over the node it names. ok false: the answer is written.
+func keyedRequest[T any](s *Server, w http.ResponseWriter, r *http.Request, decode func([]byte) (T, error), node func(T) model.NodeCode) (c caller, key string, v T, ok bool) {
 	if c, ok = s.authenticate(w, r); !ok {
 		return
 	}
@@ -37,11 +38,26 @@ func (s *Server) keyedRequest(w http.ResponseWriter, r *http.Request) (c caller,
 		return
 	}
 	body, err := readBody(w, r, s.opts.BodyLimit)
+	if err == nil {
+		v, err = decode(body)
+	}
 	if err != nil {
 		writeRequestError(w, err)
-		return c, "", nil, false
+		return c, "", v, false
 	}
-	return c, key, body, true
+	return c, key, v, scope(w, c.person, node(v), "node")
+}
+
+// intakeAnswer answers what an intake route filed: 201 for a new one
+// (counted by count), 200 for a retry of one already filed.
+func (s *Server) intakeAnswer(w http.ResponseWriter, out any, dup bool, count func()) {
+	if dup {
+		s.metrics.duplicates.Add(1)
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	count()
+	writeJSON(w, http.StatusCreated, out)
 }
 
 // intakeError answers a refused report or alert: an unknown node (the
@@ -63,20 +79,10 @@ func (s *Server) intakeError(w http.ResponseWriter, r *http.Request, c caller, e
 // handleReport files a field report: 201 once it is committed, 200 for a
 // retry of one already filed under the same Idempotency-Key.
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
-	if !s.admitWrite(w) {
-		return
-	}
-	defer s.endWrite()
-	c, key, body, ok := s.keyedRequest(w, r)
+	c, key, rep, ok := keyedRequest(s, w, r,
+		func(body []byte) (model.Report, error) { return DecodeReport(body, s.svc.Policy()) },
+		func(rep model.Report) model.NodeCode { return rep.Node })
 	if !ok {
-		return
-	}
-	rep, err := DecodeReport(body, s.svc.Policy())
-	if err != nil {
-		writeRequestError(w, err)
-		return
-	}
-	if !scope(w, c.person, rep.Node, "node") {
 		return
 	}
 	// Once queued, the write is answered after its commit whatever the
@@ -86,32 +92,15 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		s.intakeError(w, r, c, err)
 		return
 	}
-	if dup {
-		s.metrics.duplicates.Add(1)
-		writeJSON(w, http.StatusOK, ReportResponse{ID: inc.ID, Duplicate: true})
-		return
-	}
-	s.metrics.reports.Add(1)
-	writeJSON(w, http.StatusCreated, ReportResponse{ID: inc.ID})
+	s.intakeAnswer(w, ReportResponse{ID: inc.ID, Duplicate: dup}, dup, func() { s.metrics.reports.Add(1) })
 }
 
 // handleAlert takes a sensor alert: 201 once stored (with what the alert
 // rule made of it), 200 for a retry.
 func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request) {
-	if !s.admitWrite(w) {
-		return
-	}
-	defer s.endWrite()
-	c, key, body, ok := s.keyedRequest(w, r)
+	c, key, a, ok := keyedRequest(s, w, r, DecodeAlert,
+		func(a model.Alert) model.NodeCode { return a.Node })
 	if !ok {
-		return
-	}
-	a, err := DecodeAlert(body)
-	if err != nil {
-		writeRequestError(w, err)
-		return
-	}
-	if !scope(w, c.person, a.Node, "node") {
 		return
 	}
 	a.By, a.Key = c.person.ID, key
@@ -122,23 +111,30 @@ func (s *Server) handleAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	out := AlertResponse{Alert: res.Seq, Incident: res.Incident, Opened: res.Opened, Attached: res.Attached,
 		Count: res.Count, Duplicate: res.Duplicate}
-	if res.Duplicate {
-		s.metrics.duplicates.Add(1)
-		writeJSON(w, http.StatusOK, out)
-		return
-	}
-	s.metrics.alert(res)
-	writeJSON(w, http.StatusCreated, out)
+	s.intakeAnswer(w, out, res.Duplicate, func() { s.metrics.alert(res) })
 }
 
 // DirectiveJSON is one directive as a micro-grid sees it, with its copy.
 type DirectiveJSON struct {
-	ID          string     `json:"id"`
-	Text        string     `json:"text"`
-	IssuedAt    time.Time  `json:"issued_at"`
-	SignBy      time.Time  `json:"sign_by"`
-	Deadline    time.Time  `json:"deadline"`
-	Unit        string     `json:"unit"`
+	ID       string    `json:"id"`
+	Text     string    `json:"text"`
+	IssuedAt time.Time `json:"issued_at"`
+	SignBy   time.Time `json:"sign_by"`
+	Deadline time.Time `json:"deadline"`
+	Unit     string    `json:"unit"`
+	unitCopy
+}
+
+// UnitJSON is a micro-grid's copy of a directive after an ack or progress.
+type UnitJSON struct {
+	Directive string `json:"directive"`
+	Unit      string `json:"unit"`
+	unitCopy
+}
+
+// unitCopy is where a micro-grid's copy of a directive stands, in both
+// answers above.
+type unitCopy struct {
 	SignedAt    *time.Time `json:"signed_at,omitempty"`
 	SignedBy    string     `json:"signed_by,omitempty"`
 	Done        int        `json:"done"`
@@ -147,16 +143,9 @@ type DirectiveJSON struct {
 	Escalated   string     `json:"escalated,omitempty"`
 }
 
-// UnitJSON is a micro-grid's copy of a directive after an ack or progress.
-type UnitJSON struct {
-	Directive   string     `json:"directive"`
-	Unit        string     `json:"unit"`
-	SignedAt    *time.Time `json:"signed_at,omitempty"`
-	SignedBy    string     `json:"signed_by,omitempty"`
-	Done        int        `json:"done"`
-	Of          int        `json:"of"`
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	Escalated   string     `json:"escalated,omitempty"`
+func copyOf(u model.DirectiveUnit) unitCopy {
+	return unitCopy{SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy), Done: u.Done, Of: u.Of,
+		CompletedAt: timePtr(u.CompletedAt), Escalated: string(u.Escalated)}
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -174,8 +163,7 @@ func signer(id model.PersonID) string {
 }
 
 func unitJSON(id string, u model.DirectiveUnit) UnitJSON {
-	return UnitJSON{Directive: id, Unit: string(u.Unit), SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy),
-		Done: u.Done, Of: u.Of, CompletedAt: timePtr(u.CompletedAt), Escalated: string(u.Escalated)}
+	return UnitJSON{Directive: id, Unit: string(u.Unit), unitCopy: copyOf(u)}
 }
 
 func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
@@ -200,9 +188,7 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 	for i, d := range ds {
 		x := DirectiveJSON{ID: d.ID, Text: d.Text, IssuedAt: d.IssuedAt, SignBy: d.SignBy, Deadline: d.Deadline, Unit: string(unit)}
 		if i < len(us) {
-			u := us[i]
-			x.SignedAt, x.SignedBy, x.Done, x.Of = timePtr(u.SignedAt), signer(u.SignedBy), u.Done, u.Of
-			x.CompletedAt, x.Escalated = timePtr(u.CompletedAt), string(u.Escalated)
+			x.unitCopy = copyOf(us[i])
 		}
 		out = append(out, x)
 	}
@@ -256,10 +242,6 @@ func (s *Server) directiveCall(w http.ResponseWriter, r *http.Request) (caller, 
 }
 
 func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
-	if !s.admitWrite(w) {
-		return
-	}
-	defer s.endWrite()
 	c, _, unit, ok := s.directiveCall(w, r)
 	if !ok {
 		return
@@ -274,10 +256,6 @@ func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request) {
-	if !s.admitWrite(w) {
-		return
-	}
-	defer s.endWrite()
 	c, req, unit, ok := s.directiveCall(w, r)
 	if !ok {
 		return

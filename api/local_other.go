@@ -2,16 +2,7 @@
 
 package api
 
-import (
-	"os"
-
-	"gridcmd/model"
-)
+import "os"
 
 // ownerOnly checks what it can off unix: a regular file.
-func ownerOnly(path string, fi os.FileInfo) error {
-	if !fi.Mode().IsRegular() {
-		return model.Errorf(model.EINVALID, "%s is not a regular file", path)
-	}
-	return nil
-}
+func ownerOnly(path string, fi os.FileInfo) error { return regularFile(path, fi) }

@@ -143,7 +143,7 @@ func TestLocalCredentialFile(t *testing.T) {
 		a := le.do(http.MethodPost, "/api/v1/local/Stats", []byte("[]"), h)
 		assert.Equal(t, http.StatusUnauthorized, a.status, "%v: %s", h, a.body)
 	}
-	a := le.do(http.MethodPost, "/api/v1/local/Stats", []byte("[]"), map[string]string{"Authorization": "Local " + cred})
+	a := le.do(http.MethodPost, "/api/v1/local/Stats", []byte("{}"), map[string]string{"Authorization": "Local " + cred})
 	assert.Equal(t, http.StatusOK, a.status, "%s", a.body)
 	a = le.do(http.MethodPost, "/api/v1/local/NoSuch", []byte("[]"), map[string]string{"Authorization": "Local " + cred})
 	assert.Equal(t, http.StatusNotFound, a.status)
@@ -171,6 +171,42 @@ func TestLocalCredentialFile(t *testing.T) {
 
 	_, err = api.NewLocalClient("192.0.2.1:7420", cred)
 	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "the credential never leaves loopback")
+}
+
+// TestLocalRequestsAreStrict: a call's body is its method's request, a
+// JSON object; what does not fit it is refused, never half read. No body
+// is a method's zero request.
+func TestLocalRequestsAreStrict(t *testing.T) {
+	le := newLocalEnv(t)
+	b, err := os.ReadFile(api.LocalPath(le.path))
+	require.NoError(t, err)
+	var lf struct{ Credential string }
+	require.NoError(t, json.Unmarshal(b, &lf))
+	auth := map[string]string{"Authorization": "Local " + lf.Credential}
+	for _, tt := range []struct {
+		method, body string
+		status       int
+	}{
+		{"Stats", "", http.StatusOK},
+		{"Node", `{"code":"` + string(grid01) + `"}`, http.StatusOK},
+		{"Node", `{"code":"` + string(grid01) + `","by":1}`, http.StatusUnprocessableEntity}, // a field Node does not take
+		{"Node", `{"code":1}`, http.StatusUnprocessableEntity},
+		{"Stats", `[]`, http.StatusUnprocessableEntity},
+		{"Node", `{"code":`, http.StatusBadRequest},
+		{"Node", `{"code":"` + string(grid01) + `"} {}`, http.StatusBadRequest},
+	} {
+		a := le.do(http.MethodPost, "/api/v1/local/"+tt.method, []byte(tt.body), auth)
+		require.Equal(t, tt.status, a.status, "%s %s: %s", tt.method, tt.body, a.body)
+		if tt.status == http.StatusUnprocessableEntity {
+			var lr struct {
+				Code    string `json:"code"`
+				ErrorZh string `json:"error_zh"`
+			}
+			require.NoError(t, json.Unmarshal(a.body, &lr))
+			assert.Equal(t, model.EINVALID, lr.Code, "%s", a.body)
+			assert.Contains(t, lr.ErrorZh, "本地调用 "+tt.method, "%s", a.body)
+		}
+	}
 }
 
 // TestLocalClientRoundTrips calls every method of model.Service (wartime

@@ -122,15 +122,16 @@ func New(svc model.Service, intake model.IntakeService, opts Options) *Server {
 }
 
 func (s *Server) routes() {
-	s.route("POST /api/v1/reports", s.handleReport)
-	s.route("POST /api/v1/alerts", s.handleAlert)
+	s.route("POST /api/v1/reports", s.writing(s.handleReport))
+	s.route("POST /api/v1/alerts", s.writing(s.handleAlert))
 	s.route("GET /api/v1/units/{code}/directives", s.handleUnitDirectives)
-	s.route("POST /api/v1/directives/{id}/ack", s.handleDirectiveAck)
-	s.route("POST /api/v1/directives/{id}/progress", s.handleDirectiveProgress)
+	s.route("POST /api/v1/directives/{id}/ack", s.writing(s.handleDirectiveAck))
+	s.route("POST /api/v1/directives/{id}/progress", s.writing(s.handleDirectiveProgress))
 	s.route("GET /healthz", s.handleHealth)
 	s.route("GET /metrics", s.handleMetrics)
 	if s.opts.LocalCredential != "" {
-		s.local = s.localMethods()
+		mt, _ := s.svc.(maintainer)
+		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt})
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
 		s.route("GET /api/v1/local/backup", s.handleBackup)
@@ -235,6 +236,18 @@ func (s *Server) beginWrite() bool {
 }
 
 func (s *Server) endWrite() { s.writes.Done() }
+
+// writing admits h as a request that may write, or answers 503 once the
+// server drains; the write ends when h returns.
+func (s *Server) writing(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.admitWrite(w) {
+			return
+		}
+		defer s.endWrite()
+		h(w, r)
+	}
+}
 
 // admitWrite is beginWrite answering 503 itself.
 func (s *Server) admitWrite(w http.ResponseWriter) bool {

@@ -1,0 +1,380 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"gridcmd/model"
+)
+
+// The local RPC's methods, one descriptor each: the name in the route
+// (POST /api/v1/local/{name}), the request and the response as Go types,
+// and what the server does with the request. The server's table
+// (localTable) and the client's methods (call) are both built from these
+// descriptors, so a method's arguments are its request type: change them
+// and the compiler names every place on either end that must follow.
+
+// method is one method of the local RPC. Req is the body of the call and
+// Resp the result of the answer, both JSON.
+type method[Req, Resp any] struct {
+	name  string
+	on    backend // which of the server's services answers it
+	serve func(context.Context, services, Req) (Resp, error)
+}
+
+// backend is the part of services a method needs; the server offers the
+// method only when it has that part.
+type backend int
+
+const (
+	onService backend = iota // model.Service
+	onIntake                 // model.IntakeService
+	onFile                   // maintainer: the service is the database file itself
+)
+
+// services is what a server answers local calls with.
+type services struct {
+	svc    model.Service
+	intake model.IntakeService // nil: no intake methods
+	file   maintainer          // nil: not a database file (no Check)
+}
+
+func (s services) has(b backend) bool {
+	switch b {
+	case onIntake:
+		return s.intake != nil
+	case onFile:
+		return s.file != nil
+	}
+	return true
+}
+
+// localFn is one method as the server's table holds it: the request body
+// in, the result (to encode) out.
+type localFn func(ctx context.Context, body []byte) (any, error)
+
+// localMethod is a method of any request and response type, for the table.
+type localMethod interface {
+	methodName() string
+	methodOn() backend
+	handler(services) localFn
+}
+
+// newMethod is a method's descriptor; Req and Resp are those of serve.
+func newMethod[Req, Resp any](name string, on backend, serve func(context.Context, services, Req) (Resp, error)) method[Req, Resp] {
+	return method[Req, Resp]{name: name, on: on, serve: serve}
+}
+
+func (m method[Req, Resp]) methodName() string { return m.name }
+func (m method[Req, Resp]) methodOn() backend  { return m.on }
+
+// handler decodes the request strictly (no field the request type does
+// not have) and serves it.
+func (m method[Req, Resp]) handler(s services) localFn {
+	return func(ctx context.Context, body []byte) (any, error) {
+		var req Req
+		if err := decodeLocal(m.name, body, &req); err != nil {
+			return nil, err
+		}
+		return m.serve(ctx, s, req)
+	}
+}
+
+// localMethods lists every method of the local RPC: all of model.Service
+// (wartime included) but Subscribe, which is the event stream, all of
+// model.IntakeService, and Check.
+var localMethods = []localMethod{
+	rpcNode, rpcNodes, rpcImportNodes,
+	rpcPerson, rpcPeople, rpcImportPeople,
+	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep,
+	rpcEvents, rpcStats, rpcPolicy, rpcNow,
+	rpcWartimeStatus, rpcActivate, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
+	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
+	rpcSignDirective, rpcDirectiveProgress, rpcResendDirective,
+	rpcCheck,
+	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
+	rpcReportOnce, rpcAlert,
+}
+
+// localTable is the server's table: the methods that s can answer.
+func localTable(s services) map[string]localFn {
+	t := make(map[string]localFn, len(localMethods))
+	for _, m := range localMethods {
+		if s.has(m.methodOn()) {
+			t[m.methodName()] = m.handler(s)
+		}
+	}
+	return t
+}
+
+// Requests and responses. A method with no arguments takes none; one with
+// one result answers it as it is; one with two answers a struct.
+
+// none is the request of a method without arguments.
+type none struct{}
+
+type nodeReq struct {
+	Code model.NodeCode `json:"code"`
+}
+
+// importReq is an import of nodes or people: the entries, who imports
+// them and the note the event keeps.
+type importReq[T any] struct {
+	Entries []T            `json:"entries"`
+	By      model.PersonID `json:"by"`
+	Note    string         `json:"note"`
+}
+
+type personReq struct {
+	Person model.PersonID `json:"person"`
+}
+
+// idReq names an incident, an activation or a directive by its id.
+type idReq struct {
+	ID string `json:"id"`
+}
+
+// idByReq is idReq with who asks.
+type idByReq struct {
+	ID string         `json:"id"`
+	By model.PersonID `json:"by"`
+}
+
+type actReq struct {
+	ID      string        `json:"id"`
+	Command model.Command `json:"command"`
+}
+
+type eventsReq struct {
+	Before uint64 `json:"before"`
+	Limit  int    `json:"limit"`
+}
+
+type activateReq struct {
+	Reason model.Reason     `json:"reason"`
+	Scope  []model.NodeCode `json:"scope"`
+	Drill  bool             `json:"drill"`
+	Note   string           `json:"note"`
+	By     model.PersonID   `json:"by"`
+}
+
+type draftReq struct {
+	Person model.PersonID `json:"person"`
+	Micro  model.NodeCode `json:"micro"`
+	By     model.PersonID `json:"by"`
+}
+
+type issueDirectiveReq struct {
+	Text     string           `json:"text"`
+	Targets  []model.NodeCode `json:"targets"`
+	Deadline time.Duration    `json:"deadline"`
+	By       model.PersonID   `json:"by"`
+	DryRun   bool             `json:"dry_run"`
+}
+
+// directiveResp is a directive with its units' copies.
+type directiveResp struct {
+	Directive model.Directive       `json:"directive"`
+	Units     []model.DirectiveUnit `json:"units"`
+}
+
+// unitDirectivesResp is a micro-grid's directives and its copy of each.
+type unitDirectivesResp struct {
+	Directives []model.Directive     `json:"directives"`
+	Units      []model.DirectiveUnit `json:"units"`
+}
+
+type signReq struct {
+	ID   string         `json:"id"`
+	Unit model.NodeCode `json:"unit"`
+	By   model.PersonID `json:"by"`
+}
+
+type progressReq struct {
+	ID   string         `json:"id"`
+	Unit model.NodeCode `json:"unit"`
+	Done int            `json:"done"`
+	Of   int            `json:"of"`
+	By   model.PersonID `json:"by"`
+}
+
+type tokenReq struct {
+	Token string `json:"token"`
+}
+
+type prefixReq struct {
+	Prefix string `json:"prefix"`
+}
+
+type reportOnceReq struct {
+	Person model.PersonID `json:"person"`
+	Key    string         `json:"key"`
+	Report model.Report   `json:"report"`
+}
+
+type reportOnceResp struct {
+	Incident  model.Incident `json:"incident"`
+	Duplicate bool           `json:"duplicate"`
+}
+
+// TowerService.
+
+var rpcNode = newMethod("Node", onService, func(ctx context.Context, s services, r nodeReq) (model.Node, error) {
+	return s.svc.Node(ctx, r.Code)
+})
+
+var rpcNodes = newMethod("Nodes", onService, func(ctx context.Context, s services, r nodeReq) ([]model.Node, error) {
+	return s.svc.Nodes(ctx, r.Code)
+})
+
+var rpcImportNodes = newMethod("ImportNodes", onService, func(ctx context.Context, s services, r importReq[model.Node]) (int, error) {
+	return s.svc.ImportNodes(ctx, r.Entries, r.By, r.Note)
+})
+
+// RosterService.
+
+var rpcPerson = newMethod("Person", onService, func(ctx context.Context, s services, r personReq) (model.Person, error) {
+	return s.svc.Person(ctx, r.Person)
+})
+
+var rpcPeople = newMethod("People", onService, func(ctx context.Context, s services, f model.PeopleFilter) ([]model.Person, error) {
+	return s.svc.People(ctx, f)
+})
+
+var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
+	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
+})
+
+// IncidentService.
+
+var rpcReport = newMethod("Report", onService, func(ctx context.Context, s services, r model.Report) (model.Incident, error) {
+	return s.svc.Report(ctx, r)
+})
+
+var rpcIncident = newMethod("Incident", onService, func(ctx context.Context, s services, r idReq) (model.Incident, error) {
+	return s.svc.Incident(ctx, r.ID)
+})
+
+var rpcIncidents = newMethod("Incidents", onService, func(ctx context.Context, s services, f model.IncidentFilter) ([]model.Incident, error) {
+	return s.svc.Incidents(ctx, f)
+})
+
+var rpcAct = newMethod("Act", onService, func(ctx context.Context, s services, r actReq) (model.Incident, error) {
+	return s.svc.Act(ctx, r.ID, r.Command)
+})
+
+var rpcTimeline = newMethod("Timeline", onService, func(ctx context.Context, s services, r idReq) ([]model.Event, error) {
+	return s.svc.Timeline(ctx, r.ID)
+})
+
+var rpcSweep = newMethod("Sweep", onService, func(ctx context.Context, s services, _ none) ([]model.Event, error) {
+	return s.svc.Sweep(ctx)
+})
+
+// EventService (Subscribe is the event stream) and the rest.
+
+var rpcEvents = newMethod("Events", onService, func(ctx context.Context, s services, r eventsReq) ([]model.Event, error) {
+	return s.svc.Events(ctx, r.Before, r.Limit)
+})
+
+var rpcStats = newMethod("Stats", onService, func(ctx context.Context, s services, _ none) (model.Stats, error) {
+	return s.svc.Stats(ctx)
+})
+
+var rpcPolicy = newMethod("Policy", onService, func(_ context.Context, s services, _ none) (model.Policy, error) {
+	return s.svc.Policy(), nil
+})
+
+var rpcNow = newMethod("Now", onService, func(_ context.Context, s services, _ none) (time.Time, error) {
+	return s.svc.Now(), nil
+})
+
+// WartimeService.
+
+var rpcWartimeStatus = newMethod("WartimeStatus", onService, func(ctx context.Context, s services, _ none) (model.WartimeStatus, error) {
+	return s.svc.WartimeStatus(ctx)
+})
+
+var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
+	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)
+})
+
+var rpcDeactivate = newMethod("Deactivate", onService, func(ctx context.Context, s services, r idByReq) (model.AfterAction, error) {
+	return s.svc.Deactivate(ctx, r.ID, r.By)
+})
+
+var rpcAfterAction = newMethod("AfterAction", onService, func(ctx context.Context, s services, r idReq) (model.AfterAction, error) {
+	return s.svc.AfterAction(ctx, r.ID)
+})
+
+var rpcDraftReserve = newMethod("DraftReserve", onService, func(ctx context.Context, s services, r draftReq) (model.Draft, error) {
+	return s.svc.DraftReserve(ctx, r.Person, r.Micro, r.By)
+})
+
+var rpcIssueDirective = newMethod("IssueDirective", onService, func(ctx context.Context, s services, r issueDirectiveReq) (directiveResp, error) {
+	d, units, err := s.svc.IssueDirective(ctx, r.Text, r.Targets, r.Deadline, r.By, r.DryRun)
+	return directiveResp{d, units}, err
+})
+
+var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s services, r idReq) (directiveResp, error) {
+	d, units, err := s.svc.Directive(ctx, r.ID)
+	return directiveResp{d, units}, err
+})
+
+var rpcDirectives = newMethod("Directives", onService, func(ctx context.Context, s services, _ none) ([]model.Directive, error) {
+	return s.svc.Directives(ctx)
+})
+
+var rpcUnitDirectives = newMethod("UnitDirectives", onService, func(ctx context.Context, s services, r nodeReq) (unitDirectivesResp, error) {
+	ds, units, err := s.svc.UnitDirectives(ctx, r.Code)
+	return unitDirectivesResp{ds, units}, err
+})
+
+var rpcSignDirective = newMethod("SignDirective", onService, func(ctx context.Context, s services, r signReq) (model.DirectiveUnit, error) {
+	return s.svc.SignDirective(ctx, r.ID, r.Unit, r.By)
+})
+
+var rpcDirectiveProgress = newMethod("DirectiveProgress", onService, func(ctx context.Context, s services, r progressReq) (model.DirectiveUnit, error) {
+	return s.svc.DirectiveProgress(ctx, r.ID, r.Unit, r.Done, r.Of, r.By)
+})
+
+var rpcResendDirective = newMethod("ResendDirective", onService, func(ctx context.Context, s services, r idByReq) (int, error) {
+	return s.svc.ResendDirective(ctx, r.ID, r.By)
+})
+
+// The database file.
+
+var rpcCheck = newMethod("Check", onFile, func(ctx context.Context, s services, _ none) ([]string, error) {
+	return s.file.Check(ctx)
+})
+
+// IntakeService.
+
+var rpcIssueToken = newMethod("IssueToken", onIntake, func(ctx context.Context, s services, r personReq) (string, error) {
+	return s.intake.IssueToken(ctx, r.Person)
+})
+
+var rpcRevokeTokens = newMethod("RevokeTokens", onIntake, func(ctx context.Context, s services, r personReq) (int, error) {
+	return s.intake.RevokeTokens(ctx, r.Person)
+})
+
+var rpcRevokeToken = newMethod("RevokeToken", onIntake, func(ctx context.Context, s services, r prefixReq) (model.TokenInfo, error) {
+	return s.intake.RevokeToken(ctx, r.Prefix)
+})
+
+var rpcTokens = newMethod("Tokens", onIntake, func(ctx context.Context, s services, r personReq) ([]model.TokenInfo, error) {
+	return s.intake.Tokens(ctx, r.Person)
+})
+
+var rpcAuthenticate = newMethod("Authenticate", onIntake, func(ctx context.Context, s services, r tokenReq) (model.Person, error) {
+	return s.intake.Authenticate(ctx, r.Token)
+})
+
+var rpcReportOnce = newMethod("ReportOnce", onIntake, func(ctx context.Context, s services, r reportOnceReq) (reportOnceResp, error) {
+	inc, dup, err := s.intake.ReportOnce(ctx, r.Person, r.Key, r.Report)
+	return reportOnceResp{inc, dup}, err
+})
+
+var rpcAlert = newMethod("Alert", onIntake, func(ctx context.Context, s services, a model.Alert) (model.AlertResult, error) {
+	return s.intake.Alert(ctx, a)
+})

@@ -94,6 +94,12 @@ func (a *app) ts(t time.Time) string {
 	return t.In(a.cfg.Location).Format(time.RFC3339)
 }
 
+// local is t in the configured time zone, in layout.
+func (a *app) local(t time.Time, layout string) string { return t.In(a.cfg.Location).Format(layout) }
+
+// minute is t in the configured time zone to the minute: "2026-11-29 03:10".
+func (a *app) minute(t time.Time) string { return a.local(t, "2006-01-02 15:04") }
+
 func (a *app) incidentJSON(i model.Incident, nodeName string, now time.Time) incidentJSON {
 	return incidentJSON{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category), Platform: string(i.Platform),

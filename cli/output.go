@@ -127,13 +127,18 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	}
 }
 
-func personJSONOf(p model.Person, nodeName string) personJSON {
-	roles := make([]string, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = string(r)
+// roleNames are the roles' keys ("grid_leader").
+func roleNames(rs []model.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
 	}
+	return out
+}
+
+func personJSONOf(p model.Person, nodeName string) personJSON {
 	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
-		Roles: roles, Reserve: string(p.Reserve), OnDuty: p.OnDuty}
+		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -134,26 +134,24 @@ func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter,
 	return f, nil
 }
 
-// knownNode refuses a node the tower does not hold ("" is none asked
-// for): an unknown node is an error, not an empty list a duty officer
-// would read as "all quiet".
-func knownNode(ctx context.Context, svc model.Service, c model.NodeCode) error {
-	if c == "" {
-		return nil
+// namesUnder is nodeNames for a list of what is at node or beneath it
+// ("" for the whole tower). An unknown node is an error, not an empty list
+// a duty officer would read as "all quiet".
+func namesUnder(ctx context.Context, svc model.Service, node model.NodeCode) (map[model.NodeCode]string, error) {
+	if node != "" {
+		if _, err := svc.Node(ctx, node); err != nil {
+			return nil, err
+		}
 	}
-	_, err := svc.Node(ctx, c)
-	return err
+	return nodeNames(ctx, svc)
 }
 
 func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFilter, asJSON bool) error {
-	if err := knownNode(ctx, db, f.Node); err != nil {
-		return err
-	}
-	list, err := db.Incidents(ctx, f)
+	names, err := namesUnder(ctx, db, f.Node)
 	if err != nil {
 		return err
 	}
-	names, err := nodeNames(ctx, db)
+	list, err := db.Incidents(ctx, f)
 	if err != nil {
 		return err
 	}

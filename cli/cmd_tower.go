@@ -353,7 +353,7 @@ func (a *app) tower(ctx context.Context, db backend, root model.NodeCode, depth 
 	}
 	if root != "" {
 		if _, ok := t.Nodes[root]; !ok {
-			return model.Errorf(model.ENOTFOUND, "no node %s", root).Zh("没有节点 %s", root)
+			return model.Errorf(model.ENOTFOUND, "no node %s", root).Zh("网格塔中没有节点 %s", root)
 		}
 	}
 	if asJSON {
@@ -421,14 +421,11 @@ func (a *app) peopleCmd() *cobra.Command {
 }
 
 func (a *app) people(ctx context.Context, db backend, f model.PeopleFilter, asJSON bool) error {
-	if err := knownNode(ctx, db, f.Node); err != nil {
-		return err
-	}
-	people, err := db.People(ctx, f)
+	names, err := namesUnder(ctx, db, f.Node)
 	if err != nil {
 		return err
 	}
-	names, err := nodeNames(ctx, db)
+	people, err := db.People(ctx, f)
 	if err != nil {
 		return err
 	}

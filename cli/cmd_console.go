@@ -22,12 +22,7 @@ func (a *app) consoleCmd() *cobra.Command {
 		Short: "Open the console on the configured database (the default command)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return a.runConsole(cmd.Context(), db)
+			return a.withDB(cmd.Context(), acting, a.runConsole)
 		},
 	}
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,23 +23,16 @@ func (a *app) reportCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			db, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if r.Reporter, err = a.actor(cmd.Context(), db, by); err != nil {
-				return err
-			}
-			inc, err := db.Report(cmd.Context(), r)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(a.out, a.incidentJSON(inc, nodeName(cmd.Context(), db, inc.Node), db.Now()))
-			}
-			fmt.Fprintln(a.out, inc.ID)
-			return nil
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				if r.Reporter, err = a.actor(ctx, db, by); err != nil {
+					return err
+				}
+				inc, err := db.Report(ctx, r)
+				if err != nil {
+					return err
+				}
+				return a.printIncident(ctx, db, inc, asJSON, inc.ID)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -56,14 +51,9 @@ func (a *app) reportCmd() *cobra.Command {
 // parseReport checks and cleans the flags of a report.
 func (a *app) parseReport(node, category, severity, title, text, source, platform string) (model.Report, error) {
 	var r model.Report
-	var missing []string
-	for _, f := range []struct{ name, v string }{{"--node", node}, {"--category", category}, {"--severity", severity}, {"--title", title}} {
-		if strings.TrimSpace(f.v) == "" {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return r, fmt.Errorf("report: missing %s", strings.Join(missing, ", "))
+	if err := missing("report", required{"--node", blank(node)}, required{"--category", blank(category)},
+		required{"--severity", blank(severity)}, required{"--title", blank(title)}); err != nil {
+		return r, err
 	}
 	var err error
 	if r.Node, err = model.ParseNodeCode(node); err != nil {
@@ -72,11 +62,11 @@ func (a *app) parseReport(node, category, severity, title, text, source, platfor
 	if r.Severity, err = model.ParseSeverity(severity); err != nil {
 		return r, err
 	}
-	if r.Title, err = model.CleanText(title, false); err != nil {
-		return r, fmt.Errorf("--title: %s", model.ErrorMessage(err))
+	if r.Title, err = cleanFlag("--title", title, false); err != nil {
+		return r, err
 	}
-	if r.Text, err = model.CleanText(text, true); err != nil {
-		return r, fmt.Errorf("--text: %s", model.ErrorMessage(err))
+	if r.Text, err = cleanFlag("--text", text, true); err != nil {
+		return r, err
 	}
 	r.Category = strings.TrimSpace(category)
 	if source != "" {
@@ -104,63 +94,13 @@ func (a *app) incidentsCmd() *cobra.Command {
 		Short: "List incidents, gravest and most urgent first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := model.IncidentFilter{Open: open}
-			var err error
-			if status != "" {
-				if f.Status, err = model.ParseStatus(status); err != nil {
-					return usageError{err}
-				}
-			}
-			if tier != "" {
-				if f.Tier, err = model.ParseTier(tier); err != nil {
-					return usageError{err}
-				}
-			}
-			if node != "" {
-				if f.Node, err = model.ParseNodeCode(node); err != nil {
-					return usageError{err}
-				}
-			}
-			db, err := a.openRead()
+			f, err := incidentFilter(status, tier, node, open)
 			if err != nil {
-				return err
+				return usageError{err}
 			}
-			defer db.Close()
-			if f.Node != "" {
-				// An unknown node is an error (as for tower and people), not
-				// an empty list a duty officer would read as "all quiet".
-				if _, err := db.Node(cmd.Context(), f.Node); err != nil {
-					return err
-				}
-			}
-			list, err := db.Incidents(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			names, err := nodeNames(cmd.Context(), db)
-			if err != nil {
-				return err
-			}
-			now := db.Now()
-			model.SortQueue(list, now)
-			if asJSON {
-				out := make([]incidentJSON, len(list))
-				for i, inc := range list {
-					out[i] = a.incidentJSON(inc, names[inc.Node], now)
-				}
-				return writeJSON(a.out, out)
-			}
-			rows := make([][]string, len(list))
-			for i, inc := range list {
-				left := ""
-				if inc.Status.Open() {
-					left = model.FormatWait(inc.Remaining(now))
-				}
-				rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
-					inc.Light(now).String(), left, names[inc.Node], inc.Title}
-			}
-			table(a.out, []string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, rows)
-			return nil
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				return a.listIncidents(ctx, db, f, asJSON)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -170,6 +110,71 @@ func (a *app) incidentsCmd() *cobra.Command {
 	f.BoolVar(&open, "open", false, "only open incidents (reported, acknowledged, dispatched)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// incidentFilter reads the flags of incidents.
+func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter, error) {
+	f := model.IncidentFilter{Open: open}
+	var err error
+	if status != "" {
+		if f.Status, err = model.ParseStatus(status); err != nil {
+			return f, err
+		}
+	}
+	if tier != "" {
+		if f.Tier, err = model.ParseTier(tier); err != nil {
+			return f, err
+		}
+	}
+	if node != "" {
+		if f.Node, err = model.ParseNodeCode(node); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// namesUnder is nodeNames for a list of what is at node or beneath it
+// ("" for the whole tower). An unknown node is an error, not an empty list
+// a duty officer would read as "all quiet".
+func namesUnder(ctx context.Context, svc model.Service, node model.NodeCode) (map[model.NodeCode]string, error) {
+	if node != "" {
+		if _, err := svc.Node(ctx, node); err != nil {
+			return nil, err
+		}
+	}
+	return nodeNames(ctx, svc)
+}
+
+func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFilter, asJSON bool) error {
+	names, err := namesUnder(ctx, db, f.Node)
+	if err != nil {
+		return err
+	}
+	list, err := db.Incidents(ctx, f)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	model.SortQueue(list, now)
+	if asJSON {
+		out := make([]incidentJSON, len(list))
+		for i, inc := range list {
+			out[i] = a.incidentJSON(inc, names[inc.Node], now)
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(list))
+	for i, inc := range list {
+		left := ""
+		if inc.Status.Open() {
+			left = model.FormatWait(inc.Remaining(now))
+		}
+		rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
+			inc.Light(now).String(), left, names[inc.Node], inc.Title}
+	}
+	table(a.out, []string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, rows)
+	return nil
 }
 
 type showJSON struct {
@@ -188,71 +193,77 @@ func (a *app) showCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			db, err := a.openRead()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			inc, err := db.Incident(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			tl, err := db.Timeline(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			names, err := nodeNames(cmd.Context(), db)
-			if err != nil {
-				return err
-			}
-			now := db.Now()
-			j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: make([]eventJSON, len(tl))}
-			for i, e := range tl {
-				j.Timeline[i] = a.eventJSON(e)
-			}
-			if asJSON {
-				return writeJSON(a.out, j)
-			}
-			kv := [][]string{
-				{"id", j.ID}, {"title", j.Title}, {"node", j.Node + "  " + j.NodeName},
-				{"category", j.Category + " / platform " + j.Platform}, {"severity", j.Severity},
-				{"tier", j.Tier}, {"status", j.Status}, {"sla", j.Light},
-			}
-			if inc.Status.Open() {
-				kv = append(kv, []string{"deadline", a.ts(inc.Deadline()) + "  (" + model.FormatWait(inc.Remaining(now)) + " left)"})
-			}
-			if j.Department != "" {
-				kv = append(kv, []string{"department", j.Department})
-			}
-			reporter := j.Reporter
-			if inc.Reporter != model.System {
-				if p, err := db.Person(cmd.Context(), inc.Reporter); err == nil {
-					reporter = p.Name + " (" + j.Reporter + ")"
-				}
-			}
-			kv = append(kv, []string{"reporter", reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
-			if inc.Supervised {
-				kv = append(kv, []string{"supervised", "yes (督办)"})
-			}
-			table(a.out, []string{"field", "value"}, kv)
-			if j.Text != "" {
-				fmt.Fprintf(a.out, "\n%s\n", j.Text)
-			}
-			fmt.Fprintln(a.out)
-			rows := make([][]string, len(tl))
-			for i, e := range tl {
-				change := ""
-				if e.Before != e.After {
-					change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
-				}
-				rows[i] = []string{e.At.In(a.cfg.Location).Format("01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
-			}
-			table(a.out, []string{"time", "action", "by", "change", "note"}, rows)
-			return nil
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				return a.show(ctx, db, id, asJSON)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+func (a *app) show(ctx context.Context, db backend, id string, asJSON bool) error {
+	inc, err := db.Incident(ctx, id)
+	if err != nil {
+		return err
+	}
+	tl, err := db.Timeline(ctx, id)
+	if err != nil {
+		return err
+	}
+	names, err := nodeNames(ctx, db)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: make([]eventJSON, len(tl))}
+	for i, e := range tl {
+		j.Timeline[i] = a.eventJSON(e)
+	}
+	if asJSON {
+		return writeJSON(a.out, j)
+	}
+	a.printDetail(ctx, db, inc, j, now)
+	if j.Text != "" {
+		fmt.Fprintf(a.out, "\n%s\n", j.Text)
+	}
+	fmt.Fprintln(a.out)
+	rows := make([][]string, len(tl))
+	for i, e := range tl {
+		change := ""
+		if e.Before != e.After {
+			change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+		}
+		rows[i] = []string{a.local(e.At, "01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
+	}
+	table(a.out, []string{"time", "action", "by", "change", "note"}, rows)
+	return nil
+}
+
+// printDetail prints an incident's fields, one a row.
+func (a *app) printDetail(ctx context.Context, svc model.Service, inc model.Incident, j showJSON, now time.Time) {
+	kv := [][]string{
+		{"id", j.ID}, {"title", j.Title}, {"node", j.Node + "  " + j.NodeName},
+		{"category", j.Category + " / platform " + j.Platform}, {"severity", j.Severity},
+		{"tier", j.Tier}, {"status", j.Status}, {"sla", j.Light},
+	}
+	if inc.Status.Open() {
+		kv = append(kv, []string{"deadline", a.ts(inc.Deadline()) + "  (" + model.FormatWait(inc.Remaining(now)) + " left)"})
+	}
+	if j.Department != "" {
+		kv = append(kv, []string{"department", j.Department})
+	}
+	reporter := j.Reporter
+	if inc.Reporter != model.System {
+		if p, err := svc.Person(ctx, inc.Reporter); err == nil {
+			reporter = p.Name + " (" + j.Reporter + ")"
+		}
+	}
+	kv = append(kv, []string{"reporter", reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
+	if inc.Supervised {
+		kv = append(kv, []string{"supervised", "yes (督办)"})
+	}
+	table(a.out, []string{"field", "value"}, kv)
 }
 
 var actionUse = map[model.Action]struct{ use, short string }{
@@ -264,76 +275,96 @@ var actionUse = map[model.Action]struct{ use, short string }{
 	model.ActReopen:      {"reopen", "Reopen a resolved incident when new information arrives (--note required)"},
 }
 
+// actionFlags are the flags of an action on an incident.
+type actionFlags struct {
+	by, note, to, platform, department string
+	asJSON                             bool
+}
+
 func (a *app) actionCmd(act model.Action) *cobra.Command {
-	var by, note, to, platform, department string
-	var asJSON bool
+	var fl actionFlags
 	u := actionUse[act]
 	cmd := &cobra.Command{
 		Use:   u.use + " ID [--by PERSON] [--note X]",
 		Short: u.short,
 		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001)"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := model.ParseIncidentID(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			c := model.Command{Action: act, Department: department}
-			if c.Note, err = model.CleanText(note, false); err != nil {
-				return usageError{fmt.Errorf("--note: %s", model.ErrorMessage(err))}
-			}
-			if c.Department, err = model.CleanText(department, false); err != nil {
-				return usageError{fmt.Errorf("--department: %s", model.ErrorMessage(err))}
-			}
-			if to != "" {
-				if c.To, err = model.ParseTier(to); err != nil {
-					return usageError{err}
-				}
-			}
-			if platform != "" {
-				if c.Platform, err = model.ParsePlatform(platform); err != nil {
-					return usageError{err}
-				}
-			}
-			if act == model.ActDispatch && c.Department == "" {
-				return usageError{fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")}
-			}
-			db, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if c.By, err = a.actor(cmd.Context(), db, by); err != nil {
-				return err
-			}
-			inc, err := db.Act(cmd.Context(), id, c)
-			if err != nil {
-				if act == model.ActReopen && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
-					// The rules refuse to reopen without saying what new
-					// information arrived: a refusal (exit 2) like the
-					// others, not a typing error.
-					return model.Errorf(model.ECONFLICT, "%s", model.ErrorMessage(err))
-				}
-				return err
-			}
-			if asJSON {
-				return writeJSON(a.out, a.incidentJSON(inc, nodeName(cmd.Context(), db, inc.Node), db.Now()))
-			}
-			fmt.Fprintf(a.out, "%s %s: now %s at the %s tier\n", inc.ID, act, inc.Status, inc.Tier)
-			return nil
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return a.act(cmd.Context(), act, args[0], fl) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&by, "by", "", "who acts (person id); default the operator")
-	f.StringVar(&note, "note", "", "a note for the timeline")
-	f.BoolVar(&asJSON, "json", false, "print the incident as JSON")
+	f.StringVar(&fl.by, "by", "", "who acts (person id); default the operator")
+	f.StringVar(&fl.note, "note", "", "a note for the timeline")
+	f.BoolVar(&fl.asJSON, "json", false, "print the incident as JSON")
 	switch act {
 	case model.ActEscalate:
-		f.StringVar(&to, "to", "", "jump to this tier: village, town or taskforce")
+		f.StringVar(&fl.to, "to", "", "jump to this tier: village, town or taskforce")
 	case model.ActDispatch:
-		f.StringVar(&platform, "platform", "", "platform taking it: party, ecology, safety, service (default the incident's)")
-		f.StringVar(&department, "department", "", "department taking it (required), e.g. 交警中队")
+		f.StringVar(&fl.platform, "platform", "", "platform taking it: party, ecology, safety, service (default the incident's)")
+		f.StringVar(&fl.department, "department", "", "department taking it (required), e.g. 交警中队")
 		// Checked in RunE (not MarkFlagRequired), so the refusal names the
 		// command like every other.
 	}
 	return cmd
+}
+
+// command reads the flags of act into the command for the rules.
+func (fl actionFlags) command(act model.Action) (model.Command, error) {
+	c := model.Command{Action: act, Department: fl.department}
+	var err error
+	if c.Note, err = cleanFlag("--note", fl.note, false); err != nil {
+		return c, err
+	}
+	if c.Department, err = cleanFlag("--department", fl.department, false); err != nil {
+		return c, err
+	}
+	if fl.to != "" {
+		if c.To, err = model.ParseTier(fl.to); err != nil {
+			return c, err
+		}
+	}
+	if fl.platform != "" {
+		if c.Platform, err = model.ParsePlatform(fl.platform); err != nil {
+			return c, err
+		}
+	}
+	if act == model.ActDispatch && c.Department == "" {
+		return c, fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")
+	}
+	return c, nil
+}
+
+func (a *app) act(ctx context.Context, act model.Action, arg string, fl actionFlags) error {
+	id, err := model.ParseIncidentID(arg)
+	if err != nil {
+		return usageError{err}
+	}
+	c, err := fl.command(act)
+	if err != nil {
+		return usageError{err}
+	}
+	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+		if c.By, err = a.actor(ctx, db, fl.by); err != nil {
+			return err
+		}
+		inc, err := db.Act(ctx, id, c)
+		if err != nil {
+			if act == model.ActReopen && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
+				// The rules refuse to reopen without saying what new
+				// information arrived: a refusal (exit 2) like the
+				// others, not a typing error.
+				return model.Errorf(model.ECONFLICT, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err))
+			}
+			return err
+		}
+		return a.printIncident(ctx, db, inc, fl.asJSON, fmt.Sprintf("%s %s: now %s at the %s tier", inc.ID, act, inc.Status, inc.Tier))
+	})
+}
+
+// printIncident prints inc as JSON, or line, which says what happened to
+// it.
+func (a *app) printIncident(ctx context.Context, db backend, inc model.Incident, asJSON bool, line string) error {
+	if asJSON {
+		return writeJSON(a.out, a.incidentJSON(inc, nodeName(ctx, db, inc.Node), db.Now()))
+	}
+	fmt.Fprintln(a.out, line)
+	return nil
 }

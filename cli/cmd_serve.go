@@ -159,25 +159,37 @@ type intakeService interface {
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 }
 
-// openIntake reaches the database: through the server that holds it, if
-// one does (its DB.api file), else by opening the file.
-func (a *app) openIntake() (intakeService, func(), error) {
+// withIntake reaches the database, through the server that holds it if
+// one does (its DB.api file), else by opening the file, runs run on it and
+// lets it go again.
+func (a *app) withIntake(run func(svc intakeService) error) error {
 	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
 		_, err := a.openRead() // its message says what to do
-		return nil, nil, err
+		return err
 	}
 	c, err := api.DialLocal(a.cfg.DB)
 	if err == nil {
-		return c, func() { c.Close() }, nil
+		defer c.Close()
+		return run(c)
 	}
 	if model.ErrorCode(err) == model.EFORBIDDEN || model.ErrorCode(err) == model.EINVALID {
-		return nil, nil, err
+		return err
 	}
 	db, err := a.openLocal(context.Background(), false)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	return db, func() { db.Close() }, nil
+	defer db.Close()
+	return run(db)
+}
+
+// personFlag reads a --person flag.
+func personFlag(v string) (model.PersonID, error) {
+	id, err := model.ParsePersonID(v)
+	if err != nil {
+		return 0, usageError{flagError("--person", err)}
+	}
+	return id, nil
 }
 
 func (a *app) tokenCmd() *cobra.Command {
@@ -189,6 +201,11 @@ within their own subtree of the tower (a duty officer: the whole town). Only
 its SHA-256 is stored: 'token issue' prints it once. These commands work
 whether or not 'gridcmd serve' holds the database.`,
 	})
+	cmd.AddCommand(a.tokenIssueCmd(), a.tokenRevokeCmd(), a.tokenListCmd())
+	return cmd
+}
+
+func (a *app) tokenIssueCmd() *cobra.Command {
 	var person string
 	var asJSON bool
 	issue := &cobra.Command{
@@ -196,124 +213,120 @@ whether or not 'gridcmd serve' holds the database.`,
 		Short: "Make a token for a person and print it (once: only its hash is kept)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			id, err := model.ParsePersonID(person)
-			if err != nil {
-				return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
-			}
-			svc, done, err := a.openIntake()
+			id, err := personFlag(person)
 			if err != nil {
 				return err
 			}
-			defer done()
-			tok, err := svc.IssueToken(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(a.out, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]})
-			}
-			fmt.Fprintln(a.out, tok)
-			return nil
+			return a.withIntake(func(svc intakeService) error {
+				tok, err := svc.IssueToken(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]})
+				}
+				fmt.Fprintln(a.out, tok)
+				return nil
+			})
 		},
 	}
 	issue.Flags().StringVar(&person, "person", "", "the person (e.g. P1085) who will hold it (required)")
 	issue.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return issue
+}
 
-	var revokePerson string
+func (a *app) tokenRevokeCmd() *cobra.Command {
+	var person string
 	revoke := &cobra.Command{
 		Use:   "revoke (PREFIX | --person ID)",
 		Short: "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
 		Args:  maxArgs(1, "one token prefix"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (revokePerson != "") {
+			if (len(args) == 1) == (person != "") {
 				return usageError{errors.New("token revoke: give a token prefix or --person, one of the two")}
 			}
-			svc, done, err := a.openIntake()
-			if err != nil {
-				return err
-			}
-			defer done()
-			if revokePerson != "" {
-				id, err := model.ParsePersonID(revokePerson)
-				if err != nil {
-					return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
+			return a.withIntake(func(svc intakeService) error {
+				if person != "" {
+					id, err := personFlag(person)
+					if err != nil {
+						return err
+					}
+					n, err := svc.RevokeTokens(cmd.Context(), id)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "revoked %d token%s of %s\n", n, plural(n), id)
+					return nil
 				}
-				n, err := svc.RevokeTokens(cmd.Context(), id)
+				ti, err := svc.RevokeToken(cmd.Context(), args[0])
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.out, "revoked %d token%s of %s\n", n, plural(n), id)
+				fmt.Fprintf(a.out, "revoked %s… of %s\n", ti.Prefix, ti.Person)
 				return nil
-			}
-			ti, err := svc.RevokeToken(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "revoked %s… of %s\n", ti.Prefix, ti.Person)
-			return nil
+			})
 		},
 	}
-	revoke.Flags().StringVar(&revokePerson, "person", "", "revoke every token of this person")
+	revoke.Flags().StringVar(&person, "person", "", "revoke every token of this person")
+	return revoke
+}
 
-	var listPerson string
-	var listJSON bool
+func (a *app) tokenListCmd() *cobra.Command {
+	var person string
+	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list [--person ID] [--json]",
 		Short: "List tokens (their prefixes, never the tokens)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id := model.System
-			if listPerson != "" {
+			if person != "" {
 				var err error
-				if id, err = model.ParsePersonID(listPerson); err != nil {
-					return usageError{fmt.Errorf("--person: %s", model.ErrorMessage(err))}
+				if id, err = personFlag(person); err != nil {
+					return err
 				}
 			}
-			svc, done, err := a.openIntake()
-			if err != nil {
-				return err
-			}
-			defer done()
-			toks, err := svc.Tokens(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			names := map[model.PersonID]string{}
-			for _, t := range toks {
-				if _, ok := names[t.Person]; !ok {
-					if p, err := svc.Person(cmd.Context(), t.Person); err == nil {
-						names[t.Person] = p.Name
-					}
-				}
-			}
-			loc := a.cfg.Location
-			if listJSON {
-				out := make([]tokenJSON, len(toks))
-				for i, t := range toks {
-					out[i] = tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
-						Issued: t.Issued.In(loc).Format(time.RFC3339), Live: t.Revoked.IsZero()}
-					if !t.Revoked.IsZero() {
-						out[i].Revoked = t.Revoked.In(loc).Format(time.RFC3339)
-					}
-				}
-				return writeJSON(a.out, out)
-			}
-			rows := make([][]string, len(toks))
-			for i, t := range toks {
-				state := "live"
-				if !t.Revoked.IsZero() {
-					state = "revoked " + t.Revoked.In(loc).Format("2006-01-02 15:04")
-				}
-				rows[i] = []string{t.Prefix + "…", t.Person.String(), names[t.Person], t.Issued.In(loc).Format("2006-01-02 15:04"), state}
-			}
-			table(a.out, []string{"TOKEN", "PERSON", "NAME", "ISSUED", "STATE"}, rows)
-			return nil
+			return a.withIntake(func(svc intakeService) error {
+				return a.listTokens(cmd.Context(), svc, id, asJSON)
+			})
 		},
 	}
-	list.Flags().StringVar(&listPerson, "person", "", "only this person's tokens")
-	list.Flags().BoolVar(&listJSON, "json", false, "print JSON")
-	cmd.AddCommand(issue, revoke, list)
-	return cmd
+	list.Flags().StringVar(&person, "person", "", "only this person's tokens")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return list
+}
+
+func (a *app) listTokens(ctx context.Context, svc intakeService, id model.PersonID, asJSON bool) error {
+	toks, err := svc.Tokens(ctx, id)
+	if err != nil {
+		return err
+	}
+	names := map[model.PersonID]string{}
+	for _, t := range toks {
+		if _, ok := names[t.Person]; !ok {
+			if p, err := svc.Person(ctx, t.Person); err == nil {
+				names[t.Person] = p.Name
+			}
+		}
+	}
+	if asJSON {
+		out := make([]tokenJSON, len(toks))
+		for i, t := range toks {
+			out[i] = tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
+				Issued: a.local(t.Issued, time.RFC3339), Revoked: a.ts(t.Revoked), Live: t.Revoked.IsZero()}
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(toks))
+	for i, t := range toks {
+		state := "live"
+		if !t.Revoked.IsZero() {
+			state = "revoked " + a.minute(t.Revoked)
+		}
+		rows[i] = []string{t.Prefix + "…", t.Person.String(), names[t.Person], a.minute(t.Issued), state}
+	}
+	table(a.out, []string{"TOKEN", "PERSON", "NAME", "ISSUED", "STATE"}, rows)
+	return nil
 }
 
 type tokenJSON struct {
@@ -354,13 +367,9 @@ With --addr, drive the server already running there instead: it must be the
 revokes) the tokens. The reports it files stay in that database.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var list []float64
-			for _, f := range strings.Split(rates, ",") {
-				r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-				if err != nil || r < 0 {
-					return usageError{fmt.Errorf("--rate %q: want reports per second, comma separated, 0 for saturation", rates)}
-				}
-				list = append(list, r)
+			list, err := parseRates(rates)
+			if err != nil {
+				return err
 			}
 			if duration <= 0 {
 				return usageError{errors.New("--duration: want a positive duration")}
@@ -369,55 +378,19 @@ revokes) the tokens. The reports it files stay in that database.`,
 				return usageError{errors.New("--clients: want at least 1")}
 			}
 			ctx := cmd.Context()
-			var url string
-			var reporters []api.BenchReporter
+			start := a.benchServer
 			if addr != "" {
-				c, err := api.DialLocal(a.cfg.DB)
-				if err != nil {
-					return fmt.Errorf("bench api --addr: reaching the server that holds %s: %w", a.cfg.DB, err)
-				}
-				defer c.Close()
-				reporters, err = benchReporters(ctx, c, c)
-				if err != nil {
-					return err
-				}
-				defer func() {
-					for _, r := range reporters {
-						_, _ = c.RevokeToken(context.Background(), r.Token)
-					}
-				}()
-				url = "http://" + addr
-			} else {
-				stop, u, reps, err := a.benchServer(ctx)
-				if err != nil {
-					return err
-				}
-				defer stop()
-				url, reporters = u, reps
-			}
-			var results []api.BenchResult
-			if !asJSON {
-				fmt.Fprintf(a.out, "field API at %s: %d reporters, %d clients, %s per rate, GOMAXPROCS %d\n",
-					url, len(reporters), clients, duration, runtime.GOMAXPROCS(0))
-			}
-			run := strconv.FormatInt(time.Now().UnixNano(), 36)
-			for i, r := range list {
-				res, err := api.Bench(ctx, api.BenchOptions{
-					URL: url, Reporters: reporters, Rate: r, Duration: duration, Clients: clients,
-					KeyPrefix: fmt.Sprintf("bench-%s-%d", run, i),
-				})
-				if err != nil {
-					return err
-				}
-				results = append(results, res)
-				if !asJSON {
-					fmt.Fprintln(a.out, res)
+				start = func(ctx context.Context) (func(), string, []api.BenchReporter, error) {
+					return a.benchRemote(ctx, addr)
 				}
 			}
-			if asJSON {
-				return writeJSON(a.out, results)
+			stop, url, reporters, err := start(ctx)
+			if err != nil {
+				return err
 			}
-			return nil
+			defer stop()
+			opts := api.BenchOptions{URL: url, Reporters: reporters, Duration: duration, Clients: clients}
+			return a.benchRates(ctx, opts, list, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -430,6 +403,67 @@ revokes) the tokens. The reports it files stay in that database.`,
 	return bench
 }
 
+// parseRates reads --rate: reports per second, comma separated.
+func parseRates(rates string) ([]float64, error) {
+	var list []float64
+	for _, f := range strings.Split(rates, ",") {
+		r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || r < 0 {
+			return nil, usageError{fmt.Errorf("--rate %q: want reports per second, comma separated, 0 for saturation", rates)}
+		}
+		list = append(list, r)
+	}
+	return list, nil
+}
+
+// benchRates drives the API with opts at each rate in turn and prints the
+// results.
+func (a *app) benchRates(ctx context.Context, opts api.BenchOptions, rates []float64, asJSON bool) error {
+	var results []api.BenchResult
+	if !asJSON {
+		fmt.Fprintf(a.out, "field API at %s: %d reporters, %d clients, %s per rate, GOMAXPROCS %d\n",
+			opts.URL, len(opts.Reporters), opts.Clients, opts.Duration, runtime.GOMAXPROCS(0))
+	}
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	for i, r := range rates {
+		opts.Rate, opts.KeyPrefix = r, fmt.Sprintf("bench-%s-%d", run, i)
+		res, err := api.Bench(ctx, opts)
+		if err != nil {
+			return err
+		}
+		results = append(results, res)
+		if !asJSON {
+			fmt.Fprintln(a.out, res)
+		}
+	}
+	if asJSON {
+		return writeJSON(a.out, results)
+	}
+	return nil
+}
+
+// benchRemote reaches the 'gridcmd serve' at addr that holds the
+// configured database, and returns its URL, a reporter per grid staff
+// member, and a stop that revokes their tokens.
+func (a *app) benchRemote(ctx context.Context, addr string) (stop func(), url string, reps []api.BenchReporter, err error) {
+	c, err := api.DialLocal(a.cfg.DB)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("bench api --addr: reaching the server that holds %s: %w", a.cfg.DB, err)
+	}
+	reps, err = benchReporters(ctx, c, c)
+	if err != nil {
+		c.Close()
+		return nil, "", nil, err
+	}
+	stop = func() {
+		for _, r := range reps {
+			_, _ = c.RevokeToken(context.Background(), r.Token)
+		}
+		c.Close()
+	}
+	return stop, "http://" + addr, reps, nil
+}
+
 // benchServer starts the API in this process over a temporary demo
 // database, and returns its URL, a reporter per grid staff member, and a
 // stop that drains the server and removes the database.
@@ -438,39 +472,36 @@ func (a *app) benchServer(ctx context.Context) (stop func(), url string, reps []
 	if err != nil {
 		return nil, "", nil, err
 	}
-	cleanupDir := func() { os.RemoveAll(dir) }
 	a.cfg.DB = filepath.Join(dir, "bench.db")
 	clock := &scriptedClock{}
 	a.now = clock.Now
 	db, err := a.openCreate()
 	if err != nil {
-		cleanupDir()
+		os.RemoveAll(dir)
 		return nil, "", nil, err
+	}
+	stop = func() {
+		db.Close()
+		os.RemoveAll(dir)
 	}
 	if _, err := a.fill(ctx, db, clock, true, 1, time.Now()); err != nil {
-		db.Close()
-		cleanupDir()
+		stop()
 		return nil, "", nil, err
 	}
-	reps, err = benchReporters(ctx, db, db)
-	if err != nil {
-		db.Close()
-		cleanupDir()
+	if reps, err = benchReporters(ctx, db, db); err != nil {
+		stop()
 		return nil, "", nil, err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	running, err := a.startAPI(db, "127.0.0.1:0", log)
 	if err != nil {
-		db.Close()
-		cleanupDir()
+		stop()
 		return nil, "", nil, err
 	}
-	stop = func() {
+	return func() {
 		_ = running.stop(30 * time.Second)
-		db.Close()
-		cleanupDir()
-	}
-	return stop, "http://" + running.addr, reps, nil
+		stop()
+	}, "http://" + running.addr, reps, nil
 }
 
 // benchReporters issues a token to every grid leader and grid worker, each

@@ -179,39 +179,7 @@ code mod 3 grids; 2-3 micro-grids per grid; 50-80 households each). Nodes
 already stored are left as they are, so importing a file twice changes nothing.
 A bad row names the file and line, and nothing from that file is imported.`,
 		Args: exactArgs(1, "one CSV file"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if gpv < 0 || gpv > 99 {
-				return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
-			}
-			raw, err := os.ReadFile(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			rows, err := importer.ParseVillages(args[0], bytes.NewReader(raw))
-			if err != nil {
-				return usageError{err}
-			}
-			nodes := importer.Generate(rows, importer.GenRule{GridsPerVillage: gpv})
-			// A first import creates the file; later ones reach it like any
-			// other command (through a running gridcmd if one holds it).
-			var db backend
-			if a.mustExist() != nil {
-				db, err = a.openCreate()
-			} else {
-				db, err = a.open(cmd.Context())
-			}
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			by, _ := a.actorOrSystem(cmd.Context(), db)
-			added, err := db.ImportNodes(cmd.Context(), nodes, by, "import villages "+args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "%s: %d villages read; %d nodes added, %d already present\n", args[0], len(rows), added, len(nodes)-added)
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return a.importVillages(cmd.Context(), args[0], gpv) },
 	}
 	villages.Flags().IntVar(&gpv, "grids-per-village", 0, "grids per village (0: the default rule)")
 
@@ -229,38 +197,65 @@ phone and node) is skipped. A bad row names the file and line, and nothing
 from that file is imported.`,
 		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := a.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			nodes, err := db.Nodes(cmd.Context(), "")
-			if err != nil {
-				return err
-			}
-			known := make(map[model.NodeCode]bool, len(nodes))
-			for _, n := range nodes {
-				known[n.Code] = true
-			}
-			raw, err := os.ReadFile(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			people, err := importer.ParseRoster(args[0], bytes.NewReader(raw), func(c model.NodeCode) bool { return known[c] })
-			if err != nil {
-				return usageError{err}
-			}
-			by, _ := a.actorOrSystem(cmd.Context(), db)
-			added, err := db.ImportPeople(cmd.Context(), people, by, "import roster "+args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.out, "%s: %d people read; %d added, %d already on the roster\n", args[0], len(people), len(added), len(people)-len(added))
-			return nil
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				return a.importRoster(ctx, db, args[0])
+			})
 		},
 	}
 	cmd.AddCommand(villages, roster)
 	return cmd
+}
+
+func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
+	if gpv < 0 || gpv > 99 {
+		return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return usageError{err}
+	}
+	rows, err := importer.ParseVillages(file, bytes.NewReader(raw))
+	if err != nil {
+		return usageError{err}
+	}
+	nodes := importer.Generate(rows, importer.GenRule{GridsPerVillage: gpv})
+	// A first import creates the file; later ones reach it like any other
+	// command (through a running gridcmd if one holds it).
+	return a.withDB(ctx, creating, func(ctx context.Context, db backend) error {
+		by, _ := a.actorOrSystem(ctx, db)
+		added, err := db.ImportNodes(ctx, nodes, by, "import villages "+file)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s: %d villages read; %d nodes added, %d already present\n", file, len(rows), added, len(nodes)-added)
+		return nil
+	})
+}
+
+func (a *app) importRoster(ctx context.Context, db backend, file string) error {
+	nodes, err := db.Nodes(ctx, "")
+	if err != nil {
+		return err
+	}
+	known := make(map[model.NodeCode]bool, len(nodes))
+	for _, n := range nodes {
+		known[n.Code] = true
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return usageError{err}
+	}
+	people, err := importer.ParseRoster(file, bytes.NewReader(raw), func(c model.NodeCode) bool { return known[c] })
+	if err != nil {
+		return usageError{err}
+	}
+	by, _ := a.actorOrSystem(ctx, db)
+	added, err := db.ImportPeople(ctx, people, by, "import roster "+file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%s: %d people read; %d added, %d already on the roster\n", file, len(people), len(added), len(people)-len(added))
+	return nil
 }
 
 // actorOrSystem is the actor for imports: the operator if the roster has
@@ -280,28 +275,25 @@ func (a *app) statsCmd() *cobra.Command {
 		Short: "Counts of the tower, the roster and the incidents",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := a.openRead()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			st, err := db.Stats(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(a.out, st)
-			}
-			table(a.out, []string{"what", "count"}, [][]string{
-				{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
-				{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
-				{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
-				{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
-				{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
-				{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
-				{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				st, err := db.Stats(ctx)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, st)
+				}
+				table(a.out, []string{"what", "count"}, [][]string{
+					{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
+					{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
+					{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
+					{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
+					{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
+					{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
+					{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
+				})
+				return nil
 			})
-			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -344,50 +336,54 @@ func (a *app) towerCmd() *cobra.Command {
 				}
 				root = c
 			}
-			db, err := a.openRead()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			t, err := loadTower(cmd.Context(), db)
-			if err != nil {
-				return err
-			}
-			if root != "" {
-				if _, ok := t.Nodes[root]; !ok {
-					return model.Errorf(model.ENOTFOUND, "no node %s", root)
-				}
-			}
-			if asJSON {
-				var out []*towerJSON
-				stack := map[int]*towerJSON{}
-				t.Walk(root, depth, func(n *model.TowerNode, d int) {
-					j := &towerJSON{Code: string(n.Code), Name: n.Name, Level: n.Level.String(), Households: n.Households,
-						Staff: n.Staff, People: n.People, Open: n.Open, Red: n.Red, Worst: n.Worst.String()}
-					stack[d] = j
-					if d == 0 {
-						out = append(out, j)
-					} else {
-						stack[d-1].Children = append(stack[d-1].Children, j)
-					}
-				})
-				if out == nil {
-					out = []*towerJSON{}
-				}
-				return writeJSON(a.out, out)
-			}
-			var rows [][]string
-			t.Walk(root, depth, func(n *model.TowerNode, d int) {
-				rows = append(rows, []string{strings.Repeat("  ", d) + n.Name, string(n.Code), n.Level.String(),
-					itoa(n.Staff), itoa(n.Households), itoa(n.Open), itoa(n.Red)})
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				return a.tower(ctx, db, root, depth, asJSON)
 			})
-			table(a.out, []string{"node", "code", "level", "staff", "households", "open", "red"}, rows)
-			return nil
 		},
 	}
 	cmd.Flags().IntVar(&depth, "depth", 1, "levels below CODE to show (-1 for all)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (nested)")
 	return cmd
+}
+
+func (a *app) tower(ctx context.Context, db backend, root model.NodeCode, depth int, asJSON bool) error {
+	t, err := loadTower(ctx, db)
+	if err != nil {
+		return err
+	}
+	if root != "" {
+		if _, ok := t.Nodes[root]; !ok {
+			return model.Errorf(model.ENOTFOUND, "no node %s", root).Zh("网格塔中没有节点 %s", root)
+		}
+	}
+	if asJSON {
+		return writeJSON(a.out, towerJSONOf(t, root, depth))
+	}
+	var rows [][]string
+	t.Walk(root, depth, func(n *model.TowerNode, d int) {
+		rows = append(rows, []string{strings.Repeat("  ", d) + n.Name, string(n.Code), n.Level.String(),
+			itoa(n.Staff), itoa(n.Households), itoa(n.Open), itoa(n.Red)})
+	})
+	table(a.out, []string{"node", "code", "level", "staff", "households", "open", "red"}, rows)
+	return nil
+}
+
+// towerJSONOf is the tower below root to depth, nested, as tower --json
+// prints it.
+func towerJSONOf(t model.Tower, root model.NodeCode, depth int) []*towerJSON {
+	out := []*towerJSON{}
+	stack := map[int]*towerJSON{}
+	t.Walk(root, depth, func(n *model.TowerNode, d int) {
+		j := &towerJSON{Code: string(n.Code), Name: n.Name, Level: n.Level.String(), Households: n.Households,
+			Staff: n.Staff, People: n.People, Open: n.Open, Red: n.Red, Worst: n.Worst.String()}
+		stack[d] = j
+		if d == 0 {
+			out = append(out, j)
+		} else {
+			stack[d-1].Children = append(stack[d-1].Children, j)
+		}
+	})
+	return out
 }
 
 func (a *app) peopleCmd() *cobra.Command {
@@ -413,51 +409,43 @@ func (a *app) peopleCmd() *cobra.Command {
 				}
 				f.Role = r
 			}
-			db, err := a.openRead()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if f.Node != "" {
-				if _, err := db.Node(cmd.Context(), f.Node); err != nil {
-					return err
-				}
-			}
-			people, err := db.People(cmd.Context(), f)
-			if err != nil {
-				return err
-			}
-			names, err := nodeNames(cmd.Context(), db)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				out := make([]personJSON, len(people))
-				for i, p := range people {
-					out[i] = personJSONOf(p, names[p.Node])
-				}
-				return writeJSON(a.out, out)
-			}
-			rows := make([][]string, len(people))
-			for i, p := range people {
-				roles := make([]string, len(p.Roles))
-				for j, r := range p.Roles {
-					roles[j] = string(r)
-				}
-				duty := ""
-				if p.OnDuty {
-					duty = "on duty"
-				}
-				rows[i] = []string{p.ID.String(), p.Name, strings.Join(roles, ","), string(p.Node), names[p.Node], p.Phone, duty}
-			}
-			table(a.out, []string{"id", "name", "roles", "node", "node name", "phone", "duty"}, rows)
-			return nil
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				return a.people(ctx, db, f, asJSON)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&node, "node", "", "only people at CODE or beneath it")
 	cmd.Flags().StringVar(&role, "role", "", "only people with this role")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+func (a *app) people(ctx context.Context, db backend, f model.PeopleFilter, asJSON bool) error {
+	names, err := namesUnder(ctx, db, f.Node)
+	if err != nil {
+		return err
+	}
+	people, err := db.People(ctx, f)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := make([]personJSON, len(people))
+		for i, p := range people {
+			out[i] = personJSONOf(p, names[p.Node])
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(people))
+	for i, p := range people {
+		duty := ""
+		if p.OnDuty {
+			duty = "on duty"
+		}
+		rows[i] = []string{p.ID.String(), p.Name, strings.Join(roleNames(p.Roles), ","), string(p.Node), names[p.Node], p.Phone, duty}
+	}
+	table(a.out, []string{"id", "name", "roles", "node", "node name", "phone", "duty"}, rows)
+	return nil
 }
 
 // nodeName is one node's display name (see nodeNames), "" if unknown.

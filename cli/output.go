@@ -94,6 +94,12 @@ func (a *app) ts(t time.Time) string {
 	return t.In(a.cfg.Location).Format(time.RFC3339)
 }
 
+// local is t in the configured time zone, in layout.
+func (a *app) local(t time.Time, layout string) string { return t.In(a.cfg.Location).Format(layout) }
+
+// minute is t in the configured time zone to the minute: "2026-11-29 03:10".
+func (a *app) minute(t time.Time) string { return a.local(t, "2006-01-02 15:04") }
+
 func (a *app) incidentJSON(i model.Incident, nodeName string, now time.Time) incidentJSON {
 	return incidentJSON{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category), Platform: string(i.Platform),
@@ -121,13 +127,18 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	}
 }
 
-func personJSONOf(p model.Person, nodeName string) personJSON {
-	roles := make([]string, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = string(r)
+// roleNames are the roles' keys ("grid_leader").
+func roleNames(rs []model.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
 	}
+	return out
+}
+
+func personJSONOf(p model.Person, nodeName string) personJSON {
 	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
-		Roles: roles, Reserve: string(p.Reserve), OnDuty: p.OnDuty}
+		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -117,12 +117,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 	)
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
-		db, err := a.open(cmd.Context())
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return a.runConsole(cmd.Context(), db)
+		return a.withDB(cmd.Context(), acting, a.runConsole)
 	}
 	return root
 }
@@ -211,6 +206,43 @@ func (a *app) storeOptions() (store.Options, error) {
 type backend interface {
 	model.Service
 	Close() error
+}
+
+// access is how a command reaches the database (withDB).
+type access int
+
+const (
+	looking  access = iota // openRead: applies no clocks, so looking never changes the file
+	acting                 // open: applies the clocks before the command acts
+	creating               // openCreate while there is no file yet, else as acting
+)
+
+// withDB reaches the configured database as how says, runs run on it and
+// lets it go again: the prologue of every command that works on the
+// database through model.Service.
+func (a *app) withDB(ctx context.Context, how access, run func(ctx context.Context, db backend) error) error {
+	db, err := a.reach(ctx, how)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return run(ctx, db)
+}
+
+func (a *app) reach(ctx context.Context, how access) (backend, error) {
+	switch how {
+	case looking:
+		return a.openRead()
+	case creating:
+		if a.mustExist() != nil {
+			db, err := a.openCreate()
+			if err != nil {
+				return nil, err
+			}
+			return db, nil
+		}
+	}
+	return a.open(ctx)
 }
 
 // open reaches the configured database, which must exist, and applies the

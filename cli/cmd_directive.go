@@ -1,0 +1,436 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+// slowestShown is how many of the slowest units directive show lists.
+const slowestShown = 10
+
+// directiveArg is what the directive commands take as their argument.
+const directiveArg = "one directive id (e.g. D-0001)"
+
+func (a *app) directiveCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "directive",
+		Short: "Wartime directives (指令): issue, sign for, report progress, show, resend",
+	})
+	cmd.AddCommand(a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
+		a.directiveShowCmd(), a.directiveResendCmd())
+	return cmd
+}
+
+// refused keeps a malformed directive id a usage error and the rest as the
+// store said.
+func refused(err error) error {
+	if model.ErrorCode(err) == model.EINVALID {
+		return usageError{err}
+	}
+	return err
+}
+
+// signTimes are the sign-for median and worst of a directive, "-" while
+// no unit has signed.
+func signTimes(s model.DirectiveSummary) (median, worst string) {
+	if s.Signed == 0 {
+		return "-", "-"
+	}
+	return model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
+}
+
+// issueFlags are the flags of directive issue.
+type issueFlags struct {
+	to             []string
+	text, by       string
+	deadline       time.Duration
+	dryRun, asJSON bool
+}
+
+func (a *app) directiveIssueCmd() *cobra.Command {
+	var fl issueFlags
+	cmd := &cobra.Command{
+		Use:   "issue --to town|CODE... --text X --deadline 2h [--dry-run] [--json]",
+		Short: "Issue a directive to every micro-grid under the targets; each unit signs for it",
+		Long: `Issue a directive to every micro-grid under the targets (the town, villages,
+grids or micro-grids inside the wartime scope). Each unit has wartime.sign_for
+to sign for it; a unit still silent then climbs to its village wartime room,
+and as long again later to the town room.
+
+--dry-run lists the units that would receive it and those with nobody on duty,
+and stores nothing.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return a.directiveIssue(cmd, args, fl) },
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&fl.to, "to", nil, "town, or codes inside the wartime scope (required; repeat, separate with commas, or list after the flag)")
+	f.StringVar(&fl.text, "text", "", "what to do (required), e.g. 逐户核查人员去向")
+	f.DurationVar(&fl.deadline, "deadline", 0, "to be done within (required), e.g. 2h")
+	f.StringVar(&fl.by, "by", "", "who issues it (person id); default the operator")
+	f.BoolVar(&fl.dryRun, "dry-run", false, "show who would receive it and store nothing")
+	f.BoolVar(&fl.asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// checkedText checks the flags of directive issue and returns the directive's
+// text, cleaned.
+func (fl issueFlags) checkedText() (string, error) {
+	if err := missing("directive issue", required{"--to", len(fl.to) == 0},
+		required{"--text", blank(fl.text)}, required{"--deadline", fl.deadline == 0}); err != nil {
+		return "", usageError{err}
+	}
+	if fl.deadline < 0 {
+		return "", usageError{fmt.Errorf("directive issue: --deadline %s: want a positive duration, e.g. 2h", fl.deadline)}
+	}
+	t, err := cleanFlag("--text", fl.text, false)
+	if err != nil {
+		return "", usageError{err}
+	}
+	return t, nil
+}
+
+func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) error {
+	text, err := fl.checkedText()
+	if err != nil {
+		return err
+	}
+	how := acting
+	if fl.dryRun {
+		how = looking
+	}
+	return a.withDB(cmd.Context(), how, func(ctx context.Context, db backend) error {
+		targets, err := readTargets(ctx, db, "--to", append(fl.to, args...), false)
+		if err != nil {
+			return err
+		}
+		actor, err := a.actor(ctx, db, fl.by)
+		if err != nil {
+			return err
+		}
+		d, units, err := db.IssueDirective(ctx, text, targets, fl.deadline, actor, fl.dryRun)
+		if err != nil {
+			return err
+		}
+		names, _, err := wartimeNames(ctx, db)
+		if err != nil {
+			return err
+		}
+		j := a.directiveJSON(d, model.Summarize(d, units, 0), names)
+		j.DryRun = fl.dryRun
+		j.UnitList = a.unitList(units, names)
+		for _, u := range j.UnitList {
+			if u.Worker == "" {
+				j.NobodyOnDuty = append(j.NobodyOnDuty, u.Unit)
+			}
+		}
+		if fl.asJSON {
+			if j.NobodyOnDuty == nil {
+				j.NobodyOnDuty = []string{}
+			}
+			return writeJSON(a.out, j)
+		}
+		a.printIssued(d, j, names)
+		return nil
+	})
+}
+
+// printIssued says where a directive went (or, for a dry run, would go)
+// and which units have nobody on duty.
+func (a *app) printIssued(d model.Directive, j directiveJSON, names wtNames) {
+	reach := fmt.Sprintf("%d micro-grids under %s; sign for by %s, done by %s",
+		d.Units, strings.Join(j.Targets, ","), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
+	if j.DryRun {
+		fmt.Fprintf(a.out, "dry run, nothing stored: %s would reach %s\n", d.ID, reach)
+		rows := make([][]string, len(j.UnitList))
+		for i, u := range j.UnitList {
+			worker := "nobody on duty"
+			if u.Worker != "" {
+				worker = u.WorkerName + " (" + u.Worker + ")"
+			}
+			rows[i] = []string{u.Unit, u.Name, worker, string(names.workers[model.NodeCode(u.Unit)].Role)}
+		}
+		table(a.out, []string{"unit", "name", "on duty", "role"}, rows)
+	} else {
+		fmt.Fprintf(a.out, "%s issued to %s\n", d.ID, reach)
+	}
+	if len(j.NobodyOnDuty) > 0 {
+		fmt.Fprintf(a.out, "%d with nobody on duty: %s\n", len(j.NobodyOnDuty), listSome(j.NobodyOnDuty, 20))
+	}
+}
+
+// unitActor is who acts for a unit: --by, else --as, else the unit's
+// wartime worker, else the operator.
+func (a *app) unitActor(ctx context.Context, svc model.Service, by string, unit model.NodeCode) (model.PersonID, error) {
+	if by == "" && a.asFlag == "" {
+		st, err := svc.WartimeStatus(ctx)
+		if err != nil {
+			return 0, err
+		}
+		for _, u := range st.Units {
+			if u.MicroGrid == unit && u.Worker != 0 {
+				return u.Worker, nil
+			}
+		}
+	}
+	return a.actor(ctx, svc, by)
+}
+
+// unitFlags are the flags of a command with which a micro-grid acts on a
+// directive (ack, progress).
+type unitFlags struct {
+	unit, by string
+	asJSON   bool
+}
+
+// flags adds --unit, --by and --json to cmd; doing is what the unit does
+// ("signing", "reporting").
+func (fl *unitFlags) flags(cmd *cobra.Command, doing, who string) {
+	f := cmd.Flags()
+	f.StringVar(&fl.unit, "unit", "", "the micro-grid "+doing+" (required)")
+	f.StringVar(&fl.by, "by", "", "who "+who+" (person id); default the micro-grid's wartime worker")
+	f.BoolVar(&fl.asJSON, "json", false, "print the unit's copy as JSON")
+}
+
+// unitCode reads --unit.
+func (fl unitFlags) unitCode(cmd *cobra.Command) (model.NodeCode, error) {
+	if blank(fl.unit) {
+		return "", usageError{fmt.Errorf("%smissing --unit (the micro-grid's code)", where(cmd))}
+	}
+	c, err := model.ParseNodeCode(fl.unit)
+	if err != nil {
+		return "", usageError{err}
+	}
+	return c, nil
+}
+
+// forUnit runs what unit does on a directive: act, as the unit's actor
+// (unitActor), returns the unit's copy, which is then printed as JSON or
+// by say.
+func (a *app) forUnit(ctx context.Context, fl unitFlags, unit model.NodeCode,
+	act func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error),
+	say func(ctx context.Context, db backend, u model.DirectiveUnit) error) error {
+	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+		by, err := a.unitActor(ctx, db, fl.by, unit)
+		if err != nil {
+			return err
+		}
+		u, err := act(ctx, db, by)
+		if err != nil {
+			return err
+		}
+		if fl.asJSON {
+			names, _, err := wartimeNames(ctx, db)
+			if err != nil {
+				return err
+			}
+			return writeJSON(a.out, a.unitJSON(u, names))
+		}
+		return say(ctx, db, u)
+	})
+}
+
+func (a *app) directiveAckCmd() *cobra.Command {
+	var fl unitFlags
+	cmd := &cobra.Command{
+		Use:   "ack ID --unit CODE [--by PERSON]",
+		Short: "Sign for a directive on behalf of a micro-grid (signing twice is harmless)",
+		Long: `Sign for a directive on behalf of a micro-grid. The signer is --by, else
+--as, else the micro-grid's wartime worker, else the operator. Signing twice
+changes nothing.`,
+		Args: exactArgs(1, directiveArg),
+		RunE: func(cmd *cobra.Command, args []string) error { return a.directiveAck(cmd, args[0], fl) },
+	}
+	fl.flags(cmd, "signing", "signs")
+	return cmd
+}
+
+func (a *app) directiveAck(cmd *cobra.Command, id string, fl unitFlags) error {
+	code, err := fl.unitCode(cmd)
+	if err != nil {
+		return err
+	}
+	was := false // signed for before
+	return a.forUnit(cmd.Context(), fl, code, func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error) {
+		_, before, err := db.Directive(ctx, id)
+		if err != nil {
+			return model.DirectiveUnit{}, refused(err)
+		}
+		for _, u := range before {
+			if u.Unit == code && u.Signed() {
+				was = true
+			}
+		}
+		u, err := db.SignDirective(ctx, id, code, by)
+		return u, refused(err)
+	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
+		signer := u.SignedBy.String()
+		if u.SignedBy != model.System {
+			if p, err := db.Person(ctx, u.SignedBy); err == nil {
+				signer = p.Name + " (" + signer + ")"
+			}
+		}
+		d, _, _ := db.Directive(ctx, id)
+		state := "signed for"
+		if was {
+			state = "already signed for"
+		}
+		fmt.Fprintf(a.out, "%s %s: %s at %s by %s (%s after issue)\n", d.ID, code, state,
+			a.local(u.SignedAt, "15:04:05"), signer, model.FormatWait(u.SignedAt.Sub(d.IssuedAt)))
+		return nil
+	})
+}
+
+func (a *app) directiveProgressCmd() *cobra.Command {
+	var fl unitFlags
+	var done, of int
+	cmd := &cobra.Command{
+		Use:   "progress ID --unit CODE --done N --of M [--by PERSON]",
+		Short: "Report a micro-grid's progress on a directive (e.g. households checked); done = of completes it",
+		Args:  exactArgs(1, directiveArg),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.directiveProgress(cmd, args[0], fl, done, of)
+		},
+	}
+	fl.flags(cmd, "reporting", "reports")
+	f := cmd.Flags()
+	f.IntVar(&done, "done", 0, "how much is done (required), e.g. households checked")
+	f.IntVar(&of, "of", 0, "of how much (required)")
+	return cmd
+}
+
+func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, done, of int) error {
+	code, err := fl.unitCode(cmd)
+	if err != nil {
+		return err
+	}
+	if !cmd.Flags().Changed("done") || !cmd.Flags().Changed("of") {
+		return usageError{fmt.Errorf("directive progress: want --done N --of M, e.g. --done 63 --of 70")}
+	}
+	return a.forUnit(cmd.Context(), fl, code, func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error) {
+		u, err := db.DirectiveProgress(ctx, id, code, done, of, by)
+		return u, refused(err)
+	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
+		d, _, _ := db.Directive(ctx, id)
+		state := ""
+		if u.Complete() {
+			state = ", complete"
+		}
+		fmt.Fprintf(a.out, "%s %s: %d/%d%s\n", d.ID, code, u.Done, u.Of, state)
+		return nil
+	})
+}
+
+func (a *app) directiveShowCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show ID [--json]",
+		Short: "A directive's units: signed, done, per-village roll-up, the slowest, sign-for median and worst",
+		Args:  exactArgs(1, directiveArg),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				d, units, err := db.Directive(ctx, args[0])
+				if err != nil {
+					return refused(err)
+				}
+				names, _, err := wartimeNames(ctx, db)
+				if err != nil {
+					return err
+				}
+				s := model.Summarize(d, units, slowestShown)
+				j := a.directiveJSON(d, s, names)
+				j.UnitList = a.unitList(units, names)
+				if asJSON {
+					return writeJSON(a.out, j)
+				}
+				a.printDirective(d, s, names)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// printDirective prints a directive's summary: the totals, the villages
+// and the slowest units.
+func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names wtNames) {
+	fmt.Fprintf(a.out, "%s %s\n", d.ID, d.Text)
+	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(codes(d.Targets), ","),
+		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
+	median, worst := signTimes(s)
+	fmt.Fprintf(a.out, "signed %d/%d, done %d/%d, escalated %d; sign-for median %s, worst %s\n\n",
+		s.Signed, s.Units, s.Done, s.Units, s.Escalated, median, worst)
+	rows := make([][]string, len(s.Villages))
+	for i, v := range s.Villages {
+		rows[i] = []string{string(v.Village), names.nodes[v.Village], fmt.Sprintf("%d/%d", v.Signed, v.Units),
+			fmt.Sprintf("%d/%d", v.Done, v.Units), string(v.Escalated)}
+	}
+	table(a.out, []string{"village", "name", "signed", "done", "escalated"}, rows)
+	fmt.Fprintln(a.out)
+	rows = make([][]string, len(s.Slowest))
+	for i, u := range s.Slowest {
+		after := "silent"
+		if u.Signed() {
+			after = model.FormatWait(u.SignedAt.Sub(d.IssuedAt))
+		}
+		worker := "-"
+		if w := names.workers[u.Unit]; w.Worker != 0 {
+			worker = w.WorkerName
+		}
+		rows[i] = []string{string(u.Unit), names.nodes[u.Unit], worker, after, fmt.Sprintf("%d/%d", u.Done, u.Of),
+			string(u.Escalated), itoa(u.Resends)}
+	}
+	fmt.Fprintln(a.out, "slowest")
+	table(a.out, []string{"unit", "name", "worker", "signed after", "done", "escalated", "resends"}, rows)
+}
+
+func (a *app) directiveResendCmd() *cobra.Command {
+	var by string
+	cmd := &cobra.Command{
+		Use:   "resend ID",
+		Short: "Send a directive again to the micro-grids that have not signed for it",
+		Args:  exactArgs(1, directiveArg),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				return a.directiveResend(ctx, db, args[0], by)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&by, "by", "", "who resends (person id); default the operator")
+	return cmd
+}
+
+func (a *app) directiveResend(ctx context.Context, db backend, id, by string) error {
+	actor, err := a.actor(ctx, db, by)
+	if err != nil {
+		return err
+	}
+	n, err := db.ResendDirective(ctx, id, actor)
+	if err != nil {
+		return refused(err)
+	}
+	d, units, err := db.Directive(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintf(a.out, "%s: all %d micro-grids have signed; nothing to resend\n", d.ID, len(units))
+		return nil
+	}
+	var silent []string
+	for _, u := range units {
+		if !u.Signed() {
+			silent = append(silent, string(u.Unit))
+		}
+	}
+	sort.Strings(silent)
+	fmt.Fprintf(a.out, "%s resent to %d micro-grids that have not signed: %s\n", d.ID, n, listSome(silent, 10))
+	return nil
+}

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+func (a *app) reserveCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "reserve",
+		Short: "The wartime reserve pool (储备池)",
+	})
+	var person, micro, by string
+	var asJSON bool
+	draft := &cobra.Command{
+		Use:   "draft --person ID --micro-grid CODE",
+		Short: "Draft a reserve into a micro-grid that has no worker (same grid, else same village)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := missing("reserve draft", required{"--person", blank(person)}, required{"--micro-grid", blank(micro)}); err != nil {
+				return usageError{err}
+			}
+			pid, err := model.ParsePersonID(person)
+			if err != nil {
+				return usageError{err}
+			}
+			code, err := model.ParseNodeCode(micro)
+			if err != nil {
+				return usageError{err}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				return a.reserveDraft(ctx, db, pid, code, by, asJSON)
+			})
+		},
+	}
+	f := draft.Flags()
+	f.StringVar(&person, "person", "", "the reserve's person id (required), e.g. P1234")
+	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required)")
+	f.StringVar(&by, "by", "", "who drafts (person id); default the operator")
+	f.BoolVar(&asJSON, "json", false, "print the draft as JSON")
+	cmd.AddCommand(draft)
+	return cmd
+}
+
+func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, by string, asJSON bool) error {
+	actor, err := a.actor(ctx, db, by)
+	if err != nil {
+		return err
+	}
+	d, err := db.DraftReserve(ctx, pid, code, actor)
+	if err != nil {
+		return err
+	}
+	p, err := db.Person(ctx, pid)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSON(a.out, a.draftJSON(d, p.Name))
+	}
+	names, _, err := wartimeNames(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "%s %s drafted into %s (%s) as %s\n", pid, p.Name, code, names.nodes[code],
+		names.workers[code].Role)
+	return nil
+}

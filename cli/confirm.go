@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// asking is a command that asks the operator before it acts (ask).
+type asking struct {
+	// check runs first, with or without --yes: the refusals that come
+	// before anything is asked.
+	check func(ctx context.Context, db backend) error
+	// what says what the command would do, for the question.
+	what     func(ctx context.Context, db backend) (string, error)
+	question string // "Activate wartime?"
+	// act does it, on the database reached again after the answer; it
+	// re-checks the state under the rules, so nothing decided before the
+	// question is trusted after it.
+	act func(ctx context.Context, db backend) error
+}
+
+// ask runs q: check, then, unless yes, what and the question (confirm),
+// then act. The database is let go while the question waits (a person may
+// take minutes to answer, and the console or a server must be able to open
+// the file meanwhile) and reached again for act.
+func (a *app) ask(cmd *cobra.Command, yes bool, q asking) error {
+	ctx := cmd.Context()
+	if yes {
+		return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+			if err := q.check(ctx, db); err != nil {
+				return err
+			}
+			return q.act(ctx, db)
+		})
+	}
+	var what string
+	err := a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+		if err := q.check(ctx, db); err != nil {
+			return err
+		}
+		var err error
+		what, err = q.what(ctx, db)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := a.confirm(cmd, what, q.question); err != nil {
+		return err
+	}
+	return a.withDB(ctx, acting, q.act)
+}
+
+// confirm asks the operator at a terminal to type y; without a terminal it
+// refuses, naming what it would have done, so a script must say --yes.
+func (a *app) confirm(cmd *cobra.Command, what, question string) error {
+	in := cmd.InOrStdin()
+	if !isTerminal(in) {
+		return usageError{fmt.Errorf("%s%s; stdin is not a terminal, so nothing was done: pass --yes to confirm", where(cmd), what)}
+	}
+	fmt.Fprintf(a.out, "%s\n%s [y/N] ", what, question)
+	answer, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes":
+		return nil
+	}
+	return usageError{fmt.Errorf("%snot confirmed; nothing was done", where(cmd))}
+}
+
+// isTerminal reports whether r is an interactive terminal: a character
+// device other than the null device. (The standard library cannot ask the
+// terminal driver; this tells a person at a terminal from a pipe, a file
+// or /dev/null, which is what the confirmation needs.)
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return false
+	}
+	return true
+}

@@ -469,14 +469,5 @@ func nodeNames(ctx context.Context, svc model.Service) (map[model.NodeCode]strin
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[model.NodeCode]string, len(nodes))
-	for _, n := range nodes {
-		m[n.Code] = n.Name
-	}
-	for _, n := range nodes {
-		if n.Level > model.LevelVillage {
-			m[n.Code] = m[n.Code.Village()] + " " + n.Name
-		}
-	}
-	return m, nil
+	return model.DisplayNames(nodes, model.NameByVillage), nil
 }

@@ -26,22 +26,7 @@ func unitNames(ctx context.Context, svc model.Service) (map[model.NodeCode]strin
 	if err != nil {
 		return nil, err
 	}
-	raw := make(map[model.NodeCode]string, len(nodes))
-	for _, n := range nodes {
-		raw[n.Code] = n.Name
-	}
-	m := make(map[model.NodeCode]string, len(nodes))
-	for _, n := range nodes {
-		switch n.Level {
-		case model.LevelTown, model.LevelVillage:
-			m[n.Code] = n.Name
-		case model.LevelGrid:
-			m[n.Code] = raw[n.Code.Village()] + " " + n.Name
-		default:
-			m[n.Code] = raw[n.Code.Village()] + " " + raw[n.Code.Grid()] + " " + n.Name
-		}
-	}
-	return m, nil
+	return model.DisplayNames(nodes, model.NameByGrid), nil
 }
 
 // wtNames are what the wartime output names: nodes and the units' workers.
@@ -132,41 +117,25 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 // would cover 27 villages, 232 micro-grids (6 without a worker), 15018
 // households".
 func scopePreview(ctx context.Context, svc model.Service, scope []model.NodeCode) (string, error) {
-	var villages, micro, households int
+	nodes, err := svc.Nodes(ctx, "")
+	if err != nil {
+		return "", err
+	}
 	workers, err := svc.People(ctx, model.PeopleFilter{Role: model.RoleMicroGridWorker})
 	if err != nil {
 		return "", err
 	}
-	staffed := map[model.NodeCode]bool{}
-	for _, p := range workers {
-		staffed[p.Node] = true
+	tower := model.BuildTower(nodes, nil, nil, nil)
+	cover, err := tower.Cover(scope)
+	if err != nil {
+		return "", err
 	}
-	gaps := 0
-	var names []string
-	for _, root := range scope {
-		nodes, err := svc.Nodes(ctx, root)
-		if err != nil {
-			if model.ErrorCode(err) == model.ENOTFOUND {
-				return "", model.Errorf(model.ENOTFOUND, "scope: no node %s in the tower", root)
-			}
-			return "", err
-		}
-		names = append(names, fmt.Sprintf("%s %s", nodes[0].Name, root))
-		for _, n := range nodes {
-			households += n.Households
-			switch n.Level {
-			case model.LevelVillage:
-				villages++
-			case model.LevelMicroGrid:
-				micro++
-				if !staffed[n.Code] {
-					gaps++
-				}
-			}
-		}
+	names := make([]string, len(scope))
+	for i, root := range scope {
+		names[i] = fmt.Sprintf("%s %s", tower.Nodes[root].Name, root)
 	}
 	return fmt.Sprintf("%s would cover %d villages, %d micro-grids (%d without a worker), %d households",
-		strings.Join(names, ", "), villages, micro, gaps, households), nil
+		strings.Join(names, ", "), cover.Villages, cover.MicroGrids(), len(cover.Gaps(workers)), cover.Households), nil
 }
 
 // kindOf is what an activation is: its reason, "(drill)" after a drill's.

@@ -478,3 +478,29 @@ func TestDetailNames(t *testing.T) {
 	assert.Equal(t, "typhoon_damage", named(zhLabels, "typhoon_damage", "typhoon_damage"))
 	assert.Equal(t, "sensor", named(zhLabels, "sensor", ""))
 }
+
+// The ':' line's help, completion and dispatch read one table: every word
+// of it completes to itself and runs, and the help names every command.
+func TestCommandTable(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	help := m.cmds.list()
+	for _, c := range m.cmds {
+		assert.Contains(t, help, c.help())
+		for _, w := range append([]string{c.name}, c.aliases...) {
+			assert.Equal(t, w, m.cmds.complete(m, w), "%s completes to itself", w)
+			got, ok := m.cmds.find(w)
+			require.True(t, ok, w)
+			assert.Equal(t, c.name, got.name)
+		}
+		if c.name == "q" {
+			continue
+		}
+		next, _ := m.cmds.run(m, c.name)
+		assert.NotContains(t, next.(Model).View(), "unknown command", ":%s", c.name)
+		next, _ = m.cmds.run(m, c.name+" extra")
+		assert.Contains(t, next.(Model).View(), "unknown command :"+c.name+" extra", "%s takes no arguments", c.name)
+	}
+	assert.Equal(t, "quit", m.cmds.complete(m, "qu"))
+	assert.Equal(t, "after", m.cmds.complete(m, ""), "the first word in sorted order")
+}

@@ -275,3 +275,43 @@ func TestLongFilterFits(t *testing.T) {
 	m = typeText(t, m, strings.Repeat("roster", 12))
 	checkScreen(t, m, 80, 24, false)
 }
+
+// [ and ] step through the directives (so do h/left and l/right, not the
+// space), and show in the directive pane's help and footer.
+func TestDirectiveKeys(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	for _, text := range []string{"first", "second"} {
+		m = keys(t, m, "d")
+		m = typeText(t, m, text)
+		m = keys(t, m, "enter", "enter", "enter", "y")
+		m = pump(t, m, sub, f.db)
+	}
+	m = keys(t, m, ":")
+	m = typeText(t, m, "directives")
+	m = keys(t, m, "enter")
+	require.Equal(t, paneDirectives, m.focus)
+	text := func(m Model) string {
+		cur, ok := m.dir.current()
+		require.True(t, ok)
+		return cur.d.Text
+	}
+	require.Equal(t, "second", text(m))
+	m = keys(t, m, "]")
+	assert.Equal(t, "first", text(m))
+	m = keys(t, m, "[")
+	assert.Equal(t, "second", text(m))
+	m = keys(t, m, "l")
+	assert.Equal(t, "first", text(m))
+	m = keys(t, m, "left")
+	assert.Equal(t, "second", text(m))
+	m = keys(t, m, "space")
+	assert.Equal(t, "second", text(m), "the space is not a directive key")
+	m = update(t, m, flashExpiredMsg{id: m.flash.id})
+	assert.Contains(t, m.View(), "[ previous directive  ] next directive")
+
+	m = keys(t, m, "?")
+	assert.Regexp(t, `\] +next directive`, m.View())
+	m = keys(t, m, "?", "tab")
+	assert.NotContains(t, m.View(), "next directive", "only over the directive pane")
+}

@@ -25,12 +25,13 @@ const (
 	MinHeight = 24
 )
 
-// Options configure the console: the local one, or one seat of it.
+// Options configure the console: the local one, or one seat of it. Lang,
+// AmbiguousWide and ASCII are the seat's language and width settings.
 type Options struct {
 	Lang          string // zh or en
 	Operator      model.PersonID
-	AmbiguousWide bool
-	ASCII         bool
+	AmbiguousWide bool // East Asian ambiguous characters are two columns (and the borders ASCII)
+	ASCII         bool // ASCII borders and markers only
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process

@@ -476,11 +476,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // onGlobalKey handles the keys that mean the same whatever has focus.
 func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
-	var next tea.Model = m
+	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Quit):
-		cmd = tea.Quit
+		next, cmd = m, tea.Quit
 	case key.Matches(msg, k.Help):
 		if m.overlay == overlayHelp {
 			m.overlay = overlayNone
@@ -523,7 +523,7 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 			next, cmd = m.onActionKey(msg)
 		}
 	default:
-		return m, nil, false
+		return nil, nil, false
 	}
 	return next, cmd, true
 }

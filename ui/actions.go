@@ -63,6 +63,9 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
+	for i := range f.fields {
+		restyle(&f.fields[i].input, m.r)
+	}
 	m.form, m.formActive = f, true
 	return m, nil
 }

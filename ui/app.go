@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"gridcmd/model"
 )
@@ -24,41 +25,26 @@ const (
 	MinHeight = 24
 )
 
-// Options configure the console.
+// Options configure the console: the local one, or one seat of it. Lang,
+// AmbiguousWide and ASCII are the seat's language and width settings.
 type Options struct {
 	Lang          string // zh or en
 	Operator      model.PersonID
-	AmbiguousWide bool
-	ASCII         bool
+	AmbiguousWide bool // East Asian ambiguous characters are two columns (and the borders ASCII)
+	ASCII         bool // ASCII borders and markers only
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process
 	// Reconnect: when the feed ends (the gridcmd this console is attached
 	// to stopped), subscribe again until it is back, then reload.
 	Reconnect bool
+	// Renderer is the terminal the styles are built for: a seat's own;
+	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
+	Renderer *lipgloss.Renderer
+	// Scope is the seat's node: the console shows its subtree of the tower
+	// and nothing above it; "" for the whole tower.
+	Scope model.NodeCode
 }
-
-type paneID int
-
-const (
-	paneChain paneID = iota
-	paneTower
-	paneQueue
-	paneEvents
-	paneDirectives // wartime only
-	paneCount
-)
-
-type overlayID int
-
-const (
-	overlayNone overlayID = iota
-	overlayDetail
-	overlayRoster
-	overlayHelp
-	overlayGaps
-	overlayAfter
-)
 
 type flash struct {
 	id   int
@@ -66,8 +52,14 @@ type flash struct {
 	err  bool
 }
 
-// Model is the root of the console.
+// Model is the root of the console. It holds the panes, in a focus ring
+// and as the overlays of the right-hand column, and routes to them: sizes
+// (layout), keys (an active input first, then the global keys, then the
+// focused pane or the open overlay) and data (to the pane that owns it,
+// whatever has focus). What the panes read is in common, which only the
+// root writes.
 type Model struct {
+	*common
 	svc model.Service
 	sub model.Subscription
 	// The feed ended and the console is subscribing again (Options.Reconnect);
@@ -77,33 +69,30 @@ type Model struct {
 	retry    time.Duration
 	ownSub   bool
 	opt      Options
-	keys     KeyMap
+	r        *lipgloss.Renderer
 	fkeys    formKeys
-	p        painter
+	lkeys    lineKeys
+	cmds     commandTable
 
 	width, height int
-	now           time.Time
-	w             world
+	rightW, bodyH int // the right-hand column, where the overlays and forms go
 	ev            eventFigures
 	loadErr       error
 
-	chain  chainPane
-	wtc    wtChainPane
-	dir    directivePane
-	gaps   gapsPane
-	wt     wartime
-	wtFig  wtFigures
-	after  model.AfterAction
-	wl     wtLabels
-	tower  towerPane
-	queue  queuePane
-	ticker tickerPane
-	detail detailPane
-	roster rosterPane
-
-	focus      paneID
-	overlay    overlayID
-	helpOffset int // the help scrolls on a small terminal
+	ring     [paneCount]pane    // the focus ring; ring[paneChain] is wtc in wartime
+	overlays [overlayCount]pane // by overlayID; none at overlayNone
+	// The same panes by name, for what the root asks of them.
+	chain  *chainPane
+	wtc    *wtChainPane
+	tower  *towerPane
+	queue  *queuePane
+	ticker *tickerPane
+	dir    *directivePane
+	detail *detailPane
+	roster *rosterPane
+	help   *helpPane
+	gaps   *gapsPane
+	after  *afterPane
 
 	form       form
 	formActive bool
@@ -128,34 +117,55 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	if opt.Now == nil {
 		opt.Now = svc.Now
 	}
+	r := opt.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	g := unicodeGlyphs
 	if opt.ASCII || opt.AmbiguousWide {
 		g = asciiGlyphs
 	}
-	fi := textinput.New()
-	fi.Cursor.SetMode(cursor.CursorStatic)
-	fi.Prompt = "/"
-	fi.CharLimit = 64
-	ci := textinput.New()
-	ci.Cursor.SetMode(cursor.CursorStatic)
-	ci.Prompt = ":"
-	ci.CharLimit = 32
-	m := Model{
-		svc: svc, sub: sub, opt: opt, keys: NewKeyMap(opt.Lang), fkeys: newFormKeys(),
-		p:     painter{st: NewStyles(DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
-		now:   opt.Now(),
-		tower: newTowerPane(), queue: newQueuePane(),
-		focus:       paneQueue,
-		filterInput: fi, cmdInput: ci,
+	c := &common{
+		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
+		wl:   wartimeLabels(opt.Lang),
+		keys: NewKeyMap(opt.Lang), loc: opt.Location, scope: opt.Scope,
+		now: opt.Now(), focus: paneQueue,
 	}
-	m.ticker.loc, m.detail.loc, m.dir.loc = opt.Location, opt.Location, opt.Location
-	m.wl = wartimeLabels(opt.Lang)
+	m := Model{
+		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
+		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32),
+		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
+		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
+		gaps: newGapsPane(c), after: newAfterPane(c),
+	}
+	m.help = newHelpPane(c, m.cmds.list())
+	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
+	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
+		overlayGaps: m.gaps, overlayAfter: m.after}
 	return m
+}
+
+// newInput is a one-line text input on the status line, drawn by r.
+func newInput(r *lipgloss.Renderer, prompt string, limit int) textinput.Model {
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Prompt = prompt
+	in.CharLimit = limit
+	restyle(&in, r)
+	return in
+}
+
+// restyle draws a text input with r rather than the global renderer.
+func restyle(in *textinput.Model, r *lipgloss.Renderer) {
+	in.PromptStyle, in.TextStyle = r.NewStyle(), r.NewStyle()
+	in.PlaceholderStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	in.CompletionStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	in.Cursor.Style, in.Cursor.TextStyle = r.NewStyle(), r.NewStyle()
 }
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSnapshot(m.svc), loadWartime(m.svc), tick(m.now)}
+	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -170,6 +180,7 @@ func (m *Model) layout() {
 	body := m.height - 2
 	leftW := min(max(m.width*32/100, 34), 46)
 	rightW := m.width - leftW
+	m.rightW, m.bodyH = rightW, body
 	m.chain.SetSize(leftW, chainHeight)
 	m.wtc.SetSize(leftW, chainHeight)
 	m.tower.SetSize(leftW, body-chainHeight-3)
@@ -191,106 +202,118 @@ func (m *Model) layout() {
 	m.cmdInput.Width = max(m.width-30, 8)
 	m.detail.SetSize(rightW, body-2)
 	m.roster.SetSize(rightW, body-3)
+	m.help.SetSize(rightW, body)
+	m.after.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
-// Update routes: window size, then data, then keys (an active input first,
-// then global keys, then the focused pane).
+// tell hands a data message to the pane that owns it, at once.
+func (m Model) tell(p pane, msg tea.Msg) tea.Cmd {
+	_, cmd := p.Update(msg)
+	return cmd
+}
+
+// Update routes: window size to layout, keys to onKey, and each data
+// message to the root's handler of it, which tells the panes that own it.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 		return m, nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
+		return m.onWartimeMsg(msg)
 	case snapshotMsg:
-		if msg.err != nil {
-			m.loadErr = msg.err
-			return m, nil
-		}
-		m.loadErr = nil
-		m.w = newWorld(msg.snap)
-		m.w.rollUp(m.now)
-		m.tower.flatten(&m.w)
-		m.queue.rebuild(&m.w)
-		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
-		m.wtFig = computeWartimeFigures(&m.w, m.wt)
-		return m, nil
+		return m.onSnapshot(msg), nil
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
 		return m, resubscribe(m.svc)
 	case resubscribedMsg:
 		return m.onResubscribed(msg)
-	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftedMsg, afterActionMsg:
-		return m.onWartimeMsg(msg)
 	case tickMsg:
-		m.now = m.opt.Now()
-		if m.w.loaded {
-			if m.w.lightsDue(m.now) {
-				m.w.rollUp(m.now)
-			}
-			m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
-		}
-		cmds := []tea.Cmd{tick(m.now)}
-		if !m.opt.NoSweep {
-			cmds = append(cmds, sweep(m.svc))
-		}
-		return m, tea.Batch(cmds...)
+		return m.onTick()
+	case actionDoneMsg, reportedMsg:
+		return m.onActed(msg)
+	case openIncidentMsg:
+		return m.openDetail(msg.seq)
+	case timelineMsg:
+		return m, m.tell(m.detail, msg)
 	case sweptMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		return m, nil
-	case actionDoneMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
-		m.w.change([]model.Incident{msg.inc}, m.now)
-		m.queue.update(&m.w, []model.Incident{msg.inc})
-		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为%s「%s」"), msg.inc.ID, m.p.lab.Action[msg.act],
-			m.p.lab.Tier[msg.inc.Tier], m.p.lab.Status[msg.inc.Status]))
-	case reportedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
-		m.w.change([]model.Incident{msg.inc}, m.now)
-		m.queue.update(&m.w, []model.Incident{msg.inc})
-		return m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.inc.ID, m.p.lab.Action[model.ActReport], msg.inc.Title))
-	case timelineMsg:
-		if msg.id == m.detail.id && msg.err == nil {
-			m.detail.timeline = msg.events
-		}
-		return m, nil
+	case refusedMsg:
+		return m.flashErr(msg.err)
 	case flashExpiredMsg:
 		if msg.id == m.flash.id {
 			m.flash = flash{}
 		}
-		return m, nil
-	case tea.KeyMsg:
-		return m.onKey(msg)
 	}
 	return m, nil
 }
 
+func (m Model) onSnapshot(msg snapshotMsg) Model {
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m
+	}
+	m.loadErr = nil
+	m.w = newWorld(msg.snap)
+	m.w.rollUp(m.now)
+	m.tell(m.tower, loadedMsg{})
+	m.tell(m.queue, loadedMsg{})
+	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+	m.tell(m.wtc, countMsg{})
+	return m
+}
+
+func (m Model) onTick() (tea.Model, tea.Cmd) {
+	m.now = m.opt.Now()
+	if m.w.loaded {
+		if m.w.lightsDue(m.now) {
+			m.w.rollUp(m.now)
+		}
+		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
+	}
+	cmds := []tea.Cmd{tick(m.now)}
+	if !m.opt.NoSweep {
+		cmds = append(cmds, sweep(m.svc))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// onActed shows what the operator's own action or report made of the
+// incident, before the feed brings it.
+func (m Model) onActed(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var inc model.Incident
+	var text string
+	switch msg := msg.(type) {
+	case actionDoneMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		inc = msg.inc
+		text = fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为%s「%s」"), inc.ID, m.p.lab.Action[msg.act],
+			m.p.lab.Tier[inc.Tier], m.p.lab.Status[inc.Status])
+	case reportedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		inc = msg.inc
+		text = fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), inc.ID, m.p.lab.Action[model.ActReport], inc.Title)
+	}
+	m.w.change([]model.Incident{inc}, m.now)
+	m.tell(m.queue, changedMsg{[]model.Incident{inc}})
+	return m.flashInfo(text)
+}
+
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
-		// The feed ended (a server this console was attached to stopped):
-		// say so, rather than look live and show stale figures, and, when
-		// attached, look for the server again.
-		m.flashID++
-		m.feedDown = true
-		if !m.opt.Reconnect {
-			m.flash = flash{id: m.flashID, err: true, text: m.say(
-				"live feed lost: the figures on screen are no longer updated; restart gridcmd",
-				"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
-			return m, nil
-		}
-		m.flash = flash{id: m.flashID, err: true, text: m.say(
-			"live feed lost: the figures on screen are not updated; reconnecting...",
-			"实时数据已中断：屏幕上的数字暂不更新，正在重新连接")}
-		m.retry = firstRetry
-		return m, resubscribeAfter(m.retry)
+		return m.onFeedClosed()
 	}
 	next := waitEvents(m.sub, m.svc)
 	if msg.err != nil {
@@ -309,24 +332,44 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if reload {
-		return m, tea.Batch(loadSnapshot(m.svc), loadWartime(m.svc), next)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
-	m.w.apply(msg.events, msg.changed, m.now)
-	m.queue.update(&m.w, msg.changed)
+	changed := scopeIncidents(m.scope, msg.changed)
+	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
+	m.tell(m.queue, changedMsg{changed})
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
-	m.wtFig = computeWartimeFigures(&m.w, m.wt)
+	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next}
 	if wt {
-		cmds = append(cmds, loadWartime(m.svc))
+		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
 	if m.overlay == overlayDetail {
-		for _, inc := range msg.changed {
+		for _, inc := range changed {
 			if inc.ID == m.detail.id {
 				cmds = append(cmds, loadTimeline(m.svc, inc.ID))
 			}
 		}
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// onFeedClosed: the feed ended (a server this console was attached to
+// stopped). Say so, rather than look live and show stale figures, and, when
+// attached, look for the server again.
+func (m Model) onFeedClosed() (tea.Model, tea.Cmd) {
+	m.flashID++
+	m.feedDown = true
+	if !m.opt.Reconnect {
+		m.flash = flash{id: m.flashID, err: true, text: m.say(
+			"live feed lost: the figures on screen are no longer updated; restart gridcmd",
+			"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
+		return m, nil
+	}
+	m.flash = flash{id: m.flashID, err: true, text: m.say(
+		"live feed lost: the figures on screen are not updated; reconnecting...",
+		"实时数据已中断：屏幕上的数字暂不更新，正在重新连接")}
+	m.retry = firstRetry
+	return m, resubscribeAfter(m.retry)
 }
 
 func (m Model) flashInfo(s string) (Model, tea.Cmd) {
@@ -359,7 +402,7 @@ func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
 	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
 	// Whatever happened meanwhile is in the snapshot.
 	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc), loadWartime(m.svc), waitEvents(m.sub, m.svc))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc))
 }
 
 // Close closes the feed the console opened itself after the one it was
@@ -385,6 +428,8 @@ func (m Model) selectedIncident() (model.Incident, bool) {
 	return inc, ok
 }
 
+// onKey routes a key: to an open question or input first, then to the
+// global keys, then to the open overlay or the focused pane.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	// bubbletea v1 delivers runes that arrive together (fast typing, a
 	// script) as one message: ":gaps" rather than ":" then "gaps". Outside a
@@ -400,23 +445,21 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return next, tea.Batch(cmds...)
 	}
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, m.lkeys.interrupt) {
 		if m.formActive && m.form.dirty() && m.confirm == "" {
 			return m.ask(m.say("discard the half-filled form and quit? y/n", "表单尚未提交，放弃并退出？y/n"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
 		return m, tea.Quit
 	}
-	if m.confirm != "" {
+	switch {
+	case m.confirm != "":
 		return m.onConfirmKey(msg)
-	}
-	if m.tooSmall() {
+	case m.tooSmall():
 		if key.Matches(msg, m.keys.Quit) {
 			return m, tea.Quit
 		}
 		return m, nil
-	}
-	switch {
 	case m.formActive:
 		return m.onFormKey(msg)
 	case m.filterActive:
@@ -424,60 +467,95 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case m.cmdActive:
 		return m.onCmdKey(msg)
 	}
+	if next, cmd, ok := m.onGlobalKey(msg); ok {
+		return next, cmd
+	}
+	return m.toFocused(msg)
+}
+
+// onGlobalKey handles the keys that mean the same whatever has focus.
+func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
+	var next tea.Model // set by each case: making it m up front would box m for every key
+	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m, tea.Quit
+		next, cmd = m, tea.Quit
 	case key.Matches(msg, k.Help):
 		if m.overlay == overlayHelp {
 			m.overlay = overlayNone
 		} else {
-			m.overlay, m.helpOffset = overlayHelp, 0
+			m.overlay = overlayHelp
+			m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
 		}
-		return m, nil
+		next = m
 	case key.Matches(msg, k.Command):
 		m.cmdActive = true
 		m.cmdInput.SetValue("")
-		return m, m.cmdInput.Focus()
+		next, cmd = m, m.cmdInput.Focus()
 	case key.Matches(msg, k.Filter):
 		m.overlay = overlayNone
 		m.focus = paneQueue
 		m.filterActive = true
 		m.filterInput.SetValue(m.queue.filter)
 		m.filterInput.CursorEnd()
-		return m, m.filterInput.Focus()
+		next, cmd = m, m.filterInput.Focus()
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
-		d := 1
-		if key.Matches(msg, k.PrevPane) {
-			d = int(paneCount) - 1
-		}
-		m.overlay = overlayNone
-		m.focus = (m.focus + paneID(d)) % paneCount
-		if m.focus == paneDirectives && !m.wt.active() {
-			m.focus = (m.focus + paneID(d)) % paneCount
-		}
-		return m, nil
+		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		return m.back(), nil
+		next = m.back()
 	case key.Matches(msg, k.New):
-		return m.openReportForm()
+		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
-		return m.onWartimeKey()
+		next, cmd = m.onWartimeKey()
 	case key.Matches(msg, k.Directive):
-		return m.openDirectiveForm()
+		next, cmd = m.openDirectiveForm()
 	case key.Matches(msg, k.Resend):
-		return m.onResendKey()
+		next, cmd = m.onResendKey()
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
 		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
 		// Only on an incident the operator can see: the queue's or the
 		// detail view's, never one hidden behind another overlay.
 		if m.overlay != overlayNone && m.overlay != overlayDetail {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
+			next, cmd = m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
 				"esc back to the incidents first", "请先按 esc 回到事件列表")))
+		} else {
+			next, cmd = m.onActionKey(msg)
 		}
-		return m.onActionKey(msg)
+	default:
+		return nil, nil, false
 	}
-	return m.onMoveKey(msg)
+	return next, cmd, true
+}
+
+// cycleFocus moves the focus round the ring (back: the other way), past
+// the directive pane in peacetime, and closes the overlay.
+func (m Model) cycleFocus(back bool) Model {
+	d := 1
+	if back {
+		d = int(paneCount) - 1
+	}
+	m.overlay = overlayNone
+	m.focus = (m.focus + paneID(d)) % paneCount
+	if m.focus == paneDirectives && !m.wt.active() {
+		m.focus = (m.focus + paneID(d)) % paneCount
+	}
+	return m
+}
+
+// toFocused hands a key to the open overlay, else to the focused pane. What
+// the tower selects scopes the queue.
+func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.overlay != overlayNone {
+		m.overlays[m.overlay], cmd = m.overlays[m.overlay].Update(msg)
+		return m, cmd
+	}
+	m.ring[m.focus], cmd = m.ring[m.focus].Update(msg)
+	if m.focus == paneTower {
+		m.tell(m.queue, scopeMsg{m.tower.selected()})
+	}
+	return m, cmd
 }
 
 // inputActive reports whether typed text goes to an input (a form, the
@@ -490,11 +568,9 @@ func (m Model) back() Model {
 	case m.overlay != overlayNone:
 		m.overlay = overlayNone
 	case m.queue.filter != "":
-		m.queue.filter = ""
-		m.queue.rebuild(&m.w)
+		m.tell(m.queue, filterMsg{})
 	case m.queue.scope != "":
-		m.queue.scope = ""
-		m.queue.rebuild(&m.w)
+		m.tell(m.queue, scopeMsg{})
 	}
 	return m
 }
@@ -540,203 +616,73 @@ func (m Model) askLater(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.
 }
 
 func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch strings.ToLower(msg.String()) {
-	case "y", "enter":
+	switch {
+	case key.Matches(msg, m.lkeys.yes):
 		f := m.onConfirm
 		m.confirm, m.onConfirm = "", nil
 		return f(m)
-	case "n", "esc":
+	case key.Matches(msg, m.lkeys.no):
 		m.confirm, m.onConfirm = "", nil
 	}
 	return m, nil
 }
 
-func (m Model) onMoveKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.keys
-	step := 0
-	switch {
-	case key.Matches(msg, k.Down):
-		step = 1
-	case key.Matches(msg, k.Up):
-		step = -1
-	case key.Matches(msg, k.PageDown):
-		step = 10
-	case key.Matches(msg, k.PageUp):
-		step = -10
-	case key.Matches(msg, k.Top):
-		step = -1 << 30
-	case key.Matches(msg, k.Bottom):
-		step = 1 << 30
-	}
-	switch m.overlay {
-	case overlayDetail:
-		m.detail.scroll(step, len(m.detail.lines(m.p, &m.w, m.now)))
-		return m, nil
-	case overlayRoster:
-		m.roster.scroll(step)
-		return m, nil
-	case overlayHelp:
-		total := len(m.helpLines(m.queue.width - 2))
-		m.helpOffset = max(min(m.helpOffset+step, total-(m.height-4)), 0)
-		return m, nil
-	case overlayAfter:
-		return m, nil
-	case overlayGaps:
-		rows := gapRows(&m.w, m.wt)
-		if key.Matches(msg, k.Open) {
-			return m.draftSelected(rows)
-		}
-		m.gaps.move(step, len(rows))
-		return m, nil
-	}
-	switch m.focus {
-	case paneQueue:
-		if key.Matches(msg, k.Open) {
-			return m.openDetail()
-		}
-		m.queue.move(step)
-	case paneTower:
-		switch {
-		case key.Matches(msg, k.Open):
-			c := m.tower.selected()
-			m.tower.setOpen(&m.w, !m.tower.expanded[c])
-		case key.Matches(msg, k.Expand):
-			m.tower.setOpen(&m.w, true)
-		case key.Matches(msg, k.Collapse):
-			m.tower.setOpen(&m.w, false)
-		default:
-			m.tower.move(step)
-		}
-		if sel := m.tower.selected(); sel != m.queue.scope {
-			m.queue.scope = sel
-			m.queue.rebuild(&m.w)
-		}
-	case paneEvents:
-		m.ticker.move(step, len(m.w.events))
-	case paneDirectives:
-		switch msg.String() {
-		case "]", "right", "l":
-			m.wt.selected = max(min(m.wt.selected+1, len(m.wt.directives)-1), 0)
-			m.dir.offset = 0
-		case "[", "left", "h":
-			m.wt.selected = max(m.wt.selected-1, 0)
-			m.dir.offset = 0
-		default:
-			if cur, ok := m.wt.current(); ok {
-				m.dir.scroll(step, len(cur.sum.Villages)+1)
-			}
-		}
-	}
-	return m, nil
-}
-
-func (m Model) openDetail() (tea.Model, tea.Cmd) {
-	inc, ok := m.selectedIncident()
+// openDetail shows incident seq in the detail overlay and loads its
+// timeline.
+func (m Model) openDetail(seq uint64) (tea.Model, tea.Cmd) {
+	inc, ok := m.w.get(seq)
 	if !ok {
 		return m, nil
 	}
-	m.detail.seq, m.detail.id, m.detail.timeline, m.detail.offset = inc.Seq, inc.ID, nil, 0
+	m.tell(m.detail, showIncidentMsg{inc})
 	m.overlay = overlayDetail
 	return m, loadTimeline(m.svc, inc.ID)
 }
 
 func (m Model) openRoster() Model {
-	m.roster.load(&m.w, m.tower.selected())
+	m.tell(m.roster, showRosterMsg{m.tower.selected()})
 	m.overlay = overlayRoster
 	return m
 }
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "enter":
+	switch {
+	case key.Matches(msg, m.lkeys.accept):
 		m.filterActive = false
 		m.filterInput.Blur()
 		return m, nil
-	case "esc":
+	case key.Matches(msg, m.lkeys.abort):
 		m.filterActive = false
 		m.filterInput.Blur()
-		m.queue.filter = ""
-		m.queue.rebuild(&m.w)
+		m.tell(m.queue, filterMsg{})
 		return m, nil
 	}
 	var cmd tea.Cmd
 	m.filterInput, cmd = m.filterInput.Update(msg)
-	if v := m.filterInput.Value(); v != m.queue.filter {
-		m.queue.filter = v
-		m.queue.cursor = 0
-		m.queue.rebuild(&m.w)
-	}
+	m.tell(m.queue, filterMsg{text: m.filterInput.Value(), top: true})
 	return m, cmd
 }
 
-// commands are the ':' line's words (k9s style).
-var commands = []string{"after", "chain", "directives", "events", "gaps", "help", "incidents", "q", "quit", "roster", "tower"}
-
-func completeCommand(prefix string) string {
-	for _, c := range commands {
-		if strings.HasPrefix(c, prefix) {
-			return c
-		}
-	}
-	return prefix
-}
-
+// onCmdKey edits the ':' line; tab completes it and enter runs it, both
+// from the command table.
 func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, m.lkeys.abort):
 		m.cmdActive = false
 		m.cmdInput.Blur()
 		return m, nil
-	case "tab":
-		m.cmdInput.SetValue(completeCommand(strings.TrimSpace(m.cmdInput.Value())))
+	case key.Matches(msg, m.lkeys.complete):
+		m.cmdInput.SetValue(m.cmds.complete(m, strings.TrimSpace(m.cmdInput.Value())))
 		m.cmdInput.CursorEnd()
 		return m, nil
-	case "enter":
+	case key.Matches(msg, m.lkeys.accept):
 		m.cmdActive = false
 		m.cmdInput.Blur()
-		return m.runCommand(strings.TrimSpace(m.cmdInput.Value()))
+		return m.cmds.run(m, strings.TrimSpace(m.cmdInput.Value()))
 	}
 	var cmd tea.Cmd
 	m.cmdInput, cmd = m.cmdInput.Update(msg)
 	return m, cmd
-}
-
-func (m Model) runCommand(c string) (tea.Model, tea.Cmd) {
-	switch c {
-	case "":
-		return m, nil
-	case "q", "quit":
-		return m, tea.Quit
-	case "incidents":
-		m.overlay, m.focus = overlayNone, paneQueue
-	case "tower":
-		m.overlay, m.focus = overlayNone, paneTower
-	case "chain":
-		m.overlay, m.focus = overlayNone, paneChain
-	case "events":
-		m.overlay, m.focus = overlayNone, paneEvents
-	case "roster":
-		return m.openRoster(), nil
-	case "gaps":
-		if !m.wt.active() {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出")))
-		}
-		m.overlay, m.gaps.cursor, m.gaps.offset = overlayGaps, 0, 0
-	case "after":
-		return m, loadAfterAction(m.svc)
-	case "directives":
-		if !m.wt.active() {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "当前没有战时状态")))
-		}
-		m.overlay, m.focus = overlayNone, paneDirectives
-	case "help":
-		m.overlay = overlayHelp
-	default:
-		return m.flashErr(model.Errorf(model.EINVALID, "%s", m.say(
-			"unknown command :"+c+" (try :incidents :tower :roster :chain :events :gaps :directives :after :help :q)",
-			"未知命令 :"+c+"（可用 :incidents :tower :roster :chain :events :gaps :directives :after :help :q）")))
-	}
-	return m, nil
 }
 
 // sortedCategories lists the policy's categories in a stable order.

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
 )
@@ -10,32 +12,42 @@ import (
 // chainPane shows the command chain: for each tier the incidents waiting
 // there, the oldest wait and how many are red.
 type chainPane struct {
+	c             *common
 	width, height int
 }
 
-func (c *chainPane) SetSize(w, h int) { c.width, c.height = w, h }
+func newChainPane(c *common) *chainPane { return &chainPane{c: c} }
+
+func (p *chainPane) SetSize(w, h int) { p.width, p.height = w, h }
 
 // chainHeight is the pane's height: the tiers, a column head and borders.
 const chainHeight = 4 + 1 + 2
 
-func (c *chainPane) View(p painter, f incidentFigures, now time.Time, focused bool) string {
-	inner := c.width - 2
+func (p *chainPane) Update(tea.Msg) (pane, tea.Cmd) { return p, nil }
+
+func (p *chainPane) Title() string             { return p.c.p.lab.Chain }
+func (p *chainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
+func (p *chainPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+func (p *chainPane) View() string {
+	c, pt := p.c, &p.c.p
+	f := c.w.inc
+	inner := p.width - 2
 	num := min(7, (inner-1-8)/3-1) // narrow the numbers before the labels
 	labelW := inner - 1 - 3*(num+1)
 	row := func(label, a, b, d string) string {
-		return " " + p.w.Fit(label, labelW, p.g.More) + " " + p.w.FitRight(a, num) + " " + p.w.FitRight(b, num) + " " + p.w.FitRight(d, num)
+		return " " + pt.w.Fit(label, labelW, pt.g.More) + " " + pt.w.FitRight(a, num) + " " + pt.w.FitRight(b, num) + " " + pt.w.FitRight(d, num)
 	}
-	lines := []string{p.st.ColumnHead.Render(row(p.lab.ColTier, p.lab.ColWaiting, p.lab.ColOldest, p.lab.ColRed))}
+	lines := []string{pt.st.ColumnHead.Render(row(pt.lab.ColTier, pt.lab.ColWaiting, pt.lab.ColOldest, pt.lab.ColRed))}
 	for _, t := range f.tiers {
 		oldest := ""
 		if t.waiting > 0 {
-			oldest = model.FormatWait(now.Sub(t.since))
+			oldest = model.FormatWait(c.now.Sub(t.since))
 		}
-		line := row(p.lab.Tier[t.tier], fmt.Sprint(t.waiting), oldest, fmt.Sprint(t.red))
+		line := row(pt.lab.Tier[t.tier], fmt.Sprint(t.waiting), oldest, fmt.Sprint(t.red))
 		if t.red > 0 {
-			line = p.st.Overdue.Render(line)
+			line = pt.st.Overdue.Render(line)
 		}
 		lines = append(lines, line)
 	}
-	return p.box(p.lab.Chain, "", lines, c.width, c.height, focused)
+	return pt.box(p.Title(), "", lines, p.width, p.height, c.focused(paneChain))
 }

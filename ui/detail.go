@@ -3,20 +3,50 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
 )
 
 // detailPane shows one incident: every field and the full timeline.
 type detailPane struct {
+	c             *common
 	seq           uint64
 	id            string
 	timeline      []model.Event
 	offset        int
 	width, height int
-	loc           *time.Location
 }
+
+func newDetailPane(c *common) *detailPane { return &detailPane{c: c} }
+
+// Update: showIncidentMsg opens an incident, its timeline arrives after;
+// the keys scroll.
+func (d *detailPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case showIncidentMsg:
+		d.seq, d.id, d.timeline, d.offset = msg.inc.Seq, msg.inc.ID, nil, 0
+	case timelineMsg:
+		if msg.id == d.id && msg.err == nil {
+			d.timeline = msg.events
+		}
+	case tea.KeyMsg:
+		d.scroll(d.c.keys.step(msg), len(d.lines()))
+	}
+	return d, nil
+}
+
+func (d *detailPane) Title() string { return d.c.p.lab.Detail + " " + d.id }
+
+// ShortHelp: the incident's actions work from here.
+func (d *detailPane) ShortHelp() []key.Binding {
+	k := d.c.keys
+	return []key.Binding{k.Back, k.Down, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Help, k.Quit}
+}
+
+func (d *detailPane) FullHelp() [][]key.Binding { return d.c.keys.FullHelp() }
 
 func (d *detailPane) SetSize(w, h int) { d.width, d.height = w, max(h, 1) }
 
@@ -24,16 +54,43 @@ func (d *detailPane) scroll(n, total int) {
 	d.offset = max(min(d.offset+n, total-d.height), 0)
 }
 
-// lines renders the pane's content at now (the countdown moves).
-func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
+// lines renders the pane's content at now (the countdown moves): the
+// fields, the report's text and the timeline.
+func (d *detailPane) lines() []string {
+	p := &d.c.p
 	inner := d.width - 2
-	inc, ok := w.get(d.seq)
+	inc, ok := d.c.w.get(d.seq)
 	if !ok {
 		return []string{p.st.Dim.Render(p.w.Fit(" "+d.id+": closed and archived (esc to go back)", inner, p.g.More))}
 	}
+	out := d.fields(inc)
+	if inc.Text != "" {
+		out = append(out, "")
+		for _, para := range strings.Split(inc.Text, "\n") {
+			for _, l := range wrap(p.w, para, inner-2) {
+				out = append(out, " "+p.w.Fit(l, inner-1, ""))
+			}
+		}
+	}
+	out = append(out, "", " "+p.st.PaneTitle.Render(p.w.Fit(p.lab.Fields["timeline"], inner-1, "")))
+	for _, e := range d.timeline {
+		line := e.At.In(d.c.loc).Format("01-02 15:04:05") + "  " + describe(p.lab, e, p.g) + "  " + actor(p.lab, e)
+		for i, l := range wrap(p.w, line, inner-2) {
+			if i > 0 {
+				l = "               " + l
+			}
+			out = append(out, " "+p.w.Fit(l, inner-1, p.g.More))
+		}
+	}
+	return out
+}
+
+// fields are the incident's fields, one a line.
+func (d *detailPane) fields(inc model.Incident) []string {
+	p, w, now := &d.c.p, &d.c.w, d.c.now
 	f := p.lab.Fields
 	labelW := 12
-	valW := inner - labelW - 2
+	valW := d.width - 2 - labelW - 2
 	kv := func(k, v string, st ...func(...string) string) string {
 		val := p.w.Fit(v, valW, p.g.More)
 		if len(st) > 0 {
@@ -41,14 +98,13 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 		}
 		return " " + p.st.ColumnHead.Render(p.w.Fit(k, labelW, "")) + " " + val
 	}
-	var out []string
-	out = append(out, kv(f["id"], inc.ID), kv(f["title"], inc.Title),
+	out := []string{kv(f["id"], inc.ID), kv(f["title"], inc.Title),
 		kv(f["node"], w.names[inc.Node]+"  "+string(inc.Node)),
 		kv(f["category"], named(p.lab, string(inc.Category), inc.Category.Zh())),
 		kv(f["platform"], named(p.lab, string(inc.Platform), inc.Platform.Zh())),
 		kv(f["severity"], inc.Severity.String(), p.st.Severity[inc.Severity].Render),
 		kv(f["tier"], p.lab.Tier[inc.Tier]),
-		kv(f["status"], p.lab.Status[inc.Status]))
+		kv(f["status"], p.lab.Status[inc.Status])}
 	if inc.Status.Open() {
 		left := inc.Remaining(now)
 		label := f["left"]
@@ -56,7 +112,7 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 			label = f["overdue"]
 			left = -left
 		}
-		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
+		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
 			p.st.Light[inc.Light(now)].Render))
 	}
 	if inc.Department != "" {
@@ -67,30 +123,12 @@ func (d *detailPane) lines(p painter, w *world, now time.Time) []string {
 		reporter = pr.Name + " (" + reporter + ")"
 	}
 	out = append(out, kv(f["reporter"], reporter), kv(f["source"], named(p.lab, string(inc.Source), inc.Source.Zh())),
-		kv(f["reported"], inc.ReportedAt.In(d.loc).Format("2006-01-02 15:04:05")))
+		kv(f["reported"], inc.ReportedAt.In(d.c.loc).Format("2006-01-02 15:04:05")))
 	if inc.Supervised {
 		out = append(out, kv(f["supervised"], "督办", p.st.Overdue.Render))
 	}
 	if inc.Escalations > 0 {
 		out = append(out, kv(f["escalations"], fmt.Sprint(inc.Escalations)))
-	}
-	if inc.Text != "" {
-		out = append(out, "")
-		for _, para := range strings.Split(inc.Text, "\n") {
-			for _, l := range wrap(p.w, para, inner-2) {
-				out = append(out, " "+p.w.Fit(l, inner-1, ""))
-			}
-		}
-	}
-	out = append(out, "", " "+p.st.PaneTitle.Render(p.w.Fit(f["timeline"], inner-1, "")))
-	for _, e := range d.timeline {
-		line := e.At.In(d.loc).Format("01-02 15:04:05") + "  " + describe(p.lab, e, p.g) + "  " + actor(p.lab, e)
-		for i, l := range wrap(p.w, line, inner-2) {
-			if i > 0 {
-				l = "               " + l
-			}
-			out = append(out, " "+p.w.Fit(l, inner-1, p.g.More))
-		}
 	}
 	return out
 }
@@ -113,15 +151,15 @@ func wrap(w Width, s string, n int) []string {
 	return append(out, s)
 }
 
-func (d *detailPane) View(p painter, w *world, now time.Time) string {
-	all := d.lines(p, w, now)
+func (d *detailPane) View() string {
+	all := d.lines()
 	start := min(d.offset, max(len(all)-d.height, 0))
 	end := min(start+d.height, len(all))
 	right := ""
 	if len(all) > d.height {
 		right = fmt.Sprintf("%d-%d/%d", start+1, end, len(all))
 	}
-	return p.box(p.lab.Detail+" "+d.id, right, all[start:end], d.width, d.height+2, true)
+	return d.c.p.box(d.Title(), right, all[start:end], d.width, d.height+2, true)
 }
 
 // named shows a category, platform or source: its Chinese name in the

@@ -75,7 +75,7 @@ func (f fixture) model(t testing.TB, lang string, w, h int) Model {
 	t.Helper()
 	m := New(f.db, nil, f.options(t, lang))
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	return update(t, m, loadSnapshot(f.db)())
+	return update(t, m, loadSnapshot(f.db, "")())
 }
 
 // update feeds one message and runs the commands it returns (those that

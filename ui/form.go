@@ -105,21 +105,6 @@ func (f form) values() map[string]string {
 	return m
 }
 
-type formKeys struct {
-	next, prev, left, right, submit, cancel key.Binding
-}
-
-func newFormKeys() formKeys {
-	return formKeys{
-		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
-		left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("left", "previous choice")),
-		right:  key.NewBinding(key.WithKeys("right"), key.WithHelp("right", "next choice")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-	}
-}
-
 // formResult is what a key did to the form.
 type formResult int
 
@@ -151,13 +136,13 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	case fl.choices != nil && key.Matches(msg, k.left):
 		fl.choice = (fl.choice + len(fl.choices) - 1) % len(fl.choices)
 		return f, formEditing, nil
-	case fl.choices != nil && key.Matches(msg, k.right), fl.choices != nil && msg.String() == " ":
+	case fl.choices != nil && key.Matches(msg, k.right):
 		fl.choice = (fl.choice + 1) % len(fl.choices)
 		return f, formEditing, nil
 	case fl.choices != nil:
 		// A typed digit picks a choice directly (1-9).
-		if s := msg.String(); len(s) == 1 && s[0] >= '1' && s[0] <= '9' && int(s[0]-'1') < len(fl.choices) {
-			fl.choice = int(s[0] - '1')
+		if key.Matches(msg, k.pick) && int(msg.Runes[0]-'1') < len(fl.choices) {
+			fl.choice = int(msg.Runes[0] - '1')
 		}
 		return f, formEditing, nil
 	}
@@ -168,7 +153,7 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 }
 
 // View draws the form as lines for a box of the given inner width.
-func (f form) View(p painter, inner int) []string {
+func (f form) View(p *painter, inner int) []string {
 	labelW := 0
 	for _, fl := range f.fields {
 		labelW = max(labelW, p.w.Of(fl.label))

@@ -15,11 +15,11 @@ type painter struct {
 }
 
 // ofStyled measures a string that may carry colour sequences.
-func (p painter) ofStyled(s string) int { return p.w.Of(ansi.Strip(s)) }
+func (p *painter) ofStyled(s string) int { return p.w.Of(ansi.Strip(s)) }
 
 // padStyled pads a styled string with spaces to n columns (it never cuts:
 // callers fit the plain text first).
-func (p painter) padStyled(s string, n int) string {
+func (p *painter) padStyled(s string, n int) string {
 	if d := n - p.ofStyled(s); d > 0 {
 		return s + strings.Repeat(" ", d)
 	}
@@ -29,7 +29,7 @@ func (p painter) padStyled(s string, n int) string {
 // box draws a pane of exactly width x height cells: the title set in the top
 // border, each line padded to the inner width, empty lines below. Lines
 // must already fit the inner width (width-2); the box never measures twice.
-func (p painter) box(title, right string, lines []string, width, height int, focused bool) string {
+func (p *painter) box(title, right string, lines []string, width, height int, focused bool) string {
 	if width < 4 || height < 2 {
 		return ""
 	}

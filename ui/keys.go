@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // KeyMap is every key the console handles. Help is drawn from the same
 // bindings, so it cannot drift from what the keys do.
@@ -86,4 +89,83 @@ var keyZh = map[string]string{
 	"escalate": "升级", "escalate to tier": "越级升级", "dispatch": "交办", "resolve": "办结",
 	"reopen": "重启", "close": "归档",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
+	"previous directive": "上一条指令", "next directive": "下一条指令",
+}
+
+// step is how far a movement key moves a cursor or a scroll: 0 for any
+// other key.
+func (k KeyMap) step(msg tea.KeyMsg) int {
+	switch {
+	case key.Matches(msg, k.Down):
+		return 1
+	case key.Matches(msg, k.Up):
+		return -1
+	case key.Matches(msg, k.PageDown):
+		return 10
+	case key.Matches(msg, k.PageUp):
+		return -10
+	case key.Matches(msg, k.Top):
+		return -1 << 30
+	case key.Matches(msg, k.Bottom):
+		return 1 << 30
+	}
+	return 0
+}
+
+// directiveKeys are the directive pane's own: [ and ] step through the
+// directives, and so do h/left and l/right, as they step through the
+// tower's levels (but not the space, which the tower takes for "expand"
+// too). They share keys with the KeyMap, so they are a map of their own,
+// in the help when the directive pane has focus.
+type directiveKeys struct{ prev, next key.Binding }
+
+func newDirectiveKeys(lang string) directiveKeys {
+	b := func(help, desc string, keys ...string) key.Binding {
+		if lang == "zh" {
+			desc = keyZh[desc]
+		}
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return directiveKeys{
+		prev: b("[", "previous directive", "[", "h", "left"),
+		next: b("]", "next directive", "]", "l", "right"),
+	}
+}
+
+// lineKeys answer a y/n question and edit the filter and the ':' line.
+// Their hints are written on the status line, not in the help.
+type lineKeys struct {
+	interrupt     key.Binding // ctrl+c: quits from anywhere (asks over a half-filled form)
+	yes, no       key.Binding
+	accept, abort key.Binding // enter, esc
+	complete      key.Binding // tab on the ':' line
+}
+
+func newLineKeys() lineKeys {
+	return lineKeys{
+		interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
+		yes:       key.NewBinding(key.WithKeys("y", "Y", "enter")),
+		no:        key.NewBinding(key.WithKeys("n", "N", "esc")),
+		accept:    key.NewBinding(key.WithKeys("enter")),
+		abort:     key.NewBinding(key.WithKeys("esc")),
+		complete:  key.NewBinding(key.WithKeys("tab")),
+	}
+}
+
+// formKeys move between a form's fields and its choices.
+type formKeys struct {
+	next, prev, left, right, submit, cancel key.Binding
+	pick                                    key.Binding // 1-9: that choice
+}
+
+func newFormKeys() formKeys {
+	return formKeys{
+		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("left", "previous choice")),
+		right:  key.NewBinding(key.WithKeys("right", " "), key.WithHelp("right", "next choice")),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9")),
+	}
 }

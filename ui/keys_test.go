@@ -452,7 +452,7 @@ func TestLoadErrorSaysWhy(t *testing.T) {
 		m := New(f.db, nil, f.options(t, tc.lang))
 		m = update(t, m, keyMsgSize(80, 24))
 		require.NoError(t, f.db.Close())
-		m = update(t, m, loadSnapshot(f.db)())
+		m = update(t, m, loadSnapshot(f.db, "")())
 		require.Error(t, m.loadErr)
 		view := m.View()
 		assert.Contains(t, strings.ReplaceAll(view, "\n", ""), f.db.Path(), "the whole path, wrapped")
@@ -477,4 +477,30 @@ func TestDetailNames(t *testing.T) {
 	assert.Equal(t, "typhoon_damage", named(enLabels, "typhoon_damage", "typhoon_damage"), "a custom category once")
 	assert.Equal(t, "typhoon_damage", named(zhLabels, "typhoon_damage", "typhoon_damage"))
 	assert.Equal(t, "sensor", named(zhLabels, "sensor", ""))
+}
+
+// The ':' line's help, completion and dispatch read one table: every word
+// of it completes to itself and runs, and the help names every command.
+func TestCommandTable(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	help := m.cmds.list()
+	for _, c := range m.cmds {
+		assert.Contains(t, help, c.help())
+		for _, w := range append([]string{c.name}, c.aliases...) {
+			assert.Equal(t, w, m.cmds.complete(m, w), "%s completes to itself", w)
+			got, ok := m.cmds.find(w)
+			require.True(t, ok, w)
+			assert.Equal(t, c.name, got.name)
+		}
+		if c.name == "q" {
+			continue
+		}
+		next, _ := m.cmds.run(m, c.name)
+		assert.NotContains(t, next.(Model).View(), "unknown command", ":%s", c.name)
+		next, _ = m.cmds.run(m, c.name+" extra")
+		assert.Contains(t, next.(Model).View(), "unknown command :"+c.name+" extra", "%s takes no arguments", c.name)
+	}
+	assert.Equal(t, "quit", m.cmds.complete(m, "qu"))
+	assert.Equal(t, "after", m.cmds.complete(m, ""), "the first word in sorted order")
 }

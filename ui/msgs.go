@@ -64,22 +64,23 @@ type sweptMsg struct{ err error }
 
 type flashExpiredMsg struct{ id int }
 
-// loadSnapshot reads nodes, people, the live incidents and recent events.
-func loadSnapshot(svc model.Service) tea.Cmd {
+// loadSnapshot reads nodes, people, the live incidents and recent events
+// of the scope's subtree ("" for the whole tower).
+func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		var s snapshot
 		var err error
-		if s.nodes, err = svc.Nodes(ctx, ""); err != nil {
+		if s.nodes, err = svc.Nodes(ctx, scope); err != nil {
 			return snapshotMsg{err: err}
 		}
-		if s.people, err = svc.People(ctx, model.PeopleFilter{}); err != nil {
+		if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
 			return snapshotMsg{err: err}
 		}
-		if s.incidents, err = svc.Incidents(ctx, model.IncidentFilter{Open: true}); err != nil {
+		if s.incidents, err = svc.Incidents(ctx, model.IncidentFilter{Open: true, Node: scope}); err != nil {
 			return snapshotMsg{err: err}
 		}
-		resolved, err := svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved})
+		resolved, err := svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved, Node: scope})
 		if err != nil {
 			return snapshotMsg{err: err}
 		}
@@ -87,6 +88,7 @@ func loadSnapshot(svc model.Service) tea.Cmd {
 		if s.events, err = svc.Events(ctx, 0, eventsKept); err != nil {
 			return snapshotMsg{err: err}
 		}
+		s.events = scopeEvents(scope, s.events)
 		return snapshotMsg{snap: s}
 	}
 }

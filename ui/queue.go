@@ -6,6 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"gridcmd/model"
 )
 
@@ -15,6 +18,7 @@ import (
 // is kept as a sorted slice of small keys, so a live change moves a few keys
 // instead of sorting everything again.
 type queuePane struct {
+	c      *common
 	rows   []qkey // in display order
 	index  map[uint64]qkey
 	cursor int
@@ -62,8 +66,58 @@ type cachedRow struct {
 	out string
 }
 
-func newQueuePane() queuePane {
-	return queuePane{cache: map[uint64]cachedRow{}, index: map[uint64]qkey{}}
+func newQueuePane(c *common) *queuePane {
+	return &queuePane{c: c, cache: map[uint64]cachedRow{}, index: map[uint64]qkey{}}
+}
+
+// Update: the keys move the cursor, enter asks to open the incident under
+// it; the data messages keep the order current.
+func (q *queuePane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	w := &q.c.w
+	switch msg := msg.(type) {
+	case loadedMsg:
+		q.rebuild(w)
+	case changedMsg:
+		q.update(w, msg.incs)
+	case scopeMsg:
+		if msg.node != q.scope {
+			q.scope = msg.node
+			q.rebuild(w)
+		}
+	case filterMsg:
+		if msg.text != q.filter {
+			q.filter = msg.text
+			if msg.top {
+				q.cursor = 0
+			}
+			q.rebuild(w)
+		}
+	case tea.KeyMsg:
+		if key.Matches(msg, q.c.keys.Open) {
+			if seq, ok := q.selected(); ok {
+				return q, ask(openIncidentMsg{seq})
+			}
+			return q, nil
+		}
+		q.move(q.c.keys.step(msg))
+	}
+	return q, nil
+}
+
+func (q *queuePane) ShortHelp() []key.Binding  { return q.c.mainHelp() }
+func (q *queuePane) FullHelp() [][]key.Binding { return q.c.keys.FullHelp() }
+
+// Title names the queue's scope and filter.
+func (q *queuePane) Title() string {
+	l := q.c.p.lab
+	title := l.Incidents
+	if q.scope != "" {
+		title += " " + l.Scope + " " + q.c.w.names[q.scope]
+	}
+	if q.filter != "" {
+		title += "  /" + q.filter
+	}
+	return title
 }
 
 func (q *queuePane) SetSize(w, h int) {
@@ -75,7 +129,7 @@ func (q *queuePane) SetSize(w, h int) {
 }
 
 // selected returns the seq under the cursor.
-func (q queuePane) selected() (uint64, bool) {
+func (q *queuePane) selected() (uint64, bool) {
 	if q.cursor < 0 || q.cursor >= len(q.rows) {
 		return 0, false
 	}
@@ -281,7 +335,8 @@ func (f idForm) format(id string) string {
 	return id
 }
 
-func (q *queuePane) View(p painter, w *world, now time.Time, focused bool) string {
+func (q *queuePane) View() string {
+	p, w, now, focused := &q.c.p, &q.c.w, q.c.now, q.c.focused(paneQueue)
 	inner := q.width - 2
 	c := layoutQueueCols(inner-1, p.lab, p.w) // one column for the cursor mark
 	lines := make([]string, 0, q.height+1)
@@ -294,18 +349,11 @@ func (q *queuePane) View(p painter, w *world, now time.Time, focused bool) strin
 	if len(q.rows) == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))
 	}
-	title := p.lab.Incidents
-	if q.scope != "" {
-		title += " " + p.lab.Scope + " " + w.names[q.scope]
-	}
-	if q.filter != "" {
-		title += "  /" + q.filter
-	}
 	right := fmt.Sprintf("%d", len(q.rows))
 	if len(q.rows) > 0 {
 		right = fmt.Sprintf("%d/%d", q.cursor+1, len(q.rows))
 	}
-	return p.box(title, right, lines, q.width, q.height+3, focused)
+	return p.box(q.Title(), right, lines, q.width, q.height+3, focused)
 }
 
 func emptyQueue(l Labels, filter string, scoped bool) string {
@@ -328,7 +376,7 @@ func emptyQueue(l Labels, filter string, scoped bool) string {
 }
 
 // cells lays out one line of plain cells in the queue's columns.
-func (q *queuePane) cells(p painter, c queueCols, v []string) string {
+func (q *queuePane) cells(p *painter, c queueCols, v []string) string {
 	widths := []int{c.sev, c.id, c.tier, c.status, c.sla, c.node, c.title}
 	var b strings.Builder
 	for i, w := range widths {
@@ -343,7 +391,7 @@ func (q *queuePane) cells(p painter, c queueCols, v []string) string {
 	return b.String()
 }
 
-func (q *queuePane) row(p painter, c queueCols, inc model.Incident, node string, now time.Time, selected, cursor bool) string {
+func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string, now time.Time, selected, cursor bool) string {
 	light := inc.Light(now)
 	left, lamp := "", ""
 	if inc.Status.Open() {

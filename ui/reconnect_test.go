@@ -53,7 +53,7 @@ func TestFeedReconnects(t *testing.T) {
 				opt.Reconnect, opt.AmbiguousWide = true, wide
 				m := New(svc, nil, opt)
 				m = update(t, m, keyMsgSize(size[0], size[1]))
-				m = update(t, m, loadSnapshot(svc)())
+				m = update(t, m, loadSnapshot(svc, "")())
 				m = update(t, m, eventsMsg{closed: true})
 				require.True(t, m.feedDown)
 				view := m.View()
@@ -70,7 +70,7 @@ func TestFeedReconnects(t *testing.T) {
 	opt.Reconnect = true
 	m := New(svc, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc)())
+	m = update(t, m, loadSnapshot(svc, "")())
 	m = update(t, m, eventsMsg{closed: true})
 	assert.Equal(t, firstRetry, m.retry)
 	svc.down = 2

@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"gridcmd/model"
 )
 
 // rosterPane lists the people of the selected tower node's subtree, by role,
 // with their on-duty state.
 type rosterPane struct {
+	c             *common
 	node          model.NodeCode
 	people        []model.Person
 	offset        int
@@ -17,6 +21,23 @@ type rosterPane struct {
 }
 
 func (r *rosterPane) SetSize(w, h int) { r.width, r.height = w, max(h, 1) }
+
+func newRosterPane(c *common) *rosterPane { return &rosterPane{c: c} }
+
+// Update: showRosterMsg lists a node's people; the keys scroll.
+func (r *rosterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case showRosterMsg:
+		r.load(&r.c.w, msg.node)
+	case tea.KeyMsg:
+		r.scroll(r.c.keys.step(msg))
+	}
+	return r, nil
+}
+
+func (r *rosterPane) Title() string             { return r.c.p.lab.Roster + " " + r.c.w.names[r.node] }
+func (r *rosterPane) ShortHelp() []key.Binding  { return r.c.overlayHelp() }
+func (r *rosterPane) FullHelp() [][]key.Binding { return r.c.keys.FullHelp() }
 
 func (r *rosterPane) load(w *world, node model.NodeCode) {
 	r.node, r.offset = node, 0
@@ -53,7 +74,8 @@ func (r *rosterPane) scroll(n int) {
 	r.offset = max(min(r.offset+n, len(r.people)-r.height), 0)
 }
 
-func (r *rosterPane) View(p painter, w *world) string {
+func (r *rosterPane) View() string {
+	p, w := &r.c.p, &r.c.w
 	inner := r.width - 2
 	const nameW, phoneW = 8, 11
 	dutyW := max(p.w.Of(p.lab.OnDuty), p.w.Of(p.lab.OffDuty))
@@ -90,5 +112,5 @@ func (r *rosterPane) View(p painter, w *world) string {
 		}
 	}
 	right := fmt.Sprintf("%d  %s %d", len(r.people), p.lab.OnDuty, onDuty)
-	return p.box(p.lab.Roster+" "+w.names[r.node], right, lines, r.width, r.height+3, true)
+	return p.box(r.Title(), right, lines, r.width, r.height+3, true)
 }

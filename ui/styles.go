@@ -68,9 +68,10 @@ type Styles struct {
 	StatusInfo, StatusError, Key, KeyDesc, Prompt  lipgloss.Style
 }
 
-// NewStyles builds the styles of a theme.
-func NewStyles(t Theme) Styles {
-	s := lipgloss.NewStyle
+// NewStyles builds the styles of a theme on a renderer: a seat's own (its
+// terminal's colours), or lipgloss.DefaultRenderer() for the local console.
+func NewStyles(r *lipgloss.Renderer, t Theme) Styles {
+	s := r.NewStyle
 	return Styles{
 		Pane:             s().Foreground(t.Border),
 		PaneFocused:      s().Foreground(t.BorderFocused),

@@ -1,17 +1,32 @@
 package ui
 
 import (
-	"time"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
 )
 
 // tickerPane is the event ticker: the newest events, one line each.
 type tickerPane struct {
+	c             *common
 	offset        int
 	width, height int
-	loc           *time.Location
 }
+
+func newTickerPane(c *common) *tickerPane { return &tickerPane{c: c} }
+
+// Update scrolls the ticker.
+func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyMsg); ok {
+		t.move(t.c.keys.step(msg), len(t.c.w.events))
+	}
+	return t, nil
+}
+
+func (t *tickerPane) Title() string             { return t.c.p.lab.Events }
+func (t *tickerPane) ShortHelp() []key.Binding  { return t.c.mainHelp() }
+func (t *tickerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 
@@ -63,7 +78,8 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 	return what
 }
 
-func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
+func (t *tickerPane) View() string {
+	p, evs, focused := &t.c.p, t.c.w.events, t.c.focused(paneEvents)
 	inner := t.width - 2
 	const timeW = 8
 	form, idW := idMedium, 9
@@ -83,7 +99,7 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
 			whatSt = p.st.Overdue
 		}
-		lines = append(lines, " "+p.st.Dim.Render(e.At.In(t.loc).Format("15:04:05"))+" "+
+		lines = append(lines, " "+p.st.Dim.Render(e.At.In(t.c.loc).Format("15:04:05"))+" "+
 			p.w.Fit(id, idW, p.g.More)+" "+
 			whatSt.Render(p.w.Fit(describe(p.lab, e, p.g), whatW, p.g.More))+" "+
 			p.st.Dim.Render(p.w.FitRight(p.w.Trunc(actor(p.lab, e), whoW, p.g.More), whoW)))
@@ -91,5 +107,5 @@ func (t *tickerPane) View(p painter, evs []model.Event, focused bool) string {
 	if len(evs) == 0 {
 		lines = append(lines, p.st.Dim.Render(" "+p.w.Fit("-", inner-1, "")))
 	}
-	return p.box(p.lab.Events, "", lines, t.width, t.height+2, focused)
+	return p.box(t.Title(), "", lines, t.width, t.height+2, focused)
 }

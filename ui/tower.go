@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
 	"gridcmd/model"
 )
 
 // towerPane is the five-level tree, collapsible. Its cursor selects the node
 // that scopes the incident queue.
 type towerPane struct {
+	c        *common
 	expanded map[model.NodeCode]bool
 	rows     []towerRow // the visible nodes, flattened
 	cursor   int
@@ -24,7 +28,9 @@ type towerRow struct {
 	kids  bool
 }
 
-func newTowerPane() towerPane { return towerPane{expanded: map[model.NodeCode]bool{}} }
+func newTowerPane(c *common) *towerPane {
+	return &towerPane{c: c, expanded: map[model.NodeCode]bool{}}
+}
 
 func (t *towerPane) SetSize(w, h int) {
 	t.width, t.height = w, max(h, 1)
@@ -63,7 +69,7 @@ func (t *towerPane) flatten(w *world) {
 	t.clamp()
 }
 
-func (t towerPane) selected() model.NodeCode {
+func (t *towerPane) selected() model.NodeCode {
 	if t.cursor < 0 || t.cursor >= len(t.rows) {
 		return ""
 	}
@@ -108,6 +114,37 @@ func (t *towerPane) setOpen(w *world, open bool) {
 	t.flatten(w)
 }
 
+// Update: the keys move through the tree and open and close its nodes; a
+// new snapshot redoes the rows.
+func (t *towerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	w, k := &t.c.w, t.c.keys
+	switch msg := msg.(type) {
+	case loadedMsg:
+		t.flatten(w)
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Open):
+			t.setOpen(w, !t.expanded[t.selected()])
+		case key.Matches(msg, k.Expand):
+			t.setOpen(w, true)
+		case key.Matches(msg, k.Collapse):
+			t.setOpen(w, false)
+		default:
+			t.move(k.step(msg))
+		}
+	}
+	return t, nil
+}
+
+func (t *towerPane) Title() string { return t.c.p.lab.Tower }
+
+func (t *towerPane) ShortHelp() []key.Binding {
+	k := t.c.keys
+	return []key.Binding{k.NextPane, k.Down, k.Open, k.Collapse, k.Expand, k.Command, k.New, k.Wartime, k.Help, k.Quit}
+}
+
+func (t *towerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
+
 // compact shows a count in at most 5 columns: 15.1k, 1035.
 func compact(n int) string {
 	switch {
@@ -119,7 +156,8 @@ func compact(n int) string {
 	return fmt.Sprintf("%.1fM", float64(n)/1e6)
 }
 
-func (t *towerPane) View(p painter, w *world, focused bool) string {
+func (t *towerPane) View() string {
+	p, w, focused := &t.c.p, &t.c.w, t.c.focused(paneTower)
 	inner := t.width - 2
 	const num = 5
 	nameW := max(inner-1-3*(num+1), 4)
@@ -159,5 +197,5 @@ func (t *towerPane) View(p painter, w *world, focused bool) string {
 	if c := t.selected(); c != "" {
 		right = p.lab.Level[w.tower.Nodes[c].Level]
 	}
-	return p.box(p.lab.Tower, right, lines, t.width, t.height+3, focused)
+	return p.box(t.Title(), right, lines, t.width, t.height+3, focused)
 }

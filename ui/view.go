@@ -12,7 +12,7 @@ import (
 
 // message is a screen that says one thing, wrapped, from its middle line.
 func (m Model) message(msg string) string {
-	p := m.p
+	p := &m.p
 	lines := make([]string, m.height)
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)
@@ -30,60 +30,35 @@ func (m Model) View() string {
 	if m.width == 0 {
 		return ""
 	}
-	p := m.p
+	p := &m.p
 	if m.tooSmall() {
 		return m.message(fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight))
 	}
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
-	chain := m.chain.View(p, m.w.inc, m.now, m.focus == paneChain && m.overlay == overlayNone)
-	if m.wt.active() {
-		chain = m.wtc.View(p, m.wl, m.wtFig, m.focus == paneChain && m.overlay == overlayNone)
-	}
-	left := vjoin(chain, m.tower.View(p, &m.w, m.focus == paneTower && m.overlay == overlayNone))
+	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	return vjoin(m.header(), hjoin(left, m.right()), m.footer())
 }
 
-// right is the right-hand column: the queue and the ticker, or whatever
-// overlay or form is open.
+// right is the right-hand column: the queue and the ticker (and the
+// directive in wartime), or whatever overlay or form is open.
 func (m Model) right() string {
-	p := m.p
-	rightW := m.queue.width
-	bodyH := m.height - 2
 	if m.formActive {
-		return p.box(m.form.title, "", m.form.View(p, rightW-2), rightW, bodyH, true)
+		return m.p.box(m.form.title, "", m.form.View(&m.p, m.rightW-2), m.rightW, m.bodyH, true)
 	}
-	switch m.overlay {
-	case overlayDetail:
-		return m.detail.View(p, &m.w, m.now)
-	case overlayRoster:
-		return m.roster.View(p, &m.w)
-	case overlayHelp:
-		lines := m.helpLines(rightW - 2)
-		right := "? / esc"
-		if len(lines) > bodyH-2 {
-			right = "j/k  " + right // more below (or above): it scrolls
-			lines = lines[min(m.helpOffset, len(lines)):]
-		}
-		return p.box(p.lab.Help, right, lines, rightW, bodyH, true)
-	case overlayGaps:
-		return m.gaps.View(p, m.wl, &m.w, gapRows(&m.w, m.wt))
-	case overlayAfter:
-		return p.box(m.wl.After+" "+m.after.Activation.ID, "esc", afterActionLines(p, m.wl, m.after, rightW-2, m.opt.Location), rightW, bodyH, true)
+	if m.overlay != overlayNone {
+		return m.overlays[m.overlay].View()
 	}
 	if m.wt.active() {
-		return vjoin(m.queue.View(p, &m.w, m.now, m.focus == paneQueue),
-			m.dir.View(p, m.wl, &m.w, m.wt, m.now, m.focus == paneDirectives),
-			m.ticker.View(p, m.w.events, m.focus == paneEvents))
+		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
-	return vjoin(m.queue.View(p, &m.w, m.now, m.focus == paneQueue),
-		m.ticker.View(p, m.w.events, m.focus == paneEvents))
+	return vjoin(m.queue.View(), m.ticker.View())
 }
 
 // header is the top line: town, mode, clock and the live key figures.
 func (m Model) header() string {
-	p := m.p
+	p := &m.p
 	town := ""
 	if len(m.w.tower.Roots) > 0 {
 		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
@@ -137,7 +112,7 @@ func (m Model) header() string {
 
 // footer is the status line: a prompt, a flash, or the next keys.
 func (m Model) footer() string {
-	p := m.p
+	p := &m.p
 	switch {
 	case m.confirm != "":
 		return p.st.Prompt.Render(p.w.Fit(" "+m.confirm, m.width, p.g.More))
@@ -146,7 +121,7 @@ func (m Model) footer() string {
 	case m.cmdActive:
 		hint := ""
 		if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
-			if c := completeCommand(v); c != v {
+			if c := m.cmds.complete(m, v); c != v {
 				hint = "  tab " + c
 			}
 		}
@@ -194,58 +169,13 @@ func (m Model) fitLine(s string) string {
 	return m.p.padStyled(s, m.width)
 }
 
-// shortHelp is the footer's keys for what has focus now.
+// shortHelp is the footer's keys: those of the open overlay, else of the
+// focused pane.
 func (m Model) shortHelp() []key.Binding {
-	k := m.keys
-	switch {
-	case m.overlay == overlayDetail:
-		return []key.Binding{k.Back, k.Down, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Help, k.Quit}
-	case m.overlay != overlayNone:
-		return []key.Binding{k.Back, k.Down, k.Up, k.Help, k.Quit}
-	case m.focus == paneTower:
-		return []key.Binding{k.NextPane, k.Down, k.Open, k.Collapse, k.Expand, k.Command, k.New, k.Wartime, k.Help, k.Quit}
-	case m.wt.active():
-		return []key.Binding{k.NextPane, k.Down, k.Open, k.Ack, k.Escalate, k.Dispatch, k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
+	if m.overlay != overlayNone {
+		return m.overlays[m.overlay].ShortHelp()
 	}
-	return k.ShortHelp()
-}
-
-func (m Model) helpLines(inner int) []string {
-	p := m.p
-	groups := m.keys.FullHelp()
-	// As many groups side by side as fit 24 columns each; the rest below.
-	perRow := max(1, min(len(groups), inner/24))
-	colW := inner / perRow
-	const keyW = 10
-	out := []string{""}
-	for start := 0; start < len(groups); start += perRow {
-		row := groups[start:min(start+perRow, len(groups))]
-		lines := 0
-		for _, g := range row {
-			lines = max(lines, len(g))
-		}
-		for r := 0; r < lines; r++ {
-			var b strings.Builder
-			for _, g := range row {
-				if r < len(g) {
-					h := g[r].Help()
-					b.WriteString(" " + p.st.Key.Render(p.w.Fit(h.Key, keyW, "")) + " " +
-						p.st.KeyDesc.Render(p.w.Fit(h.Desc, colW-keyW-2, p.g.More)))
-				} else {
-					b.WriteString(strings.Repeat(" ", colW))
-				}
-			}
-			out = append(out, p.padStyled(b.String(), inner))
-		}
-		out = append(out, "")
-	}
-	cmds := m.say(" :incidents :tower :roster :chain :events :gaps :directives :after :help :q  (tab completes)",
-		" :incidents :tower :roster :chain :events :gaps :directives :after :help :q （tab键补全）")
-	// Wrapped, not cut: the list is the only place the commands are named.
-	for _, l := range wordWrap(p.w, cmds, inner-1) {
-		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
-	}
-	return out
+	return m.ring[m.focus].ShortHelp()
 }
 
 // wordWrap breaks s at spaces into lines of at most n cells; a word longer

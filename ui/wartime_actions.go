@@ -15,103 +15,115 @@ const (
 	formDirective
 )
 
+// onWartimeMsg routes the wartime messages: the state read from the
+// store, and the answers to the operator's wartime steps.
 func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case wartimeMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		was := m.wt.active()
-		sel, want := "", m.wt.want
-		if cur, ok := m.wt.current(); ok {
-			sel = cur.d.ID
-		}
-		if want != "" {
-			sel = want
-		}
-		m.wt = wartime{status: msg.status, directives: msg.directives, loaded: true, want: want}
-		for i, d := range m.wt.directives {
-			if d.d.ID == sel {
-				m.wt.selected = i
-				if sel == want {
-					m.wt.want = ""
-				}
-			}
-		}
-		if m.overlay == overlayGaps {
-			m.gaps.move(0, len(gapRows(&m.w, m.wt)))
-		}
-		if was != m.wt.active() {
-			m.layout()
-			if !m.wt.active() && m.focus == paneDirectives {
-				m.focus = paneQueue
-			}
-		}
-		m.wtFig = computeWartimeFigures(&m.w, m.wt)
-		return m, nil
+		return m.onWartimeLoaded(msg), nil
 	case activatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
 		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
-		return mm, tea.Batch(c, loadWartime(m.svc))
+		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 	case deactivatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		m.after, m.overlay = msg.after, overlayAfter
-		return m, loadWartime(m.svc)
+		return m.showAfter(msg.after), loadWartime(m.svc, m.scope)
 	case afterActionMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		m.after, m.overlay = msg.after, overlayAfter
-		return m, nil
+		return m.showAfter(msg.after), nil
 	case directiveIssuedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		if msg.dryRun {
-			nobody := 0
-			staffed := map[model.NodeCode]bool{}
-			for _, u := range m.wt.status.Units {
-				staffed[u.MicroGrid] = u.Worker != 0
-			}
-			for _, u := range msg.units {
-				if !staffed[u.Unit] {
-					nobody++
-				}
-			}
-			q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s? y/n",
-				msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
-				fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
-					len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
-			by := m.opt.Operator
-			return m.askLater(q, func(m Model) (Model, tea.Cmd) {
-				return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
-			})
-		}
-		m.wt.want = msg.d.ID // shown once the feed brings it
-		return m.flashInfo(m.say(fmt.Sprintf("%s issued to %d micro-grids", msg.d.ID, len(msg.units)),
-			fmt.Sprintf("%s 已下达至 %d 个微网格", msg.d.ID, len(msg.units))))
+		return m.onDirectiveIssued(msg)
 	case resentMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
 		return m.flashInfo(m.say(fmt.Sprintf("%s resent to %d silent micro-grids", msg.id, msg.n),
 			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
+	case draftMsg:
+		return m, draft(m.svc, msg.person, msg.micro, m.opt.Operator)
 	case draftedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		name := msg.d.Person.String()
-		if p, ok := m.w.byID[msg.d.Person]; ok {
-			name = p.Name
-		}
-		return m.flashInfo(m.say(fmt.Sprintf("%s drafted into %s", name, m.w.names[msg.d.MicroGrid]),
-			fmt.Sprintf("已征调 %s 补入 %s", name, m.w.names[msg.d.MicroGrid])))
+		return m.onDrafted(msg)
 	}
 	return m, nil
+}
+
+// onWartimeLoaded takes the new wartime state and tells the panes that show
+// it; the layout changes when wartime began or ended.
+func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
+	was := m.wt.active()
+	m.wt = wartime{status: msg.status, directives: msg.directives}
+	m.tell(m.dir, wartimeLoadedMsg{})
+	m.tell(m.gaps, wartimeLoadedMsg{})
+	if was != m.wt.active() {
+		m.layout()
+		m.ring[paneChain] = m.chain
+		if m.wt.active() {
+			m.ring[paneChain] = m.wtc
+		} else if m.focus == paneDirectives {
+			m.focus = paneQueue
+		}
+	}
+	m.tell(m.wtc, countMsg{})
+	return m
+}
+
+// showAfter opens the after-action summary.
+func (m Model) showAfter(a model.AfterAction) Model {
+	m.tell(m.after, afterMsg{a})
+	m.overlay = overlayAfter
+	return m
+}
+
+// onDirectiveIssued: a dry run asks whether to send, counting the
+// recipients; a directive sent is shown once the feed brings it.
+func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
+	if !msg.dryRun {
+		m.tell(m.dir, wantDirectiveMsg{msg.d.ID})
+		return m.flashInfo(m.say(fmt.Sprintf("%s issued to %d micro-grids", msg.d.ID, len(msg.units)),
+			fmt.Sprintf("%s 已下达至 %d 个微网格", msg.d.ID, len(msg.units))))
+	}
+	nobody := 0
+	staffed := map[model.NodeCode]bool{}
+	for _, u := range m.wt.status.Units {
+		staffed[u.MicroGrid] = u.Worker != 0
+	}
+	for _, u := range msg.units {
+		if !staffed[u.Unit] {
+			nobody++
+		}
+	}
+	by := m.opt.Operator
+	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s? y/n",
+		msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
+		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
+			len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
+	return m.askLater(q, func(m Model) (Model, tea.Cmd) {
+		return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
+	})
+}
+
+func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
+	name := msg.d.Person.String()
+	if p, ok := m.w.byID[msg.d.Person]; ok {
+		name = p.Name
+	}
+	return m.flashInfo(m.say(fmt.Sprintf("%s drafted into %s", name, m.w.names[msg.d.MicroGrid]),
+		fmt.Sprintf("已征调 %s 补入 %s", name, m.w.names[msg.d.MicroGrid])))
 }
 
 // onWartimeKey: W opens the activation form in peacetime, and asks to end
@@ -155,23 +167,11 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onResendKey() (tea.Model, tea.Cmd) {
-	cur, ok := m.wt.current()
+	cur, ok := m.dir.current()
 	if !ok {
 		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no directive to resend", "没有可重发的指令")))
 	}
 	return m, resend(m.svc, cur.d.ID, m.opt.Operator)
-}
-
-func (m Model) draftSelected(rows []gapRow) (tea.Model, tea.Cmd) {
-	m.gaps.move(0, len(rows))
-	if m.gaps.cursor >= len(rows) {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.wl.NoGaps))
-	}
-	r := rows[m.gaps.cursor]
-	if len(r.candidates) == 0 {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.wl.NoCandidates))
-	}
-	return m, draft(m.svc, r.candidates[0].ID, r.micro, m.opt.Operator)
 }
 
 // town is the first tower's root, what "town" means in a scope.

@@ -20,7 +20,7 @@ func wartimeModel(t *testing.T, f fixture, lang string, w, h int) (Model, model.
 	sub := f.db.Subscribe()
 	t.Cleanup(sub.Close)
 	m := f.model(t, lang, w, h)
-	m = update(t, m, loadWartime(f.db)())
+	m = update(t, m, loadWartime(f.db, "")())
 	m = keys(t, m, "W")
 	require.True(t, m.formActive)
 	m = keys(t, m, "enter", "enter", "enter", "enter")
@@ -36,7 +36,7 @@ func TestWartimeFromTheKeyboard(t *testing.T) {
 	sub := f.db.Subscribe()
 	defer sub.Close()
 	m := f.model(t, "en", 120, 40)
-	m = update(t, m, loadWartime(f.db)())
+	m = update(t, m, loadWartime(f.db, "")())
 	assert.Contains(t, m.View(), "PEACETIME")
 
 	// W: the form names the reason and scope; the confirmation counts what
@@ -56,9 +56,9 @@ func TestWartimeFromTheKeyboard(t *testing.T) {
 	assert.Contains(t, view, "WARTIME typhoon since 03:10 drill")
 	assert.Contains(t, view, "Wartime chain")
 	assert.Contains(t, view, "no directive yet")
-	assert.Equal(t, 232, m.wtFig.rows[2].units)
-	assert.Equal(t, 226, m.wtFig.rows[2].staffed)
-	assert.Equal(t, 6, m.wtFig.rows[3].units, "six gaps")
+	assert.Equal(t, 232, m.wtc.fig.rows[2].units)
+	assert.Equal(t, 226, m.wtc.fig.rows[2].staffed)
+	assert.Equal(t, 6, m.wtc.fig.rows[3].units, "six gaps")
 
 	// W again asks, and n keeps wartime.
 	m = keys(t, m, "W")
@@ -109,9 +109,9 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	_, err = f.db.Sweep(ctx)
 	require.NoError(t, err)
 	m = pump(t, m, sub, f.db)
-	m = update(t, m, loadWartime(f.db)())
-	assert.Equal(t, 232-signed, m.wtFig.rows[1].waiting, "every silent unit (gaps too) now waits at its village room")
-	assert.Zero(t, m.wtFig.rows[2].waiting)
+	m = update(t, m, loadWartime(f.db, "")())
+	assert.Equal(t, 232-signed, m.wtc.fig.rows[1].waiting, "every silent unit (gaps too) now waits at its village room")
+	assert.Zero(t, m.wtc.fig.rows[2].waiting)
 
 	// R resends to the silent units only.
 	m = keys(t, m, "R")
@@ -133,7 +133,7 @@ func TestGapsAndAfterAction(t *testing.T) {
 	assert.Equal(t, first.micro.Grid(), first.candidates[0].Node.Grid(), "same grid first")
 	m = keys(t, m, "enter")
 	m = pump(t, m, sub, f.db)
-	m = update(t, m, loadWartime(f.db)())
+	m = update(t, m, loadWartime(f.db, "")())
 	assert.Len(t, gapRows(&m.w, m.wt), 5, "the drafted reserve fills the gap")
 	assert.Contains(t, m.View(), "已征调 "+first.candidates[0].Name)
 	// The ticker tells the wartime steps in Chinese too.
@@ -151,7 +151,7 @@ func TestGapsAndAfterAction(t *testing.T) {
 	assert.Contains(t, view, "战后总结 W-0001")
 	assert.Contains(t, view, "征调储备 1")
 	m = pump(t, m, sub, f.db)
-	m = update(t, m, loadWartime(f.db)())
+	m = update(t, m, loadWartime(f.db, "")())
 	assert.False(t, m.wt.active())
 	m = keys(t, m, "esc")
 	assert.Contains(t, m.View(), "平时")
@@ -191,8 +191,8 @@ func TestWartimeScreensFit(t *testing.T) {
 						opt.AmbiguousWide = wide
 						m := New(f.db, nil, opt)
 						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db)())
-						m = update(t, m, loadWartime(f.db)())
+						m = update(t, m, loadSnapshot(f.db, "")())
+						m = update(t, m, loadWartime(f.db, "")())
 						m = keys(t, m, sc.keys...)
 						require.True(t, m.wt.active())
 						checkScreen(t, m, size[0], size[1], wide)
@@ -258,7 +258,7 @@ func TestNewDirectiveIsShown(t *testing.T) {
 		m = keys(t, m, "enter", "enter", "enter", "y")
 		m = pump(t, m, sub, f.db)
 	}
-	cur, ok := m.wt.current()
+	cur, ok := m.dir.current()
 	require.True(t, ok)
 	assert.Equal(t, "second", cur.d.Text)
 	assert.Contains(t, m.View(), "Directive D-0002 second")
@@ -274,4 +274,44 @@ func TestLongFilterFits(t *testing.T) {
 	m = keys(t, m, "esc", ":")
 	m = typeText(t, m, strings.Repeat("roster", 12))
 	checkScreen(t, m, 80, 24, false)
+}
+
+// [ and ] step through the directives (so do h/left and l/right, not the
+// space), and show in the directive pane's help and footer.
+func TestDirectiveKeys(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	for _, text := range []string{"first", "second"} {
+		m = keys(t, m, "d")
+		m = typeText(t, m, text)
+		m = keys(t, m, "enter", "enter", "enter", "y")
+		m = pump(t, m, sub, f.db)
+	}
+	m = keys(t, m, ":")
+	m = typeText(t, m, "directives")
+	m = keys(t, m, "enter")
+	require.Equal(t, paneDirectives, m.focus)
+	text := func(m Model) string {
+		cur, ok := m.dir.current()
+		require.True(t, ok)
+		return cur.d.Text
+	}
+	require.Equal(t, "second", text(m))
+	m = keys(t, m, "]")
+	assert.Equal(t, "first", text(m))
+	m = keys(t, m, "[")
+	assert.Equal(t, "second", text(m))
+	m = keys(t, m, "l")
+	assert.Equal(t, "first", text(m))
+	m = keys(t, m, "left")
+	assert.Equal(t, "second", text(m))
+	m = keys(t, m, "space")
+	assert.Equal(t, "second", text(m), "the space is not a directive key")
+	m = update(t, m, flashExpiredMsg{id: m.flash.id})
+	assert.Contains(t, m.View(), "[ previous directive  ] next directive")
+
+	m = keys(t, m, "?")
+	assert.Regexp(t, `\] +next directive`, m.View())
+	m = keys(t, m, "?", "tab")
+	assert.NotContains(t, m.View(), "next directive", "only over the directive pane")
 }

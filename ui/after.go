@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// afterPane shows the after-action summary written when wartime ended.
+type afterPane struct {
+	c             *common
+	after         model.AfterAction
+	width, height int
+}
+
+// afterMsg: the summary to show.
+type afterMsg struct{ after model.AfterAction }
+
+func newAfterPane(c *common) *afterPane { return &afterPane{c: c} }
+
+func (a *afterPane) SetSize(w, h int) { a.width, a.height = w, h }
+
+func (a *afterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if msg, ok := msg.(afterMsg); ok {
+		a.after = msg.after
+	}
+	return a, nil
+}
+
+func (a *afterPane) Title() string             { return a.c.wl.After + " " + a.after.Activation.ID }
+func (a *afterPane) ShortHelp() []key.Binding  { return a.c.overlayHelp() }
+func (a *afterPane) FullHelp() [][]key.Binding { return a.c.keys.FullHelp() }
+
+func (a *afterPane) View() string {
+	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc)
+	return a.c.p.box(a.Title(), "esc", lines, a.width, a.height, true)
+}
+
+// afterActionLines renders the summary written when wartime ended.
+func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location) []string {
+	act := a.Activation
+	var out []string
+	add := func(s string) { out = append(out, " "+p.w.Fit(s, inner-1, p.g.More)) }
+	drill := ""
+	if act.Drill {
+		drill = " (" + l.Drill + ")"
+	}
+	add(fmt.Sprintf("%s  %s%s  %s %s", act.ID, l.Reason[act.Reason], drill, joinScope(act.Scope), ""))
+	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
+	if p.lab.Lang == "zh" {
+		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
+	} else {
+		add(fmt.Sprintf("incidents opened %d, resolved %d   person-times %d   reserves drafted %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
+	}
+	out = append(out, "")
+	for _, d := range a.Directives {
+		add(fmt.Sprintf("%s %s", d.ID, d.Text))
+		median, worst := "-", "-"
+		if d.Signed > 0 {
+			median, worst = model.FormatWait(d.SignMedian), model.FormatWait(d.SignWorst)
+		}
+		add(fmt.Sprintf("   %s %d/%d  %s %d/%d  p50 %s  max %s", l.ColSigned, d.Signed, d.Units, l.ColDone, d.Done, d.Units, median, worst))
+	}
+	return out
+}
+
+func joinScope(cs []model.NodeCode) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ",")
+}

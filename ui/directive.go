@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// directivePane shows one directive of the activation: a signed and a done
+// bar per village, the silent units, and the totals. [ and ] step through
+// the directives, newest first.
+type directivePane struct {
+	c             *common
+	dk            directiveKeys
+	selected      int    // the directive shown, in c.wt.directives
+	shown         string // its id, to find it again in the next state
+	want          string // a directive just issued: select it when it arrives
+	offset        int
+	width, height int
+}
+
+func newDirectivePane(c *common, lang string) *directivePane {
+	return &directivePane{c: c, dk: newDirectiveKeys(lang)}
+}
+
+func (d *directivePane) SetSize(w, h int) { d.width, d.height = w, max(h, 1) }
+
+// current is the directive the pane shows.
+func (d *directivePane) current() (wtDirective, bool) {
+	ds := d.c.wt.directives
+	if d.selected < 0 || d.selected >= len(ds) {
+		return wtDirective{}, false
+	}
+	return ds[d.selected], true
+}
+
+func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		n := len(d.c.wt.directives)
+		switch {
+		case key.Matches(msg, d.dk.next):
+			d.selected = max(min(d.selected+1, n-1), 0)
+			d.offset = 0
+		case key.Matches(msg, d.dk.prev):
+			d.selected = max(d.selected-1, 0)
+			d.offset = 0
+		default:
+			if cur, ok := d.current(); ok {
+				d.scroll(d.c.keys.step(msg), len(cur.sum.Villages)+1)
+			}
+		}
+	case wantDirectiveMsg:
+		d.want = msg.id // shown once the feed brings it
+		return d, nil
+	case wartimeLoadedMsg:
+		// Keep the directive shown, or show the one just issued.
+		sel := d.shown
+		if d.want != "" {
+			sel = d.want
+		}
+		d.selected = 0
+		for i, x := range d.c.wt.directives {
+			if x.d.ID == sel {
+				d.selected = i
+				if sel == d.want {
+					d.want = ""
+				}
+			}
+		}
+	}
+	d.shown = ""
+	if cur, ok := d.current(); ok {
+		d.shown = cur.d.ID
+	}
+	return d, nil
+}
+
+func (d *directivePane) scroll(n, total int) {
+	d.offset = max(min(d.offset+n, total-d.height), 0)
+}
+
+func (d *directivePane) ShortHelp() []key.Binding {
+	k := d.c.keys
+	return []key.Binding{k.NextPane, k.Down, d.dk.prev, d.dk.next, k.Open, k.Ack, k.Escalate, k.Dispatch,
+		k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
+}
+
+// FullHelp is every key, and the pane's own.
+func (d *directivePane) FullHelp() [][]key.Binding {
+	return append(d.c.keys.FullHelp(), []key.Binding{d.dk.prev, d.dk.next})
+}
+
+func (d *directivePane) Title() string {
+	cur, ok := d.current()
+	if !ok {
+		return d.c.wl.Directive
+	}
+	l := d.c.wl
+	return fmt.Sprintf("%s %s %s  %s %s", l.Directive, cur.d.ID, cur.d.Text, l.Deadline, cur.d.Deadline.In(d.c.loc).Format("15:04"))
+}
+
+// bar draws n of m as a bar of width cells.
+func bar(p *painter, n, m, width int) string {
+	full := 0
+	if m > 0 {
+		full = n * width / m
+	}
+	return strings.Repeat(p.g.Full, full) + strings.Repeat(p.g.Empty, width-full)
+}
+
+func (d *directivePane) View() string {
+	p, l, w := &d.c.p, d.c.wl, &d.c.w
+	focused := d.c.focused(paneDirectives)
+	inner := d.width - 2
+	cur, ok := d.current()
+	if !ok {
+		return p.box(d.Title(), "", []string{p.st.Dim.Render(p.w.Fit(" "+l.NoDirective, inner, p.g.More))}, d.width, d.height+3, focused)
+	}
+	// village, signed (bar and n/m), done (bar and n/m), silent units: the
+	// bars give way first on a narrow terminal.
+	const fracW, villageW = 7, 10
+	barW := min(10, max(3, (inner-4-villageW-8)/2-1-fracW))
+	slowW := inner - 4 - villageW - 2*(barW+1+fracW)
+	head := " " + p.w.Fit(l.ColVillage, villageW, "") + " " + p.w.Fit(l.ColSigned, barW+1+fracW, "") + " " +
+		p.w.Fit(l.ColDone, barW+1+fracW, "") + " " + p.w.Fit(l.ColSlowest, slowW, "")
+	lines := []string{p.st.ColumnHead.Render(head)}
+	silent := map[model.NodeCode][]string{}
+	for _, u := range cur.units {
+		if !u.Signed() {
+			v := u.Unit.Village()
+			silent[v] = append(silent[v], strings.TrimPrefix(string(u.Unit), string(v)+"-"))
+		}
+	}
+	rows := cur.sum.Villages
+	start := min(d.offset, max(len(rows)-d.height+1, 0))
+	for i := start; i < len(rows) && len(lines) < d.height; i++ {
+		v := rows[i]
+		signed := bar(p, v.Signed, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Signed, v.Units), fracW)
+		done := bar(p, v.Done, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Done, v.Units), fracW)
+		sl := strings.Join(silent[v.Village], " ")
+		name := p.w.Fit(w.names[v.Village], villageW, p.g.More)
+		st := p.st.Text
+		switch {
+		case v.Escalated != "":
+			st = p.st.Overdue
+		case v.Signed == v.Units:
+			st = p.st.Light[model.LightGreen]
+		}
+		lines = append(lines, " "+st.Render(name)+" "+st.Render(signed)+" "+p.st.Text.Render(done)+" "+
+			p.st.Dim.Render(p.w.Fit(sl, slowW, p.g.More)))
+	}
+	s := cur.sum
+	median, worst := "-", "-"
+	if s.Signed > 0 {
+		median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
+	}
+	total := fmt.Sprintf(" %s: %d/%d %s  %d/%d %s  p50 %s  max %s", l.All, s.Signed, s.Units, l.ColSigned,
+		s.Done, s.Units, l.ColDone, median, worst)
+	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
+	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
+	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
+}

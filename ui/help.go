@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// helpPane shows every key, in groups side by side as the width allows,
+// and the ':' commands; on a small terminal it scrolls.
+type helpPane struct {
+	c             *common
+	groups        [][]key.Binding
+	commands      string // the ':' commands, from the command table
+	offset        int
+	width, height int
+}
+
+// showHelpMsg: the help shows these groups (the focused pane's full help);
+// top scrolls it back to the top.
+type showHelpMsg struct {
+	groups [][]key.Binding
+	top    bool
+}
+
+func newHelpPane(c *common, commands string) *helpPane {
+	return &helpPane{c: c, commands: commands, groups: c.keys.FullHelp()}
+}
+
+func (h *helpPane) SetSize(w, hh int) { h.width, h.height = w, hh }
+
+func (h *helpPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case showHelpMsg:
+		h.groups = msg.groups
+		if msg.top {
+			h.offset = 0
+		}
+	case tea.KeyMsg:
+		total := len(h.lines())
+		h.offset = max(min(h.offset+h.c.keys.step(msg), total-(h.height-2)), 0)
+	}
+	return h, nil
+}
+
+func (h *helpPane) Title() string             { return h.c.p.lab.Help }
+func (h *helpPane) ShortHelp() []key.Binding  { return h.c.overlayHelp() }
+func (h *helpPane) FullHelp() [][]key.Binding { return h.c.keys.FullHelp() }
+
+func (h *helpPane) View() string {
+	lines := h.lines()
+	right := "? / esc"
+	if len(lines) > h.height-2 {
+		right = "j/k  " + right // more below (or above): it scrolls
+		lines = lines[min(h.offset, len(lines)):]
+	}
+	return h.c.p.box(h.Title(), right, lines, h.width, h.height, true)
+}
+
+func (h *helpPane) lines() []string {
+	p := &h.c.p
+	inner := h.width - 2
+	groups := h.groups
+	// As many groups side by side as fit 24 columns each; the rest below.
+	perRow := max(1, min(len(groups), inner/24))
+	colW := inner / perRow
+	const keyW = 10
+	out := []string{""}
+	for start := 0; start < len(groups); start += perRow {
+		row := groups[start:min(start+perRow, len(groups))]
+		lines := 0
+		for _, g := range row {
+			lines = max(lines, len(g))
+		}
+		for r := 0; r < lines; r++ {
+			var b strings.Builder
+			for _, g := range row {
+				if r < len(g) {
+					hb := g[r].Help()
+					b.WriteString(" " + p.st.Key.Render(p.w.Fit(hb.Key, keyW, "")) + " " +
+						p.st.KeyDesc.Render(p.w.Fit(hb.Desc, colW-keyW-2, p.g.More)))
+				} else {
+					b.WriteString(strings.Repeat(" ", colW))
+				}
+			}
+			out = append(out, p.padStyled(b.String(), inner))
+		}
+		out = append(out, "")
+	}
+	cmds := " " + h.commands + "  (tab completes)"
+	if p.lab.Lang == "zh" {
+		cmds = " " + h.commands + " （tab键补全）"
+	}
+	// Wrapped, not cut: the list is the only place the commands are named.
+	for _, l := range wordWrap(p.w, cmds, inner-1) {
+		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// pane is what every pane of the console is (soft-serve's
+// common.Component, k9s's views): it takes its keys and its data messages
+// in Update, draws itself to exactly the size it was given, and names its
+// keys for the footer and the help. A pane is a pointer, and Update returns
+// the pane it was called on. It reads what it draws from the root's common
+// and never writes it; anything it wants of the root (open an overlay, act
+// on the store) it asks for with a message.
+type pane interface {
+	Update(msg tea.Msg) (pane, tea.Cmd)
+	View() string
+	SetSize(w, h int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	Title() string
+}
+
+// paneID is a pane of the focus ring.
+type paneID int
+
+const (
+	paneChain paneID = iota // the wartime chain while wartime is active
+	paneTower
+	paneQueue
+	paneEvents
+	paneDirectives // wartime only
+	paneCount
+)
+
+// overlayID is what covers the right-hand column, if anything.
+type overlayID int
+
+const (
+	overlayNone overlayID = iota
+	overlayDetail
+	overlayRoster
+	overlayHelp
+	overlayGaps
+	overlayAfter
+	overlayCount
+)
+
+// common is what every pane reads and only the root writes: how to draw,
+// the keys, what is loaded, the clock and what has focus. The root holds
+// one and every pane a pointer to it.
+type common struct {
+	p     painter
+	wl    wtLabels
+	keys  KeyMap
+	loc   *time.Location
+	scope model.NodeCode // the seat's subtree; "" for the whole tower
+
+	now time.Time
+	w   world
+	wt  wartime
+
+	focus   paneID
+	overlay overlayID
+}
+
+// focused reports whether pane id has the focus and nothing covers it.
+func (c *common) focused(id paneID) bool { return c.focus == id && c.overlay == overlayNone }
+
+// mainHelp is the footer's keys over the main panes.
+func (c *common) mainHelp() []key.Binding {
+	k := c.keys
+	if c.wt.active() {
+		return []key.Binding{k.NextPane, k.Down, k.Open, k.Ack, k.Escalate, k.Dispatch, k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
+	}
+	return k.ShortHelp()
+}
+
+// overlayHelp is the footer's keys over an overlay that only scrolls.
+func (c *common) overlayHelp() []key.Binding {
+	k := c.keys
+	return []key.Binding{k.Back, k.Down, k.Up, k.Help, k.Quit}
+}
+
+// The data messages the root hands to the pane that owns them, whatever has
+// focus. They are not commands' results: the root calls the pane's Update
+// with them at once.
+type (
+	// loadedMsg: a new snapshot is in common.w.
+	loadedMsg struct{}
+	// changedMsg: these incidents changed in common.w.
+	changedMsg struct{ incs []model.Incident }
+	// countMsg: common.w or common.wt changed; count the figures again.
+	countMsg struct{}
+	// wartimeLoadedMsg: a new wartime state is in common.wt.
+	wartimeLoadedMsg struct{}
+	// scopeMsg: the tower's selection, which scopes the queue.
+	scopeMsg struct{ node model.NodeCode }
+	// filterMsg: the / filter's text; top puts the cursor on the first row.
+	filterMsg struct {
+		text string
+		top  bool
+	}
+	// showMsg: the overlay is opened; start from the top.
+	showMsg struct{}
+	// showIncidentMsg: the detail shows inc.
+	showIncidentMsg struct{ inc model.Incident }
+	// showRosterMsg: the roster lists the people of node's subtree.
+	showRosterMsg struct{ node model.NodeCode }
+	// wantDirectiveMsg: a directive just issued, to show once it arrives.
+	wantDirectiveMsg struct{ id string }
+)
+
+// What panes ask of the root.
+type (
+	// openIncidentMsg: open the detail of incident seq.
+	openIncidentMsg struct{ seq uint64 }
+	// draftMsg: draft person into the micro-grid.
+	draftMsg struct {
+		person model.PersonID
+		micro  model.NodeCode
+	}
+	// refusedMsg: a key could not be done; the footer says why.
+	refusedMsg struct{ err error }
+)
+
+// ask is the command that asks the root for msg.
+func ask(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

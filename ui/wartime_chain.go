@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// wtChainPane is the three-tier wartime chain: the town wartime room, the
+// village rooms and the micro-grid operations, with the gaps. It stands in
+// the chain's place while wartime is active.
+type wtChainPane struct {
+	c             *common
+	fig           wtFigures
+	width, height int
+}
+
+func newWtChainPane(c *common) *wtChainPane { return &wtChainPane{c: c} }
+
+func (p *wtChainPane) SetSize(w, h int) { p.width, p.height = w, h }
+
+// Update counts the figures again when what they count changed.
+func (p *wtChainPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if _, ok := msg.(countMsg); ok {
+		p.fig = computeWartimeFigures(&p.c.w, p.c.wt)
+	}
+	return p, nil
+}
+
+func (p *wtChainPane) Title() string             { return p.c.wl.Chain }
+func (p *wtChainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
+func (p *wtChainPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+
+// wtFigures are the rows of the wartime chain.
+type wtFigures struct {
+	rows [4]struct {
+		units, staffed, waiting, incidents int
+	}
+}
+
+func computeWartimeFigures(w *world, wt wartime) wtFigures {
+	var f wtFigures
+	st := wt.status
+	inScope := func(c model.NodeCode) bool { return st.Active.Covers(c) }
+	// Town room: one, staffed when a duty officer is on duty.
+	f.rows[0].units = 1
+	villages := map[model.NodeCode]bool{}
+	cadreOnDuty := map[model.NodeCode]bool{}
+	for _, p := range w.people {
+		if p.OnDuty && p.Has(model.RoleDutyOfficer) {
+			f.rows[0].staffed = 1
+		}
+		if p.OnDuty && p.Has(model.RoleVillageCadre) && inScope(p.Node) {
+			cadreOnDuty[p.Node.Village()] = true
+		}
+	}
+	for _, n := range w.nodes {
+		if n.Level == model.LevelVillage && inScope(n.Code) {
+			villages[n.Code] = true
+		}
+	}
+	f.rows[1].units, f.rows[1].staffed = len(villages), len(cadreOnDuty)
+	f.rows[2].units, f.rows[2].staffed = len(st.Units), st.Staffed
+	f.rows[3].units, f.rows[3].staffed = st.Gaps, len(st.Drafts)
+	for _, d := range wt.directives {
+		for _, u := range d.units {
+			if u.Signed() {
+				continue
+			}
+			switch u.Escalated {
+			case model.TierTown:
+				f.rows[0].waiting++
+			case model.TierVillage:
+				f.rows[1].waiting++
+			default:
+				f.rows[2].waiting++
+			}
+		}
+	}
+	for inc := range w.open {
+		if !inScope(inc.Node) {
+			continue
+		}
+		switch inc.Tier {
+		case model.TierTown, model.TierTaskForce:
+			f.rows[0].incidents++
+		case model.TierVillage:
+			f.rows[1].incidents++
+		default:
+			f.rows[2].incidents++
+		}
+	}
+	return f
+}
+
+func (p *wtChainPane) View() string {
+	pt, l, f := &p.c.p, p.c.wl, &p.fig
+	inner := p.width - 2
+	num := min(6, (inner-1-10)/4-1)
+	labelW := inner - 1 - 4*(num+1)
+	row := func(label string, v ...string) string {
+		s := " " + pt.w.Fit(label, labelW, pt.g.More)
+		for _, x := range v {
+			s += " " + pt.w.FitRight(x, num)
+		}
+		return s
+	}
+	heads := []string{l.ColUnits, l.ColStaffed, l.ColWaiting, l.ColIncs}
+	for _, h := range heads {
+		if pt.w.Of(h) > num {
+			heads = l.ColShort[:] // whole short words, not cut long ones
+			break
+		}
+	}
+	lines := []string{pt.st.ColumnHead.Render(row("", heads...))}
+	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps}
+	for i, name := range labels {
+		r := f.rows[i]
+		line := row(name, fmt.Sprint(r.units), fmt.Sprint(r.staffed), fmt.Sprint(r.waiting), fmt.Sprint(r.incidents))
+		if r.waiting > 0 && i < 2 {
+			line = pt.st.Overdue.Render(line) // silence has climbed to this room
+		}
+		lines = append(lines, line)
+	}
+	gaps := f.rows[3]
+	gl := row(l.GapsRow, fmt.Sprint(gaps.units), "+"+fmt.Sprint(gaps.staffed), "", "")
+	if gaps.units > 0 {
+		gl = pt.st.Overdue.Render(gl)
+	}
+	lines = append(lines, gl)
+	return pt.box(p.Title(), "", lines, p.width, p.height, p.c.focused(paneChain))
+}

@@ -25,9 +25,9 @@ func (s *DB) draftsOf(tx *bolt.Tx, act uint64) ([]model.Draft, error) {
 		if len(k) != 16 {
 			return nil, fmt.Errorf("wt_drafts: malformed key %x", k)
 		}
-		var r draftRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return nil, fmt.Errorf("wt_drafts %x: %w", k, err)
+		r, err := decodeDraftRecord(k, v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, r.draft(act, getU64(k[8:]), s.opts.Location))
 	}
@@ -58,43 +58,15 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		if err != nil {
 			return nil, err
 		}
-		units := tx.Bucket(bucketWtUnits)
-		key := seqCodeKey(a.Seq, code)
-		var rec wtUnitRecord
-		v := units.Get(key)
-		if v != nil {
-			if rec, err = decodeUnitRecord(key, v); err != nil {
-				return nil, err
-			}
-		} else if a.Active() && a.Covers(code) && code.Level() == model.LevelMicroGrid {
-			return nil, model.Errorf(model.ENOTFOUND, "no micro-grid %s in the tower", code).Zh("网格塔中没有微网格 %s", code)
-		}
-		drafted := a.Active() && tx.Bucket(bucketWtDrafts).Get(pairKey(a.Seq, uint64(person))) != nil
-		if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted); err != nil {
+		rec, err := draftable(tx, a, reserve, code)
+		if err != nil {
 			return nil, err
-		}
-		if reserve.Node.Level() == model.LevelMicroGrid {
-			ok := seqCodeKey(a.Seq, reserve.Node)
-			if ov := units.Get(ok); ov != nil {
-				own, err := decodeUnitRecord(ok, ov)
-				if err != nil {
-					return nil, err
-				}
-				if own.Worker == uint64(person) {
-					return nil, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, reserve.Node).
-						Zh("%s（%s）已在微网格 %s 值守", reserve.Name, reserve.ID, reserve.Node)
-				}
-			}
 		}
 		if rec.Role == "" {
 			rec.Role = string(model.RoleFor(code, cycle))
 		}
 		rec.Worker, rec.WorkerName, rec.Drafted, rec.PrevOnDuty = uint64(person), reserve.Name, true, reserve.OnDuty
-		nv, err := json.Marshal(rec)
-		if err != nil {
-			return nil, err
-		}
-		if err := units.Put(key, nv); err != nil {
+		if err := putUnitRecord(tx.Bucket(bucketWtUnits), seqCodeKey(a.Seq, code), rec); err != nil {
 			return nil, err
 		}
 		dv, err := json.Marshal(draftRecord{MicroGrid: string(code), At: nanos(now), By: uint64(by), PrevOnDuty: reserve.OnDuty})
@@ -104,11 +76,8 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		if err := tx.Bucket(bucketWtDrafts).Put(pairKey(a.Seq, uint64(person)), dv); err != nil {
 			return nil, err
 		}
-		if !reserve.OnDuty {
-			reserve.OnDuty = true
-			if err := s.savePerson(tx, reserve); err != nil {
-				return nil, err
-			}
+		if err := s.putOnDuty(tx, reserve); err != nil {
+			return nil, err
 		}
 		out = model.Draft{Activation: a.Seq, Person: person, MicroGrid: code, At: now, By: by}
 		return []model.Event{{
@@ -121,4 +90,41 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		return model.Draft{}, err
 	}
 	return out, nil
+}
+
+// draftable checks that reserve may be drafted into micro-grid code of
+// activation a (model.CanDraft, and not out of a micro-grid they serve
+// themselves) and returns the unit's record as stored (the zero record
+// where there is none).
+func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model.NodeCode) (wtUnitRecord, error) {
+	units := tx.Bucket(bucketWtUnits)
+	key := seqCodeKey(a.Seq, code)
+	var rec wtUnitRecord
+	if v := units.Get(key); v != nil {
+		var err error
+		if rec, err = decodeUnitRecord(key, v); err != nil {
+			return rec, err
+		}
+	} else if a.Active() && a.Covers(code) && code.Level() == model.LevelMicroGrid {
+		return rec, model.Errorf(model.ENOTFOUND, "no micro-grid %s in the tower", code).Zh("网格塔中没有微网格 %s", code)
+	}
+	drafted := a.Active() && tx.Bucket(bucketWtDrafts).Get(pairKey(a.Seq, uint64(reserve.ID))) != nil
+	if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted); err != nil {
+		return rec, err
+	}
+	if reserve.Node.Level() != model.LevelMicroGrid {
+		return rec, nil
+	}
+	ok := seqCodeKey(a.Seq, reserve.Node)
+	if ov := units.Get(ok); ov != nil {
+		own, err := decodeUnitRecord(ok, ov)
+		if err != nil {
+			return rec, err
+		}
+		if own.Worker == uint64(reserve.ID) {
+			return rec, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, reserve.Node).
+				Zh("%s（%s）已在微网格 %s 值守", reserve.Name, reserve.ID, reserve.Node)
+		}
+	}
+	return rec, nil
 }

@@ -185,7 +185,6 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		}
 		codes = append(codes, code)
 	}
-	cycle := s.opts.Policy.RoleCycle
 	var out model.Activation
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
@@ -214,33 +213,9 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 			return nil, err
 		}
 		a.Villages, a.MicroGrids, a.Households = f.villages, len(f.units), f.households
-		units := tx.Bucket(bucketWtUnits)
-		units.FillPercent = appendFill // a new activation's keys all sort last
-		gaps := 0
-		for _, u := range f.units {
-			rec := wtUnitRecord{Role: string(model.RoleFor(u.code, cycle)), Households: u.households}
-			w, found, err := microGridWorker(tx, u.code)
-			if err != nil {
-				return nil, err
-			}
-			if found {
-				rec.Worker, rec.WorkerName, rec.PrevOnDuty = uint64(w.ID), w.Name, w.OnDuty
-				if !w.OnDuty {
-					w.OnDuty = true
-					if err := s.savePerson(tx, w); err != nil {
-						return nil, err
-					}
-				}
-			} else {
-				gaps++
-			}
-			v, err := json.Marshal(rec)
-			if err != nil {
-				return nil, err
-			}
-			if err := units.Put(seqCodeKey(seq, u.code), v); err != nil {
-				return nil, err
-			}
+		gaps, err := s.staffUnits(tx, seq, f.units)
+		if err != nil {
+			return nil, err
 		}
 		if err := putActivation(tx, a); err != nil {
 			return nil, err
@@ -259,6 +234,45 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		return model.Activation{}, err
 	}
 	return out, nil
+}
+
+// staffUnits writes the wt_units record of every micro-grid of activation
+// act: its micro-grid worker, put on duty (the flag before kept to be put
+// back), in the wartime role of the policy's cycle. It returns how many
+// have no worker (gaps).
+func (s *DB) staffUnits(tx *bolt.Tx, act uint64, units []scopeUnit) (int, error) {
+	cycle := s.opts.Policy.RoleCycle
+	b := tx.Bucket(bucketWtUnits)
+	b.FillPercent = appendFill // a new activation's keys all sort last
+	gaps := 0
+	for _, u := range units {
+		rec := wtUnitRecord{Role: string(model.RoleFor(u.code, cycle)), Households: u.households}
+		w, found, err := microGridWorker(tx, u.code)
+		if err != nil {
+			return 0, err
+		}
+		if found {
+			rec.Worker, rec.WorkerName, rec.PrevOnDuty = uint64(w.ID), w.Name, w.OnDuty
+			if err := s.putOnDuty(tx, w); err != nil {
+				return 0, err
+			}
+		} else {
+			gaps++
+		}
+		if err := putUnitRecord(b, seqCodeKey(act, u.code), rec); err != nil {
+			return 0, err
+		}
+	}
+	return gaps, nil
+}
+
+// putOnDuty puts p on duty, writing p only if they were not.
+func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
+	if p.OnDuty {
+		return nil
+	}
+	p.OnDuty = true
+	return s.savePerson(tx, p)
 }
 
 // Deactivate ends wartime (model End): drafted reserves are released, every
@@ -289,98 +303,22 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		if err != nil {
 			return nil, err
 		}
-
-		// Put back the on-duty flags (the workers' and the drafted reserves').
-		prev := map[model.PersonID]bool{}
-		prefix := u64(a.Seq)
-		c := tx.Bucket(bucketWtUnits).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decodeUnitRecord(k, v)
-			if err != nil {
-				return nil, err
-			}
-			if r.Worker != 0 {
-				prev[model.PersonID(r.Worker)] = r.PrevOnDuty
-			}
+		if err := s.restoreOnDuty(tx, a.Seq); err != nil {
+			return nil, err
 		}
-		ids := make([]model.PersonID, 0, len(prev))
-		for id := range prev {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			p, err := getPerson(tx, id)
-			if err != nil {
-				return nil, err
-			}
-			if p.OnDuty != prev[id] {
-				p.OnDuty = prev[id]
-				if err := s.savePerson(tx, p); err != nil {
-					return nil, err
-				}
-			}
-		}
-
-		// Release the drafted reserves.
-		drafts := tx.Bucket(bucketWtDrafts)
-		var keys, vals [][]byte
-		dc := drafts.Cursor()
-		for k, v := dc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = dc.Next() {
-			var r draftRecord
-			if err := json.Unmarshal(v, &r); err != nil {
-				return nil, fmt.Errorf("wt_drafts %x: %w", k, err)
-			}
-			if r.Released == 0 {
-				r.Released = nanos(now)
-			}
-			nv, err := json.Marshal(r)
-			if err != nil {
-				return nil, err
-			}
-			keys, vals = append(keys, append([]byte(nil), k...)), append(vals, nv)
-		}
-		for i := range keys {
-			if err := drafts.Put(keys[i], vals[i]); err != nil {
-				return nil, err
-			}
-		}
-
-		// Stop the directives' clocks.
-		ds, err := s.activationDirectives(tx, a.Seq)
+		released, err := releaseDrafts(tx, a.Seq, now)
 		if err != nil {
 			return nil, err
 		}
-		due := tx.Bucket(bucketIdxDirDue)
-		for _, d := range ds {
-			units, err := s.directiveUnits(tx, d.Seq)
-			if err != nil {
-				return nil, err
-			}
-			for _, u := range units {
-				if k := unitDueKey(d, u); k != nil {
-					if err := due.Delete(k); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
-
-		if err := putActivation(tx, ended); err != nil {
+		if err := s.stopDirectiveClocks(tx, a.Seq); err != nil {
 			return nil, err
 		}
-		v, err := encodeAfterAction(x)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.Bucket(bucketWtAfter).Put(u64(a.Seq), v); err != nil {
-			return nil, err
-		}
-		if err := tx.Bucket(bucketMeta).Delete(metaWtActive); err != nil {
+		if err := putEnded(tx, ended, x); err != nil {
 			return nil, err
 		}
 		ev.ActorName = model.ActorName(actor)
-		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), len(keys))
-		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), len(keys))
+		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), released)
+		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), released)
 		out = x
 		return []model.Event{ev}, nil
 	})
@@ -388,6 +326,113 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		return model.AfterAction{}, err
 	}
 	return out, nil
+}
+
+// restoreOnDuty puts back the on-duty flag of every worker of activation
+// act's units (the workers' and the drafted reserves') as it was before
+// wartime, in id order, writing only those that differ.
+func (s *DB) restoreOnDuty(tx *bolt.Tx, act uint64) error {
+	prev := map[model.PersonID]bool{}
+	prefix := u64(act)
+	c := tx.Bucket(bucketWtUnits).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeUnitRecord(k, v)
+		if err != nil {
+			return err
+		}
+		if r.Worker != 0 {
+			prev[model.PersonID(r.Worker)] = r.PrevOnDuty
+		}
+	}
+	ids := make([]model.PersonID, 0, len(prev))
+	for id := range prev {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		p, err := getPerson(tx, id)
+		if err != nil {
+			return err
+		}
+		if p.OnDuty != prev[id] {
+			p.OnDuty = prev[id]
+			if err := s.savePerson(tx, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// releaseDrafts marks every draft of activation act released at now (a
+// draft released already keeps its time) and returns how many drafts the
+// activation has.
+func releaseDrafts(tx *bolt.Tx, act uint64, now time.Time) (int, error) {
+	drafts := tx.Bucket(bucketWtDrafts)
+	var keys, vals [][]byte
+	prefix := u64(act)
+	c := drafts.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeDraftRecord(k, v)
+		if err != nil {
+			return 0, err
+		}
+		if r.Released == 0 {
+			r.Released = nanos(now)
+		}
+		nv, err := json.Marshal(r)
+		if err != nil {
+			return 0, err
+		}
+		keys, vals = append(keys, append([]byte(nil), k...)), append(vals, nv)
+	}
+	// Written after the scan: a cursor does not survive a change to its bucket.
+	for i := range keys {
+		if err := drafts.Put(keys[i], vals[i]); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
+// stopDirectiveClocks removes the idx_dir_due entries of every unit of
+// activation act's directives: a unit of an ended wartime is never swept.
+func (s *DB) stopDirectiveClocks(tx *bolt.Tx, act uint64) error {
+	ds, err := s.activationDirectives(tx, act)
+	if err != nil {
+		return err
+	}
+	due := tx.Bucket(bucketIdxDirDue)
+	for _, d := range ds {
+		units, err := s.directiveUnits(tx, d.Seq)
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			if k := unitDueKey(d, u); k != nil {
+				if err := due.Delete(k); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// putEnded stores the ended activation and its after-action summary x, and
+// returns the town to peacetime (meta wt/active goes).
+func putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
+	if err := putActivation(tx, ended); err != nil {
+		return err
+	}
+	v, err := encodeAfterAction(x)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketWtAfter).Put(u64(ended.Seq), v); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Delete(metaWtActive)
 }
 
 // WartimeStatus is the active activation with its units (in code order),

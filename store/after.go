@@ -3,9 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -26,11 +28,81 @@ type personDirective struct {
 	directive string
 }
 
-// eventsCounted are the actions afterAction reads from the log; the others
-// it skips without decoding.
-var eventsCounted = [][]byte{
-	[]byte(`"action":"report"`), []byte(`"action":"resolve"`), []byte(`"action":"sign"`),
-	[]byte(`"action":"progress"`), []byte(`"action":"activate"`),
+// loggedAction is what afterAction reads of a logged event: the typed
+// fields of its eventRecord that the figures count by. Decoding into it
+// skips the notes and the times.
+type loggedAction struct {
+	Actor       uint64 `json:"actor"`
+	Action      string `json:"action"`
+	IncidentSeq uint64 `json:"incident_seq"`
+	Node        string `json:"node"`
+	Directive   string `json:"directive"`
+}
+
+func decodeLoggedAction(seq uint64, v []byte) (loggedAction, error) {
+	if r, ok := parseLoggedAction(v); ok {
+		return r, nil
+	}
+	var r loggedAction
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("event %d: %w", seq, err)
+	}
+	return r, nil
+}
+
+// parseLoggedAction is the fast path of decodeLoggedAction, as parseIncident
+// is decodeIncident's: it reads the JSON eventRecord.appendJSON writes (the
+// record's own keys; strings without escapes; integers without fraction or
+// exponent; before and after as objects of such strings; no space; nothing
+// after the object) and declines anything else (ok false), which
+// encoding/json then reads. What it accepts it reads as json.Unmarshal does
+// (TestParseLoggedActionMatchesEncodingJSON, FuzzParseLoggedAction).
+func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
+	if !utf8.Valid(v) {
+		return r, false // encoding/json replaces bad bytes with U+FFFD
+	}
+	p := jsonParser{s: string(v)}
+	if !p.next('{') {
+		return r, false
+	}
+	if p.next('}') {
+		return r, p.i == len(p.s)
+	}
+	for {
+		key, ok := p.str()
+		if !ok || !p.next(':') {
+			return r, false
+		}
+		switch key {
+		case "actor":
+			r.Actor, ok = p.digits()
+		case "action":
+			r.Action, ok = p.str()
+		case "incident_seq":
+			r.IncidentSeq, ok = p.digits()
+		case "node":
+			r.Node, ok = p.str()
+		case "directive":
+			r.Directive, ok = p.str()
+		case "at":
+			_, ok = p.int()
+		case "actor_name", "incident", "note", "note_zh":
+			_, ok = p.str()
+		case "before", "after":
+			ok = p.stringObject()
+		default:
+			return r, false
+		}
+		if !ok {
+			return r, false
+		}
+		if p.next('}') {
+			return r, p.i == len(p.s)
+		}
+		if !p.next(',') {
+			return r, false
+		}
+	}
 }
 
 // afterAction computes the summary of activation a as of end:
@@ -65,51 +137,50 @@ func (s *DB) afterAction(tx *bolt.Tx, a model.Activation, end time.Time) (model.
 		x.Directives = append(x.Directives, model.Summarize(d, units, slowestKept))
 		mine[d.ID] = true
 	}
-	opened, resolved := map[uint64]bool{}, map[uint64]bool{}
-	pairs := map[personDirective]bool{}
-	c := tx.Bucket(bucketEvents).Cursor()
-scan:
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		counted := false
-		for _, pat := range eventsCounted {
-			if bytes.Contains(v, pat) {
-				counted = true
-				break
-			}
-		}
-		if !counted {
-			continue
-		}
-		ev, err := decodeEvent(getU64(k), v, s.opts.Location)
-		if err != nil {
-			return x, err
-		}
-		switch ev.Action {
-		case model.ActActivate:
-			if ev.Directive == a.ID {
-				break scan
-			}
-		case model.ActReport:
-			if a.Covers(ev.Node) {
-				opened[ev.IncidentSeq] = true
-			}
-		case model.ActResolve:
-			if a.Covers(ev.Node) {
-				resolved[ev.IncidentSeq] = true
-			}
-		case model.ActSign, model.ActProgress:
-			if mine[ev.Directive] && ev.Actor != model.System {
-				pairs[personDirective{ev.Actor, ev.Directive}] = true
-			}
-		}
+	if x.IncidentsOpened, x.IncidentsResolved, x.PersonTimes, err = countSince(tx, a, mine); err != nil {
+		return x, err
 	}
-	x.IncidentsOpened, x.IncidentsResolved, x.PersonTimes = len(opened), len(resolved), len(pairs)
 	prefix := u64(a.Seq)
 	dc := tx.Bucket(bucketWtDrafts).Cursor()
 	for k, _ := dc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = dc.Next() {
 		x.ReservesDrafted++
 	}
 	return x, nil
+}
+
+// countSince reads the log from its end back to activation a's activate
+// event and counts, by each event's action, node, incident, directive and
+// actor, the incidents opened and resolved in a's scope and the
+// person-times on the directives in mine (see afterAction).
+func countSince(tx *bolt.Tx, a model.Activation, mine map[string]bool) (opened, resolved, personTimes int, err error) {
+	reported, closed := map[uint64]bool{}, map[uint64]bool{}
+	pairs := map[personDirective]bool{}
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		ev, err := decodeLoggedAction(getU64(k), v)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		switch model.Action(ev.Action) {
+		case model.ActActivate:
+			if ev.Directive == a.ID {
+				return len(reported), len(closed), len(pairs), nil
+			}
+		case model.ActReport:
+			if a.Covers(model.NodeCode(ev.Node)) {
+				reported[ev.IncidentSeq] = true
+			}
+		case model.ActResolve:
+			if a.Covers(model.NodeCode(ev.Node)) {
+				closed[ev.IncidentSeq] = true
+			}
+		case model.ActSign, model.ActProgress:
+			if who := model.PersonID(ev.Actor); mine[ev.Directive] && who != model.System {
+				pairs[personDirective{who, ev.Directive}] = true
+			}
+		}
+	}
+	return len(reported), len(closed), len(pairs), nil
 }
 
 // AfterAction returns the summary of the activation with the public id

@@ -528,6 +528,30 @@ func (p *jsonParser) int() (int64, bool) {
 	return 0, false
 }
 
+// stringObject reads past an object of string values (a stateRecord).
+func (p *jsonParser) stringObject() bool {
+	if !p.next('{') {
+		return false
+	}
+	if p.next('}') {
+		return true
+	}
+	for {
+		if _, ok := p.str(); !ok || !p.next(':') {
+			return false
+		}
+		if _, ok := p.str(); !ok {
+			return false
+		}
+		if p.next('}') {
+			return true
+		}
+		if !p.next(',') {
+			return false
+		}
+	}
+}
+
 func (p *jsonParser) bool() (bool, bool) {
 	switch {
 	case strings.HasPrefix(p.s[p.i:], "true"):

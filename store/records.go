@@ -90,11 +90,6 @@ func fromNanos(n int64, loc *time.Location) time.Time {
 	return time.Unix(0, n).In(loc)
 }
 
-// openKey is an open incident's idx_open key.
-func openKey(inc model.Incident) ([]byte, error) {
-	return appendOpenKey(make([]byte, 0, 10), inc)
-}
-
 func appendOpenKey(b []byte, inc model.Incident) ([]byte, error) {
 	t, ok := tierCodes[inc.Tier]
 	if !ok {
@@ -160,7 +155,7 @@ func appendNodeKey(b []byte, code model.NodeCode, seq uint64) []byte {
 // local date (8 ASCII digits), the daily number (u64) and the prefix, so
 // that a day's ids sort by number (…-10000 after …-9999) and every new one
 // goes at the end of the bucket. ok is false for anything but an id as
-// incidentID writes it (no extra leading zeros).
+// model.FormatIncidentID writes it (no extra leading zeros).
 func idKey(id string) (key []byte, ok bool) {
 	dash := strings.IndexByte(id, '-')
 	if dash < 1 || len(id) < dash+1+8+1+4 || id[dash+9] != '-' {
@@ -168,7 +163,7 @@ func idKey(id string) (key []byte, ok bool) {
 	}
 	prefix, date, num := id[:dash], id[dash+1:dash+9], id[dash+10:]
 	n, err := strconv.ParseUint(num, 10, 64)
-	// As incidentID writes it: four digits, or more with no leading zero.
+	// As model.FormatIncidentID writes it: four digits, or more with no leading zero.
 	if err != nil || n == 0 || len(num) > 4 && num[0] == '0' {
 		return nil, false
 	}
@@ -194,6 +189,18 @@ func idOfKey(k []byte) string {
 		return fmt.Sprintf("malformed key %q", k)
 	}
 	return incidentID(string(k[16:])+"-"+string(k[:8])+"-", getU64(k[8:16]))
+}
+
+// incidentID is head followed by n in at least four digits (%04d): the id
+// model.FormatIncidentID gives, from the date digits of a key, which need
+// not be a valid day.
+func incidentID(head string, n uint64) string {
+	var buf [40]byte
+	b := append(buf[:0], head...)
+	for m := uint64(1000); m > 1 && n < m; m /= 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendUint(b, n, 10))
 }
 
 // wellFormedIDKey: eight digits, a number, a prefix.
@@ -254,11 +261,9 @@ func newTextJSON(c model.CheckedReport) textJSON {
 	return textJSON{title: appendJSONString(nil, r.Title), text: appendJSONString(nil, r.Text)}
 }
 
-func encodeIncident(i model.Incident) ([]byte, error) { return encodeIncidentText(i, nil) }
-
-// encodeIncidentText is encodeIncident with the title and text already
-// escaped (text nil: escape them here). The incident must carry the very
-// title and text text was made from.
+// encodeIncidentText encodes an incident record, with the title and text
+// already escaped (text nil: escape them here). The incident must carry the
+// very title and text text was made from.
 func encodeIncidentText(i model.Incident, text *textJSON) ([]byte, error) {
 	r := incidentRecord{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category),

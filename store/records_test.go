@@ -116,7 +116,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 	}
 	require.Positive(t, fast)
 
-	inc, _, err := model.NewIncident(7, "HJ-20261129-0007", model.Report{
+	inc, _, err := newIncident(7, "HJ-20261129-0007", model.Report{
 		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
 		Title: "330国道渎溪村段货物散落", Text: "占用一条车道\n已摆放警示标志",
 	}, model.Person{ID: 5, Name: "王网格员", Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())

@@ -168,7 +168,8 @@ func newToken() (string, error) {
 // it: the only time the token itself is seen.
 func (s *DB) IssueToken(ctx context.Context, person model.PersonID) (string, error) {
 	if person == model.System {
-		return "", model.Errorf(model.EINVALID, "tokens are issued to people on the roster, not to the system")
+		return "", model.Errorf(model.EINVALID, "tokens are issued to people on the roster, not to the system").
+			Zh("令牌只发给名册中的人员，不发给系统")
 	}
 	tok, err := newToken()
 	if err != nil {
@@ -271,7 +272,8 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 	prefix = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(prefix), "…"))
 	if !strings.HasPrefix(prefix, model.TokenScheme) || len(prefix) < minRevokePrefix {
 		return model.TokenInfo{}, model.Errorf(model.EINVALID,
-			"token prefix %q: want the start of a token as 'gridcmd token list' shows it, e.g. gc_AbCdEfGh", prefix)
+			"token prefix %q: want the start of a token as 'gridcmd token list' shows it, e.g. gc_AbCdEfGh", prefix).
+			Zh("令牌前缀 %q：应为 'gridcmd token list' 显示的令牌开头，如 gc_AbCdEfGh", prefix)
 	}
 	var out model.TokenInfo
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
@@ -283,7 +285,7 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 			sum := tokenHash(prefix)
 			v := tokens.Get(sum[:])
 			if v == nil {
-				return nil, model.Errorf(model.ENOTFOUND, "no such token")
+				return nil, model.Errorf(model.ENOTFOUND, "no such token").Zh("没有该令牌")
 			}
 			r, err := decodeToken(sum[:], v)
 			if err != nil {
@@ -313,13 +315,14 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 			}
 			switch {
 			case len(live) > 1:
-				return nil, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix)
+				return nil, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix).
+					Zh("有 %d 个有效令牌以 %s 开头；请给出更长的前缀", len(live), prefix)
 			case len(live) == 1:
 				hash, rec = liveH[0], live[0]
 			case len(dead) > 0:
 				hash, rec = deadH[0], dead[0]
 			default:
-				return nil, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix)
+				return nil, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix).Zh("没有以 %s 开头的令牌", prefix)
 			}
 		}
 		if rec.Revoked != 0 {
@@ -394,25 +397,26 @@ func (s *DB) Authenticate(ctx context.Context, token string) (model.Person, erro
 		return model.Person{}, err
 	}
 	if !model.WellFormedToken(token) {
-		return model.Person{}, model.Errorf(model.EUNAUTHORIZED, "malformed bearer token")
+		return model.Person{}, model.Errorf(model.EUNAUTHORIZED, "malformed bearer token").Zh("令牌格式不正确")
 	}
 	sum := tokenHash(token)
 	var p model.Person
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketTokens).Get(sum[:])
 		if v == nil {
-			return model.Errorf(model.EUNAUTHORIZED, "unknown bearer token")
+			return model.Errorf(model.EUNAUTHORIZED, "unknown bearer token").Zh("未知的令牌")
 		}
 		r, err := decodeToken(sum[:], v)
 		if err != nil {
 			return err
 		}
 		if r.Revoked != 0 {
-			return model.Errorf(model.EUNAUTHORIZED, "token %s… was revoked", r.Prefix)
+			return model.Errorf(model.EUNAUTHORIZED, "token %s… was revoked", r.Prefix).Zh("令牌 %s… 已吊销", r.Prefix)
 		}
 		p, err = getPerson(tx, model.PersonID(r.Person))
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return model.Errorf(model.EUNAUTHORIZED, "token %s…: its holder is not on the roster", r.Prefix)
+			return model.Errorf(model.EUNAUTHORIZED, "token %s…: its holder is not on the roster", r.Prefix).
+				Zh("令牌 %s…：持有人不在名册中", r.Prefix)
 		}
 		return err
 	})
@@ -494,7 +498,8 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 	}
 	if !bytes.Equal(h, sum[:]) {
 		return model.Incident{}, false, model.Errorf(model.ECONFLICT,
-			"Idempotency-Key %q was used for a different report (%s)", key, inc.ID)
+			"Idempotency-Key %q was used for a different report (%s)", key, inc.ID).
+			Zh("Idempotency-Key %q 已用于另一份上报（%s）", key, inc.ID)
 	}
 	return inc, true, nil
 }
@@ -556,7 +561,7 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		res = model.AlertResult{}
 		if !s.wc.hasNode(tx, a.Node) {
-			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node)
+			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node).Zh("网格塔中没有节点 %s", a.Node)
 		}
 		if _, err := s.wc.actor(tx, a.By); err != nil {
 			return nil, err
@@ -663,7 +668,8 @@ func (s *DB) idempotentAlert(tx *bolt.Tx, v []byte, key string, sum [32]byte) (m
 		return model.AlertResult{}, fmt.Errorf("idempotency: alert key %q: malformed value", key)
 	}
 	if !bytes.Equal(h, sum[:]) {
-		return model.AlertResult{}, model.Errorf(model.ECONFLICT, "Idempotency-Key %q was used for a different alert", key)
+		return model.AlertResult{}, model.Errorf(model.ECONFLICT, "Idempotency-Key %q was used for a different alert", key).
+			Zh("Idempotency-Key %q 已用于另一条告警", key)
 	}
 	av := tx.Bucket(bucketAlerts).Get(u64(seq))
 	if av == nil {

@@ -99,39 +99,12 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		if err != nil {
 			return nil, err
 		}
-		v, err := encodeDirective(nd)
-		if err != nil {
+		if err := putDirective(tx, nd, nu); err != nil {
 			return nil, err
-		}
-		if err := tx.Bucket(bucketDirectives).Put(u64(seq), v); err != nil {
-			return nil, err
-		}
-		dus, due, byUnit := tx.Bucket(bucketDirectiveUnits), tx.Bucket(bucketIdxDirDue), tx.Bucket(bucketIdxUnitDirectives)
-		dus.FillPercent, due.FillPercent = appendFill, appendFill // keys of a new directive sort last
-		for _, u := range nu {
-			uv, err := encodeDirectiveUnit(u)
-			if err != nil {
-				return nil, err
-			}
-			if err := dus.Put(seqCodeKey(seq, u.Unit), uv); err != nil {
-				return nil, err
-			}
-			if k := unitDueKey(nd, u); k != nil {
-				if err := due.Put(k, []byte{}); err != nil {
-					return nil, err
-				}
-			}
-			if err := byUnit.Put(unitDirKey(nd.Activation, u.Unit, seq), []byte{}); err != nil {
-				return nil, err
-			}
 		}
 		d, units = nd, nu
-		node := nd.Targets[0]
-		if len(nd.Targets) > 1 {
-			node = node.Town()
-		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: node, Directive: nd.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
 				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
@@ -142,6 +115,48 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		return model.Directive{}, nil, err
 	}
 	return d, units, nil
+}
+
+// putDirective writes a new directive d and its units: the records, each
+// unit's idx_dir_due entry (its sign-for check) and idx_unit_directives
+// entry.
+func putDirective(tx *bolt.Tx, d model.Directive, units []model.DirectiveUnit) error {
+	v, err := encodeDirective(d)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketDirectives).Put(u64(d.Seq), v); err != nil {
+		return err
+	}
+	dus, due, byUnit := tx.Bucket(bucketDirectiveUnits), tx.Bucket(bucketIdxDirDue), tx.Bucket(bucketIdxUnitDirectives)
+	dus.FillPercent, due.FillPercent = appendFill, appendFill // keys of a new directive sort last
+	for _, u := range units {
+		uv, err := encodeDirectiveUnit(u)
+		if err != nil {
+			return err
+		}
+		if err := dus.Put(seqCodeKey(d.Seq, u.Unit), uv); err != nil {
+			return err
+		}
+		if k := unitDueKey(d, u); k != nil {
+			if err := due.Put(k, []byte{}); err != nil {
+				return err
+			}
+		}
+		if err := byUnit.Put(unitDirKey(d.Activation, u.Unit, d.Seq), []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// directiveNode is the node a directive's events are at: its one target,
+// or the town of several.
+func directiveNode(d model.Directive) model.NodeCode {
+	if len(d.Targets) > 1 {
+		return d.Targets[0].Town()
+	}
+	return d.Targets[0]
 }
 
 func joinCodes(cs []model.NodeCode) string { return strings.Join(codeStrings(cs), ",") }
@@ -494,12 +509,8 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 		if n == 0 {
 			return nil, nil
 		}
-		node := d.Targets[0]
-		if len(d.Targets) > 1 {
-			node = node.Town()
-		}
 		return []model.Event{{
-			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: node, Directive: d.ID,
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
 			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
 			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
 		}}, nil

@@ -177,13 +177,9 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 	if err != nil {
 		return model.Activation{}, err
 	}
-	codes := make([]model.NodeCode, 0, len(scope))
-	for _, c := range scope {
-		code, err := model.ParseScopeCode(string(c))
-		if err != nil {
-			return model.Activation{}, err
-		}
-		codes = append(codes, code)
+	codes, err := parseScope(scope)
+	if err != nil {
+		return model.Activation{}, err
 	}
 	var out model.Activation
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
@@ -234,6 +230,19 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 		return model.Activation{}, err
 	}
 	return out, nil
+}
+
+// parseScope reads the codes of an activation's scope (model.ParseScopeCode).
+func parseScope(scope []model.NodeCode) ([]model.NodeCode, error) {
+	codes := make([]model.NodeCode, 0, len(scope))
+	for _, c := range scope {
+		code, err := model.ParseScopeCode(string(c))
+		if err != nil {
+			return nil, err
+		}
+		codes = append(codes, code)
+	}
+	return codes, nil
 }
 
 // staffUnits writes the wt_units record of every micro-grid of activation

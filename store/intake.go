@@ -278,52 +278,9 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 	var out model.TokenInfo
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		out = model.TokenInfo{}
-		tokens := tx.Bucket(bucketTokens)
-		var hash []byte
-		var rec tokenRecord
-		if model.WellFormedToken(prefix) {
-			sum := tokenHash(prefix)
-			v := tokens.Get(sum[:])
-			if v == nil {
-				return nil, model.Errorf(model.ENOTFOUND, "no such token").Zh("没有该令牌")
-			}
-			r, err := decodeToken(sum[:], v)
-			if err != nil {
-				return nil, err
-			}
-			hash, rec = sum[:], r
-		} else {
-			var live, dead []tokenRecord
-			var liveH, deadH [][]byte
-			err := tokens.ForEach(func(k, v []byte) error {
-				r, err := decodeToken(k, v)
-				if err != nil {
-					return err
-				}
-				if !strings.HasPrefix(r.Prefix, prefix) && !strings.HasPrefix(prefix, r.Prefix) {
-					return nil
-				}
-				if r.Revoked == 0 {
-					live, liveH = append(live, r), append(liveH, k)
-				} else {
-					dead, deadH = append(dead, r), append(deadH, k)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case len(live) > 1:
-				return nil, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix).
-					Zh("有 %d 个有效令牌以 %s 开头；请给出更长的前缀", len(live), prefix)
-			case len(live) == 1:
-				hash, rec = liveH[0], live[0]
-			case len(dead) > 0:
-				hash, rec = deadH[0], dead[0]
-			default:
-				return nil, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix).Zh("没有以 %s 开头的令牌", prefix)
-			}
+		hash, rec, err := findToken(tx.Bucket(bucketTokens), prefix)
+		if err != nil {
+			return nil, err
 		}
 		if rec.Revoked != 0 {
 			out = rec.info(s.opts.Location)
@@ -345,6 +302,50 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 		return model.TokenInfo{}, err
 	}
 	return out, nil
+}
+
+// findToken is the token prefix names: the token itself when prefix is a
+// whole token, else the one live token that starts so (or, with none
+// live, a revoked one); ECONFLICT when several live ones do.
+func findToken(tokens *bolt.Bucket, prefix string) ([]byte, tokenRecord, error) {
+	if model.WellFormedToken(prefix) {
+		sum := tokenHash(prefix)
+		v := tokens.Get(sum[:])
+		if v == nil {
+			return nil, tokenRecord{}, model.Errorf(model.ENOTFOUND, "no such token").Zh("没有该令牌")
+		}
+		r, err := decodeToken(sum[:], v)
+		return sum[:], r, err
+	}
+	var live, dead []tokenRecord
+	var liveH, deadH [][]byte
+	err := tokens.ForEach(func(k, v []byte) error {
+		r, err := decodeToken(k, v)
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(r.Prefix, prefix) && !strings.HasPrefix(prefix, r.Prefix) {
+			return nil
+		}
+		if r.Revoked == 0 {
+			live, liveH = append(live, r), append(liveH, k)
+		} else {
+			dead, deadH = append(dead, r), append(deadH, k)
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, tokenRecord{}, err
+	case len(live) > 1:
+		return nil, tokenRecord{}, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix).
+			Zh("有 %d 个有效令牌以 %s 开头；请给出更长的前缀", len(live), prefix)
+	case len(live) == 1:
+		return liveH[0], live[0], nil
+	case len(dead) > 0:
+		return deadH[0], dead[0], nil
+	}
+	return nil, tokenRecord{}, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix).Zh("没有以 %s 开头的令牌", prefix)
 }
 
 // Tokens lists person's tokens (everyone's for System) in order of issue.
@@ -566,11 +567,10 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 		if _, err := s.wc.actor(tx, a.By); err != nil {
 			return nil, err
 		}
-		idem := tx.Bucket(bucketIdempotency)
 		var ik []byte
 		if a.Key != "" {
 			ik = alertIdemKey(a.By, a.Key)
-			if v := idem.Get(ik); v != nil {
+			if v := tx.Bucket(bucketIdempotency).Get(ik); v != nil {
 				prev, err := s.idempotentAlert(tx, v, a.Key, sum)
 				if err != nil {
 					return nil, err
@@ -579,26 +579,14 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 				return nil, nil
 			}
 		}
-		alerts := tx.Bucket(bucketAlerts)
-		seq, err := alerts.NextSequence()
+		seq, err := tx.Bucket(bucketAlerts).NextSequence()
 		if err != nil {
 			return nil, err
 		}
 		rec := alertRecord{Device: a.Device, Kind: a.Kind, Node: string(a.Node), Text: a.Text, At: nanos(now), By: uint64(a.By)}
-
-		meta := tx.Bucket(bucketMeta)
-		var open *model.Incident
-		if v := meta.Get(alertMetaKey(a.Node)); v != nil {
-			if len(v) != 8 {
-				return nil, fmt.Errorf("meta/%s%s: %d bytes, want 8", metaAlertPrefix, a.Node, len(v))
-			}
-			inc, err := s.getIncident(tx, getU64(v))
-			if err != nil {
-				return nil, err
-			}
-			if inc.Status.Open() {
-				open = &inc
-			}
+		open, err := s.alertIncident(tx, a.Node)
+		if err != nil {
+			return nil, err
 		}
 		var pending []pendingAlert
 		if open == nil {
@@ -614,44 +602,16 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 			res.Incident, res.Attached = open.ID, true
 			evs = append(evs, model.AlertEvent(a, *open, now))
 		case model.AlertOpens:
-			list := make([]model.Alert, 0, len(pending)+1)
-			at := make([]time.Time, 0, len(pending)+1)
-			for _, p := range pending {
-				list = append(list, model.Alert{Device: p.rec.Device, Kind: p.rec.Kind, Node: a.Node, Text: p.rec.Text})
-				at = append(at, fromNanos(p.rec.At, s.opts.Location))
-			}
-			list, at = append(list, a), append(at, now)
-			c, err := rule.AlertReport(a.Node, list, at, s.opts.Location).Check(s.opts.Policy)
+			inc, ev, err := s.openAlertIncident(tx, now, a, pending)
 			if err != nil {
-				return nil, err
-			}
-			inc, ev, err := s.fileReport(tx, now, c, nil)
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range pending {
-				p.rec.Incident = inc.Seq
-				if err := putAlert(tx, p.seq, p.rec); err != nil {
-					return nil, err
-				}
-			}
-			if err := meta.Put(alertMetaKey(a.Node), u64(inc.Seq)); err != nil {
 				return nil, err
 			}
 			rec.Incident = inc.Seq
 			res.Incident, res.Opened = inc.ID, true
 			evs = append(evs, ev)
 		}
-		if err := putAlert(tx, seq, rec); err != nil {
+		if err := putNewAlert(tx, seq, rec, ik, sum); err != nil {
 			return nil, err
-		}
-		if err := tx.Bucket(bucketIdxAlertSource).Put(alertSourceKey(a.Node, rec.At, seq), []byte{}); err != nil {
-			return nil, err
-		}
-		if ik != nil {
-			if err := idem.Put(ik, idemValue(seq, sum)); err != nil {
-				return nil, err
-			}
 		}
 		return evs, nil
 	})
@@ -659,6 +619,70 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 		return model.AlertResult{}, err
 	}
 	return res, nil
+}
+
+// alertIncident is the open incident node's alerts last opened (meta
+// alert/<code>), nil if there is none or it is no longer open.
+func (s *DB) alertIncident(tx *bolt.Tx, node model.NodeCode) (*model.Incident, error) {
+	v := tx.Bucket(bucketMeta).Get(alertMetaKey(node))
+	if v == nil {
+		return nil, nil
+	}
+	if len(v) != 8 {
+		return nil, fmt.Errorf("meta/%s%s: %d bytes, want 8", metaAlertPrefix, node, len(v))
+	}
+	inc, err := s.getIncident(tx, getU64(v))
+	if err != nil || !inc.Status.Open() {
+		return nil, err
+	}
+	return &inc, nil
+}
+
+// openAlertIncident files the incident the rule opens for alert a and the
+// pending alerts before it (the rule's report over them all), makes the
+// pending ones part of it and names it the node's alert incident.
+func (s *DB) openAlertIncident(tx *bolt.Tx, now time.Time, a model.Alert, pending []pendingAlert) (model.Incident, model.Event, error) {
+	rule := s.opts.Policy.Alerts
+	list := make([]model.Alert, 0, len(pending)+1)
+	at := make([]time.Time, 0, len(pending)+1)
+	for _, p := range pending {
+		list = append(list, model.Alert{Device: p.rec.Device, Kind: p.rec.Kind, Node: a.Node, Text: p.rec.Text})
+		at = append(at, fromNanos(p.rec.At, s.opts.Location))
+	}
+	list, at = append(list, a), append(at, now)
+	c, err := rule.AlertReport(a.Node, list, at, s.opts.Location).Check(s.opts.Policy)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	inc, ev, err := s.fileReport(tx, now, c, nil)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	for _, p := range pending {
+		p.rec.Incident = inc.Seq
+		if err := putAlert(tx, p.seq, p.rec); err != nil {
+			return model.Incident{}, model.Event{}, err
+		}
+	}
+	if err := tx.Bucket(bucketMeta).Put(alertMetaKey(a.Node), u64(inc.Seq)); err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	return inc, ev, nil
+}
+
+// putNewAlert writes a new alert: its record, its idx_alert_source entry
+// and, with an idempotency key ik, the entry that answers its retries.
+func putNewAlert(tx *bolt.Tx, seq uint64, rec alertRecord, ik []byte, sum [32]byte) error {
+	if err := putAlert(tx, seq, rec); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIdxAlertSource).Put(alertSourceKey(model.NodeCode(rec.Node), rec.At, seq), []byte{}); err != nil {
+		return err
+	}
+	if ik == nil {
+		return nil
+	}
+	return tx.Bucket(bucketIdempotency).Put(ik, idemValue(seq, sum))
 }
 
 // idempotentAlert answers a retried alert from what the first one stored.

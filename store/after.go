@@ -62,17 +62,8 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 		return r, false // encoding/json replaces bad bytes with U+FFFD
 	}
 	p := jsonParser{s: string(v)}
-	if !p.next('{') {
-		return r, false
-	}
-	if p.next('}') {
-		return r, p.i == len(p.s)
-	}
-	for {
-		key, ok := p.str()
-		if !ok || !p.next(':') {
-			return r, false
-		}
+	ok = p.object(func(key string) bool {
+		ok := false
 		switch key {
 		case "actor":
 			r.Actor, ok = p.digits()
@@ -90,19 +81,10 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 			_, ok = p.str()
 		case "before", "after":
 			ok = p.stringObject()
-		default:
-			return r, false
 		}
-		if !ok {
-			return r, false
-		}
-		if p.next('}') {
-			return r, p.i == len(p.s)
-		}
-		if !p.next(',') {
-			return r, false
-		}
-	}
+		return ok
+	})
+	return r, ok
 }
 
 // afterAction computes the summary of activation a as of end:

@@ -321,6 +321,16 @@ func (s *DB) live(tx *bolt.Tx, d model.Directive) error {
 	return nil
 }
 
+// liveActor is who acts on directive d (through the writer's cache),
+// refused when d's activation has ended (live).
+func (s *DB) liveActor(tx *bolt.Tx, d model.Directive, by model.PersonID) (model.Person, error) {
+	actor, err := s.wc.actor(tx, by)
+	if err != nil {
+		return actor, err
+	}
+	return actor, s.live(tx, d)
+}
+
 // saveDirectiveUnit writes a unit's copy and moves its idx_dir_due entry;
 // old is the stored version.
 func saveDirectiveUnit(tx *bolt.Tx, d model.Directive, u model.DirectiveUnit, old model.DirectiveUnit) error {
@@ -435,11 +445,8 @@ func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCo
 		if err != nil {
 			return nil, err
 		}
-		actor, err := s.wc.actor(tx, by)
+		actor, err := s.liveActor(tx, d, by)
 		if err != nil {
-			return nil, err
-		}
-		if err := s.live(tx, d); err != nil {
 			return nil, err
 		}
 		next, err := u.Progress(done, of, by, now)
@@ -483,11 +490,8 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 		if err != nil {
 			return nil, err
 		}
-		actor, err := s.wc.actor(tx, by)
+		actor, err := s.liveActor(tx, d, by)
 		if err != nil {
-			return nil, err
-		}
-		if err := s.live(tx, d); err != nil {
 			return nil, err
 		}
 		units, err := s.directiveUnits(tx, seq)

@@ -46,11 +46,7 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 	cycle := s.opts.Policy.RoleCycle
 	var out model.Draft
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		a, err := s.activeActivation(tx)
+		actor, a, err := s.actorInWartime(tx, by)
 		if err != nil {
 			return nil, err
 		}

@@ -363,19 +363,10 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 		return r, false // encoding/json replaces bad bytes with U+FFFD
 	}
 	p := jsonParser{s: string(v)}
-	if !p.next('{') {
-		return r, false
-	}
-	if p.next('}') {
-		return r, p.i == len(p.s)
-	}
 	var seen uint32
-	for {
-		key, ok := p.str()
-		if !ok || !p.next(':') {
-			return r, false
-		}
+	ok = p.object(func(key string) bool {
 		var bit uint32
+		ok := false
 		switch key {
 		case "id":
 			bit = 1
@@ -450,19 +441,15 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 			r.Escalations = int(n)
 			ok = ok && int64(r.Escalations) == n
 		default:
-			return r, false
+			return false
 		}
 		if !ok || seen&bit != 0 {
-			return r, false
+			return false
 		}
 		seen |= bit
-		if p.next('}') {
-			return r, p.i == len(p.s)
-		}
-		if !p.next(',') {
-			return r, false
-		}
-	}
+		return true
+	})
+	return r, ok
 }
 
 // jsonParser reads the narrow JSON parseIncident accepts from s.
@@ -478,6 +465,30 @@ func (p *jsonParser) next(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// object reads an object and nothing after it, handing each key to field,
+// which reads the value; false when field declines or the JSON is not of
+// the narrow kind.
+func (p *jsonParser) object(field func(key string) bool) bool {
+	if !p.next('{') {
+		return false
+	}
+	if p.next('}') {
+		return p.i == len(p.s)
+	}
+	for {
+		key, ok := p.str()
+		if !ok || !p.next(':') || !field(key) {
+			return false
+		}
+		if p.next('}') {
+			return p.i == len(p.s)
+		}
+		if !p.next(',') {
+			return false
+		}
+	}
 }
 
 // str reads a string without escapes or control characters.

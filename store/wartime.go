@@ -66,6 +66,18 @@ func (s *DB) activeActivation(tx *bolt.Tx) (model.Activation, error) {
 	return s.getActivation(tx, seq)
 }
 
+// actorInWartime is who acts (through the writer's cache) and the active
+// activation (the zero Activation in peacetime): what the writes of
+// activation and duty start from.
+func (s *DB) actorInWartime(tx *bolt.Tx, by model.PersonID) (model.Person, model.Activation, error) {
+	actor, err := s.wc.actor(tx, by)
+	if err != nil {
+		return actor, model.Activation{}, err
+	}
+	a, err := s.activeActivation(tx)
+	return actor, a, err
+}
+
 // latestActivationSeq is the active activation's seq, else the last one's,
 // 0 if wartime was never activated.
 func latestActivationSeq(tx *bolt.Tx) (uint64, error) {
@@ -183,11 +195,7 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 	}
 	var out model.Activation
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		current, err := s.activeActivation(tx)
+		actor, current, err := s.actorInWartime(tx, by)
 		if err != nil {
 			return nil, err
 		}
@@ -291,11 +299,7 @@ func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
 func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
 	var out model.AfterAction
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		a, err := s.activeActivation(tx)
+		actor, a, err := s.actorInWartime(tx, by)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -63,11 +64,12 @@ type txState struct {
 	date    string // local date (20060102) whose number is loaded; "" for none
 	n       uint64 // the last number used that day
 	dirty   bool   // n is not written yet
+	prefix  string // the incident id up to the number: "HJ-20261129-"
 	buckets txBuckets
 }
 
 // nextID takes the next daily number of the local day of day and returns the
-// incident id, model.FormatIncidentID(prefix, day, n).
+// incident id: model.FormatIncidentID(prefix, day, n), built without fmt.
 func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, error) {
 	var buf [16]byte
 	if d := day.AppendFormat(buf[:0], "20060102"); string(d) != t.date {
@@ -82,11 +84,11 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err := checkDayFree(tx, date, n); err != nil {
 			return "", err
 		}
-		t.date, t.n, t.dirty = date, n, false
+		t.date, t.n, t.dirty, t.prefix = date, n, false, prefix+"-"+date+"-"
 	}
 	t.n++
 	t.dirty = true
-	return model.FormatIncidentID(prefix, day, t.n), nil
+	return incidentID(t.prefix, t.n), nil
 }
 
 // checkDayFree makes sure no incident id of the day is numbered past n, the
@@ -110,6 +112,16 @@ func (t *txState) finish(tx *bolt.Tx) error {
 	}
 	t.dirty = false
 	return tx.Bucket(bucketMeta).Put(dayKey(t.date), u64(t.n))
+}
+
+// incidentID is head followed by n in at least four digits (%04d).
+func incidentID(head string, n uint64) string {
+	var buf [40]byte
+	b := append(buf[:0], head...)
+	for m := uint64(1000); m > 1 && n < m; m /= 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendUint(b, n, 10))
 }
 
 // Incident returns the incident with the public id; ENOTFOUND if none.

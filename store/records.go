@@ -155,7 +155,7 @@ func appendNodeKey(b []byte, code model.NodeCode, seq uint64) []byte {
 // local date (8 ASCII digits), the daily number (u64) and the prefix, so
 // that a day's ids sort by number (…-10000 after …-9999) and every new one
 // goes at the end of the bucket. ok is false for anything but an id as
-// model.FormatIncidentID writes it (no extra leading zeros).
+// incidentID writes it (no extra leading zeros).
 func idKey(id string) (key []byte, ok bool) {
 	dash := strings.IndexByte(id, '-')
 	if dash < 1 || len(id) < dash+1+8+1+4 || id[dash+9] != '-' {
@@ -163,7 +163,7 @@ func idKey(id string) (key []byte, ok bool) {
 	}
 	prefix, date, num := id[:dash], id[dash+1:dash+9], id[dash+10:]
 	n, err := strconv.ParseUint(num, 10, 64)
-	// As model.FormatIncidentID writes it: four digits, or more with no leading zero.
+	// As incidentID writes it: four digits, or more with no leading zero.
 	if err != nil || n == 0 || len(num) > 4 && num[0] == '0' {
 		return nil, false
 	}
@@ -189,18 +189,6 @@ func idOfKey(k []byte) string {
 		return fmt.Sprintf("malformed key %q", k)
 	}
 	return incidentID(string(k[16:])+"-"+string(k[:8])+"-", getU64(k[8:16]))
-}
-
-// incidentID is head followed by n in at least four digits (%04d): the id
-// model.FormatIncidentID gives, from the date digits of a key, which need
-// not be a valid day.
-func incidentID(head string, n uint64) string {
-	var buf [40]byte
-	b := append(buf[:0], head...)
-	for m := uint64(1000); m > 1 && n < m; m /= 10 {
-		b = append(b, '0')
-	}
-	return string(strconv.AppendUint(b, n, 10))
 }
 
 // wellFormedIDKey: eight digits, a number, a prefix.

@@ -70,7 +70,7 @@ const rawBatch = 1000
 // figure without hiding it: every round is in Rounds.
 func BenchIngest(dir string, n, workers, rounds int, opts Options) (BenchResult, error) {
 	if n <= 0 {
-		return BenchResult{}, model.Errorf(model.EINVALID, "bench: n must be positive")
+		return BenchResult{}, model.Errorf(model.EINVALID, "bench: n must be positive").Zh("基准测试：n 须为正数")
 	}
 	if workers <= 0 {
 		workers = 1

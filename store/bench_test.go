@@ -64,7 +64,7 @@ func BenchmarkReportWriters(b *testing.B) {
 
 // sampleRecord is a stored incident record of the usual size.
 func sampleRecord(tb testing.TB) []byte {
-	inc, _, err := model.NewIncident(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
+	inc, _, err := newIncident(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
 		model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
 	require.NoError(tb, err)
 	v, err := encodeIncident(inc)
@@ -392,7 +392,10 @@ func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report fun
 	const chunk = 20_000
 	for done := 0; done < n; done += chunk {
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			bs := bucketsOf(tx)
+			bs, err := bucketsOfTx(tx)
+			if err != nil {
+				return err
+			}
 			for i := done; i < done+chunk && i < n; i++ {
 				now := t0.Add(time.Duration(i) * step)
 				seq, err := bs.incidents.NextSequence()
@@ -405,7 +408,7 @@ func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report fun
 				}
 				r := report(i)
 				r.Reporter = reporter.ID
-				inc, ev, err := model.NewIncident(seq, model.FormatIncidentID("HJ", now, day), r, reporter, now, p)
+				inc, ev, err := newIncident(seq, model.FormatIncidentID("HJ", now, day), r, reporter, now, p)
 				if err != nil {
 					return err
 				}

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sort"
@@ -174,12 +175,43 @@ func (c *checker) people(tx *bolt.Tx) error {
 // incidents rebuilds the indexes from the records and compares them with
 // the stored ones, entry by entry.
 func (c *checker) incidents(tx *bolt.Tx) error {
-	incs := tx.Bucket(bucketIncidents)
+	want, err := c.incidentRecords(tx)
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketIdxOpen, bucketIdxDue, bucketIdxNode} {
+		w := want[string(name)]
+		stray := func(k []byte) string { return c.strayEntry(tx, name, k) }
+		if err := c.consumeIndex(tx, name, w, stray); err != nil {
+			return err
+		}
+		for _, id := range w {
+			c.add("%s: incident %s has no entry", name, id)
+		}
+	}
+	if unread := tx.Bucket(bucketIncidentIDsUnread); unread != nil {
+		if err := unread.ForEach(func(k, v []byte) error {
+			c.add("%s: %q (-> %x): an old incident_ids entry the schema 5 migration could not read or place", bucketIncidentIDsUnread, k, v)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketIncidentIDs).ForEach(func(k, v []byte) error {
+		c.incidentID(tx, k, v)
+		return nil
+	})
+}
+
+// incidentRecords checks each incident's incident_ids entry and returns
+// the idx_open, idx_due and idx_node entries the records ask for: bucket ->
+// key -> incident id.
+func (c *checker) incidentRecords(tx *bolt.Tx) (map[string]map[string]string, error) {
 	ids := tx.Bucket(bucketIncidentIDs)
-	want := map[string]map[string]string{ // bucket -> key -> incident id
+	want := map[string]map[string]string{
 		string(bucketIdxOpen): {}, string(bucketIdxDue): {}, string(bucketIdxNode): {},
 	}
-	err := incs.ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
 		if err := c.tick(); err != nil {
 			return err
 		}
@@ -210,64 +242,53 @@ func (c *checker) incidents(tx *bolt.Tx) error {
 		want[string(bucketIdxNode)][string(keys.node)] = inc.ID
 		return nil
 	})
-	if err != nil {
-		return err
+	return want, err
+}
+
+// incidentID checks one incident_ids entry: well formed, within its day's
+// counter, pointing at the incident with that id.
+func (c *checker) incidentID(tx *bolt.Tx, k, v []byte) {
+	name := idOfKey(k)
+	if len(v) != 8 {
+		c.add("incident_ids: %s: malformed value", name)
+		return
 	}
-	for _, name := range [][]byte{bucketIdxOpen, bucketIdxDue, bucketIdxNode} {
-		w := want[string(name)]
-		err := tx.Bucket(name).ForEach(func(k, _ []byte) error {
-			if err := c.tick(); err != nil {
-				return err
-			}
-			if _, ok := w[string(k)]; ok {
-				delete(w, string(k))
-				return nil
-			}
-			c.add("%s: %s", name, c.strayEntry(tx, name, k))
-			return nil
-		})
-		if err != nil {
+	if !wellFormedIDKey(k) {
+		c.add("incident_ids: %s", name)
+		return
+	}
+	date, n := string(k[:8]), getU64(k[8:16])
+	if last, err := getDayNumber(tx, dayKey(date)); err != nil {
+		c.add("incident_ids: %s: %v", name, err)
+	} else if last < n {
+		c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
+	}
+	seq := getU64(v)
+	rv := tx.Bucket(bucketIncidents).Get(v)
+	if rv == nil {
+		c.add("incident_ids: %s points at missing seq %d", name, seq)
+		return
+	}
+	if inc, err := decodeIncident(seq, rv, c.s.opts.Location); err == nil {
+		if want, ok := idKey(inc.ID); !ok || !bytes.Equal(want, k) {
+			c.add("incident_ids: %s points at seq %d, which is %s", name, seq, inc.ID)
+		}
+	}
+}
+
+// consumeIndex walks index bucket name, taking out of want each key it
+// holds and reporting every other entry as stray(k) says; what is left in
+// want has no entry.
+func (c *checker) consumeIndex(tx *bolt.Tx, name []byte, want map[string]string, stray func(k []byte) string) error {
+	return tx.Bucket(name).ForEach(func(k, _ []byte) error {
+		if err := c.tick(); err != nil {
 			return err
 		}
-		for _, id := range w {
-			c.add("%s: incident %s has no entry", name, id)
-		}
-	}
-	if unread := tx.Bucket(bucketIncidentIDsUnread); unread != nil {
-		if err := unread.ForEach(func(k, v []byte) error {
-			c.add("%s: %q (-> %x): an old incident_ids entry the schema 5 migration could not read or place", bucketIncidentIDsUnread, k, v)
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
-	return ids.ForEach(func(k, v []byte) error {
-		name := idOfKey(k)
-		if len(v) != 8 {
-			c.add("incident_ids: %s: malformed value", name)
+		if _, ok := want[string(k)]; ok {
+			delete(want, string(k))
 			return nil
 		}
-		if !wellFormedIDKey(k) {
-			c.add("incident_ids: %s", name)
-			return nil
-		}
-		date, n := string(k[:8]), getU64(k[8:16])
-		if last, err := getDayNumber(tx, dayKey(date)); err != nil {
-			c.add("incident_ids: %s: %v", name, err)
-		} else if last < n {
-			c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
-		}
-		seq := getU64(v)
-		rv := incs.Get(v)
-		if rv == nil {
-			c.add("incident_ids: %s points at missing seq %d", name, seq)
-			return nil
-		}
-		if inc, err := decodeIncident(seq, rv, c.s.opts.Location); err == nil {
-			if want, ok := idKey(inc.ID); !ok || !bytes.Equal(want, k) {
-				c.add("incident_ids: %s points at seq %d, which is %s", name, seq, inc.ID)
-			}
-		}
+		c.add("%s: %s", name, stray(k))
 		return nil
 	})
 }
@@ -354,43 +375,13 @@ func (c *checker) events(tx *bolt.Tx) error {
 // idx_dir_due and idx_unit_directives from directive_units and compares
 // them with the stored ones.
 func (c *checker) wartime(tx *bolt.Tx) error {
-	loc := c.s.opts.Location
 	active, err := activeSeq(tx)
 	if err != nil {
 		c.add("meta: %v", err)
 	}
-	acts := map[uint64]model.Activation{}
-	err = tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		if len(k) != 8 {
-			c.add("wt_activations: malformed key %x", k)
-			return nil
-		}
-		a, err := decodeActivation(getU64(k), v, loc)
-		if err != nil {
-			c.add("wt_activations: %v", err)
-			return nil
-		}
-		acts[a.Seq] = a
-		if a.Active() && a.Seq != active {
-			c.add("wt_activations: %s has not ended, but meta/wt/active does not point at it", a.ID)
-		}
-		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil {
-			c.add("wt_after: %s ended but has no after-action summary", a.ID)
-		}
-		return nil
-	})
+	acts, err := c.activations(tx, active)
 	if err != nil {
 		return err
-	}
-	if active != 0 {
-		if a, ok := acts[active]; !ok {
-			c.add("meta/wt/active points at missing activation seq %d", active)
-		} else if !a.Active() {
-			c.add("meta/wt/active points at %s, which ended", a.ID)
-		}
 	}
 	for _, b := range [][]byte{bucketWtUnits, bucketWtDrafts, bucketWtAfter} {
 		err := tx.Bucket(b).ForEach(func(k, _ []byte) error {
@@ -405,14 +396,83 @@ func (c *checker) wartime(tx *bolt.Tx) error {
 			return err
 		}
 	}
+	dirs, err := c.directives(tx, acts)
+	if err != nil {
+		return err
+	}
+	wantDue, wantByUnit, err := c.directiveUnits(tx, dirs, active)
+	if err != nil {
+		return err
+	}
+	stray := func(k []byte) string { return fmt.Sprintf("stray entry %x", k) }
+	for _, x := range []struct {
+		name []byte
+		want map[string]string
+	}{{bucketIdxDirDue, wantDue}, {bucketIdxUnitDirectives, wantByUnit}} {
+		if err := c.consumeIndex(tx, x.name, x.want, stray); err != nil {
+			return err
+		}
+		missing := make([]string, 0, len(x.want))
+		for _, what := range x.want {
+			missing = append(missing, what)
+		}
+		sort.Strings(missing)
+		for _, what := range missing {
+			c.add("%s: directive unit %s has no entry", x.name, what)
+		}
+	}
+	return nil
+}
 
+// activations reads wt_activations, checking each against meta wt/active
+// (active) and wt_after, and meta wt/active against them.
+func (c *checker) activations(tx *bolt.Tx, active uint64) (map[uint64]model.Activation, error) {
+	acts := map[uint64]model.Activation{}
+	err := tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		if len(k) != 8 {
+			c.add("wt_activations: malformed key %x", k)
+			return nil
+		}
+		a, err := decodeActivation(getU64(k), v, c.s.opts.Location)
+		if err != nil {
+			c.add("wt_activations: %v", err)
+			return nil
+		}
+		acts[a.Seq] = a
+		if a.Active() && a.Seq != active {
+			c.add("wt_activations: %s has not ended, but meta/wt/active does not point at it", a.ID)
+		}
+		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil {
+			c.add("wt_after: %s ended but has no after-action summary", a.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if active != 0 {
+		if a, ok := acts[active]; !ok {
+			c.add("meta/wt/active points at missing activation seq %d", active)
+		} else if !a.Active() {
+			c.add("meta/wt/active points at %s, which ended", a.ID)
+		}
+	}
+	return acts, nil
+}
+
+// directives reads the directives, checking that each one's activation is
+// stored.
+func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map[uint64]model.Directive, error) {
 	dirs := map[uint64]model.Directive{}
-	err = tx.Bucket(bucketDirectives).ForEach(func(k, v []byte) error {
+	err := tx.Bucket(bucketDirectives).ForEach(func(k, v []byte) error {
 		if len(k) != 8 {
 			c.add("directives: malformed key %x", k)
 			return nil
 		}
-		d, err := decodeDirective(getU64(k), v, loc)
+		d, err := decodeDirective(getU64(k), v, c.s.opts.Location)
 		if err != nil {
 			c.add("directives: %v", err)
 			return nil
@@ -423,16 +483,20 @@ func (c *checker) wartime(tx *bolt.Tx) error {
 		dirs[d.Seq] = d
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	wantDue, wantByUnit := map[string]string{}, map[string]string{}
+	return dirs, err
+}
+
+// directiveUnits reads directive_units, checking each unit's directive and
+// each directive's count of units, and returns the idx_dir_due and
+// idx_unit_directives entries the units ask for (key -> directive/unit).
+func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, active uint64) (wantDue, wantByUnit map[string]string, err error) {
+	wantDue, wantByUnit = map[string]string{}, map[string]string{}
 	count := map[uint64]int{}
 	err = tx.Bucket(bucketDirectiveUnits).ForEach(func(k, v []byte) error {
 		if err := c.tick(); err != nil {
 			return err
 		}
-		u, err := decodeDirectiveUnit(k, v, loc)
+		u, err := decodeDirectiveUnit(k, v, c.s.opts.Location)
 		if err != nil {
 			c.add("directive_units: %v", err)
 			return nil
@@ -453,39 +517,155 @@ func (c *checker) wartime(tx *bolt.Tx) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for seq, d := range dirs {
 		if count[seq] != d.Units {
 			c.add("directives: %s counts %d units, directive_units holds %d", d.ID, d.Units, count[seq])
 		}
 	}
-	for _, x := range []struct {
-		name []byte
-		want map[string]string
-	}{{bucketIdxDirDue, wantDue}, {bucketIdxUnitDirectives, wantByUnit}} {
-		err := tx.Bucket(x.name).ForEach(func(k, _ []byte) error {
-			if err := c.tick(); err != nil {
-				return err
-			}
-			if _, ok := x.want[string(k)]; ok {
-				delete(x.want, string(k))
-				return nil
-			}
-			c.add("%s: stray entry %x", x.name, k)
-			return nil
-		})
-		if err != nil {
+	return wantDue, wantByUnit, nil
+}
+
+// intake checks the intake buckets against each other and the records they
+// point at: tokens and tokens_by_person agree, every idempotency entry
+// points at a stored incident or alert, alerts and idx_alert_source agree,
+// and every alert's incident and every node's alert incident exist.
+func (c *checker) intake(tx *bolt.Tx) error {
+	for _, step := range []func(*bolt.Tx) error{c.tokens, c.tokensByPerson, c.idempotency, c.alerts, c.alertSources} {
+		if err := step(tx); err != nil {
 			return err
 		}
-		missing := make([]string, 0, len(x.want))
-		for _, what := range x.want {
-			missing = append(missing, what)
+	}
+	c.alertMeta(tx)
+	return nil
+}
+
+func (c *checker) tokens(tx *bolt.Tx) error {
+	byPerson := tx.Bucket(bucketTokensByPerson)
+	people := tx.Bucket(bucketPeople)
+	return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
 		}
-		sort.Strings(missing)
-		for _, what := range missing {
-			c.add("%s: directive unit %s has no entry", x.name, what)
+		r, err := decodeToken(k, v)
+		if err != nil {
+			c.add("tokens: %v", err)
+			return nil
+		}
+		if len(k) != sha256.Size {
+			c.add("tokens: malformed key %x", k)
+		}
+		if people.Get(u64(r.Person)) == nil {
+			c.add("tokens: token %s… belongs to missing person P%d", r.Prefix, r.Person)
+		}
+		if byPerson.Get(append(u64(r.Person), k...)) == nil {
+			c.add("tokens_by_person: token %s… of P%d has no entry", r.Prefix, r.Person)
+		}
+		return nil
+	})
+}
+
+func (c *checker) tokensByPerson(tx *bolt.Tx) error {
+	tokens := tx.Bucket(bucketTokens)
+	return tx.Bucket(bucketTokensByPerson).ForEach(func(k, _ []byte) error {
+		if len(k) != 8+sha256.Size {
+			c.add("tokens_by_person: malformed key %x", k)
+			return nil
+		}
+		v := tokens.Get(k[8:])
+		if v == nil {
+			c.add("tokens_by_person: entry of P%d points at a missing token", getU64(k))
+			return nil
+		}
+		if r, err := decodeToken(k[8:], v); err == nil && r.Person != getU64(k) {
+			c.add("tokens_by_person: entry of P%d, but token %s… belongs to P%d", getU64(k), r.Prefix, r.Person)
+		}
+		return nil
+	})
+}
+
+func (c *checker) idempotency(tx *bolt.Tx) error {
+	incs := tx.Bucket(bucketIncidents)
+	alerts := tx.Bucket(bucketAlerts)
+	return tx.Bucket(bucketIdempotency).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq, _, ok := splitIdemValue(v)
+		if len(k) < 9 || !ok {
+			c.add("idempotency: malformed entry %x", k)
+			return nil
+		}
+		if k[8] == 0 {
+			if alerts.Get(u64(seq)) == nil {
+				c.add("idempotency: alert key %q of P%d points at missing alert %d", k[9:], getU64(k), seq)
+			}
+		} else if incs.Get(u64(seq)) == nil {
+			c.add("idempotency: key %q of P%d points at missing incident seq %d", k[8:], getU64(k), seq)
+		}
+		return nil
+	})
+}
+
+func (c *checker) alerts(tx *bolt.Tx) error {
+	incs := tx.Bucket(bucketIncidents)
+	idx := tx.Bucket(bucketIdxAlertSource)
+	return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		seq := getU64(k)
+		r, err := decodeAlert(seq, v)
+		if err != nil {
+			c.add("alerts: %v", err)
+			return nil
+		}
+		if idx.Get(alertSourceKey(model.NodeCode(r.Node), r.At, seq)) == nil {
+			c.add("idx_alert_source: alert %d at %s has no entry", seq, r.Node)
+		}
+		if r.Incident != 0 && incs.Get(u64(r.Incident)) == nil {
+			c.add("alerts: alert %d is part of missing incident seq %d", seq, r.Incident)
+		}
+		return nil
+	})
+}
+
+func (c *checker) alertSources(tx *bolt.Tx) error {
+	alerts := tx.Bucket(bucketAlerts)
+	return tx.Bucket(bucketIdxAlertSource).ForEach(func(k, _ []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		code, at, seq, ok := splitAlertSourceKey(k)
+		if !ok {
+			c.add("idx_alert_source: malformed key %x", k)
+			return nil
+		}
+		v := alerts.Get(u64(seq))
+		if v == nil {
+			c.add("idx_alert_source: entry %s/%d points at missing alert %d", code, at, seq)
+			return nil
+		}
+		if r, err := decodeAlert(seq, v); err == nil && (r.Node != string(code) || r.At != at) {
+			c.add("idx_alert_source: entry %s/%d, but alert %d is at %s/%d", code, at, seq, r.Node, r.At)
+		}
+		return nil
+	})
+}
+
+// alertMeta checks that each node's alert incident (meta alert/<code>) exists.
+func (c *checker) alertMeta(tx *bolt.Tx) {
+	incs := tx.Bucket(bucketIncidents)
+	prefix := []byte(metaAlertPrefix)
+	mc := tx.Bucket(bucketMeta).Cursor()
+	for k, v := mc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = mc.Next() {
+		if len(v) != 8 {
+			c.add("meta/%s: malformed value", k)
+			continue
+		}
+		if incs.Get(v) == nil {
+			c.add("meta/%s points at missing incident seq %d", k, getU64(v))
 		}
 	}
-	return nil
 }

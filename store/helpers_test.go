@@ -203,6 +203,24 @@ func sortedCopy(x []uint64) []uint64 {
 	return y
 }
 
+// newIncident is the incident the store files for r: the report rule on
+// the checked report, as fileReport applies it.
+func newIncident(seq uint64, id string, r model.Report, reporter model.Person, now time.Time, p model.Policy) (model.Incident, model.Event, error) {
+	c, err := r.Check(p)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	return c.Incident(seq, id, reporter, now, p)
+}
+
+// encodeIncident is the record of i as saveIncident writes it.
+func encodeIncident(i model.Incident) ([]byte, error) { return encodeIncidentText(i, nil) }
+
+// openKey is an open incident's idx_open key.
+func openKey(inc model.Incident) ([]byte, error) {
+	return appendOpenKey(make([]byte, 0, 10), inc)
+}
+
 func requireCode(t testing.TB, err error, code string) {
 	t.Helper()
 	require.Error(t, err)

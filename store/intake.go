@@ -168,7 +168,8 @@ func newToken() (string, error) {
 // it: the only time the token itself is seen.
 func (s *DB) IssueToken(ctx context.Context, person model.PersonID) (string, error) {
 	if person == model.System {
-		return "", model.Errorf(model.EINVALID, "tokens are issued to people on the roster, not to the system")
+		return "", model.Errorf(model.EINVALID, "tokens are issued to people on the roster, not to the system").
+			Zh("令牌只发给名册中的人员，不发给系统")
 	}
 	tok, err := newToken()
 	if err != nil {
@@ -271,56 +272,15 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 	prefix = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(prefix), "…"))
 	if !strings.HasPrefix(prefix, model.TokenScheme) || len(prefix) < minRevokePrefix {
 		return model.TokenInfo{}, model.Errorf(model.EINVALID,
-			"token prefix %q: want the start of a token as 'gridcmd token list' shows it, e.g. gc_AbCdEfGh", prefix)
+			"token prefix %q: want the start of a token as 'gridcmd token list' shows it, e.g. gc_AbCdEfGh", prefix).
+			Zh("令牌前缀 %q：应为 'gridcmd token list' 显示的令牌开头，如 gc_AbCdEfGh", prefix)
 	}
 	var out model.TokenInfo
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		out = model.TokenInfo{}
-		tokens := tx.Bucket(bucketTokens)
-		var hash []byte
-		var rec tokenRecord
-		if model.WellFormedToken(prefix) {
-			sum := tokenHash(prefix)
-			v := tokens.Get(sum[:])
-			if v == nil {
-				return nil, model.Errorf(model.ENOTFOUND, "no such token")
-			}
-			r, err := decodeToken(sum[:], v)
-			if err != nil {
-				return nil, err
-			}
-			hash, rec = sum[:], r
-		} else {
-			var live, dead []tokenRecord
-			var liveH, deadH [][]byte
-			err := tokens.ForEach(func(k, v []byte) error {
-				r, err := decodeToken(k, v)
-				if err != nil {
-					return err
-				}
-				if !strings.HasPrefix(r.Prefix, prefix) && !strings.HasPrefix(prefix, r.Prefix) {
-					return nil
-				}
-				if r.Revoked == 0 {
-					live, liveH = append(live, r), append(liveH, k)
-				} else {
-					dead, deadH = append(dead, r), append(deadH, k)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case len(live) > 1:
-				return nil, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix)
-			case len(live) == 1:
-				hash, rec = liveH[0], live[0]
-			case len(dead) > 0:
-				hash, rec = deadH[0], dead[0]
-			default:
-				return nil, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix)
-			}
+		hash, rec, err := findToken(tx.Bucket(bucketTokens), prefix)
+		if err != nil {
+			return nil, err
 		}
 		if rec.Revoked != 0 {
 			out = rec.info(s.opts.Location)
@@ -342,6 +302,50 @@ func (s *DB) RevokeToken(ctx context.Context, prefix string) (model.TokenInfo, e
 		return model.TokenInfo{}, err
 	}
 	return out, nil
+}
+
+// findToken is the token prefix names: the token itself when prefix is a
+// whole token, else the one live token that starts so (or, with none
+// live, a revoked one); ECONFLICT when several live ones do.
+func findToken(tokens *bolt.Bucket, prefix string) ([]byte, tokenRecord, error) {
+	if model.WellFormedToken(prefix) {
+		sum := tokenHash(prefix)
+		v := tokens.Get(sum[:])
+		if v == nil {
+			return nil, tokenRecord{}, model.Errorf(model.ENOTFOUND, "no such token").Zh("没有该令牌")
+		}
+		r, err := decodeToken(sum[:], v)
+		return sum[:], r, err
+	}
+	var live, dead []tokenRecord
+	var liveH, deadH [][]byte
+	err := tokens.ForEach(func(k, v []byte) error {
+		r, err := decodeToken(k, v)
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(r.Prefix, prefix) && !strings.HasPrefix(prefix, r.Prefix) {
+			return nil
+		}
+		if r.Revoked == 0 {
+			live, liveH = append(live, r), append(liveH, k)
+		} else {
+			dead, deadH = append(dead, r), append(deadH, k)
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, tokenRecord{}, err
+	case len(live) > 1:
+		return nil, tokenRecord{}, model.Errorf(model.ECONFLICT, "%d live tokens start with %s; give more of it", len(live), prefix).
+			Zh("有 %d 个有效令牌以 %s 开头；请给出更长的前缀", len(live), prefix)
+	case len(live) == 1:
+		return liveH[0], live[0], nil
+	case len(dead) > 0:
+		return deadH[0], dead[0], nil
+	}
+	return nil, tokenRecord{}, model.Errorf(model.ENOTFOUND, "no token starts with %s", prefix).Zh("没有以 %s 开头的令牌", prefix)
 }
 
 // Tokens lists person's tokens (everyone's for System) in order of issue.
@@ -394,25 +398,26 @@ func (s *DB) Authenticate(ctx context.Context, token string) (model.Person, erro
 		return model.Person{}, err
 	}
 	if !model.WellFormedToken(token) {
-		return model.Person{}, model.Errorf(model.EUNAUTHORIZED, "malformed bearer token")
+		return model.Person{}, model.Errorf(model.EUNAUTHORIZED, "malformed bearer token").Zh("令牌格式不正确")
 	}
 	sum := tokenHash(token)
 	var p model.Person
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketTokens).Get(sum[:])
 		if v == nil {
-			return model.Errorf(model.EUNAUTHORIZED, "unknown bearer token")
+			return model.Errorf(model.EUNAUTHORIZED, "unknown bearer token").Zh("未知的令牌")
 		}
 		r, err := decodeToken(sum[:], v)
 		if err != nil {
 			return err
 		}
 		if r.Revoked != 0 {
-			return model.Errorf(model.EUNAUTHORIZED, "token %s… was revoked", r.Prefix)
+			return model.Errorf(model.EUNAUTHORIZED, "token %s… was revoked", r.Prefix).Zh("令牌 %s… 已吊销", r.Prefix)
 		}
 		p, err = getPerson(tx, model.PersonID(r.Person))
 		if model.ErrorCode(err) == model.ENOTFOUND {
-			return model.Errorf(model.EUNAUTHORIZED, "token %s…: its holder is not on the roster", r.Prefix)
+			return model.Errorf(model.EUNAUTHORIZED, "token %s…: its holder is not on the roster", r.Prefix).
+				Zh("令牌 %s…：持有人不在名册中", r.Prefix)
 		}
 		return err
 	})
@@ -494,7 +499,8 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 	}
 	if !bytes.Equal(h, sum[:]) {
 		return model.Incident{}, false, model.Errorf(model.ECONFLICT,
-			"Idempotency-Key %q was used for a different report (%s)", key, inc.ID)
+			"Idempotency-Key %q was used for a different report (%s)", key, inc.ID).
+			Zh("Idempotency-Key %q 已用于另一份上报（%s）", key, inc.ID)
 	}
 	return inc, true, nil
 }
@@ -556,16 +562,15 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		res = model.AlertResult{}
 		if !s.wc.hasNode(tx, a.Node) {
-			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node)
+			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node).Zh("网格塔中没有节点 %s", a.Node)
 		}
 		if _, err := s.wc.actor(tx, a.By); err != nil {
 			return nil, err
 		}
-		idem := tx.Bucket(bucketIdempotency)
 		var ik []byte
 		if a.Key != "" {
 			ik = alertIdemKey(a.By, a.Key)
-			if v := idem.Get(ik); v != nil {
+			if v := tx.Bucket(bucketIdempotency).Get(ik); v != nil {
 				prev, err := s.idempotentAlert(tx, v, a.Key, sum)
 				if err != nil {
 					return nil, err
@@ -574,26 +579,14 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 				return nil, nil
 			}
 		}
-		alerts := tx.Bucket(bucketAlerts)
-		seq, err := alerts.NextSequence()
+		seq, err := tx.Bucket(bucketAlerts).NextSequence()
 		if err != nil {
 			return nil, err
 		}
 		rec := alertRecord{Device: a.Device, Kind: a.Kind, Node: string(a.Node), Text: a.Text, At: nanos(now), By: uint64(a.By)}
-
-		meta := tx.Bucket(bucketMeta)
-		var open *model.Incident
-		if v := meta.Get(alertMetaKey(a.Node)); v != nil {
-			if len(v) != 8 {
-				return nil, fmt.Errorf("meta/%s%s: %d bytes, want 8", metaAlertPrefix, a.Node, len(v))
-			}
-			inc, err := s.getIncident(tx, getU64(v))
-			if err != nil {
-				return nil, err
-			}
-			if inc.Status.Open() {
-				open = &inc
-			}
+		open, err := s.alertIncident(tx, a.Node)
+		if err != nil {
+			return nil, err
 		}
 		var pending []pendingAlert
 		if open == nil {
@@ -609,44 +602,16 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 			res.Incident, res.Attached = open.ID, true
 			evs = append(evs, model.AlertEvent(a, *open, now))
 		case model.AlertOpens:
-			list := make([]model.Alert, 0, len(pending)+1)
-			at := make([]time.Time, 0, len(pending)+1)
-			for _, p := range pending {
-				list = append(list, model.Alert{Device: p.rec.Device, Kind: p.rec.Kind, Node: a.Node, Text: p.rec.Text})
-				at = append(at, fromNanos(p.rec.At, s.opts.Location))
-			}
-			list, at = append(list, a), append(at, now)
-			c, err := rule.AlertReport(a.Node, list, at, s.opts.Location).Check(s.opts.Policy)
+			inc, ev, err := s.openAlertIncident(tx, now, a, pending)
 			if err != nil {
-				return nil, err
-			}
-			inc, ev, err := s.fileReport(tx, now, c, nil)
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range pending {
-				p.rec.Incident = inc.Seq
-				if err := putAlert(tx, p.seq, p.rec); err != nil {
-					return nil, err
-				}
-			}
-			if err := meta.Put(alertMetaKey(a.Node), u64(inc.Seq)); err != nil {
 				return nil, err
 			}
 			rec.Incident = inc.Seq
 			res.Incident, res.Opened = inc.ID, true
 			evs = append(evs, ev)
 		}
-		if err := putAlert(tx, seq, rec); err != nil {
+		if err := putNewAlert(tx, seq, rec, ik, sum); err != nil {
 			return nil, err
-		}
-		if err := tx.Bucket(bucketIdxAlertSource).Put(alertSourceKey(a.Node, rec.At, seq), []byte{}); err != nil {
-			return nil, err
-		}
-		if ik != nil {
-			if err := idem.Put(ik, idemValue(seq, sum)); err != nil {
-				return nil, err
-			}
 		}
 		return evs, nil
 	})
@@ -656,6 +621,70 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 	return res, nil
 }
 
+// alertIncident is the open incident node's alerts last opened (meta
+// alert/<code>), nil if there is none or it is no longer open.
+func (s *DB) alertIncident(tx *bolt.Tx, node model.NodeCode) (*model.Incident, error) {
+	v := tx.Bucket(bucketMeta).Get(alertMetaKey(node))
+	if v == nil {
+		return nil, nil
+	}
+	if len(v) != 8 {
+		return nil, fmt.Errorf("meta/%s%s: %d bytes, want 8", metaAlertPrefix, node, len(v))
+	}
+	inc, err := s.getIncident(tx, getU64(v))
+	if err != nil || !inc.Status.Open() {
+		return nil, err
+	}
+	return &inc, nil
+}
+
+// openAlertIncident files the incident the rule opens for alert a and the
+// pending alerts before it (the rule's report over them all), makes the
+// pending ones part of it and names it the node's alert incident.
+func (s *DB) openAlertIncident(tx *bolt.Tx, now time.Time, a model.Alert, pending []pendingAlert) (model.Incident, model.Event, error) {
+	rule := s.opts.Policy.Alerts
+	list := make([]model.Alert, 0, len(pending)+1)
+	at := make([]time.Time, 0, len(pending)+1)
+	for _, p := range pending {
+		list = append(list, model.Alert{Device: p.rec.Device, Kind: p.rec.Kind, Node: a.Node, Text: p.rec.Text})
+		at = append(at, fromNanos(p.rec.At, s.opts.Location))
+	}
+	list, at = append(list, a), append(at, now)
+	c, err := rule.AlertReport(a.Node, list, at, s.opts.Location).Check(s.opts.Policy)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	inc, ev, err := s.fileReport(tx, now, c, nil)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	for _, p := range pending {
+		p.rec.Incident = inc.Seq
+		if err := putAlert(tx, p.seq, p.rec); err != nil {
+			return model.Incident{}, model.Event{}, err
+		}
+	}
+	if err := tx.Bucket(bucketMeta).Put(alertMetaKey(a.Node), u64(inc.Seq)); err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	return inc, ev, nil
+}
+
+// putNewAlert writes a new alert: its record, its idx_alert_source entry
+// and, with an idempotency key ik, the entry that answers its retries.
+func putNewAlert(tx *bolt.Tx, seq uint64, rec alertRecord, ik []byte, sum [32]byte) error {
+	if err := putAlert(tx, seq, rec); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIdxAlertSource).Put(alertSourceKey(model.NodeCode(rec.Node), rec.At, seq), []byte{}); err != nil {
+		return err
+	}
+	if ik == nil {
+		return nil
+	}
+	return tx.Bucket(bucketIdempotency).Put(ik, idemValue(seq, sum))
+}
+
 // idempotentAlert answers a retried alert from what the first one stored.
 func (s *DB) idempotentAlert(tx *bolt.Tx, v []byte, key string, sum [32]byte) (model.AlertResult, error) {
 	seq, h, ok := splitIdemValue(v)
@@ -663,7 +692,8 @@ func (s *DB) idempotentAlert(tx *bolt.Tx, v []byte, key string, sum [32]byte) (m
 		return model.AlertResult{}, fmt.Errorf("idempotency: alert key %q: malformed value", key)
 	}
 	if !bytes.Equal(h, sum[:]) {
-		return model.AlertResult{}, model.Errorf(model.ECONFLICT, "Idempotency-Key %q was used for a different alert", key)
+		return model.AlertResult{}, model.Errorf(model.ECONFLICT, "Idempotency-Key %q was used for a different alert", key).
+			Zh("Idempotency-Key %q 已用于另一条告警", key)
 	}
 	av := tx.Bucket(bucketAlerts).Get(u64(seq))
 	if av == nil {
@@ -709,134 +739,4 @@ func pendingAlerts(tx *bolt.Tx, node model.NodeCode, from time.Time) ([]pendingA
 		}
 	}
 	return out, nil
-}
-
-// intake checks the intake buckets against each other and the records they
-// point at: tokens and tokens_by_person agree, every idempotency entry
-// points at a stored incident or alert, alerts and idx_alert_source agree,
-// and every alert's incident and every node's alert incident exist.
-func (c *checker) intake(tx *bolt.Tx) error {
-	tokens := tx.Bucket(bucketTokens)
-	byPerson := tx.Bucket(bucketTokensByPerson)
-	people := tx.Bucket(bucketPeople)
-	incs := tx.Bucket(bucketIncidents)
-	alerts := tx.Bucket(bucketAlerts)
-	idx := tx.Bucket(bucketIdxAlertSource)
-	err := tokens.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		r, err := decodeToken(k, v)
-		if err != nil {
-			c.add("tokens: %v", err)
-			return nil
-		}
-		if len(k) != sha256.Size {
-			c.add("tokens: malformed key %x", k)
-		}
-		if people.Get(u64(r.Person)) == nil {
-			c.add("tokens: token %s… belongs to missing person P%d", r.Prefix, r.Person)
-		}
-		if byPerson.Get(append(u64(r.Person), k...)) == nil {
-			c.add("tokens_by_person: token %s… of P%d has no entry", r.Prefix, r.Person)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = byPerson.ForEach(func(k, _ []byte) error {
-		if len(k) != 8+sha256.Size {
-			c.add("tokens_by_person: malformed key %x", k)
-			return nil
-		}
-		v := tokens.Get(k[8:])
-		if v == nil {
-			c.add("tokens_by_person: entry of P%d points at a missing token", getU64(k))
-			return nil
-		}
-		if r, err := decodeToken(k[8:], v); err == nil && r.Person != getU64(k) {
-			c.add("tokens_by_person: entry of P%d, but token %s… belongs to P%d", getU64(k), r.Prefix, r.Person)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = tx.Bucket(bucketIdempotency).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		seq, _, ok := splitIdemValue(v)
-		if len(k) < 9 || !ok {
-			c.add("idempotency: malformed entry %x", k)
-			return nil
-		}
-		if k[8] == 0 {
-			if alerts.Get(u64(seq)) == nil {
-				c.add("idempotency: alert key %q of P%d points at missing alert %d", k[9:], getU64(k), seq)
-			}
-		} else if incs.Get(u64(seq)) == nil {
-			c.add("idempotency: key %q of P%d points at missing incident seq %d", k[8:], getU64(k), seq)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = alerts.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		seq := getU64(k)
-		r, err := decodeAlert(seq, v)
-		if err != nil {
-			c.add("alerts: %v", err)
-			return nil
-		}
-		if idx.Get(alertSourceKey(model.NodeCode(r.Node), r.At, seq)) == nil {
-			c.add("idx_alert_source: alert %d at %s has no entry", seq, r.Node)
-		}
-		if r.Incident != 0 && incs.Get(u64(r.Incident)) == nil {
-			c.add("alerts: alert %d is part of missing incident seq %d", seq, r.Incident)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	err = idx.ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		code, at, seq, ok := splitAlertSourceKey(k)
-		if !ok {
-			c.add("idx_alert_source: malformed key %x", k)
-			return nil
-		}
-		v := alerts.Get(u64(seq))
-		if v == nil {
-			c.add("idx_alert_source: entry %s/%d points at missing alert %d", code, at, seq)
-			return nil
-		}
-		if r, err := decodeAlert(seq, v); err == nil && (r.Node != string(code) || r.At != at) {
-			c.add("idx_alert_source: entry %s/%d, but alert %d is at %s/%d", code, at, seq, r.Node, r.At)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	prefix := []byte(metaAlertPrefix)
-	mc := tx.Bucket(bucketMeta).Cursor()
-	for k, v := mc.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = mc.Next() {
-		if len(v) != 8 {
-			c.add("meta/%s: malformed value", k)
-			continue
-		}
-		if incs.Get(v) == nil {
-			c.add("meta/%s points at missing incident seq %d", k, getU64(v))
-		}
-	}
-	return nil
 }

@@ -60,11 +60,14 @@ func TestTokensIssueAuthenticateRevoke(t *testing.T) {
 	for _, bad := range []string{"", "gc_", "Bearer " + tok, tok + "x", strings.Repeat("a", 46), tok[:len(tok)-1] + "!"} {
 		_, err := tw.s.Authenticate(tw.ctx, bad)
 		requireCode(t, err, model.EUNAUTHORIZED)
+		requireZh(t, err)
 		assert.NotContains(t, err.Error(), tok, "an error must never echo a token")
+		assert.NotContains(t, model.ErrorMessageZh(err), tok, "nor in Chinese")
 	}
 	forged := tok[:len(tok)-1] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-1] != 'A']
 	_, err = tw.s.Authenticate(tw.ctx, forged)
 	requireCode(t, err, model.EUNAUTHORIZED)
+	requireZh(t, err)
 
 	// Revoke by prefix: the one token; the other stays live.
 	tw.clock.Advance(time.Minute)
@@ -74,6 +77,7 @@ func TestTokensIssueAuthenticateRevoke(t *testing.T) {
 	_, err = tw.s.Authenticate(tw.ctx, tok)
 	requireCode(t, err, model.EUNAUTHORIZED)
 	assert.Contains(t, err.Error(), "revoked")
+	requireZh(t, err)
 	_, err = tw.s.Authenticate(tw.ctx, tok2)
 	require.NoError(t, err)
 	again, err := tw.s.RevokeToken(tw.ctx, tok[:model.TokenPrefixLen]+"…")
@@ -96,12 +100,15 @@ func TestTokensIssueAuthenticateRevoke(t *testing.T) {
 
 	_, err = tw.s.RevokeToken(tw.ctx, "gc_")
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	_, err = tw.s.RevokeToken(tw.ctx, "gc_zzzzzzzz")
 	requireCode(t, err, model.ENOTFOUND)
+	requireZh(t, err)
 	_, err = tw.s.IssueToken(tw.ctx, 999)
 	requireCode(t, err, model.ENOTFOUND)
 	_, err = tw.s.IssueToken(tw.ctx, model.System)
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	_, err = tw.s.Tokens(tw.ctx, 999)
 	requireCode(t, err, model.ENOTFOUND)
 
@@ -138,6 +145,7 @@ func TestRevokeTokenAmbiguousPrefix(t *testing.T) {
 	_, err := tw.s.RevokeToken(tw.ctx, "gc_AAAA")
 	requireCode(t, err, model.ECONFLICT)
 	assert.Contains(t, err.Error(), "2 live tokens start with gc_AAAA; give more of it")
+	requireZh(t, err)
 	ti, err := tw.s.RevokeToken(tw.ctx, "gc_AAAAy")
 	require.NoError(t, err)
 	assert.Equal(t, "gc_AAAAyyyy", ti.Prefix)
@@ -159,6 +167,7 @@ func TestAuthenticateAfterPersonLeaves(t *testing.T) {
 	_, err = tw.s.Authenticate(tw.ctx, tok)
 	requireCode(t, err, model.EUNAUTHORIZED)
 	assert.Contains(t, err.Error(), "not on the roster")
+	requireZh(t, err)
 }
 
 func fieldReport(title string) model.Report {
@@ -189,6 +198,7 @@ func TestReportOnce(t *testing.T) {
 	_, _, err = tw.s.ReportOnce(tw.ctx, tw.worker01.ID, "k-1", fieldReport("路灯不亮"))
 	requireCode(t, err, model.ECONFLICT)
 	assert.Contains(t, err.Error(), first.ID)
+	requireZh(t, err)
 	assert.Equal(t, before, dump(t, tw.s))
 
 	// Bad keys and bad reports are refused before anything is written.
@@ -359,6 +369,7 @@ func TestAlertIdempotentAndRefusals(t *testing.T) {
 
 	_, err := tw.s.Alert(tw.ctx, model.Alert{Device: "S-1", Kind: "smoke", Node: micro011, By: tw.worker01.ID, Key: "a-1", Text: "other"})
 	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
 	// A report key and an alert key with the same text do not meet.
 	_, dupR, err := tw.s.ReportOnce(tw.ctx, tw.worker01.ID, "a-1", fieldReport("x"))
 	require.NoError(t, err)
@@ -370,6 +381,7 @@ func TestAlertIdempotentAndRefusals(t *testing.T) {
 	} {
 		_, err := tw.s.Alert(tw.ctx, a)
 		requireCode(t, err, model.ENOTFOUND)
+		requireZh(t, err)
 	}
 	for _, a := range []model.Alert{
 		{Device: "", Kind: "smoke", Node: micro011},

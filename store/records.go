@@ -90,11 +90,6 @@ func fromNanos(n int64, loc *time.Location) time.Time {
 	return time.Unix(0, n).In(loc)
 }
 
-// openKey is an open incident's idx_open key.
-func openKey(inc model.Incident) ([]byte, error) {
-	return appendOpenKey(make([]byte, 0, 10), inc)
-}
-
 func appendOpenKey(b []byte, inc model.Incident) ([]byte, error) {
 	t, ok := tierCodes[inc.Tier]
 	if !ok {
@@ -254,11 +249,9 @@ func newTextJSON(c model.CheckedReport) textJSON {
 	return textJSON{title: appendJSONString(nil, r.Title), text: appendJSONString(nil, r.Text)}
 }
 
-func encodeIncident(i model.Incident) ([]byte, error) { return encodeIncidentText(i, nil) }
-
-// encodeIncidentText is encodeIncident with the title and text already
-// escaped (text nil: escape them here). The incident must carry the very
-// title and text text was made from.
+// encodeIncidentText encodes an incident record, with the title and text
+// already escaped (text nil: escape them here). The incident must carry the
+// very title and text text was made from.
 func encodeIncidentText(i model.Incident, text *textJSON) ([]byte, error) {
 	r := incidentRecord{
 		ID: i.ID, Title: i.Title, Text: i.Text, Category: string(i.Category),
@@ -358,19 +351,10 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 		return r, false // encoding/json replaces bad bytes with U+FFFD
 	}
 	p := jsonParser{s: string(v)}
-	if !p.next('{') {
-		return r, false
-	}
-	if p.next('}') {
-		return r, p.i == len(p.s)
-	}
 	var seen uint32
-	for {
-		key, ok := p.str()
-		if !ok || !p.next(':') {
-			return r, false
-		}
+	ok = p.object(func(key string) bool {
 		var bit uint32
+		ok := false
 		switch key {
 		case "id":
 			bit = 1
@@ -445,19 +429,15 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 			r.Escalations = int(n)
 			ok = ok && int64(r.Escalations) == n
 		default:
-			return r, false
+			return false
 		}
 		if !ok || seen&bit != 0 {
-			return r, false
+			return false
 		}
 		seen |= bit
-		if p.next('}') {
-			return r, p.i == len(p.s)
-		}
-		if !p.next(',') {
-			return r, false
-		}
-	}
+		return true
+	})
+	return r, ok
 }
 
 // jsonParser reads the narrow JSON parseIncident accepts from s.
@@ -473,6 +453,30 @@ func (p *jsonParser) next(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// object reads an object and nothing after it, handing each key to field,
+// which reads the value; false when field declines or the JSON is not of
+// the narrow kind.
+func (p *jsonParser) object(field func(key string) bool) bool {
+	if !p.next('{') {
+		return false
+	}
+	if p.next('}') {
+		return p.i == len(p.s)
+	}
+	for {
+		key, ok := p.str()
+		if !ok || !p.next(':') || !field(key) {
+			return false
+		}
+		if p.next('}') {
+			return p.i == len(p.s)
+		}
+		if !p.next(',') {
+			return false
+		}
+	}
 }
 
 // str reads a string without escapes or control characters.
@@ -526,6 +530,30 @@ func (p *jsonParser) int() (int64, bool) {
 		return int64(n), true
 	}
 	return 0, false
+}
+
+// stringObject reads past an object of string values (a stateRecord).
+func (p *jsonParser) stringObject() bool {
+	if !p.next('{') {
+		return false
+	}
+	if p.next('}') {
+		return true
+	}
+	for {
+		if _, ok := p.str(); !ok || !p.next(':') {
+			return false
+		}
+		if _, ok := p.str(); !ok {
+			return false
+		}
+		if p.next('}') {
+			return true
+		}
+		if !p.next(',') {
+			return false
+		}
+	}
 }
 
 func (p *jsonParser) bool() (bool, bool) {

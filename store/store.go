@@ -245,7 +245,8 @@ func Open(path string, opts Options) (*DB, error) {
 			return nil, inUse(path)
 		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
 			errors.Is(err, berrors.ErrChecksum):
-			return nil, model.Errorf(model.EINVALID, "database %s is not a gridcmd database (%v)", path, err)
+			return nil, model.Errorf(model.EINVALID, "database %s is not a gridcmd database (%v)", path, err).
+				Zh("数据库 %s 不是 gridcmd 数据库（%v）", path, err)
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -305,11 +306,12 @@ func migrate(db *bolt.DB, path string) error {
 	return db.Update(func(tx *bolt.Tx) error {
 		v, err := fileSchema(tx)
 		if err != nil {
-			return model.Errorf(model.EINVALID, "database %s: %v", path, err)
+			return model.Errorf(model.EINVALID, "database %s: %v", path, err).Zh("数据库 %s：%v", path, err)
 		}
 		if v > known {
 			return model.Errorf(model.EUNAVAIL,
-				"database %s was written by a newer gridcmd (schema %d, this binary knows %d)", path, v, known)
+				"database %s was written by a newer gridcmd (schema %d, this binary knows %d)", path, v, known).
+				Zh("数据库 %s 由更新版本的 gridcmd 写入（模式版本 %d，本程序只支持到 %d）", path, v, known)
 		}
 		if v == 0 {
 			// A blank file is ours to fill; a bbolt file of another program is not.
@@ -319,7 +321,8 @@ func migrate(db *bolt.DB, path string) error {
 						return nil
 					}
 				}
-				return model.Errorf(model.EINVALID, "database %s is not a gridcmd database (it has a bucket %q)", path, name)
+				return model.Errorf(model.EINVALID, "database %s is not a gridcmd database (it has a bucket %q)", path, name).
+					Zh("数据库 %s 不是 gridcmd 数据库（其中有 bucket %q）", path, name)
 			})
 			if err != nil {
 				return err

@@ -112,6 +112,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	requireCode(t, err, model.EUNAVAIL)
 	assert.Equal(t, fmt.Sprintf("database %s was written by a newer gridcmd (schema %d, this binary knows %d)",
 		path, schemaVersion()+7, schemaVersion()), model.ErrorMessage(err))
+	requireZh(t, err)
 	after, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(before, after), "a refused file must not be written")
@@ -132,11 +133,13 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 	_, err = Open(other, testOptions(newClock()))
 	requireCode(t, err, model.EINVALID)
 	assert.Contains(t, err.Error(), "not a gridcmd database")
+	requireZh(t, err)
 
 	junk := filepath.Join(dir, "junk.db")
 	require.NoError(t, os.WriteFile(junk, bytes.Repeat([]byte("not bbolt "), 2000), 0o600))
 	_, err = Open(junk, testOptions(newClock()))
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 }
 
 func TestMigrateFromBlankFile(t *testing.T) {

@@ -81,7 +81,8 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		}
 		if prev, ok := batch[n.Code]; ok {
 			if !reflect.DeepEqual(prev, n) {
-				return 0, model.Errorf(model.EINVALID, "node %s is given twice, differently", n.Code)
+				return 0, model.Errorf(model.EINVALID, "node %s is given twice, differently", n.Code).
+					Zh("节点 %s 给出了两次，且两次不同", n.Code)
 			}
 			continue
 		}
@@ -110,7 +111,8 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			}
 			if _, ok := batch[n.Parent]; !ok && b.Get([]byte(n.Parent)) == nil {
 				return nil, model.Errorf(model.ENOTFOUND,
-					"node %s: its parent %s is neither in the tower nor in this import", n.Code, n.Parent)
+					"node %s: its parent %s is neither in the tower nor in this import", n.Code, n.Parent).
+					Zh("节点 %s：其上级 %s 既不在网格塔中，也不在本次导入中", n.Code, n.Parent)
 			}
 		}
 		if len(add) == 0 {
@@ -146,7 +148,8 @@ func cleanNode(n model.Node) (model.Node, error) {
 	clean := func(s string) string {
 		c, e := model.CleanText(s, false)
 		if e != nil && err == nil {
-			err = model.Errorf(model.EINVALID, "node %s: %s", n.Code, model.ErrorMessage(e))
+			err = model.Errorf(model.EINVALID, "node %s: %s", n.Code, model.ErrorMessage(e)).
+				Zh("节点 %s：%s", n.Code, model.ErrorMessageZh(e))
 		}
 		return c
 	}
@@ -332,7 +335,8 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 	for _, p := range people {
 		name, err := model.CleanText(p.Name, false)
 		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "person %q: %s", p.Name, model.ErrorMessage(err))
+			return nil, model.Errorf(model.EINVALID, "person %q: %s", p.Name, model.ErrorMessage(err)).
+				Zh("人员 %q：%s", p.Name, model.ErrorMessageZh(err))
 		}
 		p.Name = name
 		if err := p.Validate(); err != nil {
@@ -357,7 +361,8 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 		var add []model.Person
 		for _, p := range list {
 			if !hasNode(tx, p.Node) {
-				return nil, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node)
+				return nil, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node).
+					Zh("人员 %s：网格塔中没有节点 %s", p.Name, p.Node)
 			}
 			key := p.Name + "\x00" + p.Phone + "\x00" + string(p.Node)
 			if seen[key] {

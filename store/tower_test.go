@@ -101,6 +101,7 @@ func TestImportNodes(t *testing.T) {
 	}, model.System, "")
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Contains(t, err.Error(), "330784114266-05")
+	requireZh(t, err)
 	assert.Equal(t, before, dump(t, tw.s))
 
 	// Invalid nodes and unknown actors are refused before anything is written.
@@ -109,6 +110,7 @@ func TestImportNodes(t *testing.T) {
 	_, err = tw.s.ImportNodes(tw.ctx, []model.Node{{Code: g4, Level: model.LevelGrid, Name: "a", Parent: village},
 		{Code: g4, Level: model.LevelGrid, Name: "b", Parent: village}}, model.System, "")
 	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 	_, err = tw.s.ImportNodes(tw.ctx, []model.Node{{Code: g4, Level: model.LevelGrid, Name: "a", Parent: village}}, 999, "")
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, before, dump(t, tw.s))
@@ -202,6 +204,7 @@ func TestImportPeople(t *testing.T) {
 	}, model.System, "")
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Contains(t, err.Error(), "330784114266-07")
+	requireZh(t, err)
 	_, err = tw.s.ImportPeople(tw.ctx, []model.Person{{Name: "\x1b[8m", Phone: "13800000014", Node: grid02, Roles: []model.Role{model.RoleGridWorkerPart}}}, model.System, "")
 	requireCode(t, err, model.EINVALID) // nothing left of the name once cleaned
 	_, err = tw.s.ImportPeople(tw.ctx, []model.Person{{Name: "戊", Phone: "13800000015", Node: grid02, Roles: []model.Role{model.RoleReserve}, Reserve: "hero"}}, model.System, "")

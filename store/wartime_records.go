@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"gridcmd/model"
 )
 
@@ -84,6 +86,15 @@ func decodeUnitRecord(k, v []byte) (wtUnitRecord, error) {
 	return r, nil
 }
 
+// putUnitRecord writes r at k in wt_units (b).
+func putUnitRecord(b *bolt.Bucket, k []byte, r wtUnitRecord) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, v)
+}
+
 // draftRecord is a reserve drafted into a micro-grid (wt_drafts, key
 // activation seq and person id).
 type draftRecord struct {
@@ -92,6 +103,14 @@ type draftRecord struct {
 	By         uint64 `json:"by"`
 	Released   int64  `json:"released,omitempty"`
 	PrevOnDuty bool   `json:"prev_on_duty,omitempty"`
+}
+
+func decodeDraftRecord(k, v []byte) (draftRecord, error) {
+	var r draftRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("wt_drafts %x: %w", k, err)
+	}
+	return r, nil
 }
 
 func (r draftRecord) draft(act uint64, person uint64, loc *time.Location) model.Draft {

@@ -217,13 +217,7 @@ type txBuckets struct {
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
 }
 
-// bucketsOf fetches them from tx (nil where one is missing).
-func bucketsOf(tx *bolt.Tx) txBuckets {
-	b, _ := bucketsOfTx(tx)
-	return b
-}
-
-// bucketsOfTx is bucketsOf that also says which bucket is missing.
+// bucketsOfTx fetches them from tx, an error naming the first one missing.
 func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
 	var missing error
 	get := func(name []byte) *bolt.Bucket {

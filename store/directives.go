@@ -1,0 +1,526 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// Directives (指令): issued down the chain to every micro-grid under their
+// targets, each unit's copy signed for and reported on by the unit, resent
+// to the silent ones. A directive changes only while its activation is
+// active (live).
+
+// fanOut builds directive seq over the active activation at now: the rule
+// (model.NewDirective with the policy's sign-for window), the targets'
+// existence, and one unit per micro-grid of the activation under the
+// targets, in code order.
+func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, now time.Time) (model.Directive, []model.DirectiveUnit, error) {
+	a, err := s.activeActivation(tx)
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	d, err := model.NewDirective(a, seq, text, targets, deadline, s.opts.Policy.SignFor, by, now)
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	var units []model.DirectiveUnit
+	c := tx.Bucket(bucketWtUnits).Cursor()
+	for _, t := range d.Targets {
+		if !hasNode(tx, t) {
+			return model.Directive{}, nil, model.Errorf(model.ENOTFOUND, "to: no node %s in the tower", t).Zh("下达范围：网格塔中没有节点 %s", t)
+		}
+		prefix := seqCodeKey(a.Seq, t)
+		n := len(units)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			units = append(units, model.DirectiveUnit{Directive: seq, Unit: model.NodeCode(k[8:]), SentAt: now})
+		}
+		if len(units) == n {
+			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: no micro-grid under %s", t).Zh("下达范围：%s 下没有微网格", t)
+		}
+	}
+	d.Units = len(units)
+	return d, units, nil
+}
+
+// IssueDirective fans a directive out to every micro-grid of the active
+// activation under the targets: the directive record, one directive_units
+// record per micro-grid with its idx_dir_due entry at SignBy and its
+// idx_unit_directives entry, and one event. With dryRun it computes the
+// same in a read transaction and stores nothing (the id it returns is the
+// one the next directive would take).
+func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+	codes := make([]model.NodeCode, 0, len(targets))
+	for _, t := range targets {
+		c, err := model.ParseNodeCode(string(t))
+		if err != nil {
+			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: %s", model.ErrorMessage(err)).Zh("下达范围：%s", model.ErrorMessageZh(err))
+		}
+		codes = append(codes, c)
+	}
+	var (
+		d     model.Directive
+		units []model.DirectiveUnit
+	)
+	if dryRun {
+		if err := ctx.Err(); err != nil {
+			return d, nil, err
+		}
+		err := s.view(func(tx *bolt.Tx) error {
+			if _, err := actorOf(tx, by); err != nil {
+				return err
+			}
+			var err error
+			d, units, err = s.fanOut(tx, tx.Bucket(bucketDirectives).Sequence()+1, text, codes, deadline, by, s.clock())
+			return err
+		})
+		if err != nil {
+			return model.Directive{}, nil, err
+		}
+		return d, units, nil
+	}
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		seq, err := tx.Bucket(bucketDirectives).NextSequence()
+		if err != nil {
+			return nil, err
+		}
+		nd, nu, err := s.fanOut(tx, seq, text, codes, deadline, by, now)
+		if err != nil {
+			return nil, err
+		}
+		if err := putDirective(tx, nd, nu); err != nil {
+			return nil, err
+		}
+		d, units = nd, nu
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
+			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
+				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
+				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+		}}, nil
+	})
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	return d, units, nil
+}
+
+// putDirective writes a new directive d and its units: the records, each
+// unit's idx_dir_due entry (its sign-for check) and idx_unit_directives
+// entry.
+func putDirective(tx *bolt.Tx, d model.Directive, units []model.DirectiveUnit) error {
+	v, err := encodeDirective(d)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketDirectives).Put(u64(d.Seq), v); err != nil {
+		return err
+	}
+	dus, due, byUnit := tx.Bucket(bucketDirectiveUnits), tx.Bucket(bucketIdxDirDue), tx.Bucket(bucketIdxUnitDirectives)
+	dus.FillPercent, due.FillPercent = appendFill, appendFill // keys of a new directive sort last
+	for _, u := range units {
+		uv, err := encodeDirectiveUnit(u)
+		if err != nil {
+			return err
+		}
+		if err := dus.Put(seqCodeKey(d.Seq, u.Unit), uv); err != nil {
+			return err
+		}
+		if k := unitDueKey(d, u); k != nil {
+			if err := due.Put(k, []byte{}); err != nil {
+				return err
+			}
+		}
+		if err := byUnit.Put(unitDirKey(d.Activation, u.Unit, d.Seq), []byte{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// directiveNode is the node a directive's events are at: its one target,
+// or the town of several.
+func directiveNode(d model.Directive) model.NodeCode {
+	if len(d.Targets) > 1 {
+		return d.Targets[0].Town()
+	}
+	return d.Targets[0]
+}
+
+func joinCodes(cs []model.NodeCode) string { return strings.Join(codeStrings(cs), ",") }
+
+func (s *DB) getDirective(tx *bolt.Tx, seq uint64) (model.Directive, error) {
+	v := tx.Bucket(bucketDirectives).Get(u64(seq))
+	if v == nil {
+		return model.Directive{}, model.Errorf(model.ENOTFOUND, "no directive %s", model.FormatDirectiveID(seq)).Zh("没有指令 %s", model.FormatDirectiveID(seq))
+	}
+	return decodeDirective(seq, v, s.opts.Location)
+}
+
+// directiveUnits are the units of directive seq, in code order.
+func (s *DB) directiveUnits(tx *bolt.Tx, seq uint64) ([]model.DirectiveUnit, error) {
+	var out []model.DirectiveUnit
+	prefix := u64(seq)
+	c := tx.Bucket(bucketDirectiveUnits).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		u, err := decodeDirectiveUnit(k, v, s.opts.Location)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// activationDirectives are the directives of activation act, in seq order.
+// Directives are issued only while their activation is active, so their
+// seqs follow the activations' order: the scan goes back from the newest
+// and stops at the first of an older activation.
+func (s *DB) activationDirectives(tx *bolt.Tx, act uint64) ([]model.Directive, error) {
+	var out []model.Directive
+	c := tx.Bucket(bucketDirectives).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		d, err := decodeDirective(getU64(k), v, s.opts.Location)
+		if err != nil {
+			return nil, err
+		}
+		if d.Activation < act {
+			break
+		}
+		if d.Activation == act {
+			out = append(out, d)
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
+// Directive returns the directive with the public id and all its units, in
+// code order; ENOTFOUND if there is none.
+func (s *DB) Directive(ctx context.Context, id string) (model.Directive, []model.DirectiveUnit, error) {
+	if err := ctx.Err(); err != nil {
+		return model.Directive{}, nil, err
+	}
+	seq, err := parseDirectiveID(id)
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	var (
+		d     model.Directive
+		units []model.DirectiveUnit
+	)
+	err = s.view(func(tx *bolt.Tx) error {
+		var err error
+		if d, err = s.getDirective(tx, seq); err != nil {
+			return err
+		}
+		units, err = s.directiveUnits(tx, seq)
+		return err
+	})
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	return d, units, nil
+}
+
+// Directives lists the directives of the active activation, else of the
+// latest one, in seq order.
+func (s *DB) Directives(ctx context.Context) ([]model.Directive, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []model.Directive
+	err := s.view(func(tx *bolt.Tx) error {
+		act, err := latestActivationSeq(tx)
+		if err != nil || act == 0 {
+			return err
+		}
+		out, err = s.activationDirectives(tx, act)
+		return err
+	})
+	return out, err
+}
+
+// UnitDirectives lists the directives sent to one micro-grid, in seq
+// order, each with the micro-grid's copy at the same index: a prefix scan
+// of idx_unit_directives per activation.
+func (s *DB) UnitDirectives(ctx context.Context, unit model.NodeCode) ([]model.Directive, []model.DirectiveUnit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	code, err := model.ParseNodeCode(string(unit))
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		ds    []model.Directive
+		units []model.DirectiveUnit
+	)
+	err = s.view(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketIdxUnitDirectives).Cursor()
+		acts := tx.Bucket(bucketWtActivations).Cursor()
+		for ak, _ := acts.First(); ak != nil; ak, _ = acts.Next() {
+			prefix := append(append(append([]byte(nil), ak...), code...), 0)
+			for k, _ := idx.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = idx.Next() {
+				d, u, err := s.directiveUnit(tx, getU64(k[len(prefix):]), code)
+				if err != nil {
+					return err
+				}
+				ds, units = append(ds, d), append(units, u)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ds, units, nil
+}
+
+// directiveUnit is directive seq and the copy micro-grid code holds;
+// ENOTFOUND when there is no such directive or it was not sent there.
+func (s *DB) directiveUnit(tx *bolt.Tx, seq uint64, code model.NodeCode) (model.Directive, model.DirectiveUnit, error) {
+	d, err := s.getDirective(tx, seq)
+	if err != nil {
+		return d, model.DirectiveUnit{}, err
+	}
+	k := seqCodeKey(seq, code)
+	v := tx.Bucket(bucketDirectiveUnits).Get(k)
+	if v == nil {
+		return d, model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %d micro-grids under %s)",
+			d.ID, code, d.Units, joinCodes(d.Targets)).
+			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, code, joinCodes(d.Targets), d.Units)
+	}
+	u, err := decodeDirectiveUnit(k, v, s.opts.Location)
+	return d, u, err
+}
+
+// live refuses a change to a directive whose activation has ended.
+func (s *DB) live(tx *bolt.Tx, d model.Directive) error {
+	a, err := s.getActivation(tx, d.Activation)
+	if err != nil {
+		return err
+	}
+	if !a.Active() {
+		ended := a.Ended.In(s.opts.Location).Format("2006-01-02 15:04")
+		return model.Errorf(model.ECONFLICT, "%s belongs to wartime %s, which ended at %s", d.ID, a.ID, ended).
+			Zh("%s 属于战时 %s，该战时已于 %s 结束", d.ID, a.ID, ended)
+	}
+	return nil
+}
+
+// liveActor is who acts on directive d (through the writer's cache),
+// refused when d's activation has ended (live).
+func (s *DB) liveActor(tx *bolt.Tx, d model.Directive, by model.PersonID) (model.Person, error) {
+	actor, err := s.wc.actor(tx, by)
+	if err != nil {
+		return actor, err
+	}
+	return actor, s.live(tx, d)
+}
+
+// saveDirectiveUnit writes a unit's copy and moves its idx_dir_due entry;
+// old is the stored version.
+func saveDirectiveUnit(tx *bolt.Tx, d model.Directive, u model.DirectiveUnit, old model.DirectiveUnit) error {
+	v, err := encodeDirectiveUnit(u)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketDirectiveUnits).Put(seqCodeKey(d.Seq, u.Unit), v); err != nil {
+		return err
+	}
+	ok, nk := unitDueKey(d, old), unitDueKey(d, u)
+	if bytes.Equal(ok, nk) {
+		return nil
+	}
+	due := tx.Bucket(bucketIdxDirDue)
+	if ok != nil {
+		if err := due.Delete(ok); err != nil {
+			return err
+		}
+	}
+	if nk != nil {
+		return due.Put(nk, []byte{})
+	}
+	return nil
+}
+
+// unitRequest is what SignDirective and DirectiveProgress share: the ids
+// checked before the writer.
+func unitRequest(id string, unit model.NodeCode) (uint64, model.NodeCode, error) {
+	seq, err := parseDirectiveID(id)
+	if err != nil {
+		return 0, "", err
+	}
+	code, err := model.ParseNodeCode(string(unit))
+	if err != nil {
+		return 0, "", err
+	}
+	return seq, code, nil
+}
+
+// SignDirective records that micro-grid unit signed for directive id (by a
+// person on the roster, or model.System). Signing twice returns the unit
+// as it is and writes nothing: the signed copy is found in a read
+// transaction, and a signature once made is never undone.
+func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, by model.PersonID) (model.DirectiveUnit, error) {
+	if err := ctx.Err(); err != nil {
+		return model.DirectiveUnit{}, err
+	}
+	seq, code, err := unitRequest(id, unit)
+	if err != nil {
+		return model.DirectiveUnit{}, err
+	}
+	var out model.DirectiveUnit
+	err = s.view(func(tx *bolt.Tx) error {
+		if _, err := actorOf(tx, by); err != nil {
+			return err
+		}
+		_, u, err := s.directiveUnit(tx, seq, code)
+		if err == nil && u.Signed() {
+			out = u
+		}
+		return err
+	})
+	if err != nil || out.Signed() {
+		return out, err
+	}
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		d, u, err := s.directiveUnit(tx, seq, code)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		next, changed := u.Sign(by, now)
+		if !changed { // signed meanwhile
+			out = u
+			return nil, nil
+		}
+		if err := s.live(tx, d); err != nil {
+			return nil, err
+		}
+		if err := saveDirectiveUnit(tx, d, next, u); err != nil {
+			return nil, err
+		}
+		out = next
+		took := now.Sub(d.IssuedAt).Round(time.Second)
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActSign, Node: code, Directive: d.ID,
+			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
+			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
+		}}, nil
+	})
+	if err != nil {
+		return model.DirectiveUnit{}, err
+	}
+	return out, nil
+}
+
+// DirectiveProgress records how much of directive id micro-grid unit has
+// done (model DirectiveUnit.Progress: it signs for it too, and done == of
+// completes it).
+func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCode, done, of int, by model.PersonID) (model.DirectiveUnit, error) {
+	seq, code, err := unitRequest(id, unit)
+	if err != nil {
+		return model.DirectiveUnit{}, err
+	}
+	var out model.DirectiveUnit
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		d, u, err := s.directiveUnit(tx, seq, code)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.liveActor(tx, d, by)
+		if err != nil {
+			return nil, err
+		}
+		next, err := u.Progress(done, of, by, now)
+		if err != nil {
+			return nil, err
+		}
+		if err := saveDirectiveUnit(tx, d, next, u); err != nil {
+			return nil, err
+		}
+		out = next
+		note, noteZh := fmt.Sprintf("%s: %d/%d", d.ID, done, of), fmt.Sprintf("%s：%d/%d", d.ID, done, of)
+		if !u.Signed() {
+			note, noteZh = note+", signed for", noteZh+"，已签收"
+		}
+		if next.Complete() && !u.Complete() {
+			note, noteZh = note+", complete", noteZh+"，已完成"
+		}
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
+			Note: note, NoteZh: noteZh,
+		}}, nil
+	})
+	if err != nil {
+		return model.DirectiveUnit{}, err
+	}
+	return out, nil
+}
+
+// ResendDirective sends directive id again to the units that have not
+// signed (Resends and SentAt; their escalation stands), and returns how
+// many. When every unit has signed it returns 0 and records nothing.
+func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) (int, error) {
+	seq, err := parseDirectiveID(id)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		n = 0
+		d, err := s.getDirective(tx, seq)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.liveActor(tx, d, by)
+		if err != nil {
+			return nil, err
+		}
+		units, err := s.directiveUnits(tx, seq)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range units {
+			if u.Signed() {
+				continue
+			}
+			next := u
+			next.Resends++
+			next.SentAt = now
+			if err := saveDirectiveUnit(tx, d, next, u); err != nil {
+				return nil, err
+			}
+			n++
+		}
+		if n == 0 {
+			return nil, nil
+		}
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
+			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
+			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
+		}}, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}

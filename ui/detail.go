@@ -140,6 +140,7 @@ func wrap(w Width, s string, n int) []string {
 		return nil
 	}
 	var out []string
+	s = w.shown(s) // each line a prefix of the rest, in the written form
 	for w.Of(s) > n {
 		head := w.Trunc(s, n, "")
 		if head == "" {

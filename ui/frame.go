@@ -20,6 +20,7 @@ func (p *painter) ofStyled(s string) int { return p.w.Of(ansi.Strip(s)) }
 // padStyled pads a styled string with spaces to n columns (it never cuts:
 // callers fit the plain text first).
 func (p *painter) padStyled(s string, n int) string {
+	s = p.w.shown(s) // a text input's view comes here unfitted
 	if d := n - p.ofStyled(s); d > 0 {
 		return s + strings.Repeat(" ", d)
 	}

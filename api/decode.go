@@ -9,6 +9,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -73,7 +74,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 }
 
 // decodeStrict decodes one JSON object from body into v: unknown fields,
-// wrong types, malformed JSON and anything after the object are 400; text
+// a field given twice or named in another case ("NODE" for "node"), wrong
+// types, malformed JSON and anything after the object are 400; text
 // that is not valid UTF-8 (raw bytes, or escaped lone surrogates, which
 // encoding/json would quietly turn into U+FFFD) is 422 naming its field.
 func decodeStrict(body []byte, v any) error {
@@ -82,6 +84,9 @@ func decodeStrict(body []byte, v any) error {
 	}
 	if field, ok := invalidUTF8Field(body); ok {
 		return invalid(field, "%s: invalid UTF-8", fieldName(field))
+	}
+	if err := strictKeys(body, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

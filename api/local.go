@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"gridcmd/model"
@@ -35,6 +36,9 @@ type localResponse struct {
 func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	if !isLoopback(r.RemoteAddr) {
 		writeError(w, http.StatusForbidden, "", "the local API answers loopback callers only")
+		return false
+	}
+	if !oneAuthorization(w, r) {
 		return false
 	}
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -91,12 +95,15 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeLocal decodes the body of a call to the method name into req: no
-// body is the zero request. Malformed JSON is a 400, as on the field
-// routes; a request that does not fit req (a field it does not have, a
+// body is the zero request. Malformed JSON, or a key given twice or in
+// another case than the field's, is a 400, as on the field routes; a request that does not fit req (a field it does not have, a
 // value of another type) is the method's refusal, EINVALID.
 func decodeLocal(name string, body []byte, req any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if err := strictKeys(body, reflect.TypeOf(req)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -349,6 +349,9 @@ type caller struct {
 
 // authenticate answers 401 (or 429) itself when it returns false.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, bool) {
+	if !oneAuthorization(w, r) {
+		return caller{}, false
+	}
 	h := r.Header.Get("Authorization")
 	scheme, tok, _ := strings.Cut(h, " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
@@ -381,6 +384,17 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 		}
 	}
 	return c, true
+}
+
+// oneAuthorization answers 400 itself when the request has more than one
+// Authorization header: which one a server, a proxy or a log reads is
+// anyone's guess.
+func oneAuthorization(w http.ResponseWriter, r *http.Request) bool {
+	if len(r.Header.Values("Authorization")) > 1 {
+		writeError(w, http.StatusBadRequest, "Authorization", "Authorization: give it once")
+		return false
+	}
+	return true
 }
 
 // scope answers 403 itself when p may not act at node.

@@ -51,6 +51,7 @@ func keyedRequest[T any](s *Server, w http.ResponseWriter, r *http.Request, deco
 // intakeAnswer answers what an intake route filed: 201 for a new one
 // (counted by count), 200 for a retry of one already filed.
 func (s *Server) intakeAnswer(w http.ResponseWriter, out any, dup bool, count func()) {
+	s.wrote()
 	if dup {
 		s.metrics.duplicates.Add(1)
 		writeJSON(w, http.StatusOK, out)
@@ -252,6 +253,7 @@ func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, c.person.ID, "", err)
 		return
 	}
+	s.wrote()
 	writeJSON(w, http.StatusOK, unitJSON(id, u))
 }
 
@@ -270,5 +272,6 @@ func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, c.person.ID, "", err)
 		return
 	}
+	s.wrote()
 	writeJSON(w, http.StatusOK, unitJSON(id, u))
 }

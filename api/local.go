@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"gridcmd/model"
@@ -58,7 +59,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("method")
-	fn, ok := s.local[name]
+	call, ok := s.local[name]
 	if !ok {
 		writeError(w, http.StatusNotFound, "method", "no local method %q", name)
 		return
@@ -72,11 +73,16 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, err)
 		return
 	}
-	res, err := fn(r.Context(), body)
+	res, err := call.fn(r.Context(), body)
 	var re *requestError
 	switch {
 	case errors.As(err, &re):
 		writeRequestError(w, err)
+		return
+	case isDiskFull(err):
+		s.noteDiskFull(r.Pattern, err)
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
+		writeJSON(w, http.StatusServiceUnavailable, localResponse{Error: diskFullMsg, ErrorZh: diskFullZh, Code: model.EUNAVAIL})
 		return
 	case err != nil:
 		code := model.ErrorCode(err)
@@ -85,6 +91,9 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code})
 		return
+	}
+	if call.writes {
+		s.wrote()
 	}
 	b, err := json.Marshal(res)
 	if err != nil {

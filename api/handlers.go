@@ -163,7 +163,13 @@ func signer(id model.PersonID) string {
 	return id.String()
 }
 
+// unitJSON is the answer to an ack or a progress report on the directive
+// the path named as id: the directive by its own id (D-0001, however the
+// path spelled it), so that a retry answers as the first call did.
 func unitJSON(id string, u model.DirectiveUnit) UnitJSON {
+	if u.Directive != 0 {
+		id = model.FormatDirectiveID(u.Directive)
+	}
 	return UnitJSON{Directive: id, Unit: string(u.Unit), unitCopy: copyOf(u)}
 }
 

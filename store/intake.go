@@ -75,8 +75,8 @@ type alertRecord struct {
 	At       int64  `json:"at"`
 	By       uint64 `json:"by,omitempty"`
 	Incident uint64 `json:"incident,omitempty"`
-	// What the alert's answer said, so that a retry answers the same
-	// (every record written with them has a Count of at least 1).
+	// What the alert's answer said, so that a retry answers the same (a
+	// record from before they were kept has none: its retry says count 0).
 	Count    int  `json:"count,omitempty"`
 	Opened   bool `json:"opened,omitempty"`
 	Attached bool `json:"attached,omitempty"`

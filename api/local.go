@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,6 +17,7 @@ import (
 // 'gridcmd serve' holds. Its parts, a file each:
 //
 //	localfile.go  the credential file beside the database, and DialLocal
+//	handshake.go  the server proves it holds the credential; the client's token
 //	methods.go    the methods: one descriptor each, the table both ends use
 //	local.go      the call route (POST /api/v1/local/{method}) and its answer
 //	client.go     the Client, whose methods call through the descriptors
@@ -32,8 +32,9 @@ type localResponse struct {
 	Code    string          `json:"code,omitempty"`
 }
 
-// localAuth admits loopback callers with the local credential; it answers
-// 403 or 401 itself.
+// localAuth admits loopback callers with a token from the handshake
+// (handshake.go) or the local credential itself; it answers 400, 403 or
+// 401 itself.
 func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	if !isLoopback(r.RemoteAddr) {
 		writeError(w, http.StatusForbidden, "", "the local API answers loopback callers only")
@@ -42,9 +43,8 @@ func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	if !oneAuthorization(w, r) {
 		return false
 	}
-	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, localScheme) ||
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(cred)), []byte(s.opts.LocalCredential)) != 1 {
+	scheme, v, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, localScheme) || !localAuthorized(strings.TrimSpace(v), s.opts.LocalCredential) {
 		writeError(w, http.StatusUnauthorized, "Authorization", "the local API wants the credential of the database's .api file")
 		return false
 	}

@@ -664,6 +664,7 @@ func TestClientBackupChecksTheTrailers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+			mux.HandleFunc("POST /api/v1/local/hello", api.AnswerHello("gcl_test"))
 			mux.HandleFunc("POST /api/v1/local/Policy", func(w http.ResponseWriter, _ *http.Request) {
 				_, _ = io.WriteString(w, `{"result":{}}`)
 			})

@@ -15,6 +15,7 @@
 //	POST /api/v1/directives/{id}/progress   a unit reports progress                  200 | 400 401 403 404 409 413 415 422 429 503
 //	GET  /healthz                           200 ok | 503 draining, or degraded (disk full) until a write succeeds
 //	GET  /metrics                           Prometheus text format
+//	POST /api/v1/local/hello                local handshake: the server proves it holds the local credential
 //	POST /api/v1/local/{method}             local RPC (loopback and the local credential only)
 //	GET  /api/v1/local/subscribe            local event stream (NDJSON)
 //
@@ -136,6 +137,7 @@ func (s *Server) routes() {
 	if s.opts.LocalCredential != "" {
 		mt, _ := s.svc.(maintainer)
 		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt})
+		s.route("POST "+helloPath, s.handleHello)
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
 		s.route("GET /api/v1/local/backup", s.handleBackup)

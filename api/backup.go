@@ -45,7 +45,8 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	mt, ok := s.svc.(maintainer)
 	if !ok {
-		writeError(w, http.StatusNotImplemented, "", "this server cannot copy its database")
+		writeJSON(w, http.StatusNotImplemented, errorJSON{Error: "this server cannot copy its database",
+			ErrorZh: "此服务无法复制其数据库"})
 		return
 	}
 	if !s.admitWrite(w) {
@@ -55,7 +56,8 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 	s.endWrite()
 	if err != nil {
 		s.log.Error("backup: taking the copy failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "", "taking the copy: %v", err)
+		writeJSON(w, http.StatusInternalServerError, errorJSON{Error: fmt.Sprintf("taking the copy: %v", err),
+			ErrorZh: fmt.Sprintf("复制数据库失败：%v", err)})
 		return
 	}
 	defer func() {

@@ -27,9 +27,13 @@ type Client struct {
 	policy model.Policy
 }
 
-// endpoint is a server's base URL (http://127.0.0.1:7420) and its local
-// credential.
-type endpoint struct{ base, cred string }
+// endpoint is a server's base URL (http://127.0.0.1:7420), its local
+// credential, and the Authorization the handshake with it gave (the
+// credential itself is never sent).
+type endpoint struct{ base, cred, auth string }
+
+// same reports whether e and o are one server with one credential.
+func (e endpoint) same(o endpoint) bool { return e.base == o.base && e.cred == o.cred }
 
 var (
 	_ model.Service       = (*Client)(nil)
@@ -45,7 +49,10 @@ const (
 
 // NewLocalClient connects to the server at addr (which must be a loopback
 // address; an unspecified host such as 0.0.0.0 means this machine) with
-// the local credential cred, checks /healthz and reads the policy.
+// the local credential cred: the server must first prove it holds cred
+// (the handshake, handshake.go; EUNAVAIL when it does not, and nothing
+// but a random nonce was sent to it), then /healthz must answer and the
+// policy is read.
 func NewLocalClient(addr, cred string) (*Client, error) {
 	at, err := localEndpoint(addr, cred)
 	if err != nil {
@@ -65,6 +72,10 @@ func NewLocalClient(addr, cred string) (*Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
+	if c.at.auth, err = hello(ctx, c.hc, at.base, at.cred); err != nil {
+		c.Close()
+		return nil, err
+	}
 	if err := c.Health(ctx); err != nil {
 		c.Close()
 		return nil, err
@@ -107,7 +118,7 @@ func (at endpoint) request(ctx context.Context, verb, path string, body io.Reade
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", localScheme+" "+at.cred)
+	req.Header.Set("Authorization", at.auth)
 	return req, nil
 }
 
@@ -124,8 +135,9 @@ func (c *Client) endpoint() endpoint {
 // answering or stopped taking its credential: a gridcmd that holds the
 // database again (restarted, on another port, with a new credential) has
 // written its own local file. It takes what the file says if that differs
-// from failed, and reports whether it did. Only a client from DialLocal
-// knows where to look.
+// from failed and the server there proves it holds the new credential
+// (the handshake), and reports whether it did. Only a client from
+// DialLocal knows where to look.
 func (c *Client) relocate(failed endpoint) bool {
 	if c.dbPath == "" {
 		return false
@@ -135,7 +147,12 @@ func (c *Client) relocate(failed endpoint) bool {
 		return false
 	}
 	next, err := localEndpoint(lf.Addr, lf.Credential)
-	if err != nil || next == failed {
+	if err != nil || next.same(failed) {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	if next.auth, err = hello(ctx, c.hc, next.base, next.cred); err != nil {
 		return false
 	}
 	c.mu.Lock()

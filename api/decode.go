@@ -9,6 +9,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -73,7 +74,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 }
 
 // decodeStrict decodes one JSON object from body into v: unknown fields,
-// wrong types, malformed JSON and anything after the object are 400; text
+// a field given twice or named in another case ("NODE" for "node"), wrong
+// types, malformed JSON and anything after the object are 400; text
 // that is not valid UTF-8 (raw bytes, or escaped lone surrogates, which
 // encoding/json would quietly turn into U+FFFD) is 422 naming its field.
 func decodeStrict(body []byte, v any) error {
@@ -82,6 +84,9 @@ func decodeStrict(body []byte, v any) error {
 	}
 	if field, ok := invalidUTF8Field(body); ok {
 		return invalid(field, "%s: invalid UTF-8", fieldName(field))
+	}
+	if err := strictKeys(body, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -303,31 +308,17 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 		return r, invalid("node", "%s", model.ErrorMessage(err))
 	}
 	r.Node = node
-	cat, err := p.Category(strings.TrimSpace(req.Category))
-	if err != nil {
-		return r, invalid("category", "%s", model.ErrorMessage(err))
-	}
-	r.Category = string(cat)
+	r.Category = strings.TrimSpace(req.Category)
 	if r.Severity, err = model.ParseSeverity(req.Severity); err != nil {
 		return r, invalid("severity", "%s", model.ErrorMessage(err))
 	}
-	title, err := model.CleanText(req.Title, false)
-	if err != nil {
-		return r, invalid("title", "title: %s", model.ErrorMessage(err))
-	}
-	if title == "" {
-		return r, invalid("title", "title: empty (or nothing but control characters)")
-	}
-	if n := utf8.RuneCountInString(title); n > model.MaxTitleRunes {
-		return r, invalid("title", "title: %d characters, at most %d", n, model.MaxTitleRunes)
-	}
-	r.Title = title
+	r.Title = req.Title
+	// The text is cleaned here only to measure it with the location and
+	// the photo reference below; its limits, and the title's, are the
+	// model's (Report.Check).
 	text, err := model.CleanText(req.Text, true)
 	if err != nil {
 		return r, invalid("text", "text: %s", model.ErrorMessage(err))
-	}
-	if len(text) > model.MaxTextBytes {
-		return r, invalid("text", "text: %d bytes, at most %d", len(text), model.MaxTextBytes)
 	}
 	var extra []string
 	if l := req.Location; l != nil {
@@ -359,10 +350,11 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 		}
 	}
 	r.Text = text
-	if err := r.Validate(p); err != nil {
-		return r, invalid("", "%s", model.ErrorMessage(err))
+	checked, err := r.Check(p)
+	if err != nil {
+		return r, invalid(model.ErrorField(err), "%s", model.ErrorMessage(err))
 	}
-	return r, nil
+	return checked.Report(), nil
 }
 
 // AlertRequest is the body of POST /api/v1/alerts.
@@ -400,15 +392,7 @@ func DecodeAlert(body []byte) (model.Alert, error) {
 	}
 	a, err := model.Alert{Device: req.Device, Kind: req.Kind, Node: node, Text: req.Text}.Clean()
 	if err != nil {
-		msg := model.ErrorMessage(err)
-		field, _, _ := strings.Cut(msg, ":")
-		switch {
-		case strings.HasPrefix(field, "kind"):
-			field = "kind"
-		case field != "device" && field != "text":
-			field = ""
-		}
-		return model.Alert{}, invalid(field, "%s", msg)
+		return model.Alert{}, invalid(model.ErrorField(err), "%s", model.ErrorMessage(err))
 	}
 	return a, nil
 }

@@ -51,6 +51,7 @@ func keyedRequest[T any](s *Server, w http.ResponseWriter, r *http.Request, deco
 // intakeAnswer answers what an intake route filed: 201 for a new one
 // (counted by count), 200 for a retry of one already filed.
 func (s *Server) intakeAnswer(w http.ResponseWriter, out any, dup bool, count func()) {
+	s.wrote()
 	if dup {
 		s.metrics.duplicates.Add(1)
 		writeJSON(w, http.StatusOK, out)
@@ -162,7 +163,13 @@ func signer(id model.PersonID) string {
 	return id.String()
 }
 
+// unitJSON is the answer to an ack or a progress report on the directive
+// the path named as id: the directive by its own id (D-0001, however the
+// path spelled it), so that a retry answers as the first call did.
 func unitJSON(id string, u model.DirectiveUnit) UnitJSON {
+	if u.Directive != 0 {
+		id = model.FormatDirectiveID(u.Directive)
+	}
 	return UnitJSON{Directive: id, Unit: string(u.Unit), unitCopy: copyOf(u)}
 }
 
@@ -252,6 +259,7 @@ func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, c.person.ID, "", err)
 		return
 	}
+	s.wrote()
 	writeJSON(w, http.StatusOK, unitJSON(id, u))
 }
 
@@ -270,5 +278,6 @@ func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, c.person.ID, "", err)
 		return
 	}
+	s.wrote()
 	writeJSON(w, http.StatusOK, unitJSON(id, u))
 }

@@ -2,11 +2,12 @@ package api
 
 import (
 	"bytes"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"gridcmd/model"
@@ -16,6 +17,7 @@ import (
 // 'gridcmd serve' holds. Its parts, a file each:
 //
 //	localfile.go  the credential file beside the database, and DialLocal
+//	handshake.go  the server proves it holds the credential; the client's token
 //	methods.go    the methods: one descriptor each, the table both ends use
 //	local.go      the call route (POST /api/v1/local/{method}) and its answer
 //	client.go     the Client, whose methods call through the descriptors
@@ -30,16 +32,19 @@ type localResponse struct {
 	Code    string          `json:"code,omitempty"`
 }
 
-// localAuth admits loopback callers with the local credential; it answers
-// 403 or 401 itself.
+// localAuth admits loopback callers with a token from the handshake
+// (handshake.go) or the local credential itself; it answers 400, 403 or
+// 401 itself.
 func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	if !isLoopback(r.RemoteAddr) {
 		writeError(w, http.StatusForbidden, "", "the local API answers loopback callers only")
 		return false
 	}
-	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, localScheme) ||
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(cred)), []byte(s.opts.LocalCredential)) != 1 {
+	if !oneAuthorization(w, r) {
+		return false
+	}
+	scheme, v, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, localScheme) || !localAuthorized(strings.TrimSpace(v), s.opts.LocalCredential) {
 		writeError(w, http.StatusUnauthorized, "Authorization", "the local API wants the credential of the database's .api file")
 		return false
 	}
@@ -54,7 +59,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("method")
-	fn, ok := s.local[name]
+	call, ok := s.local[name]
 	if !ok {
 		writeError(w, http.StatusNotFound, "method", "no local method %q", name)
 		return
@@ -68,11 +73,16 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, err)
 		return
 	}
-	res, err := fn(r.Context(), body)
+	res, err := call.fn(r.Context(), body)
 	var re *requestError
 	switch {
 	case errors.As(err, &re):
 		writeRequestError(w, err)
+		return
+	case isDiskFull(err):
+		s.noteDiskFull(r.Pattern, err)
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
+		writeJSON(w, http.StatusServiceUnavailable, localResponse{Error: diskFullMsg, ErrorZh: diskFullZh, Code: model.EUNAVAIL})
 		return
 	case err != nil:
 		code := model.ErrorCode(err)
@@ -81,6 +91,9 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code})
 		return
+	}
+	if call.writes {
+		s.wrote()
 	}
 	b, err := json.Marshal(res)
 	if err != nil {
@@ -91,12 +104,15 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeLocal decodes the body of a call to the method name into req: no
-// body is the zero request. Malformed JSON is a 400, as on the field
-// routes; a request that does not fit req (a field it does not have, a
+// body is the zero request. Malformed JSON, or a key given twice or in
+// another case than the field's, is a 400, as on the field routes; a request that does not fit req (a field it does not have, a
 // value of another type) is the method's refusal, EINVALID.
 func decodeLocal(name string, body []byte, req any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if err := strictKeys(body, reflect.TypeOf(req)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

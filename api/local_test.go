@@ -561,6 +561,7 @@ func TestLocalBackupRefusals(t *testing.T) {
 	_, err := serve(cutShort{DB: db}).Backup(ctx, &buf)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "disk read error")
+	assert.Contains(t, model.ErrorMessageZh(err), "复制数据库失败：", "said in Chinese too")
 
 	_, err = serve(cutShort{DB: db, lie: true}).Backup(ctx, &buf)
 	require.Error(t, err)
@@ -569,6 +570,7 @@ func TestLocalBackupRefusals(t *testing.T) {
 	_, err = serve(struct{ model.Service }{db}).Backup(ctx, &buf)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot copy its database")
+	assert.Contains(t, model.ErrorMessageZh(err), "此服务无法复制其数据库", "said in Chinese too")
 
 	c := serve(db)
 	req, err := http.NewRequest(http.MethodGet, c.Addr()+"/api/v1/local/backup", nil)
@@ -662,6 +664,7 @@ func TestClientBackupChecksTheTrailers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
+			mux.HandleFunc("POST /api/v1/local/hello", api.AnswerHello("gcl_test"))
 			mux.HandleFunc("POST /api/v1/local/Policy", func(w http.ResponseWriter, _ *http.Request) {
 				_, _ = io.WriteString(w, `{"result":{}}`)
 			})

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"errors"
 	"os"
 	"syscall"
 
@@ -24,4 +25,11 @@ func ownerOnly(path string, fi os.FileInfo) error {
 			Zh("拒绝使用 %s：它属于 uid %d，不属于你（uid %d）", path, st.Uid, os.Getuid())
 	}
 	return nil
+}
+
+// processAlive reports whether a process with the id pid runs (perhaps
+// another user's: then it may not be signalled, but it is there).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -121,19 +121,31 @@ func regularFile(path string, fi os.FileInfo) error {
 
 // DialLocal connects to the server that holds the database at dbPath, as
 // its local credential file (LocalPath) tells: the file must be this
-// user's and readable by no one else, the address loopback, and the server
-// must answer /healthz. ENOTFOUND when there is no file (no server holds
-// the database), EUNAVAIL when the server does not answer (it may have
-// died; the file is then stale). When that server stops, the client finds
-// the next one that holds the database through the same file (see
-// Client.relocate).
+// user's and readable by no one else, the address loopback, the process
+// that wrote it alive, and the server must prove it holds the credential
+// (the handshake) and answer /healthz. ENOTFOUND when there is no file (no
+// server holds the database); EUNAVAIL, naming the file, when the file is
+// stale (its process is gone, or what answers at its address is not that
+// server, which is then sent nothing but a random nonce) or the server
+// does not answer. When that server stops, the client finds the next one
+// that holds the database through the same file (see Client.relocate).
 func DialLocal(dbPath string) (*Client, error) {
-	lf, err := readLocal(LocalPath(dbPath))
+	path := LocalPath(dbPath)
+	lf, err := readLocal(path)
 	if err != nil {
 		return nil, err
 	}
+	if lf.PID > 0 && lf.PID != os.Getpid() && !processAlive(lf.PID) {
+		return nil, model.Errorf(model.EUNAVAIL, "%s is stale: the gridcmd that wrote it (pid %d) is not running", path, lf.PID).
+			Zh("%s 已失效：写下它的 gridcmd（pid %d）已不在运行", path, lf.PID)
+	}
 	c, err := NewLocalClient(lf.Addr, lf.Credential)
 	if err != nil {
+		var e *model.Error
+		if errors.As(err, &e) && e.Code == model.EUNAVAIL {
+			return nil, &model.Error{Code: e.Code, Message: fmt.Sprintf("%s may be stale: %s", path, e.Message),
+				MessageZh: fmt.Sprintf("%s 可能已失效：%s", path, model.ErrorMessageZh(e))}
+		}
 		return nil, err
 	}
 	c.dbPath = dbPath

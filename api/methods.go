@@ -17,9 +17,10 @@ import (
 // method is one method of the local RPC. Req is the body of the call and
 // Resp the result of the answer, both JSON.
 type method[Req, Resp any] struct {
-	name  string
-	on    backend // which of the server's services answers it
-	serve func(context.Context, services, Req) (Resp, error)
+	name   string
+	on     backend // which of the server's services answers it
+	writes bool    // it changes the database: its success shows the disk takes writes again
+	serve  func(context.Context, services, Req) (Resp, error)
 }
 
 // backend is the part of services a method needs; the server offers the
@@ -57,6 +58,7 @@ type localFn func(ctx context.Context, body []byte) (any, error)
 type localMethod interface {
 	methodName() string
 	methodOn() backend
+	methodWrites() bool
 	handler(services) localFn
 }
 
@@ -65,8 +67,15 @@ func newMethod[Req, Resp any](name string, on backend, serve func(context.Contex
 	return method[Req, Resp]{name: name, on: on, serve: serve}
 }
 
+// writing marks the method as one that changes the database.
+func (m method[Req, Resp]) writing() method[Req, Resp] {
+	m.writes = true
+	return m
+}
+
 func (m method[Req, Resp]) methodName() string { return m.name }
 func (m method[Req, Resp]) methodOn() backend  { return m.on }
+func (m method[Req, Resp]) methodWrites() bool { return m.writes }
 
 // handler decodes the request strictly (no field the request type does
 // not have) and serves it.
@@ -96,12 +105,18 @@ var localMethods = []localMethod{
 	rpcReportOnce, rpcAlert,
 }
 
+// localCall is one method in the server's table.
+type localCall struct {
+	fn     localFn
+	writes bool
+}
+
 // localTable is the server's table: the methods that s can answer.
-func localTable(s services) map[string]localFn {
-	t := make(map[string]localFn, len(localMethods))
+func localTable(s services) map[string]localCall {
+	t := make(map[string]localCall, len(localMethods))
 	for _, m := range localMethods {
 		if s.has(m.methodOn()) {
-			t[m.methodName()] = m.handler(s)
+			t[m.methodName()] = localCall{fn: m.handler(s), writes: m.methodWrites()}
 		}
 	}
 	return t
@@ -229,7 +244,7 @@ var rpcNodes = newMethod("Nodes", onService, func(ctx context.Context, s service
 
 var rpcImportNodes = newMethod("ImportNodes", onService, func(ctx context.Context, s services, r importReq[model.Node]) (int, error) {
 	return s.svc.ImportNodes(ctx, r.Entries, r.By, r.Note)
-})
+}).writing()
 
 // RosterService.
 
@@ -243,13 +258,13 @@ var rpcPeople = newMethod("People", onService, func(ctx context.Context, s servi
 
 var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
 	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
-})
+}).writing()
 
 // IncidentService.
 
 var rpcReport = newMethod("Report", onService, func(ctx context.Context, s services, r model.Report) (model.Incident, error) {
 	return s.svc.Report(ctx, r)
-})
+}).writing()
 
 var rpcIncident = newMethod("Incident", onService, func(ctx context.Context, s services, r idReq) (model.Incident, error) {
 	return s.svc.Incident(ctx, r.ID)
@@ -261,7 +276,7 @@ var rpcIncidents = newMethod("Incidents", onService, func(ctx context.Context, s
 
 var rpcAct = newMethod("Act", onService, func(ctx context.Context, s services, r actReq) (model.Incident, error) {
 	return s.svc.Act(ctx, r.ID, r.Command)
-})
+}).writing()
 
 var rpcTimeline = newMethod("Timeline", onService, func(ctx context.Context, s services, r idReq) ([]model.Event, error) {
 	return s.svc.Timeline(ctx, r.ID)
@@ -269,7 +284,7 @@ var rpcTimeline = newMethod("Timeline", onService, func(ctx context.Context, s s
 
 var rpcSweep = newMethod("Sweep", onService, func(ctx context.Context, s services, _ none) ([]model.Event, error) {
 	return s.svc.Sweep(ctx)
-})
+}).writing()
 
 // EventService (Subscribe is the event stream) and the rest.
 
@@ -297,11 +312,11 @@ var rpcWartimeStatus = newMethod("WartimeStatus", onService, func(ctx context.Co
 
 var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
 	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)
-})
+}).writing()
 
 var rpcDeactivate = newMethod("Deactivate", onService, func(ctx context.Context, s services, r idByReq) (model.AfterAction, error) {
 	return s.svc.Deactivate(ctx, r.ID, r.By)
-})
+}).writing()
 
 var rpcAfterAction = newMethod("AfterAction", onService, func(ctx context.Context, s services, r idReq) (model.AfterAction, error) {
 	return s.svc.AfterAction(ctx, r.ID)
@@ -309,12 +324,12 @@ var rpcAfterAction = newMethod("AfterAction", onService, func(ctx context.Contex
 
 var rpcDraftReserve = newMethod("DraftReserve", onService, func(ctx context.Context, s services, r draftReq) (model.Draft, error) {
 	return s.svc.DraftReserve(ctx, r.Person, r.Micro, r.By)
-})
+}).writing()
 
 var rpcIssueDirective = newMethod("IssueDirective", onService, func(ctx context.Context, s services, r issueDirectiveReq) (directiveResp, error) {
 	d, units, err := s.svc.IssueDirective(ctx, r.Text, r.Targets, r.Deadline, r.By, r.DryRun)
 	return directiveResp{d, units}, err
-})
+}).writing()
 
 var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s services, r idReq) (directiveResp, error) {
 	d, units, err := s.svc.Directive(ctx, r.ID)
@@ -332,15 +347,15 @@ var rpcUnitDirectives = newMethod("UnitDirectives", onService, func(ctx context.
 
 var rpcSignDirective = newMethod("SignDirective", onService, func(ctx context.Context, s services, r signReq) (model.DirectiveUnit, error) {
 	return s.svc.SignDirective(ctx, r.ID, r.Unit, r.By)
-})
+}).writing()
 
 var rpcDirectiveProgress = newMethod("DirectiveProgress", onService, func(ctx context.Context, s services, r progressReq) (model.DirectiveUnit, error) {
 	return s.svc.DirectiveProgress(ctx, r.ID, r.Unit, r.Done, r.Of, r.By)
-})
+}).writing()
 
 var rpcResendDirective = newMethod("ResendDirective", onService, func(ctx context.Context, s services, r idByReq) (int, error) {
 	return s.svc.ResendDirective(ctx, r.ID, r.By)
-})
+}).writing()
 
 // The database file.
 
@@ -352,15 +367,15 @@ var rpcCheck = newMethod("Check", onFile, func(ctx context.Context, s services, 
 
 var rpcIssueToken = newMethod("IssueToken", onIntake, func(ctx context.Context, s services, r personReq) (string, error) {
 	return s.intake.IssueToken(ctx, r.Person)
-})
+}).writing()
 
 var rpcRevokeTokens = newMethod("RevokeTokens", onIntake, func(ctx context.Context, s services, r personReq) (int, error) {
 	return s.intake.RevokeTokens(ctx, r.Person)
-})
+}).writing()
 
 var rpcRevokeToken = newMethod("RevokeToken", onIntake, func(ctx context.Context, s services, r prefixReq) (model.TokenInfo, error) {
 	return s.intake.RevokeToken(ctx, r.Prefix)
-})
+}).writing()
 
 var rpcTokens = newMethod("Tokens", onIntake, func(ctx context.Context, s services, r personReq) ([]model.TokenInfo, error) {
 	return s.intake.Tokens(ctx, r.Person)
@@ -373,8 +388,8 @@ var rpcAuthenticate = newMethod("Authenticate", onIntake, func(ctx context.Conte
 var rpcReportOnce = newMethod("ReportOnce", onIntake, func(ctx context.Context, s services, r reportOnceReq) (reportOnceResp, error) {
 	inc, dup, err := s.intake.ReportOnce(ctx, r.Person, r.Key, r.Report)
 	return reportOnceResp{inc, dup}, err
-})
+}).writing()
 
 var rpcAlert = newMethod("Alert", onIntake, func(ctx context.Context, s services, a model.Alert) (model.AlertResult, error) {
 	return s.intake.Alert(ctx, a)
-})
+}).writing()

@@ -13,8 +13,9 @@
 //	GET  /api/v1/units/{code}/directives    wartime directives of a micro-grid       200 | 401 403 422 429
 //	POST /api/v1/directives/{id}/ack        a unit signs for a directive             200 | 400 401 403 404 409 413 415 422 429 503
 //	POST /api/v1/directives/{id}/progress   a unit reports progress                  200 | 400 401 403 404 409 413 415 422 429 503
-//	GET  /healthz                           200 ok | 503 draining
+//	GET  /healthz                           200 ok | 503 draining, or degraded (disk full) until a write succeeds
 //	GET  /metrics                           Prometheus text format
+//	POST /api/v1/local/hello                local handshake: the server proves it holds the local credential
 //	POST /api/v1/local/{method}             local RPC (loopback and the local credential only)
 //	GET  /api/v1/local/subscribe            local event stream (NDJSON)
 //
@@ -34,6 +35,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"gridcmd/model"
@@ -77,12 +80,14 @@ type Server struct {
 	handler http.Handler
 	metrics *metrics
 	limiter *limiter
-	local   map[string]localFn
+	local   map[string]localCall
 
 	mu       sync.Mutex // guards draining against writes starting
 	draining bool
 	writes   sync.WaitGroup // requests that may write, in flight
 	drainCh  chan struct{}  // closed when draining starts (ends event streams)
+
+	diskFull atomic.Bool // a write failed for a full disk, and none has succeeded since
 
 	hsMu sync.Mutex
 	hs   []*http.Server
@@ -132,6 +137,7 @@ func (s *Server) routes() {
 	if s.opts.LocalCredential != "" {
 		mt, _ := s.svc.(maintainer)
 		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt})
+		s.route("POST "+helloPath, s.handleHello)
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)
 		s.route("GET /api/v1/local/backup", s.handleBackup)
@@ -310,8 +316,12 @@ var codeStatus = []struct {
 	{model.EUNAVAIL, http.StatusServiceUnavailable},
 }
 
-// statusOf maps a domain error to an HTTP status.
+// statusOf maps a domain error to an HTTP status: a full disk is 503, for
+// the write can be retried once there is room.
 func statusOf(err error) int {
+	if isDiskFull(err) {
+		return http.StatusServiceUnavailable
+	}
 	code := model.ErrorCode(err)
 	for _, cs := range codeStatus {
 		if cs.code == code {
@@ -324,10 +334,41 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// isDiskFull reports whether err is a write that failed for want of room
+// on the disk (ENOSPC, from the store's commit): nothing was stored, and the
+// same write can be retried once there is room.
+func isDiskFull(err error) bool { return errors.Is(err, syscall.ENOSPC) }
+
+// The answer to a write refused for a full disk.
+const (
+	diskFullMsg = "the server's disk is full: nothing was stored; retry later"
+	diskFullZh  = "服务器磁盘已满：未保存；请稍后重试"
+)
+
+// noteDiskFull remembers that a write failed for a full disk: /healthz says
+// degraded until a write succeeds again (wrote).
+func (s *Server) noteDiskFull(route string, err error) {
+	if !s.diskFull.Swap(true) {
+		s.log.Error("disk full: refusing writes with 503 until one succeeds", "route", route, "err", err)
+	}
+}
+
+// wrote notes a write that succeeded: the disk takes writes again.
+func (s *Server) wrote() {
+	if s.diskFull.Swap(false) {
+		s.log.Info("a write succeeded again: no longer degraded")
+	}
+}
+
 // fail answers a service error: the domain message for the caller, the
 // detail of an internal one for the log only (with the person, never a
 // token).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, who model.PersonID, field string, err error) {
+	if isDiskFull(err) {
+		s.noteDiskFull(r.Pattern, err)
+		s.unavailable(w, diskFullMsg, diskFullZh)
+		return
+	}
 	status := statusOf(err)
 	switch status {
 	case http.StatusInternalServerError:
@@ -349,6 +390,9 @@ type caller struct {
 
 // authenticate answers 401 (or 429) itself when it returns false.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, bool) {
+	if !oneAuthorization(w, r) {
+		return caller{}, false
+	}
 	h := r.Header.Get("Authorization")
 	scheme, tok, _ := strings.Cut(h, " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
@@ -383,6 +427,17 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	return c, true
 }
 
+// oneAuthorization answers 400 itself when the request has more than one
+// Authorization header: which one a server, a proxy or a log reads is
+// anyone's guess.
+func oneAuthorization(w http.ResponseWriter, r *http.Request) bool {
+	if len(r.Header.Values("Authorization")) > 1 {
+		writeError(w, http.StatusBadRequest, "Authorization", "Authorization: give it once")
+		return false
+	}
+	return true
+}
+
 // scope answers 403 itself when p may not act at node.
 func scope(w http.ResponseWriter, p model.Person, node model.NodeCode, field string) bool {
 	if p.MayReportAt(node) {
@@ -396,6 +451,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if s.isDraining() {
 		w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	if s.diskFull.Load() {
+		w.Header().Set("Retry-After", strconv.Itoa(seconds(s.opts.RetryAfter)))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "degraded", "reason": "disk full"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -167,17 +167,17 @@ func (a *app) withIntake(run func(svc intakeService) error) error {
 		_, err := a.openRead() // its message says what to do
 		return err
 	}
-	c, err := api.DialLocal(a.cfg.DB)
-	if err == nil {
+	c, db, err := a.reachHolder()
+	switch {
+	case err != nil:
+		return err
+	case c != nil:
 		defer c.Close()
 		return run(c)
-	}
-	if model.ErrorCode(err) == model.EFORBIDDEN || model.ErrorCode(err) == model.EINVALID {
-		return err
-	}
-	db, err := a.openLocal(context.Background(), false)
-	if err != nil {
-		return err
+	case db == nil:
+		if db, err = a.openLocal(context.Background(), false); err != nil {
+			return err
+		}
 	}
 	defer db.Close()
 	return run(db)

@@ -268,14 +268,14 @@ func (a *app) openRead() (backend, error) {
 	if err := a.mustExist(); err != nil {
 		return nil, err
 	}
-	c, err := api.DialLocal(a.cfg.DB)
-	if err == nil {
-		return c, nil
-	}
-	switch model.ErrorCode(err) {
-	case model.ENOTFOUND, model.EUNAVAIL: // nobody serves it (or a stale file): open it
-	default:
+	c, db, err := a.reachHolder()
+	switch {
+	case err != nil:
 		return nil, err
+	case c != nil:
+		return c, nil
+	case db != nil:
+		return db, nil
 	}
 	return a.openCreate()
 }
@@ -286,14 +286,68 @@ func (a *app) dialHolder() (*api.Client, error) {
 	if err := a.mustExist(); err != nil {
 		return nil, err
 	}
-	c, err := api.DialLocal(a.cfg.DB)
-	switch {
-	case err == nil:
-		return c, nil
-	case model.ErrorCode(err) == model.ENOTFOUND, model.ErrorCode(err) == model.EUNAVAIL:
-		return nil, nil // nobody serves it (or a stale file)
+	c, db, err := a.reachHolder()
+	if db != nil {
+		db.Close() // the caller opens the file for what it does
 	}
-	return nil, err
+	return c, err
+}
+
+// reachHolder reaches the gridcmd that holds the configured database
+// through its local credential file (DB.api), without trusting the file:
+// a gridcmd killed outright leaves it behind, and its port may be anyone's
+// by now. So the database's lock is tried first: if the file opens, no
+// gridcmd holds it, the credential file is stale and is removed, and the
+// database comes back opened (db). Only while another process holds the
+// lock is the file's server dialled, and it must prove that it holds the
+// credential before it is sent anything (api.DialLocal); a stale file then
+// is an error that names it. All nil: there is no credential file (the
+// caller opens the database, which waits for a lock held by a process
+// that does not serve it).
+func (a *app) reachHolder() (c *api.Client, db *store.DB, err error) {
+	local := api.LocalPath(a.cfg.DB)
+	if _, err := os.Lstat(local); errors.Is(err, os.ErrNotExist) {
+		return nil, nil, nil
+	}
+	opts, err := a.storeOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Timeout = time.Nanosecond // one try: a lock held is an answer, not a wait
+	switch db, err := store.Open(a.cfg.DB, opts); {
+	case err == nil:
+		// Nobody else can hold the database (and write the file again)
+		// while this process holds its lock.
+		if err := os.Remove(local); err != nil && !errors.Is(err, os.ErrNotExist) {
+			db.Close()
+			return nil, nil, fmt.Errorf("removing the stale %s: %w", local, err)
+		}
+		return nil, db, nil
+	case model.ErrorCode(err) != model.EUNAVAIL:
+		return nil, nil, err
+	}
+	c, err = api.DialLocal(a.cfg.DB)
+	switch model.ErrorCode(err) {
+	case "":
+		return c, nil, nil
+	case model.ENOTFOUND: // the server has just stopped: open the file
+		return nil, nil, nil
+	case model.EUNAVAIL:
+		// A server that is stopping may let go of the file in a moment.
+		db, oerr := a.openCreate()
+		if oerr == nil {
+			if rerr := os.Remove(local); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+				db.Close()
+				return nil, nil, fmt.Errorf("removing the stale %s: %w", local, rerr)
+			}
+			return nil, db, nil
+		}
+		if model.ErrorCode(oerr) == model.EUNAVAIL {
+			return nil, nil, fmt.Errorf("%w; and %s", err, model.ErrorMessage(oerr))
+		}
+		return nil, nil, oerr
+	}
+	return nil, nil, err
 }
 
 // openLocal opens the file itself, for what only the file can do (serve,

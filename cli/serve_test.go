@@ -38,7 +38,13 @@ var servingRe = regexp.MustCompile(`serving the field API on http://(\S+) `)
 // database and waits for its address. env adds to the environment.
 func (e *env) startServer(env ...string) *server {
 	e.t.Helper()
-	cmd := exec.Command(binary, "--config", e.config, "--db", e.db, "serve", "--addr", "127.0.0.1:0")
+	return e.startServerAt("127.0.0.1:0", env...)
+}
+
+// startServerAt is startServer listening on listen.
+func (e *env) startServerAt(listen string, env ...string) *server {
+	e.t.Helper()
+	cmd := exec.Command(binary, "--config", e.config, "--db", e.db, "serve", "--addr", listen)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(e.t, err)

@@ -75,6 +75,11 @@ type alertRecord struct {
 	At       int64  `json:"at"`
 	By       uint64 `json:"by,omitempty"`
 	Incident uint64 `json:"incident,omitempty"`
+	// What the alert's answer said, so that a retry answers the same (a
+	// record from before they were kept has none: its retry says count 0).
+	Count    int  `json:"count,omitempty"`
+	Opened   bool `json:"opened,omitempty"`
+	Attached bool `json:"attached,omitempty"`
 }
 
 func decodeAlert(seq uint64, v []byte) (alertRecord, error) {
@@ -610,6 +615,7 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 			res.Incident, res.Opened = inc.ID, true
 			evs = append(evs, ev)
 		}
+		rec.Count, rec.Opened, rec.Attached = res.Count, res.Opened, res.Attached
 		if err := putNewAlert(tx, seq, rec, ik, sum); err != nil {
 			return nil, err
 		}
@@ -703,8 +709,8 @@ func (s *DB) idempotentAlert(tx *bolt.Tx, v []byte, key string, sum [32]byte) (m
 	if err != nil {
 		return model.AlertResult{}, err
 	}
-	res := model.AlertResult{Seq: seq, Duplicate: true}
-	if rec.Incident != 0 {
+	res := model.AlertResult{Seq: seq, Count: rec.Count, Opened: rec.Opened, Attached: rec.Attached, Duplicate: true}
+	if rec.Incident != 0 { // the one it opened or joined, or became part of since
 		inc, err := s.getIncident(tx, rec.Incident)
 		if err != nil {
 			return model.AlertResult{}, err

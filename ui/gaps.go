@@ -29,32 +29,16 @@ type gapRow struct {
 
 func (g *gapsPane) SetSize(w, h int) { g.width, g.height = w, max(h, 1) }
 
+// gapRows is every micro-grid in scope without a worker, with the reserves
+// model's rule ranks for it (model.ReserveCandidates).
 func gapRows(w *world, wt wartime) []gapRow {
-	drafted := map[model.PersonID]bool{}
-	for _, d := range wt.status.Drafts {
-		if d.Released.IsZero() {
-			drafted[d.Person] = true
-		}
-	}
+	drafted := model.Drafted(wt.status.Drafts)
 	var out []gapRow
 	for _, u := range wt.status.Units {
 		if u.Worker != 0 {
 			continue
 		}
-		r := gapRow{micro: u.MicroGrid}
-		var same, village []model.Person
-		for _, p := range w.people {
-			if !p.Has(model.RoleReserve) || drafted[p.ID] || p.Node.Village() != u.MicroGrid.Village() {
-				continue
-			}
-			if p.Node.Grid() == u.MicroGrid.Grid() {
-				same = append(same, p)
-			} else {
-				village = append(village, p)
-			}
-		}
-		r.candidates = append(same, village...)
-		out = append(out, r)
+		out = append(out, gapRow{micro: u.MicroGrid, candidates: model.ReserveCandidates(u.MicroGrid, w.people, drafted)})
 	}
 	return out
 }

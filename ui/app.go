@@ -138,7 +138,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c), after: newAfterPane(c),
 	}
-	m.help = newHelpPane(c, m.cmds.list())
+	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
 		overlayGaps: m.gaps, overlayAfter: m.after}

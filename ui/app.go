@@ -543,9 +543,19 @@ func (m Model) cycleFocus(back bool) Model {
 	return m
 }
 
-// toFocused hands a key to the open overlay, else to the focused pane. What
-// the tower selects scopes the queue.
+// toFocused hands a key to the open overlay, else to the focused pane: what
+// the pane asks of the root for it is done here and now. What the tower
+// selects scopes the queue.
 func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	p := m.ring[m.focus]
+	if m.overlay != overlayNone {
+		p = m.overlays[m.overlay]
+	}
+	if a, ok := p.(asker); ok {
+		if req := a.asks(msg); req != nil {
+			return m.Update(req)
+		}
+	}
 	var cmd tea.Cmd
 	if m.overlay != overlayNone {
 		m.overlays[m.overlay], cmd = m.overlays[m.overlay].Update(msg)

@@ -60,26 +60,27 @@ func (g *gapsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case wartimeLoadedMsg:
 		g.move(0, len(gapRows(&g.c.w, g.c.wt)))
 	case tea.KeyMsg:
-		rows := gapRows(&g.c.w, g.c.wt)
-		if key.Matches(msg, g.c.keys.Open) {
-			return g, g.draft(rows)
-		}
-		g.move(g.c.keys.step(msg), len(rows))
+		g.move(g.c.keys.step(msg), len(gapRows(&g.c.w, g.c.wt)))
 	}
 	return g, nil
 }
 
-// draft asks for the first reserve of the gap under the cursor.
-func (g *gapsPane) draft(rows []gapRow) tea.Cmd {
+// asks: enter drafts the first reserve of the gap under the cursor, or
+// says why there is none.
+func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
+	if !key.Matches(msg, g.c.keys.Open) {
+		return nil
+	}
+	rows := gapRows(&g.c.w, g.c.wt)
 	g.move(0, len(rows))
 	if g.cursor >= len(rows) {
-		return ask(refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoGaps)})
+		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoGaps)}
 	}
 	r := rows[g.cursor]
 	if len(r.candidates) == 0 {
-		return ask(refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoCandidates)})
+		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoCandidates)}
 	}
-	return ask(draftMsg{person: r.candidates[0].ID, micro: r.micro})
+	return draftMsg{person: r.candidates[0].ID, micro: r.micro}
 }
 
 func (g *gapsPane) Title() string             { return g.c.wl.Gaps }

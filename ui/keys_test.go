@@ -545,3 +545,40 @@ func TestCommandAliasesDispatchLikeTheirCommand(t *testing.T) {
 	assert.True(t, typed(peace, "退出").quit, ":退出 quits")
 	assert.Equal(t, overlayRoster, typed(peace, "名册").overlay)
 }
+
+// updateAll hands m the messages one after another before any command they
+// return runs, as bubbletea does with keys that arrive together (a script,
+// fast typing); then it runs the commands.
+func updateAll(t *testing.T, m Model, msgs ...tea.Msg) (Model, []tea.Msg) {
+	t.Helper()
+	var cmds []tea.Cmd
+	for _, msg := range msgs {
+		next, cmd := m.Update(msg)
+		m, cmds = next.(Model), append(cmds, cmd)
+	}
+	var out []tea.Msg
+	for _, cmd := range cmds {
+		out = append(out, run(t, cmd, 3)...)
+	}
+	return m, out
+}
+
+// Enter on the queue opens the detail at once: with j right behind it, the
+// detail shows the incident that was under the cursor at enter, and j
+// scrolls the detail rather than moving the queue.
+func TestEnterOpensTheDetailBeforeTheNextKey(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	seq, ok := m.queue.selected()
+	require.True(t, ok)
+	cursor := m.queue.cursor
+	m, answers := updateAll(t, m, keyMsg("enter"), keyMsg("j"))
+	assert.Equal(t, overlayDetail, m.overlay, "the detail is open before j")
+	assert.Equal(t, seq, m.detail.seq)
+	assert.Equal(t, cursor, m.queue.cursor, "j went to the detail, not the queue")
+	for _, a := range answers {
+		m = update(t, m, a)
+	}
+	assert.Equal(t, seq, m.detail.seq)
+	assert.Contains(t, m.View(), m.w.at(seq).ID)
+}

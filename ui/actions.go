@@ -110,53 +110,69 @@ func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // keeps the form open with the reason, so nothing typed is lost.
 func (m Model) submitForm() (tea.Model, tea.Cmd) {
 	v := m.form.values()
-	by := m.opt.Operator
 	fail := func(err error) (tea.Model, tea.Cmd) {
 		m.form.err = m.errText(err)
 		return m, nil
 	}
-	if m.form.kind == formActivate || m.form.kind == formDirective {
+	switch m.form.kind {
+	case formActivate, formDirective:
 		mm, cmd, err := m.submitWartimeForm(v)
 		if err != nil {
 			return fail(err)
 		}
 		return mm, cmd
-	}
-	note, err := model.CleanText(v["note"], false)
-	if err != nil {
-		return fail(err)
-	}
-	var cmd tea.Cmd
-	switch m.form.kind {
 	case formReport:
 		r, err := m.reportFrom(v)
 		if err != nil {
 			return fail(err)
 		}
-		r.Reporter = by
-		cmd = report(m.svc, r)
-	case formEscalateTo:
-		cmd = act(m.svc, m.form.target, model.Command{Action: model.ActEscalate, By: by, To: model.Tier(v["to"]), Note: note})
-	case formDispatch:
-		dept, err := model.CleanText(v["department"], false)
-		if err != nil {
-			return fail(err)
-		}
-		if dept == "" {
-			return fail(model.Errorf(model.EINVALID, "%s", m.say("department: who takes it?", "请填写承办部门")))
-		}
-		cmd = act(m.svc, m.form.target, model.Command{Action: model.ActDispatch, By: by,
-			Platform: model.Platform(v["platform"]), Department: dept, Note: note})
-	case formReopen:
-		if note == "" {
-			return fail(model.Errorf(model.EINVALID, "%s", m.say("say what new information arrived", "请说明新情况")))
-		}
-		cmd = act(m.svc, m.form.target, model.Command{Action: model.ActReopen, By: by, Note: note})
-	case formClose:
-		cmd = act(m.svc, m.form.target, model.Command{Action: model.ActClose, By: by, Note: note})
+		r.Reporter = m.opt.Operator
+		m.formActive = false
+		return m, report(m.svc, r)
+	}
+	c := m.formCommand(v)
+	if err := m.formRefusal(c); err != nil {
+		return fail(err)
 	}
 	m.formActive = false
-	return m, cmd
+	return m, act(m.svc, m.form.target, c)
+}
+
+// formCommand is what an action form's values ask of the incident. The
+// note and the department go as typed: model's rule cleans them.
+func (m Model) formCommand(v map[string]string) model.Command {
+	c := model.Command{By: m.opt.Operator, Note: v["note"]}
+	switch m.form.kind {
+	case formEscalateTo:
+		c.Action, c.To = model.ActEscalate, model.Tier(v["to"])
+	case formDispatch:
+		c.Action, c.Platform, c.Department = model.ActDispatch, model.Platform(v["platform"]), v["department"]
+	case formReopen:
+		c.Action = model.ActReopen
+	case formClose:
+		c.Action = model.ActClose
+	}
+	return c
+}
+
+// formRefusal is model's refusal of c when it is about a field of the form
+// (a dispatch with no department, a reopening with no note: the error's
+// Field), found by running the rule on the console's copy of the incident
+// as the operator, so the form stays open with the reason. Any other
+// refusal (the incident's status, who may act) is the store's to give, on
+// the status line; so is everything when the operator is not on the
+// roster the console loaded.
+func (m Model) formRefusal(c model.Command) error {
+	inc, ok := m.w.get(m.w.byRef[m.form.target])
+	actor, known := m.w.byID[c.By]
+	if !ok || !known {
+		return nil
+	}
+	_, _, err := inc.Apply(c, actor, m.now, m.svc.Policy())
+	if f := model.ErrorField(err); f != "" && m.form.has(f) {
+		return err
+	}
+	return nil
 }
 
 func (m Model) reportFrom(v map[string]string) (model.Report, error) {
@@ -168,18 +184,12 @@ func (m Model) reportFrom(v map[string]string) (model.Report, error) {
 	if _, ok := m.w.nodes[node]; !ok {
 		return r, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node)))
 	}
-	title, err := model.CleanText(v["title"], false)
-	if err != nil {
-		return r, err
-	}
-	text, err := model.CleanText(v["text"], true)
-	if err != nil {
-		return r, err
-	}
 	sev, err := model.ParseSeverity(v["severity"])
 	if err != nil {
 		return r, err
 	}
-	r = model.Report{Node: node, Category: v["category"], Severity: sev, Title: title, Text: text}
+	// The title and the text go as typed: model's check cleans them and
+	// holds them to its limits, here and again in the store.
+	r = model.Report{Node: node, Category: v["category"], Severity: sev, Title: v["title"], Text: v["text"]}
 	return r, r.Validate(m.svc.Policy())
 }

@@ -138,7 +138,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c), after: newAfterPane(c),
 	}
-	m.help = newHelpPane(c, m.cmds.list())
+	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
 		overlayGaps: m.gaps, overlayAfter: m.after}
@@ -543,9 +543,19 @@ func (m Model) cycleFocus(back bool) Model {
 	return m
 }
 
-// toFocused hands a key to the open overlay, else to the focused pane. What
-// the tower selects scopes the queue.
+// toFocused hands a key to the open overlay, else to the focused pane: what
+// the pane asks of the root for it is done here and now. What the tower
+// selects scopes the queue.
 func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	p := m.ring[m.focus]
+	if m.overlay != overlayNone {
+		p = m.overlays[m.overlay]
+	}
+	if a, ok := p.(asker); ok {
+		if req := a.asks(msg); req != nil {
+			return m.Update(req)
+		}
+	}
 	var cmd tea.Cmd
 	if m.overlay != overlayNone {
 		m.overlays[m.overlay], cmd = m.overlays[m.overlay].Update(msg)

@@ -12,8 +12,11 @@ import (
 // command is one word of the ':' line, as k9s's interpreter has them: the
 // help, the completion and the dispatch all read the one table.
 type command struct {
-	name    string
-	aliases []string // other words for it, English or Chinese
+	name string
+	// aliases are other words for it: its Chinese name (the pane's title
+	// in the Chinese console, DOMAIN.md's word) and an English one where
+	// one is natural. Tab completes to them as to the names.
+	aliases []string
 	// args names the arguments in the help (":roster <node>"); "" takes none,
 	// and a command that takes none refuses any.
 	args string
@@ -32,6 +35,8 @@ func (c command) help() string {
 }
 
 // commandTable is the ':' line's commands, in the order the help lists them.
+// The help lists the aliases after the commands (aliasList); the refusal of
+// an unknown command names the commands only.
 type commandTable []command
 
 func newCommands() commandTable {
@@ -42,12 +47,12 @@ func newCommands() commandTable {
 		}
 	}
 	return commandTable{
-		{name: "incidents", run: focus(paneQueue)},
-		{name: "tower", run: focus(paneTower)},
-		{name: "roster", run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openRoster(), nil }},
-		{name: "chain", run: focus(paneChain)},
-		{name: "events", run: focus(paneEvents)},
-		{name: "gaps", run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
+		{name: "incidents", aliases: []string{"事件"}, run: focus(paneQueue)},
+		{name: "tower", aliases: []string{"网格塔"}, run: focus(paneTower)},
+		{name: "roster", aliases: []string{"名册"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openRoster(), nil }},
+		{name: "chain", aliases: []string{"指挥链"}, run: focus(paneChain)},
+		{name: "events", aliases: []string{"动态"}, run: focus(paneEvents)},
+		{name: "gaps", aliases: []string{"缺员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {
 				return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出")))
 			}
@@ -55,18 +60,18 @@ func newCommands() commandTable {
 			m.tell(m.gaps, showMsg{})
 			return m, nil
 		}},
-		{name: "directives", run: func(m Model, args []string) (tea.Model, tea.Cmd) {
+		{name: "directives", aliases: []string{"指令"}, run: func(m Model, args []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {
 				return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "当前没有战时状态")))
 			}
 			return focus(paneDirectives)(m, args)
 		}},
-		{name: "after", run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
-		{name: "help", run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
+		{name: "after", aliases: []string{"summary", "战后总结"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
+		{name: "help", aliases: []string{"帮助"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			m.overlay = overlayHelp
 			return m, nil
 		}},
-		{name: "q", aliases: []string{"quit"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, tea.Quit }},
+		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, tea.Quit }},
 	}
 }
 
@@ -117,6 +122,18 @@ func (t commandTable) list() string {
 	words := make([]string, len(t))
 	for i, c := range t {
 		words[i] = c.help()
+	}
+	return strings.Join(words, " ")
+}
+
+// aliasList is every alias with the command it stands for, as the help
+// shows them below the commands: "名册=roster quit=q".
+func (t commandTable) aliasList() string {
+	var words []string
+	for _, c := range t {
+		for _, a := range c.aliases {
+			words = append(words, a+"="+c.name)
+		}
 	}
 	return strings.Join(words, " ")
 }

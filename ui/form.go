@@ -97,6 +97,16 @@ func (f form) dirty() bool {
 	return false
 }
 
+// has reports whether the form has a field of this name.
+func (f form) has(name string) bool {
+	for _, fl := range f.fields {
+		if fl.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (f form) values() map[string]string {
 	m := make(map[string]string, len(f.fields))
 	for _, fl := range f.fields {

@@ -29,32 +29,16 @@ type gapRow struct {
 
 func (g *gapsPane) SetSize(w, h int) { g.width, g.height = w, max(h, 1) }
 
+// gapRows is every micro-grid in scope without a worker, with the reserves
+// model's rule ranks for it (model.ReserveCandidates).
 func gapRows(w *world, wt wartime) []gapRow {
-	drafted := map[model.PersonID]bool{}
-	for _, d := range wt.status.Drafts {
-		if d.Released.IsZero() {
-			drafted[d.Person] = true
-		}
-	}
+	drafted := model.Drafted(wt.status.Drafts)
 	var out []gapRow
 	for _, u := range wt.status.Units {
 		if u.Worker != 0 {
 			continue
 		}
-		r := gapRow{micro: u.MicroGrid}
-		var same, village []model.Person
-		for _, p := range w.people {
-			if !p.Has(model.RoleReserve) || drafted[p.ID] || p.Node.Village() != u.MicroGrid.Village() {
-				continue
-			}
-			if p.Node.Grid() == u.MicroGrid.Grid() {
-				same = append(same, p)
-			} else {
-				village = append(village, p)
-			}
-		}
-		r.candidates = append(same, village...)
-		out = append(out, r)
+		out = append(out, gapRow{micro: u.MicroGrid, candidates: model.ReserveCandidates(u.MicroGrid, w.people, drafted)})
 	}
 	return out
 }
@@ -76,26 +60,27 @@ func (g *gapsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case wartimeLoadedMsg:
 		g.move(0, len(gapRows(&g.c.w, g.c.wt)))
 	case tea.KeyMsg:
-		rows := gapRows(&g.c.w, g.c.wt)
-		if key.Matches(msg, g.c.keys.Open) {
-			return g, g.draft(rows)
-		}
-		g.move(g.c.keys.step(msg), len(rows))
+		g.move(g.c.keys.step(msg), len(gapRows(&g.c.w, g.c.wt)))
 	}
 	return g, nil
 }
 
-// draft asks for the first reserve of the gap under the cursor.
-func (g *gapsPane) draft(rows []gapRow) tea.Cmd {
+// asks: enter drafts the first reserve of the gap under the cursor, or
+// says why there is none.
+func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
+	if !key.Matches(msg, g.c.keys.Open) {
+		return nil
+	}
+	rows := gapRows(&g.c.w, g.c.wt)
 	g.move(0, len(rows))
 	if g.cursor >= len(rows) {
-		return ask(refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoGaps)})
+		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoGaps)}
 	}
 	r := rows[g.cursor]
 	if len(r.candidates) == 0 {
-		return ask(refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoCandidates)})
+		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoCandidates)}
 	}
-	return ask(draftMsg{person: r.candidates[0].ID, micro: r.micro})
+	return draftMsg{person: r.candidates[0].ID, micro: r.micro}
 }
 
 func (g *gapsPane) Title() string             { return g.c.wl.Gaps }

@@ -13,6 +13,7 @@ type helpPane struct {
 	c             *common
 	groups        [][]key.Binding
 	commands      string // the ':' commands, from the command table
+	aliases       string // their other words, "名册=roster", from the same table
 	offset        int
 	width, height int
 }
@@ -24,8 +25,8 @@ type showHelpMsg struct {
 	top    bool
 }
 
-func newHelpPane(c *common, commands string) *helpPane {
-	return &helpPane{c: c, commands: commands, groups: c.keys.FullHelp()}
+func newHelpPane(c *common, commands, aliases string) *helpPane {
+	return &helpPane{c: c, commands: commands, aliases: aliases, groups: c.keys.FullHelp()}
 }
 
 func (h *helpPane) SetSize(w, hh int) { h.width, h.height = w, hh }
@@ -88,12 +89,13 @@ func (h *helpPane) lines() []string {
 		}
 		out = append(out, "")
 	}
-	cmds := " " + h.commands + "  (tab completes)"
+	cmds, aliases := " "+h.commands+"  (tab completes)", " aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
-		cmds = " " + h.commands + " （tab键补全）"
+		cmds, aliases = " "+h.commands+" （tab键补全）", " 别名："+h.aliases
 	}
 	// Wrapped, not cut: the list is the only place the commands are named.
-	for _, l := range wordWrap(p.w, cmds, inner-1) {
+	// The aliases come after them, below the fold on a small terminal.
+	for _, l := range append(wordWrap(p.w, cmds, inner-1), wordWrap(p.w, aliases, inner-1)...) {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
 	}
 	return out

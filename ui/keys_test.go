@@ -504,3 +504,81 @@ func TestCommandTable(t *testing.T) {
 	assert.Equal(t, "quit", m.cmds.complete(m, "qu"))
 	assert.Equal(t, "after", m.cmds.complete(m, ""), "the first word in sorted order")
 }
+
+// Every alias of a ':' command, typed on the ':' line, does what the
+// command does, in peacetime and in wartime.
+func TestCommandAliasesDispatchLikeTheirCommand(t *testing.T) {
+	f := newFixture(t)
+	peace := f.model(t, "zh", 120, 40)
+	war, _ := wartimeModel(t, f, "zh", 120, 40)
+	type outcome struct {
+		overlay overlayID
+		focus   paneID
+		view    string
+		quit    bool
+	}
+	// typed runs the line on m from the queue, as an operator would; the
+	// panes are shared, so what it did is read at once.
+	typed := func(m Model, line string) outcome {
+		m.overlay, m.focus = overlayNone, paneQueue
+		m = typeText(t, keys(t, m, ":"), line)
+		next, cmd := m.Update(keyMsg("enter"))
+		m = next.(Model)
+		quit := false
+		for _, out := range run(t, cmd, 3) {
+			_, quit = out.(tea.QuitMsg)
+			m = update(t, m, out)
+		}
+		return outcome{m.overlay, m.focus, m.View(), quit}
+	}
+	aliases := 0
+	for name, m := range map[string]Model{"peacetime": peace, "wartime": war} {
+		for _, c := range m.cmds {
+			want := typed(m, c.name)
+			for _, a := range c.aliases {
+				aliases++
+				assert.Equal(t, want, typed(m, a), "%s: :%s does what :%s does", name, a, c.name)
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, aliases, 2*len(peace.cmds), "every command has an alias")
+	assert.True(t, typed(peace, "退出").quit, ":退出 quits")
+	assert.Equal(t, overlayRoster, typed(peace, "名册").overlay)
+}
+
+// updateAll hands m the messages one after another before any command they
+// return runs, as bubbletea does with keys that arrive together (a script,
+// fast typing); then it runs the commands.
+func updateAll(t *testing.T, m Model, msgs ...tea.Msg) (Model, []tea.Msg) {
+	t.Helper()
+	var cmds []tea.Cmd
+	for _, msg := range msgs {
+		next, cmd := m.Update(msg)
+		m, cmds = next.(Model), append(cmds, cmd)
+	}
+	var out []tea.Msg
+	for _, cmd := range cmds {
+		out = append(out, run(t, cmd, 3)...)
+	}
+	return m, out
+}
+
+// Enter on the queue opens the detail at once: with j right behind it, the
+// detail shows the incident that was under the cursor at enter, and j
+// scrolls the detail rather than moving the queue.
+func TestEnterOpensTheDetailBeforeTheNextKey(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	seq, ok := m.queue.selected()
+	require.True(t, ok)
+	cursor := m.queue.cursor
+	m, answers := updateAll(t, m, keyMsg("enter"), keyMsg("j"))
+	assert.Equal(t, overlayDetail, m.overlay, "the detail is open before j")
+	assert.Equal(t, seq, m.detail.seq)
+	assert.Equal(t, cursor, m.queue.cursor, "j went to the detail, not the queue")
+	for _, a := range answers {
+		m = update(t, m, a)
+	}
+	assert.Equal(t, seq, m.detail.seq)
+	assert.Contains(t, m.View(), m.w.at(seq).ID)
+}

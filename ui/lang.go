@@ -72,6 +72,24 @@ var enLabels = Labels{
 	},
 }
 
+// zhActions is model's Chinese name of each action the console names (the
+// actions of enLabels), but for two where the ticker, which puts the name
+// before the event's note, says more: a draft is 征调储备 ("征调储备 王芳（…",
+// model's 征调 names no reserve), a token's issue or revocation is 授权
+// (model's 令牌 would read "令牌 令牌 …" before its note).
+func zhActions() map[model.Action]string {
+	out := make(map[model.Action]string, len(enLabels.Action))
+	for a := range enLabels.Action {
+		out[a] = a.Zh()
+	}
+	out[model.ActDraft] = "征调储备"
+	out[model.ActToken] = "授权"
+	return out
+}
+
+// The Chinese names of tiers, statuses, levels, actions and roles are
+// model's catalogue; the English ones above are the console's own display
+// words (model's keys are "taskforce", "micro_grid", "acknowledged").
 var zhLabels = Labels{
 	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", CommandRoom: "综合信息指挥室", FeedDown: "实时中断",
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
@@ -82,25 +100,10 @@ var zhLabels = Labels{
 	ColTitle: "标题", ColStaff: "人员", ColHouseholds: "户数",
 	ColTime: "时间", ColWhat: "事项", ColWho: "经办", ColName: "姓名", ColRole: "角色", ColPhone: "电话",
 	Operator: "值班", Filter: "筛选", Scope: "范围", All: "全部",
-	TooSmall: "终端太小：%dx%d。gridcmd 至少需要 %dx%d。",
-	Tier: map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",
-		model.TierTown: "镇指挥室", model.TierTaskForce: "专班"},
-	Status: map[model.Status]string{model.StatusReported: "上报", model.StatusAcknowledged: "签收",
-		model.StatusDispatched: "交办", model.StatusResolved: "办结", model.StatusClosed: "归档"},
-	Level: map[model.Level]string{model.LevelTown: "镇", model.LevelVillage: "村社",
-		model.LevelGrid: "网格", model.LevelMicroGrid: "微网格", model.LevelHousehold: "包联户"},
-	Action: map[model.Action]string{model.ActReport: "上报", model.ActAcknowledge: "签收",
-		model.ActEscalate: "升级", model.ActSupervise: "督办", model.ActDispatch: "交办",
-		model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重启", model.ActImport: "导入",
-		model.ActActivate: "启动战时", model.ActDeactivate: "结束战时", model.ActDraft: "征调储备",
-		model.ActDirective: "下达指令", model.ActSign: "签收指令", model.ActProgress: "进展", model.ActResend: "重发",
-		model.ActAlert: "告警", model.ActToken: "授权"},
-	Role: map[model.Role]string{
-		model.RoleGridLeader: "网格长", model.RoleGridWorkerFull: "专职网格员", model.RoleGridWorkerPart: "兼职网格员",
-		model.RoleMicroGridWorker: "微网格员", model.RoleContactPerson: "包联人", model.RoleVillageCadre: "村干部",
-		model.RoleDutyOfficer: "值班员", model.RolePatroller: "巡护员", model.RoleLiaison: "联络员",
-		model.RoleReserve: "储备力量"},
+	Tier: model.ZhNames(model.Tiers), Status: model.ZhNames(model.Statuses), Level: model.ZhNames(model.Levels),
+	Action: zhActions(), Role: model.ZhNames(model.Roles),
 	OnDuty: "在岗", OffDuty: "休息", Nobody: "无人员",
+	TooSmall: "终端太小：%dx%d。gridcmd 至少需要 %dx%d。",
 	Fields: map[string]string{
 		"id": "编号", "title": "标题", "node": "地点", "category": "类别", "platform": "平台",
 		"severity": "等级", "tier": "层级", "status": "状态", "sla": "时限", "deadline": "截止",

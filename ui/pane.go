@@ -14,8 +14,8 @@ import (
 // in Update, draws itself to exactly the size it was given, and names its
 // keys for the footer and the help. A pane is a pointer, and Update returns
 // the pane it was called on. It reads what it draws from the root's common
-// and never writes it; anything it wants of the root (open an overlay, act
-// on the store) it asks for with a message.
+// and never writes it; a key that wants something of the root (open an
+// overlay, act on the store) it answers from asks (an asker).
 type pane interface {
 	Update(msg tea.Msg) (pane, tea.Cmd)
 	View() string
@@ -115,7 +115,16 @@ type (
 	wantDirectiveMsg struct{ id string }
 )
 
-// What panes ask of the root.
+// asker is a pane some of whose keys ask the root for what only the root
+// does. The root calls asks with each key before Update; a request it
+// answers is acted on at once, in the same Update (the detail is open
+// before the next key arrives, however fast they come), and Update does not
+// see the key. nil: the key is the pane's own.
+type asker interface {
+	asks(msg tea.KeyMsg) tea.Msg
+}
+
+// What panes ask of the root, from asks.
 type (
 	// openIncidentMsg: open the detail of incident seq.
 	openIncidentMsg struct{ seq uint64 }
@@ -127,6 +136,3 @@ type (
 	// refusedMsg: a key could not be done; the footer says why.
 	refusedMsg struct{ err error }
 )
-
-// ask is the command that asks the root for msg.
-func ask(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -70,8 +70,8 @@ func newQueuePane(c *common) *queuePane {
 	return &queuePane{c: c, cache: map[uint64]cachedRow{}, index: map[uint64]qkey{}}
 }
 
-// Update: the keys move the cursor, enter asks to open the incident under
-// it; the data messages keep the order current.
+// Update: the keys move the cursor (enter is asks'); the data messages keep
+// the order current.
 func (q *queuePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	w := &q.c.w
 	switch msg := msg.(type) {
@@ -93,15 +93,19 @@ func (q *queuePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 			q.rebuild(w)
 		}
 	case tea.KeyMsg:
-		if key.Matches(msg, q.c.keys.Open) {
-			if seq, ok := q.selected(); ok {
-				return q, ask(openIncidentMsg{seq})
-			}
-			return q, nil
+		if !key.Matches(msg, q.c.keys.Open) { // enter with nothing selected does nothing
+			q.move(q.c.keys.step(msg))
 		}
-		q.move(q.c.keys.step(msg))
 	}
 	return q, nil
+}
+
+// asks: enter opens the incident under the cursor.
+func (q *queuePane) asks(msg tea.KeyMsg) tea.Msg {
+	if seq, ok := q.selected(); ok && key.Matches(msg, q.c.keys.Open) {
+		return openIncidentMsg{seq}
+	}
+	return nil
 }
 
 func (q *queuePane) ShortHelp() []key.Binding  { return q.c.mainHelp() }

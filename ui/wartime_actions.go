@@ -191,29 +191,21 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if err != nil {
 			return m, nil, err
 		}
-		for _, c := range scope {
-			if _, ok := m.w.nodes[c]; !ok {
-				return m, nil, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(c)+" in the tower", "网格塔中没有节点 "+string(c)))
-			}
+		cover, err := m.w.tower.Cover(scope)
+		if err != nil {
+			return m, nil, err
 		}
 		note, err := model.CleanText(v["note"], false)
 		if err != nil {
 			return m, nil, err
-		}
-		villages, micro, households := 0, 0, 0
-		for _, c := range scope {
-			cnt := m.w.tower.Count(c)
-			villages += cnt[model.LevelVillage]
-			micro += cnt[model.LevelMicroGrid]
-			households += m.w.tower.Nodes[c].Households
 		}
 		reason, drill := model.Reason(v["reason"]), v["drill"] == "yes"
 		kind := m.wl.Reason[reason]
 		if drill {
 			kind += " (" + m.wl.Drill + ")"
 		}
-		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households? y/n", kind, villages, micro, households),
-			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？y/n", kind, villages, micro, households))
+		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households? y/n", kind, cover.Villages, cover.MicroGrids(), cover.Households),
+			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？y/n", kind, cover.Villages, cover.MicroGrids(), cover.Households))
 		m.formActive = false
 		mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {
 			return m, activate(m.svc, reason, scope, drill, note, by)

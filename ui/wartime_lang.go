@@ -34,16 +34,13 @@ func wartimeLabels(lang string) wtLabels {
 	}
 	return wtLabels{
 		Chain: "战时指挥链", Directive: "指令", Gaps: "缺员微网格", After: "战后总结",
-		TownRoom: "镇指挥室", VillageRooms: "村指挥室", MicroOps: "微网格", GapsRow: "缺员",
+		TownRoom: model.TierTown.RoomZh(), VillageRooms: model.TierVillage.RoomZh(), MicroOps: "微网格", GapsRow: "缺员",
 		ColUnits: "单元", ColStaffed: "在岗", ColWaiting: "未签收", ColIncs: "事件",
 		ColShort:   [4]string{"单元", "在岗", "未签", "事件"},
 		ColVillage: "村社", ColSigned: "签收", ColDone: "完成", ColSlowest: "未签收单元",
 		Since: "自", Drill: "演练", Deadline: "截止", All: "合计",
-		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",
-		Reason: map[model.Reason]string{model.ReasonFlood: "防汛", model.ReasonTyphoon: "防台",
-			model.ReasonEpidemic: "疫情", model.ReasonFire: "火灾", model.ReasonOther: "其他"},
-		Role: map[model.WartimeRole]string{model.WartimeVanguard: "冲锋员", model.WartimeResponder: "战斗员",
-			model.WartimeSpecialist: "攻坚员"},
+		Reason: model.ZhNames(model.Reasons), Role: model.ZhNames(model.WartimeRoles),
 		Candidates: "可征调", NoCandidates: "本村无储备力量", NoGaps: "范围内微网格均有人员",
+		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",
 	}
 }

@@ -315,3 +315,24 @@ func TestDirectiveKeys(t *testing.T) {
 	m = keys(t, m, "?", "tab")
 	assert.NotContains(t, m.View(), "next directive", "only over the directive pane")
 }
+
+// Enter on the gaps list asks the store for the draft at once: the command
+// it returns is the store's answer, not a message back to the console.
+func TestEnterOnTheGapsDraftsAtOnce(t *testing.T) {
+	f := newFixture(t)
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	m = typeText(t, keys(t, m, ":"), "gaps")
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayGaps, m.overlay)
+	first := gapRows(&m.w, m.wt)[0]
+	m, answers := updateAll(t, m, keyMsg("enter"), keyMsg("j"))
+	require.Len(t, answers, 1)
+	drafted, ok := answers[0].(draftedMsg)
+	require.True(t, ok, "enter's command drafts: %T", answers[0])
+	require.NoError(t, drafted.err)
+	assert.Equal(t, first.candidates[0].ID, drafted.d.Person)
+	assert.Equal(t, first.micro, drafted.d.MicroGrid)
+	m = update(t, m, drafted)
+	m = pump(t, m, sub, f.db)
+	assert.Contains(t, m.View(), first.candidates[0].Name+" drafted into")
+}

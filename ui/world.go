@@ -2,7 +2,6 @@ package ui
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"gridcmd/model"
@@ -12,7 +11,7 @@ import (
 // Only the root's Update touches it.
 type world struct {
 	nodes  map[model.NodeCode]model.Node
-	names  map[model.NodeCode]string // display names, village first for grid levels
+	names  map[model.NodeCode]string // model.DisplayNames by code: "渎溪村 02-01"
 	people []model.Person
 	byID   map[model.PersonID]model.Person
 	incs   []model.Incident // unordered; a slice, as the chain's figures walk it every change
@@ -33,7 +32,7 @@ type world struct {
 func newWorld(s snapshot) world {
 	w := world{
 		nodes:  make(map[model.NodeCode]model.Node, len(s.nodes)),
-		names:  make(map[model.NodeCode]string, len(s.nodes)),
+		names:  model.DisplayNames(s.nodes, model.NameByCode),
 		people: s.people,
 		byID:   make(map[model.PersonID]model.Person, len(s.people)),
 		incs:   make([]model.Incident, 0, len(s.incidents)),
@@ -45,9 +44,6 @@ func newWorld(s snapshot) world {
 	for _, n := range s.nodes {
 		w.nodes[n.Code] = n
 	}
-	for _, n := range s.nodes {
-		w.names[n.Code] = displayName(w.nodes, n)
-	}
 	for _, p := range s.people {
 		w.byID[p.ID] = p
 	}
@@ -56,18 +52,6 @@ func newWorld(s snapshot) world {
 	}
 	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
 	return w
-}
-
-// displayName names a node for a one-line column: a village by its name, a
-// grid as "渎溪村 02", a micro-grid as "渎溪村 02-01": the village and the
-// code's own numbers, short enough for a column.
-func displayName(nodes map[model.NodeCode]model.Node, n model.Node) string {
-	switch n.Level {
-	case model.LevelTown, model.LevelVillage:
-		return n.Name
-	}
-	v := nodes[n.Code.Village()].Name
-	return v + " " + strings.TrimPrefix(string(n.Code), string(n.Code.Village())+"-")
 }
 
 // get returns the live incident seq.

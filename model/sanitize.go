@@ -42,7 +42,7 @@ import (
 // stay among visible characters: emoji sequences and scripts need them.
 func CleanText(s string, multiline bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", Errorf(EINVALID, "invalid UTF-8")
+		return "", Errorf(EINVALID, "invalid UTF-8").Zh("不是有效的 UTF-8")
 	}
 	if isClean(s, multiline) {
 		return s, nil // the usual case: nothing to copy

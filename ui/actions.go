@@ -12,7 +12,7 @@ import (
 func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	inc, ok := m.selectedIncident()
 	if !ok {
-		return m.flashErr(model.Errorf(model.EINVALID, "%s", m.say("no incident selected", "未选中事件")))
+		return m.flashErr(refusal(model.EINVALID, "no incident selected", "未选中事件"))
 	}
 	k := m.keys
 	by := m.opt.Operator
@@ -32,7 +32,7 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if len(tiers) == 0 {
-			return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(inc.ID+": already at the task force, the top tier", inc.ID+"：已在专班（最高层级），无法再升级")))
+			return m.flashErr(refusal(model.ECONFLICT, inc.ID+": already at the task force, the top tier", inc.ID+"：已在专班（最高层级），无法再升级"))
 		}
 		return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
 			newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
@@ -182,7 +182,7 @@ func (m Model) reportFrom(v map[string]string) (model.Report, error) {
 		return r, err
 	}
 	if _, ok := m.w.nodes[node]; !ok {
-		return r, model.Errorf(model.ENOTFOUND, "%s", m.say("no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node)))
+		return r, refusal(model.ENOTFOUND, "no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node))
 	}
 	sev, err := model.ParseSeverity(v["severity"])
 	if err != nil {

@@ -517,8 +517,8 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		// Only on an incident the operator can see: the queue's or the
 		// detail view's, never one hidden behind another overlay.
 		if m.overlay != overlayNone && m.overlay != overlayDetail {
-			next, cmd = m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
-				"esc back to the incidents first", "请先按 esc 回到事件列表")))
+			next, cmd = m.flashErr(refusal(model.ECONFLICT,
+				"esc back to the incidents first", "请先按 esc 回到事件列表"))
 		} else {
 			next, cmd = m.onActionKey(msg)
 		}
@@ -617,9 +617,9 @@ func (m Model) ask(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) 
 // typed into a field must not send anything), so it is not asked.
 func (m Model) askLater(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
 	if m.confirm != "" || m.inputActive() {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say(
+		return m.flashErr(refusal(model.ECONFLICT,
 			"not asked: another prompt is open; finish it and try again",
-			"另有提示或表单未完成，请完成后再试")))
+			"另有提示或表单未完成，请完成后再试"))
 	}
 	m.confirm, m.onConfirm = q, yes
 	return m, nil
@@ -704,3 +704,11 @@ func sortedCategories(p model.Policy) []string {
 	sort.Strings(out)
 	return out
 }
+
+// refusal is a refusal the console makes itself, in both languages (errText
+// shows the console's).
+func refusal(code, en, zh string) error { return model.Errorf(code, "%s", en).Zh("%s", zh) }
+
+// said is a refusal in words already in the console's language (its
+// labels), the same in either slot.
+func said(code, s string) error { return model.Errorf(code, "%s", s).Zh("%s", s) }

@@ -54,7 +54,7 @@ func newCommands() commandTable {
 		{name: "events", aliases: []string{"动态"}, run: focus(paneEvents)},
 		{name: "gaps", aliases: []string{"缺员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {
-				return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出")))
+				return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出"))
 			}
 			m.overlay = overlayGaps
 			m.tell(m.gaps, showMsg{})
@@ -62,7 +62,7 @@ func newCommands() commandTable {
 		}},
 		{name: "directives", aliases: []string{"指令"}, run: func(m Model, args []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {
-				return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active", "当前没有战时状态")))
+				return m.flashErr(refusal(model.ECONFLICT, "no wartime is active", "当前没有战时状态"))
 			}
 			return focus(paneDirectives)(m, args)
 		}},
@@ -147,9 +147,9 @@ func (t commandTable) run(m Model, s string) (tea.Model, tea.Cmd) {
 	fields := strings.Fields(s)
 	c, ok := t.find(fields[0])
 	if !ok || (c.args == "" && len(fields) > 1) {
-		return m.flashErr(model.Errorf(model.EINVALID, "%s", m.say(
+		return m.flashErr(refusal(model.EINVALID,
 			"unknown command :"+s+" (try "+t.list()+")",
-			"未知命令 :"+s+"（可用 "+t.list()+"）")))
+			"未知命令 :"+s+"（可用 "+t.list()+"）"))
 	}
 	return c.run(m, fields[1:])
 }

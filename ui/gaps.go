@@ -74,11 +74,11 @@ func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
 	rows := gapRows(&g.c.w, g.c.wt)
 	g.move(0, len(rows))
 	if g.cursor >= len(rows) {
-		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoGaps)}
+		return refusedMsg{said(model.ECONFLICT, g.c.wl.NoGaps)}
 	}
 	r := rows[g.cursor]
 	if len(r.candidates) == 0 {
-		return refusedMsg{model.Errorf(model.ECONFLICT, "%s", g.c.wl.NoCandidates)}
+		return refusedMsg{said(model.ECONFLICT, g.c.wl.NoCandidates)}
 	}
 	return draftMsg{person: r.candidates[0].ID, micro: r.micro}
 }

@@ -154,7 +154,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 
 func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	if !m.wt.active() {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）")))
+		return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）"))
 	}
 	to := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
@@ -169,7 +169,7 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 	cur, ok := m.dir.current()
 	if !ok {
-		return m.flashErr(model.Errorf(model.ECONFLICT, "%s", m.say("no directive to resend", "没有可重发的指令")))
+		return m.flashErr(refusal(model.ECONFLICT, "no directive to resend", "没有可重发的指令"))
 	}
 	return m, resend(m.svc, cur.d.ID, m.opt.Operator)
 }
@@ -217,11 +217,11 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 			return m, nil, err
 		}
 		if text == "" {
-			return m, nil, model.Errorf(model.EINVALID, "%s", m.say("say what is to be done", "请填写指令内容"))
+			return m, nil, refusal(model.EINVALID, "say what is to be done", "请填写指令内容")
 		}
 		dl, err := time.ParseDuration(strings.TrimSpace(v["deadline"]))
 		if err != nil || dl <= 0 {
-			return m, nil, model.Errorf(model.EINVALID, "%s", m.say("done within: a duration like 2h or 90m", "完成时限：如 2h 或 90m"))
+			return m, nil, refusal(model.EINVALID, "done within: a duration like 2h or 90m", "完成时限：如 2h 或 90m")
 		}
 		to, err := model.ParseScope([]string{v["to"]}, m.town())
 		if err != nil {

@@ -10,32 +10,39 @@ import "gridcmd/model"
 // inScope reports whether code lies at or under scope.
 func inScope(scope, code model.NodeCode) bool { return scope == "" || scope.Contains(code) }
 
-// scopeEvents keeps the events on nodes in scope, and those on no node.
-func scopeEvents(scope model.NodeCode, evs []model.Event) []model.Event {
+// within keeps the xs whose node (by at) lies in scope; the whole slice
+// when the scope is the whole tower.
+func within[T any](scope model.NodeCode, xs []T, at func(T) model.NodeCode) []T {
 	if scope == "" {
-		return evs
+		return xs
 	}
-	out := evs[:0:0]
-	for _, e := range evs {
-		if e.Node == "" || inScope(scope, e.Node) {
-			out = append(out, e)
+	out := xs[:0:0]
+	for _, x := range xs {
+		if inScope(scope, at(x)) {
+			out = append(out, x)
 		}
 	}
 	return out
 }
 
+// scopeEvents keeps the events on nodes in scope, and those on no node.
+func scopeEvents(scope model.NodeCode, evs []model.Event) []model.Event {
+	return within(scope, evs, func(e model.Event) model.NodeCode {
+		if e.Node == "" {
+			return scope
+		}
+		return e.Node
+	})
+}
+
 // scopeIncidents keeps the incidents on nodes in scope.
 func scopeIncidents(scope model.NodeCode, incs []model.Incident) []model.Incident {
-	if scope == "" {
-		return incs
-	}
-	out := incs[:0:0]
-	for _, inc := range incs {
-		if inScope(scope, inc.Node) {
-			out = append(out, inc)
-		}
-	}
-	return out
+	return within(scope, incs, func(inc model.Incident) model.NodeCode { return inc.Node })
+}
+
+// scopeUnits keeps a directive's units in scope.
+func scopeUnits(scope model.NodeCode, units []model.DirectiveUnit) []model.DirectiveUnit {
+	return within(scope, units, func(u model.DirectiveUnit) model.NodeCode { return u.Unit })
 }
 
 // scopeWartime keeps the units and drafts in scope, and counts the staffed
@@ -44,38 +51,15 @@ func scopeWartime(scope model.NodeCode, st model.WartimeStatus) model.WartimeSta
 	if scope == "" {
 		return st
 	}
-	units, drafts := st.Units[:0:0], st.Drafts[:0:0]
+	st.Units = within(scope, st.Units, func(u model.UnitStatus) model.NodeCode { return u.MicroGrid })
+	st.Drafts = within(scope, st.Drafts, func(d model.Draft) model.NodeCode { return d.MicroGrid })
 	st.Staffed, st.Gaps = 0, 0
 	for _, u := range st.Units {
-		if !inScope(scope, u.MicroGrid) {
-			continue
-		}
-		units = append(units, u)
 		if u.Worker != 0 {
 			st.Staffed++
 		} else {
 			st.Gaps++
 		}
 	}
-	for _, d := range st.Drafts {
-		if inScope(scope, d.MicroGrid) {
-			drafts = append(drafts, d)
-		}
-	}
-	st.Units, st.Drafts = units, drafts
 	return st
-}
-
-// scopeUnits keeps a directive's units in scope.
-func scopeUnits(scope model.NodeCode, units []model.DirectiveUnit) []model.DirectiveUnit {
-	if scope == "" {
-		return units
-	}
-	out := units[:0:0]
-	for _, u := range units {
-		if inScope(scope, u.Unit) {
-			out = append(out, u)
-		}
-	}
-	return out
 }

@@ -344,7 +344,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 		select {
 		case batch, ok := <-sub.C():
 			require.True(t, ok)
-			for _, ev := range batch {
+			for _, ev := range batch.Events {
 				seen = append(seen, ev.Action)
 			}
 		case <-deadline:
@@ -622,7 +622,8 @@ func TestClientFindsARestartedServer(t *testing.T) {
 		Title: "流上可见", Reporter: ps[1].ID})
 	require.NoError(t, err)
 	select {
-	case evs := <-sub2.C():
+	case b := <-sub2.C():
+		evs := b.Events
 		require.NotEmpty(t, evs)
 		assert.Equal(t, "流上可见", evs[0].Note)
 	case <-time.After(5 * time.Second):

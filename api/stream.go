@@ -13,16 +13,18 @@ import (
 	"gridcmd/model"
 )
 
-// streamLine is one line of the local event stream.
+// streamLine is one line of the local event stream: a committed batch is
+// its events and the incidents they name.
 type streamLine struct {
-	Ready  bool          `json:"ready,omitempty"`
-	Events []model.Event `json:"events,omitempty"`
-	Lost   bool          `json:"lost,omitempty"`
+	Ready     bool             `json:"ready,omitempty"`
+	Events    []model.Event    `json:"events,omitempty"`
+	Incidents []model.Incident `json:"incidents,omitempty"`
+	Lost      bool             `json:"lost,omitempty"`
 }
 
-// handleSubscribe streams the service's committed events as NDJSON: first
-// {"ready":true} once subscribed, then one line per batch, {"lost":true}
-// when batches were dropped. It ends when the client goes, the service's
+// handleSubscribe streams the service's committed batches as NDJSON: first
+// {"ready":true} once subscribed, then one line per batch (its events and
+// incidents), {"lost":true} when batches were dropped. It ends when the client goes, the service's
 // subscription closes or the server drains.
 func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	if !s.localAuth(w, r) {
@@ -64,7 +66,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.drainCh:
 			return
-		case evs, ok := <-sub.C():
+		case b, ok := <-sub.C():
 			if !ok {
 				return
 			}
@@ -74,7 +76,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 			}
-			if !send(streamLine{Events: evs}) {
+			if !send(streamLine{Events: b.Events, Incidents: b.Incidents}) {
 				return
 			}
 		}
@@ -82,12 +84,13 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 }
 
 // Subscribe follows the server's event stream. It returns once the server
-// has subscribed, so every batch committed after it returns is delivered
-// (unless the reader falls behind: then Lost turns true). If the stream
-// cannot be opened, or ends (the server went away), the channel closes.
+// has subscribed, so every batch committed after it returns is delivered,
+// with the incidents it names (unless the reader falls behind: then Lost
+// turns true). If the stream cannot be opened, or ends (the server went
+// away), the channel closes.
 func (c *Client) Subscribe() model.Subscription {
 	ctx, cancel := context.WithCancel(context.Background())
-	x := &clientSub{ch: make(chan []model.Event, 256), cancel: cancel}
+	x := &clientSub{ch: make(chan model.Batch, 256), cancel: cancel}
 	ready := make(chan struct{})
 	go x.run(ctx, c, ready)
 	select {
@@ -101,14 +104,14 @@ func (c *Client) Subscribe() model.Subscription {
 
 // clientSub is a Subscription over the local event stream.
 type clientSub struct {
-	ch     chan []model.Event
+	ch     chan model.Batch
 	lost   atomic.Bool
 	cancel context.CancelFunc
 	once   sync.Once
 }
 
-func (x *clientSub) C() <-chan []model.Event { return x.ch }
-func (x *clientSub) Lost() bool              { return x.lost.Swap(false) }
+func (x *clientSub) C() <-chan model.Batch { return x.ch }
+func (x *clientSub) Lost() bool            { return x.lost.Swap(false) }
 
 // Close ends the subscription; its channel closes soon after.
 func (x *clientSub) Close() { x.cancel() }
@@ -138,7 +141,7 @@ func (x *clientSub) run(ctx context.Context, c *Client, ready chan struct{}) {
 			x.lost.Store(true)
 		case len(l.Events) > 0:
 			select {
-			case x.ch <- l.Events:
+			case x.ch <- model.Batch{Events: l.Events, Incidents: l.Incidents}:
 			default:
 				x.lost.Store(true)
 			}

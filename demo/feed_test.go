@@ -50,8 +50,8 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 	}
 	for run.Err() == nil && !enough() {
 		select {
-		case evs := <-sub.C():
-			count(evs)
+		case b := <-sub.C():
+			count(b.Events)
 		case <-run.Done():
 		}
 	}
@@ -61,8 +61,8 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 	// once the feed has returned, everything it filed is in the buffer.
 	for drained := false; !drained; {
 		select {
-		case evs := <-sub.C():
-			count(evs)
+		case b := <-sub.C():
+			count(b.Events)
 		default:
 			drained = true
 		}

@@ -63,13 +63,23 @@ type EventService interface {
 	Subscribe() Subscription
 }
 
-// Subscription is a live feed of committed events. If the reader falls
+// Subscription is a live feed of committed batches. If the reader falls
 // behind, batches are dropped and Lost reports it (once: it reports the
 // losses since the last call), so the reader reloads.
 type Subscription interface {
-	C() <-chan []Event
+	C() <-chan Batch
 	Lost() bool
 	Close()
+}
+
+// Batch is what one commit wrote: its events in log order, and the
+// incidents they name (those it changed, and any an event names without
+// changing, such as an alert joining one), each once, as they stand after
+// the commit. A reader applies them as they are instead of reading each one
+// again.
+type Batch struct {
+	Events    []Event
+	Incidents []Incident
 }
 
 // Stats are the counts `gridcmd stats` prints.

@@ -508,6 +508,7 @@ func keysOf(inc model.Incident) (indexKeys, error) {
 // saveIncident writes the record and its indexes into the buckets of b; old
 // is the stored version (nil for a new incident), whose index entries are
 // replaced. text, if not nil, is the incident's title and text as JSON.
+// In the writer's transactions it notes inc for the feed (b.changed).
 func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *textJSON) error {
 	nk, err := keysOf(inc)
 	if err != nil {
@@ -551,5 +552,6 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 			}
 		}
 	}
+	b.changed.note(inc)
 	return nil
 }

@@ -78,12 +78,13 @@ const maxGather = 200 * time.Microsecond
 func (s *DB) run() {
 	defer close(s.stopped)
 	want := 0
+	var changed changedSet
 	for {
 		req, ok := <-s.queue
 		if !ok {
 			return
 		}
-		want = s.commit(req, want)
+		want = s.commit(req, want, &changed)
 	}
 }
 
@@ -122,7 +123,10 @@ func (s *DB) drain(batch *[]*request) bool {
 // A request that fails is answered with its error and taken out, and the
 // rest run again in a new transaction (gathering no more); the others are
 // answered only after their commit returned.
-func (s *DB) commit(first *request, want int) int {
+//
+// changed gathers, in each transaction, the incidents it saves or its
+// events name; with the events they are published as one model.Batch.
+func (s *DB) commit(first *request, want int, changed *changedSet) int {
 	s.batch = append(s.batch[:0], first)
 	pending := s.batch
 	gather := true
@@ -135,6 +139,8 @@ func (s *DB) commit(first *request, want int) int {
 			if err != nil {
 				return err
 			}
+			changed.reset()
+			b.changed = changed
 			s.wt = txState{buckets: b}
 			var idle time.Duration
 			for i := 0; ; i++ {
@@ -160,6 +166,9 @@ func (s *DB) commit(first *request, want int) int {
 					return errAbort
 				}
 				r.events = evs
+			}
+			if err := changed.addNamed(s, tx, pending); err != nil {
+				return err
 			}
 			return s.wt.finish(tx)
 		})
@@ -188,7 +197,9 @@ func (s *DB) commit(first *request, want int) int {
 		for _, r := range pending {
 			all = append(all, r.events...)
 		}
-		s.publish(all)
+		if s.publish(model.Batch{Events: all, Incidents: changed.published()}) {
+			changed.handOver()
+		}
 		for _, r := range pending {
 			r.done <- result{events: r.events}
 		}
@@ -215,6 +226,79 @@ const appendFill = 0.9
 // every use in it.
 type txBuckets struct {
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+	// changed is where saveIncident notes what it saved, in the writer's
+	// transactions; nil elsewhere (the fixtures' raw writes, check).
+	changed *changedSet
+}
+
+// changedSet is the incidents one writer transaction saved or its events
+// name, each once, at its last value, in the order first noted. The writer
+// keeps one across transactions, so that a commit nobody follows costs no
+// allocation; incs is handed over (handOver) once a subscriber holds it.
+type changedSet struct {
+	incs []model.Incident
+	at   map[uint64]int // seq -> index in incs
+}
+
+// note records inc as saved; a later save of the same incident replaces it.
+func (c *changedSet) note(inc model.Incident) {
+	if c == nil {
+		return
+	}
+	if i, ok := c.at[inc.Seq]; ok {
+		c.incs[i] = inc
+		return
+	}
+	if c.at == nil {
+		c.at = map[uint64]int{}
+	}
+	c.at[inc.Seq] = len(c.incs)
+	c.incs = append(c.incs, inc)
+}
+
+// addNamed reads, in tx, the incidents the events of pending name that no
+// request saved (an alert joining an open incident names it and leaves it
+// as it was), so that the batch carries every incident its events name.
+func (c *changedSet) addNamed(s *DB, tx *bolt.Tx, pending []*request) error {
+	for _, r := range pending {
+		for _, ev := range r.events {
+			if ev.IncidentSeq == 0 {
+				continue
+			}
+			if _, ok := c.at[ev.IncidentSeq]; ok {
+				continue
+			}
+			inc, err := s.getIncident(tx, ev.IncidentSeq)
+			if err != nil {
+				return err
+			}
+			c.note(inc)
+		}
+	}
+	return nil
+}
+
+// reset empties the set for a new transaction, keeping its memory.
+func (c *changedSet) reset() {
+	clear(c.incs)
+	c.incs = c.incs[:0]
+	clear(c.at)
+}
+
+// published is the set as a batch carries it: nil when empty.
+func (c *changedSet) published() []model.Incident {
+	if len(c.incs) == 0 {
+		return nil
+	}
+	return c.incs
+}
+
+// handOver lets go of incs, which subscribers now share: the next
+// transaction starts a new slice, the size of this one.
+func (c *changedSet) handOver() {
+	if len(c.incs) > 0 {
+		c.incs = make([]model.Incident, 0, len(c.incs))
+	}
 }
 
 // bucketsOfTx fetches them from tx, an error naming the first one missing.
@@ -296,13 +380,13 @@ func putEvents(bs txBuckets, evs []model.Event) error {
 // subscription is a live feed of committed batches.
 type subscription struct {
 	s    *DB
-	ch   chan []model.Event
+	ch   chan model.Batch
 	lost atomic.Bool
 	once sync.Once
 }
 
-func (x *subscription) C() <-chan []model.Event { return x.ch }
-func (x *subscription) Lost() bool              { return x.lost.Swap(false) }
+func (x *subscription) C() <-chan model.Batch { return x.ch }
+func (x *subscription) Lost() bool            { return x.lost.Swap(false) }
 
 // Close ends the subscription and closes its channel.
 func (x *subscription) Close() {
@@ -316,13 +400,14 @@ func (x *subscription) Close() {
 	})
 }
 
-// Subscribe returns a feed of every batch of events committed from now on,
-// in commit order. A subscriber that falls subBuffer batches behind loses
-// batches and sees Lost() turn true; it should then reload. The slices it
-// receives are shared with other subscribers: read them, do not change them.
-// Closing the DB closes the channel.
+// Subscribe returns a feed of every batch committed from now on, in commit
+// order: its events and the incidents they name, as the commit left them.
+// A subscriber that falls subBuffer batches behind loses batches and sees
+// Lost() turn true; it should then reload. The slices it receives are
+// shared with other subscribers: read them, do not change them. Closing the
+// DB closes the channel.
 func (s *DB) Subscribe() model.Subscription {
-	x := &subscription{s: s, ch: make(chan []model.Event, s.subBuffer)}
+	x := &subscription{s: s, ch: make(chan model.Batch, s.subBuffer)}
 	s.subMu.Lock()
 	defer s.subMu.Unlock()
 	if s.closedForSubs() {
@@ -339,20 +424,23 @@ func (s *DB) closedForSubs() bool {
 	return s.closed
 }
 
-// publish hands a committed batch to every subscriber without blocking.
-func (s *DB) publish(evs []model.Event) {
-	if len(evs) == 0 {
-		return
+// publish hands a committed batch to every subscriber without blocking,
+// and reports whether there was any (who then share b's slices). A commit
+// without events publishes nothing.
+func (s *DB) publish(b model.Batch) bool {
+	if len(b.Events) == 0 {
+		return false
 	}
 	s.subMu.Lock()
 	defer s.subMu.Unlock()
 	for x := range s.subs {
 		select {
-		case x.ch <- evs:
+		case x.ch <- b:
 		default:
 			x.lost.Store(true)
 		}
 	}
+	return len(s.subs) > 0
 }
 
 // writerCache remembers, for the writer goroutine only, the people and nodes

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -156,7 +157,8 @@ func TestFailingRequestDoesNotSpoilItsBatch(t *testing.T) {
 
 	// Both good reports were committed together, as one published batch.
 	select {
-	case batch := <-sub.C():
+	case b := <-sub.C():
+		batch := b.Events
 		require.Len(t, batch, 2)
 		assert.Equal(t, got[0].inc.ID, batch[0].Incident)
 		assert.Equal(t, got[4].inc.ID, batch[1].Incident)
@@ -177,7 +179,7 @@ func TestSubscribe(t *testing.T) {
 		select {
 		case b, ok := <-sub.C():
 			require.True(t, ok)
-			return b
+			return b.Events
 		case <-time.After(10 * time.Second):
 			t.Fatal("nothing published")
 			return nil
@@ -239,4 +241,137 @@ func TestCanceledContext(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	_, err = tw.s.Incidents(ctx, model.IncidentFilter{})
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// TestBatchCarriesTheIncidents: each published batch carries every
+// incident its events name, once each, as a fresh read finds it after the
+// commit: a report, an action, two actions on one incident in one commit,
+// the sweep's escalation, an alert that joins an incident without changing
+// it; a batch whose events name none carries none.
+func TestBatchCarriesTheIncidents(t *testing.T) {
+	tw := newTower(t)
+	sub := tw.s.Subscribe()
+	defer sub.Close()
+	next := func() model.Batch {
+		t.Helper()
+		select {
+		case b, ok := <-sub.C():
+			require.True(t, ok)
+			return b
+		case <-time.After(10 * time.Second):
+			t.Fatal("nothing published")
+			return model.Batch{}
+		}
+	}
+	// carries checks b against fresh reads and returns the ids it names.
+	carries := func(b model.Batch) []string {
+		t.Helper()
+		var named []string
+		for _, ev := range b.Events {
+			if ev.Incident != "" && !slices.Contains(named, ev.Incident) {
+				named = append(named, ev.Incident)
+			}
+		}
+		require.Len(t, b.Incidents, len(named), "each incident the events name, once")
+		for i, id := range named {
+			fresh, err := tw.s.Incident(tw.ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, fresh, b.Incidents[i], "%s as the commit left it", id)
+		}
+		return named
+	}
+
+	inc := tw.report(t, micro021, tw.worker01.ID, "a")
+	assert.Equal(t, []string{inc.ID}, carries(next()))
+
+	_, err := tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.leader02.ID})
+	require.NoError(t, err)
+	b := next()
+	assert.Equal(t, []string{inc.ID}, carries(b))
+	assert.Equal(t, model.StatusAcknowledged, b.Incidents[0].Status)
+
+	// Held behind a blocker, an escalation of inc, a new report and the
+	// village's acknowledgement of inc commit together: inc comes once, as
+	// the last of them left it.
+	release := make(chan struct{})
+	started := make(chan struct{})
+	var once sync.Once
+	blocker := make(chan error, 1)
+	go func() {
+		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+			once.Do(func() { close(started) })
+			<-release
+			return nil, nil
+		})
+		blocker <- err
+	}()
+	<-started
+	done := make(chan error, 3)
+	queued := 0
+	enqueue := func(f func() error) {
+		go func() { done <- f() }()
+		queued++
+		deadline := time.Now().Add(10 * time.Second)
+		for len(tw.s.queue) < queued {
+			require.True(t, time.Now().Before(deadline), "request not queued")
+			time.Sleep(time.Millisecond)
+		}
+	}
+	enqueue(func() error {
+		_, err := tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActEscalate, By: tw.leader02.ID, Note: "上报"})
+		return err
+	})
+	var other model.Incident
+	enqueue(func() error {
+		var err error
+		other, err = tw.s.Report(tw.ctx, model.Report{Node: micro011, Category: "traffic", Severity: model.SeverityII,
+			Title: "b", Reporter: tw.worker01.ID})
+		return err
+	})
+	enqueue(func() error {
+		_, err := tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.cadre.ID})
+		return err
+	})
+	close(release)
+	require.NoError(t, <-blocker)
+	for range queued {
+		require.NoError(t, <-done)
+	}
+	b = next()
+	require.Len(t, b.Events, 3, "one commit")
+	assert.Equal(t, []string{inc.ID, other.ID}, carries(b))
+	assert.Equal(t, model.State{Tier: model.TierVillage, Status: model.StatusAcknowledged},
+		model.State{Tier: b.Incidents[0].Tier, Status: b.Incidents[0].Status}, "the last change of the commit")
+
+	// The sweep escalates what nobody signed for.
+	tw.clock.Advance(2 * time.Minute)
+	evs, err := tw.s.Sweep(tw.ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, evs)
+	b = next()
+	assert.Contains(t, carries(b), other.ID)
+
+	// An alert joining an open incident leaves it as it was; the batch
+	// carries it all the same.
+	var opened model.AlertResult
+	for i := 0; i < 3; i++ { // the first two are only recorded: no events
+		opened = tw.alert(t, micro012, "smoke", "S-1", "")
+	}
+	require.True(t, opened.Opened)
+	assert.Equal(t, []string{opened.Incident}, carries(next()))
+	joined := tw.alert(t, micro012, "camera", "C-1", "")
+	require.True(t, joined.Attached)
+	b = next()
+	require.Len(t, b.Events, 1)
+	assert.Equal(t, model.ActAlert, b.Events[0].Action)
+	assert.Equal(t, []string{opened.Incident}, carries(b))
+
+	// The roster's import names no incident.
+	_, err = tw.s.ImportPeople(tw.ctx, []model.Person{{Name: "新网格员", Phone: "13900000099", Node: grid01,
+		Roles: []model.Role{model.RoleGridWorkerPart}}}, model.System, "one more")
+	require.NoError(t, err)
+	b = next()
+	require.NotEmpty(t, b.Events)
+	assert.Empty(t, carries(b))
+	assert.Empty(t, b.Incidents)
 }

@@ -32,7 +32,7 @@ type snapshotMsg struct {
 }
 
 // eventsMsg is a coalesced burst of committed events with the incidents
-// they changed, re-read after the commit.
+// they changed, as the commits left them.
 type eventsMsg struct {
 	events  []model.Event
 	changed []model.Incident
@@ -102,8 +102,9 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 func after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return tea.Tick(d, fn) }
 
 // waitEvents blocks for the next committed batch, gathers whatever else
-// arrives within the coalescing window, and re-reads the incidents the
-// burst touched. The root re-arms it after each message.
+// arrives within the coalescing window, and takes the incidents the burst
+// touched from its batches (changedIn). The root re-arms it after each
+// message.
 //
 //go:noinline
 func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
@@ -115,7 +116,7 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 		if !ok {
 			return eventsMsg{closed: true}
 		}
-		evs := append([]model.Event(nil), first...)
+		burst := []model.Batch{first}
 		timer := time.NewTimer(coalesceWindow)
 		defer timer.Stop()
 	gather:
@@ -125,7 +126,7 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 				if !ok {
 					break gather
 				}
-				evs = append(evs, b...)
+				burst = append(burst, b)
 			case <-timer.C:
 				break gather
 			}
@@ -133,25 +134,53 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 		if sub.Lost() {
 			return eventsMsg{lost: true}
 		}
-		seen := map[string]bool{}
-		var changed []model.Incident
-		ctx := context.Background()
-		for _, e := range evs {
-			if e.Incident == "" || seen[e.Incident] {
-				continue
-			}
-			seen[e.Incident] = true
-			inc, err := svc.Incident(ctx, e.Incident)
-			if err != nil {
-				// Could not re-read what changed: reload everything rather
-				// than drop the burst.
-				return eventsMsg{lost: true}
-			}
-			changed = append(changed, inc)
+		n := 0
+		for _, b := range burst {
+			n += len(b.Events)
+		}
+		evs := make([]model.Event, 0, n)
+		for _, b := range burst {
+			evs = append(evs, b.Events...)
+		}
+		changed, err := changedIn(burst, evs, svc)
+		if err != nil {
+			// Could not read what changed: reload everything rather than
+			// drop the burst.
+			return eventsMsg{lost: true}
 		}
 		sort.Slice(evs, func(i, j int) bool { return evs[i].Seq > evs[j].Seq })
 		return eventsMsg{events: evs, changed: changed}
 	}
+}
+
+// changedIn is the incidents the events evs of burst name, each once, in
+// the order first named, at its latest value in the burst's batches. A
+// batch carries every incident its events name; one that does not (a
+// server from before batches carried them) has the incident read from svc.
+func changedIn(burst []model.Batch, evs []model.Event, svc model.Service) ([]model.Incident, error) {
+	latest := map[string]model.Incident{}
+	for _, b := range burst {
+		for _, inc := range b.Incidents {
+			latest[inc.ID] = inc
+		}
+	}
+	seen := map[string]bool{}
+	var changed []model.Incident
+	for _, e := range evs {
+		if e.Incident == "" || seen[e.Incident] {
+			continue
+		}
+		seen[e.Incident] = true
+		inc, ok := latest[e.Incident]
+		if !ok {
+			var err error
+			if inc, err = svc.Incident(context.Background(), e.Incident); err != nil {
+				return nil, err
+			}
+		}
+		changed = append(changed, inc)
+	}
+	return changed, nil
 }
 
 // resubscribeMsg: time to subscribe again; resubscribedMsg: the new feed,

@@ -31,8 +31,8 @@ func (s *serverDown) Subscribe() model.Subscription {
 // deadSub is a subscription that never opened.
 type deadSub struct{ closed bool }
 
-func (d *deadSub) C() <-chan []model.Event {
-	ch := make(chan []model.Event)
+func (d *deadSub) C() <-chan model.Batch {
+	ch := make(chan model.Batch)
 	close(ch)
 	return ch
 }

@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// burst commits n events through svc, one write each: the acknowledgement
+// and the escalation of the report waiting at the town (named twice), and
+// reports.
+func burst(t *testing.T, f fixture, svc model.Service, n int) {
+	t.Helper()
+	ctx := context.Background()
+	waiting, err := f.db.Incidents(ctx, model.IncidentFilter{Tier: model.TierTown, Status: model.StatusReported})
+	require.NoError(t, err)
+	require.NotEmpty(t, waiting)
+	by := f.operator(t)
+	_, err = svc.Act(ctx, waiting[0].ID, model.Command{Action: model.ActAcknowledge, By: by})
+	require.NoError(t, err)
+	_, err = svc.Act(ctx, waiting[0].ID, model.Command{Action: model.ActEscalate, By: by, Note: "跨平台重点事项"})
+	require.NoError(t, err)
+	for i := 2; i < n; i++ {
+		_, err := svc.Report(ctx, model.Report{Node: "330784114266-02-01", Category: "traffic",
+			Severity: model.SeverityII, Title: fmt.Sprintf("货物撒落 %d", i), Reporter: model.System})
+		require.NoError(t, err)
+	}
+}
+
+// reread is what the console did with a burst before the batches carried
+// the incidents: read each one the events name, in the order first named
+// (the events arrive in commit order), after the burst.
+func reread(t *testing.T, svc model.Service, evs []model.Event) []model.Incident {
+	t.Helper()
+	inOrder := slices.Clone(evs)
+	slices.SortFunc(inOrder, func(a, b model.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	var out []model.Incident
+	seen := map[string]bool{}
+	for _, e := range inOrder {
+		if e.Incident == "" || seen[e.Incident] {
+			continue
+		}
+		seen[e.Incident] = true
+		inc, err := svc.Incident(context.Background(), e.Incident)
+		require.NoError(t, err)
+		out = append(out, inc)
+	}
+	return out
+}
+
+// TestFeedCarriesTheIncidents: a burst of events reaches the console with
+// the incidents it changed, and the console reads none of them again; its
+// screen is the one it showed when it read each one.
+func TestFeedCarriesTheIncidents(t *testing.T) {
+	const n = 12
+	f := newFixture(t)
+	svc := &countingService{Service: f.db}
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := New(svc, nil, f.options(t, "en"))
+	m = update(t, m, keyMsgSize(120, 40))
+	m = update(t, m, loadSnapshot(svc, "")())
+	before := f.model(t, "en", 120, 40)
+
+	burst(t, f, f.db, n)
+	msg, ok := waitEvents(sub, svc)().(eventsMsg)
+	require.True(t, ok)
+	require.False(t, msg.lost)
+	require.Len(t, msg.events, n, "one burst")
+	assert.Zero(t, svc.incidentCalls.Load(), "no incident read again")
+	want := reread(t, f.db, msg.events)
+	require.Len(t, want, n-1)
+	assert.Equal(t, want, msg.changed)
+
+	m = update(t, m, msg)
+	before = update(t, before, eventsMsg{events: msg.events, changed: want})
+	assert.Equal(t, before.View(), m.View(), "the screen as when each incident was read again")
+	assert.Contains(t, m.View(), fmt.Sprintf("货物撒落 %d", n-1))
+	assert.Zero(t, svc.incidentCalls.Load())
+}
+
+// TestAttachedFeedCarriesTheIncidents: over the local API the burst comes
+// with its incidents too, so the attached console makes no call per event.
+func TestAttachedFeedCarriesTheIncidents(t *testing.T) {
+	const n = 12
+	f := newFixture(t)
+	c := attach(t, f)
+	svc := &countingService{Service: c}
+	sub := c.Subscribe()
+	defer sub.Close()
+	m := New(svc, nil, f.options(t, "en"))
+	m = update(t, m, keyMsgSize(120, 40))
+	m = update(t, m, loadSnapshot(svc, "")())
+	direct := f.model(t, "en", 120, 40)
+
+	burst(t, f, c, n)
+	msg, ok := waitEvents(sub, svc)().(eventsMsg)
+	require.True(t, ok)
+	require.False(t, msg.lost)
+	require.Len(t, msg.events, n, "one burst")
+	assert.Zero(t, svc.incidentCalls.Load(), "no round trip per event")
+	assert.Equal(t, reread(t, c, msg.events), msg.changed, "what a round trip would have brought")
+
+	m = update(t, m, msg)
+	direct = update(t, direct, eventsMsg{events: msg.events, changed: reread(t, f.db, msg.events)})
+	assert.Equal(t, direct.View(), m.View(), "the same screen as the console holding the file")
+	assert.Zero(t, svc.incidentCalls.Load())
+}
+
+// bareSub passes on a subscription's batches without their incidents, as
+// a server from before the batches carried them sends them.
+type bareSub struct {
+	model.Subscription
+	ch chan model.Batch
+}
+
+func newBareSub(sub model.Subscription) *bareSub {
+	x := &bareSub{Subscription: sub, ch: make(chan model.Batch, 256)}
+	go func() {
+		defer close(x.ch)
+		for b := range sub.C() {
+			x.ch <- model.Batch{Events: b.Events}
+		}
+	}()
+	return x
+}
+
+func (x *bareSub) C() <-chan model.Batch { return x.ch }
+
+// TestFeedReadsWhatABatchLacks: a batch without the incidents its events
+// name has them read, once each, and the console shows the same.
+func TestFeedReadsWhatABatchLacks(t *testing.T) {
+	const n = 12
+	f := newFixture(t)
+	svc := &countingService{Service: f.db}
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	bare := newBareSub(sub)
+
+	burst(t, f, f.db, n)
+	msg, ok := waitEvents(bare, svc)().(eventsMsg)
+	require.True(t, ok)
+	require.False(t, msg.lost)
+	require.Len(t, msg.events, n, "one burst")
+	assert.Equal(t, int64(n-1), svc.incidentCalls.Load(), "each incident named, once")
+	assert.Equal(t, reread(t, f.db, msg.events), msg.changed)
+}

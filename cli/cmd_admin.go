@@ -83,9 +83,12 @@ While a console or server holds the file, that process runs the check; its write
 			} else if c != nil { // a running gridcmd holds the file: it checks it
 				defer c.Close()
 				check = c.Check
-			} else {
-				db, err := a.openLocal(cmd.Context(), false)
+			} else { // the file itself, read-only: checking never changes it
+				db, err := a.openFile(false, true)
 				if err != nil {
+					if store.InUse(err) {
+						return fmt.Errorf("%w; stop the console or server that holds it first", err)
+					}
 					return err
 				}
 				defer db.Close()

@@ -2,13 +2,20 @@ package store
 
 import (
 	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
@@ -86,4 +93,260 @@ func TestBackupFileReplacesOnlyARegularFile(t *testing.T) {
 	_, err = tw.s.Backup(&buf)
 	require.NoError(t, err)
 	assert.Equal(t, int64(buf.Len()), n)
+}
+
+// filledFile is a closed database of the tiny tower with enough reports
+// that it has well over 100 pages, and its size and the size its meta page
+// says its pages need (bbolt's Tx.Size: the high-water mark times the page
+// size).
+func filledFile(t *testing.T) (path string, need int64) {
+	t.Helper()
+	tw := newTower(t)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				_, err := tw.s.Report(tw.ctx, model.Report{
+					Node: micro021, Category: "traffic", Severity: model.SeverityII,
+					Title: fmt.Sprintf("货物散落 %d-%d", w, i), Text: strings.Repeat("货车散落货物，占用一条车道。", 20), Reporter: tw.worker01.ID,
+				})
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, tw.s.Close())
+	raw, err := bolt.Open(tw.path, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	require.NoError(t, raw.View(func(tx *bolt.Tx) error { need = tx.Size(); return nil }))
+	require.NoError(t, raw.Close())
+	require.Greater(t, need, int64(100*os.Getpagesize()), "the file has over 100 pages")
+	return tw.path, need
+}
+
+// A truncated file is refused before bbolt reads it, in one line naming its
+// size and what its pages need, read-write or read-only, and is not
+// written; bbolt would panic on it ("invalid freelist page") or fault.
+func TestOpenRefusesATruncatedFile(t *testing.T) {
+	path, need := filledFile(t)
+	for _, size := range []int64{100000, need - 1, 5000} {
+		require.NoError(t, os.Truncate(path, size))
+		before, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, opts := range []Options{testOptions(newClock()), {ReadOnly: true, Timeout: time.Second}} {
+			_, err := Open(path, opts)
+			requireCode(t, err, model.EINVALID)
+			assert.Equal(t, fmt.Sprintf("database %s is truncated: %d bytes, its pages need %d", path, size, need), model.ErrorMessage(err))
+			requireZh(t, err)
+			after, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.True(t, bytes.Equal(before, after), "a refused file is not written")
+			assert.NoFileExists(t, path+".pid")
+		}
+	}
+}
+
+// A panic of bbolt on a damaged page becomes an error at the store's edge:
+// at Open (a freelist page zeroed) and in a read (the pages of the
+// buckets zeroed; the file's size is right, so checkFile lets it through).
+func TestDamagedPagesAreAnErrorNotAPanic(t *testing.T) {
+	path, need := filledFile(t)
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	require.NoError(t, err)
+	m, ok := fileMeta(f)
+	require.True(t, ok)
+	ps := int64(m.pageSize)
+	zero := make([]byte, ps)
+	// The freelist page: Open reads it.
+	var b [8]byte
+	_, err = f.ReadAt(b[:], int64(m.txid%2)*ps+boltPageHeader+32)
+	require.NoError(t, err)
+	freelist := int64(binary.NativeEndian.Uint64(b[:]))
+	require.Less(t, freelist*ps, need)
+	saved := make([]byte, ps)
+	_, err = f.ReadAt(saved, freelist*ps)
+	require.NoError(t, err)
+	_, err = f.WriteAt(zero, freelist*ps)
+	require.NoError(t, err)
+	_, err = Open(path, testOptions(newClock()))
+	requireCode(t, err, model.EINVALID)
+	assert.Contains(t, model.ErrorMessage(err), "database "+path+" is damaged and cannot be read (invalid freelist page")
+	requireZh(t, err)
+
+	// The root page of the incidents bucket: Open and the schema read pass,
+	// a read of the incidents fails.
+	_, err = f.WriteAt(saved, freelist*ps)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	require.NoError(t, err)
+	var root int64
+	require.NoError(t, raw.View(func(tx *bolt.Tx) error {
+		root = int64(tx.Bucket(bucketIncidents).Root())
+		return nil
+	}))
+	require.NoError(t, raw.Close())
+	require.NotZero(t, root, "the incidents bucket has pages of its own")
+	require.NoError(t, writeAt(path, zero, root*ps))
+	for _, opts := range []Options{testOptions(newClock()), {ReadOnly: true, Timeout: time.Second}} {
+		s, err := Open(path, opts)
+		require.NoError(t, err)
+		_, err = s.Stats(context.Background())
+		requireCode(t, err, model.EINVALID)
+		assert.Contains(t, model.ErrorMessage(err), "database "+path+" is damaged and cannot be read (")
+		requireZh(t, err)
+		problems, err := s.Check(context.Background())
+		if err != nil {
+			requireCode(t, err, model.EINVALID)
+			assert.Contains(t, model.ErrorMessage(err), "is damaged and cannot be read")
+		} else {
+			assert.NotEmpty(t, problems)
+		}
+		require.NoError(t, s.Close())
+	}
+}
+
+func writeAt(path string, b []byte, off int64) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(b, off); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Only an open that may create makes a database: with MustExist (and
+// read-only), nothing there, an empty file and a bbolt file without the
+// schema are refused as "no database", and left exactly as they were.
+func TestOpenMustExistMakesNothing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.db")
+	empty := filepath.Join(dir, "empty.db")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	blank := filepath.Join(dir, "blank.db")
+	raw, err := bolt.Open(blank, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+	blankBytes, err := os.ReadFile(blank)
+	require.NoError(t, err)
+	for _, opts := range []Options{{MustExist: true, Timeout: time.Second}, {ReadOnly: true, Timeout: time.Second}} {
+		for _, path := range []string{missing, empty, blank} {
+			_, err := Open(path, opts)
+			requireCode(t, err, model.ENOTFOUND)
+			assert.Equal(t, "no database at "+path+"; run gridcmd init", model.ErrorMessage(err))
+			requireZh(t, err)
+			assert.NoFileExists(t, path+".pid")
+		}
+		assert.NoFileExists(t, missing)
+		fi, err := os.Stat(empty)
+		require.NoError(t, err)
+		assert.Zero(t, fi.Size(), "the empty file stays empty")
+		b, err := os.ReadFile(blank)
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(blankBytes, b), "the blank file is not filled")
+	}
+	// A directory is not a database either.
+	_, err = Open(dir, Options{MustExist: true, Timeout: time.Second})
+	requireCode(t, err, model.EINVALID)
+	assert.Equal(t, "database "+dir+" is a directory, not a database file", model.ErrorMessage(err))
+
+	// Without MustExist, Open makes the database, as before.
+	s, err := Open(missing, testOptions(newClock()))
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	s, err = Open(missing, Options{MustExist: true, Timeout: time.Second})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+}
+
+// A read-only open reads everything, takes bbolt's shared lock (two at
+// once, a writer neither way), refuses every write with EUNAVAIL, writes
+// no pid file and leaves the file's bytes and mtime as they were. (Tests
+// run as root, which file modes do not stop, so the file is made 0400 to
+// show the open needs no more, not to prove it.)
+func TestOpenReadOnly(t *testing.T) {
+	tw := newTower(t)
+	inc := tw.report(t, micro021, tw.worker01.ID, "330国道货物散落")
+	want, err := tw.s.Stats(tw.ctx)
+	require.NoError(t, err)
+	require.NoError(t, tw.s.Close())
+	require.NoError(t, os.Chmod(tw.path, 0o400))
+	before, err := os.ReadFile(tw.path)
+	require.NoError(t, err)
+	fi0, err := os.Stat(tw.path)
+	require.NoError(t, err)
+
+	ro := Options{ReadOnly: true, Timeout: 200 * time.Millisecond, Now: tw.clock.Now, Location: cst}
+	a, err := Open(tw.path, ro)
+	require.NoError(t, err)
+	b, err := Open(tw.path, ro) // the lock is shared
+	require.NoError(t, err)
+	assert.True(t, a.ReadOnly())
+	for _, s := range []*DB{a, b} {
+		st, err := s.Stats(tw.ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, st)
+		got, err := s.Incident(tw.ctx, inc.ID)
+		require.NoError(t, err)
+		assert.Equal(t, inc.Title, got.Title)
+		requireClean(t, s)
+	}
+	_, err = a.Report(tw.ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityII, Title: "又一处", Reporter: tw.worker01.ID})
+	requireCode(t, err, model.EUNAVAIL)
+	assert.Equal(t, "database "+tw.path+" is open read-only: this command cannot change it", model.ErrorMessage(err))
+	requireZh(t, err)
+	tw.clock.Advance(24 * time.Hour) // the report's clocks have run out: a sweep would write
+	_, err = a.Sweep(tw.ctx)
+	requireCode(t, err, model.EUNAVAIL)
+	assert.NoFileExists(t, tw.path+".pid")
+
+	// No writer while readers hold it.
+	_, err = Open(tw.path, testOptions(tw.clock))
+	requireCode(t, err, model.EUNAVAIL)
+	assert.True(t, InUse(err), "%v", err)
+	require.NoError(t, a.Close())
+	require.NoError(t, b.Close())
+
+	after, err := os.ReadFile(tw.path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(before, after), "a read-only open changed the file")
+	fi1, err := os.Stat(tw.path)
+	require.NoError(t, err)
+	assert.Equal(t, fi0.ModTime(), fi1.ModTime())
+
+	// And no reader while a writer holds it.
+	require.NoError(t, os.Chmod(tw.path, 0o600))
+	w := openAt(t, tw.path, tw.clock)
+	_, err = Open(tw.path, ro)
+	requireCode(t, err, model.EUNAVAIL)
+	assert.True(t, InUse(err))
+	require.NoError(t, w.Close())
+}
+
+// A read-only open migrates nothing: a file of an older schema is refused
+// with what to do, and not written.
+func TestOpenReadOnlyRefusesAnOlderSchema(t *testing.T) {
+	tw := newTower(t)
+	require.NoError(t, tw.s.Close())
+	before, err := os.ReadFile(tw.path)
+	require.NoError(t, err)
+	saved := migrations
+	t.Cleanup(func() { migrations = saved })
+	migrations = append(append([]func(*bolt.Tx) error(nil), saved...), func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucket([]byte("next"))
+		return err
+	})
+	_, err = Open(tw.path, Options{ReadOnly: true, Timeout: time.Second})
+	requireCode(t, err, model.EUNAVAIL)
+	assert.Equal(t, fmt.Sprintf("database %s has schema %d and this gridcmd reads schema %d: a command that only looks cannot upgrade it; run one that changes it once (e.g. gridcmd console), or use the gridcmd that wrote it",
+		tw.path, len(saved), len(saved)+1), model.ErrorMessage(err))
+	requireZh(t, err)
+	after, err := os.ReadFile(tw.path)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(before, after))
 }

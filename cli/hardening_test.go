@@ -167,3 +167,71 @@ func TestLookingOpensReadOnly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fi0.ModTime(), fi1.ModTime())
 }
+
+// directive progress: --of at most the unit's households, --done not down
+// without --note.
+func TestDirectiveProgressBounds(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+	unit := "330784114266-02-01" // 69 households
+	progress := func(args ...string) result {
+		return e.run(append([]string{"directive", "progress", "D-0001", "--unit", unit}, args...)...)
+	}
+	fails(t, progress("--done", "9223372036854775806", "--of", "9223372036854775806"), cli.ExitUsage,
+		"progress 9223372036854775806/9223372036854775806: "+unit+" has 69 households; of may not be more")
+	fails(t, progress("--done", "1", "--of", "70"), cli.ExitUsage, "has 69 households")
+	assert.Equal(t, "D-0001 "+unit+": 40/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "40", "--of", "69"))
+	fails(t, progress("--done", "30", "--of", "69"), cli.ExitRefused,
+		"progress 30/69: "+unit+" already reported 40 done; a lower figure needs a note saying why")
+	assert.Equal(t, "D-0001 "+unit+": 30/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69", "--note", "复核：10 户重复登记"))
+}
+
+// directive ack by someone above the unit is on its behalf (代签): said so,
+// shown apart by directive show (text and --json), and not in its sign-for
+// times.
+func TestDirectiveSignOnBehalf(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+	unit := "330784114266-02-01"
+	e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69") // the unit's own worker
+
+	// The village cadre signs for a silent unit by phone.
+	silent := "330784114266-01-01"
+	cadre := e.personAt("330784114266", "village_cadre")
+	out := e.ok("directive", "ack", "D-0001", "--unit", silent, "--by", cadre)
+	assert.Regexp(t, `^D-0001 `+silent+`: signed for at [0-9:]{8} by \S+ \(`+cadre+`\) on the unit's behalf \(代签\) \(\S+ after issue\)\n$`, out)
+	var u unitJSON
+	e.okJSON(&u, "directive", "ack", "D-0001", "--unit", silent, "--json")
+	assert.True(t, u.OnBehalf)
+	assert.Equal(t, cadre, u.SignedBy)
+
+	var show directiveJSON
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	assert.Equal(t, 2, show.Signed)
+	assert.Equal(t, 1, show.OnBehalf, "the progress report was the unit's own")
+	for _, x := range show.UnitList {
+		switch x.Unit {
+		case silent:
+			assert.True(t, x.OnBehalf)
+			assert.Equal(t, cadre, x.SignedBy)
+		case unit:
+			assert.False(t, x.OnBehalf)
+		default:
+			assert.False(t, x.OnBehalf, x.Unit)
+		}
+	}
+	text := e.ok("directive", "show", "D-0001")
+	assert.Contains(t, text, "signed 2/232 (1 on the unit's behalf, 代签, not in the sign-for times), done 0/232")
+	assert.Contains(t, text, "\nsigned on the unit's behalf (代签): 1\n")
+	assert.Regexp(t, `(?m)^`+silent+`\s+渎溪村 01网格 01微网格\s+\S+ \(`+cadre+`\)\s+\S+\s+0/0$`, text)
+
+	// Only signatures on the units' behalf: no sign-for time to show.
+	e.ok("directive", "issue", "--to", "330784114266", "--text", "清点物资", "--deadline", "1h")
+	e.ok("directive", "ack", "D-0002", "--unit", silent, "--by", cadre)
+	text = e.ok("directive", "show", "D-0002")
+	assert.Contains(t, text, "signed 1/11 (1 on the unit's behalf, 代签, not in the sign-for times), done 0/11, escalated 0; sign-for median -, worst -")
+}

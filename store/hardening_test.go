@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -349,4 +350,103 @@ func TestOpenReadOnlyRefusesAnOlderSchema(t *testing.T) {
 	after, err := os.ReadFile(tw.path)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(before, after))
+}
+
+// Progress is bounded by the unit's households as the activation counted
+// them, and done goes down only with a note, which the event keeps; each
+// refusal writes nothing.
+func TestDirectiveProgressBounds(t *testing.T) {
+	w := newWtTower(t)
+	w.activate(t, town)
+	d, _ := w.issue(t, "逐户核查", vA)
+	worker := w.workers[a012] // 60 households
+	before := dump(t, w.s)
+	for _, c := range []struct {
+		done, of    int
+		code, field string
+	}{
+		{9223372036854775806, 9223372036854775806, model.EINVALID, "of"},
+		{1, 61, model.EINVALID, "of"},
+		{61, 60, model.EINVALID, "done"},
+		{-1, 60, model.EINVALID, "done"},
+	} {
+		_, err := w.s.DirectiveProgress(w.ctx, d.ID, a012, c.done, c.of, worker.ID)
+		requireCode(t, err, c.code)
+		requireZh(t, err)
+		assert.Equal(t, c.field, model.ErrorField(err), "%d/%d", c.done, c.of)
+	}
+	assert.Equal(t, before, dump(t, w.s), "a refused report writes nothing")
+
+	_, err := w.s.DirectiveProgress(w.ctx, d.ID, a012, 40, 60, worker.ID)
+	require.NoError(t, err)
+	before = dump(t, w.s)
+	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 30, 60, worker.ID)
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+	assert.Equal(t, "done", model.ErrorField(err))
+	assert.Equal(t, "progress 30/60: 330784114266-01-02 already reported 40 done; a lower figure needs a note saying why", model.ErrorMessage(err))
+	assert.Equal(t, before, dump(t, w.s))
+
+	u, err := w.s.DirectiveProgressNote(w.ctx, d.ID, a012, 30, 60, worker.ID, "复核：10 户重复登记")
+	require.NoError(t, err)
+	assert.Equal(t, 30, u.Done)
+	ev := newest(t, w.s, 1)[0]
+	assert.Equal(t, "D-0001: 30/60 (down from 40): 复核：10 户重复登记", ev.Note)
+	assert.Equal(t, "D-0001：30/60（原为 40）：复核：10 户重复登记", ev.NoteZh)
+	assert.Equal(t, 30, w.unit(t, d.ID, a012).Done)
+}
+
+// A village cadre or grid worker may sign for a micro-grid under them (by
+// phone), but it is recorded as on the unit's behalf (代签, by whom), said
+// so in the event, kept across a reopen, and left out of the median.
+func TestSignOnBehalfIsRecordedApart(t *testing.T) {
+	w := newWtTower(t)
+	w.activate(t, town)
+	d, _ := w.issue(t, "逐户核查", vA)
+	w.clock.Advance(time.Minute)
+	u, err := w.s.SignDirective(w.ctx, d.ID, a012, w.cadre.ID) // the village room for a silent unit
+	require.NoError(t, err)
+	assert.True(t, u.OnBehalf)
+	assert.Equal(t, w.cadre.ID, u.SignedBy)
+	ev := newest(t, w.s, 1)[0]
+	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 330784114266-01-02 by "+model.ActorName(w.cadre)+")", ev.Note)
+	assert.Contains(t, ev.NoteZh, "代 330784114266-01-02 签收")
+
+	w.clock.Advance(time.Minute)
+	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a021, 3, 70, w.gridWorker.ID) // the grid above, by phone
+	require.NoError(t, err)
+	assert.True(t, u.OnBehalf)
+	assert.Contains(t, newest(t, w.s, 1)[0].Note, "signed for (signed on behalf of 330784114266-02-01 by ")
+
+	w.clock.Advance(8 * time.Minute)
+	u, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID) // the unit itself
+	require.NoError(t, err)
+	assert.False(t, u.OnBehalf)
+	assert.Equal(t, "signed for D-0001 after 10m0s", newest(t, w.s, 1)[0].Note)
+	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a022, 0, 50, w.reserveA.ID) // a reserve not drafted there
+	require.NoError(t, err)
+	assert.True(t, u.OnBehalf)
+
+	w.reopen(t)
+	got, units, err := w.s.Directive(w.ctx, d.ID)
+	require.NoError(t, err)
+	behalf := map[model.NodeCode]bool{}
+	for _, u := range units {
+		behalf[u.Unit] = u.OnBehalf
+	}
+	assert.Equal(t, map[model.NodeCode]bool{a011: false, a012: true, a021: true, a022: true}, behalf)
+	s := model.Summarize(got, units, 0)
+	assert.Equal(t, 4, s.Signed)
+	assert.Equal(t, 3, s.OnBehalf)
+	assert.Equal(t, 10*time.Minute, s.SignMedian, "only the unit's own signature counts")
+
+	// A record from before 代签 (no on_behalf) reads as the unit's own.
+	old := directiveUnitRecord{SentAt: t0.UnixNano(), SignedAt: t0.UnixNano(), SignedBy: 7}
+	v, err := json.Marshal(old)
+	require.NoError(t, err)
+	assert.NotContains(t, string(v), "on_behalf")
+	ou, err := decodeDirectiveUnit(seqCodeKey(1, a011), v, cst)
+	require.NoError(t, err)
+	assert.False(t, ou.OnBehalf)
+	assert.True(t, ou.Signed())
 }

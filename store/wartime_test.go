@@ -794,9 +794,12 @@ func TestAfterActionFigures(t *testing.T) {
 	assert.Equal(t, 4, s1.Units)
 	assert.Equal(t, 4, s1.Signed)
 	assert.Equal(t, 1, s1.Done)
-	// Sign-for times 2m, 3m, 4m, 5m: the median is the upper middle one.
-	assert.Equal(t, 4*time.Minute, s1.SignMedian)
-	assert.Equal(t, 5*time.Minute, s1.SignWorst)
+	// The units' own sign-for times are 2m and 3m (the duty officer's at 4m
+	// and the system's at 5m are on the units' behalf, 代签, and not
+	// counted): the median is the upper middle one.
+	assert.Equal(t, 2, s1.OnBehalf)
+	assert.Equal(t, 3*time.Minute, s1.SignMedian)
+	assert.Equal(t, 3*time.Minute, s1.SignWorst)
 	assert.Equal(t, []model.VillageProgress{{Village: vA, Units: 4, Signed: 4, Done: 1}}, s1.Villages)
 	require.Len(t, s1.Slowest, 4)
 	assert.Equal(t, a022, s1.Slowest[0].Unit)

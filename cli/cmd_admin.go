@@ -18,11 +18,19 @@ func (a *app) backupCmd() *cobra.Command {
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the database while it stays in use",
 		Long: `Write a consistent copy of the database to FILE (a temporary file beside it,
-synced and checked to open, then renamed into place). While a console or server
-holds the database, that process writes the copy and its writes go on meanwhile.`,
+synced and checked to open, then renamed into place). An existing FILE is
+replaced only with --force, and only if it is a regular file: a directory, a
+symbolic link, a device or a FIFO is refused. While a console or server holds
+the database, that process writes the copy and its writes go on meanwhile.`,
 		Args: exactArgs(1, "the backup file to write"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if fi, err := os.Stat(args[0]); err == nil {
+			// Only a regular file is replaced, and a link is not followed:
+			// with --force, a device node, a FIFO or a link would otherwise
+			// become a regular file (as root, 'backup /dev/null --force').
+			if err := store.BackupTarget(args[0]); err != nil {
+				return usageError{err}
+			}
+			if fi, err := os.Lstat(args[0]); err == nil {
 				if dbi, err := os.Stat(a.cfg.DB); err == nil && os.SameFile(fi, dbi) {
 					// --force would rename the copy over the live file.
 					return usageError{fmt.Errorf("%s is the database itself; write the backup to another file", args[0])}
@@ -57,7 +65,7 @@ holds the database, that process writes the copy and its writes go on meanwhile.
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite FILE if it exists (a regular file only)")
 	return cmd
 }
 
@@ -75,9 +83,12 @@ While a console or server holds the file, that process runs the check; its write
 			} else if c != nil { // a running gridcmd holds the file: it checks it
 				defer c.Close()
 				check = c.Check
-			} else {
-				db, err := a.openLocal(cmd.Context(), false)
+			} else { // the file itself, read-only: checking never changes it
+				db, err := a.openFile(false, true)
 				if err != nil {
+					if store.InUse(err) {
+						return fmt.Errorf("%w; stop the console or server that holds it first", err)
+					}
 					return err
 				}
 				defer db.Close()

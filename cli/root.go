@@ -212,9 +212,9 @@ type backend interface {
 type access int
 
 const (
-	looking  access = iota // openRead: applies no clocks, so looking never changes the file
+	looking  access = iota // openRead: the file opened read-only, no clocks applied, so looking never changes it
 	acting                 // open: applies the clocks before the command acts
-	creating               // openCreate while there is no file yet, else as acting
+	creating               // openCreate while there is no database yet (no file, or an empty one), else as acting
 )
 
 // withDB reaches the configured database as how says, runs run on it and
@@ -248,7 +248,7 @@ func (a *app) reach(ctx context.Context, how access) (backend, error) {
 // open reaches the configured database, which must exist, and applies the
 // clocks (auto-escalation and supervision) before the command acts.
 func (a *app) open(ctx context.Context) (backend, error) {
-	db, err := a.openRead()
+	db, err := a.reachDB(false)
 	if err != nil {
 		return nil, err
 	}
@@ -260,11 +260,16 @@ func (a *app) open(ctx context.Context) (backend, error) {
 }
 
 // openRead reaches the configured database, which must exist, for a
-// command that only looks: it applies no clocks, so looking never changes
-// the file. A running gridcmd that holds the file answers through its
-// local API (the address and credential are in DB.api beside the file,
-// readable by its owner only); otherwise the file is opened.
-func (a *app) openRead() (backend, error) {
+// command that only looks: it applies no clocks and opens the file
+// read-only (bbolt's shared lock, so other readers, and users who may only
+// read the file, can look at the same time), so looking never changes it.
+func (a *app) openRead() (backend, error) { return a.reachDB(true) }
+
+// reachDB reaches the configured database, which must exist. A running
+// gridcmd that holds the file answers through its local API (the address
+// and credential are in DB.api beside the file, readable by its owner
+// only); otherwise the file is opened, read-only if readOnly.
+func (a *app) reachDB(readOnly bool) (backend, error) {
 	if err := a.mustExist(); err != nil {
 		return nil, err
 	}
@@ -277,7 +282,7 @@ func (a *app) openRead() (backend, error) {
 	case db != nil:
 		return db, nil
 	}
-	return a.openCreate()
+	return a.openFile(false, readOnly)
 }
 
 // dialHolder reaches the running gridcmd that holds the configured
@@ -354,12 +359,9 @@ func (a *app) reachHolder() (c *api.Client, db *store.DB, err error) {
 // and backup and check when no running gridcmd holds it). sweep applies the
 // clocks first.
 func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
-	if err := a.mustExist(); err != nil {
-		return nil, err
-	}
-	db, err := a.openCreate()
+	db, err := a.openFile(false, false)
 	if err != nil {
-		if model.ErrorCode(err) == model.EUNAVAIL {
+		if store.InUse(err) {
 			return nil, fmt.Errorf("%w; stop the console or server that holds it first", err)
 		}
 		return nil, err
@@ -373,23 +375,49 @@ func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 	return db, nil
 }
 
+// mustExist refuses a configured database that is not there: no file, or
+// an empty one (only init, import villages and demo make a database).
 func (a *app) mustExist() error {
-	if _, err := os.Stat(a.cfg.DB); errors.Is(err, os.ErrNotExist) {
-		return usageError{fmt.Errorf("no database at %s: create one with 'gridcmd init --demo' or 'gridcmd import villages FILE.csv', or pass --db", a.cfg.DB)}
+	fi, err := os.Stat(a.cfg.DB)
+	if errors.Is(err, os.ErrNotExist) || err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return noDatabase(a.cfg.DB)
 	}
 	return nil
 }
 
+// noDatabase is the refusal of a command that needs a database where
+// there is none, with the ways to make one.
+func noDatabase(path string) error {
+	return usageError{fmt.Errorf("no database at %s; run gridcmd init ('gridcmd init --demo' for the demo town, or 'gridcmd import villages FILE.csv'), or pass --db", path)}
+}
+
 // openCreate opens the configured database, creating it and its folder.
-func (a *app) openCreate() (*store.DB, error) {
+func (a *app) openCreate() (*store.DB, error) { return a.openFile(true, false) }
+
+// openFile opens the configured database file itself. create makes it
+// (and its folder) when there is no database yet; otherwise it must exist,
+// and a blank bbolt file counts as none. readOnly opens it read-only
+// (store.Options.ReadOnly).
+func (a *app) openFile(create, readOnly bool) (*store.DB, error) {
 	opts, err := a.storeOptions()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(a.cfg.DB), 0o700); err != nil {
-		return nil, fmt.Errorf("database folder: %w", err)
+	if create {
+		if err := os.MkdirAll(filepath.Dir(a.cfg.DB), 0o700); err != nil {
+			return nil, fmt.Errorf("database folder: %w", err)
+		}
+		return store.Open(a.cfg.DB, opts)
 	}
-	return store.Open(a.cfg.DB, opts)
+	if err := a.mustExist(); err != nil {
+		return nil, err
+	}
+	opts.MustExist, opts.ReadOnly = true, readOnly
+	db, err := store.Open(a.cfg.DB, opts)
+	if model.ErrorCode(err) == model.ENOTFOUND { // a blank bbolt file: no database (the cli's words)
+		return nil, noDatabase(a.cfg.DB)
+	}
+	return db, err
 }
 
 // actor resolves who acts: --by, else --as, else the configured operator,

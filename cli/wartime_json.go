@@ -69,6 +69,7 @@ type unitJSON struct {
 	SentAt      string `json:"sent_at,omitempty"`
 	SignedAt    string `json:"signed_at,omitempty"`
 	SignedBy    string `json:"signed_by,omitempty"`
+	OnBehalf    bool   `json:"on_behalf"` // signed_by signed on the unit's behalf (代签), not one of its own
 	Done        int    `json:"done"`
 	Of          int    `json:"of"`
 	CompletedAt string `json:"completed_at,omitempty"`
@@ -96,7 +97,8 @@ type directiveJSON struct {
 	Signed            int           `json:"signed"`
 	Done              int           `json:"done"`
 	Escalated         int           `json:"escalated"`
-	SignMedianSeconds int64         `json:"sign_median_seconds"`
+	OnBehalf          int           `json:"on_behalf"`           // of signed, signed on the unit's behalf (代签)
+	SignMedianSeconds int64         `json:"sign_median_seconds"` // of the units' own signatures
 	SignWorstSeconds  int64         `json:"sign_worst_seconds"`
 	Villages          []villageJSON `json:"villages"`
 	Slowest           []unitJSON    `json:"slowest"`
@@ -158,7 +160,7 @@ func (a *app) unitJSON(u model.DirectiveUnit, n wtNames) unitJSON {
 	j := unitJSON{Unit: string(u.Unit), Name: n.nodes[u.Unit], SentAt: a.ts(u.SentAt), SignedAt: a.ts(u.SignedAt),
 		Done: u.Done, Of: u.Of, CompletedAt: a.ts(u.CompletedAt), Escalated: string(u.Escalated), Resends: u.Resends}
 	if u.Signed() {
-		j.SignedBy = u.SignedBy.String()
+		j.SignedBy, j.OnBehalf = u.SignedBy.String(), u.OnBehalf
 	}
 	if w, ok := n.workers[u.Unit]; ok && w.Worker != 0 {
 		j.Worker, j.WorkerName = w.Worker.String(), w.WorkerName
@@ -169,7 +171,7 @@ func (a *app) unitJSON(u model.DirectiveUnit, n wtNames) unitJSON {
 func (a *app) directiveJSON(d model.Directive, s model.DirectiveSummary, n wtNames) directiveJSON {
 	j := directiveJSON{ID: s.ID, Text: s.Text, Targets: codes(d.Targets), IssuedAt: a.ts(d.IssuedAt),
 		SignBy: a.ts(d.SignBy), Deadline: a.ts(d.Deadline), Units: s.Units, Signed: s.Signed, Done: s.Done,
-		Escalated: s.Escalated, SignMedianSeconds: int64(s.SignMedian / time.Second),
+		Escalated: s.Escalated, OnBehalf: s.OnBehalf, SignMedianSeconds: int64(s.SignMedian / time.Second),
 		SignWorstSeconds: int64(s.SignWorst / time.Second), Villages: []villageJSON{}, Slowest: []unitJSON{}}
 	if j.Targets == nil {
 		j.Targets = []string{}

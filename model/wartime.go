@@ -316,6 +316,7 @@ type DirectiveUnit struct {
 	Resends     int
 	SignedAt    time.Time
 	SignedBy    PersonID
+	OnBehalf    bool // SignedBy signed on the unit's behalf (代签): not one of its own (SignsOnBehalf)
 	Done, Of    int
 	CompletedAt time.Time
 	Escalated   Tier // "" , village or town: where its silence has climbed
@@ -356,26 +357,81 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 		SignBy: now.Add(signWindow), Deadline: now.Add(deadline), By: by}, nil
 }
 
-// Sign records a unit's signature; signing twice changes nothing (changed
-// is false).
-func (u DirectiveUnit) Sign(by PersonID, now time.Time) (out DirectiveUnit, changed bool) {
+// SignsOnBehalf reports whether p, signing for micro-grid unit (or
+// reporting its progress, which signs too), signs on the unit's behalf
+// (代签): p is neither on the unit's own roster (stored at the micro-grid or
+// a household unit under it) nor its wartime worker (worker: its micro-grid
+// worker or the reserve drafted into it; 0 for a gap). A village room may
+// sign for a unit by phone; its signature counts as the unit's copy being
+// signed, not as the unit answering (Summarize). The system signs on
+// behalf too.
+func SignsOnBehalf(p Person, unit NodeCode, worker PersonID) bool {
+	switch {
+	case p.ID == System:
+		return true
+	case worker != 0 && p.ID == worker:
+		return false
+	}
+	return !unit.Contains(p.Node)
+}
+
+// Sign records a unit's signature, by one of its own or on its behalf
+// (SignsOnBehalf); signing twice changes nothing (changed is false).
+func (u DirectiveUnit) Sign(by PersonID, onBehalf bool, now time.Time) (out DirectiveUnit, changed bool) {
 	if u.Signed() {
 		return u, false
 	}
-	u.SignedAt, u.SignedBy = now, by
+	u.SignedAt, u.SignedBy, u.OnBehalf = now, by, onBehalf
 	return u, true
 }
 
-// Progress records how much of the work a unit has done (e.g. households
-// checked); done == of completes it. A progress report signs for it too.
-func (u DirectiveUnit) Progress(done, of int, by PersonID, now time.Time) (DirectiveUnit, error) {
-	if of <= 0 || done < 0 || done > of {
-		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of)
-	}
-	if u.Complete() && done < of {
+// MaxProgressOf bounds a progress report's Of where the unit's households
+// are not known.
+const MaxProgressOf = 10000
+
+// ProgressReport is one report of how much of a directive's work a unit
+// has done (e.g. households checked).
+type ProgressReport struct {
+	Done, Of   int
+	Households int      // the unit's households, which Of may not pass; 0: not known (MaxProgressOf)
+	Note       string   // why Done is lower than the unit reported before; needed then
+	By         PersonID // who reports
+	OnBehalf   bool     // By reports (and so signs) on the unit's behalf (SignsOnBehalf)
+}
+
+// Progress records how much of the work a unit has done; Done == Of
+// completes it. A progress report signs for it too. Of is at most the
+// unit's households (MaxProgressOf where they are not known), and Done
+// never goes down without a note saying why (a recount, a household
+// counted twice); once complete it stays complete.
+func (u DirectiveUnit) Progress(r ProgressReport, now time.Time) (DirectiveUnit, error) {
+	done, of := r.Done, r.Of
+	switch {
+	case of <= 0:
+		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("of")
+	case done < 0 || done > of:
+		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("done")
+	case r.Households > 0 && of > r.Households:
+		return u, Errorf(EINVALID, "progress %d/%d: %s has %d households; of may not be more", done, of, u.Unit, r.Households).
+			Zh("进展 %d/%d：%s 共 %d 户，总数不能超过户数", done, of, u.Unit, r.Households).On("of")
+	case r.Households <= 0 && of > MaxProgressOf:
+		return u, Errorf(EINVALID, "progress %d/%d: of may be at most %d", done, of, MaxProgressOf).
+			Zh("进展 %d/%d：总数最多 %d", done, of, MaxProgressOf).On("of")
+	case u.Complete() && done < of:
 		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit).Zh("%s 已完成该指令", u.Unit)
 	}
-	u, _ = u.Sign(by, now)
+	note, err := CleanText(r.Note, false)
+	if err != nil {
+		return u, Errorf(EINVALID, "note: %s", ErrorMessage(err)).Zh("备注：编码无效（不是 UTF-8）").On("note")
+	}
+	if n := utf8.RuneCountInString(note); n > MaxNoteRunes {
+		return u, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
+	}
+	if done < u.Done && note == "" {
+		return u, Errorf(ECONFLICT, "progress %d/%d: %s already reported %d done; a lower figure needs a note saying why", done, of, u.Unit, u.Done).
+			Zh("进展 %d/%d：%s 已报告完成 %d；报低需附备注说明原因", done, of, u.Unit, u.Done).On("done")
+	}
+	u, _ = u.Sign(r.By, r.OnBehalf, now)
 	u.Done, u.Of = done, of
 	if done == of && !u.Complete() {
 		u.CompletedAt = now
@@ -420,7 +476,8 @@ func (u DirectiveUnit) NextUnitCheck(d Directive) time.Time {
 type DirectiveSummary struct {
 	ID, Text              string
 	Units, Signed, Done   int
-	SignMedian, SignWorst time.Duration
+	OnBehalf              int           // of Signed, signed on the unit's behalf (代签)
+	SignMedian, SignWorst time.Duration // of the units' own signatures
 	Escalated             int
 	Villages              []VillageProgress
 	Slowest               []DirectiveUnit // the unsigned or latest-signed units, slowest first
@@ -434,7 +491,10 @@ type VillageProgress struct {
 }
 
 // Summarize rolls a directive's units up, by village, with the sign-for
-// times (median and worst) from issue to signature.
+// times (median and worst) from issue to signature. The times are of the
+// units' own signatures: one made on a unit's behalf (代签) counts as signed
+// (and in OnBehalf) but not in the times, so a room signing for its silent
+// units cannot make them look quick.
 func Summarize(d Directive, units []DirectiveUnit, slowest int) DirectiveSummary {
 	s := DirectiveSummary{ID: d.ID, Text: d.Text, Units: len(units)}
 	byVillage := map[NodeCode]*VillageProgress{}
@@ -449,7 +509,11 @@ func Summarize(d Directive, units []DirectiveUnit, slowest int) DirectiveSummary
 		if u.Signed() {
 			s.Signed++
 			v.Signed++
-			times = append(times, u.SignedAt.Sub(d.IssuedAt))
+			if u.OnBehalf {
+				s.OnBehalf++
+			} else {
+				times = append(times, u.SignedAt.Sub(d.IssuedAt))
+			}
 		}
 		if u.Complete() {
 			s.Done++

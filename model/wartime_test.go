@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,26 +178,26 @@ func TestDirectiveRules(t *testing.T) {
 	}
 
 	u := model.DirectiveUnit{Directive: d.Seq, Unit: duxiG02M3, SentAt: t0}
-	s, changed := u.Sign(microWorker.ID, t0.Add(time.Minute))
+	s, changed := u.Sign(microWorker.ID, false, t0.Add(time.Minute))
 	assert.True(t, changed)
 	assert.True(t, s.Signed())
-	again, changed := s.Sign(microWorker.ID, t0.Add(2*time.Minute))
+	again, changed := s.Sign(microWorker.ID, false, t0.Add(2*time.Minute))
 	assert.False(t, changed, "signing twice is harmless")
 	assert.Equal(t, s, again)
 
-	p, err := u.Progress(30, 63, microWorker.ID, t0.Add(5*time.Minute))
+	p, err := u.Progress(model.ProgressReport{Done: 30, Of: 63, By: microWorker.ID}, t0.Add(5*time.Minute))
 	require.NoError(t, err)
 	assert.True(t, p.Signed(), "progress signs for it")
 	assert.False(t, p.Complete())
-	p, err = p.Progress(63, 63, microWorker.ID, t0.Add(50*time.Minute))
+	p, err = p.Progress(model.ProgressReport{Done: 63, Of: 63, By: microWorker.ID}, t0.Add(50*time.Minute))
 	require.NoError(t, err)
 	assert.True(t, p.Complete())
 	assert.Equal(t, t0.Add(50*time.Minute), p.CompletedAt)
-	_, err = p.Progress(10, 63, microWorker.ID, t0)
+	_, err = p.Progress(model.ProgressReport{Done: 10, Of: 63, By: microWorker.ID}, t0)
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err, "已完成该指令")
 	for _, bad := range [][2]int{{1, 0}, {-1, 5}, {6, 5}} {
-		_, err := u.Progress(bad[0], bad[1], 1, t0)
+		_, err := u.Progress(model.ProgressReport{Done: bad[0], Of: bad[1], By: 1}, t0)
 		requireCode(t, err, model.EINVALID)
 		requireZh(t, err, "进展")
 	}
@@ -222,7 +224,7 @@ func TestDirectiveSweep(t *testing.T) {
 	_, ok = u.SweepUnit(d, t0.Add(5*time.Hour))
 	assert.False(t, ok, "the town is the top")
 
-	signed, _ := model.DirectiveUnit{Unit: duxiG02M3}.Sign(1, t0)
+	signed, _ := model.DirectiveUnit{Unit: duxiG02M3}.Sign(1, false, t0)
 	_, ok = signed.SweepUnit(d, t0.Add(time.Hour))
 	assert.False(t, ok, "a signed unit never climbs")
 	assert.True(t, signed.NextUnitCheck(d).IsZero())
@@ -310,4 +312,117 @@ func TestDrafted(t *testing.T) {
 	}
 	assert.Equal(t, map[model.PersonID]bool{1: true, 3: true}, model.Drafted(drafts))
 	assert.Empty(t, model.Drafted(nil))
+}
+
+// Progress: of is bounded by the unit's households (MaxProgressOf when
+// they are not known), done never goes down without a note, and each
+// refusal names its field and says it in Chinese.
+func TestDirectiveProgressBounds(t *testing.T) {
+	u := model.DirectiveUnit{Directive: 1, Unit: duxiG02M3, SentAt: t0}
+	by := microWorker.ID
+	at := t0.Add(5 * time.Minute)
+	refusals := []struct {
+		name        string
+		from        model.DirectiveUnit
+		r           model.ProgressReport
+		code, field string
+		zh          string
+	}{
+		{"of above the households", u, model.ProgressReport{Done: 1, Of: 64, Households: 63, By: by}, model.EINVALID, "of", "共 63 户"},
+		{"of absurd, households unknown", u, model.ProgressReport{Done: 1, Of: math.MaxInt64, By: by}, model.EINVALID, "of", "总数最多 10000"},
+		{"done absurd", u, model.ProgressReport{Done: math.MaxInt64 - 1, Of: 63, Households: 63, By: by}, model.EINVALID, "done", "进展"},
+		{"of zero", u, model.ProgressReport{Done: 0, Of: 0, By: by}, model.EINVALID, "of", "总数 > 0"},
+		{"done negative", u, model.ProgressReport{Done: -1, Of: 5, By: by}, model.EINVALID, "done", "已完成"},
+		{"done down without a note", model.DirectiveUnit{Unit: duxiG02M3, Done: 40, Of: 63, SignedAt: t0, SignedBy: by},
+			model.ProgressReport{Done: 30, Of: 63, Households: 63, By: by}, model.ECONFLICT, "done", "已报告完成 40；报低需附备注"},
+		{"done down, a blank note", model.DirectiveUnit{Unit: duxiG02M3, Done: 40, Of: 63, SignedAt: t0, SignedBy: by},
+			model.ProgressReport{Done: 30, Of: 63, Note: " \u200b ", By: by}, model.ECONFLICT, "done", "报低需附备注"},
+		{"a note too long", model.DirectiveUnit{Unit: duxiG02M3, Done: 40, Of: 63, SignedAt: t0, SignedBy: by},
+			model.ProgressReport{Done: 30, Of: 63, Note: strings.Repeat("注", model.MaxNoteRunes+1), By: by}, model.EINVALID, "note", "备注：501 字"},
+	}
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) {
+			got, err := r.from.Progress(r.r, at)
+			requireCode(t, err, r.code)
+			requireZh(t, err, r.zh)
+			assert.Equal(t, r.field, model.ErrorField(err))
+			assert.Equal(t, r.from, got, "a refusal changes nothing")
+		})
+	}
+
+	// Within the bounds: up to the households, and down with a note.
+	p, err := u.Progress(model.ProgressReport{Done: 63, Of: 63, Households: 63, By: by}, at)
+	require.NoError(t, err)
+	assert.True(t, p.Complete())
+	p, err = u.Progress(model.ProgressReport{Done: 40, Of: model.MaxProgressOf, By: by}, at)
+	require.NoError(t, err)
+	p, err = p.Progress(model.ProgressReport{Done: 30, Of: 63, Households: 63, Note: "复核：10 户重复登记", By: by}, at)
+	require.NoError(t, err)
+	assert.Equal(t, 30, p.Done)
+	p, err = p.Progress(model.ProgressReport{Done: 30, Of: 63, Households: 63, By: by}, at)
+	require.NoError(t, err, "the same figure again needs no note")
+	assert.Equal(t, 30, p.Done)
+}
+
+// A signature by someone who is not one of the unit's own is on its
+// behalf (代签); it counts as signed but not in the sign-for times.
+func TestSignOnBehalf(t *testing.T) {
+	drafted := model.Person{ID: 52, Name: "志愿者甲", Node: duxiG02, Roles: []model.Role{model.RoleReserve}}
+	for _, c := range []struct {
+		p      model.Person
+		worker model.PersonID
+		want   bool
+	}{
+		{microWorker, microWorker.ID, false}, // the unit's wartime worker
+		{microWorker, 0, false},              // at the micro-grid, even with no worker on duty
+		{contactPerson, microWorker.ID, false},
+		{drafted, drafted.ID, false}, // a reserve drafted into the unit serves it
+		{drafted, microWorker.ID, true},
+		{gridWorker, microWorker.ID, true}, // the grid above
+		{gridLeader, 0, true},
+		{villageCadre, microWorker.ID, true}, // the village room, by phone
+		{dutyOfficer, microWorker.ID, true},
+		{system, microWorker.ID, true},
+	} {
+		assert.Equal(t, c.want, model.SignsOnBehalf(c.p, duxiG02M3, c.worker), "%s (worker %s)", c.p.Name, c.worker)
+	}
+
+	u := model.DirectiveUnit{Directive: 1, Unit: duxiG02M3, SentAt: t0}
+	s, changed := u.Sign(villageCadre.ID, true, t0.Add(time.Minute))
+	require.True(t, changed)
+	assert.True(t, s.OnBehalf)
+	assert.Equal(t, villageCadre.ID, s.SignedBy)
+	again, changed := s.Sign(microWorker.ID, false, t0.Add(2*time.Minute))
+	assert.False(t, changed)
+	assert.Equal(t, s, again, "a signature once made stands")
+	p, err := u.Progress(model.ProgressReport{Done: 3, Of: 63, By: gridWorker.ID, OnBehalf: true}, t0.Add(3*time.Minute))
+	require.NoError(t, err)
+	assert.True(t, p.OnBehalf, "progress reported for the unit signs on its behalf")
+
+	a := activation(t, town)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	require.NoError(t, err)
+	own := func(unit model.NodeCode, after time.Duration) model.DirectiveUnit {
+		return model.DirectiveUnit{Directive: 1, Unit: unit, SignedAt: t0.Add(after), SignedBy: microWorker.ID}
+	}
+	behalf := func(unit model.NodeCode, after time.Duration) model.DirectiveUnit {
+		u := own(unit, after)
+		u.SignedBy, u.OnBehalf = villageCadre.ID, true
+		return u
+	}
+	units := []model.DirectiveUnit{
+		own("330784114266-01-01", 20*time.Minute),
+		behalf("330784114266-01-02", time.Minute),
+		behalf("330784114266-02-01", 2*time.Minute),
+		behalf("330784114266-02-02", 3*time.Minute),
+		own("330784114266-02-03", 30*time.Minute),
+	}
+	s2 := model.Summarize(d, units, 0)
+	assert.Equal(t, 5, s2.Signed)
+	assert.Equal(t, 3, s2.OnBehalf)
+	assert.Equal(t, 30*time.Minute, s2.SignMedian, "the median is of the units' own signatures (20m, 30m), not 2m")
+	assert.Equal(t, 30*time.Minute, s2.SignWorst)
+	s3 := model.Summarize(d, units[1:4], 0)
+	assert.Zero(t, s3.SignMedian, "no unit signed itself")
+	assert.Equal(t, 3, s3.OnBehalf)
 }

@@ -1,13 +1,17 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
 )
 
 // Backup writes a consistent copy of the whole file to w while writes go on
@@ -32,8 +36,14 @@ func (s *DB) BackupFile(path string) (int64, error) {
 // here, or a running server's through its local API) to path: to a
 // temporary file beside it first, synced, opened as a bbolt file to see that
 // it is one, then renamed over path, so path is either the old file or a
-// complete new one.
+// complete new one. Only a regular file is replaced: anything else at path
+// (a directory, a symbolic link, a device, a FIFO, a socket) is refused
+// with EINVALID naming what it is, before anything is written and again
+// just before the rename; a link is not followed.
 func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	if err := BackupTarget(path); err != nil {
+		return 0, err
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -60,6 +70,9 @@ func WriteBackupFile(path string, write func(io.Writer) (int64, error)) (int64, 
 	if err := openable(tmp); err != nil {
 		return 0, fmt.Errorf("backup to %s: the copy does not open: %w", path, err)
 	}
+	if err := BackupTarget(path); err != nil {
+		return 0, err
+	}
 	if err := os.Rename(tmp, path); err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
@@ -79,4 +92,43 @@ func openable(path string) error {
 		return err
 	}
 	return db.Close()
+}
+
+// BackupTarget refuses a backup target that is there and is not a regular
+// file (os.Lstat: a symbolic link is refused, not followed), naming what it
+// is: "FILE is a character device; backup writes only to a regular file".
+// Nothing at path, or a regular file, is nil.
+func BackupTarget(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if fi.Mode().IsRegular() {
+		return nil
+	}
+	en, zh := fileKind(fi.Mode())
+	return model.Errorf(model.EINVALID, "%s is %s; backup writes only to a regular file", path, en).
+		Zh("%s 是%s；备份只写入普通文件", path, zh).On("file")
+}
+
+// fileKind names what a file that is not a regular one is, in en and zh.
+func fileKind(m fs.FileMode) (en, zh string) {
+	switch {
+	case m&fs.ModeDir != 0:
+		return "a directory", "目录"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link", "符号链接"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device", "字符设备"
+	case m&fs.ModeDevice != 0:
+		return "a block device", "块设备"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)", "命名管道（FIFO）"
+	case m&fs.ModeSocket != 0:
+		return "a socket", "套接字"
+	}
+	return "not a regular file", "非普通文件"
 }

@@ -32,10 +32,17 @@ const maxProblems = 1000
 //
 // It runs in a write transaction that it rolls back: bbolt's Tx.Check is
 // safe beside other writers only in one, and holding the writer's place
-// also gives it a still picture. Writes wait while it runs.
-func (s *DB) Check(ctx context.Context) ([]string, error) {
+// also gives it a still picture. Writes wait while it runs. Opened
+// read-only, it runs in a read transaction: no process can write the file
+// then. A panic of bbolt on a damaged page is returned as an error.
+func (s *DB) Check(ctx context.Context) (problems []string, err error) {
+	defer s.guard(&err)()
 	c := &checker{s: s, ctx: ctx}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	txn := s.db.Update
+	if s.opts.ReadOnly {
+		txn = s.db.View
+	}
+	err = txn(func(tx *bolt.Tx) error {
 		if err := c.run(tx); err != nil {
 			return err
 		}
@@ -85,6 +92,9 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if err := c.ctx.Err(); err != nil {
 		return err
 	}
+	if err := walkPages(tx); err != nil {
+		return err
+	}
 	for err := range tx.Check() {
 		c.add("bbolt: %v", err)
 	}
@@ -107,6 +117,29 @@ func (c *checker) run(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// walkPages reads every page of every bucket, in this goroutine, before
+// bbolt's Tx.Check does: Tx.Check walks the pages in a goroutine of its
+// own, where bbolt's panic on a damaged page cannot be recovered and would
+// end the process. Here the same panic comes first, and Check's guard makes
+// it an error.
+func walkPages(tx *bolt.Tx) error {
+	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		walkBucket(b)
+		return nil
+	})
+}
+
+func walkBucket(b *bolt.Bucket) {
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil {
+			if nb := b.Bucket(k); nb != nil {
+				walkBucket(nb)
+			}
+		}
+	}
 }
 
 func (c *checker) nodes(tx *bolt.Tx) error {

@@ -371,9 +371,41 @@ func unitRequest(id string, unit model.NodeCode) (uint64, model.NodeCode, error)
 	return seq, code, nil
 }
 
+// wartimeUnit is micro-grid code's record in activation act (its wartime
+// worker, its households), the zero record where none is stored.
+func wartimeUnit(tx *bolt.Tx, act uint64, code model.NodeCode) (wtUnitRecord, error) {
+	k := seqCodeKey(act, code)
+	v := tx.Bucket(bucketWtUnits).Get(k)
+	if v == nil {
+		return wtUnitRecord{}, nil
+	}
+	return decodeUnitRecord(k, v)
+}
+
+// onBehalf reports whether actor acts for micro-grid code of directive d on
+// the unit's behalf (model.SignsOnBehalf, against the unit's wartime
+// worker), with the unit's wartime record.
+func onBehalf(tx *bolt.Tx, d model.Directive, code model.NodeCode, actor model.Person) (bool, wtUnitRecord, error) {
+	rec, err := wartimeUnit(tx, d.Activation, code)
+	if err != nil {
+		return false, rec, err
+	}
+	return model.SignsOnBehalf(actor, code, model.PersonID(rec.Worker)), rec, nil
+}
+
+// behalfNote is what an event adds when actor signed for unit on its
+// behalf (代签).
+func behalfNote(actor model.Person, unit model.NodeCode) (en, zh string) {
+	who := model.ActorName(actor)
+	return fmt.Sprintf(" (signed on behalf of %s by %s)", unit, who), fmt.Sprintf("（%s 代 %s 签收）", who, unit)
+}
+
 // SignDirective records that micro-grid unit signed for directive id (by a
-// person on the roster, or model.System). Signing twice returns the unit
-// as it is and writes nothing: the signed copy is found in a read
+// person on the roster, or model.System). A signer who is not one of the
+// unit's own (model.SignsOnBehalf: a village cadre or grid worker above it,
+// by phone) signs on its behalf (代签): recorded so (OnBehalf), said so in
+// the event, and left out of the sign-for times. Signing twice returns the
+// unit as it is and writes nothing: the signed copy is found in a read
 // transaction, and a signature once made is never undone.
 func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, by model.PersonID) (model.DirectiveUnit, error) {
 	if err := ctx.Err(); err != nil {
@@ -406,7 +438,11 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		if err != nil {
 			return nil, err
 		}
-		next, changed := u.Sign(by, now)
+		behalf, _, err := onBehalf(tx, d, code, actor)
+		if err != nil {
+			return nil, err
+		}
+		next, changed := u.Sign(by, behalf, now)
 		if !changed { // signed meanwhile
 			out = u
 			return nil, nil
@@ -419,11 +455,16 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		}
 		out = next
 		took := now.Sub(d.IssuedAt).Round(time.Second)
-		return []model.Event{{
+		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActSign, Node: code, Directive: d.ID,
 			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
 			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
-		}}, nil
+		}
+		if behalf {
+			en, zh := behalfNote(actor, code)
+			ev.Note, ev.NoteZh = ev.Note+en, ev.NoteZh+zh
+		}
+		return []model.Event{ev}, nil
 	})
 	if err != nil {
 		return model.DirectiveUnit{}, err
@@ -432,9 +473,17 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 }
 
 // DirectiveProgress records how much of directive id micro-grid unit has
-// done (model DirectiveUnit.Progress: it signs for it too, and done == of
-// completes it).
+// done (DirectiveProgressNote without a note: done may not go down).
 func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCode, done, of int, by model.PersonID) (model.DirectiveUnit, error) {
+	return s.DirectiveProgressNote(ctx, id, unit, done, of, by, "")
+}
+
+// DirectiveProgressNote records how much of directive id micro-grid unit
+// has done (model DirectiveUnit.Progress: of at most the unit's households
+// as the activation counted them, done lower than before only with a note
+// saying why; it signs for the unit too, on its behalf when by is not one
+// of its own, and done == of completes it). The note goes in the event.
+func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.NodeCode, done, of int, by model.PersonID, note string) (model.DirectiveUnit, error) {
 	seq, code, err := unitRequest(id, unit)
 	if err != nil {
 		return model.DirectiveUnit{}, err
@@ -449,7 +498,11 @@ func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCo
 		if err != nil {
 			return nil, err
 		}
-		next, err := u.Progress(done, of, by, now)
+		behalf, rec, err := onBehalf(tx, d, code, actor)
+		if err != nil {
+			return nil, err
+		}
+		next, err := u.Progress(model.ProgressReport{Done: done, Of: of, Households: rec.Households, Note: note, By: by, OnBehalf: behalf}, now)
 		if err != nil {
 			return nil, err
 		}
@@ -457,16 +510,26 @@ func (s *DB) DirectiveProgress(ctx context.Context, id string, unit model.NodeCo
 			return nil, err
 		}
 		out = next
-		note, noteZh := fmt.Sprintf("%s: %d/%d", d.ID, done, of), fmt.Sprintf("%s：%d/%d", d.ID, done, of)
+		en, zh := fmt.Sprintf("%s: %d/%d", d.ID, done, of), fmt.Sprintf("%s：%d/%d", d.ID, done, of)
+		if done < u.Done {
+			en, zh = en+fmt.Sprintf(" (down from %d)", u.Done), zh+fmt.Sprintf("（原为 %d）", u.Done)
+		}
 		if !u.Signed() {
-			note, noteZh = note+", signed for", noteZh+"，已签收"
+			en, zh = en+", signed for", zh+"，已签收"
+			if behalf {
+				b, bz := behalfNote(actor, code)
+				en, zh = en+b, zh+bz
+			}
 		}
 		if next.Complete() && !u.Complete() {
-			note, noteZh = note+", complete", noteZh+"，已完成"
+			en, zh = en+", complete", zh+"，已完成"
+		}
+		if n, _ := model.CleanText(note, false); n != "" { // the rule refused one that does not clean
+			en, zh = en+": "+n, zh+"："+n
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
-			Note: note, NoteZh: noteZh,
+			Note: en, NoteZh: zh,
 		}}, nil
 	})
 	if err != nil {

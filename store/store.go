@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,6 +27,19 @@ type Options struct {
 	Policy   model.Policy     // the rules' clocks and categories; zero means model.DefaultPolicy()
 	Prefix   string           // town prefix of incident ids; default "HJ"
 	Location *time.Location   // the local day of incident ids; default time.Local
+
+	// MustExist refuses a path that holds no database (nothing there, an
+	// empty file, or a bbolt file without gridcmd's schema) with ENOTFOUND
+	// "no database at F; run gridcmd init", and leaves it as it was.
+	// Without it Open makes the database: the cli sets it for every
+	// command but the ones that create (init, import villages, demo).
+	MustExist bool
+	// ReadOnly opens the file read-only under bbolt's shared lock: other
+	// read-only opens (by any user who may read the file) run at the same
+	// time, a writer cannot. It migrates nothing (a file of an older schema
+	// is refused: a read-write open upgrades it), writes no pid file, and
+	// every write is refused with EUNAVAIL. It implies MustExist.
+	ReadOnly bool
 }
 
 // DefaultTimeout is how long Open waits for another process's lock.
@@ -212,9 +227,12 @@ var allBuckets = [][]byte{
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 }
 
-// Open opens (creating if need be) the database at path, brings its schema
-// up to date and starts the writer. Another process (or another Open in this
-// one) holding the file makes it fail after opts.Timeout with EUNAVAIL.
+// Open opens (creating if need be, unless opts.MustExist) the database at
+// path, brings its schema up to date and starts the writer. Another process
+// (or another Open in this one) holding the file makes it fail after
+// opts.Timeout with EUNAVAIL. A file shorter than its pages (truncated) is
+// refused before bbolt reads it (checkFile), and a panic of bbolt on a file
+// it cannot read becomes an EINVALID error, never a crash.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -238,7 +256,13 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, err
 	}
 
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, FreelistType: bolt.FreelistMapType})
+	if opts.ReadOnly {
+		opts.MustExist = true
+	}
+	if err := checkFile(path, opts.MustExist); err != nil {
+		return nil, err
+	}
+	bdb, err := openBolt(path, &bolt.Options{Timeout: opts.Timeout, FreelistType: bolt.FreelistMapType, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):
@@ -250,7 +274,12 @@ func Open(path string, opts Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := migrate(bdb, path); err != nil {
+	if opts.ReadOnly {
+		err = readableSchema(bdb, path)
+	} else {
+		err = migrate(bdb, path, opts.MustExist)
+	}
+	if err != nil {
 		_ = bdb.Close()
 		return nil, err
 	}
@@ -261,11 +290,70 @@ func Open(path string, opts Options) (*DB, error) {
 		subs:      map[*subscription]struct{}{},
 		subBuffer: subBuffer,
 	}
+	if opts.ReadOnly {
+		go s.refuseWrites()
+		return s, nil
+	}
 	// Best effort: the pid only makes the "in use" message more helpful.
 	_ = os.WriteFile(s.pidPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)
 	go s.run()
 	return s, nil
 }
+
+// openBolt is bolt.Open with bbolt's panics on a file it cannot read
+// (a freelist page that is not one, say) turned into an error, and faults
+// on the mapped file into such panics (debug.SetPanicOnFault). After a
+// panic the file bbolt opened is unlocked and closed, so that a later Open
+// is not refused as "in use" (a mapping bbolt made of it stays: it holds
+// the file, and with it a lock that is not explicitly released).
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	var f *os.File
+	o.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		var err error
+		f, err = os.OpenFile(name, flag, perm)
+		return f, err
+	}
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			if f != nil {
+				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+				_ = f.Close()
+			}
+			db, err = nil, damaged(path, p)
+		}
+	}()
+	return bolt.Open(path, 0o600, o)
+}
+
+// damaged is the error for a file bbolt panicked on.
+func damaged(path string, p any) error {
+	return model.Errorf(model.EINVALID, "database %s is damaged and cannot be read (%v); restore it from a backup", path, p).
+		Zh("数据库 %s 已损坏，无法读取（%v）；请从备份恢复", path, p)
+}
+
+// noDatabase is the error for a path with no database where one must be.
+func noDatabase(path string) error {
+	return model.Errorf(model.ENOTFOUND, "no database at %s; run gridcmd init", path).
+		Zh("%s 处没有数据库；请先运行 gridcmd init", path)
+}
+
+// refuseWrites stands in for the writer of a read-only DB: it answers every
+// write with EUNAVAIL until Close.
+func (s *DB) refuseWrites() {
+	defer close(s.stopped)
+	for req := range s.queue {
+		req.done <- result{err: s.readOnlyErr()}
+	}
+}
+
+func (s *DB) readOnlyErr() error {
+	return model.Errorf(model.EUNAVAIL, "database %s is open read-only: this command cannot change it", s.path).
+		Zh("数据库 %s 以只读方式打开：此命令不能修改它", s.path)
+}
+
+// ReadOnly reports whether the file was opened read-only.
+func (s *DB) ReadOnly() bool { return s.opts.ReadOnly }
 
 // inUse is the error for a file another gridcmd holds, naming its pid when
 // the sidecar file tells it (it may be stale, hence the question mark).
@@ -278,7 +366,20 @@ func inUse(path string) error {
 			zh += fmt.Sprintf("（pid %d？）", pid)
 		}
 	}
-	return model.Errorf(model.EUNAVAIL, "%s", msg).Zh("%s", zh)
+	return &inUseError{model.Errorf(model.EUNAVAIL, "%s", msg).Zh("%s", zh)}
+}
+
+// inUseError is inUse's EUNAVAIL, told apart by InUse.
+type inUseError struct{ err *model.Error }
+
+func (e *inUseError) Error() string { return e.err.Error() }
+func (e *inUseError) Unwrap() error { return e.err }
+
+// InUse reports whether Open failed because another process holds the
+// file (its lock), as opposed to any other EUNAVAIL.
+func InUse(err error) bool {
+	var e *inUseError
+	return errors.As(err, &e)
 }
 
 // schemaVersion is the schema this binary writes.
@@ -300,18 +401,54 @@ func fileSchema(tx *bolt.Tx) (uint64, error) {
 	return getU64(v), nil
 }
 
-// migrate runs the migrations the file lacks, all in one transaction.
-func migrate(db *bolt.DB, path string) error {
+// readSchema is the file's schema version, refusing an unreadable one and
+// one newer than this binary's.
+func readSchema(tx *bolt.Tx, path string) (uint64, error) {
+	v, err := fileSchema(tx)
+	if err != nil {
+		return 0, model.Errorf(model.EINVALID, "database %s: %v", path, err).Zh("数据库 %s：%v", path, err)
+	}
+	if known := schemaVersion(); v > known {
+		return 0, model.Errorf(model.EUNAVAIL,
+			"database %s was written by a newer gridcmd (schema %d, this binary knows %d)", path, v, known).
+			Zh("数据库 %s 由更新版本的 gridcmd 写入（模式版本 %d，本程序只支持到 %d）", path, v, known)
+	}
+	return v, nil
+}
+
+// readableSchema accepts, for a read-only open, only a file of this
+// binary's schema: an older one is read as the migrations would leave it,
+// which a read-only open cannot do.
+func readableSchema(db *bolt.DB, path string) (err error) {
+	defer guardFile(path, &err)()
+	return db.View(func(tx *bolt.Tx) error {
+		v, err := readSchema(tx, path)
+		switch {
+		case err != nil:
+			return err
+		case v == 0:
+			return noDatabase(path)
+		case v < schemaVersion():
+			return model.Errorf(model.EUNAVAIL,
+				"database %s has schema %d and this gridcmd reads schema %d: a command that only looks cannot upgrade it; run one that changes it once (e.g. gridcmd console), or use the gridcmd that wrote it", path, v, schemaVersion()).
+				Zh("数据库 %s 的模式版本为 %d，本程序读取版本 %d：只读命令不能升级它；请先运行一次会修改它的命令（如 gridcmd console），或使用写入它的 gridcmd", path, v, schemaVersion())
+		}
+		return nil
+	})
+}
+
+// migrate runs the migrations the file lacks, all in one transaction. A
+// blank file (no schema) is filled unless mustExist.
+func migrate(db *bolt.DB, path string, mustExist bool) (err error) {
+	defer guardFile(path, &err)()
 	known := schemaVersion()
 	return db.Update(func(tx *bolt.Tx) error {
-		v, err := fileSchema(tx)
+		v, err := readSchema(tx, path)
 		if err != nil {
-			return model.Errorf(model.EINVALID, "database %s: %v", path, err).Zh("数据库 %s：%v", path, err)
+			return err
 		}
-		if v > known {
-			return model.Errorf(model.EUNAVAIL,
-				"database %s was written by a newer gridcmd (schema %d, this binary knows %d)", path, v, known).
-				Zh("数据库 %s 由更新版本的 gridcmd 写入（模式版本 %d，本程序只支持到 %d）", path, v, known)
+		if v == 0 && mustExist {
+			return noDatabase(path)
 		}
 		if v == 0 {
 			// A blank file is ours to fill; a bbolt file of another program is not.
@@ -361,8 +498,11 @@ func (s *DB) Close() error {
 	s.subMu.Unlock()
 
 	// Remove the pid file while we still hold the lock, so we never remove
-	// the next owner's.
-	_ = os.Remove(s.pidPath)
+	// the next owner's. A read-only DB wrote none (and may not remove the
+	// writer's, should one come after).
+	if !s.opts.ReadOnly {
+		_ = os.Remove(s.pidPath)
+	}
 	return s.db.Close()
 }
 
@@ -386,11 +526,30 @@ func (s *DB) closedErr() error {
 	return model.Errorf(model.EUNAVAIL, "database %s is closed", s.path).Zh("数据库 %s 已关闭", s.path)
 }
 
-// view runs fn in a read transaction.
-func (s *DB) view(fn func(tx *bolt.Tx) error) error {
-	err := s.db.View(fn)
+// view runs fn in a read transaction, a panic of bbolt on a damaged page
+// (or a fault on the mapped file) returned as an error (guard).
+func (s *DB) view(fn func(tx *bolt.Tx) error) (err error) {
+	defer s.guard(&err)()
+	err = s.db.View(fn)
 	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return s.closedErr()
 	}
 	return err
+}
+
+// guard is guardFile for s's file.
+func (s *DB) guard(err *error) func() { return guardFile(s.path, err) }
+
+// guardFile makes a fault on the mapped file a panic
+// (debug.SetPanicOnFault) until the function it is deferred in returns, and
+// turns a panic there (bbolt's, on a page it cannot make sense of) into the
+// damaged error in *err: defer guardFile(path, &err)().
+func guardFile(path string, err *error) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if p := recover(); p != nil {
+			*err = damaged(path, p)
+		}
+	}
 }

@@ -144,7 +144,7 @@ func (g *silentGroup) event(now time.Time) model.Event {
 			what = "micro-grid"
 		}
 		parts = append(parts, fmt.Sprintf("%d %s silent → %s room (%s)", len(codes), what, t, listCodes(codes, 8, " and %d more")))
-		partsZh = append(partsZh, fmt.Sprintf("%d 个微网格未签收 → %s（%s）", len(codes), roomZh[t], listCodes(codes, 8, " 等，另 %d 个")))
+		partsZh = append(partsZh, fmt.Sprintf("%d 个微网格未签收 → %s（%s）", len(codes), t.RoomZh(), listCodes(codes, 8, " 等，另 %d 个")))
 	}
 	return model.Event{
 		At: now, Actor: model.System, ActorName: "system", Action: model.ActEscalate, Node: g.village,
@@ -153,9 +153,6 @@ func (g *silentGroup) event(now time.Time) model.Event {
 		NoteZh: g.d.ID + "：" + strings.Join(partsZh, "；"),
 	}
 }
-
-// roomZh names the command rooms silent units are escalated to.
-var roomZh = map[model.Tier]string{model.TierVillage: "村指挥室", model.TierTown: "镇指挥室"}
 
 // listCodes joins up to n codes, then says how many more with more (a
 // format taking the count).

@@ -161,6 +161,7 @@ type directiveUnitRecord struct {
 	Resends     int    `json:"resends,omitempty"`
 	SignedAt    int64  `json:"signed_at,omitempty"`
 	SignedBy    uint64 `json:"signed_by,omitempty"`
+	OnBehalf    bool   `json:"on_behalf,omitempty"` // added with 代签: a file from before reads false
 	Done        int    `json:"done,omitempty"`
 	Of          int    `json:"of,omitempty"`
 	CompletedAt int64  `json:"completed_at,omitempty"`
@@ -171,7 +172,7 @@ type directiveUnitRecord struct {
 func unitRecordOf(u model.DirectiveUnit) directiveUnitRecord {
 	return directiveUnitRecord{
 		SentAt: nanos(u.SentAt), Resends: u.Resends, SignedAt: nanos(u.SignedAt), SignedBy: uint64(u.SignedBy),
-		Done: u.Done, Of: u.Of, CompletedAt: nanos(u.CompletedAt), Escalated: string(u.Escalated),
+		OnBehalf: u.OnBehalf, Done: u.Done, Of: u.Of, CompletedAt: nanos(u.CompletedAt), Escalated: string(u.Escalated),
 		EscalatedAt: nanos(u.EscalatedAt),
 	}
 }
@@ -179,7 +180,7 @@ func unitRecordOf(u model.DirectiveUnit) directiveUnitRecord {
 func (r directiveUnitRecord) unit(dir uint64, code model.NodeCode, loc *time.Location) model.DirectiveUnit {
 	return model.DirectiveUnit{
 		Directive: dir, Unit: code, SentAt: fromNanos(r.SentAt, loc), Resends: r.Resends,
-		SignedAt: fromNanos(r.SignedAt, loc), SignedBy: model.PersonID(r.SignedBy), Done: r.Done, Of: r.Of,
+		SignedAt: fromNanos(r.SignedAt, loc), SignedBy: model.PersonID(r.SignedBy), OnBehalf: r.OnBehalf, Done: r.Done, Of: r.Of,
 		CompletedAt: fromNanos(r.CompletedAt, loc), Escalated: model.Tier(r.Escalated),
 		EscalatedAt: fromNanos(r.EscalatedAt, loc),
 	}
@@ -215,7 +216,8 @@ type summaryRecord struct {
 	Units      int              `json:"units"`
 	Signed     int              `json:"signed"`
 	Done       int              `json:"done"`
-	SignMedian int64            `json:"sign_median"` // nanoseconds
+	OnBehalf   int              `json:"on_behalf,omitempty"` // added with 代签
+	SignMedian int64            `json:"sign_median"`         // nanoseconds, of the units' own signatures
 	SignWorst  int64            `json:"sign_worst"`
 	Escalated  int              `json:"escalated"`
 	Villages   []villageRecord  `json:"villages"`
@@ -244,7 +246,7 @@ func encodeAfterAction(x model.AfterAction) ([]byte, error) {
 	}
 	for i, d := range x.Directives {
 		s := summaryRecord{
-			ID: d.ID, Text: d.Text, Units: d.Units, Signed: d.Signed, Done: d.Done,
+			ID: d.ID, Text: d.Text, Units: d.Units, Signed: d.Signed, Done: d.Done, OnBehalf: d.OnBehalf,
 			SignMedian: int64(d.SignMedian), SignWorst: int64(d.SignWorst), Escalated: d.Escalated,
 			Villages: make([]villageRecord, len(d.Villages)), Slowest: make([]slowUnitRecord, len(d.Slowest)),
 		}
@@ -270,7 +272,7 @@ func decodeAfterAction(a model.Activation, v []byte, loc *time.Location) (model.
 	}
 	for _, s := range r.Directives {
 		d := model.DirectiveSummary{
-			ID: s.ID, Text: s.Text, Units: s.Units, Signed: s.Signed, Done: s.Done,
+			ID: s.ID, Text: s.Text, Units: s.Units, Signed: s.Signed, Done: s.Done, OnBehalf: s.OnBehalf,
 			SignMedian: time.Duration(s.SignMedian), SignWorst: time.Duration(s.SignWorst), Escalated: s.Escalated,
 		}
 		for _, v := range s.Villages {

@@ -129,13 +129,7 @@ func (d *directivePane) View() string {
 	head := " " + p.w.Fit(l.ColVillage, villageW, "") + " " + p.w.Fit(l.ColSigned, barW+1+fracW, "") + " " +
 		p.w.Fit(l.ColDone, barW+1+fracW, "") + " " + p.w.Fit(l.ColSlowest, slowW, "")
 	lines := []string{p.st.ColumnHead.Render(head)}
-	silent := map[model.NodeCode][]string{}
-	for _, u := range cur.units {
-		if !u.Signed() {
-			v := u.Unit.Village()
-			silent[v] = append(silent[v], strings.TrimPrefix(string(u.Unit), string(v)+"-"))
-		}
-	}
+	silent, onBehalf := unitsByVillage(cur.units)
 	rows := cur.sum.Villages
 	start := min(d.offset, max(len(rows)-d.height+1, 0))
 	for i := start; i < len(rows) && len(lines) < d.height; i++ {
@@ -143,6 +137,9 @@ func (d *directivePane) View() string {
 		signed := bar(p, v.Signed, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Signed, v.Units), fracW)
 		done := bar(p, v.Done, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Done, v.Units), fracW)
 		sl := strings.Join(silent[v.Village], " ")
+		if ob := onBehalf[v.Village]; len(ob) > 0 { // signed, but not by the unit: shown apart, first
+			sl = strings.TrimSpace(l.OnBehalf + ":" + strings.Join(ob, " ") + "  " + sl)
+		}
 		name := p.w.Fit(w.names[v.Village], villageW, p.g.More)
 		st := p.st.Text
 		switch {
@@ -156,12 +153,32 @@ func (d *directivePane) View() string {
 	}
 	s := cur.sum
 	median, worst := "-", "-"
-	if s.Signed > 0 {
+	if s.Signed > s.OnBehalf { // the times are of the units' own signatures
 		median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
 	}
-	total := fmt.Sprintf(" %s: %d/%d %s  %d/%d %s  p50 %s  max %s", l.All, s.Signed, s.Units, l.ColSigned,
-		s.Done, s.Units, l.ColDone, median, worst)
+	signed := fmt.Sprintf("%d/%d %s", s.Signed, s.Units, l.ColSigned)
+	if s.OnBehalf > 0 {
+		signed += fmt.Sprintf(" (%s %d)", l.OnBehalf, s.OnBehalf)
+	}
+	total := fmt.Sprintf(" %s: %s  %d/%d %s  p50 %s  max %s", l.All, signed, s.Done, s.Units, l.ColDone, median, worst)
 	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
 	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
 	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
+}
+
+// unitsByVillage lists, by village, the units that have not signed and those
+// signed on their behalf (代签), each by its code within the village.
+func unitsByVillage(units []model.DirectiveUnit) (silent, onBehalf map[model.NodeCode][]string) {
+	silent, onBehalf = map[model.NodeCode][]string{}, map[model.NodeCode][]string{}
+	for _, u := range units {
+		v := u.Unit.Village()
+		short := strings.TrimPrefix(string(u.Unit), string(v)+"-")
+		switch {
+		case !u.Signed():
+			silent[v] = append(silent[v], short)
+		case u.OnBehalf:
+			onBehalf[v] = append(onBehalf[v], short)
+		}
+	}
+	return silent, onBehalf
 }

@@ -13,6 +13,7 @@ type wtLabels struct {
 	Reason                                     map[model.Reason]string
 	Role                                       map[model.WartimeRole]string
 	Candidates, NoCandidates, NoGaps           string
+	OnBehalf                                   string // signed on the unit's behalf (代签)
 }
 
 func wartimeLabels(lang string) wtLabels {
@@ -30,6 +31,7 @@ func wartimeLabels(lang string) wtLabels {
 			Role: map[model.WartimeRole]string{model.WartimeVanguard: "vanguard", model.WartimeResponder: "responder",
 				model.WartimeSpecialist: "specialist"},
 			Candidates: "reserves", NoCandidates: "no reserve in this village", NoGaps: "every micro-grid in scope has a worker",
+			OnBehalf: "on behalf",
 		}
 	}
 	return wtLabels{
@@ -42,5 +44,6 @@ func wartimeLabels(lang string) wtLabels {
 		Reason: model.ZhNames(model.Reasons), Role: model.ZhNames(model.WartimeRoles),
 		Candidates: "可征调", NoCandidates: "本村无储备力量", NoGaps: "范围内微网格均有人员",
 		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",
+		OnBehalf:    "代签",
 	}
 }

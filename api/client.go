@@ -423,6 +423,10 @@ func (c *Client) DirectiveProgress(ctx context.Context, id string, unit model.No
 	return call(ctx, c, rpcDirectiveProgress, progressReq{ID: id, Unit: unit, Done: done, Of: of, By: by})
 }
 
+func (c *Client) DirectiveProgressNote(ctx context.Context, id string, unit model.NodeCode, done, of int, by model.PersonID, note string) (model.DirectiveUnit, error) {
+	return call(ctx, c, rpcDirectiveProgressNote, progressReq{ID: id, Unit: unit, Done: done, Of: of, By: by, Note: note})
+}
+
 func (c *Client) ResendDirective(ctx context.Context, id string, by model.PersonID) (int, error) {
 	return call(ctx, c, rpcResendDirective, idByReq{ID: id, By: by})
 }

@@ -138,6 +138,7 @@ type UnitJSON struct {
 type unitCopy struct {
 	SignedAt    *time.Time `json:"signed_at,omitempty"`
 	SignedBy    string     `json:"signed_by,omitempty"`
+	OnBehalf    bool       `json:"on_behalf,omitempty"` // signed_by signed on the unit's behalf (代签)
 	Done        int        `json:"done"`
 	Of          int        `json:"of"`
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
@@ -145,7 +146,7 @@ type unitCopy struct {
 }
 
 func copyOf(u model.DirectiveUnit) unitCopy {
-	return unitCopy{SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy), Done: u.Done, Of: u.Of,
+	return unitCopy{SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy), OnBehalf: u.OnBehalf, Done: u.Done, Of: u.Of,
 		CompletedAt: timePtr(u.CompletedAt), Escalated: string(u.Escalated)}
 }
 
@@ -208,6 +209,7 @@ type unitRequest struct {
 	Unit string `json:"unit,omitempty"`
 	Done *int   `json:"done,omitempty"`
 	Of   *int   `json:"of,omitempty"`
+	Note string `json:"note,omitempty"` // progress only: why done goes down
 }
 
 // directiveCall authenticates, reads the body and resolves the unit of an
@@ -273,7 +275,7 @@ func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	id := r.PathValue("id")
-	u, err := s.svc.DirectiveProgress(context.WithoutCancel(r.Context()), id, unit, *req.Done, *req.Of, c.person.ID)
+	u, err := s.svc.DirectiveProgressNote(context.WithoutCancel(r.Context()), id, unit, *req.Done, *req.Of, c.person.ID, req.Note)
 	if err != nil {
 		s.fail(w, r, c.person.ID, "", err)
 		return

@@ -99,7 +99,7 @@ var localMethods = []localMethod{
 	rpcEvents, rpcStats, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcActivate, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
-	rpcSignDirective, rpcDirectiveProgress, rpcResendDirective,
+	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,
@@ -211,6 +211,7 @@ type progressReq struct {
 	Done int            `json:"done"`
 	Of   int            `json:"of"`
 	By   model.PersonID `json:"by"`
+	Note string         `json:"note,omitempty"`
 }
 
 type tokenReq struct {
@@ -351,6 +352,10 @@ var rpcSignDirective = newMethod("SignDirective", onService, func(ctx context.Co
 
 var rpcDirectiveProgress = newMethod("DirectiveProgress", onService, func(ctx context.Context, s services, r progressReq) (model.DirectiveUnit, error) {
 	return s.svc.DirectiveProgress(ctx, r.ID, r.Unit, r.Done, r.Of, r.By)
+}).writing()
+
+var rpcDirectiveProgressNote = newMethod("DirectiveProgressNote", onService, func(ctx context.Context, s services, r progressReq) (model.DirectiveUnit, error) {
+	return s.svc.DirectiveProgressNote(ctx, r.ID, r.Unit, r.Done, r.Of, r.By, r.Note)
 }).writing()
 
 var rpcResendDirective = newMethod("ResendDirective", onService, func(ctx context.Context, s services, r idByReq) (int, error) {

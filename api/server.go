@@ -379,7 +379,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, who model.PersonID
 		s.unavailable(w, model.ErrorMessage(err), model.ErrorMessageZh(err))
 		return
 	}
-	writeError(w, status, field, "%s", model.ErrorMessage(err))
+	if field == "" {
+		field = model.ErrorField(err) // the input the rule refused
+	}
+	writeJSON(w, status, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: field})
+}
+
+// zhOf is a domain refusal's Chinese, "" where it has none of its own.
+func zhOf(err error) string {
+	if zh := model.ErrorMessageZh(err); zh != model.ErrorMessage(err) {
+		return zh
+	}
+	return ""
 }
 
 // caller is an authenticated request's token holder.

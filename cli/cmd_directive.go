@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -318,12 +317,6 @@ reporter who is not one of the micro-grid's own signs on its behalf (代签).`,
 	return cmd
 }
 
-// progressNoter is a backend that takes a progress report with a note:
-// the store (the local API of a running gridcmd does not carry one yet).
-type progressNoter interface {
-	DirectiveProgressNote(ctx context.Context, id string, unit model.NodeCode, done, of int, by model.PersonID, note string) (model.DirectiveUnit, error)
-}
-
 func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, done, of int, note string) error {
 	code, err := fl.unitCode(cmd)
 	if err != nil {
@@ -333,15 +326,7 @@ func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, don
 		return usageError{fmt.Errorf("directive progress: want --done N --of M, e.g. --done 63 --of 70")}
 	}
 	return a.forUnit(cmd.Context(), fl, code, func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error) {
-		if note == "" {
-			u, err := db.DirectiveProgress(ctx, id, code, done, of, by)
-			return u, refused(err)
-		}
-		n, ok := db.(progressNoter)
-		if !ok {
-			return model.DirectiveUnit{}, usageError{errors.New("directive progress --note: the running gridcmd that holds the database cannot take a note over its local API yet; stop it, or report without --note")}
-		}
-		u, err := n.DirectiveProgressNote(ctx, id, code, done, of, by, note)
+		u, err := db.DirectiveProgressNote(ctx, id, code, done, of, by, note)
 		return u, refused(err)
 	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
 		d, _, _ := db.Directive(ctx, id)

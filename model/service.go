@@ -168,6 +168,9 @@ type WartimeService interface {
 	UnitDirectives(ctx context.Context, unit NodeCode) ([]Directive, []DirectiveUnit, error)
 	SignDirective(ctx context.Context, id string, unit NodeCode, by PersonID) (DirectiveUnit, error)
 	DirectiveProgress(ctx context.Context, id string, unit NodeCode, done, of int, by PersonID) (DirectiveUnit, error)
+	// DirectiveProgressNote is DirectiveProgress with a note saying why, the
+	// one way done may go down.
+	DirectiveProgressNote(ctx context.Context, id string, unit NodeCode, done, of int, by PersonID, note string) (DirectiveUnit, error)
 	// ResendDirective sends the directive again to the units that have not
 	// signed, and returns how many.
 	ResendDirective(ctx context.Context, id string, by PersonID) (int, error)

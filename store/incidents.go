@@ -322,6 +322,36 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 	return out, nil
 }
 
+// Note adds the operator's note to the incident's timeline
+// (Incident.AddNote); the incident stays as it is, whatever its status.
+func (s *DB) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	var out model.Incident
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, err := s.incidentByID(tx, pid)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := inc.AddNote(actor, text, now)
+		if err != nil {
+			return nil, err
+		}
+		out = inc
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return out, nil
+}
+
 // Timeline returns the incident's events in order.
 func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 	if err := ctx.Err(); err != nil {
@@ -532,6 +562,8 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 			return err
 		}
 	} else if ok, err = keysOf(*old); err != nil {
+		return err
+	} else if err := noteFigures(b, *old, inc); err != nil {
 		return err
 	}
 	for _, x := range []struct {

@@ -46,6 +46,10 @@ var (
 	bucketIdempotency    = []byte("idempotency")
 	bucketAlerts         = []byte("alerts")
 	bucketIdxAlertSource = []byte("idx_alert_source")
+
+	// The command room's figures (schema 6).
+	bucketIdxEscalations = []byte("idx_escalations")
+	bucketIdxPassOn      = []byte("idx_pass_on")
 )
 
 // Keys in meta.

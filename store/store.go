@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -187,6 +188,79 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 6: the command room's figures: idx_escalations and idx_pass_on,
+	// filled from the event log.
+	func(tx *bolt.Tx) error {
+		esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
+		if err != nil {
+			return err
+		}
+		pass, err := tx.CreateBucketIfNotExists([]byte("idx_pass_on"))
+		if err != nil {
+			return err
+		}
+		return backfillFigures6(tx, esc, pass)
+	},
+}
+
+// backfillFigures6 is migration 6's filling of idx_escalations and
+// idx_pass_on from the event log (what the writer has written for each
+// change since): an escalation event of an incident is an entry at its
+// time, numbered in the incident's order; a report filed at the grid tier
+// has its pass-on at the first event that moves it on, if that is an
+// acknowledgement, escalation or dispatch from waiting there. Written out
+// here, not shared: what a migration does must not change after its
+// release. An event it cannot read is left out (gridcmd check reports it).
+func backfillFigures6(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+	type state struct {
+		Tier   string `json:"tier"`
+		Status string `json:"status"`
+	}
+	type event struct {
+		At          int64  `json:"at"`
+		Action      string `json:"action"`
+		IncidentSeq uint64 `json:"incident_seq"`
+		Node        string `json:"node"`
+		Before      state  `json:"before"`
+		After       state  `json:"after"`
+	}
+	key := func(at int64, seq uint64) []byte {
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(max(at, 0))), seq)
+	}
+	n := map[uint64]uint64{}
+	reported := map[uint64]int64{}
+	return tx.Bucket([]byte("events")).ForEach(func(_, v []byte) error {
+		var ev event
+		if json.Unmarshal(v, &ev) != nil || ev.IncidentSeq == 0 {
+			return nil
+		}
+		seq := ev.IncidentSeq
+		if ev.Action == "escalate" {
+			n[seq]++
+			if err := esc.Put(binary.BigEndian.AppendUint64(key(ev.At, seq), n[seq]), []byte(ev.Node)); err != nil {
+				return err
+			}
+		}
+		if ev.Action == "report" {
+			if ev.After.Tier == "grid" {
+				reported[seq] = ev.At
+			}
+			return nil
+		}
+		at0, waiting := reported[seq]
+		if !waiting || ev.Before == ev.After {
+			return nil
+		}
+		delete(reported, seq)
+		switch ev.Action {
+		case "acknowledge", "escalate", "dispatch":
+			if ev.Before == (state{Tier: "grid", Status: "reported"}) {
+				d := binary.BigEndian.AppendUint64(nil, uint64(ev.At-at0))
+				return pass.Put(key(ev.At, seq), append(d, ev.Node...))
+			}
+		}
+		return nil
+	})
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -225,6 +299,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketIdxEscalations, bucketIdxPassOn,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -226,6 +226,7 @@ const appendFill = 0.9
 // every use in it.
 type txBuckets struct {
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+	escalations, passOn                                     *bolt.Bucket // the figures (figures.go)
 	// changed is where saveIncident notes what it saved, in the writer's
 	// transactions; nil elsewhere (the fixtures' raw writes, check).
 	changed *changedSet
@@ -315,6 +316,7 @@ func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
 		incidents: get(bucketIncidents), ids: get(bucketIncidentIDs),
 		open: get(bucketIdxOpen), due: get(bucketIdxDue), node: get(bucketIdxNode),
 		events: get(bucketEvents), incidentEvents: get(bucketIncidentEvents),
+		escalations: get(bucketIdxEscalations), passOn: get(bucketIdxPassOn),
 	}, missing
 }
 
@@ -326,7 +328,7 @@ func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
 	if err != nil {
 		return b, err
 	}
-	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents} {
+	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, b.escalations, b.passOn} {
 		x.FillPercent = appendFill
 	}
 	people := tx.Bucket(bucketPeople)

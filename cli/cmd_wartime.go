@@ -55,13 +55,25 @@ func wartimeNames(ctx context.Context, svc model.Service) (wtNames, model.Wartim
 // readTargets reads town and node codes for --scope and --to: "town" is
 // the database's town (refused when it holds several: name them), codes may
 // be given one by one, repeated, or comma-separated. villagesOnly keeps
-// them to towns and villages (model.ParseScope).
-func readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool) ([]model.NodeCode, error) {
+// them to towns and villages (model.ParseScope). A word that is neither is
+// a name, which resolve turns into a code (model.NodeNames: 渎溪村).
+func readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool, resolve nameResolver) ([]model.NodeCode, error) {
 	var towns []model.NodeCode
 	wantTown := false
 	var fields []string
 	for _, s := range args {
-		for _, f := range model.SplitCodes(s) {
+		for _, f := range model.SplitTargets(s) {
+			if _, err := model.ParseNodeCode(f); err != nil && !model.WholeTown(f) {
+				var levels []model.Level
+				if villagesOnly {
+					levels = []model.Level{model.LevelTown, model.LevelVillage}
+				}
+				c, err := resolve(f, levels...)
+				if err != nil {
+					return nil, flagError(flag, err)
+				}
+				f = string(c)
+			}
 			fields = append(fields, f)
 			if model.WholeTown(f) {
 				wantTown = true
@@ -111,6 +123,32 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// nameResolver turns a name typed for a node into its code
+// (model.NodeNames.Resolve).
+type nameResolver func(s string, levels ...model.Level) (model.NodeCode, error)
+
+// nameResolver resolves names within the town of the person acting (the
+// whole file for someone placed above a town), reading the town's nodes
+// the first time a name needs them.
+func (a *app) nameResolver(ctx context.Context, svc model.Service, actor model.PersonID) nameResolver {
+	var names *model.NodeNames
+	return func(s string, levels ...model.Level) (model.NodeCode, error) {
+		if names == nil {
+			var town model.NodeCode
+			if p, err := svc.Person(ctx, actor); err == nil && p.Node.Level() >= model.LevelTown {
+				town = p.Node.Town()
+			}
+			nodes, err := svc.Nodes(ctx, town)
+			if err != nil {
+				return "", err
+			}
+			nn := model.NewNodeNames(nodes, town)
+			names = &nn
+		}
+		return names.Resolve(s, levels...)
+	}
 }
 
 // scopePreview says what activating over scope covers: "花街镇 330784114
@@ -219,10 +257,10 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 	return a.ask(cmd, fl.yes, asking{
 		check: func(ctx context.Context, db backend) error {
 			var err error
-			if scope, err = readTargets(ctx, db, "--scope", append(fl.scope, args...), true); err != nil {
+			if by, err = a.actor(ctx, db, ""); err != nil {
 				return err
 			}
-			if by, err = a.actor(ctx, db, ""); err != nil {
+			if scope, err = readTargets(ctx, db, "--scope", append(fl.scope, args...), true, a.nameResolver(ctx, db, by)); err != nil {
 				return err
 			}
 			st, err := db.WartimeStatus(ctx)

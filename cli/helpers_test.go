@@ -173,9 +173,12 @@ type statsJSON struct {
 		DutyOfficers     int `json:"duty_officers"`
 	} `json:"people"`
 	Incidents struct {
-		Total   int `json:"total"`
-		Open    int `json:"open"`
-		Overdue int `json:"overdue"`
+		Total               int   `json:"total"`
+		Open                int   `json:"open"`
+		Overdue             int   `json:"overdue"`
+		EscalationsLastHour int   `json:"escalations_last_hour"`
+		PassOnP50Seconds    int64 `json:"pass_on_p50_seconds"`
+		PassOnReports       int   `json:"pass_on_reports"`
 	} `json:"incidents"`
 }
 

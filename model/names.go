@@ -135,12 +135,41 @@ func topmost(codes []NodeCode) []NodeCode {
 	return out
 }
 
+// SplitTargets splits a list of targets typed by a person: at commas and
+// semicolons (, ; ， ； 、), then, within a part, at spaces when every word
+// is a code or the town's word ("330784114266 330784114268"); a part with
+// anything else is one name, spaces and all ("渎溪村 02").
+func SplitTargets(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', ';', '，', '；', '、':
+			return true
+		}
+		return false
+	}) {
+		words := SplitCodes(part)
+		list := true
+		for _, w := range words {
+			if _, err := ParseNodeCode(w); err != nil && !WholeTown(w) {
+				list = false
+			}
+		}
+		if list {
+			out = append(out, words...)
+		} else if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Scope reads a wartime scope or a directive's targets as ParseScope does,
 // names of towns and villages allowed as well as codes ("渎溪村,小界岭村").
 func (n NodeNames) Scope(args []string, town NodeCode) ([]NodeCode, error) {
 	var words []string
 	for _, a := range args {
-		for _, f := range SplitCodes(a) {
+		for _, f := range SplitTargets(a) {
 			if WholeTown(f) {
 				words = append(words, f)
 				continue

@@ -55,8 +55,10 @@ func TestNodeNames(t *testing.T) {
 	scope, err = nn.Scope([]string{"全镇"}, town)
 	assert.NoError(t, err)
 	assert.Equal(t, []model.NodeCode{town}, scope)
-	_, err = nn.Scope([]string{"渎溪村 02"}, town) // a space separates two words: 渎溪村 and 02
-	assert.Error(t, err)
+	_, err = nn.Scope([]string{"渎溪村 02"}, town) // one name, a grid's
+	assert.Contains(t, model.ErrorMessage(err), "scope: node \"渎溪村 02\"")
+	assert.Equal(t, []string{"330784114266", "330784114200", "渎溪村 02", "倪宅村", "town"},
+		model.SplitTargets("330784114266 330784114200，渎溪村 02; 倪宅村、town"))
 	_, err = nn.Scope([]string{"渎溪村02"}, town)
 	assert.Equal(t, "scope", model.ErrorField(err), "a grid is no scope")
 

@@ -44,6 +44,12 @@ type Options struct {
 	// Scope is the seat's node: the console shows its subtree of the tower
 	// and nothing above it; "" for the whole tower.
 	Scope model.NodeCode
+	// HoldsFile: this console holds the database (the other commands go
+	// through its local API), so q asks before it lets go.
+	HoldsFile bool
+	// Bell rings the terminal once for a severity I report or an incident
+	// turning red (config ui.bell).
+	Bell bool
 }
 
 type flash struct {
@@ -479,6 +485,10 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
 	switch {
+	case key.Matches(msg, k.Quit) && m.opt.HoldsFile:
+		next, cmd = m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console y/n",
+			"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问 y/n"),
+			func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 	case key.Matches(msg, k.Quit):
 		next, cmd = m, tea.Quit
 	case key.Matches(msg, k.Help):

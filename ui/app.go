@@ -82,8 +82,14 @@ type Model struct {
 
 	width, height int
 	rightW, bodyH int // the right-hand column, where the overlays and forms go
-	ev            eventFigures
 	loadErr       error
+
+	// The store's figures for the header (header.go), read again when an
+	// event may have changed them or the clock moved one out of its window;
+	// figPending while a read is on its way, figStale if the record changed
+	// meanwhile.
+	fig                  model.Figures
+	figPending, figStale bool
 
 	ring     [paneCount]pane    // the focus ring; ring[paneChain] is wtc in wartime
 	overlays [overlayCount]pane // by overlayID; none at overlayNone
@@ -171,7 +177,7 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now)}
+	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), loadFigures(m.svc, m.scope), tick(m.now)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -233,7 +239,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
-		return m.onSnapshot(msg), nil
+		m = m.onSnapshot(msg)
+		return m.refreshFigures()
+	case figuresMsg:
+		return m.onFigures(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
@@ -272,7 +281,6 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m.w.rollUp(m.now)
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
-	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
 	return m
 }
@@ -283,9 +291,13 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		if m.w.lightsDue(m.now) {
 			m.w.rollUp(m.now)
 		}
-		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	}
 	cmds := []tea.Cmd{tick(m.now)}
+	if m.figuresDue(m.now) {
+		var c tea.Cmd
+		m, c = m.refreshFigures()
+		cmds = append(cmds, c)
+	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
@@ -326,8 +338,9 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
-	reload, wt := msg.lost, msg.lost
+	reload, wt, figs := msg.lost, msg.lost, msg.lost
 	for _, e := range msg.events {
+		figs = figs || movesFigures(e)
 		switch e.Action {
 		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
 			// The roster changed (imports, and wartime's on-duty flags).
@@ -343,9 +356,13 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
-	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next}
+	if figs {
+		var c tea.Cmd
+		m, c = m.refreshFigures()
+		cmds = append(cmds, c)
+	}
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}

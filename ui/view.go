@@ -6,8 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
-
-	"gridcmd/model"
 )
 
 // message is a screen that says one thing, wrapped, from its middle line.
@@ -54,60 +52,6 @@ func (m Model) right() string {
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
 	return vjoin(m.queue.View(), m.ticker.View())
-}
-
-// header is the top line: town, mode, clock and the live key figures.
-func (m Model) header() string {
-	p := &m.p
-	town := ""
-	if len(m.w.tower.Roots) > 0 {
-		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
-	}
-	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
-	if a := m.wt.status.Active; a.Active() {
-		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
-		if a.Drill {
-			mode += " " + m.wl.Drill
-		}
-		mode += " "
-		modeSt = p.st.HeaderWartime
-	}
-	if m.feedDown {
-		mode += p.lab.FeedDown + " "
-		modeSt = p.st.HeaderWartime
-	}
-	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
-	passOn := "-"
-	if m.ev.passOnN > 0 {
-		passOn = model.FormatWait(m.ev.passOn)
-	}
-	figs := []string{
-		fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open),
-		fmt.Sprintf("%s %d", p.lab.Red, m.w.inc.red),
-		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
-		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
-	}
-	if op, ok := m.w.byID[m.opt.Operator]; ok {
-		figs = append(figs, p.lab.Operator+" "+op.Name)
-	}
-	lead := " " + town + "  " + p.lab.CommandRoom + "  "
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock does
-	}
-	// Drop figures from the right until the line fits.
-	for len(figs) > 0 {
-		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 <= m.width {
-			break
-		}
-		figs = figs[:len(figs)-1]
-	}
-	rest := "  " + clock + "  " + strings.Join(figs, "  ")
-	room := m.width - p.w.Of(lead) - p.w.Of(mode)
-	if room < 0 {
-		lead = p.w.Fit(lead, m.width-p.w.Of(mode), p.g.More)
-		room = 0
-	}
-	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
 }
 
 // footer is the status line: a prompt, a flash, or the next keys.

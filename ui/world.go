@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"time"
 
 	"gridcmd/model"
@@ -228,44 +227,4 @@ type tierFigures struct {
 type incidentFigures struct {
 	open, red int
 	tiers     []tierFigures
-}
-
-// eventFigures are counted over the recent log.
-type eventFigures struct {
-	escLastHour int
-	passOn      time.Duration // median grid-leader pass-on today, 0 if none
-	passOnN     int
-}
-
-// computeEventFigures counts escalations in the last hour and the article's
-// measure, the median time a grid leader takes to pass a report on, today
-// (loc's day).
-func (w *world) computeEventFigures(now time.Time, loc *time.Location) eventFigures {
-	var f eventFigures
-	hourAgo := now.Add(-time.Hour)
-	y, m, d := now.In(loc).Date()
-	midnight := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	var passOn []time.Duration
-	for _, e := range w.events {
-		if e.At.Before(midnight) && e.At.Before(hourAgo) {
-			break // newest first: nothing older matters
-		}
-		if e.Action != model.ActEscalate {
-			continue
-		}
-		if e.At.After(hourAgo) {
-			f.escLastHour++
-		}
-		if e.Before.Tier == model.TierGrid && e.Actor != model.System && !e.At.Before(midnight) {
-			if inc, ok := w.get(e.IncidentSeq); ok {
-				passOn = append(passOn, e.At.Sub(inc.ReportedAt))
-			}
-		}
-	}
-	if len(passOn) > 0 {
-		sort.Slice(passOn, func(i, j int) bool { return passOn[i] < passOn[j] })
-		f.passOn = passOn[len(passOn)/2]
-		f.passOnN = len(passOn)
-	}
-	return f
 }

@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// The header is the top line: the town, the mode, the clock and the live
+// key figures. Its figures and its drawing are here and only here: a seat
+// (a village room, a county room) or a shift adds its figures to
+// headerFigures, and header fits whatever it is given to the width.
+
+// headerFigure is one figure of the header. rank says what goes first when
+// the line is short: the highest rank is dropped first.
+type headerFigure struct {
+	text string
+	rank int
+}
+
+// headerFigures are the figures the header shows, in order: open and red
+// incidents (counted over what the console holds), escalations in the
+// last hour and the pass-on median of the last day (the store's figures,
+// model.Figures: what gridcmd stats and /metrics say), and who is on duty.
+func (m Model) headerFigures() []headerFigure {
+	p := &m.p
+	passOn := "-"
+	if m.fig.PassOnReports > 0 {
+		passOn = model.FormatWait(m.fig.PassOnP50)
+	}
+	figs := []headerFigure{
+		{fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open), 0},
+		{fmt.Sprintf("%s %d", p.lab.Red, m.w.inc.red), 0},
+		{fmt.Sprintf("%s %d", p.lab.EscPerHour, m.fig.EscalationsLastHour), 2},
+		{fmt.Sprintf("%s %s", p.lab.PassOn, passOn), 2},
+	}
+	if op, ok := m.w.byID[m.opt.Operator]; ok {
+		figs = append(figs, headerFigure{p.lab.Operator + " " + op.Name, 4})
+	}
+	return figs
+}
+
+// header draws the top line, exactly m.width wide. When it is short, the
+// room's name goes first, then the date (the time stays), then the figures
+// of the highest rank, then the mode's detail; open and red stay longest.
+func (m Model) header() string {
+	p := &m.p
+	town := ""
+	if len(m.w.tower.Roots) > 0 {
+		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
+	}
+	mode, short, modeSt := " "+p.lab.Peacetime+" ", "", p.st.HeaderMode
+	if a := m.wt.status.Active; a.Active() {
+		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
+		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
+		if a.Drill {
+			mode += " " + m.wl.Drill
+			short += " " + m.wl.Drill
+		}
+		mode += " "
+		short += " "
+		modeSt = p.st.HeaderWartime
+	}
+	if m.feedDown {
+		mode += p.lab.FeedDown + " "
+		short += p.lab.FeedDown + " "
+		modeSt = p.st.HeaderWartime
+	}
+	now := m.now.In(m.opt.Location)
+	clock := now.Format("2006-01-02 15:04:05")
+	figs := m.headerFigures()
+	join := func() string {
+		s := make([]string, len(figs))
+		for i, f := range figs {
+			s[i] = f.text
+		}
+		return strings.Join(s, "  ")
+	}
+	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	fits := func() bool {
+		return p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(join())+1 <= m.width
+	}
+	// What gives way, in turn, until the line fits.
+	steps := []func() bool{
+		func() bool { lead = " " + town + "  "; return true },
+		func() bool { clock = now.Format("15:04:05"); return true },
+	}
+	for rank := 4; rank > 0; rank-- {
+		r := rank
+		steps = append(steps, func() bool {
+			kept := figs[:0:0]
+			for _, f := range figs {
+				if f.rank < r {
+					kept = append(kept, f)
+				}
+			}
+			figs = kept
+			return true
+		})
+	}
+	steps = append(steps, func() bool {
+		if short == "" {
+			return false
+		}
+		mode = short
+		return true
+	})
+	for _, step := range steps {
+		if fits() {
+			break
+		}
+		step()
+	}
+	for len(figs) > 0 && !fits() {
+		figs = figs[:len(figs)-1]
+	}
+	rest := "  " + clock + "  " + join()
+	room := m.width - p.w.Of(lead) - p.w.Of(mode)
+	if room < 0 {
+		lead = p.w.Fit(lead, m.width-p.w.Of(mode), p.g.More)
+		room = 0
+	}
+	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
+}
+
+// figuresMsg: the store's figures (model.Figures) for the header.
+type figuresMsg struct {
+	f   model.Figures
+	err error
+}
+
+// loadFigures reads the figures over the seat's scope.
+func loadFigures(svc model.Service, scope model.NodeCode) tea.Cmd {
+	return func() tea.Msg {
+		f, err := svc.Figures(context.Background(), scope)
+		return figuresMsg{f: f, err: err}
+	}
+}
+
+// figuresDue reports whether the figures are to be read again at now: the
+// clock has moved one out of its window (model.Figures.NextChange).
+func (m Model) figuresDue(now time.Time) bool {
+	return !m.figPending && !m.fig.NextChange.IsZero() && !now.Before(m.fig.NextChange)
+}
+
+// refreshFigures reads the figures again, unless a read is on its way.
+func (m Model) refreshFigures() (Model, tea.Cmd) {
+	if m.figPending {
+		m.figStale = true // read again when it answers
+		return m, nil
+	}
+	m.figPending = true
+	return m, loadFigures(m.svc, m.scope)
+}
+
+// onFigures takes the figures; if the record changed while they were read,
+// it reads them again.
+func (m Model) onFigures(msg figuresMsg) (tea.Model, tea.Cmd) {
+	m.figPending = false
+	if msg.err == nil {
+		m.fig = msg.f
+	}
+	if m.figStale {
+		m.figStale = false
+		return m.refreshFigures()
+	}
+	return m, nil
+}
+
+// movesFigures reports whether an event may change the figures: an
+// escalation, or a report's first move at the grid tier.
+func movesFigures(e model.Event) bool {
+	switch e.Action {
+	case model.ActEscalate, model.ActAcknowledge, model.ActDispatch:
+		return e.Incident != ""
+	}
+	return false
+}

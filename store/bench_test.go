@@ -17,6 +17,7 @@ import (
 
 	"gridcmd/data"
 	"gridcmd/importer"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -64,7 +65,7 @@ func BenchmarkReportWriters(b *testing.B) {
 
 // sampleRecord is a stored incident record of the usual size.
 func sampleRecord(tb testing.TB) []byte {
-	inc, _, err := newIncident(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
+	inc, _, err := testkit.FileReport(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
 		model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
 	require.NoError(tb, err)
 	v, err := encodeIncident(inc)
@@ -408,7 +409,7 @@ func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report fun
 				}
 				r := report(i)
 				r.Reporter = reporter.ID
-				inc, ev, err := newIncident(seq, model.FormatIncidentID("HJ", now, day), r, reporter, now, p)
+				inc, ev, err := testkit.FileReport(seq, testkit.IncidentID("HJ", now, day), r, reporter, now, p)
 				if err != nil {
 					return err
 				}

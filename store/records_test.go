@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -102,7 +103,7 @@ func requireFastPath[T any](t *testing.T, v []byte, parse func([]byte) (T, bool)
 func TestIncidentIDMatchesModel(t *testing.T) {
 	day := t0.Add(15 * time.Hour) // the 30th in CST
 	for _, n := range []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456, 1<<64 - 1} {
-		require.Equal(t, model.FormatIncidentID("HJ", day, n), incidentID("HJ-"+day.Format("20060102")+"-", n))
+		require.Equal(t, testkit.IncidentID("HJ", day, n), incidentID("HJ-"+day.Format("20060102")+"-", n))
 	}
 }
 
@@ -129,7 +130,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 	}
 	require.Positive(t, fast)
 
-	inc, _, err := newIncident(7, "HJ-20261129-0007", model.Report{
+	inc, _, err := testkit.FileReport(7, "HJ-20261129-0007", model.Report{
 		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
 		Title: "330国道渎溪村段货物散落", Text: "占用一条车道\n已摆放警示标志",
 	}, model.Person{ID: 5, Name: "王网格员", Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -54,7 +55,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	require.Len(t, ids, writers*each)
 	for n := 1; n <= writers*each; n++ {
-		assert.True(t, ids[model.FormatIncidentID("HJ", t0, uint64(n))], "daily number %d", n)
+		assert.True(t, ids[testkit.IncidentID("HJ", t0, uint64(n))], "daily number %d", n)
 	}
 	for s := uint64(1); s <= writers*each; s++ {
 		assert.True(t, seqs[s], "seq %d", s)

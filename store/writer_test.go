@@ -255,14 +255,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	defer sub.Close()
 	next := func() model.Batch {
 		t.Helper()
-		select {
-		case b, ok := <-sub.C():
-			require.True(t, ok)
-			return b
-		case <-time.After(10 * time.Second):
-			t.Fatal("nothing published")
-			return model.Batch{}
-		}
+		return testkit.NextBatch(t, sub, 10*time.Second, "nothing published")
 	}
 	// carries checks b against fresh reads and returns the ids it names.
 	carries := func(b model.Batch) []string {

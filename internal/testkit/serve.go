@@ -63,3 +63,24 @@ func NextBatch(t testing.TB, sub model.Subscription, limit time.Duration, why st
 		return model.Batch{}
 	}
 }
+
+// Local is a server holding the database at a path, as a console or
+// 'gridcmd serve' does: its local credential file written beside it.
+type Local struct {
+	Server     *api.Server
+	URL        string // http://host:port
+	RemoveFile func() // removes the credential file
+	Stop       func() // shuts the server down and removes the file; once
+}
+
+// ServeLocal serves svc and in on addr with a local credential file beside
+// path, until Stop is called or the test ends.
+func ServeLocal(t testing.TB, svc model.Service, in model.IntakeService, path, addr string) Local {
+	t.Helper()
+	ln := Listen(t, addr)
+	cred, removeFile, err := api.WriteLocal(path, ln.Addr().String())
+	require.NoError(t, err)
+	srv := api.New(svc, in, api.Options{LocalCredential: cred})
+	stop := Serve(t, srv, ln, removeFile)
+	return Local{Server: srv, URL: "http://" + ln.Addr().String(), RemoveFile: removeFile, Stop: stop}
+}

@@ -29,31 +29,7 @@ func BenchmarkReportWriters(b *testing.B) {
 	for _, writers := range []int{128, 1024} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			tw := newTower(b)
-			nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for w := 0; w < writers; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1)
-						if i > int64(b.N) {
-							return
-						}
-						_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+			reportFromWriters(b, tw, writers)
 			if c := tw.s.commits.Load(); c > 0 {
 				b.ReportMetric(float64(tw.s.committed.Load())/float64(c), "reports/commit")
 				st := tw.s.db.Stats()
@@ -61,6 +37,37 @@ func BenchmarkReportWriters(b *testing.B) {
 			}
 		})
 	}
+}
+
+// reportFromWriters files b.N reports over four micro-grids from writers
+// goroutines at once through tw's writer (the timer reset first) and
+// reports records/s.
+func reportFromWriters(b *testing.B, tw *tower, writers int) {
+	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
 }
 
 // sampleRecord is a stored incident record of the usual size.
@@ -177,17 +184,26 @@ var yongkang100k struct {
 	err   error
 }
 
+// yongkangTower is Yongkang county's tower: data.YongkangVillages through
+// importer.ParseVillages and importer.Generate with the default rule.
+func yongkangTower() ([]model.Node, error) {
+	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+	if err != nil {
+		return nil, err
+	}
+	return importer.Generate(rows, importer.GenRule{}), nil
+}
+
 // yongkangFixture builds the Yongkang file, filling it the way fixture does
 // (fileRaw).
 func yongkangFixture(b *testing.B) (path string, nodes int) {
 	y := &yongkang100k
 	y.once.Do(func() {
-		rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+		tower, err := yongkangTower()
 		if err != nil {
 			y.err = err
 			return
 		}
-		tower := importer.Generate(rows, importer.GenRule{})
 		var targets []model.NodeCode
 		for _, n := range tower {
 			switch n.Level {

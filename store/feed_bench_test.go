@@ -2,12 +2,7 @@ package store
 
 import (
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"gridcmd/model"
 )
 
 // BenchmarkReportWritersFollowed is BenchmarkReportWriters with a console
@@ -25,31 +20,7 @@ func BenchmarkReportWritersFollowed(b *testing.B) {
 				for range sub.C() {
 				}
 			}()
-			nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for w := 0; w < writers; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1)
-						if i > int64(b.N) {
-							return
-						}
-						_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+			reportFromWriters(b, tw, writers)
 			b.StopTimer()
 			if sub.Lost() {
 				b.Log("the subscriber fell behind")

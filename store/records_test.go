@@ -35,19 +35,24 @@ func pickInt(r *rand.Rand) int64 {
 	return r.Int64()
 }
 
+// randomIncidentRecord is an incident record of picked strings and numbers.
+func randomIncidentRecord(r *rand.Rand) incidentRecord {
+	return incidentRecord{
+		ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
+		Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
+		Tier: pick(r), Status: pick(r), Department: pick(r),
+		ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
+		AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
+		Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+	}
+}
+
 // The hand-written encoders are the file format only as long as they write
 // what encoding/json writes for the record structs.
 func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 5000; i++ {
-		inc := incidentRecord{
-			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
-			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
-			Tier: pick(r), Status: pick(r), Department: pick(r),
-			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
-			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
-			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
-		}
+		inc := randomIncidentRecord(r)
 		want, err := json.Marshal(inc)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(inc.appendJSON(nil)))
@@ -113,14 +118,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	fast := 0
 	for i := 0; i < 5000; i++ {
-		rec := incidentRecord{
-			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
-			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
-			Tier: pick(r), Status: pick(r), Department: pick(r),
-			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
-			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
-			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
-		}
+		rec := randomIncidentRecord(r)
 		v := rec.appendJSON(nil)
 		_, ok := requireFastPath(t, v, parseIncident, rec.ID, rec.Title, rec.Text, rec.Category, rec.Platform, rec.Node,
 			rec.Source, rec.Tier, rec.Status, rec.Department)

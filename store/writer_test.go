@@ -77,19 +77,7 @@ func TestFailingRequestDoesNotSpoilItsBatch(t *testing.T) {
 	sub := tw.s.Subscribe()
 	defer sub.Close()
 
-	release := make(chan struct{})
-	started := make(chan struct{})
-	var once sync.Once
-	blocker := make(chan error, 1)
-	go func() {
-		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-			once.Do(func() { close(started) })
-			<-release
-			return nil, nil
-		})
-		blocker <- err
-	}()
-	<-started
+	release, blocker := holdWriter(tw)
 
 	type answer struct {
 		inc model.Incident
@@ -287,19 +275,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	// Held behind a blocker, an escalation of inc, a new report and the
 	// village's acknowledgement of inc commit together: inc comes once, as
 	// the last of them left it.
-	release := make(chan struct{})
-	started := make(chan struct{})
-	var once sync.Once
-	blocker := make(chan error, 1)
-	go func() {
-		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-			once.Do(func() { close(started) })
-			<-release
-			return nil, nil
-		})
-		blocker <- err
-	}()
-	<-started
+	release, blocker := holdWriter(tw)
 	done := make(chan error, 3)
 	queued := 0
 	enqueue := func(f func() error) {
@@ -368,4 +344,23 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	require.NotEmpty(t, b.Events)
 	assert.Empty(t, carries(b))
 	assert.Empty(t, b.Incidents)
+}
+
+// holdWriter starts a write that holds the writer until release is closed,
+// and returns once it holds it; blocker gets the write's error.
+func holdWriter(tw *tower) (release chan struct{}, blocker chan error) {
+	release = make(chan struct{})
+	started := make(chan struct{})
+	var once sync.Once
+	blocker = make(chan error, 1)
+	go func() {
+		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+			once.Do(func() { close(started) })
+			<-release
+			return nil, nil
+		})
+		blocker <- err
+	}()
+	<-started
+	return release, blocker
 }

@@ -248,8 +248,11 @@ func TestActionKeysNeedTheIncidentInSight(t *testing.T) {
 	assert.NotEqual(t, inc.Tier, stored(t, f, inc.ID).Tier, "from the detail view it acts")
 }
 
-// A second directive is the one the pane shows once it arrives.
-func TestNewDirectiveIsShown(t *testing.T) {
+// twoDirectives is an English console at 120x40 in wartime that has issued
+// the directives "first" and then "second" from the keyboard (d, the form,
+// the confirmation) and taken in their events.
+func twoDirectives(t *testing.T) Model {
+	t.Helper()
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "en", 120, 40)
 	for _, text := range []string{"first", "second"} {
@@ -258,6 +261,12 @@ func TestNewDirectiveIsShown(t *testing.T) {
 		m = keys(t, m, "enter", "enter", "enter", "y")
 		m = pump(t, m, sub, f.db)
 	}
+	return m
+}
+
+// A second directive is the one the pane shows once it arrives.
+func TestNewDirectiveIsShown(t *testing.T) {
+	m := twoDirectives(t)
 	cur, ok := m.dir.current()
 	require.True(t, ok)
 	assert.Equal(t, "second", cur.d.Text)
@@ -279,14 +288,7 @@ func TestLongFilterFits(t *testing.T) {
 // [ and ] step through the directives (so do h/left and l/right, not the
 // space), and show in the directive pane's help and footer.
 func TestDirectiveKeys(t *testing.T) {
-	f := newFixture(t)
-	m, sub := wartimeModel(t, f, "en", 120, 40)
-	for _, text := range []string{"first", "second"} {
-		m = keys(t, m, "d")
-		m = typeText(t, m, text)
-		m = keys(t, m, "enter", "enter", "enter", "y")
-		m = pump(t, m, sub, f.db)
-	}
+	m := twoDirectives(t)
 	m = keys(t, m, ":")
 	m = typeText(t, m, "directives")
 	m = keys(t, m, "enter")

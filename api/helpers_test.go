@@ -192,6 +192,14 @@ func reportJSON(node model.NodeCode, title string) string {
 	return string(b)
 }
 
+// chargerAlert posts, as the grid worker, a charger's overheating alert
+// (过温) from device dev at the household unit 1-1-1 with Idempotency-Key
+// key.
+func (e *env) chargerAlert(dev, key string) answer {
+	b, _ := json.Marshal(map[string]any{"device": dev, "kind": "charger", "node": unit0111, "text": "过温"})
+	return e.post("/api/v1/alerts", e.worker, key, string(b))
+}
+
 // incidentsTitled lists the stored incidents whose title contains s.
 func (e *env) incidentsTitled(s string) []model.Incident {
 	e.t.Helper()

@@ -140,11 +140,8 @@ func TestLocalCredentialFile(t *testing.T) {
 // is a method's zero request.
 func TestLocalRequestsAreStrict(t *testing.T) {
 	le := newLocalEnv(t)
-	b, err := os.ReadFile(api.LocalPath(le.path))
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
-	auth := map[string]string{"Authorization": "Local " + lf.Credential}
+	cred := testkit.Credential(t, api.LocalPath(le.path))
+	auth := map[string]string{"Authorization": "Local " + cred}
 	for _, tt := range []struct {
 		method, body string
 		status       int

@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,17 +13,6 @@ import (
 	"gridcmd/internal/testkit"
 	"gridcmd/store"
 )
-
-// credentialOf reads the credential a local file holds.
-func credentialOf(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
-	require.NotEmpty(t, lf.Credential)
-	return lf.Credential
-}
 
 // TestStaleLocalFileAfterSIGKILL: a server killed outright leaves DB.api
 // behind. Whoever binds its port next, a program that would answer "ok" to
@@ -44,7 +31,7 @@ func TestStaleLocalFileAfterSIGKILL(t *testing.T) {
 	srv := e.startServer()
 	srv.kill()
 	require.FileExists(t, local, "SIGKILL leaves the credential file")
-	cred := credentialOf(t, local)
+	cred := testkit.Credential(t, local)
 	fake := testkit.NewFake(t, testkit.Listen(t, srv.addr))
 	assert.Equal(t, 232, e.stats().MicroGrids)
 	assert.NoFileExists(t, local, "the stale file is removed")
@@ -86,7 +73,7 @@ func TestStaleLocalFileWhileTheDatabaseIsHeld(t *testing.T) {
 	_, cleanup, err := api.WriteLocal(e.db, fake.Addr) // this process's pid: alive
 	require.NoError(t, err)
 	defer cleanup()
-	cred := credentialOf(t, local)
+	cred := testkit.Credential(t, local)
 	held, err := store.Open(e.db, store.Options{Timeout: time.Second})
 	require.NoError(t, err)
 	defer held.Close()

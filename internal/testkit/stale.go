@@ -83,3 +83,14 @@ func SetPID(t testing.TB, path string, pid int) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, b, 0o600))
 }
+
+// Credential is the credential the local credential file at path holds.
+func Credential(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var lf struct{ Credential string }
+	require.NoError(t, json.Unmarshal(b, &lf))
+	require.NotEmpty(t, lf.Credential)
+	return lf.Credential
+}

@@ -31,9 +31,7 @@ func TestAttachedConsole(t *testing.T) {
 	c := attach(t, f)
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(c, nil, f.options(t, "zh"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(c, "")())
+	m := loaded(t, c, f.options(t, "zh"), 120, 40)
 	direct := f.model(t, "zh", 120, 40)
 	assert.Equal(t, direct.View(), m.View(), "the same screen as the console holding the file")
 

@@ -42,9 +42,7 @@ func BenchmarkAttachedBurst(b *testing.B) {
 	svc := &countingService{Service: c}
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(b, "zh"))
-	m = update(b, m, keyMsgSize(120, 40))
-	m = update(b, m, loadSnapshot(svc, "")())
+	m := loaded(b, svc, f.options(b, "zh"), 120, 40)
 
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

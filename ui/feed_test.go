@@ -66,9 +66,7 @@ func TestFeedCarriesTheIncidents(t *testing.T) {
 	svc := &countingService{Service: f.db}
 	sub := f.db.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(t, "en"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc, "")())
+	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	before := f.model(t, "en", 120, 40)
 
 	burst(t, f, f.db, n)
@@ -97,9 +95,7 @@ func TestAttachedFeedCarriesTheIncidents(t *testing.T) {
 	svc := &countingService{Service: c}
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(t, "en"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc, "")())
+	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	direct := f.model(t, "en", 120, 40)
 
 	burst(t, f, c, n)
@@ -194,9 +190,7 @@ func TestFeedReconnects(t *testing.T) {
 			for _, wide := range []bool{false, true} {
 				opt := f.options(t, lang)
 				opt.Reconnect, opt.AmbiguousWide = true, wide
-				m := New(svc, nil, opt)
-				m = update(t, m, keyMsgSize(size[0], size[1]))
-				m = update(t, m, loadSnapshot(svc, "")())
+				m := loaded(t, svc, opt, size[0], size[1])
 				m = update(t, m, eventsMsg{closed: true})
 				require.True(t, m.feedDown)
 				view := m.View()
@@ -211,9 +205,7 @@ func TestFeedReconnects(t *testing.T) {
 
 	opt := f.options(t, "en")
 	opt.Reconnect = true
-	m := New(svc, nil, opt)
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc, "")())
+	m := loaded(t, svc, opt, 120, 40)
 	m = update(t, m, eventsMsg{closed: true})
 	assert.Equal(t, firstRetry, m.retry)
 	svc.down = 2

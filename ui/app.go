@@ -6,6 +6,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -48,8 +49,9 @@ type Options struct {
 	// through its local API), so q asks before it lets go.
 	HoldsFile bool
 	// Bell rings the terminal once for a severity I report or an incident
-	// turning red (config ui.bell).
-	Bell bool
+	// turning red (config ui.bell), on BellTo (nil: standard output).
+	Bell   bool
+	BellTo io.Writer
 }
 
 type flash struct {
@@ -108,13 +110,18 @@ type Model struct {
 
 	form       form
 	formActive bool
-	confirm    string // a y/n question waiting for an answer
-	onConfirm  func(Model) (Model, tea.Cmd)
+	q          question        // the status line's question (question.go)
+	noteInput  textinput.Model // the note a question takes
+
+	back []place // the way back (nav.go)
 
 	filterActive bool
+	filterFrom   place // where the operator was when / opened
 	filterInput  textinput.Model
 	cmdActive    bool
 	cmdInput     textinput.Model
+	cmdHistory   []string // the ':' lines run, oldest first
+	cmdPos       int      // where up and down are in it; len(cmdHistory): the line being typed
 
 	flash   flash
 	flashID int
@@ -141,14 +148,14 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
 		keys: NewKeyMap(opt.Lang), loc: opt.Location, scope: opt.Scope,
-		now: opt.Now(), focus: paneQueue,
+		now: opt.Now(), focus: paneQueue, operator: opt.Operator,
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
-		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32),
+		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
-		gaps: newGapsPane(c), after: newAfterPane(c),
+		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c),
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
@@ -236,11 +243,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
-	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
+	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
 		m = m.onSnapshot(msg)
-		return m.refreshFigures()
+		m, c := m.refreshFigures()
+		return m, tea.Batch(c, m.wantClosed())
+	case closedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.w.setClosed(scopeIncidents(m.scope, msg.incs))
+		m.tell(m.queue, loadedMsg{})
+		return m, nil
 	case figuresMsg:
 		return m.onFigures(msg)
 	case eventsMsg:
@@ -254,7 +270,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
 	case openIncidentMsg:
-		return m.openDetail(msg.seq)
+		return m.openDetail(msg.seq, msg.id)
+	case shownMsg:
+		return m.onShown(msg)
+	case filterTierMsg:
+		return m.filterTier(msg.tier)
 	case timelineMsg:
 		return m, m.tell(m.detail, msg)
 	case sweptMsg:
@@ -287,12 +307,14 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 
 func (m Model) onTick() (tea.Model, tea.Cmd) {
 	m.now = m.opt.Now()
+	cmds := []tea.Cmd{tick(m.now)}
 	if m.w.loaded {
 		if m.w.lightsDue(m.now) {
+			before := m.w.inc.redSeqs
 			m.w.rollUp(m.now)
+			cmds = append(cmds, m.ringing(before, nil, nil))
 		}
 	}
-	cmds := []tea.Cmd{tick(m.now)}
 	if m.figuresDue(m.now) {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
@@ -342,7 +364,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	for _, e := range msg.events {
 		figs = figs || movesFigures(e)
 		switch e.Action {
-		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
+		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
 			// The roster changed (imports, and wartime's on-duty flags).
 			reload = true
 		}
@@ -354,10 +376,12 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
-	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
+	before := m.w.inc.redSeqs
+	evs := scopeEvents(m.scope, msg.events)
+	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next}
+	cmds := []tea.Cmd{next, m.ringing(before, evs, changed)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
@@ -436,21 +460,6 @@ func (m Model) Close() {
 	}
 }
 
-// selectedIncident is the incident actions apply to: the one open in the
-// detail view, else the one under the queue's cursor.
-func (m Model) selectedIncident() (model.Incident, bool) {
-	if m.overlay == overlayDetail {
-		inc, ok := m.w.get(m.detail.seq)
-		return inc, ok
-	}
-	seq, ok := m.queue.selected()
-	if !ok {
-		return model.Incident{}, false
-	}
-	inc, ok := m.w.get(seq)
-	return inc, ok
-}
-
 // onKey routes a key: to an open question or input first, then to the
 // global keys, then to the open overlay or the focused pane.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -469,15 +478,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return next, tea.Batch(cmds...)
 	}
 	if key.Matches(msg, m.lkeys.interrupt) {
-		if m.formActive && m.form.dirty() && m.confirm == "" {
-			return m.ask(m.say("discard the half-filled form and quit? y/n", "表单尚未提交，放弃并退出？y/n"),
+		if m.formActive && m.form.dirty() && !m.q.active() {
+			return m.ask(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
 		return m, tea.Quit
 	}
 	switch {
-	case m.confirm != "":
-		return m.onConfirmKey(msg)
+	case m.q.active():
+		return m.onQuestionKey(msg)
 	case m.tooSmall():
 		if key.Matches(msg, m.keys.Quit) {
 			return m, tea.Quit
@@ -503,26 +512,29 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Quit) && m.opt.HoldsFile:
-		next, cmd = m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console y/n",
-			"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问 y/n"),
+		next, cmd = m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
+			"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
 			func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 	case key.Matches(msg, k.Quit):
 		next, cmd = m, tea.Quit
 	case key.Matches(msg, k.Help):
 		if m.overlay == overlayHelp {
-			m.overlay = overlayNone
+			m, cmd = m.goBack()
 		} else {
+			m = m.push()
 			m.overlay = overlayHelp
 			m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
 		}
 		next = m
 	case key.Matches(msg, k.Command):
 		m.cmdActive = true
+		m.cmdPos = len(m.cmdHistory)
 		m.cmdInput.SetValue("")
 		next, cmd = m, m.cmdInput.Focus()
 	case key.Matches(msg, k.Filter):
 		m.overlay = overlayNone
 		m.focus = paneQueue
+		m.filterFrom = m.here()
 		m.filterActive = true
 		m.filterInput.SetValue(m.queue.filter)
 		m.filterInput.CursorEnd()
@@ -530,7 +542,7 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		next = m.back()
+		next, cmd = m.goBack()
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
@@ -539,8 +551,12 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		next, cmd = m.openDirectiveForm()
 	case key.Matches(msg, k.Resend):
 		next, cmd = m.onResendKey()
+	case key.Matches(msg, k.Sort):
+		m.tell(m.queue, sortMsg{})
+		next = m
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
-		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
+		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close),
+		key.Matches(msg, k.Note):
 		// Only on an incident the operator can see: the queue's or the
 		// detail view's, never one hidden behind another overlay.
 		if m.overlay != overlayNone && m.overlay != overlayDetail {
@@ -597,19 +613,8 @@ func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // inputActive reports whether typed text goes to an input (a form, the
 // filter or the command line) rather than to the keys.
-func (m Model) inputActive() bool { return m.formActive || m.filterActive || m.cmdActive }
-
-// back closes the overlay, else clears the queue's filter, else its scope.
-func (m Model) back() Model {
-	switch {
-	case m.overlay != overlayNone:
-		m.overlay = overlayNone
-	case m.queue.filter != "":
-		m.tell(m.queue, filterMsg{})
-	case m.queue.scope != "":
-		m.tell(m.queue, scopeMsg{})
-	}
-	return m
+func (m Model) inputActive() bool {
+	return m.formActive || m.filterActive || m.cmdActive || m.q.editing
 }
 
 // errText is a refusal in the console's language: in Chinese where the
@@ -628,55 +633,8 @@ func (m Model) say(en, zh string) string {
 	return en
 }
 
-// ask puts a y/n question on the status line, in answer to a key. It never
-// replaces a question already waiting.
-func (m Model) ask(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
-	if m.confirm != "" {
-		return m, nil
-	}
-	m.confirm, m.onConfirm = q, yes
-	return m, nil
-}
-
-// askLater asks a question that comes back from the store after a while (a
-// directive's dry run). By then the operator may have opened a form or
-// another prompt; the question would take the keys meant for them (a "y"
-// typed into a field must not send anything), so it is not asked.
-func (m Model) askLater(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
-	if m.confirm != "" || m.inputActive() {
-		return m.flashErr(refusal(model.ECONFLICT,
-			"not asked: another prompt is open; finish it and try again",
-			"另有提示或表单未完成，请完成后再试"))
-	}
-	m.confirm, m.onConfirm = q, yes
-	return m, nil
-}
-
-func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.lkeys.yes):
-		f := m.onConfirm
-		m.confirm, m.onConfirm = "", nil
-		return f(m)
-	case key.Matches(msg, m.lkeys.no):
-		m.confirm, m.onConfirm = "", nil
-	}
-	return m, nil
-}
-
-// openDetail shows incident seq in the detail overlay and loads its
-// timeline.
-func (m Model) openDetail(seq uint64) (tea.Model, tea.Cmd) {
-	inc, ok := m.w.get(seq)
-	if !ok {
-		return m, nil
-	}
-	m.tell(m.detail, showIncidentMsg{inc})
-	m.overlay = overlayDetail
-	return m, loadTimeline(m.svc, inc.ID)
-}
-
 func (m Model) openRoster() Model {
+	m = m.push()
 	m.tell(m.roster, showRosterMsg{m.tower.selected()})
 	m.overlay = overlayRoster
 	return m
@@ -689,13 +647,24 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.filterInput.Blur()
 		if key.Matches(msg, m.lkeys.abort) { // esc drops the filter too
 			m.tell(m.queue, filterMsg{})
+		} else if m.queue.filter != m.filterFrom.filter {
+			m = m.pushPlace(m.filterFrom) // esc later brings the queue back as it was
 		}
 		return m, nil
 	}
 	var cmd tea.Cmd
 	m.filterInput, cmd = m.filterInput.Update(msg)
 	m.tell(m.queue, filterMsg{text: m.filterInput.Value(), top: true})
-	return m, cmd
+	return m, tea.Batch(cmd, m.wantClosed())
+}
+
+// wantClosed reads the closed incidents when the filter asks for all and
+// the console does not hold them.
+func (m Model) wantClosed() tea.Cmd {
+	if m.queue.q.all && !m.w.closedLoaded {
+		return loadClosed(m.svc, m.scope)
+	}
+	return nil
 }
 
 // onCmdKey edits the ':' line; tab completes it and enter runs it, both
@@ -713,7 +682,24 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.lkeys.accept):
 		m.cmdActive = false
 		m.cmdInput.Blur()
-		return m.cmds.run(m, strings.TrimSpace(m.cmdInput.Value()))
+		line := strings.TrimSpace(m.cmdInput.Value())
+		if line != "" && (len(m.cmdHistory) == 0 || m.cmdHistory[len(m.cmdHistory)-1] != line) {
+			m.cmdHistory = append(m.cmdHistory, line)
+		}
+		return m.cmds.run(m, line)
+	case key.Matches(msg, m.lkeys.older), key.Matches(msg, m.lkeys.newer):
+		d := 1
+		if key.Matches(msg, m.lkeys.older) {
+			d = -1
+		}
+		m.cmdPos = max(min(m.cmdPos+d, len(m.cmdHistory)), 0)
+		line := ""
+		if m.cmdPos < len(m.cmdHistory) {
+			line = m.cmdHistory[m.cmdPos]
+		}
+		m.cmdInput.SetValue(line)
+		m.cmdInput.CursorEnd()
+		return m, nil
 	}
 	var cmd tea.Cmd
 	m.cmdInput, cmd = m.cmdInput.Update(msg)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -36,7 +37,51 @@ func (m Model) View() string {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
-	return vjoin(m.header(), hjoin(left, m.right()), m.footer())
+	body := hjoin(left, m.right())
+	status := m.statusLines()
+	if len(status) > 1 {
+		// A second status line (a question that wraps, the ':' line's
+		// candidates) takes the body's last line.
+		body = body[:strings.LastIndexByte(body, '\n')]
+	}
+	return vjoin(m.header(), body, vjoin(status...))
+}
+
+// statusLines is the status line: one, or two when a question does not fit
+// one (it wraps rather than lose its y/n) or the ':' line lists its
+// candidates above it.
+func (m Model) statusLines() []string {
+	if m.q.active() {
+		return m.questionLines()
+	}
+	if m.cmdActive {
+		if menu := m.cmdMenu(); menu != "" {
+			return []string{menu, m.footer()}
+		}
+	}
+	return []string{m.footer()}
+}
+
+// questionLines are the question on one line, or on two.
+func (m Model) questionLines() []string {
+	p := &m.p
+	plain, styled := m.questionLine()
+	if p.w.Of(plain) <= m.width {
+		return []string{m.fitLine(styled)}
+	}
+	if m.q.editing {
+		// The question above, the note being typed below.
+		_, in := m.questionLineEditing()
+		return []string{p.st.Prompt.Render(p.w.Fit(" "+m.q.text, m.width, p.g.More)), m.fitLine(in)}
+	}
+	// The question's words over two lines, its keys at the end of the
+	// second whatever is cut.
+	cut := strings.LastIndex(plain, "  y/n")
+	text, hint := plain[:cut], plain[cut:]
+	first := p.w.Trunc(text, m.width, "")
+	rest := " " + strings.TrimLeft(text[len(first):], " ")
+	rest = p.w.Trunc(rest, m.width-p.w.Of(hint), p.g.More)
+	return []string{p.st.Prompt.Render(p.w.Fit(first, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}
 }
 
 // right is the right-hand column: the queue and the ticker (and the
@@ -58,10 +103,13 @@ func (m Model) right() string {
 func (m Model) footer() string {
 	p := &m.p
 	switch {
-	case m.confirm != "":
-		return p.st.Prompt.Render(p.w.Fit(" "+m.confirm, m.width, p.g.More))
 	case m.filterActive:
-		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say("enter keep  esc clear", "enter 保留  esc 清除")))
+		if err := m.queue.q.err; err != nil {
+			return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
+		}
+		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say(
+			"words, tier: status: sev: platform: red mine all  enter keep  esc clear",
+			"关键词，层级: 状态: 级别: 平台: 超时 我的 全部  enter 保留  esc 清除")))
 	case m.cmdActive:
 		hint := ""
 		if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
@@ -77,7 +125,9 @@ func (m Model) footer() string {
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
 	}
-	// The last two keys (help, quit) always show; the others as room allows.
+	// The last two keys (help, quit) always show; the others as room
+	// allows, the actions on an incident first, in the order they are
+	// listed.
 	keys := m.shortHelp()
 	item := func(k key.Binding) (string, int) {
 		h := k.Help()
@@ -88,20 +138,60 @@ func (m Model) footer() string {
 		s, w := item(k)
 		tail, tailW = tail+s, tailW+w
 	}
-	var b strings.Builder
+	head := keys[:max(len(keys)-2, 0)]
+	shown := make([]bool, len(head))
 	used := 0
-	for _, k := range keys[:max(len(keys)-2, 0)] {
-		s, w := item(k)
-		if used+w+tailW > m.width {
-			break
+	for _, i := range m.keyOrder(head) {
+		if _, w := item(head[i]); used+w+tailW <= m.width {
+			shown[i] = true
+			used += w
 		}
-		b.WriteString(s)
-		used += w
 	}
 	if used+tailW > m.width {
 		return p.w.Fit("", m.width, "")
 	}
+	var b strings.Builder
+	for i, k := range head {
+		if shown[i] {
+			s, _ := item(k)
+			b.WriteString(s)
+		}
+	}
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
+}
+
+// keyOrder is the order the footer gives its keys room: the pane's own
+// keys (the directive pane's [ and ], the gaps list's x), the actions on an
+// incident and the wartime steps, then opening and finding, then moving
+// about, which the help also lists.
+func (m Model) keyOrder(keys []key.Binding) []int {
+	k := m.keys
+	first := []key.Binding{k.Ack, k.Escalate, k.Dispatch, k.Resolve, k.Note, k.Directive, k.Resend, k.Wartime,
+		k.Open, k.Filter, k.Command, k.Back, k.New, k.Sort}
+	global := map[string]bool{}
+	for _, group := range k.FullHelp() {
+		for _, b := range group {
+			global[strings.Join(b.Keys(), ",")] = true
+		}
+	}
+	rank := func(b key.Binding) int {
+		id := strings.Join(b.Keys(), ",")
+		if !global[id] {
+			return -1
+		}
+		for i, f := range first {
+			if strings.Join(f.Keys(), ",") == id {
+				return i
+			}
+		}
+		return len(first)
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank(keys[order[a]]) < rank(keys[order[b]]) })
+	return order
 }
 
 // fitLine pads a styled status line to the width, or, should it be too

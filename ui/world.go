@@ -20,6 +20,14 @@ type world struct {
 	tower  model.Tower
 	loaded bool
 
+	// The closed incidents, read from the store when the filter asks for
+	// all of them (closedLoaded); kept current by put from then on.
+	closed       map[uint64]model.Incident
+	closedLoaded bool
+
+	nodeList []model.Node     // as loaded, for the names (nodeNames)
+	nn       *model.NodeNames // built the first time a name is typed
+
 	// What the clock changes: the incident figures and the tower's lights
 	// are recomputed when data arrives or when some light turns, not on
 	// every tick.
@@ -30,15 +38,16 @@ type world struct {
 
 func newWorld(s snapshot) world {
 	w := world{
-		nodes:  make(map[model.NodeCode]model.Node, len(s.nodes)),
-		names:  model.DisplayNames(s.nodes, model.NameByCode),
-		people: s.people,
-		byID:   make(map[model.PersonID]model.Person, len(s.people)),
-		incs:   make([]model.Incident, 0, len(s.incidents)),
-		pos:    make(map[uint64]int, len(s.incidents)),
-		byRef:  make(map[string]uint64, len(s.incidents)),
-		events: tickerEvents(s.events),
-		loaded: true,
+		nodes:    make(map[model.NodeCode]model.Node, len(s.nodes)),
+		names:    model.DisplayNames(s.nodes, model.NameByCode),
+		people:   s.people,
+		byID:     make(map[model.PersonID]model.Person, len(s.people)),
+		incs:     make([]model.Incident, 0, len(s.incidents)),
+		pos:      make(map[uint64]int, len(s.incidents)),
+		byRef:    make(map[string]uint64, len(s.incidents)),
+		events:   tickerEvents(s.events),
+		loaded:   true,
+		nodeList: s.nodes,
 	}
 	for _, n := range s.nodes {
 		w.nodes[n.Code] = n
@@ -53,6 +62,15 @@ func newWorld(s snapshot) world {
 	return w
 }
 
+// nodeNames resolves names typed for nodes within town (model.NodeNames).
+func (w *world) nodeNames(town model.NodeCode) model.NodeNames {
+	if w.nn == nil {
+		nn := model.NewNodeNames(w.nodeList, town)
+		w.nn = &nn
+	}
+	return *w.nn
+}
+
 // get returns the live incident seq.
 func (w *world) get(seq uint64) (model.Incident, bool) {
 	i, ok := w.pos[seq]
@@ -62,9 +80,31 @@ func (w *world) get(seq uint64) (model.Incident, bool) {
 	return w.incs[i], true
 }
 
-// put stores a new version of an incident; a closed one leaves the console.
+// find returns incident seq, open, resolved or (if loaded) closed.
+func (w *world) find(seq uint64) (model.Incident, bool) {
+	if inc, ok := w.get(seq); ok {
+		return inc, true
+	}
+	inc, ok := w.closed[seq]
+	return inc, ok
+}
+
+// setClosed takes the closed incidents read from the store.
+func (w *world) setClosed(incs []model.Incident) {
+	w.closed = make(map[uint64]model.Incident, len(incs))
+	for _, inc := range incs {
+		w.closed[inc.Seq] = inc
+	}
+	w.closedLoaded = true
+}
+
+// put stores a new version of an incident; a closed one leaves the console
+// (for the closed ones, if they are loaded).
 func (w *world) put(inc model.Incident) {
 	i, ok := w.pos[inc.Seq]
+	if w.closedLoaded && inc.Status == model.StatusClosed {
+		w.closed[inc.Seq] = inc
+	}
 	if inc.Status == model.StatusClosed {
 		if ok {
 			last := len(w.incs) - 1
@@ -146,7 +186,7 @@ func (w *world) rollUp(now time.Time) {
 }
 
 func newIncidentFigures() incidentFigures {
-	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers))}
+	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers)), redSeqs: map[uint64]bool{}}
 	for i, t := range model.Tiers {
 		f.tiers[i].tier = t
 	}
@@ -203,6 +243,7 @@ func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
 		if inc.Light(now) == model.LightRed {
 			tf.red++
 			f.red++
+			f.redSeqs[inc.Seq] = true
 		}
 	}
 	if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
@@ -226,5 +267,6 @@ type tierFigures struct {
 // incidentFigures are counted over the open incidents.
 type incidentFigures struct {
 	open, red int
+	redSeqs   map[uint64]bool // the red ones, to ring for one that turns red
 	tiers     []tierFigures
 }

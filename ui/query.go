@@ -72,7 +72,7 @@ func parseQuery(s string, l Labels) query {
 		case "tier":
 			t, err := model.ParseTier(v)
 			if err != nil {
-				t = labelled(l.Tier, v)
+				t = labelledEither(l.Tier, v, enLabels.Tier, zhLabels.Tier)
 			}
 			if t == "" {
 				bad("tier:"+v+": not a tier (grid, village, town, taskforce)", "层级:"+v+"：不是层级（网格、村社、镇指挥室、专班）")
@@ -81,7 +81,7 @@ func parseQuery(s string, l Labels) query {
 		case "status":
 			st, err := model.ParseStatus(v)
 			if err != nil {
-				st = labelled(l.Status, v)
+				st = labelledEither(l.Status, v, enLabels.Status, zhLabels.Status)
 			}
 			if st == "" {
 				bad("status:"+v+": not a status (new, acked, sent, resolved, closed)", "状态:"+v+"：不是状态（上报、签收、交办、办结、归档）")
@@ -108,6 +108,21 @@ func parseQuery(s string, l Labels) query {
 func labelled[K ~string](labels map[K]string, v string) K {
 	for k, s := range labels {
 		if strings.EqualFold(strings.ReplaceAll(s, " ", ""), strings.ReplaceAll(v, " ", "")) {
+			return k
+		}
+	}
+	return ""
+}
+
+// labelledEither is labelled in the console's labels first, then in
+// either language's: an English word typed on a Chinese console (the
+// status:acked the help shows) means what it says.
+func labelledEither[K ~string](own map[K]string, v string, others ...map[K]string) K {
+	if k := labelled(own, v); k != "" {
+		return k
+	}
+	for _, o := range others {
+		if k := labelled(o, v); k != "" {
 			return k
 		}
 	}

@@ -511,12 +511,8 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
 	switch {
-	case key.Matches(msg, k.Quit) && m.opt.HoldsFile:
-		next, cmd = m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
-			"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
-			func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 	case key.Matches(msg, k.Quit):
-		next, cmd = m, tea.Quit
+		next, cmd = m.quit()
 	case key.Matches(msg, k.Help):
 		if m.overlay == overlayHelp {
 			m, cmd = m.goBack()
@@ -609,6 +605,17 @@ func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.tell(m.queue, scopeMsg{m.tower.selected()})
 	}
 	return m, cmd
+}
+
+// quit ends the console; one that holds the database asks first (q and :q
+// alike): the other commands reach the file through it.
+func (m Model) quit() (Model, tea.Cmd) {
+	if !m.opt.HoldsFile {
+		return m, tea.Quit
+	}
+	return m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
+		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
+		func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 }
 
 // inputActive reports whether typed text goes to an input (a form, the

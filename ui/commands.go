@@ -79,7 +79,7 @@ func newCommands() commandTable {
 			m.overlay = overlayHelp
 			return m, nil
 		}},
-		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, tea.Quit }},
+		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.quit() }},
 	}
 }
 

@@ -632,10 +632,22 @@ func TestQuitAsksWhenTheConsoleHoldsTheFile(t *testing.T) {
 	assert.Nil(t, cmd, "q does not quit at once")
 	assert.Contains(t, m.View(), "退出 gridcmd？")
 	assert.Contains(t, m.View(), "y/n", "the y/n stays on the line at 80 columns")
+	en := f.model(t, "en", 80, 24)
+	en.opt.HoldsFile = true
+	en = keys(t, en, "q")
+	lines := strings.Split(en.View(), "\n")
+	assert.True(t, strings.HasSuffix(strings.TrimRight(lines[len(lines)-2], " "), " through this"), "wrapped between words: %q", lines[len(lines)-2])
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], " console  y/n"), "%q", lines[len(lines)-1])
 	m = keys(t, m, "n")
 	assert.False(t, m.q.active())
 	m = keys(t, m, "q")
 	_, cmd = m.Update(keyMsg("y"))
 	require.NotNil(t, cmd)
 	assert.Equal(t, tea.Quit(), cmd())
+	// :q asks too.
+	m = typeText(t, keys(t, m, "n", ":"), "q")
+	next, cmd = m.Update(keyMsg("enter"))
+	m = next.(Model)
+	assert.Nil(t, cmd)
+	assert.Contains(t, m.View(), "退出 gridcmd？")
 }

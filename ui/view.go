@@ -79,6 +79,10 @@ func (m Model) questionLines() []string {
 	cut := strings.LastIndex(plain, "  y/n")
 	text, hint := plain[:cut], plain[cut:]
 	first := p.w.Trunc(text, m.width, "")
+	if sp := strings.LastIndex(first, " "); sp > 0 && len(first) < len(text) &&
+		p.w.Of(" "+strings.TrimLeft(text[sp:], " "))+p.w.Of(hint) <= m.width {
+		first = first[:sp] // between words, when the rest still fits
+	}
 	rest := " " + strings.TrimLeft(text[len(first):], " ")
 	rest = p.w.Trunc(rest, m.width-p.w.Of(hint), p.g.More)
 	return []string{p.st.Prompt.Render(p.w.Fit(first, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}

@@ -47,7 +47,23 @@ func (a *afterPane) View() string {
 func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location, names map[model.NodeCode]string) []string {
 	act := a.Activation
 	var out []string
-	add := func(s string) { out = append(out, " "+p.w.Fit(s, inner-1, p.g.More)) }
+	// A line too long for the pane breaks where its figures are apart
+	// (three spaces), the later ones indented: at 80 columns none is cut.
+	add := func(s string) {
+		line := ""
+		for _, part := range strings.Split(s, "   ") {
+			switch {
+			case line == "":
+				line = part
+			case p.w.Of(line+"   "+part) <= inner-1:
+				line += "   " + part
+			default:
+				out = append(out, " "+p.w.Fit(line, inner-1, p.g.More))
+				line = "  " + part
+			}
+		}
+		out = append(out, " "+p.w.Fit(line, inner-1, p.g.More))
+	}
 	drill := ""
 	if act.Drill {
 		drill = " (" + l.Drill + ")"

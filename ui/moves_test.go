@@ -514,3 +514,20 @@ func TestWartimeFormsTakeNames(t *testing.T) {
 	assert.Contains(t, m.View(), "渎溪村")
 	assert.Contains(t, m.View(), "三明村")
 }
+
+// The after-action summary keeps every figure at 80x24: a long line breaks
+// between its figures instead of being cut.
+func TestAfterActionFitsNarrow(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		m, sub := wartimeModel(t, f, lang, 80, 24)
+		m = typeText(t, keys(t, m, ":"), "gaps")
+		m = keys(t, m, "enter", "enter", "y")
+		m = pump(t, m, sub, f.db)
+		m = keys(t, m, "esc", "W", "y")
+		require.Equal(t, overlayAfter, m.overlay)
+		want := map[string]string{"zh": "征调储备 1", "en": "reserves drafted 1"}[lang]
+		assert.Contains(t, m.View(), want, lang)
+		checkScreen(t, m, 80, 24, false)
+	}
+}

@@ -531,3 +531,56 @@ func TestAfterActionFitsNarrow(t *testing.T) {
 		checkScreen(t, m, 80, 24, false)
 	}
 }
+
+// The report form's place is the tower's selected node by default, by name.
+func TestReportFormTakesTheTowersNode(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 120, 40)
+	var grid model.NodeCode
+	for c, name := range m.w.names {
+		if c.Level() == model.LevelGrid && name == "渎溪村 02" {
+			grid = c
+		}
+	}
+	require.NotEmpty(t, grid)
+	m.tower.expanded[grid.Village()] = true
+	m.tower.flatten(&m.w)
+	for i, r := range m.tower.rows {
+		if r.code == grid {
+			m.tower.cursor = i
+		}
+	}
+	require.Equal(t, grid, m.tower.selected())
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	assert.Equal(t, "渎溪村 02", m.form.values()["node"])
+}
+
+// In wartime at 80x24 the header keeps open and red; the directive pane
+// names each silent unit's worker with their phone.
+func TestWartimeNarrowKeepsOpenRedAndPhones(t *testing.T) {
+	f := newFixture(t)
+	for _, lang := range []string{"zh", "en"} {
+		m, sub := wartimeModel(t, f, lang, 80, 24)
+		header, _, _ := strings.Cut(m.View(), "\n")
+		want := map[string]string{"zh": fmt.Sprintf("在办 %d  超时 %d", m.w.inc.open, m.w.inc.red), "en": fmt.Sprintf("open %d  red %d", m.w.inc.open, m.w.inc.red)}[lang]
+		assert.Contains(t, header, want, lang)
+		if lang == "en" {
+			m = keys(t, m, "d")
+			m = typeText(t, m, "check")
+			m = keys(t, m, "enter", "enter", "enter", "y")
+			m = pump(t, m, sub, f.db)
+			m = update(t, m, keyMsgSize(120, 40))
+			var worker model.Person
+			for _, u := range m.wt.status.Units {
+				if u.Worker != 0 {
+					worker = m.w.byID[u.Worker]
+					break
+				}
+			}
+			require.NotEmpty(t, worker.Phone)
+			assert.Contains(t, m.View(), worker.Name+" "+worker.Phone, "the first silent unit's worker and phone")
+		}
+		f = newFixture(t)
+	}
+}

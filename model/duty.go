@@ -151,6 +151,10 @@ func (s Shift) Scheduled() bool { return s.Seq != 0 }
 // Swap gives the shift to person to, who must be able to staff its room;
 // a shift already over cannot change hands.
 func (s Shift) Swap(to Person, by Person, now time.Time) (Shift, Event, error) {
+	if by.ID != System && by.ID != s.Person && by.ID != to.ID && !(by.Has(RoleDutyOfficer) && by.Node.Town() == s.Room.Town()) {
+		return s, Event{}, Errorf(EFORBIDDEN, "%s may not swap %s: only its officer, the one who takes it, or a duty officer of the town", ActorName(by), s.ID).
+			Zh("%s 不能调换 %s：只有本班值班人、接班人或本镇值班员可以", ActorName(by), s.ID)
+	}
 	if !now.Before(s.To) {
 		return s, Event{}, Errorf(ECONFLICT, "%s is over (it ended %s); only a shift to come or running can be swapped", s.ID, stamp(s.To)).
 			Zh("%s 已结束（%s）；只能换尚未结束的班", s.ID, stamp(s.To))
@@ -291,7 +295,7 @@ func WallClock(loc *time.Location, y int, mo time.Month, d, minutes int) time.Ti
 // incoming officer has signed for it, and who comes next.
 type RoomDuty struct {
 	Room     NodeCode
-	RoomName string
+	RoomName string // the town's or the village's name (RoomName makes the room's)
 	Current  Shift // zero when nobody is scheduled
 	Outgoing Shift // the shift before Current, not yet handed over and signed for; zero when none
 	Next     Shift // the shift after Current (or the next one, when nobody is on now)

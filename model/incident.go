@@ -227,7 +227,7 @@ type Event struct {
 	Action      Action
 	Incident    string // the incident's public id, if any
 	IncidentSeq uint64
-	Directive   string // the wartime activation or directive id, if any
+	Directive   string // the id of what it is about besides an incident: an activation, directive, shift or handover, or a heartbeat's name
 	Node        NodeCode
 	Before      State
 	After       State

@@ -46,6 +46,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
 			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
 			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+			Supervisions: int(pickInt(r)), NextSupervision: pickInt(r),
 		}
 		want, err := json.Marshal(inc)
 		require.NoError(t, err)
@@ -119,6 +120,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
 			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
 			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+			Supervisions: int(pickInt(r)), NextSupervision: pickInt(r),
 		}
 		v := rec.appendJSON(nil)
 		_, ok := requireFastPath(t, v, parseIncident, rec.ID, rec.Title, rec.Text, rec.Category, rec.Platform, rec.Node,

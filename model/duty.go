@@ -296,9 +296,9 @@ func WallClock(loc *time.Location, y int, mo time.Month, d, minutes int) time.Ti
 type RoomDuty struct {
 	Room     NodeCode
 	RoomName string // the town's or the village's name (RoomName makes the room's)
-	Current  Shift // zero when nobody is scheduled
-	Outgoing Shift // the shift before Current, not yet handed over and signed for; zero when none
-	Next     Shift // the shift after Current (or the next one, when nobody is on now)
+	Current  Shift  // zero when nobody is scheduled
+	Outgoing Shift  // the shift before Current, not yet handed over and signed for; zero when none
+	Next     Shift  // the shift after Current (or the next one, when nobody is on now)
 	Pending  Handover
 }
 

@@ -11,7 +11,7 @@ import (
 // handovers and the watchdogs), and the client's side of them.
 
 type addShiftsReq struct {
-	Shifts []model.Shift   `json:"shifts"`
+	Shifts []model.Shift  `json:"shifts"`
 	By     model.PersonID `json:"by"`
 	Note   string         `json:"note"`
 }

@@ -198,6 +198,16 @@ func (hp *handoverPane) lines() []string {
 	default:
 		add(say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
 	}
+	if s.Note != "" {
+		// The outgoing officer's own words come first.
+		out = append(out, "")
+		head(say("Note", "交班说明"))
+		for _, para := range strings.Split(s.Note, "\n") {
+			for _, l := range wrap(p.w, para, inner-2) {
+				add(l)
+			}
+		}
+	}
 	open, red := s.Counts()
 	out = append(out, "")
 	head(fmt.Sprintf(say("Open incidents %d, red %d", "在办事件 %d，超时 %d"), open, red))
@@ -251,15 +261,6 @@ func (hp *handoverPane) lines() []string {
 			note = e.NoteZh
 		}
 		add(fmt.Sprintf("%s %s %s %s", e.At.In(loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
-	}
-	if s.Note != "" {
-		out = append(out, "")
-		head(say("Note", "交班说明"))
-		for _, para := range strings.Split(s.Note, "\n") {
-			for _, l := range wrap(p.w, para, inner-2) {
-				add(l)
-			}
-		}
 	}
 	return out
 }

@@ -15,7 +15,8 @@ import (
 
 // The night replayed (:replay, gridcmd replay): the event log played back
 // into the console as it happened, at a chosen speed, with the replay's
-// clock in the header and a scrub line for the footer. The panes are the
+// clock in the header and a scrub line for the footer that says it is a
+// replay. The header is otherwise what the live console showed then. The panes are the
 // live console's own, fed from the log (model.History) instead of the
 // store's feed, through the same world.apply; nothing is written, and
 // every key that would act is refused.
@@ -223,6 +224,7 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	rp.wasFocus, rp.wasOverlay = m.focus, m.overlay
 	m.replayWant = nil
 	m.rp = rp
+	m.flash = flash{} // "reading the log": done
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false
 	m.overlay = overlayNone
 	m.formActive, m.filterActive, m.confirm = false, false, ""
@@ -437,8 +439,9 @@ func (m Model) onReplayTick(t time.Time) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmd, m.replayDuty(false))
 }
 
-// replayHeader is the mode part of the header in a replay: the speed and
-// whether it plays.
+// replayMode says on the scrub line that this is a replay, whether it
+// plays and at what speed. (The header is the live console's own at the
+// replay's moment, its clock the replay's.)
 func (m Model) replayMode() string {
 	rp := m.rp
 	state := "▶"
@@ -469,7 +472,8 @@ func (m Model) replayFooter() string {
 		help += "  " + h.Key + " " + h.Desc
 	}
 	help += "  q " + m.say("quit", "退出")
-	bar := max(m.width-p.w.Of(" "+from+"  "+to+" ")-p.w.Of(help)-2, 10)
+	mode := m.replayMode()
+	bar := max(m.width-p.w.Of(mode+from+"  "+to+" ")-p.w.Of(help)-2, 10)
 	if bar > 60 {
 		bar = 60
 	}
@@ -482,7 +486,7 @@ func (m Model) replayFooter() string {
 	if m.opt.ASCII || m.opt.AmbiguousWide {
 		fill, rest, mark = "=", "-", "o"
 	}
-	line := " " + from + " " + strings.Repeat(fill, pos) + mark + strings.Repeat(rest, max(bar-1-pos, 0)) + " " + to + help
+	line := mode + from + " " + strings.Repeat(fill, pos) + mark + strings.Repeat(rest, max(bar-1-pos, 0)) + " " + to + help
 	return p.st.Prompt.Render(p.w.Fit(line, m.width, p.g.More))
 }
 

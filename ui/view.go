@@ -76,9 +76,7 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
-	if m.rp != nil {
-		mode, modeSt = m.replayMode(), p.st.HeaderWartime
-	}
+
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {

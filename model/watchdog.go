@@ -198,18 +198,21 @@ func RoomSilenceDue(last, since time.Time, silence time.Duration) time.Time {
 
 // SilenceEnds resolves a silence's incident by itself (the system) when
 // what it watched is heard again: what names it for the note ("gateway
-// gw-01", in Chinese whatZh), silent the time since the incident opened.
-func (i Incident) SilenceEnds(what, whatZh string, now time.Time) (Incident, Event, error) {
+// gw-01", in Chinese whatZh), silent since it was last heard.
+func (i Incident) SilenceEnds(what, whatZh string, silentSince, now time.Time) (Incident, Event, error) {
 	if i.Source != SourceWatchdog || !i.Status.Open() {
 		return i, Event{}, Errorf(ECONFLICT, "%s: not an open watchdog incident", i.ID).Zh("%s：不是在办的静默监测事件", i.ID)
 	}
 	before := i.state()
 	i.Status, i.ResolvedAt, i.Supervised, i.NextSupervision = StatusResolved, now, false, time.Time{}
-	took := now.Sub(i.ReportedAt).Round(time.Second)
+	if silentSince.IsZero() || silentSince.After(i.ReportedAt) {
+		silentSince = i.ReportedAt
+	}
+	took := now.Sub(silentSince).Round(time.Second)
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActResolve, Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node,
 		Before: before, After: i.state(),
-		Note:   fmt.Sprintf("%s heard again after %s: resolved by itself", what, FormatWait(took)),
+		Note:   fmt.Sprintf("%s heard again after %s of silence: resolved by itself", what, FormatWait(took)),
 		NoteZh: fmt.Sprintf("%s 已恢复（静默 %s 后）：自动办结", whatZh, FormatWait(took)),
 	}
 	return i, ev, nil

@@ -85,7 +85,7 @@ func TestSilenceEndsByItself(t *testing.T) {
 	require.NoError(t, err)
 
 	back := t0.Add(42 * time.Minute)
-	got, ev, err := inc.SilenceEnds("gateway gw-duxi", "网关 gw-duxi", back)
+	got, ev, err := inc.SilenceEnds("gateway gw-duxi", "网关 gw-duxi", t0, back)
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusResolved, got.Status)
 	assert.Equal(t, back, got.ResolvedAt)
@@ -94,14 +94,14 @@ func TestSilenceEndsByItself(t *testing.T) {
 		At: back, Actor: model.System, ActorName: "system", Action: model.ActResolve, Incident: inc.ID, IncidentSeq: 7, Node: duxi,
 		Before: model.State{Tier: model.TierVillage, Status: model.StatusReported},
 		After:  model.State{Tier: model.TierVillage, Status: model.StatusResolved},
-		Note:   "gateway gw-duxi heard again after 32m00s: resolved by itself",
-		NoteZh: "网关 gw-duxi 已恢复（静默 32m00s 后）：自动办结",
+		Note:   "gateway gw-duxi heard again after 42m00s of silence: resolved by itself",
+		NoteZh: "网关 gw-duxi 已恢复（静默 42m00s 后）：自动办结",
 	}, ev)
 
-	_, _, err = got.SilenceEnds("gateway gw-duxi", "网关 gw-duxi", back)
+	_, _, err = got.SilenceEnds("gateway gw-duxi", "网关 gw-duxi", t0, back)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "resolved already")
 	requireZh(t, err)
-	_, _, err = newIncident(t).SilenceEnds("x", "x", back)
+	_, _, err = newIncident(t).SilenceEnds("x", "x", time.Time{}, back)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "only a watchdog's incident resolves by itself")
 }
 

@@ -153,12 +153,12 @@ func (s *DB) openSilence(tx *bolt.Tx, now time.Time, kind string, r model.Report
 
 // endSilence resolves the open incident seq of a silence now heard again
 // (nothing when it is no longer open: an officer resolved it meanwhile).
-func (s *DB) endSilence(tx *bolt.Tx, seq uint64, what, whatZh string, now time.Time) ([]model.Event, error) {
+func (s *DB) endSilence(tx *bolt.Tx, seq uint64, what, whatZh string, since, now time.Time) ([]model.Event, error) {
 	inc, err := s.getIncident(tx, seq)
 	if err != nil || !inc.Status.Open() {
 		return nil, err
 	}
-	next, ev, err := inc.SilenceEnds(what, whatZh, now)
+	next, ev, err := inc.SilenceEnds(what, whatZh, since, now)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,8 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 				continue // still silent
 			}
 			name := s.nodeName(tx, v)
-			ends, err := s.endSilence(tx, r.Incident, model.RoomName(v, name, false), model.RoomName(v, name, true), last)
+			ends, err := s.endSilence(tx, r.Incident, model.RoomName(v, name, false), model.RoomName(v, name, true),
+				inc.ReportedAt.Add(-rule.RoomSilence), last)
 			if err != nil {
 				return nil, err
 			}
@@ -483,9 +484,13 @@ func (s *DB) Beat(ctx context.Context, name string, by model.PersonID) (model.He
 // hear notes a sign of life of gateway h at now, ending its silence.
 func (s *DB) hear(tx *bolt.Tx, h model.Heartbeat, now time.Time) ([]model.Event, model.Heartbeat, error) {
 	var evs []model.Event
+	since := h.LastAt
+	if since.IsZero() {
+		since = h.Since
+	}
 	h.LastAt = now
 	if h.IncidentSeq != 0 {
-		ends, err := s.endSilence(tx, h.IncidentSeq, "gateway "+h.Name, "感知网关 "+h.Name, now)
+		ends, err := s.endSilence(tx, h.IncidentSeq, "gateway "+h.Name, "感知网关 "+h.Name, since, now)
 		if err != nil {
 			return nil, h, err
 		}

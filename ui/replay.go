@@ -413,8 +413,11 @@ func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	for _, b := range []key.Binding{mk.New, mk.Ack, mk.Escalate, mk.EscalateTo, mk.Dispatch, mk.Resolve, mk.Reopen, mk.Close,
 		mk.Wartime, mk.Directive, mk.Resend} {
 		if key.Matches(msg, b) {
-			mm, c := m.flashErr(refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act",
-				"回放为只读：按 esc 回到实时值守再操作"))
+			err := refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act", "回放为只读：按 esc 回到实时值守再操作")
+			if rp.standalone {
+				err = refusal(model.ECONFLICT, "a replay is read-only: nothing can be done from it", "回放为只读：不能在回放中操作")
+			}
+			mm, c := m.flashErr(err)
 			return mm, c, true
 		}
 	}
@@ -457,26 +460,19 @@ func (m Model) replayMode() string {
 	return fmt.Sprintf(" %s %s %gx ", m.say("REPLAY", "回放"), state, rp.speed)
 }
 
-// replayFooter is the scrub line: from, a bar with the replay's place,
-// to, and the keys.
+// replayFooter is the scrub line: that it is a replay, from, a bar with
+// the replay's place, to, and the keys (each pair under one word).
 func (m Model) replayFooter() string {
 	p := &m.p
 	rp := m.rp
 	loc := m.opt.Location
 	from, to := rp.from.In(loc).Format("01-02 15:04"), rp.to.In(loc).Format("01-02 15:04")
-	k := rp.keys
-	keys := []key.Binding{k.pause, k.back, k.fwd, k.back10, k.fwd10, k.faster, k.slower, k.leave}
-	help := ""
-	for _, b := range keys {
-		h := b.Help()
-		help += "  " + h.Key + " " + h.Desc
+	help := m.say("  space pause  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 暂停  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+	if m.opt.ASCII || m.opt.AmbiguousWide {
+		help = strings.ReplaceAll(help, "←/→", "left/right")
 	}
-	help += "  q " + m.say("quit", "退出")
 	mode := m.replayMode()
-	bar := max(m.width-p.w.Of(mode+from+"  "+to+" ")-p.w.Of(help)-2, 10)
-	if bar > 60 {
-		bar = 60
-	}
+	bar := min(max(m.width-p.w.Of(mode+from+"  "+to)-p.w.Of(help)-1, 10), 60)
 	span := rp.to.Sub(rp.from)
 	pos := 0
 	if span > 0 {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -42,7 +43,7 @@ func (l *live) log(ev model.Event, inc *model.Incident) {
 }
 
 func (l *live) report(seq uint64, r model.Report, by model.Person, now time.Time) {
-	inc, ev, err := fileReport(seq, model.FormatIncidentID("HJ", now, seq), r, by, now, l.p)
+	inc, ev, err := fileReport(seq, testkit.IncidentID("HJ", now, seq), r, by, now, l.p)
 	require.NoError(l.t, err)
 	l.log(ev, &inc)
 }

@@ -274,6 +274,8 @@ func (a *app) sheetText(w io.Writer, h model.Handover) error {
 			drill = " (drill)"
 		}
 		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
+	} else {
+		fmt.Fprintln(w, "\nPeacetime: no wartime activation")
 	}
 	if len(s.Directives) > 0 {
 		fmt.Fprintln(w, "\nDirectives not every unit signed for:")
@@ -283,7 +285,7 @@ func (a *app) sheetText(w io.Writer, h model.Handover) error {
 	}
 	fmt.Fprintf(w, "\nSilences (watchdog): %d\n", len(s.Silences))
 	for _, x := range s.Silences {
-		fmt.Fprintf(w, "  %s %s at %s, not heard since %s: %s\n", x.Kind, x.Name, x.Node, a.minute(x.Since), x.Incident)
+		fmt.Fprintf(w, "  %s %s at %s, not heard since %s: %s\n", silenceKind(x.Kind, false), x.Name, silenceWhere(x), a.minute(x.Since), x.Incident)
 	}
 	fmt.Fprintf(w, "\nDuring the shift: %s\n", changesLine(s.Changes, false))
 	if len(s.Notable) > 0 {
@@ -356,6 +358,7 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 		}
 		return en
 	}
+	none := say("none", "无")
 	id := h.ID
 	if id == "" {
 		id = say("draft", "草稿")
@@ -392,6 +395,9 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 		}
 	}
 	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Supervisions during the shift", "本班督办"), len(s.Supervisions))
+	if len(s.Supervisions) == 0 {
+		fmt.Fprintf(w, "- %s\n", none)
+	}
 	for _, e := range s.Supervisions {
 		note := e.Note
 		if zh && e.NoteZh != "" {
@@ -407,6 +413,8 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 		}
 		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), a.minute(wt.Since),
 			say("micro-grids", "微网格"), wt.MicroGrids, say("staffed", "在岗"), wt.Staffed, say("gaps", "缺员"), wt.Gaps)
+	} else {
+		fmt.Fprintf(w, "\n### %s\n\n- %s\n", say("Wartime", "战时"), say("peacetime: no wartime activation", "平时：未启动战时"))
 	}
 	if len(s.Directives) > 0 {
 		fmt.Fprintf(w, "\n### %s\n\n", say("Directives not every unit signed for", "未全部签收的指令"))
@@ -416,8 +424,12 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 		}
 	}
 	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Silences", "静默"), len(s.Silences))
+	if len(s.Silences) == 0 {
+		fmt.Fprintf(w, "- %s\n", none)
+	}
 	for _, x := range s.Silences {
-		fmt.Fprintf(w, "- %s %s（%s）%s %s: %s\n", x.Kind, mdCell(x.Name), x.Node, say("not heard since", "最后活动"), a.minute(x.Since), x.Incident)
+		fmt.Fprintf(w, "- %s %s, %s: %s %s, %s %s\n", silenceKind(x.Kind, zh), mdCell(x.Name), mdCell(silenceWhere(x)),
+			say("not heard since", "最后活动"), a.minute(x.Since), say("incident", "事件"), x.Incident)
 	}
 	fmt.Fprintf(w, "\n### %s\n\n%s\n", say("During the shift", "本班动态"), changesLine(s.Changes, zh))
 	for _, e := range s.Notable {
@@ -435,6 +447,28 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(s.Note))
 	}
 	return nil
+}
+
+// silenceKind names what fell silent: a sensor gateway or a village room.
+func silenceKind(kind string, zh bool) string {
+	switch {
+	case kind == model.SilenceRoom && zh:
+		return "村指挥室"
+	case kind == model.SilenceRoom:
+		return "village room"
+	case zh:
+		return "感知网关"
+	}
+	return "gateway"
+}
+
+// silenceWhere is the silent thing's node, by code and, when its name is
+// not the node's own (a gateway's), by name.
+func silenceWhere(x model.Silence) string {
+	if x.NodeName == "" || x.NodeName == x.Name {
+		return string(x.Node)
+	}
+	return string(x.Node) + " " + x.NodeName
 }
 
 // mdCell keeps text from breaking a Markdown table or list: pipes escaped,

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,40 @@ func TestShiftChangeFromTheCommandLine(t *testing.T) {
 	fails(t, e.run("handover", "show", "--last", "--at", "2026-01-01 00:00"), cli.ExitUsage)
 	fails(t, e.run("handover", "show", "--format", "pdf"), cli.ExitUsage, "--format")
 	e.ok("check")
+}
+
+// The sheet states the mode (peacetime, or the wartime activation) and
+// names what fell silent, in words, in text and in Markdown: here every
+// village room, silent since wartime began with watchdog.room_silence 1s.
+func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
+	e := newEnv(t)
+	ref, err := os.ReadFile(e.config)
+	require.NoError(t, err)
+	require.Contains(t, string(ref), "room_silence: 2h")
+	e.config = e.write("config.yaml", strings.Replace(string(ref), "room_silence: 2h", "room_silence: 1s", 1))
+	e.initDemo(1)
+	now := time.Now().In(cstZone).Truncate(time.Minute)
+	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
+	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
+
+	md := e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Contains(t, md, "### 战时\n\n- 平时：未启动战时\n")
+	assert.Contains(t, md, "### 静默 (0)\n\n- 无\n")
+	assert.Contains(t, e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md"), "### Wartime\n\n- peacetime: no wartime activation\n")
+	assert.Contains(t, e.ok("handover", "give", "--dry-run", "--as", "P3"), "\nPeacetime: no wartime activation\n")
+
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--note", "台风", "--yes")
+	time.Sleep(1500 * time.Millisecond) // past watchdog.room_silence: the next command's sweep finds every room silent
+	md = e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Regexp(t, `\n### 战时\n\n- W-\d+ 防台 起于 `, md)
+	assert.Regexp(t, `\n- 村指挥室 渎溪村, 330784114266: 最后活动 \d{4}-\d\d-\d\d \d\d:\d\d, 事件 HJ-\d{8}-\d{4}\n`, md)
+	assert.NotContains(t, md, "room 渎溪村")
+	en := e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Regexp(t, `\n- village room 渎溪村, 330784114266: not heard since `, en)
+	text := e.ok("handover", "give", "--dry-run", "--as", "P3")
+	assert.Regexp(t, `\n  village room 渎溪村 at 330784114266, not heard since `, text)
+	assert.NotContains(t, text, "Peacetime")
 }
 
 // A gateway added, heard through its heartbeats (the API's, not here) and

@@ -237,6 +237,9 @@ func (hp *handoverPane) lines() []string {
 		out = append(out, "")
 		head(fmt.Sprintf("%s %s %s %s", say("Wartime", "战时"), wt.ID, hp.c.wl.Reason[wt.Reason], clock(wt.Since)))
 		add(fmt.Sprintf(say("micro-grids %d, staffed %d, gaps %d", "微网格 %d，在岗 %d，缺员 %d"), wt.MicroGrids, wt.Staffed, wt.Gaps))
+	} else {
+		out = append(out, "")
+		head(say("Peacetime: no wartime activation", "平时：未启动战时"))
 	}
 	for _, d := range s.Directives {
 		add(fmt.Sprintf(say("%s %s: signed %d/%d, done %d, silent %d", "%s %s：签收 %d/%d，完成 %d，未签收 %d"), d.ID, d.Text, d.Signed, d.Units, d.Done, d.Silent))

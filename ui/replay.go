@@ -461,13 +461,17 @@ func (m Model) replayMode() string {
 }
 
 // replayFooter is the scrub line: that it is a replay, from, a bar with
-// the replay's place, to, and the keys (each pair under one word).
+// the replay's place, to, and the keys (each pair under one word; space
+// says what it will do: pause, or play on).
 func (m Model) replayFooter() string {
 	p := &m.p
 	rp := m.rp
 	loc := m.opt.Location
 	from, to := rp.from.In(loc).Format("01-02 15:04"), rp.to.In(loc).Format("01-02 15:04")
 	help := m.say("  space pause  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 暂停  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+	if rp.paused {
+		help = m.say("  space play  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 播放  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+	}
 	if m.opt.ASCII || m.opt.AmbiguousWide {
 		help = strings.ReplaceAll(help, "←/→", "left/right")
 	}

@@ -182,8 +182,11 @@ func TestReplayCommandAndBack(t *testing.T) {
 	assert.Contains(t, m.View(), "2026-11-29 02:30:00")
 	view := strings.Split(m.View(), "\n")
 	assert.Contains(t, view[len(view)-1], "REPLAY")
+	assert.Contains(t, view[len(view)-1], "space pause")
 	m = keys(t, m, " ")
 	assert.True(t, m.rp.paused)
+	view = strings.Split(m.View(), "\n")
+	assert.Contains(t, view[len(view)-1], "space play", "paused, space plays on")
 	m = keys(t, m, "right", "]")
 	assert.Equal(t, time.Date(2026, 11, 29, 2, 41, 0, 0, shanghai), m.rp.at)
 	m = keys(t, m, "esc")
@@ -229,6 +232,9 @@ func TestShiftChangeInTheConsole(t *testing.T) {
 	assert.Contains(t, view, "交接班（预览）")
 	assert.Contains(t, view, "在办事件")
 	assert.Contains(t, strings.Split(view, "\n")[0], nxt.Name+"+"+cur.Name+"（交接中）")
+	sheet := strings.Join(m.handover.lines(), "\n")
+	assert.Contains(t, sheet, "平时：未启动战时", "the sheet states the mode in peacetime too")
+	assert.Contains(t, sheet, "静默 0")
 	checkScreen(t, m, 120, 40, false)
 
 	m = keys(t, m, "enter") // hand over

@@ -70,7 +70,7 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 			}
 			out = append(out, sh)
 		}
-		return []model.Event{shiftsEvent(out, actor, note, now)}, nil
+		return []model.Event{shiftsEvent(out, s.nodeName(tx, roomOf(out)), actor, note, now)}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -80,15 +80,35 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 
 func stampOf(t time.Time) string { return t.Format("01-02 15:04") }
 
-// shiftsEvent records shifts scheduled together.
-func shiftsEvent(list []model.Shift, by model.Person, note string, now time.Time) model.Event {
-	first, last := list[0], list[len(list)-1]
-	room := first.Room
-	from, to := first.From, first.To
+// shiftsRoom is the room of shifts scheduled together, or their town
+// (and many) when they are in more than one room.
+func shiftsRoom(list []model.Shift) (room model.NodeCode, many bool) {
+	room = list[0].Room
 	for _, sh := range list {
 		if sh.Room != room {
-			room = room.Town()
+			return room.Town(), true
 		}
+	}
+	return room, false
+}
+
+// roomOf is shiftsRoom's room.
+func roomOf(list []model.Shift) model.NodeCode {
+	room, _ := shiftsRoom(list)
+	return room
+}
+
+// shiftsEvent records shifts scheduled together, naming their room (by
+// roomName, its node's name) as the console and the timeline show it.
+func shiftsEvent(list []model.Shift, roomName string, by model.Person, note string, now time.Time) model.Event {
+	first, last := list[0], list[len(list)-1]
+	room, many := shiftsRoom(list)
+	en, zh := model.RoomName(room, roomName, false), model.RoomName(room, roomName, true)
+	if many {
+		en, zh = "the rooms of "+roomName, roomName+" 各指挥室"
+	}
+	from, to := first.From, first.To
+	for _, sh := range list {
 		if sh.From.Before(from) {
 			from = sh.From
 		}
@@ -100,11 +120,12 @@ func shiftsEvent(list []model.Shift, by model.Person, note string, now time.Time
 	if len(list) > 1 {
 		ids += "–" + last.ID
 	}
-	en := fmt.Sprintf("%d shifts in %s, %s to %s", len(list), room, stampOf(from), stampOf(to))
-	zh := fmt.Sprintf("%s 排班 %d 个，%s 至 %s", room, len(list), stampOf(from), stampOf(to))
+	enRoom, zhRoom := en, zh
+	en = fmt.Sprintf("%d shifts in %s, %s to %s", len(list), enRoom, stampOf(from), stampOf(to))
+	zh = fmt.Sprintf("%s 排班 %d 个，%s 至 %s", zhRoom, len(list), stampOf(from), stampOf(to))
 	if len(list) == 1 {
-		en = fmt.Sprintf("%s on duty in %s, %s to %s", first.Name, room, stampOf(from), stampOf(to))
-		zh = fmt.Sprintf("%s 在 %s 值班，%s 至 %s", first.Name, room, stampOf(from), stampOf(to))
+		en = fmt.Sprintf("%s on duty in %s, %s to %s", first.Name, enRoom, stampOf(from), stampOf(to))
+		zh = fmt.Sprintf("%s 在 %s 值班，%s 至 %s", first.Name, zhRoom, stampOf(from), stampOf(to))
 	}
 	if note != "" {
 		en, zh = en+": "+note, zh+"："+note

@@ -51,6 +51,8 @@ func TestShiftsAndDuty(t *testing.T) {
 	assert.Equal(t, model.ActShift, evs[0].Action)
 	assert.Equal(t, "S-0001–S-0003", evs[0].Directive)
 	assert.Contains(t, evs[0].NoteZh, "week 48")
+	assert.Contains(t, evs[0].NoteZh, "花街镇 各指挥室 排班 3 个", "the rooms by name, not by code")
+	assert.Contains(t, evs[0].Note, "3 shifts in the rooms of 花街镇")
 
 	// Refusals change nothing: overlapping a stored shift, or one of the
 	// same request; someone who may not staff the room; no such room.
@@ -76,6 +78,9 @@ func TestShiftsAndDuty(t *testing.T) {
 	requireCode(t, err, model.EFORBIDDEN) // cadreB is not of vA
 	_, err = d.s.AddShifts(d.ctx, []model.Shift{d.shift(d.cadre, vA, t0.Add(24*time.Hour), t0.Add(48*time.Hour))}, d.cadre.ID, "")
 	require.NoError(t, err, "a cadre schedules their own village's room")
+	evs, err = d.s.Events(d.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Contains(t, evs[0].NoteZh, "在 渎溪村 村指挥室 值班")
 
 	d.reopen(t)
 	rds, err := d.s.Duty(d.ctx, "", t0)

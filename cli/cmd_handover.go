@@ -63,8 +63,8 @@ red ones first, the supervisions during the shift, directives still
 unsigned with their silent units, the wartime state, the watchdog silences,
 what changed during the shift and the notable events, and --note. It is
 recorded as an event; the incoming officer signs for it with 'gridcmd
-handover accept' (or y in the console). --dry-run shows the sheet and
-stores nothing.`,
+handover accept' (or y in the console). --dry-run shows the sheet at any
+time in the shift and stores nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			n, err := cleanFlag("--note", note, true)

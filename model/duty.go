@@ -356,8 +356,10 @@ const HandoverLead = time.Hour
 // ShiftChange is the change a handover at now is for: the outgoing shift
 // and the incoming one. After the change, while the outgoing officer is
 // still on duty (not yet signed for), it is Outgoing to Current; within
-// HandoverLead before the end of the running shift, Current to Next.
-func (rd RoomDuty) ShiftChange(now time.Time) (out, in Shift, err error) {
+// HandoverLead before the end of the running shift, Current to Next. A
+// preview (a sheet shown, nothing stored) is Current to Next at any time
+// in the shift.
+func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err error) {
 	switch {
 	case rd.Outgoing.Scheduled():
 		return rd.Outgoing, rd.Current, nil
@@ -371,7 +373,7 @@ func (rd RoomDuty) ShiftChange(now time.Time) (out, in Shift, err error) {
 	case rd.Next.Person == rd.Current.Person:
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s also holds the next shift in %s: nothing to hand over", nameOf(rd.Current), rd.Room).
 			Zh("%s 在 %s 也值下一班：无需交接", nameOf(rd.Current), rd.Room)
-	case now.Before(rd.Current.To.Add(-HandoverLead)):
+	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s's shift in %s ends at %s: hand over from %s on",
 			nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
 			Zh("%s 在 %s 的班 %s 结束：%s 起方可交班", nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))

@@ -222,13 +222,17 @@ func TestOnDuty(t *testing.T) {
 		pending         string
 		changeOut, chIn uint64
 		changeErr       bool
+		// A preview (nothing stored) is the change to come at any time in
+		// the shift; where it is 0, the preview is refused as the change.
+		previewOut, previewIn uint64
 	}{
-		{name: "early in A's shift", at: t0.Add(-2 * time.Hour), cur: 1, next: 2, changeErr: true},
+		{name: "early in A's shift", at: t0.Add(-2 * time.Hour), cur: 1, next: 2, changeErr: true, previewOut: 1, previewIn: 2},
 		{name: "within the hour before the change", at: change.Add(-30 * time.Minute), cur: 1, next: 2, changeOut: 1, chIn: 2},
 		{name: "after the change, nothing handed over: A is still on duty", at: change.Add(time.Minute), cur: 2, out: 1, next: 3, changeOut: 1, chIn: 2},
 		{name: "handed over, not yet signed for", handovers: []model.Handover{signed}, at: change.Add(5 * time.Minute),
 			cur: 2, out: 1, next: 3, pending: "H-0001", changeOut: 1, chIn: 2},
-		{name: "signed for: B alone", handovers: []model.Handover{signed}, at: change.Add(10 * time.Minute), cur: 2, next: 3, changeErr: true},
+		{name: "signed for: B alone", handovers: []model.Handover{signed}, at: change.Add(10 * time.Minute), cur: 2, next: 3, changeErr: true,
+			previewOut: 2, previewIn: 3},
 		{name: "before the first shift", at: a.From.Add(-time.Minute), next: 1, changeErr: true},
 		{name: "after the last", at: c.To, changeErr: true},
 	}
@@ -239,7 +243,19 @@ func TestOnDuty(t *testing.T) {
 			assert.Equal(t, tt.out, rd.Outgoing.Seq, "outgoing")
 			assert.Equal(t, tt.next, rd.Next.Seq, "next")
 			assert.Equal(t, tt.pending, rd.Pending.ID, "pending")
-			out, in, err := rd.ShiftChange(tt.at)
+			out, in, err := rd.ShiftChange(tt.at, true)
+			switch {
+			case tt.previewOut != 0:
+				require.NoError(t, err, "a preview")
+				assert.Equal(t, tt.previewOut, out.Seq)
+				assert.Equal(t, tt.previewIn, in.Seq)
+			case tt.changeErr:
+				require.Error(t, err, "a preview")
+			default:
+				require.NoError(t, err, "a preview")
+				assert.Equal(t, tt.changeOut, out.Seq)
+			}
+			out, in, err = rd.ShiftChange(tt.at, false)
 			if tt.changeErr {
 				require.Error(t, err)
 				assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))

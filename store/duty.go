@@ -415,7 +415,7 @@ func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by 
 			if err != nil {
 				return err
 			}
-			out, _, err = s.makeHandover(tx, room, note, actor, 0, s.clock())
+			out, _, err = s.makeHandover(tx, room, note, actor, 0, s.clock(), true)
 			return err
 		})
 		out.Seq, out.ID = 0, ""
@@ -431,7 +431,7 @@ func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by 
 		if err != nil {
 			return nil, err
 		}
-		h, ev, err := s.makeHandover(tx, room, note, actor, seq, now)
+		h, ev, err := s.makeHandover(tx, room, note, actor, seq, now, false)
 		if err != nil {
 			return nil, err
 		}
@@ -445,9 +445,10 @@ func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by 
 }
 
 // makeHandover is the handover of room's shift change at now, by actor,
-// numbered seq: the change (RoomDuty.ShiftChange), refused when it has
-// been handed over already, and the sheet from the records.
-func (s *DB) makeHandover(tx *bolt.Tx, room model.NodeCode, note string, actor model.Person, seq uint64, now time.Time) (model.Handover, model.Event, error) {
+// numbered seq: the change (RoomDuty.ShiftChange; a preview's at any time
+// in the shift), refused when it has been handed over already, and the
+// sheet from the records.
+func (s *DB) makeHandover(tx *bolt.Tx, room model.NodeCode, note string, actor model.Person, seq uint64, now time.Time, preview bool) (model.Handover, model.Event, error) {
 	if !hasNode(tx, room) {
 		return model.Handover{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", room).Zh("网格塔中没有节点 %s", room).On("room")
 	}
@@ -455,7 +456,7 @@ func (s *DB) makeHandover(tx *bolt.Tx, room model.NodeCode, note string, actor m
 	if err != nil {
 		return model.Handover{}, model.Event{}, err
 	}
-	out, in, err := rd.ShiftChange(now)
+	out, in, err := rd.ShiftChange(now, preview)
 	if err != nil {
 		return model.Handover{}, model.Event{}, err
 	}

@@ -134,6 +134,10 @@ func TestHandoverFlow(t *testing.T) {
 	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false)
 	requireCode(t, err, model.ECONFLICT) // three hours before the change
 	requireZh(t, err)
+	early, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true)
+	require.NoError(t, err, "a preview at any time in the shift")
+	assert.Equal(t, d.officer2.ID, early.Incoming)
+	assert.Equal(t, 1, early.Sheet.Changes[model.ActReport])
 
 	d.clock.Set(change.Add(-20 * time.Minute))
 	_, err = d.s.Sweep(d.ctx) // the report climbs; the sheet counts it

@@ -90,7 +90,7 @@ func (m Model) onDuty(msg dutyMsg) (tea.Model, tea.Cmd) {
 	case rd.Outgoing.Scheduled() && rd.Outgoing.Person == m.opt.Operator && !rd.Pending.Made() &&
 		m.autoShown != "give/"+rd.Outgoing.ID:
 		m.autoShown = "give/" + rd.Outgoing.ID
-		return m, previewHandover(m.svc, rd.Room, "", m.opt.Operator)
+		return m, previewHandover(m.svc, rd.Room, "", m.opt.Operator, time.Time{})
 	}
 	return m, nil
 }

@@ -19,9 +19,12 @@ import (
 
 // handoverPane shows one handover's sheet.
 type handoverPane struct {
-	c             *common
-	h             model.Handover
-	note          string // the note the preview was made with
+	c    *common
+	h    model.Handover
+	note string // the note the preview was made with
+	// opens is when a preview made early in the shift may be handed over
+	// (an hour before its end); zero when it may be now.
+	opens         time.Time
 	offset        int
 	width, height int
 	keys          handoverKeys
@@ -46,6 +49,7 @@ type (
 		h       model.Handover
 		preview bool
 		note    string
+		opens   time.Time // a preview's: when it may be handed over
 		err     error
 	}
 	handoversMsg struct {
@@ -72,10 +76,12 @@ type (
 	}
 )
 
-func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID) tea.Cmd {
+// previewHandover makes the sheet of room's shift change without storing
+// it; opens is when it may be handed over (zero: now).
+func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time) tea.Cmd {
 	return func() tea.Msg {
 		h, err := svc.Handover(context.Background(), room, note, by, true)
-		return handoverMsg{h: h, preview: true, note: note, err: err}
+		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err}
 	}
 }
 
@@ -111,7 +117,7 @@ func (hp *handoverPane) SetSize(w, h int) { hp.width, hp.height = w, max(h, 1) }
 func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case handoverMsg:
-		hp.h, hp.note, hp.offset = msg.h, msg.note, 0
+		hp.h, hp.note, hp.opens, hp.offset = msg.h, msg.note, msg.opens, 0
 	case acceptedMsg:
 		if msg.h.ID == hp.h.ID {
 			hp.h = msg.h
@@ -122,10 +128,16 @@ func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return hp, nil
 }
 
+// early reports whether the sheet is a preview made before its shift may
+// be handed over.
+func (hp *handoverPane) early() bool {
+	return !hp.h.Made() && hp.c.now.Before(hp.opens)
+}
+
 // asks: enter hands over a preview; y signs for a handover waiting.
 func (hp *handoverPane) asks(msg tea.KeyMsg) tea.Msg {
 	switch {
-	case key.Matches(msg, hp.keys.give) && !hp.h.Made():
+	case key.Matches(msg, hp.keys.give) && !hp.h.Made() && !hp.early():
 		return giveHandoverMsg{room: hp.h.Room, note: hp.note}
 	case key.Matches(msg, hp.keys.sign) && hp.h.Waiting():
 		return signHandoverMsg{id: hp.h.ID, by: hp.h.Incoming}
@@ -152,7 +164,7 @@ func (hp *handoverPane) ShortHelp() []key.Binding {
 	k := hp.c.keys
 	out := []key.Binding{k.Back, k.Down, k.Up}
 	switch {
-	case !hp.h.Made():
+	case !hp.h.Made() && !hp.early():
 		out = append(out, hp.keys.give)
 	case hp.h.Waiting():
 		out = append(out, hp.keys.sign)
@@ -195,6 +207,8 @@ func (hp *handoverPane) lines() []string {
 		add(fmt.Sprintf(say("signed for by %s at %s", "%s 已于 %s 签收"), h.InName, clock(h.AcceptedAt)))
 	case h.Made():
 		out = append(out, " "+p.st.StatusError.Render(p.w.Fit(fmt.Sprintf(say("waiting for %s to sign for it: y", "等待 %s 签收：按 y"), h.InName), inner-1, p.g.More)))
+	case hp.early():
+		add(fmt.Sprintf(say("a preview: the shift may be handed over from %s", "预览：%s 起方可交班"), clock(hp.opens)))
 	default:
 		add(say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
 	}
@@ -356,5 +370,9 @@ func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
 	if m.duty.Pending.Made() && len(args) == 0 {
 		return m, loadHandovers(m.svc, room)
 	}
-	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.opt.Operator)
+	var opens time.Time
+	if cur := m.duty.Current; cur.Scheduled() && !m.duty.Outgoing.Scheduled() {
+		opens = cur.To.Add(-model.HandoverLead)
+	}
+	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.opt.Operator, opens)
 }

@@ -224,6 +224,20 @@ func TestShiftChangeInTheConsole(t *testing.T) {
 	assert.Contains(t, head, "值班 "+cur.Name)
 	assert.Contains(t, head, fmt.Sprintf("下一班 %s %s", nxt.Name, model.FormatWait(nxt.From.Sub(base))))
 
+	// Early in the shift, :handover shows a preview that says when the
+	// shift may be handed over; enter hands nothing over.
+	m = typeText(t, m, ":handover 夜里平稳")
+	m = update(t, m, keyMsg("enter"))
+	require.Equal(t, overlayHandover, m.overlay, "a preview at any time in the shift")
+	opens := cur.To.Add(-model.HandoverLead).In(shanghai).Format("01-02 15:04")
+	assert.Contains(t, m.View(), "预览："+opens+" 起方可交班")
+	assert.NotContains(t, m.View(), "enter 交班")
+	m = keys(t, m, "enter")
+	hs, err := f.db.Handovers(ctx, model.HandoverFilter{})
+	require.NoError(t, err)
+	assert.Empty(t, hs, "nothing handed over before the hour before the change")
+	m = keys(t, m, "esc")
+
 	// The clock passes the handoff: the outgoing officer gets the sheet.
 	f.clock.Set(cur.To.Add(time.Second))
 	m = update(t, m, tickMsg(f.clock.Now()))
@@ -240,7 +254,7 @@ func TestShiftChangeInTheConsole(t *testing.T) {
 	m = keys(t, m, "enter") // hand over
 	assert.Contains(t, m.View(), "交接班 H-0001")
 	assert.Contains(t, m.View(), "等待 "+nxt.Name+" 签收")
-	hs, err := f.db.Handovers(ctx, model.HandoverFilter{})
+	hs, err = f.db.Handovers(ctx, model.HandoverFilter{})
 	require.NoError(t, err)
 	require.Len(t, hs, 1)
 	assert.True(t, hs[0].Waiting())

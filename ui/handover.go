@@ -208,7 +208,7 @@ func (hp *handoverPane) lines() []string {
 	case h.Made():
 		out = append(out, " "+p.st.StatusError.Render(p.w.Fit(fmt.Sprintf(say("waiting for %s to sign for it: y", "等待 %s 签收：按 y"), h.InName), inner-1, p.g.More)))
 	case hp.early():
-		add(fmt.Sprintf(say("a preview: the shift may be handed over from %s", "预览：%s 起方可交班"), clock(hp.opens)))
+		add(fmt.Sprintf(say("preview: hand over from %s", "预览：%s 起方可交班"), clock(hp.opens)))
 	default:
 		add(say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
 	}

@@ -188,7 +188,22 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 6: the command room's figures: idx_escalations and idx_pass_on,
+	// 6: the duty schedule, handovers and watchdogs (shifts and their room
+	// index, handovers and theirs, gateway heartbeats, village room watches).
+	// Incident records gain supervisions and next_supervision, absent in
+	// older ones (read as zero), so nothing is rewritten.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
+			[]byte("heartbeats"), []byte("room_watch"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 7: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	func(tx *bolt.Tx) error {
 		esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
@@ -199,11 +214,11 @@ var migrations = []func(tx *bolt.Tx) error{
 		if err != nil {
 			return err
 		}
-		return backfillFigures6(tx, esc, pass)
+		return backfillFigures7(tx, esc, pass)
 	},
 }
 
-// backfillFigures6 is migration 6's filling of idx_escalations and
+// backfillFigures7 is migration 7's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -211,7 +226,7 @@ var migrations = []func(tx *bolt.Tx) error{
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures6(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures7(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`
@@ -299,6 +314,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketIdxEscalations, bucketIdxPassOn,
 }
 

@@ -52,6 +52,9 @@ type Options struct {
 	// turning red (config ui.bell), on BellTo (nil: standard output).
 	Bell   bool
 	BellTo io.Writer
+	// Replay starts the console replaying the event log, read only
+	// (gridcmd replay); leaving the replay quits.
+	Replay *ReplayOptions
 }
 
 type flash struct {
@@ -108,6 +111,18 @@ type Model struct {
 	gaps   *gapsPane
 	after  *afterPane
 
+	handover *handoverPane
+	// The seat room's duty (duty.go): who is on duty, and which sheet the
+	// console has shown by itself at a shift change (once each).
+	duty       model.RoomDuty
+	dutyLoaded bool
+	autoShown  string
+	// A replay (replay.go): the one running, and the one asked for while
+	// the log is read.
+	rp               *replayState
+	replayWant       *ReplayOptions
+	replayStandalone bool
+
 	form       form
 	formActive bool
 	q          question        // the status line's question (question.go)
@@ -155,12 +170,15 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
-		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c),
+		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
+	}
+	if opt.Replay != nil {
+		m.replayWant, m.replayStandalone = opt.Replay, true
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover}
 	return m
 }
 
@@ -184,6 +202,9 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
+	if m.replayWant != nil {
+		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now))
+	}
 	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), loadFigures(m.svc, m.scope), tick(m.now)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
@@ -223,6 +244,7 @@ func (m *Model) layout() {
 	m.roster.SetSize(rightW, body-3)
 	m.help.SetSize(rightW, body)
 	m.after.SetSize(rightW, body)
+	m.handover.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -243,13 +265,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
-	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case wartimeMsg:
+		if m.rp != nil {
+			return m, nil // the live state, read before the replay began
+		}
+		return m.onWartimeMsg(msg)
+	case activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
+		if m.rp != nil {
+			return m, nil
+		}
 		m = m.onSnapshot(msg)
 		m, c := m.refreshFigures()
-		return m, tea.Batch(c, m.wantClosed())
+		return m, tea.Batch(c, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
 	case closedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -258,7 +288,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.tell(m.queue, loadedMsg{})
 		return m, nil
 	case figuresMsg:
+		if m.rp != nil {
+			return m, nil // a replay's figures are the log's at its time
+		}
 		return m.onFigures(msg)
+	case dutyMsg:
+		return m.onDuty(msg)
+	case historyMsg:
+		return m.onHistory(msg)
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+		return m.onHandoverMsg(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
@@ -266,6 +305,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resubscribedMsg:
 		return m.onResubscribed(msg)
 	case tickMsg:
+		if m.rp != nil {
+			return m.onReplayTick(time.Time(msg))
+		}
 		return m.onTick()
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
@@ -276,6 +318,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case filterTierMsg:
 		return m.filterTier(msg.tier)
 	case timelineMsg:
+		if m.rp != nil {
+			msg.events = replayedTimeline(msg.events, m.now)
+		}
 		return m, m.tell(m.detail, msg)
 	case sweptMsg:
 		if msg.err != nil {
@@ -323,6 +368,10 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
+	if m.dutyDue(m.now) {
+		m.dutyLoaded = false // read once per handoff
+		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	}
 	return m, tea.Batch(cmds...)
 }
 
@@ -356,13 +405,18 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		return m.onFeedClosed()
 	}
 	next := waitEvents(m.sub, m.svc)
+	if m.rp != nil {
+		return m, next // the replay shows the log; leaving it reads the live state afresh
+	}
 	if msg.err != nil {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
 	reload, wt, figs := msg.lost, msg.lost, msg.lost
+	duty := false
 	for _, e := range msg.events {
 		figs = figs || movesFigures(e)
+		duty = duty || isDutyEvent(e)
 		switch e.Action {
 		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
 			// The roster changed (imports, and wartime's on-duty flags).
@@ -375,13 +429,17 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if reload {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
+	var dutyCmd tea.Cmd
+	if duty {
+		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
+	}
 	changed := scopeIncidents(m.scope, msg.changed)
 	before := m.w.inc.redSeqs
 	evs := scopeEvents(m.scope, msg.events)
 	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, m.ringing(before, evs, changed)}
+	cmds := []tea.Cmd{next, dutyCmd, m.ringing(before, evs, changed)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
@@ -498,6 +556,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.onFilterKey(msg)
 	case m.cmdActive:
 		return m.onCmdKey(msg)
+	}
+	if m.rp != nil {
+		if next, cmd, ok := m.onReplayKey(msg); ok {
+			return next, cmd
+		}
 	}
 	if next, cmd, ok := m.onGlobalKey(msg); ok {
 		return next, cmd

@@ -39,7 +39,16 @@ func (m Model) headerFigures() []headerFigure {
 		{fmt.Sprintf("%s %d", p.lab.EscPerHour, m.fig.EscalationsLastHour), 2},
 		{fmt.Sprintf("%s %s", p.lab.PassOn, passOn), 2},
 	}
-	if op, ok := m.w.byID[m.opt.Operator]; ok {
+	if duty := m.dutyFigures(); len(duty) > 0 {
+		// The schedule's officer on duty (and the next one) after open and
+		// red, before esc/h and pass-on. Who is next gives way before the
+		// figures the article measures; who is on duty after them.
+		var d []headerFigure
+		for i, s := range duty {
+			d = append(d, headerFigure{s, []int{1, 3}[min(i, 1)]})
+		}
+		figs = append(figs[:2], append(d, figs[2:]...)...)
+	} else if op, ok := m.w.byID[m.opt.Operator]; ok && m.rp == nil {
 		figs = append(figs, headerFigure{p.lab.Operator + " " + op.Name, 4})
 	}
 	return figs
@@ -74,10 +83,13 @@ func (m Model) header() string {
 	now := m.now.In(m.opt.Location)
 	clock := now.Format("2006-01-02 15:04:05")
 	figs := m.headerFigures()
+	dropped := make([]bool, len(figs))
 	join := func() string {
-		s := make([]string, len(figs))
+		var s []string
 		for i, f := range figs {
-			s[i] = f.text
+			if !dropped[i] {
+				s = append(s, f.text)
+			}
 		}
 		return strings.Join(s, "  ")
 	}
@@ -90,18 +102,16 @@ func (m Model) header() string {
 		func() bool { lead = " " + town + "  "; return true },
 		func() bool { clock = now.Format("15:04:05"); return true },
 	}
+	// Then the figures, the highest rank first, one at a time from the
+	// right: at 80 columns esc/h may stay when pass-on cannot.
 	for rank := 4; rank > 0; rank-- {
-		r := rank
-		steps = append(steps, func() bool {
-			kept := figs[:0:0]
-			for _, f := range figs {
-				if f.rank < r {
-					kept = append(kept, f)
-				}
+		for i := len(figs) - 1; i >= 0; i-- {
+			if figs[i].rank != rank {
+				continue
 			}
-			figs = kept
-			return true
-		})
+			i := i
+			steps = append(steps, func() bool { dropped[i] = true; return true })
+		}
 	}
 	steps = append(steps, func() bool {
 		if short == "" {
@@ -116,8 +126,8 @@ func (m Model) header() string {
 		}
 		step()
 	}
-	for len(figs) > 0 && !fits() {
-		figs = figs[:len(figs)-1]
+	for i := len(figs) - 1; i >= 0 && !fits(); i-- {
+		dropped[i] = true
 	}
 	rest := "  " + clock + "  " + join()
 	room := m.width - p.w.Of(lead) - p.w.Of(mode)

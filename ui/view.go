@@ -128,6 +128,8 @@ func (m Model) footer() string {
 			st = p.st.StatusError
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+	case m.rp != nil && m.overlay == overlayNone:
+		return m.replayFooter()
 	}
 	// The last two keys (help, quit) always show; the others as room
 	// allows, the actions on an incident first, in the order they are

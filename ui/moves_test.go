@@ -584,3 +584,16 @@ func TestWartimeNarrowKeepsOpenRedAndPhones(t *testing.T) {
 		f = newFixture(t)
 	}
 }
+
+// A refusal too long for one line at 80 columns takes two, whole.
+func TestLongRefusalWraps(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 80, 24)
+	m = find(t, m, "电信诈骗预警")
+	m = keys(t, m, "r")
+	view := m.View()
+	lines := strings.Split(view, "\n")
+	assert.True(t, strings.HasSuffix(strings.TrimRight(lines[len(lines)-2], " "), "(acknowledge it"), "%q", lines[len(lines)-2])
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], " first)"), "the reason whole, on the second line: %q", lines[len(lines)-1])
+	checkScreen(t, m, 80, 24, false)
+}

@@ -59,7 +59,28 @@ func (m Model) statusLines() []string {
 			return []string{menu, m.footer()}
 		}
 	}
+	if !m.inputActive() && m.flash.text != "" && m.p.w.Of(" "+m.flash.text) > m.width {
+		return m.flashLines()
+	}
 	return []string{m.footer()}
+}
+
+// flashLines are a flash too long for one line (a refusal saying why, at
+// 80 columns) over two, broken between words where it can be; what does
+// not fit two is cut.
+func (m Model) flashLines() []string {
+	p := &m.p
+	st := p.st.StatusInfo
+	if m.flash.err {
+		st = p.st.StatusError
+	}
+	text := " " + m.flash.text
+	first := p.w.Trunc(text, m.width, "")
+	if sp := strings.LastIndex(first, " "); sp > len(first)/2 {
+		first = first[:sp]
+	}
+	rest := " " + strings.TrimLeft(text[len(first):], " ")
+	return []string{st.Render(p.w.Fit(first, m.width, "")), st.Render(p.w.Fit(rest, m.width, p.g.More))}
 }
 
 // questionLines are the question on one line, or on two.

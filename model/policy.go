@@ -27,6 +27,8 @@ type Policy struct {
 	RoleCycle []WartimeRole
 	// Alerts is the rule that turns sensor alerts into incidents.
 	Alerts AlertRule
+	// Patrol holds the patrol flow's settings.
+	Patrol PatrolPolicy
 }
 
 // DefaultPolicy is the shipped policy; config.yaml documents the same values.
@@ -50,6 +52,7 @@ func DefaultPolicy() Policy {
 		SignFor:       10 * m,
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
+		Patrol:        DefaultPatrolPolicy(),
 	}
 }
 
@@ -108,6 +111,9 @@ func (p Policy) Validate() error {
 		}
 	}
 	if err := p.Alerts.Validate(); err != nil {
+		return err
+	}
+	if err := p.Patrol.Validate(); err != nil {
 		return err
 	}
 	for kind, c := range p.Alerts.Categories {

@@ -164,7 +164,7 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 func (a *app) importCmd() *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "import",
-		Short: "Import villages or a roster from CSV",
+		Short: "Import villages, a roster, patrol areas or rotations from CSV",
 	})
 	var gpv int
 	villages := &cobra.Command{
@@ -202,7 +202,7 @@ from that file is imported.`,
 			})
 		},
 	}
-	cmd.AddCommand(villages, roster)
+	cmd.AddCommand(villages, roster, a.importAreasCmd(), a.importRotationsCmd())
 	return cmd
 }
 

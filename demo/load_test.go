@@ -22,6 +22,8 @@ type fakeStore struct {
 	seq      uint64
 	stamps   []time.Time // the clock at each Report or Act
 	imported time.Time
+
+	patrolData *fakePatrols // patrols_test.go
 }
 
 func newFake() *fakeStore {

@@ -22,7 +22,7 @@ type PatrolFeed struct {
 	every time.Duration
 
 	areas    map[string]model.PatrolArea
-	mine     map[model.PersonID][]string     // each patroller's areas
+	mine     map[model.PersonID][]string    // each patroller's areas
 	running  map[model.PersonID]*feedPatrol // the patrol each is on
 	doneDay  map[string]time.Time           // the day each area was last patrolled by the feed
 	cadres   map[model.NodeCode]model.PersonID

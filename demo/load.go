@@ -18,6 +18,9 @@ import (
 // minute before the first step, and at the end it sets it to base. setClock
 // may be nil (then the store's own clock stamps everything).
 //
+// The patrol side counts days in base's location: give base in the
+// town's zone.
+//
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
 func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {

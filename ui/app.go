@@ -93,6 +93,9 @@ type Model struct {
 	help   *helpPane
 	gaps   *gapsPane
 	after  *afterPane
+	// The patrol flow's overlays (patrols.go, desk.go).
+	patrols *patrolsPane
+	desk    *deskPane
 
 	form       form
 	formActive bool
@@ -137,11 +140,12 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c), after: newAfterPane(c),
+		patrols: newPatrolsPane(c, opt.Lang), desk: newDeskPane(c, opt.Lang),
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayPatrols: m.patrols, overlayDesk: m.desk}
 	return m
 }
 
@@ -204,6 +208,8 @@ func (m *Model) layout() {
 	m.roster.SetSize(rightW, body-3)
 	m.help.SetSize(rightW, body)
 	m.after.SetSize(rightW, body)
+	m.patrols.SetSize(rightW, body)
+	m.desk.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -246,6 +252,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
+	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPatrolMsg(msg)
 	case refusedMsg:
 		return m.flashErr(msg.err)
 	case flashExpiredMsg:
@@ -283,7 +291,8 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
-	return m, tea.Batch(cmds...)
+	m, pc := m.patrolsOnTick()
+	return m, tea.Batch(append(cmds, pc)...)
 }
 
 // onActed shows what the operator's own action or report made of the
@@ -343,6 +352,8 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
+	m, pc := m.patrolsOnEvents(msg.events)
+	cmds = append(cmds, pc)
 	if m.overlay == overlayDetail {
 		for _, inc := range changed {
 			if inc.ID == m.detail.id {

@@ -47,6 +47,8 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayPatrols // :patrols (patrols.go)
+	overlayDesk    // :desk, the liaison's desk (desk.go)
 	overlayCount
 )
 
@@ -63,6 +65,7 @@ type common struct {
 	now time.Time
 	w   world
 	wt  wartime
+	pt  patrolData // the patrol pane's and the desk's records
 
 	focus   paneID
 	overlay overlayID

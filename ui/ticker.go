@@ -95,6 +95,9 @@ func (t *tickerPane) View() string {
 		if id == "" {
 			id = e.Directive // wartime events carry the activation or directive id
 		}
+		if id == "" {
+			id = e.Ref // the patrol flow's: a patrol, finding or rotation
+		}
 		whatSt := p.st.Text
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
 			whatSt = p.st.Overdue

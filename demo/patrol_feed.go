@@ -12,8 +12,8 @@ import (
 // of theirs not yet patrolled today, checks in at its checkpoints one after
 // another (one round in ten skips one and ends incomplete) and ends the
 // patrol; now and then one of them finds something, and the liaison's desk
-// fills (three findings as it starts, then one every twenty intervals or
-// so). The incidents passed on from the desk are signed for and resolved
+// fills (three findings as it starts, then one every findEvery intervals
+// or so). The incidents passed on from the desk are signed for and resolved
 // by their tier's people after a while, so the follow-up rate moves. Like
 // Feed it goes through the service only, and its pace scales with every.
 type PatrolFeed struct {
@@ -105,6 +105,9 @@ func midnightOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
+// findEvery is about how many intervals pass between two findings.
+const findEvery = 15
+
 // Run walks the patrollers until ctx ends. Refusals (an operator acted
 // first) are expected and ignored.
 func (f *PatrolFeed) Run(ctx context.Context) {
@@ -116,6 +119,7 @@ func (f *PatrolFeed) Run(ctx context.Context) {
 	}
 	tick := time.NewTicker(f.every)
 	defer tick.Stop()
+	nextFind := findEvery
 	for n := 0; ; n++ {
 		select {
 		case <-ctx.Done():
@@ -123,8 +127,9 @@ func (f *PatrolFeed) Run(ctx context.Context) {
 		case <-tick.C:
 		}
 		f.step(ctx)
-		if f.r.IntN(20) == 0 {
+		if nextFind--; nextFind <= 0 {
 			f.find(ctx)
+			nextFind = findEvery/2 + f.r.IntN(findEvery)
 		}
 		if n%8 == 7 {
 			f.tend(ctx)

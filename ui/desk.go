@@ -24,6 +24,7 @@ type deskPane struct {
 	cursor        int
 	offset        int
 	selected      string // the finding under the cursor, kept across reloads
+	waiting       int    // findings waiting at the last reload
 	width, height int
 }
 
@@ -76,12 +77,22 @@ func (d *deskPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case showMsg:
 		d.cursor, d.offset, d.selected = 0, 0, ""
 	case patrolsLoadedMsg:
-		// Keep the finding under the cursor where it went, if it is there.
+		// Keep the finding under the cursor where it went, if it is
+		// there; but a new finding on the desk takes the cursor from one
+		// already handled.
+		waiting, handled := 0, false
 		for i, f := range d.c.pt.findings {
+			if f.Status == model.FindingWaiting {
+				waiting++
+			}
 			if f.ID == d.selected {
-				d.cursor = i
+				d.cursor, handled = i, f.Status != model.FindingWaiting
 			}
 		}
+		if handled && waiting > d.waiting {
+			d.cursor, d.offset = 0, 0
+		}
+		d.waiting = waiting
 		d.move(0)
 	case tea.KeyMsg:
 		d.move(d.c.keys.step(msg))
@@ -162,11 +173,16 @@ func (d *deskPane) incidentStatus(f model.Finding) model.Status {
 
 // statusText is a finding's state on the desk: how long it has waited, or
 // what became of it and its incident's status.
-func (d *deskPane) statusText(f model.Finding) (string, bool) {
+// On a narrow desk a finding waiting shows only how long.
+func (d *deskPane) statusText(f model.Finding, narrow bool) (string, bool) {
 	p := &d.c.p
 	if f.Status == model.FindingWaiting {
 		late := !d.c.now.Before(f.TriageDue(d.c.pt.policy()))
-		return d.statusWord(f.Status) + " " + model.FormatWait(d.c.now.Sub(f.FoundAt)), late
+		wait := model.FormatWait(d.c.now.Sub(f.FoundAt))
+		if narrow {
+			return wait, late
+		}
+		return d.statusWord(f.Status) + " " + wait, late
 	}
 	s := d.statusWord(f.Status)
 	if f.Incident != "" {
@@ -193,8 +209,13 @@ func (d *deskPane) View() string {
 	case len(pt.findings) == 0:
 		add(d.pl.NoFindings)
 	}
-	const timeW, idW, catW, statW = 5, 6, 8, 14
-	textW := max(inner-1-timeW-idW-catW-statW-4, 6)
+	const timeW, idW = 5, 6
+	catW, statW := 8, 14
+	narrow := inner < 60
+	if narrow {
+		catW, statW = 4, 10
+	}
+	textW := max(inner-2-timeW-idW-catW-statW-4, 6)
 	if pt.loaded && len(pt.findings) > 0 {
 		head := p.w.Fit(d.pl.Found, timeW, "") + " " + p.w.Fit("", idW, "") + " " + p.w.Fit(d.pl.Where, textW, "") + " " +
 			p.w.Fit(p.lab.Fields["category"], catW, "") + " " + p.w.Fit(d.pl.Status, statW, "")
@@ -202,7 +223,7 @@ func (d *deskPane) View() string {
 	}
 	for i := d.offset; i < len(pt.findings) && i < d.offset+d.rows(); i++ {
 		f := pt.findings[i]
-		st, late := d.statusText(f)
+		st, late := d.statusText(f, narrow)
 		cat := string(f.Category)
 		if p.lab.Lang == "zh" {
 			cat = f.Category.Zh()

@@ -240,3 +240,23 @@ func TestPatrolCommandsInTheTable(t *testing.T) {
 	}
 	assert.Contains(t, cmds.list(), ":patrols :desk")
 }
+
+// TestPassFormShowsTheCategory: the pass form's category line at 80x24
+// cannot hold all eleven categories; the one chosen (the finding's, and
+// each one moved to) stays on screen, the line cut where it must be.
+func TestPassFormShowsTheCategory(t *testing.T) {
+	f := patrolFixture(t)
+	for _, lang := range []string{"zh", "en"} {
+		m := keys(t, consoleAt(t, f, lang, 80, 24, false), ":", "desk", "enter", "p", "tab")
+		require.True(t, m.formActive)
+		cat := m.form.fields[m.form.focus]
+		require.NotNil(t, cat.choices, "the second field is the category")
+		for range len(cat.choices) + 1 {
+			fl := m.form.fields[m.form.focus]
+			shown := "[" + fl.display[fl.choice] + "]"
+			assert.Contains(t, ansi.Strip(m.View()), shown, "%s: %s is on screen", lang, fl.choices[fl.choice])
+			checkScreen(t, m, 80, 24, false)
+			m = keys(t, m, "right")
+		}
+	}
+}

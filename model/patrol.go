@@ -876,8 +876,11 @@ func EscalateFinding(f Finding, inc Incident, report Event, now time.Time, p Pol
 	f.Status, f.Incident, f.IncidentSeq, f.HandledBy, f.HandledAt = FindingEscalated, inc.ID, inc.Seq, System, now
 	f.IncidentStatus = inc.Status
 	late := ShortDuration(p.Patrol.TriageDeadline)
+	// On the incident's timeline too, so that the town room reads why it
+	// came to them straight away.
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActEscalate, Ref: f.ID, Node: f.Village,
+		Incident: inc.ID, IncidentSeq: inc.Seq, Before: inc.state(), After: inc.state(),
 		Note:   fmt.Sprintf("finding %s not triaged within %s: to the town room as %s", f.ID, late, inc.ID),
 		NoteZh: fmt.Sprintf("巡护发现 %s %s 内未分拣：转镇指挥室 %s", f.ID, late, inc.ID),
 	}

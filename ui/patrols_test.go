@@ -260,3 +260,24 @@ func TestPassFormShowsTheCategory(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingClimbInTheTicker: a finding the triage deadline sent to the
+// town room is told by its note (no tier change: the incident was born at
+// the town tier), not as a sign-for deadline.
+func TestFindingClimbInTheTicker(t *testing.T) {
+	f := patrolFixture(t)
+	f.clock.Set(time.Date(2026, 11, 29, 10, 30, 0, 0, shanghai))
+	evs, err := f.db.Sweep(context.Background())
+	require.NoError(t, err)
+	var climb model.Event
+	for _, e := range evs {
+		if e.Action == model.ActEscalate && e.Ref != "" {
+			climb = e
+		}
+	}
+	require.NotEmpty(t, climb.Incident, "the climb is on the incident's timeline")
+	zh := describe(labels("zh"), climb, unicodeGlyphs)
+	assert.Contains(t, zh, "内未分拣：转镇指挥室 "+climb.Incident)
+	assert.NotContains(t, zh, "超时未签收")
+	assert.Contains(t, describe(labels("en"), climb, unicodeGlyphs), "not triaged within 1h")
+}

@@ -51,8 +51,10 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 	}
 	switch e.Action {
 	case model.ActEscalate:
-		if e.Incident == "" && note != "" {
-			return what + " " + note // wartime: silent micro-grids, with their directive
+		if (e.Incident == "" || e.Ref != "") && note != "" {
+			// wartime: silent micro-grids, with their directive; a finding
+			// not triaged in time, with the incident it became
+			return what + " " + note
 		}
 		what += " " + l.Tier[e.Before.Tier] + g.Arrow + l.Tier[e.After.Tier]
 		switch {

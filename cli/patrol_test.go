@@ -145,10 +145,13 @@ func TestPatrolCommands(t *testing.T) {
 func TestRotationCommands(t *testing.T) {
 	e := newEnv(t)
 	e.initDemo(1)
+	var list []map[string]any
+	e.okJSON(&list, "rotation", "list", "--json")
+	require.Len(t, list, 3, "the demo's three rotations")
 	var r map[string]any
 	e.okJSON(&r, "rotation", "add", "--name", "渎溪倪宅联合扫楼", "--activity", "清村扫楼",
 		"--groups", "330784114266-01,330784114200-01;330784114266-02", "--start", "2026-11-01", "--json")
-	assert.Equal(t, "R-0001", r["id"])
+	assert.Equal(t, "R-0004", r["id"])
 	assert.Equal(t, "sweep", r["activity"])
 	fails(t, e.run("rotation", "add", "--name", "x", "--activity", "sweep", "--groups", "330784114266-01;330784114266-99", "--start", "2026-11-01"),
 		cli.ExitRefused, "no grid 330784114266-99")
@@ -156,10 +159,9 @@ func TestRotationCommands(t *testing.T) {
 		cli.ExitUsage, "activity \"dance\"")
 	fails(t, e.run("rotation", "add", "--name", "x"), cli.ExitUsage, "missing --activity, --groups, --start")
 
-	var list []map[string]any
 	e.okJSON(&list, "rotation", "list", "--day", "2026-11-29", "--json")
-	require.Len(t, list, 1)
-	day := list[0]["day"].(map[string]any)
+	require.Len(t, list, 4)
+	day := list[3]["day"].(map[string]any)
 	// From 1 November, a group a day: the 29th is day 28, group 1.
 	assert.Equal(t, 1.0, day["group"])
 	assert.Equal(t, []any{"330784114266-01", "330784114200-01"}, day["grids"])
@@ -167,20 +169,20 @@ func TestRotationCommands(t *testing.T) {
 	csv := e.write("rot.csv", "轮值名称,活动,组,网格,开始日期\n"+
 		"国道交通劝导,交通劝导,1,330784114266-02,2026-11-01\n"+
 		"国道交通劝导,交通劝导,2,330784114266-03,2026-11-01\n")
-	assert.Contains(t, e.ok("import", "rotations", csv), "1 rotations added: R-0002")
+	assert.Contains(t, e.ok("import", "rotations", csv), "1 rotations added: R-0005")
 	bad := e.write("bad.csv", "rotation,activity,group,grids,start\nx,sweep,1,330784114266-01,2026-11-01\nx,sweep,2,330784114266-98,2026-11-01\n")
 	fails(t, e.run("import", "rotations", bad), cli.ExitUsage, "no grid 330784114266-98")
 	e.okJSON(&list, "rotation", "list", "--json")
-	require.Len(t, list, 2, "the bad file added nothing")
+	require.Len(t, list, 5, "the bad file added nothing")
 
 	// Whoever is on duty today (the tests run on the real clock) reports.
-	today := list[0]["day"].(map[string]any)["grids"].([]any)
+	today := list[3]["day"].(map[string]any)["grids"].([]any)
 	var people []map[string]any
 	e.okJSON(&people, "people", "--node", today[0].(string), "--role", "grid_leader", "--json")
 	require.NotEmpty(t, people)
-	out := e.ok("rotation", "report", "R-0001", "--text", "清查出租房 12 户", "--by", people[0]["id"].(string))
+	out := e.ok("rotation", "report", "R-0004", "--text", "清查出租房 12 户", "--by", people[0]["id"].(string))
 	assert.Contains(t, out, "rotation_sweep by "+people[0]["id"].(string))
-	fails(t, e.run("rotation", "report", "R-0001", "--by", "P7"), cli.ExitRefused, "is not on R-0001 today")
+	fails(t, e.run("rotation", "report", "R-0004", "--by", "P7"), cli.ExitRefused, "is not on R-0004 today")
 	e.okJSON(&list, "rotation", "list", "--json")
-	assert.Equal(t, 1.0, list[0]["day"].(map[string]any)["reports"])
+	assert.Equal(t, 1.0, list[3]["day"].(map[string]any)["reports"])
 }

@@ -185,7 +185,10 @@ func TestPatrolFeed(t *testing.T) {
 	actions := map[model.Action]int{}
 	passed := ""
 	resolved := false
-	for run.Err() == nil && !(actions[model.ActPatrolDone] > 0 && actions[model.ActCheckIn] > 5 && resolved) {
+	rotations := func() int {
+		return actions[model.ActRotationPatrol] + actions[model.ActRotationSweep] + actions[model.ActRotationTraffic]
+	}
+	for run.Err() == nil && !(actions[model.ActPatrolDone] > 0 && actions[model.ActCheckIn] > 5 && resolved && rotations() > 0) {
 		select {
 		case b := <-sub.C():
 			for _, e := range b.Events {
@@ -210,6 +213,7 @@ func TestPatrolFeed(t *testing.T) {
 	assert.Positive(t, actions[model.ActPatrolDone])
 	assert.GreaterOrEqual(t, actions[model.ActFinding], 3, "the desk fills")
 	assert.True(t, resolved, "the incident passed on was resolved")
+	assert.Positive(t, rotations(), "the groups on duty report (Load's reports came before the subscription)")
 	problems, err := db.Check(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, problems)

@@ -27,6 +27,10 @@ type PatrolFeed struct {
 	doneDay  map[string]time.Time           // the day each area was last patrolled by the feed
 	cadres   map[model.NodeCode]model.PersonID
 	officers []model.PersonID
+	// the joint rotations, and the grid leaders and full-time grid
+	// workers of each grid, who report their group's activity
+	rotations []model.Rotation
+	staff     map[model.NodeCode][]model.PersonID
 }
 
 type feedPatrol struct {
@@ -87,7 +91,11 @@ func (f *PatrolFeed) load(ctx context.Context) error {
 		return err
 	}
 	f.cadres = map[model.NodeCode]model.PersonID{}
+	f.staff = map[model.NodeCode][]model.PersonID{}
 	for _, p := range people {
+		if p.Has(model.RoleGridLeader) || p.Has(model.RoleGridWorkerFull) {
+			f.staff[p.Node] = append(f.staff[p.Node], p.ID)
+		}
 		switch {
 		case p.Has(model.RoleVillageCadre):
 			if _, ok := f.cadres[p.Node]; !ok {
@@ -97,7 +105,8 @@ func (f *PatrolFeed) load(ctx context.Context) error {
 			f.officers = append(f.officers, p.ID)
 		}
 	}
-	return nil
+	f.rotations, err = f.svc.Rotations(ctx)
+	return err
 }
 
 func midnightOf(t time.Time) time.Time {
@@ -133,6 +142,9 @@ func (f *PatrolFeed) Run(ctx context.Context) {
 		}
 		if n%8 == 7 {
 			f.tend(ctx)
+		}
+		if n%findEvery == findEvery/2 {
+			f.rotationReport(ctx)
 		}
 	}
 }
@@ -242,4 +254,27 @@ func (f *PatrolFeed) tend(ctx context.Context) {
 		}
 		_, _ = f.svc.Act(ctx, inc.ID, c)
 	}
+}
+
+// rotationReport files an activity report of a joint rotation: by a grid
+// leader or full-time worker of a grid of the group on duty today.
+func (f *PatrolFeed) rotationReport(ctx context.Context) {
+	if len(f.rotations) == 0 {
+		return
+	}
+	r := f.rotations[f.r.IntN(len(f.rotations))]
+	g := r.GroupOn(f.svc.Now())
+	if g < 0 {
+		return
+	}
+	grids := r.Groups[g]
+	staff := f.staff[grids[f.r.IntN(len(grids))]]
+	if len(staff) == 0 {
+		return
+	}
+	texts := activityReports[r.Activity]
+	if len(texts) == 0 {
+		return
+	}
+	_, _ = f.svc.RotationReport(ctx, r.ID, texts[f.r.IntN(len(texts))], staff[f.r.IntN(len(staff))])
 }

@@ -162,6 +162,7 @@ func patrolPlan(seed int64, base time.Time, steps []Step) []patrolStep {
 			_, _, err := svc.ImportAreas(ctx, areas, model.System, "demo patrol areas")
 			return err
 		}})
+	plan = append(plan, rotationSteps(seed, d0, base)...)
 	byVillage := map[model.NodeCode][]model.PatrolArea{}
 	for _, a := range areas {
 		byVillage[a.Village] = append(byVillage[a.Village], a)

@@ -15,9 +15,11 @@ import (
 // The fake store's patrol side, on the pure rules.
 
 type fakePatrols struct {
-	areas    map[string]model.PatrolArea
-	patrols  []model.Patrol
-	findings []model.Finding
+	areas     map[string]model.PatrolArea
+	patrols   []model.Patrol
+	findings  []model.Finding
+	rotations []model.Rotation
+	reports   []model.Event
 }
 
 func (f *fakeStore) pt() *fakePatrols {
@@ -152,6 +154,42 @@ func (f *fakeStore) CloseFinding(_ context.Context, id, reason string, by model.
 	return next, err
 }
 
+func (f *fakeStore) AddRotation(_ context.Context, r model.Rotation, _ model.PersonID, _ string) (model.Rotation, error) {
+	c, err := r.Clean()
+	if err != nil {
+		return c, err
+	}
+	for _, g := range c.Groups {
+		for _, code := range g {
+			if n, ok := f.nodes[code]; !ok || n.Level != model.LevelGrid {
+				return c, model.Errorf(model.ENOTFOUND, "no grid %s", code)
+			}
+		}
+	}
+	pt := f.pt()
+	c.Seq = uint64(len(pt.rotations) + 1)
+	c.ID = model.FormatRotationID(c.Seq)
+	pt.rotations = append(pt.rotations, c)
+	return c, nil
+}
+
+func (f *fakeStore) Rotations(context.Context) ([]model.Rotation, error) {
+	return f.pt().rotations, nil
+}
+
+func (f *fakeStore) RotationReport(_ context.Context, id, text string, by model.PersonID) (model.Event, error) {
+	for _, r := range f.pt().rotations {
+		if r.ID == id {
+			ev, err := r.Report(text, f.person(by), f.now)
+			if err == nil {
+				f.pt().reports = append(f.pt().reports, ev)
+			}
+			return ev, err
+		}
+	}
+	return model.Event{}, model.Errorf(model.ENOTFOUND, "no rotation %s", id)
+}
+
 func TestAreas(t *testing.T) {
 	areas := Areas(1)
 	require.Len(t, areas, PatrolAreas)
@@ -239,4 +277,42 @@ func TestPatrolPlan(t *testing.T) {
 	require.NoError(t, Load(context.Background(), f, func(t time.Time) { f.now = t }, 1, night))
 	assert.Empty(t, f.pt().patrols)
 	assert.NotEmpty(t, f.pt().findings)
+}
+
+// TestDemoRotations: the demo's three rotations, of grids of several
+// villages each, have a group on duty on base's day whose grid leaders
+// reported in the morning, each report by someone on duty, the night
+// patrol's before the day's.
+func TestDemoRotations(t *testing.T) {
+	f := newFake()
+	require.NoError(t, Load(context.Background(), f, func(t time.Time) { f.now = t }, 1, base))
+	pt := f.pt()
+	require.Len(t, pt.rotations, 3)
+	acts := map[model.Activity]bool{}
+	for _, r := range pt.rotations {
+		acts[r.Activity] = true
+		assert.GreaterOrEqual(t, r.GroupOn(base), 0, "%s has a group on duty", r.ID)
+		for _, g := range r.Groups {
+			villages := map[model.NodeCode]bool{}
+			for _, c := range g {
+				villages[c.Village()] = true
+			}
+			assert.Greater(t, len(villages), 1, "%s: a group crosses village borders", r.ID)
+		}
+	}
+	assert.Len(t, acts, 3, "patrol, sweep and traffic")
+	require.Len(t, pt.reports, 6, "two reports per rotation in the morning")
+	for _, ev := range pt.reports {
+		assert.True(t, ev.At.Before(base.Add(-time.Hour)), "an hour before base: the ticker is the script's")
+		assert.Contains(t, []model.Action{model.ActRotationPatrol, model.ActRotationSweep, model.ActRotationTraffic}, ev.Action)
+	}
+
+	// Before the day's patrols, the night patrol has reported, the others not yet.
+	night := time.Date(2026, 11, 29, 3, 10, 0, 0, base.Location())
+	f = newFake()
+	require.NoError(t, Load(context.Background(), f, func(t time.Time) { f.now = t }, 1, night))
+	require.NotEmpty(t, f.pt().reports)
+	for _, ev := range f.pt().reports {
+		assert.Equal(t, model.ActRotationPatrol, ev.Action)
+	}
 }

@@ -178,10 +178,23 @@ func (p *patrolsPane) Title() string             { return p.pl.Patrols }
 func (p *patrolsPane) ShortHelp() []key.Binding  { return p.c.overlayHelp() }
 func (p *patrolsPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
 
-// rates is the pane's header: the two rates.
-func (p *patrolsPane) rates() string {
+// pctText writes n of d as a percentage alone: "77%", "-" when d is 0.
+func pctText(n, d int) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d%%", (100*n+d/2)/d)
+}
+
+// rates is the pane's header: the two rates with their counts, or, where
+// that does not fit in room cells, the two percentages alone.
+func (p *patrolsPane) rates(room int) string {
 	r := p.c.pt.board.Rates
-	return p.pl.PatrolRate + " " + rateText(r.Done, r.Due) + "  " + p.pl.FollowUp + " " + rateText(r.Followed, r.Findings)
+	full := p.pl.PatrolRate + " " + rateText(r.Done, r.Due) + "  " + p.pl.FollowUp + " " + rateText(r.Followed, r.Findings)
+	if p.c.p.w.Of(full) <= room {
+		return full
+	}
+	return p.pl.PatrolRate + " " + pctText(r.Done, r.Due) + "  " + p.pl.FollowUp + " " + pctText(r.Followed, r.Findings)
 }
 
 // lines is everything the pane shows, before scrolling.
@@ -300,7 +313,8 @@ func (p *patrolsPane) View() string {
 	}
 	right := ""
 	if p.c.pt.loaded {
-		right = p.rates()
+		// the room box leaves for the right of the title bar
+		right = p.rates(p.width - 2 - (p.c.p.w.Of(p.c.p.w.Trunc(p.Title(), p.width-6, p.c.p.g.More)) + 2) - 5)
 	}
 	return p.c.p.box(p.Title(), right, lines, p.width, p.height, true)
 }

@@ -281,3 +281,18 @@ func TestFindingClimbInTheTicker(t *testing.T) {
 	assert.NotContains(t, zh, "超时未签收")
 	assert.Contains(t, describe(labels("en"), climb, unicodeGlyphs), "not triaged within 1h")
 }
+
+// TestPatrolRatesFitTheTitle: where the title bar cannot hold both rates
+// with their counts (80x24 in English), it shows both percentages whole
+// rather than cutting the follow-up rate.
+func TestPatrolRatesFitTheTitle(t *testing.T) {
+	f := patrolFixture(t)
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	require.NoError(t, err)
+	m := keys(t, consoleAt(t, f, "en", 80, 24, false), ":", "patrols", "enter")
+	top := strings.Split(ansi.Strip(m.View()), "\n")[1]
+	assert.Contains(t, top, "patrol "+pctText(b.Rates.Done, b.Rates.Due)+"  follow-up "+pctText(b.Rates.Followed, b.Rates.Findings)+" ─╮")
+	m = keys(t, consoleAt(t, f, "en", 120, 40, false), ":", "patrols", "enter")
+	top = strings.Split(ansi.Strip(m.View()), "\n")[1]
+	assert.Contains(t, top, "follow-up "+rateText(b.Rates.Followed, b.Rates.Findings)+" ─╮", "with the counts where they fit")
+}

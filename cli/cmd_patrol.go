@@ -100,26 +100,26 @@ type ratesJSON struct {
 }
 
 type findingJSON struct {
-	ID             string      `json:"id"`
-	Area           string      `json:"area"`
-	AreaName       string      `json:"area_name"`
-	Kind           string      `json:"kind"`
-	Village        string      `json:"village"`
-	Checkpoint     string      `json:"checkpoint,omitempty"`
-	Category       string      `json:"category"`
-	Text           string      `json:"text"`
-	Location       *[2]float64 `json:"location,omitempty"` // [lat, lon]
-	Photo          string      `json:"photo,omitempty"`
-	By             string      `json:"by"`
-	FoundAt        string      `json:"found_at"`
-	TriageDue      string      `json:"triage_due"`
-	Status         string      `json:"status"`
-	Incident       string      `json:"incident,omitempty"`
-	IncidentStatus string      `json:"incident_status,omitempty"`
-	HandledBy      string      `json:"handled_by,omitempty"`
-	HandledAt      string      `json:"handled_at,omitempty"`
-	Reason         string      `json:"reason,omitempty"`
-	FollowedUp     bool        `json:"followed_up"`
+	ID             string        `json:"id"`
+	Area           string        `json:"area"`
+	AreaName       string        `json:"area_name"`
+	Kind           string        `json:"kind"`
+	Village        string        `json:"village"`
+	Checkpoint     string        `json:"checkpoint,omitempty"`
+	Category       string        `json:"category"`
+	Text           string        `json:"text"`
+	Location       *model.LatLon `json:"location,omitempty"` // {"lat","lon"}, as the field API takes it
+	Photo          string        `json:"photo,omitempty"`
+	By             string        `json:"by"`
+	FoundAt        string        `json:"found_at"`
+	TriageDue      string        `json:"triage_due"`
+	Status         string        `json:"status"`
+	Incident       string        `json:"incident,omitempty"`
+	IncidentStatus string        `json:"incident_status,omitempty"`
+	HandledBy      string        `json:"handled_by,omitempty"`
+	HandledAt      string        `json:"handled_at,omitempty"`
+	Reason         string        `json:"reason,omitempty"`
+	FollowedUp     bool          `json:"followed_up"`
 }
 
 type rotationTodayJSON struct {
@@ -183,7 +183,8 @@ func (a *app) findingJSON(f model.Finding, p model.PatrolPolicy) findingJSON {
 		FoundAt: a.ts(f.FoundAt), TriageDue: a.ts(f.TriageDue(p)), Status: string(f.Status), Incident: f.Incident,
 		IncidentStatus: string(f.IncidentStatus), HandledAt: a.ts(f.HandledAt), Reason: f.Reason, FollowedUp: f.FollowedUp()}
 	if f.Loc != nil {
-		j.Location = &[2]float64{f.Loc.Lat, f.Loc.Lon}
+		l := *f.Loc
+		j.Location = &l
 	}
 	if f.Handled() {
 		j.HandledBy = f.HandledBy.String()

@@ -186,3 +186,18 @@ func TestRotationCommands(t *testing.T) {
 	e.okJSON(&list, "rotation", "list", "--json")
 	assert.Equal(t, 1.0, list[3]["day"].(map[string]any)["reports"])
 }
+
+// TestFindingLocationJSON: where a finding was made reads in --json as the
+// field API takes it, {"lat","lon"}.
+func TestFindingLocationJSON(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	var f map[string]any
+	e.okJSON(&f, "finding", "add", "--area", "P-266-CZ", "--category", "ecology", "--text", "溪边倾倒垃圾",
+		"--lat", "28.93", "--lon", "120.08", "--by", "P16", "--json")
+	assert.Equal(t, map[string]any{"lat": 28.93, "lon": 120.08}, f["location"])
+	var list []map[string]any
+	e.okJSON(&list, "finding", "list", "--open", "--json")
+	require.Len(t, list, 1)
+	assert.Equal(t, f["location"], list[0]["location"])
+}

@@ -217,7 +217,11 @@ func (d *deskPane) View() string {
 	}
 	textW := max(inner-2-timeW-idW-catW-statW-4, 6)
 	if pt.loaded && len(pt.findings) > 0 {
-		head := p.w.Fit(d.pl.Found, timeW, "") + " " + p.w.Fit("", idW, "") + " " + p.w.Fit(d.pl.Where, textW, "") + " " +
+		where := d.pl.Where
+		if narrow {
+			where = d.pl.What
+		}
+		head := p.w.Fit(d.pl.Found, timeW, "") + " " + p.w.Fit("", idW, "") + " " + p.w.Fit(where, textW, "") + " " +
 			p.w.Fit(p.lab.Fields["category"], catW, "") + " " + p.w.Fit(d.pl.Status, statW, "")
 		lines = append(lines, " "+p.st.ColumnHead.Render(p.w.Fit(head, inner-1, "")))
 	}
@@ -228,8 +232,12 @@ func (d *deskPane) View() string {
 		if p.lab.Lang == "zh" {
 			cat = f.Category.Zh()
 		}
+		what := f.AreaName + " " + oneLine(f.Text)
+		if narrow { // the area is under the list, for the finding under the cursor
+			what = oneLine(f.Text)
+		}
 		row := p.w.Fit(f.FoundAt.In(d.c.loc).Format("15:04"), timeW, "") + " " + p.w.Fit(f.ID, idW, "") + " " +
-			p.w.Fit(f.AreaName+" "+oneLine(f.Text), textW, p.g.More) + " " + p.w.Fit(cat, catW, p.g.More) + " " + p.w.Fit(st, statW, p.g.More)
+			p.w.Fit(what, textW, p.g.More) + " " + p.w.Fit(cat, catW, p.g.More) + " " + p.w.Fit(st, statW, p.g.More)
 		style := p.st.Text
 		switch {
 		case late:

@@ -76,7 +76,7 @@ type ptLabels struct {
 	Patrols, Desk, PatrolRate, FollowUp, Week, Prev, Waiting, PastDeadline string
 	Kind, Due, Done, Late, Rate, Patroller, Who, Current, LastCheck, Today string
 	Rotation, Group, Reports, NoAreas, Loading, Silent, NoFindings         string
-	Found, Status, Where, DeskHint, TriageBy, Checkpoint                   string
+	Found, Status, Where, What, DeskHint, TriageBy, Checkpoint             string
 	Action                                                                 map[model.Action]string
 }
 
@@ -88,7 +88,7 @@ func patrolLabels(lang string) ptLabels {
 			Late: "late", Rate: "rate", Patroller: "patroller", Who: "name", Current: "on patrol", LastCheck: "last", Today: "done",
 			Rotation: "rotation", Group: "group %d", Reports: "reports", NoAreas: "no patrol areas: gridcmd import patrol-areas FILE.csv",
 			Loading: "loading...", Silent: "silent", NoFindings: "the desk is clear", Found: "found", Status: "status",
-			Where: "at", DeskHint: "p pass on  m merge  x close  enter incident  esc back", TriageBy: "triage by",
+			Where: "at", What: "what", DeskHint: "p pass on  m merge  x close  enter incident  esc back", TriageBy: "triage by",
 			Checkpoint: "checkpoint",
 			Action: map[model.Action]string{
 				model.ActPatrolStart: "patrol started", model.ActCheckIn: "check-in", model.ActPatrolDone: "patrol done",
@@ -108,7 +108,7 @@ func patrolLabels(lang string) ptLabels {
 		Late: "超时", Rate: "巡护率", Patroller: "巡护员", Who: "巡护员", Current: "当前巡护", LastCheck: "打卡", Today: "今日",
 		Rotation: "轮值", Group: "第%d组", Reports: "报告", NoAreas: "尚无巡护区：gridcmd import patrol-areas FILE.csv",
 		Loading: "载入中", Silent: "失联", NoFindings: "分拣台已清空", Found: "发现", Status: "状态",
-		Where: "地点", DeskHint: "p 交办  m 并入  x 销号  enter 打开事件  esc 返回", TriageBy: "须分拣于",
+		Where: "地点", What: "内容", DeskHint: "p 交办  m 并入  x 销号  enter 打开事件  esc 返回", TriageBy: "须分拣于",
 		Checkpoint: "检查点", Action: zh,
 	}
 }

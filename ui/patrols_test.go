@@ -296,3 +296,18 @@ func TestPatrolRatesFitTheTitle(t *testing.T) {
 	top = strings.Split(ansi.Strip(m.View()), "\n")[1]
 	assert.Contains(t, top, "follow-up "+rateText(b.Rates.Followed, b.Rates.Findings)+" ─╮", "with the counts where they fit")
 }
+
+// TestNarrowDeskShowsWhatWasFound: at 80x24 the desk's rows have room for
+// a few characters only; they show what was found (the area is in the
+// lines under the list, for the finding under the cursor).
+func TestNarrowDeskShowsWhatWasFound(t *testing.T) {
+	f := patrolFixture(t)
+	for _, lang := range []string{"zh", "en"} {
+		m := keys(t, consoleAt(t, f, lang, 80, 24, false), ":", "desk", "enter")
+		view := ansi.Strip(m.View())
+		assert.Contains(t, view, "老旧民房", "%s: the second finding's text, not under the cursor", lang)
+		assert.Contains(t, view, "村道转弯", lang)
+	}
+	m := keys(t, consoleAt(t, f, "zh", 120, 40, false), ":", "desk", "enter")
+	assert.Contains(t, ansi.Strip(m.View()), "渎溪村庄巡查 老旧民房外墙", "wide: the area and the text")
+}

@@ -36,6 +36,7 @@ type checkpointJSON struct {
 }
 
 type areaDayJSON struct {
+	Day  string `json:"day"` // the day asked (--day, else today)
 	Due  int    `json:"due"`
 	Done int    `json:"done"`
 	Late int    `json:"late"`
@@ -254,26 +255,47 @@ func (a *app) patrolCmd() *cobra.Command {
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, late bool
+	var day string
 	cmd := &cobra.Command{
-		Use:   "areas [--json]",
-		Short: "The patrol areas, their checkpoints and today's state",
-		Args:  cobra.NoArgs,
+		Use:   "areas [--day YYYY-MM-DD] [--late] [--json]",
+		Short: "The patrol areas, their checkpoints and a day's state (default today): due, done, late",
+		Long: `The patrol areas, their checkpoints and a day's state (default today): the
+windows of the area due that day, done and late (over without a completed
+patrol, or running while the area's previous window was missed), as the
+records stand now. --late keeps the areas late on the day: the missed ones.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := a.parseDay(day)
+			if err != nil {
+				return err
+			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				return a.patrolAreas(ctx, db, asJSON)
+				return a.patrolAreas(ctx, db, d, late, asJSON)
 			})
 		},
 	}
+	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
+	cmd.Flags().BoolVar(&late, "late", false, "only the areas late on the day")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-func (a *app) patrolAreas(ctx context.Context, db backend, asJSON bool) error {
-	b, err := db.PatrolBoard(ctx, time.Time{})
+func (a *app) patrolAreas(ctx context.Context, db backend, day time.Time, lateOnly, asJSON bool) error {
+	b, err := db.PatrolBoard(ctx, day)
 	if err != nil {
 		return err
 	}
+	if lateOnly {
+		kept := b.Areas[:0]
+		for _, ad := range b.Areas {
+			if ad.Late > 0 {
+				kept = append(kept, ad)
+			}
+		}
+		b.Areas = kept
+	}
+	dayText := a.local(b.Rates.Day, "2006-01-02")
 	names, err := nodeNames(ctx, db)
 	if err != nil {
 		return err
@@ -287,7 +309,7 @@ func (a *app) patrolAreas(ctx context.Context, db backend, asJSON bool) error {
 		x := ad.Area
 		j := areaJSON{Code: x.Code, Name: x.Name, Kind: string(x.Kind), Village: string(x.Village), VillageName: names[x.Village],
 			Every: model.FormatEvery(x.Every), Since: a.ts(x.Since), LastDone: a.ts(ad.LastDone),
-			Today: areaDayJSON{Due: ad.Due, Done: ad.Done, Late: ad.Late, Now: ad.Now.String()}}
+			Today: areaDayJSON{Day: dayText, Due: ad.Due, Done: ad.Done, Late: ad.Late, Now: ad.Now.String()}}
 		if x.Patroller != 0 {
 			j.Patroller, j.PatrollerName = x.Patroller.String(), who[x.Patroller]
 		}
@@ -300,6 +322,10 @@ func (a *app) patrolAreas(ctx context.Context, db backend, asJSON bool) error {
 	if asJSON {
 		return writeJSON(a.out, out)
 	}
+	if len(out) == 0 && lateOnly {
+		fmt.Fprintf(a.out, "no area late on %s\n", dayText)
+		return nil
+	}
 	if len(out) == 0 {
 		fmt.Fprintln(a.out, "no patrol areas; import them with 'gridcmd import patrol-areas FILE.csv'")
 		return nil
@@ -311,9 +337,10 @@ func (a *app) patrolAreas(ctx context.Context, db backend, asJSON bool) error {
 			last = a.minute(ad.LastDone)
 		}
 		rows[i] = []string{j.Code, j.Name, j.Kind, j.VillageName, j.Every, strings.TrimSpace(j.PatrollerName + " " + j.Patroller),
-			itoa(len(j.Checkpoints)), j.Today.Now, last}
+			itoa(len(j.Checkpoints)), itoa(j.Today.Due), itoa(j.Today.Done), itoa(j.Today.Late), j.Today.Now, last}
 	}
-	table(a.out, []string{"area", "name", "kind", "village", "every", "patroller", "checkpoints", "now", "last done"}, rows)
+	fmt.Fprintf(a.out, "%s, as of %s\n", dayText, a.minute(b.Rates.AsOf))
+	table(a.out, []string{"area", "name", "kind", "village", "every", "patroller", "checkpoints", "due", "done", "late", "now", "last done"}, rows)
 	return nil
 }
 

@@ -201,3 +201,26 @@ func TestFindingLocationJSON(t *testing.T) {
 	require.Len(t, list, 1)
 	assert.Equal(t, f["location"], list[0]["location"])
 }
+
+// TestMissedAreas: the areas missed on a day are known. The demo's first
+// day (2026-11-29, its patrollers not yet out at 03:10) is long over when
+// the test runs: each of the 62 areas due then is late, none done; the
+// day before, nothing was due.
+func TestMissedAreas(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	var areas []map[string]any
+	e.okJSON(&areas, "patrol", "areas", "--day", "2026-11-29", "--late", "--json")
+	require.Len(t, areas, 62, "64 areas, less the two weekly reservoirs not yet due")
+	for _, a := range areas {
+		day := a["today"].(map[string]any)
+		assert.Equal(t, "2026-11-29", day["day"])
+		assert.Equal(t, 1.0, day["due"], a["code"])
+		assert.Equal(t, 0.0, day["done"], a["code"])
+		assert.Equal(t, 1.0, day["late"], a["code"])
+	}
+	e.okJSON(&areas, "patrol", "areas", "--day", "2026-11-29", "--json")
+	assert.Len(t, areas, 64, "without --late, every area")
+	assert.Contains(t, e.ok("patrol", "areas", "--day", "2026-11-28", "--late"), "no area late on 2026-11-28")
+	fails(t, e.run("patrol", "areas", "--day", "29/11"), cli.ExitUsage, "--day \"29/11\"")
+}

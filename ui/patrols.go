@@ -283,6 +283,10 @@ func (p *patrolsPane) lines() []string {
 		if rd.Group >= 0 {
 			group = fmt.Sprintf(p.pl.Group, rd.Group+1) + " " + strings.Join(codeTails(rd.Grids), ",")
 		}
+		if inner < 60 { // narrow: what is on duty and its reports before the name
+			add(fmt.Sprintf("%s %s %d  %s  %s", rd.Rotation.ID, p.pl.Reports, rd.Reports, group, rd.Rotation.Name))
+			continue
+		}
 		add(fmt.Sprintf("%s %s %s %s  %s  %s %d", p.pl.Rotation, rd.Rotation.ID, rd.Rotation.Name, act, group, p.pl.Reports, rd.Reports))
 	}
 	return out

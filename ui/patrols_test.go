@@ -311,3 +311,20 @@ func TestNarrowDeskShowsWhatWasFound(t *testing.T) {
 	m := keys(t, consoleAt(t, f, "zh", 120, 40, false), ":", "desk", "enter")
 	assert.Contains(t, ansi.Strip(m.View()), "渎溪村庄巡查 老旧民房外墙", "wide: the area and the text")
 }
+
+// TestRotationsOnANarrowPane: at 80x24 a rotation's line keeps its group on
+// duty and its reports, dropping its name last.
+func TestRotationsOnANarrowPane(t *testing.T) {
+	f := patrolFixture(t)
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	require.NoError(t, err)
+	require.Len(t, b.Rotations, 3, "the demo's rotations")
+	m := keys(t, consoleAt(t, f, "en", 80, 24, false), ":", "patrols", "enter", "G")
+	view := ansi.Strip(m.View())
+	for _, rd := range b.Rotations {
+		require.GreaterOrEqual(t, rd.Group, 0)
+		assert.Contains(t, view, fmt.Sprintf("%s reports %d  group %d %s", rd.Rotation.ID, rd.Reports, rd.Group+1, codeTails(rd.Grids)[0]))
+	}
+	m = keys(t, consoleAt(t, f, "zh", 120, 40, false), ":", "patrols", "enter", "G")
+	assert.Contains(t, ansi.Strip(m.View()), "轮值 R-0001 国道330沿线交通劝导 交通劝导", "wide: the name and the activity")
+}

@@ -100,10 +100,12 @@ var localMethods = []localMethod{
 	rpcWartimeStatus, rpcActivate, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
+	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcHandover, rpcAcceptHandover, rpcHandovers,
+	rpcCheckIn, rpcAddHeartbeat, rpcRemoveHeartbeat, rpcHeartbeats, rpcBeat,
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,
-	rpcImportAreas, rpcAreas, rpcStartPatrol, rpcCheckIn, rpcEndPatrol, rpcPatrol, rpcPatrols,
+	rpcImportAreas, rpcAreas, rpcStartPatrol, rpcPatrolCheckIn, rpcEndPatrol, rpcPatrol, rpcPatrols,
 	rpcAddFinding, rpcFinding, rpcFindings, rpcPassFinding, rpcMergeFinding, rpcCloseFinding,
 	rpcPatrolBoard, rpcAddRotation, rpcRotations, rpcRotationReport,
 }

@@ -170,7 +170,7 @@ func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	p, dup, err := s.svc.CheckIn(context.WithoutCancel(r.Context()), id, req.Checkpoint, loc, c.person.ID, key)
+	p, dup, err := s.svc.PatrolCheckIn(context.WithoutCancel(r.Context()), id, req.Checkpoint, loc, c.person.ID, key)
 	if err != nil {
 		s.patrolError(w, r, c, err)
 		return
@@ -307,9 +307,9 @@ type boardReq struct {
 }
 
 type addRotationReq struct {
-	Rotation model.Rotation `json:"rotation"`
-	By       model.PersonID `json:"by"`
-	Note     string         `json:"note"`
+	Rotation model.JointRotation `json:"rotation"`
+	By       model.PersonID      `json:"by"`
+	Note     string              `json:"note"`
 }
 
 type rotationReportReq struct {
@@ -332,8 +332,8 @@ var rpcStartPatrol = newMethod("StartPatrol", onService, func(ctx context.Contex
 	return patrolResp{p, dup}, err
 }).writing()
 
-var rpcCheckIn = newMethod("CheckIn", onService, func(ctx context.Context, s services, r checkInReq) (patrolResp, error) {
-	p, dup, err := s.svc.CheckIn(ctx, r.Patrol, r.Checkpoint, r.Loc, r.By, r.Key)
+var rpcPatrolCheckIn = newMethod("PatrolCheckIn", onService, func(ctx context.Context, s services, r checkInReq) (patrolResp, error) {
+	p, dup, err := s.svc.PatrolCheckIn(ctx, r.Patrol, r.Checkpoint, r.Loc, r.By, r.Key)
 	return patrolResp{p, dup}, err
 }).writing()
 
@@ -380,11 +380,11 @@ var rpcPatrolBoard = newMethod("PatrolBoard", onService, func(ctx context.Contex
 	return s.svc.PatrolBoard(ctx, r.Day)
 })
 
-var rpcAddRotation = newMethod("AddRotation", onService, func(ctx context.Context, s services, r addRotationReq) (model.Rotation, error) {
+var rpcAddRotation = newMethod("AddRotation", onService, func(ctx context.Context, s services, r addRotationReq) (model.JointRotation, error) {
 	return s.svc.AddRotation(ctx, r.Rotation, r.By, r.Note)
 }).writing()
 
-var rpcRotations = newMethod("Rotations", onService, func(ctx context.Context, s services, _ none) ([]model.Rotation, error) {
+var rpcRotations = newMethod("Rotations", onService, func(ctx context.Context, s services, _ none) ([]model.JointRotation, error) {
 	return s.svc.Rotations(ctx)
 })
 
@@ -408,8 +408,8 @@ func (c *Client) StartPatrol(ctx context.Context, area string, by model.PersonID
 	return r.Patrol, r.Duplicate, err
 }
 
-func (c *Client) CheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
-	r, err := call(ctx, c, rpcCheckIn, checkInReq{Patrol: patrol, Checkpoint: checkpoint, Loc: loc, By: by, Key: key})
+func (c *Client) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
+	r, err := call(ctx, c, rpcPatrolCheckIn, checkInReq{Patrol: patrol, Checkpoint: checkpoint, Loc: loc, By: by, Key: key})
 	return r.Patrol, r.Duplicate, err
 }
 
@@ -456,11 +456,11 @@ func (c *Client) PatrolBoard(ctx context.Context, day time.Time) (model.PatrolBo
 	return call(ctx, c, rpcPatrolBoard, boardReq{Day: day})
 }
 
-func (c *Client) AddRotation(ctx context.Context, r model.Rotation, by model.PersonID, note string) (model.Rotation, error) {
+func (c *Client) AddRotation(ctx context.Context, r model.JointRotation, by model.PersonID, note string) (model.JointRotation, error) {
 	return call(ctx, c, rpcAddRotation, addRotationReq{Rotation: r, By: by, Note: note})
 }
 
-func (c *Client) Rotations(ctx context.Context) ([]model.Rotation, error) {
+func (c *Client) Rotations(ctx context.Context) ([]model.JointRotation, error) {
 	return call(ctx, c, rpcRotations, none{})
 }
 

@@ -259,10 +259,10 @@ func TestPatrolsOverLocalRPC(t *testing.T) {
 	_, dup, err = svc.StartPatrol(e.ctx, "P-DX-01", e.pat.ID, "k1")
 	require.NoError(t, err)
 	assert.True(t, dup)
-	p, _, err = svc.CheckIn(e.ctx, p.ID, "C1", &model.LatLon{Lat: 1, Lon: 2}, e.pat.ID, "")
+	p, _, err = svc.PatrolCheckIn(e.ctx, p.ID, "C1", &model.LatLon{Lat: 1, Lon: 2}, e.pat.ID, "")
 	require.NoError(t, err)
 	assert.Equal(t, &model.LatLon{Lat: 1, Lon: 2}, p.CheckIns[0].Loc)
-	_, _, err = svc.CheckIn(e.ctx, p.ID, "C1", nil, e.pat2.ID, "")
+	_, _, err = svc.PatrolCheckIn(e.ctx, p.ID, "C1", nil, e.pat2.ID, "")
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 	assert.NotEqual(t, model.ErrorMessage(err), model.ErrorMessageZh(err), "the refusal keeps its Chinese")
 	_, _, err = svc.EndPatrol(e.ctx, p.ID, e.pat.ID, "")
@@ -300,7 +300,7 @@ func TestPatrolsOverLocalRPC(t *testing.T) {
 	assert.Equal(t, direct.Rates.KindRate, b.Rates.KindRate, "the board over the wire is the board")
 	assert.Len(t, b.Patrollers, 2)
 
-	r, err := svc.AddRotation(e.ctx, model.Rotation{Name: "渎溪扫楼", Activity: model.ActivitySweep,
+	r, err := svc.AddRotation(e.ctx, model.JointRotation{Name: "渎溪扫楼", Activity: model.ActivitySweep,
 		Groups: [][]model.NodeCode{{grid01}, {grid02}}, Start: time.Now().AddDate(0, 0, -1)}, e.duty.ID, "")
 	require.NoError(t, err)
 	rs, err := svc.Rotations(e.ctx)

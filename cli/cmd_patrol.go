@@ -193,7 +193,7 @@ func (a *app) findingJSON(f model.Finding, p model.PatrolPolicy) findingJSON {
 	return j
 }
 
-func (a *app) rotationJSON(r model.Rotation, rd *model.RotationDay) rotationJSON {
+func (a *app) rotationJSON(r model.JointRotation, rd *model.RotationDay) rotationJSON {
 	j := rotationJSON{ID: r.ID, Name: r.Name, Activity: string(r.Activity), Start: a.local(r.Start, "2006-01-02"), Every: r.Every}
 	for _, g := range r.Groups {
 		j.Groups = append(j.Groups, codes(g))
@@ -421,7 +421,7 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				p, _, err := db.CheckIn(ctx, args[0], checkpoint, loc, actor, "")
+				p, _, err := db.PatrolCheckIn(ctx, args[0], checkpoint, loc, actor, "")
 				if err != nil {
 					return refused(err)
 				}
@@ -867,7 +867,7 @@ func (a *app) rotationAddCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				r, err := db.AddRotation(ctx, model.Rotation{Name: name, Activity: act, Groups: gs, Start: st, Every: every}, actor, "rotation add")
+				r, err := db.AddRotation(ctx, model.JointRotation{Name: name, Activity: act, Groups: gs, Start: st, Every: every}, actor, "rotation add")
 				if err != nil {
 					return refused(err)
 				}

@@ -29,7 +29,7 @@ type PatrolFeed struct {
 	officers []model.PersonID
 	// the joint rotations, and the grid leaders and full-time grid
 	// workers of each grid, who report their group's activity
-	rotations []model.Rotation
+	rotations []model.JointRotation
 	staff     map[model.NodeCode][]model.PersonID
 }
 
@@ -197,7 +197,7 @@ func (f *PatrolFeed) step(ctx context.Context) {
 			continue
 		}
 		c := fp.area.Checkpoints[fp.next]
-		if _, _, err := f.svc.CheckIn(ctx, fp.id, c.Code, c.Loc, id, ""); err == nil {
+		if _, _, err := f.svc.PatrolCheckIn(ctx, fp.id, c.Code, c.Loc, id, ""); err == nil {
 			fp.next++
 		} else if model.ErrorCode(err) == model.ECONFLICT {
 			delete(f.running, id) // ended by someone else

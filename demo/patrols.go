@@ -305,7 +305,7 @@ func patrolRound(r *rand.Rand, a model.PatrolArea, id model.PersonID, t, base ti
 		}
 		cp := c.Code
 		out = append(out, patrolStep{At: t, what: "check in at " + a.Code + " " + cp, do: func(ctx context.Context, svc model.Service, _ []string) error {
-			_, _, err := svc.CheckIn(ctx, pid, cp, c.Loc, id, "")
+			_, _, err := svc.PatrolCheckIn(ctx, pid, cp, c.Loc, id, "")
 			return err
 		}})
 	}

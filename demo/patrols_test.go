@@ -18,7 +18,7 @@ type fakePatrols struct {
 	areas     map[string]model.PatrolArea
 	patrols   []model.Patrol
 	findings  []model.Finding
-	rotations []model.Rotation
+	rotations []model.JointRotation
 	reports   []model.Event
 }
 
@@ -78,7 +78,7 @@ func (f *fakeStore) patrolOf(id string) (*model.Patrol, model.PatrolArea, error)
 	return p, f.pt().areas[p.Area], nil
 }
 
-func (f *fakeStore) CheckIn(_ context.Context, id, cp string, loc *model.LatLon, by model.PersonID, _ string) (model.Patrol, bool, error) {
+func (f *fakeStore) PatrolCheckIn(_ context.Context, id, cp string, loc *model.LatLon, by model.PersonID, _ string) (model.Patrol, bool, error) {
 	p, a, err := f.patrolOf(id)
 	if err != nil {
 		return model.Patrol{}, false, err
@@ -154,7 +154,7 @@ func (f *fakeStore) CloseFinding(_ context.Context, id, reason string, by model.
 	return next, err
 }
 
-func (f *fakeStore) AddRotation(_ context.Context, r model.Rotation, _ model.PersonID, _ string) (model.Rotation, error) {
+func (f *fakeStore) AddRotation(_ context.Context, r model.JointRotation, _ model.PersonID, _ string) (model.JointRotation, error) {
 	c, err := r.Clean()
 	if err != nil {
 		return c, err
@@ -173,7 +173,7 @@ func (f *fakeStore) AddRotation(_ context.Context, r model.Rotation, _ model.Per
 	return c, nil
 }
 
-func (f *fakeStore) Rotations(context.Context) ([]model.Rotation, error) {
+func (f *fakeStore) Rotations(context.Context) ([]model.JointRotation, error) {
 	return f.pt().rotations, nil
 }
 

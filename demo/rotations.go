@@ -46,11 +46,11 @@ var activityReports = func() map[model.Activity][]string {
 	return out
 }()
 
-// Rotations returns the demo's joint rotations, starting ten days before
+// JointRotations returns the demo's joint rotations, starting ten days before
 // the day of d0 (in d0's location).
-func Rotations(d0 time.Time) []model.Rotation {
+func JointRotations(d0 time.Time) []model.JointRotation {
 	start := time.Date(d0.Year(), d0.Month(), d0.Day()-10, 0, 0, 0, 0, d0.Location())
-	out := make([]model.Rotation, len(rotationPlan))
+	out := make([]model.JointRotation, len(rotationPlan))
 	for i, rp := range rotationPlan {
 		groups := make([][]model.NodeCode, len(rp.groups))
 		for g, vs := range rp.groups {
@@ -58,7 +58,7 @@ func Rotations(d0 time.Time) []model.Rotation {
 				groups[g] = append(groups[g], model.NodeCode(string(Town)+v+"-0"+string(rune('0'+rp.grid))))
 			}
 		}
-		out[i] = model.Rotation{Name: rp.name, Activity: rp.activity, Groups: groups, Start: start, Every: rp.every}
+		out[i] = model.JointRotation{Name: rp.name, Activity: rp.activity, Groups: groups, Start: start, Every: rp.every}
 	}
 	return out
 }
@@ -82,7 +82,7 @@ func gridLeaders(seed int64) map[model.NodeCode]model.PersonID {
 // base like the rest of the plan.
 func rotationSteps(seed int64, d0, base time.Time) []patrolStep {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x526f74)) // "Rot"
-	rots := Rotations(d0)
+	rots := JointRotations(d0)
 	steps := []patrolStep{{At: d0.Add(-time.Minute), what: "add the joint rotations",
 		do: func(ctx context.Context, svc model.Service, _ []string) error {
 			for _, rot := range rots {

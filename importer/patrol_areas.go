@@ -209,15 +209,15 @@ var rotationColumns = []column{
 //	every     每组天数       days each turn lasts (default 1)
 //
 // A rotation's rows give the same activity, start and every. The rotations
-// come back in file order, checked (model.Rotation.Clean), their start at
+// come back in file order, checked (model.JointRotation.Clean), their start at
 // midnight in loc.
-func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Rotation, error) {
+func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.JointRotation, error) {
 	s, err := openSheet(name, r, rotationColumns)
 	if err != nil {
 		return nil, err
 	}
 	type building struct {
-		r      model.Rotation
+		r      model.JointRotation
 		line   int
 		first  map[string]string
 		groups map[int][]model.NodeCode
@@ -232,7 +232,7 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Rotat
 		if err != nil {
 			return nil, err
 		}
-		bad := func(format string, args ...any) ([]model.Rotation, error) {
+		bad := func(format string, args ...any) ([]model.JointRotation, error) {
 			return nil, s.errorf(rw.line, format, args...)
 		}
 		v := rw.val
@@ -258,7 +258,7 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Rotat
 					return bad("rotation %s: every %q: want a number of days, 1 or more", nm, v["every"])
 				}
 			}
-			b.r = model.Rotation{Name: nm, Activity: act, Start: start, Every: every}
+			b.r = model.JointRotation{Name: nm, Activity: act, Start: start, Every: every}
 			rots[nm] = b
 			order = append(order, nm)
 		} else {
@@ -289,7 +289,7 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Rotat
 	if len(order) == 0 {
 		return nil, model.Errorf(model.EINVALID, "%s: no rotations, only a header", name)
 	}
-	out := make([]model.Rotation, len(order))
+	out := make([]model.JointRotation, len(order))
 	for i, nm := range order {
 		b := rots[nm]
 		for g := 1; g <= len(b.groups); g++ {

@@ -21,9 +21,11 @@ import (
 
 // Actions of the patrol flow. Another part of gridcmd (the points of issue
 // 14) reads them from the log by name: they are part of the file format.
+// A check-in at a checkpoint is ActCheckIn ("checkin", duty.go), the action
+// a village room checking in also writes: a patrol's names the patrol in
+// Ref (X-0001), a room's has no Ref (IsPatrolCheckIn tells them apart).
 const (
 	ActPatrolStart     Action = "patrol_start"     // a patroller starts a patrol of an area
-	ActCheckIn         Action = "checkin"          // a check-in at a checkpoint
 	ActPatrolDone      Action = "patrol_done"      // a patrol ended complete
 	ActPatrolEnd       Action = "patrol_end"       // a patrol ended incomplete
 	ActFinding         Action = "finding"          // a finding reported from an area
@@ -42,10 +44,18 @@ var PatrolActions = []Action{
 }
 
 var patrolActionZh = map[Action]string{
-	ActPatrolStart: "开始巡护", ActCheckIn: "巡护打卡", ActPatrolDone: "完成巡护", ActPatrolEnd: "结束巡护",
+	ActPatrolStart: "开始巡护", ActPatrolDone: "完成巡护", ActPatrolEnd: "结束巡护",
 	ActFinding: "巡护发现", ActFindingPass: "发现交办", ActFindingMerge: "发现并入", ActFindingClose: "发现销号",
 	ActRotationPatrol: "轮值巡察", ActRotationSweep: "清村扫楼", ActRotationTraffic: "交通劝导",
 }
+
+// PatrolCheckInZh is what a patrol's check-in is called in Chinese (a
+// room's is 报到, ActCheckIn.Zh()).
+const PatrolCheckInZh = "巡护打卡"
+
+// IsPatrolCheckIn reports whether e is a check-in of a patrol at a
+// checkpoint, not a village room's check-in (which shares its action).
+func IsPatrolCheckIn(e Event) bool { return e.Action == ActCheckIn && e.Ref != "" }
 
 // The catalogues of enums.go and incident.go learn the patrol flow's words
 // here, so that its additions stay in this file.
@@ -872,6 +882,7 @@ func EscalateFinding(f Finding, inc Incident, report Event, now time.Time, p Pol
 		return f, inc, nil, false
 	}
 	inc = inc.enterTier(TierTown, now, p)
+	inc.Escalations++ // it climbed, as the escalation event on its timeline says (and Replay counts)
 	report.After = inc.state()
 	f.Status, f.Incident, f.IncidentSeq, f.HandledBy, f.HandledAt = FindingEscalated, inc.ID, inc.Seq, System, now
 	f.IncidentStatus = inc.Status
@@ -949,7 +960,7 @@ type PatrolService interface {
 	// Areas lists the areas in code order.
 	Areas(ctx context.Context) ([]PatrolArea, error)
 	StartPatrol(ctx context.Context, area string, by PersonID, key string) (Patrol, bool, error)
-	CheckIn(ctx context.Context, patrol, checkpoint string, loc *LatLon, by PersonID, key string) (Patrol, bool, error)
+	PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *LatLon, by PersonID, key string) (Patrol, bool, error)
 	EndPatrol(ctx context.Context, patrol string, by PersonID, key string) (Patrol, bool, error)
 	Patrol(ctx context.Context, id string) (Patrol, error)
 	// Patrols lists the patrols f selects, oldest first.
@@ -972,8 +983,8 @@ type PatrolService interface {
 	// patrollers, the rotations on duty (day zero: today).
 	PatrolBoard(ctx context.Context, day time.Time) (PatrolBoard, error)
 	// AddRotation stores a joint rotation.
-	AddRotation(ctx context.Context, r Rotation, by PersonID, note string) (Rotation, error)
-	Rotations(ctx context.Context) ([]Rotation, error)
+	AddRotation(ctx context.Context, r JointRotation, by PersonID, note string) (JointRotation, error)
+	Rotations(ctx context.Context) ([]JointRotation, error)
 	// RotationReport records an activity of the rotation by someone of the
 	// group on duty today.
 	RotationReport(ctx context.Context, id, text string, by PersonID) (Event, error)

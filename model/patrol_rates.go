@@ -287,7 +287,7 @@ type PatrollerDay struct {
 // RotationDay is a joint rotation on the day: the group on duty and how
 // many activity reports it has filed.
 type RotationDay struct {
-	Rotation Rotation
+	Rotation JointRotation
 	Group    int // 0-based; -1 before the rotation starts
 	Grids    []NodeCode
 	Reports  int
@@ -312,7 +312,7 @@ type BoardInput struct {
 	Patrols    []Patrol  // those started from two periods before the day on
 	Findings   []Finding // those found from 14 days before the day on, and every one still waiting
 	Patrollers []Person
-	Rotations  []Rotation
+	Rotations  []JointRotation
 	Reports    map[string]int // rotation id -> activity reports on the day
 }
 

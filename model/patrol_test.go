@@ -560,7 +560,7 @@ func TestSortDesk(t *testing.T) {
 
 func TestRotation(t *testing.T) {
 	start := time.Date(2026, 11, 27, 15, 0, 0, 0, loc)
-	r, err := model.Rotation{Name: " 渎溪-倪宅 联合扫楼 ", Activity: "清村扫楼", Start: start,
+	r, err := model.JointRotation{Name: " 渎溪-倪宅 联合扫楼 ", Activity: "清村扫楼", Start: start,
 		Groups: [][]model.NodeCode{{duxiG01, otherGrid}, {duxiG02}, {"330784114200-02"}}}.Clean()
 	require.NoError(t, err)
 	assert.Equal(t, model.ActivitySweep, r.Activity)
@@ -594,7 +594,7 @@ func TestRotation(t *testing.T) {
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 	assert.Contains(t, model.ErrorMessageZh(err), "第 3 组")
 
-	for name, bad := range map[string]model.Rotation{
+	for name, bad := range map[string]model.JointRotation{
 		"one group":    {Name: "x", Activity: "sweep", Start: start, Groups: [][]model.NodeCode{{duxiG01}}},
 		"a village":    {Name: "x", Activity: "sweep", Start: start, Groups: [][]model.NodeCode{{duxi}, {duxiG02}}},
 		"a grid twice": {Name: "x", Activity: "sweep", Start: start, Groups: [][]model.NodeCode{{duxiG01}, {duxiG01}}},
@@ -636,4 +636,18 @@ func TestPatrolCatalogue(t *testing.T) {
 	bad = model.DefaultPolicy()
 	bad.Patrol.TriageDeadline = 0
 	assert.Equal(t, "patrol.triage_deadline", model.ErrorField(bad.Validate()))
+}
+
+// TestPatrolCheckInIsNoRoomCheckIn: a patrol's check-in and a village
+// room's share the action "checkin"; the patrol's names its patrol, and a
+// handover sheet counts only the rooms' (报到).
+func TestPatrolCheckInIsNoRoomCheckIn(t *testing.T) {
+	at := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	room := model.Event{Seq: 1, At: at, Action: model.ActCheckIn, Node: "330784114266"}
+	patrol := model.Event{Seq: 2, At: at, Action: model.ActCheckIn, Ref: "X-0001", Node: "330784114266"}
+	assert.False(t, model.IsPatrolCheckIn(room))
+	assert.True(t, model.IsPatrolCheckIn(patrol))
+	s := model.BuildSheet(model.SheetInput{From: at.Add(-time.Hour), To: at.Add(time.Hour), Events: []model.Event{room, patrol}})
+	assert.Equal(t, 1, s.Changes[model.ActCheckIn])
+	assert.Equal(t, "报到", model.ActCheckIn.Zh(), "the action's own name stays the room's")
 }

@@ -46,8 +46,8 @@ func ParseActivity(s string) (Activity, error) {
 	return parseEnum("activity", s, Activities, activityZh)
 }
 
-// Rotation is one joint rotation.
-type Rotation struct {
+// JointRotation is one joint rotation.
+type JointRotation struct {
 	Seq      uint64
 	ID       string // R-0001
 	Name     string
@@ -70,7 +70,7 @@ const MaxRotationGroups = 60
 // Clean checks the rotation and returns it with its name cleaned, its
 // start at midnight and its grids in canonical form. The grids' existence
 // is the store's to check.
-func (r Rotation) Clean() (Rotation, error) {
+func (r JointRotation) Clean() (JointRotation, error) {
 	name, err := CleanText(r.Name, false)
 	if err != nil || name == "" || utf8.RuneCountInString(name) > MaxAreaNameRunes {
 		return r, Errorf(EINVALID, "rotation name: want 1 to %d characters", MaxAreaNameRunes).
@@ -125,7 +125,7 @@ func (r Rotation) Clean() (Rotation, error) {
 
 // GroupOn is the index of the group on duty on day's date (in the
 // rotation's location), -1 before the rotation starts.
-func (r Rotation) GroupOn(day time.Time) int {
+func (r JointRotation) GroupOn(day time.Time) int {
 	if len(r.Groups) == 0 || r.Every < 1 {
 		return -1
 	}
@@ -141,7 +141,7 @@ func (r Rotation) GroupOn(day time.Time) int {
 
 // OnDuty reports whether p is of the group on duty on day: their node is
 // one of the group's grids or beneath one.
-func (r Rotation) OnDuty(p Person, day time.Time) bool {
+func (r JointRotation) OnDuty(p Person, day time.Time) bool {
 	g := r.GroupOn(day)
 	if g < 0 || p.ID == System {
 		return false
@@ -156,7 +156,7 @@ func (r Rotation) OnDuty(p Person, day time.Time) bool {
 
 // Report is the rule of an activity report: by is of the group on duty
 // now; text says what was done (optional).
-func (r Rotation) Report(text string, by Person, now time.Time) (Event, error) {
+func (r JointRotation) Report(text string, by Person, now time.Time) (Event, error) {
 	g := r.GroupOn(now)
 	if !r.OnDuty(by, now) {
 		who := "no group"
@@ -193,7 +193,7 @@ func (r Rotation) Report(text string, by Person, now time.Time) (Event, error) {
 
 // GroupsString writes the groups as the command line reads them:
 // grids separated by commas, groups by semicolons.
-func (r Rotation) GroupsString() string {
+func (r JointRotation) GroupsString() string {
 	parts := make([]string, len(r.Groups))
 	for i, g := range r.Groups {
 		parts[i] = joinCodes(g)

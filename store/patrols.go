@@ -203,7 +203,7 @@ func decodeFinding(seq uint64, v []byte, loc *time.Location) (model.Finding, err
 	}, nil
 }
 
-// rotationRecord is the stored form of model.Rotation; the key is its seq.
+// rotationRecord is the stored form of model.JointRotation; the key is its seq.
 type rotationRecord struct {
 	Name     string     `json:"name"`
 	Activity string     `json:"activity"`
@@ -212,7 +212,7 @@ type rotationRecord struct {
 	Every    int        `json:"every"`
 }
 
-func encodeRotation(r model.Rotation) ([]byte, error) {
+func encodeRotation(r model.JointRotation) ([]byte, error) {
 	rec := rotationRecord{Name: r.Name, Activity: string(r.Activity), Start: nanos(r.Start), Every: r.Every}
 	for _, g := range r.Groups {
 		rec.Groups = append(rec.Groups, codeStrings(g))
@@ -220,12 +220,12 @@ func encodeRotation(r model.Rotation) ([]byte, error) {
 	return json.Marshal(rec)
 }
 
-func decodeRotation(seq uint64, v []byte, loc *time.Location) (model.Rotation, error) {
+func decodeRotation(seq uint64, v []byte, loc *time.Location) (model.JointRotation, error) {
 	var r rotationRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return model.Rotation{}, fmt.Errorf("rotation %s: %w", model.FormatRotationID(seq), err)
+		return model.JointRotation{}, fmt.Errorf("rotation %s: %w", model.FormatRotationID(seq), err)
 	}
-	out := model.Rotation{Seq: seq, ID: model.FormatRotationID(seq), Name: r.Name, Activity: model.Activity(r.Activity),
+	out := model.JointRotation{Seq: seq, ID: model.FormatRotationID(seq), Name: r.Name, Activity: model.Activity(r.Activity),
 		Start: fromNanos(r.Start, loc), Every: r.Every}
 	for _, g := range r.Groups {
 		var group []model.NodeCode
@@ -349,11 +349,11 @@ func putFinding(tx *bolt.Tx, f model.Finding, old *model.Finding) error {
 	return nil
 }
 
-func (s *DB) getRotation(tx *bolt.Tx, seq uint64) (model.Rotation, error) {
+func (s *DB) getRotation(tx *bolt.Tx, seq uint64) (model.JointRotation, error) {
 	v := tx.Bucket(bucketRotations).Get(u64(seq))
 	if v == nil {
 		id := model.FormatRotationID(seq)
-		return model.Rotation{}, model.Errorf(model.ENOTFOUND, "no rotation %s", id).Zh("没有轮值 %s", id).On("rotation")
+		return model.JointRotation{}, model.Errorf(model.ENOTFOUND, "no rotation %s", id).Zh("没有轮值 %s", id).On("rotation")
 	}
 	return decodeRotation(seq, v, s.opts.Location)
 }
@@ -553,7 +553,7 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 }
 
 // CheckIn records a check-in of the patrol at a checkpoint.
-func (s *DB) CheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
+func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
 	seq, err := model.ParsePatrolID(patrol)
 	if err != nil {
 		return model.Patrol{}, false, err
@@ -988,17 +988,17 @@ func sortedCategory(p model.Policy) string {
 }
 
 // AddRotation stores a joint rotation.
-func (s *DB) AddRotation(ctx context.Context, r model.Rotation, by model.PersonID, note string) (model.Rotation, error) {
+func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.PersonID, note string) (model.JointRotation, error) {
 	r.Start = r.Start.In(s.opts.Location)
 	r, err := r.Clean()
 	if err != nil {
-		return model.Rotation{}, err
+		return model.JointRotation{}, err
 	}
 	note, err = model.CleanText(note, false)
 	if err != nil {
-		return model.Rotation{}, model.Errorf(model.EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8").On("note")
+		return model.JointRotation{}, model.Errorf(model.EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8").On("note")
 	}
-	var out model.Rotation
+	var out model.JointRotation
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
@@ -1031,17 +1031,17 @@ func (s *DB) AddRotation(ctx context.Context, r model.Rotation, by model.PersonI
 			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
 	})
 	if err != nil {
-		return model.Rotation{}, err
+		return model.JointRotation{}, err
 	}
 	return out, nil
 }
 
 // Rotations lists the rotations in order of creation.
-func (s *DB) Rotations(ctx context.Context) ([]model.Rotation, error) {
+func (s *DB) Rotations(ctx context.Context) ([]model.JointRotation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []model.Rotation
+	var out []model.JointRotation
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.rotations(tx)
@@ -1050,8 +1050,8 @@ func (s *DB) Rotations(ctx context.Context) ([]model.Rotation, error) {
 	return out, err
 }
 
-func (s *DB) rotations(tx *bolt.Tx) ([]model.Rotation, error) {
-	var out []model.Rotation
+func (s *DB) rotations(tx *bolt.Tx) ([]model.JointRotation, error) {
+	var out []model.JointRotation
 	err := tx.Bucket(bucketRotations).ForEach(func(k, v []byte) error {
 		r, err := decodeRotation(getU64(k), v, s.opts.Location)
 		if err == nil {
@@ -1100,7 +1100,7 @@ func (s *DB) RotationReport(ctx context.Context, id, text string, by model.Perso
 }
 
 // rotationReports counts each rotation's activity reports in [from, to).
-func rotationReports(tx *bolt.Tx, rs []model.Rotation, from, to time.Time) map[string]int {
+func rotationReports(tx *bolt.Tx, rs []model.JointRotation, from, to time.Time) map[string]int {
 	out := map[string]int{}
 	c := tx.Bucket(bucketRotationReports).Cursor()
 	for _, r := range rs {

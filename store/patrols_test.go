@@ -114,7 +114,7 @@ func TestPatrolFlow(t *testing.T) {
 
 	for i, cp := range []string{"C1", "c2", "C3"} {
 		tw.clock.Advance(20 * time.Minute)
-		p, _, err = tw.s.CheckIn(tw.ctx, "x-1", cp, nil, tw.patroller.ID, "")
+		p, _, err = tw.s.PatrolCheckIn(tw.ctx, "x-1", cp, nil, tw.patroller.ID, "")
 		require.NoError(t, err, cp)
 		assert.Equal(t, i+1, p.Checked())
 	}
@@ -158,7 +158,7 @@ func TestPatrolFlow(t *testing.T) {
 	// A second patrol, ended early: patrol_end.
 	p2, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-02", tw.patroller2.ID, "")
 	require.NoError(t, err)
-	_, _, err = tw.s.CheckIn(tw.ctx, p2.ID, "D1", &model.LatLon{Lat: 91}, tw.patroller2.ID, "")
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, p2.ID, "D1", &model.LatLon{Lat: 91}, tw.patroller2.ID, "")
 	assert.Equal(t, "location.lat", model.ErrorField(err))
 	p2, _, err = tw.s.EndPatrol(tw.ctx, p2.ID, tw.liaison.ID, "")
 	require.NoError(t, err, "the liaison ends a patrol")
@@ -190,7 +190,7 @@ func TestPatrolIdempotency(t *testing.T) {
 	assert.Equal(t, "Idempotency-Key", model.ErrorField(err))
 
 	for range 3 {
-		p, _, err = tw.s.CheckIn(tw.ctx, p.ID, "C1", nil, tw.patroller.ID, "ci-1")
+		p, _, err = tw.s.PatrolCheckIn(tw.ctx, p.ID, "C1", nil, tw.patroller.ID, "ci-1")
 		require.NoError(t, err)
 	}
 	assert.Len(t, p.CheckIns, 1, "three tries, one check-in")
@@ -221,7 +221,7 @@ func TestPatrolWritersConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _, err := tw.s.CheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
+			_, _, err := tw.s.PatrolCheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
 			assert.NoError(t, err)
 		}()
 	}
@@ -357,6 +357,14 @@ func TestTriageDeadlineSweep(t *testing.T) {
 	assert.Equal(t, f.ID, tl[1].Ref)
 	assert.Contains(t, tl[1].NoteZh, "内未分拣")
 	assert.Equal(t, model.TierTown, tl[1].After.Tier)
+	var replayed model.Incident // the replay (model.Incident.Replay) reads the timeline as the live incident is
+	for _, ev := range tl {
+		replayed = replayed.Replay(ev, inc, tw.s.Policy())
+	}
+	assert.Equal(t, inc.Tier, replayed.Tier)
+	assert.Equal(t, inc.Status, replayed.Status)
+	assert.Equal(t, 1, inc.Escalations)
+	assert.Equal(t, inc.Escalations, replayed.Escalations)
 	town, err := tw.s.Incidents(tw.ctx, model.IncidentFilter{Tier: model.TierTown, Open: true})
 	require.NoError(t, err)
 	assert.Len(t, town, 1)
@@ -371,11 +379,11 @@ func TestTriageDeadlineSweep(t *testing.T) {
 
 func TestRotationsStore(t *testing.T) {
 	tw := newPatrolTower(t)
-	r, err := tw.s.AddRotation(tw.ctx, model.Rotation{Name: "渎溪联合扫楼", Activity: model.ActivitySweep,
+	r, err := tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "渎溪联合扫楼", Activity: model.ActivitySweep,
 		Groups: [][]model.NodeCode{{grid01}, {grid02, grid10}}, Start: t0.Add(-24 * time.Hour)}, tw.duty.ID, "")
 	require.NoError(t, err)
 	assert.Equal(t, "R-0001", r.ID)
-	_, err = tw.s.AddRotation(tw.ctx, model.Rotation{Name: "x", Activity: model.ActivityTraffic,
+	_, err = tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "x", Activity: model.ActivityTraffic,
 		Groups: [][]model.NodeCode{{grid01}, {"330784114266-05"}}, Start: t0}, tw.duty.ID, "")
 	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "an unknown grid")
 
@@ -399,7 +407,7 @@ func TestRotationsStore(t *testing.T) {
 	tw.reopen(t)
 	rs, err := tw.s.Rotations(tw.ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []model.Rotation{r}, rs)
+	assert.Equal(t, []model.JointRotation{r}, rs)
 	requireClean(t, tw.s)
 }
 

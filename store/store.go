@@ -187,7 +187,22 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 6: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// 6: the duty schedule, handovers and watchdogs (shifts and their room
+	// index, handovers and theirs, gateway heartbeats, village room watches).
+	// Incident records gain supervisions and next_supervision, absent in
+	// older ones (read as zero), so nothing is rewritten.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
+			[]byte("heartbeats"), []byte("room_watch"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
 	// joint rotations and their reports, the field API's idempotency keys
 	// for them).
 	func(tx *bolt.Tx) error {
@@ -239,6 +254,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 }

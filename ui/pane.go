@@ -49,6 +49,7 @@ const (
 	overlayAfter
 	overlayPatrols // :patrols (patrols.go)
 	overlayDesk    // :desk, the liaison's desk (desk.go)
+	overlayHandover
 	overlayCount
 )
 

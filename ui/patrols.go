@@ -102,6 +102,7 @@ func patrolLabels(lang string) ptLabels {
 	for _, a := range model.PatrolActions {
 		zh[a] = a.Zh()
 	}
+	zh[model.ActCheckIn] = model.PatrolCheckInZh
 	return ptLabels{
 		Patrols: "巡护", Desk: "联络员分拣台", PatrolRate: "巡护率", FollowUp: "跟踪率", Week: "近7日发现",
 		Prev: "前7日", Waiting: "待分拣", PastDeadline: "超时", Kind: "类型", Due: "应巡", Done: "已巡",
@@ -115,13 +116,18 @@ func patrolLabels(lang string) ptLabels {
 
 // The ticker names the patrol flow's events in the console's language.
 func init() {
-	for a, s := range patrolLabels("en").Action {
-		enLabels.Action[a] = s
-	}
-	for a, s := range patrolLabels("zh").Action {
-		zhLabels.Action[a] = s
+	for _, l := range []*Labels{&enLabels, &zhLabels} {
+		for a, s := range patrolLabels(l.Lang).Action {
+			if a != model.ActCheckIn { // shared with a room's check-in: see describe
+				l.Action[a] = s
+			}
+		}
 	}
 }
+
+// patrolCheckIn is the ticker's word for a patrol's check-in, which shares
+// its action with a village room's (model.IsPatrolCheckIn).
+func patrolCheckIn(lang string) string { return patrolLabels(lang).Action[model.ActCheckIn] }
 
 // patrolEvent reports whether an event may change what the patrol panes
 // show: one of the patrol flow, or a step of an incident (which may carry

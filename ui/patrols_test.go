@@ -33,7 +33,7 @@ func patrolFixture(t *testing.T) fixture {
 	require.NoError(t, err)
 	for i, cp := range []string{"C1", "C2", "C3", "C4"} {
 		at(7, 45+2*i)
-		_, _, err = f.db.CheckIn(ctx, done.ID, cp, nil, 16, "")
+		_, _, err = f.db.PatrolCheckIn(ctx, done.ID, cp, nil, 16, "")
 		require.NoError(t, err)
 	}
 	_, _, err = f.db.EndPatrol(ctx, done.ID, 16, "")
@@ -43,7 +43,7 @@ func patrolFixture(t *testing.T) fixture {
 	require.NoError(t, err)
 	for i, cp := range []string{"C1", "C2"} {
 		at(8, 10+10*i)
-		_, _, err = f.db.CheckIn(ctx, p.ID, cp, nil, 16, "")
+		_, _, err = f.db.PatrolCheckIn(ctx, p.ID, cp, nil, 16, "")
 		require.NoError(t, err)
 	}
 	for i, text := range []string{"村口路灯连续三盏不亮👍\U0001f3fd", "老旧民房外墙开裂，有砖块掉落", "村道转弯处护栏缺失", "空置厂房内发现有人留宿"} {
@@ -327,4 +327,15 @@ func TestRotationsOnANarrowPane(t *testing.T) {
 	}
 	m = keys(t, consoleAt(t, f, "zh", 120, 40, false), ":", "patrols", "enter", "G")
 	assert.Contains(t, ansi.Strip(m.View()), "轮值 R-0001 国道330沿线交通劝导 交通劝导", "wide: the name and the activity")
+}
+
+// TestCheckInsInTheTicker: a patrol's check-in and a village room's share
+// the action "checkin"; the ticker names each its own way.
+func TestCheckInsInTheTicker(t *testing.T) {
+	patrol := model.Event{Action: model.ActCheckIn, Ref: "X-0001", Note: "P-266-CZ C1"}
+	room := model.Event{Action: model.ActCheckIn, Node: "330784114266", Note: "room checks in"}
+	assert.Contains(t, describe(labels("zh"), patrol, unicodeGlyphs), "巡护打卡")
+	assert.Contains(t, describe(labels("zh"), room, unicodeGlyphs), "报到")
+	assert.Contains(t, describe(labels("en"), patrol, unicodeGlyphs), "check-in")
+	assert.Contains(t, describe(labels("en"), room, unicodeGlyphs), "checked in")
 }

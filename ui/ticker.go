@@ -45,6 +45,9 @@ func actor(l Labels, e model.Event) string {
 // describe is an event's "what happened" in the console's language.
 func describe(l Labels, e model.Event, g Glyphs) string {
 	what := l.Action[e.Action]
+	if model.IsPatrolCheckIn(e) {
+		what = patrolCheckIn(l.Lang)
+	}
 	note := e.Note
 	if l.Lang == "zh" && e.NoteZh != "" {
 		note = e.NoteZh

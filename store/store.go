@@ -202,6 +202,20 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// joint rotations and their reports, the field API's idempotency keys
+	// for them).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
+			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -241,6 +255,8 @@ var allBuckets = [][]byte{
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
+	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
+	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -142,7 +142,7 @@ func figureEntries(tx *bolt.Tx, loc *time.Location, onEvent func(seq uint64, ev 
 			escalations[seq]++
 			esc[string(escKey(ev.At, seq, escalations[seq]))] = []byte(ev.Node)
 		}
-		if ev.Action == model.ActReport {
+		if ev.Action == model.ActReport || ev.Action == model.ActFindingPass { // a finding passed on is filed as a report
 			if ev.After.Tier == model.TierGrid {
 				reported[seq] = ev.At
 			}

@@ -203,7 +203,21 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 7: the command room's figures: idx_escalations and idx_pass_on,
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// joint rotations and their reports, the field API's idempotency keys
+	// for them).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
+			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 8: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	func(tx *bolt.Tx) error {
 		esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
@@ -214,11 +228,11 @@ var migrations = []func(tx *bolt.Tx) error{
 		if err != nil {
 			return err
 		}
-		return backfillFigures7(tx, esc, pass)
+		return backfillFigures8(tx, esc, pass)
 	},
 }
 
-// backfillFigures7 is migration 7's filling of idx_escalations and
+// backfillFigures8 is migration 8's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -226,7 +240,7 @@ var migrations = []func(tx *bolt.Tx) error{
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures7(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures8(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`
@@ -256,7 +270,7 @@ func backfillFigures7(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 				return err
 			}
 		}
-		if ev.Action == "report" {
+		if ev.Action == "report" || ev.Action == "finding_pass" {
 			if ev.After.Tier == "grid" {
 				reported[seq] = ev.At
 			}
@@ -315,6 +329,8 @@ var allBuckets = [][]byte{
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
+	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
+	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketIdxEscalations, bucketIdxPassOn,
 }
 

@@ -48,6 +48,8 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayPatrols // :patrols (patrols.go)
+	overlayDesk    // :desk, the liaison's desk (desk.go)
 	overlayHandover
 	overlayCount
 )
@@ -65,6 +67,7 @@ type common struct {
 	now time.Time
 	w   world
 	wt  wartime
+	pt  patrolData // the patrol pane's and the desk's records
 
 	operator model.PersonID // who the console acts as
 	// trail is the way back (the back stack's places), as the breadcrumb

@@ -46,6 +46,10 @@ var (
 	bucketIdempotency    = []byte("idempotency")
 	bucketAlerts         = []byte("alerts")
 	bucketIdxAlertSource = []byte("idx_alert_source")
+
+	// SSH seats (schema 6).
+	bucketSSHKeys         = []byte("ssh_keys")
+	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 )
 
 // Keys in meta.

@@ -55,7 +55,8 @@ var enLabels = Labels{
 		model.ActResolve: "resolved", model.ActClose: "closed", model.ActReopen: "reopened", model.ActImport: "imported",
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
-		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access"},
+		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
+		model.ActKey: "ssh key", model.ActSeat: "seat"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",
@@ -84,6 +85,7 @@ func zhActions() map[model.Action]string {
 	}
 	out[model.ActDraft] = "征调储备"
 	out[model.ActToken] = "授权"
+	out[model.ActKey] = "SSH 密钥"
 	return out
 }
 

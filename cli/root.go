@@ -113,7 +113,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.actionCmd(model.ActResolve), a.actionCmd(model.ActClose), a.actionCmd(model.ActReopen),
 		a.backupCmd(), a.checkCmd(), a.benchAPI(a.benchCmd()), a.consoleCmd(), a.demoCmd(),
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
-		a.serveCmd(), a.tokenCmd(),
+		a.serveCmd(), a.tokenCmd(), a.keyCmd(),
 	)
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {

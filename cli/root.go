@@ -40,6 +40,11 @@ type app struct {
 	asFlag      string
 	cfg         config.Config
 	now         func() time.Time // the clock for stores this process opens
+	// held, if set, is the service every command works on instead of the
+	// database (a command run over SSH, on the seat server's store).
+	held model.Service
+	// metrics, if set, adds to the API's /metrics (the seats' counters).
+	metrics func(io.Writer)
 }
 
 // usageError marks errors of usage, so they exit with ExitUsage.
@@ -230,6 +235,9 @@ func (a *app) withDB(ctx context.Context, how access, run func(ctx context.Conte
 }
 
 func (a *app) reach(ctx context.Context, how access) (backend, error) {
+	if a.held != nil {
+		return heldService{a.held}, nil
+	}
 	switch how {
 	case looking:
 		return a.openRead()

@@ -46,6 +46,13 @@ type Options struct {
 	Scope model.NodeCode
 }
 
+// Notice is a message from what runs the console (a seat's server) for
+// the status line, shown for For: an idle seat's warning before it closes.
+type Notice struct {
+	Text string
+	For  time.Duration
+}
+
 type flash struct {
 	id   int
 	text string
@@ -248,6 +255,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case refusedMsg:
 		return m.flashErr(msg.err)
+	case Notice:
+		m.flashID++
+		m.flash = flash{id: m.flashID, text: msg.Text, err: true}
+		return m, expireFlash(m.flashID, msg.For)
 	case flashExpiredMsg:
 		if msg.id == m.flash.id {
 			m.flash = flash{}

@@ -78,6 +78,7 @@ type SSH struct {
 	MaxSeats     int           `mapstructure:"max_seats"`
 	IdleTimeout  time.Duration `mapstructure:"idle_timeout"`
 	StallTimeout time.Duration `mapstructure:"stall_timeout"`
+	Tick         time.Duration `mapstructure:"tick"`
 }
 
 // Alerts configures the sensor alert rule (model.AlertRule).
@@ -121,6 +122,7 @@ func Defaults() map[string]any {
 		"ssh.max_seats":     600,
 		"ssh.idle_timeout":  "30m",
 		"ssh.stall_timeout": "60s",
+		"ssh.tick":          "1m",
 		"alerts.count":      p.Alerts.Count,
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
@@ -541,6 +543,9 @@ func (s SSH) check() error {
 	}
 	if s.StallTimeout < time.Second {
 		return fmt.Errorf("ssh.stall_timeout %s: want at least 1s", s.StallTimeout)
+	}
+	if s.Tick < time.Second || s.Tick > time.Hour {
+		return fmt.Errorf("ssh.tick %s: want 1s to 1h", s.Tick)
 	}
 	return nil
 }

@@ -70,7 +70,6 @@ func (o *out) run() {
 			o.mu.Lock()
 			if len(o.queue) == 0 || o.closed {
 				repaint := o.dropped && !o.closed
-				o.dropped = false
 				o.mu.Unlock()
 				if repaint && o.repaint != nil {
 					o.repaint()
@@ -90,6 +89,16 @@ func (o *out) run() {
 			o.mu.Unlock()
 		}
 	}
+}
+
+// takeDropped reports whether frames were dropped since the last call:
+// the next frame must be whole.
+func (o *out) takeDropped() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	d := o.dropped
+	o.dropped = false
+	return d
 }
 
 // stalledFor is how long the write in flight has waited for the client.

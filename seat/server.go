@@ -21,13 +21,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
+	crand "crypto/rand"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -38,6 +39,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
 	bm "github.com/charmbracelet/wish/bubbletea"
@@ -53,6 +55,7 @@ const (
 	DefaultMaxSeats     = 600
 	DefaultIdleTimeout  = 30 * time.Minute
 	DefaultStallTimeout = 60 * time.Second
+	DefaultTick         = time.Minute
 	// idleWarning is how long before the idle timeout a seat is warned.
 	idleWarning = time.Minute
 )
@@ -77,8 +80,10 @@ type Options struct {
 	Location     *time.Location
 	Logger       *slog.Logger
 	Commands     CommandFunc // nil: no commands over SSH
-	// FPS is how many frames a second a seat's program may draw; default 30.
-	FPS int
+	// Tick is the step of a seat's clock and countdowns (ui.Options.Tick);
+	// default a minute. Each seat steps at its own second within it, so
+	// the seats do not all redraw at once.
+	Tick time.Duration
 	// Now is the consoles' clock; default the service's.
 	Now func() time.Time
 	// checkEvery is the watchdog's period (stalls, idle seats); tests
@@ -89,6 +94,7 @@ type Options struct {
 // Server is the SSH server of the seats.
 type Server struct {
 	svc  model.Service
+	view *shared // svc as the consoles read it
 	keys model.KeyService
 	opts Options
 	log  *slog.Logger
@@ -99,6 +105,9 @@ type Server struct {
 	seats   map[*seat]struct{}
 	opening int // seats past the limit check whose program has not started
 	closed  bool
+
+	gmu    sync.Mutex
+	groups map[groupKey]*group // the shared consoles (group.go)
 
 	recheck chan struct{} // the keys of the open seats are to be checked again
 	stop    chan struct{}
@@ -123,11 +132,15 @@ type seat struct {
 	room   model.NodeCode
 	term   Terminal
 
-	conn  gossh.Conn
-	prog  *tea.Program
-	out   *out
-	sub   *seatSub
-	input atomic.Int64 // Unix nanos of the last key from the client
+	conn       gossh.Conn
+	prog       *tea.Program
+	out        *out
+	sub        *seatSub // its own console's feed (nil while it follows its group's)
+	group      *group   // the shared console it follows (until it has its own)
+	framed     *framed  // its program's model
+	renderer   *lipgloss.Renderer
+	tickOffset time.Duration
+	input      atomic.Int64 // Unix nanos of the last key from the client
 
 	mu     sync.Mutex
 	warned bool
@@ -156,8 +169,8 @@ func New(svc model.Service, keys model.KeyService, opts Options) (*Server, error
 	if opts.StallTimeout <= 0 {
 		opts.StallTimeout = DefaultStallTimeout
 	}
-	if opts.FPS <= 0 {
-		opts.FPS = 30
+	if opts.Tick <= 0 {
+		opts.Tick = DefaultTick
 	}
 	if opts.checkEvery <= 0 {
 		opts.checkEvery = time.Second
@@ -177,7 +190,7 @@ func New(svc model.Service, keys model.KeyService, opts Options) (*Server, error
 	}
 	s := &Server{
 		svc: svc, keys: keys, opts: opts, log: opts.Logger,
-		seats: map[*seat]struct{}{}, recheck: make(chan struct{}, 1), stop: make(chan struct{}),
+		seats: map[*seat]struct{}{}, groups: map[groupKey]*group{}, recheck: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
 	s.m.closed = map[string]int64{}
 	s.srv, err = wish.NewServer(
@@ -200,6 +213,7 @@ func New(svc model.Service, keys model.KeyService, opts Options) (*Server, error
 			s.m.refusedAuth.Add(1)
 		}
 	}
+	s.view = newShared(svc)
 	s.hub = newHub(svc.Subscribe(), s.onBatch)
 	s.wg.Add(2)
 	go s.watch()
@@ -371,6 +385,9 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 		if st.sub != nil {
 			st.sub.Close()
 		}
+		if f := st.framed; f != nil && f.m != nil { // its program has ended: f is ours now
+			s.leave(st.group, f.m)
+		}
 		st.mu.Lock()
 		reason := st.reason
 		if reason == "" {
@@ -381,9 +398,8 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 			st.reason = reason
 		}
 		st.mu.Unlock()
-		if msg := closingMessage(reason, st.term.Lang); msg != "" {
-			_, _ = st.out.Write([]byte(msg))
-		}
+		msg := leaveScreen + closingMessage(reason, st.term.Lang)
+		_, _ = st.out.Write([]byte(msg))
 		st.out.drain(2 * time.Second)
 		st.out.stop()
 		s.m.closedMu.Lock()
@@ -431,18 +447,19 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	if st == nil {
 		return nil
 	}
-	st.sub = s.hub.subscribe()
-	m := ui.New(s.svc, st.sub, ui.Options{
-		Lang: st.term.Lang, Operator: st.person.ID, AmbiguousWide: st.term.AmbiguousWide, ASCII: st.term.ASCII,
-		Location: s.opts.Location, Now: s.opts.Now, NoSweep: true,
-		Renderer: bm.MakeRenderer(sess), Scope: st.room,
-	})
-	p := tea.NewProgram(m,
-		tea.WithInput(&keys{r: sess, st: st}), tea.WithOutput(st.out),
-		tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFPS(s.opts.FPS),
+	st.renderer = bm.MakeRenderer(sess)
+	st.tickOffset = time.Duration(rand.Int64N(int64(s.opts.Tick))).Truncate(time.Second)
+	pty, _, _ := sess.Pty()
+	f := &framed{s: s, st: st, scr: &screen{out: st.out, w: pty.Window.Width, h: pty.Window.Height}}
+	p := tea.NewProgram(f,
+		tea.WithInput(&keys{r: sess, st: st}), tea.WithOutput(io.Discard),
+		tea.WithoutRenderer(), tea.WithoutSignalHandler(),
 	)
-	st.prog = p
-	st.out.repaint = func() { p.Send(tea.ClearScreen()) }
+	st.prog, st.framed = p, f
+	st.out.repaint = func() { p.Send(repaintMsg{}) }
+	f.m = s.join(groupKey{person: st.person.ID, room: st.room, lang: st.term.Lang, ambiguousWide: st.term.AmbiguousWide,
+		ascii: st.term.ASCII, w: pty.Window.Width, h: pty.Window.Height,
+		profile: st.renderer.ColorProfile(), dark: st.renderer.HasDarkBackground()}, st, p)
 	s.mu.Lock()
 	s.opening--
 	s.seats[st] = struct{}{}
@@ -555,6 +572,12 @@ func idleNotice(lang string, left time.Duration) string {
 // the roster changed, and the open seats' keys are checked again.
 func (s *Server) onBatch(b model.Batch) {
 	for _, e := range b.Events {
+		if changesRoster(e) {
+			s.view.forget()
+			break
+		}
+	}
+	for _, e := range b.Events {
 		if e.Action == model.ActKey || e.Action == model.ActImport {
 			select {
 			case s.recheck <- struct{}{}:
@@ -657,7 +680,7 @@ func makeHostKey(path string) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("ssh host key: %w", err)
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	_, priv, err := ed25519.GenerateKey(crand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("ssh host key: %w", err)
 	}

@@ -44,6 +44,13 @@ type Options struct {
 	// Scope is the seat's node: the console shows its subtree of the tower
 	// and nothing above it; "" for the whole tower.
 	Scope model.NodeCode
+	// Tick is the step of the console's clock: the header's clock and the
+	// countdowns are redrawn every Tick (default a second; from a minute
+	// on the clock shows no seconds). Everything the feed brings shows at
+	// once whatever the step. TickOffset shifts the steps, so that many
+	// seats do not all redraw at the same instant.
+	Tick       time.Duration
+	TickOffset time.Duration
 }
 
 // Notice is a message from what runs the console (a seat's server) for
@@ -172,7 +179,7 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now)}
+	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -290,7 +297,7 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		}
 		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	}
-	cmds := []tea.Cmd{tick(m.now)}
+	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
@@ -723,3 +730,12 @@ func refusal(code, en, zh string) error { return model.Errorf(code, "%s", en).Zh
 // said is a refusal in words already in the console's language (its
 // labels), the same in either slot.
 func said(code, s string) error { return model.Errorf(code, "%s", s).Zh("%s", s) }
+
+// Loaded is m with its snapshot and the wartime state read now, as Init
+// has them read in the background: for a console that must answer a key
+// at once (a seat leaving its room's shared console for one of its own).
+func (m Model) Loaded() Model {
+	next, _ := m.Update(loadSnapshot(m.svc, m.scope)())
+	next, _ = next.(Model).Update(loadWartime(m.svc, m.scope)())
+	return next.(Model)
+}

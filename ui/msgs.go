@@ -208,10 +208,18 @@ func resubscribe(svc model.Service) tea.Cmd {
 	}
 }
 
-// tick fires on the next whole second of the clock.
-func tick(now time.Time) tea.Cmd {
-	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
-	return after(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+// tick fires on the next whole step of the clock (a second, unless
+// Options.Tick says otherwise), shifted by offset.
+func tick(now time.Time, step, offset time.Duration) tea.Cmd {
+	return after(nextTick(now, step, offset).Sub(now), func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// nextTick is the first whole step after now, shifted by offset.
+func nextTick(now time.Time, step, offset time.Duration) time.Time {
+	if step <= 0 {
+		step = time.Second
+	}
+	return now.Add(-offset).Truncate(step).Add(step).Add(offset)
 }
 
 // sweep applies the clocks (auto-escalation, supervision) in the store; what

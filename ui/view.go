@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -76,7 +77,11 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
-	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
+	layout := "2006-01-02 15:04:05"
+	if m.opt.Tick >= time.Minute {
+		layout = "2006-01-02 15:04"
+	}
+	clock := m.now.In(m.opt.Location).Format(layout)
 	passOn := "-"
 	if m.ev.passOnN > 0 {
 		passOn = model.FormatWait(m.ev.passOn)

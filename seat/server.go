@@ -207,12 +207,6 @@ func New(svc model.Service, keys model.KeyService, opts Options) (*Server, error
 	if err != nil {
 		return nil, fmt.Errorf("ssh: %w", err)
 	}
-	s.srv.ConnectionFailedCallback = func(_ net.Conn, err error) {
-		var ae *gossh.ServerAuthError
-		if errors.As(err, &ae) {
-			s.m.refusedAuth.Add(1)
-		}
-	}
 	s.view = newShared(svc)
 	s.hub = newHub(svc.Subscribe(), s.onBatch)
 	s.wg.Add(2)
@@ -276,7 +270,11 @@ func (s *Server) Open() int {
 // binds nothing: the handshake may go on with another key.
 func (s *Server) knownKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	k, _, err := s.keys.KeyHolder(ctx, gossh.FingerprintSHA256(key))
-	return err == nil && bytes.Equal(k.Blob, key.Marshal())
+	ok := err == nil && bytes.Equal(k.Blob, key.Marshal())
+	if !ok {
+		s.m.refusedAuth.Add(1)
+	}
+	return ok
 }
 
 // authMiddleware binds the session to the person whose key it
@@ -630,7 +628,7 @@ func (s *Server) WriteMetrics(w io.Writer) {
 	}
 	p("gridcmd_ssh_seats_open", "gauge", "Seats open over SSH now.", int64(s.Open()))
 	p("gridcmd_ssh_seats_opened_total", "counter", "Seats opened over SSH.", s.m.opened.Load())
-	p("gridcmd_ssh_auth_refused_total", "counter", "SSH connections refused authentication (unknown or revoked key).", s.m.refusedAuth.Load())
+	p("gridcmd_ssh_auth_refused_total", "counter", "Public keys refused at authentication (unknown or revoked).", s.m.refusedAuth.Load())
 	p("gridcmd_ssh_seats_refused_total", "counter", "Seats refused because every seat (ssh.max_seats) was taken.", s.m.refusedFull.Load())
 	p("gridcmd_ssh_commands_total", "counter", "Commands run over SSH.", s.m.commands.Load())
 	p("gridcmd_ssh_frames_dropped_total", "counter", "Frames dropped for seats whose client was not reading.", s.m.framesDropped.Load())

@@ -181,9 +181,3 @@ type KeyService interface {
 	// person's node); opening marks the key as used now.
 	RecordSeat(ctx context.Context, r SeatRecord) error
 }
-
-// SeatRoom is the node a person's seat opens on (the console's scope): a
-// duty officer's town, anyone else's own node (a village cadre's village,
-// a grid leader's grid). It is Person.Scope, the subtree a person may
-// report into, so that a seat shows what its person may act on.
-func SeatRoom(p Person) NodeCode { return p.Scope() }

@@ -45,3 +45,19 @@ func TestSeatRoom(t *testing.T) {
 	assert.Equal(t, NodeCode("330784114266"), SeatRoom(cadre))
 	assert.Equal(t, NodeCode("330784114266-02"), SeatRoom(leader))
 }
+
+func TestRoomName(t *testing.T) {
+	for _, tc := range []struct {
+		node    NodeCode
+		wartime bool
+		zh      string
+	}{
+		{"330784114", false, "综合信息指挥室"},
+		{"330784114266", true, "村级战时指挥室"},
+		{"330784114266", false, "村社"},
+		{"330784114266-02", false, "网格"},
+	} {
+		_, zh := RoomName(tc.node, tc.wartime)
+		assert.Equal(t, tc.zh, zh, tc.node)
+	}
+}

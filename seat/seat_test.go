@@ -520,3 +520,49 @@ func TestCommandsOverSSHAreTheRoomsOnly(t *testing.T) {
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 1, exit.ExitStatus())
 }
+
+// In wartime the village seat is the village's wartime command room: its
+// header says so, the directive's bars are its own micro-grids', and it
+// issues a directive to its own micro-grids (and no other village's).
+func TestVillageRoomInWartime(t *testing.T) {
+	r := newRig(t, Options{Terminal: Terminal{Lang: "zh"}})
+	ctx := context.Background()
+	_, err := r.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{"330784114"}, true, "", r.officer.ID)
+	require.NoError(t, err)
+	_, _, err = r.db.IssueDirective(ctx, "全镇转移低洼户", []model.NodeCode{"330784114"}, 2*time.Hour, r.officer.ID, false)
+	require.NoError(t, err)
+
+	signer, _ := r.key(t, &r.cadre)
+	c := r.open(t, signer, 120, 40, "LANG=zh_CN.UTF-8")
+	screen := c.waitFor(t, "the village's wartime room", contains("村级战时指挥室 · "+r.cadre.Name))
+	screen = c.waitFor(t, "the town's directive", contains("全镇转移低洼户"))
+	assert.NotContains(t, screen, "小界岭村", "another village's bars on a village seat")
+
+	c.press(t, "d")
+	c.waitFor(t, "the directive form", contains("下达指令"))
+	c.press(t, "逐户核查人员去向\r\r")
+	// The targets default to the seat's village; another village is refused.
+	c.press(t, strings.Repeat("\x7f", 20)+"330784114201\r")
+	c.waitFor(t, "the refusal of another village", contains("不在本席位的范围"))
+	c.press(t, strings.Repeat("\x7f", 20)+"330784114266\r")
+	c.waitFor(t, "the dry run's question", contains("y/n"))
+	c.press(t, "y")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ds, err := r.db.Directives(ctx)
+		require.NoError(t, err)
+		if len(ds) == 2 {
+			d, units, err := r.db.Directive(ctx, ds[len(ds)-1].ID)
+			require.NoError(t, err)
+			assert.Equal(t, "逐户核查人员去向", d.Text)
+			assert.Equal(t, r.cadre.ID, d.By)
+			require.NotEmpty(t, units)
+			for _, u := range units {
+				assert.True(t, duxi.Contains(u.Unit), "a unit of another village: %s", u.Unit)
+			}
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the village seat's directive was not issued; it shows:\n%s", c.term.text())
+		time.Sleep(50 * time.Millisecond)
+	}
+}

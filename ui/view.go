@@ -92,10 +92,20 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if op, ok := m.w.byID[m.opt.Operator]; ok {
+	roomName := p.lab.CommandRoom
+	op, hasOp := m.w.byID[m.opt.Operator]
+	if lv := m.scope.Level(); m.scope != "" && lv != model.LevelTown {
+		// A seat of a room below the town (a village's, a grid's): the
+		// room by its name, and whose seat it is.
+		en, zh := model.RoomName(m.scope, m.wt.status.Active.Active())
+		roomName = m.say(en, zh)
+		if hasOp {
+			roomName += " " + p.g.Dot + " " + op.Name
+		}
+	} else if hasOp {
 		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
-	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	lead := " " + town + "  " + roomName + "  "
 	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
 		lead = " " + town + "  " // the room's name goes before the clock does
 	}

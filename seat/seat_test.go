@@ -328,7 +328,7 @@ func TestRevokeClosesTheOpenSeat(t *testing.T) {
 	require.NoError(t, err)
 	var closed bool
 	for _, e := range evs {
-		closed = closed || e.Action == model.ActSeat && strings.Contains(e.Note, "seat closed (revoked)") && strings.Contains(e.Note, k.Fingerprint)
+		closed = closed || e.Action == model.ActSeat && strings.Contains(e.Note, "closed (revoked)") && strings.Contains(e.Note, k.Fingerprint)
 	}
 	assert.True(t, closed, "no seat-closed event for the revoked key: %+v", evs)
 }

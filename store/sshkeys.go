@@ -317,12 +317,13 @@ func cmpNode(a, b model.NodeCode) model.NodeCode {
 
 // seatNotes are the event's notes: what happened, the key, where from.
 func seatNotes(sr model.SeatRecord) (string, string) {
-	what, whatZh := "seat opened", "席位已打开"
+	// The console puts the action's name (seat, 席位) before the note.
+	what, whatZh := "opened", "已打开"
 	switch {
 	case sr.Command != "":
 		what, whatZh = "ran '"+sr.Command+"' over SSH", "经 SSH 执行「"+sr.Command+"」"
 	case !sr.Open:
-		what, whatZh = "seat closed ("+sr.Reason+")", "席位已关闭（"+seatReasonZh(sr.Reason)+"）"
+		what, whatZh = "closed ("+sr.Reason+")", "已关闭（"+seatReasonZh(sr.Reason)+"）"
 	}
 	return fmt.Sprintf("%s, key %s, from %s", what, sr.Fingerprint, sr.Remote),
 		fmt.Sprintf("%s，密钥 %s，来自 %s", whatZh, sr.Fingerprint, sr.Remote)

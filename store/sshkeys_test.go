@@ -85,7 +85,7 @@ func TestSSHKeysAddListHolderRevoke(t *testing.T) {
 	assert.Equal(t, tw.cadre.ID, evs[0].Actor)
 	assert.Contains(t, evs[0].Note, k1.Fingerprint)
 	assert.Contains(t, evs[0].Note, "127.0.0.1:50000")
-	assert.Contains(t, evs[0].NoteZh, "席位已打开")
+	assert.Contains(t, evs[0].NoteZh, "已打开")
 
 	gone, err := tw.s.RevokeKey(tw.ctx, k1.Fingerprint)
 	require.NoError(t, err)

@@ -114,9 +114,9 @@ func (a *app) benchSSH(bench *cobra.Command) *cobra.Command {
 	var seats int
 	var size string
 	var duration, every time.Duration
-	var asJSON bool
+	var asJSON, own bool
 	cmd := &cobra.Command{
-		Use:   "ssh [--seats N] [--size 120x40] [--duration 10s] [--json]",
+		Use:   "ssh [--seats N] [--size 120x40] [--duration 10s] [--own] [--json]",
 		Short: "Load-test the seats over SSH on loopback: fan-out latency, memory, idle CPU, a stalled seat",
 		Long: `Start the seats' SSH server in this process on a loopback port, over a fresh
 temporary copy of the Huajie demo, and open seats as the town's duty officer
@@ -128,7 +128,12 @@ arrives on the seat. First with one seat (the reference), then with --seats
 seats: the resident memory they added, the CPU over 10 s with no changes
 (the consoles' clocks still tick), a round of changes, and a round with one
 seat that has stopped reading. The clients run in this process, so memory
-and CPU count their side too.`,
+and CPU count their side too.
+
+The seats are one person's, in one language and size, and nobody presses a
+key: they share one console (a room watched from many terminals). With
+--own each seat presses a key once it shows, so each runs a console of its
+own: the cost of as many different rooms.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if seats < 1 {
@@ -141,7 +146,7 @@ and CPU count their side too.`,
 			if duration <= 0 || every <= 0 {
 				return usageError{errors.New("--duration and --every: want positive durations")}
 			}
-			return a.benchSeats(cmd.Context(), seats, w, h, duration, every, asJSON)
+			return a.benchSeats(cmd.Context(), seats, w, h, duration, every, own, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -149,12 +154,13 @@ and CPU count their side too.`,
 	f.StringVar(&size, "size", "120x40", "each seat's terminal, WIDTHxHEIGHT")
 	f.DurationVar(&duration, "duration", 10*time.Second, "how long each round of changes lasts")
 	f.DurationVar(&every, "every", 100*time.Millisecond, "time between changes")
+	f.BoolVar(&own, "own", false, "each seat presses a key, so it runs a console of its own")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	bench.AddCommand(cmd)
 	return bench
 }
 
-func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every time.Duration, asJSON bool) error {
+func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every time.Duration, own, asJSON bool) error {
 	dir, err := os.MkdirTemp("", "gridcmd-bench-ssh-")
 	if err != nil {
 		return err
@@ -236,7 +242,7 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 	}
 	res, err := seat.Bench(ctx, seat.BenchOptions{
 		Addr: ln.Addr().String(), Signer: signer, Seats: seats, Width: w, Height: h, Lang: langLocale(a.cfg.Lang),
-		Change: change, Every: every, Duration: duration, Server: srv.Open,
+		Change: change, Every: every, Duration: duration, Server: srv.Open, Own: own,
 	})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sort"
@@ -33,6 +34,10 @@ type BenchOptions struct {
 	Duration time.Duration // of each round of changes; default 10s
 	Idle     time.Duration // how long idle CPU is measured; default 10s
 	Server   func() int    // seats open at the server
+	// Own: each seat presses a key (g, the queue's top) once it shows, so
+	// that it runs a console of its own instead of following its room's
+	// shared one.
+	Own bool
 }
 
 // BenchResult is what `gridcmd bench ssh --json` prints.
@@ -48,17 +53,23 @@ type BenchResult struct {
 	Missed         int     `json:"missed"`
 	Width          int     `json:"width"`
 	Height         int     `json:"height"`
+	Own            bool    `json:"own_consoles"`
 }
 
 func (r BenchResult) String() string {
-	return fmt.Sprintf("%d seats %dx%d: change on every seat p50 %.1f ms p99 %.1f ms (1 seat: p99 %.1f ms); one seat stalled: others' p99 %.1f ms;\n"+
+	own := ""
+	if r.Own {
+		own = ", each its own console"
+	}
+	return fmt.Sprintf("%d seats %dx%d%s: change on every seat p50 %.1f ms p99 %.1f ms (1 seat: p99 %.1f ms); one seat stalled: others' p99 %.1f ms;\n"+
 		"%.2f MiB per seat; %d seats idle: %.2f%% of a core; %d changes, %d not seen within 5 s",
-		r.Seats, r.Width, r.Height, r.P50ms, r.P99ms, r.OneSeatP99ms, r.StalledP99ms, r.MiBPerSeat, r.Seats, r.IdleCPUPercent, r.Changes, r.Missed)
+		r.Seats, r.Width, r.Height, own, r.P50ms, r.P99ms, r.OneSeatP99ms, r.StalledP99ms, r.MiBPerSeat, r.Seats, r.IdleCPUPercent, r.Changes, r.Missed)
 }
 
 // benchClient is one seat's client: it reads everything the seat writes
 // and notes when each awaited marker first shows.
 type benchClient struct {
+	in    io.Writer
 	conn  *gossh.Client
 	sess  *gossh.Session
 	stall chan struct{} // closed: stop reading (a dead link)
@@ -105,7 +116,7 @@ func openClient(addr string, signer gossh.Signer, w, h int, lang string) (*bench
 		conn.Close()
 		return nil, err
 	}
-	c := &benchClient{conn: conn, sess: sess, stall: make(chan struct{}), want: map[string]time.Time{},
+	c := &benchClient{in: stdin, conn: conn, sess: sess, stall: make(chan struct{}), want: map[string]time.Time{},
 		seen: map[string]time.Duration{}, started: make(chan struct{})}
 	go func() {
 		buf := make([]byte, 32<<10)
@@ -186,7 +197,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 	if o.Idle <= 0 {
 		o.Idle = 10 * time.Second
 	}
-	res := BenchResult{Seats: o.Seats, Width: o.Width, Height: o.Height}
+	res := BenchResult{Seats: o.Seats, Width: o.Width, Height: o.Height, Own: o.Own}
 	seq := 0
 	round := func(clients []*benchClient, skip *benchClient) ([]float64, int, error) {
 		var lat []float64
@@ -251,6 +262,15 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 			})
 		}
 		wg.Wait()
+		if o.Own && errors.Join(errs...) == nil {
+			// After the renderer's question to the terminal (its answer
+			// read as input), a key of the seat's own.
+			time.Sleep(time.Second)
+			for i, c := range clients {
+				_, errs[i] = c.in.Write([]byte("g"))
+			}
+			time.Sleep(2 * time.Second)
+		}
 		if err := errors.Join(errs...); err != nil {
 			for _, c := range clients {
 				if c != nil {

@@ -566,3 +566,16 @@ func TestVillageRoomInWartime(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestRawChannelIsTheSessionsChannel(t *testing.T) {
+	r := newRig(t, Options{})
+	signer, _ := r.key(t, &r.officer)
+	c := r.open(t, signer, 80, 24)
+	c.waitFor(t, "the town", contains("花街镇"))
+	r.srv.mu.Lock()
+	defer r.srv.mu.Unlock()
+	for st := range r.srv.seats {
+		_, isChannel := st.out.w.(gossh.Channel)
+		assert.True(t, isChannel, "a seat writes through the emulated PTY's copies: %T", st.out.w)
+	}
+}

@@ -363,7 +363,7 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 		st := &seat{person: id.person, key: id.key, remote: sess.RemoteAddr().String(),
 			room: model.SeatRoom(id.person), term: fromEnv(sess.Environ(), s.opts.Terminal), conn: conn}
 		st.input.Store(time.Now().UnixNano())
-		st.out = newOut(sess, &s.m.framesDropped)
+		st.out = newOut(rawChannel(sess), &s.m.framesDropped)
 		sess.Context().SetValue(seatKey, st)
 		rec := model.SeatRecord{Person: st.person.ID, Fingerprint: st.key.Fingerprint, Remote: st.remote, Room: st.room, Open: true}
 		if err := s.keys.RecordSeat(sess.Context(), rec); err != nil {
@@ -396,7 +396,7 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 			st.reason = reason
 		}
 		st.mu.Unlock()
-		msg := leaveScreen + closingMessage(reason, st.term.Lang)
+		msg := leaveScreen + closingMessage(reason, st.term.Lang) // "\r\n" already: the channel is raw
 		_, _ = st.out.Write([]byte(msg))
 		st.out.drain(2 * time.Second)
 		st.out.stop()

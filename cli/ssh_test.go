@@ -118,9 +118,7 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 	officer := e.personAt("330784114", "duty_officer")
 	cadre := e.personAt("330784114266", "village_cadre")
 	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
-	m := sshRe.FindStringSubmatch(srv.out.String())
-	require.NotNil(t, m, srv.out.String())
-	addr := m[1]
+	addr := srv.waitFor(t, sshRe)[1] // its line follows the field API's
 	officerKey, officerPub := e.sshKey("officer")
 	cadreKey, cadrePub := e.sshKey("cadre")
 	e.ok("key", "add", "--person", officer, "--file", officerPub)

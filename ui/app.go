@@ -280,12 +280,24 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 		return m
 	}
 	m.loadErr = nil
+	m = m.catchUp()
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
+	return m
+}
+
+// catchUp brings the console's clock to now when what arrives (a batch
+// of the feed, an action's answer, a snapshot) is newer than the last
+// tick: with a long Tick (a seat's minute) an incident filed since would
+// otherwise have waited a negative time and its countdown run long.
+func (m Model) catchUp() Model {
+	if now := m.opt.Now(); now.After(m.now) {
+		m.now = now
+	}
 	return m
 }
 
@@ -324,6 +336,7 @@ func (m Model) onActed(msg tea.Msg) (tea.Model, tea.Cmd) {
 		inc = msg.inc
 		text = fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), inc.ID, m.p.lab.Action[model.ActReport], inc.Title)
 	}
+	m = m.catchUp()
 	m.w.change([]model.Incident{inc}, m.now)
 	m.tell(m.queue, changedMsg{[]model.Incident{inc}})
 	return m.flashInfo(text)
@@ -352,6 +365,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if reload {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
+	m = m.catchUp()
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
 	m.tell(m.queue, changedMsg{changed})

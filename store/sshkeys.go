@@ -61,6 +61,8 @@ func putSSHKey(tx *bolt.Tx, fp string, r sshKeyRecord) error {
 
 func sshKeyByPersonKey(person uint64, fp string) []byte { return append(u64(person), fp...) }
 
+// keyEvent is a key's event; the console puts the action's name (ssh key,
+// SSH 密钥) before its note.
 func keyEvent(now time.Time, p model.Person, note, noteZh string) model.Event {
 	return model.Event{At: now, Actor: model.System, ActorName: "system", Action: model.ActKey, Node: p.Node, Note: note, NoteZh: noteZh}
 }
@@ -122,8 +124,8 @@ func (s *DB) AddKey(ctx context.Context, person model.PersonID, key model.SSHKey
 			return nil, err
 		}
 		out = r.key(fp, s.opts.Location)
-		return []model.Event{keyEvent(now, p, fmt.Sprintf("SSH key %s added for %s (%s)", fp, p.ID, p.Name),
-			fmt.Sprintf("已为 %s（%s）添加 SSH 密钥 %s", p.ID, p.Name, fp))}, nil
+		return []model.Event{keyEvent(now, p, fmt.Sprintf("added for %s (%s), %s", p.ID, p.Name, fp),
+			fmt.Sprintf("已为 %s（%s）添加，%s", p.ID, p.Name, fp))}, nil
 	})
 	if err != nil {
 		return model.SSHKey{}, err
@@ -209,8 +211,8 @@ func (s *DB) RevokeKey(ctx context.Context, fingerprint string) (model.SSHKey, e
 		if err != nil {
 			p = model.Person{ID: model.PersonID(r.Person)}
 		}
-		return []model.Event{keyEvent(now, p, fmt.Sprintf("SSH key %s of %s revoked", fp, p.ID),
-			fmt.Sprintf("%s 的 SSH 密钥 %s 已吊销", p.ID, fp))}, nil
+		return []model.Event{keyEvent(now, p, fmt.Sprintf("revoked for %s, %s", p.ID, fp),
+			fmt.Sprintf("已吊销（%s），%s", p.ID, fp))}, nil
 	})
 	if err != nil {
 		return model.SSHKey{}, err
@@ -243,8 +245,8 @@ func (s *DB) RevokeKeys(ctx context.Context, person model.PersonID) ([]model.SSH
 		if len(fps) == 0 {
 			return nil, nil
 		}
-		return []model.Event{keyEvent(now, p, fmt.Sprintf("revoked %s's SSH keys: %s", p.ID, strings.Join(fps, ", ")),
-			fmt.Sprintf("已吊销 %s 的 SSH 密钥：%s", p.ID, strings.Join(fps, "，")))}, nil
+		return []model.Event{keyEvent(now, p, fmt.Sprintf("revoked for %s (all): %s", p.ID, strings.Join(fps, ", ")),
+			fmt.Sprintf("已吊销（%s 的全部）：%s", p.ID, strings.Join(fps, "，")))}, nil
 	})
 	if err != nil {
 		return nil, err

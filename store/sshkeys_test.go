@@ -35,6 +35,14 @@ func TestSSHKeysAddListHolderRevoke(t *testing.T) {
 	assert.Equal(t, k1.Fingerprint, added.Fingerprint)
 	assert.Equal(t, "zhang@duxi", added.Name)
 	assert.Equal(t, tw.clock.Now(), added.Added)
+	// The console puts the action's name (ssh key, SSH 密钥) before the
+	// note: the note says what happened, for whom, and the key.
+	evs, err := tw.s.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, model.ActKey, evs[0].Action)
+	assert.Equal(t, "added for "+tw.cadre.ID.String()+" ("+tw.cadre.Name+"), "+k1.Fingerprint, evs[0].Note)
+	assert.Equal(t, "已为 "+tw.cadre.ID.String()+"（"+tw.cadre.Name+"）添加，"+k1.Fingerprint, evs[0].NoteZh)
 
 	// One key, one person: the same key for anyone again is refused.
 	_, err = tw.s.AddKey(tw.ctx, tw.duty.ID, k1)
@@ -78,7 +86,7 @@ func TestSSHKeysAddListHolderRevoke(t *testing.T) {
 	key, _, err = tw.s.KeyHolder(tw.ctx, k1.Fingerprint)
 	require.NoError(t, err)
 	assert.Equal(t, tw.clock.Now(), key.LastUsed)
-	evs, err := tw.s.Events(tw.ctx, 0, 1)
+	evs, err = tw.s.Events(tw.ctx, 0, 1)
 	require.NoError(t, err)
 	require.Len(t, evs, 1)
 	assert.Equal(t, model.ActSeat, evs[0].Action)
@@ -92,6 +100,9 @@ func TestSSHKeysAddListHolderRevoke(t *testing.T) {
 	assert.Equal(t, tw.cadre.ID, gone.Person)
 	_, _, err = tw.s.KeyHolder(tw.ctx, k1.Fingerprint)
 	requireCode(t, err, model.EUNAUTHORIZED)
+	evs, err = tw.s.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "revoked for "+tw.cadre.ID.String()+", "+k1.Fingerprint, evs[0].Note)
 	_, err = tw.s.RevokeKey(tw.ctx, k1.Fingerprint)
 	requireCode(t, err, model.ENOTFOUND)
 	_, err = tw.s.RevokeKey(tw.ctx, "SHA256:short")

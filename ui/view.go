@@ -60,10 +60,7 @@ func (m Model) right() string {
 // header is the top line: town, mode, clock and the live key figures.
 func (m Model) header() string {
 	p := &m.p
-	town := ""
-	if len(m.w.tower.Roots) > 0 {
-		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
-	}
+	town := m.w.root
 	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")

@@ -427,7 +427,7 @@ func closingMessage(reason, lang string) string {
 	case "idle":
 		en, zh = "the seat closed after no key was pressed for a long time", "长时间无操作，席位已关闭"
 	case "shutdown":
-		en, zh = "gridcmd is stopping; the seat is closed", "gridcmd 正在停止，席位已关闭"
+		en, zh = "the server is stopping; the seat is closed", "服务正在停止，席位已关闭"
 	default:
 		return ""
 	}

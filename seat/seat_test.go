@@ -267,6 +267,33 @@ func TestVillageSeatShowsItsVillageAndNoOther(t *testing.T) {
 	}
 }
 
+// A seat's language is the session's (LC_ALL, LANG) when it sends one,
+// else its person's from the roster, else the config's.
+func TestSeatLanguage(t *testing.T) {
+	r := newRig(t, Options{Terminal: Terminal{Lang: "zh"}})
+	people, err := r.db.ImportPeople(context.Background(), []model.Person{{Name: "柯英", Phone: "13900001111", Node: duxi,
+		Roles: []model.Role{model.RoleVillageCadre}, Lang: "en"}}, model.System, "")
+	require.NoError(t, err)
+	require.Len(t, people, 1)
+	english := people[0]
+	p, err := r.db.Person(context.Background(), english.ID)
+	require.NoError(t, err)
+	require.Equal(t, "en", p.Lang, "the roster keeps the person's language")
+
+	en, _ := r.key(t, &english)
+	c := r.open(t, en, 120, 40) // no LANG: the person's
+	head := strings.Split(c.waitFor(t, "the village's tower", contains("▾ 渎溪村")), "\n")[0]
+	assert.Contains(t, head, "village room · 柯英")
+	c = r.open(t, en, 120, 40, "LANG=zh_CN.UTF-8") // the session's over the person's
+	head = strings.Split(c.waitFor(t, "the village's tower", contains("▾ 渎溪村")), "\n")[0]
+	assert.Contains(t, head, "村社 · 柯英")
+
+	zh, _ := r.key(t, &r.cadre) // a person without a language: the config's
+	c = r.open(t, zh, 120, 40)
+	head = strings.Split(c.waitFor(t, "the village's tower", contains("▾ 渎溪村")), "\n")[0]
+	assert.Contains(t, head, "村社 · "+r.cadre.Name)
+}
+
 func TestUnknownAndRevokedKeysAreRefused(t *testing.T) {
 	r := newRig(t, Options{})
 	stranger, _ := r.key(t, nil)

@@ -76,7 +76,7 @@ type Options struct {
 	MaxSeats     int           // seats open at once; default 600
 	IdleTimeout  time.Duration // a seat with no key pressed for this long closes; default 30m, warned a minute before
 	StallTimeout time.Duration // a seat whose client takes no output for this long closes; default 60s
-	Terminal     Terminal      // language and widths of a seat whose session does not say (config)
+	Terminal     Terminal      // language and widths of a seat whose session does not say (config; a person's own language first)
 	Location     *time.Location
 	Logger       *slog.Logger
 	Commands     CommandFunc // nil: no commands over SSH
@@ -360,8 +360,12 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 		s.mu.Unlock()
 
 		conn, _ := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
+		def := s.opts.Terminal
+		if id.person.Lang != "" {
+			def.Lang = id.person.Lang // the person's, when the session sends none
+		}
 		st := &seat{person: id.person, key: id.key, remote: sess.RemoteAddr().String(),
-			room: model.SeatRoom(id.person), term: fromEnv(sess.Environ(), s.opts.Terminal), conn: conn}
+			room: model.SeatRoom(id.person), term: fromEnv(sess.Environ(), def), conn: conn}
 		st.input.Store(time.Now().UnixNano())
 		st.out = newOut(rawChannel(sess), &s.m.framesDropped)
 		sess.Context().SetValue(seatKey, st)

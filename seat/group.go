@@ -129,7 +129,7 @@ func (s *Server) join(key groupKey, st *seat, p *tea.Program) *member {
 	g := s.groups[key]
 	if g == nil {
 		g = &group{key: key, members: map[*member]struct{}{}, done: make(chan struct{})}
-		g.sub = s.hub.subscribe()
+		g.sub = s.hub.subscribe(key.room)
 		inner := ui.New(s.view, g.sub, s.uiOptions(st, time.Duration(len(s.groups)%60)*time.Second))
 		g.prog = tea.NewProgram(leader{inner: inner, g: g},
 			tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithoutSignalHandler())
@@ -226,7 +226,7 @@ func (f *framed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // that the key that asked for it finds everything the shared one showed.
 func (f *framed) own() tea.Cmd {
 	s, st := f.s, f.st
-	st.sub = s.hub.subscribe() // before the snapshot: nothing committed in between is missed
+	st.sub = s.hub.subscribe(st.room) // before the snapshot: nothing committed in between is missed
 	m := ui.New(s.view, st.sub, s.uiOptions(st, st.tickOffset))
 	next, _ := m.Update(tea.WindowSizeMsg{Width: f.scr.w, Height: f.scr.h})
 	m = next.(ui.Model).Loaded()

@@ -47,7 +47,9 @@ func (h *hub) run() {
 			if lost {
 				s.lose()
 			}
-			s.offer(b, &h.dropped)
+			if reaches(b, s.scope) {
+				s.offer(b, &h.dropped)
+			}
 		}
 		h.mu.Unlock()
 	}
@@ -59,9 +61,32 @@ func (h *hub) run() {
 	h.mu.Unlock()
 }
 
-// subscribe is a seat's own feed.
-func (h *hub) subscribe() *seatSub {
-	s := &seatSub{c: make(chan model.Batch, seatBuffer), h: h}
+// reaches reports whether batch b can change what a console scoped to
+// scope shows: an event on a node in the scope, above it (the town's
+// wartime, a directive to the town's micro-grids) or on none (a key, a
+// token), or an incident in the scope. A change in another village is not
+// the village room's business: its console is not woken for it, so a
+// county's hundreds of rooms cost what their own changes cost.
+func reaches(b model.Batch, scope model.NodeCode) bool {
+	if scope == "" || len(b.Events) == 0 && len(b.Incidents) == 0 {
+		return true
+	}
+	for _, e := range b.Events {
+		if e.Node == "" || scope.Contains(e.Node) || e.Node.Contains(scope) {
+			return true
+		}
+	}
+	for _, inc := range b.Incidents {
+		if scope.Contains(inc.Node) {
+			return true
+		}
+	}
+	return false
+}
+
+// subscribe is a seat's own feed, of the batches that reach scope ("" all).
+func (h *hub) subscribe(scope model.NodeCode) *seatSub {
+	s := &seatSub{c: make(chan model.Batch, seatBuffer), h: h, scope: scope}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.subs == nil { // the store's feed has ended
@@ -92,6 +117,7 @@ func (h *hub) close() {
 type seatSub struct {
 	c      chan model.Batch
 	h      *hub
+	scope  model.NodeCode // the console's: batches that cannot reach it are not offered
 	lost   atomic.Bool
 	closed bool // guarded by h.mu
 }

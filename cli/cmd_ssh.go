@@ -114,9 +114,9 @@ func (a *app) benchSSH(bench *cobra.Command) *cobra.Command {
 	var seats int
 	var size string
 	var duration, every time.Duration
-	var asJSON, own bool
+	var asJSON, own, rooms bool
 	cmd := &cobra.Command{
-		Use:   "ssh [--seats N] [--size 120x40] [--duration 10s] [--own] [--json]",
+		Use:   "ssh [--seats N] [--size 120x40] [--duration 10s] [--own] [--rooms] [--json]",
 		Short: "Load-test the seats over SSH on loopback: fan-out latency, memory, idle CPU, a stalled seat",
 		Long: `Start the seats' SSH server in this process on a loopback port, over a fresh
 temporary copy of the Huajie demo, and open seats as the town's duty officer
@@ -133,7 +133,11 @@ and CPU count their side too.
 The seats are one person's, in one language and size, and nobody presses a
 key: they share one console (a room watched from many terminals). With
 --own each seat presses a key once it shows, so each runs a console of its
-own: the cost of as many different rooms.`,
+own: the cost of as many different rooms. With --rooms the seats are spread
+over the town room and every village room but the changed incident's (one
+village cadre each, round-robin), each with a console of its own as with
+--own: a county's rooms, most of which a change does not concern; the
+latencies are the town seats', memory and idle CPU all seats'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if seats < 1 {
@@ -146,7 +150,7 @@ own: the cost of as many different rooms.`,
 			if duration <= 0 || every <= 0 {
 				return usageError{errors.New("--duration and --every: want positive durations")}
 			}
-			return a.benchSeats(cmd.Context(), seats, w, h, duration, every, own, asJSON)
+			return a.benchSeats(cmd.Context(), seats, w, h, duration, every, own || rooms, rooms, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -155,12 +159,13 @@ own: the cost of as many different rooms.`,
 	f.DurationVar(&duration, "duration", 10*time.Second, "how long each round of changes lasts")
 	f.DurationVar(&every, "every", 100*time.Millisecond, "time between changes")
 	f.BoolVar(&own, "own", false, "each seat presses a key, so it runs a console of its own")
+	f.BoolVar(&rooms, "rooms", false, "spread the seats over the town room and the other villages' rooms (implies --own)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	bench.AddCommand(cmd)
 	return bench
 }
 
-func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every time.Duration, own, asJSON bool) error {
+func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every time.Duration, own, rooms, asJSON bool) error {
 	dir, err := os.MkdirTemp("", "gridcmd-bench-ssh-")
 	if err != nil {
 		return err
@@ -187,20 +192,43 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 		return fmt.Errorf("bench ssh: the demo has no open incident at the town tier (%v)", err)
 	}
 	id := town[0].ID
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	keyFor := func(p model.PersonID) (gossh.Signer, error) {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		signer, err := gossh.NewSignerFromKey(priv)
+		if err != nil {
+			return nil, err
+		}
+		key, err := model.ParseAuthorizedKey(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
+		if err != nil {
+			return nil, err
+		}
+		_, err = db.AddKey(ctx, p, key)
+		return signer, err
+	}
+	signer, err := keyFor(officer.ID)
 	if err != nil {
 		return err
 	}
-	signer, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		return err
-	}
-	key, err := model.ParseAuthorizedKey(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
-	if err != nil {
-		return err
-	}
-	if _, err := db.AddKey(ctx, officer.ID, key); err != nil {
-		return err
+	var others []gossh.Signer
+	if rooms {
+		cadres, err := db.People(ctx, model.PeopleFilter{Role: model.RoleVillageCadre})
+		if err != nil {
+			return err
+		}
+		seen := map[model.NodeCode]bool{town[0].Node.Village(): true}
+		for _, c := range cadres {
+			if v := c.Node.Village(); v != "" && !seen[v] {
+				seen[v] = true
+				k, err := keyFor(c.ID)
+				if err != nil {
+					return err
+				}
+				others = append(others, k)
+			}
+		}
 	}
 	srv, err := seat.New(db, db, seat.Options{
 		HostKey: filepath.Join(dir, "host_ed25519"), MaxSeats: seats + 10,
@@ -242,7 +270,7 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 	}
 	res, err := seat.Bench(ctx, seat.BenchOptions{
 		Addr: ln.Addr().String(), Signer: signer, Seats: seats, Width: w, Height: h, Lang: langLocale(a.cfg.Lang),
-		Change: change, Every: every, Duration: duration, Server: srv.Open, Own: own,
+		Change: change, Every: every, Duration: duration, Server: srv.Open, Own: own, Others: others,
 	})
 	if err != nil {
 		return err

@@ -38,6 +38,11 @@ type BenchOptions struct {
 	// that it runs a console of its own instead of following its room's
 	// shared one.
 	Own bool
+	// Others are the keys of people of other rooms, whose seats do not see
+	// the changes: with them, of every len(Others)+1 seats one is Signer's
+	// and the rest one each of Others'; the latencies are those of Signer's
+	// seats, the memory and idle CPU those of all.
+	Others []gossh.Signer
 }
 
 // BenchResult is what `gridcmd bench ssh --json` prints.
@@ -54,12 +59,17 @@ type BenchResult struct {
 	Width          int     `json:"width"`
 	Height         int     `json:"height"`
 	Own            bool    `json:"own_consoles"`
+	Rooms          int     `json:"rooms,omitempty"`    // with Others: the rooms the seats are spread over
+	Watching       int     `json:"watching,omitempty"` // with Others: the seats that see the changes
 }
 
 func (r BenchResult) String() string {
 	own := ""
 	if r.Own {
 		own = ", each its own console"
+	}
+	if r.Rooms > 0 {
+		own += fmt.Sprintf(", over %d rooms (%d seats see the changes)", r.Rooms, r.Watching)
 	}
 	return fmt.Sprintf("%d seats %dx%d%s: change on every seat p50 %.1f ms p99 %.1f ms (1 seat: p99 %.1f ms); one seat stalled: others' p99 %.1f ms;\n"+
 		"%.2f MiB per seat; %d seats idle: %.2f%% of a core; %d changes, %d not seen within 5 s",
@@ -69,6 +79,7 @@ func (r BenchResult) String() string {
 // benchClient is one seat's client: it reads everything the seat writes
 // and notes when each awaited marker first shows.
 type benchClient struct {
+	sees  bool // a seat of the room that sees the changes
 	in    io.Writer
 	conn  *gossh.Client
 	sess  *gossh.Session
@@ -198,6 +209,10 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		o.Idle = 10 * time.Second
 	}
 	res := BenchResult{Seats: o.Seats, Width: o.Width, Height: o.Height, Own: o.Own}
+	if len(o.Others) > 0 {
+		res.Rooms = len(o.Others) + 1
+		res.Watching = (o.Seats + len(o.Others)) / (len(o.Others) + 1)
+	}
 	seq := 0
 	round := func(clients []*benchClient, skip *benchClient) ([]float64, int, error) {
 		var lat []float64
@@ -210,7 +225,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 			markers = append(markers, m)
 			at := time.Now()
 			for _, c := range clients {
-				if c != skip {
+				if c != skip && c.sees {
 					c.await(m, at)
 				}
 			}
@@ -225,7 +240,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		}
 		time.Sleep(5 * time.Second) // the last changes' time to arrive
 		for _, c := range clients {
-			if c == skip {
+			if c == skip || !c.sees {
 				continue
 			}
 			c.mu.Lock()
@@ -251,8 +266,13 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 			wg.Go(func() {
 				sem <- struct{}{}
 				defer func() { <-sem }()
-				clients[i], errs[i] = openClient(o.Addr, o.Signer, o.Width, o.Height, o.Lang)
+				signer, sees := o.Signer, true
+				if k := i % (len(o.Others) + 1); k > 0 {
+					signer, sees = o.Others[k-1], false
+				}
+				clients[i], errs[i] = openClient(o.Addr, signer, o.Width, o.Height, o.Lang)
 				if errs[i] == nil {
+					clients[i].sees = sees
 					select {
 					case <-clients[i].started:
 					case <-time.After(30 * time.Second):
@@ -331,7 +351,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 	res.P50ms, res.P99ms = percentile(lat, 50), percentile(lat, 99)
 
 	// One seat stops reading; the others' p99.
-	stalled := clients[len(clients)/2]
+	stalled := clients[len(clients)/2/(len(o.Others)+1)*(len(o.Others)+1)] // one that sees the changes
 	close(stalled.stall)
 	lat, missed, err = round(clients, stalled)
 	if err != nil {

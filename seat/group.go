@@ -233,7 +233,7 @@ func (f *framed) own() tea.Cmd {
 	f.inner = m
 	s.leave(st.group, f.m)
 	f.m = nil
-	return m.Init()
+	return m.InitLoaded()
 }
 
 func (f *framed) View() string {

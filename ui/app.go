@@ -179,7 +179,13 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
+	return tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), m.InitLoaded())
+}
+
+// InitLoaded is Init for a console already Loaded: its clock and its feed,
+// without reading the snapshot and the wartime state a second time.
+func (m Model) InitLoaded() tea.Cmd {
+	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}

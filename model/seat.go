@@ -11,11 +11,11 @@ package model
 // report into, so that a seat shows what its person may act on.
 func SeatRoom(p Person) NodeCode { return p.Scope() }
 
-// RoomName is what the header calls the room of a seat scoped to node, in
+// SeatRoomName is what the header calls the room of a seat scoped to node, in
 // English and Chinese: the town's comprehensive information command room;
 // a village's wartime command room in wartime (村级战时指挥室) and the
 // village itself (村社) in peacetime; a grid; a micro-grid.
-func RoomName(node NodeCode, wartime bool) (en, zh string) {
+func SeatRoomName(node NodeCode, wartime bool) (en, zh string) {
 	switch node.Level() {
 	case LevelVillage:
 		if wartime {

@@ -46,7 +46,7 @@ func TestSeatRoom(t *testing.T) {
 	assert.Equal(t, NodeCode("330784114266-02"), SeatRoom(leader))
 }
 
-func TestRoomName(t *testing.T) {
+func TestSeatRoomName(t *testing.T) {
 	for _, tc := range []struct {
 		node    NodeCode
 		wartime bool
@@ -57,7 +57,7 @@ func TestRoomName(t *testing.T) {
 		{"330784114266", false, "村社"},
 		{"330784114266-02", false, "网格"},
 	} {
-		_, zh := RoomName(tc.node, tc.wartime)
+		_, zh := SeatRoomName(tc.node, tc.wartime)
 		assert.Equal(t, tc.zh, zh, tc.node)
 	}
 }

@@ -187,7 +187,22 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 6: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	// 6: the duty schedule, handovers and watchdogs (shifts and their room
+	// index, handovers and theirs, gateway heartbeats, village room watches).
+	// Incident records gain supervisions and next_supervision, absent in
+	// older ones (read as zero), so nothing is rewritten.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
+			[]byte("heartbeats"), []byte("room_watch"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 7: SSH keys of the seats (ssh_keys by fingerprint, and by person).
 	func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -234,6 +249,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketSSHKeys, bucketSSHKeysByPerson,
 }
 

@@ -47,6 +47,7 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayHandover
 	overlayCount
 )
 

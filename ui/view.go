@@ -75,7 +75,7 @@ func (m Model) header() string {
 		modeSt = p.st.HeaderWartime
 	}
 	layout := "2006-01-02 15:04:05"
-	if m.opt.Tick >= time.Minute {
+	if m.opt.Tick >= time.Minute && m.rp == nil {
 		layout = "2006-01-02 15:04"
 	}
 	clock := m.now.In(m.opt.Location).Format(layout)
@@ -89,22 +89,34 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	roomName := p.lab.CommandRoom
-	op, hasOp := m.w.byID[m.opt.Operator]
-	if lv := m.scope.Level(); m.scope != "" && lv != model.LevelTown {
+	duty := m.dutyFigures()
+	if len(duty) > 0 {
+		// The schedule's officer on duty (and the next one) before the
+		// esc/h and pass-on figures: they go first when room runs out.
+		figs = append(figs[:2], append(duty, figs[2:]...)...)
+	}
+	var lead string
+	if m.scope != "" && m.scope.Level() != model.LevelTown {
 		// A seat of a room below the town (a village's, a grid's): the
-		// room by its name, and whose seat it is.
-		en, zh := model.RoomName(m.scope, m.wt.status.Active.Active())
-		roomName = m.say(en, zh)
-		if hasOp {
+		// room by its name, and whose seat it is; the figures go before
+		// the room's name does, and the name before the clock.
+		en, zh := model.SeatRoomName(m.scope, m.wt.status.Active.Active())
+		roomName := m.say(en, zh)
+		if op, ok := m.w.byID[m.opt.Operator]; ok {
 			roomName += " " + p.g.Dot + " " + op.Name
 		}
-	} else if hasOp {
-		figs = append(figs, p.lab.Operator+" "+op.Name)
-	}
-	lead := " " + town + "  " + roomName + "  "
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock does
+		lead = " " + town + "  " + roomName + "  "
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
+			lead = " " + town + "  "
+		}
+	} else {
+		if op, ok := m.w.byID[m.opt.Operator]; ok && len(duty) == 0 && m.rp == nil {
+			figs = append(figs, p.lab.Operator+" "+op.Name)
+		}
+		lead = " " + town + "  " + p.lab.CommandRoom + "  "
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
+			lead = " " + town + "  " // the room's name goes before the clock and the figures do
+		}
 	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {
@@ -144,6 +156,8 @@ func (m Model) footer() string {
 			st = p.st.StatusError
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+	case m.rp != nil && m.overlay == overlayNone:
+		return m.replayFooter()
 	}
 	// The last two keys (help, quit) always show; the others as room allows.
 	keys := m.shortHelp()

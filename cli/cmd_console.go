@@ -88,6 +88,7 @@ a village cadre of 渎溪村 ('gridcmd demo' lists no people; 'gridcmd init
 			if feed {
 				f := demo.NewFeed(db, seed, every)
 				go f.Run(ctx)
+				go demo.NewPatrolFeed(db, seed, every).Run(ctx)
 			}
 			return a.runConsole(ctx, db)
 		},

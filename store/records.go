@@ -47,7 +47,7 @@ var (
 	bucketAlerts         = []byte("alerts")
 	bucketIdxAlertSource = []byte("idx_alert_source")
 
-	// SSH seats (schema 7).
+	// SSH seats (schema 8).
 	bucketSSHKeys         = []byte("ssh_keys")
 	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 )
@@ -668,6 +668,7 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
+	Ref         string      `json:"ref,omitempty"`
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -679,13 +680,14 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		Note:      e.Note,
 		Directive: e.Directive,
 		NoteZh:    e.NoteZh,
+		Ref:       e.Ref,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh) + len(r.Ref)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -716,6 +718,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.NoteZh != "" {
 		b = appendStringField(b, `,"note_zh":`, r.NoteZh)
+	}
+	if r.Ref != "" {
+		b = appendStringField(b, `,"ref":`, r.Ref)
 	}
 	return append(b, '}')
 }
@@ -809,5 +814,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		Note:      r.Note,
 		Directive: r.Directive,
 		NoteZh:    r.NoteZh,
+		Ref:       r.Ref,
 	}, nil
 }

@@ -1,6 +1,6 @@
 package store
 
-// SSH keys of the seats (model.KeyService), in the buckets of schema 7:
+// SSH keys of the seats (model.KeyService), in the buckets of schema 8:
 //
 //	ssh_keys            fingerprint -> sshKeyRecord
 //	ssh_keys_by_person  u64 person id, fingerprint -> empty

@@ -202,7 +202,21 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 7: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// joint rotations and their reports, the field API's idempotency keys
+	// for them).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
+			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
 	func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -250,6 +264,8 @@ var allBuckets = [][]byte{
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
+	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
+	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketSSHKeys, bucketSSHKeysByPerson,
 }
 

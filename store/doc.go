@@ -97,7 +97,15 @@
 // Events of the patrol flow name their patrol, finding or rotation in the
 // event record's "ref". See store/patrols.go.
 //
-// The command room's figures (schema 8), written by saveIncident with the
+// SSH seats (schema 8):
+//
+//	ssh_keys             fingerprint "SHA256:..." -> sshKeyRecord (person, type, wire-format key,
+//	                     name, added, last used)
+//	ssh_keys_by_person   u64 person id, fingerprint -> empty
+//
+// A revoked key is deleted from both; the log keeps the ActKey event.
+//
+// The command room's figures (schema 9), written by saveIncident with the
 // change they record (model.Escalated, model.PassOn) and read by Figures:
 //
 //	idx_escalations      u64 Unix nanos of the escalation, u64 incident seq, u64 its escalation
@@ -105,7 +113,7 @@
 //	idx_pass_on          u64 Unix nanos of the report's first move, u64 incident seq
 //	                     -> u64 pass-on nanos, node code
 //
-// Migration 8 fills them from the event log, and check compares them with
+// Migration 9 fills them from the event log, and check compares them with
 // what the log says.
 //
 // The tier and status bytes of idx_open come from tables private to this

@@ -217,7 +217,16 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 8: the command room's figures: idx_escalations and idx_pass_on,
+	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 9: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	func(tx *bolt.Tx) error {
 		esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
@@ -228,11 +237,11 @@ var migrations = []func(tx *bolt.Tx) error{
 		if err != nil {
 			return err
 		}
-		return backfillFigures8(tx, esc, pass)
+		return backfillFigures9(tx, esc, pass)
 	},
 }
 
-// backfillFigures8 is migration 8's filling of idx_escalations and
+// backfillFigures9 is migration 9's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -240,7 +249,7 @@ var migrations = []func(tx *bolt.Tx) error{
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures8(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures9(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`
@@ -331,6 +340,7 @@ var allBuckets = [][]byte{
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
+	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketIdxEscalations, bucketIdxPassOn,
 }
 

@@ -39,6 +39,9 @@ func (m Model) headerFigures() []headerFigure {
 		{fmt.Sprintf("%s %d", p.lab.EscPerHour, m.fig.EscalationsLastHour), 2},
 		{fmt.Sprintf("%s %s", p.lab.PassOn, passOn), 2},
 	}
+	if m.seatBelowTown() {
+		return figs // the seat's room names whose seat it is (header)
+	}
 	if duty := m.dutyFigures(); len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) after open and
 		// red, before esc/h and pass-on. Who is next gives way before the
@@ -54,34 +57,41 @@ func (m Model) headerFigures() []headerFigure {
 	return figs
 }
 
+// seatBelowTown reports whether the console is a seat of a room below the
+// town (a village's, a grid's).
+func (m Model) seatBelowTown() bool {
+	return m.scope != "" && m.scope.Level() != model.LevelTown
+}
+
 // header draws the top line, exactly m.width wide. When it is short, the
 // room's name goes first, then the date (the time stays), then the figures
 // of the highest rank, then the mode's detail; open and red stay longest.
 func (m Model) header() string {
 	p := &m.p
-	town := ""
-	if len(m.w.tower.Roots) > 0 {
-		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
-	}
-	mode, short, modeSt := " "+p.lab.Peacetime+" ", "", p.st.HeaderMode
+	town := m.w.root
+	mode, shortMode, modeSt := " "+p.lab.Peacetime+" ", "", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
-		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
+		shortMode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
 		if a.Drill {
 			mode += " " + m.wl.Drill
-			short += " " + m.wl.Drill
+			shortMode += " " + m.wl.Drill
 		}
 		mode += " "
-		short += " "
+		shortMode += " "
 		modeSt = p.st.HeaderWartime
 	}
 	if m.feedDown {
 		mode += p.lab.FeedDown + " "
-		short += p.lab.FeedDown + " "
+		shortMode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
 	now := m.now.In(m.opt.Location)
-	clock := now.Format("2006-01-02 15:04:05")
+	layout, short := "2006-01-02 15:04:05", "15:04:05"
+	if m.opt.Tick >= time.Minute && m.rp == nil {
+		layout, short = "2006-01-02 15:04", "15:04" // a clock that ticks by the minute shows no seconds
+	}
+	clock := now.Format(layout)
 	figs := m.headerFigures()
 	dropped := make([]bool, len(figs))
 	join := func() string {
@@ -94,13 +104,25 @@ func (m Model) header() string {
 		return strings.Join(s, "  ")
 	}
 	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	if m.seatBelowTown() {
+		// A seat of a room below the town (a village's, a grid's): the
+		// room by its name, and whose seat it is.
+		en, zh := model.SeatRoomName(m.scope, m.wt.status.Active.Active())
+		room := m.say(en, zh)
+		if op, ok := m.w.byID[m.opt.Operator]; ok {
+			room += " " + p.g.Dot + " " + op.Name
+		}
+		lead = " " + town + "  " + room + "  "
+	}
 	fits := func() bool {
 		return p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(join())+1 <= m.width
 	}
 	// What gives way, in turn, until the line fits.
-	steps := []func() bool{
-		func() bool { lead = " " + town + "  "; return true },
-		func() bool { clock = now.Format("15:04:05"); return true },
+	dropLead := func() bool { lead = " " + town + "  "; return true }
+	steps := []func() bool{dropLead, func() bool { clock = now.Format(short); return true }}
+	if m.seatBelowTown() {
+		// A seat's room and whose seat it is go after the figures do.
+		steps = []func() bool{func() bool { clock = now.Format(short); return true }}
 	}
 	// Then the figures, the highest rank first, one at a time from the
 	// right: at 80 columns esc/h may stay when pass-on cannot.
@@ -113,11 +135,14 @@ func (m Model) header() string {
 			steps = append(steps, func() bool { dropped[i] = true; return true })
 		}
 	}
+	if m.seatBelowTown() {
+		steps = append(steps, dropLead)
+	}
 	steps = append(steps, func() bool {
-		if short == "" {
+		if shortMode == "" {
 			return false
 		}
-		mode = short
+		mode = shortMode
 		return true
 	})
 	for _, step := range steps {

@@ -19,18 +19,19 @@ type Glyphs struct {
 	Cursor               string
 	Focus                string // before the title of the pane with the focus
 	Crumb                string // between the places of the way back
+	Dot                  string // between a room and whose seat it is
 }
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
 	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
-	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›",
+	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
 	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
-	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">",
+	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
 }
 
 // Theme is the palette; Styles are built from it once.

@@ -123,7 +123,7 @@ var zhLabels = Labels{
 	Tier: model.ZhNames(model.Tiers), Status: model.ZhNames(model.Statuses), Level: model.ZhNames(model.Levels),
 	TierShort: map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",
 		model.TierTown: "镇", model.TierTaskForce: "专班"},
-	SortBy:  [sortModes]string{"按级别+时限", "按时长", "按层级", "按地点"},
+	SortBy:  [sortModes]string{"按级别和时限", "按时长", "按层级", "按地点"},
 	NewMark: "新",
 	Legend: "状态后的 ! 表示督办。时限：当前时钟剩余时间，用时不足 80% 为绿，80%–100% 为黄，超时为红（负数）。" +
 		"/ 按关键词及 层级: 状态: 级别: 平台: 超时 我的 全部 筛选；S 切换排序。",

@@ -97,6 +97,14 @@
 // Events of the patrol flow name their patrol, finding or rotation in the
 // event record's "ref". See store/patrols.go.
 //
+// SSH seats (schema 8):
+//
+//	ssh_keys             fingerprint "SHA256:..." -> sshKeyRecord (person, type, wire-format key,
+//	                     name, added, last used)
+//	ssh_keys_by_person   u64 person id, fingerprint -> empty
+//
+// A revoked key is deleted from both; the log keeps the ActKey event.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

@@ -221,6 +221,15 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -262,6 +271,7 @@ var allBuckets = [][]byte{
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
+	bucketSSHKeys, bucketSSHKeysByPerson,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -158,6 +158,9 @@ func (e *env) stats() statsJSON {
 }
 
 type statsJSON struct {
+	Provinces      int `json:"provinces"`
+	Cities         int `json:"cities"`
+	Counties       int `json:"counties"`
 	Towns          int `json:"towns"`
 	Villages       int `json:"villages"`
 	Grids          int `json:"grids"`

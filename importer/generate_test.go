@@ -29,7 +29,7 @@ func checkTree(t *testing.T, nodes []model.Node) map[model.NodeCode]model.Node {
 		require.NoError(t, n.Validate())
 		_, dup := by[n.Code]
 		require.False(t, dup, "duplicate %s", n.Code)
-		if n.Level != model.LevelTown {
+		if n.Parent != "" {
 			_, ok := by[n.Parent]
 			require.True(t, ok, "parent of %s not before it", n.Code)
 		}

@@ -84,6 +84,9 @@ type Batch struct {
 
 // Stats are the counts `gridcmd stats` prints.
 type Stats struct {
+	Provinces      int         `json:"provinces"`
+	Cities         int         `json:"cities"`
+	Counties       int         `json:"counties"`
 	Towns          int         `json:"towns"`
 	Villages       int         `json:"villages"`
 	Grids          int         `json:"grids"`

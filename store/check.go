@@ -111,7 +111,7 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake} {
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.counts} {
 		if err := step(tx); err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func (c *checker) nodes(tx *bolt.Tx) error {
 		if err := n.Validate(); err != nil {
 			c.add("nodes: %s", model.ErrorMessage(err))
 		}
-		if n.Parent != "" && b.Get([]byte(n.Parent)) == nil {
+		if n.Parent != "" && n.Level > model.LevelTown && b.Get([]byte(n.Parent)) == nil {
 			c.add("nodes: %s has no parent %s", n.Code, n.Parent)
 		}
 		return nil

@@ -66,6 +66,7 @@ type txState struct {
 	dirty   bool   // n is not written yet
 	prefix  string // the incident id up to the number: "HJ-20261129-"
 	buckets txBuckets
+	counts  countDeltas // the per-node counters' changes, written by finish
 }
 
 // nextID takes the next daily number of the local day of day and returns the
@@ -105,8 +106,12 @@ func checkDayFree(tx *bolt.Tx, date string, n uint64) error {
 	return nil
 }
 
-// finish writes the daily number back; the writer calls it before commit.
+// finish writes the daily number and the counters' changes back; the
+// writer calls it before commit.
 func (t *txState) finish(tx *bolt.Tx) error {
+	if err := t.counts.flush(tx); err != nil {
+		return err
+	}
 	if !t.dirty {
 		return nil
 	}
@@ -553,5 +558,5 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 		}
 	}
 	b.changed.note(inc)
-	return nil
+	return b.noteIncident(inc, old)
 }

@@ -187,6 +187,14 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 6: node_counts, the per-node counters (model.Counts), built from a
+	// full recount of the file's nodes, people and open incidents.
+	func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
+			return err
+		}
+		return buildCounts(tx)
+	},
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -225,6 +233,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketNodeCounts,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

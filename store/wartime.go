@@ -130,7 +130,14 @@ type scopeFigures struct {
 
 // keyLevel is the level of a stored node's key (stored codes are valid).
 func keyLevel(k []byte) model.Level {
-	if len(k) == 9 {
+	switch len(k) {
+	case 2:
+		return model.LevelProvince
+	case 4:
+		return model.LevelCity
+	case 6:
+		return model.LevelCounty
+	case 9:
 		return model.LevelTown
 	}
 	return model.LevelVillage + model.Level(bytes.Count(k, []byte{'-'}))

@@ -142,6 +142,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 			changed.reset()
 			b.changed = changed
 			s.wt = txState{buckets: b}
+			s.wt.buckets.counts = &s.wt.counts
 			var idle time.Duration
 			for i := 0; ; i++ {
 				for i == len(pending) && gather && open {
@@ -225,7 +226,12 @@ const appendFill = 0.9
 // bbolt keeps one *Bucket per name and transaction, so the fill holds for
 // every use in it.
 type txBuckets struct {
+	tx                                                      *bolt.Tx
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+	// counts gathers the changes to the per-node counters in the writer's
+	// transactions, written once before the commit (txState.finish); nil
+	// elsewhere, where each change is written at once.
+	counts *countDeltas
 	// changed is where saveIncident notes what it saved, in the writer's
 	// transactions; nil elsewhere (the fixtures' raw writes, check).
 	changed *changedSet
@@ -312,6 +318,7 @@ func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
 		return bk
 	}
 	return txBuckets{
+		tx:        tx,
 		incidents: get(bucketIncidents), ids: get(bucketIncidentIDs),
 		open: get(bucketIdxOpen), due: get(bucketIdxDue), node: get(bucketIdxNode),
 		events: get(bucketEvents), incidentEvents: get(bucketIncidentEvents),

@@ -162,3 +162,19 @@ func TestHouseholdUnits(t *testing.T) {
 	big := HouseholdUnits(micro, 5000, 1)
 	assert.Len(t, big, 99)
 }
+
+func TestSyntheticList(t *testing.T) {
+	var b bytes.Buffer
+	towns, err := WriteSyntheticList(&b, SyntheticVillagesPerCity+1)
+	require.NoError(t, err)
+	assert.Equal(t, 166, towns)
+	rows, err := ParseVillages("synthetic.csv", &b)
+	require.NoError(t, err)
+	require.Len(t, rows, SyntheticVillagesPerCity+1)
+	assert.Equal(t, model.NodeCode(SyntheticTown), rows[0].TownCode)
+	assert.Equal(t, SyntheticCity, rows[0].CityCode)
+	assert.Equal(t, "9902", rows[len(rows)-1].CityCode, "the 3,301st village opens a second city")
+	div := Divisions(rows)
+	checkTree(t, div)
+	assert.Equal(t, model.Node{Code: "99", Level: model.LevelProvince, Name: "测试省"}, div[0])
+}

@@ -71,25 +71,78 @@ func decodeCounts(code, v []byte) (model.Counts, error) {
 // countDeltas are the changes of one transaction not written yet, by node
 // (each already carried up to its ancestors).
 type countDeltas struct {
-	m map[model.NodeCode]model.Counts
+	m map[model.NodeCode]delta
+}
+
+// delta is one node's change; fresh marks a node written in this
+// transaction, which has no entry yet, so flush writes its entry without
+// looking.
+type delta struct {
+	model.Counts
+	fresh bool
+}
+
+func (c *countDeltas) add(code model.NodeCode, d model.Counts, fresh bool) {
+	if c.m == nil {
+		c.m = map[model.NodeCode]delta{}
+	}
+	v := c.m[code]
+	v.Add(d, 1)
+	v.fresh = v.fresh || fresh
+	c.m[code] = v
 }
 
 // at adds d to the node at code and every node above it. The node at code
 // gets an entry even when d is zero (a node just added).
 func (c *countDeltas) at(code model.NodeCode, d model.Counts) {
-	if c.m == nil {
-		c.m = map[model.NodeCode]model.Counts{}
-	}
-	if _, ok := c.m[code]; !ok {
-		c.m[code] = model.Counts{}
-	}
+	c.add(code, model.Counts{}, false)
 	if d.Zero() {
 		return
 	}
 	for x := code; x != ""; x = x.Parent() {
-		v := c.m[x]
-		v.Add(d, 1)
-		c.m[x] = v
+		c.add(x, d, false)
+	}
+}
+
+// freshTree notes nodes just added (in code order, none stored before):
+// each one's figures are summed up a chain of added parents and children
+// first, as recount does, so that a node's entry is noted once rather than
+// once for every node beneath it; what the top of a chain holds then goes
+// onto every node above it (at), and each added node counts as a child of
+// its parent.
+func (c *countDeltas) freshTree(add []model.Node) {
+	type frame struct {
+		code model.NodeCode
+		c    model.Counts
+	}
+	var stack []frame
+	pop := func() {
+		top := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		c.add(top.code, top.c, true)
+		up := top.c
+		up.Children = 0
+		if len(stack) > 0 && stack[len(stack)-1].code == top.code.Parent() {
+			kids := stack[len(stack)-1].c.Children
+			stack[len(stack)-1].c.Add(up, 1)
+			stack[len(stack)-1].c.Children = kids
+		} else if p := top.code.Parent(); p != "" {
+			c.at(p, up)
+		}
+	}
+	for _, n := range add {
+		for len(stack) > 0 && !stack[len(stack)-1].code.Contains(n.Code) {
+			pop()
+		}
+		if len(stack) > 0 && stack[len(stack)-1].code == n.Code.Parent() {
+			stack[len(stack)-1].c.Children++
+		} else {
+			c.child(n.Code.Parent())
+		}
+		stack = append(stack, frame{code: n.Code, c: model.NodeCounts(n)})
+	}
+	for len(stack) > 0 {
+		pop()
 	}
 }
 
@@ -98,12 +151,7 @@ func (c *countDeltas) child(parent model.NodeCode) {
 	if parent == "" {
 		return
 	}
-	if c.m == nil {
-		c.m = map[model.NodeCode]model.Counts{}
-	}
-	v := c.m[parent]
-	v.Children++
-	c.m[parent] = v
+	c.add(parent, model.Counts{Children: 1}, false)
 }
 
 // flush writes the deltas into node_counts, in code order, and forgets
@@ -123,11 +171,18 @@ func (c *countDeltas) flush(tx *bolt.Tx) error {
 	if b == nil {
 		return fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketNodeCounts)
 	}
-	nodes := tx.Bucket(bucketNodes)
+	nodes := tx.Bucket(bucketNodes).Cursor()
 	for _, code := range codes {
 		k := []byte(code)
 		var cur model.Counts
 		d := c.m[code]
+		if d.fresh {
+			cur.Add(d.Counts, 1)
+			if err := b.Put(k, encodeCounts(cur)); err != nil {
+				return err
+			}
+			continue
+		}
 		if v := b.Get(k); v != nil {
 			if d.Zero() {
 				continue
@@ -136,10 +191,10 @@ func (c *countDeltas) flush(tx *bolt.Tx) error {
 			if cur, err = decodeCounts(k, v); err != nil {
 				return err
 			}
-		} else if nodes.Get(k) == nil {
+		} else if nk, _ := nodes.Seek(k); string(nk) != string(code) {
 			continue
 		}
-		cur.Add(d, 1)
+		cur.Add(d.Counts, 1)
 		if err := b.Put(k, encodeCounts(cur)); err != nil {
 			return err
 		}

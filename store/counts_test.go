@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -11,6 +13,20 @@ import (
 
 	"gridcmd/model"
 )
+
+// schemaBefore is the schema of a file that the migration m has not run on
+// yet: its index in migrations (found by the function itself, so that
+// renumbering at a merge changes nothing here).
+func schemaBefore(t testing.TB, m func(*bolt.Tx) error) uint64 {
+	t.Helper()
+	for i, x := range migrations {
+		if reflect.ValueOf(x).Pointer() == reflect.ValueOf(m).Pointer() {
+			return uint64(i)
+		}
+	}
+	t.Fatal("no such migration")
+	return 0
+}
 
 // storedCounts reads every node_counts entry.
 func storedCounts(t testing.TB, s *DB) map[model.NodeCode]model.Counts {
@@ -139,7 +155,7 @@ func TestCountsMigration(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
 		require.NoError(t, tx.DeleteBucket(bucketNodeCounts))
-		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaVersion()-1))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateCounts6)))
 	}))
 	require.NoError(t, raw.Close())
 
@@ -214,4 +230,24 @@ func TestSubtree(t *testing.T) {
 	requireCode(t, err, model.EINVALID)
 	_, err = tw.s.Subtree(tw.ctx, town, -1)
 	requireCode(t, err, model.EINVALID)
+}
+
+// TestNodeRecordJSONMatchesEncodingJSON: the hand-written encoder of node
+// records writes what encoding/json writes.
+func TestNodeRecordJSONMatchesEncodingJSON(t *testing.T) {
+	for _, n := range append(tinyNodes(),
+		model.Node{Code: "33", Name: "浙江省"},
+		model.Node{Code: town, Name: `a "quoted" <b> & \ name`, Official: "x\u2028y", Tags: []string{"社区", "<x>"}},
+		model.Node{Code: village, Name: "n", Households: -3, Tags: []string{}},
+	) {
+		got, err := encodeNode(n)
+		require.NoError(t, err)
+		var tags []string
+		if len(n.Tags) > 0 {
+			tags = n.Tags
+		}
+		want, err := json.Marshal(nodeRecord{Name: n.Name, Official: n.Official, Households: n.Households, Tags: tags})
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
 }

@@ -307,7 +307,7 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		if err != nil {
 			return nil, err
 		}
-		p, err := s.txPolicy(tx) // wartime scales the clocks an escalation or reopening starts
+		p, err := s.policyAt(tx, inc.Node) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
 			return nil, err
 		}
@@ -367,7 +367,7 @@ func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 
 // Sweep applies the clocks at now, in one write, and returns the events:
 // every incident whose next check is due (escalations and supervisions, the
-// new clocks scaled by the wartime factor while wartime is active), and
+// new clocks scaled by the wartime factor while its town is in wartime), and
 // every wartime directive unit silent past its sign-for deadline (one
 // escalation event per directive and village, see sweepDirectives).
 func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
@@ -386,10 +386,6 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		return nil, nil
 	}
 	return s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		p, err := s.txPolicy(tx)
-		if err != nil {
-			return nil, err
-		}
 		var seqs []uint64
 		limit := dueKey(now, ^uint64(0))
 		c := tx.Bucket(bucketIdxDue).Cursor()
@@ -401,6 +397,10 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		var evs []model.Event
 		for _, seq := range seqs {
 			inc, err := s.getIncident(tx, seq)
+			if err != nil {
+				return nil, err
+			}
+			p, err := s.policyAt(tx, inc.Node) // its own town's wartime scales its new clocks
 			if err != nil {
 				return nil, err
 			}

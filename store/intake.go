@@ -532,7 +532,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text 
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	p, err := s.txPolicy(tx) // wartime scales the clocks
+	p, err := s.policyAt(tx, r.Node) // the town's wartime scales the clocks
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}

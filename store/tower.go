@@ -70,7 +70,7 @@ func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, erro
 // or among nodes; a code given twice must be given the same way.
 func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.PersonID, note string) (int, error) {
 	batch := make(map[model.NodeCode]model.Node, len(nodes))
-	var list []model.Node
+	list := make([]model.Node, 0, len(nodes))
 	for _, n := range nodes {
 		n, err := cleanNode(n)
 		if err != nil {
@@ -99,9 +99,10 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			return nil, err
 		}
 		b := tx.Bucket(bucketNodes)
-		var add []model.Node
+		add := make([]model.Node, 0, len(list))
+		c := b.Cursor() // one cursor for the lookups, in code order
 		for _, n := range list {
-			if b.Get([]byte(n.Code)) == nil {
+			if k, _ := c.Seek([]byte(n.Code)); string(k) != string(n.Code) {
 				add = append(add, n)
 			}
 		}
@@ -126,9 +127,8 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			if err := putNode(tx, n); err != nil {
 				return nil, err
 			}
-			s.wt.counts.at(n.Code, model.NodeCounts(n))
-			s.wt.counts.child(n.Code.Parent())
 		}
+		s.wt.counts.freshTree(add)
 		for _, a := range adopted {
 			s.wt.counts.at(a.by, a.counts)
 			if a.code.Parent() == a.by {

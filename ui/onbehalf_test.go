@@ -32,7 +32,7 @@ func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
 			require.NotEmpty(t, cadres)
 
 			// Only the cadre signs, for one unit: nothing is the units' own yet.
-			st, err := f.db.WartimeStatus(ctx)
+			st, err := f.db.WartimeStatus(ctx, "")
 			require.NoError(t, err)
 			var units []model.UnitStatus
 			for _, u := range st.Units {

@@ -122,7 +122,7 @@ func TestScopedWartime(t *testing.T) {
 	m := scopedModel(t, f, duxi, "en")
 	require.True(t, m.wt.active())
 
-	st, err := f.db.WartimeStatus(ctx)
+	st, err := f.db.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	units, gaps := 0, 0
 	for _, u := range st.Units {

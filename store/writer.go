@@ -141,8 +141,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 			}
 			changed.reset()
 			b.changed = changed
-			s.wt = txState{buckets: b}
-			s.wt.buckets.counts = &s.wt.counts
+			s.startTx(b)
 			var idle time.Duration
 			for i := 0; ; i++ {
 				for i == len(pending) && gather && open {
@@ -210,6 +209,13 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 	}
 	clear(pending)
 	return len(s.queue)
+}
+
+// startTx sets up the writer's state for a new transaction over the
+// buckets b: its counters' changes are gathered and written by finish.
+func (s *DB) startTx(b txBuckets) {
+	s.wt = txState{buckets: b}
+	s.wt.buckets.counts = &s.wt.counts
 }
 
 // appendFill is the fill of the pages of buckets whose keys grow: the logs

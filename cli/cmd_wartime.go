@@ -529,7 +529,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	}
 	roles := make([]string, 0, len(model.WartimeRoles))
 	for _, r := range model.WartimeRoles {
-		if n := j.RolesCounted[string(r)]; n > 0 {
+		if n := j.Roles[string(r)]; n > 0 {
 			roles = append(roles, fmt.Sprintf("%s %d", r, n))
 		}
 	}

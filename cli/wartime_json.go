@@ -41,17 +41,17 @@ type activationJSON struct {
 }
 
 type wartimeStatusJSON struct {
-	Active       bool            `json:"active"`
-	Activation   *activationJSON `json:"activation,omitempty"`
-	MicroGrids   int             `json:"micro_grids"`
-	Staffed      int             `json:"staffed"`
-	Gaps         int             `json:"gaps"`
-	GapUnits     []string        `json:"gap_units"`
-	Drafted      []draftJSON     `json:"drafted_reserves"`
-	Reason       string          `json:"reason,omitempty"`
-	Scope        []string        `json:"scope,omitempty"`
-	Since        string          `json:"since,omitempty"`
-	RolesCounted map[string]int  `json:"roles"` // wartime role -> staffed micro-grids
+	Active     bool            `json:"active"`
+	Activation *activationJSON `json:"activation,omitempty"`
+	MicroGrids int             `json:"micro_grids"`
+	Staffed    int             `json:"staffed"`
+	Gaps       int             `json:"gaps"`
+	GapUnits   []string        `json:"gap_units"`
+	Drafted    []draftJSON     `json:"drafted_reserves"`
+	Reason     string          `json:"reason,omitempty"`
+	Scope      []string        `json:"scope,omitempty"`
+	Since      string          `json:"since,omitempty"`
+	Roles      map[string]int  `json:"roles"` // wartime role -> staffed micro-grids
 	// Towns is every activation active (wartime is per town); activation
 	// and the figures above are the one when there is exactly one.
 	Towns []activationJSON `json:"towns"`
@@ -140,7 +140,7 @@ func (a *app) activationJSON(x model.Activation) activationJSON {
 // wartimeStatusJSON is the state of wartime as status --json prints it;
 // drafted names the drafted reserves.
 func (a *app) wartimeStatusJSON(st model.WartimeStatus, drafted map[model.PersonID]string) wartimeStatusJSON {
-	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, RolesCounted: map[string]int{}, Towns: []activationJSON{}}
+	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, Roles: map[string]int{}, Towns: []activationJSON{}}
 	for _, t := range st.Towns {
 		j.Towns = append(j.Towns, a.activationJSON(t))
 	}
@@ -156,7 +156,7 @@ func (a *app) wartimeStatusJSON(st model.WartimeStatus, drafted map[model.Person
 		if u.Worker == 0 {
 			j.GapUnits = append(j.GapUnits, string(u.MicroGrid))
 		} else {
-			j.RolesCounted[string(u.Role)]++
+			j.Roles[string(u.Role)]++
 		}
 	}
 	for _, d := range st.Drafts {

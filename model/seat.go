@@ -42,8 +42,9 @@ func NoSeat(root NodeCode, why error) Seat {
 // NoOperator is why a console without an operator is read-only, and what
 // to do about it.
 func NoOperator() *Error {
-	return Errorf(EFORBIDDEN, "read-only: no operator (the roster has no duty officer); import the roster with 'gridcmd import roster FILE.csv', then start with --as P.. or set operator in config.yaml").
-		Zh("只读：没有值班员（名册中没有值班员）；请用 gridcmd import roster 文件.csv 导入名册，再用 --as P.. 启动，或在 config.yaml 中设置 operator")
+	// Short enough for the console's status line at 80 columns.
+	return Errorf(EFORBIDDEN, "read-only (no operator): gridcmd import roster FILE.csv, then --as P..").
+		Zh("只读（无值班员）：gridcmd import roster 文件.csv，再以 --as P.. 启动")
 }
 
 // Level is the level of the seat's node: the kind of room.
@@ -80,10 +81,11 @@ func (s Seat) Focus(town NodeCode) (Seat, error) {
 	return s, nil
 }
 
-// Scope is the subtree the console shows now: the town it focuses, else
-// the room's node.
+// Scope is the subtree the console shows now: the town a room above the
+// towns has turned to, else the room's node (a village room shows its
+// village, not its town).
 func (s Seat) Scope() NodeCode {
-	if s.Town != "" {
+	if s.AboveTown() && s.Town != "" {
 		return s.Town
 	}
 	return s.Node

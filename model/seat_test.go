@@ -32,6 +32,7 @@ func TestSeatOf(t *testing.T) {
 		assert.Equal(t, tt.p, s.Person)
 		assert.Equal(t, tt.node, s.Node, tt.p.Node)
 		assert.Equal(t, tt.town, s.Town, tt.p.Node)
+		assert.Equal(t, tt.node, s.Scope(), "a village room shows its village, not its town")
 		assert.Equal(t, tt.level, s.Level())
 		assert.Equal(t, tt.above, s.AboveTown())
 		assert.True(t, s.Acts())
@@ -46,7 +47,7 @@ func TestNoSeat(t *testing.T) {
 	requireCode(t, s.ReadOnly, model.EFORBIDDEN, "no operator")
 	assert.Contains(t, model.ErrorMessage(s.ReadOnly), "gridcmd import roster")
 	assert.Contains(t, model.ErrorMessage(s.ReadOnly), "--as P..")
-	requireZh(t, s.ReadOnly, "导入名册")
+	requireZh(t, s.ReadOnly, "gridcmd import roster 文件.csv")
 	assert.Equal(t, town, model.NoSeat(town, model.NoOperator()).Town)
 }
 

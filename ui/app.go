@@ -29,9 +29,8 @@ const (
 // AmbiguousWide and ASCII are the seat's language and width settings.
 type Options struct {
 	Lang          string // zh or en
-	Operator      model.PersonID
-	AmbiguousWide bool // East Asian ambiguous characters are two columns (and the borders ASCII)
-	ASCII         bool // ASCII borders and markers only
+	AmbiguousWide bool   // East Asian ambiguous characters are two columns (and the borders ASCII)
+	ASCII         bool   // ASCII borders and markers only
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process
@@ -41,9 +40,11 @@ type Options struct {
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
-	// Scope is the seat's node: the console shows its subtree of the tower
-	// and nothing above it; "" for the whole tower.
-	Scope model.NodeCode
+	// Seat is where the console sits (model.SeatOf, model.NoSeat): who
+	// acts, the room's node (the console shows its subtree and nothing
+	// above it; "" for the whole file), the town "the town" means there,
+	// and why it may not act when it is read-only.
+	Seat model.Seat
 }
 
 type flash struct {
@@ -106,6 +107,9 @@ type Model struct {
 
 	flash   flash
 	flashID int
+
+	// towns: a room above the towns' towns, from its snapshot (roomTowns).
+	towns []model.Node
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -128,7 +132,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	c := &common{
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
-		keys: NewKeyMap(opt.Lang), loc: opt.Location, scope: opt.Scope,
+		keys: NewKeyMap(opt.Lang), loc: opt.Location, seat: opt.Seat, scope: opt.Seat.Scope(),
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
@@ -240,6 +244,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onActed(msg)
 	case openIncidentMsg:
 		return m.openDetail(msg.seq)
+	case focusTownMsg:
+		return m.focusTown(msg.town)
 	case timelineMsg:
 		return m, m.tell(m.detail, msg)
 	case sweptMsg:
@@ -257,11 +263,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(msg snapshotMsg) Model {
+	if msg.scope != m.scope {
+		return m // the room turned since it was asked for
+	}
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return m
 	}
 	m.loadErr = nil
+	m.noteTowns(msg.snap.nodes)
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
 	m.tell(m.tower, loadedMsg{})
@@ -478,6 +488,10 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
+	if !m.seat.Acts() && m.acting(msg) {
+		next, cmd = m.flashErr(m.seat.ReadOnly)
+		return next, cmd, true
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		next, cmd = m, tea.Quit
@@ -503,7 +517,11 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		next = m.back()
+		if m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" && m.seat.AboveTown() && m.seat.Town != "" {
+			next, cmd = m.focusTown("") // back from the town to the room above it
+		} else {
+			next = m.back()
+		}
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
@@ -526,6 +544,14 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		return nil, nil, false
 	}
 	return next, cmd, true
+}
+
+// acting reports whether a key acts (reports, wartime, directives, the
+// incident actions): what a read-only seat refuses.
+func (m Model) acting(msg tea.KeyMsg) bool {
+	k := m.keys
+	return key.Matches(msg, k.New, k.Wartime, k.Directive, k.Resend,
+		k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close)
 }
 
 // cycleFocus moves the focus round the ring (back: the other way), past

@@ -51,6 +51,7 @@ func newCommands() commandTable {
 		{name: "tower", aliases: []string{"网格塔"}, run: focus(paneTower)},
 		{name: "roster", aliases: []string{"名册"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openRoster(), nil }},
 		{name: "chain", aliases: []string{"指挥链"}, run: focus(paneChain)},
+		townCommand(),
 		{name: "events", aliases: []string{"动态"}, run: focus(paneEvents)},
 		{name: "gaps", aliases: []string{"缺员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {

@@ -5,7 +5,7 @@ import "gridcmd/model"
 // Labels are the console's words in one language.
 type Labels struct {
 	Lang                                      string
-	Peacetime, Wartime, CommandRoom, FeedDown string
+	Peacetime, Wartime, FeedDown, ReadOnly    string
 	Open, Red, EscPerHour, PassOn             string
 	Chain, Tower, Incidents, Events, Roster   string
 	Detail, Help                              string
@@ -34,7 +34,7 @@ func labels(lang string) Labels {
 }
 
 var enLabels = Labels{
-	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", CommandRoom: "town command room", FeedDown: "FEED LOST",
+	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", FeedDown: "FEED LOST", ReadOnly: "READ-ONLY",
 	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Detail: "Incident", Help: "Keys",
@@ -91,7 +91,7 @@ func zhActions() map[model.Action]string {
 // model's catalogue; the English ones above are the console's own display
 // words (model's keys are "taskforce", "micro_grid", "acknowledged").
 var zhLabels = Labels{
-	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", CommandRoom: "综合信息指挥室", FeedDown: "实时中断",
+	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", FeedDown: "实时中断", ReadOnly: "只读",
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Detail: "事件详情", Help: "按键",

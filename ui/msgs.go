@@ -27,8 +27,9 @@ type snapshot struct {
 }
 
 type snapshotMsg struct {
-	snap snapshot
-	err  error
+	scope model.NodeCode // what was read: a snapshot of a scope the console has left is dropped
+	snap  snapshot
+	err   error
 }
 
 // eventsMsg is a coalesced burst of committed events with the incidents
@@ -72,7 +73,7 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 		var s snapshot
 		var err error
 		if s.nodes, err = svc.Nodes(ctx, scope); err != nil {
-			return snapshotMsg{err: err}
+			return snapshotMsg{scope: scope, err: err}
 		}
 		if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
 			return snapshotMsg{err: err}
@@ -89,7 +90,7 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 			return snapshotMsg{err: err}
 		}
 		s.events = scopeEvents(scope, s.events)
-		return snapshotMsg{snap: s}
+		return snapshotMsg{scope: scope, snap: s}
 	}
 }
 

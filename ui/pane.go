@@ -58,7 +58,8 @@ type common struct {
 	wl    wtLabels
 	keys  KeyMap
 	loc   *time.Location
-	scope model.NodeCode // the seat's subtree; "" for the whole tower
+	seat  model.Seat     // where the console sits; the root changes its focus (:town, esc)
+	scope model.NodeCode // seat.Scope(): the subtree on screen; "" for the whole tower
 
 	now time.Time
 	w   world

@@ -23,7 +23,7 @@ const duxi model.NodeCode = "330784114266"
 func scopedModel(t *testing.T, f fixture, node model.NodeCode, lang string) Model {
 	t.Helper()
 	opt := f.options(t, lang)
-	opt.Scope = node
+	opt.Seat.Node, opt.Seat.Town = node, node.Town()
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
 	m = update(t, m, loadSnapshot(f.db, node)())

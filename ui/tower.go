@@ -136,6 +136,14 @@ func (t *towerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return t, nil
 }
 
+// asks: enter on a town in a room above the towns turns the room to it.
+func (t *towerPane) asks(msg tea.KeyMsg) tea.Msg {
+	if c := t.selected(); key.Matches(msg, t.c.keys.Open) && c.Level() == model.LevelTown && t.c.seat.AboveTown() && t.c.seat.Town == "" {
+		return focusTownMsg{town: c}
+	}
+	return nil
+}
+
 func (t *towerPane) Title() string { return t.c.p.lab.Tower }
 
 func (t *towerPane) ShortHelp() []key.Binding {

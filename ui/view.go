@@ -59,10 +59,7 @@ func (m Model) right() string {
 // header is the top line: town, mode, clock and the live key figures.
 func (m Model) header() string {
 	p := &m.p
-	town := ""
-	if len(m.w.tower.Roots) > 0 {
-		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
-	}
+	town, roomName := m.room()
 	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
@@ -71,6 +68,9 @@ func (m Model) header() string {
 		}
 		mode += " "
 		modeSt = p.st.HeaderWartime
+	}
+	if !m.seat.Acts() {
+		mode += p.lab.ReadOnly + " "
 	}
 	if m.feedDown {
 		mode += p.lab.FeedDown + " "
@@ -87,10 +87,13 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if op, ok := m.w.byID[m.opt.Operator]; ok {
+	if op := m.seat.Person; op.Name != "" {
 		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
-	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	lead := " " + town + "  " + roomName + "  "
+	if roomName == "" {
+		lead = " " + town + "  "
+	}
 	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
 		lead = " " + town + "  " // the room's name goes before the clock does
 	}
@@ -108,6 +111,35 @@ func (m Model) header() string {
 		room = 0
 	}
 	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
+}
+
+// room is the header's lead: the place the console shows (the seat's town,
+// or the division of a room above the towns, or all towns of a file with
+// no seat) and the room's name.
+func (m Model) room() (place, name string) {
+	en, zh := model.RoomName(model.LevelTown)
+	switch {
+	case m.seat.Level() > model.LevelTown: // a village's room, a grid
+		place = m.nodeName(m.seat.Node)
+		en, zh = model.RoomName(m.seat.Level())
+	case m.town() != "":
+		place = m.nodeName(m.town())
+	case m.seat.Node != "":
+		place = m.nodeName(m.seat.Node)
+		en, zh = model.RoomName(m.seat.Level())
+	default:
+		en, zh = model.RoomName(0)
+		return m.say(en, zh), ""
+	}
+	return place, m.say(en, zh)
+}
+
+// nodeName is a node's name, or its code before the snapshot is in.
+func (m Model) nodeName(c model.NodeCode) string {
+	if n, ok := m.w.nodes[c]; ok && n.Name != "" {
+		return n.Name
+	}
+	return string(c)
 }
 
 // footer is the status line: a prompt, a flash, or the next keys.
@@ -143,6 +175,10 @@ func (m Model) footer() string {
 	for _, k := range keys[max(len(keys)-2, 0):] {
 		s, w := item(k)
 		tail, tailW = tail+s, tailW+w
+	}
+	if !m.seat.Acts() && m.width > tailW {
+		// A read-only seat says why, and what to do, where the keys were.
+		return p.st.StatusError.Render(p.w.Fit(" "+m.errText(m.seat.ReadOnly), m.width-tailW, p.g.More)) + tail
 	}
 	var b strings.Builder
 	used := 0

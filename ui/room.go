@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// A room above the towns (a county, city or province social-governance
+// centre) watches its towns; it turns to one of them (:town, or enter on
+// the town in the tower) and sees that town as the town's own room does,
+// and esc turns it back. A town's room never leaves its town
+// (model.Seat.Focus). Turning reloads what the console holds for the new
+// scope: the snapshot and the wartime state of that subtree, nothing more.
+
+// focusTownMsg: turn the room to town ("" back to the room).
+type focusTownMsg struct{ town model.NodeCode }
+
+// focusTown turns the seat to town ("" back to the room) and loads the new
+// scope.
+func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
+	seat, err := m.seat.Focus(town)
+	if err != nil {
+		return m.flashErr(err)
+	}
+	if seat.Scope() == m.seat.Scope() {
+		return m, nil
+	}
+	m.seat, m.scope = seat, seat.Scope()
+	// The new room's tower opens afresh, its queue unscoped.
+	m.tower.expanded = map[model.NodeCode]bool{}
+	m.tower.cursor, m.tower.offset = 0, 0
+	m.tell(m.queue, scopeMsg{})
+	m.overlay = overlayNone
+	return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope))
+}
+
+// roomTowns are the towns of a room above the towns, as its own snapshot
+// had them (the towns the switcher offers and names resolve against);
+// none for a town's room.
+func (m Model) roomTowns() []model.Node { return m.towns }
+
+// noteTowns keeps the towns of a room above the towns from a snapshot of
+// the whole room.
+func (m *Model) noteTowns(nodes []model.Node) {
+	if !m.seat.AboveTown() || m.seat.Town != "" {
+		return
+	}
+	var towns []model.Node
+	for _, n := range nodes {
+		if n.Level == model.LevelTown {
+			towns = append(towns, n)
+		}
+	}
+	sort.Slice(towns, func(i, j int) bool { return towns[i].Code < towns[j].Code })
+	m.towns = towns
+}
+
+// townArg reads :town's argument: a town's code, or its name among the
+// room's towns.
+func (m Model) townArg(arg string) (model.NodeCode, error) {
+	arg = strings.TrimSpace(arg)
+	for _, t := range m.roomTowns() {
+		if t.Name == arg || string(t.Code) == arg {
+			return t.Code, nil
+		}
+	}
+	c, err := model.ParseNodeCode(arg)
+	if err != nil || c.Level() != model.LevelTown {
+		return "", refusal(model.EINVALID, "town: "+arg+": no such town in this room; give a town's name or its 9-digit code",
+			"镇街："+arg+"：本指挥中心没有这个镇街；请给出镇街名称或 9 位代码")
+	}
+	return c, nil
+}
+
+// townCommand is :town NAME|CODE (turn to the town) and :town alone (back
+// to the room).
+func townCommand() command {
+	return command{
+		name: "town", aliases: []string{"镇街"}, args: "[<town>]",
+		complete: func(m Model, arg string) []string {
+			var out []string
+			for _, t := range m.roomTowns() {
+				if strings.HasPrefix(t.Name, arg) || strings.HasPrefix(string(t.Code), arg) {
+					out = append(out, t.Name)
+				}
+			}
+			return out
+		},
+		run: func(m Model, args []string) (tea.Model, tea.Cmd) {
+			if len(args) == 0 {
+				return m.focusTown("")
+			}
+			town, err := m.townArg(strings.Join(args, " "))
+			if err != nil {
+				return m.flashErr(err)
+			}
+			return m.focusTown(town)
+		},
+	}
+}

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/data"
+	"gridcmd/importer"
+	"gridcmd/model"
+)
+
+// Codes of the Yongkang file.
+const (
+	yongkang  model.NodeCode = "330784"
+	huajie    model.NodeCode = "330784114"
+	dongcheng model.NodeCode = "330784001" // 东城街道, the county's first town by code
+)
+
+// yongkangFixture is the Huajie demo inside the Yongkang county file: the
+// county's 452 villages around it (14 towns, 东城街道 first by code), the
+// villages outside Huajie through the generator, as 'gridcmd import
+// villages' makes them.
+func yongkangFixture(t *testing.T) fixture {
+	t.Helper()
+	f := newFixture(t)
+	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+	require.NoError(t, err)
+	var nodes []model.Node
+	for _, n := range importer.Generate(rows, importer.GenRule{}) {
+		if n.Code == huajie || !huajie.Contains(n.Code) {
+			nodes = append(nodes, n)
+		}
+	}
+	_, err = f.db.ImportNodes(context.Background(), nodes, model.System, "test: the Yongkang list")
+	require.NoError(t, err)
+	return f
+}
+
+// headerOf is the console's first line.
+func headerOf(m Model) string { return strings.SplitN(m.View(), "\n", 2)[0] }
+
+// A duty officer of 花街镇 in the county's file: the console opens on the
+// 花街镇 town room, and W with 全镇 covers 花街镇 (27 villages, 232
+// micro-grids), never 东城街道, the first town by code.
+func TestTownSeatInTheCountyFile(t *testing.T) {
+	f := yongkangFixture(t)
+	ctx := context.Background()
+	for _, lang := range []string{"zh", "en"} {
+		m := f.model(t, lang, 120, 40)
+		require.NoError(t, m.loadErr)
+		h := headerOf(m)
+		assert.Contains(t, h, "花街镇", lang)
+		assert.NotContains(t, h, "东城街道", lang)
+		_, inDongcheng := m.w.nodes[dongcheng]
+		assert.False(t, inDongcheng, "the town seat loads its town, not the county")
+	}
+
+	m := f.model(t, "en", 120, 40)
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	m = keys(t, m, "W", "enter", "enter", "enter", "enter")
+	assert.Contains(t, m.View(), "over 27 villages, 232 micro-grids,")
+	m = keys(t, m, "y")
+	st, err := f.db.WartimeStatus(ctx, huajie)
+	require.NoError(t, err)
+	require.True(t, st.Active.Active())
+	assert.Equal(t, []model.NodeCode{huajie}, st.Active.Scope)
+	st, err = f.db.WartimeStatus(ctx, dongcheng)
+	require.NoError(t, err)
+	assert.False(t, st.Active.Active(), "东城街道 stays in peacetime")
+}
+
+// With no operator the console opens read-only over the file, says why and
+// what to do in its language, and refuses every action with that reason.
+func TestReadOnlySeat(t *testing.T) {
+	f := yongkangFixture(t)
+	for _, c := range []struct{ lang, mark, why string }{
+		{"en", "READ-ONLY", "gridcmd import roster FILE.csv, then --as P.."},
+		{"zh", "只读", "gridcmd import roster 文件.csv，再以 --as P.. 启动"},
+	} {
+		opt := f.options(t, c.lang)
+		opt.Seat = model.NoSeat("", model.NoOperator())
+		m := loaded(t, f.db, opt, 120, 40)
+		require.NoError(t, m.loadErr)
+		assert.Contains(t, headerOf(m), c.mark)
+		assert.Contains(t, m.View(), c.why, "the status line says why")
+		for _, k := range []string{"W", "n", "a"} {
+			m = keys(t, m, k)
+			assert.False(t, m.formActive, k)
+			assert.Equal(t, m.errText(model.NoOperator()), m.flash.text, k)
+		}
+		m = keys(t, m, "esc")
+		_, err := f.db.WartimeStatus(context.Background(), "")
+		require.NoError(t, err)
+	}
+}
+
+// countySeat is the seat of a duty officer placed at 永康市 (roster node
+// 330784), imported into f.
+func countySeat(t *testing.T, f fixture) model.Seat {
+	t.Helper()
+	ps, err := f.db.ImportPeople(context.Background(), []model.Person{{Name: "县值班", Phone: "13800000001",
+		Node: yongkang, Roles: []model.Role{model.RoleDutyOfficer}, OnDuty: true}}, model.System, "test: county officer")
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	return model.SeatOf(ps[0])
+}
+
+// A county officer's console opens on the county's room: the tower starts
+// at the county with its 14 towns; :town 花街镇 (or enter on it in the
+// tower) turns the room to 花街镇, and esc turns it back.
+func TestCountySeatSwitchesTowns(t *testing.T) {
+	f := yongkangFixture(t)
+	opt := f.options(t, "zh")
+	opt.Seat = countySeat(t, f)
+	m := loaded(t, f.db, opt, 120, 40)
+	require.NoError(t, m.loadErr)
+	assert.Contains(t, headerOf(m), "永康市  社会治理中心")
+	require.Equal(t, []model.NodeCode{yongkang}, m.w.tower.Roots)
+	assert.Len(t, m.w.tower.Nodes[yongkang].Children, 14)
+	assert.Len(t, m.roomTowns(), 14)
+	view := m.View()
+	for _, town := range []string{"永康市", "东城街道", "花街镇"} {
+		assert.Contains(t, view, town)
+	}
+
+	m = keys(t, m, ":")
+	m = typeText(t, m, "town 花街镇")
+	m = keys(t, m, "enter")
+	assert.Equal(t, huajie, m.seat.Town)
+	assert.Equal(t, huajie, m.scope)
+	assert.Contains(t, headerOf(m), "花街镇  综合信息指挥室")
+	_, inDongcheng := m.w.nodes[dongcheng]
+	assert.False(t, inDongcheng, "the town's room holds the town")
+	assert.Equal(t, huajie, m.town(), "全镇 is 花街镇 here")
+
+	m = keys(t, m, "esc")
+	assert.Equal(t, model.NodeCode(""), m.seat.Town)
+	assert.Contains(t, headerOf(m), "永康市  社会治理中心")
+	assert.Equal(t, model.NodeCode(""), m.town(), "全镇 means no town in the county's room")
+
+	assert.Equal(t, huajie, m.tower.selected(), "back on the town it came from")
+
+	// Enter on a town in the tower turns to it too: the next one, 芝英镇.
+	m = keys(t, m, ":")
+	m = typeText(t, m, "tower")
+	m = keys(t, m, "enter", "j", "enter")
+	zhiying := model.NodeCode("330784115")
+	assert.Equal(t, zhiying, m.seat.Town)
+	assert.Contains(t, headerOf(m), "芝英镇")
+	assert.Contains(t, headerOf(m), "县值班", "the operator is named wherever the room turns")
+
+	// An unknown town is refused, naming it.
+	m = keys(t, m, ":")
+	m = typeText(t, m, "town 无此镇")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.flash.text, "无此镇")
+	assert.Equal(t, zhiying, m.seat.Town)
+}
+
+// A town's seat cannot leave its town.
+func TestTownSeatStaysInItsTown(t *testing.T) {
+	f := yongkangFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "town 330784001")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.flash.text, "cannot leave its town")
+	assert.Equal(t, huajie, m.scope)
+}

@@ -163,7 +163,7 @@ func TestStylesOnTheSeatsRenderer(t *testing.T) {
 	opt.Renderer = r
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, "")())
+	m = update(t, m, loadSnapshot(f.db, m.scope)())
 	view := m.View()
 	assert.Contains(t, view, "\x1b[", "the seat's renderer draws colour")
 	for _, l := range strings.Split(view, "\n")[:3] {

@@ -191,7 +191,7 @@ func TestWartimeScreensFit(t *testing.T) {
 						opt.AmbiguousWide = wide
 						m := New(f.db, nil, opt)
 						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, "")())
+						m = update(t, m, loadSnapshot(f.db, m.scope)())
 						m = update(t, m, loadWartime(f.db, "")())
 						m = keys(t, m, sc.keys...)
 						require.True(t, m.wt.active())

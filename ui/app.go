@@ -246,6 +246,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.openDetail(msg.seq)
 	case focusTownMsg:
 		return m.focusTown(msg.town)
+	case loadChildrenMsg:
+		return m, loadChildren(m.svc, m.scope, msg.node)
+	case childrenMsg:
+		return m.onChildren(msg)
 	case timelineMsg:
 		return m, m.tell(m.detail, msg)
 	case sweptMsg:

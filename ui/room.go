@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"sort"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -101,4 +103,56 @@ func townCommand() command {
 			return m.focusTown(town)
 		},
 	}
+}
+
+// roomScope reports whether a scope is a room above the towns' (a county,
+// city or province): one read down to its villages with the stored
+// figures, the rest as the officer opens it (loadChildren).
+func roomScope(scope model.NodeCode) bool { return scope.Level().AboveTown() }
+
+// inRoom reports whether the console shows a room above the towns now (not
+// turned to one of its towns).
+func (c *common) inRoom() bool { return roomScope(c.scope) }
+
+// loadChildrenMsg: read the children of a node the officer opened;
+// childrenMsg: they are read.
+type (
+	loadChildrenMsg struct{ node model.NodeCode }
+	childrenMsg     struct {
+		scope, node model.NodeCode
+		kids        []model.CountedNode
+		err         error
+	}
+)
+
+// loadChildren reads a node's children with their stored figures.
+func loadChildren(svc model.Service, scope, node model.NodeCode) tea.Cmd {
+	return func() tea.Msg {
+		ns, err := svc.Subtree(context.Background(), node, 1)
+		if err != nil {
+			return childrenMsg{scope: scope, node: node, err: err}
+		}
+		return childrenMsg{scope: scope, node: node, kids: ns[1:]}
+	}
+}
+
+// onChildren grafts the children read into the tower and opens their node.
+func (m Model) onChildren(msg childrenMsg) (tea.Model, tea.Cmd) {
+	if msg.scope != m.scope {
+		return m, nil
+	}
+	if msg.err != nil {
+		return m.flashErr(msg.err)
+	}
+	m.w.graft(msg.kids, m.now)
+	m.tower.expanded[msg.node] = true
+	m.tell(m.tower, loadedMsg{})
+	m.tell(m.wtc, countMsg{})
+	return m, nil
+}
+
+// roomQueue reports whether an open incident is the business of a room
+// above the towns: waiting at the town tier or above, or red.
+func roomQueue(inc model.Incident, now time.Time) bool {
+	return inc.Tier.Rank() >= model.TierTown.Rank() || inc.Light(now) == model.LightRed
 }

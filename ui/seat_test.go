@@ -128,6 +128,40 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 		assert.Contains(t, view, town)
 	}
 
+	// The room reads its subtree down to the villages, with the stored
+	// figures, and nobody on the roster; the rest as it is opened.
+	assert.True(t, m.w.tower.Nodes[yongkang].Counted)
+	assert.Equal(t, 1261, m.w.tower.Nodes[huajie].Staff, "花街镇's staff from the stored counts")
+	assert.Empty(t, m.w.people)
+	for c := range m.w.nodes {
+		assert.LessOrEqual(t, c.Level(), model.LevelVillage, c)
+	}
+	// Its queue: what waits at the town tier and above, and what is red.
+	require.NotEmpty(t, m.queue.rows)
+	for _, k := range m.queue.rows {
+		inc, _ := m.w.get(k.seq)
+		assert.True(t, !inc.Status.Open() || roomQueue(inc, m.now), inc.ID)
+	}
+	assert.Less(t, len(m.queue.rows), len(m.w.incs), "the grid and village tiers' own work stays with the towns")
+
+	// Opening a village reads its grids.
+	m = keys(t, m, ":")
+	m = typeText(t, m, "tower")
+	m = keys(t, m, "enter")
+	for m.tower.selected() != huajie {
+		m = keys(t, m, "j")
+	}
+	m = keys(t, m, "l", "j")
+	village := m.tower.selected()
+	require.Equal(t, model.LevelVillage, village.Level())
+	require.False(t, m.w.tower.Nodes[village].Loaded())
+	m = keys(t, m, "l")
+	assert.True(t, m.w.tower.Nodes[village].Loaded())
+	assert.NotEmpty(t, m.w.tower.Nodes[village].Children)
+	m = keys(t, m, "j")
+	assert.Equal(t, model.LevelGrid, m.tower.selected().Level(), "the village's grids are in the tower")
+	m = keys(t, m, "esc")
+
 	m = keys(t, m, ":")
 	m = typeText(t, m, "town 花街镇")
 	m = keys(t, m, "enter")

@@ -50,8 +50,31 @@ func newWorld(s snapshot) world {
 	for _, inc := range s.incidents {
 		w.put(inc)
 	}
-	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	if s.counted != nil {
+		w.tower = model.BuildCountedTower(s.counted)
+	} else {
+		w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	}
 	return w
+}
+
+// graft puts the children of a node the officer opened, read later, into
+// the tower, and counts the open incidents again (those counted on the
+// node now belong beneath it).
+func (w *world) graft(kids []model.CountedNode, now time.Time) {
+	w.tower.Graft(kids)
+	all := make([]model.Node, 0, len(w.nodes)+len(kids))
+	for _, n := range w.nodes {
+		all = append(all, n)
+	}
+	for _, k := range kids {
+		if _, ok := w.tower.Nodes[k.Code]; ok {
+			w.nodes[k.Code] = k.Node
+			all = append(all, k.Node)
+		}
+	}
+	w.names = model.DisplayNames(all, model.NameByCode)
+	w.rollUp(now)
 }
 
 // get returns the live incident seq.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -155,4 +156,52 @@ func (m Model) onChildren(msg childrenMsg) (tea.Model, tea.Cmd) {
 // above the towns: waiting at the town tier or above, or red.
 func roomQueue(inc model.Incident, now time.Time) bool {
 	return inc.Tier.Rank() >= model.TierTown.Rank() || inc.Light(now) == model.LightRed
+}
+
+// activatedTownsMsg: a room's activation over several towns is done (one
+// activation per town) or refused whole.
+type activatedTownsMsg struct {
+	acts []model.Activation
+	err  error
+}
+
+func activateTowns(svc model.Service, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		acts, err := svc.ActivateTowns(context.Background(), reason, scope, drill, note, by)
+		return activatedTownsMsg{acts: acts, err: err}
+	}
+}
+
+// confirmTowns asks before a room above the towns activates wartime over
+// scope: one activation per town, the question naming each town (as many
+// as the line holds after the figures) with what the scope reaches there,
+// by the stored figures.
+func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Model, tea.Cmd, error) {
+	reach, err := m.w.tower.Reach(scope)
+	if err != nil {
+		return m, nil, err
+	}
+	note, err := model.CleanText(v["note"], false)
+	if err != nil {
+		return m, nil, err
+	}
+	reason, drill := model.Reason(v["reason"]), v["drill"] == "yes"
+	kind := m.wl.Reason[reason]
+	if drill {
+		kind += " (" + m.wl.Drill + ")"
+	}
+	towns := make([]string, len(reach.Towns))
+	for i, t := range reach.Towns {
+		towns[i] = fmt.Sprintf("%s %d/%d", m.nodeName(t.Town), t.Villages, t.MicroGrids)
+	}
+	q := m.say(fmt.Sprintf("activate wartime: %s, one per town, in %d towns, %d villages, %d micro-grids, %d households? y/n  (villages/micro-grids: %s)",
+		kind, len(reach.Towns), reach.Villages, reach.MicroGrids, reach.Households, strings.Join(towns, ", ")),
+		fmt.Sprintf("启动战时：%s，按镇街各一，共 %d 个镇街、%d 个村社、%d 个微网格、%d 户？y/n（村社/微网格：%s）",
+			kind, len(reach.Towns), reach.Villages, reach.MicroGrids, reach.Households, strings.Join(towns, "，")))
+	m.formActive = false
+	by := m.seat.Person.ID
+	mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {
+		return m, activateTowns(m.svc, reason, scope, drill, note, by)
+	})
+	return mm, c, nil
 }

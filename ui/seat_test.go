@@ -206,3 +206,26 @@ func TestTownSeatStaysInItsTown(t *testing.T) {
 	assert.Contains(t, m.flash.text, "cannot leave its town")
 	assert.Equal(t, huajie, m.scope)
 }
+
+// W in the county's room puts its towns on a war footing, one activation
+// per town, after a question that names them with what it reaches there.
+func TestCountyRoomActivatesTowns(t *testing.T) {
+	f := yongkangFixture(t)
+	opt := f.options(t, "zh")
+	opt.Seat = countySeat(t, f)
+	m := loaded(t, f.db, opt, 200, 60)
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	m = keys(t, m, "W")
+	require.True(t, m.formActive)
+	assert.Contains(t, m.View(), "330784", "the scope is the room's towns")
+	m = keys(t, m, "enter", "enter", "enter", "enter")
+	require.NotEmpty(t, m.confirm)
+	assert.Contains(t, m.confirm, "按镇街各一，共 14 个镇街、452 个村社")
+	assert.Contains(t, m.confirm, "花街镇 27/232")
+	m = keys(t, m, "y")
+	st, err := f.db.WartimeStatus(context.Background(), yongkang)
+	require.NoError(t, err)
+	assert.Len(t, st.Towns, 14)
+	assert.Contains(t, m.flash.text, "14 个镇街已进入战时")
+	assert.Contains(t, headerOf(m), "战时 14 个镇街")
+}

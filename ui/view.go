@@ -68,6 +68,10 @@ func (m Model) header() string {
 		}
 		mode += " "
 		modeSt = p.st.HeaderWartime
+	} else if n := len(m.wt.status.Towns); n > 0 {
+		// A room above the towns: wartime is per town.
+		mode = " " + p.lab.Wartime + " " + fmt.Sprintf(m.say("%d towns", "%d 个镇街"), n) + " "
+		modeSt = p.st.HeaderWartime
 	}
 	if !m.seat.Acts() {
 		mode += p.lab.ReadOnly + " "

@@ -24,6 +24,17 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.flashErr(msg.err)
 		}
 		return m.onWartimeLoaded(msg), nil
+	case activatedTownsMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		ids := make([]string, len(msg.acts))
+		for i, a := range msg.acts {
+			ids[i] = a.ID
+		}
+		mm, c := m.flashInfo(m.say(fmt.Sprintf("wartime in %d towns: %s", len(ids), strings.Join(ids, " ")),
+			fmt.Sprintf("%d 个镇街已进入战时：%s", len(ids), strings.Join(ids, " "))))
+		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 	case activatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -147,6 +158,13 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	scope := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
 		scope = string(sel)
+	} else if m.inRoom() {
+		// A room above the towns: every town of the room, or the town
+		// selected; one activation per town.
+		scope = string(m.scope)
+		if sel.Level() == model.LevelTown {
+			scope = string(sel)
+		}
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
@@ -199,6 +217,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		scope, err := model.ParseScope([]string{v["scope"]}, m.town())
 		if err != nil {
 			return m, nil, err
+		}
+		if m.inRoom() {
+			return m.confirmTowns(v, scope)
 		}
 		cover, err := m.w.tower.Cover(scope)
 		if err != nil {

@@ -89,6 +89,7 @@ type Model struct {
 	queue  *queuePane
 	ticker *tickerPane
 	dir    *directivePane
+	towns  *townsPane
 	detail *detailPane
 	roster *rosterPane
 	help   *helpPane
@@ -107,9 +108,6 @@ type Model struct {
 
 	flash   flash
 	flashID int
-
-	// towns: a room above the towns' towns, from its snapshot (roomTowns).
-	towns []model.Node
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -143,7 +141,11 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		gaps: newGapsPane(c), after: newAfterPane(c),
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
-	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
+	m.towns = newTownsPane(c)
+	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir, paneTowns: m.towns}
+	if c.inRoom() {
+		c.focus = paneTowns // a room's first pane
+	}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
 		overlayGaps: m.gaps, overlayAfter: m.after}
 	return m
@@ -195,6 +197,13 @@ func (m *Model) layout() {
 		m.queue.SetSize(rightW, queueH-3)
 		m.dir.SetSize(rightW, dirH-3)
 		m.ticker.SetSize(rightW, body-queueH-dirH-2)
+	} else if m.inRoom() {
+		// A room above the towns: the towns table, the queue, the ticker.
+		townsH := body * 2 / 5
+		queueH := (body - townsH) * 3 / 5
+		m.towns.SetSize(rightW, townsH-3)
+		m.queue.SetSize(rightW, queueH-3)
+		m.ticker.SetSize(rightW, body-townsH-queueH-2)
 	} else {
 		queueH := body * 3 / 5
 		m.queue.SetSize(rightW, queueH-3)
@@ -566,11 +575,25 @@ func (m Model) cycleFocus(back bool) Model {
 		d = int(paneCount) - 1
 	}
 	m.overlay = overlayNone
-	m.focus = (m.focus + paneID(d)) % paneCount
-	if m.focus == paneDirectives && !m.wt.active() {
+	for {
 		m.focus = (m.focus + paneID(d)) % paneCount
+		if !m.skipped(m.focus) {
+			return m
+		}
 	}
-	return m
+}
+
+// skipped reports whether the focus ring passes pane id by: the directive
+// pane in peacetime, the towns table outside a room above the towns (and
+// in its wartime layout, which has no room for it).
+func (m Model) skipped(id paneID) bool {
+	switch id {
+	case paneDirectives:
+		return !m.wt.active()
+	case paneTowns:
+		return !m.inRoom() || m.wt.active()
+	}
+	return false
 }
 
 // toFocused hands a key to the open overlay, else to the focused pane: what

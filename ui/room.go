@@ -33,6 +33,11 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.seat, m.scope = seat, seat.Scope()
+	m.layout()
+	m.focus = paneQueue
+	if m.inRoom() {
+		m.focus = paneTowns
+	}
 	// The new room's tower opens afresh, its queue unscoped.
 	m.tower.expanded = map[model.NodeCode]bool{}
 	m.tower.cursor, m.tower.offset = 0, 0
@@ -44,11 +49,11 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 // roomTowns are the towns of a room above the towns, as its own snapshot
 // had them (the towns the switcher offers and names resolve against);
 // none for a town's room.
-func (m Model) roomTowns() []model.Node { return m.towns }
+func (m Model) roomTowns() []model.Node { return m.townList }
 
 // noteTowns keeps the towns of a room above the towns from a snapshot of
 // the whole room.
-func (m *Model) noteTowns(nodes []model.Node) {
+func (m Model) noteTowns(nodes []model.Node) {
 	if !m.seat.AboveTown() || m.seat.Town != "" {
 		return
 	}
@@ -59,7 +64,7 @@ func (m *Model) noteTowns(nodes []model.Node) {
 		}
 	}
 	sort.Slice(towns, func(i, j int) bool { return towns[i].Code < towns[j].Code })
-	m.towns = towns
+	m.townList = towns
 }
 
 // townArg reads :town's argument: a town's code, or its name among the

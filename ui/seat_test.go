@@ -3,6 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,6 +130,15 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 		assert.Contains(t, view, town)
 	}
 
+	// Its first pane is the towns table: a row per town, enter turns to it.
+	assert.Equal(t, paneTowns, m.focus)
+	rows := townRows(m.common, m.roomTowns())
+	require.Len(t, rows, 14)
+	hj := slices.IndexFunc(m.roomTowns(), func(n model.Node) bool { return n.Code == huajie })
+	assert.Equal(t, m.w.tower.Nodes[huajie].Open, rows[hj].open)
+	assert.Positive(t, rows[hj].open)
+	assert.Regexp(t, `花街镇 +`+fmt.Sprint(rows[hj].open)+` +`+fmt.Sprint(rows[hj].red)+` `, loaded(t, f.db, opt, 200, 60).View())
+
 	// The room reads its subtree down to the villages, with the stored
 	// figures, and nobody on the roster; the rest as it is opened.
 	assert.True(t, m.w.tower.Nodes[yongkang].Counted)
@@ -175,6 +186,7 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	m = keys(t, m, "esc")
 	assert.Equal(t, model.NodeCode(""), m.seat.Town)
 	assert.Contains(t, headerOf(m), "永康市  社会治理中心")
+	assert.Equal(t, paneTowns, m.focus, "back in the room, on its towns")
 	assert.Equal(t, model.NodeCode(""), m.town(), "全镇 means no town in the county's room")
 
 	assert.Equal(t, huajie, m.tower.selected(), "back on the town it came from")
@@ -228,4 +240,47 @@ func TestCountyRoomActivatesTowns(t *testing.T) {
 	assert.Len(t, st.Towns, 14)
 	assert.Contains(t, m.flash.text, "14 个镇街已进入战时")
 	assert.Contains(t, headerOf(m), "战时 14 个镇街")
+}
+
+// Enter on the towns table turns the room to the town under the cursor;
+// the tab ring passes the table by in a town's room.
+func TestTownsTable(t *testing.T) {
+	f := yongkangFixture(t)
+	opt := f.options(t, "en")
+	opt.Seat = countySeat(t, f)
+	m := loaded(t, f.db, opt, 120, 40)
+	view := m.View()
+	assert.Contains(t, view, "Towns")
+	assert.Regexp(t, `town +open +red +esc/h +pass-on +WARTIME`, view)
+	m = keys(t, m, "enter")
+	assert.Equal(t, dongcheng, m.seat.Town)
+	for range paneCount * 2 {
+		m = keys(t, m, "tab")
+		assert.NotEqual(t, paneTowns, m.focus)
+	}
+	assert.NotContains(t, m.View(), "pass-on    WARTIME")
+}
+
+// Every line of a room's screens fits, in both languages, at every size:
+// the room with its towns table, a read-only console, a room turned to a
+// town.
+func TestRoomScreensFit(t *testing.T) {
+	f := yongkangFixture(t)
+	county := countySeat(t, f)
+	for _, lang := range []string{"zh", "en"} {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			opt := f.options(t, lang)
+			opt.Seat = county
+			m := loaded(t, f.db, opt, sz[0], sz[1])
+			checkScreen(t, m, sz[0], sz[1], false)
+			m = keys(t, m, "W")
+			checkScreen(t, m, sz[0], sz[1], false)
+			m = keys(t, m, "enter", "enter", "enter", "enter")
+			checkScreen(t, m, sz[0], sz[1], false)
+			m = keys(t, m, "n", "enter")
+			checkScreen(t, m, sz[0], sz[1], false)
+			opt.Seat = model.NoSeat("", model.NoOperator())
+			checkScreen(t, loaded(t, f.db, opt, sz[0], sz[1]), sz[0], sz[1], false)
+		}
+	}
 }

@@ -53,6 +53,9 @@ func (m Model) right() string {
 	if m.wt.active() {
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
+	if m.inRoom() {
+		return vjoin(m.towns.View(), m.queue.View(), m.ticker.View())
+	}
 	return vjoin(m.queue.View(), m.ticker.View())
 }
 

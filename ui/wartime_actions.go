@@ -91,6 +91,9 @@ func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
 		} else if m.focus == paneDirectives {
 			m.focus = paneQueue
 		}
+		if m.skipped(m.focus) {
+			m.focus = paneQueue
+		}
 	}
 	m.tell(m.wtc, countMsg{})
 	return m

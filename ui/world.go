@@ -77,6 +77,17 @@ func (w *world) graft(kids []model.CountedNode, now time.Time) {
 	w.rollUp(now)
 }
 
+// nameOf is a node's display name, or, in a room that has not read so
+// deep, its nearest loaded ancestor's.
+func (w *world) nameOf(c model.NodeCode) string {
+	for ; c != ""; c = c.Parent() {
+		if n, ok := w.names[c]; ok {
+			return n
+		}
+	}
+	return ""
+}
+
 // get returns the live incident seq.
 func (w *world) get(seq uint64) (model.Incident, bool) {
 	i, ok := w.pos[seq]

@@ -207,16 +207,27 @@ func (w *world) change(incs []model.Incident, now time.Time) {
 		w.rollUp(now)
 		return
 	}
+	// The chain's figures change by what each incident takes off and puts
+	// on, unless the one taken off held a minimum (the longest wait at its
+	// tier, the next light to turn): then they are counted again.
+	recount := false
 	for _, inc := range incs {
 		if old, ok := w.get(inc.Seq); ok && old.Status.Open() {
 			w.tower.CountIncident(old.Node, old.Light(now), -1)
+			if !w.uncount(&w.inc, &old, now) {
+				recount = true
+			}
 		}
 		w.put(inc)
 		if inc.Status.Open() {
 			w.tower.CountIncident(inc.Node, inc.Light(now), 1)
+			w.count(&w.inc, &inc, now)
 		}
 	}
 	w.countedAt = now
+	if !recount {
+		return
+	}
 	f := newIncidentFigures()
 	w.nextLight = time.Time{}
 	for i := range w.incs {
@@ -243,6 +254,30 @@ func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
 	if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
 		w.nextLight = c
 	}
+}
+
+// uncount takes an open incident off the chain's figures, as count put it
+// on at now (no light has turned since: change checks). It reports false
+// when the incident held a minimum the figures keep, which only a new count
+// can find again.
+func (w *world) uncount(f *incidentFigures, inc *model.Incident, now time.Time) bool {
+	f.open--
+	ok := true
+	if r := inc.Tier.Rank(); r >= 0 {
+		tf := &f.tiers[r]
+		tf.waiting--
+		if inc.Light(now) == model.LightRed {
+			tf.red--
+			f.red--
+		}
+		if !inc.TierSince.After(tf.since) {
+			ok = false
+		}
+	}
+	if c := inc.NextLightChange(now); !c.IsZero() && !c.After(w.nextLight) {
+		ok = false
+	}
+	return ok
 }
 
 // lightsDue reports whether some light has turned since the last roll-up.

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,6 +95,92 @@ func BenchmarkTowerJSON(b *testing.B) {
 				}
 				rss = max(rss, r)
 			}
+			b.ReportMetric(float64(rss)/1e6, "MB-rss")
+		})
+	}
+}
+
+// BenchmarkConsoleFirstFrame is the console's first full frame (120x40)
+// for a duty officer's seat, in a gridcmd process of its own per op ('bench
+// frame': the file opened, the seat's snapshot read, the frame drawn),
+// with the process's peak resident memory: the town seat in a file holding
+// its town alone and, side by side, in a 25,000-village province; the city
+// seat (3,300 villages) in the province. Goals: the town seat ≤ 0.5 s and
+// within 1.5x of its town alone, ≤ 150 MB; the city seat ≤ 1 s.
+func BenchmarkConsoleFirstFrame(b *testing.B) {
+	var provinceDB string // made once, for the two seats in it
+	province := func(b *testing.B) string {
+		if provinceDB == "" {
+			dir, err := os.MkdirTemp("", "gridcmd-province-")
+			if err != nil {
+				b.Fatal(err)
+			}
+			provinceDB = filepath.Join(dir, "p.db")
+			gridcmdRun(b, provinceDB, "import", "villages", syntheticList(b, dir, 25_000))
+		}
+		return provinceDB
+	}
+	defer func() {
+		if provinceDB != "" {
+			os.RemoveAll(filepath.Dir(provinceDB))
+		}
+	}()
+	for i, tt := range []struct {
+		name, seat string
+		inProvince bool
+	}{
+		{"town-alone", importer.SyntheticTown, false},
+		{"town-in-province", importer.SyntheticTown, true},
+		{"city-in-province", importer.SyntheticCity, true},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			var db string
+			if tt.inProvince {
+				db = province(b)
+			} else {
+				dir := b.TempDir()
+				db = filepath.Join(dir, "t.db")
+				gridcmdRun(b, db, "import", "villages", syntheticList(b, dir, importer.SyntheticVillagesPerTown))
+			}
+			roster := filepath.Join(b.TempDir(), "roster.csv")
+			csv := fmt.Sprintf("name,phone,role,node,on_duty\n值班%d,1380000%04d,duty_officer,%s,yes\n", i, i, tt.seat)
+			if err := os.WriteFile(roster, []byte(csv), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			gridcmdRun(b, db, "import", "roster", roster)
+			_, _, out := gridcmdRun(b, db, "people", "--role", "duty_officer", "--json")
+			var people []struct {
+				ID   string `json:"id"`
+				Node string `json:"node"`
+			}
+			if err := json.Unmarshal(out, &people); err != nil {
+				b.Fatalf("people: %v %.200s", err, out)
+			}
+			as := ""
+			for _, p := range people {
+				if p.Node == tt.seat {
+					as = p.ID
+				}
+			}
+			if as == "" {
+				b.Fatalf("no duty officer at %s: %.200s", tt.seat, out)
+			}
+			var secs float64
+			var rss int64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				_, _, out := gridcmdRun(b, db, "--as", as, "bench", "frame")
+				var fr struct {
+					S   float64 `json:"first_frame_seconds"`
+					RSS int64   `json:"rss_bytes"`
+				}
+				if err := json.Unmarshal(out, &fr); err != nil {
+					b.Fatalf("bench frame: %v %.200s", err, out)
+				}
+				secs += fr.S
+				rss = max(rss, fr.RSS)
+			}
+			b.ReportMetric(secs/float64(b.N), "s-first-frame")
 			b.ReportMetric(float64(rss)/1e6, "MB-rss")
 		})
 	}

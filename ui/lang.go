@@ -8,7 +8,7 @@ type Labels struct {
 	Peacetime, Wartime, FeedDown, ReadOnly    string
 	Open, Red, EscPerHour, PassOn             string
 	Chain, Tower, Incidents, Events, Roster   string
-	Towns, ColTown, ColPassOn                 string
+	Towns, ColTown, ColPassOn, ColWartime     string
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
 	ColSev, ColID, ColStatus, ColSLA, ColNode string
@@ -38,7 +38,7 @@ var enLabels = Labels{
 	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", FeedDown: "FEED LOST", ReadOnly: "READ-ONLY",
 	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
-	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on",
+	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
@@ -96,7 +96,7 @@ var zhLabels = Labels{
 	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", FeedDown: "实时中断", ReadOnly: "只读",
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
-	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位",
+	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",

@@ -42,6 +42,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	m.tower.expanded = map[model.NodeCode]bool{}
 	m.tower.cursor, m.tower.offset = 0, 0
 	m.tell(m.queue, scopeMsg{})
+	clear(m.queue.cache) // the rows name nodes as deep as the new scope reads
 	m.overlay = overlayNone
 	return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope))
 }
@@ -102,7 +103,16 @@ func townCommand() command {
 			if len(args) == 0 {
 				return m.focusTown("")
 			}
-			town, err := m.townArg(strings.Join(args, " "))
+			arg := strings.Join(args, " ")
+			if !m.seat.AboveTown() {
+				// A town's room stays in its town: its own name or code
+				// is no move, anything else is refused (Seat.Focus).
+				if arg == string(m.seat.Town) || arg == m.nodeName(m.seat.Town) {
+					return m, nil
+				}
+				return m.focusTown(model.NodeCode(arg))
+			}
+			town, err := m.townArg(arg)
 			if err != nil {
 				return m.flashErr(err)
 			}

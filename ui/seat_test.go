@@ -179,6 +179,7 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	assert.Equal(t, huajie, m.seat.Town)
 	assert.Equal(t, huajie, m.scope)
 	assert.Contains(t, headerOf(m), "花街镇  综合信息指挥室")
+	assert.Regexp(t, `渎溪村 0[1-4] `, m.View(), "the queue names the grids again, not the room's villages")
 	_, inDongcheng := m.w.nodes[dongcheng]
 	assert.False(t, inDongcheng, "the town's room holds the town")
 	assert.Equal(t, huajie, m.town(), "全镇 is 花街镇 here")
@@ -217,6 +218,14 @@ func TestTownSeatStaysInItsTown(t *testing.T) {
 	m = keys(t, m, "enter")
 	assert.Contains(t, m.flash.text, "cannot leave its town")
 	assert.Equal(t, huajie, m.scope)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "town 东城街道")
+	m = keys(t, m, "enter")
+	assert.Contains(t, m.flash.text, "cannot leave its town", "by name too")
+	m = keys(t, m, ":")
+	m = typeText(t, m, "town 花街镇")
+	m = keys(t, m, "enter")
+	assert.Equal(t, huajie, m.scope, "its own town is no move")
 }
 
 // W in the county's room puts its towns on a war footing, one activation
@@ -251,14 +260,14 @@ func TestTownsTable(t *testing.T) {
 	m := loaded(t, f.db, opt, 120, 40)
 	view := m.View()
 	assert.Contains(t, view, "Towns")
-	assert.Regexp(t, `town +open +red +esc/h +pass-on +WARTIME`, view)
+	assert.Regexp(t, `town +open +red +esc/h +pass-on +wartime`, view)
 	m = keys(t, m, "enter")
 	assert.Equal(t, dongcheng, m.seat.Town)
 	for range paneCount * 2 {
 		m = keys(t, m, "tab")
 		assert.NotEqual(t, paneTowns, m.focus)
 	}
-	assert.NotContains(t, m.View(), "pass-on    WARTIME")
+	assert.NotContains(t, m.View(), "pass-on  wartime")
 }
 
 // Every line of a room's screens fits, in both languages, at every size:

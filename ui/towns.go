@@ -140,7 +140,7 @@ func (t *townsPane) View() string {
 		return pt.w.Fit(name, nameW, pt.g.More) + " " + pt.w.FitRight(open, num) + " " + pt.w.FitRight(red, num) + " " +
 			pt.w.FitRight(esc, num) + " " + pt.w.FitRight(pass, wide) + " " + pt.w.FitRight(wt, wide)
 	}
-	lines := []string{pt.st.ColumnHead.Render(" " + row(pt.lab.ColTown, pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.Wartime))}
+	lines := []string{pt.st.ColumnHead.Render(" " + row(pt.lab.ColTown, pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime))}
 	focused := c.focused(paneTowns)
 	for i := t.offset; i < len(towns) && len(lines) <= t.height; i++ {
 		f := rows[i]

@@ -209,10 +209,11 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	for i, t := range reach.Towns {
 		towns[i] = fmt.Sprintf("%s %d/%d", m.nodeName(t.Town), t.Villages, t.MicroGrids)
 	}
-	q := m.say(fmt.Sprintf("activate wartime: %s, one per town, in %d towns, %d villages, %d micro-grids, %d households? y/n  (villages/micro-grids: %s)",
-		kind, len(reach.Towns), reach.Villages, reach.MicroGrids, reach.Households, strings.Join(towns, ", ")),
-		fmt.Sprintf("启动战时：%s，按镇街各一，共 %d 个镇街、%d 个村社、%d 个微网格、%d 户？y/n（村社/微网格：%s）",
-			kind, len(reach.Towns), reach.Villages, reach.MicroGrids, reach.Households, strings.Join(towns, "，")))
+	// The question ends in y/n within 80 columns; the towns follow.
+	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids? y/n  (villages/micro-grids: %s)",
+		kind, len(reach.Towns), reach.Villages, reach.MicroGrids, strings.Join(towns, ", ")),
+		fmt.Sprintf("启动战时：%s，%d 个镇街各一，%d 个村社、%d 个微网格？y/n（村社/微网格：%s）",
+			kind, len(reach.Towns), reach.Villages, reach.MicroGrids, strings.Join(towns, "，")))
 	m.formActive = false
 	by := m.seat.Person.ID
 	mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {

@@ -86,6 +86,8 @@ func TestReadOnlySeat(t *testing.T) {
 	} {
 		opt := f.options(t, c.lang)
 		opt.Seat = model.NoSeat("", model.NoOperator())
+		lines := strings.Split(loaded(t, f.db, opt, 80, 24).View(), "\n")
+		assert.Contains(t, lines[len(lines)-1], c.why, "whole at 80 columns")
 		m := loaded(t, f.db, opt, 120, 40)
 		require.NoError(t, m.loadErr)
 		assert.Contains(t, headerOf(m), c.mark)

@@ -183,9 +183,14 @@ func (m Model) footer() string {
 		s, w := item(k)
 		tail, tailW = tail+s, tailW+w
 	}
-	if !m.seat.Acts() && m.width > tailW {
-		// A read-only seat says why, and what to do, where the keys were.
-		return p.st.StatusError.Render(p.w.Fit(" "+m.errText(m.seat.ReadOnly), m.width-tailW, p.g.More)) + tail
+	if !m.seat.Acts() {
+		// A read-only seat says why, and what to do, where the keys were:
+		// whole, before the help and quit keys if they leave it room.
+		why := " " + m.errText(m.seat.ReadOnly)
+		if p.w.Of(why)+tailW <= m.width {
+			return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
+		}
+		return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 	}
 	var b strings.Builder
 	used := 0

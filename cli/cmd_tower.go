@@ -149,7 +149,8 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 			a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total)}
 	}
 	if withDemo {
-		err := demo.Load(ctx, db, clock.Set, seed, base)
+		// The demo's shifts hand over at the command room's hours.
+		err := demo.Load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
 		clock.Release()
 		if err != nil {
 			return initCounts{}, fmt.Errorf("demo: %w", err)

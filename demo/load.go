@@ -19,6 +19,14 @@ import (
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
 func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
+	return Play(ctx, svc, setClock, seed, base, nil)
+}
+
+// Play is Load with before called before each step of the script, once
+// the clock is at the step's time (a test uses it to sweep the clocks and
+// to look at a console following the feed as the night goes on). It also
+// schedules the week of shifts (Shifts) right after the roster.
+func Play(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, before func(at time.Time) error) error {
 	clock := func(t time.Time) {
 		if setClock != nil {
 			setClock(t)
@@ -53,12 +61,21 @@ func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 		}
 	}
 
+	if _, err := svc.AddShifts(ctx, Shifts(d, base), model.System, note); err != nil {
+		return fmt.Errorf("demo: shifts: %w", err)
+	}
+
 	ids := make([]string, len(steps)) // the incident id each report step filed
 	for i, st := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		clock(st.At)
+		if before != nil {
+			if err := before(st.At); err != nil {
+				return err
+			}
+		}
 		switch {
 		case st.Report != nil:
 			inc, err := svc.Report(ctx, *st.Report)

@@ -27,6 +27,11 @@ type Policy struct {
 	RoleCycle []WartimeRole
 	// Alerts is the rule that turns sensor alerts into incidents.
 	Alerts AlertRule
+	// Resupervise is how often a task force incident that stays red is
+	// supervised again (deadlines.resupervise).
+	Resupervise time.Duration
+	// Watchdog is the rule of the silences (heartbeats, village rooms).
+	Watchdog WatchdogRule
 }
 
 // DefaultPolicy is the shipped policy; config.yaml documents the same values.
@@ -50,6 +55,8 @@ func DefaultPolicy() Policy {
 		SignFor:       10 * m,
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
+		Resupervise:   h,
+		Watchdog:      DefaultWatchdogRule(),
 	}
 }
 
@@ -59,6 +66,10 @@ func (p Policy) scale(d time.Duration) time.Duration {
 	}
 	return d
 }
+
+// ResuperviseWindow is the time between two supervisions of a task force
+// incident that stays red; 0 when it is supervised once only.
+func (p Policy) ResuperviseWindow() time.Duration { return p.scale(p.Resupervise) }
 
 // AckWindow is the time tier t has to sign for a report.
 func (p Policy) AckWindow(t Tier) time.Duration { return p.scale(p.Ack[t]) }
@@ -108,6 +119,12 @@ func (p Policy) Validate() error {
 		}
 	}
 	if err := p.Alerts.Validate(); err != nil {
+		return err
+	}
+	if p.Resupervise < 0 {
+		return Errorf(EINVALID, "deadlines.resupervise: must not be negative").Zh("deadlines.resupervise：不能为负").On("deadlines.resupervise")
+	}
+	if err := p.Watchdog.Validate(p.Categories); err != nil {
 		return err
 	}
 	for kind, c := range p.Alerts.Categories {

@@ -91,11 +91,11 @@ func (s Seat) Scope() NodeCode {
 	return s.Node
 }
 
-// RoomName is the name of the room at a node of level l: the town's
+// RoomKind is the kind of room at a node of level l: the town's
 // comprehensive information command room (综合信息指挥室), the
 // social-governance centre (社会治理中心) of a county, city or province,
 // a village's command room, a grid.
-func RoomName(l Level) (en, zh string) {
+func RoomKind(l Level) (en, zh string) {
 	switch {
 	case l.AboveTown():
 		return l.String() + " governance centre", "社会治理中心"

@@ -81,9 +81,9 @@ func TestSeatFocus(t *testing.T) {
 
 	for l, zh := range map[model.Level]string{model.LevelTown: "综合信息指挥室", model.LevelCounty: "社会治理中心",
 		model.LevelCity: "社会治理中心", model.LevelVillage: "村级指挥室"} {
-		_, got := model.RoomName(l)
+		_, got := model.RoomKind(l)
 		assert.Equal(t, zh, got)
 	}
-	en, _ := model.RoomName(model.LevelCounty)
+	en, _ := model.RoomKind(model.LevelCounty)
 	assert.Equal(t, "county governance centre", en)
 }

@@ -55,7 +55,26 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
-// Per-node counters (schema 6):
+// Duty, handovers and watchdogs (schema 6):
+//
+//	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)
+//	idx_shift_room       room code 0x00 u64 from (Unix nanos) u64 shift seq   (a room's shifts in time order)
+//	handovers            u64 handover seq -> handoverRecord (the change, who, when, and the sheet as the
+//	                     JSON of model.HandoverSheet, whose field tags are its format)
+//	idx_handover_room    room code 0x00 u64 handover seq
+//	heartbeats           gateway name -> heartbeatRecord (node, every, since, last_at, the silence's incident seq)
+//	room_watch           village code -> roomWatchRecord (its last action or check-in, the silence's incident seq)
+//	meta                 "watch/next" -> u64 Unix nanos: the earliest a silence may be due (absent when
+//	                     nothing is watched); it may be early, never late
+//
+// A room's shifts never overlap, so the shift running at t is the last one
+// of idx_shift_room that begins at or before t (one seek). The writer notes
+// a village room's actions (events by the village's cadres) and check-ins
+// in room_watch as it commits each request (noteActivity, watchdog.go).
+// Incident records gain "supervisions" and "next_supervision" (repeated
+// supervision), absent in older records.
+//
+// Per-node counters (schema 7):
 //
 //	node_counts          node code -> a version byte (1), then signed varints: children,
 //	                     households, people, staff, villages, micro-grids, and the open
@@ -72,7 +91,7 @@
 // changes of a transaction by node and writes each touched entry once
 // before the commit (txState.finish). How many open incidents are red
 // depends on the clock, not the file, so it is not a counter: a room counts
-// it from the open incidents it loads. Migration 6 builds the entries from
+// it from the open incidents it loads. Migration 7 builds the entries from
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //

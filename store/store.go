@@ -188,25 +188,40 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 6: node_counts, the per-node counters (model.Counts), built from a
+	// 6: the duty schedule, handovers and watchdogs (shifts and their room
+	// index, handovers and theirs, gateway heartbeats, village room watches).
+	// Incident records gain supervisions and next_supervision, absent in
+	// older ones (read as zero), so nothing is rewritten.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
+			[]byte("heartbeats"), []byte("room_watch"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 7: node_counts, the per-node counters (model.Counts), built from a
 	// full recount of the file's nodes, people and open incidents.
-	migrateCounts6,
-	// 7: wartime per town.
-	migrateWartimePerTown7,
+	migrateCounts7,
+	// 8: wartime per town.
+	migrateWartimePerTown8,
 }
 
-// migrateCounts6 creates node_counts and fills it from a full recount.
-func migrateCounts6(tx *bolt.Tx) error {
+// migrateCounts7 creates node_counts and fills it from a full recount.
+func migrateCounts7(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
 		return err
 	}
 	return buildCounts(tx)
 }
 
-// migrateWartimePerTown7: meta "wt/active" (the file's one active
+// migrateWartimePerTown8: meta "wt/active" (the file's one active
 // activation) becomes "wt/active/" and the code of each town its scope
 // reaches, all pointing at it.
-func migrateWartimePerTown7(tx *bolt.Tx) error {
+func migrateWartimePerTown8(tx *bolt.Tx) error {
 	meta := tx.Bucket([]byte("meta"))
 	v := meta.Get([]byte("wt/active"))
 	if v == nil {
@@ -273,6 +288,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketNodeCounts,
 }
 

@@ -28,7 +28,7 @@ import (
 
 // Wartime is per town: meta holds "wt/active/" and a town's code for each
 // town in wartime, pointing at its activation (one activation may hold
-// several towns only when a file from before schema 7 activated a scope
+// several towns only when a file from before schema 8 activated a scope
 // across towns).
 
 // activeKey is the meta key of a town's active activation.
@@ -685,41 +685,51 @@ func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.War
 	}
 	var st model.WartimeStatus
 	err := s.view(func(tx *bolt.Tx) error {
-		seqs, err := activeSeqs(tx, scope)
-		if err != nil {
-			return err
-		}
-		for _, seq := range seqs {
-			a, err := s.getActivation(tx, seq)
-			if err != nil {
-				return err
-			}
-			st.Towns = append(st.Towns, a)
-		}
-		if st.Last, err = s.lastIn(tx, scope); err != nil {
-			return err
-		}
-		if len(st.Towns) != 1 {
-			return nil
-		}
-		a := st.Towns[0]
-		st.Active = a
-		prefix := u64(a.Seq)
-		c := tx.Bucket(bucketWtUnits).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decodeUnitRecord(k, v)
-			if err != nil {
-				return err
-			}
-			st.Units = append(st.Units, r.status(model.NodeCode(k[8:])))
-			if r.Worker != 0 {
-				st.Staffed++
-			} else {
-				st.Gaps++
-			}
-		}
-		st.Drafts, err = s.draftsOf(tx, a.Seq)
+		var err error
+		st, err = s.wartimeStatus(tx, scope)
 		return err
 	})
+	return st, err
+}
+
+// wartimeStatus is WartimeStatus in tx: every activation active in scope
+// ("" the file), the latest in scope, and the units and drafts of the one
+// active when there is exactly one.
+func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStatus, error) {
+	var st model.WartimeStatus
+	seqs, err := activeSeqs(tx, scope)
+	if err != nil {
+		return st, err
+	}
+	for _, seq := range seqs {
+		a, err := s.getActivation(tx, seq)
+		if err != nil {
+			return st, err
+		}
+		st.Towns = append(st.Towns, a)
+	}
+	if st.Last, err = s.lastIn(tx, scope); err != nil {
+		return st, err
+	}
+	if len(st.Towns) != 1 {
+		return st, nil
+	}
+	a := st.Towns[0]
+	st.Active = a
+	prefix := u64(a.Seq)
+	c := tx.Bucket(bucketWtUnits).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeUnitRecord(k, v)
+		if err != nil {
+			return st, err
+		}
+		st.Units = append(st.Units, r.status(model.NodeCode(k[8:])))
+		if r.Worker != 0 {
+			st.Staffed++
+		} else {
+			st.Gaps++
+		}
+	}
+	st.Drafts, err = s.draftsOf(tx, a.Seq)
 	return st, err
 }

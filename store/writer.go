@@ -161,6 +161,9 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 				if err == nil {
 					err = putEvents(s.wt.buckets, evs)
 				}
+				if err == nil {
+					err = s.noteActivity(tx, evs)
+				}
 				if err != nil {
 					failed, failErr = i, err
 					return errAbort

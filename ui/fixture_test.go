@@ -69,6 +69,13 @@ func (f fixture) seat(t testing.TB) model.Seat {
 	return model.Seat{}
 }
 
+// seatOf is the seat of person id.
+func (f fixture) seatOf(t testing.TB, id model.PersonID) model.Seat {
+	p, err := f.db.Person(context.Background(), id)
+	require.NoError(t, err)
+	return model.SeatOf(p)
+}
+
 func (f fixture) options(t testing.TB, lang string) Options {
 	return Options{Lang: lang, Seat: f.seat(t), Location: shanghai, Now: f.clock.Now, NoSweep: true}
 }

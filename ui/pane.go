@@ -48,6 +48,7 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayHandover
 	overlayCount
 )
 

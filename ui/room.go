@@ -33,6 +33,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.seat, m.scope = seat, seat.Scope()
+	m.duty, m.dutyLoaded = model.RoomDuty{}, false // the new room's duty is read with its snapshot
 	m.layout()
 	m.focus = paneQueue
 	if m.inRoom() {

@@ -180,7 +180,8 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	m = keys(t, m, "enter")
 	assert.Equal(t, huajie, m.seat.Town)
 	assert.Equal(t, huajie, m.scope)
-	assert.Contains(t, headerOf(m), "花街镇  综合信息指挥室")
+	assert.Contains(t, headerOf(m), "花街镇")
+	assert.NotContains(t, headerOf(m), "永康市")
 	assert.Regexp(t, `渎溪村 0[1-4] `, m.View(), "the queue names the grids again, not the room's villages")
 	_, inDongcheng := m.w.nodes[dongcheng]
 	assert.False(t, inDongcheng, "the town's room holds the town")
@@ -189,6 +190,7 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	m = keys(t, m, "esc")
 	assert.Equal(t, model.NodeCode(""), m.seat.Town)
 	assert.Contains(t, headerOf(m), "永康市  社会治理中心")
+	assert.NotContains(t, headerOf(m), "金建兰", "the town's duty officer is not the room's")
 	assert.Equal(t, paneTowns, m.focus, "back in the room, on its towns")
 	assert.Equal(t, model.NodeCode(""), m.town(), "全镇 means no town in the county's room")
 

@@ -83,6 +83,7 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
+
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {
@@ -94,15 +95,19 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if op := m.seat.Person; op.Name != "" {
+	if duty := m.dutyFigures(); len(duty) > 0 {
+		// The schedule's officer on duty (and the next one) before the
+		// esc/h and pass-on figures: they go first when room runs out.
+		figs = append(figs[:2], append(duty, figs[2:]...)...)
+	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
 		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
 	lead := " " + town + "  " + roomName + "  "
 	if roomName == "" {
 		lead = " " + town + "  "
 	}
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock does
+	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
+		lead = " " + town + "  " // the room's name goes before the clock and the figures do
 	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {
@@ -124,18 +129,18 @@ func (m Model) header() string {
 // or the division of a room above the towns, or all towns of a file with
 // no seat) and the room's name.
 func (m Model) room() (place, name string) {
-	en, zh := model.RoomName(model.LevelTown)
+	en, zh := model.RoomKind(model.LevelTown)
 	switch {
 	case m.seat.Level() > model.LevelTown: // a village's room, a grid
 		place = m.nodeName(m.seat.Node)
-		en, zh = model.RoomName(m.seat.Level())
+		en, zh = model.RoomKind(m.seat.Level())
 	case m.town() != "":
 		place = m.nodeName(m.town())
 	case m.seat.Node != "":
 		place = m.nodeName(m.seat.Node)
-		en, zh = model.RoomName(m.seat.Level())
+		en, zh = model.RoomKind(m.seat.Level())
 	default:
-		en, zh = model.RoomName(0)
+		en, zh = model.RoomKind(0)
 		return m.say(en, zh), ""
 	}
 	return place, m.say(en, zh)
@@ -171,6 +176,8 @@ func (m Model) footer() string {
 			st = p.st.StatusError
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+	case m.rp != nil && m.overlay == overlayNone:
+		return m.replayFooter()
 	}
 	// The last two keys (help, quit) always show; the others as room allows.
 	keys := m.shortHelp()

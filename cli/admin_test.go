@@ -326,3 +326,15 @@ func TestReadCommandsDoNotWrite(t *testing.T) {
 	e.ok("report", "--node", "330784114266-02", "--category", "traffic", "--severity", "III", "--title", "路障")
 	assert.Greater(t, newest(), before+1, "acting applies the clocks that ran out (escalations, supervisions) and files the report")
 }
+
+// Without a roster the console opens, read-only (it refused to open):
+// bench frame opens it on the file for the seat the console would take.
+// An operator named but not on the roster is still refused.
+func TestConsoleOpensWithoutARoster(t *testing.T) {
+	e := newEnv(t)
+	e.ok("import", "villages", yongkang)
+	r := e.bin("bench", "frame")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, `"first_frame_seconds"`)
+	fails(t, e.run("--as", "P9", "bench", "frame"), cli.ExitRefused, "P9")
+}

@@ -65,6 +65,7 @@ their deadline and climb. The temporary database is removed on exit.`,
 			if feed {
 				f := demo.NewFeed(db, seed, every)
 				go f.Run(ctx)
+				go demo.NewPatrolFeed(db, seed, every).Run(ctx)
 			}
 			return a.runConsole(ctx, db)
 		},

@@ -149,7 +149,8 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 			a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total)}
 	}
 	if withDemo {
-		// The demo's shifts hand over at the command room's hours.
+		// The demo's days (its patrols') are the town's, and its shifts
+		// hand over at the command room's hours.
 		err := demo.Load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
 		clock.Release()
 		if err != nil {
@@ -166,7 +167,7 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 func (a *app) importCmd() *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "import",
-		Short: "Import villages or a roster from CSV",
+		Short: "Import villages, a roster, patrol areas or rotations from CSV",
 	})
 	var gpv int
 	villages := &cobra.Command{
@@ -204,7 +205,7 @@ from that file is imported.`,
 			})
 		},
 	}
-	cmd.AddCommand(villages, roster)
+	cmd.AddCommand(villages, roster, a.importAreasCmd(), a.importRotationsCmd())
 	return cmd
 }
 

@@ -61,6 +61,7 @@ type eventJSON struct {
 	After     *stateJSON `json:"after,omitempty"`
 	Note      string     `json:"note,omitempty"`
 	NoteZh    string     `json:"note_zh,omitempty"`
+	Ref       string     `json:"ref,omitempty"` // the patrol, finding or rotation of a patrol event
 }
 
 type personJSON struct {
@@ -123,7 +124,7 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	return eventJSON{
 		Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, Node: string(e.Node), Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note,
-		NoteZh: e.NoteZh,
+		NoteZh: e.NoteZh, Ref: e.Ref,
 	}
 }
 

@@ -37,6 +37,7 @@ type Config struct {
 	UI            UI                `mapstructure:"ui"`
 	API           API               `mapstructure:"api"`
 	Alerts        Alerts            `mapstructure:"alerts"`
+	Patrol        Patrol            `mapstructure:"patrol"`
 	Watchdog      Watchdog          `mapstructure:"watchdog"`
 
 	// Set by Load, not read from the file.
@@ -85,6 +86,13 @@ type Alerts struct {
 	Categories map[string]string `mapstructure:"categories"`
 }
 
+// Patrol configures the patrol flow (model.PatrolPolicy).
+type Patrol struct {
+	CompleteShare  float64       `mapstructure:"complete_share"`
+	TriageDeadline time.Duration `mapstructure:"triage_deadline"`
+	Silence        time.Duration `mapstructure:"silence"`
+}
+
 // ByteSize is a size in bytes, written as a number of bytes or with a
 // unit: 65536, 64KiB, 64KB, 1MiB.
 type ByteSize int64
@@ -116,10 +124,13 @@ func Defaults() map[string]any {
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
 
-		"deadlines.resupervise": model.ShortDuration(p.Resupervise),
-		"watchdog.room_silence": model.ShortDuration(p.Watchdog.RoomSilence),
-		"watchdog.severity":     p.Watchdog.Severity.String(),
-		"watchdog.category":     string(p.Watchdog.Category),
+		"patrol.complete_share":  p.Patrol.CompleteShare,
+		"patrol.triage_deadline": model.ShortDuration(p.Patrol.TriageDeadline),
+		"patrol.silence":         model.ShortDuration(p.Patrol.Silence),
+		"deadlines.resupervise":  model.ShortDuration(p.Resupervise),
+		"watchdog.room_silence":  model.ShortDuration(p.Watchdog.RoomSilence),
+		"watchdog.severity":      p.Watchdog.Severity.String(),
+		"watchdog.category":      string(p.Watchdog.Category),
 	}
 	for t, v := range p.Ack {
 		d["deadlines.ack."+string(t)] = v.String()
@@ -606,6 +617,7 @@ func (c Config) Policy() (model.Policy, error) {
 		return p, err
 	}
 	p.Alerts = rule
+	p.Patrol = model.PatrolPolicy{CompleteShare: c.Patrol.CompleteShare, TriageDeadline: c.Patrol.TriageDeadline, Silence: c.Patrol.Silence}
 	p.Resupervise = c.Deadlines.Resupervise
 	wsev, err := model.ParseSeverity(c.Watchdog.Severity)
 	if err != nil {

@@ -231,6 +231,9 @@ type Event struct {
 	// dispatch, a wartime step, a clock's action); "" where Note is the
 	// operator's own words or the title.
 	NoteZh string
+	// Ref is the patrol (X-0001), finding (F-0001) or rotation (R-0001) an
+	// event of the patrol flow is about, if any.
+	Ref string
 }
 
 // Report is a new incident as it arrives.

@@ -27,6 +27,8 @@ type Policy struct {
 	RoleCycle []WartimeRole
 	// Alerts is the rule that turns sensor alerts into incidents.
 	Alerts AlertRule
+	// Patrol holds the patrol flow's settings.
+	Patrol PatrolPolicy
 	// Resupervise is how often a task force incident that stays red is
 	// supervised again (deadlines.resupervise).
 	Resupervise time.Duration
@@ -55,6 +57,7 @@ func DefaultPolicy() Policy {
 		SignFor:       10 * m,
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
+		Patrol:        DefaultPatrolPolicy(),
 		Resupervise:   h,
 		Watchdog:      DefaultWatchdogRule(),
 	}
@@ -119,6 +122,9 @@ func (p Policy) Validate() error {
 		}
 	}
 	if err := p.Alerts.Validate(); err != nil {
+		return err
+	}
+	if err := p.Patrol.Validate(); err != nil {
 		return err
 	}
 	if p.Resupervise < 0 {

@@ -124,6 +124,7 @@ type Service interface {
 	IncidentService
 	EventService
 	WartimeService
+	PatrolService
 	DutyService
 	Stats(ctx context.Context) (Stats, error)
 	Policy() Policy

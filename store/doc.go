@@ -74,7 +74,30 @@
 // Incident records gain "supervisions" and "next_supervision" (repeated
 // supervision), absent in older records.
 //
-// Per-node counters (schema 7):
+// Patrols (schema 7):
+//
+//	patrol_areas          area code ("P-DX-01") -> areaRecord (name, kind, village, period,
+//	                      patroller, since, checkpoints with their places)
+//	patrols               u64 patrol seq -> patrolRecord (area, patroller, started, ended,
+//	                      completed, the area's checkpoints then, the check-ins inline)
+//	idx_patrols_active    u64 patrol seq                       (running patrols only)
+//	findings              u64 finding seq -> findingRecord (area, checkpoint, category, text,
+//	                      place, photo, finder, found; status, incident seq, handled by/at, reason)
+//	idx_findings_waiting  u64 Unix nanos found, u64 finding seq  (findings on the desk only)
+//	rotations             u64 rotation seq -> rotationRecord (name, activity, groups of grids,
+//	                      start, days a turn)
+//	rotation_reports      u64 rotation seq, u64 Unix nanos, u64 n  (one per activity report)
+//	patrol_idem           u64 person id, kind byte ('S' start, 'C' check-in, 'E' end,
+//	                      'F' finding), Idempotency-Key -> u64 patrol or finding seq, sha256
+//
+// Patrols are numbered in order of start and findings in order of report,
+// so the day's board reads them from the end of their buckets back. The
+// sweep reads idx_findings_waiting from its start: a finding found before
+// now minus patrol.triage_deadline climbs to the town room (sweepFindings).
+// Events of the patrol flow name their patrol, finding or rotation in the
+// event record's "ref". See store/patrols.go.
+//
+// Per-node counters (schema 8):
 //
 //	node_counts          node code -> a version byte (1), then signed varints: children,
 //	                     households, people, staff, villages, micro-grids, and the open
@@ -91,7 +114,7 @@
 // changes of a transaction by node and writes each touched entry once
 // before the commit (txState.finish). How many open incidents are red
 // depends on the clock, not the file, so it is not a counter: a room counts
-// it from the open incidents it loads. Migration 7 builds the entries from
+// it from the open incidents it loads. Migration 8 builds the entries from
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //

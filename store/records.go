@@ -53,7 +53,7 @@ var (
 	metaSchema    = []byte("schema")
 	metaDayPrefix = "day/"
 	// metaWtActivePrefix and a town's code: u64 seq of the town's active
-	// wartime activation, absent in peacetime (schema 8; before, one key
+	// wartime activation, absent in peacetime (schema 9; before, one key
 	// "wt/active" for the file).
 	metaWtActivePrefix = "wt/active/"
 )
@@ -685,6 +685,7 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
+	Ref         string      `json:"ref,omitempty"`
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -696,13 +697,14 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		Note:      e.Note,
 		Directive: e.Directive,
 		NoteZh:    e.NoteZh,
+		Ref:       e.Ref,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh) + len(r.Ref)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -733,6 +735,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.NoteZh != "" {
 		b = appendStringField(b, `,"note_zh":`, r.NoteZh)
+	}
+	if r.Ref != "" {
+		b = appendStringField(b, `,"ref":`, r.Ref)
 	}
 	return append(b, '}')
 }
@@ -826,5 +831,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		Note:      r.Note,
 		Directive: r.Directive,
 		NoteZh:    r.NoteZh,
+		Ref:       r.Ref,
 	}, nil
 }

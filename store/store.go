@@ -203,25 +203,39 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 7: node_counts, the per-node counters (model.Counts), built from a
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// joint rotations and their reports, the field API's idempotency keys
+	// for them).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
+			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 8: node_counts, the per-node counters (model.Counts), built from a
 	// full recount of the file's nodes, people and open incidents.
-	migrateCounts7,
-	// 8: wartime per town.
-	migrateWartimePerTown8,
+	migrateCounts8,
+	// 9: wartime per town.
+	migrateWartimePerTown9,
 }
 
-// migrateCounts7 creates node_counts and fills it from a full recount.
-func migrateCounts7(tx *bolt.Tx) error {
+// migrateCounts8 creates node_counts and fills it from a full recount.
+func migrateCounts8(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
 		return err
 	}
 	return buildCounts(tx)
 }
 
-// migrateWartimePerTown8: meta "wt/active" (the file's one active
+// migrateWartimePerTown9: meta "wt/active" (the file's one active
 // activation) becomes "wt/active/" and the code of each town its scope
 // reaches, all pointing at it.
-func migrateWartimePerTown8(tx *bolt.Tx) error {
+func migrateWartimePerTown9(tx *bolt.Tx) error {
 	meta := tx.Bucket([]byte("meta"))
 	v := meta.Get([]byte("wt/active"))
 	if v == nil {
@@ -289,6 +303,8 @@ var allBuckets = [][]byte{
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
+	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
+	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketNodeCounts,
 }
 

@@ -48,6 +48,8 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayPatrols // :patrols (patrols.go)
+	overlayDesk    // :desk, the liaison's desk (desk.go)
 	overlayHandover
 	overlayCount
 )
@@ -69,6 +71,7 @@ type common struct {
 	now time.Time
 	w   world
 	wt  wartime
+	pt  patrolData // the patrol pane's and the desk's records
 
 	focus   paneID
 	overlay overlayID

@@ -91,20 +91,37 @@ func (s Seat) Scope() NodeCode {
 	return s.Node
 }
 
-// RoomKind is the kind of room at a node of level l: the town's
-// comprehensive information command room (综合信息指挥室), the
-// social-governance centre (社会治理中心) of a county, city or province,
-// a village's command room, a grid.
-func RoomKind(l Level) (en, zh string) {
-	switch {
+// SeatRoom is the node a person's seat opens on (SeatOf's Node): a duty
+// officer's town, or the county, city or province they are placed at;
+// anyone else's own node (a village cadre's village, a grid leader's
+// grid). It is Person.Scope, the subtree a person may report into, so that
+// a seat shows what its person may act on.
+func SeatRoom(p Person) NodeCode { return SeatOf(p).Node }
+
+// SeatRoomName is what the header calls the room of a seat scoped to node, in
+// English and Chinese: the social-governance centre (社会治理中心) of a
+// county, city or province; all towns for a read-only console over the
+// whole file; the town's comprehensive information command room;
+// a village's wartime command room in wartime (村级战时指挥室) and the
+// village itself (村社) in peacetime; a grid; a micro-grid.
+func SeatRoomName(node NodeCode, wartime bool) (en, zh string) {
+	switch l := node.Level(); {
+	case node == "":
+		return "all towns", "全部镇街"
 	case l.AboveTown():
 		return l.String() + " governance centre", "社会治理中心"
-	case l == LevelTown:
-		return "town command room", "综合信息指挥室"
 	case l == LevelVillage:
-		return "village room", "村级指挥室"
-	case l == 0:
-		return "all towns", "全部镇街"
+		if wartime {
+			return "village wartime command room", "村级战时指挥室"
+		}
+		return "village room", "村社"
+	case l == LevelGrid:
+		return "grid", "网格"
+	case l == LevelMicroGrid:
+		if wartime {
+			return "micro-grid team", "微网格作战单元"
+		}
+		return "micro-grid", "微网格"
 	}
-	return l.String(), l.Zh()
+	return "town command room", "综合信息指挥室"
 }

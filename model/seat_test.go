@@ -79,11 +79,12 @@ func TestSeatFocus(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, seat, same)
 
-	for l, zh := range map[model.Level]string{model.LevelTown: "综合信息指挥室", model.LevelCounty: "社会治理中心",
-		model.LevelCity: "社会治理中心", model.LevelVillage: "村级指挥室"} {
-		_, got := model.RoomKind(l)
-		assert.Equal(t, zh, got)
+	for node, zh := range map[model.NodeCode]string{town: "综合信息指挥室", "330784": "社会治理中心",
+		"3307": "社会治理中心", "33": "社会治理中心", "": "全部镇街"} {
+		_, got := model.SeatRoomName(node, false)
+		assert.Equal(t, zh, got, node)
 	}
-	en, _ := model.RoomKind(model.LevelCounty)
+	en, _ := model.SeatRoomName("330784", false)
 	assert.Equal(t, "county governance centre", en)
+	assert.Equal(t, model.NodeCode("330784"), model.SeatRoom(model.Person{Node: "330784", Roles: []model.Role{model.RoleDutyOfficer}}))
 }

@@ -155,7 +155,7 @@ func TestCountsMigration(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
 		require.NoError(t, tx.DeleteBucket(bucketNodeCounts))
-		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateCounts8)))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateCounts9)))
 	}))
 	require.NoError(t, raw.Close())
 

@@ -97,7 +97,15 @@
 // Events of the patrol flow name their patrol, finding or rotation in the
 // event record's "ref". See store/patrols.go.
 //
-// Per-node counters (schema 8):
+// SSH seats (schema 8):
+//
+//	ssh_keys             fingerprint "SHA256:..." -> sshKeyRecord (person, type, wire-format key,
+//	                     name, added, last used)
+//	ssh_keys_by_person   u64 person id, fingerprint -> empty
+//
+// A revoked key is deleted from both; the log keeps the ActKey event.
+//
+// Per-node counters (schema 9):
 //
 //	node_counts          node code -> a version byte (1), then signed varints: children,
 //	                     households, people, staff, villages, micro-grids, and the open
@@ -114,7 +122,7 @@
 // changes of a transaction by node and writes each touched entry once
 // before the commit (txState.finish). How many open incidents are red
 // depends on the clock, not the file, so it is not a counter: a room counts
-// it from the open incidents it loads. Migration 8 builds the entries from
+// it from the open incidents it loads. Migration 9 builds the entries from
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //

@@ -46,6 +46,10 @@ var (
 	bucketIdempotency    = []byte("idempotency")
 	bucketAlerts         = []byte("alerts")
 	bucketIdxAlertSource = []byte("idx_alert_source")
+
+	// SSH seats (schema 8).
+	bucketSSHKeys         = []byte("ssh_keys")
+	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 )
 
 // Keys in meta.
@@ -53,7 +57,7 @@ var (
 	metaSchema    = []byte("schema")
 	metaDayPrefix = "day/"
 	// metaWtActivePrefix and a town's code: u64 seq of the town's active
-	// wartime activation, absent in peacetime (schema 9; before, one key
+	// wartime activation, absent in peacetime (schema 10; before, one key
 	// "wt/active" for the file).
 	metaWtActivePrefix = "wt/active/"
 )
@@ -637,6 +641,7 @@ type personRecord struct {
 	Roles   []string `json:"roles"`
 	Reserve string   `json:"reserve,omitempty"`
 	OnDuty  bool     `json:"on_duty,omitempty"`
+	Lang    string   `json:"lang,omitempty"` // the seat's language; "" the config's
 }
 
 func encodePerson(p model.Person) ([]byte, error) {
@@ -646,7 +651,7 @@ func encodePerson(p model.Person) ([]byte, error) {
 	}
 	return json.Marshal(personRecord{
 		Name: p.Name, Phone: p.Phone, Node: string(p.Node), Roles: roles,
-		Reserve: string(p.Reserve), OnDuty: p.OnDuty,
+		Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang,
 	})
 }
 
@@ -661,7 +666,7 @@ func decodePerson(id uint64, v []byte) (model.Person, error) {
 	}
 	return model.Person{
 		ID: model.PersonID(id), Name: r.Name, Phone: r.Phone, Node: model.NodeCode(r.Node),
-		Roles: roles, Reserve: model.ReserveKind(r.Reserve), OnDuty: r.OnDuty,
+		Roles: roles, Reserve: model.ReserveKind(r.Reserve), OnDuty: r.OnDuty, Lang: r.Lang,
 	}, nil
 }
 

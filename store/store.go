@@ -217,25 +217,34 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 8: node_counts, the per-node counters (model.Counts), built from a
+	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 9: node_counts, the per-node counters (model.Counts), built from a
 	// full recount of the file's nodes, people and open incidents.
-	migrateCounts8,
-	// 9: wartime per town.
-	migrateWartimePerTown9,
+	migrateCounts9,
+	// 10: wartime per town.
+	migrateWartimePerTown10,
 }
 
-// migrateCounts8 creates node_counts and fills it from a full recount.
-func migrateCounts8(tx *bolt.Tx) error {
+// migrateCounts9 creates node_counts and fills it from a full recount.
+func migrateCounts9(tx *bolt.Tx) error {
 	if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
 		return err
 	}
 	return buildCounts(tx)
 }
 
-// migrateWartimePerTown9: meta "wt/active" (the file's one active
+// migrateWartimePerTown10: meta "wt/active" (the file's one active
 // activation) becomes "wt/active/" and the code of each town its scope
 // reaches, all pointing at it.
-func migrateWartimePerTown9(tx *bolt.Tx) error {
+func migrateWartimePerTown10(tx *bolt.Tx) error {
 	meta := tx.Bucket([]byte("meta"))
 	v := meta.Get([]byte("wt/active"))
 	if v == nil {
@@ -305,6 +314,7 @@ var allBuckets = [][]byte{
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
+	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketNodeCounts,
 }
 

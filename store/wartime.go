@@ -28,7 +28,7 @@ import (
 
 // Wartime is per town: meta holds "wt/active/" and a town's code for each
 // town in wartime, pointing at its activation (one activation may hold
-// several towns only when a file from before schema 9 activated a scope
+// several towns only when a file from before schema 10 activated a scope
 // across towns).
 
 // activeKey is the meta key of a town's active activation.

@@ -139,7 +139,7 @@ func TestWartimeMigratesToTowns(t *testing.T) {
 		meta := tx.Bucket(bucketMeta)
 		require.NoError(t, meta.Delete(activeKey(huajieTown)))
 		require.NoError(t, meta.Put([]byte("wt/active"), u64(a.Seq)))
-		return meta.Put(metaSchema, u64(schemaBefore(t, migrateWartimePerTown9)))
+		return meta.Put(metaSchema, u64(schemaBefore(t, migrateWartimePerTown10)))
 	}))
 	require.NoError(t, raw.Close())
 

@@ -58,6 +58,7 @@ var enLabels = Labels{
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
 		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
+		model.ActKey: "ssh key", model.ActSeat: "seat",
 		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
 		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch"},
 	Role: map[model.Role]string{
@@ -88,6 +89,7 @@ func zhActions() map[model.Action]string {
 	}
 	out[model.ActDraft] = "征调储备"
 	out[model.ActToken] = "授权"
+	out[model.ActKey] = "SSH 密钥"
 	return out
 }
 

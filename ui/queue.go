@@ -168,7 +168,7 @@ func (q *queuePane) admits(w *world, inc model.Incident) bool {
 	if q.scope != "" && !q.scope.Contains(inc.Node) {
 		return false
 	}
-	if q.c.inRoom() && inc.Status.Open() && !roomQueue(inc, q.c.now) {
+	if q.c.aboveTowns() && inc.Status.Open() && !roomQueue(inc, q.c.now) {
 		return false // a room above the towns queues the town tier and above, and red
 	}
 	needle := strings.ToLower(strings.TrimSpace(q.filter))

@@ -36,7 +36,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false // the new room's duty is read with its snapshot
 	m.layout()
 	m.focus = paneQueue
-	if m.inRoom() {
+	if m.aboveTowns() {
 		m.focus = paneTowns
 	}
 	// The new room's tower opens afresh, its queue unscoped.
@@ -127,9 +127,9 @@ func townCommand() command {
 // figures, the rest as the officer opens it (loadChildren).
 func roomScope(scope model.NodeCode) bool { return scope.Level().AboveTown() }
 
-// inRoom reports whether the console shows a room above the towns now (not
+// aboveTowns reports whether the console shows a room above the towns now (not
 // turned to one of its towns).
-func (c *common) inRoom() bool { return roomScope(c.scope) }
+func (c *common) aboveTowns() bool { return roomScope(c.scope) }
 
 // loadChildrenMsg: read the children of a node the officer opened;
 // childrenMsg: they are read.

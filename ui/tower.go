@@ -139,7 +139,7 @@ func (t *towerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 // asks: enter on a town in a room above the towns turns the room to it.
 func (t *towerPane) asks(msg tea.KeyMsg) tea.Msg {
 	c := t.selected()
-	if key.Matches(msg, t.c.keys.Open) && c.Level() == model.LevelTown && t.c.inRoom() {
+	if key.Matches(msg, t.c.keys.Open) && c.Level() == model.LevelTown && t.c.aboveTowns() {
 		return focusTownMsg{town: c}
 	}
 	// Opening a node whose children are not read yet reads them.

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -53,7 +54,7 @@ func (m Model) right() string {
 	if m.wt.active() {
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
-	if m.inRoom() {
+	if m.aboveTowns() {
 		return vjoin(m.towns.View(), m.queue.View(), m.ticker.View())
 	}
 	return vjoin(m.queue.View(), m.ticker.View())
@@ -83,8 +84,11 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
-
-	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
+	layout := "2006-01-02 15:04:05"
+	if m.opt.Tick >= time.Minute && m.rp == nil {
+		layout = "2006-01-02 15:04"
+	}
+	clock := m.now.In(m.opt.Location).Format(layout)
 	passOn := "-"
 	if m.ev.passOnN > 0 {
 		passOn = model.FormatWait(m.ev.passOn)
@@ -95,19 +99,35 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if duty := m.dutyFigures(); len(duty) > 0 {
+	duty := m.dutyFigures()
+	if len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) before the
 		// esc/h and pass-on figures: they go first when room runs out.
 		figs = append(figs[:2], append(duty, figs[2:]...)...)
-	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
-		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
-	lead := " " + town + "  " + roomName + "  "
-	if roomName == "" {
-		lead = " " + town + "  "
-	}
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock and the figures do
+	var lead string
+	if m.seat.Level() > model.LevelTown {
+		// A seat of a room below the town (a village's, a grid's): the
+		// room by its name, and whose seat it is; the figures go before
+		// the room's name does, and the name before the clock.
+		if op := m.seat.Person; op.Name != "" {
+			roomName += " " + p.g.Dot + " " + op.Name
+		}
+		lead = " " + town + "  " + roomName + "  "
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
+			lead = " " + town + "  "
+		}
+	} else {
+		if op := m.seat.Person; op.Name != "" && len(duty) == 0 && m.rp == nil {
+			figs = append(figs, p.lab.Operator+" "+op.Name)
+		}
+		lead = " " + town + "  " + roomName + "  "
+		if roomName == "" {
+			lead = " " + town + "  "
+		}
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
+			lead = " " + town + "  " // the room's name goes before the clock and the figures do
+		}
 	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {
@@ -129,18 +149,22 @@ func (m Model) header() string {
 // or the division of a room above the towns, or all towns of a file with
 // no seat) and the room's name.
 func (m Model) room() (place, name string) {
-	en, zh := model.RoomKind(model.LevelTown)
+	var en, zh string
 	switch {
-	case m.seat.Level() > model.LevelTown: // a village's room, a grid
-		place = m.nodeName(m.seat.Node)
-		en, zh = model.RoomKind(m.seat.Level())
+	case m.seat.Level() > model.LevelTown: // a village's room, a grid's
+		place = m.w.root // "渎溪村 02网格"
+		if place == "" {
+			place = m.nodeName(m.seat.Node)
+		}
+		en, zh = model.SeatRoomName(m.scope, m.wt.status.Active.Active())
 	case m.town() != "":
 		place = m.nodeName(m.town())
+		en, zh = model.SeatRoomName(m.town(), false)
 	case m.seat.Node != "":
 		place = m.nodeName(m.seat.Node)
-		en, zh = model.RoomKind(m.seat.Level())
+		en, zh = model.SeatRoomName(m.seat.Node, false)
 	default:
-		en, zh = model.RoomKind(0)
+		en, zh = model.SeatRoomName("", false)
 		return m.say(en, zh), ""
 	}
 	return place, m.say(en, zh)

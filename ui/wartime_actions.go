@@ -161,7 +161,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	scope := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
 		scope = string(sel)
-	} else if m.inRoom() {
+	} else if m.aboveTowns() {
 		// A room above the towns: every town of the room, or the town
 		// selected; one activation per town.
 		scope = string(m.scope)
@@ -198,11 +198,28 @@ func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 	return m, resend(m.svc, cur.d.ID, m.seat.Person.ID)
 }
 
+// inRoom refuses codes outside the seat's room: a village room directs
+// its own micro-grids, not another village's.
+func (m Model) inRoom(codes []model.NodeCode) error {
+	for _, c := range codes {
+		if !inScope(m.scope, c) {
+			return refusal(model.EFORBIDDEN, fmt.Sprintf("%s is outside this seat's room (%s)", c, m.w.names[m.scope]),
+				fmt.Sprintf("%s 不在本席位的范围（%s）内", c, m.w.names[m.scope]))
+		}
+	}
+	return nil
+}
+
 // town is what "the town" (全镇 in a scope or a directive's targets)
-// means: the seat's town. A console over a file holding one town alone
-// (read-only, no seat) means that town; a room above the towns that has
-// not turned to one means none, and the form says to name them.
+// means: the seat's town; at a seat below the town (a village's, a
+// grid's), its own node, as far as its room reaches. A console over a file
+// holding one town alone (read-only, no seat) means that town; a room above
+// the towns that has not turned to one means none, and the form says to
+// name them.
 func (m Model) town() model.NodeCode {
+	if m.seat.Level() > model.LevelTown {
+		return m.scope
+	}
 	if m.seat.Town != "" {
 		return m.seat.Town
 	}
@@ -221,7 +238,10 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if err != nil {
 			return m, nil, err
 		}
-		if m.inRoom() {
+		if err := m.inRoom(scope); err != nil {
+			return m, nil, err
+		}
+		if m.aboveTowns() {
 			return m.confirmTowns(v, scope)
 		}
 		cover, err := m.w.tower.Cover(scope)
@@ -258,6 +278,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		}
 		to, err := model.ParseScope([]string{v["to"]}, m.town())
 		if err != nil {
+			return m, nil, err
+		}
+		if err := m.inRoom(to); err != nil {
 			return m, nil, err
 		}
 		m.formActive = false

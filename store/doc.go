@@ -27,7 +27,8 @@
 //
 // Wartime (schema 2):
 //
-//	meta                 "wt/active"     -> u64 seq of the active activation (absent in peacetime)
+//	meta                 "wt/active/" town code -> u64 seq of the town's active activation (absent in
+//	                     peacetime; wartime is per town since schema 10, "wt/active" before)
 //	wt_activations       u64 activation seq -> activationRecord
 //	wt_units             u64 activation seq, micro-grid code -> wtUnitRecord (worker, role, drafted,
 //	                     on-duty flag to restore, households)

@@ -381,7 +381,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if err := s.view(func(tx *bolt.Tx) error {
 		now := s.clock()
 		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
-		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || s.findingsDue(tx, now) || watchDue(tx, now)
+		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || s.findingsDue(tx, now) || watchDue(tx, now) || s.watchLook.Load()
 		return nil
 	}); err != nil {
 		return nil, err
@@ -389,7 +389,8 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if !due {
 		return nil, nil
 	}
-	return s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	look := s.watchLook.Load()
+	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		var seqs []uint64
 		limit := dueKey(now, ^uint64(0))
 		c := tx.Bucket(bucketIdxDue).Cursor()
@@ -427,7 +428,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			return nil, err
 		}
 		evs = append(evs, fevs...)
-		if watchDue(tx, now) {
+		if watchDue(tx, now) || s.watchLook.Load() {
 			wevs, err := s.sweepWatch(tx, now)
 			if err != nil {
 				return nil, err
@@ -436,6 +437,10 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		}
 		return evs, nil
 	})
+	if err == nil && look {
+		s.watchLook.Store(false)
+	}
+	return evs, err
 }
 
 // seqOf resolves a public id to its seq; ENOTFOUND if none.

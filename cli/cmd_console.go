@@ -134,7 +134,7 @@ func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
 // field API too; attached to a running gridcmd through its API, it leaves
 // all that to that process.
 func (a *app) runConsole(ctx context.Context, db backend) error {
-	op, err := a.actor(ctx, db, "")
+	seat, err := a.seat(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	sub := db.Subscribe()
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
-		Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
+		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
 		Bell: a.cfg.UI.Bell,
 	})

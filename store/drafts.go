@@ -47,7 +47,7 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 	cycle := s.opts.Policy.RoleCycle
 	var out model.Draft
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, a, err := s.actorInWartime(tx, by)
+		actor, a, err := s.actorInTown(tx, by, code.Town())
 		if err != nil {
 			return nil, err
 		}
@@ -142,11 +142,17 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 func (s *DB) ReleaseReserve(ctx context.Context, person model.PersonID, by model.PersonID) (model.Draft, error) {
 	var out model.Draft
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, a, err := s.actorInWartime(tx, by)
+		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
 		}
 		reserve, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		// Wartime is per town: the reserve's own, where they were drafted
+		// (model.ReserveCandidates: from the micro-grid's village).
+		a, err := s.activationIn(tx, reserve.Node.Town())
 		if err != nil {
 			return nil, err
 		}

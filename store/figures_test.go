@@ -133,8 +133,9 @@ func TestCheckFindsFiguresAstray(t *testing.T) {
 	assert.Contains(t, problems[1], "idx_pass_on: missing the entry")
 }
 
-// TestMigrateFigures: a schema-5 file (no figure indexes) gets them from
-// its event log at Open, the same as the writer would have kept.
+// TestMigrateFigures: a file of the schema before the figures' (no figure
+// indexes) gets them from its event log at Open, the same as the writer
+// would have kept.
 func TestMigrateFigures(t *testing.T) {
 	tw := newTower(t)
 	figureHistory(t, tw)
@@ -148,7 +149,7 @@ func TestMigrateFigures(t *testing.T) {
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
 		require.NoError(t, tx.DeleteBucket(bucketIdxEscalations))
 		require.NoError(t, tx.DeleteBucket(bucketIdxPassOn))
-		return tx.Bucket(bucketMeta).Put(metaSchema, u64(5))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateFigures11)))
 	}))
 	require.NoError(t, raw.Close())
 
@@ -225,7 +226,7 @@ func TestReleaseReserve(t *testing.T) {
 	assert.Equal(t, "W-0001", ev.Directive)
 	assert.False(t, w.person(t, w.reserveA.ID).OnDuty, "off duty again, as before the draft")
 
-	st, err := w.s.WartimeStatus(w.ctx)
+	st, err := w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, 1, st.Gaps)
 	assert.Empty(t, model.Drafted(st.Drafts))

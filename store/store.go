@@ -231,22 +231,73 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 9: the command room's figures: idx_escalations and idx_pass_on,
+	// 9: node_counts, the per-node counters (model.Counts), built from a
+	// full recount of the file's nodes, people and open incidents.
+	migrateCounts9,
+	// 10: wartime per town.
+	migrateWartimePerTown10,
+	// 11: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
-	func(tx *bolt.Tx) error {
-		esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
-		if err != nil {
-			return err
-		}
-		pass, err := tx.CreateBucketIfNotExists([]byte("idx_pass_on"))
-		if err != nil {
-			return err
-		}
-		return backfillFigures9(tx, esc, pass)
-	},
+	migrateFigures11,
 }
 
-// backfillFigures9 is migration 9's filling of idx_escalations and
+// migrateCounts9 creates node_counts and fills it from a full recount.
+func migrateCounts9(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
+		return err
+	}
+	return buildCounts(tx)
+}
+
+// migrateWartimePerTown10: meta "wt/active" (the file's one active
+// activation) becomes "wt/active/" and the code of each town its scope
+// reaches, all pointing at it.
+func migrateWartimePerTown10(tx *bolt.Tx) error {
+	meta := tx.Bucket([]byte("meta"))
+	v := meta.Get([]byte("wt/active"))
+	if v == nil {
+		return nil
+	}
+	if len(v) != 8 {
+		return fmt.Errorf("meta/wt/active: %d bytes, want 8", len(v))
+	}
+	rec := tx.Bucket([]byte("wt_activations")).Get(v)
+	if rec == nil {
+		return fmt.Errorf("meta/wt/active points at missing activation seq %d", getU64(v))
+	}
+	var a struct {
+		Scope []string `json:"scope"`
+	}
+	if err := json.Unmarshal(rec, &a); err != nil {
+		return fmt.Errorf("wt_activations/%d: %w", getU64(v), err)
+	}
+	seq := append([]byte(nil), v...)
+	for _, c := range a.Scope {
+		if len(c) < 9 {
+			continue
+		}
+		if err := meta.Put([]byte("wt/active/"+c[:9]), seq); err != nil {
+			return err
+		}
+	}
+	return meta.Delete([]byte("wt/active"))
+}
+
+// migrateFigures11 creates idx_escalations and idx_pass_on and fills them
+// from the event log.
+func migrateFigures11(tx *bolt.Tx) error {
+	esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
+	if err != nil {
+		return err
+	}
+	pass, err := tx.CreateBucketIfNotExists([]byte("idx_pass_on"))
+	if err != nil {
+		return err
+	}
+	return backfillFigures11(tx, esc, pass)
+}
+
+// backfillFigures11 is migration 11's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -254,7 +305,7 @@ var migrations = []func(tx *bolt.Tx) error{
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures9(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures11(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`
@@ -346,6 +397,7 @@ var allBuckets = [][]byte{
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketSSHKeys, bucketSSHKeysByPerson,
+	bucketNodeCounts,
 	bucketIdxEscalations, bucketIdxPassOn,
 }
 

@@ -21,7 +21,7 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.flashErr(refusal(model.EINVALID, "no incident selected", "未选中事件"))
 	}
 	k := m.keys
-	by := m.opt.Operator
+	by := m.seat.Person.ID
 	switch {
 	case key.Matches(msg, k.Ack):
 		return m.askAction(inc, model.Command{Action: model.ActAcknowledge, By: by}, "")
@@ -117,7 +117,12 @@ func (m Model) askAction(inc model.Incident, c model.Command, more string) (tea.
 	})
 }
 
+// openForm opens a form; every form acts on the record, so a read-only
+// seat is refused with its reason instead.
 func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
+	if !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
+	}
 	for i := range f.fields {
 		restyle(&f.fields[i].input, m.r)
 	}
@@ -150,7 +155,7 @@ func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch res {
 	case formCancelled:
 		if m.form.dirty() {
-			return m.ask(m.say("discard the half-filled form?", "放弃未提交的表单？"),
+			return m.askFree(m.say("discard the half-filled form?", "放弃未提交的表单？"),
 				func(m Model) (Model, tea.Cmd) { m.formActive = false; return m, nil })
 		}
 		m.formActive = false
@@ -183,10 +188,10 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		if err != nil {
 			return fail(err)
 		}
-		r.Reporter = m.opt.Operator
-		q := fmt.Sprintf("%s %s %s（%s %s）？", m.p.lab.Verb[model.ActReport], m.w.names[r.Node], r.Title, r.Severity, named(m.p.lab, r.Category, model.Category(r.Category).Zh()))
+		r.Reporter = m.seat.Person.ID
+		q := fmt.Sprintf("%s %s %s（%s %s）？", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, named(m.p.lab, r.Category, model.Category(r.Category).Zh()))
 		if m.p.lab.Lang == "en" {
-			q = fmt.Sprintf("%s at %s: %s (%s, %s)?", m.p.lab.Verb[model.ActReport], m.w.names[r.Node], r.Title, r.Severity, r.Category)
+			q = fmt.Sprintf("%s at %s: %s (%s, %s)?", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, r.Category)
 		}
 		return m.askForm(q, func(m Model) (Model, tea.Cmd) { return m, report(m.svc, r) })
 	}
@@ -212,7 +217,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 // formCommand is what an action form's values ask of the incident. The
 // note and the department go as typed: model's rule cleans them.
 func (m Model) formCommand(v map[string]string) model.Command {
-	c := model.Command{By: m.opt.Operator, Note: v["note"]}
+	c := model.Command{By: m.seat.Person.ID, Note: v["note"]}
 	switch m.form.kind {
 	case formEscalateTo:
 		c.Action, c.To = model.ActEscalate, model.Tier(v["to"])

@@ -30,9 +30,8 @@ const (
 // AmbiguousWide and ASCII are the seat's language and width settings.
 type Options struct {
 	Lang          string // zh or en
-	Operator      model.PersonID
-	AmbiguousWide bool // East Asian ambiguous characters are two columns (and the borders ASCII)
-	ASCII         bool // ASCII borders and markers only
+	AmbiguousWide bool   // East Asian ambiguous characters are two columns (and the borders ASCII)
+	ASCII         bool   // ASCII borders and markers only
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process
@@ -42,9 +41,11 @@ type Options struct {
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
-	// Scope is the seat's node: the console shows its subtree of the tower
-	// and nothing above it; "" for the whole tower.
-	Scope model.NodeCode
+	// Seat is where the console sits (model.SeatOf, model.NoSeat): who
+	// acts, the room's node (the console shows its subtree and nothing
+	// above it; "" for the whole file), the town "the town" means there,
+	// and why it may not act when it is read-only.
+	Seat model.Seat
 	// HoldsFile: this console holds the database (the other commands go
 	// through its local API), so q asks before it lets go.
 	HoldsFile bool
@@ -119,6 +120,7 @@ type Model struct {
 	queue  *queuePane
 	ticker *tickerPane
 	dir    *directivePane
+	towns  *townsPane
 	detail *detailPane
 	roster *rosterPane
 	help   *helpPane
@@ -179,8 +181,8 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	c := &common{
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
-		keys: NewKeyMap(opt.Lang), loc: opt.Location, scope: opt.Scope,
-		now: opt.Now(), focus: paneQueue, operator: opt.Operator,
+		keys: NewKeyMap(opt.Lang), loc: opt.Location, seat: opt.Seat, scope: opt.Seat.Scope(),
+		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
@@ -194,7 +196,11 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		m.replayWant, m.replayStandalone = opt.Replay, true
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
-	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
+	m.towns = newTownsPane(c)
+	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir, paneTowns: m.towns}
+	if c.aboveTowns() {
+		c.focus = paneTowns // a room's first pane
+	}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
 		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPatrols: m.patrols, overlayDesk: m.desk}
 	return m
@@ -256,6 +262,13 @@ func (m *Model) layout() {
 		m.queue.SetSize(rightW, queueH-3)
 		m.dir.SetSize(rightW, dirH-3)
 		m.ticker.SetSize(rightW, body-queueH-dirH-2)
+	} else if m.aboveTowns() {
+		// A room above the towns: the towns table, the queue, the ticker.
+		townsH := body * 2 / 5
+		queueH := (body - townsH) * 3 / 5
+		m.towns.SetSize(rightW, townsH-3)
+		m.queue.SetSize(rightW, queueH-3)
+		m.ticker.SetSize(rightW, body-townsH-queueH-2)
 	} else {
 		queueH := body * 3 / 5
 		m.queue.SetSize(rightW, queueH-3)
@@ -297,7 +310,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
@@ -344,6 +357,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onShown(msg)
 	case filterTierMsg:
 		return m.filterTier(msg.tier)
+	case focusTownMsg:
+		return m.focusTown(msg.town)
+	case loadChildrenMsg:
+		return m, loadChildren(m.svc, m.scope, msg.node)
+	case childrenMsg:
+		return m.onChildren(msg)
 	case timelineMsg:
 		if m.rp != nil {
 			msg.events = replayedTimeline(msg.events, m.now)
@@ -370,11 +389,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(msg snapshotMsg) Model {
+	if msg.scope != m.scope {
+		return m // the room turned since it was asked for
+	}
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return m
 	}
 	m.loadErr = nil
+	m.noteTowns(msg.snap.nodes)
 	m = m.catchUp()
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
@@ -400,9 +423,9 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.w.loaded {
 		if m.w.lightsDue(m.now) {
-			before := m.w.inc.redSeqs
+			m.w.turnedRed = false
 			m.w.rollUp(m.now)
-			cmds = append(cmds, m.ringing(before, nil, nil))
+			cmds = append(cmds, m.ringing(nil, nil))
 		}
 	}
 	if m.figuresDue(m.now) {
@@ -482,12 +505,12 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
-	before := m.w.inc.redSeqs
+	m.w.turnedRed = false
 	evs := scopeEvents(m.scope, msg.events)
 	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, dutyCmd, m.ringing(before, evs, changed)}
+	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
@@ -587,7 +610,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if key.Matches(msg, m.lkeys.interrupt) {
 		if m.formActive && m.form.dirty() && !m.q.active() {
-			return m.ask(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
+			return m.askFree(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
 		return m, tea.Quit
@@ -623,6 +646,10 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
+	if !m.seat.Acts() && m.acting(msg) {
+		next, cmd = m.flashErr(m.seat.ReadOnly)
+		return next, cmd, true
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		next, cmd = m.quit()
@@ -651,7 +678,12 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		next, cmd = m.goBack()
+		if len(m.back) == 0 && m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" &&
+			m.seat.AboveTown() && m.seat.Town != "" {
+			next, cmd = m.focusTown("") // nowhere to go back to in the town: back to the room above it
+		} else {
+			next, cmd = m.goBack()
+		}
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
@@ -680,6 +712,16 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return next, cmd, true
 }
 
+// acting reports whether a key acts (reports, wartime, directives, the
+// incident actions and notes): what a read-only seat refuses at once, before
+// any question or form. The keys of the gaps list and the desk are
+// refused the same way where they ask (put, openForm).
+func (m Model) acting(msg tea.KeyMsg) bool {
+	k := m.keys
+	return key.Matches(msg, k.New, k.Wartime, k.Directive, k.Resend,
+		k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Note)
+}
+
 // cycleFocus moves the focus round the ring (back: the other way), past
 // the directive pane in peacetime, and closes the overlay.
 func (m Model) cycleFocus(back bool) Model {
@@ -688,11 +730,25 @@ func (m Model) cycleFocus(back bool) Model {
 		d = int(paneCount) - 1
 	}
 	m.overlay = overlayNone
-	m.focus = (m.focus + paneID(d)) % paneCount
-	if m.focus == paneDirectives && !m.wt.active() {
+	for {
 		m.focus = (m.focus + paneID(d)) % paneCount
+		if !m.skipped(m.focus) {
+			return m
+		}
 	}
-	return m
+}
+
+// skipped reports whether the focus ring passes pane id by: the directive
+// pane in peacetime, the towns table outside a room above the towns (and
+// in its wartime layout, which has no room for it).
+func (m Model) skipped(id paneID) bool {
+	switch id {
+	case paneDirectives:
+		return !m.wt.active()
+	case paneTowns:
+		return !m.aboveTowns() || m.wt.active()
+	}
+	return false
 }
 
 // toFocused hands a key to the open overlay, else to the focused pane: what
@@ -726,7 +782,7 @@ func (m Model) quit() (Model, tea.Cmd) {
 	if !m.opt.HoldsFile {
 		return m, tea.Quit
 	}
-	return m.ask(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
+	return m.askFree(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
 		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
 		func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 }

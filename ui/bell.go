@@ -15,8 +15,8 @@ import (
 
 // ringing is the bell's command, or nil when nothing rings: a report of
 // severity I among evs (its incident in changed), or an incident red now
-// that was not (before: the red ones as they were).
-func (m Model) ringing(before map[uint64]bool, evs []model.Event, changed []model.Incident) tea.Cmd {
+// that was not (world.turnedRed, cleared by the caller before the count).
+func (m Model) ringing(evs []model.Event, changed []model.Incident) tea.Cmd {
 	if !m.opt.Bell {
 		return nil
 	}
@@ -32,10 +32,8 @@ func (m Model) ringing(before map[uint64]bool, evs []model.Event, changed []mode
 			ring = true
 		}
 	}
-	for seq := range m.w.inc.redSeqs {
-		if !before[seq] {
-			ring = true
-		}
+	if m.w.turnedRed {
+		ring = true
 	}
 	if !ring {
 		return nil

@@ -51,7 +51,9 @@ func (m Model) headerFigures() []headerFigure {
 			d = append(d, headerFigure{s, []int{1, 3}[min(i, 1)]})
 		}
 		figs = append(figs[:2], append(d, figs[2:]...)...)
-	} else if op, ok := m.w.byID[m.opt.Operator]; ok && m.rp == nil {
+	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
+		// The seat's person: a room above the towns holds nobody on the
+		// roster, and names its officer wherever it turns.
 		figs = append(figs, headerFigure{p.lab.Operator + " " + op.Name, 4})
 	}
 	return figs
@@ -60,7 +62,7 @@ func (m Model) headerFigures() []headerFigure {
 // seatBelowTown reports whether the console is a seat of a room below the
 // town (a village's, a grid's).
 func (m Model) seatBelowTown() bool {
-	return m.scope != "" && m.scope.Level() != model.LevelTown
+	return m.seat.Level() > model.LevelTown
 }
 
 // header draws the top line, exactly m.width wide. When it is short, the
@@ -68,7 +70,7 @@ func (m Model) seatBelowTown() bool {
 // of the highest rank, then the mode's detail; open and red stay longest.
 func (m Model) header() string {
 	p := &m.p
-	town := m.w.root
+	town, roomName := m.room()
 	mode, shortMode, modeSt := " "+p.lab.Peacetime+" ", "", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
@@ -80,11 +82,27 @@ func (m Model) header() string {
 		mode += " "
 		shortMode += " "
 		modeSt = p.st.HeaderWartime
+	} else if n := len(m.wt.status.Towns); n > 0 {
+		// A room above the towns: wartime is per town.
+		mode = " " + p.lab.Wartime + " " + fmt.Sprintf(m.say("%d towns", "%d 个镇街"), n) + " "
+		modeSt = p.st.HeaderWartime
+	}
+	// What the mode says after it stays when it is shortened: read-only,
+	// the feed lost.
+	var marks string
+	if !m.seat.Acts() {
+		marks += p.lab.ReadOnly + " "
 	}
 	if m.feedDown {
-		mode += p.lab.FeedDown + " "
-		shortMode += p.lab.FeedDown + " "
+		marks += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
+	}
+	if marks != "" {
+		mode += marks
+		if shortMode == "" {
+			shortMode = " " // peacetime's word gives way to the marks
+		}
+		shortMode += marks
 	}
 	now := m.now.In(m.opt.Location)
 	layout, short := "2006-01-02 15:04:05", "15:04:05"
@@ -103,16 +121,17 @@ func (m Model) header() string {
 		}
 		return strings.Join(s, "  ")
 	}
-	lead := " " + town + "  " + p.lab.CommandRoom + "  "
+	lead := " " + town + "  " + roomName + "  "
+	if roomName == "" {
+		lead = " " + town + "  " // a console over the whole file: "all towns"
+	}
 	if m.seatBelowTown() {
 		// A seat of a room below the town (a village's, a grid's): the
 		// room by its name, and whose seat it is.
-		en, zh := model.SeatRoomName(m.scope, m.wt.status.Active.Active())
-		room := m.say(en, zh)
-		if op, ok := m.w.byID[m.opt.Operator]; ok {
-			room += " " + p.g.Dot + " " + op.Name
+		if op := m.seat.Person; op.Name != "" {
+			roomName += " " + p.g.Dot + " " + op.Name
 		}
-		lead = " " + town + "  " + room + "  "
+		lead = " " + town + "  " + roomName + "  "
 	}
 	fits := func() bool {
 		return p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(join())+1 <= m.width
@@ -163,17 +182,51 @@ func (m Model) header() string {
 	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
 }
 
+// room is the header's lead: the place the console shows (the seat's town,
+// or the division of a room above the towns, or all towns of a file with
+// no seat) and the room's name.
+func (m Model) room() (place, name string) {
+	var en, zh string
+	switch {
+	case m.seat.Level() > model.LevelTown: // a village's room, a grid's
+		place = m.w.root // "渎溪村 02网格"
+		if place == "" {
+			place = m.nodeName(m.seat.Node)
+		}
+		en, zh = model.SeatRoomName(m.scope, m.wt.status.Active.Active())
+	case m.town() != "":
+		place = m.nodeName(m.town())
+		en, zh = model.SeatRoomName(m.town(), false)
+	case m.seat.Node != "":
+		place = m.nodeName(m.seat.Node)
+		en, zh = model.SeatRoomName(m.seat.Node, false)
+	default:
+		en, zh = model.SeatRoomName("", false)
+		return m.say(en, zh), ""
+	}
+	return place, m.say(en, zh)
+}
+
+// nodeName is a node's name, or its code before the snapshot is in.
+func (m Model) nodeName(c model.NodeCode) string {
+	if n, ok := m.w.nodes[c]; ok && n.Name != "" {
+		return n.Name
+	}
+	return string(c)
+}
+
 // figuresMsg: the store's figures (model.Figures) for the header.
 type figuresMsg struct {
-	f   model.Figures
-	err error
+	scope model.NodeCode // what was read: figures of a scope the console has left are dropped
+	f     model.Figures
+	err   error
 }
 
 // loadFigures reads the figures over the seat's scope.
 func loadFigures(svc model.Service, scope model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
 		f, err := svc.Figures(context.Background(), scope)
-		return figuresMsg{f: f, err: err}
+		return figuresMsg{scope: scope, f: f, err: err}
 	}
 }
 
@@ -196,6 +249,9 @@ func (m Model) refreshFigures() (Model, tea.Cmd) {
 // onFigures takes the figures; if the record changed while they were read,
 // it reads them again.
 func (m Model) onFigures(msg figuresMsg) (tea.Model, tea.Cmd) {
+	if msg.scope != m.scope {
+		return m, nil // the room turned since: its own read is on its way
+	}
 	m.figPending = false
 	if msg.err == nil {
 		m.fig = msg.f

@@ -493,7 +493,7 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 			view += m.View()
 		}
 		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after",
-			":show", ":tier", ":handover", ":checkin", ":replay", ":help", ":q", "（tab键补全）"} {
+			":show", ":tier", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
 			// A word ends at a space, a bracket, the line's end or the pane's border.
 			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n|│|\|)`, view, "%s at width %d", c, w)
 		}
@@ -508,7 +508,7 @@ func TestLoadErrorSaysWhy(t *testing.T) {
 		m := New(f.db, nil, f.options(t, tc.lang))
 		m = update(t, m, keyMsgSize(80, 24))
 		require.NoError(t, f.db.Close())
-		m = update(t, m, loadSnapshot(f.db, "")())
+		m = update(t, m, loadSnapshot(f.db, m.scope)())
 		require.Error(t, m.loadErr)
 		view := m.View()
 		assert.Contains(t, strings.ReplaceAll(view, "\n", ""), f.db.Path(), "the whole path, wrapped")

@@ -291,7 +291,7 @@ func TestGapsChooseAndRelease(t *testing.T) {
 	m = keys(t, m, "y")
 	m = pump(t, m, sub, f.db)
 	m = update(t, m, loadWartime(f.db, "")())
-	st, err := f.db.WartimeStatus(context.Background())
+	st, err := f.db.WartimeStatus(context.Background(), "")
 	require.NoError(t, err)
 	require.Len(t, st.Drafts, 1)
 	assert.Equal(t, second.ID, st.Drafts[0].Person, "the reserve chosen, not the first")
@@ -305,7 +305,7 @@ func TestGapsChooseAndRelease(t *testing.T) {
 	assert.Contains(t, m.View(), "y/n")
 	m = keys(t, m, "y")
 	m = pump(t, m, sub, f.db)
-	st, err = f.db.WartimeStatus(context.Background())
+	st, err = f.db.WartimeStatus(context.Background(), "")
 	require.NoError(t, err)
 	assert.False(t, st.Drafts[0].Released.IsZero(), "released")
 	assert.Equal(t, 6, st.Gaps, "the micro-grid a gap again")
@@ -354,7 +354,7 @@ func TestNewReportsMarkedAndBell(t *testing.T) {
 	opt.Bell, opt.BellTo = true, &bell
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, "")())
+	m = update(t, m, loadSnapshot(f.db, m.scope)())
 	bell.Reset()
 	_, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
 		Severity: model.SeverityI, Title: "货车侧翻", Reporter: model.System})
@@ -371,7 +371,7 @@ func TestNewReportsMarkedAndBell(t *testing.T) {
 	bell.Reset()
 	quiet := New(f.db, nil, opt)
 	quiet = update(t, quiet, keyMsgSize(120, 40))
-	quiet = update(t, quiet, loadSnapshot(f.db, "")())
+	quiet = update(t, quiet, loadSnapshot(f.db, quiet.scope)())
 	_, err = f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
 		Severity: model.SeverityI, Title: "又一起", Reporter: model.System})
 	require.NoError(t, err)
@@ -387,7 +387,7 @@ func TestFocusedPaneTitleMarked(t *testing.T) {
 		opt.ASCII = ascii
 		m := New(f.db, nil, opt)
 		m = update(t, m, keyMsgSize(120, 40))
-		m = update(t, m, loadSnapshot(f.db, "")())
+		m = update(t, m, loadSnapshot(f.db, m.scope)())
 		mark := "▶"
 		if ascii {
 			mark = ">"
@@ -474,7 +474,7 @@ func TestWartimeFormsTakeNames(t *testing.T) {
 	m = keys(t, m, "enter", "enter", "enter")
 	require.True(t, m.q.active(), "the form asks: %s", m.View())
 	m = keys(t, m, "y")
-	st, err := f.db.WartimeStatus(ctx)
+	st, err := f.db.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	require.True(t, st.Active.Active())
 	dx, err := m.names().Resolve("渎溪村")
@@ -502,7 +502,7 @@ func TestWartimeFormsTakeNames(t *testing.T) {
 	m = keys(t, m, "enter")
 	assert.Contains(t, m.View(), "04:40")
 	m = keys(t, m, "y")
-	ds, err := f.db.Directives(ctx)
+	ds, err := f.db.Directives(ctx, "")
 	require.NoError(t, err)
 	require.Len(t, ds, 1)
 	assert.Equal(t, []model.NodeCode{dx}, ds[0].Targets)

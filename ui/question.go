@@ -25,6 +25,13 @@ type question struct {
 	note, needNote, editing bool
 	// back: n returns to the form the question came from.
 	back bool
+	// free: it changes no record (quit, discard a form), so a read-only
+	// seat may be asked it.
+	free bool
+	// detail follows the question (a room's towns, each with what it
+	// reaches there): on a second line of its own when the two do not fit
+	// one, cut where that line ends, before the keys.
+	detail string
 }
 
 func (q question) active() bool { return q.yes != nil }
@@ -33,6 +40,19 @@ func (q question) active() bool { return q.yes != nil }
 // replaces a question already waiting.
 func (m Model) ask(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
 	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }})
+}
+
+// askFree asks as ask does a question that changes no record (quit,
+// discard a half-filled form): a read-only seat is asked it too.
+func (m Model) askFree(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, free: true})
+}
+
+// askFormDetail asks as askForm does, detail after the question (on a
+// line of its own when they do not fit one).
+func (m Model) askFormDetail(text, detail string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	m.formActive = false
+	return m.put(question{text: text, detail: detail, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, back: true})
 }
 
 // askNote asks as ask does; tab adds an optional note, which yes gets.
@@ -55,9 +75,16 @@ func (m Model) askWriting(text string, yes func(Model, string) (Model, tea.Cmd))
 	return m, tea.Batch(cmd, m.noteInput.Focus())
 }
 
+// put puts q on the status line. A read-only seat is asked nothing that
+// changes the record: it is refused with its reason instead, before any
+// question (the keys that act are refused before their forms: acting,
+// openForm).
 func (m Model) put(q question) (Model, tea.Cmd) {
 	if m.q.active() {
 		return m, nil
+	}
+	if !q.free && !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
 	}
 	m.q = q
 	m.noteInput.SetValue("")
@@ -143,6 +170,9 @@ func (m Model) questionLine() (plain, styled string) {
 		plainIn, in := m.questionLineEditing()
 		return text + plainIn, p.st.Prompt.Render(text) + in
 	}
+	if q.detail != "" {
+		text += "  " + q.detail
+	}
 	if n := strings.TrimSpace(m.noteInput.Value()); n != "" {
 		text += "  " + m.say("note: ", "备注：") + n
 	}
@@ -169,7 +199,9 @@ func briefID(id, more string) string {
 	return parts[0] + "-" + more + "-" + parts[2]
 }
 
-// whatIncident names an incident in a question: its id, where, and what.
+// whatIncident names an incident in a question: its id, where (in a room
+// above the towns that has not read so deep, its nearest loaded place),
+// and what.
 func (m Model) whatIncident(inc model.Incident) string {
-	return briefID(inc.ID, m.p.g.More) + " " + m.w.names[inc.Node] + " " + m.p.w.Trunc(inc.Title, 24, m.p.g.More)
+	return briefID(inc.ID, m.p.g.More) + " " + m.w.nameOf(inc.Node) + " " + m.p.w.Trunc(inc.Title, 24, m.p.g.More)
 }

@@ -206,7 +206,10 @@ func (q *queuePane) admits(w *world, inc model.Incident) bool {
 	if q.scope != "" && !q.scope.Contains(inc.Node) {
 		return false
 	}
-	return q.q.match(inc, w.names[inc.Node], w.byID[q.c.operator], q.c.now)
+	if q.c.aboveTowns() && inc.Status.Open() && !roomQueue(inc, q.c.now) {
+		return false // a room above the towns queues the town tier and above, and red
+	}
+	return q.q.match(inc, w.nameOf(inc.Node), q.c.seat.Person, q.c.now)
 }
 
 // rebuild recomputes the whole order, after the scope, the filter or the
@@ -395,7 +398,7 @@ func (q *queuePane) View() string {
 	lines = append(lines, p.st.ColumnHead.Render(" "+head))
 	for i := q.offset; i < len(q.rows) && i < q.offset+q.height; i++ {
 		inc, _ := w.find(q.rows[i].seq)
-		lines = append(lines, q.row(p, c, inc, w.names[inc.Node], now, i == q.cursor && focused, i == q.cursor))
+		lines = append(lines, q.row(p, c, inc, w.nameOf(inc.Node), now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))

@@ -99,6 +99,12 @@ func (m Model) questionLines() []string {
 	// second whatever is cut.
 	cut := strings.LastIndex(plain, "  y/n")
 	text, hint := plain[:cut], plain[cut:]
+	if q := " " + m.q.text; m.q.detail != "" && p.w.Of(q) <= m.width {
+		// The question whole on the first line, what follows it on the
+		// second as far as it goes.
+		rest := p.w.Trunc(" "+m.q.detail, m.width-p.w.Of(hint), p.g.More)
+		return []string{p.st.Prompt.Render(p.w.Fit(q, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}
+	}
 	first := p.w.Trunc(text, m.width, "")
 	if sp := strings.LastIndex(first, " "); sp > 0 && len(first) < len(text) &&
 		p.w.Of(" "+strings.TrimLeft(text[sp:], " "))+p.w.Of(hint) <= m.width {
@@ -120,6 +126,9 @@ func (m Model) right() string {
 	}
 	if m.wt.active() {
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
+	}
+	if m.aboveTowns() {
+		return vjoin(m.towns.View(), m.queue.View(), m.ticker.View())
 	}
 	return vjoin(m.queue.View(), m.ticker.View())
 }
@@ -164,6 +173,15 @@ func (m Model) footer() string {
 	for _, k := range keys[max(len(keys)-2, 0):] {
 		s, w := item(k)
 		tail, tailW = tail+s, tailW+w
+	}
+	if !m.seat.Acts() {
+		// A read-only seat says why, and what to do, where the keys were:
+		// whole, before the help and quit keys if they leave it room.
+		why := " " + m.errText(m.seat.ReadOnly)
+		if p.w.Of(why)+tailW <= m.width {
+			return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
+		}
+		return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 	}
 	head := keys[:max(len(keys)-2, 0)]
 	shown := make([]bool, len(head))

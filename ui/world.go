@@ -32,7 +32,10 @@ type world struct {
 	// What the clock changes: the incident figures and the tower's lights
 	// are recomputed when data arrives or when some light turns, not on
 	// every tick.
-	inc       incidentFigures
+	inc incidentFigures
+	// turnedRed: an incident not red before turned red in a count since the
+	// root last cleared it (the bell).
+	turnedRed bool
 	nextLight time.Time
 	countedAt time.Time // the clock the tower's lights were counted at
 }
@@ -59,7 +62,11 @@ func newWorld(s snapshot) world {
 	for _, inc := range s.incidents {
 		w.put(inc)
 	}
-	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	if s.counted != nil {
+		w.tower = model.BuildCountedTower(s.counted)
+	} else {
+		w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	}
 	if len(w.tower.Roots) > 0 {
 		raw := make(map[model.NodeCode]string, len(s.above)+1)
 		for _, n := range s.above {
@@ -79,6 +86,37 @@ func (w *world) nodeNames(town model.NodeCode) model.NodeNames {
 		w.nn = &nn
 	}
 	return *w.nn
+}
+
+// graft puts the children of a node the officer opened, read later, into
+// the tower, and counts the open incidents again (those counted on the
+// node now belong beneath it). Their names resolve from then on.
+func (w *world) graft(kids []model.CountedNode, now time.Time) {
+	w.tower.Graft(kids)
+	all := make([]model.Node, 0, len(w.nodes)+len(kids))
+	for _, n := range w.nodes {
+		all = append(all, n)
+	}
+	for _, k := range kids {
+		if _, ok := w.tower.Nodes[k.Code]; ok {
+			w.nodes[k.Code] = k.Node
+			all = append(all, k.Node)
+		}
+	}
+	w.names = model.DisplayNames(all, model.NameByCode)
+	w.nodeList, w.nn = all, nil
+	w.rollUp(now)
+}
+
+// nameOf is a node's display name, or, in a room that has not read so
+// deep, its nearest loaded ancestor's.
+func (w *world) nameOf(c model.NodeCode) string {
+	for ; c != ""; c = c.Parent() {
+		if n, ok := w.names[c]; ok {
+			return n
+		}
+	}
+	return ""
 }
 
 // get returns the live incident seq.
@@ -192,6 +230,12 @@ func (w *world) rollUp(now time.Time) {
 			return yield(inc)
 		})
 	}, func(i model.Incident) model.Light { return i.Light(now) })
+	for seq := range f.redSeqs {
+		if !w.inc.redSeqs[seq] {
+			w.turnedRed = true
+			break
+		}
+	}
 	w.inc = f
 }
 
@@ -222,16 +266,32 @@ func (w *world) change(incs []model.Incident, now time.Time) {
 		w.rollUp(now)
 		return
 	}
+	// The chain's figures change by what each incident takes off and puts
+	// on, unless the one taken off held a minimum (the longest wait at its
+	// tier, the next light to turn): then they are counted again.
+	recount := false
 	for _, inc := range incs {
+		wasRed := false
 		if old, ok := w.get(inc.Seq); ok && old.Status.Open() {
+			wasRed = w.inc.redSeqs[old.Seq]
 			w.tower.CountIncident(old.Node, old.Light(now), -1)
+			if !w.uncount(&w.inc, &old, now) {
+				recount = true
+			}
 		}
 		w.put(inc)
 		if inc.Status.Open() {
 			w.tower.CountIncident(inc.Node, inc.Light(now), 1)
+			w.count(&w.inc, &inc, now)
+			if !wasRed && w.inc.redSeqs[inc.Seq] {
+				w.turnedRed = true
+			}
 		}
 	}
 	w.countedAt = now
+	if !recount {
+		return
+	}
 	f := newIncidentFigures()
 	w.nextLight = time.Time{}
 	for i := range w.incs {
@@ -261,6 +321,31 @@ func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
 	}
 }
 
+// uncount takes an open incident off the chain's figures, as count put it
+// on at now (no light has turned since: change checks). It reports false
+// when the incident held a minimum the figures keep, which only a new count
+// can find again.
+func (w *world) uncount(f *incidentFigures, inc *model.Incident, now time.Time) bool {
+	f.open--
+	ok := true
+	if r := inc.Tier.Rank(); r >= 0 {
+		tf := &f.tiers[r]
+		tf.waiting--
+		if inc.Light(now) == model.LightRed {
+			tf.red--
+			f.red--
+			delete(f.redSeqs, inc.Seq)
+		}
+		if !inc.TierSince.After(tf.since) {
+			ok = false
+		}
+	}
+	if c := inc.NextLightChange(now); !c.IsZero() && !c.After(w.nextLight) {
+		ok = false
+	}
+	return ok
+}
+
 // lightsDue reports whether some light has turned since the last roll-up.
 func (w *world) lightsDue(now time.Time) bool {
 	return !w.nextLight.IsZero() && !now.Before(w.nextLight)
@@ -277,6 +362,6 @@ type tierFigures struct {
 // incidentFigures are counted over the open incidents.
 type incidentFigures struct {
 	open, red int
-	redSeqs   map[uint64]bool // the red ones, to ring for one that turns red
+	redSeqs   map[uint64]bool // the red ones, to tell one that turns red (world.turnedRed)
 	tiers     []tierFigures
 }

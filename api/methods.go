@@ -100,6 +100,7 @@ var localMethods = []localMethod{
 	rpcWartimeStatus, rpcActivate, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
+	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,

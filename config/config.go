@@ -37,6 +37,7 @@ type Config struct {
 	UI            UI                `mapstructure:"ui"`
 	API           API               `mapstructure:"api"`
 	Alerts        Alerts            `mapstructure:"alerts"`
+	Points        Points            `mapstructure:"points"`
 
 	// Set by Load, not read from the file.
 	Location *time.Location `mapstructure:"-"`
@@ -107,6 +108,7 @@ func Defaults() map[string]any {
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
 	}
+	pointsDefaults(d)
 	for t, v := range p.Ack {
 		d["deadlines.ack."+string(t)] = v.String()
 	}
@@ -185,7 +187,7 @@ func LoadWarn(file string, overrides map[string]string, warn io.Writer) (Config,
 	var c Config
 	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
 		dc.ErrorUnused = true
-		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(durationHook, sizeHook, rateHook)
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(durationHook, sizeHook, rateHook, dayHook)
 	})
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %s", cleanDecodeError(err))
@@ -212,8 +214,8 @@ func checkKeys(v *viper.Viper) error {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(k, "categories."), strings.HasPrefix(k, "alerts.categories."):
-			continue // categories and sensor kinds are the user's to add
+		case strings.HasPrefix(k, "categories."), strings.HasPrefix(k, "alerts.categories."), strings.HasPrefix(k, "points.benefits."):
+			continue // categories, sensor kinds and benefits are the user's to add
 		}
 		return fmt.Errorf("unknown key %q", k)
 	}
@@ -592,6 +594,9 @@ func (c Config) Policy() (model.Policy, error) {
 		return p, err
 	}
 	p.Alerts = rule
+	if p.Points, err = c.pointsPolicy(); err != nil {
+		return p, err
+	}
 	if err := p.Validate(); err != nil {
 		return p, err
 	}

@@ -235,6 +235,11 @@ type Event struct {
 	// Points is what a manual grant (+), deduction (-) or redemption (-)
 	// moves.
 	Points int
+	// OnBehalf marks a directive signature (or the progress report that
+	// signed) made on the unit's behalf (代签).
+	OnBehalf bool
+	// Completed marks the progress report that completed its unit.
+	Completed bool
 }
 
 // Report is a new incident as it arrives.

@@ -50,8 +50,8 @@ type Condition string
 const (
 	WhenOnTime    Condition = "on_time"   // done by its deadline (Event.Due)
 	WhenFirst     Condition = "first"     // the first event of its action on its incident
-	WhenCompletes Condition = "completes" // a progress report that completed its unit
-	WhenOwn       Condition = "own"       // not made on a unit's behalf (代签)
+	WhenCompletes Condition = "completes" // a progress report that completed its unit (Event.Completed)
+	WhenOwn       Condition = "own"       // not made on a unit's behalf (代签, Event.OnBehalf)
 )
 
 var conditions = []Condition{WhenOnTime, WhenFirst, WhenCompletes, WhenOwn}
@@ -183,8 +183,8 @@ func DefaultPoints() PointsPolicy {
 		},
 		Benefits: []Benefit{
 			{Key: "dining", Zh: "助餐", En: "dining", Threshold: 20},
-			{Key: "transport", Zh: "出行", En: "transport", Threshold: 30},
 			{Key: "culture", Zh: "文娱", En: "culture", Threshold: 30},
+			{Key: "transport", Zh: "出行", En: "transport", Threshold: 30},
 			{Key: "shopping", Zh: "购物", En: "shopping", Threshold: 40},
 			{Key: "medical", Zh: "就医", En: "medical", Threshold: 60},
 			{Key: "education", Zh: "助学", En: "education", Threshold: 80},
@@ -384,11 +384,6 @@ type PointFacts interface {
 	// (the actor of its last acknowledgement there, or of a dispatch that
 	// signed for it), System if nobody did.
 	Holder() PersonID
-	// Completes reports whether ev, a progress report, completed its unit.
-	Completes() bool
-	// OnBehalf reports whether ev, a signature or progress report, was
-	// made on its unit's behalf (代签).
-	OnBehalf() bool
 }
 
 // NoFacts answers every question of PointFacts with nothing.
@@ -397,8 +392,6 @@ type NoFacts struct{}
 func (NoFacts) Incident() (PersonID, Category, bool) { return System, "", false }
 func (NoFacts) First() bool                          { return false }
 func (NoFacts) Holder() PersonID                     { return System }
-func (NoFacts) Completes() bool                      { return false }
-func (NoFacts) OnBehalf() bool                       { return false }
 
 // PointEntry is what one event earns one person under one key (an
 // indicator's, ManualKey or RedeemKey) on one local day ("20261129").
@@ -515,11 +508,11 @@ func (in Indicator) holds(ev Event, f PointFacts) bool {
 				return false
 			}
 		case WhenCompletes:
-			if !f.Completes() {
+			if !ev.Completed {
 				return false
 			}
 		case WhenOwn:
-			if f.OnBehalf() {
+			if ev.OnBehalf {
 				return false
 			}
 		}

@@ -15,13 +15,11 @@ import (
 
 // facts answers PointFacts by hand.
 type facts struct {
-	reporter  model.PersonID
-	cat       model.Category
-	incident  bool
-	first     bool
-	holder    model.PersonID
-	completes bool
-	behalf    bool
+	reporter model.PersonID
+	cat      model.Category
+	incident bool
+	first    bool
+	holder   model.PersonID
 }
 
 func (f facts) Incident() (model.PersonID, model.Category, bool) {
@@ -29,8 +27,6 @@ func (f facts) Incident() (model.PersonID, model.Category, bool) {
 }
 func (f facts) First() bool            { return f.first }
 func (f facts) Holder() model.PersonID { return f.holder }
-func (f facts) Completes() bool        { return f.completes }
-func (f facts) OnBehalf() bool         { return f.behalf }
 
 func nothing(model.PersonID, string, string) int { return 0 }
 
@@ -84,10 +80,10 @@ func TestEveryIndicatorEarns(t *testing.T) {
 		{"战时签收: a unit's own signature within sign_for", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActSign, Due: t0.Add(time.Minute)},
 			facts{}, []entry{{microWorker.ID, "wartime_sign", 2}}},
 		{"战时签收: late earns nothing", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActSign, Due: t0.Add(-time.Minute)}, facts{}, nil},
-		{"战时签收: signed on the unit's behalf (代签) earns nothing", model.Event{At: t0, Actor: villageCadre.ID, Action: model.ActSign, Due: t0},
-			facts{behalf: true}, nil},
-		{"战时进度: the progress that completes a unit", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActProgress},
-			facts{completes: true}, []entry{{microWorker.ID, "wartime_done", 3}}},
+		{"战时签收: signed on the unit's behalf (代签) earns nothing", model.Event{At: t0, Actor: villageCadre.ID, Action: model.ActSign, Due: t0, OnBehalf: true},
+			facts{}, nil},
+		{"战时进度: the progress that completes a unit", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActProgress, Completed: true},
+			facts{}, []entry{{microWorker.ID, "wartime_done", 3}}},
 		{"战时进度: progress short of done earns nothing", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActProgress}, facts{}, nil},
 		{"清村扫楼: a building sweep", model.Event{At: t0, Actor: gridWorker.ID, Action: model.Action("rotation_sweep")}, model.NoFacts{},
 			[]entry{{gridWorker.ID, "sweep", 2}}},
@@ -122,8 +118,8 @@ func TestCapsHold(t *testing.T) {
 			l := model.NewLedger()
 			who := gridWorker.ID
 			ev := model.Event{At: t0, Actor: who, Action: in.Actions[0], Subject: who, Due: t0, IncidentSeq: 3,
-				Before: model.State{Tier: model.TierGrid}}
-			f := facts{reporter: who, cat: "x", incident: true, first: true, holder: who, completes: true}
+				Before: model.State{Tier: model.TierGrid}, Completed: true}
+			f := facts{reporter: who, cat: "x", incident: true, first: true, holder: who}
 			if len(in.Categories) > 0 {
 				f.cat = in.Categories[0]
 			}
@@ -245,7 +241,7 @@ func TestManualEntriesAndRedemptions(t *testing.T) {
 		return s
 	}
 	assert.Empty(t, model.DefaultPoints().Eligible(19))
-	assert.Equal(t, []string{"dining", "transport", "culture"}, names(model.DefaultPoints().Eligible(30)))
+	assert.Equal(t, []string{"dining", "culture", "transport"}, names(model.DefaultPoints().Eligible(30)))
 	assert.Len(t, model.DefaultPoints().Eligible(80), 6)
 }
 
@@ -521,12 +517,13 @@ func randomHistory(r *rand.Rand) (model.PointRules, []model.Event, map[uint64]fa
 			ev.Subject, ev.Points = people[r.IntN(len(people))], r.IntN(21)-10
 		case model.ActPointsRedeem:
 			ev.Subject, ev.Points = people[r.IntN(len(people))], -20
+		case model.ActSign, model.ActProgress:
+			ev.Completed, ev.OnBehalf = r.IntN(2) == 0, r.IntN(3) == 0
 		}
 		log = append(log, ev)
 		fx[ev.Seq] = facts{
 			reporter: people[r.IntN(len(people))], cat: cats[r.IntN(len(cats))], incident: r.IntN(5) > 0,
 			first: r.IntN(2) == 0, holder: []model.PersonID{model.System, 11, 12}[r.IntN(3)],
-			completes: r.IntN(2) == 0, behalf: r.IntN(3) == 0,
 		}
 	}
 	return rules, log, fx
@@ -574,9 +571,9 @@ func plainLedger(rules model.PointRules, log []model.Event, fx map[uint64]facts)
 				case model.WhenFirst:
 					ok = ok && f.first
 				case model.WhenCompletes:
-					ok = ok && f.completes
+					ok = ok && ev.Completed
 				case model.WhenOwn:
-					ok = ok && !f.behalf
+					ok = ok && !ev.OnBehalf
 				}
 			}
 			if !ok {

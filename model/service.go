@@ -116,6 +116,7 @@ type Service interface {
 	IncidentService
 	EventService
 	WartimeService
+	PointsService
 	Stats(ctx context.Context) (Stats, error)
 	Policy() Policy
 	Now() time.Time

@@ -16,6 +16,7 @@ import (
 // whose strings need no escaping.
 func TestParseLoggedActionMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
+	r2 := rand.New(rand.NewPCG(7, 8)) // the fields of schema 6, drawn apart so r's records stay as they were
 	fast := 0
 	for i := 0; i < 5000; i++ {
 		rec := eventRecord{
@@ -23,6 +24,8 @@ func TestParseLoggedActionMatchesEncodingJSON(t *testing.T) {
 			IncidentSeq: uint64(pickInt(r)), Node: pick(r),
 			Before: stateRecord{Tier: pick(r), Status: pick(r)}, After: stateRecord{Tier: pick(r), Status: pick(r)},
 			Note: pick(r), Directive: pick(r), NoteZh: pick(r),
+			Due: pickInt(r2), Subject: uint64(pickInt(r2)), Points: pickInt(r2),
+			OnBehalf: r2.IntN(2) == 0, Completed: r2.IntN(2) == 0,
 		}
 		v := rec.appendJSON(nil)
 		want, ok := requireFastPath(t, v, parseLoggedAction, rec.ActorName, rec.Action, rec.Incident, rec.Node,

@@ -55,6 +55,18 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
+// Points (schema 6; see store/points.go):
+//
+//	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
+//	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
+//	points_month         "202611", u64 person id, indicator key -> i64 points
+//
+// The writer books what each event earns (model.PointRules.Earn) in the
+// transaction that appends it; gridcmd check derives both totals again
+// from the log and names every one that differs, gridcmd points rebuild
+// rewrites them. Events record, from schema 6, the deadline their act
+// answered (due), their subject, points, on_behalf and completed.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

@@ -65,6 +65,8 @@ type DB struct {
 	commits   atomic.Int64 // transactions committed by the writer
 	committed atomic.Int64 // requests they carried
 
+	pts pointsState // the points' rules, set at Open (loadPoints)
+
 	subMu     sync.Mutex
 	subs      map[*subscription]struct{}
 	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)
@@ -187,6 +189,9 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 6: the points (积分): their rule sets, and the totals by day and by
+	// month (store/points.go).
+	migratePoints,
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -225,6 +230,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at
@@ -289,6 +295,10 @@ func Open(path string, opts Options) (*DB, error) {
 		stopped:   make(chan struct{}),
 		subs:      map[*subscription]struct{}{},
 		subBuffer: subBuffer,
+	}
+	if err := s.loadPoints(bdb); err != nil {
+		_ = bdb.Close()
+		return nil, err
 	}
 	if opts.ReadOnly {
 		go s.refuseWrites()

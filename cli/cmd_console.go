@@ -29,20 +29,27 @@ func (a *app) consoleCmd() *cobra.Command {
 
 func (a *app) demoCmd() *cobra.Command {
 	var seed int64
-	var feed bool
+	var feed, history bool
 	var every time.Duration
 	cmd := &cobra.Command{
-		Use:   "demo [--seed N] [--feed=false] [--lang en]",
+		Use:   "demo [--seed N] [--feed=false] [--history=false] [--lang en]",
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
 		Long: `Open the console on a fresh temporary database holding the Huajie demo
 (27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
 incidents), with a simulated field feed: new reports every few seconds from
 random grids, grid leaders acknowledging some and leaving others to breach
-their deadline and climb. The temporary database is removed on exit.`,
+their deadline and climb. The weeks before the demo's morning are loaded too
+(--history, on by default: init --demo --history says what they hold), so the
+points and scorecards have a month behind them. The temporary database is
+removed on exit.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if every <= 0 {
 				return usageError{fmt.Errorf("--every %s: want a positive duration", every)}
+			}
+			a.demoHistory = history
+			if history {
+				fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
 			}
 			dir, err := os.MkdirTemp("", "gridcmd-demo-")
 			if err != nil {
@@ -72,6 +79,7 @@ their deadline and climb. The temporary database is removed on exit.`,
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the demo data and the feed")
 	cmd.Flags().BoolVar(&feed, "feed", true, "run the simulated field feed")
 	cmd.Flags().DurationVar(&every, "every", 4*time.Second, "mean time between simulated reports")
+	cmd.Flags().BoolVar(&history, "history", true, "load the weeks before the morning too (the points' month and the month before)")
 	return cmd
 }
 

@@ -40,6 +40,7 @@ type app struct {
 	asFlag      string
 	cfg         config.Config
 	now         func() time.Time // the clock for stores this process opens
+	demoHistory bool             // the demo is loaded with its history (demo.LoadWithHistory)
 }
 
 // usageError marks errors of usage, so they exit with ExitUsage.
@@ -114,6 +115,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.backupCmd(), a.checkCmd(), a.benchAPI(a.benchCmd()), a.consoleCmd(), a.demoCmd(),
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
 		a.serveCmd(), a.tokenCmd(),
+		a.actionCmd(model.ActInvalid), a.pointsCmd(), a.scorecardCmd(),
 	)
 	root.Args = cobra.NoArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error {

@@ -19,6 +19,17 @@ import (
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
 func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
+	return load(ctx, svc, setClock, seed, base, false)
+}
+
+// LoadWithHistory is Load with the demo's history (History) played between
+// the imports and the morning's script: the weeks before base, so that the
+// points and scorecards have a true month and the month before it.
+func LoadWithHistory(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
+	return load(ctx, svc, setClock, seed, base, true)
+}
+
+func load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, history bool) error {
 	clock := func(t time.Time) {
 		if setClock != nil {
 			setClock(t)
@@ -26,7 +37,14 @@ func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 	}
 	d := Build(seed)
 	steps := Script(seed, base)
-	if len(steps) > 0 {
+	var past []histStep
+	if history {
+		past = History(seed, base)
+	}
+	switch {
+	case len(past) > 0:
+		clock(past[0].at.Add(-time.Minute))
+	case len(steps) > 0:
 		clock(steps[0].At.Add(-time.Minute))
 	}
 	note := fmt.Sprintf("demo data, seed %d", seed)
@@ -50,6 +68,17 @@ func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 		if p.ID != ID(i) {
 			return model.Errorf(model.ECONFLICT, "demo: person %d (%s) got id %s, want %s: the script needs ids 1..N in import order; load the demo into an empty store",
 				i+1, p.Name, p.ID, ID(i))
+		}
+	}
+
+	h := &histState{ids: map[int]string{}, households: map[model.NodeCode]int{}}
+	for i, st := range past {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		clock(st.at)
+		if err := st.run(ctx, svc, h); err != nil {
+			return fmt.Errorf("demo: history step %d of %d (%s at %s): %w", i+1, len(past), st.what, st.at.Format("2006-01-02 15:04:05"), err)
 		}
 	}
 

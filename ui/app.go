@@ -93,6 +93,7 @@ type Model struct {
 	help   *helpPane
 	gaps   *gapsPane
 	after  *afterPane
+	points *pointsPane
 
 	form       form
 	formActive bool
@@ -136,12 +137,12 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
-		gaps: newGapsPane(c), after: newAfterPane(c),
+		gaps: newGapsPane(c), after: newAfterPane(c), points: newPointsPane(c, opt.Lang),
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayPoints: m.points}
 	return m
 }
 
@@ -204,6 +205,7 @@ func (m *Model) layout() {
 	m.roster.SetSize(rightW, body-3)
 	m.help.SetSize(rightW, body)
 	m.after.SetSize(rightW, body)
+	m.points.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -242,6 +244,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.openDetail(msg.seq)
 	case timelineMsg:
 		return m, m.tell(m.detail, msg)
+	case pointsMsg:
+		return m.onPoints(msg)
+	case wantPointsMsg:
+		return m.openPoints(msg.month)
 	case sweptMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -339,7 +345,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.tell(m.queue, changedMsg{changed})
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next}
+	cmds := []tea.Cmd{next, m.pointsChanged(msg.events)}
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}

@@ -67,6 +67,7 @@ func newCommands() commandTable {
 			return focus(paneDirectives)(m, args)
 		}},
 		{name: "after", aliases: []string{"summary", "战后总结"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
+		pointsCommand(),
 		{name: "help", aliases: []string{"帮助"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			m.overlay = overlayHelp
 			return m, nil

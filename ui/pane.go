@@ -47,6 +47,7 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayPoints // the month's points (ui/points.go)
 	overlayCount
 )
 

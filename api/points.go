@@ -8,11 +8,6 @@ import (
 
 // The local RPC's methods of model.PointsService (points 积分, scorecards 考核).
 
-type pointsReq struct {
-	Month model.Month    `json:"month"`
-	Node  model.NodeCode `json:"node,omitempty"`
-}
-
 type grantReq struct {
 	Person model.PersonID `json:"person"`
 	Points int            `json:"points"`
@@ -32,8 +27,8 @@ type scorecardsReq struct {
 	Node  model.NodeCode  `json:"node,omitempty"`
 }
 
-var rpcPoints = newMethod("Points", onService, func(ctx context.Context, s services, r pointsReq) (model.PointsMonth, error) {
-	return s.svc.Points(ctx, r.Month, r.Node)
+var rpcPoints = newMethod("Points", onService, func(ctx context.Context, s services, q model.PointsQuery) (model.PointsMonth, error) {
+	return s.svc.Points(ctx, q)
 })
 
 var rpcGrantPoints = newMethod("GrantPoints", onService, func(ctx context.Context, s services, r grantReq) (model.Event, error) {
@@ -56,8 +51,8 @@ var rpcScorecards = newMethod("Scorecards", onService, func(ctx context.Context,
 	return s.svc.Scorecards(ctx, r.Role, r.Month, r.Node)
 })
 
-func (c *Client) Points(ctx context.Context, month model.Month, node model.NodeCode) (model.PointsMonth, error) {
-	return call(ctx, c, rpcPoints, pointsReq{Month: month, Node: node})
+func (c *Client) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth, error) {
+	return call(ctx, c, rpcPoints, q)
 }
 
 func (c *Client) GrantPoints(ctx context.Context, person model.PersonID, points int, reason string, by model.PersonID) (model.Event, error) {

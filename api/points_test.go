@@ -22,7 +22,7 @@ func TestPointsOverTheLocalAPI(t *testing.T) {
 	assert.Equal(t, 25, ev.Points)
 
 	month := model.MonthOf(c.Now(), le.db.Now().Location())
-	pm, err := c.Points(ctx, month, "")
+	pm, err := c.Points(ctx, model.PointsQuery{Month: month})
 	require.NoError(t, err)
 	assert.Equal(t, month, pm.Month)
 	require.NotEmpty(t, pm.People)

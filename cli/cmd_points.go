@@ -74,11 +74,12 @@ func (a *app) loadPoints(ctx context.Context, db backend, m model.Month, node mo
 	if m.IsZero() {
 		m = model.MonthOf(db.Now(), a.cfg.Location)
 	}
-	cur, err := db.Points(ctx, m, node)
+	q := model.SoFar(m, node, db.Now(), a.cfg.Location)
+	cur, err := db.Points(ctx, q)
 	if err != nil {
 		return pointsView{}, err
 	}
-	prev, err := db.Points(ctx, m.Prev(), node)
+	prev, err := db.Points(ctx, q.Previous())
 	if err != nil {
 		return pointsView{}, err
 	}
@@ -125,6 +126,9 @@ type teamJSON struct {
 
 type pointsJSON struct {
 	Month      string             `json:"month"`
+	Through    int                `json:"through,omitempty"`          // the month so far: its last day counted
+	Previous   string             `json:"previous"`                   // the month the teams' previous and trend are of
+	PrevTo     int                `json:"previous_through,omitempty"` // ... to the same day
 	Node       string             `json:"node,omitempty"`
 	Indicators []indicatorJSON    `json:"indicators"`
 	People     []personPointsJSON `json:"people"`
@@ -172,7 +176,7 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	}
 	p := v.cur
 	if asJSON {
-		j := pointsJSON{Month: p.Month.String(), Node: string(p.Node), Indicators: []indicatorJSON{}, People: []personPointsJSON{},
+		j := pointsJSON{Month: p.Month.String(), Through: p.Through, Previous: v.prev.Month.String(), PrevTo: v.prev.Through, Node: string(p.Node), Indicators: []indicatorJSON{}, People: []personPointsJSON{},
 			Grids: v.teams(model.LevelGrid), MicroGrids: v.teams(model.LevelMicroGrid), Villages: v.teams(model.LevelVillage)}
 		for _, in := range p.Indicators {
 			j.Indicators = append(j.Indicators, indicatorJSON{Key: in.Key, Zh: in.Zh, En: in.En, Points: in.Points, Cap: in.Cap})
@@ -214,7 +218,11 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	if p.Node != "" {
 		fmt.Fprintf(a.out, " under %s %s", p.Node, v.names[p.Node])
 	}
-	fmt.Fprintf(a.out, ": %d people\n", len(p.People))
+	fmt.Fprintf(a.out, ": %d people", len(p.People))
+	if p.Through > 0 {
+		fmt.Fprintf(a.out, " (to day %d, against %s to day %d)", p.Through, v.prev.Month, p.Through)
+	}
+	fmt.Fprintln(a.out)
 	for _, in := range p.Indicators {
 		name := in.En
 		if zh {

@@ -367,7 +367,7 @@ func (w histWorld) deliberation(r *rand.Rand, at time.Time) []histStep {
 // town's people).
 func (w histWorld) redeem(m model.Month) func(context.Context, model.Service, *histState) error {
 	return func(ctx context.Context, svc model.Service, _ *histState) error {
-		pm, err := svc.Points(ctx, m, "")
+		pm, err := svc.Points(ctx, model.PointsQuery{Month: m})
 		if err != nil {
 			return err
 		}

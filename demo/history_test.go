@@ -52,7 +52,7 @@ func TestHistoryEarnsPlausiblePoints(t *testing.T) {
 	}
 
 	sums := func(m model.Month) (map[string]int, model.PointsMonth) {
-		pm, err := db.Points(ctx, m, "")
+		pm, err := db.Points(ctx, model.PointsQuery{Month: m})
 		require.NoError(t, err)
 		out := map[string]int{}
 		for _, p := range pm.People {

@@ -671,12 +671,46 @@ type PersonPoints struct {
 	By       map[string]int `json:"by"`       // points this month by indicator key (and ManualKey)
 	Total    int            `json:"total"`    // earned this month: the indicators and manual entries
 	Redeemed int            `json:"redeemed"` // spent on benefits this month (a positive number)
-	Balance  int            `json:"balance"`  // everything earned less everything spent, to the month's end
+	Balance  int            `json:"balance"`  // everything earned less everything spent, to the month's end (or its Through)
 }
+
+// PointsQuery asks for a month's ledger.
+type PointsQuery struct {
+	Month Month    `json:"month"` // zero: the current month
+	Node  NodeCode `json:"node,omitempty"`
+	// Through is the last day of the month counted (1-31); 0 counts the
+	// whole month. It lets a month so far be compared with the month
+	// before to the same day (Previous).
+	Through int `json:"through,omitempty"`
+}
+
+// SoFar is the query for month m as it stands at now: through today when
+// m is now's month, else the whole month.
+func SoFar(m Month, node NodeCode, now time.Time, loc *time.Location) PointsQuery {
+	q := PointsQuery{Month: m, Node: node}
+	if t := now.In(loc); MonthOf(t, loc) == m {
+		q.Through = t.Day()
+	}
+	return q
+}
+
+// Previous is the month before q's, to the same day of the month when q
+// counts only part of its month (the whole month when it is shorter).
+func (q PointsQuery) Previous() PointsQuery {
+	p := PointsQuery{Month: q.Month.Prev(), Node: q.Node, Through: q.Through}
+	if days := p.Month.Days(); p.Through >= days {
+		p.Through = 0
+	}
+	return p
+}
+
+// Days is how many days the month has.
+func (m Month) Days() int { return time.Date(m.Year, m.Mon+1, 0, 0, 0, 0, 0, time.UTC).Day() }
 
 // PointsMonth is a month's ledger for the people of a subtree.
 type PointsMonth struct {
 	Month      Month          `json:"month"`
+	Through    int            `json:"through,omitempty"` // the last day counted; 0 the whole month
 	Node       NodeCode       `json:"node,omitempty"`
 	Indicators []Indicator    `json:"indicators"` // in force in the month
 	Benefits   []Benefit      `json:"benefits"`
@@ -900,11 +934,10 @@ type Rebuilt struct {
 
 // PointsService keeps the points and scorecards.
 type PointsService interface {
-	// Points is month's ledger for the people of node's subtree ("" for
-	// everyone): each person's points by indicator, total, redemptions
-	// and balance, for everyone Scored and anyone else with points,
-	// ranked (RankPeople).
-	Points(ctx context.Context, month Month, node NodeCode) (PointsMonth, error)
+	// Points is a month's ledger (q) for the people of a subtree: each
+	// person's points by indicator, total, redemptions and balance, for
+	// everyone Scored and anyone else with points, ranked (RankPeople).
+	Points(ctx context.Context, q PointsQuery) (PointsMonth, error)
 	// GrantPoints records a manual grant (points > 0) or deduction (< 0)
 	// for person by by (Grant); the event is returned.
 	GrantPoints(ctx context.Context, person PersonID, points int, reason string, by PersonID) (Event, error)

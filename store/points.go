@@ -544,48 +544,78 @@ func (s *DB) PointRules(ctx context.Context) (model.PointRules, error) {
 	return out, err
 }
 
-// monthTotals reads month's totals of everyone: person -> key -> points.
-func monthTotals(tx *bolt.Tx, m model.Month) map[model.PersonID]map[string]int {
+// monthTotals reads everyone's totals of q's month, through its day
+// q.Through (0: the whole month): person -> key -> points.
+func monthTotals(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]map[string]int {
 	out := map[model.PersonID]map[string]int{}
-	prefix := []byte(m.Key())
-	c := tx.Bucket(bucketPointsMonth).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		_, p, key, ok := splitPointsKey(k, 6)
-		if !ok {
-			continue
-		}
+	add := func(p model.PersonID, key string, v int) {
 		if out[p] == nil {
 			out[p] = map[string]int{}
 		}
-		out[p][key] += getPoints(v)
+		out[p][key] += v
+	}
+	prefix := []byte(q.Month.Key())
+	if q.Through == 0 {
+		c := tx.Bucket(bucketPointsMonth).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if _, p, key, ok := splitPointsKey(k, 6); ok {
+				add(p, key, getPoints(v))
+			}
+		}
+		return out
+	}
+	last := fmt.Sprintf("%s%02d", q.Month.Key(), q.Through)
+	c := tx.Bucket(bucketPointsDay).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		day, p, key, ok := splitPointsKey(k, 8)
+		if !ok {
+			continue
+		}
+		if day > last {
+			break
+		}
+		add(p, key, getPoints(v))
 	}
 	return out
 }
 
-// balances sums everyone's totals of every month up to m (all months when
-// m is zero): what they earned less what they spent.
-func balances(tx *bolt.Tx, m model.Month) map[model.PersonID]int {
+// balances sums everyone's totals up to q's month (through q.Through):
+// what they earned less what they spent. A zero month sums everything.
+func balances(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]int {
 	out := map[model.PersonID]int{}
-	last := ""
-	if !m.IsZero() {
-		last = m.Key()
+	if q.Month.IsZero() {
+		_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
+			if _, p, _, ok := splitPointsKey(k, 6); ok {
+				out[p] += getPoints(v)
+			}
+			return nil
+		})
+		return out
 	}
+	this := q.Month.Key()
 	_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
 		period, p, _, ok := splitPointsKey(k, 6)
-		if !ok || last != "" && period > last {
-			return nil
+		if ok && (period < this || period == this && q.Through == 0) {
+			out[p] += getPoints(v)
 		}
-		out[p] += getPoints(v)
 		return nil
 	})
+	if q.Through > 0 {
+		for p, by := range monthTotals(tx, q) {
+			for _, v := range by {
+				out[p] += v
+			}
+		}
+	}
 	return out
 }
 
-// Points is month's ledger for the people of node's subtree.
-func (s *DB) Points(ctx context.Context, m model.Month, node model.NodeCode) (model.PointsMonth, error) {
+// Points is q's month's ledger for the people of its node's subtree.
+func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth, error) {
 	if err := ctx.Err(); err != nil {
 		return model.PointsMonth{}, err
 	}
+	node := q.Node
 	if node != "" {
 		c, err := model.ParseNodeCode(string(node))
 		if err != nil {
@@ -593,18 +623,25 @@ func (s *DB) Points(ctx context.Context, m model.Month, node model.NodeCode) (mo
 		}
 		node = c
 	}
-	if m.IsZero() {
-		m = model.MonthOf(s.clock(), s.opts.Location)
+	if q.Month.IsZero() {
+		q.Month = model.MonthOf(s.clock(), s.opts.Location)
+	}
+	if q.Through < 0 || q.Through > q.Month.Days() {
+		return model.PointsMonth{}, model.Errorf(model.EINVALID, "through %d: %s has days 1 to %d", q.Through, q.Month, q.Month.Days()).
+			Zh("截至 %d 日：%s 只有 1 到 %d 日", q.Through, q.Month, q.Month.Days()).On("through")
+	}
+	if q.Through == q.Month.Days() {
+		q.Through = 0
 	}
 	loc := s.opts.Location
-	out := model.PointsMonth{Month: m, Node: node, Benefits: s.opts.Policy.Points.Benefits,
-		Indicators: s.pts.rules.Indicators(m.Start(loc), m.End(loc))}
+	out := model.PointsMonth{Month: q.Month, Through: q.Through, Node: node, Benefits: s.opts.Policy.Points.Benefits,
+		Indicators: s.pts.rules.Indicators(q.Month.Start(loc), q.Month.End(loc))}
 	err := s.view(func(tx *bolt.Tx) error {
 		if node != "" && !hasNode(tx, node) {
 			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", node).Zh("网格塔中没有节点 %s", node).On("node")
 		}
-		totals := monthTotals(tx, m)
-		bal := balances(tx, m)
+		totals := monthTotals(tx, q)
+		bal := balances(tx, q)
 		return tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
 			p, err := decodePerson(getU64(k), v)
 			if err != nil {
@@ -663,7 +700,7 @@ func (s *DB) RedeemBenefit(ctx context.Context, person model.PersonID, benefit s
 		if err != nil {
 			return nil, err
 		}
-		have := balances(tx, model.Month{})[person]
+		have := balances(tx, model.PointsQuery{})[person]
 		ev, err := model.Redeem(actor, to, b, have, now)
 		if err != nil {
 			return nil, err

@@ -20,7 +20,7 @@ var nov = model.Month{Year: 2026, Mon: time.November}
 // pointsOf is one person's line of a month.
 func pointsOf(t testing.TB, s *DB, m model.Month, p model.PersonID) model.PersonPoints {
 	t.Helper()
-	pm, err := s.Points(context.Background(), m, "")
+	pm, err := s.Points(context.Background(), model.PointsQuery{Month: m})
 	require.NoError(t, err)
 	for _, x := range pm.People {
 		if x.Person == p {
@@ -401,7 +401,7 @@ func TestPointsMigrateFromAnOlderFile(t *testing.T) {
 func TestPointsOfASubtree(t *testing.T) {
 	tw := newTower(t)
 	tw.report(t, grid01, tw.worker01.ID, "a")
-	pm, err := tw.s.Points(tw.ctx, nov, grid01)
+	pm, err := tw.s.Points(tw.ctx, model.PointsQuery{Month: nov, Node: grid01})
 	require.NoError(t, err)
 	var ids []model.PersonID
 	for _, p := range pm.People {
@@ -412,7 +412,7 @@ func TestPointsOfASubtree(t *testing.T) {
 	assert.Len(t, pm.Indicators, 10)
 	assert.Len(t, pm.Benefits, 6)
 	assert.Equal(t, nov, pm.Month)
-	_, err = tw.s.Points(tw.ctx, nov, "330784114266-09")
+	_, err = tw.s.Points(tw.ctx, model.PointsQuery{Month: nov, Node: "330784114266-09"})
 	requireCode(t, err, model.ENOTFOUND)
 
 	cards, err := tw.s.Scorecards(tw.ctx, model.ScoreGridWorker, nov, "")
@@ -438,4 +438,48 @@ func BenchmarkPointsRebuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestMonthSoFar: a month so far is compared with the month before to the
+// same day, from the day totals; the balance stops at that day too.
+func TestMonthSoFar(t *testing.T) {
+	tw := newTower(t)
+	for _, at := range []time.Time{
+		time.Date(2026, 11, 3, 9, 0, 0, 0, cst), time.Date(2026, 11, 5, 23, 0, 0, 0, cst),
+		time.Date(2026, 11, 6, 0, 30, 0, 0, cst), time.Date(2026, 11, 20, 9, 0, 0, 0, cst),
+		time.Date(2026, 12, 2, 9, 0, 0, 0, cst),
+	} {
+		tw.clock.Set(at)
+		tw.report(t, grid01, tw.worker01.ID, at.Format("0102"))
+	}
+	dec := model.Month{Year: 2026, Mon: time.December}
+	q := model.SoFar(dec, "", time.Date(2026, 12, 5, 10, 0, 0, 0, cst), cst)
+	assert.Equal(t, 5, q.Through)
+	assert.Equal(t, model.PointsQuery{Month: nov, Through: 5}, q.Previous())
+	assert.Equal(t, model.PointsQuery{Month: dec}, model.SoFar(dec, "", time.Date(2027, 1, 2, 0, 0, 0, 0, cst), cst), "a month gone by is whole")
+	assert.Equal(t, 0, model.PointsQuery{Month: model.Month{Year: 2027, Mon: time.March}, Through: 30}.Previous().Through,
+		"February is shorter: all of it")
+
+	get := func(q model.PointsQuery) model.PersonPoints {
+		pm, err := tw.s.Points(tw.ctx, q)
+		require.NoError(t, err)
+		for _, p := range pm.People {
+			if p.Person == tw.worker01.ID {
+				return p
+			}
+		}
+		return model.PersonPoints{}
+	}
+	cur, prev := get(q), get(q.Previous())
+	assert.Equal(t, 1, cur.Total)
+	assert.Equal(t, 5, cur.Balance)
+	assert.Equal(t, 2, prev.Total, "the 3rd and the 5th, not the 6th or the 20th")
+	assert.Equal(t, 2, prev.Balance)
+	assert.Equal(t, 4, get(model.PointsQuery{Month: nov}).Total)
+	pm, err := tw.s.Points(tw.ctx, model.PointsQuery{Month: nov, Through: 30})
+	require.NoError(t, err)
+	assert.Zero(t, pm.Through, "through the last day is the whole month")
+	_, err = tw.s.Points(tw.ctx, model.PointsQuery{Month: nov, Through: 31})
+	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
 }

@@ -55,7 +55,9 @@ var enLabels = Labels{
 		model.ActResolve: "resolved", model.ActClose: "closed", model.ActReopen: "reopened", model.ActImport: "imported",
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
-		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access"},
+		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
+		model.ActInvalid: "closed as invalid", model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted",
+		model.ActPointsRedeem: "benefit redeemed"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",

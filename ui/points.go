@@ -56,6 +56,7 @@ func newPointsPane(c *common, lang string) *pointsPane {
 type pointsLabels struct {
 	Title, Loading, None                                string
 	MonthTotal, PrevMonth, Earners, Indicators          string
+	SoFar, PrevSoFar                                    string // the month so far ("to day %d"), and the month before as far
 	GridTeams, People, MicroGrids                       string
 	Total, Leader, Workers, Share, Prev, Trend, Balance string
 }
@@ -64,11 +65,13 @@ func newPointsLabels(lang string) pointsLabels {
 	if lang == "zh" {
 		return pointsLabels{Title: "积分", Loading: "正在读取积分…", None: "本月尚无积分",
 			MonthTotal: "本月", PrevMonth: "上月", Earners: "得分人数", Indicators: "指标",
+			SoFar: "本月（至%d日）", PrevSoFar: "上月同期",
 			GridTeams: "网格团队", People: "个人排名", MicroGrids: "微网格",
 			Total: "积分", Leader: "网格长", Workers: "网格员", Share: "占比", Prev: "上月", Trend: "环比", Balance: "余额"}
 	}
 	return pointsLabels{Title: "Points", Loading: "loading the points...", None: "no points this month yet",
 		MonthTotal: "month", PrevMonth: "last month", Earners: "earners", Indicators: "indicators",
+		SoFar: "to day %d", PrevSoFar: "last month so far",
 		GridTeams: "grid teams", People: "people", MicroGrids: "micro-grids",
 		Total: "pts", Leader: "leader", Workers: "workers", Share: "share", Prev: "last", Trend: "trend", Balance: "bal"}
 }
@@ -82,15 +85,15 @@ type pointsMsg struct {
 // wantPointsMsg asks the root to load the points of month.
 type wantPointsMsg struct{ month model.Month }
 
-// loadPoints reads month's points under scope, and the month before.
-func loadPoints(svc model.Service, month model.Month, scope model.NodeCode) tea.Cmd {
+// loadPoints reads q's points, and the month before to the same day.
+func loadPoints(svc model.Service, q model.PointsQuery) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
-		cur, err := svc.Points(ctx, month, scope)
+		cur, err := svc.Points(ctx, q)
 		if err != nil {
 			return pointsMsg{err: err}
 		}
-		prev, err := svc.Points(ctx, month.Prev(), scope)
+		prev, err := svc.Points(ctx, q.Previous())
 		return pointsMsg{cur: cur, prev: prev, err: err}
 	}
 }
@@ -248,7 +251,11 @@ func (pp *pointsPane) render() {
 	for _, x := range pp.prev.People {
 		before += x.Total
 	}
-	out = append(out, line(fmt.Sprintf(" %s %d  %s %d  %+d  %s %d  %s %d", l.MonthTotal, total, l.PrevMonth, before,
+	this, last := l.MonthTotal, l.PrevMonth
+	if pp.cur.Through > 0 {
+		this, last = fmt.Sprintf(l.SoFar, pp.cur.Through), l.PrevSoFar
+	}
+	out = append(out, line(fmt.Sprintf(" %s %d  %s %d  %+d  %s %d  %s %d", this, total, last, before,
 		total-before, l.Earners, people, l.Indicators, len(pp.cur.Indicators))))
 
 	// Grid teams with points this month or the last, with the leader's share.
@@ -359,7 +366,7 @@ func (m Model) openPoints(month model.Month) (Model, tea.Cmd) {
 	}
 	m.overlay = overlayPoints
 	m.tell(m.points, wantPointsMsg{month})
-	return m, loadPoints(m.svc, month, m.scope)
+	return m, loadPoints(m.svc, model.SoFar(month, m.scope, m.now, m.opt.Location))
 }
 
 // onPoints hands the loaded points to the pane, or says why there are none.
@@ -378,7 +385,7 @@ func (m Model) pointsChanged(evs []model.Event) tea.Cmd {
 		return nil
 	}
 	m.points.loading = true
-	return loadPoints(m.svc, m.points.month, m.scope)
+	return loadPoints(m.svc, model.SoFar(m.points.month, m.scope, m.now, m.opt.Location))
 }
 
 // pointsCommand is the `:points [YYYY-MM]` command.

@@ -56,7 +56,7 @@ func newPointsPane(c *common, lang string) *pointsPane {
 type pointsLabels struct {
 	Title, Loading, None                                string
 	MonthTotal, PrevMonth, Earners, Indicators          string
-	SoFar, PrevSoFar                                    string // the month so far ("to day %d"), and the month before as far
+	SoFar, PrevSoFar                                    string // the month so far, and the month before as far: formats of the day
 	GridTeams, People, MicroGrids                       string
 	Total, Leader, Workers, Share, Prev, Trend, Balance string
 }
@@ -65,13 +65,13 @@ func newPointsLabels(lang string) pointsLabels {
 	if lang == "zh" {
 		return pointsLabels{Title: "积分", Loading: "正在读取积分…", None: "本月尚无积分",
 			MonthTotal: "本月", PrevMonth: "上月", Earners: "得分人数", Indicators: "指标",
-			SoFar: "本月（至%d日）", PrevSoFar: "上月同期",
+			SoFar: "本月（至%d日）", PrevSoFar: "上月（至%d日）",
 			GridTeams: "网格团队", People: "个人排名", MicroGrids: "微网格",
 			Total: "积分", Leader: "网格长", Workers: "网格员", Share: "占比", Prev: "上月", Trend: "环比", Balance: "余额"}
 	}
 	return pointsLabels{Title: "Points", Loading: "loading the points...", None: "no points this month yet",
 		MonthTotal: "month", PrevMonth: "last month", Earners: "earners", Indicators: "indicators",
-		SoFar: "to day %d", PrevSoFar: "last month so far",
+		SoFar: "month 1-%d", PrevSoFar: "last month 1-%d",
 		GridTeams: "grid teams", People: "people", MicroGrids: "micro-grids",
 		Total: "pts", Leader: "leader", Workers: "workers", Share: "share", Prev: "last", Trend: "trend", Balance: "bal"}
 }
@@ -253,7 +253,7 @@ func (pp *pointsPane) render() {
 	}
 	this, last := l.MonthTotal, l.PrevMonth
 	if pp.cur.Through > 0 {
-		this, last = fmt.Sprintf(l.SoFar, pp.cur.Through), l.PrevSoFar
+		this, last = fmt.Sprintf(l.SoFar, pp.cur.Through), fmt.Sprintf(l.PrevSoFar, pp.cur.Through)
 	}
 	out = append(out, line(fmt.Sprintf(" %s %d  %s %d  %+d  %s %d  %s %d", this, total, last, before,
 		total-before, l.Earners, people, l.Indicators, len(pp.cur.Indicators))))

@@ -237,7 +237,12 @@ func (pp *pointsPane) render() {
 		return out
 	}
 	n := strconv.Itoa
-	plus := func(v int) string { return fmt.Sprintf("%+d", v) }
+	plus := func(v int) string {
+		if v == 0 {
+			return "0"
+		}
+		return fmt.Sprintf("%+d", v)
+	}
 	var out []string
 
 	// The month in one line.
@@ -282,9 +287,17 @@ func (pp *pointsPane) render() {
 	}
 
 	// People with points, ranked: who, the points, the balance, the role.
-	ww := min(nameWidth(inner, []pointsCol{{"", 5}, {"", 5}}), 26)
+	// Narrow, the role gives way to the name and place.
+	ww, roles := nameWidth(inner, []pointsCol{{"", 5}, {"", 5}}), inner >= 64
+	if roles {
+		ww = min(ww, 26)
+	}
 	person := func(who, pts, bal, role string) string {
-		return " " + p.w.Fit(who, ww, p.g.More) + " " + p.w.FitRight(pts, 5) + " " + p.w.FitRight(bal, 5) + "  " + role
+		s := " " + p.w.Fit(who, ww, p.g.More) + " " + p.w.FitRight(pts, 5) + " " + p.w.FitRight(bal, 5)
+		if roles {
+			s += "  " + role
+		}
+		return s
 	}
 	out = append(out, "", head(person(l.People, l.Total, l.Balance, p.lab.ColRole)))
 	rank := 0

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gridcmd/api"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -80,18 +81,7 @@ func BenchmarkReportOverLoopback(b *testing.B) {
 func BenchmarkLocalCall(b *testing.B) {
 	db, path, ps := benchStore(b)
 	ctx := context.Background()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cleanup()
-	srv := api.New(db, db, api.Options{LocalCredential: cred})
-	go srv.Serve(ln)
-	defer srv.Shutdown(ctx)
+	testkit.ServeLocal(b, db, db, path, "127.0.0.1:0")
 	c, err := api.DialLocal(path)
 	if err != nil {
 		b.Fatal(err)

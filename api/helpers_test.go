@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -19,24 +18,22 @@ import (
 
 	"gridcmd/api"
 	"gridcmd/internal/testclock"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 	"gridcmd/store"
 )
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = testkit.CST
 
 // t0 is 09:00 on 29 November 2026 in Huajie.
-var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
+var t0 = testkit.Morning
 
+// Codes of the API's tiny tower.
 const (
-	town     = model.NodeCode("330784114")
-	village  = model.NodeCode("330784114266")
-	grid01   = model.NodeCode("330784114266-01")
-	grid02   = model.NodeCode("330784114266-02")
-	micro011 = model.NodeCode("330784114266-01-01")
-	micro012 = model.NodeCode("330784114266-01-02")
-	micro021 = model.NodeCode("330784114266-02-01")
-	unit0111 = model.NodeCode("330784114266-01-01-01")
+	town, village      = testkit.Town, testkit.Village
+	grid01, grid02     = testkit.Grid01, testkit.Grid02
+	micro011, micro012 = testkit.Micro011, testkit.Micro012
+	micro021, unit0111 = testkit.Micro021, testkit.Unit0111
 )
 
 func nodes() []model.Node {
@@ -101,12 +98,7 @@ func openStore(t *testing.T, so store.Options) (*store.DB, string, []model.Perso
 	db, err := store.Open(path, so)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
-	ctx := context.Background()
-	_, err = db.ImportNodes(ctx, nodes(), model.System, "test tower")
-	require.NoError(t, err)
-	ps, err := db.ImportPeople(ctx, people(), model.System, "test roster")
-	require.NoError(t, err)
-	return db, path, ps
+	return db, path, testkit.LoadTower(t, db, nodes(), people())
 }
 
 func newEnv(t *testing.T, opts ...envOption) *env {
@@ -136,17 +128,9 @@ func serve(t *testing.T, db *store.DB, ao api.Options) (*api.Server, string) {
 // serveService is serve for any service.
 func serveService(t *testing.T, svc model.Service, in model.IntakeService, ao api.Options) (*api.Server, string) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	ln := testkit.Listen(t, "127.0.0.1:0")
 	srv := api.New(svc, in, ao)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		require.NoError(t, srv.Shutdown(ctx))
-		require.NoError(t, <-done)
-	})
+	testkit.Serve(t, srv, ln)
 	return srv, "http://" + ln.Addr().String()
 }
 
@@ -206,6 +190,14 @@ func reportJSON(node model.NodeCode, title string) string {
 		"node": node, "category": "traffic", "severity": "II", "title": title, "text": "货车散落货物，占用一条车道",
 	})
 	return string(b)
+}
+
+// chargerAlert posts, as the grid worker, a charger's overheating alert
+// (过温) from device dev at the household unit 1-1-1 with Idempotency-Key
+// key.
+func (e *env) chargerAlert(dev, key string) answer {
+	b, _ := json.Marshal(map[string]any{"device": dev, "kind": "charger", "node": unit0111, "text": "过温"})
+	return e.post("/api/v1/alerts", e.worker, key, string(b))
 }
 
 // incidentsTitled lists the stored incidents whose title contains s.

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/api"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -62,54 +62,16 @@ func newLocalEnv(t *testing.T) *localEnv {
 	c, err := api.DialLocal(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
-	e := &env{t: t, db: db, path: path, srv: ls.srv, url: ls.url, ctx: ctx, tok: map[model.PersonID]string{}}
+	e := &env{t: t, db: db, path: path, srv: ls.Server, url: ls.URL, ctx: ctx, tok: map[model.PersonID]string{}}
 	e.duty, e.worker, e.leader, e.micro, e.cadre = ps[0], ps[1], ps[2], ps[3], ps[4]
-	return &localEnv{env: e, c: c, cleanup: ls.cleanup}
+	return &localEnv{env: e, c: c, cleanup: ls.RemoveFile}
 }
 
-// localServer is a server holding the database at a path, as a console or
-// 'gridcmd serve' does: its local credential file written beside it.
-type localServer struct {
-	srv     *api.Server
-	url     string
-	cleanup func() // removes the credential file
-	stop    func() // shuts the server down and removes the file; once
-}
-
-// serveLocal starts one on 127.0.0.1:0; it stops when the test ends, if
-// not before.
-func serveLocal(t *testing.T, db *store.DB, path string) localServer {
+// serveLocal serves db as its holder does (testkit.ServeLocal) on
+// 127.0.0.1:0; it stops when the test ends, if not before.
+func serveLocal(t *testing.T, db *store.DB, path string) testkit.Local {
 	t.Helper()
-	return serveLocalAt(t, db, path, "127.0.0.1:0")
-}
-
-// serveLocalAt is serveLocal on addr. A port just given up may be taken
-// for a moment by another process on the machine: it tries for 5 s.
-func serveLocalAt(t *testing.T, db *store.DB, path, addr string) localServer {
-	t.Helper()
-	var ln net.Listener
-	require.Eventually(t, func() bool {
-		var err error
-		ln, err = net.Listen("tcp", addr)
-		return err == nil
-	}, 5*time.Second, 50*time.Millisecond, "listen on %s", addr)
-	cred, cleanup, err := api.WriteLocal(path, ln.Addr().String())
-	require.NoError(t, err)
-	srv := api.New(db, db, api.Options{LocalCredential: cred})
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			require.NoError(t, srv.Shutdown(ctx))
-			require.NoError(t, <-done)
-			cleanup()
-		})
-	}
-	t.Cleanup(stop)
-	return localServer{srv: srv, url: "http://" + ln.Addr().String(), cleanup: cleanup, stop: stop}
+	return testkit.ServeLocal(t, db, db, path, "127.0.0.1:0")
 }
 
 func TestLocalCredentialFile(t *testing.T) {
@@ -178,11 +140,8 @@ func TestLocalCredentialFile(t *testing.T) {
 // is a method's zero request.
 func TestLocalRequestsAreStrict(t *testing.T) {
 	le := newLocalEnv(t)
-	b, err := os.ReadFile(api.LocalPath(le.path))
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
-	auth := map[string]string{"Authorization": "Local " + lf.Credential}
+	cred := testkit.Credential(t, api.LocalPath(le.path))
+	auth := map[string]string{"Authorization": "Local " + cred}
 	for _, tt := range []struct {
 		method, body string
 		status       int
@@ -588,7 +547,7 @@ func TestLocalBackupRefusals(t *testing.T) {
 // reached the old one is not lost.
 func TestClientFindsARestartedServer(t *testing.T) {
 	db, path, ps := openStore(t, storeOptions())
-	stopFirst := serveLocal(t, db, path).stop
+	stopFirst := serveLocal(t, db, path).Stop
 	c, err := api.DialLocal(path)
 	require.NoError(t, err)
 	defer c.Close()
@@ -634,9 +593,9 @@ func TestClientFindsARestartedServer(t *testing.T) {
 	// the old one is refused before anything is done, and the stream (the
 	// first thing asked for here) and the calls take the new one.
 	second := c.Addr()
-	secondServer.stop()
+	secondServer.Stop()
 	requireEnds(t, sub2, "the second stream ends")
-	serveLocalAt(t, db, path, strings.TrimPrefix(second, "http://"))
+	testkit.ServeLocal(t, db, db, path, strings.TrimPrefix(second, "http://"))
 	sub3 := c.Subscribe()
 	defer sub3.Close()
 	require.False(t, sub3.Lost(), "the third server's stream")
@@ -735,7 +694,7 @@ func TestBackupStreamStopsWhenTheServerDrains(t *testing.T) {
 
 	stopped := make(chan struct{})
 	go func() {
-		ls.stop()
+		ls.Stop()
 		close(stopped)
 	}()
 	select {

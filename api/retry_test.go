@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,10 +30,7 @@ func asRetry(t *testing.T, first []byte) string {
 func TestRetriesAnswerAsTheFirstTime(t *testing.T) {
 	clock := testclock.New(t0)
 	e := newEnv(t, withClock(clock))
-	alert := func(dev, key string) answer {
-		b, _ := json.Marshal(map[string]any{"device": dev, "kind": "charger", "node": unit0111, "text": "过温"})
-		return e.post("/api/v1/alerts", e.worker, key, string(b))
-	}
+	alert := e.chargerAlert
 	first := alert("P-1", "a1") // pending: count 1
 	require.Equal(t, http.StatusCreated, first.status, "%s", first.body)
 	assert.Contains(t, string(first.body), `"count":1`)

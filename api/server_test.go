@@ -319,10 +319,7 @@ func TestConcurrentRetriesFileOnce(t *testing.T) {
 func TestAlertsOverHTTP(t *testing.T) {
 	clock := testclock.New(t0)
 	e := newEnv(t, withClock(clock))
-	alert := func(dev, key string) answer {
-		b, _ := json.Marshal(map[string]any{"device": dev, "kind": "charger", "node": unit0111, "text": "过温"})
-		return e.post("/api/v1/alerts", e.worker, key, string(b))
-	}
+	alert := e.chargerAlert
 	a := alert("P-1", "a1")
 	require.Equal(t, 201, a.status, "%s", a.body)
 	assert.Equal(t, map[string]any{"alert": 1.0, "opened": false, "attached": false, "count": 1.0, "duplicate": false}, a.json(t))

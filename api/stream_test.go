@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -20,14 +21,7 @@ func TestStreamCarriesTheIncidents(t *testing.T) {
 	defer sub.Close()
 	next := func() model.Batch {
 		t.Helper()
-		select {
-		case b, ok := <-sub.C():
-			require.True(t, ok)
-			return b
-		case <-time.After(5 * time.Second):
-			t.Fatal("no batch on the stream")
-			return model.Batch{}
-		}
+		return testkit.NextBatch(t, sub, 5*time.Second, "no batch on the stream")
 	}
 	carried := func(b model.Batch, id string) {
 		t.Helper()

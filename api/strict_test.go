@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/api"
+	"gridcmd/internal/testkit"
 )
 
 // TestJSONKeysAreExact: a body whose object gives a key twice (encoding/json
@@ -48,11 +48,8 @@ func TestJSONKeysAreExact(t *testing.T) {
 
 	// The local RPC, through its credential.
 	le := newLocalEnv(t)
-	b, err := os.ReadFile(api.LocalPath(le.path))
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
-	auth := map[string]string{"Authorization": "Local " + lf.Credential}
+	cred := testkit.Credential(t, api.LocalPath(le.path))
+	auth := map[string]string{"Authorization": "Local " + cred}
 	for _, c := range []struct{ method, body, field string }{
 		{"Node", `{"code":"330784114266-01","code":"330784114266-02"}`, "code"},
 		{"Node", `{"CODE":"330784114266-01"}`, "CODE"},
@@ -73,10 +70,7 @@ func TestJSONKeysAreExact(t *testing.T) {
 // routes and the local RPC refuse the request with 400.
 func TestTwoAuthorizationHeaders(t *testing.T) {
 	le := newLocalEnv(t)
-	b, err := os.ReadFile(api.LocalPath(le.path))
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
+	cred := testkit.Credential(t, api.LocalPath(le.path))
 	tok, err := le.db.IssueToken(le.ctx, le.worker.ID)
 	require.NoError(t, err)
 	for _, c := range []struct {
@@ -86,8 +80,8 @@ func TestTwoAuthorizationHeaders(t *testing.T) {
 	}{
 		{"/api/v1/reports", []string{"Bearer " + tok, "Bearer " + tok}, reportJSON(grid01, "两个凭据")},
 		{"/api/v1/reports", []string{"Bearer " + tok, "Bearer gc_other"}, reportJSON(grid01, "两个凭据")},
-		{"/api/v1/local/Stats", []string{"Local " + lf.Credential, "Local " + lf.Credential}, `{}`},
-		{"/api/v1/local/Stats", []string{"Local nonsense", "Local " + lf.Credential}, `{}`},
+		{"/api/v1/local/Stats", []string{"Local " + cred, "Local " + cred}, `{}`},
+		{"/api/v1/local/Stats", []string{"Local nonsense", "Local " + cred}, `{}`},
 	} {
 		req, err := http.NewRequest(http.MethodPost, le.url+c.path, bytes.NewReader([]byte(c.body)))
 		require.NoError(t, err)

@@ -355,7 +355,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, asJSON bool) error 
 	}
 	roles := make([]string, 0, len(model.WartimeRoles))
 	for _, r := range model.WartimeRoles {
-		if n := j.RolesCounted[string(r)]; n > 0 {
+		if n := j.Roles[string(r)]; n > 0 {
 			roles = append(roles, fmt.Sprintf("%s %d", r, n))
 		}
 	}

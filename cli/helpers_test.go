@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/cli"
+	"gridcmd/model"
 )
 
 // demoAt is the demo's "now" in every test, so the demo data is the same on
@@ -157,94 +158,16 @@ func (e *env) stats() statsJSON {
 	return s
 }
 
-type statsJSON struct {
-	Towns          int `json:"towns"`
-	Villages       int `json:"villages"`
-	Grids          int `json:"grids"`
-	MicroGrids     int `json:"micro_grids"`
-	HouseholdUnits int `json:"household_units"`
-	Households     int `json:"households"`
-	People         struct {
-		Total            int `json:"total"`
-		GridStaff        int `json:"grid_staff"`
-		MicroGridWorkers int `json:"micro_grid_workers"`
-		Reserves         int `json:"reserves"`
-		Patrollers       int `json:"patrollers"`
-		DutyOfficers     int `json:"duty_officers"`
-	} `json:"people"`
-	Incidents struct {
-		Total   int `json:"total"`
-		Open    int `json:"open"`
-		Overdue int `json:"overdue"`
-	} `json:"incidents"`
-}
-
-type personJSON struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	Phone    string   `json:"phone"`
-	Node     string   `json:"node"`
-	NodeName string   `json:"node_name"`
-	Roles    []string `json:"roles"`
-	Reserve  string   `json:"reserve_kind"`
-	OnDuty   bool     `json:"on_duty"`
-}
-
-type towerJSON struct {
-	Code       string       `json:"code"`
-	Name       string       `json:"name"`
-	Level      string       `json:"level"`
-	Households int          `json:"households"`
-	Staff      int          `json:"staff"`
-	People     int          `json:"people"`
-	Open       int          `json:"open"`
-	Red        int          `json:"red"`
-	Worst      string       `json:"worst_light"`
-	Children   []*towerJSON `json:"children"`
-}
-
-type stateJSON struct {
-	Tier   string `json:"tier"`
-	Status string `json:"status"`
-}
-
-type eventJSON struct {
-	Seq       uint64     `json:"seq"`
-	At        string     `json:"at"`
-	Actor     string     `json:"actor"`
-	ActorName string     `json:"actor_name"`
-	Action    string     `json:"action"`
-	Incident  string     `json:"incident"`
-	Node      string     `json:"node"`
-	Before    *stateJSON `json:"before"`
-	After     *stateJSON `json:"after"`
-	Note      string     `json:"note"`
-	NoteZh    string     `json:"note_zh"`
-}
-
-type incidentJSON struct {
-	ID          string      `json:"id"`
-	Title       string      `json:"title"`
-	Text        string      `json:"text"`
-	Category    string      `json:"category"`
-	Platform    string      `json:"platform"`
-	Severity    string      `json:"severity"`
-	Node        string      `json:"node"`
-	NodeName    string      `json:"node_name"`
-	Reporter    string      `json:"reporter"`
-	Source      string      `json:"source"`
-	Tier        string      `json:"tier"`
-	Status      string      `json:"status"`
-	Department  string      `json:"department"`
-	Light       string      `json:"light"`
-	Supervised  bool        `json:"supervised"`
-	Escalations int         `json:"escalations"`
-	ReportedAt  string      `json:"reported_at"`
-	AckedAt     string      `json:"acked_at"`
-	ResolvedAt  string      `json:"resolved_at"`
-	ClosedAt    string      `json:"closed_at"`
-	Timeline    []eventJSON `json:"timeline"`
-}
+// The --json shapes the tests read: the output's own (cli/output.go,
+// model.Stats); incidentJSON is show's, with the timeline.
+type (
+	statsJSON    = model.Stats
+	personJSON   = cli.PersonJSON
+	towerJSON    = cli.TowerJSON
+	stateJSON    = cli.StateJSON
+	eventJSON    = cli.EventJSON
+	incidentJSON = cli.ShowJSON
+)
 
 // people lists the roster with the given filter flags.
 func (e *env) people(args ...string) []personJSON {

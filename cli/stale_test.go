@@ -1,14 +1,7 @@
 package cli_test
 
 import (
-	"encoding/json"
-	"io"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,70 +10,9 @@ import (
 
 	"gridcmd/api"
 	"gridcmd/cli"
+	"gridcmd/internal/testkit"
 	"gridcmd/store"
 )
-
-// fakeServer listens where a stale DB.api points and answers as a gridcmd
-// server would like to be believed (health ok, a made-up handshake proof,
-// an empty result to any call: "check: ok"), keeping every request it
-// gets, headers and body.
-type fakeServer struct {
-	mu   sync.Mutex
-	seen []string
-	addr string
-}
-
-// listenFake starts one on addr; a port just given up may be someone
-// else's for a moment, so it tries for 5 s.
-func listenFake(t *testing.T, addr string) *fakeServer {
-	t.Helper()
-	var ln net.Listener
-	require.Eventually(t, func() bool {
-		var err error
-		ln, err = net.Listen("tcp", addr)
-		return err == nil
-	}, 5*time.Second, 50*time.Millisecond, "listen on %s", addr)
-	f := &fakeServer{addr: ln.Addr().String()}
-	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		var sb strings.Builder
-		sb.WriteString(r.Method + " " + r.URL.String() + "\n")
-		_ = r.Header.Write(&sb)
-		sb.Write(b)
-		f.mu.Lock()
-		f.seen = append(f.seen, sb.String())
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/healthz":
-			_, _ = io.WriteString(w, `{"status":"ok"}`)
-		case "/api/v1/local/hello":
-			_, _ = io.WriteString(w, `{"proof":"bm90IGEgcHJvb2Y","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`)
-		default:
-			_, _ = io.WriteString(w, `{"result":[]}`)
-		}
-	})}
-	go func() { _ = hs.Serve(ln) }()
-	t.Cleanup(func() { _ = hs.Close() })
-	return f
-}
-
-func (f *fakeServer) requests() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.seen...)
-}
-
-// credentialOf reads the credential a local file holds.
-func credentialOf(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var lf struct{ Credential string }
-	require.NoError(t, json.Unmarshal(b, &lf))
-	require.NotEmpty(t, lf.Credential)
-	return lf.Credential
-}
 
 // TestStaleLocalFileAfterSIGKILL: a server killed outright leaves DB.api
 // behind. Whoever binds its port next, a program that would answer "ok" to
@@ -99,16 +31,16 @@ func TestStaleLocalFileAfterSIGKILL(t *testing.T) {
 	srv := e.startServer()
 	srv.kill()
 	require.FileExists(t, local, "SIGKILL leaves the credential file")
-	cred := credentialOf(t, local)
-	fake := listenFake(t, srv.addr)
+	cred := testkit.Credential(t, local)
+	fake := testkit.NewFake(t, testkit.Listen(t, srv.addr))
 	assert.Equal(t, 232, e.stats().MicroGrids)
 	assert.NoFileExists(t, local, "the stale file is removed")
 	id := strings.TrimSpace(e.ok("report", "--node", "330784114266-02", "--category", "traffic",
 		"--severity", "II", "--title", "旧凭据之后"))
 	assert.Equal(t, "旧凭据之后", e.show(id).Title)
 	assert.Equal(t, e.db+": ok\n", e.ok("check"))
-	assert.Empty(t, fake.requests(), "nothing reached the program on the old port")
-	for _, req := range fake.requests() {
+	assert.Empty(t, fake.Requests(), "nothing reached the program on the old port")
+	for _, req := range fake.Requests() {
 		assert.NotContains(t, req, cred)
 	}
 
@@ -137,11 +69,11 @@ func TestStaleLocalFileWhileTheDatabaseIsHeld(t *testing.T) {
 	e := newEnv(t)
 	e.initDemo(1)
 	local := api.LocalPath(e.db)
-	fake := listenFake(t, "127.0.0.1:0")
-	_, cleanup, err := api.WriteLocal(e.db, fake.addr) // this process's pid: alive
+	fake := testkit.NewFake(t, testkit.Listen(t, "127.0.0.1:0"))
+	_, cleanup, err := api.WriteLocal(e.db, fake.Addr) // this process's pid: alive
 	require.NoError(t, err)
 	defer cleanup()
-	cred := credentialOf(t, local)
+	cred := testkit.Credential(t, local)
 	held, err := store.Open(e.db, store.Options{Timeout: time.Second})
 	require.NoError(t, err)
 	defer held.Close()
@@ -149,7 +81,7 @@ func TestStaleLocalFileWhileTheDatabaseIsHeld(t *testing.T) {
 	for _, args := range [][]string{{"stats"}, {"check"}, {"report", "--node", "330784114266-02", "--category", "traffic", "--severity", "II", "--title", "不该送达"}} {
 		fails(t, e.run(args...), cli.ExitUsage, local+" may be stale", "did not prove it holds the local credential", "in use")
 	}
-	seen := fake.requests()
+	seen := fake.Requests()
 	require.NotEmpty(t, seen)
 	for _, req := range seen {
 		assert.True(t, strings.HasPrefix(req, "POST /api/v1/local/hello"), "only the handshake reached the fake: %s", req)
@@ -159,24 +91,15 @@ func TestStaleLocalFileWhileTheDatabaseIsHeld(t *testing.T) {
 	require.FileExists(t, local, "a file the lock cannot tell stale is left alone")
 
 	// The process that wrote it is gone.
-	b, err := os.ReadFile(local)
-	require.NoError(t, err)
-	var lf map[string]any
-	require.NoError(t, json.Unmarshal(b, &lf))
-	dead := exec.Command("true")
-	require.NoError(t, dead.Run())
-	lf["pid"] = dead.Process.Pid
-	b, err = json.Marshal(lf)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(local, b, 0o600))
-	n := len(fake.requests())
+	testkit.SetPID(t, local, testkit.DeadPID(t))
+	n := len(fake.Requests())
 	fails(t, e.run("stats"), cli.ExitUsage, local+" is stale", "is not running", "in use")
-	assert.Len(t, fake.requests(), n, "nothing sent")
+	assert.Len(t, fake.Requests(), n, "nothing sent")
 
 	// Let go of the database: the stale file is removed and the command
 	// works on the file.
 	require.NoError(t, held.Close())
 	assert.Equal(t, 232, e.stats().MicroGrids)
 	assert.NoFileExists(t, local)
-	assert.Len(t, fake.requests(), n)
+	assert.Len(t, fake.Requests(), n)
 }

@@ -39,17 +39,17 @@ type activationJSON struct {
 }
 
 type wartimeStatusJSON struct {
-	Active       bool            `json:"active"`
-	Activation   *activationJSON `json:"activation,omitempty"`
-	MicroGrids   int             `json:"micro_grids"`
-	Staffed      int             `json:"staffed"`
-	Gaps         int             `json:"gaps"`
-	GapUnits     []string        `json:"gap_units"`
-	Drafted      []draftJSON     `json:"drafted_reserves"`
-	Reason       string          `json:"reason,omitempty"`
-	Scope        []string        `json:"scope,omitempty"`
-	Since        string          `json:"since,omitempty"`
-	RolesCounted map[string]int  `json:"roles"` // wartime role -> staffed micro-grids
+	Active     bool            `json:"active"`
+	Activation *activationJSON `json:"activation,omitempty"`
+	MicroGrids int             `json:"micro_grids"`
+	Staffed    int             `json:"staffed"`
+	Gaps       int             `json:"gaps"`
+	GapUnits   []string        `json:"gap_units"`
+	Drafted    []draftJSON     `json:"drafted_reserves"`
+	Reason     string          `json:"reason,omitempty"`
+	Scope      []string        `json:"scope,omitempty"`
+	Since      string          `json:"since,omitempty"`
+	Roles      map[string]int  `json:"roles"` // wartime role -> staffed micro-grids
 }
 
 type draftJSON struct {
@@ -135,7 +135,7 @@ func (a *app) activationJSON(x model.Activation) activationJSON {
 // wartimeStatusJSON is the state of wartime as status --json prints it;
 // drafted names the drafted reserves.
 func (a *app) wartimeStatusJSON(st model.WartimeStatus, drafted map[model.PersonID]string) wartimeStatusJSON {
-	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, RolesCounted: map[string]int{}}
+	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, Roles: map[string]int{}}
 	if !st.Active.Active() {
 		return j
 	}
@@ -147,7 +147,7 @@ func (a *app) wartimeStatusJSON(st model.WartimeStatus, drafted map[model.Person
 		if u.Worker == 0 {
 			j.GapUnits = append(j.GapUnits, string(u.MicroGrid))
 		} else {
-			j.RolesCounted[string(u.Role)]++
+			j.Roles[string(u.Role)]++
 		}
 	}
 	for _, d := range st.Drafts {

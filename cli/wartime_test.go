@@ -16,98 +16,15 @@ import (
 	"gridcmd/store"
 )
 
-type activationJSON struct {
-	ID         string   `json:"id"`
-	Reason     string   `json:"reason"`
-	Scope      []string `json:"scope"`
-	Drill      bool     `json:"drill"`
-	Note       string   `json:"note"`
-	Since      string   `json:"since"`
-	Ended      string   `json:"ended"`
-	By         string   `json:"by"`
-	Villages   int      `json:"villages"`
-	MicroGrids int      `json:"micro_grids"`
-	Households int      `json:"households"`
-}
-
-type draftJSON struct {
-	Person    string `json:"person"`
-	Name      string `json:"name"`
-	MicroGrid string `json:"micro_grid"`
-	At        string `json:"at"`
-	By        string `json:"by"`
-	Released  string `json:"released"`
-}
-
-type wartimeStatusJSON struct {
-	Active     bool            `json:"active"`
-	Activation *activationJSON `json:"activation"`
-	MicroGrids int             `json:"micro_grids"`
-	Staffed    int             `json:"staffed"`
-	Gaps       int             `json:"gaps"`
-	GapUnits   []string        `json:"gap_units"`
-	Drafted    []draftJSON     `json:"drafted_reserves"`
-	Reason     string          `json:"reason"`
-	Scope      []string        `json:"scope"`
-	Since      string          `json:"since"`
-	Roles      map[string]int  `json:"roles"`
-}
-
-type unitJSON struct {
-	Unit        string `json:"unit"`
-	Name        string `json:"name"`
-	Worker      string `json:"worker"`
-	WorkerName  string `json:"worker_name"`
-	SentAt      string `json:"sent_at"`
-	SignedAt    string `json:"signed_at"`
-	SignedBy    string `json:"signed_by"`
-	OnBehalf    bool   `json:"on_behalf"`
-	Done        int    `json:"done"`
-	Of          int    `json:"of"`
-	CompletedAt string `json:"completed_at"`
-	Escalated   string `json:"escalated"`
-	Resends     int    `json:"resends"`
-}
-
-type villageJSON struct {
-	Village string `json:"village"`
-	Name    string `json:"name"`
-	Units   int    `json:"units"`
-	Signed  int    `json:"signed"`
-	Done    int    `json:"done"`
-}
-
-type directiveJSON struct {
-	ID                string        `json:"id"`
-	Text              string        `json:"text"`
-	Targets           []string      `json:"targets"`
-	IssuedAt          string        `json:"issued_at"`
-	SignBy            string        `json:"sign_by"`
-	Deadline          string        `json:"deadline"`
-	Units             int           `json:"units"`
-	Signed            int           `json:"signed"`
-	Done              int           `json:"done"`
-	Escalated         int           `json:"escalated"`
-	OnBehalf          int           `json:"on_behalf"`
-	SignMedianSeconds int64         `json:"sign_median_seconds"`
-	SignWorstSeconds  int64         `json:"sign_worst_seconds"`
-	Villages          []villageJSON `json:"villages"`
-	Slowest           []unitJSON    `json:"slowest"`
-	UnitList          []unitJSON    `json:"unit_list"`
-	NobodyOnDuty      []string      `json:"nobody_on_duty"`
-	DryRun            bool          `json:"dry_run"`
-}
-
-type afterActionJSON struct {
-	Activation        activationJSON  `json:"activation"`
-	Running           bool            `json:"running"`
-	DurationSeconds   int64           `json:"duration_seconds"`
-	Directives        []directiveJSON `json:"directives"`
-	IncidentsOpened   int             `json:"incidents_opened"`
-	IncidentsResolved int             `json:"incidents_resolved"`
-	PersonTimes       int             `json:"person_times"`
-	ReservesDrafted   int             `json:"reserves_drafted"`
-}
+// The wartime --json shapes the tests read: the output's own
+// (cli/wartime_json.go).
+type (
+	wartimeStatusJSON = cli.WartimeStatusJSON
+	unitJSON          = cli.UnitJSON
+	villageJSON       = cli.VillageJSON
+	directiveJSON     = cli.DirectiveJSON
+	afterActionJSON   = cli.AfterActionJSON
+)
 
 // lastEventSeq is the seq of the newest event in the log.
 func (e *env) lastEventSeq() uint64 {
@@ -436,4 +353,21 @@ func TestReserveDraft(t *testing.T) {
 	}
 	problems := e.ok("check")
 	assert.Contains(t, problems, "ok")
+}
+
+// directive progress --note goes through a running server too: the local
+// API carries the note, and the server applies the same bounds.
+func TestProgressNoteThroughAServer(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	srv := e.startServer()
+	defer srv.kill()
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+	const unit = "330784114266-02-01" // 69 households
+	assert.Equal(t, "D-0001 "+unit+": 40/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "40", "--of", "69"))
+	fails(t, e.run("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69"), cli.ExitRefused,
+		"a lower figure needs a note saying why")
+	assert.Equal(t, "D-0001 "+unit+": 30/69\n",
+		e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69", "--note", "复核：10 户重复登记"))
 }

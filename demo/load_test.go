@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -62,7 +63,7 @@ func (f *fakeStore) Report(_ context.Context, r model.Report) (model.Incident, e
 		return model.Incident{}, model.Errorf(model.ENOTFOUND, "no node %s", r.Node)
 	}
 	f.seq++
-	inc, _, err := model.NewIncident(f.seq, model.FormatIncidentID("HJ", f.now, f.seq), r, f.person(r.Reporter), f.now, model.DefaultPolicy())
+	inc, _, err := testkit.FileReport(f.seq, testkit.IncidentID("HJ", f.now, f.seq), r, f.person(r.Reporter), f.now, model.DefaultPolicy())
 	if err != nil {
 		return inc, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -48,7 +49,7 @@ func replay(t *testing.T, d Data, steps []Step, sweep bool) map[int]model.Incide
 		if st.Report != nil {
 			require.Nil(t, st.Act, "step %d", i+1)
 			seq := uint64(len(incs) + 1)
-			inc, _, err := model.NewIncident(seq, model.FormatIncidentID("HJ", st.At, seq), *st.Report,
+			inc, _, err := testkit.FileReport(seq, testkit.IncidentID("HJ", st.At, seq), *st.Report,
 				person(t, d, st.Report.Reporter), st.At, p)
 			require.NoError(t, err, "step %d: %s", i+1, st)
 			incs[i] = inc

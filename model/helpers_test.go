@@ -1,22 +1,19 @@
 package model_test
 
 import (
-	"strings"
 	"testing"
-	"time"
-	"unicode"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
 // The fixed clock every test reads: 03:10 on 29 November 2026 in the command
 // room's zone (UTC+8, fixed so the tests need no tzdata).
 var (
-	loc = time.FixedZone("CST", 8*3600)
-	t0  = time.Date(2026, 11, 29, 3, 10, 0, 0, loc)
+	loc = testkit.CST
+	t0  = testkit.Night
 )
 
 // Codes from the article: Duxi village (渎溪村) of Huajie town and its grids.
@@ -59,15 +56,8 @@ func report() model.Report {
 	}
 }
 
-// fileReport applies the report rule as the store does: Check, then the
-// checked report's Incident with the sequence, id, reporter and clock.
-func fileReport(seq uint64, id string, r model.Report, reporter model.Person, now time.Time, p model.Policy) (model.Incident, model.Event, error) {
-	c, err := r.Check(p)
-	if err != nil {
-		return model.Incident{}, model.Event{}, err
-	}
-	return c.Incident(seq, id, reporter, now, p)
-}
+// fileReport applies the report rule as the store does.
+var fileReport = testkit.FileReport
 
 // newIncident files report() at t0 under the default policy.
 func newIncident(t *testing.T) model.Incident {
@@ -106,28 +96,5 @@ func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
 	return inc
 }
 
-// requireZh checks that a refusal an officer can meet at the console says
-// it in Chinese too, naming what the English names (the parts given).
-func requireZh(t *testing.T, err error, parts ...string) {
-	t.Helper()
-	var e *model.Error
-	require.ErrorAs(t, err, &e)
-	require.NotEmpty(t, e.MessageZh, "no Chinese for %q", e.Message)
-	assert.True(t, strings.ContainsFunc(e.MessageZh, func(r rune) bool { return unicode.Is(unicode.Han, r) }),
-		"%q is not Chinese", e.MessageZh)
-	assert.Equal(t, e.MessageZh, model.ErrorMessageZh(err))
-	for _, p := range parts {
-		assert.Contains(t, e.MessageZh, p)
-	}
-}
-
-// requireCode fails unless err is a domain error with code and a message
-// containing every one of parts.
-func requireCode(t *testing.T, err error, code string, parts ...string) {
-	t.Helper()
-	require.Error(t, err)
-	require.Equal(t, code, model.ErrorCode(err), "error: %v", err)
-	for _, p := range parts {
-		require.Contains(t, model.ErrorMessage(err), p)
-	}
-}
+// requireCode and requireZh are testkit's.
+var requireCode, requireZh = testkit.RequireCode, testkit.RequireZh

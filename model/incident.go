@@ -48,11 +48,6 @@ type Incident struct {
 
 var incidentIDRe = regexp.MustCompile(`^[A-Z]{1,8}-[0-9]{8}-[0-9]{4,}$`)
 
-// FormatIncidentID makes the public id of the n-th incident of day (local).
-func FormatIncidentID(prefix string, day time.Time, n uint64) string {
-	return fmt.Sprintf("%s-%s-%04d", prefix, day.Format("20060102"), n)
-}
-
 // ParseIncidentID normalises an id typed by a person (case, spaces).
 func ParseIncidentID(s string) (string, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
@@ -351,18 +346,6 @@ func defaultSource(reporter Person) Source {
 		return SourceHotline
 	}
 	return SourceGridPatrol
-}
-
-// NewIncident applies the report rule: the store supplies the sequence, the
-// id, the reporter as found on the roster, and the clock. It is Check then
-// CheckedReport.Incident, which is how the store files reports; only tests
-// outside model call it still, until they share a test helper.
-func NewIncident(seq uint64, id string, r Report, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
-	c, err := r.Check(p)
-	if err != nil {
-		return Incident{}, Event{}, err
-	}
-	return c.Incident(seq, id, reporter, now, p)
 }
 
 // Incident applies the report rule to a checked report: the incident at the

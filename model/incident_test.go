@@ -9,16 +9,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
 func TestIncidentIDs(t *testing.T) {
-	assert.Equal(t, "HJ-20261129-0001", model.FormatIncidentID("HJ", t0, 1))
-	assert.Equal(t, "HJ-20261129-0420", model.FormatIncidentID("HJ", t0, 420))
-	assert.Equal(t, "HJ-20261129-12345", model.FormatIncidentID("HJ", t0, 12345))
+	assert.Equal(t, "HJ-20261129-0001", testkit.IncidentID("HJ", t0, 1))
+	assert.Equal(t, "HJ-20261129-0420", testkit.IncidentID("HJ", t0, 420))
+	assert.Equal(t, "HJ-20261129-12345", testkit.IncidentID("HJ", t0, 12345))
 	// The day is formatted in its own zone: the caller passes local time.
 	// 03:10 in Huajie is still 28 November in UTC.
-	assert.Equal(t, "HJ-20261128-0001", model.FormatIncidentID("HJ", t0.UTC(), 1))
+	assert.Equal(t, "HJ-20261128-0001", testkit.IncidentID("HJ", t0.UTC(), 1))
 
 	good := []struct{ in, want string }{
 		{"HJ-20261129-0001", "HJ-20261129-0001"},
@@ -49,7 +50,7 @@ func TestIncidentIDs(t *testing.T) {
 		})
 	}
 	for n := uint64(1); n < 100000; n *= 7 {
-		id := model.FormatIncidentID("HJ", t0, n)
+		id := testkit.IncidentID("HJ", t0, n)
 		got, err := model.ParseIncidentID(strings.ToLower(id))
 		require.NoError(t, err)
 		assert.Equal(t, id, got)
@@ -225,8 +226,8 @@ func TestNewIncidentRefusals(t *testing.T) {
 
 // TestCheckedReport: Check does the refusals and the cleaning once, so
 // that the store's writer only finishes the incident; the two steps give
-// what NewIncident gives, and a CheckedReport that Check did not make is
-// refused.
+// what filing the raw report gives, and a CheckedReport that Check did not
+// make is refused.
 func TestCheckedReport(t *testing.T) {
 	p := model.DefaultPolicy()
 	r := report()
@@ -244,11 +245,11 @@ func TestCheckedReport(t *testing.T) {
 
 	inc, ev, err := c.Incident(9, "HJ-20261129-0009", patroller, t0, p)
 	require.NoError(t, err)
-	inc2, ev2, err := model.NewIncident(9, "HJ-20261129-0009", r, patroller, t0, p)
+	inc2, ev2, err := fileReport(9, "HJ-20261129-0009", r, patroller, t0, p)
 	require.NoError(t, err)
 	assert.Equal(t, inc2, inc)
 	assert.Equal(t, ev2, ev)
-	assert.Equal(t, model.SourceEcoPatrol, inc.Source, "the source from the reporter, as NewIncident does")
+	assert.Equal(t, model.SourceEcoPatrol, inc.Source, "the source from the reporter, as filing a report does")
 
 	inc, ev, err = model.CheckedReport{}.Incident(9, "HJ-20261129-0009", patroller, t0, p)
 	requireCode(t, err, model.EINVALID, "not checked")
@@ -1112,7 +1113,7 @@ func TestSortQueue(t *testing.T) {
 	mk := func(seq uint64, st model.Status, sev model.Severity, ackIn time.Duration) model.Incident {
 		i := at(t, model.TierGrid, st)
 		i.Seq = seq
-		i.ID = model.FormatIncidentID("HJ", t0, seq)
+		i.ID = testkit.IncidentID("HJ", t0, seq)
 		i.Severity = sev
 		i.AckBy = t0.Add(ackIn)
 		i.DueBy = t0.Add(ackIn)

@@ -114,21 +114,26 @@ func BackupTarget(path string) error {
 		Zh("%s 是%s；备份只写入普通文件", path, zh).On("file")
 }
 
+// fileKinds names the kinds of file that are not regular ones, in en and
+// zh, in the order fileKind tries them.
+var fileKinds = []struct {
+	mode   fs.FileMode
+	en, zh string
+}{
+	{fs.ModeDir, "a directory", "目录"},
+	{fs.ModeSymlink, "a symbolic link", "符号链接"},
+	{fs.ModeCharDevice, "a character device", "字符设备"},
+	{fs.ModeDevice, "a block device", "块设备"},
+	{fs.ModeNamedPipe, "a FIFO (named pipe)", "命名管道（FIFO）"},
+	{fs.ModeSocket, "a socket", "套接字"},
+}
+
 // fileKind names what a file that is not a regular one is, in en and zh.
 func fileKind(m fs.FileMode) (en, zh string) {
-	switch {
-	case m&fs.ModeDir != 0:
-		return "a directory", "目录"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link", "符号链接"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device", "字符设备"
-	case m&fs.ModeDevice != 0:
-		return "a block device", "块设备"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO (named pipe)", "命名管道（FIFO）"
-	case m&fs.ModeSocket != 0:
-		return "a socket", "套接字"
+	for _, k := range fileKinds {
+		if m&k.mode != 0 {
+			return k.en, k.zh
+		}
 	}
 	return "not a regular file", "非普通文件"
 }

@@ -17,6 +17,7 @@ import (
 
 	"gridcmd/data"
 	"gridcmd/importer"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -28,31 +29,7 @@ func BenchmarkReportWriters(b *testing.B) {
 	for _, writers := range []int{128, 1024} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			tw := newTower(b)
-			nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for w := 0; w < writers; w++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := next.Add(1)
-						if i > int64(b.N) {
-							return
-						}
-						_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+			reportFromWriters(b, tw, writers)
 			if c := tw.s.commits.Load(); c > 0 {
 				b.ReportMetric(float64(tw.s.committed.Load())/float64(c), "reports/commit")
 				st := tw.s.db.Stats()
@@ -62,9 +39,40 @@ func BenchmarkReportWriters(b *testing.B) {
 	}
 }
 
+// reportFromWriters files b.N reports over four micro-grids from writers
+// goroutines at once through tw's writer (the timer reset first) and
+// reports records/s.
+func reportFromWriters(b *testing.B, tw *tower, writers int) {
+	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				_, err := tw.s.Report(tw.ctx, benchReport(int(i), nodes[i%int64(len(nodes))], tw.worker01.ID))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+}
+
 // sampleRecord is a stored incident record of the usual size.
 func sampleRecord(tb testing.TB) []byte {
-	inc, _, err := newIncident(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
+	inc, _, err := testkit.FileReport(1, "HJ-20261129-0001", benchReport(12345, micro021, 5),
 		model.Person{ID: 5, Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())
 	require.NoError(tb, err)
 	v, err := encodeIncident(inc)
@@ -176,17 +184,26 @@ var yongkang100k struct {
 	err   error
 }
 
+// yongkangTower is Yongkang county's tower: data.YongkangVillages through
+// importer.ParseVillages and importer.Generate with the default rule.
+func yongkangTower() ([]model.Node, error) {
+	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+	if err != nil {
+		return nil, err
+	}
+	return importer.Generate(rows, importer.GenRule{}), nil
+}
+
 // yongkangFixture builds the Yongkang file, filling it the way fixture does
 // (fileRaw).
 func yongkangFixture(b *testing.B) (path string, nodes int) {
 	y := &yongkang100k
 	y.once.Do(func() {
-		rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+		tower, err := yongkangTower()
 		if err != nil {
 			y.err = err
 			return
 		}
-		tower := importer.Generate(rows, importer.GenRule{})
 		var targets []model.NodeCode
 		for _, n := range tower {
 			switch n.Level {
@@ -408,7 +425,7 @@ func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report fun
 				}
 				r := report(i)
 				r.Reporter = reporter.ID
-				inc, ev, err := newIncident(seq, model.FormatIncidentID("HJ", now, day), r, reporter, now, p)
+				inc, ev, err := testkit.FileReport(seq, testkit.IncidentID("HJ", now, day), r, reporter, now, p)
 				if err != nil {
 					return err
 				}
@@ -426,4 +443,30 @@ func fileRaw(s *DB, reporter model.Person, n int, step time.Duration, report fun
 		}
 	}
 	return nil
+}
+
+// BenchmarkReportWritersFollowed is BenchmarkReportWriters with a console
+// following the feed (one subscriber reading every batch), as when 'gridcmd
+// serve' holds the file and consoles attach: what publishing each commit
+// costs the writer.
+func BenchmarkReportWritersFollowed(b *testing.B) {
+	for _, writers := range []int{128, 1024} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			tw := newTower(b)
+			sub := tw.s.Subscribe()
+			read := make(chan struct{})
+			go func() {
+				defer close(read)
+				for range sub.C() {
+				}
+			}()
+			reportFromWriters(b, tw, writers)
+			b.StopTimer()
+			if sub.Lost() {
+				b.Log("the subscriber fell behind")
+			}
+			sub.Close()
+			<-read
+		})
+	}
 }

@@ -9,15 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/internal/testclock"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -50,25 +49,20 @@ func holdOpen(path string) int {
 }
 
 // cst is China Standard Time, the town's clock.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = testkit.CST
 
 // t0 is when every test starts: 09:00 on 29 November 2026 in Huajie.
-var t0 = time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
+var t0 = testkit.Morning
 
 // newClock is a clock at t0, moved by hand.
 func newClock() *testclock.Clock { return testclock.New(t0) }
 
 // Codes of the tiny tower.
 const (
-	town     = model.NodeCode("330784114")
-	village  = model.NodeCode("330784114266")
-	grid01   = model.NodeCode("330784114266-01")
-	grid02   = model.NodeCode("330784114266-02")
-	grid10   = model.NodeCode("330784114266-10")
-	micro011 = model.NodeCode("330784114266-01-01")
-	micro012 = model.NodeCode("330784114266-01-02")
-	micro021 = model.NodeCode("330784114266-02-01")
-	micro101 = model.NodeCode("330784114266-10-01")
+	town, village          = testkit.Town, testkit.Village
+	grid01, grid02, grid10 = testkit.Grid01, testkit.Grid02, testkit.Grid10
+	micro011, micro012     = testkit.Micro011, testkit.Micro012
+	micro021, micro101     = testkit.Micro021, testkit.Micro101
 )
 
 // tinyNodes is Huajie town, the village of Duxi (渎溪村), its grids 01, 02
@@ -130,12 +124,7 @@ func newTower(t testing.TB) *tower {
 	path := filepath.Join(t.TempDir(), "gridcmd.db")
 	tw := &tower{path: path, clock: newClock(), ctx: context.Background()}
 	tw.s = openAt(t, path, tw.clock)
-	n, err := tw.s.ImportNodes(tw.ctx, tinyNodes(), model.System, "tiny tower")
-	require.NoError(t, err)
-	require.Equal(t, len(tinyNodes()), n)
-	people, err := tw.s.ImportPeople(tw.ctx, tinyPeople(), model.System, "tiny roster")
-	require.NoError(t, err)
-	require.Len(t, people, len(tinyPeople()))
+	people := testkit.LoadTower(t, tw.s, tinyNodes(), tinyPeople())
 	tw.duty, tw.cadre, tw.leader02, tw.leader01 = people[0], people[1], people[2], people[3]
 	tw.worker01, tw.micro, tw.reserve, tw.patroller = people[4], people[5], people[6], people[7]
 	return tw
@@ -203,16 +192,6 @@ func sortedCopy(x []uint64) []uint64 {
 	return y
 }
 
-// newIncident is the incident the store files for r: the report rule on
-// the checked report, as fileReport applies it.
-func newIncident(seq uint64, id string, r model.Report, reporter model.Person, now time.Time, p model.Policy) (model.Incident, model.Event, error) {
-	c, err := r.Check(p)
-	if err != nil {
-		return model.Incident{}, model.Event{}, err
-	}
-	return c.Incident(seq, id, reporter, now, p)
-}
-
 // encodeIncident is the record of i as saveIncident writes it.
 func encodeIncident(i model.Incident) ([]byte, error) { return encodeIncidentText(i, nil) }
 
@@ -221,20 +200,8 @@ func openKey(inc model.Incident) ([]byte, error) {
 	return appendOpenKey(make([]byte, 0, 10), inc)
 }
 
-func requireCode(t testing.TB, err error, code string) {
-	t.Helper()
-	require.Error(t, err)
-	require.Equal(t, code, model.ErrorCode(err), "error: %v", err)
-}
-
-// requireZh checks that a refusal an officer can meet at the console says it
-// in Chinese too.
-func requireZh(t testing.TB, err error) {
-	t.Helper()
-	zh := model.ErrorMessageZh(err)
-	require.NotEqual(t, model.ErrorMessage(err), zh, "no Chinese for %q", model.ErrorMessage(err))
-	require.True(t, strings.ContainsFunc(zh, func(r rune) bool { return unicode.Is(unicode.Han, r) }), "%q is not Chinese", zh)
-}
+// requireCode and requireZh are testkit's.
+var requireCode, requireZh = testkit.RequireCode, testkit.RequireZh
 
 func requireClean(t testing.TB, s *DB) {
 	t.Helper()

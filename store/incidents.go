@@ -69,7 +69,8 @@ type txState struct {
 }
 
 // nextID takes the next daily number of the local day of day and returns the
-// incident id: model.FormatIncidentID(prefix, day, n), built without fmt.
+// incident id, PREFIX-YYYYMMDD-NNNN (the form model.ParseIncidentID reads),
+// built without fmt.
 func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, error) {
 	var buf [16]byte
 	if d := day.AppendFormat(buf[:0], "20060102"); string(d) != t.date {

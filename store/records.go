@@ -373,10 +373,7 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 			r.Platform, ok = p.str()
 		case "severity":
 			bit = 1 << 5
-			var n int64
-			n, ok = p.int()
-			r.Severity = int(n)
-			ok = ok && int64(r.Severity) == n
+			r.Severity, ok = p.goInt()
 		case "node":
 			bit = 1 << 6
 			r.Node, ok = p.str()
@@ -424,10 +421,7 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 			r.Supervised, ok = p.bool()
 		case "escalations":
 			bit = 1 << 21
-			var n int64
-			n, ok = p.int()
-			r.Escalations = int(n)
-			ok = ok && int64(r.Escalations) == n
+			r.Escalations, ok = p.goInt()
 		default:
 			return false
 		}
@@ -530,6 +524,13 @@ func (p *jsonParser) int() (int64, bool) {
 		return int64(n), true
 	}
 	return 0, false
+}
+
+// goInt reads an int64 that fits Go's int, as encoding/json refuses one
+// that does not.
+func (p *jsonParser) goInt() (int, bool) {
+	n, ok := p.int()
+	return int(n), ok && int64(int(n)) == n
 }
 
 // stringObject reads past an object of string values (a stateRecord).

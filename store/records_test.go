@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -34,19 +35,24 @@ func pickInt(r *rand.Rand) int64 {
 	return r.Int64()
 }
 
+// randomIncidentRecord is an incident record of picked strings and numbers.
+func randomIncidentRecord(r *rand.Rand) incidentRecord {
+	return incidentRecord{
+		ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
+		Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
+		Tier: pick(r), Status: pick(r), Department: pick(r),
+		ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
+		AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
+		Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+	}
+}
+
 // The hand-written encoders are the file format only as long as they write
 // what encoding/json writes for the record structs.
 func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 5000; i++ {
-		inc := incidentRecord{
-			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
-			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
-			Tier: pick(r), Status: pick(r), Department: pick(r),
-			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
-			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
-			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
-		}
+		inc := randomIncidentRecord(r)
 		want, err := json.Marshal(inc)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(inc.appendJSON(nil)))
@@ -104,7 +110,7 @@ func requireFastPath[T any](t *testing.T, v []byte, parse func([]byte) (T, bool)
 func TestIncidentIDMatchesModel(t *testing.T) {
 	day := t0.Add(15 * time.Hour) // the 30th in CST
 	for _, n := range []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456, 1<<64 - 1} {
-		require.Equal(t, model.FormatIncidentID("HJ", day, n), incidentID("HJ-"+day.Format("20060102")+"-", n))
+		require.Equal(t, testkit.IncidentID("HJ", day, n), incidentID("HJ-"+day.Format("20060102")+"-", n))
 	}
 }
 
@@ -114,14 +120,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	fast := 0
 	for i := 0; i < 5000; i++ {
-		rec := incidentRecord{
-			ID: pick(r), Title: pick(r), Text: pick(r), Category: pick(r), Platform: pick(r),
-			Severity: int(pickInt(r)), Node: pick(r), Reporter: uint64(pickInt(r)), Source: pick(r),
-			Tier: pick(r), Status: pick(r), Department: pick(r),
-			ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
-			AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
-			Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
-		}
+		rec := randomIncidentRecord(r)
 		v := rec.appendJSON(nil)
 		_, ok := requireFastPath(t, v, parseIncident, rec.ID, rec.Title, rec.Text, rec.Category, rec.Platform, rec.Node,
 			rec.Source, rec.Tier, rec.Status, rec.Department)
@@ -131,7 +130,7 @@ func TestParseIncidentMatchesEncodingJSON(t *testing.T) {
 	}
 	require.Positive(t, fast)
 
-	inc, _, err := newIncident(7, "HJ-20261129-0007", model.Report{
+	inc, _, err := testkit.FileReport(7, "HJ-20261129-0007", model.Report{
 		Node: micro021, Category: "traffic", Severity: model.SeverityIII,
 		Title: "330国道渎溪村段货物散落", Text: "占用一条车道\n已摆放警示标志",
 	}, model.Person{ID: 5, Name: "王网格员", Roles: []model.Role{model.RoleGridWorkerFull}}, t0, model.DefaultPolicy())

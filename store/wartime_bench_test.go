@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"gridcmd/data"
-	"gridcmd/importer"
 	"gridcmd/model"
 )
 
@@ -34,12 +31,11 @@ var yongkangWartime struct {
 func yongkangWartimeFixture(b *testing.B) (image []byte, towns []model.NodeCode, micro int) {
 	y := &yongkangWartime
 	y.once.Do(func() {
-		rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+		tower, err := yongkangTower()
 		if err != nil {
 			y.err = err
 			return
 		}
-		tower := importer.Generate(rows, importer.GenRule{})
 		people := []model.Person{{Name: "陈值班", Phone: "13800000001", Node: tower[0].Code,
 			Roles: []model.Role{model.RoleDutyOfficer}, OnDuty: true}}
 		for _, n := range tower {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -54,7 +55,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	require.Len(t, ids, writers*each)
 	for n := 1; n <= writers*each; n++ {
-		assert.True(t, ids[model.FormatIncidentID("HJ", t0, uint64(n))], "daily number %d", n)
+		assert.True(t, ids[testkit.IncidentID("HJ", t0, uint64(n))], "daily number %d", n)
 	}
 	for s := uint64(1); s <= writers*each; s++ {
 		assert.True(t, seqs[s], "seq %d", s)
@@ -76,19 +77,7 @@ func TestFailingRequestDoesNotSpoilItsBatch(t *testing.T) {
 	sub := tw.s.Subscribe()
 	defer sub.Close()
 
-	release := make(chan struct{})
-	started := make(chan struct{})
-	var once sync.Once
-	blocker := make(chan error, 1)
-	go func() {
-		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-			once.Do(func() { close(started) })
-			<-release
-			return nil, nil
-		})
-		blocker <- err
-	}()
-	<-started
+	release, blocker := holdWriter(tw)
 
 	type answer struct {
 		inc model.Incident
@@ -254,14 +243,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	defer sub.Close()
 	next := func() model.Batch {
 		t.Helper()
-		select {
-		case b, ok := <-sub.C():
-			require.True(t, ok)
-			return b
-		case <-time.After(10 * time.Second):
-			t.Fatal("nothing published")
-			return model.Batch{}
-		}
+		return testkit.NextBatch(t, sub, 10*time.Second, "nothing published")
 	}
 	// carries checks b against fresh reads and returns the ids it names.
 	carries := func(b model.Batch) []string {
@@ -293,19 +275,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	// Held behind a blocker, an escalation of inc, a new report and the
 	// village's acknowledgement of inc commit together: inc comes once, as
 	// the last of them left it.
-	release := make(chan struct{})
-	started := make(chan struct{})
-	var once sync.Once
-	blocker := make(chan error, 1)
-	go func() {
-		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-			once.Do(func() { close(started) })
-			<-release
-			return nil, nil
-		})
-		blocker <- err
-	}()
-	<-started
+	release, blocker := holdWriter(tw)
 	done := make(chan error, 3)
 	queued := 0
 	enqueue := func(f func() error) {
@@ -374,4 +344,23 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 	require.NotEmpty(t, b.Events)
 	assert.Empty(t, carries(b))
 	assert.Empty(t, b.Incidents)
+}
+
+// holdWriter starts a write that holds the writer until release is closed,
+// and returns once it holds it; blocker gets the write's error.
+func holdWriter(tw *tower) (release chan struct{}, blocker chan error) {
+	release = make(chan struct{})
+	started := make(chan struct{})
+	var once sync.Once
+	blocker = make(chan error, 1)
+	go func() {
+		_, err := tw.s.write(tw.ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+			once.Do(func() { close(started) })
+			<-release
+			return nil, nil
+		})
+		blocker <- err
+	}()
+	<-started
+	return release, blocker
 }

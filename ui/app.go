@@ -663,14 +663,12 @@ func (m Model) openRoster() Model {
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
-	case key.Matches(msg, m.lkeys.accept):
+	case key.Matches(msg, m.lkeys.accept, m.lkeys.abort):
 		m.filterActive = false
 		m.filterInput.Blur()
-		return m, nil
-	case key.Matches(msg, m.lkeys.abort):
-		m.filterActive = false
-		m.filterInput.Blur()
-		m.tell(m.queue, filterMsg{})
+		if key.Matches(msg, m.lkeys.abort) { // esc drops the filter too
+			m.tell(m.queue, filterMsg{})
+		}
 		return m, nil
 	}
 	var cmd tea.Cmd

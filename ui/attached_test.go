@@ -2,14 +2,13 @@ package ui
 
 import (
 	"context"
-	"net"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/api"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -17,20 +16,7 @@ import (
 // serve' holding the file does, and dials it as a second console would.
 func attach(t *testing.T, f fixture) *api.Client {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	cred, cleanup, err := api.WriteLocal(f.db.Path(), ln.Addr().String())
-	require.NoError(t, err)
-	srv := api.New(f.db, f.db, api.Options{LocalCredential: cred})
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		assert.NoError(t, srv.Shutdown(ctx))
-		assert.NoError(t, <-done)
-		cleanup()
-	})
+	testkit.ServeLocal(t, f.db, f.db, f.db.Path(), "127.0.0.1:0")
 	c, err := api.DialLocal(f.db.Path())
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
@@ -45,9 +31,7 @@ func TestAttachedConsole(t *testing.T) {
 	c := attach(t, f)
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(c, nil, f.options(t, "zh"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(c, "")())
+	m := loaded(t, c, f.options(t, "zh"), 120, 40)
 	direct := f.model(t, "zh", 120, 40)
 	assert.Equal(t, direct.View(), m.View(), "the same screen as the console holding the file")
 

@@ -12,6 +12,7 @@ import (
 
 	"gridcmd/data"
 	"gridcmd/importer"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -38,7 +39,7 @@ func bigWorld(b testing.TB, n int) snapshot {
 		at := base.Add(-time.Duration(r.IntN(6*3600)) * time.Second)
 		rep := model.Report{Node: leaves[r.IntN(len(leaves))], Category: cats[r.IntN(len(cats))],
 			Severity: model.Severity(1 + r.IntN(4)), Title: fmt.Sprintf("网格巡查发现问题 %d", i)}
-		inc, _, err := model.NewIncident(uint64(i+1), fmt.Sprintf("YK-20261129-%04d", i+1), rep, model.Person{}, at, p)
+		inc, _, err := testkit.FileReport(uint64(i+1), fmt.Sprintf("YK-20261129-%04d", i+1), rep, model.Person{}, at, p)
 		if err != nil {
 			b.Fatal(err)
 		}

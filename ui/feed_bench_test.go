@@ -3,12 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
-	"net"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"gridcmd/api"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -33,18 +33,7 @@ func BenchmarkAttachedBurst(b *testing.B) {
 	const n = 100
 	f := newFixture(b)
 	ctx := context.Background()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cred, cleanup, err := api.WriteLocal(f.db.Path(), ln.Addr().String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cleanup()
-	srv := api.New(f.db, f.db, api.Options{LocalCredential: cred})
-	go srv.Serve(ln)
-	defer srv.Shutdown(ctx)
+	testkit.ServeLocal(b, f.db, f.db, f.db.Path(), "127.0.0.1:0")
 	c, err := api.DialLocal(f.db.Path())
 	if err != nil {
 		b.Fatal(err)
@@ -53,9 +42,7 @@ func BenchmarkAttachedBurst(b *testing.B) {
 	svc := &countingService{Service: c}
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(b, "zh"))
-	m = update(b, m, keyMsgSize(120, 40))
-	m = update(b, m, loadSnapshot(svc, "")())
+	m := loaded(b, svc, f.options(b, "zh"), 120, 40)
 
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,9 +66,7 @@ func TestFeedCarriesTheIncidents(t *testing.T) {
 	svc := &countingService{Service: f.db}
 	sub := f.db.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(t, "en"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc, "")())
+	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	before := f.model(t, "en", 120, 40)
 
 	burst(t, f, f.db, n)
@@ -95,9 +95,7 @@ func TestAttachedFeedCarriesTheIncidents(t *testing.T) {
 	svc := &countingService{Service: c}
 	sub := c.Subscribe()
 	defer sub.Close()
-	m := New(svc, nil, f.options(t, "en"))
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(svc, "")())
+	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	direct := f.model(t, "en", 120, 40)
 
 	burst(t, f, c, n)
@@ -151,4 +149,102 @@ func TestFeedReadsWhatABatchLacks(t *testing.T) {
 	require.Len(t, msg.events, n, "one burst")
 	assert.Equal(t, int64(n-1), svc.incidentCalls.Load(), "each incident named, once")
 	assert.Equal(t, reread(t, f.db, msg.events), msg.changed)
+}
+
+// serverDown is the store seen through a server that is down for its next
+// few subscriptions: each of those is lost from the start, as the local
+// API client's is when the server does not answer.
+type serverDown struct {
+	model.Service
+	down int
+}
+
+func (s *serverDown) Subscribe() model.Subscription {
+	if s.down > 0 {
+		s.down--
+		return &deadSub{}
+	}
+	return s.Service.Subscribe()
+}
+
+// deadSub is a subscription that never opened.
+type deadSub struct{ closed bool }
+
+func (d *deadSub) C() <-chan model.Batch {
+	ch := make(chan model.Batch)
+	close(ch)
+	return ch
+}
+func (d *deadSub) Lost() bool { return true }
+func (d *deadSub) Close()     { d.closed = true }
+
+// TestFeedReconnects: an attached console whose feed ends says so in the
+// header and the status line, subscribes again, waiting longer each time
+// the server is not back, and, once it is, reloads what it missed and goes
+// on live.
+func TestFeedReconnects(t *testing.T) {
+	f := newFixture(t)
+	svc := &serverDown{Service: f.db, down: 2}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, lang := range []string{"zh", "en"} {
+			for _, wide := range []bool{false, true} {
+				opt := f.options(t, lang)
+				opt.Reconnect, opt.AmbiguousWide = true, wide
+				m := loaded(t, svc, opt, size[0], size[1])
+				m = update(t, m, eventsMsg{closed: true})
+				require.True(t, m.feedDown)
+				view := m.View()
+				assert.Contains(t, view, m.p.lab.FeedDown)
+				assert.Contains(t, view, m.say("reconnecting", "正在重新连接"))
+				header, _, _ := strings.Cut(view, "\n")
+				assert.Contains(t, header, m.now.In(shanghai).Format("2006-01-02 15:04:05"), "the clock stays whole")
+				checkScreen(t, m, size[0], size[1], wide)
+			}
+		}
+	}
+
+	opt := f.options(t, "en")
+	opt.Reconnect = true
+	m := loaded(t, svc, opt, 120, 40)
+	m = update(t, m, eventsMsg{closed: true})
+	assert.Equal(t, firstRetry, m.retry)
+	svc.down = 2
+	m = update(t, m, resubscribeMsg{})
+	assert.True(t, m.feedDown, "the server is not back")
+	assert.Equal(t, 2*firstRetry, m.retry, "the next wait is longer")
+	m = update(t, m, resubscribeMsg{})
+	assert.Equal(t, 4*firstRetry, m.retry)
+
+	// Meanwhile another process files a report the console cannot see.
+	inc, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
+		Severity: model.SeverityI, Title: "断线期间的上报", Reporter: model.System})
+	require.NoError(t, err)
+	assert.NotContains(t, m.View(), inc.Title)
+
+	// The server is back.
+	m = update(t, m, resubscribeMsg{})
+	require.False(t, m.feedDown)
+	require.True(t, m.ownSub)
+	defer m.Close()
+	view := m.View()
+	assert.Contains(t, view, "live feed back")
+	assert.NotContains(t, view, "FEED LOST")
+	assert.Contains(t, view, inc.Title, "what happened meanwhile is reloaded")
+
+	// The feed the console now waits on is the server's new one.
+	_, dead := m.sub.(*deadSub)
+	assert.False(t, dead)
+	assert.NotNil(t, m.sub)
+}
+
+// TestFeedLostOnTheFile: a console on the file itself (its feed ends only
+// with the program) does not try again; it says to restart.
+func TestFeedLostOnTheFile(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "en", 120, 40)
+	next, cmd := m.Update(eventsMsg{closed: true})
+	m = next.(Model)
+	assert.Nil(t, cmd)
+	assert.Contains(t, m.View(), "restart gridcmd")
+	assert.Equal(t, time.Duration(0), m.retry)
 }

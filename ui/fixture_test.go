@@ -73,9 +73,16 @@ func (f fixture) options(t testing.TB, lang string) Options {
 // Init would, but without the feed or the timers: tests drive those.
 func (f fixture) model(t testing.TB, lang string, w, h int) Model {
 	t.Helper()
-	m := New(f.db, nil, f.options(t, lang))
+	return loaded(t, f.db, f.options(t, lang), w, h)
+}
+
+// loaded is a console on svc with opt, of the given size, with its
+// snapshot loaded, as Init would, but without the feed or the timers.
+func loaded(t testing.TB, svc model.Service, opt Options, w, h int) Model {
+	t.Helper()
+	m := New(svc, nil, opt)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	return update(t, m, loadSnapshot(f.db, "")())
+	return update(t, m, loadSnapshot(svc, "")())
 }
 
 // update feeds one message and runs the commands it returns (those that

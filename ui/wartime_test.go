@@ -248,8 +248,11 @@ func TestActionKeysNeedTheIncidentInSight(t *testing.T) {
 	assert.NotEqual(t, inc.Tier, stored(t, f, inc.ID).Tier, "from the detail view it acts")
 }
 
-// A second directive is the one the pane shows once it arrives.
-func TestNewDirectiveIsShown(t *testing.T) {
+// twoDirectives is an English console at 120x40 in wartime that has issued
+// the directives "first" and then "second" from the keyboard (d, the form,
+// the confirmation) and taken in their events.
+func twoDirectives(t *testing.T) Model {
+	t.Helper()
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "en", 120, 40)
 	for _, text := range []string{"first", "second"} {
@@ -258,6 +261,12 @@ func TestNewDirectiveIsShown(t *testing.T) {
 		m = keys(t, m, "enter", "enter", "enter", "y")
 		m = pump(t, m, sub, f.db)
 	}
+	return m
+}
+
+// A second directive is the one the pane shows once it arrives.
+func TestNewDirectiveIsShown(t *testing.T) {
+	m := twoDirectives(t)
 	cur, ok := m.dir.current()
 	require.True(t, ok)
 	assert.Equal(t, "second", cur.d.Text)
@@ -279,14 +288,7 @@ func TestLongFilterFits(t *testing.T) {
 // [ and ] step through the directives (so do h/left and l/right, not the
 // space), and show in the directive pane's help and footer.
 func TestDirectiveKeys(t *testing.T) {
-	f := newFixture(t)
-	m, sub := wartimeModel(t, f, "en", 120, 40)
-	for _, text := range []string{"first", "second"} {
-		m = keys(t, m, "d")
-		m = typeText(t, m, text)
-		m = keys(t, m, "enter", "enter", "enter", "y")
-		m = pump(t, m, sub, f.db)
-	}
+	m := twoDirectives(t)
 	m = keys(t, m, ":")
 	m = typeText(t, m, "directives")
 	m = keys(t, m, "enter")
@@ -335,4 +337,58 @@ func TestEnterOnTheGapsDraftsAtOnce(t *testing.T) {
 	m = update(t, m, drafted)
 	m = pump(t, m, sub, f.db)
 	assert.Contains(t, m.View(), first.candidates[0].Name+" drafted into")
+}
+
+// A village room signing for one of its micro-grids (代签) shows apart in the
+// directive pane: the unit is marked, the total counts it, and the sign-for
+// times are the units' own.
+func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t)
+			m, sub := wartimeModel(t, f, lang, 120, 40)
+			ctx := context.Background()
+			const village = "330784114266"
+			officers, err := f.db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
+			require.NoError(t, err)
+			require.NotEmpty(t, officers)
+			d, _, err := f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village}, time.Hour, officers[0].ID, false)
+			require.NoError(t, err)
+			cadres, err := f.db.People(ctx, model.PeopleFilter{Node: village, Role: model.RoleVillageCadre})
+			require.NoError(t, err)
+			require.NotEmpty(t, cadres)
+
+			// Only the cadre signs, for one unit: nothing is the units' own yet.
+			st, err := f.db.WartimeStatus(ctx)
+			require.NoError(t, err)
+			var units []model.UnitStatus
+			for _, u := range st.Units {
+				if u.Worker != 0 && u.MicroGrid.Village() == village {
+					units = append(units, u)
+				}
+			}
+			require.GreaterOrEqual(t, len(units), 2)
+			proxied := units[0].MicroGrid
+			u, err := f.db.SignDirective(ctx, d.ID, proxied, cadres[0].ID)
+			require.NoError(t, err)
+			require.True(t, u.OnBehalf)
+			m = pump(t, m, sub, f.db)
+			short := strings.TrimPrefix(string(proxied), village+"-")
+			mark, total := map[string][2]string{
+				"en": {"on behalf:" + short, "1/"},
+				"zh": {"代签:" + short, "1/"},
+			}[lang][0], map[string]string{"en": "signed (on behalf 1)", "zh": "签收 (代签 1)"}[lang]
+			view := m.View()
+			assert.Contains(t, view, mark, "the unit signed for is marked in its village's row")
+			assert.Contains(t, view, total, "the total counts it apart")
+			assert.Contains(t, view, "p50 -  max -", "no unit has signed itself: no sign-for time")
+
+			// The unit's own worker signs another: now there is a time.
+			_, err = f.db.SignDirective(ctx, d.ID, units[1].MicroGrid, units[1].Worker)
+			require.NoError(t, err)
+			m = pump(t, m, sub, f.db)
+			assert.NotContains(t, m.View(), "p50 -  max -")
+			assert.Contains(t, m.View(), mark, "the unit signed for stays marked")
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -43,7 +44,7 @@ func TestChangeMatchesAFullCount(t *testing.T) {
 		for range 1 + r.IntN(6) {
 			if r.IntN(5) == 0 { // a new report
 				next++
-				inc, _, err := model.NewIncident(next, "", model.Report{Node: leaves[r.IntN(len(leaves))], Category: "traffic",
+				inc, _, err := testkit.FileReport(next, "", model.Report{Node: leaves[r.IntN(len(leaves))], Category: "traffic",
 					Severity: model.SeverityII, Title: "新上报"}, duty, now, p)
 				require.NoError(t, err)
 				burst = append(burst, inc)

@@ -766,12 +766,15 @@ type TeamPoints struct {
 	Previous int      `json:"previous"` // the team's total the month before
 }
 
-// LeaderShare is the leader's part of the total, 0-1 (0 without points).
+// LeaderShare is the leader's part of what the team earned, 0-1: a side
+// whose deductions outweigh its gains counts as having earned nothing, so
+// the share never leaves 0-1 (0 when neither side earned anything).
 func (t TeamPoints) LeaderShare() float64 {
-	if t.Leader+t.Workers <= 0 {
+	l, w := max(t.Leader, 0), max(t.Workers, 0)
+	if l+w == 0 {
 		return 0
 	}
-	return float64(t.Leader) / float64(t.Leader+t.Workers)
+	return float64(l) / float64(l+w)
 }
 
 // Trend is the total against the month before.

@@ -417,6 +417,12 @@ func TestTeams(t *testing.T) {
 	assert.Equal(t, 36, villages[0].Total, "the village holds its grids and its cadres; the town's officer is above it")
 	assert.Equal(t, 19, villages[0].Previous)
 	assert.Zero(t, model.TeamPoints{}.LeaderShare())
+
+	// A leader deducted more than they earned earned none of the team's
+	// points; the share stays within 0-1 either way.
+	assert.Zero(t, model.TeamPoints{Total: 1, Leader: -4, Workers: 5}.LeaderShare())
+	assert.Equal(t, 1.0, model.TeamPoints{Total: 2, Leader: 3, Workers: -1}.LeaderShare())
+	assert.Zero(t, model.TeamPoints{Total: -3, Leader: -1, Workers: -2}.LeaderShare())
 }
 
 func TestMonthTotalsAndRanking(t *testing.T) {

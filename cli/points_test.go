@@ -186,7 +186,7 @@ func TestStatementReadsBack(t *testing.T) {
 
 	xlsx := e.path("2026-11.xlsx")
 	out := e.ok("points", "statement", "--month", "2026-11", "--out", xlsx)
-	assert.Contains(t, out, "29 sheets")
+	assert.Contains(t, out, "29 sheets (the summary, 27 villages and the town)")
 
 	f, err := excelize.OpenFile(xlsx)
 	require.NoError(t, err)
@@ -252,6 +252,10 @@ func TestStatementReadsBack(t *testing.T) {
 	}
 	assert.True(t, teams, "the grid teams of the village")
 	assert.True(t, signature, "the signatures line")
+	town, err := f.GetRows("花街镇")
+	require.NoError(t, err)
+	assert.Equal(t, "花街镇（镇级） 2026年11月 网格积分公示", town[0][0])
+	assert.True(t, strings.HasPrefix(town[len(town)-1][0], "经办人签字"), "the town signs as the town, not as a village: %q", town[len(town)-1][0])
 
 	// The same as CSV, and an existing file only with --force.
 	csvPath := e.path("2026-11.csv")

@@ -77,11 +77,16 @@ existing file is replaced only with --force.`,
 				if err := writeFileAtomic(out, data); err != nil {
 					return err
 				}
-				people := 0
+				people, villages, town := 0, 0, ""
 				for _, s := range sheets[1:] {
 					people += s.people
+					if s.town {
+						town = " and the town"
+					} else {
+						villages++
+					}
 				}
-				fmt.Fprintf(a.out, "wrote %s: %s, %d sheets (%d villages and the town), %d people\n", out, m, len(sheets), len(sheets)-1, people)
+				fmt.Fprintf(a.out, "wrote %s: %s, %d sheets (the summary, %d villages%s), %d people\n", out, m, len(sheets), villages, town, people)
 				return nil
 			})
 		},
@@ -143,6 +148,7 @@ type sheet struct {
 	header []int
 	rows   [][]any
 	people int
+	town   bool // the town's own people, not a village's
 }
 
 // statement lays the month out as sheets.
@@ -173,6 +179,9 @@ func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
 	if zh {
 		monthName = fmt.Sprintf("%d年%d月", p.Month.Year, int(p.Month.Mon))
 	}
+	if p.Through > 0 { // the month so far
+		monthName += fmt.Sprintf(say(" (days 1-%d)", "（截至%d日）"), p.Through)
+	}
 	keys := indicatorColumns(p)
 	name := func(k string) string {
 		for _, in := range p.Indicators {
@@ -199,6 +208,8 @@ func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
 	}
 	signature := say("Grid leaders (signatures): ____________    Village party secretary: ____________    (seal)    Posted on: ______-____-____",
 		"网格长签字：____________    村党组织书记签字：____________    （村委会盖章）    公示日期：______年____月____日")
+	townSignature := say("Prepared by: ____________    Town leader in charge: ____________    (seal)    Posted on: ______-____-____",
+		"经办人签字：____________    镇分管领导签字：____________    （镇政府盖章）    公示日期：______年____月____日")
 
 	// The people of each village, and of the town itself, in rank order.
 	groups := map[model.NodeCode][]model.PersonPoints{}
@@ -229,12 +240,13 @@ func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
 		if vn.Code == town.Code && len(people) == 0 {
 			continue
 		}
-		s := sheet{name: sheetName(vn.Name, vn.Code, used), title: 1, people: len(people)}
-		where := vn.Name
-		if vn.Code != town.Code {
+		s := sheet{name: sheetName(vn.Name, vn.Code, used), title: 1, people: len(people), town: vn.Code == town.Code}
+		where, signs := vn.Name, signature
+		if !s.town {
 			where = town.Name + " " + vn.Name
 		} else {
 			where += say(" (town)", "（镇级）")
+			signs = townSignature
 		}
 		s.rows = append(s.rows, []any{fmt.Sprintf("%s %s %s", where, monthName, say("points statement", "网格积分公示"))})
 		s.header = append(s.header, len(s.rows))
@@ -261,7 +273,7 @@ func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
 				say("grid leader", "网格长"), say("workers", "网格员等"), say("leader share", "网格长占比"), say("last month", "上月"), say("change", "环比")})
 			s.rows = append(s.rows, teams...)
 		}
-		s.rows = append(s.rows, []any{}, []any{signature})
+		s.rows = append(s.rows, []any{}, []any{signs})
 		out = append(out, s)
 	}
 	return out

@@ -483,3 +483,56 @@ func TestMonthSoFar(t *testing.T) {
 	requireCode(t, err, model.EINVALID)
 	requireZh(t, err)
 }
+
+// TestPatrolEventsEarn: the patrols' events (issue 13's actions, written
+// here straight into the log as the patrol service will write them) earn
+// by the shipped indicators as they are committed: 巡护 for a patrol done,
+// up to its cap; 清村扫楼 for a building sweep on rotation; nothing for the
+// rest of the patrol flow. check and a rebuild agree, and the totals
+// survive a reopen.
+func TestPatrolEventsEarn(t *testing.T) {
+	tw := newTower(t)
+	tw.clock.Set(time.Date(2026, 11, 1, 7, 0, 0, 0, cst))
+	put := func(by model.Person, acts ...model.Action) {
+		t.Helper()
+		_, err := tw.s.write(tw.ctx, func(_ *bolt.Tx, now time.Time) ([]model.Event, error) {
+			evs := make([]model.Event, len(acts))
+			for i, a := range acts {
+				evs[i] = model.Event{At: now, Actor: by.ID, ActorName: by.Name, Action: a, Node: village, Note: string(a)}
+			}
+			return evs, nil
+		})
+		require.NoError(t, err)
+	}
+	flow := []model.Action{"patrol_start", "checkin", "checkin", "finding", "finding_pass", "finding_merge",
+		"finding_close", "patrol_end", "rotation_patrol", "rotation_traffic"}
+	put(tw.patroller, flow...)
+	put(tw.worker01, flow...)
+	assert.Empty(t, pointsOf(t, tw.s, nov, tw.patroller.ID).By, "starting, checking in, finding, ending incomplete, patrol and traffic rotations earn nothing")
+
+	put(tw.patroller, "patrol_start", "checkin", "patrol_done")
+	put(tw.worker01, "rotation_sweep")
+	assert.Equal(t, map[string]int{"patrol": 2}, pointsOf(t, tw.s, nov, tw.patroller.ID).By)
+	assert.Equal(t, map[string]int{"sweep": 2}, pointsOf(t, tw.s, nov, tw.worker01.ID).By)
+
+	// A month of patrols, two a day: the cap (60) holds; the sweeps' (40) too.
+	for range 40 {
+		tw.clock.Advance(12 * time.Hour)
+		if tw.clock.Now().Month() != time.November {
+			break
+		}
+		put(tw.patroller, "patrol_done")
+		put(tw.worker01, "rotation_sweep", "rotation_sweep")
+	}
+	p := pointsOf(t, tw.s, nov, tw.patroller.ID)
+	assert.Equal(t, map[string]int{"patrol": 60}, p.By)
+	assert.Equal(t, map[string]int{"sweep": 40}, pointsOf(t, tw.s, nov, tw.worker01.ID).By)
+
+	requireClean(t, tw.s)
+	rb, err := tw.s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rb.Changed)
+	tw.reopen(t)
+	assert.Equal(t, p, pointsOf(t, tw.s, nov, tw.patroller.ID))
+	requireClean(t, tw.s)
+}

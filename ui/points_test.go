@@ -126,3 +126,16 @@ func TestPointsGolden(t *testing.T) {
 		})
 	}
 }
+
+// The pane reloads for the patrols' events that earn (issue 13's
+// patrol_done and rotation_sweep) and not for the rest of their flow.
+func TestPointsPaneEarnsOnPatrols(t *testing.T) {
+	pp := &pointsPane{cur: model.PointsMonth{Indicators: model.DefaultPoints().Indicators}}
+	for a, want := range map[model.Action]bool{
+		"patrol_done": true, "rotation_sweep": true, model.ActPointsRedeem: true,
+		"patrol_start": false, "checkin": false, "patrol_end": false, "finding": false, "finding_pass": false,
+		"finding_merge": false, "finding_close": false, "rotation_patrol": false, "rotation_traffic": false,
+	} {
+		assert.Equal(t, want, pp.earns([]model.Event{{Action: a}}), a)
+	}
+}

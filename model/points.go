@@ -169,7 +169,7 @@ func DefaultPoints() PointsPolicy {
 			{Key: "hazard", Zh: "隐患排查", En: "hazard confirmed", Actions: []Action{ActResolve}, To: EarnReporter,
 				Categories: []Category{"hazard"}, When: []Condition{WhenFirst}, Points: 3, Cap: 30},
 			{Key: "sign_on_time", Zh: "按时签收", En: "signed for on time", Actions: []Action{ActAcknowledge},
-				When: []Condition{WhenOnTime}, Points: 1, Cap: 60},
+				Tiers: []Tier{TierGrid, TierVillage}, When: []Condition{WhenOnTime}, Points: 1, Cap: 60},
 			{Key: "mediation", Zh: "矛盾调处", En: "dispute resolved", Actions: []Action{ActResolve},
 				Categories: []Category{"dispute"}, Tiers: []Tier{TierGrid, TierVillage}, When: []Condition{WhenFirst}, Points: 3, Cap: 30},
 			{Key: "patrol", Zh: "巡护", En: "patrol completed", Actions: []Action{"patrol_done"}, Points: 2, Cap: 60},

@@ -55,7 +55,7 @@ func newPointsPane(c *common, lang string) *pointsPane {
 // pointsLabels are the pane's words in one language.
 type pointsLabels struct {
 	Title, Loading, None                                string
-	MonthTotal, PrevMonth, Earners, Indicators          string
+	Earners, Indicators                                 string
 	SoFar, PrevSoFar                                    string // the month so far, and the month before as far: formats of the day
 	GridTeams, People, MicroGrids                       string
 	Total, Leader, Workers, Share, Prev, Trend, Balance string
@@ -64,13 +64,13 @@ type pointsLabels struct {
 func newPointsLabels(lang string) pointsLabels {
 	if lang == "zh" {
 		return pointsLabels{Title: "积分", Loading: "正在读取积分…", None: "本月尚无积分",
-			MonthTotal: "本月", PrevMonth: "上月", Earners: "得分人数", Indicators: "指标",
+			Earners: "得分人数", Indicators: "指标",
 			SoFar: "本月（至%d日）", PrevSoFar: "上月（至%d日）",
 			GridTeams: "网格团队", People: "个人排名", MicroGrids: "微网格",
 			Total: "积分", Leader: "网格长", Workers: "网格员", Share: "占比", Prev: "上月", Trend: "环比", Balance: "余额"}
 	}
 	return pointsLabels{Title: "Points", Loading: "loading the points...", None: "no points this month yet",
-		MonthTotal: "month", PrevMonth: "last month", Earners: "earners", Indicators: "indicators",
+		Earners: "earners", Indicators: "indicators",
 		SoFar: "month 1-%d", PrevSoFar: "last month 1-%d",
 		GridTeams: "grid teams", People: "people", MicroGrids: "micro-grids",
 		Total: "pts", Leader: "leader", Workers: "workers", Share: "share", Prev: "last", Trend: "trend", Balance: "bal"}
@@ -256,12 +256,19 @@ func (pp *pointsPane) render() {
 	for _, x := range pp.prev.People {
 		before += x.Total
 	}
-	this, last := l.MonthTotal, l.PrevMonth
+	// A whole month (one gone by) and the one before are named; the
+	// current one is so far, against the month before to the same day.
+	this, last := pp.cur.Month.String(), pp.cur.Month.Prev().String()
 	if pp.cur.Through > 0 {
 		this, last = fmt.Sprintf(l.SoFar, pp.cur.Through), fmt.Sprintf(l.PrevSoFar, pp.cur.Through)
 	}
-	out = append(out, line(fmt.Sprintf(" %s %d  %s %d  %+d  %s %d  %s %d", this, total, last, before,
-		total-before, l.Earners, people, l.Indicators, len(pp.cur.Indicators))))
+	sums := fmt.Sprintf(" %s %d  %s %d  %+d", this, total, last, before, total-before)
+	counts := fmt.Sprintf("  %s %d  %s %d", l.Earners, people, l.Indicators, len(pp.cur.Indicators))
+	if p.w.Of(sums+counts) <= inner {
+		out = append(out, line(sums+counts))
+	} else { // narrow: the counts on a line of their own
+		out = append(out, line(sums), line(" "+counts[2:]))
+	}
 
 	// Grid teams with points this month or the last, with the leader's share.
 	var grids []model.TeamPoints

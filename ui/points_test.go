@@ -70,6 +70,7 @@ func TestPointsPane(t *testing.T) {
 	m = keys(t, m, "[")
 	assert.Contains(t, m.View(), "Points 2026-10")
 	assert.Contains(t, m.View(), "no points this month yet")
+	assert.Contains(t, m.View(), " 2026-10 0  2026-09 0  +0", "a month gone by is named, not called this month")
 	m = keys(t, m, "]")
 	assert.Contains(t, m.View(), "Points 2026-11")
 	// esc closes it.

@@ -140,3 +140,25 @@ func TestPointsPaneEarnsOnPatrols(t *testing.T) {
 		assert.Equal(t, want, pp.earns([]model.Event{{Action: a}}), a)
 	}
 }
+
+// A seat scoped to a village sees its village's points only: its people,
+// its grid teams, its micro-grids.
+func TestPointsForTheSeatsScope(t *testing.T) {
+	f, worker, _ := pointsFixture(t)
+	m := scopedModel(t, f, duxi, "zh")
+	m = keys(t, m, ":", "p", "o", "i", "n", "t", "s", "enter")
+	require.Equal(t, overlayPoints, m.overlay)
+	require.NotEmpty(t, m.points.cur.People)
+	found := false
+	for _, x := range append(m.points.cur.People, m.points.prev.People...) {
+		assert.True(t, duxi.Contains(x.Node), "%s of %s", x.Name, x.Node)
+		found = found || x.Person == worker
+	}
+	assert.True(t, found, "the Duxi worker granted points")
+	for _, l := range m.points.lines {
+		for _, other := range []string{"金湖村", "枫源村", "花街镇"} {
+			assert.NotContains(t, l, other)
+		}
+	}
+	assert.Regexp(t, `渎溪村 02 +21 `, m.View())
+}

@@ -536,3 +536,27 @@ func TestPatrolEventsEarn(t *testing.T) {
 	assert.Equal(t, p, pointsOf(t, tw.s, nov, tw.patroller.ID))
 	requireClean(t, tw.s)
 }
+
+// BenchmarkEarnInTx is what the points add to the writer's work per report
+// (compare BenchmarkReportInTx): booking a report's 信息采集 in the
+// transaction that appends it. Each report is by another person, so every
+// one reads its cap and writes a day and a month total afresh (the worst
+// case; a person past a cap costs one read).
+func BenchmarkEarnInTx(b *testing.B) {
+	tw := newTower(b)
+	s := tw.s
+	now := tw.clock.Now()
+	const batch = 128
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; {
+		tx, err := s.db.Begin(true)
+		require.NoError(b, err)
+		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
+			ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
+				IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
+			require.NoError(b, s.earn(tx, []model.Event{ev}))
+		}
+		require.NoError(b, tx.Rollback())
+	}
+}

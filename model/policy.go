@@ -118,9 +118,6 @@ func (p Policy) Validate() error {
 	if err := p.Points.Validate(); err != nil {
 		return err
 	}
-	if err := p.Points.Validate(); err != nil {
-		return err
-	}
 	for kind, c := range p.Alerts.Categories {
 		if _, ok := p.Categories[c]; !ok {
 			key := "alerts.categories." + kind

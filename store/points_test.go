@@ -198,19 +198,21 @@ func TestRedeemNeverBelowZero(t *testing.T) {
 
 // TestPointsRebuildEqualsIncremental is the property over random histories
 // through the store: reports, acts of every kind, the clocks' escalations
-// and supervisions, grants and redemptions, across a month's end. The
+// and supervisions, grants and redemptions, the patrols' events, across a
+// month's end. The
 // totals the writer kept equal a rebuild from the log, and the ledger
 // model.BuildLedger derives from the log read back.
 func TestPointsRebuildEqualsIncremental(t *testing.T) {
 	earned := map[string]bool{} // the keys the histories reached, all seeds
 	t.Cleanup(func() {
-		for _, k := range []string{"report", "hazard", "sign_on_time", "mediation", "supervision", model.ManualKey, model.RedeemKey} {
+		for _, k := range []string{"report", "hazard", "sign_on_time", "mediation", "supervision", "patrol", "sweep", model.ManualKey, model.RedeemKey} {
 			assert.True(t, earned[k], "no history earned %s", k)
 		}
 	})
 	for seed := uint64(1); seed <= 6; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 14))
+			pr := rand.New(rand.NewPCG(seed, 13))
 			tw := newTower(t)
 			tw.clock.Set(time.Date(2026, 11, 30, 20, 0, 0, 0, cst))
 			ctx := tw.ctx
@@ -242,6 +244,16 @@ func TestPointsRebuildEqualsIncremental(t *testing.T) {
 					} else {
 						_, _ = tw.s.RedeemBenefit(ctx, people[r.IntN(len(people))].ID, "dining", people[r.IntN(2)].ID)
 					}
+				}
+				// The patrols' events, as issue 13's service writes them,
+				// drawn apart so r's histories stay as they were.
+				if pr.IntN(6) == 0 {
+					a := []model.Action{"patrol_start", "checkin", "patrol_done", "patrol_end", "finding", "rotation_sweep", "rotation_patrol"}[pr.IntN(7)]
+					by := people[pr.IntN(len(people))]
+					_, err := tw.s.write(ctx, func(_ *bolt.Tx, now time.Time) ([]model.Event, error) {
+						return []model.Event{{At: now, Actor: by.ID, ActorName: by.Name, Action: a, Node: village}}, nil
+					})
+					require.NoError(t, err)
 				}
 			}
 			requireClean(t, tw.s)

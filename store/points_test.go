@@ -199,9 +199,8 @@ func TestRedeemNeverBelowZero(t *testing.T) {
 // TestPointsRebuildEqualsIncremental is the property over random histories
 // through the store: reports, acts of every kind, the clocks' escalations
 // and supervisions, grants and redemptions, the patrols' events, across a
-// month's end. The
-// totals the writer kept equal a rebuild from the log, and the ledger
-// model.BuildLedger derives from the log read back.
+// month's end. The totals the writer kept equal a rebuild from the log,
+// and the ledger model.BuildLedger derives from the log read back.
 func TestPointsRebuildEqualsIncremental(t *testing.T) {
 	earned := map[string]bool{} // the keys the histories reached, all seeds
 	t.Cleanup(func() {

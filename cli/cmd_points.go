@@ -113,15 +113,17 @@ type personPointsJSON struct {
 }
 
 type teamJSON struct {
-	Node        string  `json:"node"`
-	Name        string  `json:"name,omitempty"`
-	People      int     `json:"people"`
-	Total       int     `json:"total"`
-	Leader      int     `json:"leader,omitempty"`
-	Workers     int     `json:"workers,omitempty"`
-	LeaderShare float64 `json:"leader_share,omitempty"`
-	Previous    int     `json:"previous"`
-	Trend       int     `json:"trend"`
+	Node   string `json:"node"`
+	Name   string `json:"name,omitempty"`
+	People int    `json:"people"`
+	Total  int    `json:"total"`
+	// A grid's split, always there for a grid (0 too), never for a
+	// micro-grid or a village.
+	Leader      *int     `json:"leader,omitempty"`
+	Workers     *int     `json:"workers,omitempty"`
+	LeaderShare *float64 `json:"leader_share,omitempty"`
+	Previous    int      `json:"previous"`
+	Trend       int      `json:"trend"`
 }
 
 type pointsJSON struct {
@@ -158,8 +160,8 @@ func (v pointsView) teams(level model.Level) []teamJSON {
 		j := teamJSON{Node: string(t.Node), Name: v.names[t.Node], People: t.People, Total: t.Total,
 			Previous: t.Previous, Trend: t.Trend()}
 		if level == model.LevelGrid {
-			j.Leader, j.Workers = t.Leader, t.Workers
-			j.LeaderShare = float64(int(t.LeaderShare()*1000+0.5)) / 1000
+			share := float64(int(t.LeaderShare()*1000+0.5)) / 1000
+			j.Leader, j.Workers, j.LeaderShare = &t.Leader, &t.Workers, &share
 		}
 		out = append(out, j)
 	}
@@ -249,7 +251,7 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 		for _, t := range teams {
 			r := []string{t.Node, t.Name, strconv.Itoa(t.People), strconv.Itoa(t.Total), strconv.Itoa(t.Previous), fmt.Sprintf("%+d", t.Trend)}
 			if lv.level == model.LevelGrid {
-				r = append(r, strconv.Itoa(t.Leader), strconv.Itoa(t.Workers), fmt.Sprintf("%.0f%%", t.LeaderShare*100))
+				r = append(r, strconv.Itoa(*t.Leader), strconv.Itoa(*t.Workers), fmt.Sprintf("%.0f%%", *t.LeaderShare*100))
 			}
 			rows = append(rows, r)
 		}

@@ -74,6 +74,27 @@ func TestPointsCommands(t *testing.T) {
 	assert.Equal(t, 1, p.People[0].Rank)
 	assert.GreaterOrEqual(t, p.People[0].Total, p.People[len(p.People)-1].Total)
 	assert.Len(t, p.Villages, 27)
+	// A grid's split is always there, a leader's 0 too; a micro-grid has none.
+	var raw struct {
+		Grids      []map[string]any `json:"grids"`
+		MicroGrids []map[string]any `json:"micro_grids"`
+	}
+	e.okJSON(&raw, "points", "--json", "--month", "2026-11")
+	require.NotEmpty(t, raw.Grids)
+	zero := 0
+	for _, g := range raw.Grids {
+		for _, k := range []string{"leader", "workers", "leader_share"} {
+			assert.Contains(t, g, k, g["node"])
+		}
+		if g["leader"] == 0.0 {
+			zero++
+		}
+	}
+	assert.Positive(t, zero, "a grid whose leader earned nothing this month")
+	require.NotEmpty(t, raw.MicroGrids)
+	for _, g := range raw.MicroGrids {
+		assert.NotContains(t, g, "leader")
+	}
 
 	worker := e.personAt("330784114266-02", "grid_worker_ft")
 	cadre := e.personAt("330784114266", "village_cadre")

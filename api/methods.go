@@ -101,6 +101,8 @@ var localMethods = []localMethod{
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
+	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcHandover, rpcAcceptHandover, rpcHandovers,
+	rpcCheckIn, rpcAddHeartbeat, rpcRemoveHeartbeat, rpcHeartbeats, rpcBeat,
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,

@@ -158,7 +158,8 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 		if a.demoHistory {
 			load = demo.LoadWithHistory
 		}
-		err := load(ctx, db, clock.Set, seed, base)
+		// The demo's shifts hand over at the command room's hours.
+		err := load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
 		clock.Release()
 		if err != nil {
 			return initCounts{}, fmt.Errorf("demo: %w", err)

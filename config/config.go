@@ -38,6 +38,7 @@ type Config struct {
 	API           API               `mapstructure:"api"`
 	Alerts        Alerts            `mapstructure:"alerts"`
 	Points        Points            `mapstructure:"points"`
+	Watchdog      Watchdog          `mapstructure:"watchdog"`
 
 	// Set by Load, not read from the file.
 	Location *time.Location `mapstructure:"-"`
@@ -45,8 +46,16 @@ type Config struct {
 }
 
 type Deadlines struct {
-	Ack     map[string]time.Duration            `mapstructure:"ack"`
-	Resolve map[string]map[string]time.Duration `mapstructure:"resolve"`
+	Ack         map[string]time.Duration            `mapstructure:"ack"`
+	Resolve     map[string]map[string]time.Duration `mapstructure:"resolve"`
+	Resupervise time.Duration                       `mapstructure:"resupervise"`
+}
+
+// Watchdog configures the silences (model.WatchdogRule).
+type Watchdog struct {
+	RoomSilence time.Duration `mapstructure:"room_silence"`
+	Severity    string        `mapstructure:"severity"`
+	Category    string        `mapstructure:"category"`
 }
 
 type Wartime struct {
@@ -107,6 +116,11 @@ func Defaults() map[string]any {
 		"alerts.count":      p.Alerts.Count,
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
+
+		"deadlines.resupervise": model.ShortDuration(p.Resupervise),
+		"watchdog.room_silence": model.ShortDuration(p.Watchdog.RoomSilence),
+		"watchdog.severity":     p.Watchdog.Severity.String(),
+		"watchdog.category":     string(p.Watchdog.Category),
 	}
 	pointsDefaults(d)
 	for t, v := range p.Ack {
@@ -597,6 +611,18 @@ func (c Config) Policy() (model.Policy, error) {
 	if p.Points, err = c.pointsPolicy(); err != nil {
 		return p, err
 	}
+	p.Resupervise = c.Deadlines.Resupervise
+	wsev, err := model.ParseSeverity(c.Watchdog.Severity)
+	if err != nil {
+		return p, model.Errorf(model.EINVALID, "watchdog.severity: %s", model.ErrorMessage(err))
+	}
+	wcat := model.Category(c.Watchdog.Category)
+	if _, ok := p.Categories[wcat]; !ok && wcat == model.DefaultWatchdogRule().Category {
+		// The shipped category, dropped with the shipped set: the alerts'
+		// fallback, as for a sensor kind whose category is gone.
+		wcat = p.Alerts.Categories[model.AlertOther]
+	}
+	p.Watchdog = model.WatchdogRule{RoomSilence: c.Watchdog.RoomSilence, Severity: wsev, Category: wcat}
 	if err := p.Validate(); err != nil {
 		return p, err
 	}

@@ -82,6 +82,13 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{"alerts:\n  severity: V\n", "alerts.severity"},
 		{"alerts:\n  categories:\n    smoke: arson\n", `alerts.categories.smoke: category "arson"`},
 		{"alerts:\n  cout: 3\n", `unknown key "alerts.cout"`},
+		{"deadlines:\n  resupervise: often\n", "deadlines.resupervise"},
+		{"deadlines:\n  resupervise: 0\n", "deadlines.resupervise"},
+		{"watchdog:\n  room_silence: 2\n", "watchdog.room_silence"},
+		{"watchdog:\n  room_silence: -1h\n", "watchdog.room_silence"},
+		{"watchdog:\n  severity: V\n", "watchdog.severity"},
+		{"watchdog:\n  category: arson\n", `watchdog.category: category "arson"`},
+		{"watchdog:\n  silence: 2h\n", `unknown key "watchdog.silence"`},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -172,6 +179,29 @@ alerts:
 	p, err = c.Policy()
 	require.NoError(t, err)
 	assert.Equal(t, 2, p.Alerts.Count)
+}
+
+func TestWatchdogAndResuperviseKeys(t *testing.T) {
+	c, err := Load(writeConfig(t, "deadlines:\n  resupervise: 30m\nwatchdog:\n  room_silence: 90m\n  severity: I\n  category: fire\n"), nil)
+	require.NoError(t, err)
+	p, err := c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, 30*time.Minute, p.Resupervise)
+	assert.Equal(t, model.WatchdogRule{RoomSilence: 90 * time.Minute, Severity: model.SeverityI, Category: "fire"}, p.Watchdog)
+
+	// The shipped category gone with the shipped set: the alerts' fallback.
+	c, err = Load(writeConfig(t, "categories:\n  landslide: safety\n  fire: safety\n"), nil)
+	require.NoError(t, err)
+	p, err = c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, model.Category("fire"), p.Watchdog.Category)
+
+	t.Setenv("GRIDCMD_WATCHDOG_ROOM_SILENCE", "45m")
+	c, err = Load("../config.yaml", nil)
+	require.NoError(t, err)
+	p, err = c.Policy()
+	require.NoError(t, err)
+	assert.Equal(t, 45*time.Minute, p.Watchdog.RoomSilence)
 }
 
 func TestAlertKindsFollowReplacedCategories(t *testing.T) {

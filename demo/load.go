@@ -19,17 +19,26 @@ import (
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
 func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
-	return load(ctx, svc, setClock, seed, base, false)
+	return play(ctx, svc, setClock, seed, base, false, nil)
 }
 
 // LoadWithHistory is Load with the demo's history (History) played between
 // the imports and the morning's script: the weeks before base, so that the
 // points and scorecards have a true month and the month before it.
 func LoadWithHistory(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
-	return load(ctx, svc, setClock, seed, base, true)
+	return play(ctx, svc, setClock, seed, base, true, nil)
 }
 
-func load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, history bool) error {
+// Play is Load with before called before each step of the script, once
+// the clock is at the step's time (a test uses it to sweep the clocks and
+// to look at a console following the feed as the night goes on). It also
+// schedules the week of shifts (Shifts) right after the roster (after the
+// history, with LoadWithHistory).
+func Play(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, before func(at time.Time) error) error {
+	return play(ctx, svc, setClock, seed, base, false, before)
+}
+
+func play(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, history bool, before func(at time.Time) error) error {
 	clock := func(t time.Time) {
 		if setClock != nil {
 			setClock(t)
@@ -82,12 +91,26 @@ func load(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 		}
 	}
 
+	// The week of shifts, scheduled as without the history: a minute
+	// before the morning's first step.
+	if len(past) > 0 && len(steps) > 0 {
+		clock(steps[0].At.Add(-time.Minute))
+	}
+	if _, err := svc.AddShifts(ctx, Shifts(d, base), model.System, note); err != nil {
+		return fmt.Errorf("demo: shifts: %w", err)
+	}
+
 	ids := make([]string, len(steps)) // the incident id each report step filed
 	for i, st := range steps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		clock(st.At)
+		if before != nil {
+			if err := before(st.At); err != nil {
+				return err
+			}
+		}
 		switch {
 		case st.Report != nil:
 			inc, err := svc.Report(ctx, *st.Report)

@@ -23,6 +23,7 @@ type fakeStore struct {
 	seq      uint64
 	stamps   []time.Time // the clock at each Report or Act
 	imported time.Time
+	shifts   []model.Shift
 }
 
 func newFake() *fakeStore {
@@ -49,6 +50,17 @@ func (f *fakeStore) ImportPeople(_ context.Context, people []model.Person, _ mod
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// AddShifts checks each shift by the rule, as the store does.
+func (f *fakeStore) AddShifts(_ context.Context, shifts []model.Shift, _ model.PersonID, _ string) ([]model.Shift, error) {
+	for _, s := range shifts {
+		if err := model.CheckShift(s, f.person(s.Person)); err != nil {
+			return nil, err
+		}
+	}
+	f.shifts = append(f.shifts, shifts...)
+	return shifts, nil
 }
 
 func (f *fakeStore) person(id model.PersonID) model.Person {

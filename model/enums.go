@@ -212,11 +212,11 @@ const (
 	SourceCitizen    Source = "citizen"
 )
 
-var Sources = []Source{SourceGridPatrol, SourceEcoPatrol, SourceSensor, SourceHotline, SourceCitizen}
+var Sources = []Source{SourceGridPatrol, SourceEcoPatrol, SourceSensor, SourceHotline, SourceCitizen, SourceWatchdog}
 
 var sourceZh = map[Source]string{
 	SourceGridPatrol: "网格巡查", SourceEcoPatrol: "巡护", SourceSensor: "感知设备",
-	SourceHotline: "热线", SourceCitizen: "群众",
+	SourceHotline: "热线", SourceCitizen: "群众", SourceWatchdog: "静默监测",
 }
 
 func (s Source) Zh() string { return sourceZh[s] }

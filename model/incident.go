@@ -44,6 +44,11 @@ type Incident struct {
 	ClosedAt     time.Time
 	Supervised   bool // supervised (督办) on the current clock
 	Escalations  int
+	// Supervisions counts the supervisions on the current clock; a task
+	// force incident that stays red is supervised again at NextSupervision
+	// (every Policy.Resupervise), zero when it will not be.
+	Supervisions    int
+	NextSupervision time.Time
 }
 
 var incidentIDRe = regexp.MustCompile(`^[A-Z]{1,8}-[0-9]{8}-[0-9]{4,}$`)
@@ -149,10 +154,19 @@ func (i Incident) NextLightChange(now time.Time) time.Time {
 
 // NextCheck is when Sweep must next look at the incident, zero if never.
 func (i Incident) NextCheck() time.Time {
-	if !i.Status.Open() || i.Supervised {
+	switch {
+	case !i.Status.Open():
 		return time.Time{}
+	case i.Supervised:
+		return i.NextSupervision
 	}
 	return i.Deadline()
+}
+
+// unsupervise starts the incident's supervision afresh: a new clock runs.
+func (i Incident) unsupervise() Incident {
+	i.Supervised, i.Supervisions, i.NextSupervision = false, 0, time.Time{}
+	return i
 }
 
 // State is the part of an incident an event records before and after.
@@ -195,6 +209,8 @@ var actionZh = map[Action]string{
 	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发",
 	ActAlert: "告警", ActToken: "令牌",
 	ActPointsGrant: "积分奖励", ActPointsDeduct: "积分扣减", ActPointsRedeem: "积分兑换",
+	ActShift: "排班", ActShiftSwap: "换班", ActHandover: "交班", ActHandoverAccept: "接班",
+	ActCheckIn: "报到", ActHeartbeat: "心跳监测",
 }
 
 func (a Action) Zh() string { return actionZh[a] }
@@ -208,7 +224,7 @@ type Event struct {
 	Action      Action
 	Incident    string // the incident's public id, if any
 	IncidentSeq uint64
-	Directive   string // the wartime activation or directive id, if any
+	Directive   string // the id of what it is about besides an incident: an activation, directive, shift or handover, or a heartbeat's name
 	Node        NodeCode
 	Before      State
 	After       State
@@ -352,6 +368,16 @@ func defaultSource(reporter Person) Source {
 // tier its node starts at, with the policy's clocks from now, and the event
 // that records it. A CheckedReport not made by Check is refused.
 func (c CheckedReport) Incident(seq uint64, id string, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
+	return c.IncidentAt(StartTier(c.r.Node), seq, id, reporter, now, p)
+}
+
+// IncidentAt is Incident at tier t instead of the tier the node starts at
+// (a watchdog's silence of a village room opens at the town tier,
+// WatchdogTier).
+func (c CheckedReport) IncidentAt(t Tier, seq uint64, id string, reporter Person, now time.Time, p Policy) (Incident, Event, error) {
+	if t.Rank() < 0 {
+		return Incident{}, Event{}, Errorf(EINVALID, "report: tier %q: not a tier", t).Zh("上报：%q 不是层级", t)
+	}
 	if !c.ok {
 		return Incident{}, Event{}, Errorf(EINVALID, "report: not checked").Zh("上报：未经检查")
 	}
@@ -365,7 +391,7 @@ func (c CheckedReport) Incident(seq uint64, id string, reporter Person, now time
 		Category: c.cat, Platform: r.Platform, Severity: r.Severity, Node: r.Node,
 		Reporter: reporter.ID, Source: src, Status: StatusReported, ReportedAt: now,
 	}
-	inc = inc.enterTier(StartTier(r.Node), now, p)
+	inc = inc.enterTier(t, now, p)
 	ev := Event{
 		At: now, Actor: reporter.ID, ActorName: ActorName(reporter), Action: ActReport,
 		Incident: id, IncidentSeq: seq, Node: r.Node, After: inc.state(), Note: inc.Title,
@@ -381,8 +407,7 @@ func (i Incident) enterTier(t Tier, now time.Time, p Policy) Incident {
 	i.AckBy = now.Add(p.AckWindow(t))
 	i.DueBy = now.Add(p.ResolveWindow(t, i.Severity))
 	i.AckedAt = time.Time{}
-	i.Supervised = false
-	return i
+	return i.unsupervise()
 }
 
 // ActorName is the name an event records for who acted: "system" for the
@@ -498,7 +523,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	case ActAcknowledge:
 		i.Status = StatusAcknowledged
 		i.AckedAt = now
-		i.Supervised = false
+		i = i.unsupervise()
 	case ActEscalate:
 		to := c.To
 		if to != "" && to.Rank() < 0 {
@@ -539,7 +564,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 			i.AckedAt = now // dispatching signs for it
 		}
 		if i.Status == StatusReported {
-			i.Supervised = false
+			i = i.unsupervise()
 		}
 		i.Status = StatusDispatched
 		i.Department = dept
@@ -657,18 +682,46 @@ func (i Incident) Sweep(now time.Time, p Policy) (Incident, Event, bool) {
 		return out, ev, true
 	}
 	before := i.state()
+	again := i.Supervised
 	i.Supervised = true
+	i.Supervisions++
+	i.NextSupervision = time.Time{}
+	if w := p.ResuperviseWindow(); i.Tier == TierTaskForce && w > 0 {
+		i.NextSupervision = now.Add(w)
+	}
 	what, whatZh := "not resolved", "未办结"
 	if i.Status == StatusReported {
 		what, whatZh = "not signed for", "未签收"
 	}
+	dl := i.Deadline()
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActSupervise, Incident: i.ID,
-		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Due: due,
-		Note:   fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, due.Format("15:04")),
-		NoteZh: fmt.Sprintf("%s层级 %s 前%s", i.Tier.Zh(), due.Format("15:04"), whatZh),
+		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Due: dl,
+		Note:   fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, dl.Format("15:04")),
+		NoteZh: fmt.Sprintf("%s层级 %s 前%s", i.Tier.Zh(), dl.Format("15:04"), whatZh),
+	}
+	if again {
+		late := FormatWait(now.Sub(dl).Round(time.Minute))
+		ev.Note = fmt.Sprintf("supervised again (%s time): still %s at the %s tier, %s past %s", ordinal(i.Supervisions), what, i.Tier, late, dl.Format("15:04"))
+		ev.NoteZh = fmt.Sprintf("第 %d 次督办：%s层级仍%s，已超过 %s 截止 %s", i.Supervisions, i.Tier.Zh(), whatZh, dl.Format("15:04"), late)
 	}
 	return i, ev, true
+}
+
+// ordinal writes n as 2nd, 3rd, 11th.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // SortQueue orders incidents as the duty officer reads them: open before

@@ -919,7 +919,9 @@ func TestSweep(t *testing.T) {
 			checks: func(t *testing.T, a model.Incident) {
 				assert.True(t, a.Supervised)
 				assert.Equal(t, 0, a.Escalations)
-				assert.True(t, a.NextCheck().IsZero())
+				assert.Equal(t, 1, a.Supervisions)
+				// The task force is supervised again every deadlines.resupervise while red.
+				assert.Equal(t, t0.Add(31*time.Minute+time.Hour), a.NextCheck())
 			},
 		},
 		{
@@ -1002,8 +1004,9 @@ func TestSweep(t *testing.T) {
 			if tt.checks != nil {
 				tt.checks(t, after)
 			}
-			if tt.act == model.ActSupervise {
-				// Supervised once on a clock: a second sweep, however late, does nothing.
+			if tt.act == model.ActSupervise && after.Tier != model.TierTaskForce {
+				// Below the task force, supervised once on a clock: a second
+				// sweep, however late, does nothing.
 				again, ev2, did2 := after.Sweep(tt.now.Add(24*time.Hour), tt.policy)
 				assert.False(t, did2)
 				assert.Equal(t, after, again)
@@ -1014,7 +1017,8 @@ func TestSweep(t *testing.T) {
 }
 
 // TestSweepChain lets nobody sign for a report: it climbs tier by tier on
-// each deadline, then is supervised once at the task force.
+// each deadline, then is supervised at the task force, and again every
+// hour (deadlines.resupervise) while it stays red.
 func TestSweepChain(t *testing.T) {
 	p := model.DefaultPolicy()
 	inc := newIncident(t)
@@ -1031,9 +1035,12 @@ func TestSweepChain(t *testing.T) {
 		"03:17:00 escalate village→town: not signed for within 5m0s",
 		"03:27:00 escalate town→taskforce: not signed for within 10m0s",
 		"03:57:00 supervise not signed for at the taskforce tier by 03:57",
+		"04:57:00 supervise supervised again (2nd time): still not signed for at the taskforce tier, 1h00m past 03:57",
+		"05:57:00 supervise supervised again (3rd time): still not signed for at the taskforce tier, 2h00m past 03:57",
 	}, got)
 	assert.Equal(t, 3, inc.Escalations)
 	assert.True(t, inc.Supervised)
+	assert.Equal(t, 3, inc.Supervisions)
 }
 
 func TestLight(t *testing.T) {

@@ -31,6 +31,11 @@ type Policy struct {
 	// and scorecards (考核). With no indicators a store keeps the rules it
 	// has (a new one takes DefaultPoints').
 	Points PointsPolicy
+	// Resupervise is how often a task force incident that stays red is
+	// supervised again (deadlines.resupervise).
+	Resupervise time.Duration
+	// Watchdog is the rule of the silences (heartbeats, village rooms).
+	Watchdog WatchdogRule
 }
 
 // DefaultPolicy is the shipped policy; config.yaml documents the same values.
@@ -55,6 +60,8 @@ func DefaultPolicy() Policy {
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
 		Points:        DefaultPoints(),
+		Resupervise:   h,
+		Watchdog:      DefaultWatchdogRule(),
 	}
 }
 
@@ -64,6 +71,10 @@ func (p Policy) scale(d time.Duration) time.Duration {
 	}
 	return d
 }
+
+// ResuperviseWindow is the time between two supervisions of a task force
+// incident that stays red; 0 when it is supervised once only.
+func (p Policy) ResuperviseWindow() time.Duration { return p.scale(p.Resupervise) }
 
 // AckWindow is the time tier t has to sign for a report.
 func (p Policy) AckWindow(t Tier) time.Duration { return p.scale(p.Ack[t]) }
@@ -116,6 +127,12 @@ func (p Policy) Validate() error {
 		return err
 	}
 	if err := p.Points.Validate(); err != nil {
+		return err
+	}
+	if p.Resupervise < 0 {
+		return Errorf(EINVALID, "deadlines.resupervise: must not be negative").Zh("deadlines.resupervise：不能为负").On("deadlines.resupervise")
+	}
+	if err := p.Watchdog.Validate(p.Categories); err != nil {
 		return err
 	}
 	for kind, c := range p.Alerts.Categories {

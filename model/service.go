@@ -117,6 +117,7 @@ type Service interface {
 	EventService
 	WartimeService
 	PointsService
+	DutyService
 	Stats(ctx context.Context) (Stats, error)
 	Policy() Policy
 	Now() time.Time
@@ -175,4 +176,45 @@ type WartimeService interface {
 	// ResendDirective sends the directive again to the units that have not
 	// signed, and returns how many.
 	ResendDirective(ctx context.Context, id string, by PersonID) (int, error)
+}
+
+// DutyService keeps the duty schedule (值班表), the handovers (交接班) and
+// the watchdogs (heartbeats and the village rooms' silences).
+type DutyService interface {
+	// AddShifts schedules shifts, all or none: each passes CheckShift and
+	// overlaps no other shift of its room, stored or given. One event
+	// records them, with note.
+	AddShifts(ctx context.Context, shifts []Shift, by PersonID, note string) ([]Shift, error)
+	// Shifts lists the shifts f selects, by room, then in time order.
+	Shifts(ctx context.Context, f ShiftFilter) ([]Shift, error)
+	// SwapShift gives shift id to person to (Shift.Swap).
+	SwapShift(ctx context.Context, id string, to, by PersonID) (Shift, error)
+	// Duty is who is on duty in room ("" for every town and village room)
+	// at at (zero: now), by OnDuty.
+	Duty(ctx context.Context, room NodeCode, at time.Time) ([]RoomDuty, error)
+	// Handover hands room over at the shift change RoomDuty.ShiftChange
+	// names, with the sheet made from the records (BuildSheet) and note.
+	// With dryRun nothing is stored: the handover comes back unsaved (no
+	// id), for the outgoing officer to read first. ECONFLICT when that
+	// change was handed over already.
+	Handover(ctx context.Context, room NodeCode, note string, by PersonID, dryRun bool) (Handover, error)
+	// AcceptHandover is the incoming officer signing for handover id, or,
+	// with id "", for the one waiting in room.
+	AcceptHandover(ctx context.Context, id string, room NodeCode, by PersonID) (Handover, error)
+	// Handovers lists handovers, newest first (HandoverFilter).
+	Handovers(ctx context.Context, f HandoverFilter) ([]Handover, error)
+	// CheckIn records that a village room is there: its silence clock
+	// starts again.
+	CheckIn(ctx context.Context, room NodeCode, by PersonID) error
+	// AddHeartbeat watches a gateway (Heartbeat.Check); ECONFLICT when the
+	// name is taken.
+	AddHeartbeat(ctx context.Context, h Heartbeat, by PersonID) (Heartbeat, error)
+	// RemoveHeartbeat stops watching a gateway; ENOTFOUND for no such name.
+	RemoveHeartbeat(ctx context.Context, name string, by PersonID) error
+	// Heartbeats lists the watched gateways by name.
+	Heartbeats(ctx context.Context) ([]Heartbeat, error)
+	// Beat is a heartbeat of gateway name posted by by, who must be allowed
+	// at its node (Person.MayReportAt): it is heard now, and the silence it
+	// ended, if any, is resolved by itself (Incident.SilenceEnds).
+	Beat(ctx context.Context, name string, by PersonID) (Heartbeat, error)
 }

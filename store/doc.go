@@ -55,7 +55,7 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
-// Points (schema 6; see store/points.go):
+// Points (schema 7; see store/points.go):
 //
 //	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
 //	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
@@ -64,8 +64,26 @@
 // The writer books what each event earns (model.PointRules.Earn) in the
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
-// rewrites them. Events record, from schema 6, the deadline their act
+// rewrites them. Events record, from schema 7, the deadline their act
 // answered (due), their subject, points, on_behalf and completed.
+// Duty, handovers and watchdogs (schema 6):
+//
+//	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)
+//	idx_shift_room       room code 0x00 u64 from (Unix nanos) u64 shift seq   (a room's shifts in time order)
+//	handovers            u64 handover seq -> handoverRecord (the change, who, when, and the sheet as the
+//	                     JSON of model.HandoverSheet, whose field tags are its format)
+//	idx_handover_room    room code 0x00 u64 handover seq
+//	heartbeats           gateway name -> heartbeatRecord (node, every, since, last_at, the silence's incident seq)
+//	room_watch           village code -> roomWatchRecord (its last action or check-in, the silence's incident seq)
+//	meta                 "watch/next" -> u64 Unix nanos: the earliest a silence may be due (absent when
+//	                     nothing is watched); it may be early, never late
+//
+// A room's shifts never overlap, so the shift running at t is the last one
+// of idx_shift_room that begins at or before t (one seek). The writer notes
+// a village room's actions (events by the village's cadres) and check-ins
+// in room_watch as it commits each request (noteActivity, watchdog.go).
+// Incident records gain "supervisions" and "next_supervision" (repeated
+// supervision), absent in older records.
 //
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the

@@ -365,7 +365,8 @@ func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 // every incident whose next check is due (escalations and supervisions, the
 // new clocks scaled by the wartime factor while wartime is active), and
 // every wartime directive unit silent past its sign-for deadline (one
-// escalation event per directive and village, see sweepDirectives).
+// escalation event per directive and village, see sweepDirectives), and
+// the watchdogs' silences (sweepWatch).
 func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	// Most sweeps find nothing due: look first in a read transaction, so an
 	// idle console does not commit (and fsync) every second.
@@ -373,7 +374,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if err := s.view(func(tx *bolt.Tx) error {
 		now := s.clock()
 		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
-		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now)
+		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || watchDue(tx, now)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -413,7 +414,15 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		return append(evs, devs...), nil
+		evs = append(evs, devs...)
+		if watchDue(tx, now) {
+			wevs, err := s.sweepWatch(tx, now)
+			if err != nil {
+				return nil, err
+			}
+			evs = append(evs, wevs...)
+		}
+		return evs, nil
 	})
 }
 

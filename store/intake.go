@@ -516,6 +516,11 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 // text, if not nil, is c's title and text as JSON (newTextJSON), made by
 // the caller outside the writer.
 func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text *textJSON) (model.Incident, model.Event, error) {
+	return s.fileReportAt(tx, now, c, text, model.StartTier(c.Report().Node))
+}
+
+// fileReportAt is fileReport with the incident starting at tier t.
+func (s *DB) fileReportAt(tx *bolt.Tx, now time.Time, c model.CheckedReport, text *textJSON, t model.Tier) (model.Incident, model.Event, error) {
 	r := c.Report()
 	reporter, err := s.wc.actor(tx, r.Reporter)
 	if err != nil {
@@ -536,7 +541,7 @@ func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text 
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	inc, ev, err := c.Incident(seq, id, reporter, now, p)
+	inc, ev, err := c.IncidentAt(t, seq, id, reporter, now, p)
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
@@ -619,7 +624,12 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 		if err := putNewAlert(tx, seq, rec, ik, sum); err != nil {
 			return nil, err
 		}
-		return evs, nil
+		// An alert is a sign of life of the gateways over its node.
+		bevs, err := s.alertBeats(tx, a.Node, now)
+		if err != nil {
+			return nil, err
+		}
+		return append(evs, bevs...), nil
 	})
 	if err != nil {
 		return model.AlertResult{}, err

@@ -235,6 +235,9 @@ type incidentRecord struct {
 	ClosedAt     int64  `json:"closed_at,omitempty"`
 	Supervised   bool   `json:"supervised,omitempty"`
 	Escalations  int    `json:"escalations,omitempty"`
+	// Schema 6 (repeated supervision): absent in older records.
+	Supervisions    int   `json:"supervisions,omitempty"`
+	NextSupervision int64 `json:"next_supervision,omitempty"`
 
 	// Title and Text as JSON, when the caller escaped them (not stored).
 	titleJSON, textJSON []byte
@@ -262,6 +265,7 @@ func encodeIncidentText(i model.Incident, text *textJSON) ([]byte, error) {
 		DueBy: nanos(i.DueBy), AckedAt: nanos(i.AckedAt), DispatchedAt: nanos(i.DispatchedAt),
 		ResolvedAt: nanos(i.ResolvedAt), ClosedAt: nanos(i.ClosedAt),
 		Supervised: i.Supervised, Escalations: i.Escalations,
+		Supervisions: i.Supervisions, NextSupervision: nanos(i.NextSupervision),
 	}
 	if text != nil {
 		r.titleJSON, r.textJSON = text.title, text.text
@@ -314,6 +318,8 @@ func (r *incidentRecord) appendJSON(b []byte) []byte {
 		b = append(b, `,"supervised":true`...)
 	}
 	b = appendIntField(b, `,"escalations":`, int64(r.Escalations))
+	b = appendIntField(b, `,"supervisions":`, int64(r.Supervisions))
+	b = appendIntField(b, `,"next_supervision":`, r.NextSupervision)
 	return append(b, '}')
 }
 
@@ -336,6 +342,7 @@ func decodeIncident(seq uint64, v []byte, loc *time.Location) (model.Incident, e
 		AckedAt: fromNanos(r.AckedAt, loc), DispatchedAt: fromNanos(r.DispatchedAt, loc),
 		ResolvedAt: fromNanos(r.ResolvedAt, loc), ClosedAt: fromNanos(r.ClosedAt, loc),
 		Supervised: r.Supervised, Escalations: r.Escalations,
+		Supervisions: r.Supervisions, NextSupervision: fromNanos(r.NextSupervision, loc),
 	}, nil
 }
 
@@ -422,6 +429,12 @@ func parseIncident(v []byte) (r incidentRecord, ok bool) {
 		case "escalations":
 			bit = 1 << 21
 			r.Escalations, ok = p.goInt()
+		case "supervisions":
+			bit = 1 << 22
+			r.Supervisions, ok = p.goInt()
+		case "next_supervision":
+			bit = 1 << 23
+			r.NextSupervision, ok = p.int()
 		default:
 			return false
 		}
@@ -650,11 +663,11 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
-	Due         int64       `json:"due,omitempty"`       // schema 6: Event.Due
-	Subject     uint64      `json:"subject,omitempty"`   // schema 6: Event.Subject
-	Points      int64       `json:"points,omitempty"`    // schema 6: Event.Points
-	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 6: Event.OnBehalf
-	Completed   bool        `json:"completed,omitempty"` // schema 6: Event.Completed
+	Due         int64       `json:"due,omitempty"`       // schema 7: Event.Due
+	Subject     uint64      `json:"subject,omitempty"`   // schema 7: Event.Subject
+	Points      int64       `json:"points,omitempty"`    // schema 7: Event.Points
+	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 7: Event.OnBehalf
+	Completed   bool        `json:"completed,omitempty"` // schema 7: Event.Completed
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {

@@ -44,6 +44,7 @@ func randomIncidentRecord(r *rand.Rand) incidentRecord {
 		ReportedAt: pickInt(r), TierSince: pickInt(r), AckBy: pickInt(r), DueBy: pickInt(r),
 		AckedAt: pickInt(r), DispatchedAt: pickInt(r), ResolvedAt: pickInt(r), ClosedAt: pickInt(r),
 		Supervised: r.IntN(2) == 0, Escalations: int(pickInt(r)),
+		Supervisions: int(pickInt(r)), NextSupervision: pickInt(r),
 	}
 }
 

@@ -189,7 +189,22 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 6: the points (积分): their rule sets, and the totals by day and by
+	// 6: the duty schedule, handovers and watchdogs (shifts and their room
+	// index, handovers and theirs, gateway heartbeats, village room watches).
+	// Incident records gain supervisions and next_supervision, absent in
+	// older ones (read as zero), so nothing is rewritten.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
+			[]byte("heartbeats"), []byte("room_watch"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 7: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
 }
@@ -231,6 +246,7 @@ var allBuckets = [][]byte{
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
+	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

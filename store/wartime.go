@@ -456,27 +456,35 @@ func (s *DB) WartimeStatus(ctx context.Context) (model.WartimeStatus, error) {
 	}
 	var st model.WartimeStatus
 	err := s.view(func(tx *bolt.Tx) error {
-		a, err := s.activeActivation(tx)
-		if err != nil || !a.Active() {
-			return err
-		}
-		st.Active = a
-		prefix := u64(a.Seq)
-		c := tx.Bucket(bucketWtUnits).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := decodeUnitRecord(k, v)
-			if err != nil {
-				return err
-			}
-			st.Units = append(st.Units, r.status(model.NodeCode(k[8:])))
-			if r.Worker != 0 {
-				st.Staffed++
-			} else {
-				st.Gaps++
-			}
-		}
-		st.Drafts, err = s.draftsOf(tx, a.Seq)
+		var err error
+		st, err = s.wartimeStatus(tx)
 		return err
 	})
+	return st, err
+}
+
+// wartimeStatus is WartimeStatus in tx.
+func (s *DB) wartimeStatus(tx *bolt.Tx) (model.WartimeStatus, error) {
+	var st model.WartimeStatus
+	a, err := s.activeActivation(tx)
+	if err != nil || !a.Active() {
+		return st, err
+	}
+	st.Active = a
+	prefix := u64(a.Seq)
+	c := tx.Bucket(bucketWtUnits).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := decodeUnitRecord(k, v)
+		if err != nil {
+			return st, err
+		}
+		st.Units = append(st.Units, r.status(model.NodeCode(k[8:])))
+		if r.Worker != 0 {
+			st.Staffed++
+		} else {
+			st.Gaps++
+		}
+	}
+	st.Drafts, err = s.draftsOf(tx, a.Seq)
 	return st, err
 }

@@ -346,7 +346,7 @@ func parseSeqID(kind string, prefix byte, s string) (uint64, error) {
 	return n, nil
 }
 
-var kindZh = map[string]string{"directive": "指令", "wartime": "战时"}
+var kindZh = map[string]string{"directive": "指令", "wartime": "战时", "shift": "班次", "handover": "交接"}
 
 func parseDirectiveID(s string) (uint64, error)  { return parseSeqID("directive", 'D', s) }
 func parseActivationID(s string) (uint64, error) { return parseSeqID("wartime", 'W', s) }

@@ -162,6 +162,9 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 					err = putEvents(s.wt.buckets, evs)
 				}
 				if err == nil {
+					err = s.noteActivity(tx, evs)
+				}
+				if err == nil {
 					err = s.earn(tx, evs) // the points, in the same transaction as their events
 				}
 				if err != nil {

@@ -44,6 +44,9 @@ type Options struct {
 	// Scope is the seat's node: the console shows its subtree of the tower
 	// and nothing above it; "" for the whole tower.
 	Scope model.NodeCode
+	// Replay starts the console replaying the event log, read only
+	// (gridcmd replay); leaving the replay quits.
+	Replay *ReplayOptions
 }
 
 type flash struct {
@@ -95,6 +98,18 @@ type Model struct {
 	after  *afterPane
 	points *pointsPane
 
+	handover *handoverPane
+	// The seat room's duty (duty.go): who is on duty, and which sheet the
+	// console has shown by itself at a shift change (once each).
+	duty       model.RoomDuty
+	dutyLoaded bool
+	autoShown  string
+	// A replay (replay.go): the one running, and the one asked for while
+	// the log is read.
+	rp               *replayState
+	replayWant       *ReplayOptions
+	replayStandalone bool
+
 	form       form
 	formActive bool
 	confirm    string // a y/n question waiting for an answer
@@ -137,12 +152,16 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
-		gaps: newGapsPane(c), after: newAfterPane(c), points: newPointsPane(c, opt.Lang),
+		gaps: newGapsPane(c), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
+		points: newPointsPane(c, opt.Lang),
+	}
+	if opt.Replay != nil {
+		m.replayWant, m.replayStandalone = opt.Replay, true
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after, overlayPoints: m.points}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPoints: m.points}
 	return m
 }
 
@@ -166,6 +185,9 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
+	if m.replayWant != nil {
+		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now))
+	}
 	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
@@ -206,6 +228,7 @@ func (m *Model) layout() {
 	m.help.SetSize(rightW, body)
 	m.after.SetSize(rightW, body)
 	m.points.SetSize(rightW, body)
+	m.handover.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -226,10 +249,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
-	case wartimeMsg, activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
+	case wartimeMsg:
+		if m.rp != nil {
+			return m, nil // the live state, read before the replay began
+		}
+		return m.onWartimeMsg(msg)
+	case activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
-		return m.onSnapshot(msg), nil
+		if m.rp != nil {
+			return m, nil
+		}
+		mm := m.onSnapshot(msg)
+		return mm, loadDuty(mm.svc, mm.dutyRoom(), time.Time{})
+	case dutyMsg:
+		return m.onDuty(msg)
+	case historyMsg:
+		return m.onHistory(msg)
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+		return m.onHandoverMsg(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
@@ -237,12 +275,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resubscribedMsg:
 		return m.onResubscribed(msg)
 	case tickMsg:
+		if m.rp != nil {
+			return m.onReplayTick(time.Time(msg))
+		}
 		return m.onTick()
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
 	case openIncidentMsg:
 		return m.openDetail(msg.seq)
 	case timelineMsg:
+		if m.rp != nil {
+			msg.events = replayedTimeline(msg.events, m.now)
+		}
 		return m, m.tell(m.detail, msg)
 	case pointsMsg:
 		return m.onPoints(msg)
@@ -289,6 +333,10 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
+	if m.dutyDue(m.now) {
+		m.dutyLoaded = false // read once per handoff
+		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	}
 	return m, tea.Batch(cmds...)
 }
 
@@ -322,12 +370,17 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		return m.onFeedClosed()
 	}
 	next := waitEvents(m.sub, m.svc)
+	if m.rp != nil {
+		return m, next // the replay shows the log; leaving it reads the live state afresh
+	}
 	if msg.err != nil {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
 	reload, wt := msg.lost, msg.lost
+	duty := false
 	for _, e := range msg.events {
+		duty = duty || isDutyEvent(e)
 		switch e.Action {
 		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
 			// The roster changed (imports, and wartime's on-duty flags).
@@ -340,12 +393,16 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if reload {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
+	var dutyCmd tea.Cmd
+	if duty {
+		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
+	}
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, m.pointsChanged(msg.events)}
+	cmds := []tea.Cmd{next, dutyCmd, m.pointsChanged(msg.events)}
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
@@ -472,6 +529,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.onFilterKey(msg)
 	case m.cmdActive:
 		return m.onCmdKey(msg)
+	}
+	if m.rp != nil {
+		if next, cmd, ok := m.onReplayKey(msg); ok {
+			return next, cmd
+		}
 	}
 	if next, cmd, ok := m.onGlobalKey(msg); ok {
 		return next, cmd

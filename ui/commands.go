@@ -68,6 +68,18 @@ func newCommands() commandTable {
 		}},
 		{name: "after", aliases: []string{"summary", "战后总结"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
 		pointsCommand(),
+		{name: "handover", aliases: []string{"交接班", "交班"}, args: "[note]", run: func(m Model, args []string) (tea.Model, tea.Cmd) {
+			return m.runHandover(args)
+		}},
+		{name: "checkin", aliases: []string{"报到"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
+			if m.rp != nil {
+				return m.flashErr(refusal(model.ECONFLICT, "a replay is read-only", "回放为只读"))
+			}
+			return m, checkIn(m.svc, m.dutyRoom(), m.opt.Operator)
+		}},
+		{name: "replay", aliases: []string{"回放"}, args: "[from [to]] [60x]", run: func(m Model, args []string) (tea.Model, tea.Cmd) {
+			return m.runReplay(args)
+		}},
 		{name: "help", aliases: []string{"帮助"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			m.overlay = overlayHelp
 			return m, nil

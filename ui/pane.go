@@ -48,6 +48,7 @@ const (
 	overlayGaps
 	overlayAfter
 	overlayPoints // the month's points (ui/points.go)
+	overlayHandover
 	overlayCount
 )
 

@@ -76,6 +76,7 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
+
 	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
 	passOn := "-"
 	if m.ev.passOnN > 0 {
@@ -87,12 +88,16 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if op, ok := m.w.byID[m.opt.Operator]; ok {
+	if duty := m.dutyFigures(); len(duty) > 0 {
+		// The schedule's officer on duty (and the next one) before the
+		// esc/h and pass-on figures: they go first when room runs out.
+		figs = append(figs[:2], append(duty, figs[2:]...)...)
+	} else if op, ok := m.w.byID[m.opt.Operator]; ok && m.rp == nil {
 		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
 	lead := " " + town + "  " + p.lab.CommandRoom + "  "
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock does
+	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
+		lead = " " + town + "  " // the room's name goes before the clock and the figures do
 	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {
@@ -132,6 +137,8 @@ func (m Model) footer() string {
 			st = p.st.StatusError
 		}
 		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+	case m.rp != nil && m.overlay == overlayNone:
+		return m.replayFooter()
 	}
 	// The last two keys (help, quit) always show; the others as room allows.
 	keys := m.shortHelp()

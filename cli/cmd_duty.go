@@ -1,0 +1,562 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/importer"
+	"gridcmd/model"
+)
+
+// The duty schedule (值班表): duty import|add|rotate|list|now|swap|checkin.
+
+// shiftJSON is one shift in --json output.
+type shiftJSON struct {
+	ID      string `json:"id"`
+	Room    string `json:"room"`
+	Person  string `json:"person"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Swapped string `json:"swapped_from,omitempty"`
+}
+
+func (a *app) shiftJSON(s model.Shift) *shiftJSON {
+	if !s.Scheduled() {
+		return nil
+	}
+	j := &shiftJSON{ID: s.ID, Room: string(s.Room), Person: s.Person.String(), Name: s.Name, Phone: s.Phone, From: a.ts(s.From), To: a.ts(s.To)}
+	if s.Swapped != 0 {
+		j.Swapped = s.Swapped.String()
+	}
+	return j
+}
+
+// dutyJSON is one room in `duty now --json`: room, person, name, phone,
+// from, to of the officer on duty ("" when nobody), and the outgoing
+// officer still on duty until the handover is signed for, the next one,
+// and the handover waiting to be signed for.
+type dutyJSON struct {
+	Room     string     `json:"room"`
+	RoomName string     `json:"room_name"`
+	Person   string     `json:"person"`
+	Name     string     `json:"name"`
+	Phone    string     `json:"phone"`
+	From     string     `json:"from,omitempty"`
+	To       string     `json:"to,omitempty"`
+	Shift    string     `json:"shift,omitempty"`
+	Outgoing *shiftJSON `json:"outgoing,omitempty"`
+	Next     *shiftJSON `json:"next,omitempty"`
+	Handover string     `json:"handover,omitempty"`
+}
+
+func (a *app) dutyJSON(rd model.RoomDuty) dutyJSON {
+	j := dutyJSON{Room: string(rd.Room), RoomName: model.RoomName(rd.Room, rd.RoomName, true),
+		Outgoing: a.shiftJSON(rd.Outgoing), Next: a.shiftJSON(rd.Next)}
+	if c := rd.Current; c.Scheduled() {
+		j.Person, j.Name, j.Phone, j.From, j.To, j.Shift = c.Person.String(), c.Name, c.Phone, a.ts(c.From), a.ts(c.To), c.ID
+	}
+	if rd.Pending.Made() {
+		j.Handover = rd.Pending.ID
+	}
+	return j
+}
+
+func (a *app) dutyCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "duty",
+		Short: "The duty schedule (值班表): shifts of the town room and the village rooms, who is on duty",
+	})
+	cmd.AddCommand(a.dutyImportCmd(), a.dutyAddCmd(), a.dutyRotateCmd(), a.dutyListCmd(), a.dutyNowCmd(), a.dutySwapCmd(), a.dutyCheckinCmd())
+	return cmd
+}
+
+// townOf is the town "town" means: the operator's, else the only one.
+func (a *app) townOf(ctx context.Context, db backend) (model.NodeCode, error) {
+	if id, err := a.actor(ctx, db, ""); err == nil {
+		if p, err := db.Person(ctx, id); err == nil && p.Node.Town() != "" {
+			return p.Node.Town(), nil
+		}
+	}
+	nodes, err := db.Nodes(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	var towns []string
+	for _, n := range nodes {
+		if n.Level == model.LevelTown {
+			towns = append(towns, string(n.Code))
+		}
+	}
+	if len(towns) == 1 {
+		return model.NodeCode(towns[0]), nil
+	}
+	return "", usageError{fmt.Errorf("town: the database holds %d towns (%s); give the town's code", len(towns), strings.Join(towns, ", "))}
+}
+
+// room reads a --room flag; empty is the actor's own room (their village's
+// for a village cadre, else their town's).
+func (a *app) room(ctx context.Context, db backend, flag string, actor model.PersonID) (model.NodeCode, error) {
+	if blank(flag) {
+		p, err := db.Person(ctx, actor)
+		if err != nil {
+			return "", err
+		}
+		if p.Has(model.RoleVillageCadre) && p.Node.Village() != "" && !p.Has(model.RoleDutyOfficer) {
+			return p.Node.Village(), nil
+		}
+		return p.Node.Town(), nil
+	}
+	town, err := a.townOf(ctx, db)
+	if err != nil && model.WholeTown(strings.TrimSpace(flag)) {
+		return "", err
+	}
+	r, err := model.ParseRoom(flag, town)
+	if err != nil {
+		return "", usageError{flagError("--room", err)}
+	}
+	return r, nil
+}
+
+// when reads a time flag in the configured zone ("" is zero).
+func (a *app) when(flag, v string) (time.Time, error) {
+	if blank(v) {
+		return time.Time{}, nil
+	}
+	t, err := importer.ParseTime(v, a.cfg.Location)
+	if err != nil {
+		return time.Time{}, usageError{flagError(flag, err)}
+	}
+	return t, nil
+}
+
+func (a *app) printShifts(shifts []model.Shift, asJSON bool) error {
+	if asJSON {
+		out := make([]*shiftJSON, len(shifts))
+		for i, s := range shifts {
+			out[i] = a.shiftJSON(s)
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(shifts))
+	for i, s := range shifts {
+		rows[i] = []string{s.ID, string(s.Room), s.Person.String(), s.Name, a.minute(s.From), a.minute(s.To)}
+	}
+	table(a.out, []string{"ID", "ROOM", "PERSON", "NAME", "FROM", "TO"}, rows)
+	return nil
+}
+
+func (a *app) dutyImportCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: "Schedule the shifts of a CSV file: room, person, from, to (columns by name, zh or en)",
+		Long: `Schedule shifts from a CSV file with a header line; columns by name, in any
+order, English or Chinese:
+
+  room    值班室, 房间        town (全镇) for the town room, or a town or village code
+  person  人员, 值班员, 姓名   a person id (P12) or a name on the roster
+  phone   电话               optional: tells apart two people of one name
+  from    开始, 起            2026-11-29 08:00 in the configured time zone, or RFC 3339
+  to      结束, 止            as from
+
+All or nothing: a bad row names the file and line, a shift that overlaps
+another of its room or whose officer may not staff the room is refused, and
+nothing is scheduled.`,
+		Args: exactArgs(1, "one CSV file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			raw, err := os.ReadFile(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				by, err := a.actor(ctx, db, "")
+				if err != nil {
+					return err
+				}
+				town, _ := a.townOf(ctx, db)
+				people, err := db.People(ctx, model.PeopleFilter{})
+				if err != nil {
+					return err
+				}
+				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, town, personResolver(people))
+				if err != nil {
+					return usageError{err}
+				}
+				added, err := db.AddShifts(ctx, shifts, by, "import "+args[0])
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return a.printShifts(added, true)
+				}
+				fmt.Fprintf(a.out, "%s: %d shifts scheduled (%s to %s)\n", args[0], len(added), added[0].ID, added[len(added)-1].ID)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shifts scheduled as JSON")
+	return cmd
+}
+
+// personResolver finds a person by id (P12) or by name, the phone telling
+// two of one name apart.
+func personResolver(people []model.Person) func(person, phone string) (model.PersonID, error) {
+	return func(person, phone string) (model.PersonID, error) {
+		s := strings.TrimSpace(person)
+		if id, err := model.ParsePersonID(s); err == nil {
+			for _, p := range people {
+				if p.ID == id {
+					return id, nil
+				}
+			}
+			return 0, model.Errorf(model.ENOTFOUND, "person %s is not on the roster", id).Zh("名册中没有 %s", id)
+		}
+		var found []model.Person
+		for _, p := range people {
+			if p.Name == s && (blank(phone) || strings.TrimSpace(phone) == p.Phone) {
+				found = append(found, p)
+			}
+		}
+		switch len(found) {
+		case 0:
+			return 0, model.Errorf(model.ENOTFOUND, "person %q is not on the roster", s).Zh("名册中没有 %q", s)
+		case 1:
+			return found[0].ID, nil
+		}
+		ids := make([]string, len(found))
+		for i, p := range found {
+			ids[i] = p.ID.String() + " " + p.Phone
+		}
+		return 0, model.Errorf(model.ECONFLICT, "%d people named %s (%s): give the id or the phone", len(found), s, strings.Join(ids, ", ")).
+			Zh("名为 %s 的有 %d 人（%s）：请给出编号或电话", s, len(found), strings.Join(ids, "、"))
+	}
+}
+
+func (a *app) dutyAddCmd() *cobra.Command {
+	var person, room, from, to, by string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "add --person P --room TOWN|VILLAGE_CODE --from TIME --to TIME",
+		Short: "Schedule one shift",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := missing("duty add", required{"--person", blank(person)}, required{"--room", blank(room)},
+				required{"--from", blank(from)}, required{"--to", blank(to)}); err != nil {
+				return usageError{err}
+			}
+			f, err := a.when("--from", from)
+			if err != nil {
+				return err
+			}
+			t, err := a.when("--to", to)
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				r, err := a.room(ctx, db, room, actor)
+				if err != nil {
+					return err
+				}
+				people, err := db.People(ctx, model.PeopleFilter{})
+				if err != nil {
+					return err
+				}
+				pid, err := personResolver(people)(person, "")
+				if err != nil {
+					return err
+				}
+				added, err := db.AddShifts(ctx, []model.Shift{{Room: r, Person: pid, From: f, To: t}}, actor, "")
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, a.shiftJSON(added[0]))
+				}
+				s := added[0]
+				fmt.Fprintf(a.out, "%s: %s %s on duty in %s from %s to %s\n", s.ID, s.Person, s.Name, s.Room, a.minute(s.From), a.minute(s.To))
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&person, "person", "", "who (P12, or a name on the roster)")
+	f.StringVar(&room, "room", "", "town, or a town or village code")
+	f.StringVar(&from, "from", "", "start: 2026-11-29 08:00 (configured zone) or RFC 3339")
+	f.StringVar(&to, "to", "", "end, as --from")
+	f.StringVar(&by, "by", "", "who schedules it (default the operator)")
+	f.BoolVar(&asJSON, "json", false, "print the shift as JSON")
+	return cmd
+}
+
+func (a *app) dutyRotateCmd() *cobra.Command {
+	var room, people, length, handoff, from, by string
+	var weeks int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "rotate --room R --people P1,P2,... --length 12h --handoff 08:00 [--from DATE] [--weeks 1]",
+		Short: "Generate shifts from a weekly rotation: the people in turn, one shift of --length each, handing over at --handoff",
+		Long: `Generate shifts by a rotation rule (as GoAlert's rotations): the people take
+turns in the room, one shift of --length each (whole hours that divide a day,
+or whole days), handing over at --handoff and every --length after it, for
+--weeks weeks from the first handoff on --from (default today). Handoffs
+stay at the same wall-clock times across midnight and across a change of
+daylight time in the configured time zone. The shifts are scheduled like
+'duty add': all or none.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := missing("duty rotate", required{"--room", blank(room)}, required{"--people", blank(people)},
+				required{"--length", blank(length)}, required{"--handoff", blank(handoff)}); err != nil {
+				return usageError{err}
+			}
+			l, err := time.ParseDuration(strings.TrimSpace(length))
+			if err != nil {
+				return usageError{fmt.Errorf("--length %q: want hours such as 8h, 12h, 24h or 168h", length)}
+			}
+			if weeks < 1 || weeks > 52 {
+				return usageError{fmt.Errorf("--weeks %d: want 1 to 52", weeks)}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				r, err := a.room(ctx, db, room, actor)
+				if err != nil {
+					return err
+				}
+				roster, err := db.People(ctx, model.PeopleFilter{})
+				if err != nil {
+					return err
+				}
+				who := personResolver(roster)
+				var ids []model.PersonID
+				for _, p := range model.SplitCodes(people) {
+					id, err := who(p, "")
+					if err != nil {
+						return err
+					}
+					ids = append(ids, id)
+				}
+				first := db.Now()
+				if !blank(from) {
+					if first, err = a.when("--from", from); err != nil {
+						return err
+					}
+				}
+				shifts, err := model.Rotation{Room: r, People: ids, Length: l, Handoff: handoff}.Shifts(first, 7*weeks, a.cfg.Location)
+				if err != nil {
+					return usageError{err}
+				}
+				added, err := db.AddShifts(ctx, shifts, actor, fmt.Sprintf("rotation of %d, %s from %s", len(ids), model.ShortDuration(l), handoff))
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return a.printShifts(added, true)
+				}
+				fmt.Fprintf(a.out, "%d shifts scheduled in %s (%s to %s), %s to %s\n", len(added), r, added[0].ID, added[len(added)-1].ID,
+					a.minute(added[0].From), a.minute(added[len(added)-1].To))
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&room, "room", "", "town, or a town or village code")
+	f.StringVar(&people, "people", "", "who takes turns, in order: ids or names, comma-separated")
+	f.StringVar(&length, "length", "", "one shift: 8h, 12h, 24h, 168h, ...")
+	f.StringVar(&handoff, "handoff", "", "the time of day of the first handoff: 08:00")
+	f.StringVar(&from, "from", "", "the day of the first handoff (default today)")
+	f.IntVar(&weeks, "weeks", 1, "how many weeks to generate")
+	f.StringVar(&by, "by", "", "who schedules it (default the operator)")
+	f.BoolVar(&asJSON, "json", false, "print the shifts as JSON")
+	return cmd
+}
+
+func (a *app) dutyListCmd() *cobra.Command {
+	var room, from, to string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--room R] [--from TIME] [--to TIME] [--json]",
+		Short: "The shifts scheduled, by room and time",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := a.when("--from", from)
+			if err != nil {
+				return err
+			}
+			t, err := a.when("--to", to)
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				var r model.NodeCode
+				if !blank(room) {
+					if r, err = a.room(ctx, db, room, 0); err != nil {
+						return err
+					}
+				}
+				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
+				if err != nil {
+					return err
+				}
+				return a.printShifts(shifts, asJSON)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	cmd.Flags().StringVar(&from, "from", "", "shifts that end after this time")
+	cmd.Flags().StringVar(&to, "to", "", "shifts that begin before this time")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) dutyNowCmd() *cobra.Command {
+	var room, at string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "now [--room R] [--at TIME] [--json]",
+		Short: "Who is on duty in each room: room, person, name, phone, from, to, and who is next",
+		Long: `Who is on duty in each room (the town rooms and every village room), or in
+--room: room, person, name, phone, from, to of the shift running, and who
+comes next. After a shift change the outgoing officer stays on duty until
+the incoming one has signed for the handover (gridcmd handover accept);
+both are shown. --at looks at another time.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, err := a.when("--at", at)
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				var r model.NodeCode
+				if !blank(room) {
+					if r, err = a.room(ctx, db, room, 0); err != nil {
+						return err
+					}
+				}
+				rds, err := db.Duty(ctx, r, t)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					out := make([]dutyJSON, len(rds))
+					for i, rd := range rds {
+						out[i] = a.dutyJSON(rd)
+					}
+					return writeJSON(a.out, out)
+				}
+				if t.IsZero() {
+					t = db.Now()
+				}
+				rows := make([][]string, 0, len(rds))
+				for _, rd := range rds {
+					row := []string{string(rd.Room), model.RoomName(rd.Room, rd.RoomName, true), "-", "", "", "", "", ""}
+					if c := rd.Current; c.Scheduled() {
+						row[2], row[3], row[4], row[5], row[6] = c.Person.String(), c.Name, c.Phone, a.minute(c.From), a.minute(c.To)
+					}
+					var notes []string
+					if o := rd.Outgoing; o.Scheduled() {
+						notes = append(notes, fmt.Sprintf("with %s %s, handing over", o.Person, o.Name))
+						if rd.Pending.Made() {
+							notes[len(notes)-1] += " (" + rd.Pending.ID + " not signed for)"
+						}
+					}
+					if n := rd.Next; n.Scheduled() {
+						notes = append(notes, fmt.Sprintf("next %s %s in %s", n.Person, n.Name, model.FormatWait(n.From.Sub(t))))
+					}
+					row[7] = strings.Join(notes, "; ")
+					rows = append(rows, row)
+				}
+				table(a.out, []string{"ROOM", "NAME", "PERSON", "OFFICER", "PHONE", "FROM", "TO", ""}, rows)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) dutySwapCmd() *cobra.Command {
+	var person, by string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "swap SHIFT --person P",
+		Short: "Give a shift to another officer (one officer takes another's shift); recorded",
+		Args:  exactArgs(1, "one shift id (e.g. S-0012; see gridcmd duty list)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := missing("duty swap", required{"--person", blank(person)}); err != nil {
+				return usageError{err}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				people, err := db.People(ctx, model.PeopleFilter{})
+				if err != nil {
+					return err
+				}
+				to, err := personResolver(people)(person, "")
+				if err != nil {
+					return err
+				}
+				s, err := db.SwapShift(ctx, args[0], to, actor)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, a.shiftJSON(s))
+				}
+				fmt.Fprintf(a.out, "%s in %s %s to %s: now %s %s (was %s)\n", s.ID, s.Room, a.minute(s.From), a.minute(s.To), s.Person, s.Name, s.Swapped)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&person, "person", "", "who takes the shift (P12 or a name)")
+	cmd.Flags().StringVar(&by, "by", "", "who swaps it (default the operator)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shift as JSON")
+	return cmd
+}
+
+func (a *app) dutyCheckinCmd() *cobra.Command {
+	var room, by string
+	cmd := &cobra.Command{
+		Use:   "checkin [--room VILLAGE_CODE]",
+		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				r, err := a.room(ctx, db, room, actor)
+				if err != nil {
+					return err
+				}
+				if err := db.CheckIn(ctx, r, actor); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s checked in at %s\n", r, a.minute(db.Now()))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&room, "room", "", "the room (default the operator's own)")
+	cmd.Flags().StringVar(&by, "by", "", "who checks in (default the operator)")
+	return cmd
+}

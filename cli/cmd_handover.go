@@ -1,0 +1,478 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+// Handovers (交接班): handover give|accept|show.
+
+// handoverJSON is a handover in --json output; sheet is
+// model.HandoverSheet's own JSON.
+type handoverJSON struct {
+	ID           string              `json:"id,omitempty"`
+	Room         string              `json:"room"`
+	RoomName     string              `json:"room_name"`
+	Outgoing     string              `json:"outgoing"`
+	OutgoingName string              `json:"outgoing_name"`
+	Incoming     string              `json:"incoming"`
+	IncomingName string              `json:"incoming_name"`
+	MadeAt       string              `json:"made_at"`
+	AcceptedAt   string              `json:"accepted_at,omitempty"`
+	AcceptedBy   string              `json:"accepted_by,omitempty"`
+	Sheet        model.HandoverSheet `json:"sheet"`
+}
+
+func (a *app) handoverJSON(h model.Handover) handoverJSON {
+	j := handoverJSON{ID: h.ID, Room: string(h.Room), RoomName: h.Sheet.RoomName, Outgoing: h.Outgoing.String(), OutgoingName: h.OutgoingName,
+		Incoming: h.Incoming.String(), IncomingName: h.InName, MadeAt: a.ts(h.MadeAt), AcceptedAt: a.ts(h.AcceptedAt), Sheet: h.Sheet}
+	if h.AcceptedBy != 0 {
+		j.AcceptedBy = h.AcceptedBy.String()
+	}
+	return j
+}
+
+func (a *app) handoverCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "handover",
+		Short: "Handovers (交接班): the sheet made from the records, signed for by the incoming officer",
+	})
+	cmd.AddCommand(a.handoverGiveCmd(), a.handoverAcceptCmd(), a.handoverShowCmd())
+	return cmd
+}
+
+func (a *app) handoverGiveCmd() *cobra.Command {
+	var room, note, by string
+	var dryRun, asJSON bool
+	var format string
+	cmd := &cobra.Command{
+		Use:   "give [--room R] [--note X] [--dry-run]",
+		Short: "Hand the room over at the shift change: the sheet is made from the records",
+		Long: `Hand the room over to the next officer at the shift change (from an hour
+before the end of the shift, or after it while the outgoing officer is still
+on duty). The sheet is made from the records: open incidents by tier with the
+red ones first, the supervisions during the shift, directives still
+unsigned with their silent units, the wartime state, the watchdog silences,
+what changed during the shift and the notable events, and --note. It is
+recorded as an event; the incoming officer signs for it with 'gridcmd
+handover accept' (or y in the console). --dry-run shows the sheet at any
+time in the shift and stores nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := cleanFlag("--note", note, true)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				r, err := a.room(ctx, db, room, actor)
+				if err != nil {
+					return err
+				}
+				h, err := db.Handover(ctx, r, n, actor, dryRun)
+				if err != nil {
+					return err
+				}
+				return a.printHandover(a.out, h, asJSON, format)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&room, "room", "", "the room (default the operator's own)")
+	f.StringVar(&note, "note", "", "the outgoing officer's note")
+	f.StringVar(&by, "by", "", "who hands over (default the operator)")
+	f.BoolVar(&dryRun, "dry-run", false, "show the sheet; store nothing")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.StringVar(&format, "format", "text", "text or md (Markdown, for the town's report)")
+	return cmd
+}
+
+func (a *app) handoverAcceptCmd() *cobra.Command {
+	var room, by string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "accept [H-0001] [--room R]",
+		Short: "Sign for the handover waiting in the room, as the incoming officer",
+		Args:  maxArgs(1, "one handover id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				id := ""
+				var r model.NodeCode
+				if len(args) == 1 {
+					id = args[0]
+				} else if r, err = a.room(ctx, db, room, actor); err != nil {
+					return err
+				}
+				h, err := db.AcceptHandover(ctx, id, r, actor)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, a.handoverJSON(h))
+				}
+				fmt.Fprintf(a.out, "%s signed for by %s %s at %s: %s is off duty\n", h.ID, h.Incoming, h.InName, a.minute(h.AcceptedAt), h.OutgoingName)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&room, "room", "", "the room (default the operator's own)")
+	cmd.Flags().StringVar(&by, "by", "", "who signs (default the operator): the incoming officer")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func checkFormat(f string) error {
+	if f != "text" && f != "md" {
+		return usageError{fmt.Errorf("--format %q: want text or md", f)}
+	}
+	return nil
+}
+
+func (a *app) handoverShowCmd() *cobra.Command {
+	var room, at, format string
+	var last, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show [H-0001] [--last|--at TIME] [--room R] [--json] [--format md]",
+		Short: "Print a handover sheet: the last one (of --room), the one in force at --at, or by id",
+		Args:  maxArgs(1, "one handover id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			if last && at != "" || len(args) == 1 && (last || at != "") {
+				return usageError{fmt.Errorf("handover show: give one of an id, --last and --at")}
+			}
+			t, err := a.when("--at", at)
+			if err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				var r model.NodeCode
+				if !blank(room) {
+					if r, err = a.room(ctx, db, room, 0); err != nil {
+						return err
+					}
+				}
+				limit := 1
+				if len(args) == 1 {
+					limit = 1 << 30
+				}
+				hs, err := db.Handovers(ctx, model.HandoverFilter{Room: r, At: t, Limit: limit})
+				if err != nil {
+					return err
+				}
+				var want uint64
+				if len(args) == 1 {
+					n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(args[0])), "H"), "-"), 10, 64)
+					if err != nil || n == 0 {
+						return usageError{fmt.Errorf("handover show: %q is not a handover id (H-0001)", args[0])}
+					}
+					want = n
+				}
+				var h model.Handover
+				for _, x := range hs {
+					if want == 0 || x.Seq == want {
+						h = x
+						break
+					}
+				}
+				if !h.Made() {
+					what := "no handover yet"
+					switch {
+					case len(args) == 1:
+						what = "no handover " + args[0]
+					case !t.IsZero():
+						what = "no handover made by " + a.minute(t)
+					}
+					return model.Errorf(model.ENOTFOUND, "%s", what).Zh("没有交接记录")
+				}
+				return a.printHandover(a.out, h, asJSON, format)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&last, "last", false, "the last handover (the default)")
+	f.StringVar(&at, "at", "", "the handover in force at this time: the last one made by then")
+	f.StringVar(&room, "room", "", "of one room: town, or a town or village code")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.StringVar(&format, "format", "text", "text, or md: Markdown to paste into the town's report (in the configured language)")
+	return cmd
+}
+
+func (a *app) printHandover(w io.Writer, h model.Handover, asJSON bool, format string) error {
+	if asJSON {
+		return writeJSON(w, a.handoverJSON(h))
+	}
+	if format == "md" {
+		return a.sheetMarkdown(w, h, a.cfg.Lang == "zh")
+	}
+	return a.sheetText(w, h)
+}
+
+// sheetText is the sheet as the command line prints it (English words,
+// names and titles as they are).
+func (a *app) sheetText(w io.Writer, h model.Handover) error {
+	s := h.Sheet
+	id := h.ID
+	if id == "" {
+		id = "(not handed over: a dry run)"
+	}
+	fmt.Fprintf(w, "%s  %s (%s)  %s → %s\n", id, model.RoomName(s.Room, s.RoomName, false), s.Room, h.OutgoingName, h.InName)
+	fmt.Fprintf(w, "shift %s to %s; made %s", a.minute(s.From), a.minute(s.To), a.minute(h.MadeAt))
+	switch {
+	case !h.AcceptedAt.IsZero():
+		fmt.Fprintf(w, "; signed for %s\n", a.minute(h.AcceptedAt))
+	case h.Made():
+		fmt.Fprintf(w, "; waiting for %s to sign for it\n", h.InName)
+	default:
+		fmt.Fprintln(w)
+	}
+	open, red := s.Counts()
+	fmt.Fprintf(w, "\nOpen incidents: %d, %d red\n", open, red)
+	for _, t := range s.Open {
+		if t.Open == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %d open, %d red\n", t.Tier, t.Open, t.Red)
+		for _, i := range t.Incidents {
+			mark := " "
+			if i.Red {
+				mark = "!"
+			}
+			fmt.Fprintf(w, "   %s %-3s %s %-12s %s  %s  %s\n", mark, i.Severity, i.ID, i.Status, model.FormatWait(time.Duration(i.Remaining)*time.Second), i.NodeName, i.Title)
+		}
+		if n := t.Open - len(t.Incidents); n > 0 {
+			fmt.Fprintf(w, "     ... and %d more\n", n)
+		}
+	}
+	fmt.Fprintf(w, "\nSupervisions during the shift: %d\n", len(s.Supervisions))
+	for _, e := range s.Supervisions {
+		fmt.Fprintf(w, "  %s %s %s  %s\n", a.local(e.At, "15:04"), e.Incident, e.NodeName, e.Note)
+	}
+	if s.Wartime != nil {
+		wt := s.Wartime
+		drill := ""
+		if wt.Drill {
+			drill = " (drill)"
+		}
+		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
+	} else {
+		fmt.Fprintln(w, "\nPeacetime: no wartime activation")
+	}
+	if len(s.Directives) > 0 {
+		fmt.Fprintln(w, "\nDirectives not every unit signed for:")
+		for _, d := range s.Directives {
+			fmt.Fprintf(w, "  %s %s: %d units, %d signed, %d done, %d silent (%s)\n", d.ID, d.Text, d.Units, d.Signed, d.Done, d.Silent, joinCodesShort(d.SilentUnits, d.Silent))
+		}
+	}
+	fmt.Fprintf(w, "\nSilences (watchdog): %d\n", len(s.Silences))
+	for _, x := range s.Silences {
+		fmt.Fprintf(w, "  %s %s at %s, not heard since %s: %s\n", silenceKind(x.Kind, false), x.Name, silenceWhere(x), a.minute(x.Since), x.Incident)
+	}
+	fmt.Fprintf(w, "\nDuring the shift: %s\n", changesLine(s.Changes, false))
+	if len(s.Notable) > 0 {
+		fmt.Fprintln(w, "Notable:")
+		for _, e := range s.Notable {
+			fmt.Fprintf(w, "  %s %-10s %s %s\n", a.local(e.At, "01-02 15:04"), e.Action, e.Incident+e.Ref, e.Note)
+		}
+	}
+	if s.Note != "" {
+		fmt.Fprintf(w, "\nNote: %s\n", s.Note)
+	}
+	return nil
+}
+
+// changesLine counts the shift's events by action, in the rules' order.
+func changesLine(c map[model.Action]int, zh bool) string {
+	order := []model.Action{model.ActReport, model.ActAcknowledge, model.ActEscalate, model.ActSupervise, model.ActDispatch,
+		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActDeactivate,
+		model.ActDirective, model.ActSign, model.ActProgress, model.ActResend, model.ActDraft,
+		model.ActShift, model.ActShiftSwap, model.ActHandover, model.ActHandoverAccept, model.ActCheckIn, model.ActHeartbeat}
+	var parts []string
+	seen := map[model.Action]bool{}
+	for _, act := range order {
+		seen[act] = true
+		if n := c[act]; n > 0 {
+			name := string(act)
+			if zh {
+				name = act.Zh()
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", name, n))
+		}
+	}
+	for act, n := range c {
+		if !seen[act] && n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", act, n))
+		}
+	}
+	if len(parts) == 0 {
+		if zh {
+			return "无"
+		}
+		return "nothing"
+	}
+	sep := ", "
+	if zh {
+		sep = "，"
+	}
+	return strings.Join(parts, sep)
+}
+
+func joinCodesShort(cs []model.NodeCode, total int) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+	}
+	out := strings.Join(s, ", ")
+	if total > len(cs) {
+		out += fmt.Sprintf(" and %d more", total-len(cs))
+	}
+	return out
+}
+
+// sheetMarkdown writes the sheet as Markdown to paste into the town's
+// report, in Chinese when zh.
+func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
+	s := h.Sheet
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	none := say("none", "无")
+	id := h.ID
+	if id == "" {
+		id = say("draft", "草稿")
+	}
+	fmt.Fprintf(w, "## %s %s %s\n\n", say("Handover", "交接班"), model.RoomName(s.Room, s.RoomName, zh), id)
+	fmt.Fprintf(w, "- %s: %s → %s\n", say("Shift", "班次"), a.minute(s.From), a.minute(s.To))
+	fmt.Fprintf(w, "- %s: %s → %s\n", say("Handed over", "交班 → 接班"), h.OutgoingName, h.InName)
+	if !h.AcceptedAt.IsZero() {
+		fmt.Fprintf(w, "- %s: %s\n", say("Signed for", "签收"), a.minute(h.AcceptedAt))
+	} else if h.Made() {
+		fmt.Fprintf(w, "- %s\n", say("Not yet signed for", "尚未签收"))
+	}
+	open, red := s.Counts()
+	fmt.Fprintf(w, "\n### %s (%d, %s %d)\n\n", say("Open incidents", "在办事件"), open, say("red", "超时"), red)
+	fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", say("tier", "层级"), say("sev", "等级"), say("id", "编号"),
+		say("status", "状态"), say("node", "地点"), say("title", "标题"))
+	for _, t := range s.Open {
+		tier := string(t.Tier)
+		if zh {
+			tier = t.Tier.Zh()
+		}
+		for _, i := range t.Incidents {
+			st := string(i.Status)
+			if zh {
+				st = i.Status.Zh()
+			}
+			if i.Red {
+				st += say(" (red)", "（超时）")
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", tier, i.Severity, i.ID, st, mdCell(i.NodeName), mdCell(i.Title))
+		}
+		if n := t.Open - len(t.Incidents); n > 0 {
+			fmt.Fprintf(w, "| %s | | %s | | | |\n", tier, fmt.Sprintf(say("and %d more", "另 %d 件"), n))
+		}
+	}
+	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Supervisions during the shift", "本班督办"), len(s.Supervisions))
+	if len(s.Supervisions) == 0 {
+		fmt.Fprintf(w, "- %s\n", none)
+	}
+	for _, e := range s.Supervisions {
+		note := e.Note
+		if zh && e.NoteZh != "" {
+			note = e.NoteZh
+		}
+		fmt.Fprintf(w, "- %s %s %s: %s\n", a.local(e.At, "15:04"), e.Incident, mdCell(e.NodeName), mdCell(note))
+	}
+	if s.Wartime != nil {
+		wt := s.Wartime
+		reason := string(wt.Reason)
+		if zh {
+			reason = wt.Reason.Zh()
+		}
+		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), a.minute(wt.Since),
+			say("micro-grids", "微网格"), wt.MicroGrids, say("staffed", "在岗"), wt.Staffed, say("gaps", "缺员"), wt.Gaps)
+	} else {
+		fmt.Fprintf(w, "\n### %s\n\n- %s\n", say("Wartime", "战时"), say("peacetime: no wartime activation", "平时：未启动战时"))
+	}
+	if len(s.Directives) > 0 {
+		fmt.Fprintf(w, "\n### %s\n\n", say("Directives not every unit signed for", "未全部签收的指令"))
+		for _, d := range s.Directives {
+			fmt.Fprintf(w, "- %s %s: %s %d, %s %d, %s %d (%s)\n", d.ID, mdCell(d.Text), say("signed", "已签收"), d.Signed, say("done", "已完成"), d.Done,
+				say("silent", "未签收"), d.Silent, joinCodesShort(d.SilentUnits, d.Silent))
+		}
+	}
+	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Silences", "静默"), len(s.Silences))
+	if len(s.Silences) == 0 {
+		fmt.Fprintf(w, "- %s\n", none)
+	}
+	for _, x := range s.Silences {
+		fmt.Fprintf(w, "- %s %s, %s: %s %s, %s %s\n", silenceKind(x.Kind, zh), mdCell(x.Name), mdCell(silenceWhere(x)),
+			say("not heard since", "最后活动"), a.minute(x.Since), say("incident", "事件"), x.Incident)
+	}
+	fmt.Fprintf(w, "\n### %s\n\n%s\n", say("During the shift", "本班动态"), changesLine(s.Changes, zh))
+	for _, e := range s.Notable {
+		note := e.Note
+		if zh && e.NoteZh != "" {
+			note = e.NoteZh
+		}
+		action := string(e.Action)
+		if zh {
+			action = e.Action.Zh()
+		}
+		fmt.Fprintf(w, "- %s %s %s %s\n", a.local(e.At, "01-02 15:04"), action, e.Incident+e.Ref, mdCell(note))
+	}
+	if s.Note != "" {
+		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(s.Note))
+	}
+	return nil
+}
+
+// silenceKind names what fell silent: a sensor gateway or a village room.
+func silenceKind(kind string, zh bool) string {
+	switch {
+	case kind == model.SilenceRoom && zh:
+		return "村指挥室"
+	case kind == model.SilenceRoom:
+		return "village room"
+	case zh:
+		return "感知网关"
+	}
+	return "gateway"
+}
+
+// silenceWhere is the silent thing's node, by code and, when its name is
+// not the node's own (a gateway's), by name.
+func silenceWhere(x model.Silence) string {
+	if x.NodeName == "" || x.NodeName == x.Name {
+		return string(x.Node)
+	}
+	return string(x.Node) + " " + x.NodeName
+}
+
+// mdCell keeps text from breaking a Markdown table or list: pipes escaped,
+// line breaks made spaces.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}

@@ -1,0 +1,307 @@
+package cli_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+)
+
+type dutyNowJSON struct {
+	Room     string `json:"room"`
+	RoomName string `json:"room_name"`
+	Person   string `json:"person"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Outgoing *struct {
+		Person string `json:"person"`
+	} `json:"outgoing"`
+	Next *struct {
+		Person string `json:"person"`
+		From   string `json:"from"`
+	} `json:"next"`
+	Handover string `json:"handover"`
+}
+
+var cstZone = time.FixedZone("CST", 8*3600)
+
+// The demo's week of shifts, looked at as it stood at the demo's night.
+func TestDutyNowOnTheDemo(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	var rooms []dutyNowJSON
+	e.okJSON(&rooms, "duty", "now", "--at", "2026-11-29 03:10", "--json")
+	require.Len(t, rooms, 28, "the town room and 27 village rooms")
+	town := rooms[0]
+	assert.Equal(t, "330784114", town.Room)
+	assert.Equal(t, "花街镇 镇指挥室", town.RoomName)
+	assert.Equal(t, "P1", town.Person)
+	assert.NotEmpty(t, town.Name)
+	assert.NotEmpty(t, town.Phone)
+	assert.Equal(t, "2026-11-28T20:00:00+08:00", town.From)
+	assert.Equal(t, "2026-11-29T08:00:00+08:00", town.To)
+	require.NotNil(t, town.Next)
+	assert.Equal(t, "P2", town.Next.Person)
+	for _, r := range rooms[1:] {
+		assert.NotEmpty(t, r.Person, r.Room)
+		assert.Equal(t, "2026-11-29T08:00:00+08:00", r.To, r.Room)
+	}
+	out := e.ok("duty", "now", "--room", "town", "--at", "2026-11-29 03:10")
+	assert.Contains(t, out, "花街镇 镇指挥室")
+	assert.Contains(t, out, "next P2")
+	assert.Contains(t, e.ok("duty", "list", "--room", "330784114266"), "S-")
+	var shifts []map[string]any
+	e.okJSON(&shifts, "duty", "list", "--json")
+	assert.Len(t, shifts, 14+27*7)
+}
+
+// A shift change from the command line: shifts added by hand and by a
+// rotation, refusals, a swap, the handover given, both on duty until the
+// incoming officer signs for it, the sheet shown as text, JSON and
+// Markdown.
+func TestShiftChangeFromTheCommandLine(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	now := time.Now().In(cstZone).Truncate(time.Minute)
+	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	change := now.Add(20 * time.Minute)
+	out := e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(change))
+	assert.Regexp(t, `^S-\d+: P3 .* on duty in 330784114 from `, out)
+	var next map[string]any
+	e.okJSON(&next, "duty", "add", "--person", "P4", "--room", "330784114", "--from", stamp(change), "--to", stamp(change.Add(12*time.Hour)), "--json")
+	assert.Equal(t, "P4", next["person"])
+	fails(t, e.run("duty", "add", "--person", "P5", "--room", "town", "--from", stamp(change), "--to", stamp(change.Add(time.Hour))),
+		cli.ExitRefused, "overlaps")
+	fails(t, e.run("duty", "add", "--person", "P7", "--room", "town", "--from", stamp(change.Add(24*time.Hour)), "--to", stamp(change.Add(25*time.Hour))),
+		cli.ExitRefused, "may not hold a shift")
+	fails(t, e.run("duty", "add", "--person", "P5", "--room", "330784114266-01", "--from", stamp(now), "--to", stamp(now.Add(time.Hour))),
+		cli.ExitUsage, "--room", "grid")
+	fails(t, e.run("duty", "add", "--person", "P5", "--room", "town"), cli.ExitUsage, "missing --from, --to")
+	fails(t, e.run("duty", "add", "--person", "P5", "--room", "town", "--from", "soon", "--to", "later"), cli.ExitUsage, "--from", "not a time")
+
+	out = e.ok("duty", "rotate", "--room", "town", "--people", "P5,P6", "--length", "12h", "--handoff", "08:00",
+		"--from", now.AddDate(0, 0, 30).Format("2006-01-02"))
+	assert.Contains(t, out, "14 shifts scheduled in 330784114")
+	fails(t, e.run("duty", "rotate", "--room", "town", "--people", "P5", "--length", "5h", "--handoff", "08:00"), cli.ExitUsage, "shift length 5h")
+
+	var swapped map[string]any
+	e.okJSON(&swapped, "duty", "swap", next["id"].(string), "--person", "P2", "--json")
+	assert.Equal(t, "P2", swapped["person"])
+	assert.Equal(t, "P4", swapped["swapped_from"])
+
+	// Hand over: a dry run stores nothing, then the handover.
+	dry := e.ok("handover", "give", "--dry-run", "--as", "P3")
+	assert.Contains(t, dry, "(not handed over: a dry run)")
+	fails(t, e.run("handover", "show"), cli.ExitRefused, "no handover yet")
+	var h struct {
+		ID           string `json:"id"`
+		Outgoing     string `json:"outgoing"`
+		Incoming     string `json:"incoming"`
+		IncomingName string `json:"incoming_name"`
+		Sheet        struct {
+			Room string `json:"room"`
+			Open []struct {
+				Tier string `json:"tier"`
+				Open int    `json:"open"`
+			} `json:"open"`
+			Note    string         `json:"note"`
+			Changes map[string]int `json:"changes"`
+		} `json:"sheet"`
+	}
+	e.okJSON(&h, "handover", "give", "--as", "P3", "--note", "330国道货车抛锚\n已通知交警", "--json")
+	assert.Equal(t, "P3", h.Outgoing)
+	assert.Equal(t, "P2", h.Incoming, "the swapped shift's officer")
+	assert.Equal(t, "330784114", h.Sheet.Room)
+	assert.Equal(t, "330国道货车抛锚\n已通知交警", h.Sheet.Note)
+	require.Len(t, h.Sheet.Open, 4)
+	assert.Equal(t, "taskforce", h.Sheet.Open[0].Tier)
+	fails(t, e.run("handover", "give", "--as", "P3"), cli.ExitRefused, "waits for")
+
+	// Until P2 signs, both are on duty (after the change).
+	fails(t, e.run("handover", "accept", "--as", "P3"), cli.ExitRefused, "for "+h.IncomingName+" to sign")
+	var rooms []dutyNowJSON
+	e.okJSON(&rooms, "duty", "now", "--room", "town", "--at", stamp(change.Add(time.Minute)), "--json")
+	require.Len(t, rooms, 1)
+	assert.Equal(t, "P2", rooms[0].Person)
+	require.NotNil(t, rooms[0].Outgoing)
+	assert.Equal(t, "P3", rooms[0].Outgoing.Person)
+	assert.Equal(t, h.ID, rooms[0].Handover)
+	out = e.ok("handover", "accept", "--as", "P2")
+	assert.Contains(t, out, h.ID+" signed for by P2")
+
+	text := e.ok("handover", "show", "--last")
+	assert.Contains(t, text, h.ID)
+	assert.Contains(t, text, "Open incidents:")
+	assert.Contains(t, text, "signed for")
+	assert.Contains(t, text, "Note: 330国道货车抛锚")
+	md := e.ok("handover", "show", h.ID, "--format", "md")
+	assert.Contains(t, md, "## 交接班 花街镇 镇指挥室 "+h.ID)
+	assert.Contains(t, md, "| 层级 | 等级 | 编号 | 状态 | 地点 | 标题 |")
+	assert.Contains(t, md, "### 交班说明\n\n330国道货车抛锚 已通知交警", "line breaks become spaces in Markdown")
+	mdEn := e.ok("--lang", "en", "handover", "show", "--format", "md")
+	assert.Contains(t, mdEn, "## Handover 花街镇 town room")
+	fails(t, e.run("handover", "show", "--at", "2026-01-01 00:00"), cli.ExitRefused, "no handover made by")
+	fails(t, e.run("handover", "show", "--last", "--at", "2026-01-01 00:00"), cli.ExitUsage)
+	fails(t, e.run("handover", "show", "--format", "pdf"), cli.ExitUsage, "--format")
+	e.ok("check")
+}
+
+// The sheet states the mode (peacetime, or the wartime activation) and
+// names what fell silent, in words, in text and in Markdown: here every
+// village room, silent since wartime began with watchdog.room_silence 1s.
+func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
+	e := newEnv(t)
+	ref, err := os.ReadFile(e.config)
+	require.NoError(t, err)
+	require.Contains(t, string(ref), "room_silence: 2h")
+	e.config = e.write("config.yaml", strings.Replace(string(ref), "room_silence: 2h", "room_silence: 1s", 1))
+	e.initDemo(1)
+	now := time.Now().In(cstZone).Truncate(time.Minute)
+	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
+	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
+
+	md := e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Contains(t, md, "### 战时\n\n- 平时：未启动战时\n")
+	assert.Contains(t, md, "### 静默 (0)\n\n- 无\n")
+	assert.Contains(t, e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md"), "### Wartime\n\n- peacetime: no wartime activation\n")
+	assert.Contains(t, e.ok("handover", "give", "--dry-run", "--as", "P3"), "\nPeacetime: no wartime activation\n")
+
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--note", "台风", "--yes")
+	time.Sleep(1500 * time.Millisecond) // past watchdog.room_silence: the next command's sweep finds every room silent
+	md = e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Regexp(t, `\n### 战时\n\n- W-\d+ 防台 起于 `, md)
+	assert.Regexp(t, `\n- 村指挥室 渎溪村, 330784114266: 最后活动 \d{4}-\d\d-\d\d \d\d:\d\d, 事件 HJ-\d{8}-\d{4}\n`, md)
+	assert.NotContains(t, md, "room 渎溪村")
+	en := e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	assert.Regexp(t, `\n- village room 渎溪村, 330784114266: not heard since `, en)
+	text := e.ok("handover", "give", "--dry-run", "--as", "P3")
+	assert.Regexp(t, `\n  village room 渎溪村 at 330784114266, not heard since `, text)
+	assert.NotContains(t, text, "Peacetime")
+}
+
+// A gateway added, heard through its heartbeats (the API's, not here) and
+// listed; and a schedule imported from CSV.
+func TestHeartbeatAndDutyImport(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	out := e.ok("heartbeat", "add", "gw-duxi", "--every", "10m", "--node", "330784114266-02")
+	assert.Contains(t, out, "watching gw-duxi at 330784114266-02")
+	fails(t, e.run("heartbeat", "add", "gw-duxi", "--every", "10m", "--node", "330784114266-02"), cli.ExitRefused, "watched already")
+	fails(t, e.run("heartbeat", "add", "gw/x", "--every", "10m", "--node", "330784114266-02"), cli.ExitUsage, "heartbeat name")
+	fails(t, e.run("heartbeat", "add", "gw-y", "--every", "1s", "--node", "330784114266-02"), cli.ExitUsage, "every 1s")
+	var list []map[string]any
+	e.okJSON(&list, "heartbeat", "list", "--json")
+	require.Len(t, list, 1)
+	assert.Equal(t, "gw-duxi", list[0]["name"])
+	assert.Equal(t, "330784114266-02", list[0]["node"])
+	assert.Equal(t, "10m", list[0]["every"])
+	assert.Equal(t, "waiting", list[0]["state"])
+	assert.Nil(t, list[0]["last_at"])
+	assert.Contains(t, e.ok("heartbeat", "list"), "waiting")
+	e.ok("heartbeat", "remove", "gw-duxi")
+	fails(t, e.run("heartbeat", "remove", "gw-duxi"), cli.ExitRefused, "no heartbeat gw-duxi")
+
+	people := e.people("--node", "330784114266", "--role", "village_cadre")
+	require.NotEmpty(t, people)
+	csvFile := e.write("值班表.csv", "值班室,值班员,开始,结束\n全镇,P5,2030-01-01 08:00,2030-01-01 20:00\n330784114266,"+people[0].Name+",2030-01-01 08:00,2030-01-02 08:00\n")
+	out = e.ok("duty", "import", csvFile)
+	assert.Contains(t, out, "2 shifts scheduled")
+	bad := e.write("bad.csv", "room,person,from,to\ntown,P5,2030-01-02 08:00,2030-01-02 20:00\ntown,P99999,2030-01-03 08:00,2030-01-03 20:00\n")
+	fails(t, e.run("duty", "import", bad), cli.ExitUsage, "bad.csv:3", "P99999")
+	var rooms []dutyNowJSON
+	e.okJSON(&rooms, "duty", "now", "--at", "2030-01-01 09:00", "--room", "330784114266", "--json")
+	assert.Equal(t, people[0].ID, rooms[0].Person)
+	e.ok("duty", "checkin", "--room", "330784114266", "--as", people[0].ID)
+}
+
+// The events of a period, with names, as CSV and JSON; nothing is written.
+func TestTimelineExport(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	var evs []map[string]any
+	e.okJSON(&evs, "timeline", "export", "--from", "2026-11-29 02:00", "--to", "2026-11-29 03:10", "--format", "json")
+	require.NotEmpty(t, evs)
+	prev := ""
+	for _, ev := range evs {
+		at := ev["at"].(string)
+		assert.GreaterOrEqual(t, at, "2026-11-29T02:00:00+08:00")
+		assert.LessOrEqual(t, at, "2026-11-29T03:10:00+08:00")
+		assert.GreaterOrEqual(t, at, prev, "oldest first")
+		prev = at
+		assert.NotEmpty(t, ev["action_zh"])
+		if ev["incident"] != nil {
+			assert.NotEmpty(t, ev["incident_title"], "%v", ev)
+			assert.NotEmpty(t, ev["node_name"], "%v", ev)
+		}
+	}
+	raw := e.ok("timeline", "export", "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(raw)).ReadAll()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"seq", "at", "actor", "actor_name", "action", "action_zh", "incident", "incident_title", "ref",
+		"node", "node_name", "before_tier", "before_status", "after_tier", "after_status", "note", "note_zh"}, rows[0])
+	assert.Greater(t, len(rows), len(evs))
+	fails(t, e.run("timeline", "export", "--format", "xml"), cli.ExitUsage, "--format")
+	fails(t, e.run("timeline", "export"), cli.ExitUsage, "--format")
+	var all []json.RawMessage
+	e.okJSON(&all, "timeline", "export", "--format", "json")
+	assert.Equal(t, len(rows)-1, len(all))
+
+	fails(t, e.run("replay", "--speed", "0"), cli.ExitUsage, "--speed")
+	fails(t, e.run("replay", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00"), cli.ExitUsage, "not after")
+}
+
+// The duty, handover and heartbeat commands reach the database through a
+// running server, and a gateway posts its heartbeat to it.
+func TestDutyGoesThroughARunningServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server process")
+	}
+	e := newEnv(t)
+	e.initDemo(1)
+	srv := e.startServer()
+	now := time.Now().In(cstZone).Truncate(time.Minute)
+	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	change := now.Add(10 * time.Minute)
+	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-time.Hour)), "--to", stamp(change))
+	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(change), "--to", stamp(change.Add(time.Hour)))
+	e.ok("handover", "give", "--as", "P3", "--note", "经服务交班")
+	assert.Contains(t, e.ok("handover", "accept", "--as", "P4"), "signed for by P4")
+	assert.Contains(t, e.ok("handover", "show"), "Note: 经服务交班")
+
+	leader := e.personAt("330784114266-02", "grid_leader")
+	tok := strings.TrimSpace(e.ok("token", "issue", "--person", leader))
+	e.ok("heartbeat", "add", "gw-duxi-02", "--every", "10m", "--node", "330784114266-02")
+	req, err := http.NewRequest(http.MethodPost, "http://"+srv.addr+"/api/v1/heartbeats/gw-duxi-02", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var list []map[string]any
+	e.okJSON(&list, "heartbeat", "list", "--json")
+	require.Len(t, list, 1)
+	assert.Equal(t, "ok", list[0]["state"])
+	assert.NotEmpty(t, list[0]["last_at"])
+
+	var evs []map[string]any
+	e.okJSON(&evs, "timeline", "export", "--from", stamp(now.Add(-time.Minute)), "--format", "json")
+	var actions []string
+	for _, ev := range evs {
+		actions = append(actions, ev["action"].(string))
+	}
+	assert.Subset(t, actions, []string{"shift", "handover", "handover_accept", "token", "heartbeat"})
+	assert.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
+	e.ok("check")
+}

@@ -1,0 +1,93 @@
+package importer
+
+import (
+	"io"
+	"strings"
+	"time"
+
+	"gridcmd/model"
+)
+
+var shiftColumns = []column{
+	{key: "room", names: []string{"room", "值班室", "房间", "指挥室"}, required: true},
+	{key: "person", names: []string{"person", "officer", "name", "人员", "值班员", "值班人", "姓名"}, required: true},
+	{key: "phone", names: []string{"phone", "电话", "手机"}},
+	{key: "from", names: []string{"from", "start", "开始", "起", "开始时间"}, required: true},
+	{key: "to", names: []string{"to", "end", "结束", "止", "结束时间"}, required: true},
+}
+
+// ParseShifts reads a duty schedule: a CSV file with a header line and the
+// columns
+//
+//	room    值班室, 房间       required: "town" (全镇, 镇) for town, or a town or village code
+//	person  人员, 值班员, 姓名  required: a person id (P12) or a name on the roster
+//	phone   电话              optional: tells apart two people of one name
+//	from    开始, 起           required: "2026-11-29 08:00" in loc, or RFC 3339
+//	to      结束, 止           required: as from
+//
+// in any order (other columns are ignored). who resolves a person cell
+// (and the phone, if given) to an id. A bad row fails the whole file with
+// "file:line: reason". The shifts come back in file order, unchecked
+// against the roster's roles or each other (the store does that).
+func ParseShifts(name string, r io.Reader, loc *time.Location, town model.NodeCode, who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
+	s, err := openSheet(name, r, shiftColumns)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Shift
+	for {
+		rw, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		bad := func(format string, args ...any) ([]model.Shift, error) {
+			return nil, s.errorf(rw.line, format, args...)
+		}
+		v := rw.val
+		var sh model.Shift
+		if sh.Room, err = model.ParseRoom(v["room"], town); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if sh.Person, err = who(v["person"], v["phone"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if sh.From, err = ParseTime(v["from"], loc); err != nil {
+			return bad("from: %s", model.ErrorMessage(err))
+		}
+		if sh.To, err = ParseTime(v["to"], loc); err != nil {
+			return bad("to: %s", model.ErrorMessage(err))
+		}
+		if !sh.From.Before(sh.To) {
+			return bad("to %s is not after from %s", v["to"], v["from"])
+		}
+		out = append(out, sh)
+	}
+	if len(out) == 0 {
+		return nil, model.Errorf(model.EINVALID, "%s: no shifts", name)
+	}
+	return out, nil
+}
+
+// timeLayouts are the ways a time may be written, in loc unless it says
+// its offset.
+var timeLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05", "2006/01/02 15:04", "2006-01-02"}
+
+// ParseTime reads a time as an officer writes it: "2026-11-29 08:00" (or
+// with seconds, or a T, or a date alone for its midnight) in loc, or RFC
+// 3339 with its own offset.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	if x, err := time.Parse(time.RFC3339, t); err == nil {
+		return x.In(loc), nil
+	}
+	for _, l := range timeLayouts {
+		if x, err := time.ParseInLocation(l, t, loc); err == nil {
+			return x, nil
+		}
+	}
+	return time.Time{}, model.Errorf(model.EINVALID, "%q is not a time: want 2026-11-29 08:00 or RFC 3339", s).
+		Zh("%q 不是时间：应为 2026-11-29 08:00 或 RFC 3339", s)
+}

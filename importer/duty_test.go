@@ -1,0 +1,49 @@
+package importer
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+func TestParseShifts(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	who := func(person, phone string) (model.PersonID, error) {
+		switch {
+		case person == "王丽" && phone == "":
+			return 0, model.Errorf(model.ECONFLICT, "two people named 王丽: give the phone")
+		case person == "王丽":
+			return 7, nil
+		}
+		return model.ParsePersonID(person)
+	}
+	in := "\ufeff值班室,值班员,电话,开始,结束,备注\n" +
+		"全镇,P3,,2026-11-28 20:00,2026-11-29 08:00,夜班\n" +
+		"330784114266,王丽,13800000007,2026-11-29T08:00:00+08:00,2026-11-30 08:00,\n"
+	got, err := ParseShifts("值班表.csv", strings.NewReader(in), cst, "330784114", who)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, model.Shift{Room: "330784114", Person: 3,
+		From: time.Date(2026, 11, 28, 20, 0, 0, 0, cst), To: time.Date(2026, 11, 29, 8, 0, 0, 0, cst)}, got[0])
+	assert.Equal(t, model.NodeCode("330784114266"), got[1].Room)
+	assert.Equal(t, model.PersonID(7), got[1].Person)
+	assert.True(t, got[1].From.Equal(time.Date(2026, 11, 29, 8, 0, 0, 0, cst)))
+
+	for _, tt := range []struct{ in, want string }{
+		{"room,person,from\n", `missing column "to"`},
+		{"room,person,from,to\n330784114266-01,P3,2026-11-29 08:00,2026-11-29 20:00\n", "f.csv:2: room 330784114266-01 is a grid"},
+		{"room,person,from,to\ntown,王丽,2026-11-29 08:00,2026-11-29 20:00\n", "f.csv:2: two people named 王丽"},
+		{"room,person,from,to\ntown,P3,tomorrow,2026-11-29 20:00\n", `f.csv:2: from: "tomorrow" is not a time`},
+		{"room,person,from,to\ntown,P3,2026-11-29 20:00,2026-11-29 08:00\n", "f.csv:2: to 2026-11-29 08:00 is not after"},
+		{"room,person,from,to\n", "no shifts"},
+	} {
+		_, err := ParseShifts("f.csv", strings.NewReader(tt.in), cst, "330784114", who)
+		require.Error(t, err, tt.in)
+		assert.Contains(t, err.Error(), tt.want)
+	}
+}

@@ -1,0 +1,219 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Watchdogs: things that must speak regularly raise an incident themselves
+// when they fall silent, and the next sign of life resolves it. Two kinds
+// are watched: the sensor gateways (a heartbeat post or an alert every so
+// often) and, in wartime, the village rooms (an action or a check-in by
+// the room within WatchdogRule.RoomSilence).
+
+// SourceWatchdog is the source of the incidents a silence opens.
+const SourceWatchdog Source = "watchdog"
+
+// Silence kinds.
+const (
+	SilenceGateway = "gateway"
+	SilenceRoom    = "room"
+)
+
+// Heartbeat is a sensor gateway that must post a heartbeat (or an alert)
+// at least once every Every.
+type Heartbeat struct {
+	Name   string
+	Node   NodeCode // where the gateway is; alerts from devices beneath it count as its heartbeats
+	Every  time.Duration
+	Since  time.Time // when it was added
+	LastAt time.Time // its last heartbeat or alert; zero: none yet
+	By     PersonID
+	// The incident its silence opened, while that is open; "" and 0 when none.
+	Incident    string
+	IncidentSeq uint64
+}
+
+// Heartbeat limits.
+const (
+	MinHeartbeatEvery = 30 * time.Second
+	MaxHeartbeatEvery = 7 * 24 * time.Hour
+	MaxHeartbeatName  = 64
+)
+
+// Heartbeat states, as `heartbeat list` shows them.
+const (
+	HeartbeatOK      = "ok"      // heard within its interval
+	HeartbeatWaiting = "waiting" // added, not heard yet, not due yet
+	HeartbeatSilent  = "silent"  // due and not heard
+)
+
+// CheckHeartbeatName refuses a name that is not 1-64 letters, digits, '.',
+// '_' or '-', starting with a letter or digit: it is the last part of a
+// URL (POST /api/v1/heartbeats/{name}).
+func CheckHeartbeatName(s string) error {
+	bad := len(s) == 0 || len(s) > MaxHeartbeatName
+	for i := 0; i < len(s) && !bad; i++ {
+		c := s[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		bad = !alnum && (i == 0 || c != '.' && c != '_' && c != '-')
+	}
+	if bad {
+		return Errorf(EINVALID, "heartbeat name %q: want 1 to %d letters, digits, '.', '_' or '-', starting with a letter or digit", s, MaxHeartbeatName).
+			Zh("心跳名称 %q：应为 1 到 %d 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头", s, MaxHeartbeatName).On("name")
+	}
+	return nil
+}
+
+// Check refuses a heartbeat that cannot be watched.
+func (h Heartbeat) Check() error {
+	if err := CheckHeartbeatName(h.Name); err != nil {
+		return err
+	}
+	if _, err := h.Node.level(); err != nil {
+		return err
+	}
+	if h.Every < MinHeartbeatEvery || h.Every > MaxHeartbeatEvery {
+		return Errorf(EINVALID, "every %s: want %s to %s", ShortDuration(h.Every), ShortDuration(MinHeartbeatEvery), ShortDuration(MaxHeartbeatEvery)).
+			Zh("间隔 %s：应为 %s 到 %s", ShortDuration(h.Every), ShortDuration(MinHeartbeatEvery), ShortDuration(MaxHeartbeatEvery)).On("every")
+	}
+	return nil
+}
+
+// Due is when the heartbeat falls silent if nothing is heard: its interval
+// after the last heartbeat, or after it was added.
+func (h Heartbeat) Due() time.Time {
+	if h.LastAt.IsZero() {
+		return h.Since.Add(h.Every)
+	}
+	return h.LastAt.Add(h.Every)
+}
+
+// State is the heartbeat's state at now.
+func (h Heartbeat) State(now time.Time) string {
+	switch {
+	case h.IncidentSeq != 0 || !now.Before(h.Due()):
+		return HeartbeatSilent
+	case h.LastAt.IsZero():
+		return HeartbeatWaiting
+	}
+	return HeartbeatOK
+}
+
+// AddedEvent records a heartbeat added (or, removed, taken away).
+func (h Heartbeat) AddedEvent(by Person, now time.Time, removed bool) Event {
+	ev := Event{At: now, Actor: by.ID, ActorName: ActorName(by), Action: ActHeartbeat, Node: h.Node, Directive: h.Name,
+		Note:   fmt.Sprintf("gateway %s at %s: a heartbeat every %s", h.Name, h.Node, ShortDuration(h.Every)),
+		NoteZh: fmt.Sprintf("网关 %s（%s）：每 %s 一次心跳", h.Name, h.Node, ShortDuration(h.Every))}
+	if removed {
+		ev.Note, ev.NoteZh = fmt.Sprintf("gateway %s at %s: no longer watched", h.Name, h.Node), fmt.Sprintf("网关 %s（%s）：不再监测", h.Name, h.Node)
+	}
+	return ev
+}
+
+// Silence is one watchdog silence: what fell silent, where, since when it
+// has not been heard, and the incident it opened.
+type Silence struct {
+	Kind     string    `json:"kind"` // gateway or room
+	Name     string    `json:"name"`
+	Node     NodeCode  `json:"node"`
+	NodeName string    `json:"node_name,omitempty"`
+	Since    time.Time `json:"since"` // last heard (or watched from)
+	Incident string    `json:"incident,omitempty"`
+}
+
+// WatchdogRule is the policy of the watchdogs.
+type WatchdogRule struct {
+	// RoomSilence is how long a village room may go without an action or a
+	// check-in in wartime before its silence opens an incident (at the
+	// town tier). Peacetime does not watch the rooms.
+	RoomSilence time.Duration
+	Severity    Severity // of the incidents silences open
+	Category    Category // of the incidents silences open
+}
+
+// DefaultWatchdogRule is the shipped rule; config.yaml documents the same.
+func DefaultWatchdogRule() WatchdogRule {
+	return WatchdogRule{RoomSilence: 2 * time.Hour, Severity: SeverityII, Category: "hazard"}
+}
+
+// Validate checks the rule against the policy's categories.
+func (r WatchdogRule) Validate(cats map[Category]Platform) error {
+	if r.RoomSilence <= 0 {
+		return Errorf(EINVALID, "watchdog.room_silence: must be a positive duration").Zh("watchdog.room_silence：应为正的时长").On("watchdog.room_silence")
+	}
+	if r.Severity < SeverityI || r.Severity > SeverityIV {
+		return Errorf(EINVALID, "watchdog.severity: want I, II, III or IV").Zh("watchdog.severity：应为 I、II、III 或 IV").On("watchdog.severity")
+	}
+	if _, ok := cats[r.Category]; !ok {
+		return Errorf(EINVALID, "watchdog.category: category %q: want one of %s", r.Category, joinCategories(cats, ", ")).
+			Zh("watchdog.category：类别 %q：应为 %s 之一", r.Category, joinCategories(cats, "、")).On("watchdog.category")
+	}
+	return nil
+}
+
+// GatewayReport is the report a gateway's silence files, at the gateway's
+// node (and tier, StartTier).
+func (r WatchdogRule) GatewayReport(h Heartbeat, now time.Time, loc *time.Location) Report {
+	last := "从未收到心跳"
+	if !h.LastAt.IsZero() {
+		last = "最后一次 " + h.LastAt.In(loc).Format("01-02 15:04:05")
+	}
+	return Report{
+		Node: h.Node, Category: string(r.Category), Severity: r.Severity, Source: SourceWatchdog, Reporter: System,
+		Title: fmt.Sprintf("感知网关 %s 静默（超过 %s 无心跳）", h.Name, ShortDuration(h.Every)),
+		Text:  fmt.Sprintf("网关 %s 应每 %s 发送一次心跳或告警；%s。心跳恢复后本事件自动办结。", h.Name, ShortDuration(h.Every), last),
+	}
+}
+
+// RoomReport is the report a village room's silence files, at the village
+// (and, by WatchdogTier, at the town tier: the room itself is silent).
+func (r WatchdogRule) RoomReport(village NodeCode, villageName string, last, now time.Time, loc *time.Location) Report {
+	return Report{
+		Node: village, Category: string(r.Category), Severity: r.Severity, Source: SourceWatchdog, Reporter: System,
+		Title: fmt.Sprintf("%s村指挥室静默（战时超过 %s 无操作或报到）", villageName, ShortDuration(r.RoomSilence)),
+		Text: fmt.Sprintf("%s村指挥室自 %s 起没有任何操作或报到。请电话联系该村值班人员；该村再有操作或报到（gridcmd duty checkin）时本事件自动办结。",
+			villageName, last.In(loc).Format("01-02 15:04:05")),
+	}
+}
+
+// WatchdogTier is the tier a silence's incident starts at: a room's at the
+// town tier (the room that fell silent cannot chase itself), a gateway's
+// at its node's own tier.
+func WatchdogTier(kind string, node NodeCode) Tier {
+	if kind == SilenceRoom {
+		return TierTown
+	}
+	return StartTier(node)
+}
+
+// RoomSilenceDue is when a village room falls silent: the silence after its
+// last action or check-in, or after wartime began if that was later.
+func RoomSilenceDue(last, since time.Time, silence time.Duration) time.Time {
+	if last.Before(since) {
+		last = since
+	}
+	return last.Add(silence)
+}
+
+// SilenceEnds resolves a silence's incident by itself (the system) when
+// what it watched is heard again: what names it for the note ("gateway
+// gw-01", in Chinese whatZh), silent since it was last heard.
+func (i Incident) SilenceEnds(what, whatZh string, silentSince, now time.Time) (Incident, Event, error) {
+	if i.Source != SourceWatchdog || !i.Status.Open() {
+		return i, Event{}, Errorf(ECONFLICT, "%s: not an open watchdog incident", i.ID).Zh("%s：不是在办的静默监测事件", i.ID)
+	}
+	before := i.state()
+	i.Status, i.ResolvedAt, i.Supervised, i.NextSupervision = StatusResolved, now, false, time.Time{}
+	if silentSince.IsZero() || silentSince.After(i.ReportedAt) {
+		silentSince = i.ReportedAt
+	}
+	took := now.Sub(silentSince).Round(time.Second)
+	ev := Event{
+		At: now, Actor: System, ActorName: "system", Action: ActResolve, Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node,
+		Before: before, After: i.state(),
+		Note:   fmt.Sprintf("%s heard again after %s of silence: resolved by itself", what, FormatWait(took)),
+		NoteZh: fmt.Sprintf("%s 已恢复（静默 %s 后）：自动办结", whatZh, FormatWait(took)),
+	}
+	return i, ev, nil
+}

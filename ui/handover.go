@@ -1,0 +1,378 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// The handover (交接班) overlay: the sheet made from the records. Shown to
+// the outgoing officer at the shift change (or on :handover) as a
+// preview: enter hands over (the sheet is stored, an event). Then, or when
+// a handover waits in the room, y is the incoming officer signing for it.
+
+// handoverPane shows one handover's sheet.
+type handoverPane struct {
+	c    *common
+	h    model.Handover
+	note string // the note the preview was made with
+	// opens is when a preview made early in the shift may be handed over
+	// (an hour before its end); zero when it may be now.
+	opens         time.Time
+	offset        int
+	width, height int
+	keys          handoverKeys
+}
+
+type handoverKeys struct{ give, sign key.Binding }
+
+func newHandoverPane(c *common, lang string) *handoverPane {
+	give, sign := "hand over", "sign for it"
+	if lang == "zh" {
+		give, sign = "交班", "接班签收"
+	}
+	return &handoverPane{c: c, keys: handoverKeys{
+		give: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", give)),
+		sign: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", sign)),
+	}}
+}
+
+// Messages: the sheet to show, and what the pane asks of the root.
+type (
+	handoverMsg struct {
+		h       model.Handover
+		preview bool
+		note    string
+		opens   time.Time // a preview's: when it may be handed over
+		err     error
+	}
+	handoversMsg struct {
+		hs  []model.Handover
+		err error
+	}
+	acceptedMsg struct {
+		h   model.Handover
+		err error
+	}
+	// giveHandoverMsg: store the previewed handover.
+	giveHandoverMsg struct {
+		room model.NodeCode
+		note string
+	}
+	// signHandoverMsg: the incoming officer signs for handover id.
+	signHandoverMsg struct {
+		id string
+		by model.PersonID
+	}
+	checkedInMsg struct {
+		room model.NodeCode
+		err  error
+	}
+)
+
+// previewHandover makes the sheet of room's shift change without storing
+// it; opens is when it may be handed over (zero: now).
+func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time) tea.Cmd {
+	return func() tea.Msg {
+		h, err := svc.Handover(context.Background(), room, note, by, true)
+		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err}
+	}
+}
+
+func giveHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		h, err := svc.Handover(context.Background(), room, note, by, false)
+		return handoverMsg{h: h, note: note, err: err}
+	}
+}
+
+func loadHandovers(svc model.Service, room model.NodeCode) tea.Cmd {
+	return func() tea.Msg {
+		hs, err := svc.Handovers(context.Background(), model.HandoverFilter{Room: room})
+		return handoversMsg{hs: hs, err: err}
+	}
+}
+
+func acceptHandover(svc model.Service, id string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		h, err := svc.AcceptHandover(context.Background(), id, "", by)
+		return acceptedMsg{h: h, err: err}
+	}
+}
+
+func checkIn(svc model.Service, room model.NodeCode, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		return checkedInMsg{room: room, err: svc.CheckIn(context.Background(), room, by)}
+	}
+}
+
+func (hp *handoverPane) SetSize(w, h int) { hp.width, hp.height = w, max(h, 1) }
+
+func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case handoverMsg:
+		hp.h, hp.note, hp.opens, hp.offset = msg.h, msg.note, msg.opens, 0
+	case acceptedMsg:
+		if msg.h.ID == hp.h.ID {
+			hp.h = msg.h
+		}
+	case tea.KeyMsg:
+		hp.offset = max(min(hp.offset+hp.c.keys.step(msg), len(hp.lines())-(hp.height-2)), 0)
+	}
+	return hp, nil
+}
+
+// early reports whether the sheet is a preview made before its shift may
+// be handed over.
+func (hp *handoverPane) early() bool {
+	return !hp.h.Made() && hp.c.now.Before(hp.opens)
+}
+
+// asks: enter hands over a preview; y signs for a handover waiting.
+func (hp *handoverPane) asks(msg tea.KeyMsg) tea.Msg {
+	switch {
+	case key.Matches(msg, hp.keys.give) && !hp.h.Made() && !hp.early():
+		return giveHandoverMsg{room: hp.h.Room, note: hp.note}
+	case key.Matches(msg, hp.keys.sign) && hp.h.Waiting():
+		return signHandoverMsg{id: hp.h.ID, by: hp.h.Incoming}
+	}
+	return nil
+}
+
+func (hp *handoverPane) Title() string {
+	l := hp.c.p.lab
+	t := "Handover"
+	if l.Lang == "zh" {
+		t = "交接班"
+	}
+	if hp.h.Made() {
+		return t + " " + hp.h.ID
+	}
+	if l.Lang == "zh" {
+		return t + "（预览）"
+	}
+	return t + " (preview)"
+}
+
+func (hp *handoverPane) ShortHelp() []key.Binding {
+	k := hp.c.keys
+	out := []key.Binding{k.Back, k.Down, k.Up}
+	switch {
+	case !hp.h.Made() && !hp.early():
+		out = append(out, hp.keys.give)
+	case hp.h.Waiting():
+		out = append(out, hp.keys.sign)
+	}
+	return append(out, k.Help, k.Quit)
+}
+
+func (hp *handoverPane) FullHelp() [][]key.Binding {
+	return append(hp.c.keys.FullHelp(), []key.Binding{hp.keys.give, hp.keys.sign})
+}
+
+func (hp *handoverPane) View() string {
+	lines := hp.lines()
+	if hp.offset < len(lines) {
+		lines = lines[hp.offset:]
+	}
+	return hp.c.p.box(hp.Title(), "esc", lines, hp.width, hp.height, true)
+}
+
+// lines renders the sheet in the console's language, every line fitted.
+func (hp *handoverPane) lines() []string {
+	p := &hp.c.p
+	zh := p.lab.Lang == "zh"
+	say := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
+	inner := hp.width - 2
+	var out []string
+	add := func(s string) { out = append(out, " "+p.w.Fit(s, inner-1, p.g.More)) }
+	head := func(s string) { out = append(out, " "+p.st.PaneTitle.Render(p.w.Fit(s, inner-1, p.g.More))) }
+	h, s, loc := hp.h, hp.h.Sheet, hp.c.loc
+	clock := func(t time.Time) string { return t.In(loc).Format("01-02 15:04") }
+	add(fmt.Sprintf("%s  %s %s %s", model.RoomName(s.Room, s.RoomName, zh), h.OutgoingName, p.g.Arrow, h.InName))
+	add(fmt.Sprintf("%s %s %s %s", say("shift", "班次"), clock(s.From), p.g.Arrow, clock(s.To)))
+	switch {
+	case !h.AcceptedAt.IsZero():
+		add(fmt.Sprintf(say("signed for by %s at %s", "%s 已于 %s 签收"), h.InName, clock(h.AcceptedAt)))
+	case h.Made():
+		out = append(out, " "+p.st.StatusError.Render(p.w.Fit(fmt.Sprintf(say("waiting for %s to sign for it: y", "等待 %s 签收：按 y"), h.InName), inner-1, p.g.More)))
+	case hp.early():
+		add(fmt.Sprintf(say("preview: hand over from %s", "预览：%s 起方可交班"), clock(hp.opens)))
+	default:
+		add(say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
+	}
+	if s.Note != "" {
+		// The outgoing officer's own words come first.
+		out = append(out, "")
+		head(say("Note", "交班说明"))
+		for _, para := range strings.Split(s.Note, "\n") {
+			for _, l := range wrap(p.w, para, inner-2) {
+				add(l)
+			}
+		}
+	}
+	open, red := s.Counts()
+	out = append(out, "")
+	head(fmt.Sprintf(say("Open incidents %d, red %d", "在办事件 %d，超时 %d"), open, red))
+	for _, t := range s.Open {
+		if t.Open == 0 {
+			continue
+		}
+		add(fmt.Sprintf("%s %d  %s %d", p.lab.Tier[t.Tier], t.Open, say("red", "超时"), t.Red))
+		for _, i := range t.Incidents {
+			mark := " "
+			if i.Red {
+				mark = "!"
+			}
+			add(fmt.Sprintf(" %s %-3s %s %s %s %s", mark, i.Severity, shortID(i.ID), p.lab.Status[i.Status], i.NodeName, i.Title))
+		}
+		if n := t.Open - len(t.Incidents); n > 0 {
+			add(fmt.Sprintf(say("   ... and %d more", "   ……另 %d 件"), n))
+		}
+	}
+	out = append(out, "")
+	head(fmt.Sprintf(say("Supervisions during the shift %d", "本班督办 %d"), len(s.Supervisions)))
+	for _, e := range s.Supervisions {
+		add(fmt.Sprintf("%s %s %s", e.At.In(loc).Format("15:04"), shortID(e.Incident), e.NodeName))
+	}
+	if s.Wartime != nil {
+		wt := s.Wartime
+		out = append(out, "")
+		head(fmt.Sprintf("%s %s %s %s", say("Wartime", "战时"), wt.ID, hp.c.wl.Reason[wt.Reason], clock(wt.Since)))
+		add(fmt.Sprintf(say("micro-grids %d, staffed %d, gaps %d", "微网格 %d，在岗 %d，缺员 %d"), wt.MicroGrids, wt.Staffed, wt.Gaps))
+	} else {
+		out = append(out, "")
+		head(say("Peacetime: no wartime activation", "平时：未启动战时"))
+	}
+	for _, d := range s.Directives {
+		add(fmt.Sprintf(say("%s %s: signed %d/%d, done %d, silent %d", "%s %s：签收 %d/%d，完成 %d，未签收 %d"), d.ID, d.Text, d.Signed, d.Units, d.Done, d.Silent))
+	}
+	out = append(out, "")
+	head(fmt.Sprintf(say("Silences %d", "静默 %d"), len(s.Silences)))
+	for _, x := range s.Silences {
+		kind := say("gateway", "感知网关")
+		if x.Kind == model.SilenceRoom {
+			kind = say("village room", "村指挥室")
+		}
+		add(fmt.Sprintf(say("%s %s since %s  %s", "%s %s 自 %s 起  %s"), kind, x.Name, clock(x.Since), shortID(x.Incident)))
+	}
+	out = append(out, "")
+	head(say("During the shift", "本班动态"))
+	for _, l := range wordWrap(p.w, changes(s.Changes, p.lab), inner-2) {
+		add(l)
+	}
+	for _, e := range s.Notable {
+		note := e.Note
+		if zh && e.NoteZh != "" {
+			note = e.NoteZh
+		}
+		add(fmt.Sprintf("%s %s %s %s", e.At.In(loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
+	}
+	return out
+}
+
+// shortID drops the town prefix and the year of an incident id, as the
+// queue does: HJ-20261129-0012 -> 1129-0012.
+func shortID(id string) string {
+	if len(id) > 8 && strings.Count(id, "-") == 2 {
+		parts := strings.Split(id, "-")
+		if len(parts[1]) == 8 {
+			return parts[1][4:] + "-" + parts[2]
+		}
+	}
+	return id
+}
+
+// changes counts the shift's events by action, in the console's words.
+func changes(c map[model.Action]int, l Labels) string {
+	var parts []string
+	for _, a := range []model.Action{model.ActReport, model.ActAcknowledge, model.ActEscalate, model.ActSupervise, model.ActDispatch,
+		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActDeactivate, model.ActDirective,
+		model.ActSign, model.ActProgress, model.ActShiftSwap, model.ActHandover, model.ActHandoverAccept, model.ActCheckIn} {
+		if n := c[a]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", l.Action[a], n))
+		}
+	}
+	if len(parts) == 0 {
+		if l.Lang == "zh" {
+			return "无"
+		}
+		return "nothing"
+	}
+	return strings.Join(parts, "  ")
+}
+
+// onHandoverMsg routes the handover's messages.
+func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case handoverMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.tell(m.handover, msg)
+		m.overlay = overlayHandover
+		if !msg.preview {
+			mm, c := m.flashInfo(fmt.Sprintf(m.say("%s: handed over to %s; waiting for them to sign for it", "%s：已交班给 %s，等待签收"), msg.h.ID, msg.h.InName))
+			return mm, tea.Batch(c, loadDuty(m.svc, msg.h.Room, time.Time{}))
+		}
+		return m, nil
+	case handoversMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		if len(msg.hs) == 0 || !msg.hs[0].Waiting() {
+			return m, nil
+		}
+		m.tell(m.handover, handoverMsg{h: msg.hs[0]})
+		m.overlay = overlayHandover
+		return m, nil
+	case giveHandoverMsg:
+		return m, giveHandover(m.svc, msg.room, msg.note, m.opt.Operator)
+	case signHandoverMsg:
+		return m, acceptHandover(m.svc, msg.id, msg.by)
+	case acceptedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.tell(m.handover, msg)
+		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s signed for by %s: %s is off duty", "%s 已由 %s 签收：%s 下班"), msg.h.ID, msg.h.InName, msg.h.OutgoingName))
+		return mm, tea.Batch(c, loadDuty(m.svc, msg.h.Room, time.Time{}))
+	case checkedInMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		return m.flashInfo(fmt.Sprintf(m.say("%s checked in", "%s 已报到"), msg.room))
+	}
+	return m, nil
+}
+
+// runHandover is :handover [note]: the waiting handover of the seat's room
+// to sign for, else a preview of the sheet to give.
+func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
+	if m.rp != nil {
+		return m.flashErr(refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console first", "回放为只读：请先按 esc 回到实时值守"))
+	}
+	room := m.dutyRoom()
+	if room == "" {
+		return m.flashErr(refusal(model.ECONFLICT, "no room to hand over", "没有可交接的值班室"))
+	}
+	if m.duty.Pending.Made() && len(args) == 0 {
+		return m, loadHandovers(m.svc, room)
+	}
+	var opens time.Time
+	if cur := m.duty.Current; cur.Scheduled() && !m.duty.Outgoing.Scheduled() {
+		opens = cur.To.Add(-model.HandoverLead)
+	}
+	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.opt.Operator, opens)
+}

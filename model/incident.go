@@ -593,7 +593,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		}
 		i.Status = StatusClosed
 		i.ClosedAt = now
-		i.Supervised = false
+		i.Supervised, i.NextSupervision = false, time.Time{}
 	}
 	ev := Event{
 		At: now, Actor: actor.ID, ActorName: ActorName(actor), Action: c.Action,

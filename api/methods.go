@@ -90,7 +90,7 @@ func (m method[Req, Resp]) handler(s services) localFn {
 }
 
 // localMethods lists every method of the local RPC: all of model.Service
-// (wartime included) but Subscribe, which is the event stream, all of
+// (wartime and patrols included) but Subscribe, which is the event stream, all of
 // model.IntakeService, and Check.
 var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcImportNodes,
@@ -106,6 +106,9 @@ var localMethods = []localMethod{
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,
+	rpcImportAreas, rpcAreas, rpcStartPatrol, rpcPatrolCheckIn, rpcEndPatrol, rpcPatrol, rpcPatrols,
+	rpcAddFinding, rpcFinding, rpcFindings, rpcPassFinding, rpcMergeFinding, rpcCloseFinding,
+	rpcPatrolBoard, rpcAddRotation, rpcRotations, rpcRotationReport,
 }
 
 // localCall is one method in the server's table.

@@ -13,6 +13,7 @@
 //	GET  /api/v1/units/{code}/directives    wartime directives of a micro-grid       200 | 401 403 422 429
 //	POST /api/v1/directives/{id}/ack        a unit signs for a directive             200 | 400 401 403 404 409 413 415 422 429 503
 //	POST /api/v1/directives/{id}/progress   a unit reports progress                  200 | 400 401 403 404 409 413 415 422 429 503
+//	POST /api/v1/patrols, /patrols/{id}/checkins, /patrols/{id}/end, /findings   the patrol flow (patrols.go)
 //	POST /api/v1/heartbeats/{name}          a sensor gateway's heartbeat             200 | 400 401 403 404 413 415 422 429 503
 //	GET  /healthz                           200 ok | 503 draining, or degraded (disk full) until a write succeeds
 //	GET  /metrics                           Prometheus text format
@@ -133,6 +134,7 @@ func (s *Server) routes() {
 	s.route("GET /api/v1/units/{code}/directives", s.handleUnitDirectives)
 	s.route("POST /api/v1/directives/{id}/ack", s.writing(s.handleDirectiveAck))
 	s.route("POST /api/v1/directives/{id}/progress", s.writing(s.handleDirectiveProgress))
+	s.patrolRoutes()
 	s.route("POST /api/v1/heartbeats/{name}", s.writing(s.handleHeartbeat))
 	s.route("GET /healthz", s.handleHealth)
 	s.route("GET /metrics", s.handleMetrics)

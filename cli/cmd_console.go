@@ -72,6 +72,7 @@ removed on exit.`,
 			if feed {
 				f := demo.NewFeed(db, seed, every)
 				go f.Run(ctx)
+				go demo.NewPatrolFeed(db, seed, every).Run(ctx)
 			}
 			return a.runConsole(ctx, db)
 		},

@@ -158,7 +158,8 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 		if a.demoHistory {
 			load = demo.LoadWithHistory
 		}
-		// The demo's shifts hand over at the command room's hours.
+		// The demo's days (its patrols') are the town's, and its shifts
+		// hand over at the command room's hours.
 		err := load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
 		clock.Release()
 		if err != nil {
@@ -175,7 +176,7 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 func (a *app) importCmd() *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "import",
-		Short: "Import villages or a roster from CSV",
+		Short: "Import villages, a roster, patrol areas or rotations from CSV",
 	})
 	var gpv int
 	villages := &cobra.Command{
@@ -213,7 +214,7 @@ from that file is imported.`,
 			})
 		},
 	}
-	cmd.AddCommand(villages, roster)
+	cmd.AddCommand(villages, roster, a.importAreasCmd(), a.importRotationsCmd())
 	return cmd
 }
 

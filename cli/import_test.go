@@ -95,7 +95,7 @@ func TestImportVillagesBadFiles(t *testing.T) {
 	fails(t, e.run("import", "villages", e.write("empty.csv", "")), cli.ExitUsage, "empty file")
 	fails(t, e.run("import", "villages", e.path("missing.csv")), cli.ExitUsage, "missing.csv")
 	fails(t, e.run("import", "villages"), cli.ExitUsage, "import villages: want one CSV file")
-	fails(t, e.run("import", "vilages", huajie), cli.ExitUsage, `unknown command "vilages"`, "roster or villages")
+	fails(t, e.run("import", "vilages", huajie), cli.ExitUsage, `unknown command "vilages"`, "patrol-areas or roster or rotations or villages")
 	assert.Equal(t, before, e.stats())
 
 	// A bad file never creates a database.

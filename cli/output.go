@@ -64,6 +64,7 @@ type eventJSON struct {
 	Due       string     `json:"due,omitempty"`     // the deadline the act answered
 	Subject   string     `json:"subject,omitempty"` // whom it is about: the reserve drafted, whose points
 	Points    int        `json:"points,omitempty"`  // a grant, deduction or redemption
+	Ref       string     `json:"ref,omitempty"`     // the patrol, finding or rotation of a patrol event
 }
 
 type personJSON struct {
@@ -126,7 +127,7 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	j := eventJSON{
 		Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, Node: string(e.Node), Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note,
-		NoteZh: e.NoteZh, Due: a.ts(e.Due), Points: e.Points,
+		NoteZh: e.NoteZh, Due: a.ts(e.Due), Points: e.Points, Ref: e.Ref,
 	}
 	if e.Subject != model.System {
 		j.Subject = e.Subject.String()

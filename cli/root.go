@@ -116,6 +116,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
 		a.serveCmd(), a.tokenCmd(),
 		a.actionCmd(model.ActInvalid), a.pointsCmd(), a.scorecardCmd(),
+		a.patrolCmd(), a.findingCmd(), a.rotationCmd(),
 		a.dutyCmd(), a.handoverCmd(), a.heartbeatCmd(), a.replayCmd(), a.timelineCmd(),
 	)
 	root.Args = cobra.NoArgs

@@ -38,6 +38,7 @@ type Config struct {
 	API           API               `mapstructure:"api"`
 	Alerts        Alerts            `mapstructure:"alerts"`
 	Points        Points            `mapstructure:"points"`
+	Patrol        Patrol            `mapstructure:"patrol"`
 	Watchdog      Watchdog          `mapstructure:"watchdog"`
 
 	// Set by Load, not read from the file.
@@ -86,6 +87,13 @@ type Alerts struct {
 	Categories map[string]string `mapstructure:"categories"`
 }
 
+// Patrol configures the patrol flow (model.PatrolPolicy).
+type Patrol struct {
+	CompleteShare  float64       `mapstructure:"complete_share"`
+	TriageDeadline time.Duration `mapstructure:"triage_deadline"`
+	Silence        time.Duration `mapstructure:"silence"`
+}
+
 // ByteSize is a size in bytes, written as a number of bytes or with a
 // unit: 65536, 64KiB, 64KB, 1MiB.
 type ByteSize int64
@@ -117,10 +125,13 @@ func Defaults() map[string]any {
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
 
-		"deadlines.resupervise": model.ShortDuration(p.Resupervise),
-		"watchdog.room_silence": model.ShortDuration(p.Watchdog.RoomSilence),
-		"watchdog.severity":     p.Watchdog.Severity.String(),
-		"watchdog.category":     string(p.Watchdog.Category),
+		"patrol.complete_share":  p.Patrol.CompleteShare,
+		"patrol.triage_deadline": model.ShortDuration(p.Patrol.TriageDeadline),
+		"patrol.silence":         model.ShortDuration(p.Patrol.Silence),
+		"deadlines.resupervise":  model.ShortDuration(p.Resupervise),
+		"watchdog.room_silence":  model.ShortDuration(p.Watchdog.RoomSilence),
+		"watchdog.severity":      p.Watchdog.Severity.String(),
+		"watchdog.category":      string(p.Watchdog.Category),
 	}
 	pointsDefaults(d)
 	for t, v := range p.Ack {
@@ -611,6 +622,7 @@ func (c Config) Policy() (model.Policy, error) {
 	if p.Points, err = c.pointsPolicy(); err != nil {
 		return p, err
 	}
+	p.Patrol = model.PatrolPolicy{CompleteShare: c.Patrol.CompleteShare, TriageDeadline: c.Patrol.TriageDeadline, Silence: c.Patrol.Silence}
 	p.Resupervise = c.Deadlines.Resupervise
 	wsev, err := model.ParseSeverity(c.Watchdog.Severity)
 	if err != nil {

@@ -165,3 +165,56 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 	}
 	assert.Equal(t, answering, signed, "every staffed unit but the silent ones signs")
 }
+
+// The patrol feed against a real store: patrols start, check in and end,
+// findings fill the desk, and an incident passed on from it is signed for
+// and resolved; the file stays consistent.
+func TestPatrolFeed(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "patrols.db"), store.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, demo.Load(ctx, db, nil, 1, time.Now()))
+	sub := db.Subscribe()
+	defer sub.Close()
+	run, stop := context.WithTimeout(ctx, time.Minute)
+	defer stop()
+	done := make(chan struct{})
+	go func() { demo.NewPatrolFeed(db, 7, 5*time.Millisecond).Run(run); close(done) }()
+
+	actions := map[model.Action]int{}
+	passed := ""
+	resolved := false
+	rotations := func() int {
+		return actions[model.ActRotationPatrol] + actions[model.ActRotationSweep] + actions[model.ActRotationTraffic]
+	}
+	for run.Err() == nil && !(actions[model.ActPatrolDone] > 0 && actions[model.ActCheckIn] > 5 && resolved && rotations() > 0) {
+		select {
+		case b := <-sub.C():
+			for _, e := range b.Events {
+				actions[e.Action]++
+				if e.Action == model.ActFinding && passed == "" {
+					f, err := db.Finding(ctx, e.Ref)
+					require.NoError(t, err)
+					_, inc, err := db.PassFinding(ctx, e.Ref, f.Village, "", 0, demo.Liaison)
+					require.NoError(t, err)
+					passed = inc.ID
+				}
+				if e.Action == model.ActResolve && e.Incident == passed {
+					resolved = true
+				}
+			}
+		case <-run.Done():
+		}
+	}
+	stop()
+	<-done
+	assert.Positive(t, actions[model.ActPatrolStart])
+	assert.Positive(t, actions[model.ActPatrolDone])
+	assert.GreaterOrEqual(t, actions[model.ActFinding], 3, "the desk fills")
+	assert.True(t, resolved, "the incident passed on was resolved")
+	assert.Positive(t, rotations(), "the groups on duty report (Load's reports came before the subscription)")
+	problems, err := db.Check(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+}

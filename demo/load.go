@@ -11,10 +11,15 @@ import (
 // Load fills an empty store with the demo for seed: it imports Build(seed)'s
 // nodes and people, checks that the people got the ids 1..N in order (the
 // contract the script relies on, see ID), then plays Script(seed, base) step
-// by step. Before each step it calls setClock(step.At), so the store stamps
+// by step, and with it, in time order, the patrol side of the morning
+// (patrolPlan: the patrol areas, the findings and the liaison's desk, the
+// day's patrols from 07:00). Before each step it calls setClock(step.At), so the store stamps
 // the step with its scripted time; before the imports it sets the clock a
 // minute before the first step, and at the end it sets it to base. setClock
 // may be nil (then the store's own clock stamps everything).
+//
+// The patrol side counts days in base's location: give base in the
+// town's zone.
 //
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
@@ -101,8 +106,26 @@ func play(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 	}
 
 	ids := make([]string, len(steps)) // the incident id each report step filed
+	plan := patrolPlan(seed, base, steps)
+	next := 0 // the next step of the patrol plan
+	// patrols plays the plan's steps up to t (those at t after the script's).
+	patrols := func(t time.Time, inclusive bool) error {
+		for ; next < len(plan) && (plan[next].At.Before(t) || inclusive && plan[next].At.Equal(t)); next++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			clock(plan[next].At)
+			if err := plan[next].do(ctx, svc, ids); err != nil {
+				return fmt.Errorf("demo: patrol step %d of %d (%s): %w", next+1, len(plan), plan[next].what, err)
+			}
+		}
+		return nil
+	}
 	for i, st := range steps {
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := patrols(st.At, false); err != nil {
 			return err
 		}
 		clock(st.At)
@@ -123,6 +146,9 @@ func play(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 				return fmt.Errorf("demo: step %d of %d (%s on %s): %w", i+1, len(steps), st, ids[st.Act.Ref], err)
 			}
 		}
+	}
+	if err := patrols(base, false); err != nil {
+		return err
 	}
 	clock(base)
 	return nil

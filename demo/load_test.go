@@ -24,6 +24,8 @@ type fakeStore struct {
 	stamps   []time.Time // the clock at each Report or Act
 	imported time.Time
 	shifts   []model.Shift
+
+	patrolData *fakePatrols // patrols_test.go
 }
 
 func newFake() *fakeStore {

@@ -262,6 +262,9 @@ func BuildSheet(in SheetInput) HandoverSheet {
 		return se
 	}
 	for _, e := range evs {
+		if IsPatrolCheckIn(e) {
+			continue // it shares the action of a room's check-in, which the sheet counts (报到)
+		}
 		s.Changes[e.Action]++
 		if e.Action == ActSupervise {
 			s.Supervisions = append(s.Supervisions, sheetEvent(e))

@@ -251,6 +251,9 @@ type Event struct {
 	OnBehalf bool
 	// Completed marks the progress report that completed its unit.
 	Completed bool
+	// Ref is the patrol (X-0001), finding (F-0001) or rotation (R-0001) an
+	// event of the patrol flow is about, if any.
+	Ref string
 }
 
 // Report is a new incident as it arrives.

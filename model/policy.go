@@ -31,6 +31,8 @@ type Policy struct {
 	// and scorecards (考核). With no indicators a store keeps the rules it
 	// has (a new one takes DefaultPoints').
 	Points PointsPolicy
+	// Patrol holds the patrol flow's settings.
+	Patrol PatrolPolicy
 	// Resupervise is how often a task force incident that stays red is
 	// supervised again (deadlines.resupervise).
 	Resupervise time.Duration
@@ -60,6 +62,7 @@ func DefaultPolicy() Policy {
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
 		Points:        DefaultPoints(),
+		Patrol:        DefaultPatrolPolicy(),
 		Resupervise:   h,
 		Watchdog:      DefaultWatchdogRule(),
 	}
@@ -127,6 +130,9 @@ func (p Policy) Validate() error {
 		return err
 	}
 	if err := p.Points.Validate(); err != nil {
+		return err
+	}
+	if err := p.Patrol.Validate(); err != nil {
 		return err
 	}
 	if p.Resupervise < 0 {

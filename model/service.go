@@ -117,6 +117,7 @@ type Service interface {
 	EventService
 	WartimeService
 	PointsService
+	PatrolService
 	DutyService
 	Stats(ctx context.Context) (Stats, error)
 	Policy() Policy

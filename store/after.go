@@ -81,7 +81,7 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 			_, ok = p.digits()
 		case "on_behalf", "completed":
 			_, ok = p.bool()
-		case "actor_name", "incident", "note", "note_zh":
+		case "actor_name", "incident", "note", "note_zh", "ref":
 			_, ok = p.str()
 		case "before", "after":
 			ok = p.stringObject()

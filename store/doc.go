@@ -55,7 +55,7 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
-// Points (schema 7; see store/points.go):
+// Points (schema 8; see store/points.go):
 //
 //	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
 //	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
@@ -64,7 +64,7 @@
 // The writer books what each event earns (model.PointRules.Earn) in the
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
-// rewrites them. Events record, from schema 7, the deadline their act
+// rewrites them. Events record, from schema 8, the deadline their act
 // answered (due), their subject, points, on_behalf and completed.
 // Duty, handovers and watchdogs (schema 6):
 //
@@ -84,6 +84,29 @@
 // in room_watch as it commits each request (noteActivity, watchdog.go).
 // Incident records gain "supervisions" and "next_supervision" (repeated
 // supervision), absent in older records.
+//
+// Patrols (schema 7):
+//
+//	patrol_areas          area code ("P-DX-01") -> areaRecord (name, kind, village, period,
+//	                      patroller, since, checkpoints with their places)
+//	patrols               u64 patrol seq -> patrolRecord (area, patroller, started, ended,
+//	                      completed, the area's checkpoints then, the check-ins inline)
+//	idx_patrols_active    u64 patrol seq                       (running patrols only)
+//	findings              u64 finding seq -> findingRecord (area, checkpoint, category, text,
+//	                      place, photo, finder, found; status, incident seq, handled by/at, reason)
+//	idx_findings_waiting  u64 Unix nanos found, u64 finding seq  (findings on the desk only)
+//	rotations             u64 rotation seq -> rotationRecord (name, activity, groups of grids,
+//	                      start, days a turn)
+//	rotation_reports      u64 rotation seq, u64 Unix nanos, u64 n  (one per activity report)
+//	patrol_idem           u64 person id, kind byte ('S' start, 'C' check-in, 'E' end,
+//	                      'F' finding), Idempotency-Key -> u64 patrol or finding seq, sha256
+//
+// Patrols are numbered in order of start and findings in order of report,
+// so the day's board reads them from the end of their buckets back. The
+// sweep reads idx_findings_waiting from its start: a finding found before
+// now minus patrol.triage_deadline climbs to the town room (sweepFindings).
+// Events of the patrol flow name their patrol, finding or rotation in the
+// event record's "ref". See store/patrols.go.
 //
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the

@@ -366,7 +366,9 @@ func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 // new clocks scaled by the wartime factor while wartime is active), and
 // every wartime directive unit silent past its sign-for deadline (one
 // escalation event per directive and village, see sweepDirectives), and
-// the watchdogs' silences (sweepWatch).
+// every patrol finding still on the liaison's desk at its triage deadline
+// (to the town room's queue, see sweepFindings), and the watchdogs'
+// silences (sweepWatch).
 func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	// Most sweeps find nothing due: look first in a read transaction, so an
 	// idle console does not commit (and fsync) every second.
@@ -374,7 +376,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if err := s.view(func(tx *bolt.Tx) error {
 		now := s.clock()
 		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
-		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || watchDue(tx, now)
+		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || s.findingsDue(tx, now) || watchDue(tx, now)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -415,6 +417,11 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			return nil, err
 		}
 		evs = append(evs, devs...)
+		fevs, err := s.sweepFindings(tx, now, p)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, fevs...)
 		if watchDue(tx, now) {
 			wevs, err := s.sweepWatch(tx, now)
 			if err != nil {

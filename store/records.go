@@ -663,11 +663,12 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
-	Due         int64       `json:"due,omitempty"`       // schema 7: Event.Due
-	Subject     uint64      `json:"subject,omitempty"`   // schema 7: Event.Subject
-	Points      int64       `json:"points,omitempty"`    // schema 7: Event.Points
-	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 7: Event.OnBehalf
-	Completed   bool        `json:"completed,omitempty"` // schema 7: Event.Completed
+	Due         int64       `json:"due,omitempty"`       // schema 8: Event.Due
+	Subject     uint64      `json:"subject,omitempty"`   // schema 8: Event.Subject
+	Points      int64       `json:"points,omitempty"`    // schema 8: Event.Points
+	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 8: Event.OnBehalf
+	Completed   bool        `json:"completed,omitempty"` // schema 8: Event.Completed
+	Ref         string      `json:"ref,omitempty"`
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -684,13 +685,14 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		Points:    int64(e.Points),
 		OnBehalf:  e.OnBehalf,
 		Completed: e.Completed,
+		Ref:       e.Ref,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh) + len(r.Ref)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -732,6 +734,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.Completed {
 		b = append(b, `,"completed":true`...)
+	}
+	if r.Ref != "" {
+		b = appendStringField(b, `,"ref":`, r.Ref)
 	}
 	return append(b, '}')
 }
@@ -830,5 +835,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		Points:    int(r.Points),
 		OnBehalf:  r.OnBehalf,
 		Completed: r.Completed,
+		Ref:       r.Ref,
 	}, nil
 }

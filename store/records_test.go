@@ -66,7 +66,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 			Incident: pick(r), IncidentSeq: uint64(pickInt(r)), Node: pick(r),
 			Before: stateRecord{Tier: pick(r), Status: pick(r)},
 			After:  stateRecord{Tier: pick(r), Status: pick(r)},
-			Note:   pick(r), Directive: pick(r), NoteZh: pick(r),
+			Note:   pick(r), Directive: pick(r), NoteZh: pick(r), Ref: pick(r),
 			Due: pickInt(r), Subject: uint64(pickInt(r)), Points: pickInt(r),
 			OnBehalf: r.IntN(2) == 0, Completed: r.IntN(2) == 0,
 		}

@@ -204,7 +204,21 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 7: the points (积分): their rule sets, and the totals by day and by
+	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
+	// joint rotations and their reports, the field API's idempotency keys
+	// for them).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
+			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 8: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
 }
@@ -247,6 +261,8 @@ var allBuckets = [][]byte{
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
 	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
+	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
+	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

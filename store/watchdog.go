@@ -65,7 +65,7 @@ func (s *DB) noteActivity(tx *bolt.Tx, evs []model.Event) error {
 				return err
 			}
 			continue
-		case ev.Action == model.ActCheckIn:
+		case ev.Action == model.ActCheckIn && !model.IsPatrolCheckIn(ev):
 			v = ev.Node.Village()
 		case ev.Actor == model.System:
 			continue

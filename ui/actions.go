@@ -115,6 +115,8 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	switch m.form.kind {
+	case formPassFinding, formMergeFinding, formCloseFinding:
+		return m.submitDeskForm(v)
 	case formActivate, formDirective:
 		mm, cmd, err := m.submitWartimeForm(v)
 		if err != nil {

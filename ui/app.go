@@ -97,6 +97,9 @@ type Model struct {
 	gaps   *gapsPane
 	after  *afterPane
 	points *pointsPane
+	// The patrol flow's overlays (patrols.go, desk.go).
+	patrols *patrolsPane
+	desk    *deskPane
 
 	handover *handoverPane
 	// The seat room's duty (duty.go): who is on duty, and which sheet the
@@ -153,7 +156,8 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
-		points: newPointsPane(c, opt.Lang),
+		points:  newPointsPane(c, opt.Lang),
+		patrols: newPatrolsPane(c, opt.Lang), desk: newDeskPane(c, opt.Lang),
 	}
 	if opt.Replay != nil {
 		m.replayWant, m.replayStandalone = opt.Replay, true
@@ -161,7 +165,8 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPoints: m.points}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPatrols: m.patrols, overlayDesk: m.desk,
+		overlayPoints: m.points}
 	return m
 }
 
@@ -229,6 +234,8 @@ func (m *Model) layout() {
 	m.after.SetSize(rightW, body)
 	m.points.SetSize(rightW, body)
 	m.handover.SetSize(rightW, body)
+	m.patrols.SetSize(rightW, body)
+	m.desk.SetSize(rightW, body)
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -296,6 +303,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
+	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPatrolMsg(msg)
 	case refusedMsg:
 		return m.flashErr(msg.err)
 	case flashExpiredMsg:
@@ -337,7 +346,8 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		m.dutyLoaded = false // read once per handoff
 		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
 	}
-	return m, tea.Batch(cmds...)
+	m, pc := m.patrolsOnTick()
+	return m, tea.Batch(append(cmds, pc)...)
 }
 
 // onActed shows what the operator's own action or report made of the
@@ -406,6 +416,8 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
+	m, pc := m.patrolsOnEvents(msg.events)
+	cmds = append(cmds, pc)
 	if m.overlay == overlayDetail {
 		for _, inc := range changed {
 			if inc.ID == m.detail.id {

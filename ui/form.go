@@ -179,15 +179,7 @@ func (f form) View(p *painter, inner int) []string {
 		label := p.st.ColumnHead.Render(p.w.Fit(fl.label, labelW, ""))
 		var val string
 		if fl.choices != nil {
-			var parts []string
-			for j, d := range fl.display {
-				if j == fl.choice {
-					parts = append(parts, "["+d+"]")
-				} else {
-					parts = append(parts, " "+d+" ")
-				}
-			}
-			plain := p.w.Fit(strings.Join(parts, ""), valW, p.g.More)
+			plain := choiceLine(p, fl.display, fl.choice, valW)
 			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
 		} else {
 			in := fl.input
@@ -209,4 +201,54 @@ func (f form) View(p *painter, inner int) []string {
 	}
 	out = append(out, p.st.Dim.Render(p.w.Fit(hint, inner, p.g.More)))
 	return out
+}
+
+// choiceLine writes a choice field's options with the chosen one in
+// brackets, in at most width cells. When they do not all fit, it shows a
+// run of them that holds the chosen one, widened to the right first, with
+// the truncation tail where options are left out.
+func choiceLine(p *painter, display []string, chosen, width int) string {
+	parts := make([]string, len(display))
+	for j, d := range display {
+		if j == chosen {
+			parts[j] = "[" + d + "]"
+		} else {
+			parts[j] = " " + d + " "
+		}
+	}
+	if all := strings.Join(parts, ""); p.w.Of(all) <= width {
+		return all
+	}
+	more := p.w.Of(p.g.More)
+	cells := func(lo, hi int) int { // the run parts[lo:hi] with its tails
+		n := 0
+		for _, s := range parts[lo:hi] {
+			n += p.w.Of(s)
+		}
+		if lo > 0 {
+			n += more
+		}
+		if hi < len(parts) {
+			n += more
+		}
+		return n
+	}
+	lo, hi := chosen, chosen+1
+	for grown := true; grown; {
+		grown = false
+		if hi < len(parts) && cells(lo, hi+1) <= width {
+			hi, grown = hi+1, true
+		}
+		if lo > 0 && cells(lo-1, hi) <= width {
+			lo, grown = lo-1, true
+		}
+	}
+	line := strings.Join(parts[lo:hi], "")
+	if lo > 0 {
+		line = p.g.More + line
+	}
+	if hi < len(parts) {
+		line += p.g.More
+	}
+	return p.w.Fit(line, width, p.g.More)
 }

@@ -47,7 +47,9 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
-	overlayPoints // the month's points (ui/points.go)
+	overlayPoints  // the month's points (ui/points.go)
+	overlayPatrols // :patrols (patrols.go)
+	overlayDesk    // :desk, the liaison's desk (desk.go)
 	overlayHandover
 	overlayCount
 )
@@ -65,6 +67,7 @@ type common struct {
 	now time.Time
 	w   world
 	wt  wartime
+	pt  patrolData // the patrol pane's and the desk's records
 
 	focus   paneID
 	overlay overlayID

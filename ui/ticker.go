@@ -45,14 +45,19 @@ func actor(l Labels, e model.Event) string {
 // describe is an event's "what happened" in the console's language.
 func describe(l Labels, e model.Event, g Glyphs) string {
 	what := l.Action[e.Action]
+	if model.IsPatrolCheckIn(e) {
+		what = patrolCheckIn(l.Lang)
+	}
 	note := e.Note
 	if l.Lang == "zh" && e.NoteZh != "" {
 		note = e.NoteZh
 	}
 	switch e.Action {
 	case model.ActEscalate:
-		if e.Incident == "" && note != "" {
-			return what + " " + note // wartime: silent micro-grids, with their directive
+		if (e.Incident == "" || e.Ref != "") && note != "" {
+			// wartime: silent micro-grids, with their directive; a finding
+			// not triaged in time, with the incident it became
+			return what + " " + note
 		}
 		what += " " + l.Tier[e.Before.Tier] + g.Arrow + l.Tier[e.After.Tier]
 		switch {
@@ -94,6 +99,9 @@ func (t *tickerPane) View() string {
 		id := form.format(e.Incident)
 		if id == "" {
 			id = e.Directive // wartime events carry the activation or directive id
+		}
+		if id == "" {
+			id = e.Ref // the patrol flow's: a patrol, finding or rotation
 		}
 		whatSt := p.st.Text
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {

@@ -466,3 +466,33 @@ func (c *Client) ReportOnce(ctx context.Context, person model.PersonID, key stri
 func (c *Client) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error) {
 	return call(ctx, c, rpcAlert, a)
 }
+
+// KeyService.
+
+var _ model.KeyService = (*Client)(nil)
+
+func (c *Client) AddKey(ctx context.Context, person model.PersonID, key model.SSHKey) (model.SSHKey, error) {
+	return call(ctx, c, rpcAddKey, addKeyReq{Person: person, Key: key})
+}
+
+func (c *Client) Keys(ctx context.Context, person model.PersonID) ([]model.SSHKey, error) {
+	return call(ctx, c, rpcKeys, personReq{Person: person})
+}
+
+func (c *Client) RevokeKey(ctx context.Context, fingerprint string) (model.SSHKey, error) {
+	return call(ctx, c, rpcRevokeKey, fingerprintReq{Fingerprint: fingerprint})
+}
+
+func (c *Client) RevokeKeys(ctx context.Context, person model.PersonID) ([]model.SSHKey, error) {
+	return call(ctx, c, rpcRevokeKeys, personReq{Person: person})
+}
+
+func (c *Client) KeyHolder(ctx context.Context, fingerprint string) (model.SSHKey, model.Person, error) {
+	r, err := call(ctx, c, rpcKeyHolder, fingerprintReq{Fingerprint: fingerprint})
+	return r.Key, r.Person, err
+}
+
+func (c *Client) RecordSeat(ctx context.Context, r model.SeatRecord) error {
+	_, err := call(ctx, c, rpcRecordSeat, r)
+	return err
+}

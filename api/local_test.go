@@ -399,22 +399,28 @@ func TestDialLocalWhileDraining(t *testing.T) {
 
 // TestLocalTableCoversTheServices keeps the local RPC complete: every
 // method of model.Service and model.IntakeService has its entry
-// (Subscribe is the event stream), and Check for a service that is the
-// database file (the store); the Client has them all (by the compiler: var
-// _ model.Service = (*Client)(nil)).
+// (Subscribe is the event stream), and Check and model.KeyService's for a
+// service that is the database file (the store); the Client has them all
+// (by the compiler: var _ model.Service = (*Client)(nil)).
 func TestLocalTableCoversTheServices(t *testing.T) {
 	db, _, _ := openStore(t, storeOptions())
 	srv := api.New(db, db, api.Options{LocalCredential: "x"})
-	var want []string
-	for _, it := range []reflect.Type{reflect.TypeFor[model.Service](), reflect.TypeFor[model.IntakeService]()} {
-		for i := range it.NumMethod() {
-			if name := it.Method(i).Name; name != "Subscribe" {
-				want = append(want, name)
+	methods := func(types ...reflect.Type) []string {
+		var names []string
+		for _, it := range types {
+			for i := range it.NumMethod() {
+				if name := it.Method(i).Name; name != "Subscribe" {
+					names = append(names, name)
+				}
 			}
 		}
+		return names
 	}
-	assert.ElementsMatch(t, append(want, "Check"), api.LocalMethodNames(srv))
-	// A service that is not a database file has no Check.
+	want := methods(reflect.TypeFor[model.Service](), reflect.TypeFor[model.IntakeService]())
+	keys := methods(reflect.TypeFor[model.KeyService]())
+	require.NotEmpty(t, keys)
+	assert.ElementsMatch(t, append(append(keys, want...), "Check"), api.LocalMethodNames(srv))
+	// A service that is not a database file has no Check and no keys.
 	plain := api.New(struct{ model.Service }{db}, db, api.Options{LocalCredential: "x"})
 	assert.ElementsMatch(t, want, api.LocalMethodNames(plain))
 }

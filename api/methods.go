@@ -31,6 +31,7 @@ const (
 	onService backend = iota // model.Service
 	onIntake                 // model.IntakeService
 	onFile                   // maintainer: the service is the database file itself
+	onKeys                   // model.KeyService: the SSH keys of the seats
 )
 
 // services is what a server answers local calls with.
@@ -38,6 +39,7 @@ type services struct {
 	svc    model.Service
 	intake model.IntakeService // nil: no intake methods
 	file   maintainer          // nil: not a database file (no Check)
+	keys   model.KeyService    // nil: no SSH key methods
 }
 
 func (s services) has(b backend) bool {
@@ -46,6 +48,8 @@ func (s services) has(b backend) bool {
 		return s.intake != nil
 	case onFile:
 		return s.file != nil
+	case onKeys:
+		return s.keys != nil
 	}
 	return true
 }
@@ -106,6 +110,7 @@ var localMethods = []localMethod{
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,
+	rpcAddKey, rpcKeys, rpcRevokeKey, rpcRevokeKeys, rpcKeyHolder, rpcRecordSeat,
 	rpcImportAreas, rpcAreas, rpcStartPatrol, rpcPatrolCheckIn, rpcEndPatrol, rpcPatrol, rpcPatrols,
 	rpcAddFinding, rpcFinding, rpcFindings, rpcPassFinding, rpcMergeFinding, rpcCloseFinding,
 	rpcPatrolBoard, rpcAddRotation, rpcRotations, rpcRotationReport,
@@ -403,4 +408,45 @@ var rpcReportOnce = newMethod("ReportOnce", onIntake, func(ctx context.Context, 
 
 var rpcAlert = newMethod("Alert", onIntake, func(ctx context.Context, s services, a model.Alert) (model.AlertResult, error) {
 	return s.intake.Alert(ctx, a)
+}).writing()
+
+// KeyService: the SSH keys of the seats.
+
+type addKeyReq struct {
+	Person model.PersonID `json:"person"`
+	Key    model.SSHKey   `json:"key"`
+}
+
+type fingerprintReq struct {
+	Fingerprint string `json:"fingerprint"`
+}
+
+type keyHolderResp struct {
+	Key    model.SSHKey `json:"key"`
+	Person model.Person `json:"person"`
+}
+
+var rpcAddKey = newMethod("AddKey", onKeys, func(ctx context.Context, s services, r addKeyReq) (model.SSHKey, error) {
+	return s.keys.AddKey(ctx, r.Person, r.Key)
+}).writing()
+
+var rpcKeys = newMethod("Keys", onKeys, func(ctx context.Context, s services, r personReq) ([]model.SSHKey, error) {
+	return s.keys.Keys(ctx, r.Person)
+})
+
+var rpcRevokeKey = newMethod("RevokeKey", onKeys, func(ctx context.Context, s services, r fingerprintReq) (model.SSHKey, error) {
+	return s.keys.RevokeKey(ctx, r.Fingerprint)
+}).writing()
+
+var rpcRevokeKeys = newMethod("RevokeKeys", onKeys, func(ctx context.Context, s services, r personReq) ([]model.SSHKey, error) {
+	return s.keys.RevokeKeys(ctx, r.Person)
+}).writing()
+
+var rpcKeyHolder = newMethod("KeyHolder", onKeys, func(ctx context.Context, s services, r fingerprintReq) (keyHolderResp, error) {
+	k, p, err := s.keys.KeyHolder(ctx, r.Fingerprint)
+	return keyHolderResp{k, p}, err
+})
+
+var rpcRecordSeat = newMethod("RecordSeat", onKeys, func(ctx context.Context, s services, r model.SeatRecord) (struct{}, error) {
+	return struct{}{}, s.keys.RecordSeat(ctx, r)
 }).writing()

@@ -141,4 +141,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	s.metrics.write(w, s.isDraining())
+	if s.opts.Metrics != nil {
+		s.opts.Metrics(w)
+	}
 }

@@ -31,6 +31,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -69,6 +70,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the limiter's clock; default time.Now.
 	Now func() time.Time
+	// Metrics, if set, writes more Prometheus text after the API's own on
+	// /metrics (the SSH seats' counters).
+	Metrics func(w io.Writer)
 }
 
 // Server is the field API over a service. Its Handler is safe for
@@ -140,7 +144,8 @@ func (s *Server) routes() {
 	s.route("GET /metrics", s.handleMetrics)
 	if s.opts.LocalCredential != "" {
 		mt, _ := s.svc.(maintainer)
-		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt})
+		keys, _ := s.svc.(model.KeyService)
+		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt, keys: keys})
 		s.route("POST "+helloPath, s.handleHello)
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)

@@ -2,16 +2,19 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
 	"gridcmd/demo"
+	"gridcmd/model"
 	"gridcmd/store"
 	"gridcmd/ui"
 )
@@ -31,8 +34,10 @@ func (a *app) demoCmd() *cobra.Command {
 	var seed int64
 	var feed, history bool
 	var every time.Duration
+	var sshAddr string
+	var keys []string
 	cmd := &cobra.Command{
-		Use:   "demo [--seed N] [--feed=false] [--history=false] [--lang en]",
+		Use:   "demo [--seed N] [--feed=false] [--history=false] [--lang en] [--ssh[=ADDR] --key PERSON=FILE.pub ...]",
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
 		Long: `Open the console on a fresh temporary database holding the Huajie demo
 (27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
@@ -41,11 +46,26 @@ random grids, grid leaders acknowledging some and leaving others to breach
 their deadline and climb. The weeks before the demo's morning are loaded too
 (--history, on by default: init --demo --history says what they hold), so the
 points and scorecards have a month behind them. The temporary database is
-removed on exit.`,
+removed on exit.
+
+With --ssh the demo serves its console over SSH too (on ssh.addr, or
+--ssh=HOST:PORT), to the keys given with --key (repeat it): --key
+P1=officer.pub lets the town's duty officer P1 in, --key P2422=cadre.pub
+a village cadre of 渎溪村 ('gridcmd demo' lists no people; 'gridcmd init
+--demo' makes the same roster to look at with 'gridcmd people').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if every <= 0 {
 				return usageError{fmt.Errorf("--every %s: want a positive duration", every)}
+			}
+			if len(keys) > 0 && sshAddr == "" {
+				return usageError{errors.New("--key: only with --ssh")}
+			}
+			if sshAddr != "" {
+				a.cfg.SSH.Enabled = true
+				if sshAddr != "-" {
+					a.cfg.SSH.Addr = sshAddr
+				}
 			}
 			a.demoHistory = history
 			if history {
@@ -67,6 +87,9 @@ removed on exit.`,
 			if _, err := a.fill(cmd.Context(), db, clock, true, seed, time.Now()); err != nil {
 				return err
 			}
+			if err := a.demoKeys(cmd.Context(), db, keys); err != nil {
+				return err
+			}
 			ctx, stop := context.WithCancel(cmd.Context())
 			defer stop()
 			if feed {
@@ -81,7 +104,36 @@ removed on exit.`,
 	cmd.Flags().BoolVar(&feed, "feed", true, "run the simulated field feed")
 	cmd.Flags().DurationVar(&every, "every", 4*time.Second, "mean time between simulated reports")
 	cmd.Flags().BoolVar(&history, "history", true, "load the weeks before the morning too (the points' month and the month before)")
+	cmd.Flags().StringVar(&sshAddr, "ssh", "", "serve the console over SSH too, on ssh.addr or --ssh=HOST:PORT")
+	cmd.Flags().Lookup("ssh").NoOptDefVal = "-"
+	cmd.Flags().StringArrayVar(&keys, "key", nil, "with --ssh: PERSON=FILE.pub, a person's public key to let in (repeatable)")
 	return cmd
+}
+
+// demoKeys adds the --key PERSON=FILE.pub keys of the demo.
+func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
+	for _, kv := range keys {
+		who, file, ok := strings.Cut(kv, "=")
+		if !ok {
+			return usageError{fmt.Errorf("--key %q: want PERSON=FILE.pub, e.g. P2422=cadre.pub", kv)}
+		}
+		id, err := model.ParsePersonID(who)
+		if err != nil {
+			return usageError{flagError("--key", err)}
+		}
+		line, err := readKeyFile(file, nil)
+		if err != nil {
+			return usageError{err}
+		}
+		key, err := model.ParseAuthorizedKey(line)
+		if err != nil {
+			return usageError{fmt.Errorf("--key %s: %w", file, err)}
+		}
+		if _, err := db.AddKey(ctx, id, key); err != nil {
+			return fmt.Errorf("--key %s: %w", kv, err)
+		}
+	}
+	return nil
 }
 
 // runConsole runs the console on db until the operator quits. On the file
@@ -94,19 +146,29 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 		return err
 	}
 	local, isLocal := db.(*store.DB)
-	if isLocal && a.cfg.API.Enabled {
+	if isLocal && (a.cfg.API.Enabled || a.cfg.SSH.Enabled) {
 		logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("api log: %w", err)
 		}
 		defer logf.Close()
-		// Never print to the terminal the console draws on: the API logs
-		// beside the database.
-		r, err := a.startAPI(local, a.cfg.API.Addr, slog.New(slog.NewTextHandler(logf, nil)))
-		if err != nil {
-			return err
+		// Never print to the terminal the console draws on: the API and
+		// the seats log beside the database.
+		log := slog.New(slog.NewTextHandler(logf, nil))
+		if a.cfg.SSH.Enabled {
+			seats, err := a.startSSH(local, a.cfg.SSH.Addr, log)
+			if err != nil {
+				return err
+			}
+			defer seats.stop(5 * time.Second)
 		}
-		defer r.stop(5 * time.Second)
+		if a.cfg.API.Enabled {
+			r, err := a.startAPI(local, a.cfg.API.Addr, log)
+			if err != nil {
+				return err
+			}
+			defer r.stop(5 * time.Second)
+		}
 	}
 	sub := db.Subscribe()
 	defer sub.Close()

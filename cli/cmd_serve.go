@@ -22,7 +22,7 @@ import (
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr string
+	var addr, sshAddr string
 	cmd := &cobra.Command{
 		Use:   "serve [--addr HOST:PORT]",
 		Short: "Serve the field intake API headless: store, clocks, no terminal",
@@ -33,8 +33,13 @@ database while doing so. Beside the database it writes DB.api (mode 0600):
 the address and a local credential with which the command line reaches the
 database through this server; the file goes on a clean stop.
 
+With --ssh ADDR (or ssh.enabled, on ssh.addr) it serves the console over
+SSH too: every room of the chain gets a seat, opened with its person's key
+('gridcmd key add'); 'ssh -p PORT HOST incidents --json', 'show ID' and
+'stats --json' run those commands as the key's person.
+
 SIGTERM or Ctrl-C stops it cleanly: new reports get 503 with Retry-After,
-the ones in flight finish, then the file is closed.`,
+the ones in flight finish, the seats are closed, then the file is closed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr == "" {
@@ -45,21 +50,39 @@ the ones in flight finish, then the file is closed.`,
 				return err
 			}
 			defer db.Close()
-			return a.serve(cmd.Context(), db, addr)
+			if sshAddr == "" && a.cfg.SSH.Enabled {
+				sshAddr = a.cfg.SSH.Addr
+			}
+			return a.serve(cmd.Context(), db, addr, sshAddr)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen on HOST:PORT (default api.addr; port 0 picks a free one)")
+	cmd.Flags().StringVar(&sshAddr, "ssh", "", "serve the console over SSH on HOST:PORT too (default: ssh.addr when ssh.enabled)")
 	return cmd
 }
 
-// serve runs the API and the clocks on db until ctx ends, then drains.
-func (a *app) serve(ctx context.Context, db *store.DB, addr string) error {
+// serve runs the API, the seats over SSH (sshAddr, "" for none) and the
+// clocks on db until ctx ends, then drains.
+func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) error {
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var seats *runningSSH
+	if sshAddr != "" {
+		var err error
+		if seats, err = a.startSSH(db, sshAddr, log); err != nil {
+			return err
+		}
+	}
 	running, err := a.startAPI(db, addr, log)
 	if err != nil {
+		if seats != nil {
+			_ = seats.stop(5 * time.Second)
+		}
 		return err
 	}
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
+	if seats != nil {
+		fmt.Fprintf(a.out, "serving the console over SSH on %s (ssh -p %s HOST)\n", seats.addr, portOf(seats.addr))
+	}
 
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	var sweeping sync.WaitGroup
@@ -68,12 +91,20 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr string) error {
 	select {
 	case <-ctx.Done():
 	case err := <-running.done:
+		if seats != nil {
+			_ = seats.stop(5 * time.Second)
+		}
 		stopSweep()
 		sweeping.Wait()
 		running.cleanup()
 		return fmt.Errorf("api: %w", err)
 	}
 	log.Info("stopping", "reason", context.Cause(ctx))
+	if seats != nil {
+		if err := seats.stop(10 * time.Second); err != nil {
+			log.Error("stopping the seats", "err", err)
+		}
+	}
 	err = running.stop(30 * time.Second)
 	stopSweep()
 	sweeping.Wait()
@@ -143,6 +174,7 @@ func (a *app) startAPI(db *store.DB, addr string, log *slog.Logger) (*runningAPI
 		Burst:           a.cfg.API.Burst,
 		LocalCredential: cred,
 		Logger:          log,
+		Metrics:         a.metrics,
 	})
 	r := &runningAPI{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1), cleanup: cleanup}
 	go func() { r.done <- srv.Serve(ln) }()

@@ -76,6 +76,7 @@ type personJSON struct {
 	Roles    []string `json:"roles"`
 	Reserve  string   `json:"reserve_kind,omitempty"`
 	OnDuty   bool     `json:"on_duty"`
+	Lang     string   `json:"lang,omitempty"` // the seat's language; absent: the config's
 }
 
 type towerJSON struct {
@@ -146,7 +147,7 @@ func roleNames(rs []model.Role) []string {
 
 func personJSONOf(p model.Person, nodeName string) personJSON {
 	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
-		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty}
+		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang}
 }
 
 func writeJSON(w io.Writer, v any) error {

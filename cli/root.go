@@ -41,6 +41,11 @@ type app struct {
 	cfg         config.Config
 	now         func() time.Time // the clock for stores this process opens
 	demoHistory bool             // the demo is loaded with its history (demo.LoadWithHistory)
+	// held, if set, is the service every command works on instead of the
+	// database (a command run over SSH, on the seat server's store).
+	held model.Service
+	// metrics, if set, adds to the API's /metrics (the seats' counters).
+	metrics func(io.Writer)
 }
 
 // usageError marks errors of usage, so they exit with ExitUsage.
@@ -112,9 +117,9 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.reportCmd(), a.incidentsCmd(), a.showCmd(),
 		a.actionCmd(model.ActAcknowledge), a.actionCmd(model.ActEscalate), a.actionCmd(model.ActDispatch),
 		a.actionCmd(model.ActResolve), a.actionCmd(model.ActClose), a.actionCmd(model.ActReopen),
-		a.backupCmd(), a.checkCmd(), a.benchAPI(a.benchCmd()), a.consoleCmd(), a.demoCmd(),
+		a.backupCmd(), a.checkCmd(), a.benchSSH(a.benchAPI(a.benchCmd())), a.consoleCmd(), a.demoCmd(),
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
-		a.serveCmd(), a.tokenCmd(),
+		a.serveCmd(), a.tokenCmd(), a.keyCmd(),
 		a.actionCmd(model.ActInvalid), a.pointsCmd(), a.scorecardCmd(),
 		a.patrolCmd(), a.findingCmd(), a.rotationCmd(),
 		a.dutyCmd(), a.handoverCmd(), a.heartbeatCmd(), a.replayCmd(), a.timelineCmd(),
@@ -234,6 +239,9 @@ func (a *app) withDB(ctx context.Context, how access, run func(ctx context.Conte
 }
 
 func (a *app) reach(ctx context.Context, how access) (backend, error) {
+	if a.held != nil {
+		return heldService{a.held}, nil
+	}
 	switch how {
 	case looking:
 		return a.openRead()

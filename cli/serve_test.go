@@ -29,7 +29,27 @@ type server struct {
 	cmd  *exec.Cmd
 	addr string
 	out  *strings.Builder // its stdout after the first line, and its stderr
+	mu   *sync.Mutex      // guards out
 	done chan struct{}
+}
+
+// waitFor waits up to 10 s for a line of the server's output that re
+// matches, and returns the match.
+func (s *server) waitFor(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.mu.Lock()
+		text := s.out.String()
+		s.mu.Unlock()
+		if m := re.FindStringSubmatch(text); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q in the server's output within 10s:\n%s", re, text)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 var servingRe = regexp.MustCompile(`serving the field API on http://(\S+) `)
@@ -56,7 +76,7 @@ func (e *env) startServerAt(listen string, env ...string) *server {
 		return out.Write(p)
 	})
 	require.NoError(e.t, cmd.Start())
-	s := &server{cmd: cmd, out: out, done: make(chan struct{})}
+	s := &server{cmd: cmd, out: out, mu: &mu, done: make(chan struct{})}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)

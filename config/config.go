@@ -36,6 +36,7 @@ type Config struct {
 	Wartime       Wartime           `mapstructure:"wartime"`
 	UI            UI                `mapstructure:"ui"`
 	API           API               `mapstructure:"api"`
+	SSH           SSH               `mapstructure:"ssh"`
 	Alerts        Alerts            `mapstructure:"alerts"`
 	Points        Points            `mapstructure:"points"`
 	Patrol        Patrol            `mapstructure:"patrol"`
@@ -77,6 +78,18 @@ type API struct {
 	BodyLimit ByteSize `mapstructure:"body_limit"`
 	Rate      Rate     `mapstructure:"rate"`
 	Burst     int      `mapstructure:"burst"`
+}
+
+// SSH configures the console's seats over SSH (gridcmd serve --ssh, and
+// the console when Enabled).
+type SSH struct {
+	Enabled      bool          `mapstructure:"enabled"`
+	Addr         string        `mapstructure:"addr"`
+	HostKey      string        `mapstructure:"host_key"`
+	MaxSeats     int           `mapstructure:"max_seats"`
+	IdleTimeout  time.Duration `mapstructure:"idle_timeout"`
+	StallTimeout time.Duration `mapstructure:"stall_timeout"`
+	Tick         time.Duration `mapstructure:"tick"`
 }
 
 // Alerts configures the sensor alert rule (model.AlertRule).
@@ -121,6 +134,13 @@ func Defaults() map[string]any {
 		"api.body_limit":    "64KiB",
 		"api.rate":          "20/s",
 		"api.burst":         40,
+		"ssh.enabled":       false,
+		"ssh.addr":          "127.0.0.1:7422",
+		"ssh.host_key":      "",
+		"ssh.max_seats":     600,
+		"ssh.idle_timeout":  "30m",
+		"ssh.stall_timeout": "60s",
+		"ssh.tick":          "1m",
 		"alerts.count":      p.Alerts.Count,
 		"alerts.window":     model.ShortDuration(p.Alerts.Window),
 		"alerts.severity":   p.Alerts.Severity.String(),
@@ -528,6 +548,47 @@ func (c *Config) finish() error {
 	if err := c.API.check(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	if c.SSH.HostKey == "" {
+		c.SSH.HostKey = DefaultHostKeyPath()
+	}
+	if err := c.SSH.check(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// check names the ssh key of the first bad value.
+func (s SSH) check() error {
+	if err := CheckAddr("ssh.addr", s.Addr); err != nil {
+		return err
+	}
+	if s.MaxSeats < 1 || s.MaxSeats > 100000 {
+		return fmt.Errorf("ssh.max_seats %d: want 1 to 100000", s.MaxSeats)
+	}
+	if s.IdleTimeout < 2*time.Minute {
+		return fmt.Errorf("ssh.idle_timeout %s: want at least 2m (the seat is warned a minute before)", s.IdleTimeout)
+	}
+	if s.StallTimeout < time.Second {
+		return fmt.Errorf("ssh.stall_timeout %s: want at least 1s", s.StallTimeout)
+	}
+	if s.Tick < time.Second || s.Tick > time.Hour {
+		return fmt.Errorf("ssh.tick %s: want 1s to 1h", s.Tick)
+	}
+	return nil
+}
+
+// CheckAddr checks a listening address host:port for the key named.
+func CheckAddr(key, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port, e.g. 127.0.0.1:7422", key, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%s %q: port %q is not a port number", key, addr, port)
+	}
+	if host != "" && host != "localhost" && net.ParseIP(host) == nil {
+		return fmt.Errorf("%s %q: want an IP address (or localhost), e.g. 127.0.0.1:7422", key, addr)
+	}
 	return nil
 }
 
@@ -553,6 +614,12 @@ func (a API) check() error {
 		return fmt.Errorf("api.burst %d: want at least 1", a.Burst)
 	}
 	return nil
+}
+
+// DefaultHostKeyPath is $XDG_DATA_HOME/gridcmd/ssh_host_ed25519, falling
+// back to ~/.local/share.
+func DefaultHostKeyPath() string {
+	return filepath.Join(filepath.Dir(DefaultDBPath()), "ssh_host_ed25519")
 }
 
 // DefaultDBPath is $XDG_DATA_HOME/gridcmd/gridcmd.db, falling back to

@@ -14,6 +14,7 @@ var rosterColumns = []column{
 	{key: "node", names: []string{"node", "node_code", "节点", "节点编码", "网格编码"}, required: true},
 	{key: "reserve_kind", names: []string{"reserve_kind", "储备类型"}},
 	{key: "on_duty", names: []string{"on_duty", "在岗"}},
+	{key: "lang", names: []string{"lang", "language", "语言"}},
 }
 
 // ParseRoster reads a roster: a CSV file with a header line and the columns
@@ -29,6 +30,9 @@ var rosterColumns = []column{
 //	                                (or 入党积极分子, 志愿者, 热心村民); a reserve
 //	                                must have one, and only a reserve may
 //	on_duty       在岗              yes/no, true/false, 1/0, 是/否; empty is no
+//	lang          语言              zh or en (中文, 英文): the language of the
+//	                                person's seat over SSH when the session
+//	                                sends none; empty is the config's
 //
 // in any order (other columns are ignored; a UTF-8 BOM is skipped). nodes
 // reports whether a node code exists; nil accepts every well-formed code.
@@ -72,6 +76,9 @@ func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]m
 			return bad("%s", model.ErrorMessage(err))
 		}
 		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
+			return bad("%s", model.ErrorMessage(err))
+		}
+		if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
 			return bad("%s", model.ErrorMessage(err))
 		}
 		if err := p.Validate(); err != nil {

@@ -52,6 +52,16 @@ func TestParseRosterChinese(t *testing.T) {
 	}
 }
 
+// The language of a person's seat: lang (语言), zh or en, empty for the
+// config's.
+func TestParseRosterLang(t *testing.T) {
+	in := "姓名,电话,角色,节点,语言\n王丽,13905791234,村干部,330784114266,英文\n应伟,13805791234,网格长,330784114266-02,zh_CN.UTF-8\n楼芳,13705791234,网格长,330784114266-02,\n"
+	people, err := ParseRoster("r.csv", strings.NewReader(in), inTower)
+	require.NoError(t, err)
+	require.Len(t, people, 3)
+	assert.Equal(t, []string{"en", "zh", ""}, []string{people[0].Lang, people[1].Lang, people[2].Lang})
+}
+
 func TestParseRosterNilNodes(t *testing.T) {
 	in := "name,phone,role,node\n吕强,13805791234,patroller,330784113\n"
 	people, err := ParseRoster("r.csv", strings.NewReader(in), nil)
@@ -89,7 +99,9 @@ func TestParseRosterErrors(t *testing.T) {
 			`r.csv:2: reserve kind "hero": want party_activist, volunteer or active_villager`},
 		{"reserve without kind", head + "王丽,13905791234,reserve,330784114266-02,,\n",
 			`r.csv:2: person 王丽: a reserve needs a reserve kind, and only a reserve has one`},
-		{"empty file", "", `r.csv: empty file; want a header line naming the columns (name,phone,role,node,reserve_kind,on_duty)`},
+		{"empty file", "", `r.csv: empty file; want a header line naming the columns (name,phone,role,node,reserve_kind,on_duty,lang)`},
+		{"bad lang", "name,phone,role,node,lang\n王丽,13905791234,grid_leader,330784114266-02,fr\n",
+			`r.csv:2: language "fr": want zh or en`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

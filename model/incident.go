@@ -207,7 +207,7 @@ var actionZh = map[Action]string{
 	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重启", ActInvalid: "作废", ActImport: "导入",
 	ActActivate: "启动战时", ActDeactivate: "结束战时", ActDraft: "征调", ActDirective: "下达指令",
 	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发",
-	ActAlert: "告警", ActToken: "令牌",
+	ActAlert: "告警", ActToken: "令牌", ActKey: "密钥", ActSeat: "席位",
 	ActPointsGrant: "积分奖励", ActPointsDeduct: "积分扣减", ActPointsRedeem: "积分兑换",
 	ActShift: "排班", ActShiftSwap: "换班", ActHandover: "交班", ActHandoverAccept: "接班",
 	ActCheckIn: "报到", ActHeartbeat: "心跳监测",

@@ -132,6 +132,24 @@ type Person struct {
 	Roles   []Role
 	Reserve ReserveKind
 	OnDuty  bool
+	// Lang is the language of the person's seat over SSH when the session
+	// sends none (LANG, LC_ALL): "zh", "en", or "" for the config's.
+	Lang string
+}
+
+// ParseLang reads a person's language: zh or en (also 中文, 英文, English,
+// any case, and a locale name such as zh_CN.UTF-8); empty is none.
+func ParseLang(s string) (string, error) {
+	l := strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case l == "":
+		return "", nil
+	case l == "zh" || l == "中文" || strings.HasPrefix(l, "zh_") || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh."):
+		return "zh", nil
+	case l == "en" || l == "英文" || l == "english" || strings.HasPrefix(l, "en_") || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en."):
+		return "en", nil
+	}
+	return "", Errorf(EINVALID, "language %q: want zh or en", s).Zh("语言 %q：应为 zh（中文）或 en（英文）", s).On("lang")
 }
 
 // Has reports whether p holds role r.
@@ -187,6 +205,10 @@ func (p Person) Validate() error {
 	}
 	if len(p.Roles) == 0 {
 		return Errorf(EINVALID, "person %s: no role", p.Name).Zh("人员 %s：没有角色", p.Name).On("role")
+	}
+	if p.Lang != "" && p.Lang != "zh" && p.Lang != "en" {
+		return Errorf(EINVALID, "person %s: language %q: want zh, en or none", p.Name, p.Lang).
+			Zh("人员 %s：语言 %q 应为 zh、en 或空", p.Name, p.Lang).On("lang")
 	}
 	for _, r := range p.Roles {
 		k, err := ParseRole(string(r))

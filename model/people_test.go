@@ -146,6 +146,24 @@ func TestParseReserveKind(t *testing.T) {
 	assert.Equal(t, "", model.ReserveNone.Zh())
 }
 
+func TestParseLang(t *testing.T) {
+	for in, want := range map[string]string{"": "", " ": "", "zh": "zh", "ZH": "zh", "中文": "zh", "zh_CN.UTF-8": "zh",
+		"zh-TW": "zh", "en": "en", " English ": "en", "英文": "en", "en_US.UTF-8": "en"} {
+		got, err := model.ParseLang(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"fr", "C.UTF-8", "zhong"} {
+		_, err := model.ParseLang(bad)
+		requireCode(t, err, model.EINVALID, "want zh or en")
+		requireZh(t, err, "语言")
+		assert.Equal(t, "lang", model.ErrorField(err))
+	}
+	p := villageCadre
+	p.Lang = "en"
+	assert.NoError(t, p.Validate())
+}
+
 func TestNormalizePhone(t *testing.T) {
 	tests := []struct {
 		in, want string
@@ -241,6 +259,7 @@ func TestPersonValidate(t *testing.T) {
 		{"role by alias", func(p *model.Person) { p.Roles = []model.Role{"grid_worker"} }, `role "grid_worker"`, "role", `应存为 "grid_worker_pt"`},
 		{"reserve without kind", func(p *model.Person) { p.Roles = []model.Role{model.RoleReserve} }, "reserve kind", "reserve", "储备类型"},
 		{"kind without reserve", func(p *model.Person) { p.Reserve = model.ReserveActivist }, "reserve kind", "reserve", "储备类型"},
+		{"unknown language", func(p *model.Person) { p.Lang = "fr" }, `language "fr"`, "lang", `语言 "fr"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,7 +55,7 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
-// Points (schema 8; see store/points.go):
+// Points (schema 9; see store/points.go):
 //
 //	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
 //	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
@@ -64,7 +64,7 @@
 // The writer books what each event earns (model.PointRules.Earn) in the
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
-// rewrites them. Events record, from schema 8, the deadline their act
+// rewrites them. Events record, from schema 9, the deadline their act
 // answered (due), their subject, points, on_behalf and completed.
 // Duty, handovers and watchdogs (schema 6):
 //
@@ -107,6 +107,14 @@
 // now minus patrol.triage_deadline climbs to the town room (sweepFindings).
 // Events of the patrol flow name their patrol, finding or rotation in the
 // event record's "ref". See store/patrols.go.
+//
+// SSH seats (schema 8):
+//
+//	ssh_keys             fingerprint "SHA256:..." -> sshKeyRecord (person, type, wire-format key,
+//	                     name, added, last used)
+//	ssh_keys_by_person   u64 person id, fingerprint -> empty
+//
+// A revoked key is deleted from both; the log keeps the ActKey event.
 //
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the

@@ -46,6 +46,10 @@ var (
 	bucketIdempotency    = []byte("idempotency")
 	bucketAlerts         = []byte("alerts")
 	bucketIdxAlertSource = []byte("idx_alert_source")
+
+	// SSH seats (schema 8).
+	bucketSSHKeys         = []byte("ssh_keys")
+	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 )
 
 // Keys in meta.
@@ -615,6 +619,7 @@ type personRecord struct {
 	Roles   []string `json:"roles"`
 	Reserve string   `json:"reserve,omitempty"`
 	OnDuty  bool     `json:"on_duty,omitempty"`
+	Lang    string   `json:"lang,omitempty"` // the seat's language; "" the config's
 }
 
 func encodePerson(p model.Person) ([]byte, error) {
@@ -624,7 +629,7 @@ func encodePerson(p model.Person) ([]byte, error) {
 	}
 	return json.Marshal(personRecord{
 		Name: p.Name, Phone: p.Phone, Node: string(p.Node), Roles: roles,
-		Reserve: string(p.Reserve), OnDuty: p.OnDuty,
+		Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang,
 	})
 }
 
@@ -639,7 +644,7 @@ func decodePerson(id uint64, v []byte) (model.Person, error) {
 	}
 	return model.Person{
 		ID: model.PersonID(id), Name: r.Name, Phone: r.Phone, Node: model.NodeCode(r.Node),
-		Roles: roles, Reserve: model.ReserveKind(r.Reserve), OnDuty: r.OnDuty,
+		Roles: roles, Reserve: model.ReserveKind(r.Reserve), OnDuty: r.OnDuty, Lang: r.Lang,
 	}, nil
 }
 
@@ -663,11 +668,11 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
-	Due         int64       `json:"due,omitempty"`       // schema 8: Event.Due
-	Subject     uint64      `json:"subject,omitempty"`   // schema 8: Event.Subject
-	Points      int64       `json:"points,omitempty"`    // schema 8: Event.Points
-	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 8: Event.OnBehalf
-	Completed   bool        `json:"completed,omitempty"` // schema 8: Event.Completed
+	Due         int64       `json:"due,omitempty"`       // schema 9: Event.Due
+	Subject     uint64      `json:"subject,omitempty"`   // schema 9: Event.Subject
+	Points      int64       `json:"points,omitempty"`    // schema 9: Event.Points
+	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 9: Event.OnBehalf
+	Completed   bool        `json:"completed,omitempty"` // schema 9: Event.Completed
 	Ref         string      `json:"ref,omitempty"`
 }
 

@@ -218,7 +218,16 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 8: the points (积分): their rule sets, and the totals by day and by
+	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 9: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
 }
@@ -263,6 +272,7 @@ var allBuckets = [][]byte{
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
+	bucketSSHKeys, bucketSSHKeysByPerson,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -47,6 +47,20 @@ type Options struct {
 	// Replay starts the console replaying the event log, read only
 	// (gridcmd replay); leaving the replay quits.
 	Replay *ReplayOptions
+	// Tick is the step of the console's clock: the header's clock and the
+	// countdowns are redrawn every Tick (default a second; from a minute
+	// on the clock shows no seconds). Everything the feed brings shows at
+	// once whatever the step. TickOffset shifts the steps, so that many
+	// seats do not all redraw at the same instant.
+	Tick       time.Duration
+	TickOffset time.Duration
+}
+
+// Notice is a message from what runs the console (a seat's server) for
+// the status line, shown for For: an idle seat's warning before it closes.
+type Notice struct {
+	Text string
+	For  time.Duration
 }
 
 type flash struct {
@@ -191,9 +205,15 @@ func restyle(in *textinput.Model, r *lipgloss.Renderer) {
 // Init loads the snapshot, starts the feed, the clock and the sweeper.
 func (m Model) Init() tea.Cmd {
 	if m.replayWant != nil {
-		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now))
+		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now, time.Second, 0))
 	}
-	cmds := []tea.Cmd{loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), tick(m.now)}
+	return tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), m.InitLoaded())
+}
+
+// InitLoaded is Init for a console already Loaded: its clock and its feed,
+// without reading the snapshot and the wartime state a second time.
+func (m Model) InitLoaded() tea.Cmd {
+	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -307,6 +327,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPatrolMsg(msg)
 	case refusedMsg:
 		return m.flashErr(msg.err)
+	case Notice:
+		m.flashID++
+		m.flash = flash{id: m.flashID, text: msg.Text, err: true}
+		return m, expireFlash(m.flashID, msg.For)
 	case flashExpiredMsg:
 		if msg.id == m.flash.id {
 			m.flash = flash{}
@@ -321,12 +345,24 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 		return m
 	}
 	m.loadErr = nil
+	m = m.catchUp()
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
 	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
+	return m
+}
+
+// catchUp brings the console's clock to now when what arrives (a batch
+// of the feed, an action's answer, a snapshot) is newer than the last
+// tick: with a long Tick (a seat's minute) an incident filed since would
+// otherwise have waited a negative time and its countdown run long.
+func (m Model) catchUp() Model {
+	if now := m.opt.Now(); now.After(m.now) {
+		m.now = now
+	}
 	return m
 }
 
@@ -338,7 +374,7 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		}
 		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	}
-	cmds := []tea.Cmd{tick(m.now)}
+	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
@@ -370,6 +406,7 @@ func (m Model) onActed(msg tea.Msg) (tea.Model, tea.Cmd) {
 		inc = msg.inc
 		text = fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), inc.ID, m.p.lab.Action[model.ActReport], inc.Title)
 	}
+	m = m.catchUp()
 	m.w.change([]model.Incident{inc}, m.now)
 	m.tell(m.queue, changedMsg{[]model.Incident{inc}})
 	return m.flashInfo(text)
@@ -403,6 +440,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if reload {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
 	}
+	m = m.catchUp()
 	var dutyCmd tea.Cmd
 	if duty {
 		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
@@ -790,3 +828,12 @@ func refusal(code, en, zh string) error { return model.Errorf(code, "%s", en).Zh
 // said is a refusal in words already in the console's language (its
 // labels), the same in either slot.
 func said(code, s string) error { return model.Errorf(code, "%s", s).Zh("%s", s) }
+
+// Loaded is m with its snapshot and the wartime state read now, as Init
+// has them read in the background: for a console that must answer a key
+// at once (a seat leaving its room's shared console for one of its own).
+func (m Model) Loaded() Model {
+	next, _ := m.Update(loadSnapshot(m.svc, m.scope)())
+	next, _ = next.(Model).Update(loadWartime(m.svc, m.scope)())
+	return next.(Model)
+}

@@ -198,7 +198,7 @@ func (w *world) at(seq uint64) model.Incident {
 func TestHarnessKnowsTheWaits(t *testing.T) {
 	code := func(c tea.Cmd) uintptr { return reflect.ValueOf(c).Pointer() }
 	for name, c := range map[string]tea.Cmd{
-		"tick": tick(base), "flash": expireFlash(1, time.Hour), "resubscribe": resubscribeAfter(time.Hour),
+		"tick": tick(base, 0, 0), "flash": expireFlash(1, time.Hour), "resubscribe": resubscribeAfter(time.Hour),
 	} {
 		assert.Equal(t, timerCode, code(c), name)
 	}

@@ -383,6 +383,25 @@ func TestLiveFeedAndClock(t *testing.T) {
 	assert.NotContains(t, zh.View(), "system")
 }
 
+// With a long tick (a seat's minute), what the feed brings between two
+// ticks is measured from the time it arrived, not from the last tick: a
+// report filed 40 s after the tick has waited 0 s, not -40 s, and its
+// countdown is the town's.
+func TestFeedBringsTheClockAlong(t *testing.T) {
+	f := newFixture(t)
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := f.model(t, "en", 120, 40)
+	f.clock.Advance(40 * time.Second)
+	inc, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
+		Severity: model.SeverityI, Title: "货车侧翻", Reporter: model.System})
+	require.NoError(t, err)
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, f.clock.Now(), m.now)
+	assert.Equal(t, inc.Seq, m.queue.rows[0].seq)
+	assert.NotContains(t, m.View(), "-40s")
+}
+
 // The feed and the snapshot overlap at start: an event both deliver shows
 // once.
 func TestOverlappingFeedShowsEventsOnce(t *testing.T) {

@@ -59,7 +59,7 @@ var enLabels = Labels{
 		model.ActInvalid: "closed as invalid", model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted",
 		model.ActPointsRedeem: "benefit redeemed", model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped",
 		model.ActHandover: "handed over", model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in",
-		model.ActHeartbeat: "gateway watch"},
+		model.ActHeartbeat: "gateway watch", model.ActKey: "ssh key", model.ActSeat: "seat"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",
@@ -88,6 +88,7 @@ func zhActions() map[model.Action]string {
 	}
 	out[model.ActDraft] = "征调储备"
 	out[model.ActToken] = "授权"
+	out[model.ActKey] = "SSH 密钥"
 	return out
 }
 

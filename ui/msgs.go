@@ -21,6 +21,7 @@ const (
 // snapshot is everything the console shows, read in one go.
 type snapshot struct {
 	nodes     []model.Node
+	above     []model.Node // a scope below the village: its village and grid, for their names only
 	people    []model.Person
 	incidents []model.Incident // open and resolved (closed ones are archived)
 	events    []model.Event    // newest first
@@ -73,6 +74,17 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 		var err error
 		if s.nodes, err = svc.Nodes(ctx, scope); err != nil {
 			return snapshotMsg{err: err}
+		}
+		// A grid's seat names its nodes "渎溪村 02-01" and itself
+		// "渎溪村 02网格", as the town does: the names above it.
+		for _, c := range []model.NodeCode{scope.Village(), scope.Grid()} {
+			if c != "" && !scope.Contains(c) {
+				n, err := svc.Node(ctx, c)
+				if err != nil {
+					return snapshotMsg{err: err}
+				}
+				s.above = append(s.above, n)
+			}
 		}
 		if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
 			return snapshotMsg{err: err}
@@ -208,10 +220,18 @@ func resubscribe(svc model.Service) tea.Cmd {
 	}
 }
 
-// tick fires on the next whole second of the clock.
-func tick(now time.Time) tea.Cmd {
-	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
-	return after(d, func(t time.Time) tea.Msg { return tickMsg(t) })
+// tick fires on the next whole step of the clock (a second, unless
+// Options.Tick says otherwise), shifted by offset.
+func tick(now time.Time, step, offset time.Duration) tea.Cmd {
+	return after(nextTick(now, step, offset).Sub(now), func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// nextTick is the first whole step after now, shifted by offset.
+func nextTick(now time.Time, step, offset time.Duration) time.Time {
+	if step <= 0 {
+		step = time.Second
+	}
+	return now.Add(-offset).Truncate(step).Add(step).Add(offset)
 }
 
 // sweep applies the clocks (auto-escalation, supervision) in the store; what

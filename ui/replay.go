@@ -427,7 +427,7 @@ func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 // onReplayTick moves the replay on by its speed, once a second.
 func (m Model) onReplayTick(t time.Time) (tea.Model, tea.Cmd) {
 	rp := m.rp
-	cmd := tick(t)
+	cmd := tick(t, time.Second, 0) // a replay steps every second, whatever the console's Tick
 	if !rp.standalone && !m.opt.NoSweep {
 		cmd = tea.Batch(cmd, sweep(m.svc)) // the live clocks go on meanwhile
 	}

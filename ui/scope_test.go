@@ -83,6 +83,27 @@ func TestScopedToAVillage(t *testing.T) {
 	checkScreen(t, m, 120, 40, false)
 }
 
+// A grid leader's seat names its grid with its village, as the town's
+// console does ("渎溪村 02网格", not a bare "02网格" that every village
+// has), and its incidents' nodes likewise; the tower stays the grid's.
+func TestScopedToAGrid(t *testing.T) {
+	f := newFixture(t)
+	grid := duxi + "-02"
+	for _, lang := range []string{"zh", "en"} {
+		m := scopedModel(t, f, grid, lang)
+		require.NoError(t, m.loadErr)
+		assert.Equal(t, []model.NodeCode{grid}, m.w.tower.Roots)
+		for c := range m.w.nodes {
+			assert.True(t, grid.Contains(c), "node %s lies outside the grid", c)
+		}
+		head := strings.Split(m.View(), "\n")[0]
+		assert.True(t, strings.HasPrefix(head, " 渎溪村 02网格  "), head)
+		require.NotEmpty(t, m.queue.rows, "the demo has an incident in 渎溪村 02网格")
+		assert.True(t, strings.HasPrefix(m.w.names[m.w.at(m.queue.rows[0].seq).Node], "渎溪村 02"))
+		checkScreen(t, m, 120, 40, false)
+	}
+}
+
 // What the feed brings from outside the scope stays out of it.
 func TestScopedFeed(t *testing.T) {
 	f := newFixture(t)

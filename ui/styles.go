@@ -17,18 +17,19 @@ type Glyphs struct {
 	Arrow                string
 	Full, Empty          string // progress bars
 	Cursor               string
+	Dot                  string // between a room and whose seat it is
 }
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
 	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
-	Full: "█", Empty: "░", Cursor: "▌",
+	Full: "█", Empty: "░", Cursor: "▌", Dot: "·",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
 	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
-	Full: "#", Empty: ".", Cursor: ">",
+	Full: "#", Empty: ".", Cursor: ">", Dot: "-",
 }
 
 // Theme is the palette; Styles are built from it once.

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -59,10 +60,7 @@ func (m Model) right() string {
 // header is the top line: town, mode, clock and the live key figures.
 func (m Model) header() string {
 	p := &m.p
-	town := ""
-	if len(m.w.tower.Roots) > 0 {
-		town = m.w.tower.Nodes[m.w.tower.Roots[0]].Name
-	}
+	town := m.w.root
 	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
@@ -76,8 +74,11 @@ func (m Model) header() string {
 		mode += p.lab.FeedDown + " "
 		modeSt = p.st.HeaderWartime
 	}
-
-	clock := m.now.In(m.opt.Location).Format("2006-01-02 15:04:05")
+	layout := "2006-01-02 15:04:05"
+	if m.opt.Tick >= time.Minute && m.rp == nil {
+		layout = "2006-01-02 15:04"
+	}
+	clock := m.now.In(m.opt.Location).Format(layout)
 	passOn := "-"
 	if m.ev.passOnN > 0 {
 		passOn = model.FormatWait(m.ev.passOn)
@@ -88,16 +89,34 @@ func (m Model) header() string {
 		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
 		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
 	}
-	if duty := m.dutyFigures(); len(duty) > 0 {
+	duty := m.dutyFigures()
+	if len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) before the
 		// esc/h and pass-on figures: they go first when room runs out.
 		figs = append(figs[:2], append(duty, figs[2:]...)...)
-	} else if op, ok := m.w.byID[m.opt.Operator]; ok && m.rp == nil {
-		figs = append(figs, p.lab.Operator+" "+op.Name)
 	}
-	lead := " " + town + "  " + p.lab.CommandRoom + "  "
-	if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
-		lead = " " + town + "  " // the room's name goes before the clock and the figures do
+	var lead string
+	if m.scope != "" && m.scope.Level() != model.LevelTown {
+		// A seat of a room below the town (a village's, a grid's): the
+		// room by its name, and whose seat it is; the figures go before
+		// the room's name does, and the name before the clock.
+		en, zh := model.SeatRoomName(m.scope, m.wt.status.Active.Active())
+		roomName := m.say(en, zh)
+		if op, ok := m.w.byID[m.opt.Operator]; ok {
+			roomName += " " + p.g.Dot + " " + op.Name
+		}
+		lead = " " + town + "  " + roomName + "  "
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
+			lead = " " + town + "  "
+		}
+	} else {
+		if op, ok := m.w.byID[m.opt.Operator]; ok && len(duty) == 0 && m.rp == nil {
+			figs = append(figs, p.lab.Operator+" "+op.Name)
+		}
+		lead = " " + town + "  " + p.lab.CommandRoom + "  "
+		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
+			lead = " " + town + "  " // the room's name goes before the clock and the figures do
+		}
 	}
 	// Drop figures from the right until the line fits.
 	for len(figs) > 0 {

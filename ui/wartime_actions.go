@@ -174,7 +174,20 @@ func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 	return m, resend(m.svc, cur.d.ID, m.opt.Operator)
 }
 
-// town is the first tower's root, what "town" means in a scope.
+// inRoom refuses codes outside the seat's room: a village room directs
+// its own micro-grids, not another village's.
+func (m Model) inRoom(codes []model.NodeCode) error {
+	for _, c := range codes {
+		if !inScope(m.scope, c) {
+			return refusal(model.EFORBIDDEN, fmt.Sprintf("%s is outside this seat's room (%s)", c, m.w.names[m.scope]),
+				fmt.Sprintf("%s 不在本席位的范围（%s）内", c, m.w.names[m.scope]))
+		}
+	}
+	return nil
+}
+
+// town is the first tower's root, what "town" means in a scope (a village
+// seat's village).
 func (m Model) town() model.NodeCode {
 	if len(m.w.tower.Roots) > 0 {
 		return m.w.tower.Roots[0]
@@ -189,6 +202,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 	case formActivate:
 		scope, err := model.ParseScope([]string{v["scope"]}, m.town())
 		if err != nil {
+			return m, nil, err
+		}
+		if err := m.inRoom(scope); err != nil {
 			return m, nil, err
 		}
 		cover, err := m.w.tower.Cover(scope)
@@ -225,6 +241,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		}
 		to, err := model.ParseScope([]string{v["to"]}, m.town())
 		if err != nil {
+			return m, nil, err
+		}
+		if err := m.inRoom(to); err != nil {
 			return m, nil, err
 		}
 		m.formActive = false

@@ -19,6 +19,7 @@ type world struct {
 	byRef  map[string]uint64
 	events []model.Event // newest first
 	tower  model.Tower
+	root   string // the root's name on one line: "渎溪村 02网格" for a grid's seat
 	loaded bool
 
 	// What the clock changes: the incident figures and the tower's lights
@@ -32,7 +33,7 @@ type world struct {
 func newWorld(s snapshot) world {
 	w := world{
 		nodes:  make(map[model.NodeCode]model.Node, len(s.nodes)),
-		names:  model.DisplayNames(s.nodes, model.NameByCode),
+		names:  model.DisplayNames(append(s.above[:len(s.above):len(s.above)], s.nodes...), model.NameByCode),
 		people: s.people,
 		byID:   make(map[model.PersonID]model.Person, len(s.people)),
 		incs:   make([]model.Incident, 0, len(s.incidents)),
@@ -51,6 +52,15 @@ func newWorld(s snapshot) world {
 		w.put(inc)
 	}
 	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	if len(w.tower.Roots) > 0 {
+		raw := make(map[model.NodeCode]string, len(s.above)+1)
+		for _, n := range s.above {
+			raw[n.Code] = n.Name
+		}
+		root := w.tower.Nodes[w.tower.Roots[0]].Node
+		raw[root.Code] = root.Name
+		w.root = model.DisplayName(root, model.NameByGrid, func(c model.NodeCode) string { return raw[c] })
+	}
 	return w
 }
 

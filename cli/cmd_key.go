@@ -1,0 +1,232 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+// keyService is what the key commands need: the keys and the roster.
+type keyService interface {
+	model.KeyService
+	Person(ctx context.Context, id model.PersonID) (model.Person, error)
+}
+
+// withKeys reaches the database (through the server that holds it, if
+// one does) for the key commands.
+func (a *app) withKeys(run func(svc keyService) error) error {
+	return a.withIntake(func(svc intakeService) error {
+		ks, ok := svc.(keyService)
+		if !ok {
+			return errors.New("the gridcmd that holds the database does not keep SSH keys; update it")
+		}
+		return run(ks)
+	})
+}
+
+func (a *app) keyCmd() *cobra.Command {
+	cmd := group(&cobra.Command{
+		Use:   "key",
+		Short: "Add, list and revoke the SSH keys with which people open seats",
+		Long: `A seat of the console over SSH ('gridcmd serve --ssh', or ssh.enabled) opens
+for the person whose public key the client proves it holds: a duty officer
+gets the town room, a village cadre the village room, a grid leader the grid.
+Public-key authentication only. These commands work whether or not a gridcmd
+holds the database; revoking a key closes its open seats within 2 s.`,
+	})
+	cmd.AddCommand(a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
+	return cmd
+}
+
+func (a *app) keyAddCmd() *cobra.Command {
+	var person, file, name string
+	var asJSON bool
+	add := &cobra.Command{
+		Use:   "add --person ID --file KEY.pub|-",
+		Short: "Add a person's SSH public key (an authorized_keys line, e.g. id_ed25519.pub; - reads stdin)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, err := personFlag(person)
+			if err != nil {
+				return err
+			}
+			if file == "" {
+				return usageError{errors.New("key add: --file KEY.pub (or - for stdin) is required")}
+			}
+			line, err := readKeyFile(file, cmd.InOrStdin())
+			if err != nil {
+				return usageError{err}
+			}
+			key, err := model.ParseAuthorizedKey(line)
+			if err != nil {
+				return usageError{fmt.Errorf("%s: %w", file, err)}
+			}
+			if name != "" {
+				key.Name = name
+			}
+			return a.withKeys(func(svc keyService) error {
+				k, err := svc.AddKey(cmd.Context(), id, key)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return writeJSON(a.out, a.keyJSON(k, a.personName(cmd.Context(), svc, k.Person)))
+				}
+				fmt.Fprintf(a.out, "added %s (%s) for %s\n", k.Fingerprint, k.Type, id)
+				return nil
+			})
+		},
+	}
+	f := add.Flags()
+	f.StringVar(&person, "person", "", "the person (e.g. P1085) whose key it is (required)")
+	f.StringVar(&file, "file", "", "the public key file, one authorized_keys line; - for stdin (required)")
+	f.StringVar(&name, "name", "", "a name for the key (default: the key's comment)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	return add
+}
+
+// readKeyFile reads one public key line from file ("-": stdin): the first
+// line that is not blank or a comment.
+func readKeyFile(file string, stdin io.Reader) (string, error) {
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, model.MaxAuthorizedKey+1))
+	} else {
+		var f *os.File
+		if f, err = os.Open(file); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, 64<<10))
+			f.Close()
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("key add: %w", err)
+	}
+	if strings.Contains(string(data), "PRIVATE KEY") {
+		return "", fmt.Errorf("key add: %s is a private key; give the public one (.pub)", file)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("key add: %s holds no public key", file)
+}
+
+func (a *app) keyRevokeCmd() *cobra.Command {
+	var person string
+	revoke := &cobra.Command{
+		Use:   "revoke (FINGERPRINT | --person ID)",
+		Short: "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
+		Args:  maxArgs(1, "one key fingerprint"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (person != "") {
+				return usageError{errors.New("key revoke: give a fingerprint or --person, one of the two")}
+			}
+			return a.withKeys(func(svc keyService) error {
+				if person != "" {
+					id, err := personFlag(person)
+					if err != nil {
+						return err
+					}
+					ks, err := svc.RevokeKeys(cmd.Context(), id)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(a.out, "revoked %d SSH key%s of %s\n", len(ks), plural(len(ks)), id)
+					return nil
+				}
+				k, err := svc.RevokeKey(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "revoked %s of %s\n", k.Fingerprint, k.Person)
+				return nil
+			})
+		},
+	}
+	revoke.Flags().StringVar(&person, "person", "", "revoke every key of this person")
+	return revoke
+}
+
+func (a *app) keyListCmd() *cobra.Command {
+	var person string
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list [--person ID] [--json]",
+		Short: "List the SSH keys: fingerprint, person, name, added, last used",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id := model.System
+			if person != "" {
+				var err error
+				if id, err = personFlag(person); err != nil {
+					return err
+				}
+			}
+			return a.withKeys(func(svc keyService) error {
+				ks, err := svc.Keys(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				names := map[model.PersonID]string{}
+				for _, k := range ks {
+					if _, ok := names[k.Person]; !ok {
+						names[k.Person] = a.personName(cmd.Context(), svc, k.Person)
+					}
+				}
+				if asJSON {
+					out := make([]keyJSON, len(ks))
+					for i, k := range ks {
+						out[i] = a.keyJSON(k, names[k.Person])
+					}
+					return writeJSON(a.out, out)
+				}
+				rows := make([][]string, len(ks))
+				for i, k := range ks {
+					used := "never"
+					if !k.LastUsed.IsZero() {
+						used = a.minute(k.LastUsed)
+					}
+					rows[i] = []string{k.Fingerprint, k.Person.String(), names[k.Person], k.Name, a.minute(k.Added), used}
+				}
+				table(a.out, []string{"FINGERPRINT", "PERSON", "HOLDER", "NAME", "ADDED", "LAST USED"}, rows)
+				return nil
+			})
+		},
+	}
+	list.Flags().StringVar(&person, "person", "", "only this person's keys")
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return list
+}
+
+func (a *app) personName(ctx context.Context, svc keyService, id model.PersonID) string {
+	if p, err := svc.Person(ctx, id); err == nil {
+		return p.Name
+	}
+	return ""
+}
+
+// keyJSON is one key in `key list --json`.
+type keyJSON struct {
+	Fingerprint string `json:"fingerprint"`
+	Person      string `json:"person"`
+	Holder      string `json:"holder,omitempty"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	AddedAt     string `json:"added_at"`
+	LastUsedAt  string `json:"last_used_at,omitempty"`
+}
+
+func (a *app) keyJSON(k model.SSHKey, holder string) keyJSON {
+	return keyJSON{Fingerprint: k.Fingerprint, Person: k.Person.String(), Holder: holder, Name: k.Name, Type: k.Type,
+		AddedAt: a.local(k.Added, time.RFC3339), LastUsedAt: a.ts(k.LastUsed)}
+}

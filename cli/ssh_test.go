@@ -1,0 +1,164 @@
+package cli_test
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
+
+	"gridcmd/cli"
+)
+
+// sshKey makes an ed25519 key and writes its public half to the test's
+// folder as name.pub.
+func (e *env) sshKey(name string) (gossh.Signer, string) {
+	e.t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(e.t, err)
+	s, err := gossh.NewSignerFromKey(priv)
+	require.NoError(e.t, err)
+	line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey()))) + " " + name + "@room\n"
+	return s, e.write(name+".pub", line)
+}
+
+type keyJSON struct {
+	Fingerprint string `json:"fingerprint"`
+	Person      string `json:"person"`
+	Name        string `json:"name"`
+	AddedAt     string `json:"added_at"`
+	LastUsedAt  string `json:"last_used_at"`
+}
+
+func TestKeyCommands(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	officer := e.personAt("330784114", "duty_officer")
+	signer, pub := e.sshKey("officer")
+	e.ok("key", "add", "--person", officer, "--file", pub)
+	fails(t, e.run("key", "add", "--person", officer, "--file", pub), cli.ExitRefused, "already added")
+	fails(t, e.run("key", "add", "--person", officer, "--file", e.write("junk.pub", "ssh-ed25519 AAAA\n")), cli.ExitUsage, "public key")
+	var keys []keyJSON
+	e.okJSON(&keys, "key", "list", "--json")
+	require.Len(t, keys, 1)
+	assert.Equal(t, gossh.FingerprintSHA256(signer.PublicKey()), keys[0].Fingerprint)
+	assert.Equal(t, officer, keys[0].Person)
+	assert.Equal(t, "officer@room", keys[0].Name)
+	assert.NotEmpty(t, keys[0].AddedAt)
+	assert.Empty(t, keys[0].LastUsedAt)
+	assert.Contains(t, e.ok("key", "revoke", keys[0].Fingerprint), "revoked "+keys[0].Fingerprint)
+	e.okJSON(&keys, "key", "list", "--json")
+	assert.Empty(t, keys)
+	fails(t, e.run("key", "revoke", "SHA256:nope"), cli.ExitUsage, "fingerprint")
+}
+
+var sshRe = regexp.MustCompile(`serving the console over SSH on (\S+)`)
+
+// sshRun runs one command over SSH with signer's key and returns its
+// stdout, stderr and exit status.
+func sshRun(t *testing.T, addr string, signer gossh.Signer, cmd string) (string, string, int) {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	require.NoError(t, err)
+	defer c.Close()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	var out, errb strings.Builder
+	sess.Stdout, sess.Stderr = &out, &errb
+	err = sess.Run(cmd)
+	code := 0
+	if ee, ok := err.(*gossh.ExitError); ok {
+		code = ee.ExitStatus()
+	} else {
+		require.NoError(t, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+// withoutClock drops the fields of incident JSON that run with the clock.
+func withoutClock(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(s), &v), s)
+	var strip func(any)
+	strip = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			delete(x, "remaining_seconds")
+			delete(x, "light")
+			for _, y := range x {
+				strip(y)
+			}
+		case []any:
+			for _, y := range x {
+				strip(y)
+			}
+		}
+	}
+	strip(v)
+	return v
+}
+
+// 'gridcmd serve' with ssh.enabled: keys added while it holds the file
+// (through its local API), the commands over SSH print what the local
+// command line prints, as the key's person's room sees it, and /metrics
+// counts them.
+func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	officer := e.personAt("330784114", "duty_officer")
+	cadre := e.personAt("330784114266", "village_cadre")
+	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
+	addr := srv.waitFor(t, sshRe)[1] // its line follows the field API's
+	officerKey, officerPub := e.sshKey("officer")
+	cadreKey, cadrePub := e.sshKey("cadre")
+	e.ok("key", "add", "--person", officer, "--file", officerPub)
+	e.ok("key", "add", "--person", cadre, "--file", cadrePub)
+
+	out, _, code := sshRun(t, addr, officerKey, "stats --json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, e.ok("stats", "--json"), out)
+	out, _, code = sshRun(t, addr, officerKey, "incidents --json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, withoutClock(t, e.ok("incidents", "--json")), withoutClock(t, out))
+	all := e.incidents()
+	require.NotEmpty(t, all)
+	out, _, code = sshRun(t, addr, officerKey, "show "+all[0].ID+" --json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, withoutClock(t, e.ok("show", all[0].ID, "--json")), withoutClock(t, out))
+
+	// The village cadre's room is the village.
+	out, _, code = sshRun(t, addr, cadreKey, "incidents --json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, withoutClock(t, e.ok("incidents", "--json", "--node", "330784114266")), withoutClock(t, out))
+	for _, inc := range all {
+		if !strings.HasPrefix(inc.Node, "330784114266") {
+			_, errs, code := sshRun(t, addr, cadreKey, "show "+inc.ID)
+			assert.Equal(t, cli.ExitRefused, code)
+			assert.Contains(t, errs, "no incident "+inc.ID)
+			break
+		}
+	}
+	_, errs, code := sshRun(t, addr, cadreKey, "wartime on --scope town")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "incidents, show, stats")
+
+	resp, err := http.Get("http://" + srv.addr + "/metrics")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), "gridcmd_ssh_commands_total 5\n")
+	assert.Contains(t, string(body), "gridcmd_ssh_seats_open 0\n")
+	var keys []keyJSON
+	e.okJSON(&keys, "key", "list", "--json", "--person", cadre)
+	require.Len(t, keys, 1)
+}

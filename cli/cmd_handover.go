@@ -449,9 +449,14 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 	return nil
 }
 
-// silenceKind names what fell silent: a sensor gateway or a village room.
+// silenceKind names what fell silent: a sensor gateway, a village room or
+// a patroller on patrol.
 func silenceKind(kind string, zh bool) string {
 	switch {
+	case kind == model.SilencePatrol && zh:
+		return "巡护员"
+	case kind == model.SilencePatrol:
+		return "patroller"
 	case kind == model.SilenceRoom && zh:
 		return "村指挥室"
 	case kind == model.SilenceRoom:

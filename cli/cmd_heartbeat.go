@@ -13,15 +13,21 @@ import (
 
 // Watchdogs: heartbeat add|list|remove.
 
-// heartbeatJSON is one gateway in `heartbeat list --json`.
+// heartbeatJSON is one watchdog in `heartbeat list --json`: a gateway
+// (kind gateway), or a patroller on a running patrol (kind patrol: name
+// the patrol's id, node its village, every patrol.silence, last_at their
+// last check-in or the start).
 type heartbeatJSON struct {
-	Name     string `json:"name"`
-	Node     string `json:"node"`
-	NodeName string `json:"node_name,omitempty"`
-	Every    string `json:"every"`
-	LastAt   string `json:"last_at,omitempty"`
-	State    string `json:"state"`
-	Incident string `json:"incident,omitempty"`
+	Kind          string `json:"kind"`
+	Name          string `json:"name"`
+	Patroller     string `json:"patroller,omitempty"`
+	PatrollerName string `json:"patroller_name,omitempty"`
+	Node          string `json:"node"`
+	NodeName      string `json:"node_name,omitempty"`
+	Every         string `json:"every"`
+	LastAt        string `json:"last_at,omitempty"`
+	State         string `json:"state"`
+	Incident      string `json:"incident,omitempty"`
 }
 
 func (a *app) heartbeatCmd() *cobra.Command {
@@ -103,7 +109,7 @@ func (a *app) heartbeatListCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list [--json]",
-		Short: "The watched gateways: name, node, every, last_at, state (ok, waiting, silent) and the silence's incident",
+		Short: "The watched gateways and patrollers on patrol: name, node, every, last_at, state (ok, waiting, silent) and the silence's incident",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
@@ -115,24 +121,48 @@ func (a *app) heartbeatListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				pats, err := db.Patrols(ctx, model.PatrolFilter{Active: true})
+				if err != nil {
+					return err
+				}
+				p, err := a.cfg.Policy()
+				if err != nil {
+					return usageError{err}
+				}
 				now := db.Now()
-				out := make([]heartbeatJSON, len(hbs))
-				for i, h := range hbs {
-					out[i] = heartbeatJSON{Name: h.Name, Node: string(h.Node), NodeName: names[h.Node], Every: model.ShortDuration(h.Every),
-						LastAt: a.ts(h.LastAt), State: h.State(now), Incident: h.Incident}
+				out := make([]heartbeatJSON, 0, len(hbs)+len(pats))
+				last := make([]time.Time, 0, cap(out))
+				for _, h := range hbs {
+					out = append(out, heartbeatJSON{Kind: model.SilenceGateway, Name: h.Name, Node: string(h.Node), NodeName: names[h.Node],
+						Every: model.ShortDuration(h.Every), LastAt: a.ts(h.LastAt), State: h.State(now), Incident: h.Incident})
+					last = append(last, h.LastAt)
+				}
+				for _, x := range pats {
+					who := ""
+					if person, err := db.Person(ctx, x.Patroller); err == nil {
+						who = person.Name
+					}
+					out = append(out, heartbeatJSON{Kind: model.SilencePatrol, Name: x.ID, Patroller: x.Patroller.String(), PatrollerName: who,
+						Node: string(x.Village), NodeName: names[x.Village], Every: model.ShortDuration(p.Patrol.Silence),
+						LastAt: a.ts(x.LastSeen()), State: x.WatchState(now, p.Patrol.Silence), Incident: x.Silence})
+					last = append(last, x.LastSeen())
 				}
 				if asJSON {
 					return writeJSON(a.out, out)
 				}
 				rows := make([][]string, len(out))
 				for i, h := range out {
-					last := "-"
-					if !hbs[i].LastAt.IsZero() {
-						last = a.local(hbs[i].LastAt, "01-02 15:04:05")
+					at := "-"
+					if !last[i].IsZero() {
+						at = a.local(last[i], "01-02 15:04:05")
 					}
-					rows[i] = []string{h.Name, h.Node, h.NodeName, h.Every, last, h.State, h.Incident}
+					name := h.Name
+					if h.Kind == model.SilencePatrol {
+						name = strings.TrimSpace(h.Name + " " + h.PatrollerName)
+					}
+					rows[i] = []string{h.Kind, name, h.Node, h.NodeName, h.Every, at, h.State, h.Incident}
 				}
-				table(a.out, []string{"NAME", "NODE", "", "EVERY", "LAST", "STATE", "INCIDENT"}, rows)
+				table(a.out, []string{"KIND", "NAME", "NODE", "", "EVERY", "LAST", "STATE", "INCIDENT"}, rows)
 				return nil
 			})
 		},

@@ -78,6 +78,9 @@ type patrolJSON struct {
 	Checked     int           `json:"checked"`
 	Complete    bool          `json:"complete"`
 	CheckIns    []checkInJSON `json:"checkins"`
+	// Silence is the incident the patroller's silence opened (the
+	// watchdog), while it is open.
+	Silence string `json:"silence,omitempty"`
 }
 
 type kindRateJSON struct {
@@ -170,7 +173,7 @@ func latLonPtrs(l *model.LatLon) (*float64, *float64) {
 func (a *app) patrolJSON(p model.Patrol) patrolJSON {
 	j := patrolJSON{ID: p.ID, Area: p.Area, Kind: string(p.Kind), Village: string(p.Village), Patroller: p.Patroller.String(),
 		StartedAt: a.ts(p.Started), EndedAt: a.ts(p.Ended), CompletedAt: a.ts(p.Completed),
-		Checkpoints: p.Checkpoints, Checked: p.Checked(), Complete: p.Complete(), CheckIns: []checkInJSON{}}
+		Checkpoints: p.Checkpoints, Checked: p.Checked(), Complete: p.Complete(), CheckIns: []checkInJSON{}, Silence: p.Silence}
 	for _, c := range p.CheckIns {
 		lat, lon := latLonPtrs(c.Loc)
 		j.CheckIns = append(j.CheckIns, checkInJSON{Checkpoint: c.Checkpoint, At: a.ts(c.At), Lat: lat, Lon: lon})
@@ -509,6 +512,9 @@ func (a *app) patrolListCmd() *cobra.Command {
 				rows := make([][]string, len(ps))
 				for i, p := range ps {
 					ended := "running"
+					if p.Silence != "" {
+						ended = "silent " + p.Silence
+					}
 					if !p.Active() {
 						ended = a.local(p.Ended, "15:04")
 					}

@@ -305,3 +305,82 @@ func TestDutyGoesThroughARunningServer(t *testing.T) {
 	assert.Equal(t, 0, srv.stop(t, 10*time.Second), "%s", srv.out)
 	e.ok("check")
 }
+
+// A patroller on patrol who does not check in for patrol.silence (1s here)
+// shows silent in heartbeat list with the incident the watchdog opened at
+// the area's village, and in patrol list and the handover sheet; their next
+// check-in resolves it by itself.
+func TestPatrollerSilenceInHeartbeatList(t *testing.T) {
+	e := newEnv(t)
+	ref, err := os.ReadFile(e.config)
+	require.NoError(t, err)
+	require.Contains(t, string(ref), "  silence: 2h")
+	e.config = e.write("config.yaml", strings.Replace(string(ref), "  silence: 2h", "  silence: 1s", 1))
+	e.initDemo(1)
+	csv := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-T-01,渎溪试点林,forest,330784114266,daily,P7,C1\nP-T-01,,,,,,C2\n")
+	e.ok("import", "patrol-areas", csv)
+	// The demo's running patrols fall silent too (its morning was days
+	// ago); this test looks at its own.
+	var running []map[string]any
+	e.okJSON(&running, "patrol", "list", "--active", "--json")
+	for _, p := range running {
+		if p["patroller"] == "P7" {
+			e.ok("patrol", "end", p["id"].(string), "--by", "P7")
+		}
+	}
+	var p map[string]any
+	e.okJSON(&p, "patrol", "start", "P-T-01", "--by", "P7", "--json")
+	id := p["id"].(string)
+
+	mine := func() map[string]any {
+		var list []map[string]any
+		e.okJSON(&list, "heartbeat", "list", "--json")
+		for _, h := range list {
+			if h["name"] == id {
+				return h
+			}
+		}
+		t.Fatalf("heartbeat list: no %s in %v", id, list)
+		return nil
+	}
+	h := mine()
+	assert.Equal(t, "patrol", h["kind"])
+	assert.Equal(t, "P7", h["patroller"])
+	assert.Equal(t, "330784114266", h["node"])
+	assert.Equal(t, "1s", h["every"])
+	assert.Equal(t, "ok", h["state"])
+	assert.Nil(t, h["incident"])
+
+	time.Sleep(1500 * time.Millisecond) // past patrol.silence: the next acting command's sweep finds P7 silent
+	assert.Equal(t, "silent", mine()["state"], "silent by the clock before any sweep (heartbeat list only looks)")
+	now := time.Now().In(cstZone).Truncate(time.Minute)
+	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
+	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
+	h = mine()
+	assert.Equal(t, "silent", h["state"])
+	inc, _ := h["incident"].(string)
+	require.NotEmpty(t, inc)
+	shown := e.show(inc)
+	assert.Equal(t, "watchdog", shown.Source)
+	assert.Equal(t, "330784114266", shown.Node)
+	assert.Equal(t, "village", shown.Tier)
+	assert.Contains(t, e.ok("heartbeat", "list"), id)
+	var pl []map[string]any
+	e.okJSON(&pl, "patrol", "list", "--active", "--json")
+	found := false
+	for _, x := range pl {
+		if x["id"] == id {
+			found = true
+			assert.Equal(t, inc, x["silence"])
+		}
+	}
+	assert.True(t, found)
+	assert.Regexp(t, `\n  patroller \S+ `+id+` at 330784114266 渎溪村, not heard since [^:]+:\d\d: `+inc+`\n`,
+		e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3"))
+
+	e.ok("patrol", "checkin", id, "--checkpoint", "C1", "--by", "P7")
+	assert.Equal(t, "resolved", e.show(inc).Status)
+	h = mine()
+	assert.Nil(t, h["incident"])
+}

@@ -397,6 +397,11 @@ type Patrol struct {
 	Completed   time.Time
 	Checkpoints int // the area's checkpoints when it started
 	CheckIns    []CheckIn
+	// The incident the patroller's silence opened (the watchdog, source
+	// watchdog), while that silence lasts: its seq and id; 0 and "" when
+	// none. Their next check-in or the patrol's end resolves it.
+	SilenceSeq uint64
+	Silence    string
 }
 
 // FormatPatrolID and ParsePatrolID name patrols: X-0001 (巡).
@@ -450,9 +455,23 @@ func (p Patrol) LastSeen() time.Time {
 }
 
 // Silent reports whether a running patrol has not been heard from for
-// silence (its patroller is red on the patrol pane).
+// silence (its patroller is red on the patrol pane), or its silence's
+// incident is still open (the next check-in ends it).
 func (p Patrol) Silent(now time.Time, silence time.Duration) bool {
-	return p.Active() && now.Sub(p.LastSeen()) >= silence
+	return p.Active() && (p.SilenceSeq != 0 || !now.Before(p.SilenceDue(silence)))
+}
+
+// SilenceDue is when the patroller of a running patrol falls silent if they
+// do not check in: silence after their last check-in, or after the start.
+func (p Patrol) SilenceDue(silence time.Duration) time.Time { return p.LastSeen().Add(silence) }
+
+// Watchdog states of a patrol, as `heartbeat list` shows them (those of a
+// gateway, HeartbeatOK and HeartbeatSilent).
+func (p Patrol) WatchState(now time.Time, silence time.Duration) string {
+	if p.Silent(now, silence) {
+		return HeartbeatSilent
+	}
+	return HeartbeatOK
 }
 
 // shareMet reports whether checked of total is at least share.
@@ -907,7 +926,8 @@ type PatrolPolicy struct {
 	// before it climbs to the town room's queue.
 	TriageDeadline time.Duration
 	// Silence is how long a patroller on patrol may go without a check-in
-	// before the patrol pane shows them red.
+	// before the patrol pane shows them red and the watchdog opens an
+	// incident at the area's village (WatchdogRule.PatrolReport).
 	Silence time.Duration
 }
 

@@ -6,10 +6,11 @@ import (
 )
 
 // Watchdogs: things that must speak regularly raise an incident themselves
-// when they fall silent, and the next sign of life resolves it. Two kinds
+// when they fall silent, and the next sign of life resolves it. Three kinds
 // are watched: the sensor gateways (a heartbeat post or an alert every so
-// often) and, in wartime, the village rooms (an action or a check-in by
-// the room within WatchdogRule.RoomSilence).
+// often), in wartime the village rooms (an action or a check-in by the
+// room within WatchdogRule.RoomSilence), and the patrollers on a patrol (a
+// check-in within PatrolPolicy.Silence, see Patrol.SilenceDue).
 
 // SourceWatchdog is the source of the incidents a silence opens.
 const SourceWatchdog Source = "watchdog"
@@ -18,6 +19,7 @@ const SourceWatchdog Source = "watchdog"
 const (
 	SilenceGateway = "gateway"
 	SilenceRoom    = "room"
+	SilencePatrol  = "patrol"
 )
 
 // Heartbeat is a sensor gateway that must post a heartbeat (or an alert)
@@ -177,9 +179,27 @@ func (r WatchdogRule) RoomReport(village NodeCode, villageName string, last, now
 	}
 }
 
+// PatrolReport is the report a patroller's silence on patrol p files, at
+// the area's village (and, by WatchdogTier, at the village tier, as a
+// gateway's there: the village room rings the patroller). area and
+// patroller are the names the report gives; silence is patrol.silence.
+func (r WatchdogRule) PatrolReport(p Patrol, area, patroller string, silence time.Duration, loc *time.Location) Report {
+	since := "开始巡护于"
+	if len(p.CheckIns) > 0 {
+		since = "最后一次打卡于"
+	}
+	return Report{
+		Node: p.Village, Category: string(r.Category), Severity: r.Severity, Source: SourceWatchdog, Reporter: System,
+		Title: fmt.Sprintf("巡护员 %s 巡护中静默（%s 超过 %s 未打卡）", patroller, p.ID, ShortDuration(silence)),
+		Text: fmt.Sprintf("巡护员 %s 正在巡护 %s %s（%s，%s 起）；%s %s，此后超过 %s 没有打卡。请电话联系巡护员；其下一次打卡或本次巡护结束时本事件自动办结。",
+			patroller, p.Area, area, p.ID, p.Started.In(loc).Format("01-02 15:04"), since, p.LastSeen().In(loc).Format("01-02 15:04:05"), ShortDuration(silence)),
+	}
+}
+
 // WatchdogTier is the tier a silence's incident starts at: a room's at the
 // town tier (the room that fell silent cannot chase itself), a gateway's
-// at its node's own tier.
+// and a patroller's at its node's own tier (a patroller's node is the
+// area's village).
 func WatchdogTier(kind string, node NodeCode) Tier {
 	if kind == SilenceRoom {
 		return TierTown
@@ -200,6 +220,30 @@ func RoomSilenceDue(last, since time.Time, silence time.Duration) time.Time {
 // what it watched is heard again: what names it for the note ("gateway
 // gw-01", in Chinese whatZh), silent since it was last heard.
 func (i Incident) SilenceEnds(what, whatZh string, silentSince, now time.Time) (Incident, Event, error) {
+	return i.silenceEnds(silentSince, now, func(took string) (string, string) {
+		return fmt.Sprintf("%s heard again after %s of silence: resolved by itself", what, took),
+			fmt.Sprintf("%s 已恢复（静默 %s 后）：自动办结", whatZh, took)
+	})
+}
+
+// PatrolSilenceEnds resolves the incident of a patroller's silence on
+// patrol p by itself: the patroller checked in again, or (ended) the
+// patrol ended, silentSince being the last they were heard (p.LastSeen
+// before the check-in). patroller names them.
+func (i Incident) PatrolSilenceEnds(p Patrol, patroller string, ended bool, silentSince, now time.Time) (Incident, Event, error) {
+	return i.silenceEnds(silentSince, now, func(took string) (string, string) {
+		if ended {
+			return fmt.Sprintf("patrol %s of %s ended after %s of silence: resolved by itself", p.ID, patroller, took),
+				fmt.Sprintf("巡护员 %s 的巡护 %s 已结束（静默 %s）：自动办结", patroller, p.ID, took)
+		}
+		return fmt.Sprintf("patroller %s checked in again on %s after %s of silence: resolved by itself", patroller, p.ID, took),
+			fmt.Sprintf("巡护员 %s 已在 %s 重新打卡（静默 %s 后）：自动办结", patroller, p.ID, took)
+	})
+}
+
+// silenceEnds resolves the silence's incident with the note note makes of
+// how long it was silent.
+func (i Incident) silenceEnds(silentSince, now time.Time, note func(took string) (string, string)) (Incident, Event, error) {
 	if i.Source != SourceWatchdog || !i.Status.Open() {
 		return i, Event{}, Errorf(ECONFLICT, "%s: not an open watchdog incident", i.ID).Zh("%s：不是在办的静默监测事件", i.ID)
 	}
@@ -208,12 +252,10 @@ func (i Incident) SilenceEnds(what, whatZh string, silentSince, now time.Time) (
 	if silentSince.IsZero() || silentSince.After(i.ReportedAt) {
 		silentSince = i.ReportedAt
 	}
-	took := now.Sub(silentSince).Round(time.Second)
+	en, zh := note(FormatWait(now.Sub(silentSince).Round(time.Second)))
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActResolve, Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node,
-		Before: before, After: i.state(),
-		Note:   fmt.Sprintf("%s heard again after %s of silence: resolved by itself", what, FormatWait(took)),
-		NoteZh: fmt.Sprintf("%s 已恢复（静默 %s 后）：自动办结", whatZh, FormatWait(took)),
+		Before: before, After: i.state(), Note: en, NoteZh: zh,
 	}
 	return i, ev, nil
 }

@@ -174,3 +174,54 @@ func TestResupervise(t *testing.T) {
 	require.True(t, did)
 	assert.True(t, tf.NextCheck().IsZero())
 }
+
+// A patroller on patrol falls silent patrol.silence after their last
+// check-in (or the start); the silence files at the area's village, at the
+// village tier, and ends by itself at the next check-in or the patrol's
+// end, saying how long it lasted.
+func TestPatrollerSilence(t *testing.T) {
+	p := model.DefaultPolicy()
+	silence := p.Patrol.Silence
+	pt := model.Patrol{Seq: 3, ID: "X-0003", Area: "P-DX-01", Village: duxi, Patroller: 42, Started: t0, Checkpoints: 3}
+	assert.Equal(t, t0.Add(2*time.Hour), pt.SilenceDue(silence), "no check-in yet: two hours after the start")
+	assert.Equal(t, model.HeartbeatOK, pt.WatchState(t0.Add(2*time.Hour-time.Second), silence))
+	assert.Equal(t, model.HeartbeatSilent, pt.WatchState(t0.Add(2*time.Hour), silence))
+	pt.CheckIns = []model.CheckIn{{Checkpoint: "C1", At: t0.Add(40 * time.Minute)}}
+	assert.Equal(t, t0.Add(2*time.Hour+40*time.Minute), pt.SilenceDue(silence))
+	assert.False(t, pt.Silent(t0.Add(2*time.Hour), silence))
+	pt.SilenceSeq, pt.Silence = 9, "HJ-20261129-0009"
+	assert.True(t, pt.Silent(t0.Add(time.Hour), silence), "silent while its incident is open")
+	ended := pt
+	ended.Ended = t0.Add(time.Hour)
+	assert.False(t, ended.Silent(t0.Add(5*time.Hour), silence), "an ended patrol is not watched")
+	pt.SilenceSeq, pt.Silence = 0, ""
+
+	now := t0.Add(2*time.Hour + 40*time.Minute)
+	c, err := p.Watchdog.PatrolReport(pt, "渎溪后山林", "金巡护", silence, loc).Check(p)
+	require.NoError(t, err)
+	inc, _, err := c.IncidentAt(model.WatchdogTier(model.SilencePatrol, pt.Village), 9, "HJ-20261129-0009", system, now, p)
+	require.NoError(t, err)
+	assert.Equal(t, model.SourceWatchdog, inc.Source)
+	assert.Equal(t, duxi, inc.Node)
+	assert.Equal(t, model.TierVillage, inc.Tier, "the village room chases its patroller")
+	assert.Equal(t, model.WatchdogTier(model.SilenceGateway, duxi), inc.Tier, "the tier of a gateway's silence at the village")
+	assert.Equal(t, model.SeverityII, inc.Severity)
+	assert.Equal(t, "巡护员 金巡护 巡护中静默（X-0003 超过 2h 未打卡）", inc.Title)
+	assert.Contains(t, inc.Text, "P-DX-01 渎溪后山林")
+	assert.Contains(t, inc.Text, "最后一次打卡于 11-29 03:50:00，此后超过 2h 没有打卡")
+
+	back := now.Add(25 * time.Minute)
+	got, ev, err := inc.PatrolSilenceEnds(pt, "金巡护", false, pt.LastSeen(), back)
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusResolved, got.Status)
+	assert.Equal(t, model.System, ev.Actor)
+	assert.Equal(t, model.ActResolve, ev.Action)
+	assert.Equal(t, "patroller 金巡护 checked in again on X-0003 after 2h25m of silence: resolved by itself", ev.Note)
+	assert.Equal(t, "巡护员 金巡护 已在 X-0003 重新打卡（静默 2h25m 后）：自动办结", ev.NoteZh)
+	_, ev, err = inc.PatrolSilenceEnds(pt, "金巡护", true, pt.LastSeen(), back)
+	require.NoError(t, err)
+	assert.Equal(t, "patrol X-0003 of 金巡护 ended after 2h25m of silence: resolved by itself", ev.Note)
+	assert.Equal(t, "巡护员 金巡护 的巡护 X-0003 已结束（静默 2h25m）：自动办结", ev.NoteZh)
+	_, _, err = got.PatrolSilenceEnds(pt, "金巡护", false, pt.LastSeen(), back)
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "resolved already")
+}

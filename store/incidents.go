@@ -376,7 +376,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if err := s.view(func(tx *bolt.Tx) error {
 		now := s.clock()
 		k, _ := tx.Bucket(bucketIdxDue).Cursor().First()
-		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || s.findingsDue(tx, now) || watchDue(tx, now)
+		due = k != nil && bytes.Compare(k, dueKey(now, ^uint64(0))) <= 0 || dirDue(tx, now) || s.findingsDue(tx, now) || watchDue(tx, now) || s.watchLook.Load()
 		return nil
 	}); err != nil {
 		return nil, err
@@ -384,7 +384,8 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	if !due {
 		return nil, nil
 	}
-	return s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	look := s.watchLook.Load()
+	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		p, err := s.txPolicy(tx)
 		if err != nil {
 			return nil, err
@@ -422,7 +423,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			return nil, err
 		}
 		evs = append(evs, fevs...)
-		if watchDue(tx, now) {
+		if watchDue(tx, now) || s.watchLook.Load() {
 			wevs, err := s.sweepWatch(tx, now)
 			if err != nil {
 				return nil, err
@@ -431,6 +432,10 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		}
 		return evs, nil
 	})
+	if err == nil && look {
+		s.watchLook.Store(false)
+	}
+	return evs, err
 }
 
 // seqOf resolves a public id to its seq; ENOTFOUND if none.

@@ -134,11 +134,16 @@ type patrolRecord struct {
 	Completed   int64           `json:"completed,omitempty"`
 	Checkpoints int             `json:"checkpoints"`
 	CheckIns    []checkInRecord `json:"checkins,omitempty"`
+	// The incident the patroller's silence opened (watchdog.go), while it
+	// lasts: its seq and its id.
+	Silence   uint64 `json:"silence,omitempty"`
+	SilenceID string `json:"silence_id,omitempty"`
 }
 
 func encodePatrol(p model.Patrol) ([]byte, error) {
 	r := patrolRecord{Area: p.Area, Kind: string(p.Kind), Village: string(p.Village), Patroller: uint64(p.Patroller),
-		Started: nanos(p.Started), Ended: nanos(p.Ended), Completed: nanos(p.Completed), Checkpoints: p.Checkpoints}
+		Started: nanos(p.Started), Ended: nanos(p.Ended), Completed: nanos(p.Completed), Checkpoints: p.Checkpoints,
+		Silence: p.SilenceSeq, SilenceID: p.Silence}
 	for _, c := range p.CheckIns {
 		r.CheckIns = append(r.CheckIns, checkInRecord{Checkpoint: c.Checkpoint, At: nanos(c.At), Loc: locRecord(c.Loc)})
 	}
@@ -152,7 +157,8 @@ func decodePatrol(seq uint64, v []byte, loc *time.Location) (model.Patrol, error
 	}
 	p := model.Patrol{Seq: seq, ID: model.FormatPatrolID(seq), Area: r.Area, Kind: model.AreaKind(r.Kind),
 		Village: model.NodeCode(r.Village), Patroller: model.PersonID(r.Patroller), Started: fromNanos(r.Started, loc),
-		Ended: fromNanos(r.Ended, loc), Completed: fromNanos(r.Completed, loc), Checkpoints: r.Checkpoints}
+		Ended: fromNanos(r.Ended, loc), Completed: fromNanos(r.Completed, loc), Checkpoints: r.Checkpoints,
+		SilenceSeq: r.Silence, Silence: r.SilenceID}
 	for _, c := range r.CheckIns {
 		p.CheckIns = append(p.CheckIns, model.CheckIn{Checkpoint: c.Checkpoint, At: fromNanos(c.At, loc), Loc: c.Loc.model()})
 	}
@@ -548,7 +554,11 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 			return model.Patrol{}, nil, err
 		}
 		p, ev, err := model.StartPatrol(a, seq, actor, active, now)
-		return p, []model.Event{ev}, err
+		if err != nil {
+			return p, nil, err
+		}
+		// The watchdog looks at the patroller a silence after the start.
+		return p, []model.Event{ev}, lowerWatchNext(tx, p.SilenceDue(s.opts.Policy.Patrol.Silence))
 	})
 }
 
@@ -572,8 +582,13 @@ func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *
 		if err != nil {
 			return p, nil, err
 		}
+		since := p.LastSeen()
 		p, ev, err := p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
-		return p, []model.Event{ev}, err
+		if err != nil {
+			return p, nil, err
+		}
+		evs, err := s.patrolHeard(tx, &p, false, since, now)
+		return p, append([]model.Event{ev}, evs...), err
 	})
 }
 
@@ -596,8 +611,13 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 		if err != nil {
 			return p, nil, err
 		}
+		since := p.LastSeen()
 		p, ev, err := p.End(a, actor, now)
-		return p, []model.Event{ev}, err
+		if err != nil {
+			return p, nil, err
+		}
+		evs, err := s.patrolHeard(tx, &p, true, since, now)
+		return p, append([]model.Event{ev}, evs...), err
 	})
 }
 

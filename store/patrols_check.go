@@ -11,7 +11,9 @@ import (
 // patrols checks the patrol buckets (schema 6) against each other and the
 // records they point at: every area's village is in the tower and its
 // record reads; every patrol's area exists and idx_patrols_active holds
-// exactly the patrols still running; idx_findings_waiting holds exactly the
+// exactly the patrols still running; a patrol's open silence (the
+// watchdog's) is a running patrol's and points at a stored incident of that
+// id; idx_findings_waiting holds exactly the
 // findings on the desk, keyed by when they were found; every handled
 // finding's incident exists; every patrol_idem entry points at its patrol
 // or finding; every rotation reads and its report entries belong to one.
@@ -47,6 +49,14 @@ func (c *checker) patrols(tx *bolt.Tx) error {
 		}
 		if p.Active() != (active.Get(k) != nil) {
 			c.add("idx_patrols_active: %s running %t, entry %t", p.ID, p.Active(), active.Get(k) != nil)
+		}
+		if p.SilenceSeq != 0 {
+			if !p.Active() {
+				c.add("patrols: %s ended with its silence %s open", p.ID, p.Silence)
+			}
+			if inc, err := c.s.getIncident(tx, p.SilenceSeq); err != nil || inc.ID != p.Silence {
+				c.add("patrols: %s's silence points at incident seq %d (%s), not found as such", p.ID, p.SilenceSeq, p.Silence)
+			}
 		}
 		return nil
 	})

@@ -67,6 +67,11 @@ type DB struct {
 
 	pts pointsState // the points' rules, set at Open (loadPoints)
 
+	// watchLook makes the first sweep look at the watchdogs whatever meta
+	// watch/next says, when something was watched as the file opened: the
+	// silences configured now may be shorter than those it was set by.
+	watchLook atomic.Bool
+
 	subMu     sync.Mutex
 	subs      map[*subscription]struct{}
 	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)
@@ -345,6 +350,13 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.ReadOnly {
 		go s.refuseWrites()
 		return s, nil
+	}
+	if err := bdb.View(func(tx *bolt.Tx) error {
+		s.watchLook.Store(!watchNext(tx).IsZero())
+		return nil
+	}); err != nil {
+		_ = bdb.Close()
+		return nil, err
 	}
 	// Best effort: the pid only makes the "in use" message more helpful.
 	_ = os.WriteFile(s.pidPath, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600)

@@ -13,15 +13,22 @@ import (
 )
 
 // The watchdogs: gateways that must post a heartbeat (or an alert) every
-// so often, and, in wartime, village rooms that must act or check in
-// within watchdog.room_silence. The sweep opens one incident (source
-// watchdog) per silence; the next sign of life resolves it by itself.
+// so often; in wartime, village rooms that must act or check in within
+// watchdog.room_silence; and patrollers on a patrol, who must check in
+// within patrol.silence. The sweep opens one incident (source watchdog)
+// per silence; the next sign of life resolves it by itself. A gateway's
+// and a patrol's open silence is kept on its record (heartbeats, patrols),
+// a room's in room_watch, written in the same transaction as the incident:
+// a restart finds it there and opens no second one.
 //
 // A room's last action or check-in is noted by the writer as it commits
 // each request (noteActivity), in room_watch. meta watch/next is the
 // earliest time the sweep may find a silence, so an idle sweep reads one
 // key; it is lowered whenever something may fall silent sooner (a
-// heartbeat added, wartime begun, a room heard while its silence is open).
+// heartbeat added, wartime begun, a room heard while its silence is open, a
+// patrol started or checked in on). The first sweep of a process looks
+// whatever watch/next says, so that a shorter silence configured since
+// the last run counts at once.
 
 // CheckIn records that room is there: an event, which noteActivity counts.
 func (s *DB) CheckIn(ctx context.Context, room model.NodeCode, by model.PersonID) error {
@@ -205,6 +212,12 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		evs = append(evs, ev)
 	}
 
+	pevs, err := s.sweepPatrols(tx, now, soonest)
+	if err != nil {
+		return nil, err
+	}
+	evs = append(evs, pevs...)
+
 	act, err := s.activeActivation(tx)
 	if err != nil {
 		return nil, err
@@ -283,6 +296,79 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 	return evs, meta.Put(metaWatchNext, u64(uint64(max(next.UnixNano(), 0))))
 }
 
+// sweepPatrols opens the silence of each running patrol whose patroller
+// has not checked in for patrol.silence and whose silence is not open yet,
+// and tells soonest when the others fall silent.
+func (s *DB) sweepPatrols(tx *bolt.Tx, now time.Time, soonest func(time.Time)) ([]model.Event, error) {
+	silence := s.opts.Policy.Patrol.Silence
+	pats, err := s.activePatrols(tx)
+	if err != nil {
+		return nil, err
+	}
+	var evs []model.Event
+	for _, p := range pats {
+		if p.SilenceSeq != 0 {
+			continue // silent; the next check-in or the end ends it
+		}
+		if due := p.SilenceDue(silence); now.Before(due) {
+			soonest(due)
+			continue
+		}
+		area := p.Area
+		if a, err := getArea(tx, p.Area, s.opts.Location); err == nil {
+			area = a.Name
+		}
+		inc, ev, err := s.openSilence(tx, now, model.SilencePatrol,
+			s.opts.Policy.Watchdog.PatrolReport(p, area, s.patrollerName(tx, p), silence, s.opts.Location))
+		if err != nil {
+			return nil, fmt.Errorf("watchdog: patrol %s: %w", p.ID, err)
+		}
+		p.SilenceSeq, p.Silence = inc.Seq, inc.ID
+		if err := putPatrol(tx, p); err != nil {
+			return nil, err
+		}
+		evs = append(evs, ev)
+	}
+	return evs, nil
+}
+
+// patrollerName names p's patroller (their id if they left the roster).
+func (s *DB) patrollerName(tx *bolt.Tx, p model.Patrol) string {
+	if who, err := s.wc.actor(tx, p.Patroller); err == nil {
+		return model.ActorName(who)
+	}
+	return fmt.Sprint(p.Patroller)
+}
+
+// patrolHeard runs in the write of a check-in on p (or of its end, ended),
+// p being the patrol after it and since its patroller's last sign of life
+// before it: an open silence ends by itself, and the watchdog looks at
+// the patroller again a silence later.
+func (s *DB) patrolHeard(tx *bolt.Tx, p *model.Patrol, ended bool, since, now time.Time) ([]model.Event, error) {
+	var evs []model.Event
+	if p.SilenceSeq != 0 {
+		inc, err := s.getIncident(tx, p.SilenceSeq)
+		if err != nil {
+			return nil, err
+		}
+		if inc.Status.Open() {
+			next, ev, err := inc.PatrolSilenceEnds(*p, s.patrollerName(tx, *p), ended, since, now)
+			if err != nil {
+				return nil, err
+			}
+			if err := saveIncident(s.wt.buckets, next, &inc, nil); err != nil {
+				return nil, err
+			}
+			evs = append(evs, ev)
+		}
+		p.SilenceSeq, p.Silence = 0, ""
+	}
+	if ended {
+		return evs, nil
+	}
+	return evs, lowerWatchNext(tx, p.SilenceDue(s.opts.Policy.Patrol.Silence))
+}
+
 // activationVillages are the villages with micro-grids in activation act.
 func activationVillages(tx *bolt.Tx, act uint64) []model.NodeCode {
 	var out []model.NodeCode
@@ -325,6 +411,17 @@ func (s *DB) silences(tx *bolt.Tx, room model.NodeCode) ([]model.Silence, error)
 		}
 		out = append(out, model.Silence{Kind: model.SilenceGateway, Name: h.Name, Node: h.Node, NodeName: s.nodeName(tx, h.Node.Village()),
 			Since: since, Incident: inc.ID})
+	}
+	pats, err := s.activePatrols(tx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pats {
+		if p.SilenceSeq == 0 || !room.Contains(p.Village) {
+			continue
+		}
+		out = append(out, model.Silence{Kind: model.SilencePatrol, Name: s.patrollerName(tx, p) + " " + p.ID, Node: p.Village,
+			NodeName: s.nodeName(tx, p.Village), Since: p.LastSeen(), Incident: p.Silence})
 	}
 	err = tx.Bucket(bucketRoomWatch).ForEach(func(k, v []byte) error {
 		code := model.NodeCode(k)

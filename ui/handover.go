@@ -262,8 +262,11 @@ func (hp *handoverPane) lines() []string {
 	head(fmt.Sprintf(say("Silences %d", "静默 %d"), len(s.Silences)))
 	for _, x := range s.Silences {
 		kind := say("gateway", "感知网关")
-		if x.Kind == model.SilenceRoom {
+		switch x.Kind {
+		case model.SilenceRoom:
 			kind = say("village room", "村指挥室")
+		case model.SilencePatrol:
+			kind = say("patroller", "巡护员")
 		}
 		add(fmt.Sprintf(say("%s %s since %s  %s", "%s %s 自 %s 起  %s"), kind, x.Name, clock(x.Since), shortID(x.Incident)))
 	}

@@ -305,6 +305,10 @@ func (c *Client) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, 
 	return call(ctx, c, rpcNodes, nodeReq{Code: root})
 }
 
+func (c *Client) Subtree(ctx context.Context, root model.NodeCode, depth int) ([]model.CountedNode, error) {
+	return call(ctx, c, rpcSubtree, subtreeReq{Code: root, Depth: depth})
+}
+
 func (c *Client) ImportNodes(ctx context.Context, nodes []model.Node, by model.PersonID, note string) (int, error) {
 	return call(ctx, c, rpcImportNodes, importReq[model.Node]{Entries: nodes, By: by, Note: note})
 }
@@ -376,12 +380,16 @@ func (c *Client) Now() time.Time {
 
 // WartimeService.
 
-func (c *Client) WartimeStatus(ctx context.Context) (model.WartimeStatus, error) {
-	return call(ctx, c, rpcWartimeStatus, none{})
+func (c *Client) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.WartimeStatus, error) {
+	return call(ctx, c, rpcWartimeStatus, nodeReq{Code: scope})
 }
 
 func (c *Client) Activate(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) (model.Activation, error) {
 	return call(ctx, c, rpcActivate, activateReq{Reason: reason, Scope: scope, Drill: drill, Note: note, By: by})
+}
+
+func (c *Client) ActivateTowns(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) ([]model.Activation, error) {
+	return call(ctx, c, rpcActivateTowns, activateReq{Reason: reason, Scope: scope, Drill: drill, Note: note, By: by})
 }
 
 func (c *Client) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
@@ -406,8 +414,8 @@ func (c *Client) Directive(ctx context.Context, id string) (model.Directive, []m
 	return r.Directive, r.Units, err
 }
 
-func (c *Client) Directives(ctx context.Context) ([]model.Directive, error) {
-	return call(ctx, c, rpcDirectives, none{})
+func (c *Client) Directives(ctx context.Context, scope model.NodeCode) ([]model.Directive, error) {
+	return call(ctx, c, rpcDirectives, nodeReq{Code: scope})
 }
 
 func (c *Client) UnitDirectives(ctx context.Context, unit model.NodeCode) ([]model.Directive, []model.DirectiveUnit, error) {

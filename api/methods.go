@@ -97,11 +97,11 @@ func (m method[Req, Resp]) handler(s services) localFn {
 // (wartime and patrols included) but Subscribe, which is the event stream, all of
 // model.IntakeService, and Check.
 var localMethods = []localMethod{
-	rpcNode, rpcNodes, rpcImportNodes,
+	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
 	rpcPerson, rpcPeople, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep,
 	rpcEvents, rpcStats, rpcPolicy, rpcNow,
-	rpcWartimeStatus, rpcActivate, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
+	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
@@ -141,6 +141,11 @@ type none struct{}
 
 type nodeReq struct {
 	Code model.NodeCode `json:"code"`
+}
+
+type subtreeReq struct {
+	Code  model.NodeCode `json:"code"`
+	Depth int            `json:"depth"`
 }
 
 // importReq is an import of nodes or people: the entries, who imports
@@ -254,6 +259,10 @@ var rpcNodes = newMethod("Nodes", onService, func(ctx context.Context, s service
 	return s.svc.Nodes(ctx, r.Code)
 })
 
+var rpcSubtree = newMethod("Subtree", onService, func(ctx context.Context, s services, r subtreeReq) ([]model.CountedNode, error) {
+	return s.svc.Subtree(ctx, r.Code, r.Depth)
+})
+
 var rpcImportNodes = newMethod("ImportNodes", onService, func(ctx context.Context, s services, r importReq[model.Node]) (int, error) {
 	return s.svc.ImportNodes(ctx, r.Entries, r.By, r.Note)
 }).writing()
@@ -318,12 +327,16 @@ var rpcNow = newMethod("Now", onService, func(_ context.Context, s services, _ n
 
 // WartimeService.
 
-var rpcWartimeStatus = newMethod("WartimeStatus", onService, func(ctx context.Context, s services, _ none) (model.WartimeStatus, error) {
-	return s.svc.WartimeStatus(ctx)
+var rpcWartimeStatus = newMethod("WartimeStatus", onService, func(ctx context.Context, s services, r nodeReq) (model.WartimeStatus, error) {
+	return s.svc.WartimeStatus(ctx, r.Code)
 })
 
 var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
 	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)
+}).writing()
+
+var rpcActivateTowns = newMethod("ActivateTowns", onService, func(ctx context.Context, s services, r activateReq) ([]model.Activation, error) {
+	return s.svc.ActivateTowns(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)
 }).writing()
 
 var rpcDeactivate = newMethod("Deactivate", onService, func(ctx context.Context, s services, r idByReq) (model.AfterAction, error) {
@@ -348,8 +361,8 @@ var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s
 	return directiveResp{d, units}, err
 })
 
-var rpcDirectives = newMethod("Directives", onService, func(ctx context.Context, s services, _ none) ([]model.Directive, error) {
-	return s.svc.Directives(ctx)
+var rpcDirectives = newMethod("Directives", onService, func(ctx context.Context, s services, r nodeReq) ([]model.Directive, error) {
+	return s.svc.Directives(ctx, r.Code)
 })
 
 var rpcUnitDirectives = newMethod("UnitDirectives", onService, func(ctx context.Context, s services, r nodeReq) (unitDirectivesResp, error) {

@@ -110,6 +110,47 @@ func TestBenchIngest(t *testing.T) {
 	fails(t, e.run("bench", "ingst"), cli.ExitUsage, `unknown command "ingst"`)
 }
 
+// bench console builds its files and times the console's first frame in a
+// gridcmd of its own (so through the built binary), beside the seat's
+// division alone.
+func TestBenchConsole(t *testing.T) {
+	e := newEnv(t)
+	r := e.bin("bench", "console", "--villages", "45", "--json")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.out), &m), r.out)
+	for _, k := range []string{"villages", "nodes", "first_frame_seconds", "rss_bytes", "seat", "reference"} {
+		assert.Contains(t, m, k)
+	}
+	var res struct {
+		Villages          int     `json:"villages"`
+		Nodes             int     `json:"nodes"`
+		FirstFrameSeconds float64 `json:"first_frame_seconds"`
+		RSSBytes          int64   `json:"rss_bytes"`
+		Seat              string  `json:"seat"`
+		Reference         struct {
+			Villages int `json:"villages"`
+			Nodes    int `json:"nodes"`
+		} `json:"reference"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.out), &res))
+	assert.Equal(t, 45, res.Villages)
+	assert.Equal(t, "990101001", res.Seat)
+	assert.Greater(t, res.Nodes, res.Reference.Nodes)
+	assert.Equal(t, 20, res.Reference.Villages, "the town alone")
+	assert.Positive(t, res.FirstFrameSeconds)
+	assert.Greater(t, res.RSSBytes, int64(1<<20))
+
+	r = e.bin("bench", "console", "--villages", "30", "--seat", "city")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, "console, city seat 9901, 120x40:")
+	assert.NotContains(t, r.out, "reference", "30 villages are the city alone")
+
+	fails(t, e.run("bench", "console", "--villages", "0"), cli.ExitUsage, "--villages")
+	fails(t, e.run("bench", "console", "--seat", "village"), cli.ExitUsage, "--seat")
+	fails(t, e.run("bench", "console", "--width", "40"), cli.ExitUsage, "--width")
+}
+
 func TestConfig(t *testing.T) {
 	e := newEnv(t)
 	e.initDemo(1)
@@ -284,4 +325,16 @@ func TestReadCommandsDoNotWrite(t *testing.T) {
 
 	e.ok("report", "--node", "330784114266-02", "--category", "traffic", "--severity", "III", "--title", "路障")
 	assert.Greater(t, newest(), before+1, "acting applies the clocks that ran out (escalations, supervisions) and files the report")
+}
+
+// Without a roster the console opens, read-only (it refused to open):
+// bench frame opens it on the file for the seat the console would take.
+// An operator named but not on the roster is still refused.
+func TestConsoleOpensWithoutARoster(t *testing.T) {
+	e := newEnv(t)
+	e.ok("import", "villages", yongkang)
+	r := e.bin("bench", "frame")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, `"first_frame_seconds"`)
+	fails(t, e.run("--as", "P9", "bench", "frame"), cli.ExitRefused, "P9")
 }

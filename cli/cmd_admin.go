@@ -173,6 +173,6 @@ two; the figures are the median round's, and every round is printed.`,
 	ingest.Flags().IntVar(&workers, "workers", ingestWorkers, "concurrent writers; the default is about one per grid staff member of Huajie (1,035) filing at once")
 	ingest.Flags().IntVar(&rounds, "rounds", 3, "rounds of store then raw; the median round is reported")
 	ingest.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.AddCommand(ingest)
+	cmd.AddCommand(ingest, a.benchConsoleCmd(), a.benchFrameCmd())
 	return cmd
 }

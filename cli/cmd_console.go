@@ -141,7 +141,7 @@ func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
 // while it runs; attached to a running gridcmd through its API, it leaves
 // both to that process.
 func (a *app) runConsole(ctx context.Context, db backend) error {
-	op, err := a.actor(ctx, db, "")
+	seat, err := a.seat(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	sub := db.Subscribe()
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
-		Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
+		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))

@@ -106,7 +106,7 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 		how = looking
 	}
 	return a.withDB(cmd.Context(), how, func(ctx context.Context, db backend) error {
-		targets, err := readTargets(ctx, db, "--to", append(fl.to, args...), false)
+		targets, err := a.readTargets(ctx, db, "--to", append(fl.to, args...), false)
 		if err != nil {
 			return err
 		}
@@ -118,7 +118,7 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 		if err != nil {
 			return err
 		}
-		names, _, err := wartimeNames(ctx, db)
+		names, _, err := wartimeNames(ctx, db, directiveTown(d))
 		if err != nil {
 			return err
 		}
@@ -165,11 +165,19 @@ func (a *app) printIssued(d model.Directive, j directiveJSON, names wtNames) {
 	}
 }
 
+// directiveTown is the town a directive went to ("" for none).
+func directiveTown(d model.Directive) model.NodeCode {
+	if len(d.Targets) == 0 {
+		return ""
+	}
+	return d.Targets[0].Town()
+}
+
 // unitActor is who acts for a unit: --by, else --as, else the unit's
 // wartime worker, else the operator.
 func (a *app) unitActor(ctx context.Context, svc model.Service, by string, unit model.NodeCode) (model.PersonID, error) {
 	if by == "" && a.asFlag == "" {
-		st, err := svc.WartimeStatus(ctx)
+		st, err := svc.WartimeStatus(ctx, unit.Town())
 		if err != nil {
 			return 0, err
 		}
@@ -226,7 +234,7 @@ func (a *app) forUnit(ctx context.Context, fl unitFlags, unit model.NodeCode,
 			return err
 		}
 		if fl.asJSON {
-			names, _, err := wartimeNames(ctx, db)
+			names, _, err := wartimeNames(ctx, db, unit.Town())
 			if err != nil {
 				return err
 			}
@@ -351,7 +359,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				names, _, err := wartimeNames(ctx, db)
+				names, _, err := wartimeNames(ctx, db, directiveTown(d))
 				if err != nil {
 					return err
 				}

@@ -48,9 +48,13 @@ meanwhile (the replay then reads through its local API).`,
 				return usageError{fmt.Errorf("--speed %g: want more than 0 and at most 3600", speed)}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				op, _ := a.actor(ctx, db, "")
+				// The replay is read-only; it shows the operator's room.
+				seat, err := a.seat(ctx, db)
+				if err != nil {
+					seat = model.NoSeat("", err)
+				}
 				m := ui.New(db, nil, ui.Options{
-					Lang: a.cfg.Lang, Operator: op, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
+					Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 					Location: a.cfg.Location, NoSweep: true, Replay: &ui.ReplayOptions{From: f, To: t, Speed: speed},
 				})
 				p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))

@@ -62,7 +62,7 @@ func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, 
 	if asJSON {
 		return writeJSON(a.out, a.draftJSON(d, p.Name))
 	}
-	names, _, err := wartimeNames(ctx, db)
+	names, _, err := wartimeNames(ctx, db, code.Town())
 	if err != nil {
 		return err
 	}

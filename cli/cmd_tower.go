@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -218,6 +219,11 @@ from that file is imported.`,
 	return cmd
 }
 
+// importBatch is about how many nodes one transaction of an import of
+// villages writes: the import's memory stays bounded whatever the length
+// of the list.
+const importBatch = 20_000
+
 func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
 	if gpv < 0 || gpv > 99 {
 		return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
@@ -227,21 +233,78 @@ func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
 		return usageError{err}
 	}
 	rows, err := importer.ParseVillages(file, bytes.NewReader(raw))
+	raw = nil
 	if err != nil {
 		return usageError{err}
 	}
-	nodes := importer.Generate(rows, importer.GenRule{GridsPerVillage: gpv})
 	// A first import creates the file; later ones reach it like any other
 	// command (through a running gridcmd if one holds it).
 	return a.withDB(ctx, creating, func(ctx context.Context, db backend) error {
 		by, _ := a.actorOrSystem(ctx, db)
-		added, err := db.ImportNodes(ctx, nodes, by, "import villages "+file)
+		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, by, "import villages "+file)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.out, "%s: %d villages read; %d nodes added, %d already present\n", file, len(rows), added, len(nodes)-added)
+		fmt.Fprintf(a.out, "%s: %d villages read; %d nodes added, %d already present\n", file, len(rows), added, total-added)
 		return nil
 	})
+}
+
+// importDivisions imports the divisions and villages of rows (one
+// transaction), then the generated tower below each village, village by
+// village, in transactions of about importBatch nodes: memory holds one
+// batch, not the province. A village that already has nodes beneath it
+// (a grid plan on file, or an earlier import) is left as it is: the
+// generator only fills villages without one. Interrupted, it has imported
+// whole batches, and running it again completes it. It returns the nodes
+// added and the nodes the list stands for.
+func importDivisions(ctx context.Context, db backend, rows []importer.VillageRow, rule importer.GenRule, by model.PersonID, note string) (added, total int, err error) {
+	div := importer.Divisions(rows)
+	n, err := db.ImportNodes(ctx, div, by, note)
+	if err != nil {
+		return 0, 0, err
+	}
+	added, total = n, len(div)
+	// Which villages have a plan already: one read per town.
+	planned := map[model.NodeCode]bool{}
+	for _, d := range div {
+		if d.Level != model.LevelTown {
+			continue
+		}
+		vs, err := db.Subtree(ctx, d.Code, 1)
+		if err != nil {
+			return added, total, err
+		}
+		for _, v := range vs[1:] {
+			if v.Counts.Children > 0 {
+				planned[v.Code] = true
+			}
+		}
+	}
+	batch := make([]model.Node, 0, importBatch+1000)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		n, err := db.ImportNodes(ctx, batch, by, note)
+		added += n
+		batch = batch[:0]
+		return err
+	}
+	for _, d := range div {
+		if d.Level != model.LevelVillage || planned[d.Code] {
+			continue
+		}
+		before := len(batch)
+		batch = importer.AppendVillagePlan(batch, d.Code, rule)
+		total += len(batch) - before
+		if len(batch) >= importBatch {
+			if err := flush(); err != nil {
+				return added, total, err
+			}
+		}
+	}
+	return added, total, flush()
 }
 
 func (a *app) importRoster(ctx context.Context, db backend, file string) error {
@@ -314,22 +377,26 @@ func (a *app) statsCmd() *cobra.Command {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// loadTower reads the whole tower with people and open incidents rolled up.
-func loadTower(ctx context.Context, svc model.Service) (model.Tower, error) {
-	nodes, err := svc.Nodes(ctx, "")
+// loadTower reads root ("" for every tower) and its subtree down to depth
+// levels below (-1 for all), with the stored figures of each node and the
+// open incidents of root's subtree rolled up (red at the store's clock):
+// nothing deeper than it prints is read.
+func loadTower(ctx context.Context, svc model.Service, root model.NodeCode, depth int) (model.Tower, error) {
+	if depth < 0 {
+		depth = len(model.Levels)
+	}
+	nodes, err := svc.Subtree(ctx, root, depth)
 	if err != nil {
 		return model.Tower{}, err
 	}
-	people, err := svc.People(ctx, model.PeopleFilter{})
-	if err != nil {
-		return model.Tower{}, err
-	}
-	open, err := svc.Incidents(ctx, model.IncidentFilter{Open: true})
+	open, err := svc.Incidents(ctx, model.IncidentFilter{Open: true, Node: root})
 	if err != nil {
 		return model.Tower{}, err
 	}
 	now := svc.Now()
-	return model.BuildTower(nodes, people, open, func(i model.Incident) model.Light { return i.Light(now) }), nil
+	t := model.BuildCountedTower(nodes)
+	t.RollUp(slices.Values(open), func(i model.Incident) model.Light { return i.Light(now) })
+	return t, nil
 }
 
 func (a *app) towerCmd() *cobra.Command {
@@ -359,14 +426,9 @@ func (a *app) towerCmd() *cobra.Command {
 }
 
 func (a *app) tower(ctx context.Context, db backend, root model.NodeCode, depth int, asJSON bool) error {
-	t, err := loadTower(ctx, db)
+	t, err := loadTower(ctx, db, root, depth)
 	if err != nil {
 		return err
-	}
-	if root != "" {
-		if _, ok := t.Nodes[root]; !ok {
-			return model.Errorf(model.ENOTFOUND, "no node %s", root).Zh("网格塔中没有节点 %s", root)
-		}
 	}
 	if asJSON {
 		return writeJSON(a.out, towerJSONOf(t, root, depth))

@@ -18,13 +18,21 @@ func listSome(items []string, n int) string {
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }
 
-// unitNames maps every node code to its display name, as nodeNames does,
-// but with the grid in a micro-grid's name ("渎溪村 02网格 03微网格"): the
-// micro-grids of a village are numbered within their grids.
-func unitNames(ctx context.Context, svc model.Service) (map[model.NodeCode]string, error) {
-	nodes, err := svc.Nodes(ctx, "")
-	if err != nil {
-		return nil, err
+// unitNames maps the codes of the towns' subtrees ("" every node) to their
+// display names, as nodeNames does, but with the grid in a micro-grid's
+// name ("渎溪村 02网格 03微网格"): the micro-grids of a village are
+// numbered within their grids. A town's name is its own.
+func unitNames(ctx context.Context, svc model.Service, towns ...model.NodeCode) (map[model.NodeCode]string, error) {
+	if len(towns) == 0 {
+		towns = []model.NodeCode{""}
+	}
+	var nodes []model.Node
+	for _, t := range towns {
+		ns, err := svc.Nodes(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, ns...)
 	}
 	return model.DisplayNames(nodes, model.NameByGrid), nil
 }
@@ -35,13 +43,14 @@ type wtNames struct {
 	workers map[model.NodeCode]model.UnitStatus
 }
 
-// wartimeNames reads the node names and the current wartime units.
-func wartimeNames(ctx context.Context, svc model.Service) (wtNames, model.WartimeStatus, error) {
-	nodes, err := unitNames(ctx, svc)
+// wartimeNames reads the node names of a town ("" every town) and its
+// current wartime units.
+func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (wtNames, model.WartimeStatus, error) {
+	nodes, err := unitNames(ctx, svc, town)
 	if err != nil {
 		return wtNames{}, model.WartimeStatus{}, err
 	}
-	st, err := svc.WartimeStatus(ctx)
+	st, err := svc.WartimeStatus(ctx, town)
 	if err != nil {
 		return wtNames{}, st, err
 	}
@@ -53,11 +62,12 @@ func wartimeNames(ctx context.Context, svc model.Service) (wtNames, model.Wartim
 }
 
 // readTargets reads town and node codes for --scope and --to: "town" is
-// the database's town (refused when it holds several: name them), codes may
-// be given one by one, repeated, or comma-separated. villagesOnly keeps
-// them to towns and villages (model.ParseScope).
-func readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool) ([]model.NodeCode, error) {
-	var towns []model.NodeCode
+// the operator's town (a town's duty officer), else the database's one town
+// (refused when it holds several: name them); codes may be given one by
+// one, repeated, or comma-separated. villagesOnly keeps them to towns and
+// villages, or the divisions above standing for their towns
+// (model.ParseScope).
+func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool) ([]model.NodeCode, error) {
 	wantTown := false
 	var fields []string
 	for _, s := range args {
@@ -73,22 +83,9 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 	}
 	var town model.NodeCode
 	if wantTown {
-		roots, err := svc.Nodes(ctx, "")
-		if err != nil {
+		var err error
+		if town, err = a.operatorTown(ctx, svc, flag); err != nil {
 			return nil, err
-		}
-		for _, n := range roots {
-			if n.Level == model.LevelTown {
-				towns = append(towns, n.Code)
-			}
-		}
-		switch len(towns) {
-		case 0:
-			return nil, usageError{fmt.Errorf("%s: town: the database holds no town", flag)}
-		case 1:
-			town = towns[0]
-		default:
-			return nil, usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), strings.Join(codes(towns), ", "))}
 		}
 	}
 	if villagesOnly {
@@ -113,29 +110,118 @@ func readTargets(ctx context.Context, svc model.Service, flag string, args []str
 	return out, nil
 }
 
-// scopePreview says what activating over scope covers: "花街镇 330784114
-// would cover 27 villages, 232 micro-grids (6 without a worker), 15018
-// households".
+// operatorTown is what "town" means on the command line: the operator's
+// town when the operator sits in one, else the database's only town.
+func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string) (model.NodeCode, error) {
+	if id, err := a.actor(ctx, svc, ""); err == nil {
+		if p, err := svc.Person(ctx, id); err == nil {
+			if t := model.SeatOf(p).Town; t != "" {
+				return t, nil
+			}
+		}
+	}
+	towns, err := townsOf(ctx, svc, "")
+	if err != nil {
+		return "", err
+	}
+	switch len(towns) {
+	case 0:
+		return "", usageError{fmt.Errorf("%s: town: the database holds no town", flag)}
+	case 1:
+		return towns[0], nil
+	}
+	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(codes(towns), 20))}
+}
+
+// townsOf lists the towns at or under root ("" the whole file), opening
+// only the divisions above them.
+func townsOf(ctx context.Context, svc model.Service, root model.NodeCode) ([]model.NodeCode, error) {
+	level, err := svc.Subtree(ctx, root, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.NodeCode
+	for len(level) > 0 {
+		var next []model.CountedNode
+		for _, n := range level {
+			switch {
+			case n.Level == model.LevelTown:
+				out = append(out, n.Code)
+			case n.Level.AboveTown():
+				kids, err := svc.Subtree(ctx, n.Code, 1)
+				if err != nil {
+					return nil, err
+				}
+				next = append(next, kids[1:]...)
+			}
+		}
+		level = next
+	}
+	return out, nil
+}
+
+// scopeTowns expands a scope's county, city and province codes into their
+// towns and splits it by town (model.ScopeTowns).
+func scopeTowns(ctx context.Context, svc model.Service, scope []model.NodeCode) ([]model.NodeCode, map[model.NodeCode][]model.NodeCode, error) {
+	var flat []model.NodeCode
+	for _, c := range scope {
+		if !c.Level().AboveTown() {
+			flat = append(flat, c)
+			continue
+		}
+		towns, err := townsOf(ctx, svc, c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(towns) == 0 {
+			return nil, nil, model.Errorf(model.ENOTFOUND, "scope: no town under %s", c).Zh("范围：%s 下没有镇", c)
+		}
+		flat = append(flat, towns...)
+	}
+	towns, parts := model.ScopeTowns(flat)
+	return towns, parts, nil
+}
+
+// scopePreview says what activating over scope covers, from the stored
+// figures of its nodes: "花街镇 330784114 would cover 27 villages, 232
+// micro-grids (6 without a worker), 15018 households"; over several towns,
+// one line per town (one activation each).
 func scopePreview(ctx context.Context, svc model.Service, scope []model.NodeCode) (string, error) {
-	nodes, err := svc.Nodes(ctx, "")
+	towns, parts, err := scopeTowns(ctx, svc, scope)
 	if err != nil {
 		return "", err
 	}
-	workers, err := svc.People(ctx, model.PeopleFilter{Role: model.RoleMicroGridWorker})
-	if err != nil {
-		return "", err
+	var lines []string
+	for _, town := range towns {
+		var names []string
+		var villages, micro, staffed, households int
+		for _, root := range parts[town] {
+			n, err := svc.Subtree(ctx, root, 0)
+			if err != nil {
+				return "", err
+			}
+			c := n[0].Counts
+			villages, micro, households = villages+c.Villages, micro+c.MicroGrids, households+c.Households
+			names = append(names, fmt.Sprintf("%s %s", n[0].Name, root))
+			workers, err := svc.People(ctx, model.PeopleFilter{Node: root, Role: model.RoleMicroGridWorker})
+			if err != nil {
+				return "", err
+			}
+			placed := map[model.NodeCode]bool{}
+			for _, w := range workers {
+				if w.Node.Level() == model.LevelMicroGrid && !placed[w.Node] {
+					placed[w.Node] = true
+					staffed++
+				}
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%s would cover %d villages, %d micro-grids (%d without a worker), %d households",
+			strings.Join(names, ", "), villages, micro, micro-staffed, households))
 	}
-	tower := model.BuildTower(nodes, nil, nil, nil)
-	cover, err := tower.Cover(scope)
-	if err != nil {
-		return "", err
+	if len(lines) == 1 {
+		return lines[0], nil
 	}
-	names := make([]string, len(scope))
-	for i, root := range scope {
-		names[i] = fmt.Sprintf("%s %s", tower.Nodes[root].Name, root)
-	}
-	return fmt.Sprintf("%s would cover %d villages, %d micro-grids (%d without a worker), %d households",
-		strings.Join(names, ", "), cover.Villages, cover.MicroGrids(), len(cover.Gaps(workers)), cover.Households), nil
+	return fmt.Sprintf("%d towns, one activation each:\n  %s", len(lines), strings.Join(lines, "\n  ")), nil
 }
 
 // kindOf is what an activation is: its reason, "(drill)" after a drill's.
@@ -165,9 +251,13 @@ type wartimeOnFlags struct {
 func (a *app) wartimeOnCmd() *cobra.Command {
 	var fl wartimeOnFlags
 	cmd := &cobra.Command{
-		Use:   "on --reason flood|typhoon|epidemic|fire|other --scope town|VILLAGE_CODE... [--drill] [--note X] [--yes]",
-		Short: "Activate wartime over the town or villages: micro-grid workers go on duty with wartime roles",
-		Long: `Activate wartime over the town or some villages. Every micro-grid in scope
+		Use:   "on --reason flood|typhoon|epidemic|fire|other --scope town|CODE... [--drill] [--note X] [--yes]",
+		Short: "Activate wartime over a town or villages (or several towns, one activation each): micro-grid workers go on duty with wartime roles",
+		Long: `Activate wartime over the town or some villages. Wartime is per town: a scope
+over several towns (their codes, their villages, or a county's, city's or
+province's code for every town beneath it) makes one activation per town, all
+at once, and is refused whole if any of them is in wartime already. "town" is
+the operator's town. Every micro-grid in scope
 becomes a working unit: its micro-grid worker goes on duty with a wartime role
 (vanguard, responder, specialist, by config wartime.roles); micro-grids without
 a worker are listed as gaps (draft reserves into them with 'gridcmd reserve
@@ -181,7 +271,7 @@ and asks for confirmation; with no terminal to ask on, it refuses.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&fl.reason, "reason", "", "why (required): flood, typhoon, epidemic, fire or other")
-	f.StringSliceVar(&fl.scope, "scope", nil, "town, or village codes (required; repeat, separate with commas, or list after the flag)")
+	f.StringSliceVar(&fl.scope, "scope", nil, "town, or town, village or county codes (required; repeat, separate with commas, or list after the flag)")
 	f.BoolVar(&fl.drill, "drill", false, "record it as a drill")
 	f.StringVar(&fl.note, "note", "", "a note for the record")
 	f.BoolVar(&fl.yes, "yes", false, "do not ask for confirmation")
@@ -219,18 +309,32 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 	return a.ask(cmd, fl.yes, asking{
 		check: func(ctx context.Context, db backend) error {
 			var err error
-			if scope, err = readTargets(ctx, db, "--scope", append(fl.scope, args...), true); err != nil {
+			if scope, err = a.readTargets(ctx, db, "--scope", append(fl.scope, args...), true); err != nil {
 				return err
 			}
 			if by, err = a.actor(ctx, db, ""); err != nil {
 				return err
 			}
-			st, err := db.WartimeStatus(ctx)
+			towns, parts, err := scopeTowns(ctx, db, scope)
 			if err != nil {
 				return err
 			}
-			_, _, err = model.Activate(st.Active, 0, r, scope, fl.drill, note, by, db.Now())
-			return err // already active, before anything is asked
+			for _, town := range towns {
+				st, err := db.WartimeStatus(ctx, town)
+				if err != nil {
+					return err
+				}
+				if _, _, err = model.Activate(st.Active, 0, r, parts[town], fl.drill, note, by, db.Now()); err != nil {
+					if len(towns) > 1 { // say which
+						if n, e := db.Node(ctx, town); e == nil {
+							return model.Errorf(model.ErrorCode(err), "%s: %s", n.Name, model.ErrorMessage(err)).
+								Zh("%s：%s", n.Name, model.ErrorMessageZh(err))
+						}
+					}
+					return err // already active, before anything is asked
+				}
+			}
+			return nil
 		},
 		what: func(ctx context.Context, db backend) (string, error) {
 			what, err := scopePreview(ctx, db, scope)
@@ -245,19 +349,28 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 		},
 		question: "Activate wartime?",
 		act: func(ctx context.Context, db backend) error {
-			act, err := db.Activate(ctx, r, scope, fl.drill, note, by) // refused if someone activated meanwhile
+			acts, err := db.ActivateTowns(ctx, r, scope, fl.drill, note, by) // refused if someone activated meanwhile
 			if err != nil {
 				return err
+			}
+			if fl.asJSON && len(acts) == 1 {
+				return writeJSON(a.out, a.activationJSON(acts[0]))
 			}
 			if fl.asJSON {
-				return writeJSON(a.out, a.activationJSON(act))
+				out := make([]activationJSON, len(acts))
+				for i, act := range acts {
+					out[i] = a.activationJSON(act)
+				}
+				return writeJSON(a.out, out)
 			}
-			st, err := db.WartimeStatus(ctx)
-			if err != nil {
-				return err
+			for _, act := range acts {
+				st, err := db.WartimeStatus(ctx, act.Scope[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.out, "%s wartime %s active since %s: %d villages, %d micro-grids (%d staffed, %d gaps), %d households\n",
+					act.ID, kindOf(act), a.minute(act.Since), act.Villages, act.MicroGrids, st.Staffed, st.Gaps, act.Households)
 			}
-			fmt.Fprintf(a.out, "%s wartime %s active since %s: %d villages, %d micro-grids (%d staffed, %d gaps), %d households\n",
-				act.ID, kindOf(act), a.minute(act.Since), act.Villages, act.MicroGrids, st.Staffed, st.Gaps, act.Households)
 			return nil
 		},
 	})
@@ -266,17 +379,25 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 func (a *app) wartimeOffCmd() *cobra.Command {
 	var yes, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "off [--yes]",
+		Use:   "off [ID] [--yes]",
 		Short: "End wartime: release drafted reserves, restore duty, write the after-action summary",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return a.wartimeOff(cmd, yes, asJSON) },
+		Long: `End wartime: the activation named (W-0001), or the one active. With several
+towns in wartime, name the one to end (wartime status lists them).`,
+		Args: maxArgs(1, "one wartime id (e.g. W-0001)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id := ""
+			if len(args) == 1 {
+				id = args[0]
+			}
+			return a.wartimeOff(cmd, id, yes, asJSON)
+		},
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the after-action summary as JSON")
 	return cmd
 }
 
-func (a *app) wartimeOff(cmd *cobra.Command, yes, asJSON bool) error {
+func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error {
 	var by model.PersonID
 	var st model.WartimeStatus
 	return a.ask(cmd, yes, asking{
@@ -285,8 +406,26 @@ func (a *app) wartimeOff(cmd *cobra.Command, yes, asJSON bool) error {
 			if by, err = a.actor(ctx, db, ""); err != nil {
 				return err
 			}
-			if st, err = db.WartimeStatus(ctx); err != nil {
+			if st, err = db.WartimeStatus(ctx, ""); err != nil {
 				return err
+			}
+			if id != "" {
+				x, err := db.AfterAction(ctx, id)
+				if err != nil {
+					return refused(err)
+				}
+				if st, err = db.WartimeStatus(ctx, x.Activation.Scope[0]); err != nil {
+					return err
+				}
+				if st.Active.ID != x.Activation.ID {
+					st.Active = x.Activation
+				}
+			} else if len(st.Towns) > 1 {
+				ids := make([]string, len(st.Towns))
+				for i, t := range st.Towns {
+					ids[i] = t.ID
+				}
+				return usageError{fmt.Errorf("wartime off: %d towns are in wartime (%s); name the one to end", len(ids), strings.Join(ids, ", "))}
 			}
 			_, _, err = st.Active.End(by, db.Now())
 			return err // nothing is active, before anything is asked
@@ -309,26 +448,48 @@ func (a *app) wartimeOff(cmd *cobra.Command, yes, asJSON bool) error {
 
 func (a *app) wartimeStatusCmd() *cobra.Command {
 	var asJSON bool
+	var town string
 	cmd := &cobra.Command{
-		Use:   "status [--json]",
+		Use:   "status [--town CODE] [--json]",
 		Short: "Whether wartime is active: reason, scope, since, micro-grids staffed, gaps, drafted reserves",
-		Args:  cobra.NoArgs,
+		Long: `Whether wartime is active, and where. Wartime is per town: with one
+activation in the file (or in --town's, or a county's code) it shows it in
+full; with several, one line each (--json: "towns").`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			var scope model.NodeCode
+			if town != "" {
+				c, err := model.ParseNodeCode(town)
+				if err != nil {
+					return usageError{flagError("--town", err)}
+				}
+				scope = c
+			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				return a.wartimeStatus(ctx, db, asJSON)
+				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringVar(&town, "town", "", "only this town's wartime (or a county's towns)")
 	return cmd
 }
 
-func (a *app) wartimeStatus(ctx context.Context, db backend, asJSON bool) error {
-	names, err := unitNames(ctx, db)
+func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCode, asJSON bool) error {
+	st, err := db.WartimeStatus(ctx, scope)
 	if err != nil {
 		return err
 	}
-	st, err := db.WartimeStatus(ctx)
+	var towns []model.NodeCode
+	for _, act := range st.Towns {
+		for _, c := range act.Scope {
+			towns = append(towns, c.Town())
+		}
+	}
+	if len(towns) == 0 {
+		towns = []model.NodeCode{scope}
+	}
+	names, err := unitNames(ctx, db, towns...)
 	if err != nil {
 		return err
 	}
@@ -348,10 +509,23 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, asJSON bool) error 
 		fmt.Fprintln(a.out, "peacetime: no wartime is active")
 		return nil
 	}
+	if len(st.Towns) > 1 {
+		rows := make([][]string, len(st.Towns))
+		for i, act := range st.Towns {
+			var scope []string
+			for _, c := range act.Scope {
+				scope = append(scope, string(c)+" "+names[c])
+			}
+			rows[i] = []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
+				fmt.Sprint(act.MicroGrids)}
+		}
+		table(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, rows)
+		return nil
+	}
 	act := st.Active
-	var scope []string
+	var where []string
 	for _, c := range act.Scope {
-		scope = append(scope, string(c)+" "+names[c])
+		where = append(where, string(c)+" "+names[c])
 	}
 	roles := make([]string, 0, len(model.WartimeRoles))
 	for _, r := range model.WartimeRoles {
@@ -362,7 +536,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, asJSON bool) error 
 	rows := [][]string{
 		{"wartime", act.ID + "  " + kindOf(act)},
 		{"since", a.minute(act.Since) + "  (" + model.FormatWait(db.Now().Sub(act.Since)) + ")"},
-		{"scope", strings.Join(scope, ", ")},
+		{"scope", strings.Join(where, ", ")},
 		{"micro-grids", fmt.Sprintf("%d in scope, %d staffed, %d gaps", j.MicroGrids, j.Staffed, j.Gaps)},
 		{"roles", strings.Join(roles, ", ")},
 	}
@@ -402,7 +576,11 @@ func (a *app) wartimeReportCmd() *cobra.Command {
 
 // printAfterAction prints the summary as a table, or as JSON.
 func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.AfterAction, asJSON bool) error {
-	names, _, err := wartimeNames(ctx, svc)
+	var town model.NodeCode
+	if len(x.Activation.Scope) == 1 {
+		town = x.Activation.Scope[0].Town()
+	}
+	names, _, err := wartimeNames(ctx, svc, town)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func TestStatsJSONShape(t *testing.T) {
 	e.initDemo(1)
 	var m map[string]any
 	e.okJSON(&m, "stats", "--json")
-	assert.ElementsMatch(t, []string{"towns", "villages", "grids", "micro_grids", "household_units", "households", "people", "incidents"}, keys(m))
+	assert.ElementsMatch(t, []string{"provinces", "cities", "counties", "towns", "villages", "grids", "micro_grids", "household_units", "households", "people", "incidents"}, keys(m))
 	require.IsType(t, map[string]any{}, m["people"])
 	assert.ElementsMatch(t, []string{"total", "grid_staff", "micro_grid_workers", "reserves", "patrollers", "duty_officers"}, keys(m["people"].(map[string]any)))
 	require.IsType(t, map[string]any{}, m["incidents"])

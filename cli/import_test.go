@@ -31,14 +31,31 @@ func TestImportVillagesYongkang(t *testing.T) {
 	assert.Positive(t, s.Grids)
 	assert.Greater(t, s.MicroGrids, s.Grids)
 	assert.Zero(t, s.People.Total)
+	assert.Equal(t, 1, s.Counties)
+	assert.Equal(t, 1, s.Cities)
+	assert.Equal(t, 1, s.Provinces)
+	// One tower: the province, its city, the county, then the 14 towns.
 	var towers []*towerJSON
 	e.okJSON(&towers, "tower", "--json", "--depth", "0")
-	assert.Len(t, towers, 14, "14 towns, 14 towers")
+	require.Len(t, towers, 1)
+	assert.Equal(t, towerJSON{Code: "33", Name: "浙江省", Level: "province", Households: towers[0].Households,
+		Open: 0, Worst: "none"}, *towers[0])
+	e.okJSON(&towers, "tower", "--json", "--depth", "2")
+	require.Len(t, towers[0].Children, 1)
+	require.Equal(t, "金华市", towers[0].Children[0].Name)
+	county := towers[0].Children[0].Children
+	require.Len(t, county, 1)
+	assert.Equal(t, "永康市", county[0].Name)
+	assert.Equal(t, "county", county[0].Level)
 	villages := 0
-	e.okJSON(&towers, "tower", "--json")
-	for _, town := range towers {
+	e.okJSON(&towers, "tower", "330784", "--json")
+	require.Len(t, towers, 1)
+	assert.Len(t, towers[0].Children, 14, "14 towns")
+	for _, town := range towers[0].Children {
 		assert.Equal(t, "town", town.Level)
-		villages += len(town.Children)
+		var one []*towerJSON
+		e.okJSON(&one, "tower", town.Code, "--json")
+		villages += len(one[0].Children)
 	}
 	assert.Equal(t, 452, villages)
 

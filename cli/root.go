@@ -460,5 +460,27 @@ func (a *app) actor(ctx context.Context, svc model.Service, by string) (model.Pe
 	if len(officers) > 0 {
 		return officers[0].ID, nil
 	}
-	return 0, usageError{errors.New("no operator: the roster has no duty officer; import the roster ('gridcmd import roster FILE.csv'), then pass --by PERSON or set operator in config.yaml")}
+	return 0, usageError{errNoOperator}
+}
+
+// errNoOperator is actor's refusal when the roster has no duty officer.
+var errNoOperator = errors.New("no operator: the roster has no duty officer; import the roster ('gridcmd import roster FILE.csv'), then pass --as P.. (--by P.. where a command takes it) or set operator in config.yaml")
+
+// seat is the console's seat: the operator's room (model.SeatOf); with no
+// duty officer on the roster, a read-only seat over the whole file that
+// says why and what to do (model.NoOperator). An operator named but not on
+// the roster is an error.
+func (a *app) seat(ctx context.Context, svc model.Service) (model.Seat, error) {
+	id, err := a.actor(ctx, svc, "")
+	if u, ok := err.(usageError); ok && u.error == errNoOperator {
+		return model.NoSeat("", model.NoOperator()), nil
+	}
+	if err != nil {
+		return model.Seat{}, err
+	}
+	p, err := svc.Person(ctx, id)
+	if err != nil {
+		return model.Seat{}, err
+	}
+	return model.SeatOf(p), nil
 }

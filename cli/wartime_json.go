@@ -13,7 +13,9 @@ import (
 //
 //	wartime on --json        activationJSON
 //	wartime status --json    wartimeStatusJSON (active false, zero counts and
-//	                         empty lists in peacetime)
+//	                         empty lists in peacetime; towns lists every
+//	                         activation, the rest is the one when only one)
+//	wartime on --json        over several towns: a list of activationJSON
 //	wartime off --json,
 //	wartime report --json    afterActionJSON
 //	reserve draft --json     draftJSON
@@ -50,6 +52,9 @@ type wartimeStatusJSON struct {
 	Scope      []string        `json:"scope,omitempty"`
 	Since      string          `json:"since,omitempty"`
 	Roles      map[string]int  `json:"roles"` // wartime role -> staffed micro-grids
+	// Towns is every activation active (wartime is per town); activation
+	// and the figures above are the one when there is exactly one.
+	Towns []activationJSON `json:"towns"`
 }
 
 type draftJSON struct {
@@ -135,7 +140,11 @@ func (a *app) activationJSON(x model.Activation) activationJSON {
 // wartimeStatusJSON is the state of wartime as status --json prints it;
 // drafted names the drafted reserves.
 func (a *app) wartimeStatusJSON(st model.WartimeStatus, drafted map[model.PersonID]string) wartimeStatusJSON {
-	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, Roles: map[string]int{}}
+	j := wartimeStatusJSON{GapUnits: []string{}, Drafted: []draftJSON{}, Roles: map[string]int{}, Towns: []activationJSON{}}
+	for _, t := range st.Towns {
+		j.Towns = append(j.Towns, a.activationJSON(t))
+	}
+	j.Active = len(st.Towns) > 0
 	if !st.Active.Active() {
 		return j
 	}

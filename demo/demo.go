@@ -100,8 +100,14 @@ func Build(seed int64) Data {
 		return &d.People[len(d.People)-1]
 	}
 
+	// The demo is the town alone: the county, city and province the list
+	// names above it are left out, and the town is the file's root.
 	div := importer.Divisions(villages())
+	for len(div) > 0 && div[0].Level != model.LevelTown {
+		div = div[1:]
+	}
 	town := div[0]
+	town.Parent = ""
 	d.Nodes = append(d.Nodes, town)
 	for i := range DutyOfficers {
 		person(Town, model.RoleDutyOfficer, i < 2)

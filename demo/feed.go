@@ -258,7 +258,7 @@ func (f *Feed) holder(inc model.Incident) model.PersonID {
 // gaps have nobody to sign), so the escalation to the village and town
 // rooms shows too.
 func (f *Feed) wartime(ctx context.Context) {
-	st, err := f.svc.WartimeStatus(ctx)
+	st, err := f.svc.WartimeStatus(ctx, "")
 	if err != nil || !st.Active.Active() {
 		return
 	}
@@ -266,7 +266,7 @@ func (f *Feed) wartime(ctx context.Context) {
 	for _, u := range st.Units {
 		units[u.MicroGrid] = u
 	}
-	ds, err := f.svc.Directives(ctx)
+	ds, err := f.svc.Directives(ctx, "")
 	if err != nil {
 		return
 	}

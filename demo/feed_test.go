@@ -108,7 +108,7 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 	d, _, err := db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{demo.Town}, 2*time.Hour, by, false)
 	require.NoError(t, err)
 
-	st, err := db.WartimeStatus(ctx)
+	st, err := db.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	gap := map[model.NodeCode]bool{}
 	answering, silent := 0, 0

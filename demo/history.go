@@ -293,7 +293,7 @@ func (w histWorld) drill(r *rand.Rand, at time.Time) []histStep {
 			return err
 		}
 		h.directive = d.ID
-		st, err := svc.WartimeStatus(ctx)
+		st, err := svc.WartimeStatus(ctx, Town)
 		for _, u := range st.Units {
 			h.households[u.MicroGrid] = u.Households
 		}

@@ -66,19 +66,27 @@ func Generate(rows []VillageRow, rule GenRule) []model.Node {
 	out := make([]model.Node, 0, len(div)*40)
 	for _, n := range div {
 		out = append(out, n)
-		if n.Level != model.LevelVillage {
-			continue
+		if n.Level == model.LevelVillage {
+			out = AppendVillagePlan(out, n.Code, rule)
 		}
-		for g := 1; g <= gridsPerVillage(n.Code, rule); g++ {
-			grid := GridNode(n.Code, g)
-			out = append(out, grid)
-			micro := 2 + int(mix(rule.Seed, grid.Code, "micro-grids")%2)
-			for m := 1; m <= micro; m++ {
-				mg := MicroGridNode(grid.Code, m)
-				out = append(out, mg)
-				hh := 50 + int(mix(rule.Seed, mg.Code, "households")%31)
-				out = append(out, HouseholdUnits(mg.Code, hh, rule.Seed)...)
-			}
+	}
+	return out
+}
+
+// AppendVillagePlan appends the generated tower below one village (its
+// grids, micro-grids and household units, not the village) to out, in
+// code order, as Generate makes it: an import streams a long list village
+// by village with it.
+func AppendVillagePlan(out []model.Node, village model.NodeCode, rule GenRule) []model.Node {
+	for g := 1; g <= gridsPerVillage(village, rule); g++ {
+		grid := GridNode(village, g)
+		out = append(out, grid)
+		micro := 2 + int(mix(rule.Seed, grid.Code, "micro-grids")%2)
+		for m := 1; m <= micro; m++ {
+			mg := MicroGridNode(grid.Code, m)
+			out = append(out, mg)
+			hh := 50 + int(mix(rule.Seed, mg.Code, "households")%31)
+			out = appendHouseholdUnits(out, mg.Code, hh, rule.Seed)
 		}
 	}
 	return out
@@ -126,7 +134,10 @@ func UnitNode(micro model.NodeCode, n, households int) model.Node {
 // 10. Fewer than 12 make a single unit; 0 or fewer make none. The 99th unit
 // takes whatever is left.
 func HouseholdUnits(micro model.NodeCode, households int, seed int64) []model.Node {
-	var out []model.Node
+	return appendHouseholdUnits(nil, micro, households, seed)
+}
+
+func appendHouseholdUnits(out []model.Node, micro model.NodeCode, households int, seed int64) []model.Node {
 	for rest, n := households, 1; rest > 0; n++ {
 		size := rest
 		if rest > MaxUnitHouseholds && rest != MaxUnitHouseholds+1 && n < 99 {

@@ -29,7 +29,7 @@ func checkTree(t *testing.T, nodes []model.Node) map[model.NodeCode]model.Node {
 		require.NoError(t, n.Validate())
 		_, dup := by[n.Code]
 		require.False(t, dup, "duplicate %s", n.Code)
-		if n.Level != model.LevelTown {
+		if n.Parent != "" {
 			_, ok := by[n.Parent]
 			require.True(t, ok, "parent of %s not before it", n.Code)
 		}
@@ -161,4 +161,20 @@ func TestHouseholdUnits(t *testing.T) {
 	assert.Equal(t, 11, one[0].Households)
 	big := HouseholdUnits(micro, 5000, 1)
 	assert.Len(t, big, 99)
+}
+
+func TestSyntheticList(t *testing.T) {
+	var b bytes.Buffer
+	towns, err := WriteSyntheticList(&b, SyntheticVillagesPerCity+1)
+	require.NoError(t, err)
+	assert.Equal(t, 166, towns)
+	rows, err := ParseVillages("synthetic.csv", &b)
+	require.NoError(t, err)
+	require.Len(t, rows, SyntheticVillagesPerCity+1)
+	assert.Equal(t, model.NodeCode(SyntheticTown), rows[0].TownCode)
+	assert.Equal(t, SyntheticCity, rows[0].CityCode)
+	assert.Equal(t, "9902", rows[len(rows)-1].CityCode, "the 3,301st village opens a second city")
+	div := Divisions(rows)
+	checkTree(t, div)
+	assert.Equal(t, model.Node{Code: "99", Level: model.LevelProvince, Name: "测试省"}, div[0])
 }

@@ -19,6 +19,11 @@ type VillageRow struct {
 	CountyName string
 	CityCode   string // 4 digits, or ""
 	CityName   string
+	// The province: 2 digits and its name, from the optional columns
+	// province_code and province_name; else the name ProvinceName gives
+	// the city code's first two digits.
+	ProvinceCode string
+	ProvinceName string
 }
 
 var villageColumns = []column{
@@ -30,13 +35,17 @@ var villageColumns = []column{
 	{key: "county_name", names: []string{"county_name"}},
 	{key: "city_code", names: []string{"city_code"}},
 	{key: "city_name", names: []string{"city_name"}},
+	{key: "province_code", names: []string{"province_code"}},
+	{key: "province_name", names: []string{"province_name"}},
 }
 
 // ParseVillages reads a division list: a CSV file with a header line naming
 // the columns code, name, town_code and town_name (required) and
-// county_code, county_name, city_code and city_name (optional), in any
-// order; other columns are ignored, and a UTF-8 BOM is skipped. name is the
-// file's name for messages. Every text field goes through model.CleanText.
+// county_code, county_name, city_code, city_name, province_code and
+// province_name (optional), in any order; other columns are ignored, and a
+// UTF-8 BOM is skipped. name is the file's name for messages. Every text
+// field goes through model.CleanText. A county, city or province code
+// needs its name, and one code has one name throughout the file.
 //
 // A bad row fails the whole file with an error naming the file, the line
 // and the reason, e.g.
@@ -51,10 +60,11 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 	}
 	var out []VillageRow
 	seen := map[model.NodeCode]int{} // village code -> line
-	towns := map[model.NodeCode]struct {
+	type named struct {
 		name string
 		line int
-	}{}
+	}
+	towns := map[string]named{} // division code (town, county, city, province) -> its name and first line
 	for {
 		rw, err := s.next()
 		if err == io.EOF {
@@ -72,6 +82,7 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 			TownCode: model.NodeCode(v["town_code"]), TownName: v["town_name"],
 			CountyCode: v["county_code"], CountyName: v["county_name"],
 			CityCode: v["city_code"], CityName: v["city_name"],
+			ProvinceCode: v["province_code"], ProvinceName: v["province_name"],
 		}
 		switch {
 		case len(row.Code) != 12 || !allDigits(string(row.Code)):
@@ -88,22 +99,37 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 			return bad("city code %q must be 4 digits", row.CityCode)
 		case row.CityCode != "" && !strings.HasPrefix(string(row.TownCode), row.CityCode):
 			return bad("town code %q is not under city code %q", row.TownCode, row.CityCode)
+		case row.ProvinceCode != "" && (len(row.ProvinceCode) != 2 || !allDigits(row.ProvinceCode)):
+			return bad("province code %q must be 2 digits", row.ProvinceCode)
+		case row.ProvinceCode != "" && !strings.HasPrefix(string(row.TownCode), row.ProvinceCode):
+			return bad("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)
 		case row.Name == "":
 			return bad("village %s: name is empty", row.Code)
 		case row.TownName == "":
 			return bad("town %s: name is empty", row.TownCode)
+		case row.CountyCode != "" && row.CountyName == "":
+			return bad("county %s: name is empty", row.CountyCode)
+		case row.CityCode != "" && row.CityName == "":
+			return bad("city %s: name is empty", row.CityCode)
+		case row.ProvinceCode != "" && row.ProvinceName == "":
+			return bad("province %s: name is empty", row.ProvinceCode)
 		}
 		if first, dup := seen[row.Code]; dup {
 			return bad("duplicate village code %q (first on line %d)", row.Code, first)
 		}
 		seen[row.Code] = rw.line
-		if t, ok := towns[row.TownCode]; ok && t.name != row.TownName {
-			return bad("town %s is named %q here but %q on line %d", row.TownCode, row.TownName, t.name, t.line)
-		} else if !ok {
-			towns[row.TownCode] = struct {
-				name string
-				line int
-			}{row.TownName, rw.line}
+		for _, d := range []struct{ what, code, name string }{
+			{"town", string(row.TownCode), row.TownName}, {"county", row.CountyCode, row.CountyName},
+			{"city", row.CityCode, row.CityName}, {"province", row.ProvinceCode, row.ProvinceName},
+		} {
+			if d.code == "" {
+				continue
+			}
+			if t, ok := towns[d.code]; ok && t.name != d.name {
+				return bad("%s %s is named %q here but %q on line %d", d.what, d.code, d.name, t.name, t.line)
+			} else if !ok {
+				towns[d.code] = named{d.name, rw.line}
+			}
 		}
 		out = append(out, row)
 	}
@@ -129,6 +155,44 @@ func DisplayName(official string) string {
 	return official
 }
 
+// upper is the county, city and province nodes of a row, top-down: each
+// only when the one beneath it is named (the county first), a root when the
+// one above is not.
+func upper(r VillageRow) []model.Node {
+	if r.CountyCode == "" {
+		return nil
+	}
+	county := model.Node{Code: model.NodeCode(r.CountyCode), Level: model.LevelCounty, Name: r.CountyName}
+	if r.CityCode == "" {
+		return []model.Node{county}
+	}
+	county.Parent = model.NodeCode(r.CityCode)
+	city := model.Node{Code: model.NodeCode(r.CityCode), Level: model.LevelCity, Name: r.CityName}
+	name := r.ProvinceName
+	if name == "" {
+		name = ProvinceName(r.CityCode[:2])
+	}
+	if name == "" {
+		return []model.Node{city, county}
+	}
+	city.Parent = model.NodeCode(r.CityCode[:2])
+	return []model.Node{{Code: city.Parent, Level: model.LevelProvince, Name: name}, city, county}
+}
+
+// ProvinceName is the name of the province-level division with the given
+// two-digit code (GB/T 2260: 33 浙江省), "" for a code that is none.
+func ProvinceName(code string) string { return provinces[code] }
+
+var provinces = map[string]string{
+	"11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+	"21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
+	"33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
+	"41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+	"46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
+	"54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+	"65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}
+
 // isCommunity reports whether an official name is an urban community's
 // (社区 or 居委会) rather than a village's.
 func isCommunity(official string) bool {
@@ -139,25 +203,47 @@ func isCommunity(official string) bool {
 // TagCommunity marks villages that are urban communities (社区, 居委会).
 const TagCommunity = "community"
 
-// Divisions returns the town and village nodes of rows: each town (named as
-// given), followed by its villages, both in code order. A village's Name is
-// DisplayName of its official name, kept in Official; communities carry the
-// tag TagCommunity. No node holds households.
+// Divisions returns the division and village nodes of rows in code order:
+// the divisions above the towns that the list names (a town's county, the
+// county's city, the city's province: each only when the one beneath it is
+// there, so that every node's parent is stored or it is a root), each
+// town (named as given), and its villages. A village's Name is DisplayName
+// of its official name, kept in Official; communities carry the tag
+// TagCommunity. No node holds households.
 func Divisions(rows []VillageRow) []model.Node {
 	byTown := map[model.NodeCode][]VillageRow{}
-	townName := map[model.NodeCode]string{}
+	above := map[model.NodeCode]model.Node{}
 	var towns []model.NodeCode
 	for _, r := range rows {
 		if _, ok := byTown[r.TownCode]; !ok {
 			towns = append(towns, r.TownCode)
-			townName[r.TownCode] = r.TownName
+			for _, d := range upper(r) {
+				above[d.Code] = d
+			}
+			above[r.TownCode] = model.Node{Code: r.TownCode, Level: model.LevelTown, Name: r.TownName, Parent: r.TownCode.Parent()}
+			if _, ok := above[r.TownCode.Parent()]; !ok {
+				t := above[r.TownCode]
+				t.Parent = ""
+				above[r.TownCode] = t
+			}
 		}
 		byTown[r.TownCode] = append(byTown[r.TownCode], r)
 	}
 	sort.Slice(towns, func(i, j int) bool { return towns[i] < towns[j] })
-	out := make([]model.Node, 0, len(rows)+len(towns))
+	out := make([]model.Node, 0, len(rows)+len(above))
+	emitted := map[model.NodeCode]bool{}
 	for _, t := range towns {
-		out = append(out, model.Node{Code: t, Level: model.LevelTown, Name: townName[t]})
+		var chain []model.Node
+		for c := t.Parent(); c != ""; c = c.Parent() {
+			if d, ok := above[c]; ok && !emitted[c] {
+				chain = append(chain, d)
+				emitted[c] = true
+			}
+		}
+		for i := len(chain) - 1; i >= 0; i-- {
+			out = append(out, chain[i])
+		}
+		out = append(out, above[t])
 		vs := byTown[t]
 		sort.SliceStable(vs, func(i, j int) bool { return vs[i].Code < vs[j].Code })
 		for _, v := range vs {

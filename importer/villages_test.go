@@ -49,7 +49,13 @@ func TestParseVillagesYongkang(t *testing.T) {
 	assert.Equal(t, "东城街道", towns["330784001"])
 
 	div := Divisions(rows)
-	assert.Len(t, div, 452+14)
+	assert.Len(t, div, 452+14+3) // and 永康市, 金华市, 浙江省 above the towns
+	assert.Equal(t, []model.Node{
+		{Code: "33", Level: model.LevelProvince, Name: "浙江省"},
+		{Code: "3307", Level: model.LevelCity, Name: "金华市", Parent: "33"},
+		{Code: "330784", Level: model.LevelCounty, Name: "永康市", Parent: "3307"},
+		{Code: "330784001", Level: model.LevelTown, Name: "东城街道", Parent: "330784"},
+	}, div[:4])
 	for i, n := range div {
 		require.NoError(t, n.Validate())
 		if i > 0 {
@@ -107,10 +113,18 @@ func TestParseVillagesErrors(t *testing.T) {
 			`v.csv:2: town 330784114: name is empty`},
 		{"town renamed", "v.csv", header + good + "330784114266,渎溪村委会,330784114,华街镇,330784,永康市,3307,金华市\n",
 			`v.csv:7: town 330784114 is named "华街镇" here but "花街镇" on line 2`},
+		{"county renamed", "v.csv", header + good + "330784114266,渎溪村委会,330784114,花街镇,330784,永康县,3307,金华市\n",
+			`v.csv:7: county 330784 is named "永康县" here but "永康市" on line 2`},
+		{"county without a name", "v.csv", header + "330784114001,花街居委会,330784114,花街镇,330784,,3307,金华市\n",
+			`v.csv:2: county 330784: name is empty`},
+		{"bad province code", "v.csv", "code,name,town_code,town_name,province_code,province_name\n330784114001,花街居委会,330784114,花街镇,3,浙江\n",
+			`v.csv:2: province code "3" must be 2 digits`},
+		{"not under province", "v.csv", "code,name,town_code,town_name,province_code,province_name\n330784114001,花街居委会,330784114,花街镇,32,江苏省\n",
+			`v.csv:2: town code "330784114" is not under province code "32"`},
 		{"bare quote", "v.csv", header + "330784114001,花街\"居委会,330784114,花街镇,,,,\n",
 			`v.csv:2: bare " in non-quoted-field`},
 		{"empty file", "v.csv", "",
-			`v.csv: empty file; want a header line naming the columns (code,name,town_code,town_name,county_code,county_name,city_code,city_name)`},
+			`v.csv: empty file; want a header line naming the columns (code,name,town_code,town_name,county_code,county_name,city_code,city_name,province_code,province_name)`},
 		{"header only", "v.csv", header, `v.csv: no villages after the header`},
 	}
 	for _, tt := range tests {
@@ -137,12 +151,35 @@ func TestDisplayName(t *testing.T) {
 	}
 }
 
+func TestDivisionsAboveTheTown(t *testing.T) {
+	// Without the county's columns a town is a root; with a county but no
+	// city the county is; a province column names the province.
+	rows, err := ParseVillages("v.csv", strings.NewReader("code,name,town_code,town_name\n330784114266,渎溪村委会,330784114,花街镇\n"))
+	require.NoError(t, err)
+	assert.Equal(t, model.Node{Code: "330784114", Level: model.LevelTown, Name: "花街镇"}, Divisions(rows)[0])
+	rows, err = ParseVillages("v.csv", strings.NewReader("code,name,town_code,town_name,county_code,county_name\n330784114266,渎溪村委会,330784114,花街镇,330784,永康市\n"))
+	require.NoError(t, err)
+	div := Divisions(rows)
+	assert.Equal(t, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"},
+		{Code: "330784114", Level: model.LevelTown, Name: "花街镇", Parent: "330784"}}, div[:2])
+	rows, err = ParseVillages("v.csv", strings.NewReader(header[:len(header)-1]+",province_code,province_name\n"+
+		"330784114266,渎溪村委会,330784114,花街镇,330784,永康市,3307,金华市,33,浙江\n"))
+	require.NoError(t, err)
+	assert.Equal(t, model.Node{Code: "33", Level: model.LevelProvince, Name: "浙江"}, Divisions(rows)[0])
+	for _, n := range Divisions(rows) {
+		require.NoError(t, n.Validate())
+	}
+	assert.Equal(t, "浙江省", ProvinceName("33"))
+	assert.Empty(t, ProvinceName("99"))
+}
+
 func TestDivisions(t *testing.T) {
 	rows, err := ParseVillages("huajie-villages.csv", bytes.NewReader(data.HuajieVillages))
 	require.NoError(t, err)
 	div := Divisions(rows)
-	require.Len(t, div, 28)
-	assert.Equal(t, model.Node{Code: "330784114", Level: model.LevelTown, Name: "花街镇"}, div[0])
+	require.Len(t, div, 31)
+	assert.Equal(t, model.Node{Code: "330784114", Level: model.LevelTown, Name: "花街镇", Parent: "330784"}, div[3])
+	div = div[3:]
 	assert.Equal(t, model.Node{
 		Code: "330784114001", Level: model.LevelVillage, Name: "花街居委会", Official: "花街居委会",
 		Parent: "330784114", Tags: []string{TagCommunity},

@@ -195,7 +195,8 @@ func TestZhNames(t *testing.T) {
 		model.TierTown: "镇指挥室", model.TierTaskForce: "专班"}, model.ZhNames(model.Tiers))
 	assert.Equal(t, map[model.Status]string{model.StatusReported: "上报", model.StatusAcknowledged: "签收",
 		model.StatusDispatched: "交办", model.StatusResolved: "办结", model.StatusClosed: "归档"}, model.ZhNames(model.Statuses))
-	assert.Equal(t, map[model.Level]string{model.LevelTown: "镇", model.LevelVillage: "村社",
+	assert.Equal(t, map[model.Level]string{model.LevelProvince: "省", model.LevelCity: "市", model.LevelCounty: "县市",
+		model.LevelTown: "镇", model.LevelVillage: "村社",
 		model.LevelGrid: "网格", model.LevelMicroGrid: "微网格", model.LevelHousehold: "包联户"}, model.ZhNames(model.Levels))
 	assert.Equal(t, map[model.Role]string{
 		model.RoleGridLeader: "网格长", model.RoleGridWorkerFull: "专职网格员", model.RoleGridWorkerPart: "兼职网格员",
@@ -213,5 +214,5 @@ func TestZhNames(t *testing.T) {
 	} {
 		assert.Equal(t, room, tr.RoomZh(), tr)
 	}
-	assert.Equal(t, []model.Level{model.LevelTown, model.LevelVillage, model.LevelGrid, model.LevelMicroGrid, model.LevelHousehold}, model.Levels)
+	assert.Equal(t, []model.Level{model.LevelProvince, model.LevelCity, model.LevelCounty, model.LevelTown, model.LevelVillage, model.LevelGrid, model.LevelMicroGrid, model.LevelHousehold}, model.Levels)
 }

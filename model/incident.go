@@ -343,10 +343,12 @@ func (r Report) Check(p Policy) (CheckedReport, error) {
 func (c CheckedReport) Report() Report { return c.r }
 
 // StartTier is the tier a report on node starts at: the grid for a grid or
-// anything below it, the village for a village, the town for a town.
+// anything below it, the village for a village, the town for a town (and
+// for a county, city or province: there is no tier above the town's
+// rooms; a county room hands work to a town by dispatching it).
 func StartTier(node NodeCode) Tier {
 	switch node.Level() {
-	case LevelTown:
+	case LevelTown, LevelCounty, LevelCity, LevelProvince:
 		return TierTown
 	case LevelVillage:
 		return TierVillage

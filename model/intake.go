@@ -102,10 +102,12 @@ func ValidIdempotencyKey(k string) error {
 	return nil
 }
 
-// Scope is the subtree a person may report into: a duty officer's is the
-// whole town, anyone else's their own node and what lies beneath it.
+// Scope is the subtree a person may report into and the room they sit in
+// (SeatOf): a duty officer's is the whole town, or the whole county, city
+// or province for one placed there; anyone else's their own node and what
+// lies beneath it.
 func (p Person) Scope() NodeCode {
-	if p.Has(RoleDutyOfficer) {
+	if p.Has(RoleDutyOfficer) && p.Node.Level() > LevelTown {
 		return p.Node.Town()
 	}
 	return p.Node

@@ -11,6 +11,11 @@ type TowerService interface {
 	Node(ctx context.Context, code NodeCode) (Node, error)
 	// Nodes returns root and its subtree ("" for every tower), in code order.
 	Nodes(ctx context.Context, root NodeCode) ([]Node, error)
+	// Subtree returns root and the nodes beneath it down to depth levels
+	// below (0: root alone), each with its stored figures, in code order,
+	// reading nothing deeper: what a console shows of a room, and the
+	// children of a node it opens. root "" is every root of the file.
+	Subtree(ctx context.Context, root NodeCode, depth int) ([]CountedNode, error)
 	// ImportNodes adds the nodes that are not stored yet, all in one
 	// transaction; nodes already stored are left as they are. Every node's
 	// parent must be stored or among nodes. It returns how many were added.
@@ -84,6 +89,9 @@ type Batch struct {
 
 // Stats are the counts `gridcmd stats` prints.
 type Stats struct {
+	Provinces      int         `json:"provinces"`
+	Cities         int         `json:"cities"`
+	Counties       int         `json:"counties"`
 	Towns          int         `json:"towns"`
 	Villages       int         `json:"villages"`
 	Grids          int         `json:"grids"`
@@ -124,14 +132,22 @@ type Service interface {
 	Now() time.Time
 }
 
-// WartimeStatus is the state of wartime now: the activation, every
-// micro-grid in scope with its worker and wartime role, and the gaps.
+// WartimeStatus is the state of wartime now over a scope. Wartime is per
+// town: Towns is every activation active in the scope, in town order (a
+// county room's view). Active is the one activation when exactly one is
+// (always so for a scope within a town), with every micro-grid of its
+// scope, its worker and wartime role, and the gaps; zero otherwise.
 type WartimeStatus struct {
 	Active  Activation // zero Seq when peacetime
 	Units   []UnitStatus
 	Staffed int
 	Gaps    int
 	Drafts  []Draft
+	Towns   []Activation
+	// Last is the latest activation that reached into the scope, active or
+	// ended (zero Seq if none): the one whose after-action summary the
+	// room reads.
+	Last Activation
 }
 
 // UnitStatus is one micro-grid in the wartime scope.
@@ -146,15 +162,22 @@ type UnitStatus struct {
 
 // WartimeService switches the town to wartime and runs its directives.
 type WartimeService interface {
-	// WartimeStatus is the current activation (if any) with its units.
-	WartimeStatus(ctx context.Context) (WartimeStatus, error)
-	// Activate goes to wartime over scope; every micro-grid worker in scope
-	// goes on duty with a wartime role. ECONFLICT while active.
+	// WartimeStatus is the wartime of scope's towns ("" the whole file).
+	WartimeStatus(ctx context.Context, scope NodeCode) (WartimeStatus, error)
+	// Activate puts one town into wartime over scope (the town, or
+	// villages of it: EINVALID for a scope across towns); every micro-grid
+	// worker in scope goes on duty with a wartime role. ECONFLICT while
+	// the town is in wartime.
 	Activate(ctx context.Context, reason Reason, scope []NodeCode, drill bool, note string, by PersonID) (Activation, error)
-	// Deactivate ends wartime, releases drafted reserves and writes the
-	// after-action summary. ECONFLICT when none is active.
-	// id names the activation the caller means to end ("" for whichever
-	// is active): ECONFLICT if another one is active by then.
+	// ActivateTowns is Activate for a scope across towns (towns, villages,
+	// or a county, city or province for every town beneath it): one
+	// activation per town, all in one transaction, in town order. ECONFLICT,
+	// naming the town, if any of them is in wartime.
+	ActivateTowns(ctx context.Context, reason Reason, scope []NodeCode, drill bool, note string, by PersonID) ([]Activation, error)
+	// Deactivate ends an activation, releases its drafted reserves and
+	// writes the after-action summary. id names the activation the caller
+	// means to end ("" for the one that is active: ECONFLICT when none is,
+	// or several towns are): ECONFLICT if it is no longer active.
 	Deactivate(ctx context.Context, id string, by PersonID) (AfterAction, error)
 	// AfterAction is the summary of an ended (or the running) activation;
 	// "" for the latest.
@@ -165,8 +188,10 @@ type WartimeService interface {
 	// targets. With dryRun nothing is stored and the units are returned.
 	IssueDirective(ctx context.Context, text string, targets []NodeCode, deadline time.Duration, by PersonID, dryRun bool) (Directive, []DirectiveUnit, error)
 	Directive(ctx context.Context, id string) (Directive, []DirectiveUnit, error)
-	// Directives lists the directives of the current (or latest) activation.
-	Directives(ctx context.Context) ([]Directive, error)
+	// Directives lists the directives of the activations active in scope
+	// ("" the whole file), else of the latest one that reached into it, in
+	// seq order.
+	Directives(ctx context.Context, scope NodeCode) ([]Directive, error)
 	// UnitDirectives lists the directives sent to one micro-grid, with its copy.
 	UnitDirectives(ctx context.Context, unit NodeCode) ([]Directive, []DirectiveUnit, error)
 	SignDirective(ctx context.Context, id string, unit NodeCode, by PersonID) (DirectiveUnit, error)

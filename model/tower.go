@@ -9,28 +9,40 @@ import (
 	"strings"
 )
 
-// Level is a storey of the five-level grid tower (5级网格工作塔群).
+// Level is a storey of the five-level grid tower (5级网格工作塔群), or one
+// of the divisions above the town that hold several towns: the county
+// (县级: 永康市), the city (地级: 金华市) and the province (浙江省). Levels are
+// not stored: a node's level follows from its code.
 type Level int
 
 const (
-	LevelTown      Level = 1 // 镇
-	LevelVillage   Level = 2 // 村 / 社区
-	LevelGrid      Level = 3 // 网格
-	LevelMicroGrid Level = 4 // 微网格
-	LevelHousehold Level = 5 // 包联户: a contact person's households
+	LevelProvince  Level = 1 // 省: a 2-digit division code (33)
+	LevelCity      Level = 2 // 市 (地级): 4 digits (3307)
+	LevelCounty    Level = 3 // 县 (县级市、区): 6 digits (330784)
+	LevelTown      Level = 4 // 镇 / 街道: 9 digits
+	LevelVillage   Level = 5 // 村 / 社区: 12 digits
+	LevelGrid      Level = 6 // 网格
+	LevelMicroGrid Level = 7 // 微网格
+	LevelHousehold Level = 8 // 包联户: a contact person's households
 )
 
 // Levels lists the levels top-down.
-var Levels = []Level{LevelTown, LevelVillage, LevelGrid, LevelMicroGrid, LevelHousehold}
+var Levels = []Level{LevelProvince, LevelCity, LevelCounty, LevelTown, LevelVillage, LevelGrid, LevelMicroGrid, LevelHousehold}
 
 var levelNames = map[Level]string{
+	LevelProvince: "province", LevelCity: "city", LevelCounty: "county",
 	LevelTown: "town", LevelVillage: "village", LevelGrid: "grid",
 	LevelMicroGrid: "micro_grid", LevelHousehold: "household_unit",
 }
 
 var levelZh = map[Level]string{
+	LevelProvince: "省", LevelCity: "市", LevelCounty: "县市",
 	LevelTown: "镇", LevelVillage: "村社", LevelGrid: "网格", LevelMicroGrid: "微网格", LevelHousehold: "包联户",
 }
+
+// AboveTown reports whether l is a division that holds towns (county, city
+// or province): a room there watches several towns.
+func (l Level) AboveTown() bool { return l >= LevelProvince && l < LevelTown }
 
 // Zh is the level's Chinese name.
 func (l Level) Zh() string {
@@ -48,10 +60,12 @@ func (l Level) String() string {
 }
 
 // NodeCode names a node of the tower. It extends the official division codes:
-// a town is its 9-digit code (330784114), a village its 12-digit code
-// (330784114266), then "-GG" for a grid, "-GG-MM" for a micro-grid and
-// "-GG-MM-UU" for a household contact unit. Every segment has a fixed width,
-// so a node's code is a prefix of exactly the codes of its subtree.
+// a province is its 2-digit code (33), a city 4 digits (3307), a county 6
+// (330784), a town 9 (330784114), a village 12 (330784114266), each starting
+// with the code of the division above it; then "-GG" for a grid, "-GG-MM"
+// for a micro-grid and "-GG-MM-UU" for a household contact unit. Every
+// level's code has a fixed length, so a node's code is a prefix of exactly
+// the codes of its subtree.
 type NodeCode string
 
 // ParseNodeCode checks s and returns it as a NodeCode.
@@ -80,17 +94,17 @@ func (c NodeCode) level() (Level, error) {
 	parts := strings.Split(s, "-")
 	head := parts[0]
 	if !allDigits(head) {
-		return bad("must start with the official 9- or 12-digit division code", "应以 9 位或 12 位官方区划代码开头")
+		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
-	switch len(head) {
-	case 9:
+	if l, ok := divisionLevels[len(head)]; ok {
 		if len(parts) > 1 {
-			return bad("a town code (9 digits) takes no grid segments", "镇代码（9 位）后面不能再接网格段")
+			return bad(fmt.Sprintf("a %s code (%d digits) takes no grid segments", l, len(head)),
+				fmt.Sprintf("%s代码（%d 位）后面不能再接网格段", l.Zh(), len(head)))
 		}
-		return LevelTown, nil
-	case 12:
-	default:
-		return bad("must start with the official 9- or 12-digit division code", "应以 9 位或 12 位官方区划代码开头")
+		return l, nil
+	}
+	if len(head) != 12 {
+		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
 	if len(parts) > 4 {
 		return bad("too many segments (village-GG-MM-UU at most)", "段数过多（最多 村代码-GG-MM-UU）")
@@ -102,6 +116,10 @@ func (c NodeCode) level() (Level, error) {
 	}
 	return LevelVillage + Level(len(parts)-1), nil
 }
+
+// divisionLevels are the levels whose code is a division code alone, by its
+// length in digits.
+var divisionLevels = map[int]Level{2: LevelProvince, 4: LevelCity, 6: LevelCounty, 9: LevelTown}
 
 func allDigits(s string) bool {
 	if s == "" {
@@ -115,24 +133,41 @@ func allDigits(s string) bool {
 	return true
 }
 
-// Parent returns the code of the node above c, or "" for a town.
+// Parent returns the code of the node above c: the village of a grid, the
+// town of a village, the county of a town, the city of a county, the
+// province of a city; "" for a province.
 func (c NodeCode) Parent() NodeCode {
 	s := string(c)
 	if i := strings.LastIndexByte(s, '-'); i >= 0 {
 		return NodeCode(s[:i])
 	}
-	if len(s) == 12 {
+	switch len(s) {
+	case 12:
 		return NodeCode(s[:9])
+	case 9:
+		return NodeCode(s[:6])
+	case 6:
+		return NodeCode(s[:4])
+	case 4:
+		return NodeCode(s[:2])
 	}
 	return ""
 }
 
-// Town returns the code of the town c belongs to.
+// Town returns the code of the town c belongs to, "" above the town level.
 func (c NodeCode) Town() NodeCode {
 	if len(c) < 9 {
 		return ""
 	}
 	return c[:9]
+}
+
+// County returns the code of the county c belongs to, "" above it.
+func (c NodeCode) County() NodeCode {
+	if len(c) < 6 {
+		return ""
+	}
+	return c[:6]
 }
 
 // Village returns the village code of c, or "" above the village level.
@@ -185,7 +220,9 @@ func (n Node) Validate() error {
 		return Errorf(EINVALID, "node %s: level %s does not match its code (%s)", n.Code, n.Level, l).
 			Zh("节点 %s：层级%s与代码不符（%s）", n.Code, n.Level.Zh(), l.Zh()).On("level")
 	}
-	if n.Parent != n.Code.Parent() {
+	// A town or a division above it may come without the divisions above
+	// it (a list without the county's columns): then it is a root.
+	if n.Parent != n.Code.Parent() && !(n.Parent == "" && l <= LevelTown) {
 		return Errorf(EINVALID, "node %s: parent %q does not match its code", n.Code, n.Parent).
 			Zh("节点 %s：上级 %q 与代码不符", n.Code, n.Parent).On("parent")
 	}
@@ -256,6 +293,11 @@ type TowerNode struct {
 	Open       int // open incidents, rolled up
 	Red        int // open incidents past their deadline, rolled up
 	Worst      Light
+	// Counts are the stored figures of the subtree, in a tower built from
+	// them (Counted: BuildCountedTower), where Children lists only the
+	// children loaded.
+	Counts  Counts
+	Counted bool
 
 	lights [LightRed + 1]int // open incidents by light, rolled up: Worst is the gravest present
 }

@@ -19,6 +19,12 @@ func TestParseNodeCode(t *testing.T) {
 		err   string // part of the message; "" for success
 	}{
 		{in: "330784114", want: town, level: model.LevelTown},
+		{in: "33", want: "33", level: model.LevelProvince},
+		{in: "3307", want: "3307", level: model.LevelCity},
+		{in: "330784", want: "330784", level: model.LevelCounty},
+		{in: "330784-01", err: "takes no grid segments"},
+		{in: "3", err: "9- or 12-digit"},
+		{in: "33078", err: "9- or 12-digit"},
 		{in: "330784114266", want: duxi, level: model.LevelVillage},
 		{in: "330784114266-02", want: duxiG02, level: model.LevelGrid},
 		{in: "330784114266-02-03", want: duxiG02M3, level: model.LevelMicroGrid},
@@ -71,8 +77,15 @@ func TestLevelString(t *testing.T) {
 	assert.Equal(t, "grid", model.LevelGrid.String())
 	assert.Equal(t, "micro_grid", model.LevelMicroGrid.String())
 	assert.Equal(t, "household_unit", model.LevelHousehold.String())
+	assert.Equal(t, "province", model.LevelProvince.String())
+	assert.Equal(t, "city", model.LevelCity.String())
+	assert.Equal(t, "county", model.LevelCounty.String())
 	assert.Equal(t, "level(0)", model.Level(0).String())
-	assert.Equal(t, "level(7)", model.Level(7).String())
+	assert.Equal(t, "level(9)", model.Level(9).String())
+	for l, above := range map[model.Level]bool{model.LevelProvince: true, model.LevelCity: true, model.LevelCounty: true,
+		model.LevelTown: false, model.LevelVillage: false, 0: false} {
+		assert.Equal(t, above, l.AboveTown(), l)
+	}
 }
 
 func TestNodeCodeAncestors(t *testing.T) {
@@ -80,7 +93,10 @@ func TestNodeCodeAncestors(t *testing.T) {
 		code                        model.NodeCode
 		parent, town, village, grid model.NodeCode
 	}{
-		{town, "", town, "", ""},
+		{"33", "", "", "", ""},
+		{"3307", "33", "", "", ""},
+		{"330784", "3307", "", "", ""},
+		{town, "330784", town, "", ""},
 		{duxi, town, town, duxi, ""},
 		{duxiG02, duxi, town, duxi, duxiG02},
 		{duxiG02M3, duxiG02, town, duxi, duxiG02},
@@ -170,9 +186,21 @@ func TestNodeValidate(t *testing.T) {
 		{"zero level", func(n *model.Node) { n.Level = 0 }, "does not match its code"},
 		{"parent mismatch", func(n *model.Node) { n.Parent = otherVil }, `parent "330784114200" does not match`},
 		{"missing parent", func(n *model.Node) { n.Parent = "" }, "does not match"},
-		{"town with parent", func(n *model.Node) {
+		{"town with its county", func(n *model.Node) {
 			*n = model.Node{Code: town, Level: model.LevelTown, Name: "花街镇", Parent: "330784"}
+		}, ""},
+		{"town as a root", func(n *model.Node) {
+			*n = model.Node{Code: town, Level: model.LevelTown, Name: "花街镇"}
+		}, ""},
+		{"town under another county", func(n *model.Node) {
+			*n = model.Node{Code: town, Level: model.LevelTown, Name: "花街镇", Parent: "330700"}
 		}, "parent"},
+		{"county as a root", func(n *model.Node) {
+			*n = model.Node{Code: "330784", Level: model.LevelCounty, Name: "永康市"}
+		}, ""},
+		{"county under its city", func(n *model.Node) {
+			*n = model.Node{Code: "330784", Level: model.LevelCounty, Name: "永康市", Parent: "3307"}
+		}, ""},
 		{"empty name", func(n *model.Node) { n.Name = "" }, "name is empty"},
 		{"blank name", func(n *model.Node) { n.Name = " \t " }, "name is empty"},
 		{"invisible name", func(n *model.Node) { n.Name = "\u200b\ufeff" }, "name is empty"},

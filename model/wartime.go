@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,14 +120,15 @@ func SplitCodes(s string) []string {
 // "全镇" as the console in Chinese offers it.
 func WholeTown(s string) bool { return strings.EqualFold(s, "town") || s == "全镇" }
 
-// ParseScopeCode checks one code of a wartime scope: a town or a village.
+// ParseScopeCode checks one code of a wartime scope: a town or a village,
+// or a county, city or province standing for its towns.
 func ParseScopeCode(s string) (NodeCode, error) {
 	c, err := ParseNodeCode(s)
 	if err != nil {
 		return "", Errorf(EINVALID, "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err)).On("scope")
 	}
-	if l := c.Level(); l != LevelTown && l != LevelVillage {
-		return "", Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages", c, l).Zh("范围：%s 是%s；战时只覆盖镇或村社", c, l.Zh()).On("scope")
+	if l := c.Level(); l > LevelVillage {
+		return "", Errorf(EINVALID, "scope: %s is a %s; wartime covers a town or villages (or the towns of a county)", c, l).Zh("范围：%s 是%s；战时只覆盖镇或村社（或县市下的各镇）", c, l.Zh()).On("scope")
 	}
 	return c, nil
 }
@@ -139,7 +141,7 @@ func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 		for _, f := range SplitCodes(a) {
 			if WholeTown(f) {
 				if town == "" {
-					return nil, Errorf(EINVALID, "scope: town: no town in the database").Zh("范围：数据库中没有镇").On("scope")
+					return nil, Errorf(EINVALID, "scope: town: no town in the database, or none chosen; give town or village codes").Zh("范围：全镇：数据库中没有镇，或尚未选定镇；请给出镇或村社代码").On("scope")
 				}
 				out = append(out, town)
 				continue
@@ -155,6 +157,38 @@ func ParseScope(args []string, town NodeCode) ([]NodeCode, error) {
 		return nil, Errorf(EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
 	}
 	return normalizeScope(out), nil
+}
+
+// ScopeTowns splits a scope (ParseScope's codes, each a town or beneath
+// one) by town: one activation per town. The towns come in code order.
+func ScopeTowns(scope []NodeCode) (towns []NodeCode, parts map[NodeCode][]NodeCode) {
+	parts = map[NodeCode][]NodeCode{}
+	for _, c := range normalizeScope(append([]NodeCode(nil), scope...)) {
+		t := c.Town()
+		if _, ok := parts[t]; !ok {
+			towns = append(towns, t)
+		}
+		parts[t] = append(parts[t], c)
+	}
+	return towns, parts
+}
+
+// OneTown is the town every code of a scope or a directive's targets lies
+// in: wartime is per town, so one activation and its directives never
+// reach past it. EINVALID (on field) naming the towns otherwise.
+func OneTown(codes []NodeCode, field string) (NodeCode, error) {
+	towns, _ := ScopeTowns(codes)
+	switch {
+	case len(towns) == 1 && towns[0] != "":
+		return towns[0], nil
+	case len(towns) == 0:
+		return "", Errorf(EINVALID, "%s: empty", field).Zh("%s：为空", field).On(field)
+	case slices.Contains(towns, ""):
+		return "", Errorf(EINVALID, "%s: wartime is per town; give town or village codes, not a county", field).
+			Zh("%s：战时按镇启动；请给出镇或村社代码，而不是县市代码", field).On(field)
+	}
+	return "", Errorf(EINVALID, "%s: spans %d towns (%s); wartime is per town: one activation, and its directives, per town", field, len(towns), joinCodes(towns)).
+		Zh("%s：跨 %d 个镇（%s）；战时按镇启动：每镇一次启动，指令也按镇下达", field, len(towns), joinCodes(towns)).On(field)
 }
 
 // normalizeScope sorts codes and drops those inside another.

@@ -72,8 +72,14 @@ func (h Heartbeat) Check() error {
 	if err := CheckHeartbeatName(h.Name); err != nil {
 		return err
 	}
-	if _, err := h.Node.level(); err != nil {
+	l, err := h.Node.level()
+	if err != nil {
 		return err
+	}
+	if l < LevelTown {
+		// A gateway is a device in a place: a town, a village, a grid.
+		return Errorf(EINVALID, "heartbeat node %s is a %s: a gateway sits in a town or beneath one", h.Node, l).
+			Zh("心跳节点 %s 是%s：网关应位于镇街或其下", h.Node, l.Zh()).On("node")
 	}
 	if h.Every < MinHeartbeatEvery || h.Every > MaxHeartbeatEvery {
 		return Errorf(EINVALID, "every %s: want %s to %s", ShortDuration(h.Every), ShortDuration(MinHeartbeatEvery), ShortDuration(MaxHeartbeatEvery)).

@@ -172,9 +172,9 @@ func (s *Server) leave(g *group, m *member) {
 // uiOptions are the console options of a seat.
 func (s *Server) uiOptions(st *seat, offset time.Duration) ui.Options {
 	return ui.Options{
-		Lang: st.term.Lang, Operator: st.person.ID, AmbiguousWide: st.term.AmbiguousWide, ASCII: st.term.ASCII,
+		Lang: st.term.Lang, Seat: model.SeatOf(st.person), AmbiguousWide: st.term.AmbiguousWide, ASCII: st.term.ASCII,
 		Location: s.opts.Location, Now: s.opts.Now, NoSweep: true,
-		Renderer: st.renderer, Scope: st.room, Tick: s.opts.Tick, TickOffset: offset,
+		Renderer: st.renderer, Tick: s.opts.Tick, TickOffset: offset,
 	}
 }
 

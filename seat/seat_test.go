@@ -576,7 +576,7 @@ func TestVillageRoomInWartime(t *testing.T) {
 	c.press(t, "y")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		ds, err := r.db.Directives(ctx)
+		ds, err := r.db.Directives(ctx, "")
 		require.NoError(t, err)
 		if len(ds) == 2 {
 			d, units, err := r.db.Directive(ctx, ds[len(ds)-1].ID)

@@ -16,7 +16,7 @@ import (
 // whose strings need no escaping.
 func TestParseLoggedActionMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	r2 := rand.New(rand.NewPCG(7, 8)) // the fields of schema 9, drawn apart so r's records stay as they were
+	r2 := rand.New(rand.NewPCG(7, 8)) // the fields of schema 11, drawn apart so r's records stay as they were
 	fast := 0
 	for i := 0; i < 5000; i++ {
 		rec := eventRecord{

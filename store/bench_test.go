@@ -376,7 +376,7 @@ func BenchmarkReportInTx(b *testing.B) {
 		require.NoError(b, err)
 		wb, err := writerBuckets(tx)
 		require.NoError(b, err)
-		s.wt = txState{buckets: wb}
+		s.startTx(wb)
 		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
 			_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
 			require.NoError(b, err)

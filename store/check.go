@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
@@ -113,7 +114,7 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.points} {
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points} {
 		if err := step(tx); err != nil {
 			return err
 		}
@@ -158,7 +159,7 @@ func (c *checker) nodes(tx *bolt.Tx) error {
 		if err := n.Validate(); err != nil {
 			c.add("nodes: %s", model.ErrorMessage(err))
 		}
-		if n.Parent != "" && b.Get([]byte(n.Parent)) == nil {
+		if n.Parent != "" && n.Level > model.LevelTown && b.Get([]byte(n.Parent)) == nil {
 			c.add("nodes: %s has no parent %s", n.Code, n.Parent)
 		}
 		return nil
@@ -410,11 +411,15 @@ func (c *checker) events(tx *bolt.Tx) error {
 // idx_dir_due and idx_unit_directives from directive_units and compares
 // them with the stored ones.
 func (c *checker) wartime(tx *bolt.Tx) error {
-	active, err := activeSeq(tx)
+	towns, err := activeTowns(tx)
 	if err != nil {
 		c.add("meta: %v", err)
 	}
-	acts, err := c.activations(tx, active)
+	active := map[uint64]bool{}
+	for _, t := range towns {
+		active[t.seq] = true
+	}
+	acts, err := c.activations(tx, towns)
 	if err != nil {
 		return err
 	}
@@ -461,7 +466,11 @@ func (c *checker) wartime(tx *bolt.Tx) error {
 
 // activations reads wt_activations, checking each against meta wt/active
 // (active) and wt_after, and meta wt/active against them.
-func (c *checker) activations(tx *bolt.Tx, active uint64) (map[uint64]model.Activation, error) {
+func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model.Activation, error) {
+	pointed := map[uint64][]model.NodeCode{}
+	for _, t := range towns {
+		pointed[t.seq] = append(pointed[t.seq], t.town)
+	}
 	acts := map[uint64]model.Activation{}
 	err := tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
 		if err := c.tick(); err != nil {
@@ -477,8 +486,12 @@ func (c *checker) activations(tx *bolt.Tx, active uint64) (map[uint64]model.Acti
 			return nil
 		}
 		acts[a.Seq] = a
-		if a.Active() && a.Seq != active {
-			c.add("wt_activations: %s has not ended, but meta/wt/active does not point at it", a.ID)
+		if a.Active() {
+			for _, s := range a.Scope {
+				if !slices.Contains(pointed[a.Seq], s.Town()) {
+					c.add("wt_activations: %s has not ended, but meta/wt/active/%s does not point at it", a.ID, s.Town())
+				}
+			}
 		}
 		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil {
 			c.add("wt_after: %s ended but has no after-action summary", a.ID)
@@ -488,11 +501,15 @@ func (c *checker) activations(tx *bolt.Tx, active uint64) (map[uint64]model.Acti
 	if err != nil {
 		return nil, err
 	}
-	if active != 0 {
-		if a, ok := acts[active]; !ok {
-			c.add("meta/wt/active points at missing activation seq %d", active)
-		} else if !a.Active() {
-			c.add("meta/wt/active points at %s, which ended", a.ID)
+	for _, t := range towns {
+		a, ok := acts[t.seq]
+		switch {
+		case !ok:
+			c.add("meta/wt/active/%s points at missing activation seq %d", t.town, t.seq)
+		case !a.Active():
+			c.add("meta/wt/active/%s points at %s, which ended", t.town, a.ID)
+		case !a.Covers(t.town) && !slices.ContainsFunc(a.Scope, func(s model.NodeCode) bool { return s.Town() == t.town }):
+			c.add("meta/wt/active/%s points at %s, which does not reach that town", t.town, a.ID)
 		}
 	}
 	return acts, nil
@@ -524,7 +541,7 @@ func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map
 // directiveUnits reads directive_units, checking each unit's directive and
 // each directive's count of units, and returns the idx_dir_due and
 // idx_unit_directives entries the units ask for (key -> directive/unit).
-func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, active uint64) (wantDue, wantByUnit map[string]string, err error) {
+func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, active map[uint64]bool) (wantDue, wantByUnit map[string]string, err error) {
 	wantDue, wantByUnit = map[string]string{}, map[string]string{}
 	count := map[uint64]int{}
 	err = tx.Bucket(bucketDirectiveUnits).ForEach(func(k, v []byte) error {
@@ -544,7 +561,7 @@ func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, a
 		count[d.Seq]++
 		what := d.ID + "/" + string(u.Unit)
 		wantByUnit[string(unitDirKey(d.Activation, u.Unit, d.Seq))] = what
-		if d.Activation == active && active != 0 {
+		if active[d.Activation] {
 			if k := unitDueKey(d, u); k != nil {
 				wantDue[string(k)] = what
 			}

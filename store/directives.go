@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -18,12 +19,13 @@ import (
 // to the silent ones. A directive changes only while its activation is
 // active (live).
 
-// fanOut builds directive seq over the active activation at now: the rule
+// fanOut builds directive seq over the activation of the targets' town at
+// now (a directive goes to one town's units, as wartime is per town): the rule
 // (model.NewDirective with the policy's sign-for window), the targets'
 // existence, and one unit per micro-grid of the activation under the
 // targets, in code order.
 func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, now time.Time) (model.Directive, []model.DirectiveUnit, error) {
-	a, err := s.activeActivation(tx)
+	a, err := s.targetActivation(tx, targets)
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
@@ -48,6 +50,28 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 	}
 	d.Units = len(units)
 	return d, units, nil
+}
+
+// targetActivation is the activation a directive to targets belongs to:
+// their town's (EINVALID for targets across towns); with no targets, the
+// one active when exactly one is (the rule then refuses the empty list).
+func (s *DB) targetActivation(tx *bolt.Tx, targets []model.NodeCode) (model.Activation, error) {
+	if len(targets) == 0 {
+		seq, err := latestActivationSeq(tx)
+		if err != nil || seq == 0 {
+			return model.Activation{}, err
+		}
+		a, err := s.getActivation(tx, seq)
+		if err != nil || !a.Active() {
+			return model.Activation{}, err
+		}
+		return a, nil
+	}
+	town, err := model.OneTown(targets, "to")
+	if err != nil {
+		return model.Activation{}, err
+	}
+	return s.activationIn(tx, town)
 }
 
 // IssueDirective fans a directive out to every micro-grid of the active
@@ -235,20 +259,41 @@ func (s *DB) Directive(ctx context.Context, id string) (model.Directive, []model
 	return d, units, nil
 }
 
-// Directives lists the directives of the active activation, else of the
-// latest one, in seq order.
-func (s *DB) Directives(ctx context.Context) ([]model.Directive, error) {
+// Directives lists the directives of the activations active in scope ("" the
+// whole file), else of the latest one that reached into it, in seq order.
+func (s *DB) Directives(ctx context.Context, scope model.NodeCode) ([]model.Directive, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if scope != "" {
+		c, err := model.ParseNodeCode(string(scope))
+		if err != nil {
+			return nil, err
+		}
+		scope = c
+	}
 	var out []model.Directive
 	err := s.view(func(tx *bolt.Tx) error {
-		act, err := latestActivationSeq(tx)
-		if err != nil || act == 0 {
+		acts, err := activeSeqs(tx, scope)
+		if err != nil {
 			return err
 		}
-		out, err = s.activationDirectives(tx, act)
-		return err
+		if len(acts) == 0 {
+			last, err := s.lastIn(tx, scope)
+			if err != nil || last.Seq == 0 {
+				return err
+			}
+			acts = []uint64{last.Seq}
+		}
+		for _, act := range acts {
+			ds, err := s.activationDirectives(tx, act)
+			if err != nil {
+				return err
+			}
+			out = append(out, ds...)
+		}
+		slices.SortFunc(out, func(a, b model.Directive) int { return cmp.Compare(a.Seq, b.Seq) })
+		return nil
 	})
 	return out, err
 }

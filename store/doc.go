@@ -27,7 +27,8 @@
 //
 // Wartime (schema 2):
 //
-//	meta                 "wt/active"     -> u64 seq of the active activation (absent in peacetime)
+//	meta                 "wt/active/" town code -> u64 seq of the town's active activation (absent in
+//	                     peacetime; wartime is per town since schema 10, "wt/active" before)
 //	wt_activations       u64 activation seq -> activationRecord
 //	wt_units             u64 activation seq, micro-grid code -> wtUnitRecord (worker, role, drafted,
 //	                     on-duty flag to restore, households)
@@ -55,7 +56,7 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
-// Points (schema 9; see store/points.go):
+// Points (schema 11; see store/points.go):
 //
 //	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
 //	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
@@ -64,7 +65,7 @@
 // The writer books what each event earns (model.PointRules.Earn) in the
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
-// rewrites them. Events record, from schema 9, the deadline their act
+// rewrites them. Events record, from schema 11, the deadline their act
 // answered (due), their subject, points, on_behalf and completed.
 // Duty, handovers and watchdogs (schema 6):
 //
@@ -116,20 +117,48 @@
 //
 // A revoked key is deleted from both; the log keeps the ActKey event.
 //
+// Per-node counters (schema 9):
+//
+//	node_counts          node code -> a version byte (1), then signed varints: children,
+//	                     households, people, staff, villages, micro-grids, and the open
+//	                     incidents at each tier (grid, village, town, task force); trailing
+//	                     zeros left out
+//
+// Every node has an entry holding the figures of its subtree (model.Counts),
+// so that a room above the towns reads a county's or a province's roll-ups
+// from the entries of the nodes it shows, never by walking the million
+// nodes beneath. Each is changed in the same transaction as what changes
+// it: importing nodes (households, villages, micro-grids, the parent's
+// children), importing people (people, staff), and saving an incident
+// whose tier or openness changed (saveIncident). The writer gathers the
+// changes of a transaction by node and writes each touched entry once
+// before the commit (txState.finish). How many open incidents are red
+// depends on the clock, not the file, so it is not a counter: a room counts
+// it from the open incidents it loads. Migration 9 builds the entries from
+// a full recount (store/counts.go, recount), and gridcmd check recounts and
+// compares.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.
 //
 // # Subtrees are prefix scans
 //
-// A node code is a 9-digit town code, a 12-digit village code (which starts
-// with its town's 9 digits), then "-GG", "-GG-MM", "-GG-MM-UU", every segment
-// exactly two digits. No valid code can be extended by a digit into a sibling:
-// after 9 digits only a 3-digit village can follow, after 12 digits or a
-// segment only "-" and two more digits. So the codes that start with a node's
-// code are exactly that node and its subtree, and a cursor Seek plus
-// bytes.HasPrefix lists a subtree in code order, in nodes and (with the bare
-// code as prefix) in people_by_node, and block by block in idx_node.
+// A node code is a division code: 2 digits for a province (33), 4 for a
+// city (3307), 6 for a county (330784), 9 for a town (330784114), 12 for a
+// village (330784114266), each starting with the code of the division
+// above it; then "-GG", "-GG-MM", "-GG-MM-UU", every segment exactly two
+// digits. Each level's code has one fixed length, so no valid code can be
+// extended into a sibling: after 2 digits only 2 more can follow (a city),
+// after 4 only 2 (a county), after 6 only 3 (a town), after 9 only 3 (a
+// village), after 12 digits or a segment only "-" and two more digits. So
+// the codes that start with a node's code are exactly that node and its
+// subtree, and a cursor Seek plus bytes.HasPrefix lists a subtree in code
+// order, in nodes and node_counts and (with the bare code as prefix) in
+// people_by_node, and block by block in idx_node. The next sibling's
+// subtree starts at the code with its last byte one higher (pastSubtree):
+// Subtree lists a node's children by seeking from one to the next, past
+// each child's subtree, without reading it.
 //
 // idx_node puts a block number (seq >> 8) before the code, so the entries of
 // new incidents share the last block's few pages whatever node they are at

@@ -46,7 +46,7 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 	cycle := s.opts.Policy.RoleCycle
 	var out model.Draft
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, a, err := s.actorInWartime(tx, by)
+		actor, a, err := s.actorInTown(tx, by, code.Town())
 		if err != nil {
 			return nil, err
 		}

@@ -514,7 +514,7 @@ func (s *DB) sheetInput(tx *bolt.Tx, room model.NodeCode, name string, from, now
 		}
 		in.Events = append(in.Events, ev)
 	}
-	wt, err := s.wartimeStatus(tx)
+	wt, err := s.wartimeStatus(tx, room)
 	if err != nil {
 		return in, err
 	}

@@ -62,6 +62,12 @@ func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 				return err
 			}
 			switch n.Level {
+			case model.LevelProvince:
+				st.Provinces++
+			case model.LevelCity:
+				st.Cities++
+			case model.LevelCounty:
+				st.Counties++
 			case model.LevelTown:
 				st.Towns++
 			case model.LevelVillage:

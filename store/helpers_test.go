@@ -69,7 +69,7 @@ const (
 // and 10 and four micro-grids (267 households in all).
 func tinyNodes() []model.Node {
 	return []model.Node{
-		{Code: town, Level: model.LevelTown, Name: "花街镇"},
+		{Code: town, Level: model.LevelTown, Name: "花街镇", Parent: "330784"},
 		{Code: village, Level: model.LevelVillage, Name: "渎溪村", Official: "渎溪村委会", Parent: town, Tags: []string{"330国道"}},
 		{Code: grid01, Level: model.LevelGrid, Name: "渎溪第1网格", Parent: village},
 		{Code: grid02, Level: model.LevelGrid, Name: "渎溪第2网格", Parent: village},

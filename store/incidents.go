@@ -66,6 +66,7 @@ type txState struct {
 	dirty   bool   // n is not written yet
 	prefix  string // the incident id up to the number: "HJ-20261129-"
 	buckets txBuckets
+	counts  countDeltas // the per-node counters' changes, written by finish
 }
 
 // nextID takes the next daily number of the local day of day and returns the
@@ -106,8 +107,12 @@ func checkDayFree(tx *bolt.Tx, date string, n uint64) error {
 	return nil
 }
 
-// finish writes the daily number back; the writer calls it before commit.
+// finish writes the daily number and the counters' changes back; the
+// writer calls it before commit.
 func (t *txState) finish(tx *bolt.Tx) error {
+	if err := t.counts.flush(tx); err != nil {
+		return err
+	}
 	if !t.dirty {
 		return nil
 	}
@@ -303,7 +308,7 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		if err != nil {
 			return nil, err
 		}
-		p, err := s.txPolicy(tx) // wartime scales the clocks an escalation or reopening starts
+		p, err := s.policyAt(tx, inc.Node) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
 			return nil, err
 		}
@@ -363,7 +368,7 @@ func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 
 // Sweep applies the clocks at now, in one write, and returns the events:
 // every incident whose next check is due (escalations and supervisions, the
-// new clocks scaled by the wartime factor while wartime is active), and
+// new clocks scaled by the wartime factor while its town is in wartime), and
 // every wartime directive unit silent past its sign-for deadline (one
 // escalation event per directive and village, see sweepDirectives), and
 // every patrol finding still on the liaison's desk at its triage deadline
@@ -386,10 +391,6 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 	}
 	look := s.watchLook.Load()
 	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		p, err := s.txPolicy(tx)
-		if err != nil {
-			return nil, err
-		}
 		var seqs []uint64
 		limit := dueKey(now, ^uint64(0))
 		c := tx.Bucket(bucketIdxDue).Cursor()
@@ -401,6 +402,10 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 		var evs []model.Event
 		for _, seq := range seqs {
 			inc, err := s.getIncident(tx, seq)
+			if err != nil {
+				return nil, err
+			}
+			p, err := s.policyAt(tx, inc.Node) // its own town's wartime scales its new clocks
 			if err != nil {
 				return nil, err
 			}
@@ -418,7 +423,7 @@ func (s *DB) Sweep(ctx context.Context) ([]model.Event, error) {
 			return nil, err
 		}
 		evs = append(evs, devs...)
-		fevs, err := s.sweepFindings(tx, now, p)
+		fevs, err := s.sweepFindings(tx, now)
 		if err != nil {
 			return nil, err
 		}
@@ -575,5 +580,5 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 		}
 	}
 	b.changed.note(inc)
-	return nil
+	return b.noteIncident(inc, old)
 }

@@ -537,7 +537,7 @@ func (s *DB) fileReportAt(tx *bolt.Tx, now time.Time, c model.CheckedReport, tex
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	p, err := s.txPolicy(tx) // wartime scales the clocks
+	p, err := s.policyAt(tx, r.Node) // the town's wartime scales the clocks
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}

@@ -949,8 +949,8 @@ func (s *DB) findingsDue(tx *bolt.Tx, now time.Time) bool {
 // sweepFindings climbs every finding still on the desk at its triage
 // deadline to the town room's queue (model.EscalateFinding): an incident at
 // the town tier, reported by the system, source patrol.
-func (s *DB) sweepFindings(tx *bolt.Tx, now time.Time, p model.Policy) ([]model.Event, error) {
-	limit := now.Add(-p.Patrol.TriageDeadline).UnixNano()
+func (s *DB) sweepFindings(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	limit := now.Add(-s.opts.Policy.Patrol.TriageDeadline).UnixNano()
 	var due []uint64
 	c := tx.Bucket(bucketIdxFindingsWaiting).Cursor()
 	for k, _ := c.First(); k != nil && len(k) == 16 && int64(getU64(k)) <= limit; k, _ = c.Next() {
@@ -963,6 +963,10 @@ func (s *DB) sweepFindings(tx *bolt.Tx, now time.Time, p model.Policy) ([]model.
 			return nil, err
 		}
 		r := f.EscalationReport(finderName(tx, f))
+		p, err := s.policyAt(tx, r.Node) // its own town's wartime scales the new incident's clocks
+		if err != nil {
+			return nil, err
+		}
 		if _, ok := p.Categories[model.Category(r.Category)]; !ok {
 			r.Category = sortedCategory(p) // the category left the config since
 		}

@@ -21,7 +21,7 @@ import (
 // the writer appends events), so the totals are never behind the log;
 // RebuildPoints and Check derive them again from the log.
 //
-// Buckets (schema 9):
+// Buckets (schema 11):
 //
 //	points_rules  u64 Unix nanos the set applies from (0: the beginning) -> pointRuleSetRecord
 //	points_day    "20261129" (8 bytes), u64 person id, key -> i64 points (big-endian two's complement)
@@ -38,7 +38,7 @@ var (
 	bucketPointsMonth = []byte("points_month")
 )
 
-// migratePoints is migration 9: the points' buckets. The names are
+// migratePoints is migration 11: the points' buckets. The names are
 // spelled out: what a migration does must not change after its release.
 func migratePoints(tx *bolt.Tx) error {
 	for _, name := range [][]byte{[]byte("points_rules"), []byte("points_day"), []byte("points_month")} {

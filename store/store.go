@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -232,9 +233,56 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 9: the points (积分): their rule sets, and the totals by day and by
+	// 9: node_counts, the per-node counters (model.Counts), built from a
+	// full recount of the file's nodes, people and open incidents.
+	migrateCounts9,
+	// 10: wartime per town.
+	migrateWartimePerTown10,
+	// 11: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
+}
+
+// migrateCounts9 creates node_counts and fills it from a full recount.
+func migrateCounts9(tx *bolt.Tx) error {
+	if _, err := tx.CreateBucketIfNotExists([]byte("node_counts")); err != nil {
+		return err
+	}
+	return buildCounts(tx)
+}
+
+// migrateWartimePerTown10: meta "wt/active" (the file's one active
+// activation) becomes "wt/active/" and the code of each town its scope
+// reaches, all pointing at it.
+func migrateWartimePerTown10(tx *bolt.Tx) error {
+	meta := tx.Bucket([]byte("meta"))
+	v := meta.Get([]byte("wt/active"))
+	if v == nil {
+		return nil
+	}
+	if len(v) != 8 {
+		return fmt.Errorf("meta/wt/active: %d bytes, want 8", len(v))
+	}
+	rec := tx.Bucket([]byte("wt_activations")).Get(v)
+	if rec == nil {
+		return fmt.Errorf("meta/wt/active points at missing activation seq %d", getU64(v))
+	}
+	var a struct {
+		Scope []string `json:"scope"`
+	}
+	if err := json.Unmarshal(rec, &a); err != nil {
+		return fmt.Errorf("wt_activations/%d: %w", getU64(v), err)
+	}
+	seq := append([]byte(nil), v...)
+	for _, c := range a.Scope {
+		if len(c) < 9 {
+			continue
+		}
+		if err := meta.Put([]byte("wt/active/"+c[:9]), seq); err != nil {
+			return err
+		}
+	}
+	return meta.Delete([]byte("wt/active"))
 }
 
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
@@ -278,6 +326,7 @@ var allBuckets = [][]byte{
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketSSHKeys, bucketSSHKeysByPerson,
+	bucketNodeCounts,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -70,7 +70,7 @@ func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, erro
 // or among nodes; a code given twice must be given the same way.
 func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.PersonID, note string) (int, error) {
 	batch := make(map[model.NodeCode]model.Node, len(nodes))
-	var list []model.Node
+	list := make([]model.Node, 0, len(nodes))
 	for _, n := range nodes {
 		n, err := cleanNode(n)
 		if err != nil {
@@ -99,15 +99,16 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			return nil, err
 		}
 		b := tx.Bucket(bucketNodes)
-		var add []model.Node
+		add := make([]model.Node, 0, len(list))
+		c := b.Cursor() // one cursor for the lookups, in code order
 		for _, n := range list {
-			if b.Get([]byte(n.Code)) == nil {
+			if k, _ := c.Seek([]byte(n.Code)); string(k) != string(n.Code) {
 				add = append(add, n)
 			}
 		}
 		for _, n := range add {
-			if n.Parent == "" {
-				continue
+			if n.Parent == "" || n.Level <= model.LevelTown {
+				continue // a town, county or city may be a root
 			}
 			if _, ok := batch[n.Parent]; !ok && b.Get([]byte(n.Parent)) == nil {
 				return nil, model.Errorf(model.ENOTFOUND,
@@ -118,9 +119,20 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		if len(add) == 0 {
 			return nil, nil
 		}
+		adopted, err := adoptedRoots(tx, add)
+		if err != nil {
+			return nil, err
+		}
 		for _, n := range add {
 			if err := putNode(tx, n); err != nil {
 				return nil, err
+			}
+		}
+		s.wt.counts.freshTree(add)
+		for _, a := range adopted {
+			s.wt.counts.at(a.by, a.counts)
+			if a.code.Parent() == a.by {
+				s.wt.counts.child(a.by)
 			}
 		}
 		added = len(add)
@@ -139,6 +151,46 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		return 0, err
 	}
 	return added, nil
+}
+
+// adoption is a stored root (a town, county or city whose parent was not
+// stored) that a division added above it takes in: its figures go onto
+// by, the deepest added node above it, and every node above that.
+type adoption struct {
+	code, by model.NodeCode
+	counts   model.Counts
+}
+
+// adoptedRoots finds, before add is written, the stored roots beneath the
+// divisions of add (only a town or a division above may be stored without
+// its parent), each with the added node that becomes its nearest ancestor:
+// a county imported after its towns counts them.
+func adoptedRoots(tx *bolt.Tx, add []model.Node) ([]adoption, error) {
+	by := map[model.NodeCode]model.NodeCode{}
+	c := tx.Bucket(bucketNodes).Cursor()
+	for _, n := range add {
+		if !n.Level.AboveTown() {
+			continue
+		}
+		prefix := []byte(n.Code)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(pastSubtree(k)) {
+			code := model.NodeCode(k)
+			if prev, ok := by[code]; !ok || len(n.Code) > len(prev) {
+				by[code] = n.Code
+			}
+		}
+	}
+	out := make([]adoption, 0, len(by))
+	for code, above := range by {
+		cnt, err := getCounts(tx, code)
+		if err != nil {
+			return nil, err
+		}
+		cnt.Children = 0 // its own children, not the adopter's
+		out = append(out, adoption{code: code, by: above, counts: cnt})
+	}
+	slices.SortFunc(out, func(a, b adoption) int { return strings.Compare(string(a.code), string(b.code)) })
+	return out, nil
 }
 
 // cleanNode runs the names and tags through model.CleanText, in case the
@@ -177,6 +229,8 @@ func nodeSummary(add []model.Node) string {
 		l            model.Level
 		one, several string
 	}{
+		{model.LevelProvince, "province", "provinces"}, {model.LevelCity, "city", "cities"},
+		{model.LevelCounty, "county", "counties"},
 		{model.LevelTown, "town", "towns"}, {model.LevelVillage, "village", "villages"},
 		{model.LevelGrid, "grid", "grids"}, {model.LevelMicroGrid, "micro-grid", "micro-grids"},
 		{model.LevelHousehold, "household unit", "household units"},
@@ -201,7 +255,7 @@ func nodeSummaryZh(add []model.Node) string {
 		count[n.Level]++
 	}
 	var parts []string
-	for l := model.LevelTown; l <= model.LevelHousehold; l++ {
+	for l := model.LevelProvince; l <= model.LevelHousehold; l++ {
 		if n := count[l]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d 个%s", n, l.Zh()))
 		}
@@ -390,6 +444,7 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 			if err := putPerson(tx, add[i]); err != nil {
 				return nil, err
 			}
+			s.wt.counts.at(add[i].Node, model.PersonCounts(add[i]))
 		}
 		added = add
 		top := add[0].Node

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,25 +26,74 @@ import (
 // their units' copies, sweep.go the sign-for clock of silent units, after.go
 // the after-action summary, wartime_records.go the stored forms and keys.
 
-// activeSeq reads meta wt/active: the seq of the active activation, 0 in
+// Wartime is per town: meta holds "wt/active/" and a town's code for each
+// town in wartime, pointing at its activation (one activation may hold
+// several towns only when a file from before schema 10 activated a scope
+// across towns).
+
+// activeKey is the meta key of a town's active activation.
+func activeKey(town model.NodeCode) []byte { return append([]byte(metaWtActivePrefix), town...) }
+
+// activeIn reads the seq of the town's active activation, 0 if it is in
 // peacetime.
-func activeSeq(tx *bolt.Tx) (uint64, error) {
-	v := tx.Bucket(bucketMeta).Get(metaWtActive)
+func activeIn(tx *bolt.Tx, town model.NodeCode) (uint64, error) {
+	if town == "" {
+		return 0, nil
+	}
+	k := activeKey(town)
+	v := tx.Bucket(bucketMeta).Get(k)
 	if v == nil {
 		return 0, nil
 	}
 	if len(v) != 8 {
-		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", metaWtActive, len(v))
+		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
 	}
 	return getU64(v), nil
 }
 
-// txPolicy is the policy the rules run with in tx: Wartime is set while an
-// activation is active, so every deadline an incident gets then is scaled
-// by the wartime factor.
-func (s *DB) txPolicy(tx *bolt.Tx) (model.Policy, error) {
+// townActive is one town in wartime and its activation's seq.
+type townActive struct {
+	town model.NodeCode
+	seq  uint64
+}
+
+// activeTowns lists the towns in wartime, in code order.
+func activeTowns(tx *bolt.Tx) ([]townActive, error) {
+	var out []townActive
+	prefix := []byte(metaWtActivePrefix)
+	c := tx.Bucket(bucketMeta).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) != 8 {
+			return nil, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
+		}
+		out = append(out, townActive{town: model.NodeCode(k[len(prefix):]), seq: getU64(v)})
+	}
+	return out, nil
+}
+
+// activeSeqs is the distinct activations active in scope ("" all): those of
+// the towns in scope, and of the town scope lies in. In the order of their
+// first town.
+func activeSeqs(tx *bolt.Tx, scope model.NodeCode) ([]uint64, error) {
+	towns, err := activeTowns(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []uint64
+	for _, t := range towns {
+		if (scope == "" || scope.Contains(t.town) || t.town.Contains(scope)) && !slices.Contains(out, t.seq) {
+			out = append(out, t.seq)
+		}
+	}
+	return out, nil
+}
+
+// policyAt is the policy the rules run with in tx for an incident at node:
+// Wartime is set while the node's town is in wartime, so every deadline an
+// incident gets then is scaled by the wartime factor.
+func (s *DB) policyAt(tx *bolt.Tx, node model.NodeCode) (model.Policy, error) {
 	p := s.opts.Policy
-	seq, err := activeSeq(tx)
+	seq, err := activeIn(tx, node.Town())
 	p.Wartime = seq != 0
 	return p, err
 }
@@ -56,39 +106,74 @@ func (s *DB) getActivation(tx *bolt.Tx, seq uint64) (model.Activation, error) {
 	return decodeActivation(seq, v, s.opts.Location)
 }
 
-// activeActivation is the active activation, the zero Activation in
+// activationIn is the town's active activation, the zero Activation in
 // peacetime.
-func (s *DB) activeActivation(tx *bolt.Tx) (model.Activation, error) {
-	seq, err := activeSeq(tx)
+func (s *DB) activationIn(tx *bolt.Tx, town model.NodeCode) (model.Activation, error) {
+	seq, err := activeIn(tx, town)
 	if err != nil || seq == 0 {
 		return model.Activation{}, err
 	}
 	return s.getActivation(tx, seq)
 }
 
-// actorInWartime is who acts (through the writer's cache) and the active
-// activation (the zero Activation in peacetime): what the writes of
-// activation and duty start from.
-func (s *DB) actorInWartime(tx *bolt.Tx, by model.PersonID) (model.Person, model.Activation, error) {
+// actorInTown is who acts (through the writer's cache) and the town's
+// active activation (the zero Activation in peacetime): what the writes of
+// drafting start from.
+func (s *DB) actorInTown(tx *bolt.Tx, by model.PersonID, town model.NodeCode) (model.Person, model.Activation, error) {
 	actor, err := s.wc.actor(tx, by)
 	if err != nil {
 		return actor, model.Activation{}, err
 	}
-	a, err := s.activeActivation(tx)
+	a, err := s.activationIn(tx, town)
 	return actor, a, err
 }
 
-// latestActivationSeq is the active activation's seq, else the last one's,
-// 0 if wartime was never activated.
+// latestActivationSeq is the active activation's seq when exactly one is
+// active, else the last one's, 0 if wartime was never activated.
 func latestActivationSeq(tx *bolt.Tx) (uint64, error) {
-	seq, err := activeSeq(tx)
-	if err != nil || seq != 0 {
-		return seq, err
+	seqs, err := activeSeqs(tx, "")
+	if err != nil || len(seqs) == 1 {
+		if len(seqs) == 1 {
+			return seqs[0], err
+		}
+		return 0, err
 	}
 	if k, _ := tx.Bucket(bucketWtActivations).Cursor().Last(); len(k) == 8 {
 		return getU64(k), nil
 	}
 	return 0, nil
+}
+
+// reaches reports whether an activation's scope reaches into scope ("" all).
+func reaches(a model.Activation, scope model.NodeCode) bool {
+	if scope == "" {
+		return true
+	}
+	for _, c := range a.Scope {
+		if c.Contains(scope) || scope.Contains(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastIn is the latest activation that reached into scope, active or
+// ended; the zero Activation if none.
+func (s *DB) lastIn(tx *bolt.Tx, scope model.NodeCode) (model.Activation, error) {
+	c := tx.Bucket(bucketWtActivations).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if len(k) != 8 {
+			continue
+		}
+		a, err := decodeActivation(getU64(k), v, s.opts.Location)
+		if err != nil {
+			return model.Activation{}, err
+		}
+		if reaches(a, scope) {
+			return a, nil
+		}
+	}
+	return model.Activation{}, nil
 }
 
 // putActivation writes the record.
@@ -130,7 +215,14 @@ type scopeFigures struct {
 
 // keyLevel is the level of a stored node's key (stored codes are valid).
 func keyLevel(k []byte) model.Level {
-	if len(k) == 9 {
+	switch len(k) {
+	case 2:
+		return model.LevelProvince
+	case 4:
+		return model.LevelCity
+	case 6:
+		return model.LevelCounty
+	case 9:
 		return model.LevelTown
 	}
 	return model.LevelVillage + model.Level(bytes.Count(k, []byte{'-'}))
@@ -180,64 +272,135 @@ func microGridWorker(tx *bolt.Tx, code model.NodeCode) (model.Person, bool, erro
 	return model.Person{}, false, nil
 }
 
-// Activate goes to wartime over scope (the town, or villages): the rule is
-// model.Activate (refused while active). Every micro-grid in scope gets a
-// wt_units record: its micro-grid worker, put on duty, with the wartime
-// role model.RoleFor gives it; micro-grids without a worker are gaps.
+// Activate puts one town into wartime over scope (the town, or villages
+// of it): ActivateTowns for a scope that must lie in one town.
 func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) (model.Activation, error) {
-	r, err := model.ParseReason(string(reason))
-	if err != nil {
-		return model.Activation{}, err
-	}
 	codes, err := parseScope(scope)
 	if err != nil {
 		return model.Activation{}, err
 	}
-	var out model.Activation
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, current, err := s.actorInWartime(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		seq, err := tx.Bucket(bucketWtActivations).NextSequence()
-		if err != nil {
-			return nil, err
-		}
-		a, ev, err := model.Activate(current, seq, r, codes, drill, note, by, now)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range a.Scope {
-			if !s.wc.hasNode(tx, c) {
-				return nil, model.Errorf(model.ENOTFOUND, "scope: no node %s in the tower", c).Zh("范围：网格塔中没有节点 %s", c)
-			}
-		}
-		f, err := scanScope(tx, a.Scope)
-		if err != nil {
-			return nil, err
-		}
-		a.Villages, a.MicroGrids, a.Households = f.villages, len(f.units), f.households
-		gaps, err := s.staffUnits(tx, seq, f.units)
-		if err != nil {
-			return nil, err
-		}
-		if err := putActivation(tx, a); err != nil {
-			return nil, err
-		}
-		if err := tx.Bucket(bucketMeta).Put(metaWtActive, u64(seq)); err != nil {
-			return nil, err
-		}
-		ev.ActorName = model.ActorName(actor)
-		ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
-			a.Villages, a.MicroGrids, gaps, a.Households)
-		ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
-		out = a
-		return []model.Event{ev}, nil
-	})
+	if _, err := model.OneTown(codes, "scope"); err != nil {
+		return model.Activation{}, err
+	}
+	acts, err := s.ActivateTowns(ctx, reason, codes, drill, note, by)
 	if err != nil {
 		return model.Activation{}, err
 	}
+	return acts[0], nil
+}
+
+// ActivateTowns goes to wartime over scope, one activation per town (the
+// rule is model.Activate, refused while the town is in wartime), all in one
+// transaction: a county, city or province code stands for every town
+// stored beneath it. Every micro-grid in a town's scope gets a wt_units
+// record: its micro-grid worker, put on duty, with the wartime role
+// model.RoleFor gives it; micro-grids without a worker are gaps.
+func (s *DB) ActivateTowns(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) ([]model.Activation, error) {
+	r, err := model.ParseReason(string(reason))
+	if err != nil {
+		return nil, err
+	}
+	codes, err := parseScope(scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(codes) == 0 {
+		return nil, model.Errorf(model.EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
+	}
+	var out []model.Activation
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		out = nil
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		var towns []model.NodeCode
+		for _, c := range codes {
+			if !s.wc.hasNode(tx, c) {
+				return nil, model.Errorf(model.ENOTFOUND, "scope: no node %s in the tower", c).Zh("范围：网格塔中没有节点 %s", c).On("scope")
+			}
+			if !c.Level().AboveTown() {
+				towns = append(towns, c)
+				continue
+			}
+			under := townsUnder(tx, c)
+			if len(under) == 0 {
+				return nil, model.Errorf(model.ENOTFOUND, "scope: no town under %s", c).Zh("范围：%s 下没有镇", c).On("scope")
+			}
+			towns = append(towns, under...)
+		}
+		order, parts := model.ScopeTowns(towns)
+		var evs []model.Event
+		for _, town := range order {
+			current, err := s.activationIn(tx, town)
+			if err != nil {
+				return nil, err
+			}
+			seq, err := tx.Bucket(bucketWtActivations).NextSequence()
+			if err != nil {
+				return nil, err
+			}
+			a, ev, err := model.Activate(current, seq, r, parts[town], drill, note, by, now)
+			if err != nil {
+				if len(order) > 1 {
+					name := string(town)
+					if n, e := getNode(tx, town); e == nil {
+						name = n.Name
+					}
+					return nil, model.Errorf(model.ErrorCode(err), "%s: %s", name, model.ErrorMessage(err)).
+						Zh("%s：%s", name, model.ErrorMessageZh(err)).On(model.ErrorField(err))
+				}
+				return nil, err
+			}
+			f, err := scanScope(tx, a.Scope)
+			if err != nil {
+				return nil, err
+			}
+			a.Villages, a.MicroGrids, a.Households = f.villages, len(f.units), f.households
+			gaps, err := s.staffUnits(tx, seq, f.units)
+			if err != nil {
+				return nil, err
+			}
+			if err := putActivation(tx, a); err != nil {
+				return nil, err
+			}
+			if err := tx.Bucket(bucketMeta).Put(activeKey(town), u64(seq)); err != nil {
+				return nil, err
+			}
+			ev.ActorName = model.ActorName(actor)
+			ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
+				a.Villages, a.MicroGrids, gaps, a.Households)
+			ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
+			out = append(out, a)
+			evs = append(evs, ev)
+		}
+		return evs, nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// townsUnder lists the towns stored beneath a county, city or province
+// code, in code order, seeking past each town's subtree.
+func townsUnder(tx *bolt.Tx, code model.NodeCode) []model.NodeCode {
+	var out []model.NodeCode
+	c := tx.Bucket(bucketNodes).Cursor()
+	prefix := []byte(code)
+	k, _ := c.Seek(prefix)
+	for k != nil && bytes.HasPrefix(k, prefix) {
+		switch {
+		case len(k) == 9:
+			out = append(out, model.NodeCode(k))
+			k, _ = c.Seek(pastSubtree(k))
+		case len(k) < 9:
+			k, _ = c.Next()
+		default:
+			k, _ = c.Seek(pastSubtree(k[:9]))
+		}
+	}
+	return out
 }
 
 // parseScope reads the codes of an activation's scope (model.ParseScopeCode).
@@ -297,16 +460,23 @@ func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
 // (their idx_dir_due entries go), and the after-action summary is computed
 // and stored.
 func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
+	var want uint64
+	if strings.TrimSpace(id) != "" {
+		n, err := parseActivationID(id)
+		if err != nil {
+			return model.AfterAction{}, err
+		}
+		want = n
+	}
 	var out model.AfterAction
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, a, err := s.actorInWartime(tx, by)
+		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
 		}
-		if id != "" && a.Active() && a.ID != id {
-			return nil, model.Errorf(model.ECONFLICT, "%s is no longer active (%s is, since %s); nothing was ended",
-				id, a.ID, a.Since.Format("01-02 15:04")).
-				Zh("%s 已不在运行（%s 自 %s 起运行）；未结束任何战时", id, a.ID, a.Since.Format("01-02 15:04"))
+		a, err := s.toEnd(tx, want, id)
+		if err != nil {
+			return nil, err
 		}
 		ended, ev, err := a.End(by, now)
 		if err != nil {
@@ -339,6 +509,45 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		return model.AfterAction{}, err
 	}
 	return out, nil
+}
+
+// toEnd is the activation Deactivate ends: the one named (want, as id),
+// which must still be active, else the one active. The zero Activation
+// when none is (End refuses it).
+func (s *DB) toEnd(tx *bolt.Tx, want uint64, id string) (model.Activation, error) {
+	if want != 0 {
+		a, err := s.getActivation(tx, want)
+		if err != nil || a.Active() {
+			return a, err
+		}
+		// Ended meanwhile: say what is active in its town now, if anything.
+		for _, c := range a.Scope {
+			now, err := s.activationIn(tx, c.Town())
+			if err != nil {
+				return now, err
+			}
+			if now.Active() {
+				return model.Activation{}, model.Errorf(model.ECONFLICT, "%s is no longer active (%s is, since %s); nothing was ended",
+					id, now.ID, now.Since.Format("01-02 15:04")).
+					Zh("%s 已不在运行（%s 自 %s 起运行）；未结束任何战时", id, now.ID, now.Since.Format("01-02 15:04"))
+			}
+		}
+		return model.Activation{}, nil
+	}
+	seqs, err := activeSeqs(tx, "")
+	switch {
+	case err != nil || len(seqs) == 0:
+		return model.Activation{}, err
+	case len(seqs) > 1:
+		var ids []string
+		slices.Sort(seqs)
+		for _, seq := range seqs {
+			ids = append(ids, model.FormatActivationID(seq))
+		}
+		return model.Activation{}, model.Errorf(model.ECONFLICT, "%d towns are in wartime (%s); name the activation to end",
+			len(seqs), strings.Join(ids, ", ")).Zh("%d 个镇处于战时（%s）；请指明要结束的战时编号", len(seqs), strings.Join(ids, "、"))
+	}
+	return s.getActivation(tx, seqs[0])
 }
 
 // restoreOnDuty puts back the on-duty flag of every worker of activation
@@ -433,7 +642,7 @@ func (s *DB) stopDirectiveClocks(tx *bolt.Tx, act uint64) error {
 }
 
 // putEnded stores the ended activation and its after-action summary x, and
-// returns the town to peacetime (meta wt/active goes).
+// returns its towns to peacetime (their meta wt/active/ keys go).
 func putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
 	if err := putActivation(tx, ended); err != nil {
 		return err
@@ -445,31 +654,67 @@ func putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
 	if err := tx.Bucket(bucketWtAfter).Put(u64(ended.Seq), v); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketMeta).Delete(metaWtActive)
+	for _, c := range ended.Scope {
+		seq, err := activeIn(tx, c.Town())
+		if err != nil {
+			return err
+		}
+		if seq == ended.Seq {
+			if err := tx.Bucket(bucketMeta).Delete(activeKey(c.Town())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-// WartimeStatus is the active activation with its units (in code order),
-// the staffed and gap counts and the drafts; the zero status in peacetime.
-func (s *DB) WartimeStatus(ctx context.Context) (model.WartimeStatus, error) {
+// WartimeStatus is the wartime of scope ("" the whole file): every
+// activation active in it (Towns), and, when there is exactly one, that
+// one with its units (in code order), the staffed and gap counts and the
+// drafts; Last, the latest activation that reached into scope.
+func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.WartimeStatus, error) {
 	if err := ctx.Err(); err != nil {
 		return model.WartimeStatus{}, err
+	}
+	if scope != "" {
+		c, err := model.ParseNodeCode(string(scope))
+		if err != nil {
+			return model.WartimeStatus{}, err
+		}
+		scope = c
 	}
 	var st model.WartimeStatus
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		st, err = s.wartimeStatus(tx)
+		st, err = s.wartimeStatus(tx, scope)
 		return err
 	})
 	return st, err
 }
 
-// wartimeStatus is WartimeStatus in tx.
-func (s *DB) wartimeStatus(tx *bolt.Tx) (model.WartimeStatus, error) {
+// wartimeStatus is WartimeStatus in tx: every activation active in scope
+// ("" the file), the latest in scope, and the units and drafts of the one
+// active when there is exactly one.
+func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStatus, error) {
 	var st model.WartimeStatus
-	a, err := s.activeActivation(tx)
-	if err != nil || !a.Active() {
+	seqs, err := activeSeqs(tx, scope)
+	if err != nil {
 		return st, err
 	}
+	for _, seq := range seqs {
+		a, err := s.getActivation(tx, seq)
+		if err != nil {
+			return st, err
+		}
+		st.Towns = append(st.Towns, a)
+	}
+	if st.Last, err = s.lastIn(tx, scope); err != nil {
+		return st, err
+	}
+	if len(st.Towns) != 1 {
+		return st, nil
+	}
+	a := st.Towns[0]
 	st.Active = a
 	prefix := u64(a.Seq)
 	c := tx.Bucket(bucketWtUnits).Cursor()

@@ -156,7 +156,7 @@ func eventCount(t testing.TB, s *DB) int {
 
 func TestActivateDeactivateRoundTrip(t *testing.T) {
 	w := newWtTower(t)
-	st, err := w.s.WartimeStatus(w.ctx)
+	st, err := w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, model.WartimeStatus{}, st, "peacetime: nothing active, no units")
 
@@ -172,7 +172,7 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	assert.Equal(t, "陈值班", ev.ActorName)
 	assert.Equal(t, "W-0001: typhoon, scope 330784114; 2 villages, 8 micro-grids (2 without a worker), 470 households", ev.Note)
 
-	st, err = w.s.WartimeStatus(w.ctx)
+	st, err = w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, a, st.Active)
 	assert.Equal(t, 6, st.Staffed)
@@ -211,8 +211,11 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	for c, p := range w.workers {
 		assert.Equal(t, c == a012, w.person(t, p.ID).OnDuty, p.Name)
 	}
-	st, err = w.s.WartimeStatus(w.ctx)
+	st, err = w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
+	assert.Equal(t, "W-0001", st.Last.ID, "the latest, ended")
+	assert.False(t, st.Last.Active())
+	st.Last = model.Activation{}
 	assert.Equal(t, model.WartimeStatus{}, st)
 
 	// The summary is stored: the latest, by id, and after a reopen.
@@ -224,7 +227,7 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, x, got)
 	require.NoError(t, w.s.view(func(tx *bolt.Tx) error {
-		assert.Nil(t, tx.Bucket(bucketMeta).Get(metaWtActive), "peacetime: no wt/active")
+		assert.Nil(t, tx.Bucket(bucketMeta).Get(activeKey(town)), "peacetime: no wt/active/"+town)
 		return nil
 	}))
 
@@ -289,7 +292,7 @@ func TestActivateRefusals(t *testing.T) {
 	assert.Contains(t, err.Error(), "W-0001 (fire) is already active")
 
 	w.reopen(t)
-	st, err := w.s.WartimeStatus(w.ctx)
+	st, err := w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.True(t, st.Active.Drill)
 	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
@@ -377,7 +380,7 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 
 	d2, _ := w.issue(t, "清点物资", vA.Child(2))
 	assert.Equal(t, 2, d2.Units)
-	list, err := w.s.Directives(w.ctx)
+	list, err := w.s.Directives(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"D-0001", "D-0002"}, []string{list[0].ID, list[1].ID})
 	ds, us, err := w.s.UnitDirectives(w.ctx, a021)
@@ -392,7 +395,7 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 	// After the end, Directives still lists the latest activation's.
 	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
-	list, err = w.s.Directives(w.ctx)
+	list, err = w.s.Directives(w.ctx, "")
 	require.NoError(t, err)
 	assert.Len(t, list, 2)
 	assert.Empty(t, keysIn(t, w.s, bucketIdxDirDue), "the clocks stop with wartime")
@@ -684,7 +687,7 @@ func TestDraftReserve(t *testing.T) {
 	assert.Equal(t, "吴志愿 (P11, volunteer) drafted into 330784114266-02-02 as responder", ev.Note)
 	assert.True(t, w.person(t, w.reserveA.ID).OnDuty)
 
-	st, err := w.s.WartimeStatus(w.ctx)
+	st, err := w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, 4, st.Staffed)
 	assert.Zero(t, st.Gaps)
@@ -918,15 +921,15 @@ func TestCheckFindsWartimeProblems(t *testing.T) {
 		if err := tx.Bucket(bucketIdxUnitDirectives).Delete(unitDirKey(1, b011, d.Seq)); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(metaWtActive, u64(7))
+		return tx.Bucket(bucketMeta).Put(activeKey(town), u64(7))
 	})
 	joined := strings.Join(problems, "\n")
-	assert.Contains(t, joined, "wt_activations: W-0001 has not ended, but meta/wt/active does not point at it")
-	assert.Contains(t, joined, "meta/wt/active points at missing activation seq 7")
+	assert.Contains(t, joined, "wt_activations: W-0001 has not ended, but meta/wt/active/330784114 does not point at it")
+	assert.Contains(t, joined, "meta/wt/active/330784114 points at missing activation seq 7")
 	assert.Contains(t, joined, "idx_dir_due: stray entry", "no active activation: its clocks should not run")
 
 	problems = corrupt(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketMeta).Put(metaWtActive, u64(1)); err != nil {
+		if err := tx.Bucket(bucketMeta).Put(activeKey(town), u64(1)); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketDirectiveUnits).Delete(seqCodeKey(d.Seq, a021))
@@ -962,7 +965,7 @@ func TestWartimeOnHuajieDemo(t *testing.T) {
 	assert.Equal(t, demo.MicroGrids, a.MicroGrids)
 	assert.Equal(t, stats.Households, a.Households)
 
-	st, err := s.WartimeStatus(ctx)
+	st, err := s.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	require.Len(t, st.Units, demo.MicroGrids)
 	assert.Equal(t, demo.GapCount, st.Gaps)
@@ -1113,7 +1116,7 @@ func TestDeactivateNamesTheActivation(t *testing.T) {
 	_, err = w.s.Deactivate(w.ctx, first.ID, w.duty.ID)
 	requireCode(t, err, model.ECONFLICT)
 	assert.Contains(t, err.Error(), "W-0001 is no longer active (W-0002 is")
-	st, err := w.s.WartimeStatus(w.ctx)
+	st, err := w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)
 	assert.Equal(t, second.ID, st.Active.ID, "still active")
 	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)

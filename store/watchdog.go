@@ -218,23 +218,28 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 	}
 	evs = append(evs, pevs...)
 
-	act, err := s.activeActivation(tx)
+	// Wartime is per town: the villages of every activation active.
+	acts, err := activeSeqs(tx, "")
 	if err != nil {
 		return nil, err
 	}
 	rw := tx.Bucket(bucketRoomWatch)
 	var villages []model.NodeCode
-	if act.Active() {
-		villages = activationVillages(tx, act.Seq)
-	}
-	watched := map[model.NodeCode]bool{}
-	for _, v := range villages {
-		watched[v] = true
+	watched := map[model.NodeCode]time.Time{} // a village in wartime -> since when
+	for _, seq := range acts {
+		act, err := s.getActivation(tx, seq)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range activationVillages(tx, seq) {
+			villages = append(villages, v)
+			watched[v] = act.Since
+		}
 	}
 	// Rooms whose silence is open are looked at in peacetime too: the next
 	// action ends it.
 	if err := rw.ForEach(func(k, val []byte) error {
-		if !watched[model.NodeCode(k)] && bytes.Contains(val, []byte(`"incident"`)) {
+		if _, ok := watched[model.NodeCode(k)]; !ok && bytes.Contains(val, []byte(`"incident"`)) {
 			villages = append(villages, model.NodeCode(k))
 		}
 		return nil
@@ -267,17 +272,18 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 				return nil, err
 			}
 		}
-		if !watched[v] {
+		since, ok := watched[v]
+		if !ok {
 			continue
 		}
-		due := model.RoomSilenceDue(last, act.Since, rule.RoomSilence)
+		due := model.RoomSilenceDue(last, since, rule.RoomSilence)
 		if now.Before(due) {
 			soonest(due)
 			continue
 		}
 		from := last
-		if from.Before(act.Since) {
-			from = act.Since
+		if from.Before(since) {
+			from = since
 		}
 		inc, ev, err := s.openSilence(tx, now, model.SilenceRoom, rule.RoomReport(v, s.nodeName(tx, v), from, now, s.opts.Location))
 		if err != nil {

@@ -141,7 +141,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 			}
 			changed.reset()
 			b.changed = changed
-			s.wt = txState{buckets: b}
+			s.startTx(b)
 			var idle time.Duration
 			for i := 0; ; i++ {
 				for i == len(pending) && gather && open {
@@ -217,6 +217,13 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 	return len(s.queue)
 }
 
+// startTx sets up the writer's state for a new transaction over the
+// buckets b: its counters' changes are gathered and written by finish.
+func (s *DB) startTx(b txBuckets) {
+	s.wt = txState{buckets: b}
+	s.wt.buckets.counts = &s.wt.counts
+}
+
 // appendFill is the fill of the pages of buckets whose keys grow: the logs
 // and records keyed by sequence, and the indexes whose new entries go at
 // the end of a range (a node's incidents in idx_node, a tier and status in
@@ -231,7 +238,12 @@ const appendFill = 0.9
 // bbolt keeps one *Bucket per name and transaction, so the fill holds for
 // every use in it.
 type txBuckets struct {
+	tx                                                      *bolt.Tx
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+	// counts gathers the changes to the per-node counters in the writer's
+	// transactions, written once before the commit (txState.finish); nil
+	// elsewhere, where each change is written at once.
+	counts *countDeltas
 	// changed is where saveIncident notes what it saved, in the writer's
 	// transactions; nil elsewhere (the fixtures' raw writes, check).
 	changed *changedSet
@@ -318,6 +330,7 @@ func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
 		return bk
 	}
 	return txBuckets{
+		tx:        tx,
 		incidents: get(bucketIncidents), ids: get(bucketIncidentIDs),
 		open: get(bucketIdxOpen), due: get(bucketIdxDue), node: get(bucketIdxNode),
 		events: get(bucketEvents), incidentEvents: get(bucketIncidentEvents),

@@ -15,7 +15,7 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.flashErr(refusal(model.EINVALID, "no incident selected", "未选中事件"))
 	}
 	k := m.keys
-	by := m.opt.Operator
+	by := m.seat.Person.ID
 	switch {
 	case key.Matches(msg, k.Ack):
 		return m, act(m.svc, inc.ID, model.Command{Action: model.ActAcknowledge, By: by})
@@ -128,7 +128,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		if err != nil {
 			return fail(err)
 		}
-		r.Reporter = m.opt.Operator
+		r.Reporter = m.seat.Person.ID
 		m.formActive = false
 		return m, report(m.svc, r)
 	}
@@ -143,7 +143,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 // formCommand is what an action form's values ask of the incident. The
 // note and the department go as typed: model's rule cleans them.
 func (m Model) formCommand(v map[string]string) model.Command {
-	c := model.Command{By: m.opt.Operator, Note: v["note"]}
+	c := model.Command{By: m.seat.Person.ID, Note: v["note"]}
 	switch m.form.kind {
 	case formEscalateTo:
 		c.Action, c.To = model.ActEscalate, model.Tier(v["to"])

@@ -29,9 +29,8 @@ const (
 // AmbiguousWide and ASCII are the seat's language and width settings.
 type Options struct {
 	Lang          string // zh or en
-	Operator      model.PersonID
-	AmbiguousWide bool // East Asian ambiguous characters are two columns (and the borders ASCII)
-	ASCII         bool // ASCII borders and markers only
+	AmbiguousWide bool   // East Asian ambiguous characters are two columns (and the borders ASCII)
+	ASCII         bool   // ASCII borders and markers only
 	Location      *time.Location
 	Now           func() time.Time // default svc.Now
 	NoSweep       bool             // leave the clocks to another process
@@ -41,9 +40,11 @@ type Options struct {
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
-	// Scope is the seat's node: the console shows its subtree of the tower
-	// and nothing above it; "" for the whole tower.
-	Scope model.NodeCode
+	// Seat is where the console sits (model.SeatOf, model.NoSeat): who
+	// acts, the room's node (the console shows its subtree and nothing
+	// above it; "" for the whole file), the town "the town" means there,
+	// and why it may not act when it is read-only.
+	Seat model.Seat
 	// Replay starts the console replaying the event log, read only
 	// (gridcmd replay); leaving the replay quits.
 	Replay *ReplayOptions
@@ -105,6 +106,7 @@ type Model struct {
 	queue  *queuePane
 	ticker *tickerPane
 	dir    *directivePane
+	towns  *townsPane
 	detail *detailPane
 	roster *rosterPane
 	help   *helpPane
@@ -161,7 +163,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	c := &common{
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
-		keys: NewKeyMap(opt.Lang), loc: opt.Location, scope: opt.Scope,
+		keys: NewKeyMap(opt.Lang), loc: opt.Location, seat: opt.Seat, scope: opt.Seat.Scope(),
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
@@ -177,7 +179,11 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		m.replayWant, m.replayStandalone = opt.Replay, true
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
-	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir}
+	m.towns = newTownsPane(c)
+	m.ring = [paneCount]pane{paneChain: m.chain, paneTower: m.tower, paneQueue: m.queue, paneEvents: m.ticker, paneDirectives: m.dir, paneTowns: m.towns}
+	if c.aboveTowns() {
+		c.focus = paneTowns // a room's first pane
+	}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
 		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPatrols: m.patrols, overlayDesk: m.desk,
 		overlayPoints: m.points}
@@ -239,6 +245,13 @@ func (m *Model) layout() {
 		m.queue.SetSize(rightW, queueH-3)
 		m.dir.SetSize(rightW, dirH-3)
 		m.ticker.SetSize(rightW, body-queueH-dirH-2)
+	} else if m.aboveTowns() {
+		// A room above the towns: the towns table, the queue, the ticker.
+		townsH := body * 2 / 5
+		queueH := (body - townsH) * 3 / 5
+		m.towns.SetSize(rightW, townsH-3)
+		m.queue.SetSize(rightW, queueH-3)
+		m.ticker.SetSize(rightW, body-townsH-queueH-2)
 	} else {
 		queueH := body * 3 / 5
 		m.queue.SetSize(rightW, queueH-3)
@@ -281,7 +294,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
 		if m.rp != nil {
@@ -310,6 +323,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onActed(msg)
 	case openIncidentMsg:
 		return m.openDetail(msg.seq)
+	case focusTownMsg:
+		return m.focusTown(msg.town)
+	case loadChildrenMsg:
+		return m, loadChildren(m.svc, m.scope, msg.node)
+	case childrenMsg:
+		return m.onChildren(msg)
 	case timelineMsg:
 		if m.rp != nil {
 			msg.events = replayedTimeline(msg.events, m.now)
@@ -340,11 +359,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onSnapshot(msg snapshotMsg) Model {
+	if msg.scope != m.scope {
+		return m // the room turned since it was asked for
+	}
 	if msg.err != nil {
 		m.loadErr = msg.err
 		return m
 	}
 	m.loadErr = nil
+	m.noteTowns(msg.snap.nodes)
 	m = m.catchUp()
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
@@ -596,6 +619,10 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
+	if !m.seat.Acts() && m.acting(msg) {
+		next, cmd = m.flashErr(m.seat.ReadOnly)
+		return next, cmd, true
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		next, cmd = m, tea.Quit
@@ -621,7 +648,11 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		next = m.back()
+		if m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" && m.seat.AboveTown() && m.seat.Town != "" {
+			next, cmd = m.focusTown("") // back from the town to the room above it
+		} else {
+			next = m.back()
+		}
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
@@ -646,6 +677,14 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return next, cmd, true
 }
 
+// acting reports whether a key acts (reports, wartime, directives, the
+// incident actions): what a read-only seat refuses.
+func (m Model) acting(msg tea.KeyMsg) bool {
+	k := m.keys
+	return key.Matches(msg, k.New, k.Wartime, k.Directive, k.Resend,
+		k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close)
+}
+
 // cycleFocus moves the focus round the ring (back: the other way), past
 // the directive pane in peacetime, and closes the overlay.
 func (m Model) cycleFocus(back bool) Model {
@@ -654,11 +693,25 @@ func (m Model) cycleFocus(back bool) Model {
 		d = int(paneCount) - 1
 	}
 	m.overlay = overlayNone
-	m.focus = (m.focus + paneID(d)) % paneCount
-	if m.focus == paneDirectives && !m.wt.active() {
+	for {
 		m.focus = (m.focus + paneID(d)) % paneCount
+		if !m.skipped(m.focus) {
+			return m
+		}
 	}
-	return m
+}
+
+// skipped reports whether the focus ring passes pane id by: the directive
+// pane in peacetime, the towns table outside a room above the towns (and
+// in its wartime layout, which has no room for it).
+func (m Model) skipped(id paneID) bool {
+	switch id {
+	case paneDirectives:
+		return !m.wt.active()
+	case paneTowns:
+		return !m.aboveTowns() || m.wt.active()
+	}
+	return false
 }
 
 // toFocused hands a key to the open overlay, else to the focused pane: what

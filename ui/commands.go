@@ -51,6 +51,7 @@ func newCommands() commandTable {
 		{name: "tower", aliases: []string{"网格塔"}, run: focus(paneTower)},
 		{name: "roster", aliases: []string{"名册"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openRoster(), nil }},
 		{name: "chain", aliases: []string{"指挥链"}, run: focus(paneChain)},
+		townCommand(),
 		{name: "events", aliases: []string{"动态"}, run: focus(paneEvents)},
 		{name: "gaps", aliases: []string{"缺员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
 			if !m.wt.active() {
@@ -77,7 +78,7 @@ func newCommands() commandTable {
 			if m.rp != nil {
 				return m.flashErr(refusal(model.ECONFLICT, "a replay is read-only", "回放为只读"))
 			}
-			return m, checkIn(m.svc, m.dutyRoom(), m.opt.Operator)
+			return m, checkIn(m.svc, m.dutyRoom(), m.seat.Person.ID)
 		}},
 		{name: "replay", aliases: []string{"回放"}, args: "[from [to]] [60x]", run: func(m Model, args []string) (tea.Model, tea.Cmd) {
 			return m.runReplay(args)

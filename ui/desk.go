@@ -360,7 +360,7 @@ func (m Model) submitDeskForm(v map[string]string) (tea.Model, tea.Cmd) {
 			f = x
 		}
 	}
-	by := m.opt.Operator
+	by := m.seat.Person.ID
 	actor, known := m.w.byID[by]
 	fail := func(err error) (tea.Model, tea.Cmd) {
 		m.form.err = m.errText(err)

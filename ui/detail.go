@@ -99,7 +99,7 @@ func (d *detailPane) fields(inc model.Incident) []string {
 		return " " + p.st.ColumnHead.Render(p.w.Fit(k, labelW, "")) + " " + val
 	}
 	out := []string{kv(f["id"], inc.ID), kv(f["title"], inc.Title),
-		kv(f["node"], w.names[inc.Node]+"  "+string(inc.Node)),
+		kv(f["node"], w.nameOf(inc.Node)+"  "+string(inc.Node)),
 		kv(f["category"], named(p.lab, string(inc.Category), inc.Category.Zh())),
 		kv(f["platform"], named(p.lab, string(inc.Platform), inc.Platform.Zh())),
 		kv(f["severity"], inc.Severity.String(), p.st.Severity[inc.Severity].Render),

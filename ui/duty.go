@@ -79,18 +79,18 @@ func (m Model) onDuty(msg dutyMsg) (tea.Model, tea.Cmd) {
 		return m, nil // the live console's answer in a replay, or a replay's after it
 	}
 	m.duty, m.dutyLoaded = msg.rd, true
-	if m.rp != nil || m.opt.Operator == 0 || m.inputActive() || m.confirm != "" {
+	if m.rp != nil || m.seat.Person.ID == 0 || m.inputActive() || m.confirm != "" {
 		return m, nil
 	}
 	rd := msg.rd
 	switch {
-	case rd.Pending.Made() && rd.Pending.Incoming == m.opt.Operator && m.autoShown != "accept/"+rd.Pending.ID:
+	case rd.Pending.Made() && rd.Pending.Incoming == m.seat.Person.ID && m.autoShown != "accept/"+rd.Pending.ID:
 		m.autoShown = "accept/" + rd.Pending.ID
 		return m, loadHandovers(m.svc, rd.Room)
-	case rd.Outgoing.Scheduled() && rd.Outgoing.Person == m.opt.Operator && !rd.Pending.Made() &&
+	case rd.Outgoing.Scheduled() && rd.Outgoing.Person == m.seat.Person.ID && !rd.Pending.Made() &&
 		m.autoShown != "give/"+rd.Outgoing.ID:
 		m.autoShown = "give/" + rd.Outgoing.ID
-		return m, previewHandover(m.svc, rd.Room, "", m.opt.Operator, time.Time{})
+		return m, previewHandover(m.svc, rd.Room, "", m.seat.Person.ID, time.Time{})
 	}
 	return m, nil
 }

@@ -53,20 +53,31 @@ func newFixture(t testing.TB) fixture {
 }
 
 // operator is the demo's first duty officer on duty.
-func (f fixture) operator(t testing.TB) model.PersonID {
+func (f fixture) operator(t testing.TB) model.PersonID { return f.seat(t).Person.ID }
+
+// seat is the seat of the demo's first duty officer on duty: the town room
+// of 花街镇.
+func (f fixture) seat(t testing.TB) model.Seat {
 	people, err := f.db.People(context.Background(), model.PeopleFilter{Role: model.RoleDutyOfficer})
 	require.NoError(t, err)
 	for _, p := range people {
 		if p.OnDuty {
-			return p.ID
+			return model.SeatOf(p)
 		}
 	}
 	t.Fatal("no duty officer on duty")
-	return 0
+	return model.Seat{}
+}
+
+// seatOf is the seat of person id.
+func (f fixture) seatOf(t testing.TB, id model.PersonID) model.Seat {
+	p, err := f.db.Person(context.Background(), id)
+	require.NoError(t, err)
+	return model.SeatOf(p)
 }
 
 func (f fixture) options(t testing.TB, lang string) Options {
-	return Options{Lang: lang, Operator: f.operator(t), Location: shanghai, Now: f.clock.Now, NoSweep: true}
+	return Options{Lang: lang, Seat: f.seat(t), Location: shanghai, Now: f.clock.Now, NoSweep: true}
 }
 
 // model builds a console of the given size with its snapshot loaded, as
@@ -82,7 +93,7 @@ func loaded(t testing.TB, svc model.Service, opt Options, w, h int) Model {
 	t.Helper()
 	m := New(svc, nil, opt)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	return update(t, m, loadSnapshot(svc, "")())
+	return update(t, m, loadSnapshot(svc, m.scope)())
 }
 
 // update feeds one message and runs the commands it returns (those that

@@ -341,7 +341,7 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.overlay = overlayHandover
 		return m, nil
 	case giveHandoverMsg:
-		return m, giveHandover(m.svc, msg.room, msg.note, m.opt.Operator)
+		return m, giveHandover(m.svc, msg.room, msg.note, m.seat.Person.ID)
 	case signHandoverMsg:
 		return m, acceptHandover(m.svc, msg.id, msg.by)
 	case acceptedMsg:
@@ -377,5 +377,5 @@ func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
 	if cur := m.duty.Current; cur.Scheduled() && !m.duty.Outgoing.Scheduled() {
 		opens = cur.To.Add(-model.HandoverLead)
 	}
-	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.opt.Operator, opens)
+	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID, opens)
 }

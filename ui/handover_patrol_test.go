@@ -59,10 +59,10 @@ func TestHandoverSheetNamesASilentPatroller(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 			o := f.options(t, lang)
-			o.Operator = officer
+			o.Seat = f.seatOf(t, officer)
 			m := New(f.db, nil, o)
 			m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			m = update(t, m, loadSnapshot(f.db, "")())
+			m = update(t, m, loadSnapshot(f.db, m.scope)())
 			m = typeText(t, m, ":handover")
 			m = update(t, m, keyMsg("enter"))
 			require.Equal(t, overlayHandover, m.overlay, "%s %v", lang, sz)

@@ -98,5 +98,8 @@ func (h *helpPane) lines() []string {
 	for _, l := range append(wordWrap(p.w, cmds, inner-1), wordWrap(p.w, aliases, inner-1)...) {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
 	}
+	if len(out) > h.height-2 {
+		out = out[1:] // the blank line on top gives way before the commands do
+	}
 	return out
 }

@@ -459,7 +459,7 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 		// The help scrolls: what the first screen leaves out, G shows.
 		view := m.View() + keys(t, m, "G").View()
 		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after",
-			":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":help", ":q", "（tab键补全）"} {
+			":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
 			// A word ends at a space, a bracket, the line's end or the pane's border.
 			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n|│|\|)`, view, "%s at width %d", c, w)
 		}
@@ -474,7 +474,7 @@ func TestLoadErrorSaysWhy(t *testing.T) {
 		m := New(f.db, nil, f.options(t, tc.lang))
 		m = update(t, m, keyMsgSize(80, 24))
 		require.NoError(t, f.db.Close())
-		m = update(t, m, loadSnapshot(f.db, "")())
+		m = update(t, m, loadSnapshot(f.db, m.scope)())
 		require.Error(t, m.loadErr)
 		view := m.View()
 		assert.Contains(t, strings.ReplaceAll(view, "\n", ""), f.db.Path(), "the whole path, wrapped")

@@ -5,9 +5,10 @@ import "gridcmd/model"
 // Labels are the console's words in one language.
 type Labels struct {
 	Lang                                      string
-	Peacetime, Wartime, CommandRoom, FeedDown string
+	Peacetime, Wartime, FeedDown, ReadOnly    string
 	Open, Red, EscPerHour, PassOn             string
 	Chain, Tower, Incidents, Events, Roster   string
+	Towns, ColTown, ColPassOn, ColWartime     string
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
 	ColSev, ColID, ColStatus, ColSLA, ColNode string
@@ -34,9 +35,10 @@ func labels(lang string) Labels {
 }
 
 var enLabels = Labels{
-	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", CommandRoom: "town command room", FeedDown: "FEED LOST",
+	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", FeedDown: "FEED LOST", ReadOnly: "READ-ONLY",
 	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
+	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
@@ -96,9 +98,10 @@ func zhActions() map[model.Action]string {
 // model's catalogue; the English ones above are the console's own display
 // words (model's keys are "taskforce", "micro_grid", "acknowledged").
 var zhLabels = Labels{
-	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", CommandRoom: "综合信息指挥室", FeedDown: "实时中断",
+	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", FeedDown: "实时中断", ReadOnly: "只读",
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
+	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",

@@ -20,6 +20,10 @@ const (
 
 // snapshot is everything the console shows, read in one go.
 type snapshot struct {
+	// counted: a room above the towns reads its subtree down to the villages
+	// with the stored figures (model.Subtree), nothing beneath and nobody on
+	// the roster; nodes are the same nodes. nil: the whole subtree was read.
+	counted   []model.CountedNode
 	nodes     []model.Node
 	above     []model.Node // a scope below the village: its village and grid, for their names only
 	people    []model.Person
@@ -28,8 +32,9 @@ type snapshot struct {
 }
 
 type snapshotMsg struct {
-	snap snapshot
-	err  error
+	scope model.NodeCode // what was read: a snapshot of a scope the console has left is dropped
+	snap  snapshot
+	err   error
 }
 
 // eventsMsg is a coalesced burst of committed events with the incidents
@@ -72,36 +77,46 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 		ctx := context.Background()
 		var s snapshot
 		var err error
-		if s.nodes, err = svc.Nodes(ctx, scope); err != nil {
-			return snapshotMsg{err: err}
-		}
-		// A grid's seat names its nodes "渎溪村 02-01" and itself
-		// "渎溪村 02网格", as the town does: the names above it.
-		for _, c := range []model.NodeCode{scope.Village(), scope.Grid()} {
-			if c != "" && !scope.Contains(c) {
-				n, err := svc.Node(ctx, c)
-				if err != nil {
-					return snapshotMsg{err: err}
+		if roomScope(scope) {
+			if s.counted, err = svc.Subtree(ctx, scope, int(model.LevelVillage-scope.Level())); err != nil {
+				return snapshotMsg{scope: scope, err: err}
+			}
+			s.nodes = make([]model.Node, len(s.counted))
+			for i, n := range s.counted {
+				s.nodes[i] = n.Node
+			}
+		} else {
+			if s.nodes, err = svc.Nodes(ctx, scope); err != nil {
+				return snapshotMsg{scope: scope, err: err}
+			}
+			// A grid's seat names its nodes "渎溪村 02-01" and itself
+			// "渎溪村 02网格", as the town does: the names above it.
+			for _, c := range []model.NodeCode{scope.Village(), scope.Grid()} {
+				if c != "" && !scope.Contains(c) {
+					n, err := svc.Node(ctx, c)
+					if err != nil {
+						return snapshotMsg{scope: scope, err: err}
+					}
+					s.above = append(s.above, n)
 				}
-				s.above = append(s.above, n)
+			}
+			if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
+				return snapshotMsg{scope: scope, err: err}
 			}
 		}
-		if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
-			return snapshotMsg{err: err}
-		}
 		if s.incidents, err = svc.Incidents(ctx, model.IncidentFilter{Open: true, Node: scope}); err != nil {
-			return snapshotMsg{err: err}
+			return snapshotMsg{scope: scope, err: err}
 		}
 		resolved, err := svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved, Node: scope})
 		if err != nil {
-			return snapshotMsg{err: err}
+			return snapshotMsg{scope: scope, err: err}
 		}
 		s.incidents = append(s.incidents, resolved...)
 		if s.events, err = svc.Events(ctx, 0, eventsKept); err != nil {
-			return snapshotMsg{err: err}
+			return snapshotMsg{scope: scope, err: err}
 		}
 		s.events = scopeEvents(scope, s.events)
-		return snapshotMsg{snap: s}
+		return snapshotMsg{scope: scope, snap: s}
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 	paneQueue
 	paneEvents
 	paneDirectives // wartime only
+	paneTowns      // a room above the towns only (common.inRoom)
 	paneCount
 )
 
@@ -62,7 +63,11 @@ type common struct {
 	wl    wtLabels
 	keys  KeyMap
 	loc   *time.Location
-	scope model.NodeCode // the seat's subtree; "" for the whole tower
+	seat  model.Seat     // where the console sits; the root changes its focus (:town, esc)
+	scope model.NodeCode // seat.Scope(): the subtree on screen; "" for the whole tower
+	// townList: a room above the towns' towns, as its snapshot of the whole
+	// room had them (kept while it turns to one of them).
+	townList []model.Node
 
 	now time.Time
 	w   world

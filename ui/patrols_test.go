@@ -60,11 +60,11 @@ func patrolFixture(t *testing.T) fixture {
 func consoleAt(t *testing.T, f fixture, lang string, w, h int, wide bool) Model {
 	t.Helper()
 	opt := f.options(t, lang)
-	opt.Operator = demo.Liaison
+	opt.Seat = f.seatOf(t, demo.Liaison)
 	opt.AmbiguousWide = wide
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(w, h))
-	return update(t, m, loadSnapshot(f.db, "")())
+	return update(t, m, loadSnapshot(f.db, m.scope)())
 }
 
 func TestPatrolPanesFit(t *testing.T) {

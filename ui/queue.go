@@ -168,8 +168,11 @@ func (q *queuePane) admits(w *world, inc model.Incident) bool {
 	if q.scope != "" && !q.scope.Contains(inc.Node) {
 		return false
 	}
+	if q.c.aboveTowns() && inc.Status.Open() && !roomQueue(inc, q.c.now) {
+		return false // a room above the towns queues the town tier and above, and red
+	}
 	needle := strings.ToLower(strings.TrimSpace(q.filter))
-	return needle == "" || matches(inc, w.names[inc.Node], needle)
+	return needle == "" || matches(inc, w.nameOf(inc.Node), needle)
 }
 
 // rebuild recomputes the whole order, after the scope or the filter changed
@@ -348,7 +351,7 @@ func (q *queuePane) View() string {
 	lines = append(lines, p.st.ColumnHead.Render(" "+head))
 	for i := q.offset; i < len(q.rows) && i < q.offset+q.height; i++ {
 		inc, _ := w.get(q.rows[i].seq)
-		lines = append(lines, q.row(p, c, inc, w.names[inc.Node], now, i == q.cursor && focused, i == q.cursor))
+		lines = append(lines, q.row(p, c, inc, w.nameOf(inc.Node), now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))

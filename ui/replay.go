@@ -145,11 +145,11 @@ func loadHistory(svc model.Service, scope model.NodeCode, lang string) tea.Cmd {
 			sort.Slice(ps, func(i, j int) bool { return ps[i].at.Before(ps[j].at) })
 		}
 		if len(rp.acts) > 0 {
-			if rp.live, err = svc.WartimeStatus(ctx); err != nil {
+			if rp.live, err = svc.WartimeStatus(ctx, scope); err != nil {
 				return historyMsg{err: err}
 			}
 			rp.live = scopeWartime(scope, rp.live)
-			ds, err := svc.Directives(ctx)
+			ds, err := svc.Directives(ctx, scope)
 			if err != nil {
 				return historyMsg{err: err}
 			}

@@ -59,9 +59,9 @@ func playNight(t *testing.T, lang string, w, h int, points []time.Time) night {
 			started = true
 			people, err := db.People(context.Background(), model.PeopleFilter{Role: model.RoleDutyOfficer})
 			require.NoError(t, err)
-			m = New(db, nil, Options{Lang: lang, Operator: people[0].ID, Location: shanghai, Now: clock.Now, NoSweep: true})
+			m = New(db, nil, Options{Lang: lang, Seat: model.SeatOf(people[0]), Location: shanghai, Now: clock.Now, NoSweep: true})
 			m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-			m = update(t, m, loadSnapshot(db, "")())
+			m = update(t, m, loadSnapshot(db, m.scope)())
 		}
 		for next < len(points) && points[next].Before(at) {
 			look(points[next])
@@ -90,7 +90,7 @@ func replayConsole(t *testing.T, db *store.DB, lang string, w, h int, from, to t
 	t.Helper()
 	people, err := db.People(context.Background(), model.PeopleFilter{Role: model.RoleDutyOfficer})
 	require.NoError(t, err)
-	m := New(db, nil, Options{Lang: lang, Operator: people[0].ID, Location: shanghai, Now: db.Now, NoSweep: true,
+	m := New(db, nil, Options{Lang: lang, Seat: model.SeatOf(people[0]), Location: shanghai, Now: db.Now, NoSweep: true,
 		Replay: &ReplayOptions{From: from, To: to, Speed: speed}})
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	m = update(t, m, loadHistory(db, "", lang)())
@@ -216,10 +216,10 @@ func TestShiftChangeInTheConsole(t *testing.T) {
 	require.NoError(t, err)
 	cur, nxt := shifts[0], shifts[1]
 	o := f.options(t, "zh")
-	o.Operator = cur.Person
+	o.Seat = f.seatOf(t, cur.Person)
 	m := New(f.db, nil, o)
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m = update(t, m, loadSnapshot(f.db, "")())
+	m = update(t, m, loadSnapshot(f.db, m.scope)())
 	head := strings.Split(m.View(), "\n")[0]
 	assert.Contains(t, head, "值班 "+cur.Name)
 	assert.Contains(t, head, fmt.Sprintf("下一班 %s %s", nxt.Name, model.FormatWait(nxt.From.Sub(base))))
@@ -292,10 +292,10 @@ func TestReplayAndHandoverFitTheScreen(t *testing.T) {
 
 				o = f.options(t, lang)
 				o.AmbiguousWide = wide
-				o.Operator = shifts[0].Person
+				o.Seat = f.seatOf(t, shifts[0].Person)
 				m = New(f.db, nil, o)
 				m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-				m = update(t, m, loadSnapshot(f.db, "")())
+				m = update(t, m, loadSnapshot(f.db, m.scope)())
 				f.clock.Set(shifts[0].To.Add(-30 * time.Minute))
 				m = typeText(t, m, ":handover 330国道货车抛锚，已通知交警")
 				m = update(t, m, keyMsg("enter"))

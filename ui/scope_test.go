@@ -23,7 +23,7 @@ const duxi model.NodeCode = "330784114266"
 func scopedModel(t *testing.T, f fixture, node model.NodeCode, lang string) Model {
 	t.Helper()
 	opt := f.options(t, lang)
-	opt.Scope = node
+	opt.Seat.Node, opt.Seat.Town = node, node.Town()
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
 	m = update(t, m, loadSnapshot(f.db, node)())
@@ -143,7 +143,7 @@ func TestScopedWartime(t *testing.T) {
 	m := scopedModel(t, f, duxi, "en")
 	require.True(t, m.wt.active())
 
-	st, err := f.db.WartimeStatus(ctx)
+	st, err := f.db.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	units, gaps := 0, 0
 	for _, u := range st.Units {
@@ -184,7 +184,7 @@ func TestStylesOnTheSeatsRenderer(t *testing.T) {
 	opt.Renderer = r
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, "")())
+	m = update(t, m, loadSnapshot(f.db, m.scope)())
 	view := m.View()
 	assert.Contains(t, view, "\x1b[", "the seat's renderer draws colour")
 	for _, l := range strings.Split(view, "\n")[:3] {

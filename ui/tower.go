@@ -50,7 +50,7 @@ func (t *towerPane) flatten(w *world) {
 	var visit func(c model.NodeCode, d int)
 	visit = func(c model.NodeCode, d int) {
 		n := w.tower.Nodes[c]
-		t.rows = append(t.rows, towerRow{code: c, depth: d, kids: len(n.Children) > 0})
+		t.rows = append(t.rows, towerRow{code: c, depth: d, kids: n.HasChildren()})
 		if t.expanded[c] {
 			for _, k := range n.Children {
 				visit(k, d+1)
@@ -134,6 +134,19 @@ func (t *towerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 	}
 	return t, nil
+}
+
+// asks: enter on a town in a room above the towns turns the room to it.
+func (t *towerPane) asks(msg tea.KeyMsg) tea.Msg {
+	c := t.selected()
+	if key.Matches(msg, t.c.keys.Open) && c.Level() == model.LevelTown && t.c.aboveTowns() {
+		return focusTownMsg{town: c}
+	}
+	// Opening a node whose children are not read yet reads them.
+	if n, ok := t.c.w.tower.Nodes[c]; ok && !n.Loaded() && !t.expanded[c] && key.Matches(msg, t.c.keys.Open, t.c.keys.Expand) {
+		return loadChildrenMsg{node: c}
+	}
+	return nil
 }
 
 func (t *towerPane) Title() string { return t.c.p.lab.Tower }

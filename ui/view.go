@@ -54,13 +54,16 @@ func (m Model) right() string {
 	if m.wt.active() {
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
+	if m.aboveTowns() {
+		return vjoin(m.towns.View(), m.queue.View(), m.ticker.View())
+	}
 	return vjoin(m.queue.View(), m.ticker.View())
 }
 
 // header is the top line: town, mode, clock and the live key figures.
 func (m Model) header() string {
 	p := &m.p
-	town := m.w.root
+	town, roomName := m.room()
 	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
@@ -69,6 +72,13 @@ func (m Model) header() string {
 		}
 		mode += " "
 		modeSt = p.st.HeaderWartime
+	} else if n := len(m.wt.status.Towns); n > 0 {
+		// A room above the towns: wartime is per town.
+		mode = " " + p.lab.Wartime + " " + fmt.Sprintf(m.say("%d towns", "%d 个镇街"), n) + " "
+		modeSt = p.st.HeaderWartime
+	}
+	if !m.seat.Acts() {
+		mode += p.lab.ReadOnly + " "
 	}
 	if m.feedDown {
 		mode += p.lab.FeedDown + " "
@@ -96,13 +106,11 @@ func (m Model) header() string {
 		figs = append(figs[:2], append(duty, figs[2:]...)...)
 	}
 	var lead string
-	if m.scope != "" && m.scope.Level() != model.LevelTown {
+	if m.seat.Level() > model.LevelTown {
 		// A seat of a room below the town (a village's, a grid's): the
 		// room by its name, and whose seat it is; the figures go before
 		// the room's name does, and the name before the clock.
-		en, zh := model.SeatRoomName(m.scope, m.wt.status.Active.Active())
-		roomName := m.say(en, zh)
-		if op, ok := m.w.byID[m.opt.Operator]; ok {
+		if op := m.seat.Person; op.Name != "" {
 			roomName += " " + p.g.Dot + " " + op.Name
 		}
 		lead = " " + town + "  " + roomName + "  "
@@ -110,10 +118,13 @@ func (m Model) header() string {
 			lead = " " + town + "  "
 		}
 	} else {
-		if op, ok := m.w.byID[m.opt.Operator]; ok && len(duty) == 0 && m.rp == nil {
+		if op := m.seat.Person; op.Name != "" && len(duty) == 0 && m.rp == nil {
 			figs = append(figs, p.lab.Operator+" "+op.Name)
 		}
-		lead = " " + town + "  " + p.lab.CommandRoom + "  "
+		lead = " " + town + "  " + roomName + "  "
+		if roomName == "" {
+			lead = " " + town + "  "
+		}
 		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
 			lead = " " + town + "  " // the room's name goes before the clock and the figures do
 		}
@@ -132,6 +143,39 @@ func (m Model) header() string {
 		room = 0
 	}
 	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
+}
+
+// room is the header's lead: the place the console shows (the seat's town,
+// or the division of a room above the towns, or all towns of a file with
+// no seat) and the room's name.
+func (m Model) room() (place, name string) {
+	var en, zh string
+	switch {
+	case m.seat.Level() > model.LevelTown: // a village's room, a grid's
+		place = m.w.root // "渎溪村 02网格"
+		if place == "" {
+			place = m.nodeName(m.seat.Node)
+		}
+		en, zh = model.SeatRoomName(m.scope, m.wt.status.Active.Active())
+	case m.town() != "":
+		place = m.nodeName(m.town())
+		en, zh = model.SeatRoomName(m.town(), false)
+	case m.seat.Node != "":
+		place = m.nodeName(m.seat.Node)
+		en, zh = model.SeatRoomName(m.seat.Node, false)
+	default:
+		en, zh = model.SeatRoomName("", false)
+		return m.say(en, zh), ""
+	}
+	return place, m.say(en, zh)
+}
+
+// nodeName is a node's name, or its code before the snapshot is in.
+func (m Model) nodeName(c model.NodeCode) string {
+	if n, ok := m.w.nodes[c]; ok && n.Name != "" {
+		return n.Name
+	}
+	return string(c)
 }
 
 // footer is the status line: a prompt, a flash, or the next keys.
@@ -169,6 +213,15 @@ func (m Model) footer() string {
 	for _, k := range keys[max(len(keys)-2, 0):] {
 		s, w := item(k)
 		tail, tailW = tail+s, tailW+w
+	}
+	if !m.seat.Acts() {
+		// A read-only seat says why, and what to do, where the keys were:
+		// whole, before the help and quit keys if they leave it room.
+		why := " " + m.errText(m.seat.ReadOnly)
+		if p.w.Of(why)+tailW <= m.width {
+			return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
+		}
+		return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 	}
 	var b strings.Builder
 	used := 0

@@ -72,14 +72,14 @@ type afterActionMsg struct {
 func loadWartime(svc model.Service, scope model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
-		st, err := svc.WartimeStatus(ctx)
+		st, err := svc.WartimeStatus(ctx, scope)
 		if err != nil {
 			return wartimeMsg{err: err}
 		}
 		st = scopeWartime(scope, st)
 		var out []wtDirective
 		if st.Active.Active() {
-			ds, err := svc.Directives(ctx)
+			ds, err := svc.Directives(ctx, scope)
 			if err != nil {
 				return wartimeMsg{err: err}
 			}

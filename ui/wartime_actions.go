@@ -24,6 +24,17 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.flashErr(msg.err)
 		}
 		return m.onWartimeLoaded(msg), nil
+	case activatedTownsMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		ids := make([]string, len(msg.acts))
+		for i, a := range msg.acts {
+			ids[i] = a.ID
+		}
+		mm, c := m.flashInfo(m.say(fmt.Sprintf("wartime in %d towns: %s", len(ids), strings.Join(ids, " ")),
+			fmt.Sprintf("%d 个镇街已进入战时：%s", len(ids), strings.Join(ids, " "))))
+		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 	case activatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -52,7 +63,10 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.flashInfo(m.say(fmt.Sprintf("%s resent to %d silent micro-grids", msg.id, msg.n),
 			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
 	case draftMsg:
-		return m, draft(m.svc, msg.person, msg.micro, m.opt.Operator)
+		if !m.seat.Acts() {
+			return m.flashErr(m.seat.ReadOnly)
+		}
+		return m, draft(m.svc, msg.person, msg.micro, m.seat.Person.ID)
 	case draftedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -75,6 +89,9 @@ func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
 		if m.wt.active() {
 			m.ring[paneChain] = m.wtc
 		} else if m.focus == paneDirectives {
+			m.focus = paneQueue
+		}
+		if m.skipped(m.focus) {
 			m.focus = paneQueue
 		}
 	}
@@ -107,7 +124,7 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 			nobody++
 		}
 	}
-	by := m.opt.Operator
+	by := m.seat.Person.ID
 	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s? y/n",
 		msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
 		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
@@ -133,7 +150,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 		a := m.wt.status.Active
 		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)? y/n", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
 			fmt.Sprintf("结束战时 %s（%s，自 %s）？y/n", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
-		by := m.opt.Operator
+		by := m.seat.Person.ID
 		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
 	}
 	reasons := make([]string, len(model.Reasons))
@@ -144,6 +161,13 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	scope := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
 		scope = string(sel)
+	} else if m.aboveTowns() {
+		// A room above the towns: every town of the room, or the town
+		// selected; one activation per town.
+		scope = string(m.scope)
+		if sel.Level() == model.LevelTown {
+			scope = string(sel)
+		}
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
@@ -171,7 +195,7 @@ func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 	if !ok {
 		return m.flashErr(refusal(model.ECONFLICT, "no directive to resend", "没有可重发的指令"))
 	}
-	return m, resend(m.svc, cur.d.ID, m.opt.Operator)
+	return m, resend(m.svc, cur.d.ID, m.seat.Person.ID)
 }
 
 // inRoom refuses codes outside the seat's room: a village room directs
@@ -186,10 +210,20 @@ func (m Model) inRoom(codes []model.NodeCode) error {
 	return nil
 }
 
-// town is the first tower's root, what "town" means in a scope (a village
-// seat's village).
+// town is what "the town" (全镇 in a scope or a directive's targets)
+// means: the seat's town; at a seat below the town (a village's, a
+// grid's), its own node, as far as its room reaches. A console over a file
+// holding one town alone (read-only, no seat) means that town; a room above
+// the towns that has not turned to one means none, and the form says to
+// name them.
 func (m Model) town() model.NodeCode {
-	if len(m.w.tower.Roots) > 0 {
+	if m.seat.Level() > model.LevelTown {
+		return m.scope
+	}
+	if m.seat.Town != "" {
+		return m.seat.Town
+	}
+	if m.seat.Node == "" && len(m.w.tower.Roots) == 1 && m.w.tower.Roots[0].Level() == model.LevelTown {
 		return m.w.tower.Roots[0]
 	}
 	return ""
@@ -197,7 +231,7 @@ func (m Model) town() model.NodeCode {
 
 // submitWartimeForm handles the activation and directive forms.
 func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
-	by := m.opt.Operator
+	by := m.seat.Person.ID
 	switch m.form.kind {
 	case formActivate:
 		scope, err := model.ParseScope([]string{v["scope"]}, m.town())
@@ -206,6 +240,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		}
 		if err := m.inRoom(scope); err != nil {
 			return m, nil, err
+		}
+		if m.aboveTowns() {
+			return m.confirmTowns(v, scope)
 		}
 		cover, err := m.w.tower.Cover(scope)
 		if err != nil {

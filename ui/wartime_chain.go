@@ -25,7 +25,12 @@ func (p *wtChainPane) SetSize(w, h int) { p.width, p.height = w, h }
 // Update counts the figures again when what they count changed.
 func (p *wtChainPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if _, ok := msg.(countMsg); ok {
-		p.fig = computeWartimeFigures(&p.c.w, p.c.wt)
+		// Only wartime shows the pane: peacetime's live events skip the
+		// walk over the people and the open incidents.
+		p.fig = wtFigures{}
+		if p.c.wt.active() {
+			p.fig = computeWartimeFigures(&p.c.w, p.c.wt)
+		}
 	}
 	return p, nil
 }

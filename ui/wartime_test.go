@@ -45,7 +45,7 @@ func TestWartimeFromTheKeyboard(t *testing.T) {
 	view := m.View()
 	assert.Contains(t, view, "activate wartime: typhoon (drill) over 27 villages, 232 micro-grids,")
 	m = keys(t, m, "y")
-	st, err := f.db.WartimeStatus(context.Background())
+	st, err := f.db.WartimeStatus(context.Background(), "")
 	require.NoError(t, err)
 	require.True(t, st.Active.Active())
 	assert.True(t, st.Active.Drill)
@@ -78,7 +78,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	m = keys(t, m, "enter", "enter", "enter")
 	view := m.View()
 	assert.Contains(t, view, "to 232 micro-grids (6 with nobody on duty), done by 05:10? y/n")
-	ds, err := f.db.Directives(ctx)
+	ds, err := f.db.Directives(ctx, "")
 	require.NoError(t, err)
 	assert.Empty(t, ds, "the dry run stores nothing")
 	m = keys(t, m, "y")
@@ -91,7 +91,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	assert.Contains(t, m.View(), "all: 0/232 signed")
 
 	// Units sign through the store (the handheld app): the bars fill.
-	st, err := f.db.WartimeStatus(ctx)
+	st, err := f.db.WartimeStatus(ctx, "")
 	require.NoError(t, err)
 	signed := 0
 	for _, u := range st.Units {
@@ -191,7 +191,7 @@ func TestWartimeScreensFit(t *testing.T) {
 						opt.AmbiguousWide = wide
 						m := New(f.db, nil, opt)
 						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, "")())
+						m = update(t, m, loadSnapshot(f.db, m.scope)())
 						m = update(t, m, loadWartime(f.db, "")())
 						m = keys(t, m, sc.keys...)
 						require.True(t, m.wt.active())
@@ -227,7 +227,7 @@ func TestLateQuestionNeverTakesAFormsKeys(t *testing.T) {
 	m = keys(t, m, "tab", "tab", "tab")
 	m = typeText(t, m, "y")
 	assert.True(t, m.formActive)
-	ds, err := f.db.Directives(context.Background())
+	ds, err := f.db.Directives(context.Background(), "")
 	require.NoError(t, err)
 	assert.Empty(t, ds, "nothing was sent")
 	assert.Equal(t, "y", m.form.values()["title"])
@@ -359,7 +359,7 @@ func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
 			require.NotEmpty(t, cadres)
 
 			// Only the cadre signs, for one unit: nothing is the units' own yet.
-			st, err := f.db.WartimeStatus(ctx)
+			st, err := f.db.WartimeStatus(ctx, "")
 			require.NoError(t, err)
 			var units []model.UnitStatus
 			for _, u := range st.Units {

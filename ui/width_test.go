@@ -134,7 +134,7 @@ func TestEveryLineFitsTheTerminal(t *testing.T) {
 						opt.AmbiguousWide = wideAmb
 						m := New(f.db, nil, opt)
 						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, "")())
+						m = update(t, m, loadSnapshot(f.db, m.scope)())
 						m = keys(t, m, sc.keys...)
 						checkScreen(t, m, size[0], size[1], wideAmb)
 					})
@@ -196,7 +196,7 @@ func TestDisputedClustersFitEveryScreen(t *testing.T) {
 						opt.AmbiguousWide = wideAmb
 						m := New(f.db, nil, opt)
 						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, "")())
+						m = update(t, m, loadSnapshot(f.db, m.scope)())
 						m = st.do(m)
 						checkScreen(t, m, size[0], size[1], wideAmb)
 					})

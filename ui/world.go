@@ -51,7 +51,11 @@ func newWorld(s snapshot) world {
 	for _, inc := range s.incidents {
 		w.put(inc)
 	}
-	w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	if s.counted != nil {
+		w.tower = model.BuildCountedTower(s.counted)
+	} else {
+		w.tower = model.BuildTower(s.nodes, s.people, nil, nil)
+	}
 	if len(w.tower.Roots) > 0 {
 		raw := make(map[model.NodeCode]string, len(s.above)+1)
 		for _, n := range s.above {
@@ -62,6 +66,36 @@ func newWorld(s snapshot) world {
 		w.root = model.DisplayName(root, model.NameByGrid, func(c model.NodeCode) string { return raw[c] })
 	}
 	return w
+}
+
+// graft puts the children of a node the officer opened, read later, into
+// the tower, and counts the open incidents again (those counted on the
+// node now belong beneath it).
+func (w *world) graft(kids []model.CountedNode, now time.Time) {
+	w.tower.Graft(kids)
+	all := make([]model.Node, 0, len(w.nodes)+len(kids))
+	for _, n := range w.nodes {
+		all = append(all, n)
+	}
+	for _, k := range kids {
+		if _, ok := w.tower.Nodes[k.Code]; ok {
+			w.nodes[k.Code] = k.Node
+			all = append(all, k.Node)
+		}
+	}
+	w.names = model.DisplayNames(all, model.NameByCode)
+	w.rollUp(now)
+}
+
+// nameOf is a node's display name, or, in a room that has not read so
+// deep, its nearest loaded ancestor's.
+func (w *world) nameOf(c model.NodeCode) string {
+	for ; c != ""; c = c.Parent() {
+		if n, ok := w.names[c]; ok {
+			return n
+		}
+	}
+	return ""
 }
 
 // get returns the live incident seq.
@@ -183,16 +217,27 @@ func (w *world) change(incs []model.Incident, now time.Time) {
 		w.rollUp(now)
 		return
 	}
+	// The chain's figures change by what each incident takes off and puts
+	// on, unless the one taken off held a minimum (the longest wait at its
+	// tier, the next light to turn): then they are counted again.
+	recount := false
 	for _, inc := range incs {
 		if old, ok := w.get(inc.Seq); ok && old.Status.Open() {
 			w.tower.CountIncident(old.Node, old.Light(now), -1)
+			if !w.uncount(&w.inc, &old, now) {
+				recount = true
+			}
 		}
 		w.put(inc)
 		if inc.Status.Open() {
 			w.tower.CountIncident(inc.Node, inc.Light(now), 1)
+			w.count(&w.inc, &inc, now)
 		}
 	}
 	w.countedAt = now
+	if !recount {
+		return
+	}
 	f := newIncidentFigures()
 	w.nextLight = time.Time{}
 	for i := range w.incs {
@@ -219,6 +264,30 @@ func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
 	if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
 		w.nextLight = c
 	}
+}
+
+// uncount takes an open incident off the chain's figures, as count put it
+// on at now (no light has turned since: change checks). It reports false
+// when the incident held a minimum the figures keep, which only a new count
+// can find again.
+func (w *world) uncount(f *incidentFigures, inc *model.Incident, now time.Time) bool {
+	f.open--
+	ok := true
+	if r := inc.Tier.Rank(); r >= 0 {
+		tf := &f.tiers[r]
+		tf.waiting--
+		if inc.Light(now) == model.LightRed {
+			tf.red--
+			f.red--
+		}
+		if !inc.TierSince.After(tf.since) {
+			ok = false
+		}
+	}
+	if c := inc.NextLightChange(now); !c.IsZero() && !c.After(w.nextLight) {
+		ok = false
+	}
+	return ok
 }
 
 // lightsDue reports whether some light has turned since the last roll-up.

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// townsPane is a room above the towns' first pane: one row per town of the
+// room with its open and red incidents, escalations in the last hour, the
+// grid leaders' pass-on median today, and its wartime. Enter turns the
+// room to the town under the cursor.
+type townsPane struct {
+	c             *common
+	cursor        int
+	offset        int
+	width, height int
+}
+
+func newTownsPane(c *common) *townsPane { return &townsPane{c: c} }
+
+// towns are the room's towns.
+func (t *townsPane) towns() []model.Node { return t.c.townList }
+
+func (t *townsPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1); t.clamp() }
+
+func (t *townsPane) clamp() {
+	n := len(t.towns())
+	t.cursor = max(min(t.cursor, n-1), 0)
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+t.height {
+		t.offset = t.cursor - t.height + 1
+	}
+	t.offset = max(min(t.offset, n-t.height), 0)
+}
+
+// Update: the keys move the cursor (enter is asks').
+func (t *townsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyMsg); ok && !key.Matches(msg, t.c.keys.Open) {
+		t.cursor += t.c.keys.step(msg)
+		t.clamp()
+	}
+	return t, nil
+}
+
+// asks: enter turns the room to the town under the cursor.
+func (t *townsPane) asks(msg tea.KeyMsg) tea.Msg {
+	if ts := t.towns(); key.Matches(msg, t.c.keys.Open) && t.cursor < len(ts) {
+		return focusTownMsg{town: ts[t.cursor].Code}
+	}
+	return nil
+}
+
+func (t *townsPane) Title() string {
+	return t.c.p.lab.Towns
+}
+
+func (t *townsPane) ShortHelp() []key.Binding {
+	k := t.c.keys
+	return []key.Binding{k.NextPane, k.Down, k.Open, k.Wartime, k.Command, k.Help, k.Quit}
+}
+func (t *townsPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
+
+// townFigures is one row of the towns table.
+type townFigures struct {
+	open, red, escLastHour int
+	passOn                 time.Duration
+	passOnN                int
+	wartime                string // the activation's id, "" in peacetime
+}
+
+// townRows counts the figures of each town: open and red from the tower,
+// the rest from the recent events and the wartime state.
+func townRows(c *common, towns []model.Node) []townFigures {
+	out := make([]townFigures, len(towns))
+	at := make(map[model.NodeCode]int, len(towns))
+	for i, tn := range towns {
+		at[tn.Code] = i
+		if n, ok := c.w.tower.Nodes[tn.Code]; ok {
+			out[i].open, out[i].red = n.Open, n.Red
+		}
+	}
+	for _, a := range c.wt.status.Towns {
+		for _, s := range a.Scope {
+			if i, ok := at[s.Town()]; ok {
+				out[i].wartime = a.ID
+			}
+		}
+	}
+	hourAgo := c.now.Add(-time.Hour)
+	y, mo, d := c.now.In(c.loc).Date()
+	midnight := time.Date(y, mo, d, 0, 0, 0, 0, c.loc)
+	passOn := make([][]time.Duration, len(towns))
+	for _, e := range c.w.events {
+		if e.At.Before(midnight) && e.At.Before(hourAgo) {
+			break // newest first
+		}
+		i, ok := at[e.Node.Town()]
+		if !ok || e.Action != model.ActEscalate {
+			continue
+		}
+		if e.At.After(hourAgo) {
+			out[i].escLastHour++
+		}
+		if e.Before.Tier == model.TierGrid && e.Actor != model.System && !e.At.Before(midnight) {
+			if inc, ok := c.w.get(e.IncidentSeq); ok {
+				passOn[i] = append(passOn[i], e.At.Sub(inc.ReportedAt))
+			}
+		}
+	}
+	for i, ds := range passOn {
+		if len(ds) > 0 {
+			sort.Slice(ds, func(a, b int) bool { return ds[a] < ds[b] })
+			out[i].passOn, out[i].passOnN = ds[len(ds)/2], len(ds)
+		}
+	}
+	return out
+}
+
+func (t *townsPane) View() string {
+	c, pt := t.c, &t.c.p
+	towns := t.towns()
+	rows := townRows(c, towns)
+	inner := t.width - 2
+	// name, open, red, esc/h, pass-on, wartime: narrower numbers at 80
+	// columns, before the name is cut.
+	num, wide := 6, 8
+	if inner < 60 {
+		num, wide = 5, 7
+	}
+	nameW := max(inner-1-3*(num+1)-2*(wide+1), 1)
+	row := func(name, open, red, esc, pass, wt string) string {
+		return pt.w.Fit(name, nameW, pt.g.More) + " " + pt.w.FitRight(open, num) + " " + pt.w.FitRight(red, num) + " " +
+			pt.w.FitRight(esc, num) + " " + pt.w.FitRight(pass, wide) + " " + pt.w.FitRight(wt, wide)
+	}
+	lines := []string{pt.st.ColumnHead.Render(" " + row(pt.lab.ColTown, pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime))}
+	focused := c.focused(paneTowns)
+	for i := t.offset; i < len(towns) && len(lines) <= t.height; i++ {
+		f := rows[i]
+		pass := "-"
+		if f.passOnN > 0 {
+			pass = model.FormatWait(f.passOn)
+		}
+		wt := "-"
+		if f.wartime != "" {
+			wt = f.wartime
+		}
+		line := row(towns[i].Name, fmt.Sprint(f.open), fmt.Sprint(f.red), fmt.Sprint(f.escLastHour), pass, wt)
+		switch {
+		case i == t.cursor && focused:
+			line = pt.st.Selected.Render(pt.g.Cursor + line)
+		case i == t.cursor:
+			line = pt.st.CursorIdle.Render(pt.g.Cursor + line)
+		case f.red > 0 || f.wartime != "":
+			line = pt.st.Overdue.Render(" " + line)
+		default:
+			line = " " + line
+		}
+		lines = append(lines, line)
+	}
+	return pt.box(t.Title(), fmt.Sprint(len(towns)), lines, t.width, t.height+3, focused)
+}

@@ -124,6 +124,7 @@ type Service interface {
 	IncidentService
 	EventService
 	WartimeService
+	PointsService
 	PatrolService
 	DutyService
 	Stats(ctx context.Context) (Stats, error)

@@ -66,6 +66,8 @@ type DB struct {
 	commits   atomic.Int64 // transactions committed by the writer
 	committed atomic.Int64 // requests they carried
 
+	pts pointsState // the points' rules, set at Open (loadPoints)
+
 	// watchLook makes the first sweep look at the watchdogs whatever meta
 	// watch/next says, when something was watched as the file opened: the
 	// silences configured now may be shorter than those it was set by.
@@ -236,6 +238,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateCounts9,
 	// 10: wartime per town.
 	migrateWartimePerTown10,
+	// 11: the points (积分): their rule sets, and the totals by day and by
+	// month (store/points.go).
+	migratePoints,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -316,6 +321,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
@@ -385,6 +391,10 @@ func Open(path string, opts Options) (*DB, error) {
 		stopped:   make(chan struct{}),
 		subs:      map[*subscription]struct{}{},
 		subBuffer: subBuffer,
+	}
+	if err := s.loadPoints(bdb); err != nil {
+		_ = bdb.Close()
+		return nil, err
 	}
 	if opts.ReadOnly {
 		go s.refuseWrites()

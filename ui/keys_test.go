@@ -456,9 +456,10 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 	for _, w := range []int{80, 120} {
 		m := f.model(t, "zh", w, 40)
 		m = keys(t, m, "?")
-		view := m.View()
+		// The help scrolls: what the first screen leaves out, G shows.
+		view := m.View() + keys(t, m, "G").View()
 		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after",
-			":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
+			":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
 			// A word ends at a space, a bracket, the line's end or the pane's border.
 			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n|│|\|)`, view, "%s at width %d", c, w)
 		}

@@ -58,9 +58,10 @@ var enLabels = Labels{
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
 		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
-		model.ActKey: "ssh key", model.ActSeat: "seat",
-		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
-		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch"},
+		model.ActInvalid: "closed as invalid", model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted",
+		model.ActPointsRedeem: "benefit redeemed", model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped",
+		model.ActHandover: "handed over", model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in",
+		model.ActHeartbeat: "gateway watch", model.ActKey: "ssh key", model.ActSeat: "seat"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",

@@ -113,6 +113,8 @@ var screens = []struct {
 	{"dispatch form", []string{"s"}},
 	{"filter", []string{"/", "渎", "溪"}},
 	{"events", []string{"tab"}},
+	{"points", []string{":", "p", "o", "i", "n", "t", "s", "enter"}},
+	{"points scrolled", []string{":", "p", "o", "i", "n", "t", "s", "enter", "G"}},
 }
 
 // TestEveryLineFitsTheTerminal draws every screen in both languages, at

@@ -104,6 +104,7 @@ var localMethods = []localMethod{
 	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
+	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
 	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcHandover, rpcAcceptHandover, rpcHandovers,
 	rpcCheckIn, rpcAddHeartbeat, rpcRemoveHeartbeat, rpcHeartbeats, rpcBeat,
 	rpcCheck,

@@ -32,18 +32,21 @@ func (a *app) consoleCmd() *cobra.Command {
 
 func (a *app) demoCmd() *cobra.Command {
 	var seed int64
-	var feed bool
+	var feed, history bool
 	var every time.Duration
 	var sshAddr string
 	var keys []string
 	cmd := &cobra.Command{
-		Use:   "demo [--seed N] [--feed=false] [--lang en] [--ssh[=ADDR] --key PERSON=FILE.pub ...]",
+		Use:   "demo [--seed N] [--feed=false] [--history=false] [--lang en] [--ssh[=ADDR] --key PERSON=FILE.pub ...]",
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
 		Long: `Open the console on a fresh temporary database holding the Huajie demo
 (27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
 incidents), with a simulated field feed: new reports every few seconds from
 random grids, grid leaders acknowledging some and leaving others to breach
-their deadline and climb. The temporary database is removed on exit.
+their deadline and climb. The weeks before the demo's morning are loaded too
+(--history, on by default: init --demo --history says what they hold), so the
+points and scorecards have a month behind them. The temporary database is
+removed on exit.
 
 With --ssh the demo serves its console over SSH too (on ssh.addr, or
 --ssh=HOST:PORT), to the keys given with --key (repeat it): --key
@@ -63,6 +66,10 @@ a village cadre of 渎溪村 ('gridcmd demo' lists no people; 'gridcmd init
 				if sshAddr != "-" {
 					a.cfg.SSH.Addr = sshAddr
 				}
+			}
+			a.demoHistory = history
+			if history {
+				fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
 			}
 			dir, err := os.MkdirTemp("", "gridcmd-demo-")
 			if err != nil {
@@ -96,6 +103,7 @@ a village cadre of 渎溪村 ('gridcmd demo' lists no people; 'gridcmd init
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the demo data and the feed")
 	cmd.Flags().BoolVar(&feed, "feed", true, "run the simulated field feed")
 	cmd.Flags().DurationVar(&every, "every", 4*time.Second, "mean time between simulated reports")
+	cmd.Flags().BoolVar(&history, "history", true, "load the weeks before the morning too (the points' month and the month before)")
 	cmd.Flags().StringVar(&sshAddr, "ssh", "", "serve the console over SSH too, on ssh.addr or --ssh=HOST:PORT")
 	cmd.Flags().Lookup("ssh").NoOptDefVal = "-"
 	cmd.Flags().StringArrayVar(&keys, "key", nil, "with --ssh: PERSON=FILE.pub, a person's public key to let in (repeatable)")

@@ -294,6 +294,7 @@ var actionUse = map[model.Action]struct{ use, short string }{
 	model.ActResolve:     {"resolve", "Mark an incident resolved"},
 	model.ActClose:       {"close", "Close (archive) a resolved incident after follow-up"},
 	model.ActReopen:      {"reopen", "Reopen a resolved incident when new information arrives (--note required)"},
+	model.ActInvalid:     {"invalid", "Close an open report as invalid (作废): a duplicate, a false alarm, no case (--note required)"},
 }
 
 // actionFlags are the flags of an action on an incident.
@@ -368,7 +369,7 @@ func (a *app) act(ctx context.Context, act model.Action, arg string, fl actionFl
 		}
 		inc, err := db.Act(ctx, id, c)
 		if err != nil {
-			if act == model.ActReopen && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
+			if (act == model.ActReopen || act == model.ActInvalid) && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
 				// The rules refuse to reopen without saying what new
 				// information arrived: a refusal (exit 2) like the
 				// others, not a typing error.

@@ -21,18 +21,23 @@ import (
 )
 
 func (a *app) initCmd() *cobra.Command {
-	var withDemo bool
+	var withDemo, history bool
 	var seed int64
 	var at string
 	cmd := &cobra.Command{
-		Use:   "init [--demo]",
+		Use:   "init [--demo [--history]]",
 		Short: "Create the database; --demo fills it with the Huajie demo town",
 		Long: `Create the database file. With --demo, fill it with the built-in Huajie
 demo: the 27 real villages and communities of 花街镇, 82 grids, 232 micro-grids,
 their staff and a few dozen incidents in every status and tier. The same --seed
-gives the same data. A database that already holds data is never touched.`,
+gives the same data. With --history, also the weeks before it (from the first
+day of the month before): two months of grid work, a flood drill and the
+deliberation week's points, so that 'gridcmd points' and 'gridcmd scorecard'
+have a true month behind them. A database that already holds data is never
+touched.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.demoHistory = history
 			base := a.now()
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
@@ -66,6 +71,7 @@ gives the same data. A database that already holds data is never touched.`,
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "fill the database with the Huajie demo")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the demo data")
 	cmd.Flags().StringVar(&at, "at", "", "the demo's 'now' (RFC 3339); default the current time")
+	cmd.Flags().BoolVar(&history, "history", false, "with --demo, also the weeks before (the month before and this one so far), for the points and scorecards")
 	return cmd
 }
 
@@ -149,9 +155,13 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 			a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total)}
 	}
 	if withDemo {
+		load := demo.Load
+		if a.demoHistory {
+			load = demo.LoadWithHistory
+		}
 		// The demo's days (its patrols') are the town's, and its shifts
 		// hand over at the command room's hours.
-		err := demo.Load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
+		err := load(ctx, db, clock.Set, seed, base.In(a.cfg.Location))
 		clock.Release()
 		if err != nil {
 			return initCounts{}, fmt.Errorf("demo: %w", err)

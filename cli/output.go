@@ -61,7 +61,10 @@ type eventJSON struct {
 	After     *stateJSON `json:"after,omitempty"`
 	Note      string     `json:"note,omitempty"`
 	NoteZh    string     `json:"note_zh,omitempty"`
-	Ref       string     `json:"ref,omitempty"` // the patrol, finding or rotation of a patrol event
+	Due       string     `json:"due,omitempty"`     // the deadline the act answered
+	Subject   string     `json:"subject,omitempty"` // whom it is about: the reserve drafted, whose points
+	Points    int        `json:"points,omitempty"`  // a grant, deduction or redemption
+	Ref       string     `json:"ref,omitempty"`     // the patrol, finding or rotation of a patrol event
 }
 
 type personJSON struct {
@@ -122,11 +125,15 @@ func stateOf(s model.State) *stateJSON {
 }
 
 func (a *app) eventJSON(e model.Event) eventJSON {
-	return eventJSON{
+	j := eventJSON{
 		Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action),
 		Incident: e.Incident, Node: string(e.Node), Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note,
-		NoteZh: e.NoteZh, Ref: e.Ref,
+		NoteZh: e.NoteZh, Due: a.ts(e.Due), Points: e.Points, Ref: e.Ref,
 	}
+	if e.Subject != model.System {
+		j.Subject = e.Subject.String()
+	}
+	return j
 }
 
 // roleNames are the roles' keys ("grid_leader").

@@ -40,6 +40,7 @@ type app struct {
 	asFlag      string
 	cfg         config.Config
 	now         func() time.Time // the clock for stores this process opens
+	demoHistory bool             // the demo is loaded with its history (demo.LoadWithHistory)
 	// held, if set, is the service every command works on instead of the
 	// database (a command run over SSH, on the seat server's store).
 	held model.Service
@@ -119,6 +120,7 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.backupCmd(), a.checkCmd(), a.benchSSH(a.benchAPI(a.benchCmd())), a.consoleCmd(), a.demoCmd(),
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
 		a.serveCmd(), a.tokenCmd(), a.keyCmd(),
+		a.actionCmd(model.ActInvalid), a.pointsCmd(), a.scorecardCmd(),
 		a.patrolCmd(), a.findingCmd(), a.rotationCmd(),
 		a.dutyCmd(), a.handoverCmd(), a.heartbeatCmd(), a.replayCmd(), a.timelineCmd(),
 	)

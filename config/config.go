@@ -38,6 +38,7 @@ type Config struct {
 	API           API               `mapstructure:"api"`
 	SSH           SSH               `mapstructure:"ssh"`
 	Alerts        Alerts            `mapstructure:"alerts"`
+	Points        Points            `mapstructure:"points"`
 	Patrol        Patrol            `mapstructure:"patrol"`
 	Watchdog      Watchdog          `mapstructure:"watchdog"`
 
@@ -154,6 +155,7 @@ func Defaults() map[string]any {
 		"watchdog.severity":      p.Watchdog.Severity.String(),
 		"watchdog.category":      string(p.Watchdog.Category),
 	}
+	pointsDefaults(d)
 	for t, v := range p.Ack {
 		d["deadlines.ack."+string(t)] = v.String()
 	}
@@ -232,7 +234,7 @@ func LoadWarn(file string, overrides map[string]string, warn io.Writer) (Config,
 	var c Config
 	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
 		dc.ErrorUnused = true
-		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(durationHook, sizeHook, rateHook)
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(durationHook, sizeHook, rateHook, dayHook)
 	})
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %s", cleanDecodeError(err))
@@ -259,8 +261,8 @@ func checkKeys(v *viper.Viper) error {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(k, "categories."), strings.HasPrefix(k, "alerts.categories."):
-			continue // categories and sensor kinds are the user's to add
+		case strings.HasPrefix(k, "categories."), strings.HasPrefix(k, "alerts.categories."), strings.HasPrefix(k, "points.benefits."):
+			continue // categories, sensor kinds and benefits are the user's to add
 		}
 		return fmt.Errorf("unknown key %q", k)
 	}
@@ -686,6 +688,9 @@ func (c Config) Policy() (model.Policy, error) {
 		return p, err
 	}
 	p.Alerts = rule
+	if p.Points, err = c.pointsPolicy(); err != nil {
+		return p, err
+	}
 	p.Patrol = model.PatrolPolicy{CompleteShare: c.Patrol.CompleteShare, TriageDeadline: c.Patrol.TriageDeadline, Silence: c.Patrol.Silence}
 	p.Resupervise = c.Deadlines.Resupervise
 	wsev, err := model.ParseSeverity(c.Watchdog.Severity)

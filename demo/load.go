@@ -24,14 +24,26 @@ import (
 // Every step must succeed; the first refusal stops Load with an error that
 // names the step and wraps the store's error.
 func Load(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
-	return Play(ctx, svc, setClock, seed, base, nil)
+	return play(ctx, svc, setClock, seed, base, false, nil)
+}
+
+// LoadWithHistory is Load with the demo's history (History) played between
+// the imports and the morning's script: the weeks before base, so that the
+// points and scorecards have a true month and the month before it.
+func LoadWithHistory(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time) error {
+	return play(ctx, svc, setClock, seed, base, true, nil)
 }
 
 // Play is Load with before called before each step of the script, once
 // the clock is at the step's time (a test uses it to sweep the clocks and
 // to look at a console following the feed as the night goes on). It also
-// schedules the week of shifts (Shifts) right after the roster.
+// schedules the week of shifts (Shifts) right after the roster (after the
+// history, with LoadWithHistory).
 func Play(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, before func(at time.Time) error) error {
+	return play(ctx, svc, setClock, seed, base, false, before)
+}
+
+func play(ctx context.Context, svc model.Service, setClock func(time.Time), seed int64, base time.Time, history bool, before func(at time.Time) error) error {
 	clock := func(t time.Time) {
 		if setClock != nil {
 			setClock(t)
@@ -39,7 +51,14 @@ func Play(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 	}
 	d := Build(seed)
 	steps := Script(seed, base)
-	if len(steps) > 0 {
+	var past []histStep
+	if history {
+		past = History(seed, base)
+	}
+	switch {
+	case len(past) > 0:
+		clock(past[0].at.Add(-time.Minute))
+	case len(steps) > 0:
 		clock(steps[0].At.Add(-time.Minute))
 	}
 	note := fmt.Sprintf("demo data, seed %d", seed)
@@ -66,6 +85,22 @@ func Play(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 		}
 	}
 
+	h := &histState{ids: map[int]string{}, households: map[model.NodeCode]int{}}
+	for i, st := range past {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		clock(st.at)
+		if err := st.run(ctx, svc, h); err != nil {
+			return fmt.Errorf("demo: history step %d of %d (%s at %s): %w", i+1, len(past), st.what, st.at.Format("2006-01-02 15:04:05"), err)
+		}
+	}
+
+	// The week of shifts, scheduled as without the history: a minute
+	// before the morning's first step.
+	if len(past) > 0 && len(steps) > 0 {
+		clock(steps[0].At.Add(-time.Minute))
+	}
 	if _, err := svc.AddShifts(ctx, Shifts(d, base), model.System, note); err != nil {
 		return fmt.Errorf("demo: shifts: %w", err)
 	}

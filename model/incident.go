@@ -189,8 +189,9 @@ const (
 	ActResolve     Action = "resolve"
 	ActClose       Action = "close"
 	ActReopen      Action = "reopen"
-	ActImport      Action = "import" // nodes or people added
-	ActNote        Action = "note"   // a note on an incident's timeline, nothing else changed
+	ActInvalid     Action = "invalid" // closed as invalid (作废): no case, a duplicate, a false alarm
+	ActImport      Action = "import"  // nodes or people added
+	ActNote        Action = "note"    // a note on an incident's timeline, nothing else changed
 
 	// Wartime.
 	ActActivate   Action = "activate"   // wartime begins
@@ -205,10 +206,11 @@ const (
 
 var actionZh = map[Action]string{
 	ActReport: "上报", ActAcknowledge: "签收", ActEscalate: "升级", ActSupervise: "督办",
-	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重新办理", ActImport: "导入", ActNote: "备注",
+	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重新办理", ActInvalid: "作废", ActImport: "导入", ActNote: "备注",
 	ActActivate: "启动战时", ActDeactivate: "结束战时", ActDraft: "征调", ActDirective: "下达指令",
 	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发", ActRelease: "解除征调",
 	ActAlert: "告警", ActToken: "令牌", ActKey: "密钥", ActSeat: "席位",
+	ActPointsGrant: "积分奖励", ActPointsDeduct: "积分扣减", ActPointsRedeem: "积分兑换",
 	ActShift: "排班", ActShiftSwap: "换班", ActHandover: "交班", ActHandoverAccept: "接班",
 	ActCheckIn: "报到", ActHeartbeat: "心跳监测",
 }
@@ -233,6 +235,24 @@ type Event struct {
 	// dispatch, a wartime step, a clock's action); "" where Note is the
 	// operator's own words or the title.
 	NoteZh string
+	// Due is the deadline the act answered, where it had one: the running
+	// clock of the incident when the act was done (the sign-for deadline
+	// of a report, the resolution deadline after it), a directive's
+	// sign-for deadline for a signature, its deadline for progress. The
+	// points (积分) and scorecards (考核) read "on time" from it.
+	Due time.Time
+	// Subject is the person the event is about when it is not the actor:
+	// the reserve drafted, the person whose points are granted, deducted or
+	// redeemed.
+	Subject PersonID
+	// Points is what a manual grant (+), deduction (-) or redemption (-)
+	// moves.
+	Points int
+	// OnBehalf marks a directive signature (or the progress report that
+	// signed) made on the unit's behalf (代签).
+	OnBehalf bool
+	// Completed marks the progress report that completed its unit.
+	Completed bool
 	// Ref is the patrol (X-0001), finding (F-0001) or rotation (R-0001) an
 	// event of the patrol flow is about, if any.
 	Ref string
@@ -464,6 +484,11 @@ var allowed = map[Action]struct {
 		"a duty officer", "值班员"},
 	ActReopen: {[]Status{StatusResolved}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
 		"the tier's holder", "本层级的承办人"},
+	// Closing as invalid (作废) ends an open report that needs no work: the
+	// tier's holder or a duty officer judges it, with a note. The points
+	// and scorecards count it against the report (valid-report rate).
+	ActInvalid: {[]Status{StatusReported, StatusAcknowledged, StatusDispatched}, func(a Person, i Incident) bool { return holdsTier(a, i.Tier, i.Node) },
+		"the tier's holder or a duty officer", "本层级的承办人或值班员"},
 }
 
 // Apply is the rule for every operator action: it checks the status and the
@@ -498,6 +523,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		return i, Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
 	}
 	before := i.state()
+	due := i.Deadline()
 	note := clean(c.Note, false)
 	noteZh := ""
 	switch c.Action {
@@ -567,10 +593,19 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		}
 		i = i.enterTier(i.Tier, now, p)
 		i.ResolvedAt = time.Time{}
+	case ActInvalid:
+		if note == "" {
+			return i, Event{}, Errorf(EINVALID, "%s: closing as invalid needs a note saying why (a duplicate, a false alarm, no case)", i.ID).
+				Zh("%s：作废须写明原因（重复上报、误报、不属实）", i.ID).On("note")
+		}
+		i.Status = StatusClosed
+		i.ClosedAt = now
+		i.Supervised, i.NextSupervision = false, time.Time{}
 	}
 	ev := Event{
 		At: now, Actor: actor.ID, ActorName: ActorName(actor), Action: c.Action,
 		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Note: note, NoteZh: noteZh,
+		Due: due,
 	}
 	return i, ev, nil
 }
@@ -627,6 +662,8 @@ func hint(a Action, s Status) (en, zh string) {
 		return " (it is resolved)", "（已办结）"
 	case a == ActAcknowledge && s == StatusClosed:
 		return " (it is closed and archived)", "（已归档）"
+	case a == ActInvalid && s == StatusResolved:
+		return " (it was resolved; close it instead)", "（已办结，请归档）"
 	}
 	return "", ""
 }
@@ -701,7 +738,7 @@ func (i Incident) Sweep(now time.Time, p Policy) (Incident, Event, bool) {
 	dl := i.Deadline()
 	ev := Event{
 		At: now, Actor: System, ActorName: "system", Action: ActSupervise, Incident: i.ID,
-		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(),
+		IncidentSeq: i.Seq, Node: i.Node, Before: before, After: i.state(), Due: dl,
 		Note:   fmt.Sprintf("%s at the %s tier by %s", what, i.Tier, dl.Format("15:04")),
 		NoteZh: fmt.Sprintf("%s层级 %s 前%s", i.Tier.Zh(), dl.Format("15:04"), whatZh),
 	}

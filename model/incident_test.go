@@ -802,6 +802,7 @@ func TestApply(t *testing.T) {
 				At: now, Actor: tt.actor.ID, ActorName: name, Action: tt.cmd.Action,
 				Incident: before.ID, IncidentSeq: before.Seq, Node: before.Node,
 				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note, NoteZh: tt.noteZh,
+				Due: before.Deadline(), // the clock the act answered
 			}, ev)
 			// Fields no rule touches stay as they were.
 			assert.Equal(t, before.ID, after.ID)
@@ -997,6 +998,7 @@ func TestSweep(t *testing.T) {
 				At: tt.now, Actor: model.System, ActorName: "system", Action: tt.act,
 				Incident: before.ID, IncidentSeq: before.Seq, Node: before.Node,
 				Before: model.State{Tier: before.Tier, Status: before.Status}, After: tt.after, Note: tt.note, NoteZh: tt.noteZh,
+				Due: before.Deadline(), // the clock the act answered
 			}, ev)
 			assert.Equal(t, tt.after, model.State{Tier: after.Tier, Status: after.Status})
 			if tt.checks != nil {

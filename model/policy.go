@@ -27,6 +27,10 @@ type Policy struct {
 	RoleCycle []WartimeRole
 	// Alerts is the rule that turns sensor alerts into incidents.
 	Alerts AlertRule
+	// Points are the indicators, benefits and grades of the points (积分)
+	// and scorecards (考核). With no indicators a store keeps the rules it
+	// has (a new one takes DefaultPoints').
+	Points PointsPolicy
 	// Patrol holds the patrol flow's settings.
 	Patrol PatrolPolicy
 	// Resupervise is how often a task force incident that stays red is
@@ -57,6 +61,7 @@ func DefaultPolicy() Policy {
 		SignFor:       10 * m,
 		RoleCycle:     []WartimeRole{WartimeVanguard, WartimeResponder, WartimeSpecialist},
 		Alerts:        DefaultAlertRule(),
+		Points:        DefaultPoints(),
 		Patrol:        DefaultPatrolPolicy(),
 		Resupervise:   h,
 		Watchdog:      DefaultWatchdogRule(),
@@ -122,6 +127,9 @@ func (p Policy) Validate() error {
 		}
 	}
 	if err := p.Alerts.Validate(); err != nil {
+		return err
+	}
+	if err := p.Points.Validate(); err != nil {
 		return err
 	}
 	if err := p.Patrol.Validate(); err != nil {

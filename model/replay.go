@@ -77,6 +77,10 @@ func (i Incident) Replay(ev Event, fresh Incident, p Policy) Incident {
 	case ActClose:
 		i.Status, i.ClosedAt = StatusClosed, ev.At
 		return i
+	case ActInvalid: // closed as invalid (作废): no case, and no supervision any more
+		i.Status, i.ClosedAt = StatusClosed, ev.At
+		i.Supervised, i.NextSupervision = false, time.Time{}
+		return i
 	case ActReopen:
 		i = i.enterTier(i.Tier, ev.At, p)
 		i.ResolvedAt = time.Time{}

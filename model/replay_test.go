@@ -96,6 +96,8 @@ func TestReplayFoldsTheLogIntoWhatStoodLive(t *testing.T) {
 	l.act(3, model.Command{Action: model.ActAcknowledge, By: dutyOfficer.ID}, dutyOfficer, t0.Add(5*time.Hour+2*time.Minute))
 	l.act(3, model.Command{Action: model.ActResolve, By: dutyOfficer.ID}, dutyOfficer, t0.Add(5*time.Hour+3*time.Minute))
 	l.act(3, model.Command{Action: model.ActClose, By: dutyOfficer.ID}, dutyOfficer, t0.Add(5*time.Hour+4*time.Minute))
+	// 2, supervised at the task force all along, turns out a false alarm.
+	l.act(2, model.Command{Action: model.ActInvalid, By: dutyOfficer.ID, Note: "误报"}, dutyOfficer, t0.Add(5*time.Hour+5*time.Minute))
 
 	supervisions := 0
 	for _, e := range l.events {
@@ -113,7 +115,7 @@ func TestReplayFoldsTheLogIntoWhatStoodLive(t *testing.T) {
 	h := model.NewHistory(now, l.events, model.DefaultPolicy())
 	first, last := h.Span()
 	assert.Equal(t, t0, first)
-	assert.Equal(t, t0.Add(5*time.Hour+4*time.Minute), last)
+	assert.Equal(t, t0.Add(5*time.Hour+5*time.Minute), last)
 	for i, st := range l.states {
 		if i+1 < len(l.states) && l.states[i+1].at.Equal(st.at) {
 			continue // several events at one instant: compare after the last

@@ -136,6 +136,7 @@ type Service interface {
 	IncidentService
 	EventService
 	WartimeService
+	PointsService
 	PatrolService
 	DutyService
 	Stats(ctx context.Context) (Stats, error)

@@ -75,9 +75,13 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 			r.Node, ok = p.str()
 		case "directive":
 			r.Directive, ok = p.str()
-		case "at":
+		case "at", "due", "points":
 			_, ok = p.int()
-		case "actor_name", "incident", "note", "note_zh":
+		case "subject":
+			_, ok = p.digits()
+		case "on_behalf", "completed":
+			_, ok = p.bool()
+		case "actor_name", "incident", "note", "note_zh", "ref":
 			_, ok = p.str()
 		case "before", "after":
 			ok = p.stringObject()

@@ -16,6 +16,7 @@ import (
 // whose strings need no escaping.
 func TestParseLoggedActionMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
+	r2 := rand.New(rand.NewPCG(7, 8)) // the fields of schema 11, drawn apart so r's records stay as they were
 	fast := 0
 	for i := 0; i < 5000; i++ {
 		rec := eventRecord{
@@ -23,10 +24,12 @@ func TestParseLoggedActionMatchesEncodingJSON(t *testing.T) {
 			IncidentSeq: uint64(pickInt(r)), Node: pick(r),
 			Before: stateRecord{Tier: pick(r), Status: pick(r)}, After: stateRecord{Tier: pick(r), Status: pick(r)},
 			Note: pick(r), Directive: pick(r), NoteZh: pick(r),
+			Due: pickInt(r2), Subject: uint64(pickInt(r2)), Points: pickInt(r2),
+			OnBehalf: r2.IntN(2) == 0, Completed: r2.IntN(2) == 0, Ref: pick(r2),
 		}
 		v := rec.appendJSON(nil)
 		want, ok := requireFastPath(t, v, parseLoggedAction, rec.ActorName, rec.Action, rec.Incident, rec.Node,
-			rec.Before.Tier, rec.Before.Status, rec.After.Tier, rec.After.Status, rec.Note, rec.Directive, rec.NoteZh)
+			rec.Before.Tier, rec.Before.Status, rec.After.Tier, rec.After.Status, rec.Note, rec.Directive, rec.NoteZh, rec.Ref)
 		if ok {
 			fast++
 		}

@@ -116,7 +116,7 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.figures} {
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points, c.figures} {
 		if err := step(tx); err != nil {
 			return err
 		}

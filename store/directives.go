@@ -502,12 +502,14 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		took := now.Sub(d.IssuedAt).Round(time.Second)
 		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActSign, Node: code, Directive: d.ID,
+			Due:    d.SignBy,
 			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
 			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
 		}
 		if behalf {
 			en, zh := behalfNote(actor, code)
 			ev.Note, ev.NoteZh = ev.Note+en, ev.NoteZh+zh
+			ev.OnBehalf = true
 		}
 		return []model.Event{ev}, nil
 	})
@@ -574,7 +576,8 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActProgress, Node: code, Directive: d.ID,
-			Note: en, NoteZh: zh,
+			Note: en, NoteZh: zh, Due: d.Deadline,
+			OnBehalf: !u.Signed() && behalf, Completed: next.Complete() && !u.Complete(),
 		}}, nil
 	})
 	if err != nil {

@@ -56,6 +56,17 @@
 //
 // See store/intake.go for how the alert rule reads them.
 //
+// Points (schema 11; see store/points.go):
+//
+//	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
+//	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
+//	points_month         "202611", u64 person id, indicator key -> i64 points
+//
+// The writer books what each event earns (model.PointRules.Earn) in the
+// transaction that appends it; gridcmd check derives both totals again
+// from the log and names every one that differs, gridcmd points rebuild
+// rewrites them. Events record, from schema 11, the deadline their act
+// answered (due), their subject, points, on_behalf and completed.
 // Duty, handovers and watchdogs (schema 6):
 //
 //	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)
@@ -127,7 +138,7 @@
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //
-// The command room's figures (schema 11), written by saveIncident with the
+// The command room's figures (schema 12), written by saveIncident with the
 // change they record (model.Escalated, model.PassOn) and read by Figures:
 //
 //	idx_escalations      u64 Unix nanos of the escalation, u64 incident seq, u64 its escalation
@@ -135,7 +146,7 @@
 //	idx_pass_on          u64 Unix nanos of the report's first move, u64 incident seq
 //	                     -> u64 pass-on nanos, node code
 //
-// Migration 11 fills them from the event log, and check compares them with
+// Migration 12 fills them from the event log, and check compares them with
 // what the log says.
 //
 // The tier and status bytes of idx_open come from tables private to this

@@ -79,8 +79,9 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		out = model.Draft{Activation: a.Seq, Person: person, MicroGrid: code, At: now, By: by}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDraft, Node: code, Directive: a.ID,
-			Note:   fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
-			NoteZh: fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), code, model.WartimeRole(rec.Role).Zh()),
+			Subject: person,
+			Note:    fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
+			NoteZh:  fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), code, model.WartimeRole(rec.Role).Zh()),
 		}}, nil
 	})
 	if err != nil {

@@ -51,7 +51,7 @@ var (
 	bucketSSHKeys         = []byte("ssh_keys")
 	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 
-	// The command room's figures (schema 11).
+	// The command room's figures (schema 12).
 	bucketIdxEscalations = []byte("idx_escalations")
 	bucketIdxPassOn      = []byte("idx_pass_on")
 )
@@ -694,6 +694,11 @@ type eventRecord struct {
 	Note        string      `json:"note,omitempty"`
 	Directive   string      `json:"directive,omitempty"`
 	NoteZh      string      `json:"note_zh,omitempty"`
+	Due         int64       `json:"due,omitempty"`       // schema 11: Event.Due
+	Subject     uint64      `json:"subject,omitempty"`   // schema 11: Event.Subject
+	Points      int64       `json:"points,omitempty"`    // schema 11: Event.Points
+	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 11: Event.OnBehalf
+	Completed   bool        `json:"completed,omitempty"` // schema 11: Event.Completed
 	Ref         string      `json:"ref,omitempty"`
 }
 
@@ -706,6 +711,11 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		Note:      e.Note,
 		Directive: e.Directive,
 		NoteZh:    e.NoteZh,
+		Due:       nanos(e.Due),
+		Subject:   uint64(e.Subject),
+		Points:    int64(e.Points),
+		OnBehalf:  e.OnBehalf,
+		Completed: e.Completed,
 		Ref:       e.Ref,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
@@ -744,6 +754,17 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.NoteZh != "" {
 		b = appendStringField(b, `,"note_zh":`, r.NoteZh)
+	}
+	b = appendIntField(b, `,"due":`, r.Due)
+	if r.Subject != 0 {
+		b = strconv.AppendUint(append(b, `,"subject":`...), r.Subject, 10)
+	}
+	b = appendIntField(b, `,"points":`, r.Points)
+	if r.OnBehalf {
+		b = append(b, `,"on_behalf":true`...)
+	}
+	if r.Completed {
+		b = append(b, `,"completed":true`...)
 	}
 	if r.Ref != "" {
 		b = appendStringField(b, `,"ref":`, r.Ref)
@@ -840,6 +861,11 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		Note:      r.Note,
 		Directive: r.Directive,
 		NoteZh:    r.NoteZh,
+		Due:       fromNanos(r.Due, loc),
+		Subject:   model.PersonID(r.Subject),
+		Points:    int(r.Points),
+		OnBehalf:  r.OnBehalf,
+		Completed: r.Completed,
 		Ref:       r.Ref,
 	}, nil
 }

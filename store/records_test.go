@@ -67,6 +67,8 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 			Before: stateRecord{Tier: pick(r), Status: pick(r)},
 			After:  stateRecord{Tier: pick(r), Status: pick(r)},
 			Note:   pick(r), Directive: pick(r), NoteZh: pick(r), Ref: pick(r),
+			Due: pickInt(r), Subject: uint64(pickInt(r)), Points: pickInt(r),
+			OnBehalf: r.IntN(2) == 0, Completed: r.IntN(2) == 0,
 		}
 		want, err = json.Marshal(ev)
 		require.NoError(t, err)

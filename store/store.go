@@ -66,6 +66,8 @@ type DB struct {
 	commits   atomic.Int64 // transactions committed by the writer
 	committed atomic.Int64 // requests they carried
 
+	pts pointsState // the points' rules, set at Open (loadPoints)
+
 	// watchLook makes the first sweep look at the watchdogs whatever meta
 	// watch/next says, when something was watched as the file opened: the
 	// silences configured now may be shorter than those it was set by.
@@ -236,9 +238,12 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateCounts9,
 	// 10: wartime per town.
 	migrateWartimePerTown10,
-	// 11: the command room's figures: idx_escalations and idx_pass_on,
+	// 11: the points (积分): their rule sets, and the totals by day and by
+	// month (store/points.go).
+	migratePoints,
+	// 12: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
-	migrateFigures11,
+	migrateFigures12,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -283,9 +288,9 @@ func migrateWartimePerTown10(tx *bolt.Tx) error {
 	return meta.Delete([]byte("wt/active"))
 }
 
-// migrateFigures11 creates idx_escalations and idx_pass_on and fills them
+// migrateFigures12 creates idx_escalations and idx_pass_on and fills them
 // from the event log.
-func migrateFigures11(tx *bolt.Tx) error {
+func migrateFigures12(tx *bolt.Tx) error {
 	esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
 	if err != nil {
 		return err
@@ -294,10 +299,10 @@ func migrateFigures11(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return backfillFigures11(tx, esc, pass)
+	return backfillFigures12(tx, esc, pass)
 }
 
-// backfillFigures11 is migration 11's filling of idx_escalations and
+// backfillFigures12 is migration 12's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -305,7 +310,7 @@ func migrateFigures11(tx *bolt.Tx) error {
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures11(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures12(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`
@@ -393,6 +398,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
+	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
@@ -463,6 +469,10 @@ func Open(path string, opts Options) (*DB, error) {
 		stopped:   make(chan struct{}),
 		subs:      map[*subscription]struct{}{},
 		subBuffer: subBuffer,
+	}
+	if err := s.loadPoints(bdb); err != nil {
+		_ = bdb.Close()
+		return nil, err
 	}
 	if opts.ReadOnly {
 		go s.refuseWrites()

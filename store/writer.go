@@ -164,6 +164,9 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 				if err == nil {
 					err = s.noteActivity(tx, evs)
 				}
+				if err == nil {
+					err = s.earn(tx, evs) // the points, in the same transaction as their events
+				}
 				if err != nil {
 					failed, failErr = i, err
 					return errAbort

@@ -126,6 +126,7 @@ type Model struct {
 	help   *helpPane
 	gaps   *gapsPane
 	after  *afterPane
+	points *pointsPane
 	// The patrol flow's overlays (patrols.go, desk.go).
 	patrols *patrolsPane
 	desk    *deskPane
@@ -190,6 +191,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
+		points:  newPointsPane(c, opt.Lang),
 		patrols: newPatrolsPane(c, opt.Lang), desk: newDeskPane(c, opt.Lang),
 	}
 	if opt.Replay != nil {
@@ -202,7 +204,8 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		c.focus = paneTowns // a room's first pane
 	}
 	m.overlays = [overlayCount]pane{overlayDetail: m.detail, overlayRoster: m.roster, overlayHelp: m.help,
-		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPatrols: m.patrols, overlayDesk: m.desk}
+		overlayGaps: m.gaps, overlayAfter: m.after, overlayHandover: m.handover, overlayPatrols: m.patrols, overlayDesk: m.desk,
+		overlayPoints: m.points}
 	return m
 }
 
@@ -282,6 +285,7 @@ func (m *Model) layout() {
 	m.roster.SetSize(rightW, body-3)
 	m.help.SetSize(rightW, body)
 	m.after.SetSize(rightW, body)
+	m.points.SetSize(rightW, body)
 	m.handover.SetSize(rightW, body)
 	m.patrols.SetSize(rightW, body)
 	m.desk.SetSize(rightW, body)
@@ -368,6 +372,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			msg.events = replayedTimeline(msg.events, m.now)
 		}
 		return m, m.tell(m.detail, msg)
+	case pointsMsg:
+		return m.onPoints(msg)
+	case wantPointsMsg:
+		return m.openPoints(msg.month)
 	case sweptMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -510,7 +518,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed)}
+	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed), m.pointsChanged(msg.events)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()

@@ -75,6 +75,7 @@ func newCommands() commandTable {
 		{name: "after", aliases: []string{"summary", "战后总结"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
 		{name: "show", aliases: []string{"查看"}, args: "ID", complete: completeIDs, run: runShow},
 		{name: "tier", aliases: []string{"层级"}, args: "grid|village|town|taskforce", complete: completeTiers, run: runTier},
+		pointsCommand(),
 		{name: "patrols", aliases: []string{"巡护"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openPatrolPane(overlayPatrols) }},
 		{name: "desk", aliases: []string{"分拣台", "联络员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openPatrolPane(overlayDesk) }},
 		{name: "handover", aliases: []string{"交接班", "交班"}, args: "[note]", run: func(m Model, args []string) (tea.Model, tea.Cmd) {

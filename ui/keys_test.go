@@ -493,7 +493,7 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 			view += m.View()
 		}
 		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after",
-			":show", ":tier", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
+			":show", ":tier", ":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
 			// A word ends at a space, a bracket, the line's end or the pane's border.
 			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n|│|\|)`, view, "%s at width %d", c, w)
 		}

@@ -49,6 +49,7 @@ const (
 	overlayHelp
 	overlayGaps
 	overlayAfter
+	overlayPoints  // the month's points (ui/points.go)
 	overlayPatrols // :patrols (patrols.go)
 	overlayDesk    // :desk, the liaison's desk (desk.go)
 	overlayHandover

@@ -1,0 +1,388 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/xuri/excelize/v2"
+
+	"gridcmd/model"
+)
+
+// The monthly statement (积分公示): what the town prints and posts, one
+// sheet per village with its people, their points by indicator, the
+// benefits they may redeem and a line for the signatures, after a summary
+// of the villages.
+
+func (a *app) statementCmd() *cobra.Command {
+	var month, out string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "statement --month 2026-12 --out FILE.xlsx|FILE.csv [--force]",
+		Short: "Write the month's points statement: a summary, then one sheet per village with a signatures line",
+		Long: `Write the month's points statement (积分公示), in the console's language (lang):
+a summary sheet of the villages against the month before, then one sheet per
+village with its people (rank, id, name, node, roles, points by indicator,
+manual entries, the month's total, redeemed, balance, the benefits they may
+redeem), its grid teams with the grid leader's share, and a line for the
+signatures; the town's own people (patrollers, duty officers with points)
+get a sheet of their own. FILE.xlsx is an Excel workbook; FILE.csv writes the
+same sheets one after another (UTF-8 with a byte-order mark, for Excel). An
+existing file is replaced only with --force.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := missing("points statement", required{"--month", blank(month)}, required{"--out", blank(out)}); err != nil {
+				return usageError{err}
+			}
+			m, _, err := a.monthNode(month, "")
+			if err != nil {
+				return err
+			}
+			ext := strings.ToLower(filepath.Ext(out))
+			if ext != ".xlsx" && ext != ".csv" {
+				return usageError{fmt.Errorf("points statement: --out %s: want a file ending in .xlsx or .csv", out)}
+			}
+			if err := statementTarget(out, force); err != nil {
+				return err
+			}
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				v, err := a.loadPoints(ctx, db, m, "")
+				if err != nil {
+					return err
+				}
+				nodes, err := db.Nodes(ctx, "")
+				if err != nil {
+					return err
+				}
+				sheets := a.statement(v, nodes)
+				var data []byte
+				if ext == ".csv" {
+					data, err = statementCSV(sheets)
+				} else {
+					data, err = statementXLSX(sheets)
+				}
+				if err != nil {
+					return err
+				}
+				if err := writeFileAtomic(out, data); err != nil {
+					return err
+				}
+				people, villages, town := 0, 0, ""
+				for _, s := range sheets[1:] {
+					people += s.people
+					if s.town {
+						town = " and the town"
+					} else {
+						villages++
+					}
+				}
+				fmt.Fprintf(a.out, "wrote %s: %s, %d sheets (the summary, %d villages%s), %d people\n", out, m, len(sheets), villages, town, people)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&month, "month", "", "the month, YYYY-MM (required)")
+	f.StringVar(&out, "out", "", "the file to write, .xlsx or .csv (required)")
+	f.BoolVar(&force, "force", false, "replace an existing file")
+	return cmd
+}
+
+// statementTarget refuses what may not be written: anything but a regular
+// file, and an existing one without --force.
+func statementTarget(path string, force bool) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !fi.Mode().IsRegular():
+		return usageError{fmt.Errorf("points statement: %s is not a regular file; give a file to write", path)}
+	case !force:
+		return usageError{fmt.Errorf("points statement: %s exists; pass --force to replace it", path)}
+	}
+	return nil
+}
+
+// writeFileAtomic writes data beside path and renames it over path, so path
+// is the old file or the whole new one.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("points statement: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("points statement: %w", err)
+	}
+	return nil
+}
+
+// sheet is one sheet of the statement: its name and rows of cells (string
+// or int), and how many people it lists.
+type sheet struct {
+	name   string
+	title  int // rows of the title (merged across)
+	header []int
+	rows   [][]any
+	people int
+	town   bool // the town's own people, not a village's
+}
+
+// statement lays the month out as sheets.
+func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
+	zh := a.cfg.Lang == "zh"
+	say := func(en, z string) string {
+		if zh {
+			return z
+		}
+		return en
+	}
+	p := v.cur
+	byCode := map[model.NodeCode]model.Node{}
+	var villages []model.Node
+	var town model.Node
+	for _, n := range nodes {
+		byCode[n.Code] = n
+		switch n.Level {
+		case model.LevelVillage:
+			villages = append(villages, n)
+		case model.LevelTown:
+			if town.Code == "" {
+				town = n
+			}
+		}
+	}
+	monthName := p.Month.String()
+	if zh {
+		monthName = fmt.Sprintf("%d年%d月", p.Month.Year, int(p.Month.Mon))
+	}
+	if p.Through > 0 { // the month so far
+		monthName += fmt.Sprintf(say(" (days 1-%d)", "（截至%d日）"), p.Through)
+	}
+	keys := indicatorColumns(p)
+	name := func(k string) string {
+		for _, in := range p.Indicators {
+			if in.Key == k {
+				return in.Name(a.cfg.Lang)
+			}
+		}
+		return say("manual", "人工调整")
+	}
+	header := []any{say("rank", "排名"), say("id", "编号"), say("name", "姓名"), say("node", "所在网格"), say("roles", "角色")}
+	for _, k := range keys {
+		header = append(header, name(k))
+	}
+	header = append(header, say("month total", "本月积分"), say("redeemed", "本月兑换"), say("balance", "积分余额"), say("benefits eligible", "可兑换福利"))
+	roles := func(rs []model.Role) string {
+		s := make([]string, len(rs))
+		for i, r := range rs {
+			s[i] = string(r)
+			if zh {
+				s[i] = r.Zh()
+			}
+		}
+		return strings.Join(s, say(", ", "、"))
+	}
+	signature := say("Grid leaders (signatures): ____________    Village party secretary: ____________    (seal)    Posted on: ______-____-____",
+		"网格长签字：____________    村党组织书记签字：____________    （村委会盖章）    公示日期：______年____月____日")
+	townSignature := say("Prepared by: ____________    Town leader in charge: ____________    (seal)    Posted on: ______-____-____",
+		"经办人签字：____________    镇分管领导签字：____________    （镇政府盖章）    公示日期：______年____月____日")
+
+	// The people of each village, and of the town itself, in rank order.
+	groups := map[model.NodeCode][]model.PersonPoints{}
+	for _, x := range p.People {
+		v := x.Node.Village()
+		if v == "" {
+			v = x.Node.Town()
+		}
+		groups[v] = append(groups[v], x)
+	}
+	grids := model.Teams(model.LevelGrid, v.cur.People, v.prev.People)
+	villageTeams := model.Teams(model.LevelVillage, v.cur.People, v.prev.People)
+
+	sum := sheet{name: say("Summary", "汇总"), title: 1}
+	sum.rows = append(sum.rows, []any{fmt.Sprintf("%s %s %s", town.Name, monthName, say("points statement", "网格积分公示"))})
+	sum.header = []int{1}
+	sum.rows = append(sum.rows, []any{say("village", "村社"), say("code", "代码"), say("people", "人数"), say("month total", "本月积分"),
+		say("last month", "上月积分"), say("change", "环比")})
+	for _, t := range villageTeams {
+		sum.rows = append(sum.rows, []any{byCode[t.Node].Name, string(t.Node), t.People, t.Total, t.Previous, fmt.Sprintf("%+d", t.Trend())})
+	}
+	out := []sheet{sum}
+
+	used := map[string]bool{sum.name: true}
+	list := append(slices.Clone(villages), town)
+	for _, vn := range list {
+		people := groups[vn.Code]
+		if vn.Code == town.Code && len(people) == 0 {
+			continue
+		}
+		s := sheet{name: sheetName(vn.Name, vn.Code, used), title: 1, people: len(people), town: vn.Code == town.Code}
+		where, signs := vn.Name, signature
+		if !s.town {
+			where = town.Name + " " + vn.Name
+		} else {
+			where += say(" (town)", "（镇级）")
+			signs = townSignature
+		}
+		s.rows = append(s.rows, []any{fmt.Sprintf("%s %s %s", where, monthName, say("points statement", "网格积分公示"))})
+		s.header = append(s.header, len(s.rows))
+		s.rows = append(s.rows, header)
+		for i, x := range people {
+			row := []any{i + 1, x.Person.String(), x.Name, v.names[x.Node], roles(x.Roles)}
+			for _, k := range keys {
+				row = append(row, x.By[k])
+			}
+			row = append(row, x.Total, x.Redeemed, x.Balance, strings.Join(benefitKeys(p, x.Balance, zh), say(", ", "、")))
+			s.rows = append(s.rows, row)
+		}
+		var teams [][]any
+		for _, t := range grids {
+			if t.Node.Village() == vn.Code {
+				teams = append(teams, []any{v.names[t.Node], t.People, t.Total, t.Leader, t.Workers,
+					fmt.Sprintf("%.0f%%", t.LeaderShare()*100), t.Previous, fmt.Sprintf("%+d", t.Trend())})
+			}
+		}
+		if len(teams) > 0 {
+			s.rows = append(s.rows, []any{})
+			s.header = append(s.header, len(s.rows))
+			s.rows = append(s.rows, []any{say("grid team", "网格团队"), say("people", "人数"), say("team total", "团队积分"),
+				say("grid leader", "网格长"), say("workers", "网格员等"), say("leader share", "网格长占比"), say("last month", "上月"), say("change", "环比")})
+			s.rows = append(s.rows, teams...)
+		}
+		s.rows = append(s.rows, []any{}, []any{signs})
+		out = append(out, s)
+	}
+	return out
+}
+
+// sheetName is a name Excel takes (at most 31 characters, none of
+// : \ / ? * [ ]) and not used yet.
+func sheetName(name string, code model.NodeCode, used map[string]bool) string {
+	clean := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if clean == "" {
+		clean = string(code)
+	}
+	if r := []rune(clean); len(r) > 31 {
+		clean = string(r[:31])
+	}
+	for base, n := clean, 2; used[clean]; n++ {
+		suffix := " " + strconv.Itoa(n)
+		r := []rune(base)
+		clean = string(r[:min(len(r), 31-len(suffix))]) + suffix
+	}
+	used[clean] = true
+	return clean
+}
+
+func statementXLSX(sheets []sheet) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				return nil, err
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			return nil, err
+		}
+		width := 0
+		for r, row := range s.rows {
+			width = max(width, len(row))
+			if len(row) == 0 {
+				continue
+			}
+			cell, err := excelize.CoordinatesToCellName(1, r+1)
+			if err != nil {
+				return nil, err
+			}
+			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
+				return nil, err
+			}
+		}
+		last, err := excelize.ColumnNumberToName(max(width, 1))
+		if err != nil {
+			return nil, err
+		}
+		if err := f.SetCellStyle(s.name, "A1", "A1", title); err != nil {
+			return nil, err
+		}
+		for _, h := range s.header {
+			if err := f.SetCellStyle(s.name, fmt.Sprintf("A%d", h+1), fmt.Sprintf("%s%d", last, h+1), bold); err != nil {
+				return nil, err
+			}
+		}
+		if err := f.SetColWidth(s.name, "A", last, 12); err != nil {
+			return nil, err
+		}
+		if err := f.SetColWidth(s.name, "D", "D", 22); err != nil {
+			return nil, err
+		}
+	}
+	f.SetActiveSheet(0)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func statementCSV(sheets []sheet) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	for i, s := range sheets {
+		if i > 0 {
+			if err := w.Write([]string{}); err != nil {
+				return nil, err
+			}
+		}
+		for _, row := range s.rows {
+			rec := make([]string, len(row))
+			for j, c := range row {
+				rec[j] = fmt.Sprint(c)
+			}
+			if err := w.Write(rec); err != nil {
+				return nil, err
+			}
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}

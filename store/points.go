@@ -1,0 +1,779 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// Points (积分): the ledger is a view of the event log (model's
+// PointRules.Earn over each event and its facts). The writer books what
+// each event earns in the transaction that appends it (earn, called where
+// the writer appends events), so the totals are never behind the log;
+// RebuildPoints and Check derive them again from the log.
+//
+// Buckets (schema 11):
+//
+//	points_rules  u64 Unix nanos the set applies from (0: the beginning) -> pointRuleSetRecord
+//	points_day    "20261129" (8 bytes), u64 person id, key -> i64 points (big-endian two's complement)
+//	points_month  "202611" (6 bytes), u64 person id, key -> i64 points
+//
+// The key is an indicator's key, "manual" or "redeem"; a total of zero is
+// not kept. The period leads the key, so a month (or day) of everyone is
+// one prefix scan; the key comes last, so a person's totals of a period are
+// the prefix period + person.
+
+var (
+	bucketPointsRules = []byte("points_rules")
+	bucketPointsDay   = []byte("points_day")
+	bucketPointsMonth = []byte("points_month")
+)
+
+// migratePoints is migration 11: the points' buckets. The names are
+// spelled out: what a migration does must not change after its release.
+func migratePoints(tx *bolt.Tx) error {
+	for _, name := range [][]byte{[]byte("points_rules"), []byte("points_day"), []byte("points_month")} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pointsState is the rules the store books by, read (and installed) at
+// Open and not changed after: the writer and the readers share it.
+type pointsState struct {
+	rules model.PointRules
+	names map[model.Action]bool // the actions that can earn anything
+}
+
+func newPointsState(r model.PointRules) pointsState {
+	st := pointsState{rules: r, names: map[model.Action]bool{
+		model.ActPointsGrant: true, model.ActPointsDeduct: true, model.ActPointsRedeem: true,
+	}}
+	for _, s := range r {
+		for _, in := range s.Indicators {
+			for _, a := range in.Actions {
+				st.names[a] = true
+			}
+		}
+	}
+	return st
+}
+
+// pointRuleSetRecord is the stored form of model.PointRuleSet.
+type pointRuleSetRecord struct {
+	From       int64             `json:"from"`
+	Indicators []indicatorRecord `json:"indicators"`
+}
+
+type indicatorRecord struct {
+	Key        string   `json:"key"`
+	Zh         string   `json:"zh"`
+	En         string   `json:"en"`
+	Actions    []string `json:"actions"`
+	To         string   `json:"to,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+	Tiers      []string `json:"tiers,omitempty"`
+	When       []string `json:"when,omitempty"`
+	Points     int      `json:"points"`
+	Cap        int      `json:"cap,omitempty"`
+}
+
+func strs[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func typed[T ~string](in []string) []T {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = T(v)
+	}
+	return out
+}
+
+func encodeRuleSet(s model.PointRuleSet) ([]byte, error) {
+	r := pointRuleSetRecord{From: nanos(s.From)}
+	for _, in := range s.Indicators {
+		r.Indicators = append(r.Indicators, indicatorRecord{
+			Key: in.Key, Zh: in.Zh, En: in.En, Actions: strs(in.Actions), To: string(in.To),
+			Categories: strs(in.Categories), Tiers: strs(in.Tiers), When: strs(in.When), Points: in.Points, Cap: in.Cap,
+		})
+	}
+	return json.Marshal(r)
+}
+
+func decodeRuleSet(v []byte, loc *time.Location) (model.PointRuleSet, error) {
+	var r pointRuleSetRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return model.PointRuleSet{}, fmt.Errorf("points_rules: %w", err)
+	}
+	s := model.PointRuleSet{From: fromNanos(r.From, loc)}
+	for _, in := range r.Indicators {
+		s.Indicators = append(s.Indicators, model.Indicator{
+			Key: in.Key, Zh: in.Zh, En: in.En, Actions: typed[model.Action](in.Actions), To: model.Earner(in.To),
+			Categories: typed[model.Category](in.Categories), Tiers: typed[model.Tier](in.Tiers),
+			When: typed[model.Condition](in.When), Points: in.Points, Cap: in.Cap,
+		})
+	}
+	return s, nil
+}
+
+// readRules reads the stored rule sets in order.
+func (s *DB) readRules(tx *bolt.Tx) (model.PointRules, error) {
+	b := tx.Bucket(bucketPointsRules)
+	if b == nil {
+		return nil, fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketPointsRules)
+	}
+	var out model.PointRules
+	err := b.ForEach(func(k, v []byte) error {
+		set, err := decodeRuleSet(v, s.opts.Location)
+		if err != nil {
+			return err
+		}
+		if len(k) != 8 || getU64(k) != uint64(nanos(set.From)) {
+			return fmt.Errorf("points_rules: key %x does not match the set's day %s", k, set.From)
+		}
+		out = append(out, set)
+		return nil
+	})
+	return out, err
+}
+
+// loadPoints reads the rules, and unless read-only installs the policy's
+// indicators (model.PointRules.Install: from points.from, never into a month
+// already issued, that is one before the clock's), recomputing the totals
+// when they change. A policy without indicators keeps the stored rules (a
+// file without any takes model.DefaultPoints').
+func (s *DB) loadPoints(db *bolt.DB) (err error) {
+	defer guardFile(s.path, &err)()
+	if pp := &s.opts.Policy.Points; pp.Benefits == nil && pp.Grades == (model.Grades{}) {
+		d := model.DefaultPoints()
+		pp.Benefits, pp.Grades = d.Benefits, d.Grades
+	}
+	set := s.opts.Policy.Points.Set()
+	if s.opts.ReadOnly {
+		return db.View(func(tx *bolt.Tx) error {
+			r, err := s.readRules(tx)
+			if err != nil {
+				return err
+			}
+			if len(r) == 0 {
+				r = model.PointRules{set}
+			}
+			s.pts = newPointsState(r)
+			return nil
+		})
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		r, err := s.readRules(tx)
+		if err != nil {
+			return err
+		}
+		if set.Indicators == nil {
+			if len(r) > 0 {
+				s.pts = newPointsState(r)
+				return nil
+			}
+			set = model.DefaultPoints().Set()
+		}
+		issued := model.MonthOf(s.clock(), s.opts.Location).Start(s.opts.Location)
+		next, changed, err := r.Install(set, issued)
+		if err != nil {
+			return err
+		}
+		s.pts = newPointsState(next)
+		if !changed {
+			return nil
+		}
+		if err := tx.DeleteBucket(bucketPointsRules); err != nil {
+			return err
+		}
+		b, err := tx.CreateBucket(bucketPointsRules)
+		if err != nil {
+			return err
+		}
+		for _, set := range next {
+			v, err := encodeRuleSet(set)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(u64(uint64(nanos(set.From))), v); err != nil {
+				return err
+			}
+		}
+		_, err = s.rebuild(tx)
+		return err
+	})
+}
+
+// pointsKey is period (a day "20261129" or a month "202611"), the person,
+// the key.
+func pointsKey(period string, p model.PersonID, key string) []byte {
+	b := make([]byte, 0, len(period)+8+len(key))
+	b = append(b, period...)
+	b = binary.BigEndian.AppendUint64(b, uint64(p))
+	return append(b, key...)
+}
+
+// splitPointsKey reads a key of a bucket whose periods are n bytes long.
+func splitPointsKey(k []byte, n int) (period string, p model.PersonID, key string, ok bool) {
+	if len(k) <= n+8 {
+		return "", 0, "", false
+	}
+	return string(k[:n]), model.PersonID(getU64(k[n : n+8])), string(k[n+8:]), true
+}
+
+func getPoints(v []byte) int {
+	if len(v) != 8 {
+		return 0
+	}
+	return int(int64(getU64(v)))
+}
+
+func putPoints(b *bolt.Bucket, k []byte, v int) error {
+	if v == 0 {
+		return b.Delete(k)
+	}
+	return b.Put(k, u64(uint64(int64(v))))
+}
+
+// earn books what evs (just appended to the log in tx) earn: the writer
+// calls it for every request's events, in the transaction that appends
+// them.
+func (s *DB) earn(tx *bolt.Tx, evs []model.Event) error {
+	var day, month *bolt.Bucket
+	for _, ev := range evs {
+		if !s.pts.names[ev.Action] {
+			continue
+		}
+		if day == nil {
+			day, month = tx.Bucket(bucketPointsDay), tx.Bucket(bucketPointsMonth)
+			if day == nil || month == nil {
+				return fmt.Errorf("the points' buckets are missing (run gridcmd check)")
+			}
+		}
+		f := &txFacts{s: s, tx: tx, ev: ev}
+		es := s.pts.rules.Earn(ev, s.opts.Location, f, func(p model.PersonID, m, key string) int {
+			return getPoints(month.Get(pointsKey(m, p, key)))
+		})
+		for _, e := range es {
+			for _, x := range []struct {
+				b *bolt.Bucket
+				k []byte
+			}{{day, pointsKey(e.Day, e.Person, e.Indicator)}, {month, pointsKey(e.Month(), e.Person, e.Indicator)}} {
+				if err := putPoints(x.b, x.k, getPoints(x.b.Get(x.k))+e.Points); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// txFacts answers model.PointFacts for one event from the records and the
+// log before it, in tx. What it reads never changes once the event is
+// written (an incident's reporter and category, the events before it), so
+// the writer, booking the event as it is appended, and a rebuild long
+// after get the same answers.
+type txFacts struct {
+	s  *DB
+	tx *bolt.Tx
+	ev model.Event
+
+	inc    *model.Incident
+	timeln []model.Event
+	read   bool
+}
+
+func (f *txFacts) incident() *model.Incident {
+	if f.inc == nil && f.ev.IncidentSeq != 0 {
+		if inc, err := f.s.getIncident(f.tx, f.ev.IncidentSeq); err == nil {
+			f.inc = &inc
+		}
+	}
+	return f.inc
+}
+
+func (f *txFacts) Incident() (model.PersonID, model.Category, bool) {
+	inc := f.incident()
+	if inc == nil {
+		return model.System, "", false
+	}
+	return inc.Reporter, inc.Category, true
+}
+
+// before is the incident's events before ev, in order.
+func (f *txFacts) before() []model.Event {
+	if f.read || f.ev.IncidentSeq == 0 {
+		return f.timeln
+	}
+	f.read = true
+	prefix := u64(f.ev.IncidentSeq)
+	events := f.tx.Bucket(bucketEvents)
+	c := f.tx.Bucket(bucketIncidentEvents).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != 16 || getU64(k[8:]) >= f.ev.Seq {
+			break
+		}
+		v := events.Get(k[8:])
+		if v == nil {
+			continue
+		}
+		if ev, err := decodeEvent(getU64(k[8:]), v, f.s.opts.Location); err == nil {
+			f.timeln = append(f.timeln, ev)
+		}
+	}
+	return f.timeln
+}
+
+func (f *txFacts) First() bool {
+	for _, ev := range f.before() {
+		if ev.Action == f.ev.Action {
+			return false
+		}
+	}
+	return true
+}
+
+// Holder is the actor of the last acknowledgement (or dispatch of a report
+// not yet signed for, which signs for it) at the tier ev happened at.
+func (f *txFacts) Holder() model.PersonID {
+	tier := f.ev.Before.Tier
+	if tier == "" {
+		tier = f.ev.After.Tier
+	}
+	tl := f.before()
+	for i := len(tl) - 1; i >= 0; i-- {
+		ev := tl[i]
+		if ev.Before.Tier != tier {
+			continue
+		}
+		if ev.Action == model.ActAcknowledge || ev.Action == model.ActDispatch && ev.Before.Status == model.StatusReported {
+			return ev.Actor
+		}
+	}
+	return model.System
+}
+
+// derive computes the ledger from the whole log in tx, as the writer booked
+// it event by event, and counts the events read and the entries they
+// earned.
+func (s *DB) derive(ctx context.Context, tx *bolt.Tx) (l model.Ledger, n, entries int, err error) {
+	l = model.NewLedger()
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		n++
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return l, n, entries, err
+			}
+		}
+		la, err := decodeLoggedAction(getU64(k), v)
+		if err != nil {
+			return l, n, entries, err
+		}
+		if !s.pts.names[model.Action(la.Action)] {
+			continue
+		}
+		ev, err := decodeEvent(getU64(k), v, s.opts.Location)
+		if err != nil {
+			return l, n, entries, err
+		}
+		entries += len(l.Apply(s.pts.rules, ev, s.opts.Location, &txFacts{s: s, tx: tx, ev: ev}))
+	}
+	return l, n, entries, nil
+}
+
+// storedLedger reads the totals the writer kept.
+func storedLedger(tx *bolt.Tx) (model.Ledger, []string) {
+	l := model.NewLedger()
+	var bad []string
+	for _, x := range []struct {
+		name []byte
+		n    int
+		m    map[model.LedgerKey]int
+	}{{bucketPointsDay, 8, l.Day}, {bucketPointsMonth, 6, l.Month}} {
+		_ = tx.Bucket(x.name).ForEach(func(k, v []byte) error {
+			period, p, key, ok := splitPointsKey(k, x.n)
+			if !ok || len(v) != 8 {
+				bad = append(bad, fmt.Sprintf("%s: malformed entry %q", x.name, k))
+				return nil
+			}
+			x.m[model.LedgerKey{Period: period, Person: p, Indicator: key}] = getPoints(v)
+			return nil
+		})
+	}
+	return l, bad
+}
+
+// rebuild recomputes every total from the log and writes them in place of
+// the kept ones.
+func (s *DB) rebuild(tx *bolt.Tx) (model.Rebuilt, error) {
+	l, n, entries, err := s.derive(context.Background(), tx)
+	if err != nil {
+		return model.Rebuilt{}, err
+	}
+	old, _ := storedLedger(tx)
+	out := model.Rebuilt{Events: n, Entries: entries, Days: len(l.Day), Months: len(l.Month)}
+	out.Changed = len(diffLedger(old.Day, l.Day)) + len(diffLedger(old.Month, l.Month))
+	for _, x := range []struct {
+		name []byte
+		m    map[model.LedgerKey]int
+	}{{bucketPointsDay, l.Day}, {bucketPointsMonth, l.Month}} {
+		if err := tx.DeleteBucket(x.name); err != nil {
+			return out, err
+		}
+		b, err := tx.CreateBucket(x.name)
+		if err != nil {
+			return out, err
+		}
+		keys := make([][]byte, 0, len(x.m))
+		vals := map[string]int{}
+		for k, v := range x.m {
+			kk := pointsKey(k.Period, k.Person, k.Indicator)
+			keys = append(keys, kk)
+			vals[string(kk)] = v
+		}
+		slices.SortFunc(keys, bytes.Compare)
+		b.FillPercent = appendFill
+		for _, k := range keys {
+			if err := putPoints(b, k, vals[string(k)]); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// diffLedger names the totals where kept and derived differ.
+func diffLedger(kept, derived map[model.LedgerKey]int) []model.LedgerKey {
+	var out []model.LedgerKey
+	for k, v := range derived {
+		if kept[k] != v {
+			out = append(out, k)
+		}
+	}
+	for k, v := range kept {
+		if _, ok := derived[k]; !ok && v != 0 {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Period != b.Period {
+			return a.Period < b.Period
+		}
+		if a.Person != b.Person {
+			return a.Person < b.Person
+		}
+		return a.Indicator < b.Indicator
+	})
+	return out
+}
+
+// points checks the kept totals against the log: what a rebuild would
+// write, total by total.
+func (c *checker) points(tx *bolt.Tx) error {
+	r, err := c.s.readRules(tx)
+	if err != nil {
+		c.add("points_rules: %v", err)
+		return nil
+	}
+	if len(r) == 0 {
+		c.add("points_rules: no rules stored")
+	}
+	kept, bad := storedLedger(tx)
+	for _, b := range bad {
+		c.add("%s", b)
+	}
+	derived, _, _, err := c.s.derive(c.ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		name          string
+		kept, derived map[model.LedgerKey]int
+	}{{"points_day", kept.Day, derived.Day}, {"points_month", kept.Month, derived.Month}} {
+		for _, k := range diffLedger(x.kept, x.derived) {
+			c.add("%s %s %s %s: kept %d, the log gives %d (run gridcmd points rebuild)", x.name, k.Period, k.Person, k.Indicator,
+				x.kept[k], x.derived[k])
+		}
+	}
+	return nil
+}
+
+// RebuildPoints recomputes every total from the log, in the writer's turn.
+func (s *DB) RebuildPoints(ctx context.Context) (model.Rebuilt, error) {
+	var out model.Rebuilt
+	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
+		var err error
+		out, err = s.rebuild(tx)
+		return nil, err
+	})
+	return out, err
+}
+
+// PointRules are the stored rule sets.
+func (s *DB) PointRules(ctx context.Context) (model.PointRules, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out model.PointRules
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = s.readRules(tx)
+		return err
+	})
+	return out, err
+}
+
+// monthTotals reads everyone's totals of q's month, through its day
+// q.Through (0: the whole month): person -> key -> points.
+func monthTotals(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]map[string]int {
+	out := map[model.PersonID]map[string]int{}
+	add := func(p model.PersonID, key string, v int) {
+		if out[p] == nil {
+			out[p] = map[string]int{}
+		}
+		out[p][key] += v
+	}
+	prefix := []byte(q.Month.Key())
+	if q.Through == 0 {
+		c := tx.Bucket(bucketPointsMonth).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if _, p, key, ok := splitPointsKey(k, 6); ok {
+				add(p, key, getPoints(v))
+			}
+		}
+		return out
+	}
+	last := fmt.Sprintf("%s%02d", q.Month.Key(), q.Through)
+	c := tx.Bucket(bucketPointsDay).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		day, p, key, ok := splitPointsKey(k, 8)
+		if !ok {
+			continue
+		}
+		if day > last {
+			break
+		}
+		add(p, key, getPoints(v))
+	}
+	return out
+}
+
+// balances sums everyone's totals up to q's month (through q.Through):
+// what they earned less what they spent. A zero month sums everything.
+func balances(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]int {
+	out := map[model.PersonID]int{}
+	if q.Month.IsZero() {
+		_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
+			if _, p, _, ok := splitPointsKey(k, 6); ok {
+				out[p] += getPoints(v)
+			}
+			return nil
+		})
+		return out
+	}
+	this := q.Month.Key()
+	_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
+		period, p, _, ok := splitPointsKey(k, 6)
+		if ok && (period < this || period == this && q.Through == 0) {
+			out[p] += getPoints(v)
+		}
+		return nil
+	})
+	if q.Through > 0 {
+		for p, by := range monthTotals(tx, q) {
+			for _, v := range by {
+				out[p] += v
+			}
+		}
+	}
+	return out
+}
+
+// Points is q's month's ledger for the people of its node's subtree.
+func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth, error) {
+	if err := ctx.Err(); err != nil {
+		return model.PointsMonth{}, err
+	}
+	node := q.Node
+	if node != "" {
+		c, err := model.ParseNodeCode(string(node))
+		if err != nil {
+			return model.PointsMonth{}, err
+		}
+		node = c
+	}
+	if q.Month.IsZero() {
+		q.Month = model.MonthOf(s.clock(), s.opts.Location)
+	}
+	if q.Through < 0 || q.Through > q.Month.Days() {
+		return model.PointsMonth{}, model.Errorf(model.EINVALID, "through %d: %s has days 1 to %d", q.Through, q.Month, q.Month.Days()).
+			Zh("截至 %d 日：%s 只有 1 到 %d 日", q.Through, q.Month, q.Month.Days()).On("through")
+	}
+	if q.Through == q.Month.Days() {
+		q.Through = 0
+	}
+	loc := s.opts.Location
+	out := model.PointsMonth{Month: q.Month, Through: q.Through, Node: node, Benefits: s.opts.Policy.Points.Benefits,
+		Indicators: s.pts.rules.Indicators(q.Month.Start(loc), q.Month.End(loc))}
+	err := s.view(func(tx *bolt.Tx) error {
+		if node != "" && !hasNode(tx, node) {
+			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", node).Zh("网格塔中没有节点 %s", node).On("node")
+		}
+		totals := monthTotals(tx, q)
+		bal := balances(tx, q)
+		return tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
+			p, err := decodePerson(getU64(k), v)
+			if err != nil {
+				return err
+			}
+			by, b := totals[p.ID], bal[p.ID]
+			if node != "" && !node.Contains(p.Node) || len(by) == 0 && b == 0 && !model.Scored(p) {
+				return nil
+			}
+			out.People = append(out.People, model.MonthTotals(p, by, b))
+			return nil
+		})
+	})
+	model.RankPeople(out.People)
+	return out, err
+}
+
+// GrantPoints records a manual grant or deduction (model.Grant).
+func (s *DB) GrantPoints(ctx context.Context, person model.PersonID, points int, reason string, by model.PersonID) (model.Event, error) {
+	var out model.Event
+	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		to, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := model.Grant(actor, to, points, reason, now)
+		if err != nil {
+			return nil, err
+		}
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return out, err
+	}
+	return evs[0], nil
+}
+
+// RedeemBenefit redeems a benefit for person (model.Redeem) against the
+// balance the ledger holds in the same transaction.
+func (s *DB) RedeemBenefit(ctx context.Context, person model.PersonID, benefit string, by model.PersonID) (model.Redemption, error) {
+	b, err := s.opts.Policy.Points.Benefit(benefit)
+	if err != nil {
+		return model.Redemption{}, err
+	}
+	var out model.Redemption
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		to, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		have := balances(tx, model.PointsQuery{})[person]
+		ev, err := model.Redeem(actor, to, b, have, now)
+		if err != nil {
+			return nil, err
+		}
+		out = model.Redemption{Event: ev, Benefit: b, Balance: have - b.Threshold}
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Redemption{}, err
+	}
+	return out, nil
+}
+
+// Scorecards reads the log from month's start and the roster, and scores
+// role (model.Scorecards).
+func (s *DB) Scorecards(ctx context.Context, role model.ScoreRole, m model.Month, node model.NodeCode) ([]model.Scorecard, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r, err := model.ParseScoreRole(string(role))
+	if err != nil {
+		return nil, err
+	}
+	if node != "" {
+		if node, err = model.ParseNodeCode(string(node)); err != nil {
+			return nil, err
+		}
+	}
+	if m.IsZero() {
+		m = model.MonthOf(s.clock(), s.opts.Location)
+	}
+	start := m.Start(s.opts.Location).UnixNano()
+	var (
+		events []model.Event
+		people []model.Person
+		names  = map[model.NodeCode]string{}
+	)
+	err = s.view(func(tx *bolt.Tx) error {
+		if node != "" && !hasNode(tx, node) {
+			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", node).Zh("网格塔中没有节点 %s", node).On("node")
+		}
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			ev, err := decodeEvent(getU64(k), v, s.opts.Location)
+			if err != nil {
+				return err
+			}
+			if ev.At.UnixNano() >= start {
+				events = append(events, ev)
+			}
+		}
+		if err := tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
+			p, err := decodePerson(getU64(k), v)
+			if err == nil {
+				people = append(people, p)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
+			if len(k) != 12 {
+				return nil
+			}
+			n, err := decodeNode(k, v)
+			if err == nil {
+				names[n.Code] = n.Name
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return model.Scorecards(r, m, s.opts.Location, events, people, names, node, s.opts.Policy.Points.Grades), nil
+}

@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -623,19 +624,25 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 
 // Patrol returns one patrol.
 func (s *DB) Patrol(ctx context.Context, id string) (model.Patrol, error) {
-	seq, err := model.ParsePatrolID(id)
+	return viewByID(ctx, s, id, model.ParsePatrolID, s.getPatrol)
+}
+
+// viewByID reads the record whose id parse reads as a sequence, with get,
+// in one read transaction.
+func viewByID[T any](ctx context.Context, s *DB, id string, parse func(string) (uint64, error), get func(*bolt.Tx, uint64) (T, error)) (T, error) {
+	var out T
+	seq, err := parse(id)
 	if err != nil {
-		return model.Patrol{}, err
+		return out, err
 	}
 	if err := ctx.Err(); err != nil {
-		return model.Patrol{}, err
+		return out, err
 	}
-	var p model.Patrol
 	err = s.view(func(tx *bolt.Tx) error {
-		p, err = s.getPatrol(tx, seq)
+		out, err = get(tx, seq)
 		return err
 	})
-	return p, err
+	return out, err
 }
 
 // Patrols lists the patrols f selects, oldest first.
@@ -672,21 +679,28 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 // patrolsSince reads the patrols started at or after since, oldest first,
 // from the end of the bucket back (patrols are numbered in order of start).
 func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) {
-	var out []model.Patrol
-	c := tx.Bucket(bucketPatrols).Cursor()
+	return newestSince(tx.Bucket(bucketPatrols), since,
+		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
+		func(p model.Patrol) time.Time { return p.Started })
+}
+
+// newestSince reads the records of a bucket numbered in order of time
+// whose time is at or after since, from the end of the bucket back, and
+// returns them oldest first.
+func newestSince[T any](b *bolt.Bucket, since time.Time, decode func(k, v []byte) (T, error), at func(T) time.Time) ([]T, error) {
+	var out []T
+	c := b.Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		p, err := decodePatrol(getU64(k), v, s.opts.Location)
+		x, err := decode(k, v)
 		if err != nil {
 			return nil, err
 		}
-		if p.Started.Before(since) {
+		if at(x).Before(since) {
 			break
 		}
-		out = append(out, p)
+		out = append(out, x)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.Reverse(out)
 	return out, nil
 }
 
@@ -758,19 +772,7 @@ func (s *DB) AddFinding(ctx context.Context, r model.FindingReport, key string) 
 
 // Finding returns one finding with its incident's status.
 func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
-	seq, err := model.ParseFindingID(id)
-	if err != nil {
-		return model.Finding{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return model.Finding{}, err
-	}
-	var f model.Finding
-	err = s.view(func(tx *bolt.Tx) error {
-		f, err = s.getFinding(tx, seq)
-		return err
-	})
-	return f, err
+	return viewByID(ctx, s, id, model.ParseFindingID, s.getFinding)
 }
 
 // Findings lists the findings f selects, oldest first.
@@ -809,25 +811,18 @@ func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
 
 // findingsSince reads the findings found at or after since, oldest first.
 func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
-	var out []model.Finding
-	c := tx.Bucket(bucketFindings).Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		f, err := decodeFinding(getU64(k), v, s.opts.Location)
-		if err != nil {
+	fs, err := newestSince(tx.Bucket(bucketFindings), since,
+		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
+		func(f model.Finding) time.Time { return f.FoundAt })
+	if err != nil {
+		return nil, err
+	}
+	for i := range fs {
+		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err
 		}
-		if f.FoundAt.Before(since) {
-			break
-		}
-		if err := s.withIncidentStatus(tx, &f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, nil
+	return fs, nil
 }
 
 // triage runs one of the desk's actions on finding id, as by.

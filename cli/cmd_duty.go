@@ -260,11 +260,7 @@ func (a *app) dutyAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err
@@ -327,11 +323,7 @@ daylight time in the configured time zone. The shifts are scheduled like
 			if weeks < 1 || weeks > 52 {
 				return usageError{fmt.Errorf("--weeks %d: want 1 to 52", weeks)}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err
@@ -501,11 +493,7 @@ func (a *app) dutySwapCmd() *cobra.Command {
 			if err := missing("duty swap", required{"--person", blank(person)}); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				people, err := db.People(ctx, model.PeopleFilter{})
 				if err != nil {
 					return err
@@ -539,11 +527,7 @@ func (a *app) dutyCheckinCmd() *cobra.Command {
 		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err

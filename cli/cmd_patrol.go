@@ -385,11 +385,7 @@ func (a *app) patrolStartCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				p, _, err := db.StartPatrol(ctx, area, actor, "")
 				if err != nil {
 					return err
@@ -645,11 +641,7 @@ func (a *app) findingAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, _, err := db.AddFinding(ctx, model.FindingReport{Area: area, Checkpoint: checkpoint, Category: category,
 					Text: text, Loc: loc, Photo: photo, By: actor}, "")
 				if err != nil {
@@ -748,11 +740,7 @@ func (a *app) findingPassCmd() *cobra.Command {
 					return usageError{err}
 				}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, inc, err := db.PassFinding(ctx, args[0], code, category, sev, actor)
 				if err != nil {
 					return refused(err)
@@ -785,11 +773,7 @@ func (a *app) findingMergeCmd() *cobra.Command {
 			if blank(into) {
 				return usageError{fmt.Errorf("finding merge: missing --into (an open incident's id)")}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, err := db.MergeFinding(ctx, args[0], into, actor)
 				if err != nil {
 					return refused(err)
@@ -815,11 +799,7 @@ func (a *app) findingCloseCmd() *cobra.Command {
 			if blank(reason) {
 				return usageError{fmt.Errorf("finding close: missing --reason (why it needs no action)")}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, err := db.CloseFinding(ctx, args[0], reason, actor)
 				if err != nil {
 					return refused(err)
@@ -944,11 +924,7 @@ func (a *app) rotationReportCmd() *cobra.Command {
 		Short: "Report an activity of the group on duty (it counts like a patrol check-in)",
 		Args:  exactArgs(1, "one rotation id (e.g. R-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				ev, err := db.RotationReport(ctx, args[0], text, actor)
 				if err != nil {
 					return refused(err)

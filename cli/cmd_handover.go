@@ -158,11 +158,9 @@ func (a *app) handoverShowCmd() *cobra.Command {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var r model.NodeCode
-				if !blank(room) {
-					if r, err = a.room(ctx, db, room, 0); err != nil {
-						return err
-					}
+				r, err := a.roomFilter(ctx, db, room)
+				if err != nil {
+					return err
 				}
 				limit := 1
 				if len(args) == 1 {

@@ -160,11 +160,7 @@ func (a *app) when(flag, v string) (time.Time, error) {
 
 func (a *app) printShifts(shifts []model.Shift, asJSON bool) error {
 	if asJSON {
-		out := make([]*shiftJSON, len(shifts))
-		for i, s := range shifts {
-			out[i] = a.shiftJSON(s)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(shifts, a.shiftJSON))
 	}
 	rows := make([][]string, len(shifts))
 	for i, s := range shifts {
@@ -460,11 +456,7 @@ both are shown. --at looks at another time.`,
 					return err
 				}
 				if asJSON {
-					out := make([]dutyJSON, len(rds))
-					for i, rd := range rds {
-						out[i] = a.dutyJSON(rd)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(rds, a.dutyJSON))
 				}
 				if t.IsZero() {
 					t = db.Now()

@@ -184,11 +184,7 @@ func (a *app) keyListCmd() *cobra.Command {
 					}
 				}
 				if asJSON {
-					out := make([]keyJSON, len(ks))
-					for i, k := range ks {
-						out[i] = a.keyJSON(k, names[k.Person])
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
 				}
 				rows := make([][]string, len(ks))
 				for i, k := range ks {

@@ -500,11 +500,7 @@ func (a *app) patrolListCmd() *cobra.Command {
 					ps = kept
 				}
 				if asJSON {
-					out := make([]patrolJSON, len(ps))
-					for i, p := range ps {
-						out[i] = a.patrolJSON(p)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(ps, a.patrolJSON))
 				}
 				rows := make([][]string, len(ps))
 				for i, p := range ps {
@@ -680,11 +676,7 @@ func (a *app) findingListCmd() *cobra.Command {
 				model.SortDesk(fs)
 				p := db.Policy()
 				if asJSON {
-					out := make([]findingJSON, len(fs))
-					for i, f := range fs {
-						out[i] = a.findingJSON(f, p.Patrol)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) }))
 				}
 				now := db.Now()
 				rows := make([][]string, len(fs))

@@ -28,7 +28,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -459,28 +458,13 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 
 // Areas lists the patrol areas in code order.
 func (s *DB) Areas(ctx context.Context) ([]model.PatrolArea, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.PatrolArea
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.areas(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.areas)
 }
 
 func (s *DB) areas(tx *bolt.Tx) ([]model.PatrolArea, error) {
-	var out []model.PatrolArea
-	err := tx.Bucket(bucketPatrolAreas).ForEach(func(k, v []byte) error {
-		a, err := decodeArea(k, v, s.opts.Location)
-		if err == nil {
-			out = append(out, a)
-		}
-		return err
+	return decodeAll(tx.Bucket(bucketPatrolAreas), func(k, v []byte) (model.PatrolArea, error) {
+		return decodeArea(k, v, s.opts.Location)
 	})
-	return out, err
 }
 
 // patrolOnce runs a patrol write under an Idempotency-Key: a retry is
@@ -627,24 +611,6 @@ func (s *DB) Patrol(ctx context.Context, id string) (model.Patrol, error) {
 	return viewByID(ctx, s, id, model.ParsePatrolID, s.getPatrol)
 }
 
-// viewByID reads the record whose id parse reads as a sequence, with get,
-// in one read transaction.
-func viewByID[T any](ctx context.Context, s *DB, id string, parse func(string) (uint64, error), get func(*bolt.Tx, uint64) (T, error)) (T, error) {
-	var out T
-	seq, err := parse(id)
-	if err != nil {
-		return out, err
-	}
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	err = s.view(func(tx *bolt.Tx) error {
-		out, err = get(tx, seq)
-		return err
-	})
-	return out, err
-}
-
 // Patrols lists the patrols f selects, oldest first.
 func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol, error) {
 	if err := ctx.Err(); err != nil {
@@ -682,26 +648,6 @@ func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) 
 	return newestSince(tx.Bucket(bucketPatrols), since,
 		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
 		func(p model.Patrol) time.Time { return p.Started })
-}
-
-// newestSince reads the records of a bucket numbered in order of time
-// whose time is at or after since, from the end of the bucket back, and
-// returns them oldest first.
-func newestSince[T any](b *bolt.Bucket, since time.Time, decode func(k, v []byte) (T, error), at func(T) time.Time) ([]T, error) {
-	var out []T
-	c := b.Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		x, err := decode(k, v)
-		if err != nil {
-			return nil, err
-		}
-		if at(x).Before(since) {
-			break
-		}
-		out = append(out, x)
-	}
-	slices.Reverse(out)
-	return out, nil
 }
 
 // AddFinding puts a finding on the liaison's desk.
@@ -777,20 +723,12 @@ func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
 
 // Findings lists the findings f selects, oldest first.
 func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.Finding
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
+	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Finding, error) {
 		if f.Open {
-			out, err = s.waitingFindings(tx)
-		} else {
-			out, err = s.findingsSince(tx, f.Since)
+			return s.waitingFindings(tx)
 		}
-		return err
+		return s.findingsSince(tx, f.Since)
 	})
-	return out, err
 }
 
 // waitingFindings reads the findings on the desk, oldest first.
@@ -1057,28 +995,13 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 
 // Rotations lists the rotations in order of creation.
 func (s *DB) Rotations(ctx context.Context) ([]model.JointRotation, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.JointRotation
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.rotations(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.rotations)
 }
 
 func (s *DB) rotations(tx *bolt.Tx) ([]model.JointRotation, error) {
-	var out []model.JointRotation
-	err := tx.Bucket(bucketRotations).ForEach(func(k, v []byte) error {
-		r, err := decodeRotation(getU64(k), v, s.opts.Location)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
+	return decodeAll(tx.Bucket(bucketRotations), func(k, v []byte) (model.JointRotation, error) {
+		return decodeRotation(getU64(k), v, s.opts.Location)
 	})
-	return out, err
 }
 
 // RotationReport records an activity report of the rotation's group on

@@ -549,41 +549,32 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 
 // CheckIn records a check-in of the patrol at a checkpoint.
 func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
-	seq, err := model.ParsePatrolID(patrol)
-	if err != nil {
-		return model.Patrol{}, false, err
-	}
-	fields := []string{strconv.FormatUint(seq, 10), checkpoint, floatField(loc)}
-	return s.patrolOnce(ctx, by, key, idemCheckIn, fields, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
-		p, err := s.getPatrol(tx, seq)
-		if err != nil {
-			return p, nil, err
-		}
-		a, err := getArea(tx, p.Area, s.opts.Location)
-		if err != nil {
-			return p, nil, err
-		}
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return p, nil, err
-		}
-		since := p.LastSeen()
-		p, ev, err := p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
-		if err != nil {
-			return p, nil, err
-		}
-		evs, err := s.patrolHeard(tx, &p, false, since, now)
-		return p, append([]model.Event{ev}, evs...), err
-	})
+	return s.onPatrol(ctx, patrol, by, key, idemCheckIn, []string{checkpoint, floatField(loc)}, false,
+		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
+		})
 }
 
 // EndPatrol ends the patrol.
 func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, key string) (model.Patrol, bool, error) {
+	return s.onPatrol(ctx, patrol, by, key, idemEnd, nil, true,
+		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.End(a, actor, now)
+		})
+}
+
+// onPatrol runs a step of a running patrol (a check-in, the end) as by,
+// under patrolOnce (fields after the patrol's number identify the request):
+// it loads the patrol, its area and the actor, applies step, and hears the
+// patroller (ends says the step ends the patrol).
+func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key string, kind byte, fields []string, ends bool,
+	step func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
 	seq, err := model.ParsePatrolID(patrol)
 	if err != nil {
 		return model.Patrol{}, false, err
 	}
-	return s.patrolOnce(ctx, by, key, idemEnd, []string{strconv.FormatUint(seq, 10)}, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
+	fields = append([]string{strconv.FormatUint(seq, 10)}, fields...)
+	return s.patrolOnce(ctx, by, key, kind, fields, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
 		p, err := s.getPatrol(tx, seq)
 		if err != nil {
 			return p, nil, err
@@ -597,11 +588,11 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 			return p, nil, err
 		}
 		since := p.LastSeen()
-		p, ev, err := p.End(a, actor, now)
+		p, ev, err := step(p, a, actor, now)
 		if err != nil {
 			return p, nil, err
 		}
-		evs, err := s.patrolHeard(tx, &p, true, since, now)
+		evs, err := s.patrolHeard(tx, &p, ends, since, now)
 		return p, append([]model.Event{ev}, evs...), err
 	})
 }

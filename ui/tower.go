@@ -158,15 +158,20 @@ func (t *towerPane) ShortHelp() []key.Binding {
 
 func (t *towerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
 
-// compact shows a count in at most 5 columns: 15.1k, 1035.
+// compact shows a count in at most 5 columns: 1035, 15.1k, 222k, 1.9M,
+// 18M. The bounds are where rounding would carry into a sixth column.
 func compact(n int) string {
 	switch {
 	case n < 10000:
 		return fmt.Sprint(n)
-	case n < 1000000:
-		return fmt.Sprintf("%.1fk", float64(n)/1000)
+	case n < 99950:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	case n < 999500:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	case n < 9950000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
 	}
-	return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	return fmt.Sprintf("%.0fM", float64(n)/1e6)
 }
 
 func (t *towerPane) View() string {

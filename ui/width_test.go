@@ -250,3 +250,21 @@ func TestTooSmall(t *testing.T) {
 		assert.Contains(t, m.View(), "强降雨致山体滑坡隐患")
 	}
 }
+
+// A tower count fits its five columns at every size: the county's
+// 222,513 households were shown as "222.5" (the k cut off).
+func TestCompactCountsFitFiveColumns(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{0, "0"}, {9999, "9999"}, {10000, "10.0k"}, {15049, "15.0k"}, {99949, "99.9k"},
+		{99950, "100k"}, {222513, "223k"}, {999499, "999k"}, {999500, "1.0M"},
+		{1871242, "1.9M"}, {9949999, "9.9M"}, {9950000, "10M"}, {18712420, "19M"},
+	} {
+		got := compact(c.n)
+		if got != c.want || len(got) > 5 {
+			t.Errorf("compact(%d) = %q, want %q (at most 5 columns)", c.n, got, c.want)
+		}
+	}
+}

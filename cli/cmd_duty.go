@@ -125,6 +125,27 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 	return r, nil
 }
 
+// roomFilter reads a --room that narrows a list: "" is every room.
+func (a *app) roomFilter(ctx context.Context, db backend, flag string) (model.NodeCode, error) {
+	if blank(flag) {
+		return "", nil
+	}
+	return a.room(ctx, db, flag, 0)
+}
+
+// span reads --from and --to with when.
+func (a *app) span(from, to string) (time.Time, time.Time, error) {
+	f, err := a.when("--from", from)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	t, err := a.when("--to", to)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return f, t, nil
+}
+
 // when reads a time flag in the configured zone ("" is zero).
 func (a *app) when(flag, v string) (time.Time, error) {
 	if blank(v) {
@@ -139,11 +160,7 @@ func (a *app) when(flag, v string) (time.Time, error) {
 
 func (a *app) printShifts(shifts []model.Shift, asJSON bool) error {
 	if asJSON {
-		out := make([]*shiftJSON, len(shifts))
-		for i, s := range shifts {
-			out[i] = a.shiftJSON(s)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(shifts, a.shiftJSON))
 	}
 	rows := make([][]string, len(shifts))
 	for i, s := range shifts {
@@ -182,11 +199,11 @@ nothing is scheduled.`,
 					return err
 				}
 				town, _ := a.townOf(ctx, db)
-				people, err := db.People(ctx, model.PeopleFilter{})
+				who, err := rosterResolver(ctx, db)
 				if err != nil {
 					return err
 				}
-				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, town, personResolver(people))
+				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, town, who)
 				if err != nil {
 					return usageError{err}
 				}
@@ -204,6 +221,15 @@ nothing is scheduled.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the shifts scheduled as JSON")
 	return cmd
+}
+
+// rosterResolver is personResolver over the roster as it stands.
+func rosterResolver(ctx context.Context, db backend) (func(person, phone string) (model.PersonID, error), error) {
+	people, err := db.People(ctx, model.PeopleFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return personResolver(people), nil
 }
 
 // personResolver finds a person by id (P12) or by name, the phone telling
@@ -252,28 +278,20 @@ func (a *app) dutyAddCmd() *cobra.Command {
 				required{"--from", blank(from)}, required{"--to", blank(to)}); err != nil {
 				return usageError{err}
 			}
-			f, err := a.when("--from", from)
+			f, t, err := a.span(from, to)
 			if err != nil {
 				return err
 			}
-			t, err := a.when("--to", to)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err
 				}
-				people, err := db.People(ctx, model.PeopleFilter{})
+				who, err := rosterResolver(ctx, db)
 				if err != nil {
 					return err
 				}
-				pid, err := personResolver(people)(person, "")
+				pid, err := who(person, "")
 				if err != nil {
 					return err
 				}
@@ -327,20 +345,15 @@ daylight time in the configured time zone. The shifts are scheduled like
 			if weeks < 1 || weeks > 52 {
 				return usageError{fmt.Errorf("--weeks %d: want 1 to 52", weeks)}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err
 				}
-				roster, err := db.People(ctx, model.PeopleFilter{})
+				who, err := rosterResolver(ctx, db)
 				if err != nil {
 					return err
 				}
-				who := personResolver(roster)
 				var ids []model.PersonID
 				for _, p := range model.SplitCodes(people) {
 					id, err := who(p, "")
@@ -392,20 +405,14 @@ func (a *app) dutyListCmd() *cobra.Command {
 		Short: "The shifts scheduled, by room and time",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := a.when("--from", from)
-			if err != nil {
-				return err
-			}
-			t, err := a.when("--to", to)
+			f, t, err := a.span(from, to)
 			if err != nil {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var r model.NodeCode
-				if !blank(room) {
-					if r, err = a.room(ctx, db, room, 0); err != nil {
-						return err
-					}
+				r, err := a.roomFilter(ctx, db, room)
+				if err != nil {
+					return err
 				}
 				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
 				if err != nil {
@@ -440,22 +447,16 @@ both are shown. --at looks at another time.`,
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var r model.NodeCode
-				if !blank(room) {
-					if r, err = a.room(ctx, db, room, 0); err != nil {
-						return err
-					}
+				r, err := a.roomFilter(ctx, db, room)
+				if err != nil {
+					return err
 				}
 				rds, err := db.Duty(ctx, r, t)
 				if err != nil {
 					return err
 				}
 				if asJSON {
-					out := make([]dutyJSON, len(rds))
-					for i, rd := range rds {
-						out[i] = a.dutyJSON(rd)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(rds, a.dutyJSON))
 				}
 				if t.IsZero() {
 					t = db.Now()
@@ -501,16 +502,12 @@ func (a *app) dutySwapCmd() *cobra.Command {
 			if err := missing("duty swap", required{"--person", blank(person)}); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				who, err := rosterResolver(ctx, db)
 				if err != nil {
 					return err
 				}
-				people, err := db.People(ctx, model.PeopleFilter{})
-				if err != nil {
-					return err
-				}
-				to, err := personResolver(people)(person, "")
+				to, err := who(person, "")
 				if err != nil {
 					return err
 				}
@@ -539,11 +536,7 @@ func (a *app) dutyCheckinCmd() *cobra.Command {
 		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err

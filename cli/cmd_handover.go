@@ -74,11 +74,7 @@ time in the shift and stores nothing.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := a.room(ctx, db, room, actor)
 				if err != nil {
 					return err
@@ -109,13 +105,10 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 		Short: "Sign for the handover waiting in the room, as the incoming officer",
 		Args:  maxArgs(1, "one handover id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				id := ""
 				var r model.NodeCode
+				var err error
 				if len(args) == 1 {
 					id = args[0]
 				} else if r, err = a.room(ctx, db, room, actor); err != nil {
@@ -165,11 +158,9 @@ func (a *app) handoverShowCmd() *cobra.Command {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var r model.NodeCode
-				if !blank(room) {
-					if r, err = a.room(ctx, db, room, 0); err != nil {
-						return err
-					}
+				r, err := a.roomFilter(ctx, db, room)
+				if err != nil {
+					return err
 				}
 				limit := 1
 				if len(args) == 1 {

@@ -61,11 +61,7 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 			if err := h.Check(); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				h, err := db.AddHeartbeat(ctx, h, actor)
 				if err != nil {
 					return err
@@ -88,11 +84,7 @@ func (a *app) heartbeatRemoveCmd() *cobra.Command {
 		Short: "Stop watching a gateway (an incident its silence opened stays, for an officer to close)",
 		Args:  exactArgs(1, "one gateway name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				if err := db.RemoveHeartbeat(ctx, args[0], actor); err != nil {
 					return err
 				}

@@ -165,12 +165,9 @@ func (a *app) keyListCmd() *cobra.Command {
 		Short: "List the SSH keys: fingerprint, person, name, added, last used",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			id := model.System
-			if person != "" {
-				var err error
-				if id, err = personFlag(person); err != nil {
-					return err
-				}
+			id, err := personFilter(person)
+			if err != nil {
+				return err
 			}
 			return a.withKeys(func(svc keyService) error {
 				ks, err := svc.Keys(cmd.Context(), id)
@@ -184,11 +181,7 @@ func (a *app) keyListCmd() *cobra.Command {
 					}
 				}
 				if asJSON {
-					out := make([]keyJSON, len(ks))
-					for i, k := range ks {
-						out[i] = a.keyJSON(k, names[k.Person])
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
 				}
 				rows := make([][]string, len(ks))
 				for i, k := range ks {

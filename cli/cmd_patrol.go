@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -385,11 +386,7 @@ func (a *app) patrolStartCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				p, _, err := db.StartPatrol(ctx, area, actor, "")
 				if err != nil {
 					return err
@@ -503,11 +500,7 @@ func (a *app) patrolListCmd() *cobra.Command {
 					ps = kept
 				}
 				if asJSON {
-					out := make([]patrolJSON, len(ps))
-					for i, p := range ps {
-						out[i] = a.patrolJSON(p)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(ps, a.patrolJSON))
 				}
 				rows := make([][]string, len(ps))
 				for i, p := range ps {
@@ -645,11 +638,7 @@ func (a *app) findingAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, _, err := db.AddFinding(ctx, model.FindingReport{Area: area, Checkpoint: checkpoint, Category: category,
 					Text: text, Loc: loc, Photo: photo, By: actor}, "")
 				if err != nil {
@@ -687,11 +676,7 @@ func (a *app) findingListCmd() *cobra.Command {
 				model.SortDesk(fs)
 				p := db.Policy()
 				if asJSON {
-					out := make([]findingJSON, len(fs))
-					for i, f := range fs {
-						out[i] = a.findingJSON(f, p.Patrol)
-					}
-					return writeJSON(a.out, out)
+					return writeJSON(a.out, jsonList(fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) }))
 				}
 				now := db.Now()
 				rows := make([][]string, len(fs))
@@ -748,11 +733,7 @@ func (a *app) findingPassCmd() *cobra.Command {
 					return usageError{err}
 				}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				f, inc, err := db.PassFinding(ctx, args[0], code, category, sev, actor)
 				if err != nil {
 					return refused(err)
@@ -775,52 +756,52 @@ func (a *app) findingPassCmd() *cobra.Command {
 }
 
 func (a *app) findingMergeCmd() *cobra.Command {
-	var into, by string
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "merge F --into ID [--by PERSON] [--json]",
-		Short: "Merge a finding into an open incident at the area's village",
-		Args:  exactArgs(1, findingArg),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if blank(into) {
-				return usageError{fmt.Errorf("finding merge: missing --into (an open incident's id)")}
-			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
-				f, err := db.MergeFinding(ctx, args[0], into, actor)
-				if err != nil {
-					return refused(err)
-				}
-				return a.printFinding(f, db.Policy(), asJSON)
-			})
-		},
-	}
-	cmd.Flags().StringVar(&into, "into", "", "the open incident (required), e.g. HJ-20261129-0007")
-	cmd.Flags().StringVar(&by, "by", "", "who merges it (person id): the liaison or a duty officer; default the operator")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the finding as JSON")
-	return cmd
+	return a.findingDecisionCmd(findingDecision{
+		use:     "merge F --into ID [--by PERSON] [--json]",
+		short:   "Merge a finding into an open incident at the area's village",
+		flag:    "into",
+		usage:   "the open incident (required), e.g. HJ-20261129-0007",
+		missing: "finding merge: missing --into (an open incident's id)",
+		by:      "who merges it (person id): the liaison or a duty officer; default the operator",
+		decide:  backend.MergeFinding,
+	})
 }
 
 func (a *app) findingCloseCmd() *cobra.Command {
-	var reason, by string
+	return a.findingDecisionCmd(findingDecision{
+		use:     "close F --reason X [--by PERSON] [--json]",
+		short:   "Close a finding as needing no action, saying why",
+		flag:    "reason",
+		usage:   "why it needs no action (required)",
+		missing: "finding close: missing --reason (why it needs no action)",
+		by:      "who closes it (person id): the liaison or a duty officer; default the operator",
+		decide:  backend.CloseFinding,
+	})
+}
+
+// findingDecision is a decision of the desk on one finding that takes one
+// required flag (merge --into, close --reason): its command's words and the
+// service call that makes it.
+type findingDecision struct {
+	use, short, flag, usage, missing, by string
+	decide                               func(db backend, ctx context.Context, id, flag string, by model.PersonID) (model.Finding, error)
+}
+
+// findingDecisionCmd is the command of such a decision: it checks the flag,
+// makes the decision as --by and prints the finding.
+func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
+	var value, by string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "close F --reason X [--by PERSON] [--json]",
-		Short: "Close a finding as needing no action, saying why",
+		Use:   d.use,
+		Short: d.short,
 		Args:  exactArgs(1, findingArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if blank(reason) {
-				return usageError{fmt.Errorf("finding close: missing --reason (why it needs no action)")}
+			if blank(value) {
+				return usageError{errors.New(d.missing)}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
-				f, err := db.CloseFinding(ctx, args[0], reason, actor)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				f, err := d.decide(db, ctx, args[0], value, actor)
 				if err != nil {
 					return refused(err)
 				}
@@ -828,8 +809,8 @@ func (a *app) findingCloseCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&reason, "reason", "", "why it needs no action (required)")
-	cmd.Flags().StringVar(&by, "by", "", "who closes it (person id): the liaison or a duty officer; default the operator")
+	cmd.Flags().StringVar(&value, d.flag, "", d.usage)
+	cmd.Flags().StringVar(&by, "by", "", d.by)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the finding as JSON")
 	return cmd
 }
@@ -944,11 +925,7 @@ func (a *app) rotationReportCmd() *cobra.Command {
 		Short: "Report an activity of the group on duty (it counts like a patrol check-in)",
 		Args:  exactArgs(1, "one rotation id (e.g. R-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				ev, err := db.RotationReport(ctx, args[0], text, actor)
 				if err != nil {
 					return refused(err)

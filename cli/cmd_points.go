@@ -314,11 +314,7 @@ it from there. N is 1 to 100.`,
 			if act == model.ActPointsDeduct {
 				pts = -pts
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				ev, err := db.GrantPoints(ctx, pid, pts, reason, actor)
 				if err != nil {
 					return err

@@ -33,11 +33,7 @@ read-only: nothing is written, and a console or server may hold it
 meanwhile (the replay then reads through its local API).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := a.when("--from", from)
-			if err != nil {
-				return err
-			}
-			t, err := a.when("--to", to)
+			f, t, err := a.span(from, to)
 			if err != nil {
 				return err
 			}
@@ -120,11 +116,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 			if format != "csv" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: want csv or json", format)}
 			}
-			f, err := a.when("--from", from)
-			if err != nil {
-				return err
-			}
-			t, err := a.when("--to", to)
+			f, t, err := a.span(from, to)
 			if err != nil {
 				return err
 			}

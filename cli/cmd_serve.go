@@ -224,6 +224,15 @@ func personFlag(v string) (model.PersonID, error) {
 	return id, nil
 }
 
+// personFilter reads a --person that narrows a list: "" is everyone
+// (model.System).
+func personFilter(v string) (model.PersonID, error) {
+	if v == "" {
+		return model.System, nil
+	}
+	return personFlag(v)
+}
+
 func (a *app) tokenCmd() *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "token",
@@ -311,12 +320,9 @@ func (a *app) tokenListCmd() *cobra.Command {
 		Short: "List tokens (their prefixes, never the tokens)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			id := model.System
-			if person != "" {
-				var err error
-				if id, err = personFlag(person); err != nil {
-					return err
-				}
+			id, err := personFilter(person)
+			if err != nil {
+				return err
 			}
 			return a.withIntake(func(svc intakeService) error {
 				return a.listTokens(cmd.Context(), svc, id, asJSON)

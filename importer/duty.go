@@ -35,35 +35,30 @@ func ParseShifts(name string, r io.Reader, loc *time.Location, town model.NodeCo
 		return nil, err
 	}
 	var out []model.Shift
-	for {
-		rw, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		bad := func(format string, args ...any) ([]model.Shift, error) {
-			return nil, s.errorf(rw.line, format, args...)
-		}
+	err = s.each(func(rw row) error {
+		var err error
 		v := rw.val
 		var sh model.Shift
 		if sh.Room, err = model.ParseRoom(v["room"], town); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if sh.Person, err = who(v["person"], v["phone"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if sh.From, err = ParseTime(v["from"], loc); err != nil {
-			return bad("from: %s", model.ErrorMessage(err))
+			return rw.errorf("from: %s", model.ErrorMessage(err))
 		}
 		if sh.To, err = ParseTime(v["to"], loc); err != nil {
-			return bad("to: %s", model.ErrorMessage(err))
+			return rw.errorf("to: %s", model.ErrorMessage(err))
 		}
 		if !sh.From.Before(sh.To) {
-			return bad("to %s is not after from %s", v["to"], v["from"])
+			return rw.errorf("to %s is not after from %s", v["to"], v["from"])
 		}
 		out = append(out, sh)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, model.Errorf(model.EINVALID, "%s: no shifts", name)

@@ -65,21 +65,11 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 	}
 	var order []string
 	areas := map[string]*building{}
-	for {
-		rw, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		bad := func(format string, args ...any) ([]model.PatrolArea, error) {
-			return nil, s.errorf(rw.line, format, args...)
-		}
+	err = s.each(func(rw row) error {
 		v := rw.val
 		code, err := model.ParseAreaCode(v["area"])
 		if err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		b := areas[code]
 		if b == nil {
@@ -87,22 +77,22 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 			for _, f := range areaFields {
 				b.first[f] = v[f]
 				if v[f] == "" && f != "patroller" {
-					return bad("area %s: %s is empty on its first row", code, f)
+					return rw.errorf("area %s: %s is empty on its first row", code, f)
 				}
 			}
 			a := model.PatrolArea{Code: code, Name: v["name"]}
 			if a.Kind, err = model.ParseAreaKind(v["kind"]); err != nil {
-				return bad("area %s: %s", code, model.ErrorMessage(err))
+				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
 			}
 			if a.Village, err = resolveVillage(res, v["village"]); err != nil {
-				return bad("area %s: %s", code, model.ErrorMessage(err))
+				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
 			}
 			if a.Every, err = model.ParseEvery(v["every"]); err != nil {
-				return bad("area %s: %s", code, model.ErrorMessage(err))
+				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
 			}
 			if v["patroller"] != "" {
 				if a.Patroller, err = resolvePatroller(res, v["patroller"]); err != nil {
-					return bad("area %s: %s", code, model.ErrorMessage(err))
+					return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
 				}
 			}
 			b.area = a
@@ -111,27 +101,31 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 		} else {
 			for _, f := range areaFields {
 				if v[f] != "" && !sameAreaField(res, f, v[f], b.first[f]) {
-					return bad("area %s: %s %q differs from %q on line %d", code, f, v[f], b.first[f], b.line)
+					return rw.errorf("area %s: %s %q differs from %q on line %d", code, f, v[f], b.first[f], b.line)
 				}
 			}
 		}
 		cp := model.Checkpoint{Code: v["checkpoint"], Name: v["checkpoint_name"]}
 		if v["checkpoint"] == "" {
-			return bad("area %s: checkpoint is empty", code)
+			return rw.errorf("area %s: checkpoint is empty", code)
 		}
 		switch lat, lon := v["lat"], v["lon"]; {
 		case lat == "" && lon == "":
 		case lat == "" || lon == "":
-			return bad("area %s, checkpoint %s: give lat and lon both, or neither", code, cp.Code)
+			return rw.errorf("area %s, checkpoint %s: give lat and lon both, or neither", code, cp.Code)
 		default:
 			la, err1 := strconv.ParseFloat(lat, 64)
 			lo, err2 := strconv.ParseFloat(lon, 64)
 			if err1 != nil || err2 != nil {
-				return bad("area %s, checkpoint %s: lat %q, lon %q: want decimal degrees", code, cp.Code, lat, lon)
+				return rw.errorf("area %s, checkpoint %s: lat %q, lon %q: want decimal degrees", code, cp.Code, lat, lon)
 			}
 			cp.Loc = &model.LatLon{Lat: la, Lon: lo}
 		}
 		b.area.Checkpoints = append(b.area.Checkpoints, cp)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(order) == 0 {
 		return nil, model.Errorf(model.EINVALID, "%s: no areas, only a header", name)
@@ -224,21 +218,11 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 	}
 	var order []string
 	rots := map[string]*building{}
-	for {
-		rw, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		bad := func(format string, args ...any) ([]model.JointRotation, error) {
-			return nil, s.errorf(rw.line, format, args...)
-		}
+	err = s.each(func(rw row) error {
 		v := rw.val
 		nm := v["rotation"]
 		if nm == "" {
-			return bad("rotation is empty")
+			return rw.errorf("rotation is empty")
 		}
 		b := rots[nm]
 		if b == nil {
@@ -246,16 +230,16 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 				groups: map[int][]model.NodeCode{}}
 			act, err := model.ParseActivity(v["activity"])
 			if err != nil {
-				return bad("rotation %s: %s", nm, model.ErrorMessage(err))
+				return rw.errorf("rotation %s: %s", nm, model.ErrorMessage(err))
 			}
 			start, err := time.ParseInLocation("2006-01-02", v["start"], loc)
 			if err != nil {
-				return bad("rotation %s: start %q: want a date, YYYY-MM-DD", nm, v["start"])
+				return rw.errorf("rotation %s: start %q: want a date, YYYY-MM-DD", nm, v["start"])
 			}
 			every := 1
 			if v["every"] != "" {
 				if every, err = strconv.Atoi(v["every"]); err != nil || every < 1 {
-					return bad("rotation %s: every %q: want a number of days, 1 or more", nm, v["every"])
+					return rw.errorf("rotation %s: every %q: want a number of days, 1 or more", nm, v["every"])
 				}
 			}
 			b.r = model.JointRotation{Name: nm, Activity: act, Start: start, Every: every}
@@ -264,27 +248,31 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 		} else {
 			for _, f := range []string{"activity", "start", "every"} {
 				if v[f] != b.first[f] {
-					return bad("rotation %s: %s %q differs from %q on line %d", nm, f, v[f], b.first[f], b.line)
+					return rw.errorf("rotation %s: %s %q differs from %q on line %d", nm, f, v[f], b.first[f], b.line)
 				}
 			}
 		}
 		g, err := strconv.Atoi(strings.TrimSpace(v["group"]))
 		if err != nil || g < 1 || g > model.MaxRotationGroups {
-			return bad("rotation %s: group %q: want its turn, 1 to %d", nm, v["group"], model.MaxRotationGroups)
+			return rw.errorf("rotation %s: group %q: want its turn, 1 to %d", nm, v["group"], model.MaxRotationGroups)
 		}
 		if _, dup := b.groups[g]; dup {
-			return bad("rotation %s: group %d given twice", nm, g)
+			return rw.errorf("rotation %s: group %d given twice", nm, g)
 		}
 		for _, c := range model.SplitCodes(v["grids"]) {
 			code, err := model.ParseNodeCode(c)
 			if err != nil {
-				return bad("rotation %s, group %d: %s", nm, g, model.ErrorMessage(err))
+				return rw.errorf("rotation %s, group %d: %s", nm, g, model.ErrorMessage(err))
 			}
 			b.groups[g] = append(b.groups[g], code)
 		}
 		if len(b.groups[g]) == 0 {
-			return bad("rotation %s, group %d: no grids", nm, g)
+			return rw.errorf("rotation %s, group %d: no grids", nm, g)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(order) == 0 {
 		return nil, model.Errorf(model.EINVALID, "%s: no rotations, only a header", name)

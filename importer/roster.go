@@ -44,47 +44,42 @@ func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]m
 		return nil, err
 	}
 	var out []model.Person
-	for {
-		rw, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		bad := func(format string, args ...any) ([]model.Person, error) {
-			return nil, s.errorf(rw.line, format, args...)
-		}
+	err = s.each(func(rw row) error {
+		var err error
 		v := rw.val
 		p := model.Person{Name: v["name"]}
 		if p.Name == "" {
-			return bad("name is empty")
+			return rw.errorf("name is empty")
 		}
 		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Node, err = model.ParseNodeCode(v["node"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if nodes != nil && !nodes(p.Node) {
-			return bad("node %s is not in the tower", p.Node)
+			return rw.errorf("node %s is not in the tower", p.Node)
 		}
 		if p.Roles, err = parseRoles(v["role"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if err := p.Validate(); err != nil {
-			return bad("%s", model.ErrorMessage(err))
+			return rw.errorf("%s", model.ErrorMessage(err))
 		}
 		out = append(out, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -86,8 +86,31 @@ func keys(cols []column) string {
 // row is one data line: its number and its known columns, cleaned (absent
 // optional columns are "").
 type row struct {
-	line int
-	val  map[string]string
+	sheet *sheet
+	line  int
+	val   map[string]string
+}
+
+// errorf makes the error of this row: "file:line: reason".
+func (r row) errorf(format string, args ...any) error {
+	return r.sheet.errorf(r.line, format, args...)
+}
+
+// each calls fn on every row in file order and stops at the first error,
+// of the file or of fn.
+func (s *sheet) each(fn func(rw row) error) error {
+	for {
+		rw, err := s.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(rw); err != nil {
+			return err
+		}
+	}
 }
 
 // next returns the next row, or io.EOF after the last. Each known column
@@ -104,7 +127,7 @@ func (s *sheet) next() (row, error) {
 	if len(rec) != s.width {
 		return row{}, s.errorf(line, "%d columns, want %d as in the header", len(rec), s.width)
 	}
-	r := row{line: line, val: make(map[string]string, len(s.idx))}
+	r := row{sheet: s, line: line, val: make(map[string]string, len(s.idx))}
 	for k, i := range s.idx {
 		t, err := model.CleanText(rec[i], false)
 		if err != nil {

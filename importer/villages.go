@@ -65,18 +65,8 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 		line int
 	}
 	towns := map[string]named{} // division code (town, county, city, province) -> its name and first line
-	for {
-		rw, err := s.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err = s.each(func(rw row) error {
 		v := rw.val
-		bad := func(format string, args ...any) ([]VillageRow, error) {
-			return nil, s.errorf(rw.line, format, args...)
-		}
 		row := VillageRow{
 			Code: model.NodeCode(v["code"]), Name: v["name"],
 			TownCode: model.NodeCode(v["town_code"]), TownName: v["town_name"],
@@ -86,36 +76,36 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 		}
 		switch {
 		case len(row.Code) != 12 || !allDigits(string(row.Code)):
-			return bad("village code %q must be 12 digits", row.Code)
+			return rw.errorf("village code %q must be 12 digits", row.Code)
 		case len(row.TownCode) != 9 || !allDigits(string(row.TownCode)):
-			return bad("town code %q must be 9 digits", row.TownCode)
+			return rw.errorf("town code %q must be 9 digits", row.TownCode)
 		case !strings.HasPrefix(string(row.Code), string(row.TownCode)):
-			return bad("village code %q is not under town code %q", row.Code, row.TownCode)
+			return rw.errorf("village code %q is not under town code %q", row.Code, row.TownCode)
 		case row.CountyCode != "" && (len(row.CountyCode) != 6 || !allDigits(row.CountyCode)):
-			return bad("county code %q must be 6 digits", row.CountyCode)
+			return rw.errorf("county code %q must be 6 digits", row.CountyCode)
 		case row.CountyCode != "" && !strings.HasPrefix(string(row.TownCode), row.CountyCode):
-			return bad("town code %q is not under county code %q", row.TownCode, row.CountyCode)
+			return rw.errorf("town code %q is not under county code %q", row.TownCode, row.CountyCode)
 		case row.CityCode != "" && (len(row.CityCode) != 4 || !allDigits(row.CityCode)):
-			return bad("city code %q must be 4 digits", row.CityCode)
+			return rw.errorf("city code %q must be 4 digits", row.CityCode)
 		case row.CityCode != "" && !strings.HasPrefix(string(row.TownCode), row.CityCode):
-			return bad("town code %q is not under city code %q", row.TownCode, row.CityCode)
+			return rw.errorf("town code %q is not under city code %q", row.TownCode, row.CityCode)
 		case row.ProvinceCode != "" && (len(row.ProvinceCode) != 2 || !allDigits(row.ProvinceCode)):
-			return bad("province code %q must be 2 digits", row.ProvinceCode)
+			return rw.errorf("province code %q must be 2 digits", row.ProvinceCode)
 		case row.ProvinceCode != "" && !strings.HasPrefix(string(row.TownCode), row.ProvinceCode):
-			return bad("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)
+			return rw.errorf("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)
 		case row.Name == "":
-			return bad("village %s: name is empty", row.Code)
+			return rw.errorf("village %s: name is empty", row.Code)
 		case row.TownName == "":
-			return bad("town %s: name is empty", row.TownCode)
+			return rw.errorf("town %s: name is empty", row.TownCode)
 		case row.CountyCode != "" && row.CountyName == "":
-			return bad("county %s: name is empty", row.CountyCode)
+			return rw.errorf("county %s: name is empty", row.CountyCode)
 		case row.CityCode != "" && row.CityName == "":
-			return bad("city %s: name is empty", row.CityCode)
+			return rw.errorf("city %s: name is empty", row.CityCode)
 		case row.ProvinceCode != "" && row.ProvinceName == "":
-			return bad("province %s: name is empty", row.ProvinceCode)
+			return rw.errorf("province %s: name is empty", row.ProvinceCode)
 		}
 		if first, dup := seen[row.Code]; dup {
-			return bad("duplicate village code %q (first on line %d)", row.Code, first)
+			return rw.errorf("duplicate village code %q (first on line %d)", row.Code, first)
 		}
 		seen[row.Code] = rw.line
 		for _, d := range []struct{ what, code, name string }{
@@ -126,12 +116,16 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 				continue
 			}
 			if t, ok := towns[d.code]; ok && t.name != d.name {
-				return bad("%s %s is named %q here but %q on line %d", d.what, d.code, d.name, t.name, t.line)
+				return rw.errorf("%s %s is named %q here but %q on line %d", d.what, d.code, d.name, t.name, t.line)
 			} else if !ok {
 				towns[d.code] = named{d.name, rw.line}
 			}
 		}
 		out = append(out, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, model.Errorf(model.EINVALID, "%s: no villages after the header", name)

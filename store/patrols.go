@@ -458,28 +458,13 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 
 // Areas lists the patrol areas in code order.
 func (s *DB) Areas(ctx context.Context) ([]model.PatrolArea, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.PatrolArea
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.areas(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.areas)
 }
 
 func (s *DB) areas(tx *bolt.Tx) ([]model.PatrolArea, error) {
-	var out []model.PatrolArea
-	err := tx.Bucket(bucketPatrolAreas).ForEach(func(k, v []byte) error {
-		a, err := decodeArea(k, v, s.opts.Location)
-		if err == nil {
-			out = append(out, a)
-		}
-		return err
+	return decodeAll(tx.Bucket(bucketPatrolAreas), func(k, v []byte) (model.PatrolArea, error) {
+		return decodeArea(k, v, s.opts.Location)
 	})
-	return out, err
 }
 
 // patrolOnce runs a patrol write under an Idempotency-Key: a retry is
@@ -564,41 +549,32 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 
 // CheckIn records a check-in of the patrol at a checkpoint.
 func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
-	seq, err := model.ParsePatrolID(patrol)
-	if err != nil {
-		return model.Patrol{}, false, err
-	}
-	fields := []string{strconv.FormatUint(seq, 10), checkpoint, floatField(loc)}
-	return s.patrolOnce(ctx, by, key, idemCheckIn, fields, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
-		p, err := s.getPatrol(tx, seq)
-		if err != nil {
-			return p, nil, err
-		}
-		a, err := getArea(tx, p.Area, s.opts.Location)
-		if err != nil {
-			return p, nil, err
-		}
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return p, nil, err
-		}
-		since := p.LastSeen()
-		p, ev, err := p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
-		if err != nil {
-			return p, nil, err
-		}
-		evs, err := s.patrolHeard(tx, &p, false, since, now)
-		return p, append([]model.Event{ev}, evs...), err
-	})
+	return s.onPatrol(ctx, patrol, by, key, idemCheckIn, []string{checkpoint, floatField(loc)}, false,
+		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
+		})
 }
 
 // EndPatrol ends the patrol.
 func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, key string) (model.Patrol, bool, error) {
+	return s.onPatrol(ctx, patrol, by, key, idemEnd, nil, true,
+		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.End(a, actor, now)
+		})
+}
+
+// onPatrol runs a step of a running patrol (a check-in, the end) as by,
+// under patrolOnce (fields after the patrol's number identify the request):
+// it loads the patrol, its area and the actor, applies step, and hears the
+// patroller (ends says the step ends the patrol).
+func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key string, kind byte, fields []string, ends bool,
+	step func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
 	seq, err := model.ParsePatrolID(patrol)
 	if err != nil {
 		return model.Patrol{}, false, err
 	}
-	return s.patrolOnce(ctx, by, key, idemEnd, []string{strconv.FormatUint(seq, 10)}, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
+	fields = append([]string{strconv.FormatUint(seq, 10)}, fields...)
+	return s.patrolOnce(ctx, by, key, kind, fields, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
 		p, err := s.getPatrol(tx, seq)
 		if err != nil {
 			return p, nil, err
@@ -612,30 +588,18 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 			return p, nil, err
 		}
 		since := p.LastSeen()
-		p, ev, err := p.End(a, actor, now)
+		p, ev, err := step(p, a, actor, now)
 		if err != nil {
 			return p, nil, err
 		}
-		evs, err := s.patrolHeard(tx, &p, true, since, now)
+		evs, err := s.patrolHeard(tx, &p, ends, since, now)
 		return p, append([]model.Event{ev}, evs...), err
 	})
 }
 
 // Patrol returns one patrol.
 func (s *DB) Patrol(ctx context.Context, id string) (model.Patrol, error) {
-	seq, err := model.ParsePatrolID(id)
-	if err != nil {
-		return model.Patrol{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return model.Patrol{}, err
-	}
-	var p model.Patrol
-	err = s.view(func(tx *bolt.Tx) error {
-		p, err = s.getPatrol(tx, seq)
-		return err
-	})
-	return p, err
+	return viewByID(ctx, s, id, model.ParsePatrolID, s.getPatrol)
 }
 
 // Patrols lists the patrols f selects, oldest first.
@@ -672,22 +636,9 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 // patrolsSince reads the patrols started at or after since, oldest first,
 // from the end of the bucket back (patrols are numbered in order of start).
 func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) {
-	var out []model.Patrol
-	c := tx.Bucket(bucketPatrols).Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		p, err := decodePatrol(getU64(k), v, s.opts.Location)
-		if err != nil {
-			return nil, err
-		}
-		if p.Started.Before(since) {
-			break
-		}
-		out = append(out, p)
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, nil
+	return newestSince(tx.Bucket(bucketPatrols), since,
+		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
+		func(p model.Patrol) time.Time { return p.Started })
 }
 
 // AddFinding puts a finding on the liaison's desk.
@@ -758,37 +709,17 @@ func (s *DB) AddFinding(ctx context.Context, r model.FindingReport, key string) 
 
 // Finding returns one finding with its incident's status.
 func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
-	seq, err := model.ParseFindingID(id)
-	if err != nil {
-		return model.Finding{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return model.Finding{}, err
-	}
-	var f model.Finding
-	err = s.view(func(tx *bolt.Tx) error {
-		f, err = s.getFinding(tx, seq)
-		return err
-	})
-	return f, err
+	return viewByID(ctx, s, id, model.ParseFindingID, s.getFinding)
 }
 
 // Findings lists the findings f selects, oldest first.
 func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.Finding
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
+	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Finding, error) {
 		if f.Open {
-			out, err = s.waitingFindings(tx)
-		} else {
-			out, err = s.findingsSince(tx, f.Since)
+			return s.waitingFindings(tx)
 		}
-		return err
+		return s.findingsSince(tx, f.Since)
 	})
-	return out, err
 }
 
 // waitingFindings reads the findings on the desk, oldest first.
@@ -809,25 +740,18 @@ func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
 
 // findingsSince reads the findings found at or after since, oldest first.
 func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
-	var out []model.Finding
-	c := tx.Bucket(bucketFindings).Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		f, err := decodeFinding(getU64(k), v, s.opts.Location)
-		if err != nil {
+	fs, err := newestSince(tx.Bucket(bucketFindings), since,
+		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
+		func(f model.Finding) time.Time { return f.FoundAt })
+	if err != nil {
+		return nil, err
+	}
+	for i := range fs {
+		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err
 		}
-		if f.FoundAt.Before(since) {
-			break
-		}
-		if err := s.withIncidentStatus(tx, &f); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out, nil
+	return fs, nil
 }
 
 // triage runs one of the desk's actions on finding id, as by.
@@ -1062,28 +986,13 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 
 // Rotations lists the rotations in order of creation.
 func (s *DB) Rotations(ctx context.Context) ([]model.JointRotation, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.JointRotation
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.rotations(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.rotations)
 }
 
 func (s *DB) rotations(tx *bolt.Tx) ([]model.JointRotation, error) {
-	var out []model.JointRotation
-	err := tx.Bucket(bucketRotations).ForEach(func(k, v []byte) error {
-		r, err := decodeRotation(getU64(k), v, s.opts.Location)
-		if err == nil {
-			out = append(out, r)
-		}
-		return err
+	return decodeAll(tx.Bucket(bucketRotations), func(k, v []byte) (model.JointRotation, error) {
+		return decodeRotation(getU64(k), v, s.opts.Location)
 	})
-	return out, err
 }
 
 // RotationReport records an activity report of the rotation's group on

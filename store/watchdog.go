@@ -129,16 +129,9 @@ func watchDue(tx *bolt.Tx, now time.Time) bool {
 
 // heartbeatsOf reads every heartbeat, by name.
 func (s *DB) heartbeatsOf(tx *bolt.Tx) ([]model.Heartbeat, error) {
-	var out []model.Heartbeat
-	err := tx.Bucket(bucketHeartbeats).ForEach(func(k, v []byte) error {
-		h, err := decodeHeartbeat(string(k), v, s.opts.Location)
-		if err != nil {
-			return err
-		}
-		out = append(out, h)
-		return nil
+	return decodeAll(tx.Bucket(bucketHeartbeats), func(k, v []byte) (model.Heartbeat, error) {
+		return decodeHeartbeat(string(k), v, s.opts.Location)
 	})
-	return out, err
 }
 
 func putHeartbeat(tx *bolt.Tx, h model.Heartbeat) error {
@@ -530,26 +523,21 @@ func (s *DB) heartbeat(tx *bolt.Tx, name string) (model.Heartbeat, error) {
 // Heartbeats lists the watched gateways by name, with their silences'
 // incident ids.
 func (s *DB) Heartbeats(ctx context.Context) ([]model.Heartbeat, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.Heartbeat
-	err := s.view(func(tx *bolt.Tx) error {
+	out, err := viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Heartbeat, error) {
 		hbs, err := s.heartbeatsOf(tx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i := range hbs {
 			if hbs[i].IncidentSeq != 0 {
 				inc, err := s.getIncident(tx, hbs[i].IncidentSeq)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				hbs[i].Incident = inc.ID
 			}
 		}
-		out = hbs
-		return nil
+		return hbs, nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, err

@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The shapes of a read that the services of patrols, findings, rotations
+// and the watchdog share.
+
+// viewOf runs read in one read transaction, once the context allows, and
+// returns what it read.
+func viewOf[T any](ctx context.Context, s *DB, read func(*bolt.Tx) (T, error)) (T, error) {
+	var out T
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		out, err = read(tx)
+		return err
+	})
+	return out, err
+}
+
+// viewByID reads the record whose id parse reads as a sequence, with get,
+// in one read transaction.
+func viewByID[T any](ctx context.Context, s *DB, id string, parse func(string) (uint64, error), get func(*bolt.Tx, uint64) (T, error)) (T, error) {
+	seq, err := parse(id)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return viewOf(ctx, s, func(tx *bolt.Tx) (T, error) { return get(tx, seq) })
+}
+
+// decodeAll decodes every record of a bucket, in key order.
+func decodeAll[T any](b *bolt.Bucket, decode func(k, v []byte) (T, error)) ([]T, error) {
+	var out []T
+	err := b.ForEach(func(k, v []byte) error {
+		x, err := decode(k, v)
+		if err == nil {
+			out = append(out, x)
+		}
+		return err
+	})
+	return out, err
+}
+
+// newestSince reads the records of a bucket numbered in order of time
+// whose time is at or after since, from the end of the bucket back, and
+// returns them oldest first.
+func newestSince[T any](b *bolt.Bucket, since time.Time, decode func(k, v []byte) (T, error), at func(T) time.Time) ([]T, error) {
+	var out []T
+	c := b.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		x, err := decode(k, v)
+		if err != nil {
+			return nil, err
+		}
+		if at(x).Before(since) {
+			break
+		}
+		out = append(out, x)
+	}
+	slices.Reverse(out)
+	return out, nil
+}

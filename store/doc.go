@@ -66,7 +66,12 @@
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
 // rewrites them. Events record, from schema 11, the deadline their act
-// answered (due), their subject, points, on_behalf and completed.
+// answered (due), their subject, points, on_behalf and completed. From
+// schema 12 the report of an incident a finding became names its finder as
+// subject (the liaison is its actor), and patrol_done/patrol_end name the
+// patroller; migration 12 made the stored rule sets' report-only and
+// patrol_done-only indicators that paid the actor pay the subject
+// (identical on every event written before: none of those named one).
 // Duty, handovers and watchdogs (schema 6):
 //
 //	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)

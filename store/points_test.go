@@ -400,7 +400,7 @@ func TestPointsMigrateFromAnOlderFile(t *testing.T) {
 		for _, b := range [][]byte{bucketPointsRules, bucketPointsDay, bucketPointsMonth} {
 			require.NoError(t, tx.DeleteBucket(b))
 		}
-		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaVersion()-1))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migratePoints)))
 	}))
 	require.NoError(t, raw.Close())
 

@@ -241,6 +241,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 11: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
+	// 12: the points' report and patrol indicators pay the event's subject
+	// (the finder of a finding passed on, the patroller of a patrol ended).
+	migratePointsSubject12,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.

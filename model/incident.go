@@ -243,7 +243,10 @@ type Event struct {
 	Due time.Time
 	// Subject is the person the event is about when it is not the actor:
 	// the reserve drafted, the person whose points are granted, deducted or
-	// redeemed.
+	// redeemed, the patroller of a patrol's end (patrol_done, patrol_end),
+	// the finder of a finding passed on (its finding_pass, and the report
+	// of the incident it became, which the liaison filed). The points'
+	// subject earner pays them (model.EarnSubject).
 	Subject PersonID
 	// Points is what a manual grant (+), deduction (-) or redemption (-)
 	// moves.

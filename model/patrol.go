@@ -557,7 +557,9 @@ func (p Patrol) CheckIn(a PatrolArea, checkpoint string, loc *LatLon, by Person,
 }
 
 // End is the rule of a patrol's end: by its patroller, or by the liaison or
-// a duty officer for one left running. The event says whether it was done.
+// a duty officer for one left running. The event says whether it was done,
+// and names the patroller as its subject: the patrol is their work,
+// whoever ends it (the points' 巡护 pays the subject).
 func (p Patrol) End(a PatrolArea, by Person, now time.Time) (Patrol, Event, error) {
 	if !p.Active() {
 		return p, Event{}, p.ended()
@@ -573,7 +575,7 @@ func (p Patrol) End(a PatrolArea, by Person, now time.Time) (Patrol, Event, erro
 		act, what, zh = ActPatrolDone, "complete", "已完成"
 	}
 	ev := Event{
-		At: now, Actor: by.ID, ActorName: ActorName(by), Action: act, Ref: p.ID, Node: p.Village,
+		At: now, Actor: by.ID, ActorName: ActorName(by), Action: act, Ref: p.ID, Node: p.Village, Subject: p.Patroller,
 		Note:   fmt.Sprintf("%s %s: %d/%d checkpoints, %s", p.Area, a.Name, p.Checked(), p.Checkpoints, what),
 		NoteZh: fmt.Sprintf("%s %s：检查点 %d/%d，%s", p.Area, a.Name, p.Checked(), p.Checkpoints, zh),
 	}
@@ -760,8 +762,10 @@ func refuseTriage(p Person, what, whatZh string) error {
 
 // PassReport is the incident a finding is passed on as, to node (the
 // area's village or a node beneath it) with the category (the finding's
-// when "") and the severity given, reported by the liaison with source
-// patrol: the area and the finding's text, with where and by whom.
+// when "") and the severity given, with source patrol: the area and the
+// finding's text, with where and by whom. Its reporter is the patroller
+// who found it (the points' 隐患排查 pays the reporter); the liaison files
+// it (PassedReport).
 func (f Finding) PassReport(node NodeCode, category string, sev Severity, by Person, finderName string) (Report, error) {
 	if err := f.waiting(); err != nil {
 		return Report{}, err
@@ -780,7 +784,7 @@ func (f Finding) PassReport(node NodeCode, category string, sev Severity, by Per
 		sev = SeverityIII
 	}
 	return Report{
-		Node: node, Category: category, Severity: sev, Reporter: by.ID, Source: SourcePatrol,
+		Node: node, Category: category, Severity: sev, Reporter: f.By, Source: SourcePatrol,
 		Title: firstLine(f.AreaName+"："+f.Text, MaxTitleRunes), Text: f.incidentText(finderName),
 	}, nil
 }
@@ -807,7 +811,16 @@ func (f Finding) incidentText(finderName string) string {
 	return s
 }
 
-// Pass records the finding as passed on as inc.
+// PassedReport is the report event of the incident filed from PassReport
+// as the liaison by filed it: by is who did it, the finder its subject
+// (the points' 信息采集 pays the subject).
+func (f Finding) PassedReport(report Event, by Person) Event {
+	report.Actor, report.ActorName, report.Subject = by.ID, ActorName(by), f.By
+	return report
+}
+
+// Pass records the finding as passed on as inc. The event names the
+// finder as its subject.
 func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, error) {
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
@@ -818,7 +831,7 @@ func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, e
 	f.Status, f.Incident, f.IncidentSeq, f.HandledBy, f.HandledAt = FindingPassed, inc.ID, inc.Seq, by.ID, now
 	f.IncidentStatus = inc.Status
 	ev := Event{
-		At: now, Actor: by.ID, ActorName: ActorName(by), Action: ActFindingPass, Ref: f.ID,
+		At: now, Actor: by.ID, ActorName: ActorName(by), Action: ActFindingPass, Ref: f.ID, Subject: f.By,
 		Incident: inc.ID, IncidentSeq: inc.Seq, Node: inc.Node, After: inc.state(),
 		Note:   fmt.Sprintf("%s → %s (%s)", f.ID, inc.ID, inc.Category),
 		NoteZh: fmt.Sprintf("%s → %s（%s）", f.ID, inc.ID, inc.Category.Zh()),

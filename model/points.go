@@ -38,7 +38,7 @@ type Earner string
 const (
 	EarnActor    Earner = "actor"    // who did it (the default)
 	EarnReporter Earner = "reporter" // the reporter of the incident the event names
-	EarnSubject  Earner = "subject"  // the person the event is about (the reserve drafted)
+	EarnSubject  Earner = "subject"  // the person the event is about (Event.Subject), or who did it when it names none
 	EarnHolder   Earner = "holder"   // who signed for the incident at the tier the event happened at
 )
 
@@ -165,14 +165,14 @@ func (p PointsPolicy) Eligible(balance int) []Benefit {
 func DefaultPoints() PointsPolicy {
 	return PointsPolicy{
 		Indicators: []Indicator{
-			{Key: "report", Zh: "信息采集", En: "information collection", Actions: []Action{ActReport}, Points: 1, Cap: 60},
+			{Key: "report", Zh: "信息采集", En: "information collection", Actions: []Action{ActReport}, To: EarnSubject, Points: 1, Cap: 60},
 			{Key: "hazard", Zh: "隐患排查", En: "hazard confirmed", Actions: []Action{ActResolve}, To: EarnReporter,
 				Categories: []Category{"hazard"}, When: []Condition{WhenFirst}, Points: 3, Cap: 30},
 			{Key: "sign_on_time", Zh: "按时签收", En: "signed for on time", Actions: []Action{ActAcknowledge},
 				Tiers: []Tier{TierGrid, TierVillage}, When: []Condition{WhenOnTime}, Points: 1, Cap: 60},
 			{Key: "mediation", Zh: "矛盾调处", En: "dispute resolved", Actions: []Action{ActResolve},
 				Categories: []Category{"dispute"}, Tiers: []Tier{TierGrid, TierVillage}, When: []Condition{WhenFirst}, Points: 3, Cap: 30},
-			{Key: "patrol", Zh: "巡护", En: "patrol completed", Actions: []Action{ActPatrolDone}, Points: 2, Cap: 60},
+			{Key: "patrol", Zh: "巡护", En: "patrol completed", Actions: []Action{ActPatrolDone}, To: EarnSubject, Points: 2, Cap: 60},
 			{Key: "wartime_sign", Zh: "战时签收", En: "directive signed in time", Actions: []Action{ActSign},
 				When: []Condition{WhenOnTime, WhenOwn}, Points: 2, Cap: 40},
 			{Key: "wartime_done", Zh: "战时进度", En: "directive unit completed", Actions: []Action{ActProgress},
@@ -529,6 +529,16 @@ func (in Indicator) earner(ev Event, f PointFacts) PersonID {
 		}
 		return r
 	case EarnSubject:
+		// An event names its subject when it is about someone other
+		// than who did it (Event.Subject): the reserve drafted, the
+		// patroller whose patrol the liaison ended, the finder of a
+		// finding the liaison passed on. One that names none is about
+		// its actor, so that an indicator earned by the subject still
+		// pays who did it where nobody else's work is recorded (a
+		// patroller ending their own patrol, a grid worker's report).
+		if ev.Subject == System {
+			return ev.Actor
+		}
 		return ev.Subject
 	case EarnHolder:
 		return f.Holder()

@@ -57,6 +57,13 @@ func TestEveryIndicatorEarns(t *testing.T) {
 	}{
 		{"信息采集: a report earns its reporter 1", ev(model.ActReport, gridWorker.ID), model.NoFacts{}, []entry{{gridWorker.ID, "report", 1}}},
 		{"信息采集: the sensors' reports earn nobody", ev(model.ActReport, model.System), model.NoFacts{}, nil},
+		{"信息采集: a finding the liaison passed on earns its finder, not the liaison",
+			with(ev(model.ActReport, liaison.ID), func(e *model.Event) { e.Subject = patroller.ID }), model.NoFacts{},
+			[]entry{{patroller.ID, "report", 1}}},
+		{"隐患排查: a passed-on hazard resolved earns its finder, the incident's reporter", with(ev(model.ActResolve, gridLeader.ID), atTier(model.TierGrid)),
+			facts{reporter: patroller.ID, cat: "hazard", incident: true, first: true}, []entry{{patroller.ID, "hazard", 3}}},
+		{"a finding passed on earns nobody by itself", with(ev(model.ActFindingPass, liaison.ID), func(e *model.Event) { e.Subject = patroller.ID }),
+			model.NoFacts{}, nil},
 		{"隐患排查: a hazard resolved earns its reporter 3", with(ev(model.ActResolve, gridLeader.ID), atTier(model.TierGrid)), hazard,
 			[]entry{{gridWorker.ID, "hazard", 3}}},
 		{"隐患排查: resolved again after a reopen earns nothing", with(ev(model.ActResolve, gridLeader.ID), atTier(model.TierGrid)),
@@ -79,6 +86,11 @@ func TestEveryIndicatorEarns(t *testing.T) {
 		{"矛盾调处: resolved by the town earns nothing", with(ev(model.ActResolve, dutyOfficer.ID), atTier(model.TierTown)), dispute, nil},
 		{"巡护: a patrol done earns its patroller 2", model.Event{At: t0, Actor: patroller.ID, Action: model.Action("patrol_done")}, model.NoFacts{},
 			[]entry{{patroller.ID, "patrol", 2}}},
+		{"巡护: a patrol the liaison ended earns its patroller, not the liaison",
+			model.Event{At: t0, Actor: liaison.ID, Action: model.ActPatrolDone, Subject: patroller.ID}, model.NoFacts{},
+			[]entry{{patroller.ID, "patrol", 2}}},
+		{"巡护: a patrol ended incomplete earns nothing, whoever ended it",
+			model.Event{At: t0, Actor: liaison.ID, Action: model.ActPatrolEnd, Subject: patroller.ID}, model.NoFacts{}, nil},
 		{"巡护: a patrol started earns nothing", model.Event{At: t0, Actor: patroller.ID, Action: model.Action("patrol_start")}, model.NoFacts{}, nil},
 		{"战时签收: a unit's own signature within sign_for", model.Event{At: t0, Actor: microWorker.ID, Action: model.ActSign, Due: t0.Add(time.Minute)},
 			facts{}, []entry{{microWorker.ID, "wartime_sign", 2}}},
@@ -528,6 +540,11 @@ func randomHistory(r *rand.Rand) (model.PointRules, []model.Event, map[uint64]fa
 			ev.Subject, ev.Points = people[r.IntN(len(people))], -20
 		case model.ActSign, model.ActProgress:
 			ev.Completed, ev.OnBehalf = r.IntN(2) == 0, r.IntN(3) == 0
+		case model.ActReport, "patrol_done":
+			// a finding the liaison passed on, a patrol they ended
+			if r.IntN(3) == 0 {
+				ev.Subject = people[r.IntN(len(people))]
+			}
 		}
 		log = append(log, ev)
 		fx[ev.Seq] = facts{
@@ -597,6 +614,9 @@ func plainLedger(rules model.PointRules, log []model.Event, fx map[uint64]facts)
 				}
 			case model.EarnSubject:
 				who = ev.Subject
+				if who == model.System {
+					who = ev.Actor // an event naming nobody else is about its actor
+				}
 			case model.EarnHolder:
 				who = f.holder
 			}

@@ -66,7 +66,12 @@
 // transaction that appends it; gridcmd check derives both totals again
 // from the log and names every one that differs, gridcmd points rebuild
 // rewrites them. Events record, from schema 11, the deadline their act
-// answered (due), their subject, points, on_behalf and completed.
+// answered (due), their subject, points, on_behalf and completed. From
+// schema 12 the report of an incident a finding became names its finder as
+// subject (the liaison is its actor), and patrol_done/patrol_end name the
+// patroller; migration 12 made the stored rule sets' report-only and
+// patrol_done-only indicators that paid the actor pay the subject
+// (identical on every event written before: none of those named one).
 // Duty, handovers and watchdogs (schema 6):
 //
 //	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)
@@ -138,7 +143,7 @@
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //
-// The command room's figures (schema 12), written by saveIncident with the
+// The command room's figures (schema 13), written by saveIncident with the
 // change they record (model.Escalated, model.PassOn) and read by Figures:
 //
 //	idx_escalations      u64 Unix nanos of the escalation, u64 incident seq, u64 its escalation
@@ -146,7 +151,7 @@
 //	idx_pass_on          u64 Unix nanos of the report's first move, u64 incident seq
 //	                     -> u64 pass-on nanos, node code
 //
-// Migration 12 fills them from the event log, and check compares them with
+// Migration 13 fills them from the event log, and check compares them with
 // what the log says.
 //
 // The tier and status bytes of idx_open come from tables private to this

@@ -149,7 +149,7 @@ func TestMigrateFigures(t *testing.T) {
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
 		require.NoError(t, tx.DeleteBucket(bucketIdxEscalations))
 		require.NoError(t, tx.DeleteBucket(bucketIdxPassOn))
-		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateFigures12)))
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migrateFigures13)))
 	}))
 	require.NoError(t, raw.Close())
 

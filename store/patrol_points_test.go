@@ -1,11 +1,13 @@
 package store
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
@@ -44,4 +46,168 @@ func TestPatrolsEarnPoints(t *testing.T) {
 	rb, err := tw.s.RebuildPoints(tw.ctx)
 	require.NoError(t, err)
 	assert.Zero(t, rb.Changed)
+}
+
+// TestThePatrollersWorkEarnsThePatroller: the liaison passes on a
+// patroller's hazard finding and ends the patroller's complete patrol. The
+// incident is the patroller's (its reporter, source patrol), filed by the
+// liaison; the patroller earns 信息采集 for it, 隐患排查 when it is
+// resolved, and 巡护 for the patrol; the liaison earns nothing. check,
+// rebuild and a reopen agree.
+func TestThePatrollersWorkEarnsThePatroller(t *testing.T) {
+	tw := newPatrolTower(t)
+	m := model.MonthOf(tw.clock.Now(), cst)
+	_, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	for _, cp := range []string{"C1", "C2", "C3"} {
+		tw.clock.Advance(10 * time.Minute)
+		_, _, err = tw.s.PatrolCheckIn(tw.ctx, "X-0001", cp, nil, tw.patroller.ID, "")
+		require.NoError(t, err)
+	}
+	f, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Checkpoint: "C3", Category: "hazard",
+		Text: "山顶护栏断裂", By: tw.patroller.ID}, "")
+	require.NoError(t, err)
+	tw.clock.Advance(5 * time.Minute)
+	_, inc, err := tw.s.PassFinding(tw.ctx, f.ID, village, "", 0, tw.liaison.ID)
+	require.NoError(t, err)
+	assert.Equal(t, tw.patroller.ID, inc.Reporter, "the finder's incident")
+	assert.Equal(t, model.SourcePatrol, inc.Source, "it keeps its source")
+	tl, err := tw.s.Timeline(tw.ctx, inc.ID)
+	require.NoError(t, err)
+	require.NotEmpty(t, tl)
+	assert.Equal(t, model.ActReport, tl[0].Action)
+	assert.Equal(t, tw.liaison.ID, tl[0].Actor, "the liaison filed it")
+	assert.Equal(t, tw.patroller.ID, tl[0].Subject, "for the patroller")
+
+	// The patroller walked off without ending it; the liaison ends it.
+	tw.clock.Advance(time.Hour)
+	p, _, err := tw.s.EndPatrol(tw.ctx, "X-0001", tw.liaison.ID, "")
+	require.NoError(t, err)
+	require.True(t, p.Complete())
+
+	act := func(a model.Action) {
+		t.Helper()
+		_, err := tw.s.Act(tw.ctx, inc.ID, model.Command{Action: a, By: tw.cadre.ID, Note: "护栏已修复"})
+		require.NoError(t, err)
+	}
+	act(model.ActAcknowledge)
+	act(model.ActResolve)
+
+	check := func(s *DB) {
+		t.Helper()
+		assert.Equal(t, map[string]int{"report": 1, "hazard": 3, "patrol": 2}, pointsOf(t, s, m, tw.patroller.ID).By)
+		assert.Empty(t, pointsOf(t, s, m, tw.liaison.ID).By, "passing on and ending earn the liaison nothing")
+	}
+	check(tw.s)
+	requireClean(t, tw.s)
+	rb, err := tw.s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rb.Changed, "rebuild = kept")
+	check(tw.s)
+
+	require.NoError(t, tw.s.Close())
+	check(openAt(t, tw.path, tw.clock))
+}
+
+// TestPointsMigrateToSubject: a file of the schema before the points paid
+// the subject, its rules the shipped ones of then (信息采集 and 巡护 to the
+// actor) and its log the events of then (a patrol the liaison ended names
+// no patroller, and earned the liaison 巡护). Opened under the shipped
+// rules of now, it migrates without asking for a points.from: the stored
+// rules become the shipped ones, every total stays as it was (rebuild =
+// kept, check clean), and from then on a patrol the liaison ends earns its
+// patroller.
+func TestPointsMigrateToSubject(t *testing.T) {
+	tw := newPatrolTower(t)
+	require.NoError(t, tw.s.Close())
+	old := model.DefaultPoints().Set()
+	old.Indicators = slices.Clone(old.Indicators)
+	for i, in := range old.Indicators {
+		if in.Key == "report" || in.Key == "patrol" {
+			old.Indicators[i].To = "" // as released with schema 11
+		}
+	}
+	require.False(t, old.Same(model.DefaultPoints().Set()))
+	edit := func(fn func(tx *bolt.Tx) error) {
+		t.Helper()
+		raw, err := bolt.Open(tw.path, 0o600, nil)
+		require.NoError(t, err)
+		require.NoError(t, raw.Update(fn))
+		require.NoError(t, raw.Close())
+	}
+	edit(func(tx *bolt.Tx) error {
+		v, err := encodeRuleSet(old)
+		require.NoError(t, err)
+		return tx.Bucket(bucketPointsRules).Put(u64(0), v)
+	})
+	then := testOptions(tw.clock)
+	then.Policy = model.DefaultPolicy()
+	then.Policy.Points.Indicators = old.Indicators // the shipped config.yaml of then
+	s, err := Open(tw.path, then)
+	require.NoError(t, err)
+	m := model.MonthOf(tw.clock.Now(), cst)
+	_, _, err = s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	for _, cp := range []string{"C1", "C2", "C3"} {
+		_, _, err = s.PatrolCheckIn(tw.ctx, "X-0001", cp, nil, tw.patroller.ID, "")
+		require.NoError(t, err)
+	}
+	_, _, err = s.EndPatrol(tw.ctx, "X-0001", tw.liaison.ID, "")
+	require.NoError(t, err)
+	_, err = s.Report(tw.ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityIII, Title: "a", Reporter: tw.worker01.ID})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	// The patrol's end as schema 11 wrote it: no subject.
+	edit(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			ev, err := decodeEvent(getU64(k), v, cst)
+			require.NoError(t, err)
+			if ev.Action == model.ActPatrolDone {
+				ev.Subject = 0
+				nv, err := encodeEvent(ev)
+				require.NoError(t, err)
+				require.NoError(t, tx.Bucket(bucketEvents).Put(k, nv))
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migratePointsSubject12)))
+	})
+	before := map[model.PersonID]map[string]int{
+		tw.liaison.ID: {"patrol": 2}, tw.patroller.ID: {}, tw.worker01.ID: {"report": 1},
+	}
+
+	o := testOptions(tw.clock)
+	o.Policy = model.DefaultPolicy() // the shipped config.yaml: the rules of now, from the beginning
+	s, err = Open(tw.path, o)
+	require.NoError(t, err, "no points.from asked for")
+	t.Cleanup(func() { _ = s.Close() })
+	rules, err := s.PointRules(tw.ctx)
+	require.NoError(t, err)
+	require.Len(t, rules, 1)
+	assert.True(t, rules[0].Same(model.DefaultPoints().Set()), "the stored rules are the shipped ones")
+	for p, by := range before {
+		got := pointsOf(t, s, m, p).By
+		if len(by) == 0 {
+			assert.Empty(t, got, "%d", p)
+		} else {
+			assert.Equal(t, by, got, "%d: what the old event earned stays", p)
+		}
+	}
+	requireClean(t, s)
+	rb, err := s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rb.Changed, "rebuild = kept")
+
+	// From now on the patroller earns for the patrol the liaison ends.
+	_, _, err = s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	for _, cp := range []string{"C1", "C2", "C3"} {
+		_, _, err = s.PatrolCheckIn(tw.ctx, "X-0002", cp, nil, tw.patroller.ID, "")
+		require.NoError(t, err)
+	}
+	_, _, err = s.EndPatrol(tw.ctx, "X-0002", tw.liaison.ID, "")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"patrol": 2}, pointsOf(t, s, m, tw.patroller.ID).By)
+	assert.Equal(t, map[string]int{"patrol": 2}, pointsOf(t, s, m, tw.liaison.ID).By, "the old patrol's only")
+	requireClean(t, s)
 }

@@ -827,7 +827,7 @@ func (s *DB) PassFinding(ctx context.Context, id string, node model.NodeCode, ca
 			return f, nil, err
 		}
 		inc = filed
-		return next, []model.Event{rev, ev}, nil
+		return next, []model.Event{f.PassedReport(rev, actor), ev}, nil
 	})
 	if err != nil {
 		return model.Finding{}, model.Incident{}, err

@@ -777,3 +777,80 @@ func (s *DB) Scorecards(ctx context.Context, role model.ScoreRole, m model.Month
 	}
 	return model.Scorecards(r, m, s.opts.Location, events, people, names, node, s.opts.Policy.Points.Grades), nil
 }
+
+// migratePointsSubject12 is migration 12. From this schema on, the report
+// of an incident a finding became names its finder as the event's subject
+// (the liaison filed it) and a patrol's end names its patroller (whoever
+// ended it), and the shipped 信息采集 and 巡护 pay the subject
+// (model.EarnSubject: the subject, or the actor when the event names
+// none). Every stored rule set's indicator that earns on report alone or
+// on patrol_done alone and pays the actor ("" or "actor") is made to pay
+// the subject instead. No report or patrol_done event written before this
+// schema names a subject, so on every one of them the subject is the
+// actor: no total changes, no issued month is rewritten, and a rebuild
+// equals what was kept. A file whose stored rules are the shipped ones
+// then opens under the shipped config.yaml without a points.from.
+// Spelled out on the stored JSON: what a migration does must not change
+// after its release.
+func migratePointsSubject12(tx *bolt.Tx) error {
+	b := tx.Bucket([]byte("points_rules"))
+	if b == nil {
+		return nil
+	}
+	type rewrite struct{ k, v []byte }
+	var out []rewrite
+	err := b.ForEach(func(k, v []byte) error {
+		var set map[string]json.RawMessage
+		if err := json.Unmarshal(v, &set); err != nil {
+			return fmt.Errorf("points_rules/%x: %w", k, err)
+		}
+		var ins []map[string]json.RawMessage
+		if raw, ok := set["indicators"]; ok {
+			if err := json.Unmarshal(raw, &ins); err != nil {
+				return fmt.Errorf("points_rules/%x: indicators: %w", k, err)
+			}
+		}
+		changed := false
+		for _, in := range ins {
+			var actions []string
+			var to string
+			if raw, ok := in["actions"]; ok {
+				if err := json.Unmarshal(raw, &actions); err != nil {
+					return fmt.Errorf("points_rules/%x: actions: %w", k, err)
+				}
+			}
+			if raw, ok := in["to"]; ok {
+				if err := json.Unmarshal(raw, &to); err != nil {
+					return fmt.Errorf("points_rules/%x: to: %w", k, err)
+				}
+			}
+			if len(actions) == 1 && (actions[0] == "report" || actions[0] == "patrol_done") && (to == "" || to == "actor") {
+				in["to"] = json.RawMessage(`"subject"`)
+				changed = true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		raw, err := json.Marshal(ins)
+		if err != nil {
+			return err
+		}
+		set["indicators"] = raw
+		nv, err := json.Marshal(set)
+		if err != nil {
+			return err
+		}
+		out = append(out, rewrite{append([]byte(nil), k...), nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range out {
+		if err := b.Put(r.k, r.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}

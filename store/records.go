@@ -51,7 +51,7 @@ var (
 	bucketSSHKeys         = []byte("ssh_keys")
 	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
 
-	// The command room's figures (schema 12).
+	// The command room's figures (schema 13).
 	bucketIdxEscalations = []byte("idx_escalations")
 	bucketIdxPassOn      = []byte("idx_pass_on")
 )

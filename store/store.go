@@ -241,9 +241,12 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 11: the points (积分): their rule sets, and the totals by day and by
 	// month (store/points.go).
 	migratePoints,
-	// 12: the command room's figures: idx_escalations and idx_pass_on,
+	// 12: the points' report and patrol indicators pay the event's subject
+	// (the finder of a finding passed on, the patroller of a patrol ended).
+	migratePointsSubject12,
+	// 13: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
-	migrateFigures12,
+	migrateFigures13,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -288,9 +291,9 @@ func migrateWartimePerTown10(tx *bolt.Tx) error {
 	return meta.Delete([]byte("wt/active"))
 }
 
-// migrateFigures12 creates idx_escalations and idx_pass_on and fills them
+// migrateFigures13 creates idx_escalations and idx_pass_on and fills them
 // from the event log.
-func migrateFigures12(tx *bolt.Tx) error {
+func migrateFigures13(tx *bolt.Tx) error {
 	esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
 	if err != nil {
 		return err
@@ -299,10 +302,10 @@ func migrateFigures12(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return backfillFigures12(tx, esc, pass)
+	return backfillFigures13(tx, esc, pass)
 }
 
-// backfillFigures12 is migration 12's filling of idx_escalations and
+// backfillFigures13 is migration 13's filling of idx_escalations and
 // idx_pass_on from the event log (what the writer has written for each
 // change since): an escalation event of an incident is an entry at its
 // time, numbered in the incident's order; a report filed at the grid tier
@@ -310,7 +313,7 @@ func migrateFigures12(tx *bolt.Tx) error {
 // acknowledgement, escalation or dispatch from waiting there. Written out
 // here, not shared: what a migration does must not change after its
 // release. An event it cannot read is left out (gridcmd check reports it).
-func backfillFigures12(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+func backfillFigures13(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
 	type state struct {
 		Tier   string `json:"tier"`
 		Status string `json:"status"`

@@ -353,6 +353,14 @@ func (c *Client) Sweep(ctx context.Context) ([]model.Event, error) {
 	return call(ctx, c, rpcSweep, none{})
 }
 
+func (c *Client) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
+	return call(ctx, c, rpcNote, noteReq{ID: id, Text: text, By: by})
+}
+
+func (c *Client) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, error) {
+	return call(ctx, c, rpcFigures, nodeReq{Code: scope})
+}
+
 // EventService (Subscribe is in stream.go) and the rest of model.Service.
 
 func (c *Client) Events(ctx context.Context, before uint64, limit int) ([]model.Event, error) {
@@ -402,6 +410,10 @@ func (c *Client) AfterAction(ctx context.Context, id string) (model.AfterAction,
 
 func (c *Client) DraftReserve(ctx context.Context, person model.PersonID, micro model.NodeCode, by model.PersonID) (model.Draft, error) {
 	return call(ctx, c, rpcDraftReserve, draftReq{Person: person, Micro: micro, By: by})
+}
+
+func (c *Client) ReleaseReserve(ctx context.Context, person model.PersonID, by model.PersonID) (model.Draft, error) {
+	return call(ctx, c, rpcReleaseReserve, releaseReq{Person: person, By: by})
 }
 
 func (c *Client) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {

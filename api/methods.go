@@ -99,9 +99,9 @@ func (m method[Req, Resp]) handler(s services) localFn {
 var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
 	rpcPerson, rpcPeople, rpcImportPeople,
-	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep,
+	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcPolicy, rpcNow,
-	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve,
+	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
@@ -174,6 +174,17 @@ type idByReq struct {
 type actReq struct {
 	ID      string        `json:"id"`
 	Command model.Command `json:"command"`
+}
+
+type noteReq struct {
+	ID   string         `json:"id"`
+	Text string         `json:"text"`
+	By   model.PersonID `json:"by"`
+}
+
+type releaseReq struct {
+	Person model.PersonID `json:"person"`
+	By     model.PersonID `json:"by"`
 }
 
 type eventsReq struct {
@@ -307,6 +318,14 @@ var rpcSweep = newMethod("Sweep", onService, func(ctx context.Context, s service
 	return s.svc.Sweep(ctx)
 }).writing()
 
+var rpcNote = newMethod("Note", onService, func(ctx context.Context, s services, r noteReq) (model.Incident, error) {
+	return s.svc.Note(ctx, r.ID, r.Text, r.By)
+}).writing()
+
+var rpcFigures = newMethod("Figures", onService, func(ctx context.Context, s services, r nodeReq) (model.Figures, error) {
+	return s.svc.Figures(ctx, r.Code)
+})
+
 // EventService (Subscribe is the event stream) and the rest.
 
 var rpcEvents = newMethod("Events", onService, func(ctx context.Context, s services, r eventsReq) ([]model.Event, error) {
@@ -349,6 +368,10 @@ var rpcAfterAction = newMethod("AfterAction", onService, func(ctx context.Contex
 
 var rpcDraftReserve = newMethod("DraftReserve", onService, func(ctx context.Context, s services, r draftReq) (model.Draft, error) {
 	return s.svc.DraftReserve(ctx, r.Person, r.Micro, r.By)
+}).writing()
+
+var rpcReleaseReserve = newMethod("ReleaseReserve", onService, func(ctx context.Context, s services, r releaseReq) (model.Draft, error) {
+	return s.svc.ReleaseReserve(ctx, r.Person, r.By)
 }).writing()
 
 var rpcIssueDirective = newMethod("IssueDirective", onService, func(ctx context.Context, s services, r issueDirectiveReq) (directiveResp, error) {

@@ -144,4 +144,22 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	if s.opts.Metrics != nil {
 		s.opts.Metrics(w)
 	}
+	f, err := s.svc.Figures(r.Context(), "")
+	if err != nil {
+		s.log.Error("metrics: the figures", "err", err)
+		return
+	}
+	writeFigures(w, f)
+}
+
+// writeFigures writes the command room's figures (model.Figures), the
+// numbers the console's header and `gridcmd stats` show.
+func writeFigures(w io.Writer, f model.Figures) {
+	header := func(name, help string) { fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name) }
+	header("gridcmd_escalations_last_hour", "Incident escalations (by people and by the clocks) in the last hour.")
+	fmt.Fprintf(w, "gridcmd_escalations_last_hour %d\n", f.EscalationsLastHour)
+	header("gridcmd_pass_on_p50_seconds", "Median time from a report to the grid tier's acknowledgement or escalation, over the last 24 h (0 with no reports).")
+	fmt.Fprintf(w, "gridcmd_pass_on_p50_seconds %d\n", int64(f.PassOnP50/time.Second))
+	header("gridcmd_pass_on_reports", "Reports the pass-on median is of.")
+	fmt.Fprintf(w, "gridcmd_pass_on_reports %d\n", f.PassOnReports)
 }

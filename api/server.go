@@ -64,6 +64,10 @@ type Options struct {
 	// LocalCredential enables the local RPC route for callers on loopback
 	// that present it (see WriteLocal); "" leaves the route off.
 	LocalCredential string
+	// LocalOnly serves the local RPC alone (and /healthz): no field
+	// routes, no /metrics. A console that holds the database serves it so,
+	// always, for the other commands, without opening the field API.
+	LocalOnly bool
 	// RetryAfter is what 503 answers say while the server drains; default 5s.
 	RetryAfter time.Duration
 	// Logger gets the server's log lines (never a token); default none.
@@ -133,15 +137,17 @@ func New(svc model.Service, intake model.IntakeService, opts Options) *Server {
 }
 
 func (s *Server) routes() {
-	s.route("POST /api/v1/reports", s.writing(s.handleReport))
-	s.route("POST /api/v1/alerts", s.writing(s.handleAlert))
-	s.route("GET /api/v1/units/{code}/directives", s.handleUnitDirectives)
-	s.route("POST /api/v1/directives/{id}/ack", s.writing(s.handleDirectiveAck))
-	s.route("POST /api/v1/directives/{id}/progress", s.writing(s.handleDirectiveProgress))
-	s.patrolRoutes()
-	s.route("POST /api/v1/heartbeats/{name}", s.writing(s.handleHeartbeat))
+	if !s.opts.LocalOnly {
+		s.route("POST /api/v1/reports", s.writing(s.handleReport))
+		s.route("POST /api/v1/alerts", s.writing(s.handleAlert))
+		s.route("GET /api/v1/units/{code}/directives", s.handleUnitDirectives)
+		s.route("POST /api/v1/directives/{id}/ack", s.writing(s.handleDirectiveAck))
+		s.route("POST /api/v1/directives/{id}/progress", s.writing(s.handleDirectiveProgress))
+		s.patrolRoutes()
+		s.route("POST /api/v1/heartbeats/{name}", s.writing(s.handleHeartbeat))
+		s.route("GET /metrics", s.handleMetrics)
+	}
 	s.route("GET /healthz", s.handleHealth)
-	s.route("GET /metrics", s.handleMetrics)
 	if s.opts.LocalCredential != "" {
 		mt, _ := s.svc.(maintainer)
 		keys, _ := s.svc.(model.KeyService)

@@ -365,7 +365,7 @@ func TestAlertsOverHTTP(t *testing.T) {
 	e.requireClean()
 }
 
-var metricLine = regexp.MustCompile(`^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$|^[a-z_]+(\{le="\+Inf"\})? [0-9]+$`)
+var metricLine = regexp.MustCompile(`^[a-z_][a-z0-9_]*(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$|^[a-z_][a-z0-9_]*(\{le="\+Inf"\})? [0-9]+$`)
 
 func TestMetrics(t *testing.T) {
 	e := newEnv(t)
@@ -496,3 +496,29 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func storeOptions() store.Options { return store.Options{Timeout: time.Second, Location: cst} }
+
+// TestMetricsFigures: /metrics has the command room's figures, the same as
+// gridcmd stats (store.Stats) reports.
+func TestMetricsFigures(t *testing.T) {
+	e := newEnv(t)
+	for i, a := range []model.Action{model.ActAcknowledge, model.ActEscalate} {
+		inc, err := e.db.Report(e.ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("f%d", i), Reporter: e.worker.ID})
+		require.NoError(t, err)
+		_, err = e.db.Act(e.ctx, inc.ID, model.Command{Action: a, By: e.duty.ID})
+		require.NoError(t, err)
+	}
+	st, err := e.db.Stats(e.ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Incidents.EscalationsLastHour)
+	require.Equal(t, 2, st.Incidents.PassOnReports)
+	text := string(e.do(http.MethodGet, "/metrics", nil, nil).body)
+	for _, want := range []string{
+		fmt.Sprintf("gridcmd_escalations_last_hour %d", st.Incidents.EscalationsLastHour),
+		fmt.Sprintf("gridcmd_pass_on_p50_seconds %d", st.Incidents.PassOnP50Seconds),
+		fmt.Sprintf("gridcmd_pass_on_reports %d", st.Incidents.PassOnReports),
+		"# TYPE gridcmd_pass_on_p50_seconds gauge",
+	} {
+		assert.Contains(t, text, want+"\n")
+	}
+}

@@ -137,16 +137,17 @@ func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
 }
 
 // runConsole runs the console on db until the operator quits. On the file
-// itself it applies the clocks and, with api.enabled, serves the field API
-// while it runs; attached to a running gridcmd through its API, it leaves
-// both to that process.
+// itself it applies the clocks and serves the local API the other commands
+// reach the database through (DB.api beside it), and with api.enabled the
+// field API too; attached to a running gridcmd through its API, it leaves
+// all that to that process.
 func (a *app) runConsole(ctx context.Context, db backend) error {
 	seat, err := a.seat(ctx, db)
 	if err != nil {
 		return err
 	}
 	local, isLocal := db.(*store.DB)
-	if isLocal && (a.cfg.API.Enabled || a.cfg.SSH.Enabled) {
+	if isLocal {
 		logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("api log: %w", err)
@@ -162,19 +163,25 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 			}
 			defer seats.stop(5 * time.Second)
 		}
+		// The local API always (the other commands reach the file through
+		// it); the field API with it when api.enabled.
+		var r *runningAPI
 		if a.cfg.API.Enabled {
-			r, err := a.startAPI(local, a.cfg.API.Addr, log)
-			if err != nil {
-				return err
-			}
-			defer r.stop(5 * time.Second)
+			r, err = a.startAPI(local, a.cfg.API.Addr, log)
+		} else {
+			r, err = a.startLocalAPI(local, log)
 		}
+		if err != nil {
+			return err
+		}
+		defer r.stop(5 * time.Second)
 	}
 	sub := db.Subscribe()
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
-		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal,
+		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
+		Bell: a.cfg.UI.Bell,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	final, err := p.Run()

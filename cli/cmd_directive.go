@@ -48,19 +48,19 @@ func signTimes(s model.DirectiveSummary) (median, worst string) {
 
 // issueFlags are the flags of directive issue.
 type issueFlags struct {
-	to             []string
-	text, by       string
-	deadline       time.Duration
-	dryRun, asJSON bool
+	to                 []string
+	text, by, deadline string
+	dryRun, asJSON     bool
 }
 
 func (a *app) directiveIssueCmd() *cobra.Command {
 	var fl issueFlags
 	cmd := &cobra.Command{
-		Use:   "issue --to town|CODE... --text X --deadline 2h [--dry-run] [--json]",
+		Use:   "issue --to town|CODE|NAME... --text X --deadline 2h|04:40 [--dry-run] [--json]",
 		Short: "Issue a directive to every micro-grid under the targets; each unit signs for it",
 		Long: `Issue a directive to every micro-grid under the targets (the town, villages,
-grids or micro-grids inside the wartime scope). Each unit has wartime.sign_for
+grids or micro-grids inside the wartime scope, by code or by name as the
+console shows it: 渎溪村, 渎溪村 02). Each unit has wartime.sign_for
 to sign for it; a unit still silent then climbs to its village wartime room,
 and as long again later to the town room.
 
@@ -72,7 +72,7 @@ and stores nothing.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&fl.to, "to", nil, "town, or codes inside the wartime scope (required; repeat, separate with commas, or list after the flag)")
 	f.StringVar(&fl.text, "text", "", "what to do (required), e.g. 逐户核查人员去向")
-	f.DurationVar(&fl.deadline, "deadline", 0, "to be done within (required), e.g. 2h")
+	f.StringVar(&fl.deadline, "deadline", "", "to be done within a duration (2h, 90m) or by a clock time (04:40: today, or tomorrow if past) (required)")
 	f.StringVar(&fl.by, "by", "", "who issues it (person id); default the operator")
 	f.BoolVar(&fl.dryRun, "dry-run", false, "show who would receive it and store nothing")
 	f.BoolVar(&fl.asJSON, "json", false, "print JSON")
@@ -83,11 +83,11 @@ and stores nothing.`,
 // text, cleaned.
 func (fl issueFlags) checkedText() (string, error) {
 	if err := missing("directive issue", required{"--to", len(fl.to) == 0},
-		required{"--text", blank(fl.text)}, required{"--deadline", fl.deadline == 0}); err != nil {
+		required{"--text", blank(fl.text)}, required{"--deadline", blank(fl.deadline)}); err != nil {
 		return "", usageError{err}
 	}
-	if fl.deadline < 0 {
-		return "", usageError{fmt.Errorf("directive issue: --deadline %s: want a positive duration, e.g. 2h", fl.deadline)}
+	if _, err := model.ParseDeadline(fl.deadline, time.Now(), time.UTC); err != nil { // its form; the time is read from the database's clock
+		return "", usageError{flagError("--deadline", err)}
 	}
 	t, err := cleanFlag("--text", fl.text, false)
 	if err != nil {
@@ -106,15 +106,19 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 		how = looking
 	}
 	return a.withDB(cmd.Context(), how, func(ctx context.Context, db backend) error {
-		targets, err := a.readTargets(ctx, db, "--to", append(fl.to, args...), false)
-		if err != nil {
-			return err
-		}
 		actor, err := a.actor(ctx, db, fl.by)
 		if err != nil {
 			return err
 		}
-		d, units, err := db.IssueDirective(ctx, text, targets, fl.deadline, actor, fl.dryRun)
+		targets, err := a.readTargets(ctx, db, "--to", append(fl.to, args...), false, actor)
+		if err != nil {
+			return err
+		}
+		deadline, err := model.ParseDeadline(fl.deadline, db.Now(), a.cfg.Location)
+		if err != nil {
+			return usageError{flagError("--deadline", err)}
+		}
+		d, units, err := db.IssueDirective(ctx, text, targets, deadline, actor, fl.dryRun)
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ func (a *app) reportCmd() *cobra.Command {
 	var node, category, severity, title, text, by, source, platform string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "report --node CODE --category C --severity I..IV --title T [--text X] [--by PERSON]",
+		Use:   "report --node CODE|NAME --category C --severity I..IV --title T [--text X] [--by PERSON]",
 		Short: "File an incident and print its id",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -27,6 +27,18 @@ func (a *app) reportCmd() *cobra.Command {
 				if r.Reporter, err = a.actor(ctx, db, by); err != nil {
 					return err
 				}
+				if r.Node == "" { // a name: within the reporter's town
+					if r.Node, err = a.nameResolver(ctx, db, r.Reporter)(node); err != nil {
+						return usageError{flagError("--node", err)}
+					}
+					p, err := a.cfg.Policy()
+					if err != nil {
+						return err
+					}
+					if err := r.Validate(p); err != nil {
+						return usageError{err}
+					}
+				}
 				inc, err := db.Report(ctx, r)
 				if err != nil {
 					return err
@@ -36,7 +48,7 @@ func (a *app) reportCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&node, "node", "", "node code where it happened (required), e.g. 330784114266-02")
+	f.StringVar(&node, "node", "", "where it happened (required): a node code (330784114266-02) or its name as the console shows it (渎溪村 02), within the reporter's town")
 	f.StringVar(&category, "category", "", "category (required): traffic, security, dispute, hazard, fire, flood, ecology, health, migrant, service, party")
 	f.StringVar(&severity, "severity", "", "severity (required): I, II, III or IV (I the gravest)")
 	f.StringVar(&title, "title", "", "one-line title (required, at most 200 characters)")
@@ -56,8 +68,11 @@ func (a *app) parseReport(node, category, severity, title, text, source, platfor
 		return r, err
 	}
 	var err error
-	if r.Node, err = model.ParseNodeCode(node); err != nil {
-		return r, err
+	// A node that is no code is a name, resolved once the database is open
+	// (r.Node stays empty until then, and the report is checked after).
+	code, codeErr := model.ParseNodeCode(node)
+	if codeErr == nil {
+		r.Node = code
 	}
 	if r.Severity, err = model.ParseSeverity(severity); err != nil {
 		return r, err
@@ -81,6 +96,12 @@ func (a *app) parseReport(node, category, severity, title, text, source, platfor
 	}
 	p, err := a.cfg.Policy()
 	if err != nil {
+		return r, err
+	}
+	if r.Node == "" {
+		checked := r
+		checked.Node = "000000000" // any code: what the name resolves to is checked then
+		_, err := checked.Check(p)
 		return r, err
 	}
 	return r, r.Validate(p)
@@ -368,4 +389,43 @@ func (a *app) printIncident(ctx context.Context, db backend, inc model.Incident,
 	}
 	fmt.Fprintln(a.out, line)
 	return nil
+}
+
+func (a *app) noteCmd() *cobra.Command {
+	var by string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "note ID TEXT... [--by PERSON] [--json]",
+		Short: "Add a note to an incident's timeline without changing it (\"called the traffic police, ETA 20 min\")",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return fmt.Errorf("%swant an incident id and the note (e.g. note HJ-20261129-0001 已联系交警，20分钟到), got %d arguments", where(c), len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := model.ParseIncidentID(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			text, err := cleanFlag("note", strings.Join(args[1:], " "), false)
+			if err != nil {
+				return usageError{err}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, by)
+				if err != nil {
+					return err
+				}
+				inc, err := db.Note(ctx, id, text, actor)
+				if err != nil {
+					return err
+				}
+				return a.printIncident(ctx, db, inc, asJSON, fmt.Sprintf("%s: note added (%s at the %s tier, unchanged)", inc.ID, inc.Status, inc.Tier))
+			})
+		},
+	}
+	cmd.Flags().StringVar(&by, "by", "", "who writes it (person id); default the operator")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the incident as JSON")
+	return cmd
 }

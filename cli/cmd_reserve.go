@@ -42,7 +42,46 @@ func (a *app) reserveCmd() *cobra.Command {
 	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required)")
 	f.StringVar(&by, "by", "", "who drafts (person id); default the operator")
 	f.BoolVar(&asJSON, "json", false, "print the draft as JSON")
-	cmd.AddCommand(draft)
+	var relPerson, relBy string
+	var relJSON bool
+	release := &cobra.Command{
+		Use:   "release --person ID",
+		Short: "Release a drafted reserve before wartime ends: the micro-grid has no worker again",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := missing("reserve release", required{"--person", blank(relPerson)}); err != nil {
+				return usageError{err}
+			}
+			pid, err := model.ParsePersonID(relPerson)
+			if err != nil {
+				return usageError{err}
+			}
+			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
+				actor, err := a.actor(ctx, db, relBy)
+				if err != nil {
+					return err
+				}
+				d, err := db.ReleaseReserve(ctx, pid, actor)
+				if err != nil {
+					return err
+				}
+				p, err := db.Person(ctx, pid)
+				if err != nil {
+					return err
+				}
+				if relJSON {
+					return writeJSON(a.out, a.draftJSON(d, p.Name))
+				}
+				fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, p.Name, d.MicroGrid)
+				return nil
+			})
+		},
+	}
+	f = release.Flags()
+	f.StringVar(&relPerson, "person", "", "the drafted reserve's person id (required), e.g. P1234")
+	f.StringVar(&relBy, "by", "", "who releases (person id); default the operator")
+	f.BoolVar(&relJSON, "json", false, "print the draft as JSON (with released)")
+	cmd.AddCommand(draft, release)
 	return cmd
 }
 

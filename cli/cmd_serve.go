@@ -159,6 +159,18 @@ func (r *runningAPI) stop(grace time.Duration) error {
 // local credential file beside the database. The console can call it
 // too when api.enabled is set, and stop the result when it quits.
 func (a *app) startAPI(db *store.DB, addr string, log *slog.Logger) (*runningAPI, error) {
+	return a.startServer(db, addr, false, log)
+}
+
+// startLocalAPI serves the local RPC alone on a free loopback port, with
+// its credential file beside the database: what a console holding the
+// file runs when the field API is off, so that the other commands reach
+// the database through it.
+func (a *app) startLocalAPI(db *store.DB, log *slog.Logger) (*runningAPI, error) {
+	return a.startServer(db, "127.0.0.1:0", true, log)
+}
+
+func (a *app) startServer(db *store.DB, addr string, localOnly bool, log *slog.Logger) (*runningAPI, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("api: listen on %s: %w", addr, err)}
@@ -173,6 +185,7 @@ func (a *app) startAPI(db *store.DB, addr string, log *slog.Logger) (*runningAPI
 		Rate:            float64(a.cfg.API.Rate),
 		Burst:           a.cfg.API.Burst,
 		LocalCredential: cred,
+		LocalOnly:       localOnly,
 		Logger:          log,
 		Metrics:         a.metrics,
 	})

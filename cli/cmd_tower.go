@@ -366,6 +366,8 @@ func (a *app) statsCmd() *cobra.Command {
 					{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
 					{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
 					{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
+					{"  escalations last hour", itoa(st.Incidents.EscalationsLastHour)},
+					{"  pass-on p50 (24 h)", passOnText(st.Incidents)},
 				})
 				return nil
 			})
@@ -376,6 +378,15 @@ func (a *app) statsCmd() *cobra.Command {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// passOnText is the pass-on median as the console's header shows it, with
+// how many reports it is of; "-" for none.
+func passOnText(s model.IncStats) string {
+	if s.PassOnReports == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%s (%d reports)", model.FormatWait(time.Duration(s.PassOnP50Seconds)*time.Second), s.PassOnReports)
+}
 
 // loadTower reads root ("" for every tower) and its subtree down to depth
 // levels below (-1 for all), with the stored figures of each node and the

@@ -62,16 +62,30 @@ func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (
 }
 
 // readTargets reads town and node codes for --scope and --to: "town" is
-// the operator's town (a town's duty officer), else the database's one town
-// (refused when it holds several: name them); codes may be given one by
-// one, repeated, or comma-separated. villagesOnly keeps them to towns and
-// villages, or the divisions above standing for their towns
-// (model.ParseScope).
-func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool) ([]model.NodeCode, error) {
+// the town of the person acting (a town's duty officer), else the
+// database's one town (refused when it holds several: name them); codes may
+// be given one by one, repeated, or comma-separated. villagesOnly keeps
+// them to towns and villages, or the divisions above standing for their
+// towns (model.ParseScope). A word that is neither is a name, which resolve
+// turns into a code (model.NodeNames: 渎溪村) within the same person's town
+// (a.nameResolver).
+func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool, actor model.PersonID) ([]model.NodeCode, error) {
+	resolve := a.nameResolver(ctx, svc, actor)
 	wantTown := false
 	var fields []string
 	for _, s := range args {
-		for _, f := range model.SplitCodes(s) {
+		for _, f := range model.SplitTargets(s) {
+			if _, err := model.ParseNodeCode(f); err != nil && !model.WholeTown(f) {
+				var levels []model.Level
+				if villagesOnly { // and the divisions above, standing for their towns
+					levels = []model.Level{model.LevelProvince, model.LevelCity, model.LevelCounty, model.LevelTown, model.LevelVillage}
+				}
+				c, err := resolve(f, levels...)
+				if err != nil {
+					return nil, flagError(flag, err)
+				}
+				f = string(c)
+			}
 			fields = append(fields, f)
 			if model.WholeTown(f) {
 				wantTown = true
@@ -84,7 +98,7 @@ func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, a
 	var town model.NodeCode
 	if wantTown {
 		var err error
-		if town, err = a.operatorTown(ctx, svc, flag); err != nil {
+		if town, err = a.operatorTown(ctx, svc, flag, actor); err != nil {
 			return nil, err
 		}
 	}
@@ -110,15 +124,56 @@ func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, a
 	return out, nil
 }
 
-// operatorTown is what "town" means on the command line: the operator's
-// town when the operator sits in one, else the database's only town.
-func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string) (model.NodeCode, error) {
-	if id, err := a.actor(ctx, svc, ""); err == nil {
-		if p, err := svc.Person(ctx, id); err == nil {
-			if t := model.SeatOf(p).Town; t != "" {
-				return t, nil
+// nameResolver turns a name typed for a node into its code
+// (model.NodeNames.Resolve).
+type nameResolver func(s string, levels ...model.Level) (model.NodeCode, error)
+
+// actorSeat is the seat of the person acting (model.SeatOf): the one rule
+// of what "town" and a typed name mean on the command line, as the
+// console's seat has it. ok is false when the person is not on the roster.
+func actorSeat(ctx context.Context, svc model.Service, actor model.PersonID) (model.Seat, bool) {
+	if actor == 0 {
+		return model.Seat{}, false
+	}
+	p, err := svc.Person(ctx, actor)
+	if err != nil {
+		return model.Seat{}, false
+	}
+	return model.SeatOf(p), true
+}
+
+// nameResolver resolves names within the seat of the person acting: their
+// town (model.Seat.Town), or the county, city or province of a room above
+// the towns (the whole file for nobody), reading those nodes the first
+// time a name needs them.
+func (a *app) nameResolver(ctx context.Context, svc model.Service, actor model.PersonID) nameResolver {
+	var names *model.NodeNames
+	return func(s string, levels ...model.Level) (model.NodeCode, error) {
+		if names == nil {
+			var within model.NodeCode
+			if seat, ok := actorSeat(ctx, svc, actor); ok {
+				within = seat.Town
+				if within == "" {
+					within = seat.Node
+				}
 			}
+			nodes, err := svc.Nodes(ctx, within)
+			if err != nil {
+				return "", err
+			}
+			nn := model.NewNodeNames(nodes, within)
+			names = &nn
 		}
+		return names.Resolve(s, levels...)
+	}
+}
+
+// operatorTown is what "town" means on the command line: the town of the
+// person acting when they sit in one (model.Seat.Town), else the
+// database's only town.
+func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string, actor model.PersonID) (model.NodeCode, error) {
+	if seat, ok := actorSeat(ctx, svc, actor); ok && seat.Town != "" {
+		return seat.Town, nil
 	}
 	towns, err := townsOf(ctx, svc, "")
 	if err != nil {
@@ -309,10 +364,10 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 	return a.ask(cmd, fl.yes, asking{
 		check: func(ctx context.Context, db backend) error {
 			var err error
-			if scope, err = a.readTargets(ctx, db, "--scope", append(fl.scope, args...), true); err != nil {
+			if by, err = a.actor(ctx, db, ""); err != nil {
 				return err
 			}
-			if by, err = a.actor(ctx, db, ""); err != nil {
+			if scope, err = a.readTargets(ctx, db, "--scope", append(fl.scope, args...), true, by); err != nil {
 				return err
 			}
 			towns, parts, err := scopeTowns(ctx, db, scope)

@@ -50,7 +50,8 @@ func TestStatsJSONShape(t *testing.T) {
 	require.IsType(t, map[string]any{}, m["people"])
 	assert.ElementsMatch(t, []string{"total", "grid_staff", "micro_grid_workers", "reserves", "patrollers", "duty_officers"}, keys(m["people"].(map[string]any)))
 	require.IsType(t, map[string]any{}, m["incidents"])
-	assert.ElementsMatch(t, []string{"total", "open", "overdue"}, keys(m["incidents"].(map[string]any)))
+	assert.ElementsMatch(t, []string{"total", "open", "overdue", "escalations_last_hour", "pass_on_p50_seconds", "pass_on_reports"},
+		keys(m["incidents"].(map[string]any)))
 	for k, v := range m {
 		if k != "people" && k != "incidents" {
 			assert.IsType(t, float64(0), v, k)

@@ -13,10 +13,10 @@ import (
 	"gridcmd/cli"
 )
 
-// ptyStdin makes the process's stdin the terminal end of a new
-// pseudo-terminal for the rest of the test, with answer already typed on
-// it. It skips the test where no pty can be had.
-func ptyStdin(t *testing.T, answer string) {
+// openPty opens a new pseudo-terminal: its master end and its terminal
+// end, both closed when the test ends. It skips the test where no pty can
+// be had.
+func openPty(t *testing.T) (master, tty *os.File) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
 	if err != nil {
@@ -31,18 +31,25 @@ func ptyStdin(t *testing.T, answer string) {
 	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
 		t.Skipf("no pseudo-terminal: %v", e)
 	}
-	tty, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
 	}
-	_, err = master.WriteString(answer)
+	t.Cleanup(func() { tty.Close() })
+	return master, tty
+}
+
+// ptyStdin makes the process's stdin the terminal end of a new
+// pseudo-terminal for the rest of the test, with answer already typed on
+// it. It skips the test where no pty can be had.
+func ptyStdin(t *testing.T, answer string) {
+	t.Helper()
+	master, tty := openPty(t)
+	_, err := master.WriteString(answer)
 	require.NoError(t, err)
 	old := os.Stdin
 	os.Stdin = tty
-	t.Cleanup(func() {
-		os.Stdin = old
-		tty.Close()
-	})
+	t.Cleanup(func() { os.Stdin = old })
 }
 
 func TestWartimeConfirmsAtATerminal(t *testing.T) {

@@ -413,6 +413,29 @@ func TestWartimeAcrossTowns(t *testing.T) {
 	e.ok("check")
 }
 
+// TestNamesWithinTheSeat: in the Yongkang file a name is looked up where
+// the person acting sits (model.SeatOf), as "town" is: Huajie's officer
+// names Huajie's villages and not 东城街道's; the county's officer names
+// any town or village of the county.
+func TestNamesWithinTheSeat(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.ok("import", "villages", yongkang)
+	roster := e.write("roster.csv", "name,phone,role,node,on_duty\n"+
+		"县值班,13800000001,duty_officer,330784,yes\n")
+	e.ok("import", "roster", roster)
+	county := e.personAt("330784", "duty_officer")
+
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "园丁社区居委会", "--yes", "--as", "P1"),
+		cli.ExitUsage, "园丁社区居委会", "in 花街镇")
+	out := e.ok("wartime", "on", "--reason", "flood", "--scope", "园丁社区居委会", "--yes", "--as", county)
+	assert.Regexp(t, `^W-0001 wartime flood active since .*: 1 villages`, out)
+	out = e.ok("wartime", "on", "--reason", "typhoon", "--scope", "花街镇", "--yes", "--as", county)
+	assert.Regexp(t, `^W-0002 wartime typhoon active since .*: 27 villages, 232 micro-grids`, out)
+	e.ok("directive", "issue", "--to", "渎溪村", "--text", "逐户核查人员去向", "--deadline", "2h", "--as", "P1")
+	e.ok("check")
+}
+
 // directive progress --note goes through a running server too: the local
 // API carries the note, and the server applies the same bounds.
 func TestProgressNoteThroughAServer(t *testing.T) {

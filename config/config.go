@@ -68,6 +68,7 @@ type Wartime struct {
 type UI struct {
 	AmbiguousWide bool `mapstructure:"ambiguous_wide"`
 	ASCII         bool `mapstructure:"ascii"`
+	Bell          bool `mapstructure:"bell"` // ring once for a severity I report or an incident turning red
 }
 
 // API configures the field intake API (gridcmd serve, and the console
@@ -129,6 +130,7 @@ func Defaults() map[string]any {
 		"wartime.roles":     roleNames(p.RoleCycle),
 		"ui.ambiguous_wide": false,
 		"ui.ascii":          false,
+		"ui.bell":           true,
 		"api.enabled":       false,
 		"api.addr":          "127.0.0.1:7420",
 		"api.body_limit":    "64KiB",

@@ -150,7 +150,7 @@ func TestEnumNames(t *testing.T) {
 
 	for a, zh := range map[model.Action]string{
 		model.ActReport: "上报", model.ActAcknowledge: "签收", model.ActEscalate: "升级", model.ActSupervise: "督办",
-		model.ActDispatch: "交办", model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重启", model.ActImport: "导入",
+		model.ActDispatch: "交办", model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重新办理", model.ActImport: "导入",
 	} {
 		assert.Equal(t, zh, a.Zh(), a)
 	}

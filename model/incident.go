@@ -191,6 +191,7 @@ const (
 	ActReopen      Action = "reopen"
 	ActInvalid     Action = "invalid" // closed as invalid (作废): no case, a duplicate, a false alarm
 	ActImport      Action = "import"  // nodes or people added
+	ActNote        Action = "note"    // a note on an incident's timeline, nothing else changed
 
 	// Wartime.
 	ActActivate   Action = "activate"   // wartime begins
@@ -200,13 +201,14 @@ const (
 	ActSign       Action = "sign"       // a unit signs for a directive
 	ActProgress   Action = "progress"   // a unit reports progress
 	ActResend     Action = "resend"     // a directive resent to silent units
+	ActRelease    Action = "release"    // a drafted reserve released before wartime ends
 )
 
 var actionZh = map[Action]string{
 	ActReport: "上报", ActAcknowledge: "签收", ActEscalate: "升级", ActSupervise: "督办",
-	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重启", ActInvalid: "作废", ActImport: "导入",
+	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重新办理", ActInvalid: "作废", ActImport: "导入", ActNote: "备注",
 	ActActivate: "启动战时", ActDeactivate: "结束战时", ActDraft: "征调", ActDirective: "下达指令",
-	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发",
+	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发", ActRelease: "解除征调",
 	ActAlert: "告警", ActToken: "令牌", ActKey: "密钥", ActSeat: "席位",
 	ActPointsGrant: "积分奖励", ActPointsDeduct: "积分扣减", ActPointsRedeem: "积分兑换",
 	ActShift: "排班", ActShiftSwap: "换班", ActHandover: "交班", ActHandoverAccept: "接班",
@@ -590,7 +592,7 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		i.ClosedAt = now
 	case ActReopen:
 		if note == "" {
-			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID).Zh("%s：重启须写明新情况", i.ID).On("note")
+			return i, Event{}, Errorf(EINVALID, "%s: reopening needs a note saying what new information arrived", i.ID).Zh("%s：重新办理须写明新情况", i.ID).On("note")
 		}
 		i = i.enterTier(i.Tier, now, p)
 		i.ResolvedAt = time.Time{}
@@ -611,6 +613,35 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 	return i, ev, nil
 }
 
+// AddNote is the rule for a note on an incident's timeline: the operator's
+// own words ("called the traffic police, ETA 20 min"), at any status (a
+// closed incident's follow-up too), with nothing else changed. A duty
+// officer may note any incident; a village cadre or grid staff one at or
+// beneath their node; whoever reported it, their own report. The event's
+// Before and After are the incident's state as it stays.
+func (i Incident) AddNote(actor Person, text string, now time.Time) (Event, error) {
+	if !utf8.ValidString(text) {
+		return Event{}, Errorf(EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8").On("note")
+	}
+	note := clean(text, false)
+	if Blank(note) {
+		return Event{}, Errorf(EINVALID, "%s: the note is empty; say what happened", i.ID).Zh("%s：备注为空，请写明情况", i.ID).On("note")
+	}
+	if n := utf8.RuneCountInString(note); n > MaxNoteRunes {
+		return Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
+	}
+	near := (actor.Has(RoleVillageCadre) || actor.IsGridStaff()) && actor.Node.Contains(i.Node)
+	if actor.ID == System || !(actor.Has(RoleDutyOfficer) || near || actor.ID == i.Reporter) {
+		return Event{}, Errorf(EFORBIDDEN, "%s: %s (%s) may not add a note here; only a duty officer, the village's cadres, the grid's staff or the reporter may",
+			i.ID, ActorName(actor), roleList(actor, false)).
+			Zh("%s：%s（%s）不能为此事件添加备注；只有值班员、本村干部、本网格人员或上报人可以", i.ID, ActorName(actor), roleList(actor, true))
+	}
+	return Event{
+		At: now, Actor: actor.ID, ActorName: ActorName(actor), Action: ActNote,
+		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: i.state(), After: i.state(), Note: note,
+	}, nil
+}
+
 // EscalationNote is the note of an escalation the officer wrote nothing
 // for: "grid→village".
 func EscalationNote(from, to Tier) string { return string(from) + "→" + string(to) }
@@ -626,8 +657,14 @@ func hint(a Action, s Status) (en, zh string) {
 		return " (closed incidents are archived; file a new report)", "（请新建上报）"
 	case a == ActReopen && s.Open():
 		return " (it is still open)", "（事件仍在办）"
-	case a == ActAcknowledge && s != StatusReported:
+	case a == ActAcknowledge && s == StatusAcknowledged:
 		return " (already signed for)", "（已签收过）"
+	case a == ActAcknowledge && s == StatusDispatched:
+		return " (it is dispatched: dispatching took it in hand)", "（已交办，交办即视为签收）"
+	case a == ActAcknowledge && s == StatusResolved:
+		return " (it is resolved)", "（已办结）"
+	case a == ActAcknowledge && s == StatusClosed:
+		return " (it is closed and archived)", "（已归档）"
 	case a == ActInvalid && s == StatusResolved:
 		return " (it was resolved; close it instead)", "（已办结，请归档）"
 	}

@@ -285,9 +285,9 @@ func TestApplyStatuses(t *testing.T) {
 	}{
 		{model.ActAcknowledge, reported, model.State{Tier: model.TierGrid, Status: acked}, ""},
 		{model.ActAcknowledge, acked, model.State{}, "(already signed for)"},
-		{model.ActAcknowledge, disp, model.State{}, "(already signed for)"},
-		{model.ActAcknowledge, resolved, model.State{}, "(already signed for)"},
-		{model.ActAcknowledge, closed, model.State{}, "(already signed for)"},
+		{model.ActAcknowledge, disp, model.State{}, "(it is dispatched: dispatching took it in hand)"},
+		{model.ActAcknowledge, resolved, model.State{}, "(it is resolved)"},
+		{model.ActAcknowledge, closed, model.State{}, "(it is closed and archived)"},
 
 		{model.ActEscalate, reported, model.State{Tier: model.TierVillage, Status: reported}, ""},
 		{model.ActEscalate, acked, model.State{Tier: model.TierVillage, Status: reported}, ""},
@@ -1206,7 +1206,7 @@ func TestApplyRefusalFields(t *testing.T) {
 		{"escalate to no tier", at(t, model.TierGrid, model.StatusReported),
 			model.Command{Action: model.ActEscalate, To: "county"}, "to", `不能升级到 "county"`},
 		{"reopen without a note", at(t, model.TierGrid, model.StatusResolved),
-			model.Command{Action: model.ActReopen}, "note", "重启须写明新情况"},
+			model.Command{Action: model.ActReopen}, "note", "重新办理须写明新情况"},
 		{"a refusal of the state names no field", at(t, model.TierTaskForce, model.StatusReported),
 			model.Command{Action: model.ActEscalate}, "", "已在专班"},
 	}

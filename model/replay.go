@@ -199,3 +199,47 @@ func (h *History) State(t time.Time, limit int) (Replayed, []Incident, []Event) 
 	}
 	return r, incs, newest
 }
+
+// Figures are the command room's figures at t as the store gave them then:
+// escalations in (t-1h, t] and the pass-on median over (t-24h, t], by the
+// rules the writer keeps its indexes with (Escalated, PassOn), over the
+// incidents the log replays, within scope ("" for all). A replay's header
+// shows these. NextChange is left zero: a replay reads them at each step.
+func (h *History) Figures(t time.Time, scope NodeCode) Figures {
+	f := Figures{At: t}
+	incs := map[uint64]Incident{}
+	wartime := false
+	var waits []time.Duration
+	for _, ev := range h.events {
+		if ev.At.After(t) {
+			break
+		}
+		switch ev.Action {
+		case ActActivate:
+			wartime = true
+		case ActDeactivate:
+			wartime = false
+		}
+		fresh, ok := h.fresh[ev.IncidentSeq]
+		if ev.IncidentSeq == 0 || !ok {
+			continue
+		}
+		p := h.policy
+		p.Wartime = wartime
+		old := incs[ev.IncidentSeq]
+		next := old.Replay(ev, fresh, p)
+		incs[ev.IncidentSeq] = next
+		if scope != "" && !scope.Contains(next.Node) {
+			continue
+		}
+		if at, ok := Escalated(old, next); ok && at.After(t.Add(-EscalationWindow)) && !at.After(t) {
+			f.EscalationsLastHour++
+		}
+		if at, d, ok := PassOn(old, next); ok && at.After(t.Add(-PassOnWindow)) && !at.After(t) {
+			waits = append(waits, d)
+		}
+	}
+	f.PassOnReports = len(waits)
+	f.PassOnP50 = MedianWait(waits)
+	return f
+}

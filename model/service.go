@@ -57,6 +57,12 @@ type IncidentService interface {
 	Timeline(ctx context.Context, id string) ([]Event, error)
 	// Sweep applies the clocks to every incident whose deadline has passed.
 	Sweep(ctx context.Context) ([]Event, error)
+	// Note adds a note to the incident's timeline without changing it
+	// (Incident.AddNote), any status, closed included.
+	Note(ctx context.Context, id string, text string, by PersonID) (Incident, error)
+	// Figures are the escalations of the last hour and the pass-on median
+	// of the last day, at now, over scope's subtree ("" for all).
+	Figures(ctx context.Context, scope NodeCode) (Figures, error)
 }
 
 // EventService reads the event log and follows it live.
@@ -115,6 +121,12 @@ type IncStats struct {
 	Total   int `json:"total"`
 	Open    int `json:"open"`
 	Overdue int `json:"overdue"`
+	// The command room's measures (Figures), as the console's header shows
+	// them: pass_on_p50_seconds is whole seconds, 0 when pass_on_reports
+	// is 0.
+	EscalationsLastHour int   `json:"escalations_last_hour"`
+	PassOnP50Seconds    int64 `json:"pass_on_p50_seconds"`
+	PassOnReports       int   `json:"pass_on_reports"`
 }
 
 // Service is everything the console and the command line need.
@@ -184,6 +196,10 @@ type WartimeService interface {
 	AfterAction(ctx context.Context, id string) (AfterAction, error)
 	// DraftReserve puts a reserve into a micro-grid gap (model.CanDraft).
 	DraftReserve(ctx context.Context, person PersonID, micro NodeCode, by PersonID) (Draft, error)
+	// ReleaseReserve sends a drafted reserve home before wartime ends
+	// (CanRelease): the micro-grid is a gap again, the reserve's duty as it
+	// was, and the reserve may be drafted again.
+	ReleaseReserve(ctx context.Context, person PersonID, by PersonID) (Draft, error)
 	// IssueDirective fans a directive out to every micro-grid under the
 	// targets. With dryRun nothing is stored and the units are returned.
 	IssueDirective(ctx context.Context, text string, targets []NodeCode, deadline time.Duration, by PersonID, dryRun bool) (Directive, []DirectiveUnit, error)

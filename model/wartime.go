@@ -293,6 +293,20 @@ func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alread
 	return nil
 }
 
+// CanRelease checks the rule for releasing a drafted reserve before
+// wartime ends: wartime is active and d, the person's draft in it (found
+// false when there is none), has not been released. Releasing makes the
+// micro-grid a gap again; the reserve may be drafted again.
+func CanRelease(a Activation, reserve Person, d Draft, found bool) error {
+	if !a.Active() {
+		return Errorf(ECONFLICT, "no wartime is active: drafted reserves were released when it ended").Zh("当前没有战时状态：战时结束时已释放全部储备力量")
+	}
+	if !found || d.Activation != a.Seq || !d.Released.IsZero() {
+		return Errorf(ECONFLICT, "%s (%s) is not drafted now", reserve.Name, reserve.ID).Zh("%s（%s）当前未被征调", reserve.Name, reserve.ID)
+	}
+	return nil
+}
+
 // Drafted is the set of people serving in a draft now: drafts not
 // released.
 func Drafted(drafts []Draft) map[PersonID]bool {

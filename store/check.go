@@ -30,7 +30,9 @@ const maxProblems = 1000
 // its activation is active and a check is due, its idx_dir_due entry, and
 // those indexes hold nothing else; every shift and handover has its room
 // index entry and nothing else is in those indexes, no two shifts of a
-// room overlap, and every silence points at a stored incident). It returns the problems found, none for
+// room overlap, and every silence points at a stored incident;
+// idx_escalations and idx_pass_on are what the event log says). It returns
+// the problems found, none for
 // a sound file.
 //
 // It runs in a write transaction that it rolls back: bbolt's Tx.Check is
@@ -114,7 +116,7 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points} {
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points, c.figures} {
 		if err := step(tx); err != nil {
 			return err
 		}

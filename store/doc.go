@@ -143,6 +143,17 @@
 // a full recount (store/counts.go, recount), and gridcmd check recounts and
 // compares.
 //
+// The command room's figures (schema 13), written by saveIncident with the
+// change they record (model.Escalated, model.PassOn) and read by Figures:
+//
+//	idx_escalations      u64 Unix nanos of the escalation, u64 incident seq, u64 its escalation
+//	                     count after it -> node code
+//	idx_pass_on          u64 Unix nanos of the report's first move, u64 incident seq
+//	                     -> u64 pass-on nanos, node code
+//
+// Migration 13 fills them from the event log, and check compares them with
+// what the log says.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

@@ -14,7 +14,8 @@ import (
 )
 
 // Drafts: reserves (储备力量) put into the micro-grid gaps of the active
-// activation, on duty until it ends (Deactivate releases them).
+// activation, on duty until it ends (Deactivate releases them) or until
+// they are released one by one (ReleaseReserve).
 
 // draftsOf lists the drafts of activation act, oldest first.
 func (s *DB) draftsOf(tx *bolt.Tx, act uint64) ([]model.Draft, error) {
@@ -105,7 +106,16 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 	} else if a.Active() && a.Covers(code) && code.Level() == model.LevelMicroGrid {
 		return rec, model.Errorf(model.ENOTFOUND, "no micro-grid %s in the tower", code).Zh("网格塔中没有微网格 %s", code)
 	}
-	drafted := a.Active() && tx.Bucket(bucketWtDrafts).Get(pairKey(a.Seq, uint64(reserve.ID))) != nil
+	drafted := false
+	if dk := pairKey(a.Seq, uint64(reserve.ID)); a.Active() {
+		if v := tx.Bucket(bucketWtDrafts).Get(dk); v != nil {
+			r, err := decodeDraftRecord(dk, v)
+			if err != nil {
+				return rec, err
+			}
+			drafted = r.Released == 0 // one released may be drafted again
+		}
+	}
 	if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted); err != nil {
 		return rec, err
 	}
@@ -124,4 +134,81 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 		}
 	}
 	return rec, nil
+}
+
+// ReleaseReserve sends a drafted reserve home before wartime ends
+// (model.CanRelease): the micro-grid they served is a gap again, their
+// on-duty flag goes back to what it was before the draft, and the draft
+// is marked released (the after-action summary still counts it).
+func (s *DB) ReleaseReserve(ctx context.Context, person model.PersonID, by model.PersonID) (model.Draft, error) {
+	var out model.Draft
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		reserve, err := getPerson(tx, person)
+		if err != nil {
+			return nil, err
+		}
+		// Wartime is per town: the reserve's own, where they were drafted
+		// (model.ReserveCandidates: from the micro-grid's village).
+		a, err := s.activationIn(tx, reserve.Node.Town())
+		if err != nil {
+			return nil, err
+		}
+		drafts := tx.Bucket(bucketWtDrafts)
+		dk := pairKey(a.Seq, uint64(person))
+		var r draftRecord
+		var d model.Draft
+		v := drafts.Get(dk)
+		if v != nil && a.Active() {
+			if r, err = decodeDraftRecord(dk, v); err != nil {
+				return nil, err
+			}
+			d = r.draft(a.Seq, uint64(person), s.opts.Location)
+		}
+		if err := model.CanRelease(a, reserve, d, v != nil); err != nil {
+			return nil, err
+		}
+		units := tx.Bucket(bucketWtUnits)
+		uk := seqCodeKey(a.Seq, d.MicroGrid)
+		if uv := units.Get(uk); uv != nil {
+			rec, err := decodeUnitRecord(uk, uv)
+			if err != nil {
+				return nil, err
+			}
+			if rec.Worker == uint64(person) {
+				rec.Worker, rec.WorkerName, rec.Drafted, rec.PrevOnDuty = 0, "", false, false
+				if err := putUnitRecord(units, uk, rec); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if reserve.OnDuty != r.PrevOnDuty {
+			reserve.OnDuty = r.PrevOnDuty
+			if err := s.savePerson(tx, reserve); err != nil {
+				return nil, err
+			}
+		}
+		r.Released = nanos(now)
+		nv, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		if err := drafts.Put(dk, nv); err != nil {
+			return nil, err
+		}
+		d.Released = now
+		out = d
+		return []model.Event{{
+			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActRelease, Node: d.MicroGrid, Directive: a.ID,
+			Note:   fmt.Sprintf("%s (%s) released from %s; it has no worker again", reserve.Name, reserve.ID, d.MicroGrid),
+			NoteZh: fmt.Sprintf("%s（%s）解除征调，%s 恢复缺员", reserve.Name, reserve.ID, d.MicroGrid),
+		}}, nil
+	})
+	if err != nil {
+		return model.Draft{}, err
+	}
+	return out, nil
 }

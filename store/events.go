@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -48,7 +49,7 @@ func (s *DB) Events(ctx context.Context, before uint64, limit int) ([]model.Even
 }
 
 // Stats counts the tower, the roster and the incidents (overdue: open and
-// past the running deadline at Now).
+// past the running deadline at Now), with the figures at Now (Figures).
 func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return model.Stats{}, err
@@ -126,6 +127,13 @@ func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 				st.Incidents.Overdue++
 			}
 		}
+		f, err := figuresAt(tx, now, "", s.opts.Location)
+		if err != nil {
+			return err
+		}
+		st.Incidents.EscalationsLastHour = f.EscalationsLastHour
+		st.Incidents.PassOnP50Seconds = int64(f.PassOnP50 / time.Second)
+		st.Incidents.PassOnReports = f.PassOnReports
 		return nil
 	})
 	return st, err

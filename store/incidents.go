@@ -328,6 +328,36 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 	return out, nil
 }
 
+// Note adds the operator's note to the incident's timeline
+// (Incident.AddNote); the incident stays as it is, whatever its status.
+func (s *DB) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	var out model.Incident
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, err := s.incidentByID(tx, pid)
+		if err != nil {
+			return nil, err
+		}
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := inc.AddNote(actor, text, now)
+		if err != nil {
+			return nil, err
+		}
+		out = inc
+		return []model.Event{ev}, nil
+	})
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return out, nil
+}
+
 // Timeline returns the incident's events in order.
 func (s *DB) Timeline(ctx context.Context, id string) ([]model.Event, error) {
 	if err := ctx.Err(); err != nil {
@@ -558,7 +588,14 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 		if err := b.ids.Put(k, u64(inc.Seq)); err != nil {
 			return err
 		}
+		// A new incident may be filed already escalated (a patrol finding
+		// the triage deadline sent to the town room): that escalation counts.
+		if err := noteFigures(b, model.Incident{}, inc); err != nil {
+			return err
+		}
 	} else if ok, err = keysOf(*old); err != nil {
+		return err
+	} else if err := noteFigures(b, *old, inc); err != nil {
 		return err
 	}
 	for _, x := range []struct {

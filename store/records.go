@@ -50,6 +50,10 @@ var (
 	// SSH seats (schema 8).
 	bucketSSHKeys         = []byte("ssh_keys")
 	bucketSSHKeysByPerson = []byte("ssh_keys_by_person")
+
+	// The command room's figures (schema 13).
+	bucketIdxEscalations = []byte("idx_escalations")
+	bucketIdxPassOn      = []byte("idx_pass_on")
 )
 
 // Keys in meta.

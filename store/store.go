@@ -244,6 +244,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 12: the points' report and patrol indicators pay the event's subject
 	// (the finder of a finding passed on, the patroller of a patrol ended).
 	migratePointsSubject12,
+	// 13: the command room's figures: idx_escalations and idx_pass_on,
+	// filled from the event log.
+	migrateFigures13,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -288,6 +291,80 @@ func migrateWartimePerTown10(tx *bolt.Tx) error {
 	return meta.Delete([]byte("wt/active"))
 }
 
+// migrateFigures13 creates idx_escalations and idx_pass_on and fills them
+// from the event log.
+func migrateFigures13(tx *bolt.Tx) error {
+	esc, err := tx.CreateBucketIfNotExists([]byte("idx_escalations"))
+	if err != nil {
+		return err
+	}
+	pass, err := tx.CreateBucketIfNotExists([]byte("idx_pass_on"))
+	if err != nil {
+		return err
+	}
+	return backfillFigures13(tx, esc, pass)
+}
+
+// backfillFigures13 is migration 13's filling of idx_escalations and
+// idx_pass_on from the event log (what the writer has written for each
+// change since): an escalation event of an incident is an entry at its
+// time, numbered in the incident's order; a report filed at the grid tier
+// has its pass-on at the first event that moves it on, if that is an
+// acknowledgement, escalation or dispatch from waiting there. Written out
+// here, not shared: what a migration does must not change after its
+// release. An event it cannot read is left out (gridcmd check reports it).
+func backfillFigures13(tx *bolt.Tx, esc, pass *bolt.Bucket) error {
+	type state struct {
+		Tier   string `json:"tier"`
+		Status string `json:"status"`
+	}
+	type event struct {
+		At          int64  `json:"at"`
+		Action      string `json:"action"`
+		IncidentSeq uint64 `json:"incident_seq"`
+		Node        string `json:"node"`
+		Before      state  `json:"before"`
+		After       state  `json:"after"`
+	}
+	key := func(at int64, seq uint64) []byte {
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(max(at, 0))), seq)
+	}
+	n := map[uint64]uint64{}
+	reported := map[uint64]int64{}
+	return tx.Bucket([]byte("events")).ForEach(func(_, v []byte) error {
+		var ev event
+		if json.Unmarshal(v, &ev) != nil || ev.IncidentSeq == 0 {
+			return nil
+		}
+		seq := ev.IncidentSeq
+		if ev.Action == "escalate" {
+			n[seq]++
+			if err := esc.Put(binary.BigEndian.AppendUint64(key(ev.At, seq), n[seq]), []byte(ev.Node)); err != nil {
+				return err
+			}
+		}
+		if ev.Action == "report" || ev.Action == "finding_pass" {
+			if ev.After.Tier == "grid" {
+				reported[seq] = ev.At
+			}
+			return nil
+		}
+		at0, waiting := reported[seq]
+		if !waiting || ev.Before == ev.After {
+			return nil
+		}
+		delete(reported, seq)
+		switch ev.Action {
+		case "acknowledge", "escalate", "dispatch":
+			if ev.Before == (state{Tier: "grid", Status: "reported"}) {
+				d := binary.BigEndian.AppendUint64(nil, uint64(ev.At-at0))
+				return pass.Put(key(ev.At, seq), append(d, ev.Node...))
+			}
+		}
+		return nil
+	})
+}
+
 // migrateIDKey5 is migration 5's reading of a schema-4 incident_ids key:
 // "PREFIX-YYYYMMDD-NNNN" (1-8 capitals, 8 digits, a number of at least four
 // digits with no extra leading zero, not 0) to date, u64 number, prefix.
@@ -330,6 +407,7 @@ var allBuckets = [][]byte{
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,
 	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketNodeCounts,
+	bucketIdxEscalations, bucketIdxPassOn,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

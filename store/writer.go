@@ -240,6 +240,7 @@ const appendFill = 0.9
 type txBuckets struct {
 	tx                                                      *bolt.Tx
 	incidents, ids, open, due, node, events, incidentEvents *bolt.Bucket
+	escalations, passOn                                     *bolt.Bucket // the figures (figures.go)
 	// counts gathers the changes to the per-node counters in the writer's
 	// transactions, written once before the commit (txState.finish); nil
 	// elsewhere, where each change is written at once.
@@ -334,6 +335,7 @@ func bucketsOfTx(tx *bolt.Tx) (txBuckets, error) {
 		incidents: get(bucketIncidents), ids: get(bucketIncidentIDs),
 		open: get(bucketIdxOpen), due: get(bucketIdxDue), node: get(bucketIdxNode),
 		events: get(bucketEvents), incidentEvents: get(bucketIncidentEvents),
+		escalations: get(bucketIdxEscalations), passOn: get(bucketIdxPassOn),
 	}, missing
 }
 
@@ -345,7 +347,7 @@ func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
 	if err != nil {
 		return b, err
 	}
-	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents} {
+	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, b.escalations, b.passOn} {
 		x.FillPercent = appendFill
 	}
 	people := tx.Bucket(bucketPeople)

@@ -1,14 +1,20 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
 )
 
-// onActionKey handles a, e, E, s, r, o and c on the selected incident.
-// Quick actions go straight to the store; the others open a small form.
+// onActionKey handles a, e, E, s, r, o, c and N on the selected incident.
+// The rules run on the console's copy first, so a refusal comes before
+// any question or form; a, e and r then ask (tab adds a note), N has the
+// note typed and asks, and the others open a small form that asks when it
+// is submitted.
 func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	inc, ok := m.selectedIncident()
 	if !ok {
@@ -18,11 +24,21 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	by := m.seat.Person.ID
 	switch {
 	case key.Matches(msg, k.Ack):
-		return m, act(m.svc, inc.ID, model.Command{Action: model.ActAcknowledge, By: by})
+		return m.askAction(inc, model.Command{Action: model.ActAcknowledge, By: by}, "")
 	case key.Matches(msg, k.Escalate):
-		return m, act(m.svc, inc.ID, model.Command{Action: model.ActEscalate, By: by})
+		return m.askAction(inc, model.Command{Action: model.ActEscalate, By: by}, m.p.g.Arrow+m.p.lab.Tier[inc.Tier.Next()])
 	case key.Matches(msg, k.Resolve):
-		return m, act(m.svc, inc.ID, model.Command{Action: model.ActResolve, By: by})
+		return m.askAction(inc, model.Command{Action: model.ActResolve, By: by}, "")
+	case key.Matches(msg, k.Note):
+		if actor, known := m.w.byID[by]; known {
+			if _, err := inc.AddNote(actor, "-", m.now); err != nil {
+				return m.flashErr(err)
+			}
+		}
+		id := inc.ID
+		return m.askWriting(m.p.lab.Verb[model.ActNote]+" "+m.whatIncident(inc)+m.say("?", "？"), func(m Model, note string) (Model, tea.Cmd) {
+			return m, addNote(m.svc, id, note, by)
+		})
 	case key.Matches(msg, k.EscalateTo):
 		var tiers, names []string
 		for _, t := range model.Tiers {
@@ -31,13 +47,16 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				names = append(names, m.p.lab.Tier[t])
 			}
 		}
-		if len(tiers) == 0 {
-			return m.flashErr(refusal(model.ECONFLICT, inc.ID+": already at the task force, the top tier", inc.ID+"：已在专班（最高层级），无法再升级"))
+		if err := m.precheck(inc, model.Command{Action: model.ActEscalate, By: by}); err != nil {
+			return m.flashErr(err)
 		}
 		return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
 			newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
 			newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 	case key.Matches(msg, k.Dispatch):
+		if err := m.precheck(inc, model.Command{Action: model.ActDispatch, By: by, Department: "-"}); err != nil {
+			return m.flashErr(err)
+		}
 		plats := make([]string, len(model.Platforms))
 		names := make([]string, len(model.Platforms))
 		cur := 0
@@ -53,16 +72,57 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			newTextField("department", m.say("department", "承办部门"), inc.Department, m.say("e.g. traffic police", "如 交警中队"), model.MaxDeptRunes),
 			newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 	case key.Matches(msg, k.Reopen):
-		return m.openForm(newForm(formReopen, m.say("Reopen ", "重启 ")+inc.ID, inc.ID,
+		if err := m.precheck(inc, model.Command{Action: model.ActReopen, By: by, Note: "-"}); err != nil {
+			return m.flashErr(err)
+		}
+		return m.openForm(newForm(formReopen, m.say("Reopen ", "重新办理 ")+inc.ID, inc.ID,
 			newTextField("note", m.say("what is new", "新情况"), "", m.say("required", "必填"), model.MaxNoteRunes)))
 	case key.Matches(msg, k.Close):
+		if err := m.precheck(inc, model.Command{Action: model.ActClose, By: by}); err != nil {
+			return m.flashErr(err)
+		}
 		return m.openForm(newForm(formClose, m.say("Close (archive) ", "归档 ")+inc.ID, inc.ID,
 			newTextField("note", m.say("follow-up", "回访情况"), "", m.say("optional; enter closes", "可空；enter 确认归档"), model.MaxNoteRunes)))
 	}
 	return m, nil
 }
 
+// precheck runs the rule of c on the console's copy of inc as the operator:
+// its refusal (the incident's status, who may act) before anything is
+// asked. An operator the console has not loaded is left to the store.
+func (m Model) precheck(inc model.Incident, c model.Command) error {
+	actor, known := m.w.byID[c.By]
+	if !known {
+		return nil
+	}
+	_, _, err := inc.Apply(c, actor, m.now, m.svc.Policy())
+	return err
+}
+
+// askAction asks before c is done on inc, naming it ("办结 HJ-…-0038 渎溪村
+// 02 330国道货物撒落？"; more, e.g. the tier it climbs to, after); tab adds
+// a note. A refusal of the rule comes instead of the question.
+func (m Model) askAction(inc model.Incident, c model.Command, more string) (tea.Model, tea.Cmd) {
+	if err := m.precheck(inc, c); err != nil {
+		return m.flashErr(err)
+	}
+	text := m.p.lab.Verb[c.Action] + " " + m.whatIncident(inc)
+	if more != "" {
+		text += " " + more
+	}
+	id := inc.ID
+	return m.askNote(text+m.say("?", "？"), func(m Model, note string) (Model, tea.Cmd) {
+		c.Note = note
+		return m, act(m.svc, id, c)
+	})
+}
+
+// openForm opens a form; every form acts on the record, so a read-only
+// seat is refused with its reason instead.
 func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
+	if !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
+	}
 	for i := range f.fields {
 		restyle(&f.fields[i].input, m.r)
 	}
@@ -73,7 +133,7 @@ func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
 func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 	node := ""
 	if sel := m.tower.selected(); sel.Level() >= model.LevelGrid {
-		node = string(sel)
+		node = m.w.names[sel]
 	}
 	cats := sortedCategories(m.svc.Policy())
 	names := make([]string, len(cats))
@@ -82,7 +142,7 @@ func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 	}
 	sevs := []string{"I", "II", "III", "IV"}
 	return m.openForm(newForm(formReport, m.say("New report", "新建上报"), "",
-		newTextField("node", m.say("node code", "网格代码"), node, "330784114266-02", 24),
+		newTextField("node", m.say("where", "地点"), node, m.say("渎溪村 02, or a code", "如 渎溪村 02，或代码"), 40),
 		newChoiceField("category", m.say("category", "类别"), cats, names, 0),
 		newChoiceField("severity", m.say("severity", "等级"), sevs, sevs, 2),
 		newTextField("title", m.say("title", "标题"), "", m.say("what happened, where", "事件概要"), model.MaxTitleRunes),
@@ -95,7 +155,7 @@ func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch res {
 	case formCancelled:
 		if m.form.dirty() {
-			return m.ask(m.say("discard the half-filled form? y/n", "放弃未提交的表单？y/n"),
+			return m.askFree(m.say("discard the half-filled form?", "放弃未提交的表单？"),
 				func(m Model) (Model, tea.Cmd) { m.formActive = false; return m, nil })
 		}
 		m.formActive = false
@@ -129,15 +189,29 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 			return fail(err)
 		}
 		r.Reporter = m.seat.Person.ID
-		m.formActive = false
-		return m, report(m.svc, r)
+		q := fmt.Sprintf("%s %s %s（%s %s）？", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, named(m.p.lab, r.Category, model.Category(r.Category).Zh()))
+		if m.p.lab.Lang == "en" {
+			q = fmt.Sprintf("%s at %s: %s (%s, %s)?", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, r.Category)
+		}
+		return m.askForm(q, func(m Model) (Model, tea.Cmd) { return m, report(m.svc, r) })
 	}
 	c := m.formCommand(v)
 	if err := m.formRefusal(c); err != nil {
 		return fail(err)
 	}
-	m.formActive = false
-	return m, act(m.svc, m.form.target, c)
+	target := m.form.target
+	inc, _ := m.w.get(m.w.byRef[target])
+	q := m.p.lab.Verb[c.Action] + " " + m.whatIncident(inc)
+	switch c.Action {
+	case model.ActEscalate:
+		q += " " + m.p.g.Arrow + m.p.lab.Tier[c.To]
+	case model.ActDispatch:
+		q += " " + m.p.g.Arrow + named(m.p.lab, string(c.Platform), c.Platform.Zh()) + " / " + c.Department
+	}
+	if n := strings.TrimSpace(c.Note); n != "" {
+		q += m.say("  note: ", "  备注：") + n
+	}
+	return m.askForm(q+m.say("?", "？"), func(m Model) (Model, tea.Cmd) { return m, act(m.svc, target, c) })
 }
 
 // formCommand is what an action form's values ask of the incident. The
@@ -179,7 +253,7 @@ func (m Model) formRefusal(c model.Command) error {
 
 func (m Model) reportFrom(v map[string]string) (model.Report, error) {
 	var r model.Report
-	node, err := model.ParseNodeCode(v["node"])
+	node, err := m.names().Resolve(v["node"])
 	if err != nil {
 		return r, err
 	}

@@ -32,25 +32,43 @@ func (a *afterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return a, nil
 }
 
-func (a *afterPane) Title() string             { return a.c.wl.After + " " + a.after.Activation.ID }
+func (a *afterPane) Title() string {
+	return a.c.crumbed(a.c.wl.After+" "+a.after.Activation.ID, a.c.overlay == overlayAfter)
+}
 func (a *afterPane) ShortHelp() []key.Binding  { return a.c.overlayHelp() }
 func (a *afterPane) FullHelp() [][]key.Binding { return a.c.keys.FullHelp() }
 
 func (a *afterPane) View() string {
-	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc)
+	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc, a.c.w.names)
 	return a.c.p.box(a.Title(), "esc", lines, a.width, a.height, true)
 }
 
 // afterActionLines renders the summary written when wartime ended.
-func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location) []string {
+func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location, names map[model.NodeCode]string) []string {
 	act := a.Activation
 	var out []string
-	add := func(s string) { out = append(out, " "+p.w.Fit(s, inner-1, p.g.More)) }
+	// A line too long for the pane breaks where its figures are apart
+	// (three spaces), the later ones indented: at 80 columns none is cut.
+	add := func(s string) {
+		line := ""
+		for _, part := range strings.Split(s, "   ") {
+			switch {
+			case line == "":
+				line = part
+			case p.w.Of(line+"   "+part) <= inner-1:
+				line += "   " + part
+			default:
+				out = append(out, " "+p.w.Fit(line, inner-1, p.g.More))
+				line = "  " + part
+			}
+		}
+		out = append(out, " "+p.w.Fit(line, inner-1, p.g.More))
+	}
 	drill := ""
 	if act.Drill {
 		drill = " (" + l.Drill + ")"
 	}
-	add(fmt.Sprintf("%s  %s%s  %s %s", act.ID, l.Reason[act.Reason], drill, joinScope(act.Scope), ""))
+	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, joinScope(act.Scope, names)))
 	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
 	if p.lab.Lang == "zh" {
 		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
@@ -69,10 +87,11 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 	return out
 }
 
-func joinScope(cs []model.NodeCode) string {
+// joinScope names the scope: each node's name and code.
+func joinScope(cs []model.NodeCode, names map[model.NodeCode]string) string {
 	s := make([]string, len(cs))
 	for i, c := range cs {
-		s[i] = string(c)
+		s[i] = strings.TrimSpace(names[c] + " " + string(c))
 	}
-	return strings.Join(s, ",")
+	return strings.Join(s, ", ")
 }

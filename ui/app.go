@@ -6,6 +6,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -45,6 +46,13 @@ type Options struct {
 	// above it; "" for the whole file), the town "the town" means there,
 	// and why it may not act when it is read-only.
 	Seat model.Seat
+	// HoldsFile: this console holds the database (the other commands go
+	// through its local API), so q asks before it lets go.
+	HoldsFile bool
+	// Bell rings the terminal once for a severity I report or an incident
+	// turning red (config ui.bell), on BellTo (nil: standard output).
+	Bell   bool
+	BellTo io.Writer
 	// Replay starts the console replaying the event log, read only
 	// (gridcmd replay); leaving the replay quits.
 	Replay *ReplayOptions
@@ -94,8 +102,14 @@ type Model struct {
 
 	width, height int
 	rightW, bodyH int // the right-hand column, where the overlays and forms go
-	ev            eventFigures
 	loadErr       error
+
+	// The store's figures for the header (header.go), read again when an
+	// event may have changed them or the clock moved one out of its window;
+	// figPending while a read is on its way, figStale if the record changed
+	// meanwhile.
+	fig                  model.Figures
+	figPending, figStale bool
 
 	ring     [paneCount]pane    // the focus ring; ring[paneChain] is wtc in wartime
 	overlays [overlayCount]pane // by overlayID; none at overlayNone
@@ -131,13 +145,18 @@ type Model struct {
 
 	form       form
 	formActive bool
-	confirm    string // a y/n question waiting for an answer
-	onConfirm  func(Model) (Model, tea.Cmd)
+	q          question        // the status line's question (question.go)
+	noteInput  textinput.Model // the note a question takes
+
+	back []place // the way back (nav.go)
 
 	filterActive bool
+	filterFrom   place // where the operator was when / opened
 	filterInput  textinput.Model
 	cmdActive    bool
 	cmdInput     textinput.Model
+	cmdHistory   []string // the ':' lines run, oldest first
+	cmdPos       int      // where up and down are in it; len(cmdHistory): the line being typed
 
 	flash   flash
 	flashID int
@@ -168,10 +187,10 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
-		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32),
+		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
-		gaps: newGapsPane(c), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
+		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
 		points:  newPointsPane(c, opt.Lang),
 		patrols: newPatrolsPane(c, opt.Lang), desk: newDeskPane(c, opt.Lang),
 	}
@@ -216,10 +235,11 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), m.InitLoaded())
 }
 
-// InitLoaded is Init for a console already Loaded: its clock and its feed,
-// without reading the snapshot and the wartime state a second time.
+// InitLoaded is Init for a console already Loaded: its clock, its feed and
+// the store's figures, without reading the snapshot and the wartime state
+// a second time.
 func (m Model) InitLoaded() tea.Cmd {
-	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
+	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc))
 	}
@@ -294,14 +314,28 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg:
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg:
 		if m.rp != nil {
 			return m, nil
 		}
-		mm := m.onSnapshot(msg)
-		return mm, loadDuty(mm.svc, mm.dutyRoom(), time.Time{})
+		m = m.onSnapshot(msg)
+		m, c := m.refreshFigures()
+		return m, tea.Batch(c, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	case closedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		m.w.setClosed(scopeIncidents(m.scope, msg.incs))
+		m.tell(m.queue, loadedMsg{})
+		return m, nil
+	case figuresMsg:
+		if m.rp != nil {
+			return m, nil // a replay's figures are the log's at its time
+		}
+		return m.onFigures(msg)
 	case dutyMsg:
 		return m.onDuty(msg)
 	case historyMsg:
@@ -322,7 +356,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
 	case openIncidentMsg:
-		return m.openDetail(msg.seq)
+		return m.openDetail(msg.seq, msg.id)
+	case shownMsg:
+		return m.onShown(msg)
+	case filterTierMsg:
+		return m.filterTier(msg.tier)
 	case focusTownMsg:
 		return m.focusTown(msg.town)
 	case loadChildrenMsg:
@@ -373,7 +411,6 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m.w.rollUp(m.now)
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
-	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
 	return m
 }
@@ -391,13 +428,19 @@ func (m Model) catchUp() Model {
 
 func (m Model) onTick() (tea.Model, tea.Cmd) {
 	m.now = m.opt.Now()
+	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.w.loaded {
 		if m.w.lightsDue(m.now) {
+			m.w.turnedRed = false
 			m.w.rollUp(m.now)
+			cmds = append(cmds, m.ringing(nil, nil))
 		}
-		m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	}
-	cmds := []tea.Cmd{tick(m.now, m.opt.Tick, m.opt.TickOffset)}
+	if m.figuresDue(m.now) {
+		var c tea.Cmd
+		m, c = m.refreshFigures()
+		cmds = append(cmds, c)
+	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
 	}
@@ -447,12 +490,13 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
-	reload, wt := msg.lost, msg.lost
+	reload, wt, figs := msg.lost, msg.lost, msg.lost
 	duty := false
 	for _, e := range msg.events {
+		figs = figs || movesFigures(e)
 		duty = duty || isDutyEvent(e)
 		switch e.Action {
-		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
+		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
 			// The roster changed (imports, and wartime's on-duty flags).
 			reload = true
 		}
@@ -469,11 +513,17 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
-	m.w.apply(scopeEvents(m.scope, msg.events), changed, m.now)
+	m.w.turnedRed = false
+	evs := scopeEvents(m.scope, msg.events)
+	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
-	m.ev = m.w.computeEventFigures(m.now, m.opt.Location)
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, dutyCmd, m.pointsChanged(msg.events)}
+	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed), m.pointsChanged(msg.events)}
+	if figs {
+		var c tea.Cmd
+		m, c = m.refreshFigures()
+		cmds = append(cmds, c)
+	}
 	if wt {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
@@ -549,21 +599,6 @@ func (m Model) Close() {
 	}
 }
 
-// selectedIncident is the incident actions apply to: the one open in the
-// detail view, else the one under the queue's cursor.
-func (m Model) selectedIncident() (model.Incident, bool) {
-	if m.overlay == overlayDetail {
-		inc, ok := m.w.get(m.detail.seq)
-		return inc, ok
-	}
-	seq, ok := m.queue.selected()
-	if !ok {
-		return model.Incident{}, false
-	}
-	inc, ok := m.w.get(seq)
-	return inc, ok
-}
-
 // onKey routes a key: to an open question or input first, then to the
 // global keys, then to the open overlay or the focused pane.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -582,15 +617,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return next, tea.Batch(cmds...)
 	}
 	if key.Matches(msg, m.lkeys.interrupt) {
-		if m.formActive && m.form.dirty() && m.confirm == "" {
-			return m.ask(m.say("discard the half-filled form and quit? y/n", "表单尚未提交，放弃并退出？y/n"),
+		if m.formActive && m.form.dirty() && !m.q.active() {
+			return m.askFree(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
 		return m, tea.Quit
 	}
 	switch {
-	case m.confirm != "":
-		return m.onConfirmKey(msg)
+	case m.q.active():
+		return m.onQuestionKey(msg)
 	case m.tooSmall():
 		if key.Matches(msg, m.keys.Quit) {
 			return m, tea.Quit
@@ -625,22 +660,25 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		next, cmd = m, tea.Quit
+		next, cmd = m.quit()
 	case key.Matches(msg, k.Help):
 		if m.overlay == overlayHelp {
-			m.overlay = overlayNone
+			m, cmd = m.goBack()
 		} else {
+			m = m.push()
 			m.overlay = overlayHelp
 			m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
 		}
 		next = m
 	case key.Matches(msg, k.Command):
 		m.cmdActive = true
+		m.cmdPos = len(m.cmdHistory)
 		m.cmdInput.SetValue("")
 		next, cmd = m, m.cmdInput.Focus()
 	case key.Matches(msg, k.Filter):
 		m.overlay = overlayNone
 		m.focus = paneQueue
+		m.filterFrom = m.here()
 		m.filterActive = true
 		m.filterInput.SetValue(m.queue.filter)
 		m.filterInput.CursorEnd()
@@ -648,10 +686,11 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		if m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" && m.seat.AboveTown() && m.seat.Town != "" {
-			next, cmd = m.focusTown("") // back from the town to the room above it
+		if len(m.back) == 0 && m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" &&
+			m.seat.AboveTown() && m.seat.Town != "" {
+			next, cmd = m.focusTown("") // nowhere to go back to in the town: back to the room above it
 		} else {
-			next = m.back()
+			next, cmd = m.goBack()
 		}
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
@@ -661,8 +700,12 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		next, cmd = m.openDirectiveForm()
 	case key.Matches(msg, k.Resend):
 		next, cmd = m.onResendKey()
+	case key.Matches(msg, k.Sort):
+		m.tell(m.queue, sortMsg{})
+		next = m
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
-		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close):
+		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close),
+		key.Matches(msg, k.Note):
 		// Only on an incident the operator can see: the queue's or the
 		// detail view's, never one hidden behind another overlay.
 		if m.overlay != overlayNone && m.overlay != overlayDetail {
@@ -678,11 +721,13 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 }
 
 // acting reports whether a key acts (reports, wartime, directives, the
-// incident actions): what a read-only seat refuses.
+// incident actions and notes): what a read-only seat refuses at once, before
+// any question or form. The keys of the gaps list and the desk are
+// refused the same way where they ask (put, openForm).
 func (m Model) acting(msg tea.KeyMsg) bool {
 	k := m.keys
 	return key.Matches(msg, k.New, k.Wartime, k.Directive, k.Resend,
-		k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close)
+		k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Note)
 }
 
 // cycleFocus moves the focus round the ring (back: the other way), past
@@ -739,21 +784,21 @@ func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// quit ends the console; one that holds the database asks first (q and :q
+// alike): the other commands reach the file through it.
+func (m Model) quit() (Model, tea.Cmd) {
+	if !m.opt.HoldsFile {
+		return m, tea.Quit
+	}
+	return m.askFree(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
+		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
+		func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+}
+
 // inputActive reports whether typed text goes to an input (a form, the
 // filter or the command line) rather than to the keys.
-func (m Model) inputActive() bool { return m.formActive || m.filterActive || m.cmdActive }
-
-// back closes the overlay, else clears the queue's filter, else its scope.
-func (m Model) back() Model {
-	switch {
-	case m.overlay != overlayNone:
-		m.overlay = overlayNone
-	case m.queue.filter != "":
-		m.tell(m.queue, filterMsg{})
-	case m.queue.scope != "":
-		m.tell(m.queue, scopeMsg{})
-	}
-	return m
+func (m Model) inputActive() bool {
+	return m.formActive || m.filterActive || m.cmdActive || m.q.editing
 }
 
 // errText is a refusal in the console's language: in Chinese where the
@@ -772,55 +817,8 @@ func (m Model) say(en, zh string) string {
 	return en
 }
 
-// ask puts a y/n question on the status line, in answer to a key. It never
-// replaces a question already waiting.
-func (m Model) ask(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
-	if m.confirm != "" {
-		return m, nil
-	}
-	m.confirm, m.onConfirm = q, yes
-	return m, nil
-}
-
-// askLater asks a question that comes back from the store after a while (a
-// directive's dry run). By then the operator may have opened a form or
-// another prompt; the question would take the keys meant for them (a "y"
-// typed into a field must not send anything), so it is not asked.
-func (m Model) askLater(q string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
-	if m.confirm != "" || m.inputActive() {
-		return m.flashErr(refusal(model.ECONFLICT,
-			"not asked: another prompt is open; finish it and try again",
-			"另有提示或表单未完成，请完成后再试"))
-	}
-	m.confirm, m.onConfirm = q, yes
-	return m, nil
-}
-
-func (m Model) onConfirmKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.lkeys.yes):
-		f := m.onConfirm
-		m.confirm, m.onConfirm = "", nil
-		return f(m)
-	case key.Matches(msg, m.lkeys.no):
-		m.confirm, m.onConfirm = "", nil
-	}
-	return m, nil
-}
-
-// openDetail shows incident seq in the detail overlay and loads its
-// timeline.
-func (m Model) openDetail(seq uint64) (tea.Model, tea.Cmd) {
-	inc, ok := m.w.get(seq)
-	if !ok {
-		return m, nil
-	}
-	m.tell(m.detail, showIncidentMsg{inc})
-	m.overlay = overlayDetail
-	return m, loadTimeline(m.svc, inc.ID)
-}
-
 func (m Model) openRoster() Model {
+	m = m.push()
 	m.tell(m.roster, showRosterMsg{m.tower.selected()})
 	m.overlay = overlayRoster
 	return m
@@ -833,13 +831,24 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.filterInput.Blur()
 		if key.Matches(msg, m.lkeys.abort) { // esc drops the filter too
 			m.tell(m.queue, filterMsg{})
+		} else if m.queue.filter != m.filterFrom.filter {
+			m = m.pushPlace(m.filterFrom) // esc later brings the queue back as it was
 		}
 		return m, nil
 	}
 	var cmd tea.Cmd
 	m.filterInput, cmd = m.filterInput.Update(msg)
 	m.tell(m.queue, filterMsg{text: m.filterInput.Value(), top: true})
-	return m, cmd
+	return m, tea.Batch(cmd, m.wantClosed())
+}
+
+// wantClosed reads the closed incidents when the filter asks for all and
+// the console does not hold them.
+func (m Model) wantClosed() tea.Cmd {
+	if m.queue.q.all && !m.w.closedLoaded {
+		return loadClosed(m.svc, m.scope)
+	}
+	return nil
 }
 
 // onCmdKey edits the ':' line; tab completes it and enter runs it, both
@@ -857,7 +866,24 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.lkeys.accept):
 		m.cmdActive = false
 		m.cmdInput.Blur()
-		return m.cmds.run(m, strings.TrimSpace(m.cmdInput.Value()))
+		line := strings.TrimSpace(m.cmdInput.Value())
+		if line != "" && (len(m.cmdHistory) == 0 || m.cmdHistory[len(m.cmdHistory)-1] != line) {
+			m.cmdHistory = append(m.cmdHistory, line)
+		}
+		return m.cmds.run(m, line)
+	case key.Matches(msg, m.lkeys.older), key.Matches(msg, m.lkeys.newer):
+		d := 1
+		if key.Matches(msg, m.lkeys.older) {
+			d = -1
+		}
+		m.cmdPos = max(min(m.cmdPos+d, len(m.cmdHistory)), 0)
+		line := ""
+		if m.cmdPos < len(m.cmdHistory) {
+			line = m.cmdHistory[m.cmdPos]
+		}
+		m.cmdInput.SetValue(line)
+		m.cmdInput.CursorEnd()
+		return m, nil
 	}
 	var cmd tea.Cmd
 	m.cmdInput, cmd = m.cmdInput.Update(msg)

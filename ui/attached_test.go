@@ -39,14 +39,20 @@ func TestAttachedConsole(t *testing.T) {
 	m = find(t, m, "电信诈骗预警")
 	inc, _ := m.selectedIncident()
 	require.Equal(t, model.StatusReported, inc.Status)
-	m = keys(t, m, "a")
+	m = keys(t, m, "a", "y")
 	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
 	assert.Equal(t, f.operator(t), timelineLast(t, f, inc.ID).Actor, "recorded as the operator's")
 	assert.Contains(t, m.View(), inc.ID+" 已签收，现为镇指挥室「签收」")
 	m = pump(t, m, sub, c) // the acknowledgement's own batch, so the next pump waits for the report's
 
-	// a again: the rules refuse, and the refusal crossed the wire in Chinese.
+	// a again: the rules refuse on the console's copy before anything is
+	// asked; the server's refusal of the same command crosses the wire in
+	// Chinese.
 	m = keys(t, m, "a")
+	assert.False(t, m.q.active())
+	assert.Contains(t, m.View(), inc.ID+"：事件为「签收」，不能签收（已签收过）")
+	m = update(t, m, flashExpiredMsg{id: m.flash.id})
+	m = update(t, m, act(c, inc.ID, model.Command{Action: model.ActAcknowledge, By: f.operator(t)})())
 	assert.Contains(t, m.View(), inc.ID+"：事件为「签收」，不能签收（已签收过）")
 
 	// Another writer files a report: the client's feed brings it.

@@ -10,9 +10,11 @@ import (
 )
 
 // chainPane shows the command chain: for each tier the incidents waiting
-// there, the oldest wait and how many are red.
+// there, the oldest wait and how many are red. Its cursor picks a tier;
+// enter shows the queue of what waits there.
 type chainPane struct {
 	c             *common
+	cursor        int
 	width, height int
 }
 
@@ -23,7 +25,20 @@ func (p *chainPane) SetSize(w, h int) { p.width, p.height = w, h }
 // chainHeight is the pane's height: the tiers, a column head and borders.
 const chainHeight = 4 + 1 + 2
 
-func (p *chainPane) Update(tea.Msg) (pane, tea.Cmd) { return p, nil }
+func (p *chainPane) Update(msg tea.Msg) (pane, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyMsg); ok {
+		p.cursor = max(min(p.cursor+p.c.keys.step(msg), len(model.Tiers)-1), 0)
+	}
+	return p, nil
+}
+
+// asks: enter filters the queue to the tier under the cursor.
+func (p *chainPane) asks(msg tea.KeyMsg) tea.Msg {
+	if key.Matches(msg, p.c.keys.Open) {
+		return filterTierMsg{model.Tiers[p.cursor]}
+	}
+	return nil
+}
 
 func (p *chainPane) Title() string             { return p.c.p.lab.Chain }
 func (p *chainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
@@ -38,16 +53,20 @@ func (p *chainPane) View() string {
 		return " " + pt.w.Fit(label, labelW, pt.g.More) + " " + pt.w.FitRight(a, num) + " " + pt.w.FitRight(b, num) + " " + pt.w.FitRight(d, num)
 	}
 	lines := []string{pt.st.ColumnHead.Render(row(pt.lab.ColTier, pt.lab.ColWaiting, pt.lab.ColOldest, pt.lab.ColRed))}
-	for _, t := range f.tiers {
+	focused := c.focused(paneChain)
+	for i, t := range f.tiers {
 		oldest := ""
 		if t.waiting > 0 {
 			oldest = model.FormatWait(c.now.Sub(t.since))
 		}
 		line := row(pt.lab.Tier[t.tier], fmt.Sprint(t.waiting), oldest, fmt.Sprint(t.red))
-		if t.red > 0 {
+		switch {
+		case i == p.cursor && focused:
+			line = pt.st.Selected.Render(pt.g.Cursor + line[1:])
+		case t.red > 0:
 			line = pt.st.Overdue.Render(line)
 		}
 		lines = append(lines, line)
 	}
-	return pt.box(p.Title(), "", lines, p.width, p.height, c.focused(paneChain))
+	return pt.box(p.Title(), "", lines, p.width, p.height, focused)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -42,6 +43,9 @@ type commandTable []command
 func newCommands() commandTable {
 	focus := func(id paneID) func(Model, []string) (tea.Model, tea.Cmd) {
 		return func(m Model, _ []string) (tea.Model, tea.Cmd) {
+			if m.overlay != overlayNone || m.focus != id {
+				m = m.push()
+			}
 			m.overlay, m.focus = overlayNone, id
 			return m, nil
 		}
@@ -57,6 +61,7 @@ func newCommands() commandTable {
 			if !m.wt.active() {
 				return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: gaps are a wartime list", "当前没有战时状态：缺员清单只在战时列出"))
 			}
+			m = m.push()
 			m.overlay = overlayGaps
 			m.tell(m.gaps, showMsg{})
 			return m, nil
@@ -68,6 +73,8 @@ func newCommands() commandTable {
 			return focus(paneDirectives)(m, args)
 		}},
 		{name: "after", aliases: []string{"summary", "战后总结"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, loadAfterAction(m.svc) }},
+		{name: "show", aliases: []string{"查看"}, args: "ID", complete: completeIDs, run: runShow},
+		{name: "tier", aliases: []string{"层级"}, args: "grid|village|town|taskforce", complete: completeTiers, run: runTier},
 		pointsCommand(),
 		{name: "patrols", aliases: []string{"巡护"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openPatrolPane(overlayPatrols) }},
 		{name: "desk", aliases: []string{"分拣台", "联络员"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.openPatrolPane(overlayDesk) }},
@@ -84,10 +91,11 @@ func newCommands() commandTable {
 			return m.runReplay(args)
 		}},
 		{name: "help", aliases: []string{"帮助"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
+			m = m.push()
 			m.overlay = overlayHelp
 			return m, nil
 		}},
-		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m, tea.Quit }},
+		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.quit() }},
 	}
 }
 
@@ -132,6 +140,65 @@ func (t commandTable) complete(m Model, s string) string {
 	return s
 }
 
+// candidates are the words the line s may go on with, in sorted order:
+// the commands and aliases that begin with s, or, after a command and a
+// space, its arguments that begin with what follows (with the command's
+// argument names when it offers none).
+func (t commandTable) candidates(m Model, s string) []string {
+	if name, arg, ok := strings.Cut(s, " "); ok {
+		c, found := t.find(name)
+		if !found {
+			return nil
+		}
+		if c.complete != nil {
+			if offers := c.complete(m, strings.TrimSpace(arg)); len(offers) > 0 {
+				return offers
+			}
+		}
+		if c.args != "" {
+			return []string{c.help()}
+		}
+		return nil
+	}
+	var words []string
+	for _, c := range t {
+		for _, w := range append([]string{c.name}, c.aliases...) {
+			if strings.HasPrefix(w, s) {
+				words = append(words, w)
+			}
+		}
+	}
+	sort.Strings(words)
+	return words
+}
+
+// cmdMenu is the one-line menu above the ':' line: what the line may go
+// on with, the one tab takes first.
+func (m Model) cmdMenu() string {
+	p := &m.p
+	words := m.cmds.candidates(m, strings.TrimLeft(m.cmdInput.Value(), " "))
+	if len(words) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	used := 0
+	for i, w := range words {
+		cell := " " + w + " "
+		if used+p.w.Of(cell)+1 > m.width {
+			b.WriteString(p.st.Dim.Render(p.g.More))
+			used++
+			break
+		}
+		if i == 0 {
+			b.WriteString(p.st.Selected.Render(cell))
+		} else {
+			b.WriteString(p.st.Dim.Render(cell))
+		}
+		used += p.w.Of(cell)
+	}
+	return p.padStyled(b.String(), m.width)
+}
+
 // list is every command's help word, as the help and the refusal of an
 // unknown command name them.
 func (t commandTable) list() string {
@@ -168,4 +235,69 @@ func (t commandTable) run(m Model, s string) (tea.Model, tea.Cmd) {
 			"未知命令 :"+s+"（可用 "+t.list()+"）"))
 	}
 	return c.run(m, fields[1:])
+}
+
+// runShow is :show ID: any incident, closed ones too (read from the
+// store). The id may be given whole (HJ-20261203-0012), or by its end
+// (1203-0012, 0012) for one the console holds.
+func runShow(m Model, args []string) (tea.Model, tea.Cmd) {
+	if len(args) != 1 {
+		return m.flashErr(refusal(model.EINVALID, ":show wants one incident id, e.g. :show HJ-20261203-0012",
+			":show 需要一个事件编号，如 :show HJ-20261203-0012"))
+	}
+	if id, err := model.ParseIncidentID(args[0]); err == nil {
+		return m.openDetail(0, id)
+	}
+	var found []string
+	for id := range m.w.byRef {
+		if strings.HasSuffix(id, "-"+args[0]) || strings.HasSuffix(id, args[0]) && strings.Count(args[0], "-") == 1 {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		return m.flashErr(refusal(model.ENOTFOUND,
+			fmt.Sprintf("no one incident ends in %s here (%d do); give the whole id, e.g. HJ-20261203-0012", args[0], len(found)),
+			fmt.Sprintf("没有唯一以 %s 结尾的事件（%d 个）；请给出完整编号，如 HJ-20261203-0012", args[0], len(found))))
+	}
+	return m.openDetail(0, found[0])
+}
+
+// completeIDs offers the ids of the incidents the console holds that hold
+// what was typed.
+func completeIDs(m Model, arg string) []string {
+	var out []string
+	for id := range m.w.byRef {
+		if strings.Contains(id, strings.ToUpper(arg)) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runTier is :tier T: the queue of what waits at tier T (its key or its
+// name in either language).
+func runTier(m Model, args []string) (tea.Model, tea.Cmd) {
+	if len(args) != 1 {
+		return m.flashErr(refusal(model.EINVALID, ":tier wants one tier: grid, village, town or taskforce",
+			":tier 需要一个层级：网格、村社、镇指挥室或专班"))
+	}
+	t, err := model.ParseTier(args[0])
+	if err != nil {
+		if t = labelled(m.p.lab.Tier, args[0]); t == "" {
+			return m.flashErr(err)
+		}
+	}
+	return m.filterTier(t)
+}
+
+// completeTiers offers the tiers whose key begins with what was typed.
+func completeTiers(_ Model, arg string) []string {
+	var out []string
+	for _, t := range model.Tiers {
+		if strings.HasPrefix(string(t), arg) {
+			out = append(out, string(t))
+		}
+	}
+	return out
 }

@@ -382,12 +382,15 @@ func (m Model) submitDeskForm(v map[string]string) (tea.Model, tea.Cmd) {
 				return fail(err)
 			}
 		}
-		m.formActive = false
 		id, cat := f.ID, v["category"]
-		return m, func() tea.Msg {
-			out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
-			return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
-		}
+		return m.askForm(m.say(fmt.Sprintf("pass %s on as a report at %s (%s, %s)?", id, m.w.names[node], cat, sev),
+			fmt.Sprintf("将 %s 交办为 %s 的上报（%s，%s）？", id, m.w.names[node], model.Category(cat).Zh(), sev)),
+			func(m Model) (Model, tea.Cmd) {
+				return m, func() tea.Msg {
+					out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
+					return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
+				}
+			})
 	case formMergeFinding:
 		id, err := model.ParseIncidentID(v["into"])
 		if err != nil {
@@ -400,24 +403,28 @@ func (m Model) submitDeskForm(v map[string]string) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
-		m.formActive = false
 		fid := f.ID
-		return m, func() tea.Msg {
-			out, err := svc.MergeFinding(context.Background(), fid, id, by)
-			return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
-		}
+		return m.askForm(m.say(fmt.Sprintf("merge %s into %s?", fid, id), fmt.Sprintf("将 %s 并入 %s？", fid, id)),
+			func(m Model) (Model, tea.Cmd) {
+				return m, func() tea.Msg {
+					out, err := svc.MergeFinding(context.Background(), fid, id, by)
+					return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
+				}
+			})
 	}
 	if known {
 		if _, _, err := f.Close(v["reason"], actor, m.now); err != nil && m.form.has(model.ErrorField(err)) {
 			return fail(err)
 		}
 	}
-	m.formActive = false
 	fid, reason := f.ID, v["reason"]
-	return m, func() tea.Msg {
-		out, err := svc.CloseFinding(context.Background(), fid, reason, by)
-		return deskDoneMsg{act: model.ActFindingClose, f: out, err: err}
-	}
+	return m.askForm(m.say(fmt.Sprintf("close %s: %s?", fid, reason), fmt.Sprintf("销号 %s：%s？", fid, reason)),
+		func(m Model) (Model, tea.Cmd) {
+			return m, func() tea.Msg {
+				out, err := svc.CloseFinding(context.Background(), fid, reason, by)
+				return deskDoneMsg{act: model.ActFindingClose, f: out, err: err}
+			}
+		})
 }
 
 // onDeskDone says what a desk action did and reads the records again.

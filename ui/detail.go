@@ -15,6 +15,7 @@ type detailPane struct {
 	c             *common
 	seq           uint64
 	id            string
+	inc           model.Incident // as it was opened: shown when the console no longer holds it
 	timeline      []model.Event
 	offset        int
 	width, height int
@@ -27,7 +28,7 @@ func newDetailPane(c *common) *detailPane { return &detailPane{c: c} }
 func (d *detailPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case showIncidentMsg:
-		d.seq, d.id, d.timeline, d.offset = msg.inc.Seq, msg.inc.ID, nil, 0
+		d.seq, d.id, d.inc, d.timeline, d.offset = msg.inc.Seq, msg.inc.ID, msg.inc, nil, 0
 	case timelineMsg:
 		if msg.id == d.id && msg.err == nil {
 			d.timeline = msg.events
@@ -38,7 +39,9 @@ func (d *detailPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return d, nil
 }
 
-func (d *detailPane) Title() string { return d.c.p.lab.Detail + " " + d.id }
+func (d *detailPane) Title() string {
+	return d.c.crumbed(d.c.p.lab.Detail+" "+d.id, d.c.overlay == overlayDetail)
+}
 
 // ShortHelp: the incident's actions work from here.
 func (d *detailPane) ShortHelp() []key.Binding {
@@ -59,9 +62,9 @@ func (d *detailPane) scroll(n, total int) {
 func (d *detailPane) lines() []string {
 	p := &d.c.p
 	inner := d.width - 2
-	inc, ok := d.c.w.get(d.seq)
+	inc, ok := d.c.w.find(d.seq)
 	if !ok {
-		return []string{p.st.Dim.Render(p.w.Fit(" "+d.id+": closed and archived (esc to go back)", inner, p.g.More))}
+		inc = d.inc // closed, read from the store for :show or the way back
 	}
 	out := d.fields(inc)
 	if inc.Text != "" {
@@ -114,6 +117,25 @@ func (d *detailPane) fields(inc model.Incident) []string {
 		}
 		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
 			p.st.Light[inc.Light(now)].Render))
+	}
+	if inc.Status.Open() {
+		holders := holdersOf(w, inc)
+		if len(holders) == 0 {
+			out = append(out, kv(f["holder"], p.lab.Tier[inc.Tier]+"  "+p.lab.Nobody))
+		}
+		for i, h := range holders {
+			label := f["holder"]
+			if i > 0 {
+				label = ""
+			}
+			role := ""
+			for _, r := range h.Roles {
+				if holds(r, inc.Tier) {
+					role = p.lab.Role[r]
+				}
+			}
+			out = append(out, kv(label, h.Name+"  "+h.Phone+"  "+role)) // the number before the role: a narrow pane cuts the role
+		}
 	}
 	if inc.Department != "" {
 		out = append(out, kv(f["department"], inc.Department))
@@ -174,4 +196,46 @@ func named(l Labels, key, zh string) string {
 		return key
 	}
 	return key + " " + zh
+}
+
+// maxHolders is how many of a tier's holders the detail names.
+const maxHolders = 3
+
+// holdersOf are who hold inc at its tier now, and how to reach them: the
+// grid leader of its grid (grid tier), the cadres of its village (village
+// tier), the duty officers on duty (the town room, and the task force it
+// coordinates). Those on duty first.
+func holdersOf(w *world, inc model.Incident) []model.Person {
+	var on, off []model.Person
+	for _, p := range w.people {
+		var here bool
+		switch inc.Tier {
+		case model.TierGrid:
+			here = p.Has(model.RoleGridLeader) && p.Node == inc.Node.Grid()
+		case model.TierVillage:
+			here = p.Has(model.RoleVillageCadre) && p.Node == inc.Node.Village()
+		default:
+			here = p.Has(model.RoleDutyOfficer) && p.OnDuty && p.Node.Contains(inc.Node)
+		}
+		switch {
+		case !here:
+		case p.OnDuty:
+			on = append(on, p)
+		default:
+			off = append(off, p)
+		}
+	}
+	all := append(on, off...)
+	return all[:min(len(all), maxHolders)]
+}
+
+// holds reports whether role r is the one that holds tier t.
+func holds(r model.Role, t model.Tier) bool {
+	switch t {
+	case model.TierGrid:
+		return r == model.RoleGridLeader
+	case model.TierVillage:
+		return r == model.RoleVillageCadre
+	}
+	return r == model.RoleDutyOfficer
 }

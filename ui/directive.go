@@ -101,7 +101,7 @@ func (d *directivePane) Title() string {
 		return d.c.wl.Directive
 	}
 	l := d.c.wl
-	return fmt.Sprintf("%s %s %s  %s %s", l.Directive, cur.d.ID, cur.d.Text, l.Deadline, cur.d.Deadline.In(d.c.loc).Format("15:04"))
+	return d.c.crumbed(fmt.Sprintf("%s %s %s  %s %s", l.Directive, cur.d.ID, cur.d.Text, l.Deadline, cur.d.Deadline.In(d.c.loc).Format("15:04")), d.c.focused(paneDirectives))
 }
 
 // bar draws n of m as a bar of width cells.
@@ -129,7 +129,7 @@ func (d *directivePane) View() string {
 	head := " " + p.w.Fit(l.ColVillage, villageW, "") + " " + p.w.Fit(l.ColSigned, barW+1+fracW, "") + " " +
 		p.w.Fit(l.ColDone, barW+1+fracW, "") + " " + p.w.Fit(l.ColSlowest, slowW, "")
 	lines := []string{p.st.ColumnHead.Render(head)}
-	silent, onBehalf := unitsByVillage(cur.units)
+	silent, onBehalf := unitsByVillage(cur.units, d.workers())
 	rows := cur.sum.Villages
 	start := min(d.offset, max(len(rows)-d.height+1, 0))
 	for i := start; i < len(rows) && len(lines) < d.height; i++ {
@@ -166,19 +166,40 @@ func (d *directivePane) View() string {
 	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
 }
 
-// unitsByVillage lists, by village, the units that have not signed and those
-// signed on their behalf (代签), each by its code within the village.
-func unitsByVillage(units []model.DirectiveUnit) (silent, onBehalf map[model.NodeCode][]string) {
+// unitsByVillage lists, by village, the units that have not signed, each
+// with its worker's name and phone (workers: by micro-grid) so the room can
+// call them, and those signed on their behalf (代签), each by its code
+// within the village.
+func unitsByVillage(units []model.DirectiveUnit, workers map[model.NodeCode]string) (silent, onBehalf map[model.NodeCode][]string) {
 	silent, onBehalf = map[model.NodeCode][]string{}, map[model.NodeCode][]string{}
 	for _, u := range units {
 		v := u.Unit.Village()
 		short := strings.TrimPrefix(string(u.Unit), string(v)+"-")
 		switch {
 		case !u.Signed():
+			if who := workers[u.Unit]; who != "" {
+				short += " " + who
+			}
 			silent[v] = append(silent[v], short)
 		case u.OnBehalf:
 			onBehalf[v] = append(onBehalf[v], short)
 		}
 	}
 	return silent, onBehalf
+}
+
+// workers names each micro-grid's worker with their phone, "王丽 13800000000".
+func (d *directivePane) workers() map[model.NodeCode]string {
+	out := make(map[model.NodeCode]string, len(d.c.wt.status.Units))
+	for _, u := range d.c.wt.status.Units {
+		if u.Worker == 0 {
+			continue
+		}
+		who := u.WorkerName
+		if p, ok := d.c.w.byID[u.Worker]; ok && p.Phone != "" {
+			who += " " + p.Phone
+		}
+		out[u.MicroGrid] = who
+	}
+	return out
 }

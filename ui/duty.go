@@ -79,7 +79,7 @@ func (m Model) onDuty(msg dutyMsg) (tea.Model, tea.Cmd) {
 		return m, nil // the live console's answer in a replay, or a replay's after it
 	}
 	m.duty, m.dutyLoaded = msg.rd, true
-	if m.rp != nil || m.seat.Person.ID == 0 || m.inputActive() || m.confirm != "" {
+	if m.rp != nil || m.seat.Person.ID == 0 || m.inputActive() || m.q.active() {
 		return m, nil
 	}
 	rd := msg.rd

@@ -197,7 +197,9 @@ func TestFeedReconnects(t *testing.T) {
 				assert.Contains(t, view, m.p.lab.FeedDown)
 				assert.Contains(t, view, m.say("reconnecting", "正在重新连接"))
 				header, _, _ := strings.Cut(view, "\n")
-				assert.Contains(t, header, m.now.In(shanghai).Format("2006-01-02 15:04:05"), "the clock stays whole")
+				assert.Contains(t, header, m.now.In(shanghai).Format("15:04:05"), "the time stays whole")
+				assert.Contains(t, header, fmt.Sprintf("%s %d  %s %d", m.p.lab.Open, m.w.inc.open, m.p.lab.Red, m.w.inc.red),
+					"open and red stay before the date does")
 				checkScreen(t, m, size[0], size[1], wide)
 			}
 		}

@@ -28,7 +28,8 @@ func (p *painter) padStyled(s string, n int) string {
 }
 
 // box draws a pane of exactly width x height cells: the title set in the top
-// border, each line padded to the inner width, empty lines below. Lines
+// border (after the focus mark when focused), each line padded to the inner
+// width, empty lines below. Lines
 // must already fit the inner width (width-2); the box never measures twice.
 func (p *painter) box(title, right string, lines []string, width, height int, focused bool) string {
 	if width < 4 || height < 2 {
@@ -36,7 +37,10 @@ func (p *painter) box(title, right string, lines []string, width, height int, fo
 	}
 	border, titleSt := p.st.Pane, p.st.PaneTitle
 	if focused {
+		// More than a colour: the mark reads in ASCII and on a terminal
+		// without colours too.
 		border, titleSt = p.st.PaneFocused, p.st.PaneTitleFocused
+		title = p.g.Focus + " " + title
 	}
 	inner := width - 2
 	var b strings.Builder

@@ -11,26 +11,53 @@ import (
 )
 
 // gapsPane lists the micro-grids in scope without a worker, each with the
-// reserves who may be drafted into it (same grid first, then same village);
-// enter drafts the first one listed.
+// reserves who may be drafted into it (same grid first, then same
+// village), then the reserves drafted now. On a gap, left and right choose
+// the reserve and enter drafts them; on a drafted reserve, x releases
+// them. Each asks first.
 type gapsPane struct {
 	c             *common
+	gk            gapsKeys
 	cursor        int
 	offset        int
+	chosen        map[model.NodeCode]int // the reserve chosen for each gap
 	width, height int
 }
 
-func newGapsPane(c *common) *gapsPane { return &gapsPane{c: c} }
+// gapsKeys are the gaps list's own keys.
+type gapsKeys struct{ prev, next, release key.Binding }
 
+func newGapsKeys(lang string) gapsKeys {
+	b := func(help, desc string, keys ...string) key.Binding {
+		if lang == "zh" {
+			desc = keyZh[desc]
+		}
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return gapsKeys{
+		prev:    b("h/left", "previous reserve", "h", "left"),
+		next:    b("l/right", "next reserve", "l", "right"),
+		release: b("x", "release the reserve", "x"),
+	}
+}
+
+func newGapsPane(c *common, lang string) *gapsPane {
+	return &gapsPane{c: c, gk: newGapsKeys(lang), chosen: map[model.NodeCode]int{}}
+}
+
+// gapRow is a micro-grid without a worker and its candidates, or (draft
+// set) a reserve serving in one.
 type gapRow struct {
 	micro      model.NodeCode
 	candidates []model.Person
+	draft      *model.Draft
 }
 
 func (g *gapsPane) SetSize(w, h int) { g.width, g.height = w, max(h, 1) }
 
 // gapRows is every micro-grid in scope without a worker, with the reserves
-// model's rule ranks for it (model.ReserveCandidates).
+// model's rule ranks for it (model.ReserveCandidates), then the drafts not
+// released.
 func gapRows(w *world, wt wartime) []gapRow {
 	drafted := model.Drafted(wt.status.Drafts)
 	var out []gapRow
@@ -39,6 +66,11 @@ func gapRows(w *world, wt wartime) []gapRow {
 			continue
 		}
 		out = append(out, gapRow{micro: u.MicroGrid, candidates: model.ReserveCandidates(u.MicroGrid, w.people, drafted)})
+	}
+	for i := range wt.status.Drafts {
+		if d := &wt.status.Drafts[i]; d.Released.IsZero() {
+			out = append(out, gapRow{micro: d.MicroGrid, draft: d})
+		}
 	}
 	return out
 }
@@ -60,15 +92,32 @@ func (g *gapsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case wartimeLoadedMsg:
 		g.move(0, len(gapRows(&g.c.w, g.c.wt)))
 	case tea.KeyMsg:
-		g.move(g.c.keys.step(msg), len(gapRows(&g.c.w, g.c.wt)))
+		rows := gapRows(&g.c.w, g.c.wt)
+		switch {
+		case key.Matches(msg, g.gk.prev), key.Matches(msg, g.gk.next):
+			if g.cursor < len(rows) && len(rows[g.cursor].candidates) > 0 {
+				r := rows[g.cursor]
+				d := 1
+				if key.Matches(msg, g.gk.prev) {
+					d = len(r.candidates) - 1
+				}
+				g.chosen[r.micro] = (g.chosen[r.micro] + d) % len(r.candidates)
+			}
+		default:
+			g.move(g.c.keys.step(msg), len(rows))
+		}
 	}
 	return g, nil
 }
 
-// asks: enter drafts the first reserve of the gap under the cursor, or
-// says why there is none.
+// choice is the reserve chosen for the gap r.
+func (g *gapsPane) choice(r gapRow) int { return min(g.chosen[r.micro], len(r.candidates)-1) }
+
+// asks: enter on a gap asks to draft the chosen reserve, x on a drafted
+// reserve asks to release them; each says why when it cannot.
 func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
-	if !key.Matches(msg, g.c.keys.Open) {
+	open, release := key.Matches(msg, g.c.keys.Open), key.Matches(msg, g.gk.release)
+	if !open && !release {
 		return nil
 	}
 	rows := gapRows(&g.c.w, g.c.wt)
@@ -77,39 +126,79 @@ func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
 		return refusedMsg{said(model.ECONFLICT, g.c.wl.NoGaps)}
 	}
 	r := rows[g.cursor]
-	if len(r.candidates) == 0 {
+	switch {
+	case release && r.draft == nil:
+		return refusedMsg{said(model.ECONFLICT, g.c.wl.NotDrafted)}
+	case release:
+		return releaseMsg{person: r.draft.Person, micro: r.micro}
+	case r.draft != nil:
+		return refusedMsg{said(model.ECONFLICT, g.c.wl.AlreadyServes)}
+	case len(r.candidates) == 0:
 		return refusedMsg{said(model.ECONFLICT, g.c.wl.NoCandidates)}
 	}
-	return draftMsg{person: r.candidates[0].ID, micro: r.micro}
+	return draftMsg{person: r.candidates[g.choice(r)].ID, micro: r.micro}
 }
 
-func (g *gapsPane) Title() string             { return g.c.wl.Gaps }
-func (g *gapsPane) ShortHelp() []key.Binding  { return g.c.overlayHelp() }
-func (g *gapsPane) FullHelp() [][]key.Binding { return g.c.keys.FullHelp() }
+func (g *gapsPane) Title() string {
+	return g.c.crumbed(g.c.wl.Gaps, g.c.overlay == overlayGaps)
+}
+
+func (g *gapsPane) ShortHelp() []key.Binding {
+	k := g.c.keys
+	return []key.Binding{k.Back, k.Down, g.gk.next, k.Open, g.gk.release, k.Help, k.Quit}
+}
+
+func (g *gapsPane) FullHelp() [][]key.Binding {
+	return append(g.c.keys.FullHelp(), []key.Binding{g.gk.prev, g.gk.next, g.gk.release})
+}
+
+// reserveText is a reserve as the list shows them: name, kind and phone.
+func reserveText(l Labels, p model.Person) string {
+	kind := p.Reserve.Zh()
+	if l.Lang == "en" {
+		kind = string(p.Reserve)
+	}
+	return p.Name + "(" + kind + ") " + p.Phone
+}
 
 func (g *gapsPane) View() string {
 	p, l, w := &g.c.p, g.c.wl, &g.c.w
 	rows := gapRows(w, g.c.wt)
 	inner := g.width - 2
 	var lines []string
-	if len(rows) == 0 {
+	gaps := 0
+	for _, r := range rows {
+		if r.draft == nil {
+			gaps++
+		}
+	}
+	if gaps == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+l.NoGaps, inner, p.g.More)))
 	}
 	for i := g.offset; i < len(rows) && len(lines) < g.height; i++ {
 		r := rows[i]
-		var names []string
-		for _, c := range r.candidates {
-			kind := c.Reserve.Zh()
-			if p.lab.Lang == "en" {
-				kind = string(c.Reserve)
+		var text string
+		if r.draft != nil {
+			who := r.draft.Person.String()
+			if pr, ok := w.byID[r.draft.Person]; ok {
+				who = reserveText(p.lab, pr)
 			}
-			names = append(names, c.Name+"("+kind+")")
+			text = p.w.Fit(w.names[r.micro], 18, p.g.More) + "  " + l.Drafted + ": " + who
+		} else {
+			var names []string
+			for j, c := range r.candidates {
+				if j == g.choice(r) {
+					names = append(names, "["+reserveText(p.lab, c)+"]")
+				} else {
+					names = append(names, c.Name)
+				}
+			}
+			cand := strings.Join(names, " ")
+			if len(names) == 0 {
+				cand = l.NoCandidates
+			}
+			text = p.w.Fit(w.names[r.micro], 18, p.g.More) + "  " + l.Candidates + ": " + cand
 		}
-		cand := strings.Join(names, " ")
-		if len(names) == 0 {
-			cand = l.NoCandidates
-		}
-		text := p.w.Fit(w.names[r.micro], 18, p.g.More) + "  " + l.Candidates + ": " + cand
 		text = p.w.Fit(text, inner-1, p.g.More)
 		if i == g.cursor {
 			lines = append(lines, p.st.Selected.Render(p.g.Cursor+text))
@@ -117,11 +206,9 @@ func (g *gapsPane) View() string {
 			lines = append(lines, " "+text)
 		}
 	}
-	hint := p.lab.Lang
-	if hint == "zh" {
-		hint = "enter 征调第一位储备力量  esc 返回"
-	} else {
-		hint = "enter drafts the first reserve listed  esc back"
+	hint := "left/right 选择储备力量  enter 征调  x 解除征调  esc 返回"
+	if p.lab.Lang == "en" {
+		hint = "left/right choose the reserve  enter drafts  x releases  esc back"
 	}
-	return p.box(g.Title(), fmt.Sprint(len(rows)), append(lines, "", p.st.Dim.Render(p.w.Fit(" "+hint, inner, p.g.More))), g.width, g.height+4, true)
+	return p.box(g.Title(), fmt.Sprint(gaps), append(lines, "", p.st.Dim.Render(p.w.Fit(" "+hint, inner, p.g.More))), g.width, g.height+4, true)
 }

@@ -68,19 +68,36 @@ func (h *helpPane) lines() []string {
 	colW := inner / perRow
 	const keyW = 10
 	out := []string{""}
+	descW := colW - keyW - 2
+	// Each group as lines of its column: a key and its words, wrapped at
+	// spaces (never cut) under the words.
+	column := func(g []key.Binding) []string {
+		var col []string
+		for _, b := range g {
+			hb := b.Help()
+			for i, d := range wordWrap(p.w, hb.Desc, descW) {
+				k := ""
+				if i == 0 {
+					k = hb.Key
+				}
+				col = append(col, " "+p.st.Key.Render(p.w.Fit(k, keyW, ""))+" "+p.st.KeyDesc.Render(p.w.Fit(d, descW, p.g.More)))
+			}
+		}
+		return col
+	}
 	for start := 0; start < len(groups); start += perRow {
 		row := groups[start:min(start+perRow, len(groups))]
+		cols := make([][]string, len(row))
 		lines := 0
-		for _, g := range row {
-			lines = max(lines, len(g))
+		for i, g := range row {
+			cols[i] = column(g)
+			lines = max(lines, len(cols[i]))
 		}
 		for r := 0; r < lines; r++ {
 			var b strings.Builder
-			for _, g := range row {
-				if r < len(g) {
-					hb := g[r].Help()
-					b.WriteString(" " + p.st.Key.Render(p.w.Fit(hb.Key, keyW, "")) + " " +
-						p.st.KeyDesc.Render(p.w.Fit(hb.Desc, colW-keyW-2, p.g.More)))
+			for _, col := range cols {
+				if r < len(col) {
+					b.WriteString(col[r])
 				} else {
 					b.WriteString(strings.Repeat(" ", colW))
 				}
@@ -89,6 +106,14 @@ func (h *helpPane) lines() []string {
 		}
 		out = append(out, "")
 	}
+	legend := wordWrap(p.w, p.lab.Legend, inner-1)
+	if p.lab.Lang == "zh" {
+		legend = wrap(p.w, p.lab.Legend, inner-1) // no spaces to break at
+	}
+	for _, l := range legend {
+		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
+	}
+	out = append(out, "")
 	cmds, aliases := " "+h.commands+"  (tab completes)", " aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
 		cmds, aliases = " "+h.commands+" （tab键补全）", " 别名："+h.aliases

@@ -12,8 +12,9 @@ type KeyMap struct {
 	Up, Down, Top, Bottom, PageUp, PageDown, Open         key.Binding
 	Expand, Collapse                                      key.Binding
 	New, Ack, Escalate, EscalateTo, Dispatch              key.Binding
-	Resolve, Reopen, Close                                key.Binding
+	Resolve, Reopen, Close, Note                          key.Binding
 	Wartime, Directive, Resend                            key.Binding
+	Sort                                                  key.Binding
 }
 
 // NewKeyMap returns the default key map, its help in lang (zh or en).
@@ -49,6 +50,8 @@ func NewKeyMap(lang string) KeyMap {
 		Resolve:    b("r", "resolve", "r"),
 		Reopen:     b("o", "reopen", "o"),
 		Close:      b("c", "close", "c"),
+		Note:       b("N", "add a note", "N"),
+		Sort:       b("S", "sort by", "S"),
 		Wartime:    b("W", "wartime on/off", "W"),
 		Directive:  b("d", "issue directive", "d"),
 		Resend:     b("R", "resend to silent", "R"),
@@ -58,7 +61,7 @@ func NewKeyMap(lang string) KeyMap {
 // ShortHelp is the footer line.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Down, k.Open, k.Filter, k.Command, k.Ack, k.Escalate,
-		k.Dispatch, k.Resolve, k.New, k.Wartime, k.Help, k.Quit}
+		k.Dispatch, k.Resolve, k.Note, k.New, k.Wartime, k.Help, k.Quit}
 }
 
 // FullHelp is the help screen, in groups.
@@ -66,7 +69,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextPane, k.PrevPane, k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown},
 		{k.Open, k.Back, k.Expand, k.Collapse, k.Filter, k.Command, k.Help, k.Quit},
-		{k.New, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close},
+		{k.New, k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Note, k.Sort},
 		{k.Wartime, k.Directive, k.Resend},
 	}
 }
@@ -87,9 +90,10 @@ var keyZh = map[string]string{
 	"top": "顶部", "bottom": "底部", "page up": "上一页", "page down": "下一页", "open": "打开",
 	"expand": "展开", "collapse": "收起", "new report": "新建上报", "acknowledge": "签收",
 	"escalate": "升级", "escalate to tier": "越级升级", "dispatch": "交办", "resolve": "办结",
-	"reopen": "重启", "close": "归档",
+	"reopen": "重新办理", "close": "归档", "add a note": "添加备注", "sort by": "排序",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 	"previous directive": "上一条指令", "next directive": "下一条指令",
+	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "release the reserve": "解除征调",
 }
 
 // step is how far a movement key moves a cursor or a scroll: 0 for any
@@ -139,6 +143,7 @@ type lineKeys struct {
 	yes, no       key.Binding
 	accept, abort key.Binding // enter, esc
 	complete      key.Binding // tab on the ':' line
+	older, newer  key.Binding // up and down: the ':' line's history
 }
 
 func newLineKeys() lineKeys {
@@ -149,6 +154,8 @@ func newLineKeys() lineKeys {
 		accept:    key.NewBinding(key.WithKeys("enter")),
 		abort:     key.NewBinding(key.WithKeys("esc")),
 		complete:  key.NewBinding(key.WithKeys("tab")),
+		older:     key.NewBinding(key.WithKeys("up")),
+		newer:     key.NewBinding(key.WithKeys("down")),
 	}
 }
 

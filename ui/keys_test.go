@@ -206,16 +206,28 @@ func TestActionsGoThroughTheStore(t *testing.T) {
 	m = find(t, m, "电信诈骗预警")
 	inc, _ := m.selectedIncident()
 	require.Equal(t, model.StatusReported, inc.Status)
+	// Every action that changes the record asks first, naming it; n leaves
+	// it as it was, y does it.
 	m = keys(t, m, "a")
+	assert.Contains(t, m.View(), "acknowledge HJ-…-"+inc.ID[len(inc.ID)-4:]+" 杨杭村 03 电信诈骗预警?  y/n")
+	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "nothing before y")
+	m = keys(t, m, "n")
+	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "n does nothing")
+	m = keys(t, m, "a", "y")
 	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
 	assert.Contains(t, m.View(), inc.ID+" acknowledged")
 
-	// a again is refused by the rules, and the footer says why.
+	// a again is refused by the rules before anything is asked.
 	m = keys(t, m, "a")
 	assert.Contains(t, m.View(), "already signed for")
+	assert.False(t, m.q.active(), "a refusal comes instead of the question")
 
-	// e: one tier up.
+	// e: one tier up, named in the question; tab adds a note.
 	m = keys(t, m, "e")
+	assert.Contains(t, m.View(), "→task force?")
+	m = keys(t, m, "tab")
+	m = typeText(t, m, "已报专班")
+	m = keys(t, m, "enter", "y")
 	got := stored(t, f, inc.ID)
 	assert.Equal(t, model.TierTaskForce, got.Tier)
 	assert.Equal(t, model.StatusReported, got.Status)
@@ -230,6 +242,8 @@ func TestActionsGoThroughTheStore(t *testing.T) {
 	m = typeText(t, m, "涉及多户")
 	m = keys(t, m, "enter")
 	assert.False(t, m.formActive)
+	assert.Contains(t, m.View(), "→town  note: 涉及多户?  y/n", "the submitted form asks")
+	m = keys(t, m, "y")
 	got = stored(t, f, inc.ID)
 	assert.Equal(t, model.TierTown, got.Tier)
 
@@ -239,25 +253,25 @@ func TestActionsGoThroughTheStore(t *testing.T) {
 	assert.Contains(t, m.View(), "department")
 	m = keys(t, m, "shift+tab")
 	m = typeText(t, m, "派出所")
-	m = keys(t, m, "enter", "enter")
+	m = keys(t, m, "enter", "enter", "y")
 	assert.False(t, m.formActive)
 	got = stored(t, f, inc.ID)
 	assert.Equal(t, model.StatusDispatched, got.Status)
 	assert.Equal(t, "派出所", got.Department)
 
 	// r resolves, o reopens with a note, r again, c closes.
-	m = keys(t, m, "r")
+	m = keys(t, m, "r", "y")
 	assert.Equal(t, model.StatusResolved, stored(t, f, inc.ID).Status)
 	m = keys(t, m, "o", "enter")
 	assert.True(t, m.formActive, "reopen needs a note")
 	m = typeText(t, m, "群众再次反映")
-	m = keys(t, m, "enter")
+	m = keys(t, m, "enter", "y")
 	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status)
-	m = keys(t, m, "a", "r")
+	m = keys(t, m, "a", "y", "r", "y")
 	assert.Equal(t, model.StatusResolved, stored(t, f, inc.ID).Status)
 	m = keys(t, m, "c")
 	m = typeText(t, m, "回访满意")
-	m = keys(t, m, "enter")
+	m = keys(t, m, "enter", "y")
 	assert.Equal(t, model.StatusClosed, stored(t, f, inc.ID).Status)
 	_, still := m.w.byRef[inc.ID]
 	assert.False(t, still, "a closed incident leaves the queue")
@@ -301,18 +315,35 @@ func TestNewReportForm(t *testing.T) {
 	m = typeText(t, m, "河道有人电鱼")
 	m = keys(t, m, "tab", "enter")
 	assert.True(t, m.formActive)
-	assert.Contains(t, m.View(), "节点代码")
+	assert.Contains(t, m.View(), "地点：为空；请填写代码或名称，如 渎溪村 02")
 	assert.Equal(t, "河道有人电鱼", m.form.values()["title"], "nothing typed is lost")
-	// Fill the node and submit.
+	// A name that fits two places lists them and keeps the form.
 	m = keys(t, m, "tab")
-	m = typeText(t, m, "330784114266-02")
+	m = typeText(t, m, "八字墙")
+	for m.form.focus != len(m.form.fields)-1 {
+		m = keys(t, m, "tab")
+	}
+	m = keys(t, m, "enter")
+	assert.True(t, m.formActive)
+	assert.Contains(t, m.View(), "八字墙居委会")
+	assert.Contains(t, m.View(), "八字墙村")
+	// The place by its name, as people say it; the form asks, naming it.
+	m = keys(t, m, "tab")
+	for range []rune("八字墙") {
+		m = keys(t, m, "backspace")
+	}
+	m = typeText(t, m, "阔塘后村 02")
 	for m.form.focus != len(m.form.fields)-1 {
 		m = keys(t, m, "tab")
 	}
 	m = keys(t, m, "enter")
 	assert.False(t, m.formActive)
+	assert.Contains(t, m.View(), "上报 阔塘后村 02 河道有人电鱼（II 生态）？  y/n")
+	m = keys(t, m, "y")
 	m = pump(t, m, sub, f.db)
-	list, err := f.db.Incidents(context.Background(), model.IncidentFilter{Node: "330784114266-02"})
+	node, err := m.names().Resolve("阔塘后村 02")
+	require.NoError(t, err)
+	list, err := f.db.Incidents(context.Background(), model.IncidentFilter{Node: node})
 	require.NoError(t, err)
 	var filed *model.Incident
 	for i := range list {
@@ -339,14 +370,14 @@ func TestQuitAsksWhenAFormIsHalfFilled(t *testing.T) {
 	next, cmd := m.Update(keyMsg("ctrl+c"))
 	m = next.(Model)
 	assert.Nil(t, cmd, "a half-filled form is not dropped silently")
-	assert.Contains(t, m.View(), "discard the half-filled form and quit? y/n")
+	assert.Contains(t, m.View(), "discard the half-filled form and quit?  y/n")
 	next, _ = m.Update(keyMsg("n"))
 	m = next.(Model)
 	assert.True(t, m.formActive)
 	assert.Equal(t, "q", m.form.values()["title"])
 	// esc on a dirty form asks too; y discards.
 	m = keys(t, m, "esc")
-	assert.Contains(t, m.View(), "discard the half-filled form? y/n")
+	assert.Contains(t, m.View(), "discard the half-filled form?  y/n")
 	m = keys(t, m, "y")
 	assert.False(t, m.formActive)
 }
@@ -456,10 +487,13 @@ func TestHelpNamesEveryCommand(t *testing.T) {
 	for _, w := range []int{80, 120} {
 		m := f.model(t, "zh", w, 40)
 		m = keys(t, m, "?")
-		// The help scrolls: what the first screen leaves out, G shows.
-		view := m.View() + keys(t, m, "G").View()
+		view := m.View()
+		for i := 0; i < 40; i++ { // the help scrolls: read it all
+			m = keys(t, m, "j")
+			view += m.View()
+		}
 		for _, c := range []string{":incidents", ":tower", ":roster", ":chain", ":events", ":gaps", ":directives", ":after",
-			":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
+			":show", ":tier", ":points", ":patrols", ":desk", ":handover", ":checkin", ":replay", ":town", ":help", ":q", "（tab键补全）"} {
 			// A word ends at a space, a bracket, the line's end or the pane's border.
 			assert.Regexp(t, regexp.QuoteMeta(c)+`( |（|$|\n|│|\|)`, view, "%s at width %d", c, w)
 		}
@@ -605,4 +639,35 @@ func TestEnterOpensTheDetailBeforeTheNextKey(t *testing.T) {
 	}
 	assert.Equal(t, seq, m.detail.seq)
 	assert.Contains(t, m.View(), m.w.at(seq).ID)
+}
+
+// q on a console that holds the database asks first: the other commands
+// reach the file through it.
+func TestQuitAsksWhenTheConsoleHoldsTheFile(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 80, 24)
+	m.opt.HoldsFile = true
+	next, cmd := m.Update(keyMsg("q"))
+	m = next.(Model)
+	assert.Nil(t, cmd, "q does not quit at once")
+	assert.Contains(t, m.View(), "退出 gridcmd？")
+	assert.Contains(t, m.View(), "y/n", "the y/n stays on the line at 80 columns")
+	en := f.model(t, "en", 80, 24)
+	en.opt.HoldsFile = true
+	en = keys(t, en, "q")
+	lines := strings.Split(en.View(), "\n")
+	assert.True(t, strings.HasSuffix(strings.TrimRight(lines[len(lines)-2], " "), " through this"), "wrapped between words: %q", lines[len(lines)-2])
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], " console  y/n"), "%q", lines[len(lines)-1])
+	m = keys(t, m, "n")
+	assert.False(t, m.q.active())
+	m = keys(t, m, "q")
+	_, cmd = m.Update(keyMsg("y"))
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd())
+	// :q asks too.
+	m = typeText(t, keys(t, m, "n", ":"), "q")
+	next, cmd = m.Update(keyMsg("enter"))
+	m = next.(Model)
+	assert.Nil(t, cmd)
+	assert.Contains(t, m.View(), "退出 gridcmd？")
 }

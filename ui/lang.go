@@ -18,9 +18,14 @@ type Labels struct {
 	Operator, Filter, Scope, All              string
 	TooSmall                                  string
 	Tier                                      map[model.Tier]string
+	TierShort                                 map[model.Tier]string // where the queue is narrow
+	SortBy                                    [sortModes]string     // the queue's orders, as its title says them
+	NewMark                                   string                // a report of the last 30 s
+	Legend                                    string                // the help's note on the queue's words and marks
 	Status                                    map[model.Status]string
 	Level                                     map[model.Level]string
 	Action                                    map[model.Action]string
+	Verb                                      map[model.Action]string // what a question says y will do
 	Role                                      map[model.Role]string
 	OnDuty, OffDuty, Nobody                   string
 	System                                    string // who the clocks act as
@@ -48,6 +53,14 @@ var enLabels = Labels{
 	TooSmall: "Terminal too small: %dx%d. gridcmd needs at least %dx%d.",
 	Tier: map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "village",
 		model.TierTown: "town", model.TierTaskForce: "task force"},
+	TierShort: map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "vill",
+		model.TierTown: "town", model.TierTaskForce: "tf"},
+	SortBy:  [sortModes]string{"by severity+SLA", "by age", "by tier", "by node"},
+	NewMark: "new",
+	Legend: "Status: new = reported, waiting to be signed for; acked = acknowledged; sent = dispatched; " +
+		"! = supervised (督办). Tier where narrow: vill = village, tf = task force. " +
+		"SLA: time left on the running clock, green under 80%, yellow to 100%, red overdue (minus). " +
+		"/ filters by words and tier: status: sev: platform: red mine all; S sorts.",
 	Status: map[model.Status]string{model.StatusReported: "new", model.StatusAcknowledged: "acked",
 		model.StatusDispatched: "sent", model.StatusResolved: "resolved", model.StatusClosed: "closed"},
 	Level: map[model.Level]string{model.LevelTown: "town", model.LevelVillage: "village",
@@ -58,10 +71,14 @@ var enLabels = Labels{
 		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
 		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
-		model.ActInvalid: "closed as invalid", model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted",
-		model.ActPointsRedeem: "benefit redeemed", model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped",
-		model.ActHandover: "handed over", model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in",
-		model.ActHeartbeat: "gateway watch", model.ActKey: "ssh key", model.ActSeat: "seat"},
+		model.ActNote: "note", model.ActRelease: "reserve released", model.ActInvalid: "closed as invalid",
+		model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted", model.ActPointsRedeem: "benefit redeemed",
+		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
+		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch",
+		model.ActKey: "ssh key", model.ActSeat: "seat"},
+	Verb: map[model.Action]string{model.ActReport: "file", model.ActAcknowledge: "acknowledge", model.ActEscalate: "escalate",
+		model.ActDispatch: "dispatch", model.ActResolve: "resolve", model.ActClose: "close (archive)", model.ActReopen: "reopen",
+		model.ActNote: "add a note to", model.ActDraft: "draft", model.ActRelease: "release", model.ActResend: "resend"},
 	Role: map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",
@@ -74,7 +91,7 @@ var enLabels = Labels{
 		"severity": "severity", "tier": "tier", "status": "status", "sla": "SLA", "deadline": "deadline",
 		"department": "department", "reporter": "reporter", "source": "source", "reported": "reported",
 		"supervised": "supervised", "escalations": "escalations", "timeline": "Timeline", "text": "details",
-		"left": "left", "overdue": "overdue by",
+		"left": "left", "overdue": "overdue by", "holder": "held by",
 	},
 }
 
@@ -109,7 +126,16 @@ var zhLabels = Labels{
 	ColTime: "时间", ColWhat: "事项", ColWho: "经办", ColName: "姓名", ColRole: "角色", ColPhone: "电话",
 	Operator: "值班", Filter: "筛选", Scope: "范围", All: "全部",
 	Tier: model.ZhNames(model.Tiers), Status: model.ZhNames(model.Statuses), Level: model.ZhNames(model.Levels),
+	TierShort: map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",
+		model.TierTown: "镇", model.TierTaskForce: "专班"},
+	SortBy:  [sortModes]string{"按级别和时限", "按时长", "按层级", "按地点"},
+	NewMark: "新",
+	Legend: "状态后的 ! 表示督办。时限：当前时钟剩余时间，用时不足 80% 为绿，80%–100% 为黄，超时为红（负数）。" +
+		"/ 按关键词及 层级: 状态: 级别: 平台: 超时 我的 全部 筛选；S 切换排序。",
 	Action: zhActions(), Role: model.ZhNames(model.Roles),
+	Verb: map[model.Action]string{model.ActReport: "上报", model.ActAcknowledge: "签收", model.ActEscalate: "升级",
+		model.ActDispatch: "交办", model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重新办理",
+		model.ActNote: "添加备注", model.ActDraft: "征调", model.ActRelease: "解除征调", model.ActResend: "重发"},
 	OnDuty: "在岗", OffDuty: "休息", Nobody: "无人员",
 	TooSmall: "终端太小：%dx%d。gridcmd 至少需要 %dx%d。",
 	Fields: map[string]string{
@@ -117,6 +143,6 @@ var zhLabels = Labels{
 		"severity": "等级", "tier": "层级", "status": "状态", "sla": "时限", "deadline": "截止",
 		"department": "承办部门", "reporter": "上报人", "source": "来源", "reported": "上报时间",
 		"supervised": "督办", "escalations": "升级次数", "timeline": "处置时间线", "text": "详情",
-		"left": "剩余", "overdue": "已超时",
+		"left": "剩余", "overdue": "已超时", "holder": "承办人",
 	},
 }

@@ -68,6 +68,20 @@ type timelineMsg struct {
 
 type sweptMsg struct{ err error }
 
+// closedMsg: the closed incidents of the scope, for a filter with all.
+type closedMsg struct {
+	incs []model.Incident
+	err  error
+}
+
+// loadClosed reads the closed incidents of the scope's subtree.
+func loadClosed(svc model.Service, scope model.NodeCode) tea.Cmd {
+	return func() tea.Msg {
+		incs, err := svc.Incidents(context.Background(), model.IncidentFilter{Status: model.StatusClosed, Node: scope})
+		return closedMsg{incs: incs, err: err}
+	}
+}
+
 type flashExpiredMsg struct{ id int }
 
 // loadSnapshot reads nodes, people, the live incidents and recent events
@@ -262,6 +276,14 @@ func act(svc model.Service, id string, c model.Command) tea.Cmd {
 	return func() tea.Msg {
 		inc, err := svc.Act(context.Background(), id, c)
 		return actionDoneMsg{act: c.Action, inc: inc, err: err}
+	}
+}
+
+// addNote adds the operator's note to the incident's timeline.
+func addNote(svc model.Service, id, text string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		inc, err := svc.Note(context.Background(), id, text, by)
+		return actionDoneMsg{act: model.ActNote, inc: inc, err: err}
 	}
 }
 

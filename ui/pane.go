@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -74,8 +75,22 @@ type common struct {
 	wt  wartime
 	pt  patrolData // the patrol pane's and the desk's records
 
+	// trail is the way back (the back stack's places), as the breadcrumb
+	// before the title of what the operator looks at.
+	trail []string
+
 	focus   paneID
 	overlay overlayID
+}
+
+// crumbed is title after the breadcrumb, when top (the pane is what the
+// operator looks at) and there is a way back.
+func (c *common) crumbed(title string, top bool) string {
+	if !top || len(c.trail) == 0 {
+		return title
+	}
+	sep := " " + c.p.g.Crumb + " "
+	return strings.Join(c.trail, sep) + sep + title
 }
 
 // focused reports whether pane id has the focus and nothing covers it.
@@ -85,7 +100,7 @@ func (c *common) focused(id paneID) bool { return c.focus == id && c.overlay == 
 func (c *common) mainHelp() []key.Binding {
 	k := c.keys
 	if c.wt.active() {
-		return []key.Binding{k.NextPane, k.Down, k.Open, k.Ack, k.Escalate, k.Dispatch, k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
+		return []key.Binding{k.NextPane, k.Down, k.Open, k.Ack, k.Escalate, k.Dispatch, k.Resolve, k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
 	}
 	return k.ShortHelp()
 }
@@ -136,10 +151,21 @@ type asker interface {
 
 // What panes ask of the root, from asks.
 type (
-	// openIncidentMsg: open the detail of incident seq.
-	openIncidentMsg struct{ seq uint64 }
+	// openIncidentMsg: open the detail of incident seq, id (read from the
+	// store when the console does not hold it: a closed one).
+	openIncidentMsg struct {
+		seq uint64
+		id  string
+	}
+	// filterTierMsg: show the queue of what waits at tier.
+	filterTierMsg struct{ tier model.Tier }
 	// draftMsg: draft person into the micro-grid.
 	draftMsg struct {
+		person model.PersonID
+		micro  model.NodeCode
+	}
+	// releaseMsg: release the reserve person, serving in micro.
+	releaseMsg struct {
 		person model.PersonID
 		micro  model.NodeCode
 	}

@@ -153,6 +153,9 @@ func TestLiaisonAtTheDesk(t *testing.T) {
 	for range 3 {
 		m = keys(t, m, "p", "enter", "enter", "enter")
 		require.False(t, m.formActive)
+		require.True(t, m.q.active(), "the desk asks before it passes a finding on")
+		assert.Contains(t, m.View(), "交办为 渎溪村 的上报")
+		m = keys(t, m, "y")
 		assert.Contains(t, m.flash.text, "已交办为 HJ-")
 		passed = append(passed, strings.Fields(m.flash.text)[0])
 	}
@@ -175,6 +178,8 @@ func TestLiaisonAtTheDesk(t *testing.T) {
 	m = typeText(t, m, "已核实，系已审批的临时作业")
 	m = keys(t, m, "enter")
 	require.False(t, m.formActive)
+	assert.Contains(t, m.View(), "销号 ")
+	m = keys(t, m, "y")
 	assert.Contains(t, m.flash.text, "已销号")
 	open, err := f.db.Findings(ctx, model.FindingFilter{Open: true})
 	require.NoError(t, err)

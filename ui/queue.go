@@ -27,39 +27,71 @@ type queuePane struct {
 	height int // rows of incidents visible
 	scope  model.NodeCode
 	filter string
+	q      query // the filter, parsed
+	sort   sortMode
 	cache  map[uint64]cachedRow
 }
 
-// qkey is an incident's place in the queue: open before resolved, gravest
-// first, then the earliest deadline (time left orders like the deadline, so
-// the order does not change as the clock runs), then the oldest.
+// sortMode is the queue's order; S cycles through them.
+type sortMode int
+
+const (
+	sortSevSLA sortMode = iota // gravest first, then least time left (the default)
+	sortAge                    // the oldest report first
+	sortTier                   // the highest tier first, then least time left
+	sortNode                   // by node code, then least time left
+	sortModes
+)
+
+// qkey is an incident's place in the queue: open before resolved and
+// closed, then the sort's own keys (a, s, b), then the oldest. Time left
+// orders like the deadline, so the order does not change as the clock
+// runs.
 type qkey struct {
 	done bool
-	sev  model.Severity
-	due  int64
+	a    int64
+	s    string
+	b    int64
 	seq  uint64
 }
 
-func keyOf(inc model.Incident) qkey {
+func keyOf(inc model.Incident, mode sortMode) qkey {
 	due := int64(0)
 	if d := inc.Deadline(); !d.IsZero() {
 		due = d.UnixNano()
 	}
-	return qkey{done: !inc.Status.Open(), sev: inc.Severity, due: due, seq: inc.Seq}
+	k := qkey{done: !inc.Status.Open(), seq: inc.Seq}
+	switch mode {
+	case sortAge:
+		k.a = inc.ReportedAt.UnixNano()
+	case sortTier:
+		k.a, k.b = -int64(inc.Tier.Rank()), due
+	case sortNode:
+		k.s, k.b = string(inc.Node), due
+	default:
+		k.a, k.b = int64(inc.Severity), due
+	}
+	return k
 }
 
 func (a qkey) less(b qkey) bool {
 	if a.done != b.done {
 		return !a.done
 	}
-	if a.sev != b.sev {
-		return a.sev < b.sev
+	if a.a != b.a {
+		return a.a < b.a
 	}
-	if a.due != b.due {
-		return a.due < b.due
+	if a.s != b.s {
+		return a.s < b.s
+	}
+	if a.b != b.b {
+		return a.b < b.b
 	}
 	return a.seq < b.seq
 }
+
+// sortMsg: S, the next order.
+type sortMsg struct{}
 
 type cachedRow struct {
 	key string
@@ -87,11 +119,15 @@ func (q *queuePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case filterMsg:
 		if msg.text != q.filter {
 			q.filter = msg.text
+			q.q = parseQuery(msg.text, q.c.p.lab)
 			if msg.top {
 				q.cursor = 0
 			}
 			q.rebuild(w)
 		}
+	case sortMsg:
+		q.sort = (q.sort + 1) % sortModes
+		q.rebuild(w)
 	case tea.KeyMsg:
 		if !key.Matches(msg, q.c.keys.Open) { // enter with nothing selected does nothing
 			q.move(q.c.keys.step(msg))
@@ -103,7 +139,7 @@ func (q *queuePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 // asks: enter opens the incident under the cursor.
 func (q *queuePane) asks(msg tea.KeyMsg) tea.Msg {
 	if seq, ok := q.selected(); ok && key.Matches(msg, q.c.keys.Open) {
-		return openIncidentMsg{seq}
+		return openIncidentMsg{seq: seq}
 	}
 	return nil
 }
@@ -111,7 +147,8 @@ func (q *queuePane) asks(msg tea.KeyMsg) tea.Msg {
 func (q *queuePane) ShortHelp() []key.Binding  { return q.c.mainHelp() }
 func (q *queuePane) FullHelp() [][]key.Binding { return q.c.keys.FullHelp() }
 
-// Title names the queue's scope and filter.
+// Title names the queue's scope, filter and order, after the way back
+// (the breadcrumb) when the queue is what the operator looks at.
 func (q *queuePane) Title() string {
 	l := q.c.p.lab
 	title := l.Incidents
@@ -121,7 +158,8 @@ func (q *queuePane) Title() string {
 	if q.filter != "" {
 		title += "  /" + q.filter
 	}
-	return title
+	title += "  " + l.SortBy[q.sort]
+	return q.c.crumbed(title, q.c.focused(paneQueue))
 }
 
 func (q *queuePane) SetSize(w, h int) {
@@ -171,30 +209,46 @@ func (q *queuePane) admits(w *world, inc model.Incident) bool {
 	if q.c.aboveTowns() && inc.Status.Open() && !roomQueue(inc, q.c.now) {
 		return false // a room above the towns queues the town tier and above, and red
 	}
-	needle := strings.ToLower(strings.TrimSpace(q.filter))
-	return needle == "" || matches(inc, w.nameOf(inc.Node), needle)
+	return q.q.match(inc, w.nameOf(inc.Node), q.c.seat.Person, q.c.now)
 }
 
-// rebuild recomputes the whole order, after the scope or the filter changed
-// or a snapshot arrived, keeping the cursor on the same incident.
+// rebuild recomputes the whole order, after the scope, the filter or the
+// order changed or a snapshot arrived, keeping the cursor on the same
+// incident. The closed incidents are in it when the filter asks for all.
 func (q *queuePane) rebuild(w *world) {
 	keep, had := q.selected()
 	q.rows = q.rows[:0]
 	clear(q.index)
-	for _, inc := range w.incs {
+	add := func(inc model.Incident) {
 		if q.admits(w, inc) {
-			k := keyOf(inc)
+			k := keyOf(inc, q.sort)
 			q.rows = append(q.rows, k)
 			q.index[inc.Seq] = k
 		}
 	}
+	for _, inc := range w.incs {
+		add(inc)
+	}
+	if q.q.all {
+		for _, inc := range w.closed {
+			add(inc)
+		}
+	}
 	sort.Slice(q.rows, func(a, b int) bool { return q.rows[a].less(q.rows[b]) })
 	for seq := range q.cache {
-		if _, ok := w.pos[seq]; !ok {
+		if _, ok := q.index[seq]; !ok {
 			delete(q.cache, seq)
 		}
 	}
 	q.follow(keep, had)
+}
+
+// total is how many incidents the queue holds before scope and filter.
+func (q *queuePane) total(w *world) int {
+	if q.q.all {
+		return len(w.incs) + len(w.closed)
+	}
+	return len(w.incs)
 }
 
 // update moves the changed incidents to their new places (or out).
@@ -213,11 +267,11 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 			delete(q.index, c.Seq)
 		}
 		delete(q.cache, c.Seq)
-		inc, ok := w.get(c.Seq)
+		inc, ok := w.find(c.Seq)
 		if !ok || !q.admits(w, inc) {
 			continue
 		}
-		k := keyOf(inc)
+		k := keyOf(inc, q.sort)
 		i := q.find(k)
 		q.rows = append(q.rows, qkey{})
 		copy(q.rows[i+1:], q.rows[i:])
@@ -243,22 +297,14 @@ func (q *queuePane) follow(keep uint64, had bool) {
 	q.clamp()
 }
 
-// matches is the / filter: id, title, node name or category (key or
-// Chinese), case-insensitive.
-func matches(inc model.Incident, nodeName, needle string) bool {
-	for _, h := range []string{inc.ID, inc.Title, nodeName, string(inc.Category), inc.Category.Zh(), string(inc.Node)} {
-		if strings.Contains(strings.ToLower(h), needle) {
-			return true
-		}
-	}
-	return false
-}
-
 // queueCols are the queue's columns at a given width: the title takes what
-// is left, and narrower terminals drop tier, status and the long id first.
+// is left. Narrower terminals give up the node's width, the id's town and
+// year, the tier's long names, the node, then the id's date; severity, id,
+// tier, status, SLA and title always stay.
 type queueCols struct {
 	sev, id, tier, status, sla, node, title int
 	idForm                                  idForm
+	shortTier                               bool // the tier's short names (Labels.TierShort)
 }
 
 // idForm is how much of an incident id a column shows.
@@ -287,8 +333,6 @@ func layoutQueueCols(inner int, l Labels, w Width) queueCols {
 		}
 		return inner - n
 	}
-	// Narrower terminals give up, in turn: node width, the id's town and
-	// year, the tier, the status, more node width, the id's date.
 	if rest() < 20 {
 		c.node = 12
 	}
@@ -296,36 +340,39 @@ func layoutQueueCols(inner int, l Labels, w Width) queueCols {
 		c.id, c.idForm = 9, idMedium
 	}
 	if rest() < 16 {
-		c.tier = 0
+		c.tier, c.shortTier = 0, true
+		for _, s := range l.TierShort {
+			c.tier = max(c.tier, w.Of(s))
+		}
 	}
 	if rest() < 14 {
-		c.status = 0
-	}
-	if rest() < 12 {
 		c.node = 8
 	}
 	if rest() < 12 {
 		c.id, c.idForm = 4, idShort
 	}
+	if rest() < 12 {
+		c.node = 0
+	}
 	c.title = max(rest(), 1)
 	return c
 }
 
-// countdown shows time left as mm:ss under an hour, else 2h05; overdue with
-// a minus sign.
-func countdown(d time.Duration) string {
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
+// tierName is the tier as the column shows it.
+func (c queueCols) tierName(l Labels, t model.Tier) string {
+	if c.shortTier {
+		return l.TierShort[t]
 	}
-	d = d.Truncate(time.Second)
-	if d < time.Hour {
-		return fmt.Sprintf("%s%02d:%02d", sign, int(d/time.Minute), int(d%time.Minute/time.Second))
-	}
-	if d < 100*time.Hour {
-		return fmt.Sprintf("%s%dh%02d", sign, int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%s%dd", sign, int(d/(24*time.Hour)))
+	return l.Tier[t]
+}
+
+// freshFor is how long a new report is marked in the queue.
+const freshFor = 30 * time.Second
+
+// fresh reports whether inc was reported within freshFor of now.
+func fresh(inc model.Incident, now time.Time) bool {
+	d := now.Sub(inc.ReportedAt)
+	return d >= 0 && d < freshFor
 }
 
 func (f idForm) format(id string) string {
@@ -350,15 +397,16 @@ func (q *queuePane) View() string {
 	head := q.cells(p, c, []string{p.lab.ColSev, p.lab.ColID, p.lab.ColTier, p.lab.ColStatus, p.lab.ColSLA, p.lab.ColNode, p.lab.ColTitle})
 	lines = append(lines, p.st.ColumnHead.Render(" "+head))
 	for i := q.offset; i < len(q.rows) && i < q.offset+q.height; i++ {
-		inc, _ := w.get(q.rows[i].seq)
+		inc, _ := w.find(q.rows[i].seq)
 		lines = append(lines, q.row(p, c, inc, w.nameOf(inc.Node), now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))
 	}
-	right := fmt.Sprintf("%d", len(q.rows))
-	if len(q.rows) > 0 {
-		right = fmt.Sprintf("%d/%d", q.cursor+1, len(q.rows))
+	// The count: shown of all when a scope or filter cuts, else all.
+	right := fmt.Sprint(len(q.rows))
+	if total := q.total(w); q.scope != "" || !q.q.empty() || len(q.rows) != total {
+		right = fmt.Sprintf("%d/%d", len(q.rows), total)
 	}
 	return p.box(q.Title(), right, lines, q.width, q.height+3, focused)
 }
@@ -402,9 +450,10 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 	light := inc.Light(now)
 	left, lamp := "", ""
 	if inc.Status.Open() {
-		left, lamp = countdown(inc.Remaining(now)), p.g.Light+" "
+		left, lamp = model.FormatWait(inc.Remaining(now)), p.g.Light+" "
 	}
-	key := fmt.Sprintf("%d|%s|%s|%d|%s|%t|%t|%t|%s", inc.Seq, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, inc.Title)
+	isNew := fresh(inc, now)
+	key := fmt.Sprintf("%d|%s|%s|%d|%s|%t|%t|%t|%t|%s", inc.Seq, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, isNew, inc.Title)
 	if r, ok := q.cache[inc.Seq]; ok && r.key == key {
 		return r.out
 	}
@@ -413,10 +462,14 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 	if inc.Supervised {
 		status += "!"
 	}
+	title := inc.Title
+	if isNew {
+		title = p.lab.NewMark + " " + title
+	}
 	var out string
 	if cursor {
-		plain := q.cells(p, c, []string{inc.Severity.String(), id, p.lab.Tier[inc.Tier], status,
-			lamp + left, node, inc.Title})
+		plain := q.cells(p, c, []string{inc.Severity.String(), id, c.tierName(p.lab, inc.Tier), status,
+			lamp + left, node, title})
 		if selected {
 			out = p.st.Selected.Render(p.g.Cursor + plain)
 		} else {
@@ -430,7 +483,7 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 			b.WriteString(" " + p.st.Dim.Render(p.w.Fit(id, c.id, p.g.More)))
 		}
 		if c.tier > 0 {
-			b.WriteString(" " + p.w.Fit(p.lab.Tier[inc.Tier], c.tier, p.g.More))
+			b.WriteString(" " + p.w.Fit(c.tierName(p.lab, inc.Tier), c.tier, p.g.More))
 		}
 		if c.status > 0 {
 			st := p.st.Text
@@ -441,8 +494,14 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 		}
 		ls := p.st.Light[light]
 		b.WriteString(" " + ls.Render(p.w.Fit(lamp+left, c.sla, "")))
-		b.WriteString(" " + p.w.Fit(node, c.node, p.g.More))
-		b.WriteString(" " + p.w.Fit(inc.Title, c.title, p.g.More))
+		if c.node > 0 {
+			b.WriteString(" " + p.w.Fit(node, c.node, p.g.More))
+		}
+		tst := p.st.Text
+		if isNew {
+			tst = p.st.Fresh
+		}
+		b.WriteString(" " + tst.Render(p.w.Fit(title, c.title, p.g.More)))
 		out = b.String()
 	}
 	q.cache[inc.Seq] = cachedRow{key: key, out: out}

@@ -227,7 +227,7 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	m.flash = flash{} // "reading the log": done
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false
 	m.overlay = overlayNone
-	m.formActive, m.filterActive, m.confirm = false, false, ""
+	m.formActive, m.filterActive, m.q = false, false, question{}
 	m = m.replayJump(rp.from)
 	return m, m.replayDuty(true)
 }
@@ -245,7 +245,7 @@ func (m Model) replayJump(t time.Time) Model {
 	m.w.rollUp(t)
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
-	m.ev = m.w.computeEventFigures(t, m.opt.Location)
+	m.fig = rp.hist.Figures(t, m.scope) // the store's figures as they stood at t
 	return m.replayWartime()
 }
 
@@ -272,7 +272,7 @@ func (m Model) replayStep(t time.Time) Model {
 	changed = scopeIncidents(m.scope, changed)
 	m.w.apply(scopeEvents(m.scope, newest), changed, t)
 	m.tell(m.queue, changedMsg{changed})
-	m.ev = m.w.computeEventFigures(t, m.opt.Location)
+	m.fig = rp.hist.Figures(t, m.scope) // the store's figures as they stood at t
 	if wt {
 		return m.replayWartime()
 	}

@@ -45,7 +45,11 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	m.tell(m.queue, scopeMsg{})
 	clear(m.queue.cache) // the rows name nodes as deep as the new scope reads
 	m.overlay = overlayNone
-	return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope))
+	m.back = nil // the way back was the other room's
+	m.setTrail()
+	// The header's figures are the new scope's (the store's, as stats).
+	m.fig, m.figPending, m.figStale = model.Figures{}, true, false
+	return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), loadFigures(m.svc, m.scope))
 }
 
 // roomTowns are the towns of a room above the towns, as its own snapshot
@@ -210,14 +214,15 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	for i, t := range reach.Towns {
 		towns[i] = fmt.Sprintf("%s %d/%d", m.nodeName(t.Town), t.Villages, t.MicroGrids)
 	}
-	// The question ends in y/n within 80 columns; the towns follow.
-	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids? y/n  (villages/micro-grids: %s)",
-		kind, len(reach.Towns), reach.Villages, reach.MicroGrids, strings.Join(towns, ", ")),
-		fmt.Sprintf("启动战时：%s，%d 个镇街各一，%d 个村社、%d 个微网格？y/n（村社/微网格：%s）",
-			kind, len(reach.Towns), reach.Villages, reach.MicroGrids, strings.Join(towns, "，")))
-	m.formActive = false
+	// The question, then the towns: the status line puts them on a line
+	// of their own at 80 columns, as many as it holds, and ends it in y/n.
+	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids?",
+		kind, len(reach.Towns), reach.Villages, reach.MicroGrids),
+		fmt.Sprintf("启动战时：%s，%d 个镇街各一，%d 个村社、%d 个微网格？",
+			kind, len(reach.Towns), reach.Villages, reach.MicroGrids))
+	list := m.say("villages/micro-grids: "+strings.Join(towns, ", "), "村社/微网格："+strings.Join(towns, "，"))
 	by := m.seat.Person.ID
-	mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {
+	mm, c := m.askFormDetail(q, list, func(m Model) (Model, tea.Cmd) {
 		return m, activateTowns(m.svc, reason, scope, drill, note, by)
 	})
 	return mm, c, nil

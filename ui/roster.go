@@ -35,7 +35,9 @@ func (r *rosterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return r, nil
 }
 
-func (r *rosterPane) Title() string             { return r.c.p.lab.Roster + " " + r.c.w.names[r.node] }
+func (r *rosterPane) Title() string {
+	return r.c.crumbed(r.c.p.lab.Roster+" "+r.c.w.names[r.node], r.c.overlay == overlayRoster)
+}
 func (r *rosterPane) ShortHelp() []key.Binding  { return r.c.overlayHelp() }
 func (r *rosterPane) FullHelp() [][]key.Binding { return r.c.keys.FullHelp() }
 

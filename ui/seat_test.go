@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -244,9 +245,10 @@ func TestCountyRoomActivatesTowns(t *testing.T) {
 	require.True(t, m.formActive)
 	assert.Contains(t, m.View(), "330784", "the scope is the room's towns")
 	m = keys(t, m, "enter", "enter", "enter", "enter")
-	require.NotEmpty(t, m.confirm)
-	assert.Contains(t, m.confirm, "14 个镇街各一，452 个村社")
-	assert.Contains(t, m.confirm, "花街镇 27/232")
+	require.True(t, m.q.active())
+	assert.Contains(t, m.q.text, "14 个镇街各一，452 个村社")
+	assert.Contains(t, m.q.detail, "花街镇 27/232")
+	assert.NotContains(t, m.q.text, "y/n", "the question line says y/n once, itself")
 	m = keys(t, m, "y")
 	st, err := f.db.WartimeStatus(context.Background(), yongkang)
 	require.NoError(t, err)
@@ -292,10 +294,88 @@ func TestRoomScreensFit(t *testing.T) {
 			checkScreen(t, m, sz[0], sz[1], false)
 			lines := strings.Split(m.View(), "\n")
 			assert.Contains(t, lines[len(lines)-1], "y/n", "the question is whole to its y/n at %d columns", sz[0])
+			assert.Equal(t, 1, strings.Count(m.View(), "y/n"), "y/n once, from the question line (%s, %d columns)", lang, sz[0])
+			assert.Contains(t, lines[len(lines)-1], "东城街道 ", "the towns follow the question (%s, %d columns)", lang, sz[0])
+			assert.Contains(t, strings.Join(lines[len(lines)-2:], ""), "452", "the question whole (%s, %d columns)", lang, sz[0])
 			m = keys(t, m, "n", "enter")
 			checkScreen(t, m, sz[0], sz[1], false)
 			opt.Seat = model.NoSeat("", model.NoOperator())
 			checkScreen(t, loaded(t, f.db, opt, sz[0], sz[1]), sz[0], sz[1], false)
 		}
 	}
+}
+
+// A read-only seat is refused with its reason before any question or form
+// on every way the console changes the record: N, the gaps list's enter
+// and x, the desk's forms, and any question put (put); quitting still
+// asks.
+func TestReadOnlySeatAsksNothing(t *testing.T) {
+	f := patrolFixture(t)
+	ctx := context.Background()
+	duty := f.seat(t).Person.ID
+	_, err := f.db.Activate(ctx, model.ReasonFlood, []model.NodeCode{huajie}, false, "", duty)
+	require.NoError(t, err)
+	acting := f.model(t, "en", 120, 40)
+	acting = update(t, acting, loadWartime(f.db, acting.scope)())
+	gaps := gapRows(&acting.w, acting.wt)
+	require.NotEmpty(t, gaps)
+	require.NotEmpty(t, gaps[0].candidates)
+	_, err = f.db.DraftReserve(ctx, gaps[0].candidates[0].ID, gaps[0].micro, duty)
+	require.NoError(t, err)
+	events := eventsNow(t, f)
+
+	opt := f.options(t, "en")
+	opt.Seat, opt.HoldsFile = model.NoSeat("", model.NoOperator()), true
+	m := loaded(t, f.db, opt, 120, 40)
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	require.True(t, m.wt.active())
+	why := m.errText(model.NoOperator())
+	refused := func(step string) {
+		t.Helper()
+		assert.False(t, m.q.active(), "%s: no question", step)
+		assert.False(t, m.formActive, "%s: no form", step)
+		assert.Equal(t, why, m.flash.text, "%s: the seat's reason", step)
+		assert.NotContains(t, m.View(), "y/n", step)
+		m.flash = flash{}
+	}
+	m = keys(t, m, "N")
+	refused("N")
+	m = keys(t, m, "W")
+	refused("W in wartime")
+
+	m = typeText(t, keys(t, m, ":"), "gaps")
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayGaps, m.overlay, "the gaps list is there to read")
+	m = keys(t, m, "enter")
+	refused("enter on a gap")
+	for m.overlays[overlayGaps].(*gapsPane).cursor < len(gapRows(&m.w, m.wt))-1 {
+		m = keys(t, m, "j")
+	}
+	m = keys(t, m, "x")
+	refused("x on a draft")
+
+	m = keys(t, m, "esc")
+	m = typeText(t, keys(t, m, ":"), "desk")
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayDesk, m.overlay, "the desk is there to read")
+	for _, k := range []string{"p", "m", "x"} {
+		m = keys(t, m, k)
+		refused("the desk's " + k)
+	}
+
+	mm, _ := m.ask("anything?", func(m Model) (Model, tea.Cmd) { return m, nil })
+	m = mm
+	refused("a question put")
+	assert.Equal(t, events, eventsNow(t, f), "nothing written")
+
+	m = keys(t, m, "q")
+	assert.True(t, m.q.active(), "quitting asks: it changes no record")
+}
+
+// eventsNow is how many events the log holds.
+func eventsNow(t *testing.T, f fixture) int {
+	t.Helper()
+	evs, err := f.db.Events(context.Background(), 0, 1<<20)
+	require.NoError(t, err)
+	return len(evs)
 }

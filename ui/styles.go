@@ -17,19 +17,21 @@ type Glyphs struct {
 	Arrow                string
 	Full, Empty          string // progress bars
 	Cursor               string
+	Focus                string // before the title of the pane with the focus
+	Crumb                string // between the places of the way back
 	Dot                  string // between a room and whose seat it is
 }
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
 	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
-	Full: "█", Empty: "░", Cursor: "▌", Dot: "·",
+	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
 	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
-	Full: "#", Empty: ".", Cursor: ">", Dot: "-",
+	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
 }
 
 // Theme is the palette; Styles are built from it once.
@@ -65,7 +67,7 @@ type Styles struct {
 	ColumnHead, Dim, Text, Selected, CursorIdle    lipgloss.Style
 	Light                                          map[model.Light]lipgloss.Style
 	Severity                                       map[model.Severity]lipgloss.Style
-	Overdue, Supervised                            lipgloss.Style
+	Overdue, Supervised, Fresh                     lipgloss.Style
 	StatusInfo, StatusError, Key, KeyDesc, Prompt  lipgloss.Style
 }
 
@@ -101,6 +103,7 @@ func NewStyles(r *lipgloss.Renderer, t Theme) Styles {
 		},
 		Overdue:     s().Foreground(t.Red).Bold(true),
 		Supervised:  s().Foreground(t.Red),
+		Fresh:       s().Foreground(t.Text).Bold(true),
 		StatusInfo:  s().Foreground(t.Green),
 		StatusError: s().Foreground(t.Red).Bold(true),
 		Key:         s().Foreground(t.BorderFocused).Bold(true),

@@ -7,16 +7,18 @@ import (
 	"gridcmd/model"
 )
 
-// tickerPane is the event ticker: the newest events, one line each.
+// tickerPane is the event ticker: the newest events, one line each. Its
+// cursor picks an event; enter opens its incident.
 type tickerPane struct {
 	c             *common
+	cursor        int
 	offset        int
 	width, height int
 }
 
 func newTickerPane(c *common) *tickerPane { return &tickerPane{c: c} }
 
-// Update scrolls the ticker.
+// Update moves the cursor, the view following it.
 func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyMsg); ok {
 		t.move(t.c.keys.step(msg), len(t.c.w.events))
@@ -24,14 +26,33 @@ func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return t, nil
 }
 
-func (t *tickerPane) Title() string             { return t.c.p.lab.Events }
+// asks: enter opens the incident of the event under the cursor.
+func (t *tickerPane) asks(msg tea.KeyMsg) tea.Msg {
+	evs := t.c.w.events
+	if !key.Matches(msg, t.c.keys.Open) || t.cursor >= len(evs) {
+		return nil
+	}
+	e := evs[t.cursor]
+	if e.Incident == "" {
+		return refusedMsg{refusal(model.EINVALID, "this event is about no incident", "此动态不涉及事件")}
+	}
+	return openIncidentMsg{seq: e.IncidentSeq, id: e.Incident}
+}
+
+func (t *tickerPane) Title() string             { return t.c.crumbed(t.c.p.lab.Events, t.c.focused(paneEvents)) }
 func (t *tickerPane) ShortHelp() []key.Binding  { return t.c.mainHelp() }
 func (t *tickerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 
 func (t *tickerPane) move(d int, total int) {
-	t.offset = max(min(t.offset+d, total-t.height), 0)
+	t.cursor = max(min(t.cursor+d, total-1), 0)
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+t.height {
+		t.offset = t.cursor - t.height + 1
+	}
 }
 
 // actor is who acted, in the console's language for the system itself.
@@ -106,6 +127,12 @@ func (t *tickerPane) View() string {
 		whatSt := p.st.Text
 		if e.Action == model.ActSupervise || (e.Action == model.ActEscalate && e.Actor == model.System) {
 			whatSt = p.st.Overdue
+		}
+		if i == t.cursor && focused {
+			lines = append(lines, p.st.Selected.Render(p.g.Cursor+e.At.In(t.c.loc).Format("15:04:05")+" "+
+				p.w.Fit(id, idW, p.g.More)+" "+p.w.Fit(describe(p.lab, e, p.g), whatW, p.g.More)+" "+
+				p.w.FitRight(p.w.Trunc(actor(p.lab, e), whoW, p.g.More), whoW)))
+			continue
 		}
 		lines = append(lines, " "+p.st.Dim.Render(e.At.In(t.c.loc).Format("15:04:05"))+" "+
 			p.w.Fit(id, idW, p.g.More)+" "+

@@ -2,13 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
-
-	"gridcmd/model"
 )
 
 // message is a screen that says one thing, wrapped, from its middle line.
@@ -39,7 +37,82 @@ func (m Model) View() string {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
-	return vjoin(m.header(), hjoin(left, m.right()), m.footer())
+	body := hjoin(left, m.right())
+	status := m.statusLines()
+	if len(status) > 1 {
+		// A second status line (a question that wraps, the ':' line's
+		// candidates) takes the body's last line.
+		body = body[:strings.LastIndexByte(body, '\n')]
+	}
+	return vjoin(m.header(), body, vjoin(status...))
+}
+
+// statusLines is the status line: one, or two when a question does not fit
+// one (it wraps rather than lose its y/n) or the ':' line lists its
+// candidates above it.
+func (m Model) statusLines() []string {
+	if m.q.active() {
+		return m.questionLines()
+	}
+	if m.cmdActive {
+		if menu := m.cmdMenu(); menu != "" {
+			return []string{menu, m.footer()}
+		}
+	}
+	if !m.inputActive() && m.flash.text != "" && m.p.w.Of(" "+m.flash.text) > m.width {
+		return m.flashLines()
+	}
+	return []string{m.footer()}
+}
+
+// flashLines are a flash too long for one line (a refusal saying why, at
+// 80 columns) over two, broken between words where it can be; what does
+// not fit two is cut.
+func (m Model) flashLines() []string {
+	p := &m.p
+	st := p.st.StatusInfo
+	if m.flash.err {
+		st = p.st.StatusError
+	}
+	text := " " + m.flash.text
+	first := p.w.Trunc(text, m.width, "")
+	if sp := strings.LastIndex(first, " "); sp > len(first)/2 {
+		first = first[:sp]
+	}
+	rest := " " + strings.TrimLeft(text[len(first):], " ")
+	return []string{st.Render(p.w.Fit(first, m.width, "")), st.Render(p.w.Fit(rest, m.width, p.g.More))}
+}
+
+// questionLines are the question on one line, or on two.
+func (m Model) questionLines() []string {
+	p := &m.p
+	plain, styled := m.questionLine()
+	if p.w.Of(plain) <= m.width {
+		return []string{m.fitLine(styled)}
+	}
+	if m.q.editing {
+		// The question above, the note being typed below.
+		_, in := m.questionLineEditing()
+		return []string{p.st.Prompt.Render(p.w.Fit(" "+m.q.text, m.width, p.g.More)), m.fitLine(in)}
+	}
+	// The question's words over two lines, its keys at the end of the
+	// second whatever is cut.
+	cut := strings.LastIndex(plain, "  y/n")
+	text, hint := plain[:cut], plain[cut:]
+	if q := " " + m.q.text; m.q.detail != "" && p.w.Of(q) <= m.width {
+		// The question whole on the first line, what follows it on the
+		// second as far as it goes.
+		rest := p.w.Trunc(" "+m.q.detail, m.width-p.w.Of(hint), p.g.More)
+		return []string{p.st.Prompt.Render(p.w.Fit(q, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}
+	}
+	first := p.w.Trunc(text, m.width, "")
+	if sp := strings.LastIndex(first, " "); sp > 0 && len(first) < len(text) &&
+		p.w.Of(" "+strings.TrimLeft(text[sp:], " "))+p.w.Of(hint) <= m.width {
+		first = first[:sp] // between words, when the rest still fits
+	}
+	rest := " " + strings.TrimLeft(text[len(first):], " ")
+	rest = p.w.Trunc(rest, m.width-p.w.Of(hint), p.g.More)
+	return []string{p.st.Prompt.Render(p.w.Fit(first, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}
 }
 
 // right is the right-hand column: the queue and the ticker (and the
@@ -60,132 +133,17 @@ func (m Model) right() string {
 	return vjoin(m.queue.View(), m.ticker.View())
 }
 
-// header is the top line: town, mode, clock and the live key figures.
-func (m Model) header() string {
-	p := &m.p
-	town, roomName := m.room()
-	mode, modeSt := " "+p.lab.Peacetime+" ", p.st.HeaderMode
-	if a := m.wt.status.Active; a.Active() {
-		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
-		if a.Drill {
-			mode += " " + m.wl.Drill
-		}
-		mode += " "
-		modeSt = p.st.HeaderWartime
-	} else if n := len(m.wt.status.Towns); n > 0 {
-		// A room above the towns: wartime is per town.
-		mode = " " + p.lab.Wartime + " " + fmt.Sprintf(m.say("%d towns", "%d 个镇街"), n) + " "
-		modeSt = p.st.HeaderWartime
-	}
-	if !m.seat.Acts() {
-		mode += p.lab.ReadOnly + " "
-	}
-	if m.feedDown {
-		mode += p.lab.FeedDown + " "
-		modeSt = p.st.HeaderWartime
-	}
-	layout := "2006-01-02 15:04:05"
-	if m.opt.Tick >= time.Minute && m.rp == nil {
-		layout = "2006-01-02 15:04"
-	}
-	clock := m.now.In(m.opt.Location).Format(layout)
-	passOn := "-"
-	if m.ev.passOnN > 0 {
-		passOn = model.FormatWait(m.ev.passOn)
-	}
-	figs := []string{
-		fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open),
-		fmt.Sprintf("%s %d", p.lab.Red, m.w.inc.red),
-		fmt.Sprintf("%s %d", p.lab.EscPerHour, m.ev.escLastHour),
-		fmt.Sprintf("%s %s", p.lab.PassOn, passOn),
-	}
-	duty := m.dutyFigures()
-	if len(duty) > 0 {
-		// The schedule's officer on duty (and the next one) before the
-		// esc/h and pass-on figures: they go first when room runs out.
-		figs = append(figs[:2], append(duty, figs[2:]...)...)
-	}
-	var lead string
-	if m.seat.Level() > model.LevelTown {
-		// A seat of a room below the town (a village's, a grid's): the
-		// room by its name, and whose seat it is; the figures go before
-		// the room's name does, and the name before the clock.
-		if op := m.seat.Person; op.Name != "" {
-			roomName += " " + p.g.Dot + " " + op.Name
-		}
-		lead = " " + town + "  " + roomName + "  "
-		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+1 > m.width {
-			lead = " " + town + "  "
-		}
-	} else {
-		if op := m.seat.Person; op.Name != "" && len(duty) == 0 && m.rp == nil {
-			figs = append(figs, p.lab.Operator+" "+op.Name)
-		}
-		lead = " " + town + "  " + roomName + "  "
-		if roomName == "" {
-			lead = " " + town + "  "
-		}
-		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 > m.width {
-			lead = " " + town + "  " // the room's name goes before the clock and the figures do
-		}
-	}
-	// Drop figures from the right until the line fits.
-	for len(figs) > 0 {
-		if p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(strings.Join(figs, "  "))+1 <= m.width {
-			break
-		}
-		figs = figs[:len(figs)-1]
-	}
-	rest := "  " + clock + "  " + strings.Join(figs, "  ")
-	room := m.width - p.w.Of(lead) - p.w.Of(mode)
-	if room < 0 {
-		lead = p.w.Fit(lead, m.width-p.w.Of(mode), p.g.More)
-		room = 0
-	}
-	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
-}
-
-// room is the header's lead: the place the console shows (the seat's town,
-// or the division of a room above the towns, or all towns of a file with
-// no seat) and the room's name.
-func (m Model) room() (place, name string) {
-	var en, zh string
-	switch {
-	case m.seat.Level() > model.LevelTown: // a village's room, a grid's
-		place = m.w.root // "渎溪村 02网格"
-		if place == "" {
-			place = m.nodeName(m.seat.Node)
-		}
-		en, zh = model.SeatRoomName(m.scope, m.wt.status.Active.Active())
-	case m.town() != "":
-		place = m.nodeName(m.town())
-		en, zh = model.SeatRoomName(m.town(), false)
-	case m.seat.Node != "":
-		place = m.nodeName(m.seat.Node)
-		en, zh = model.SeatRoomName(m.seat.Node, false)
-	default:
-		en, zh = model.SeatRoomName("", false)
-		return m.say(en, zh), ""
-	}
-	return place, m.say(en, zh)
-}
-
-// nodeName is a node's name, or its code before the snapshot is in.
-func (m Model) nodeName(c model.NodeCode) string {
-	if n, ok := m.w.nodes[c]; ok && n.Name != "" {
-		return n.Name
-	}
-	return string(c)
-}
-
 // footer is the status line: a prompt, a flash, or the next keys.
 func (m Model) footer() string {
 	p := &m.p
 	switch {
-	case m.confirm != "":
-		return p.st.Prompt.Render(p.w.Fit(" "+m.confirm, m.width, p.g.More))
 	case m.filterActive:
-		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say("enter keep  esc clear", "enter 保留  esc 清除")))
+		if err := m.queue.q.err; err != nil {
+			return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
+		}
+		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say(
+			"words, tier: status: sev: platform: red mine all  enter keep  esc clear",
+			"关键词，层级: 状态: 级别: 平台: 超时 我的 全部  enter 保留  esc 清除")))
 	case m.cmdActive:
 		hint := ""
 		if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
@@ -203,7 +161,9 @@ func (m Model) footer() string {
 	case m.rp != nil && m.overlay == overlayNone:
 		return m.replayFooter()
 	}
-	// The last two keys (help, quit) always show; the others as room allows.
+	// The last two keys (help, quit) always show; the others as room
+	// allows, the actions on an incident first, in the order they are
+	// listed.
 	keys := m.shortHelp()
 	item := func(k key.Binding) (string, int) {
 		h := k.Help()
@@ -223,20 +183,60 @@ func (m Model) footer() string {
 		}
 		return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 	}
-	var b strings.Builder
+	head := keys[:max(len(keys)-2, 0)]
+	shown := make([]bool, len(head))
 	used := 0
-	for _, k := range keys[:max(len(keys)-2, 0)] {
-		s, w := item(k)
-		if used+w+tailW > m.width {
-			break
+	for _, i := range m.keyOrder(head) {
+		if _, w := item(head[i]); used+w+tailW <= m.width {
+			shown[i] = true
+			used += w
 		}
-		b.WriteString(s)
-		used += w
 	}
 	if used+tailW > m.width {
 		return p.w.Fit("", m.width, "")
 	}
+	var b strings.Builder
+	for i, k := range head {
+		if shown[i] {
+			s, _ := item(k)
+			b.WriteString(s)
+		}
+	}
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
+}
+
+// keyOrder is the order the footer gives its keys room: the pane's own
+// keys (the directive pane's [ and ], the gaps list's x), the actions on an
+// incident and the wartime steps, then opening and finding, then moving
+// about, which the help also lists.
+func (m Model) keyOrder(keys []key.Binding) []int {
+	k := m.keys
+	first := []key.Binding{k.Ack, k.Escalate, k.Dispatch, k.Resolve, k.Note, k.Directive, k.Resend, k.Wartime,
+		k.Open, k.Filter, k.Command, k.Back, k.New, k.Sort}
+	global := map[string]bool{}
+	for _, group := range k.FullHelp() {
+		for _, b := range group {
+			global[strings.Join(b.Keys(), ",")] = true
+		}
+	}
+	rank := func(b key.Binding) int {
+		id := strings.Join(b.Keys(), ",")
+		if !global[id] {
+			return -1
+		}
+		for i, f := range first {
+			if strings.Join(f.Keys(), ",") == id {
+				return i
+			}
+		}
+		return len(first)
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank(keys[order[a]]) < rank(keys[order[b]]) })
+	return order
 }
 
 // fitLine pads a styled status line to the width, or, should it be too

@@ -62,6 +62,11 @@ type draftedMsg struct {
 	err error
 }
 
+type releasedMsg struct {
+	d   model.Draft
+	err error
+}
+
 type afterActionMsg struct {
 	after model.AfterAction
 	err   error
@@ -132,6 +137,13 @@ func draft(svc model.Service, person model.PersonID, micro model.NodeCode, by mo
 	}
 }
 
+func releaseReserve(svc model.Service, person model.PersonID, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		d, err := svc.ReleaseReserve(context.Background(), person, by)
+		return releasedMsg{d: d, err: err}
+	}
+}
+
 func loadAfterAction(svc model.Service) tea.Cmd {
 	return func() tea.Msg {
 		a, err := svc.AfterAction(context.Background(), "")
@@ -143,7 +155,7 @@ func loadAfterAction(svc model.Service) tea.Cmd {
 // show.
 func isWartimeEvent(e model.Event) bool {
 	switch e.Action {
-	case model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActDirective,
+	case model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease, model.ActDirective,
 		model.ActSign, model.ActProgress, model.ActResend:
 		return true
 	}

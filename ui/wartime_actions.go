@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -64,14 +63,30 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
 	case draftMsg:
 		if !m.seat.Acts() {
-			return m.flashErr(m.seat.ReadOnly)
+			return m.flashErr(m.seat.ReadOnly) // before the question
 		}
-		return m, draft(m.svc, msg.person, msg.micro, m.seat.Person.ID)
+		by := m.seat.Person.ID
+		return m.ask(fmt.Sprintf(m.say("%s %s into %s?", "%s %s 补入 %s？"), m.p.lab.Verb[model.ActDraft], m.personText(msg.person), m.w.names[msg.micro]),
+			func(m Model) (Model, tea.Cmd) { return m, draft(m.svc, msg.person, msg.micro, by) })
 	case draftedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
 		return m.onDrafted(msg)
+	case releaseMsg:
+		if !m.seat.Acts() {
+			return m.flashErr(m.seat.ReadOnly) // before the question
+		}
+		by := m.seat.Person.ID
+		return m.ask(fmt.Sprintf(m.say("%s %s from %s (it has no worker again)?", "%s %s（%s 恢复缺员）？"), m.p.lab.Verb[model.ActRelease], m.personText(msg.person), m.w.names[msg.micro]),
+			func(m Model) (Model, tea.Cmd) { return m, releaseReserve(m.svc, msg.person, by) })
+	case releasedMsg:
+		if msg.err != nil {
+			return m.flashErr(msg.err)
+		}
+		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s released; %s has no worker again", "%s 已解除征调，%s 恢复缺员"),
+			m.personText(msg.d.Person), m.w.names[msg.d.MicroGrid]))
+		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 	}
 	return m, nil
 }
@@ -101,6 +116,9 @@ func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
 
 // showAfter opens the after-action summary.
 func (m Model) showAfter(a model.AfterAction) Model {
+	if m.overlay != overlayAfter {
+		m = m.push()
+	}
 	m.tell(m.after, afterMsg{a})
 	m.overlay = overlayAfter
 	return m
@@ -125,13 +143,25 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	by := m.seat.Person.ID
-	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s? y/n",
+	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s?",
 		msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
-		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？y/n",
+		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
 			len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
 	return m.askLater(q, func(m Model) (Model, tea.Cmd) {
 		return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
 	})
+}
+
+// personText names a person for a question: name, reserve kind, phone.
+func (m Model) personText(id model.PersonID) string {
+	p, ok := m.w.byID[id]
+	if !ok {
+		return id.String()
+	}
+	if p.Reserve != model.ReserveNone {
+		return reserveText(m.p.lab, p)
+	}
+	return p.Name + " " + p.Phone
 }
 
 func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
@@ -148,8 +178,8 @@ func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
 func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	if m.wt.active() {
 		a := m.wt.status.Active
-		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)? y/n", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
-			fmt.Sprintf("结束战时 %s（%s，自 %s）？y/n", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
+		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
+			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
 		by := m.seat.Person.ID
 		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
 	}
@@ -160,7 +190,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	}
 	scope := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
-		scope = string(sel)
+		scope = m.w.names[sel]
 	} else if m.aboveTowns() {
 		// A room above the towns: every town of the room, or the town
 		// selected; one activation per town.
@@ -171,7 +201,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
-		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or village codes", "全镇，或村社代码"), 200),
+		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200),
 		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 }
@@ -182,12 +212,12 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	}
 	to := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
-		to = string(sel)
+		to = m.w.names[sel]
 	}
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
 		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),
-		newTextField("deadline", m.say("done within", "完成时限"), "2h", "2h", 16),
-		newTextField("to", m.say("to", "下达至"), to, m.say("town, or village codes", "全镇，或村社代码"), 200)))
+		newTextField("deadline", m.say("done by", "完成时限"), "2h", m.say("2h, 90m, or a time: 04:40", "2h、90m，或时刻 04:40"), 16),
+		newTextField("to", m.say("to", "下达至"), to, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200)))
 }
 
 func (m Model) onResendKey() (tea.Model, tea.Cmd) {
@@ -195,7 +225,24 @@ func (m Model) onResendKey() (tea.Model, tea.Cmd) {
 	if !ok {
 		return m.flashErr(refusal(model.ECONFLICT, "no directive to resend", "没有可重发的指令"))
 	}
-	return m, resend(m.svc, cur.d.ID, m.seat.Person.ID)
+	silent := 0
+	for _, u := range cur.units {
+		if !u.Signed() {
+			silent++
+		}
+	}
+	if silent == 0 {
+		return m.flashErr(refusal(model.ECONFLICT, cur.d.ID+": every unit has signed; nothing to resend", cur.d.ID+"：所有单元均已签收，无需重发"))
+	}
+	by, id := m.seat.Person.ID, cur.d.ID
+	return m.ask(fmt.Sprintf(m.say("%s %s %s to its %d silent micro-grids?", "向 %[2]s %[3]s 的 %[4]d 个未签收微网格%[1]s？"),
+		m.p.lab.Verb[model.ActResend], id, m.p.w.Trunc(cur.d.Text, 20, m.p.g.More), silent),
+		func(m Model) (Model, tea.Cmd) { return m, resend(m.svc, id, by) })
+}
+
+// names resolves names typed for nodes within the town (model.NodeNames).
+func (m Model) names() model.NodeNames {
+	return m.w.nodeNames(m.town())
 }
 
 // inRoom refuses codes outside the seat's room: a village room directs
@@ -234,7 +281,7 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 	by := m.seat.Person.ID
 	switch m.form.kind {
 	case formActivate:
-		scope, err := model.ParseScope([]string{v["scope"]}, m.town())
+		scope, err := m.names().Scope([]string{v["scope"]}, m.town())
 		if err != nil {
 			return m, nil, err
 		}
@@ -257,10 +304,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if drill {
 			kind += " (" + m.wl.Drill + ")"
 		}
-		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households? y/n", kind, cover.Villages, cover.MicroGrids(), cover.Households),
-			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？y/n", kind, cover.Villages, cover.MicroGrids(), cover.Households))
-		m.formActive = false
-		mm, c := m.ask(q, func(m Model) (Model, tea.Cmd) {
+		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households?", kind, cover.Villages, cover.MicroGrids(), cover.Households),
+			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？", kind, cover.Villages, cover.MicroGrids(), cover.Households))
+		mm, c := m.askForm(q, func(m Model) (Model, tea.Cmd) {
 			return m, activate(m.svc, reason, scope, drill, note, by)
 		})
 		return mm, c, nil
@@ -272,11 +318,11 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if text == "" {
 			return m, nil, refusal(model.EINVALID, "say what is to be done", "请填写指令内容")
 		}
-		dl, err := time.ParseDuration(strings.TrimSpace(v["deadline"]))
-		if err != nil || dl <= 0 {
-			return m, nil, refusal(model.EINVALID, "done within: a duration like 2h or 90m", "完成时限：如 2h 或 90m")
+		dl, err := model.ParseDeadline(v["deadline"], m.now, m.opt.Location)
+		if err != nil {
+			return m, nil, err
 		}
-		to, err := model.ParseScope([]string{v["to"]}, m.town())
+		to, err := m.names().Scope([]string{v["to"]}, m.town())
 		if err != nil {
 			return m, nil, err
 		}

@@ -13,6 +13,7 @@ type wtLabels struct {
 	Reason                                     map[model.Reason]string
 	Role                                       map[model.WartimeRole]string
 	Candidates, NoCandidates, NoGaps           string
+	Drafted, NotDrafted, AlreadyServes         string
 	OnBehalf                                   string // signed on the unit's behalf (代签)
 }
 
@@ -31,7 +32,9 @@ func wartimeLabels(lang string) wtLabels {
 			Role: map[model.WartimeRole]string{model.WartimeVanguard: "vanguard", model.WartimeResponder: "responder",
 				model.WartimeSpecialist: "specialist"},
 			Candidates: "reserves", NoCandidates: "no reserve in this village", NoGaps: "every micro-grid in scope has a worker",
-			OnBehalf: "on behalf",
+			Drafted: "drafted", NotDrafted: "x releases a drafted reserve; this micro-grid has nobody to release",
+			AlreadyServes: "a drafted reserve serves here: x releases them",
+			OnBehalf:      "on behalf",
 		}
 	}
 	return wtLabels{
@@ -43,7 +46,9 @@ func wartimeLabels(lang string) wtLabels {
 		Since: "自", Drill: "演练", Deadline: "截止", All: "合计",
 		Reason: model.ZhNames(model.Reasons), Role: model.ZhNames(model.WartimeRoles),
 		Candidates: "可征调", NoCandidates: "本村无储备力量", NoGaps: "范围内微网格均有人员",
-		NoDirective: "尚无指令：按 d 向范围内每个微网格下达",
-		OnBehalf:    "代签",
+		Drafted: "已征调", NotDrafted: "x 解除已征调的储备力量；此微网格无人可解除",
+		AlreadyServes: "此处已有征调的储备力量：x 解除征调",
+		NoDirective:   "尚无指令：按 d 向范围内每个微网格下达",
+		OnBehalf:      "代签",
 	}
 }

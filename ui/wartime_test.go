@@ -77,7 +77,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 	m = typeText(t, m, "逐户核查人员去向")
 	m = keys(t, m, "enter", "enter", "enter")
 	view := m.View()
-	assert.Contains(t, view, "to 232 micro-grids (6 with nobody on duty), done by 05:10? y/n")
+	assert.Contains(t, view, "to 232 micro-grids (6 with nobody on duty), done by 05:10?  y/n")
 	ds, err := f.db.Directives(ctx, "")
 	require.NoError(t, err)
 	assert.Empty(t, ds, "the dry run stores nothing")
@@ -115,6 +115,8 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 
 	// R resends to the silent units only.
 	m = keys(t, m, "R")
+	assert.Contains(t, m.View(), fmt.Sprintf("resend D-0001 逐户核查人员去向 to its %d silent micro-grids?  y/n", 232-signed), "R asks first")
+	m = keys(t, m, "y")
 	assert.Contains(t, m.View(), fmt.Sprintf("D-0001 resent to %d silent micro-grids", 232-signed))
 }
 
@@ -132,9 +134,11 @@ func TestGapsAndAfterAction(t *testing.T) {
 	require.NotEmpty(t, first.candidates, "each gap has reserves in its village")
 	assert.Equal(t, first.micro.Grid(), first.candidates[0].Node.Grid(), "same grid first")
 	m = keys(t, m, "enter")
+	assert.Contains(t, m.View(), "征调 "+first.candidates[0].Name, "enter asks, naming the reserve")
+	m = keys(t, m, "y")
 	m = pump(t, m, sub, f.db)
 	m = update(t, m, loadWartime(f.db, "")())
-	assert.Len(t, gapRows(&m.w, m.wt), 5, "the drafted reserve fills the gap")
+	assert.Equal(t, 5, countGaps(gapRows(&m.w, m.wt)), "the drafted reserve fills the gap")
 	assert.Contains(t, m.View(), "已征调 "+first.candidates[0].Name)
 	// The ticker tells the wartime steps in Chinese too.
 	m = keys(t, m, "esc")
@@ -223,7 +227,7 @@ func TestLateQuestionNeverTakesAFormsKeys(t *testing.T) {
 	m = keys(t, m, "n")
 	require.True(t, m.formActive)
 	m = update(t, m, dry())
-	assert.Empty(t, m.confirm)
+	assert.False(t, m.q.active())
 	m = keys(t, m, "tab", "tab", "tab")
 	m = typeText(t, m, "y")
 	assert.True(t, m.formActive)
@@ -244,7 +248,7 @@ func TestActionKeysNeedTheIncidentInSight(t *testing.T) {
 	m = keys(t, m, "enter", "e")
 	assert.Contains(t, m.View(), "esc back to the incidents first")
 	assert.Equal(t, inc.Tier, stored(t, f, inc.ID).Tier, "nothing escalated behind the roster")
-	m = keys(t, m, "esc", "enter", "e")
+	m = keys(t, m, "esc", "enter", "e", "y")
 	assert.NotEqual(t, inc.Tier, stored(t, f, inc.ID).Tier, "from the detail view it acts")
 }
 
@@ -318,8 +322,9 @@ func TestDirectiveKeys(t *testing.T) {
 	assert.NotContains(t, m.View(), "next directive", "only over the directive pane")
 }
 
-// Enter on the gaps list asks the store for the draft at once: the command
-// it returns is the store's answer, not a message back to the console.
+// Enter on the gaps list asks; y asks the store for the draft at once: the
+// command it returns is the store's answer, not a message back to the
+// console.
 func TestEnterOnTheGapsDraftsAtOnce(t *testing.T) {
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "en", 120, 40)
@@ -327,7 +332,8 @@ func TestEnterOnTheGapsDraftsAtOnce(t *testing.T) {
 	m = keys(t, m, "enter")
 	require.Equal(t, overlayGaps, m.overlay)
 	first := gapRows(&m.w, m.wt)[0]
-	m, answers := updateAll(t, m, keyMsg("enter"), keyMsg("j"))
+	m = keys(t, m, "enter")
+	m, answers := updateAll(t, m, keyMsg("y"), keyMsg("j"))
 	require.Len(t, answers, 1)
 	drafted, ok := answers[0].(draftedMsg)
 	require.True(t, ok, "enter's command drafts: %T", answers[0])
@@ -391,4 +397,15 @@ func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
 			assert.Contains(t, m.View(), mark, "the unit signed for stays marked")
 		})
 	}
+}
+
+// countGaps is how many rows of the gaps list are gaps (not drafts).
+func countGaps(rows []gapRow) int {
+	n := 0
+	for _, r := range rows {
+		if r.draft == nil {
+			n++
+		}
+	}
+	return n
 }

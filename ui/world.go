@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"time"
 
 	"gridcmd/model"
@@ -22,25 +21,37 @@ type world struct {
 	root   string // the root's name on one line: "渎溪村 02网格" for a grid's seat
 	loaded bool
 
+	// The closed incidents, read from the store when the filter asks for
+	// all of them (closedLoaded); kept current by put from then on.
+	closed       map[uint64]model.Incident
+	closedLoaded bool
+
+	nodeList []model.Node     // as loaded, for the names (nodeNames)
+	nn       *model.NodeNames // built the first time a name is typed
+
 	// What the clock changes: the incident figures and the tower's lights
 	// are recomputed when data arrives or when some light turns, not on
 	// every tick.
-	inc       incidentFigures
+	inc incidentFigures
+	// turnedRed: an incident not red before turned red in a count since the
+	// root last cleared it (the bell).
+	turnedRed bool
 	nextLight time.Time
 	countedAt time.Time // the clock the tower's lights were counted at
 }
 
 func newWorld(s snapshot) world {
 	w := world{
-		nodes:  make(map[model.NodeCode]model.Node, len(s.nodes)),
-		names:  model.DisplayNames(append(s.above[:len(s.above):len(s.above)], s.nodes...), model.NameByCode),
-		people: s.people,
-		byID:   make(map[model.PersonID]model.Person, len(s.people)),
-		incs:   make([]model.Incident, 0, len(s.incidents)),
-		pos:    make(map[uint64]int, len(s.incidents)),
-		byRef:  make(map[string]uint64, len(s.incidents)),
-		events: tickerEvents(s.events),
-		loaded: true,
+		nodes:    make(map[model.NodeCode]model.Node, len(s.nodes)),
+		names:    model.DisplayNames(append(s.above[:len(s.above):len(s.above)], s.nodes...), model.NameByCode),
+		people:   s.people,
+		byID:     make(map[model.PersonID]model.Person, len(s.people)),
+		incs:     make([]model.Incident, 0, len(s.incidents)),
+		pos:      make(map[uint64]int, len(s.incidents)),
+		byRef:    make(map[string]uint64, len(s.incidents)),
+		events:   tickerEvents(s.events),
+		loaded:   true,
+		nodeList: s.nodes,
 	}
 	for _, n := range s.nodes {
 		w.nodes[n.Code] = n
@@ -68,9 +79,18 @@ func newWorld(s snapshot) world {
 	return w
 }
 
+// nodeNames resolves names typed for nodes within town (model.NodeNames).
+func (w *world) nodeNames(town model.NodeCode) model.NodeNames {
+	if w.nn == nil {
+		nn := model.NewNodeNames(w.nodeList, town)
+		w.nn = &nn
+	}
+	return *w.nn
+}
+
 // graft puts the children of a node the officer opened, read later, into
 // the tower, and counts the open incidents again (those counted on the
-// node now belong beneath it).
+// node now belong beneath it). Their names resolve from then on.
 func (w *world) graft(kids []model.CountedNode, now time.Time) {
 	w.tower.Graft(kids)
 	all := make([]model.Node, 0, len(w.nodes)+len(kids))
@@ -84,6 +104,7 @@ func (w *world) graft(kids []model.CountedNode, now time.Time) {
 		}
 	}
 	w.names = model.DisplayNames(all, model.NameByCode)
+	w.nodeList, w.nn = all, nil
 	w.rollUp(now)
 }
 
@@ -107,9 +128,31 @@ func (w *world) get(seq uint64) (model.Incident, bool) {
 	return w.incs[i], true
 }
 
-// put stores a new version of an incident; a closed one leaves the console.
+// find returns incident seq, open, resolved or (if loaded) closed.
+func (w *world) find(seq uint64) (model.Incident, bool) {
+	if inc, ok := w.get(seq); ok {
+		return inc, true
+	}
+	inc, ok := w.closed[seq]
+	return inc, ok
+}
+
+// setClosed takes the closed incidents read from the store.
+func (w *world) setClosed(incs []model.Incident) {
+	w.closed = make(map[uint64]model.Incident, len(incs))
+	for _, inc := range incs {
+		w.closed[inc.Seq] = inc
+	}
+	w.closedLoaded = true
+}
+
+// put stores a new version of an incident; a closed one leaves the console
+// (for the closed ones, if they are loaded).
 func (w *world) put(inc model.Incident) {
 	i, ok := w.pos[inc.Seq]
+	if w.closedLoaded && inc.Status == model.StatusClosed {
+		w.closed[inc.Seq] = inc
+	}
 	if inc.Status == model.StatusClosed {
 		if ok {
 			last := len(w.incs) - 1
@@ -187,11 +230,17 @@ func (w *world) rollUp(now time.Time) {
 			return yield(inc)
 		})
 	}, func(i model.Incident) model.Light { return i.Light(now) })
+	for seq := range f.redSeqs {
+		if !w.inc.redSeqs[seq] {
+			w.turnedRed = true
+			break
+		}
+	}
 	w.inc = f
 }
 
 func newIncidentFigures() incidentFigures {
-	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers))}
+	f := incidentFigures{tiers: make([]tierFigures, len(model.Tiers)), redSeqs: map[uint64]bool{}}
 	for i, t := range model.Tiers {
 		f.tiers[i].tier = t
 	}
@@ -222,7 +271,9 @@ func (w *world) change(incs []model.Incident, now time.Time) {
 	// tier, the next light to turn): then they are counted again.
 	recount := false
 	for _, inc := range incs {
+		wasRed := false
 		if old, ok := w.get(inc.Seq); ok && old.Status.Open() {
+			wasRed = w.inc.redSeqs[old.Seq]
 			w.tower.CountIncident(old.Node, old.Light(now), -1)
 			if !w.uncount(&w.inc, &old, now) {
 				recount = true
@@ -232,6 +283,9 @@ func (w *world) change(incs []model.Incident, now time.Time) {
 		if inc.Status.Open() {
 			w.tower.CountIncident(inc.Node, inc.Light(now), 1)
 			w.count(&w.inc, &inc, now)
+			if !wasRed && w.inc.redSeqs[inc.Seq] {
+				w.turnedRed = true
+			}
 		}
 	}
 	w.countedAt = now
@@ -259,6 +313,7 @@ func (w *world) count(f *incidentFigures, inc *model.Incident, now time.Time) {
 		if inc.Light(now) == model.LightRed {
 			tf.red++
 			f.red++
+			f.redSeqs[inc.Seq] = true
 		}
 	}
 	if c := inc.NextLightChange(now); !c.IsZero() && (w.nextLight.IsZero() || c.Before(w.nextLight)) {
@@ -279,6 +334,7 @@ func (w *world) uncount(f *incidentFigures, inc *model.Incident, now time.Time) 
 		if inc.Light(now) == model.LightRed {
 			tf.red--
 			f.red--
+			delete(f.redSeqs, inc.Seq)
 		}
 		if !inc.TierSince.After(tf.since) {
 			ok = false
@@ -306,45 +362,6 @@ type tierFigures struct {
 // incidentFigures are counted over the open incidents.
 type incidentFigures struct {
 	open, red int
+	redSeqs   map[uint64]bool // the red ones, to tell one that turns red (world.turnedRed)
 	tiers     []tierFigures
-}
-
-// eventFigures are counted over the recent log.
-type eventFigures struct {
-	escLastHour int
-	passOn      time.Duration // median grid-leader pass-on today, 0 if none
-	passOnN     int
-}
-
-// computeEventFigures counts escalations in the last hour and the article's
-// measure, the median time a grid leader takes to pass a report on, today
-// (loc's day).
-func (w *world) computeEventFigures(now time.Time, loc *time.Location) eventFigures {
-	var f eventFigures
-	hourAgo := now.Add(-time.Hour)
-	y, m, d := now.In(loc).Date()
-	midnight := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	var passOn []time.Duration
-	for _, e := range w.events {
-		if e.At.Before(midnight) && e.At.Before(hourAgo) {
-			break // newest first: nothing older matters
-		}
-		if e.Action != model.ActEscalate {
-			continue
-		}
-		if e.At.After(hourAgo) {
-			f.escLastHour++
-		}
-		if e.Before.Tier == model.TierGrid && e.Actor != model.System && !e.At.Before(midnight) {
-			if inc, ok := w.get(e.IncidentSeq); ok {
-				passOn = append(passOn, e.At.Sub(inc.ReportedAt))
-			}
-		}
-	}
-	if len(passOn) > 0 {
-		sort.Slice(passOn, func(i, j int) bool { return passOn[i] < passOn[j] })
-		f.passOn = passOn[len(passOn)/2]
-		f.passOnN = len(passOn)
-	}
-	return f
 }

@@ -1,0 +1,213 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// NodeNames turns what a person types for a node into its code: a code as
+// it is, or a name as the console shows it ("渎溪村 02" for grid 02 of
+// 渎溪村, "渎溪村 02-01", "渎溪村 02网格 01微网格", a village's own or
+// official name), within one subtree, the operator's town. Spaces and case
+// do not matter. An exact name wins; else a unique prefix, where a node
+// that matches only because its ancestor's name does is left out ("渎溪"
+// is the village, not also its grids); several are ambiguous and the
+// refusal lists them. The command line and the console share it.
+type NodeNames struct {
+	within  NodeCode
+	entries []nameEntry // in code order
+	shown   map[NodeCode]string
+}
+
+type nameEntry struct {
+	code NodeCode
+	keys []string // normalised names
+}
+
+// NewNodeNames indexes the names of the nodes at or beneath within ("" for
+// all of them); nodes must hold the villages and grids of the others, for
+// their names.
+func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
+	raw := make(map[NodeCode]string, len(nodes))
+	for _, n := range nodes {
+		raw[n.Code] = n.Name
+	}
+	name := func(c NodeCode) string { return raw[c] }
+	nn := NodeNames{within: within, shown: make(map[NodeCode]string, len(nodes))}
+	for _, n := range nodes {
+		if within != "" && !within.Contains(n.Code) {
+			continue
+		}
+		nn.shown[n.Code] = DisplayName(n, NameByCode, name)
+		keys := []string{nameKey(nn.shown[n.Code])}
+		for _, s := range []string{DisplayName(n, NameByVillage, name), DisplayName(n, NameByGrid, name), n.Official} {
+			if k := nameKey(s); k != "" && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		nn.entries = append(nn.entries, nameEntry{code: n.Code, keys: keys})
+	}
+	slices.SortFunc(nn.entries, func(a, b nameEntry) int { return strings.Compare(string(a.code), string(b.code)) })
+	return nn
+}
+
+// nameKey is a name as it is compared: no spaces, lower case.
+func nameKey(s string) string {
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// Name is the node's name as the console shows it, "渎溪村 02-01".
+func (n NodeNames) Name(c NodeCode) string { return n.shown[c] }
+
+// Resolve is the code s names: a code (checked for its form only), or a
+// node's name at one of levels (any level when none are given). ENOTFOUND
+// when nothing is named so, EINVALID when s is blank or ambiguous.
+func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", Errorf(EINVALID, "node: empty; give a code or a name such as 渎溪村 02").Zh("地点：为空；请填写代码或名称，如 渎溪村 02").On("node")
+	}
+	if c, err := ParseNodeCode(s); err == nil {
+		return c, nil
+	}
+	key := nameKey(s)
+	var exact, prefix []NodeCode
+	for _, e := range n.entries {
+		if len(levels) > 0 && !slices.Contains(levels, e.code.Level()) {
+			continue
+		}
+		for _, k := range e.keys {
+			if k == key {
+				exact = append(exact, e.code)
+				break
+			}
+			if strings.HasPrefix(k, key) {
+				prefix = append(prefix, e.code)
+				break
+			}
+		}
+	}
+	found := exact
+	if len(found) == 0 {
+		found = topmost(prefix)
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		where, whereZh := "", ""
+		if n.within != "" {
+			where, whereZh = " in "+n.shown[n.within], "在"+n.shown[n.within]
+		}
+		return "", Errorf(ENOTFOUND, "node %q: no node%s is named so; give its code or its name as the console shows it (渎溪村 02)", s, where).
+			Zh("地点 %q：%s没有这个名称的节点；请填写代码或界面上显示的名称（如 渎溪村 02）", s, whereZh).On("node")
+	}
+	list := make([]string, 0, 6)
+	for i, c := range found {
+		if i == 5 {
+			list = append(list, fmt.Sprintf("+%d", len(found)-5))
+			break
+		}
+		list = append(list, n.shown[c]+" "+string(c))
+	}
+	return "", Errorf(EINVALID, "node %q is ambiguous: %s; type more of the name", s, strings.Join(list, ", ")).
+		Zh("地点 %q 不唯一：%s；请输入更完整的名称", s, strings.Join(list, "，")).On("node")
+}
+
+// topmost leaves out the codes that lie beneath another of codes (codes in
+// code order: an ancestor comes first).
+func topmost(codes []NodeCode) []NodeCode {
+	var out []NodeCode
+	for _, c := range codes {
+		if len(out) > 0 && out[len(out)-1].Contains(c) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// SplitTargets splits a list of targets typed by a person: at commas and
+// semicolons (, ; ， ； 、), then, within a part, at spaces when every word
+// is a code or the town's word ("330784114266 330784114268"); a part with
+// anything else is one name, spaces and all ("渎溪村 02").
+func SplitTargets(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', ';', '，', '；', '、':
+			return true
+		}
+		return false
+	}) {
+		words := SplitCodes(part)
+		list := true
+		for _, w := range words {
+			if _, err := ParseNodeCode(w); err != nil && !WholeTown(w) {
+				list = false
+			}
+		}
+		if list {
+			out = append(out, words...)
+		} else if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Scope reads a wartime scope or a directive's targets as ParseScope does,
+// names of towns and villages allowed as well as codes ("渎溪村,小界岭村").
+func (n NodeNames) Scope(args []string, town NodeCode) ([]NodeCode, error) {
+	var words []string
+	for _, a := range args {
+		for _, f := range SplitTargets(a) {
+			if WholeTown(f) {
+				words = append(words, f)
+				continue
+			}
+			c, err := n.Resolve(f, LevelTown, LevelVillage)
+			if err != nil {
+				return nil, Errorf(ErrorCode(err), "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err)).On("scope")
+			}
+			words = append(words, string(c))
+		}
+	}
+	return ParseScope(words, town)
+}
+
+// ParseDeadline reads when a directive is to be done: a duration ("2h",
+// "90m") from now, or a clock time in loc ("04:40": today, or tomorrow if
+// that time has passed). It returns the duration from now.
+func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 {
+			return 0, Errorf(EINVALID, "deadline %q: want a positive duration (2h, 90m) or a clock time (04:40)", s).
+				Zh("完成时限 %q：应为正的时长（2h、90m）或时刻（04:40）", s).On("deadline")
+		}
+		return d, nil
+	}
+	t, err := time.Parse("15:04", strings.Replace(s, "：", ":", 1))
+	if err != nil {
+		return 0, Errorf(EINVALID, "deadline %q: want a duration (2h, 90m) or a clock time (04:40)", s).
+			Zh("完成时限 %q：应为时长（2h、90m）或时刻（04:40）", s).On("deadline")
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	local := now.In(loc)
+	at := time.Date(local.Year(), local.Month(), local.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	if !at.After(now) {
+		at = time.Date(local.Year(), local.Month(), local.Day()+1, t.Hour(), t.Minute(), 0, 0, loc)
+	}
+	return at.Sub(now), nil
+}

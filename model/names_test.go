@@ -1,0 +1,68 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"gridcmd/model"
+)
+
+// TestNodeNames: names as the console shows them resolve to codes within
+// the town; a unique prefix is enough, an ambiguous one lists the
+// candidates.
+func TestNodeNames(t *testing.T) {
+	nodes := append(coverNodes(), model.Node{Code: "330784115", Level: model.LevelTown, Name: "西溪镇"},
+		model.Node{Code: "330784115201", Level: model.LevelVillage, Name: "渎溪村", Parent: "330784115"}) // the same name in another town
+	nn := model.NewNodeNames(nodes, town)
+	for _, c := range []struct {
+		in     string
+		levels []model.Level
+		want   model.NodeCode
+		code   string
+		msg    string
+	}{
+		{in: "渎溪村 02", want: duxiG02},
+		{in: "渎溪村02", want: duxiG02},
+		{in: "渎溪村 02-03", want: duxiG02M3},
+		{in: "渎溪村 渎溪2号网格", want: duxiG02},
+		{in: "渎溪村", want: duxi},                             // exact beats the grids' prefix
+		{in: "渎溪", want: duxi},                              // its grids match only through it
+		{in: "倪宅", want: otherVil},                          // another village of the town
+		{in: "330784114266-01", want: duxiG01},              // a code is a code
+		{in: "渎溪村 02-03-05", want: "330784114266-02-03-05"}, // a household unit
+		{in: "渎溪村 0", code: model.EINVALID, msg: "渎溪村 01 330784114266-01，渎溪村 02 330784114266-02"}, // the grids, not their micro-grids too
+		{in: "西溪镇", code: model.ENOTFOUND, msg: "在花街镇没有这个名称的节点"},                                  // another town
+		{in: "  ", code: model.EINVALID},
+		{in: "渎溪", levels: []model.Level{model.LevelVillage}, want: duxi},
+		{in: "渎溪村 02", levels: []model.Level{model.LevelVillage}, code: model.ENOTFOUND},
+	} {
+		got, err := nn.Resolve(c.in, c.levels...)
+		if c.code != "" {
+			assert.Equal(t, c.code, model.ErrorCode(err), c.in)
+			assert.Contains(t, model.ErrorMessageZh(err), c.msg, c.in)
+			assert.Equal(t, "node", model.ErrorField(err), c.in)
+			continue
+		}
+		assert.NoError(t, err, c.in)
+		assert.Equal(t, c.want, got, c.in)
+	}
+	assert.Equal(t, "渎溪村 02-03", nn.Name(duxiG02M3))
+
+	scope, err := nn.Scope([]string{"渎溪村，倪宅村"}, town)
+	assert.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{otherVil, duxi}, scope)
+	scope, err = nn.Scope([]string{"全镇"}, town)
+	assert.NoError(t, err)
+	assert.Equal(t, []model.NodeCode{town}, scope)
+	_, err = nn.Scope([]string{"渎溪村 02"}, town) // one name, a grid's
+	assert.Contains(t, model.ErrorMessage(err), "scope: node \"渎溪村 02\"")
+	assert.Equal(t, []string{"330784114266", "330784114200", "渎溪村 02", "倪宅村", "town"},
+		model.SplitTargets("330784114266 330784114200，渎溪村 02; 倪宅村、town"))
+	_, err = nn.Scope([]string{"渎溪村02"}, town)
+	assert.Equal(t, "scope", model.ErrorField(err), "a grid is no scope")
+
+	all := model.NewNodeNames(nodes, "")
+	_, err = all.Resolve("渎溪村")
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "two towns each have a 渎溪村")
+}

@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// One rule for every action that changes the record: it asks once on the
+// status line, naming what it will do ("办结 HJ-…-0038 渎溪村 02
+// 330国道货物撒落？"), and y does it; n or esc leaves everything as it was.
+// An action that takes a note lets tab add one on the same line; a note the
+// action needs (N) is typed first. A question too long for the line wraps
+// onto a second one rather than lose its y/n.
+
+// question is the status line's question.
+type question struct {
+	text string
+	yes  func(m Model, note string) (Model, tea.Cmd)
+	// note: tab types an optional note; needNote: the note is the point
+	// (N), typed before the question is put; editing: it is being typed.
+	note, needNote, editing bool
+	// back: n returns to the form the question came from.
+	back bool
+	// free: it changes no record (quit, discard a form), so a read-only
+	// seat may be asked it.
+	free bool
+	// detail follows the question (a room's towns, each with what it
+	// reaches there): on a second line of its own when the two do not fit
+	// one, cut where that line ends, before the keys.
+	detail string
+}
+
+func (q question) active() bool { return q.yes != nil }
+
+// ask puts a y/n question on the status line, in answer to a key. It never
+// replaces a question already waiting.
+func (m Model) ask(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }})
+}
+
+// askFree asks as ask does a question that changes no record (quit,
+// discard a half-filled form): a read-only seat is asked it too.
+func (m Model) askFree(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, free: true})
+}
+
+// askFormDetail asks as askForm does, detail after the question (on a
+// line of its own when they do not fit one).
+func (m Model) askFormDetail(text, detail string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	m.formActive = false
+	return m.put(question{text: text, detail: detail, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, back: true})
+}
+
+// askNote asks as ask does; tab adds an optional note, which yes gets.
+func (m Model) askNote(text string, yes func(Model, string) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	return m.put(question{text: text, yes: yes, note: true})
+}
+
+// askForm asks about what a form was filled in for: n goes back to the
+// form, as it was.
+func (m Model) askForm(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	m.formActive = false
+	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, back: true})
+}
+
+// askWriting has the note typed first (N: the note is the action), then
+// asks.
+func (m Model) askWriting(text string, yes func(Model, string) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	m, cmd := m.put(question{text: text, yes: yes, note: true, needNote: true, editing: true})
+	m.noteInput.SetValue("")
+	return m, tea.Batch(cmd, m.noteInput.Focus())
+}
+
+// put puts q on the status line. A read-only seat is asked nothing that
+// changes the record: it is refused with its reason instead, before any
+// question (the keys that act are refused before their forms: acting,
+// openForm).
+func (m Model) put(q question) (Model, tea.Cmd) {
+	if m.q.active() {
+		return m, nil
+	}
+	if !q.free && !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
+	}
+	m.q = q
+	m.noteInput.SetValue("")
+	m.noteInput.Blur()
+	return m, nil
+}
+
+// askLater asks a question that comes back from the store after a while (a
+// directive's dry run). By then the operator may have opened a form or
+// another prompt; the question would take the keys meant for them (a "y"
+// typed into a field must not send anything), so it is not asked.
+func (m Model) askLater(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+	if m.q.active() || m.inputActive() {
+		return m.flashErr(refusal(model.ECONFLICT,
+			"not asked: another prompt is open; finish it and try again",
+			"另有提示或表单未完成，请完成后再试"))
+	}
+	return m.ask(text, yes)
+}
+
+// onQuestionKey answers the question: y does it (with the note, if one was
+// typed), n or esc drops it; tab types a note; while a note is typed, enter
+// puts the question and esc drops the note (the question too, when the
+// note was the point).
+func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	q := m.q
+	if q.editing {
+		switch {
+		case key.Matches(msg, m.lkeys.accept):
+			if q.needNote && model.Blank(m.noteInput.Value()) {
+				return m, nil // nothing to add yet
+			}
+			m.q.editing = false
+			m.noteInput.Blur()
+			return m, nil
+		case key.Matches(msg, m.lkeys.abort):
+			if q.needNote {
+				return m.dropQuestion(), nil
+			}
+			m.q.editing = false
+			m.noteInput.SetValue("")
+			m.noteInput.Blur()
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.noteInput, cmd = m.noteInput.Update(msg)
+		return m, cmd
+	}
+	switch {
+	case key.Matches(msg, m.lkeys.yes):
+		note := strings.TrimSpace(m.noteInput.Value())
+		m.q = question{}
+		m.noteInput.SetValue("")
+		return q.yes(m, note)
+	case key.Matches(msg, m.lkeys.no):
+		return m.dropQuestion(), nil
+	case q.note && key.Matches(msg, m.lkeys.complete):
+		m.q.editing = true
+		return m, m.noteInput.Focus()
+	}
+	return m, nil
+}
+
+// dropQuestion answers no: nothing is done, and a question asked from a
+// form goes back to it.
+func (m Model) dropQuestion() Model {
+	if m.q.back {
+		m.formActive = true
+	}
+	m.q = question{}
+	m.noteInput.SetValue("")
+	m.noteInput.Blur()
+	return m
+}
+
+// questionLine is the question as the status line shows it: the question,
+// the note typed (or being typed), and the keys that answer it.
+func (m Model) questionLine() (plain, styled string) {
+	p := &m.p
+	q := m.q
+	text := " " + q.text
+	if q.editing {
+		plainIn, in := m.questionLineEditing()
+		return text + plainIn, p.st.Prompt.Render(text) + in
+	}
+	if q.detail != "" {
+		text += "  " + q.detail
+	}
+	if n := strings.TrimSpace(m.noteInput.Value()); n != "" {
+		text += "  " + m.say("note: ", "备注：") + n
+	}
+	hint := "  y/n"
+	if q.note && !q.needNote {
+		hint += m.say("  tab note", "  tab 加备注")
+	}
+	return text + hint, p.st.Prompt.Render(text + hint)
+}
+
+// questionLineEditing is the note being typed, with its keys.
+func (m Model) questionLineEditing() (plain, styled string) {
+	hint := m.say("  enter done  esc cancel", "  enter 完成  esc 取消")
+	label := m.say("  note: ", "  备注：")
+	return label + m.noteInput.Value() + hint, m.p.st.Prompt.Render(label) + m.noteInput.View() + m.p.st.Dim.Render(hint)
+}
+
+// briefID is an incident id as a question names it: HJ-…-0038.
+func briefID(id, more string) string {
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 {
+		return id
+	}
+	return parts[0] + "-" + more + "-" + parts[2]
+}
+
+// whatIncident names an incident in a question: its id, where (in a room
+// above the towns that has not read so deep, its nearest loaded place),
+// and what.
+func (m Model) whatIncident(inc model.Incident) string {
+	return briefID(inc.ID, m.p.g.More) + " " + m.w.nameOf(inc.Node) + " " + m.p.w.Trunc(inc.Title, 24, m.p.g.More)
+}

@@ -473,7 +473,18 @@ var errNoOperator = errors.New("no operator: the roster has no duty officer; imp
 func (a *app) seat(ctx context.Context, svc model.Service) (model.Seat, error) {
 	id, err := a.actor(ctx, svc, "")
 	if u, ok := err.(usageError); ok && u.error == errNoOperator {
-		return model.NoSeat("", model.NoOperator()), nil
+		// Read-only, over the file's one root where it has one: a
+		// province file then opens as a province room does, by its
+		// stored figures, not by reading every node.
+		tops, err := svc.Subtree(ctx, "", 0)
+		if err != nil {
+			return model.Seat{}, err
+		}
+		roots := make([]model.NodeCode, len(tops))
+		for i, n := range tops {
+			roots[i] = n.Code
+		}
+		return model.ReadOnlySeat(roots, model.NoOperator()), nil
 	}
 	if err != nil {
 		return model.Seat{}, err

@@ -39,6 +39,17 @@ func NoSeat(root NodeCode, why error) Seat {
 	return Seat{Node: root, Town: root.Town(), ReadOnly: why}
 }
 
+// ReadOnlySeat is the seat of a console with no operator over a file whose
+// roots are roots: the one root when there is one (a province, a county, a
+// town: the console then reads that room as a seat there would, its start
+// not growing with the file), else the whole file.
+func ReadOnlySeat(roots []NodeCode, why error) Seat {
+	if len(roots) == 1 {
+		return NoSeat(roots[0], why)
+	}
+	return NoSeat("", why)
+}
+
 // NoOperator is why a console without an operator is read-only, and what
 // to do about it.
 func NoOperator() *Error {

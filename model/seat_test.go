@@ -51,6 +51,27 @@ func TestNoSeat(t *testing.T) {
 	assert.Equal(t, town, model.NoSeat(town, model.NoOperator()).Town)
 }
 
+// TestReadOnlySeat: a console with no operator reads the file's one root as
+// that root's room (a province file opens as a province room, by its
+// stored figures); over several roots or none, the whole file.
+func TestReadOnlySeat(t *testing.T) {
+	for _, tt := range []struct {
+		roots []model.NodeCode
+		node  model.NodeCode
+		level model.Level
+	}{
+		{[]model.NodeCode{"33"}, "33", model.LevelProvince},
+		{[]model.NodeCode{town}, town, model.LevelTown},
+		{[]model.NodeCode{"33", "44"}, "", model.Level(0)},
+		{nil, "", model.Level(0)},
+	} {
+		s := model.ReadOnlySeat(tt.roots, model.NoOperator())
+		assert.Equal(t, tt.node, s.Node, "%v", tt.roots)
+		assert.Equal(t, tt.level, s.Level(), "%v", tt.roots)
+		assert.False(t, s.Acts())
+	}
+}
+
 // TestSeatFocus: a county room turns to one of its towns and back; a town
 // room cannot leave its town; a town outside the room is refused.
 func TestSeatFocus(t *testing.T) {

@@ -641,6 +641,21 @@ func TestPointsOfOneCommit(t *testing.T) {
 	assert.Equal(t, 20, p.Redeemed)
 	assert.Equal(t, 40, p.Balance)
 	requireClean(t, tw.s)
+
+	// One report a commit: the totals the writer remembers from the commit
+	// before, dropped by a rebuild.
+	for i := 0; i < 5; i++ {
+		if i == 3 {
+			rb, err := tw.s.RebuildPoints(tw.ctx)
+			require.NoError(t, err)
+			assert.Zero(t, rb.Changed)
+		}
+		_, err := tw.s.Report(tw.ctx, model.Report{Node: micro012, Category: "hazard", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("倒树 %d", i), Reporter: tw.micro.ID})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 5, pointsOf(t, tw.s, nov, tw.micro.ID).By["report"])
+	requireClean(t, tw.s)
 	tw.reopen(t)
 	assert.Equal(t, p, pointsOf(t, tw.s, nov, tw.worker01.ID))
 }

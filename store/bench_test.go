@@ -445,10 +445,8 @@ func BenchmarkReportInTxBooked(b *testing.B) {
 		}
 		require.NoError(b, s.wt.finish(tx))
 		require.NoError(b, tx.Rollback())
-		// The writer's cache (people, nodes, points totals) is kept, as
-		// the writer keeps it from one commit to the next: its totals run
-		// ahead of the rolled-back file, which changes what the batch
-		// costs no more than a commit would.
+		// The writer's cache of people and nodes is kept, as the writer
+		// keeps it from one commit to the next (nothing here writes them).
 	}
 }
 

@@ -287,9 +287,6 @@ type pointsDeltas struct {
 	days, months map[string]pointsTotal
 	key          []byte  // scratch for pointsKey
 	facts        txFacts // the facts of the event being booked, kept here to spare an allocation per event
-	// stored is the writer's cache of stored totals (writerCache), so that
-	// a total written by an earlier commit is not read again.
-	stored *writerCache
 }
 
 // pointsTotal is one key's change in the transaction, and its stored total
@@ -298,18 +295,6 @@ type pointsDeltas struct {
 type pointsTotal struct {
 	add, stored int
 	known       bool
-}
-
-// maxCachedPoints bounds each of the writer's caches of stored totals
-// (writerCache.days, .months): past it, the cache starts again empty.
-const maxCachedPoints = 1 << 17
-
-// storedPoints is the total stored at k in b, through the writer's cache m.
-func storedPoints(b *bolt.Bucket, m map[string]int, k []byte) int {
-	if v, ok := m[string(k)]; ok {
-		return v
-	}
-	return getPoints(b.Get(k))
 }
 
 // reset forgets the deltas and the buckets, keeping the maps.
@@ -358,7 +343,7 @@ func (d *pointsDeltas) sofar(p model.PersonID, month, key string) int {
 	d.key = appendPointsKey(d.key[:0], month, p, key)
 	t, ok := d.months[string(d.key)]
 	if !ok || !t.known {
-		t.stored, t.known = storedPoints(d.month, d.stored.months, d.key), true
+		t.stored, t.known = getPoints(d.month.Get(d.key)), true
 		d.months[string(d.key)] = t
 	}
 	return t.stored + t.add
@@ -372,16 +357,11 @@ func (d *pointsDeltas) flush() error {
 	if d.month == nil {
 		return nil
 	}
-	c := d.stored
-	if c.days == nil || len(c.days) > maxCachedPoints || len(c.months) > maxCachedPoints {
-		c.days, c.months = map[string]int{}, map[string]int{}
-	}
 	var keys []string
 	for _, x := range []struct {
-		b     *bolt.Bucket
-		m     map[string]pointsTotal
-		cache map[string]int
-	}{{d.day, d.days, c.days}, {d.month, d.months, c.months}} {
+		b *bolt.Bucket
+		m map[string]pointsTotal
+	}{{d.day, d.days}, {d.month, d.months}} {
 		keys = keys[:0]
 		for k, t := range x.m {
 			if t.add != 0 {
@@ -393,12 +373,11 @@ func (d *pointsDeltas) flush() error {
 			t := x.m[k]
 			d.key = append(d.key[:0], k...)
 			if !t.known {
-				t.stored = storedPoints(x.b, x.cache, d.key)
+				t.stored = getPoints(x.b.Get(d.key))
 			}
 			if err := putPoints(x.b, d.key, t.stored+t.add); err != nil {
 				return err
 			}
-			x.cache[k] = t.stored + t.add
 		}
 		clear(x.m)
 	}
@@ -645,7 +624,6 @@ func (s *DB) RebuildPoints(ctx context.Context) (model.Rebuilt, error) {
 		if err := s.wt.points.flush(); err != nil { // so that what the log gives is not booked twice
 			return nil, err
 		}
-		s.wc.days, s.wc.months = nil, nil // the totals are written anew
 		var err error
 		out, err = s.rebuild(tx)
 		return nil, err

@@ -224,7 +224,6 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 func (s *DB) startTx(b txBuckets) {
 	pts := s.wt.points
 	pts.reset()
-	pts.stored = &s.wc
 	s.wt = txState{buckets: b, points: pts}
 	s.wt.buckets.counts = &s.wt.counts
 }
@@ -478,20 +477,13 @@ func (s *DB) publish(b model.Batch) bool {
 // include its own uncommitted writes, so the writer resets the cache
 // whenever a transaction does not commit. A method that removes people or
 // nodes must reset it too.
-//
-// It also remembers the points totals the writer wrote (pointsDeltas.flush:
-// the writer is the only one that writes them while the file is open), by
-// points_day and points_month key, so that booking a person's next report
-// in a later commit reads no total; a rebuild drops them.
 type writerCache struct {
-	people       map[model.PersonID]model.Person
-	nodes        map[model.NodeCode]bool
-	days, months map[string]int
+	people map[model.PersonID]model.Person
+	nodes  map[model.NodeCode]bool
 }
 
 func (c *writerCache) reset() {
 	c.people, c.nodes = nil, nil
-	c.days, c.months = nil, nil
 }
 
 // forget drops one person, who has just been written.

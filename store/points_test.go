@@ -642,8 +642,8 @@ func TestPointsOfOneCommit(t *testing.T) {
 	assert.Equal(t, 40, p.Balance)
 	requireClean(t, tw.s)
 
-	// One report a commit: the totals the writer remembers from the commit
-	// before, dropped by a rebuild.
+	// One report a commit, with a rebuild between: each commit adds to the
+	// totals the one before wrote.
 	for i := 0; i < 5; i++ {
 		if i == 3 {
 			rb, err := tw.s.RebuildPoints(tw.ctx)

@@ -66,8 +66,7 @@ type txState struct {
 	dirty   bool   // n is not written yet
 	prefix  string // the incident id up to the number: "HJ-20261129-"
 	buckets txBuckets
-	counts  countDeltas  // the per-node counters' changes, written by finish
-	points  pointsDeltas // the points earned, written by finish
+	counts  countDeltas // the per-node counters' changes, written by finish
 }
 
 // nextID takes the next daily number of the local day of day and returns the
@@ -108,13 +107,10 @@ func checkDayFree(tx *bolt.Tx, date string, n uint64) error {
 	return nil
 }
 
-// finish writes the daily number, the counters' and the points' changes
-// back; the writer calls it before commit.
+// finish writes the daily number and the counters' changes back; the
+// writer calls it before commit.
 func (t *txState) finish(tx *bolt.Tx) error {
 	if err := t.counts.flush(tx); err != nil {
-		return err
-	}
-	if err := t.points.flush(); err != nil {
 		return err
 	}
 	if !t.dirty {

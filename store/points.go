@@ -256,132 +256,38 @@ func putPoints(b *bolt.Bucket, k []byte, v int) error {
 
 // earn books what evs (just appended to the log in tx) earn: the writer
 // calls it for every request's events, in the transaction that appends
-// them. The entries are summed in memory (s.wt.points) and written once per
-// key before the commit (txState.finish), in the same transaction; a month
-// cap reads the stored total plus what the transaction added so far.
+// them.
 func (s *DB) earn(tx *bolt.Tx, evs []model.Event) error {
-	pd := &s.wt.points
+	var day, month *bolt.Bucket
 	for _, ev := range evs {
 		if !s.pts.names[ev.Action] {
 			continue
 		}
-		if pd.month == nil {
-			if err := pd.open(tx); err != nil {
-				return err
+		if day == nil {
+			day, month = tx.Bucket(bucketPointsDay), tx.Bucket(bucketPointsMonth)
+			if day == nil || month == nil {
+				return fmt.Errorf("the points' buckets are missing (run gridcmd check)")
+			}
+			// Every commit of a busy day touches most of a period's leaf
+			// pages (each worker's total) and writes each one it touched:
+			// fuller pages are fewer pages written.
+			day.FillPercent, month.FillPercent = appendFill, appendFill
+		}
+		f := &txFacts{s: s, tx: tx, ev: ev}
+		es := s.pts.rules.Earn(ev, s.opts.Location, f, func(p model.PersonID, m, key string) int {
+			return getPoints(month.Get(pointsKey(m, p, key)))
+		})
+		for _, e := range es {
+			for _, x := range []struct {
+				b *bolt.Bucket
+				k []byte
+			}{{day, pointsKey(e.Day, e.Person, e.Indicator)}, {month, pointsKey(e.Month(), e.Person, e.Indicator)}} {
+				if err := putPoints(x.b, x.k, getPoints(x.b.Get(x.k))+e.Points); err != nil {
+					return err
+				}
 			}
 		}
-		pd.facts = txFacts{s: s, tx: tx, ev: ev}
-		for _, e := range s.pts.rules.Earn(ev, s.opts.Location, &pd.facts, pd.sofar) {
-			pd.add(pd.days, e.Day, e.Person, e.Indicator, e.Points)
-			pd.add(pd.months, e.Month(), e.Person, e.Indicator, e.Points)
-		}
 	}
-	pd.facts = txFacts{}
-	return nil
-}
-
-// pointsDeltas are the points one writer transaction earned and has not
-// written yet, by points_day and points_month key.
-type pointsDeltas struct {
-	day, month   *bolt.Bucket
-	days, months map[string]pointsTotal
-	key          []byte  // scratch for pointsKey
-	facts        txFacts // the facts of the event being booked, kept here to spare an allocation per event
-}
-
-// pointsTotal is one key's change in the transaction, and its stored total
-// if read already (a month's, read for its cap), so that flush need not
-// read it again.
-type pointsTotal struct {
-	add, stored int
-	known       bool
-}
-
-// reset forgets the deltas and the buckets, keeping the maps.
-func (d *pointsDeltas) reset() {
-	clear(d.days)
-	clear(d.months)
-	d.day, d.month = nil, nil
-}
-
-func (d *pointsDeltas) open(tx *bolt.Tx) error {
-	d.day, d.month = tx.Bucket(bucketPointsDay), tx.Bucket(bucketPointsMonth)
-	if d.day == nil || d.month == nil {
-		d.day, d.month = nil, nil
-		return fmt.Errorf("the points' buckets are missing (run gridcmd check)")
-	}
-	// Every commit of a busy day touches most of a period's leaf pages
-	// (each worker's total), and writes each one touched: fuller pages
-	// are fewer pages written.
-	d.day.FillPercent, d.month.FillPercent = appendFill, appendFill
-	if d.days == nil {
-		d.days, d.months = map[string]pointsTotal{}, map[string]pointsTotal{}
-	}
-	return nil
-}
-
-// appendPointsKey is pointsKey appended to b.
-func appendPointsKey(b []byte, period string, p model.PersonID, key string) []byte {
-	b = append(b, period...)
-	b = binary.BigEndian.AppendUint64(b, uint64(p))
-	return append(b, key...)
-}
-
-func (d *pointsDeltas) add(m map[string]pointsTotal, period string, p model.PersonID, key string, v int) {
-	d.key = appendPointsKey(d.key[:0], period, p, key)
-	if t, ok := m[string(d.key)]; ok {
-		t.add += v
-		m[string(d.key)] = t
-		return
-	}
-	m[string(d.key)] = pointsTotal{add: v}
-}
-
-// sofar is what p holds of key in month: the stored total and the
-// transaction's own.
-func (d *pointsDeltas) sofar(p model.PersonID, month, key string) int {
-	d.key = appendPointsKey(d.key[:0], month, p, key)
-	t, ok := d.months[string(d.key)]
-	if !ok || !t.known {
-		t.stored, t.known = getPoints(d.month.Get(d.key)), true
-		d.months[string(d.key)] = t
-	}
-	return t.stored + t.add
-}
-
-// flush adds the deltas to the stored totals, in key order, and forgets
-// them. The writer calls it before the commit (txState.finish) and before
-// anything in its transaction reads the ledger's buckets (a redemption's
-// balance, a rebuild).
-func (d *pointsDeltas) flush() error {
-	if d.month == nil {
-		return nil
-	}
-	var keys []string
-	for _, x := range []struct {
-		b *bolt.Bucket
-		m map[string]pointsTotal
-	}{{d.day, d.days}, {d.month, d.months}} {
-		keys = keys[:0]
-		for k, t := range x.m {
-			if t.add != 0 {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			t := x.m[k]
-			d.key = append(d.key[:0], k...)
-			if !t.known {
-				t.stored = getPoints(x.b.Get(d.key))
-			}
-			if err := putPoints(x.b, d.key, t.stored+t.add); err != nil {
-				return err
-			}
-		}
-		clear(x.m)
-	}
-	d.day, d.month = nil, nil
 	return nil
 }
 
@@ -621,9 +527,6 @@ func (c *checker) points(tx *bolt.Tx) error {
 func (s *DB) RebuildPoints(ctx context.Context) (model.Rebuilt, error) {
 	var out model.Rebuilt
 	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		if err := s.wt.points.flush(); err != nil { // so that what the log gives is not booked twice
-			return nil, err
-		}
 		var err error
 		out, err = s.rebuild(tx)
 		return nil, err
@@ -799,9 +702,6 @@ func (s *DB) RedeemBenefit(ctx context.Context, person model.PersonID, benefit s
 		}
 		to, err := getPerson(tx, person)
 		if err != nil {
-			return nil, err
-		}
-		if err := s.wt.points.flush(); err != nil { // the points this transaction earned so far count
 			return nil, err
 		}
 		have := balances(tx, model.PointsQuery{})[person]

@@ -553,8 +553,7 @@ func TestPatrolEventsEarn(t *testing.T) {
 // transaction that appends it. Each report is by another person, so every
 // one reads its cap and writes a day and a month total afresh (the worst
 // case; a person past a cap costs one read). The transaction is set up and
-// finished as the writer does (startTx, finish), so the totals' writes
-// before the commit are in the figure.
+// finished as the writer does (startTx, finish).
 func BenchmarkEarnInTx(b *testing.B) {
 	tw := newTower(b)
 	s := tw.s
@@ -579,9 +578,8 @@ func BenchmarkEarnInTx(b *testing.B) {
 	}
 }
 
-// TestPointsOfOneCommit: the writer sums a commit's points in memory and
-// writes them before the commit; within the commit, the cap, a redemption's
-// balance and a rebuild see what the commit's earlier requests earned, once.
+// TestPointsOfOneCommit: within one commit, the cap, a redemption's balance
+// and a rebuild see what the commit's earlier requests earned, once.
 // Held behind a blocker, 70 reports by one worker (信息采集 caps at 60 a
 // month), a redemption of 20 that only those points pay for, a rebuild and
 // five more reports all go in one commit.

@@ -218,13 +218,9 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 }
 
 // startTx sets up the writer's state for a new transaction over the
-// buckets b: its counters' and points' changes are gathered and written
-// by finish. The points' maps are kept from one transaction to the next,
-// emptied (an aborted transaction leaves its deltas behind).
+// buckets b: its counters' changes are gathered and written by finish.
 func (s *DB) startTx(b txBuckets) {
-	pts := s.wt.points
-	pts.reset()
-	s.wt = txState{buckets: b, points: pts}
+	s.wt = txState{buckets: b}
 	s.wt.buckets.counts = &s.wt.counts
 }
 

@@ -72,6 +72,17 @@ func decodeCounts(code, v []byte) (model.Counts, error) {
 // (each already carried up to its ancestors).
 type countDeltas struct {
 	m map[model.NodeCode]delta
+	// pending is what at noted, by the node it happened at, not carried
+	// up yet: a batch of reports from a few nodes costs one map update
+	// each rather than one per ancestor; flush carries them up first.
+	pending map[model.NodeCode]pendingCounts
+}
+
+// pendingCounts is a node's sum of at's changes; up marks one that was not
+// zero, which at carries to the ancestors even if the sum is zero.
+type pendingCounts struct {
+	model.Counts
+	up bool
 }
 
 // delta is one node's change; fresh marks a node written in this
@@ -95,13 +106,27 @@ func (c *countDeltas) add(code model.NodeCode, d model.Counts, fresh bool) {
 // at adds d to the node at code and every node above it. The node at code
 // gets an entry even when d is zero (a node just added).
 func (c *countDeltas) at(code model.NodeCode, d model.Counts) {
-	c.add(code, model.Counts{}, false)
-	if d.Zero() {
-		return
+	if c.pending == nil {
+		c.pending = map[model.NodeCode]pendingCounts{}
 	}
-	for x := code; x != ""; x = x.Parent() {
-		c.add(x, d, false)
+	v := c.pending[code]
+	v.Add(d, 1)
+	v.up = v.up || !d.Zero()
+	c.pending[code] = v
+}
+
+// carry adds what at noted to each node and every node above it.
+func (c *countDeltas) carry() {
+	for code, d := range c.pending {
+		c.add(code, model.Counts{}, false)
+		if !d.up {
+			continue
+		}
+		for x := code; x != ""; x = x.Parent() {
+			c.add(x, d.Counts, false)
+		}
 	}
+	clear(c.pending)
 }
 
 // freshTree notes nodes just added (in code order, none stored before):
@@ -159,6 +184,7 @@ func (c *countDeltas) child(parent model.NodeCode) {
 // added in this transaction), and gets one even if its delta is zero; a
 // code that is no node (an ancestor above the file's roots) is skipped.
 func (c *countDeltas) flush(tx *bolt.Tx) error {
+	c.carry()
 	if len(c.m) == 0 {
 		return nil
 	}

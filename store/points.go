@@ -268,6 +268,10 @@ func (s *DB) earn(tx *bolt.Tx, evs []model.Event) error {
 			if day == nil || month == nil {
 				return fmt.Errorf("the points' buckets are missing (run gridcmd check)")
 			}
+			// Every commit of a busy day touches most of a period's leaf
+			// pages (each worker's total) and writes each one it touched:
+			// fuller pages are fewer pages written.
+			day.FillPercent, month.FillPercent = appendFill, appendFill
 		}
 		f := &txFacts{s: s, tx: tx, ev: ev}
 		es := s.pts.rules.Earn(ev, s.opts.Location, f, func(p model.PersonID, m, key string) int {

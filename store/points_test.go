@@ -552,7 +552,8 @@ func TestPatrolEventsEarn(t *testing.T) {
 // (compare BenchmarkReportInTx): booking a report's 信息采集 in the
 // transaction that appends it. Each report is by another person, so every
 // one reads its cap and writes a day and a month total afresh (the worst
-// case; a person past a cap costs one read).
+// case; a person past a cap costs one read). The transaction is set up and
+// finished as the writer does (startTx, finish).
 func BenchmarkEarnInTx(b *testing.B) {
 	tw := newTower(b)
 	s := tw.s
@@ -563,11 +564,96 @@ func BenchmarkEarnInTx(b *testing.B) {
 	for n := 0; n < b.N; {
 		tx, err := s.db.Begin(true)
 		require.NoError(b, err)
+		wb, err := writerBuckets(tx)
+		require.NoError(b, err)
+		s.startTx(wb)
 		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
 			ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
 				IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
 			require.NoError(b, s.earn(tx, []model.Event{ev}))
 		}
+		require.NoError(b, s.wt.finish(tx)) // what the writer writes before its commit
 		require.NoError(b, tx.Rollback())
+		s.wc.reset()
 	}
+}
+
+// TestPointsOfOneCommit: within one commit, the cap, a redemption's balance
+// and a rebuild see what the commit's earlier requests earned, once.
+// Held behind a blocker, 70 reports by one worker (信息采集 caps at 60 a
+// month), a redemption of 20 that only those points pay for, a rebuild and
+// five more reports all go in one commit.
+func TestPointsOfOneCommit(t *testing.T) {
+	tw := newTower(t)
+	sub := tw.s.Subscribe()
+	defer sub.Close()
+	release, blocker := holdWriter(tw)
+	var wg sync.WaitGroup
+	queued := 0
+	enqueue := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.NoError(t, f())
+		}()
+		queued++
+		deadline := time.Now().Add(10 * time.Second)
+		for len(tw.s.queue) < queued {
+			require.True(t, time.Now().Before(deadline), "request not queued")
+			time.Sleep(time.Millisecond)
+		}
+	}
+	report := func(i int) func() error {
+		return func() error {
+			_, err := tw.s.Report(tw.ctx, model.Report{Node: micro011, Category: "hazard", Severity: model.SeverityIII,
+				Title: fmt.Sprintf("积水 %d", i), Reporter: tw.worker01.ID})
+			return err
+		}
+	}
+	for i := 0; i < 70; i++ {
+		enqueue(report(i))
+	}
+	var red model.Redemption
+	enqueue(func() (err error) {
+		red, err = tw.s.RedeemBenefit(tw.ctx, tw.worker01.ID, "dining", tw.duty.ID)
+		return err
+	})
+	var rb model.Rebuilt
+	enqueue(func() (err error) {
+		rb, err = tw.s.RebuildPoints(tw.ctx)
+		return err
+	})
+	for i := 70; i < 75; i++ {
+		enqueue(report(i))
+	}
+	commits := tw.s.commits.Load()
+	close(release)
+	require.NoError(t, <-blocker)
+	wg.Wait()
+	require.Equal(t, commits+1, tw.s.commits.Load(), "one commit")
+
+	assert.Equal(t, 40, red.Balance, "the redemption saw the 60 points of its commit")
+	assert.Zero(t, rb.Changed, "the rebuild found the commit's points kept so far")
+	p := pointsOf(t, tw.s, nov, tw.worker01.ID)
+	assert.Equal(t, 60, p.By["report"], "capped within the commit")
+	assert.Equal(t, 20, p.Redeemed)
+	assert.Equal(t, 40, p.Balance)
+	requireClean(t, tw.s)
+
+	// One report a commit, with a rebuild between: each commit adds to the
+	// totals the one before wrote.
+	for i := 0; i < 5; i++ {
+		if i == 3 {
+			rb, err := tw.s.RebuildPoints(tw.ctx)
+			require.NoError(t, err)
+			assert.Zero(t, rb.Changed)
+		}
+		_, err := tw.s.Report(tw.ctx, model.Report{Node: micro012, Category: "hazard", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("倒树 %d", i), Reporter: tw.micro.ID})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 5, pointsOf(t, tw.s, nov, tw.micro.ID).By["report"])
+	requireClean(t, tw.s)
+	tw.reopen(t)
+	assert.Equal(t, p, pointsOf(t, tw.s, nov, tw.worker01.ID))
 }

@@ -362,7 +362,9 @@ func (a *app) patrolActor(ctx context.Context, db backend, by, patrol string) (m
 }
 
 // printPatrol prints a patrol as JSON or as one line.
-func (a *app) printPatrol(p model.Patrol, asJSON bool, what string) error {
+// printPatrol says what actor did to the patrol; one covering for the
+// patroller (the liaison, a duty officer) is named with whom it was for.
+func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.PersonID) error {
 	if asJSON {
 		return writeJSON(a.out, a.patrolJSON(p))
 	}
@@ -370,7 +372,11 @@ func (a *app) printPatrol(p model.Patrol, asJSON bool, what string) error {
 	if p.Complete() {
 		done = ", done"
 	}
-	fmt.Fprintf(a.out, "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, p.Patroller, p.Checked(), p.Checkpoints, done)
+	who := p.Patroller.String()
+	if actor != 0 && actor != p.Patroller {
+		who = actor.String() + " for " + who
+	}
+	fmt.Fprintf(a.out, "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
 	return nil
 }
 
@@ -391,7 +397,7 @@ func (a *app) patrolStartCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.printPatrol(p, asJSON, "started")
+				return a.printPatrol(p, asJSON, "started", actor)
 			})
 		},
 	}
@@ -425,7 +431,7 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				return a.printPatrol(p, asJSON, "checked in at "+strings.ToUpper(strings.TrimSpace(checkpoint)))
+				return a.printPatrol(p, asJSON, "checked in at "+strings.ToUpper(strings.TrimSpace(checkpoint)), actor)
 			})
 		},
 	}
@@ -455,7 +461,7 @@ func (a *app) patrolEndCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				return a.printPatrol(p, asJSON, "ended")
+				return a.printPatrol(p, asJSON, "ended", actor)
 			})
 		},
 	}

@@ -140,6 +140,11 @@ func TestPatrolCommands(t *testing.T) {
 	assert.Len(t, first.ByKind, 5)
 	problems := e.run("check")
 	assert.Equal(t, cli.ExitOK, problems.code, "%s", problems)
+	// The liaison ending a patrol for its patroller is named as who did
+	// it (it printed "ended by P7" for an end by P20).
+	e.okJSON(&p, "patrol", "start", "P-T-01", "--by", "P7", "--json")
+	id2 := p["id"].(string)
+	assert.Equal(t, id2+" P-T-01 ended by P20 for P7: 0/3 checkpoints\n", e.ok("patrol", "end", id2, "--by", "P20"))
 }
 
 func TestRotationCommands(t *testing.T) {

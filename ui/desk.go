@@ -390,67 +390,96 @@ type deskDoneMsg struct {
 // copies (a refusal about one of its fields keeps it open with the reason)
 // and sends it.
 func (m Model) submitDeskForm(v map[string]string) (tea.Model, tea.Cmd) {
+	f := m.deskTarget()
+	switch m.form.kind {
+	case formPassFinding:
+		return m.submitPass(f, v)
+	case formMergeFinding:
+		return m.submitMerge(f, v)
+	}
+	return m.submitClose(f, v)
+}
+
+// deskTarget is the finding the open desk form is about.
+func (m Model) deskTarget() model.Finding {
 	var f model.Finding
 	for _, x := range m.pt.findings {
 		if x.ID == m.form.target {
 			f = x
 		}
 	}
+	return f
+}
+
+// refuseForm keeps the form open with the reason.
+func (m Model) refuseForm(err error) (tea.Model, tea.Cmd) {
+	m.form.err = m.errText(err)
+	return m, nil
+}
+
+// submitPass passes the finding on as a report at the node the form names.
+func (m Model) submitPass(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
 	by := m.seat.Person.ID
 	actor, known := m.w.byID[by]
-	fail := func(err error) (tea.Model, tea.Cmd) {
-		m.form.err = m.errText(err)
-		return m, nil
-	}
 	svc := m.svc
-	switch m.form.kind {
-	case formPassFinding:
-		node, err := model.ParseNodeCode(v["node"])
-		if err != nil {
-			return fail(err)
-		}
-		sev, err := model.ParseSeverity(v["severity"])
-		if err != nil {
-			return fail(err)
-		}
-		if known {
-			if _, err := f.PassReport(node, v["category"], sev, actor, ""); err != nil && m.form.has(model.ErrorField(err)) {
-				return fail(err)
-			}
-		}
-		id, cat := f.ID, v["category"]
-		return m.askForm(m.say(fmt.Sprintf("pass %s on as a report at %s (%s, %s)?", id, m.w.names[node], cat, sev),
-			fmt.Sprintf("将 %s 交办为 %s 的上报（%s，%s）？", id, m.w.names[node], model.Category(cat).Zh(), sev)),
-			func(m Model) (Model, tea.Cmd) {
-				return m, func() tea.Msg {
-					out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
-					return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
-				}
-			})
-	case formMergeFinding:
-		id, err := model.ParseIncidentID(v["into"])
-		if err != nil {
-			return fail(model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On("into"))
-		}
-		if seq, ok := m.w.byRef[id]; ok && known {
-			if inc, ok := m.w.get(seq); ok {
-				if _, _, err := f.Merge(inc, actor, m.now); err != nil && (m.form.has(model.ErrorField(err)) || model.ErrorCode(err) == model.ECONFLICT) {
-					return fail(err)
-				}
-			}
-		}
-		fid := f.ID
-		return m.askForm(m.say(fmt.Sprintf("merge %s into %s?", fid, id), fmt.Sprintf("将 %s 并入 %s？", fid, id)),
-			func(m Model) (Model, tea.Cmd) {
-				return m, func() tea.Msg {
-					out, err := svc.MergeFinding(context.Background(), fid, id, by)
-					return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
-				}
-			})
+	node, err := model.ParseNodeCode(v["node"])
+	if err != nil {
+		return m.refuseForm(err)
+	}
+	sev, err := model.ParseSeverity(v["severity"])
+	if err != nil {
+		return m.refuseForm(err)
 	}
 	if known {
+		if _, err := f.PassReport(node, v["category"], sev, actor, ""); err != nil && m.form.has(model.ErrorField(err)) {
+			return m.refuseForm(err)
+		}
+	}
+	id, cat := f.ID, v["category"]
+	return m.askForm(m.say(fmt.Sprintf("pass %s on as a report at %s (%s, %s)?", id, m.w.names[node], cat, sev),
+		fmt.Sprintf("将 %s 交办为 %s 的上报（%s，%s）？", id, m.w.names[node], model.Category(cat).Zh(), sev)),
+		func(m Model) (Model, tea.Cmd) {
+			return m, func() tea.Msg {
+				out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
+				return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
+			}
+		})
+}
+
+// submitMerge merges the finding into the incident the form names.
+func (m Model) submitMerge(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
+	by := m.seat.Person.ID
+	actor, known := m.w.byID[by]
+	svc := m.svc
+	id, err := model.ParseIncidentID(v["into"])
+	if err != nil {
+		return m.refuseForm(model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On("into"))
+	}
+	if seq, ok := m.w.byRef[id]; ok && known {
+		if inc, ok := m.w.get(seq); ok {
+			if _, _, err := f.Merge(inc, actor, m.now); err != nil && (m.form.has(model.ErrorField(err)) || model.ErrorCode(err) == model.ECONFLICT) {
+				return m.refuseForm(err)
+			}
+		}
+	}
+	fid := f.ID
+	return m.askForm(m.say(fmt.Sprintf("merge %s into %s?", fid, id), fmt.Sprintf("将 %s 并入 %s？", fid, id)),
+		func(m Model) (Model, tea.Cmd) {
+			return m, func() tea.Msg {
+				out, err := svc.MergeFinding(context.Background(), fid, id, by)
+				return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
+			}
+		})
+}
+
+// submitClose closes the finding with the form's reason.
+func (m Model) submitClose(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
+	by := m.seat.Person.ID
+	actor, known := m.w.byID[by]
+	svc := m.svc
+	if known {
 		if _, _, err := f.Close(v["reason"], actor, m.now); err != nil && m.form.has(model.ErrorField(err)) {
-			return fail(err)
+			return m.refuseForm(err)
 		}
 	}
 	fid, reason := f.ID, v["reason"]

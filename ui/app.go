@@ -317,6 +317,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
+	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg:
+		return m.onLiveMsg(msg)
+	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg,
+		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
+		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPaneMsg(msg)
+	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
+		return m.onFlashMsg(msg)
+	}
+	return m, nil
+}
+
+// onLiveMsg handles the live state: the snapshot, the closed incidents, the
+// figures, the feed of events and its clock. A replay keeps the log's.
+func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
 	case snapshotMsg:
 		if m.rp != nil {
 			return m, nil
@@ -336,12 +352,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // a replay's figures are the log's at its time
 		}
 		return m.onFigures(msg)
-	case dutyMsg:
-		return m.onDuty(msg)
-	case historyMsg:
-		return m.onHistory(msg)
-	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
-		return m.onHandoverMsg(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
@@ -353,6 +363,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.onReplayTick(time.Time(msg))
 		}
 		return m.onTick()
+	}
+	return m, nil
+}
+
+// onPaneMsg handles what the panes asked for and what they load: the duty,
+// the history, the handovers, the actions' outcomes, an incident to open,
+// the towns' children, the timeline, the points, the patrols and the desk.
+func (m Model) onPaneMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case dutyMsg:
+		return m.onDuty(msg)
+	case historyMsg:
+		return m.onHistory(msg)
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+		return m.onHandoverMsg(msg)
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
 	case openIncidentMsg:
@@ -376,12 +401,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPoints(msg)
 	case wantPointsMsg:
 		return m.openPoints(msg.month)
+	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPatrolMsg(msg)
+	}
+	return m, nil
+}
+
+// onFlashMsg handles what the status line says: a refusal, a notice from
+// outside, a sweep's error, and a flash's time running out.
+func (m Model) onFlashMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
 	case sweptMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
-		return m.onPatrolMsg(msg)
 	case refusedMsg:
 		return m.flashErr(msg.err)
 	case Notice:

@@ -317,6 +317,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
+	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg:
+		return m.onLiveMsg(msg)
+	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg,
+		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
+		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPaneMsg(msg)
+	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
+		return m.onFlashMsg(msg)
+	}
+	return m, nil
+}
+
+// onLiveMsg handles the live state: the snapshot, the closed incidents, the
+// figures, the feed of events and its clock. A replay keeps the log's.
+func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
 	case snapshotMsg:
 		if m.rp != nil {
 			return m, nil
@@ -336,12 +352,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // a replay's figures are the log's at its time
 		}
 		return m.onFigures(msg)
-	case dutyMsg:
-		return m.onDuty(msg)
-	case historyMsg:
-		return m.onHistory(msg)
-	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
-		return m.onHandoverMsg(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
 	case resubscribeMsg:
@@ -353,6 +363,21 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.onReplayTick(time.Time(msg))
 		}
 		return m.onTick()
+	}
+	return m, nil
+}
+
+// onPaneMsg handles what the panes asked for and what they load: the duty,
+// the history, the handovers, the actions' outcomes, an incident to open,
+// the towns' children, the timeline, the points, the patrols and the desk.
+func (m Model) onPaneMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case dutyMsg:
+		return m.onDuty(msg)
+	case historyMsg:
+		return m.onHistory(msg)
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+		return m.onHandoverMsg(msg)
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
 	case openIncidentMsg:
@@ -376,12 +401,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPoints(msg)
 	case wantPointsMsg:
 		return m.openPoints(msg.month)
+	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		return m.onPatrolMsg(msg)
+	}
+	return m, nil
+}
+
+// onFlashMsg handles what the status line says: a refusal, a notice from
+// outside, a sweep's error, and a flash's time running out.
+func (m Model) onFlashMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
 	case sweptMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-	case patrolLoadedMsg, deskAskMsg, deskDoneMsg:
-		return m.onPatrolMsg(msg)
 	case refusedMsg:
 		return m.flashErr(msg.err)
 	case Notice:
@@ -662,36 +695,15 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Quit):
 		next, cmd = m.quit()
 	case key.Matches(msg, k.Help):
-		if m.overlay == overlayHelp {
-			m, cmd = m.goBack()
-		} else {
-			m = m.push()
-			m.overlay = overlayHelp
-			m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
-		}
-		next = m
+		next, cmd = m.toggleHelp()
 	case key.Matches(msg, k.Command):
-		m.cmdActive = true
-		m.cmdPos = len(m.cmdHistory)
-		m.cmdInput.SetValue("")
-		next, cmd = m, m.cmdInput.Focus()
+		next, cmd = m.openCommandLine()
 	case key.Matches(msg, k.Filter):
-		m.overlay = overlayNone
-		m.focus = paneQueue
-		m.filterFrom = m.here()
-		m.filterActive = true
-		m.filterInput.SetValue(m.queue.filter)
-		m.filterInput.CursorEnd()
-		next, cmd = m, m.filterInput.Focus()
+		next, cmd = m.openFilter()
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		next = m.cycleFocus(key.Matches(msg, k.PrevPane))
 	case key.Matches(msg, k.Back):
-		if len(m.back) == 0 && m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" &&
-			m.seat.AboveTown() && m.seat.Town != "" {
-			next, cmd = m.focusTown("") // nowhere to go back to in the town: back to the room above it
-		} else {
-			next, cmd = m.goBack()
-		}
+		next, cmd = m.onBackKey()
 	case key.Matches(msg, k.New):
 		next, cmd = m.openReportForm()
 	case key.Matches(msg, k.Wartime):
@@ -706,18 +718,62 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Ack), key.Matches(msg, k.Escalate), key.Matches(msg, k.EscalateTo),
 		key.Matches(msg, k.Dispatch), key.Matches(msg, k.Resolve), key.Matches(msg, k.Reopen), key.Matches(msg, k.Close),
 		key.Matches(msg, k.Note):
-		// Only on an incident the operator can see: the queue's or the
-		// detail view's, never one hidden behind another overlay.
-		if m.overlay != overlayNone && m.overlay != overlayDetail {
-			next, cmd = m.flashErr(refusal(model.ECONFLICT,
-				"esc back to the incidents first", "请先按 esc 回到事件列表"))
-		} else {
-			next, cmd = m.onActionKey(msg)
-		}
+		next, cmd = m.onIncidentKey(msg)
 	default:
 		return nil, nil, false
 	}
 	return next, cmd, true
+}
+
+// toggleHelp opens the help over the focused pane's keys, or closes it.
+func (m Model) toggleHelp() (Model, tea.Cmd) {
+	if m.overlay == overlayHelp {
+		return m.goBack()
+	}
+	m = m.push()
+	m.overlay = overlayHelp
+	m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
+	return m, nil
+}
+
+// openCommandLine opens an empty : prompt at the end of its history.
+func (m Model) openCommandLine() (Model, tea.Cmd) {
+	m.cmdActive = true
+	m.cmdPos = len(m.cmdHistory)
+	m.cmdInput.SetValue("")
+	return m, m.cmdInput.Focus()
+}
+
+// openFilter opens the queue's filter on what it holds, from where the
+// console is (esc comes back there).
+func (m Model) openFilter() (Model, tea.Cmd) {
+	m.overlay = overlayNone
+	m.focus = paneQueue
+	m.filterFrom = m.here()
+	m.filterActive = true
+	m.filterInput.SetValue(m.queue.filter)
+	m.filterInput.CursorEnd()
+	return m, m.filterInput.Focus()
+}
+
+// onBackKey goes back; with nowhere to go back to in a town, a room above
+// it goes back to its towns.
+func (m Model) onBackKey() (tea.Model, tea.Cmd) {
+	if len(m.back) == 0 && m.overlay == overlayNone && m.queue.filter == "" && m.queue.scope == "" &&
+		m.seat.AboveTown() && m.seat.Town != "" {
+		return m.focusTown("") // nowhere to go back to in the town: back to the room above it
+	}
+	return m.goBack()
+}
+
+// onIncidentKey acts on an incident, but only on one the operator can see:
+// the queue's or the detail view's, never one hidden behind another overlay.
+func (m Model) onIncidentKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.overlay != overlayNone && m.overlay != overlayDetail {
+		return m.flashErr(refusal(model.ECONFLICT,
+			"esc back to the incidents first", "请先按 esc 回到事件列表"))
+	}
+	return m.onActionKey(msg)
 }
 
 // acting reports whether a key acts (reports, wartime, directives, the

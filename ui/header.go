@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"gridcmd/model"
 )
@@ -69,117 +70,166 @@ func (m Model) seatBelowTown() bool {
 // room's name goes first, then the date (the time stays), then the figures
 // of the highest rank, then the mode's detail; open and red stay longest.
 func (m Model) header() string {
-	p := &m.p
+	h := headerLine{p: &m.p, width: m.width, figs: m.headerFigures()}
+	h.lead, h.bareLead = m.headerLead()
+	h.mode, h.shortMode, h.modeSt = m.headerMode()
+	h.clock, h.shortClock = m.headerClock()
+	h.dropped = make([]bool, len(h.figs))
+	for _, step := range h.givingWay(m.seatBelowTown()) {
+		if h.fits() {
+			break
+		}
+		step()
+	}
+	for i := len(h.figs) - 1; i >= 0 && !h.fits(); i-- {
+		h.dropped[i] = true
+	}
+	return h.render()
+}
+
+// headerLine is the header's parts as they give way, in turn, until the
+// line fits its width.
+type headerLine struct {
+	p     *painter
+	width int
+
+	lead, bareLead    string // bare: the town alone
+	mode, shortMode   string // short: "" when the mode cannot shorten
+	modeSt            lipgloss.Style
+	clock, shortClock string // short: the time without the date
+	figs              []headerFigure
+	dropped           []bool // figures given up
+}
+
+// headerLead is the header's lead: the town and the room's name, and for a
+// seat of a room below the town (a village's, a grid's) whose seat it is;
+// bare, the town alone.
+func (m Model) headerLead() (lead, bare string) {
 	town, roomName := m.room()
-	mode, shortMode, modeSt := " "+p.lab.Peacetime+" ", "", p.st.HeaderMode
+	bare = " " + town + "  "
+	lead = " " + town + "  " + roomName + "  "
+	if roomName == "" {
+		lead = bare // a console over the whole file: "all towns"
+	}
+	if m.seatBelowTown() {
+		// A seat of a room below the town (a village's, a grid's): the
+		// room by its name, and whose seat it is.
+		if op := m.seat.Person; op.Name != "" {
+			roomName += " " + m.p.g.Dot + " " + op.Name
+		}
+		lead = " " + town + "  " + roomName + "  "
+	}
+	return lead, bare
+}
+
+// headerMode is the header's mode: peacetime, or wartime with its reason
+// and since when (per town in a room above the towns), then what stays when
+// it is shortened: read-only, the feed lost. short is "" when the mode has
+// no shorter form; st is its style.
+func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
+	p := &m.p
+	mode, st = " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
 		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
-		shortMode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
+		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
 		if a.Drill {
 			mode += " " + m.wl.Drill
-			shortMode += " " + m.wl.Drill
+			short += " " + m.wl.Drill
 		}
 		mode += " "
-		shortMode += " "
-		modeSt = p.st.HeaderWartime
+		short += " "
+		st = p.st.HeaderWartime
 	} else if n := len(m.wt.status.Towns); n > 0 {
 		// A room above the towns: wartime is per town.
 		mode = " " + p.lab.Wartime + " " + fmt.Sprintf(m.say("%d towns", "%d 个镇街"), n) + " "
-		modeSt = p.st.HeaderWartime
+		st = p.st.HeaderWartime
 	}
-	// What the mode says after it stays when it is shortened: read-only,
-	// the feed lost.
 	var marks string
 	if !m.seat.Acts() {
 		marks += p.lab.ReadOnly + " "
 	}
 	if m.feedDown {
 		marks += p.lab.FeedDown + " "
-		modeSt = p.st.HeaderWartime
+		st = p.st.HeaderWartime
 	}
 	if marks != "" {
 		mode += marks
-		if shortMode == "" {
-			shortMode = " " // peacetime's word gives way to the marks
+		if short == "" {
+			short = " " // peacetime's word gives way to the marks
 		}
-		shortMode += marks
+		short += marks
 	}
+	return mode, short, st
+}
+
+// headerClock is the header's clock with the date and, short, without it.
+func (m Model) headerClock() (clock, short string) {
 	now := m.now.In(m.opt.Location)
-	layout, short := "2006-01-02 15:04:05", "15:04:05"
+	layout, shortLayout := "2006-01-02 15:04:05", "15:04:05"
 	if m.opt.Tick >= time.Minute && m.rp == nil {
-		layout, short = "2006-01-02 15:04", "15:04" // a clock that ticks by the minute shows no seconds
+		layout, shortLayout = "2006-01-02 15:04", "15:04" // a clock that ticks by the minute shows no seconds
 	}
-	clock := now.Format(layout)
-	figs := m.headerFigures()
-	dropped := make([]bool, len(figs))
-	join := func() string {
-		var s []string
-		for i, f := range figs {
-			if !dropped[i] {
-				s = append(s, f.text)
-			}
-		}
-		return strings.Join(s, "  ")
-	}
-	lead := " " + town + "  " + roomName + "  "
-	if roomName == "" {
-		lead = " " + town + "  " // a console over the whole file: "all towns"
-	}
-	if m.seatBelowTown() {
-		// A seat of a room below the town (a village's, a grid's): the
-		// room by its name, and whose seat it is.
-		if op := m.seat.Person; op.Name != "" {
-			roomName += " " + p.g.Dot + " " + op.Name
-		}
-		lead = " " + town + "  " + roomName + "  "
-	}
-	fits := func() bool {
-		return p.w.Of(lead)+p.w.Of(mode)+2+p.w.Of(clock)+2+p.w.Of(join())+1 <= m.width
-	}
-	// What gives way, in turn, until the line fits.
-	dropLead := func() bool { lead = " " + town + "  "; return true }
-	steps := []func() bool{dropLead, func() bool { clock = now.Format(short); return true }}
-	if m.seatBelowTown() {
+	return now.Format(layout), now.Format(shortLayout)
+}
+
+// givingWay is what gives way, in turn, until the line fits: the room's
+// name, the date, the figures, the mode's detail.
+func (h *headerLine) givingWay(seatBelowTown bool) []func() {
+	dropLead := func() { h.lead = h.bareLead }
+	shortClock := func() { h.clock = h.shortClock }
+	steps := []func(){dropLead, shortClock}
+	if seatBelowTown {
 		// A seat's room and whose seat it is go after the figures do.
-		steps = []func() bool{func() bool { clock = now.Format(short); return true }}
+		steps = []func(){shortClock}
 	}
 	// Then the figures, the highest rank first, one at a time from the
 	// right: at 80 columns esc/h may stay when pass-on cannot.
 	for rank := 4; rank > 0; rank-- {
-		for i := len(figs) - 1; i >= 0; i-- {
-			if figs[i].rank != rank {
+		for i := len(h.figs) - 1; i >= 0; i-- {
+			if h.figs[i].rank != rank {
 				continue
 			}
 			i := i
-			steps = append(steps, func() bool { dropped[i] = true; return true })
+			steps = append(steps, func() { h.dropped[i] = true })
 		}
 	}
-	if m.seatBelowTown() {
+	if seatBelowTown {
 		steps = append(steps, dropLead)
 	}
-	steps = append(steps, func() bool {
-		if shortMode == "" {
-			return false
+	return append(steps, func() {
+		if h.shortMode != "" {
+			h.mode = h.shortMode
 		}
-		mode = shortMode
-		return true
 	})
-	for _, step := range steps {
-		if fits() {
-			break
+}
+
+// joined is the figures not given up.
+func (h *headerLine) joined() string {
+	var s []string
+	for i, f := range h.figs {
+		if !h.dropped[i] {
+			s = append(s, f.text)
 		}
-		step()
 	}
-	for i := len(figs) - 1; i >= 0 && !fits(); i-- {
-		dropped[i] = true
-	}
-	rest := "  " + clock + "  " + join()
-	room := m.width - p.w.Of(lead) - p.w.Of(mode)
+	return strings.Join(s, "  ")
+}
+
+// fits reports whether the line fits its width as it stands.
+func (h *headerLine) fits() bool {
+	p := h.p
+	return p.w.Of(h.lead)+p.w.Of(h.mode)+2+p.w.Of(h.clock)+2+p.w.Of(h.joined())+1 <= h.width
+}
+
+// render draws the line; a lead still too wide is cut.
+func (h *headerLine) render() string {
+	p := h.p
+	lead, rest := h.lead, "  "+h.clock+"  "+h.joined()
+	room := h.width - p.w.Of(lead) - p.w.Of(h.mode)
 	if room < 0 {
-		lead = p.w.Fit(lead, m.width-p.w.Of(mode), p.g.More)
+		lead = p.w.Fit(lead, h.width-p.w.Of(h.mode), p.g.More)
 		room = 0
 	}
-	return p.st.Header.Render(lead) + modeSt.Render(mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
+	return p.st.Header.Render(lead) + h.modeSt.Render(h.mode) + p.st.Header.Render(p.w.Fit(rest, room, p.g.More))
 }
 
 // room is the header's lead: the place the console shows (the seat's town,

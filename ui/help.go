@@ -59,38 +59,38 @@ func (h *helpPane) View() string {
 	return h.c.p.box(h.Title(), right, lines, h.width, h.height, true)
 }
 
+// lines are the help's lines: the key groups side by side, the legend, then
+// the : commands and their aliases.
 func (h *helpPane) lines() []string {
-	p := &h.c.p
 	inner := h.width - 2
+	out := append([]string{""}, h.keyRows(inner)...)
+	out = append(out, h.legend(inner)...)
+	out = append(out, "")
+	out = append(out, h.commandList(inner)...)
+	if len(out) > h.height-2 {
+		out = out[1:] // the blank line on top gives way before the commands do
+	}
+	return out
+}
+
+// helpKeyW is the width of a key in the help's columns.
+const helpKeyW = 10
+
+// keyRows are the key groups as many side by side as fit 24 columns each;
+// the rest below, a blank line after each row of groups.
+func (h *helpPane) keyRows(inner int) []string {
+	p := &h.c.p
 	groups := h.groups
-	// As many groups side by side as fit 24 columns each; the rest below.
 	perRow := max(1, min(len(groups), inner/24))
 	colW := inner / perRow
-	const keyW = 10
-	out := []string{""}
-	descW := colW - keyW - 2
-	// Each group as lines of its column: a key and its words, wrapped at
-	// spaces (never cut) under the words.
-	column := func(g []key.Binding) []string {
-		var col []string
-		for _, b := range g {
-			hb := b.Help()
-			for i, d := range wordWrap(p.w, hb.Desc, descW) {
-				k := ""
-				if i == 0 {
-					k = hb.Key
-				}
-				col = append(col, " "+p.st.Key.Render(p.w.Fit(k, keyW, ""))+" "+p.st.KeyDesc.Render(p.w.Fit(d, descW, p.g.More)))
-			}
-		}
-		return col
-	}
+	descW := colW - helpKeyW - 2
+	var out []string
 	for start := 0; start < len(groups); start += perRow {
 		row := groups[start:min(start+perRow, len(groups))]
 		cols := make([][]string, len(row))
 		lines := 0
 		for i, g := range row {
-			cols[i] = column(g)
+			cols[i] = h.keyColumn(g, descW)
 			lines = max(lines, len(cols[i]))
 		}
 		for r := 0; r < lines; r++ {
@@ -106,25 +106,53 @@ func (h *helpPane) lines() []string {
 		}
 		out = append(out, "")
 	}
+	return out
+}
+
+// keyColumn is a group as lines of its column: a key and its words, wrapped
+// at spaces (never cut) under the words.
+func (h *helpPane) keyColumn(g []key.Binding, descW int) []string {
+	p := &h.c.p
+	var col []string
+	for _, b := range g {
+		hb := b.Help()
+		for i, d := range wordWrap(p.w, hb.Desc, descW) {
+			k := ""
+			if i == 0 {
+				k = hb.Key
+			}
+			col = append(col, " "+p.st.Key.Render(p.w.Fit(k, helpKeyW, ""))+" "+p.st.KeyDesc.Render(p.w.Fit(d, descW, p.g.More)))
+		}
+	}
+	return col
+}
+
+// legend is what the console's marks mean, dim.
+func (h *helpPane) legend(inner int) []string {
+	p := &h.c.p
 	legend := wordWrap(p.w, p.lab.Legend, inner-1)
 	if p.lab.Lang == "zh" {
 		legend = wrap(p.w, p.lab.Legend, inner-1) // no spaces to break at
 	}
+	out := make([]string, 0, len(legend))
 	for _, l := range legend {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
 	}
-	out = append(out, "")
+	return out
+}
+
+// commandList is the : commands, then their aliases, dim. Wrapped, not cut:
+// the list is the only place the commands are named. The aliases come after
+// them, below the fold on a small terminal.
+func (h *helpPane) commandList(inner int) []string {
+	p := &h.c.p
 	cmds, aliases := " "+h.commands+"  (tab completes)", " aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
 		cmds, aliases = " "+h.commands+" （tab键补全）", " 别名："+h.aliases
 	}
-	// Wrapped, not cut: the list is the only place the commands are named.
-	// The aliases come after them, below the fold on a small terminal.
+	var out []string
 	for _, l := range append(wordWrap(p.w, cmds, inner-1), wordWrap(p.w, aliases, inner-1)...) {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
-	}
-	if len(out) > h.height-2 {
-		out = out[1:] // the blank line on top gives way before the commands do
 	}
 	return out
 }

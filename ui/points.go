@@ -203,49 +203,75 @@ func nameWidth(inner int, cols []pointsCol) int {
 	return max(n, 8)
 }
 
-// render lays the month out as lines that fit the inner width.
+// render lays the month out as lines that fit the inner width: the month in
+// one line, the grid teams, the people ranked, then the micro-grids.
 func (pp *pointsPane) render() {
 	if !pp.loaded || pp.width < 4 {
 		return
 	}
-	p, w := &pp.c.p, &pp.c.w
-	inner := pp.width - 2
-	l := pp.lab
-	head := func(s string) string { return p.st.ColumnHead.Render(p.w.Fit(s, inner, p.g.More)) }
-	line := func(s string) string { return p.w.Fit(s, inner, p.g.More) }
-	name := func(code model.NodeCode) string {
-		if n, ok := w.names[code]; ok {
-			return n
-		}
-		return string(code)
-	}
-	// row is a table's line: the first column, then the figures.
-	row := func(cols []pointsCol, first string, cells ...string) string {
-		s := " " + p.w.Fit(first, nameWidth(inner, cols), p.g.More)
-		for i, c := range cols {
-			if i < len(cells) {
-				s += " " + p.w.FitRight(cells[i], c.w)
-			}
-		}
-		return s
-	}
-	labels := func(cols []pointsCol) []string {
-		out := make([]string, len(cols))
-		for i, c := range cols {
-			out[i] = c.label
-		}
-		return out
-	}
-	n := strconv.Itoa
-	plus := func(v int) string {
-		if v == 0 {
-			return "0"
-		}
-		return fmt.Sprintf("%+d", v)
-	}
-	var out []string
+	t := pointsTable{p: &pp.c.p, names: pp.c.w.names, inner: pp.width - 2}
+	out := pp.summary(t)
+	out = append(out, pp.gridRows(t)...)
+	out = append(out, pp.peopleRows(t)...)
+	out = append(out, pp.microRows(t)...)
+	pp.lines = out
+}
 
-	// The month in one line.
+// pointsTable is what the points pane's lines share: the painter, the
+// inner width and the places' names.
+type pointsTable struct {
+	p     *painter
+	names map[model.NodeCode]string
+	inner int
+}
+
+// line fits s to the inner width.
+func (t pointsTable) line(s string) string { return t.p.w.Fit(s, t.inner, t.p.g.More) }
+
+// head is a table's column heads.
+func (t pointsTable) head(s string) string { return t.p.st.ColumnHead.Render(t.line(s)) }
+
+// name is a place's display name, or its code when it has none.
+func (t pointsTable) name(code model.NodeCode) string {
+	if n, ok := t.names[code]; ok {
+		return n
+	}
+	return string(code)
+}
+
+// row is a table's line: the first column, then the figures.
+func (t pointsTable) row(cols []pointsCol, first string, cells ...string) string {
+	s := " " + t.p.w.Fit(first, nameWidth(t.inner, cols), t.p.g.More)
+	for i, c := range cols {
+		if i < len(cells) {
+			s += " " + t.p.w.FitRight(cells[i], c.w)
+		}
+	}
+	return s
+}
+
+// colLabels are the columns' labels, for a table's head.
+func colLabels(cols []pointsCol) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.label
+	}
+	return out
+}
+
+// signed writes a trend with its sign, and a bare 0 for none.
+func signed(v int) string {
+	if v == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%+d", v)
+}
+
+// summary is the month in one line: its points against the month before,
+// the people who earned and the indicators; narrow, the counts go on a line
+// of their own.
+func (pp *pointsPane) summary(t pointsTable) []string {
+	l := pp.lab
 	total, before, people := 0, 0, 0
 	for _, x := range pp.cur.People {
 		total += x.Total
@@ -264,38 +290,52 @@ func (pp *pointsPane) render() {
 	}
 	sums := fmt.Sprintf(" %s %d  %s %d  %+d", this, total, last, before, total-before)
 	counts := fmt.Sprintf("  %s %d  %s %d", l.Earners, people, l.Indicators, len(pp.cur.Indicators))
-	if p.w.Of(sums+counts) <= inner {
-		out = append(out, line(sums+counts))
-	} else { // narrow: the counts on a line of their own
-		out = append(out, line(sums), line(" "+counts[2:]))
+	if t.p.w.Of(sums+counts) <= t.inner {
+		return []string{t.line(sums + counts)}
 	}
+	return []string{t.line(sums), t.line(" " + counts[2:])}
+}
 
-	// Grid teams with points this month or the last, with the leader's share.
-	var grids []model.TeamPoints
-	for _, t := range model.Teams(model.LevelGrid, pp.cur.People, pp.prev.People) {
+// activeTeams are the teams at a level with points this month or the last.
+func (pp *pointsPane) activeTeams(level model.Level) []model.TeamPoints {
+	var out []model.TeamPoints
+	for _, t := range model.Teams(level, pp.cur.People, pp.prev.People) {
 		if t.Total != 0 || t.Previous != 0 {
-			grids = append(grids, t)
+			out = append(out, t)
 		}
 	}
-	if len(grids) > 0 {
-		cols, wide := l.teamCols(inner)
-		out = append(out, "", head(row(cols, l.GridTeams, labels(cols)...)))
-		for _, t := range grids {
-			share := "-"
-			if t.Total > 0 {
-				share = fmt.Sprintf("%.0f%%", t.LeaderShare()*100)
-			}
-			cells := []string{n(t.Total), n(t.Leader), share, plus(t.Trend())}
-			if wide {
-				cells = []string{n(t.Total), n(t.Leader), n(t.Workers), share, pp.bar(t, 10), n(t.Previous), plus(t.Trend())}
-			}
-			out = append(out, line(row(cols, name(t.Node), cells...)))
-		}
-	}
+	return out
+}
 
-	// People with points, ranked: who, the points, the balance, the role.
-	// Narrow, the role gives way to the name and place.
-	ww, roles := nameWidth(inner, []pointsCol{{"", 5}, {"", 5}}), inner >= 64
+// gridRows are the grid teams with points this month or the last, with the
+// leader's share; wide, the workers' part, the split's bar and last month.
+func (pp *pointsPane) gridRows(t pointsTable) []string {
+	grids := pp.activeTeams(model.LevelGrid)
+	if len(grids) == 0 {
+		return nil
+	}
+	l, n := pp.lab, strconv.Itoa
+	cols, wide := l.teamCols(t.inner)
+	out := []string{"", t.head(t.row(cols, l.GridTeams, colLabels(cols)...))}
+	for _, g := range grids {
+		share := "-"
+		if g.Total > 0 {
+			share = fmt.Sprintf("%.0f%%", g.LeaderShare()*100)
+		}
+		cells := []string{n(g.Total), n(g.Leader), share, signed(g.Trend())}
+		if wide {
+			cells = []string{n(g.Total), n(g.Leader), n(g.Workers), share, pp.bar(g, 10), n(g.Previous), signed(g.Trend())}
+		}
+		out = append(out, t.line(t.row(cols, t.name(g.Node), cells...)))
+	}
+	return out
+}
+
+// peopleRows are the people with points, ranked: who, the points, the
+// balance, the role. Narrow, the role gives way to the name and place.
+func (pp *pointsPane) peopleRows(t pointsTable) []string {
+	l, p, n := pp.lab, t.p, strconv.Itoa
+	ww, roles := nameWidth(t.inner, []pointsCol{{"", 5}, {"", 5}}), t.inner >= 64
 	if roles {
 		ww = min(ww, 26)
 	}
@@ -306,7 +346,7 @@ func (pp *pointsPane) render() {
 		}
 		return s
 	}
-	out = append(out, "", head(person(l.People, l.Total, l.Balance, p.lab.ColRole)))
+	out := []string{"", t.head(person(l.People, l.Total, l.Balance, p.lab.ColRole))}
 	rank := 0
 	for _, x := range pp.cur.People {
 		if x.Total == 0 {
@@ -317,27 +357,27 @@ func (pp *pointsPane) render() {
 		if len(x.Roles) > 0 {
 			role = p.lab.Role[x.Roles[0]]
 		}
-		out = append(out, line(person(fmt.Sprintf("%d %s %s", rank, x.Name, name(x.Node)), n(x.Total), n(x.Balance), role)))
+		out = append(out, t.line(person(fmt.Sprintf("%d %s %s", rank, x.Name, t.name(x.Node)), n(x.Total), n(x.Balance), role)))
 	}
 	if rank == 0 {
-		out = append(out, p.st.Dim.Render(line(" "+l.None)))
+		out = append(out, p.st.Dim.Render(t.line(" "+l.None)))
 	}
+	return out
+}
 
-	// Micro-grids with points this month or the last.
-	var micro []model.TeamPoints
-	for _, t := range model.Teams(model.LevelMicroGrid, pp.cur.People, pp.prev.People) {
-		if t.Total != 0 || t.Previous != 0 {
-			micro = append(micro, t)
-		}
+// microRows are the micro-grids with points this month or the last.
+func (pp *pointsPane) microRows(t pointsTable) []string {
+	micro := pp.activeTeams(model.LevelMicroGrid)
+	if len(micro) == 0 {
+		return nil
 	}
-	if len(micro) > 0 {
-		mcols := []pointsCol{{l.Total, 5}, {l.Prev, 5}, {l.Trend, 5}}
-		out = append(out, "", head(row(mcols, l.MicroGrids, labels(mcols)...)))
-		for _, t := range micro {
-			out = append(out, line(row(mcols, name(t.Node), n(t.Total), n(t.Previous), plus(t.Trend()))))
-		}
+	l, n := pp.lab, strconv.Itoa
+	cols := []pointsCol{{l.Total, 5}, {l.Prev, 5}, {l.Trend, 5}}
+	out := []string{"", t.head(t.row(cols, l.MicroGrids, colLabels(cols)...))}
+	for _, m := range micro {
+		out = append(out, t.line(t.row(cols, t.name(m.Node), n(m.Total), n(m.Previous), signed(m.Trend()))))
 	}
-	pp.lines = out
+	return out
 }
 
 // bar draws a team's split: the leader's part full, the workers' empty.

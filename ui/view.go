@@ -135,59 +135,78 @@ func (m Model) right() string {
 
 // footer is the status line: a prompt, a flash, or the next keys.
 func (m Model) footer() string {
-	p := &m.p
 	switch {
 	case m.filterActive:
-		if err := m.queue.q.err; err != nil {
-			return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
-		}
-		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say(
-			"words, tier: status: sev: platform: red mine all  enter keep  esc clear",
-			"关键词，层级: 状态: 级别: 平台: 超时 我的 全部  enter 保留  esc 清除")))
+		return m.filterFooter()
 	case m.cmdActive:
-		hint := ""
-		if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
-			if c := m.cmds.complete(m, v); c != v {
-				hint = "  tab " + c
-			}
-		}
-		return m.fitLine(" " + m.cmdInput.View() + p.st.Dim.Render(hint))
+		return m.commandFooter()
 	case m.flash.text != "":
-		st := p.st.StatusInfo
-		if m.flash.err {
-			st = p.st.StatusError
-		}
-		return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+		return m.flashFooter()
 	case m.rp != nil && m.overlay == overlayNone:
 		return m.replayFooter()
 	}
-	// The last two keys (help, quit) always show; the others as room
-	// allows, the actions on an incident first, in the order they are
-	// listed.
-	keys := m.shortHelp()
-	item := func(k key.Binding) (string, int) {
-		h := k.Help()
-		return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
+	return m.keysFooter()
+}
+
+// filterFooter is the filter's prompt, with its error or what it takes.
+func (m Model) filterFooter() string {
+	p := &m.p
+	if err := m.queue.q.err; err != nil {
+		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
 	}
+	return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say(
+		"words, tier: status: sev: platform: red mine all  enter keep  esc clear",
+		"关键词，层级: 状态: 级别: 平台: 超时 我的 全部  enter 保留  esc 清除")))
+}
+
+// commandFooter is the : prompt, with what tab would complete it to.
+func (m Model) commandFooter() string {
+	hint := ""
+	if v := strings.TrimSpace(m.cmdInput.Value()); v != "" {
+		if c := m.cmds.complete(m, v); c != v {
+			hint = "  tab " + c
+		}
+	}
+	return m.fitLine(" " + m.cmdInput.View() + m.p.st.Dim.Render(hint))
+}
+
+// flashFooter is the flash: an outcome, or an error in its colour.
+func (m Model) flashFooter() string {
+	p := &m.p
+	st := p.st.StatusInfo
+	if m.flash.err {
+		st = p.st.StatusError
+	}
+	return st.Render(p.w.Fit(" "+m.flash.text, m.width, p.g.More))
+}
+
+// footerItem is a key as the footer shows it, and its width.
+func (m Model) footerItem(k key.Binding) (string, int) {
+	p := &m.p
+	h := k.Help()
+	return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
+}
+
+// keysFooter is the next keys. The last two (help, quit) always show; the
+// others as room allows, the actions on an incident first, in the order
+// they are listed.
+func (m Model) keysFooter() string {
+	p := &m.p
+	keys := m.shortHelp()
+	split := max(len(keys)-2, 0)
 	tail, tailW := "", 0
-	for _, k := range keys[max(len(keys)-2, 0):] {
-		s, w := item(k)
+	for _, k := range keys[split:] {
+		s, w := m.footerItem(k)
 		tail, tailW = tail+s, tailW+w
 	}
 	if !m.seat.Acts() {
-		// A read-only seat says why, and what to do, where the keys were:
-		// whole, before the help and quit keys if they leave it room.
-		why := " " + m.errText(m.seat.ReadOnly)
-		if p.w.Of(why)+tailW <= m.width {
-			return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
-		}
-		return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
+		return m.readOnlyFooter(tail, tailW)
 	}
-	head := keys[:max(len(keys)-2, 0)]
+	head := keys[:split]
 	shown := make([]bool, len(head))
 	used := 0
 	for _, i := range m.keyOrder(head) {
-		if _, w := item(head[i]); used+w+tailW <= m.width {
+		if _, w := m.footerItem(head[i]); used+w+tailW <= m.width {
 			shown[i] = true
 			used += w
 		}
@@ -198,11 +217,23 @@ func (m Model) footer() string {
 	var b strings.Builder
 	for i, k := range head {
 		if shown[i] {
-			s, _ := item(k)
+			s, _ := m.footerItem(k)
 			b.WriteString(s)
 		}
 	}
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
+}
+
+// readOnlyFooter is a read-only seat's footer: it says why, and what to do,
+// where the keys were: whole, before the help and quit keys (tail, tailW
+// wide) if they leave it room.
+func (m Model) readOnlyFooter(tail string, tailW int) string {
+	p := &m.p
+	why := " " + m.errText(m.seat.ReadOnly)
+	if p.w.Of(why)+tailW <= m.width {
+		return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
+	}
+	return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 }
 
 // keyOrder is the order the footer gives its keys room: the pane's own

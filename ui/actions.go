@@ -30,47 +30,11 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Resolve):
 		return m.askAction(inc, model.Command{Action: model.ActResolve, By: by}, "")
 	case key.Matches(msg, k.Note):
-		if actor, known := m.w.byID[by]; known {
-			if _, err := inc.AddNote(actor, "-", m.now); err != nil {
-				return m.flashErr(err)
-			}
-		}
-		id := inc.ID
-		return m.askWriting(m.p.lab.Verb[model.ActNote]+" "+m.whatIncident(inc)+m.say("?", "？"), func(m Model, note string) (Model, tea.Cmd) {
-			return m, addNote(m.svc, id, note, by)
-		})
+		return m.askIncidentNote(inc, by)
 	case key.Matches(msg, k.EscalateTo):
-		var tiers, names []string
-		for _, t := range model.Tiers {
-			if t.Rank() > inc.Tier.Rank() {
-				tiers = append(tiers, string(t))
-				names = append(names, m.p.lab.Tier[t])
-			}
-		}
-		if err := m.precheck(inc, model.Command{Action: model.ActEscalate, By: by}); err != nil {
-			return m.flashErr(err)
-		}
-		return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
-			newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
-			newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+		return m.openEscalateTo(inc, by)
 	case key.Matches(msg, k.Dispatch):
-		if err := m.precheck(inc, model.Command{Action: model.ActDispatch, By: by, Department: "-"}); err != nil {
-			return m.flashErr(err)
-		}
-		plats := make([]string, len(model.Platforms))
-		names := make([]string, len(model.Platforms))
-		cur := 0
-		for i, p := range model.Platforms {
-			plats[i] = string(p)
-			names[i] = m.say(string(p), p.Zh())
-			if p == inc.Platform {
-				cur = i
-			}
-		}
-		return m.openForm(newForm(formDispatch, m.say("Dispatch ", "交办 ")+inc.ID, inc.ID,
-			newChoiceField("platform", m.say("platform", "平台"), plats, names, cur),
-			newTextField("department", m.say("department", "承办部门"), inc.Department, m.say("e.g. traffic police", "如 交警中队"), model.MaxDeptRunes),
-			newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+		return m.openDispatch(inc, by)
 	case key.Matches(msg, k.Reopen):
 		if err := m.precheck(inc, model.Command{Action: model.ActReopen, By: by, Note: "-"}); err != nil {
 			return m.flashErr(err)
@@ -85,6 +49,58 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			newTextField("note", m.say("follow-up", "回访情况"), "", m.say("optional; enter closes", "可空；enter 确认归档"), model.MaxNoteRunes)))
 	}
 	return m, nil
+}
+
+// askIncidentNote has the note typed, then asks before adding it to inc.
+func (m Model) askIncidentNote(inc model.Incident, by model.PersonID) (tea.Model, tea.Cmd) {
+	if actor, known := m.w.byID[by]; known {
+		if _, err := inc.AddNote(actor, "-", m.now); err != nil {
+			return m.flashErr(err)
+		}
+	}
+	id := inc.ID
+	return m.askWriting(m.p.lab.Verb[model.ActNote]+" "+m.whatIncident(inc)+m.say("?", "？"), func(m Model, note string) (Model, tea.Cmd) {
+		return m, addNote(m.svc, id, note, by)
+	})
+}
+
+// openEscalateTo opens the form that escalates inc to a tier above its own.
+func (m Model) openEscalateTo(inc model.Incident, by model.PersonID) (tea.Model, tea.Cmd) {
+	var tiers, names []string
+	for _, t := range model.Tiers {
+		if t.Rank() > inc.Tier.Rank() {
+			tiers = append(tiers, string(t))
+			names = append(names, m.p.lab.Tier[t])
+		}
+	}
+	if err := m.precheck(inc, model.Command{Action: model.ActEscalate, By: by}); err != nil {
+		return m.flashErr(err)
+	}
+	return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
+		newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
+		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+}
+
+// openDispatch opens the form that dispatches inc to a platform and a
+// department, the incident's own platform chosen to begin with.
+func (m Model) openDispatch(inc model.Incident, by model.PersonID) (tea.Model, tea.Cmd) {
+	if err := m.precheck(inc, model.Command{Action: model.ActDispatch, By: by, Department: "-"}); err != nil {
+		return m.flashErr(err)
+	}
+	plats := make([]string, len(model.Platforms))
+	names := make([]string, len(model.Platforms))
+	cur := 0
+	for i, p := range model.Platforms {
+		plats[i] = string(p)
+		names[i] = m.say(string(p), p.Zh())
+		if p == inc.Platform {
+			cur = i
+		}
+	}
+	return m.openForm(newForm(formDispatch, m.say("Dispatch ", "交办 ")+inc.ID, inc.ID,
+		newChoiceField("platform", m.say("platform", "平台"), plats, names, cur),
+		newTextField("department", m.say("department", "承办部门"), inc.Department, m.say("e.g. traffic police", "如 交警中队"), model.MaxDeptRunes),
+		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 }
 
 // precheck runs the rule of c on the console's copy of inc as the operator:

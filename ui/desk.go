@@ -209,74 +209,20 @@ func (d *deskPane) View() string {
 	case len(pt.findings) == 0:
 		add(d.pl.NoFindings)
 	}
-	const timeW, idW = 5, 6
-	catW, statW := 8, 14
-	narrow := inner < 60
-	if narrow {
-		catW, statW = 4, 10
-	}
-	textW := max(inner-2-timeW-idW-catW-statW-4, 6)
+	c := d.columns(inner)
 	if pt.loaded && len(pt.findings) > 0 {
-		where := d.pl.Where
-		if narrow {
-			where = d.pl.What
-		}
-		head := p.w.Fit(d.pl.Found, timeW, "") + " " + p.w.Fit("", idW, "") + " " + p.w.Fit(where, textW, "") + " " +
-			p.w.Fit(p.lab.Fields["category"], catW, "") + " " + p.w.Fit(d.pl.Status, statW, "")
-		lines = append(lines, " "+p.st.ColumnHead.Render(p.w.Fit(head, inner-1, "")))
+		lines = append(lines, d.columnHead(c, inner))
 	}
 	for i := d.offset; i < len(pt.findings) && i < d.offset+d.rows(); i++ {
-		f := pt.findings[i]
-		st, late := d.statusText(f, narrow)
-		cat := string(f.Category)
-		if p.lab.Lang == "zh" {
-			cat = f.Category.Zh()
-		}
-		what := f.AreaName + " " + oneLine(f.Text)
-		if narrow { // the area is under the list, for the finding under the cursor
-			what = oneLine(f.Text)
-		}
-		row := p.w.Fit(f.FoundAt.In(d.c.loc).Format("15:04"), timeW, "") + " " + p.w.Fit(f.ID, idW, "") + " " +
-			p.w.Fit(what, textW, p.g.More) + " " + p.w.Fit(cat, catW, p.g.More) + " " + p.w.Fit(st, statW, p.g.More)
-		style := p.st.Text
-		switch {
-		case late:
-			style = p.st.Overdue
-		case f.Status != model.FindingWaiting:
-			style = p.st.Dim
-		}
-		text := p.w.Fit(row, inner-2, "")
-		if i == d.cursor {
-			lines = append(lines, p.st.Selected.Render(p.g.Cursor+text))
-		} else {
-			lines = append(lines, " "+style.Render(text))
-		}
+		lines = append(lines, d.findingRow(i, c, inner))
 	}
 	// The detail of the finding under the cursor, at the bottom.
 	for len(lines) < d.height-2-deskDetailLines {
 		lines = append(lines, "")
 	}
-	if f, ok := d.current(); ok {
-		where := f.Area
-		if a, ok := pt.areas[f.Area]; ok {
-			where += " " + a.Name
-			if cp, ok := a.Checkpoint(f.Checkpoint); ok && f.Checkpoint != "" {
-				where += " · " + cp.Code + " " + cp.Name
-			}
-		}
-		who := f.By.String()
-		if person, ok := d.c.w.byID[f.By]; ok {
-			who = person.Name
-		}
-		add(f.ID + " " + oneLine(f.Text))
-		add(where + " · " + d.pl.Patroller + " " + who)
-		switch {
-		case f.Status == model.FindingWaiting:
-			add(d.pl.TriageBy + " " + f.TriageDue(pt.policy()).In(d.c.loc).Format("15:04"))
-		case f.Incident != "":
-			add(f.Incident + " " + p.lab.Status[d.incidentStatus(f)])
-		default:
-			add(f.Reason)
+	if detail := d.detail(); detail != nil {
+		for _, s := range detail {
+			add(s)
 		}
 	} else {
 		lines = append(lines, "", "", "")
@@ -287,6 +233,96 @@ func (d *deskPane) View() string {
 		right = fmt.Sprintf("%s %d", d.pl.Waiting, pt.board.Waiting)
 	}
 	return p.box(d.Title(), right, lines, d.width, d.height, true)
+}
+
+// deskColumns are the widths of the desk's list. A narrow pane shrinks the
+// category and the status and leaves the area to the detail.
+type deskColumns struct {
+	time, id, text, cat, stat int
+	narrow                    bool
+}
+
+func (d *deskPane) columns(inner int) deskColumns {
+	c := deskColumns{time: 5, id: 6, cat: 8, stat: 14, narrow: inner < 60}
+	if c.narrow {
+		c.cat, c.stat = 4, 10
+	}
+	c.text = max(inner-2-c.time-c.id-c.cat-c.stat-4, 6)
+	return c
+}
+
+// columnHead names the list's columns.
+func (d *deskPane) columnHead(c deskColumns, inner int) string {
+	p := &d.c.p
+	where := d.pl.Where
+	if c.narrow {
+		where = d.pl.What
+	}
+	head := p.w.Fit(d.pl.Found, c.time, "") + " " + p.w.Fit("", c.id, "") + " " + p.w.Fit(where, c.text, "") + " " +
+		p.w.Fit(p.lab.Fields["category"], c.cat, "") + " " + p.w.Fit(d.pl.Status, c.stat, "")
+	return " " + p.st.ColumnHead.Render(p.w.Fit(head, inner-1, ""))
+}
+
+// findingRow is the i-th finding of the list: late ones stand out, handled
+// ones are dim, the one under the cursor is selected.
+func (d *deskPane) findingRow(i int, c deskColumns, inner int) string {
+	p := &d.c.p
+	f := d.c.pt.findings[i]
+	st, late := d.statusText(f, c.narrow)
+	cat := string(f.Category)
+	if p.lab.Lang == "zh" {
+		cat = f.Category.Zh()
+	}
+	what := f.AreaName + " " + oneLine(f.Text)
+	if c.narrow { // the area is under the list, for the finding under the cursor
+		what = oneLine(f.Text)
+	}
+	row := p.w.Fit(f.FoundAt.In(d.c.loc).Format("15:04"), c.time, "") + " " + p.w.Fit(f.ID, c.id, "") + " " +
+		p.w.Fit(what, c.text, p.g.More) + " " + p.w.Fit(cat, c.cat, p.g.More) + " " + p.w.Fit(st, c.stat, p.g.More)
+	style := p.st.Text
+	switch {
+	case late:
+		style = p.st.Overdue
+	case f.Status != model.FindingWaiting:
+		style = p.st.Dim
+	}
+	text := p.w.Fit(row, inner-2, "")
+	if i == d.cursor {
+		return p.st.Selected.Render(p.g.Cursor + text)
+	}
+	return " " + style.Render(text)
+}
+
+// detail is the finding under the cursor: what, where and who, then where
+// it stands (the triage deadline, its incident, or why it was dismissed);
+// nil when there is none.
+func (d *deskPane) detail() []string {
+	p, pt := &d.c.p, &d.c.pt
+	f, ok := d.current()
+	if !ok {
+		return nil
+	}
+	where := f.Area
+	if a, ok := pt.areas[f.Area]; ok {
+		where += " " + a.Name
+		if cp, ok := a.Checkpoint(f.Checkpoint); ok && f.Checkpoint != "" {
+			where += " · " + cp.Code + " " + cp.Name
+		}
+	}
+	who := f.By.String()
+	if person, ok := d.c.w.byID[f.By]; ok {
+		who = person.Name
+	}
+	out := []string{f.ID + " " + oneLine(f.Text), where + " · " + d.pl.Patroller + " " + who}
+	switch {
+	case f.Status == model.FindingWaiting:
+		out = append(out, d.pl.TriageBy+" "+f.TriageDue(pt.policy()).In(d.c.loc).Format("15:04"))
+	case f.Incident != "":
+		out = append(out, f.Incident+" "+p.lab.Status[d.incidentStatus(f)])
+	default:
+		out = append(out, f.Reason)
+	}
+	return out
 }
 
 // oneLine is s on one line.
@@ -354,67 +390,96 @@ type deskDoneMsg struct {
 // copies (a refusal about one of its fields keeps it open with the reason)
 // and sends it.
 func (m Model) submitDeskForm(v map[string]string) (tea.Model, tea.Cmd) {
+	f := m.deskTarget()
+	switch m.form.kind {
+	case formPassFinding:
+		return m.submitPass(f, v)
+	case formMergeFinding:
+		return m.submitMerge(f, v)
+	}
+	return m.submitClose(f, v)
+}
+
+// deskTarget is the finding the open desk form is about.
+func (m Model) deskTarget() model.Finding {
 	var f model.Finding
 	for _, x := range m.pt.findings {
 		if x.ID == m.form.target {
 			f = x
 		}
 	}
+	return f
+}
+
+// refuseForm keeps the form open with the reason.
+func (m Model) refuseForm(err error) (tea.Model, tea.Cmd) {
+	m.form.err = m.errText(err)
+	return m, nil
+}
+
+// submitPass passes the finding on as a report at the node the form names.
+func (m Model) submitPass(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
 	by := m.seat.Person.ID
 	actor, known := m.w.byID[by]
-	fail := func(err error) (tea.Model, tea.Cmd) {
-		m.form.err = m.errText(err)
-		return m, nil
-	}
 	svc := m.svc
-	switch m.form.kind {
-	case formPassFinding:
-		node, err := model.ParseNodeCode(v["node"])
-		if err != nil {
-			return fail(err)
-		}
-		sev, err := model.ParseSeverity(v["severity"])
-		if err != nil {
-			return fail(err)
-		}
-		if known {
-			if _, err := f.PassReport(node, v["category"], sev, actor, ""); err != nil && m.form.has(model.ErrorField(err)) {
-				return fail(err)
-			}
-		}
-		id, cat := f.ID, v["category"]
-		return m.askForm(m.say(fmt.Sprintf("pass %s on as a report at %s (%s, %s)?", id, m.w.names[node], cat, sev),
-			fmt.Sprintf("将 %s 交办为 %s 的上报（%s，%s）？", id, m.w.names[node], model.Category(cat).Zh(), sev)),
-			func(m Model) (Model, tea.Cmd) {
-				return m, func() tea.Msg {
-					out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
-					return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
-				}
-			})
-	case formMergeFinding:
-		id, err := model.ParseIncidentID(v["into"])
-		if err != nil {
-			return fail(model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On("into"))
-		}
-		if seq, ok := m.w.byRef[id]; ok && known {
-			if inc, ok := m.w.get(seq); ok {
-				if _, _, err := f.Merge(inc, actor, m.now); err != nil && (m.form.has(model.ErrorField(err)) || model.ErrorCode(err) == model.ECONFLICT) {
-					return fail(err)
-				}
-			}
-		}
-		fid := f.ID
-		return m.askForm(m.say(fmt.Sprintf("merge %s into %s?", fid, id), fmt.Sprintf("将 %s 并入 %s？", fid, id)),
-			func(m Model) (Model, tea.Cmd) {
-				return m, func() tea.Msg {
-					out, err := svc.MergeFinding(context.Background(), fid, id, by)
-					return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
-				}
-			})
+	node, err := model.ParseNodeCode(v["node"])
+	if err != nil {
+		return m.refuseForm(err)
+	}
+	sev, err := model.ParseSeverity(v["severity"])
+	if err != nil {
+		return m.refuseForm(err)
 	}
 	if known {
+		if _, err := f.PassReport(node, v["category"], sev, actor, ""); err != nil && m.form.has(model.ErrorField(err)) {
+			return m.refuseForm(err)
+		}
+	}
+	id, cat := f.ID, v["category"]
+	return m.askForm(m.say(fmt.Sprintf("pass %s on as a report at %s (%s, %s)?", id, m.w.names[node], cat, sev),
+		fmt.Sprintf("将 %s 交办为 %s 的上报（%s，%s）？", id, m.w.names[node], model.Category(cat).Zh(), sev)),
+		func(m Model) (Model, tea.Cmd) {
+			return m, func() tea.Msg {
+				out, inc, err := svc.PassFinding(context.Background(), id, node, cat, sev, by)
+				return deskDoneMsg{act: model.ActFindingPass, f: out, inc: inc, err: err}
+			}
+		})
+}
+
+// submitMerge merges the finding into the incident the form names.
+func (m Model) submitMerge(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
+	by := m.seat.Person.ID
+	actor, known := m.w.byID[by]
+	svc := m.svc
+	id, err := model.ParseIncidentID(v["into"])
+	if err != nil {
+		return m.refuseForm(model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On("into"))
+	}
+	if seq, ok := m.w.byRef[id]; ok && known {
+		if inc, ok := m.w.get(seq); ok {
+			if _, _, err := f.Merge(inc, actor, m.now); err != nil && (m.form.has(model.ErrorField(err)) || model.ErrorCode(err) == model.ECONFLICT) {
+				return m.refuseForm(err)
+			}
+		}
+	}
+	fid := f.ID
+	return m.askForm(m.say(fmt.Sprintf("merge %s into %s?", fid, id), fmt.Sprintf("将 %s 并入 %s？", fid, id)),
+		func(m Model) (Model, tea.Cmd) {
+			return m, func() tea.Msg {
+				out, err := svc.MergeFinding(context.Background(), fid, id, by)
+				return deskDoneMsg{act: model.ActFindingMerge, f: out, err: err}
+			}
+		})
+}
+
+// submitClose closes the finding with the form's reason.
+func (m Model) submitClose(f model.Finding, v map[string]string) (tea.Model, tea.Cmd) {
+	by := m.seat.Person.ID
+	actor, known := m.w.byID[by]
+	svc := m.svc
+	if known {
 		if _, _, err := f.Close(v["reason"], actor, m.now); err != nil && m.form.has(model.ErrorField(err)) {
-			return fail(err)
+			return m.refuseForm(err)
 		}
 	}
 	fid, reason := f.ID, v["reason"]

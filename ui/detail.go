@@ -90,17 +90,8 @@ func (d *detailPane) lines() []string {
 
 // fields are the incident's fields, one a line.
 func (d *detailPane) fields(inc model.Incident) []string {
-	p, w, now := &d.c.p, &d.c.w, d.c.now
+	p, w, kv := &d.c.p, &d.c.w, d.field
 	f := p.lab.Fields
-	labelW := 12
-	valW := d.width - 2 - labelW - 2
-	kv := func(k, v string, st ...func(...string) string) string {
-		val := p.w.Fit(v, valW, p.g.More)
-		if len(st) > 0 {
-			val = st[0](val)
-		}
-		return " " + p.st.ColumnHead.Render(p.w.Fit(k, labelW, "")) + " " + val
-	}
 	out := []string{kv(f["id"], inc.ID), kv(f["title"], inc.Title),
 		kv(f["node"], w.nameOf(inc.Node)+"  "+string(inc.Node)),
 		kv(f["category"], named(p.lab, string(inc.Category), inc.Category.Zh())),
@@ -109,33 +100,8 @@ func (d *detailPane) fields(inc model.Incident) []string {
 		kv(f["tier"], p.lab.Tier[inc.Tier]),
 		kv(f["status"], p.lab.Status[inc.Status])}
 	if inc.Status.Open() {
-		left := inc.Remaining(now)
-		label := f["left"]
-		if left < 0 {
-			label = f["overdue"]
-			left = -left
-		}
-		out = append(out, kv(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
-			p.st.Light[inc.Light(now)].Render))
-	}
-	if inc.Status.Open() {
-		holders := holdersOf(w, inc)
-		if len(holders) == 0 {
-			out = append(out, kv(f["holder"], p.lab.Tier[inc.Tier]+"  "+p.lab.Nobody))
-		}
-		for i, h := range holders {
-			label := f["holder"]
-			if i > 0 {
-				label = ""
-			}
-			role := ""
-			for _, r := range h.Roles {
-				if holds(r, inc.Tier) {
-					role = p.lab.Role[r]
-				}
-			}
-			out = append(out, kv(label, h.Name+"  "+h.Phone+"  "+role)) // the number before the role: a narrow pane cuts the role
-		}
+		out = append(out, d.slaField(inc))
+		out = append(out, d.holderFields(inc)...)
 	}
 	if inc.Department != "" {
 		out = append(out, kv(f["department"], inc.Department))
@@ -151,6 +117,58 @@ func (d *detailPane) fields(inc model.Incident) []string {
 	}
 	if inc.Escalations > 0 {
 		out = append(out, kv(f["escalations"], fmt.Sprint(inc.Escalations)))
+	}
+	return out
+}
+
+// field is one line of the fields: the label in its column, then the
+// value fitted to the rest, styled by st if given.
+func (d *detailPane) field(k, v string, st ...func(...string) string) string {
+	p := &d.c.p
+	labelW := 12
+	valW := d.width - 2 - labelW - 2
+	val := p.w.Fit(v, valW, p.g.More)
+	if len(st) > 0 {
+		val = st[0](val)
+	}
+	return " " + p.st.ColumnHead.Render(p.w.Fit(k, labelW, "")) + " " + val
+}
+
+// slaField is an open incident's deadline and the time left, or how long
+// it is overdue, in the colour of its light.
+func (d *detailPane) slaField(inc model.Incident) string {
+	p, now, f := &d.c.p, d.c.now, d.c.p.lab.Fields
+	left := inc.Remaining(now)
+	label := f["left"]
+	if left < 0 {
+		label = f["overdue"]
+		left = -left
+	}
+	return d.field(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
+		p.st.Light[inc.Light(now)].Render)
+}
+
+// holderFields are who holds an open incident at its tier, each with the
+// phone and the role that makes them a holder; nobody is said so.
+func (d *detailPane) holderFields(inc model.Incident) []string {
+	p, f := &d.c.p, d.c.p.lab.Fields
+	var out []string
+	holders := holdersOf(&d.c.w, inc)
+	if len(holders) == 0 {
+		out = append(out, d.field(f["holder"], p.lab.Tier[inc.Tier]+"  "+p.lab.Nobody))
+	}
+	for i, h := range holders {
+		label := f["holder"]
+		if i > 0 {
+			label = ""
+		}
+		role := ""
+		for _, r := range h.Roles {
+			if holds(r, inc.Tier) {
+				role = p.lab.Role[r]
+			}
+		}
+		out = append(out, d.field(label, h.Name+"  "+h.Phone+"  "+role)) // the number before the role: a narrow pane cuts the role
 	}
 	return out
 }

@@ -186,103 +186,165 @@ func (hp *handoverPane) View() string {
 
 // lines renders the sheet in the console's language, every line fitted.
 func (hp *handoverPane) lines() []string {
+	t := hp.sheetText()
+	t.shift()
+	t.note()
+	t.openIncidents()
+	t.supervisions()
+	t.wartime()
+	t.silences()
+	t.duringShift()
+	return t.out
+}
+
+// sheetText gathers the handover sheet's lines as the pane renders them:
+// in the console's language, each fitted inside the box.
+type sheetText struct {
+	hp    *handoverPane
+	p     *painter
+	zh    bool
+	inner int
+	out   []string
+}
+
+func (hp *handoverPane) sheetText() *sheetText {
 	p := &hp.c.p
-	zh := p.lab.Lang == "zh"
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
+	return &sheetText{hp: hp, p: p, zh: p.lab.Lang == "zh", inner: hp.width - 2}
+}
+
+// say picks the console's language.
+func (t *sheetText) say(en, cn string) string {
+	if t.zh {
+		return cn
 	}
-	inner := hp.width - 2
-	var out []string
-	add := func(s string) { out = append(out, " "+p.w.Fit(s, inner-1, p.g.More)) }
-	head := func(s string) { out = append(out, " "+p.st.PaneTitle.Render(p.w.Fit(s, inner-1, p.g.More))) }
-	h, s, loc := hp.h, hp.h.Sheet, hp.c.loc
-	clock := func(t time.Time) string { return t.In(loc).Format("01-02 15:04") }
-	add(fmt.Sprintf("%s  %s %s %s", model.RoomName(s.Room, s.RoomName, zh), h.OutgoingName, p.g.Arrow, h.InName))
-	add(fmt.Sprintf("%s %s %s %s", say("shift", "班次"), clock(s.From), p.g.Arrow, clock(s.To)))
+	return en
+}
+
+// add appends a plain line, fitted.
+func (t *sheetText) add(s string) {
+	t.out = append(t.out, " "+t.p.w.Fit(s, t.inner-1, t.p.g.More))
+}
+
+// section starts a part of the sheet: a blank line, then its heading.
+func (t *sheetText) section(s string) {
+	t.out = append(t.out, "")
+	t.head(s)
+}
+
+func (t *sheetText) head(s string) {
+	t.out = append(t.out, " "+t.p.st.PaneTitle.Render(t.p.w.Fit(s, t.inner-1, t.p.g.More)))
+}
+
+func (t *sheetText) clock(at time.Time) string { return at.In(t.hp.c.loc).Format("01-02 15:04") }
+
+// shift is who hands over to whom, the shift's hours, and where the
+// handing over stands.
+func (t *sheetText) shift() {
+	p, h, s := t.p, t.hp.h, t.hp.h.Sheet
+	t.add(fmt.Sprintf("%s  %s %s %s", model.RoomName(s.Room, s.RoomName, t.zh), h.OutgoingName, p.g.Arrow, h.InName))
+	t.add(fmt.Sprintf("%s %s %s %s", t.say("shift", "班次"), t.clock(s.From), p.g.Arrow, t.clock(s.To)))
 	switch {
 	case !h.AcceptedAt.IsZero():
-		add(fmt.Sprintf(say("signed for by %s at %s", "%s 已于 %s 签收"), h.InName, clock(h.AcceptedAt)))
+		t.add(fmt.Sprintf(t.say("signed for by %s at %s", "%s 已于 %s 签收"), h.InName, t.clock(h.AcceptedAt)))
 	case h.Made():
-		out = append(out, " "+p.st.StatusError.Render(p.w.Fit(fmt.Sprintf(say("waiting for %s to sign for it: y", "等待 %s 签收：按 y"), h.InName), inner-1, p.g.More)))
-	case hp.early():
-		add(fmt.Sprintf(say("preview: hand over from %s", "预览：%s 起方可交班"), clock(hp.opens)))
+		t.out = append(t.out, " "+p.st.StatusError.Render(p.w.Fit(fmt.Sprintf(t.say("waiting for %s to sign for it: y", "等待 %s 签收：按 y"), h.InName), t.inner-1, p.g.More)))
+	case t.hp.early():
+		t.add(fmt.Sprintf(t.say("preview: hand over from %s", "预览：%s 起方可交班"), t.clock(t.hp.opens)))
 	default:
-		add(say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
+		t.add(t.say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
 	}
-	if s.Note != "" {
-		// The outgoing officer's own words come first.
-		out = append(out, "")
-		head(say("Note", "交班说明"))
-		for _, para := range strings.Split(s.Note, "\n") {
-			for _, l := range wrap(p.w, para, inner-2) {
-				add(l)
-			}
+}
+
+// note is the outgoing officer's own words, which come first.
+func (t *sheetText) note() {
+	s := t.hp.h.Sheet
+	if s.Note == "" {
+		return
+	}
+	t.section(t.say("Note", "交班说明"))
+	for _, para := range strings.Split(s.Note, "\n") {
+		for _, l := range wrap(t.p.w, para, t.inner-2) {
+			t.add(l)
 		}
 	}
+}
+
+// openIncidents counts the open incidents by tier and lists them, red
+// ones marked.
+func (t *sheetText) openIncidents() {
+	p, s := t.p, t.hp.h.Sheet
 	open, red := s.Counts()
-	out = append(out, "")
-	head(fmt.Sprintf(say("Open incidents %d, red %d", "在办事件 %d，超时 %d"), open, red))
-	for _, t := range s.Open {
-		if t.Open == 0 {
+	t.section(fmt.Sprintf(t.say("Open incidents %d, red %d", "在办事件 %d，超时 %d"), open, red))
+	for _, tier := range s.Open {
+		if tier.Open == 0 {
 			continue
 		}
-		add(fmt.Sprintf("%s %d  %s %d", p.lab.Tier[t.Tier], t.Open, say("red", "超时"), t.Red))
-		for _, i := range t.Incidents {
+		t.add(fmt.Sprintf("%s %d  %s %d", p.lab.Tier[tier.Tier], tier.Open, t.say("red", "超时"), tier.Red))
+		for _, i := range tier.Incidents {
 			mark := " "
 			if i.Red {
 				mark = "!"
 			}
-			add(fmt.Sprintf(" %s %-3s %s %s %s %s", mark, i.Severity, shortID(i.ID), p.lab.Status[i.Status], i.NodeName, i.Title))
+			t.add(fmt.Sprintf(" %s %-3s %s %s %s %s", mark, i.Severity, shortID(i.ID), p.lab.Status[i.Status], i.NodeName, i.Title))
 		}
-		if n := t.Open - len(t.Incidents); n > 0 {
-			add(fmt.Sprintf(say("   ... and %d more", "   ……另 %d 件"), n))
+		if n := tier.Open - len(tier.Incidents); n > 0 {
+			t.add(fmt.Sprintf(t.say("   ... and %d more", "   ……另 %d 件"), n))
 		}
 	}
-	out = append(out, "")
-	head(fmt.Sprintf(say("Supervisions during the shift %d", "本班督办 %d"), len(s.Supervisions)))
+}
+
+func (t *sheetText) supervisions() {
+	s := t.hp.h.Sheet
+	t.section(fmt.Sprintf(t.say("Supervisions during the shift %d", "本班督办 %d"), len(s.Supervisions)))
 	for _, e := range s.Supervisions {
-		add(fmt.Sprintf("%s %s %s", e.At.In(loc).Format("15:04"), shortID(e.Incident), e.NodeName))
+		t.add(fmt.Sprintf("%s %s %s", e.At.In(t.hp.c.loc).Format("15:04"), shortID(e.Incident), e.NodeName))
 	}
-	if s.Wartime != nil {
-		wt := s.Wartime
-		out = append(out, "")
-		head(fmt.Sprintf("%s %s %s %s", say("Wartime", "战时"), wt.ID, hp.c.wl.Reason[wt.Reason], clock(wt.Since)))
-		add(fmt.Sprintf(say("micro-grids %d, staffed %d, gaps %d", "微网格 %d，在岗 %d，缺员 %d"), wt.MicroGrids, wt.Staffed, wt.Gaps))
+}
+
+// wartime is the activation, if any, and the directives' standing.
+func (t *sheetText) wartime() {
+	s := t.hp.h.Sheet
+	if wt := s.Wartime; wt != nil {
+		t.section(fmt.Sprintf("%s %s %s %s", t.say("Wartime", "战时"), wt.ID, t.hp.c.wl.Reason[wt.Reason], t.clock(wt.Since)))
+		t.add(fmt.Sprintf(t.say("micro-grids %d, staffed %d, gaps %d", "微网格 %d，在岗 %d，缺员 %d"), wt.MicroGrids, wt.Staffed, wt.Gaps))
 	} else {
-		out = append(out, "")
-		head(say("Peacetime: no wartime activation", "平时：未启动战时"))
+		t.section(t.say("Peacetime: no wartime activation", "平时：未启动战时"))
 	}
 	for _, d := range s.Directives {
-		add(fmt.Sprintf(say("%s %s: signed %d/%d, done %d, silent %d", "%s %s：签收 %d/%d，完成 %d，未签收 %d"), d.ID, d.Text, d.Signed, d.Units, d.Done, d.Silent))
+		t.add(fmt.Sprintf(t.say("%s %s: signed %d/%d, done %d, silent %d", "%s %s：签收 %d/%d，完成 %d，未签收 %d"), d.ID, d.Text, d.Signed, d.Units, d.Done, d.Silent))
 	}
-	out = append(out, "")
-	head(fmt.Sprintf(say("Silences %d", "静默 %d"), len(s.Silences)))
+}
+
+func (t *sheetText) silences() {
+	s := t.hp.h.Sheet
+	t.section(fmt.Sprintf(t.say("Silences %d", "静默 %d"), len(s.Silences)))
 	for _, x := range s.Silences {
-		kind := say("gateway", "感知网关")
+		kind := t.say("gateway", "感知网关")
 		switch x.Kind {
 		case model.SilenceRoom:
-			kind = say("village room", "村指挥室")
+			kind = t.say("village room", "村指挥室")
 		case model.SilencePatrol:
-			kind = say("patroller", "巡护员")
+			kind = t.say("patroller", "巡护员")
 		}
-		add(fmt.Sprintf(say("%s %s since %s  %s", "%s %s 自 %s 起  %s"), kind, x.Name, clock(x.Since), shortID(x.Incident)))
+		t.add(fmt.Sprintf(t.say("%s %s since %s  %s", "%s %s 自 %s 起  %s"), kind, x.Name, t.clock(x.Since), shortID(x.Incident)))
 	}
-	out = append(out, "")
-	head(say("During the shift", "本班动态"))
-	for _, l := range wordWrap(p.w, changes(s.Changes, p.lab), inner-2) {
-		add(l)
+}
+
+// duringShift is the shift's events counted by action, then the notable
+// ones in full.
+func (t *sheetText) duringShift() {
+	p, s := t.p, t.hp.h.Sheet
+	t.section(t.say("During the shift", "本班动态"))
+	for _, l := range wordWrap(p.w, changes(s.Changes, p.lab), t.inner-2) {
+		t.add(l)
 	}
 	for _, e := range s.Notable {
 		note := e.Note
-		if zh && e.NoteZh != "" {
+		if t.zh && e.NoteZh != "" {
 			note = e.NoteZh
 		}
-		add(fmt.Sprintf("%s %s %s %s", e.At.In(loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
+		t.add(fmt.Sprintf("%s %s %s %s", e.At.In(t.hp.c.loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
 	}
-	return out
 }
 
 // shortID drops the town prefix and the year of an incident id, as the

@@ -217,19 +217,40 @@ func (p *patrolsPane) lines() []string {
 	if len(b.Areas) == 0 {
 		add(p.pl.NoAreas)
 	}
+	add(p.dayLine(b))
+	out = append(out, "")
+	out = append(out, p.kindRows(b, inner)...)
+	out = append(out, "")
+	out = append(out, p.patrollerRows(b, inner)...)
+	if len(b.Rotations) > 0 {
+		out = append(out, "")
+	}
+	for _, rd := range b.Rotations {
+		add(p.rotationLine(rd, inner))
+	}
+	return out
+}
+
+// dayLine is the day, the desk's waiting reports and the week's count
+// against the last.
+func (p *patrolsPane) dayLine(b model.PatrolBoard) string {
 	r := b.Rates
 	desk := fmt.Sprintf("%s %d", p.pl.Waiting, b.Waiting)
 	if b.DeskLate > 0 {
 		desk += fmt.Sprintf(" (%s %d)", p.pl.PastDeadline, b.DeskLate)
 	}
-	add(fmt.Sprintf("%s  %s  %s %d / %s %d", r.Day.Format("01-02"), desk, p.pl.Week, r.Week, p.pl.Prev, r.PrevWeek))
-	out = append(out, "")
-	// The kinds: name, due, done, late, rate.
+	return fmt.Sprintf("%s  %s  %s %d / %s %d", r.Day.Format("01-02"), desk, p.pl.Week, r.Week, p.pl.Prev, r.PrevWeek)
+}
+
+// kindRows is the table of area kinds: name, due, done, late, rate.
+func (p *patrolsPane) kindRows(b model.PatrolBoard, inner int) []string {
+	pp := &p.c.p
+	r := b.Rates
 	const numW = 5
 	nameW := max(min(inner-1-4*(numW+1), 10), 4)
 	head := pp.w.Fit(p.pl.Kind, nameW, "") + " " + pp.w.FitRight(p.pl.Due, numW) + " " + pp.w.FitRight(p.pl.Done, numW) + " " +
 		pp.w.FitRight(p.pl.Late, numW) + " " + pp.w.FitRight("%", numW)
-	out = append(out, " "+pp.st.ColumnHead.Render(pp.w.Fit(head, inner-1, "")))
+	out := []string{" " + pp.st.ColumnHead.Render(pp.w.Fit(head, inner-1, ""))}
 	for _, k := range model.AreaKinds {
 		x, ok := r.ByKind[k]
 		if !ok {
@@ -247,13 +268,18 @@ func (p *patrolsPane) lines() []string {
 		}
 		out = append(out, " "+st.Render(pp.w.Fit(row, inner-1, "")))
 	}
-	out = append(out, "")
-	// The patrollers: name, patrol, last check-in, done today.
+	return out
+}
+
+// patrollerRows is the table of patrollers: name, patrol, last check-in,
+// done today; the silent ones stand out, the idle ones are dim.
+func (p *patrolsPane) patrollerRows(b model.PatrolBoard, inner int) []string {
+	pp := &p.c.p
 	const whoW, lastW, todayW = 8, 5, 4
 	curW := max(inner-1-whoW-lastW-todayW-3, 4)
-	head = pp.w.Fit(p.pl.Who, whoW, "") + " " + pp.w.Fit(p.pl.Current, curW, "") + " " + pp.w.Fit(p.pl.LastCheck, lastW, "") + " " +
+	head := pp.w.Fit(p.pl.Who, whoW, "") + " " + pp.w.Fit(p.pl.Current, curW, "") + " " + pp.w.Fit(p.pl.LastCheck, lastW, "") + " " +
 		pp.w.FitRight(p.pl.Today, todayW)
-	out = append(out, " "+pp.st.ColumnHead.Render(pp.w.Fit(head, inner-1, "")))
+	out := []string{" " + pp.st.ColumnHead.Render(pp.w.Fit(head, inner-1, ""))}
 	for _, pd := range b.Patrollers {
 		cur := "-"
 		if pd.Current.Seq != 0 {
@@ -277,25 +303,24 @@ func (p *patrolsPane) lines() []string {
 		}
 		out = append(out, " "+st.Render(pp.w.Fit(row, inner-1, "")))
 	}
-	if len(b.Rotations) > 0 {
-		out = append(out, "")
-	}
-	for _, rd := range b.Rotations {
-		act := string(rd.Rotation.Activity)
-		if pp.lab.Lang == "zh" {
-			act = rd.Rotation.Activity.Zh()
-		}
-		group := "-"
-		if rd.Group >= 0 {
-			group = fmt.Sprintf(p.pl.Group, rd.Group+1) + " " + strings.Join(codeTails(rd.Grids), ",")
-		}
-		if inner < 60 { // narrow: what is on duty and its reports before the name
-			add(fmt.Sprintf("%s %s %d  %s  %s", rd.Rotation.ID, p.pl.Reports, rd.Reports, group, rd.Rotation.Name))
-			continue
-		}
-		add(fmt.Sprintf("%s %s %s %s  %s  %s %d", p.pl.Rotation, rd.Rotation.ID, rd.Rotation.Name, act, group, p.pl.Reports, rd.Reports))
-	}
 	return out
+}
+
+// rotationLine is one duty rotation: what is on duty, its group's grids
+// and its reports; narrow panes put the reports before the name.
+func (p *patrolsPane) rotationLine(rd model.RotationDay, inner int) string {
+	act := string(rd.Rotation.Activity)
+	if p.c.p.lab.Lang == "zh" {
+		act = rd.Rotation.Activity.Zh()
+	}
+	group := "-"
+	if rd.Group >= 0 {
+		group = fmt.Sprintf(p.pl.Group, rd.Group+1) + " " + strings.Join(codeTails(rd.Grids), ",")
+	}
+	if inner < 60 {
+		return fmt.Sprintf("%s %s %d  %s  %s", rd.Rotation.ID, p.pl.Reports, rd.Reports, group, rd.Rotation.Name)
+	}
+	return fmt.Sprintf("%s %s %s %s  %s  %s %d", p.pl.Rotation, rd.Rotation.ID, rd.Rotation.Name, act, group, p.pl.Reports, rd.Reports)
 }
 
 // codeTails are grid codes shortened to the village's last three digits

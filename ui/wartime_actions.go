@@ -27,19 +27,12 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		ids := make([]string, len(msg.acts))
-		for i, a := range msg.acts {
-			ids[i] = a.ID
-		}
-		mm, c := m.flashInfo(m.say(fmt.Sprintf("wartime in %d towns: %s", len(ids), strings.Join(ids, " ")),
-			fmt.Sprintf("%d 个镇街已进入战时：%s", len(ids), strings.Join(ids, " "))))
-		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
+		return m.onActivatedTowns(msg)
 	case activatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
-		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
+		return m.onActivated(msg)
 	case deactivatedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -62,33 +55,70 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.flashInfo(m.say(fmt.Sprintf("%s resent to %d silent micro-grids", msg.id, msg.n),
 			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
 	case draftMsg:
-		if !m.seat.Acts() {
-			return m.flashErr(m.seat.ReadOnly) // before the question
-		}
-		by := m.seat.Person.ID
-		return m.ask(fmt.Sprintf(m.say("%s %s into %s?", "%s %s 补入 %s？"), m.p.lab.Verb[model.ActDraft], m.personText(msg.person), m.w.names[msg.micro]),
-			func(m Model) (Model, tea.Cmd) { return m, draft(m.svc, msg.person, msg.micro, by) })
+		return m.askDraft(msg)
 	case draftedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
 		return m.onDrafted(msg)
 	case releaseMsg:
-		if !m.seat.Acts() {
-			return m.flashErr(m.seat.ReadOnly) // before the question
-		}
-		by := m.seat.Person.ID
-		return m.ask(fmt.Sprintf(m.say("%s %s from %s (it has no worker again)?", "%s %s（%s 恢复缺员）？"), m.p.lab.Verb[model.ActRelease], m.personText(msg.person), m.w.names[msg.micro]),
-			func(m Model) (Model, tea.Cmd) { return m, releaseReserve(m.svc, msg.person, by) })
+		return m.askRelease(msg)
 	case releasedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
 		}
-		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s released; %s has no worker again", "%s 已解除征调，%s 恢复缺员"),
-			m.personText(msg.d.Person), m.w.names[msg.d.MicroGrid]))
-		return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
+		return m.onReleased(msg)
 	}
 	return m, nil
+}
+
+// onActivatedTowns names the towns a county-wide activation put in
+// wartime and reads the state again.
+func (m Model) onActivatedTowns(msg activatedTownsMsg) (tea.Model, tea.Cmd) {
+	ids := make([]string, len(msg.acts))
+	for i, a := range msg.acts {
+		ids[i] = a.ID
+	}
+	mm, c := m.flashInfo(m.say(fmt.Sprintf("wartime in %d towns: %s", len(ids), strings.Join(ids, " ")),
+		fmt.Sprintf("%d 个镇街已进入战时：%s", len(ids), strings.Join(ids, " "))))
+	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
+}
+
+// onActivated says which activation began and why, and reads the state
+// again.
+func (m Model) onActivated(msg activatedMsg) (tea.Model, tea.Cmd) {
+	mm, c := m.flashInfo(fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), msg.act.ID, m.p.lab.Action[model.ActActivate], m.wl.Reason[msg.act.Reason]))
+	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
+}
+
+// askDraft asks before drafting a reserve into a micro-grid; a seat that
+// may not act is refused before the question.
+func (m Model) askDraft(msg draftMsg) (tea.Model, tea.Cmd) {
+	if !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
+	}
+	by := m.seat.Person.ID
+	return m.ask(fmt.Sprintf(m.say("%s %s into %s?", "%s %s 补入 %s？"), m.p.lab.Verb[model.ActDraft], m.personText(msg.person), m.w.names[msg.micro]),
+		func(m Model) (Model, tea.Cmd) { return m, draft(m.svc, msg.person, msg.micro, by) })
+}
+
+// askRelease asks before releasing a drafted reserve; a seat that may not
+// act is refused before the question.
+func (m Model) askRelease(msg releaseMsg) (tea.Model, tea.Cmd) {
+	if !m.seat.Acts() {
+		return m.flashErr(m.seat.ReadOnly)
+	}
+	by := m.seat.Person.ID
+	return m.ask(fmt.Sprintf(m.say("%s %s from %s (it has no worker again)?", "%s %s（%s 恢复缺员）？"), m.p.lab.Verb[model.ActRelease], m.personText(msg.person), m.w.names[msg.micro]),
+		func(m Model) (Model, tea.Cmd) { return m, releaseReserve(m.svc, msg.person, by) })
+}
+
+// onReleased says the reserve is released and its micro-grid short again,
+// and reads the state again.
+func (m Model) onReleased(msg releasedMsg) (tea.Model, tea.Cmd) {
+	mm, c := m.flashInfo(fmt.Sprintf(m.say("%s released; %s has no worker again", "%s 已解除征调，%s 恢复缺员"),
+		m.personText(msg.d.Person), m.w.names[msg.d.MicroGrid]))
+	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 }
 
 // onWartimeLoaded takes the new wartime state and tells the panes that show

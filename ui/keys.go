@@ -149,7 +149,7 @@ type lineKeys struct {
 func newLineKeys() lineKeys {
 	return lineKeys{
 		interrupt: key.NewBinding(key.WithKeys("ctrl+c")),
-		yes:       key.NewBinding(key.WithKeys("y", "Y", "enter")),
+		yes:       key.NewBinding(key.WithKeys("y", "Y")), // not enter: a habit must not act
 		no:        key.NewBinding(key.WithKeys("n", "N", "esc")),
 		accept:    key.NewBinding(key.WithKeys("enter")),
 		abort:     key.NewBinding(key.WithKeys("esc")),

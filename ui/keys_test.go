@@ -213,6 +213,12 @@ func TestActionsGoThroughTheStore(t *testing.T) {
 	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "nothing before y")
 	m = keys(t, m, "n")
 	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "n does nothing")
+	// enter is no answer: an officer's habit of pressing it must not act
+	// (it did, the question saying y/n).
+	m = keys(t, m, "a", "enter")
+	assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "enter does nothing")
+	assert.True(t, m.q.active(), "the question still waits for y or n")
+	m = keys(t, m, "n")
 	m = keys(t, m, "a", "y")
 	assert.Equal(t, model.StatusAcknowledged, stored(t, f, inc.ID).Status)
 	assert.Contains(t, m.View(), inc.ID+" acknowledged")

@@ -1,0 +1,65 @@
+package model
+
+import (
+	"context"
+	"strconv"
+)
+
+// Federation (联邦): every town's log flows up to the county's hub, and the
+// county's commands for a town flow down, on NATS JetStream (package
+// federation). The transport carries records it does not read: what a
+// record says is the store's to write and to apply. These interfaces are
+// the seam between the two: the store implements them, the federation
+// package moves their bytes.
+
+// FedRecord is one record of a town's outbound log, or one command for a
+// town. Town and Seq identify it exactly once: the message id on the wire
+// is FedMsgID(Town, Seq), and a reader that has applied (Town, Seq)
+// applies it no more. Data is opaque to the transport.
+type FedRecord struct {
+	Town NodeCode
+	Seq  uint64
+	Data []byte
+}
+
+// FedMsgID is the Nats-Msg-Id of the record (town, seq): the town's code, a
+// dash, the sequence in decimal.
+func FedMsgID(town NodeCode, seq uint64) string {
+	return string(town) + "-" + strconv.FormatUint(seq, 10)
+}
+
+// FedOutbox is a town's side of the uplink: the committed log as records to
+// publish, and the durable cursor of what the local stream has taken.
+type FedOutbox interface {
+	// FedPending returns up to limit records of the town's log after seq,
+	// in order (none when the log has nothing after it).
+	FedPending(ctx context.Context, after uint64, limit int) ([]FedRecord, error)
+	// FedCursor is the seq of the last record the local stream acknowledged
+	// (0: none yet). It survives a restart, so records between it and the
+	// log's end are published again; their ids make the second copy a
+	// duplicate the stream drops.
+	FedCursor(ctx context.Context) (uint64, error)
+	// SetFedCursor records that the local stream has every record up to seq.
+	SetFedCursor(ctx context.Context, seq uint64) error
+}
+
+// FedReadModel is the hub's side: it applies the towns' records to the
+// county's file, each (town, seq) once.
+type FedReadModel interface {
+	// FedApply applies recs (of one town or several, each town's in seq
+	// order) in one transaction and returns how many were new; a record at
+	// or below its town's applied seq is skipped.
+	FedApply(ctx context.Context, recs []FedRecord) (applied int, err error)
+	// FedApplied is the last seq applied of town (0: none).
+	FedApplied(ctx context.Context, town NodeCode) (uint64, error)
+}
+
+// FedCommander is a town's side of the downlink: it applies a command the
+// hub sent (FedRecord.Town the town, Seq the command's number in the hub's
+// command stream for the town), once, through the town's own rules. A
+// refusal is not an error here: the town records it as an event of its
+// log, which flows back up. An error means the command was not applied and
+// should be delivered again.
+type FedCommander interface {
+	FedCommand(ctx context.Context, cmd FedRecord) error
+}

@@ -63,3 +63,16 @@ type FedReadModel interface {
 type FedCommander interface {
 	FedCommand(ctx context.Context, cmd FedRecord) error
 }
+
+// FedCommandOutbox is the hub's side of the downlink: the commands its
+// rooms gave for towns that are federated (a county room's directive or
+// wartime activation for a town is queued as a command for that town,
+// not applied to the hub's copy), as records to publish on
+// gridcmd.<town>.commands, in the order given. Seq is the hub's command
+// number, one sequence for all towns, so each town sees its commands'
+// numbers rise.
+type FedCommandOutbox interface {
+	FedCommandsPending(ctx context.Context, after uint64, limit int) ([]FedRecord, error)
+	FedCommandCursor(ctx context.Context) (uint64, error)
+	SetFedCommandCursor(ctx context.Context, seq uint64) error
+}

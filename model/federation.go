@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 // Federation (联邦): every town's log flows up to the county's hub, and the
@@ -75,4 +76,25 @@ type FedCommandOutbox interface {
 	FedCommandsPending(ctx context.Context, after uint64, limit int) ([]FedRecord, error)
 	FedCommandCursor(ctx context.Context) (uint64, error)
 	SetFedCommandCursor(ctx context.Context, seq uint64) error
+}
+
+// FedLink is the state of a link of the federation: a town's uplink as the
+// town sees it (Role "town"), or one town as the hub sees it (Role "hub",
+// one per town). The JSON is `gridcmd federation status --json`'s.
+type FedLink struct {
+	Role      string   `json:"role"` // "town" or "hub"
+	Town      NodeCode `json:"town"`
+	Hub       string   `json:"hub,omitempty"` // the hub's URL (town side)
+	Connected bool     `json:"connected"`
+	// Pending is how many events of the town the hub does not have yet:
+	// on a town, those its stream holds past what the hub acknowledged;
+	// on the hub, those it knows the town's stream holds past what it
+	// applied.
+	Pending    uint64 `json:"pending"`
+	LastAckSeq uint64 `json:"last_ack_seq"` // the town's last event the hub has
+	// LagSeconds is the age of the town's newest event the hub has, at the
+	// time of asking (how stale the county's picture of the town is).
+	LagSeconds float64 `json:"lag_seconds"`
+	// CutSince is when the link was last seen down; zero while it is up.
+	CutSince time.Time `json:"cut_since,omitzero"`
 }

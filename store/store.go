@@ -247,6 +247,9 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 13: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	migrateFigures13,
+	// 14: the points' day totals kept in their month's entry of
+	// points_month; points_day goes (store/points.go).
+	migratePointsDaysInMonth,
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -401,7 +404,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
-	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
+	bucketPointsRules, bucketPointsMonth,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,

@@ -554,7 +554,7 @@ func TestPatrolEventsEarn(t *testing.T) {
 // BenchmarkEarnInTx is what the points add to the writer's work per report
 // (compare BenchmarkReportInTx): booking a report's 信息采集 in the
 // transaction that appends it. Each report is by another person, so every
-// one reads its cap and writes a day and a month total afresh (the worst
+// one reads its cap and writes its month entry afresh (the worst
 // case; a person past a cap costs one read). The transaction is set up and
 // finished as the writer does (startTx, finish).
 func BenchmarkEarnInTx(b *testing.B) {

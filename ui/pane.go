@@ -74,6 +74,7 @@ type common struct {
 	w   world
 	wt  wartime
 	pt  patrolData // the patrol pane's and the desk's records
+	fed fedLinks   // the federation's links, by town (federation.go)
 
 	// trail is the way back (the back stack's places), as the breadcrumb
 	// before the title of what the operator looks at.

@@ -16,9 +16,8 @@ import (
 // grid leaders' pass-on median today, and its wartime. Enter turns the
 // room to the town under the cursor.
 type townsPane struct {
-	c             *common
-	cursor        int
-	offset        int
+	c *common
+	listWindow
 	width, height int
 }
 
@@ -29,17 +28,7 @@ func (t *townsPane) towns() []model.Node { return t.c.townList }
 
 func (t *townsPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1); t.clamp() }
 
-func (t *townsPane) clamp() {
-	n := len(t.towns())
-	t.cursor = max(min(t.cursor, n-1), 0)
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+t.height {
-		t.offset = t.cursor - t.height + 1
-	}
-	t.offset = max(min(t.offset, n-t.height), 0)
-}
+func (t *townsPane) clamp() { t.clampTo(len(t.towns()), t.height) }
 
 // Update: the keys move the cursor (enter is asks').
 func (t *townsPane) Update(msg tea.Msg) (pane, tea.Cmd) {

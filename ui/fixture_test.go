@@ -173,6 +173,21 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+// runLine types line on the ':' command line and runs it (enter).
+func runLine(t testing.TB, m Model, line string) Model {
+	t.Helper()
+	return keys(t, typeText(t, keys(t, m, ":"), line), "enter")
+}
+
+// submitForm tabs to the form's last field and presses enter there.
+func submitForm(t testing.TB, m Model) Model {
+	t.Helper()
+	for m.form.focus != len(m.form.fields)-1 {
+		m = keys(t, m, "tab")
+	}
+	return keys(t, m, "enter")
+}
+
 // typeText types a string rune by rune (Chinese too).
 func typeText(t testing.TB, m Model, s string) Model {
 	for _, r := range s {

@@ -455,7 +455,7 @@ func BenchmarkReportInTxBooked(b *testing.B) {
 // through txState.nextID, which also checks the day: checkDayFree).
 func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
 	k := dayKey(day.Format("20060102"))
-	n, err := getDayNumber(tx, k)
+	n, err := metaU64(tx, k)
 	if err != nil {
 		return 0, err
 	}

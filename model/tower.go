@@ -93,7 +93,7 @@ func (c NodeCode) level() (Level, error) {
 	}
 	parts := strings.Split(s, "-")
 	head := parts[0]
-	if !allDigits(head) {
+	if !AllDigits(head) {
 		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
 	if l, ok := divisionLevels[len(head)]; ok {
@@ -110,7 +110,7 @@ func (c NodeCode) level() (Level, error) {
 		return bad("too many segments (village-GG-MM-UU at most)", "段数过多（最多 村代码-GG-MM-UU）")
 	}
 	for _, p := range parts[1:] {
-		if len(p) != 2 || !allDigits(p) || p == "00" {
+		if len(p) != 2 || !AllDigits(p) || p == "00" {
 			return bad("segments after the village code are two digits, 01-99", "村代码之后每段为两位数字 01-99")
 		}
 	}
@@ -121,7 +121,9 @@ func (c NodeCode) level() (Level, error) {
 // length in digits.
 var divisionLevels = map[int]Level{2: LevelProvince, 4: LevelCity, 6: LevelCounty, 9: LevelTown}
 
-func allDigits(s string) bool {
+// AllDigits reports whether s is one or more ASCII digits, as the parts of
+// a node code are.
+func AllDigits(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -178,12 +178,25 @@ func keysIn(t testing.TB, s *DB, bucket []byte) [][]byte {
 	return keys
 }
 
-func seqsOf(list []model.Incident) []uint64 {
-	out := make([]uint64, len(list))
-	for i, inc := range list {
-		out[i] = inc.Seq
+// each is what f makes of every element of in, in order.
+func each[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, x := range in {
+		out[i] = f(x)
 	}
 	return out
+}
+
+func seqsOf(list []model.Incident) []uint64 {
+	return each(list, func(inc model.Incident) uint64 { return inc.Seq })
+}
+
+func codesOf(nodes []model.Node) []model.NodeCode {
+	return each(nodes, func(n model.Node) model.NodeCode { return n.Code })
+}
+
+func idsOf(people []model.Person) []model.PersonID {
+	return each(people, func(p model.Person) model.PersonID { return p.ID })
 }
 
 func sortedCopy(x []uint64) []uint64 {

@@ -8,11 +8,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
 func TestParseShifts(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := testkit.CST
 	who := func(person, phone string) (model.PersonID, error) {
 		switch {
 		case person == "王丽" && phone == "":

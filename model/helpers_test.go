@@ -67,6 +67,24 @@ func newIncident(t *testing.T) model.Incident {
 	return inc
 }
 
+// incidentAt is the incident of a table's row: at tr and st (see at), then
+// changed by each of edits.
+func incidentAt(tr model.Tier, st model.Status, edits ...func(*model.Incident)) func(*testing.T) model.Incident {
+	return func(t *testing.T) model.Incident {
+		t.Helper()
+		i := at(t, tr, st)
+		for _, edit := range edits {
+			edit(&i)
+		}
+		return i
+	}
+}
+
+// supervised and escalatedOnce are edits of incidentAt: the incident's
+// running clock ran out; it was escalated once.
+func supervised(i *model.Incident)    { i.Supervised = true }
+func escalatedOnce(i *model.Incident) { i.Escalations = 1 }
+
 // at returns an incident at tier tr and status st with clocks that started at
 // t0, as the rules would have left it.
 func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {

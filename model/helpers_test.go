@@ -3,6 +3,7 @@ package model_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/internal/testkit"
@@ -112,6 +113,25 @@ func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
 		inc.ClosedAt = t0
 	}
 	return inc
+}
+
+// parsed is a case of a parser's table: in reads as want.
+type parsed[T any] struct {
+	in   string
+	want T
+}
+
+// parses runs a subtest per case, named by its input: parse reads it as
+// the case's want.
+func parses[T any](t *testing.T, parse func(string) (T, error), cases []parsed[T]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parse(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 // requireCode and requireZh are testkit's.

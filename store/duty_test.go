@@ -32,14 +32,17 @@ func (d dutyTower) shift(p model.Person, room model.NodeCode, from, to time.Time
 	return model.Shift{Room: room, Person: p.ID, From: from, To: to}
 }
 
+// townChange is the town room's two shifts that meet at change: the duty
+// officer's from from, the second officer's until to.
+func (d dutyTower) townChange(from, change, to time.Time) []model.Shift {
+	return []model.Shift{d.shift(d.duty, town, from, change), d.shift(d.officer2, town, change, to)}
+}
+
 func TestShiftsAndDuty(t *testing.T) {
 	d := newDutyTower(t)
 	change := t0.Add(3 * time.Hour) // 12:00
-	added, err := d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, change.Add(-12*time.Hour), change),
-		d.shift(d.officer2, town, change, change.Add(12*time.Hour)),
-		d.shift(d.cadre, vA, t0, t0.Add(24*time.Hour)),
-	}, d.duty.ID, "week 48")
+	added, err := d.s.AddShifts(d.ctx, append(d.townChange(change.Add(-12*time.Hour), change, change.Add(12*time.Hour)),
+		d.shift(d.cadre, vA, t0, t0.Add(24*time.Hour))), d.duty.ID, "week 48")
 	require.NoError(t, err)
 	require.Len(t, added, 3)
 	assert.Equal(t, "S-0001", added[0].ID)
@@ -123,10 +126,7 @@ func TestShiftsAndDuty(t *testing.T) {
 func TestHandoverFlow(t *testing.T) {
 	d := newDutyTower(t)
 	change := t0.Add(3 * time.Hour) // 12:00
-	_, err := d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, t0.Add(-9*time.Hour), change),
-		d.shift(d.officer2, town, change, change.Add(12*time.Hour)),
-	}, d.duty.ID, "")
+	_, err := d.s.AddShifts(d.ctx, d.townChange(t0.Add(-9*time.Hour), change, change.Add(12*time.Hour)), d.duty.ID, "")
 	require.NoError(t, err)
 	inc, err := d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "330国道货物撒落", Reporter: d.gridWorker.ID})
 	require.NoError(t, err)
@@ -348,14 +348,7 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	d.clock.Set(act.Since.Add(2 * time.Hour)) // vB has been silent since wartime began
 	evs, err = d.s.Sweep(d.ctx)
 	require.NoError(t, err)
-	var silences []model.Incident
-	for _, e := range evs {
-		if e.Action == model.ActReport {
-			i, err := d.s.Incident(d.ctx, e.Incident)
-			require.NoError(t, err)
-			silences = append(silences, i)
-		}
-	}
+	silences := openedBy(t, d.s, evs)
 	require.Len(t, silences, 1, "vA acted an hour ago")
 	assert.Equal(t, vB, silences[0].Node)
 	assert.Equal(t, model.TierTown, silences[0].Tier)
@@ -384,10 +377,7 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	assert.Equal(t, silences[0].ID, evs[0].Incident)
 
 	// The handover sheet of the town room lists the silence still open.
-	_, err = d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, t0, d.clock.Now().Add(30*time.Minute)),
-		d.shift(d.officer2, town, d.clock.Now().Add(30*time.Minute), d.clock.Now().Add(12*time.Hour)),
-	}, d.duty.ID, "")
+	_, err = d.s.AddShifts(d.ctx, d.townChange(t0, d.clock.Now().Add(30*time.Minute), d.clock.Now().Add(12*time.Hour)), d.duty.ID, "")
 	require.NoError(t, err)
 	h, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true)
 	require.NoError(t, err)

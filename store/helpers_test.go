@@ -178,6 +178,21 @@ func keysIn(t testing.TB, s *DB, bucket []byte) [][]byte {
 	return keys
 }
 
+// openedBy are the incidents the events of a sweep opened, as s holds
+// them.
+func openedBy(t testing.TB, s *DB, evs []model.Event) []model.Incident {
+	t.Helper()
+	var out []model.Incident
+	for _, e := range evs {
+		if e.Action == model.ActReport {
+			inc, err := s.Incident(context.Background(), e.Incident)
+			require.NoError(t, err)
+			out = append(out, inc)
+		}
+	}
+	return out
+}
+
 // each is what f makes of every element of in, in order.
 func each[T, U any](in []T, f func(T) U) []U {
 	out := make([]U, len(in))

@@ -11,20 +11,6 @@ import (
 	"gridcmd/model"
 )
 
-// reports are the incidents the events of a sweep opened.
-func (tw *patrolTower) reports(t *testing.T, evs []model.Event) []model.Incident {
-	t.Helper()
-	var out []model.Incident
-	for _, e := range evs {
-		if e.Action == model.ActReport {
-			inc, err := tw.s.Incident(tw.ctx, e.Incident)
-			require.NoError(t, err)
-			out = append(out, inc)
-		}
-	}
-	return out
-}
-
 // A patroller on patrol who does not check in for patrol.silence (2h)
 // raises one watchdog incident at the area's village, at the village tier;
 // a restart opens no second one; their next check-in resolves it by itself,
@@ -43,7 +29,7 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	tw.clock.Set(t0.Add(30*time.Minute + 2*time.Hour - time.Second))
 	evs, err := tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	writes := txWrites(tw.s)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
@@ -53,7 +39,7 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	tw.clock.Advance(time.Second)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	silences := tw.reports(t, evs)
+	silences := openedBy(t, tw.s, evs)
 	require.Len(t, silences, 1)
 	inc := silences[0]
 	assert.Equal(t, model.SourceWatchdog, inc.Source)
@@ -72,12 +58,12 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	tw.clock.Advance(time.Hour)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	tw.reopen(t)
 	tw.clock.Advance(3 * time.Hour)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs), "a restart opens no second incident")
+	assert.Empty(t, openedBy(t, tw.s, evs), "a restart opens no second incident")
 	n := 0
 	incs, err := tw.s.Incidents(tw.ctx, model.IncidentFilter{})
 	require.NoError(t, err)
@@ -121,7 +107,7 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	tw.clock.Advance(2 * time.Hour)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	again := tw.reports(t, evs)
+	again := openedBy(t, tw.s, evs)
 	require.Len(t, again, 1)
 	assert.NotEqual(t, inc.ID, again[0].ID)
 
@@ -139,7 +125,7 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	tw.clock.Advance(5 * time.Hour)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	requireClean(t, tw.s)
 }
 
@@ -159,7 +145,7 @@ func TestPatrolSilenceShortenedAcrossARestart(t *testing.T) {
 	tw.clock.Advance(15 * time.Minute)
 	evs, err := tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)
-	require.Len(t, tw.reports(t, evs), 1, "silent for 10m by the configuration in force")
+	require.Len(t, openedBy(t, tw.s, evs), 1, "silent for 10m by the configuration in force")
 	writes := txWrites(tw.s)
 	evs, err = tw.s.Sweep(tw.ctx)
 	require.NoError(t, err)

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -15,7 +14,8 @@ import (
 // the first officer on duty holding the town room's shift at the demo's
 // "now", nobody handing over at the start.
 func TestDemoShifts(t *testing.T) {
-	cst, base := testkit.CST, testkit.Night
+	cst := time.FixedZone("CST", 8*3600)
+	base := time.Date(2026, 11, 29, 3, 10, 0, 0, cst)
 	d := Build(1)
 	shifts := Shifts(d, base)
 	byRoom := map[model.NodeCode][]model.Shift{}

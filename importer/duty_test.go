@@ -8,12 +8,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
 func TestParseShifts(t *testing.T) {
-	cst := testkit.CST
+	cst := time.FixedZone("CST", 8*3600)
 	who := func(person, phone string) (model.PersonID, error) {
 		switch {
 		case person == "王丽" && phone == "":

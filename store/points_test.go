@@ -561,21 +561,11 @@ func BenchmarkEarnInTx(b *testing.B) {
 	const batch = 128
 	b.ReportAllocs()
 	b.ResetTimer()
-	for n := 0; n < b.N; {
-		tx, err := s.db.Begin(true)
-		require.NoError(b, err)
-		wb, err := writerBuckets(tx)
-		require.NoError(b, err)
-		s.startTx(wb)
-		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
-			ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
-				IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
-			require.NoError(b, s.earn(tx, []model.Event{ev}))
-		}
-		require.NoError(b, s.wt.finish(tx)) // what the writer writes before its commit
-		require.NoError(b, tx.Rollback())
-		s.wc.reset()
-	}
+	inRolledBackTx(b, s, batch, func(tx *bolt.Tx, _, n int) {
+		ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
+			IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
+		require.NoError(b, s.earn(tx, []model.Event{ev}))
+	}, s.wc.reset)
 }
 
 // TestPointsOfOneCommit: within one commit, the cap, a redemption's balance

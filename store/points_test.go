@@ -133,21 +133,16 @@ func TestWartimePoints(t *testing.T) {
 	require.NoError(t, err)
 	d, _ := w.issue(t, "逐户核查", vA)
 	w.clock.Advance(time.Minute)
-	_, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a011)
 	_, err = w.s.SignDirective(w.ctx, d.ID, a021, w.cadre.ID) // on behalf (代签)
 	require.NoError(t, err)
 	w.clock.Advance(time.Hour) // after sign_for
-	_, err = w.s.SignDirective(w.ctx, d.ID, a012, w.workers[a012].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a012)
 	// Two reports in one second, the second completing the unit, then a
 	// repeat of the full count: one completion.
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 3, 10, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 10, 10, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 10, 10, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.progress(t, d.ID, a011, 3, 10)
+	w.progress(t, d.ID, a011, 10, 10)
+	w.progress(t, d.ID, a011, 10, 10)
 
 	assert.Equal(t, map[string]int{"wartime_sign": 2, "wartime_done": 3}, pointsOf(t, w.s, nov, w.workers[a011].ID).By)
 	assert.Empty(t, pointsOf(t, w.s, nov, w.workers[a012].ID).By, "signed after sign_for")

@@ -36,8 +36,7 @@ func figureTower(t *testing.T) *tower {
 		tw.clock.Advance(step.wait)
 		switch step.act {
 		case "":
-			_, err := tw.s.Sweep(tw.ctx)
-			require.NoError(t, err)
+			sweep(t, tw.s)
 		case "-":
 		default:
 			act(inc.ID, step.act, tw.leader01.ID)

@@ -178,6 +178,14 @@ func keysIn(t testing.TB, s *DB, bucket []byte) [][]byte {
 	return keys
 }
 
+// sweep runs the store's sweep and returns its events.
+func sweep(t testing.TB, s *DB) []model.Event {
+	t.Helper()
+	evs, err := s.Sweep(context.Background())
+	require.NoError(t, err)
+	return evs
+}
+
 // openedBy are the incidents the events of a sweep opened, as s holds
 // them.
 func openedBy(t testing.TB, s *DB, evs []model.Event) []model.Incident {

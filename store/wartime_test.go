@@ -515,15 +515,13 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	w.sign(t, d.ID, b012)
 
 	w.clock.Advance(10*time.Minute - time.Second)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Empty(t, evs, "9m59s: still in time")
 
 	// At SignBy: the silent units climb to their village rooms, one event
 	// per village.
 	w.clock.Advance(time.Second)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 2)
 	for _, ev := range evs {
 		assert.Equal(t, model.ActEscalate, ev.Action)
@@ -544,15 +542,13 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	assert.Equal(t, t0.Add(10*time.Minute), u.EscalatedAt)
 	assert.Equal(t, model.Tier(""), w.unit(t, d.ID, a011).Escalated, "signed in time")
 
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	assert.Empty(t, evs, "a second sweep at the same time does nothing")
 
 	// One signs late; the others are still silent one window on: the town.
 	w.sign(t, d.ID, a012)
 	w.clock.Advance(10 * time.Minute)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 2)
 	assert.Equal(t, model.State{Tier: model.TierVillage}, evs[0].Before)
 	assert.Equal(t, model.State{Tier: model.TierTown}, evs[0].After)
@@ -563,15 +559,13 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	assert.Empty(t, keysIn(t, w.s, bucketIdxDirDue), "nothing above the town room")
 
 	w.clock.Advance(time.Hour)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	assert.Empty(t, evs)
 
 	// A unit found long silent climbs both steps in one sweep: one event.
 	d2, _ := w.issue(t, "清点物资", vA.Child(2))
 	w.clock.Advance(25 * time.Minute)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 1)
 	assert.Equal(t, d2.ID, evs[0].Directive)
 	assert.Equal(t, model.State{Tier: model.TierTown}, evs[0].After)
@@ -604,14 +598,12 @@ func TestIdleSweepWithDirectivesDoesNotWrite(t *testing.T) {
 	w.issue(t, "逐户核查", town)
 	writes := txWrites(w.s)
 	for i := 0; i < 3; i++ {
-		evs, err := w.s.Sweep(w.ctx)
-		require.NoError(t, err)
+		evs := sweep(t, w.s)
 		assert.Empty(t, evs)
 	}
 	assert.Equal(t, writes, txWrites(w.s))
 	w.clock.Advance(10 * time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Len(t, evs, 2)
 }
 
@@ -643,8 +635,7 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 
 	// The sign-for clock still counts from the issue.
 	w.clock.Advance(4 * time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Len(t, evs, 1)
 
 	for _, c := range []model.NodeCode{a012, a021, a022} {
@@ -849,8 +840,7 @@ func TestWartimeFactorScalesNewDeadlines(t *testing.T) {
 
 	// The sweep's auto-escalation starts the village clock halved too.
 	w.clock.Advance(time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	require.Len(t, evs, 1)
 	got, err := w.s.Incident(w.ctx, war.ID)
 	require.NoError(t, err)

@@ -156,37 +156,26 @@ func (c NodeCode) Parent() NodeCode {
 	return ""
 }
 
-// Town returns the code of the town c belongs to, "" above the town level.
-func (c NodeCode) Town() NodeCode {
-	if len(c) < 9 {
+// head is the first n bytes of c, the code of the node above it at that
+// length, or "" where c is shorter.
+func (c NodeCode) head(n int) NodeCode {
+	if len(c) < n {
 		return ""
 	}
-	return c[:9]
+	return c[:n]
 }
+
+// Town returns the code of the town c belongs to, "" above the town level.
+func (c NodeCode) Town() NodeCode { return c.head(9) }
 
 // County returns the code of the county c belongs to, "" above it.
-func (c NodeCode) County() NodeCode {
-	if len(c) < 6 {
-		return ""
-	}
-	return c[:6]
-}
+func (c NodeCode) County() NodeCode { return c.head(6) }
 
 // Village returns the village code of c, or "" above the village level.
-func (c NodeCode) Village() NodeCode {
-	if len(c) < 12 {
-		return ""
-	}
-	return c[:12]
-}
+func (c NodeCode) Village() NodeCode { return c.head(12) }
 
 // Grid returns the grid code of c, or "" above the grid level.
-func (c NodeCode) Grid() NodeCode {
-	if len(c) < 15 {
-		return ""
-	}
-	return c[:15]
-}
+func (c NodeCode) Grid() NodeCode { return c.head(15) }
 
 // Contains reports whether d is c or lies beneath it.
 func (c NodeCode) Contains(d NodeCode) bool {

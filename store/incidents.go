@@ -304,6 +304,9 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		if err != nil {
 			return nil, err
 		}
+		if isFedTown(tx, inc.Node.Town()) {
+			return nil, fedCopy(tx, inc)
+		}
 		actor, err := s.wc.actor(tx, c.By)
 		if err != nil {
 			return nil, err

@@ -247,6 +247,21 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 13: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	migrateFigures13,
+	// 14: federation (issue 16): the hub's record of each town
+	// (fed_towns), its maps from a town's person ids, incident seqs and
+	// activation seqs to the hub's (fed_people, fed_incidents, fed_acts),
+	// and its command outbox (fed_commands). Event records gain "fed",
+	// absent in older ones.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("fed_towns"), []byte("fed_people"), []byte("fed_incidents"), []byte("fed_acts"), []byte("fed_commands"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -408,6 +423,7 @@ var allBuckets = [][]byte{
 	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketNodeCounts,
 	bucketIdxEscalations, bucketIdxPassOn,
+	bucketFedTowns, bucketFedPeople, bucketFedIncidents, bucketFedActs, bucketFedCommands,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -295,9 +295,9 @@ type fedBuilder struct {
 	s     *DB
 	tx    *bolt.Tx
 	town  model.NodeCode
-	first uint64              // the log's first event
-	of    uint64              // the latest record with a structure so far (0: none in reach)
-	parts [][]byte            // the structure's parts (gzip), built once
+	first uint64   // the log's first event
+	of    uint64   // the latest record with a structure so far (0: none in reach)
+	parts [][]byte // the structure's parts (gzip), built once
 }
 
 // carriesStructure: the first event of the log, and the events that

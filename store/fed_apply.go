@@ -227,6 +227,11 @@ func (a *fedApplier) apply(w fedWire) (model.Event, bool, error) {
 			return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)
 		}
 	}
+	for _, p := range w.People {
+		if err := a.upsertPerson(town, p); err != nil {
+			return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)
+		}
+	}
 	for _, act := range w.Wartime {
 		if err := a.activation(town, act); err != nil {
 			return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)

@@ -34,13 +34,14 @@ import (
 // What a record carries besides its event:
 //   - the incident the event names, as it stands when the record is built;
 //   - for a wartime event (activate, deactivate, draft, release), the
-//     activation it names and the one active in the town, with their units;
+//     activation it names and the one active in the town, with their units,
+//     and the people it may have put on duty or back (the units' workers
+//     and the drafted reserves) as they stand;
 //   - the structure (the tower and the roster: the town's ancestors stored
 //     in its file, the town and every node beneath it, and their people),
 //     on the first event of the log, so that the first record a hub applies
-//     makes the town exist there, and on every event that changes it (an
-//     import, and the wartime events, which put workers and reserves on
-//     duty and back). A structure whose gzip is larger than fedPartBudget
+//     makes the town exist there, and on every import, which changes it.
+//     A structure whose gzip is larger than fedPartBudget
 //     is cut, in code order (a node before its children, a node's people
 //     after it), into parts each applied on its own: part 0 rides on the
 //     structure's own record, part i on the i-th record after it (unless a
@@ -73,6 +74,7 @@ type fedWire struct {
 	Event    json.RawMessage `json:"event"`  // its eventRecord
 	Incident *fedIncident    `json:"incident,omitempty"`
 	Wartime  []fedActivation `json:"wartime,omitempty"`
+	People   []fedPerson     `json:"people,omitempty"` // people a wartime event put on duty or back
 	Tower    *fedPart        `json:"tower,omitempty"`
 }
 
@@ -304,7 +306,7 @@ type fedBuilder struct {
 // change the tower or the roster.
 func (b *fedBuilder) carriesStructure(seq uint64, action model.Action) bool {
 	switch action {
-	case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
+	case model.ActImport:
 		return true
 	}
 	return seq == b.first
@@ -367,6 +369,9 @@ func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
 		if w.Wartime, err = b.wartime(ev); err != nil {
 			return nil, err
 		}
+		if w.People, err = b.onDuty(w.Wartime); err != nil {
+			return nil, err
+		}
 	}
 	if b.carriesStructure(seq, ev.Action) {
 		b.of = seq
@@ -423,6 +428,40 @@ func (b *fedBuilder) wartime(ev model.Event) ([]fedActivation, error) {
 			a.Units = append(a.Units, fedUnit{Code: string(k[8:]), Rec: v})
 		}
 		out = append(out, a)
+	}
+	return out, nil
+}
+
+// onDuty is the people whose duty the activations' wartime may change:
+// the workers of their units and their drafted reserves, as they stand.
+func (b *fedBuilder) onDuty(acts []fedActivation) ([]fedPerson, error) {
+	var ids []uint64
+	for _, a := range acts {
+		for _, u := range a.Units {
+			r, err := decodeUnitRecord([]byte(u.Code), u.Rec)
+			if err != nil {
+				return nil, err
+			}
+			if r.Worker != 0 {
+				ids = append(ids, r.Worker)
+			}
+		}
+		prefix := u64(a.Seq)
+		c := b.tx.Bucket(bucketWtDrafts).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if len(k) == 16 {
+				ids = append(ids, getU64(k[8:]))
+			}
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	people := b.tx.Bucket(bucketPeople)
+	out := make([]fedPerson, 0, len(ids))
+	for _, id := range ids {
+		if v := people.Get(u64(id)); v != nil {
+			out = append(out, fedPerson{ID: id, Rec: v})
+		}
 	}
 	return out, nil
 }

@@ -91,6 +91,23 @@ func fedCopy(tx *bolt.Tx, inc model.Incident) error {
 		Zh("%s 是联网镇%s的事件：由该镇指挥室处置（本库只存副本）", inc.ID, name)
 }
 
+// fedWartimeCopy refuses to change a federated town's wartime in a hub's
+// file (ending it, drafting into it): the town's room runs it, and its
+// next record would undo the copy's change.
+func fedWartimeCopy(tx *bolt.Tx, a model.Activation) error {
+	for _, c := range a.Scope {
+		if town := c.Town(); isFedTown(tx, town) {
+			name := string(town)
+			if n, err := getNode(tx, town); err == nil {
+				name = n.Name
+			}
+			return model.Errorf(model.ECONFLICT, "%s is the wartime of %s, a federated town: its own room runs it (this file holds a copy)", a.ID, name).
+				Zh("%s 是联网镇%s的战时：由该镇指挥室负责（本库只存副本）", a.ID, name)
+		}
+	}
+	return nil
+}
+
 // FedApplied is the last seq applied of town (0: none).
 func (s *DB) FedApplied(ctx context.Context, town model.NodeCode) (uint64, error) {
 	if err := ctx.Err(); err != nil {

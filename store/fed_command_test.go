@@ -183,3 +183,18 @@ func TestFedCommandForAnotherTownIsNotApplied(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, st.Towns)
 }
+
+func TestFedHubRefusesToEndOrDraftIntoATownsWartime(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	hub, officer := countyHub(t, tw)
+	_, err = hub.Deactivate(tw.ctx, "", officer.ID)
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+	_, err = hub.DraftReserve(tw.ctx, 7, micro011, officer.ID)
+	requireCode(t, err, model.ECONFLICT)
+	st, err := hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Len(t, st.Towns, 1)
+}

@@ -495,6 +495,9 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		if err != nil {
 			return nil, err
 		}
+		if err := fedWartimeCopy(tx, a); err != nil {
+			return nil, err
+		}
 		ended, ev, err := a.End(by, now)
 		if err != nil {
 			return nil, err

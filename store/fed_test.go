@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
@@ -379,4 +380,25 @@ func TestFedStructureLargerThanARecordGoesInParts(t *testing.T) {
 	// Asked again, the town writes no more markers.
 	again := pending(t, tw.s, 0)
 	assert.Len(t, again, len(recs))
+}
+
+func TestFedCheckFindsWhatDrifts(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	requireClean(t, hub)
+	require.NoError(t, hub.db.Update(func(tx *bolt.Tx) error {
+		r, _, err := getFedTown(tx, town)
+		require.NoError(t, err)
+		r.Applied++
+		if err := putFedTown(tx, town, r); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketFedIncidents).Put(codeKey(town, 99), u64(12345))
+	}))
+	problems, err := hub.Check(tw.ctx)
+	require.NoError(t, err)
+	assert.Contains(t, problems, "fed_towns/330784114: applied seq 11, but the newest of its events the log mirrors is 10")
+	assert.Contains(t, problems, "fed_incidents: 330784114/99 points at missing incident 12345")
 }

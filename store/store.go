@@ -73,6 +73,10 @@ type DB struct {
 	// silences configured now may be shorter than those it was set by.
 	watchLook atomic.Bool
 
+	// fedParts remembers the parts of the latest structure FedPending built
+	// (fed_outbox.go).
+	fedParts atomic.Pointer[fedPartsSeen]
+
 	subMu     sync.Mutex
 	subs      map[*subscription]struct{}
 	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)

@@ -584,7 +584,7 @@ func (s *DB) raiseDay(tx *bolt.Tx, date string, n uint64) error {
 		}
 		return nil
 	}
-	cur, err := getDayNumber(tx, dayKey(date))
+	cur, err := metaU64(tx, dayKey(date))
 	if err != nil || n <= cur {
 		return err
 	}

@@ -153,7 +153,7 @@ func (s *DB) FedCommandsPending(ctx context.Context, after uint64, limit int) ([
 // FedCommandCursor is the last command the hub's stream has (meta
 // fed/cmd_cursor; 0 for none).
 func (s *DB) FedCommandCursor(ctx context.Context) (uint64, error) {
-	return s.metaU64(ctx, metaFedCmdCursor)
+	return s.metaNumber(ctx, metaFedCmdCursor)
 }
 
 // SetFedCommandCursor records that the hub's stream has every command up
@@ -246,7 +246,7 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 // writes fed/cmd_applied.
 func (s *DB) onceFn(w fedCommandWire, fn writeFn) writeFn {
 	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		done, err := getMetaU64(tx, metaFedCmdApplied)
+		done, err := metaU64(tx, metaFedCmdApplied)
 		if err != nil || w.Seq <= done {
 			return nil, err
 		}

@@ -161,7 +161,7 @@ func fileTown(tx *bolt.Tx, path string) (model.NodeCode, error) {
 
 // FedCursor is the seq of the last record the local stream acknowledged
 // (meta fed/cursor; 0 for none).
-func (s *DB) FedCursor(ctx context.Context) (uint64, error) { return s.metaU64(ctx, metaFedCursor) }
+func (s *DB) FedCursor(ctx context.Context) (uint64, error) { return s.metaNumber(ctx, metaFedCursor) }
 
 // SetFedCursor records that the local stream has every record up to seq,
 // in a transaction of its own that writes that one key. The cursor never
@@ -170,36 +170,25 @@ func (s *DB) SetFedCursor(ctx context.Context, seq uint64) error {
 	return s.setMetaU64(ctx, metaFedCursor, seq)
 }
 
-// metaU64 reads a u64 in meta (0 when absent).
-func (s *DB) metaU64(ctx context.Context, key []byte) (uint64, error) {
+// metaNumber reads a u64 in meta (0 when absent) in a read transaction.
+func (s *DB) metaNumber(ctx context.Context, key []byte) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	var n uint64
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		n, err = getMetaU64(tx, key)
+		n, err = metaU64(tx, key)
 		return err
 	})
 	return n, err
-}
-
-func getMetaU64(tx *bolt.Tx, key []byte) (uint64, error) {
-	v := tx.Bucket(bucketMeta).Get(key)
-	switch {
-	case v == nil:
-		return 0, nil
-	case len(v) != 8:
-		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", key, len(v))
-	}
-	return getU64(v), nil
 }
 
 // setMetaU64 raises a u64 in meta to n (never lowers it), through the
 // writer in a request of its own.
 func (s *DB) setMetaU64(ctx context.Context, key []byte, n uint64) error {
 	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		cur, err := getMetaU64(tx, key)
+		cur, err := metaU64(tx, key)
 		if err != nil || n <= cur {
 			return nil, err
 		}

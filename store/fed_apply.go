@@ -596,43 +596,19 @@ func (s *DB) raiseDay(tx *bolt.Tx, date string, n uint64) error {
 // town's), the counters and the feed; the figures come from the events
 // (fedFigures). The incident_ids entry of a new one is the caller's.
 func saveFedIncident(b txBuckets, inc model.Incident, old *model.Incident) error {
-	nk, err := keysOf(inc)
+	nk, err := putIncident(b, inc, nil)
 	if err != nil {
 		return err
 	}
-	v, err := encodeIncidentText(inc, nil)
-	if err != nil {
-		return err
-	}
-	if err := b.incidents.Put(u64(inc.Seq), v); err != nil {
-		return err
-	}
+	nk.due = nil
 	var ok indexKeys
 	if old != nil {
 		if ok, err = keysOf(*old); err != nil {
 			return err
 		}
+		ok.due = nil
 	}
-	for _, x := range []struct {
-		bucket   *bolt.Bucket
-		old, new []byte
-	}{{b.open, ok.open, nk.open}, {b.node, ok.node, nk.node}} {
-		if bytes.Equal(x.old, x.new) {
-			continue
-		}
-		if x.old != nil {
-			if err := x.bucket.Delete(x.old); err != nil {
-				return err
-			}
-		}
-		if x.new != nil {
-			if err := x.bucket.Put(x.new, []byte{}); err != nil {
-				return err
-			}
-		}
-	}
-	b.changed.note(inc)
-	return b.noteIncident(inc, old)
+	return reindex(b, inc, old, ok, nk)
 }
 
 // event is the record's event as the hub's: its people, incident and

@@ -17,10 +17,26 @@ import (
 // is mirrored twice, and the maps from a town's numbers point at records
 // the hub has (people, incidents of that town, activations).
 func (c *checker) fed(tx *bolt.Tx) error {
-	type seen struct {
-		max, n uint64
+	mirrored, err := c.mirroredEvents(tx)
+	if err != nil {
+		return err
 	}
-	mirrored := map[model.NodeCode]*seen{}
+	if err := c.fedTowns(tx, mirrored); err != nil {
+		return err
+	}
+	return c.fedMaps(tx)
+}
+
+// fedSeen is what the log mirrors of a town: its newest event's seq, how
+// many.
+type fedSeen struct {
+	max, n uint64
+}
+
+// mirroredEvents reads the events a hub's log mirrors, by town, reporting
+// one mirrored twice or naming no town's event.
+func (c *checker) mirroredEvents(tx *bolt.Tx) (map[model.NodeCode]*fedSeen, error) {
+	mirrored := map[model.NodeCode]*fedSeen{}
 	once := map[string]uint64{}
 	err := tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
 		if err := c.tick(); err != nil {
@@ -46,17 +62,19 @@ func (c *checker) fed(tx *bolt.Tx) error {
 		once[r.Fed] = getU64(k)
 		m := mirrored[town]
 		if m == nil {
-			m = &seen{}
+			m = &fedSeen{}
 			mirrored[town] = m
 		}
 		m.n++
 		m.max = max(m.max, seq)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	err = tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
+	return mirrored, err
+}
+
+// fedTowns compares each fed_towns record with what the log mirrors.
+func (c *checker) fedTowns(tx *bolt.Tx, mirrored map[model.NodeCode]*fedSeen) error {
+	err := tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
 		town := model.NodeCode(k)
 		var r fedTownRecord
 		if err := json.Unmarshal(v, &r); err != nil {
@@ -69,7 +87,7 @@ func (c *checker) fed(tx *bolt.Tx) error {
 		m := mirrored[town]
 		delete(mirrored, town)
 		if m == nil {
-			m = &seen{}
+			m = &fedSeen{}
 		}
 		if m.max != r.Applied {
 			c.add("fed_towns/%s: applied seq %d, but the newest of its events the log mirrors is %d", k, r.Applied, m.max)
@@ -85,6 +103,12 @@ func (c *checker) fed(tx *bolt.Tx) error {
 	for town := range mirrored {
 		c.add("events: the log mirrors events of town %s, which fed_towns does not hold", town)
 	}
+	return nil
+}
+
+// fedMaps checks that the maps from a town's numbers point at records the
+// hub has, of that town.
+func (c *checker) fedMaps(tx *bolt.Tx) error {
 	for _, x := range []struct {
 		name   []byte
 		target *bolt.Bucket

@@ -49,6 +49,15 @@ import (
 //     has a record to ride on gets marker events (ActFedStructure) so the
 //     parts all go out (FedPending).
 
+// The federation's seam, implemented here.
+var (
+	_ model.FedOutbox        = (*DB)(nil)
+	_ model.FedReadModel     = (*DB)(nil)
+	_ model.FedHubTowns      = (*DB)(nil)
+	_ model.FedCommander     = (*DB)(nil)
+	_ model.FedCommandOutbox = (*DB)(nil)
+)
+
 // fedWireVersion is the version of the records FedPending writes.
 const fedWireVersion = 1
 

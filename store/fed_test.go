@@ -402,3 +402,44 @@ func TestFedCheckFindsWhatDrifts(t *testing.T) {
 	assert.Contains(t, problems, "fed_towns/330784114: applied seq 11, but the newest of its events the log mirrors is 10")
 	assert.Contains(t, problems, "fed_incidents: 330784114/99 points at missing incident 12345")
 }
+
+func TestFedApplyFeedsTheHubsSubscribers(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	sub := hub.Subscribe()
+	defer sub.Close()
+	recs := pending(t, tw.s, 0)
+	_, err := hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	select {
+	case b := <-sub.C():
+		assert.Len(t, b.Events, len(recs))
+		require.Len(t, b.Incidents, len(incs))
+		for i := range incs {
+			assert.Equal(t, incs[i].ID, b.Incidents[i].ID)
+			assert.Equal(t, incs[i].Status, b.Incidents[i].Status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch")
+	}
+}
+
+func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	_, err = hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784115", Level: model.LevelTown, Name: "象珠镇"}}, model.System, "")
+	require.NoError(t, err)
+	ps, err := hub.ImportPeople(tw.ctx, []model.Person{{Name: "象珠值班", Phone: "13900000002", Node: "330784115",
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	own, err := hub.Report(tw.ctx, model.Report{Node: "330784115", Category: "traffic", Severity: model.SeverityIII,
+		Title: "县里自己的事", Reporter: ps[0].ID})
+	require.NoError(t, err)
+	assert.Equal(t, "HJ-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
+	x, err := hub.Incident(tw.ctx, incs[2].ID)
+	require.NoError(t, err)
+	assert.Equal(t, incs[2].Title, x.Title)
+	requireClean(t, hub)
+}

@@ -472,6 +472,15 @@ func (a *fedApplier) activation(town model.NodeCode, fa fedActivation) error {
 	if err := putActivation(a.tx, act); err != nil {
 		return err
 	}
+	if err := a.units(town, seq, fa.Units); err != nil {
+		return err
+	}
+	return a.wartimeOf(town, act)
+}
+
+// units replaces the wt_units entries of hub activation seq by a town's
+// units, their workers mapped.
+func (a *fedApplier) units(town model.NodeCode, seq uint64, list []fedUnit) error {
 	units := a.tx.Bucket(bucketWtUnits)
 	prefix := u64(seq)
 	var stale [][]byte
@@ -484,7 +493,7 @@ func (a *fedApplier) activation(town model.NodeCode, fa fedActivation) error {
 			return err
 		}
 	}
-	for _, u := range fa.Units {
+	for _, u := range list {
 		r, err := decodeUnitRecord([]byte(u.Code), u.Rec)
 		if err != nil {
 			return err
@@ -498,14 +507,21 @@ func (a *fedApplier) activation(town model.NodeCode, fa fedActivation) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// wartimeOf sets the town's wartime in meta by act (the hub's copy of one
+// of its activations): active, it is the town's; ended, the town is in
+// peacetime unless another is.
+func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error {
 	meta := a.tx.Bucket(bucketMeta)
 	cur, err := activeIn(a.tx, town)
 	switch {
 	case err != nil:
 		return err
 	case act.Active():
-		return meta.Put(activeKey(town), u64(seq))
-	case cur == seq:
+		return meta.Put(activeKey(town), u64(act.Seq))
+	case cur == act.Seq:
 		return meta.Delete(activeKey(town))
 	}
 	return nil
@@ -611,6 +627,30 @@ func saveFedIncident(b txBuckets, inc model.Incident, old *model.Incident) error
 	return reindex(b, inc, old, ok, nk)
 }
 
+// eventsOf is the events of hub incident seq so far: in the log, then
+// earlier in this request.
+func (a *fedApplier) eventsOf(seq uint64) ([]model.Event, error) {
+	var out []model.Event
+	events := a.tx.Bucket(bucketEvents)
+	prefix := u64(seq)
+	c := a.tx.Bucket(bucketIncidentEvents).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != 16 {
+			continue
+		}
+		v := events.Get(k[8:])
+		if v == nil {
+			continue
+		}
+		e, err := decodeEvent(getU64(k[8:]), v, a.s.opts.Location)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return append(out, a.mirrored[seq]...), nil
+}
+
 // event is the record's event as the hub's: its people, incident and
 // activation mapped, Fed naming the town's, and its figures written.
 func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident) (model.Event, error) {
@@ -654,25 +694,10 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident) 
 // before ev (in the log, and earlier in this request).
 func (a *fedApplier) figures(ev model.Event) error {
 	seq := ev.IncidentSeq
-	var prior []model.Event
-	events := a.tx.Bucket(bucketEvents)
-	prefix := u64(seq)
-	c := a.tx.Bucket(bucketIncidentEvents).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if len(k) != 16 {
-			continue
-		}
-		v := events.Get(k[8:])
-		if v == nil {
-			continue
-		}
-		e, err := decodeEvent(getU64(k[8:]), v, a.s.opts.Location)
-		if err != nil {
-			return err
-		}
-		prior = append(prior, e)
+	prior, err := a.eventsOf(seq)
+	if err != nil {
+		return err
 	}
-	prior = append(prior, a.mirrored[seq]...)
 	escalations := 0
 	var at0 time.Time
 	waiting := false

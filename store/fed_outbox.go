@@ -496,12 +496,28 @@ func (b *fedBuilder) structure() ([][]byte, error) {
 // its subtree in code order, each node followed by its people, cut into
 // parts whose gzip fits fedPartBudget.
 func towerParts(tx *bolt.Tx, town model.NodeCode) ([][]byte, error) {
-	type unit struct {
-		node   fedNode
-		people []fedPerson
-		size   int
+	units, total := towerUnits(tx, town)
+	// Cut into n parts of about equal raw size, more until each gzip fits.
+	for n := 1; n <= fedMaxParts; n++ {
+		if parts, err := cutParts(units, total/n+1); err != nil || parts != nil {
+			return parts, err
+		}
 	}
-	var units []unit
+	return nil, fmt.Errorf("federation: town %s's structure does not fit %d records", town, fedMaxParts)
+}
+
+// towerUnit is a node of the structure with the people at it, and about
+// how many bytes they weigh.
+type towerUnit struct {
+	node   fedNode
+	people []fedPerson
+	size   int
+}
+
+// towerUnits is the structure in code order: the town's stored ancestors,
+// the town and its subtree, each node with its people; and their weight.
+func towerUnits(tx *bolt.Tx, town model.NodeCode) ([]towerUnit, int) {
+	var units []towerUnit
 	nodes := tx.Bucket(bucketNodes)
 	var above []model.NodeCode
 	for c := town.Parent(); c != ""; c = c.Parent() {
@@ -510,7 +526,7 @@ func towerParts(tx *bolt.Tx, town model.NodeCode) ([][]byte, error) {
 	slices.Reverse(above)
 	people := tx.Bucket(bucketPeople)
 	add := func(code, rec []byte) {
-		u := unit{node: fedNode{Code: string(code), Rec: rec}, size: len(code) + len(rec) + 20}
+		u := towerUnit{node: fedNode{Code: string(code), Rec: rec}, size: len(code) + len(rec) + 20}
 		for _, id := range peopleIn(tx, model.NodeCode(code), true) {
 			if v := people.Get(u64(id)); v != nil {
 				u.people = append(u.people, fedPerson{ID: id, Rec: v})
@@ -533,33 +549,29 @@ func towerParts(tx *bolt.Tx, town model.NodeCode) ([][]byte, error) {
 	for _, u := range units {
 		total += u.size
 	}
-	// Cut into n parts of about equal raw size, more until each gzip fits.
-	for n := 1; ; n++ {
-		if n > fedMaxParts {
-			return nil, fmt.Errorf("federation: town %s's structure does not fit %d records", town, fedMaxParts)
+	return units, total
+}
+
+// cutParts cuts units into parts of about per bytes each, in order, and
+// gzips them; nil when a part's gzip is past fedPartBudget or the parts
+// are more than fedMaxParts.
+func cutParts(units []towerUnit, per int) ([][]byte, error) {
+	var parts [][]byte
+	for i := 0; i < len(units); {
+		var t fedTower
+		size := 0
+		for ; i < len(units) && (size == 0 || size+units[i].size <= per); i++ {
+			t.Nodes = append(t.Nodes, units[i].node)
+			t.People = append(t.People, units[i].people...)
+			size += units[i].size
 		}
-		var parts [][]byte
-		fits := true
-		per := total/n + 1
-		for i := 0; i < len(units) && fits; {
-			var t fedTower
-			size := 0
-			for ; i < len(units) && (size == 0 || size+units[i].size <= per); i++ {
-				t.Nodes = append(t.Nodes, units[i].node)
-				t.People = append(t.People, units[i].people...)
-				size += units[i].size
-			}
-			z, err := gzipJSON(t)
-			if err != nil {
-				return nil, err
-			}
-			fits = len(z) <= fedPartBudget
-			parts = append(parts, z)
+		z, err := gzipJSON(t)
+		if err != nil || len(z) > fedPartBudget || len(parts) == fedMaxParts {
+			return nil, err
 		}
-		if fits && len(parts) <= fedMaxParts {
-			return parts, nil
-		}
+		parts = append(parts, z)
 	}
+	return parts, nil
 }
 
 // gzipJSON is the gzip of v's JSON.

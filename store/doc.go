@@ -184,6 +184,14 @@
 // compares each fed_towns record with the events the log mirrors and the
 // maps with the records they point at.
 //
+// A town's log gains two actions of the federation: fed_structure (a
+// marker that gives the parts of a structure too large for one record more
+// records to ride on) and command_refused (a hub's command its rules
+// refused, naming it as town-seq in the event's "directive"). On a hub, a
+// county room's directive or activation for a federated town writes only
+// its fed_commands record (no event): the town's events about it come back
+// up.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

@@ -159,6 +159,12 @@ const ActFedRefused Action = "command_refused"
 // its log has after it (the store's outbox writes it; nothing changes).
 const ActFedStructure Action = "fed_structure"
 
+// The catalogue learns the federation's actions here, with its words.
+func init() {
+	actionZh[ActFedRefused] = "下行命令被拒"
+	actionZh[ActFedStructure] = "结构报送"
+}
+
 // FedTown is what a hub holds of one federated town: the last record it
 // applied (Applied, the town's event seq), the time of the town's newest
 // event it has (NewestAt: the age of the county's picture of the town is

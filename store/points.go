@@ -1005,7 +1005,7 @@ func migratePointsSubject12(tx *bolt.Tx) error {
 	return nil
 }
 
-// migratePointsDaysInMonth is the migration after 13 (appended to
+// migratePointsDaysInMonth is migration 15 (appended to
 // migrations): the day totals move into points_month, each month entry
 // followed by its days (see the top of this file), and points_day goes, so
 // that a report writes one total, not two. Every points_day entry becomes

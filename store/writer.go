@@ -195,15 +195,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 		waiting := len(s.queue)
 		s.commits.Add(1)
 		s.committed.Add(int64(len(pending)))
-		n := 0
-		for _, r := range pending {
-			n += len(r.events)
-		}
-		all := make([]model.Event, 0, n)
-		for _, r := range pending {
-			all = append(all, r.events...)
-		}
-		if s.publish(model.Batch{Events: all, Incidents: changed.published()}) {
+		if s.publish(func() model.Batch { return batchOf(pending, changed) }) {
 			changed.handOver()
 		}
 		for _, r := range pending {
@@ -445,15 +437,35 @@ func (s *DB) closedForSubs() bool {
 	return s.closed
 }
 
-// publish hands a committed batch to every subscriber without blocking,
-// and reports whether there was any (who then share b's slices). A commit
+// batchOf is what a commit publishes: the events of pending, in order,
+// and the incidents they changed or name.
+func batchOf(pending []*request, changed *changedSet) model.Batch {
+	n := 0
+	for _, r := range pending {
+		n += len(r.events)
+	}
+	all := make([]model.Event, 0, n)
+	for _, r := range pending {
+		all = append(all, r.events...)
+	}
+	return model.Batch{Events: all, Incidents: changed.published()}
+}
+
+// publish hands a committed batch, made by batch, to every subscriber
+// without blocking, and reports whether there was any (who then share the
+// batch's slices). Without a subscriber the batch is not made (a commit of
+// a thousand reports would copy a thousand events for nobody); a commit
 // without events publishes nothing.
-func (s *DB) publish(b model.Batch) bool {
+func (s *DB) publish(batch func() model.Batch) bool {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if len(s.subs) == 0 {
+		return false
+	}
+	b := batch()
 	if len(b.Events) == 0 {
 		return false
 	}
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
 	for x := range s.subs {
 		select {
 		case x.ch <- b:

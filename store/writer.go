@@ -225,8 +225,20 @@ func (s *DB) startTx(b txBuckets) {
 // branch pages above them.
 const appendFill = 0.9
 
+// logFill is the fill of the event log's pages: its keys only ever grow
+// (NextSequence) and no event is written twice, so a page is never split
+// again once full and needs no room left.
+const logFill = 1.0
+
+// recordFill is the fill of the incident records' pages. A field report's
+// record is about 530 bytes (bench ingest's), so at appendFill a page took
+// six (78% used) where seven fit; at recordFill it takes seven and still
+// keeps about 350 bytes for records that grow as their incident moves on.
+const recordFill = 0.95
+
 // txBuckets are the buckets of incidents and the log. The writer fetches
-// them once per transaction (txState.buckets) with the fill of appendFill;
+// them once per transaction (txState.buckets) with the fill of appendFill
+// (logFill for the log, recordFill for the records);
 // bbolt keeps one *Bucket per name and transaction, so the fill holds for
 // every use in it.
 type txBuckets struct {
@@ -342,6 +354,7 @@ func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
 	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, b.escalations, b.passOn} {
 		x.FillPercent = appendFill
 	}
+	b.events.FillPercent, b.incidents.FillPercent = logFill, recordFill
 	people := tx.Bucket(bucketPeople)
 	if people == nil {
 		return b, fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketPeople)

@@ -259,8 +259,8 @@ func (a *app) patrolCmd() *cobra.Command {
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
-	var asJSON, late bool
-	var day string
+	var fl boardFlags
+	var late bool
 	cmd := &cobra.Command{
 		Use:   "areas [--day YYYY-MM-DD] [--late] [--json]",
 		Short: "The patrol areas, their checkpoints and a day's state (default today): due, done, late",
@@ -270,26 +270,45 @@ patrol, or running while the area's previous window was missed), as the
 records stand now. --late keeps the areas late on the day: the missed ones.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				return a.patrolAreas(ctx, db, d, late, asJSON)
+			return a.withBoard(cmd.Context(), fl.day, func(ctx context.Context, db backend, b model.PatrolBoard) error {
+				return a.patrolAreas(ctx, db, b, late, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
+	fl.add(cmd)
 	cmd.Flags().BoolVar(&late, "late", false, "only the areas late on the day")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-func (a *app) patrolAreas(ctx context.Context, db backend, day time.Time, lateOnly, asJSON bool) error {
-	b, err := db.PatrolBoard(ctx, day)
+// boardFlags are the flags of a command that shows the patrol board of a
+// day: --day and --json.
+type boardFlags struct {
+	day    string
+	asJSON bool
+}
+
+func (fl *boardFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&fl.day, "day", "", "the day, YYYY-MM-DD (default today)")
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// withBoard runs show on the patrol board of day (--day: "" is today), as
+// the records stand now.
+func (a *app) withBoard(ctx context.Context, day string, show func(ctx context.Context, db backend, b model.PatrolBoard) error) error {
+	d, err := a.parseDay(day)
 	if err != nil {
 		return err
 	}
+	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
+		b, err := db.PatrolBoard(ctx, d)
+		if err != nil {
+			return err
+		}
+		return show(ctx, db, b)
+	})
+}
+
+func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, lateOnly, asJSON bool) error {
 	if lateOnly {
 		b.Areas = lateAreas(b.Areas)
 	}
@@ -574,8 +593,7 @@ func (a *app) printPatrols(ps []model.Patrol) {
 }
 
 func (a *app) patrolRatesCmd() *cobra.Command {
-	var day string
-	var asJSON bool
+	var fl boardFlags
 	cmd := &cobra.Command{
 		Use:   "rates [--day YYYY-MM-DD] [--json]",
 		Short: "The day's patrol rate and follow-up rate, from the records",
@@ -588,16 +606,8 @@ resolved, over all of them. Both as the records stand now; a rate with nothing
 due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				b, err := db.PatrolBoard(ctx, d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
+			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+				if fl.asJSON {
 					return writeJSON(a.out, ratesOf(b.Rates))
 				}
 				a.printRates(b.Rates)
@@ -605,8 +615,7 @@ due is "-" (null in JSON).`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl.add(cmd)
 	return cmd
 }
 
@@ -919,45 +928,41 @@ func (a *app) rotationAddCmd() *cobra.Command {
 }
 
 func (a *app) rotationListCmd() *cobra.Command {
-	var day string
-	var asJSON bool
+	var fl boardFlags
 	cmd := &cobra.Command{
 		Use:   "list [--day YYYY-MM-DD] [--json]",
 		Short: "The rotations and the group on duty on the day (default today), with its activity reports",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				b, err := db.PatrolBoard(ctx, d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					out := make([]rotationJSON, len(b.Rotations))
-					for i := range b.Rotations {
-						out[i] = a.rotationJSON(b.Rotations[i].Rotation, &b.Rotations[i])
-					}
-					return writeJSON(a.out, out)
-				}
-				rows := make([][]string, len(b.Rotations))
-				for i, rd := range b.Rotations {
-					group := "-"
-					if rd.Group >= 0 {
-						group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
-					}
-					rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
-				}
-				table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
-				return nil
+			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+				return a.printRotations(b.Rotations, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl.add(cmd)
 	return cmd
+}
+
+// printRotations are the rotations of the day, each with its group on
+// duty.
+func (a *app) printRotations(rds []model.RotationDay, asJSON bool) error {
+	if asJSON {
+		out := make([]rotationJSON, len(rds))
+		for i := range rds {
+			out[i] = a.rotationJSON(rds[i].Rotation, &rds[i])
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(rds))
+	for i, rd := range rds {
+		group := "-"
+		if rd.Group >= 0 {
+			group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
+		}
+		rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
+	}
+	table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
+	return nil
 }
 
 func (a *app) rotationReportCmd() *cobra.Command {

@@ -77,12 +77,16 @@ func (a *app) reserveReleaseCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool) error {
+// onReserve drafts or releases (step) the reserve pid as who acts (--by,
+// else --as, else the operator) and prints the draft as JSON, or has say
+// say what was done, with the reserve's name.
+func (a *app) onReserve(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool,
+	step func(actor model.PersonID) (model.Draft, error), say func(d model.Draft, name string) error) error {
 	actor, err := a.actor(ctx, db, by)
 	if err != nil {
 		return err
 	}
-	d, err := db.ReleaseReserve(ctx, pid, actor)
+	d, err := step(actor)
 	if err != nil {
 		return err
 	}
@@ -93,31 +97,27 @@ func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID
 	if asJSON {
 		return writeJSON(a.out, a.draftJSON(d, p.Name))
 	}
-	fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, p.Name, d.MicroGrid)
-	return nil
+	return say(d, p.Name)
+}
+
+func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool) error {
+	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+		return db.ReleaseReserve(ctx, pid, actor)
+	}, func(d model.Draft, name string) error {
+		fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, name, d.MicroGrid)
+		return nil
+	})
 }
 
 func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, by string, asJSON bool) error {
-	actor, err := a.actor(ctx, db, by)
-	if err != nil {
-		return err
-	}
-	d, err := db.DraftReserve(ctx, pid, code, actor)
-	if err != nil {
-		return err
-	}
-	p, err := db.Person(ctx, pid)
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return writeJSON(a.out, a.draftJSON(d, p.Name))
-	}
-	names, _, err := wartimeNames(ctx, db, code.Town())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.out, "%s %s drafted into %s (%s) as %s\n", pid, p.Name, code, names.nodes[code],
-		names.workers[code].Role)
-	return nil
+	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+		return db.DraftReserve(ctx, pid, code, actor)
+	}, func(_ model.Draft, name string) error {
+		names, _, err := wartimeNames(ctx, db, code.Town())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s %s drafted into %s (%s) as %s\n", pid, name, code, names.nodes[code], names.workers[code].Role)
+		return nil
+	})
 }

@@ -14,4 +14,5 @@ type (
 	VillageJSON       = villageJSON
 	DirectiveJSON     = directiveJSON
 	AfterActionJSON   = afterActionJSON
+	PersonPointsJSON  = personPointsJSON
 )

@@ -235,18 +235,7 @@ func TestMissedAreas(t *testing.T) {
 func TestPatrolStepsRefuseAlike(t *testing.T) {
 	e := newEnv(t)
 	e.initDemo(1)
-	csv := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-T-01,渎溪试点林,forest,330784114266,daily,P7,C1\nP-T-01,,,,,,C2\n")
-	e.ok("import", "patrol-areas", csv)
-	var running []map[string]any
-	e.okJSON(&running, "patrol", "list", "--active", "--json")
-	for _, p := range running {
-		if p["patroller"] == "P7" {
-			e.ok("patrol", "end", p["id"].(string), "--by", "P7")
-		}
-	}
-	var p map[string]any
-	e.okJSON(&p, "patrol", "start", "P-T-01", "--by", "P7", "--json")
-	id := p["id"].(string)
+	id := e.startPilotPatrol()
 	for _, c := range []struct {
 		args []string
 		code int

@@ -424,9 +424,31 @@ func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Dur
 	return nil
 }
 
+// roomList are the flags of a list that --room narrows, with --json.
+type roomList struct {
+	room   string
+	asJSON bool
+}
+
+func (fl *roomList) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village code")
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// withRoom runs list on the file with the room of --room ("": every room).
+func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.Context, db backend, r model.NodeCode) error) error {
+	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
+		r, err := a.roomFilter(ctx, db, room)
+		if err != nil {
+			return err
+		}
+		return list(ctx, db, r)
+	})
+}
+
 func (a *app) dutyListCmd() *cobra.Command {
-	var room, from, to string
-	var asJSON bool
+	var fl roomList
+	var from, to string
 	cmd := &cobra.Command{
 		Use:   "list [--room R] [--from TIME] [--to TIME] [--json]",
 		Short: "The shifts scheduled, by room and time",
@@ -436,29 +458,24 @@ func (a *app) dutyListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				r, err := a.roomFilter(ctx, db, room)
-				if err != nil {
-					return err
-				}
+			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
 				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
 				if err != nil {
 					return err
 				}
-				return a.printShifts(shifts, asJSON)
+				return a.printShifts(shifts, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	fl.add(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "shifts that end after this time")
 	cmd.Flags().StringVar(&to, "to", "", "shifts that begin before this time")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
 func (a *app) dutyNowCmd() *cobra.Command {
-	var room, at string
-	var asJSON bool
+	var fl roomList
+	var at string
 	cmd := &cobra.Command{
 		Use:   "now [--room R] [--at TIME] [--json]",
 		Short: "Who is on duty in each room: room, person, name, phone, from, to, and who is next",
@@ -473,49 +490,50 @@ both are shown. --at looks at another time.`,
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				r, err := a.roomFilter(ctx, db, room)
-				if err != nil {
-					return err
-				}
+			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
 				rds, err := db.Duty(ctx, r, t)
 				if err != nil {
 					return err
 				}
-				if asJSON {
+				if fl.asJSON {
 					return writeJSON(a.out, jsonList(rds, a.dutyJSON))
 				}
 				if t.IsZero() {
 					t = db.Now()
 				}
-				rows := make([][]string, 0, len(rds))
-				for _, rd := range rds {
-					row := []string{string(rd.Room), model.RoomName(rd.Room, rd.RoomName, true), "-", "", "", "", "", ""}
-					if c := rd.Current; c.Scheduled() {
-						row[2], row[3], row[4], row[5], row[6] = c.Person.String(), c.Name, c.Phone, a.minute(c.From), a.minute(c.To)
-					}
-					var notes []string
-					if o := rd.Outgoing; o.Scheduled() {
-						notes = append(notes, fmt.Sprintf("with %s %s, handing over", o.Person, o.Name))
-						if rd.Pending.Made() {
-							notes[len(notes)-1] += " (" + rd.Pending.ID + " not signed for)"
-						}
-					}
-					if n := rd.Next; n.Scheduled() {
-						notes = append(notes, fmt.Sprintf("next %s %s in %s", n.Person, n.Name, model.FormatWait(n.From.Sub(t))))
-					}
-					row[7] = strings.Join(notes, "; ")
-					rows = append(rows, row)
-				}
-				table(a.out, []string{"ROOM", "NAME", "PERSON", "OFFICER", "PHONE", "FROM", "TO", ""}, rows)
+				a.printDuty(rds, t)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	fl.add(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// printDuty is duty now's table at t: who is on duty in each room, with
+// the outgoing officer while the handover waits, and who is next.
+func (a *app) printDuty(rds []model.RoomDuty, t time.Time) {
+	rows := make([][]string, 0, len(rds))
+	for _, rd := range rds {
+		row := []string{string(rd.Room), model.RoomName(rd.Room, rd.RoomName, true), "-", "", "", "", "", ""}
+		if c := rd.Current; c.Scheduled() {
+			row[2], row[3], row[4], row[5], row[6] = c.Person.String(), c.Name, c.Phone, a.minute(c.From), a.minute(c.To)
+		}
+		var notes []string
+		if o := rd.Outgoing; o.Scheduled() {
+			notes = append(notes, fmt.Sprintf("with %s %s, handing over", o.Person, o.Name))
+			if rd.Pending.Made() {
+				notes[len(notes)-1] += " (" + rd.Pending.ID + " not signed for)"
+			}
+		}
+		if n := rd.Next; n.Scheduled() {
+			notes = append(notes, fmt.Sprintf("next %s %s in %s", n.Person, n.Name, model.FormatWait(n.From.Sub(t))))
+		}
+		row[7] = strings.Join(notes, "; ")
+		rows = append(rows, row)
+	}
+	table(a.out, []string{"ROOM", "NAME", "PERSON", "OFFICER", "PHONE", "FROM", "TO", ""}, rows)
 }
 
 func (a *app) dutySwapCmd() *cobra.Command {

@@ -1115,13 +1115,9 @@ and nothing is imported.`,
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				// Every grid first, so that a bad one stops the import
 				// before anything is stored.
-				nodes, err := db.Nodes(ctx, "")
+				known, err := knownNodes(ctx, db)
 				if err != nil {
 					return err
-				}
-				known := make(map[model.NodeCode]bool, len(nodes))
-				for _, n := range nodes {
-					known[n.Code] = true
 				}
 				for _, r := range rs {
 					for _, g := range r.Groups {

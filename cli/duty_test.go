@@ -302,9 +302,7 @@ func TestTimelineExport(t *testing.T) {
 // The duty, handover and heartbeat commands reach the database through a
 // running server, and a gateway posts its heartbeat to it.
 func TestDutyGoesThroughARunningServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a server process")
-	}
+	skipShort(t, "starts a server process")
 	e := newEnv(t)
 	e.initDemo(1)
 	srv := e.startServer()

@@ -15,23 +15,9 @@ import (
 	"gridcmd/cli"
 )
 
-type dutyNowJSON struct {
-	Room     string `json:"room"`
-	RoomName string `json:"room_name"`
-	Person   string `json:"person"`
-	Name     string `json:"name"`
-	Phone    string `json:"phone"`
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Outgoing *struct {
-		Person string `json:"person"`
-	} `json:"outgoing"`
-	Next *struct {
-		Person string `json:"person"`
-		From   string `json:"from"`
-	} `json:"next"`
-	Handover string `json:"handover"`
-}
+// dutyNowJSON is a room of duty now --json: the output's own
+// (cli/cmd_duty.go).
+type dutyNowJSON = cli.DutyJSON
 
 var cstZone = time.FixedZone("CST", 8*3600)
 

@@ -15,4 +15,5 @@ type (
 	DirectiveJSON     = directiveJSON
 	AfterActionJSON   = afterActionJSON
 	PersonPointsJSON  = personPointsJSON
+	DutyJSON          = dutyJSON
 )

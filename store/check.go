@@ -296,7 +296,7 @@ func (c *checker) incidentID(tx *bolt.Tx, k, v []byte) {
 		return
 	}
 	date, n := string(k[:8]), getU64(k[8:16])
-	if last, err := getDayNumber(tx, dayKey(date)); err != nil {
+	if last, err := metaU64(tx, dayKey(date)); err != nil {
 		c.add("incident_ids: %s: %v", name, err)
 	} else if last < n {
 		c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)

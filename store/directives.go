@@ -265,15 +265,12 @@ func (s *DB) Directives(ctx context.Context, scope model.NodeCode) ([]model.Dire
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if scope != "" {
-		c, err := model.ParseNodeCode(string(scope))
-		if err != nil {
-			return nil, err
-		}
-		scope = c
+	scope, err := parseRoot(scope)
+	if err != nil {
+		return nil, err
 	}
 	var out []model.Directive
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		acts, err := activeSeqs(tx, scope)
 		if err != nil {
 			return err

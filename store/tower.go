@@ -37,15 +37,12 @@ func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if root != "" {
-		c, err := model.ParseNodeCode(string(root))
-		if err != nil {
-			return nil, err
-		}
-		root = c
+	root, err := parseRoot(root)
+	if err != nil {
+		return nil, err
 	}
 	var out []model.Node
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if root != "" {
 			if _, err := getNode(tx, root); err != nil {
 				return err

@@ -40,15 +40,7 @@ func activeIn(tx *bolt.Tx, town model.NodeCode) (uint64, error) {
 	if town == "" {
 		return 0, nil
 	}
-	k := activeKey(town)
-	v := tx.Bucket(bucketMeta).Get(k)
-	if v == nil {
-		return 0, nil
-	}
-	if len(v) != 8 {
-		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
-	}
-	return getU64(v), nil
+	return metaU64(tx, activeKey(town))
 }
 
 // townActive is one town in wartime and its activation's seq.

@@ -323,6 +323,9 @@ func match(i model.Incident, f model.IncidentFilter) bool {
 // rule's, and a refusal changes nothing.
 func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Incident, error) {
 	return s.actOn(ctx, id, c.By, func(tx *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
+		if isFedTown(tx, inc.Node.Town()) {
+			return model.Incident{}, model.Event{}, fedCopy(tx, inc)
+		}
 		p, err := s.policyAt(tx, inc.Node) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
 			return model.Incident{}, model.Event{}, err
@@ -556,15 +559,8 @@ func keysOf(inc model.Incident) (indexKeys, error) {
 // replaced. text, if not nil, is the incident's title and text as JSON.
 // In the writer's transactions it notes inc for the feed (b.changed).
 func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *textJSON) error {
-	nk, err := keysOf(inc)
+	nk, err := putIncident(b, inc, text)
 	if err != nil {
-		return err
-	}
-	v, err := encodeIncidentText(inc, text)
-	if err != nil {
-		return err
-	}
-	if err := b.incidents.Put(u64(inc.Seq), v); err != nil {
 		return err
 	}
 	var ok indexKeys
@@ -587,6 +583,27 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 	} else if err := noteFigures(b, *old, inc); err != nil {
 		return err
 	}
+	return reindex(b, inc, old, ok, nk)
+}
+
+// putIncident writes the record of inc and returns the index keys it asks
+// for.
+func putIncident(b txBuckets, inc model.Incident, text *textJSON) (indexKeys, error) {
+	nk, err := keysOf(inc)
+	if err != nil {
+		return nk, err
+	}
+	v, err := encodeIncidentText(inc, text)
+	if err != nil {
+		return nk, err
+	}
+	return nk, b.incidents.Put(u64(inc.Seq), v)
+}
+
+// reindex replaces an incident's entries in idx_open, idx_due and idx_node
+// (ok, none for a new one) by nk, notes it for the feed and changes the
+// counters (old is the stored version, nil for a new one).
+func reindex(b txBuckets, inc model.Incident, old *model.Incident, ok, nk indexKeys) error {
 	for _, x := range []struct {
 		bucket   *bolt.Bucket
 		old, new []byte

@@ -73,6 +73,10 @@ type DB struct {
 	// silences configured now may be shorter than those it was set by.
 	watchLook atomic.Bool
 
+	// fedParts remembers the parts of the latest structure FedPending built
+	// (fed_outbox.go).
+	fedParts atomic.Pointer[fedPartsSeen]
+
 	subMu     sync.Mutex
 	subs      map[*subscription]struct{}
 	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)
@@ -199,6 +203,21 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 13: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	migrateFigures13,
+	// 14: federation (issue 16): the hub's record of each town
+	// (fed_towns), its maps from a town's person ids, incident seqs and
+	// activation seqs to the hub's (fed_people, fed_incidents, fed_acts),
+	// and its command outbox (fed_commands). Event records gain "fed",
+	// absent in older ones.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("fed_towns"), []byte("fed_people"), []byte("fed_incidents"), []byte("fed_acts"), []byte("fed_commands"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // createBuckets is the migration that creates the buckets names. Released
@@ -373,6 +392,7 @@ var allBuckets = [][]byte{
 	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketNodeCounts,
 	bucketIdxEscalations, bucketIdxPassOn,
+	bucketFedTowns, bucketFedPeople, bucketFedIncidents, bucketFedActs, bucketFedCommands,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

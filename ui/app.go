@@ -615,7 +615,13 @@ func (m Model) flashInfo(s string) (Model, tea.Cmd) {
 	return m, expireFlash(m.flashID, 5*time.Second)
 }
 
+// flashErr shows a refusal; a command a hub queued for a federated town
+// (model.FedQueued) is not one, and reads as news: sent, waiting for the
+// town to act.
 func (m Model) flashErr(err error) (Model, tea.Cmd) {
+	if model.IsFedQueued(err) {
+		return m.flashInfo(m.errText(err))
+	}
 	m.flashID++
 	m.flash = flash{id: m.flashID, text: m.errText(err), err: true}
 	return m, expireFlash(m.flashID, 8*time.Second)

@@ -191,3 +191,28 @@ func TestShortAgeAndGrouped(t *testing.T) {
 		assert.Equal(t, want, grouped(n))
 	}
 }
+
+// On a hub, a county room's activation or directive for a federated town
+// is queued for the town (model.FedQueued): news on the status line, not a
+// refusal; and the town's event done on the command names the county's
+// officer who gave it, where the system's own acts say 系统.
+func TestQueuedCommandReadsAsNews(t *testing.T) {
+	f := newFixture(t)
+	queued := model.FedQueued(3, "花街镇")
+	for _, lang := range []string{"zh", "en"} {
+		m := loaded(t, f.db, f.options(t, lang), 120, 40)
+		got, _ := m.flashErr(queued)
+		assert.False(t, got.flash.err, lang)
+		assert.Equal(t, m.errText(queued), got.flash.text, lang)
+		refused, _ := m.flashErr(model.Errorf(model.ECONFLICT, "no").Zh("不"))
+		assert.True(t, refused.flash.err, lang)
+	}
+	l := zhLabels
+	sys := model.Event{Actor: model.System, ActorName: model.ActorName(model.Person{ID: model.System})}
+	assert.Equal(t, "系统", actor(l, sys))
+	assert.Equal(t, "系统", actor(l, model.Event{Actor: model.System}))
+	cmd := model.Event{Actor: model.System, ActorName: "赵志远", Action: model.ActFedRefused}
+	assert.Equal(t, "赵志远", actor(l, cmd))
+	assert.Equal(t, "下行命令被拒", l.Action[model.ActFedRefused])
+	assert.Equal(t, "command refused", enLabels.Action[model.ActFedRefused])
+}

@@ -44,9 +44,11 @@ func (t *tickerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 
-// actor is who acted, in the console's language for the system itself.
+// actor is who acted, in the console's language for the system itself. A
+// town's event done on a command from the county is the system's act in the
+// name of the county's officer, whom it names.
 func actor(l Labels, e model.Event) string {
-	if e.Actor == model.System {
+	if e.Actor == model.System && (e.ActorName == "" || e.ActorName == model.ActorName(model.Person{ID: model.System})) {
 		return l.System
 	}
 	return e.ActorName

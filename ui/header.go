@@ -281,19 +281,45 @@ func (m Model) nodeName(c model.NodeCode) string {
 	return string(c)
 }
 
-// figuresMsg: the store's figures (model.Figures) for the header.
+// figuresMsg: the store's figures (model.Figures) for the header, and for
+// a room above the towns each town's, for its towns table.
 type figuresMsg struct {
 	scope model.NodeCode // what was read: figures of a scope the console has left are dropped
 	f     model.Figures
+	towns map[model.NodeCode]model.Figures
 	err   error
 }
 
-// loadFigures reads the figures over the seat's scope.
-func loadFigures(svc model.Service, scope model.NodeCode) tea.Cmd {
+// loadFigures reads the figures over the seat's scope, and each of towns'.
+func loadFigures(svc model.Service, scope model.NodeCode, towns ...model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
-		f, err := svc.Figures(context.Background(), scope)
-		return figuresMsg{scope: scope, f: f, err: err}
+		ctx := context.Background()
+		f, err := svc.Figures(ctx, scope)
+		msg := figuresMsg{scope: scope, f: f, err: err}
+		if err != nil || len(towns) == 0 {
+			return msg
+		}
+		msg.towns = make(map[model.NodeCode]model.Figures, len(towns))
+		for _, t := range towns {
+			if msg.towns[t], msg.err = svc.Figures(ctx, t); msg.err != nil {
+				return msg
+			}
+		}
+		return msg
 	}
+}
+
+// figureTowns are the towns whose figures the towns table shows: a room
+// above the towns, not turned to one, reads each of its towns'.
+func (m Model) figureTowns() []model.NodeCode {
+	if !m.scope.Level().AboveTown() || len(m.townList) == 0 {
+		return nil
+	}
+	out := make([]model.NodeCode, len(m.townList))
+	for i, t := range m.townList {
+		out[i] = t.Code
+	}
+	return out
 }
 
 // figuresDue reports whether the figures are to be read again at now: the
@@ -309,7 +335,7 @@ func (m Model) refreshFigures() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.figPending = true
-	return m, loadFigures(m.svc, m.scope)
+	return m, loadFigures(m.svc, m.scope, m.figureTowns()...)
 }
 
 // onFigures takes the figures; if the record changed while they were read,
@@ -320,7 +346,7 @@ func (m Model) onFigures(msg figuresMsg) (tea.Model, tea.Cmd) {
 	}
 	m.figPending = false
 	if msg.err == nil {
-		m.fig = msg.f
+		m.fig, m.townFig = msg.f, msg.towns
 	}
 	if m.figStale {
 		m.figStale = false

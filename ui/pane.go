@@ -98,6 +98,9 @@ type common struct {
 	// townList: a room above the towns' towns, as its snapshot of the whole
 	// room had them (kept while it turns to one of them).
 	townList []model.Node
+	// townFig: each town's figures (the store's, as the header's), read
+	// with the room's own; nil until they are, and in a replay.
+	townFig map[model.NodeCode]model.Figures
 
 	now time.Time
 	w   world

@@ -363,3 +363,25 @@ func eventsNow(t *testing.T, f fixture) int {
 	require.NoError(t, err)
 	return len(evs)
 }
+
+// The towns table's escalations and pass-on are the store's figures of each
+// town: the header's once the room turns to the town, and stats'.
+func TestTownsTableFiguresAreTheStores(t *testing.T) {
+	f := yongkangFixture(t)
+	opt := f.options(t, "en")
+	opt.Seat = countySeat(t, f)
+	m := loaded(t, f.db, opt, 120, 40)
+	fig, err := f.db.Figures(context.Background(), huajie)
+	require.NoError(t, err)
+	require.NotZero(t, fig.PassOnReports, "the demo's day has pass-ons")
+	rows := townRows(m.common, m.townList)
+	i := slices.IndexFunc(m.townList, func(n model.Node) bool { return n.Code == huajie })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, fig.EscalationsLastHour, rows[i].escLastHour)
+	assert.Equal(t, fig.PassOnP50, rows[i].passOn)
+	assert.Equal(t, fig.PassOnReports, rows[i].passOnN)
+
+	m = runLine(t, m, "town 花街镇")
+	assert.Equal(t, huajie, m.seat.Town)
+	assert.Equal(t, fig.PassOnP50, m.fig.PassOnP50, "the header once turned to the town")
+}

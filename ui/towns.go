@@ -13,7 +13,8 @@ import (
 
 // townsPane is a room above the towns' first pane: one row per town of the
 // room with its open and red incidents, escalations in the last hour, the
-// grid leaders' pass-on median today, and its wartime. Enter turns the
+// pass-on median of the last day (the store's figures, as the header's once
+// turned to the town), and its wartime. Enter turns the
 // room to the town under the cursor.
 type townsPane struct {
 	c *common
@@ -66,7 +67,8 @@ type townFigures struct {
 }
 
 // townRows counts the figures of each town: open and red from the tower,
-// the rest from the recent events and the wartime state.
+// wartime from its state, escalations and pass-on from the store's figures
+// (from the recent events until they are read, and in a replay).
 func townRows(c *common, towns []model.Node) []townFigures {
 	out := make([]townFigures, len(towns))
 	at := make(map[model.NodeCode]int, len(towns))
@@ -110,7 +112,20 @@ func townRows(c *common, towns []model.Node) []townFigures {
 			out[i].passOn, out[i].passOnN = ds[len(ds)/2], len(ds)
 		}
 	}
+	storedFigures(c, towns, out)
 	return out
+}
+
+// storedFigures puts the store's figures of each town, where the console
+// has read them, over those counted from its recent events: the same
+// figures as the header's and stats' once turned to the town (the events
+// on screen are only the file's newest).
+func storedFigures(c *common, towns []model.Node, out []townFigures) {
+	for i, tn := range towns {
+		if f, ok := c.townFig[tn.Code]; ok {
+			out[i].escLastHour, out[i].passOn, out[i].passOnN = f.EscalationsLastHour, f.PassOnP50, f.PassOnReports
+		}
+	}
 }
 
 func (t *townsPane) View() string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -366,9 +368,15 @@ func changesLine(c map[model.Action]int, zh bool) string {
 			parts = append(parts, fmt.Sprintf("%s %d", name, n))
 		}
 	}
-	for act, n := range c {
-		if !seen[act] && n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", act, n))
+	// The rest (imports, points, patrols...) after them, by name, so that
+	// the sheet reads the same each time it is printed.
+	for _, act := range slices.Sorted(maps.Keys(c)) {
+		if n := c[act]; !seen[act] && n > 0 {
+			name := string(act)
+			if zh && act.Zh() != "" {
+				name = act.Zh()
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", name, n))
 		}
 	}
 	if len(parts) == 0 {

@@ -518,23 +518,25 @@ func (a *app) benchRemote(ctx context.Context, addr string) (stop func(), url st
 // database, and returns its URL, a reporter per grid staff member, and a
 // stop that drains the server and removes the database.
 func (a *app) benchServer(ctx context.Context) (stop func(), url string, reps []api.BenchReporter, err error) {
-	db, _, stop, err := a.tempDemo(ctx, "gridcmd-bench-api-", "bench.db", 1)
+	// The demo's own stop, not the named result: the closure returned
+	// below must call it, not itself (it did, and the bench never ended).
+	db, _, dropDemo, err := a.tempDemo(ctx, "gridcmd-bench-api-", "bench.db", 1)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	if reps, err = benchReporters(ctx, db, db); err != nil {
-		stop()
+		dropDemo()
 		return nil, "", nil, err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	running, err := a.startAPI(db, "127.0.0.1:0", log)
 	if err != nil {
-		stop()
+		dropDemo()
 		return nil, "", nil, err
 	}
 	return func() {
 		_ = running.stop(30 * time.Second)
-		stop()
+		dropDemo()
 	}, "http://" + running.addr, reps, nil
 }
 

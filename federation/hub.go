@@ -26,10 +26,10 @@ type HubConfig struct {
 	ReadModel model.FedReadModel     // where the towns' records are applied
 	Commands  model.FedCommandOutbox // commands for the towns (nil: none)
 
-	Duplicates time.Duration          // the streams' duplicate window (default 1h)
-	Poll       time.Duration          // how often the command outbox is read when not notified (default 100ms)
-	Now        func() time.Time       // the clock (default time.Now)
-	Logf       func(string, ...any)   // the server's and the loops' log (nil: silent)
+	Duplicates time.Duration           // the streams' duplicate window (default 1h)
+	Poll       time.Duration           // how often the command outbox is read when not notified (default 100ms)
+	Now        func() time.Time        // the clock (default time.Now)
+	Logf       func(string, ...any)    // the server's and the loops' log (nil: silent)
 	OnApply    func([]model.FedRecord) // called after each applied batch (the bench's probe; nil: none)
 }
 
@@ -44,7 +44,7 @@ type Hub struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
-	mu      sync.Mutex
+	mu     sync.Mutex
 	newest map[model.NodeCode]time.Time // publish time of the newest applied record per town
 	cut    map[model.NodeCode]time.Time // since when a town's link is down (zero: up)
 }
@@ -220,7 +220,8 @@ func (h *Hub) LeafURL() string {
 }
 
 // Port is the leaf-node listener's port (the one chosen, when 0 was asked).
-func (h *Hub) Port() int { return h.port
+func (h *Hub) Port() int {
+	return h.port
 }
 
 // Notify wakes the command publisher (a command was queued).

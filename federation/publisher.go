@@ -14,8 +14,8 @@ import (
 )
 
 const (
-	publishBatch = 512             // records read and published before their acks are awaited
-	cursorEvery  = time.Second     // the durable cursor is written at most this often
+	publishBatch = 512              // records read and published before their acks are awaited
+	cursorEvery  = time.Second      // the durable cursor is written at most this often
 	ackTimeout   = 10 * time.Second // a local stream that does not ack in this long is retried
 )
 

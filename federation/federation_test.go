@@ -183,3 +183,52 @@ func testLog(t *testing.T, who string) func(string, ...any) {
 	}
 	return func(f string, a ...any) { t.Logf(who+": "+f, a...) }
 }
+
+func TestCommandsAppliedOnceAcrossACut(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	cmd1, cmd2 := &memCommander{}, &memCommander{}
+	t1 := c.town("T1", "T1", &memOutbox{town: "T1"}, cmd1)
+	c.town("T2", "T2", &memOutbox{town: "T2"}, cmd2)
+	c.cmds.add("T1", "directive 1")
+	c.cmds.add("T2", "directive for T2")
+	c.cmds.add("T1", "wartime on")
+	c.hub.Notify()
+	require.Eventually(t, func() bool { return len(cmd1.got()) == 2 && len(cmd2.got()) == 1 }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, []string{"directive 1", "wartime on"}, cmd1.got())
+
+	// The cut: the town goes away, the hub takes two more commands for it
+	// and restarts; then the town comes back.
+	require.NoError(t, t1.Close())
+	c.cmds.add("T1", "directive 2")
+	c.cmds.add("T1", "directive 3")
+	c.hub.Notify()
+	require.Eventually(t, func() bool {
+		s, err := c.hub.js.Stream(context.Background(), commandsStream)
+		return err == nil && s.CachedInfo().State.Msgs == 5
+	}, 10*time.Second, 10*time.Millisecond)
+	require.NoError(t, c.hub.Close())
+	c.startHub()
+	// A commander that fails hands the command back for another delivery.
+	cmd1.mu.Lock()
+	cmd1.fail = true
+	cmd1.mu.Unlock()
+	c.town("T1", "T1", &memOutbox{town: "T1"}, cmd1)
+	require.Eventually(t, func() bool {
+		cmd1.mu.Lock()
+		defer cmd1.mu.Unlock()
+		return cmd1.handed[3] >= 1
+	}, 10*time.Second, 10*time.Millisecond)
+	cmd1.mu.Lock()
+	cmd1.fail = false
+	cmd1.mu.Unlock()
+	require.Eventually(t, func() bool { return len(cmd1.got()) == 4 }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, []string{"directive 1", "wartime on", "directive 2", "directive 3"}, cmd1.got())
+	// The hub's restart republished nothing: five commands, each once.
+	s, err := c.hub.js.Stream(context.Background(), commandsStream)
+	require.NoError(t, err)
+	info, err := s.Info(context.Background())
+	require.NoError(t, err)
+	require.EqualValues(t, 5, info.State.Msgs)
+	require.Equal(t, []string{"directive for T2"}, cmd2.got())
+}

@@ -47,7 +47,7 @@ func (c *county) startHub() *Hub {
 		StoreDir:  filepath.Join(c.dir, "hub"),
 		Listen:    c.addr,
 		Towns:     c.towns,
-		TLS:       c.tls,
+		TLS:       TLSFiles{Cert: c.tls.Cert, Key: c.tls.Key},
 		ReadModel: c.rm,
 		Commands:  c.cmds,
 		Poll:      20 * time.Millisecond,

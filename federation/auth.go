@@ -22,7 +22,8 @@ import (
 //     of its own command consumer, and replies to the hub's requests;
 //   - what the hub sends the town: its own domain's API ($JS.<town>.API.>,
 //     so a town cannot take another town's domain and be sourced as it),
-//     replies to its own inbox, flow control.
+//     replies to its own inbox, flow control, the hub's word on what it
+//     has of the town (gridcmd.<town>.status).
 
 // townInbox is the inbox prefix of a town's clients, so the hub's replies
 // to one town are not another's to receive.
@@ -46,6 +47,7 @@ func townPermissions(town model.NodeCode) *server.Permissions {
 		Subscribe: &server.SubjectPermission{Allow: []string{
 			jsAPIPrefix(string(town)) + ".>",
 			townInbox(town) + ".>",
+			statusSubject(town),
 			"$JS.FC.>",
 			"$LDS.>",
 		}},

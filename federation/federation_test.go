@@ -232,3 +232,45 @@ func TestCommandsAppliedOnceAcrossACut(t *testing.T) {
 	require.EqualValues(t, 5, info.State.Msgs)
 	require.Equal(t, []string{"directive for T2"}, cmd2.got())
 }
+
+func TestLinksAndStatusFile(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	h := c.startHub()
+	o := &memOutbox{town: "T1"}
+	tn := c.town("T1", "T1", o, nil)
+	o.add(40)
+	waitApplied(t, c.rm, "T1", 40, 10*time.Second)
+	require.Eventually(t, func() bool {
+		l := tn.Links()[0]
+		return l.Connected && l.LastAckSeq == 40 && l.Pending == 0
+	}, 5*time.Second, 50*time.Millisecond, "town link %+v", tn.Links())
+	l := tn.Links()[0]
+	require.Equal(t, "town", l.Role)
+	require.Equal(t, c.url(), l.Hub)
+	require.True(t, l.CutSince.IsZero())
+	require.Eventually(t, func() bool {
+		ls := h.Links()
+		return len(ls) == 2 && ls[0].Connected && ls[0].LastAckSeq == 40 && ls[0].Pending == 0 && !ls[1].Connected
+	}, 5*time.Second, 50*time.Millisecond, "hub links %+v", h.Links())
+	require.Equal(t, model.NodeCode("T2"), h.Links()[1].Town)
+	require.False(t, h.Links()[1].CutSince.IsZero())
+
+	// The cut: the town counts what the hub does not have.
+	require.NoError(t, h.Close())
+	o.add(7)
+	require.Eventually(t, func() bool {
+		l := tn.Links()[0]
+		return !l.Connected && l.Pending == 7 && l.LastAckSeq == 40 && !l.CutSince.IsZero()
+	}, 5*time.Second, 50*time.Millisecond, "town link %+v", tn.Links())
+
+	st, running, err := ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())
+	require.NoError(t, err)
+	require.True(t, running)
+	require.Equal(t, "town", st.Role)
+	require.EqualValues(t, 7, st.Links[0].Pending)
+	// A status file not written for a while is a node not running.
+	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now().Add(time.Minute))
+	require.NoError(t, err)
+	require.False(t, running)
+	require.False(t, st.Links[0].Connected)
+}

@@ -47,6 +47,7 @@ type Hub struct {
 	mu     sync.Mutex
 	newest map[model.NodeCode]time.Time // publish time of the newest applied record per town
 	cut    map[model.NodeCode]time.Time // since when a town's link is down (zero: up)
+	links  []model.FedLink
 }
 
 // StartHub starts the hub's server, its streams and consumers, the applier
@@ -384,14 +385,22 @@ func (h *Hub) watchLoop(ctx context.Context) {
 	defer tick.Stop()
 	up := map[model.NodeCode]time.Time{}
 	nudged := map[model.NodeCode]time.Time{}
-	for {
+	h.seedNewest(ctx)
+	for n := 0; ; n++ {
+		conn := h.leafTowns()
+		info, err := h.hubStreamInfo(ctx)
+		if n%4 == 0 {
+			h.refreshLinks(ctx, conn, info)
+			st := Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: h.Links()}
+			if err := writeStatus(h.cfg.StoreDir, st); err != nil {
+				h.logf("federation: status: %v", err)
+			}
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		conn := h.leafTowns()
-		info, err := h.hubStreamInfo(ctx)
 		if err != nil {
 			continue
 		}

@@ -38,6 +38,7 @@ type publisher struct {
 	logf      func(string, ...any)
 
 	at    atomic.Uint64 // the last record the stream acknowledged
+	seen  atomic.Uint64 // the last record read from the outbox
 	saved uint64        // the last cursor written
 	when  time.Time     // when it was written
 }
@@ -133,6 +134,7 @@ func (p *publisher) publishOnce(ctx context.Context) (int, error) {
 	if err != nil || len(recs) == 0 {
 		return 0, err
 	}
+	p.seen.Store(recs[len(recs)-1].Seq)
 	futs := make([]jetstream.PubAckFuture, 0, len(recs))
 	stamp := p.now().UTC().Format(time.RFC3339Nano)
 	for _, r := range recs {

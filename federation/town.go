@@ -49,9 +49,11 @@ type Town struct {
 	wg     sync.WaitGroup
 	wake   chan struct{}
 
-	mu       sync.Mutex
-	cutSince time.Time
-	cmdSeq   uint64 // the last command applied
+	mu     sync.Mutex
+	link   model.FedLink
+	acked  uint64    // the last record the hub applied, as it last said
+	newest time.Time // publish time of the newest record the hub has
+	cmdSeq uint64    // the last command applied
 }
 
 // StartTown starts the town's node. Publishing is local: the town's log
@@ -73,7 +75,8 @@ func StartTown(ctx context.Context, cfg TownConfig) (*Town, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Town{cfg: cfg, srv: srv, wake: make(chan struct{}, 1), cutSince: cfg.Now()}
+	t := &Town{cfg: cfg, srv: srv, wake: make(chan struct{}, 1)}
+	t.link = model.FedLink{Role: "town", Town: cfg.Town, Hub: cfg.HubURL, CutSince: cfg.Now()}
 	if err := t.connect(ctx); err != nil {
 		t.Close()
 		return nil, err
@@ -82,6 +85,8 @@ func StartTown(ctx context.Context, cfg TownConfig) (*Town, error) {
 	t.cancel = cancel
 	t.wg.Add(1)
 	go func() { defer t.wg.Done(); t.pub.run(loopCtx) }()
+	t.wg.Add(1)
+	go func() { defer t.wg.Done(); t.watchLoop(loopCtx) }()
 	if cfg.Commander != nil && cfg.HubURL != "" {
 		t.wg.Add(1)
 		go func() { defer t.wg.Done(); t.commandLoop(loopCtx) }()
@@ -165,6 +170,9 @@ func (t *Town) connect(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("federation: stream %s: %w", TownStream(t.cfg.Town), err)
+	}
+	if _, err := nc.Subscribe(statusSubject(t.cfg.Town), func(m *nats.Msg) { t.onHubReport(m.Data) }); err != nil {
+		return err
 	}
 	town := t.cfg.Town
 	t.pub = &publisher{

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"sync/atomic"
 
 	"gridcmd/model"
 	"gridcmd/store"
@@ -30,3 +31,6 @@ func fedHubStore(db *store.DB) (model.FedReadModel, model.FedCommandOutbox, erro
 	}
 	return rm, cmds, nil
 }
+
+// atomicAdd is next's next value.
+func atomicAdd(p *uint64) uint64 { return atomic.AddUint64(p, 1) }

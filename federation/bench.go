@@ -55,12 +55,12 @@ type BenchResult struct {
 	IntakeRatio    float64 `json:"intake_ratio"`
 
 	// For the text output.
-	P50ms                 float64 `json:"-"`
-	LatencySamples        int     `json:"-"`
-	CutSeconds            float64 `json:"-"`
-	IntakeOn, IntakeOff   float64 `json:"-"` // events/s, medians
-	RoundsOn, RoundsOff   []float64
-	CutEvents, HubApplied int `json:"-"`
+	P50ms                 float64   `json:"-"`
+	LatencySamples        int       `json:"-"`
+	CutSeconds            float64   `json:"-"`
+	IntakeOn, IntakeOff   float64   `json:"-"` // events/s, medians
+	RoundsOn, RoundsOff   []float64 `json:"-"`
+	CutEvents, HubApplied int       `json:"-"`
 }
 
 // countingModel wraps the hub's read model: how many records each call

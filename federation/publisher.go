@@ -37,6 +37,8 @@ type publisher struct {
 	now       func() time.Time
 	logf      func(string, ...any)
 
+	beforePublish, afterAck func(seq uint64) // the tests' crash points
+
 	at    atomic.Uint64 // the last record the stream acknowledged
 	seen  atomic.Uint64 // the last record read from the outbox
 	saved uint64        // the last cursor written
@@ -135,6 +137,9 @@ func (p *publisher) publishOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	p.seen.Store(recs[len(recs)-1].Seq)
+	if p.beforePublish != nil {
+		p.beforePublish(recs[len(recs)-1].Seq)
+	}
 	futs := make([]jetstream.PubAckFuture, 0, len(recs))
 	stamp := p.now().UTC().Format(time.RFC3339Nano)
 	for _, r := range recs {
@@ -161,6 +166,9 @@ func (p *publisher) publishOnce(ctx context.Context) (int, error) {
 		case <-ctx.Done():
 			return i, ctx.Err()
 		}
+	}
+	if p.afterAck != nil && len(futs) > 0 {
+		p.afterAck(recs[len(futs)-1].Seq)
 	}
 	return len(futs), nil
 }

@@ -34,6 +34,13 @@ type TownConfig struct {
 	Reconnect  time.Duration        // wait between attempts to reach the hub (default 1s)
 	Now        func() time.Time     // the clock (default time.Now)
 	Logf       func(string, ...any) // the server's and the loops' log (nil: silent)
+
+	// The crash points of the end-to-end tests (nil in use): called with a
+	// batch's last seq after the batch was read from the outbox and before
+	// it is published, and after the local stream acked it and before the
+	// cursor is written.
+	BeforePublish func(seq uint64)
+	AfterAck      func(seq uint64)
 }
 
 // Town is a town's node: an embedded nats-server with JetStream in the
@@ -186,10 +193,12 @@ func (t *Town) connect(ctx context.Context) error {
 		subject: func(r model.FedRecord) string {
 			return EventsSubject(town)
 		},
-		wake: t.wake,
-		poll: t.cfg.Poll,
-		now:  t.cfg.Now,
-		logf: t.logf,
+		wake:          t.wake,
+		poll:          t.cfg.Poll,
+		now:           t.cfg.Now,
+		logf:          t.logf,
+		beforePublish: t.cfg.BeforePublish,
+		afterAck:      t.cfg.AfterAck,
 	}
 	return nil
 }

@@ -124,13 +124,23 @@ func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig
 }
 
 // benchFedTown is a town's file for the bench: a town, a village, ten
-// grids of three micro-grids, a grid worker per grid; File reports an
-// incident, round robin over the micro-grids.
+// grids of three micro-grids, a grid worker per grid (made when the file
+// is new); File reports an incident, round robin over the micro-grids.
 func benchFedTown(ctx context.Context, path string, town model.NodeCode, opts store.Options) (federation.BenchTown, func(), error) {
+	_, statErr := os.Stat(path)
 	db, err := store.Open(path, opts)
 	if err != nil {
 		return federation.BenchTown{}, nil, err
 	}
+	bt, err := benchFedTownOn(ctx, db, town, statErr != nil)
+	if err != nil {
+		db.Close()
+		return federation.BenchTown{}, nil, err
+	}
+	return bt, func() { db.Close() }, nil
+}
+
+func benchFedTownOn(ctx context.Context, db *store.DB, town model.NodeCode, fresh bool) (federation.BenchTown, error) {
 	village := model.NodeCode(string(town) + "201")
 	nodes := []model.Node{
 		{Code: town, Level: model.LevelTown, Name: "镇" + string(town)},
@@ -146,27 +156,33 @@ func benchFedTown(ctx context.Context, path string, town model.NodeCode, opts st
 				Name: fmt.Sprintf("%d-%d微网格", g, m), Parent: grid, Households: 60})
 		}
 	}
-	if _, err := db.ImportNodes(ctx, nodes, model.System, "bench"); err != nil {
-		db.Close()
-		return federation.BenchTown{}, nil, err
+	if fresh {
+		if _, err := db.ImportNodes(ctx, nodes, model.System, "bench"); err != nil {
+			return federation.BenchTown{}, err
+		}
+		staff := make([]model.Person, 10)
+		for i := range staff {
+			staff[i] = model.Person{Name: fmt.Sprintf("网格员%d", i+1), Phone: fmt.Sprintf("139%08d", i+1),
+				Node: village.Child(1 + i), Roles: []model.Role{model.RoleGridWorkerFull}}
+		}
+		if _, err := db.ImportPeople(ctx, staff, model.System, "bench"); err != nil {
+			return federation.BenchTown{}, err
+		}
 	}
-	staff := make([]model.Person, 10)
-	for i := range staff {
-		staff[i] = model.Person{Name: fmt.Sprintf("网格员%d", i+1), Phone: fmt.Sprintf("139%08d", i+1),
-			Node: village.Child(1 + i), Roles: []model.Role{model.RoleGridWorkerFull}}
-	}
-	people, err := db.ImportPeople(ctx, staff, model.System, "bench")
+	reporter := map[model.NodeCode]model.PersonID{}
+	people, err := db.People(ctx, model.PeopleFilter{Node: village})
 	if err != nil {
-		db.Close()
-		return federation.BenchTown{}, nil, err
+		return federation.BenchTown{}, err
+	}
+	for _, p := range people {
+		reporter[p.Node] = p.ID
 	}
 	out, cmd, err := fedTownStore(db)
 	if err != nil {
-		db.Close()
-		return federation.BenchTown{}, nil, err
+		return federation.BenchTown{}, err
 	}
 	var next uint64
-	bt := federation.BenchTown{
+	return federation.BenchTown{
 		Code: town, Outbox: out, Commander: cmd,
 		File: func(ctx context.Context) error {
 			i := int(atomicAdd(&next))
@@ -175,7 +191,7 @@ func benchFedTown(ctx context.Context, path string, town model.NodeCode, opts st
 				Node: micro[g], Category: "traffic", Severity: model.SeverityIII,
 				Title:    fmt.Sprintf("330国道货物散落 #%d", i),
 				Text:     "巡查发现货车散落货物约二十米，占用一条车道，已在现场摆放警示标志，请网格长签收并通知交警处置。",
-				Reporter: people[g/3].ID,
+				Reporter: reporter[village.Child(1+g/3)],
 			})
 			return err
 		},
@@ -186,6 +202,5 @@ func benchFedTown(ctx context.Context, path string, town model.NodeCode, opts st
 			}
 			return evs[0].Seq, nil
 		},
-	}
-	return bt, func() { db.Close() }, nil
+	}, nil
 }

@@ -63,14 +63,14 @@ type BenchResult struct {
 	CutEvents, HubApplied int       `json:"-"`
 }
 
-// countingModel wraps the hub's read model: how many records each call
-// applied, and when each (town, seq) was first applied.
+// countingModel wraps the hub's read model: how many records its calls
+// applied, and (while tracking) when each (town, seq) was applied.
 type countingModel struct {
 	model.FedReadModel
-	applied atomic.Int64
-	mu      sync.Mutex
-	filed   map[string]time.Time // (town, seq) -> when it was filed, for latency
-	lat     []time.Duration
+	applied   atomic.Int64
+	mu        sync.Mutex
+	track     bool
+	appliedAt map[string]time.Time
 }
 
 func (c *countingModel) FedApply(ctx context.Context, recs []model.FedRecord) (int, error) {
@@ -81,15 +81,22 @@ func (c *countingModel) FedApply(ctx context.Context, recs []model.FedRecord) (i
 	c.applied.Add(int64(n))
 	now := time.Now()
 	c.mu.Lock()
-	for _, r := range recs {
-		id := model.FedMsgID(r.Town, r.Seq)
-		if at, ok := c.filed[id]; ok {
-			c.lat = append(c.lat, now.Sub(at))
-			delete(c.filed, id)
+	if c.track {
+		for _, r := range recs {
+			if id := model.FedMsgID(r.Town, r.Seq); c.appliedAt[id].IsZero() {
+				c.appliedAt[id] = now
+			}
 		}
 	}
 	c.mu.Unlock()
 	return n, err
+}
+
+// appliedWhen is when id was applied (zero: not yet).
+func (c *countingModel) appliedWhen(id string) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.appliedAt[id]
 }
 
 // RunBench runs the federation's bench: a hub and the towns on loopback,
@@ -141,7 +148,7 @@ type bench struct {
 }
 
 func newBench(ctx context.Context, cfg BenchConfig) (*bench, error) {
-	b := &bench{cfg: cfg, rm: &countingModel{FedReadModel: cfg.ReadModel, filed: map[string]time.Time{}}, listen: "127.0.0.1:0"}
+	b := &bench{cfg: cfg, rm: &countingModel{FedReadModel: cfg.ReadModel, appliedAt: map[string]time.Time{}}, listen: "127.0.0.1:0"}
 	for _, t := range cfg.Towns {
 		kp, err := nkeys.CreateUser()
 		if err != nil {
@@ -229,13 +236,21 @@ func (b *bench) close() {
 }
 
 // latency files events at the rate, round robin over the towns, and
-// waits for the hub to apply them all.
+// waits for the hub to apply them all. An event is timed from the return
+// of its commit to the return of the hub's apply that took it (the apply
+// may even come first by a hair: 0).
 func (b *bench) latency(ctx context.Context, res *BenchResult) error {
-	total := int(b.cfg.Rate * b.cfg.Latency.Seconds())
-	if total < 1 {
-		total = 1
-	}
+	total := max(1, int(b.cfg.Rate*b.cfg.Latency.Seconds()))
 	gap := time.Duration(float64(time.Second) / b.cfg.Rate)
+	b.rm.mu.Lock()
+	b.rm.track = true
+	b.rm.mu.Unlock()
+	defer func() {
+		b.rm.mu.Lock()
+		b.rm.track, b.rm.appliedAt = false, map[string]time.Time{}
+		b.rm.mu.Unlock()
+	}()
+	filed := make(map[string]time.Time, total)
 	start := time.Now()
 	for i := range total {
 		if d := time.Until(start.Add(time.Duration(i) * gap)); d > 0 {
@@ -247,32 +262,24 @@ func (b *bench) latency(ctx context.Context, res *BenchResult) error {
 			return fmt.Errorf("bench: filing in town %s: %w", t.Code, err)
 		}
 		at := time.Now()
+		b.nodes[k].Notify()
 		seq, err := t.LastSeq(ctx)
 		if err != nil {
 			return err
 		}
-		b.rm.mu.Lock()
-		b.rm.filed[model.FedMsgID(t.Code, seq)] = at
-		b.rm.mu.Unlock()
-		b.nodes[k].Notify()
+		filed[model.FedMsgID(t.Code, seq)] = at
 	}
+	lat := make([]time.Duration, 0, total)
 	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b.rm.mu.Lock()
-		left, n := len(b.rm.filed), len(b.rm.lat)
-		b.rm.mu.Unlock()
-		if left == 0 || time.Now().After(deadline) {
-			if left > 0 {
-				return fmt.Errorf("bench: %d of %d events never reached the hub's read model", left, left+n)
+	for id, at := range filed {
+		for b.rm.appliedWhen(id).IsZero() {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("bench: %s never reached the hub's read model", id)
 			}
-			break
+			time.Sleep(10 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
+		lat = append(lat, max(0, b.rm.appliedWhen(id).Sub(at)))
 	}
-	b.rm.mu.Lock()
-	lat := slices.Clone(b.rm.lat)
-	b.rm.lat = nil
-	b.rm.mu.Unlock()
 	slices.Sort(lat)
 	res.LatencySamples = len(lat)
 	res.P50ms = ms(quantile(lat, 0.50))
@@ -436,37 +443,76 @@ func fileN(ctx context.Context, t BenchTown, n, w int) error {
 }
 
 // intake times the first town's durable intake with its node running
-// (and publishing, link up) and without, alternating rounds; the ratio is
-// of the medians.
+// (publishing, the link up, the hub applying) and without, in rounds of
+// one of each back to back; the ratio is the median round's. Before each
+// side the town's node and the hub are let go quiet (the node restarted
+// has published what was filed without it, the hub has applied all), so
+// neither side pays for the other's work.
 func (b *bench) intake(ctx context.Context, res *BenchResult) error {
 	t := b.cfg.Towns[0]
-	for r := range b.cfg.Rounds * 2 {
-		on := r%2 == 0
-		if !on {
-			b.nodes[0].Close()
-			b.nodes[0] = nil
-		}
-		start := time.Now()
-		if err := fileN(ctx, t, b.cfg.Intake, b.cfg.Workers); err != nil {
+	var ratios []float64
+	for range b.cfg.Rounds {
+		if err := b.quiet(ctx, t); err != nil {
 			return err
 		}
-		rate := float64(b.cfg.Intake) / time.Since(start).Seconds()
-		if on {
-			res.RoundsOn = append(res.RoundsOn, rate)
-		} else {
-			res.RoundsOff = append(res.RoundsOff, rate)
-			n, err := b.startTown(ctx, 0)
-			if err != nil {
-				return err
-			}
-			b.nodes[0] = n
+		on, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
+		if err != nil {
+			return err
+		}
+		if err := b.quiet(ctx, t); err != nil {
+			return err
+		}
+		b.nodes[0].Close()
+		b.nodes[0] = nil
+		off, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
+		if err != nil {
+			return err
+		}
+		if b.nodes[0], err = b.startTown(ctx, 0); err != nil {
+			return err
+		}
+		res.RoundsOn, res.RoundsOff = append(res.RoundsOn, on), append(res.RoundsOff, off)
+		ratios = append(ratios, on/off)
+	}
+	mid := median(ratios)
+	for i, r := range ratios {
+		if r == mid {
+			res.IntakeOn, res.IntakeOff = res.RoundsOn[i], res.RoundsOff[i]
 		}
 	}
-	res.IntakeOn, res.IntakeOff = median(res.RoundsOn), median(res.RoundsOff)
-	if res.IntakeOff > 0 {
-		res.IntakeRatio = res.IntakeOn / res.IntakeOff
-	}
+	res.IntakeRatio = mid
 	return nil
+}
+
+func timeFiling(ctx context.Context, t BenchTown, n, workers int) (float64, error) {
+	start := time.Now()
+	if err := fileN(ctx, t, n, workers); err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// quiet waits until the hub has applied the town's whole log.
+func (b *bench) quiet(ctx context.Context, t BenchTown) error {
+	last, err := t.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	b.nodes[0].Notify()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		got, err := b.cfg.ReadModel.FedApplied(ctx, t.Code)
+		if err != nil {
+			return err
+		}
+		if got >= last {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("bench: the hub did not catch up with town %s (%d of %d)", t.Code, got, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func median(xs []float64) float64 {

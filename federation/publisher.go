@@ -14,9 +14,11 @@ import (
 )
 
 const (
-	publishBatch = 512              // records read and published before their acks are awaited
-	cursorEvery  = time.Second      // the durable cursor is written at most this often
-	ackTimeout   = 10 * time.Second // a local stream that does not ack in this long is retried
+	publishBatch = 512                   // records read and published before their acks are awaited
+	cursorEvery  = time.Second           // the durable cursor is written at most this often
+	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
+	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
+	yieldFactor  = 4                     // the publisher rests this many times a batch's time after it
 )
 
 // publisher moves an outbox's records into a stream of the same server:
@@ -104,7 +106,15 @@ func (p *publisher) run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		for {
+			began := time.Now()
 			n, err := p.publishOnce(ctx)
+			// Yield to the town's intake: rest four times as long as the
+			// batch took, so the uplink takes at most a fifth of the time
+			// and a burst of reports is not slowed by its own publishing
+			// (the uplink lags during the burst and catches up after).
+			if n > 0 && !sleep(ctx, yieldFactor*time.Since(began)) {
+				return
+			}
 			if err != nil {
 				if ctx.Err() != nil {
 					return
@@ -125,6 +135,11 @@ func (p *publisher) run(ctx context.Context) {
 			return
 		case <-p.wake:
 		case <-tick.C:
+		}
+		// Let a burst of commits gather: one read of the outbox for many
+		// records costs the town's file less than one per commit.
+		if !sleep(ctx, gather) {
+			return
 		}
 	}
 }

@@ -354,7 +354,7 @@ func (c *Client) Sweep(ctx context.Context) ([]model.Event, error) {
 }
 
 func (c *Client) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
-	return call(ctx, c, rpcNote, noteReq{ID: id, Text: text, By: by})
+	return call(ctx, c, rpcNote, textReq{ID: id, Text: text, By: by})
 }
 
 func (c *Client) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, error) {
@@ -417,13 +417,11 @@ func (c *Client) ReleaseReserve(ctx context.Context, person model.PersonID, by m
 }
 
 func (c *Client) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
-	r, err := call(ctx, c, rpcIssueDirective, issueDirectiveReq{Text: text, Targets: targets, Deadline: deadline, By: by, DryRun: dryRun})
-	return r.Directive, r.Units, err
+	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{Text: text, Targets: targets, Deadline: deadline, By: by, DryRun: dryRun})
 }
 
 func (c *Client) Directive(ctx context.Context, id string) (model.Directive, []model.DirectiveUnit, error) {
-	r, err := call(ctx, c, rpcDirective, idReq{ID: id})
-	return r.Directive, r.Units, err
+	return callDirective(ctx, c, rpcDirective, idReq{ID: id})
 }
 
 func (c *Client) Directives(ctx context.Context, scope model.NodeCode) ([]model.Directive, error) {

@@ -3,23 +3,17 @@ package api_test
 import (
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"gridcmd/model"
 )
 
 func TestDirectiveEndpoints(t *testing.T) {
 	e := newEnv(t)
 	microTok := bearer(e.tok[e.micro.ID])
 	unitPath := "/api/v1/units/" + string(micro012) + "/directives"
-	wt := e.db
-	_, err := wt.Activate(e.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", e.duty.ID)
-	require.NoError(t, err)
-	d, _, err := wt.IssueDirective(e.ctx, "转移低洼住户", []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
-	require.NoError(t, err)
+	e.floodWartime()
+	d := e.directive("转移低洼住户")
 
 	a := e.do(http.MethodGet, unitPath, nil, microTok)
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
@@ -84,10 +78,8 @@ func TestDirectiveEndpoints(t *testing.T) {
 // worker signing says nothing of the kind.
 func TestAckOnTheUnitsBehalf(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.db.Activate(e.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", e.duty.ID)
-	require.NoError(t, err)
-	d, _, err := e.db.IssueDirective(e.ctx, "转移低洼住户", []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
-	require.NoError(t, err)
+	e.floodWartime()
+	d := e.directive("转移低洼住户")
 	ack := "/api/v1/directives/" + d.ID + "/ack"
 
 	a := e.post(ack, e.worker, "", `{"unit":"`+string(micro012)+`"}`)
@@ -97,8 +89,7 @@ func TestAckOnTheUnitsBehalf(t *testing.T) {
 	assert.Equal(t, e.worker.ID.String(), m["signed_by"])
 
 	// The unit's own worker, on another directive: no on_behalf.
-	d2, _, err := e.db.IssueDirective(e.ctx, "清点物资", []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
-	require.NoError(t, err)
+	d2 := e.directive("清点物资")
 	a = e.post("/api/v1/directives/"+d2.ID+"/ack", e.micro, "", ``)
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
 	_, present := a.json(t)["on_behalf"]
@@ -109,10 +100,8 @@ func TestAckOnTheUnitsBehalf(t *testing.T) {
 // Progress goes down only with a note: the field API takes one.
 func TestProgressNoteOverTheFieldAPI(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.db.Activate(e.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", e.duty.ID)
-	require.NoError(t, err)
-	d, _, err := e.db.IssueDirective(e.ctx, "逐户核查", []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
-	require.NoError(t, err)
+	e.floodWartime()
+	d := e.directive("逐户核查")
 	progress := "/api/v1/directives/" + d.ID + "/progress"
 
 	a := e.post(progress, e.micro, "", `{"done":40,"of":70}`)

@@ -134,6 +134,23 @@ func serveService(t *testing.T, svc model.Service, in model.IntakeService, ao ap
 	return srv, "http://" + ln.Addr().String()
 }
 
+// floodWartime activates a flood wartime over the village, as the duty
+// officer.
+func (e *env) floodWartime() {
+	e.t.Helper()
+	_, err := e.db.Activate(e.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", e.duty.ID)
+	require.NoError(e.t, err)
+}
+
+// directive is a directive to the village, due in two hours, issued by
+// the duty officer.
+func (e *env) directive(text string) model.Directive {
+	e.t.Helper()
+	d, _, err := e.db.IssueDirective(e.ctx, text, []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
+	require.NoError(e.t, err)
+	return d
+}
+
 // answer is an HTTP answer, read whole.
 type answer struct {
 	status int

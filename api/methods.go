@@ -176,7 +176,9 @@ type actReq struct {
 	Command model.Command `json:"command"`
 }
 
-type noteReq struct {
+// textReq is an id, a text and who writes it: an incident's note, a
+// joint rotation's report.
+type textReq struct {
 	ID   string         `json:"id"`
 	Text string         `json:"text"`
 	By   model.PersonID `json:"by"`
@@ -218,6 +220,18 @@ type issueDirectiveReq struct {
 type directiveResp struct {
 	Directive model.Directive       `json:"directive"`
 	Units     []model.DirectiveUnit `json:"units"`
+}
+
+// directiveAnswer is the server's answer of a directive with its units.
+func directiveAnswer(d model.Directive, units []model.DirectiveUnit, err error) (directiveResp, error) {
+	return directiveResp{d, units}, err
+}
+
+// callDirective is the client's call of a method answering a directive
+// with its units.
+func callDirective[Req any](ctx context.Context, c *Client, m method[Req, directiveResp], req Req) (model.Directive, []model.DirectiveUnit, error) {
+	r, err := call(ctx, c, m, req)
+	return r.Directive, r.Units, err
 }
 
 // unitDirectivesResp is a micro-grid's directives and its copy of each.
@@ -318,7 +332,7 @@ var rpcSweep = newMethod("Sweep", onService, func(ctx context.Context, s service
 	return s.svc.Sweep(ctx)
 }).writing()
 
-var rpcNote = newMethod("Note", onService, func(ctx context.Context, s services, r noteReq) (model.Incident, error) {
+var rpcNote = newMethod("Note", onService, func(ctx context.Context, s services, r textReq) (model.Incident, error) {
 	return s.svc.Note(ctx, r.ID, r.Text, r.By)
 }).writing()
 
@@ -375,13 +389,11 @@ var rpcReleaseReserve = newMethod("ReleaseReserve", onService, func(ctx context.
 }).writing()
 
 var rpcIssueDirective = newMethod("IssueDirective", onService, func(ctx context.Context, s services, r issueDirectiveReq) (directiveResp, error) {
-	d, units, err := s.svc.IssueDirective(ctx, r.Text, r.Targets, r.Deadline, r.By, r.DryRun)
-	return directiveResp{d, units}, err
+	return directiveAnswer(s.svc.IssueDirective(ctx, r.Text, r.Targets, r.Deadline, r.By, r.DryRun))
 }).writing()
 
 var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s services, r idReq) (directiveResp, error) {
-	d, units, err := s.svc.Directive(ctx, r.ID)
-	return directiveResp{d, units}, err
+	return directiveAnswer(s.svc.Directive(ctx, r.ID))
 })
 
 var rpcDirectives = newMethod("Directives", onService, func(ctx context.Context, s services, r nodeReq) ([]model.Directive, error) {

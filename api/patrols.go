@@ -262,9 +262,22 @@ type patrolEndReq struct {
 	Key    string         `json:"key"`
 }
 
+// patrolResp is a patrol and whether the call was a retry of one already
+// taken (the key seen before).
 type patrolResp struct {
 	Patrol    model.Patrol `json:"patrol"`
 	Duplicate bool         `json:"duplicate"`
+}
+
+// patrolAnswer is the server's answer of a patrol method.
+func patrolAnswer(p model.Patrol, dup bool, err error) (patrolResp, error) {
+	return patrolResp{p, dup}, err
+}
+
+// callPatrol is the client's call of a patrol method.
+func callPatrol[Req any](ctx context.Context, c *Client, m method[Req, patrolResp], req Req) (model.Patrol, bool, error) {
+	r, err := call(ctx, c, m, req)
+	return r.Patrol, r.Duplicate, err
 }
 
 type addFindingReq struct {
@@ -312,12 +325,6 @@ type addRotationReq struct {
 	Note     string              `json:"note"`
 }
 
-type rotationReportReq struct {
-	ID   string         `json:"id"`
-	Text string         `json:"text"`
-	By   model.PersonID `json:"by"`
-}
-
 var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Context, s services, r importAreasReq) (importAreasResp, error) {
 	a, n, err := s.svc.ImportAreas(ctx, r.Entries, r.By, r.Note)
 	return importAreasResp{a, n}, err
@@ -328,18 +335,15 @@ var rpcAreas = newMethod("Areas", onService, func(ctx context.Context, s service
 })
 
 var rpcStartPatrol = newMethod("StartPatrol", onService, func(ctx context.Context, s services, r patrolStartReq) (patrolResp, error) {
-	p, dup, err := s.svc.StartPatrol(ctx, r.Area, r.By, r.Key)
-	return patrolResp{p, dup}, err
+	return patrolAnswer(s.svc.StartPatrol(ctx, r.Area, r.By, r.Key))
 }).writing()
 
 var rpcPatrolCheckIn = newMethod("PatrolCheckIn", onService, func(ctx context.Context, s services, r checkInReq) (patrolResp, error) {
-	p, dup, err := s.svc.PatrolCheckIn(ctx, r.Patrol, r.Checkpoint, r.Loc, r.By, r.Key)
-	return patrolResp{p, dup}, err
+	return patrolAnswer(s.svc.PatrolCheckIn(ctx, r.Patrol, r.Checkpoint, r.Loc, r.By, r.Key))
 }).writing()
 
 var rpcEndPatrol = newMethod("EndPatrol", onService, func(ctx context.Context, s services, r patrolEndReq) (patrolResp, error) {
-	p, dup, err := s.svc.EndPatrol(ctx, r.Patrol, r.By, r.Key)
-	return patrolResp{p, dup}, err
+	return patrolAnswer(s.svc.EndPatrol(ctx, r.Patrol, r.By, r.Key))
 }).writing()
 
 var rpcPatrol = newMethod("Patrol", onService, func(ctx context.Context, s services, r idReq) (model.Patrol, error) {
@@ -388,7 +392,7 @@ var rpcRotations = newMethod("Rotations", onService, func(ctx context.Context, s
 	return s.svc.Rotations(ctx)
 })
 
-var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.Context, s services, r rotationReportReq) (model.Event, error) {
+var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.Context, s services, r textReq) (model.Event, error) {
 	return s.svc.RotationReport(ctx, r.ID, r.Text, r.By)
 }).writing()
 
@@ -404,18 +408,15 @@ func (c *Client) Areas(ctx context.Context) ([]model.PatrolArea, error) {
 }
 
 func (c *Client) StartPatrol(ctx context.Context, area string, by model.PersonID, key string) (model.Patrol, bool, error) {
-	r, err := call(ctx, c, rpcStartPatrol, patrolStartReq{Area: area, By: by, Key: key})
-	return r.Patrol, r.Duplicate, err
+	return callPatrol(ctx, c, rpcStartPatrol, patrolStartReq{Area: area, By: by, Key: key})
 }
 
 func (c *Client) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
-	r, err := call(ctx, c, rpcPatrolCheckIn, checkInReq{Patrol: patrol, Checkpoint: checkpoint, Loc: loc, By: by, Key: key})
-	return r.Patrol, r.Duplicate, err
+	return callPatrol(ctx, c, rpcPatrolCheckIn, checkInReq{Patrol: patrol, Checkpoint: checkpoint, Loc: loc, By: by, Key: key})
 }
 
 func (c *Client) EndPatrol(ctx context.Context, patrol string, by model.PersonID, key string) (model.Patrol, bool, error) {
-	r, err := call(ctx, c, rpcEndPatrol, patrolEndReq{Patrol: patrol, By: by, Key: key})
-	return r.Patrol, r.Duplicate, err
+	return callPatrol(ctx, c, rpcEndPatrol, patrolEndReq{Patrol: patrol, By: by, Key: key})
 }
 
 func (c *Client) Patrol(ctx context.Context, id string) (model.Patrol, error) {
@@ -465,5 +466,5 @@ func (c *Client) Rotations(ctx context.Context) ([]model.JointRotation, error) {
 }
 
 func (c *Client) RotationReport(ctx context.Context, id, text string, by model.PersonID) (model.Event, error) {
-	return call(ctx, c, rpcRotationReport, rotationReportReq{ID: id, Text: text, By: by})
+	return call(ctx, c, rpcRotationReport, textReq{ID: id, Text: text, By: by})
 }

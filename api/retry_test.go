@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/internal/testclock"
-	"gridcmd/model"
 )
 
 // asRetry is a first answer as its retry must read, byte for byte: the
@@ -83,10 +82,8 @@ func TestRetriesAnswerAsTheFirstTime(t *testing.T) {
 	assert.Equal(t, asRetry(t, rep.body), string(rep2.body))
 
 	// A directive's ack.
-	_, err := e.db.Activate(e.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", e.duty.ID)
-	require.NoError(t, err)
-	d, _, err := e.db.IssueDirective(e.ctx, "转移低洼住户", []model.NodeCode{village}, 2*time.Hour, e.duty.ID, false)
-	require.NoError(t, err)
+	e.floodWartime()
+	d := e.directive("转移低洼住户")
 	require.Equal(t, "D-0001", d.ID)
 	ack := e.post("/api/v1/directives/d-0001/ack", e.micro, "", ``)
 	require.Equal(t, http.StatusOK, ack.status, "%s", ack.body)

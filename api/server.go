@@ -329,6 +329,7 @@ var codeStatus = []struct {
 	{model.EFORBIDDEN, http.StatusForbidden},
 	{model.EUNAUTHORIZED, http.StatusUnauthorized},
 	{model.EUNAVAIL, http.StatusServiceUnavailable},
+	{model.EQUEUED, http.StatusAccepted}, // sent on to a federated town (model.FedQueued)
 }
 
 // statusOf maps a domain error to an HTTP status: a full disk is 503, for

@@ -77,6 +77,9 @@ func message(err error) string { return err.Error() }
 
 func exitCode(err error) int {
 	switch model.ErrorCode(err) {
+	case model.EQUEUED:
+		return ExitOK // sent on to a federated town: done here, its message says where
+
 	case model.ECONFLICT, model.EFORBIDDEN, model.ENOTFOUND:
 		var ue usageError
 		if !errors.As(err, &ue) {

@@ -14,15 +14,45 @@ import (
 	"gridcmd/store"
 )
 
+// liveDemo is a store on a temp file holding the demo as of now, on the
+// real clock, as the feeds run against it; closed when the test ends.
+func liveDemo(t *testing.T, name string) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), name), store.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	require.NoError(t, demo.Load(context.Background(), db, nil, 1, time.Now()))
+	return db
+}
+
+// start runs f until stop is called or limit (0: no limit) has passed;
+// stop ends it and waits for it to return.
+func start(ctx context.Context, f interface{ Run(context.Context) }, limit time.Duration) (run context.Context, stop func()) {
+	var cancel context.CancelFunc
+	if limit > 0 {
+		run, cancel = context.WithTimeout(ctx, limit)
+	} else {
+		run, cancel = context.WithCancel(ctx)
+	}
+	done := make(chan struct{})
+	go func() { f.Run(run); close(done) }()
+	return run, func() { cancel(); <-done }
+}
+
+// requireClean fails unless the store's check finds nothing amiss.
+func requireClean(t *testing.T, db *store.DB) {
+	t.Helper()
+	problems, err := db.Check(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+}
+
 // The feed runs against a real store: it files reports from grid workers,
 // and grid leaders, village cadres and duty officers act on them, every
 // step through the rules; the file stays consistent.
 func TestFeedFilesAndTendsReports(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "feed.db"), store.Options{Timeout: time.Second})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, demo.Load(ctx, db, nil, 1, time.Now()))
+	db := liveDemo(t, "feed.db")
 	before, err := db.Stats(ctx)
 	require.NoError(t, err)
 
@@ -30,10 +60,8 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 	defer sub.Close()
 	// The feed runs until it has shown each kind of step (a minute at
 	// most, for a slow disk), not for a fixed time.
-	run, stop := context.WithTimeout(ctx, time.Minute)
+	run, stop := start(ctx, demo.NewFeed(db, 7, 15*time.Millisecond), time.Minute)
 	defer stop()
-	done := make(chan struct{})
-	go func() { demo.NewFeed(db, 7, 15*time.Millisecond).Run(run); close(done) }()
 
 	actions := map[model.Action]int{}
 	passOn := 0
@@ -56,7 +84,6 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 		}
 	}
 	stop()
-	<-done
 	// The store publishes a batch before its callers get their answers, so
 	// once the feed has returned, everything it filed is in the buffer.
 	for drained := false; !drained; {
@@ -76,9 +103,7 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 	assert.Positive(t, actions[model.ActAcknowledge], "grid leaders sign for some")
 	assert.Positive(t, passOn, "grid leaders pass some straight on")
 	assert.Positive(t, actions[model.ActResolve], "some are resolved")
-	problems, err := db.Check(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, problems)
+	requireClean(t, db)
 
 	// Every report came from a grid worker of the grid it names.
 	list, err := db.Incidents(ctx, model.IncidentFilter{})
@@ -96,10 +121,7 @@ func TestFeedFilesAndTendsReports(t *testing.T) {
 // not, so escalation has something to show.
 func TestFeedSignsDirectivesInWartime(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "feed.db"), store.Options{Timeout: time.Second})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, demo.Load(ctx, db, nil, 1, time.Now()))
+	db := liveDemo(t, "feed.db")
 	officers, err := db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
 	require.NoError(t, err)
 	by := officers[0].ID
@@ -126,10 +148,8 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 
 	// The feed runs until every unit that answers has signed and some report
 	// progress (a minute at most, for a slow disk), not for a fixed time.
-	run, stop := context.WithCancel(ctx)
+	_, stop := start(ctx, demo.NewFeed(db, 3, 15*time.Millisecond), 0)
 	defer stop()
-	done := make(chan struct{})
-	go func() { demo.NewFeed(db, 3, 15*time.Millisecond).Run(run); close(done) }()
 	require.Eventually(t, func() bool {
 		_, units, err := db.Directive(ctx, d.ID)
 		if err != nil {
@@ -147,7 +167,6 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 		return signed >= answering && progressed > 0
 	}, time.Minute, 20*time.Millisecond)
 	stop()
-	<-done
 
 	_, units, err := db.Directive(ctx, d.ID)
 	require.NoError(t, err)
@@ -171,16 +190,11 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 // and resolved; the file stays consistent.
 func TestPatrolFeed(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "patrols.db"), store.Options{Timeout: time.Second})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, demo.Load(ctx, db, nil, 1, time.Now()))
+	db := liveDemo(t, "patrols.db")
 	sub := db.Subscribe()
 	defer sub.Close()
-	run, stop := context.WithTimeout(ctx, time.Minute)
+	run, stop := start(ctx, demo.NewPatrolFeed(db, 7, 5*time.Millisecond), time.Minute)
 	defer stop()
-	done := make(chan struct{})
-	go func() { demo.NewPatrolFeed(db, 7, 5*time.Millisecond).Run(run); close(done) }()
 
 	actions := map[model.Action]int{}
 	passed := ""
@@ -208,13 +222,10 @@ func TestPatrolFeed(t *testing.T) {
 		}
 	}
 	stop()
-	<-done
 	assert.Positive(t, actions[model.ActPatrolStart])
 	assert.Positive(t, actions[model.ActPatrolDone])
 	assert.GreaterOrEqual(t, actions[model.ActFinding], 3, "the desk fills")
 	assert.True(t, resolved, "the incident passed on was resolved")
 	assert.Positive(t, rotations(), "the groups on duty report (Load's reports came before the subscription)")
-	problems, err := db.Check(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, problems)
+	requireClean(t, db)
 }

@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/demo"
-	"gridcmd/internal/testclock"
+	"gridcmd/internal/demodb"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
-	"gridcmd/store"
 )
 
 // The demo with its history, through a real store on the demo's clock:
@@ -25,13 +24,8 @@ func TestHistoryEarnsPlausiblePoints(t *testing.T) {
 		t.Skip("loads two months of history")
 	}
 	ctx := context.Background()
-	cst := time.FixedZone("CST", 8*3600)
-	base := time.Date(2026, 11, 29, 3, 10, 0, 0, cst)
-	clock := testclock.New(base)
-	db, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Timeout: time.Second, Now: clock.Now, Location: cst})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, demo.LoadWithHistory(ctx, db, clock.Set, 1, base))
+	base := testkit.Night
+	db, _ := demodb.Open(t, "demo.db", base, demo.LoadWithHistory)
 
 	// All the history is closed: what is open is the morning's.
 	morning := 0
@@ -87,14 +81,12 @@ func TestHistoryEarnsPlausiblePoints(t *testing.T) {
 	assert.Equal(t, demo.Grids, rated)
 	assert.Greater(t, len(graded), 1, "not every leader gets the same grade")
 
-	problems, err := db.Check(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, problems)
+	requireClean(t, db)
 }
 
 // The history is the same for the same seed and base.
 func TestHistoryIsDeterministic(t *testing.T) {
-	base := time.Date(2026, 11, 29, 3, 10, 0, 0, time.FixedZone("CST", 8*3600))
+	base := testkit.Night
 	a, b := demo.History(1, base), demo.History(1, base)
 	require.Equal(t, len(a), len(b))
 	assert.Greater(t, len(a), 2000)

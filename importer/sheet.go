@@ -150,15 +150,3 @@ func (s *sheet) readError(err error) error {
 	}
 	return fmt.Errorf("%s: %w", s.name, err)
 }
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}

@@ -75,21 +75,21 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 			ProvinceCode: v["province_code"], ProvinceName: v["province_name"],
 		}
 		switch {
-		case len(row.Code) != 12 || !allDigits(string(row.Code)):
+		case len(row.Code) != 12 || !model.AllDigits(string(row.Code)):
 			return rw.errorf("village code %q must be 12 digits", row.Code)
-		case len(row.TownCode) != 9 || !allDigits(string(row.TownCode)):
+		case len(row.TownCode) != 9 || !model.AllDigits(string(row.TownCode)):
 			return rw.errorf("town code %q must be 9 digits", row.TownCode)
 		case !strings.HasPrefix(string(row.Code), string(row.TownCode)):
 			return rw.errorf("village code %q is not under town code %q", row.Code, row.TownCode)
-		case row.CountyCode != "" && (len(row.CountyCode) != 6 || !allDigits(row.CountyCode)):
+		case row.CountyCode != "" && (len(row.CountyCode) != 6 || !model.AllDigits(row.CountyCode)):
 			return rw.errorf("county code %q must be 6 digits", row.CountyCode)
 		case row.CountyCode != "" && !strings.HasPrefix(string(row.TownCode), row.CountyCode):
 			return rw.errorf("town code %q is not under county code %q", row.TownCode, row.CountyCode)
-		case row.CityCode != "" && (len(row.CityCode) != 4 || !allDigits(row.CityCode)):
+		case row.CityCode != "" && (len(row.CityCode) != 4 || !model.AllDigits(row.CityCode)):
 			return rw.errorf("city code %q must be 4 digits", row.CityCode)
 		case row.CityCode != "" && !strings.HasPrefix(string(row.TownCode), row.CityCode):
 			return rw.errorf("town code %q is not under city code %q", row.TownCode, row.CityCode)
-		case row.ProvinceCode != "" && (len(row.ProvinceCode) != 2 || !allDigits(row.ProvinceCode)):
+		case row.ProvinceCode != "" && (len(row.ProvinceCode) != 2 || !model.AllDigits(row.ProvinceCode)):
 			return rw.errorf("province code %q must be 2 digits", row.ProvinceCode)
 		case row.ProvinceCode != "" && !strings.HasPrefix(string(row.TownCode), row.ProvinceCode):
 			return rw.errorf("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)

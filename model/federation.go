@@ -98,3 +98,88 @@ type FedLink struct {
 	// CutSince is when the link was last seen down; zero while it is up.
 	CutSince time.Time `json:"cut_since,omitzero"`
 }
+
+// EQUEUED is the code of FedQueued: the command was not applied to this
+// file, it was queued for the federated town it is for. Not a refusal: the
+// town's room applies it (or refuses it, which comes back up as an event
+// of the town's log).
+const EQUEUED = "queued"
+
+// FedQueued is what a hub's directive or wartime activation for a
+// federated town returns instead of its result: the command went into the
+// hub's command outbox (number seq) for towns (their names, as the tower
+// has them), and waits for them to act. The console shows its message as
+// it is: "sent to 花街镇, waiting for it to act" / "已发往花街镇，待其执行".
+func FedQueued(seq uint64, towns ...string) *Error {
+	en, zh := towns[0], towns[0]
+	if len(towns) > 1 {
+		en, zh = joinEn(towns), joinZh(towns)
+	}
+	them, it := "them", "it"
+	if len(towns) == 1 {
+		them = it
+	}
+	return Errorf(EQUEUED, "sent to %s, waiting for %s to act (command %d)", en, them, seq).
+		Zh("已发往%s，待其执行（下行命令 %d）", zh, seq)
+}
+
+func joinEn(s []string) string {
+	out := s[0]
+	for i, x := range s[1:] {
+		if i == len(s)-2 {
+			out += " and " + x
+		} else {
+			out += ", " + x
+		}
+	}
+	return out
+}
+
+func joinZh(s []string) string {
+	out := s[0]
+	for _, x := range s[1:] {
+		out += "、" + x
+	}
+	return out
+}
+
+// IsFedQueued reports whether err is FedQueued: the command is on its way
+// to a federated town, not refused.
+func IsFedQueued(err error) bool { return ErrorCode(err) == EQUEUED }
+
+// ActFedRefused is the event a town writes when it refuses a command its
+// hub sent (a directive or wartime activation its rules do not allow now):
+// Directive names the command as FedMsgID(town, command seq), Note and
+// NoteZh say what was asked and why it was refused. Like every event it
+// flows back up to the hub.
+const ActFedRefused Action = "command_refused"
+
+// ActFedStructure is a marker a town writes in its log when the parts of
+// a structure too large for one record need more records to ride on than
+// its log has after it (the store's outbox writes it; nothing changes).
+const ActFedStructure Action = "fed_structure"
+
+// The catalogue learns the federation's actions here, with its words.
+func init() {
+	actionZh[ActFedRefused] = "下行命令被拒"
+	actionZh[ActFedStructure] = "结构报送"
+}
+
+// FedTown is what a hub holds of one federated town: the last record it
+// applied (Applied, the town's event seq), the time of the town's newest
+// event it has (NewestAt: the age of the county's picture of the town is
+// now minus NewestAt), and when it last applied one (AppliedAt, the hub's
+// clock). The transport builds FedLink values from it.
+type FedTown struct {
+	Town      NodeCode  `json:"town"`
+	Name      string    `json:"name"`
+	Applied   uint64    `json:"applied"`
+	NewestAt  time.Time `json:"newest_at,omitzero"`
+	AppliedAt time.Time `json:"applied_at,omitzero"`
+}
+
+// FedHubTowns is the hub's list of the towns it holds records of, in code
+// order (the store's; package federation reads it for FedLink).
+type FedHubTowns interface {
+	FedTowns(ctx context.Context) ([]FedTown, error)
+}

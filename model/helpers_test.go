@@ -3,6 +3,7 @@ package model_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/internal/testkit"
@@ -67,6 +68,24 @@ func newIncident(t *testing.T) model.Incident {
 	return inc
 }
 
+// incidentAt is the incident of a table's row: at tr and st (see at), then
+// changed by each of edits.
+func incidentAt(tr model.Tier, st model.Status, edits ...func(*model.Incident)) func(*testing.T) model.Incident {
+	return func(t *testing.T) model.Incident {
+		t.Helper()
+		i := at(t, tr, st)
+		for _, edit := range edits {
+			edit(&i)
+		}
+		return i
+	}
+}
+
+// supervised and escalatedOnce are edits of incidentAt: the incident's
+// running clock ran out; it was escalated once.
+func supervised(i *model.Incident)    { i.Supervised = true }
+func escalatedOnce(i *model.Incident) { i.Escalations = 1 }
+
 // at returns an incident at tier tr and status st with clocks that started at
 // t0, as the rules would have left it.
 func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
@@ -94,6 +113,25 @@ func at(t *testing.T, tr model.Tier, st model.Status) model.Incident {
 		inc.ClosedAt = t0
 	}
 	return inc
+}
+
+// parsed is a case of a parser's table: in reads as want.
+type parsed[T any] struct {
+	in   string
+	want T
+}
+
+// parses runs a subtest per case, named by its input: parse reads it as
+// the case's want.
+func parses[T any](t *testing.T, parse func(string) (T, error), cases []parsed[T]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parse(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }
 
 // requireCode and requireZh are testkit's.

@@ -259,6 +259,9 @@ type Event struct {
 	// Ref is the patrol (X-0001), finding (F-0001) or rotation (R-0001) an
 	// event of the patrol flow is about, if any.
 	Ref string
+	// Fed, in a hub's file, names the town event this one mirrors, as
+	// FedMsgID(town, the town's seq); "" for the file's own events.
+	Fed string
 }
 
 // Report is a new incident as it arrives.

@@ -21,7 +21,7 @@ func TestIncidentIDs(t *testing.T) {
 	// 03:10 in Huajie is still 28 November in UTC.
 	assert.Equal(t, "HJ-20261128-0001", testkit.IncidentID("HJ", t0.UTC(), 1))
 
-	good := []struct{ in, want string }{
+	parses(t, model.ParseIncidentID, []parsed[string]{
 		{"HJ-20261129-0001", "HJ-20261129-0001"},
 		{"hj-20261129-0001", "HJ-20261129-0001"},
 		{"Hj-20261129-0001", "HJ-20261129-0001"},
@@ -29,14 +29,7 @@ func TestIncidentIDs(t *testing.T) {
 		{"HJ-20261129-12345", "HJ-20261129-12345"},
 		{"A-20261129-0001", "A-20261129-0001"},
 		{"ABCDEFGH-20261129-0001", "ABCDEFGH-20261129-0001"},
-	}
-	for _, tt := range good {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := model.ParseIncidentID(tt.in)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 	for _, bad := range []string{
 		"", "HJ", "HJ-20261129", "HJ-2026112-0001", "HJ-202611290-0001", "HJ-20261129-001",
 		"HJ20261129-0001", "HJ-20261129_0001", "HJ-20261129-00a1", "H1-20261129-0001",
@@ -487,7 +480,7 @@ func TestApply(t *testing.T) {
 	}{
 		{
 			name: "grid leader acknowledges in under two minutes", actor: gridLeader,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActAcknowledge, By: gridLeader.ID},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusAcknowledged},
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -500,24 +493,20 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "acknowledge keeps a trimmed note", actor: gridWorker,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActAcknowledge, By: gridWorker.ID, Note: "  收到，马上到  "},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusAcknowledged}, note: "收到，马上到",
 		},
 		{
 			name: "acknowledge lifts supervision of the sign-for clock", actor: dutyOfficer,
-			inc: func(t *testing.T) model.Incident {
-				i := at(t, model.TierTaskForce, model.StatusReported)
-				i.Supervised = true
-				return i
-			},
+			inc:    incidentAt(model.TierTaskForce, model.StatusReported, supervised),
 			cmd:    model.Command{Action: model.ActAcknowledge, By: dutyOfficer.ID},
 			after:  model.State{Tier: model.TierTaskForce, Status: model.StatusAcknowledged},
 			checks: func(t *testing.T, b, a model.Incident) { assert.False(t, a.Supervised) },
 		},
 		{
 			name: "grid leader escalates to the village", actor: gridLeader,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActEscalate, By: gridLeader.ID},
 			after: model.State{Tier: model.TierVillage, Status: model.StatusReported}, note: "grid→village", noteZh: "网格→村社",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -530,12 +519,7 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "escalating an acknowledged incident restarts its clocks", actor: villageCadre,
-			inc: func(t *testing.T) model.Incident {
-				i := at(t, model.TierVillage, model.StatusAcknowledged)
-				i.Escalations = 1
-				i.Supervised = true
-				return i
-			},
+			inc:   incidentAt(model.TierVillage, model.StatusAcknowledged, escalatedOnce, supervised),
 			cmd:   model.Command{Action: model.ActEscalate, By: villageCadre.ID, Note: "需镇里协调"},
 			after: model.State{Tier: model.TierTown, Status: model.StatusReported}, note: "需镇里协调",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -549,7 +533,7 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "escalating a dispatched incident brings it back to reported", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusDispatched) },
+			inc:   incidentAt(model.TierTown, model.StatusDispatched),
 			cmd:   model.Command{Action: model.ActEscalate, By: dutyOfficer.ID},
 			after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported}, note: "town→taskforce", noteZh: "镇指挥室→专班",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -559,7 +543,7 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "escalate to a named tier skips tiers", actor: gridLeader,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActEscalate, By: gridLeader.ID, To: model.TierTown},
 			after: model.State{Tier: model.TierTown, Status: model.StatusReported}, note: "grid→town", noteZh: "网格→镇指挥室",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -569,47 +553,43 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "escalate straight to the task force", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActEscalate, By: dutyOfficer.ID, To: model.TierTaskForce, Note: "跨平台"},
 			after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported}, note: "跨平台",
 		},
 		{
 			name: "escalate at the task force", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierTaskForce, model.StatusAcknowledged) },
+			inc:  incidentAt(model.TierTaskForce, model.StatusAcknowledged),
 			cmd:  model.Command{Action: model.ActEscalate, By: dutyOfficer.ID},
 			code: model.ECONFLICT, msg: []string{"already at the task force, the top tier"},
 		},
 		{
 			name: "escalate downward", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusReported) },
+			inc:  incidentAt(model.TierTown, model.StatusReported),
 			cmd:  model.Command{Action: model.ActEscalate, By: dutyOfficer.ID, To: model.TierVillage},
 			code: model.ECONFLICT, msg: []string{"cannot escalate from town to village; escalation only climbs"},
 		},
 		{
 			name: "escalate to the same tier", actor: villageCadre,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierVillage, model.StatusReported) },
+			inc:  incidentAt(model.TierVillage, model.StatusReported),
 			cmd:  model.Command{Action: model.ActEscalate, By: villageCadre.ID, To: model.TierVillage},
 			code: model.ECONFLICT, msg: []string{"cannot escalate from village to village"},
 		},
 		{
 			name: "escalate to the task force when there", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierTaskForce, model.StatusReported) },
+			inc:  incidentAt(model.TierTaskForce, model.StatusReported),
 			cmd:  model.Command{Action: model.ActEscalate, By: dutyOfficer.ID, To: model.TierTaskForce},
 			code: model.ECONFLICT, msg: []string{"escalation only climbs"},
 		},
 		{
 			name: "escalate to no such tier", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActEscalate, By: dutyOfficer.ID, To: "county"},
 			code: model.EINVALID, msg: []string{`cannot escalate to "county": not a tier`},
 		},
 		{
 			name: "dispatch from reported signs for it", actor: dutyOfficer,
-			inc: func(t *testing.T) model.Incident {
-				i := at(t, model.TierTaskForce, model.StatusReported)
-				i.Supervised = true // the sign-for clock ran out at the top tier
-				return i
-			},
+			inc:   incidentAt(model.TierTaskForce, model.StatusReported, supervised), // the sign-for clock ran out at the top tier
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: " 交警中队 "},
 			after: model.State{Tier: model.TierTaskForce, Status: model.StatusDispatched}, note: "safety / 交警中队", noteZh: "平安法治 / 交警中队",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -624,7 +604,7 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "village cadre dispatches at the village tier with a note", actor: villageCadre,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierVillage, model.StatusAcknowledged) },
+			inc:   incidentAt(model.TierVillage, model.StatusAcknowledged),
 			cmd:   model.Command{Action: model.ActDispatch, By: villageCadre.ID, Department: "村调解委员会", Note: "邻里纠纷"},
 			after: model.State{Tier: model.TierVillage, Status: model.StatusDispatched}, note: "safety / 村调解委员会: 邻里纠纷", noteZh: "平安法治 / 村调解委员会：邻里纠纷",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -634,25 +614,21 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "dispatch to another platform", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusAcknowledged) },
+			inc:   incidentAt(model.TierTown, model.StatusAcknowledged),
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "环保所", Platform: model.PlatformEcology},
 			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "ecology / 环保所", noteZh: "经济生态 / 环保所",
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, model.PlatformEcology, a.Platform) },
 		},
 		{
 			name: "dispatch to a platform by its Chinese name", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusAcknowledged) },
+			inc:   incidentAt(model.TierTown, model.StatusAcknowledged),
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "民政办", Platform: "公共服务"},
 			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "service / 民政办", noteZh: "公共服务 / 民政办",
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, model.PlatformService, a.Platform) },
 		},
 		{
 			name: "redispatch to another department", actor: dutyOfficer,
-			inc: func(t *testing.T) model.Incident {
-				i := at(t, model.TierTown, model.StatusDispatched)
-				i.Supervised = true // the resolution clock ran out: still the same clock
-				return i
-			},
+			inc:   incidentAt(model.TierTown, model.StatusDispatched, supervised), // the resolution clock ran out: still the same clock
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "应急管理站"},
 			after: model.State{Tier: model.TierTown, Status: model.StatusDispatched}, note: "safety / 应急管理站", noteZh: "平安法治 / 应急管理站",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -664,37 +640,37 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "dispatch needs a department", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActDispatch, By: dutyOfficer.ID},
 			code: model.EINVALID, msg: []string{"dispatch needs a department"},
 		},
 		{
 			name: "dispatch to a blank department", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: " \t "},
 			code: model.EINVALID, msg: []string{"dispatch needs a department"},
 		},
 		{
 			name: "dispatch to a 65-character department", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: strings.Repeat("部", 65)},
 			code: model.EINVALID, msg: []string{"department: at most 64 characters"},
 		},
 		{
 			name: "dispatch to a 64-character department", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: strings.Repeat("部", 64)},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusDispatched}, note: "safety / " + strings.Repeat("部", 64), noteZh: "平安法治 / " + strings.Repeat("部", 64),
 		},
 		{
 			name: "dispatch to no such platform", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Department: "派出所", Platform: "police"},
 			code: model.EINVALID, msg: []string{`platform "police"`},
 		},
 		{
 			name: "grid worker resolves", actor: gridWorker,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusAcknowledged) },
+			inc:   incidentAt(model.TierGrid, model.StatusAcknowledged),
 			cmd:   model.Command{Action: model.ActResolve, By: gridWorker.ID, Note: "已清理"},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusResolved}, note: "已清理",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -705,38 +681,33 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "resolve after dispatch", actor: dutyOfficer,
-			inc:    func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusDispatched) },
+			inc:    incidentAt(model.TierTown, model.StatusDispatched),
 			cmd:    model.Command{Action: model.ActResolve, By: dutyOfficer.ID},
 			after:  model.State{Tier: model.TierTown, Status: model.StatusResolved},
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, "交警中队", a.Department) },
 		},
 		{
 			name: "duty officer closes after follow-up", actor: dutyOfficer,
-			inc:   func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusResolved) },
+			inc:   incidentAt(model.TierGrid, model.StatusResolved),
 			cmd:   model.Command{Action: model.ActClose, By: dutyOfficer.ID, Note: "回访满意"},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusClosed}, note: "回访满意",
 			checks: func(t *testing.T, b, a model.Incident) { assert.Equal(t, now, a.ClosedAt) },
 		},
 		{
 			name: "reopen needs a note", actor: gridLeader,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusResolved) },
+			inc:  incidentAt(model.TierGrid, model.StatusResolved),
 			cmd:  model.Command{Action: model.ActReopen, By: gridLeader.ID},
 			code: model.EINVALID, msg: []string{"reopening needs a note"},
 		},
 		{
 			name: "reopen with a blank note", actor: gridLeader,
-			inc:  func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusResolved) },
+			inc:  incidentAt(model.TierGrid, model.StatusResolved),
 			cmd:  model.Command{Action: model.ActReopen, By: gridLeader.ID, Note: "   "},
 			code: model.EINVALID, msg: []string{"reopening needs a note"},
 		},
 		{
 			name: "reopen goes back to reported at the same tier", actor: villageCadre,
-			inc: func(t *testing.T) model.Incident {
-				i := at(t, model.TierVillage, model.StatusResolved)
-				i.Escalations = 1
-				i.Supervised = true
-				return i
-			},
+			inc:   incidentAt(model.TierVillage, model.StatusResolved, escalatedOnce, supervised),
 			cmd:   model.Command{Action: model.ActReopen, By: villageCadre.ID, Note: "又有货物散落"},
 			after: model.State{Tier: model.TierVillage, Status: model.StatusReported}, note: "又有货物散落",
 			checks: func(t *testing.T, b, a model.Incident) {
@@ -752,31 +723,31 @@ func TestApply(t *testing.T) {
 		},
 		{
 			name: "a 500-character note", actor: gridLeader,
-			inc:   func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:   newIncident,
 			cmd:   model.Command{Action: model.ActAcknowledge, By: gridLeader.ID, Note: strings.Repeat("注", model.MaxNoteRunes)},
 			after: model.State{Tier: model.TierGrid, Status: model.StatusAcknowledged}, note: strings.Repeat("注", 500),
 		},
 		{
 			name: "a 501-character note", actor: gridLeader,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActAcknowledge, By: gridLeader.ID, Note: strings.Repeat("注", 501)},
 			code: model.EINVALID, msg: []string{"note: 501 characters, at most 500"},
 		},
 		{
 			name: "supervise is the clock's, not an operator's", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActSupervise, By: dutyOfficer.ID},
 			code: model.EINVALID, msg: []string{"supervise: not an action on an incident"},
 		},
 		{
 			name: "report is no action on an incident", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{Action: model.ActReport, By: dutyOfficer.ID},
 			code: model.EINVALID, msg: []string{"not an action on an incident"},
 		},
 		{
 			name: "empty action", actor: dutyOfficer,
-			inc:  func(t *testing.T) model.Incident { return newIncident(t) },
+			inc:  newIncident,
 			cmd:  model.Command{By: dutyOfficer.ID},
 			code: model.EINVALID, msg: []string{"not an action on an incident"},
 		},
@@ -855,12 +826,10 @@ func TestSweep(t *testing.T) {
 	p := model.DefaultPolicy()
 	wartime := model.DefaultPolicy()
 	wartime.Wartime = true
-	supervised := func(tr model.Tier, st model.Status) func(t *testing.T) model.Incident {
-		return func(t *testing.T) model.Incident {
-			i := at(t, tr, st)
-			i.Supervised = true
-			return i
-		}
+	inWartime := func(t *testing.T) model.Incident {
+		i, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
+		require.NoError(t, err)
+		return i
 	}
 	tests := []struct {
 		name   string
@@ -875,11 +844,11 @@ func TestSweep(t *testing.T) {
 	}{
 		{
 			name: "grid before its deadline", policy: p, now: t0.Add(2*time.Minute - time.Second),
-			inc: func(t *testing.T) model.Incident { return newIncident(t) },
+			inc: newIncident,
 		},
 		{
 			name: "grid at its deadline climbs to the village", policy: p, now: t0.Add(2 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return newIncident(t) },
+			inc: newIncident,
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
 			note: "grid→village: not signed for within 2m0s", noteZh: "网格→村社：2m00s 内未签收",
 			checks: func(t *testing.T, a model.Incident) {
@@ -891,29 +860,29 @@ func TestSweep(t *testing.T) {
 		},
 		{
 			name: "a late sweep names the real delay", policy: p, now: t0.Add(7*time.Minute + 300*time.Millisecond),
-			inc: func(t *testing.T) model.Incident { return newIncident(t) },
+			inc: newIncident,
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
 			note: "grid→village: not signed for within 7m0s", noteZh: "网格→村社：7m00s 内未签收",
 		},
 		{
 			name: "village climbs to the town", policy: p, now: t0.Add(5 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierVillage, model.StatusReported) },
+			inc: incidentAt(model.TierVillage, model.StatusReported),
 			act: model.ActEscalate, after: model.State{Tier: model.TierTown, Status: model.StatusReported},
 			note: "village→town: not signed for within 5m0s", noteZh: "村社→镇指挥室：5m00s 内未签收",
 		},
 		{
 			name: "town climbs to the task force", policy: p, now: t0.Add(10 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusReported) },
+			inc: incidentAt(model.TierTown, model.StatusReported),
 			act: model.ActEscalate, after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported},
 			note: "town→taskforce: not signed for within 10m0s", noteZh: "镇指挥室→专班：10m00s 内未签收",
 		},
 		{
 			name: "task force before its deadline", policy: p, now: t0.Add(29 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierTaskForce, model.StatusReported) },
+			inc: incidentAt(model.TierTaskForce, model.StatusReported),
 		},
 		{
 			name: "task force not signed for is supervised", policy: p, now: t0.Add(31 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierTaskForce, model.StatusReported) },
+			inc: incidentAt(model.TierTaskForce, model.StatusReported),
 			act: model.ActSupervise, after: model.State{Tier: model.TierTaskForce, Status: model.StatusReported},
 			note: "not signed for at the taskforce tier by 03:40", noteZh: "专班层级 03:40 前未签收",
 			checks: func(t *testing.T, a model.Incident) {
@@ -926,15 +895,15 @@ func TestSweep(t *testing.T) {
 		},
 		{
 			name: "supervised task force: nothing more", policy: p, now: t0.Add(48 * time.Hour),
-			inc: supervised(model.TierTaskForce, model.StatusReported),
+			inc: incidentAt(model.TierTaskForce, model.StatusReported, supervised),
 		},
 		{
 			name: "acknowledged before its resolution deadline", policy: p, now: t0.Add(59 * time.Minute),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusAcknowledged) },
+			inc: incidentAt(model.TierGrid, model.StatusAcknowledged),
 		},
 		{
 			name: "acknowledged past its resolution deadline is supervised", policy: p, now: t0.Add(time.Hour),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusAcknowledged) },
+			inc: incidentAt(model.TierGrid, model.StatusAcknowledged),
 			act: model.ActSupervise, after: model.State{Tier: model.TierGrid, Status: model.StatusAcknowledged},
 			note: "not resolved at the grid tier by 04:10", noteZh: "网格层级 04:10 前未办结",
 			checks: func(t *testing.T, a model.Incident) {
@@ -944,37 +913,29 @@ func TestSweep(t *testing.T) {
 		},
 		{
 			name: "dispatched past its resolution deadline is supervised", policy: p, now: t0.Add(5 * time.Hour),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierTown, model.StatusDispatched) },
+			inc: incidentAt(model.TierTown, model.StatusDispatched),
 			act: model.ActSupervise, after: model.State{Tier: model.TierTown, Status: model.StatusDispatched},
 			note: "not resolved at the town tier by 07:10", noteZh: "镇指挥室层级 07:10 前未办结",
 		},
 		{
 			name: "supervised acknowledged: nothing more", policy: p, now: t0.Add(48 * time.Hour),
-			inc: supervised(model.TierGrid, model.StatusAcknowledged),
+			inc: incidentAt(model.TierGrid, model.StatusAcknowledged, supervised),
 		},
 		{
 			name: "resolved: nothing", policy: p, now: t0.Add(365 * 24 * time.Hour),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusResolved) },
+			inc: incidentAt(model.TierGrid, model.StatusResolved),
 		},
 		{
 			name: "closed: nothing", policy: p, now: t0.Add(365 * 24 * time.Hour),
-			inc: func(t *testing.T) model.Incident { return at(t, model.TierGrid, model.StatusClosed) },
+			inc: incidentAt(model.TierGrid, model.StatusClosed),
 		},
 		{
 			name: "wartime: before the halved deadline", policy: wartime, now: t0.Add(59 * time.Second),
-			inc: func(t *testing.T) model.Incident {
-				i, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
-				require.NoError(t, err)
-				return i
-			},
+			inc: inWartime,
 		},
 		{
 			name: "wartime: the grid has one minute", policy: wartime, now: t0.Add(time.Minute),
-			inc: func(t *testing.T) model.Incident {
-				i, _, err := fileReport(1, "HJ-20261129-0001", report(), gridWorker, t0, wartime)
-				require.NoError(t, err)
-				return i
-			},
+			inc: inWartime,
 			act: model.ActEscalate, after: model.State{Tier: model.TierVillage, Status: model.StatusReported},
 			note: "grid→village: not signed for within 1m0s", noteZh: "网格→村社：1m00s 内未签收",
 			checks: func(t *testing.T, a model.Incident) {

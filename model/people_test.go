@@ -58,10 +58,7 @@ func TestPersonID(t *testing.T) {
 }
 
 func TestParseRole(t *testing.T) {
-	tests := []struct {
-		in   string
-		want model.Role
-	}{
+	parses(t, model.ParseRole, []parsed[model.Role]{
 		{"grid_leader", model.RoleGridLeader},
 		{"网格长", model.RoleGridLeader},
 		{"grid_worker_ft", model.RoleGridWorkerFull},
@@ -87,14 +84,7 @@ func TestParseRole(t *testing.T) {
 		{"储备", model.RoleReserve},
 		{"reserve_pool", model.RoleReserve},
 		{"  网格长 ", model.RoleGridLeader},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := model.ParseRole(tt.in)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 	for _, bad := range []string{"", "boss", "Grid_Leader", "网格", "grid leader"} {
 		t.Run("bad "+bad, func(t *testing.T) {
 			_, err := model.ParseRole(bad)
@@ -116,10 +106,7 @@ func TestParseRole(t *testing.T) {
 }
 
 func TestParseReserveKind(t *testing.T) {
-	tests := []struct {
-		in   string
-		want model.ReserveKind
-	}{
+	parses(t, model.ParseReserveKind, []parsed[model.ReserveKind]{
 		{"", model.ReserveNone},
 		{"  ", model.ReserveNone},
 		{"party_activist", model.ReserveActivist},
@@ -128,14 +115,7 @@ func TestParseReserveKind(t *testing.T) {
 		{"志愿者", model.ReserveVolunteer},
 		{"active_villager", model.ReserveVillager},
 		{" 热心村民 ", model.ReserveVillager},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := model.ParseReserveKind(tt.in)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 	for _, bad := range []string{"soldier", "党员", "Volunteer"} {
 		_, err := model.ParseReserveKind(bad)
 		requireCode(t, err, model.EINVALID, "reserve kind", "party_activist, volunteer or active_villager")

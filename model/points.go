@@ -74,11 +74,14 @@ type Indicator struct {
 }
 
 // Name is the indicator's name in lang (zh or en).
-func (in Indicator) Name(lang string) string {
+func (in Indicator) Name(lang string) string { return inLang(lang, in.Zh, in.En) }
+
+// inLang is zh where lang is zh, else en.
+func inLang(lang, zh, en string) string {
 	if lang == "zh" {
-		return in.Zh
+		return zh
 	}
-	return in.En
+	return en
 }
 
 // PointRuleSet is a set of indicators and the day it applies from (zero:
@@ -104,12 +107,7 @@ type Benefit struct {
 }
 
 // Name is the benefit's name in lang (zh or en).
-func (b Benefit) Name(lang string) string {
-	if lang == "zh" {
-		return b.Zh
-	}
-	return b.En
-}
+func (b Benefit) Name(lang string) string { return inLang(lang, b.Zh, b.En) }
 
 // Grades are the lowest combined index of each grade of a scorecard.
 type Grades struct {

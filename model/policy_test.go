@@ -94,24 +94,14 @@ func TestPolicyWartime(t *testing.T) {
 
 func TestPolicyCategory(t *testing.T) {
 	p := model.DefaultPolicy()
-	tests := []struct {
-		in   string
-		want model.Category
-	}{
+	parses(t, p.Category, []parsed[model.Category]{
 		{"traffic", "traffic"},
 		{"交通", "traffic"},
 		{"flood", "flood"},
 		{"防汛", "flood"},
 		{"流动人口", "migrant"},
 		{"party", "party"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := p.Category(tt.in)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
+	})
 	for _, bad := range []string{"", "drone", "Traffic", "交通事故"} {
 		_, err := p.Category(bad)
 		requireCode(t, err, model.EINVALID, "category", "want one of dispute, ecology, fire, flood, hazard, health, migrant, party, security, service, traffic")

@@ -93,7 +93,7 @@ func (c NodeCode) level() (Level, error) {
 	}
 	parts := strings.Split(s, "-")
 	head := parts[0]
-	if !allDigits(head) {
+	if !AllDigits(head) {
 		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
 	if l, ok := divisionLevels[len(head)]; ok {
@@ -110,7 +110,7 @@ func (c NodeCode) level() (Level, error) {
 		return bad("too many segments (village-GG-MM-UU at most)", "段数过多（最多 村代码-GG-MM-UU）")
 	}
 	for _, p := range parts[1:] {
-		if len(p) != 2 || !allDigits(p) || p == "00" {
+		if len(p) != 2 || !AllDigits(p) || p == "00" {
 			return bad("segments after the village code are two digits, 01-99", "村代码之后每段为两位数字 01-99")
 		}
 	}
@@ -121,7 +121,9 @@ func (c NodeCode) level() (Level, error) {
 // length in digits.
 var divisionLevels = map[int]Level{2: LevelProvince, 4: LevelCity, 6: LevelCounty, 9: LevelTown}
 
-func allDigits(s string) bool {
+// AllDigits reports whether s is one or more ASCII digits, as the parts of
+// a node code are.
+func AllDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -154,37 +156,26 @@ func (c NodeCode) Parent() NodeCode {
 	return ""
 }
 
-// Town returns the code of the town c belongs to, "" above the town level.
-func (c NodeCode) Town() NodeCode {
-	if len(c) < 9 {
+// head is the first n bytes of c, the code of the node above it at that
+// length, or "" where c is shorter.
+func (c NodeCode) head(n int) NodeCode {
+	if len(c) < n {
 		return ""
 	}
-	return c[:9]
+	return c[:n]
 }
+
+// Town returns the code of the town c belongs to, "" above the town level.
+func (c NodeCode) Town() NodeCode { return c.head(9) }
 
 // County returns the code of the county c belongs to, "" above it.
-func (c NodeCode) County() NodeCode {
-	if len(c) < 6 {
-		return ""
-	}
-	return c[:6]
-}
+func (c NodeCode) County() NodeCode { return c.head(6) }
 
 // Village returns the village code of c, or "" above the village level.
-func (c NodeCode) Village() NodeCode {
-	if len(c) < 12 {
-		return ""
-	}
-	return c[:12]
-}
+func (c NodeCode) Village() NodeCode { return c.head(12) }
 
 // Grid returns the grid code of c, or "" above the grid level.
-func (c NodeCode) Grid() NodeCode {
-	if len(c) < 15 {
-		return ""
-	}
-	return c[:15]
-}
+func (c NodeCode) Grid() NodeCode { return c.head(15) }
 
 // Contains reports whether d is c or lies beneath it.
 func (c NodeCode) Contains(d NodeCode) bool {

@@ -194,14 +194,7 @@ func OneTown(codes []NodeCode, field string) (NodeCode, error) {
 // normalizeScope sorts codes and drops those inside another.
 func normalizeScope(in []NodeCode) []NodeCode {
 	sort.Slice(in, func(i, j int) bool { return in[i] < in[j] })
-	var out []NodeCode
-	for _, c := range in {
-		if len(out) > 0 && out[len(out)-1].Contains(c) {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
+	return topmost(in)
 }
 
 // Activate is the rule for going to wartime: refused while another

@@ -20,15 +20,16 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"gridcmd/demo"
-	"gridcmd/internal/testclock"
+	"gridcmd/internal/demodb"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 	"gridcmd/store"
 )
 
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = testkit.CST
 
 // base is the demo's night: 03:10.
-var base = time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai)
+var base = testkit.Night
 
 // Duxi is 渎溪村, the village of the seats' village cadre.
 const duxi model.NodeCode = "330784114266"
@@ -60,14 +61,7 @@ func (l smallBuffers) Accept() (net.Conn, error) {
 
 func newRig(t *testing.T, opts Options) *rig {
 	t.Helper()
-	clock := testclock.New(base)
-	db, err := store.Open(filepath.Join(t.TempDir(), "seat.db"), store.Options{
-		Timeout: time.Second, Now: clock.Now, Policy: model.DefaultPolicy(), Prefix: "HJ", Location: shanghai,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	require.NoError(t, demo.Load(context.Background(), db, clock.Set, 1, base))
-	clock.Set(base)
+	db, _ := demodb.Open(t, "seat.db", base, demo.Load)
 	r := &rig{db: db}
 	officers, err := db.People(context.Background(), model.PeopleFilter{Role: model.RoleDutyOfficer})
 	require.NoError(t, err)

@@ -44,27 +44,24 @@ func (s *shared) forget() {
 }
 
 func (s *shared) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ns, ok := s.nodes[root]; ok {
-		return ns, nil
-	}
-	ns, err := s.Service.Nodes(ctx, root)
-	if err == nil {
-		s.nodes[root] = ns
-	}
-	return ns, err
+	return cached(s, s.nodes, root, func() ([]model.Node, error) { return s.Service.Nodes(ctx, root) })
 }
 
 func (s *shared) People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error) {
+	return cached(s, s.people, f, func() ([]model.Person, error) { return s.Service.People(ctx, f) })
+}
+
+// cached is what m holds at k, or else what load reads, kept in m unless
+// it failed; under s's lock.
+func cached[K comparable, V any](s *shared, m map[K]V, k K, load func() (V, error)) (V, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ps, ok := s.people[f]; ok {
-		return ps, nil
+	if v, ok := m[k]; ok {
+		return v, nil
 	}
-	ps, err := s.Service.People(ctx, f)
+	v, err := load()
 	if err == nil {
-		s.people[f] = ps
+		m[k] = v
 	}
-	return ps, err
+	return v, err
 }

@@ -345,13 +345,30 @@ func BenchmarkReportInTx(b *testing.B) {
 	s := tw.s
 	nodes := []model.NodeCode{micro011, micro012, micro021, micro101}
 	report := func(i int) model.Report { return benchReport(i, nodes[i%len(nodes)], tw.worker01.ID) }
+	fileConcurrently(b, tw.ctx, s, 20000, report)
+	// The writer is idle from here on: this goroutine plays its part.
+	const batch = 128
+	checked, texts := checkedReports(b, s, 0, batch, report)
+	now := tw.clock.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	inRolledBackTx(b, s, batch, func(tx *bolt.Tx, i, _ int) {
+		_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
+		require.NoError(b, err)
+		require.NoError(b, putEvents(s.wt.buckets, []model.Event{ev}))
+	}, s.wc.reset)
+}
+
+// fileConcurrently files report(0) to report(n-1) through the writer,
+// from 64 callers at once.
+func fileConcurrently(b *testing.B, ctx context.Context, s *DB, n int, report func(i int) model.Report) {
 	var wg sync.WaitGroup
 	for w := 0; w < 64; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < 20000; i += 64 {
-				if _, err := s.Report(tw.ctx, report(i)); err != nil {
+			for i := w; i < n; i += 64 {
+				if _, err := s.Report(ctx, report(i)); err != nil {
 					b.Error(err)
 					return
 				}
@@ -359,18 +376,26 @@ func BenchmarkReportInTx(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	// The writer is idle from here on: this goroutine plays its part.
-	const batch = 128
-	checked := make([]model.CheckedReport, batch)
-	texts := make([]textJSON, batch)
+}
+
+// checkedReports are report(from) to report(from+n-1) checked, each with
+// its text, as Report hands them to the writer.
+func checkedReports(b *testing.B, s *DB, from, n int, report func(i int) model.Report) ([]model.CheckedReport, []textJSON) {
+	checked := make([]model.CheckedReport, n)
+	texts := make([]textJSON, n)
 	for i := range checked {
-		c, err := report(i).Check(s.opts.Policy)
+		c, err := report(from + i).Check(s.opts.Policy)
 		require.NoError(b, err)
 		checked[i], texts[i] = c, newTextJSON(c)
 	}
-	now := tw.clock.Now()
-	b.ReportAllocs()
-	b.ResetTimer()
+	return checked, texts
+}
+
+// inRolledBackTx calls each b.N times in all (i counting within the
+// transaction, n in all), batch calls to a write transaction that is set up
+// and finished as the writer's (startTx, finish) and then rolled back, so
+// that no disk write or fsync is in the figure; then runs after each.
+func inRolledBackTx(b *testing.B, s *DB, batch int, each func(tx *bolt.Tx, i, n int), then func()) {
 	for n := 0; n < b.N; {
 		tx, err := s.db.Begin(true)
 		require.NoError(b, err)
@@ -378,13 +403,13 @@ func BenchmarkReportInTx(b *testing.B) {
 		require.NoError(b, err)
 		s.startTx(wb)
 		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
-			_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
-			require.NoError(b, err)
-			require.NoError(b, putEvents(s.wt.buckets, []model.Event{ev}))
+			each(tx, i, n)
 		}
 		require.NoError(b, s.wt.finish(tx))
 		require.NoError(b, tx.Rollback())
-		s.wc.reset()
+		if then != nil {
+			then()
+		}
 	}
 }
 
@@ -404,50 +429,23 @@ func BenchmarkReportInTxBooked(b *testing.B) {
 	report := func(i int) model.Report {
 		return benchReport(i, nodes[i%len(nodes)], reporters[i%len(reporters)])
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < 64; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < 20000; i += 64 {
-				if _, err := s.Report(ctx, report(i)); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	fileConcurrently(b, ctx, s, 20000, report)
 	const batch = 1000
-	checked := make([]model.CheckedReport, batch)
-	texts := make([]textJSON, batch)
-	for i := range checked {
-		c, err := report(20000 + i).Check(s.opts.Policy)
-		require.NoError(b, err)
-		checked[i], texts[i] = c, newTextJSON(c)
-	}
+	checked, texts := checkedReports(b, s, 20000, batch, report)
 	now := s.clock()
 	b.ReportAllocs()
 	b.ResetTimer()
-	for n := 0; n < b.N; {
-		tx, err := s.db.Begin(true)
+	// The writer's cache of people and nodes is kept from one transaction to
+	// the next (no then), as the writer keeps it from one commit to the
+	// next (nothing here writes them).
+	inRolledBackTx(b, s, batch, func(tx *bolt.Tx, i, _ int) {
+		_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
 		require.NoError(b, err)
-		wb, err := writerBuckets(tx)
-		require.NoError(b, err)
-		s.startTx(wb)
-		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
-			_, ev, err := s.fileReport(tx, now, checked[i], &texts[i])
-			require.NoError(b, err)
-			evs := []model.Event{ev}
-			require.NoError(b, putEvents(s.wt.buckets, evs))
-			require.NoError(b, s.noteActivity(tx, evs))
-			require.NoError(b, s.earn(tx, evs))
-		}
-		require.NoError(b, s.wt.finish(tx))
-		require.NoError(b, tx.Rollback())
-		// The writer's cache of people and nodes is kept, as the writer
-		// keeps it from one commit to the next (nothing here writes them).
-	}
+		evs := []model.Event{ev}
+		require.NoError(b, putEvents(s.wt.buckets, evs))
+		require.NoError(b, s.noteActivity(tx, evs))
+		require.NoError(b, s.earn(tx, evs))
+	}, nil)
 }
 
 // nextDayNumber takes the next daily number of the local day of day, for
@@ -455,7 +453,7 @@ func BenchmarkReportInTxBooked(b *testing.B) {
 // through txState.nextID, which also checks the day: checkDayFree).
 func nextDayNumber(tx *bolt.Tx, day time.Time) (uint64, error) {
 	k := dayKey(day.Format("20060102"))
-	n, err := getDayNumber(tx, k)
+	n, err := metaU64(tx, k)
 	if err != nil {
 		return 0, err
 	}

@@ -70,6 +70,7 @@ func (s *DB) Check(ctx context.Context) (problems []string, err error) {
 
 type checker struct {
 	s        *DB
+	mirror   fedMirror // what the file holds as copies of federated towns
 	ctx      context.Context
 	problems []string
 	more     int
@@ -116,7 +117,11 @@ func (c *checker) run(tx *bolt.Tx) error {
 	if v, err := fileSchema(tx); err != nil || v != schemaVersion() {
 		c.add("meta/schema is %d (%v), want %d", v, err, schemaVersion())
 	}
-	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points, c.figures} {
+	var err error
+	if c.mirror, err = readFedMirror(tx); err != nil {
+		return err
+	}
+	for _, step := range []func(*bolt.Tx) error{c.nodes, c.people, c.incidents, c.events, c.wartime, c.intake, c.duty, c.patrols, c.sshKeys, c.counts, c.points, c.figures, c.fed} {
 		if err := step(tx); err != nil {
 			return err
 		}
@@ -274,7 +279,7 @@ func (c *checker) incidentRecords(tx *bolt.Tx) (map[string]map[string]string, er
 		if keys.open != nil {
 			want[string(bucketIdxOpen)][string(keys.open)] = inc.ID
 		}
-		if keys.due != nil {
+		if keys.due != nil && !c.mirror.towns[inc.Node.Town()] { // a federated town's clocks are the town's
 			want[string(bucketIdxDue)][string(keys.due)] = inc.ID
 		}
 		want[string(bucketIdxNode)][string(keys.node)] = inc.ID
@@ -296,7 +301,7 @@ func (c *checker) incidentID(tx *bolt.Tx, k, v []byte) {
 		return
 	}
 	date, n := string(k[:8]), getU64(k[8:16])
-	if last, err := getDayNumber(tx, dayKey(date)); err != nil {
+	if last, err := metaU64(tx, dayKey(date)); err != nil {
 		c.add("incident_ids: %s: %v", name, err)
 	} else if last < n {
 		c.add("incident_ids: %s is past the day's counter meta/%s = %d", name, dayKey(date), last)
@@ -495,7 +500,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 				}
 			}
 		}
-		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil {
+		if !a.Active() && tx.Bucket(bucketWtAfter).Get(k) == nil && !c.mirror.acts[a.Seq] { // a town's summary stays in the town
 			c.add("wt_after: %s ended but has no after-action summary", a.ID)
 		}
 		return nil

@@ -436,18 +436,15 @@ func (s *DB) Subtree(ctx context.Context, root model.NodeCode, depth int) ([]mod
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if root != "" {
-		c, err := model.ParseNodeCode(string(root))
-		if err != nil {
-			return nil, err
-		}
-		root = c
+	root, err := parseRoot(root)
+	if err != nil {
+		return nil, err
 	}
 	if depth < 0 {
 		return nil, model.Errorf(model.EINVALID, "depth %d: want 0 or more", depth).Zh("层数 %d：应为 0 或以上", depth)
 	}
 	var out []model.CountedNode
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		nodes := tx.Bucket(bucketNodes)
 		cur := nodes.Cursor()
 		add := func(k, v []byte) error {

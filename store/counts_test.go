@@ -115,8 +115,7 @@ func TestCountsFollowEveryChange(t *testing.T) {
 
 	// The clock: reports not signed for climb by themselves.
 	tw.clock.Advance(time.Hour)
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, tw.s)
 	require.NotEmpty(t, evs)
 	want("the sweep's escalations")
 

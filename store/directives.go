@@ -110,10 +110,30 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		}
 		return d, units, nil
 	}
-	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	var q fedQueue
+	_, err := s.write(ctx, s.directiveFn(text, codes, deadline, by, &d, &units, &q))
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	if q.seq != 0 {
+		return model.Directive{}, nil, q.err()
+	}
+	return d, units, nil
+}
+
+// directiveFn is IssueDirective's write: it sets *d and *units. On a hub
+// (q not nil) a directive to a federated town is queued as a command for
+// it instead (q says so).
+func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Duration, by model.PersonID, d *model.Directive, units *[]model.DirectiveUnit, q *fedQueue) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
+		}
+		if q != nil {
+			if queued, err := s.queueDirective(tx, now, actor, q, text, codes, deadline); queued || err != nil {
+				return nil, err
+			}
 		}
 		seq, err := tx.Bucket(bucketDirectives).NextSequence()
 		if err != nil {
@@ -126,7 +146,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		if err := putDirective(tx, nd, nu); err != nil {
 			return nil, err
 		}
-		d, units = nd, nu
+		*d, *units = nd, nu
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
@@ -134,11 +154,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
 				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 		}}, nil
-	})
-	if err != nil {
-		return model.Directive{}, nil, err
 	}
-	return d, units, nil
 }
 
 // putDirective writes a new directive d and its units: the records, each
@@ -265,15 +281,12 @@ func (s *DB) Directives(ctx context.Context, scope model.NodeCode) ([]model.Dire
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if scope != "" {
-		c, err := model.ParseNodeCode(string(scope))
-		if err != nil {
-			return nil, err
-		}
-		scope = c
+	scope, err := parseRoot(scope)
+	if err != nil {
+		return nil, err
 	}
 	var out []model.Directive
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		acts, err := activeSeqs(tx, scope)
 		if err != nil {
 			return err

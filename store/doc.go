@@ -154,6 +154,44 @@
 // Migration 13 fills them from the event log, and check compares them with
 // what the log says.
 //
+// Federation (schema 14; see store/fed_outbox.go, fed_apply.go,
+// fed_command.go): a town publishes its log to the county's hub, the hub
+// keeps a read model of every town in its ordinary buckets, and the hub's
+// commands for a town go down.
+//
+//	meta                 "fed/cursor"      -> u64 (town) the last record the local stream has
+//	                     "fed/cmd_applied" -> u64 (town) the last hub command applied or refused
+//	                     "fed/cmd_cursor"  -> u64 (hub) the last command the hub's stream has
+//	fed_towns            town code -> fedTownRecord (hub: applied seq, newest event's time,
+//	                     when last applied, the prefix of its incident ids here, records applied)
+//	fed_people           town code 0x00 u64 the town's person id -> u64 the hub's person id
+//	fed_incidents        town code 0x00 u64 the town's incident seq -> u64 the hub's incident seq
+//	fed_acts             town code 0x00 u64 the town's activation seq -> u64 the hub's activation seq
+//	fed_commands         u64 command seq -> the command's record as published (fedCommandWire)
+//
+// A town's record is one per event of its log (its seq the event's): the
+// event, the incident it names, the activation of a wartime event and the
+// structure on the first event and on those that change it, all as the
+// town's own stored records (fedWire). The hub writes them into nodes,
+// people, incidents (and incident_ids, idx_open, idx_node, node_counts,
+// idx_escalations, idx_pass_on), wt_activations, wt_units, meta
+// wt/active/<town> and the events log (each event with "fed": the town's
+// code, a dash, the town's seq), and the town's fed_towns record, in one
+// writer transaction. A federated town's incidents have no idx_due entry
+// (the hub never runs a town's clocks) and their ids keep the town's date
+// and number under the prefix fed_towns gives it; the day's counter (meta
+// day/...) is raised to the highest number mirrored. gridcmd check
+// compares each fed_towns record with the events the log mirrors and the
+// maps with the records they point at.
+//
+// A town's log gains two actions of the federation: fed_structure (a
+// marker that gives the parts of a structure too large for one record more
+// records to ride on) and command_refused (a hub's command its rules
+// refused, naming it as town-seq in the event's "directive"). On a hub, a
+// county room's directive or activation for a federated town writes only
+// its fed_commands record (no event): the town's events about it come back
+// up.
+//
 // The tier and status bytes of idx_open come from tables private to this
 // package (tierCodes, statusCodes), not from the order of model.Tiers, for the
 // same reason the records are private structs.

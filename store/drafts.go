@@ -51,6 +51,9 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 		if err != nil {
 			return nil, err
 		}
+		if err := fedWartimeCopy(tx, a); err != nil {
+			return nil, err
+		}
 		reserve, err := getPerson(tx, person)
 		if err != nil {
 			return nil, err

@@ -32,14 +32,17 @@ func (d dutyTower) shift(p model.Person, room model.NodeCode, from, to time.Time
 	return model.Shift{Room: room, Person: p.ID, From: from, To: to}
 }
 
+// townChange is the town room's two shifts that meet at change: the duty
+// officer's from from, the second officer's until to.
+func (d dutyTower) townChange(from, change, to time.Time) []model.Shift {
+	return []model.Shift{d.shift(d.duty, town, from, change), d.shift(d.officer2, town, change, to)}
+}
+
 func TestShiftsAndDuty(t *testing.T) {
 	d := newDutyTower(t)
 	change := t0.Add(3 * time.Hour) // 12:00
-	added, err := d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, change.Add(-12*time.Hour), change),
-		d.shift(d.officer2, town, change, change.Add(12*time.Hour)),
-		d.shift(d.cadre, vA, t0, t0.Add(24*time.Hour)),
-	}, d.duty.ID, "week 48")
+	added, err := d.s.AddShifts(d.ctx, append(d.townChange(change.Add(-12*time.Hour), change, change.Add(12*time.Hour)),
+		d.shift(d.cadre, vA, t0, t0.Add(24*time.Hour))), d.duty.ID, "week 48")
 	require.NoError(t, err)
 	require.Len(t, added, 3)
 	assert.Equal(t, "S-0001", added[0].ID)
@@ -123,10 +126,7 @@ func TestShiftsAndDuty(t *testing.T) {
 func TestHandoverFlow(t *testing.T) {
 	d := newDutyTower(t)
 	change := t0.Add(3 * time.Hour) // 12:00
-	_, err := d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, t0.Add(-9*time.Hour), change),
-		d.shift(d.officer2, town, change, change.Add(12*time.Hour)),
-	}, d.duty.ID, "")
+	_, err := d.s.AddShifts(d.ctx, d.townChange(t0.Add(-9*time.Hour), change, change.Add(12*time.Hour)), d.duty.ID, "")
 	require.NoError(t, err)
 	inc, err := d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "330国道货物撒落", Reporter: d.gridWorker.ID})
 	require.NoError(t, err)
@@ -243,20 +243,17 @@ func TestGatewaySilenceAndReturn(t *testing.T) {
 	// watch/next was 09:10, before the heartbeat: one sweep finds nothing
 	// and moves it on to 09:19; from then idle sweeps commit nothing.
 	d.clock.Advance(9*time.Minute + 59*time.Second)
-	evs, err := d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, d.s)
 	assert.Empty(t, evs)
 	writes := txWrites(d.s)
 	for i := 0; i < 3; i++ {
-		evs, err = d.s.Sweep(d.ctx)
-		require.NoError(t, err)
+		evs = sweep(t, d.s)
 		assert.Empty(t, evs)
 	}
 	assert.Equal(t, writes, txWrites(d.s), "nothing due: an idle sweep commits nothing")
 
 	d.clock.Advance(time.Second) // 09:19: silent
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	require.Len(t, evs, 1)
 	assert.Equal(t, model.ActReport, evs[0].Action)
 	inc, err := d.s.Incident(d.ctx, evs[0].Incident)
@@ -274,8 +271,7 @@ func TestGatewaySilenceAndReturn(t *testing.T) {
 	// Silent for long: still one incident (it climbs by the tiers' own clocks).
 	for i := 0; i < 6; i++ {
 		d.clock.Advance(10 * time.Minute)
-		evs, err = d.s.Sweep(d.ctx)
-		require.NoError(t, err)
+		evs = sweep(t, d.s)
 		for _, e := range evs {
 			assert.NotEqual(t, model.ActReport, e.Action, "one incident per silence")
 		}
@@ -297,8 +293,7 @@ func TestGatewaySilenceAndReturn(t *testing.T) {
 
 	// Silent again, then an alert from beneath it: heard, resolved.
 	d.clock.Advance(10 * time.Minute)
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	require.Len(t, evs, 1)
 	second := evs[0].Incident
 	assert.NotEqual(t, inc.ID, second)
@@ -311,8 +306,7 @@ func TestGatewaySilenceAndReturn(t *testing.T) {
 	require.NoError(t, d.s.RemoveHeartbeat(d.ctx, "gw-duxi", d.duty.ID))
 	requireCode(t, d.s.RemoveHeartbeat(d.ctx, "gw-duxi", d.duty.ID), model.ENOTFOUND)
 	d.clock.Advance(24 * time.Hour)
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	for _, e := range evs {
 		assert.NotEqual(t, model.SourceWatchdog, e.Action)
 	}
@@ -323,39 +317,28 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	d := newDutyTower(t)
 	// Peacetime watches no room.
 	d.clock.Advance(5 * time.Hour)
-	evs, err := d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, d.s)
 	assert.Empty(t, evs)
 
 	act := d.activate(t, town)
 	var writes int64
 	d.clock.Advance(time.Hour)
 	mustReport(t, d.wtTower, vA.Child(1)) // a grid worker's report is no action of the room
-	_, err = d.s.Report(d.ctx, model.Report{Node: vA, Category: "flood", Severity: model.SeverityII, Title: "河道水位上涨", Reporter: d.cadre.ID})
+	_, err := d.s.Report(d.ctx, model.Report{Node: vA, Category: "flood", Severity: model.SeverityII, Title: "河道水位上涨", Reporter: d.cadre.ID})
 	require.NoError(t, err) // the village room of vA acts at +1h
 	writes = txWrites(d.s)
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	assert.Empty(t, evs)
 	assert.Equal(t, writes, txWrites(d.s), "nothing due before a silence has passed: the sweep commits nothing")
 
 	d.clock.Set(act.Since.Add(2*time.Hour - time.Second))
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	for _, e := range evs {
 		assert.NotEqual(t, model.ActReport, e.Action)
 	}
 	d.clock.Set(act.Since.Add(2 * time.Hour)) // vB has been silent since wartime began
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
-	var silences []model.Incident
-	for _, e := range evs {
-		if e.Action == model.ActReport {
-			i, err := d.s.Incident(d.ctx, e.Incident)
-			require.NoError(t, err)
-			silences = append(silences, i)
-		}
-	}
+	evs = sweep(t, d.s)
+	silences := openedBy(t, d.s, evs)
 	require.Len(t, silences, 1, "vA acted an hour ago")
 	assert.Equal(t, vB, silences[0].Node)
 	assert.Equal(t, model.TierTown, silences[0].Tier)
@@ -363,8 +346,7 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	assert.Equal(t, "花街村村指挥室静默（战时超过 2h 无操作或报到）", silences[0].Title)
 
 	d.clock.Set(act.Since.Add(3 * time.Hour)) // vA silent now too
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	reports := 0
 	for _, e := range evs {
 		if e.Action == model.ActReport {
@@ -377,17 +359,13 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	// A check-in for vB (by the duty officer, on the phone with it) ends its silence at the next sweep.
 	requireCode(t, d.s.CheckIn(d.ctx, vB, d.cadre.ID), model.EFORBIDDEN)
 	require.NoError(t, d.s.CheckIn(d.ctx, vB, d.duty.ID))
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	require.Len(t, evs, 1)
 	assert.Equal(t, model.ActResolve, evs[0].Action)
 	assert.Equal(t, silences[0].ID, evs[0].Incident)
 
 	// The handover sheet of the town room lists the silence still open.
-	_, err = d.s.AddShifts(d.ctx, []model.Shift{
-		d.shift(d.duty, town, t0, d.clock.Now().Add(30*time.Minute)),
-		d.shift(d.officer2, town, d.clock.Now().Add(30*time.Minute), d.clock.Now().Add(12*time.Hour)),
-	}, d.duty.ID, "")
+	_, err = d.s.AddShifts(d.ctx, d.townChange(t0, d.clock.Now().Add(30*time.Minute), d.clock.Now().Add(12*time.Hour)), d.duty.ID, "")
 	require.NoError(t, err)
 	h, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true)
 	require.NoError(t, err)
@@ -401,8 +379,7 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	d.clock.Advance(time.Minute)
 	_, err = d.s.Report(d.ctx, model.Report{Node: vA, Category: "flood", Severity: model.SeverityIII, Title: "堤坝巡查正常", Reporter: d.cadre.ID})
 	require.NoError(t, err)
-	evs, err = d.s.Sweep(d.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, d.s)
 	resolved := 0
 	for _, e := range evs {
 		if e.Action == model.ActResolve {
@@ -434,8 +411,7 @@ func TestResupervisionInTheStore(t *testing.T) {
 	var notes []string
 	for at := due.Add(-time.Minute); at.Before(due.Add(150 * time.Minute)); at = at.Add(10 * time.Minute) {
 		tw.clock.Set(at)
-		evs, err := tw.s.Sweep(tw.ctx)
-		require.NoError(t, err)
+		evs := sweep(t, tw.s)
 		for _, e := range evs {
 			notes = append(notes, e.At.Format("15:04")+" "+string(e.Action))
 		}

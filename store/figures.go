@@ -54,16 +54,13 @@ func (s *DB) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, 
 	if err := ctx.Err(); err != nil {
 		return model.Figures{}, err
 	}
-	if scope != "" {
-		c, err := model.ParseNodeCode(string(scope))
-		if err != nil {
-			return model.Figures{}, err
-		}
-		scope = c
+	scope, err := parseRoot(scope)
+	if err != nil {
+		return model.Figures{}, err
 	}
 	now := s.clock()
 	var f model.Figures
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		f, err = figuresAt(tx, now, scope, s.opts.Location)
 		return err

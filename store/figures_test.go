@@ -12,12 +12,13 @@ import (
 	"gridcmd/model"
 )
 
-// figureHistory files reports on grid 01 and moves them on: acknowledged
-// after 1m, 2m, 4m and escalated by the grid leader after 3m, by the clock
-// after 2m, one left waiting; and one on the village tier (no pass-on).
-// Reports are filed 5 minutes apart, from t0.
-func figureHistory(t *testing.T, tw *tower) {
+// figureTower is the tiny tower with reports filed on grid 01 and moved
+// on: acknowledged after 1m, 2m, 4m and escalated by the grid leader after
+// 3m, by the clock after 2m, one left waiting; and one on the village tier
+// (no pass-on). Reports are filed 5 minutes apart, from t0.
+func figureTower(t *testing.T) *tower {
 	t.Helper()
+	tw := newTower(t)
 	act := func(id string, a model.Action, by model.PersonID) {
 		t.Helper()
 		_, err := tw.s.Act(tw.ctx, id, model.Command{Action: a, By: by})
@@ -35,8 +36,7 @@ func figureHistory(t *testing.T, tw *tower) {
 		tw.clock.Advance(step.wait)
 		switch step.act {
 		case "":
-			_, err := tw.s.Sweep(tw.ctx)
-			require.NoError(t, err)
+			sweep(t, tw.s)
 		case "-":
 		default:
 			act(inc.ID, step.act, tw.leader01.ID)
@@ -45,17 +45,24 @@ func figureHistory(t *testing.T, tw *tower) {
 	v := tw.report(t, village, tw.cadre.ID, "at the village")
 	act(v.ID, model.ActAcknowledge, tw.cadre.ID)
 	act(v.ID, model.ActEscalate, tw.cadre.ID) // an escalation, but no pass-on
+	return tw
+}
+
+// figures are the store's figures over scope at its clock.
+func (tw *tower) figures(t *testing.T, scope model.NodeCode) model.Figures {
+	t.Helper()
+	f, err := tw.s.Figures(tw.ctx, scope)
+	require.NoError(t, err)
+	return f
 }
 
 // TestFigures: the escalations of the last hour and the median pass-on of
 // the last day, from the indexes the writer keeps, the same in Stats; the
 // window slides with the clock (NextChange says when); check agrees.
 func TestFigures(t *testing.T) {
-	tw := newTower(t)
-	figureHistory(t, tw)
+	tw := figureTower(t)
 	tw.clock.Set(t0.Add(30 * time.Minute))
-	f, err := tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	f := tw.figures(t, "")
 	assert.Equal(t, 3, f.EscalationsLastHour, "grid leader, clock, cadre")
 	assert.Equal(t, 5, f.PassOnReports)
 	assert.Equal(t, 2*time.Minute, f.PassOnP50, "1m 2m 2m 3m 4m")
@@ -69,12 +76,10 @@ func TestFigures(t *testing.T) {
 	assert.Equal(t, 5, st.Incidents.PassOnReports)
 
 	// A seat's subtree: grid 01 only.
-	f, err = tw.s.Figures(tw.ctx, grid01)
-	require.NoError(t, err)
+	f = tw.figures(t, grid01)
 	assert.Equal(t, 2, f.EscalationsLastHour)
 	assert.Equal(t, 5, f.PassOnReports)
-	f, err = tw.s.Figures(tw.ctx, grid02)
-	require.NoError(t, err)
+	f = tw.figures(t, grid02)
 	assert.Zero(t, f.EscalationsLastHour)
 	assert.Zero(t, f.PassOnReports)
 	assert.True(t, f.NextChange.IsZero())
@@ -82,13 +87,11 @@ func TestFigures(t *testing.T) {
 	// An hour on, the escalations have left the window; the day keeps the
 	// pass-ons. A day on, nothing is left.
 	tw.clock.Set(t0.Add(2 * time.Hour))
-	f, err = tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	f = tw.figures(t, "")
 	assert.Zero(t, f.EscalationsLastHour)
 	assert.Equal(t, 5, f.PassOnReports)
 	tw.clock.Set(t0.Add(25 * time.Hour))
-	f, err = tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	f = tw.figures(t, "")
 	assert.Zero(t, f.PassOnReports)
 	assert.Zero(t, f.PassOnP50)
 	requireClean(t, tw.s)
@@ -100,26 +103,22 @@ func TestFigures(t *testing.T) {
 // TestFiguresHoldPastABusyLog: a thousand other events (notes, here) after
 // the escalations change nothing; only the clock does.
 func TestFiguresHoldPastABusyLog(t *testing.T) {
-	tw := newTower(t)
-	figureHistory(t, tw)
+	tw := figureTower(t)
 	tw.clock.Set(t0.Add(30 * time.Minute))
-	before, err := tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	before := tw.figures(t, "")
 	inc := tw.report(t, grid02, tw.leader02.ID, "busy")
 	for i := 0; i < 1000; i++ {
 		_, err := tw.s.Note(tw.ctx, inc.ID, fmt.Sprintf("note %d", i), tw.duty.ID)
 		require.NoError(t, err)
 	}
-	after, err := tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	after := tw.figures(t, "")
 	assert.Equal(t, before, after)
 }
 
 // TestCheckFindsFiguresAstray: an index entry the log does not have, and
 // one the log has that is missing, are both reported.
 func TestCheckFindsFiguresAstray(t *testing.T) {
-	tw := newTower(t)
-	figureHistory(t, tw)
+	tw := figureTower(t)
 	requireClean(t, tw.s)
 	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
 		k, _ := tx.Bucket(bucketIdxPassOn).Cursor().First()
@@ -137,11 +136,9 @@ func TestCheckFindsFiguresAstray(t *testing.T) {
 // indexes) gets them from its event log at Open, the same as the writer
 // would have kept.
 func TestMigrateFigures(t *testing.T) {
-	tw := newTower(t)
-	figureHistory(t, tw)
+	tw := figureTower(t)
 	tw.clock.Set(t0.Add(30 * time.Minute))
-	want, err := tw.s.Figures(tw.ctx, "")
-	require.NoError(t, err)
+	want := tw.figures(t, "")
 	require.NoError(t, tw.s.Close())
 
 	raw, err := bolt.Open(tw.path, 0o600, nil)

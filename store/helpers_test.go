@@ -178,12 +178,48 @@ func keysIn(t testing.TB, s *DB, bucket []byte) [][]byte {
 	return keys
 }
 
-func seqsOf(list []model.Incident) []uint64 {
-	out := make([]uint64, len(list))
-	for i, inc := range list {
-		out[i] = inc.Seq
+// sweep runs the store's sweep and returns its events.
+func sweep(t testing.TB, s *DB) []model.Event {
+	t.Helper()
+	evs, err := s.Sweep(context.Background())
+	require.NoError(t, err)
+	return evs
+}
+
+// openedBy are the incidents the events of a sweep opened, as s holds
+// them.
+func openedBy(t testing.TB, s *DB, evs []model.Event) []model.Incident {
+	t.Helper()
+	var out []model.Incident
+	for _, e := range evs {
+		if e.Action == model.ActReport {
+			inc, err := s.Incident(context.Background(), e.Incident)
+			require.NoError(t, err)
+			out = append(out, inc)
+		}
 	}
 	return out
+}
+
+// each is what f makes of every element of in, in order.
+func each[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, len(in))
+	for i, x := range in {
+		out[i] = f(x)
+	}
+	return out
+}
+
+func seqsOf(list []model.Incident) []uint64 {
+	return each(list, func(inc model.Incident) uint64 { return inc.Seq })
+}
+
+func codesOf(nodes []model.Node) []model.NodeCode {
+	return each(nodes, func(n model.Node) model.NodeCode { return n.Code })
+}
+
+func idsOf(people []model.Person) []model.PersonID {
+	return each(people, func(p model.Person) model.PersonID { return p.ID })
 }
 
 func sortedCopy(x []uint64) []uint64 {

@@ -25,9 +25,18 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 		return model.Incident{}, err
 	}
 	text := newTextJSON(c)
+	return s.writeIncident(ctx, func(tx *bolt.Tx, now time.Time) (model.Incident, model.Event, error) {
+		return s.fileReport(tx, now, c, &text)
+	})
+}
+
+// writeIncident runs change in one transaction of the writer and returns
+// the incident as change left it; the one event change records is
+// published at the commit.
+func (s *DB) writeIncident(ctx context.Context, change func(tx *bolt.Tx, now time.Time) (model.Incident, model.Event, error)) (model.Incident, error) {
 	var out model.Incident
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		inc, ev, err := s.fileReport(tx, now, c, &text)
+	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		inc, ev, err := change(tx, now)
 		if err != nil {
 			return nil, err
 		}
@@ -40,10 +49,31 @@ func (s *DB) Report(ctx context.Context, r model.Report) (model.Incident, error)
 	return out, nil
 }
 
+// actOn runs change on the incident with the public id, by the actor on
+// the roster as by, in one transaction of the writer (see writeIncident).
+func (s *DB) actOn(ctx context.Context, id string, by model.PersonID, change func(tx *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error)) (model.Incident, error) {
+	pid, err := model.ParseIncidentID(id)
+	if err != nil {
+		return model.Incident{}, err
+	}
+	return s.writeIncident(ctx, func(tx *bolt.Tx, now time.Time) (model.Incident, model.Event, error) {
+		inc, err := s.incidentByID(tx, pid)
+		if err != nil {
+			return model.Incident{}, model.Event{}, err
+		}
+		actor, err := s.wc.actor(tx, by)
+		if err != nil {
+			return model.Incident{}, model.Event{}, err
+		}
+		return change(tx, now, inc, actor)
+	})
+}
+
 func dayKey(date string) []byte { return []byte(metaDayPrefix + date) }
 
-// getDayNumber reads the last daily number used (0 for none).
-func getDayNumber(tx *bolt.Tx, k []byte) (uint64, error) {
+// metaU64 reads the number meta holds at k, 0 for none: the last daily
+// number used of a day (dayKey), a town's active activation (activeKey).
+func metaU64(tx *bolt.Tx, k []byte) (uint64, error) {
 	v := tx.Bucket(bucketMeta).Get(k)
 	if v == nil {
 		return 0, nil
@@ -79,7 +109,7 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err := t.finish(tx); err != nil {
 			return "", err
 		}
-		n, err := getDayNumber(tx, dayKey(date))
+		n, err := metaU64(tx, dayKey(date))
 		if err != nil {
 			return "", err
 		}
@@ -169,18 +199,16 @@ func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Inc
 		}
 		f.Tier = t
 	}
-	if f.Node != "" {
-		c, err := model.ParseNodeCode(string(f.Node))
-		if err != nil {
-			return nil, err
-		}
-		f.Node = c
+	node, err := parseRoot(f.Node)
+	if err != nil {
+		return nil, err
 	}
+	f.Node = node
 	if f.Status != "" && !f.Status.Open() && f.Open {
 		return nil, nil
 	}
 	var out []model.Incident
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var seqs []uint64
 		switch {
 		case f.Node != "":
@@ -294,68 +322,32 @@ func match(i model.Incident, f model.IncidentFilter) bool {
 // Act applies c to the incident through Incident.Apply; the refusals are the
 // rule's, and a refusal changes nothing.
 func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Incident, error) {
-	pid, err := model.ParseIncidentID(id)
-	if err != nil {
-		return model.Incident{}, err
-	}
-	var out model.Incident
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		inc, err := s.incidentByID(tx, pid)
-		if err != nil {
-			return nil, err
-		}
-		actor, err := s.wc.actor(tx, c.By)
-		if err != nil {
-			return nil, err
+	return s.actOn(ctx, id, c.By, func(tx *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
+		if isFedTown(tx, inc.Node.Town()) {
+			return model.Incident{}, model.Event{}, fedCopy(tx, inc)
 		}
 		p, err := s.policyAt(tx, inc.Node) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
-			return nil, err
+			return model.Incident{}, model.Event{}, err
 		}
 		next, ev, err := inc.Apply(c, actor, now, p)
 		if err != nil {
-			return nil, err
+			return model.Incident{}, model.Event{}, err
 		}
 		if err := saveIncident(s.wt.buckets, next, &inc, nil); err != nil {
-			return nil, err
+			return model.Incident{}, model.Event{}, err
 		}
-		out = next
-		return []model.Event{ev}, nil
+		return next, ev, nil
 	})
-	if err != nil {
-		return model.Incident{}, err
-	}
-	return out, nil
 }
 
 // Note adds the operator's note to the incident's timeline
 // (Incident.AddNote); the incident stays as it is, whatever its status.
 func (s *DB) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
-	pid, err := model.ParseIncidentID(id)
-	if err != nil {
-		return model.Incident{}, err
-	}
-	var out model.Incident
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		inc, err := s.incidentByID(tx, pid)
-		if err != nil {
-			return nil, err
-		}
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
+	return s.actOn(ctx, id, by, func(_ *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
 		ev, err := inc.AddNote(actor, text, now)
-		if err != nil {
-			return nil, err
-		}
-		out = inc
-		return []model.Event{ev}, nil
+		return inc, ev, err
 	})
-	if err != nil {
-		return model.Incident{}, err
-	}
-	return out, nil
 }
 
 // Timeline returns the incident's events in order.
@@ -567,15 +559,8 @@ func keysOf(inc model.Incident) (indexKeys, error) {
 // replaced. text, if not nil, is the incident's title and text as JSON.
 // In the writer's transactions it notes inc for the feed (b.changed).
 func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *textJSON) error {
-	nk, err := keysOf(inc)
+	nk, err := putIncident(b, inc, text)
 	if err != nil {
-		return err
-	}
-	v, err := encodeIncidentText(inc, text)
-	if err != nil {
-		return err
-	}
-	if err := b.incidents.Put(u64(inc.Seq), v); err != nil {
 		return err
 	}
 	var ok indexKeys
@@ -598,6 +583,27 @@ func saveIncident(b txBuckets, inc model.Incident, old *model.Incident, text *te
 	} else if err := noteFigures(b, *old, inc); err != nil {
 		return err
 	}
+	return reindex(b, inc, old, ok, nk)
+}
+
+// putIncident writes the record of inc and returns the index keys it asks
+// for.
+func putIncident(b txBuckets, inc model.Incident, text *textJSON) (indexKeys, error) {
+	nk, err := keysOf(inc)
+	if err != nil {
+		return nk, err
+	}
+	v, err := encodeIncidentText(inc, text)
+	if err != nil {
+		return nk, err
+	}
+	return nk, b.incidents.Put(u64(inc.Seq), v)
+}
+
+// reindex replaces an incident's entries in idx_open, idx_due and idx_node
+// (ok, none for a new one) by nk, notes it for the feed and changes the
+// counters (old is the stored version, nil for a new one).
+func reindex(b txBuckets, inc model.Incident, old *model.Incident, ok, nk indexKeys) error {
 	for _, x := range []struct {
 		bucket   *bolt.Bucket
 		old, new []byte

@@ -312,13 +312,11 @@ func TestSweep(t *testing.T) {
 	require.NoError(t, err)
 
 	tw.clock.Advance(2*time.Minute - time.Second)
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, tw.s)
 	assert.Empty(t, evs, "1m59s: still in time")
 
 	tw.clock.Advance(time.Second)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, tw.s)
 	require.Len(t, evs, 1)
 	ev := evs[0]
 	assert.Equal(t, model.ActEscalate, ev.Action)
@@ -334,15 +332,13 @@ func TestSweep(t *testing.T) {
 	assert.Equal(t, 1, got.Escalations)
 	assert.Equal(t, t0.Add(2*time.Minute+5*time.Minute), got.AckBy)
 
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, tw.s)
 	assert.Empty(t, evs, "a second sweep at the same time does nothing")
 
 	// An hour on: the village has not signed either (-> town), and the
 	// signed grid incident is past its resolution deadline (-> supervised).
 	tw.clock.Advance(time.Hour)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, tw.s)
 	require.Len(t, evs, 2)
 	bySeq := map[uint64]model.Event{}
 	for _, e := range evs {
@@ -363,8 +359,7 @@ func TestSweep(t *testing.T) {
 	// Supervised once: later sweeps leave it alone.
 	for i := 0; i < 3; i++ {
 		tw.clock.Advance(3 * time.Hour)
-		evs, err = tw.s.Sweep(tw.ctx)
-		require.NoError(t, err)
+		evs = sweep(t, tw.s)
 		for _, e := range evs {
 			assert.NotEqual(t, signed.Seq, e.IncidentSeq)
 		}
@@ -408,14 +403,12 @@ func TestIdleSweepDoesNotWrite(t *testing.T) {
 	writes := func() int64 { st := tw.s.db.Stats(); return st.TxStats.GetWrite() }
 	before := writes()
 	for i := 0; i < 5; i++ {
-		evs, err := tw.s.Sweep(tw.ctx)
-		require.NoError(t, err)
+		evs := sweep(t, tw.s)
 		assert.Empty(t, evs)
 	}
 	assert.Equal(t, before, writes(), "nothing due, nothing written")
 	tw.clock.Advance(2 * time.Minute)
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, tw.s)
 	require.Len(t, evs, 1)
 	assert.Greater(t, writes(), before)
 }

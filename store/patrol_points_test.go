@@ -12,6 +12,20 @@ import (
 	"gridcmd/model"
 )
 
+// walk starts the patroller's patrol of the forest (P-DX-01) on s, which
+// the store numbers id, and checks in at its three checkpoints, every
+// apart on the clock.
+func (tw *patrolTower) walk(t *testing.T, s *DB, id string, every time.Duration) {
+	t.Helper()
+	_, _, err := s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	for _, cp := range []string{"C1", "C2", "C3"} {
+		tw.clock.Advance(every)
+		_, _, err = s.PatrolCheckIn(tw.ctx, id, cp, nil, tw.patroller.ID, "")
+		require.NoError(t, err)
+	}
+}
+
 // TestPatrolsEarnPoints: the patrol service's own events earn by the
 // shipped indicators: a patrol done earns its patroller 巡护 +2 (one ended
 // incomplete nothing), a building sweep on rotation earns its reporter
@@ -19,14 +33,8 @@ import (
 func TestPatrolsEarnPoints(t *testing.T) {
 	tw := newPatrolTower(t)
 	m := model.MonthOf(tw.clock.Now(), cst)
-	_, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
-	require.NoError(t, err)
-	for _, cp := range []string{"C1", "C2", "C3"} {
-		tw.clock.Advance(10 * time.Minute)
-		_, _, err = tw.s.PatrolCheckIn(tw.ctx, "X-0001", cp, nil, tw.patroller.ID, "")
-		require.NoError(t, err)
-	}
-	_, _, err = tw.s.EndPatrol(tw.ctx, "X-0001", tw.patroller.ID, "")
+	tw.walk(t, tw.s, "X-0001", 10*time.Minute)
+	_, _, err := tw.s.EndPatrol(tw.ctx, "X-0001", tw.patroller.ID, "")
 	require.NoError(t, err)
 	_, _, err = tw.s.StartPatrol(tw.ctx, "P-DX-02", tw.patroller2.ID, "")
 	require.NoError(t, err)
@@ -57,13 +65,7 @@ func TestPatrolsEarnPoints(t *testing.T) {
 func TestThePatrollersWorkEarnsThePatroller(t *testing.T) {
 	tw := newPatrolTower(t)
 	m := model.MonthOf(tw.clock.Now(), cst)
-	_, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
-	require.NoError(t, err)
-	for _, cp := range []string{"C1", "C2", "C3"} {
-		tw.clock.Advance(10 * time.Minute)
-		_, _, err = tw.s.PatrolCheckIn(tw.ctx, "X-0001", cp, nil, tw.patroller.ID, "")
-		require.NoError(t, err)
-	}
+	tw.walk(t, tw.s, "X-0001", 10*time.Minute)
 	f, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Checkpoint: "C3", Category: "hazard",
 		Text: "山顶护栏断裂", By: tw.patroller.ID}, "")
 	require.NoError(t, err)
@@ -146,12 +148,7 @@ func TestPointsMigrateToSubject(t *testing.T) {
 	s, err := Open(tw.path, then)
 	require.NoError(t, err)
 	m := model.MonthOf(tw.clock.Now(), cst)
-	_, _, err = s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
-	require.NoError(t, err)
-	for _, cp := range []string{"C1", "C2", "C3"} {
-		_, _, err = s.PatrolCheckIn(tw.ctx, "X-0001", cp, nil, tw.patroller.ID, "")
-		require.NoError(t, err)
-	}
+	tw.walk(t, s, "X-0001", 0)
 	_, _, err = s.EndPatrol(tw.ctx, "X-0001", tw.liaison.ID, "")
 	require.NoError(t, err)
 	_, err = s.Report(tw.ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityIII, Title: "a", Reporter: tw.worker01.ID})
@@ -199,12 +196,7 @@ func TestPointsMigrateToSubject(t *testing.T) {
 	assert.Zero(t, rb.Changed, "rebuild = kept")
 
 	// From now on the patroller earns for the patrol the liaison ends.
-	_, _, err = s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
-	require.NoError(t, err)
-	for _, cp := range []string{"C1", "C2", "C3"} {
-		_, _, err = s.PatrolCheckIn(tw.ctx, "X-0002", cp, nil, tw.patroller.ID, "")
-		require.NoError(t, err)
-	}
+	tw.walk(t, s, "X-0002", 0)
 	_, _, err = s.EndPatrol(tw.ctx, "X-0002", tw.liaison.ID, "")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"patrol": 2}, pointsOf(t, s, m, tw.patroller.ID).By)

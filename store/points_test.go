@@ -133,21 +133,16 @@ func TestWartimePoints(t *testing.T) {
 	require.NoError(t, err)
 	d, _ := w.issue(t, "逐户核查", vA)
 	w.clock.Advance(time.Minute)
-	_, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a011)
 	_, err = w.s.SignDirective(w.ctx, d.ID, a021, w.cadre.ID) // on behalf (代签)
 	require.NoError(t, err)
 	w.clock.Advance(time.Hour) // after sign_for
-	_, err = w.s.SignDirective(w.ctx, d.ID, a012, w.workers[a012].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a012)
 	// Two reports in one second, the second completing the unit, then a
 	// repeat of the full count: one completion.
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 3, 10, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 10, 10, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a011, 10, 10, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.progress(t, d.ID, a011, 3, 10)
+	w.progress(t, d.ID, a011, 10, 10)
+	w.progress(t, d.ID, a011, 10, 10)
 
 	assert.Equal(t, map[string]int{"wartime_sign": 2, "wartime_done": 3}, pointsOf(t, w.s, nov, w.workers[a011].ID).By)
 	assert.Empty(t, pointsOf(t, w.s, nov, w.workers[a012].ID).By, "signed after sign_for")
@@ -561,21 +556,11 @@ func BenchmarkEarnInTx(b *testing.B) {
 	const batch = 128
 	b.ReportAllocs()
 	b.ResetTimer()
-	for n := 0; n < b.N; {
-		tx, err := s.db.Begin(true)
-		require.NoError(b, err)
-		wb, err := writerBuckets(tx)
-		require.NoError(b, err)
-		s.startTx(wb)
-		for i := 0; i < batch && n < b.N; i, n = i+1, n+1 {
-			ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
-				IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
-			require.NoError(b, s.earn(tx, []model.Event{ev}))
-		}
-		require.NoError(b, s.wt.finish(tx)) // what the writer writes before its commit
-		require.NoError(b, tx.Rollback())
-		s.wc.reset()
-	}
+	inRolledBackTx(b, s, batch, func(tx *bolt.Tx, _, n int) {
+		ev := model.Event{At: now, Actor: model.PersonID(100000 + n%50000), Action: model.ActReport, Node: grid01,
+			IncidentSeq: uint64(n + 1), Incident: "HJ-x", After: model.State{Tier: model.TierGrid, Status: model.StatusReported}}
+		require.NoError(b, s.earn(tx, []model.Event{ev}))
+	}, s.wc.reset)
 }
 
 // TestPointsOfOneCommit: within one commit, the cap, a redemption's balance

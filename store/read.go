@@ -6,10 +6,21 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
 )
 
 // The shapes of a read that the services of patrols, findings, rotations
 // and the watchdog share.
+
+// parseRoot reads the root of the subtree a read is limited to: "" stays "",
+// the whole file.
+func parseRoot(code model.NodeCode) (model.NodeCode, error) {
+	if code == "" {
+		return "", nil
+	}
+	return model.ParseNodeCode(string(code))
+}
 
 // viewOf runs read in one read transaction, once the context allows, and
 // returns what it read.

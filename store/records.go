@@ -700,6 +700,7 @@ type eventRecord struct {
 	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 11: Event.OnBehalf
 	Completed   bool        `json:"completed,omitempty"` // schema 11: Event.Completed
 	Ref         string      `json:"ref,omitempty"`
+	Fed         string      `json:"fed,omitempty"` // schema 14: Event.Fed (a hub's mirrored events)
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -717,13 +718,14 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		OnBehalf:  e.OnBehalf,
 		Completed: e.Completed,
 		Ref:       e.Ref,
+		Fed:       e.Fed,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
 
 // sizeHint is a capacity for appendJSON that the usual record fits.
 func (r *eventRecord) sizeHint() int {
-	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh) + len(r.Ref)
+	return 220 + len(r.ActorName) + len(r.Incident) + len(r.Node) + len(r.Note) + len(r.Directive) + len(r.NoteZh) + len(r.Ref) + len(r.Fed)
 }
 
 // appendJSON appends exactly what json.Marshal(r) returns (see
@@ -768,6 +770,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.Ref != "" {
 		b = appendStringField(b, `,"ref":`, r.Ref)
+	}
+	if r.Fed != "" {
+		b = appendStringField(b, `,"fed":`, r.Fed)
 	}
 	return append(b, '}')
 }
@@ -867,5 +872,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		OnBehalf:  r.OnBehalf,
 		Completed: r.Completed,
 		Ref:       r.Ref,
+		Fed:       r.Fed,
 	}, nil
 }

@@ -73,6 +73,10 @@ type DB struct {
 	// silences configured now may be shorter than those it was set by.
 	watchLook atomic.Bool
 
+	// fedParts remembers the parts of the latest structure FedPending built
+	// (fed_outbox.go).
+	fedParts atomic.Pointer[fedPartsSeen]
+
 	subMu     sync.Mutex
 	subs      map[*subscription]struct{}
 	subBuffer int // batches a subscriber may fall behind (subBuffer; tests lower it)
@@ -85,42 +89,18 @@ var _ model.Service = (*DB)(nil)
 var migrations = []func(tx *bolt.Tx) error{
 	// 1: the buckets. The names are spelled out, not taken from the bucket
 	// variables: what a migration does must not change after its release.
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{
-			[]byte("meta"), []byte("nodes"), []byte("people"), []byte("people_by_node"),
-			[]byte("incidents"), []byte("incident_ids"), []byte("idx_open"), []byte("idx_due"),
-			[]byte("idx_node"), []byte("events"), []byte("idx_incident_events"),
-		} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets(
+		"meta", "nodes", "people", "people_by_node", "incidents", "incident_ids", "idx_open", "idx_due",
+		"idx_node", "events", "idx_incident_events",
+	),
 	// 2: wartime (activations, their units and drafts, directives and their
 	// units, the after-action summaries).
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{
-			[]byte("wt_activations"), []byte("wt_units"), []byte("wt_drafts"), []byte("wt_after"),
-			[]byte("directives"), []byte("directive_units"), []byte("idx_dir_due"), []byte("idx_unit_directives"),
-		} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets(
+		"wt_activations", "wt_units", "wt_drafts", "wt_after", "directives", "directive_units",
+		"idx_dir_due", "idx_unit_directives",
+	),
 	// 3: field intake (bearer tokens, idempotency keys, sensor alerts).
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{
-			[]byte("tokens"), []byte("tokens_by_person"), []byte("idempotency"), []byte("alerts"), []byte("idx_alert_source"),
-		} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets("tokens", "tokens_by_person", "idempotency", "alerts", "idx_alert_source"),
 	// 4: idx_node keyed by block first (u64 seq>>8, code, 0x00, u64 seq):
 	// the old keys (code, 0x00, u64 seq) are rewritten.
 	func(tx *bolt.Tx) error {
@@ -199,40 +179,16 @@ var migrations = []func(tx *bolt.Tx) error{
 	// index, handovers and theirs, gateway heartbeats, village room watches).
 	// Incident records gain supervisions and next_supervision, absent in
 	// older ones (read as zero), so nothing is rewritten.
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{
-			[]byte("duty_shifts"), []byte("idx_shift_room"), []byte("handovers"), []byte("idx_handover_room"),
-			[]byte("heartbeats"), []byte("room_watch"),
-		} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets("duty_shifts", "idx_shift_room", "handovers", "idx_handover_room", "heartbeats", "room_watch"),
 	// 7: patrols (patrol areas, patrols, findings and the liaison's desk,
 	// joint rotations and their reports, the field API's idempotency keys
 	// for them).
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{
-			[]byte("patrol_areas"), []byte("patrols"), []byte("idx_patrols_active"), []byte("findings"),
-			[]byte("idx_findings_waiting"), []byte("rotations"), []byte("rotation_reports"), []byte("patrol_idem"),
-		} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets(
+		"patrol_areas", "patrols", "idx_patrols_active", "findings", "idx_findings_waiting", "rotations",
+		"rotation_reports", "patrol_idem",
+	),
 	// 8: SSH keys of the seats (ssh_keys by fingerprint, and by person).
-	func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{[]byte("ssh_keys"), []byte("ssh_keys_by_person")} {
-			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-				return err
-			}
-		}
-		return nil
-	},
+	createBuckets("ssh_keys", "ssh_keys_by_person"),
 	// 9: node_counts, the per-node counters (model.Counts), built from a
 	// full recount of the file's nodes, people and open incidents.
 	migrateCounts9,
@@ -247,6 +203,34 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 13: the command room's figures: idx_escalations and idx_pass_on,
 	// filled from the event log.
 	migrateFigures13,
+	// 14: federation (issue 16): the hub's record of each town
+	// (fed_towns), its maps from a town's person ids, incident seqs and
+	// activation seqs to the hub's (fed_people, fed_incidents, fed_acts),
+	// and its command outbox (fed_commands). Event records gain "fed",
+	// absent in older ones.
+	func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{
+			[]byte("fed_towns"), []byte("fed_people"), []byte("fed_incidents"), []byte("fed_acts"), []byte("fed_commands"),
+		} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// createBuckets is the migration that creates the buckets names. Released
+// migrations call it: what it does must not change.
+func createBuckets(names ...string) func(tx *bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		for _, name := range names {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // migrateCounts9 creates node_counts and fills it from a full recount.
@@ -408,6 +392,7 @@ var allBuckets = [][]byte{
 	bucketSSHKeys, bucketSSHKeysByPerson,
 	bucketNodeCounts,
 	bucketIdxEscalations, bucketIdxPassOn,
+	bucketFedTowns, bucketFedPeople, bucketFedIncidents, bucketFedActs, bucketFedCommands,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

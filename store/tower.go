@@ -37,15 +37,12 @@ func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if root != "" {
-		c, err := model.ParseNodeCode(string(root))
-		if err != nil {
-			return nil, err
-		}
-		root = c
+	root, err := parseRoot(root)
+	if err != nil {
+		return nil, err
 	}
 	var out []model.Node
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if root != "" {
 			if _, err := getNode(tx, root); err != nil {
 				return err
@@ -98,42 +95,9 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		if err != nil {
 			return nil, err
 		}
-		b := tx.Bucket(bucketNodes)
-		add := make([]model.Node, 0, len(list))
-		c := b.Cursor() // one cursor for the lookups, in code order
-		for _, n := range list {
-			if k, _ := c.Seek([]byte(n.Code)); string(k) != string(n.Code) {
-				add = append(add, n)
-			}
-		}
-		for _, n := range add {
-			if n.Parent == "" || n.Level <= model.LevelTown {
-				continue // a town, county or city may be a root
-			}
-			if _, ok := batch[n.Parent]; !ok && b.Get([]byte(n.Parent)) == nil {
-				return nil, model.Errorf(model.ENOTFOUND,
-					"node %s: its parent %s is neither in the tower nor in this import", n.Code, n.Parent).
-					Zh("节点 %s：其上级 %s 既不在网格塔中，也不在本次导入中", n.Code, n.Parent)
-			}
-		}
-		if len(add) == 0 {
-			return nil, nil
-		}
-		adopted, err := adoptedRoots(tx, add)
-		if err != nil {
+		add, err := s.addNodes(tx, list, batch)
+		if err != nil || len(add) == 0 {
 			return nil, err
-		}
-		for _, n := range add {
-			if err := putNode(tx, n); err != nil {
-				return nil, err
-			}
-		}
-		s.wt.counts.freshTree(add)
-		for _, a := range adopted {
-			s.wt.counts.at(a.by, a.counts)
-			if a.code.Parent() == a.by {
-				s.wt.counts.child(a.by)
-			}
 		}
 		added = len(add)
 		top := add[0].Code
@@ -151,6 +115,51 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 		return 0, err
 	}
 	return added, nil
+}
+
+// addNodes writes the nodes of list (in code order) not stored yet, with
+// their counters, in the writer's transaction tx, and returns them. Each
+// one's parent must be stored or in batch (a town, county or city may be a
+// root).
+func (s *DB) addNodes(tx *bolt.Tx, list []model.Node, batch map[model.NodeCode]model.Node) ([]model.Node, error) {
+	b := tx.Bucket(bucketNodes)
+	add := make([]model.Node, 0, len(list))
+	c := b.Cursor() // one cursor for the lookups, in code order
+	for _, n := range list {
+		if k, _ := c.Seek([]byte(n.Code)); string(k) != string(n.Code) {
+			add = append(add, n)
+		}
+	}
+	for _, n := range add {
+		if n.Parent == "" || n.Level <= model.LevelTown {
+			continue // a town, county or city may be a root
+		}
+		if _, ok := batch[n.Parent]; !ok && b.Get([]byte(n.Parent)) == nil {
+			return nil, model.Errorf(model.ENOTFOUND,
+				"node %s: its parent %s is neither in the tower nor in this import", n.Code, n.Parent).
+				Zh("节点 %s：其上级 %s 既不在网格塔中，也不在本次导入中", n.Code, n.Parent)
+		}
+	}
+	if len(add) == 0 {
+		return nil, nil
+	}
+	adopted, err := adoptedRoots(tx, add)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range add {
+		if err := putNode(tx, n); err != nil {
+			return nil, err
+		}
+	}
+	s.wt.counts.freshTree(add)
+	for _, a := range adopted {
+		s.wt.counts.at(a.by, a.counts)
+		if a.code.Parent() == a.by {
+			s.wt.counts.child(a.by)
+		}
+	}
+	return add, nil
 }
 
 // adoption is a stored root (a town, county or city whose parent was not

@@ -11,14 +11,6 @@ import (
 	"gridcmd/model"
 )
 
-func codesOf(nodes []model.Node) []model.NodeCode {
-	out := make([]model.NodeCode, len(nodes))
-	for i, n := range nodes {
-		out[i] = n.Code
-	}
-	return out
-}
-
 func TestNodesRoundTrip(t *testing.T) {
 	tw := newTower(t)
 	want := tinyNodes()
@@ -128,14 +120,6 @@ func TestImportNodes(t *testing.T) {
 	assert.Equal(t, "第4网格", got.Name)
 	assert.Equal(t, []string{"沿河"}, got.Tags)
 	requireClean(t, tw.s)
-}
-
-func idsOf(people []model.Person) []model.PersonID {
-	out := make([]model.PersonID, len(people))
-	for i, p := range people {
-		out[i] = p.ID
-	}
-	return out
 }
 
 func TestPeopleRoundTrip(t *testing.T) {

@@ -40,15 +40,7 @@ func activeIn(tx *bolt.Tx, town model.NodeCode) (uint64, error) {
 	if town == "" {
 		return 0, nil
 	}
-	k := activeKey(town)
-	v := tx.Bucket(bucketMeta).Get(k)
-	if v == nil {
-		return 0, nil
-	}
-	if len(v) != 8 {
-		return 0, fmt.Errorf("meta/%s: %d bytes, want 8", k, len(v))
-	}
-	return getU64(v), nil
+	return metaU64(tx, activeKey(town))
 }
 
 // townActive is one town in wartime and its activation's seq.
@@ -308,8 +300,24 @@ func (s *DB) ActivateTowns(ctx context.Context, reason model.Reason, scope []mod
 		return nil, model.Errorf(model.EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
 	}
 	var out []model.Activation
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		out = nil
+	var q fedQueue
+	_, err = s.write(ctx, s.activateFn(r, codes, drill, note, by, &out, &q))
+	if err != nil {
+		return nil, err
+	}
+	if q.seq != 0 {
+		return nil, q.err()
+	}
+	return out, nil
+}
+
+// activateFn is ActivateTowns' write: it sets *out to the activations. On
+// a hub (q not nil) a scope of federated towns is queued as one command
+// per town instead (q says which), and a scope mixing them with the
+// file's own towns is refused.
+func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note string, by model.PersonID, out *[]model.Activation, q *fedQueue) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		*out = nil
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
@@ -330,6 +338,11 @@ func (s *DB) ActivateTowns(ctx context.Context, reason model.Reason, scope []mod
 			towns = append(towns, under...)
 		}
 		order, parts := model.ScopeTowns(towns)
+		if q != nil {
+			if queued, err := s.queueActivation(tx, now, actor, q, order, parts, r, drill, note); queued || err != nil {
+				return nil, err
+			}
+		}
 		var evs []model.Event
 		for _, town := range order {
 			current, err := s.activationIn(tx, town)
@@ -371,15 +384,11 @@ func (s *DB) ActivateTowns(ctx context.Context, reason model.Reason, scope []mod
 			ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
 				a.Villages, a.MicroGrids, gaps, a.Households)
 			ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
-			out = append(out, a)
+			*out = append(*out, a)
 			evs = append(evs, ev)
 		}
 		return evs, nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return out, nil
 }
 
 // townsUnder lists the towns stored beneath a county, city or province
@@ -476,6 +485,9 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		}
 		a, err := s.toEnd(tx, want, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := fedWartimeCopy(tx, a); err != nil {
 			return nil, err
 		}
 		ended, ev, err := a.End(by, now)

@@ -127,6 +127,20 @@ func (w *wtTower) person(t testing.TB, id model.PersonID) model.Person {
 	return p
 }
 
+// sign has the unit's worker sign for directive id; progress has them
+// report its progress (done out of of).
+func (w *wtTower) sign(t testing.TB, id string, unit model.NodeCode) {
+	t.Helper()
+	_, err := w.s.SignDirective(w.ctx, id, unit, w.workers[unit].ID)
+	require.NoError(t, err)
+}
+
+func (w *wtTower) progress(t testing.TB, id string, unit model.NodeCode, done, of int) {
+	t.Helper()
+	_, err := w.s.DirectiveProgress(w.ctx, id, unit, done, of, w.workers[unit].ID)
+	require.NoError(t, err)
+}
+
 func (w *wtTower) unit(t testing.TB, id string, code model.NodeCode) model.DirectiveUnit {
 	t.Helper()
 	_, units, err := w.s.Directive(w.ctx, id)
@@ -497,21 +511,17 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	w.activate(t, town)
 	d, _ := w.issue(t, "逐户核查", town)
 	require.Equal(t, 8, d.Units)
-	_, err := w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.SignDirective(w.ctx, d.ID, b012, w.workers[b012].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a011)
+	w.sign(t, d.ID, b012)
 
 	w.clock.Advance(10*time.Minute - time.Second)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Empty(t, evs, "9m59s: still in time")
 
 	// At SignBy: the silent units climb to their village rooms, one event
 	// per village.
 	w.clock.Advance(time.Second)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 2)
 	for _, ev := range evs {
 		assert.Equal(t, model.ActEscalate, ev.Action)
@@ -532,16 +542,13 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	assert.Equal(t, t0.Add(10*time.Minute), u.EscalatedAt)
 	assert.Equal(t, model.Tier(""), w.unit(t, d.ID, a011).Escalated, "signed in time")
 
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	assert.Empty(t, evs, "a second sweep at the same time does nothing")
 
 	// One signs late; the others are still silent one window on: the town.
-	_, err = w.s.SignDirective(w.ctx, d.ID, a012, w.workers[a012].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a012)
 	w.clock.Advance(10 * time.Minute)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 2)
 	assert.Equal(t, model.State{Tier: model.TierVillage}, evs[0].Before)
 	assert.Equal(t, model.State{Tier: model.TierTown}, evs[0].After)
@@ -552,15 +559,13 @@ func TestSilentUnitsEscalate(t *testing.T) {
 	assert.Empty(t, keysIn(t, w.s, bucketIdxDirDue), "nothing above the town room")
 
 	w.clock.Advance(time.Hour)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	assert.Empty(t, evs)
 
 	// A unit found long silent climbs both steps in one sweep: one event.
 	d2, _ := w.issue(t, "清点物资", vA.Child(2))
 	w.clock.Advance(25 * time.Minute)
-	evs, err = w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, w.s)
 	require.Len(t, evs, 1)
 	assert.Equal(t, d2.ID, evs[0].Directive)
 	assert.Equal(t, model.State{Tier: model.TierTown}, evs[0].After)
@@ -593,14 +598,12 @@ func TestIdleSweepWithDirectivesDoesNotWrite(t *testing.T) {
 	w.issue(t, "逐户核查", town)
 	writes := txWrites(w.s)
 	for i := 0; i < 3; i++ {
-		evs, err := w.s.Sweep(w.ctx)
-		require.NoError(t, err)
+		evs := sweep(t, w.s)
 		assert.Empty(t, evs)
 	}
 	assert.Equal(t, writes, txWrites(w.s))
 	w.clock.Advance(10 * time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Len(t, evs, 2)
 }
 
@@ -608,8 +611,7 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 	w := newWtTower(t)
 	w.activate(t, town)
 	d, _ := w.issue(t, "逐户核查", vA)
-	_, err := w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.sign(t, d.ID, a011)
 	signed := w.unit(t, d.ID, a011)
 
 	w.clock.Advance(5 * time.Minute)
@@ -633,8 +635,7 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 
 	// The sign-for clock still counts from the issue.
 	w.clock.Advance(4 * time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	assert.Len(t, evs, 1)
 
 	for _, c := range []model.NodeCode{a012, a021, a022} {
@@ -742,15 +743,11 @@ func TestAfterActionFigures(t *testing.T) {
 	in := w.reportAt(t, a011, "积水") // in scope: opened
 	w.reportAt(t, b011, "倒树")       // village B: outside the scope
 	w.clock.Advance(time.Minute)    // +2m from issue
-	_, err = w.s.SignDirective(w.ctx, d1.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.sign(t, d1.ID, a011)
 	w.clock.Advance(time.Minute) // +3m
-	_, err = w.s.DirectiveProgress(w.ctx, d1.ID, a012, 30, 60, w.workers[a012].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d1.ID, a011, 5, 15, w.workers[a011].ID)
-	require.NoError(t, err)
-	_, err = w.s.DirectiveProgress(w.ctx, d1.ID, a011, 15, 15, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.progress(t, d1.ID, a012, 30, 60)
+	w.progress(t, d1.ID, a011, 5, 15)
+	w.progress(t, d1.ID, a011, 15, 15)
 	w.clock.Advance(time.Minute) // +4m: the duty officer signs for a unit by phone
 	_, err = w.s.SignDirective(w.ctx, d1.ID, a021, w.duty.ID)
 	require.NoError(t, err)
@@ -762,8 +759,7 @@ func TestAfterActionFigures(t *testing.T) {
 
 	d2, _ := w.issue(t, "清点物资", vA.Child(1)) // 2 units, issued at +5m
 	w.clock.Advance(30 * time.Second)
-	_, err = w.s.SignDirective(w.ctx, d2.ID, a011, w.workers[a011].ID)
-	require.NoError(t, err)
+	w.sign(t, d2.ID, a011)
 
 	_, err = w.s.Act(w.ctx, old.ID, model.Command{Action: model.ActResolve, By: w.duty.ID})
 	require.NoError(t, err)
@@ -844,8 +840,7 @@ func TestWartimeFactorScalesNewDeadlines(t *testing.T) {
 
 	// The sweep's auto-escalation starts the village clock halved too.
 	w.clock.Advance(time.Minute)
-	evs, err := w.s.Sweep(w.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, w.s)
 	require.Len(t, evs, 1)
 	got, err := w.s.Incident(w.ctx, war.ID)
 	require.NoError(t, err)

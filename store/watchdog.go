@@ -493,11 +493,7 @@ func mayWatch(actor model.Person, node model.NodeCode) error {
 // stays as it is, for an officer to close.
 func (s *DB) RemoveHeartbeat(ctx context.Context, name string, by model.PersonID) error {
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		h, err := s.heartbeat(tx, name)
-		if err != nil {
-			return nil, err
-		}
-		actor, err := s.wc.actor(tx, by)
+		h, actor, err := s.heartbeatBy(tx, name, by)
 		if err != nil {
 			return nil, err
 		}
@@ -510,6 +506,16 @@ func (s *DB) RemoveHeartbeat(ctx context.Context, name string, by model.PersonID
 		return []model.Event{h.AddedEvent(actor, now, true)}, nil
 	})
 	return err
+}
+
+// heartbeatBy reads the heartbeat name and the person by who acts on it.
+func (s *DB) heartbeatBy(tx *bolt.Tx, name string, by model.PersonID) (model.Heartbeat, model.Person, error) {
+	h, err := s.heartbeat(tx, name)
+	if err != nil {
+		return model.Heartbeat{}, model.Person{}, err
+	}
+	actor, err := s.wc.actor(tx, by)
+	return h, actor, err
 }
 
 func (s *DB) heartbeat(tx *bolt.Tx, name string) (model.Heartbeat, error) {
@@ -550,11 +556,7 @@ func (s *DB) Beat(ctx context.Context, name string, by model.PersonID) (model.He
 	}
 	var out model.Heartbeat
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		h, err := s.heartbeat(tx, name)
-		if err != nil {
-			return nil, err
-		}
-		actor, err := s.wc.actor(tx, by)
+		h, actor, err := s.heartbeatBy(tx, name, by)
 		if err != nil {
 			return nil, err
 		}

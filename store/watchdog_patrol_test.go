@@ -11,20 +11,6 @@ import (
 	"gridcmd/model"
 )
 
-// reports are the incidents the events of a sweep opened.
-func (tw *patrolTower) reports(t *testing.T, evs []model.Event) []model.Incident {
-	t.Helper()
-	var out []model.Incident
-	for _, e := range evs {
-		if e.Action == model.ActReport {
-			inc, err := tw.s.Incident(tw.ctx, e.Incident)
-			require.NoError(t, err)
-			out = append(out, inc)
-		}
-	}
-	return out
-}
-
 // A patroller on patrol who does not check in for patrol.silence (2h)
 // raises one watchdog incident at the area's village, at the village tier;
 // a restart opens no second one; their next check-in resolves it by itself,
@@ -41,19 +27,16 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 	// was two hours after the start, so one sweep finds nothing and moves
 	// it on; from then the sweep commits nothing.
 	tw.clock.Set(t0.Add(30*time.Minute + 2*time.Hour - time.Second))
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	evs := sweep(t, tw.s)
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	writes := txWrites(tw.s)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, tw.s)
 	assert.Empty(t, evs)
 	assert.Equal(t, writes, txWrites(tw.s), "nothing due: the sweep commits nothing")
 
 	tw.clock.Advance(time.Second)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	silences := tw.reports(t, evs)
+	evs = sweep(t, tw.s)
+	silences := openedBy(t, tw.s, evs)
 	require.Len(t, silences, 1)
 	inc := silences[0]
 	assert.Equal(t, model.SourceWatchdog, inc.Source)
@@ -70,14 +53,12 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 
 	// Later sweeps, and a restart, open no second incident.
 	tw.clock.Advance(time.Hour)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	evs = sweep(t, tw.s)
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	tw.reopen(t)
 	tw.clock.Advance(3 * time.Hour)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs), "a restart opens no second incident")
+	evs = sweep(t, tw.s)
+	assert.Empty(t, openedBy(t, tw.s, evs), "a restart opens no second incident")
 	n := 0
 	incs, err := tw.s.Incidents(tw.ctx, model.IncidentFilter{})
 	require.NoError(t, err)
@@ -119,9 +100,8 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 
 	// Heard again: a new silence, two hours later, is a new incident.
 	tw.clock.Advance(2 * time.Hour)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	again := tw.reports(t, evs)
+	evs = sweep(t, tw.s)
+	again := openedBy(t, tw.s, evs)
 	require.Len(t, again, 1)
 	assert.NotEqual(t, inc.ID, again[0].ID)
 
@@ -137,9 +117,8 @@ func TestPatrollerSilenceOnPatrol(t *testing.T) {
 
 	// An ended patrol is watched no more.
 	tw.clock.Advance(5 * time.Hour)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	assert.Empty(t, tw.reports(t, evs))
+	evs = sweep(t, tw.s)
+	assert.Empty(t, openedBy(t, tw.s, evs))
 	requireClean(t, tw.s)
 }
 
@@ -157,12 +136,10 @@ func TestPatrolSilenceShortenedAcrossARestart(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tw.s.Close() })
 	tw.clock.Advance(15 * time.Minute)
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
-	require.Len(t, tw.reports(t, evs), 1, "silent for 10m by the configuration in force")
+	evs := sweep(t, tw.s)
+	require.Len(t, openedBy(t, tw.s, evs), 1, "silent for 10m by the configuration in force")
 	writes := txWrites(tw.s)
-	evs, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs = sweep(t, tw.s)
 	assert.Empty(t, evs)
 	assert.Equal(t, writes, txWrites(tw.s), "only the first sweep looks regardless")
 }
@@ -173,8 +150,7 @@ func TestCheckFindsPatrolSilenceDrift(t *testing.T) {
 	p, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
 	require.NoError(t, err)
 	tw.clock.Advance(2 * time.Hour)
-	_, err = tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	sweep(t, tw.s)
 	requireClean(t, tw.s)
 	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
 		p, err := tw.s.getPatrol(tx, p.Seq)

@@ -315,8 +315,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 
 	// The sweep escalates what nobody signed for.
 	tw.clock.Advance(2 * time.Minute)
-	evs, err := tw.s.Sweep(tw.ctx)
-	require.NoError(t, err)
+	evs := sweep(t, tw.s)
 	require.NotEmpty(t, evs)
 	b = next()
 	assert.Contains(t, carries(b), other.ID)

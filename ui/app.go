@@ -63,6 +63,17 @@ type Options struct {
 	// seats do not all redraw at the same instant.
 	Tick       time.Duration
 	TickOffset time.Duration
+	// FedLinks, when federation is on (issue 16), returns the federation's
+	// links as they stand: on a town, its uplink (Role "town"); on the
+	// county's hub, one per town (Role "hub"), each with its Town set. The
+	// console calls it once the snapshot is in and then on every tick, in
+	// a command of its own (never while drawing), one call at a time, so it
+	// may ask the transport and take a moment; it must not block for long,
+	// since the next call waits for it. The town room's header then shows
+	// the uplink (上联 正常, 上联中断 12m，待同步 3,412 条) and a room above
+	// the towns' towns table each town's events behind and the age of its
+	// newest event, a cut link marked. nil: federation off, nothing shown.
+	FedLinks func() []model.FedLink
 }
 
 // Notice is a message from what runs the console (a seat's server) for
@@ -110,6 +121,8 @@ type Model struct {
 	// meanwhile.
 	fig                  model.Figures
 	figPending, figStale bool
+	// fedPending: a call of Options.FedLinks is on its way (federation.go).
+	fedPending bool
 
 	ring     [paneCount]pane    // the focus ring; ring[paneChain] is wtc in wartime
 	overlays [overlayCount]pane // by overlayID; none at overlayNone
@@ -317,7 +330,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
-	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg:
+	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)
 	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg,
 		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
@@ -330,7 +343,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // onLiveMsg handles the live state: the snapshot, the closed incidents, the
-// figures, the feed of events and its clock. A replay keeps the log's.
+// figures, the federation's links, the feed of events and its clock. A
+// replay keeps the log's.
 func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case snapshotMsg:
@@ -339,7 +353,8 @@ func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m = m.onSnapshot(msg)
 		m, c := m.refreshFigures()
-		return m, tea.Batch(c, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+		m, fc := m.wantFedLinks()
+		return m, tea.Batch(c, fc, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
 	case closedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)
@@ -363,6 +378,8 @@ func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.onReplayTick(time.Time(msg))
 		}
 		return m.onTick()
+	case fedLinksMsg:
+		return m.onFedLinks(msg)
 	}
 	return m, nil
 }
@@ -482,7 +499,8 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
 	}
 	m, pc := m.patrolsOnTick()
-	return m, tea.Batch(append(cmds, pc)...)
+	m, fc := m.wantFedLinks()
+	return m, tea.Batch(append(cmds, pc, fc)...)
 }
 
 // onActed shows what the operator's own action or report made of the
@@ -597,7 +615,13 @@ func (m Model) flashInfo(s string) (Model, tea.Cmd) {
 	return m, expireFlash(m.flashID, 5*time.Second)
 }
 
+// flashErr shows a refusal; a command a hub queued for a federated town
+// (model.FedQueued) is not one, and reads as news: sent, waiting for the
+// town to act.
 func (m Model) flashErr(err error) (Model, tea.Cmd) {
+	if model.IsFedQueued(err) {
+		return m.flashInfo(m.errText(err))
+	}
 	m.flashID++
 	m.flash = flash{id: m.flashID, text: m.errText(err), err: true}
 	return m, expireFlash(m.flashID, 8*time.Second)

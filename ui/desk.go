@@ -18,11 +18,10 @@ import (
 // into an open incident at its village (a form: the incident), x closes it
 // as needing no action (a form: the reason); enter opens its incident.
 type deskPane struct {
-	c             *common
-	pl            ptLabels
-	dk            deskKeys
-	cursor        int
-	offset        int
+	c  *common
+	pl ptLabels
+	dk deskKeys
+	listWindow
 	selected      string // the finding under the cursor, kept across reloads
 	waiting       int    // findings waiting at the last reload
 	width, height int
@@ -59,13 +58,7 @@ func (d *deskPane) rows() int { return max(d.height-2-1-deskDetailLines-1, 1) }
 
 func (d *deskPane) move(delta int) {
 	n := len(d.c.pt.findings)
-	d.cursor = max(min(d.cursor+delta, n-1), 0)
-	if d.cursor < d.offset {
-		d.offset = d.cursor
-	}
-	if d.cursor >= d.offset+d.rows() {
-		d.offset = d.cursor - d.rows() + 1
-	}
+	d.follow(delta, n, d.rows())
 	d.selected = ""
 	if d.cursor < n {
 		d.selected = d.c.pt.findings[d.cursor].ID

@@ -54,7 +54,7 @@ func (d *detailPane) FullHelp() [][]key.Binding { return d.c.keys.FullHelp() }
 func (d *detailPane) SetSize(w, h int) { d.width, d.height = w, max(h, 1) }
 
 func (d *detailPane) scroll(n, total int) {
-	d.offset = max(min(d.offset+n, total-d.height), 0)
+	d.offset = scrolled(d.offset, n, total, d.height)
 }
 
 // lines renders the pane's content at now (the countdown moves): the

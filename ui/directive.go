@@ -81,7 +81,7 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 }
 
 func (d *directivePane) scroll(n, total int) {
-	d.offset = max(min(d.offset+n, total-d.height), 0)
+	d.offset = scrolled(d.offset, n, total, d.height)
 }
 
 func (d *directivePane) ShortHelp() []key.Binding {

@@ -57,6 +57,18 @@ func reread(t *testing.T, svc model.Service, evs []model.Event) []model.Incident
 	return out
 }
 
+// burstOn files a burst of n events through into and reads it off sub
+// as the console's feed does (through svc): one batch, not lost.
+func burstOn(t *testing.T, f fixture, into model.Service, sub model.Subscription, svc model.Service, n int) eventsMsg {
+	t.Helper()
+	burst(t, f, into, n)
+	msg, ok := waitEvents(sub, svc)().(eventsMsg)
+	require.True(t, ok)
+	require.False(t, msg.lost)
+	require.Len(t, msg.events, n, "one burst")
+	return msg
+}
+
 // TestFeedCarriesTheIncidents: a burst of events reaches the console with
 // the incidents it changed, and the console reads none of them again; its
 // screen is the one it showed when it read each one.
@@ -69,11 +81,7 @@ func TestFeedCarriesTheIncidents(t *testing.T) {
 	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	before := f.model(t, "en", 120, 40)
 
-	burst(t, f, f.db, n)
-	msg, ok := waitEvents(sub, svc)().(eventsMsg)
-	require.True(t, ok)
-	require.False(t, msg.lost)
-	require.Len(t, msg.events, n, "one burst")
+	msg := burstOn(t, f, f.db, sub, svc, n)
 	assert.Zero(t, svc.incidentCalls.Load(), "no incident read again")
 	want := reread(t, f.db, msg.events)
 	require.Len(t, want, n-1)
@@ -98,11 +106,7 @@ func TestAttachedFeedCarriesTheIncidents(t *testing.T) {
 	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	direct := f.model(t, "en", 120, 40)
 
-	burst(t, f, c, n)
-	msg, ok := waitEvents(sub, svc)().(eventsMsg)
-	require.True(t, ok)
-	require.False(t, msg.lost)
-	require.Len(t, msg.events, n, "one burst")
+	msg := burstOn(t, f, c, sub, svc, n)
 	assert.Zero(t, svc.incidentCalls.Load(), "no round trip per event")
 	assert.Equal(t, reread(t, c, msg.events), msg.changed, "what a round trip would have brought")
 
@@ -142,11 +146,7 @@ func TestFeedReadsWhatABatchLacks(t *testing.T) {
 	defer sub.Close()
 	bare := newBareSub(sub)
 
-	burst(t, f, f.db, n)
-	msg, ok := waitEvents(bare, svc)().(eventsMsg)
-	require.True(t, ok)
-	require.False(t, msg.lost)
-	require.Len(t, msg.events, n, "one burst")
+	msg := burstOn(t, f, f.db, bare, svc, n)
 	assert.Equal(t, int64(n-1), svc.incidentCalls.Load(), "each incident named, once")
 	assert.Equal(t, reread(t, f.db, msg.events), msg.changed)
 }

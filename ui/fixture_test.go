@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"testing"
@@ -16,7 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/demo"
+	"gridcmd/internal/demodb"
 	"gridcmd/internal/testclock"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 	"gridcmd/store"
 )
@@ -27,11 +28,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-var shanghai = time.FixedZone("CST", 8*3600)
+// shanghai is the town's clock (testkit.CST).
+var shanghai = testkit.CST
 
 // base is the fixed "now" of every console test: 03:10 on the night of the
-// sketch.
-var base = time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai)
+// sketch (testkit.Night).
+var base = testkit.Night
 
 // fixture is a real store on a temp file holding the Huajie demo at base.
 type fixture struct {
@@ -41,14 +43,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	clock := testclock.New(base)
-	db, err := store.Open(filepath.Join(t.TempDir(), "ui.db"), store.Options{
-		Timeout: time.Second, Now: clock.Now, Policy: model.DefaultPolicy(), Prefix: "HJ", Location: shanghai,
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	require.NoError(t, demo.Load(context.Background(), db, clock.Set, 1, base))
-	clock.Set(base)
+	db, clock := demodb.Open(t, "ui.db", base, demo.Load)
 	return fixture{db: db, clock: clock}
 }
 
@@ -171,6 +166,21 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: kt}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// runLine types line on the ':' command line and runs it (enter).
+func runLine(t testing.TB, m Model, line string) Model {
+	t.Helper()
+	return keys(t, typeText(t, keys(t, m, ":"), line), "enter")
+}
+
+// submitForm tabs to the form's last field and presses enter there.
+func submitForm(t testing.TB, m Model) Model {
+	t.Helper()
+	for m.form.focus != len(m.form.fields)-1 {
+		m = keys(t, m, "tab")
+	}
+	return keys(t, m, "enter")
 }
 
 // typeText types a string rune by rune (Chinese too).

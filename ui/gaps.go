@@ -16,10 +16,9 @@ import (
 // the reserve and enter drafts them; on a drafted reserve, x releases
 // them. Each asks first.
 type gapsPane struct {
-	c             *common
-	gk            gapsKeys
-	cursor        int
-	offset        int
+	c  *common
+	gk gapsKeys
+	listWindow
 	chosen        map[model.NodeCode]int // the reserve chosen for each gap
 	width, height int
 }
@@ -75,22 +74,12 @@ func gapRows(w *world, wt wartime) []gapRow {
 	return out
 }
 
-func (g *gapsPane) move(d, n int) {
-	g.cursor = max(min(g.cursor+d, n-1), 0)
-	if g.cursor < g.offset {
-		g.offset = g.cursor
-	}
-	if g.cursor >= g.offset+g.height {
-		g.offset = g.cursor - g.height + 1
-	}
-}
-
 func (g *gapsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case showMsg:
 		g.cursor, g.offset = 0, 0
 	case wartimeLoadedMsg:
-		g.move(0, len(gapRows(&g.c.w, g.c.wt)))
+		g.follow(0, len(gapRows(&g.c.w, g.c.wt)), g.height)
 	case tea.KeyMsg:
 		rows := gapRows(&g.c.w, g.c.wt)
 		switch {
@@ -104,7 +93,7 @@ func (g *gapsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 				g.chosen[r.micro] = (g.chosen[r.micro] + d) % len(r.candidates)
 			}
 		default:
-			g.move(g.c.keys.step(msg), len(rows))
+			g.follow(g.c.keys.step(msg), len(rows), g.height)
 		}
 	}
 	return g, nil
@@ -121,7 +110,7 @@ func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
 		return nil
 	}
 	rows := gapRows(&g.c.w, g.c.wt)
-	g.move(0, len(rows))
+	g.follow(0, len(rows), g.height)
 	if g.cursor >= len(rows) {
 		return refusedMsg{said(model.ECONFLICT, g.c.wl.NoGaps)}
 	}

@@ -123,7 +123,7 @@ func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 			hp.h = msg.h
 		}
 	case tea.KeyMsg:
-		hp.offset = max(min(hp.offset+hp.c.keys.step(msg), len(hp.lines())-(hp.height-2)), 0)
+		hp.offset = scrolled(hp.offset, hp.c.keys.step(msg), len(hp.lines()), hp.height-2)
 	}
 	return hp, nil
 }

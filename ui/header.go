@@ -18,16 +18,21 @@ import (
 // headerFigures, and header fits whatever it is given to the width.
 
 // headerFigure is one figure of the header. rank says what goes first when
-// the line is short: the highest rank is dropped first.
+// the line is short: the highest rank is dropped first (0: never by rank).
+// A figure with a short form gives way to it at shortRank.
 type headerFigure struct {
 	text string
 	rank int
+
+	short     string
+	shortRank int
 }
 
 // headerFigures are the figures the header shows, in order: open and red
 // incidents (counted over what the console holds), escalations in the
 // last hour and the pass-on median of the last day (the store's figures,
-// model.Figures: what gridcmd stats and /metrics say), and who is on duty.
+// model.Figures: what gridcmd stats and /metrics say), and who is on duty;
+// with federation, the town's uplink after open and red (uplinkFigure).
 func (m Model) headerFigures() []headerFigure {
 	p := &m.p
 	passOn := "-"
@@ -35,27 +40,35 @@ func (m Model) headerFigures() []headerFigure {
 		passOn = model.FormatWait(m.fig.PassOnP50)
 	}
 	figs := []headerFigure{
-		{fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open), 0},
-		{fmt.Sprintf("%s %d", p.lab.Red, m.w.inc.red), 0},
-		{fmt.Sprintf("%s %d", p.lab.EscPerHour, m.fig.EscalationsLastHour), 2},
-		{fmt.Sprintf("%s %s", p.lab.PassOn, passOn), 2},
+		{text: fmt.Sprintf("%s %d", p.lab.Open, m.w.inc.open)},
+		{text: fmt.Sprintf("%s %d", p.lab.Red, m.w.inc.red)},
+		{text: fmt.Sprintf("%s %d", p.lab.EscPerHour, m.fig.EscalationsLastHour), rank: 2},
+		{text: fmt.Sprintf("%s %s", p.lab.PassOn, passOn), rank: 2},
 	}
-	if m.seatBelowTown() {
-		return figs // the seat's room names whose seat it is (header)
+	if !m.seatBelowTown() { // the seat's room names whose seat it is (header)
+		figs = m.withDuty(figs)
 	}
+	if up, ok := m.uplinkFigure(); ok {
+		figs = append(figs[:2], append([]headerFigure{up}, figs[2:]...)...)
+	}
+	return figs
+}
+
+// withDuty adds who is on duty to the figures.
+func (m Model) withDuty(figs []headerFigure) []headerFigure {
 	if duty := m.dutyFigures(); len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) after open and
 		// red, before esc/h and pass-on. Who is next gives way before the
 		// figures the article measures; who is on duty after them.
 		var d []headerFigure
 		for i, s := range duty {
-			d = append(d, headerFigure{s, []int{1, 3}[min(i, 1)]})
+			d = append(d, headerFigure{text: s, rank: []int{1, 3}[min(i, 1)]})
 		}
 		figs = append(figs[:2], append(d, figs[2:]...)...)
 	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
 		// The seat's person: a room above the towns holds nobody on the
 		// roster, and names its officer wherever it turns.
-		figs = append(figs, headerFigure{p.lab.Operator + " " + op.Name, 4})
+		figs = append(figs, headerFigure{text: m.p.lab.Operator + " " + op.Name, rank: 4})
 	}
 	return figs
 }
@@ -183,14 +196,17 @@ func (h *headerLine) givingWay(seatBelowTown bool) []func() {
 		steps = []func(){shortClock}
 	}
 	// Then the figures, the highest rank first, one at a time from the
-	// right: at 80 columns esc/h may stay when pass-on cannot.
+	// right: at 80 columns esc/h may stay when pass-on cannot. A figure
+	// with a short form takes it at its shortRank.
 	for rank := 4; rank > 0; rank-- {
 		for i := len(h.figs) - 1; i >= 0; i-- {
-			if h.figs[i].rank != rank {
-				continue
+			f := &h.figs[i]
+			if f.short != "" && f.shortRank == rank {
+				steps = append(steps, func() { f.text = f.short })
 			}
-			i := i
-			steps = append(steps, func() { h.dropped[i] = true })
+			if f.rank == rank {
+				steps = append(steps, func() { h.dropped[i] = true })
+			}
 		}
 	}
 	if seatBelowTown {
@@ -265,19 +281,45 @@ func (m Model) nodeName(c model.NodeCode) string {
 	return string(c)
 }
 
-// figuresMsg: the store's figures (model.Figures) for the header.
+// figuresMsg: the store's figures (model.Figures) for the header, and for
+// a room above the towns each town's, for its towns table.
 type figuresMsg struct {
 	scope model.NodeCode // what was read: figures of a scope the console has left are dropped
 	f     model.Figures
+	towns map[model.NodeCode]model.Figures
 	err   error
 }
 
-// loadFigures reads the figures over the seat's scope.
-func loadFigures(svc model.Service, scope model.NodeCode) tea.Cmd {
+// loadFigures reads the figures over the seat's scope, and each of towns'.
+func loadFigures(svc model.Service, scope model.NodeCode, towns ...model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
-		f, err := svc.Figures(context.Background(), scope)
-		return figuresMsg{scope: scope, f: f, err: err}
+		ctx := context.Background()
+		f, err := svc.Figures(ctx, scope)
+		msg := figuresMsg{scope: scope, f: f, err: err}
+		if err != nil || len(towns) == 0 {
+			return msg
+		}
+		msg.towns = make(map[model.NodeCode]model.Figures, len(towns))
+		for _, t := range towns {
+			if msg.towns[t], msg.err = svc.Figures(ctx, t); msg.err != nil {
+				return msg
+			}
+		}
+		return msg
 	}
+}
+
+// figureTowns are the towns whose figures the towns table shows: a room
+// above the towns, not turned to one, reads each of its towns'.
+func (m Model) figureTowns() []model.NodeCode {
+	if !m.scope.Level().AboveTown() || len(m.townList) == 0 {
+		return nil
+	}
+	out := make([]model.NodeCode, len(m.townList))
+	for i, t := range m.townList {
+		out[i] = t.Code
+	}
+	return out
 }
 
 // figuresDue reports whether the figures are to be read again at now: the
@@ -293,7 +335,7 @@ func (m Model) refreshFigures() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.figPending = true
-	return m, loadFigures(m.svc, m.scope)
+	return m, loadFigures(m.svc, m.scope, m.figureTowns()...)
 }
 
 // onFigures takes the figures; if the record changed while they were read,
@@ -304,7 +346,7 @@ func (m Model) onFigures(msg figuresMsg) (tea.Model, tea.Cmd) {
 	}
 	m.figPending = false
 	if msg.err == nil {
-		m.fig = msg.f
+		m.fig, m.townFig = msg.f, msg.towns
 	}
 	if m.figStale {
 		m.figStale = false

@@ -40,7 +40,7 @@ func (h *helpPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		}
 	case tea.KeyMsg:
 		total := len(h.lines())
-		h.offset = max(min(h.offset+h.c.keys.step(msg), total-(h.height-2)), 0)
+		h.offset = scrolled(h.offset, h.c.keys.step(msg), total, h.height-2)
 	}
 	return h, nil
 }

@@ -161,15 +161,11 @@ func TestCommandLine(t *testing.T) {
 	assert.Contains(t, m.View(), "Roster")
 	assert.Contains(t, m.View(), "duty officer")
 
-	m = keys(t, m, ":")
-	m = typeText(t, m, "tower")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "tower")
 	assert.Equal(t, overlayNone, m.overlay)
 	assert.Equal(t, paneTower, m.focus)
 
-	m = keys(t, m, ":")
-	m = typeText(t, m, "bogus")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "bogus")
 	assert.Contains(t, m.View(), "unknown command :bogus")
 
 	next, cmd := keys(t, m, ":").Update(keyMsg("q"))
@@ -326,10 +322,7 @@ func TestNewReportForm(t *testing.T) {
 	// A name that fits two places lists them and keeps the form.
 	m = keys(t, m, "tab")
 	m = typeText(t, m, "八字墙")
-	for m.form.focus != len(m.form.fields)-1 {
-		m = keys(t, m, "tab")
-	}
-	m = keys(t, m, "enter")
+	m = submitForm(t, m)
 	assert.True(t, m.formActive)
 	assert.Contains(t, m.View(), "八字墙居委会")
 	assert.Contains(t, m.View(), "八字墙村")
@@ -339,10 +332,7 @@ func TestNewReportForm(t *testing.T) {
 		m = keys(t, m, "backspace")
 	}
 	m = typeText(t, m, "阔塘后村 02")
-	for m.form.focus != len(m.form.fields)-1 {
-		m = keys(t, m, "tab")
-	}
-	m = keys(t, m, "enter")
+	m = submitForm(t, m)
 	assert.False(t, m.formActive)
 	assert.Contains(t, m.View(), "上报 阔塘后村 02 河道有人电鱼（II 生态）？  y/n")
 	m = keys(t, m, "y")

@@ -9,6 +9,8 @@ type Labels struct {
 	Open, Red, EscPerHour, PassOn             string
 	Chain, Tower, Incidents, Events, Roster   string
 	Towns, ColTown, ColPassOn, ColWartime     string
+	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
+	ColBehind, ColLag                         string
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
 	ColSev, ColID, ColStatus, ColSLA, ColNode string
@@ -44,6 +46,7 @@ var enLabels = Labels{
 	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
+	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut", ColBehind: "sync", ColLag: "lag",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
@@ -75,7 +78,8 @@ var enLabels = Labels{
 		model.ActPointsGrant: "points granted", model.ActPointsDeduct: "points deducted", model.ActPointsRedeem: "benefit redeemed",
 		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
 		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch",
-		model.ActKey: "ssh key", model.ActSeat: "seat"},
+		model.ActKey: "ssh key", model.ActSeat: "seat",
+		model.ActFedRefused: "command refused", model.ActFedStructure: "structure sent"},
 	Verb: map[model.Action]string{model.ActReport: "file", model.ActAcknowledge: "acknowledge", model.ActEscalate: "escalate",
 		model.ActDispatch: "dispatch", model.ActResolve: "resolve", model.ActClose: "close (archive)", model.ActReopen: "reopen",
 		model.ActNote: "add a note to", model.ActDraft: "draft", model.ActRelease: "release", model.ActResend: "resend"},
@@ -119,6 +123,7 @@ var zhLabels = Labels{
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
+	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断", ColBehind: "积压", ColLag: "滞后",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",

@@ -132,8 +132,7 @@ func TestClosedIncidentsCanBeFound(t *testing.T) {
 	_, held := m.w.byRef[inc.ID]
 	require.False(t, held, "the console does not hold closed incidents")
 
-	m = typeText(t, keys(t, m, ":"), "show "+inc.ID)
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "show "+inc.ID)
 	require.Equal(t, overlayDetail, m.overlay)
 	assert.Contains(t, m.View(), inc.ID)
 	assert.Contains(t, m.View(), "closed")
@@ -162,8 +161,7 @@ func TestEnterFollowsAndEscGoesBack(t *testing.T) {
 	m := f.model(t, "en", 120, 40)
 	all := len(m.queue.rows)
 	// The chain: its third row is the town.
-	m = typeText(t, keys(t, m, ":"), "chain")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "chain")
 	require.Equal(t, paneChain, m.focus)
 	m = keys(t, m, "j", "j", "enter")
 	require.NotEmpty(t, m.queue.rows)
@@ -174,8 +172,7 @@ func TestEnterFollowsAndEscGoesBack(t *testing.T) {
 	assert.Contains(t, queueTitle(m), "Command chain › Incidents")
 
 	// The events: enter on the newest opens its incident.
-	m = typeText(t, keys(t, m, ":"), "events")
-	m = keys(t, m, "enter", "enter")
+	m = keys(t, runLine(t, m, "events"), "enter")
 	require.Equal(t, overlayDetail, m.overlay)
 	assert.Equal(t, "HJ-20261129-0021", m.detail.inc.ID, "the newest event's")
 	assert.Regexp(t, `Events › Incident HJ-`, m.View())
@@ -277,8 +274,7 @@ func TestFormsRefuseBeforeAsking(t *testing.T) {
 func TestGapsChooseAndRelease(t *testing.T) {
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "en", 120, 40)
-	m = typeText(t, keys(t, m, ":"), "gaps")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "gaps")
 	first := gapRows(&m.w, m.wt)[0]
 	require.GreaterOrEqual(t, len(first.candidates), 2)
 	second := first.candidates[1]
@@ -352,9 +348,7 @@ func TestNewReportsMarkedAndBell(t *testing.T) {
 	var bell bytes.Buffer
 	opt := f.options(t, "en")
 	opt.Bell, opt.BellTo = true, &bell
-	m := New(f.db, nil, opt)
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m := loaded(t, f.db, opt, 120, 40)
 	bell.Reset()
 	_, err := f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
 		Severity: model.SeverityI, Title: "货车侧翻", Reporter: model.System})
@@ -385,9 +379,7 @@ func TestFocusedPaneTitleMarked(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		opt := f.options(t, "en")
 		opt.ASCII = ascii
-		m := New(f.db, nil, opt)
-		m = update(t, m, keyMsgSize(120, 40))
-		m = update(t, m, loadSnapshot(f.db, m.scope)())
+		m := loaded(t, f.db, opt, 120, 40)
 		mark := "▶"
 		if ascii {
 			mark = ">"
@@ -521,8 +513,7 @@ func TestAfterActionFitsNarrow(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		f := newFixture(t)
 		m, sub := wartimeModel(t, f, lang, 80, 24)
-		m = typeText(t, keys(t, m, ":"), "gaps")
-		m = keys(t, m, "enter", "enter", "y")
+		m = keys(t, runLine(t, m, "gaps"), "enter", "y")
 		m = pump(t, m, sub, f.db)
 		m = keys(t, m, "esc", "W", "y")
 		require.Equal(t, overlayAfter, m.overlay)

@@ -26,6 +26,35 @@ type pane interface {
 	Title() string
 }
 
+// listWindow is a list pane's cursor and the first of its rows it shows:
+// the plumbing every list shares (the towns, the tower, the queue, the
+// ticker, the gaps, the desk).
+type listWindow struct{ cursor, offset int }
+
+// follow moves the cursor by d, keeps it on one of n rows, and scrolls so
+// that it is one of the height rows shown.
+func (l *listWindow) follow(d, n, height int) {
+	l.cursor = max(min(l.cursor+d, n-1), 0)
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+height {
+		l.offset = l.cursor - height + 1
+	}
+}
+
+// clampTo keeps the cursor on one of n rows and in view of height rows,
+// and scrolls back so that no row is left empty below the last while rows
+// are hidden above the first (the list shrank, the pane grew).
+func (l *listWindow) clampTo(n, height int) {
+	l.follow(0, n, height)
+	l.offset = max(min(l.offset, n-height), 0)
+}
+
+// scrolled is the first line of a view of height lines over total after
+// scrolling it by n from offset, kept within the lines.
+func scrolled(offset, n, total, height int) int { return max(min(offset+n, total-height), 0) }
+
 // paneID is a pane of the focus ring.
 type paneID int
 
@@ -69,11 +98,15 @@ type common struct {
 	// townList: a room above the towns' towns, as its snapshot of the whole
 	// room had them (kept while it turns to one of them).
 	townList []model.Node
+	// townFig: each town's figures (the store's, as the header's), read
+	// with the room's own; nil until they are, and in a replay.
+	townFig map[model.NodeCode]model.Figures
 
 	now time.Time
 	w   world
 	wt  wartime
 	pt  patrolData // the patrol pane's and the desk's records
+	fed fedLinks   // the federation's links, by town (federation.go)
 
 	// trail is the way back (the back stack's places), as the breadcrumb
 	// before the title of what the operator looks at.

@@ -175,7 +175,7 @@ func (p *patrolsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		p.offset = 0
 	case tea.KeyMsg:
 		n := len(p.lines())
-		p.offset = max(min(p.offset+p.c.keys.step(msg), n-(p.height-2)), 0)
+		p.offset = scrolled(p.offset, p.c.keys.step(msg), n, p.height-2)
 	}
 	return p, nil
 }

@@ -59,37 +59,27 @@ func patrolFixture(t *testing.T) fixture {
 // operated by the liaison.
 func consoleAt(t *testing.T, f fixture, lang string, w, h int, wide bool) Model {
 	t.Helper()
-	opt := f.options(t, lang)
-	opt.Seat = f.seatOf(t, demo.Liaison)
-	opt.AmbiguousWide = wide
-	m := New(f.db, nil, opt)
-	m = update(t, m, keyMsgSize(w, h))
-	return update(t, m, loadSnapshot(f.db, m.scope)())
+	return terminal{w: w, h: h, lang: lang, wide: wide}.console(t, f, func(o *Options) { o.Seat = f.seatOf(t, demo.Liaison) })
 }
 
 func TestPatrolPanesFit(t *testing.T) {
 	f := patrolFixture(t)
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
-		for _, lang := range []string{"zh", "en"} {
-			for _, wide := range []bool{false, true} {
-				for _, sc := range []struct {
-					name string
-					keys []string
-				}{
-					{"patrols", []string{":", "patrols", "enter"}},
-					{"patrols scrolled", []string{":", "patrols", "enter", "G"}},
-					{"desk", []string{":", "desk", "enter"}},
-					{"desk moved", []string{":", "desk", "enter", "j", "j", "j", "j", "j"}},
-					{"pass form", []string{":", "desk", "enter", "p"}},
-					{"merge form", []string{":", "desk", "enter", "m"}},
-					{"close form", []string{":", "desk", "enter", "x"}},
-				} {
-					t.Run(fmt.Sprintf("%dx%d/%s/wide=%t/%s", size[0], size[1], lang, wide, sc.name), func(t *testing.T) {
-						m := keys(t, consoleAt(t, f, lang, size[0], size[1], wide), sc.keys...)
-						checkScreen(t, m, size[0], size[1], wide)
-					})
-				}
-			}
+	for _, tm := range terminals() {
+		for _, sc := range []struct {
+			name string
+			keys []string
+		}{
+			{"patrols", []string{":", "patrols", "enter"}},
+			{"patrols scrolled", []string{":", "patrols", "enter", "G"}},
+			{"desk", []string{":", "desk", "enter"}},
+			{"desk moved", []string{":", "desk", "enter", "j", "j", "j", "j", "j"}},
+			{"pass form", []string{":", "desk", "enter", "p"}},
+			{"merge form", []string{":", "desk", "enter", "m"}},
+			{"close form", []string{":", "desk", "enter", "x"}},
+		} {
+			t.Run(tm.name(sc.name), func(t *testing.T) {
+				tm.check(t, keys(t, consoleAt(t, f, tm.lang, tm.w, tm.h, tm.wide), sc.keys...))
+			})
 		}
 	}
 }

@@ -156,7 +156,7 @@ func (pp *pointsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 }
 
 func (pp *pointsPane) scroll(n int) {
-	pp.offset = max(min(pp.offset+n, len(pp.lines)-(pp.height-2)), 0)
+	pp.offset = scrolled(pp.offset, n, len(pp.lines), pp.height-2)
 }
 
 func (pp *pointsPane) View() string {

@@ -78,13 +78,9 @@ func TestPointsPane(t *testing.T) {
 	assert.Equal(t, overlayNone, m.overlay)
 
 	// A month typed with the command; a bad one is refused, naming it.
-	m = keys(t, m, ":")
-	m = typeText(t, m, "积分 2026-09")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "积分 2026-09")
 	assert.Contains(t, m.View(), "Points 2026-09")
-	m = keys(t, m, ":")
-	m = typeText(t, m, "points 2026-13")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "points 2026-13")
 	assert.Contains(t, m.View(), `month "2026-13"`)
 }
 

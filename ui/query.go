@@ -70,23 +70,13 @@ func parseQuery(s string, l Labels) query {
 		}
 		switch key {
 		case "tier":
-			t, err := model.ParseTier(v)
-			if err != nil {
-				t = labelledEither(l.Tier, v, enLabels.Tier, zhLabels.Tier)
-			}
-			if t == "" {
+			if q.tier = parsedOrLabelled(model.ParseTier, v, l.Tier, enLabels.Tier, zhLabels.Tier); q.tier == "" {
 				bad("tier:"+v+": not a tier (grid, village, town, taskforce)", "层级:"+v+"：不是层级（网格、村社、镇指挥室、专班）")
 			}
-			q.tier = t
 		case "status":
-			st, err := model.ParseStatus(v)
-			if err != nil {
-				st = labelledEither(l.Status, v, enLabels.Status, zhLabels.Status)
-			}
-			if st == "" {
+			if q.status = parsedOrLabelled(model.ParseStatus, v, l.Status, enLabels.Status, zhLabels.Status); q.status == "" {
 				bad("status:"+v+": not a status (new, acked, sent, resolved, closed)", "状态:"+v+"：不是状态（上报、签收、交办、办结、归档）")
 			}
-			q.status = st
 		case "sev":
 			sv, err := model.ParseSeverity(strings.ToUpper(v))
 			if err != nil {
@@ -112,6 +102,15 @@ func labelled[K ~string](labels map[K]string, v string) K {
 		}
 	}
 	return ""
+}
+
+// parsedOrLabelled is v as model's parse reads it, or else the key whose
+// label v is (labelledEither); "" when it is neither.
+func parsedOrLabelled[K ~string](parse func(string) (K, error), v string, own map[K]string, others ...map[K]string) K {
+	if k, err := parse(v); err == nil {
+		return k
+	}
+	return labelledEither(own, v, others...)
 }
 
 // labelledEither is labelled in the console's labels first, then in

@@ -18,11 +18,10 @@ import (
 // is kept as a sorted slice of small keys, so a live change moves a few keys
 // instead of sorting everything again.
 type queuePane struct {
-	c      *common
-	rows   []qkey // in display order
-	index  map[uint64]qkey
-	cursor int
-	offset int
+	c     *common
+	rows  []qkey // in display order
+	index map[uint64]qkey
+	listWindow
 	width  int
 	height int // rows of incidents visible
 	scope  model.NodeCode
@@ -183,23 +182,7 @@ func (q *queuePane) move(d int) {
 	q.clamp()
 }
 
-func (q *queuePane) clamp() {
-	if q.cursor >= len(q.rows) {
-		q.cursor = len(q.rows) - 1
-	}
-	if q.cursor < 0 {
-		q.cursor = 0
-	}
-	if q.cursor < q.offset {
-		q.offset = q.cursor
-	}
-	if q.cursor >= q.offset+q.height {
-		q.offset = q.cursor - q.height + 1
-	}
-	if q.offset > max(len(q.rows)-q.height, 0) {
-		q.offset = max(len(q.rows)-q.height, 0)
-	}
-}
+func (q *queuePane) clamp() { q.clampTo(len(q.rows), q.height) }
 
 // admits reports whether inc belongs in the queue's scope and filter.
 func (q *queuePane) admits(w *world, inc model.Incident) bool {

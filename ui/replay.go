@@ -93,77 +93,112 @@ type historyMsg struct {
 	err error
 }
 
-// loadHistory reads everything a replay needs: the tower and the roster
-// of the scope, every incident and every event, the activations the log
-// began, and the latest activation's directives with their units.
+// loadHistory reads everything a replay needs (readHistory).
 func loadHistory(svc model.Service, scope model.NodeCode, lang string) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
-		rp := &replayState{keys: newReplayKeys(lang), progress: map[string][]progressAt{}}
-		var err error
-		if rp.nodes, err = svc.Nodes(ctx, scope); err != nil {
-			return historyMsg{err: err}
-		}
-		if rp.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
-			return historyMsg{err: err}
-		}
-		incs, err := svc.Incidents(ctx, model.IncidentFilter{Node: scope})
+		rp, err := readHistory(context.Background(), svc, scope, lang)
 		if err != nil {
 			return historyMsg{err: err}
 		}
-		var evs []model.Event
-		for before := uint64(0); ; {
-			page, err := svc.Events(ctx, before, replayPage)
-			if err != nil {
-				return historyMsg{err: err}
-			}
-			evs = append(evs, page...)
-			if len(page) < replayPage {
-				break
-			}
-			before = page[len(page)-1].Seq
-		}
-		seen := map[string]bool{}
-		for _, e := range evs {
-			switch {
-			case e.Action == model.ActActivate && e.Directive != "" && !seen[e.Directive]:
-				seen[e.Directive] = true
-				a, err := svc.AfterAction(ctx, e.Directive)
-				if err != nil {
-					return historyMsg{err: err}
-				}
-				rp.acts = append(rp.acts, a.Activation)
-			case e.Action == model.ActProgress:
-				if p, ok := parseProgress(e); ok {
-					k := e.Directive + "/" + string(e.Node)
-					rp.progress[k] = append(rp.progress[k], p)
-				}
-			}
-		}
-		for k := range rp.progress {
-			ps := rp.progress[k]
-			sort.Slice(ps, func(i, j int) bool { return ps[i].at.Before(ps[j].at) })
-		}
-		if len(rp.acts) > 0 {
-			if rp.live, err = svc.WartimeStatus(ctx, scope); err != nil {
-				return historyMsg{err: err}
-			}
-			rp.live = scopeWartime(scope, rp.live)
-			ds, err := svc.Directives(ctx, scope)
-			if err != nil {
-				return historyMsg{err: err}
-			}
-			for _, d := range ds {
-				d, units, err := svc.Directive(ctx, d.ID)
-				if err != nil {
-					return historyMsg{err: err}
-				}
-				rp.dirs = append(rp.dirs, wtDirective{d: d, units: scopeUnits(scope, units)})
-			}
-		}
-		rp.hist = model.NewHistory(incs, evs, svc.Policy())
 		return historyMsg{rp: rp}
 	}
+}
+
+// readHistory reads the tower and the roster of the scope, every incident
+// and every event, the activations the log began, and the latest
+// activation's directives with their units.
+func readHistory(ctx context.Context, svc model.Service, scope model.NodeCode, lang string) (*replayState, error) {
+	rp := &replayState{keys: newReplayKeys(lang), progress: map[string][]progressAt{}}
+	var err error
+	if rp.nodes, err = svc.Nodes(ctx, scope); err != nil {
+		return nil, err
+	}
+	if rp.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {
+		return nil, err
+	}
+	incs, err := svc.Incidents(ctx, model.IncidentFilter{Node: scope})
+	if err != nil {
+		return nil, err
+	}
+	evs, err := allEvents(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	if err := rp.readWartimeLog(ctx, svc, evs); err != nil {
+		return nil, err
+	}
+	if len(rp.acts) > 0 {
+		if err := rp.readDirectives(ctx, svc, scope); err != nil {
+			return nil, err
+		}
+	}
+	rp.hist = model.NewHistory(incs, evs, svc.Policy())
+	return rp, nil
+}
+
+// allEvents reads the whole log, a page at a time.
+func allEvents(ctx context.Context, svc model.Service) ([]model.Event, error) {
+	var evs []model.Event
+	for before := uint64(0); ; {
+		page, err := svc.Events(ctx, before, replayPage)
+		if err != nil {
+			return nil, err
+		}
+		evs = append(evs, page...)
+		if len(page) < replayPage {
+			return evs, nil
+		}
+		before = page[len(page)-1].Seq
+	}
+}
+
+// readWartimeLog keeps the activations the log began (read once each) and
+// every unit's progress as the log reported it, in time order.
+func (rp *replayState) readWartimeLog(ctx context.Context, svc model.Service, evs []model.Event) error {
+	seen := map[string]bool{}
+	for _, e := range evs {
+		switch {
+		case e.Action == model.ActActivate && e.Directive != "" && !seen[e.Directive]:
+			seen[e.Directive] = true
+			a, err := svc.AfterAction(ctx, e.Directive)
+			if err != nil {
+				return err
+			}
+			rp.acts = append(rp.acts, a.Activation)
+		case e.Action == model.ActProgress:
+			if p, ok := parseProgress(e); ok {
+				k := e.Directive + "/" + string(e.Node)
+				rp.progress[k] = append(rp.progress[k], p)
+			}
+		}
+	}
+	for k := range rp.progress {
+		ps := rp.progress[k]
+		sort.Slice(ps, func(i, j int) bool { return ps[i].at.Before(ps[j].at) })
+	}
+	return nil
+}
+
+// readDirectives reads the wartime state as it is now and the scope's
+// directives with their units.
+func (rp *replayState) readDirectives(ctx context.Context, svc model.Service, scope model.NodeCode) error {
+	var err error
+	if rp.live, err = svc.WartimeStatus(ctx, scope); err != nil {
+		return err
+	}
+	rp.live = scopeWartime(scope, rp.live)
+	ds, err := svc.Directives(ctx, scope)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		d, units, err := svc.Directive(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		rp.dirs = append(rp.dirs, wtDirective{d: d, units: scopeUnits(scope, units)})
+	}
+	return nil
 }
 
 // parseProgress reads a progress event's "D-0001: 63/70..." note.
@@ -325,13 +360,7 @@ func (m Model) replayWartime() Model {
 	m.tell(m.gaps, wartimeLoadedMsg{})
 	// The layout and the chain pane follow the replay's wartime, whatever
 	// the live console showed.
-	m.layout()
-	m.ring[paneChain] = m.chain
-	if m.wt.active() {
-		m.ring[paneChain] = m.wtc
-	} else if m.focus == paneDirectives {
-		m.focus = paneQueue
-	}
+	m.wartimeTurned()
 	m.tell(m.wtc, countMsg{})
 	return m
 }

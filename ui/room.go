@@ -201,14 +201,9 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	if err != nil {
 		return m, nil, err
 	}
-	note, err := model.CleanText(v["note"], false)
+	a, err := m.activationForm(v)
 	if err != nil {
 		return m, nil, err
-	}
-	reason, drill := model.Reason(v["reason"]), v["drill"] == "yes"
-	kind := m.wl.Reason[reason]
-	if drill {
-		kind += " (" + m.wl.Drill + ")"
 	}
 	towns := make([]string, len(reach.Towns))
 	for i, t := range reach.Towns {
@@ -217,13 +212,13 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	// The question, then the towns: the status line puts them on a line
 	// of their own at 80 columns, as many as it holds, and ends it in y/n.
 	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids?",
-		kind, len(reach.Towns), reach.Villages, reach.MicroGrids),
+		a.kind, len(reach.Towns), reach.Villages, reach.MicroGrids),
 		fmt.Sprintf("启动战时：%s，%d 个镇街各一，%d 个村社、%d 个微网格？",
-			kind, len(reach.Towns), reach.Villages, reach.MicroGrids))
+			a.kind, len(reach.Towns), reach.Villages, reach.MicroGrids))
 	list := m.say("villages/micro-grids: "+strings.Join(towns, ", "), "村社/微网格："+strings.Join(towns, "，"))
 	by := m.seat.Person.ID
 	mm, c := m.askFormDetail(q, list, func(m Model) (Model, tea.Cmd) {
-		return m, activateTowns(m.svc, reason, scope, drill, note, by)
+		return m, activateTowns(m.svc, a.reason, scope, a.drill, a.note, by)
 	})
 	return mm, c, nil
 }

@@ -73,7 +73,7 @@ func (r *rosterPane) load(w *world, node model.NodeCode) {
 }
 
 func (r *rosterPane) scroll(n int) {
-	r.offset = max(min(r.offset+n, len(r.people)-r.height), 0)
+	r.offset = scrolled(r.offset, n, len(r.people), r.height)
 }
 
 func (r *rosterPane) View() string {

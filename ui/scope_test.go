@@ -72,9 +72,7 @@ func TestScopedToAVillage(t *testing.T) {
 	}
 
 	// The roster of the root lists the village's people only.
-	m = keys(t, m, ":")
-	m = typeText(t, m, "roster")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "roster")
 	require.Equal(t, overlayRoster, m.overlay)
 	require.NotEmpty(t, m.roster.people)
 	for _, p := range m.roster.people {
@@ -182,9 +180,7 @@ func TestStylesOnTheSeatsRenderer(t *testing.T) {
 	r.SetColorProfile(termenv.ANSI256)
 	opt := f.options(t, "en")
 	opt.Renderer = r
-	m := New(f.db, nil, opt)
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m := loaded(t, f.db, opt, 120, 40)
 	view := m.View()
 	assert.Contains(t, view, "\x1b[", "the seat's renderer draws colour")
 	for _, l := range strings.Split(view, "\n")[:3] {

@@ -159,9 +159,7 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	assert.Less(t, len(m.queue.rows), len(m.w.incs), "the grid and village tiers' own work stays with the towns")
 
 	// Opening a village reads its grids.
-	m = keys(t, m, ":")
-	m = typeText(t, m, "tower")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "tower")
 	for m.tower.selected() != huajie {
 		m = keys(t, m, "j")
 	}
@@ -176,9 +174,7 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	assert.Equal(t, model.LevelGrid, m.tower.selected().Level(), "the village's grids are in the tower")
 	m = keys(t, m, "esc")
 
-	m = keys(t, m, ":")
-	m = typeText(t, m, "town 花街镇")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "town 花街镇")
 	assert.Equal(t, huajie, m.seat.Town)
 	assert.Equal(t, huajie, m.scope)
 	assert.Contains(t, headerOf(m), "花街镇")
@@ -198,18 +194,14 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 	assert.Equal(t, huajie, m.tower.selected(), "back on the town it came from")
 
 	// Enter on a town in the tower turns to it too: the next one, 芝英镇.
-	m = keys(t, m, ":")
-	m = typeText(t, m, "tower")
-	m = keys(t, m, "enter", "j", "enter")
+	m = keys(t, runLine(t, m, "tower"), "j", "enter")
 	zhiying := model.NodeCode("330784115")
 	assert.Equal(t, zhiying, m.seat.Town)
 	assert.Contains(t, headerOf(m), "芝英镇")
 	assert.Contains(t, headerOf(m), "县值班", "the operator is named wherever the room turns")
 
 	// An unknown town is refused, naming it.
-	m = keys(t, m, ":")
-	m = typeText(t, m, "town 无此镇")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "town 无此镇")
 	assert.Contains(t, m.flash.text, "无此镇")
 	assert.Equal(t, zhiying, m.seat.Town)
 }
@@ -218,18 +210,12 @@ func TestCountySeatSwitchesTowns(t *testing.T) {
 func TestTownSeatStaysInItsTown(t *testing.T) {
 	f := yongkangFixture(t)
 	m := f.model(t, "en", 120, 40)
-	m = keys(t, m, ":")
-	m = typeText(t, m, "town 330784001")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "town 330784001")
 	assert.Contains(t, m.flash.text, "cannot leave its town")
 	assert.Equal(t, huajie, m.scope)
-	m = keys(t, m, ":")
-	m = typeText(t, m, "town 东城街道")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "town 东城街道")
 	assert.Contains(t, m.flash.text, "cannot leave its town", "by name too")
-	m = keys(t, m, ":")
-	m = typeText(t, m, "town 花街镇")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "town 花街镇")
 	assert.Equal(t, huajie, m.scope, "its own town is no move")
 }
 
@@ -343,8 +329,7 @@ func TestReadOnlySeatAsksNothing(t *testing.T) {
 	m = keys(t, m, "W")
 	refused("W in wartime")
 
-	m = typeText(t, keys(t, m, ":"), "gaps")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "gaps")
 	require.Equal(t, overlayGaps, m.overlay, "the gaps list is there to read")
 	m = keys(t, m, "enter")
 	refused("enter on a gap")
@@ -355,8 +340,7 @@ func TestReadOnlySeatAsksNothing(t *testing.T) {
 	refused("x on a draft")
 
 	m = keys(t, m, "esc")
-	m = typeText(t, keys(t, m, ":"), "desk")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "desk")
 	require.Equal(t, overlayDesk, m.overlay, "the desk is there to read")
 	for _, k := range []string{"p", "m", "x"} {
 		m = keys(t, m, k)
@@ -378,4 +362,26 @@ func eventsNow(t *testing.T, f fixture) int {
 	evs, err := f.db.Events(context.Background(), 0, 1<<20)
 	require.NoError(t, err)
 	return len(evs)
+}
+
+// The towns table's escalations and pass-on are the store's figures of each
+// town: the header's once the room turns to the town, and stats'.
+func TestTownsTableFiguresAreTheStores(t *testing.T) {
+	f := yongkangFixture(t)
+	opt := f.options(t, "en")
+	opt.Seat = countySeat(t, f)
+	m := loaded(t, f.db, opt, 120, 40)
+	fig, err := f.db.Figures(context.Background(), huajie)
+	require.NoError(t, err)
+	require.NotZero(t, fig.PassOnReports, "the demo's day has pass-ons")
+	rows := townRows(m.common, m.townList)
+	i := slices.IndexFunc(m.townList, func(n model.Node) bool { return n.Code == huajie })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, fig.EscalationsLastHour, rows[i].escLastHour)
+	assert.Equal(t, fig.PassOnP50, rows[i].passOn)
+	assert.Equal(t, fig.PassOnReports, rows[i].passOnN)
+
+	m = runLine(t, m, "town 花街镇")
+	assert.Equal(t, huajie, m.seat.Town)
+	assert.Equal(t, fig.PassOnP50, m.fig.PassOnP50, "the header once turned to the town")
 }

@@ -20,9 +20,7 @@ func TestClockStep(t *testing.T) {
 	f := newFixture(t)
 	opt := f.options(t, "en")
 	opt.Tick = time.Minute
-	m := New(f.db, nil, opt)
-	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m := loaded(t, f.db, opt, 120, 40)
 	header := strings.Split(m.View(), "\n")[0]
 	assert.Contains(t, header, "2026-11-29 03:10 ")
 	assert.NotContains(t, header, "03:10:00")

@@ -10,9 +10,8 @@ import (
 // tickerPane is the event ticker: the newest events, one line each. Its
 // cursor picks an event; enter opens its incident.
 type tickerPane struct {
-	c             *common
-	cursor        int
-	offset        int
+	c *common
+	listWindow
 	width, height int
 }
 
@@ -21,7 +20,7 @@ func newTickerPane(c *common) *tickerPane { return &tickerPane{c: c} }
 // Update moves the cursor, the view following it.
 func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyMsg); ok {
-		t.move(t.c.keys.step(msg), len(t.c.w.events))
+		t.follow(t.c.keys.step(msg), len(t.c.w.events), t.height)
 	}
 	return t, nil
 }
@@ -45,19 +44,11 @@ func (t *tickerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 
-func (t *tickerPane) move(d int, total int) {
-	t.cursor = max(min(t.cursor+d, total-1), 0)
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+t.height {
-		t.offset = t.cursor - t.height + 1
-	}
-}
-
-// actor is who acted, in the console's language for the system itself.
+// actor is who acted, in the console's language for the system itself. A
+// town's event done on a command from the county is the system's act in the
+// name of the county's officer, whom it names.
 func actor(l Labels, e model.Event) string {
-	if e.Actor == model.System {
+	if e.Actor == model.System && (e.ActorName == "" || e.ActorName == model.ActorName(model.Person{ID: model.System})) {
 		return l.System
 	}
 	return e.ActorName

@@ -16,10 +16,9 @@ type towerPane struct {
 	c        *common
 	expanded map[model.NodeCode]bool
 	rows     []towerRow // the visible nodes, flattened
-	cursor   int
-	offset   int
-	width    int
-	height   int
+	listWindow
+	width  int
+	height int
 }
 
 type towerRow struct {
@@ -81,17 +80,7 @@ func (t *towerPane) move(d int) {
 	t.clamp()
 }
 
-func (t *towerPane) clamp() {
-	t.cursor = min(t.cursor, len(t.rows)-1)
-	t.cursor = max(t.cursor, 0)
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+t.height {
-		t.offset = t.cursor - t.height + 1
-	}
-	t.offset = max(min(t.offset, len(t.rows)-t.height), 0)
-}
+func (t *towerPane) clamp() { t.clampTo(len(t.rows), t.height) }
 
 // toggle opens or closes the node under the cursor; open=false on a leaf or
 // closed node moves to its parent, as in a file tree.

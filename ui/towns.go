@@ -13,12 +13,12 @@ import (
 
 // townsPane is a room above the towns' first pane: one row per town of the
 // room with its open and red incidents, escalations in the last hour, the
-// grid leaders' pass-on median today, and its wartime. Enter turns the
+// pass-on median of the last day (the store's figures, as the header's once
+// turned to the town), and its wartime. Enter turns the
 // room to the town under the cursor.
 type townsPane struct {
-	c             *common
-	cursor        int
-	offset        int
+	c *common
+	listWindow
 	width, height int
 }
 
@@ -29,17 +29,7 @@ func (t *townsPane) towns() []model.Node { return t.c.townList }
 
 func (t *townsPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1); t.clamp() }
 
-func (t *townsPane) clamp() {
-	n := len(t.towns())
-	t.cursor = max(min(t.cursor, n-1), 0)
-	if t.cursor < t.offset {
-		t.offset = t.cursor
-	}
-	if t.cursor >= t.offset+t.height {
-		t.offset = t.cursor - t.height + 1
-	}
-	t.offset = max(min(t.offset, n-t.height), 0)
-}
+func (t *townsPane) clamp() { t.clampTo(len(t.towns()), t.height) }
 
 // Update: the keys move the cursor (enter is asks').
 func (t *townsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
@@ -77,7 +67,8 @@ type townFigures struct {
 }
 
 // townRows counts the figures of each town: open and red from the tower,
-// the rest from the recent events and the wartime state.
+// wartime from its state, escalations and pass-on from the store's figures
+// (from the recent events until they are read, and in a replay).
 func townRows(c *common, towns []model.Node) []townFigures {
 	out := make([]townFigures, len(towns))
 	at := make(map[model.NodeCode]int, len(towns))
@@ -121,44 +112,39 @@ func townRows(c *common, towns []model.Node) []townFigures {
 			out[i].passOn, out[i].passOnN = ds[len(ds)/2], len(ds)
 		}
 	}
+	storedFigures(c, towns, out)
 	return out
+}
+
+// storedFigures puts the store's figures of each town, where the console
+// has read them, over those counted from its recent events: the same
+// figures as the header's and stats' once turned to the town (the events
+// on screen are only the file's newest).
+func storedFigures(c *common, towns []model.Node, out []townFigures) {
+	for i, tn := range towns {
+		if f, ok := c.townFig[tn.Code]; ok {
+			out[i].escLastHour, out[i].passOn, out[i].passOnN = f.EscalationsLastHour, f.PassOnP50, f.PassOnReports
+		}
+	}
 }
 
 func (t *townsPane) View() string {
 	c, pt := t.c, &t.c.p
 	towns := t.towns()
 	rows := townRows(c, towns)
-	inner := t.width - 2
-	// name, open, red, esc/h, pass-on, wartime: narrower numbers at 80
-	// columns, before the name is cut.
-	num, wide := 6, 8
-	if inner < 60 {
-		num, wide = 5, 7
-	}
-	nameW := max(inner-1-3*(num+1)-2*(wide+1), 1)
-	row := func(name, open, red, esc, pass, wt string) string {
-		return pt.w.Fit(name, nameW, pt.g.More) + " " + pt.w.FitRight(open, num) + " " + pt.w.FitRight(red, num) + " " +
-			pt.w.FitRight(esc, num) + " " + pt.w.FitRight(pass, wide) + " " + pt.w.FitRight(wt, wide)
-	}
-	lines := []string{pt.st.ColumnHead.Render(" " + row(pt.lab.ColTown, pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime))}
+	cols := newTownColumns(pt, t.width-2, len(c.fed) > 0)
+	head := [townColCount]string{pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime, pt.lab.ColBehind, pt.lab.ColLag}
+	lines := []string{pt.st.ColumnHead.Render(" " + cols.row(pt.lab.ColTown, head))}
 	focused := c.focused(paneTowns)
 	for i := t.offset; i < len(towns) && len(lines) <= t.height; i++ {
-		f := rows[i]
-		pass := "-"
-		if f.passOnN > 0 {
-			pass = model.FormatWait(f.passOn)
-		}
-		wt := "-"
-		if f.wartime != "" {
-			wt = f.wartime
-		}
-		line := row(towns[i].Name, fmt.Sprint(f.open), fmt.Sprint(f.red), fmt.Sprint(f.escLastHour), pass, wt)
+		cells, cut := townCells(c, towns[i].Code, rows[i])
+		line := cols.row(towns[i].Name, cells)
 		switch {
 		case i == t.cursor && focused:
 			line = pt.st.Selected.Render(pt.g.Cursor + line)
 		case i == t.cursor:
 			line = pt.st.CursorIdle.Render(pt.g.Cursor + line)
-		case f.red > 0 || f.wartime != "":
+		case rows[i].red > 0 || rows[i].wartime != "" || cut:
 			line = pt.st.Overdue.Render(" " + line)
 		default:
 			line = " " + line
@@ -166,4 +152,75 @@ func (t *townsPane) View() string {
 		lines = append(lines, line)
 	}
 	return pt.box(t.Title(), fmt.Sprint(len(towns)), lines, t.width, t.height+3, focused)
+}
+
+// The towns table's columns after the town's name.
+const (
+	townColOpen = iota
+	townColRed
+	townColEsc
+	townColPassOn
+	townColWartime
+	townColBehind // with federation: the events the hub does not have yet
+	townColLag    // with federation: the age of the newest it has, a cut link marked
+	townColCount
+)
+
+// townColumns are the columns the towns table shows at its width: open,
+// red, esc/h, pass-on and wartime, narrower numbers at 80 columns before
+// the name is cut; with federation, the events behind and the lag after
+// them, or at 80 columns in place of esc/h and pass-on (figures a cut link
+// leaves stale), so the name keeps its room.
+type townColumns struct {
+	p      *painter
+	nameW  int
+	cols   []int // townCol*, in order
+	widths []int
+}
+
+func newTownColumns(p *painter, inner int, fed bool) townColumns {
+	num, wide := 6, 8
+	if inner < 60 {
+		num, wide = 5, 7
+	}
+	width := [townColCount]int{num, num, num, wide, wide, num, wide}
+	t := townColumns{p: p, cols: []int{townColOpen, townColRed, townColEsc, townColPassOn, townColWartime}}
+	switch {
+	case fed && inner < 60:
+		t.cols = []int{townColOpen, townColRed, townColBehind, townColLag, townColWartime}
+	case fed:
+		t.cols = append(t.cols, townColBehind, townColLag)
+	}
+	used := 1
+	for _, c := range t.cols {
+		t.widths = append(t.widths, width[c])
+		used += width[c] + 1
+	}
+	t.nameW = max(inner-used, 1)
+	return t
+}
+
+// row is one line of the table: the name, then the cells of its columns.
+func (t townColumns) row(name string, cells [townColCount]string) string {
+	line := t.p.w.Fit(name, t.nameW, t.p.g.More)
+	for i, c := range t.cols {
+		line += " " + t.p.w.FitRight(cells[c], t.widths[i])
+	}
+	return line
+}
+
+// townCells are a town's cells; cut reports a federated town whose link
+// is cut.
+func townCells(c *common, town model.NodeCode, f townFigures) (cells [townColCount]string, cut bool) {
+	pass := "-"
+	if f.passOnN > 0 {
+		pass = model.FormatWait(f.passOn)
+	}
+	wt := "-"
+	if f.wartime != "" {
+		wt = f.wartime
+	}
+	cells = [townColCount]string{fmt.Sprint(f.open), fmt.Sprint(f.red), fmt.Sprint(f.escLastHour), pass, wt}
+	cells[townColBehind], cells[townColLag], cut = c.fedCells(town)
+	return cells, cut
 }

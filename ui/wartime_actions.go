@@ -129,19 +129,26 @@ func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
 	m.tell(m.dir, wartimeLoadedMsg{})
 	m.tell(m.gaps, wartimeLoadedMsg{})
 	if was != m.wt.active() {
-		m.layout()
-		m.ring[paneChain] = m.chain
-		if m.wt.active() {
-			m.ring[paneChain] = m.wtc
-		} else if m.focus == paneDirectives {
-			m.focus = paneQueue
-		}
+		m.wartimeTurned()
 		if m.skipped(m.focus) {
 			m.focus = paneQueue
 		}
 	}
 	m.tell(m.wtc, countMsg{})
 	return m
+}
+
+// wartimeTurned lays the screen out for the wartime state as it now is: the
+// wartime chain in the chain's place while wartime is active, and focus off
+// the directives when it is not.
+func (m *Model) wartimeTurned() {
+	m.layout()
+	m.ring[paneChain] = m.chain
+	if m.wt.active() {
+		m.ring[paneChain] = m.wtc
+	} else if m.focus == paneDirectives {
+		m.focus = paneQueue
+	}
 }
 
 // showAfter opens the after-action summary.
@@ -306,6 +313,29 @@ func (m Model) town() model.NodeCode {
 	return ""
 }
 
+// activation is what the activation form asks, as the question names it.
+type activation struct {
+	reason model.Reason
+	drill  bool
+	note   string
+	kind   string // the reason, and whether it is a drill
+}
+
+// activationForm reads the activation form: the reason, whether it is a
+// drill, and the note (refused when it is not clean text).
+func (m Model) activationForm(v map[string]string) (activation, error) {
+	note, err := model.CleanText(v["note"], false)
+	if err != nil {
+		return activation{}, err
+	}
+	a := activation{reason: model.Reason(v["reason"]), drill: v["drill"] == "yes", note: note}
+	a.kind = m.wl.Reason[a.reason]
+	if a.drill {
+		a.kind += " (" + m.wl.Drill + ")"
+	}
+	return a, nil
+}
+
 // submitWartimeForm handles the activation and directive forms.
 func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
 	by := m.seat.Person.ID
@@ -325,19 +355,14 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if err != nil {
 			return m, nil, err
 		}
-		note, err := model.CleanText(v["note"], false)
+		a, err := m.activationForm(v)
 		if err != nil {
 			return m, nil, err
 		}
-		reason, drill := model.Reason(v["reason"]), v["drill"] == "yes"
-		kind := m.wl.Reason[reason]
-		if drill {
-			kind += " (" + m.wl.Drill + ")"
-		}
-		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households?", kind, cover.Villages, cover.MicroGrids(), cover.Households),
-			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？", kind, cover.Villages, cover.MicroGrids(), cover.Households))
+		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households?", a.kind, cover.Villages, cover.MicroGrids(), cover.Households),
+			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？", a.kind, cover.Villages, cover.MicroGrids(), cover.Households))
 		mm, c := m.askForm(q, func(m Model) (Model, tea.Cmd) {
-			return m, activate(m.svc, reason, scope, drill, note, by)
+			return m, activate(m.svc, a.reason, scope, a.drill, a.note, by)
 		})
 		return mm, c, nil
 	case formDirective:

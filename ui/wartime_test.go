@@ -123,9 +123,7 @@ func TestDirectiveFromTheKeyboard(t *testing.T) {
 func TestGapsAndAfterAction(t *testing.T) {
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "zh", 120, 40)
-	m = keys(t, m, ":")
-	m = typeText(t, m, "gaps")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "gaps")
 	require.Equal(t, overlayGaps, m.overlay)
 	rows := gapRows(&m.w, m.wt)
 	require.Len(t, rows, 6)
@@ -167,9 +165,7 @@ func TestDirectiveNeedsWartime(t *testing.T) {
 	m = keys(t, m, "d")
 	assert.False(t, m.formActive)
 	assert.Contains(t, m.View(), "no wartime is active")
-	m = keys(t, m, ":")
-	m = typeText(t, m, "gaps")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "gaps")
 	assert.Contains(t, m.View(), "no wartime is active")
 }
 
@@ -183,32 +179,23 @@ func TestWartimeScreensFit(t *testing.T) {
 	base = keys(t, base, "enter", "enter", "enter", "y")
 	base = pump(t, base, sub, f.db)
 	require.Len(t, base.wt.directives, 1)
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
-		for _, lang := range []string{"zh", "en"} {
-			for _, wide := range []bool{false, true} {
-				for _, sc := range []struct {
-					name string
-					keys []string
-				}{{"main", nil}, {"gaps", []string{":", "g", "a", "p", "s", "enter"}}, {"directives", []string{"tab", "tab", "tab", "tab"}}, {"help", []string{"?"}}} {
-					t.Run(fmt.Sprintf("%dx%d/%s/wide=%t/%s", size[0], size[1], lang, wide, sc.name), func(t *testing.T) {
-						opt := f.options(t, lang)
-						opt.AmbiguousWide = wide
-						m := New(f.db, nil, opt)
-						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, m.scope)())
-						m = update(t, m, loadWartime(f.db, "")())
-						m = keys(t, m, sc.keys...)
-						require.True(t, m.wt.active())
-						checkScreen(t, m, size[0], size[1], wide)
-						if sc.name == "main" {
-							assert.True(t, strings.Contains(m.View(), "D-0001"))
-							// The chain's column heads are whole words.
-							want := map[string]string{"en": `unit +on +wait +inc\b`, "zh": `单元 +在岗 +未签收? +事件`}[lang]
-							assert.Regexp(t, want, m.View())
-						}
-					})
+	for _, tm := range terminals() {
+		for _, sc := range []struct {
+			name string
+			keys []string
+		}{{"main", nil}, {"gaps", []string{":", "g", "a", "p", "s", "enter"}}, {"directives", []string{"tab", "tab", "tab", "tab"}}, {"help", []string{"?"}}} {
+			t.Run(tm.name(sc.name), func(t *testing.T) {
+				m := update(t, tm.console(t, f), loadWartime(f.db, "")())
+				m = keys(t, m, sc.keys...)
+				require.True(t, m.wt.active())
+				tm.check(t, m)
+				if sc.name == "main" {
+					assert.True(t, strings.Contains(m.View(), "D-0001"))
+					// The chain's column heads are whole words.
+					want := map[string]string{"en": `unit +on +wait +inc\b`, "zh": `单元 +在岗 +未签收? +事件`}[tm.lang]
+					assert.Regexp(t, want, m.View())
 				}
-			}
+			})
 		}
 	}
 }
@@ -243,9 +230,7 @@ func TestActionKeysNeedTheIncidentInSight(t *testing.T) {
 	m := f.model(t, "en", 120, 40)
 	m = find(t, m, "电信诈骗预警")
 	inc, _ := m.selectedIncident()
-	m = keys(t, m, ":")
-	m = typeText(t, m, "roster")
-	m = keys(t, m, "enter", "e")
+	m = keys(t, runLine(t, m, "roster"), "e")
 	assert.Contains(t, m.View(), "esc back to the incidents first")
 	assert.Equal(t, inc.Tier, stored(t, f, inc.ID).Tier, "nothing escalated behind the roster")
 	m = keys(t, m, "esc", "enter", "e", "y")
@@ -293,9 +278,7 @@ func TestLongFilterFits(t *testing.T) {
 // space), and show in the directive pane's help and footer.
 func TestDirectiveKeys(t *testing.T) {
 	m := twoDirectives(t)
-	m = keys(t, m, ":")
-	m = typeText(t, m, "directives")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "directives")
 	require.Equal(t, paneDirectives, m.focus)
 	text := func(m Model) string {
 		cur, ok := m.dir.current()
@@ -328,8 +311,7 @@ func TestDirectiveKeys(t *testing.T) {
 func TestEnterOnTheGapsDraftsAtOnce(t *testing.T) {
 	f := newFixture(t)
 	m, sub := wartimeModel(t, f, "en", 120, 40)
-	m = typeText(t, keys(t, m, ":"), "gaps")
-	m = keys(t, m, "enter")
+	m = runLine(t, m, "gaps")
 	require.Equal(t, overlayGaps, m.overlay)
 	first := gapRows(&m.w, m.wt)[0]
 	m = keys(t, m, "enter")

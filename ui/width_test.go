@@ -124,22 +124,11 @@ var screens = []struct {
 // lipgloss's own function, which must agree.
 func TestEveryLineFitsTheTerminal(t *testing.T) {
 	f := newFixture(t)
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
-		for _, lang := range []string{"zh", "en"} {
-			for _, wideAmb := range []bool{false, true} {
-				for _, sc := range screens {
-					name := fmt.Sprintf("%dx%d/%s/wide=%t/%s", size[0], size[1], lang, wideAmb, sc.name)
-					t.Run(name, func(t *testing.T) {
-						opt := f.options(t, lang)
-						opt.AmbiguousWide = wideAmb
-						m := New(f.db, nil, opt)
-						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, m.scope)())
-						m = keys(t, m, sc.keys...)
-						checkScreen(t, m, size[0], size[1], wideAmb)
-					})
-				}
-			}
+	for _, tm := range terminals() {
+		for _, sc := range screens {
+			t.Run(tm.name(sc.name), func(t *testing.T) {
+				tm.check(t, keys(t, tm.console(t, f), sc.keys...))
+			})
 		}
 	}
 }
@@ -187,27 +176,65 @@ func TestDisputedClustersFitEveryScreen(t *testing.T) {
 			return keys(t, m, "left", "left")
 		}},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for _, lang := range []string{"zh", "en"} {
-			for _, wideAmb := range []bool{false, true} {
-				for _, st := range steps {
-					t.Run(fmt.Sprintf("%dx%d/%s/wide=%t/%s", size[0], size[1], lang, wideAmb, st.name), func(t *testing.T) {
-						opt := f.options(t, lang)
-						opt.AmbiguousWide = wideAmb
-						m := New(f.db, nil, opt)
-						m = update(t, m, keyMsgSize(size[0], size[1]))
-						m = update(t, m, loadSnapshot(f.db, m.scope)())
-						m = st.do(m)
-						checkScreen(t, m, size[0], size[1], wideAmb)
-					})
-				}
-			}
+	for _, tm := range terminals([2]int{80, 24}, [2]int{120, 40}) {
+		for _, st := range steps {
+			t.Run(tm.name(st.name), func(t *testing.T) {
+				tm.check(t, st.do(tm.console(t, f)))
+			})
 		}
 	}
 	// The titles are on the screen, in their written form.
 	m := f.model(t, "zh", 120, 40)
 	assert.Contains(t, m.View(), "好评👍👍👍 路灯修好了")
 	assert.Contains(t, m.View(), "CNJPUSDEFR")
+}
+
+// terminal is a screen a test draws on: its size, the console's language
+// and whether ambiguous characters are wide.
+type terminal struct {
+	w, h int
+	lang string
+	wide bool
+}
+
+// terminals are the sizes given (80x24, 120x40 and 200x60 when none), each
+// in both languages, with ambiguous characters narrow and wide.
+func terminals(sizes ...[2]int) []terminal {
+	if len(sizes) == 0 {
+		sizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
+	}
+	var out []terminal
+	for _, s := range sizes {
+		for _, lang := range []string{"zh", "en"} {
+			for _, wide := range []bool{false, true} {
+				out = append(out, terminal{w: s[0], h: s[1], lang: lang, wide: wide})
+			}
+		}
+	}
+	return out
+}
+
+// name is a subtest's name for what it draws on the terminal.
+func (tm terminal) name(what string) string {
+	return fmt.Sprintf("%dx%d/%s/wide=%t/%s", tm.w, tm.h, tm.lang, tm.wide, what)
+}
+
+// console is f's console on the terminal with its snapshot loaded; set,
+// when given, changes its options first.
+func (tm terminal) console(t testing.TB, f fixture, set ...func(*Options)) Model {
+	t.Helper()
+	opt := f.options(t, tm.lang)
+	opt.AmbiguousWide = tm.wide
+	for _, s := range set {
+		s(&opt)
+	}
+	return loaded(t, f.db, opt, tm.w, tm.h)
+}
+
+// check is checkScreen on the terminal.
+func (tm terminal) check(t *testing.T, m Model) {
+	t.Helper()
+	checkScreen(t, m, tm.w, tm.h, tm.wide)
 }
 
 // checkScreen checks that the screen has exactly h lines, each exactly w

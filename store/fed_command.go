@@ -1,0 +1,308 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// Down the chain: on a hub, a county room's directive or wartime
+// activation for a federated town is not applied to the town's copy: it is
+// queued in fed_commands (one sequence for every town) and the caller gets
+// model.FedQueued. The transport publishes the commands
+// (model.FedCommandOutbox); the town applies each one with FedCommand
+// through the same writes its own room's calls make, once (meta
+// fed/cmd_applied is written in the same transaction), and a refusal of
+// its rules becomes a model.ActFedRefused event of its log, which flows
+// back up.
+
+// fedCommandVersion is the version of the commands the hub writes.
+const fedCommandVersion = 1
+
+// fedCommandWire is a command for a town: fed_commands' record and the
+// published record's Data.
+type fedCommandWire struct {
+	V      int    `json:"v"`
+	Town   string `json:"town"`
+	Seq    uint64 `json:"seq"`
+	Kind   string `json:"kind"` // fedCmdActivate or fedCmdDirective
+	At     int64  `json:"at"`   // when the hub queued it, Unix nanos
+	By     uint64 `json:"by"`   // the hub's person who gave it
+	ByName string `json:"by_name"`
+	// A directive.
+	Text     string   `json:"text,omitempty"`
+	Targets  []string `json:"targets,omitempty"`
+	Deadline int64    `json:"deadline,omitempty"` // nanoseconds
+	// A wartime activation.
+	Reason string   `json:"reason,omitempty"`
+	Scope  []string `json:"scope,omitempty"`
+	Drill  bool     `json:"drill,omitempty"`
+	Note   string   `json:"note,omitempty"`
+}
+
+// The kinds of command.
+const (
+	fedCmdActivate  = "activate"
+	fedCmdDirective = "directive"
+)
+
+// fedQueue is what a hub's write queued instead of applying: the last
+// command's seq (0: nothing queued) and the towns' names.
+type fedQueue struct {
+	seq   uint64
+	towns []string
+}
+
+func (q *fedQueue) err() error { return model.FedQueued(q.seq, q.towns...) }
+
+// queueActivation queues an activation over the towns of order (each its
+// parts) when they are federated (queued true); false when none is; a
+// scope mixing federated towns with the file's own is refused.
+func (s *DB) queueActivation(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, order []model.NodeCode, parts map[model.NodeCode][]model.NodeCode, r model.Reason, drill bool, note string) (bool, error) {
+	*q = fedQueue{}
+	var fed, own []model.NodeCode
+	for _, t := range order {
+		if isFedTown(tx, t) {
+			fed = append(fed, t)
+		} else {
+			own = append(own, t)
+		}
+	}
+	switch {
+	case len(fed) == 0:
+		return false, nil
+	case len(own) > 0:
+		return false, model.Errorf(model.EINVALID, "scope: %s are federated towns, which get the activation as a command, and %s are this file's own: activate them apart", joinCodes(fed), joinCodes(own)).
+			Zh("范围：%s 为联网镇（以下行命令发出），%s 为本库的镇：请分开启动", joinCodes(fed), joinCodes(own)).On("scope")
+	}
+	for _, t := range fed {
+		c := fedCommandWire{Kind: fedCmdActivate, Reason: string(r), Scope: codeStrings(parts[t]), Drill: drill, Note: note}
+		if err := s.queueCommand(tx, now, actor, q, t, c); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// queueDirective queues a directive to codes when their town is federated
+// (queued true).
+func (s *DB) queueDirective(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, text string, codes []model.NodeCode, deadline time.Duration) (bool, error) {
+	*q = fedQueue{}
+	if len(codes) == 0 {
+		return false, nil
+	}
+	town, err := model.OneTown(codes, "to")
+	if err != nil || !isFedTown(tx, town) {
+		return false, nil // the directive's own checks refuse what is wrong
+	}
+	c := fedCommandWire{Kind: fedCmdDirective, Text: text, Targets: codeStrings(codes), Deadline: int64(deadline)}
+	return true, s.queueCommand(tx, now, actor, q, town, c)
+}
+
+// queueCommand writes c for town as the hub's next command.
+func (s *DB) queueCommand(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, town model.NodeCode, c fedCommandWire) error {
+	b := tx.Bucket(bucketFedCommands)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	c.V, c.Town, c.Seq, c.At, c.By, c.ByName = fedCommandVersion, string(town), seq, nanos(now), uint64(actor.ID), model.ActorName(actor)
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(u64(seq), v); err != nil {
+		return err
+	}
+	name := string(town)
+	if n, err := getNode(tx, town); err == nil {
+		name = n.Name
+	}
+	q.seq = seq
+	q.towns = append(q.towns, name)
+	return nil
+}
+
+// FedCommandsPending returns up to limit of the hub's commands after seq,
+// in order (each with its town).
+func (s *DB) FedCommandsPending(ctx context.Context, after uint64, limit int) ([]model.FedRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []model.FedRecord
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketFedCommands).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			var w fedCommandWire
+			if err := json.Unmarshal(v, &w); err != nil {
+				return fmt.Errorf("fed_commands/%d: %w", getU64(k), err)
+			}
+			out = append(out, model.FedRecord{Town: model.NodeCode(w.Town), Seq: getU64(k), Data: append([]byte(nil), v...)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// FedCommandCursor is the last command the hub's stream has (meta
+// fed/cmd_cursor; 0 for none).
+func (s *DB) FedCommandCursor(ctx context.Context) (uint64, error) {
+	return s.metaNumber(ctx, metaFedCmdCursor)
+}
+
+// SetFedCommandCursor records that the hub's stream has every command up
+// to seq (it never goes back).
+func (s *DB) SetFedCommandCursor(ctx context.Context, seq uint64) error {
+	return s.setMetaU64(ctx, metaFedCmdCursor, seq)
+}
+
+// FedCommand applies a command of the hub, once: a command at or below
+// meta fed/cmd_applied was applied (or refused) before and is skipped. It
+// runs the write the town room's own call runs (ActivateTowns',
+// IssueDirective's), as the system on the county officer's behalf, with
+// fed/cmd_applied in the same transaction. A refusal of the rules (a
+// domain error: the town in wartime already, a directive outside its
+// scope...) is recorded as an ActFedRefused event naming the command, in a
+// transaction of its own with fed/cmd_applied; any other error is returned
+// and the command should come again.
+func (s *DB) FedCommand(ctx context.Context, cmd model.FedRecord) error {
+	var w fedCommandWire
+	if err := json.Unmarshal(cmd.Data, &w); err != nil {
+		return model.Errorf(model.EINVALID, "federation: command %s is not a command (%v)", model.FedMsgID(cmd.Town, cmd.Seq), err).
+			Zh("联网：下行命令 %s 无法解读（%v）", model.FedMsgID(cmd.Town, cmd.Seq), err)
+	}
+	if w.V != fedCommandVersion || model.NodeCode(w.Town) != cmd.Town || w.Seq != cmd.Seq {
+		return model.Errorf(model.EINVALID, "federation: command %s is of version %d and says it is %s; this gridcmd reads version %d",
+			model.FedMsgID(cmd.Town, cmd.Seq), w.V, model.FedMsgID(model.NodeCode(w.Town), w.Seq), fedCommandVersion).
+			Zh("联网：下行命令 %s 的版本为 %d，自称 %s；本程序只能读取版本 %d",
+				model.FedMsgID(cmd.Town, cmd.Seq), w.V, model.FedMsgID(model.NodeCode(w.Town), w.Seq), fedCommandVersion)
+	}
+	fn, err := s.commandFn(w)
+	if err == nil {
+		_, err = s.write(ctx, s.onceFn(w, fn))
+	}
+	if err == nil || !refusal(err) {
+		return err
+	}
+	_, err = s.write(ctx, s.onceFn(w, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		return []model.Event{refusedEvent(w, err, now)}, nil
+	}))
+	return err
+}
+
+// refusal: a domain error of the rules or the input, which delivering the
+// command again would not change.
+func refusal(err error) bool {
+	switch model.ErrorCode(err) {
+	case model.ECONFLICT, model.EFORBIDDEN, model.EINVALID, model.ENOTFOUND:
+		return true
+	}
+	return false
+}
+
+// commandFn is the write of command w on this town: its checks before the
+// writer (those the service methods make), then their write.
+func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
+	switch w.Kind {
+	case fedCmdActivate:
+		r, err := model.ParseReason(w.Reason)
+		if err != nil {
+			return nil, err
+		}
+		codes, err := parseScope(nodeCodes(w.Scope))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := model.OneTown(codes, "scope"); err != nil {
+			return nil, err
+		}
+		var out []model.Activation
+		return s.activateFn(r, codes, w.Drill, w.Note, model.System, &out, nil), nil
+	case fedCmdDirective:
+		codes := make([]model.NodeCode, 0, len(w.Targets))
+		for _, t := range w.Targets {
+			c, err := model.ParseNodeCode(t)
+			if err != nil {
+				return nil, model.Errorf(model.EINVALID, "to: %s", model.ErrorMessage(err)).Zh("下达范围：%s", model.ErrorMessageZh(err))
+			}
+			codes = append(codes, c)
+		}
+		var d model.Directive
+		var units []model.DirectiveUnit
+		return s.directiveFn(w.Text, codes, time.Duration(w.Deadline), model.System, &d, &units, nil), nil
+	}
+	return nil, model.Errorf(model.EINVALID, "federation: command %d is of a kind this gridcmd does not know (%q)", w.Seq, w.Kind).
+		Zh("联网：下行命令 %d 的类型本程序不认识（%q）", w.Seq, w.Kind)
+}
+
+// onceFn runs fn unless command w was applied before, checks that it is
+// for this file's town, marks its events as the county's command and
+// writes fed/cmd_applied.
+func (s *DB) onceFn(w fedCommandWire, fn writeFn) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		done, err := metaU64(tx, metaFedCmdApplied)
+		if err != nil || w.Seq <= done {
+			return nil, err
+		}
+		town, err := fileTown(tx, s.path)
+		if err != nil {
+			return nil, err
+		}
+		if string(town) != w.Town {
+			return nil, fmt.Errorf("federation: command %d is for town %s; this file is town %s's", w.Seq, w.Town, town)
+		}
+		evs, err := fn(tx, now)
+		if err != nil {
+			return nil, err
+		}
+		for i := range evs {
+			evs[i].ActorName = w.ByName
+			if evs[i].Action == model.ActFedRefused {
+				continue
+			}
+			evs[i].Note += fmt.Sprintf(" (command %d from the county, by %s)", w.Seq, w.ByName)
+			if evs[i].NoteZh != "" {
+				evs[i].NoteZh += fmt.Sprintf("（上级下行命令 %d，%s 下达）", w.Seq, w.ByName)
+			}
+		}
+		return evs, tx.Bucket(bucketMeta).Put(metaFedCmdApplied, u64(w.Seq))
+	}
+}
+
+// refusedEvent is the event of a command the town's rules refused.
+func refusedEvent(w fedCommandWire, err error, now time.Time) model.Event {
+	what, whatZh, where := "", "", ""
+	switch w.Kind {
+	case fedCmdActivate:
+		r := model.Reason(w.Reason)
+		what, whatZh, where = fmt.Sprintf("wartime activation (%s) over %s", r, strings.Join(w.Scope, ",")),
+			fmt.Sprintf("战时启动（%s），范围 %s", r.Zh(), strings.Join(w.Scope, ",")), firstOf(w.Scope)
+	case fedCmdDirective:
+		what, whatZh, where = fmt.Sprintf("directive to %s: %s", strings.Join(w.Targets, ","), w.Text),
+			fmt.Sprintf("指令 → %s：%s", strings.Join(w.Targets, ","), w.Text), firstOf(w.Targets)
+	default:
+		what, whatZh = "a command of kind "+w.Kind, "类型为 "+w.Kind+" 的命令"
+	}
+	if !strings.HasPrefix(where, w.Town) {
+		where = w.Town
+	}
+	return model.Event{
+		At: now, Actor: model.System, ActorName: w.ByName, Action: model.ActFedRefused,
+		Node: model.NodeCode(where), Directive: model.FedMsgID(model.NodeCode(w.Town), w.Seq),
+		Note:   fmt.Sprintf("command %d from the county (%s, by %s) refused: %s", w.Seq, what, w.ByName, model.ErrorMessage(err)),
+		NoteZh: fmt.Sprintf("上级下行命令 %d（%s，%s 下达）被拒绝：%s", w.Seq, whatZh, w.ByName, model.ErrorMessageZh(err)),
+	}
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}

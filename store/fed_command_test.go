@@ -1,0 +1,200 @@
+package store
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// countyHub is a hub holding the county (with its duty officer) and the
+// busy town's records.
+func countyHub(t testing.TB, tw *tower) (*DB, model.Person) {
+	t.Helper()
+	hub := newHub(t, tw)
+	_, err := hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
+	require.NoError(t, err)
+	officer, err := hub.ImportPeople(tw.ctx, []model.Person{{Name: "县值班", Phone: "13900000001", Node: "330784",
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	fedSync(t, tw.s, hub)
+	return hub, officer[0]
+}
+
+// fedSync applies what the hub lacks of the town's log.
+func fedSync(t testing.TB, town, hub *DB) {
+	t.Helper()
+	code, err := town.FedTown(t.Context())
+	require.NoError(t, err)
+	applied, err := hub.FedApplied(t.Context(), code)
+	require.NoError(t, err)
+	_, err = hub.FedApply(t.Context(), pending(t, town, applied))
+	require.NoError(t, err)
+}
+
+// commands is the hub's outbox after seq.
+func commands(t testing.TB, hub *DB, after uint64) []model.FedRecord {
+	t.Helper()
+	recs, err := hub.FedCommandsPending(t.Context(), after, 100)
+	require.NoError(t, err)
+	return recs
+}
+
+func TestFedCountyActivationGoesDownAsACommandAppliedOnce(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+
+	_, err := hub.Activate(tw.ctx, model.ReasonTyphoon, []model.NodeCode{town}, false, "台风过境", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	assert.True(t, model.IsFedQueued(err))
+	assert.Equal(t, "已发往花街镇，待其执行（下行命令 1）", model.ErrorMessageZh(err))
+	assert.Equal(t, "sent to 花街镇, waiting for it to act (command 1)", model.ErrorMessage(err))
+	st, err := hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Empty(t, st.Towns, "the hub's copy is not changed")
+
+	cmds := commands(t, hub, 0)
+	require.Len(t, cmds, 1)
+	assert.Equal(t, model.FedRecord{Town: town, Seq: 1, Data: cmds[0].Data}, cmds[0])
+	require.NoError(t, hub.SetFedCommandCursor(tw.ctx, 1))
+	c, err := hub.FedCommandCursor(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), c)
+	assert.Empty(t, commands(t, hub, c))
+
+	// The town applies it through its own rules, once, whatever the
+	// transport delivers again (after a restart too).
+	before, err := tw.s.Events(tw.ctx, 0, 1000)
+	require.NoError(t, err)
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	tw.reopen(t)
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	after, err := tw.s.Events(tw.ctx, 0, 1000)
+	require.NoError(t, err)
+	require.Len(t, after, len(before)+1)
+	ev := after[0]
+	assert.Equal(t, model.ActActivate, ev.Action)
+	assert.Equal(t, "县值班", ev.ActorName)
+	assert.Contains(t, ev.NoteZh, "上级下行命令 1，县值班 下达")
+	ts, err := tw.s.WartimeStatus(tw.ctx, town)
+	require.NoError(t, err)
+	require.True(t, ts.Active.Active())
+	assert.Equal(t, model.ReasonTyphoon, ts.Active.Reason)
+	assert.Equal(t, "台风过境", ts.Active.Note)
+
+	// Up again: the county sees the town in wartime.
+	fedSync(t, tw.s, hub)
+	st, err = hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	require.Len(t, st.Towns, 1)
+	requireClean(t, hub)
+	requireClean(t, tw.s)
+}
+
+func TestFedCountyDirectiveGoesDownAsACommand(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	hub, officer := countyHub(t, tw)
+
+	// The form's preview reads the copy; the directive itself goes down.
+	_, units, err := hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, 2*time.Hour, officer.ID, true)
+	require.NoError(t, err)
+	assert.Len(t, units, 4)
+	_, _, err = hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, 2*time.Hour, officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	ds, err := hub.Directives(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Empty(t, ds)
+
+	cmds := commands(t, hub, 0)
+	require.Len(t, cmds, 1)
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	ds, err = tw.s.Directives(tw.ctx, town)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Equal(t, "转移低洼户", ds[0].Text)
+	assert.Equal(t, 4, ds[0].Units)
+	assert.Equal(t, tw.clock.Now().Add(2*time.Hour), ds[0].Deadline)
+	requireClean(t, tw.s)
+}
+
+func TestFedRefusedCommandIsAnEventOfTheTownThatFlowsUp(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, true, "", tw.duty.ID)
+	require.NoError(t, err)
+	hub, officer := countyHub(t, tw)
+	// The county's copy lags: it asks for wartime while the town is in it.
+	_, err = hub.ActivateTowns(tw.ctx, model.ReasonTyphoon, []model.NodeCode{"330784"}, false, "", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	cmds := commands(t, hub, 0)
+	require.Len(t, cmds, 1)
+
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	evs, err := tw.s.Events(tw.ctx, 0, 3)
+	require.NoError(t, err)
+	ev := evs[0]
+	require.Equal(t, model.ActFedRefused, ev.Action)
+	assert.NotEqual(t, model.ActFedRefused, evs[1].Action, "refused once")
+	assert.Equal(t, model.FedMsgID(town, 1), ev.Directive)
+	assert.Equal(t, "县值班", ev.ActorName)
+	assert.Contains(t, ev.Note, "command 1 from the county")
+	assert.Contains(t, ev.Note, "already active")
+	assert.True(t, strings.HasPrefix(ev.NoteZh, "上级下行命令 1（战时启动（防台）"), ev.NoteZh)
+	ts, err := tw.s.WartimeStatus(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Equal(t, model.ReasonFlood, ts.Active.Reason, "nothing changed")
+
+	fedSync(t, tw.s, hub)
+	hevs, err := hub.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, model.ActFedRefused, hevs[0].Action)
+	assert.Equal(t, model.FedMsgID(town, ev.Seq), hevs[0].Fed)
+	requireClean(t, hub)
+}
+
+func TestFedHubRefusesAScopeMixingFederatedAndItsOwnTowns(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+	_, err := hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784115", Level: model.LevelTown, Name: "象珠镇", Parent: "330784"}}, model.System, "")
+	require.NoError(t, err)
+	_, err = hub.ActivateTowns(tw.ctx, model.ReasonTyphoon, []model.NodeCode{"330784"}, false, "", officer.ID)
+	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
+	assert.Empty(t, commands(t, hub, 0))
+}
+
+func TestFedCommandForAnotherTownIsNotApplied(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+	_, err := hub.Activate(tw.ctx, model.ReasonTyphoon, []model.NodeCode{town}, false, "", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	cmd := commands(t, hub, 0)[0]
+	two := otherTown(t, tw)
+	require.Error(t, two.FedCommand(tw.ctx, cmd))
+	st, err := two.WartimeStatus(tw.ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, st.Towns)
+}
+
+func TestFedHubRefusesToEndOrDraftIntoATownsWartime(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	hub, officer := countyHub(t, tw)
+	_, err = hub.Deactivate(tw.ctx, "", officer.ID)
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+	_, err = hub.DraftReserve(tw.ctx, 7, micro011, officer.ID)
+	requireCode(t, err, model.ECONFLICT)
+	st, err := hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Len(t, st.Towns, 1)
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/data"
+	"gridcmd/demo"
+	"gridcmd/importer"
+	"gridcmd/internal/testclock"
+	"gridcmd/model"
+)
+
+// TestFedHuajieDemoIntoTheYongkangCounty publishes the Huajie demo (2,240
+// nodes, 3,493 people, its incidents and weeks of history) to a hub that
+// holds Yongkang's 452 villages first, in batches as the transport takes
+// them, and the county's file then has the town as the town has itself.
+func TestFedHuajieDemoIntoTheYongkangCounty(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo")
+	}
+	ctx := context.Background()
+	base := time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
+	clock := testclock.New(base)
+	town := openAt(t, filepath.Join(t.TempDir(), "huajie.db"), clock)
+	require.NoError(t, demo.LoadWithHistory(ctx, town, clock.Set, 1, base))
+
+	hub := openAt(t, filepath.Join(t.TempDir(), "county.db"), clock)
+	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))
+	require.NoError(t, err)
+	_, err = hub.ImportNodes(ctx, importer.Divisions(rows), model.System, "import villages")
+	require.NoError(t, err)
+
+	var after uint64
+	biggest, records := 0, 0
+	for {
+		recs, err := town.FedPending(ctx, after, 500)
+		require.NoError(t, err)
+		if len(recs) == 0 {
+			break
+		}
+		for _, r := range recs {
+			biggest = max(biggest, len(r.Data))
+		}
+		n, err := hub.FedApply(ctx, recs)
+		require.NoError(t, err)
+		require.Equal(t, len(recs), n)
+		records += n
+		after = recs[len(recs)-1].Seq
+	}
+	t.Logf("%d records, the largest %d bytes", records, biggest)
+	assert.Less(t, biggest, fedMaxRecord)
+
+	code := model.NodeCode("330784114")
+	want, err := town.Subtree(ctx, code, 2)
+	require.NoError(t, err)
+	got, err := hub.Subtree(ctx, code, 2)
+	require.NoError(t, err)
+	require.Equal(t, len(want), len(got))
+	for i := range want {
+		assert.Equal(t, want[i].Code, got[i].Code)
+		assert.Equal(t, want[i].Counts, got[i].Counts, "%s", want[i].Code)
+	}
+	wf, err := town.Figures(ctx, code)
+	require.NoError(t, err)
+	hf, err := hub.Figures(ctx, code)
+	require.NoError(t, err)
+	assert.Equal(t, wf, hf)
+	ws, err := town.WartimeStatus(ctx, code)
+	require.NoError(t, err)
+	hs, err := hub.WartimeStatus(ctx, "330784")
+	require.NoError(t, err)
+	assert.Equal(t, len(ws.Towns), len(hs.Towns))
+	wo, err := town.Incidents(ctx, model.IncidentFilter{Open: true})
+	require.NoError(t, err)
+	ho, err := hub.Incidents(ctx, model.IncidentFilter{Open: true, Node: code})
+	require.NoError(t, err)
+	assert.Equal(t, len(wo), len(ho))
+	county, err := hub.Subtree(ctx, "330784", 1)
+	require.NoError(t, err)
+	assert.Equal(t, 14, county[0].Counts.Children)
+	requireClean(t, hub)
+}

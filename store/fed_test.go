@@ -1,0 +1,445 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// newHub opens an empty file for a county's hub, on the tower's clock.
+func newHub(t testing.TB, tw *tower) *DB {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "county.db"), tw.clock)
+}
+
+// pending is the town's whole outbox after seq.
+func pending(t testing.TB, s *DB, after uint64) []model.FedRecord {
+	t.Helper()
+	recs, err := s.FedPending(context.Background(), after, 1<<20)
+	require.NoError(t, err)
+	return recs
+}
+
+// busyTown is the tiny tower with a day's work: a report passed on by
+// acknowledgement, one escalated twice, one resolved.
+func busyTown(t testing.TB) (*tower, []model.Incident) {
+	t.Helper()
+	tw := newTower(t)
+	a := tw.report(t, micro011, tw.worker01.ID, "货车侧翻")
+	tw.clock.Advance(40 * time.Second)
+	_, err := tw.s.Act(tw.ctx, a.ID, model.Command{Action: model.ActAcknowledge, By: tw.leader01.ID})
+	require.NoError(t, err)
+	b := tw.report(t, micro012, tw.micro.ID, "井盖缺失")
+	tw.clock.Advance(time.Minute)
+	_, err = tw.s.Act(tw.ctx, b.ID, model.Command{Action: model.ActEscalate, By: tw.leader01.ID})
+	require.NoError(t, err)
+	tw.clock.Advance(time.Minute)
+	_, err = tw.s.Act(tw.ctx, b.ID, model.Command{Action: model.ActEscalate, By: tw.cadre.ID})
+	require.NoError(t, err)
+	c := tw.report(t, micro021, tw.leader02.ID, "路灯不亮")
+	tw.clock.Advance(time.Minute)
+	_, err = tw.s.Act(tw.ctx, c.ID, model.Command{Action: model.ActAcknowledge, By: tw.leader02.ID})
+	require.NoError(t, err)
+	_, err = tw.s.Act(tw.ctx, c.ID, model.Command{Action: model.ActResolve, By: tw.leader02.ID})
+	require.NoError(t, err)
+	var incs []model.Incident
+	for _, inc := range []model.Incident{a, b, c} {
+		x, err := tw.s.Incident(tw.ctx, inc.ID)
+		require.NoError(t, err)
+		incs = append(incs, x)
+	}
+	return tw, incs
+}
+
+// withoutSeq is an incident as another file may number it.
+func withoutSeq(i model.Incident) model.Incident { i.Seq, i.Reporter = 0, 0; return i }
+
+func TestFedTownToHubGivesTheCountyTheTown(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	recs := pending(t, tw.s, 0)
+	evs, err := tw.s.Events(tw.ctx, 0, 1000)
+	require.NoError(t, err)
+	require.Len(t, recs, len(evs), "one record per event")
+	for i, r := range recs {
+		assert.Equal(t, model.NodeCode(town), r.Town)
+		assert.Equal(t, evs[len(evs)-1-i].Seq, r.Seq)
+		assert.Less(t, len(r.Data), fedMaxRecord)
+	}
+
+	n, err := hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	assert.Equal(t, len(recs), n)
+
+	// The county's room: the town with its figures and its incidents.
+	want, err := tw.s.Subtree(tw.ctx, town, 3)
+	require.NoError(t, err)
+	got, err := hub.Subtree(tw.ctx, town, 3)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	wf, err := tw.s.Figures(tw.ctx, town)
+	require.NoError(t, err)
+	hf, err := hub.Figures(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Equal(t, wf, hf)
+	assert.Equal(t, 2, hf.EscalationsLastHour)
+	open, err := hub.Incidents(tw.ctx, model.IncidentFilter{Node: town, Open: true})
+	require.NoError(t, err)
+	require.Len(t, open, 2)
+	for i, inc := range open {
+		assert.Equal(t, withoutSeq(incs[i]), withoutSeq(inc))
+	}
+	ws, err := tw.s.Stats(tw.ctx)
+	require.NoError(t, err)
+	hs, err := hub.Stats(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, ws, hs)
+
+	// The log: every event once, naming the town's.
+	hevs, err := hub.Events(tw.ctx, 0, 1000)
+	require.NoError(t, err)
+	require.Len(t, hevs, len(evs))
+	for i := range evs {
+		assert.Equal(t, model.FedMsgID(town, evs[i].Seq), hevs[i].Fed)
+		assert.Equal(t, evs[i].Action, hevs[i].Action)
+		assert.Equal(t, evs[i].Incident, hevs[i].Incident)
+	}
+	tl, err := hub.Timeline(tw.ctx, incs[1].ID)
+	require.NoError(t, err)
+	assert.Len(t, tl, 3)
+
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Equal(t, recs[len(recs)-1].Seq, applied)
+	towns, err := hub.FedTowns(tw.ctx)
+	require.NoError(t, err)
+	require.Len(t, towns, 1)
+	assert.Equal(t, model.FedTown{Town: town, Name: "花街镇", Applied: applied, NewestAt: evs[0].At, AppliedAt: tw.clock.Now()}, towns[0])
+	requireClean(t, hub)
+	requireClean(t, tw.s)
+}
+
+func TestFedApplyIsIdempotentByTownAndSeq(t *testing.T) {
+	tw, _ := busyTown(t)
+	recs := pending(t, tw.s, 0)
+	require.Greater(t, len(recs), 8)
+
+	// Once in one go.
+	once := newHub(t, tw)
+	_, err := once.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+
+	// Twice, in overlapping batches, and after a restart.
+	path := filepath.Join(t.TempDir(), "county.db")
+	hub := openAt(t, path, tw.clock)
+	n, err := hub.FedApply(tw.ctx, recs[:5])
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	n, err = hub.FedApply(tw.ctx, recs[:5])
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+	n, err = hub.FedApply(tw.ctx, recs[3:8])
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	require.NoError(t, hub.Close())
+	hub = openAt(t, path, tw.clock)
+	n, err = hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	assert.Equal(t, len(recs)-8, n)
+	n, err = hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+
+	assert.Equal(t, fedDump(t, once), fedDump(t, hub))
+	requireClean(t, hub)
+}
+
+// fedDump is what a hub holds, less the clock of its applying.
+func fedDump(t testing.TB, s *DB) map[string]string {
+	d := dump(t, s)
+	for k, v := range d {
+		if len(k) > 10 && k[:10] == "fed_towns/" {
+			var r fedTownRecord
+			require.NoError(t, json.Unmarshal([]byte(v), &r))
+			r.AppliedAt = 0
+			b, _ := json.Marshal(r)
+			d[k] = string(b)
+		}
+	}
+	return d
+}
+
+func TestFedApplyRefusesATownWithoutItsStructure(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	recs := pending(t, tw.s, 3)
+	_, err := hub.FedApply(tw.ctx, recs)
+	requireCode(t, err, model.EINVALID)
+	requireZh(t, err)
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Zero(t, applied)
+}
+
+func TestFedCursorSurvivesARestartAndNeverGoesBack(t *testing.T) {
+	tw, _ := busyTown(t)
+	c, err := tw.s.FedCursor(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, c)
+	require.NoError(t, tw.s.SetFedCursor(tw.ctx, 7))
+	require.NoError(t, tw.s.SetFedCursor(tw.ctx, 5))
+	tw.reopen(t)
+	c, err = tw.s.FedCursor(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(7), c)
+	recs := pending(t, tw.s, c)
+	require.NotEmpty(t, recs)
+	assert.Equal(t, uint64(8), recs[0].Seq)
+}
+
+// otherTown is a tiny tower of another town of the county (330784115),
+// its incident ids also prefixed HJ, on the same clock.
+func otherTown(t testing.TB, tw *tower) *DB {
+	t.Helper()
+	s := openAt(t, filepath.Join(t.TempDir(), "town2.db"), tw.clock)
+	re := func(c model.NodeCode) model.NodeCode {
+		if c == "" || len(c) < 9 {
+			return c
+		}
+		return "330784115" + c[9:]
+	}
+	var nodes []model.Node
+	for _, n := range tinyNodes() {
+		n.Code, n.Parent = re(n.Code), re(n.Parent)
+		n.Name = "象珠" + n.Name
+		nodes = append(nodes, n)
+	}
+	var people []model.Person
+	for _, p := range tinyPeople() {
+		p.Node = re(p.Node)
+		people = append(people, p)
+	}
+	nodes[0].Name = "象珠镇"
+	_, err := s.ImportNodes(tw.ctx, nodes, model.System, "")
+	require.NoError(t, err)
+	got, err := s.ImportPeople(tw.ctx, people, model.System, "")
+	require.NoError(t, err)
+	_, err = s.Report(tw.ctx, model.Report{Node: re(micro011), Category: "traffic", Severity: model.SeverityII,
+		Title: "象珠的事", Reporter: got[4].ID})
+	require.NoError(t, err)
+	return s
+}
+
+func TestFedTwoTownsIncidentIDsDoNotCollide(t *testing.T) {
+	tw, incs := busyTown(t)
+	two := otherTown(t, tw)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	_, err = hub.FedApply(tw.ctx, pending(t, two, 0))
+	require.NoError(t, err)
+
+	// Huajie keeps its ids; Xiangzhu's first is HJ-20261129-0001 too at
+	// home, and HJB-20261129-0001 here.
+	a, err := hub.Incident(tw.ctx, incs[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, incs[0].Title, a.Title)
+	b, err := hub.Incident(tw.ctx, "HJB-20261129-0001")
+	require.NoError(t, err)
+	assert.Equal(t, "象珠的事", b.Title)
+	assert.Equal(t, model.NodeCode("330784115"), b.Node.Town())
+
+	// The county sees both towns' open incidents; the hub's own next
+	// report numbers after them.
+	open, err := hub.Incidents(tw.ctx, model.IncidentFilter{Open: true})
+	require.NoError(t, err)
+	assert.Len(t, open, 3)
+	towns, err := hub.FedTowns(tw.ctx)
+	require.NoError(t, err)
+	require.Len(t, towns, 2)
+	assert.Equal(t, "象珠镇", towns[1].Name)
+	requireClean(t, hub)
+}
+
+func TestFedTownJoinsTheCountyTowerImportedFirst(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	// The county's list of villages came first, with its own names.
+	_, err := hub.ImportNodes(tw.ctx, []model.Node{
+		{Code: "330784", Level: model.LevelCounty, Name: "永康市"},
+		{Code: town, Level: model.LevelTown, Name: "花街镇（县表）", Parent: "330784"},
+		{Code: village, Level: model.LevelVillage, Name: "渎溪村（县表）", Parent: town},
+		{Code: "330784115", Level: model.LevelTown, Name: "象珠镇", Parent: "330784"},
+	}, model.System, "county list")
+	require.NoError(t, err)
+
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	v, err := hub.Node(tw.ctx, village)
+	require.NoError(t, err)
+	assert.Equal(t, "渎溪村（县表）", v.Name, "a node the hub has stays as it is")
+	county, err := hub.Subtree(tw.ctx, "330784", 1)
+	require.NoError(t, err)
+	require.Len(t, county, 3)
+	want, err := tw.s.Subtree(tw.ctx, town, 0)
+	require.NoError(t, err)
+	assert.Equal(t, want[0].Counts, county[1].Counts, "the town's figures")
+	assert.Equal(t, 2, county[0].Counts.Children)
+	assert.Equal(t, want[0].Counts.People, county[0].Counts.People, "the county counts the town's people")
+	assert.Equal(t, want[0].Counts.Open, county[0].Counts.Open)
+	requireClean(t, hub)
+}
+
+func TestFedHubRefusesToActOnATownsIncident(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	_, err = hub.Act(tw.ctx, incs[0].ID, model.Command{Action: model.ActEscalate, By: model.System})
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+}
+
+func TestFedWartimeOfTheTownShowsOnTheHub(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	want, err := tw.s.WartimeStatus(tw.ctx, town)
+	require.NoError(t, err)
+	st, err := hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	require.Len(t, st.Towns, 1)
+	assert.True(t, st.Active.Active())
+	assert.Equal(t, want.Staffed, st.Staffed)
+	assert.Equal(t, want.Gaps, st.Gaps)
+	assert.Equal(t, len(want.Units), len(st.Units))
+	requireClean(t, hub)
+
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	tw.clock.Advance(time.Hour)
+	_, err = tw.s.Deactivate(tw.ctx, "", tw.duty.ID)
+	require.NoError(t, err)
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, applied))
+	require.NoError(t, err)
+	st, err = hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Empty(t, st.Towns)
+	assert.False(t, st.Last.Active())
+	assert.NotZero(t, st.Last.Seq)
+	requireClean(t, hub)
+}
+
+func TestFedStructureLargerThanARecordGoesInParts(t *testing.T) {
+	old := fedPartBudget
+	fedPartBudget = 300
+	t.Cleanup(func() { fedPartBudget = old })
+
+	tw := newTower(t) // two events: the nodes' import, the people's
+	recs := pending(t, tw.s, 0)
+	require.Greater(t, len(recs), 2, "markers give the parts records to ride on")
+	var parts int
+	for _, r := range recs {
+		w, err := decodeWire(r)
+		require.NoError(t, err)
+		if w.Tower != nil {
+			parts = w.Tower.Parts
+			assert.LessOrEqual(t, len(w.Tower.Gzip), fedPartBudget)
+		}
+	}
+	assert.Greater(t, parts, 2)
+	evs, err := tw.s.Events(tw.ctx, 0, 100)
+	require.NoError(t, err)
+	assert.Equal(t, model.ActFedStructure, evs[0].Action)
+
+	hub := newHub(t, tw)
+	_, err = hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	want, err := tw.s.Subtree(tw.ctx, town, 5)
+	require.NoError(t, err)
+	got, err := hub.Subtree(tw.ctx, town, 5)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	people, err := hub.People(tw.ctx, model.PeopleFilter{})
+	require.NoError(t, err)
+	assert.Len(t, people, len(tinyPeople()))
+	requireClean(t, hub)
+	requireClean(t, tw.s)
+
+	// Asked again, the town writes no more markers.
+	again := pending(t, tw.s, 0)
+	assert.Len(t, again, len(recs))
+}
+
+func TestFedCheckFindsWhatDrifts(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	requireClean(t, hub)
+	require.NoError(t, hub.db.Update(func(tx *bolt.Tx) error {
+		r, _, err := getFedTown(tx, town)
+		require.NoError(t, err)
+		r.Applied++
+		if err := putFedTown(tx, town, r); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketFedIncidents).Put(codeKey(town, 99), u64(12345))
+	}))
+	problems, err := hub.Check(tw.ctx)
+	require.NoError(t, err)
+	assert.Contains(t, problems, "fed_towns/330784114: applied seq 11, but the newest of its events the log mirrors is 10")
+	assert.Contains(t, problems, "fed_incidents: 330784114/99 points at missing incident 12345")
+}
+
+func TestFedApplyFeedsTheHubsSubscribers(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	sub := hub.Subscribe()
+	defer sub.Close()
+	recs := pending(t, tw.s, 0)
+	_, err := hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err)
+	select {
+	case b := <-sub.C():
+		assert.Len(t, b.Events, len(recs))
+		require.Len(t, b.Incidents, len(incs))
+		for i := range incs {
+			assert.Equal(t, incs[i].ID, b.Incidents[i].ID)
+			assert.Equal(t, incs[i].Status, b.Incidents[i].Status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch")
+	}
+}
+
+func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	_, err = hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784115", Level: model.LevelTown, Name: "象珠镇"}}, model.System, "")
+	require.NoError(t, err)
+	ps, err := hub.ImportPeople(tw.ctx, []model.Person{{Name: "象珠值班", Phone: "13900000002", Node: "330784115",
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	own, err := hub.Report(tw.ctx, model.Report{Node: "330784115", Category: "traffic", Severity: model.SeverityIII,
+		Title: "县里自己的事", Reporter: ps[0].ID})
+	require.NoError(t, err)
+	assert.Equal(t, "HJ-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
+	x, err := hub.Incident(tw.ctx, incs[2].ID)
+	require.NoError(t, err)
+	assert.Equal(t, incs[2].Title, x.Title)
+	requireClean(t, hub)
+}

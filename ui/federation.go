@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// The federation (issue 16) as the console shows it: a town room's header
+// says how its uplink to the county's hub stands, and a room above the
+// towns' towns table how far behind each federated town's picture is. The
+// links come from Options.FedLinks, which the console calls on its tick in
+// a command of its own (never in Update), one call at a time; without it
+// (federation off) the console shows nothing of the federation.
+
+// fedLinksMsg: the links as Options.FedLinks returned them.
+type fedLinksMsg struct{ links []model.FedLink }
+
+// loadFedLinks asks what runs the console for the federation's links.
+func loadFedLinks(links func() []model.FedLink) tea.Cmd {
+	return func() tea.Msg { return fedLinksMsg{links: links()} }
+}
+
+// fedLinks are the federation's links as last read, by town: on a town, its
+// uplink; on the hub, one per town. Empty while federation is off or no
+// link is known.
+type fedLinks map[model.NodeCode]model.FedLink
+
+// wantFedLinks reads the links again, unless federation is off, a read is
+// on its way, or a replay shows the log's past.
+func (m Model) wantFedLinks() (Model, tea.Cmd) {
+	if m.opt.FedLinks == nil || m.fedPending || m.rp != nil {
+		return m, nil
+	}
+	m.fedPending = true
+	return m, loadFedLinks(m.opt.FedLinks)
+}
+
+// onFedLinks keeps the links read.
+func (m Model) onFedLinks(msg fedLinksMsg) (tea.Model, tea.Cmd) {
+	m.fedPending = false
+	links := make(fedLinks, len(msg.links))
+	for _, l := range msg.links {
+		links[l.Town] = l
+	}
+	m.fed = links
+	return m, nil
+}
+
+// uplinkFigure is the header's figure for the uplink of the town the room
+// shows (its own on a town's machine; the hub's link to it when a room
+// above the towns has turned to it): `上联 正常` while it is up, `上联中断
+// 12m，待同步 3,412 条` while it is cut. Up, it gives way before the
+// figures the article measures (after who is on duty next); cut, its count
+// gives way first and what stays, `上联中断 12m`, stays as long as open and
+// red do.
+func (m Model) uplinkFigure() (headerFigure, bool) {
+	town := m.town().Town()
+	l, ok := m.fed[town]
+	if town == "" || !ok || m.rp != nil {
+		return headerFigure{}, false
+	}
+	lab := &m.p.lab
+	if l.Connected {
+		return headerFigure{text: lab.UplinkOK, rank: 3}, true
+	}
+	cut := lab.UplinkCut
+	if !l.CutSince.IsZero() {
+		cut += " " + shortAge(m.now.Sub(l.CutSince))
+	}
+	f := headerFigure{text: cut}
+	if l.Pending > 0 {
+		f.text, f.short, f.shortRank = fmt.Sprintf(lab.UplinkToSync, cut, grouped(l.Pending)), cut, 3
+	}
+	return f, true
+}
+
+// fedCells are a town's cells of the towns table while federation is on:
+// the events the hub does not have yet, and the age of the newest it has
+// (marked when the link is cut); cut reports the mark.
+func (c *common) fedCells(town model.NodeCode) (behind, lag string, cut bool) {
+	l, ok := c.fed[town]
+	if !ok {
+		return "-", "-", false
+	}
+	behind, lag = compact(int(min(l.Pending, 1<<40))), "-"
+	if l.LastAckSeq > 0 {
+		lag = shortAge(time.Duration(l.LagSeconds * float64(time.Second)))
+	}
+	if !l.Connected {
+		lag = c.p.lab.Cut + " " + lag
+	}
+	return behind, lag, !l.Connected
+}
+
+// shortAge is a duration in its largest unit: 45s, 12m, 5h, 3d.
+func shortAge(d time.Duration) string {
+	d = max(d, 0)
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	}
+	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+}
+
+// grouped is n with its thousands separated by commas: 3,412.
+func grouped(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

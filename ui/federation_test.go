@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// Made-up links of the federation (issue 16): the transport hands the
+// console such values through Options.FedLinks.
+var (
+	uplinkOK  = model.FedLink{Role: "town", Town: huajie, Hub: "nats-leaf://county:7422", Connected: true, LastAckSeq: 812}
+	uplinkCut = model.FedLink{Role: "town", Town: huajie, Hub: "nats-leaf://county:7422", Pending: 3412, LastAckSeq: 812,
+		CutSince: base.Add(-12 * time.Minute)}
+)
+
+// fedOptions are opt with the federation's links: links() is called when
+// the console asks.
+func fedOptions(opt Options, links func() []model.FedLink) Options {
+	opt.FedLinks = links
+	return opt
+}
+
+func linksOf(ls ...model.FedLink) func() []model.FedLink {
+	return func() []model.FedLink { return ls }
+}
+
+// A town room's header shows its uplink: 上联 正常 while it is up, 上联中断
+// 12m，待同步 3,412 条 while it is cut, nothing with federation off (or no
+// link of the town). At 80 columns the cut keeps its short form and an
+// uplink that is up gives way before esc/h; every line fits.
+func TestUplinkInTheHeader(t *testing.T) {
+	f := newFixture(t)
+	other := model.FedLink{Role: "town", Town: dongcheng, Pending: 9, CutSince: base.Add(-time.Hour)}
+	words := map[string][3]string{ // ok, cut in full, cut short
+		"zh": {"上联 正常", "上联中断 12m，待同步 3,412 条", "上联中断 12m"},
+		"en": {"uplink ok", "uplink cut 12m, 3,412 to sync", "uplink cut 12m"},
+	}
+	for _, lang := range []string{"zh", "en"} {
+		w := words[lang]
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			name := fmt.Sprintf("%s/%dx%d", lang, sz[0], sz[1])
+			off := loaded(t, f.db, f.options(t, lang), sz[0], sz[1])
+			checkScreen(t, off, sz[0], sz[1], false)
+			assert.NotContains(t, headerOf(off), strings.Fields(w[0])[0], name)
+			foreign := loaded(t, f.db, fedOptions(f.options(t, lang), linksOf(other)), sz[0], sz[1])
+			assert.Equal(t, headerOf(off), headerOf(foreign), "%s: another town's link says nothing here", name)
+
+			ok := loaded(t, f.db, fedOptions(f.options(t, lang), linksOf(uplinkOK)), sz[0], sz[1])
+			checkScreen(t, ok, sz[0], sz[1], false)
+			cut := loaded(t, f.db, fedOptions(f.options(t, lang), linksOf(uplinkCut)), sz[0], sz[1])
+			checkScreen(t, cut, sz[0], sz[1], false)
+			if sz[0] == 80 {
+				assert.Equal(t, headerOf(off), headerOf(ok), "%s: an uplink that is up gives way first", name)
+				assert.Contains(t, headerOf(cut), " "+w[2]+" ", name)
+				assert.NotContains(t, headerOf(cut), w[1], name)
+			} else {
+				assert.Contains(t, headerOf(ok), "  "+w[0]+"  ", name)
+				assert.Contains(t, headerOf(cut), "  "+w[1]+"  ", name)
+			}
+			wide := fedOptions(f.options(t, lang), linksOf(uplinkCut))
+			wide.AmbiguousWide = true // LANG=zh_CN.UTF-8's terminals
+			checkScreen(t, loaded(t, f.db, wide, sz[0], sz[1]), sz[0], sz[1], true)
+			for _, m := range []Model{ok, cut} {
+				assert.Regexp(t, regexp.MustCompile(` (在办|open) 22  (超时|red) 2  `), headerOf(m), "%s: open and red stay first", name)
+			}
+		}
+	}
+}
+
+// The console asks for the links on its tick, one call at a time, and the
+// header follows the link as it goes down and comes back.
+func TestUplinkFollowsTheTick(t *testing.T) {
+	f := newFixture(t)
+	link, calls := uplinkOK, 0
+	m := loaded(t, f.db, fedOptions(f.options(t, "zh"), func() []model.FedLink { calls++; return []model.FedLink{link} }), 120, 40)
+	assert.Equal(t, 1, calls, "asked once the snapshot is in")
+	assert.Contains(t, headerOf(m), "上联 正常")
+
+	link = uplinkCut
+	m = update(t, m, tickMsg(base.Add(time.Second)))
+	assert.Equal(t, 2, calls)
+	assert.Contains(t, headerOf(m), "上联中断 12m，待同步 3,412 条")
+
+	// A call on its way: the next ticks do not ask again until it answers.
+	next, first := m.Update(tickMsg(base.Add(2 * time.Second)))
+	next, second := next.(Model).Update(tickMsg(base.Add(3 * time.Second)))
+	m = next.(Model)
+	link.Pending, link.CutSince = 0, time.Time{}
+	answers := append(run(t, first, 3), run(t, second, 3)...)
+	assert.Equal(t, 3, calls, "one call for two ticks")
+	for _, a := range answers {
+		m = update(t, m, a)
+	}
+	assert.Contains(t, headerOf(m), "  上联中断  ", "cut, since when unknown, nothing to send")
+
+	link = uplinkOK
+	m = update(t, m, tickMsg(base.Add(4*time.Second)))
+	assert.Contains(t, headerOf(m), "上联 正常")
+}
+
+// The county room's towns table shows, with federation, each town's events
+// behind and the age of its newest event, a cut link marked; at 80
+// columns those take esc/h's and pass-on's places. Without federation the
+// table is as it was. Turned to a town, the header shows the hub's link
+// to it.
+func TestTownsTableShowsTheLinks(t *testing.T) {
+	f := yongkangFixture(t)
+	county := countySeat(t, f)
+	links := linksOf(
+		model.FedLink{Role: "hub", Town: dongcheng, Pending: 3412, LastAckSeq: 7, LagSeconds: 760, CutSince: base.Add(-12 * time.Minute)},
+		model.FedLink{Role: "hub", Town: huajie, Connected: true, LastAckSeq: 812, LagSeconds: 3.4},
+	)
+	row := func(view, town string) string { // the town's row of the towns table, from its name
+		for _, l := range strings.Split(view, "\n") {
+			for _, lead := range []string{"│ " + town, "▌" + town} {
+				if i := strings.Index(l, lead); i >= 0 {
+					return l[i:]
+				}
+			}
+		}
+		return ""
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			name := fmt.Sprintf("%s/%dx%d", lang, sz[0], sz[1])
+			opt := f.options(t, lang)
+			opt.Seat = county
+			off := loaded(t, f.db, opt, sz[0], sz[1])
+			m := loaded(t, f.db, fedOptions(opt, links), sz[0], sz[1])
+			checkScreen(t, m, sz[0], sz[1], false)
+			lab := labels(lang)
+			assert.NotContains(t, off.View(), " "+lab.ColLag+"│", name)
+			head := `%s +%s +%s +%s +%s +%s +%s +%s`
+			want := fmt.Sprintf(head, lab.ColTown, lab.Open, lab.Red, "\\S+", "\\S+", lab.ColWartime, lab.ColBehind, lab.ColLag)
+			if sz[0] == 80 {
+				want = fmt.Sprintf(`%s +%s +%s +%s +%s +%s│`, lab.ColTown, lab.Open, lab.Red, lab.ColBehind, lab.ColLag, lab.ColWartime)
+			}
+			assert.Regexp(t, want, m.View(), name)
+			assert.Regexp(t, ` 3412 +`+lab.Cut+` 12m`, row(m.View(), "东城街道"), name)
+			if sz[1] == 60 { // 花街镇 is the 12th row
+				assert.Regexp(t, ` 0 +3s│$`, row(m.View(), "花街镇"), name)
+			}
+			assert.Regexp(t, ` - +-│$`, row(m.View(), "西城街道"), "%s: a town not federated", name)
+
+			m = keys(t, m, "enter") // 东城街道, first by code
+			require.Equal(t, dongcheng, m.seat.Town)
+			assert.Contains(t, headerOf(m), map[string]string{"zh": "上联中断 12m", "en": "uplink cut 12m"}[lang], name)
+			checkScreen(t, m, sz[0], sz[1], false)
+		}
+	}
+}
+
+// The screens with the federation's links, as golden files: a town cut
+// off at 80x24, the county's towns table at 120x40. Regenerate with
+// go test ./ui -run TestFederationGolden -update.
+func TestFederationGolden(t *testing.T) {
+	t.Run("town_cut_zh_80x24", func(t *testing.T) {
+		f := newFixture(t)
+		m := loaded(t, f.db, fedOptions(f.options(t, "zh"), linksOf(uplinkCut)), 80, 24)
+		golden.RequireEqual(t, []byte(m.View()))
+	})
+	t.Run("county_en_120x40", func(t *testing.T) {
+		f := yongkangFixture(t)
+		opt := f.options(t, "en")
+		opt.Seat = countySeat(t, f)
+		m := loaded(t, f.db, fedOptions(opt, linksOf(
+			model.FedLink{Role: "hub", Town: dongcheng, Pending: 120_000, LastAckSeq: 7, LagSeconds: 3 * 3600, CutSince: base.Add(-3 * time.Hour)},
+			model.FedLink{Role: "hub", Town: huajie, Connected: true, LastAckSeq: 812, LagSeconds: 0.4},
+		)), 120, 40)
+		golden.RequireEqual(t, []byte(m.View()))
+	})
+}
+
+func TestShortAgeAndGrouped(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Second: "0s", 0: "0s", 59 * time.Second: "59s", time.Minute: "1m", 12*time.Minute + 59*time.Second: "12m",
+		time.Hour: "1h", 47 * time.Hour: "47h", 48 * time.Hour: "2d", 400 * 24 * time.Hour: "400d",
+	} {
+		assert.Equal(t, want, shortAge(d), "%s", d)
+	}
+	for n, want := range map[uint64]string{0: "0", 999: "999", 1000: "1,000", 3412: "3,412", 100000: "100,000", 1234567: "1,234,567"} {
+		assert.Equal(t, want, grouped(n))
+	}
+}
+
+// On a hub, a county room's activation or directive for a federated town
+// is queued for the town (model.FedQueued): news on the status line, not a
+// refusal; and the town's event done on the command names the county's
+// officer who gave it, where the system's own acts say 系统.
+func TestQueuedCommandReadsAsNews(t *testing.T) {
+	f := newFixture(t)
+	queued := model.FedQueued(3, "花街镇")
+	for _, lang := range []string{"zh", "en"} {
+		m := loaded(t, f.db, f.options(t, lang), 120, 40)
+		got, _ := m.flashErr(queued)
+		assert.False(t, got.flash.err, lang)
+		assert.Equal(t, m.errText(queued), got.flash.text, lang)
+		refused, _ := m.flashErr(model.Errorf(model.ECONFLICT, "no").Zh("不"))
+		assert.True(t, refused.flash.err, lang)
+	}
+	l := zhLabels
+	sys := model.Event{Actor: model.System, ActorName: model.ActorName(model.Person{ID: model.System})}
+	assert.Equal(t, "系统", actor(l, sys))
+	assert.Equal(t, "系统", actor(l, model.Event{Actor: model.System}))
+	cmd := model.Event{Actor: model.System, ActorName: "赵志远", Action: model.ActFedRefused}
+	assert.Equal(t, "赵志远", actor(l, cmd))
+	assert.Equal(t, "下行命令被拒", l.Action[model.ActFedRefused])
+	assert.Equal(t, "command refused", enLabels.Action[model.ActFedRefused])
+}

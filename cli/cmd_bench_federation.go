@@ -104,11 +104,7 @@ func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig
 		return federation.BenchResult{}, err
 	}
 	defer hub.Close()
-	rm, _, err := fedHubStore(hub)
-	if err != nil {
-		return federation.BenchResult{}, err
-	}
-	cfg.Dir, cfg.ReadModel = dir, rm
+	cfg.Dir, cfg.ReadModel = dir, hub
 	for i := range n {
 		bt, closeTown, err := benchFedTown(ctx, filepath.Join(dir, "town"+benchFedTownCodes[i]+".db"), model.NodeCode(benchFedTownCodes[i]), opts)
 		if err != nil {
@@ -177,13 +173,9 @@ func benchFedTownOn(ctx context.Context, db *store.DB, town model.NodeCode, fres
 	for _, p := range people {
 		reporter[p.Node] = p.ID
 	}
-	out, cmd, err := fedTownStore(db)
-	if err != nil {
-		return federation.BenchTown{}, err
-	}
 	var next uint64
 	return federation.BenchTown{
-		Code: town, Outbox: out, Commander: cmd,
+		Code: town, Outbox: db, Commander: db,
 		File: func(ctx context.Context) error {
 			i := int(atomicAdd(&next))
 			g := i % len(micro)

@@ -189,9 +189,8 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	m := ui.New(db, sub, ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
-		Bell: a.cfg.UI.Bell,
+		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town),
 	})
-	_ = town.links() // handed to the console once ui.Options takes the links (fedC's side)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	final, err := p.Run()
 	if um, ok := final.(ui.Model); ok {

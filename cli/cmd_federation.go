@@ -46,19 +46,19 @@ func (a *app) startTownNode(ctx context.Context, db *store.DB, log *slog.Logger)
 	if !f.Enabled {
 		return nil, nil
 	}
-	out, cmd, err := fedTownStore(db)
+	town, err := a.fedTownCode(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	node, err := federation.StartTown(ctx, federation.TownConfig{
-		Town:      model.NodeCode(f.Town),
+		Town:      town,
 		StoreDir:  a.fedStoreDir(),
 		HubURL:    f.Hub,
 		NkeySeed:  f.NkeySeed,
 		Creds:     f.Credentials,
 		TLS:       a.fedTLS(),
-		Outbox:    out,
-		Commander: cmd,
+		Outbox:    db,
+		Commander: db,
 		Logf:      logfOf(log),
 	})
 	if err != nil {
@@ -71,8 +71,21 @@ func (a *app) startTownNode(ctx context.Context, db *store.DB, log *slog.Logger)
 			node.Notify()
 		}
 	}()
-	log.Info("federation: town node", "town", f.Town, "hub", f.Hub, "store_dir", a.fedStoreDir())
+	log.Info("federation: town node", "town", town, "hub", f.Hub, "store_dir", a.fedStoreDir())
 	return tn, nil
+}
+
+// fedTownCode is the town the file publishes: the file's one town
+// (store.FedTown), which federation.town, when set, must name.
+func (a *app) fedTownCode(ctx context.Context, db *store.DB) (model.NodeCode, error) {
+	town, err := db.FedTown(ctx)
+	if err != nil {
+		return "", fmt.Errorf("federation: %w", err)
+	}
+	if want := a.cfg.Federation.Town; want != "" && model.NodeCode(want) != town {
+		return "", usageError{fmt.Errorf("federation.town %q: the file %s is town %s's", want, a.cfg.DB, town)}
+	}
+	return town, nil
 }
 
 // stop stops the node (its cursor written on the way out).
@@ -85,12 +98,22 @@ func (tn *townNode) stop() {
 	tn.node.Close()
 }
 
-// links is the town's uplink for the console (nil when not running).
-func (tn *townNode) links() func() []model.FedLink {
-	if tn == nil {
+// consoleFedLinks is the console's Options.FedLinks: the links of the
+// town node this console runs, else (a console attached to 'gridcmd serve'
+// or 'gridcmd hub') those the node on the database writes every second in
+// its status file; nil when no node has run on the database.
+func (a *app) consoleFedLinks(tn *townNode) func() []model.FedLink {
+	if tn != nil {
+		return tn.node.Links
+	}
+	dir := a.fedStoreDir()
+	if st, _, err := federation.ReadStatus(dir, time.Now()); err != nil || st.Role == "" {
 		return nil
 	}
-	return tn.node.Links
+	return func() []model.FedLink {
+		st, _, _ := federation.ReadStatus(dir, time.Now())
+		return st.Links
+	}
 }
 
 // logfOf hands the federation's log lines to slog at info level.
@@ -153,17 +176,13 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 	if len(towns) == 0 {
 		return nil, usageError{errors.New("hub: federation.towns lists no town (each needs its code and public nkey; see 'gridcmd federation key')")}
 	}
-	rm, cmds, err := fedHubStore(db)
-	if err != nil {
-		return nil, err
-	}
 	h, err := federation.StartHub(ctx, federation.HubConfig{
 		StoreDir:  a.fedStoreDir(),
 		Listen:    a.cfg.Federation.Listen,
 		Towns:     towns,
 		TLS:       a.fedTLS(),
-		ReadModel: rm,
-		Commands:  cmds,
+		ReadModel: db,
+		Commands:  db,
 		Logf:      logfOf(log),
 	})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // hub). The keys of the two ends live side by side; each end reads its own.
 type Federation struct {
 	Enabled     bool            `mapstructure:"enabled"`     // town: run the town's node
-	Town        string          `mapstructure:"town"`        // town: this town's code (its JetStream domain)
+	Town        string          `mapstructure:"town"`        // town: this town's code (its JetStream domain); "": the file's town
 	Hub         string          `mapstructure:"hub"`         // town: the hub's leaf URL, nats://host:port or tls://host:port
 	NkeySeed    string          `mapstructure:"nkey_seed"`   // town: the file of its nkey seed
 	Credentials string          `mapstructure:"credentials"` // town: or a NATS credentials file
@@ -96,8 +96,10 @@ func (f Federation) check() error {
 	if !f.Enabled {
 		return nil
 	}
-	if err := checkFedTown("federation.town", f.Town); err != nil {
-		return err
+	if f.Town != "" {
+		if err := checkFedTown("federation.town", f.Town); err != nil {
+			return err
+		}
 	}
 	u, err := url.Parse(f.Hub)
 	if f.Hub == "" || err != nil || u.Host == "" || (u.Scheme != "nats" && u.Scheme != "tls") {

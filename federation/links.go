@@ -167,6 +167,7 @@ func (h *Hub) refreshLinks(ctx context.Context, conn map[model.NodeCode]bool, in
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	now := h.cfg.Now()
+	held := h.heldTowns(ctx)
 	links := make([]model.FedLink, 0, len(h.cfg.Towns))
 	for _, t := range h.cfg.Towns {
 		l := model.FedLink{Role: "hub", Town: t.Code, Connected: conn[t.Code]}
@@ -186,11 +187,14 @@ func (h *Hub) refreshLinks(ctx context.Context, conn map[model.NodeCode]bool, in
 		}
 		h.mu.Lock()
 		l.CutSince = h.cut[t.Code]
-		if nt := h.newest[t.Code]; !nt.IsZero() {
-			l.LagSeconds = now.Sub(nt).Seconds()
-		}
 		newest := h.newest[t.Code]
 		h.mu.Unlock()
+		if ft, ok := held[t.Code]; ok && !ft.NewestAt.IsZero() {
+			newest = ft.NewestAt // the town's own time of its newest event
+		}
+		if !newest.IsZero() {
+			l.LagSeconds = max(0, now.Sub(newest).Seconds())
+		}
 		links = append(links, l)
 		if l.Connected {
 			b, _ := json.Marshal(hubReport{Applied: l.LastAckSeq, Newest: newest})
@@ -200,6 +204,25 @@ func (h *Hub) refreshLinks(ctx context.Context, conn map[model.NodeCode]bool, in
 	h.mu.Lock()
 	h.links = links
 	h.mu.Unlock()
+}
+
+// heldTowns is what the read model says of each town it holds, when it
+// says (model.FedHubTowns): the time of the town's newest event, which
+// outlives a restart of the hub.
+func (h *Hub) heldTowns(ctx context.Context) map[model.NodeCode]model.FedTown {
+	ht, ok := h.cfg.ReadModel.(model.FedHubTowns)
+	if !ok {
+		return nil
+	}
+	towns, err := ht.FedTowns(ctx)
+	if err != nil {
+		return nil
+	}
+	out := make(map[model.NodeCode]model.FedTown, len(towns))
+	for _, t := range towns {
+		out[t.Town] = t
+	}
+	return out
 }
 
 // lastOf is the newest record of a town in the hub's stream.

@@ -92,7 +92,7 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 	}
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
 	if town != nil {
-		fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", a.cfg.Federation.Town, a.cfg.Federation.Hub)
+		fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", town.node.Links()[0].Town, a.cfg.Federation.Hub)
 	}
 	if seats != nil {
 		fmt.Fprintf(a.out, "serving the console over SSH on %s (ssh -p %s HOST)\n", seats.addr, portOf(seats.addr))

@@ -174,6 +174,7 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 		Sources:    sources,
 		Storage:    jetstream.FileStorage,
 		Duplicates: h.cfg.Duplicates,
+		MaxAge:     streamMaxAge,
 	})
 	if err != nil {
 		return fmt.Errorf("federation: hub stream: %w", err)
@@ -183,6 +184,7 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 		Subjects:   []string{"gridcmd.*.commands"},
 		Storage:    jetstream.FileStorage,
 		Duplicates: h.cfg.Duplicates,
+		MaxAge:     streamMaxAge,
 	})
 	if err != nil {
 		return fmt.Errorf("federation: command stream: %w", err)
@@ -241,6 +243,7 @@ func (h *Hub) Close() error {
 	h.wg.Wait()
 	h.closeConn()
 	stopServer(h.srv)
+	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
 	return nil
 }
 

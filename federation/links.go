@@ -254,3 +254,14 @@ func (h *Hub) seedNewest(ctx context.Context) {
 		h.mu.Unlock()
 	}
 }
+
+// cutAll is links as a node leaves them: every link down since now.
+func cutAll(links []model.FedLink, now time.Time) []model.FedLink {
+	out := append([]model.FedLink(nil), links...)
+	for i := range out {
+		if out[i].Connected || out[i].CutSince.IsZero() {
+			out[i].Connected, out[i].CutSince = false, now
+		}
+	}
+	return out
+}

@@ -28,6 +28,12 @@ const (
 	// lag of the county's picture can be told.
 	HeaderSeq  = "Gridcmd-Seq"
 	HeaderTime = "Gridcmd-Time"
+
+	// streamMaxAge is how long a stream keeps a message: a town cut from
+	// its hub for longer loses what its stream held past it (its file
+	// keeps the log; the records are published again only from the
+	// cursor on).
+	streamMaxAge = 30 * 24 * time.Hour
 )
 
 // TownStream is the town's local stream, GRIDCMD_<town>.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -90,7 +91,7 @@ func startServer(opts *server.Options, logf func(string, ...any)) (*server.Serve
 		return nil, fmt.Errorf("federation: nats-server: %w", err)
 	}
 	if logf != nil {
-		srv.SetLoggerV2(natsLogger{logf}, false, false, false)
+		srv.SetLoggerV2(newNatsLogger(logf), false, false, false)
 	}
 	srv.Start()
 	if !srv.ReadyForConnections(15 * time.Second) {
@@ -124,13 +125,36 @@ func connectInProcess(srv *server.Server, name string, extra ...nats.Option) (*n
 	return nc, nil
 }
 
-// natsLogger hands the server's log lines to a printf-like function.
-type natsLogger struct{ logf func(string, ...any) }
+// natsLogger hands the server's warnings and errors to a printf-like
+// function (its notices, the banner and every connection, are left out),
+// each kind at most once a minute: a town cut from its hub would otherwise
+// log a failed dial every second or two for as long as the cut lasts.
+type natsLogger struct {
+	logf func(string, ...any)
+	mu   *sync.Mutex
+	last map[string]time.Time
+}
 
-func (l natsLogger) Noticef(f string, a ...any) { l.logf("nats: "+f, a...) }
-func (l natsLogger) Warnf(f string, a ...any)   { l.logf("nats warning: "+f, a...) }
-func (l natsLogger) Fatalf(f string, a ...any)  { l.logf("nats fatal: "+f, a...) }
-func (l natsLogger) Errorf(f string, a ...any)  { l.logf("nats error: "+f, a...) }
+func newNatsLogger(logf func(string, ...any)) natsLogger {
+	return natsLogger{logf: logf, mu: &sync.Mutex{}, last: map[string]time.Time{}}
+}
+
+func (l natsLogger) say(prefix, f string, a ...any) {
+	now := time.Now()
+	l.mu.Lock()
+	if now.Sub(l.last[f]) < time.Minute {
+		l.mu.Unlock()
+		return
+	}
+	l.last[f] = now
+	l.mu.Unlock()
+	l.logf(prefix+f, a...)
+}
+
+func (l natsLogger) Noticef(f string, a ...any) {}
+func (l natsLogger) Warnf(f string, a ...any)   { l.say("nats warning: ", f, a...) }
+func (l natsLogger) Fatalf(f string, a ...any)  { l.say("nats fatal: ", f, a...) }
+func (l natsLogger) Errorf(f string, a ...any)  { l.say("nats error: ", f, a...) }
 func (l natsLogger) Debugf(f string, a ...any)  {}
 func (l natsLogger) Tracef(f string, a ...any)  {}
 

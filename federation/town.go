@@ -106,7 +106,7 @@ func townDefaults(cfg TownConfig) TownConfig {
 		cfg.Duplicates = time.Hour
 	}
 	if cfg.MaxAge <= 0 {
-		cfg.MaxAge = 30 * 24 * time.Hour
+		cfg.MaxAge = streamMaxAge
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 100 * time.Millisecond
@@ -223,6 +223,9 @@ func (t *Town) Close() error {
 		t.nc.Close()
 	}
 	stopServer(t.srv)
+	if t.pub != nil { // started: say the node is gone
+		_ = writeStatus(t.cfg.StoreDir, Status{Role: "town", PID: os.Getpid(), Updated: t.cfg.Now(), Links: cutAll(t.Links(), t.cfg.Now())})
+	}
 	return nil
 }
 

@@ -78,9 +78,9 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
 	f.DurationVar(&cut, "cut", 30*time.Second, "the cut lasts at least this long")
 	f.Float64Var(&rate, "rate", 200, "events/s in all while measuring latency")
 	f.DurationVar(&latency, "latency", 15*time.Second, "how long latency is measured")
-	f.IntVar(&intake, "intake", 5000, "events per intake round")
+	f.IntVar(&intake, "intake", 20000, "events per intake round")
 	f.IntVar(&workers, "workers", 64, "goroutines filing in an intake round")
-	f.IntVar(&rounds, "rounds", 3, "intake rounds with the node and without")
+	f.IntVar(&rounds, "rounds", 5, "intake rounds with the node and without")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	bench.AddCommand(cmd)
 	return bench

@@ -18,7 +18,7 @@ const (
 	cursorEvery  = time.Second           // the durable cursor is written at most this often
 	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
 	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
-	yieldFactor  = 4                     // the publisher rests this many times a batch's time after it
+	yieldFactor  = 9                     // the publisher rests this many times a batch's time after it
 )
 
 // publisher moves an outbox's records into a stream of the same server:
@@ -108,10 +108,11 @@ func (p *publisher) run(ctx context.Context) {
 		for {
 			began := time.Now()
 			n, err := p.publishOnce(ctx)
-			// Yield to the town's intake: rest four times as long as the
-			// batch took, so the uplink takes at most a fifth of the time
-			// and a burst of reports is not slowed by its own publishing
-			// (the uplink lags during the burst and catches up after).
+			// Yield to the town's intake: rest nine times as long as the
+			// batch took, so the uplink (and what it sets going in the
+			// servers) takes at most a tenth of the time and a burst of
+			// reports is not slowed by its own publishing (the uplink lags
+			// during the burst and catches up after).
 			if n > 0 && !sleep(ctx, yieldFactor*time.Since(began)) {
 				return
 			}

@@ -338,3 +338,13 @@ func TestConsoleOpensWithoutARoster(t *testing.T) {
 	assert.Contains(t, r.out, `"first_frame_seconds"`)
 	fails(t, e.run("--as", "P9", "bench", "frame"), cli.ExitRefused, "P9")
 }
+
+// bench api ends when its rates are done, and says so: its stop called
+// itself once (a named result shadowed) and waited forever on the server
+// it had already stopped.
+func TestBenchAPIEnds(t *testing.T) {
+	e := newEnv(t)
+	r := e.bin("bench", "api", "--rate", "50", "--duration", "300ms", "--json")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, `"created": `)
+}

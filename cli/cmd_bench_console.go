@@ -72,45 +72,18 @@ city) alone. Goals: a town seat in a 25,000-village province within 0.5 s,
 			if width < ui.MinWidth || height < ui.MinHeight {
 				return usageError{fmt.Errorf("--width %d --height %d: want at least %dx%d", width, height, ui.MinWidth, ui.MinHeight)}
 			}
-			var node model.NodeCode
-			var alone int
-			switch seat {
-			case "town":
-				node, alone = importer.SyntheticTown, importer.SyntheticVillagesPerTown
-			case "city":
-				node, alone = importer.SyntheticCity, importer.SyntheticVillagesPerCity
-			default:
-				return usageError{fmt.Errorf("--seat %q: want town or city", seat)}
-			}
-			dir, err := os.MkdirTemp("", "gridcmd-bench-console-")
+			node, alone, err := benchSeat(seat)
 			if err != nil {
 				return err
 			}
-			defer os.RemoveAll(dir)
-			res := consoleBenchJSON{Seat: string(node), SeatLevel: node.Level().String(), Width: width, Height: height}
-			if res.consoleBench, err = a.benchConsoleFile(cmd.Context(), dir, "file", villages, node, width, height); err != nil {
+			res, err := a.benchConsole(cmd.Context(), villages, alone, node, width, height)
+			if err != nil {
 				return err
-			}
-			if villages > alone {
-				ref, err := a.benchConsoleFile(cmd.Context(), dir, "alone", alone, node, width, height)
-				if err != nil {
-					return err
-				}
-				res.Reference = &ref
 			}
 			if asJSON {
 				return writeJSON(a.out, res)
 			}
-			line := func(b consoleBench, what string) {
-				fmt.Fprintf(a.out, "  %7d villages, %9d nodes: first frame %.3f s, %6.1f MB resident%s\n",
-					b.Villages, b.Nodes, b.FirstFrameSeconds, float64(b.RSSBytes)/1e6, what)
-			}
-			fmt.Fprintf(a.out, "console, %s seat %s, %dx%d:\n", res.SeatLevel, res.Seat, width, height)
-			line(res.consoleBench, "")
-			if r := res.Reference; r != nil {
-				line(*r, " (reference: the "+res.SeatLevel+" alone)")
-				fmt.Fprintf(a.out, "  ratio %.2fx\n", res.FirstFrameSeconds/r.FirstFrameSeconds)
-			}
+			a.printConsoleBench(res)
 			return nil
 		},
 	}
@@ -122,40 +95,107 @@ city) alone. Goals: a town seat in a 25,000-village province within 0.5 s,
 	return cmd
 }
 
+// benchSeat is the node of --seat and how many villages it holds alone.
+func benchSeat(seat string) (model.NodeCode, int, error) {
+	switch seat {
+	case "town":
+		return importer.SyntheticTown, importer.SyntheticVillagesPerTown, nil
+	case "city":
+		return importer.SyntheticCity, importer.SyntheticVillagesPerCity, nil
+	}
+	return "", 0, usageError{fmt.Errorf("--seat %q: want town or city", seat)}
+}
+
+// benchConsole measures the file of villages villages and, as the
+// reference, the file of the seat's division alone (alone villages) when
+// that is smaller.
+func (a *app) benchConsole(ctx context.Context, villages, alone int, node model.NodeCode, width, height int) (consoleBenchJSON, error) {
+	dir, err := os.MkdirTemp("", "gridcmd-bench-console-")
+	if err != nil {
+		return consoleBenchJSON{}, err
+	}
+	defer os.RemoveAll(dir)
+	res := consoleBenchJSON{Seat: string(node), SeatLevel: node.Level().String(), Width: width, Height: height}
+	if res.consoleBench, err = a.benchConsoleFile(ctx, dir, "file", villages, node, width, height); err != nil {
+		return res, err
+	}
+	if villages > alone {
+		ref, err := a.benchConsoleFile(ctx, dir, "alone", alone, node, width, height)
+		if err != nil {
+			return res, err
+		}
+		res.Reference = &ref
+	}
+	return res, nil
+}
+
+// printConsoleBench is a line per file and the ratio of the two.
+func (a *app) printConsoleBench(res consoleBenchJSON) {
+	line := func(b consoleBench, what string) {
+		fmt.Fprintf(a.out, "  %7d villages, %9d nodes: first frame %.3f s, %6.1f MB resident%s\n",
+			b.Villages, b.Nodes, b.FirstFrameSeconds, float64(b.RSSBytes)/1e6, what)
+	}
+	fmt.Fprintf(a.out, "console, %s seat %s, %dx%d:\n", res.SeatLevel, res.Seat, res.Width, res.Height)
+	line(res.consoleBench, "")
+	if r := res.Reference; r != nil {
+		line(*r, " (reference: the "+res.SeatLevel+" alone)")
+		fmt.Fprintf(a.out, "  ratio %.2fx\n", res.FirstFrameSeconds/r.FirstFrameSeconds)
+	}
+}
+
 // benchConsoleFile builds a file of villages synthetic villages in dir
 // with a duty officer at node, and measures the console's first frame for
 // that officer in a gridcmd process of its own (bench frame).
 func (a *app) benchConsoleFile(ctx context.Context, dir, name string, villages int, node model.NodeCode, w, h int) (consoleBench, error) {
 	res := consoleBench{Villages: villages}
-	list := filepath.Join(dir, name+".csv")
-	f, err := os.Create(list)
+	rows, err := syntheticRows(filepath.Join(dir, name+".csv"), villages)
 	if err != nil {
 		return res, err
+	}
+	file := filepath.Join(dir, name+".db")
+	var officer model.PersonID
+	if res.Nodes, officer, err = a.benchFile(ctx, file, rows, node); err != nil {
+		return res, err
+	}
+	fr, err := a.benchFrame(ctx, file, officer, w, h)
+	if err != nil {
+		return res, err
+	}
+	res.FirstFrameSeconds, res.RSSBytes = fr.FirstFrameSeconds, fr.RSSBytes
+	return res, nil
+}
+
+// syntheticRows writes the list of villages synthetic villages to list and
+// reads it back, as import villages would.
+func syntheticRows(list string, villages int) ([]importer.VillageRow, error) {
+	f, err := os.Create(list)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := importer.WriteSyntheticList(f, villages); err != nil {
 		f.Close()
-		return res, err
+		return nil, err
 	}
 	if err := f.Close(); err != nil {
-		return res, err
+		return nil, err
 	}
 	raw, err := os.ReadFile(list)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	rows, err := importer.ParseVillages(list, bytes.NewReader(raw))
-	if err != nil {
-		return res, err
-	}
-	raw = nil
+	return importer.ParseVillages(list, bytes.NewReader(raw))
+}
+
+// benchFile makes the database file of the villages' divisions with a
+// duty officer at node: its nodes and the officer.
+func (a *app) benchFile(ctx context.Context, file string, rows []importer.VillageRow, node model.NodeCode) (int, model.PersonID, error) {
 	sub := *a
-	sub.cfg.DB = filepath.Join(dir, name+".db")
+	sub.cfg.DB = file
 	db, err := sub.openCreate()
 	if err != nil {
-		return res, err
+		return 0, 0, err
 	}
-	_, res.Nodes, err = importDivisions(ctx, db, rows, importer.GenRule{}, model.System, "bench console")
-	rows = nil
+	_, nodes, err := importDivisions(ctx, db, rows, importer.GenRule{}, model.System, "bench console")
 	var officer []model.Person
 	if err == nil {
 		officer, err = db.ImportPeople(ctx, []model.Person{{Name: "测试值班", Phone: "13800000001", Node: node,
@@ -165,13 +205,19 @@ func (a *app) benchConsoleFile(ctx context.Context, dir, name string, villages i
 		err = cerr
 	}
 	if err != nil {
-		return res, err
+		return nodes, 0, err
 	}
+	return nodes, officer[0].ID, nil
+}
+
+// benchFrame times the console's first frame for officer on file in a
+// gridcmd process of its own (bench frame).
+func (a *app) benchFrame(ctx context.Context, file string, officer model.PersonID, w, h int) (consoleBench, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return res, err
+		return consoleBench{}, err
 	}
-	args := []string{"--db", sub.cfg.DB, "--as", officer[0].ID.String(), "--lang", a.cfg.Lang}
+	args := []string{"--db", file, "--as", officer.String(), "--lang", a.cfg.Lang}
 	if a.cfgFile != "" {
 		args = append(args, "--config", a.cfgFile)
 	}
@@ -180,14 +226,13 @@ func (a *app) benchConsoleFile(ctx context.Context, dir, name string, villages i
 	var out, errb bytes.Buffer
 	child.Stdout, child.Stderr = &out, &errb
 	if err := child.Run(); err != nil {
-		return res, fmt.Errorf("bench frame: %w: %s", err, bytes.TrimSpace(errb.Bytes()))
+		return consoleBench{}, fmt.Errorf("bench frame: %w: %s", err, bytes.TrimSpace(errb.Bytes()))
 	}
 	var fr consoleBench
 	if err := json.Unmarshal(out.Bytes(), &fr); err != nil {
-		return res, fmt.Errorf("bench frame printed %.200q: %w", out.String(), err)
+		return consoleBench{}, fmt.Errorf("bench frame printed %.200q: %w", out.String(), err)
 	}
-	res.FirstFrameSeconds, res.RSSBytes = fr.FirstFrameSeconds, fr.RSSBytes
-	return res, nil
+	return fr, nil
 }
 
 // benchFrameCmd is the process 'bench console' times: the console of the

@@ -30,12 +30,28 @@ func (a *app) consoleCmd() *cobra.Command {
 	}
 }
 
+// demoFlags are the flags of demo.
+type demoFlags struct {
+	seed          int64
+	feed, history bool
+	every         time.Duration
+	sshAddr       string
+	keys          []string
+}
+
+// check refuses what cannot run before anything is made.
+func (fl demoFlags) check() error {
+	if fl.every <= 0 {
+		return usageError{fmt.Errorf("--every %s: want a positive duration", fl.every)}
+	}
+	if len(fl.keys) > 0 && fl.sshAddr == "" {
+		return usageError{errors.New("--key: only with --ssh")}
+	}
+	return nil
+}
+
 func (a *app) demoCmd() *cobra.Command {
-	var seed int64
-	var feed, history bool
-	var every time.Duration
-	var sshAddr string
-	var keys []string
+	var fl demoFlags
 	cmd := &cobra.Command{
 		Use:   "demo [--seed N] [--feed=false] [--history=false] [--lang en] [--ssh[=ADDR] --key PERSON=FILE.pub ...]",
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
@@ -55,59 +71,77 @@ a village cadre of 渎溪村 ('gridcmd demo' lists no people; 'gridcmd init
 --demo' makes the same roster to look at with 'gridcmd people').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if every <= 0 {
-				return usageError{fmt.Errorf("--every %s: want a positive duration", every)}
-			}
-			if len(keys) > 0 && sshAddr == "" {
-				return usageError{errors.New("--key: only with --ssh")}
-			}
-			if sshAddr != "" {
-				a.cfg.SSH.Enabled = true
-				if sshAddr != "-" {
-					a.cfg.SSH.Addr = sshAddr
-				}
-			}
-			a.demoHistory = history
-			if history {
-				fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
-			}
-			dir, err := os.MkdirTemp("", "gridcmd-demo-")
-			if err != nil {
+			if err := fl.check(); err != nil {
 				return err
 			}
-			defer os.RemoveAll(dir)
-			a.cfg.DB = filepath.Join(dir, "demo.db")
-			clock := &scriptedClock{}
-			a.now = clock.Now
-			db, err := a.openCreate()
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if _, err := a.fill(cmd.Context(), db, clock, true, seed, time.Now()); err != nil {
-				return err
-			}
-			if err := a.demoKeys(cmd.Context(), db, keys); err != nil {
-				return err
-			}
-			ctx, stop := context.WithCancel(cmd.Context())
-			defer stop()
-			if feed {
-				f := demo.NewFeed(db, seed, every)
-				go f.Run(ctx)
-				go demo.NewPatrolFeed(db, seed, every).Run(ctx)
-			}
-			return a.runConsole(ctx, db)
+			return a.runDemo(cmd.Context(), fl)
 		},
 	}
-	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the demo data and the feed")
-	cmd.Flags().BoolVar(&feed, "feed", true, "run the simulated field feed")
-	cmd.Flags().DurationVar(&every, "every", 4*time.Second, "mean time between simulated reports")
-	cmd.Flags().BoolVar(&history, "history", true, "load the weeks before the morning too (the points' month and the month before)")
-	cmd.Flags().StringVar(&sshAddr, "ssh", "", "serve the console over SSH too, on ssh.addr or --ssh=HOST:PORT")
+	cmd.Flags().Int64Var(&fl.seed, "seed", 1, "seed of the demo data and the feed")
+	cmd.Flags().BoolVar(&fl.feed, "feed", true, "run the simulated field feed")
+	cmd.Flags().DurationVar(&fl.every, "every", 4*time.Second, "mean time between simulated reports")
+	cmd.Flags().BoolVar(&fl.history, "history", true, "load the weeks before the morning too (the points' month and the month before)")
+	cmd.Flags().StringVar(&fl.sshAddr, "ssh", "", "serve the console over SSH too, on ssh.addr or --ssh=HOST:PORT")
 	cmd.Flags().Lookup("ssh").NoOptDefVal = "-"
-	cmd.Flags().StringArrayVar(&keys, "key", nil, "with --ssh: PERSON=FILE.pub, a person's public key to let in (repeatable)")
+	cmd.Flags().StringArrayVar(&fl.keys, "key", nil, "with --ssh: PERSON=FILE.pub, a person's public key to let in (repeatable)")
 	return cmd
+}
+
+// runDemo opens the console on a fresh demo, served over SSH too with
+// --ssh, the field feed running with --feed; the demo's file is removed
+// when the console quits.
+func (a *app) runDemo(ctx context.Context, fl demoFlags) error {
+	if fl.sshAddr != "" {
+		a.cfg.SSH.Enabled = true
+		if fl.sshAddr != "-" {
+			a.cfg.SSH.Addr = fl.sshAddr
+		}
+	}
+	a.demoHistory = fl.history
+	if fl.history {
+		fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
+	}
+	db, _, done, err := a.tempDemo(ctx, "gridcmd-demo-", "demo.db", fl.seed)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := a.demoKeys(ctx, db, fl.keys); err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if fl.feed {
+		go demo.NewFeed(db, fl.seed, fl.every).Run(ctx)
+		go demo.NewPatrolFeed(db, fl.seed, fl.every).Run(ctx)
+	}
+	return a.runConsole(ctx, db)
+}
+
+// tempDemo makes a database file (named file) in a temporary folder of its
+// own (prefix) and fills it with the demo of seed on a scripted clock, as
+// the configured database. done closes it and removes the folder.
+func (a *app) tempDemo(ctx context.Context, prefix, file string, seed int64) (db *store.DB, dir string, done func(), err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	a.cfg.DB = filepath.Join(dir, file)
+	clock := &scriptedClock{}
+	a.now = clock.Now
+	if db, err = a.openCreate(); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
+	}
+	done = func() {
+		db.Close()
+		os.RemoveAll(dir)
+	}
+	if _, err := a.fill(ctx, db, clock, true, seed, time.Now()); err != nil {
+		done()
+		return nil, "", nil, err
+	}
+	return db, dir, done, nil
 }
 
 // demoKeys adds the --key PERSON=FILE.pub keys of the demo.

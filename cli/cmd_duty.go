@@ -232,6 +232,24 @@ func rosterResolver(ctx context.Context, db backend) (func(person, phone string)
 	return personResolver(people), nil
 }
 
+// onRoster finds each of people (an id or a name) on the roster as it
+// stands.
+func onRoster(ctx context.Context, db backend, people ...string) ([]model.PersonID, error) {
+	who, err := rosterResolver(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]model.PersonID, 0, len(people))
+	for _, p := range people {
+		id, err := who(p, "")
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
 // personResolver finds a person by id (P12) or by name, the phone telling
 // two of one name apart.
 func personResolver(people []model.Person) func(person, phone string) (model.PersonID, error) {
@@ -287,15 +305,11 @@ func (a *app) dutyAddCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				who, err := rosterResolver(ctx, db)
+				pid, err := onRoster(ctx, db, person)
 				if err != nil {
 					return err
 				}
-				pid, err := who(person, "")
-				if err != nil {
-					return err
-				}
-				added, err := db.AddShifts(ctx, []model.Shift{{Room: r, Person: pid, From: f, To: t}}, actor, "")
+				added, err := db.AddShifts(ctx, []model.Shift{{Room: r, Person: pid[0], From: f, To: t}}, actor, "")
 				if err != nil {
 					return err
 				}
@@ -318,10 +332,15 @@ func (a *app) dutyAddCmd() *cobra.Command {
 	return cmd
 }
 
+// rotateFlags are the flags of duty rotate.
+type rotateFlags struct {
+	room, people, length, handoff, from, by string
+	weeks                                   int
+	asJSON                                  bool
+}
+
 func (a *app) dutyRotateCmd() *cobra.Command {
-	var room, people, length, handoff, from, by string
-	var weeks int
-	var asJSON bool
+	var fl rotateFlags
 	cmd := &cobra.Command{
 		Use:   "rotate --room R --people P1,P2,... --length 12h --handoff 08:00 [--from DATE] [--weeks 1]",
 		Short: "Generate shifts from a weekly rotation: the people in turn, one shift of --length each, handing over at --handoff",
@@ -334,72 +353,102 @@ daylight time in the configured time zone. The shifts are scheduled like
 'duty add': all or none.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("duty rotate", required{"--room", blank(room)}, required{"--people", blank(people)},
-				required{"--length", blank(length)}, required{"--handoff", blank(handoff)}); err != nil {
-				return usageError{err}
-			}
-			l, err := time.ParseDuration(strings.TrimSpace(length))
+			l, err := fl.shiftLength()
 			if err != nil {
-				return usageError{fmt.Errorf("--length %q: want hours such as 8h, 12h, 24h or 168h", length)}
+				return err
 			}
-			if weeks < 1 || weeks > 52 {
-				return usageError{fmt.Errorf("--weeks %d: want 1 to 52", weeks)}
-			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
-				who, err := rosterResolver(ctx, db)
-				if err != nil {
-					return err
-				}
-				var ids []model.PersonID
-				for _, p := range model.SplitCodes(people) {
-					id, err := who(p, "")
-					if err != nil {
-						return err
-					}
-					ids = append(ids, id)
-				}
-				first := db.Now()
-				if !blank(from) {
-					if first, err = a.when("--from", from); err != nil {
-						return err
-					}
-				}
-				shifts, err := model.Rotation{Room: r, People: ids, Length: l, Handoff: handoff}.Shifts(first, 7*weeks, a.cfg.Location)
-				if err != nil {
-					return usageError{err}
-				}
-				added, err := db.AddShifts(ctx, shifts, actor, fmt.Sprintf("rotation of %d, %s from %s", len(ids), model.ShortDuration(l), handoff))
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return a.printShifts(added, true)
-				}
-				fmt.Fprintf(a.out, "%d shifts scheduled in %s (%s to %s), %s to %s\n", len(added), r, added[0].ID, added[len(added)-1].ID,
-					a.minute(added[0].From), a.minute(added[len(added)-1].To))
-				return nil
+			return a.withActor(cmd.Context(), fl.by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				return a.rotate(ctx, db, fl, l, actor)
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&room, "room", "", "town, or a town or village code")
-	f.StringVar(&people, "people", "", "who takes turns, in order: ids or names, comma-separated")
-	f.StringVar(&length, "length", "", "one shift: 8h, 12h, 24h, 168h, ...")
-	f.StringVar(&handoff, "handoff", "", "the time of day of the first handoff: 08:00")
-	f.StringVar(&from, "from", "", "the day of the first handoff (default today)")
-	f.IntVar(&weeks, "weeks", 1, "how many weeks to generate")
-	f.StringVar(&by, "by", "", "who schedules it (default the operator)")
-	f.BoolVar(&asJSON, "json", false, "print the shifts as JSON")
+	f.StringVar(&fl.room, "room", "", "town, or a town or village code")
+	f.StringVar(&fl.people, "people", "", "who takes turns, in order: ids or names, comma-separated")
+	f.StringVar(&fl.length, "length", "", "one shift: 8h, 12h, 24h, 168h, ...")
+	f.StringVar(&fl.handoff, "handoff", "", "the time of day of the first handoff: 08:00")
+	f.StringVar(&fl.from, "from", "", "the day of the first handoff (default today)")
+	f.IntVar(&fl.weeks, "weeks", 1, "how many weeks to generate")
+	f.StringVar(&fl.by, "by", "", "who schedules it (default the operator)")
+	f.BoolVar(&fl.asJSON, "json", false, "print the shifts as JSON")
 	return cmd
 }
 
+// shiftLength checks the flags of duty rotate before the file is opened
+// and reads --length.
+func (fl rotateFlags) shiftLength() (time.Duration, error) {
+	if err := missing("duty rotate", required{"--room", blank(fl.room)}, required{"--people", blank(fl.people)},
+		required{"--length", blank(fl.length)}, required{"--handoff", blank(fl.handoff)}); err != nil {
+		return 0, usageError{err}
+	}
+	l, err := time.ParseDuration(strings.TrimSpace(fl.length))
+	if err != nil {
+		return 0, usageError{fmt.Errorf("--length %q: want hours such as 8h, 12h, 24h or 168h", fl.length)}
+	}
+	if fl.weeks < 1 || fl.weeks > 52 {
+		return 0, usageError{fmt.Errorf("--weeks %d: want 1 to 52", fl.weeks)}
+	}
+	return l, nil
+}
+
+// rotate schedules the shifts of the rotation the flags describe (shifts
+// of l) and says which.
+func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Duration, actor model.PersonID) error {
+	r, err := a.room(ctx, db, fl.room, actor)
+	if err != nil {
+		return err
+	}
+	ids, err := onRoster(ctx, db, model.SplitCodes(fl.people)...)
+	if err != nil {
+		return err
+	}
+	first := db.Now()
+	if !blank(fl.from) {
+		if first, err = a.when("--from", fl.from); err != nil {
+			return err
+		}
+	}
+	shifts, err := model.Rotation{Room: r, People: ids, Length: l, Handoff: fl.handoff}.Shifts(first, 7*fl.weeks, a.cfg.Location)
+	if err != nil {
+		return usageError{err}
+	}
+	added, err := db.AddShifts(ctx, shifts, actor, fmt.Sprintf("rotation of %d, %s from %s", len(ids), model.ShortDuration(l), fl.handoff))
+	if err != nil {
+		return err
+	}
+	if fl.asJSON {
+		return a.printShifts(added, true)
+	}
+	fmt.Fprintf(a.out, "%d shifts scheduled in %s (%s to %s), %s to %s\n", len(added), r, added[0].ID, added[len(added)-1].ID,
+		a.minute(added[0].From), a.minute(added[len(added)-1].To))
+	return nil
+}
+
+// roomList are the flags of a list that --room narrows, with --json.
+type roomList struct {
+	room   string
+	asJSON bool
+}
+
+func (fl *roomList) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village code")
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// withRoom runs list on the file with the room of --room ("": every room).
+func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.Context, db backend, r model.NodeCode) error) error {
+	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
+		r, err := a.roomFilter(ctx, db, room)
+		if err != nil {
+			return err
+		}
+		return list(ctx, db, r)
+	})
+}
+
 func (a *app) dutyListCmd() *cobra.Command {
-	var room, from, to string
-	var asJSON bool
+	var fl roomList
+	var from, to string
 	cmd := &cobra.Command{
 		Use:   "list [--room R] [--from TIME] [--to TIME] [--json]",
 		Short: "The shifts scheduled, by room and time",
@@ -409,29 +458,24 @@ func (a *app) dutyListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				r, err := a.roomFilter(ctx, db, room)
-				if err != nil {
-					return err
-				}
+			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
 				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
 				if err != nil {
 					return err
 				}
-				return a.printShifts(shifts, asJSON)
+				return a.printShifts(shifts, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	fl.add(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "shifts that end after this time")
 	cmd.Flags().StringVar(&to, "to", "", "shifts that begin before this time")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
 func (a *app) dutyNowCmd() *cobra.Command {
-	var room, at string
-	var asJSON bool
+	var fl roomList
+	var at string
 	cmd := &cobra.Command{
 		Use:   "now [--room R] [--at TIME] [--json]",
 		Short: "Who is on duty in each room: room, person, name, phone, from, to, and who is next",
@@ -446,49 +490,50 @@ both are shown. --at looks at another time.`,
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				r, err := a.roomFilter(ctx, db, room)
-				if err != nil {
-					return err
-				}
+			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
 				rds, err := db.Duty(ctx, r, t)
 				if err != nil {
 					return err
 				}
-				if asJSON {
+				if fl.asJSON {
 					return writeJSON(a.out, jsonList(rds, a.dutyJSON))
 				}
 				if t.IsZero() {
 					t = db.Now()
 				}
-				rows := make([][]string, 0, len(rds))
-				for _, rd := range rds {
-					row := []string{string(rd.Room), model.RoomName(rd.Room, rd.RoomName, true), "-", "", "", "", "", ""}
-					if c := rd.Current; c.Scheduled() {
-						row[2], row[3], row[4], row[5], row[6] = c.Person.String(), c.Name, c.Phone, a.minute(c.From), a.minute(c.To)
-					}
-					var notes []string
-					if o := rd.Outgoing; o.Scheduled() {
-						notes = append(notes, fmt.Sprintf("with %s %s, handing over", o.Person, o.Name))
-						if rd.Pending.Made() {
-							notes[len(notes)-1] += " (" + rd.Pending.ID + " not signed for)"
-						}
-					}
-					if n := rd.Next; n.Scheduled() {
-						notes = append(notes, fmt.Sprintf("next %s %s in %s", n.Person, n.Name, model.FormatWait(n.From.Sub(t))))
-					}
-					row[7] = strings.Join(notes, "; ")
-					rows = append(rows, row)
-				}
-				table(a.out, []string{"ROOM", "NAME", "PERSON", "OFFICER", "PHONE", "FROM", "TO", ""}, rows)
+				a.printDuty(rds, t)
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "one room: town, or a town or village code")
+	fl.add(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// printDuty is duty now's table at t: who is on duty in each room, with
+// the outgoing officer while the handover waits, and who is next.
+func (a *app) printDuty(rds []model.RoomDuty, t time.Time) {
+	rows := make([][]string, 0, len(rds))
+	for _, rd := range rds {
+		row := []string{string(rd.Room), model.RoomName(rd.Room, rd.RoomName, true), "-", "", "", "", "", ""}
+		if c := rd.Current; c.Scheduled() {
+			row[2], row[3], row[4], row[5], row[6] = c.Person.String(), c.Name, c.Phone, a.minute(c.From), a.minute(c.To)
+		}
+		var notes []string
+		if o := rd.Outgoing; o.Scheduled() {
+			notes = append(notes, fmt.Sprintf("with %s %s, handing over", o.Person, o.Name))
+			if rd.Pending.Made() {
+				notes[len(notes)-1] += " (" + rd.Pending.ID + " not signed for)"
+			}
+		}
+		if n := rd.Next; n.Scheduled() {
+			notes = append(notes, fmt.Sprintf("next %s %s in %s", n.Person, n.Name, model.FormatWait(n.From.Sub(t))))
+		}
+		row[7] = strings.Join(notes, "; ")
+		rows = append(rows, row)
+	}
+	table(a.out, []string{"ROOM", "NAME", "PERSON", "OFFICER", "PHONE", "FROM", "TO", ""}, rows)
 }
 
 func (a *app) dutySwapCmd() *cobra.Command {
@@ -503,15 +548,11 @@ func (a *app) dutySwapCmd() *cobra.Command {
 				return usageError{err}
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				who, err := rosterResolver(ctx, db)
+				to, err := onRoster(ctx, db, person)
 				if err != nil {
 					return err
 				}
-				to, err := who(person, "")
-				if err != nil {
-					return err
-				}
-				s, err := db.SwapShift(ctx, args[0], to, actor)
+				s, err := db.SwapShift(ctx, args[0], to[0], actor)
 				if err != nil {
 					return err
 				}

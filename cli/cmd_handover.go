@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -158,42 +160,9 @@ func (a *app) handoverShowCmd() *cobra.Command {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				r, err := a.roomFilter(ctx, db, room)
+				h, err := a.findHandover(ctx, db, room, args, t)
 				if err != nil {
 					return err
-				}
-				limit := 1
-				if len(args) == 1 {
-					limit = 1 << 30
-				}
-				hs, err := db.Handovers(ctx, model.HandoverFilter{Room: r, At: t, Limit: limit})
-				if err != nil {
-					return err
-				}
-				var want uint64
-				if len(args) == 1 {
-					n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(args[0])), "H"), "-"), 10, 64)
-					if err != nil || n == 0 {
-						return usageError{fmt.Errorf("handover show: %q is not a handover id (H-0001)", args[0])}
-					}
-					want = n
-				}
-				var h model.Handover
-				for _, x := range hs {
-					if want == 0 || x.Seq == want {
-						h = x
-						break
-					}
-				}
-				if !h.Made() {
-					what := "no handover yet"
-					switch {
-					case len(args) == 1:
-						what = "no handover " + args[0]
-					case !t.IsZero():
-						what = "no handover made by " + a.minute(t)
-					}
-					return model.Errorf(model.ENOTFOUND, "%s", what).Zh("没有交接记录")
 				}
 				return a.printHandover(a.out, h, asJSON, format)
 			})
@@ -208,6 +177,56 @@ func (a *app) handoverShowCmd() *cobra.Command {
 	return cmd
 }
 
+// findHandover is the handover asked for: by id (args), else the last one
+// made by at (zero: the last one), of room ("": any room).
+func (a *app) findHandover(ctx context.Context, db backend, room string, args []string, at time.Time) (model.Handover, error) {
+	r, err := a.roomFilter(ctx, db, room)
+	if err != nil {
+		return model.Handover{}, err
+	}
+	limit := 1
+	if len(args) == 1 {
+		limit = 1 << 30
+	}
+	hs, err := db.Handovers(ctx, model.HandoverFilter{Room: r, At: at, Limit: limit})
+	if err != nil {
+		return model.Handover{}, err
+	}
+	var want uint64
+	if len(args) == 1 {
+		if want, err = handoverSeq(args[0]); err != nil {
+			return model.Handover{}, err
+		}
+	}
+	var h model.Handover
+	for _, x := range hs {
+		if want == 0 || x.Seq == want {
+			h = x
+			break
+		}
+	}
+	if h.Made() {
+		return h, nil
+	}
+	what := "no handover yet"
+	switch {
+	case len(args) == 1:
+		what = "no handover " + args[0]
+	case !at.IsZero():
+		what = "no handover made by " + a.minute(at)
+	}
+	return model.Handover{}, model.Errorf(model.ENOTFOUND, "%s", what).Zh("没有交接记录")
+}
+
+// handoverSeq reads a handover id (H-0001, h1) as its number.
+func handoverSeq(id string) (uint64, error) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(id)), "H"), "-"), 10, 64)
+	if err != nil || n == 0 {
+		return 0, usageError{fmt.Errorf("handover show: %q is not a handover id (H-0001)", id)}
+	}
+	return n, nil
+}
+
 func (a *app) printHandover(w io.Writer, h model.Handover, asJSON bool, format string) error {
 	if asJSON {
 		return writeJSON(w, a.handoverJSON(h))
@@ -219,9 +238,29 @@ func (a *app) printHandover(w io.Writer, h model.Handover, asJSON bool, format s
 }
 
 // sheetText is the sheet as the command line prints it (English words,
-// names and titles as they are).
+// names and titles as they are), section by section.
 func (a *app) sheetText(w io.Writer, h model.Handover) error {
-	s := h.Sheet
+	t := textSheet{a: a, w: w, s: h.Sheet}
+	t.head(h)
+	t.open()
+	t.supervisions()
+	t.mode()
+	t.silences()
+	t.shift()
+	return nil
+}
+
+// textSheet writes a handover sheet's sections as text.
+type textSheet struct {
+	a *app
+	w io.Writer
+	s model.HandoverSheet
+}
+
+// head: the handover's id, room and officers, the shift and whether it
+// is signed for.
+func (t textSheet) head(h model.Handover) {
+	a, w, s := t.a, t.w, t.s
 	id := h.ID
 	if id == "" {
 		id = "(not handed over: a dry run)"
@@ -236,35 +275,48 @@ func (a *app) sheetText(w io.Writer, h model.Handover) error {
 	default:
 		fmt.Fprintln(w)
 	}
-	open, red := s.Counts()
+}
+
+// open: the open incidents by tier, the red ones marked.
+func (t textSheet) open() {
+	w := t.w
+	open, red := t.s.Counts()
 	fmt.Fprintf(w, "\nOpen incidents: %d, %d red\n", open, red)
-	for _, t := range s.Open {
-		if t.Open == 0 {
+	for _, tier := range t.s.Open {
+		if tier.Open == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "  %s: %d open, %d red\n", t.Tier, t.Open, t.Red)
-		for _, i := range t.Incidents {
+		fmt.Fprintf(w, "  %s: %d open, %d red\n", tier.Tier, tier.Open, tier.Red)
+		for _, i := range tier.Incidents {
 			mark := " "
 			if i.Red {
 				mark = "!"
 			}
 			fmt.Fprintf(w, "   %s %-3s %s %-12s %s  %s  %s\n", mark, i.Severity, i.ID, i.Status, model.FormatWait(time.Duration(i.Remaining)*time.Second), i.NodeName, i.Title)
 		}
-		if n := t.Open - len(t.Incidents); n > 0 {
+		if n := tier.Open - len(tier.Incidents); n > 0 {
 			fmt.Fprintf(w, "     ... and %d more\n", n)
 		}
 	}
-	fmt.Fprintf(w, "\nSupervisions during the shift: %d\n", len(s.Supervisions))
-	for _, e := range s.Supervisions {
-		fmt.Fprintf(w, "  %s %s %s  %s\n", a.local(e.At, "15:04"), e.Incident, e.NodeName, e.Note)
+}
+
+func (t textSheet) supervisions() {
+	fmt.Fprintf(t.w, "\nSupervisions during the shift: %d\n", len(t.s.Supervisions))
+	for _, e := range t.s.Supervisions {
+		fmt.Fprintf(t.w, "  %s %s %s  %s\n", t.a.local(e.At, "15:04"), e.Incident, e.NodeName, e.Note)
 	}
-	if s.Wartime != nil {
-		wt := s.Wartime
+}
+
+// mode: peacetime, or the wartime activation with the directives not
+// every unit signed for.
+func (t textSheet) mode() {
+	w, s := t.w, t.s
+	if wt := s.Wartime; wt != nil {
 		drill := ""
 		if wt.Drill {
 			drill = " (drill)"
 		}
-		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
+		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, t.a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
 	} else {
 		fmt.Fprintln(w, "\nPeacetime: no wartime activation")
 	}
@@ -274,21 +326,28 @@ func (a *app) sheetText(w io.Writer, h model.Handover) error {
 			fmt.Fprintf(w, "  %s %s: %d units, %d signed, %d done, %d silent (%s)\n", d.ID, d.Text, d.Units, d.Signed, d.Done, d.Silent, joinCodesShort(d.SilentUnits, d.Silent))
 		}
 	}
-	fmt.Fprintf(w, "\nSilences (watchdog): %d\n", len(s.Silences))
-	for _, x := range s.Silences {
-		fmt.Fprintf(w, "  %s %s at %s, not heard since %s: %s\n", silenceKind(x.Kind, false), x.Name, silenceWhere(x), a.minute(x.Since), x.Incident)
+}
+
+func (t textSheet) silences() {
+	fmt.Fprintf(t.w, "\nSilences (watchdog): %d\n", len(t.s.Silences))
+	for _, x := range t.s.Silences {
+		fmt.Fprintf(t.w, "  %s %s at %s, not heard since %s: %s\n", silenceKind(x.Kind, false), x.Name, silenceWhere(x), t.a.minute(x.Since), x.Incident)
 	}
+}
+
+// shift: what changed during the shift, the notable events and the note.
+func (t textSheet) shift() {
+	w, s := t.w, t.s
 	fmt.Fprintf(w, "\nDuring the shift: %s\n", changesLine(s.Changes, false))
 	if len(s.Notable) > 0 {
 		fmt.Fprintln(w, "Notable:")
 		for _, e := range s.Notable {
-			fmt.Fprintf(w, "  %s %-10s %s %s\n", a.local(e.At, "01-02 15:04"), e.Action, e.Incident+e.Ref, e.Note)
+			fmt.Fprintf(w, "  %s %-10s %s %s\n", t.a.local(e.At, "01-02 15:04"), e.Action, e.Incident+e.Ref, e.Note)
 		}
 	}
 	if s.Note != "" {
 		fmt.Fprintf(w, "\nNote: %s\n", s.Note)
 	}
-	return nil
 }
 
 // changesLine counts the shift's events by action, in the rules' order.
@@ -309,9 +368,15 @@ func changesLine(c map[model.Action]int, zh bool) string {
 			parts = append(parts, fmt.Sprintf("%s %d", name, n))
 		}
 	}
-	for act, n := range c {
-		if !seen[act] && n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", act, n))
+	// The rest (imports, points, patrols...) after them, by name, so that
+	// the sheet reads the same each time it is printed.
+	for _, act := range slices.Sorted(maps.Keys(c)) {
+		if n := c[act]; !seen[act] && n > 0 {
+			name := string(act)
+			if zh && act.Zh() != "" {
+				name = act.Zh()
+			}
+			parts = append(parts, fmt.Sprintf("%s %d", name, n))
 		}
 	}
 	if len(parts) == 0 {
@@ -340,21 +405,54 @@ func joinCodesShort(cs []model.NodeCode, total int) string {
 }
 
 // sheetMarkdown writes the sheet as Markdown to paste into the town's
-// report, in Chinese when zh.
+// report, in Chinese when zh, section by section.
 func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
-	s := h.Sheet
-	say := func(en, cn string) string {
-		if zh {
-			return cn
-		}
-		return en
+	m := mdSheet{a: a, w: w, s: h.Sheet, zh: zh}
+	m.head(h)
+	m.open()
+	m.supervisions()
+	m.mode()
+	m.silences()
+	m.shift()
+	return nil
+}
+
+// mdSheet writes a handover sheet's sections as Markdown.
+type mdSheet struct {
+	a  *app
+	w  io.Writer
+	s  model.HandoverSheet
+	zh bool
+}
+
+// say is the sheet's language: cn in Chinese, else en.
+func (m mdSheet) say(en, cn string) string {
+	if m.zh {
+		return cn
 	}
-	none := say("none", "无")
+	return en
+}
+
+// none is the line of an empty list.
+func (m mdSheet) none() { fmt.Fprintf(m.w, "- %s\n", m.say("none", "无")) }
+
+// noteOf is an event's note in the sheet's language where gridcmd wrote it.
+func (m mdSheet) noteOf(e model.SheetEvent) string {
+	if m.zh && e.NoteZh != "" {
+		return e.NoteZh
+	}
+	return e.Note
+}
+
+// head: the title, the shift, who handed over to whom and whether it is
+// signed for.
+func (m mdSheet) head(h model.Handover) {
+	a, w, s, say := m.a, m.w, m.s, m.say
 	id := h.ID
 	if id == "" {
 		id = say("draft", "草稿")
 	}
-	fmt.Fprintf(w, "## %s %s %s\n\n", say("Handover", "交接班"), model.RoomName(s.Room, s.RoomName, zh), id)
+	fmt.Fprintf(w, "## %s %s %s\n\n", say("Handover", "交接班"), model.RoomName(s.Room, s.RoomName, m.zh), id)
 	fmt.Fprintf(w, "- %s: %s → %s\n", say("Shift", "班次"), a.minute(s.From), a.minute(s.To))
 	fmt.Fprintf(w, "- %s: %s → %s\n", say("Handed over", "交班 → 接班"), h.OutgoingName, h.InName)
 	if !h.AcceptedAt.IsZero() {
@@ -362,18 +460,23 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 	} else if h.Made() {
 		fmt.Fprintf(w, "- %s\n", say("Not yet signed for", "尚未签收"))
 	}
-	open, red := s.Counts()
+}
+
+// open: the open incidents, a table row each, by tier.
+func (m mdSheet) open() {
+	w, say := m.w, m.say
+	open, red := m.s.Counts()
 	fmt.Fprintf(w, "\n### %s (%d, %s %d)\n\n", say("Open incidents", "在办事件"), open, say("red", "超时"), red)
 	fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", say("tier", "层级"), say("sev", "等级"), say("id", "编号"),
 		say("status", "状态"), say("node", "地点"), say("title", "标题"))
-	for _, t := range s.Open {
+	for _, t := range m.s.Open {
 		tier := string(t.Tier)
-		if zh {
+		if m.zh {
 			tier = t.Tier.Zh()
 		}
 		for _, i := range t.Incidents {
 			st := string(i.Status)
-			if zh {
+			if m.zh {
 				st = i.Status.Zh()
 			}
 			if i.Red {
@@ -385,59 +488,67 @@ func (a *app) sheetMarkdown(w io.Writer, h model.Handover, zh bool) error {
 			fmt.Fprintf(w, "| %s | | %s | | | |\n", tier, fmt.Sprintf(say("and %d more", "另 %d 件"), n))
 		}
 	}
-	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Supervisions during the shift", "本班督办"), len(s.Supervisions))
-	if len(s.Supervisions) == 0 {
-		fmt.Fprintf(w, "- %s\n", none)
+}
+
+func (m mdSheet) supervisions() {
+	fmt.Fprintf(m.w, "\n### %s (%d)\n\n", m.say("Supervisions during the shift", "本班督办"), len(m.s.Supervisions))
+	if len(m.s.Supervisions) == 0 {
+		m.none()
 	}
-	for _, e := range s.Supervisions {
-		note := e.Note
-		if zh && e.NoteZh != "" {
-			note = e.NoteZh
-		}
-		fmt.Fprintf(w, "- %s %s %s: %s\n", a.local(e.At, "15:04"), e.Incident, mdCell(e.NodeName), mdCell(note))
+	for _, e := range m.s.Supervisions {
+		fmt.Fprintf(m.w, "- %s %s %s: %s\n", m.a.local(e.At, "15:04"), e.Incident, mdCell(e.NodeName), mdCell(m.noteOf(e)))
 	}
-	if s.Wartime != nil {
-		wt := s.Wartime
+}
+
+// mode: peacetime, or the wartime activation with the directives not
+// every unit signed for.
+func (m mdSheet) mode() {
+	w, say := m.w, m.say
+	if wt := m.s.Wartime; wt != nil {
 		reason := string(wt.Reason)
-		if zh {
+		if m.zh {
 			reason = wt.Reason.Zh()
 		}
-		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), a.minute(wt.Since),
+		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), m.a.minute(wt.Since),
 			say("micro-grids", "微网格"), wt.MicroGrids, say("staffed", "在岗"), wt.Staffed, say("gaps", "缺员"), wt.Gaps)
 	} else {
 		fmt.Fprintf(w, "\n### %s\n\n- %s\n", say("Wartime", "战时"), say("peacetime: no wartime activation", "平时：未启动战时"))
 	}
-	if len(s.Directives) > 0 {
+	if len(m.s.Directives) > 0 {
 		fmt.Fprintf(w, "\n### %s\n\n", say("Directives not every unit signed for", "未全部签收的指令"))
-		for _, d := range s.Directives {
+		for _, d := range m.s.Directives {
 			fmt.Fprintf(w, "- %s %s: %s %d, %s %d, %s %d (%s)\n", d.ID, mdCell(d.Text), say("signed", "已签收"), d.Signed, say("done", "已完成"), d.Done,
 				say("silent", "未签收"), d.Silent, joinCodesShort(d.SilentUnits, d.Silent))
 		}
 	}
-	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Silences", "静默"), len(s.Silences))
-	if len(s.Silences) == 0 {
-		fmt.Fprintf(w, "- %s\n", none)
+}
+
+func (m mdSheet) silences() {
+	w, say := m.w, m.say
+	fmt.Fprintf(w, "\n### %s (%d)\n\n", say("Silences", "静默"), len(m.s.Silences))
+	if len(m.s.Silences) == 0 {
+		m.none()
 	}
-	for _, x := range s.Silences {
-		fmt.Fprintf(w, "- %s %s, %s: %s %s, %s %s\n", silenceKind(x.Kind, zh), mdCell(x.Name), mdCell(silenceWhere(x)),
-			say("not heard since", "最后活动"), a.minute(x.Since), say("incident", "事件"), x.Incident)
+	for _, x := range m.s.Silences {
+		fmt.Fprintf(w, "- %s %s, %s: %s %s, %s %s\n", silenceKind(x.Kind, m.zh), mdCell(x.Name), mdCell(silenceWhere(x)),
+			say("not heard since", "最后活动"), m.a.minute(x.Since), say("incident", "事件"), x.Incident)
 	}
-	fmt.Fprintf(w, "\n### %s\n\n%s\n", say("During the shift", "本班动态"), changesLine(s.Changes, zh))
-	for _, e := range s.Notable {
-		note := e.Note
-		if zh && e.NoteZh != "" {
-			note = e.NoteZh
-		}
+}
+
+// shift: what changed during the shift, the notable events and the note.
+func (m mdSheet) shift() {
+	w, say := m.w, m.say
+	fmt.Fprintf(w, "\n### %s\n\n%s\n", say("During the shift", "本班动态"), changesLine(m.s.Changes, m.zh))
+	for _, e := range m.s.Notable {
 		action := string(e.Action)
-		if zh {
+		if m.zh {
 			action = e.Action.Zh()
 		}
-		fmt.Fprintf(w, "- %s %s %s %s\n", a.local(e.At, "01-02 15:04"), action, e.Incident+e.Ref, mdCell(note))
+		fmt.Fprintf(w, "- %s %s %s %s\n", m.a.local(e.At, "01-02 15:04"), action, e.Incident+e.Ref, mdCell(m.noteOf(e)))
 	}
-	if s.Note != "" {
-		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(s.Note))
+	if m.s.Note != "" {
+		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(m.s.Note))
 	}
-	return nil
 }
 
 // silenceKind names what fell silent: a sensor gateway, a village room or

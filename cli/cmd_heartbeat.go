@@ -105,60 +105,76 @@ func (a *app) heartbeatListCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				hbs, err := db.Heartbeats(ctx)
+				out, last, err := a.watchdogs(ctx, db)
 				if err != nil {
 					return err
-				}
-				names, err := nodeNames(ctx, db)
-				if err != nil {
-					return err
-				}
-				pats, err := db.Patrols(ctx, model.PatrolFilter{Active: true})
-				if err != nil {
-					return err
-				}
-				p, err := a.cfg.Policy()
-				if err != nil {
-					return usageError{err}
-				}
-				now := db.Now()
-				out := make([]heartbeatJSON, 0, len(hbs)+len(pats))
-				last := make([]time.Time, 0, cap(out))
-				for _, h := range hbs {
-					out = append(out, heartbeatJSON{Kind: model.SilenceGateway, Name: h.Name, Node: string(h.Node), NodeName: names[h.Node],
-						Every: model.ShortDuration(h.Every), LastAt: a.ts(h.LastAt), State: h.State(now), Incident: h.Incident})
-					last = append(last, h.LastAt)
-				}
-				for _, x := range pats {
-					who := ""
-					if person, err := db.Person(ctx, x.Patroller); err == nil {
-						who = person.Name
-					}
-					out = append(out, heartbeatJSON{Kind: model.SilencePatrol, Name: x.ID, Patroller: x.Patroller.String(), PatrollerName: who,
-						Node: string(x.Village), NodeName: names[x.Village], Every: model.ShortDuration(p.Patrol.Silence),
-						LastAt: a.ts(x.LastSeen()), State: x.WatchState(now, p.Patrol.Silence), Incident: x.Silence})
-					last = append(last, x.LastSeen())
 				}
 				if asJSON {
 					return writeJSON(a.out, out)
 				}
-				rows := make([][]string, len(out))
-				for i, h := range out {
-					at := "-"
-					if !last[i].IsZero() {
-						at = a.local(last[i], "01-02 15:04:05")
-					}
-					name := h.Name
-					if h.Kind == model.SilencePatrol {
-						name = strings.TrimSpace(h.Name + " " + h.PatrollerName)
-					}
-					rows[i] = []string{h.Kind, name, h.Node, h.NodeName, h.Every, at, h.State, h.Incident}
-				}
-				table(a.out, []string{"KIND", "NAME", "NODE", "", "EVERY", "LAST", "STATE", "INCIDENT"}, rows)
+				a.printWatchdogs(out, last)
 				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// watchdogs are what the watchdog hears: the gateways, then the patrollers
+// on patrol, each with when it was last heard.
+func (a *app) watchdogs(ctx context.Context, db backend) ([]heartbeatJSON, []time.Time, error) {
+	hbs, err := db.Heartbeats(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, err := nodeNames(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	pats, err := db.Patrols(ctx, model.PatrolFilter{Active: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := a.cfg.Policy()
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	now := db.Now()
+	out := make([]heartbeatJSON, 0, len(hbs)+len(pats))
+	last := make([]time.Time, 0, cap(out))
+	for _, h := range hbs {
+		out = append(out, heartbeatJSON{Kind: model.SilenceGateway, Name: h.Name, Node: string(h.Node), NodeName: names[h.Node],
+			Every: model.ShortDuration(h.Every), LastAt: a.ts(h.LastAt), State: h.State(now), Incident: h.Incident})
+		last = append(last, h.LastAt)
+	}
+	for _, x := range pats {
+		who := ""
+		if person, err := db.Person(ctx, x.Patroller); err == nil {
+			who = person.Name
+		}
+		out = append(out, heartbeatJSON{Kind: model.SilencePatrol, Name: x.ID, Patroller: x.Patroller.String(), PatrollerName: who,
+			Node: string(x.Village), NodeName: names[x.Village], Every: model.ShortDuration(p.Patrol.Silence),
+			LastAt: a.ts(x.LastSeen()), State: x.WatchState(now, p.Patrol.Silence), Incident: x.Silence})
+		last = append(last, x.LastSeen())
+	}
+	return out, last, nil
+}
+
+// printWatchdogs is heartbeat list's table; a patrol is named with its
+// patroller.
+func (a *app) printWatchdogs(out []heartbeatJSON, last []time.Time) {
+	rows := make([][]string, len(out))
+	for i, h := range out {
+		at := "-"
+		if !last[i].IsZero() {
+			at = a.local(last[i], "01-02 15:04:05")
+		}
+		name := h.Name
+		if h.Kind == model.SilencePatrol {
+			name = strings.TrimSpace(h.Name + " " + h.PatrollerName)
+		}
+		rows[i] = []string{h.Kind, name, h.Node, h.NodeName, h.Every, at, h.State, h.Incident}
+	}
+	table(a.out, []string{"KIND", "NAME", "NODE", "", "EVERY", "LAST", "STATE", "INCIDENT"}, rows)
 }

@@ -259,8 +259,8 @@ func (a *app) patrolCmd() *cobra.Command {
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
-	var asJSON, late bool
-	var day string
+	var fl boardFlags
+	var late bool
 	cmd := &cobra.Command{
 		Use:   "areas [--day YYYY-MM-DD] [--late] [--json]",
 		Short: "The patrol areas, their checkpoints and a day's state (default today): due, done, late",
@@ -270,34 +270,47 @@ patrol, or running while the area's previous window was missed), as the
 records stand now. --late keeps the areas late on the day: the missed ones.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				return a.patrolAreas(ctx, db, d, late, asJSON)
+			return a.withBoard(cmd.Context(), fl.day, func(ctx context.Context, db backend, b model.PatrolBoard) error {
+				return a.patrolAreas(ctx, db, b, late, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
+	fl.add(cmd)
 	cmd.Flags().BoolVar(&late, "late", false, "only the areas late on the day")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-func (a *app) patrolAreas(ctx context.Context, db backend, day time.Time, lateOnly, asJSON bool) error {
-	b, err := db.PatrolBoard(ctx, day)
+// boardFlags are the flags of a command that shows the patrol board of a
+// day: --day and --json.
+type boardFlags struct {
+	day    string
+	asJSON bool
+}
+
+func (fl *boardFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&fl.day, "day", "", "the day, YYYY-MM-DD (default today)")
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// withBoard runs show on the patrol board of day (--day: "" is today), as
+// the records stand now.
+func (a *app) withBoard(ctx context.Context, day string, show func(ctx context.Context, db backend, b model.PatrolBoard) error) error {
+	d, err := a.parseDay(day)
 	if err != nil {
 		return err
 	}
-	if lateOnly {
-		kept := b.Areas[:0]
-		for _, ad := range b.Areas {
-			if ad.Late > 0 {
-				kept = append(kept, ad)
-			}
+	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
+		b, err := db.PatrolBoard(ctx, d)
+		if err != nil {
+			return err
 		}
-		b.Areas = kept
+		return show(ctx, db, b)
+	})
+}
+
+func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, lateOnly, asJSON bool) error {
+	if lateOnly {
+		b.Areas = lateAreas(b.Areas)
 	}
 	dayText := a.local(b.Rates.Day, "2006-01-02")
 	names, err := nodeNames(ctx, db)
@@ -310,30 +323,50 @@ func (a *app) patrolAreas(ctx context.Context, db backend, day time.Time, lateOn
 	}
 	out := make([]areaJSON, 0, len(b.Areas))
 	for _, ad := range b.Areas {
-		x := ad.Area
-		j := areaJSON{Code: x.Code, Name: x.Name, Kind: string(x.Kind), Village: string(x.Village), VillageName: names[x.Village],
-			Every: model.FormatEvery(x.Every), Since: a.ts(x.Since), LastDone: a.ts(ad.LastDone),
-			Today: areaDayJSON{Day: dayText, Due: ad.Due, Done: ad.Done, Late: ad.Late, Now: ad.Now.String()}}
-		if x.Patroller != 0 {
-			j.Patroller, j.PatrollerName = x.Patroller.String(), who[x.Patroller]
-		}
-		for _, c := range x.Checkpoints {
-			lat, lon := latLonPtrs(c.Loc)
-			j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, Lat: lat, Lon: lon})
-		}
-		out = append(out, j)
+		out = append(out, a.areaJSON(ad, dayText, names, who))
 	}
-	if asJSON {
+	switch {
+	case asJSON:
 		return writeJSON(a.out, out)
-	}
-	if len(out) == 0 && lateOnly {
+	case len(out) == 0 && lateOnly:
 		fmt.Fprintf(a.out, "no area late on %s\n", dayText)
-		return nil
-	}
-	if len(out) == 0 {
+	case len(out) == 0:
 		fmt.Fprintln(a.out, "no patrol areas; import them with 'gridcmd import patrol-areas FILE.csv'")
-		return nil
+	default:
+		a.printAreas(b, out, dayText)
 	}
+	return nil
+}
+
+// lateAreas keeps the areas late on the day.
+func lateAreas(areas []model.AreaDay) []model.AreaDay {
+	kept := areas[:0]
+	for _, ad := range areas {
+		if ad.Late > 0 {
+			kept = append(kept, ad)
+		}
+	}
+	return kept
+}
+
+// areaJSON is an area of patrol areas --json with its day (dayText).
+func (a *app) areaJSON(ad model.AreaDay, dayText string, names map[model.NodeCode]string, who map[model.PersonID]string) areaJSON {
+	x := ad.Area
+	j := areaJSON{Code: x.Code, Name: x.Name, Kind: string(x.Kind), Village: string(x.Village), VillageName: names[x.Village],
+		Every: model.FormatEvery(x.Every), Since: a.ts(x.Since), LastDone: a.ts(ad.LastDone),
+		Today: areaDayJSON{Day: dayText, Due: ad.Due, Done: ad.Done, Late: ad.Late, Now: ad.Now.String()}}
+	if x.Patroller != 0 {
+		j.Patroller, j.PatrollerName = x.Patroller.String(), who[x.Patroller]
+	}
+	for _, c := range x.Checkpoints {
+		lat, lon := latLonPtrs(c.Loc)
+		j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, Lat: lat, Lon: lon})
+	}
+	return j
+}
+
+// printAreas is patrol areas' table: an area a row (out, of b.Areas).
+func (a *app) printAreas(b model.PatrolBoard, out []areaJSON, dayText string) {
 	rows := make([][]string, len(out))
 	for i, j := range out {
 		last := "-"
@@ -345,13 +378,12 @@ func (a *app) patrolAreas(ctx context.Context, db backend, day time.Time, lateOn
 	}
 	fmt.Fprintf(a.out, "%s, as of %s\n", dayText, a.minute(b.Rates.AsOf))
 	table(a.out, []string{"area", "name", "kind", "village", "every", "patroller", "checkpoints", "due", "done", "late", "now", "last done"}, rows)
-	return nil
 }
 
 // patrolActor is who acts on a patrol: --by, else --as, else the patrol's
-// patroller.
+// patroller (else the operator, for a patrol not started yet: "").
 func (a *app) patrolActor(ctx context.Context, db backend, by, patrol string) (model.PersonID, error) {
-	if by == "" && a.asFlag == "" {
+	if by == "" && a.asFlag == "" && patrol != "" {
 		p, err := db.Patrol(ctx, patrol)
 		if err != nil {
 			return 0, refused(err)
@@ -380,9 +412,39 @@ func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.
 	return nil
 }
 
+// patrolFlags are the flags every step of a patrol takes: who acts and
+// --json.
+type patrolFlags struct {
+	by     string
+	asJSON bool
+}
+
+func (fl *patrolFlags) add(cmd *cobra.Command, by string) {
+	cmd.Flags().StringVar(&fl.by, "by", "", by)
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print the patrol as JSON")
+}
+
+// onPatrol makes a step of a patrol (its start, a check-in, its end) as
+// who acts and prints the patrol with what was done. Who acts is --by,
+// else --as, else the operator for a start (patrol ""), and the patrol's
+// patroller for a step of a running patrol. The store's refusals read as
+// refused() reads them.
+func (a *app) onPatrol(ctx context.Context, fl patrolFlags, patrol, what string, step func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error)) error {
+	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+		actor, err := a.patrolActor(ctx, db, fl.by, patrol)
+		if err != nil {
+			return err
+		}
+		p, _, err := step(ctx, db, actor)
+		if err != nil {
+			return refused(err)
+		}
+		return a.printPatrol(p, fl.asJSON, what, actor)
+	})
+}
+
 func (a *app) patrolStartCmd() *cobra.Command {
-	var by string
-	var asJSON bool
+	var fl patrolFlags
 	cmd := &cobra.Command{
 		Use:   "start AREA --by PERSON [--json]",
 		Short: "Start a patrol of an area (by its patroller, or the liaison or a duty officer covering)",
@@ -392,24 +454,19 @@ func (a *app) patrolStartCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				p, _, err := db.StartPatrol(ctx, area, actor, "")
-				if err != nil {
-					return err
-				}
-				return a.printPatrol(p, asJSON, "started", actor)
+			return a.onPatrol(cmd.Context(), fl, "", "started", func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error) {
+				return db.StartPatrol(ctx, area, actor, "")
 			})
 		},
 	}
-	cmd.Flags().StringVar(&by, "by", "", "the patroller (person id); default --as, else the operator")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the patrol as JSON")
+	fl.add(cmd, "the patroller (person id); default --as, else the operator")
 	return cmd
 }
 
 func (a *app) patrolCheckInCmd() *cobra.Command {
-	var by, checkpoint string
+	var fl patrolFlags
+	var checkpoint string
 	var lat, lon float64
-	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "checkin PATROL --checkpoint C [--lat L --lon L] [--by PERSON] [--json]",
 		Short: "Check in at a checkpoint of the patrol's area",
@@ -422,16 +479,9 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.patrolActor(ctx, db, by, args[0])
-				if err != nil {
-					return err
-				}
-				p, _, err := db.PatrolCheckIn(ctx, args[0], checkpoint, loc, actor, "")
-				if err != nil {
-					return refused(err)
-				}
-				return a.printPatrol(p, asJSON, "checked in at "+strings.ToUpper(strings.TrimSpace(checkpoint)), actor)
+			what := "checked in at " + strings.ToUpper(strings.TrimSpace(checkpoint))
+			return a.onPatrol(cmd.Context(), fl, args[0], what, func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error) {
+				return db.PatrolCheckIn(ctx, args[0], checkpoint, loc, actor, "")
 			})
 		},
 	}
@@ -439,34 +489,23 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 	f.StringVar(&checkpoint, "checkpoint", "", "the checkpoint's code (required), e.g. C2")
 	f.Float64Var(&lat, "lat", 0, "where, latitude (with --lon)")
 	f.Float64Var(&lon, "lon", 0, "where, longitude (with --lat)")
-	f.StringVar(&by, "by", "", "who checks in (person id); default the patrol's patroller")
-	f.BoolVar(&asJSON, "json", false, "print the patrol as JSON")
+	fl.add(cmd, "who checks in (person id); default the patrol's patroller")
 	return cmd
 }
 
 func (a *app) patrolEndCmd() *cobra.Command {
-	var by string
-	var asJSON bool
+	var fl patrolFlags
 	cmd := &cobra.Command{
 		Use:   "end PATROL [--by PERSON] [--json]",
 		Short: "End a patrol; it counts as done if it checked in at patrol.complete_share of the checkpoints",
 		Args:  exactArgs(1, "one patrol id (e.g. X-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.patrolActor(ctx, db, by, args[0])
-				if err != nil {
-					return err
-				}
-				p, _, err := db.EndPatrol(ctx, args[0], actor, "")
-				if err != nil {
-					return refused(err)
-				}
-				return a.printPatrol(p, asJSON, "ended", actor)
+			return a.onPatrol(cmd.Context(), fl, args[0], "ended", func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error) {
+				return db.EndPatrol(ctx, args[0], actor, "")
 			})
 		},
 	}
-	cmd.Flags().StringVar(&by, "by", "", "who ends it (person id); default the patrol's patroller")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the patrol as JSON")
+	fl.add(cmd, "who ends it (person id); default the patrol's patroller")
 	return cmd
 }
 
@@ -483,48 +522,14 @@ func (a *app) patrolListCmd() *cobra.Command {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				if d.IsZero() {
-					d = db.Now().In(a.cfg.Location)
-				}
-				y, m, dd := d.Date()
-				since := time.Date(y, m, dd, 0, 0, 0, 0, a.cfg.Location)
-				f := model.PatrolFilter{Active: active, Area: area}
-				if !active {
-					f.Since = since
-				}
-				ps, err := db.Patrols(ctx, f)
+				ps, err := a.patrolsOn(ctx, db, d, active, area)
 				if err != nil {
-					return refused(err)
-				}
-				if !active {
-					kept := ps[:0]
-					for _, p := range ps {
-						if p.Started.Before(since.AddDate(0, 0, 1)) {
-							kept = append(kept, p)
-						}
-					}
-					ps = kept
+					return err
 				}
 				if asJSON {
 					return writeJSON(a.out, jsonList(ps, a.patrolJSON))
 				}
-				rows := make([][]string, len(ps))
-				for i, p := range ps {
-					ended := "running"
-					if p.Silence != "" {
-						ended = "silent " + p.Silence
-					}
-					if !p.Active() {
-						ended = a.local(p.Ended, "15:04")
-					}
-					done := "no"
-					if p.Complete() {
-						done = "yes"
-					}
-					rows[i] = []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
-						fmt.Sprintf("%d/%d", p.Checked(), p.Checkpoints), done}
-				}
-				table(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, rows)
+				a.printPatrols(ps)
 				return nil
 			})
 		},
@@ -537,9 +542,58 @@ func (a *app) patrolListCmd() *cobra.Command {
 	return cmd
 }
 
+// patrolsOn are the patrols running (active), or those started on day
+// (zero: today), of area ("": every area).
+func (a *app) patrolsOn(ctx context.Context, db backend, day time.Time, active bool, area string) ([]model.Patrol, error) {
+	if day.IsZero() {
+		day = db.Now().In(a.cfg.Location)
+	}
+	y, m, dd := day.Date()
+	since := time.Date(y, m, dd, 0, 0, 0, 0, a.cfg.Location)
+	f := model.PatrolFilter{Active: active, Area: area}
+	if !active {
+		f.Since = since
+	}
+	ps, err := db.Patrols(ctx, f)
+	if err != nil {
+		return nil, refused(err)
+	}
+	if active {
+		return ps, nil
+	}
+	kept := ps[:0]
+	for _, p := range ps {
+		if p.Started.Before(since.AddDate(0, 0, 1)) {
+			kept = append(kept, p)
+		}
+	}
+	return kept, nil
+}
+
+// printPatrols is patrol list's table: how far each patrol got, and
+// whether it runs, fell silent or ended.
+func (a *app) printPatrols(ps []model.Patrol) {
+	rows := make([][]string, len(ps))
+	for i, p := range ps {
+		ended := "running"
+		if p.Silence != "" {
+			ended = "silent " + p.Silence
+		}
+		if !p.Active() {
+			ended = a.local(p.Ended, "15:04")
+		}
+		done := "no"
+		if p.Complete() {
+			done = "yes"
+		}
+		rows[i] = []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
+			fmt.Sprintf("%d/%d", p.Checked(), p.Checkpoints), done}
+	}
+	table(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, rows)
+}
+
 func (a *app) patrolRatesCmd() *cobra.Command {
-	var day string
-	var asJSON bool
+	var fl boardFlags
 	cmd := &cobra.Command{
 		Use:   "rates [--day YYYY-MM-DD] [--json]",
 		Short: "The day's patrol rate and follow-up rate, from the records",
@@ -552,16 +606,8 @@ resolved, over all of them. Both as the records stand now; a rate with nothing
 due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				b, err := db.PatrolBoard(ctx, d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
+			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+				if fl.asJSON {
 					return writeJSON(a.out, ratesOf(b.Rates))
 				}
 				a.printRates(b.Rates)
@@ -569,8 +615,7 @@ due is "-" (null in JSON).`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl.add(cmd)
 	return cmd
 }
 
@@ -883,45 +928,41 @@ func (a *app) rotationAddCmd() *cobra.Command {
 }
 
 func (a *app) rotationListCmd() *cobra.Command {
-	var day string
-	var asJSON bool
+	var fl boardFlags
 	cmd := &cobra.Command{
 		Use:   "list [--day YYYY-MM-DD] [--json]",
 		Short: "The rotations and the group on duty on the day (default today), with its activity reports",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := a.parseDay(day)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				b, err := db.PatrolBoard(ctx, d)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					out := make([]rotationJSON, len(b.Rotations))
-					for i := range b.Rotations {
-						out[i] = a.rotationJSON(b.Rotations[i].Rotation, &b.Rotations[i])
-					}
-					return writeJSON(a.out, out)
-				}
-				rows := make([][]string, len(b.Rotations))
-				for i, rd := range b.Rotations {
-					group := "-"
-					if rd.Group >= 0 {
-						group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
-					}
-					rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
-				}
-				table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
-				return nil
+			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+				return a.printRotations(b.Rotations, fl.asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the day, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl.add(cmd)
 	return cmd
+}
+
+// printRotations are the rotations of the day, each with its group on
+// duty.
+func (a *app) printRotations(rds []model.RotationDay, asJSON bool) error {
+	if asJSON {
+		out := make([]rotationJSON, len(rds))
+		for i := range rds {
+			out[i] = a.rotationJSON(rds[i].Rotation, &rds[i])
+		}
+		return writeJSON(a.out, out)
+	}
+	rows := make([][]string, len(rds))
+	for i, rd := range rds {
+		group := "-"
+		if rd.Group >= 0 {
+			group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
+		}
+		rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
+	}
+	table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
+	return nil
 }
 
 func (a *app) rotationReportCmd() *cobra.Command {
@@ -974,49 +1015,9 @@ func (a *app) importAreas(ctx context.Context, db backend, file string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	nodes, err := db.Nodes(ctx, "")
+	res, err := areaResolver(ctx, db)
 	if err != nil {
 		return err
-	}
-	villages := map[string][]model.NodeCode{}
-	for _, n := range nodes {
-		if n.Level == model.LevelVillage {
-			villages[string(n.Code)] = append(villages[string(n.Code)], n.Code)
-			villages[n.Name] = append(villages[n.Name], n.Code)
-		}
-	}
-	people, err := db.People(ctx, model.PeopleFilter{Role: model.RolePatroller})
-	if err != nil {
-		return err
-	}
-	res := importer.Resolver{
-		Village: func(s string) (model.NodeCode, error) {
-			switch cs := villages[s]; len(cs) {
-			case 1:
-				return cs[0], nil
-			case 0:
-				return "", model.Errorf(model.EINVALID, "village %q: not in the tower (give its 12-digit code or its name)", s).Zh("村 %q：不在网格塔中", s)
-			}
-			return "", model.Errorf(model.EINVALID, "village %q: several villages have this name; give its code", s).Zh("村 %q：重名，请给出村代码", s)
-		},
-		Patroller: func(s string) (model.PersonID, error) {
-			if id, err := model.ParsePersonID(s); err == nil {
-				return id, nil
-			}
-			var found []model.PersonID
-			for _, p := range people {
-				if p.Name == s {
-					found = append(found, p.ID)
-				}
-			}
-			switch len(found) {
-			case 1:
-				return found[0], nil
-			case 0:
-				return 0, model.Errorf(model.EINVALID, "patroller %q: no patroller of that name (give the id, e.g. P7)", s).Zh("巡护员 %q：没有此名的巡护员", s)
-			}
-			return 0, model.Errorf(model.EINVALID, "patroller %q: several patrollers have this name; give the id", s).Zh("巡护员 %q：重名，请给出编号", s)
-		},
 	}
 	areas, err := importer.ParsePatrolAreas(file, bytes.NewReader(raw), res)
 	if err != nil {
@@ -1033,6 +1034,62 @@ func (a *app) importAreas(ctx context.Context, db backend, file string) error {
 	}
 	fmt.Fprintf(a.out, "%s: %d areas read (%d checkpoints); %d added, %d replaced\n", file, len(areas), n, added, replaced)
 	return nil
+}
+
+// areaResolver reads the village and the patroller of a patrol area's
+// row, each by code or by a name that is not ambiguous.
+func areaResolver(ctx context.Context, db backend) (importer.Resolver, error) {
+	nodes, err := db.Nodes(ctx, "")
+	if err != nil {
+		return importer.Resolver{}, err
+	}
+	people, err := db.People(ctx, model.PeopleFilter{Role: model.RolePatroller})
+	if err != nil {
+		return importer.Resolver{}, err
+	}
+	return importer.Resolver{Village: villageByName(nodes), Patroller: patrollerByName(people)}, nil
+}
+
+// villageByName finds a village by its code or its name.
+func villageByName(nodes []model.Node) func(string) (model.NodeCode, error) {
+	villages := map[string][]model.NodeCode{}
+	for _, n := range nodes {
+		if n.Level == model.LevelVillage {
+			villages[string(n.Code)] = append(villages[string(n.Code)], n.Code)
+			villages[n.Name] = append(villages[n.Name], n.Code)
+		}
+	}
+	return func(s string) (model.NodeCode, error) {
+		switch cs := villages[s]; len(cs) {
+		case 1:
+			return cs[0], nil
+		case 0:
+			return "", model.Errorf(model.EINVALID, "village %q: not in the tower (give its 12-digit code or its name)", s).Zh("村 %q：不在网格塔中", s)
+		}
+		return "", model.Errorf(model.EINVALID, "village %q: several villages have this name; give its code", s).Zh("村 %q：重名，请给出村代码", s)
+	}
+}
+
+// patrollerByName finds a patroller by id or by name.
+func patrollerByName(people []model.Person) func(string) (model.PersonID, error) {
+	return func(s string) (model.PersonID, error) {
+		if id, err := model.ParsePersonID(s); err == nil {
+			return id, nil
+		}
+		var found []model.PersonID
+		for _, p := range people {
+			if p.Name == s {
+				found = append(found, p.ID)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 0:
+			return 0, model.Errorf(model.EINVALID, "patroller %q: no patroller of that name (give the id, e.g. P7)", s).Zh("巡护员 %q：没有此名的巡护员", s)
+		}
+		return 0, model.Errorf(model.EINVALID, "patroller %q: several patrollers have this name; give the id", s).Zh("巡护员 %q：重名，请给出编号", s)
+	}
 }
 
 func (a *app) importRotationsCmd() *cobra.Command {
@@ -1058,13 +1115,9 @@ and nothing is imported.`,
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				// Every grid first, so that a bad one stops the import
 				// before anything is stored.
-				nodes, err := db.Nodes(ctx, "")
+				known, err := knownNodes(ctx, db)
 				if err != nil {
 					return err
-				}
-				known := make(map[model.NodeCode]bool, len(nodes))
-				for _, n := range nodes {
-					known[n.Code] = true
 				}
 				for _, r := range rs {
 					for _, g := range r.Groups {

@@ -176,46 +176,34 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	if err != nil {
 		return err
 	}
-	p := v.cur
 	if asJSON {
-		j := pointsJSON{Month: p.Month.String(), Through: p.Through, Previous: v.prev.Month.String(), PrevTo: v.prev.Through, Node: string(p.Node), Indicators: []indicatorJSON{}, People: []personPointsJSON{},
-			Grids: v.teams(model.LevelGrid), MicroGrids: v.teams(model.LevelMicroGrid), Villages: v.teams(model.LevelVillage)}
-		for _, in := range p.Indicators {
-			j.Indicators = append(j.Indicators, indicatorJSON{Key: in.Key, Zh: in.Zh, En: in.En, Points: in.Points, Cap: in.Cap})
-		}
-		for i, x := range p.People {
-			j.People = append(j.People, personPointsJSON{Rank: i + 1, Person: x.Person.String(), Name: x.Name, Node: string(x.Node),
-				NodeName: v.names[x.Node], Roles: roleNames(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
-				Balance: x.Balance, Eligible: benefitKeys(p, x.Balance, false)})
-		}
-		return writeJSON(a.out, j)
+		return writeJSON(a.out, v.json())
 	}
-	zh := a.cfg.Lang == "zh"
-	// The table has a column for each indicator someone earned by; the
-	// list above it names them all.
-	var keys []string
-	for _, k := range indicatorColumns(p) {
-		for _, x := range p.People {
-			if x.By[k] != 0 {
-				keys = append(keys, k)
-				break
-			}
-		}
+	a.printPointsHead(v)
+	a.printPeoplePoints(v)
+	a.printTeams(v)
+	return nil
+}
+
+// json is the ranking as points --json prints it.
+func (v pointsView) json() pointsJSON {
+	p := v.cur
+	j := pointsJSON{Month: p.Month.String(), Through: p.Through, Previous: v.prev.Month.String(), PrevTo: v.prev.Through, Node: string(p.Node), Indicators: []indicatorJSON{}, People: []personPointsJSON{},
+		Grids: v.teams(model.LevelGrid), MicroGrids: v.teams(model.LevelMicroGrid), Villages: v.teams(model.LevelVillage)}
+	for _, in := range p.Indicators {
+		j.Indicators = append(j.Indicators, indicatorJSON{Key: in.Key, Zh: in.Zh, En: in.En, Points: in.Points, Cap: in.Cap})
 	}
-	header := []string{"#", "person", "name", "node", "roles"}
-	for _, k := range keys {
-		header = append(header, k)
-	}
-	header = append(header, "total", "redeemed", "balance")
-	var rows [][]string
 	for i, x := range p.People {
-		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(roleNames(x.Roles), ",")}
-		for _, k := range keys {
-			row = append(row, points(x.By[k]))
-		}
-		row = append(row, strconv.Itoa(x.Total), points(x.Redeemed), strconv.Itoa(x.Balance))
-		rows = append(rows, row)
+		j.People = append(j.People, personPointsJSON{Rank: i + 1, Person: x.Person.String(), Name: x.Name, Node: string(x.Node),
+			NodeName: v.names[x.Node], Roles: roleNames(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
+			Balance: x.Balance, Eligible: benefitKeys(p, x.Balance, false)})
 	}
+	return j
+}
+
+// printPointsHead says whose month it is and lists the indicators.
+func (a *app) printPointsHead(v pointsView) {
+	p := v.cur
 	fmt.Fprintf(a.out, "points %s", p.Month)
 	if p.Node != "" {
 		fmt.Fprintf(a.out, " under %s %s", p.Node, v.names[p.Node])
@@ -227,13 +215,50 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	fmt.Fprintln(a.out)
 	for _, in := range p.Indicators {
 		name := in.En
-		if zh {
+		if a.cfg.Lang == "zh" {
 			name = in.Zh
 		}
 		fmt.Fprintf(a.out, "  %-13s %s (%+d, cap %d)\n", in.Key, name, in.Points, in.Cap)
 	}
 	fmt.Fprintln(a.out)
+}
+
+// printPeoplePoints is the people's table: a column for each indicator
+// someone earned by (the list above it names them all).
+func (a *app) printPeoplePoints(v pointsView) {
+	p := v.cur
+	keys := earnedColumns(p)
+	header := append([]string{"#", "person", "name", "node", "roles"}, keys...)
+	header = append(header, "total", "redeemed", "balance")
+	var rows [][]string
+	for i, x := range p.People {
+		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(roleNames(x.Roles), ",")}
+		for _, k := range keys {
+			row = append(row, points(x.By[k]))
+		}
+		row = append(row, strconv.Itoa(x.Total), points(x.Redeemed), strconv.Itoa(x.Balance))
+		rows = append(rows, row)
+	}
 	table(a.out, header, rows)
+}
+
+// earnedColumns are the indicator columns someone earned by.
+func earnedColumns(p model.PointsMonth) []string {
+	var keys []string
+	for _, k := range indicatorColumns(p) {
+		for _, x := range p.People {
+			if x.By[k] != 0 {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	return keys
+}
+
+// printTeams is a table each of the grid teams (with the grid leader's
+// share), the micro-grids and the villages that have people.
+func (a *app) printTeams(v pointsView) {
 	for _, lv := range []struct {
 		level model.Level
 		title string
@@ -257,7 +282,6 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 		}
 		table(a.out, h, rows)
 	}
-	return nil
 }
 
 // indicatorColumns are the month's indicator keys, then "manual" when
@@ -476,30 +500,50 @@ func (a *app) scorecards(ctx context.Context, db backend, role model.ScoreRole, 
 	if asJSON {
 		out := make([]map[string]any, 0, len(cards))
 		for i, c := range cards {
-			j := map[string]any{"rank": i + 1, "role": string(c.Role), "name": c.Name, "node": string(c.Node),
-				"node_name": names[c.Node], "rated": c.Rated}
-			if c.Person != 0 {
-				j["person"] = c.Person.String()
-			}
-			for _, k := range counts {
-				j[k] = c.Counts[k]
-			}
-			for _, r := range c.Rates {
-				if v, ok := r.Value(); ok {
-					j[r.Key] = float64(int(v*10000+0.5)) / 10000
-				} else {
-					j[r.Key] = nil
-				}
-			}
-			if c.Rated {
-				j["index"], j["grade"], j["grade_zh"] = c.Index, string(c.Grade), c.Grade.Zh()
-			} else {
-				j["index"], j["grade"], j["grade_zh"] = nil, nil, nil
-			}
-			out = append(out, j)
+			out = append(out, scorecardJSON(i+1, c, counts, names))
 		}
 		return writeJSON(a.out, map[string]any{"month": m.String(), "role": string(role), "scorecards": out})
 	}
+	header, rateKeys := scorecardHeader(role, counts, cards)
+	var rows [][]string
+	for i, c := range cards {
+		rows = append(rows, a.scorecardRow(i+1, role, c, counts, rateKeys, names))
+	}
+	fmt.Fprintf(a.out, "scorecards %s %s: %d\n", role, m, len(cards))
+	table(a.out, header, rows)
+	return nil
+}
+
+// scorecardJSON is one scorecard of scorecard --json: its counts and its
+// rates by key, a rate with no denominator null, as are the index and
+// the grade of a card not rated.
+func scorecardJSON(rank int, c model.Scorecard, counts []string, names map[model.NodeCode]string) map[string]any {
+	j := map[string]any{"rank": rank, "role": string(c.Role), "name": c.Name, "node": string(c.Node),
+		"node_name": names[c.Node], "rated": c.Rated}
+	if c.Person != 0 {
+		j["person"] = c.Person.String()
+	}
+	for _, k := range counts {
+		j[k] = c.Counts[k]
+	}
+	for _, r := range c.Rates {
+		if v, ok := r.Value(); ok {
+			j[r.Key] = float64(int(v*10000+0.5)) / 10000
+		} else {
+			j[r.Key] = nil
+		}
+	}
+	if c.Rated {
+		j["index"], j["grade"], j["grade_zh"] = c.Index, string(c.Grade), c.Grade.Zh()
+	} else {
+		j["index"], j["grade"], j["grade_zh"] = nil, nil, nil
+	}
+	return j
+}
+
+// scorecardHeader is the table's header (a village's card has no person)
+// and the rates' keys, as the first card has them.
+func scorecardHeader(role model.ScoreRole, counts []string, cards []model.Scorecard) ([]string, []string) {
 	header := []string{"#", "name", "node"}
 	if role != model.ScoreVillage {
 		header = []string{"#", "person", "name", "node"}
@@ -512,32 +556,30 @@ func (a *app) scorecards(ctx context.Context, db backend, role model.ScoreRole, 
 		}
 	}
 	header = append(header, rateKeys...)
-	header = append(header, "index", "grade")
-	var rows [][]string
-	for i, c := range cards {
-		row := []string{strconv.Itoa(i + 1)}
-		if role != model.ScoreVillage {
-			row = append(row, c.Person.String())
-		}
-		row = append(row, c.Name, names[c.Node])
-		for _, k := range counts {
-			row = append(row, strconv.Itoa(c.Counts[k]))
-		}
-		for _, k := range rateKeys {
-			if v, ok := c.Rate(k).Value(); ok {
-				row = append(row, fmt.Sprintf("%.0f%%", v*100))
-			} else {
-				row = append(row, "-")
-			}
-		}
-		idx := "-"
-		if c.Rated {
-			idx = strconv.FormatFloat(c.Index, 'f', 1, 64)
-		}
-		row = append(row, idx, model.GradeName(c.Grade, a.cfg.Lang))
-		rows = append(rows, row)
+	return append(header, "index", "grade"), rateKeys
+}
+
+// scorecardRow is one card's row of the table: rates as percentages, "-"
+// where there is none.
+func (a *app) scorecardRow(rank int, role model.ScoreRole, c model.Scorecard, counts, rateKeys []string, names map[model.NodeCode]string) []string {
+	row := []string{strconv.Itoa(rank)}
+	if role != model.ScoreVillage {
+		row = append(row, c.Person.String())
 	}
-	fmt.Fprintf(a.out, "scorecards %s %s: %d\n", role, m, len(cards))
-	table(a.out, header, rows)
-	return nil
+	row = append(row, c.Name, names[c.Node])
+	for _, k := range counts {
+		row = append(row, strconv.Itoa(c.Counts[k]))
+	}
+	for _, k := range rateKeys {
+		if v, ok := c.Rate(k).Value(); ok {
+			row = append(row, fmt.Sprintf("%.0f%%", v*100))
+		} else {
+			row = append(row, "-")
+		}
+	}
+	idx := "-"
+	if c.Rated {
+		idx = strconv.FormatFloat(c.Index, 'f', 1, 64)
+	}
+	return append(row, idx, model.GradeName(c.Grade, a.cfg.Lang))
 }

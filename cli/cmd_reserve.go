@@ -14,9 +14,14 @@ func (a *app) reserveCmd() *cobra.Command {
 		Use:   "reserve",
 		Short: "The wartime reserve pool (储备池)",
 	})
+	cmd.AddCommand(a.reserveDraftCmd(), a.reserveReleaseCmd())
+	return cmd
+}
+
+func (a *app) reserveDraftCmd() *cobra.Command {
 	var person, micro, by string
 	var asJSON bool
-	draft := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "draft --person ID --micro-grid CODE",
 		Short: "Draft a reserve into a micro-grid that has no worker (same grid, else same village)",
 		Args:  cobra.NoArgs,
@@ -37,60 +42,51 @@ func (a *app) reserveCmd() *cobra.Command {
 			})
 		},
 	}
-	f := draft.Flags()
+	f := cmd.Flags()
 	f.StringVar(&person, "person", "", "the reserve's person id (required), e.g. P1234")
 	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required)")
 	f.StringVar(&by, "by", "", "who drafts (person id); default the operator")
 	f.BoolVar(&asJSON, "json", false, "print the draft as JSON")
-	var relPerson, relBy string
-	var relJSON bool
-	release := &cobra.Command{
+	return cmd
+}
+
+func (a *app) reserveReleaseCmd() *cobra.Command {
+	var person, by string
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "release --person ID",
 		Short: "Release a drafted reserve before wartime ends: the micro-grid has no worker again",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("reserve release", required{"--person", blank(relPerson)}); err != nil {
+			if err := missing("reserve release", required{"--person", blank(person)}); err != nil {
 				return usageError{err}
 			}
-			pid, err := model.ParsePersonID(relPerson)
+			pid, err := model.ParsePersonID(person)
 			if err != nil {
 				return usageError{err}
 			}
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, relBy)
-				if err != nil {
-					return err
-				}
-				d, err := db.ReleaseReserve(ctx, pid, actor)
-				if err != nil {
-					return err
-				}
-				p, err := db.Person(ctx, pid)
-				if err != nil {
-					return err
-				}
-				if relJSON {
-					return writeJSON(a.out, a.draftJSON(d, p.Name))
-				}
-				fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, p.Name, d.MicroGrid)
-				return nil
+				return a.reserveRelease(ctx, db, pid, by, asJSON)
 			})
 		},
 	}
-	f = release.Flags()
-	f.StringVar(&relPerson, "person", "", "the drafted reserve's person id (required), e.g. P1234")
-	f.StringVar(&relBy, "by", "", "who releases (person id); default the operator")
-	f.BoolVar(&relJSON, "json", false, "print the draft as JSON (with released)")
-	cmd.AddCommand(draft, release)
+	f := cmd.Flags()
+	f.StringVar(&person, "person", "", "the drafted reserve's person id (required), e.g. P1234")
+	f.StringVar(&by, "by", "", "who releases (person id); default the operator")
+	f.BoolVar(&asJSON, "json", false, "print the draft as JSON (with released)")
 	return cmd
 }
 
-func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, by string, asJSON bool) error {
+// onReserve drafts or releases (step) the reserve pid as who acts (--by,
+// else --as, else the operator) and prints the draft as JSON, or has say
+// say what was done, with the reserve's name.
+func (a *app) onReserve(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool,
+	step func(actor model.PersonID) (model.Draft, error), say func(d model.Draft, name string) error) error {
 	actor, err := a.actor(ctx, db, by)
 	if err != nil {
 		return err
 	}
-	d, err := db.DraftReserve(ctx, pid, code, actor)
+	d, err := step(actor)
 	if err != nil {
 		return err
 	}
@@ -101,11 +97,27 @@ func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, 
 	if asJSON {
 		return writeJSON(a.out, a.draftJSON(d, p.Name))
 	}
-	names, _, err := wartimeNames(ctx, db, code.Town())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.out, "%s %s drafted into %s (%s) as %s\n", pid, p.Name, code, names.nodes[code],
-		names.workers[code].Role)
-	return nil
+	return say(d, p.Name)
+}
+
+func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool) error {
+	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+		return db.ReleaseReserve(ctx, pid, actor)
+	}, func(d model.Draft, name string) error {
+		fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, name, d.MicroGrid)
+		return nil
+	})
+}
+
+func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, by string, asJSON bool) error {
+	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+		return db.DraftReserve(ctx, pid, code, actor)
+	}, func(_ model.Draft, name string) error {
+		names, _, err := wartimeNames(ctx, db, code.Town())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s %s drafted into %s (%s) as %s\n", pid, name, code, names.nodes[code], names.workers[code].Role)
+		return nil
+	})
 }

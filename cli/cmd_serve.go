@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -533,39 +532,25 @@ func (a *app) benchRemote(ctx context.Context, addr string) (stop func(), url st
 // database, and returns its URL, a reporter per grid staff member, and a
 // stop that drains the server and removes the database.
 func (a *app) benchServer(ctx context.Context) (stop func(), url string, reps []api.BenchReporter, err error) {
-	dir, err := os.MkdirTemp("", "gridcmd-bench-api-")
+	// The demo's own stop, not the named result: the closure returned
+	// below must call it, not itself (it did, and the bench never ended).
+	db, _, dropDemo, err := a.tempDemo(ctx, "gridcmd-bench-api-", "bench.db", 1)
 	if err != nil {
-		return nil, "", nil, err
-	}
-	a.cfg.DB = filepath.Join(dir, "bench.db")
-	clock := &scriptedClock{}
-	a.now = clock.Now
-	db, err := a.openCreate()
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, "", nil, err
-	}
-	stop = func() {
-		db.Close()
-		os.RemoveAll(dir)
-	}
-	if _, err := a.fill(ctx, db, clock, true, 1, time.Now()); err != nil {
-		stop()
 		return nil, "", nil, err
 	}
 	if reps, err = benchReporters(ctx, db, db); err != nil {
-		stop()
+		dropDemo()
 		return nil, "", nil, err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	running, err := a.startAPI(db, "127.0.0.1:0", log)
 	if err != nil {
-		stop()
+		dropDemo()
 		return nil, "", nil, err
 	}
 	return func() {
 		_ = running.stop(30 * time.Second)
-		stop()
+		dropDemo()
 	}, "http://" + running.addr, reps, nil
 }
 

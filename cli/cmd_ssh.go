@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -166,90 +165,131 @@ latencies are the town seats', memory and idle CPU all seats'.`,
 }
 
 func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every time.Duration, own, rooms, asJSON bool) error {
-	dir, err := os.MkdirTemp("", "gridcmd-bench-ssh-")
+	db, dir, done, err := a.tempDemo(ctx, "gridcmd-bench-ssh-", "bench.db", 1)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	a.cfg.DB = filepath.Join(dir, "bench.db")
-	clock := &scriptedClock{}
-	a.now = clock.Now
-	db, err := a.openCreate()
+	defer done()
+	officer, inc, err := benchChanged(ctx, db)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if _, err := a.fill(ctx, db, clock, true, 1, time.Now()); err != nil {
-		return err
-	}
-	officers, err := db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
-	if err != nil || len(officers) == 0 {
-		return fmt.Errorf("bench ssh: the demo has no duty officer (%v)", err)
-	}
-	officer := officers[0]
-	town, err := db.Incidents(ctx, model.IncidentFilter{Open: true, Tier: model.TierTown})
-	if err != nil || len(town) == 0 {
-		return fmt.Errorf("bench ssh: the demo has no open incident at the town tier (%v)", err)
-	}
-	id := town[0].ID
-	keyFor := func(p model.PersonID) (gossh.Signer, error) {
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, err
-		}
-		signer, err := gossh.NewSignerFromKey(priv)
-		if err != nil {
-			return nil, err
-		}
-		key, err := model.ParseAuthorizedKey(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
-		if err != nil {
-			return nil, err
-		}
-		_, err = db.AddKey(ctx, p, key)
-		return signer, err
-	}
-	signer, err := keyFor(officer.ID)
+	signer, err := seatKey(ctx, db, officer.ID)
 	if err != nil {
 		return err
 	}
 	var others []gossh.Signer
 	if rooms {
-		cadres, err := db.People(ctx, model.PeopleFilter{Role: model.RoleVillageCadre})
-		if err != nil {
+		if others, err = roomKeys(ctx, db, inc.Node.Village()); err != nil {
 			return err
 		}
-		seen := map[model.NodeCode]bool{town[0].Node.Village(): true}
-		for _, c := range cadres {
-			if v := c.Node.Village(); v != "" && !seen[v] {
-				seen[v] = true
-				k, err := keyFor(c.ID)
-				if err != nil {
-					return err
-				}
-				others = append(others, k)
-			}
-		}
 	}
-	srv, err := seat.New(db, db, seat.Options{
-		HostKey: filepath.Join(dir, "host_ed25519"), MaxSeats: seats + 10,
-		Terminal: seat.Terminal{Lang: a.cfg.Lang}, Location: a.cfg.Location, Tick: a.cfg.SSH.Tick,
+	srv, ln, stop, err := a.benchSeatServer(db, filepath.Join(dir, "host_ed25519"), seats+10)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if !asJSON {
+		fmt.Fprintf(a.out, "seats over SSH at %s: %d seats of %dx%d as %s (%s), one change every %s for %s, GOMAXPROCS %d\n",
+			ln.Addr(), seats, w, h, officer.ID, officer.Name, every, duration, runtime.GOMAXPROCS(0))
+	}
+	res, err := seat.Bench(ctx, seat.BenchOptions{
+		Addr: ln.Addr().String(), Signer: signer, Seats: seats, Width: w, Height: h, Lang: langLocale(a.cfg.Lang),
+		Change: changeIncident(db, inc.ID, officer.ID), Every: every, Duration: duration, Server: srv.Open, Own: own, Others: others,
 	})
 	if err != nil {
 		return err
 	}
+	if asJSON {
+		return writeJSON(a.out, res)
+	}
+	fmt.Fprintln(a.out, res)
+	return nil
+}
+
+// benchChanged is who the bench's seats are (the demo's first duty
+// officer) and the incident it changes (the first open one at the town
+// tier).
+func benchChanged(ctx context.Context, db *store.DB) (model.Person, model.Incident, error) {
+	officers, err := db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
+	if err != nil || len(officers) == 0 {
+		return model.Person{}, model.Incident{}, fmt.Errorf("bench ssh: the demo has no duty officer (%v)", err)
+	}
+	town, err := db.Incidents(ctx, model.IncidentFilter{Open: true, Tier: model.TierTown})
+	if err != nil || len(town) == 0 {
+		return model.Person{}, model.Incident{}, fmt.Errorf("bench ssh: the demo has no open incident at the town tier (%v)", err)
+	}
+	return officers[0], town[0], nil
+}
+
+// seatKey makes a key for person p and lets it in.
+func seatKey(ctx context.Context, db *store.DB, p model.PersonID) (gossh.Signer, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil, err
+	}
+	key, err := model.ParseAuthorizedKey(string(gossh.MarshalAuthorizedKey(signer.PublicKey())))
+	if err != nil {
+		return nil, err
+	}
+	_, err = db.AddKey(ctx, p, key)
+	return signer, err
+}
+
+// roomKeys are a key each for a village cadre of every village room but
+// skip's (the changed incident's), for bench ssh --rooms.
+func roomKeys(ctx context.Context, db *store.DB, skip model.NodeCode) ([]gossh.Signer, error) {
+	cadres, err := db.People(ctx, model.PeopleFilter{Role: model.RoleVillageCadre})
+	if err != nil {
+		return nil, err
+	}
+	var keys []gossh.Signer
+	seen := map[model.NodeCode]bool{skip: true}
+	for _, c := range cadres {
+		if v := c.Node.Village(); v != "" && !seen[v] {
+			seen[v] = true
+			k, err := seatKey(ctx, db, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}
+
+// benchSeatServer serves seats over db on a loopback port; stop shuts it
+// down.
+func (a *app) benchSeatServer(db *store.DB, hostKey string, maxSeats int) (*seat.Server, net.Listener, func(), error) {
+	srv, err := seat.New(db, db, seat.Options{
+		HostKey: hostKey, MaxSeats: maxSeats,
+		Terminal: seat.Terminal{Lang: a.cfg.Lang}, Location: a.cfg.Location, Tick: a.cfg.SSH.Tick,
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	defer func() {
+	return srv, ln, func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 		<-done
-	}()
-	change := func(ctx context.Context, marker string) error {
+	}, nil
+}
+
+// changeIncident is the bench's change: the incident id acknowledged,
+// resolved, reopened in turn by officer, with marker as the note.
+func changeIncident(db *store.DB, id string, officer model.PersonID) func(ctx context.Context, marker string) error {
+	return func(ctx context.Context, marker string) error {
 		inc, err := db.Incident(ctx, id)
 		if err != nil {
 			return err
@@ -261,25 +301,9 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 		case model.StatusResolved:
 			act = model.ActReopen
 		}
-		_, err = db.Act(ctx, id, model.Command{Action: act, By: officer.ID, Note: marker})
+		_, err = db.Act(ctx, id, model.Command{Action: act, By: officer, Note: marker})
 		return err
 	}
-	if !asJSON {
-		fmt.Fprintf(a.out, "seats over SSH at %s: %d seats of %dx%d as %s (%s), one change every %s for %s, GOMAXPROCS %d\n",
-			ln.Addr(), seats, w, h, officer.ID, officer.Name, every, duration, runtime.GOMAXPROCS(0))
-	}
-	res, err := seat.Bench(ctx, seat.BenchOptions{
-		Addr: ln.Addr().String(), Signer: signer, Seats: seats, Width: w, Height: h, Lang: langLocale(a.cfg.Lang),
-		Change: change, Every: every, Duration: duration, Server: srv.Open, Own: own, Others: others,
-	})
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return writeJSON(a.out, res)
-	}
-	fmt.Fprintln(a.out, res)
-	return nil
 }
 
 func langLocale(lang string) string {

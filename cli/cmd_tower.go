@@ -307,14 +307,23 @@ func importDivisions(ctx context.Context, db backend, rows []importer.VillageRow
 	return added, total, flush()
 }
 
-func (a *app) importRoster(ctx context.Context, db backend, file string) error {
+// knownNodes is the set of the tower's node codes.
+func knownNodes(ctx context.Context, db backend) (map[model.NodeCode]bool, error) {
 	nodes, err := db.Nodes(ctx, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	known := make(map[model.NodeCode]bool, len(nodes))
 	for _, n := range nodes {
 		known[n.Code] = true
+	}
+	return known, nil
+}
+
+func (a *app) importRoster(ctx context.Context, db backend, file string) error {
+	known, err := knownNodes(ctx, db)
+	if err != nil {
+		return err
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -370,26 +371,7 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 			if scope, err = a.readTargets(ctx, db, "--scope", append(fl.scope, args...), true, by); err != nil {
 				return err
 			}
-			towns, parts, err := scopeTowns(ctx, db, scope)
-			if err != nil {
-				return err
-			}
-			for _, town := range towns {
-				st, err := db.WartimeStatus(ctx, town)
-				if err != nil {
-					return err
-				}
-				if _, _, err = model.Activate(st.Active, 0, r, parts[town], fl.drill, note, by, db.Now()); err != nil {
-					if len(towns) > 1 { // say which
-						if n, e := db.Node(ctx, town); e == nil {
-							return model.Errorf(model.ErrorCode(err), "%s: %s", n.Name, model.ErrorMessage(err)).
-								Zh("%s：%s", n.Name, model.ErrorMessageZh(err))
-						}
-					}
-					return err // already active, before anything is asked
-				}
-			}
-			return nil
+			return mayActivate(ctx, db, scope, r, fl.drill, note, by) // already active, before anything is asked
 		},
 		what: func(ctx context.Context, db backend) (string, error) {
 			what, err := scopePreview(ctx, db, scope)
@@ -408,27 +390,59 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 			if err != nil {
 				return err
 			}
-			if fl.asJSON && len(acts) == 1 {
-				return writeJSON(a.out, a.activationJSON(acts[0]))
-			}
-			if fl.asJSON {
-				out := make([]activationJSON, len(acts))
-				for i, act := range acts {
-					out[i] = a.activationJSON(act)
-				}
-				return writeJSON(a.out, out)
-			}
-			for _, act := range acts {
-				st, err := db.WartimeStatus(ctx, act.Scope[0])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out, "%s wartime %s active since %s: %d villages, %d micro-grids (%d staffed, %d gaps), %d households\n",
-					act.ID, kindOf(act), a.minute(act.Since), act.Villages, act.MicroGrids, st.Staffed, st.Gaps, act.Households)
-			}
-			return nil
+			return a.printActivations(ctx, db, acts, fl.asJSON)
 		},
 	})
+}
+
+// mayActivate applies the activation rule to each town of the scope
+// without storing anything, so a refusal comes before the question; with
+// several towns it says which one refused.
+func mayActivate(ctx context.Context, db backend, scope []model.NodeCode, r model.Reason, drill bool, note string, by model.PersonID) error {
+	towns, parts, err := scopeTowns(ctx, db, scope)
+	if err != nil {
+		return err
+	}
+	for _, town := range towns {
+		st, err := db.WartimeStatus(ctx, town)
+		if err != nil {
+			return err
+		}
+		if _, _, err = model.Activate(st.Active, 0, r, parts[town], drill, note, by, db.Now()); err != nil {
+			if len(towns) > 1 { // say which
+				if n, e := db.Node(ctx, town); e == nil {
+					return model.Errorf(model.ErrorCode(err), "%s: %s", n.Name, model.ErrorMessage(err)).
+						Zh("%s：%s", n.Name, model.ErrorMessageZh(err))
+				}
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// printActivations says what wartime on activated: one activation's JSON,
+// a list of them for several towns, or a line each.
+func (a *app) printActivations(ctx context.Context, db backend, acts []model.Activation, asJSON bool) error {
+	if asJSON && len(acts) == 1 {
+		return writeJSON(a.out, a.activationJSON(acts[0]))
+	}
+	if asJSON {
+		out := make([]activationJSON, len(acts))
+		for i, act := range acts {
+			out[i] = a.activationJSON(act)
+		}
+		return writeJSON(a.out, out)
+	}
+	for _, act := range acts {
+		st, err := db.WartimeStatus(ctx, act.Scope[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.out, "%s wartime %s active since %s: %d villages, %d micro-grids (%d staffed, %d gaps), %d households\n",
+			act.ID, kindOf(act), a.minute(act.Since), act.Villages, act.MicroGrids, st.Staffed, st.Gaps, act.Households)
+	}
+	return nil
 }
 
 func (a *app) wartimeOffCmd() *cobra.Command {
@@ -535,6 +549,28 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	if err != nil {
 		return err
 	}
+	names, err := unitNames(ctx, db, statusTowns(st, scope)...)
+	if err != nil {
+		return err
+	}
+	j := a.wartimeStatusJSON(st, draftedNames(ctx, db, st))
+	if asJSON {
+		return writeJSON(a.out, j)
+	}
+	switch {
+	case !j.Active:
+		fmt.Fprintln(a.out, "peacetime: no wartime is active")
+	case len(st.Towns) > 1:
+		a.printWartimeTowns(st.Towns, names)
+	default:
+		a.printWartime(db.Now(), st.Active, j, names)
+	}
+	return nil
+}
+
+// statusTowns are the towns of the activations (the scope's when none),
+// whose units the status names.
+func statusTowns(st model.WartimeStatus, scope model.NodeCode) []model.NodeCode {
 	var towns []model.NodeCode
 	for _, act := range st.Towns {
 		for _, c := range act.Scope {
@@ -544,10 +580,11 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	if len(towns) == 0 {
 		towns = []model.NodeCode{scope}
 	}
-	names, err := unitNames(ctx, db, towns...)
-	if err != nil {
-		return err
-	}
+	return towns
+}
+
+// draftedNames are the names of the reserves drafted in the activation.
+func draftedNames(ctx context.Context, db backend, st model.WartimeStatus) map[model.PersonID]string {
 	drafted := map[model.PersonID]string{}
 	if st.Active.Active() {
 		for _, d := range st.Drafts {
@@ -556,28 +593,26 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 			}
 		}
 	}
-	j := a.wartimeStatusJSON(st, drafted)
-	if asJSON {
-		return writeJSON(a.out, j)
-	}
-	if !j.Active {
-		fmt.Fprintln(a.out, "peacetime: no wartime is active")
-		return nil
-	}
-	if len(st.Towns) > 1 {
-		rows := make([][]string, len(st.Towns))
-		for i, act := range st.Towns {
-			var scope []string
-			for _, c := range act.Scope {
-				scope = append(scope, string(c)+" "+names[c])
-			}
-			rows[i] = []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
-				fmt.Sprint(act.MicroGrids)}
+	return drafted
+}
+
+// printWartimeTowns is one line per town in wartime.
+func (a *app) printWartimeTowns(towns []model.Activation, names map[model.NodeCode]string) {
+	rows := make([][]string, len(towns))
+	for i, act := range towns {
+		var scope []string
+		for _, c := range act.Scope {
+			scope = append(scope, string(c)+" "+names[c])
 		}
-		table(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, rows)
-		return nil
+		rows[i] = []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
+			fmt.Sprint(act.MicroGrids)}
 	}
-	act := st.Active
+	table(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, rows)
+}
+
+// printWartime is the one activation in full: since when, the scope, the
+// micro-grids staffed, the roles, each gap and each drafted reserve.
+func (a *app) printWartime(now time.Time, act model.Activation, j wartimeStatusJSON, names map[model.NodeCode]string) {
 	var where []string
 	for _, c := range act.Scope {
 		where = append(where, string(c)+" "+names[c])
@@ -590,7 +625,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	}
 	rows := [][]string{
 		{"wartime", act.ID + "  " + kindOf(act)},
-		{"since", a.minute(act.Since) + "  (" + model.FormatWait(db.Now().Sub(act.Since)) + ")"},
+		{"since", a.minute(act.Since) + "  (" + model.FormatWait(now.Sub(act.Since)) + ")"},
 		{"scope", strings.Join(where, ", ")},
 		{"micro-grids", fmt.Sprintf("%d in scope, %d staffed, %d gaps", j.MicroGrids, j.Staffed, j.Gaps)},
 		{"roles", strings.Join(roles, ", ")},
@@ -602,7 +637,6 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 		rows = append(rows, []string{"drafted", fmt.Sprintf("%s %s → %s", d.Person, d.Name, d.MicroGrid)})
 	}
 	table(a.out, []string{"field", "value"}, rows)
-	return nil
 }
 
 func (a *app) wartimeReportCmd() *cobra.Command {

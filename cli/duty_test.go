@@ -15,25 +15,54 @@ import (
 	"gridcmd/cli"
 )
 
-type dutyNowJSON struct {
-	Room     string `json:"room"`
-	RoomName string `json:"room_name"`
-	Person   string `json:"person"`
-	Name     string `json:"name"`
-	Phone    string `json:"phone"`
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Outgoing *struct {
-		Person string `json:"person"`
-	} `json:"outgoing"`
-	Next *struct {
-		Person string `json:"person"`
-		From   string `json:"from"`
-	} `json:"next"`
-	Handover string `json:"handover"`
-}
+// dutyNowJSON is a room of duty now --json: the output's own
+// (cli/cmd_duty.go).
+type dutyNowJSON = cli.DutyJSON
 
 var cstZone = time.FixedZone("CST", 8*3600)
+
+// minuteNow is now in the demo's zone, to the minute, as a shift's times
+// are given.
+func minuteNow() time.Time { return time.Now().In(cstZone).Truncate(time.Minute) }
+
+// stamp is t as the time flags take it.
+func stamp(t time.Time) string { return t.Format("2006-01-02 15:04") }
+
+// setConfig makes the test's config the reference one with old (which it
+// must hold) replaced by new.
+func (e *env) setConfig(old, new string) {
+	e.t.Helper()
+	ref, err := os.ReadFile(e.config)
+	require.NoError(e.t, err)
+	require.Contains(e.t, string(ref), old)
+	e.config = e.write("config.yaml", strings.Replace(string(ref), old, new, 1))
+}
+
+// startPilotPatrol imports a pilot area, P-T-01 at 渎溪村 with two
+// checkpoints and P7 its patroller, and starts P7's patrol of it, P7's
+// other patrols ended first; it returns the patrol's id.
+func (e *env) startPilotPatrol() string {
+	e.t.Helper()
+	csv := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-T-01,渎溪试点林,forest,330784114266,daily,P7,C1\nP-T-01,,,,,,C2\n")
+	e.ok("import", "patrol-areas", csv)
+	e.endPatrolsOf("P7")
+	var p map[string]any
+	e.okJSON(&p, "patrol", "start", "P-T-01", "--by", "P7", "--json")
+	return p["id"].(string)
+}
+
+// endPatrolsOf ends the patrols person is on (the demo's, which its
+// morning days ago leaves running).
+func (e *env) endPatrolsOf(person string) {
+	e.t.Helper()
+	var running []map[string]any
+	e.okJSON(&running, "patrol", "list", "--active", "--json")
+	for _, p := range running {
+		if p["patroller"] == person {
+			e.ok("patrol", "end", p["id"].(string), "--by", person)
+		}
+	}
+}
 
 // The demo's week of shifts, looked at as it stood at the demo's night.
 func TestDutyNowOnTheDemo(t *testing.T) {
@@ -72,8 +101,7 @@ func TestDutyNowOnTheDemo(t *testing.T) {
 func TestShiftChangeFromTheCommandLine(t *testing.T) {
 	e := newEnv(t)
 	e.initDemo(1)
-	now := time.Now().In(cstZone).Truncate(time.Minute)
-	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	now := minuteNow()
 	change := now.Add(20 * time.Minute)
 	out := e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(change))
 	assert.Regexp(t, `^S-\d+: P3 .* on duty in 330784114 from `, out)
@@ -161,13 +189,9 @@ func TestShiftChangeFromTheCommandLine(t *testing.T) {
 // village room, silent since wartime began with watchdog.room_silence 1s.
 func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
 	e := newEnv(t)
-	ref, err := os.ReadFile(e.config)
-	require.NoError(t, err)
-	require.Contains(t, string(ref), "room_silence: 2h")
-	e.config = e.write("config.yaml", strings.Replace(string(ref), "room_silence: 2h", "room_silence: 1s", 1))
+	e.setConfig("room_silence: 2h", "room_silence: 1s")
 	e.initDemo(1)
-	now := time.Now().In(cstZone).Truncate(time.Minute)
-	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	now := minuteNow()
 	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
 	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
 
@@ -264,14 +288,11 @@ func TestTimelineExport(t *testing.T) {
 // The duty, handover and heartbeat commands reach the database through a
 // running server, and a gateway posts its heartbeat to it.
 func TestDutyGoesThroughARunningServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a server process")
-	}
+	skipShort(t, "starts a server process")
 	e := newEnv(t)
 	e.initDemo(1)
 	srv := e.startServer()
-	now := time.Now().In(cstZone).Truncate(time.Minute)
-	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	now := minuteNow()
 	change := now.Add(10 * time.Minute)
 	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-time.Hour)), "--to", stamp(change))
 	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(change), "--to", stamp(change.Add(time.Hour)))
@@ -312,25 +333,11 @@ func TestDutyGoesThroughARunningServer(t *testing.T) {
 // check-in resolves it by itself.
 func TestPatrollerSilenceInHeartbeatList(t *testing.T) {
 	e := newEnv(t)
-	ref, err := os.ReadFile(e.config)
-	require.NoError(t, err)
-	require.Contains(t, string(ref), "  silence: 2h")
-	e.config = e.write("config.yaml", strings.Replace(string(ref), "  silence: 2h", "  silence: 1s", 1))
+	e.setConfig("  silence: 2h", "  silence: 1s")
 	e.initDemo(1)
-	csv := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-T-01,渎溪试点林,forest,330784114266,daily,P7,C1\nP-T-01,,,,,,C2\n")
-	e.ok("import", "patrol-areas", csv)
 	// The demo's running patrols fall silent too (its morning was days
 	// ago); this test looks at its own.
-	var running []map[string]any
-	e.okJSON(&running, "patrol", "list", "--active", "--json")
-	for _, p := range running {
-		if p["patroller"] == "P7" {
-			e.ok("patrol", "end", p["id"].(string), "--by", "P7")
-		}
-	}
-	var p map[string]any
-	e.okJSON(&p, "patrol", "start", "P-T-01", "--by", "P7", "--json")
-	id := p["id"].(string)
+	id := e.startPilotPatrol()
 
 	mine := func() map[string]any {
 		var list []map[string]any
@@ -353,8 +360,7 @@ func TestPatrollerSilenceInHeartbeatList(t *testing.T) {
 
 	time.Sleep(1500 * time.Millisecond) // past patrol.silence: the next acting command's sweep finds P7 silent
 	assert.Equal(t, "silent", mine()["state"], "silent by the clock before any sweep (heartbeat list only looks)")
-	now := time.Now().In(cstZone).Truncate(time.Minute)
-	stamp := func(t time.Time) string { return t.Format("2006-01-02 15:04") }
+	now := minuteNow()
 	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
 	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
 	h = mine()

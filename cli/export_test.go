@@ -14,4 +14,6 @@ type (
 	VillageJSON       = villageJSON
 	DirectiveJSON     = directiveJSON
 	AfterActionJSON   = afterActionJSON
+	PersonPointsJSON  = personPointsJSON
+	DutyJSON          = dutyJSON
 )

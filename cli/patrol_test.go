@@ -229,3 +229,32 @@ func TestMissedAreas(t *testing.T) {
 	assert.Contains(t, e.ok("patrol", "areas", "--day", "2026-11-28", "--late"), "no area late on 2026-11-28")
 	fails(t, e.run("patrol", "areas", "--day", "29/11"), cli.ExitUsage, "--day \"29/11\"")
 }
+
+// The three steps of a patrol (start, checkin, end) read a refusal alike:
+// one of the rules, or an area or patrol not found, exits 2; bad input 1.
+func TestPatrolStepsRefuseAlike(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	id := e.startPilotPatrol()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"start", "P-T-01", "--by", "P8"}, cli.ExitRefused, "may not patrol P-T-01"},
+		{[]string{"start", "P-T-01", "--by", "P7"}, cli.ExitRefused, "end it first"},
+		{[]string{"start", "P-NONE", "--by", "P7"}, cli.ExitRefused, "P-NONE"},
+		{[]string{"start", "NOPE", "--by", "P7"}, cli.ExitUsage, `area "NOPE"`},
+		{[]string{"start", "P-T-01", "--by", "P999999"}, cli.ExitRefused, "P999999"},
+		{[]string{"checkin", id, "--checkpoint", "C1", "--by", "P8"}, cli.ExitRefused, "it is P7's patrol"},
+		{[]string{"checkin", "X-9999", "--checkpoint", "C1"}, cli.ExitRefused, "no patrol X-9999"},
+		{[]string{"checkin", id, "--checkpoint", "C9"}, cli.ExitUsage, `checkpoint "C9"`},
+		{[]string{"end", id, "--by", "P8"}, cli.ExitRefused, "it is P7's patrol"},
+		{[]string{"end", "X-9999"}, cli.ExitRefused, "no patrol X-9999"},
+	} {
+		fails(t, e.run(append([]string{"patrol"}, c.args...)...), c.code, c.want)
+	}
+	e.ok("patrol", "end", id)
+	fails(t, e.run("patrol", "end", id), cli.ExitRefused, "ended at")
+	fails(t, e.run("patrol", "checkin", id, "--checkpoint", "C1"), cli.ExitRefused, "ended at")
+}

@@ -20,19 +20,8 @@ type pointsOut struct {
 		Zh     string `json:"zh"`
 		Points int    `json:"points"`
 	} `json:"indicators"`
-	People []struct {
-		Rank     int            `json:"rank"`
-		Person   string         `json:"person"`
-		Name     string         `json:"name"`
-		Node     string         `json:"node"`
-		Roles    []string       `json:"roles"`
-		Points   map[string]int `json:"points"`
-		Total    int            `json:"total"`
-		Redeemed int            `json:"redeemed"`
-		Balance  int            `json:"balance"`
-		Eligible []string       `json:"eligible"`
-	} `json:"people"`
-	Grids []struct {
+	People []cli.PersonPointsJSON `json:"people"`
+	Grids  []struct {
 		Node        string  `json:"node"`
 		Name        string  `json:"name"`
 		Total       int     `json:"total"`

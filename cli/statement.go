@@ -41,53 +41,12 @@ same sheets one after another (UTF-8 with a byte-order mark, for Excel). An
 existing file is replaced only with --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("points statement", required{"--month", blank(month)}, required{"--out", blank(out)}); err != nil {
-				return usageError{err}
-			}
-			m, _, err := a.monthNode(month, "")
+			m, ext, err := a.statementArgs(month, out, force)
 			if err != nil {
 				return err
 			}
-			ext := strings.ToLower(filepath.Ext(out))
-			if ext != ".xlsx" && ext != ".csv" {
-				return usageError{fmt.Errorf("points statement: --out %s: want a file ending in .xlsx or .csv", out)}
-			}
-			if err := statementTarget(out, force); err != nil {
-				return err
-			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				v, err := a.loadPoints(ctx, db, m, "")
-				if err != nil {
-					return err
-				}
-				nodes, err := db.Nodes(ctx, "")
-				if err != nil {
-					return err
-				}
-				sheets := a.statement(v, nodes)
-				var data []byte
-				if ext == ".csv" {
-					data, err = statementCSV(sheets)
-				} else {
-					data, err = statementXLSX(sheets)
-				}
-				if err != nil {
-					return err
-				}
-				if err := writeFileAtomic(out, data); err != nil {
-					return err
-				}
-				people, villages, town := 0, 0, ""
-				for _, s := range sheets[1:] {
-					people += s.people
-					if s.town {
-						town = " and the town"
-					} else {
-						villages++
-					}
-				}
-				fmt.Fprintf(a.out, "wrote %s: %s, %d sheets (the summary, %d villages%s), %d people\n", out, m, len(sheets), villages, town, people)
-				return nil
+				return a.writeStatement(ctx, db, m, out, ext)
 			})
 		},
 	}
@@ -96,6 +55,60 @@ existing file is replaced only with --force.`,
 	f.StringVar(&out, "out", "", "the file to write, .xlsx or .csv (required)")
 	f.BoolVar(&force, "force", false, "replace an existing file")
 	return cmd
+}
+
+// statementArgs checks the flags before the file is opened: the month,
+// the file's kind (its ending, returned) and whether it may be written.
+func (a *app) statementArgs(month, out string, force bool) (model.Month, string, error) {
+	if err := missing("points statement", required{"--month", blank(month)}, required{"--out", blank(out)}); err != nil {
+		return model.Month{}, "", usageError{err}
+	}
+	m, _, err := a.monthNode(month, "")
+	if err != nil {
+		return m, "", err
+	}
+	ext := strings.ToLower(filepath.Ext(out))
+	if ext != ".xlsx" && ext != ".csv" {
+		return m, "", usageError{fmt.Errorf("points statement: --out %s: want a file ending in .xlsx or .csv", out)}
+	}
+	return m, ext, statementTarget(out, force)
+}
+
+// writeStatement lays the month out as sheets, writes them to out as a
+// workbook or CSV (ext) and says what it wrote.
+func (a *app) writeStatement(ctx context.Context, db backend, m model.Month, out, ext string) error {
+	v, err := a.loadPoints(ctx, db, m, "")
+	if err != nil {
+		return err
+	}
+	nodes, err := db.Nodes(ctx, "")
+	if err != nil {
+		return err
+	}
+	sheets := a.statement(v, nodes)
+	var data []byte
+	if ext == ".csv" {
+		data, err = statementCSV(sheets)
+	} else {
+		data, err = statementXLSX(sheets)
+	}
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(out, data); err != nil {
+		return err
+	}
+	people, villages, town := 0, 0, ""
+	for _, s := range sheets[1:] {
+		people += s.people
+		if s.town {
+			town = " and the town"
+		} else {
+			villages++
+		}
+	}
+	fmt.Fprintf(a.out, "wrote %s: %s, %d sheets (the summary, %d villages%s), %d people\n", out, m, len(sheets), villages, town, people)
+	return nil
 }
 
 // statementTarget refuses what may not be written: anything but a regular
@@ -151,16 +164,98 @@ type sheet struct {
 	town   bool // the town's own people, not a village's
 }
 
-// statement lays the month out as sheets.
+// statement lays the month out as sheets: the summary of the villages,
+// then a sheet per village and one for the town's own people.
 func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
-	zh := a.cfg.Lang == "zh"
-	say := func(en, z string) string {
-		if zh {
-			return z
+	b := a.statementBook(v)
+	byCode, villages, town := splitTower(nodes)
+	groups := peopleByVillage(v.cur.People)
+	out := []sheet{b.summary(town, byCode)}
+	used := map[string]bool{out[0].name: true}
+	for _, vn := range append(slices.Clone(villages), town) {
+		people := groups[vn.Code]
+		if vn.Code == town.Code && len(people) == 0 {
+			continue
 		}
-		return en
+		out = append(out, b.villageSheet(vn, town, people, used))
 	}
-	p := v.cur
+	return out
+}
+
+// statementBook is what every sheet of the statement is written with: the
+// month's figures, the language, the month's name and the people's header.
+type statementBook struct {
+	v         pointsView
+	zh        bool
+	lang      string
+	monthName string
+	keys      []string // the indicator columns
+	header    []any    // the people's header row
+	grids     []model.TeamPoints
+}
+
+func (a *app) statementBook(v pointsView) statementBook {
+	b := statementBook{v: v, zh: a.cfg.Lang == "zh", lang: a.cfg.Lang, keys: indicatorColumns(v.cur),
+		grids: model.Teams(model.LevelGrid, v.cur.People, v.prev.People)}
+	b.monthName = b.month()
+	b.header = b.peopleHeader()
+	return b
+}
+
+// say is the book's language: z in Chinese, else en.
+func (b statementBook) say(en, z string) string {
+	if b.zh {
+		return z
+	}
+	return en
+}
+
+// month names the month, and the day it runs to while it is not over.
+func (b statementBook) month() string {
+	p := b.v.cur
+	name := p.Month.String()
+	if b.zh {
+		name = fmt.Sprintf("%d年%d月", p.Month.Year, int(p.Month.Mon))
+	}
+	if p.Through > 0 { // the month so far
+		name += fmt.Sprintf(b.say(" (days 1-%d)", "（截至%d日）"), p.Through)
+	}
+	return name
+}
+
+// peopleHeader is the header of a sheet's people: who they are, a column
+// per indicator, the month's total, redeemed, balance and benefits.
+func (b statementBook) peopleHeader() []any {
+	header := []any{b.say("rank", "排名"), b.say("id", "编号"), b.say("name", "姓名"), b.say("node", "所在网格"), b.say("roles", "角色")}
+	for _, k := range b.keys {
+		header = append(header, b.indicatorName(k))
+	}
+	return append(header, b.say("month total", "本月积分"), b.say("redeemed", "本月兑换"), b.say("balance", "积分余额"), b.say("benefits eligible", "可兑换福利"))
+}
+
+func (b statementBook) indicatorName(k string) string {
+	for _, in := range b.v.cur.Indicators {
+		if in.Key == k {
+			return in.Name(b.lang)
+		}
+	}
+	return b.say("manual", "人工调整")
+}
+
+func (b statementBook) roles(rs []model.Role) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+		if b.zh {
+			s[i] = r.Zh()
+		}
+	}
+	return strings.Join(s, b.say(", ", "、"))
+}
+
+// splitTower indexes the nodes by code and picks out the villages and the
+// (first) town.
+func splitTower(nodes []model.Node) (map[model.NodeCode]model.Node, []model.Node, model.Node) {
 	byCode := map[model.NodeCode]model.Node{}
 	var villages []model.Node
 	var town model.Node
@@ -175,108 +270,85 @@ func (a *app) statement(v pointsView, nodes []model.Node) []sheet {
 			}
 		}
 	}
-	monthName := p.Month.String()
-	if zh {
-		monthName = fmt.Sprintf("%d年%d月", p.Month.Year, int(p.Month.Mon))
-	}
-	if p.Through > 0 { // the month so far
-		monthName += fmt.Sprintf(say(" (days 1-%d)", "（截至%d日）"), p.Through)
-	}
-	keys := indicatorColumns(p)
-	name := func(k string) string {
-		for _, in := range p.Indicators {
-			if in.Key == k {
-				return in.Name(a.cfg.Lang)
-			}
-		}
-		return say("manual", "人工调整")
-	}
-	header := []any{say("rank", "排名"), say("id", "编号"), say("name", "姓名"), say("node", "所在网格"), say("roles", "角色")}
-	for _, k := range keys {
-		header = append(header, name(k))
-	}
-	header = append(header, say("month total", "本月积分"), say("redeemed", "本月兑换"), say("balance", "积分余额"), say("benefits eligible", "可兑换福利"))
-	roles := func(rs []model.Role) string {
-		s := make([]string, len(rs))
-		for i, r := range rs {
-			s[i] = string(r)
-			if zh {
-				s[i] = r.Zh()
-			}
-		}
-		return strings.Join(s, say(", ", "、"))
-	}
-	signature := say("Grid leaders (signatures): ____________    Village party secretary: ____________    (seal)    Posted on: ______-____-____",
-		"网格长签字：____________    村党组织书记签字：____________    （村委会盖章）    公示日期：______年____月____日")
-	townSignature := say("Prepared by: ____________    Town leader in charge: ____________    (seal)    Posted on: ______-____-____",
-		"经办人签字：____________    镇分管领导签字：____________    （镇政府盖章）    公示日期：______年____月____日")
+	return byCode, villages, town
+}
 
-	// The people of each village, and of the town itself, in rank order.
+// peopleByVillage groups the people of each village, and of the town
+// itself, in rank order.
+func peopleByVillage(people []model.PersonPoints) map[model.NodeCode][]model.PersonPoints {
 	groups := map[model.NodeCode][]model.PersonPoints{}
-	for _, x := range p.People {
+	for _, x := range people {
 		v := x.Node.Village()
 		if v == "" {
 			v = x.Node.Town()
 		}
 		groups[v] = append(groups[v], x)
 	}
-	grids := model.Teams(model.LevelGrid, v.cur.People, v.prev.People)
-	villageTeams := model.Teams(model.LevelVillage, v.cur.People, v.prev.People)
+	return groups
+}
 
-	sum := sheet{name: say("Summary", "汇总"), title: 1}
-	sum.rows = append(sum.rows, []any{fmt.Sprintf("%s %s %s", town.Name, monthName, say("points statement", "网格积分公示"))})
+// summary is the first sheet: each village's total against the month
+// before.
+func (b statementBook) summary(town model.Node, byCode map[model.NodeCode]model.Node) sheet {
+	sum := sheet{name: b.say("Summary", "汇总"), title: 1}
+	sum.rows = append(sum.rows, []any{fmt.Sprintf("%s %s %s", town.Name, b.monthName, b.say("points statement", "网格积分公示"))})
 	sum.header = []int{1}
-	sum.rows = append(sum.rows, []any{say("village", "村社"), say("code", "代码"), say("people", "人数"), say("month total", "本月积分"),
-		say("last month", "上月积分"), say("change", "环比")})
-	for _, t := range villageTeams {
+	sum.rows = append(sum.rows, []any{b.say("village", "村社"), b.say("code", "代码"), b.say("people", "人数"), b.say("month total", "本月积分"),
+		b.say("last month", "上月积分"), b.say("change", "环比")})
+	for _, t := range model.Teams(model.LevelVillage, b.v.cur.People, b.v.prev.People) {
 		sum.rows = append(sum.rows, []any{byCode[t.Node].Name, string(t.Node), t.People, t.Total, t.Previous, fmt.Sprintf("%+d", t.Trend())})
 	}
-	out := []sheet{sum}
+	return sum
+}
 
-	used := map[string]bool{sum.name: true}
-	list := append(slices.Clone(villages), town)
-	for _, vn := range list {
-		people := groups[vn.Code]
-		if vn.Code == town.Code && len(people) == 0 {
-			continue
-		}
-		s := sheet{name: sheetName(vn.Name, vn.Code, used), title: 1, people: len(people), town: vn.Code == town.Code}
-		where, signs := vn.Name, signature
-		if !s.town {
-			where = town.Name + " " + vn.Name
-		} else {
-			where += say(" (town)", "（镇级）")
-			signs = townSignature
-		}
-		s.rows = append(s.rows, []any{fmt.Sprintf("%s %s %s", where, monthName, say("points statement", "网格积分公示"))})
-		s.header = append(s.header, len(s.rows))
-		s.rows = append(s.rows, header)
-		for i, x := range people {
-			row := []any{i + 1, x.Person.String(), x.Name, v.names[x.Node], roles(x.Roles)}
-			for _, k := range keys {
-				row = append(row, x.By[k])
-			}
-			row = append(row, x.Total, x.Redeemed, x.Balance, strings.Join(benefitKeys(p, x.Balance, zh), say(", ", "、")))
-			s.rows = append(s.rows, row)
-		}
-		var teams [][]any
-		for _, t := range grids {
-			if t.Node.Village() == vn.Code {
-				teams = append(teams, []any{v.names[t.Node], t.People, t.Total, t.Leader, t.Workers,
-					fmt.Sprintf("%.0f%%", t.LeaderShare()*100), t.Previous, fmt.Sprintf("%+d", t.Trend())})
-			}
-		}
-		if len(teams) > 0 {
-			s.rows = append(s.rows, []any{})
-			s.header = append(s.header, len(s.rows))
-			s.rows = append(s.rows, []any{say("grid team", "网格团队"), say("people", "人数"), say("team total", "团队积分"),
-				say("grid leader", "网格长"), say("workers", "网格员等"), say("leader share", "网格长占比"), say("last month", "上月"), say("change", "环比")})
-			s.rows = append(s.rows, teams...)
-		}
-		s.rows = append(s.rows, []any{}, []any{signs})
-		out = append(out, s)
+// villageSheet is a village's sheet (or the town's, for its own people):
+// the title, the people, the grid teams and the line for the signatures.
+func (b statementBook) villageSheet(vn, town model.Node, people []model.PersonPoints, used map[string]bool) sheet {
+	s := sheet{name: sheetName(vn.Name, vn.Code, used), title: 1, people: len(people), town: vn.Code == town.Code}
+	where, signs := town.Name+" "+vn.Name, b.say("Grid leaders (signatures): ____________    Village party secretary: ____________    (seal)    Posted on: ______-____-____",
+		"网格长签字：____________    村党组织书记签字：____________    （村委会盖章）    公示日期：______年____月____日")
+	if s.town {
+		where = vn.Name + b.say(" (town)", "（镇级）")
+		signs = b.say("Prepared by: ____________    Town leader in charge: ____________    (seal)    Posted on: ______-____-____",
+			"经办人签字：____________    镇分管领导签字：____________    （镇政府盖章）    公示日期：______年____月____日")
 	}
-	return out
+	s.rows = append(s.rows, []any{fmt.Sprintf("%s %s %s", where, b.monthName, b.say("points statement", "网格积分公示"))})
+	s.header = append(s.header, len(s.rows))
+	s.rows = append(s.rows, b.header)
+	for i, x := range people {
+		s.rows = append(s.rows, b.personRow(i+1, x))
+	}
+	if teams := b.gridTeams(vn.Code); len(teams) > 0 {
+		s.rows = append(s.rows, []any{})
+		s.header = append(s.header, len(s.rows))
+		s.rows = append(s.rows, []any{b.say("grid team", "网格团队"), b.say("people", "人数"), b.say("team total", "团队积分"),
+			b.say("grid leader", "网格长"), b.say("workers", "网格员等"), b.say("leader share", "网格长占比"), b.say("last month", "上月"), b.say("change", "环比")})
+		s.rows = append(s.rows, teams...)
+	}
+	s.rows = append(s.rows, []any{}, []any{signs})
+	return s
+}
+
+// personRow is one person's row of a sheet, ranked rank.
+func (b statementBook) personRow(rank int, x model.PersonPoints) []any {
+	row := []any{rank, x.Person.String(), x.Name, b.v.names[x.Node], b.roles(x.Roles)}
+	for _, k := range b.keys {
+		row = append(row, x.By[k])
+	}
+	return append(row, x.Total, x.Redeemed, x.Balance, strings.Join(benefitKeys(b.v.cur, x.Balance, b.zh), b.say(", ", "、")))
+}
+
+// gridTeams are the rows of the village's grid teams, with the grid
+// leader's share.
+func (b statementBook) gridTeams(village model.NodeCode) [][]any {
+	var teams [][]any
+	for _, t := range b.grids {
+		if t.Node.Village() == village {
+			teams = append(teams, []any{b.v.names[t.Node], t.People, t.Total, t.Leader, t.Workers,
+				fmt.Sprintf("%.0f%%", t.LeaderShare()*100), t.Previous, fmt.Sprintf("%+d", t.Trend())})
+		}
+	}
+	return teams
 }
 
 // sheetName is a name Excel takes (at most 31 characters, none of

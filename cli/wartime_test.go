@@ -355,6 +355,18 @@ func TestReserveDraft(t *testing.T) {
 	assert.Contains(t, problems, "ok")
 }
 
+// initCounty is the Huajie demo (its officer P1), then the Yongkang
+// county's list around it with a county duty officer, whose id it returns.
+func (e *env) initCounty() string {
+	e.t.Helper()
+	e.initDemo(1)
+	e.ok("import", "villages", yongkang)
+	roster := e.write("roster.csv", "name,phone,role,node,on_duty\n"+
+		"县值班,13800000001,duty_officer,330784,yes\n")
+	e.ok("import", "roster", roster)
+	return e.personAt("330784", "duty_officer")
+}
+
 // TestWartimeAcrossTowns: in the Yongkang file a county officer puts the
 // whole county into wartime with one command: one activation per town,
 // listed before the question and after; status lists them; ending needs
@@ -362,12 +374,7 @@ func TestReserveDraft(t *testing.T) {
 func TestWartimeAcrossTowns(t *testing.T) {
 	// The Huajie demo (its officer P1), then the county's list around it.
 	e := newEnv(t)
-	e.initDemo(1)
-	e.ok("import", "villages", yongkang)
-	roster := e.write("roster.csv", "name,phone,role,node,on_duty\n"+
-		"县值班,13800000001,duty_officer,330784,yes\n")
-	e.ok("import", "roster", roster)
-	county := e.personAt("330784", "duty_officer")
+	county := e.initCounty()
 
 	out := e.ok("wartime", "on", "--reason", "flood", "--scope", "330784", "--yes", "--as", county)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -419,12 +426,7 @@ func TestWartimeAcrossTowns(t *testing.T) {
 // any town or village of the county.
 func TestNamesWithinTheSeat(t *testing.T) {
 	e := newEnv(t)
-	e.initDemo(1)
-	e.ok("import", "villages", yongkang)
-	roster := e.write("roster.csv", "name,phone,role,node,on_duty\n"+
-		"县值班,13800000001,duty_officer,330784,yes\n")
-	e.ok("import", "roster", roster)
-	county := e.personAt("330784", "duty_officer")
+	county := e.initCounty()
 
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "园丁社区居委会", "--yes", "--as", "P1"),
 		cli.ExitUsage, "园丁社区居委会", "in 花街镇")

@@ -59,13 +59,21 @@
 // Points (schema 11; see store/points.go):
 //
 //	points_rules         u64 Unix nanos a rule set applies from (0: the beginning) -> pointRuleSetRecord
-//	points_day           "20261129", u64 person id, indicator key -> i64 points (a total of 0 is not kept)
-//	points_month         "202611", u64 person id, indicator key -> i64 points
+//	points_month         "202611", u64 person id, indicator key -> i64 the month's total (8 bytes),
+//	                     then per day of the month whose total is not 0, in day order: the day
+//	                     (1 byte, 1-31) and its total (signed varint)   (schema 15; before:
+//	                     the i64 alone, and the days in points_day "20261129", u64 person id,
+//	                     indicator key -> i64)
 //
 // The writer books what each event earns (model.PointRules.Earn) in the
-// transaction that appends it; gridcmd check derives both totals again
-// from the log and names every one that differs, gridcmd points rebuild
-// rewrites them. Events record, from schema 11, the deadline their act
+// transaction that appends it: one read of the person's month entry (the
+// cap's) and one write of it; a month so far (through a day) sums the
+// entries' days. An entry goes when its total and all its days are 0; a
+// day of 0 is not kept. gridcmd check derives the month and day totals
+// again from the log and names every one that differs ("points_month
+// 202611 ..." for a month's, "points_day 20261129 ..." for a day's),
+// gridcmd points rebuild rewrites them. Migration 15 moved points_day's
+// totals into their month entries and removed points_day. Events record, from schema 11, the deadline their act
 // answered (due), their subject, points, on_behalf and completed. From
 // schema 12 the report of an incident a finding became names its finder as
 // subject (the liaison is its actor), and patrol_done/patrol_end name the

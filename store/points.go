@@ -21,20 +21,27 @@ import (
 // the writer appends events), so the totals are never behind the log;
 // RebuildPoints and Check derive them again from the log.
 //
-// Buckets (schema 11):
+// Buckets (schema 11; points_month's days and no points_day from the
+// migration migratePointsDaysInMonth):
 //
 //	points_rules  u64 Unix nanos the set applies from (0: the beginning) -> pointRuleSetRecord
-//	points_day    "20261129" (8 bytes), u64 person id, key -> i64 points (big-endian two's complement)
-//	points_month  "202611" (6 bytes), u64 person id, key -> i64 points
+//	points_month  "202611" (6 bytes), u64 person id, key -> the month's total as i64 (8 bytes,
+//	              big-endian two's complement), then one pair per day of the month whose
+//	              total is not zero, in day order: the day (one byte, 1-31), its total as a
+//	              signed varint (encoding/binary's AppendVarint)
 //
 // The key is an indicator's key, "manual" or "redeem"; a total of zero is
-// not kept. The period leads the key, so a month (or day) of everyone is
-// one prefix scan; the key comes last, so a person's totals of a period are
-// the prefix period + person.
+// not kept (a day's pair), and an entry whose month total is zero and has
+// no day left goes. The month leads the key, so a month of everyone is one
+// prefix scan; the key comes last, so a person's totals of a month are the
+// prefix month + person. A report books its points with one read (the
+// cap's, the total it adds to) and one write; the day totals (a month so
+// far, through a day) are summed from the pairs. Until that migration the
+// day totals were a bucket of their own, points_day ("20261129", person,
+// key -> i64), written beside the month's with every report.
 
 var (
 	bucketPointsRules = []byte("points_rules")
-	bucketPointsDay   = []byte("points_day")
 	bucketPointsMonth = []byte("points_month")
 )
 
@@ -223,13 +230,19 @@ func (s *DB) loadPoints(db *bolt.DB) (err error) {
 	})
 }
 
-// pointsKey is period (a day "20261129" or a month "202611"), the person,
-// the key.
+// pointsKey is period (a month "202611"; a day "20261129" in the
+// points_day of before), the person, the key.
 func pointsKey(period string, p model.PersonID, key string) []byte {
 	b := make([]byte, 0, len(period)+8+len(key))
 	b = append(b, period...)
 	b = binary.BigEndian.AppendUint64(b, uint64(p))
 	return append(b, key...)
+}
+
+// isPointsKey reports whether k is pointsKey(period, p, key).
+func isPointsKey(k []byte, period string, p model.PersonID, key string) bool {
+	return len(k) == len(period)+8+len(key) && string(k[:len(period)]) == period &&
+		getU64(k[len(period):len(period)+8]) == uint64(p) && string(k[len(period)+8:]) == key
 }
 
 // splitPointsKey reads a key of a bucket whose periods are n bytes long.
@@ -240,51 +253,172 @@ func splitPointsKey(k []byte, n int) (period string, p model.PersonID, key strin
 	return string(k[:n]), model.PersonID(getU64(k[n : n+8])), string(k[n+8:]), true
 }
 
-func getPoints(v []byte) int {
-	if len(v) != 8 {
+// monthTotal is the month's total of a points_month value.
+func monthTotal(v []byte) int {
+	if len(v) < 8 {
 		return 0
 	}
 	return int(int64(getU64(v)))
 }
 
-func putPoints(b *bolt.Bucket, k []byte, v int) error {
-	if v == 0 {
-		return b.Delete(k)
+// dayPoints is one day's pair of a points_month value.
+type dayPoints struct {
+	day    int // 1-31
+	points int
+}
+
+// monthDays reads the day pairs of a points_month value, checking that
+// each is a day 1-31 after the one before, with a total that is not zero.
+func monthDays(v []byte) ([]dayPoints, error) {
+	if len(v) < 8 {
+		return nil, fmt.Errorf("%d bytes, want a total of 8 and the days", len(v))
 	}
-	return b.Put(k, u64(uint64(int64(v))))
+	var out []dayPoints
+	for rest, last := v[8:], 0; len(rest) > 0; {
+		day := int(rest[0])
+		pts, n := binary.Varint(rest[1:])
+		switch {
+		case day < 1 || day > 31 || day <= last:
+			return out, fmt.Errorf("day %d after day %d", day, last)
+		case n <= 0:
+			return out, fmt.Errorf("day %d: bad varint", day)
+		case pts == 0:
+			return out, fmt.Errorf("day %d: a total of 0 kept", day)
+		}
+		out = append(out, dayPoints{day, int(pts)})
+		rest, last = rest[1+n:], day
+	}
+	return out, nil
+}
+
+// throughDay sums the day pairs of a points_month value up to day through
+// (a value it cannot read counts nothing past where it went wrong).
+func throughDay(v []byte, through int) int {
+	days, _ := monthDays(v)
+	sum := 0
+	for _, d := range days {
+		if d.day > through {
+			break
+		}
+		sum += d.points
+	}
+	return sum
+}
+
+// encodeMonth is a points_month value: the total, then the days that are
+// not zero (in day order).
+func encodeMonth(total int, days []dayPoints) []byte {
+	v := make([]byte, 8, 8+3*len(days))
+	binary.BigEndian.PutUint64(v, uint64(int64(total)))
+	for _, d := range days {
+		if d.points != 0 {
+			v = append(v, byte(d.day))
+			v = binary.AppendVarint(v, int64(d.points))
+		}
+	}
+	return v
+}
+
+// addPoints is the points_month value v with pts added to the month's
+// total and to day's (1-31), keeping the days in order; nil when nothing
+// is left (the total and every day zero). It copies v once, reading its
+// days in place. A day pair it cannot read is dropped from there on:
+// gridcmd check names what the log gives instead.
+func addPoints(v []byte, day, pts int) []byte {
+	total, rest := pts, []byte(nil)
+	if len(v) >= 8 {
+		total, rest = total+monthTotal(v), v[8:]
+	}
+	out := make([]byte, 8, len(v)+2+binary.MaxVarintLen64)
+	binary.BigEndian.PutUint64(out, uint64(int64(total)))
+	put := func(d int, p int64) {
+		if p != 0 {
+			out = append(out, byte(d))
+			out = binary.AppendVarint(out, p)
+		}
+	}
+	done := false
+	for last := 0; len(rest) > 0; {
+		d := int(rest[0])
+		p, n := binary.Varint(rest[1:])
+		if n <= 0 || d <= last || d > 31 {
+			break
+		}
+		rest, last = rest[1+n:], d
+		if !done && d == day {
+			put(d, p+int64(pts))
+			done = true
+			continue
+		}
+		if !done && d > day {
+			put(day, int64(pts))
+			done = true
+		}
+		put(d, p)
+	}
+	if !done {
+		put(day, int64(pts))
+	}
+	if total == 0 && len(out) == 8 {
+		return nil
+	}
+	return out
+}
+
+// dayOf is the day of the month of a day "20261129" (29), 0 if it is not
+// one.
+func dayOf(day string) int {
+	if len(day) != 8 || day[6] < '0' || day[6] > '3' || day[7] < '0' || day[7] > '9' {
+		return 0
+	}
+	return int(day[6]-'0')*10 + int(day[7]-'0')
 }
 
 // earn books what evs (just appended to the log in tx) earn: the writer
 // calls it for every request's events, in the transaction that appends
-// them.
+// them. Each entry is one read of its person's month entry (which the cap
+// has just read, if the indicator has one) and one write of it.
 func (s *DB) earn(tx *bolt.Tx, evs []model.Event) error {
-	var day, month *bolt.Bucket
+	var month *bolt.Bucket
+	var readKey, readVal []byte // the entry the cap read last, until a write
 	for _, ev := range evs {
 		if !s.pts.names[ev.Action] {
 			continue
 		}
-		if day == nil {
-			day, month = tx.Bucket(bucketPointsDay), tx.Bucket(bucketPointsMonth)
-			if day == nil || month == nil {
-				return fmt.Errorf("the points' buckets are missing (run gridcmd check)")
+		if month == nil {
+			if month = tx.Bucket(bucketPointsMonth); month == nil {
+				return fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketPointsMonth)
 			}
-			// Every commit of a busy day touches most of a period's leaf
+			// Every commit of a busy day touches most of a month's leaf
 			// pages (each worker's total) and writes each one it touched:
 			// fuller pages are fewer pages written.
-			day.FillPercent, month.FillPercent = appendFill, appendFill
+			month.FillPercent = appendFill
 		}
 		f := &txFacts{s: s, tx: tx, ev: ev}
 		es := s.pts.rules.Earn(ev, s.opts.Location, f, func(p model.PersonID, m, key string) int {
-			return getPoints(month.Get(pointsKey(m, p, key)))
+			readKey = pointsKey(m, p, key)
+			readVal = month.Get(readKey)
+			return monthTotal(readVal)
 		})
 		for _, e := range es {
-			for _, x := range []struct {
-				b *bolt.Bucket
-				k []byte
-			}{{day, pointsKey(e.Day, e.Person, e.Indicator)}, {month, pointsKey(e.Month(), e.Person, e.Indicator)}} {
-				if err := putPoints(x.b, x.k, getPoints(x.b.Get(x.k))+e.Points); err != nil {
-					return err
-				}
+			day := dayOf(e.Day)
+			if day == 0 {
+				return fmt.Errorf("points: %q is not a day", e.Day)
+			}
+			k, v := readKey, readVal
+			if !isPointsKey(k, e.Month(), e.Person, e.Indicator) {
+				k = pointsKey(e.Month(), e.Person, e.Indicator)
+				v = month.Get(k)
+			}
+			readKey, readVal = nil, nil
+			var err error
+			if nv := addPoints(v, day, e.Points); nv == nil {
+				err = month.Delete(k)
+			} else {
+				err = month.Put(k, nv)
+			}
+			if err != nil {
+				return err
 			}
 		}
 	}
@@ -405,25 +539,29 @@ func (s *DB) derive(ctx context.Context, tx *bolt.Tx) (l model.Ledger, n, entrie
 	return l, n, entries, nil
 }
 
-// storedLedger reads the totals the writer kept.
+// storedLedger reads the totals the writer kept: the months' and their
+// days'.
 func storedLedger(tx *bolt.Tx) (model.Ledger, []string) {
 	l := model.NewLedger()
 	var bad []string
-	for _, x := range []struct {
-		name []byte
-		n    int
-		m    map[model.LedgerKey]int
-	}{{bucketPointsDay, 8, l.Day}, {bucketPointsMonth, 6, l.Month}} {
-		_ = tx.Bucket(x.name).ForEach(func(k, v []byte) error {
-			period, p, key, ok := splitPointsKey(k, x.n)
-			if !ok || len(v) != 8 {
-				bad = append(bad, fmt.Sprintf("%s: malformed entry %q", x.name, k))
-				return nil
-			}
-			x.m[model.LedgerKey{Period: period, Person: p, Indicator: key}] = getPoints(v)
+	_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
+		month, p, key, ok := splitPointsKey(k, 6)
+		if !ok {
+			bad = append(bad, fmt.Sprintf("%s: malformed entry %q", bucketPointsMonth, k))
 			return nil
-		})
-	}
+		}
+		days, err := monthDays(v)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s: malformed entry %q: %v", bucketPointsMonth, k, err))
+		}
+		if t := monthTotal(v); t != 0 {
+			l.Month[model.LedgerKey{Period: month, Person: p, Indicator: key}] = t
+		}
+		for _, d := range days {
+			l.Day[model.LedgerKey{Period: fmt.Sprintf("%s%02d", month, d.day), Person: p, Indicator: key}] = d.points
+		}
+		return nil
+	})
 	return l, bad
 }
 
@@ -437,30 +575,47 @@ func (s *DB) rebuild(tx *bolt.Tx) (model.Rebuilt, error) {
 	old, _ := storedLedger(tx)
 	out := model.Rebuilt{Events: n, Entries: entries, Days: len(l.Day), Months: len(l.Month)}
 	out.Changed = len(diffLedger(old.Day, l.Day)) + len(diffLedger(old.Month, l.Month))
-	for _, x := range []struct {
-		name []byte
-		m    map[model.LedgerKey]int
-	}{{bucketPointsDay, l.Day}, {bucketPointsMonth, l.Month}} {
-		if err := tx.DeleteBucket(x.name); err != nil {
+	// A month's entry: its total and its days, gathered by month key.
+	type entry struct {
+		total int
+		days  []dayPoints
+	}
+	months := map[model.LedgerKey]*entry{}
+	at := func(k model.LedgerKey) *entry {
+		e := months[k]
+		if e == nil {
+			e = &entry{}
+			months[k] = e
+		}
+		return e
+	}
+	for k, v := range l.Month {
+		at(k).total = v
+	}
+	for k, v := range l.Day {
+		e := at(model.LedgerKey{Period: k.Period[:6], Person: k.Person, Indicator: k.Indicator})
+		e.days = append(e.days, dayPoints{dayOf(k.Period), v})
+	}
+	if err := tx.DeleteBucket(bucketPointsMonth); err != nil {
+		return out, err
+	}
+	b, err := tx.CreateBucket(bucketPointsMonth)
+	if err != nil {
+		return out, err
+	}
+	keys := make([][]byte, 0, len(months))
+	vals := make(map[string][]byte, len(months))
+	for k, e := range months {
+		kk := pointsKey(k.Period, k.Person, k.Indicator)
+		slices.SortFunc(e.days, func(a, b dayPoints) int { return a.day - b.day })
+		keys = append(keys, kk)
+		vals[string(kk)] = encodeMonth(e.total, e.days)
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	b.FillPercent = appendFill
+	for _, k := range keys {
+		if err := b.Put(k, vals[string(k)]); err != nil {
 			return out, err
-		}
-		b, err := tx.CreateBucket(x.name)
-		if err != nil {
-			return out, err
-		}
-		keys := make([][]byte, 0, len(x.m))
-		vals := map[string]int{}
-		for k, v := range x.m {
-			kk := pointsKey(k.Period, k.Person, k.Indicator)
-			keys = append(keys, kk)
-			vals[string(kk)] = v
-		}
-		slices.SortFunc(keys, bytes.Compare)
-		b.FillPercent = appendFill
-		for _, k := range keys {
-			if err := putPoints(b, k, vals[string(k)]); err != nil {
-				return out, err
-			}
 		}
 	}
 	return out, nil
@@ -514,7 +669,7 @@ func (c *checker) points(tx *bolt.Tx) error {
 	for _, x := range []struct {
 		name          string
 		kept, derived map[model.LedgerKey]int
-	}{{"points_day", kept.Day, derived.Day}, {"points_month", kept.Month, derived.Month}} {
+	}{{"points_day", kept.Day, derived.Day}, {"points_month", kept.Month, derived.Month}} { // a day's total, a month's
 		for _, k := range diffLedger(x.kept, x.derived) {
 			c.add("%s %s %s %s: kept %d, the log gives %d (run gridcmd points rebuild)", x.name, k.Period, k.Person, k.Indicator,
 				x.kept[k], x.derived[k])
@@ -552,33 +707,24 @@ func (s *DB) PointRules(ctx context.Context) (model.PointRules, error) {
 // q.Through (0: the whole month): person -> key -> points.
 func monthTotals(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]map[string]int {
 	out := map[model.PersonID]map[string]int{}
-	add := func(p model.PersonID, key string, v int) {
-		if out[p] == nil {
-			out[p] = map[string]int{}
-		}
-		out[p][key] += v
-	}
 	prefix := []byte(q.Month.Key())
-	if q.Through == 0 {
-		c := tx.Bucket(bucketPointsMonth).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if _, p, key, ok := splitPointsKey(k, 6); ok {
-				add(p, key, getPoints(v))
-			}
-		}
-		return out
-	}
-	last := fmt.Sprintf("%s%02d", q.Month.Key(), q.Through)
-	c := tx.Bucket(bucketPointsDay).Cursor()
+	c := tx.Bucket(bucketPointsMonth).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		day, p, key, ok := splitPointsKey(k, 8)
+		_, p, key, ok := splitPointsKey(k, 6)
 		if !ok {
 			continue
 		}
-		if day > last {
-			break
+		pts := monthTotal(v)
+		if q.Through > 0 {
+			pts = throughDay(v, q.Through)
 		}
-		add(p, key, getPoints(v))
+		if pts == 0 {
+			continue
+		}
+		if out[p] == nil {
+			out[p] = map[string]int{}
+		}
+		out[p][key] += pts
 	}
 	return out
 }
@@ -590,7 +736,7 @@ func balances(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]int {
 	if q.Month.IsZero() {
 		_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
 			if _, p, _, ok := splitPointsKey(k, 6); ok {
-				out[p] += getPoints(v)
+				out[p] += monthTotal(v)
 			}
 			return nil
 		})
@@ -600,7 +746,7 @@ func balances(tx *bolt.Tx, q model.PointsQuery) map[model.PersonID]int {
 	_ = tx.Bucket(bucketPointsMonth).ForEach(func(k, v []byte) error {
 		period, p, _, ok := splitPointsKey(k, 6)
 		if ok && (period < this || period == this && q.Through == 0) {
-			out[p] += getPoints(v)
+			out[p] += monthTotal(v)
 		}
 		return nil
 	})
@@ -857,4 +1003,62 @@ func migratePointsSubject12(tx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migratePointsDaysInMonth is migration 15 (appended to
+// migrations): the day totals move into points_month, each month entry
+// followed by its days (see the top of this file), and points_day goes, so
+// that a report writes one total, not two. Every points_day entry becomes
+// a pair of its month's entry (one with a month total of 0 where the
+// month's total was zero: its days still count for a month so far). An
+// entry of either bucket that is not 8 bytes is left out (check then names
+// what the log gives there; points rebuild writes it). Spelled out on the
+// stored bytes: what a migration does must not change after its release.
+// Run again on a file it has run on (points_day gone, or empty and
+// points_month's entries longer than 8 bytes), it changes nothing.
+func migratePointsDaysInMonth(tx *bolt.Tx) error {
+	day, month := tx.Bucket([]byte("points_day")), tx.Bucket([]byte("points_month"))
+	if month == nil {
+		return fmt.Errorf("points_month: missing (run gridcmd check)")
+	}
+	if day == nil {
+		return nil // moved already
+	}
+	vals := map[string][]byte{}
+	var keys []string
+	err := month.ForEach(func(k, v []byte) error {
+		if len(v) == 8 {
+			vals[string(k)] = append(make([]byte, 0, 16), v...)
+			keys = append(keys, string(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// points_day's keys are the day "20261129", the person (8 bytes),
+	// the key, in byte order: a month entry's days come in day order.
+	err = day.ForEach(func(k, v []byte) error {
+		if len(k) <= 16 || len(v) != 8 || int64(binary.BigEndian.Uint64(v)) == 0 || k[6] < '0' || k[6] > '3' || k[7] < '0' || k[7] > '9' {
+			return nil
+		}
+		mk := string(k[:6]) + string(k[8:])
+		mv, ok := vals[mk]
+		if !ok {
+			mv = make([]byte, 8, 16)
+			keys = append(keys, mk)
+		}
+		mv = append(mv, (k[6]-'0')*10+(k[7]-'0'))
+		vals[mk] = binary.AppendVarint(mv, int64(binary.BigEndian.Uint64(v)))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := month.Put([]byte(k), vals[k]); err != nil {
+			return err
+		}
+	}
+	return tx.DeleteBucket([]byte("points_day"))
 }

@@ -308,9 +308,12 @@ func TestCheckFindsTotalsThatDrifted(t *testing.T) {
 	tw.report(t, grid01, tw.worker01.ID, "a")
 	tw.report(t, grid01, tw.worker01.ID, "b")
 	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPointsMonth)
 		k := pointsKey("202611", tw.worker01.ID, "report")
-		require.NoError(t, tx.Bucket(bucketPointsMonth).Put(k, u64(7)))
-		return tx.Bucket(bucketPointsDay).Put(pointsKey("20261101", tw.leader01.ID, "report"), u64(1))
+		days, err := monthDays(b.Get(k))
+		require.NoError(t, err)
+		require.NoError(t, b.Put(k, encodeMonth(7, days)))
+		return b.Put(pointsKey("202611", tw.leader01.ID, "report"), encodeMonth(0, []dayPoints{{day: 1, points: 1}}))
 	}))
 	problems, err := tw.s.Check(tw.ctx)
 	require.NoError(t, err)
@@ -392,7 +395,7 @@ func TestPointsMigrateFromAnOlderFile(t *testing.T) {
 	raw, err := bolt.Open(tw.path, 0o600, nil)
 	require.NoError(t, err)
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketPointsRules, bucketPointsDay, bucketPointsMonth} {
+		for _, b := range [][]byte{bucketPointsRules, bucketPointsMonth} {
 			require.NoError(t, tx.DeleteBucket(b))
 		}
 		return tx.Bucket(bucketMeta).Put(metaSchema, u64(schemaBefore(t, migratePoints)))
@@ -546,7 +549,7 @@ func TestPatrolEventsEarn(t *testing.T) {
 // BenchmarkEarnInTx is what the points add to the writer's work per report
 // (compare BenchmarkReportInTx): booking a report's 信息采集 in the
 // transaction that appends it. Each report is by another person, so every
-// one reads its cap and writes a day and a month total afresh (the worst
+// one reads its cap and writes its month entry afresh (the worst
 // case; a person past a cap costs one read). The transaction is set up and
 // finished as the writer does (startTx, finish).
 func BenchmarkEarnInTx(b *testing.B) {

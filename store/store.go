@@ -218,6 +218,9 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 15: the points' day totals kept in their month's entry of
+	// points_month; points_day goes (store/points.go).
+	migratePointsDaysInMonth,
 }
 
 // createBuckets is the migration that creates the buckets names. Released
@@ -385,7 +388,7 @@ var allBuckets = [][]byte{
 	bucketWtActivations, bucketWtUnits, bucketWtDrafts, bucketWtAfter,
 	bucketDirectives, bucketDirectiveUnits, bucketIdxDirDue, bucketIdxUnitDirectives,
 	bucketTokens, bucketTokensByPerson, bucketIdempotency, bucketAlerts, bucketIdxAlertSource,
-	bucketPointsRules, bucketPointsDay, bucketPointsMonth,
+	bucketPointsRules, bucketPointsMonth,
 	bucketShifts, bucketIdxShiftRoom, bucketHandovers, bucketIdxHandoverRoom, bucketHeartbeats, bucketRoomWatch,
 	bucketPatrolAreas, bucketPatrols, bucketIdxPatrolsActive, bucketFindings, bucketIdxFindingsWaiting,
 	bucketRotations, bucketRotationReports, bucketPatrolIdem,

@@ -64,11 +64,7 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
 			if asJSON {
 				return writeJSON(a.out, res)
 			}
-			fmt.Fprintf(a.out, "p99_ms %.1f (p50 %.1f, %d events at %.0f/s; goal ≤ 500)\n", res.P99ms, res.P50ms, res.LatencySamples, rate)
-			fmt.Fprintf(a.out, "catchup_seconds %.2f after a %.1f s cut with %d events written (goal ≤ 20)\n", res.CatchupSeconds, res.CutSeconds, res.CutEvents)
-			fmt.Fprintf(a.out, "lost %d, doubled %d (goal 0 and 0)\n", res.Lost, res.Doubled)
-			fmt.Fprintf(a.out, "intake_ratio %.2f: %.0f/s with the node, %.0f/s without (rounds on %.0f, off %.0f; goal ≥ 0.8)\n",
-				res.IntakeRatio, res.IntakeOn, res.IntakeOff, res.RoundsOn, res.RoundsOff)
+			a.printFedBench(res, rate)
 			return nil
 		},
 	}
@@ -84,6 +80,14 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	bench.AddCommand(cmd)
 	return bench
+}
+
+func (a *app) printFedBench(res federation.BenchResult, rate float64) {
+	fmt.Fprintf(a.out, "p99_ms %.1f (p50 %.1f, %d events at %.0f/s; goal ≤ 500)\n", res.P99ms, res.P50ms, res.LatencySamples, rate)
+	fmt.Fprintf(a.out, "catchup_seconds %.2f after a %.1f s cut with %d events written (goal ≤ 20)\n", res.CatchupSeconds, res.CutSeconds, res.CutEvents)
+	fmt.Fprintf(a.out, "lost %d, doubled %d (goal 0 and 0)\n", res.Lost, res.Doubled)
+	fmt.Fprintf(a.out, "intake_ratio %.2f: %.0f/s with the node, %.0f/s without (rounds on %.0f, off %.0f; goal ≥ 0.8)\n",
+		res.IntakeRatio, res.IntakeOn, res.IntakeOff, res.RoundsOn, res.RoundsOff)
 }
 
 // runFedBench makes the towns' and the hub's files in a scratch folder and

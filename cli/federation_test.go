@@ -85,3 +85,19 @@ func TestHubWantsItsTowns(t *testing.T) {
 	e.initDemo(1)
 	fails(t, e.run("hub", "--addr", "127.0.0.1:0"), cli.ExitUsage, "federation.towns")
 }
+
+func TestBenchFederationJSONHasExactlyTheIssuesFields(t *testing.T) {
+	e := newEnv(t)
+	var got map[string]any
+	e.okJSON(&got, "bench", "federation", "--towns", "2", "--events", "300", "--cut", "100ms",
+		"--latency", "1s", "--intake", "200", "--workers", "4", "--rounds", "1", "--json")
+	var keys []string
+	for k := range got {
+		keys = append(keys, k)
+	}
+	assert.ElementsMatch(t, []string{"p99_ms", "catchup_seconds", "lost", "doubled", "intake_ratio"}, keys)
+	assert.EqualValues(t, 0, got["lost"])
+	assert.EqualValues(t, 0, got["doubled"])
+	assert.Greater(t, got["p99_ms"], 0.0)
+	assert.Greater(t, got["intake_ratio"], 0.0)
+}

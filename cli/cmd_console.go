@@ -181,6 +181,7 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 		return err
 	}
 	local, isLocal := db.(*store.DB)
+	var town *townNode // the town's federation node, when this console runs it
 	if isLocal {
 		logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
@@ -209,13 +210,20 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 			return err
 		}
 		defer r.stop(5 * time.Second)
+		// The town's node when federation.enabled: the console holding the
+		// file publishes the town's log as serve does.
+		town, err = a.startTownNode(ctx, local, log)
+		if err != nil {
+			return err
+		}
+		defer town.stop()
 	}
 	sub := db.Subscribe()
 	defer sub.Close()
 	m := ui.New(db, sub, ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
-		Bell: a.cfg.UI.Bell,
+		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town),
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	final, err := p.Run()

@@ -78,7 +78,21 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 		}
 		return err
 	}
+	var town *townNode
+	if !a.hubRole {
+		if town, err = a.startTownNode(ctx, db, log); err != nil {
+			if seats != nil {
+				_ = seats.stop(5 * time.Second)
+			}
+			_ = running.stop(5 * time.Second)
+			return err
+		}
+		defer town.stop()
+	}
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
+	if town != nil {
+		fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", town.node.Links()[0].Town, a.cfg.Federation.Hub)
+	}
 	if seats != nil {
 		fmt.Fprintf(a.out, "serving the console over SSH on %s (ssh -p %s HOST)\n", seats.addr, portOf(seats.addr))
 	}

@@ -46,6 +46,9 @@ type app struct {
 	held model.Service
 	// metrics, if set, adds to the API's /metrics (the seats' counters).
 	metrics func(io.Writer)
+	// hubRole: this process is the federation's hub ('gridcmd hub'), so
+	// serve starts no town node whatever federation.enabled says.
+	hubRole bool
 }
 
 // usageError marks errors of usage, so they exit with ExitUsage.
@@ -120,9 +123,9 @@ Exit status: 0 done; 1 bad usage or input; 2 refused by the rules or not found.`
 		a.reportCmd(), a.incidentsCmd(), a.showCmd(),
 		a.actionCmd(model.ActAcknowledge), a.actionCmd(model.ActEscalate), a.actionCmd(model.ActDispatch),
 		a.actionCmd(model.ActResolve), a.actionCmd(model.ActClose), a.actionCmd(model.ActReopen), a.noteCmd(),
-		a.backupCmd(), a.checkCmd(), a.benchSSH(a.benchAPI(a.benchCmd())), a.consoleCmd(), a.demoCmd(),
+		a.backupCmd(), a.checkCmd(), a.benchFederation(a.benchSSH(a.benchAPI(a.benchCmd()))), a.consoleCmd(), a.demoCmd(),
 		a.wartimeCmd(), a.reserveCmd(), a.directiveCmd(),
-		a.serveCmd(), a.tokenCmd(), a.keyCmd(),
+		a.serveCmd(), a.tokenCmd(), a.keyCmd(), a.hubCmd(), a.federationCmd(),
 		a.actionCmd(model.ActInvalid), a.pointsCmd(), a.scorecardCmd(),
 		a.patrolCmd(), a.findingCmd(), a.rotationCmd(),
 		a.dutyCmd(), a.handoverCmd(), a.heartbeatCmd(), a.replayCmd(), a.timelineCmd(),

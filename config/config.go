@@ -41,6 +41,7 @@ type Config struct {
 	Points        Points            `mapstructure:"points"`
 	Patrol        Patrol            `mapstructure:"patrol"`
 	Watchdog      Watchdog          `mapstructure:"watchdog"`
+	Federation    Federation        `mapstructure:"federation"`
 
 	// Set by Load, not read from the file.
 	Location *time.Location `mapstructure:"-"`
@@ -156,6 +157,7 @@ func Defaults() map[string]any {
 		"watchdog.category":      string(p.Watchdog.Category),
 	}
 	pointsDefaults(d)
+	federationDefaults(d)
 	for t, v := range p.Ack {
 		d["deadlines.ack."+string(t)] = v.String()
 	}
@@ -554,6 +556,9 @@ func (c *Config) finish() error {
 		c.SSH.HostKey = DefaultHostKeyPath()
 	}
 	if err := c.SSH.check(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := c.Federation.check(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	return nil

@@ -1,0 +1,103 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+	"gridcmd/federation"
+	"gridcmd/model"
+)
+
+func TestFederationKeyWritesSeedAndPrintsPublicKey(t *testing.T) {
+	e := newEnv(t)
+	seedFile := e.path("town.nk")
+	pub := strings.TrimSpace(e.ok("federation", "key", "--out", seedFile))
+	assert.Len(t, pub, 56)
+	assert.True(t, strings.HasPrefix(pub, "U"), pub)
+	kp, err := federation.ReadSeed(seedFile)
+	require.NoError(t, err)
+	got, err := kp.PublicKey()
+	require.NoError(t, err)
+	assert.Equal(t, pub, got)
+	fi, err := os.Stat(seedFile)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	// It never overwrites a seed.
+	fails(t, e.run("federation", "key", "--out", seedFile), cli.ExitUsage, "exists")
+}
+
+func TestFederationStatusJSONHasExactlyTheIssuesFields(t *testing.T) {
+	e := newEnv(t)
+	dir := e.db + ".nats"
+	require.NoError(t, os.MkdirAll(dir, 0o700))
+	st := federation.Status{Role: "hub", PID: 1, Updated: time.Now(), Links: []model.FedLink{
+		{Role: "hub", Town: "T1", Connected: true, Pending: 3, LastAckSeq: 40, LagSeconds: 1.5},
+		{Role: "hub", Town: "T2", Pending: 12, LastAckSeq: 7, LagSeconds: 90, CutSince: time.Now().Add(-time.Minute)},
+	}}
+	b, err := json.Marshal(st)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, federation.StatusFile), b, 0o600))
+
+	var rows []map[string]any
+	e.okJSON(&rows, "federation", "status", "--json")
+	require.Len(t, rows, 2)
+	for _, r := range rows {
+		var keys []string
+		for k := range r {
+			keys = append(keys, k)
+		}
+		assert.ElementsMatch(t, []string{"role", "town", "hub", "connected", "pending", "last_ack_seq", "lag_seconds"}, keys)
+	}
+	assert.Equal(t, "T2", rows[1]["town"])
+	assert.Equal(t, false, rows[1]["connected"])
+	assert.EqualValues(t, 12, rows[1]["pending"])
+	assert.EqualValues(t, 40, rows[0]["last_ack_seq"])
+
+	out := e.ok("federation", "status")
+	assert.Contains(t, out, "LAST_ACK_SEQ")
+	assert.Contains(t, out, "cut")
+
+	// A node that stopped writing reads as not running, every link cut.
+	st.Updated = time.Now().Add(-time.Hour)
+	b, _ = json.Marshal(st)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, federation.StatusFile), b, 0o600))
+	e.okJSON(&rows, "federation", "status", "--json")
+	assert.Equal(t, false, rows[0]["connected"])
+	assert.Contains(t, e.ok("federation", "status"), "no federation node runs")
+}
+
+func TestFederationStatusWithoutANode(t *testing.T) {
+	e := newEnv(t)
+	fails(t, e.run("federation", "status"), cli.ExitUsage, "no node has run")
+	assert.Equal(t, "[]\n", e.ok("federation", "status", "--json"))
+}
+
+func TestHubWantsItsTowns(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	fails(t, e.run("hub", "--addr", "127.0.0.1:0"), cli.ExitUsage, "federation.towns")
+}
+
+func TestBenchFederationJSONHasExactlyTheIssuesFields(t *testing.T) {
+	e := newEnv(t)
+	var got map[string]any
+	e.okJSON(&got, "bench", "federation", "--towns", "2", "--events", "300", "--cut", "100ms",
+		"--latency", "1s", "--intake", "200", "--workers", "4", "--rounds", "1", "--json")
+	var keys []string
+	for k := range got {
+		keys = append(keys, k)
+	}
+	assert.ElementsMatch(t, []string{"p99_ms", "catchup_seconds", "lost", "doubled", "intake_ratio"}, keys)
+	assert.EqualValues(t, 0, got["lost"])
+	assert.EqualValues(t, 0, got["doubled"])
+	assert.Greater(t, got["p99_ms"], 0.0)
+	assert.Greater(t, got["intake_ratio"], 0.0)
+}

@@ -1,0 +1,110 @@
+package cli_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/federation"
+	"gridcmd/model"
+)
+
+// countModel is the hub's read model for the SIGKILL test: what reached
+// it, each (town, seq) counted.
+type countModel struct {
+	mu      sync.Mutex
+	applied map[model.NodeCode]uint64
+	seen    map[string]int
+	gaps    int
+}
+
+func (c *countModel) FedApply(_ context.Context, recs []model.FedRecord) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, r := range recs {
+		c.seen[model.FedMsgID(r.Town, r.Seq)]++
+		if r.Seq <= c.applied[r.Town] {
+			continue
+		}
+		if r.Seq != c.applied[r.Town]+1 {
+			c.gaps++
+		}
+		c.applied[r.Town] = r.Seq
+		n++
+	}
+	return n, nil
+}
+
+func (c *countModel) FedApplied(_ context.Context, town model.NodeCode) (uint64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.applied[town], nil
+}
+
+// A town killed with SIGKILL between its commit and its publish, then
+// between the local stream's ack and the cursor's write, publishes again
+// on start, and the hub has every event of its log once.
+func TestTownKilledBetweenCommitAndPublishRepublishesOnce(t *testing.T) {
+	dir := t.TempDir()
+	seed, pub, err := federation.NewTownKey()
+	require.NoError(t, err)
+	seedFile := filepath.Join(dir, "town.nk")
+	require.NoError(t, os.WriteFile(seedFile, []byte(seed+"\n"), 0o600))
+	const town = "330784114"
+	rm := &countModel{applied: map[model.NodeCode]uint64{}, seen: map[string]int{}}
+	hub, err := federation.StartHub(context.Background(), federation.HubConfig{
+		StoreDir: filepath.Join(dir, "hub"), Listen: "127.0.0.1:0",
+		Towns: []federation.HubTown{{Code: town, Nkey: pub}}, ReadModel: rm,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { hub.Close() })
+
+	child := func(mode string, n, at int) (string, *os.ProcessState) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "GRIDCMD_FEDKILL_CHILD="+mode,
+			"FEDKILL_N="+strconv.Itoa(n), "FEDKILL_AT="+strconv.Itoa(at), "FEDKILL_TOWN="+town,
+			"FEDKILL_DB="+filepath.Join(dir, "town.db"), "FEDKILL_DIR="+filepath.Join(dir, "town.nats"),
+			"FEDKILL_HUB="+hub.LeafURL(), "FEDKILL_SEED="+seedFile)
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatalf("child %s: %v", mode, err)
+		}
+		require.NotContains(t, errOut.String(), "fedkill child:", "child %s", mode)
+		return out.String(), cmd.ProcessState
+	}
+	killed := func(st *os.ProcessState) bool {
+		ws, ok := st.Sys().(syscall.WaitStatus)
+		return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+	}
+
+	_, st := child("before", 200, 120)
+	require.True(t, killed(st), "the town was to die before publishing (%v)", st)
+	_, st = child("after", 200, 300)
+	require.True(t, killed(st), "the town was to die after the ack (%v)", st)
+	out, st := child("resume", 0, 0)
+	require.True(t, st.Success(), "resume: %v %s", st, out)
+	last, err := strconv.ParseUint(strings.TrimSpace(out), 10, 64)
+	require.NoError(t, err, out)
+	require.GreaterOrEqual(t, last, uint64(300))
+
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	require.Equal(t, last, rm.applied[town])
+	require.Zero(t, rm.gaps)
+	for seq := uint64(1); seq <= last; seq++ {
+		require.Equal(t, 1, rm.seen[model.FedMsgID(town, seq)], "event %d reached the hub %d times", seq, rm.seen[model.FedMsgID(town, seq)])
+	}
+}

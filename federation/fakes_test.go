@@ -1,0 +1,184 @@
+package federation
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"gridcmd/model"
+)
+
+// memOutbox is a town's log and cursor in memory (the store's stand-in).
+type memOutbox struct {
+	mu      sync.Mutex
+	town    model.NodeCode
+	log     []model.FedRecord
+	cursor  uint64
+	cursors int // SetFedCursor calls
+}
+
+func (o *memOutbox) add(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for range n {
+		seq := uint64(len(o.log) + 1)
+		o.log = append(o.log, model.FedRecord{Town: o.town, Seq: seq, Data: fmt.Appendf(nil, `{"town":%q,"seq":%d}`, o.town, seq)})
+	}
+}
+
+func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if after >= uint64(len(o.log)) {
+		return nil, nil
+	}
+	out := o.log[after:]
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return append([]model.FedRecord(nil), out...), nil
+}
+
+func (o *memOutbox) FedCursor(context.Context) (uint64, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.cursor, nil
+}
+
+func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.cursor = seq
+	o.cursors++
+	return nil
+}
+
+// memReadModel is the hub's read model in memory: applied seq per town,
+// and how many times each (town, seq) reached it (applied or skipped).
+type memReadModel struct {
+	mu      sync.Mutex
+	applied map[model.NodeCode]uint64
+	seen    map[string]int
+	gaps    int
+}
+
+func newReadModel() *memReadModel {
+	return &memReadModel{applied: map[model.NodeCode]uint64{}, seen: map[string]int{}}
+}
+
+func (r *memReadModel) FedApply(_ context.Context, recs []model.FedRecord) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, rec := range recs {
+		r.seen[model.FedMsgID(rec.Town, rec.Seq)]++
+		if rec.Seq <= r.applied[rec.Town] {
+			continue
+		}
+		if rec.Seq != r.applied[rec.Town]+1 {
+			r.gaps++
+		}
+		r.applied[rec.Town] = rec.Seq
+		n++
+	}
+	return n, nil
+}
+
+func (r *memReadModel) FedApplied(_ context.Context, town model.NodeCode) (uint64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.applied[town], nil
+}
+
+func (r *memReadModel) appliedOf(town model.NodeCode) uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.applied[town]
+}
+
+// doubles is how many (town, seq) reached the read model more than once.
+func (r *memReadModel) doubles() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.seen {
+		if c > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// memCommands is the hub's command outbox in memory.
+type memCommands struct {
+	mu     sync.Mutex
+	log    []model.FedRecord
+	cursor uint64
+}
+
+func (c *memCommands) add(town model.NodeCode, data string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seq := uint64(len(c.log) + 1)
+	c.log = append(c.log, model.FedRecord{Town: town, Seq: seq, Data: []byte(data)})
+}
+
+func (c *memCommands) FedCommandsPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if after >= uint64(len(c.log)) {
+		return nil, nil
+	}
+	out := c.log[after:]
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return append([]model.FedRecord(nil), out...), nil
+}
+
+func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cursor, nil
+}
+
+func (c *memCommands) SetFedCommandCursor(_ context.Context, seq uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cursor = seq
+	return nil
+}
+
+// memCommander is a town applying commands: each number once (as the
+// store does), counting how often each was handed over.
+type memCommander struct {
+	mu      sync.Mutex
+	last    uint64
+	applied []string
+	handed  map[uint64]int
+	fail    bool
+}
+
+func (c *memCommander) FedCommand(_ context.Context, cmd model.FedRecord) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.handed == nil {
+		c.handed = map[uint64]int{}
+	}
+	c.handed[cmd.Seq]++
+	if c.fail {
+		return fmt.Errorf("disk full")
+	}
+	if cmd.Seq <= c.last {
+		return nil
+	}
+	c.last = cmd.Seq
+	c.applied = append(c.applied, string(cmd.Data))
+	return nil
+}
+
+func (c *memCommander) got() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.applied...)
+}

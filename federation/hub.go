@@ -1,0 +1,510 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nkeys"
+
+	"gridcmd/model"
+)
+
+// HubConfig is what a hub runs with.
+type HubConfig struct {
+	StoreDir string    // JetStream's files (beside the county's database)
+	Listen   string    // the leaf-node listener, host:port (port 0: any)
+	Towns    []HubTown // the towns it federates, each with its key
+	TLS      TLSFiles  // cert and key: TLS on the listener; ca: towns must show a cert it signed
+
+	ReadModel model.FedReadModel     // where the towns' records are applied
+	Commands  model.FedCommandOutbox // commands for the towns (nil: none)
+
+	Duplicates time.Duration           // the streams' duplicate window (default 1h)
+	Poll       time.Duration           // how often the command outbox is read when not notified (default 100ms)
+	Now        func() time.Time        // the clock (default time.Now)
+	Logf       func(string, ...any)    // the server's and the loops' log (nil: silent)
+	OnApply    func([]model.FedRecord) // called after each applied batch (the bench's probe; nil: none)
+}
+
+// Hub is the county's (or city's) end of the federation.
+type Hub struct {
+	cfg    HubConfig
+	srv    *server.Server
+	port   int // the leaf listener's
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wake   chan struct{}
+
+	mu     sync.Mutex
+	newest map[model.NodeCode]time.Time // publish time of the newest applied record per town
+	cut    map[model.NodeCode]time.Time // since when a town's link is down (zero: up)
+	links  []model.FedLink
+}
+
+// StartHub starts the hub's server, its streams and consumers, the applier
+// and the command publisher. Close stops them.
+func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
+	if cfg.ReadModel == nil {
+		return nil, errors.New("federation: the hub needs a read model")
+	}
+	if err := validTowns(cfg.Towns); err != nil {
+		return nil, err
+	}
+	cfg = hubDefaults(cfg)
+	opts, self, err := hubOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := startServer(opts, cfg.Logf)
+	if err != nil {
+		return nil, err
+	}
+	h := &Hub{cfg: cfg, srv: srv, port: opts.LeafNode.Port, wake: make(chan struct{}, 1), newest: map[model.NodeCode]time.Time{}, cut: map[model.NodeCode]time.Time{}}
+	for _, t := range cfg.Towns {
+		h.cut[t.Code] = cfg.Now()
+	}
+	if err := h.connect(ctx, self); err != nil {
+		h.closeConn()
+		stopServer(srv)
+		return nil, err
+	}
+	loopCtx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	h.wg.Add(1)
+	go func() { defer h.wg.Done(); h.applyLoop(loopCtx) }()
+	h.wg.Add(1)
+	go func() { defer h.wg.Done(); h.watchLoop(loopCtx) }()
+	if cfg.Commands != nil {
+		h.wg.Add(1)
+		go func() { defer h.wg.Done(); h.commandLoop(loopCtx) }()
+	}
+	return h, nil
+}
+
+func hubDefaults(cfg HubConfig) HubConfig {
+	if cfg.Duplicates <= 0 {
+		cfg.Duplicates = time.Hour
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 100 * time.Millisecond
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return cfg
+}
+
+func hubOptions(cfg HubConfig) (*server.Options, nkeys.KeyPair, error) {
+	host, port, err := hostPort(cfg.Listen)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(cfg.StoreDir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("federation.store_dir: %w", err)
+	}
+	self, err := nkeys.CreateUser()
+	if err != nil {
+		return nil, nil, err
+	}
+	selfPub, _ := self.PublicKey()
+	opts := &server.Options{
+		ServerName:      "gridcmd-" + HubDomain,
+		DontListen:      true,
+		JetStream:       true,
+		JetStreamDomain: HubDomain,
+		StoreDir:        cfg.StoreDir,
+		Nkeys:           hubUsers(cfg.Towns, selfPub),
+		LeafNode:        server.LeafNodeOpts{Host: host, Port: port, AuthTimeout: 5},
+	}
+	if port == 0 {
+		opts.LeafNode.Port = -1 // any free port
+	}
+	if cfg.TLS.Enabled() {
+		tc, err := cfg.TLS.serverTLS()
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.LeafNode.TLSConfig = tc
+		opts.LeafNode.TLSTimeout = 5
+	}
+	return opts, self, nil
+}
+
+func (h *Hub) connect(ctx context.Context, self nkeys.KeyPair) error {
+	pub, _ := self.PublicKey()
+	nc, err := connectInProcess(h.srv, "gridcmd-hub", nats.Nkey(pub, self.Sign))
+	if err != nil {
+		return err
+	}
+	h.nc = nc
+	if h.js, err = jetstream.New(nc); err != nil {
+		return err
+	}
+	if err := h.setupStreams(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// setupStreams makes (or updates to the configured towns) the hub's
+// stream sourcing every town's, the command stream, the applier and each
+// town's command consumer.
+func (h *Hub) setupStreams(ctx context.Context) error {
+	var sources []*jetstream.StreamSource
+	for _, t := range h.cfg.Towns {
+		sources = append(sources, &jetstream.StreamSource{
+			Name: TownStream(t.Code),
+			External: &jetstream.ExternalStream{
+				APIPrefix:     jsAPIPrefix(string(t.Code)),
+				DeliverPrefix: deliverPrefix(t.Code),
+			},
+		})
+	}
+	_, err := h.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       hubStream,
+		Sources:    sources,
+		Storage:    jetstream.FileStorage,
+		Duplicates: h.cfg.Duplicates,
+		MaxAge:     streamMaxAge,
+	})
+	if err != nil {
+		return fmt.Errorf("federation: hub stream: %w", err)
+	}
+	_, err = h.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:       commandsStream,
+		Subjects:   []string{"gridcmd.*.commands"},
+		Storage:    jetstream.FileStorage,
+		Duplicates: h.cfg.Duplicates,
+		MaxAge:     streamMaxAge,
+	})
+	if err != nil {
+		return fmt.Errorf("federation: command stream: %w", err)
+	}
+	for _, t := range h.cfg.Towns {
+		_, err := h.js.CreateOrUpdateConsumer(ctx, commandsStream, jetstream.ConsumerConfig{
+			Durable:       commandConsumer(t.Code),
+			FilterSubject: CommandsSubject(t.Code),
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			AckWait:       30 * time.Second,
+			MaxAckPending: 256,
+		})
+		if err != nil {
+			return fmt.Errorf("federation: command consumer of town %s: %w", t.Code, err)
+		}
+	}
+	_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
+		Durable:       hubApplier,
+		AckPolicy:     jetstream.AckAllPolicy,
+		AckWait:       30 * time.Second,
+		MaxAckPending: 20000,
+	})
+	if err != nil {
+		return fmt.Errorf("federation: hub applier: %w", err)
+	}
+	return nil
+}
+
+// LeafURL is the hub's leaf-node listener as a town dials it.
+func (h *Hub) LeafURL() string {
+	scheme := "nats"
+	if h.cfg.TLS.Enabled() {
+		scheme = "tls"
+	}
+	return fmt.Sprintf("%s://127.0.0.1:%d", scheme, h.port)
+}
+
+// Port is the leaf-node listener's port (the one chosen, when 0 was asked).
+func (h *Hub) Port() int {
+	return h.port
+}
+
+// Notify wakes the command publisher (a command was queued).
+func (h *Hub) Notify() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops the loops, the client and the server.
+func (h *Hub) Close() error {
+	if h.cancel != nil {
+		h.cancel()
+	}
+	h.wg.Wait()
+	h.closeConn()
+	stopServer(h.srv)
+	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
+	return nil
+}
+
+func (h *Hub) closeConn() {
+	if h.nc != nil {
+		h.nc.Close()
+	}
+}
+
+func (h *Hub) logf(format string, args ...any) {
+	if h.cfg.Logf != nil {
+		h.cfg.Logf(format, args...)
+	}
+}
+
+// applyLoop takes the sourced records from the hub's stream in batches and
+// applies each batch to the read model in one call, acking (ack-all) only
+// after it applied; a batch that fails is tried again before any later one,
+// so an ack never covers a record not applied.
+func (h *Hub) applyLoop(ctx context.Context) {
+	cons, err := h.js.Consumer(ctx, hubStream, hubApplier)
+	if err != nil {
+		h.logf("federation: hub applier: %v", err)
+		return
+	}
+	msgs := make(chan jetstream.Msg, 4096)
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		select {
+		case msgs <- m:
+		case <-ctx.Done():
+		}
+	}, jetstream.PullMaxMessages(2000))
+	if err != nil {
+		h.logf("federation: hub applier: %v", err)
+		return
+	}
+	defer cc.Stop()
+	for {
+		var batch []jetstream.Msg
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-msgs:
+			batch = append(batch, m)
+		}
+	drain:
+		for len(batch) < 2000 {
+			select {
+			case m := <-msgs:
+				batch = append(batch, m)
+			default:
+				break drain
+			}
+		}
+		if !h.applyBatch(ctx, batch) {
+			return
+		}
+	}
+}
+
+// applyBatch applies a batch until it succeeds (or the hub closes).
+func (h *Hub) applyBatch(ctx context.Context, batch []jetstream.Msg) bool {
+	recs, times := h.records(batch)
+	for {
+		_, err := h.cfg.ReadModel.FedApply(ctx, recs)
+		if err == nil {
+			break
+		}
+		h.logf("federation: applying %d records: %v (trying again)", len(recs), err)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(time.Second):
+		}
+	}
+	h.mu.Lock()
+	for town, t := range times {
+		if t.After(h.newest[town]) {
+			h.newest[town] = t
+		}
+	}
+	h.mu.Unlock()
+	if h.cfg.OnApply != nil {
+		h.cfg.OnApply(recs)
+	}
+	if err := batch[len(batch)-1].Ack(); err != nil {
+		h.logf("federation: hub ack: %v", err)
+	}
+	return true
+}
+
+// records reads a batch's records, dropping (with a log line) any whose
+// subject, sequence or id do not agree: a record's town is its subject's,
+// which the town's permissions keep its own.
+func (h *Hub) records(batch []jetstream.Msg) ([]model.FedRecord, map[model.NodeCode]time.Time) {
+	recs := make([]model.FedRecord, 0, len(batch))
+	times := map[model.NodeCode]time.Time{}
+	for _, m := range batch {
+		town := townOfSubject(m.Subject(), "events")
+		seq := headerSeq(m.Headers().Get(HeaderSeq))
+		if town == "" || seq == 0 || m.Headers().Get(jetstream.MsgIDHeader) != model.FedMsgID(town, seq) {
+			h.logf("federation: hub dropped a message on %q (seq %d, id %q)", m.Subject(), seq, m.Headers().Get(jetstream.MsgIDHeader))
+			continue
+		}
+		recs = append(recs, model.FedRecord{Town: town, Seq: seq, Data: m.Data()})
+		if t := headerTime(m.Headers().Get(HeaderTime)); t.After(times[town]) {
+			times[town] = t
+		}
+	}
+	return recs, times
+}
+
+// commandLoop publishes the command outbox into the command stream.
+func (h *Hub) commandLoop(ctx context.Context) {
+	p := &publisher{
+		js:     h.js,
+		stream: commandsStream,
+		pending: func(ctx context.Context, after uint64) ([]model.FedRecord, error) {
+			return h.cfg.Commands.FedCommandsPending(ctx, after, publishBatch)
+		},
+		cursor:    h.cfg.Commands.FedCommandCursor,
+		setCursor: h.cfg.Commands.SetFedCommandCursor,
+		subject:   func(r model.FedRecord) string { return CommandsSubject(r.Town) },
+		wake:      h.wake,
+		poll:      h.cfg.Poll,
+		now:       h.cfg.Now,
+		logf:      h.logf,
+	}
+	p.run(ctx)
+}
+
+// watchLoop keeps the links' states and mends a known race of sourcing
+// across a leaf connection: when a town's leaf connects, the hub's source
+// tries at once to make its consumer in the town's domain, often before
+// the town's interest in its API has reached the hub; the request is lost
+// and the source waits 30 s to try again. A source found idle while its
+// town is connected is set up again (removed and added back; the hub's
+// stream remembers how far it had sourced, and the message ids drop any
+// overlap).
+func (h *Hub) watchLoop(ctx context.Context) {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	up := map[model.NodeCode]time.Time{}
+	nudged := map[model.NodeCode]time.Time{}
+	h.seedNewest(ctx)
+	for n := 0; ; n++ {
+		conn := h.leafTowns()
+		info, err := h.hubStreamInfo(ctx)
+		if n%4 == 0 {
+			h.refreshLinks(ctx, conn, info)
+			st := Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: h.Links()}
+			if err := writeStatus(h.cfg.StoreDir, st); err != nil {
+				h.logf("federation: status: %v", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if err != nil {
+			continue
+		}
+		now := time.Now()
+		for _, t := range h.cfg.Towns {
+			if !conn[t.Code] {
+				delete(up, t.Code)
+				h.setCut(t.Code, true)
+				continue
+			}
+			h.setCut(t.Code, false)
+			if _, ok := up[t.Code]; !ok {
+				up[t.Code] = now
+			}
+			si := sourceOf(info, t.Code)
+			idle := si == nil || si.Error != nil || si.Active < 0 || si.Active > 2500*time.Millisecond
+			if idle && now.Sub(up[t.Code]) > 750*time.Millisecond && now.Sub(nudged[t.Code]) > 5*time.Second {
+				nudged[t.Code] = now
+				if err := h.resource(ctx, t.Code); err != nil {
+					h.logf("federation: setting up the source of town %s again: %v", t.Code, err)
+				}
+			}
+		}
+	}
+}
+
+// leafTowns are the towns whose leaf connection is up: the town's
+// interest in its own domain's consumer API is on the hub (the
+// permissions let only that town's key ask for it).
+func (h *Hub) leafTowns() map[model.NodeCode]bool {
+	out := map[model.NodeCode]bool{}
+	lz, err := h.srv.Leafz(&server.LeafzOptions{Subscriptions: true})
+	if err != nil {
+		return out
+	}
+	want := map[string]model.NodeCode{}
+	for _, t := range h.cfg.Towns {
+		want[jsAPIPrefix(string(t.Code))+".CONSUMER.>"] = t.Code
+	}
+	for _, l := range lz.Leafs {
+		for _, s := range l.Subs {
+			if town, ok := want[s]; ok {
+				out[town] = true
+			}
+		}
+	}
+	return out
+}
+
+func (h *Hub) hubStreamInfo(ctx context.Context) (*jetstream.StreamInfo, error) {
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	s, err := h.js.Stream(cctx, hubStream)
+	if err != nil {
+		return nil, err
+	}
+	return s.Info(cctx)
+}
+
+func sourceOf(info *jetstream.StreamInfo, town model.NodeCode) *jetstream.StreamSourceInfo {
+	for _, si := range info.Sources {
+		if si != nil && si.Name == TownStream(town) {
+			return si
+		}
+	}
+	return nil
+}
+
+// resource removes the town's source from the hub's stream and adds it
+// back, which sets its consumer up at once.
+func (h *Hub) resource(ctx context.Context, town model.NodeCode) error {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := h.js.Stream(cctx, hubStream)
+	if err != nil {
+		return err
+	}
+	cfg := s.CachedInfo().Config
+	all := cfg.Sources
+	var without []*jetstream.StreamSource
+	for _, src := range all {
+		if src.Name != TownStream(town) {
+			without = append(without, src)
+		}
+	}
+	cfg.Sources = without
+	if _, err := h.js.UpdateStream(cctx, cfg); err != nil {
+		return err
+	}
+	cfg.Sources = all
+	_, err = h.js.UpdateStream(cctx, cfg)
+	return err
+}
+
+func (h *Hub) setCut(town model.NodeCode, cut bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case cut && h.cut[town].IsZero():
+		h.cut[town] = h.cfg.Now()
+	case !cut:
+		h.cut[town] = time.Time{}
+	}
+}

@@ -1,0 +1,223 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"gridcmd/model"
+)
+
+const (
+	publishBatch = 512                   // records read and published before their acks are awaited
+	cursorEvery  = time.Second           // the durable cursor is written at most this often
+	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
+	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
+	yieldFactor  = 9                     // the publisher rests this many times a batch's time after it
+)
+
+// publisher moves an outbox's records into a stream of the same server:
+// it reads what follows its cursor, publishes it asynchronously with the
+// record's id (the stream's duplicate window drops a second copy), waits
+// for the acks, and writes the durable cursor now and then (a cursor that
+// lags only means records the stream drops as duplicates, or that the
+// start skips: see start).
+type publisher struct {
+	js        jetstream.JetStream
+	stream    string
+	pending   func(ctx context.Context, after uint64) ([]model.FedRecord, error)
+	cursor    func(ctx context.Context) (uint64, error)
+	setCursor func(ctx context.Context, seq uint64) error
+	subject   func(model.FedRecord) string
+	wake      <-chan struct{}
+	poll      time.Duration
+	now       func() time.Time
+	logf      func(string, ...any)
+
+	beforePublish, afterAck func(seq uint64) // the tests' crash points
+
+	at    atomic.Uint64 // the last record the stream acknowledged
+	seen  atomic.Uint64 // the last record read from the outbox
+	saved uint64        // the last cursor written
+	when  time.Time     // when it was written
+}
+
+// start finds where to go on from: the durable cursor, or the last record
+// the stream already holds when that is further (the process died after
+// the stream took records and before the cursor was written).
+func (p *publisher) start(ctx context.Context) error {
+	cur, err := p.cursor(ctx)
+	if err != nil {
+		return err
+	}
+	last, err := lastSeqInStream(ctx, p.js, p.stream)
+	if err != nil {
+		return err
+	}
+	p.saved = cur
+	if last > cur {
+		cur = last
+	}
+	p.at.Store(cur)
+	return nil
+}
+
+// lastSeqInStream is the Gridcmd-Seq of a stream's last message (0: empty).
+func lastSeqInStream(ctx context.Context, js jetstream.JetStream, name string) (uint64, error) {
+	s, err := js.Stream(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if info.State.LastSeq == 0 || info.State.Msgs == 0 {
+		return 0, nil
+	}
+	m, err := s.GetMsg(ctx, info.State.LastSeq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return headerSeq(m.Header.Get(HeaderSeq)), nil
+}
+
+func (p *publisher) run(ctx context.Context) {
+	for {
+		if err := p.start(ctx); err == nil {
+			break
+		} else if ctx.Err() == nil {
+			p.logf("federation: %s: reading the cursor: %v (trying again)", p.stream, err)
+		}
+		if !sleep(ctx, time.Second) {
+			return
+		}
+	}
+	defer p.flush()
+	tick := time.NewTicker(p.poll)
+	defer tick.Stop()
+	for {
+		for {
+			began := time.Now()
+			n, err := p.publishOnce(ctx)
+			// Yield to the town's intake: rest nine times as long as the
+			// batch took, so the uplink (and what it sets going in the
+			// servers) takes at most a tenth of the time and a burst of
+			// reports is not slowed by its own publishing (the uplink lags
+			// during the burst and catches up after).
+			if n > 0 && !sleep(ctx, yieldFactor*time.Since(began)) {
+				return
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				p.logf("federation: %s: %v (trying again)", p.stream, err)
+				if !sleep(ctx, time.Second) {
+					return
+				}
+				continue
+			}
+			p.maybeSave(ctx, false)
+			if n < publishBatch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.wake:
+		case <-tick.C:
+		}
+		// Let a burst of commits gather: one read of the outbox for many
+		// records costs the town's file less than one per commit.
+		if !sleep(ctx, gather) {
+			return
+		}
+	}
+}
+
+// publishOnce publishes the next batch and waits for its acks; the
+// position advances over the acked prefix.
+func (p *publisher) publishOnce(ctx context.Context) (int, error) {
+	recs, err := p.pending(ctx, p.at.Load())
+	if err != nil || len(recs) == 0 {
+		return 0, err
+	}
+	p.seen.Store(recs[len(recs)-1].Seq)
+	if p.beforePublish != nil {
+		p.beforePublish(recs[len(recs)-1].Seq)
+	}
+	futs := make([]jetstream.PubAckFuture, 0, len(recs))
+	stamp := p.now().UTC().Format(time.RFC3339Nano)
+	for _, r := range recs {
+		m := nats.NewMsg(p.subject(r))
+		m.Header.Set(HeaderSeq, strconv.FormatUint(r.Seq, 10))
+		m.Header.Set(HeaderTime, stamp)
+		m.Data = r.Data
+		f, err := p.js.PublishMsgAsync(m, jetstream.WithMsgID(model.FedMsgID(r.Town, r.Seq)), jetstream.WithExpectStream(p.stream))
+		if err != nil {
+			break
+		}
+		futs = append(futs, f)
+	}
+	timeout := time.NewTimer(ackTimeout)
+	defer timeout.Stop()
+	for i, f := range futs {
+		select {
+		case <-f.Ok():
+			p.at.Store(recs[i].Seq)
+		case err := <-f.Err():
+			return i, err
+		case <-timeout.C:
+			return i, errors.New("no ack from the local stream")
+		case <-ctx.Done():
+			return i, ctx.Err()
+		}
+	}
+	if p.afterAck != nil && len(futs) > 0 {
+		p.afterAck(recs[len(futs)-1].Seq)
+	}
+	return len(futs), nil
+}
+
+// maybeSave writes the cursor when it moved and a second has passed (or
+// always, when final).
+func (p *publisher) maybeSave(ctx context.Context, final bool) {
+	at := p.at.Load()
+	if at == p.saved || (!final && p.now().Sub(p.when) < cursorEvery) {
+		return
+	}
+	if err := p.setCursor(ctx, at); err != nil {
+		p.logf("federation: %s: writing the cursor: %v", p.stream, err)
+		return
+	}
+	p.saved, p.when = at, p.now()
+}
+
+// flush writes the cursor on the way out.
+func (p *publisher) flush() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p.maybeSave(ctx, true)
+}
+
+// sleep waits d or until ctx ends; false when it ended.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

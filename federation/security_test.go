@@ -1,0 +1,148 @@
+package federation
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+)
+
+// A town's key lets it speak only as itself: the town T1's key claiming
+// to be T2 (T2's domain, stream and subjects) gets nothing into the hub,
+// neither as T2 nor as T1.
+func TestTownCannotPublishAsAnotherTown(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	evil := &memOutbox{town: "T2"}
+	fake := c.town("T2", "T1", evil, nil)
+	evil.add(20)
+	require.Eventually(t, func() bool { return fake.pub.at.Load() == 20 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, fake.Connected, 5*time.Second, 10*time.Millisecond)
+	// The real T1 shows the path works while the impostor is connected.
+	o1 := &memOutbox{town: "T1"}
+	c.town("T1", "T1", o1, nil)
+	o1.add(5)
+	waitApplied(t, c.rm, "T1", 5, 10*time.Second)
+	time.Sleep(3500 * time.Millisecond) // past the hub's watch setting the T2 source up again
+	require.Zero(t, c.rm.appliedOf("T2"))
+	require.Zero(t, hubStreamCount(t, c.hub, "T2"))
+	require.False(t, c.hub.leafTowns()["T2"], "the hub must not count the impostor as T2")
+}
+
+// Subjects under another town's prefix, and the hub's own API, are refused
+// on a town's leaf connection; the town's own prefix passes.
+func TestTownPublishesOnlyUnderItsPrefix(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	var own, other atomic.Int32
+	sub, err := c.hub.nc.Subscribe("gridcmd.>", func(m *nats.Msg) {
+		switch townOfSubject(m.Subject, "probe") {
+		case "T1":
+			own.Add(1)
+		case "T2":
+			other.Add(1)
+		}
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { sub.Unsubscribe() })
+	require.NoError(t, c.hub.nc.Flush())
+	t1 := c.town("T1", "T1", &memOutbox{town: "T1"}, nil)
+	require.Eventually(t, t1.Connected, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		_ = t1.nc.Publish("gridcmd.T1.probe", []byte("mine"))
+		_ = t1.nc.Publish("gridcmd.T2.probe", []byte("not mine"))
+		return own.Load() > 0
+	}, 5*time.Second, 50*time.Millisecond)
+	_ = t1.nc.Publish("gridcmd.T2.probe", []byte("not mine"))
+	require.NoError(t, t1.nc.Flush())
+	time.Sleep(200 * time.Millisecond)
+	require.Zero(t, other.Load(), "a message under T2's prefix reached the hub from T1")
+
+	// The hub's JetStream API, reached through its domain, refuses T1.
+	hubJS, err := jetstream.NewWithDomain(t1.nc, HubDomain)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err = hubJS.DeleteStream(ctx, hubStream)
+	require.Error(t, err)
+	_, err = c.hub.js.Stream(context.Background(), hubStream)
+	require.NoError(t, err, "the hub's stream is still there")
+}
+
+func TestUnknownKeyIsRefused(t *testing.T) {
+	c := newCounty(t, "T1")
+	c.startHub()
+	seed, _, err := NewTownKey()
+	require.NoError(t, err)
+	c.seeds["X"] = filepath.Join(c.dir, "x.nk")
+	require.NoError(t, os.WriteFile(c.seeds["X"], []byte(seed), 0o600))
+	o := &memOutbox{town: "T1"}
+	tn := c.town("T1", "X", o, nil)
+	o.add(3)
+	time.Sleep(time.Second)
+	require.False(t, tn.Connected())
+	require.Zero(t, c.rm.appliedOf("T1"))
+}
+
+func TestTLSLink(t *testing.T) {
+	c := newCounty(t, "T1")
+	c.tls = writeTestCert(t, c.dir)
+	c.startHub()
+	o := &memOutbox{town: "T1"}
+	tn := c.town("T1", "T1", o, nil)
+	o.add(10)
+	waitApplied(t, c.rm, "T1", 10, 10*time.Second)
+	require.True(t, tn.Connected())
+
+	// A town that does not trust the hub's certificate does not connect.
+	o2 := &memOutbox{town: "T1"}
+	ca := c.tls.CA
+	c.tls.CA = ""
+	defer func() { c.tls.CA = ca }()
+	require.NoError(t, tn.Close())
+	tn2 := c.town("T1", "T1", o2, nil)
+	time.Sleep(time.Second)
+	require.False(t, tn2.Connected())
+}
+
+// writeTestCert writes a self-signed CA that is also the hub's certificate
+// for 127.0.0.1.
+func writeTestCert(t *testing.T, dir string) TLSFiles {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "gridcmd hub"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	kder, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	f := TLSFiles{Cert: filepath.Join(dir, "hub.crt"), Key: filepath.Join(dir, "hub.key"), CA: filepath.Join(dir, "ca.crt")}
+	require.NoError(t, os.WriteFile(f.Cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(f.CA, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
+	require.NoError(t, os.WriteFile(f.Key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
+	return f
+}

@@ -514,15 +514,14 @@ func (a *fedApplier) units(town model.NodeCode, seq uint64, list []fedUnit) erro
 // of its activations): active, it is the town's; ended, the town is in
 // peacetime unless another is.
 func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error {
-	meta := a.tx.Bucket(bucketMeta)
-	cur, err := activeIn(a.tx, town)
+	cur, err := a.s.activeInTx(a.tx, town)
 	switch {
 	case err != nil:
 		return err
 	case act.Active():
-		return meta.Put(activeKey(town), u64(act.Seq))
+		return a.s.setActive(a.tx, town, act.Seq)
 	case cur == act.Seq:
-		return meta.Delete(activeKey(town))
+		return a.s.setActive(a.tx, town, 0)
 	}
 	return nil
 }

@@ -524,6 +524,9 @@ func (c *writerCache) actor(tx *bolt.Tx, id model.PersonID) (model.Person, error
 	if err != nil {
 		return p, err
 	}
+	if err := refuseFedPerson(tx, p); err != nil {
+		return model.Person{}, err
+	}
 	if c.people == nil {
 		c.people = map[model.PersonID]model.Person{}
 	}

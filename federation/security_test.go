@@ -83,6 +83,26 @@ func TestTownPublishesOnlyUnderItsPrefix(t *testing.T) {
 	require.NoError(t, err, "the hub's stream is still there")
 }
 
+// The commands subject of a town is the hub's to write: a town publishing
+// there (a forged county command, or a number taken ahead of the hub's, so
+// the hub's own is dropped as a duplicate) is refused.
+func TestTownCannotWriteItsOwnCommands(t *testing.T) {
+	c := newCounty(t, "T1")
+	h := c.startHub()
+	t1 := c.town("T1", "T1", &memOutbox{town: "T1"}, nil)
+	require.Eventually(t, t1.Connected, 5*time.Second, 10*time.Millisecond)
+	for range 20 {
+		_ = t1.nc.Publish(CommandsSubject("T1"), []byte("forged"))
+	}
+	require.NoError(t, t1.nc.Flush())
+	time.Sleep(500 * time.Millisecond)
+	s, err := h.js.Stream(context.Background(), commandsStream)
+	require.NoError(t, err)
+	info, err := s.Info(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, info.State.Msgs, "a town wrote into the hub's command stream")
+}
+
 func TestUnknownKeyIsRefused(t *testing.T) {
 	c := newCounty(t, "T1")
 	c.startHub()

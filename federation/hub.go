@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -348,6 +349,10 @@ func (h *Hub) records(batch []jetstream.Msg) ([]model.FedRecord, map[model.NodeC
 			h.logf("federation: hub dropped a message on %q (seq %d, id %q)", m.Subject(), seq, m.Headers().Get(jetstream.MsgIDHeader))
 			continue
 		}
+		if from := sourcedFrom(m.Headers().Get(streamSourceHeader)); from != TownStream(town) {
+			h.logf("federation: hub dropped a message on %q sourced from %q: a town files only its own records", m.Subject(), from)
+			continue
+		}
 		recs = append(recs, model.FedRecord{Town: town, Seq: seq, Data: m.Data()})
 		if t := headerTime(m.Headers().Get(HeaderTime)); t.After(times[town]) {
 			times[town] = t
@@ -507,4 +512,17 @@ func (h *Hub) setCut(town model.NodeCode, cut bool) {
 	case !cut:
 		h.cut[town] = time.Time{}
 	}
+}
+
+// streamSourceHeader names, on a message of the hub's stream, the source it
+// came from; the hub's own server writes it (removing any a town set), so
+// it says which town's stream sent the message whatever its subject.
+const streamSourceHeader = "Nats-Stream-Source"
+
+// sourcedFrom is the stream named by a Nats-Stream-Source header,
+// "<stream>[:<hash>] <seq> ..." ("" when there is none).
+func sourcedFrom(v string) string {
+	name, _, _ := strings.Cut(v, " ")
+	name, _, _ = strings.Cut(name, ":")
+	return name
 }

@@ -83,6 +83,32 @@ func TestTownPublishesOnlyUnderItsPrefix(t *testing.T) {
 	require.NoError(t, err, "the hub's stream is still there")
 }
 
+// A town's server is the town's to configure: T1 widening its own stream to
+// T2's subject and filing records there as T2 must not get them applied as
+// T2's on the hub (the hub sources GRIDCMD_T1, so what it takes from there
+// is T1's whatever its subject says).
+func TestTownCannotSmuggleAnotherTownThroughItsStream(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	o1 := &memOutbox{town: "T1"}
+	t1 := c.town("T1", "T1", o1, nil)
+	ctx := context.Background()
+	_, err := t1.js.UpdateStream(ctx, jetstream.StreamConfig{
+		Name: TownStream("T1"), Subjects: []string{EventsSubject("T1"), EventsSubject("T2")},
+		Storage: jetstream.FileStorage, Duplicates: time.Hour,
+	})
+	require.NoError(t, err)
+	m := nats.NewMsg(EventsSubject("T2"))
+	m.Header.Set(HeaderSeq, "1")
+	m.Data = []byte(`{"forged":true}`)
+	_, err = t1.js.PublishMsg(ctx, m, jetstream.WithMsgID("T2-1"))
+	require.NoError(t, err)
+	o1.add(3)
+	waitApplied(t, c.rm, "T1", 3, 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	require.Zero(t, c.rm.appliedOf("T2"), "T1 filed a record as T2")
+}
+
 // The commands subject of a town is the hub's to write: a town publishing
 // there (a forged county command, or a number taken ahead of the hub's, so
 // the hub's own is dropped as a duplicate) is refused.

@@ -101,3 +101,25 @@ func TestBenchFederationJSONHasExactlyTheIssuesFields(t *testing.T) {
 	assert.Greater(t, got["p99_ms"], 0.0)
 	assert.Greater(t, got["intake_ratio"], 0.0)
 }
+
+// A town whose federation cannot start is refused before anything serves:
+// no API listening for a moment (a report taken then would be filed by a
+// town with no node), no "serving" line, one line naming what is wrong.
+func TestServeRefusesABadFederationBeforeServing(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
+	e.setConfig(`  hub: ""`, `  hub: "nats://127.0.0.1:1"`)
+	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+e.path("missing.nk")+`"`)
+	fails(t, e.run("serve", "--addr", "127.0.0.1:0"), cli.ExitUsage, "federation.nkey_seed", "missing.nk")
+
+	// A file of no single town: the county's.
+	county := newEnv(t)
+	county.ok("init")
+	county.ok("import", "villages", "../data/yongkang-villages.csv")
+	county.config = e.config
+	seed := strings.TrimSpace(e.ok("federation", "key", "--out", e.path("town.nk")))
+	require.NotEmpty(t, seed)
+	county.setConfig("missing.nk", "town.nk")
+	fails(t, county.run("serve", "--addr", "127.0.0.1:0"), cli.ExitUsage, "holds 14 towns", "a town's file federates one")
+}

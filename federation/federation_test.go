@@ -274,3 +274,33 @@ func TestLinksAndStatusFile(t *testing.T) {
 	require.False(t, running)
 	require.False(t, st.Links[0].Connected)
 }
+
+// A town whose records the read model refuses (a record it cannot apply,
+// tried again and again) holds up that town alone: the other towns' records
+// go on being applied, and the refused town's are applied, in order and
+// once, when the read model takes them.
+func TestOneTownsRefusedRecordsHoldUpOnlyThatTown(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.rm.mu.Lock()
+	c.rm.refuse = map[model.NodeCode]bool{"T2": true}
+	c.rm.mu.Unlock()
+	c.startHub()
+	o1, o2 := &memOutbox{town: "T1"}, &memOutbox{town: "T2"}
+	c.town("T1", "T1", o1, nil)
+	c.town("T2", "T2", o2, nil)
+	o2.add(5)
+	time.Sleep(500 * time.Millisecond)
+	o1.add(5)
+	waitApplied(t, c.rm, "T1", 5, 10*time.Second)
+	o2.add(5)
+	o1.add(5)
+	waitApplied(t, c.rm, "T1", 10, 10*time.Second)
+	require.Zero(t, c.rm.appliedOf("T2"))
+
+	c.rm.mu.Lock()
+	c.rm.refuse = nil
+	c.rm.mu.Unlock()
+	waitApplied(t, c.rm, "T2", 10, 10*time.Second)
+	require.Zero(t, c.rm.gaps)
+	require.Zero(t, c.rm.doubles())
+}

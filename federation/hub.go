@@ -80,8 +80,10 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	h.wg.Add(1)
-	go func() { defer h.wg.Done(); h.applyLoop(loopCtx) }()
+	for _, t := range cfg.Towns {
+		h.wg.Add(1)
+		go func() { defer h.wg.Done(); h.applyLoop(loopCtx, t.Code) }()
+	}
 	h.wg.Add(1)
 	go func() { defer h.wg.Done(); h.watchLoop(loopCtx) }()
 	if cfg.Commands != nil {
@@ -202,13 +204,21 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 			return fmt.Errorf("federation: command consumer of town %s: %w", t.Code, err)
 		}
 	}
-	_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
-		Durable:       hubApplier,
-		AckPolicy:     jetstream.AckAllPolicy,
-		AckWait:       30 * time.Second,
-		MaxAckPending: 20000,
-	})
-	if err != nil {
+	for _, t := range h.cfg.Towns {
+		_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
+			Durable:       applierOf(t.Code),
+			FilterSubject: EventsSubject(t.Code),
+			AckPolicy:     jetstream.AckAllPolicy,
+			AckWait:       30 * time.Second,
+			MaxAckPending: 20000,
+		})
+		if err != nil {
+			return fmt.Errorf("federation: hub applier of town %s: %w", t.Code, err)
+		}
+	}
+	// The one applier of all the towns before them (a record it could not
+	// apply held up every town) has no more to do.
+	if err := h.js.DeleteConsumer(ctx, hubStream, "gridcmd_apply"); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("federation: hub applier: %w", err)
 	}
 	return nil
@@ -260,14 +270,16 @@ func (h *Hub) logf(format string, args ...any) {
 	}
 }
 
-// applyLoop takes the sourced records from the hub's stream in batches and
-// applies each batch to the read model in one call, acking (ack-all) only
-// after it applied; a batch that fails is tried again before any later one,
-// so an ack never covers a record not applied.
-func (h *Hub) applyLoop(ctx context.Context) {
-	cons, err := h.js.Consumer(ctx, hubStream, hubApplier)
+// applyLoop takes a town's sourced records from the hub's stream in batches
+// and applies each batch to the read model in one call, acking (ack-all)
+// only after it applied; a batch that fails is tried again before any later
+// one of the town, so an ack never covers a record not applied. Each town
+// has its own loop and consumer: a record the read model cannot apply holds
+// up its own town, not the county's picture of every town.
+func (h *Hub) applyLoop(ctx context.Context, town model.NodeCode) {
+	cons, err := h.js.Consumer(ctx, hubStream, applierOf(town))
 	if err != nil {
-		h.logf("federation: hub applier: %v", err)
+		h.logf("federation: hub applier of town %s: %v", town, err)
 		return
 	}
 	msgs := make(chan jetstream.Msg, 4096)
@@ -278,7 +290,7 @@ func (h *Hub) applyLoop(ctx context.Context) {
 		}
 	}, jetstream.PullMaxMessages(2000))
 	if err != nil {
-		h.logf("federation: hub applier: %v", err)
+		h.logf("federation: hub applier of town %s: %v", town, err)
 		return
 	}
 	defer cc.Stop()

@@ -95,12 +95,40 @@ func (t *Town) onHubReport(data []byte) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.acked, t.newest = r.Applied, r.Newest
+	t.acked, t.newest, t.heard = r.Applied, r.Newest, t.cfg.Now()
+}
+
+// hubSilence is how long a linked town goes without the hub's word before
+// its uplink reads as cut: the leaf link is up, but the hub does not know
+// the town by the key it linked with (listed under another town's code,
+// say), so nothing of it reaches the county.
+const hubSilence = 10 * time.Second
+
+// heardOf says whether the hub has spoken of the town lately, and logs once
+// a silence over a live leaf link, naming the likely cause.
+func (t *Town) heardOf(leaf bool, now time.Time) bool {
+	if !leaf {
+		t.leafSince = time.Time{}
+		return false
+	}
+	if t.leafSince.IsZero() {
+		t.leafSince = now
+	}
+	if !t.heard.IsZero() && now.Sub(t.heard) < hubSilence {
+		t.silenceSaid = false
+		return true
+	}
+	if now.Sub(t.leafSince) >= hubSilence && !t.silenceSaid {
+		t.silenceSaid = true
+		t.logf("federation: linked to %s, but the hub has said nothing of town %s for %s: is this town's public key listed under code %s in the hub's federation.towns?",
+			t.cfg.HubURL, t.cfg.Town, hubSilence, t.cfg.Town)
+	}
+	return false
 }
 
 // refreshLink reads the town's stream and what the hub last said.
 func (t *Town) refreshLink(ctx context.Context) {
-	conn := t.Connected()
+	leaf := t.Connected()
 	now := t.cfg.Now()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -108,6 +136,8 @@ func (t *Town) refreshLink(ctx context.Context) {
 	unpub := t.unpublished()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// Up is the hub hearing the town, not the leaf link alone.
+	conn := t.heardOf(leaf, now)
 	l := &t.link
 	l.Role, l.Town, l.Hub, l.Connected = "town", t.cfg.Town, t.cfg.HubURL, conn
 	if conn {

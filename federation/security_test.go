@@ -192,3 +192,24 @@ func writeTestCert(t *testing.T, dir string) TLSFiles {
 	require.NoError(t, os.WriteFile(f.Key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
 	return f
 }
+
+// A town whose key the hub lists under another town's code links (the key
+// is known) but is heard by nobody: its uplink must not read as up, or the
+// town's room would say 上联 正常 while the county gets nothing of it.
+func TestATownUnderAnotherTownsKeyDoesNotReadAsUp(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	o := &memOutbox{town: "T1"}
+	wrong := c.town("T1", "T2", o, nil)
+	o.add(3)
+	require.Eventually(t, wrong.Connected, 5*time.Second, 10*time.Millisecond, "the leaf itself links")
+	time.Sleep(3 * time.Second)
+	wrong.refreshLink(context.Background())
+	require.False(t, wrong.Links()[0].Connected, "nothing of T1 reaches the county")
+
+	right := c.town("T2", "T2", &memOutbox{town: "T2"}, nil)
+	require.Eventually(t, func() bool {
+		right.refreshLink(context.Background())
+		return right.Links()[0].Connected
+	}, 10*time.Second, 50*time.Millisecond, "a town the hub hears reads as up")
+}

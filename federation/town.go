@@ -61,6 +61,10 @@ type Town struct {
 	acked  uint64    // the last record the hub applied, as it last said
 	newest time.Time // publish time of the newest record the hub has
 	cmdSeq uint64    // the last command applied
+
+	heard       time.Time // when the hub last spoke of the town
+	leafSince   time.Time // since when the leaf link is up (zero: down)
+	silenceSaid bool      // the hub's silence over a live link was logged
 }
 
 // StartTown starts the town's node. Publishing is local: the town's log
@@ -309,5 +313,6 @@ func (t *Town) applyCommand(ctx context.Context, m jetstream.Msg) bool {
 	return true
 }
 
-// Connected says whether the leaf connection to the hub is up.
+// Connected says whether the leaf connection to the hub is up (the link
+// reads as up only when the hub also speaks of the town: refreshLink).
 func (t *Town) Connected() bool { return t.srv.NumLeafNodes() > 0 }

@@ -273,6 +273,12 @@ func TestLinksAndStatusFile(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, running)
 	require.False(t, st.Links[0].Connected)
+	// A node that stopped says so as it goes: not running at once.
+	require.NoError(t, tn.Close())
+	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())
+	require.NoError(t, err)
+	require.False(t, running, "a stopped node's last status")
+	require.Equal(t, "town", st.Role)
 }
 
 // A town whose records the read model refuses (a record it cannot apply,

@@ -254,7 +254,7 @@ func (h *Hub) Close() error {
 	h.wg.Wait()
 	h.closeConn()
 	stopServer(h.srv)
-	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
+	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", Stopped: true, PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
 	return nil
 }
 

@@ -28,6 +28,7 @@ type Status struct {
 	PID     int             `json:"pid"`
 	Updated time.Time       `json:"updated"`
 	Links   []model.FedLink `json:"links"`
+	Stopped bool            `json:"stopped,omitempty"` // the node's last word as it stopped
 }
 
 // writeStatus replaces the status file in one rename.
@@ -44,8 +45,8 @@ func writeStatus(dir string, st Status) error {
 }
 
 // ReadStatus reads a node's status file. When the node is not running (no
-// file, or one not written for 5 s), the links read as disconnected and
-// running is false.
+// file, one written by the node as it stopped, or one not written for 5 s),
+// the links read as disconnected and running is false.
 func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) {
 	b, err := os.ReadFile(filepath.Join(dir, StatusFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -57,7 +58,7 @@ func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) 
 	if err := json.Unmarshal(b, &st); err != nil {
 		return Status{}, false, fmt.Errorf("federation: %s: %w", filepath.Join(dir, StatusFile), err)
 	}
-	if now.Sub(st.Updated) <= staleAfter {
+	if !st.Stopped && now.Sub(st.Updated) <= staleAfter {
 		return st, true, nil
 	}
 	for i := range st.Links {

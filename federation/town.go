@@ -228,7 +228,7 @@ func (t *Town) Close() error {
 	}
 	stopServer(t.srv)
 	if t.pub != nil { // started: say the node is gone
-		_ = writeStatus(t.cfg.StoreDir, Status{Role: "town", PID: os.Getpid(), Updated: t.cfg.Now(), Links: cutAll(t.Links(), t.cfg.Now())})
+		_ = writeStatus(t.cfg.StoreDir, Status{Role: "town", Stopped: true, PID: os.Getpid(), Updated: t.cfg.Now(), Links: cutAll(t.Links(), t.cfg.Now())})
 	}
 	return nil
 }

@@ -200,12 +200,20 @@ func TestATownUnderAnotherTownsKeyDoesNotReadAsUp(t *testing.T) {
 	c := newCounty(t, "T1", "T2")
 	c.startHub()
 	o := &memOutbox{town: "T1"}
-	wrong := c.town("T1", "T2", o, nil)
+	var logged atomic.Int32
+	wrong, err := StartTown(context.Background(), TownConfig{
+		Town: "T1", StoreDir: filepath.Join(c.dir, "town-T1"), HubURL: c.url(), NkeySeed: c.seeds["T2"],
+		Outbox: o, Commander: &memCommander{}, Poll: 20 * time.Millisecond, Reconnect: 100 * time.Millisecond,
+		Logf: func(f string, a ...any) { logged.Add(1); t.Logf("T1: "+f, a...) },
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { wrong.Close() })
 	o.add(3)
 	require.Eventually(t, wrong.Connected, 5*time.Second, 10*time.Millisecond, "the leaf itself links")
 	time.Sleep(3 * time.Second)
 	wrong.refreshLink(context.Background())
 	require.False(t, wrong.Links()[0].Connected, "nothing of T1 reaches the county")
+	require.Zero(t, logged.Load(), "the downlink does not ask a hub that does not know the town, nor log it every try")
 
 	right := c.town("T2", "T2", &memOutbox{town: "T2"}, nil)
 	require.Eventually(t, func() bool {

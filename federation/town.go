@@ -250,7 +250,7 @@ func (t *Town) commandLoop(ctx context.Context) {
 		return
 	}
 	for ctx.Err() == nil {
-		if !t.Connected() {
+		if !t.Connected() || !t.hubHeard() {
 			sleep(ctx, t.cfg.Reconnect)
 			continue
 		}
@@ -311,6 +311,15 @@ func (t *Town) applyCommand(ctx context.Context, m jetstream.Msg) bool {
 		return false
 	}
 	return true
+}
+
+// hubHeard says whether the hub spoke of the town lately: its consumer is
+// there to ask only then (a town the hub does not know by its key would
+// ask, and log its failure, every second).
+func (t *Town) hubHeard() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.heard.IsZero() && t.cfg.Now().Sub(t.heard) < hubSilence
 }
 
 // Connected says whether the leaf connection to the hub is up (the link

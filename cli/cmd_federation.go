@@ -116,6 +116,40 @@ func (a *app) consoleFedLinks(tn *townNode) func() []model.FedLink {
 	}
 }
 
+// federatedTowns are the towns this file holds as a hub's copies, as far as
+// this machine can tell: federation.towns, and the towns of the status of a
+// hub that has run on the file.
+func (a *app) federatedTowns() map[model.NodeCode]bool {
+	out := map[model.NodeCode]bool{}
+	for _, t := range a.cfg.Federation.Towns {
+		out[model.NodeCode(t.Code)] = true
+	}
+	if st, _, err := federation.ReadStatus(a.fedStoreDir(), time.Now()); err == nil && st.Role == "hub" {
+		for _, l := range st.Links {
+			out[l.Town] = true
+		}
+	}
+	return out
+}
+
+// notFederated drops the people of federated towns: on a hub they are the
+// towns' copies, and a command that goes by default to the officer on duty
+// must not go as a town's own officer (the town would read the county's
+// command as given by one of its own).
+func (a *app) notFederated(people []model.Person) []model.Person {
+	fed := a.federatedTowns()
+	if len(fed) == 0 {
+		return people
+	}
+	out := people[:0:0]
+	for _, p := range people {
+		if !fed[p.Node.Town()] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // logfOf hands the federation's log lines to slog at info level.
 func logfOf(log *slog.Logger) func(string, ...any) {
 	return func(f string, args ...any) { log.Info(fmt.Sprintf(f, args...)) }

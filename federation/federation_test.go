@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -309,4 +310,22 @@ func TestOneTownsRefusedRecordsHoldUpOnlyThatTown(t *testing.T) {
 	waitApplied(t, c.rm, "T2", 10, 10*time.Second)
 	require.Zero(t, c.rm.gaps)
 	require.Zero(t, c.rm.doubles())
+}
+
+// A hub whose leaf port is taken says so, naming the key, at once (it
+// waited 15 s for a server that could not listen and said only that it
+// did not start).
+func TestHubOnATakenPortSaysSo(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	c := newCounty(t, "T1")
+	began := time.Now()
+	_, err = StartHub(context.Background(), HubConfig{
+		StoreDir: filepath.Join(c.dir, "hub"), Listen: ln.Addr().String(), Towns: c.towns, ReadModel: c.rm,
+	})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "federation.listen "+ln.Addr().String())
+	require.Contains(t, err.Error(), "address already in use")
+	require.Less(t, time.Since(began), 5*time.Second)
 }

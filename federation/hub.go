@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +65,9 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	cfg = hubDefaults(cfg)
 	opts, self, err := hubOptions(cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := canListen(opts.LeafNode.Host, opts.LeafNode.Port); err != nil {
 		return nil, err
 	}
 	srv, err := startServer(opts, cfg.Logf)
@@ -222,6 +227,21 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 		return fmt.Errorf("federation: hub applier: %w", err)
 	}
 	return nil
+}
+
+// canListen tries the leaf listener's address before the server does: an
+// embedded nats-server that cannot listen only logs it and never becomes
+// ready.
+func canListen(host string, port int) error {
+	if port <= 0 {
+		return nil
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("federation.listen %s: %w (another hub on this port?)", addr, err)
+	}
+	return ln.Close()
 }
 
 // LeafURL is the hub's leaf-node listener as a town dials it.

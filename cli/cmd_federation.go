@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,7 +63,7 @@ func (a *app) startTownNode(ctx context.Context, db *store.DB, log *slog.Logger)
 		Logf:      logfOf(log),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("federation: %w", err)
+		return nil, fedErr(err)
 	}
 	tn := &townNode{node: node, sub: db.Subscribe(), done: make(chan struct{})}
 	go func() {
@@ -150,6 +151,15 @@ func (a *app) notFederated(people []model.Person) []model.Person {
 	return out
 }
 
+// fedErr names the federation in err unless it names it already (the
+// federation's errors start "federation" or a federation.* key).
+func fedErr(err error) error {
+	if strings.HasPrefix(err.Error(), "federation") {
+		return err
+	}
+	return fmt.Errorf("federation: %w", err)
+}
+
 // logfOf hands the federation's log lines to slog at info level.
 func logfOf(log *slog.Logger) func(string, ...any) {
 	return func(f string, args ...any) { log.Info(fmt.Sprintf(f, args...)) }
@@ -220,7 +230,7 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 		Logf:      logfOf(log),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("federation: %w", err)
+		return nil, fedErr(err)
 	}
 	return h, nil
 }

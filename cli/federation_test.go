@@ -111,7 +111,9 @@ func TestServeRefusesABadFederationBeforeServing(t *testing.T) {
 	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
 	e.setConfig(`  hub: ""`, `  hub: "nats://127.0.0.1:1"`)
 	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+e.path("missing.nk")+`"`)
-	fails(t, e.run("serve", "--addr", "127.0.0.1:0"), cli.ExitUsage, "federation.nkey_seed", "missing.nk")
+	r := e.run("serve", "--addr", "127.0.0.1:0")
+	fails(t, r, cli.ExitUsage, "federation.nkey_seed", "missing.nk")
+	assert.NotContains(t, r.err, "federation: federation", "the federation named once")
 
 	// A file of no single town: the county's.
 	county := newEnv(t)

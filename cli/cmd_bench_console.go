@@ -195,7 +195,7 @@ func (a *app) benchFile(ctx context.Context, file string, rows []importer.Villag
 	if err != nil {
 		return 0, 0, err
 	}
-	_, nodes, err := importDivisions(ctx, db, rows, importer.GenRule{}, model.System, "bench console")
+	_, nodes, err := importDivisions(ctx, db, rows, importer.GenRule{}, true, model.System, "bench console")
 	var officer []model.Person
 	if err == nil {
 		officer, err = db.ImportPeople(ctx, []model.Person{{Name: "测试值班", Phone: "13800000001", Node: node,

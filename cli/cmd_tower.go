@@ -179,7 +179,10 @@ func (a *app) importCmd() *cobra.Command {
 		Use:   "import",
 		Short: "Import villages, a roster, patrol areas or rotations from CSV",
 	})
-	var gpv int
+	var (
+		gpv     int
+		divOnly bool
+	)
 	villages := &cobra.Command{
 		Use:   "villages FILE.csv",
 		Short: "Import towns and villages (the official division list format)",
@@ -188,13 +191,18 @@ code,name,town_code,town_name,county_code,county_name,city_code,city_name
 (the national administrative-division list). A file with several towns makes
 several towers. Villages get grids, micro-grids and household contact units
 from the generator: --grids-per-village N, or the default rule (2 + the village
-code mod 3 grids; 2-3 micro-grids per grid; 50-80 households each). Nodes
-already stored are left as they are, so importing a file twice changes nothing.
+code mod 3 grids; 2-3 micro-grids per grid; 50-80 households each); with
+--divisions-only, none: the divisions and villages alone, as a federation's hub
+wants them (each town's own grids come from the town). Nodes already stored are
+left as they are, so importing a file twice changes nothing.
 A bad row names the file and line, and nothing from that file is imported.`,
 		Args: exactArgs(1, "one CSV file"),
-		RunE: func(cmd *cobra.Command, args []string) error { return a.importVillages(cmd.Context(), args[0], gpv) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.importVillages(cmd.Context(), args[0], gpv, divOnly)
+		},
 	}
 	villages.Flags().IntVar(&gpv, "grids-per-village", 0, "grids per village (0: the default rule)")
+	villages.Flags().BoolVar(&divOnly, "divisions-only", false, "the divisions and villages alone, no generated grids (a federation hub's county file)")
 
 	roster := &cobra.Command{
 		Use:   "roster FILE.csv",
@@ -224,9 +232,12 @@ from that file is imported.`,
 // of the list.
 const importBatch = 20_000
 
-func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
+func (a *app) importVillages(ctx context.Context, file string, gpv int, divOnly bool) error {
 	if gpv < 0 || gpv > 99 {
 		return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
+	}
+	if divOnly && gpv != 0 {
+		return usageError{fmt.Errorf("--divisions-only generates no grids: leave out --grids-per-village %d", gpv)}
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -241,7 +252,7 @@ func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
 	// command (through a running gridcmd if one holds it).
 	return a.withDB(ctx, creating, func(ctx context.Context, db backend) error {
 		by, _ := a.actorOrSystem(ctx, db)
-		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, by, "import villages "+file)
+		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, !divOnly, by, "import villages "+file)
 		if err != nil {
 			return err
 		}
@@ -251,18 +262,18 @@ func (a *app) importVillages(ctx context.Context, file string, gpv int) error {
 }
 
 // importDivisions imports the divisions and villages of rows (one
-// transaction), then the generated tower below each village, village by
+// transaction), then (plans) the generated tower below each village, village by
 // village, in transactions of about importBatch nodes: memory holds one
 // batch, not the province. A village that already has nodes beneath it
 // (a grid plan on file, or an earlier import) is left as it is: the
 // generator only fills villages without one. Interrupted, it has imported
 // whole batches, and running it again completes it. It returns the nodes
 // added and the nodes the list stands for.
-func importDivisions(ctx context.Context, db backend, rows []importer.VillageRow, rule importer.GenRule, by model.PersonID, note string) (added, total int, err error) {
+func importDivisions(ctx context.Context, db backend, rows []importer.VillageRow, rule importer.GenRule, plans bool, by model.PersonID, note string) (added, total int, err error) {
 	div := importer.Divisions(rows)
 	n, err := db.ImportNodes(ctx, div, by, note)
-	if err != nil {
-		return 0, 0, err
+	if err != nil || !plans {
+		return n, len(div), err
 	}
 	added, total = n, len(div)
 	// Which villages have a plan already: one read per town.

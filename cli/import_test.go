@@ -80,6 +80,22 @@ func TestImportVillagesGridsPerVillage(t *testing.T) {
 	assert.Equal(t, s, e.stats())
 }
 
+// --divisions-only imports the county's divisions and villages and no
+// generated grids: a federation hub's file, whose towns bring their own.
+func TestImportVillagesDivisionsOnly(t *testing.T) {
+	e := newEnv(t)
+	out := e.ok("import", "villages", yongkang, "--divisions-only")
+	assert.Regexp(t, `: 452 villages read; [0-9]+ nodes added, 0 already present\n$`, out)
+	s := e.stats()
+	assert.Equal(t, 14, s.Towns)
+	assert.Equal(t, 452, s.Villages)
+	assert.Zero(t, s.Grids)
+	assert.Zero(t, s.MicroGrids)
+	fails(t, e.run("import", "villages", yongkang, "--divisions-only", "--grids-per-village", "2"), cli.ExitUsage, "--divisions-only")
+	assert.Equal(t, s, e.stats())
+	e.ok("check")
+}
+
 func TestImportVillagesBadFiles(t *testing.T) {
 	e := newEnv(t)
 	e.ok("import", "villages", huajie)

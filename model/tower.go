@@ -91,13 +91,14 @@ func (c NodeCode) level() (Level, error) {
 	if s == "" {
 		return bad("empty", "为空")
 	}
-	parts := strings.Split(s, "-")
-	head := parts[0]
+	// The parts between the dashes, read in place: Level runs for every
+	// report, on the writer's side too, so it allocates nothing.
+	head, rest, more := strings.Cut(s, "-")
 	if !AllDigits(head) {
 		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
 	if l, ok := divisionLevels[len(head)]; ok {
-		if len(parts) > 1 {
+		if more {
 			return bad(fmt.Sprintf("a %s code (%d digits) takes no grid segments", l, len(head)),
 				fmt.Sprintf("%s代码（%d 位）后面不能再接网格段", l.Zh(), len(head)))
 		}
@@ -106,15 +107,21 @@ func (c NodeCode) level() (Level, error) {
 	if len(head) != 12 {
 		return bad("must start with the official 9- or 12-digit division code (or 2, 4, 6 digits for a province, city, county)", "应以 9 位或 12 位官方区划代码开头（省、市、县为 2、4、6 位）")
 	}
-	if len(parts) > 4 {
+	segs := 0
+	if more {
+		segs = strings.Count(rest, "-") + 1
+	}
+	if segs > 3 {
 		return bad("too many segments (village-GG-MM-UU at most)", "段数过多（最多 村代码-GG-MM-UU）")
 	}
-	for _, p := range parts[1:] {
+	for more {
+		var p string
+		p, rest, more = strings.Cut(rest, "-")
 		if len(p) != 2 || !AllDigits(p) || p == "00" {
 			return bad("segments after the village code are two digits, 01-99", "村代码之后每段为两位数字 01-99")
 		}
 	}
-	return LevelVillage + Level(len(parts)-1), nil
+	return LevelVillage + Level(segs), nil
 }
 
 // divisionLevels are the levels whose code is a division code alone, by its

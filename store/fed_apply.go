@@ -79,6 +79,24 @@ func isFedTown(tx *bolt.Tx, town model.NodeCode) bool {
 	return b != nil && town != "" && b.Get([]byte(town)) != nil
 }
 
+// refuseFedPerson refuses p as the actor of a write in a hub's file when p is a
+// federated town's person (the hub holds a copy of the town's roster): they
+// act in their town's own room and file. Otherwise a county machine could
+// send the town a command, or note an incident, in the name of the town's
+// own officer.
+func refuseFedPerson(tx *bolt.Tx, p model.Person) error {
+	town := p.Node.Town()
+	if !isFedTown(tx, town) {
+		return nil
+	}
+	name := string(town)
+	if n, err := getNode(tx, town); err == nil {
+		name = n.Name
+	}
+	return model.Errorf(model.EFORBIDDEN, "%s %s is of %s, a federated town: this file holds a copy of them; they act in %s's own room (here, act as one of the county's own people: --as P..)", p.ID, p.Name, name, name).
+		Zh("%s %s 属联网镇%s：本库只存其副本，请在该镇指挥室操作（在此请以本级人员身份操作：--as P..）", p.ID, p.Name, name)
+}
+
 // fedCopy is the refusal of an act on a federated town's incident in a
 // hub's file: the town's room moves it, and the next record would undo a
 // change made to the copy.
@@ -514,15 +532,14 @@ func (a *fedApplier) units(town model.NodeCode, seq uint64, list []fedUnit) erro
 // of its activations): active, it is the town's; ended, the town is in
 // peacetime unless another is.
 func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error {
-	meta := a.tx.Bucket(bucketMeta)
-	cur, err := activeIn(a.tx, town)
+	cur, err := a.s.activeInTx(a.tx, town)
 	switch {
 	case err != nil:
 		return err
 	case act.Active():
-		return meta.Put(activeKey(town), u64(act.Seq))
+		return a.s.setActive(a.tx, town, act.Seq)
 	case cur == act.Seq:
-		return meta.Delete(activeKey(town))
+		return a.s.setActive(a.tx, town, 0)
 	}
 	return nil
 }

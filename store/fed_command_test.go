@@ -198,3 +198,28 @@ func TestFedHubRefusesToEndOrDraftIntoATownsWartime(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, st.Towns, 1)
 }
+
+// On a hub, the copy of a federated town's person acts on nothing: a
+// command to the town, a note on its incident or an import in their name
+// is refused, naming them and their town; the county's own officer acts.
+func TestFedHubRefusesTheTownsPeopleAsActors(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+	var mirror model.Person
+	people, err := hub.People(tw.ctx, model.PeopleFilter{Node: town, Role: model.RoleDutyOfficer})
+	require.NoError(t, err)
+	require.NotEmpty(t, people, "the town's roster is on the hub")
+	mirror = people[0]
+
+	_, err = hub.Activate(tw.ctx, model.ReasonTyphoon, []model.NodeCode{town}, false, "", mirror.ID)
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Contains(t, model.ErrorMessage(err), mirror.Name)
+	assert.Contains(t, model.ErrorMessageZh(err), "属联网镇花街镇")
+	assert.Empty(t, commands(t, hub, 0), "nothing queued in the town officer's name")
+	_, err = hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784001", Level: model.LevelTown, Name: "东城街道", Parent: "330784"}}, mirror.ID, "")
+	requireCode(t, err, model.EFORBIDDEN)
+
+	_, err = hub.Activate(tw.ctx, model.ReasonTyphoon, []model.NodeCode{town}, false, "", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	requireClean(t, hub)
+}

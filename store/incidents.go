@@ -97,6 +97,10 @@ type txState struct {
 	prefix  string // the incident id up to the number: "HJ-20261129-"
 	buckets txBuckets
 	counts  countDeltas // the per-node counters' changes, written by finish
+	// active is each town's active activation as read in this transaction
+	// (activeInTx), kept true by setActive.
+	active map[model.NodeCode]uint64
+	facts  txFacts // what earn asks the points' rule with, one event at a time
 }
 
 // nextID takes the next daily number of the local day of day and returns the

@@ -394,7 +394,10 @@ func (s *DB) earn(tx *bolt.Tx, evs []model.Event) error {
 			// fuller pages are fewer pages written.
 			month.FillPercent = appendFill
 		}
-		f := &txFacts{s: s, tx: tx, ev: ev}
+		// One txFacts for the writer's transaction, set afresh for each
+		// event: a report books its points without allocating one.
+		f := &s.wt.facts
+		*f = txFacts{s: s, tx: tx, ev: ev}
 		es := s.pts.rules.Earn(ev, s.opts.Location, f, func(p model.PersonID, m, key string) int {
 			readKey = pointsKey(m, p, key)
 			readVal = month.Get(readKey)

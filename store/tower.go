@@ -538,7 +538,11 @@ func actorOf(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
 	if id == model.System {
 		return model.Person{ID: model.System}, nil
 	}
-	return getPerson(tx, id)
+	p, err := getPerson(tx, id)
+	if err != nil {
+		return p, err
+	}
+	return p, refuseFedPerson(tx, p)
 }
 
 func putPerson(tx *bolt.Tx, p model.Person) error {

@@ -85,9 +85,43 @@ func activeSeqs(tx *bolt.Tx, scope model.NodeCode) ([]uint64, error) {
 // incident gets then is scaled by the wartime factor.
 func (s *DB) policyAt(tx *bolt.Tx, node model.NodeCode) (model.Policy, error) {
 	p := s.opts.Policy
-	seq, err := activeIn(tx, node.Town())
+	seq, err := s.activeInTx(tx, node.Town())
 	p.Wartime = seq != 0
 	return p, err
+}
+
+// activeInTx is activeIn through the writer's transaction state: in the
+// writer's transaction each town's is read once (a batch of a thousand
+// reports from one town reads meta once, not per report), and setActive,
+// the only write of it, keeps what was read true. Elsewhere it reads.
+func (s *DB) activeInTx(tx *bolt.Tx, town model.NodeCode) (uint64, error) {
+	if s.wt.buckets.tx != tx {
+		return activeIn(tx, town)
+	}
+	if seq, ok := s.wt.active[town]; ok {
+		return seq, nil
+	}
+	seq, err := activeIn(tx, town)
+	if err != nil {
+		return 0, err
+	}
+	if s.wt.active == nil {
+		s.wt.active = map[model.NodeCode]uint64{}
+	}
+	s.wt.active[town] = seq
+	return seq, nil
+}
+
+// setActive makes seq the town's active activation (0: the town is in
+// peacetime), in meta and in what the writer's transaction read of it.
+func (s *DB) setActive(tx *bolt.Tx, town model.NodeCode, seq uint64) error {
+	if s.wt.buckets.tx == tx {
+		delete(s.wt.active, town)
+	}
+	if seq == 0 {
+		return tx.Bucket(bucketMeta).Delete(activeKey(town))
+	}
+	return tx.Bucket(bucketMeta).Put(activeKey(town), u64(seq))
 }
 
 func (s *DB) getActivation(tx *bolt.Tx, seq uint64) (model.Activation, error) {
@@ -377,7 +411,7 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 			if err := putActivation(tx, a); err != nil {
 				return nil, err
 			}
-			if err := tx.Bucket(bucketMeta).Put(activeKey(town), u64(seq)); err != nil {
+			if err := s.setActive(tx, town, seq); err != nil {
 				return nil, err
 			}
 			ev.ActorName = model.ActorName(actor)
@@ -508,7 +542,7 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		if err := s.stopDirectiveClocks(tx, a.Seq); err != nil {
 			return nil, err
 		}
-		if err := putEnded(tx, ended, x); err != nil {
+		if err := s.putEnded(tx, ended, x); err != nil {
 			return nil, err
 		}
 		ev.ActorName = model.ActorName(actor)
@@ -655,7 +689,7 @@ func (s *DB) stopDirectiveClocks(tx *bolt.Tx, act uint64) error {
 
 // putEnded stores the ended activation and its after-action summary x, and
 // returns its towns to peacetime (their meta wt/active/ keys go).
-func putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
+func (s *DB) putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
 	if err := putActivation(tx, ended); err != nil {
 		return err
 	}
@@ -672,7 +706,7 @@ func putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) error {
 			return err
 		}
 		if seq == ended.Seq {
-			if err := tx.Bucket(bucketMeta).Delete(activeKey(c.Town())); err != nil {
+			if err := s.setActive(tx, c.Town(), 0); err != nil {
 				return err
 			}
 		}

@@ -1149,3 +1149,34 @@ func TestScanScopeAgreesWithModelCover(t *testing.T) {
 		assert.Equal(t, want.Units, units, "%v", scope)
 	}
 }
+
+// TestPolicyAtFollowsWartimeInOneTx: in a writer transaction the towns'
+// wartime is read once and remembered (activeInTx); beginning or ending it
+// later in the same transaction (setActive) is what the next report's
+// policy sees.
+func TestPolicyAtFollowsWartimeInOneTx(t *testing.T) {
+	tw := newTower(t)
+	s := tw.s
+	tx, err := s.db.Begin(true)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback() }()
+	wb, err := writerBuckets(tx)
+	require.NoError(t, err)
+	s.startTx(wb)
+	wartime := func() bool {
+		p, err := s.policyAt(tx, micro011)
+		require.NoError(t, err)
+		return p.Wartime
+	}
+	require.False(t, wartime())
+	require.NoError(t, s.setActive(tx, town, 7))
+	require.True(t, wartime())
+	seq, err := activeIn(tx, town)
+	require.NoError(t, err)
+	require.Equal(t, uint64(7), seq)
+	require.NoError(t, s.setActive(tx, town, 0))
+	require.False(t, wartime())
+	seq, err = activeIn(tx, town)
+	require.NoError(t, err)
+	require.Zero(t, seq)
+}

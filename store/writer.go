@@ -195,15 +195,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 		waiting := len(s.queue)
 		s.commits.Add(1)
 		s.committed.Add(int64(len(pending)))
-		n := 0
-		for _, r := range pending {
-			n += len(r.events)
-		}
-		all := make([]model.Event, 0, n)
-		for _, r := range pending {
-			all = append(all, r.events...)
-		}
-		if s.publish(model.Batch{Events: all, Incidents: changed.published()}) {
+		if s.publish(func() model.Batch { return batchOf(pending, changed) }) {
 			changed.handOver()
 		}
 		for _, r := range pending {
@@ -233,8 +225,20 @@ func (s *DB) startTx(b txBuckets) {
 // branch pages above them.
 const appendFill = 0.9
 
+// logFill is the fill of the event log's pages: its keys only ever grow
+// (NextSequence) and no event is written twice, so a page is never split
+// again once full and needs no room left.
+const logFill = 1.0
+
+// recordFill is the fill of the incident records' pages. A field report's
+// record is about 530 bytes (bench ingest's), so at appendFill a page took
+// six (78% used) where seven fit; at recordFill it takes seven and still
+// keeps about 350 bytes for records that grow as their incident moves on.
+const recordFill = 0.95
+
 // txBuckets are the buckets of incidents and the log. The writer fetches
-// them once per transaction (txState.buckets) with the fill of appendFill;
+// them once per transaction (txState.buckets) with the fill of appendFill
+// (logFill for the log, recordFill for the records);
 // bbolt keeps one *Bucket per name and transaction, so the fill holds for
 // every use in it.
 type txBuckets struct {
@@ -350,6 +354,7 @@ func writerBuckets(tx *bolt.Tx) (txBuckets, error) {
 	for _, x := range []*bolt.Bucket{b.incidents, b.ids, b.open, b.due, b.node, b.events, b.incidentEvents, b.escalations, b.passOn} {
 		x.FillPercent = appendFill
 	}
+	b.events.FillPercent, b.incidents.FillPercent = logFill, recordFill
 	people := tx.Bucket(bucketPeople)
 	if people == nil {
 		return b, fmt.Errorf("bucket %s is missing (run gridcmd check)", bucketPeople)
@@ -445,15 +450,35 @@ func (s *DB) closedForSubs() bool {
 	return s.closed
 }
 
-// publish hands a committed batch to every subscriber without blocking,
-// and reports whether there was any (who then share b's slices). A commit
+// batchOf is what a commit publishes: the events of pending, in order,
+// and the incidents they changed or name.
+func batchOf(pending []*request, changed *changedSet) model.Batch {
+	n := 0
+	for _, r := range pending {
+		n += len(r.events)
+	}
+	all := make([]model.Event, 0, n)
+	for _, r := range pending {
+		all = append(all, r.events...)
+	}
+	return model.Batch{Events: all, Incidents: changed.published()}
+}
+
+// publish hands a committed batch, made by batch, to every subscriber
+// without blocking, and reports whether there was any (who then share the
+// batch's slices). Without a subscriber the batch is not made (a commit of
+// a thousand reports would copy a thousand events for nobody); a commit
 // without events publishes nothing.
-func (s *DB) publish(b model.Batch) bool {
+func (s *DB) publish(batch func() model.Batch) bool {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if len(s.subs) == 0 {
+		return false
+	}
+	b := batch()
 	if len(b.Events) == 0 {
 		return false
 	}
-	s.subMu.Lock()
-	defer s.subMu.Unlock()
 	for x := range s.subs {
 		select {
 		case x.ch <- b:
@@ -498,6 +523,9 @@ func (c *writerCache) actor(tx *bolt.Tx, id model.PersonID) (model.Person, error
 	p, err := getPerson(tx, id)
 	if err != nil {
 		return p, err
+	}
+	if err := refuseFedPerson(tx, p); err != nil {
+		return model.Person{}, err
 	}
 	if c.people == nil {
 		c.people = map[model.PersonID]model.Person{}

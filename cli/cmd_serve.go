@@ -64,6 +64,17 @@ the ones in flight finish, the seats are closed, then the file is closed.`,
 // clocks on db until ctx ends, then drains.
 func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) error {
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The town's node first: a federation that cannot start (no seed, a
+	// file of no single town) is refused before anything listens, so no
+	// report is taken by a town that was to federate and does not.
+	var town *townNode
+	if !a.hubRole {
+		var err error
+		if town, err = a.startTownNode(ctx, db, log); err != nil {
+			return err
+		}
+		defer town.stop()
+	}
 	var seats *runningSSH
 	if sshAddr != "" {
 		var err error
@@ -77,17 +88,6 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 			_ = seats.stop(5 * time.Second)
 		}
 		return err
-	}
-	var town *townNode
-	if !a.hubRole {
-		if town, err = a.startTownNode(ctx, db, log); err != nil {
-			if seats != nil {
-				_ = seats.stop(5 * time.Second)
-			}
-			_ = running.stop(5 * time.Second)
-			return err
-		}
-		defer town.stop()
 	}
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
 	if town != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,7 +63,7 @@ func (a *app) startTownNode(ctx context.Context, db *store.DB, log *slog.Logger)
 		Logf:      logfOf(log),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("federation: %w", err)
+		return nil, fedErr(err)
 	}
 	tn := &townNode{node: node, sub: db.Subscribe(), done: make(chan struct{})}
 	go func() {
@@ -114,6 +115,49 @@ func (a *app) consoleFedLinks(tn *townNode) func() []model.FedLink {
 		st, _, _ := federation.ReadStatus(dir, time.Now())
 		return st.Links
 	}
+}
+
+// federatedTowns are the towns this file holds as a hub's copies, as far as
+// this machine can tell: federation.towns, and the towns of the status of a
+// hub that has run on the file.
+func (a *app) federatedTowns() map[model.NodeCode]bool {
+	out := map[model.NodeCode]bool{}
+	for _, t := range a.cfg.Federation.Towns {
+		out[model.NodeCode(t.Code)] = true
+	}
+	if st, _, err := federation.ReadStatus(a.fedStoreDir(), time.Now()); err == nil && st.Role == "hub" {
+		for _, l := range st.Links {
+			out[l.Town] = true
+		}
+	}
+	return out
+}
+
+// notFederated drops the people of federated towns: on a hub they are the
+// towns' copies, and a command that goes by default to the officer on duty
+// must not go as a town's own officer (the town would read the county's
+// command as given by one of its own).
+func (a *app) notFederated(people []model.Person) []model.Person {
+	fed := a.federatedTowns()
+	if len(fed) == 0 {
+		return people
+	}
+	out := people[:0:0]
+	for _, p := range people {
+		if !fed[p.Node.Town()] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fedErr names the federation in err unless it names it already (the
+// federation's errors start "federation" or a federation.* key).
+func fedErr(err error) error {
+	if strings.HasPrefix(err.Error(), "federation") {
+		return err
+	}
+	return fmt.Errorf("federation: %w", err)
 }
 
 // logfOf hands the federation's log lines to slog at info level.
@@ -186,7 +230,7 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 		Logf:      logfOf(log),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("federation: %w", err)
+		return nil, fedErr(err)
 	}
 	return h, nil
 }

@@ -64,6 +64,17 @@ the ones in flight finish, the seats are closed, then the file is closed.`,
 // clocks on db until ctx ends, then drains.
 func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) error {
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The town's node first: a federation that cannot start (no seed, a
+	// file of no single town) is refused before anything listens, so no
+	// report is taken by a town that was to federate and does not.
+	var town *townNode
+	if !a.hubRole {
+		var err error
+		if town, err = a.startTownNode(ctx, db, log); err != nil {
+			return err
+		}
+		defer town.stop()
+	}
 	var seats *runningSSH
 	if sshAddr != "" {
 		var err error
@@ -78,17 +89,12 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 		}
 		return err
 	}
-	var town *townNode
-	if !a.hubRole {
-		if town, err = a.startTownNode(ctx, db, log); err != nil {
-			if seats != nil {
-				_ = seats.stop(5 * time.Second)
-			}
-			_ = running.stop(5 * time.Second)
-			return err
-		}
-		defer town.stop()
-	}
+	a.sayServing(running, town, seats)
+	return a.serveUntilDone(ctx, db, running, seats, log)
+}
+
+// sayServing prints what now serves the file, and where.
+func (a *app) sayServing(running *runningAPI, town *townNode, seats *runningSSH) {
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
 	if town != nil {
 		fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", town.node.Links()[0].Town, a.cfg.Federation.Hub)
@@ -96,7 +102,11 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 	if seats != nil {
 		fmt.Fprintf(a.out, "serving the console over SSH on %s (ssh -p %s HOST)\n", seats.addr, portOf(seats.addr))
 	}
+}
 
+// serveUntilDone runs the clocks until ctx ends (or the API fails), then
+// stops the seats, drains the API and stops the clocks.
+func (a *app) serveUntilDone(ctx context.Context, db *store.DB, running *runningAPI, seats *runningSSH, log *slog.Logger) error {
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	var sweeping sync.WaitGroup
 	sweeping.Go(func() { sweepEvery(sweepCtx, db, time.Second, log) })
@@ -118,7 +128,7 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 			log.Error("stopping the seats", "err", err)
 		}
 	}
-	err = running.stop(30 * time.Second)
+	err := running.stop(30 * time.Second)
 	stopSweep()
 	sweeping.Wait()
 	if err != nil {

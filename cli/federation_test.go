@@ -101,3 +101,46 @@ func TestBenchFederationJSONHasExactlyTheIssuesFields(t *testing.T) {
 	assert.Greater(t, got["p99_ms"], 0.0)
 	assert.Greater(t, got["intake_ratio"], 0.0)
 }
+
+// A town whose federation cannot start is refused before anything serves:
+// no API listening for a moment (a report taken then would be filed by a
+// town with no node), no "serving" line, one line naming what is wrong.
+func TestServeRefusesABadFederationBeforeServing(t *testing.T) {
+	e := newEnv(t)
+	e.initDemo(1)
+	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
+	e.setConfig(`  hub: ""`, `  hub: "nats://127.0.0.1:1"`)
+	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+e.path("missing.nk")+`"`)
+	r := e.run("serve", "--addr", "127.0.0.1:0")
+	fails(t, r, cli.ExitUsage, "federation.nkey_seed", "missing.nk")
+	assert.NotContains(t, r.err, "federation: federation", "the federation named once")
+
+	// A file of no single town: the county's.
+	county := newEnv(t)
+	county.ok("init")
+	county.ok("import", "villages", "../data/yongkang-villages.csv")
+	county.config = e.config
+	seed := strings.TrimSpace(e.ok("federation", "key", "--out", e.path("town.nk")))
+	require.NotEmpty(t, seed)
+	county.setConfig("missing.nk", "town.nk")
+	fails(t, county.run("serve", "--addr", "127.0.0.1:0"), cli.ExitUsage, "holds 14 towns", "a town's file federates one")
+}
+
+// On a hub the roster holds the federated towns' people as copies; the
+// operator a command defaults to is never one of them (a town's own duty
+// officer would otherwise give the county's commands, and the town would
+// read them as given by its own officer).
+func TestHubsOperatorIsNotAFederatedTownsOfficer(t *testing.T) {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", "../data/yongkang-villages.csv")
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node,reserve_kind,on_duty\n"+
+		"县值班,13800000001,duty_officer,330784,,no\n"+
+		"镇值班,13800000002,duty_officer,330784114,,yes\n"))
+	pub := strings.TrimSpace(e.ok("federation", "key", "--out", e.path("huajie.nk")))
+	e.setConfig("  towns: []", "  towns:\n    - {code: \"330784114\", nkey: \""+pub+"\"}")
+	id := strings.TrimSpace(e.ok("report", "--node", "330784001001", "--category", "traffic", "--severity", "IV", "--title", "县里上报"))
+	var inc map[string]any
+	e.okJSON(&inc, "show", id, "--json")
+	assert.Equal(t, "P1", inc["reporter"], "the county's officer, not 花街镇's (P2)")
+}

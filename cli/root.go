@@ -458,6 +458,7 @@ func (a *app) actor(ctx context.Context, svc model.Service, by string) (model.Pe
 	if err != nil {
 		return 0, err
 	}
+	officers = a.notFederated(officers)
 	for _, p := range officers {
 		if p.OnDuty {
 			return p.ID, nil

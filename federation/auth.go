@@ -18,7 +18,8 @@ import (
 // permissions that keep the town to its own names:
 //
 //   - what the town may send to the hub: gridcmd.<town>.> (the deliveries
-//     of its stream to the hub's source arrive under it), the few API calls
+//     of its stream to the hub's source arrive under it) but not its
+//     commands or the hub's status word to it, the few API calls
 //     of its own command consumer, and replies to the hub's requests;
 //   - what the hub sends the town: its own domain's API ($JS.<town>.API.>,
 //     so a town cannot take another town's domain and be sourced as it),
@@ -43,7 +44,13 @@ func townPermissions(town model.NodeCode) *server.Permissions {
 			api + ".CONSUMER.INFO." + cons,
 			"$JS.ACK." + cons + ".>",
 			"$JS.ACK." + HubDomain + ".*." + cons + ".>",
-		}},
+		},
+			// The town's commands and the hub's word to it are the hub's to
+			// write: a town sending there would forge the county's commands
+			// to itself, or take a command's number ahead of the hub so
+			// the hub's own is dropped as a duplicate.
+			Deny: []string{CommandsSubject(town), statusSubject(town)},
+		},
 		Subscribe: &server.SubjectPermission{Allow: []string{
 			jsAPIPrefix(string(town)) + ".>",
 			townInbox(town) + ".>",

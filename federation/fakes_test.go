@@ -60,6 +60,7 @@ type memReadModel struct {
 	applied map[model.NodeCode]uint64
 	seen    map[string]int
 	gaps    int
+	refuse  map[model.NodeCode]bool // towns whose records fail the whole call, as a store's transaction does
 }
 
 func newReadModel() *memReadModel {
@@ -69,6 +70,11 @@ func newReadModel() *memReadModel {
 func (r *memReadModel) FedApply(_ context.Context, recs []model.FedRecord) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, rec := range recs {
+		if r.refuse[rec.Town] {
+			return 0, fmt.Errorf("record %s: the structure is missing", model.FedMsgID(rec.Town, rec.Seq))
+		}
+	}
 	n := 0
 	for _, rec := range recs {
 		r.seen[model.FedMsgID(rec.Town, rec.Seq)]++

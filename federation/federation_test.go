@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -273,4 +274,58 @@ func TestLinksAndStatusFile(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, running)
 	require.False(t, st.Links[0].Connected)
+	// A node that stopped says so as it goes: not running at once.
+	require.NoError(t, tn.Close())
+	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())
+	require.NoError(t, err)
+	require.False(t, running, "a stopped node's last status")
+	require.Equal(t, "town", st.Role)
+}
+
+// A town whose records the read model refuses (a record it cannot apply,
+// tried again and again) holds up that town alone: the other towns' records
+// go on being applied, and the refused town's are applied, in order and
+// once, when the read model takes them.
+func TestOneTownsRefusedRecordsHoldUpOnlyThatTown(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.rm.mu.Lock()
+	c.rm.refuse = map[model.NodeCode]bool{"T2": true}
+	c.rm.mu.Unlock()
+	c.startHub()
+	o1, o2 := &memOutbox{town: "T1"}, &memOutbox{town: "T2"}
+	c.town("T1", "T1", o1, nil)
+	c.town("T2", "T2", o2, nil)
+	o2.add(5)
+	time.Sleep(500 * time.Millisecond)
+	o1.add(5)
+	waitApplied(t, c.rm, "T1", 5, 10*time.Second)
+	o2.add(5)
+	o1.add(5)
+	waitApplied(t, c.rm, "T1", 10, 10*time.Second)
+	require.Zero(t, c.rm.appliedOf("T2"))
+
+	c.rm.mu.Lock()
+	c.rm.refuse = nil
+	c.rm.mu.Unlock()
+	waitApplied(t, c.rm, "T2", 10, 10*time.Second)
+	require.Zero(t, c.rm.gaps)
+	require.Zero(t, c.rm.doubles())
+}
+
+// A hub whose leaf port is taken says so, naming the key, at once (it
+// waited 15 s for a server that could not listen and said only that it
+// did not start).
+func TestHubOnATakenPortSaysSo(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	c := newCounty(t, "T1")
+	began := time.Now()
+	_, err = StartHub(context.Background(), HubConfig{
+		StoreDir: filepath.Join(c.dir, "hub"), Listen: ln.Addr().String(), Towns: c.towns, ReadModel: c.rm,
+	})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "federation.listen "+ln.Addr().String())
+	require.Contains(t, err.Error(), "address already in use")
+	require.Less(t, time.Since(began), 5*time.Second)
 }

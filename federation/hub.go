@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +67,9 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := canListen(opts.LeafNode.Host, opts.LeafNode.Port); err != nil {
+		return nil, err
+	}
 	srv, err := startServer(opts, cfg.Logf)
 	if err != nil {
 		return nil, err
@@ -79,8 +85,10 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	h.wg.Add(1)
-	go func() { defer h.wg.Done(); h.applyLoop(loopCtx) }()
+	for _, t := range cfg.Towns {
+		h.wg.Add(1)
+		go func() { defer h.wg.Done(); h.applyLoop(loopCtx, t.Code) }()
+	}
 	h.wg.Add(1)
 	go func() { defer h.wg.Done(); h.watchLoop(loopCtx) }()
 	if cfg.Commands != nil {
@@ -201,16 +209,39 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 			return fmt.Errorf("federation: command consumer of town %s: %w", t.Code, err)
 		}
 	}
-	_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
-		Durable:       hubApplier,
-		AckPolicy:     jetstream.AckAllPolicy,
-		AckWait:       30 * time.Second,
-		MaxAckPending: 20000,
-	})
-	if err != nil {
+	for _, t := range h.cfg.Towns {
+		_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
+			Durable:       applierOf(t.Code),
+			FilterSubject: EventsSubject(t.Code),
+			AckPolicy:     jetstream.AckAllPolicy,
+			AckWait:       30 * time.Second,
+			MaxAckPending: 20000,
+		})
+		if err != nil {
+			return fmt.Errorf("federation: hub applier of town %s: %w", t.Code, err)
+		}
+	}
+	// The one applier of all the towns before them (a record it could not
+	// apply held up every town) has no more to do.
+	if err := h.js.DeleteConsumer(ctx, hubStream, "gridcmd_apply"); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("federation: hub applier: %w", err)
 	}
 	return nil
+}
+
+// canListen tries the leaf listener's address before the server does: an
+// embedded nats-server that cannot listen only logs it and never becomes
+// ready.
+func canListen(host string, port int) error {
+	if port <= 0 {
+		return nil
+	}
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("federation.listen %s: %w (another hub on this port?)", addr, err)
+	}
+	return ln.Close()
 }
 
 // LeafURL is the hub's leaf-node listener as a town dials it.
@@ -243,7 +274,7 @@ func (h *Hub) Close() error {
 	h.wg.Wait()
 	h.closeConn()
 	stopServer(h.srv)
-	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
+	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", Stopped: true, PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})
 	return nil
 }
 
@@ -264,14 +295,16 @@ const (
 	applyGather = 20 * time.Millisecond // a batch waits this long after its first record for more
 )
 
-// applyLoop takes the sourced records from the hub's stream in batches and
-// applies each batch to the read model in one call, acking (ack-all) only
-// after it applied; a batch that fails is tried again before any later one,
-// so an ack never covers a record not applied.
-func (h *Hub) applyLoop(ctx context.Context) {
-	cons, err := h.js.Consumer(ctx, hubStream, hubApplier)
+// applyLoop takes a town's sourced records from the hub's stream in batches
+// and applies each batch to the read model in one call, acking (ack-all)
+// only after it applied; a batch that fails is tried again before any later
+// one of the town, so an ack never covers a record not applied. Each town
+// has its own loop and consumer: a record the read model cannot apply holds
+// up its own town, not the county's picture of every town.
+func (h *Hub) applyLoop(ctx context.Context, town model.NodeCode) {
+	cons, err := h.js.Consumer(ctx, hubStream, applierOf(town))
 	if err != nil {
-		h.logf("federation: hub applier: %v", err)
+		h.logf("federation: hub applier of town %s: %v", town, err)
 		return
 	}
 	msgs := make(chan jetstream.Msg, 4096)
@@ -282,7 +315,7 @@ func (h *Hub) applyLoop(ctx context.Context) {
 		}
 	}, jetstream.PullMaxMessages(applyMax))
 	if err != nil {
-		h.logf("federation: hub applier: %v", err)
+		h.logf("federation: hub applier of town %s: %v", town, err)
 		return
 	}
 	defer cc.Stop()
@@ -360,6 +393,10 @@ func (h *Hub) records(batch []jetstream.Msg) ([]model.FedRecord, map[model.NodeC
 		seq := headerSeq(m.Headers().Get(HeaderSeq))
 		if town == "" || seq == 0 || m.Headers().Get(jetstream.MsgIDHeader) != model.FedMsgID(town, seq) {
 			h.logf("federation: hub dropped a message on %q (seq %d, id %q)", m.Subject(), seq, m.Headers().Get(jetstream.MsgIDHeader))
+			continue
+		}
+		if from := sourcedFrom(m.Headers().Get(streamSourceHeader)); from != TownStream(town) {
+			h.logf("federation: hub dropped a message on %q sourced from %q: a town files only its own records", m.Subject(), from)
 			continue
 		}
 		recs = append(recs, model.FedRecord{Town: town, Seq: seq, Data: m.Data()})
@@ -521,4 +558,17 @@ func (h *Hub) setCut(town model.NodeCode, cut bool) {
 	case !cut:
 		h.cut[town] = time.Time{}
 	}
+}
+
+// streamSourceHeader names, on a message of the hub's stream, the source it
+// came from; the hub's own server writes it (removing any a town set), so
+// it says which town's stream sent the message whatever its subject.
+const streamSourceHeader = "Nats-Stream-Source"
+
+// sourcedFrom is the stream named by a Nats-Stream-Source header,
+// "<stream>[:<hash>] <seq> ..." ("" when there is none).
+func sourcedFrom(v string) string {
+	name, _, _ := strings.Cut(v, " ")
+	name, _, _ = strings.Cut(name, ":")
+	return name
 }

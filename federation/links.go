@@ -28,6 +28,7 @@ type Status struct {
 	PID     int             `json:"pid"`
 	Updated time.Time       `json:"updated"`
 	Links   []model.FedLink `json:"links"`
+	Stopped bool            `json:"stopped,omitempty"` // the node's last word as it stopped
 }
 
 // writeStatus replaces the status file in one rename.
@@ -44,8 +45,8 @@ func writeStatus(dir string, st Status) error {
 }
 
 // ReadStatus reads a node's status file. When the node is not running (no
-// file, or one not written for 5 s), the links read as disconnected and
-// running is false.
+// file, one written by the node as it stopped, or one not written for 5 s),
+// the links read as disconnected and running is false.
 func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) {
 	b, err := os.ReadFile(filepath.Join(dir, StatusFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -57,7 +58,7 @@ func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) 
 	if err := json.Unmarshal(b, &st); err != nil {
 		return Status{}, false, fmt.Errorf("federation: %s: %w", filepath.Join(dir, StatusFile), err)
 	}
-	if now.Sub(st.Updated) <= staleAfter {
+	if !st.Stopped && now.Sub(st.Updated) <= staleAfter {
 		return st, true, nil
 	}
 	for i := range st.Links {
@@ -95,12 +96,40 @@ func (t *Town) onHubReport(data []byte) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.acked, t.newest = r.Applied, r.Newest
+	t.acked, t.newest, t.heard = r.Applied, r.Newest, t.cfg.Now()
+}
+
+// hubSilence is how long a linked town goes without the hub's word before
+// its uplink reads as cut: the leaf link is up, but the hub does not know
+// the town by the key it linked with (listed under another town's code,
+// say), so nothing of it reaches the county.
+const hubSilence = 10 * time.Second
+
+// heardOf says whether the hub has spoken of the town lately, and logs once
+// a silence over a live leaf link, naming the likely cause.
+func (t *Town) heardOf(leaf bool, now time.Time) bool {
+	if !leaf {
+		t.leafSince = time.Time{}
+		return false
+	}
+	if t.leafSince.IsZero() {
+		t.leafSince = now
+	}
+	if !t.heard.IsZero() && now.Sub(t.heard) < hubSilence {
+		t.silenceSaid = false
+		return true
+	}
+	if now.Sub(t.leafSince) >= hubSilence && !t.silenceSaid {
+		t.silenceSaid = true
+		t.logf("federation: linked to %s, but the hub has said nothing of town %s for %s: is this town's public key listed under code %s in the hub's federation.towns?",
+			t.cfg.HubURL, t.cfg.Town, hubSilence, t.cfg.Town)
+	}
+	return false
 }
 
 // refreshLink reads the town's stream and what the hub last said.
 func (t *Town) refreshLink(ctx context.Context) {
-	conn := t.Connected()
+	leaf := t.Connected()
 	now := t.cfg.Now()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
@@ -108,6 +137,8 @@ func (t *Town) refreshLink(ctx context.Context) {
 	unpub := t.unpublished()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	// Up is the hub hearing the town, not the leaf link alone.
+	conn := t.heardOf(leaf, now)
 	l := &t.link
 	l.Role, l.Town, l.Hub, l.Connected = "town", t.cfg.Town, t.cfg.HubURL, conn
 	if conn {

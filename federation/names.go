@@ -21,7 +21,6 @@ const HubDomain = "hub"
 const (
 	hubStream      = "GRIDCMD_HUB"      // the hub's stream sourcing every town's
 	commandsStream = "GRIDCMD_COMMANDS" // the hub's commands for the towns
-	hubApplier     = "gridcmd_apply"    // the hub's durable consumer applying to the read model
 
 	// HeaderSeq carries the record's Seq (the town's event sequence, or the
 	// hub's command number); HeaderTime the time it was published, so the
@@ -53,6 +52,10 @@ func townPrefix(town model.NodeCode) string { return "gridcmd." + string(town) +
 // town's server deliver: under the town's own prefix, so the permission
 // "gridcmd.<town>.>" covers it and nothing of another town.
 func deliverPrefix(town model.NodeCode) string { return "gridcmd." + string(town) + ".deliver" }
+
+// applierOf is the hub's durable consumer applying a town's records to the
+// read model, gridcmd_apply_<town>.
+func applierOf(town model.NodeCode) string { return "gridcmd_apply_" + string(town) }
 
 // commandConsumer is the durable consumer of a town's commands on the hub.
 func commandConsumer(town model.NodeCode) string { return "town_" + string(town) }

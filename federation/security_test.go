@@ -83,6 +83,52 @@ func TestTownPublishesOnlyUnderItsPrefix(t *testing.T) {
 	require.NoError(t, err, "the hub's stream is still there")
 }
 
+// A town's server is the town's to configure: T1 widening its own stream to
+// T2's subject and filing records there as T2 must not get them applied as
+// T2's on the hub (the hub sources GRIDCMD_T1, so what it takes from there
+// is T1's whatever its subject says).
+func TestTownCannotSmuggleAnotherTownThroughItsStream(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	o1 := &memOutbox{town: "T1"}
+	t1 := c.town("T1", "T1", o1, nil)
+	ctx := context.Background()
+	_, err := t1.js.UpdateStream(ctx, jetstream.StreamConfig{
+		Name: TownStream("T1"), Subjects: []string{EventsSubject("T1"), EventsSubject("T2")},
+		Storage: jetstream.FileStorage, Duplicates: time.Hour,
+	})
+	require.NoError(t, err)
+	m := nats.NewMsg(EventsSubject("T2"))
+	m.Header.Set(HeaderSeq, "1")
+	m.Data = []byte(`{"forged":true}`)
+	_, err = t1.js.PublishMsg(ctx, m, jetstream.WithMsgID("T2-1"))
+	require.NoError(t, err)
+	o1.add(3)
+	waitApplied(t, c.rm, "T1", 3, 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	require.Zero(t, c.rm.appliedOf("T2"), "T1 filed a record as T2")
+}
+
+// The commands subject of a town is the hub's to write: a town publishing
+// there (a forged county command, or a number taken ahead of the hub's, so
+// the hub's own is dropped as a duplicate) is refused.
+func TestTownCannotWriteItsOwnCommands(t *testing.T) {
+	c := newCounty(t, "T1")
+	h := c.startHub()
+	t1 := c.town("T1", "T1", &memOutbox{town: "T1"}, nil)
+	require.Eventually(t, t1.Connected, 5*time.Second, 10*time.Millisecond)
+	for range 20 {
+		_ = t1.nc.Publish(CommandsSubject("T1"), []byte("forged"))
+	}
+	require.NoError(t, t1.nc.Flush())
+	time.Sleep(500 * time.Millisecond)
+	s, err := h.js.Stream(context.Background(), commandsStream)
+	require.NoError(t, err)
+	info, err := s.Info(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, info.State.Msgs, "a town wrote into the hub's command stream")
+}
+
 func TestUnknownKeyIsRefused(t *testing.T) {
 	c := newCounty(t, "T1")
 	c.startHub()
@@ -145,4 +191,33 @@ func writeTestCert(t *testing.T, dir string) TLSFiles {
 	require.NoError(t, os.WriteFile(f.CA, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600))
 	require.NoError(t, os.WriteFile(f.Key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600))
 	return f
+}
+
+// A town whose key the hub lists under another town's code links (the key
+// is known) but is heard by nobody: its uplink must not read as up, or the
+// town's room would say 上联 正常 while the county gets nothing of it.
+func TestATownUnderAnotherTownsKeyDoesNotReadAsUp(t *testing.T) {
+	c := newCounty(t, "T1", "T2")
+	c.startHub()
+	o := &memOutbox{town: "T1"}
+	var logged atomic.Int32
+	wrong, err := StartTown(context.Background(), TownConfig{
+		Town: "T1", StoreDir: filepath.Join(c.dir, "town-T1"), HubURL: c.url(), NkeySeed: c.seeds["T2"],
+		Outbox: o, Commander: &memCommander{}, Poll: 20 * time.Millisecond, Reconnect: 100 * time.Millisecond,
+		Logf: func(f string, a ...any) { logged.Add(1); t.Logf("T1: "+f, a...) },
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { wrong.Close() })
+	o.add(3)
+	require.Eventually(t, wrong.Connected, 5*time.Second, 10*time.Millisecond, "the leaf itself links")
+	time.Sleep(3 * time.Second)
+	wrong.refreshLink(context.Background())
+	require.False(t, wrong.Links()[0].Connected, "nothing of T1 reaches the county")
+	require.Zero(t, logged.Load(), "the downlink does not ask a hub that does not know the town, nor log it every try")
+
+	right := c.town("T2", "T2", &memOutbox{town: "T2"}, nil)
+	require.Eventually(t, func() bool {
+		right.refreshLink(context.Background())
+		return right.Links()[0].Connected
+	}, 10*time.Second, 50*time.Millisecond, "a town the hub hears reads as up")
 }

@@ -61,6 +61,10 @@ type Town struct {
 	acked  uint64    // the last record the hub applied, as it last said
 	newest time.Time // publish time of the newest record the hub has
 	cmdSeq uint64    // the last command applied
+
+	heard       time.Time // when the hub last spoke of the town
+	leafSince   time.Time // since when the leaf link is up (zero: down)
+	silenceSaid bool      // the hub's silence over a live link was logged
 }
 
 // StartTown starts the town's node. Publishing is local: the town's log
@@ -224,7 +228,7 @@ func (t *Town) Close() error {
 	}
 	stopServer(t.srv)
 	if t.pub != nil { // started: say the node is gone
-		_ = writeStatus(t.cfg.StoreDir, Status{Role: "town", PID: os.Getpid(), Updated: t.cfg.Now(), Links: cutAll(t.Links(), t.cfg.Now())})
+		_ = writeStatus(t.cfg.StoreDir, Status{Role: "town", Stopped: true, PID: os.Getpid(), Updated: t.cfg.Now(), Links: cutAll(t.Links(), t.cfg.Now())})
 	}
 	return nil
 }
@@ -246,7 +250,7 @@ func (t *Town) commandLoop(ctx context.Context) {
 		return
 	}
 	for ctx.Err() == nil {
-		if !t.Connected() {
+		if !t.Connected() || !t.hubHeard() {
 			sleep(ctx, t.cfg.Reconnect)
 			continue
 		}
@@ -309,5 +313,15 @@ func (t *Town) applyCommand(ctx context.Context, m jetstream.Msg) bool {
 	return true
 }
 
-// Connected says whether the leaf connection to the hub is up.
+// hubHeard says whether the hub spoke of the town lately: its consumer is
+// there to ask only then (a town the hub does not know by its key would
+// ask, and log its failure, every second).
+func (t *Town) hubHeard() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.heard.IsZero() && t.cfg.Now().Sub(t.heard) < hubSilence
+}
+
+// Connected says whether the leaf connection to the hub is up (the link
+// reads as up only when the hub also speaks of the town: refreshLink).
 func (t *Town) Connected() bool { return t.srv.NumLeafNodes() > 0 }

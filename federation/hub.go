@@ -290,6 +290,11 @@ func (h *Hub) logf(format string, args ...any) {
 	}
 }
 
+const (
+	applyMax    = 2000                  // records applied in one transaction at most
+	applyGather = 20 * time.Millisecond // a batch waits this long after its first record for more
+)
+
 // applyLoop takes a town's sourced records from the hub's stream in batches
 // and applies each batch to the read model in one call, acking (ack-all)
 // only after it applied; a batch that fails is tried again before any later
@@ -308,7 +313,7 @@ func (h *Hub) applyLoop(ctx context.Context, town model.NodeCode) {
 		case msgs <- m:
 		case <-ctx.Done():
 		}
-	}, jetstream.PullMaxMessages(2000))
+	}, jetstream.PullMaxMessages(applyMax))
 	if err != nil {
 		h.logf("federation: hub applier of town %s: %v", town, err)
 		return
@@ -322,15 +327,24 @@ func (h *Hub) applyLoop(ctx context.Context, town model.NodeCode) {
 		case m := <-msgs:
 			batch = append(batch, m)
 		}
+		// Gather what follows for a moment: records come from the
+		// towns' streams in bursts, and a transaction per few records
+		// would cost the hub's file (and the CPU the towns share with it
+		// on one machine) a commit each.
+		gather := time.NewTimer(applyGather)
 	drain:
-		for len(batch) < 2000 {
+		for len(batch) < applyMax {
 			select {
 			case m := <-msgs:
 				batch = append(batch, m)
-			default:
+			case <-gather.C:
 				break drain
+			case <-ctx.Done():
+				gather.Stop()
+				return
 			}
 		}
+		gather.Stop()
 		if !h.applyBatch(ctx, batch) {
 			return
 		}

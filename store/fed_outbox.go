@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -298,6 +299,8 @@ type fedBuilder struct {
 	first uint64   // the log's first event
 	of    uint64   // the latest record with a structure so far (0: none in reach)
 	parts [][]byte // the structure's parts (gzip), built once
+
+	incidents map[uint64]bool // the incidents read and checked so far
 }
 
 // carriesStructure: the first event of the log, and the events that
@@ -352,41 +355,41 @@ func (s *DB) fedDone(of, seq uint64) bool {
 	return p != nil && p.of == of && seq-of >= uint64(p.parts)
 }
 
-// eventAction reads an event record's action alone.
+// eventAction reads an event record's action.
 func eventAction(seq uint64, v []byte) (model.Action, error) {
-	var r struct {
-		Action string `json:"action"`
-	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return "", fmt.Errorf("event %d: %w", seq, err)
-	}
-	return model.Action(r.Action), nil
+	r, err := decodeLoggedAction(seq, v)
+	return model.Action(r.Action), err
 }
 
-// record builds the record of event seq (stored value v).
+// record builds the record of event seq (stored value v). The event is
+// read for the three fields the record needs (decodeLoggedAction's fast
+// path), and the record is written by appendFedWire rather than
+// json.Marshal, which would scan and compact every stored record it
+// carries again: this runs once per event the town commits.
 func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
-	ev, err := decodeEvent(seq, v, b.s.opts.Location)
+	ev, err := decodeLoggedAction(seq, v)
 	if err != nil {
 		return nil, err
 	}
+	action := model.Action(ev.Action)
 	w := fedWire{V: fedWireVersion, Town: string(b.town), Seq: seq, Prefix: b.s.opts.Prefix, Event: v}
 	if ev.IncidentSeq != 0 {
-		rec := b.tx.Bucket(bucketIncidents).Get(u64(ev.IncidentSeq))
-		if rec == nil {
-			return nil, fmt.Errorf("event %d: incident seq %d is missing", seq, ev.IncidentSeq)
+		rec, err := b.incident(seq, ev.IncidentSeq)
+		if err != nil {
+			return nil, err
 		}
 		w.Incident = &fedIncident{Seq: ev.IncidentSeq, Rec: rec}
 	}
-	switch ev.Action {
+	switch action {
 	case model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
-		if w.Wartime, err = b.wartime(ev); err != nil {
+		if w.Wartime, err = b.wartime(ev.Directive); err != nil {
 			return nil, err
 		}
 		if w.People, err = b.onDuty(w.Wartime); err != nil {
 			return nil, err
 		}
 	}
-	if b.carriesStructure(seq, ev.Action) {
+	if b.carriesStructure(seq, action) {
 		b.of = seq
 	}
 	if b.of != 0 && seq-b.of >= fedMaxParts {
@@ -402,7 +405,7 @@ func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
 			w.Tower = &fedPart{Of: b.of, Part: i, Parts: len(parts), Gzip: parts[i]}
 		}
 	}
-	data, err := json.Marshal(w)
+	data, err := appendFedWire(make([]byte, 0, 64+len(v)+len(w.Town)+incidentLen(w.Incident)), w)
 	if err != nil {
 		return nil, err
 	}
@@ -412,12 +415,81 @@ func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
 	return data, nil
 }
 
+// incident is the stored record of incident seq inc (named by event seq),
+// checked to be JSON once per FedPending however many of the batch's
+// events name it (the bytes are the same: one transaction).
+func (b *fedBuilder) incident(seq, inc uint64) ([]byte, error) {
+	rec := b.tx.Bucket(bucketIncidents).Get(u64(inc))
+	if rec == nil {
+		return nil, fmt.Errorf("event %d: incident seq %d is missing", seq, inc)
+	}
+	if b.incidents[inc] {
+		return rec, nil
+	}
+	if _, ok := parseIncident(rec); !ok && !json.Valid(rec) {
+		return nil, fmt.Errorf("event %d: incident seq %d is not JSON", seq, inc)
+	}
+	if b.incidents == nil {
+		b.incidents = map[uint64]bool{}
+	}
+	b.incidents[inc] = true
+	return rec, nil
+}
+
+func incidentLen(i *fedIncident) int {
+	if i == nil {
+		return 0
+	}
+	return len(i.Rec) + 32
+}
+
+// appendFedWire appends w's JSON: what json.Marshal(w) writes when the
+// stored records it carries are compact JSON as the store writes them
+// (TestFedWireMatchesMarshal), without encoding/json's reflection and its
+// second pass over each of them (the records are checked as JSON where
+// they are read: the event by decodeLoggedAction, the incident by
+// fedBuilder.incident). The rare parts (wartime, people, a structure's
+// part) go through json.Marshal.
+func appendFedWire(b []byte, w fedWire) ([]byte, error) {
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, int64(w.V), 10)
+	b = appendStringField(b, `,"town":`, w.Town)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, w.Seq, 10)
+	b = appendStringField(b, `,"prefix":`, w.Prefix)
+	b = append(append(b, `,"event":`...), w.Event...)
+	if w.Incident != nil {
+		b = append(b, `,"incident":{"seq":`...)
+		b = strconv.AppendUint(b, w.Incident.Seq, 10)
+		b = append(append(append(b, `,"rec":`...), w.Incident.Rec...), '}')
+	}
+	for _, f := range []struct {
+		name string
+		v    any
+		set  bool
+	}{
+		{`,"wartime":`, w.Wartime, len(w.Wartime) > 0},
+		{`,"people":`, w.People, len(w.People) > 0},
+		{`,"tower":`, w.Tower, w.Tower != nil},
+	} {
+		if !f.set {
+			continue
+		}
+		m, err := json.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, f.name...), m...)
+	}
+	return append(b, '}'), nil
+}
+
 // wartime is the activation a wartime event names (or, naming none, the
 // town's latest) and the one active in the town, if another, with their
 // units.
-func (b *fedBuilder) wartime(ev model.Event) ([]fedActivation, error) {
+func (b *fedBuilder) wartime(directive string) ([]fedActivation, error) {
 	var seqs []uint64
-	if seq, err := parseActivationID(ev.Directive); err == nil && seq != 0 {
+	if seq, err := parseActivationID(directive); err == nil && seq != 0 {
 		seqs = append(seqs, seq)
 	} else if a, err := b.s.lastIn(b.tx, b.town); err != nil {
 		return nil, err

@@ -443,3 +443,30 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	assert.Equal(t, incs[2].Title, x.Title)
 	requireClean(t, hub)
 }
+
+// TestFedWireMatchesMarshal: the records FedPending writes without
+// encoding/json are, byte for byte, what json.Marshal writes of the same
+// fedWire (events with and without an incident, a title that needs
+// escaping, wartime with its units and people, the structure).
+func TestFedWireMatchesMarshal(t *testing.T) {
+	tw, _ := busyTown(t)
+	tw.report(t, micro011, tw.worker01.ID, `"引号" <b>&\ 换行`+"\u2028")
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	tw.clock.Advance(time.Hour)
+	_, err = tw.s.Deactivate(tw.ctx, "", tw.duty.ID)
+	require.NoError(t, err)
+	recs := pending(t, tw.s, 0)
+	var sawIncident, sawWartime, sawTower bool
+	for _, r := range recs {
+		w, err := decodeWire(r)
+		require.NoError(t, err)
+		sawIncident = sawIncident || w.Incident != nil
+		sawWartime = sawWartime || len(w.Wartime) > 0
+		sawTower = sawTower || w.Tower != nil
+		want, err := json.Marshal(w)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(r.Data), "record %d", r.Seq)
+	}
+	require.True(t, sawIncident && sawWartime && sawTower, "the log has every kind of record")
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"gridcmd/internal/atomicfile"
 	"gridcmd/model"
 )
 
@@ -50,26 +51,7 @@ func WriteLocal(dbPath, addr string) (cred string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	path := LocalPath(dbPath)
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*") // mode 0600
-	if err != nil {
-		return "", nil, fmt.Errorf("local credential %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
+	if err := atomicfile.Write(path, append(b, '\n')); err != nil { // mode 0600
 		return "", nil, fmt.Errorf("local credential %s: %w", path, err)
 	}
 	var once sync.Once

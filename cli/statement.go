@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/xuri/excelize/v2"
 
+	"gridcmd/internal/atomicfile"
 	"gridcmd/model"
 )
 
@@ -128,26 +129,9 @@ func statementTarget(path string, force bool) error {
 	return nil
 }
 
-// writeFileAtomic writes data beside path and renames it over path, so path
-// is the old file or the whole new one.
+// writeFileAtomic writes the statement whole or not at all (atomicfile).
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("points statement: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
+	if err := atomicfile.Write(path, data); err != nil {
 		return fmt.Errorf("points statement: %w", err)
 	}
 	return nil

@@ -55,18 +55,18 @@ func pointsDefaults(d map[string]any) {
 	d["points.from"] = ""
 	list := make([]map[string]any, len(p.Indicators))
 	for i, in := range p.Indicators {
-		m := map[string]any{"key": in.Key, "zh": in.Zh, "en": in.En, "actions": strs(in.Actions), "points": in.Points}
+		m := map[string]any{"key": in.Key, "zh": in.Zh, "en": in.En, "actions": model.Strings(in.Actions), "points": in.Points}
 		if in.To != "" {
 			m["to"] = string(in.To)
 		}
 		if len(in.Categories) > 0 {
-			m["categories"] = strs(in.Categories)
+			m["categories"] = model.Strings(in.Categories)
 		}
 		if len(in.Tiers) > 0 {
-			m["tiers"] = strs(in.Tiers)
+			m["tiers"] = model.Strings(in.Tiers)
 		}
 		if len(in.When) > 0 {
-			m["when"] = strs(in.When)
+			m["when"] = model.Strings(in.When)
 		}
 		if in.Cap != 0 {
 			m["cap"] = in.Cap
@@ -77,25 +77,6 @@ func pointsDefaults(d map[string]any) {
 	d["points.grades.excellent"] = p.Grades.Excellent
 	d["points.grades.good"] = p.Grades.Good
 	d["points.grades.pass"] = p.Grades.Pass
-}
-
-func strs[T ~string](in []T) []string {
-	out := make([]string, len(in))
-	for i, v := range in {
-		out[i] = string(v)
-	}
-	return out
-}
-
-func typed[T ~string](in []string) []T {
-	if len(in) == 0 {
-		return nil
-	}
-	out := make([]T, len(in))
-	for i, v := range in {
-		out[i] = T(strings.TrimSpace(v))
-	}
-	return out
 }
 
 // pointsPolicy converts the points settings, naming the key of a bad
@@ -117,9 +98,9 @@ func (c Config) pointsPolicy() (model.PointsPolicy, error) {
 	p.Indicators = make([]model.Indicator, len(c.Points.Indicators))
 	for i, in := range c.Points.Indicators {
 		p.Indicators[i] = model.Indicator{
-			Key: in.Key, Zh: in.Zh, En: in.En, Actions: typed[model.Action](in.Actions), To: model.Earner(in.To),
-			Categories: typed[model.Category](in.Categories), Tiers: typed[model.Tier](in.Tiers),
-			When: typed[model.Condition](in.When), Points: in.Points, Cap: in.Cap,
+			Key: in.Key, Zh: in.Zh, En: in.En, Actions: model.Typed[model.Action](trimmed(in.Actions)), To: model.Earner(in.To),
+			Categories: model.Typed[model.Category](trimmed(in.Categories)), Tiers: model.Typed[model.Tier](trimmed(in.Tiers)),
+			When: model.Typed[model.Condition](trimmed(in.When)), Points: in.Points, Cap: in.Cap,
 		}
 	}
 	if len(c.Points.Benefits) == 0 {
@@ -151,4 +132,14 @@ func dayHook(from, to reflect.Type, data any) (any, error) {
 		return t.Format("2006-01-02"), nil
 	}
 	return data, nil
+}
+
+// trimmed is in with each value's spaces trimmed (a YAML list written by
+// hand: "[report, acknowledge ]").
+func trimmed(in []string) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = strings.TrimSpace(v)
+	}
+	return out
 }

@@ -96,31 +96,12 @@ type indicatorRecord struct {
 	Cap        int      `json:"cap,omitempty"`
 }
 
-func strs[T ~string](in []T) []string {
-	out := make([]string, len(in))
-	for i, v := range in {
-		out[i] = string(v)
-	}
-	return out
-}
-
-func typed[T ~string](in []string) []T {
-	if len(in) == 0 {
-		return nil
-	}
-	out := make([]T, len(in))
-	for i, v := range in {
-		out[i] = T(v)
-	}
-	return out
-}
-
 func encodeRuleSet(s model.PointRuleSet) ([]byte, error) {
 	r := pointRuleSetRecord{From: nanos(s.From)}
 	for _, in := range s.Indicators {
 		r.Indicators = append(r.Indicators, indicatorRecord{
-			Key: in.Key, Zh: in.Zh, En: in.En, Actions: strs(in.Actions), To: string(in.To),
-			Categories: strs(in.Categories), Tiers: strs(in.Tiers), When: strs(in.When), Points: in.Points, Cap: in.Cap,
+			Key: in.Key, Zh: in.Zh, En: in.En, Actions: model.Strings(in.Actions), To: string(in.To),
+			Categories: model.Strings(in.Categories), Tiers: model.Strings(in.Tiers), When: model.Strings(in.When), Points: in.Points, Cap: in.Cap,
 		})
 	}
 	return json.Marshal(r)
@@ -134,9 +115,9 @@ func decodeRuleSet(v []byte, loc *time.Location) (model.PointRuleSet, error) {
 	s := model.PointRuleSet{From: fromNanos(r.From, loc)}
 	for _, in := range r.Indicators {
 		s.Indicators = append(s.Indicators, model.Indicator{
-			Key: in.Key, Zh: in.Zh, En: in.En, Actions: typed[model.Action](in.Actions), To: model.Earner(in.To),
-			Categories: typed[model.Category](in.Categories), Tiers: typed[model.Tier](in.Tiers),
-			When: typed[model.Condition](in.When), Points: in.Points, Cap: in.Cap,
+			Key: in.Key, Zh: in.Zh, En: in.En, Actions: model.Typed[model.Action](in.Actions), To: model.Earner(in.To),
+			Categories: model.Typed[model.Category](in.Categories), Tiers: model.Typed[model.Tier](in.Tiers),
+			When: model.Typed[model.Condition](in.When), Points: in.Points, Cap: in.Cap,
 		})
 	}
 	return s, nil

@@ -19,13 +19,11 @@ const slowestShown = 10
 const directiveArg = "one directive id (e.g. D-0001)"
 
 func (a *app) directiveCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "directive",
 		Short: "Wartime directives (指令): issue, sign for, report progress, show, resend",
-	})
-	cmd.AddCommand(a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
+	}, a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
 		a.directiveShowCmd(), a.directiveResendCmd())
-	return cmd
 }
 
 // refused keeps a malformed directive id a usage error and the rest as the

@@ -70,12 +70,10 @@ func (a *app) dutyJSON(rd model.RoomDuty) dutyJSON {
 }
 
 func (a *app) dutyCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "duty",
 		Short: "The duty schedule (值班表): shifts of the town room and the village rooms, who is on duty",
-	})
-	cmd.AddCommand(a.dutyImportCmd(), a.dutyAddCmd(), a.dutyRotateCmd(), a.dutyListCmd(), a.dutyNowCmd(), a.dutySwapCmd(), a.dutyCheckinCmd())
-	return cmd
+	}, a.dutyImportCmd(), a.dutyAddCmd(), a.dutyRotateCmd(), a.dutyListCmd(), a.dutyNowCmd(), a.dutySwapCmd(), a.dutyCheckinCmd())
 }
 
 // townOf is the town "town" means: the operator's, else the only one.

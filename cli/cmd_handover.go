@@ -43,12 +43,10 @@ func (a *app) handoverJSON(h model.Handover) handoverJSON {
 }
 
 func (a *app) handoverCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "handover",
 		Short: "Handovers (交接班): the sheet made from the records, signed for by the incoming officer",
-	})
-	cmd.AddCommand(a.handoverGiveCmd(), a.handoverAcceptCmd(), a.handoverShowCmd())
-	return cmd
+	}, a.handoverGiveCmd(), a.handoverAcceptCmd(), a.handoverShowCmd())
 }
 
 func (a *app) handoverGiveCmd() *cobra.Command {

@@ -33,7 +33,7 @@ func (a *app) withKeys(run func(svc keyService) error) error {
 }
 
 func (a *app) keyCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "key",
 		Short: "Add, list and revoke the SSH keys with which people open seats",
 		Long: `A seat of the console over SSH ('gridcmd serve --ssh', or ssh.enabled) opens
@@ -41,9 +41,7 @@ for the person whose public key the client proves it holds: a duty officer
 gets the town room, a village cadre the village room, a grid leader the grid.
 Public-key authentication only. These commands work whether or not a gridcmd
 holds the database; revoking a key closes its open seats within 2 s.`,
-	})
-	cmd.AddCommand(a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
-	return cmd
+	}, a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
 }
 
 func (a *app) keyAddCmd() *cobra.Command {

@@ -249,13 +249,11 @@ func location(cmd *cobra.Command, lat, lon float64) (*model.LatLon, error) {
 }
 
 func (a *app) patrolCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "patrol",
 		Short: "Patrols (巡护): the areas, a patrol's start, check-ins and end, the day's rates",
-	})
-	cmd.AddCommand(a.patrolAreasCmd(), a.patrolStartCmd(), a.patrolCheckInCmd(), a.patrolEndCmd(),
+	}, a.patrolAreasCmd(), a.patrolStartCmd(), a.patrolCheckInCmd(), a.patrolEndCmd(),
 		a.patrolListCmd(), a.patrolRatesCmd())
-	return cmd
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
@@ -648,12 +646,10 @@ func (a *app) printRates(r model.PatrolRates) {
 }
 
 func (a *app) findingCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "finding",
 		Short: "Findings (巡护发现) and the liaison's desk: add, list, pass on, merge, close",
-	})
-	cmd.AddCommand(a.findingAddCmd(), a.findingListCmd(), a.findingPassCmd(), a.findingMergeCmd(), a.findingCloseCmd())
-	return cmd
+	}, a.findingAddCmd(), a.findingListCmd(), a.findingPassCmd(), a.findingMergeCmd(), a.findingCloseCmd())
 }
 
 // printFinding prints a finding as JSON or as one line.
@@ -867,12 +863,10 @@ func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
 }
 
 func (a *app) rotationCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "rotation",
 		Short: "Joint rotations (组团轮值): groups of grids take turns at patrols, building sweeps, traffic persuasion",
-	})
-	cmd.AddCommand(a.rotationAddCmd(), a.rotationListCmd(), a.rotationReportCmd())
-	return cmd
+	}, a.rotationAddCmd(), a.rotationListCmd(), a.rotationReportCmd())
 }
 
 func (a *app) rotationAddCmd() *cobra.Command {

@@ -10,12 +10,10 @@ import (
 )
 
 func (a *app) reserveCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "reserve",
 		Short: "The wartime reserve pool (储备池)",
-	})
-	cmd.AddCommand(a.reserveDraftCmd(), a.reserveReleaseCmd())
-	return cmd
+	}, a.reserveDraftCmd(), a.reserveReleaseCmd())
 }
 
 func (a *app) reserveDraftCmd() *cobra.Command {

@@ -270,16 +270,14 @@ func personFilter(v string) (model.PersonID, error) {
 }
 
 func (a *app) tokenCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "token",
 		Short: "Issue, list and revoke the field API's bearer tokens",
 		Long: `A bearer token lets one person on the roster report through the field API,
 within their own subtree of the tower (a duty officer: the whole town). Only
 its SHA-256 is stored: 'token issue' prints it once. These commands work
 whether or not 'gridcmd serve' holds the database.`,
-	})
-	cmd.AddCommand(a.tokenIssueCmd(), a.tokenRevokeCmd(), a.tokenListCmd())
-	return cmd
+	}, a.tokenIssueCmd(), a.tokenRevokeCmd(), a.tokenListCmd())
 }
 
 func (a *app) tokenIssueCmd() *cobra.Command {

@@ -155,35 +155,33 @@ func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter,
 	return f, nil
 }
 
-// namesUnder is nodeNames for a list of what is at node or beneath it
-// ("" for the whole tower). An unknown node is an error, not an empty list
-// a duty officer would read as "all quiet".
-func namesUnder(ctx context.Context, svc model.Service, node model.NodeCode) (map[model.NodeCode]string, error) {
+// listUnder is list's answer to f, a filter of what is at node or beneath
+// it ("" for the whole tower), with the nodes' names (nodeNames). An
+// unknown node is an error, not an empty list a duty officer would read
+// as "all quiet".
+func listUnder[F, T any](ctx context.Context, svc model.Service, node model.NodeCode, f F, list func(context.Context, F) ([]T, error)) ([]T, map[model.NodeCode]string, error) {
 	if node != "" {
 		if _, err := svc.Node(ctx, node); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return nodeNames(ctx, svc)
+	names, err := nodeNames(ctx, svc)
+	if err != nil {
+		return nil, nil, err
+	}
+	xs, err := list(ctx, f)
+	return xs, names, err
 }
 
 func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFilter, asJSON bool) error {
-	names, err := namesUnder(ctx, db, f.Node)
-	if err != nil {
-		return err
-	}
-	list, err := db.Incidents(ctx, f)
+	list, names, err := listUnder(ctx, db, f.Node, f, db.Incidents)
 	if err != nil {
 		return err
 	}
 	now := db.Now()
 	model.SortQueue(list, now)
 	if asJSON {
-		out := make([]incidentJSON, len(list))
-		for i, inc := range list {
-			out[i] = a.incidentJSON(inc, names[inc.Node], now)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) }))
 	}
 	rows := make([][]string, len(list))
 	for i, inc := range list {

@@ -328,9 +328,9 @@ it from there. N is 1 to 100.`,
 			if err := missing(where, required{"--person", blank(person)}, required{"--points", pts == 0}, required{"--reason", blank(reason)}); err != nil {
 				return usageError{err}
 			}
-			pid, err := model.ParsePersonID(person)
+			pid, err := personFlag(person)
 			if err != nil {
-				return usageError{flagError("--person", err)}
+				return err
 			}
 			if pts < 0 {
 				return usageError{fmt.Errorf("%s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", where, pts, model.MaxGrant, use)}
@@ -371,9 +371,9 @@ func (a *app) redeemCmd() *cobra.Command {
 			if err := missing("points redeem", required{"--person", blank(person)}, required{"--benefit", blank(benefit)}); err != nil {
 				return usageError{err}
 			}
-			pid, err := model.ParsePersonID(person)
+			pid, err := personFlag(person)
 			if err != nil {
-				return usageError{flagError("--person", err)}
+				return err
 			}
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				if _, err := db.Policy().Points.Benefit(benefit); err != nil {

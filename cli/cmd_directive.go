@@ -459,8 +459,8 @@ func (a *app) directiveResendCmd() *cobra.Command {
 		Short: "Send a directive again to the micro-grids that have not signed for it",
 		Args:  exactArgs(1, directiveArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				return a.directiveResend(ctx, db, args[0], by)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				return a.directiveResend(ctx, db, args[0], actor)
 			})
 		},
 	}
@@ -468,11 +468,7 @@ func (a *app) directiveResendCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) directiveResend(ctx context.Context, db backend, id, by string) error {
-	actor, err := a.actor(ctx, db, by)
-	if err != nil {
-		return err
-	}
+func (a *app) directiveResend(ctx context.Context, db backend, id string, actor model.PersonID) error {
 	n, err := db.ResendDirective(ctx, id, actor)
 	if err != nil {
 		return refused(err)

@@ -191,11 +191,7 @@ nothing is scheduled.`,
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				by, err := a.actor(ctx, db, "")
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, by model.PersonID) error {
 				town, _ := a.townOf(ctx, db)
 				who, err := rosterResolver(ctx, db)
 				if err != nil {

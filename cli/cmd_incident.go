@@ -361,10 +361,8 @@ func (a *app) act(ctx context.Context, act model.Action, arg string, fl actionFl
 	if err != nil {
 		return usageError{err}
 	}
-	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
-		if c.By, err = a.actor(ctx, db, fl.by); err != nil {
-			return err
-		}
+	return a.withActor(ctx, fl.by, func(ctx context.Context, db backend, actor model.PersonID) error {
+		c.By = actor
 		inc, err := db.Act(ctx, id, c)
 		if err != nil {
 			if (act == model.ActReopen || act == model.ActInvalid) && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
@@ -410,11 +408,7 @@ func (a *app) noteCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				inc, err := db.Note(ctx, id, text, actor)
 				if err != nil {
 					return err

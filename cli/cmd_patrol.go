@@ -894,11 +894,7 @@ func (a *app) rotationAddCmd() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("rotation add: --start %q: want a date, YYYY-MM-DD", start)}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, "")
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := db.AddRotation(ctx, model.JointRotation{Name: name, Activity: act, Groups: gs, Start: st, Every: every}, actor, "rotation add")
 				if err != nil {
 					return refused(err)

@@ -550,11 +550,7 @@ func (a *app) dutySwapCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.shiftJSON(s))
-				}
-				fmt.Fprintf(a.out, "%s in %s %s to %s: now %s %s (was %s)\n", s.ID, s.Room, a.minute(s.From), a.minute(s.To), s.Person, s.Name, s.Swapped)
-				return nil
+				return a.reply(asJSON, a.shiftJSON(s), "%s in %s %s to %s: now %s %s (was %s)\n", s.ID, s.Room, a.minute(s.From), a.minute(s.To), s.Person, s.Name, s.Swapped)
 			})
 		},
 	}

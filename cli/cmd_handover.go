@@ -118,11 +118,7 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.handoverJSON(h))
-				}
-				fmt.Fprintf(a.out, "%s signed for by %s %s at %s: %s is off duty\n", h.ID, h.Incoming, h.InName, a.minute(h.AcceptedAt), h.OutgoingName)
-				return nil
+				return a.reply(asJSON, a.handoverJSON(h), "%s signed for by %s %s at %s: %s is off duty\n", h.ID, h.Incoming, h.InName, a.minute(h.AcceptedAt), h.OutgoingName)
 			})
 		},
 	}

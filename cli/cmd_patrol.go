@@ -899,11 +899,7 @@ func (a *app) rotationAddCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				if asJSON {
-					return writeJSON(a.out, a.rotationJSON(r, nil))
-				}
-				fmt.Fprintf(a.out, "%s %s: %s, %d groups taking turns from %s\n", r.ID, r.Name, r.Activity, len(r.Groups), a.local(r.Start, "2006-01-02"))
-				return nil
+				return a.reply(asJSON, a.rotationJSON(r, nil), "%s %s: %s, %d groups taking turns from %s\n", r.ID, r.Name, r.Activity, len(r.Groups), a.local(r.Start, "2006-01-02"))
 			})
 		},
 	}

@@ -343,11 +343,7 @@ it from there. N is 1 to 100.`,
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.eventJSON(ev))
-				}
-				fmt.Fprintf(a.out, "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
-				return nil
+				return a.reply(asJSON, a.eventJSON(ev), "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
 			})
 		},
 	}
@@ -423,12 +419,8 @@ rules in force at each event's time, and write them in place of the kept ones.
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, r)
-				}
-				fmt.Fprintf(a.out, "rebuilt from %d events: %d entries, %d day and %d month totals, %d changed\n",
+				return a.reply(asJSON, r, "rebuilt from %d events: %d entries, %d day and %d month totals, %d changed\n",
 					r.Events, r.Entries, r.Days, r.Months, r.Changed)
-				return nil
 			})
 		},
 	}

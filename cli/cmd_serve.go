@@ -300,11 +300,7 @@ func (a *app) tokenIssueCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]})
-				}
-				fmt.Fprintln(a.out, tok)
-				return nil
+				return a.reply(asJSON, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]}, "%s\n", tok)
 			})
 		},
 	}

@@ -201,11 +201,7 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.out, res)
-	}
-	fmt.Fprintln(a.out, res)
-	return nil
+	return a.reply(asJSON, res, "%v\n", res)
 }
 
 // benchChanged is who the bench's seats are (the demo's first duty

@@ -141,15 +141,16 @@ func (a *app) keyRevokeCmd() *cobra.Command {
 }
 
 func (a *app) keyListCmd() *cobra.Command {
-	return a.keys().listCmd("List the SSH keys: fingerprint, person, name, added, last used", "only this person's keys", a.listKeys)
+	return listCmd(a.keys(), listing[keyService, model.SSHKey]{
+		short:  "List the SSH keys: fingerprint, person, name, added, last used",
+		person: "only this person's keys",
+		fetch:  keyService.Keys,
+		holder: func(k model.SSHKey) model.PersonID { return k.Person },
+		print:  a.printKeys,
+	})
 }
 
-func (a *app) listKeys(ctx context.Context, svc keyService, id model.PersonID, asJSON bool) error {
-	ks, err := svc.Keys(ctx, id)
-	if err != nil {
-		return err
-	}
-	names := holderNames(ctx, svc, ks, func(k model.SSHKey) model.PersonID { return k.Person })
+func (a *app) printKeys(ks []model.SSHKey, names map[model.PersonID]string, asJSON bool) error {
 	if asJSON {
 		return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
 	}

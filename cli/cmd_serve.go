@@ -328,15 +328,16 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 }
 
 func (a *app) tokenListCmd() *cobra.Command {
-	return a.tokens().listCmd("List tokens (their prefixes, never the tokens)", "only this person's tokens", a.listTokens)
+	return listCmd(a.tokens(), listing[intakeService, model.TokenInfo]{
+		short:  "List tokens (their prefixes, never the tokens)",
+		person: "only this person's tokens",
+		fetch:  intakeService.Tokens,
+		holder: func(t model.TokenInfo) model.PersonID { return t.Person },
+		print:  a.printTokens,
+	})
 }
 
-func (a *app) listTokens(ctx context.Context, svc intakeService, id model.PersonID, asJSON bool) error {
-	toks, err := svc.Tokens(ctx, id)
-	if err != nil {
-		return err
-	}
-	names := holderNames(ctx, svc, toks, func(t model.TokenInfo) model.PersonID { return t.Person })
+func (a *app) printTokens(toks []model.TokenInfo, names map[model.PersonID]string, asJSON bool) error {
 	if asJSON {
 		return writeJSON(a.out, jsonList(toks, func(t model.TokenInfo) tokenJSON {
 			return tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],

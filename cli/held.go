@@ -13,8 +13,8 @@ import (
 // held is what people hold to get in (their SSH keys, their field API
 // tokens), as the commands that list and revoke it reach it: with runs
 // run on the service S, through the server that holds the database if one
-// does (withKeys, withIntake).
-type held[S any] struct {
+// does (withKeys, withIntake); S names the holders too.
+type held[S personGetter] struct {
 	a    *app
 	with func(run func(svc S) error) error
 }
@@ -22,7 +22,7 @@ type held[S any] struct {
 // revoking is a revoke command's words and the calls that revoke one (by
 // its handle: a key's fingerprint, a token's prefix) or all of a person's;
 // each says what was revoked, as a line.
-type revoking[S any] struct {
+type revoking[S personGetter] struct {
 	use, short string
 	handle     string // the argument, for exactArgs' message: "one key fingerprint"
 	either     string // the refusal of both or neither
@@ -67,14 +67,25 @@ func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
 	return cmd
 }
 
-// listCmd is 'list [--person ID] [--json]': list prints what one person
-// holds (--person) or everyone (model.System).
-func (h held[S]) listCmd(short, person string, list func(ctx context.Context, svc S, id model.PersonID, asJSON bool) error) *cobra.Command {
+// listing is a list command's words and calls: fetch what one person
+// holds (model.System: everyone), the holder of each, and print it with
+// the holders' names.
+type listing[S personGetter, T any] struct {
+	short  string
+	person string // --person's usage
+	fetch  func(svc S, ctx context.Context, id model.PersonID) ([]T, error)
+	holder func(T) model.PersonID
+	print  func(xs []T, names map[model.PersonID]string, asJSON bool) error
+}
+
+// listCmd is 'list [--person ID] [--json]': what one person holds
+// (--person) or everyone, with the holders' names (holderNames).
+func listCmd[S personGetter, T any](h held[S], l listing[S, T]) *cobra.Command {
 	var who string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "list [--person ID] [--json]",
-		Short: short,
+		Short: l.short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			id, err := personFilter(who)
@@ -82,11 +93,15 @@ func (h held[S]) listCmd(short, person string, list func(ctx context.Context, sv
 				return err
 			}
 			return h.with(func(svc S) error {
-				return list(cmd.Context(), svc, id, asJSON)
+				xs, err := l.fetch(svc, cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				return l.print(xs, holderNames(cmd.Context(), svc, xs, l.holder), asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&who, "person", "", person)
+	cmd.Flags().StringVar(&who, "person", "", l.person)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -431,13 +431,9 @@ func (fl *roomList) add(cmd *cobra.Command) {
 
 // withRoom runs list on the file with the room of --room ("": every room).
 func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.Context, db backend, r model.NodeCode) error) error {
-	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
-		r, err := a.roomFilter(ctx, db, room)
-		if err != nil {
-			return err
-		}
-		return list(ctx, db, r)
-	})
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		return a.roomFilter(ctx, db, room)
+	}, list)
 }
 
 func (a *app) dutyListCmd() *cobra.Command {

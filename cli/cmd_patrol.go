@@ -297,13 +297,9 @@ func (a *app) withBoard(ctx context.Context, day string, show func(ctx context.C
 	if err != nil {
 		return err
 	}
-	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
-		b, err := db.PatrolBoard(ctx, d)
-		if err != nil {
-			return err
-		}
-		return show(ctx, db, b)
-	})
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.PatrolBoard, error) {
+		return db.PatrolBoard(ctx, d)
+	}, show)
 }
 
 func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, lateOnly, asJSON bool) error {
@@ -428,11 +424,9 @@ func (fl *patrolFlags) add(cmd *cobra.Command, by string) {
 // patroller for a step of a running patrol. The store's refusals read as
 // refused() reads them.
 func (a *app) onPatrol(ctx context.Context, fl patrolFlags, patrol, what string, step func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error)) error {
-	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
-		actor, err := a.patrolActor(ctx, db, fl.by, patrol)
-		if err != nil {
-			return err
-		}
+	return withFound(a, ctx, acting, func(ctx context.Context, db backend) (model.PersonID, error) {
+		return a.patrolActor(ctx, db, fl.by, patrol)
+	}, func(ctx context.Context, db backend, actor model.PersonID) error {
 		p, _, err := step(ctx, db, actor)
 		if err != nil {
 			return refused(err)

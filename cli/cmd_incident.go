@@ -23,10 +23,8 @@ func (a *app) reportCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				if r.Reporter, err = a.actor(ctx, db, by); err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				r.Reporter = actor
 				if r.Node == "" { // a name: within the reporter's town
 					if r.Node, err = a.nameResolver(ctx, db, r.Reporter)(node); err != nil {
 						return usageError{flagError("--node", err)}

@@ -94,6 +94,17 @@ func (c *checker) tick() error {
 	return nil
 }
 
+// each walks b's entries as ForEach does, ticking before each one so that
+// a long check stops when its context ends.
+func (c *checker) each(b *bolt.Bucket, fn func(k, v []byte) error) error {
+	return b.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		return fn(k, v)
+	})
+}
+
 func (c *checker) run(tx *bolt.Tx) error {
 	if err := c.ctx.Err(); err != nil {
 		return err
@@ -154,10 +165,7 @@ func walkBucket(b *bolt.Bucket) {
 
 func (c *checker) nodes(tx *bolt.Tx) error {
 	b := tx.Bucket(bucketNodes)
-	return b.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(b, func(k, v []byte) error {
 		n, err := decodeNode(k, v)
 		if err != nil {
 			c.add("nodes: %v", err)
@@ -177,10 +185,7 @@ func (c *checker) people(tx *bolt.Tx) error {
 	people := tx.Bucket(bucketPeople)
 	byNode := tx.Bucket(bucketPeopleByNode)
 	nodes := tx.Bucket(bucketNodes)
-	err := people.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(people, func(k, v []byte) error {
 		p, err := decodePerson(getU64(k), v)
 		if err != nil {
 			c.add("people: %v", err)
@@ -254,10 +259,7 @@ func (c *checker) incidentRecords(tx *bolt.Tx) (map[string]map[string]string, er
 	want := map[string]map[string]string{
 		string(bucketIdxOpen): {}, string(bucketIdxDue): {}, string(bucketIdxNode): {},
 	}
-	err := tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(tx.Bucket(bucketIncidents), func(k, v []byte) error {
 		seq := getU64(k)
 		inc, err := decodeIncident(seq, v, c.s.opts.Location)
 		if err != nil {
@@ -323,10 +325,7 @@ func (c *checker) incidentID(tx *bolt.Tx, k, v []byte) {
 // holds and reporting every other entry as stray(k) says; what is left in
 // want has no entry.
 func (c *checker) consumeIndex(tx *bolt.Tx, name []byte, want map[string]string, stray func(k []byte) string) error {
-	return tx.Bucket(name).ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(name), func(k, _ []byte) error {
 		if _, ok := want[string(k)]; ok {
 			delete(want, string(k))
 			return nil
@@ -369,10 +368,7 @@ func (c *checker) events(tx *bolt.Tx) error {
 	events := tx.Bucket(bucketEvents)
 	idx := tx.Bucket(bucketIncidentEvents)
 	incs := tx.Bucket(bucketIncidents)
-	err := events.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(events, func(k, v []byte) error {
 		seq := getU64(k)
 		ev, err := decodeEvent(seq, v, c.s.opts.Location)
 		if err != nil {
@@ -393,10 +389,7 @@ func (c *checker) events(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return idx.ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(idx, func(k, _ []byte) error {
 		if len(k) != 16 {
 			c.add("idx_incident_events: malformed key %x", k)
 			return nil
@@ -479,10 +472,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 		pointed[t.seq] = append(pointed[t.seq], t.town)
 	}
 	acts := map[uint64]model.Activation{}
-	err := tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(tx.Bucket(bucketWtActivations), func(k, v []byte) error {
 		if len(k) != 8 {
 			c.add("wt_activations: malformed key %x", k)
 			return nil
@@ -551,10 +541,7 @@ func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map
 func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, active map[uint64]bool) (wantDue, wantByUnit map[string]string, err error) {
 	wantDue, wantByUnit = map[string]string{}, map[string]string{}
 	count := map[uint64]int{}
-	err = tx.Bucket(bucketDirectiveUnits).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err = c.each(tx.Bucket(bucketDirectiveUnits), func(k, v []byte) error {
 		u, err := decodeDirectiveUnit(k, v, c.s.opts.Location)
 		if err != nil {
 			c.add("directive_units: %v", err)
@@ -603,10 +590,7 @@ func (c *checker) intake(tx *bolt.Tx) error {
 func (c *checker) tokens(tx *bolt.Tx) error {
 	byPerson := tx.Bucket(bucketTokensByPerson)
 	people := tx.Bucket(bucketPeople)
-	return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketTokens), func(k, v []byte) error {
 		r, err := decodeToken(k, v)
 		if err != nil {
 			c.add("tokens: %v", err)
@@ -647,10 +631,7 @@ func (c *checker) tokensByPerson(tx *bolt.Tx) error {
 func (c *checker) idempotency(tx *bolt.Tx) error {
 	incs := tx.Bucket(bucketIncidents)
 	alerts := tx.Bucket(bucketAlerts)
-	return tx.Bucket(bucketIdempotency).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketIdempotency), func(k, v []byte) error {
 		seq, _, ok := splitIdemValue(v)
 		if len(k) < 9 || !ok {
 			c.add("idempotency: malformed entry %x", k)
@@ -670,10 +651,7 @@ func (c *checker) idempotency(tx *bolt.Tx) error {
 func (c *checker) alerts(tx *bolt.Tx) error {
 	incs := tx.Bucket(bucketIncidents)
 	idx := tx.Bucket(bucketIdxAlertSource)
-	return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketAlerts), func(k, v []byte) error {
 		seq := getU64(k)
 		r, err := decodeAlert(seq, v)
 		if err != nil {
@@ -692,10 +670,7 @@ func (c *checker) alerts(tx *bolt.Tx) error {
 
 func (c *checker) alertSources(tx *bolt.Tx) error {
 	alerts := tx.Bucket(bucketAlerts)
-	return tx.Bucket(bucketIdxAlertSource).ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketIdxAlertSource), func(k, _ []byte) error {
 		code, at, seq, ok := splitAlertSourceKey(k)
 		if !ok {
 			c.add("idx_alert_source: malformed key %x", k)

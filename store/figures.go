@@ -173,10 +173,7 @@ func (c *checker) figures(tx *bolt.Tx) error {
 		name string
 		want map[string][]byte
 	}{{"idx_escalations", esc}, {"idx_pass_on", pass}} {
-		err := tx.Bucket([]byte(x.name)).ForEach(func(k, v []byte) error {
-			if err := c.tick(); err != nil {
-				return err
-			}
+		err := c.each(tx.Bucket([]byte(x.name)), func(k, v []byte) error {
 			want, ok := x.want[string(k)]
 			switch {
 			case !ok:

@@ -353,10 +353,7 @@ func (c *checker) sshKeys(tx *bolt.Tx) error {
 	byPerson := tx.Bucket(bucketSSHKeysByPerson)
 	people := tx.Bucket(bucketPeople)
 	keys := tx.Bucket(bucketSSHKeys)
-	if err := keys.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	if err := c.each(keys, func(k, v []byte) error {
 		r, err := decodeSSHKey(k, v)
 		if err != nil {
 			c.add("ssh_keys: %v", err)

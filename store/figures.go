@@ -59,13 +59,7 @@ func (s *DB) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, 
 		return model.Figures{}, err
 	}
 	now := s.clock()
-	var f model.Figures
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		f, err = figuresAt(tx, now, scope, s.opts.Location)
-		return err
-	})
-	return f, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Figures, error) { return figuresAt(tx, now, scope, s.opts.Location) })
 }
 
 // figuresAt reads the figures at now from the indexes.

@@ -173,13 +173,7 @@ func (s *DB) Incident(ctx context.Context, id string) (model.Incident, error) {
 	if err != nil {
 		return model.Incident{}, err
 	}
-	var inc model.Incident
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		inc, err = s.incidentByID(tx, pid)
-		return err
-	})
-	return inc, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Incident, error) { return s.incidentByID(tx, pid) })
 }
 
 // Incidents returns the incidents f selects in seq order; with f.Limit, the

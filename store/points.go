@@ -675,16 +675,7 @@ func (s *DB) RebuildPoints(ctx context.Context) (model.Rebuilt, error) {
 
 // PointRules are the stored rule sets.
 func (s *DB) PointRules(ctx context.Context) (model.PointRules, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out model.PointRules
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.readRules(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.readRules)
 }
 
 // monthTotals reads everyone's totals of q's month, through its day

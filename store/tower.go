@@ -23,13 +23,7 @@ func (s *DB) Node(ctx context.Context, code model.NodeCode) (model.Node, error) 
 	if err != nil {
 		return model.Node{}, err
 	}
-	var n model.Node
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		n, err = getNode(tx, code)
-		return err
-	})
-	return n, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Node, error) { return getNode(tx, code) })
 }
 
 // Nodes returns root and its subtree ("" for every tower), in code order.
@@ -304,16 +298,7 @@ func putNode(tx *bolt.Tx, n model.Node) error {
 
 // Person returns one roster entry; ENOTFOUND if there is none.
 func (s *DB) Person(ctx context.Context, id model.PersonID) (model.Person, error) {
-	if err := ctx.Err(); err != nil {
-		return model.Person{}, err
-	}
-	var p model.Person
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		p, err = getPerson(tx, id)
-		return err
-	})
-	return p, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Person, error) { return getPerson(tx, id) })
 }
 
 // People returns the roster entries in f.Node's subtree holding f.Role, in

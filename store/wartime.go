@@ -729,13 +729,7 @@ func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.War
 		}
 		scope = c
 	}
-	var st model.WartimeStatus
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		st, err = s.wartimeStatus(tx, scope)
-		return err
-	})
-	return st, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.WartimeStatus, error) { return s.wartimeStatus(tx, scope) })
 }
 
 // wartimeStatus is WartimeStatus in tx: every activation active in scope

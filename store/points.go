@@ -788,11 +788,7 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 func (s *DB) GrantPoints(ctx context.Context, person model.PersonID, points int, reason string, by model.PersonID) (model.Event, error) {
 	var out model.Event
 	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		to, err := getPerson(tx, person)
+		actor, to, err := s.wc.actorOn(tx, by, person)
 		if err != nil {
 			return nil, err
 		}
@@ -817,11 +813,7 @@ func (s *DB) RedeemBenefit(ctx context.Context, person model.PersonID, benefit s
 	}
 	var out model.Redemption
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		to, err := getPerson(tx, person)
+		actor, to, err := s.wc.actorOn(tx, by, person)
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -43,11 +42,7 @@ func decodeLoggedAction(seq uint64, v []byte) (loggedAction, error) {
 	if r, ok := parseLoggedAction(v); ok {
 		return r, nil
 	}
-	var r loggedAction
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("event %d: %w", seq, err)
-	}
-	return r, nil
+	return decodeRecord[loggedAction](v, "event %d", seq)
 }
 
 // parseLoggedAction is the fast path of decodeLoggedAction, as parseIncident

@@ -3,10 +3,13 @@ package store
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/internal/testkit"
 	"gridcmd/model"
@@ -158,4 +161,36 @@ func FuzzParseIncident(f *testing.F) {
 		require.NoError(t, json.Unmarshal(v, &want), "%q", v)
 		require.Equal(t, want, got, "%q", v)
 	})
+}
+
+// A plain JSON record that does not decode is an error naming the record
+// first, wrapping the decoder's; one that does comes back whole, and
+// putRecord stores what decodeRecord reads.
+func TestDecodeRecordNamesTheRecord(t *testing.T) {
+	_, err := decodeAlert(7, []byte(`{"device":`))
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "alert 7: "), err.Error())
+	var syn *json.SyntaxError
+	require.ErrorAs(t, err, &syn)
+
+	_, err = decodeToken([]byte{0xab, 0xcd}, []byte(`{"person":"x"}`))
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "token abcd: "), err.Error())
+
+	path := filepath.Join(t.TempDir(), "r.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	defer db.Close()
+	want := alertRecord{Device: "c-1", Kind: "charger", Node: "n", At: 5, Count: 2}
+	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucket(bucketAlerts); err != nil {
+			return err
+		}
+		return putAlert(tx, 3, want)
+	}))
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		got, err := decodeAlert(3, tx.Bucket(bucketAlerts).Get(u64(3)))
+		require.Equal(t, want, got)
+		return err
+	}))
 }

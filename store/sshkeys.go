@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -44,19 +43,11 @@ func (r sshKeyRecord) key(fp string, loc *time.Location) model.SSHKey {
 }
 
 func decodeSSHKey(k, v []byte) (sshKeyRecord, error) {
-	var r sshKeyRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("ssh key %s: %w", k, err)
-	}
-	return r, nil
+	return decodeRecord[sshKeyRecord](v, "ssh key %s", k)
 }
 
 func putSSHKey(tx *bolt.Tx, fp string, r sshKeyRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketSSHKeys).Put([]byte(fp), v)
+	return putRecord(tx.Bucket(bucketSSHKeys), []byte(fp), r)
 }
 
 func sshKeyByPersonKey(person uint64, fp string) []byte { return append(u64(person), fp...) }

@@ -161,21 +161,13 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 // unit's idx_dir_due entry (its sign-for check) and idx_unit_directives
 // entry.
 func putDirective(tx *bolt.Tx, d model.Directive, units []model.DirectiveUnit) error {
-	v, err := encodeDirective(d)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketDirectives).Put(u64(d.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketDirectives), u64(d.Seq), d, encodeDirective); err != nil {
 		return err
 	}
 	dus, due, byUnit := tx.Bucket(bucketDirectiveUnits), tx.Bucket(bucketIdxDirDue), tx.Bucket(bucketIdxUnitDirectives)
 	dus.FillPercent, due.FillPercent = appendFill, appendFill // keys of a new directive sort last
 	for _, u := range units {
-		uv, err := encodeDirectiveUnit(u)
-		if err != nil {
-			return err
-		}
-		if err := dus.Put(seqCodeKey(d.Seq, u.Unit), uv); err != nil {
+		if err := putEncoded(dus, seqCodeKey(d.Seq, u.Unit), u, encodeDirectiveUnit); err != nil {
 			return err
 		}
 		if k := unitDueKey(d, u); k != nil {
@@ -392,11 +384,7 @@ func (s *DB) liveActor(tx *bolt.Tx, d model.Directive, by model.PersonID) (model
 // saveDirectiveUnit writes a unit's copy and moves its idx_dir_due entry;
 // old is the stored version.
 func saveDirectiveUnit(tx *bolt.Tx, d model.Directive, u model.DirectiveUnit, old model.DirectiveUnit) error {
-	v, err := encodeDirectiveUnit(u)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketDirectiveUnits).Put(seqCodeKey(d.Seq, u.Unit), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketDirectiveUnits), seqCodeKey(d.Seq, u.Unit), u, encodeDirectiveUnit); err != nil {
 		return err
 	}
 	ok, nk := unitDueKey(d, old), unitDueKey(d, u)

@@ -198,11 +198,7 @@ func (s *DB) loadPoints(db *bolt.DB) (err error) {
 			return err
 		}
 		for _, set := range next {
-			v, err := encodeRuleSet(set)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(u64(uint64(nanos(set.From))), v); err != nil {
+			if err := putEncoded(b, u64(uint64(nanos(set.From))), set, encodeRuleSet); err != nil {
 				return err
 			}
 		}

@@ -289,11 +289,7 @@ func hasNode(tx *bolt.Tx, code model.NodeCode) bool {
 }
 
 func putNode(tx *bolt.Tx, n model.Node) error {
-	v, err := encodeNode(n)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketNodes).Put([]byte(n.Code), v)
+	return putEncoded(tx.Bucket(bucketNodes), []byte(n.Code), n, encodeNode)
 }
 
 // Person returns one roster entry; ENOTFOUND if there is none.
@@ -531,11 +527,7 @@ func actorOf(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
 }
 
 func putPerson(tx *bolt.Tx, p model.Person) error {
-	v, err := encodePerson(p)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketPeople).Put(u64(uint64(p.ID)), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketPeople), u64(uint64(p.ID)), p, encodePerson); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketPeopleByNode).Put(codeKey(p.Node, uint64(p.ID)), []byte{})

@@ -204,22 +204,14 @@ func (s *DB) lastIn(tx *bolt.Tx, scope model.NodeCode) (model.Activation, error)
 
 // putActivation writes the record.
 func putActivation(tx *bolt.Tx, a model.Activation) error {
-	v, err := encodeActivation(a)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketWtActivations).Put(u64(a.Seq), v)
+	return putEncoded(tx.Bucket(bucketWtActivations), u64(a.Seq), a, encodeActivation)
 }
 
 // savePerson writes a changed person (the node does not change, so
 // people_by_node stays) and drops them from the writer's cache, which
 // must not serve the old version.
 func (s *DB) savePerson(tx *bolt.Tx, p model.Person) error {
-	v, err := encodePerson(p)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketPeople).Put(u64(uint64(p.ID)), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketPeople), u64(uint64(p.ID)), p, encodePerson); err != nil {
 		return err
 	}
 	s.wc.forget(p.ID)
@@ -693,11 +685,7 @@ func (s *DB) putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) 
 	if err := putActivation(tx, ended); err != nil {
 		return err
 	}
-	v, err := encodeAfterAction(x)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketWtAfter).Put(u64(ended.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketWtAfter), u64(ended.Seq), x, encodeAfterAction); err != nil {
 		return err
 	}
 	for _, c := range ended.Scope {

@@ -24,30 +24,31 @@ func (l *memLog) push(town model.NodeCode, data func(seq uint64) []byte) {
 }
 
 // pending is a copy of up to limit records after seq after.
-func (l *memLog) pending(after uint64, limit int) []model.FedRecord {
+func (l *memLog) pending(after uint64, limit int) ([]model.FedRecord, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if after >= uint64(len(l.log)) {
-		return nil
+		return nil, nil
 	}
 	out := l.log[after:]
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return append([]model.FedRecord(nil), out...)
+	return append([]model.FedRecord(nil), out...), nil
 }
 
-func (l *memLog) getCursor() uint64 {
+func (l *memLog) getCursor() (uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.cursor
+	return l.cursor, nil
 }
 
-func (l *memLog) setCursor(seq uint64) {
+func (l *memLog) setCursor(seq uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.cursor = seq
 	l.cursors++
+	return nil
 }
 
 // memOutbox is a town's log and cursor in memory (the store's stand-in).
@@ -65,15 +66,11 @@ func (o *memOutbox) add(n int) {
 }
 
 func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
-	return o.pending(after, limit), nil
+	return o.pending(after, limit)
 }
 
-func (o *memOutbox) FedCursor(context.Context) (uint64, error) { return o.getCursor(), nil }
-
-func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error {
-	o.setCursor(seq)
-	return nil
-}
+func (o *memOutbox) FedCursor(context.Context) (uint64, error)        { return o.getCursor() }
+func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o.setCursor(seq) }
 
 // memReadModel is the hub's read model in memory: applied seq per town,
 // and how many times each (town, seq) reached it (applied or skipped).
@@ -147,14 +144,12 @@ func (c *memCommands) add(town model.NodeCode, data string) {
 }
 
 func (c *memCommands) FedCommandsPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
-	return c.pending(after, limit), nil
+	return c.pending(after, limit)
 }
 
-func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) { return c.getCursor(), nil }
-
+func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) { return c.getCursor() }
 func (c *memCommands) SetFedCommandCursor(_ context.Context, seq uint64) error {
-	c.setCursor(seq)
-	return nil
+	return c.setCursor(seq)
 }
 
 // memCommander is a town applying commands: each number once (as the

@@ -595,15 +595,12 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Area != "" {
-		code, err := model.ParseAreaCode(f.Area)
-		if err != nil {
-			return nil, err
-		}
-		f.Area = code
+	var err error
+	if f.Area, err = parseSet(f.Area, model.ParseAreaCode); err != nil {
+		return nil, err
 	}
 	var out []model.Patrol
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var list []model.Patrol
 		var err error
 		if f.Active {

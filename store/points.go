@@ -736,13 +736,9 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 	if err := ctx.Err(); err != nil {
 		return model.PointsMonth{}, err
 	}
-	node := q.Node
-	if node != "" {
-		c, err := model.ParseNodeCode(string(node))
-		if err != nil {
-			return model.PointsMonth{}, err
-		}
-		node = c
+	node, err := parseRoot(q.Node)
+	if err != nil {
+		return model.PointsMonth{}, err
 	}
 	if q.Month.IsZero() {
 		q.Month = model.MonthOf(s.clock(), s.opts.Location)
@@ -757,7 +753,7 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 	loc := s.opts.Location
 	out := model.PointsMonth{Month: q.Month, Through: q.Through, Node: node, Benefits: s.opts.Policy.Points.Benefits,
 		Indicators: s.pts.rules.Indicators(q.Month.Start(loc), q.Month.End(loc))}
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if node != "" && !hasNode(tx, node) {
 			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", node).Zh("网格塔中没有节点 %s", node).On("node")
 		}
@@ -837,10 +833,8 @@ func (s *DB) Scorecards(ctx context.Context, role model.ScoreRole, m model.Month
 	if err != nil {
 		return nil, err
 	}
-	if node != "" {
-		if node, err = model.ParseNodeCode(string(node)); err != nil {
-			return nil, err
-		}
+	if node, err = parseRoot(node); err != nil {
+		return nil, err
 	}
 	if m.IsZero() {
 		m = model.MonthOf(s.clock(), s.opts.Location)

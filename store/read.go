@@ -13,13 +13,19 @@ import (
 // The shapes of a read that the services of patrols, findings, rotations
 // and the watchdog share.
 
+// parseSet reads a field of a filter that may be left unset with parse:
+// "" stays "".
+func parseSet[T ~string](v T, parse func(string) (T, error)) (T, error) {
+	if v == "" {
+		return v, nil
+	}
+	return parse(string(v))
+}
+
 // parseRoot reads the root of the subtree a read is limited to: "" stays "",
 // the whole file.
 func parseRoot(code model.NodeCode) (model.NodeCode, error) {
-	if code == "" {
-		return "", nil
-	}
-	return model.ParseNodeCode(string(code))
+	return parseSet(code, model.ParseNodeCode)
 }
 
 // viewOf runs read in one read transaction, once the context allows, and

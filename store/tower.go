@@ -303,22 +303,15 @@ func (s *DB) People(ctx context.Context, f model.PeopleFilter) ([]model.Person, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Role != "" {
-		r, err := model.ParseRole(string(f.Role))
-		if err != nil {
-			return nil, err
-		}
-		f.Role = r
+	var err error
+	if f.Role, err = parseSet(f.Role, model.ParseRole); err != nil {
+		return nil, err
 	}
-	if f.Node != "" {
-		c, err := model.ParseNodeCode(string(f.Node))
-		if err != nil {
-			return nil, err
-		}
-		f.Node = c
+	if f.Node, err = parseRoot(f.Node); err != nil {
+		return nil, err
 	}
 	var out []model.Person
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		keep := func(p model.Person) {
 			if f.Role == "" || p.Has(f.Role) {
 				out = append(out, p)

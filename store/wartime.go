@@ -710,12 +710,9 @@ func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.War
 	if err := ctx.Err(); err != nil {
 		return model.WartimeStatus{}, err
 	}
-	if scope != "" {
-		c, err := model.ParseNodeCode(string(scope))
-		if err != nil {
-			return model.WartimeStatus{}, err
-		}
-		scope = c
+	scope, err := parseRoot(scope)
+	if err != nil {
+		return model.WartimeStatus{}, err
 	}
 	return viewOf(ctx, s, func(tx *bolt.Tx) (model.WartimeStatus, error) { return s.wartimeStatus(tx, scope) })
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -102,6 +103,24 @@ func (c *checker) each(b *bolt.Bucket, fn func(k, v []byte) error) error {
 			return err
 		}
 		return fn(k, v)
+	})
+}
+
+// eachSeq walks, with each, the bucket name keyed by seq, decoding every
+// record: a key that is not 8 bytes or a record that does not decode is
+// reported under name and passed over; fn sees the others.
+func eachSeq[T any](c *checker, tx *bolt.Tx, name []byte, decode func(uint64, []byte, *time.Location) (T, error), fn func(k []byte, x T) error) error {
+	return c.each(tx.Bucket(name), func(k, v []byte) error {
+		if len(k) != 8 {
+			c.add("%s: malformed key %x", name, k)
+			return nil
+		}
+		x, err := decode(getU64(k), v, c.s.opts.Location)
+		if err != nil {
+			c.add("%s: %v", name, err)
+			return nil
+		}
+		return fn(k, x)
 	})
 }
 
@@ -472,16 +491,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 		pointed[t.seq] = append(pointed[t.seq], t.town)
 	}
 	acts := map[uint64]model.Activation{}
-	err := c.each(tx.Bucket(bucketWtActivations), func(k, v []byte) error {
-		if len(k) != 8 {
-			c.add("wt_activations: malformed key %x", k)
-			return nil
-		}
-		a, err := decodeActivation(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("wt_activations: %v", err)
-			return nil
-		}
+	err := eachSeq(c, tx, bucketWtActivations, decodeActivation, func(k []byte, a model.Activation) error {
 		acts[a.Seq] = a
 		if a.Active() {
 			for _, s := range a.Scope {
@@ -516,16 +526,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 // stored.
 func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map[uint64]model.Directive, error) {
 	dirs := map[uint64]model.Directive{}
-	err := tx.Bucket(bucketDirectives).ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			c.add("directives: malformed key %x", k)
-			return nil
-		}
-		d, err := decodeDirective(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("directives: %v", err)
-			return nil
-		}
+	err := eachSeq(c, tx, bucketDirectives, decodeDirective, func(_ []byte, d model.Directive) error {
 		if _, ok := acts[d.Activation]; !ok {
 			c.add("directives: %s belongs to missing activation seq %d", d.ID, d.Activation)
 		}

@@ -339,38 +339,11 @@ func findToken(tokens *bolt.Bucket, prefix string) ([]byte, tokenRecord, error) 
 
 // Tokens lists person's tokens (everyone's for System) in order of issue.
 func (s *DB) Tokens(ctx context.Context, person model.PersonID) ([]model.TokenInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.TokenInfo
-	err := s.view(func(tx *bolt.Tx) error {
-		tokens := tx.Bucket(bucketTokens)
-		if person == model.System {
-			return tokens.ForEach(func(k, v []byte) error {
-				r, err := decodeToken(k, v)
-				if err == nil {
-					out = append(out, r.info(s.opts.Location))
-				}
-				return err
-			})
-		}
-		if _, err := getPerson(tx, person); err != nil {
-			return err
-		}
-		pk := u64(uint64(person))
-		c := tx.Bucket(bucketTokensByPerson).Cursor()
-		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
-			v := tokens.Get(k[8:])
-			if v == nil {
-				return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k[8:])
-			}
-			r, err := decodeToken(k[8:], v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r.info(s.opts.Location))
-		}
-		return nil
+	out, err := viewOf(ctx, s, func(tx *bolt.Tx) ([]model.TokenInfo, error) {
+		return heldBy(tx, bucketTokens, bucketTokensByPerson, person, func(k, v []byte) (model.TokenInfo, error) {
+			r, err := decodeToken(k, v)
+			return r.info(s.opts.Location), err
+		}, func(k []byte) error { return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k) })
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Issued.Equal(out[j].Issued) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"time"
@@ -65,6 +66,36 @@ func decodeAll[T any](b *bolt.Bucket, decode func(k, v []byte) (T, error)) ([]T,
 		return err
 	})
 	return out, err
+}
+
+// heldBy reads the records of the bucket main that person holds, through
+// the index byPerson whose keys are the person's id and then the record's
+// key, in the index's order; for System, every record of main in key order.
+// A person not on the roster is ENOTFOUND; an index entry whose record is
+// gone is the error missing makes of the record's key.
+func heldBy[T any](tx *bolt.Tx, main, byPerson []byte, person model.PersonID, read func(k, v []byte) (T, error), missing func(k []byte) error) ([]T, error) {
+	b := tx.Bucket(main)
+	if person == model.System {
+		return decodeAll(b, read)
+	}
+	if _, err := getPerson(tx, person); err != nil {
+		return nil, err
+	}
+	var out []T
+	pk := u64(uint64(person))
+	c := tx.Bucket(byPerson).Cursor()
+	for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
+		v := b.Get(k[8:])
+		if v == nil {
+			return out, missing(k[8:])
+		}
+		x, err := read(k[8:], v)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // newestSince reads the records of a bucket numbered in order of time

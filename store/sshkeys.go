@@ -126,39 +126,11 @@ func (s *DB) AddKey(ctx context.Context, person model.PersonID, key model.SSHKey
 
 // Keys lists person's keys (everyone's for System), oldest first.
 func (s *DB) Keys(ctx context.Context, person model.PersonID) ([]model.SSHKey, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.SSHKey
-	err := s.view(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketSSHKeys)
-		if person == model.System {
-			return keys.ForEach(func(k, v []byte) error {
-				r, err := decodeSSHKey(k, v)
-				if err == nil {
-					out = append(out, r.key(string(k), s.opts.Location))
-				}
-				return err
-			})
-		}
-		if _, err := getPerson(tx, person); err != nil {
-			return err
-		}
-		pk := u64(uint64(person))
-		c := tx.Bucket(bucketSSHKeysByPerson).Cursor()
-		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
-			fp := k[8:]
-			v := keys.Get(fp)
-			if v == nil {
-				return fmt.Errorf("ssh_keys_by_person: %s's key %s is missing", person, fp)
-			}
+	out, err := viewOf(ctx, s, func(tx *bolt.Tx) ([]model.SSHKey, error) {
+		return heldBy(tx, bucketSSHKeys, bucketSSHKeysByPerson, person, func(fp, v []byte) (model.SSHKey, error) {
 			r, err := decodeSSHKey(fp, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r.key(string(fp), s.opts.Location))
-		}
-		return nil
+			return r.key(string(fp), s.opts.Location), err
+		}, func(fp []byte) error { return fmt.Errorf("ssh_keys_by_person: %s's key %s is missing", person, fp) })
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Added.Equal(out[j].Added) {

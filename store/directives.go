@@ -270,37 +270,29 @@ func (s *DB) Directive(ctx context.Context, id string) (model.Directive, []model
 // Directives lists the directives of the activations active in scope ("" the
 // whole file), else of the latest one that reached into it, in seq order.
 func (s *DB) Directives(ctx context.Context, scope model.NodeCode) ([]model.Directive, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	scope, err := parseRoot(scope)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Directive
-	err = s.view(func(tx *bolt.Tx) error {
+	return viewIn(ctx, s, scope, func(tx *bolt.Tx, scope model.NodeCode) ([]model.Directive, error) {
 		acts, err := activeSeqs(tx, scope)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(acts) == 0 {
 			last, err := s.lastIn(tx, scope)
 			if err != nil || last.Seq == 0 {
-				return err
+				return nil, err
 			}
 			acts = []uint64{last.Seq}
 		}
+		var out []model.Directive
 		for _, act := range acts {
 			ds, err := s.activationDirectives(tx, act)
 			if err != nil {
-				return err
+				return out, err
 			}
 			out = append(out, ds...)
 		}
 		slices.SortFunc(out, func(a, b model.Directive) int { return cmp.Compare(a.Seq, b.Seq) })
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // UnitDirectives lists the directives sent to one micro-grid, in seq

@@ -51,15 +51,10 @@ func noteFigures(b txBuckets, old, inc model.Incident) error {
 // Figures are the escalations of the last hour and the median pass-on of
 // the last day at the store's clock, over scope's subtree ("" for all).
 func (s *DB) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, error) {
-	if err := ctx.Err(); err != nil {
-		return model.Figures{}, err
-	}
-	scope, err := parseRoot(scope)
-	if err != nil {
-		return model.Figures{}, err
-	}
 	now := s.clock()
-	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Figures, error) { return figuresAt(tx, now, scope, s.opts.Location) })
+	return viewIn(ctx, s, scope, func(tx *bolt.Tx, scope model.NodeCode) (model.Figures, error) {
+		return figuresAt(tx, now, scope, s.opts.Location)
+	})
 }
 
 // figuresAt reads the figures at now from the indexes.

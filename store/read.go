@@ -44,6 +44,20 @@ func viewOf[T any](ctx context.Context, s *DB, read func(*bolt.Tx) (T, error)) (
 	return out, err
 }
 
+// viewIn is viewOf for a read limited to the subtree of root ("" the whole
+// file), which parseRoot reads first.
+func viewIn[T any](ctx context.Context, s *DB, root model.NodeCode, read func(tx *bolt.Tx, root model.NodeCode) (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	root, err := parseRoot(root)
+	if err != nil {
+		return zero, err
+	}
+	return viewOf(ctx, s, func(tx *bolt.Tx) (T, error) { return read(tx, root) })
+}
+
 // viewByID reads the record whose id parse reads as a sequence, with get,
 // in one read transaction.
 func viewByID[T any](ctx context.Context, s *DB, id string, parse func(string) (uint64, error), get func(*bolt.Tx, uint64) (T, error)) (T, error) {

@@ -28,32 +28,24 @@ func (s *DB) Node(ctx context.Context, code model.NodeCode) (model.Node, error) 
 
 // Nodes returns root and its subtree ("" for every tower), in code order.
 func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	root, err := parseRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Node
-	err = s.view(func(tx *bolt.Tx) error {
+	return viewIn(ctx, s, root, func(tx *bolt.Tx, root model.NodeCode) ([]model.Node, error) {
 		if root != "" {
 			if _, err := getNode(tx, root); err != nil {
-				return err
+				return nil, err
 			}
 		}
+		var out []model.Node
 		prefix := []byte(root)
 		c := tx.Bucket(bucketNodes).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			n, err := decodeNode(k, v)
 			if err != nil {
-				return err
+				return out, err
 			}
 			out = append(out, n)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // ImportNodes adds the nodes not stored yet, all or none, and records one

@@ -707,14 +707,7 @@ func (s *DB) putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) 
 // one with its units (in code order), the staffed and gap counts and the
 // drafts; Last, the latest activation that reached into scope.
 func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.WartimeStatus, error) {
-	if err := ctx.Err(); err != nil {
-		return model.WartimeStatus{}, err
-	}
-	scope, err := parseRoot(scope)
-	if err != nil {
-		return model.WartimeStatus{}, err
-	}
-	return viewOf(ctx, s, func(tx *bolt.Tx) (model.WartimeStatus, error) { return s.wartimeStatus(tx, scope) })
+	return viewIn(ctx, s, scope, s.wartimeStatus)
 }
 
 // wartimeStatus is WartimeStatus in tx: every activation active in scope

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -171,16 +170,12 @@ func (s *DB) AfterAction(ctx context.Context, id string) (model.AfterAction, err
 	if err := ctx.Err(); err != nil {
 		return model.AfterAction{}, err
 	}
-	var seq uint64
-	if strings.TrimSpace(id) != "" {
-		n, err := parseActivationID(id)
-		if err != nil {
-			return model.AfterAction{}, err
-		}
-		seq = n
+	seq, err := parseActivationOrLatest(id)
+	if err != nil {
+		return model.AfterAction{}, err
 	}
 	var out model.AfterAction
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if seq == 0 {
 			n, err := latestActivationSeq(tx)
 			if err != nil {

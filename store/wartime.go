@@ -495,16 +495,12 @@ func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
 // (their idx_dir_due entries go), and the after-action summary is computed
 // and stored.
 func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
-	var want uint64
-	if strings.TrimSpace(id) != "" {
-		n, err := parseActivationID(id)
-		if err != nil {
-			return model.AfterAction{}, err
-		}
-		want = n
+	want, err := parseActivationOrLatest(id)
+	if err != nil {
+		return model.AfterAction{}, err
 	}
 	var out model.AfterAction
-	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err

@@ -339,6 +339,15 @@ var kindZh = map[string]string{"directive": "指令", "wartime": "战时", "shif
 func parseDirectiveID(s string) (uint64, error)  { return parseSeqID("directive", 'D', s) }
 func parseActivationID(s string) (uint64, error) { return parseSeqID("wartime", 'W', s) }
 
+// parseActivationOrLatest reads an activation id that may be left blank:
+// 0 then, for the latest activation.
+func parseActivationOrLatest(s string) (uint64, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	return parseActivationID(s)
+}
+
 // Node records, read fast.
 
 var householdsField = []byte(`"households":`)

@@ -8,50 +8,69 @@ import (
 	"gridcmd/model"
 )
 
-// memOutbox is a town's log and cursor in memory (the store's stand-in).
-type memOutbox struct {
+// memLog is a log of records and its cursor in memory: what the store
+// keeps of a town's outbox, or of the hub's commands.
+type memLog struct {
 	mu      sync.Mutex
-	town    model.NodeCode
 	log     []model.FedRecord
 	cursor  uint64
-	cursors int // SetFedCursor calls
+	cursors int // cursor settings
 }
 
-func (o *memOutbox) add(n int) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	for range n {
-		seq := uint64(len(o.log) + 1)
-		o.log = append(o.log, model.FedRecord{Town: o.town, Seq: seq, Data: fmt.Appendf(nil, `{"town":%q,"seq":%d}`, o.town, seq)})
-	}
+// push appends a record of town with the next seq.
+func (l *memLog) push(town model.NodeCode, data func(seq uint64) []byte) {
+	seq := uint64(len(l.log) + 1)
+	l.log = append(l.log, model.FedRecord{Town: town, Seq: seq, Data: data(seq)})
 }
 
-func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if after >= uint64(len(o.log)) {
+// pending is a copy of up to limit records after seq after.
+func (l *memLog) pending(after uint64, limit int) ([]model.FedRecord, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if after >= uint64(len(l.log)) {
 		return nil, nil
 	}
-	out := o.log[after:]
+	out := l.log[after:]
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return append([]model.FedRecord(nil), out...), nil
 }
 
-func (o *memOutbox) FedCursor(context.Context) (uint64, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.cursor, nil
+func (l *memLog) getCursor() (uint64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cursor, nil
 }
 
-func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.cursor = seq
-	o.cursors++
+func (l *memLog) setCursor(seq uint64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cursor = seq
+	l.cursors++
 	return nil
 }
+
+// memOutbox is a town's log and cursor in memory (the store's stand-in).
+type memOutbox struct {
+	memLog
+	town model.NodeCode
+}
+
+func (o *memOutbox) add(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for range n {
+		o.push(o.town, func(seq uint64) []byte { return fmt.Appendf(nil, `{"town":%q,"seq":%d}`, o.town, seq) })
+	}
+}
+
+func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
+	return o.pending(after, limit)
+}
+
+func (o *memOutbox) FedCursor(context.Context) (uint64, error)        { return o.getCursor() }
+func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o.setCursor(seq) }
 
 // memReadModel is the hub's read model in memory: applied seq per town,
 // and how many times each (town, seq) reached it (applied or skipped).
@@ -116,43 +135,21 @@ func (r *memReadModel) doubles() int {
 }
 
 // memCommands is the hub's command outbox in memory.
-type memCommands struct {
-	mu     sync.Mutex
-	log    []model.FedRecord
-	cursor uint64
-}
+type memCommands struct{ memLog }
 
 func (c *memCommands) add(town model.NodeCode, data string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	seq := uint64(len(c.log) + 1)
-	c.log = append(c.log, model.FedRecord{Town: town, Seq: seq, Data: []byte(data)})
+	c.push(town, func(uint64) []byte { return []byte(data) })
 }
 
 func (c *memCommands) FedCommandsPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if after >= uint64(len(c.log)) {
-		return nil, nil
-	}
-	out := c.log[after:]
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return append([]model.FedRecord(nil), out...), nil
+	return c.pending(after, limit)
 }
 
-func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.cursor, nil
-}
-
+func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) { return c.getCursor() }
 func (c *memCommands) SetFedCommandCursor(_ context.Context, seq uint64) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.cursor = seq
-	return nil
+	return c.setCursor(seq)
 }
 
 // memCommander is a town applying commands: each number once (as the

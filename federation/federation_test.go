@@ -99,6 +99,17 @@ func hubStreamCount(t *testing.T, h *Hub, town model.NodeCode) uint64 {
 	return info.State.Subjects[EventsSubject(town)]
 }
 
+// publishT1 starts town T1 on an outbox of its own, writes n records to
+// it and waits until the hub has applied them.
+func (c *county) publishT1(n int) (*memOutbox, *Town) {
+	c.t.Helper()
+	o := &memOutbox{town: "T1"}
+	tn := c.town("T1", "T1", o, nil)
+	o.add(n)
+	waitApplied(c.t, c.rm, "T1", uint64(n), 10*time.Second)
+	return o, tn
+}
+
 func waitApplied(t *testing.T, rm *memReadModel, town model.NodeCode, want uint64, within time.Duration) {
 	t.Helper()
 	require.Eventually(t, func() bool { return rm.appliedOf(town) >= want }, within, 10*time.Millisecond,
@@ -125,10 +136,7 @@ func TestEventsFlowTownToHub(t *testing.T) {
 func TestHubDownTownKeepsPublishingThenCatchesUpOnce(t *testing.T) {
 	c := newCounty(t, "T1")
 	c.startHub()
-	o := &memOutbox{town: "T1"}
-	tn := c.town("T1", "T1", o, nil)
-	o.add(100)
-	waitApplied(t, c.rm, "T1", 100, 10*time.Second)
+	o, tn := c.publishT1(100)
 
 	require.NoError(t, c.hub.Close())
 	require.Eventually(t, func() bool { return !tn.Connected() }, 5*time.Second, 10*time.Millisecond)
@@ -150,10 +158,7 @@ func TestHubDownTownKeepsPublishingThenCatchesUpOnce(t *testing.T) {
 func TestRepublishAfterRestartFromCursorIsOnce(t *testing.T) {
 	c := newCounty(t, "T1")
 	c.startHub()
-	o := &memOutbox{town: "T1"}
-	tn := c.town("T1", "T1", o, nil)
-	o.add(500)
-	waitApplied(t, c.rm, "T1", 500, 10*time.Second)
+	o, tn := c.publishT1(500)
 	require.NoError(t, tn.Close())
 
 	// The cursor is set back as if it had never been written: a start
@@ -237,10 +242,7 @@ func TestCommandsAppliedOnceAcrossACut(t *testing.T) {
 func TestLinksAndStatusFile(t *testing.T) {
 	c := newCounty(t, "T1", "T2")
 	h := c.startHub()
-	o := &memOutbox{town: "T1"}
-	tn := c.town("T1", "T1", o, nil)
-	o.add(40)
-	waitApplied(t, c.rm, "T1", 40, 10*time.Second)
+	o, tn := c.publishT1(40)
 	require.Eventually(t, func() bool {
 		l := tn.Links()[0]
 		return l.Connected && l.LastAckSeq == 40 && l.Pending == 0

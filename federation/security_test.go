@@ -33,10 +33,7 @@ func TestTownCannotPublishAsAnotherTown(t *testing.T) {
 	require.Eventually(t, func() bool { return fake.pub.at.Load() == 20 }, 5*time.Second, 10*time.Millisecond)
 	require.Eventually(t, fake.Connected, 5*time.Second, 10*time.Millisecond)
 	// The real T1 shows the path works while the impostor is connected.
-	o1 := &memOutbox{town: "T1"}
-	c.town("T1", "T1", o1, nil)
-	o1.add(5)
-	waitApplied(t, c.rm, "T1", 5, 10*time.Second)
+	c.publishT1(5)
 	time.Sleep(3500 * time.Millisecond) // past the hub's watch setting the T2 source up again
 	require.Zero(t, c.rm.appliedOf("T2"))
 	require.Zero(t, hubStreamCount(t, c.hub, "T2"))
@@ -148,10 +145,7 @@ func TestTLSLink(t *testing.T) {
 	c := newCounty(t, "T1")
 	c.tls = writeTestCert(t, c.dir)
 	c.startHub()
-	o := &memOutbox{town: "T1"}
-	tn := c.town("T1", "T1", o, nil)
-	o.add(10)
-	waitApplied(t, c.rm, "T1", 10, 10*time.Second)
+	_, tn := c.publishT1(10)
 	require.True(t, tn.Connected())
 
 	// A town that does not trust the hub's certificate does not connect.

@@ -3,9 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -43,11 +41,7 @@ func decodeLoggedAction(seq uint64, v []byte) (loggedAction, error) {
 	if r, ok := parseLoggedAction(v); ok {
 		return r, nil
 	}
-	var r loggedAction
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("event %d: %w", seq, err)
-	}
-	return r, nil
+	return decodeRecord[loggedAction](v, "event %d", seq)
 }
 
 // parseLoggedAction is the fast path of decodeLoggedAction, as parseIncident
@@ -176,16 +170,12 @@ func (s *DB) AfterAction(ctx context.Context, id string) (model.AfterAction, err
 	if err := ctx.Err(); err != nil {
 		return model.AfterAction{}, err
 	}
-	var seq uint64
-	if strings.TrimSpace(id) != "" {
-		n, err := parseActivationID(id)
-		if err != nil {
-			return model.AfterAction{}, err
-		}
-		seq = n
+	seq, err := parseActivationOrLatest(id)
+	if err != nil {
+		return model.AfterAction{}, err
 	}
 	var out model.AfterAction
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if seq == 0 {
 			n, err := latestActivationSeq(tx)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -94,6 +95,35 @@ func (c *checker) tick() error {
 	return nil
 }
 
+// each walks b's entries as ForEach does, ticking before each one so that
+// a long check stops when its context ends.
+func (c *checker) each(b *bolt.Bucket, fn func(k, v []byte) error) error {
+	return b.ForEach(func(k, v []byte) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
+		return fn(k, v)
+	})
+}
+
+// eachSeq walks, with each, the bucket name keyed by seq, decoding every
+// record: a key that is not 8 bytes or a record that does not decode is
+// reported under name and passed over; fn sees the others.
+func eachSeq[T any](c *checker, tx *bolt.Tx, name []byte, decode func(uint64, []byte, *time.Location) (T, error), fn func(k []byte, x T) error) error {
+	return c.each(tx.Bucket(name), func(k, v []byte) error {
+		if len(k) != 8 {
+			c.add("%s: malformed key %x", name, k)
+			return nil
+		}
+		x, err := decode(getU64(k), v, c.s.opts.Location)
+		if err != nil {
+			c.add("%s: %v", name, err)
+			return nil
+		}
+		return fn(k, x)
+	})
+}
+
 func (c *checker) run(tx *bolt.Tx) error {
 	if err := c.ctx.Err(); err != nil {
 		return err
@@ -154,10 +184,7 @@ func walkBucket(b *bolt.Bucket) {
 
 func (c *checker) nodes(tx *bolt.Tx) error {
 	b := tx.Bucket(bucketNodes)
-	return b.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(b, func(k, v []byte) error {
 		n, err := decodeNode(k, v)
 		if err != nil {
 			c.add("nodes: %v", err)
@@ -177,10 +204,7 @@ func (c *checker) people(tx *bolt.Tx) error {
 	people := tx.Bucket(bucketPeople)
 	byNode := tx.Bucket(bucketPeopleByNode)
 	nodes := tx.Bucket(bucketNodes)
-	err := people.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(people, func(k, v []byte) error {
 		p, err := decodePerson(getU64(k), v)
 		if err != nil {
 			c.add("people: %v", err)
@@ -254,10 +278,7 @@ func (c *checker) incidentRecords(tx *bolt.Tx) (map[string]map[string]string, er
 	want := map[string]map[string]string{
 		string(bucketIdxOpen): {}, string(bucketIdxDue): {}, string(bucketIdxNode): {},
 	}
-	err := tx.Bucket(bucketIncidents).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(tx.Bucket(bucketIncidents), func(k, v []byte) error {
 		seq := getU64(k)
 		inc, err := decodeIncident(seq, v, c.s.opts.Location)
 		if err != nil {
@@ -323,10 +344,7 @@ func (c *checker) incidentID(tx *bolt.Tx, k, v []byte) {
 // holds and reporting every other entry as stray(k) says; what is left in
 // want has no entry.
 func (c *checker) consumeIndex(tx *bolt.Tx, name []byte, want map[string]string, stray func(k []byte) string) error {
-	return tx.Bucket(name).ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(name), func(k, _ []byte) error {
 		if _, ok := want[string(k)]; ok {
 			delete(want, string(k))
 			return nil
@@ -369,10 +387,7 @@ func (c *checker) events(tx *bolt.Tx) error {
 	events := tx.Bucket(bucketEvents)
 	idx := tx.Bucket(bucketIncidentEvents)
 	incs := tx.Bucket(bucketIncidents)
-	err := events.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(events, func(k, v []byte) error {
 		seq := getU64(k)
 		ev, err := decodeEvent(seq, v, c.s.opts.Location)
 		if err != nil {
@@ -393,10 +408,7 @@ func (c *checker) events(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return idx.ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(idx, func(k, _ []byte) error {
 		if len(k) != 16 {
 			c.add("idx_incident_events: malformed key %x", k)
 			return nil
@@ -479,19 +491,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 		pointed[t.seq] = append(pointed[t.seq], t.town)
 	}
 	acts := map[uint64]model.Activation{}
-	err := tx.Bucket(bucketWtActivations).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
-		if len(k) != 8 {
-			c.add("wt_activations: malformed key %x", k)
-			return nil
-		}
-		a, err := decodeActivation(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("wt_activations: %v", err)
-			return nil
-		}
+	err := eachSeq(c, tx, bucketWtActivations, decodeActivation, func(k []byte, a model.Activation) error {
 		acts[a.Seq] = a
 		if a.Active() {
 			for _, s := range a.Scope {
@@ -526,16 +526,7 @@ func (c *checker) activations(tx *bolt.Tx, towns []townActive) (map[uint64]model
 // stored.
 func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map[uint64]model.Directive, error) {
 	dirs := map[uint64]model.Directive{}
-	err := tx.Bucket(bucketDirectives).ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			c.add("directives: malformed key %x", k)
-			return nil
-		}
-		d, err := decodeDirective(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("directives: %v", err)
-			return nil
-		}
+	err := eachSeq(c, tx, bucketDirectives, decodeDirective, func(_ []byte, d model.Directive) error {
 		if _, ok := acts[d.Activation]; !ok {
 			c.add("directives: %s belongs to missing activation seq %d", d.ID, d.Activation)
 		}
@@ -551,10 +542,7 @@ func (c *checker) directives(tx *bolt.Tx, acts map[uint64]model.Activation) (map
 func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, active map[uint64]bool) (wantDue, wantByUnit map[string]string, err error) {
 	wantDue, wantByUnit = map[string]string{}, map[string]string{}
 	count := map[uint64]int{}
-	err = tx.Bucket(bucketDirectiveUnits).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err = c.each(tx.Bucket(bucketDirectiveUnits), func(k, v []byte) error {
 		u, err := decodeDirectiveUnit(k, v, c.s.opts.Location)
 		if err != nil {
 			c.add("directive_units: %v", err)
@@ -603,10 +591,7 @@ func (c *checker) intake(tx *bolt.Tx) error {
 func (c *checker) tokens(tx *bolt.Tx) error {
 	byPerson := tx.Bucket(bucketTokensByPerson)
 	people := tx.Bucket(bucketPeople)
-	return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketTokens), func(k, v []byte) error {
 		r, err := decodeToken(k, v)
 		if err != nil {
 			c.add("tokens: %v", err)
@@ -647,10 +632,7 @@ func (c *checker) tokensByPerson(tx *bolt.Tx) error {
 func (c *checker) idempotency(tx *bolt.Tx) error {
 	incs := tx.Bucket(bucketIncidents)
 	alerts := tx.Bucket(bucketAlerts)
-	return tx.Bucket(bucketIdempotency).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketIdempotency), func(k, v []byte) error {
 		seq, _, ok := splitIdemValue(v)
 		if len(k) < 9 || !ok {
 			c.add("idempotency: malformed entry %x", k)
@@ -670,10 +652,7 @@ func (c *checker) idempotency(tx *bolt.Tx) error {
 func (c *checker) alerts(tx *bolt.Tx) error {
 	incs := tx.Bucket(bucketIncidents)
 	idx := tx.Bucket(bucketIdxAlertSource)
-	return tx.Bucket(bucketAlerts).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketAlerts), func(k, v []byte) error {
 		seq := getU64(k)
 		r, err := decodeAlert(seq, v)
 		if err != nil {
@@ -692,10 +671,7 @@ func (c *checker) alerts(tx *bolt.Tx) error {
 
 func (c *checker) alertSources(tx *bolt.Tx) error {
 	alerts := tx.Bucket(bucketAlerts)
-	return tx.Bucket(bucketIdxAlertSource).ForEach(func(k, _ []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	return c.each(tx.Bucket(bucketIdxAlertSource), func(k, _ []byte) error {
 		code, at, seq, ok := splitAlertSourceKey(k)
 		if !ok {
 			c.add("idx_alert_source: malformed key %x", k)

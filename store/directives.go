@@ -161,21 +161,13 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 // unit's idx_dir_due entry (its sign-for check) and idx_unit_directives
 // entry.
 func putDirective(tx *bolt.Tx, d model.Directive, units []model.DirectiveUnit) error {
-	v, err := encodeDirective(d)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketDirectives).Put(u64(d.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketDirectives), u64(d.Seq), d, encodeDirective); err != nil {
 		return err
 	}
 	dus, due, byUnit := tx.Bucket(bucketDirectiveUnits), tx.Bucket(bucketIdxDirDue), tx.Bucket(bucketIdxUnitDirectives)
 	dus.FillPercent, due.FillPercent = appendFill, appendFill // keys of a new directive sort last
 	for _, u := range units {
-		uv, err := encodeDirectiveUnit(u)
-		if err != nil {
-			return err
-		}
-		if err := dus.Put(seqCodeKey(d.Seq, u.Unit), uv); err != nil {
+		if err := putEncoded(dus, seqCodeKey(d.Seq, u.Unit), u, encodeDirectiveUnit); err != nil {
 			return err
 		}
 		if k := unitDueKey(d, u); k != nil {
@@ -278,37 +270,29 @@ func (s *DB) Directive(ctx context.Context, id string) (model.Directive, []model
 // Directives lists the directives of the activations active in scope ("" the
 // whole file), else of the latest one that reached into it, in seq order.
 func (s *DB) Directives(ctx context.Context, scope model.NodeCode) ([]model.Directive, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	scope, err := parseRoot(scope)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Directive
-	err = s.view(func(tx *bolt.Tx) error {
+	return viewIn(ctx, s, scope, func(tx *bolt.Tx, scope model.NodeCode) ([]model.Directive, error) {
 		acts, err := activeSeqs(tx, scope)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(acts) == 0 {
 			last, err := s.lastIn(tx, scope)
 			if err != nil || last.Seq == 0 {
-				return err
+				return nil, err
 			}
 			acts = []uint64{last.Seq}
 		}
+		var out []model.Directive
 		for _, act := range acts {
 			ds, err := s.activationDirectives(tx, act)
 			if err != nil {
-				return err
+				return out, err
 			}
 			out = append(out, ds...)
 		}
 		slices.SortFunc(out, func(a, b model.Directive) int { return cmp.Compare(a.Seq, b.Seq) })
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // UnitDirectives lists the directives sent to one micro-grid, in seq
@@ -392,11 +376,7 @@ func (s *DB) liveActor(tx *bolt.Tx, d model.Directive, by model.PersonID) (model
 // saveDirectiveUnit writes a unit's copy and moves its idx_dir_due entry;
 // old is the stored version.
 func saveDirectiveUnit(tx *bolt.Tx, d model.Directive, u model.DirectiveUnit, old model.DirectiveUnit) error {
-	v, err := encodeDirectiveUnit(u)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketDirectiveUnits).Put(seqCodeKey(d.Seq, u.Unit), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketDirectiveUnits), seqCodeKey(d.Seq, u.Unit), u, encodeDirectiveUnit); err != nil {
 		return err
 	}
 	ok, nk := unitDueKey(d, old), unitDueKey(d, u)

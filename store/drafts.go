@@ -146,11 +146,7 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 func (s *DB) ReleaseReserve(ctx context.Context, person model.PersonID, by model.PersonID) (model.Draft, error) {
 	var out model.Draft
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		reserve, err := getPerson(tx, person)
+		actor, reserve, err := s.wc.actorOn(tx, by, person)
 		if err != nil {
 			return nil, err
 		}

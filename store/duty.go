@@ -161,11 +161,7 @@ func (s *DB) overlapping(tx *bolt.Tx, sh model.Shift) (model.Shift, error) {
 // putShift writes a shift and its index entry (old: the stored version,
 // whose entry is replaced).
 func putShift(tx *bolt.Tx, sh model.Shift, old *model.Shift) error {
-	v, err := encodeShift(sh)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketShifts).Put(u64(sh.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketShifts), u64(sh.Seq), sh, encodeShift); err != nil {
 		return err
 	}
 	idx := tx.Bucket(bucketIdxShiftRoom)
@@ -386,11 +382,7 @@ func (s *DB) getHandover(tx *bolt.Tx, seq uint64) (model.Handover, error) {
 }
 
 func putHandover(tx *bolt.Tx, h model.Handover, isNew bool) error {
-	v, err := encodeHandover(h)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketHandovers).Put(u64(h.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketHandovers), u64(h.Seq), h, encodeHandover); err != nil {
 		return err
 	}
 	if !isNew {

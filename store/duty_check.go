@@ -14,21 +14,12 @@ import (
 // (heartbeats, room_watch) points at a stored incident.
 func (c *checker) duty(tx *bolt.Tx) error {
 	want := map[string]bool{}
-	err := tx.Bucket(bucketShifts).ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			c.add("duty_shifts: malformed key %x", k)
-			return nil
-		}
-		sh, err := decodeShift(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("duty_shifts: %v", err)
-			return nil
-		}
+	err := eachSeq(c, tx, bucketShifts, decodeShift, func(_ []byte, sh model.Shift) error {
 		want[string(shiftRoomKey(sh.Room, sh.From, sh.Seq))] = true
 		if tx.Bucket(bucketIdxShiftRoom).Get(shiftRoomKey(sh.Room, sh.From, sh.Seq)) == nil {
 			c.add("idx_shift_room: %s (%s %s) has no entry", sh.ID, sh.Room, stampOf(sh.From))
 		}
-		return c.tick()
+		return nil
 	})
 	if err != nil {
 		return err
@@ -54,16 +45,7 @@ func (c *checker) duty(tx *bolt.Tx) error {
 		return err
 	}
 	clear(want)
-	err = tx.Bucket(bucketHandovers).ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			c.add("handovers: malformed key %x", k)
-			return nil
-		}
-		h, err := decodeHandover(getU64(k), v, c.s.opts.Location)
-		if err != nil {
-			c.add("handovers: %v", err)
-			return nil
-		}
+	err = eachSeq(c, tx, bucketHandovers, decodeHandover, func(_ []byte, h model.Handover) error {
 		key := codeKey(h.Room, h.Seq)
 		want[string(key)] = true
 		if tx.Bucket(bucketIdxHandoverRoom).Get(key) == nil {

@@ -181,18 +181,11 @@ func getRoomWatch(b *bolt.Bucket, village model.NodeCode) (roomWatchRecord, erro
 	if v == nil {
 		return r, nil
 	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("room_watch %s: %w", village, err)
-	}
-	return r, nil
+	return decodeRecord[roomWatchRecord](v, "room_watch %s", village)
 }
 
 func putRoomWatch(b *bolt.Bucket, village model.NodeCode, r roomWatchRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte(village), v)
+	return putRecord(b, []byte(village), r)
 }
 
 func parseShiftID(s string) (uint64, error)    { return parseSeqID("shift", 'S', s) }

@@ -54,23 +54,16 @@ type fedTownRecord struct {
 }
 
 func getFedTown(tx *bolt.Tx, town model.NodeCode) (fedTownRecord, bool, error) {
-	var r fedTownRecord
 	v := tx.Bucket(bucketFedTowns).Get([]byte(town))
 	if v == nil {
-		return r, false, nil
+		return fedTownRecord{}, false, nil
 	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, false, fmt.Errorf("fed_towns/%s: %w", town, err)
-	}
-	return r, true, nil
+	r, err := decodeRecord[fedTownRecord](v, "fed_towns/%s", town)
+	return r, err == nil, err
 }
 
 func putFedTown(tx *bolt.Tx, town model.NodeCode, r fedTownRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketFedTowns).Put([]byte(town), v)
+	return putRecord(tx.Bucket(bucketFedTowns), []byte(town), r)
 }
 
 // isFedTown reports whether the hub holds records of town.

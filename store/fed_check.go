@@ -38,10 +38,7 @@ type fedSeen struct {
 func (c *checker) mirroredEvents(tx *bolt.Tx) (map[model.NodeCode]*fedSeen, error) {
 	mirrored := map[model.NodeCode]*fedSeen{}
 	once := map[string]uint64{}
-	err := tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(tx.Bucket(bucketEvents), func(k, v []byte) error {
 		if !bytes.Contains(v, []byte(`"fed":`)) {
 			return nil
 		}
@@ -118,10 +115,7 @@ func (c *checker) fedMaps(tx *bolt.Tx) error {
 		{bucketFedIncidents, tx.Bucket(bucketIncidents), "incident"},
 		{bucketFedActs, tx.Bucket(bucketWtActivations), "activation"},
 	} {
-		err := tx.Bucket(x.name).ForEach(func(k, v []byte) error {
-			if err := c.tick(); err != nil {
-				return err
-			}
+		err := c.each(tx.Bucket(x.name), func(k, v []byte) error {
 			town, id, ok := splitCodeKey(k)
 			switch {
 			case !ok || len(v) != 8:

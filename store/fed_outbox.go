@@ -143,16 +143,7 @@ var (
 // with no town, or with several (a county's), has no town log to publish:
 // EINVALID.
 func (s *DB) FedTown(ctx context.Context) (model.NodeCode, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	var town model.NodeCode
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		town, err = fileTown(tx, s.path)
-		return err
-	})
-	return town, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.NodeCode, error) { return fileTown(tx, s.path) })
 }
 
 // fileTown is the file's one town.
@@ -182,16 +173,7 @@ func (s *DB) SetFedCursor(ctx context.Context, seq uint64) error {
 
 // metaNumber reads a u64 in meta (0 when absent) in a read transaction.
 func (s *DB) metaNumber(ctx context.Context, key []byte) (uint64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	var n uint64
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		n, err = metaU64(tx, key)
-		return err
-	})
-	return n, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (uint64, error) { return metaU64(tx, key) })
 }
 
 // setMetaU64 raises a u64 in meta to n (never lowers it), through the

@@ -51,21 +51,10 @@ func noteFigures(b txBuckets, old, inc model.Incident) error {
 // Figures are the escalations of the last hour and the median pass-on of
 // the last day at the store's clock, over scope's subtree ("" for all).
 func (s *DB) Figures(ctx context.Context, scope model.NodeCode) (model.Figures, error) {
-	if err := ctx.Err(); err != nil {
-		return model.Figures{}, err
-	}
-	scope, err := parseRoot(scope)
-	if err != nil {
-		return model.Figures{}, err
-	}
 	now := s.clock()
-	var f model.Figures
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		f, err = figuresAt(tx, now, scope, s.opts.Location)
-		return err
+	return viewIn(ctx, s, scope, func(tx *bolt.Tx, scope model.NodeCode) (model.Figures, error) {
+		return figuresAt(tx, now, scope, s.opts.Location)
 	})
-	return f, err
 }
 
 // figuresAt reads the figures at now from the indexes.
@@ -173,10 +162,7 @@ func (c *checker) figures(tx *bolt.Tx) error {
 		name string
 		want map[string][]byte
 	}{{"idx_escalations", esc}, {"idx_pass_on", pass}} {
-		err := tx.Bucket([]byte(x.name)).ForEach(func(k, v []byte) error {
-			if err := c.tick(); err != nil {
-				return err
-			}
+		err := c.each(tx.Bucket([]byte(x.name)), func(k, v []byte) error {
 			want, ok := x.want[string(k)]
 			switch {
 			case !ok:

@@ -450,3 +450,37 @@ func TestSignOnBehalfIsRecordedApart(t *testing.T) {
 	assert.False(t, ou.OnBehalf)
 	assert.True(t, ou.Signed())
 }
+
+// Check reports, under the bucket's name, a key of a seq-keyed bucket that
+// is not 8 bytes and a record there that does not decode, and goes on.
+func TestCheckSeqBucketsReportBadKeysAndRecords(t *testing.T) {
+	tw := newTower(t)
+	require.NoError(t, tw.s.Close())
+	raw, err := bolt.Open(tw.path, 0o600, &bolt.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	buckets := [][]byte{bucketWtActivations, bucketDirectives, bucketShifts, bucketHandovers}
+	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
+		for _, b := range buckets {
+			if err := tx.Bucket(b).Put([]byte{1, 2}, []byte("{}")); err != nil {
+				return err
+			}
+			if err := tx.Bucket(b).Put(u64(99), []byte("{")); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, raw.Close())
+	tw.s = openAt(t, tw.path, tw.clock)
+	problems, err := tw.s.Check(tw.ctx)
+	require.NoError(t, err)
+	joined := strings.Join(problems, "\n")
+	for _, want := range []string{
+		"wt_activations: malformed key 0102", "wt_activations: wartime activation seq 99: unexpected end of JSON input",
+		"directives: malformed key 0102", "directives: directive seq 99: unexpected end of JSON input",
+		"duty_shifts: malformed key 0102", "duty_shifts: shift seq 99: unexpected end of JSON input",
+		"handovers: malformed key 0102", "handovers: handover seq 99: unexpected end of JSON input",
+	} {
+		assert.Contains(t, joined, want)
+	}
+}

@@ -173,13 +173,7 @@ func (s *DB) Incident(ctx context.Context, id string) (model.Incident, error) {
 	if err != nil {
 		return model.Incident{}, err
 	}
-	var inc model.Incident
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		inc, err = s.incidentByID(tx, pid)
-		return err
-	})
-	return inc, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Incident, error) { return s.incidentByID(tx, pid) })
 }
 
 // Incidents returns the incidents f selects in seq order; with f.Limit, the
@@ -189,25 +183,16 @@ func (s *DB) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Inc
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Status != "" {
-		st, err := model.ParseStatus(string(f.Status))
-		if err != nil {
-			return nil, err
-		}
-		f.Status = st
-	}
-	if f.Tier != "" {
-		t, err := model.ParseTier(string(f.Tier))
-		if err != nil {
-			return nil, err
-		}
-		f.Tier = t
-	}
-	node, err := parseRoot(f.Node)
-	if err != nil {
+	var err error
+	if f.Status, err = parseSet(f.Status, model.ParseStatus); err != nil {
 		return nil, err
 	}
-	f.Node = node
+	if f.Tier, err = parseSet(f.Tier, model.ParseTier); err != nil {
+		return nil, err
+	}
+	if f.Node, err = parseRoot(f.Node); err != nil {
+		return nil, err
+	}
 	if f.Status != "" && !f.Status.Open() && f.Open {
 		return nil, nil
 	}

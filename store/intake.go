@@ -59,11 +59,7 @@ func (r tokenRecord) info(loc *time.Location) model.TokenInfo {
 }
 
 func decodeToken(k, v []byte) (tokenRecord, error) {
-	var r tokenRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("token %x: %w", k, err)
-	}
-	return r, nil
+	return decodeRecord[tokenRecord](v, "token %x", k)
 }
 
 // alertRecord is the stored form of a sensor alert; the key is its seq.
@@ -83,19 +79,11 @@ type alertRecord struct {
 }
 
 func decodeAlert(seq uint64, v []byte) (alertRecord, error) {
-	var r alertRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("alert %d: %w", seq, err)
-	}
-	return r, nil
+	return decodeRecord[alertRecord](v, "alert %d", seq)
 }
 
 func putAlert(tx *bolt.Tx, seq uint64, r alertRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketAlerts).Put(u64(seq), v)
+	return putRecord(tx.Bucket(bucketAlerts), u64(seq), r)
 }
 
 // alertSourceKey is the idx_alert_source key: code 0x00 u64 nanos u64 seq.
@@ -260,13 +248,9 @@ func (s *DB) RevokeTokens(ctx context.Context, person model.PersonID) (int, erro
 }
 
 func putToken(tx *bolt.Tx, h []byte, r tokenRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	// bbolt keeps keys only as long as the transaction: copy the one we got
 	// from a cursor.
-	return tx.Bucket(bucketTokens).Put(append([]byte(nil), h...), v)
+	return putRecord(tx.Bucket(bucketTokens), append([]byte(nil), h...), r)
 }
 
 // minRevokePrefix is the shortest start of a token RevokeToken accepts.
@@ -355,38 +339,11 @@ func findToken(tokens *bolt.Bucket, prefix string) ([]byte, tokenRecord, error) 
 
 // Tokens lists person's tokens (everyone's for System) in order of issue.
 func (s *DB) Tokens(ctx context.Context, person model.PersonID) ([]model.TokenInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.TokenInfo
-	err := s.view(func(tx *bolt.Tx) error {
-		tokens := tx.Bucket(bucketTokens)
-		if person == model.System {
-			return tokens.ForEach(func(k, v []byte) error {
-				r, err := decodeToken(k, v)
-				if err == nil {
-					out = append(out, r.info(s.opts.Location))
-				}
-				return err
-			})
-		}
-		if _, err := getPerson(tx, person); err != nil {
-			return err
-		}
-		pk := u64(uint64(person))
-		c := tx.Bucket(bucketTokensByPerson).Cursor()
-		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
-			v := tokens.Get(k[8:])
-			if v == nil {
-				return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k[8:])
-			}
-			r, err := decodeToken(k[8:], v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r.info(s.opts.Location))
-		}
-		return nil
+	out, err := viewOf(ctx, s, func(tx *bolt.Tx) ([]model.TokenInfo, error) {
+		return heldBy(tx, bucketTokens, bucketTokensByPerson, person, func(k, v []byte) (model.TokenInfo, error) {
+			r, err := decodeToken(k, v)
+			return r.info(s.opts.Location), err
+		}, func(k []byte) error { return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k) })
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Issued.Equal(out[j].Issued) {

@@ -294,11 +294,7 @@ func (s *DB) getPatrol(tx *bolt.Tx, seq uint64) (model.Patrol, error) {
 }
 
 func putPatrol(tx *bolt.Tx, p model.Patrol) error {
-	v, err := encodePatrol(p)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketPatrols).Put(u64(p.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketPatrols), u64(p.Seq), p, encodePatrol); err != nil {
 		return err
 	}
 	idx := tx.Bucket(bucketIdxPatrolsActive)
@@ -336,11 +332,7 @@ func (s *DB) withIncidentStatus(tx *bolt.Tx, f *model.Finding) error {
 }
 
 func putFinding(tx *bolt.Tx, f model.Finding, old *model.Finding) error {
-	v, err := encodeFinding(f)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketFindings).Put(u64(f.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketFindings), u64(f.Seq), f, encodeFinding); err != nil {
 		return err
 	}
 	idx := tx.Bucket(bucketIdxFindingsWaiting)
@@ -434,11 +426,7 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			} else {
 				added++
 			}
-			v, err := encodeArea(a)
-			if err != nil {
-				return nil, err
-			}
-			if err := b.Put([]byte(a.Code), v); err != nil {
+			if err := putEncoded(b, []byte(a.Code), a, encodeArea); err != nil {
 				return nil, err
 			}
 		}
@@ -607,15 +595,12 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Area != "" {
-		code, err := model.ParseAreaCode(f.Area)
-		if err != nil {
-			return nil, err
-		}
-		f.Area = code
+	var err error
+	if f.Area, err = parseSet(f.Area, model.ParseAreaCode); err != nil {
+		return nil, err
 	}
 	var out []model.Patrol
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var list []model.Patrol
 		var err error
 		if f.Active {
@@ -966,11 +951,7 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 		}
 		out = r
 		out.Seq, out.ID = seq, model.FormatRotationID(seq)
-		v, err := encodeRotation(out)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.Bucket(bucketRotations).Put(u64(seq), v); err != nil {
+		if err := putEncoded(tx.Bucket(bucketRotations), u64(seq), out, encodeRotation); err != nil {
 			return nil, err
 		}
 		what := fmt.Sprintf("rotation %s %s: %s, %d groups from %s", out.ID, out.Name, out.Activity, len(out.Groups), out.Start.Format("2006-01-02"))

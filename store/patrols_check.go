@@ -35,10 +35,7 @@ func (c *checker) patrols(tx *bolt.Tx) error {
 		return err
 	}
 	active := tx.Bucket(bucketIdxPatrolsActive)
-	err = tx.Bucket(bucketPatrols).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err = c.each(tx.Bucket(bucketPatrols), func(k, v []byte) error {
 		p, err := decodePatrol(getU64(k), v, c.s.opts.Location)
 		if err != nil {
 			c.add("patrols: %v", err)
@@ -83,10 +80,7 @@ func (c *checker) findings(tx *bolt.Tx) error {
 	waiting := tx.Bucket(bucketIdxFindingsWaiting)
 	incs := tx.Bucket(bucketIncidents)
 	want := map[string]bool{}
-	err := tx.Bucket(bucketFindings).ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	err := c.each(tx.Bucket(bucketFindings), func(k, v []byte) error {
 		f, err := decodeFinding(getU64(k), v, c.s.opts.Location)
 		if err != nil {
 			c.add("findings: %v", err)

@@ -198,11 +198,7 @@ func (s *DB) loadPoints(db *bolt.DB) (err error) {
 			return err
 		}
 		for _, set := range next {
-			v, err := encodeRuleSet(set)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(u64(uint64(nanos(set.From))), v); err != nil {
+			if err := putEncoded(b, u64(uint64(nanos(set.From))), set, encodeRuleSet); err != nil {
 				return err
 			}
 		}
@@ -675,16 +671,7 @@ func (s *DB) RebuildPoints(ctx context.Context) (model.Rebuilt, error) {
 
 // PointRules are the stored rule sets.
 func (s *DB) PointRules(ctx context.Context) (model.PointRules, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out model.PointRules
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		out, err = s.readRules(tx)
-		return err
-	})
-	return out, err
+	return viewOf(ctx, s, s.readRules)
 }
 
 // monthTotals reads everyone's totals of q's month, through its day
@@ -749,13 +736,9 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 	if err := ctx.Err(); err != nil {
 		return model.PointsMonth{}, err
 	}
-	node := q.Node
-	if node != "" {
-		c, err := model.ParseNodeCode(string(node))
-		if err != nil {
-			return model.PointsMonth{}, err
-		}
-		node = c
+	node, err := parseRoot(q.Node)
+	if err != nil {
+		return model.PointsMonth{}, err
 	}
 	if q.Month.IsZero() {
 		q.Month = model.MonthOf(s.clock(), s.opts.Location)
@@ -770,7 +753,7 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 	loc := s.opts.Location
 	out := model.PointsMonth{Month: q.Month, Through: q.Through, Node: node, Benefits: s.opts.Policy.Points.Benefits,
 		Indicators: s.pts.rules.Indicators(q.Month.Start(loc), q.Month.End(loc))}
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if node != "" && !hasNode(tx, node) {
 			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", node).Zh("网格塔中没有节点 %s", node).On("node")
 		}
@@ -797,11 +780,7 @@ func (s *DB) Points(ctx context.Context, q model.PointsQuery) (model.PointsMonth
 func (s *DB) GrantPoints(ctx context.Context, person model.PersonID, points int, reason string, by model.PersonID) (model.Event, error) {
 	var out model.Event
 	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		to, err := getPerson(tx, person)
+		actor, to, err := s.wc.actorOn(tx, by, person)
 		if err != nil {
 			return nil, err
 		}
@@ -826,11 +805,7 @@ func (s *DB) RedeemBenefit(ctx context.Context, person model.PersonID, benefit s
 	}
 	var out model.Redemption
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		actor, err := s.wc.actor(tx, by)
-		if err != nil {
-			return nil, err
-		}
-		to, err := getPerson(tx, person)
+		actor, to, err := s.wc.actorOn(tx, by, person)
 		if err != nil {
 			return nil, err
 		}
@@ -858,10 +833,8 @@ func (s *DB) Scorecards(ctx context.Context, role model.ScoreRole, m model.Month
 	if err != nil {
 		return nil, err
 	}
-	if node != "" {
-		if node, err = model.ParseNodeCode(string(node)); err != nil {
-			return nil, err
-		}
+	if node, err = parseRoot(node); err != nil {
+		return nil, err
 	}
 	if m.IsZero() {
 		m = model.MonthOf(s.clock(), s.opts.Location)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"time"
@@ -13,13 +14,19 @@ import (
 // The shapes of a read that the services of patrols, findings, rotations
 // and the watchdog share.
 
+// parseSet reads a field of a filter that may be left unset with parse:
+// "" stays "".
+func parseSet[T ~string](v T, parse func(string) (T, error)) (T, error) {
+	if v == "" {
+		return v, nil
+	}
+	return parse(string(v))
+}
+
 // parseRoot reads the root of the subtree a read is limited to: "" stays "",
 // the whole file.
 func parseRoot(code model.NodeCode) (model.NodeCode, error) {
-	if code == "" {
-		return "", nil
-	}
-	return model.ParseNodeCode(string(code))
+	return parseSet(code, model.ParseNodeCode)
 }
 
 // viewOf runs read in one read transaction, once the context allows, and
@@ -35,6 +42,20 @@ func viewOf[T any](ctx context.Context, s *DB, read func(*bolt.Tx) (T, error)) (
 		return err
 	})
 	return out, err
+}
+
+// viewIn is viewOf for a read limited to the subtree of root ("" the whole
+// file), which parseRoot reads first.
+func viewIn[T any](ctx context.Context, s *DB, root model.NodeCode, read func(tx *bolt.Tx, root model.NodeCode) (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	root, err := parseRoot(root)
+	if err != nil {
+		return zero, err
+	}
+	return viewOf(ctx, s, func(tx *bolt.Tx) (T, error) { return read(tx, root) })
 }
 
 // viewByID reads the record whose id parse reads as a sequence, with get,
@@ -59,6 +80,36 @@ func decodeAll[T any](b *bolt.Bucket, decode func(k, v []byte) (T, error)) ([]T,
 		return err
 	})
 	return out, err
+}
+
+// heldBy reads the records of the bucket main that person holds, through
+// the index byPerson whose keys are the person's id and then the record's
+// key, in the index's order; for System, every record of main in key order.
+// A person not on the roster is ENOTFOUND; an index entry whose record is
+// gone is the error missing makes of the record's key.
+func heldBy[T any](tx *bolt.Tx, main, byPerson []byte, person model.PersonID, read func(k, v []byte) (T, error), missing func(k []byte) error) ([]T, error) {
+	b := tx.Bucket(main)
+	if person == model.System {
+		return decodeAll(b, read)
+	}
+	if _, err := getPerson(tx, person); err != nil {
+		return nil, err
+	}
+	var out []T
+	pk := u64(uint64(person))
+	c := tx.Bucket(byPerson).Cursor()
+	for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
+		v := b.Get(k[8:])
+		if v == nil {
+			return out, missing(k[8:])
+		}
+		x, err := read(k[8:], v)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // newestSince reads the records of a bucket numbered in order of time

@@ -3,10 +3,13 @@ package store
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/internal/testkit"
 	"gridcmd/model"
@@ -108,6 +111,20 @@ func requireFastPath[T any](t *testing.T, v []byte, parse func([]byte) (T, bool)
 	return want, ok
 }
 
+// fuzzFastPath fuzzes a fast reader against encoding/json: whatever it
+// accepts, json.Unmarshal reads the same.
+func fuzzFastPath[T any](f *testing.F, parse func([]byte) (T, bool)) {
+	f.Fuzz(func(t *testing.T, v []byte) {
+		got, ok := parse(v)
+		if !ok {
+			return
+		}
+		var want T
+		require.NoError(t, json.Unmarshal(v, &want), "%q", v)
+		require.Equal(t, want, got, "%q", v)
+	})
+}
+
 func TestIncidentIDMatchesModel(t *testing.T) {
 	day := t0.Add(15 * time.Hour) // the 30th in CST
 	for _, n := range []uint64{0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 123456, 1<<64 - 1} {
@@ -149,13 +166,37 @@ func FuzzParseIncident(f *testing.F) {
 	f.Add([]byte(`{"id":"a","id":"b"}`))
 	f.Add([]byte(`{"severity":-0,"escalations":01,"supervised":true,"reporter":18446744073709551615}`))
 	f.Add([]byte(`{"ID":"x","title":"a\"b"} `))
-	f.Fuzz(func(t *testing.T, v []byte) {
-		got, ok := parseIncident(v)
-		if !ok {
-			return
+	fuzzFastPath(f, parseIncident)
+}
+
+// A plain JSON record that does not decode is an error naming the record
+// first, wrapping the decoder's; one that does comes back whole, and
+// putRecord stores what decodeRecord reads.
+func TestDecodeRecordNamesTheRecord(t *testing.T) {
+	_, err := decodeAlert(7, []byte(`{"device":`))
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "alert 7: "), err.Error())
+	var syn *json.SyntaxError
+	require.ErrorAs(t, err, &syn)
+
+	_, err = decodeToken([]byte{0xab, 0xcd}, []byte(`{"person":"x"}`))
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "token abcd: "), err.Error())
+
+	path := filepath.Join(t.TempDir(), "r.db")
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	require.NoError(t, err)
+	defer db.Close()
+	want := alertRecord{Device: "c-1", Kind: "charger", Node: "n", At: 5, Count: 2}
+	require.NoError(t, db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucket(bucketAlerts); err != nil {
+			return err
 		}
-		var want incidentRecord
-		require.NoError(t, json.Unmarshal(v, &want), "%q", v)
-		require.Equal(t, want, got, "%q", v)
-	})
+		return putAlert(tx, 3, want)
+	}))
+	require.NoError(t, db.View(func(tx *bolt.Tx) error {
+		got, err := decodeAlert(3, tx.Bucket(bucketAlerts).Get(u64(3)))
+		require.Equal(t, want, got)
+		return err
+	}))
 }

@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -44,19 +43,11 @@ func (r sshKeyRecord) key(fp string, loc *time.Location) model.SSHKey {
 }
 
 func decodeSSHKey(k, v []byte) (sshKeyRecord, error) {
-	var r sshKeyRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("ssh key %s: %w", k, err)
-	}
-	return r, nil
+	return decodeRecord[sshKeyRecord](v, "ssh key %s", k)
 }
 
 func putSSHKey(tx *bolt.Tx, fp string, r sshKeyRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketSSHKeys).Put([]byte(fp), v)
+	return putRecord(tx.Bucket(bucketSSHKeys), []byte(fp), r)
 }
 
 func sshKeyByPersonKey(person uint64, fp string) []byte { return append(u64(person), fp...) }
@@ -135,39 +126,11 @@ func (s *DB) AddKey(ctx context.Context, person model.PersonID, key model.SSHKey
 
 // Keys lists person's keys (everyone's for System), oldest first.
 func (s *DB) Keys(ctx context.Context, person model.PersonID) ([]model.SSHKey, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []model.SSHKey
-	err := s.view(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketSSHKeys)
-		if person == model.System {
-			return keys.ForEach(func(k, v []byte) error {
-				r, err := decodeSSHKey(k, v)
-				if err == nil {
-					out = append(out, r.key(string(k), s.opts.Location))
-				}
-				return err
-			})
-		}
-		if _, err := getPerson(tx, person); err != nil {
-			return err
-		}
-		pk := u64(uint64(person))
-		c := tx.Bucket(bucketSSHKeysByPerson).Cursor()
-		for k, _ := c.Seek(pk); k != nil && bytes.HasPrefix(k, pk); k, _ = c.Next() {
-			fp := k[8:]
-			v := keys.Get(fp)
-			if v == nil {
-				return fmt.Errorf("ssh_keys_by_person: %s's key %s is missing", person, fp)
-			}
+	out, err := viewOf(ctx, s, func(tx *bolt.Tx) ([]model.SSHKey, error) {
+		return heldBy(tx, bucketSSHKeys, bucketSSHKeysByPerson, person, func(fp, v []byte) (model.SSHKey, error) {
 			r, err := decodeSSHKey(fp, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r.key(string(fp), s.opts.Location))
-		}
-		return nil
+			return r.key(string(fp), s.opts.Location), err
+		}, func(fp []byte) error { return fmt.Errorf("ssh_keys_by_person: %s's key %s is missing", person, fp) })
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Added.Equal(out[j].Added) {
@@ -353,10 +316,7 @@ func (c *checker) sshKeys(tx *bolt.Tx) error {
 	byPerson := tx.Bucket(bucketSSHKeysByPerson)
 	people := tx.Bucket(bucketPeople)
 	keys := tx.Bucket(bucketSSHKeys)
-	if err := keys.ForEach(func(k, v []byte) error {
-		if err := c.tick(); err != nil {
-			return err
-		}
+	if err := c.each(keys, func(k, v []byte) error {
 		r, err := decodeSSHKey(k, v)
 		if err != nil {
 			c.add("ssh_keys: %v", err)

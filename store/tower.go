@@ -23,43 +23,29 @@ func (s *DB) Node(ctx context.Context, code model.NodeCode) (model.Node, error) 
 	if err != nil {
 		return model.Node{}, err
 	}
-	var n model.Node
-	err = s.view(func(tx *bolt.Tx) error {
-		var err error
-		n, err = getNode(tx, code)
-		return err
-	})
-	return n, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Node, error) { return getNode(tx, code) })
 }
 
 // Nodes returns root and its subtree ("" for every tower), in code order.
 func (s *DB) Nodes(ctx context.Context, root model.NodeCode) ([]model.Node, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	root, err := parseRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Node
-	err = s.view(func(tx *bolt.Tx) error {
+	return viewIn(ctx, s, root, func(tx *bolt.Tx, root model.NodeCode) ([]model.Node, error) {
 		if root != "" {
 			if _, err := getNode(tx, root); err != nil {
-				return err
+				return nil, err
 			}
 		}
+		var out []model.Node
 		prefix := []byte(root)
 		c := tx.Bucket(bucketNodes).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			n, err := decodeNode(k, v)
 			if err != nil {
-				return err
+				return out, err
 			}
 			out = append(out, n)
 		}
-		return nil
+		return out, nil
 	})
-	return out, err
 }
 
 // ImportNodes adds the nodes not stored yet, all or none, and records one
@@ -295,25 +281,12 @@ func hasNode(tx *bolt.Tx, code model.NodeCode) bool {
 }
 
 func putNode(tx *bolt.Tx, n model.Node) error {
-	v, err := encodeNode(n)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketNodes).Put([]byte(n.Code), v)
+	return putEncoded(tx.Bucket(bucketNodes), []byte(n.Code), n, encodeNode)
 }
 
 // Person returns one roster entry; ENOTFOUND if there is none.
 func (s *DB) Person(ctx context.Context, id model.PersonID) (model.Person, error) {
-	if err := ctx.Err(); err != nil {
-		return model.Person{}, err
-	}
-	var p model.Person
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		p, err = getPerson(tx, id)
-		return err
-	})
-	return p, err
+	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Person, error) { return getPerson(tx, id) })
 }
 
 // People returns the roster entries in f.Node's subtree holding f.Role, in
@@ -322,22 +295,15 @@ func (s *DB) People(ctx context.Context, f model.PeopleFilter) ([]model.Person, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if f.Role != "" {
-		r, err := model.ParseRole(string(f.Role))
-		if err != nil {
-			return nil, err
-		}
-		f.Role = r
+	var err error
+	if f.Role, err = parseSet(f.Role, model.ParseRole); err != nil {
+		return nil, err
 	}
-	if f.Node != "" {
-		c, err := model.ParseNodeCode(string(f.Node))
-		if err != nil {
-			return nil, err
-		}
-		f.Node = c
+	if f.Node, err = parseRoot(f.Node); err != nil {
+		return nil, err
 	}
 	var out []model.Person
-	err := s.view(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		keep := func(p model.Person) {
 			if f.Role == "" || p.Has(f.Role) {
 				out = append(out, p)
@@ -546,11 +512,7 @@ func actorOf(tx *bolt.Tx, id model.PersonID) (model.Person, error) {
 }
 
 func putPerson(tx *bolt.Tx, p model.Person) error {
-	v, err := encodePerson(p)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketPeople).Put(u64(uint64(p.ID)), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketPeople), u64(uint64(p.ID)), p, encodePerson); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketPeopleByNode).Put(codeKey(p.Node, uint64(p.ID)), []byte{})

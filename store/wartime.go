@@ -204,22 +204,14 @@ func (s *DB) lastIn(tx *bolt.Tx, scope model.NodeCode) (model.Activation, error)
 
 // putActivation writes the record.
 func putActivation(tx *bolt.Tx, a model.Activation) error {
-	v, err := encodeActivation(a)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketWtActivations).Put(u64(a.Seq), v)
+	return putEncoded(tx.Bucket(bucketWtActivations), u64(a.Seq), a, encodeActivation)
 }
 
 // savePerson writes a changed person (the node does not change, so
 // people_by_node stays) and drops them from the writer's cache, which
 // must not serve the old version.
 func (s *DB) savePerson(tx *bolt.Tx, p model.Person) error {
-	v, err := encodePerson(p)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketPeople).Put(u64(uint64(p.ID)), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketPeople), u64(uint64(p.ID)), p, encodePerson); err != nil {
 		return err
 	}
 	s.wc.forget(p.ID)
@@ -503,16 +495,12 @@ func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
 // (their idx_dir_due entries go), and the after-action summary is computed
 // and stored.
 func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
-	var want uint64
-	if strings.TrimSpace(id) != "" {
-		n, err := parseActivationID(id)
-		if err != nil {
-			return model.AfterAction{}, err
-		}
-		want = n
+	want, err := parseActivationOrLatest(id)
+	if err != nil {
+		return model.AfterAction{}, err
 	}
 	var out model.AfterAction
-	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
@@ -693,11 +681,7 @@ func (s *DB) putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) 
 	if err := putActivation(tx, ended); err != nil {
 		return err
 	}
-	v, err := encodeAfterAction(x)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketWtAfter).Put(u64(ended.Seq), v); err != nil {
+	if err := putEncoded(tx.Bucket(bucketWtAfter), u64(ended.Seq), x, encodeAfterAction); err != nil {
 		return err
 	}
 	for _, c := range ended.Scope {
@@ -719,23 +703,7 @@ func (s *DB) putEnded(tx *bolt.Tx, ended model.Activation, x model.AfterAction) 
 // one with its units (in code order), the staffed and gap counts and the
 // drafts; Last, the latest activation that reached into scope.
 func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.WartimeStatus, error) {
-	if err := ctx.Err(); err != nil {
-		return model.WartimeStatus{}, err
-	}
-	if scope != "" {
-		c, err := model.ParseNodeCode(string(scope))
-		if err != nil {
-			return model.WartimeStatus{}, err
-		}
-		scope = c
-	}
-	var st model.WartimeStatus
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		st, err = s.wartimeStatus(tx, scope)
-		return err
-	})
-	return st, err
+	return viewIn(ctx, s, scope, s.wartimeStatus)
 }
 
 // wartimeStatus is WartimeStatus in tx: every activation active in scope

@@ -79,20 +79,12 @@ func (r wtUnitRecord) status(code model.NodeCode) model.UnitStatus {
 }
 
 func decodeUnitRecord(k, v []byte) (wtUnitRecord, error) {
-	var r wtUnitRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("wt_units %s: %w", k[8:], err)
-	}
-	return r, nil
+	return decodeRecord[wtUnitRecord](v, "wt_units %s", k[8:])
 }
 
 // putUnitRecord writes r at k in wt_units (b).
 func putUnitRecord(b *bolt.Bucket, k []byte, r wtUnitRecord) error {
-	v, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	return b.Put(k, v)
+	return putRecord(b, k, r)
 }
 
 // draftRecord is a reserve drafted into a micro-grid (wt_drafts, key
@@ -106,11 +98,7 @@ type draftRecord struct {
 }
 
 func decodeDraftRecord(k, v []byte) (draftRecord, error) {
-	var r draftRecord
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("wt_drafts %x: %w", k, err)
-	}
-	return r, nil
+	return decodeRecord[draftRecord](v, "wt_drafts %x", k)
 }
 
 func (r draftRecord) draft(act uint64, person uint64, loc *time.Location) model.Draft {
@@ -350,6 +338,15 @@ var kindZh = map[string]string{"directive": "指令", "wartime": "战时", "shif
 
 func parseDirectiveID(s string) (uint64, error)  { return parseSeqID("directive", 'D', s) }
 func parseActivationID(s string) (uint64, error) { return parseSeqID("wartime", 'W', s) }
+
+// parseActivationOrLatest reads an activation id that may be left blank:
+// 0 then, for the latest activation.
+func parseActivationOrLatest(s string) (uint64, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, nil
+	}
+	return parseActivationID(s)
+}
 
 // Node records, read fast.
 

@@ -135,11 +135,7 @@ func (s *DB) heartbeatsOf(tx *bolt.Tx) ([]model.Heartbeat, error) {
 }
 
 func putHeartbeat(tx *bolt.Tx, h model.Heartbeat) error {
-	v, err := encodeHeartbeat(h)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketHeartbeats).Put([]byte(h.Name), v)
+	return putEncoded(tx.Bucket(bucketHeartbeats), []byte(h.Name), h, encodeHeartbeat)
 }
 
 // openSilence files the incident of a silence at the watchdog's tier.

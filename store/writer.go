@@ -534,6 +534,17 @@ func (c *writerCache) actor(tx *bolt.Tx, id model.PersonID) (model.Person, error
 	return p, nil
 }
 
+// actorOn reads in tx who acts and the person they act on, as the writes
+// that name a person besides their actor (a grant, a redemption, a
+// release) begin.
+func (c *writerCache) actorOn(tx *bolt.Tx, by, person model.PersonID) (actor, on model.Person, err error) {
+	if actor, err = c.actor(tx, by); err != nil {
+		return actor, on, err
+	}
+	on, err = getPerson(tx, person)
+	return actor, on, err
+}
+
 // hasNode is hasNode through the cache (only found nodes are remembered).
 func (c *writerCache) hasNode(tx *bolt.Tx, code model.NodeCode) bool {
 	if c.nodes[code] {

@@ -19,13 +19,11 @@ const slowestShown = 10
 const directiveArg = "one directive id (e.g. D-0001)"
 
 func (a *app) directiveCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "directive",
 		Short: "Wartime directives (指令): issue, sign for, report progress, show, resend",
-	})
-	cmd.AddCommand(a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
+	}, a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
 		a.directiveShowCmd(), a.directiveResendCmd())
-	return cmd
 }
 
 // refused keeps a malformed directive id a usage error and the rest as the
@@ -461,8 +459,8 @@ func (a *app) directiveResendCmd() *cobra.Command {
 		Short: "Send a directive again to the micro-grids that have not signed for it",
 		Args:  exactArgs(1, directiveArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				return a.directiveResend(ctx, db, args[0], by)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				return a.directiveResend(ctx, db, args[0], actor)
 			})
 		},
 	}
@@ -470,11 +468,7 @@ func (a *app) directiveResendCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) directiveResend(ctx context.Context, db backend, id, by string) error {
-	actor, err := a.actor(ctx, db, by)
-	if err != nil {
-		return err
-	}
+func (a *app) directiveResend(ctx context.Context, db backend, id string, actor model.PersonID) error {
 	n, err := db.ResendDirective(ctx, id, actor)
 	if err != nil {
 		return refused(err)

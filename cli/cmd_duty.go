@@ -70,12 +70,10 @@ func (a *app) dutyJSON(rd model.RoomDuty) dutyJSON {
 }
 
 func (a *app) dutyCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "duty",
 		Short: "The duty schedule (值班表): shifts of the town room and the village rooms, who is on duty",
-	})
-	cmd.AddCommand(a.dutyImportCmd(), a.dutyAddCmd(), a.dutyRotateCmd(), a.dutyListCmd(), a.dutyNowCmd(), a.dutySwapCmd(), a.dutyCheckinCmd())
-	return cmd
+	}, a.dutyImportCmd(), a.dutyAddCmd(), a.dutyRotateCmd(), a.dutyListCmd(), a.dutyNowCmd(), a.dutySwapCmd(), a.dutyCheckinCmd())
 }
 
 // townOf is the town "town" means: the operator's, else the only one.
@@ -193,11 +191,7 @@ nothing is scheduled.`,
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				by, err := a.actor(ctx, db, "")
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, by model.PersonID) error {
 				town, _ := a.townOf(ctx, db)
 				who, err := rosterResolver(ctx, db)
 				if err != nil {
@@ -437,13 +431,9 @@ func (fl *roomList) add(cmd *cobra.Command) {
 
 // withRoom runs list on the file with the room of --room ("": every room).
 func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.Context, db backend, r model.NodeCode) error) error {
-	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
-		r, err := a.roomFilter(ctx, db, room)
-		if err != nil {
-			return err
-		}
-		return list(ctx, db, r)
-	})
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		return a.roomFilter(ctx, db, room)
+	}, list)
 }
 
 func (a *app) dutyListCmd() *cobra.Command {
@@ -556,11 +546,7 @@ func (a *app) dutySwapCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.shiftJSON(s))
-				}
-				fmt.Fprintf(a.out, "%s in %s %s to %s: now %s %s (was %s)\n", s.ID, s.Room, a.minute(s.From), a.minute(s.To), s.Person, s.Name, s.Swapped)
-				return nil
+				return a.reply(asJSON, a.shiftJSON(s), "%s in %s %s to %s: now %s %s (was %s)\n", s.ID, s.Room, a.minute(s.From), a.minute(s.To), s.Person, s.Name, s.Swapped)
 			})
 		},
 	}

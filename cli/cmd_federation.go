@@ -236,12 +236,10 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 }
 
 func (a *app) federationCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "federation",
 		Short: "The federation's links (status) and the towns' keys (key)",
-	})
-	cmd.AddCommand(a.fedStatusCmd(), a.fedKeyCmd())
-	return cmd
+	}, a.fedStatusCmd(), a.fedKeyCmd())
 }
 
 // fedStatusJSON is one line of 'federation status --json': exactly the

@@ -43,12 +43,10 @@ func (a *app) handoverJSON(h model.Handover) handoverJSON {
 }
 
 func (a *app) handoverCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "handover",
 		Short: "Handovers (交接班): the sheet made from the records, signed for by the incoming officer",
-	})
-	cmd.AddCommand(a.handoverGiveCmd(), a.handoverAcceptCmd(), a.handoverShowCmd())
-	return cmd
+	}, a.handoverGiveCmd(), a.handoverAcceptCmd(), a.handoverShowCmd())
 }
 
 func (a *app) handoverGiveCmd() *cobra.Command {
@@ -120,11 +118,7 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.handoverJSON(h))
-				}
-				fmt.Fprintf(a.out, "%s signed for by %s %s at %s: %s is off duty\n", h.ID, h.Incoming, h.InName, a.minute(h.AcceptedAt), h.OutgoingName)
-				return nil
+				return a.reply(asJSON, a.handoverJSON(h), "%s signed for by %s %s at %s: %s is off duty\n", h.ID, h.Incoming, h.InName, a.minute(h.AcceptedAt), h.OutgoingName)
 			})
 		},
 	}

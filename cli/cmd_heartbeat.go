@@ -31,12 +31,10 @@ type heartbeatJSON struct {
 }
 
 func (a *app) heartbeatCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "heartbeat",
 		Short: "Sensor gateways that must post a heartbeat: a silence opens an incident, the next heartbeat resolves it",
-	})
-	cmd.AddCommand(a.heartbeatAddCmd(), a.heartbeatListCmd(), a.heartbeatRemoveCmd())
-	return cmd
+	}, a.heartbeatAddCmd(), a.heartbeatListCmd(), a.heartbeatRemoveCmd())
 }
 
 func (a *app) heartbeatAddCmd() *cobra.Command {

@@ -23,10 +23,8 @@ func (a *app) reportCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				if r.Reporter, err = a.actor(ctx, db, by); err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				r.Reporter = actor
 				if r.Node == "" { // a name: within the reporter's town
 					if r.Node, err = a.nameResolver(ctx, db, r.Reporter)(node); err != nil {
 						return usageError{flagError("--node", err)}
@@ -155,35 +153,33 @@ func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter,
 	return f, nil
 }
 
-// namesUnder is nodeNames for a list of what is at node or beneath it
-// ("" for the whole tower). An unknown node is an error, not an empty list
-// a duty officer would read as "all quiet".
-func namesUnder(ctx context.Context, svc model.Service, node model.NodeCode) (map[model.NodeCode]string, error) {
+// listUnder is list's answer to f, a filter of what is at node or beneath
+// it ("" for the whole tower), with the nodes' names (nodeNames). An
+// unknown node is an error, not an empty list a duty officer would read
+// as "all quiet".
+func listUnder[F, T any](ctx context.Context, svc model.Service, node model.NodeCode, f F, list func(context.Context, F) ([]T, error)) ([]T, map[model.NodeCode]string, error) {
 	if node != "" {
 		if _, err := svc.Node(ctx, node); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return nodeNames(ctx, svc)
+	names, err := nodeNames(ctx, svc)
+	if err != nil {
+		return nil, nil, err
+	}
+	xs, err := list(ctx, f)
+	return xs, names, err
 }
 
 func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFilter, asJSON bool) error {
-	names, err := namesUnder(ctx, db, f.Node)
-	if err != nil {
-		return err
-	}
-	list, err := db.Incidents(ctx, f)
+	list, names, err := listUnder(ctx, db, f.Node, f, db.Incidents)
 	if err != nil {
 		return err
 	}
 	now := db.Now()
 	model.SortQueue(list, now)
 	if asJSON {
-		out := make([]incidentJSON, len(list))
-		for i, inc := range list {
-			out[i] = a.incidentJSON(inc, names[inc.Node], now)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) }))
 	}
 	rows := make([][]string, len(list))
 	for i, inc := range list {
@@ -363,10 +359,8 @@ func (a *app) act(ctx context.Context, act model.Action, arg string, fl actionFl
 	if err != nil {
 		return usageError{err}
 	}
-	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
-		if c.By, err = a.actor(ctx, db, fl.by); err != nil {
-			return err
-		}
+	return a.withActor(ctx, fl.by, func(ctx context.Context, db backend, actor model.PersonID) error {
+		c.By = actor
 		inc, err := db.Act(ctx, id, c)
 		if err != nil {
 			if (act == model.ActReopen || act == model.ActInvalid) && c.Note == "" && model.ErrorCode(err) == model.EINVALID {
@@ -412,11 +406,7 @@ func (a *app) noteCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				inc, err := db.Note(ctx, id, text, actor)
 				if err != nil {
 					return err

@@ -20,6 +20,9 @@ type keyService interface {
 	Person(ctx context.Context, id model.PersonID) (model.Person, error)
 }
 
+// keys are the SSH keys, as the key commands reach them.
+func (a *app) keys() held[keyService] { return held[keyService]{a, a.withKeys} }
+
 // withKeys reaches the database (through the server that holds it, if
 // one does) for the key commands.
 func (a *app) withKeys(run func(svc keyService) error) error {
@@ -33,7 +36,7 @@ func (a *app) withKeys(run func(svc keyService) error) error {
 }
 
 func (a *app) keyCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "key",
 		Short: "Add, list and revoke the SSH keys with which people open seats",
 		Long: `A seat of the console over SSH ('gridcmd serve --ssh', or ssh.enabled) opens
@@ -41,9 +44,7 @@ for the person whose public key the client proves it holds: a duty officer
 gets the town room, a village cadre the village room, a grid leader the grid.
 Public-key authentication only. These commands work whether or not a gridcmd
 holds the database; revoking a key closes its open seats within 2 s.`,
-	})
-	cmd.AddCommand(a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
-	return cmd
+	}, a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
 }
 
 func (a *app) keyAddCmd() *cobra.Command {
@@ -78,7 +79,7 @@ func (a *app) keyAddCmd() *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return writeJSON(a.out, a.keyJSON(k, a.personName(cmd.Context(), svc, k.Person)))
+					return writeJSON(a.out, a.keyJSON(k, personName(cmd.Context(), svc, k.Person)))
 				}
 				fmt.Fprintf(a.out, "added %s (%s) for %s\n", k.Fingerprint, k.Type, id)
 				return nil
@@ -122,90 +123,47 @@ func readKeyFile(file string, stdin io.Reader) (string, error) {
 }
 
 func (a *app) keyRevokeCmd() *cobra.Command {
-	var person string
-	revoke := &cobra.Command{
-		Use:   "revoke (FINGERPRINT | --person ID)",
-		Short: "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
-		Args:  maxArgs(1, "one key fingerprint"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (person != "") {
-				return usageError{errors.New("key revoke: give a fingerprint or --person, one of the two")}
-			}
-			return a.withKeys(func(svc keyService) error {
-				if person != "" {
-					id, err := personFlag(person)
-					if err != nil {
-						return err
-					}
-					ks, err := svc.RevokeKeys(cmd.Context(), id)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(a.out, "revoked %d SSH key%s of %s\n", len(ks), plural(len(ks)), id)
-					return nil
-				}
-				k, err := svc.RevokeKey(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out, "revoked %s of %s\n", k.Fingerprint, k.Person)
-				return nil
-			})
+	return a.keys().revokeCmd(revoking[keyService]{
+		use:    "revoke (FINGERPRINT | --person ID)",
+		short:  "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
+		handle: "one key fingerprint",
+		either: "key revoke: give a fingerprint or --person, one of the two",
+		person: "revoke every key of this person",
+		one: func(ctx context.Context, svc keyService, fingerprint string) (string, error) {
+			k, err := svc.RevokeKey(ctx, fingerprint)
+			return fmt.Sprintf("revoked %s of %s", k.Fingerprint, k.Person), err
 		},
-	}
-	revoke.Flags().StringVar(&person, "person", "", "revoke every key of this person")
-	return revoke
+		all: func(ctx context.Context, svc keyService, id model.PersonID) (string, error) {
+			ks, err := svc.RevokeKeys(ctx, id)
+			return fmt.Sprintf("revoked %d SSH key%s of %s", len(ks), plural(len(ks)), id), err
+		},
+	})
 }
 
 func (a *app) keyListCmd() *cobra.Command {
-	var person string
-	var asJSON bool
-	list := &cobra.Command{
-		Use:   "list [--person ID] [--json]",
-		Short: "List the SSH keys: fingerprint, person, name, added, last used",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			id, err := personFilter(person)
-			if err != nil {
-				return err
-			}
-			return a.withKeys(func(svc keyService) error {
-				ks, err := svc.Keys(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				names := map[model.PersonID]string{}
-				for _, k := range ks {
-					if _, ok := names[k.Person]; !ok {
-						names[k.Person] = a.personName(cmd.Context(), svc, k.Person)
-					}
-				}
-				if asJSON {
-					return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
-				}
-				rows := make([][]string, len(ks))
-				for i, k := range ks {
-					used := "never"
-					if !k.LastUsed.IsZero() {
-						used = a.minute(k.LastUsed)
-					}
-					rows[i] = []string{k.Fingerprint, k.Person.String(), names[k.Person], k.Name, a.minute(k.Added), used}
-				}
-				table(a.out, []string{"FINGERPRINT", "PERSON", "HOLDER", "NAME", "ADDED", "LAST USED"}, rows)
-				return nil
-			})
-		},
-	}
-	list.Flags().StringVar(&person, "person", "", "only this person's keys")
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return list
+	return listCmd(a.keys(), listing[keyService, model.SSHKey]{
+		short:  "List the SSH keys: fingerprint, person, name, added, last used",
+		person: "only this person's keys",
+		fetch:  keyService.Keys,
+		holder: func(k model.SSHKey) model.PersonID { return k.Person },
+		print:  a.printKeys,
+	})
 }
 
-func (a *app) personName(ctx context.Context, svc keyService, id model.PersonID) string {
-	if p, err := svc.Person(ctx, id); err == nil {
-		return p.Name
+func (a *app) printKeys(ks []model.SSHKey, names map[model.PersonID]string, asJSON bool) error {
+	if asJSON {
+		return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
 	}
-	return ""
+	rows := make([][]string, len(ks))
+	for i, k := range ks {
+		used := "never"
+		if !k.LastUsed.IsZero() {
+			used = a.minute(k.LastUsed)
+		}
+		rows[i] = []string{k.Fingerprint, k.Person.String(), names[k.Person], k.Name, a.minute(k.Added), used}
+	}
+	table(a.out, []string{"FINGERPRINT", "PERSON", "HOLDER", "NAME", "ADDED", "LAST USED"}, rows)
+	return nil
 }
 
 // keyJSON is one key in `key list --json`.

@@ -249,13 +249,11 @@ func location(cmd *cobra.Command, lat, lon float64) (*model.LatLon, error) {
 }
 
 func (a *app) patrolCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "patrol",
 		Short: "Patrols (巡护): the areas, a patrol's start, check-ins and end, the day's rates",
-	})
-	cmd.AddCommand(a.patrolAreasCmd(), a.patrolStartCmd(), a.patrolCheckInCmd(), a.patrolEndCmd(),
+	}, a.patrolAreasCmd(), a.patrolStartCmd(), a.patrolCheckInCmd(), a.patrolEndCmd(),
 		a.patrolListCmd(), a.patrolRatesCmd())
-	return cmd
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
@@ -299,13 +297,9 @@ func (a *app) withBoard(ctx context.Context, day string, show func(ctx context.C
 	if err != nil {
 		return err
 	}
-	return a.withDB(ctx, looking, func(ctx context.Context, db backend) error {
-		b, err := db.PatrolBoard(ctx, d)
-		if err != nil {
-			return err
-		}
-		return show(ctx, db, b)
-	})
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.PatrolBoard, error) {
+		return db.PatrolBoard(ctx, d)
+	}, show)
 }
 
 func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, lateOnly, asJSON bool) error {
@@ -430,11 +424,9 @@ func (fl *patrolFlags) add(cmd *cobra.Command, by string) {
 // patroller for a step of a running patrol. The store's refusals read as
 // refused() reads them.
 func (a *app) onPatrol(ctx context.Context, fl patrolFlags, patrol, what string, step func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error)) error {
-	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
-		actor, err := a.patrolActor(ctx, db, fl.by, patrol)
-		if err != nil {
-			return err
-		}
+	return withFound(a, ctx, acting, func(ctx context.Context, db backend) (model.PersonID, error) {
+		return a.patrolActor(ctx, db, fl.by, patrol)
+	}, func(ctx context.Context, db backend, actor model.PersonID) error {
 		p, _, err := step(ctx, db, actor)
 		if err != nil {
 			return refused(err)
@@ -648,12 +640,10 @@ func (a *app) printRates(r model.PatrolRates) {
 }
 
 func (a *app) findingCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "finding",
 		Short: "Findings (巡护发现) and the liaison's desk: add, list, pass on, merge, close",
-	})
-	cmd.AddCommand(a.findingAddCmd(), a.findingListCmd(), a.findingPassCmd(), a.findingMergeCmd(), a.findingCloseCmd())
-	return cmd
+	}, a.findingAddCmd(), a.findingListCmd(), a.findingPassCmd(), a.findingMergeCmd(), a.findingCloseCmd())
 }
 
 // printFinding prints a finding as JSON or as one line.
@@ -867,12 +857,10 @@ func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
 }
 
 func (a *app) rotationCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "rotation",
 		Short: "Joint rotations (组团轮值): groups of grids take turns at patrols, building sweeps, traffic persuasion",
-	})
-	cmd.AddCommand(a.rotationAddCmd(), a.rotationListCmd(), a.rotationReportCmd())
-	return cmd
+	}, a.rotationAddCmd(), a.rotationListCmd(), a.rotationReportCmd())
 }
 
 func (a *app) rotationAddCmd() *cobra.Command {
@@ -900,20 +888,12 @@ func (a *app) rotationAddCmd() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("rotation add: --start %q: want a date, YYYY-MM-DD", start)}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				actor, err := a.actor(ctx, db, "")
-				if err != nil {
-					return err
-				}
+			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
 				r, err := db.AddRotation(ctx, model.JointRotation{Name: name, Activity: act, Groups: gs, Start: st, Every: every}, actor, "rotation add")
 				if err != nil {
 					return refused(err)
 				}
-				if asJSON {
-					return writeJSON(a.out, a.rotationJSON(r, nil))
-				}
-				fmt.Fprintf(a.out, "%s %s: %s, %d groups taking turns from %s\n", r.ID, r.Name, r.Activity, len(r.Groups), a.local(r.Start, "2006-01-02"))
-				return nil
+				return a.reply(asJSON, a.rotationJSON(r, nil), "%s %s: %s, %d groups taking turns from %s\n", r.ID, r.Name, r.Activity, len(r.Groups), a.local(r.Start, "2006-01-02"))
 			})
 		},
 	}

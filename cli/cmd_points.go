@@ -328,9 +328,9 @@ it from there. N is 1 to 100.`,
 			if err := missing(where, required{"--person", blank(person)}, required{"--points", pts == 0}, required{"--reason", blank(reason)}); err != nil {
 				return usageError{err}
 			}
-			pid, err := model.ParsePersonID(person)
+			pid, err := personFlag(person)
 			if err != nil {
-				return usageError{flagError("--person", err)}
+				return err
 			}
 			if pts < 0 {
 				return usageError{fmt.Errorf("%s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", where, pts, model.MaxGrant, use)}
@@ -343,11 +343,7 @@ it from there. N is 1 to 100.`,
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.eventJSON(ev))
-				}
-				fmt.Fprintf(a.out, "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
-				return nil
+				return a.reply(asJSON, a.eventJSON(ev), "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
 			})
 		},
 	}
@@ -371,9 +367,9 @@ func (a *app) redeemCmd() *cobra.Command {
 			if err := missing("points redeem", required{"--person", blank(person)}, required{"--benefit", blank(benefit)}); err != nil {
 				return usageError{err}
 			}
-			pid, err := model.ParsePersonID(person)
+			pid, err := personFlag(person)
 			if err != nil {
-				return usageError{flagError("--person", err)}
+				return err
 			}
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				if _, err := db.Policy().Points.Benefit(benefit); err != nil {
@@ -423,12 +419,8 @@ rules in force at each event's time, and write them in place of the kept ones.
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, r)
-				}
-				fmt.Fprintf(a.out, "rebuilt from %d events: %d entries, %d day and %d month totals, %d changed\n",
+				return a.reply(asJSON, r, "rebuilt from %d events: %d entries, %d day and %d month totals, %d changed\n",
 					r.Events, r.Entries, r.Days, r.Months, r.Changed)
-				return nil
 			})
 		},
 	}

@@ -68,12 +68,10 @@ meanwhile (the replay then reads through its local API).`,
 }
 
 func (a *app) timelineCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "timeline",
 		Short: "The event log",
-	})
-	cmd.AddCommand(a.timelineExportCmd())
-	return cmd
+	}, a.timelineExportCmd())
 }
 
 // timelineJSON is one event of `timeline export`: the event with the

@@ -10,12 +10,10 @@ import (
 )
 
 func (a *app) reserveCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "reserve",
 		Short: "The wartime reserve pool (储备池)",
-	})
-	cmd.AddCommand(a.reserveDraftCmd(), a.reserveReleaseCmd())
-	return cmd
+	}, a.reserveDraftCmd(), a.reserveReleaseCmd())
 }
 
 func (a *app) reserveDraftCmd() *cobra.Command {
@@ -37,8 +35,8 @@ func (a *app) reserveDraftCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				return a.reserveDraft(ctx, db, pid, code, by, asJSON)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				return a.reserveDraft(ctx, db, pid, code, actor, asJSON)
 			})
 		},
 	}
@@ -65,8 +63,8 @@ func (a *app) reserveReleaseCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				return a.reserveRelease(ctx, db, pid, by, asJSON)
+			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				return a.reserveRelease(ctx, db, pid, actor, asJSON)
 			})
 		},
 	}
@@ -77,16 +75,11 @@ func (a *app) reserveReleaseCmd() *cobra.Command {
 	return cmd
 }
 
-// onReserve drafts or releases (step) the reserve pid as who acts (--by,
-// else --as, else the operator) and prints the draft as JSON, or has say
-// say what was done, with the reserve's name.
-func (a *app) onReserve(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool,
-	step func(actor model.PersonID) (model.Draft, error), say func(d model.Draft, name string) error) error {
-	actor, err := a.actor(ctx, db, by)
-	if err != nil {
-		return err
-	}
-	d, err := step(actor)
+// onReserve drafts or releases (step) the reserve pid and prints the
+// draft as JSON, or has say say what was done, with the reserve's name.
+func (a *app) onReserve(ctx context.Context, db backend, pid model.PersonID, asJSON bool,
+	step func() (model.Draft, error), say func(d model.Draft, name string) error) error {
+	d, err := step()
 	if err != nil {
 		return err
 	}
@@ -100,8 +93,8 @@ func (a *app) onReserve(ctx context.Context, db backend, pid model.PersonID, by 
 	return say(d, p.Name)
 }
 
-func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID, by string, asJSON bool) error {
-	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+func (a *app) reserveRelease(ctx context.Context, db backend, pid, actor model.PersonID, asJSON bool) error {
+	return a.onReserve(ctx, db, pid, asJSON, func() (model.Draft, error) {
 		return db.ReleaseReserve(ctx, pid, actor)
 	}, func(d model.Draft, name string) error {
 		fmt.Fprintf(a.out, "%s %s released from %s; it has no worker again\n", pid, name, d.MicroGrid)
@@ -109,8 +102,8 @@ func (a *app) reserveRelease(ctx context.Context, db backend, pid model.PersonID
 	})
 }
 
-func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, by string, asJSON bool) error {
-	return a.onReserve(ctx, db, pid, by, asJSON, func(actor model.PersonID) (model.Draft, error) {
+func (a *app) reserveDraft(ctx context.Context, db backend, pid model.PersonID, code model.NodeCode, actor model.PersonID, asJSON bool) error {
+	return a.onReserve(ctx, db, pid, asJSON, func() (model.Draft, error) {
 		return db.DraftReserve(ctx, pid, code, actor)
 	}, func(_ model.Draft, name string) error {
 		names, _, err := wartimeNames(ctx, db, code.Town())

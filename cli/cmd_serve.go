@@ -227,6 +227,9 @@ type intakeService interface {
 	People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error)
 }
 
+// tokens are the field API's tokens, as the token commands reach them.
+func (a *app) tokens() held[intakeService] { return held[intakeService]{a, a.withIntake} }
+
 // withIntake reaches the database, through the server that holds it if
 // one does (its DB.api file), else by opening the file, runs run on it and
 // lets it go again.
@@ -270,16 +273,14 @@ func personFilter(v string) (model.PersonID, error) {
 }
 
 func (a *app) tokenCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "token",
 		Short: "Issue, list and revoke the field API's bearer tokens",
 		Long: `A bearer token lets one person on the roster report through the field API,
 within their own subtree of the tower (a duty officer: the whole town). Only
 its SHA-256 is stored: 'token issue' prints it once. These commands work
 whether or not 'gridcmd serve' holds the database.`,
-	})
-	cmd.AddCommand(a.tokenIssueCmd(), a.tokenRevokeCmd(), a.tokenListCmd())
-	return cmd
+	}, a.tokenIssueCmd(), a.tokenRevokeCmd(), a.tokenListCmd())
 }
 
 func (a *app) tokenIssueCmd() *cobra.Command {
@@ -299,11 +300,7 @@ func (a *app) tokenIssueCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]})
-				}
-				fmt.Fprintln(a.out, tok)
-				return nil
+				return a.reply(asJSON, map[string]string{"token": tok, "person": id.String(), "prefix": tok[:model.TokenPrefixLen]}, "%s\n", tok)
 			})
 		},
 	}
@@ -313,83 +310,39 @@ func (a *app) tokenIssueCmd() *cobra.Command {
 }
 
 func (a *app) tokenRevokeCmd() *cobra.Command {
-	var person string
-	revoke := &cobra.Command{
-		Use:   "revoke (PREFIX | --person ID)",
-		Short: "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
-		Args:  maxArgs(1, "one token prefix"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if (len(args) == 1) == (person != "") {
-				return usageError{errors.New("token revoke: give a token prefix or --person, one of the two")}
-			}
-			return a.withIntake(func(svc intakeService) error {
-				if person != "" {
-					id, err := personFlag(person)
-					if err != nil {
-						return err
-					}
-					n, err := svc.RevokeTokens(cmd.Context(), id)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(a.out, "revoked %d token%s of %s\n", n, plural(n), id)
-					return nil
-				}
-				ti, err := svc.RevokeToken(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out, "revoked %s… of %s\n", ti.Prefix, ti.Person)
-				return nil
-			})
+	return a.tokens().revokeCmd(revoking[intakeService]{
+		use:    "revoke (PREFIX | --person ID)",
+		short:  "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
+		handle: "one token prefix",
+		either: "token revoke: give a token prefix or --person, one of the two",
+		person: "revoke every token of this person",
+		one: func(ctx context.Context, svc intakeService, prefix string) (string, error) {
+			ti, err := svc.RevokeToken(ctx, prefix)
+			return fmt.Sprintf("revoked %s… of %s", ti.Prefix, ti.Person), err
 		},
-	}
-	revoke.Flags().StringVar(&person, "person", "", "revoke every token of this person")
-	return revoke
+		all: func(ctx context.Context, svc intakeService, id model.PersonID) (string, error) {
+			n, err := svc.RevokeTokens(ctx, id)
+			return fmt.Sprintf("revoked %d token%s of %s", n, plural(n), id), err
+		},
+	})
 }
 
 func (a *app) tokenListCmd() *cobra.Command {
-	var person string
-	var asJSON bool
-	list := &cobra.Command{
-		Use:   "list [--person ID] [--json]",
-		Short: "List tokens (their prefixes, never the tokens)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			id, err := personFilter(person)
-			if err != nil {
-				return err
-			}
-			return a.withIntake(func(svc intakeService) error {
-				return a.listTokens(cmd.Context(), svc, id, asJSON)
-			})
-		},
-	}
-	list.Flags().StringVar(&person, "person", "", "only this person's tokens")
-	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return list
+	return listCmd(a.tokens(), listing[intakeService, model.TokenInfo]{
+		short:  "List tokens (their prefixes, never the tokens)",
+		person: "only this person's tokens",
+		fetch:  intakeService.Tokens,
+		holder: func(t model.TokenInfo) model.PersonID { return t.Person },
+		print:  a.printTokens,
+	})
 }
 
-func (a *app) listTokens(ctx context.Context, svc intakeService, id model.PersonID, asJSON bool) error {
-	toks, err := svc.Tokens(ctx, id)
-	if err != nil {
-		return err
-	}
-	names := map[model.PersonID]string{}
-	for _, t := range toks {
-		if _, ok := names[t.Person]; !ok {
-			if p, err := svc.Person(ctx, t.Person); err == nil {
-				names[t.Person] = p.Name
-			}
-		}
-	}
+func (a *app) printTokens(toks []model.TokenInfo, names map[model.PersonID]string, asJSON bool) error {
 	if asJSON {
-		out := make([]tokenJSON, len(toks))
-		for i, t := range toks {
-			out[i] = tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
+		return writeJSON(a.out, jsonList(toks, func(t model.TokenInfo) tokenJSON {
+			return tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
 				Issued: a.local(t.Issued, time.RFC3339), Revoked: a.ts(t.Revoked), Live: t.Revoked.IsZero()}
-		}
-		return writeJSON(a.out, out)
+		}))
 	}
 	rows := make([][]string, len(toks))
 	for i, t := range toks {

@@ -18,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"gridcmd/config"
+	"gridcmd/internal/churn"
 	"gridcmd/model"
 	"gridcmd/seat"
 	"gridcmd/store"
@@ -200,11 +201,7 @@ func (a *app) benchSeats(ctx context.Context, seats, w, h int, duration, every t
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.out, res)
-	}
-	fmt.Fprintln(a.out, res)
-	return nil
+	return a.reply(asJSON, res, "%v\n", res)
 }
 
 // benchChanged is who the bench's seats are (the demo's first duty
@@ -286,23 +283,11 @@ func (a *app) benchSeatServer(db *store.DB, hostKey string, maxSeats int) (*seat
 	}, nil
 }
 
-// changeIncident is the bench's change: the incident id acknowledged,
-// resolved, reopened in turn by officer, with marker as the note.
+// changeIncident is the bench's change: the incident id moved round its
+// turn (churn.Change) by officer, with marker as the note.
 func changeIncident(db *store.DB, id string, officer model.PersonID) func(ctx context.Context, marker string) error {
 	return func(ctx context.Context, marker string) error {
-		inc, err := db.Incident(ctx, id)
-		if err != nil {
-			return err
-		}
-		act := model.ActAcknowledge
-		switch inc.Status {
-		case model.StatusAcknowledged, model.StatusDispatched:
-			act = model.ActResolve
-		case model.StatusResolved:
-			act = model.ActReopen
-		}
-		_, err = db.Act(ctx, id, model.Command{Action: act, By: officer, Note: marker})
-		return err
+		return churn.Change(ctx, db, id, officer, marker)
 	}
 }
 

@@ -526,20 +526,12 @@ func (a *app) peopleCmd() *cobra.Command {
 }
 
 func (a *app) people(ctx context.Context, db backend, f model.PeopleFilter, asJSON bool) error {
-	names, err := namesUnder(ctx, db, f.Node)
-	if err != nil {
-		return err
-	}
-	people, err := db.People(ctx, f)
+	people, names, err := listUnder(ctx, db, f.Node, f, db.People)
 	if err != nil {
 		return err
 	}
 	if asJSON {
-		out := make([]personJSON, len(people))
-		for i, p := range people {
-			out[i] = personJSONOf(p, names[p.Node])
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(people, func(p model.Person) personJSON { return personJSONOf(p, names[p.Node]) }))
 	}
 	rows := make([][]string, len(people))
 	for i, p := range people {

@@ -289,12 +289,10 @@ func kindOf(act model.Activation) string {
 }
 
 func (a *app) wartimeCmd() *cobra.Command {
-	cmd := group(&cobra.Command{
+	return group(&cobra.Command{
 		Use:   "wartime",
 		Short: "Switch to wartime (战时) and back; its status and after-action report",
-	})
-	cmd.AddCommand(a.wartimeOnCmd(), a.wartimeOffCmd(), a.wartimeStatusCmd(), a.wartimeReportCmd())
-	return cmd
+	}, a.wartimeOnCmd(), a.wartimeOffCmd(), a.wartimeStatusCmd(), a.wartimeReportCmd())
 }
 
 // wartimeOnFlags are the flags of wartime on.

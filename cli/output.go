@@ -183,3 +183,13 @@ func table(w io.Writer, header []string, rows [][]string) {
 		line(r)
 	}
 }
+
+// reply is a command's answer: v as JSON with --json, else the line that
+// format makes of args.
+func (a *app) reply(asJSON bool, v any, format string, args ...any) error {
+	if asJSON {
+		return writeJSON(a.out, v)
+	}
+	fmt.Fprintf(a.out, format, args...)
+	return nil
+}

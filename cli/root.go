@@ -179,10 +179,11 @@ func argCount(n int) string {
 	return fmt.Sprintf("%d arguments", n)
 }
 
-// group makes c a command that only holds subcommands: bare, it prints its
-// help; with an unknown subcommand it fails (cobra would print the help and
-// exit 0, so a typo like 'gridcmd import vilages x.csv' looked like success).
-func group(c *cobra.Command) *cobra.Command {
+// group makes c a command that only holds subcommands, subs (more may be
+// added later): bare, it prints its help; with an unknown subcommand it
+// fails (cobra would print the help and exit 0, so a typo like 'gridcmd
+// import vilages x.csv' looked like success).
+func group(c *cobra.Command, subs ...*cobra.Command) *cobra.Command {
 	c.Args = cobra.ArbitraryArgs
 	c.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
@@ -197,6 +198,7 @@ func group(c *cobra.Command) *cobra.Command {
 		return usageError{fmt.Errorf("%sunknown command %q; want %s (see '%s --help')",
 			where(cmd), args[0], strings.Join(names, " or "), cmd.CommandPath())}
 	}
+	c.AddCommand(subs...)
 	return c
 }
 

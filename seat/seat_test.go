@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"gridcmd/demo"
+	"gridcmd/internal/churn"
 	"gridcmd/internal/demodb"
 	"gridcmd/internal/testkit"
 	"gridcmd/model"
@@ -477,17 +478,7 @@ func TestStalledSeatDoesNotHoldBackTheRest(t *testing.T) {
 	id := open[0].ID
 	for i := 0; i < 40; i++ {
 		marker := fmt.Sprintf("STALL%03d", i)
-		inc, err := r.db.Incident(ctx, id)
-		require.NoError(t, err)
-		act := model.ActAcknowledge
-		switch inc.Status {
-		case model.StatusAcknowledged, model.StatusDispatched:
-			act = model.ActResolve
-		case model.StatusResolved:
-			act = model.ActReopen
-		}
-		_, err = r.db.Act(ctx, id, model.Command{Action: act, By: r.officer.ID, Note: marker})
-		require.NoError(t, err)
+		require.NoError(t, churn.Change(ctx, r.db, id, r.officer.ID, marker))
 		for _, c := range seats {
 			c.waitFor(t, marker, contains(marker))
 		}

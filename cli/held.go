@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"gridcmd/model"
+)
+
+// held is what people hold to get in (their SSH keys, their field API
+// tokens), as the commands that list and revoke it reach it: with runs
+// run on the service S, through the server that holds the database if one
+// does (withKeys, withIntake); S names the holders too.
+type held[S personGetter] struct {
+	a    *app
+	with func(run func(svc S) error) error
+}
+
+// revoking is a revoke command's words and the calls that revoke one (by
+// its handle: a key's fingerprint, a token's prefix) or all of a person's;
+// each says what was revoked, as a line.
+type revoking[S personGetter] struct {
+	use, short string
+	handle     string // the argument, for exactArgs' message: "one key fingerprint"
+	either     string // the refusal of both or neither
+	person     string // --person's usage
+	one        func(ctx context.Context, svc S, handle string) (string, error)
+	all        func(ctx context.Context, svc S, id model.PersonID) (string, error)
+}
+
+// revokeCmd revokes what r names: one by its handle or, with --person, all
+// of a person's, one of the two.
+func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
+	var person string
+	cmd := &cobra.Command{
+		Use:   r.use,
+		Short: r.short,
+		Args:  maxArgs(1, r.handle),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (len(args) == 1) == (person != "") {
+				return usageError{errors.New(r.either)}
+			}
+			return h.with(func(svc S) error {
+				var line string
+				var err error
+				if person == "" {
+					line, err = r.one(cmd.Context(), svc, args[0])
+				} else {
+					id, perr := personFlag(person)
+					if perr != nil {
+						return perr
+					}
+					line, err = r.all(cmd.Context(), svc, id)
+				}
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(h.a.out, line)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&person, "person", "", r.person)
+	return cmd
+}
+
+// listing is a list command's words and calls: fetch what one person
+// holds (model.System: everyone), the holder of each, and print it with
+// the holders' names.
+type listing[S personGetter, T any] struct {
+	short  string
+	person string // --person's usage
+	fetch  func(svc S, ctx context.Context, id model.PersonID) ([]T, error)
+	holder func(T) model.PersonID
+	print  func(xs []T, names map[model.PersonID]string, asJSON bool) error
+}
+
+// listCmd is 'list [--person ID] [--json]': what one person holds
+// (--person) or everyone, with the holders' names (holderNames).
+func listCmd[S personGetter, T any](h held[S], l listing[S, T]) *cobra.Command {
+	var who string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--person ID] [--json]",
+		Short: l.short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			id, err := personFilter(who)
+			if err != nil {
+				return err
+			}
+			return h.with(func(svc S) error {
+				xs, err := l.fetch(svc, cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				return l.print(xs, holderNames(cmd.Context(), svc, xs, l.holder), asJSON)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&who, "person", "", l.person)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// personGetter is the part of the roster that names a holder.
+type personGetter interface {
+	Person(ctx context.Context, id model.PersonID) (model.Person, error)
+}
+
+// personName is id's name, "" when it is not on the roster.
+func personName(ctx context.Context, svc personGetter, id model.PersonID) string {
+	if p, err := svc.Person(ctx, id); err == nil {
+		return p.Name
+	}
+	return ""
+}
+
+// holderNames are the names of the people who hold xs (holder of each),
+// each looked up once.
+func holderNames[T any](ctx context.Context, svc personGetter, xs []T, holder func(T) model.PersonID) map[model.PersonID]string {
+	names := map[model.PersonID]string{}
+	for _, x := range xs {
+		id := holder(x)
+		if _, ok := names[id]; !ok {
+			names[id] = personName(ctx, svc, id)
+		}
+	}
+	return names
+}

@@ -112,6 +112,13 @@ var (
 	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil)).Pointer()
 )
 
+// waits reports whether cmd is one of the commands that wait (a timer, the
+// feed): no test waits for what they bring.
+func waits(cmd tea.Cmd) bool {
+	code := reflect.ValueOf(cmd).Pointer()
+	return code == timerCode || code == feedCode
+}
+
 // run executes cmd (expanding batches) and returns the messages that came
 // back. Timers and the feed are left alone; everything else, a store call
 // on a loaded machine included, is waited for, up to 10 s: a command that
@@ -120,7 +127,7 @@ func run(t testing.TB, cmd tea.Cmd, depth int) []tea.Msg {
 	if cmd == nil || depth == 0 {
 		return nil
 	}
-	if code := reflect.ValueOf(cmd).Pointer(); code == timerCode || code == feedCode {
+	if waits(cmd) {
 		return nil
 	}
 	ch := make(chan tea.Msg, 1)

@@ -10,6 +10,18 @@ import (
 	"gridcmd/model"
 )
 
+// failure is a store's answer that may be a refusal: the routers of the
+// answers that only say what they did flash it before they look further.
+type failure interface{ failed() error }
+
+// failedOf is the refusal msg carries, if it is a failure; else nil.
+func failedOf(msg tea.Msg) error {
+	if f, ok := msg.(failure); ok {
+		return f.failed()
+	}
+	return nil
+}
+
 // How much of the log the console keeps in memory, and how long it gathers
 // a burst of committed events into one message (bubbletea v1 calls View
 // after every message).
@@ -59,6 +71,9 @@ type reportedMsg struct {
 	inc model.Incident
 	err error
 }
+
+func (m actionDoneMsg) failed() error { return m.err }
+func (m reportedMsg) failed() error   { return m.err }
 
 type timelineMsg struct {
 	id     string

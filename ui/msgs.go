@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -190,14 +191,11 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 		if sub.Lost() {
 			return eventsMsg{lost: true}
 		}
-		n := 0
-		for _, b := range burst {
-			n += len(b.Events)
+		parts := make([][]model.Event, len(burst))
+		for i, b := range burst {
+			parts[i] = b.Events
 		}
-		evs := make([]model.Event, 0, n)
-		for _, b := range burst {
-			evs = append(evs, b.Events...)
-		}
+		evs := slices.Concat(parts...)
 		changed, err := changedIn(burst, evs, svc)
 		if err != nil {
 			// Could not read what changed: reload everything rather than

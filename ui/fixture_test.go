@@ -82,6 +82,13 @@ func (f fixture) model(t testing.TB, lang string, w, h int) Model {
 	return loaded(t, f.db, f.options(t, lang), w, h)
 }
 
+// demoConsole is a console of the given size on a fresh store holding the
+// demo, for a test that needs nothing else of the fixture.
+func demoConsole(t testing.TB, lang string, w, h int) Model {
+	t.Helper()
+	return newFixture(t).model(t, lang, w, h)
+}
+
 // loaded is a console on svc with opt, of the given size, with its
 // snapshot loaded, as Init would, but without the feed or the timers.
 func loaded(t testing.TB, svc model.Service, opt Options, w, h int) Model {

@@ -11,7 +11,7 @@ import (
 	"gridcmd/model"
 )
 
-var base = time.Date(2026, 11, 29, 10, 30, 0, 0, time.FixedZone("CST", 8*3600))
+var base = time.Date(2026, 11, 29, 10, 30, 0, 0, testkit.CST)
 
 // person returns the roster entry the store would hold for id.
 func person(t *testing.T, d Data, id model.PersonID) model.Person {

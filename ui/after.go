@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
@@ -13,7 +12,7 @@ import (
 
 // afterPane shows the after-action summary written when wartime ended.
 type afterPane struct {
-	c             *common
+	scrollPane
 	after         model.AfterAction
 	width, height int
 }
@@ -21,7 +20,7 @@ type afterPane struct {
 // afterMsg: the summary to show.
 type afterMsg struct{ after model.AfterAction }
 
-func newAfterPane(c *common) *afterPane { return &afterPane{c: c} }
+func newAfterPane(c *common) *afterPane { return &afterPane{scrollPane: scrollPane{c}} }
 
 func (a *afterPane) SetSize(w, h int) { a.width, a.height = w, h }
 
@@ -35,8 +34,6 @@ func (a *afterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 func (a *afterPane) Title() string {
 	return a.c.crumbed(a.c.wl.After+" "+a.after.Activation.ID, a.c.overlay == overlayAfter)
 }
-func (a *afterPane) ShortHelp() []key.Binding  { return a.c.overlayHelp() }
-func (a *afterPane) FullHelp() [][]key.Binding { return a.c.keys.FullHelp() }
 
 func (a *afterPane) View() string {
 	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc, a.c.w.names)

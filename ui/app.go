@@ -504,22 +504,19 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 }
 
 // onActed shows what the operator's own action or report made of the
-// incident, before the feed brings it.
+// incident, before the feed brings it, or the refusal.
 func (m Model) onActed(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if err := failedOf(msg); err != nil {
+		return m.flashErr(err)
+	}
 	var inc model.Incident
 	var text string
 	switch msg := msg.(type) {
 	case actionDoneMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		inc = msg.inc
 		text = fmt.Sprintf(m.say("%s %s: %s %s", "%s 已%s，现为%s「%s」"), inc.ID, m.p.lab.Action[msg.act],
 			m.p.lab.Tier[inc.Tier], m.p.lab.Status[inc.Status])
 	case reportedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		inc = msg.inc
 		text = fmt.Sprintf(m.say("%s %s: %s", "%s 已%s：%s"), inc.ID, m.p.lab.Action[model.ActReport], inc.Title)
 	}

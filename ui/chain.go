@@ -13,12 +13,12 @@ import (
 // there, the oldest wait and how many are red. Its cursor picks a tier;
 // enter shows the queue of what waits there.
 type chainPane struct {
-	c             *common
+	mainPane
 	cursor        int
 	width, height int
 }
 
-func newChainPane(c *common) *chainPane { return &chainPane{c: c} }
+func newChainPane(c *common) *chainPane { return &chainPane{mainPane: mainPane{c}} }
 
 func (p *chainPane) SetSize(w, h int) { p.width, p.height = w, h }
 
@@ -40,9 +40,8 @@ func (p *chainPane) asks(msg tea.KeyMsg) tea.Msg {
 	return nil
 }
 
-func (p *chainPane) Title() string             { return p.c.p.lab.Chain }
-func (p *chainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
-func (p *chainPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+func (p *chainPane) Title() string { return p.c.p.lab.Chain }
+
 func (p *chainPane) View() string {
 	c, pt := p.c, &p.c.p
 	f := c.w.inc

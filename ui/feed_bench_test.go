@@ -18,6 +18,14 @@ type countingService struct {
 	incidentCalls atomic.Int64
 }
 
+// counted is svc counting its incident reads, and a subscription to svc
+// closed when the test ends.
+func counted(tb testing.TB, svc model.Service) (*countingService, model.Subscription) {
+	sub := svc.Subscribe()
+	tb.Cleanup(func() { sub.Close() })
+	return &countingService{Service: svc}, sub
+}
+
 func (s *countingService) Incident(ctx context.Context, id string) (model.Incident, error) {
 	s.incidentCalls.Add(1)
 	return s.Service.Incident(ctx, id)

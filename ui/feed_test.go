@@ -75,9 +75,7 @@ func burstOn(t *testing.T, f fixture, into model.Service, sub model.Subscription
 func TestFeedCarriesTheIncidents(t *testing.T) {
 	const n = 12
 	f := newFixture(t)
-	svc := &countingService{Service: f.db}
-	sub := f.db.Subscribe()
-	defer sub.Close()
+	svc, sub := counted(t, f.db)
 	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	before := f.model(t, "en", 120, 40)
 
@@ -100,9 +98,7 @@ func TestAttachedFeedCarriesTheIncidents(t *testing.T) {
 	const n = 12
 	f := newFixture(t)
 	c := attach(t, f)
-	svc := &countingService{Service: c}
-	sub := c.Subscribe()
-	defer sub.Close()
+	svc, sub := counted(t, c)
 	m := loaded(t, svc, f.options(t, "en"), 120, 40)
 	direct := f.model(t, "en", 120, 40)
 
@@ -141,9 +137,7 @@ func (x *bareSub) C() <-chan model.Batch { return x.ch }
 func TestFeedReadsWhatABatchLacks(t *testing.T) {
 	const n = 12
 	f := newFixture(t)
-	svc := &countingService{Service: f.db}
-	sub := f.db.Subscribe()
-	defer sub.Close()
+	svc, sub := counted(t, f.db)
 	bare := newBareSub(sub)
 
 	msg := burstOn(t, f, f.db, bare, svc, n)
@@ -242,8 +236,7 @@ func TestFeedReconnects(t *testing.T) {
 // TestFeedLostOnTheFile: a console on the file itself (its feed ends only
 // with the program) does not try again; it says to restart.
 func TestFeedLostOnTheFile(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	next, cmd := m.Update(eventsMsg{closed: true})
 	m = next.(Model)
 	assert.Nil(t, cmd)

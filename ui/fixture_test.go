@@ -82,6 +82,13 @@ func (f fixture) model(t testing.TB, lang string, w, h int) Model {
 	return loaded(t, f.db, f.options(t, lang), w, h)
 }
 
+// demoConsole is a console of the given size on a fresh store holding the
+// demo, for a test that needs nothing else of the fixture.
+func demoConsole(t testing.TB, lang string, w, h int) Model {
+	t.Helper()
+	return newFixture(t).model(t, lang, w, h)
+}
+
 // loaded is a console on svc with opt, of the given size, with its
 // snapshot loaded, as Init would, but without the feed or the timers.
 func loaded(t testing.TB, svc model.Service, opt Options, w, h int) Model {
@@ -112,6 +119,13 @@ var (
 	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil)).Pointer()
 )
 
+// waits reports whether cmd is one of the commands that wait (a timer, the
+// feed): no test waits for what they bring.
+func waits(cmd tea.Cmd) bool {
+	code := reflect.ValueOf(cmd).Pointer()
+	return code == timerCode || code == feedCode
+}
+
 // run executes cmd (expanding batches) and returns the messages that came
 // back. Timers and the feed are left alone; everything else, a store call
 // on a loaded machine included, is waited for, up to 10 s: a command that
@@ -120,7 +134,7 @@ func run(t testing.TB, cmd tea.Cmd, depth int) []tea.Msg {
 	if cmd == nil || depth == 0 {
 		return nil
 	}
-	if code := reflect.ValueOf(cmd).Pointer(); code == timerCode || code == feedCode {
+	if waits(cmd) {
 		return nil
 	}
 	ch := make(chan tea.Msg, 1)

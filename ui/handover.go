@@ -76,6 +76,11 @@ type (
 	}
 )
 
+func (m handoverMsg) failed() error  { return m.err }
+func (m handoversMsg) failed() error { return m.err }
+func (m acceptedMsg) failed() error  { return m.err }
+func (m checkedInMsg) failed() error { return m.err }
+
 // previewHandover makes the sheet of room's shift change without storing
 // it; opens is when it may be handed over (zero: now).
 func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time) tea.Cmd {
@@ -378,13 +383,14 @@ func changes(c map[model.Action]int, l Labels) string {
 	return strings.Join(parts, "  ")
 }
 
-// onHandoverMsg routes the handover's messages.
+// onHandoverMsg routes the handover's messages (a refusal among them is
+// flashed).
 func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if err := failedOf(msg); err != nil {
+		return m.flashErr(err)
+	}
 	switch msg := msg.(type) {
 	case handoverMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		m.tell(m.handover, msg)
 		m.overlay = overlayHandover
 		if !msg.preview {
@@ -393,9 +399,6 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case handoversMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		if len(msg.hs) == 0 || !msg.hs[0].Waiting() {
 			return m, nil
 		}
@@ -407,16 +410,10 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case signHandoverMsg:
 		return m, acceptHandover(m.svc, msg.id, msg.by)
 	case acceptedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		m.tell(m.handover, msg)
 		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s signed for by %s: %s is off duty", "%s 已由 %s 签收：%s 下班"), msg.h.ID, msg.h.InName, msg.h.OutgoingName))
 		return mm, tea.Batch(c, loadDuty(m.svc, msg.h.Room, time.Time{}))
 	case checkedInMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.flashInfo(fmt.Sprintf(m.say("%s checked in", "%s 已报到"), msg.room))
 	}
 	return m, nil

@@ -10,7 +10,7 @@ import (
 // helpPane shows every key, in groups side by side as the width allows,
 // and the ':' commands; on a small terminal it scrolls.
 type helpPane struct {
-	c             *common
+	scrollPane
 	groups        [][]key.Binding
 	commands      string // the ':' commands, from the command table
 	aliases       string // their other words, "名册=roster", from the same table
@@ -26,7 +26,7 @@ type showHelpMsg struct {
 }
 
 func newHelpPane(c *common, commands, aliases string) *helpPane {
-	return &helpPane{c: c, commands: commands, aliases: aliases, groups: c.keys.FullHelp()}
+	return &helpPane{scrollPane: scrollPane{c}, commands: commands, aliases: aliases, groups: c.keys.FullHelp()}
 }
 
 func (h *helpPane) SetSize(w, hh int) { h.width, h.height = w, hh }
@@ -45,9 +45,7 @@ func (h *helpPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return h, nil
 }
 
-func (h *helpPane) Title() string             { return h.c.p.lab.Help }
-func (h *helpPane) ShortHelp() []key.Binding  { return h.c.overlayHelp() }
-func (h *helpPane) FullHelp() [][]key.Binding { return h.c.keys.FullHelp() }
+func (h *helpPane) Title() string { return h.c.p.lab.Help }
 
 func (h *helpPane) View() string {
 	lines := h.lines()

@@ -61,8 +61,7 @@ func helpAndKeyMapAgree(t *testing.T, km KeyMap) {
 }
 
 func TestMovementAndPanes(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	require.Equal(t, paneQueue, m.focus)
 	first, _ := m.queue.selected()
 	m = keys(t, m, "j", "j")
@@ -108,8 +107,7 @@ func TestMovementAndPanes(t *testing.T) {
 }
 
 func TestDetailView(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	inc, _ := m.selectedIncident()
 	m = keys(t, m, "enter")
 	require.Equal(t, overlayDetail, m.overlay)
@@ -123,8 +121,7 @@ func TestDetailView(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "zh", 120, 40)
+	m := demoConsole(t, "zh", 120, 40)
 	all := len(m.queue.rows)
 	m = keys(t, m, "/")
 	m = typeText(t, m, "330国道")
@@ -150,8 +147,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	m = keys(t, m, ":")
 	m = typeText(t, m, "ro")
 	m = keys(t, m, "tab")
@@ -293,8 +289,7 @@ func TestRefusedActionSaysWhy(t *testing.T) {
 		{"zh", "事件为「上报」，不能办结（请先签收）", "（请先办结）"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
-			f := newFixture(t)
-			m := f.model(t, tc.lang, 120, 40)
+			m := demoConsole(t, tc.lang, 120, 40)
 			m = find(t, m, "电信诈骗预警")
 			m = keys(t, m, "r")
 			assert.Contains(t, m.View(), tc.ackFirst)
@@ -354,8 +349,7 @@ func TestNewReportForm(t *testing.T) {
 }
 
 func TestQuitAsksWhenAFormIsHalfFilled(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	_, cmd := m.Update(keyMsg("q"))
 	require.NotNil(t, cmd)
 	assert.Equal(t, tea.Quit(), cmd())
@@ -432,8 +426,7 @@ func TestFeedBringsTheClockAlong(t *testing.T) {
 // The feed and the snapshot overlap at start: an event both deliver shows
 // once.
 func TestOverlappingFeedShowsEventsOnce(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	newest := m.w.events[0]
 	n := len(m.w.events)
 	next, _ := m.Update(eventsMsg{events: []model.Event{newest}})
@@ -447,8 +440,7 @@ func TestOverlappingFeedShowsEventsOnce(t *testing.T) {
 // script) are keys one by one: the ':' opens the command line and the rest
 // goes into it.
 func TestRunesArrivingTogether(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":roster")})
 	assert.True(t, m.cmdActive)
 	assert.Equal(t, "roster", m.cmdInput.Value())
@@ -466,8 +458,7 @@ func TestRunesArrivingTogether(t *testing.T) {
 
 // On a small terminal the help scrolls, so every key can be read.
 func TestHelpScrollsOnASmallTerminal(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 80, 24)
+	m := demoConsole(t, "en", 80, 24)
 	m = keys(t, m, "?")
 	assert.NotContains(t, m.View(), "resend to silent")
 	for i := 0; i < 30; i++ {
@@ -534,8 +525,7 @@ func TestDetailNames(t *testing.T) {
 // The ':' line's help, completion and dispatch read one table: every word
 // of it completes to itself and runs, and the help names every command.
 func TestCommandTable(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	help := m.cmds.list()
 	for _, c := range m.cmds {
 		assert.Contains(t, help, c.help())
@@ -621,8 +611,7 @@ func updateAll(t *testing.T, m Model, msgs ...tea.Msg) (Model, []tea.Msg) {
 // detail shows the incident that was under the cursor at enter, and j
 // scrolls the detail rather than moving the queue.
 func TestEnterOpensTheDetailBeforeTheNextKey(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	seq, ok := m.queue.selected()
 	require.True(t, ok)
 	cursor := m.queue.cursor

@@ -36,8 +36,7 @@ func rowsOf(m Model) []model.Incident {
 // / takes tokens, k9s-style, in either language, combinable with words;
 // the count in the pane's title is the filtered one.
 func TestFilterTokens(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "zh", 120, 40)
+	m := demoConsole(t, "zh", 120, 40)
 	all := len(m.queue.rows)
 	filter := func(m Model, text string) Model {
 		m = keys(t, m, "/")
@@ -96,8 +95,7 @@ func TestFilterTokens(t *testing.T) {
 
 // S cycles the queue's order; the title says which.
 func TestSortCycles(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	assert.Contains(t, queueTitle(m), "by severity+SLA")
 	m = keys(t, m, "S")
 	assert.Contains(t, queueTitle(m), "by age")
@@ -157,8 +155,7 @@ func TestClosedIncidentsCanBeFound(t *testing.T) {
 // the queue to it; esc goes back one step at a time, and the way back
 // shows as a breadcrumb in the title.
 func TestEnterFollowsAndEscGoesBack(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	all := len(m.queue.rows)
 	// The chain: its third row is the town.
 	m = runLine(t, m, "chain")
@@ -191,8 +188,7 @@ func TestEnterFollowsAndEscGoesBack(t *testing.T) {
 // The ':' line lists its candidates as it is typed, takes arguments, and
 // keeps a history that up and down walk.
 func TestCommandLineMenuArgsHistory(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	m = keys(t, m, ":")
 	m = typeText(t, m, "t")
 	menu := m.cmdMenu()
@@ -313,8 +309,7 @@ func TestGapsChooseAndRelease(t *testing.T) {
 
 // The detail names who holds the incident now and how to reach them.
 func TestDetailNamesTheHolder(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "zh", 120, 40)
+	m := demoConsole(t, "zh", 120, 40)
 	m = find(t, m, "土地流转租金纠纷") // at the village tier
 	inc, _ := m.selectedIncident()
 	require.Equal(t, model.TierVillage, inc.Tier)
@@ -420,8 +415,7 @@ func TestNarrowScreenKeepsWhatMatters(t *testing.T) {
 
 // English help lines wrap at 120 rather than being cut.
 func TestEnglishHelpWraps(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	m = keys(t, m, "?")
 	view := m.View()
 	for i := 0; i < 40; i++ {
@@ -525,8 +519,7 @@ func TestAfterActionFitsNarrow(t *testing.T) {
 
 // The report form's place is the tower's selected node by default, by name.
 func TestReportFormTakesTheTowersNode(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "zh", 120, 40)
+	m := demoConsole(t, "zh", 120, 40)
 	var grid model.NodeCode
 	for c, name := range m.w.names {
 		if c.Level() == model.LevelGrid && name == "渎溪村 02" {
@@ -578,8 +571,7 @@ func TestWartimeNarrowKeepsOpenRedAndPhones(t *testing.T) {
 
 // A refusal too long for one line at 80 columns takes two, whole.
 func TestLongRefusalWraps(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 80, 24)
+	m := demoConsole(t, "en", 80, 24)
 	m = find(t, m, "电信诈骗预警")
 	m = keys(t, m, "r")
 	view := m.View()

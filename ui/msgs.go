@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -9,6 +10,18 @@ import (
 
 	"gridcmd/model"
 )
+
+// failure is a store's answer that may be a refusal: the routers of the
+// answers that only say what they did flash it before they look further.
+type failure interface{ failed() error }
+
+// failedOf is the refusal msg carries, if it is a failure; else nil.
+func failedOf(msg tea.Msg) error {
+	if f, ok := msg.(failure); ok {
+		return f.failed()
+	}
+	return nil
+}
 
 // How much of the log the console keeps in memory, and how long it gathers
 // a burst of committed events into one message (bubbletea v1 calls View
@@ -59,6 +72,9 @@ type reportedMsg struct {
 	inc model.Incident
 	err error
 }
+
+func (m actionDoneMsg) failed() error { return m.err }
+func (m reportedMsg) failed() error   { return m.err }
 
 type timelineMsg struct {
 	id     string
@@ -175,14 +191,11 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 		if sub.Lost() {
 			return eventsMsg{lost: true}
 		}
-		n := 0
-		for _, b := range burst {
-			n += len(b.Events)
+		parts := make([][]model.Event, len(burst))
+		for i, b := range burst {
+			parts[i] = b.Events
 		}
-		evs := make([]model.Event, 0, n)
-		for _, b := range burst {
-			evs = append(evs, b.Events...)
-		}
+		evs := slices.Concat(parts...)
 		changed, err := changedIn(burst, evs, svc)
 		if err != nil {
 			// Could not read what changed: reload everything rather than

@@ -144,6 +144,22 @@ func (c *common) overlayHelp() []key.Binding {
 	return []key.Binding{k.Back, k.Down, k.Up, k.Help, k.Quit}
 }
 
+// mainPane is what the panes of the main row (the chain, the wartime
+// chain, the queue, the ticker) share: the root's common, and the keys the
+// footer and the help show over them.
+type mainPane struct{ c *common }
+
+func (p mainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
+func (p mainPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+
+// scrollPane is what the overlays that only scroll (the roster, the help,
+// the after-action summary, the patrols) share: the root's common, and the
+// keys the footer and the help show over them.
+type scrollPane struct{ c *common }
+
+func (p scrollPane) ShortHelp() []key.Binding  { return p.c.overlayHelp() }
+func (p scrollPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+
 // The data messages the root hands to the pane that owns them, whatever has
 // focus. They are not commands' results: the root calls the pane's Update
 // with them at once.

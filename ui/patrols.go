@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
@@ -157,14 +156,14 @@ func rateText(n, d int) string {
 // when silent past patrol.silence), the rotations on duty and the desk's
 // count.
 type patrolsPane struct {
-	c             *common
+	scrollPane
 	pl            ptLabels
 	offset        int
 	width, height int
 }
 
 func newPatrolsPane(c *common, lang string) *patrolsPane {
-	return &patrolsPane{c: c, pl: patrolLabels(lang)}
+	return &patrolsPane{scrollPane: scrollPane{c}, pl: patrolLabels(lang)}
 }
 
 func (p *patrolsPane) SetSize(w, h int) { p.width, p.height = w, max(h, 3) }
@@ -180,9 +179,7 @@ func (p *patrolsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return p, nil
 }
 
-func (p *patrolsPane) Title() string             { return p.pl.Patrols }
-func (p *patrolsPane) ShortHelp() []key.Binding  { return p.c.overlayHelp() }
-func (p *patrolsPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+func (p *patrolsPane) Title() string { return p.pl.Patrols }
 
 // pctText writes n of d as a percentage alone: "77%", "-" when d is 0.
 func pctText(n, d int) string {

@@ -18,7 +18,7 @@ import (
 // is kept as a sorted slice of small keys, so a live change moves a few keys
 // instead of sorting everything again.
 type queuePane struct {
-	c     *common
+	mainPane
 	rows  []qkey // in display order
 	index map[uint64]qkey
 	listWindow
@@ -98,7 +98,7 @@ type cachedRow struct {
 }
 
 func newQueuePane(c *common) *queuePane {
-	return &queuePane{c: c, cache: map[uint64]cachedRow{}, index: map[uint64]qkey{}}
+	return &queuePane{mainPane: mainPane{c}, cache: map[uint64]cachedRow{}, index: map[uint64]qkey{}}
 }
 
 // Update: the keys move the cursor (enter is asks'); the data messages keep
@@ -142,9 +142,6 @@ func (q *queuePane) asks(msg tea.KeyMsg) tea.Msg {
 	}
 	return nil
 }
-
-func (q *queuePane) ShortHelp() []key.Binding  { return q.c.mainHelp() }
-func (q *queuePane) FullHelp() [][]key.Binding { return q.c.keys.FullHelp() }
 
 // Title names the queue's scope, filter and order, after the way back
 // (the breadcrumb) when the queue is what the operator looks at.

@@ -170,8 +170,7 @@ func TestReplayShowsWhatTheConsoleShowedLive(t *testing.T) {
 // :replay in the live console plays from the given time, then esc goes
 // back to the live console, read afresh.
 func TestReplayCommandAndBack(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	live := m.View()
 	m = typeText(t, m, ":replay 02:30 03:00 120x")
 	m = update(t, m, keyMsg("enter"))

@@ -185,6 +185,8 @@ type activatedTownsMsg struct {
 	err  error
 }
 
+func (m activatedTownsMsg) failed() error { return m.err }
+
 func activateTowns(svc model.Service, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) tea.Cmd {
 	return func() tea.Msg {
 		acts, err := svc.ActivateTowns(context.Background(), reason, scope, drill, note, by)

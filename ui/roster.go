@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
@@ -13,7 +12,7 @@ import (
 // rosterPane lists the people of the selected tower node's subtree, by role,
 // with their on-duty state.
 type rosterPane struct {
-	c             *common
+	scrollPane
 	node          model.NodeCode
 	people        []model.Person
 	offset        int
@@ -22,7 +21,7 @@ type rosterPane struct {
 
 func (r *rosterPane) SetSize(w, h int) { r.width, r.height = w, max(h, 1) }
 
-func newRosterPane(c *common) *rosterPane { return &rosterPane{c: c} }
+func newRosterPane(c *common) *rosterPane { return &rosterPane{scrollPane: scrollPane{c}} }
 
 // Update: showRosterMsg lists a node's people; the keys scroll.
 func (r *rosterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
@@ -38,8 +37,6 @@ func (r *rosterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 func (r *rosterPane) Title() string {
 	return r.c.crumbed(r.c.p.lab.Roster+" "+r.c.w.names[r.node], r.c.overlay == overlayRoster)
 }
-func (r *rosterPane) ShortHelp() []key.Binding  { return r.c.overlayHelp() }
-func (r *rosterPane) FullHelp() [][]key.Binding { return r.c.keys.FullHelp() }
 
 func (r *rosterPane) load(w *world, node model.NodeCode) {
 	r.node, r.offset = node, 0

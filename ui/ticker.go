@@ -10,12 +10,12 @@ import (
 // tickerPane is the event ticker: the newest events, one line each. Its
 // cursor picks an event; enter opens its incident.
 type tickerPane struct {
-	c *common
+	mainPane
 	listWindow
 	width, height int
 }
 
-func newTickerPane(c *common) *tickerPane { return &tickerPane{c: c} }
+func newTickerPane(c *common) *tickerPane { return &tickerPane{mainPane: mainPane{c}} }
 
 // Update moves the cursor, the view following it.
 func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
@@ -38,9 +38,7 @@ func (t *tickerPane) asks(msg tea.KeyMsg) tea.Msg {
 	return openIncidentMsg{seq: e.IncidentSeq, id: e.Incident}
 }
 
-func (t *tickerPane) Title() string             { return t.c.crumbed(t.c.p.lab.Events, t.c.focused(paneEvents)) }
-func (t *tickerPane) ShortHelp() []key.Binding  { return t.c.mainHelp() }
-func (t *tickerPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
+func (t *tickerPane) Title() string { return t.c.crumbed(t.c.p.lab.Events, t.c.focused(paneEvents)) }
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 

@@ -72,6 +72,15 @@ type afterActionMsg struct {
 	err   error
 }
 
+func (m wartimeMsg) failed() error         { return m.err }
+func (m activatedMsg) failed() error       { return m.err }
+func (m deactivatedMsg) failed() error     { return m.err }
+func (m directiveIssuedMsg) failed() error { return m.err }
+func (m resentMsg) failed() error          { return m.err }
+func (m draftedMsg) failed() error         { return m.err }
+func (m releasedMsg) failed() error        { return m.err }
+func (m afterActionMsg) failed() error     { return m.err }
+
 // loadWartime reads the wartime state and every directive of the current
 // activation with its units, those in scope ("" for all).
 func loadWartime(svc model.Service, scope model.NodeCode) tea.Cmd {

@@ -15,58 +15,35 @@ const (
 )
 
 // onWartimeMsg routes the wartime messages: the state read from the
-// store, and the answers to the operator's wartime steps.
+// store, and the answers to the operator's wartime steps (a refusal among
+// them is flashed).
 func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if err := failedOf(msg); err != nil {
+		return m.flashErr(err)
+	}
 	switch msg := msg.(type) {
 	case wartimeMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onWartimeLoaded(msg), nil
 	case activatedTownsMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onActivatedTowns(msg)
 	case activatedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onActivated(msg)
 	case deactivatedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.showAfter(msg.after), loadWartime(m.svc, m.scope)
 	case afterActionMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.showAfter(msg.after), nil
 	case directiveIssuedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onDirectiveIssued(msg)
 	case resentMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.flashInfo(m.say(fmt.Sprintf("%s resent to %d silent micro-grids", msg.id, msg.n),
 			fmt.Sprintf("%s 已向 %d 个未签收微网格重发", msg.id, msg.n)))
 	case draftMsg:
 		return m.askDraft(msg)
 	case draftedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onDrafted(msg)
 	case releaseMsg:
 		return m.askRelease(msg)
 	case releasedMsg:
-		if msg.err != nil {
-			return m.flashErr(msg.err)
-		}
 		return m.onReleased(msg)
 	}
 	return m, nil

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"gridcmd/model"
@@ -13,12 +12,12 @@ import (
 // village rooms and the micro-grid operations, with the gaps. It stands in
 // the chain's place while wartime is active.
 type wtChainPane struct {
-	c             *common
+	mainPane
 	fig           wtFigures
 	width, height int
 }
 
-func newWtChainPane(c *common) *wtChainPane { return &wtChainPane{c: c} }
+func newWtChainPane(c *common) *wtChainPane { return &wtChainPane{mainPane: mainPane{c}} }
 
 func (p *wtChainPane) SetSize(w, h int) { p.width, p.height = w, h }
 
@@ -35,9 +34,7 @@ func (p *wtChainPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return p, nil
 }
 
-func (p *wtChainPane) Title() string             { return p.c.wl.Chain }
-func (p *wtChainPane) ShortHelp() []key.Binding  { return p.c.mainHelp() }
-func (p *wtChainPane) FullHelp() [][]key.Binding { return p.c.keys.FullHelp() }
+func (p *wtChainPane) Title() string { return p.c.wl.Chain }
 
 // wtFigures are the rows of the wartime chain.
 type wtFigures struct {

@@ -160,8 +160,7 @@ func TestGapsAndAfterAction(t *testing.T) {
 }
 
 func TestDirectiveNeedsWartime(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "en", 120, 40)
+	m := demoConsole(t, "en", 120, 40)
 	m = keys(t, m, "d")
 	assert.False(t, m.formActive)
 	assert.Contains(t, m.View(), "no wartime is active")
@@ -264,8 +263,7 @@ func TestNewDirectiveIsShown(t *testing.T) {
 
 // A long filter scrolls within the status line instead of wrapping it.
 func TestLongFilterFits(t *testing.T) {
-	f := newFixture(t)
-	m := f.model(t, "zh", 80, 24)
+	m := demoConsole(t, "zh", 80, 24)
 	m = keys(t, m, "/")
 	m = typeText(t, m, strings.Repeat("渎溪村货物撒落", 8))
 	checkScreen(t, m, 80, 24, false)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -111,14 +112,11 @@ func RunBench(ctx context.Context, cfg BenchConfig) (BenchResult, error) {
 	if len(cfg.Towns) == 0 {
 		return res, errors.New("bench: no towns")
 	}
-	say := cfg.Progress
-	if say == nil {
-		say = func(string, ...any) {}
-	}
 	b, err := newBench(ctx, cfg)
 	if err != nil {
 		return res, err
 	}
+	say := b.say
 	defer b.close()
 	say("%d towns linked to the hub", len(cfg.Towns))
 	if err := b.latency(ctx, &res); err != nil {
@@ -145,6 +143,13 @@ type bench struct {
 	hub    *Hub
 	listen string
 	nodes  []*Town
+}
+
+// say writes a progress line (none without cfg.Progress).
+func (b *bench) say(format string, args ...any) {
+	if b.cfg.Progress != nil {
+		b.cfg.Progress(format, args...)
+	}
 }
 
 func newBench(ctx context.Context, cfg BenchConfig) (*bench, error) {
@@ -473,6 +478,7 @@ func (b *bench) intake(ctx context.Context, res *BenchResult) error {
 		}
 		res.RoundsOn, res.RoundsOff = append(res.RoundsOn, on), append(res.RoundsOff, off)
 		ratios = append(ratios, on/off)
+		b.say("intake round %d of %d: %.0f events/s with the node, %.0f without (%.2f)", len(ratios), b.cfg.Rounds, on, off, on/off)
 	}
 	mid := median(ratios)
 	for i, r := range ratios {
@@ -492,7 +498,9 @@ func timeFiling(ctx context.Context, t BenchTown, n, workers int) (float64, erro
 	return float64(n) / time.Since(start).Seconds(), nil
 }
 
-// quiet waits until the hub has applied the town's whole log.
+// quiet waits until the hub has applied the town's whole log, then has
+// the kernel write out what the files hold dirty (sync(2)): what one side
+// wrote is not written back to the disk while the other side is timed.
 func (b *bench) quiet(ctx context.Context, t BenchTown) error {
 	last, err := t.LastSeq(ctx)
 	if err != nil {
@@ -506,6 +514,7 @@ func (b *bench) quiet(ctx context.Context, t BenchTown) error {
 			return err
 		}
 		if got >= last {
+			syscall.Sync()
 			return nil
 		}
 		if time.Now().After(deadline) {

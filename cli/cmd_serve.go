@@ -97,7 +97,12 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 func (a *app) sayServing(running *runningAPI, town *townNode, seats *runningSSH) {
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
 	if town != nil {
-		fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", town.node.Links()[0].Town, a.cfg.Federation.Hub)
+		code, hub := town.node.Links()[0].Town, a.cfg.Federation.Hub
+		if waitLinked(town.node.Connected, linkWait) {
+			fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", code, hub)
+		} else {
+			fmt.Fprintf(a.out, "federation: town %s publishing to its stream; %s does not answer yet: the town files on its own and sends when the link is up (gridcmd federation status)\n", code, hub)
+		}
 	}
 	if seats != nil {
 		fmt.Fprintf(a.out, "serving the console over SSH on %s (ssh -p %s HOST)\n", seats.addr, portOf(seats.addr))
@@ -550,4 +555,20 @@ func benchReporters(ctx context.Context, people interface {
 		return nil, err
 	}
 	return reps, nil
+}
+
+// linkWait is how long serve waits for the hub's link before it says
+// whether the town is linked.
+const linkWait = 3 * time.Second
+
+// waitLinked polls up until it is true or d has passed.
+func waitLinked(up func() bool, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for !up() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +144,21 @@ func TestHubsOperatorIsNotAFederatedTownsOfficer(t *testing.T) {
 	var inc map[string]any
 	e.okJSON(&inc, "show", id, "--json")
 	assert.Equal(t, "P1", inc["reporter"], "the county's officer, not 花街镇's (P2)")
+}
+
+// A town whose hub does not answer serves on its own and says so: not
+// "linked to" a hub it cannot reach.
+func TestServeSaysWhenTheHubDoesNotAnswer(t *testing.T) {
+	skipShort(t, "starts gridcmd serve with its federation node")
+	e := newEnv(t)
+	e.initDemo(1)
+	seed := e.path("town.nk")
+	e.ok("federation", "key", "--out", seed)
+	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
+	e.setConfig(`  hub: ""`, `  hub: "nats://127.0.0.1:1"`)
+	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+seed+`"`)
+	s := e.startServer()
+	m := s.waitFor(t, regexp.MustCompile(`federation: town \S+ publishing to its stream(.*)`))
+	assert.Contains(t, m[1], "nats://127.0.0.1:1 does not answer yet")
+	assert.NotContains(t, m[1], "linked to")
 }

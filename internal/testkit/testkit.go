@@ -2,7 +2,8 @@
 // town's zone and the tests' fixed times, the codes of the tiny tower and
 // the loading of a tower into a service, the report rule as the store
 // applies it, the checks on a refusal (its code, its Chinese), a server on
-// loopback, and the fake a stale credential file may point at.
+// loopback, the fake a stale credential file may point at, and a hub's
+// read model in memory.
 //
 // It speaks model and api only, never the store: the store's own tests use
 // it too, so a helper that needs a store takes it as an argument.

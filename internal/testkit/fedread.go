@@ -59,36 +59,37 @@ func (r *FedReadModel) FedApplied(_ context.Context, town model.NodeCode) (uint6
 
 // Applied is the last seq of town applied (0: none).
 func (r *FedReadModel) Applied(town model.NodeCode) uint64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.applied[town]
+	return locked(r, func() uint64 { return r.applied[town] })
 }
 
 // Seen is how many times the record (town, seq) reached the read model.
 func (r *FedReadModel) Seen(town model.NodeCode, seq uint64) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.seen[model.FedMsgID(town, seq)]
+	return locked(r, func() int { return r.seen[model.FedMsgID(town, seq)] })
 }
 
 // Gaps is how many records were applied after a hole in their town's seqs.
 func (r *FedReadModel) Gaps() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.gaps
+	return locked(r, func() int { return r.gaps })
 }
 
 // Doubles is how many (town, seq) reached the read model more than once.
 func (r *FedReadModel) Doubles() int {
+	return locked(r, func() int {
+		n := 0
+		for _, c := range r.seen {
+			if c > 1 {
+				n++
+			}
+		}
+		return n
+	})
+}
+
+// locked is what read returns, read with r locked.
+func locked[T any](r *FedReadModel, read func() T) T {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	n := 0
-	for _, c := range r.seen {
-		if c > 1 {
-			n++
-		}
-	}
-	return n
+	return read()
 }
 
 // Refuse makes every call with a record of one of towns fail whole, as a

@@ -256,8 +256,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 		}
 		require.Len(t, b.Incidents, len(named), "each incident the events name, once")
 		for i, id := range named {
-			fresh, err := tw.s.Incident(tw.ctx, id)
-			require.NoError(t, err)
+			fresh := tw.incident(t, id)
 			assert.Equal(t, fresh, b.Incidents[i], "%s as the commit left it", id)
 		}
 		return named

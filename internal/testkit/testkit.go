@@ -10,6 +10,7 @@
 package testkit
 
 import (
+	"testing"
 	"time"
 )
 
@@ -24,3 +25,12 @@ var Morning = time.Date(2026, 11, 29, 9, 0, 0, 0, CST)
 // Night is 03:10 on 29 November 2026 in Huajie, the night of the sketch:
 // the start of the model's and the console's tests.
 var Night = time.Date(2026, 11, 29, 3, 10, 0, 0, CST)
+
+// SkipShort skips a test under -short, saying why (what it loads or
+// starts).
+func SkipShort(t testing.TB, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+}

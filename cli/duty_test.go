@@ -20,7 +20,7 @@ import (
 // (cli/cmd_duty.go).
 type dutyNowJSON = cli.DutyJSON
 
-var cstZone = time.FixedZone("CST", 8*3600)
+var cstZone = testkit.CST
 
 // minuteNow is now in the demo's zone, to the minute, as a shift's times
 // are given.

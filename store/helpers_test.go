@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,6 +196,20 @@ func sweepAtDue(t testing.TB, s *DB, clock *testclock.Clock, due time.Duration) 
 	assert.Empty(t, sweep(t, s), "%v: still in time", due-time.Second)
 	clock.Advance(time.Second)
 	return sweep(t, s)
+}
+
+// inParallel runs each(w, i) for i from 0 to n-1 in each of workers
+// goroutines (w from 0 to workers-1), all at once, and waits for them.
+func inParallel(workers, n int, each func(w, i int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range n {
+				each(w, i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // openedBy are the incidents the events of a sweep opened, as s holds

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -106,17 +105,7 @@ func TestIncidentsFilters(t *testing.T) {
 // 65,535 and 2^32, in the bucket, in every index and in every listing.
 func TestOrderPastByteBoundaries(t *testing.T) {
 	tw := newTower(t)
-	var wg sync.WaitGroup
-	for w := 0; w < 10; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 30; i++ {
-				tw.report(t, micro021, tw.worker01.ID, "three hundred")
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(10, 30, func(_, _ int) { tw.report(t, micro021, tw.worker01.ID, "three hundred") })
 	for _, seq := range []uint64{65530, 1<<32 - 4} {
 		require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketIncidents).SetSequence(seq)

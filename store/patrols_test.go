@@ -2,7 +2,6 @@ package store
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -216,16 +215,10 @@ func TestPatrolWritersConcurrent(t *testing.T) {
 	tw := newPatrolTower(t)
 	p, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
 	require.NoError(t, err)
-	var wg sync.WaitGroup
-	for i := range 30 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _, err := tw.s.PatrolCheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
-			assert.NoError(t, err)
-		}()
-	}
-	wg.Wait()
+	inParallel(30, 1, func(i, _ int) {
+		_, _, err := tw.s.PatrolCheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
+		assert.NoError(t, err)
+	})
 	p, err = tw.s.Patrol(tw.ctx, p.ID)
 	require.NoError(t, err)
 	assert.Len(t, p.CheckIns, 30)

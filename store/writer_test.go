@@ -25,25 +25,17 @@ func TestConcurrentWriters(t *testing.T) {
 		err error
 	}
 	out := make(chan filed, writers*each)
-	var wg sync.WaitGroup
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < each; i++ {
-				inc, err := tw.s.Report(tw.ctx, model.Report{
-					Node: nodes[(w+i)%len(nodes)], Category: "dispute", Severity: model.SeverityIII,
-					Title: fmt.Sprintf("writer %d report %d", w, i), Reporter: tw.worker01.ID,
-				})
-				if err == nil && i%10 == 0 {
-					// Actions interleave with the reports.
-					_, err = tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.duty.ID})
-				}
-				out <- filed{inc, err}
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(writers, each, func(w, i int) {
+		inc, err := tw.s.Report(tw.ctx, model.Report{
+			Node: nodes[(w+i)%len(nodes)], Category: "dispute", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("writer %d report %d", w, i), Reporter: tw.worker01.ID,
+		})
+		if err == nil && i%10 == 0 {
+			// Actions interleave with the reports.
+			_, err = tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.duty.ID})
+		}
+		out <- filed{inc, err}
+	})
 	close(out)
 	ids := map[string]bool{}
 	seqs := map[uint64]bool{}

@@ -330,9 +330,7 @@ var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Contex
 	return importAreasResp{a, n}, err
 }).writing()
 
-var rpcAreas = newMethod("Areas", onService, func(ctx context.Context, s services, _ none) ([]model.PatrolArea, error) {
-	return s.svc.Areas(ctx)
-})
+var rpcAreas = svcNone("Areas", model.Service.Areas)
 
 var rpcStartPatrol = newMethod("StartPatrol", onService, func(ctx context.Context, s services, r patrolStartReq) (patrolResp, error) {
 	return patrolAnswer(s.svc.StartPatrol(ctx, r.Area, r.By, r.Key))
@@ -346,26 +344,18 @@ var rpcEndPatrol = newMethod("EndPatrol", onService, func(ctx context.Context, s
 	return patrolAnswer(s.svc.EndPatrol(ctx, r.Patrol, r.By, r.Key))
 }).writing()
 
-var rpcPatrol = newMethod("Patrol", onService, func(ctx context.Context, s services, r idReq) (model.Patrol, error) {
-	return s.svc.Patrol(ctx, r.ID)
-})
+var rpcPatrol = svcID("Patrol", model.Service.Patrol)
 
-var rpcPatrols = newMethod("Patrols", onService, func(ctx context.Context, s services, f model.PatrolFilter) ([]model.Patrol, error) {
-	return s.svc.Patrols(ctx, f)
-})
+var rpcPatrols = svcWhole("Patrols", model.Service.Patrols)
 
 var rpcAddFinding = newMethod("AddFinding", onService, func(ctx context.Context, s services, r addFindingReq) (findingResp, error) {
 	f, dup, err := s.svc.AddFinding(ctx, r.Report, r.Key)
 	return findingResp{f, dup}, err
 }).writing()
 
-var rpcFinding = newMethod("Finding", onService, func(ctx context.Context, s services, r idReq) (model.Finding, error) {
-	return s.svc.Finding(ctx, r.ID)
-})
+var rpcFinding = svcID("Finding", model.Service.Finding)
 
-var rpcFindings = newMethod("Findings", onService, func(ctx context.Context, s services, f model.FindingFilter) ([]model.Finding, error) {
-	return s.svc.Findings(ctx, f)
-})
+var rpcFindings = svcWhole("Findings", model.Service.Findings)
 
 var rpcPassFinding = newMethod("PassFinding", onService, func(ctx context.Context, s services, r passReq) (passResp, error) {
 	f, inc, err := s.svc.PassFinding(ctx, r.ID, r.Node, r.Category, r.Severity, r.By)
@@ -388,9 +378,7 @@ var rpcAddRotation = newMethod("AddRotation", onService, func(ctx context.Contex
 	return s.svc.AddRotation(ctx, r.Rotation, r.By, r.Note)
 }).writing()
 
-var rpcRotations = newMethod("Rotations", onService, func(ctx context.Context, s services, _ none) ([]model.JointRotation, error) {
-	return s.svc.Rotations(ctx)
-})
+var rpcRotations = svcNone("Rotations", model.Service.Rotations)
 
 var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.Context, s services, r textReq) (model.Event, error) {
 	return s.svc.RotationReport(ctx, r.ID, r.Text, r.By)

@@ -181,7 +181,7 @@ type subtreeReq struct {
 	Depth int            `json:"depth"`
 }
 
-// importReq is an import of nodes or people: the entries, who imports
+// importReq is an import of nodes, people or patrol areas: the entries, who imports
 // them and the note the event keeps.
 type importReq[T any] struct {
 	Entries []T            `json:"entries"`

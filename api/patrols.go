@@ -231,12 +231,6 @@ func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) {
 // The local RPC's patrol methods (model.PatrolService), listed in
 // localMethods (methods.go).
 
-type importAreasReq struct {
-	Entries []model.PatrolArea `json:"entries"`
-	By      model.PersonID     `json:"by"`
-	Note    string             `json:"note"`
-}
-
 type importAreasResp struct {
 	Added    int `json:"added"`
 	Replaced int `json:"replaced"`
@@ -325,7 +319,7 @@ type addRotationReq struct {
 	Note     string              `json:"note"`
 }
 
-var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Context, s services, r importAreasReq) (importAreasResp, error) {
+var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Context, s services, r importReq[model.PatrolArea]) (importAreasResp, error) {
 	a, n, err := s.svc.ImportAreas(ctx, r.Entries, r.By, r.Note)
 	return importAreasResp{a, n}, err
 }).writing()
@@ -387,7 +381,7 @@ var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.
 // The client's side: model.PatrolService over the local RPC.
 
 func (c *Client) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model.PersonID, note string) (int, int, error) {
-	r, err := call(ctx, c, rpcImportAreas, importAreasReq{Entries: areas, By: by, Note: note})
+	r, err := call(ctx, c, rpcImportAreas, importReq[model.PatrolArea]{Entries: areas, By: by, Note: note})
 	return r.Added, r.Replaced, err
 }
 

@@ -93,9 +93,10 @@ func latLon(l *Location) (*model.LatLon, error) {
 }
 
 // patrolCall authenticates, reads the Idempotency-Key and decodes the body
-// into v (an empty body leaves v as it is when emptyOK); ok false when it
-// has answered.
-func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, emptyOK bool) (caller, string, bool) {
+// into v (an empty body leaves v as it is when emptyOK), then refuses a
+// field of needs(v) that is missing (422 naming it); ok false when it has
+// answered.
+func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, emptyOK bool, needs func(*T) []named) (caller, string, bool) {
 	c, ok := s.authenticate(w, r)
 	if !ok {
 		return c, "", false
@@ -108,11 +109,25 @@ func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, 
 	if err == nil && (!emptyOK || len(strings.TrimSpace(string(body))) > 0) {
 		err = decodeStrict(body, v)
 	}
+	if err == nil && needs != nil {
+		err = required(needs(v)...)
+	}
 	if err != nil {
 		writeRequestError(w, err)
 		return c, "", false
 	}
 	return c, key, true
+}
+
+// patrolArea parses a request's area: 422 on area, in both languages,
+// when it is no area's code; ok false when it has answered.
+func patrolArea(w http.ResponseWriter, s string) (string, bool) {
+	area, err := model.ParseAreaCode(s)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+		return "", false
+	}
+	return area, true
 }
 
 // patrolError answers a refused patrol call: a key that made something
@@ -133,17 +148,14 @@ func (s *Server) patrolError(w http.ResponseWriter, r *http.Request, c caller, e
 
 func (s *Server) handlePatrolStart(w http.ResponseWriter, r *http.Request) {
 	var req PatrolStartRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *PatrolStartRequest) []named {
+		return []named{{"area", q.Area}}
+	})
 	if !ok {
 		return
 	}
-	if strings.TrimSpace(req.Area) == "" {
-		writeError(w, http.StatusUnprocessableEntity, "area", "area: missing")
-		return
-	}
-	area, err := model.ParseAreaCode(req.Area)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+	area, ok := patrolArea(w, req.Area)
+	if !ok {
 		return
 	}
 	p, dup, err := s.svc.StartPatrol(context.WithoutCancel(r.Context()), area, c.person.ID, key)
@@ -156,12 +168,10 @@ func (s *Server) handlePatrolStart(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 	var req CheckInRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *CheckInRequest) []named {
+		return []named{{"checkpoint", q.Checkpoint}}
+	})
 	if !ok {
-		return
-	}
-	if strings.TrimSpace(req.Checkpoint) == "" {
-		writeError(w, http.StatusUnprocessableEntity, "checkpoint", "checkpoint: missing")
 		return
 	}
 	loc, err := latLon(req.Location)
@@ -180,7 +190,7 @@ func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePatrolEnd(w http.ResponseWriter, r *http.Request) {
 	var req struct{}
-	c, key, ok := patrolCall(s, w, r, &req, true)
+	c, key, ok := patrolCall(s, w, r, &req, true, nil)
 	if !ok {
 		return
 	}
@@ -198,19 +208,14 @@ func (s *Server) handlePatrolEnd(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) {
 	var req FindingRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *FindingRequest) []named {
+		return []named{{"area", q.Area}, {"category", q.Category}, {"text", q.Text}}
+	})
 	if !ok {
 		return
 	}
-	for _, f := range []struct{ name, v string }{{"area", req.Area}, {"category", req.Category}, {"text", req.Text}} {
-		if strings.TrimSpace(f.v) == "" {
-			writeError(w, http.StatusUnprocessableEntity, f.name, "%s: missing", f.name)
-			return
-		}
-	}
-	area, err := model.ParseAreaCode(req.Area)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+	area, ok := patrolArea(w, req.Area)
+	if !ok {
 		return
 	}
 	loc, err := latLon(req.Location)

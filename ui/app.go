@@ -272,12 +272,19 @@ func (m *Model) layout() {
 	m.wtc.SetSize(leftW, chainHeight)
 	m.tower.SetSize(leftW, body-chainHeight-3)
 	if m.wt.active() {
-		// Wartime: the queue, the live directive, the ticker.
-		queueH := body * 7 / 20
-		dirH := body * 2 / 5
+		// Wartime: the queue, the live directive, the ticker; above them a
+		// room above the towns keeps its towns table when it has the rows.
+		rest := body
+		if m.wartimeTowns() {
+			townsH := body / 4
+			m.towns.SetSize(rightW, townsH-3)
+			rest -= townsH
+		}
+		queueH := rest * 7 / 20
+		dirH := rest * 2 / 5
 		m.queue.SetSize(rightW, queueH-3)
 		m.dir.SetSize(rightW, dirH-3)
-		m.ticker.SetSize(rightW, body-queueH-dirH-2)
+		m.ticker.SetSize(rightW, rest-queueH-dirH-2)
 	} else if m.aboveTowns() {
 		// A room above the towns: the towns table, the queue, the ticker.
 		townsH := body * 2 / 5
@@ -825,16 +832,27 @@ func (m Model) cycleFocus(back bool) Model {
 
 // skipped reports whether the focus ring passes pane id by: the directive
 // pane in peacetime, the towns table outside a room above the towns (and
-// in its wartime layout, which has no room for it).
+// in its wartime layout on a screen without the rows for it).
 func (m Model) skipped(id paneID) bool {
 	switch id {
 	case paneDirectives:
 		return !m.wt.active()
 	case paneTowns:
-		return !m.aboveTowns() || m.wt.active()
+		return !m.aboveTowns() || (m.wt.active() && !m.wartimeTowns())
 	}
 	return false
 }
+
+// wartimeTowns reports whether a room above the towns keeps its towns table
+// in the wartime layout: when the screen has the rows for four panes on the
+// right (a cut town is in the header on every screen: townsCutFigure).
+func (m Model) wartimeTowns() bool {
+	return m.aboveTowns() && m.height-2 >= wartimeTownsRows
+}
+
+// wartimeTownsRows is the body's height from which the wartime layout of a
+// room above the towns keeps the towns table.
+const wartimeTownsRows = 34
 
 // toFocused hands a key to the open overlay, else to the focused pane: what
 // the pane asks of the root for it is done here and now. What the tower

@@ -79,6 +79,35 @@ func (m Model) uplinkFigure() (headerFigure, bool) {
 	return f, true
 }
 
+// townsCutFigure is the header's figure in a room above the towns (not
+// turned to one of them) while federated towns' links are cut: `花街镇断联
+// 12m` for one (its age gives way first), `3 镇断联` for more; nothing while
+// every link is up. It stays as long as open and red do: in a typhoon it is
+// what the county must see, on every screen and in the wartime layout too.
+func (m Model) townsCutFigure() (headerFigure, bool) {
+	if !m.aboveTowns() || m.rp != nil {
+		return headerFigure{}, false
+	}
+	var cut []model.FedLink
+	for _, l := range m.fed {
+		if l.Role == "hub" && !l.Connected {
+			cut = append(cut, l)
+		}
+	}
+	lab := &m.p.lab
+	switch len(cut) {
+	case 0:
+		return headerFigure{}, false
+	case 1:
+		name := fmt.Sprintf(lab.TownCut, m.nodeName(cut[0].Town))
+		if cut[0].CutSince.IsZero() {
+			return headerFigure{text: name}, true
+		}
+		return headerFigure{text: name + " " + shortAge(m.now.Sub(cut[0].CutSince)), short: name, shortRank: 3}, true
+	}
+	return headerFigure{text: fmt.Sprintf(lab.TownsCut, len(cut))}, true
+}
+
 // fedCells are a town's cells of the towns table while federation is on:
 // the events the hub does not have yet, and the age of the newest it has
 // (marked when the link is cut); cut reports the mark.

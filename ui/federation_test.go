@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -215,4 +216,47 @@ func TestQueuedCommandReadsAsNews(t *testing.T) {
 	assert.Equal(t, "赵志远", actor(l, cmd))
 	assert.Equal(t, "下行命令被拒", l.Action[model.ActFedRefused])
 	assert.Equal(t, "command refused", enLabels.Action[model.ActFedRefused])
+}
+
+// A room above the towns names a town whose link is cut in its header, on
+// every screen and in wartime too (`东城街道断联 12m`, the age giving way
+// at 80 columns; `2 镇断联` for two), and nothing while every link is up.
+// Its wartime layout keeps the towns table where the screen has the rows
+// (40 and 60 rows: the table, the queue, the directive, the ticker), and
+// passes it by in the focus ring where it has not (24).
+func TestCountyKnowsACutTown(t *testing.T) {
+	f := yongkangFixture(t)
+	county := countySeat(t, f)
+	cut := model.FedLink{Role: "hub", Town: dongcheng, Pending: 3412, LastAckSeq: 7, LagSeconds: 760, CutSince: base.Add(-12 * time.Minute)}
+	up := model.FedLink{Role: "hub", Town: huajie, Connected: true, LastAckSeq: 812, LagSeconds: 3.4}
+	_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, true, "", county.Person.ID)
+	require.NoError(t, err)
+	for _, lang := range []string{"zh", "en"} {
+		lab := labels(lang)
+		one := fmt.Sprintf(lab.TownCut, "东城街道")
+		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			name := fmt.Sprintf("%s/%dx%d", lang, sz[0], sz[1])
+			opt := f.options(t, lang)
+			opt.Seat = county
+			m := loaded(t, f.db, fedOptions(opt, linksOf(cut, up)), sz[0], sz[1])
+			m = update(t, m, loadWartime(f.db, m.scope)())
+			require.True(t, m.wt.active(), name)
+			checkScreen(t, m, sz[0], sz[1], false)
+			assert.Contains(t, headerOf(m), one, name)
+			if sz[0] > 80 {
+				assert.Contains(t, headerOf(m), one+" 12m", name)
+			}
+			tall := sz[1] >= 40
+			table := regexp.MustCompile(`─ (▶ )?` + lab.Towns + ` ─`)
+			assert.Equal(t, tall, table.MatchString(m.View()), "%s: the towns table in the wartime layout", name)
+			assert.Equal(t, !tall, m.skipped(paneTowns), name)
+
+			both := loaded(t, f.db, fedOptions(opt, linksOf(cut, model.FedLink{Role: "hub", Town: huajie, CutSince: base})), sz[0], sz[1])
+			assert.Contains(t, headerOf(both), fmt.Sprintf(lab.TownsCut, 2), name)
+			checkScreen(t, both, sz[0], sz[1], false)
+
+			fine := loaded(t, f.db, fedOptions(opt, linksOf(up)), sz[0], sz[1])
+			assert.NotContains(t, headerOf(fine), fmt.Sprintf(lab.TownCut, ""), "%s: every link up", name)
+		}
+	}
 }

@@ -32,7 +32,8 @@ type headerFigure struct {
 // incidents (counted over what the console holds), escalations in the
 // last hour and the pass-on median of the last day (the store's figures,
 // model.Figures: what gridcmd stats and /metrics say), and who is on duty;
-// with federation, the town's uplink after open and red (uplinkFigure).
+// with federation, the town's uplink after open and red (uplinkFigure),
+// or in a room above the towns the towns whose links are cut (townsCutFigure).
 func (m Model) headerFigures() []headerFigure {
 	p := &m.p
 	passOn := "-"
@@ -50,6 +51,9 @@ func (m Model) headerFigures() []headerFigure {
 	}
 	if up, ok := m.uplinkFigure(); ok {
 		figs = append(figs[:2], append([]headerFigure{up}, figs[2:]...)...)
+	}
+	if cut, ok := m.townsCutFigure(); ok {
+		figs = append(figs[:2], append([]headerFigure{cut}, figs[2:]...)...)
 	}
 	return figs
 }

@@ -125,6 +125,9 @@ func (m Model) right() string {
 		return m.overlays[m.overlay].View()
 	}
 	if m.wt.active() {
+		if m.wartimeTowns() {
+			return vjoin(m.towns.View(), m.queue.View(), m.dir.View(), m.ticker.View())
+		}
 		return vjoin(m.queue.View(), m.dir.View(), m.ticker.View())
 	}
 	if m.aboveTowns() {

@@ -35,6 +35,20 @@ func invalid(field, format string, args ...any) *requestError {
 	return &requestError{status: http.StatusUnprocessableEntity, field: field, message: fmt.Sprintf(format, args...)}
 }
 
+// named is a request's field: its JSON name and its value.
+type named struct{ name, v string }
+
+// required refuses (422, naming the field) the first of fields that is
+// empty or blank; nil when every one is given.
+func required(fields ...named) error {
+	for _, f := range fields {
+		if strings.TrimSpace(f.v) == "" {
+			return invalid(f.name, "%s: missing", f.name)
+		}
+	}
+	return nil
+}
+
 // writeRequestError answers a refusal of the request body.
 func writeRequestError(w http.ResponseWriter, err error) {
 	var re *requestError
@@ -298,10 +312,8 @@ func DecodeReport(body []byte, p model.Policy) (model.Report, error) {
 
 func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 	var r model.Report
-	for _, f := range []struct{ name, v string }{{"node", req.Node}, {"category", req.Category}, {"severity", req.Severity}, {"title", req.Title}} {
-		if strings.TrimSpace(f.v) == "" {
-			return r, invalid(f.name, "%s: missing", f.name)
-		}
+	if err := required(named{"node", req.Node}, named{"category", req.Category}, named{"severity", req.Severity}, named{"title", req.Title}); err != nil {
+		return r, err
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {
@@ -381,10 +393,8 @@ func DecodeAlert(body []byte) (model.Alert, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return model.Alert{}, err
 	}
-	for _, f := range []struct{ name, v string }{{"device", req.Device}, {"kind", req.Kind}, {"node", req.Node}} {
-		if strings.TrimSpace(f.v) == "" {
-			return model.Alert{}, invalid(f.name, "%s: missing", f.name)
-		}
+	if err := required(named{"device", req.Device}, named{"kind", req.Kind}, named{"node", req.Node}); err != nil {
+		return model.Alert{}, err
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {

@@ -59,9 +59,7 @@ var rpcAddShifts = newMethod("AddShifts", onService, func(ctx context.Context, s
 	return s.svc.AddShifts(ctx, r.Shifts, r.By, r.Note)
 }).writing()
 
-var rpcShifts = newMethod("Shifts", onService, func(ctx context.Context, s services, f model.ShiftFilter) ([]model.Shift, error) {
-	return s.svc.Shifts(ctx, f)
-})
+var rpcShifts = svcWhole("Shifts", model.Service.Shifts)
 
 var rpcSwapShift = newMethod("SwapShift", onService, func(ctx context.Context, s services, r swapReq) (model.Shift, error) {
 	return s.svc.SwapShift(ctx, r.ID, r.To, r.By)
@@ -79,9 +77,7 @@ var rpcAcceptHandover = newMethod("AcceptHandover", onService, func(ctx context.
 	return s.svc.AcceptHandover(ctx, r.ID, r.Room, r.By)
 }).writing()
 
-var rpcHandovers = newMethod("Handovers", onService, func(ctx context.Context, s services, f model.HandoverFilter) ([]model.Handover, error) {
-	return s.svc.Handovers(ctx, f)
-})
+var rpcHandovers = svcWhole("Handovers", model.Service.Handovers)
 
 var rpcCheckIn = newMethod("CheckIn", onService, func(ctx context.Context, s services, r roomByReq) (none, error) {
 	return none{}, s.svc.CheckIn(ctx, r.Room, r.By)
@@ -95,9 +91,7 @@ var rpcRemoveHeartbeat = newMethod("RemoveHeartbeat", onService, func(ctx contex
 	return none{}, s.svc.RemoveHeartbeat(ctx, r.Name, r.By)
 }).writing()
 
-var rpcHeartbeats = newMethod("Heartbeats", onService, func(ctx context.Context, s services, _ none) ([]model.Heartbeat, error) {
-	return s.svc.Heartbeats(ctx)
-})
+var rpcHeartbeats = svcNone("Heartbeats", model.Service.Heartbeats)
 
 var rpcBeat = newMethod("Beat", onService, func(ctx context.Context, s services, r nameByReq) (model.Heartbeat, error) {
 	return s.svc.Beat(ctx, r.Name, r.By)

@@ -77,6 +77,39 @@ func (m method[Req, Resp]) writing() method[Req, Resp] {
 	return m
 }
 
+// The methods of model.Service whose request is one of a few shapes are
+// built from the method expression itself (model.Service.Incidents): the
+// adapter serves it, one closure for every method of that shape.
+
+// svcWhole is a method of model.Service whose one argument is the request
+// as it is (a filter, a query, a report).
+func svcWhole[Req, Resp any](name string, f func(model.Service, context.Context, Req) (Resp, error)) method[Req, Resp] {
+	return newMethod(name, onService, func(ctx context.Context, s services, r Req) (Resp, error) {
+		return f(s.svc, ctx, r)
+	})
+}
+
+// svcNone is a method of model.Service without arguments.
+func svcNone[Resp any](name string, f func(model.Service, context.Context) (Resp, error)) method[none, Resp] {
+	return newMethod(name, onService, func(ctx context.Context, s services, _ none) (Resp, error) {
+		return f(s.svc, ctx)
+	})
+}
+
+// svcID is a method of model.Service whose one argument is an id.
+func svcID[Resp any](name string, f func(model.Service, context.Context, string) (Resp, error)) method[idReq, Resp] {
+	return newMethod(name, onService, func(ctx context.Context, s services, r idReq) (Resp, error) {
+		return f(s.svc, ctx, r.ID)
+	})
+}
+
+// svcNode is a method of model.Service whose one argument is a node's code.
+func svcNode[Resp any](name string, f func(model.Service, context.Context, model.NodeCode) (Resp, error)) method[nodeReq, Resp] {
+	return newMethod(name, onService, func(ctx context.Context, s services, r nodeReq) (Resp, error) {
+		return f(s.svc, ctx, r.Code)
+	})
+}
+
 func (m method[Req, Resp]) methodName() string { return m.name }
 func (m method[Req, Resp]) methodOn() backend  { return m.on }
 func (m method[Req, Resp]) methodWrites() bool { return m.writes }
@@ -148,7 +181,7 @@ type subtreeReq struct {
 	Depth int            `json:"depth"`
 }
 
-// importReq is an import of nodes or people: the entries, who imports
+// importReq is an import of nodes, people or patrol areas: the entries, who imports
 // them and the note the event keeps.
 type importReq[T any] struct {
 	Entries []T            `json:"entries"`
@@ -276,13 +309,9 @@ type reportOnceResp struct {
 
 // TowerService.
 
-var rpcNode = newMethod("Node", onService, func(ctx context.Context, s services, r nodeReq) (model.Node, error) {
-	return s.svc.Node(ctx, r.Code)
-})
+var rpcNode = svcNode("Node", model.Service.Node)
 
-var rpcNodes = newMethod("Nodes", onService, func(ctx context.Context, s services, r nodeReq) ([]model.Node, error) {
-	return s.svc.Nodes(ctx, r.Code)
-})
+var rpcNodes = svcNode("Nodes", model.Service.Nodes)
 
 var rpcSubtree = newMethod("Subtree", onService, func(ctx context.Context, s services, r subtreeReq) ([]model.CountedNode, error) {
 	return s.svc.Subtree(ctx, r.Code, r.Depth)
@@ -298,9 +327,7 @@ var rpcPerson = newMethod("Person", onService, func(ctx context.Context, s servi
 	return s.svc.Person(ctx, r.Person)
 })
 
-var rpcPeople = newMethod("People", onService, func(ctx context.Context, s services, f model.PeopleFilter) ([]model.Person, error) {
-	return s.svc.People(ctx, f)
-})
+var rpcPeople = svcWhole("People", model.Service.People)
 
 var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
 	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
@@ -308,37 +335,25 @@ var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Cont
 
 // IncidentService.
 
-var rpcReport = newMethod("Report", onService, func(ctx context.Context, s services, r model.Report) (model.Incident, error) {
-	return s.svc.Report(ctx, r)
-}).writing()
+var rpcReport = svcWhole("Report", model.Service.Report).writing()
 
-var rpcIncident = newMethod("Incident", onService, func(ctx context.Context, s services, r idReq) (model.Incident, error) {
-	return s.svc.Incident(ctx, r.ID)
-})
+var rpcIncident = svcID("Incident", model.Service.Incident)
 
-var rpcIncidents = newMethod("Incidents", onService, func(ctx context.Context, s services, f model.IncidentFilter) ([]model.Incident, error) {
-	return s.svc.Incidents(ctx, f)
-})
+var rpcIncidents = svcWhole("Incidents", model.Service.Incidents)
 
 var rpcAct = newMethod("Act", onService, func(ctx context.Context, s services, r actReq) (model.Incident, error) {
 	return s.svc.Act(ctx, r.ID, r.Command)
 }).writing()
 
-var rpcTimeline = newMethod("Timeline", onService, func(ctx context.Context, s services, r idReq) ([]model.Event, error) {
-	return s.svc.Timeline(ctx, r.ID)
-})
+var rpcTimeline = svcID("Timeline", model.Service.Timeline)
 
-var rpcSweep = newMethod("Sweep", onService, func(ctx context.Context, s services, _ none) ([]model.Event, error) {
-	return s.svc.Sweep(ctx)
-}).writing()
+var rpcSweep = svcNone("Sweep", model.Service.Sweep).writing()
 
 var rpcNote = newMethod("Note", onService, func(ctx context.Context, s services, r textReq) (model.Incident, error) {
 	return s.svc.Note(ctx, r.ID, r.Text, r.By)
 }).writing()
 
-var rpcFigures = newMethod("Figures", onService, func(ctx context.Context, s services, r nodeReq) (model.Figures, error) {
-	return s.svc.Figures(ctx, r.Code)
-})
+var rpcFigures = svcNode("Figures", model.Service.Figures)
 
 // EventService (Subscribe is the event stream) and the rest.
 
@@ -346,9 +361,7 @@ var rpcEvents = newMethod("Events", onService, func(ctx context.Context, s servi
 	return s.svc.Events(ctx, r.Before, r.Limit)
 })
 
-var rpcStats = newMethod("Stats", onService, func(ctx context.Context, s services, _ none) (model.Stats, error) {
-	return s.svc.Stats(ctx)
-})
+var rpcStats = svcNone("Stats", model.Service.Stats)
 
 var rpcPolicy = newMethod("Policy", onService, func(_ context.Context, s services, _ none) (model.Policy, error) {
 	return s.svc.Policy(), nil
@@ -360,9 +373,7 @@ var rpcNow = newMethod("Now", onService, func(_ context.Context, s services, _ n
 
 // WartimeService.
 
-var rpcWartimeStatus = newMethod("WartimeStatus", onService, func(ctx context.Context, s services, r nodeReq) (model.WartimeStatus, error) {
-	return s.svc.WartimeStatus(ctx, r.Code)
-})
+var rpcWartimeStatus = svcNode("WartimeStatus", model.Service.WartimeStatus)
 
 var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
 	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)
@@ -376,9 +387,7 @@ var rpcDeactivate = newMethod("Deactivate", onService, func(ctx context.Context,
 	return s.svc.Deactivate(ctx, r.ID, r.By)
 }).writing()
 
-var rpcAfterAction = newMethod("AfterAction", onService, func(ctx context.Context, s services, r idReq) (model.AfterAction, error) {
-	return s.svc.AfterAction(ctx, r.ID)
-})
+var rpcAfterAction = svcID("AfterAction", model.Service.AfterAction)
 
 var rpcDraftReserve = newMethod("DraftReserve", onService, func(ctx context.Context, s services, r draftReq) (model.Draft, error) {
 	return s.svc.DraftReserve(ctx, r.Person, r.Micro, r.By)
@@ -396,9 +405,7 @@ var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s
 	return directiveAnswer(s.svc.Directive(ctx, r.ID))
 })
 
-var rpcDirectives = newMethod("Directives", onService, func(ctx context.Context, s services, r nodeReq) ([]model.Directive, error) {
-	return s.svc.Directives(ctx, r.Code)
-})
+var rpcDirectives = svcNode("Directives", model.Service.Directives)
 
 var rpcUnitDirectives = newMethod("UnitDirectives", onService, func(ctx context.Context, s services, r nodeReq) (unitDirectivesResp, error) {
 	ds, units, err := s.svc.UnitDirectives(ctx, r.Code)

@@ -93,9 +93,10 @@ func latLon(l *Location) (*model.LatLon, error) {
 }
 
 // patrolCall authenticates, reads the Idempotency-Key and decodes the body
-// into v (an empty body leaves v as it is when emptyOK); ok false when it
-// has answered.
-func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, emptyOK bool) (caller, string, bool) {
+// into v (an empty body leaves v as it is when emptyOK), then refuses a
+// field of needs(v) that is missing (422 naming it); ok false when it has
+// answered.
+func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, emptyOK bool, needs func(*T) []named) (caller, string, bool) {
 	c, ok := s.authenticate(w, r)
 	if !ok {
 		return c, "", false
@@ -108,11 +109,25 @@ func patrolCall[T any](s *Server, w http.ResponseWriter, r *http.Request, v *T, 
 	if err == nil && (!emptyOK || len(strings.TrimSpace(string(body))) > 0) {
 		err = decodeStrict(body, v)
 	}
+	if err == nil && needs != nil {
+		err = required(needs(v)...)
+	}
 	if err != nil {
 		writeRequestError(w, err)
 		return c, "", false
 	}
 	return c, key, true
+}
+
+// patrolArea parses a request's area: 422 on area, in both languages,
+// when it is no area's code; ok false when it has answered.
+func patrolArea(w http.ResponseWriter, s string) (string, bool) {
+	area, err := model.ParseAreaCode(s)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+		return "", false
+	}
+	return area, true
 }
 
 // patrolError answers a refused patrol call: a key that made something
@@ -133,17 +148,14 @@ func (s *Server) patrolError(w http.ResponseWriter, r *http.Request, c caller, e
 
 func (s *Server) handlePatrolStart(w http.ResponseWriter, r *http.Request) {
 	var req PatrolStartRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *PatrolStartRequest) []named {
+		return []named{{"area", q.Area}}
+	})
 	if !ok {
 		return
 	}
-	if strings.TrimSpace(req.Area) == "" {
-		writeError(w, http.StatusUnprocessableEntity, "area", "area: missing")
-		return
-	}
-	area, err := model.ParseAreaCode(req.Area)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+	area, ok := patrolArea(w, req.Area)
+	if !ok {
 		return
 	}
 	p, dup, err := s.svc.StartPatrol(context.WithoutCancel(r.Context()), area, c.person.ID, key)
@@ -156,12 +168,10 @@ func (s *Server) handlePatrolStart(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 	var req CheckInRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *CheckInRequest) []named {
+		return []named{{"checkpoint", q.Checkpoint}}
+	})
 	if !ok {
-		return
-	}
-	if strings.TrimSpace(req.Checkpoint) == "" {
-		writeError(w, http.StatusUnprocessableEntity, "checkpoint", "checkpoint: missing")
 		return
 	}
 	loc, err := latLon(req.Location)
@@ -180,7 +190,7 @@ func (s *Server) handleCheckIn(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePatrolEnd(w http.ResponseWriter, r *http.Request) {
 	var req struct{}
-	c, key, ok := patrolCall(s, w, r, &req, true)
+	c, key, ok := patrolCall(s, w, r, &req, true, nil)
 	if !ok {
 		return
 	}
@@ -198,19 +208,14 @@ func (s *Server) handlePatrolEnd(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) {
 	var req FindingRequest
-	c, key, ok := patrolCall(s, w, r, &req, false)
+	c, key, ok := patrolCall(s, w, r, &req, false, func(q *FindingRequest) []named {
+		return []named{{"area", q.Area}, {"category", q.Category}, {"text", q.Text}}
+	})
 	if !ok {
 		return
 	}
-	for _, f := range []struct{ name, v string }{{"area", req.Area}, {"category", req.Category}, {"text", req.Text}} {
-		if strings.TrimSpace(f.v) == "" {
-			writeError(w, http.StatusUnprocessableEntity, f.name, "%s: missing", f.name)
-			return
-		}
-	}
-	area, err := model.ParseAreaCode(req.Area)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: "area"})
+	area, ok := patrolArea(w, req.Area)
+	if !ok {
 		return
 	}
 	loc, err := latLon(req.Location)
@@ -230,12 +235,6 @@ func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) {
 
 // The local RPC's patrol methods (model.PatrolService), listed in
 // localMethods (methods.go).
-
-type importAreasReq struct {
-	Entries []model.PatrolArea `json:"entries"`
-	By      model.PersonID     `json:"by"`
-	Note    string             `json:"note"`
-}
 
 type importAreasResp struct {
 	Added    int `json:"added"`
@@ -325,14 +324,12 @@ type addRotationReq struct {
 	Note     string              `json:"note"`
 }
 
-var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Context, s services, r importAreasReq) (importAreasResp, error) {
+var rpcImportAreas = newMethod("ImportAreas", onService, func(ctx context.Context, s services, r importReq[model.PatrolArea]) (importAreasResp, error) {
 	a, n, err := s.svc.ImportAreas(ctx, r.Entries, r.By, r.Note)
 	return importAreasResp{a, n}, err
 }).writing()
 
-var rpcAreas = newMethod("Areas", onService, func(ctx context.Context, s services, _ none) ([]model.PatrolArea, error) {
-	return s.svc.Areas(ctx)
-})
+var rpcAreas = svcNone("Areas", model.Service.Areas)
 
 var rpcStartPatrol = newMethod("StartPatrol", onService, func(ctx context.Context, s services, r patrolStartReq) (patrolResp, error) {
 	return patrolAnswer(s.svc.StartPatrol(ctx, r.Area, r.By, r.Key))
@@ -346,26 +343,18 @@ var rpcEndPatrol = newMethod("EndPatrol", onService, func(ctx context.Context, s
 	return patrolAnswer(s.svc.EndPatrol(ctx, r.Patrol, r.By, r.Key))
 }).writing()
 
-var rpcPatrol = newMethod("Patrol", onService, func(ctx context.Context, s services, r idReq) (model.Patrol, error) {
-	return s.svc.Patrol(ctx, r.ID)
-})
+var rpcPatrol = svcID("Patrol", model.Service.Patrol)
 
-var rpcPatrols = newMethod("Patrols", onService, func(ctx context.Context, s services, f model.PatrolFilter) ([]model.Patrol, error) {
-	return s.svc.Patrols(ctx, f)
-})
+var rpcPatrols = svcWhole("Patrols", model.Service.Patrols)
 
 var rpcAddFinding = newMethod("AddFinding", onService, func(ctx context.Context, s services, r addFindingReq) (findingResp, error) {
 	f, dup, err := s.svc.AddFinding(ctx, r.Report, r.Key)
 	return findingResp{f, dup}, err
 }).writing()
 
-var rpcFinding = newMethod("Finding", onService, func(ctx context.Context, s services, r idReq) (model.Finding, error) {
-	return s.svc.Finding(ctx, r.ID)
-})
+var rpcFinding = svcID("Finding", model.Service.Finding)
 
-var rpcFindings = newMethod("Findings", onService, func(ctx context.Context, s services, f model.FindingFilter) ([]model.Finding, error) {
-	return s.svc.Findings(ctx, f)
-})
+var rpcFindings = svcWhole("Findings", model.Service.Findings)
 
 var rpcPassFinding = newMethod("PassFinding", onService, func(ctx context.Context, s services, r passReq) (passResp, error) {
 	f, inc, err := s.svc.PassFinding(ctx, r.ID, r.Node, r.Category, r.Severity, r.By)
@@ -388,9 +377,7 @@ var rpcAddRotation = newMethod("AddRotation", onService, func(ctx context.Contex
 	return s.svc.AddRotation(ctx, r.Rotation, r.By, r.Note)
 }).writing()
 
-var rpcRotations = newMethod("Rotations", onService, func(ctx context.Context, s services, _ none) ([]model.JointRotation, error) {
-	return s.svc.Rotations(ctx)
-})
+var rpcRotations = svcNone("Rotations", model.Service.Rotations)
 
 var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.Context, s services, r textReq) (model.Event, error) {
 	return s.svc.RotationReport(ctx, r.ID, r.Text, r.By)
@@ -399,7 +386,7 @@ var rpcRotationReport = newMethod("RotationReport", onService, func(ctx context.
 // The client's side: model.PatrolService over the local RPC.
 
 func (c *Client) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model.PersonID, note string) (int, int, error) {
-	r, err := call(ctx, c, rpcImportAreas, importAreasReq{Entries: areas, By: by, Note: note})
+	r, err := call(ctx, c, rpcImportAreas, importReq[model.PatrolArea]{Entries: areas, By: by, Note: note})
 	return r.Added, r.Replaced, err
 }
 

@@ -27,9 +27,7 @@ type scorecardsReq struct {
 	Node  model.NodeCode  `json:"node,omitempty"`
 }
 
-var rpcPoints = newMethod("Points", onService, func(ctx context.Context, s services, q model.PointsQuery) (model.PointsMonth, error) {
-	return s.svc.Points(ctx, q)
-})
+var rpcPoints = svcWhole("Points", model.Service.Points)
 
 var rpcGrantPoints = newMethod("GrantPoints", onService, func(ctx context.Context, s services, r grantReq) (model.Event, error) {
 	return s.svc.GrantPoints(ctx, r.Person, r.Points, r.Reason, r.By)
@@ -39,13 +37,9 @@ var rpcRedeemBenefit = newMethod("RedeemBenefit", onService, func(ctx context.Co
 	return s.svc.RedeemBenefit(ctx, r.Person, r.Benefit, r.By)
 }).writing()
 
-var rpcRebuildPoints = newMethod("RebuildPoints", onService, func(ctx context.Context, s services, _ none) (model.Rebuilt, error) {
-	return s.svc.RebuildPoints(ctx)
-}).writing()
+var rpcRebuildPoints = svcNone("RebuildPoints", model.Service.RebuildPoints).writing()
 
-var rpcPointRules = newMethod("PointRules", onService, func(ctx context.Context, s services, _ none) (model.PointRules, error) {
-	return s.svc.PointRules(ctx)
-})
+var rpcPointRules = svcNone("PointRules", model.Service.PointRules)
 
 var rpcScorecards = newMethod("Scorecards", onService, func(ctx context.Context, s services, r scorecardsReq) ([]model.Scorecard, error) {
 	return s.svc.Scorecards(ctx, r.Role, r.Month, r.Node)

@@ -13,13 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/cli"
+	"gridcmd/internal/testkit"
 )
 
 // dutyNowJSON is a room of duty now --json: the output's own
 // (cli/cmd_duty.go).
 type dutyNowJSON = cli.DutyJSON
 
-var cstZone = time.FixedZone("CST", 8*3600)
+var cstZone = testkit.CST
 
 // minuteNow is now in the demo's zone, to the minute, as a shift's times
 // are given.
@@ -288,7 +289,7 @@ func TestTimelineExport(t *testing.T) {
 // The duty, handover and heartbeat commands reach the database through a
 // running server, and a gateway posts its heartbeat to it.
 func TestDutyGoesThroughARunningServer(t *testing.T) {
-	skipShort(t, "starts a server process")
+	testkit.SkipShort(t, "starts a server process")
 	e := newEnv(t)
 	e.initDemo(1)
 	srv := e.startServer()

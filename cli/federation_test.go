@@ -14,6 +14,7 @@ import (
 
 	"gridcmd/cli"
 	"gridcmd/federation"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -149,7 +150,7 @@ func TestHubsOperatorIsNotAFederatedTownsOfficer(t *testing.T) {
 // A town whose hub does not answer serves on its own and says so: not
 // "linked to" a hub it cannot reach.
 func TestServeSaysWhenTheHubDoesNotAnswer(t *testing.T) {
-	skipShort(t, "starts gridcmd serve with its federation node")
+	testkit.SkipShort(t, "starts gridcmd serve with its federation node")
 	e := newEnv(t)
 	e.initDemo(1)
 	seed := e.path("town.nk")

@@ -8,48 +8,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/federation"
-	"gridcmd/model"
+	"gridcmd/internal/testkit"
 )
-
-// countModel is the hub's read model for the SIGKILL test: what reached
-// it, each (town, seq) counted.
-type countModel struct {
-	mu      sync.Mutex
-	applied map[model.NodeCode]uint64
-	seen    map[string]int
-	gaps    int
-}
-
-func (c *countModel) FedApply(_ context.Context, recs []model.FedRecord) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, r := range recs {
-		c.seen[model.FedMsgID(r.Town, r.Seq)]++
-		if r.Seq <= c.applied[r.Town] {
-			continue
-		}
-		if r.Seq != c.applied[r.Town]+1 {
-			c.gaps++
-		}
-		c.applied[r.Town] = r.Seq
-		n++
-	}
-	return n, nil
-}
-
-func (c *countModel) FedApplied(_ context.Context, town model.NodeCode) (uint64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.applied[town], nil
-}
 
 // A town killed with SIGKILL between its commit and its publish, then
 // between the local stream's ack and the cursor's write, publishes again
@@ -61,7 +27,7 @@ func TestTownKilledBetweenCommitAndPublishRepublishesOnce(t *testing.T) {
 	seedFile := filepath.Join(dir, "town.nk")
 	require.NoError(t, os.WriteFile(seedFile, []byte(seed+"\n"), 0o600))
 	const town = "330784114"
-	rm := &countModel{applied: map[model.NodeCode]uint64{}, seen: map[string]int{}}
+	rm := testkit.NewFedReadModel()
 	hub, err := federation.StartHub(context.Background(), federation.HubConfig{
 		StoreDir: filepath.Join(dir, "hub"), Listen: "127.0.0.1:0",
 		Towns: []federation.HubTown{{Code: town, Nkey: pub}}, ReadModel: rm,
@@ -100,11 +66,9 @@ func TestTownKilledBetweenCommitAndPublishRepublishesOnce(t *testing.T) {
 	require.NoError(t, err, out)
 	require.GreaterOrEqual(t, last, uint64(300))
 
-	rm.mu.Lock()
-	defer rm.mu.Unlock()
-	require.Equal(t, last, rm.applied[town])
-	require.Zero(t, rm.gaps)
+	require.Equal(t, last, rm.Applied(town))
+	require.Zero(t, rm.Gaps())
 	for seq := uint64(1); seq <= last; seq++ {
-		require.Equal(t, 1, rm.seen[model.FedMsgID(town, seq)], "event %d reached the hub %d times", seq, rm.seen[model.FedMsgID(town, seq)])
+		require.Equal(t, 1, rm.Seen(town, seq), "event %d reached the hub %d times", seq, rm.Seen(town, seq))
 	}
 }

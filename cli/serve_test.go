@@ -22,6 +22,7 @@ import (
 
 	"gridcmd/api"
 	"gridcmd/cli"
+	"gridcmd/internal/testkit"
 )
 
 // server is a 'gridcmd serve' child process.
@@ -59,14 +60,6 @@ var servingRe = regexp.MustCompile(`serving the field API on http://(\S+) `)
 func (e *env) startServer(env ...string) *server {
 	e.t.Helper()
 	return e.startServerAt("127.0.0.1:0", env...)
-}
-
-// skipShort skips a test under -short, saying why (what it starts).
-func skipShort(t *testing.T, why string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip(why)
-	}
 }
 
 // startServerAt is startServer listening on listen.
@@ -188,7 +181,7 @@ func TestTokenCommands(t *testing.T) {
 // the token commands reach the database through it, a report lands, and
 // SIGTERM stops it cleanly, removing the local credential file.
 func TestServeTokensAndGracefulStop(t *testing.T) {
-	skipShort(t, "starts a server process")
+	testkit.SkipShort(t, "starts a server process")
 	e := newEnv(t)
 	e.initDemo(1)
 	id := e.personAt("330784114266-02", "grid_leader")
@@ -228,7 +221,7 @@ func TestServeTokensAndGracefulStop(t *testing.T) {
 // exactly once, under the id it was answered with, nothing is stored twice,
 // and 'gridcmd check' passes.
 func TestCrashRecovery(t *testing.T) {
-	skipShort(t, "kills and restarts server processes for about 20 seconds")
+	testkit.SkipShort(t, "kills and restarts server processes for about 20 seconds")
 	const (
 		rounds  = 10
 		clients = 6
@@ -348,7 +341,7 @@ func TestCrashRecovery(t *testing.T) {
 // actions and the wartime commands alike, and backup and check, which the
 // server does on its own file while it goes on writing.
 func TestCommandsGoThroughARunningServer(t *testing.T) {
-	skipShort(t, "starts a server process")
+	testkit.SkipShort(t, "starts a server process")
 	e := newEnv(t)
 	e.initDemo(1)
 	srv := e.startServer()

@@ -20,7 +20,7 @@ import (
 // database's lock is free, so the command removes the stale file and works
 // on the database itself.
 func TestStaleLocalFileAfterSIGKILL(t *testing.T) {
-	skipShort(t, "starts and kills server processes")
+	testkit.SkipShort(t, "starts and kills server processes")
 	e := newEnv(t)
 	e.initDemo(1)
 	local := api.LocalPath(e.db)

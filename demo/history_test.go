@@ -20,9 +20,7 @@ import (
 // without patrols, the drill's, the deliberation week's grants and a few
 // redemptions, with scorecards rated for every grid leader.
 func TestHistoryEarnsPlausiblePoints(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads two months of history")
-	}
+	testkit.SkipShort(t, "loads two months of history")
 	ctx := context.Background()
 	base := testkit.Night
 	db, _ := demodb.Open(t, "demo.db", base, demo.LoadWithHistory)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -25,7 +26,7 @@ func TestBenchHarnessOnFakes(t *testing.T) {
 			},
 		})
 	}
-	rm := newReadModel()
+	rm := testkit.NewFedReadModel()
 	res, err := RunBench(context.Background(), BenchConfig{
 		Dir: t.TempDir(), Towns: towns, ReadModel: rm,
 		Rate: 200, Latency: 500 * time.Millisecond, Events: 3000, Cut: 100 * time.Millisecond,
@@ -38,5 +39,5 @@ func TestBenchHarnessOnFakes(t *testing.T) {
 	require.Equal(t, 100, res.LatencySamples)
 	require.Greater(t, res.P99ms, 0.0)
 	require.Greater(t, res.IntakeRatio, 0.0)
-	require.Zero(t, rm.doubles())
+	require.Zero(t, rm.Doubles())
 }

@@ -72,68 +72,6 @@ func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]mo
 func (o *memOutbox) FedCursor(context.Context) (uint64, error)        { return o.getCursor() }
 func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o.setCursor(seq) }
 
-// memReadModel is the hub's read model in memory: applied seq per town,
-// and how many times each (town, seq) reached it (applied or skipped).
-type memReadModel struct {
-	mu      sync.Mutex
-	applied map[model.NodeCode]uint64
-	seen    map[string]int
-	gaps    int
-	refuse  map[model.NodeCode]bool // towns whose records fail the whole call, as a store's transaction does
-}
-
-func newReadModel() *memReadModel {
-	return &memReadModel{applied: map[model.NodeCode]uint64{}, seen: map[string]int{}}
-}
-
-func (r *memReadModel) FedApply(_ context.Context, recs []model.FedRecord) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, rec := range recs {
-		if r.refuse[rec.Town] {
-			return 0, fmt.Errorf("record %s: the structure is missing", model.FedMsgID(rec.Town, rec.Seq))
-		}
-	}
-	n := 0
-	for _, rec := range recs {
-		r.seen[model.FedMsgID(rec.Town, rec.Seq)]++
-		if rec.Seq <= r.applied[rec.Town] {
-			continue
-		}
-		if rec.Seq != r.applied[rec.Town]+1 {
-			r.gaps++
-		}
-		r.applied[rec.Town] = rec.Seq
-		n++
-	}
-	return n, nil
-}
-
-func (r *memReadModel) FedApplied(_ context.Context, town model.NodeCode) (uint64, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.applied[town], nil
-}
-
-func (r *memReadModel) appliedOf(town model.NodeCode) uint64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.applied[town]
-}
-
-// doubles is how many (town, seq) reached the read model more than once.
-func (r *memReadModel) doubles() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, c := range r.seen {
-		if c > 1 {
-			n++
-		}
-	}
-	return n
-}
-
 // memCommands is the hub's command outbox in memory.
 type memCommands struct{ memLog }
 

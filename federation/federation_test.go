@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -21,7 +22,7 @@ type county struct {
 	dir   string
 	towns []HubTown
 	seeds map[model.NodeCode]string // seed files
-	rm    *memReadModel
+	rm    *testkit.FedReadModel
 	cmds  *memCommands
 	hub   *Hub
 	addr  string // the hub's listener, kept across restarts
@@ -30,7 +31,7 @@ type county struct {
 
 func newCounty(t *testing.T, codes ...model.NodeCode) *county {
 	t.Helper()
-	c := &county{t: t, dir: t.TempDir(), seeds: map[model.NodeCode]string{}, rm: newReadModel(), cmds: &memCommands{}, addr: "127.0.0.1:0"}
+	c := &county{t: t, dir: t.TempDir(), seeds: map[model.NodeCode]string{}, rm: testkit.NewFedReadModel(), cmds: &memCommands{}, addr: "127.0.0.1:0"}
 	for _, code := range codes {
 		seed, pub, err := NewTownKey()
 		require.NoError(t, err)
@@ -110,10 +111,10 @@ func (c *county) publishT1(n int) (*memOutbox, *Town) {
 	return o, tn
 }
 
-func waitApplied(t *testing.T, rm *memReadModel, town model.NodeCode, want uint64, within time.Duration) {
+func waitApplied(t *testing.T, rm *testkit.FedReadModel, town model.NodeCode, want uint64, within time.Duration) {
 	t.Helper()
-	require.Eventually(t, func() bool { return rm.appliedOf(town) >= want }, within, 10*time.Millisecond,
-		"town %s: applied %d of %d", town, rm.appliedOf(town), want)
+	require.Eventually(t, func() bool { return rm.Applied(town) >= want }, within, 10*time.Millisecond,
+		"town %s: applied %d of %d", town, rm.Applied(town), want)
 }
 
 func TestEventsFlowTownToHub(t *testing.T) {
@@ -127,8 +128,8 @@ func TestEventsFlowTownToHub(t *testing.T) {
 	t1.Notify()
 	waitApplied(t, c.rm, "T1", 300, 10*time.Second)
 	waitApplied(t, c.rm, "T2", 200, 10*time.Second)
-	require.Zero(t, c.rm.doubles())
-	require.Zero(t, c.rm.gaps)
+	require.Zero(t, c.rm.Doubles())
+	require.Zero(t, c.rm.Gaps())
 	require.EqualValues(t, 300, hubStreamCount(t, c.hub, "T1"))
 	require.EqualValues(t, 200, hubStreamCount(t, c.hub, "T2"))
 }
@@ -143,12 +144,12 @@ func TestHubDownTownKeepsPublishingThenCatchesUpOnce(t *testing.T) {
 	o.add(2000)
 	// The town's stream takes them with the hub away: publishing is local.
 	require.Eventually(t, func() bool { return tn.pub.at.Load() == 2100 }, 10*time.Second, 10*time.Millisecond)
-	require.EqualValues(t, 100, c.rm.appliedOf("T1"))
+	require.EqualValues(t, 100, c.rm.Applied("T1"))
 
 	h := c.startHub()
 	waitApplied(t, c.rm, "T1", 2100, 20*time.Second)
-	require.Zero(t, c.rm.doubles())
-	require.Zero(t, c.rm.gaps)
+	require.Zero(t, c.rm.Doubles())
+	require.Zero(t, c.rm.Gaps())
 	require.EqualValues(t, 2100, hubStreamCount(t, h, "T1"))
 }
 
@@ -175,7 +176,7 @@ func TestRepublishAfterRestartFromCursorIsOnce(t *testing.T) {
 	tn.Notify()
 	require.Eventually(t, func() bool { return tn.pub.at.Load() == 550 }, 10*time.Second, 10*time.Millisecond)
 	time.Sleep(200 * time.Millisecond)
-	require.Zero(t, c.rm.doubles())
+	require.Zero(t, c.rm.Doubles())
 	require.EqualValues(t, 550, hubStreamCount(t, c.hub, "T1"))
 	info, err := tn.js.Stream(context.Background(), TownStream("T1"))
 	require.NoError(t, err)
@@ -290,9 +291,7 @@ func TestLinksAndStatusFile(t *testing.T) {
 // once, when the read model takes them.
 func TestOneTownsRefusedRecordsHoldUpOnlyThatTown(t *testing.T) {
 	c := newCounty(t, "T1", "T2")
-	c.rm.mu.Lock()
-	c.rm.refuse = map[model.NodeCode]bool{"T2": true}
-	c.rm.mu.Unlock()
+	c.rm.Refuse("T2")
 	c.startHub()
 	o1, o2 := &memOutbox{town: "T1"}, &memOutbox{town: "T2"}
 	c.town("T1", "T1", o1, nil)
@@ -304,14 +303,12 @@ func TestOneTownsRefusedRecordsHoldUpOnlyThatTown(t *testing.T) {
 	o2.add(5)
 	o1.add(5)
 	waitApplied(t, c.rm, "T1", 10, 10*time.Second)
-	require.Zero(t, c.rm.appliedOf("T2"))
+	require.Zero(t, c.rm.Applied("T2"))
 
-	c.rm.mu.Lock()
-	c.rm.refuse = nil
-	c.rm.mu.Unlock()
+	c.rm.Refuse()
 	waitApplied(t, c.rm, "T2", 10, 10*time.Second)
-	require.Zero(t, c.rm.gaps)
-	require.Zero(t, c.rm.doubles())
+	require.Zero(t, c.rm.Gaps())
+	require.Zero(t, c.rm.Doubles())
 }
 
 // A hub whose leaf port is taken says so, naming the key, at once (it

@@ -35,7 +35,7 @@ func TestTownCannotPublishAsAnotherTown(t *testing.T) {
 	// The real T1 shows the path works while the impostor is connected.
 	c.publishT1(5)
 	time.Sleep(3500 * time.Millisecond) // past the hub's watch setting the T2 source up again
-	require.Zero(t, c.rm.appliedOf("T2"))
+	require.Zero(t, c.rm.Applied("T2"))
 	require.Zero(t, hubStreamCount(t, c.hub, "T2"))
 	require.False(t, c.hub.leafTowns()["T2"], "the hub must not count the impostor as T2")
 }
@@ -103,7 +103,7 @@ func TestTownCannotSmuggleAnotherTownThroughItsStream(t *testing.T) {
 	o1.add(3)
 	waitApplied(t, c.rm, "T1", 3, 10*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	require.Zero(t, c.rm.appliedOf("T2"), "T1 filed a record as T2")
+	require.Zero(t, c.rm.Applied("T2"), "T1 filed a record as T2")
 }
 
 // The commands subject of a town is the hub's to write: a town publishing
@@ -138,7 +138,7 @@ func TestUnknownKeyIsRefused(t *testing.T) {
 	o.add(3)
 	time.Sleep(time.Second)
 	require.False(t, tn.Connected())
-	require.Zero(t, c.rm.appliedOf("T1"))
+	require.Zero(t, c.rm.Applied("T1"))
 }
 
 func TestTLSLink(t *testing.T) {

@@ -420,8 +420,7 @@ func TestResupervisionInTheStore(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"21:09 supervise", "22:09 supervise", "23:09 supervise"}, notes)
-	got, err := tw.s.Incident(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	got := tw.incident(t, inc.ID)
 	assert.Equal(t, 3, got.Supervisions)
 	assert.Equal(t, due.Add(9*time.Minute+3*time.Hour), got.NextSupervision)
 	requireClean(t, tw.s)

@@ -36,6 +36,17 @@ func fedSync(t testing.TB, town, hub *DB) {
 	require.NoError(t, err)
 }
 
+// floodedCounty is a busy town in flood wartime (a drill if drill) and
+// its county's hub with the county's officer.
+func floodedCounty(t testing.TB, drill bool) (*tower, *DB, model.Person) {
+	t.Helper()
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, drill, "", tw.duty.ID)
+	require.NoError(t, err)
+	hub, officer := countyHub(t, tw)
+	return tw, hub, officer
+}
+
 // commands is the hub's outbox after seq.
 func commands(t testing.TB, hub *DB, after uint64) []model.FedRecord {
 	t.Helper()
@@ -97,10 +108,7 @@ func TestFedCountyActivationGoesDownAsACommandAppliedOnce(t *testing.T) {
 }
 
 func TestFedCountyDirectiveGoesDownAsACommand(t *testing.T) {
-	tw, _ := busyTown(t)
-	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
-	require.NoError(t, err)
-	hub, officer := countyHub(t, tw)
+	tw, hub, officer := floodedCounty(t, false)
 
 	// The form's preview reads the copy; the directive itself goes down.
 	_, units, err := hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, 2*time.Hour, officer.ID, true)
@@ -126,12 +134,9 @@ func TestFedCountyDirectiveGoesDownAsACommand(t *testing.T) {
 }
 
 func TestFedRefusedCommandIsAnEventOfTheTownThatFlowsUp(t *testing.T) {
-	tw, _ := busyTown(t)
-	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, true, "", tw.duty.ID)
-	require.NoError(t, err)
-	hub, officer := countyHub(t, tw)
+	tw, hub, officer := floodedCounty(t, true)
 	// The county's copy lags: it asks for wartime while the town is in it.
-	_, err = hub.ActivateTowns(tw.ctx, model.ReasonTyphoon, []model.NodeCode{"330784"}, false, "", officer.ID)
+	_, err := hub.ActivateTowns(tw.ctx, model.ReasonTyphoon, []model.NodeCode{"330784"}, false, "", officer.ID)
 	requireCode(t, err, model.EQUEUED)
 	cmds := commands(t, hub, 0)
 	require.Len(t, cmds, 1)
@@ -185,11 +190,8 @@ func TestFedCommandForAnotherTownIsNotApplied(t *testing.T) {
 }
 
 func TestFedHubRefusesToEndOrDraftIntoATownsWartime(t *testing.T) {
-	tw, _ := busyTown(t)
-	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
-	require.NoError(t, err)
-	hub, officer := countyHub(t, tw)
-	_, err = hub.Deactivate(tw.ctx, "", officer.ID)
+	tw, hub, officer := floodedCounty(t, false)
+	_, err := hub.Deactivate(tw.ctx, "", officer.ID)
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err)
 	_, err = hub.DraftReserve(tw.ctx, 7, micro011, officer.ID)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,6 +13,7 @@ import (
 	"gridcmd/demo"
 	"gridcmd/importer"
 	"gridcmd/internal/testclock"
+	"gridcmd/internal/testkit"
 	"gridcmd/model"
 )
 
@@ -22,14 +22,11 @@ import (
 // holds Yongkang's 452 villages first, in batches as the transport takes
 // them, and the county's file then has the town as the town has itself.
 func TestFedHuajieDemoIntoTheYongkangCounty(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the demo")
-	}
+	testkit.SkipShort(t, "loads the demo")
 	ctx := context.Background()
-	base := time.Date(2026, 11, 29, 9, 0, 0, 0, cst)
-	clock := testclock.New(base)
+	clock := testclock.New(t0)
 	town := openAt(t, filepath.Join(t.TempDir(), "huajie.db"), clock)
-	require.NoError(t, demo.LoadWithHistory(ctx, town, clock.Set, 1, base))
+	require.NoError(t, demo.LoadWithHistory(ctx, town, clock.Set, 1, t0))
 
 	hub := openAt(t, filepath.Join(t.TempDir(), "county.db"), clock)
 	rows, err := importer.ParseVillages("yongkang-villages.csv", bytes.NewReader(data.YongkangVillages))

@@ -52,8 +52,7 @@ func busyTown(t testing.TB) (*tower, []model.Incident) {
 	require.NoError(t, err)
 	var incs []model.Incident
 	for _, inc := range []model.Incident{a, b, c} {
-		x, err := tw.s.Incident(tw.ctx, inc.ID)
-		require.NoError(t, err)
+		x := tw.incident(t, inc.ID)
 		incs = append(incs, x)
 	}
 	return tw, incs

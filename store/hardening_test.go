@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -103,21 +102,13 @@ func TestBackupFileReplacesOnlyARegularFile(t *testing.T) {
 func filledFile(t *testing.T) (path string, need int64) {
 	t.Helper()
 	tw := newTower(t)
-	var wg sync.WaitGroup
-	for w := 0; w < 16; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
-				_, err := tw.s.Report(tw.ctx, model.Report{
-					Node: micro021, Category: "traffic", Severity: model.SeverityII,
-					Title: fmt.Sprintf("货物散落 %d-%d", w, i), Text: strings.Repeat("货车散落货物，占用一条车道。", 20), Reporter: tw.worker01.ID,
-				})
-				assert.NoError(t, err)
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(16, 100, func(w, i int) {
+		_, err := tw.s.Report(tw.ctx, model.Report{
+			Node: micro021, Category: "traffic", Severity: model.SeverityII,
+			Title: fmt.Sprintf("货物散落 %d-%d", w, i), Text: strings.Repeat("货车散落货物，占用一条车道。", 20), Reporter: tw.worker01.ID,
+		})
+		assert.NoError(t, err)
+	})
 	require.NoError(t, tw.s.Close())
 	raw, err := bolt.Open(tw.path, 0o600, &bolt.Options{ReadOnly: true})
 	require.NoError(t, err)

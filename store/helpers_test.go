@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
 
@@ -186,6 +188,30 @@ func sweep(t testing.TB, s *DB) []model.Event {
 	return evs
 }
 
+// sweepAtDue sweeps a second before due from now, when nothing is late
+// yet, then at due, and returns the events of that second sweep.
+func sweepAtDue(t testing.TB, s *DB, clock *testclock.Clock, due time.Duration) []model.Event {
+	t.Helper()
+	clock.Advance(due - time.Second)
+	assert.Empty(t, sweep(t, s), "%v: still in time", due-time.Second)
+	clock.Advance(time.Second)
+	return sweep(t, s)
+}
+
+// inParallel runs each(w, i) for i from 0 to n-1 in each of workers
+// goroutines (w from 0 to workers-1), all at once, and waits for them.
+func inParallel(workers, n int, each func(w, i int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range n {
+				each(w, i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // openedBy are the incidents the events of a sweep opened, as s holds
 // them.
 func openedBy(t testing.TB, s *DB, evs []model.Event) []model.Incident {
@@ -244,4 +270,28 @@ func requireClean(t testing.TB, s *DB) {
 	problems, err := s.Check(context.Background())
 	require.NoError(t, err)
 	require.Empty(t, problems)
+}
+
+// incident is the incident id as the store holds it.
+func (tw *tower) incident(t testing.TB, id string) model.Incident {
+	t.Helper()
+	inc, err := tw.s.Incident(tw.ctx, id)
+	require.NoError(t, err)
+	return inc
+}
+
+// timeline is the events of the incident id, oldest first.
+func (tw *tower) timeline(t testing.TB, id string) []model.Event {
+	t.Helper()
+	tl, err := tw.s.Timeline(tw.ctx, id)
+	require.NoError(t, err)
+	return tl
+}
+
+// seqs is the seqs of the incidents f selects, in the store's order.
+func (tw *tower) seqs(t testing.TB, f model.IncidentFilter) []uint64 {
+	t.Helper()
+	got, err := tw.s.Incidents(tw.ctx, f)
+	require.NoError(t, err)
+	return seqsOf(got)
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,12 +27,10 @@ func TestReportRoundTrip(t *testing.T) {
 		AckBy: t0.Add(2 * time.Minute), DueBy: t0.Add(time.Hour),
 	}, inc)
 
-	got, err := tw.s.Incident(tw.ctx, " hj-20261129-0001 ")
-	require.NoError(t, err)
+	got := tw.incident(t, " hj-20261129-0001 ")
 	assert.Equal(t, inc, got)
 
-	tl, err := tw.s.Timeline(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	tl := tw.timeline(t, inc.ID)
 	require.Len(t, tl, 1)
 	assert.Equal(t, model.ActReport, tl[0].Action)
 	assert.Equal(t, "王网格员", tl[0].ActorName)
@@ -85,11 +82,7 @@ func TestIncidentsFilters(t *testing.T) {
 	act(b.ID, model.Command{Action: model.ActResolve, By: tw.leader01.ID})
 	act(d.ID, model.Command{Action: model.ActEscalate, By: tw.duty.ID, To: model.TierTown})
 
-	list := func(f model.IncidentFilter) []uint64 {
-		got, err := tw.s.Incidents(tw.ctx, f)
-		require.NoError(t, err)
-		return seqsOf(got)
-	}
+	list := func(f model.IncidentFilter) []uint64 { return tw.seqs(t, f) }
 	assert.Equal(t, []uint64{a.Seq, b.Seq, c.Seq, d.Seq}, list(model.IncidentFilter{}))
 	assert.Equal(t, []uint64{a.Seq, c.Seq, d.Seq}, list(model.IncidentFilter{Open: true}))
 	assert.Equal(t, []uint64{c.Seq, d.Seq}, list(model.IncidentFilter{Status: model.StatusReported}))
@@ -112,17 +105,7 @@ func TestIncidentsFilters(t *testing.T) {
 // 65,535 and 2^32, in the bucket, in every index and in every listing.
 func TestOrderPastByteBoundaries(t *testing.T) {
 	tw := newTower(t)
-	var wg sync.WaitGroup
-	for w := 0; w < 10; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 30; i++ {
-				tw.report(t, micro021, tw.worker01.ID, "three hundred")
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(10, 30, func(_, _ int) { tw.report(t, micro021, tw.worker01.ID, "three hundred") })
 	for _, seq := range []uint64{65530, 1<<32 - 4} {
 		require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketIncidents).SetSequence(seq)
@@ -143,9 +126,7 @@ func TestOrderPastByteBoundaries(t *testing.T) {
 	assert.Equal(t, "HJ-20261129-0320", all[319].ID)
 
 	for _, f := range []model.IncidentFilter{{Open: true}, {Node: micro021}, {Status: model.StatusReported}} {
-		got, err := tw.s.Incidents(tw.ctx, f)
-		require.NoError(t, err)
-		assert.Equal(t, seqs, seqsOf(got), "filter %+v", f)
+		assert.Equal(t, seqs, tw.seqs(t, f), "filter %+v", f)
 	}
 	// The index keys themselves are in seq order.
 	for _, b := range [][]byte{bucketIdxOpen, bucketIdxNode, bucketIdxDue, bucketIncidents} {
@@ -184,11 +165,7 @@ func TestIncidentNodePrefixCase(t *testing.T) {
 	at0102 := tw.report(t, micro012, tw.micro.ID, "at micro-grid 01-02")
 	at10 := tw.report(t, grid10, tw.duty.ID, "at grid 10")
 	at1001 := tw.report(t, micro101, tw.duty.ID, "at micro-grid 10-01")
-	list := func(node model.NodeCode) []uint64 {
-		got, err := tw.s.Incidents(tw.ctx, model.IncidentFilter{Node: node})
-		require.NoError(t, err)
-		return seqsOf(got)
-	}
+	list := func(node model.NodeCode) []uint64 { return tw.seqs(t, model.IncidentFilter{Node: node}) }
 	assert.Equal(t, []uint64{at01.Seq, at0102.Seq}, list(grid01))
 	assert.Equal(t, []uint64{at0102.Seq}, list(micro012))
 	assert.Equal(t, []uint64{at10.Seq, at1001.Seq}, list(grid10))
@@ -250,8 +227,7 @@ func TestActPaths(t *testing.T) {
 	for _, s := range steps {
 		tw.clock.Advance(10 * time.Second)
 		before := dump(t, tw.s)
-		prev, err := tw.s.Incident(tw.ctx, id)
-		require.NoError(t, err)
+		prev := tw.incident(t, id)
 		got, err := tw.s.Act(tw.ctx, id, s.cmd)
 		if s.code != "" {
 			requireCode(t, err, s.code)
@@ -262,8 +238,7 @@ func TestActPaths(t *testing.T) {
 		wantActions = append(wantActions, s.cmd.Action)
 		assert.Equal(t, s.tier, got.Tier, s.name)
 		assert.Equal(t, s.st, got.Status, s.name)
-		stored, err := tw.s.Incident(tw.ctx, id)
-		require.NoError(t, err)
+		stored := tw.incident(t, id)
 		assert.Equal(t, got, stored, s.name)
 		after := dump(t, tw.s)
 		assert.NotEqual(t, before, after)
@@ -286,8 +261,7 @@ func TestActPaths(t *testing.T) {
 	_, err = tw.s.Act(tw.ctx, "rubbish", model.Command{Action: model.ActAcknowledge, By: tw.duty.ID})
 	requireCode(t, err, model.EINVALID)
 
-	tl, err := tw.s.Timeline(tw.ctx, id)
-	require.NoError(t, err)
+	tl := tw.timeline(t, id)
 	var actions []model.Action
 	for i, ev := range tl {
 		actions = append(actions, ev.Action)
@@ -311,12 +285,7 @@ func TestSweep(t *testing.T) {
 	_, err := tw.s.Act(tw.ctx, signed.ID, model.Command{Action: model.ActAcknowledge, By: tw.leader01.ID})
 	require.NoError(t, err)
 
-	tw.clock.Advance(2*time.Minute - time.Second)
-	evs := sweep(t, tw.s)
-	assert.Empty(t, evs, "1m59s: still in time")
-
-	tw.clock.Advance(time.Second)
-	evs = sweep(t, tw.s)
+	evs := sweepAtDue(t, tw.s, tw.clock, 2*time.Minute)
 	require.Len(t, evs, 1)
 	ev := evs[0]
 	assert.Equal(t, model.ActEscalate, ev.Action)
@@ -326,8 +295,7 @@ func TestSweep(t *testing.T) {
 	assert.Equal(t, model.State{Tier: model.TierVillage, Status: model.StatusReported}, ev.After)
 	assert.Equal(t, "grid→village: not signed for within 2m0s", ev.Note)
 	assert.NotZero(t, ev.Seq)
-	got, err := tw.s.Incident(tw.ctx, late.ID)
-	require.NoError(t, err)
+	got := tw.incident(t, late.ID)
 	assert.Equal(t, model.TierVillage, got.Tier)
 	assert.Equal(t, 1, got.Escalations)
 	assert.Equal(t, t0.Add(2*time.Minute+5*time.Minute), got.AckBy)
@@ -346,8 +314,7 @@ func TestSweep(t *testing.T) {
 	}
 	assert.Equal(t, model.ActSupervise, bySeq[signed.Seq].Action)
 	assert.Equal(t, model.ActEscalate, bySeq[late.Seq].Action)
-	sup, err := tw.s.Incident(tw.ctx, signed.ID)
-	require.NoError(t, err)
+	sup := tw.incident(t, signed.ID)
 	assert.True(t, sup.Supervised)
 	assert.Equal(t, model.StatusAcknowledged, sup.Status)
 
@@ -364,8 +331,7 @@ func TestSweep(t *testing.T) {
 			assert.NotEqual(t, signed.Seq, e.IncidentSeq)
 		}
 	}
-	tl, err := tw.s.Timeline(tw.ctx, signed.ID)
-	require.NoError(t, err)
+	tl := tw.timeline(t, signed.ID)
 	var sups int
 	for _, e := range tl {
 		if e.Action == model.ActSupervise {

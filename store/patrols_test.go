@@ -2,7 +2,6 @@ package store
 
 import (
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -216,16 +215,10 @@ func TestPatrolWritersConcurrent(t *testing.T) {
 	tw := newPatrolTower(t)
 	p, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
 	require.NoError(t, err)
-	var wg sync.WaitGroup
-	for i := range 30 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _, err := tw.s.PatrolCheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
-			assert.NoError(t, err)
-		}()
-	}
-	wg.Wait()
+	inParallel(30, 1, func(i, _ int) {
+		_, _, err := tw.s.PatrolCheckIn(tw.ctx, p.ID, []string{"C1", "C2", "C3"}[i%3], nil, tw.patroller.ID, "k"+string(rune('a'+i)))
+		assert.NoError(t, err)
+	})
 	p, err = tw.s.Patrol(tw.ctx, p.ID)
 	require.NoError(t, err)
 	assert.Len(t, p.CheckIns, 30)
@@ -267,8 +260,7 @@ func TestLiaisonsDesk(t *testing.T) {
 	assert.Equal(t, tw.patroller.ID, inc.Reporter, "the finder's incident (the liaison filed it)")
 	assert.Contains(t, inc.Text, "F-0001")
 	assert.Contains(t, inc.Text, "img/2026/11/29/0001.jpg")
-	tl, err := tw.s.Timeline(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	tl := tw.timeline(t, inc.ID)
 	require.Len(t, tl, 2)
 	assert.Equal(t, model.ActReport, tl[0].Action)
 	assert.Equal(t, tw.liaison.ID, tl[0].Actor)
@@ -282,8 +274,7 @@ func TestLiaisonsDesk(t *testing.T) {
 	merged, err := tw.s.MergeFinding(tw.ctx, f2.ID, inc.ID, tw.liaison.ID)
 	require.NoError(t, err)
 	assert.Equal(t, model.FindingMerged, merged.Status)
-	tl, err = tw.s.Timeline(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	tl = tw.timeline(t, inc.ID)
 	assert.Equal(t, model.ActFindingMerge, tl[len(tl)-1].Action)
 	_, err = tw.s.MergeFinding(tw.ctx, f3.ID, "HJ-20261129-0099", tw.liaison.ID)
 	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err))
@@ -343,14 +334,12 @@ func TestTriageDeadlineSweep(t *testing.T) {
 	got, err := tw.s.Finding(tw.ctx, f.ID)
 	require.NoError(t, err)
 	assert.Equal(t, model.FindingEscalated, got.Status)
-	inc, err := tw.s.Incident(tw.ctx, got.Incident)
-	require.NoError(t, err)
+	inc := tw.incident(t, got.Incident)
 	assert.Equal(t, model.TierTown, inc.Tier, "in the town room's queue")
 	assert.Equal(t, village, inc.Node)
 	assert.Equal(t, model.SourcePatrol, inc.Source)
 	assert.Equal(t, model.StatusReported, got.IncidentStatus)
-	tl, err := tw.s.Timeline(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	tl := tw.timeline(t, inc.ID)
 	require.Len(t, tl, 2, "the incident's timeline says why it is at the town tier")
 	assert.Equal(t, model.ActEscalate, tl[1].Action)
 	assert.Equal(t, f.ID, tl[1].Ref)
@@ -483,8 +472,7 @@ func TestMigrateToPatrols(t *testing.T) {
 		assert.NotNil(t, tx.Bucket(bucketPatrolIdem))
 		return nil
 	}))
-	got, err := tw.s.Incident(tw.ctx, inc.ID)
-	require.NoError(t, err)
+	got := tw.incident(t, inc.ID)
 	assert.Equal(t, inc, got)
 	areas, err := tw.s.Areas(tw.ctx)
 	require.NoError(t, err)

@@ -190,10 +190,7 @@ func (s *DB) loadPoints(db *bolt.DB) (err error) {
 		if !changed {
 			return nil
 		}
-		if err := tx.DeleteBucket(bucketPointsRules); err != nil {
-			return err
-		}
-		b, err := tx.CreateBucket(bucketPointsRules)
+		b, err := emptyBucket(tx, bucketPointsRules)
 		if err != nil {
 			return err
 		}
@@ -576,10 +573,7 @@ func (s *DB) rebuild(tx *bolt.Tx) (model.Rebuilt, error) {
 		e := at(model.LedgerKey{Period: k.Period[:6], Person: k.Person, Indicator: k.Indicator})
 		e.days = append(e.days, dayPoints{dayOf(k.Period), v})
 	}
-	if err := tx.DeleteBucket(bucketPointsMonth); err != nil {
-		return out, err
-	}
-	b, err := tx.CreateBucket(bucketPointsMonth)
+	b, err := emptyBucket(tx, bucketPointsMonth)
 	if err != nil {
 		return out, err
 	}

@@ -102,8 +102,7 @@ func TestPointsDaysMoveIntoTheMonth(t *testing.T) {
 	raw, err := bolt.Open(tw.path, 0o600, nil)
 	require.NoError(t, err)
 	require.NoError(t, raw.Update(func(tx *bolt.Tx) error {
-		require.NoError(t, tx.DeleteBucket(bucketPointsMonth))
-		month, err := tx.CreateBucket([]byte("points_month"))
+		month, err := emptyBucket(tx, bucketPointsMonth)
 		require.NoError(t, err)
 		day, err := tx.CreateBucket([]byte("points_day"))
 		require.NoError(t, err)

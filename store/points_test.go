@@ -160,16 +160,10 @@ func TestRedeemNeverBelowZero(t *testing.T) {
 	_, err = tw.s.RedeemBenefit(tw.ctx, tw.worker01.ID, "spa", tw.duty.ID)
 	requireCode(t, err, model.EINVALID)
 
-	var wg sync.WaitGroup
 	errs := make([]error, 4)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = tw.s.RedeemBenefit(tw.ctx, tw.worker01.ID, "dining", tw.duty.ID)
-		}()
-	}
-	wg.Wait()
+	inParallel(len(errs), 1, func(i, _ int) {
+		_, errs[i] = tw.s.RedeemBenefit(tw.ctx, tw.worker01.ID, "dining", tw.duty.ID)
+	})
 	ok := 0
 	for _, err := range errs {
 		if err == nil {

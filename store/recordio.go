@@ -23,6 +23,15 @@ func decodeRecord[R any](v []byte, format string, args ...any) (R, error) {
 	return r, nil
 }
 
+// emptyBucket replaces the bucket name with an empty one, for a rewrite
+// that puts every key anew.
+func emptyBucket(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
+	if err := tx.DeleteBucket(name); err != nil {
+		return nil, err
+	}
+	return tx.CreateBucket(name)
+}
+
 // putEncoded stores what encode makes of x under k in b.
 func putEncoded[T any](b *bolt.Bucket, k []byte, x T, encode func(T) ([]byte, error)) error {
 	v, err := encode(x)

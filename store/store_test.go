@@ -433,8 +433,7 @@ func TestMigrateIdxNodeToBlocks(t *testing.T) {
 			old = append(old, append([]byte(nil), k[8:]...)) // drop the block
 			return nil
 		}))
-		require.NoError(t, tx.DeleteBucket(bucketIdxNode))
-		nb, err := tx.CreateBucket(bucketIdxNode)
+		nb, err := emptyBucket(tx, bucketIdxNode)
 		require.NoError(t, err)
 		for _, k := range old {
 			require.NoError(t, nb.Put(k, []byte{}))
@@ -470,10 +469,7 @@ func downgradeIncidentIDs(tx *bolt.Tx) error {
 	}); err != nil {
 		return err
 	}
-	if err := tx.DeleteBucket(bucketIncidentIDs); err != nil {
-		return err
-	}
-	nb, err := tx.CreateBucket(bucketIncidentIDs)
+	nb, err := emptyBucket(tx, bucketIncidentIDs)
 	if err != nil {
 		return err
 	}

@@ -25,25 +25,17 @@ func TestConcurrentWriters(t *testing.T) {
 		err error
 	}
 	out := make(chan filed, writers*each)
-	var wg sync.WaitGroup
-	for w := 0; w < writers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < each; i++ {
-				inc, err := tw.s.Report(tw.ctx, model.Report{
-					Node: nodes[(w+i)%len(nodes)], Category: "dispute", Severity: model.SeverityIII,
-					Title: fmt.Sprintf("writer %d report %d", w, i), Reporter: tw.worker01.ID,
-				})
-				if err == nil && i%10 == 0 {
-					// Actions interleave with the reports.
-					_, err = tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.duty.ID})
-				}
-				out <- filed{inc, err}
-			}
-		}()
-	}
-	wg.Wait()
+	inParallel(writers, each, func(w, i int) {
+		inc, err := tw.s.Report(tw.ctx, model.Report{
+			Node: nodes[(w+i)%len(nodes)], Category: "dispute", Severity: model.SeverityIII,
+			Title: fmt.Sprintf("writer %d report %d", w, i), Reporter: tw.worker01.ID,
+		})
+		if err == nil && i%10 == 0 {
+			// Actions interleave with the reports.
+			_, err = tw.s.Act(tw.ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: tw.duty.ID})
+		}
+		out <- filed{inc, err}
+	})
 	close(out)
 	ids := map[string]bool{}
 	seqs := map[uint64]bool{}
@@ -256,8 +248,7 @@ func TestBatchCarriesTheIncidents(t *testing.T) {
 		}
 		require.Len(t, b.Incidents, len(named), "each incident the events name, once")
 		for i, id := range named {
-			fresh, err := tw.s.Incident(tw.ctx, id)
-			require.NoError(t, err)
+			fresh := tw.incident(t, id)
 			assert.Equal(t, fresh, b.Incidents[i], "%s as the commit left it", id)
 		}
 		return named

@@ -43,9 +43,11 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
   model holds more than once.
 - intake_ratio: the first town files --intake events from --workers
   goroutines with its node running and without, --rounds times each,
-  alternating; the ratio of the median rates.
+  alternating, the disk written out (sync) before each side; the median of
+  the paired rounds' ratios.
 
---json prints exactly {p99_ms, catchup_seconds, lost, doubled, intake_ratio}.`,
+--json prints exactly {p99_ms, catchup_seconds, lost, doubled, intake_ratio};
+a line per phase and per intake round goes to stderr, with --json too.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if towns < 1 || towns > len(benchFedTownCodes) {
@@ -57,7 +59,7 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
 			res, err := a.runFedBench(cmd.Context(), towns, federation.BenchConfig{
 				Rate: rate, Latency: latency, Events: events, Cut: cut,
 				Intake: intake, Workers: workers, Rounds: rounds,
-			}, !asJSON)
+			})
 			if err != nil {
 				return err
 			}
@@ -92,7 +94,7 @@ func (a *app) printFedBench(res federation.BenchResult, rate float64) {
 
 // runFedBench makes the towns' and the hub's files in a scratch folder and
 // runs the bench on them.
-func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig, progress bool) (federation.BenchResult, error) {
+func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig) (federation.BenchResult, error) {
 	dir, err := os.MkdirTemp("", "gridcmd-bench-federation-")
 	if err != nil {
 		return federation.BenchResult{}, err
@@ -117,9 +119,7 @@ func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig
 		defer closeTown()
 		cfg.Towns = append(cfg.Towns, bt)
 	}
-	if progress {
-		cfg.Progress = func(f string, args ...any) { fmt.Fprintf(a.errOut, "bench federation: "+f+"\n", args...) }
-	}
+	cfg.Progress = func(f string, args ...any) { fmt.Fprintf(a.errOut, "bench federation: "+f+"\n", args...) }
 	return federation.RunBench(ctx, cfg)
 }
 

@@ -89,19 +89,19 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 		}
 		return err
 	}
-	a.sayServing(running, town, seats)
+	a.sayServing(ctx, running, town, seats)
 	return a.serveUntilDone(ctx, db, running, seats, log)
 }
 
 // sayServing prints what now serves the file, and where.
-func (a *app) sayServing(running *runningAPI, town *townNode, seats *runningSSH) {
+func (a *app) sayServing(ctx context.Context, running *runningAPI, town *townNode, seats *runningSSH) {
 	fmt.Fprintf(a.out, "serving the field API on http://%s for %s (stop with Ctrl-C or SIGTERM)\n", running.addr, a.cfg.DB)
 	if town != nil {
 		code, hub := town.node.Links()[0].Town, a.cfg.Federation.Hub
-		if waitLinked(town.node.Connected, linkWait) {
+		if waitLinked(ctx, town.node.Connected, linkWait) {
 			fmt.Fprintf(a.out, "federation: town %s publishing to its stream, linked to %s\n", code, hub)
 		} else {
-			fmt.Fprintf(a.out, "federation: town %s publishing to its stream; %s does not answer yet: the town files on its own and sends when the link is up (gridcmd federation status)\n", code, hub)
+			fmt.Fprintf(a.out, "federation: town %s publishing to its stream; not linked to %s yet (the hub does not answer, or does not know this town's key): the town files on its own and sends when the link is up (gridcmd federation status)\n", code, hub)
 		}
 	}
 	if seats != nil {
@@ -561,14 +561,21 @@ func benchReporters(ctx context.Context, people interface {
 // whether the town is linked.
 const linkWait = 3 * time.Second
 
-// waitLinked polls up until it is true or d has passed.
-func waitLinked(up func() bool, d time.Duration) bool {
-	deadline := time.Now().Add(d)
+// waitLinked polls up until it is true, d has passed or ctx ends (a
+// SIGTERM while it waits).
+func waitLinked(ctx context.Context, up func() bool, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
 	for !up() {
-		if time.Now().After(deadline) {
+		select {
+		case <-ctx.Done():
 			return false
+		case <-t.C:
+			return false
+		case <-tick.C:
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	return true
 }

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -160,6 +161,27 @@ func TestServeSaysWhenTheHubDoesNotAnswer(t *testing.T) {
 	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+seed+`"`)
 	s := e.startServer()
 	m := s.waitFor(t, regexp.MustCompile(`federation: town \S+ publishing to its stream(.*)`))
-	assert.Contains(t, m[1], "nats://127.0.0.1:1 does not answer yet")
-	assert.NotContains(t, m[1], "linked to")
+	assert.Contains(t, m[1], "not linked to nats://127.0.0.1:1 yet")
+	assert.NotContains(t, m[1], ", linked to")
+}
+
+// A town whose hub answers and knows its key says it is linked.
+func TestServeSaysLinkedWhenTheHubAnswers(t *testing.T) {
+	testkit.SkipShort(t, "starts a hub and gridcmd serve with its federation node")
+	e := newEnv(t)
+	e.initDemo(1)
+	seed := e.path("town.nk")
+	pub := strings.TrimSpace(e.ok("federation", "key", "--out", seed))
+	hub, err := federation.StartHub(context.Background(), federation.HubConfig{
+		StoreDir: e.path("hub"), Listen: "127.0.0.1:0",
+		Towns: []federation.HubTown{{Code: "330784114", Nkey: pub}}, ReadModel: testkit.NewFedReadModel(),
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { hub.Close() })
+	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
+	e.setConfig(`  hub: ""`, `  hub: "`+hub.LeafURL()+`"`)
+	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+seed+`"`)
+	s := e.startServer()
+	m := s.waitFor(t, regexp.MustCompile(`federation: town \S+ publishing to its stream(.*)`))
+	assert.Equal(t, ", linked to "+hub.LeafURL(), m[1])
 }

@@ -66,6 +66,7 @@ func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) 
 			st.Links[i].Connected = false
 			st.Links[i].CutSince = st.Updated
 		}
+		st.Links[i].NodeDown = true
 	}
 	return st, false, nil
 }

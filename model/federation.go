@@ -97,6 +97,10 @@ type FedLink struct {
 	LagSeconds float64 `json:"lag_seconds"`
 	// CutSince is when the link was last seen down; zero while it is up.
 	CutSince time.Time `json:"cut_since,omitzero"`
+	// NodeDown: the node that carries the link (the hub, the town's serve)
+	// is not running, so the link reads cut for that reason (not in the
+	// JSON: federation status says it in its own line).
+	NodeDown bool `json:"-"`
 }
 
 // EQUEUED is the code of FedQueued: the command was not applied to this

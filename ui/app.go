@@ -326,6 +326,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+		if m.skipped(m.focus) {
+			m.focus = paneQueue // a smaller screen hid the focused pane (the wartime towns table)
+		}
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)

@@ -82,19 +82,24 @@ func (m Model) uplinkFigure() (headerFigure, bool) {
 // townsCutFigure is the header's figure in a room above the towns (not
 // turned to one of them) while federated towns' links are cut: `花街镇断联
 // 12m` for one (its age gives way first), `3 镇断联` for more; nothing while
-// every link is up. It stays as long as open and red do: in a typhoon it is
-// what the county must see, on every screen and in the wartime layout too.
+// every link is up; `汇聚节点未运行` while the hub that carries them is not
+// running. Only the room's own towns count. It stays as long as open and
+// red do: in a typhoon it is what the county must see, on every screen and
+// in the wartime layout too.
 func (m Model) townsCutFigure() (headerFigure, bool) {
 	if !m.aboveTowns() || m.rp != nil {
 		return headerFigure{}, false
 	}
 	var cut []model.FedLink
-	for _, l := range m.fed {
-		if l.Role == "hub" && !l.Connected {
+	for _, t := range m.roomTowns() {
+		if l, ok := m.fed[t.Code]; ok && l.Role == "hub" && !l.Connected {
 			cut = append(cut, l)
 		}
 	}
 	lab := &m.p.lab
+	if len(cut) > 0 && cut[0].NodeDown {
+		return headerFigure{text: lab.HubDown}, true // no link is carried: say why, not "14 cut"
+	}
 	switch len(cut) {
 	case 0:
 		return headerFigure{}, false

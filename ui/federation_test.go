@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -220,43 +221,72 @@ func TestQueuedCommandReadsAsNews(t *testing.T) {
 
 // A room above the towns names a town whose link is cut in its header, on
 // every screen and in wartime too (`东城街道断联 12m`, the age giving way
-// at 80 columns; `2 镇断联` for two), and nothing while every link is up.
-// Its wartime layout keeps the towns table where the screen has the rows
-// (40 and 60 rows: the table, the queue, the directive, the ticker), and
-// passes it by in the focus ring where it has not (24).
+// below 120 columns; `2 个镇街断联` for two; `汇聚节点未运行` when the hub is
+// not running), and nothing while every link is up or for a link outside
+// the room. Its wartime layout keeps the towns table from 36 rows (the
+// table, the queue, the directive, the ticker), and passes it by in the
+// focus ring below that; a screen made smaller takes the focus off it.
 func TestCountyKnowsACutTown(t *testing.T) {
 	f := yongkangFixture(t)
 	county := countySeat(t, f)
 	cut := model.FedLink{Role: "hub", Town: dongcheng, Pending: 3412, LastAckSeq: 7, LagSeconds: 760, CutSince: base.Add(-12 * time.Minute)}
 	up := model.FedLink{Role: "hub", Town: huajie, Connected: true, LastAckSeq: 812, LagSeconds: 3.4}
+	outside := model.FedLink{Role: "hub", Town: "330782101", CutSince: base} // a town of another county
 	_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, true, "", county.Person.ID)
 	require.NoError(t, err)
 	for _, lang := range []string{"zh", "en"} {
 		lab := labels(lang)
 		one := fmt.Sprintf(lab.TownCut, "东城街道")
-		for _, sz := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		table := regexp.MustCompile(`─ (▶ )?` + lab.Towns + ` ─`)
+		for _, sz := range [][2]int{{80, 24}, {100, 35}, {100, 36}, {120, 40}, {200, 60}} {
 			name := fmt.Sprintf("%s/%dx%d", lang, sz[0], sz[1])
 			opt := f.options(t, lang)
 			opt.Seat = county
-			m := loaded(t, f.db, fedOptions(opt, linksOf(cut, up)), sz[0], sz[1])
-			m = update(t, m, loadWartime(f.db, m.scope)())
-			require.True(t, m.wt.active(), name)
-			checkScreen(t, m, sz[0], sz[1], false)
+			at := func(links ...model.FedLink) Model {
+				m := loaded(t, f.db, fedOptions(opt, linksOf(links...)), sz[0], sz[1])
+				m = update(t, m, loadWartime(f.db, m.scope)())
+				require.True(t, m.wt.active(), name)
+				checkScreen(t, m, sz[0], sz[1], false)
+				return m
+			}
+			m := at(cut, up, outside)
 			assert.Contains(t, headerOf(m), one, name)
-			if sz[0] > 80 {
+			if sz[0] >= 120 {
 				assert.Contains(t, headerOf(m), one+" 12m", name)
 			}
-			tall := sz[1] >= 40
-			table := regexp.MustCompile(`─ (▶ )?` + lab.Towns + ` ─`)
+			tall := sz[1] >= 36
 			assert.Equal(t, tall, table.MatchString(m.View()), "%s: the towns table in the wartime layout", name)
 			assert.Equal(t, !tall, m.skipped(paneTowns), name)
 
-			both := loaded(t, f.db, fedOptions(opt, linksOf(cut, model.FedLink{Role: "hub", Town: huajie, CutSince: base})), sz[0], sz[1])
-			assert.Contains(t, headerOf(both), fmt.Sprintf(lab.TownsCut, 2), name)
-			checkScreen(t, both, sz[0], sz[1], false)
-
-			fine := loaded(t, f.db, fedOptions(opt, linksOf(up)), sz[0], sz[1])
-			assert.NotContains(t, headerOf(fine), fmt.Sprintf(lab.TownCut, ""), "%s: every link up", name)
+			two := model.FedLink{Role: "hub", Town: huajie, CutSince: base}
+			assert.Contains(t, headerOf(at(cut, two, outside)), fmt.Sprintf(lab.TownsCut, 2), name)
+			assert.NotContains(t, headerOf(at(up, outside)), "330782101", "%s: a link outside the room", name)
+			assert.NotContains(t, headerOf(at(up)), fmt.Sprintf(lab.TownCut, ""), "%s: every link up", name)
+			down := cut
+			down.NodeDown = true
+			assert.Contains(t, headerOf(at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})), lab.HubDown, name)
 		}
 	}
+}
+
+// The wartime towns table focused, a smaller screen hides it: the focus
+// goes to the queue, and enter opens an incident there, not a hidden town.
+func TestWartimeTownsTableLosesFocusWhenHidden(t *testing.T) {
+	f := yongkangFixture(t)
+	county := countySeat(t, f)
+	_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, true, "", county.Person.ID)
+	require.NoError(t, err)
+	opt := f.options(t, "en")
+	opt.Seat = county
+	m := loaded(t, f.db, opt, 120, 40)
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	for i := 0; i < int(paneCount) && m.focus != paneTowns; i++ {
+		m = keys(t, m, "tab")
+	}
+	require.Equal(t, paneTowns, m.focus)
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	assert.Equal(t, paneQueue, m.focus)
+	assert.Contains(t, m.View(), "▶ "+labels("en").Incidents)
+	m = keys(t, m, "enter")
+	assert.Equal(t, county.Scope(), m.seat.Scope(), "enter stays in the county's room")
 }

@@ -10,7 +10,7 @@ type Labels struct {
 	Chain, Tower, Incidents, Events, Roster   string
 	Towns, ColTown, ColPassOn, ColWartime     string
 	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
-	TownCut, TownsCut                         string // a room above the towns: its towns' links cut (federation.go)
+	TownCut, TownsCut, HubDown                string // a room above the towns: its towns' links cut, its hub stopped (federation.go)
 	ColBehind, ColLag                         string
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
@@ -48,7 +48,7 @@ var enLabels = Labels{
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut",
-	TownCut: "%s cut", TownsCut: "%d towns cut", ColBehind: "sync", ColLag: "lag",
+	TownCut: "%s cut", TownsCut: "%d towns cut", HubDown: "hub not running", ColBehind: "sync", ColLag: "lag",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
@@ -126,7 +126,7 @@ var zhLabels = Labels{
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
 	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断",
-	TownCut: "%s断联", TownsCut: "%d 镇断联", ColBehind: "积压", ColLag: "滞后",
+	TownCut: "%s断联", TownsCut: "%d 个镇街断联", HubDown: "汇聚节点未运行", ColBehind: "积压", ColLag: "滞后",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",

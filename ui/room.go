@@ -36,7 +36,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false // the new room's duty is read with its snapshot
 	m.layout()
 	m.focus = paneQueue
-	if m.aboveTowns() {
+	if m.aboveTowns() && !m.skipped(paneTowns) {
 		m.focus = paneTowns
 	}
 	// The new room's tower opens afresh, its queue unscoped.

@@ -46,8 +46,9 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
   alternating, the disk written out (sync) before each side; the median of
   the paired rounds' ratios.
 
---json prints exactly {p99_ms, catchup_seconds, lost, doubled, intake_ratio};
-a line per phase and per intake round goes to stderr, with --json too.`,
+--json prints exactly {p99_ms, catchup_seconds, lost, doubled, intake_ratio}
+and nothing else; without it a line per phase and per intake round goes to
+stderr before the figures.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if towns < 1 || towns > len(benchFedTownCodes) {
@@ -59,7 +60,7 @@ a line per phase and per intake round goes to stderr, with --json too.`,
 			res, err := a.runFedBench(cmd.Context(), towns, federation.BenchConfig{
 				Rate: rate, Latency: latency, Events: events, Cut: cut,
 				Intake: intake, Workers: workers, Rounds: rounds,
-			})
+			}, !asJSON)
 			if err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ func (a *app) printFedBench(res federation.BenchResult, rate float64) {
 
 // runFedBench makes the towns' and the hub's files in a scratch folder and
 // runs the bench on them.
-func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig) (federation.BenchResult, error) {
+func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig, progress bool) (federation.BenchResult, error) {
 	dir, err := os.MkdirTemp("", "gridcmd-bench-federation-")
 	if err != nil {
 		return federation.BenchResult{}, err
@@ -119,7 +120,9 @@ func (a *app) runFedBench(ctx context.Context, n int, cfg federation.BenchConfig
 		defer closeTown()
 		cfg.Towns = append(cfg.Towns, bt)
 	}
-	cfg.Progress = func(f string, args ...any) { fmt.Fprintf(a.errOut, "bench federation: "+f+"\n", args...) }
+	if progress {
+		cfg.Progress = func(f string, args ...any) { fmt.Fprintf(a.errOut, "bench federation: "+f+"\n", args...) }
+	}
 	return federation.RunBench(ctx, cfg)
 }
 

@@ -309,6 +309,9 @@ func (m *Model) layout() {
 	m.handover.SetSize(rightW, body)
 	m.patrols.SetSize(rightW, body)
 	m.desk.SetSize(rightW, body)
+	if m.skipped(m.focus) {
+		m.focus = paneQueue // the pane focused is not in this layout (wartime began or ended, the screen shrank)
+	}
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -326,9 +329,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		if m.skipped(m.focus) {
-			m.focus = paneQueue // a smaller screen hid the focused pane (the wartime towns table)
-		}
 		return m, nil
 	case tea.KeyMsg:
 		return m.onKey(msg)
@@ -850,7 +850,7 @@ func (m Model) skipped(id paneID) bool {
 // in the wartime layout: when the screen has the rows for four panes on the
 // right (a cut town is in the header on every screen: townsCutFigure).
 func (m Model) wartimeTowns() bool {
-	return m.aboveTowns() && m.height-2 >= wartimeTownsRows
+	return m.aboveTowns() && m.bodyH >= wartimeTownsRows
 }
 
 // wartimeTownsRows is the body's height from which the wartime layout of a

@@ -107,24 +107,19 @@ func (m Model) onWartimeLoaded(msg wartimeMsg) Model {
 	m.tell(m.gaps, wartimeLoadedMsg{})
 	if was != m.wt.active() {
 		m.wartimeTurned()
-		if m.skipped(m.focus) {
-			m.focus = paneQueue
-		}
 	}
 	m.tell(m.wtc, countMsg{})
 	return m
 }
 
 // wartimeTurned lays the screen out for the wartime state as it now is: the
-// wartime chain in the chain's place while wartime is active, and focus off
-// the directives when it is not.
+// wartime chain in the chain's place while wartime is active (layout takes
+// the focus off a pane the new layout passes by).
 func (m *Model) wartimeTurned() {
 	m.layout()
 	m.ring[paneChain] = m.chain
 	if m.wt.active() {
 		m.ring[paneChain] = m.wtc
-	} else if m.focus == paneDirectives {
-		m.focus = paneQueue
 	}
 }
 

@@ -107,11 +107,7 @@ func (a *app) heartbeatListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, out)
-				}
-				a.printWatchdogs(out, last)
-				return nil
+				return a.answer(asJSON, out, func() { a.printWatchdogs(out, last) })
 			})
 		},
 	}

@@ -178,20 +178,15 @@ func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFil
 	}
 	now := db.Now()
 	model.SortQueue(list, now)
-	if asJSON {
-		return writeJSON(a.out, jsonList(list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) }))
-	}
-	rows := make([][]string, len(list))
-	for i, inc := range list {
-		left := ""
-		if inc.Status.Open() {
-			left = model.FormatWait(inc.Remaining(now))
-		}
-		rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
-			inc.Light(now).String(), left, names[inc.Node], inc.Title}
-	}
-	table(a.out, []string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, rows)
-	return nil
+	return printList(a, asJSON, list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) },
+		[]string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, func(inc model.Incident) []string {
+			left := ""
+			if inc.Status.Open() {
+				left = model.FormatWait(inc.Remaining(now))
+			}
+			return []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
+				inc.Light(now).String(), left, names[inc.Node], inc.Title}
+		})
 }
 
 type showJSON struct {
@@ -233,28 +228,21 @@ func (a *app) show(ctx context.Context, db backend, id string, asJSON bool) erro
 		return err
 	}
 	now := db.Now()
-	j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: make([]eventJSON, len(tl))}
-	for i, e := range tl {
-		j.Timeline[i] = a.eventJSON(e)
-	}
-	if asJSON {
-		return writeJSON(a.out, j)
-	}
-	a.printDetail(ctx, db, inc, j, now)
-	if j.Text != "" {
-		fmt.Fprintf(a.out, "\n%s\n", j.Text)
-	}
-	fmt.Fprintln(a.out)
-	rows := make([][]string, len(tl))
-	for i, e := range tl {
-		change := ""
-		if e.Before != e.After {
-			change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+	j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: jsonList(tl, a.eventJSON)}
+	return a.answer(asJSON, j, func() {
+		a.printDetail(ctx, db, inc, j, now)
+		if j.Text != "" {
+			fmt.Fprintf(a.out, "\n%s\n", j.Text)
 		}
-		rows[i] = []string{a.local(e.At, "01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
-	}
-	table(a.out, []string{"time", "action", "by", "change", "note"}, rows)
-	return nil
+		fmt.Fprintln(a.out)
+		tableOf(a.out, []string{"time", "action", "by", "change", "note"}, tl, func(e model.Event) []string {
+			change := ""
+			if e.Before != e.After {
+				change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+			}
+			return []string{a.local(e.At, "01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
+		})
+	})
 }
 
 // printDetail prints an incident's fields, one a row.

@@ -518,11 +518,7 @@ func (a *app) patrolListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, jsonList(ps, a.patrolJSON))
-				}
-				a.printPatrols(ps)
-				return nil
+				return a.answer(asJSON, jsonList(ps, a.patrolJSON), func() { a.printPatrols(ps) })
 			})
 		},
 	}
@@ -565,8 +561,7 @@ func (a *app) patrolsOn(ctx context.Context, db backend, day time.Time, active b
 // printPatrols is patrol list's table: how far each patrol got, and
 // whether it runs, fell silent or ended.
 func (a *app) printPatrols(ps []model.Patrol) {
-	rows := make([][]string, len(ps))
-	for i, p := range ps {
+	tableOf(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, ps, func(p model.Patrol) []string {
 		ended := "running"
 		if p.Silence != "" {
 			ended = "silent " + p.Silence
@@ -578,10 +573,9 @@ func (a *app) printPatrols(ps []model.Patrol) {
 		if p.Complete() {
 			done = "yes"
 		}
-		rows[i] = []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
+		return []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
 			fmt.Sprintf("%d/%d", p.Checked(), p.Checkpoints), done}
-	}
-	table(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, rows)
+	})
 }
 
 func (a *app) patrolRatesCmd() *cobra.Command {
@@ -599,11 +593,7 @@ due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
-				if fl.asJSON {
-					return writeJSON(a.out, ratesOf(b.Rates))
-				}
-				a.printRates(b.Rates)
-				return nil
+				return a.answer(fl.asJSON, ratesOf(b.Rates), func() { a.printRates(b.Rates) })
 			})
 		},
 	}
@@ -716,23 +706,18 @@ func (a *app) findingListCmd() *cobra.Command {
 				}
 				model.SortDesk(fs)
 				p := db.Policy()
-				if asJSON {
-					return writeJSON(a.out, jsonList(fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) }))
-				}
 				now := db.Now()
-				rows := make([][]string, len(fs))
-				for i, f := range fs {
-					what := string(f.Status)
-					switch {
-					case f.Incident != "":
-						what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
-					case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
-						what += " (past the triage deadline)"
-					}
-					rows[i] = []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
-				}
-				table(a.out, []string{"finding", "found", "area", "category", "by", "text", "status"}, rows)
-				return nil
+				return printList(a, asJSON, fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) },
+					[]string{"finding", "found", "area", "category", "by", "text", "status"}, func(f model.Finding) []string {
+						what := string(f.Status)
+						switch {
+						case f.Incident != "":
+							what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
+						case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
+							what += " (past the triage deadline)"
+						}
+						return []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
+					})
 			})
 		},
 	}
@@ -926,23 +911,14 @@ func (a *app) rotationListCmd() *cobra.Command {
 // printRotations are the rotations of the day, each with its group on
 // duty.
 func (a *app) printRotations(rds []model.RotationDay, asJSON bool) error {
-	if asJSON {
-		out := make([]rotationJSON, len(rds))
-		for i := range rds {
-			out[i] = a.rotationJSON(rds[i].Rotation, &rds[i])
-		}
-		return writeJSON(a.out, out)
-	}
-	rows := make([][]string, len(rds))
-	for i, rd := range rds {
-		group := "-"
-		if rd.Group >= 0 {
-			group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
-		}
-		rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
-	}
-	table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
-	return nil
+	return printList(a, asJSON, rds, func(rd model.RotationDay) rotationJSON { return a.rotationJSON(rd.Rotation, &rd) },
+		[]string{"rotation", "name", "activity", "on duty", "reports"}, func(rd model.RotationDay) []string {
+			group := "-"
+			if rd.Group >= 0 {
+				group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
+			}
+			return []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
+		})
 }
 
 func (a *app) rotationReportCmd() *cobra.Command {

@@ -176,13 +176,11 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.out, v.json())
-	}
-	a.printPointsHead(v)
-	a.printPeoplePoints(v)
-	a.printTeams(v)
-	return nil
+	return a.answer(asJSON, v.json(), func() {
+		a.printPointsHead(v)
+		a.printPeoplePoints(v)
+		a.printTeams(v)
+	})
 }
 
 // json is the ranking as points --json prints it.

@@ -596,16 +596,14 @@ func draftedNames(ctx context.Context, db backend, st model.WartimeStatus) map[m
 
 // printWartimeTowns is one line per town in wartime.
 func (a *app) printWartimeTowns(towns []model.Activation, names map[model.NodeCode]string) {
-	rows := make([][]string, len(towns))
-	for i, act := range towns {
+	tableOf(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, towns, func(act model.Activation) []string {
 		var scope []string
 		for _, c := range act.Scope {
 			scope = append(scope, string(c)+" "+names[c])
 		}
-		rows[i] = []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
+		return []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
 			fmt.Sprint(act.MicroGrids)}
-	}
-	table(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, rows)
+	})
 }
 
 // printWartime is the one activation in full: since when, the scope, the
@@ -697,12 +695,10 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 		return nil
 	}
 	fmt.Fprintln(a.out)
-	rows := make([][]string, len(x.Directives))
-	for i, s := range x.Directives {
+	tableOf(a.out, []string{"directive", "signed", "done", "sign p50", "sign max", "escalated", "text"}, x.Directives, func(s model.DirectiveSummary) []string {
 		median, worst := signTimes(s)
-		rows[i] = []string{s.ID, fmt.Sprintf("%d/%d", s.Signed, s.Units), fmt.Sprintf("%d/%d", s.Done, s.Units),
+		return []string{s.ID, fmt.Sprintf("%d/%d", s.Signed, s.Units), fmt.Sprintf("%d/%d", s.Done, s.Units),
 			median, worst, itoa(s.Escalated), s.Text}
-	}
-	table(a.out, []string{"directive", "signed", "done", "sign p50", "sign max", "escalated", "text"}, rows)
+	})
 	return nil
 }

@@ -82,15 +82,11 @@ func (a *app) parseReport(node, category, severity, title, text, source, platfor
 		return r, err
 	}
 	r.Category = strings.TrimSpace(category)
-	if source != "" {
-		if r.Source, err = model.ParseSource(source); err != nil {
-			return r, err
-		}
+	if err := optional(&r.Source, source, model.ParseSource); err != nil {
+		return r, err
 	}
-	if platform != "" {
-		if r.Platform, err = model.ParsePlatform(platform); err != nil {
-			return r, err
-		}
+	if err := optional(&r.Platform, platform, model.ParsePlatform); err != nil {
+		return r, err
 	}
 	p, err := a.cfg.Policy()
 	if err != nil {
@@ -134,23 +130,13 @@ func (a *app) incidentsCmd() *cobra.Command {
 // incidentFilter reads the flags of incidents.
 func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter, error) {
 	f := model.IncidentFilter{Open: open}
-	var err error
-	if status != "" {
-		if f.Status, err = model.ParseStatus(status); err != nil {
-			return f, err
-		}
+	if err := optional(&f.Status, status, model.ParseStatus); err != nil {
+		return f, err
 	}
-	if tier != "" {
-		if f.Tier, err = model.ParseTier(tier); err != nil {
-			return f, err
-		}
+	if err := optional(&f.Tier, tier, model.ParseTier); err != nil {
+		return f, err
 	}
-	if node != "" {
-		if f.Node, err = model.ParseNodeCode(node); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	return f, optional(&f.Node, node, model.ParseNodeCode)
 }
 
 // listUnder is list's answer to f, a filter of what is at node or beneath

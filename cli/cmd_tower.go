@@ -500,19 +500,11 @@ func (a *app) peopleCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f model.PeopleFilter
-			if node != "" {
-				c, err := model.ParseNodeCode(node)
-				if err != nil {
-					return usageError{err}
-				}
-				f.Node = c
+			if err := optional(&f.Node, node, model.ParseNodeCode); err != nil {
+				return usageError{err}
 			}
-			if role != "" {
-				r, err := model.ParseRole(role)
-				if err != nil {
-					return usageError{err}
-				}
-				f.Role = r
+			if err := optional(&f.Role, role, model.ParseRole); err != nil {
+				return usageError{err}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				return a.people(ctx, db, f, asJSON)

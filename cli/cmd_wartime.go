@@ -525,12 +525,8 @@ full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var scope model.NodeCode
-			if town != "" {
-				c, err := model.ParseNodeCode(town)
-				if err != nil {
-					return usageError{flagError("--town", err)}
-				}
-				scope = c
+			if err := optional(&scope, town, model.ParseNodeCode); err != nil {
+				return usageError{flagError("--town", err)}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				return a.wartimeStatus(ctx, db, scope, asJSON)

@@ -301,12 +301,8 @@ func (a *app) dutyAddCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.shiftJSON(added[0]))
-				}
 				s := added[0]
-				fmt.Fprintf(a.out, "%s: %s %s on duty in %s from %s to %s\n", s.ID, s.Person, s.Name, s.Room, a.minute(s.From), a.minute(s.To))
-				return nil
+				return a.reply(asJSON, a.shiftJSON(s), "%s: %s %s on duty in %s from %s to %s\n", s.ID, s.Person, s.Name, s.Room, a.minute(s.From), a.minute(s.To))
 			})
 		},
 	}

@@ -387,13 +387,9 @@ func (a *app) patrolActor(ctx context.Context, db backend, by, patrol string) (m
 	return a.actor(ctx, db, by)
 }
 
-// printPatrol prints a patrol as JSON or as one line.
 // printPatrol says what actor did to the patrol; one covering for the
 // patroller (the liaison, a duty officer) is named with whom it was for.
 func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.PersonID) error {
-	if asJSON {
-		return writeJSON(a.out, a.patrolJSON(p))
-	}
 	done := ""
 	if p.Complete() {
 		done = ", done"
@@ -402,8 +398,7 @@ func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.
 	if actor != 0 && actor != p.Patroller {
 		who = actor.String() + " for " + who
 	}
-	fmt.Fprintf(a.out, "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
-	return nil
+	return a.reply(asJSON, a.patrolJSON(p), "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
 }
 
 // patrolFlags are the flags every step of a patrol takes: who acts and
@@ -638,9 +633,6 @@ func (a *app) findingCmd() *cobra.Command {
 
 // printFinding prints a finding as JSON or as one line.
 func (a *app) printFinding(f model.Finding, p model.Policy, asJSON bool) error {
-	if asJSON {
-		return writeJSON(a.out, a.findingJSON(f, p.Patrol))
-	}
 	line := fmt.Sprintf("%s %s (%s, %s)", f.ID, f.Status, f.Area, f.Category)
 	switch {
 	case f.Incident != "":
@@ -648,8 +640,7 @@ func (a *app) printFinding(f model.Finding, p model.Policy, asJSON bool) error {
 	case f.Reason != "":
 		line += ": " + f.Reason
 	}
-	fmt.Fprintln(a.out, line)
-	return nil
+	return a.reply(asJSON, a.findingJSON(f, p.Patrol), "%s\n", line)
 }
 
 func (a *app) findingAddCmd() *cobra.Command {

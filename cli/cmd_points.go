@@ -381,16 +381,12 @@ func (a *app) redeemCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, struct {
-						Event   eventJSON `json:"event"`
-						Benefit string    `json:"benefit"`
-						Points  int       `json:"points"`
-						Balance int       `json:"balance"`
-					}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance})
-				}
-				fmt.Fprintf(a.out, "%s\n", r.Event.Note)
-				return nil
+				return a.reply(asJSON, struct {
+					Event   eventJSON `json:"event"`
+					Benefit string    `json:"benefit"`
+					Points  int       `json:"points"`
+					Balance int       `json:"balance"`
+				}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance}, "%s\n", r.Event.Note)
 			})
 		},
 	}

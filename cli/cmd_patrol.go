@@ -29,11 +29,17 @@ import (
 //	finding add|pass|merge|close --json, finding list --json   findingJSON, [findingJSON]
 //	rotation add --json, rotation list --json                  rotationJSON, [rotationJSON]
 
+// whereJSON is where a checkpoint stands or a check-in was made: absent
+// when unknown.
+type whereJSON struct {
+	Lat *float64 `json:"lat,omitempty"`
+	Lon *float64 `json:"lon,omitempty"`
+}
+
 type checkpointJSON struct {
-	Code string   `json:"code"`
-	Name string   `json:"name"`
-	Lat  *float64 `json:"lat,omitempty"`
-	Lon  *float64 `json:"lon,omitempty"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	whereJSON
 }
 
 type areaDayJSON struct {
@@ -60,10 +66,9 @@ type areaJSON struct {
 }
 
 type checkInJSON struct {
-	Checkpoint string   `json:"checkpoint"`
-	At         string   `json:"at"`
-	Lat        *float64 `json:"lat,omitempty"`
-	Lon        *float64 `json:"lon,omitempty"`
+	Checkpoint string `json:"checkpoint"`
+	At         string `json:"at"`
+	whereJSON
 }
 
 type patrolJSON struct {
@@ -84,24 +89,28 @@ type patrolJSON struct {
 	Silence string `json:"silence,omitempty"`
 }
 
-type kindRateJSON struct {
+// areaRateJSON is the patrol rate of a day's areas, all of them or those
+// of a kind: areas due, done, and the rate (null when none was due).
+type areaRateJSON struct {
 	AreasDue   int      `json:"areas_due"`
 	AreasDone  int      `json:"areas_done"`
 	PatrolRate *float64 `json:"patrol_rate"`
+}
+
+func areaRate(due, done int) areaRateJSON {
+	return areaRateJSON{AreasDue: due, AreasDone: done, PatrolRate: rate(done, due)}
 }
 
 // ratesJSON is patrol rates --json: exactly the fields of issue 13. A rate
 // is null when nothing was due (no area, or no finding past its triage
 // deadline).
 type ratesJSON struct {
-	Day              string                  `json:"day"`
-	AreasDue         int                     `json:"areas_due"`
-	AreasDone        int                     `json:"areas_done"`
-	PatrolRate       *float64                `json:"patrol_rate"`
+	Day string `json:"day"`
+	areaRateJSON
 	Findings         int                     `json:"findings"`
 	FindingsFollowed int                     `json:"findings_followed"`
 	FollowUpRate     *float64                `json:"follow_up_rate"`
-	ByKind           map[string]kindRateJSON `json:"by_kind"`
+	ByKind           map[string]areaRateJSON `json:"by_kind"`
 }
 
 type findingJSON struct {
@@ -153,22 +162,22 @@ func rate(n, d int) *float64 {
 
 func ratesOf(r model.PatrolRates) ratesJSON {
 	out := ratesJSON{
-		Day: r.Day.Format("2006-01-02"), AreasDue: r.Due, AreasDone: r.Done, PatrolRate: rate(r.Done, r.Due),
+		Day: r.Day.Format("2006-01-02"), areaRateJSON: areaRate(r.Due, r.Done),
 		Findings: r.Findings, FindingsFollowed: r.Followed, FollowUpRate: rate(r.Followed, r.Findings),
-		ByKind: map[string]kindRateJSON{},
+		ByKind: map[string]areaRateJSON{},
 	}
 	for k, x := range r.ByKind {
-		out.ByKind[string(k)] = kindRateJSON{AreasDue: x.Due, AreasDone: x.Done, PatrolRate: rate(x.Done, x.Due)}
+		out.ByKind[string(k)] = areaRate(x.Due, x.Done)
 	}
 	return out
 }
 
-func latLonPtrs(l *model.LatLon) (*float64, *float64) {
+func whereOf(l *model.LatLon) whereJSON {
 	if l == nil {
-		return nil, nil
+		return whereJSON{}
 	}
 	lat, lon := l.Lat, l.Lon
-	return &lat, &lon
+	return whereJSON{Lat: &lat, Lon: &lon}
 }
 
 func (a *app) patrolJSON(p model.Patrol) patrolJSON {
@@ -176,8 +185,7 @@ func (a *app) patrolJSON(p model.Patrol) patrolJSON {
 		StartedAt: a.ts(p.Started), EndedAt: a.ts(p.Ended), CompletedAt: a.ts(p.Completed),
 		Checkpoints: p.Checkpoints, Checked: p.Checked(), Complete: p.Complete(), CheckIns: []checkInJSON{}, Silence: p.Silence}
 	for _, c := range p.CheckIns {
-		lat, lon := latLonPtrs(c.Loc)
-		j.CheckIns = append(j.CheckIns, checkInJSON{Checkpoint: c.Checkpoint, At: a.ts(c.At), Lat: lat, Lon: lon})
+		j.CheckIns = append(j.CheckIns, checkInJSON{Checkpoint: c.Checkpoint, At: a.ts(c.At), whereJSON: whereOf(c.Loc)})
 	}
 	return j
 }
@@ -353,8 +361,7 @@ func (a *app) areaJSON(ad model.AreaDay, dayText string, names map[model.NodeCod
 		j.Patroller, j.PatrollerName = x.Patroller.String(), who[x.Patroller]
 	}
 	for _, c := range x.Checkpoints {
-		lat, lon := latLonPtrs(c.Loc)
-		j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, Lat: lat, Lon: lon})
+		j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, whereJSON: whereOf(c.Loc)})
 	}
 	return j
 }

@@ -308,15 +308,11 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 	if c.Department, err = cleanFlag("--department", fl.department, false); err != nil {
 		return c, err
 	}
-	if fl.to != "" {
-		if c.To, err = model.ParseTier(fl.to); err != nil {
-			return c, err
-		}
+	if err := optional(&c.To, fl.to, model.ParseTier); err != nil {
+		return c, err
 	}
-	if fl.platform != "" {
-		if c.Platform, err = model.ParsePlatform(fl.platform); err != nil {
-			return c, err
-		}
+	if err := optional(&c.Platform, fl.platform, model.ParsePlatform); err != nil {
+		return c, err
 	}
 	if act == model.ActDispatch && c.Department == "" {
 		return c, fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")

@@ -280,12 +280,7 @@ func (a *app) directiveAck(cmd *cobra.Command, id string, fl unitFlags) error {
 		u, err := db.SignDirective(ctx, id, code, by)
 		return u, refused(err)
 	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
-		signer := u.SignedBy.String()
-		if u.SignedBy != model.System {
-			if p, err := db.Person(ctx, u.SignedBy); err == nil {
-				signer = p.Name + " (" + signer + ")"
-			}
-		}
+		signer := personLabel(ctx, db, u.SignedBy)
 		d, _, _ := db.Directive(ctx, id)
 		state := "signed for"
 		if was {

@@ -244,13 +244,7 @@ func (a *app) printDetail(ctx context.Context, svc model.Service, inc model.Inci
 	if j.Department != "" {
 		kv = append(kv, []string{"department", j.Department})
 	}
-	reporter := j.Reporter
-	if inc.Reporter != model.System {
-		if p, err := svc.Person(ctx, inc.Reporter); err == nil {
-			reporter = p.Name + " (" + j.Reporter + ")"
-		}
-	}
-	kv = append(kv, []string{"reporter", reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
+	kv = append(kv, []string{"reporter", personLabel(ctx, svc, inc.Reporter) + " via " + j.Source}, []string{"reported", j.ReportedAt})
 	if inc.Supervised {
 		kv = append(kv, []string{"supervised", "yes (督办)"})
 	}

@@ -762,11 +762,8 @@ func (a *app) findingPassCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				if asJSON {
-					return a.printFinding(f, db.Policy(), true)
-				}
-				fmt.Fprintf(a.out, "%s passed on as %s (%s, %s, %s, %s)\n", f.ID, inc.ID, inc.Node, inc.Category, inc.Severity, inc.Tier)
-				return nil
+				return a.reply(asJSON, a.findingJSON(f, db.Policy().Patrol), "%s passed on as %s (%s, %s, %s, %s)\n",
+					f.ID, inc.ID, inc.Node, inc.Category, inc.Severity, inc.Tier)
 			})
 		},
 	}

@@ -579,15 +579,10 @@ func statusTowns(st model.WartimeStatus, scope model.NodeCode) []model.NodeCode 
 
 // draftedNames are the names of the reserves drafted in the activation.
 func draftedNames(ctx context.Context, db backend, st model.WartimeStatus) map[model.PersonID]string {
-	drafted := map[model.PersonID]string{}
-	if st.Active.Active() {
-		for _, d := range st.Drafts {
-			if p, err := db.Person(ctx, d.Person); err == nil {
-				drafted[d.Person] = p.Name
-			}
-		}
+	if !st.Active.Active() {
+		return nil
 	}
-	return drafted
+	return holderNames(ctx, db, st.Drafts, func(d model.Draft) model.PersonID { return d.Person })
 }
 
 // printWartimeTowns is one line per town in wartime.

@@ -377,7 +377,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 // and the slowest units.
 func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names wtNames) {
 	fmt.Fprintf(a.out, "%s %s\n", d.ID, d.Text)
-	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(codes(d.Targets), ","),
+	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(model.Strings(d.Targets), ","),
 		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
 	median, worst := signTimes(s)
 	behalf := ""

@@ -208,10 +208,10 @@ func (a *app) findingJSON(f model.Finding, p model.PatrolPolicy) findingJSON {
 func (a *app) rotationJSON(r model.JointRotation, rd *model.RotationDay) rotationJSON {
 	j := rotationJSON{ID: r.ID, Name: r.Name, Activity: string(r.Activity), Start: a.local(r.Start, "2006-01-02"), Every: r.Every}
 	for _, g := range r.Groups {
-		j.Groups = append(j.Groups, codes(g))
+		j.Groups = append(j.Groups, model.Strings(g))
 	}
 	if rd != nil {
-		j.Day = &rotationTodayJSON{Group: rd.Group + 1, Grids: codes(rd.Grids), Reports: rd.Reports}
+		j.Day = &rotationTodayJSON{Group: rd.Group + 1, Grids: model.Strings(rd.Grids), Reports: rd.Reports}
 		if j.Day.Grids == nil {
 			j.Day.Grids = []string{}
 		}
@@ -910,7 +910,7 @@ func (a *app) printRotations(rds []model.RotationDay, asJSON bool) error {
 		[]string{"rotation", "name", "activity", "on duty", "reports"}, func(rd model.RotationDay) []string {
 			group := "-"
 			if rd.Group >= 0 {
-				group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
+				group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(model.Strings(rd.Grids), ","))
 			}
 			return []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
 		})

@@ -193,7 +193,7 @@ func (v pointsView) json() pointsJSON {
 	}
 	for i, x := range p.People {
 		j.People = append(j.People, personPointsJSON{Rank: i + 1, Person: x.Person.String(), Name: x.Name, Node: string(x.Node),
-			NodeName: v.names[x.Node], Roles: roleNames(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
+			NodeName: v.names[x.Node], Roles: model.Strings(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
 			Balance: x.Balance, Eligible: benefitKeys(p, x.Balance, false)})
 	}
 	return j
@@ -230,7 +230,7 @@ func (a *app) printPeoplePoints(v pointsView) {
 	header = append(header, "total", "redeemed", "balance")
 	var rows [][]string
 	for i, x := range p.People {
-		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(roleNames(x.Roles), ",")}
+		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(model.Strings(x.Roles), ",")}
 		for _, k := range keys {
 			row = append(row, points(x.By[k]))
 		}

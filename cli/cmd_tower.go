@@ -528,7 +528,7 @@ func (a *app) people(ctx context.Context, db backend, f model.PeopleFilter, asJS
 			if p.OnDuty {
 				duty = "on duty"
 			}
-			return []string{p.ID.String(), p.Name, strings.Join(roleNames(p.Roles), ","), string(p.Node), names[p.Node], p.Phone, duty}
+			return []string{p.ID.String(), p.Name, strings.Join(model.Strings(p.Roles), ","), string(p.Node), names[p.Node], p.Phone, duty}
 		})
 }
 

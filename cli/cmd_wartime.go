@@ -186,7 +186,7 @@ func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string, 
 	case 1:
 		return towns[0], nil
 	}
-	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(codes(towns), 20))}
+	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(model.Strings(towns), 20))}
 }
 
 // townsOf lists the towns at or under root ("" the whole file), opening
@@ -500,7 +500,7 @@ func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error 
 		what: func(context.Context, backend) (string, error) {
 			act := st.Active
 			return fmt.Sprintf("would end %s (%s, scope %s, since %s, %d drafted reserves)", act.ID, act.Reason,
-				strings.Join(codes(act.Scope), ","), a.minute(act.Since), len(st.Drafts)), nil
+				strings.Join(model.Strings(act.Scope), ","), a.minute(act.Since), len(st.Drafts)), nil
 		},
 		question: "End wartime?",
 		act: func(ctx context.Context, db backend) error {
@@ -676,7 +676,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 	if !act.Active() {
 		end = a.minute(act.Ended)
 	}
-	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(codes(act.Scope), ","),
+	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(model.Strings(act.Scope), ","),
 		a.minute(act.Since), end, model.FormatWait(x.Duration))
 	fmt.Fprintf(a.out, "%d villages, %d micro-grids, %d households\n", act.Villages, act.MicroGrids, act.Households)
 	fmt.Fprintf(a.out, "incidents opened %d, resolved %d; person-times %d; reserves drafted %d\n",

@@ -136,18 +136,9 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	return j
 }
 
-// roleNames are the roles' keys ("grid_leader").
-func roleNames(rs []model.Role) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
-	}
-	return out
-}
-
 func personJSONOf(p model.Person, nodeName string) personJSON {
 	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
-		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang}
+		Roles: model.Strings(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang}
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -408,28 +408,36 @@ func durationHook(from, to reflect.Type, data any) (any, error) {
 	return data, nil
 }
 
-// sizeHook reads a ByteSize from a number of bytes or a string with a unit.
-func sizeHook(from, to reflect.Type, data any) (any, error) {
-	if to != reflect.TypeOf(ByteSize(0)) {
+// numberHook reads a T (a ByteSize, a Rate) from a number, or from a
+// string by parse; fraction, when set, refuses a number that is not whole.
+func numberHook[T ByteSize | Rate](parse func(string) (T, error), fraction func(float64) error) func(from, to reflect.Type, data any) (any, error) {
+	return func(from, to reflect.Type, data any) (any, error) {
+		if to != reflect.TypeOf(T(0)) {
+			return data, nil
+		}
+		switch x := data.(type) {
+		case int:
+			return T(x), nil
+		case int64:
+			return T(x), nil
+		case uint64:
+			return T(x), nil
+		case float64:
+			if fraction != nil && x != float64(int64(x)) {
+				return nil, fraction(x)
+			}
+			return T(x), nil
+		case string:
+			return parse(x)
+		}
 		return data, nil
 	}
-	switch x := data.(type) {
-	case int:
-		return ByteSize(x), nil
-	case int64:
-		return ByteSize(x), nil
-	case uint64:
-		return ByteSize(x), nil
-	case float64:
-		if x != float64(int64(x)) {
-			return nil, fmt.Errorf("%v is not a whole number of bytes", x)
-		}
-		return ByteSize(x), nil
-	case string:
-		return ParseByteSize(x)
-	}
-	return data, nil
 }
+
+// sizeHook reads a ByteSize from a number of bytes or a string with a unit.
+var sizeHook = numberHook(ParseByteSize, func(x float64) error {
+	return fmt.Errorf("%v is not a whole number of bytes", x)
+})
 
 var sizeRe = regexp.MustCompile(`^([0-9]+)\s*([KMG]i?B|B)?$`)
 
@@ -461,22 +469,7 @@ func ParseByteSize(s string) (ByteSize, error) {
 
 // rateHook reads a Rate from "N/s", "N/m", "N/h", "off" or a number (per
 // second).
-func rateHook(from, to reflect.Type, data any) (any, error) {
-	if to != reflect.TypeOf(Rate(0)) {
-		return data, nil
-	}
-	switch x := data.(type) {
-	case int:
-		return Rate(x), nil
-	case int64:
-		return Rate(x), nil
-	case float64:
-		return Rate(x), nil
-	case string:
-		return ParseRate(x)
-	}
-	return data, nil
-}
+var rateHook = numberHook(ParseRate, nil)
 
 // ParseRate reads "20/s", "600/m", "3600/h", a plain number per second, or
 // "off" / "0" for no limit.

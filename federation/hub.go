@@ -38,14 +38,12 @@ type HubConfig struct {
 
 // Hub is the county's (or city's) end of the federation.
 type Hub struct {
-	cfg    HubConfig
-	srv    *server.Server
-	port   int // the leaf listener's
-	nc     *nats.Conn
-	js     jetstream.JetStream
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	wake   chan struct{}
+	cfg  HubConfig
+	srv  *server.Server
+	port int // the leaf listener's
+	nc   *nats.Conn
+	js   jetstream.JetStream
+	loops
 
 	mu     sync.Mutex
 	newest map[model.NodeCode]time.Time // publish time of the newest applied record per town
@@ -74,7 +72,7 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{cfg: cfg, srv: srv, port: opts.LeafNode.Port, wake: make(chan struct{}, 1), newest: map[model.NodeCode]time.Time{}, cut: map[model.NodeCode]time.Time{}}
+	h := &Hub{cfg: cfg, srv: srv, port: opts.LeafNode.Port, loops: loops{wake: make(chan struct{}, 1)}, newest: map[model.NodeCode]time.Time{}, cut: map[model.NodeCode]time.Time{}}
 	for _, t := range cfg.Towns {
 		h.cut[t.Code] = cfg.Now()
 	}
@@ -83,18 +81,15 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 		stopServer(srv)
 		return nil, err
 	}
-	loopCtx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
+	var run []func(context.Context)
 	for _, t := range cfg.Towns {
-		h.wg.Add(1)
-		go func() { defer h.wg.Done(); h.applyLoop(loopCtx, t.Code) }()
+		run = append(run, func(ctx context.Context) { h.applyLoop(ctx, t.Code) })
 	}
-	h.wg.Add(1)
-	go func() { defer h.wg.Done(); h.watchLoop(loopCtx) }()
+	run = append(run, h.watchLoop)
 	if cfg.Commands != nil {
-		h.wg.Add(1)
-		go func() { defer h.wg.Done(); h.commandLoop(loopCtx) }()
+		run = append(run, h.commandLoop)
 	}
+	h.start(run...)
 	return h, nil
 }
 
@@ -197,34 +192,36 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("federation: command stream: %w", err)
 	}
-	for _, t := range h.cfg.Towns {
-		_, err := h.js.CreateOrUpdateConsumer(ctx, commandsStream, jetstream.ConsumerConfig{
-			Durable:       commandConsumer(t.Code),
-			FilterSubject: CommandsSubject(t.Code),
-			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       30 * time.Second,
-			MaxAckPending: 256,
-		})
-		if err != nil {
-			return fmt.Errorf("federation: command consumer of town %s: %w", t.Code, err)
-		}
+	if err := h.townConsumers(ctx, commandsStream, "command consumer", commandConsumer, CommandsSubject, jetstream.AckExplicitPolicy, 256); err != nil {
+		return err
 	}
-	for _, t := range h.cfg.Towns {
-		_, err = h.js.CreateOrUpdateConsumer(ctx, hubStream, jetstream.ConsumerConfig{
-			Durable:       applierOf(t.Code),
-			FilterSubject: EventsSubject(t.Code),
-			AckPolicy:     jetstream.AckAllPolicy,
-			AckWait:       30 * time.Second,
-			MaxAckPending: 20000,
-		})
-		if err != nil {
-			return fmt.Errorf("federation: hub applier of town %s: %w", t.Code, err)
-		}
+	if err := h.townConsumers(ctx, hubStream, "hub applier", applierOf, EventsSubject, jetstream.AckAllPolicy, 20000); err != nil {
+		return err
 	}
 	// The one applier of all the towns before them (a record it could not
 	// apply held up every town) has no more to do.
 	if err := h.js.DeleteConsumer(ctx, hubStream, "gridcmd_apply"); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return fmt.Errorf("federation: hub applier: %w", err)
+	}
+	return nil
+}
+
+// townConsumers makes a durable consumer on stream for every town, named
+// and filtered by name and subject of the town's code, acked by ack within
+// 30 s, with at most pending unacked; an error says which (what) of which
+// town.
+func (h *Hub) townConsumers(ctx context.Context, stream, what string, name, subject func(model.NodeCode) string, ack jetstream.AckPolicy, pending int) error {
+	for _, t := range h.cfg.Towns {
+		_, err := h.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+			Durable:       name(t.Code),
+			FilterSubject: subject(t.Code),
+			AckPolicy:     ack,
+			AckWait:       30 * time.Second,
+			MaxAckPending: pending,
+		})
+		if err != nil {
+			return fmt.Errorf("federation: %s of town %s: %w", what, t.Code, err)
+		}
 	}
 	return nil
 }
@@ -258,20 +255,9 @@ func (h *Hub) Port() int {
 	return h.port
 }
 
-// Notify wakes the command publisher (a command was queued).
-func (h *Hub) Notify() {
-	select {
-	case h.wake <- struct{}{}:
-	default:
-	}
-}
-
 // Close stops the loops, the client and the server.
 func (h *Hub) Close() error {
-	if h.cancel != nil {
-		h.cancel()
-	}
-	h.wg.Wait()
+	h.stop()
 	h.closeConn()
 	stopServer(h.srv)
 	_ = writeStatus(h.cfg.StoreDir, Status{Role: "hub", Stopped: true, PID: os.Getpid(), Updated: h.cfg.Now(), Links: cutAll(h.Links(), h.cfg.Now())})

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -173,4 +174,43 @@ func hostPort(addr string) (string, int, error) {
 		host = "0.0.0.0"
 	}
 	return host, port, nil
+}
+
+// loops are a node's goroutines (the hub's appliers, watcher and command
+// publisher; the town's publisher, watcher and command consumer): start
+// runs them on a context of their own, Notify wakes the one that waits on
+// wake, stop ends them and waits for them to return.
+type loops struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wake   chan struct{}
+}
+
+// start runs each fn in its goroutine until stop. The context is not the
+// start's: the loops outlive the call that started the node.
+func (l *loops) start(fns ...func(context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	l.cancel = cancel
+	for _, fn := range fns {
+		l.wg.Add(1)
+		go func() { defer l.wg.Done(); fn(ctx) }()
+	}
+}
+
+// Notify wakes the node's publisher: on a town, the store committed events
+// (without it the publisher still reads the outbox every Poll); on the hub,
+// a command was queued.
+func (l *loops) Notify() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the loops and waits for them (nothing to do if none started).
+func (l *loops) stop() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.wg.Wait()
 }

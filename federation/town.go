@@ -47,14 +47,12 @@ type TownConfig struct {
 // town's own domain, a leaf connection to the hub, the publisher of the
 // town's log into its local stream, and the consumer of its commands.
 type Town struct {
-	cfg    TownConfig
-	srv    *server.Server
-	nc     *nats.Conn
-	js     jetstream.JetStream
-	pub    *publisher
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	wake   chan struct{}
+	cfg TownConfig
+	srv *server.Server
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	pub *publisher
+	loops
 
 	mu     sync.Mutex
 	link   model.FedLink
@@ -86,22 +84,17 @@ func StartTown(ctx context.Context, cfg TownConfig) (*Town, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Town{cfg: cfg, srv: srv, wake: make(chan struct{}, 1)}
+	t := &Town{cfg: cfg, srv: srv, loops: loops{wake: make(chan struct{}, 1)}}
 	t.link = model.FedLink{Role: "town", Town: cfg.Town, Hub: cfg.HubURL, CutSince: cfg.Now()}
 	if err := t.connect(ctx); err != nil {
 		t.Close()
 		return nil, err
 	}
-	loopCtx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.wg.Add(1)
-	go func() { defer t.wg.Done(); t.pub.run(loopCtx) }()
-	t.wg.Add(1)
-	go func() { defer t.wg.Done(); t.watchLoop(loopCtx) }()
+	run := []func(context.Context){t.pub.run, t.watchLoop}
 	if cfg.Commander != nil && cfg.HubURL != "" {
-		t.wg.Add(1)
-		go func() { defer t.wg.Done(); t.commandLoop(loopCtx) }()
+		run = append(run, t.commandLoop)
 	}
+	t.start(run...)
 	return t, nil
 }
 
@@ -207,22 +200,10 @@ func (t *Town) connect(ctx context.Context) error {
 	return nil
 }
 
-// Notify wakes the publisher: the store committed events. Without it the
-// publisher still reads the outbox every Poll.
-func (t *Town) Notify() {
-	select {
-	case t.wake <- struct{}{}:
-	default:
-	}
-}
-
 // Close stops the loops (the cursor is written on the way out), the
 // client and the server.
 func (t *Town) Close() error {
-	if t.cancel != nil {
-		t.cancel()
-	}
-	t.wg.Wait()
+	t.stop()
 	if t.nc != nil {
 		t.nc.Close()
 	}

@@ -30,40 +30,27 @@ var shiftColumns = []column{
 // "file:line: reason". The shifts come back in file order, unchecked
 // against the roster's roles or each other (the store does that).
 func ParseShifts(name string, r io.Reader, loc *time.Location, town model.NodeCode, who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
-	s, err := openSheet(name, r, shiftColumns)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Shift
-	err = s.each(func(rw row) error {
+	return parseRows(name, r, shiftColumns, "no shifts", func(rw row) (model.Shift, error) {
 		var err error
 		v := rw.val
 		var sh model.Shift
 		if sh.Room, err = model.ParseRoom(v["room"], town); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return sh, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if sh.Person, err = who(v["person"], v["phone"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return sh, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if sh.From, err = ParseTime(v["from"], loc); err != nil {
-			return rw.errorf("from: %s", model.ErrorMessage(err))
+			return sh, rw.errorf("from: %s", model.ErrorMessage(err))
 		}
 		if sh.To, err = ParseTime(v["to"], loc); err != nil {
-			return rw.errorf("to: %s", model.ErrorMessage(err))
+			return sh, rw.errorf("to: %s", model.ErrorMessage(err))
 		}
 		if !sh.From.Before(sh.To) {
-			return rw.errorf("to %s is not after from %s", v["to"], v["from"])
+			return sh, rw.errorf("to %s is not after from %s", v["to"], v["from"])
 		}
-		out = append(out, sh)
-		return nil
+		return sh, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, model.Errorf(model.EINVALID, "%s: no shifts", name)
-	}
-	return out, nil
 }
 
 // timeLayouts are the ways a time may be written, in loc unless it says

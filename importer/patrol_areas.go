@@ -54,55 +54,43 @@ type Resolver struct {
 // back in file order, checked (model.PatrolArea.Clean). A bad row fails
 // the whole file with "file:line: reason".
 func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolArea, error) {
-	s, err := openSheet(name, r, areaColumns)
-	if err != nil {
-		return nil, err
-	}
-	type building struct {
-		area  model.PatrolArea
-		line  int
-		first map[string]string // the area's columns as its first row gave them
-	}
-	var order []string
-	areas := map[string]*building{}
-	err = s.each(func(rw row) error {
-		v := rw.val
-		code, err := model.ParseAreaCode(v["area"])
+	areaCode := func(rw row) (string, error) {
+		code, err := model.ParseAreaCode(rw.val["area"])
 		if err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return "", rw.errorf("%s", model.ErrorMessage(err))
 		}
-		b := areas[code]
-		if b == nil {
-			b = &building{line: rw.line, first: map[string]string{}}
-			for _, f := range areaFields {
-				b.first[f] = v[f]
-				if v[f] == "" && f != "patroller" {
-					return rw.errorf("area %s: %s is empty on its first row", code, f)
-				}
+		return code, nil
+	}
+	open := func(rw row, code string) (model.PatrolArea, error) {
+		v := rw.val
+		a := model.PatrolArea{Code: code, Name: v["name"]}
+		for _, f := range areaFields {
+			if v[f] == "" && f != "patroller" {
+				return a, rw.errorf("area %s: %s is empty on its first row", code, f)
 			}
-			a := model.PatrolArea{Code: code, Name: v["name"]}
-			if a.Kind, err = model.ParseAreaKind(v["kind"]); err != nil {
-				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
+		}
+		var err error
+		if a.Kind, err = model.ParseAreaKind(v["kind"]); err != nil {
+			return a, rw.errorf("area %s: %s", code, model.ErrorMessage(err))
+		}
+		if a.Village, err = resolveVillage(res, v["village"]); err != nil {
+			return a, rw.errorf("area %s: %s", code, model.ErrorMessage(err))
+		}
+		if a.Every, err = model.ParseEvery(v["every"]); err != nil {
+			return a, rw.errorf("area %s: %s", code, model.ErrorMessage(err))
+		}
+		if v["patroller"] != "" {
+			if a.Patroller, err = resolvePatroller(res, v["patroller"]); err != nil {
+				return a, rw.errorf("area %s: %s", code, model.ErrorMessage(err))
 			}
-			if a.Village, err = resolveVillage(res, v["village"]); err != nil {
-				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
-			}
-			if a.Every, err = model.ParseEvery(v["every"]); err != nil {
-				return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
-			}
-			if v["patroller"] != "" {
-				if a.Patroller, err = resolvePatroller(res, v["patroller"]); err != nil {
-					return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
-				}
-			}
-			b.area = a
-			areas[code] = b
-			order = append(order, code)
-		} else {
-			for _, f := range areaFields {
-				if v[f] != "" && !sameAreaField(res, f, v[f], b.first[f]) {
-					return rw.errorf("area %s: %s %q differs from %q on line %d", code, f, v[f], b.first[f], b.line)
-				}
+		}
+		return a, nil
+	}
+	areas, err := eachGroup(name, r, areaColumns, "areas", areaCode, open, func(rw row, code string, g *group[model.PatrolArea]) error {
+		v, first := rw.val, g.first
+		for _, f := range areaFields {
+			if rw.line != first.line && v[f] != "" && !sameAreaField(res, f, v[f], first.val[f]) {
+				return rw.errorf("area %s: %s %q differs from %q on line %d", code, f, v[f], first.val[f], first.line)
 			}
 		}
 		cp := model.Checkpoint{Code: v["checkpoint"], Name: v["checkpoint_name"]}
@@ -121,21 +109,17 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 			}
 			cp.Loc = &model.LatLon{Lat: la, Lon: lo}
 		}
-		b.area.Checkpoints = append(b.area.Checkpoints, cp)
+		g.b.Checkpoints = append(g.b.Checkpoints, cp)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(order) == 0 {
-		return nil, model.Errorf(model.EINVALID, "%s: no areas, only a header", name)
-	}
-	out := make([]model.PatrolArea, len(order))
-	for i, code := range order {
-		b := areas[code]
-		a, err := b.area.Clean()
+	out := make([]model.PatrolArea, len(areas))
+	for i, g := range areas {
+		a, err := g.b.Clean()
 		if err != nil {
-			return nil, s.errorf(b.line, "%s", model.ErrorMessage(err))
+			return nil, g.first.errorf("%s", model.ErrorMessage(err))
 		}
 		out[i] = a
 	}
@@ -206,57 +190,46 @@ var rotationColumns = []column{
 // come back in file order, checked (model.JointRotation.Clean), their start at
 // midnight in loc.
 func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.JointRotation, error) {
-	s, err := openSheet(name, r, rotationColumns)
-	if err != nil {
-		return nil, err
-	}
 	type building struct {
 		r      model.JointRotation
-		line   int
-		first  map[string]string
 		groups map[int][]model.NodeCode
 	}
-	var order []string
-	rots := map[string]*building{}
-	err = s.each(func(rw row) error {
-		v := rw.val
-		nm := v["rotation"]
-		if nm == "" {
-			return rw.errorf("rotation is empty")
+	rotation := func(rw row) (string, error) {
+		if rw.val["rotation"] == "" {
+			return "", rw.errorf("rotation is empty")
 		}
-		b := rots[nm]
-		if b == nil {
-			b = &building{line: rw.line, first: map[string]string{"activity": v["activity"], "start": v["start"], "every": v["every"]},
-				groups: map[int][]model.NodeCode{}}
-			act, err := model.ParseActivity(v["activity"])
-			if err != nil {
-				return rw.errorf("rotation %s: %s", nm, model.ErrorMessage(err))
+		return rw.val["rotation"], nil
+	}
+	open := func(rw row, nm string) (building, error) {
+		v := rw.val
+		act, err := model.ParseActivity(v["activity"])
+		if err != nil {
+			return building{}, rw.errorf("rotation %s: %s", nm, model.ErrorMessage(err))
+		}
+		start, err := time.ParseInLocation("2006-01-02", v["start"], loc)
+		if err != nil {
+			return building{}, rw.errorf("rotation %s: start %q: want a date, YYYY-MM-DD", nm, v["start"])
+		}
+		every := 1
+		if v["every"] != "" {
+			if every, err = strconv.Atoi(v["every"]); err != nil || every < 1 {
+				return building{}, rw.errorf("rotation %s: every %q: want a number of days, 1 or more", nm, v["every"])
 			}
-			start, err := time.ParseInLocation("2006-01-02", v["start"], loc)
-			if err != nil {
-				return rw.errorf("rotation %s: start %q: want a date, YYYY-MM-DD", nm, v["start"])
-			}
-			every := 1
-			if v["every"] != "" {
-				if every, err = strconv.Atoi(v["every"]); err != nil || every < 1 {
-					return rw.errorf("rotation %s: every %q: want a number of days, 1 or more", nm, v["every"])
-				}
-			}
-			b.r = model.JointRotation{Name: nm, Activity: act, Start: start, Every: every}
-			rots[nm] = b
-			order = append(order, nm)
-		} else {
-			for _, f := range []string{"activity", "start", "every"} {
-				if v[f] != b.first[f] {
-					return rw.errorf("rotation %s: %s %q differs from %q on line %d", nm, f, v[f], b.first[f], b.line)
-				}
+		}
+		return building{r: model.JointRotation{Name: nm, Activity: act, Start: start, Every: every}, groups: map[int][]model.NodeCode{}}, nil
+	}
+	rots, err := eachGroup(name, r, rotationColumns, "rotations", rotation, open, func(rw row, nm string, rot *group[building]) error {
+		v, first := rw.val, rot.first
+		for _, f := range []string{"activity", "start", "every"} {
+			if v[f] != first.val[f] {
+				return rw.errorf("rotation %s: %s %q differs from %q on line %d", nm, f, v[f], first.val[f], first.line)
 			}
 		}
 		g, err := strconv.Atoi(strings.TrimSpace(v["group"]))
 		if err != nil || g < 1 || g > model.MaxRotationGroups {
 			return rw.errorf("rotation %s: group %q: want its turn, 1 to %d", nm, v["group"], model.MaxRotationGroups)
 		}
-		if _, dup := b.groups[g]; dup {
+		if _, dup := rot.b.groups[g]; dup {
 			return rw.errorf("rotation %s: group %d given twice", nm, g)
 		}
 		for _, c := range model.SplitCodes(v["grids"]) {
@@ -264,9 +237,9 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 			if err != nil {
 				return rw.errorf("rotation %s, group %d: %s", nm, g, model.ErrorMessage(err))
 			}
-			b.groups[g] = append(b.groups[g], code)
+			rot.b.groups[g] = append(rot.b.groups[g], code)
 		}
-		if len(b.groups[g]) == 0 {
+		if len(rot.b.groups[g]) == 0 {
 			return rw.errorf("rotation %s, group %d: no grids", nm, g)
 		}
 		return nil
@@ -274,22 +247,19 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 	if err != nil {
 		return nil, err
 	}
-	if len(order) == 0 {
-		return nil, model.Errorf(model.EINVALID, "%s: no rotations, only a header", name)
-	}
-	out := make([]model.JointRotation, len(order))
-	for i, nm := range order {
-		b := rots[nm]
+	out := make([]model.JointRotation, len(rots))
+	for i, rot := range rots {
+		b := rot.b
 		for g := 1; g <= len(b.groups); g++ {
 			gs, ok := b.groups[g]
 			if !ok {
-				return nil, s.errorf(b.line, "rotation %s: group %d is missing (groups are numbered 1, 2, 3, ...)", nm, g)
+				return nil, rot.first.errorf("rotation %s: group %d is missing (groups are numbered 1, 2, 3, ...)", b.r.Name, g)
 			}
 			b.r.Groups = append(b.r.Groups, gs)
 		}
 		r, err := b.r.Clean()
 		if err != nil {
-			return nil, s.errorf(b.line, "%s", model.ErrorMessage(err))
+			return nil, rot.first.errorf("%s", model.ErrorMessage(err))
 		}
 		out[i] = r
 	}

@@ -39,49 +39,39 @@ var rosterColumns = []column{
 // The people come back in file order, without ids, phones normalised. A bad
 // row fails the whole file with "file:line: reason".
 func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]model.Person, error) {
-	s, err := openSheet(name, r, rosterColumns)
-	if err != nil {
-		return nil, err
-	}
-	var out []model.Person
-	err = s.each(func(rw row) error {
+	return parseRows(name, r, rosterColumns, "", func(rw row) (model.Person, error) {
 		var err error
 		v := rw.val
 		p := model.Person{Name: v["name"]}
 		if p.Name == "" {
-			return rw.errorf("name is empty")
+			return p, rw.errorf("name is empty")
 		}
 		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Node, err = model.ParseNodeCode(v["node"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if nodes != nil && !nodes(p.Node) {
-			return rw.errorf("node %s is not in the tower", p.Node)
+			return p, rw.errorf("node %s is not in the tower", p.Node)
 		}
 		if p.Roles, err = parseRoles(v["role"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if err := p.Validate(); err != nil {
-			return rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
-		out = append(out, p)
-		return nil
+		return p, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // parseRoles splits a role cell on ';', '；' or '、' and parses each part,

@@ -83,6 +83,76 @@ func keys(cols []column) string {
 	return strings.Join(k, ",")
 }
 
+// parseRows reads a sheet of one thing a row: parse makes each row's,
+// in file order; none, if set, refuses a sheet without rows ("name: none").
+func parseRows[T any](name string, r io.Reader, cols []column, none string, parse func(rw row) (T, error)) ([]T, error) {
+	s, err := openSheet(name, r, cols)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = s.each(func(rw row) error {
+		x, err := parse(rw)
+		if err != nil {
+			return err
+		}
+		out = append(out, x)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 && none != "" {
+		return nil, model.Errorf(model.EINVALID, "%s: %s", name, none)
+	}
+	return out, nil
+}
+
+// group is the rows of a sheet that share a key: what they build (b) and
+// their first row (its line, and its columns that later rows repeat).
+type group[B any] struct {
+	first row
+	b     B
+}
+
+// eachGroup reads a sheet whose rows are grouped by key (an area's
+// checkpoints, a rotation's groups): open builds a group from its first
+// row, fn takes every row with its group, the first included. The groups
+// come back in the order of their first rows; a sheet without rows is
+// refused ("name: no WHAT, only a header").
+func eachGroup[B any](name string, r io.Reader, cols []column, what string, key func(rw row) (string, error), open func(rw row, k string) (B, error), fn func(rw row, k string, g *group[B]) error) ([]*group[B], error) {
+	s, err := openSheet(name, r, cols)
+	if err != nil {
+		return nil, err
+	}
+	var order []*group[B]
+	by := map[string]*group[B]{}
+	err = s.each(func(rw row) error {
+		k, err := key(rw)
+		if err != nil {
+			return err
+		}
+		g := by[k]
+		if g == nil {
+			b, err := open(rw, k)
+			if err != nil {
+				return err
+			}
+			g = &group[B]{first: rw, b: b}
+			by[k] = g
+			order = append(order, g)
+		}
+		return fn(rw, k, g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return nil, model.Errorf(model.EINVALID, "%s: no %s, only a header", name, what)
+	}
+	return order, nil
+}
+
 // row is one data line: its number and its known columns, cleaned (absent
 // optional columns are "").
 type row struct {

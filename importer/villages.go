@@ -54,18 +54,13 @@ var villageColumns = []column{
 //
 // The rows come back in file order.
 func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
-	s, err := openSheet(name, r, villageColumns)
-	if err != nil {
-		return nil, err
-	}
-	var out []VillageRow
 	seen := map[model.NodeCode]int{} // village code -> line
 	type named struct {
 		name string
 		line int
 	}
 	towns := map[string]named{} // division code (town, county, city, province) -> its name and first line
-	err = s.each(func(rw row) error {
+	return parseRows(name, r, villageColumns, "no villages after the header", func(rw row) (VillageRow, error) {
 		v := rw.val
 		row := VillageRow{
 			Code: model.NodeCode(v["code"]), Name: v["name"],
@@ -76,36 +71,36 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 		}
 		switch {
 		case len(row.Code) != 12 || !model.AllDigits(string(row.Code)):
-			return rw.errorf("village code %q must be 12 digits", row.Code)
+			return row, rw.errorf("village code %q must be 12 digits", row.Code)
 		case len(row.TownCode) != 9 || !model.AllDigits(string(row.TownCode)):
-			return rw.errorf("town code %q must be 9 digits", row.TownCode)
+			return row, rw.errorf("town code %q must be 9 digits", row.TownCode)
 		case !strings.HasPrefix(string(row.Code), string(row.TownCode)):
-			return rw.errorf("village code %q is not under town code %q", row.Code, row.TownCode)
+			return row, rw.errorf("village code %q is not under town code %q", row.Code, row.TownCode)
 		case row.CountyCode != "" && (len(row.CountyCode) != 6 || !model.AllDigits(row.CountyCode)):
-			return rw.errorf("county code %q must be 6 digits", row.CountyCode)
+			return row, rw.errorf("county code %q must be 6 digits", row.CountyCode)
 		case row.CountyCode != "" && !strings.HasPrefix(string(row.TownCode), row.CountyCode):
-			return rw.errorf("town code %q is not under county code %q", row.TownCode, row.CountyCode)
+			return row, rw.errorf("town code %q is not under county code %q", row.TownCode, row.CountyCode)
 		case row.CityCode != "" && (len(row.CityCode) != 4 || !model.AllDigits(row.CityCode)):
-			return rw.errorf("city code %q must be 4 digits", row.CityCode)
+			return row, rw.errorf("city code %q must be 4 digits", row.CityCode)
 		case row.CityCode != "" && !strings.HasPrefix(string(row.TownCode), row.CityCode):
-			return rw.errorf("town code %q is not under city code %q", row.TownCode, row.CityCode)
+			return row, rw.errorf("town code %q is not under city code %q", row.TownCode, row.CityCode)
 		case row.ProvinceCode != "" && (len(row.ProvinceCode) != 2 || !model.AllDigits(row.ProvinceCode)):
-			return rw.errorf("province code %q must be 2 digits", row.ProvinceCode)
+			return row, rw.errorf("province code %q must be 2 digits", row.ProvinceCode)
 		case row.ProvinceCode != "" && !strings.HasPrefix(string(row.TownCode), row.ProvinceCode):
-			return rw.errorf("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)
+			return row, rw.errorf("town code %q is not under province code %q", row.TownCode, row.ProvinceCode)
 		case row.Name == "":
-			return rw.errorf("village %s: name is empty", row.Code)
+			return row, rw.errorf("village %s: name is empty", row.Code)
 		case row.TownName == "":
-			return rw.errorf("town %s: name is empty", row.TownCode)
+			return row, rw.errorf("town %s: name is empty", row.TownCode)
 		case row.CountyCode != "" && row.CountyName == "":
-			return rw.errorf("county %s: name is empty", row.CountyCode)
+			return row, rw.errorf("county %s: name is empty", row.CountyCode)
 		case row.CityCode != "" && row.CityName == "":
-			return rw.errorf("city %s: name is empty", row.CityCode)
+			return row, rw.errorf("city %s: name is empty", row.CityCode)
 		case row.ProvinceCode != "" && row.ProvinceName == "":
-			return rw.errorf("province %s: name is empty", row.ProvinceCode)
+			return row, rw.errorf("province %s: name is empty", row.ProvinceCode)
 		}
 		if first, dup := seen[row.Code]; dup {
-			return rw.errorf("duplicate village code %q (first on line %d)", row.Code, first)
+			return row, rw.errorf("duplicate village code %q (first on line %d)", row.Code, first)
 		}
 		seen[row.Code] = rw.line
 		for _, d := range []struct{ what, code, name string }{
@@ -116,21 +111,13 @@ func ParseVillages(name string, r io.Reader) ([]VillageRow, error) {
 				continue
 			}
 			if t, ok := towns[d.code]; ok && t.name != d.name {
-				return rw.errorf("%s %s is named %q here but %q on line %d", d.what, d.code, d.name, t.name, t.line)
+				return row, rw.errorf("%s %s is named %q here but %q on line %d", d.what, d.code, d.name, t.name, t.line)
 			} else if !ok {
 				towns[d.code] = named{d.name, rw.line}
 			}
 		}
-		out = append(out, row)
-		return nil
+		return row, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, model.Errorf(model.EINVALID, "%s: no villages after the header", name)
-	}
-	return out, nil
 }
 
 // DisplayName shortens an official village name for the screen:

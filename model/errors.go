@@ -50,54 +50,44 @@ func (e *Error) On(field string) *Error {
 	return e
 }
 
+// ofError is what err's domain error says (what of the *Error in its
+// chain), orElse's for any other error, and "" for nil.
+func ofError(err error, what func(*Error) string, orElse func(error) string) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return what(e)
+	}
+	return orElse(err)
+}
+
 // ErrorCode returns the code of err's domain error, EINTERNAL for any other
 // error and "" for nil.
 func ErrorCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
+	return ofError(err, func(e *Error) string { return e.Code }, func(error) string { return EINTERNAL })
 }
 
 // ErrorMessage returns the message to show an operator: the domain error's
 // message, or a generic line for anything else.
 func ErrorMessage(err error) string {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "internal error: " + err.Error()
+	return ofError(err, func(e *Error) string { return e.Message }, func(err error) string { return "internal error: " + err.Error() })
 }
 
 // ErrorMessageZh is ErrorMessage in Chinese where the error says it in
 // Chinese, and the English message where it does not.
 func ErrorMessageZh(err error) string {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	switch {
-	case !errors.As(err, &e):
-		return "内部错误：" + err.Error()
-	case e.MessageZh != "":
-		return e.MessageZh
-	}
-	return e.Message
+	return ofError(err, func(e *Error) string {
+		if e.MessageZh != "" {
+			return e.MessageZh
+		}
+		return e.Message
+	}, func(err error) string { return "内部错误：" + err.Error() })
 }
 
 // ErrorField returns the input field err's domain error is about, "" when
 // it names none or err is not a domain error.
 func ErrorField(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Field
-	}
-	return ""
+	return ofError(err, func(e *Error) string { return e.Field }, func(error) string { return "" })
 }

@@ -42,6 +42,7 @@ var (
 	microWorker     = model.Person{ID: 41, Name: "微网格员辛", Phone: "13800000041", Node: duxiG02M3, Roles: []model.Role{model.RoleMicroGridWorker}}
 	reservist       = model.Person{ID: 51, Name: "志愿者壬", Phone: "13800000051", Node: duxiG02, Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}
 	patroller       = model.Person{ID: 61, Name: "巡护员癸", Phone: "13800000061", Node: town, Roles: []model.Role{model.RolePatroller}}
+	otherPatroller  = model.Person{ID: 63, Name: "巡护员乙", Phone: "13800000061", Node: town, Roles: []model.Role{model.RolePatroller}}
 	liaison         = model.Person{ID: 62, Name: "联络员子", Phone: "13800000062", Node: town, Roles: []model.Role{model.RoleLiaison}}
 	contactPerson   = model.Person{ID: 71, Name: "包联人丑", Phone: "13800000071", Node: duxiUnit, Roles: []model.Role{model.RoleContactPerson}}
 	system          = model.Person{ID: model.System}

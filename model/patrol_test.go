@@ -90,14 +90,12 @@ func TestAreaClean(t *testing.T) {
 
 func TestMayPatrol(t *testing.T) {
 	a := forest()
-	other := patroller
-	other.ID = 63
 	for _, tc := range []struct {
 		who  model.Person
 		want bool
 	}{
 		{patroller, true}, {liaison, true}, {dutyOfficer, true},
-		{other, false}, {gridWorker, false}, {villageCadre, false}, {system, false},
+		{otherPatroller, false}, {gridWorker, false}, {villageCadre, false}, {system, false},
 	} {
 		assert.Equal(t, tc.want, a.MayPatrol(tc.who), tc.who.Name)
 	}
@@ -161,12 +159,10 @@ func TestPatrolCompletion(t *testing.T) {
 
 func TestPatrolRefusals(t *testing.T) {
 	a := forest()
-	other := patroller
-	other.ID, other.Name = 63, "巡护员乙"
 	running, _, err := model.StartPatrol(a, 1, patroller, nil, on29(8, 0))
 	require.NoError(t, err)
 
-	_, _, err = model.StartPatrol(a, 2, other, nil, on29(8, 5))
+	_, _, err = model.StartPatrol(a, 2, otherPatroller, nil, on29(8, 5))
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "an area assigned to someone else")
 	_, _, err = model.StartPatrol(a, 2, liaison, []model.Patrol{running}, on29(8, 5))
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "the area is being patrolled")
@@ -178,7 +174,7 @@ func TestPatrolRefusals(t *testing.T) {
 	_, _, err = model.StartPatrol(b, 2, liaison, []model.Patrol{running}, on29(8, 5))
 	assert.NoError(t, err, "the liaison covers another area")
 
-	_, _, err = running.CheckIn(a, "C1", nil, other, on29(8, 10), 1)
+	_, _, err = running.CheckIn(a, "C1", nil, otherPatroller, on29(8, 10), 1)
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "checking in on another's patrol")
 	_, _, err = running.CheckIn(a, "C1", nil, liaison, on29(8, 10), 1)
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "a check-in is the patroller's own")
@@ -186,7 +182,7 @@ func TestPatrolRefusals(t *testing.T) {
 	assert.Equal(t, "checkpoint", model.ErrorField(err))
 	_, _, err = running.CheckIn(a, "C1", &model.LatLon{Lat: 91}, patroller, on29(8, 10), 1)
 	assert.Equal(t, "location.lat", model.ErrorField(err))
-	_, _, err = running.End(a, other, on29(8, 10))
+	_, _, err = running.End(a, otherPatroller, on29(8, 10))
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 	ended, ev, err := running.End(a, liaison, on29(8, 10))
 	require.NoError(t, err, "the liaison ends a patrol left running")
@@ -533,8 +529,6 @@ func TestRates(t *testing.T) {
 
 func TestBoard(t *testing.T) {
 	a := forest()
-	other := patroller
-	other.ID, other.Name = 63, "巡护员乙"
 	run, _, err := model.StartPatrol(a, 1, patroller, nil, on29(8, 0))
 	require.NoError(t, err)
 	run, _, err = run.CheckIn(a, "C1", nil, patroller, on29(8, 30), 1)
@@ -542,7 +536,7 @@ func TestBoard(t *testing.T) {
 	b := model.BuildBoard(model.BoardInput{
 		Day: on29(11, 0), AsOf: on29(11, 0), Areas: []model.PatrolArea{a}, Patrols: []model.Patrol{run},
 		Findings:   []model.Finding{{Seq: 1, FoundAt: on29(9, 30), Status: model.FindingWaiting}, {Seq: 2, FoundAt: on29(10, 30), Status: model.FindingWaiting}},
-		Patrollers: []model.Person{patroller, other},
+		Patrollers: []model.Person{patroller, otherPatroller},
 	}, model.DefaultPatrolPolicy())
 	require.Len(t, b.Patrollers, 2)
 	assert.Equal(t, "X-0001", b.Patrollers[0].Current.ID)

@@ -13,16 +13,14 @@ import (
 // afterPane shows the after-action summary written when wartime ended.
 type afterPane struct {
 	scrollPane
-	after         model.AfterAction
-	width, height int
+	paneSize
+	after model.AfterAction
 }
 
 // afterMsg: the summary to show.
 type afterMsg struct{ after model.AfterAction }
 
 func newAfterPane(c *common) *afterPane { return &afterPane{scrollPane: scrollPane{c}} }
-
-func (a *afterPane) SetSize(w, h int) { a.width, a.height = w, h }
 
 func (a *afterPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if msg, ok := msg.(afterMsg); ok {

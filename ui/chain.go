@@ -14,13 +14,11 @@ import (
 // enter shows the queue of what waits there.
 type chainPane struct {
 	mainPane
-	cursor        int
-	width, height int
+	paneSize
+	cursor int
 }
 
 func newChainPane(c *common) *chainPane { return &chainPane{mainPane: mainPane{c}} }
-
-func (p *chainPane) SetSize(w, h int) { p.width, p.height = w, h }
 
 // chainHeight is the pane's height: the tiers, a column head and borders.
 const chainHeight = 4 + 1 + 2

@@ -55,6 +55,12 @@ func (l *listWindow) clampTo(n, height int) {
 // scrolling it by n from offset, kept within the lines.
 func scrolled(offset, n, total, height int) int { return max(min(offset+n, total-height), 0) }
 
+// paneSize is the size layout gives a pane that draws to any height (the
+// chain, the wartime chain, the after-action summary), kept as it is.
+type paneSize struct{ width, height int }
+
+func (s *paneSize) SetSize(w, h int) { s.width, s.height = w, h }
+
 // paneID is a pane of the focus ring.
 type paneID int
 

@@ -13,13 +13,11 @@ import (
 // the chain's place while wartime is active.
 type wtChainPane struct {
 	mainPane
-	fig           wtFigures
-	width, height int
+	paneSize
+	fig wtFigures
 }
 
 func newWtChainPane(c *common) *wtChainPane { return &wtChainPane{mainPane: mainPane{c}} }
-
-func (p *wtChainPane) SetSize(w, h int) { p.width, p.height = w, h }
 
 // Update counts the figures again when what they count changed.
 func (p *wtChainPane) Update(msg tea.Msg) (pane, tea.Cmd) {

@@ -20,8 +20,7 @@ import (
 )
 
 func TestBackup(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	// Some work after the demo, so the copy holds more than the demo.
 	id := e.report("--node", "330784114266-02", "--category", "fire", "--severity", "I", "--title", "仓库起火")
 	e.ok("ack", id)
@@ -68,8 +67,7 @@ func TestBackup(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	assert.Equal(t, e.db+": ok\n", e.ok("check"))
 
 	// Not a database at all.
@@ -152,8 +150,7 @@ func TestBenchConsole(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	stats := func(args ...string) result {
 		return e.raw(append(args, "--db", e.db, "stats")...)
 	}
@@ -214,8 +211,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	for _, tt := range []struct {
 		args []string
 		want []string
@@ -247,8 +243,7 @@ func TestUsageErrors(t *testing.T) {
 // binary on it: it must give up after the lock timeout with one line, not
 // hang.
 func TestLockedDatabase(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	db, err := store.Open(e.db, store.Options{})
 	require.NoError(t, err)
 	defer db.Close()
@@ -302,8 +297,7 @@ func TestBinarySmoke(t *testing.T) {
 // many of its clocks have run out, yet after every read-only command the
 // event log is as it was. The first command that acts applies the clocks.
 func TestReadCommandsDoNotWrite(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	newest := func() uint64 {
 		db, err := store.Open(e.db, store.Options{Timeout: time.Second})
 		require.NoError(t, err)

@@ -154,19 +154,17 @@ two; the figures are the median round's, and every round is printed.`,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSON(a.out, res)
-			}
-			if len(res.Rounds) > 1 {
-				for i, r := range res.Rounds {
-					fmt.Fprintf(a.out, "round %d: store %.0f/s, raw %.0f/s, ratio %.1f%%\n", i+1, r.StorePerSec, r.RawPerSec, 100*r.Ratio)
+			return a.answer(asJSON, res, func() {
+				if len(res.Rounds) > 1 {
+					for i, r := range res.Rounds {
+						fmt.Fprintf(a.out, "round %d: store %.0f/s, raw %.0f/s, ratio %.1f%%\n", i+1, r.StorePerSec, r.RawPerSec, 100*r.Ratio)
+					}
+					fmt.Fprintf(a.out, "median round:\n")
 				}
-				fmt.Fprintf(a.out, "median round:\n")
-			}
-			fmt.Fprintf(a.out, "store (durable, %d writers): %d incidents in %.2fs = %.0f/s (%.0f per commit)\n", workers, res.N, res.StoreSeconds, res.StorePerSec, res.MeanBatch)
-			fmt.Fprintf(a.out, "raw bbolt (1,000 puts/tx):   %d records in %.2fs = %.0f/s (%d-byte records)\n", res.N, res.RawSeconds, res.RawPerSec, res.RecordBytes)
-			fmt.Fprintf(a.out, "ratio: %.1f%% of the raw ceiling (goal ≥ 25%%)\n", 100*res.Ratio)
-			return nil
+				fmt.Fprintf(a.out, "store (durable, %d writers): %d incidents in %.2fs = %.0f/s (%.0f per commit)\n", workers, res.N, res.StoreSeconds, res.StorePerSec, res.MeanBatch)
+				fmt.Fprintf(a.out, "raw bbolt (1,000 puts/tx):   %d records in %.2fs = %.0f/s (%d-byte records)\n", res.N, res.RawSeconds, res.RawPerSec, res.RecordBytes)
+				fmt.Fprintf(a.out, "ratio: %.1f%% of the raw ceiling (goal ≥ 25%%)\n", 100*res.Ratio)
+			})
 		},
 	}
 	ingest.Flags().IntVar(&n, "n", 20000, "incidents to file")

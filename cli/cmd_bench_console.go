@@ -80,11 +80,7 @@ city) alone. Goals: a town seat in a 25,000-village province within 0.5 s,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSON(a.out, res)
-			}
-			a.printConsoleBench(res)
-			return nil
+			return a.answer(asJSON, res, func() { a.printConsoleBench(res) })
 		},
 	}
 	cmd.Flags().IntVar(&villages, "villages", 25_000, "villages in the file")

@@ -68,11 +68,7 @@ stderr before the figures.`,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writeJSON(a.out, res)
-			}
-			a.printFedBench(res, rate)
-			return nil
+			return a.answer(asJSON, res, func() { a.printFedBench(res, rate) })
 		},
 	}
 	f := cmd.Flags()

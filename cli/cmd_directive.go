@@ -150,15 +150,13 @@ func (a *app) printIssued(d model.Directive, j directiveJSON, names wtNames) {
 		d.Units, strings.Join(j.Targets, ","), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
 	if j.DryRun {
 		fmt.Fprintf(a.out, "dry run, nothing stored: %s would reach %s\n", d.ID, reach)
-		rows := make([][]string, len(j.UnitList))
-		for i, u := range j.UnitList {
+		tableOf(a.out, []string{"unit", "name", "on duty", "role"}, j.UnitList, func(u unitJSON) []string {
 			worker := "nobody on duty"
 			if u.Worker != "" {
 				worker = u.WorkerName + " (" + u.Worker + ")"
 			}
-			rows[i] = []string{u.Unit, u.Name, worker, string(names.workers[model.NodeCode(u.Unit)].Role)}
-		}
-		table(a.out, []string{"unit", "name", "on duty", "role"}, rows)
+			return []string{u.Unit, u.Name, worker, string(names.workers[model.NodeCode(u.Unit)].Role)}
+		})
 	} else {
 		fmt.Fprintf(a.out, "%s issued to %s\n", d.ID, reach)
 	}
@@ -282,12 +280,7 @@ func (a *app) directiveAck(cmd *cobra.Command, id string, fl unitFlags) error {
 		u, err := db.SignDirective(ctx, id, code, by)
 		return u, refused(err)
 	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
-		signer := u.SignedBy.String()
-		if u.SignedBy != model.System {
-			if p, err := db.Person(ctx, u.SignedBy); err == nil {
-				signer = p.Name + " (" + signer + ")"
-			}
-		}
+		signer := personLabel(ctx, db, u.SignedBy)
 		d, _, _ := db.Directive(ctx, id)
 		state := "signed for"
 		if was {
@@ -384,7 +377,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 // and the slowest units.
 func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names wtNames) {
 	fmt.Fprintf(a.out, "%s %s\n", d.ID, d.Text)
-	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(codes(d.Targets), ","),
+	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(model.Strings(d.Targets), ","),
 		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
 	median, worst := signTimes(s)
 	behalf := ""
@@ -393,15 +386,13 @@ func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names 
 	}
 	fmt.Fprintf(a.out, "signed %d/%d%s, done %d/%d, escalated %d; sign-for median %s, worst %s\n\n",
 		s.Signed, s.Units, behalf, s.Done, s.Units, s.Escalated, median, worst)
-	rows := make([][]string, len(s.Villages))
-	for i, v := range s.Villages {
-		rows[i] = []string{string(v.Village), names.nodes[v.Village], fmt.Sprintf("%d/%d", v.Signed, v.Units),
+	tableOf(a.out, []string{"village", "name", "signed", "done", "escalated"}, s.Villages, func(v model.VillageProgress) []string {
+		return []string{string(v.Village), names.nodes[v.Village], fmt.Sprintf("%d/%d", v.Signed, v.Units),
 			fmt.Sprintf("%d/%d", v.Done, v.Units), string(v.Escalated)}
-	}
-	table(a.out, []string{"village", "name", "signed", "done", "escalated"}, rows)
+	})
 	fmt.Fprintln(a.out)
-	rows = make([][]string, len(s.Slowest))
-	for i, u := range s.Slowest {
+	fmt.Fprintln(a.out, "slowest")
+	tableOf(a.out, []string{"unit", "name", "worker", "signed after", "done", "escalated", "resends"}, s.Slowest, func(u model.DirectiveUnit) []string {
 		after := "silent"
 		if u.Signed() {
 			after = model.FormatWait(u.SignedAt.Sub(d.IssuedAt))
@@ -413,11 +404,9 @@ func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names 
 		if w := names.workers[u.Unit]; w.Worker != 0 {
 			worker = w.WorkerName
 		}
-		rows[i] = []string{string(u.Unit), names.nodes[u.Unit], worker, after, fmt.Sprintf("%d/%d", u.Done, u.Of),
+		return []string{string(u.Unit), names.nodes[u.Unit], worker, after, fmt.Sprintf("%d/%d", u.Done, u.Of),
 			string(u.Escalated), itoa(u.Resends)}
-	}
-	fmt.Fprintln(a.out, "slowest")
-	table(a.out, []string{"unit", "name", "worker", "signed after", "done", "escalated", "resends"}, rows)
+	})
 }
 
 // printOnBehalf lists, apart, the units signed for on their behalf (代签):

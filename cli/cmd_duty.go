@@ -157,15 +157,9 @@ func (a *app) when(flag, v string) (time.Time, error) {
 }
 
 func (a *app) printShifts(shifts []model.Shift, asJSON bool) error {
-	if asJSON {
-		return writeJSON(a.out, jsonList(shifts, a.shiftJSON))
-	}
-	rows := make([][]string, len(shifts))
-	for i, s := range shifts {
-		rows[i] = []string{s.ID, string(s.Room), s.Person.String(), s.Name, a.minute(s.From), a.minute(s.To)}
-	}
-	table(a.out, []string{"ID", "ROOM", "PERSON", "NAME", "FROM", "TO"}, rows)
-	return nil
+	return printList(a, asJSON, shifts, a.shiftJSON, []string{"ID", "ROOM", "PERSON", "NAME", "FROM", "TO"}, func(s model.Shift) []string {
+		return []string{s.ID, string(s.Room), s.Person.String(), s.Name, a.minute(s.From), a.minute(s.To)}
+	})
 }
 
 func (a *app) dutyImportCmd() *cobra.Command {
@@ -307,12 +301,8 @@ func (a *app) dutyAddCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, a.shiftJSON(added[0]))
-				}
 				s := added[0]
-				fmt.Fprintf(a.out, "%s: %s %s on duty in %s from %s to %s\n", s.ID, s.Person, s.Name, s.Room, a.minute(s.From), a.minute(s.To))
-				return nil
+				return a.reply(asJSON, a.shiftJSON(s), "%s: %s %s on duty in %s from %s to %s\n", s.ID, s.Person, s.Name, s.Room, a.minute(s.From), a.minute(s.To))
 			})
 		},
 	}

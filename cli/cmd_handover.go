@@ -387,11 +387,7 @@ func changesLine(c map[model.Action]int, zh bool) string {
 }
 
 func joinCodesShort(cs []model.NodeCode, total int) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = string(c)
-	}
-	out := strings.Join(s, ", ")
+	out := strings.Join(model.Strings(cs), ", ")
 	if total > len(cs) {
 		out += fmt.Sprintf(" and %d more", total-len(cs))
 	}

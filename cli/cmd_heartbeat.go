@@ -107,11 +107,7 @@ func (a *app) heartbeatListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, out)
-				}
-				a.printWatchdogs(out, last)
-				return nil
+				return a.answer(asJSON, out, func() { a.printWatchdogs(out, last) })
 			})
 		},
 	}
@@ -147,11 +143,7 @@ func (a *app) watchdogs(ctx context.Context, db backend) ([]heartbeatJSON, []tim
 		last = append(last, h.LastAt)
 	}
 	for _, x := range pats {
-		who := ""
-		if person, err := db.Person(ctx, x.Patroller); err == nil {
-			who = person.Name
-		}
-		out = append(out, heartbeatJSON{Kind: model.SilencePatrol, Name: x.ID, Patroller: x.Patroller.String(), PatrollerName: who,
+		out = append(out, heartbeatJSON{Kind: model.SilencePatrol, Name: x.ID, Patroller: x.Patroller.String(), PatrollerName: personName(ctx, db, x.Patroller),
 			Node: string(x.Village), NodeName: names[x.Village], Every: model.ShortDuration(p.Patrol.Silence),
 			LastAt: a.ts(x.LastSeen()), State: x.WatchState(now, p.Patrol.Silence), Incident: x.Silence})
 		last = append(last, x.LastSeen())

@@ -82,15 +82,11 @@ func (a *app) parseReport(node, category, severity, title, text, source, platfor
 		return r, err
 	}
 	r.Category = strings.TrimSpace(category)
-	if source != "" {
-		if r.Source, err = model.ParseSource(source); err != nil {
-			return r, err
-		}
+	if err := optional(&r.Source, source, model.ParseSource); err != nil {
+		return r, err
 	}
-	if platform != "" {
-		if r.Platform, err = model.ParsePlatform(platform); err != nil {
-			return r, err
-		}
+	if err := optional(&r.Platform, platform, model.ParsePlatform); err != nil {
+		return r, err
 	}
 	p, err := a.cfg.Policy()
 	if err != nil {
@@ -134,23 +130,13 @@ func (a *app) incidentsCmd() *cobra.Command {
 // incidentFilter reads the flags of incidents.
 func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter, error) {
 	f := model.IncidentFilter{Open: open}
-	var err error
-	if status != "" {
-		if f.Status, err = model.ParseStatus(status); err != nil {
-			return f, err
-		}
+	if err := optional(&f.Status, status, model.ParseStatus); err != nil {
+		return f, err
 	}
-	if tier != "" {
-		if f.Tier, err = model.ParseTier(tier); err != nil {
-			return f, err
-		}
+	if err := optional(&f.Tier, tier, model.ParseTier); err != nil {
+		return f, err
 	}
-	if node != "" {
-		if f.Node, err = model.ParseNodeCode(node); err != nil {
-			return f, err
-		}
-	}
-	return f, nil
+	return f, optional(&f.Node, node, model.ParseNodeCode)
 }
 
 // listUnder is list's answer to f, a filter of what is at node or beneath
@@ -178,20 +164,15 @@ func (a *app) listIncidents(ctx context.Context, db backend, f model.IncidentFil
 	}
 	now := db.Now()
 	model.SortQueue(list, now)
-	if asJSON {
-		return writeJSON(a.out, jsonList(list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) }))
-	}
-	rows := make([][]string, len(list))
-	for i, inc := range list {
-		left := ""
-		if inc.Status.Open() {
-			left = model.FormatWait(inc.Remaining(now))
-		}
-		rows[i] = []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
-			inc.Light(now).String(), left, names[inc.Node], inc.Title}
-	}
-	table(a.out, []string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, rows)
-	return nil
+	return printList(a, asJSON, list, func(inc model.Incident) incidentJSON { return a.incidentJSON(inc, names[inc.Node], now) },
+		[]string{"sev", "id", "tier", "status", "sla", "left", "node", "title"}, func(inc model.Incident) []string {
+			left := ""
+			if inc.Status.Open() {
+				left = model.FormatWait(inc.Remaining(now))
+			}
+			return []string{inc.Severity.String(), inc.ID, string(inc.Tier), string(inc.Status),
+				inc.Light(now).String(), left, names[inc.Node], inc.Title}
+		})
 }
 
 type showJSON struct {
@@ -233,28 +214,21 @@ func (a *app) show(ctx context.Context, db backend, id string, asJSON bool) erro
 		return err
 	}
 	now := db.Now()
-	j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: make([]eventJSON, len(tl))}
-	for i, e := range tl {
-		j.Timeline[i] = a.eventJSON(e)
-	}
-	if asJSON {
-		return writeJSON(a.out, j)
-	}
-	a.printDetail(ctx, db, inc, j, now)
-	if j.Text != "" {
-		fmt.Fprintf(a.out, "\n%s\n", j.Text)
-	}
-	fmt.Fprintln(a.out)
-	rows := make([][]string, len(tl))
-	for i, e := range tl {
-		change := ""
-		if e.Before != e.After {
-			change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+	j := showJSON{incidentJSON: a.incidentJSON(inc, names[inc.Node], now), Timeline: jsonList(tl, a.eventJSON)}
+	return a.answer(asJSON, j, func() {
+		a.printDetail(ctx, db, inc, j, now)
+		if j.Text != "" {
+			fmt.Fprintf(a.out, "\n%s\n", j.Text)
 		}
-		rows[i] = []string{a.local(e.At, "01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
-	}
-	table(a.out, []string{"time", "action", "by", "change", "note"}, rows)
-	return nil
+		fmt.Fprintln(a.out)
+		tableOf(a.out, []string{"time", "action", "by", "change", "note"}, tl, func(e model.Event) []string {
+			change := ""
+			if e.Before != e.After {
+				change = fmt.Sprintf("%s/%s → %s/%s", e.Before.Tier, e.Before.Status, e.After.Tier, e.After.Status)
+			}
+			return []string{a.local(e.At, "01-02 15:04:05"), string(e.Action), e.ActorName + " (" + e.Actor.String() + ")", change, e.Note}
+		})
+	})
 }
 
 // printDetail prints an incident's fields, one a row.
@@ -270,13 +244,7 @@ func (a *app) printDetail(ctx context.Context, svc model.Service, inc model.Inci
 	if j.Department != "" {
 		kv = append(kv, []string{"department", j.Department})
 	}
-	reporter := j.Reporter
-	if inc.Reporter != model.System {
-		if p, err := svc.Person(ctx, inc.Reporter); err == nil {
-			reporter = p.Name + " (" + j.Reporter + ")"
-		}
-	}
-	kv = append(kv, []string{"reporter", reporter + " via " + j.Source}, []string{"reported", j.ReportedAt})
+	kv = append(kv, []string{"reporter", personLabel(ctx, svc, inc.Reporter) + " via " + j.Source}, []string{"reported", j.ReportedAt})
 	if inc.Supervised {
 		kv = append(kv, []string{"supervised", "yes (督办)"})
 	}
@@ -334,15 +302,11 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 	if c.Department, err = cleanFlag("--department", fl.department, false); err != nil {
 		return c, err
 	}
-	if fl.to != "" {
-		if c.To, err = model.ParseTier(fl.to); err != nil {
-			return c, err
-		}
+	if err := optional(&c.To, fl.to, model.ParseTier); err != nil {
+		return c, err
 	}
-	if fl.platform != "" {
-		if c.Platform, err = model.ParsePlatform(fl.platform); err != nil {
-			return c, err
-		}
+	if err := optional(&c.Platform, fl.platform, model.ParsePlatform); err != nil {
+		return c, err
 	}
 	if act == model.ActDispatch && c.Department == "" {
 		return c, fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")

@@ -151,19 +151,14 @@ func (a *app) keyListCmd() *cobra.Command {
 }
 
 func (a *app) printKeys(ks []model.SSHKey, names map[model.PersonID]string, asJSON bool) error {
-	if asJSON {
-		return writeJSON(a.out, jsonList(ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) }))
-	}
-	rows := make([][]string, len(ks))
-	for i, k := range ks {
-		used := "never"
-		if !k.LastUsed.IsZero() {
-			used = a.minute(k.LastUsed)
-		}
-		rows[i] = []string{k.Fingerprint, k.Person.String(), names[k.Person], k.Name, a.minute(k.Added), used}
-	}
-	table(a.out, []string{"FINGERPRINT", "PERSON", "HOLDER", "NAME", "ADDED", "LAST USED"}, rows)
-	return nil
+	return printList(a, asJSON, ks, func(k model.SSHKey) keyJSON { return a.keyJSON(k, names[k.Person]) },
+		[]string{"FINGERPRINT", "PERSON", "HOLDER", "NAME", "ADDED", "LAST USED"}, func(k model.SSHKey) []string {
+			used := "never"
+			if !k.LastUsed.IsZero() {
+				used = a.minute(k.LastUsed)
+			}
+			return []string{k.Fingerprint, k.Person.String(), names[k.Person], k.Name, a.minute(k.Added), used}
+		})
 }
 
 // keyJSON is one key in `key list --json`.

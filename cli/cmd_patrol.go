@@ -29,11 +29,17 @@ import (
 //	finding add|pass|merge|close --json, finding list --json   findingJSON, [findingJSON]
 //	rotation add --json, rotation list --json                  rotationJSON, [rotationJSON]
 
+// whereJSON is where a checkpoint stands or a check-in was made: absent
+// when unknown.
+type whereJSON struct {
+	Lat *float64 `json:"lat,omitempty"`
+	Lon *float64 `json:"lon,omitempty"`
+}
+
 type checkpointJSON struct {
-	Code string   `json:"code"`
-	Name string   `json:"name"`
-	Lat  *float64 `json:"lat,omitempty"`
-	Lon  *float64 `json:"lon,omitempty"`
+	Code string `json:"code"`
+	Name string `json:"name"`
+	whereJSON
 }
 
 type areaDayJSON struct {
@@ -60,10 +66,9 @@ type areaJSON struct {
 }
 
 type checkInJSON struct {
-	Checkpoint string   `json:"checkpoint"`
-	At         string   `json:"at"`
-	Lat        *float64 `json:"lat,omitempty"`
-	Lon        *float64 `json:"lon,omitempty"`
+	Checkpoint string `json:"checkpoint"`
+	At         string `json:"at"`
+	whereJSON
 }
 
 type patrolJSON struct {
@@ -84,24 +89,28 @@ type patrolJSON struct {
 	Silence string `json:"silence,omitempty"`
 }
 
-type kindRateJSON struct {
+// areaRateJSON is the patrol rate of a day's areas, all of them or those
+// of a kind: areas due, done, and the rate (null when none was due).
+type areaRateJSON struct {
 	AreasDue   int      `json:"areas_due"`
 	AreasDone  int      `json:"areas_done"`
 	PatrolRate *float64 `json:"patrol_rate"`
+}
+
+func areaRate(due, done int) areaRateJSON {
+	return areaRateJSON{AreasDue: due, AreasDone: done, PatrolRate: rate(done, due)}
 }
 
 // ratesJSON is patrol rates --json: exactly the fields of issue 13. A rate
 // is null when nothing was due (no area, or no finding past its triage
 // deadline).
 type ratesJSON struct {
-	Day              string                  `json:"day"`
-	AreasDue         int                     `json:"areas_due"`
-	AreasDone        int                     `json:"areas_done"`
-	PatrolRate       *float64                `json:"patrol_rate"`
+	Day string `json:"day"`
+	areaRateJSON
 	Findings         int                     `json:"findings"`
 	FindingsFollowed int                     `json:"findings_followed"`
 	FollowUpRate     *float64                `json:"follow_up_rate"`
-	ByKind           map[string]kindRateJSON `json:"by_kind"`
+	ByKind           map[string]areaRateJSON `json:"by_kind"`
 }
 
 type findingJSON struct {
@@ -153,22 +162,22 @@ func rate(n, d int) *float64 {
 
 func ratesOf(r model.PatrolRates) ratesJSON {
 	out := ratesJSON{
-		Day: r.Day.Format("2006-01-02"), AreasDue: r.Due, AreasDone: r.Done, PatrolRate: rate(r.Done, r.Due),
+		Day: r.Day.Format("2006-01-02"), areaRateJSON: areaRate(r.Due, r.Done),
 		Findings: r.Findings, FindingsFollowed: r.Followed, FollowUpRate: rate(r.Followed, r.Findings),
-		ByKind: map[string]kindRateJSON{},
+		ByKind: map[string]areaRateJSON{},
 	}
 	for k, x := range r.ByKind {
-		out.ByKind[string(k)] = kindRateJSON{AreasDue: x.Due, AreasDone: x.Done, PatrolRate: rate(x.Done, x.Due)}
+		out.ByKind[string(k)] = areaRate(x.Due, x.Done)
 	}
 	return out
 }
 
-func latLonPtrs(l *model.LatLon) (*float64, *float64) {
+func whereOf(l *model.LatLon) whereJSON {
 	if l == nil {
-		return nil, nil
+		return whereJSON{}
 	}
 	lat, lon := l.Lat, l.Lon
-	return &lat, &lon
+	return whereJSON{Lat: &lat, Lon: &lon}
 }
 
 func (a *app) patrolJSON(p model.Patrol) patrolJSON {
@@ -176,8 +185,7 @@ func (a *app) patrolJSON(p model.Patrol) patrolJSON {
 		StartedAt: a.ts(p.Started), EndedAt: a.ts(p.Ended), CompletedAt: a.ts(p.Completed),
 		Checkpoints: p.Checkpoints, Checked: p.Checked(), Complete: p.Complete(), CheckIns: []checkInJSON{}, Silence: p.Silence}
 	for _, c := range p.CheckIns {
-		lat, lon := latLonPtrs(c.Loc)
-		j.CheckIns = append(j.CheckIns, checkInJSON{Checkpoint: c.Checkpoint, At: a.ts(c.At), Lat: lat, Lon: lon})
+		j.CheckIns = append(j.CheckIns, checkInJSON{Checkpoint: c.Checkpoint, At: a.ts(c.At), whereJSON: whereOf(c.Loc)})
 	}
 	return j
 }
@@ -200,10 +208,10 @@ func (a *app) findingJSON(f model.Finding, p model.PatrolPolicy) findingJSON {
 func (a *app) rotationJSON(r model.JointRotation, rd *model.RotationDay) rotationJSON {
 	j := rotationJSON{ID: r.ID, Name: r.Name, Activity: string(r.Activity), Start: a.local(r.Start, "2006-01-02"), Every: r.Every}
 	for _, g := range r.Groups {
-		j.Groups = append(j.Groups, codes(g))
+		j.Groups = append(j.Groups, model.Strings(g))
 	}
 	if rd != nil {
-		j.Day = &rotationTodayJSON{Group: rd.Group + 1, Grids: codes(rd.Grids), Reports: rd.Reports}
+		j.Day = &rotationTodayJSON{Group: rd.Group + 1, Grids: model.Strings(rd.Grids), Reports: rd.Reports}
 		if j.Day.Grids == nil {
 			j.Day.Grids = []string{}
 		}
@@ -353,8 +361,7 @@ func (a *app) areaJSON(ad model.AreaDay, dayText string, names map[model.NodeCod
 		j.Patroller, j.PatrollerName = x.Patroller.String(), who[x.Patroller]
 	}
 	for _, c := range x.Checkpoints {
-		lat, lon := latLonPtrs(c.Loc)
-		j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, Lat: lat, Lon: lon})
+		j.Checkpoints = append(j.Checkpoints, checkpointJSON{Code: c.Code, Name: c.Name, whereJSON: whereOf(c.Loc)})
 	}
 	return j
 }
@@ -387,13 +394,9 @@ func (a *app) patrolActor(ctx context.Context, db backend, by, patrol string) (m
 	return a.actor(ctx, db, by)
 }
 
-// printPatrol prints a patrol as JSON or as one line.
 // printPatrol says what actor did to the patrol; one covering for the
 // patroller (the liaison, a duty officer) is named with whom it was for.
 func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.PersonID) error {
-	if asJSON {
-		return writeJSON(a.out, a.patrolJSON(p))
-	}
 	done := ""
 	if p.Complete() {
 		done = ", done"
@@ -402,8 +405,7 @@ func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.
 	if actor != 0 && actor != p.Patroller {
 		who = actor.String() + " for " + who
 	}
-	fmt.Fprintf(a.out, "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
-	return nil
+	return a.reply(asJSON, a.patrolJSON(p), "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
 }
 
 // patrolFlags are the flags every step of a patrol takes: who acts and
@@ -518,11 +520,7 @@ func (a *app) patrolListCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, jsonList(ps, a.patrolJSON))
-				}
-				a.printPatrols(ps)
-				return nil
+				return a.answer(asJSON, jsonList(ps, a.patrolJSON), func() { a.printPatrols(ps) })
 			})
 		},
 	}
@@ -565,8 +563,7 @@ func (a *app) patrolsOn(ctx context.Context, db backend, day time.Time, active b
 // printPatrols is patrol list's table: how far each patrol got, and
 // whether it runs, fell silent or ended.
 func (a *app) printPatrols(ps []model.Patrol) {
-	rows := make([][]string, len(ps))
-	for i, p := range ps {
+	tableOf(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, ps, func(p model.Patrol) []string {
 		ended := "running"
 		if p.Silence != "" {
 			ended = "silent " + p.Silence
@@ -578,10 +575,9 @@ func (a *app) printPatrols(ps []model.Patrol) {
 		if p.Complete() {
 			done = "yes"
 		}
-		rows[i] = []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
+		return []string{p.ID, p.Area, string(p.Kind), p.Patroller.String(), a.local(p.Started, "15:04"), ended,
 			fmt.Sprintf("%d/%d", p.Checked(), p.Checkpoints), done}
-	}
-	table(a.out, []string{"patrol", "area", "kind", "patroller", "started", "ended", "checked", "done"}, rows)
+	})
 }
 
 func (a *app) patrolRatesCmd() *cobra.Command {
@@ -599,11 +595,7 @@ due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
-				if fl.asJSON {
-					return writeJSON(a.out, ratesOf(b.Rates))
-				}
-				a.printRates(b.Rates)
-				return nil
+				return a.answer(fl.asJSON, ratesOf(b.Rates), func() { a.printRates(b.Rates) })
 			})
 		},
 	}
@@ -648,9 +640,6 @@ func (a *app) findingCmd() *cobra.Command {
 
 // printFinding prints a finding as JSON or as one line.
 func (a *app) printFinding(f model.Finding, p model.Policy, asJSON bool) error {
-	if asJSON {
-		return writeJSON(a.out, a.findingJSON(f, p.Patrol))
-	}
 	line := fmt.Sprintf("%s %s (%s, %s)", f.ID, f.Status, f.Area, f.Category)
 	switch {
 	case f.Incident != "":
@@ -658,8 +647,7 @@ func (a *app) printFinding(f model.Finding, p model.Policy, asJSON bool) error {
 	case f.Reason != "":
 		line += ": " + f.Reason
 	}
-	fmt.Fprintln(a.out, line)
-	return nil
+	return a.reply(asJSON, a.findingJSON(f, p.Patrol), "%s\n", line)
 }
 
 func (a *app) findingAddCmd() *cobra.Command {
@@ -716,23 +704,18 @@ func (a *app) findingListCmd() *cobra.Command {
 				}
 				model.SortDesk(fs)
 				p := db.Policy()
-				if asJSON {
-					return writeJSON(a.out, jsonList(fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) }))
-				}
 				now := db.Now()
-				rows := make([][]string, len(fs))
-				for i, f := range fs {
-					what := string(f.Status)
-					switch {
-					case f.Incident != "":
-						what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
-					case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
-						what += " (past the triage deadline)"
-					}
-					rows[i] = []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
-				}
-				table(a.out, []string{"finding", "found", "area", "category", "by", "text", "status"}, rows)
-				return nil
+				return printList(a, asJSON, fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) },
+					[]string{"finding", "found", "area", "category", "by", "text", "status"}, func(f model.Finding) []string {
+						what := string(f.Status)
+						switch {
+						case f.Incident != "":
+							what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
+						case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
+							what += " (past the triage deadline)"
+						}
+						return []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
+					})
 			})
 		},
 	}
@@ -779,11 +762,8 @@ func (a *app) findingPassCmd() *cobra.Command {
 				if err != nil {
 					return refused(err)
 				}
-				if asJSON {
-					return a.printFinding(f, db.Policy(), true)
-				}
-				fmt.Fprintf(a.out, "%s passed on as %s (%s, %s, %s, %s)\n", f.ID, inc.ID, inc.Node, inc.Category, inc.Severity, inc.Tier)
-				return nil
+				return a.reply(asJSON, a.findingJSON(f, db.Policy().Patrol), "%s passed on as %s (%s, %s, %s, %s)\n",
+					f.ID, inc.ID, inc.Node, inc.Category, inc.Severity, inc.Tier)
 			})
 		},
 	}
@@ -926,23 +906,14 @@ func (a *app) rotationListCmd() *cobra.Command {
 // printRotations are the rotations of the day, each with its group on
 // duty.
 func (a *app) printRotations(rds []model.RotationDay, asJSON bool) error {
-	if asJSON {
-		out := make([]rotationJSON, len(rds))
-		for i := range rds {
-			out[i] = a.rotationJSON(rds[i].Rotation, &rds[i])
-		}
-		return writeJSON(a.out, out)
-	}
-	rows := make([][]string, len(rds))
-	for i, rd := range rds {
-		group := "-"
-		if rd.Group >= 0 {
-			group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(codes(rd.Grids), ","))
-		}
-		rows[i] = []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
-	}
-	table(a.out, []string{"rotation", "name", "activity", "on duty", "reports"}, rows)
-	return nil
+	return printList(a, asJSON, rds, func(rd model.RotationDay) rotationJSON { return a.rotationJSON(rd.Rotation, &rd) },
+		[]string{"rotation", "name", "activity", "on duty", "reports"}, func(rd model.RotationDay) []string {
+			group := "-"
+			if rd.Group >= 0 {
+				group = fmt.Sprintf("%d of %d: %s", rd.Group+1, len(rd.Rotation.Groups), strings.Join(model.Strings(rd.Grids), ","))
+			}
+			return []string{rd.Rotation.ID, rd.Rotation.Name, string(rd.Rotation.Activity), group, itoa(rd.Reports)}
+		})
 }
 
 func (a *app) rotationReportCmd() *cobra.Command {

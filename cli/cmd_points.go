@@ -176,13 +176,11 @@ func (a *app) pointsRanking(ctx context.Context, db backend, m model.Month, node
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.out, v.json())
-	}
-	a.printPointsHead(v)
-	a.printPeoplePoints(v)
-	a.printTeams(v)
-	return nil
+	return a.answer(asJSON, v.json(), func() {
+		a.printPointsHead(v)
+		a.printPeoplePoints(v)
+		a.printTeams(v)
+	})
 }
 
 // json is the ranking as points --json prints it.
@@ -195,7 +193,7 @@ func (v pointsView) json() pointsJSON {
 	}
 	for i, x := range p.People {
 		j.People = append(j.People, personPointsJSON{Rank: i + 1, Person: x.Person.String(), Name: x.Name, Node: string(x.Node),
-			NodeName: v.names[x.Node], Roles: roleNames(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
+			NodeName: v.names[x.Node], Roles: model.Strings(x.Roles), Points: x.By, Total: x.Total, Redeemed: x.Redeemed,
 			Balance: x.Balance, Eligible: benefitKeys(p, x.Balance, false)})
 	}
 	return j
@@ -232,7 +230,7 @@ func (a *app) printPeoplePoints(v pointsView) {
 	header = append(header, "total", "redeemed", "balance")
 	var rows [][]string
 	for i, x := range p.People {
-		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(roleNames(x.Roles), ",")}
+		row := []string{strconv.Itoa(i + 1), x.Person.String(), x.Name, v.names[x.Node], strings.Join(model.Strings(x.Roles), ",")}
 		for _, k := range keys {
 			row = append(row, points(x.By[k]))
 		}
@@ -383,16 +381,12 @@ func (a *app) redeemCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, struct {
-						Event   eventJSON `json:"event"`
-						Benefit string    `json:"benefit"`
-						Points  int       `json:"points"`
-						Balance int       `json:"balance"`
-					}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance})
-				}
-				fmt.Fprintf(a.out, "%s\n", r.Event.Note)
-				return nil
+				return a.reply(asJSON, struct {
+					Event   eventJSON `json:"event"`
+					Benefit string    `json:"benefit"`
+					Points  int       `json:"points"`
+					Balance int       `json:"balance"`
+				}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance}, "%s\n", r.Event.Note)
 			})
 		},
 	}

@@ -343,22 +343,16 @@ func (a *app) tokenListCmd() *cobra.Command {
 }
 
 func (a *app) printTokens(toks []model.TokenInfo, names map[model.PersonID]string, asJSON bool) error {
-	if asJSON {
-		return writeJSON(a.out, jsonList(toks, func(t model.TokenInfo) tokenJSON {
-			return tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
-				Issued: a.local(t.Issued, time.RFC3339), Revoked: a.ts(t.Revoked), Live: t.Revoked.IsZero()}
-		}))
-	}
-	rows := make([][]string, len(toks))
-	for i, t := range toks {
+	return printList(a, asJSON, toks, func(t model.TokenInfo) tokenJSON {
+		return tokenJSON{Prefix: t.Prefix, Person: t.Person.String(), Name: names[t.Person],
+			Issued: a.local(t.Issued, time.RFC3339), Revoked: a.ts(t.Revoked), Live: t.Revoked.IsZero()}
+	}, []string{"TOKEN", "PERSON", "NAME", "ISSUED", "STATE"}, func(t model.TokenInfo) []string {
 		state := "live"
 		if !t.Revoked.IsZero() {
 			state = "revoked " + a.minute(t.Revoked)
 		}
-		rows[i] = []string{t.Prefix + "…", t.Person.String(), names[t.Person], a.minute(t.Issued), state}
-	}
-	table(a.out, []string{"TOKEN", "PERSON", "NAME", "ISSUED", "STATE"}, rows)
-	return nil
+		return []string{t.Prefix + "…", t.Person.String(), names[t.Person], a.minute(t.Issued), state}
+	})
 }
 
 type tokenJSON struct {

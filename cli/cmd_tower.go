@@ -500,19 +500,11 @@ func (a *app) peopleCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f model.PeopleFilter
-			if node != "" {
-				c, err := model.ParseNodeCode(node)
-				if err != nil {
-					return usageError{err}
-				}
-				f.Node = c
+			if err := optional(&f.Node, node, model.ParseNodeCode); err != nil {
+				return usageError{err}
 			}
-			if role != "" {
-				r, err := model.ParseRole(role)
-				if err != nil {
-					return usageError{err}
-				}
-				f.Role = r
+			if err := optional(&f.Role, role, model.ParseRole); err != nil {
+				return usageError{err}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				return a.people(ctx, db, f, asJSON)
@@ -530,19 +522,14 @@ func (a *app) people(ctx context.Context, db backend, f model.PeopleFilter, asJS
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return writeJSON(a.out, jsonList(people, func(p model.Person) personJSON { return personJSONOf(p, names[p.Node]) }))
-	}
-	rows := make([][]string, len(people))
-	for i, p := range people {
-		duty := ""
-		if p.OnDuty {
-			duty = "on duty"
-		}
-		rows[i] = []string{p.ID.String(), p.Name, strings.Join(roleNames(p.Roles), ","), string(p.Node), names[p.Node], p.Phone, duty}
-	}
-	table(a.out, []string{"id", "name", "roles", "node", "node name", "phone", "duty"}, rows)
-	return nil
+	return printList(a, asJSON, people, func(p model.Person) personJSON { return personJSONOf(p, names[p.Node]) },
+		[]string{"id", "name", "roles", "node", "node name", "phone", "duty"}, func(p model.Person) []string {
+			duty := ""
+			if p.OnDuty {
+				duty = "on duty"
+			}
+			return []string{p.ID.String(), p.Name, strings.Join(model.Strings(p.Roles), ","), string(p.Node), names[p.Node], p.Phone, duty}
+		})
 }
 
 // nodeName is one node's display name (see nodeNames), "" if unknown.

@@ -186,7 +186,7 @@ func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string, 
 	case 1:
 		return towns[0], nil
 	}
-	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(codes(towns), 20))}
+	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(model.Strings(towns), 20))}
 }
 
 // townsOf lists the towns at or under root ("" the whole file), opening
@@ -500,7 +500,7 @@ func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error 
 		what: func(context.Context, backend) (string, error) {
 			act := st.Active
 			return fmt.Sprintf("would end %s (%s, scope %s, since %s, %d drafted reserves)", act.ID, act.Reason,
-				strings.Join(codes(act.Scope), ","), a.minute(act.Since), len(st.Drafts)), nil
+				strings.Join(model.Strings(act.Scope), ","), a.minute(act.Since), len(st.Drafts)), nil
 		},
 		question: "End wartime?",
 		act: func(ctx context.Context, db backend) error {
@@ -525,12 +525,8 @@ full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var scope model.NodeCode
-			if town != "" {
-				c, err := model.ParseNodeCode(town)
-				if err != nil {
-					return usageError{flagError("--town", err)}
-				}
-				scope = c
+			if err := optional(&scope, town, model.ParseNodeCode); err != nil {
+				return usageError{flagError("--town", err)}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				return a.wartimeStatus(ctx, db, scope, asJSON)
@@ -583,29 +579,22 @@ func statusTowns(st model.WartimeStatus, scope model.NodeCode) []model.NodeCode 
 
 // draftedNames are the names of the reserves drafted in the activation.
 func draftedNames(ctx context.Context, db backend, st model.WartimeStatus) map[model.PersonID]string {
-	drafted := map[model.PersonID]string{}
-	if st.Active.Active() {
-		for _, d := range st.Drafts {
-			if p, err := db.Person(ctx, d.Person); err == nil {
-				drafted[d.Person] = p.Name
-			}
-		}
+	if !st.Active.Active() {
+		return nil
 	}
-	return drafted
+	return holderNames(ctx, db, st.Drafts, func(d model.Draft) model.PersonID { return d.Person })
 }
 
 // printWartimeTowns is one line per town in wartime.
 func (a *app) printWartimeTowns(towns []model.Activation, names map[model.NodeCode]string) {
-	rows := make([][]string, len(towns))
-	for i, act := range towns {
+	tableOf(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, towns, func(act model.Activation) []string {
 		var scope []string
 		for _, c := range act.Scope {
 			scope = append(scope, string(c)+" "+names[c])
 		}
-		rows[i] = []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
+		return []string{act.ID, kindOf(act), a.minute(act.Since), strings.Join(scope, ", "),
 			fmt.Sprint(act.MicroGrids)}
-	}
-	table(a.out, []string{"wartime", "kind", "since", "scope", "micro-grids"}, rows)
+	})
 }
 
 // printWartime is the one activation in full: since when, the scope, the
@@ -687,7 +676,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 	if !act.Active() {
 		end = a.minute(act.Ended)
 	}
-	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(codes(act.Scope), ","),
+	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(model.Strings(act.Scope), ","),
 		a.minute(act.Since), end, model.FormatWait(x.Duration))
 	fmt.Fprintf(a.out, "%d villages, %d micro-grids, %d households\n", act.Villages, act.MicroGrids, act.Households)
 	fmt.Fprintf(a.out, "incidents opened %d, resolved %d; person-times %d; reserves drafted %d\n",
@@ -697,12 +686,10 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 		return nil
 	}
 	fmt.Fprintln(a.out)
-	rows := make([][]string, len(x.Directives))
-	for i, s := range x.Directives {
+	tableOf(a.out, []string{"directive", "signed", "done", "sign p50", "sign max", "escalated", "text"}, x.Directives, func(s model.DirectiveSummary) []string {
 		median, worst := signTimes(s)
-		rows[i] = []string{s.ID, fmt.Sprintf("%d/%d", s.Signed, s.Units), fmt.Sprintf("%d/%d", s.Done, s.Units),
+		return []string{s.ID, fmt.Sprintf("%d/%d", s.Signed, s.Units), fmt.Sprintf("%d/%d", s.Done, s.Units),
 			median, worst, itoa(s.Escalated), s.Text}
-	}
-	table(a.out, []string{"directive", "signed", "done", "sign p50", "sign max", "escalated", "text"}, rows)
+	})
 	return nil
 }

@@ -18,8 +18,7 @@ import (
 // week-long pass-ons) count. Then one more escalation and two more
 // pass-ons.
 func TestStatsHasTheFigures(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	before := e.stats().Incidents
 	assert.Zero(t, before.EscalationsLastHour)
 	assert.Zero(t, before.PassOnReports)
@@ -41,8 +40,7 @@ func TestStatsHasTheFigures(t *testing.T) {
 // TestNoteCommand: gridcmd note adds the operator's words to the timeline
 // and changes nothing else; closed incidents take notes too.
 func TestNoteCommand(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var inc incidentJSON
 	e.okJSON(&inc, "report", "--node", string(demo.ArticleGrid), "--category", "traffic", "--severity", "II", "--title", "货物撒落", "--json")
 	out := e.ok("note", inc.ID, "已联系交警，", "20分钟到")
@@ -63,8 +61,7 @@ func TestNoteCommand(t *testing.T) {
 // TestReserveRelease: a drafted reserve goes home again, the micro-grid a
 // gap again; releasing one not drafted is refused.
 func TestReserveRelease(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.ok("wartime", "on", "--reason", "epidemic", "--scope", "town", "--yes")
 	gap := e.wartimeStatus().GapUnits[0]
 	reserve := e.people("--role", "reserve", "--node", gap[:12])[0]
@@ -85,8 +82,7 @@ func TestReserveRelease(t *testing.T) {
 // the console shows them, within the operator's town; an ambiguous name
 // lists its candidates. The deadline takes a clock time.
 func TestNamesForNodes(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var inc incidentJSON
 	e.okJSON(&inc, "report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "货物撒落", "--json")
 	assert.Equal(t, string(demo.ArticleGrid), inc.Node)

@@ -23,8 +23,7 @@ import (
 // the lock; the field API stays off. q asks before the console lets go of
 // the file, and y quits.
 func TestConsoleServesTheLocalAPI(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	master, tty := openPty(t)
 	ws := [4]uint16{40, 120, 0, 0} // rows, columns: the console's usual size
 	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {

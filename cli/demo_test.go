@@ -42,8 +42,7 @@ func TestInitDemoFigures(t *testing.T) {
 }
 
 func TestStatsJSONShape(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var m map[string]any
 	e.okJSON(&m, "stats", "--json")
 	assert.ElementsMatch(t, []string{"provinces", "cities", "counties", "towns", "villages", "grids", "micro_grids", "household_units", "households", "people", "incidents"}, keys(m))
@@ -69,8 +68,7 @@ func keys(m map[string]any) []string {
 }
 
 func TestInitRefusesADatabaseWithData(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	before := e.stats()
 	people := e.ok("people", "--json")
 
@@ -142,8 +140,7 @@ func TestDemoIsDeterministic(t *testing.T) {
 }
 
 func TestTower(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 
 	var top []*towerJSON
 	e.okJSON(&top, "tower", "--json")
@@ -192,8 +189,7 @@ func TestTower(t *testing.T) {
 }
 
 func TestPeople(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 
 	officers := e.people("--role", "duty_officer")
 	require.Len(t, officers, 6)
@@ -251,8 +247,7 @@ func TestNoDatabaseYet(t *testing.T) {
 // init --demo builds beside the target and renames: nothing else is left
 // in the folder, and the target is only there once complete.
 func TestInitDemoLeavesNoTempFile(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	entries, err := os.ReadDir(e.dir)
 	require.NoError(t, err)
 	var names []string

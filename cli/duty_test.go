@@ -67,8 +67,7 @@ func (e *env) endPatrolsOf(person string) {
 
 // The demo's week of shifts, looked at as it stood at the demo's night.
 func TestDutyNowOnTheDemo(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var rooms []dutyNowJSON
 	e.okJSON(&rooms, "duty", "now", "--at", "2026-11-29 03:10", "--json")
 	require.Len(t, rooms, 28, "the town room and 27 village rooms")
@@ -100,8 +99,7 @@ func TestDutyNowOnTheDemo(t *testing.T) {
 // incoming officer signs for it, the sheet shown as text, JSON and
 // Markdown.
 func TestShiftChangeFromTheCommandLine(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	now := minuteNow()
 	change := now.Add(20 * time.Minute)
 	out := e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(change))
@@ -218,8 +216,7 @@ func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
 // A gateway added, heard through its heartbeats (the API's, not here) and
 // listed; and a schedule imported from CSV.
 func TestHeartbeatAndDutyImport(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	out := e.ok("heartbeat", "add", "gw-duxi", "--every", "10m", "--node", "330784114266-02")
 	assert.Contains(t, out, "watching gw-duxi at 330784114266-02")
 	fails(t, e.run("heartbeat", "add", "gw-duxi", "--every", "10m", "--node", "330784114266-02"), cli.ExitRefused, "watched already")
@@ -252,8 +249,7 @@ func TestHeartbeatAndDutyImport(t *testing.T) {
 
 // The events of a period, with names, as CSV and JSON; nothing is written.
 func TestTimelineExport(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var evs []map[string]any
 	e.okJSON(&evs, "timeline", "export", "--from", "2026-11-29 02:00", "--to", "2026-11-29 03:10", "--format", "json")
 	require.NotEmpty(t, evs)
@@ -290,8 +286,7 @@ func TestTimelineExport(t *testing.T) {
 // running server, and a gateway posts its heartbeat to it.
 func TestDutyGoesThroughARunningServer(t *testing.T) {
 	testkit.SkipShort(t, "starts a server process")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	srv := e.startServer()
 	now := minuteNow()
 	change := now.Add(10 * time.Minute)

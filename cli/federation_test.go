@@ -84,8 +84,7 @@ func TestFederationStatusWithoutANode(t *testing.T) {
 }
 
 func TestHubWantsItsTowns(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	fails(t, e.run("hub", "--addr", "127.0.0.1:0"), cli.ExitUsage, "federation.towns")
 }
 
@@ -109,8 +108,7 @@ func TestBenchFederationJSONHasExactlyTheIssuesFields(t *testing.T) {
 // no API listening for a moment (a report taken then would be filed by a
 // town with no node), no "serving" line, one line naming what is wrong.
 func TestServeRefusesABadFederationBeforeServing(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
 	e.setConfig(`  hub: ""`, `  hub: "nats://127.0.0.1:1"`)
 	e.setConfig(`  nkey_seed: ""`, `  nkey_seed: "`+e.path("missing.nk")+`"`)
@@ -152,8 +150,7 @@ func TestHubsOperatorIsNotAFederatedTownsOfficer(t *testing.T) {
 // "linked to" a hub it cannot reach.
 func TestServeSaysWhenTheHubDoesNotAnswer(t *testing.T) {
 	testkit.SkipShort(t, "starts gridcmd serve with its federation node")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	seed := e.path("town.nk")
 	e.ok("federation", "key", "--out", seed)
 	e.setConfig("  enabled: false\n  # This town's code", "  enabled: true\n  # This town's code")
@@ -168,8 +165,7 @@ func TestServeSaysWhenTheHubDoesNotAnswer(t *testing.T) {
 // A town whose hub answers and knows its key says it is linked.
 func TestServeSaysLinkedWhenTheHubAnswers(t *testing.T) {
 	testkit.SkipShort(t, "starts a hub and gridcmd serve with its federation node")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	seed := e.path("town.nk")
 	pub := strings.TrimSpace(e.ok("federation", "key", "--out", seed))
 	hub, err := federation.StartHub(context.Background(), federation.HubConfig{

@@ -31,6 +31,20 @@ func missing(command string, flags ...required) error {
 // blank is whether a flag's value is empty or only spaces.
 func blank(v string) bool { return strings.TrimSpace(v) == "" }
 
+// optional reads a flag that may be left out: v parsed into *dst, or
+// nothing when v is empty (*dst keeps its value).
+func optional[T any](dst *T, v string, parse func(string) (T, error)) error {
+	if v == "" {
+		return nil
+	}
+	x, err := parse(v)
+	if err != nil {
+		return err
+	}
+	*dst = x
+	return nil
+}
+
 // flagError is the domain's refusal of a flag's value, named by the flag:
 // "--note: at most 500 characters".
 func flagError(flag string, err error) error {

@@ -20,8 +20,7 @@ import (
 // directory or (as root) a device node at FILE is refused, with or without
 // --force, naming what it is, and stays as it was.
 func TestBackupRefusesWhatIsNotARegularFile(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	kinds := map[string]string{}
 	fifo := e.path("fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
@@ -71,8 +70,7 @@ func (e *env) bin(args ...string) result {
 // and serve included (bbolt panicked on it, exit 2 with a goroutine dump),
 // and is not written.
 func TestTruncatedDatabaseIsOneLine(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	fi, err := os.Stat(e.db)
 	require.NoError(t, err)
 	require.Greater(t, fi.Size(), int64(100000))
@@ -136,8 +134,7 @@ func TestOnlyInitMakesADatabase(t *testing.T) {
 // (The tests run as root, which ignores 0400; the shared lock is what
 // shows the open is read-only.)
 func TestLookingOpensReadOnly(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	id := e.incidents("--open")[0].ID
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
 	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
@@ -171,8 +168,7 @@ func TestLookingOpensReadOnly(t *testing.T) {
 // directive progress: --of at most the unit's households, --done not down
 // without --note.
 func TestDirectiveProgressBounds(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
 	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
 	unit := "330784114266-02-01" // 69 households
@@ -192,8 +188,7 @@ func TestDirectiveProgressBounds(t *testing.T) {
 // shown apart by directive show (text and --json), and not in its sign-for
 // times.
 func TestDirectiveSignOnBehalf(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
 	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
 	unit := "330784114266-02-01"

@@ -119,6 +119,17 @@ func personName(ctx context.Context, svc personGetter, id model.PersonID) string
 	return ""
 }
 
+// personLabel is "name (id)", or the id alone for model.System or someone
+// not on the roster.
+func personLabel(ctx context.Context, svc personGetter, id model.PersonID) string {
+	if id != model.System {
+		if p, err := svc.Person(ctx, id); err == nil {
+			return p.Name + " (" + id.String() + ")"
+		}
+	}
+	return id.String()
+}
+
 // holderNames are the names of the people who hold xs (holder of each),
 // each looked up once.
 func holderNames[T any](ctx context.Context, svc personGetter, xs []T, holder func(T) model.PersonID) map[model.PersonID]string {

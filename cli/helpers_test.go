@@ -147,6 +147,15 @@ func fails(t *testing.T, r result, code int, want ...string) {
 	}
 }
 
+// demoEnv is newEnv with the demo of seed 1 in its database, the town
+// most tests start from.
+func demoEnv(t *testing.T) *env {
+	t.Helper()
+	e := newEnv(t)
+	e.initDemo(1)
+	return e
+}
+
 // initDemo fills the test's database with the demo for seed at demoAt.
 func (e *env) initDemo(seed int) {
 	e.t.Helper()

@@ -138,8 +138,7 @@ func TestImportVillagesBadFiles(t *testing.T) {
 }
 
 func TestImportRoster(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	before := e.stats()
 	grid := string(demo.ArticleGrid)
 
@@ -186,8 +185,7 @@ func TestImportRoster(t *testing.T) {
 }
 
 func TestImportRosterBadFiles(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	before := e.stats().People
 	grid := string(demo.ArticleGrid)
 	const head = "name,phone,role,node\n"

@@ -41,8 +41,7 @@ func actions(tl []eventJSON) []string {
 const otherGrid = "330784114266-01"
 
 func TestReport(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	worker := e.personAt(string(demo.ArticleGrid), "grid_worker_ft")
 
 	id := e.report("--node", string(demo.ArticleGrid), "--category", "traffic", "--severity", "III",
@@ -78,8 +77,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestReportRefusals(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	node := string(demo.ArticleGrid)
 
 	r := e.run("report")
@@ -115,8 +113,7 @@ func TestReportRefusals(t *testing.T) {
 }
 
 func TestReportStoresCleanText(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	id := e.report("--node", string(demo.ArticleGrid), "--category", "hazard", "--severity", "III",
 		"--title", "\x1b]0;pwned\x07\x1b[2J标题",
 		"--text", "第一行\x1b[31m红\x1b[0m\n第二行\x1b]8;;http://evil\x07链接\x1b]8;;\x07\r")
@@ -142,8 +139,7 @@ func TestReportStoresCleanText(t *testing.T) {
 }
 
 func TestIncidentsList(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	all := e.incidents()
 	require.Len(t, all, 40)
 	st := e.stats()
@@ -211,8 +207,7 @@ func (e *env) articleCase() incidentJSON {
 }
 
 func TestArticleCaseWalk(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	leader := e.personAt(string(demo.ArticleGrid), "grid_leader")
 
 	inc := e.articleCase()
@@ -272,8 +267,7 @@ func TestArticleCaseWalk(t *testing.T) {
 }
 
 func TestFreshReportWalk(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	grid := string(demo.ArticleGrid)
 	worker := e.personAt(grid, "grid_worker_ft")
 	leader := e.personAt(grid, "grid_leader")
@@ -340,8 +334,7 @@ func TestFreshReportWalk(t *testing.T) {
 }
 
 func TestActionIDs(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	for _, verb := range []string{"ack", "escalate", "resolve", "close", "reopen", "show"} {
 		t.Run(verb, func(t *testing.T) {
 			fails(t, e.run(verb, "HJ-20261129-9999"), cli.ExitRefused, "no incident HJ-20261129-9999")

@@ -136,18 +136,9 @@ func (a *app) eventJSON(e model.Event) eventJSON {
 	return j
 }
 
-// roleNames are the roles' keys ("grid_leader").
-func roleNames(rs []model.Role) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
-	}
-	return out
-}
-
 func personJSONOf(p model.Person, nodeName string) personJSON {
 	return personJSON{ID: p.ID.String(), Name: p.Name, Phone: p.Phone, Node: string(p.Node), NodeName: nodeName,
-		Roles: roleNames(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang}
+		Roles: model.Strings(p.Roles), Reserve: string(p.Reserve), OnDuty: p.OnDuty, Lang: p.Lang}
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -184,12 +175,38 @@ func table(w io.Writer, header []string, rows [][]string) {
 	}
 }
 
-// reply is a command's answer: v as JSON with --json, else the line that
-// format makes of args.
-func (a *app) reply(asJSON bool, v any, format string, args ...any) error {
+// tableOf is table with a row of each of xs, in order, that row makes.
+func tableOf[T any](w io.Writer, header []string, xs []T, row func(T) []string) {
+	rows := make([][]string, len(xs))
+	for i, x := range xs {
+		rows[i] = row(x)
+	}
+	table(w, header, rows)
+}
+
+// printList is a list command's answer: with --json the list of toJSON of
+// each of xs (jsonList), else the table of header and a row of each
+// (tableOf).
+func printList[T, J any](a *app, asJSON bool, xs []T, toJSON func(T) J, header []string, row func(T) []string) error {
+	if asJSON {
+		return writeJSON(a.out, jsonList(xs, toJSON))
+	}
+	tableOf(a.out, header, xs, row)
+	return nil
+}
+
+// answer is a command's answer: v as JSON with --json, else what text
+// prints.
+func (a *app) answer(asJSON bool, v any, text func()) error {
 	if asJSON {
 		return writeJSON(a.out, v)
 	}
-	fmt.Fprintf(a.out, format, args...)
+	text()
 	return nil
+}
+
+// reply is answer with one line of text, the line that format makes of
+// args.
+func (a *app) reply(asJSON bool, v any, format string, args ...any) error {
+	return a.answer(asJSON, v, func() { fmt.Fprintf(a.out, format, args...) })
 }

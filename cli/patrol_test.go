@@ -16,8 +16,7 @@ import (
 // area imported, a patrol started, checked in and ended; findings added,
 // passed on, merged and closed; the rates moving as they are.
 func TestPatrolCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	csv := e.write("areas.csv", "编码,名称,类型,所在村,频次,巡护员,检查点,检查点名称,纬度,经度\n"+
 		"p-t-01,渎溪试点林,山林,渎溪村,每日,P7,C1,山脚,28.93,120.08\n"+
 		"P-T-01,,,,,,C2,防火道,,\n"+
@@ -148,8 +147,7 @@ func TestPatrolCommands(t *testing.T) {
 }
 
 func TestRotationCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var list []map[string]any
 	e.okJSON(&list, "rotation", "list", "--json")
 	require.Len(t, list, 3, "the demo's three rotations")
@@ -195,8 +193,7 @@ func TestRotationCommands(t *testing.T) {
 // TestFindingLocationJSON: where a finding was made reads in --json as the
 // field API takes it, {"lat","lon"}.
 func TestFindingLocationJSON(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var f map[string]any
 	e.okJSON(&f, "finding", "add", "--area", "P-266-CZ", "--category", "ecology", "--text", "溪边倾倒垃圾",
 		"--lat", "28.93", "--lon", "120.08", "--by", "P16", "--json")
@@ -212,8 +209,7 @@ func TestFindingLocationJSON(t *testing.T) {
 // the test runs: each of the 62 areas due then is late, none done; the
 // day before, nothing was due.
 func TestMissedAreas(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var areas []map[string]any
 	e.okJSON(&areas, "patrol", "areas", "--day", "2026-11-29", "--late", "--json")
 	require.Len(t, areas, 62, "64 areas, less the two weekly reservoirs not yet due")
@@ -233,8 +229,7 @@ func TestMissedAreas(t *testing.T) {
 // The three steps of a patrol (start, checkin, end) read a refusal alike:
 // one of the rules, or an area or patrol not found, exits 2; bad input 1.
 func TestPatrolStepsRefuseAlike(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	id := e.startPilotPatrol()
 	for _, c := range []struct {
 		args []string

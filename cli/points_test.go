@@ -54,8 +54,7 @@ func (p pointsOut) of(id string) (total, balance int, by map[string]int) {
 // TestPointsCommands: the ranking, manual entries by a person with the
 // right, a redemption never below zero, rebuild, check, the scorecards.
 func TestPointsCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	p := e.points("--month", "2026-11")
 	assert.Equal(t, "2026-11", p.Month)
 	require.Len(t, p.Indicators, 10)
@@ -171,8 +170,7 @@ func TestPointsCommands(t *testing.T) {
 
 // TestInvalidCommand closes an open report as invalid, with a note.
 func TestInvalidCommand(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	var incs []incidentJSON
 	e.okJSON(&incs, "incidents", "--json", "--status", "reported")
 	require.NotEmpty(t, incs)

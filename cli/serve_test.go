@@ -144,8 +144,7 @@ type crashReporter struct {
 }
 
 func TestTokenCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	id := e.personAt("330784114266-02", "grid_leader")
 	tok := strings.TrimSpace(e.ok("token", "issue", "--person", id))
 	assert.Regexp(t, `^gc_[A-Za-z0-9_-]{43}$`, tok)
@@ -182,8 +181,7 @@ func TestTokenCommands(t *testing.T) {
 // SIGTERM stops it cleanly, removing the local credential file.
 func TestServeTokensAndGracefulStop(t *testing.T) {
 	testkit.SkipShort(t, "starts a server process")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	id := e.personAt("330784114266-02", "grid_leader")
 	srv := e.startServer()
 	fi, err := os.Stat(e.db + ".api")
@@ -226,8 +224,7 @@ func TestCrashRecovery(t *testing.T) {
 		rounds  = 10
 		clients = 6
 	)
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	reps := e.issueTokens(clients)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 5))
 
@@ -342,8 +339,7 @@ func TestCrashRecovery(t *testing.T) {
 // server does on its own file while it goes on writing.
 func TestCommandsGoThroughARunningServer(t *testing.T) {
 	testkit.SkipShort(t, "starts a server process")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	srv := e.startServer()
 
 	st := e.stats()

@@ -39,8 +39,7 @@ type keyJSON struct {
 }
 
 func TestKeyCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	officer := e.personAt("330784114", "duty_officer")
 	signer, pub := e.sshKey("officer")
 	e.ok("key", "add", "--person", officer, "--file", pub)
@@ -113,8 +112,7 @@ func withoutClock(t *testing.T, s string) any {
 // command line prints, as the key's person's room sees it, and /metrics
 // counts them.
 func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	officer := e.personAt("330784114", "duty_officer")
 	cadre := e.personAt("330784114266", "village_cadre")
 	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")

@@ -21,8 +21,7 @@ import (
 // on the database itself.
 func TestStaleLocalFileAfterSIGKILL(t *testing.T) {
 	testkit.SkipShort(t, "starts and kills server processes")
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	local := api.LocalPath(e.db)
 
 	// (b) a fake on the freed port.
@@ -64,8 +63,7 @@ func TestStaleLocalFileAfterSIGKILL(t *testing.T) {
 // file, and the fake never sees the credential or a call. A file whose
 // process is gone is not even tried.
 func TestStaleLocalFileWhileTheDatabaseIsHeld(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	local := api.LocalPath(e.db)
 	fake := testkit.NewFake(t, testkit.Listen(t, "127.0.0.1:0"))
 	_, cleanup, err := api.WriteLocal(e.db, fake.Addr) // this process's pid: alive

@@ -123,16 +123,8 @@ type afterActionJSON struct {
 	ReservesDrafted   int             `json:"reserves_drafted"`
 }
 
-func codes(cs []model.NodeCode) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = string(c)
-	}
-	return out
-}
-
 func (a *app) activationJSON(x model.Activation) activationJSON {
-	return activationJSON{ID: x.ID, Reason: string(x.Reason), Scope: codes(x.Scope), Drill: x.Drill, Note: x.Note,
+	return activationJSON{ID: x.ID, Reason: string(x.Reason), Scope: model.Strings(x.Scope), Drill: x.Drill, Note: x.Note,
 		Since: a.ts(x.Since), Ended: a.ts(x.Ended), By: x.By.String(), Villages: x.Villages,
 		MicroGrids: x.MicroGrids, Households: x.Households}
 }
@@ -178,7 +170,7 @@ func (a *app) unitJSON(u model.DirectiveUnit, n wtNames) unitJSON {
 }
 
 func (a *app) directiveJSON(d model.Directive, s model.DirectiveSummary, n wtNames) directiveJSON {
-	j := directiveJSON{ID: s.ID, Text: s.Text, Targets: codes(d.Targets), IssuedAt: a.ts(d.IssuedAt),
+	j := directiveJSON{ID: s.ID, Text: s.Text, Targets: model.Strings(d.Targets), IssuedAt: a.ts(d.IssuedAt),
 		SignBy: a.ts(d.SignBy), Deadline: a.ts(d.Deadline), Units: s.Units, Signed: s.Signed, Done: s.Done,
 		Escalated: s.Escalated, OnBehalf: s.OnBehalf, SignMedianSeconds: int64(s.SignMedian / time.Second),
 		SignWorstSeconds: int64(s.SignWorst / time.Second), Villages: []villageJSON{}, Slowest: []unitJSON{}}

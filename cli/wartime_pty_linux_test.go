@@ -53,8 +53,7 @@ func ptyStdin(t *testing.T, answer string) {
 }
 
 func TestWartimeConfirmsAtATerminal(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 
 	ptyStdin(t, "n\n")
 	r := e.run("wartime", "on", "--reason", "typhoon", "--scope", "town")

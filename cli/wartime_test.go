@@ -73,8 +73,7 @@ func gapCodes() []string {
 var onLine = regexp.MustCompile(`^W-0001 wartime typhoon active since [0-9-]{10} [0-9:]{5}: 27 villages, 232 micro-grids \(226 staffed, 6 gaps\), [0-9]+ households\n$`)
 
 func TestWartimeOnStatusOff(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 
 	// Peacetime.
 	assert.Equal(t, "peacetime: no wartime is active\n", e.ok("wartime", "status"))
@@ -156,8 +155,7 @@ func TestWartimeOnStatusOff(t *testing.T) {
 }
 
 func TestWartimeRefusals(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	pipeStdin(t, "y\n") // not a terminal: even a "y" there confirms nothing
 
 	fails(t, e.run("wartime", "off", "--yes"), cli.ExitRefused, "no wartime is active")
@@ -195,8 +193,7 @@ func TestWartimeRefusals(t *testing.T) {
 }
 
 func TestDirectiveCommands(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
 
 	// A dry run lists the receivers and the units with nobody on duty, and
@@ -304,8 +301,7 @@ func TestDirectiveCommands(t *testing.T) {
 }
 
 func TestReserveDraft(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	e.ok("wartime", "on", "--reason", "epidemic", "--scope", "town", "--yes")
 	gap := e.wartimeStatus().GapUnits[0] // 330784114200-01-03
 	village := gap[:12]
@@ -441,8 +437,7 @@ func TestNamesWithinTheSeat(t *testing.T) {
 // directive progress --note goes through a running server too: the local
 // API carries the note, and the server applies the same bounds.
 func TestProgressNoteThroughAServer(t *testing.T) {
-	e := newEnv(t)
-	e.initDemo(1)
+	e := demoEnv(t)
 	srv := e.startServer()
 	defer srv.kill()
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")

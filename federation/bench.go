@@ -27,6 +27,8 @@ type BenchTown struct {
 	Commander model.FedCommander
 	File      func(ctx context.Context) error
 	LastSeq   func(ctx context.Context) (uint64, error)
+	// LastCommit is the store's clock of its writer (TownConfig.LastCommit).
+	LastCommit func() time.Time
 }
 
 // BenchConfig is the bench's run.
@@ -55,11 +57,16 @@ type BenchResult struct {
 	IntakeRatio    float64 `json:"intake_ratio"`
 
 	// For the text output.
-	P50ms                 float64   `json:"-"`
-	LatencySamples        int       `json:"-"`
-	CutSeconds            float64   `json:"-"`
-	IntakeOn, IntakeOff   float64   `json:"-"` // events/s, medians
-	RoundsOn, RoundsOff   []float64 `json:"-"`
+	P50ms               float64   `json:"-"`
+	LatencySamples      int       `json:"-"`
+	CutSeconds          float64   `json:"-"`
+	IntakeOn, IntakeOff float64   `json:"-"` // events/s, medians
+	RoundsOn, RoundsOff []float64 `json:"-"`
+	// Drains: per side with the node, seconds from the side's end until
+	// the hub had applied all it filed (the uplink gives way to a burst and
+	// catches up after it).
+	Drains                []float64 `json:"-"`
+	Drain                 float64   `json:"-"` // their median
 	CutEvents, HubApplied int       `json:"-"`
 }
 
@@ -207,7 +214,7 @@ func (b *bench) startTown(ctx context.Context, i int) (*Town, error) {
 	return StartTown(ctx, TownConfig{
 		Town: t.Code, StoreDir: filepath.Join(b.cfg.Dir, "town-"+string(t.Code)),
 		HubURL: "nats://" + b.listen, NkeySeed: b.seeds[i],
-		Outbox: t.Outbox, Commander: t.Commander,
+		Outbox: t.Outbox, Commander: t.Commander, LastCommit: t.LastCommit,
 		Reconnect: 250 * time.Millisecond, Logf: b.cfg.Logf,
 	})
 }
@@ -448,31 +455,28 @@ func fileN(ctx context.Context, t BenchTown, n, w int) error {
 
 // intake times the first town's durable intake with its node running
 // (publishing, the link up, the hub applying) and without, in rounds of
-// one of each back to back; the ratio is the median round's. Before each
+// one of each back to back, the first of the two taking turns (on, off;
+// off, on; ...), so that a drift over the run (the file growing, the disk
+// warming) favours neither; the ratio is the median round's. Before each
 // side the town's node and the hub are let go quiet (the node restarted
 // has published what was filed without it, the hub has applied all), so
 // neither side pays for the other's work.
 func (b *bench) intake(ctx context.Context, res *BenchResult) error {
 	t := b.cfg.Towns[0]
 	var ratios []float64
-	for range b.cfg.Rounds {
-		if err := b.quiet(ctx, t); err != nil {
-			return err
+	for round := range b.cfg.Rounds {
+		var on, off float64
+		var err error
+		if round%2 == 0 {
+			if on, err = b.intakeOn(ctx, t, res); err == nil {
+				off, err = b.intakeOff(ctx, t)
+			}
+		} else {
+			if off, err = b.intakeOff(ctx, t); err == nil {
+				on, err = b.intakeOn(ctx, t, res)
+			}
 		}
-		on, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
 		if err != nil {
-			return err
-		}
-		if err := b.quiet(ctx, t); err != nil {
-			return err
-		}
-		b.nodes[0].Close()
-		b.nodes[0] = nil
-		off, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
-		if err != nil {
-			return err
-		}
-		if b.nodes[0], err = b.startTown(ctx, 0); err != nil {
 			return err
 		}
 		res.RoundsOn, res.RoundsOff = append(res.RoundsOn, on), append(res.RoundsOff, off)
@@ -486,7 +490,43 @@ func (b *bench) intake(ctx context.Context, res *BenchResult) error {
 		}
 	}
 	res.IntakeRatio = mid
+	res.Drain = median(res.Drains)
 	return nil
+}
+
+// intakeOn times a side with the town's node running, once the hub has
+// applied the town's whole log, and then how long the hub takes to have
+// what the side filed (res.Drains).
+func (b *bench) intakeOn(ctx context.Context, t BenchTown, res *BenchResult) (float64, error) {
+	if err := b.quiet(ctx, t); err != nil {
+		return 0, err
+	}
+	on, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
+	if err != nil {
+		return 0, err
+	}
+	ended := time.Now()
+	if err := b.quiet(ctx, t); err != nil {
+		return 0, err
+	}
+	res.Drains = append(res.Drains, time.Since(ended).Seconds())
+	return on, nil
+}
+
+// intakeOff times a side with the town's node stopped (once the hub has
+// applied the town's whole log), and starts the node again after it.
+func (b *bench) intakeOff(ctx context.Context, t BenchTown) (float64, error) {
+	if err := b.quiet(ctx, t); err != nil {
+		return 0, err
+	}
+	b.nodes[0].Close()
+	b.nodes[0] = nil
+	off, err := timeFiling(ctx, t, b.cfg.Intake, b.cfg.Workers)
+	if err != nil {
+		return 0, err
+	}
+	b.nodes[0], err = b.startTown(ctx, 0)
+	return off, err
 }
 
 // timeFiling times n reports in t from workers goroutines, after the

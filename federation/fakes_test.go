@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"gridcmd/model"
 )
@@ -55,11 +57,16 @@ func (l *memLog) setCursor(seq uint64) error {
 type memOutbox struct {
 	memLog
 	town model.NodeCode
+	last atomic.Int64 // when add last committed (Unix ns)
 }
+
+// lastCommit is the store's LastCommit: when add last ran.
+func (o *memOutbox) lastCommit() time.Time { return time.Unix(0, o.last.Load()) }
 
 func (o *memOutbox) add(n int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer o.last.Store(time.Now().UnixNano())
 	for range n {
 		o.push(o.town, func(seq uint64) []byte { return fmt.Appendf(nil, `{"town":%q,"seq":%d}`, o.town, seq) })
 	}

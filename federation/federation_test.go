@@ -74,16 +74,17 @@ func (c *county) url() string {
 func (c *county) town(as, key model.NodeCode, out *memOutbox, cmd model.FedCommander) *Town {
 	c.t.Helper()
 	tn, err := StartTown(context.Background(), TownConfig{
-		Town:      as,
-		StoreDir:  filepath.Join(c.dir, "town-"+string(as)),
-		HubURL:    c.url(),
-		NkeySeed:  c.seeds[key],
-		TLS:       TLSFiles{CA: c.tls.CA},
-		Outbox:    out,
-		Commander: cmd,
-		Poll:      20 * time.Millisecond,
-		Reconnect: 100 * time.Millisecond,
-		Logf:      testLog(c.t, string(as)),
+		Town:       as,
+		StoreDir:   filepath.Join(c.dir, "town-"+string(as)),
+		HubURL:     c.url(),
+		NkeySeed:   c.seeds[key],
+		TLS:        TLSFiles{CA: c.tls.CA},
+		Outbox:     out,
+		Commander:  cmd,
+		LastCommit: out.lastCommit,
+		Poll:       20 * time.Millisecond,
+		Reconnect:  100 * time.Millisecond,
+		Logf:       testLog(c.t, string(as)),
 	})
 	require.NoError(c.t, err)
 	c.t.Cleanup(func() { tn.Close() })

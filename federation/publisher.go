@@ -18,7 +18,9 @@ const (
 	cursorEvery  = time.Second           // the durable cursor is written at most this often
 	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
 	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
-	yieldFactor  = 9                     // the publisher rests this many times a batch's time after it
+	yieldFactor  = 9                     // while the town files, the publisher rests this many times a batch's time after it
+	settle       = 20 * time.Millisecond // the town's writer counts as busy while it committed within this long
+	giveWayMost  = time.Second           // a busy writer holds a batch back at most this long
 )
 
 // publisher moves an outbox's records into a stream of the same server:
@@ -36,6 +38,7 @@ type publisher struct {
 	subject   func(model.FedRecord) string
 	wake      <-chan struct{}
 	poll      time.Duration
+	busy      func() time.Time // when the town's writer last committed (nil: the uplink does not give way)
 	now       func() time.Time
 	logf      func(string, ...any)
 
@@ -106,14 +109,17 @@ func (p *publisher) run(ctx context.Context) {
 	defer tick.Stop()
 	for {
 		for {
+			if !p.giveWay(ctx) {
+				return
+			}
 			began := time.Now()
 			n, err := p.publishOnce(ctx)
-			// Yield to the town's intake: rest nine times as long as the
-			// batch took, so the uplink (and what it sets going in the
-			// servers) takes at most a tenth of the time and a burst of
-			// reports is not slowed by its own publishing (the uplink lags
-			// during the burst and catches up after).
-			if n > 0 && !sleep(ctx, yieldFactor*time.Since(began)) {
+			// Yield to the town's intake while it files: a batch during
+			// which the writer committed is followed by a rest nine times
+			// as long, so the uplink (and what it sets going in the
+			// servers) takes at most a tenth of the time during a burst of
+			// reports. With the writer quiet the backlog goes at once.
+			if n > 0 && p.filing(began) && !sleep(ctx, yieldFactor*time.Since(began)) {
 				return
 			}
 			if err != nil {
@@ -143,6 +149,33 @@ func (p *publisher) run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// giveWay holds the next batch back while the town's writer is busy (it
+// committed within the last settle), for at most giveWayMost: the reports
+// of a burst are filed first and their uplink follows when the burst
+// pauses, or one batch a giveWayMost while it does not (a town filing more
+// than publishBatch reports a second, for longer than a moment, falls
+// behind and catches up after). False when ctx ended.
+func (p *publisher) giveWay(ctx context.Context) bool {
+	if p.busy == nil {
+		return true
+	}
+	limit := time.Now().Add(giveWayMost)
+	for {
+		quiet, left := time.Since(p.busy()), time.Until(limit)
+		if quiet >= settle || left <= 0 {
+			return true
+		}
+		if !sleep(ctx, min(settle-quiet, left)) {
+			return false
+		}
+	}
+}
+
+// filing: the town's writer committed since t (always, without the clock).
+func (p *publisher) filing(t time.Time) bool {
+	return p.busy == nil || !p.busy().Before(t)
 }
 
 // publishOnce publishes the next batch and waits for its acks; the

@@ -423,23 +423,63 @@ func TestFedApplyFeedsTheHubsSubscribers(t *testing.T) {
 	}
 }
 
-func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
-	tw, incs := busyTown(t)
-	hub := newHub(t, tw)
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
-	_, err = hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784115", Level: model.LevelTown, Name: "象珠镇"}}, model.System, "")
+// hubOwnReport files the county's own report on a town of its own tower
+// (象珠镇, imported into the hub's file).
+func hubOwnReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
+	t.Helper()
+	_, err := hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784115", Level: model.LevelTown, Name: "象珠镇"}}, model.System, "")
 	require.NoError(t, err)
 	ps, err := hub.ImportPeople(tw.ctx, []model.Person{{Name: "象珠值班", Phone: "13900000002", Node: "330784115",
 		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
 	require.NoError(t, err)
-	own, err := hub.Report(tw.ctx, model.Report{Node: "330784115", Category: "traffic", Severity: model.SeverityIII,
+	return hub.Report(tw.ctx, model.Report{Node: "330784115", Category: "traffic", Severity: model.SeverityIII,
 		Title: "县里自己的事", Reporter: ps[0].ID})
+}
+
+func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
+	tw, incs := busyTown(t)
+	opts := testOptions(tw.clock)
+	opts.Prefix = "YK"
+	hub, err := Open(filepath.Join(t.TempDir(), "county.db"), opts)
 	require.NoError(t, err)
-	assert.Equal(t, "HJ-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
+	t.Cleanup(func() { _ = hub.Close() })
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	own, err := hubOwnReport(t, tw, hub)
+	require.NoError(t, err)
+	assert.Equal(t, "YK-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
 	x, err := hub.Incident(tw.ctx, incs[2].ID)
 	require.NoError(t, err)
 	assert.Equal(t, incs[2].Title, x.Title)
+
+	// Huajie's next report (HJ-20261129-0004 at home) still comes in.
+	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	got, err := hub.Incident(tw.ctx, next.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "又一起", got.Title)
+	requireClean(t, hub)
+}
+
+// A hub whose own prefix a town holds (the town came while the hub had no
+// incidents of its own) refuses its own reports under it: the town's next
+// id would be the same, and the hub would refuse the town's.
+func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	_, err = hubOwnReport(t, tw, hub)
+	requireCode(t, err, model.ECONFLICT, "HJ-", "town_prefix")
+	requireZh(t, err, "HJ-", "town_prefix")
+
+	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
+	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err, "the town's next report applies")
+	got, err := hub.Incident(tw.ctx, next.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "又一起", got.Title)
 	requireClean(t, hub)
 }
 

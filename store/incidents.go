@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -120,11 +121,35 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err := checkDayFree(tx, date, n); err != nil {
 			return "", err
 		}
+		if err := ownPrefixFree(tx, prefix); err != nil {
+			return "", err
+		}
 		t.date, t.n, t.dirty, t.prefix = date, n, false, prefix+"-"+date+"-"
 	}
 	t.n++
 	t.dirty = true
 	return incidentID(t.prefix, t.n), nil
+}
+
+// ownPrefixFree refuses the file's own incident ids under a prefix that
+// a town federated here holds (a hub's file, whose prefix a town claimed
+// while the hub had no incidents of its own): the town's next ids would be
+// the same numbers, and the hub refuses a taken id (fed_apply), which
+// would hold that town's records up. Once per transaction and day; a
+// town's file has no federated towns.
+func ownPrefixFree(tx *bolt.Tx, prefix string) error {
+	return tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
+		var r fedTownRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("fed_towns/%s: %w", k, err)
+		}
+		if r.Prefix != prefix {
+			return nil
+		}
+		return model.Errorf(model.ECONFLICT,
+			"incident ids %s-… are town %s's in this file (federated here): give this file's own reports another prefix (town_prefix in the config, say YK)", prefix, k).
+			Zh("%s-… 开头的事件编号在本文件中属于联网的镇街 %s：请为本文件自己的上报另设前缀（配置中的 town_prefix，例如 YK）", prefix, k)
+	})
 }
 
 // checkDayFree makes sure no incident id of the day is numbered past n, the

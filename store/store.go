@@ -60,11 +60,12 @@ type DB struct {
 	stopped chan struct{} // closed when the writer has drained and exited
 
 	// The writer goroutine's alone:
-	wc        writerCache  // people and nodes, across transactions
-	wt        txState      // what the requests of one transaction share
-	batch     []*request   // the requests of the current transaction
-	commits   atomic.Int64 // transactions committed by the writer
-	committed atomic.Int64 // requests they carried
+	wc         writerCache  // people and nodes, across transactions
+	wt         txState      // what the requests of one transaction share
+	batch      []*request   // the requests of the current transaction
+	commits    atomic.Int64 // transactions committed by the writer
+	committed  atomic.Int64 // requests they carried
+	lastCommit atomic.Int64 // when the writer last committed (Unix ns; 0: not yet)
 
 	pts pointsState // the points' rules, set at Open (loadPoints)
 

@@ -195,6 +195,7 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 		waiting := len(s.queue)
 		s.commits.Add(1)
 		s.committed.Add(int64(len(pending)))
+		s.lastCommit.Store(time.Now().UnixNano())
 		if s.publish(func() model.Batch { return batchOf(pending, changed) }) {
 			changed.handOver()
 		}
@@ -401,6 +402,16 @@ func putEvents(bs txBuckets, evs []model.Event) error {
 		}
 	}
 	return nil
+}
+
+// LastCommit is when the writer last committed a transaction (zero: not
+// since the file opened). The federation's uplink reads it to give way to
+// a burst of reports (federation.TownConfig.LastCommit).
+func (s *DB) LastCommit() time.Time {
+	if ns := s.lastCommit.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
 }
 
 // subscription is a live feed of committed batches.

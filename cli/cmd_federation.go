@@ -52,16 +52,16 @@ func (a *app) startTownNode(ctx context.Context, db *store.DB, log *slog.Logger)
 		return nil, err
 	}
 	node, err := federation.StartTown(ctx, federation.TownConfig{
-		Town:       town,
-		StoreDir:   a.fedStoreDir(),
-		HubURL:     f.Hub,
-		NkeySeed:   f.NkeySeed,
-		Creds:      f.Credentials,
-		TLS:        a.fedTLS(),
-		Outbox:     db,
-		Commander:  db,
-		LastCommit: db.LastCommit,
-		Logf:       logfOf(log),
+		Town:      town,
+		StoreDir:  a.fedStoreDir(),
+		HubURL:    f.Hub,
+		NkeySeed:  f.NkeySeed,
+		Creds:     f.Credentials,
+		TLS:       a.fedTLS(),
+		Outbox:    db,
+		Commander: db,
+		LastBurst: db.LastBurst,
+		Logf:      logfOf(log),
 	})
 	if err != nil {
 		return nil, fedErr(err)

@@ -128,7 +128,7 @@ func Defaults() map[string]any {
 		"operator":          "",
 		"wartime_factor":    p.WartimeFactor,
 		"wartime.sign_for":  p.SignFor.String(),
-		"wartime.roles":     roleNames(p.RoleCycle),
+		"wartime.roles":     model.Strings(p.RoleCycle),
 		"ui.ambiguous_wide": false,
 		"ui.ascii":          false,
 		"ui.bell":           true,
@@ -167,14 +167,6 @@ func Defaults() map[string]any {
 		}
 	}
 	return d
-}
-
-func roleNames(rs []model.WartimeRole) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
-	}
-	return out
 }
 
 // Load is LoadWarn with warnings to the process's standard error.

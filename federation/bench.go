@@ -27,8 +27,8 @@ type BenchTown struct {
 	Commander model.FedCommander
 	File      func(ctx context.Context) error
 	LastSeq   func(ctx context.Context) (uint64, error)
-	// LastCommit is the store's clock of its writer (TownConfig.LastCommit).
-	LastCommit func() time.Time
+	// LastBurst is the store's burst clock (TownConfig.LastBurst).
+	LastBurst func() time.Time
 }
 
 // BenchConfig is the bench's run.
@@ -60,7 +60,7 @@ type BenchResult struct {
 	P50ms               float64   `json:"-"`
 	LatencySamples      int       `json:"-"`
 	CutSeconds          float64   `json:"-"`
-	IntakeOn, IntakeOff float64   `json:"-"` // events/s, medians
+	IntakeOn, IntakeOff float64   `json:"-"` // events/s, the medians of each side's rounds
 	RoundsOn, RoundsOff []float64 `json:"-"`
 	// Drains: per side with the node, seconds from the side's end until
 	// the hub had applied all it filed (the uplink gives way to a burst and
@@ -214,7 +214,7 @@ func (b *bench) startTown(ctx context.Context, i int) (*Town, error) {
 	return StartTown(ctx, TownConfig{
 		Town: t.Code, StoreDir: filepath.Join(b.cfg.Dir, "town-"+string(t.Code)),
 		HubURL: "nats://" + b.listen, NkeySeed: b.seeds[i],
-		Outbox: t.Outbox, Commander: t.Commander, LastCommit: t.LastCommit,
+		Outbox: t.Outbox, Commander: t.Commander, LastBurst: t.LastBurst,
 		Reconnect: 250 * time.Millisecond, Logf: b.cfg.Logf,
 	})
 }
@@ -457,7 +457,8 @@ func fileN(ctx context.Context, t BenchTown, n, w int) error {
 // (publishing, the link up, the hub applying) and without, in rounds of
 // one of each back to back, the first of the two taking turns (on, off;
 // off, on; ...), so that a drift over the run (the file growing, the disk
-// warming) favours neither; the ratio is the median round's. Before each
+// warming) favours neither when the rounds are even in number (the
+// default); the ratio is the median of the rounds' ratios. Before each
 // side the town's node and the hub are let go quiet (the node restarted
 // has published what was filed without it, the hub has applied all), so
 // neither side pays for the other's work.
@@ -483,13 +484,8 @@ func (b *bench) intake(ctx context.Context, res *BenchResult) error {
 		ratios = append(ratios, on/off)
 		b.say("intake round %d of %d: %.0f events/s with the node, %.0f without (%.2f)", len(ratios), b.cfg.Rounds, on, off, on/off)
 	}
-	mid := median(ratios)
-	for i, r := range ratios {
-		if r == mid {
-			res.IntakeOn, res.IntakeOff = res.RoundsOn[i], res.RoundsOff[i]
-		}
-	}
-	res.IntakeRatio = mid
+	res.IntakeRatio = median(ratios)
+	res.IntakeOn, res.IntakeOff = median(res.RoundsOn), median(res.RoundsOff)
 	res.Drain = median(res.Drains)
 	return nil
 }
@@ -565,13 +561,19 @@ func (b *bench) quiet(ctx context.Context, t BenchTown) error {
 	}
 }
 
+// median is the middle of xs, or the mean of the two middle ones (an even
+// count: the upper one alone would favour the larger).
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
 	s := slices.Clone(xs)
 	sort.Float64s(s)
-	return s[len(s)/2]
+	n := len(s)
+	if n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[n/2]
 }
 
 func writeFile0600(name string, b []byte) error {

@@ -57,16 +57,24 @@ func (l *memLog) setCursor(seq uint64) error {
 type memOutbox struct {
 	memLog
 	town model.NodeCode
-	last atomic.Int64 // when add last committed (Unix ns)
+	last atomic.Int64 // when add last committed a burst (Unix ns; 0: never)
 }
 
-// lastCommit is the store's LastCommit: when add last ran.
-func (o *memOutbox) lastCommit() time.Time { return time.Unix(0, o.last.Load()) }
+// lastBurst is the store's LastBurst: when add last added burstBatch (8)
+// records or more at once.
+func (o *memOutbox) lastBurst() time.Time {
+	if ns := o.last.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
+}
 
 func (o *memOutbox) add(n int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	defer o.last.Store(time.Now().UnixNano())
+	if n >= 8 {
+		defer o.last.Store(time.Now().UnixNano())
+	}
 	for range n {
 		o.push(o.town, func(seq uint64) []byte { return fmt.Appendf(nil, `{"town":%q,"seq":%d}`, o.town, seq) })
 	}

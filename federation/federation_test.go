@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/internal/testkit"
@@ -74,17 +75,17 @@ func (c *county) url() string {
 func (c *county) town(as, key model.NodeCode, out *memOutbox, cmd model.FedCommander) *Town {
 	c.t.Helper()
 	tn, err := StartTown(context.Background(), TownConfig{
-		Town:       as,
-		StoreDir:   filepath.Join(c.dir, "town-"+string(as)),
-		HubURL:     c.url(),
-		NkeySeed:   c.seeds[key],
-		TLS:        TLSFiles{CA: c.tls.CA},
-		Outbox:     out,
-		Commander:  cmd,
-		LastCommit: out.lastCommit,
-		Poll:       20 * time.Millisecond,
-		Reconnect:  100 * time.Millisecond,
-		Logf:       testLog(c.t, string(as)),
+		Town:      as,
+		StoreDir:  filepath.Join(c.dir, "town-"+string(as)),
+		HubURL:    c.url(),
+		NkeySeed:  c.seeds[key],
+		TLS:       TLSFiles{CA: c.tls.CA},
+		Outbox:    out,
+		Commander: cmd,
+		LastBurst: out.lastBurst,
+		Poll:      20 * time.Millisecond,
+		Reconnect: 100 * time.Millisecond,
+		Logf:      testLog(c.t, string(as)),
 	})
 	require.NoError(c.t, err)
 	c.t.Cleanup(func() { tn.Close() })
@@ -152,6 +153,28 @@ func TestHubDownTownKeepsPublishingThenCatchesUpOnce(t *testing.T) {
 	require.Zero(t, c.rm.Doubles())
 	require.Zero(t, c.rm.Gaps())
 	require.EqualValues(t, 2100, hubStreamCount(t, h, "T1"))
+}
+
+// During a burst of reports the uplink holds its batches back (a second
+// each at the most) and sends the backlog once the burst ends.
+func TestUplinkHoldsBackDuringABurstAndCatchesUpAfter(t *testing.T) {
+	c := newCounty(t, "T1")
+	c.startHub()
+	o, tn := c.publishT1(10)
+	// A burst until further notice: after its first transaction the
+	// writer's last burst one reads as still to come, so it never looks
+	// over (the publisher reads 20 ms and more after the add).
+	o.add(2000)
+	o.last.Store(time.Now().Add(time.Hour).UnixNano())
+	tn.Notify()
+	time.Sleep(700 * time.Millisecond)
+	assert.LessOrEqual(t, tn.pub.at.Load(), uint64(10+publishBatch), "the uplink went on during the burst")
+	assert.Less(t, c.rm.Applied("T1"), uint64(2010))
+
+	o.last.Store(time.Now().UnixNano()) // the burst ends
+	waitApplied(t, c.rm, "T1", 2010, 10*time.Second)
+	require.Zero(t, c.rm.Doubles())
+	require.Zero(t, c.rm.Gaps())
 }
 
 // A town that died after its stream took records and before its cursor

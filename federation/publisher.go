@@ -19,8 +19,8 @@ const (
 	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
 	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
 	yieldFactor  = 9                     // while the town files, the publisher rests this many times a batch's time after it
-	settle       = 20 * time.Millisecond // the town's writer counts as busy while it committed within this long
-	giveWayMost  = time.Second           // a busy writer holds a batch back at most this long
+	settle       = 20 * time.Millisecond // a burst lasts while the writer committed a burst's transaction within this long
+	giveWayMost  = time.Second           // a burst holds a batch back at most this long
 )
 
 // publisher moves an outbox's records into a stream of the same server:
@@ -38,7 +38,7 @@ type publisher struct {
 	subject   func(model.FedRecord) string
 	wake      <-chan struct{}
 	poll      time.Duration
-	busy      func() time.Time // when the town's writer last committed (nil: the uplink does not give way)
+	busy      func() time.Time // when the town's writer last committed a burst's transaction (nil: the uplink does not give way)
 	now       func() time.Time
 	logf      func(string, ...any)
 
@@ -114,11 +114,11 @@ func (p *publisher) run(ctx context.Context) {
 			}
 			began := time.Now()
 			n, err := p.publishOnce(ctx)
-			// Yield to the town's intake while it files: a batch during
-			// which the writer committed is followed by a rest nine times
-			// as long, so the uplink (and what it sets going in the
-			// servers) takes at most a tenth of the time during a burst of
-			// reports. With the writer quiet the backlog goes at once.
+			// Yield to a burst of reports: a batch during which the
+			// writer committed a burst's transaction is followed by a rest
+			// nine times as long, so the uplink (and what it sets going in
+			// the servers) takes at most a tenth of the time during it.
+			// Without a burst the backlog goes at once.
 			if n > 0 && p.filing(began) && !sleep(ctx, yieldFactor*time.Since(began)) {
 				return
 			}
@@ -151,12 +151,14 @@ func (p *publisher) run(ctx context.Context) {
 	}
 }
 
-// giveWay holds the next batch back while the town's writer is busy (it
-// committed within the last settle), for at most giveWayMost: the reports
-// of a burst are filed first and their uplink follows when the burst
-// pauses, or one batch a giveWayMost while it does not (a town filing more
-// than publishBatch reports a second, for longer than a moment, falls
-// behind and catches up after). False when ctx ended.
+// giveWay holds the next batch back during a burst of reports (the town's
+// writer committed a burst's transaction, many reports at once, within the
+// last settle), for at most giveWayMost: the burst is filed first and its
+// uplink follows when the burst pauses, or one batch a giveWayMost while it
+// does not (a burst longer than a moment falls behind by what it files
+// beyond publishBatch a second, and catches up after). At everyday rates a
+// commit carries a report or two, which is no burst: nothing waits. False
+// when ctx ended.
 func (p *publisher) giveWay(ctx context.Context) bool {
 	if p.busy == nil {
 		return true
@@ -173,7 +175,8 @@ func (p *publisher) giveWay(ctx context.Context) bool {
 	}
 }
 
-// filing: the town's writer committed since t (always, without the clock).
+// filing: the town's writer committed a burst's transaction since t
+// (always, without the clock).
 func (p *publisher) filing(t time.Time) bool {
 	return p.busy == nil || !p.busy().Before(t)
 }

@@ -28,10 +28,10 @@ type TownConfig struct {
 	Outbox    model.FedOutbox    // the committed log and its cursor
 	Commander model.FedCommander // applies the hub's commands (nil: no downlink)
 
-	// LastCommit is when the town's writer last committed (the store's
-	// LastCommit): while it commits back to back the uplink gives way, up
-	// to a second a batch (nil: it never does).
-	LastCommit func() time.Time
+	// LastBurst is when the town's writer last committed a burst's
+	// transaction (the store's LastBurst: many reports at once): while that
+	// is recent the uplink gives way, up to a second a batch (nil: never).
+	LastBurst func() time.Time
 
 	Duplicates time.Duration        // the stream's duplicate window (default 1h)
 	MaxAge     time.Duration        // how long the stream keeps a record (default 30 days)
@@ -197,7 +197,7 @@ func (t *Town) connect(ctx context.Context) error {
 		},
 		wake:          t.wake,
 		poll:          t.cfg.Poll,
-		busy:          t.cfg.LastCommit,
+		busy:          t.cfg.LastBurst,
 		now:           t.cfg.Now,
 		logf:          t.logf,
 		beforePublish: t.cfg.BeforePublish,

@@ -287,8 +287,9 @@ func (a *fedApplier) apply(w fedWire) (model.Event, bool, error) {
 }
 
 // claimPrefix gives a new town the prefix of its incident ids here: its
-// own, unless another town holds it or it is the hub's own and the hub has
-// incidents of its own; then the first of it plus B, C, ... Z that is free.
+// own, unless another town holds it or it is the hub's own (town_prefix of
+// the hub's file: its own reports, now or later, number in the same days);
+// then the first of it plus B, C, ... Z that is free.
 func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want string) error {
 	if err := model.ValidPrefix(want); err != nil {
 		return fmt.Errorf("federation: town %s: %w", town, err)
@@ -309,10 +310,7 @@ func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want str
 			taken[r.Prefix] = true
 		}
 	}
-	own := a.tx.Bucket(bucketIncidents).Stats().KeyN > a.tx.Bucket(bucketFedIncidents).Stats().KeyN
-	if own {
-		taken[a.s.opts.Prefix] = true
-	}
+	taken[a.s.opts.Prefix] = true // the hub's own reports', now or later
 	t.TownPrefix = want
 	if !taken[want] {
 		t.Prefix = want

@@ -17,7 +17,19 @@ import (
 // newHub opens an empty file for a county's hub, on the tower's clock.
 func newHub(t testing.TB, tw *tower) *DB {
 	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "county.db"), tw.clock)
+	return openHub(t, filepath.Join(t.TempDir(), "county.db"), tw, "YK")
+}
+
+// openHub opens a county's file at path with its own incident prefix (the
+// README's recipe gives the county YK, each town its own).
+func openHub(t testing.TB, path string, tw *tower, prefix string) *DB {
+	t.Helper()
+	opts := testOptions(tw.clock)
+	opts.Prefix = prefix
+	s, err := Open(path, opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	return s
 }
 
 // pending is the town's whole outbox after seq.
@@ -138,7 +150,7 @@ func TestFedApplyIsIdempotentByTownAndSeq(t *testing.T) {
 
 	// Twice, in overlapping batches, and after a restart.
 	path := filepath.Join(t.TempDir(), "county.db")
-	hub := openAt(t, path, tw.clock)
+	hub := openHub(t, path, tw, "YK")
 	n, err := hub.FedApply(tw.ctx, recs[:5])
 	require.NoError(t, err)
 	assert.Equal(t, 5, n)
@@ -149,7 +161,7 @@ func TestFedApplyIsIdempotentByTownAndSeq(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	require.NoError(t, hub.Close())
-	hub = openAt(t, path, tw.clock)
+	hub = openHub(t, path, tw, "YK")
 	n, err = hub.FedApply(tw.ctx, recs)
 	require.NoError(t, err)
 	assert.Equal(t, len(recs)-8, n)
@@ -438,12 +450,8 @@ func hubOwnReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
 
 func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	tw, incs := busyTown(t)
-	opts := testOptions(tw.clock)
-	opts.Prefix = "YK"
-	hub, err := Open(filepath.Join(t.TempDir(), "county.db"), opts)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = hub.Close() })
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	hub := newHub(t, tw)
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
 	require.NoError(t, err)
 	own, err := hubOwnReport(t, tw, hub)
 	require.NoError(t, err)
@@ -462,14 +470,33 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	requireClean(t, hub)
 }
 
-// A hub whose own prefix a town holds (the town came while the hub had no
-// incidents of its own) refuses its own reports under it: the town's next
-// id would be the same, and the hub would refuse the town's.
-func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
-	tw, _ := busyTown(t)
-	hub := newHub(t, tw)
+// A county's file left on a town's prefix (the default HJ) does not give
+// that prefix to a town: its own reports would number in the same days.
+func TestFedHubKeepsItsOwnPrefixFromTheTowns(t *testing.T) {
+	tw, incs := busyTown(t)
+	hub := openHub(t, filepath.Join(t.TempDir(), "county.db"), tw, "HJ")
 	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
 	require.NoError(t, err)
+	got, err := hub.Incident(tw.ctx, "HJB"+incs[0].ID[len("HJ"):])
+	require.NoError(t, err)
+	assert.Equal(t, incs[0].Title, got.Title)
+	own, err := hubOwnReport(t, tw, hub)
+	require.NoError(t, err)
+	assert.Equal(t, "HJ-20261129-0004", own.ID)
+	requireClean(t, hub)
+}
+
+// A county's file whose prefix was changed, after a town claimed it here,
+// to that town's (town_prefix edited) refuses its own reports under it:
+// the town's next id would be the same, and the hub would refuse the town's.
+func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
+	tw, _ := busyTown(t)
+	path := filepath.Join(t.TempDir(), "county.db")
+	hub := openHub(t, path, tw, "YK")
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+	require.NoError(t, hub.Close())
+	hub = openHub(t, path, tw, "HJ")
 	_, err = hubOwnReport(t, tw, hub)
 	requireCode(t, err, model.ECONFLICT, "HJ-", "town_prefix")
 	requireZh(t, err, "HJ-", "town_prefix")

@@ -60,12 +60,13 @@ type DB struct {
 	stopped chan struct{} // closed when the writer has drained and exited
 
 	// The writer goroutine's alone:
-	wc         writerCache  // people and nodes, across transactions
-	wt         txState      // what the requests of one transaction share
-	batch      []*request   // the requests of the current transaction
-	commits    atomic.Int64 // transactions committed by the writer
-	committed  atomic.Int64 // requests they carried
-	lastCommit atomic.Int64 // when the writer last committed (Unix ns; 0: not yet)
+	wc        writerCache  // people and nodes, across transactions
+	wt        txState      // what the requests of one transaction share
+	batch     []*request   // the requests of the current transaction
+	commits   atomic.Int64 // transactions committed by the writer
+	committed atomic.Int64 // requests they carried
+	opened    time.Time    // when Open made s: the base of lastBurst, with the monotonic reading
+	lastBurst atomic.Int64 // when the writer last committed a burst's transaction, ns after opened (0: none yet)
 
 	pts pointsState // the points' rules, set at Open (loadPoints)
 
@@ -461,6 +462,7 @@ func Open(path string, opts Options) (*DB, error) {
 		stopped:   make(chan struct{}),
 		subs:      map[*subscription]struct{}{},
 		subBuffer: subBuffer,
+		opened:    time.Now(),
 	}
 	if err := s.loadPoints(bdb); err != nil {
 		_ = bdb.Close()

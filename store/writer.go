@@ -195,7 +195,9 @@ func (s *DB) commit(first *request, want int, changed *changedSet) int {
 		waiting := len(s.queue)
 		s.commits.Add(1)
 		s.committed.Add(int64(len(pending)))
-		s.lastCommit.Store(time.Now().UnixNano())
+		if len(pending) >= burstBatch || waiting >= burstBatch {
+			s.lastBurst.Store(max(1, int64(time.Since(s.opened))))
+		}
 		if s.publish(func() model.Batch { return batchOf(pending, changed) }) {
 			changed.handOver()
 		}
@@ -404,12 +406,19 @@ func putEvents(bs txBuckets, evs []model.Event) error {
 	return nil
 }
 
-// LastCommit is when the writer last committed a transaction (zero: not
-// since the file opened). The federation's uplink reads it to give way to
-// a burst of reports (federation.TownConfig.LastCommit).
-func (s *DB) LastCommit() time.Time {
-	if ns := s.lastCommit.Load(); ns != 0 {
-		return time.Unix(0, ns)
+// burstBatch: a transaction of this many requests or more, or as many
+// left waiting behind it, is a burst's: many filers at once, the writer
+// committing back to back. At everyday rates a commit carries one or two.
+const burstBatch = 8
+
+// LastBurst is when the writer last committed a burst's transaction
+// (burstBatch requests or more, or as many waiting after it); zero: none
+// since the file opened. It keeps the monotonic reading, so a step of the
+// wall clock does not move it. The federation's uplink gives way while it
+// is recent (federation.TownConfig.LastBurst).
+func (s *DB) LastBurst() time.Time {
+	if d := s.lastBurst.Load(); d != 0 {
+		return s.opened.Add(time.Duration(d))
 	}
 	return time.Time{}
 }

@@ -354,3 +354,35 @@ func holdWriter(tw *tower) (release chan struct{}, blocker chan error) {
 	<-started
 	return release, blocker
 }
+
+// LastBurst moves only when many reports come at once (the federation's
+// uplink gives way to it), and keeps the monotonic clock.
+func TestLastBurstIsManyReportsAtOnce(t *testing.T) {
+	tw := newTower(t)
+	require.True(t, tw.s.LastBurst().IsZero())
+	for i := range 20 {
+		tw.report(t, micro011, tw.worker01.ID, fmt.Sprintf("一件接一件 %d", i))
+	}
+	require.True(t, tw.s.LastBurst().IsZero(), "reports one after another are no burst")
+
+	before := time.Now()
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := tw.s.Report(tw.ctx, model.Report{Node: micro011, Category: "traffic", Severity: model.SeverityIII,
+				Title: fmt.Sprintf("同时上报 %d", i), Reporter: tw.worker01.ID})
+			assert.NoError(t, err)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	got := tw.s.LastBurst()
+	require.False(t, got.IsZero(), "200 reports at once are a burst")
+	assert.False(t, got.Before(before))
+	assert.False(t, got.After(time.Now()))
+	assert.Contains(t, got.String(), "m=+", "the monotonic reading is kept")
+}

@@ -17,6 +17,7 @@ import (
 	"gridcmd/federation"
 	"gridcmd/internal/testkit"
 	"gridcmd/model"
+	"gridcmd/store"
 )
 
 func TestFederationKeyWritesSeedAndPrintsPublicKey(t *testing.T) {
@@ -180,4 +181,28 @@ func TestServeSaysLinkedWhenTheHubAnswers(t *testing.T) {
 	s := e.startServer()
 	m := s.waitFor(t, regexp.MustCompile(`federation: town \S+ publishing to its stream(.*)`))
 	assert.Equal(t, ", linked to "+hub.LeafURL(), m[1])
+}
+
+// A county's file whose town_prefix a federated town holds there (the
+// prefix changed after the town came) is refused as a hub: its own reports
+// and the findings its sweep passes on would take the town's next ids.
+func TestHubRefusesAPrefixATownHoldsThere(t *testing.T) {
+	town := demoEnv(t)
+	county := newEnv(t)
+	county.ok("init")
+	ctx := context.Background()
+	src, err := store.Open(town.db, store.Options{})
+	require.NoError(t, err)
+	recs, err := src.FedPending(ctx, 0, 1<<20)
+	require.NoError(t, err)
+	require.NoError(t, src.Close())
+	hub, err := store.Open(county.db, store.Options{Prefix: "YK"})
+	require.NoError(t, err)
+	_, err = hub.FedApply(ctx, recs)
+	require.NoError(t, err)
+	require.NoError(t, hub.Close())
+
+	pub := strings.TrimSpace(county.ok("federation", "key", "--out", county.path("huajie.nk")))
+	county.setConfig("  towns: []", "  towns:\n    - {code: \"330784114\", nkey: \""+pub+"\"}")
+	fails(t, county.run("hub", "--addr", "127.0.0.1:0"), cli.ExitUsage, "town_prefix HJ", "330784114", "花街镇")
 }

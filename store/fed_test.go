@@ -448,6 +448,19 @@ func hubOwnReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
 		Title: "县里自己的事", Reporter: ps[0].ID})
 }
 
+// requireNextReportApplies files the town's next report and sees the hub
+// take it, whole and clean.
+func requireNextReportApplies(t *testing.T, tw *tower, hub *DB) {
+	t.Helper()
+	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err, "the town's next report applies")
+	got, err := hub.Incident(tw.ctx, next.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "又一起", got.Title)
+	requireClean(t, hub)
+}
+
 func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	tw, incs := busyTown(t)
 	hub := newHub(t, tw)
@@ -461,13 +474,7 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	assert.Equal(t, incs[2].Title, x.Title)
 
 	// Huajie's next report (HJ-20261129-0004 at home) still comes in.
-	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
-	got, err := hub.Incident(tw.ctx, next.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "又一起", got.Title)
-	requireClean(t, hub)
+	requireNextReportApplies(t, tw, hub)
 }
 
 // A county's file left on a town's prefix (the default HJ) does not give
@@ -500,14 +507,7 @@ func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
 	_, err = hubOwnReport(t, tw, hub)
 	requireCode(t, err, model.ECONFLICT, "HJ-", "town_prefix")
 	requireZh(t, err, "HJ-", "town_prefix")
-
-	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err, "the town's next report applies")
-	got, err := hub.Incident(tw.ctx, next.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "又一起", got.Title)
-	requireClean(t, hub)
+	requireNextReportApplies(t, tw, hub)
 }
 
 // TestFedWireMatchesMarshal: the records FedPending writes without

@@ -32,6 +32,13 @@ func openHub(t testing.TB, path string, tw *tower, prefix string) *DB {
 	return s
 }
 
+// applyAll applies the town's whole outbox to hub.
+func applyAll(t testing.TB, tw *tower, hub *DB) {
+	t.Helper()
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err)
+}
+
 // pending is the town's whole outbox after seq.
 func pending(t testing.TB, s *DB, after uint64) []model.FedRecord {
 	t.Helper()
@@ -253,9 +260,8 @@ func TestFedTwoTownsIncidentIDsDoNotCollide(t *testing.T) {
 	tw, incs := busyTown(t)
 	two := otherTown(t, tw)
 	hub := newHub(t, tw)
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
-	_, err = hub.FedApply(tw.ctx, pending(t, two, 0))
+	applyAll(t, tw, hub)
+	_, err := hub.FedApply(tw.ctx, pending(t, two, 0))
 	require.NoError(t, err)
 
 	// Huajie keeps its ids; Xiangzhu's first is HJ-20261129-0001 too at
@@ -292,8 +298,7 @@ func TestFedTownJoinsTheCountyTowerImportedFirst(t *testing.T) {
 	}, model.System, "county list")
 	require.NoError(t, err)
 
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	v, err := hub.Node(tw.ctx, village)
 	require.NoError(t, err)
 	assert.Equal(t, "渎溪村（县表）", v.Name, "a node the hub has stays as it is")
@@ -312,9 +317,8 @@ func TestFedTownJoinsTheCountyTowerImportedFirst(t *testing.T) {
 func TestFedHubRefusesToActOnATownsIncident(t *testing.T) {
 	tw, incs := busyTown(t)
 	hub := newHub(t, tw)
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
-	_, err = hub.Act(tw.ctx, incs[0].ID, model.Command{Action: model.ActEscalate, By: model.System})
+	applyAll(t, tw, hub)
+	_, err := hub.Act(tw.ctx, incs[0].ID, model.Command{Action: model.ActEscalate, By: model.System})
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err)
 }
@@ -324,8 +328,7 @@ func TestFedWartimeOfTheTownShowsOnTheHub(t *testing.T) {
 	hub := newHub(t, tw)
 	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
 	require.NoError(t, err)
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	want, err := tw.s.WartimeStatus(tw.ctx, town)
 	require.NoError(t, err)
 	st, err := hub.WartimeStatus(tw.ctx, "330784")
@@ -396,8 +399,7 @@ func TestFedStructureLargerThanARecordGoesInParts(t *testing.T) {
 func TestFedCheckFindsWhatDrifts(t *testing.T) {
 	tw, _ := busyTown(t)
 	hub := newHub(t, tw)
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	requireClean(t, hub)
 	require.NoError(t, hub.db.Update(func(tx *bolt.Tx) error {
 		r, _, err := getFedTown(tx, town)
@@ -448,11 +450,23 @@ func hubOwnReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
 		Title: "县里自己的事", Reporter: ps[0].ID})
 }
 
+// requireNextReportApplies files the town's next report and sees the hub
+// take it, whole and clean.
+func requireNextReportApplies(t *testing.T, tw *tower, hub *DB) {
+	t.Helper()
+	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
+	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
+	require.NoError(t, err, "the town's next report applies")
+	got, err := hub.Incident(tw.ctx, next.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "又一起", got.Title)
+	requireClean(t, hub)
+}
+
 func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	tw, incs := busyTown(t)
 	hub := newHub(t, tw)
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	own, err := hubOwnReport(t, tw, hub)
 	require.NoError(t, err)
 	assert.Equal(t, "YK-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
@@ -461,13 +475,7 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	assert.Equal(t, incs[2].Title, x.Title)
 
 	// Huajie's next report (HJ-20261129-0004 at home) still comes in.
-	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
-	got, err := hub.Incident(tw.ctx, next.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "又一起", got.Title)
-	requireClean(t, hub)
+	requireNextReportApplies(t, tw, hub)
 }
 
 // A county's file left on a town's prefix (the default HJ) does not give
@@ -475,8 +483,7 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 func TestFedHubKeepsItsOwnPrefixFromTheTowns(t *testing.T) {
 	tw, incs := busyTown(t)
 	hub := openHub(t, filepath.Join(t.TempDir(), "county.db"), tw, "HJ")
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	got, err := hub.Incident(tw.ctx, "HJB"+incs[0].ID[len("HJ"):])
 	require.NoError(t, err)
 	assert.Equal(t, incs[0].Title, got.Title)
@@ -493,21 +500,13 @@ func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
 	tw, _ := busyTown(t)
 	path := filepath.Join(t.TempDir(), "county.db")
 	hub := openHub(t, path, tw, "YK")
-	_, err := hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err)
+	applyAll(t, tw, hub)
 	require.NoError(t, hub.Close())
 	hub = openHub(t, path, tw, "HJ")
-	_, err = hubOwnReport(t, tw, hub)
+	_, err := hubOwnReport(t, tw, hub)
 	requireCode(t, err, model.ECONFLICT, "HJ-", "town_prefix")
 	requireZh(t, err, "HJ-", "town_prefix")
-
-	next := tw.report(t, micro011, tw.worker01.ID, "又一起")
-	_, err = hub.FedApply(tw.ctx, pending(t, tw.s, 0))
-	require.NoError(t, err, "the town's next report applies")
-	got, err := hub.Incident(tw.ctx, next.ID)
-	require.NoError(t, err)
-	assert.Equal(t, "又一起", got.Title)
-	requireClean(t, hub)
+	requireNextReportApplies(t, tw, hub)
 }
 
 // TestFedWireMatchesMarshal: the records FedPending writes without

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,7 +32,7 @@ type fedCommandWire struct {
 	V      int    `json:"v"`
 	Town   string `json:"town"`
 	Seq    uint64 `json:"seq"`
-	Kind   string `json:"kind"` // fedCmdActivate or fedCmdDirective
+	Kind   string `json:"kind"` // fedCmdActivate, fedCmdDeactivate or fedCmdDirective
 	At     int64  `json:"at"`   // when the hub queued it, Unix nanos
 	By     uint64 `json:"by"`   // the hub's person who gave it
 	ByName string `json:"by_name"`
@@ -44,12 +45,15 @@ type fedCommandWire struct {
 	Scope  []string `json:"scope,omitempty"`
 	Drill  bool     `json:"drill,omitempty"`
 	Note   string   `json:"note,omitempty"`
+	// The end of a wartime: the town's own activation seq.
+	Activation uint64 `json:"activation,omitempty"`
 }
 
 // The kinds of command.
 const (
-	fedCmdActivate  = "activate"
-	fedCmdDirective = "directive"
+	fedCmdActivate   = "activate"
+	fedCmdDeactivate = "deactivate"
+	fedCmdDirective  = "directive"
 )
 
 // fedQueue is what a hub's write queued instead of applying: the last
@@ -88,6 +92,36 @@ func (s *DB) queueActivation(tx *bolt.Tx, now time.Time, actor model.Person, q *
 		}
 	}
 	return true, nil
+}
+
+// queueDeactivation queues the end of a, the hub's copy of a federated
+// town's wartime, as a command naming the town's own activation (queued
+// true); false when a is no federated town's.
+func (s *DB) queueDeactivation(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, a model.Activation) (bool, error) {
+	*q = fedQueue{}
+	if len(a.Scope) == 0 || !isFedTown(tx, a.Scope[0].Town()) {
+		return false, nil
+	}
+	town := a.Scope[0].Town()
+	own, ok := townActivation(tx, town, a.Seq)
+	if !ok {
+		return false, fmt.Errorf("fed_acts: %s has no activation of town %s", a.ID, town)
+	}
+	return true, s.queueCommand(tx, now, actor, q, town, fedCommandWire{Kind: fedCmdDeactivate, Activation: own})
+}
+
+// townActivation is the town's own seq of the hub's activation seq (the
+// reverse of fed_acts).
+func townActivation(tx *bolt.Tx, town model.NodeCode, seq uint64) (uint64, bool) {
+	prefix := exactPrefix(town)
+	c := tx.Bucket(bucketFedActs).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) == 8 && getU64(v) == seq {
+			_, own, ok := splitCodeKey(k)
+			return own, ok
+		}
+	}
+	return 0, false
 }
 
 // queueDirective queues a directive to codes when their town is federated
@@ -224,6 +258,13 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		}
 		var out []model.Activation
 		return s.activateFn(r, codes, w.Drill, w.Note, model.System, &out, nil), nil
+	case fedCmdDeactivate:
+		if w.Activation == 0 {
+			return nil, model.Errorf(model.EINVALID, "federation: command %d ends no wartime", w.Seq).
+				Zh("联网：下行命令 %d 未指明要结束的战时", w.Seq)
+		}
+		var out model.AfterAction
+		return s.deactivateFn(w.Activation, model.FormatActivationID(w.Activation), model.System, &out, nil), nil
 	case fedCmdDirective:
 		codes := make([]model.NodeCode, 0, len(w.Targets))
 		for _, t := range w.Targets {
@@ -283,6 +324,9 @@ func refusedEvent(w fedCommandWire, err error, now time.Time) model.Event {
 		r := model.Reason(w.Reason)
 		what, whatZh, where = fmt.Sprintf("wartime activation (%s) over %s", r, strings.Join(w.Scope, ",")),
 			fmt.Sprintf("战时启动（%s），范围 %s", r.Zh(), strings.Join(w.Scope, ",")), firstOf(w.Scope)
+	case fedCmdDeactivate:
+		id := model.FormatActivationID(w.Activation)
+		what, whatZh = "the end of wartime "+id, "结束战时 "+id
 	case fedCmdDirective:
 		what, whatZh, where = fmt.Sprintf("directive to %s: %s", strings.Join(w.Targets, ","), w.Text),
 			fmt.Sprintf("指令 → %s：%s", strings.Join(w.Targets, ","), w.Text), firstOf(w.Targets)

@@ -189,16 +189,67 @@ func TestFedCommandForAnotherTownIsNotApplied(t *testing.T) {
 	assert.Empty(t, st.Towns)
 }
 
-func TestFedHubRefusesToEndOrDraftIntoATownsWartime(t *testing.T) {
+func TestFedHubRefusesToDraftIntoATownsWartime(t *testing.T) {
 	tw, hub, officer := floodedCounty(t, false)
-	_, err := hub.Deactivate(tw.ctx, "", officer.ID)
+	_, err := hub.DraftReserve(tw.ctx, 7, micro011, officer.ID)
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err)
-	_, err = hub.DraftReserve(tw.ctx, 7, micro011, officer.ID)
-	requireCode(t, err, model.ECONFLICT)
 	st, err := hub.WartimeStatus(tw.ctx, "330784")
 	require.NoError(t, err)
 	assert.Len(t, st.Towns, 1)
+}
+
+// The county ends the wartime of a federated town as it starts one: a
+// command the town applies through its own rules, once.
+func TestFedCountyEndsATownsWartimeAsACommandAppliedOnce(t *testing.T) {
+	tw, hub, officer := floodedCounty(t, false)
+	_, err := hub.Deactivate(tw.ctx, "", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	assert.Equal(t, "sent to 花街镇, waiting for it to act (command 1)", model.ErrorMessage(err))
+	st, err := hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Len(t, st.Towns, 1, "the hub's copy is not changed")
+
+	cmds := commands(t, hub, 0)
+	require.Len(t, cmds, 1)
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	ts, err := tw.s.WartimeStatus(tw.ctx, town)
+	require.NoError(t, err)
+	assert.False(t, ts.Active.Active(), "the town's wartime ended")
+	evs, err := tw.s.Events(tw.ctx, 0, 2)
+	require.NoError(t, err)
+	assert.Equal(t, model.ActDeactivate, evs[0].Action)
+	assert.Equal(t, "县值班", evs[0].ActorName)
+	assert.Contains(t, evs[0].NoteZh, "上级下行命令 1，县值班 下达")
+	assert.NotEqual(t, model.ActDeactivate, evs[1].Action, "ended once")
+
+	fedSync(t, tw.s, hub)
+	st, err = hub.WartimeStatus(tw.ctx, "330784")
+	require.NoError(t, err)
+	assert.Empty(t, st.Towns, "the county sees the town at peace")
+	requireClean(t, hub)
+	requireClean(t, tw.s)
+}
+
+// An end that comes after the town ended that wartime itself is refused,
+// and the refusal flows up.
+func TestFedCountysEndOfAnEndedWartimeIsRefused(t *testing.T) {
+	tw, hub, officer := floodedCounty(t, false)
+	_, err := hub.Deactivate(tw.ctx, "", officer.ID)
+	requireCode(t, err, model.EQUEUED)
+	_, err = tw.s.Deactivate(tw.ctx, "", tw.duty.ID)
+	require.NoError(t, err)
+
+	require.NoError(t, tw.s.FedCommand(tw.ctx, commands(t, hub, 0)[0]))
+	evs, err := tw.s.Events(tw.ctx, 0, 2)
+	require.NoError(t, err)
+	require.Equal(t, model.ActFedRefused, evs[0].Action)
+	assert.Contains(t, evs[0].Note, "the end of wartime W-0001")
+	assert.Contains(t, evs[0].NoteZh, "结束战时 W-0001")
+	assert.Equal(t, model.ActDeactivate, evs[1].Action, "the town's own end, by its officer")
+	assert.NotEqual(t, "县值班", evs[1].ActorName)
+	requireClean(t, tw.s)
 }
 
 // On a hub, the copy of a federated town's person acts on nothing: a

@@ -493,14 +493,30 @@ func (s *DB) putOnDuty(tx *bolt.Tx, p model.Person) error {
 // Deactivate ends wartime (model End): drafted reserves are released, every
 // on-duty flag wartime changed is put back, the directives' clocks stop
 // (their idx_dir_due entries go), and the after-action summary is computed
-// and stored.
+// and stored. On a hub, the wartime of a federated town is ended by the
+// town: the end is queued as a command for it (model.FedQueued).
 func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (model.AfterAction, error) {
 	want, err := parseActivationOrLatest(id)
 	if err != nil {
 		return model.AfterAction{}, err
 	}
 	var out model.AfterAction
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	var q fedQueue
+	if _, err := s.write(ctx, s.deactivateFn(want, id, by, &out, &q)); err != nil {
+		return model.AfterAction{}, err
+	}
+	if q.seq != 0 {
+		return model.AfterAction{}, q.err()
+	}
+	return out, nil
+}
+
+// deactivateFn is Deactivate's write: it sets *out to the after-action
+// summary. On a hub (q not nil) the wartime of a federated town is not
+// ended here: the end is queued as a command for the town (q says which),
+// whose room ends it by its own rules.
+func (s *DB) deactivateFn(want uint64, id string, by model.PersonID, out *model.AfterAction, q *fedQueue) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
@@ -508,6 +524,11 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		a, err := s.toEnd(tx, want, id)
 		if err != nil {
 			return nil, err
+		}
+		if q != nil {
+			if queued, err := s.queueDeactivation(tx, now, actor, q, a); queued || err != nil {
+				return nil, err
+			}
 		}
 		if err := fedWartimeCopy(tx, a); err != nil {
 			return nil, err
@@ -536,13 +557,9 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 		ev.ActorName = model.ActorName(actor)
 		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), released)
 		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), released)
-		out = x
+		*out = x
 		return []model.Event{ev}, nil
-	})
-	if err != nil {
-		return model.AfterAction{}, err
 	}
-	return out, nil
 }
 
 // toEnd is the activation Deactivate ends: the one named (want, as id),

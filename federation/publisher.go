@@ -18,7 +18,7 @@ const (
 	cursorEvery  = time.Second           // the durable cursor is written at most this often
 	ackTimeout   = 10 * time.Second      // a local stream that does not ack in this long is retried
 	gather       = 25 * time.Millisecond // a wake waits this long for more commits before reading
-	yieldFactor  = 9                     // while the town files, the publisher rests this many times a batch's time after it
+	yieldFactor  = 9                     // during a burst, the publisher rests this many times a batch's time after it
 	settle       = 20 * time.Millisecond // a burst lasts while the writer committed a burst's transaction within this long
 	giveWayMost  = time.Second           // a burst holds a batch back at most this long
 )

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,29 +15,38 @@ import (
 // keeps of a town's outbox, or of the hub's commands.
 type memLog struct {
 	mu      sync.Mutex
-	log     []model.FedRecord
+	log     []model.FedRecord // in seq order
+	seq     uint64            // the numbering: the last seq given out
 	cursor  uint64
 	cursors int // cursor settings
 }
 
 // push appends a record of town with the next seq.
 func (l *memLog) push(town model.NodeCode, data func(seq uint64) []byte) {
-	seq := uint64(len(l.log) + 1)
-	l.log = append(l.log, model.FedRecord{Town: town, Seq: seq, Data: data(seq)})
+	l.seq++
+	l.log = append(l.log, model.FedRecord{Town: town, Seq: l.seq, Data: data(l.seq)})
 }
 
 // pending is a copy of up to limit records after seq after.
 func (l *memLog) pending(after uint64, limit int) ([]model.FedRecord, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if after >= uint64(len(l.log)) {
-		return nil, nil
-	}
-	out := l.log[after:]
+	i := sort.Search(len(l.log), func(i int) bool { return l.log[i].Seq > after })
+	out := l.log[i:]
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return append([]model.FedRecord(nil), out...), nil
+}
+
+// newest is the seq of the log's last record (0: none).
+func (l *memLog) newest() (uint64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.log) == 0 {
+		return 0, nil
+	}
+	return l.log[len(l.log)-1].Seq, nil
 }
 
 func (l *memLog) getCursor() (uint64, error) {
@@ -45,11 +55,14 @@ func (l *memLog) getCursor() (uint64, error) {
 	return l.cursor, nil
 }
 
+// setCursor sets the cursor; as the store's, it raises the numbering past
+// it when the log is behind (a file older than its stream).
 func (l *memLog) setCursor(seq uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.cursor = seq
 	l.cursors++
+	l.seq = max(l.seq, seq)
 	return nil
 }
 
@@ -80,11 +93,25 @@ func (o *memOutbox) add(n int) {
 	}
 }
 
+// olderCopy is the outbox as a backup taken when its first n records
+// were all it held, its cursor then at cursor (the store's file restored).
+func (o *memOutbox) olderCopy(n int, cursor uint64) *memOutbox {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	c := &memOutbox{town: o.town}
+	c.log, c.cursor = append([]model.FedRecord(nil), o.log[:n]...), cursor
+	if n > 0 {
+		c.seq = c.log[n-1].Seq
+	}
+	return c
+}
+
 func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]model.FedRecord, error) {
 	return o.pending(after, limit)
 }
 
 func (o *memOutbox) FedCursor(context.Context) (uint64, error)        { return o.getCursor() }
+func (o *memOutbox) FedLast(context.Context) (uint64, error)          { return o.newest() }
 func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o.setCursor(seq) }
 
 // memCommands is the hub's command outbox in memory.

@@ -177,6 +177,32 @@ func TestUplinkHoldsBackDuringABurstAndCatchesUpAfter(t *testing.T) {
 	require.Zero(t, c.rm.Gaps())
 }
 
+// A town's file restored from an older backup, under the node's
+// surviving store: the cursor is written at the stream's last record,
+// which moves the file's numbering past it (SetFedCursor), so its new
+// records reach the hub instead of taking numbers the stream and the hub
+// already hold from the lost copy.
+func TestRestoredTownGoesOnAfterItsStream(t *testing.T) {
+	c := newCounty(t, "T1")
+	c.startHub()
+	o, tn := c.publishT1(100)
+	require.NoError(t, tn.Close())
+
+	restored := o.olderCopy(60, 50)
+	tn = c.town("T1", "T1", restored, nil)
+	require.Eventually(t, func() bool { n, _ := restored.FedCursor(context.Background()); return n == 100 },
+		5*time.Second, 10*time.Millisecond, "the cursor written at the stream's last record")
+	restored.add(10)
+	tn.Notify()
+	waitApplied(t, c.rm, "T1", 110, 10*time.Second)
+	recs, err := restored.FedPending(context.Background(), 60, 100)
+	require.NoError(t, err)
+	require.Len(t, recs, 10)
+	assert.EqualValues(t, 101, recs[0].Seq, "numbered after the stream")
+	require.Zero(t, c.rm.Doubles())
+	require.EqualValues(t, 110, hubStreamCount(t, c.hub, "T1"))
+}
+
 // A town that died after its stream took records and before its cursor
 // was written publishes them again on start: the stream's last record and
 // the message ids keep the hub at one copy each.

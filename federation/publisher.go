@@ -35,6 +35,7 @@ type publisher struct {
 	pending   func(ctx context.Context, after uint64) ([]model.FedRecord, error)
 	cursor    func(ctx context.Context) (uint64, error)
 	setCursor func(ctx context.Context, seq uint64) error
+	newest    func(ctx context.Context) (uint64, error) // the log's newest record (nil: not checked)
 	subject   func(model.FedRecord) string
 	wake      <-chan struct{}
 	poll      time.Duration
@@ -64,9 +65,43 @@ func (p *publisher) start(ctx context.Context) error {
 	}
 	p.saved = cur
 	if last > cur {
+		if err := p.behind(ctx, cur, last); err != nil {
+			return err
+		}
 		cur = last
 	}
 	p.at.Store(cur)
+	return nil
+}
+
+// behind deals with a stream that holds records past the cursor. Mostly
+// the process died after the stream took them and before the cursor was
+// written, and the log has them too. When the log ends before the
+// stream's last record, the file is older than its stream (restored from
+// a backup): its numbering must go on after that record, or its new
+// records would take numbers the stream, and the hub, already hold from
+// the lost copy and never be sent. Writing the cursor at last does that
+// (SetFedCursor moves the numbering past it); records the file numbered
+// after its old cursor before this start already took such numbers and
+// are not sent: said loudly.
+func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
+	if p.newest == nil {
+		return nil
+	}
+	newest, err := p.newest(ctx)
+	if err != nil || newest >= last {
+		return err
+	}
+	p.logf("federation: %s holds records up to %d, past this file's newest (%d): the file is older than its stream (restored from a backup?); its numbering goes on after %d",
+		p.stream, last, newest, last)
+	if newest > cur {
+		p.logf("federation: %s: records %d to %d of this file took numbers the stream already holds from the copy it was restored from; they are not sent, and the county does not get them",
+			p.stream, cur+1, newest)
+	}
+	if err := p.setCursor(ctx, last); err != nil {
+		return err
+	}
+	p.saved, p.when = last, p.now()
 	return nil
 }
 

@@ -192,6 +192,7 @@ func (t *Town) connect(ctx context.Context) error {
 		},
 		cursor:    t.cfg.Outbox.FedCursor,
 		setCursor: t.cfg.Outbox.SetFedCursor,
+		newest:    t.cfg.Outbox.FedLast,
 		subject: func(r model.FedRecord) string {
 			return EventsSubject(town)
 		},

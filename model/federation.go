@@ -40,8 +40,13 @@ type FedOutbox interface {
 	// log's end are published again; their ids make the second copy a
 	// duplicate the stream drops.
 	FedCursor(ctx context.Context) (uint64, error)
-	// SetFedCursor records that the local stream has every record up to seq.
+	// SetFedCursor records that the local stream has every record up to
+	// seq. When the log ends before seq (a file older than its stream,
+	// restored from a backup) it also moves the log's numbering past seq,
+	// so that no new record takes a number the stream already holds.
 	SetFedCursor(ctx context.Context, seq uint64) error
+	// FedLast is the seq of the log's newest record (0: none).
+	FedLast(ctx context.Context) (uint64, error)
 }
 
 // FedReadModel is the hub's side: it applies the towns' records to the

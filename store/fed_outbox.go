@@ -165,10 +165,36 @@ func fileTown(tx *bolt.Tx, path string) (model.NodeCode, error) {
 func (s *DB) FedCursor(ctx context.Context) (uint64, error) { return s.metaNumber(ctx, metaFedCursor) }
 
 // SetFedCursor records that the local stream has every record up to seq,
-// in a transaction of its own that writes that one key. The cursor never
-// goes back: a seq at or below it changes nothing.
+// in a transaction of its own. The cursor never goes back: a seq at or
+// below it changes nothing. A seq past the log's numbering (the file is
+// older than its stream: restored from a backup) moves the numbering past
+// it, so the next event is seq+1 and never a number the stream, and the
+// hub, already hold from the lost copy.
 func (s *DB) SetFedCursor(ctx context.Context, seq uint64) error {
-	return s.setMetaU64(ctx, metaFedCursor, seq)
+	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
+		cur, err := metaU64(tx, metaFedCursor)
+		if err != nil || seq <= cur {
+			return nil, err
+		}
+		if evs := tx.Bucket(bucketEvents); seq > evs.Sequence() {
+			if err := evs.SetSequence(seq); err != nil {
+				return nil, err
+			}
+		}
+		return nil, tx.Bucket(bucketMeta).Put(metaFedCursor, u64(seq))
+	})
+	return err
+}
+
+// FedLast is the seq of the log's newest event (0: none).
+func (s *DB) FedLast(ctx context.Context) (uint64, error) {
+	return viewOf(ctx, s, func(tx *bolt.Tx) (uint64, error) {
+		k, _ := tx.Bucket(bucketEvents).Cursor().Last()
+		if k == nil {
+			return 0, nil
+		}
+		return getU64(k), nil
+	})
 }
 
 // metaNumber reads a u64 in meta (0 when absent) in a read transaction.

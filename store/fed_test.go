@@ -223,6 +223,35 @@ func TestFedCursorSurvivesARestartAndNeverGoesBack(t *testing.T) {
 	assert.Equal(t, uint64(8), recs[0].Seq)
 }
 
+// A cursor past the log (the file restored from a copy older than its
+// stream) moves the log's numbering past it: the next event takes no
+// number the stream already holds.
+func TestFedCursorPastTheLogMovesItsNumbering(t *testing.T) {
+	tw, _ := busyTown(t)
+	last, err := tw.s.FedLast(tw.ctx)
+	require.NoError(t, err)
+	require.NotZero(t, last)
+	require.NoError(t, tw.s.SetFedCursor(tw.ctx, last))
+	tw.report(t, micro011, tw.worker01.ID, "恢复前")
+	require.EqualValues(t, last+1, lastEventSeq(t, tw.s), "a cursor within the log moves nothing")
+
+	require.NoError(t, tw.s.SetFedCursor(tw.ctx, last+100))
+	tw.report(t, micro011, tw.worker01.ID, "恢复后")
+	assert.EqualValues(t, last+101, lastEventSeq(t, tw.s))
+	recs := pending(t, tw.s, last+100)
+	require.Len(t, recs, 1)
+	assert.EqualValues(t, last+101, recs[0].Seq)
+	requireClean(t, tw.s)
+}
+
+// lastEventSeq is FedLast, required to work.
+func lastEventSeq(t testing.TB, s *DB) uint64 {
+	t.Helper()
+	n, err := s.FedLast(context.Background())
+	require.NoError(t, err)
+	return n
+}
+
 // otherTown is a tiny tower of another town of the county (330784115),
 // its incident ids also prefixed HJ, on the same clock.
 func otherTown(t testing.TB, tw *tower) *DB {

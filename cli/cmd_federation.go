@@ -221,8 +221,8 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 	if len(towns) == 0 {
 		return nil, usageError{errors.New("hub: federation.towns lists no town (each needs its code and public nkey; see 'gridcmd federation key')")}
 	}
-	if err := ownPrefixFree(ctx, db, a.cfg.TownPrefix); err != nil {
-		return nil, err
+	if err := db.FedOwnPrefixFree(ctx); err != nil {
+		return nil, usageError{fmt.Errorf("hub: %w", err)}
 	}
 	h, err := federation.StartHub(ctx, federation.HubConfig{
 		StoreDir:  a.fedStoreDir(),
@@ -237,24 +237,6 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 		return nil, fedErr(err)
 	}
 	return h, nil
-}
-
-// ownPrefixFree refuses a hub whose file's own incident prefix a town
-// federated there holds (town_prefix changed after the town came): the
-// file's own reports, and findings its sweep passes on, would take the
-// town's next ids (the store refuses them, which would stop the sweep).
-func ownPrefixFree(ctx context.Context, db *store.DB, prefix string) error {
-	towns, err := db.FedTowns(ctx)
-	if err != nil {
-		return err
-	}
-	for _, t := range towns {
-		if t.Prefix == prefix {
-			return usageError{fmt.Errorf("hub: town_prefix %s is the prefix of town %s's incident ids in this file (%s, federated here); give the county's file another (say YK)",
-				prefix, t.Town, t.Name)}
-		}
-	}
-	return nil
 }
 
 func (a *app) federationCmd() *cobra.Command {

@@ -182,7 +182,6 @@ func init() {
 type FedTown struct {
 	Town      NodeCode  `json:"town"`
 	Name      string    `json:"name"`
-	Prefix    string    `json:"prefix,omitempty"` // its incident ids' prefix in the hub's file
 	Applied   uint64    `json:"applied"`
 	NewestAt  time.Time `json:"newest_at,omitzero"`
 	AppliedAt time.Time `json:"applied_at,omitzero"`

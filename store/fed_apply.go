@@ -146,7 +146,7 @@ func (s *DB) FedTowns(ctx context.Context) ([]model.FedTown, error) {
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("fed_towns/%s: %w", k, err)
 			}
-			t := model.FedTown{Town: model.NodeCode(k), Prefix: r.Prefix, Applied: r.Applied,
+			t := model.FedTown{Town: model.NodeCode(k), Applied: r.Applied,
 				NewestAt:  fromNanos(r.NewestAt, s.opts.Location),
 				AppliedAt: fromNanos(r.AppliedAt, s.opts.Location)}
 			if n, err := getNode(tx, t.Town); err == nil {

@@ -132,11 +132,11 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 }
 
 // ownPrefixFree refuses the file's own incident ids under a prefix that
-// a town federated here holds (a hub's file, whose prefix a town claimed
-// while the hub had no incidents of its own): the town's next ids would be
-// the same numbers, and the hub refuses a taken id (fed_apply), which
-// would hold that town's records up. Once per transaction and day; a
-// town's file has no federated towns.
+// a town federated here holds (a hub's file whose town_prefix was changed
+// to a town's after the town came): the town's next ids would be the same
+// numbers, and the hub refuses a taken id (fed_apply), which would hold
+// that town's records up. Once per transaction and day; a town's file has
+// no federated towns.
 func ownPrefixFree(tx *bolt.Tx, prefix string) error {
 	return tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
 		var r fedTownRecord
@@ -146,10 +146,21 @@ func ownPrefixFree(tx *bolt.Tx, prefix string) error {
 		if r.Prefix != prefix {
 			return nil
 		}
+		town, name := model.NodeCode(k), string(k)
+		if n, err := getNode(tx, town); err == nil {
+			name = n.Name
+		}
 		return model.Errorf(model.ECONFLICT,
-			"incident ids %s-… are town %s's in this file (federated here): give this file's own reports another prefix (town_prefix in the config, say YK)", prefix, k).
-			Zh("%s-… 开头的事件编号在本文件中属于联网的镇街 %s：请为本文件自己的上报另设前缀（配置中的 town_prefix，例如 YK）", prefix, k)
+			"incident ids %s-… are those of town %s (%s, federated here) in this file: give this file's own reports a prefix other than town_prefix %s (say YK)", prefix, town, name, prefix).
+			Zh("%s-… 开头的事件编号在本文件中属于联网镇街 %s（%s）：请为本文件自己的上报另设前缀，不用 town_prefix %s（例如 YK）", prefix, name, town, prefix)
 	})
+}
+
+// FedOwnPrefixFree refuses a hub's file whose own incident prefix a town
+// federated here holds (ownPrefixFree): run at the hub's start, since its
+// sweep passes findings on under that prefix.
+func (s *DB) FedOwnPrefixFree(ctx context.Context) error {
+	return s.view(func(tx *bolt.Tx) error { return ownPrefixFree(tx, s.opts.Prefix) })
 }
 
 // checkDayFree makes sure no incident id of the day is numbered past n, the

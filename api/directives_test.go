@@ -9,11 +9,9 @@ import (
 )
 
 func TestDirectiveEndpoints(t *testing.T) {
-	e := newEnv(t)
+	e, d := newDirectiveEnv(t, "转移低洼住户")
 	microTok := bearer(e.tok[e.micro.ID])
 	unitPath := "/api/v1/units/" + string(micro012) + "/directives"
-	e.floodWartime()
-	d := e.directive("转移低洼住户")
 
 	a := e.do(http.MethodGet, unitPath, nil, microTok)
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
@@ -77,9 +75,7 @@ func TestDirectiveEndpoints(t *testing.T) {
 // (代签): the field API's answer says so, and names him; the unit's own
 // worker signing says nothing of the kind.
 func TestAckOnTheUnitsBehalf(t *testing.T) {
-	e := newEnv(t)
-	e.floodWartime()
-	d := e.directive("转移低洼住户")
+	e, d := newDirectiveEnv(t, "转移低洼住户")
 	ack := "/api/v1/directives/" + d.ID + "/ack"
 
 	a := e.post(ack, e.worker, "", `{"unit":"`+string(micro012)+`"}`)
@@ -99,9 +95,7 @@ func TestAckOnTheUnitsBehalf(t *testing.T) {
 
 // Progress goes down only with a note: the field API takes one.
 func TestProgressNoteOverTheFieldAPI(t *testing.T) {
-	e := newEnv(t)
-	e.floodWartime()
-	d := e.directive("逐户核查")
+	e, d := newDirectiveEnv(t, "逐户核查")
 	progress := "/api/v1/directives/" + d.ID + "/progress"
 
 	a := e.post(progress, e.micro, "", `{"done":40,"of":70}`)

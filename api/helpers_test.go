@@ -151,6 +151,15 @@ func (e *env) directive(text string) model.Directive {
 	return d
 }
 
+// newDirectiveEnv is an env in a flood wartime over the village with one
+// directive, text, issued by the duty officer.
+func newDirectiveEnv(t *testing.T, text string) (*env, model.Directive) {
+	t.Helper()
+	e := newEnv(t)
+	e.floodWartime()
+	return e, e.directive(text)
+}
+
 // answer is an HTTP answer, read whole.
 type answer struct {
 	status int

@@ -214,25 +214,32 @@ func TestAlertKindsFollowReplacedCategories(t *testing.T) {
 	assert.Equal(t, map[string]model.Category{"smoke": "fire", "charger": "fire", "other": "fire"}, p.Alerts.Categories)
 }
 
+// parsesValues checks that parse reads each key of good as its value and
+// refuses each of bad, a subtest per input.
+func parsesValues[T any](t *testing.T, parse func(string) (T, error), good map[string]T, bad []string) {
+	t.Helper()
+	for in, want := range good {
+		t.Run(in, func(t *testing.T) {
+			got, err := parse(in)
+			require.NoError(t, err, in)
+			assert.Equal(t, want, got, in)
+		})
+	}
+	for _, bad := range bad {
+		t.Run("bad "+bad, func(t *testing.T) {
+			_, err := parse(bad)
+			assert.Error(t, err, bad)
+		})
+	}
+}
+
 func TestParseSizeAndRate(t *testing.T) {
-	for in, want := range map[string]ByteSize{"65536": 65536, "64KiB": 65536, "64KB": 65536, "64 KiB": 65536, "1MiB": 1 << 20, "2MB": 2 << 20, "512B": 512, "1GiB": 1 << 30} {
-		got, err := ParseByteSize(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, bad := range []string{"", "x", "-1", "1.5KiB", "64kib", "1TB"} {
-		_, err := ParseByteSize(bad)
-		assert.Error(t, err, bad)
-	}
-	for in, want := range map[string]Rate{"20/s": 20, "600/m": 10, "3600/h": 1, "5": 5, "0.5/s": 0.5, "off": 0, "0": 0, "OFF": 0} {
-		got, err := ParseRate(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, bad := range []string{"", "fast", "20/d", "-3/s", "/s", "Inf"} {
-		_, err := ParseRate(bad)
-		assert.Error(t, err, bad)
-	}
+	parsesValues(t, ParseByteSize,
+		map[string]ByteSize{"65536": 65536, "64KiB": 65536, "64KB": 65536, "64 KiB": 65536, "1MiB": 1 << 20, "2MB": 2 << 20, "512B": 512, "1GiB": 1 << 30},
+		[]string{"", "x", "-1", "1.5KiB", "64kib", "1TB"})
+	parsesValues(t, ParseRate,
+		map[string]Rate{"20/s": 20, "600/m": 10, "3600/h": 1, "5": 5, "0.5/s": 0.5, "off": 0, "0": 0, "OFF": 0},
+		[]string{"", "fast", "20/d", "-3/s", "/s", "Inf"})
 }
 
 // Every comparison with NaN is false: a NaN factor passed every range

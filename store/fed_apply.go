@@ -349,17 +349,9 @@ func (a *fedApplier) person(town model.NodeCode, id model.PersonID) (model.Perso
 // added (those it has, a county's tower imported first, are left as they
 // are), each person is added or, known, brought up to date.
 func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
-	zr, err := gzip.NewReader(bytes.NewReader(p.Gzip))
+	t, err := readFedPart(p)
 	if err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
-	}
-	var t fedTower
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
+		return err
 	}
 	list := make([]model.Node, 0, len(t.Nodes))
 	batch := make(map[model.NodeCode]model.Node, len(t.Nodes))
@@ -388,6 +380,23 @@ func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
 		}
 	}
 	return nil
+}
+
+// readFedPart reads a structure's part.
+func readFedPart(p *fedPart) (fedTower, error) {
+	var t fedTower
+	zr, err := gzip.NewReader(bytes.NewReader(p.Gzip))
+	if err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	return t, nil
 }
 
 // upsertPerson adds a town's person the hub does not have, or writes the
@@ -528,9 +537,37 @@ func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error 
 	case err != nil:
 		return err
 	case act.Active():
+		if cur != 0 && cur != act.Seq {
+			if err := a.supersede(town, cur, act.Since); err != nil {
+				return err
+			}
+		}
 		return a.s.setActive(a.tx, town, act.Seq)
 	case cur == act.Seq:
 		return a.s.setActive(a.tx, town, 0)
+	}
+	return nil
+}
+
+// supersede ends the hub's copy of activation seq, one of the town's
+// still active here, at since, when the town's next one began: a town is
+// in one wartime at a time, and its records end one before the next, but
+// for a copy of its file that was lost (restored from a backup taken
+// before that wartime) whose end never came. An activation of the hub's
+// own is not the town's to end.
+func (a *fedApplier) supersede(town model.NodeCode, seq uint64, since time.Time) error {
+	c := a.tx.Bucket(bucketFedActs).Cursor()
+	prefix := exactPrefix(town)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) != 8 || getU64(v) != seq {
+			continue
+		}
+		old, err := a.s.getActivation(a.tx, seq)
+		if err != nil || !old.Active() {
+			return err
+		}
+		old.Ended, old.EndedBy = since, model.System
+		return putActivation(a.tx, old)
 	}
 	return nil
 }

@@ -102,6 +102,24 @@ func fedCopy(tx *bolt.Tx, inc model.Incident) error {
 		Zh("%s 是联网镇%s的事件：由该镇指挥室处置（本库只存副本）", inc.ID, name)
 }
 
+// notFedTown refuses a report or an alert at node in a hub's file when
+// node is in a federated town: the town's own room and file take them,
+// and this file's copy of the town is the town's records' to write (a
+// report of the hub's own there would be an incident the hub's sweep
+// moves and Act refuses, as a copy).
+func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
+	town := node.Town()
+	if !isFedTown(tx, town) {
+		return nil
+	}
+	name := string(town)
+	if n, err := getNode(tx, town); err == nil {
+		name = n.Name
+	}
+	return model.Errorf(model.ECONFLICT, "%s is in %s, a federated town: reports there are filed in %s's own room (this file holds a copy of the town); or send it a directive", node, name, name).
+		Zh("%s 属联网镇%s：该处的上报请在该镇指挥室录入（本库只存其副本），或向其下发指令", node, name)
+}
+
 // fedWartimeCopy refuses to change a federated town's wartime in a hub's
 // file (ending it, drafting into it): the town's room runs it, and its
 // next record would undo the copy's change.

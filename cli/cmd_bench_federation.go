@@ -22,16 +22,9 @@ var benchFedTownCodes = []string{
 	"330784103", "330784104", "330784105", "330784106", "330784107", "330784108", "330784109",
 }
 
-// benchFederation adds 'bench federation' to the bench command group.
-func (a *app) benchFederation(bench *cobra.Command) *cobra.Command {
-	var towns, events, intake, workers, rounds int
-	var cut, latency time.Duration
-	var rate float64
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:   "federation [--towns N] [--events M] [--cut 30s] [--json]",
-		Short: "A hub and N towns on loopback in one process: latency to the county, catch-up after a cut, intake with federation on and off",
-		Long: `Start a hub and N town nodes in this process, each town with its own store
+// benchFederationLong is the help of bench federation: what each figure
+// measures, and what a run costs.
+const benchFederationLong = `Start a hub and N town nodes in this process, each town with its own store
 (a fresh file: a town, a village, ten grids of three micro-grids, one grid
 worker per grid) and the hub on a fresh county file, linked on loopback.
 
@@ -55,8 +48,19 @@ worker per grid) and the hub on a fresh county file, linked on loopback.
 
 --json prints exactly {p99_ms, catchup_seconds, lost, doubled, intake_ratio}
 and nothing else; without it a line per phase and per intake round goes to
-stderr before the figures.`,
-		Args: cobra.NoArgs,
+stderr before the figures.`
+
+// benchFederation adds 'bench federation' to the bench command group.
+func (a *app) benchFederation(bench *cobra.Command) *cobra.Command {
+	var towns, events, intake, workers, rounds int
+	var cut, latency time.Duration
+	var rate float64
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "federation [--towns N] [--events M] [--cut 30s] [--json]",
+		Short: "A hub and N towns on loopback in one process: latency to the county, catch-up after a cut, intake with federation on and off",
+		Long:  benchFederationLong,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if towns < 1 || towns > len(benchFedTownCodes) {
 				return usageError{fmt.Errorf("--towns %d: want 1 to %d", towns, len(benchFedTownCodes))}

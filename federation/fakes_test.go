@@ -69,8 +69,9 @@ func (l *memLog) setCursor(seq uint64) error {
 // memOutbox is a town's log and cursor in memory (the store's stand-in).
 type memOutbox struct {
 	memLog
-	town model.NodeCode
-	last atomic.Int64 // when add last committed a burst (Unix ns; 0: never)
+	town     model.NodeCode
+	last     atomic.Int64 // when add last committed a burst (Unix ns; 0: never)
+	numbered []uint64     // the seqs of the records FedNumberPast was handed
 }
 
 // lastBurst is the store's LastBurst: when add last added burstBatch (8)
@@ -113,6 +114,17 @@ func (o *memOutbox) FedPending(_ context.Context, after uint64, limit int) ([]mo
 func (o *memOutbox) FedCursor(context.Context) (uint64, error)        { return o.getCursor() }
 func (o *memOutbox) FedLast(context.Context) (uint64, error)          { return o.newest() }
 func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o.setCursor(seq) }
+
+// FedNumberPast notes the records it is handed: the log in memory has no
+// incidents, activations or people of its own to number.
+func (o *memOutbox) FedNumberPast(_ context.Context, recs []model.FedRecord) ([]string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, r := range recs {
+		o.numbered = append(o.numbered, r.Seq)
+	}
+	return nil, nil
+}
 
 // memCommands is the hub's command outbox in memory.
 type memCommands struct{ memLog }

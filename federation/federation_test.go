@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -192,6 +193,14 @@ func TestRestoredTownGoesOnAfterItsStream(t *testing.T) {
 	tn = c.town("T1", "T1", restored, nil)
 	require.Eventually(t, func() bool { n, _ := restored.FedCursor(context.Background()); return n == 100 },
 		5*time.Second, 10*time.Millisecond, "the cursor written at the stream's last record")
+	restored.mu.Lock()
+	numbered := slices.Sorted(slices.Values(restored.numbered))
+	restored.mu.Unlock()
+	want := make([]uint64, 0, 50)
+	for seq := uint64(51); seq <= 100; seq++ {
+		want = append(want, seq)
+	}
+	assert.Equal(t, want, numbered, "the stream's records after the file's cursor, the lost copy's, handed to be numbered past")
 	restored.add(10)
 	tn.Notify()
 	waitApplied(t, c.rm, "T1", 110, 10*time.Second)

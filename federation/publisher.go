@@ -3,7 +3,9 @@ package federation
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -36,12 +38,16 @@ type publisher struct {
 	cursor    func(ctx context.Context) (uint64, error)
 	setCursor func(ctx context.Context, seq uint64) error
 	newest    func(ctx context.Context) (uint64, error) // the log's newest record (nil: not checked)
-	subject   func(model.FedRecord) string
-	wake      <-chan struct{}
-	poll      time.Duration
-	busy      func() time.Time // when the town's writer last committed a burst's transaction (nil: the uplink does not give way)
-	now       func() time.Time
-	logf      func(string, ...any)
+	town      model.NodeCode                            // whose records (numberPast's)
+	// numberPast moves the file's numbering past what records of a lost
+	// copy carry (model.FedOutbox's FedNumberPast; nil: not done).
+	numberPast func(ctx context.Context, recs []model.FedRecord) ([]string, error)
+	subject    func(model.FedRecord) string
+	wake       <-chan struct{}
+	poll       time.Duration
+	busy       func() time.Time // when the town's writer last committed a burst's transaction (nil: the uplink does not give way)
+	now        func() time.Time
+	logf       func(string, ...any)
 
 	beforePublish, afterAck func(seq uint64) // the tests' crash points
 
@@ -78,12 +84,14 @@ func (p *publisher) start(ctx context.Context) error {
 // the process died after the stream took them and before the cursor was
 // written, and the log has them too. When the log ends before the
 // stream's last record, the file is older than its stream (restored from
-// a backup): its numbering must go on after that record, or its new
+// a backup): its numbering must go on after the lost copy's, or its new
 // records would take numbers the stream, and the hub, already hold from
-// the lost copy and never be sent. Writing the cursor at last does that
-// (SetFedCursor moves the numbering past it); records the file numbered
-// after its old cursor before this start already took such numbers and
-// are not sent: said loudly.
+// that copy: an event would never be sent, an incident (an activation, a
+// person) would replace the lost one at the county. numberPastLost moves
+// the incidents', activations' and people's numbering past the records
+// after the cursor, then writing the cursor at last moves the log's
+// (SetFedCursor). Records the file numbered after its old cursor before
+// this start already took such numbers and are not sent: said loudly.
 func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 	if p.newest == nil {
 		return nil
@@ -98,11 +106,93 @@ func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 		p.logf("federation: %s: records %d to %d of this file took numbers the stream already holds from the copy it was restored from; they are not sent, and the county does not get them",
 			p.stream, cur+1, newest)
 	}
+	if err := p.numberPastLost(ctx, cur); err != nil {
+		return err
+	}
 	if err := p.setCursor(ctx, last); err != nil {
 		return err
 	}
 	p.saved, p.when = last, p.now()
 	return nil
+}
+
+// numberPastLost hands the stream's records after cur to numberPast, a
+// batch at a time, and says which incidents of the lost copy the county
+// keeps that this file has not.
+func (p *publisher) numberPastLost(ctx context.Context, cur uint64) error {
+	if p.numberPast == nil {
+		return nil
+	}
+	var lacking []string
+	seen := map[string]bool{}
+	err := recordsAfter(ctx, p.js, p.stream, p.town, cur, func(recs []model.FedRecord) error {
+		ids, err := p.numberPast(ctx, recs)
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				lacking = append(lacking, id)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if len(lacking) > 0 {
+		slices.Sort(lacking)
+		p.logf("federation: %s: %d incidents of the copy this file was restored from are at the county and not in this file (%s); this file's new incidents are numbered after them",
+			p.stream, len(lacking), idRange(lacking))
+	}
+	return nil
+}
+
+// idRange names a sorted list of ids: all of a few, or the first and last.
+func idRange(ids []string) string {
+	if len(ids) <= 3 {
+		return strings.Join(ids, ", ")
+	}
+	return ids[0] + " … " + ids[len(ids)-1]
+}
+
+// recordsAfter hands each a batch (up to publishBatch, newest first) of
+// the records in a town's stream whose Gridcmd-Seq is past after. The
+// stream holds them in the town's order (a record published again is a
+// duplicate the stream drops), so the walk back from its last message
+// stops at the first at or before after.
+func recordsAfter(ctx context.Context, js jetstream.JetStream, name string, town model.NodeCode, after uint64, each func([]model.FedRecord) error) error {
+	s, err := js.Stream(ctx, name)
+	if err != nil {
+		return err
+	}
+	info, err := s.Info(ctx)
+	if err != nil || info.State.Msgs == 0 {
+		return err
+	}
+	batch := make([]model.FedRecord, 0, publishBatch)
+	for sq := info.State.LastSeq; sq >= max(info.State.FirstSeq, 1); sq-- {
+		m, err := s.GetMsg(ctx, sq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue // deleted
+		}
+		if err != nil {
+			return err
+		}
+		seq := headerSeq(m.Header.Get(HeaderSeq))
+		if seq <= after {
+			break
+		}
+		batch = append(batch, model.FedRecord{Town: town, Seq: seq, Data: m.Data})
+		if len(batch) == cap(batch) {
+			if err := each(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	return each(batch)
 }
 
 // lastSeqInStream is the Gridcmd-Seq of a stream's last message (0: empty).

@@ -190,9 +190,11 @@ func (t *Town) connect(ctx context.Context) error {
 		pending: func(ctx context.Context, after uint64) ([]model.FedRecord, error) {
 			return t.cfg.Outbox.FedPending(ctx, after, publishBatch)
 		},
-		cursor:    t.cfg.Outbox.FedCursor,
-		setCursor: t.cfg.Outbox.SetFedCursor,
-		newest:    t.cfg.Outbox.FedLast,
+		cursor:     t.cfg.Outbox.FedCursor,
+		setCursor:  t.cfg.Outbox.SetFedCursor,
+		newest:     t.cfg.Outbox.FedLast,
+		town:       town,
+		numberPast: t.cfg.Outbox.FedNumberPast,
 		subject: func(r model.FedRecord) string {
 			return EventsSubject(town)
 		},

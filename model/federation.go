@@ -47,6 +47,12 @@ type FedOutbox interface {
 	SetFedCursor(ctx context.Context, seq uint64) error
 	// FedLast is the seq of the log's newest record (0: none).
 	FedLast(ctx context.Context) (uint64, error)
+	// FedNumberPast moves the numbering of incidents, activations and
+	// people past every number recs carry: records of this town's stream
+	// that the file lacks, a copy's that was lost (the file restored from
+	// a backup), whose numbers the hub already holds. It returns the ids
+	// of the incidents recs carry that the file has not.
+	FedNumberPast(ctx context.Context, recs []FedRecord) ([]string, error)
 }
 
 // FedReadModel is the hub's side: it applies the towns' records to the

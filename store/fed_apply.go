@@ -102,6 +102,24 @@ func fedCopy(tx *bolt.Tx, inc model.Incident) error {
 		Zh("%s 是联网镇%s的事件：由该镇指挥室处置（本库只存副本）", inc.ID, name)
 }
 
+// notFedTown refuses a report or an alert at node in a hub's file when
+// node is in a federated town: the town's own room and file take them,
+// and this file's copy of the town is the town's records' to write (a
+// report of the hub's own there would be an incident the hub's sweep
+// moves and Act refuses, as a copy).
+func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
+	town := node.Town()
+	if !isFedTown(tx, town) {
+		return nil
+	}
+	name := string(town)
+	if n, err := getNode(tx, town); err == nil {
+		name = n.Name
+	}
+	return model.Errorf(model.ECONFLICT, "%s is in %s, a federated town: reports there are filed in %s's own room (this file holds a copy of the town); or send it a directive", node, name, name).
+		Zh("%s 属联网镇%s：该处的上报请在该镇指挥室录入（本库只存其副本），或向其下发指令", node, name)
+}
+
 // fedWartimeCopy refuses to change a federated town's wartime in a hub's
 // file (ending it, drafting into it): the town's room runs it, and its
 // next record would undo the copy's change.
@@ -349,17 +367,9 @@ func (a *fedApplier) person(town model.NodeCode, id model.PersonID) (model.Perso
 // added (those it has, a county's tower imported first, are left as they
 // are), each person is added or, known, brought up to date.
 func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
-	zr, err := gzip.NewReader(bytes.NewReader(p.Gzip))
+	t, err := readFedPart(p)
 	if err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
-	}
-	var t fedTower
-	if err := json.Unmarshal(raw, &t); err != nil {
-		return fmt.Errorf("structure part %d: %w", p.Part, err)
+		return err
 	}
 	list := make([]model.Node, 0, len(t.Nodes))
 	batch := make(map[model.NodeCode]model.Node, len(t.Nodes))
@@ -388,6 +398,23 @@ func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
 		}
 	}
 	return nil
+}
+
+// readFedPart reads a structure's part.
+func readFedPart(p *fedPart) (fedTower, error) {
+	var t fedTower
+	zr, err := gzip.NewReader(bytes.NewReader(p.Gzip))
+	if err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return t, fmt.Errorf("structure part %d: %w", p.Part, err)
+	}
+	return t, nil
 }
 
 // upsertPerson adds a town's person the hub does not have, or writes the
@@ -528,9 +555,37 @@ func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error 
 	case err != nil:
 		return err
 	case act.Active():
+		if cur != 0 && cur != act.Seq {
+			if err := a.supersede(town, cur, act.Since); err != nil {
+				return err
+			}
+		}
 		return a.s.setActive(a.tx, town, act.Seq)
 	case cur == act.Seq:
 		return a.s.setActive(a.tx, town, 0)
+	}
+	return nil
+}
+
+// supersede ends the hub's copy of activation seq, one of the town's
+// still active here, at since, when the town's next one began: a town is
+// in one wartime at a time, and its records end one before the next, but
+// for a copy of its file that was lost (restored from a backup taken
+// before that wartime) whose end never came. An activation of the hub's
+// own is not the town's to end.
+func (a *fedApplier) supersede(town model.NodeCode, seq uint64, since time.Time) error {
+	c := a.tx.Bucket(bucketFedActs).Cursor()
+	prefix := exactPrefix(town)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) != 8 || getU64(v) != seq {
+			continue
+		}
+		old, err := a.s.getActivation(a.tx, seq)
+		if err != nil || !old.Active() {
+			return err
+		}
+		old.Ended, old.EndedBy = since, model.System
+		return putActivation(a.tx, old)
 	}
 	return nil
 }

@@ -176,10 +176,8 @@ func (s *DB) SetFedCursor(ctx context.Context, seq uint64) error {
 		if err != nil || seq <= cur {
 			return nil, err
 		}
-		if evs := tx.Bucket(bucketEvents); seq > evs.Sequence() {
-			if err := evs.SetSequence(seq); err != nil {
-				return nil, err
-			}
+		if err := raiseSequence(tx.Bucket(bucketEvents), seq); err != nil {
+			return nil, err
 		}
 		return nil, tx.Bucket(bucketMeta).Put(metaFedCursor, u64(seq))
 	})

@@ -564,3 +564,24 @@ func TestFedWireMatchesMarshal(t *testing.T) {
 	}
 	require.True(t, sawIncident && sawWartime && sawTower, "the log has every kind of record")
 }
+
+// A hub's own report or sensor alert at a federated town's node is
+// refused: the town's room files it, and an incident of the hub's own
+// there would be moved by the hub's sweep while Act refuses it as a copy.
+func TestFedHubRefusesItsOwnReportInATown(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub := newHub(t, tw)
+	applyAll(t, tw, hub)
+	_, err := hubOwnReport(t, tw, hub) // the county's own officer, at a town not federated
+	require.NoError(t, err)
+	ps, err := hub.People(tw.ctx, model.PeopleFilter{Node: "330784115"})
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	_, err = hub.Report(tw.ctx, model.Report{Node: micro011, Category: "traffic", Severity: model.SeverityIII,
+		Title: "县里在花街看到的事", Reporter: ps[0].ID})
+	requireCode(t, err, model.ECONFLICT, string(micro011), "federated town", "own room")
+	requireZh(t, err, string(micro011), "联网镇", "指挥室")
+	_, err = hub.Alert(tw.ctx, model.Alert{Device: "WL-01", Kind: "water_level", Node: micro011, Text: "水位超警"})
+	requireCode(t, err, model.ECONFLICT, "federated town")
+	requireNextReportApplies(t, tw, hub)
+}

@@ -473,6 +473,9 @@ func (s *DB) idempotentReport(tx *bolt.Tx, ik []byte, key string, sum [32]byte) 
 // text, if not nil, is c's title and text as JSON (newTextJSON), made by
 // the caller outside the writer.
 func (s *DB) fileReport(tx *bolt.Tx, now time.Time, c model.CheckedReport, text *textJSON) (model.Incident, model.Event, error) {
+	if err := notFedTown(tx, c.Report().Node); err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
 	return s.fileReportAt(tx, now, c, text, model.StartTier(c.Report().Node))
 }
 
@@ -530,6 +533,9 @@ func (s *DB) Alert(ctx context.Context, a model.Alert) (model.AlertResult, error
 		res = model.AlertResult{}
 		if !s.wc.hasNode(tx, a.Node) {
 			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", a.Node).Zh("网格塔中没有节点 %s", a.Node)
+		}
+		if err := notFedTown(tx, a.Node); err != nil {
+			return nil, err
 		}
 		if _, err := s.wc.actor(tx, a.By); err != nil {
 			return nil, err

@@ -50,10 +50,10 @@ func TestLocalDutyRoundTrips(t *testing.T) {
 	require.Len(t, gd, 2)
 	assert.Equal(t, le.duty.ID, gd[0].Current.Person)
 
-	preview, err := c.Handover(ctx, town, "一切正常", le.duty.ID, true)
+	preview, err := c.Handover(ctx, town, "一切正常", le.duty.ID, true, "")
 	require.NoError(t, err)
 	assert.Empty(t, preview.ID)
-	h, err := c.Handover(ctx, town, "一切正常", le.duty.ID, false)
+	h, err := c.Handover(ctx, town, "一切正常", le.duty.ID, false, "")
 	require.NoError(t, err)
 	assert.Equal(t, "H-0001", h.ID)
 	_, err = c.AcceptHandover(ctx, "", town, le.duty.ID)

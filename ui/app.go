@@ -342,7 +342,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)
-	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg,
+	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg, sheetDueMsg,
 		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
 		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg:
 		return m.onPaneMsg(msg)
@@ -403,7 +403,7 @@ func (m Model) onPaneMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDuty(msg)
 	case historyMsg:
 		return m.onHistory(msg)
-	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg, sheetDueMsg:
 		return m.onHandoverMsg(msg)
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
@@ -493,8 +493,11 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		if m.w.lightsDue(m.now) {
 			m.w.turnedRed = false
 			m.w.rollUp(m.now)
-			cmds = append(cmds, m.ringing(nil, nil))
+			cmds = append(cmds, m.ringing(nil, nil), m.followSheet())
 		}
+	}
+	if m.handover.sheetDue(m.now) {
+		cmds = append(cmds, m.followSheet())
 	}
 	if m.figuresDue(m.now) {
 		var c tea.Cmd
@@ -550,6 +553,10 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	reload, wt, figs := msg.lost, msg.lost, msg.lost
 	duty := false
+	var sheet tea.Cmd
+	if msg.lost || m.sheetMoved(msg.events) {
+		sheet = m.followSheet()
+	}
 	for _, e := range msg.events {
 		figs = figs || movesFigures(e)
 		duty = duty || isDutyEvent(e)
@@ -563,7 +570,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if reload {
-		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next, sheet)
 	}
 	m = m.catchUp()
 	var dutyCmd tea.Cmd
@@ -576,7 +583,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed), m.pointsChanged(msg.events)}
+	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()

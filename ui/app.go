@@ -199,7 +199,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),

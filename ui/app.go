@@ -763,15 +763,26 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return next, cmd, true
 }
 
-// toggleHelp opens the help over the focused pane's keys, or closes it.
+// toggleHelp opens the help, or closes it.
 func (m Model) toggleHelp() (Model, tea.Cmd) {
 	if m.overlay == overlayHelp {
 		return m.goBack()
 	}
+	return m.openHelp(), nil
+}
+
+// openHelp shows every key of the pane in use, from its bindings: the open
+// overlay's (x in the gaps list), else the focused pane's ([ ] in the
+// directive pane), the global ones among them.
+func (m Model) openHelp() Model {
+	groups := m.ring[m.focus].FullHelp()
+	if m.overlay != overlayNone {
+		groups = m.overlays[m.overlay].FullHelp()
+	}
 	m = m.push()
 	m.overlay = overlayHelp
-	m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
-	return m, nil
+	m.tell(m.help, showHelpMsg{groups: groups, top: true})
+	return m
 }
 
 // openCommandLine opens an empty : prompt at the end of its history.

@@ -93,7 +93,7 @@ var keyZh = map[string]string{
 	"reopen": "重新办理", "close": "归档", "add a note": "添加备注", "sort by": "排序",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 	"previous directive": "上一条指令", "next directive": "下一条指令",
-	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "release the reserve": "解除征调",
+	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
 
 // step is how far a movement key moves a cursor or a scroll: 0 for any

@@ -140,7 +140,7 @@ func (g *gapsPane) ShortHelp() []key.Binding {
 }
 
 func (g *gapsPane) FullHelp() [][]key.Binding {
-	return append(g.c.keys.FullHelp(), []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release})
+	return append(without(g.c.keys.FullHelp(), g.gk.draft), []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release})
 }
 
 // reserveText is a reserve as the list shows them: name, kind and phone.

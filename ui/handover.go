@@ -227,7 +227,7 @@ func (hp *handoverPane) ShortHelp() []key.Binding {
 }
 
 func (hp *handoverPane) FullHelp() [][]key.Binding {
-	return append(hp.c.keys.FullHelp(), []key.Binding{hp.keys.give, hp.keys.sign})
+	return append(without(hp.c.keys.FullHelp(), hp.keys.give), []key.Binding{hp.keys.give, hp.keys.sign})
 }
 
 func (hp *handoverPane) View() string {

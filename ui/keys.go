@@ -74,6 +74,29 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
+// without is the help's groups with the bindings of the keys own's take
+// over left out: a pane whose enter drafts (the gaps list) or hands over
+// (the handover sheet) lists its enter, not the global "open".
+func without(groups [][]key.Binding, own ...key.Binding) [][]key.Binding {
+	taken := map[string]bool{}
+	for _, b := range own {
+		for _, k := range b.Keys() {
+			taken[k] = true
+		}
+	}
+	out := make([][]key.Binding, 0, len(groups))
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if len(b.Keys()) == 0 || !taken[b.Keys()[0]] {
+				kept = append(kept, b)
+			}
+		}
+		out = append(out, kept)
+	}
+	return out
+}
+
 // all returns every binding, for the test that help and handling agree.
 func (k KeyMap) all() []key.Binding {
 	var out []key.Binding

@@ -34,6 +34,7 @@ func TestGapsKeysAgree(t *testing.T) {
 		help := strings.Join(m.help.lines(), "\n")
 		assert.Regexp(t, `x +`+strings.TrimPrefix(release, "x "), help, "x in the help of :gaps: %s", lang)
 		assert.Regexp(t, `enter +`+strings.TrimPrefix(draft, "enter "), help, lang)
+		assert.NotRegexp(t, `enter +`+strings.TrimPrefix(open, "enter "), help, "enter opens nothing there: %s", lang)
 		m = keys(t, m, "esc")
 		assert.Equal(t, overlayGaps, m.overlay, "esc back to the list")
 		checkScreen(t, m, 120, 40, false)

@@ -276,7 +276,7 @@ func (m *Model) layout() {
 		// room above the towns keeps its towns table when it has the rows.
 		rest := body
 		if m.wartimeTowns() {
-			townsH := body / 4
+			townsH := townsHeight(body, townsRestWartime, len(m.townList))
 			m.towns.SetSize(rightW, townsH-3)
 			rest -= townsH
 		}
@@ -287,7 +287,7 @@ func (m *Model) layout() {
 		m.ticker.SetSize(rightW, rest-queueH-dirH-2)
 	} else if m.aboveTowns() {
 		// A room above the towns: the towns table, the queue, the ticker.
-		townsH := body * 2 / 5
+		townsH := townsHeight(body, townsRestPeace, len(m.townList))
 		queueH := (body - townsH) * 3 / 5
 		m.towns.SetSize(rightW, townsH-3)
 		m.queue.SetSize(rightW, queueH-3)

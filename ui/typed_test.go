@@ -150,6 +150,28 @@ func TestBurstIsTextInEveryInput(t *testing.T) {
 	})
 }
 
+// TestFormSaysWhatItsLimitDropped: a field's limit does not drop typed text
+// silently; the form says how much was not taken.
+func TestFormSaysWhatItsLimitDropped(t *testing.T) {
+	for _, c := range []struct{ lang, says string }{
+		{"zh", "标题最多 200 字，超出的 3 字未录入"},
+		{"en", "title: 3 not taken, 200 characters at most"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			m := keys(t, demoConsole(t, c.lang, 120, 40), "n", "tab", "tab", "tab")
+			m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("长", model.MaxTitleRunes-2))})
+			assert.NotContains(t, m.View(), c.says)
+			m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("长长长长长")})
+			assert.Equal(t, strings.Repeat("长", model.MaxTitleRunes), m.form.values()["title"])
+			assert.Contains(t, m.View(), c.says)
+			m = keys(t, m, "backspace")
+			assert.NotContains(t, m.View(), c.says, "the next key clears it")
+			m = keys(t, m, "长", "长")
+			assert.Contains(t, m.View(), strings.Replace(c.says, "3", "1", 1), "one key at the limit is said too")
+		})
+	}
+}
+
 func TestSplitRuneAdd(t *testing.T) {
 	for _, c := range []string{"é", "长", "👍"} {
 		var s splitRune

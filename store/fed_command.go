@@ -191,33 +191,17 @@ func (s *DB) FedCommandCursor(ctx context.Context) (uint64, error) {
 }
 
 // SetFedCommandCursor records that the hub's stream has every command up
-// to seq (it never goes back). A seq past the commands' numbering (the
-// file is older than its stream: restored from a backup) moves the
-// numbering past it: the towns skip a command numbered at or below the
-// last they applied, so a new one must never take a lost copy's number.
+// to seq (advanceCursor: it never goes back, and past the commands'
+// numbering moves it past seq; the towns skip a command numbered at or
+// below the last they applied, so a new one must never take a lost
+// copy's number).
 func (s *DB) SetFedCommandCursor(ctx context.Context, seq uint64) error {
-	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		cur, err := metaU64(tx, metaFedCmdCursor)
-		if err != nil || seq <= cur {
-			return nil, err
-		}
-		if err := raiseSequence(tx.Bucket(bucketFedCommands), seq); err != nil {
-			return nil, err
-		}
-		return nil, tx.Bucket(bucketMeta).Put(metaFedCmdCursor, u64(seq))
-	})
-	return err
+	return s.advanceCursor(ctx, metaFedCmdCursor, bucketFedCommands, seq)
 }
 
 // FedCommandsLast is the number of the file's newest command (0: none).
 func (s *DB) FedCommandsLast(ctx context.Context) (uint64, error) {
-	return viewOf(ctx, s, func(tx *bolt.Tx) (uint64, error) {
-		k, _ := tx.Bucket(bucketFedCommands).Cursor().Last()
-		if k == nil {
-			return 0, nil
-		}
-		return getU64(k), nil
-	})
+	return s.lastKey(ctx, bucketFedCommands)
 }
 
 // FedCommand applies a command of the hub, once: a command at or below

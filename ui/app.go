@@ -173,6 +173,8 @@ type Model struct {
 
 	flash   flash
 	flashID int
+
+	split splitRune // a character bubbletea's reader cut in two (typed.go)
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -331,6 +333,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
 		return m.onKey(msg)
 	case wartimeMsg:
 		if m.rp != nil {
@@ -348,6 +351,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPaneMsg(msg)
 	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
 		return m.onFlashMsg(msg)
+	}
+	if c, ok := strayByte(msg); ok {
+		return m.onStrayByte(c)
 	}
 	return m, nil
 }
@@ -669,7 +675,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	// bubbletea v1 delivers runes that arrive together (fast typing, a
 	// script) as one message: ":gaps" rather than ":" then "gaps". Outside a
 	// text input every rune is a key of its own, so take them one by one;
-	// the first may open an input that takes the rest.
+	// the first may open an input that takes the rest. In an input they are
+	// text, whatever word they spell: "end" is not the End key (typed.go).
+	if m.inputActive() {
+		msg = asText(msg)
+	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inputActive() {
 		var cmds []tea.Cmd
 		var next tea.Model = m

@@ -690,3 +690,25 @@ func activations(t testing.TB, s *DB) []model.Activation {
 	}))
 	return acts
 }
+
+// The hub's watchdog leaves a federated town's rooms and gateways to the
+// town: its wartime copied here files no silence of the hub's own there,
+// and a heartbeat is not watched at the town's nodes.
+func TestFedHubWatchdogLeavesTheTownsRooms(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	fedSync(t, tw.s, hub)
+	tw.clock.Advance(3 * time.Hour)
+	evs, err := hub.Sweep(tw.ctx)
+	require.NoError(t, err)
+	for _, e := range evs {
+		assert.NotEqual(t, model.ActReport, e.Action, "the hub filed %s", e.Incident)
+	}
+	requireClean(t, hub)
+
+	_, err = hub.AddHeartbeat(tw.ctx, model.Heartbeat{Name: "gw-duxi", Node: micro011, Every: time.Minute}, officer.ID)
+	requireCode(t, err, model.ECONFLICT, "federated town")
+	requireZh(t, err, "联网镇")
+}

@@ -117,13 +117,13 @@ func (o *memOutbox) SetFedCursor(_ context.Context, seq uint64) error { return o
 
 // FedNumberPast notes the records it is handed: the log in memory has no
 // incidents, activations or people of its own to number.
-func (o *memOutbox) FedNumberPast(_ context.Context, recs []model.FedRecord) ([]string, error) {
+func (o *memOutbox) FedNumberPast(_ context.Context, recs []model.FedRecord) (model.FedLost, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, r := range recs {
 		o.numbered = append(o.numbered, r.Seq)
 	}
-	return nil, nil
+	return model.FedLost{}, nil
 }
 
 // memCommands is the hub's command outbox in memory.

@@ -217,13 +217,16 @@ func TestRestoredTownGoesOnAfterItsStream(t *testing.T) {
 // (the file skips those it has), and the commands are numbered after the
 // lost copy's, which the town applied and would skip.
 func TestRestoredHubReadsAgainAndNumbersOn(t *testing.T) {
-	c := newCounty(t, "T1")
+	c := newCounty(t, "T1", "T2")
 	c.startHub()
 	cmd := &memCommander{}
-	o := &memOutbox{town: "T1"}
+	o, o2 := &memOutbox{town: "T1"}, &memOutbox{town: "T2"}
 	c.town("T1", "T1", o, cmd)
+	c.town("T2", "T2", o2, nil)
 	o.add(100)
+	o2.add(50)
 	waitApplied(t, c.rm, "T1", 100, 10*time.Second)
+	waitApplied(t, c.rm, "T2", 50, 10*time.Second)
 	c.cmds.add("T1", "directive 1")
 	c.cmds.add("T1", "directive 2")
 	c.cmds.add("T1", "directive 3")
@@ -237,6 +240,9 @@ func TestRestoredHubReadsAgainAndNumbersOn(t *testing.T) {
 	waitApplied(t, c.rm, "T1", 100, 10*time.Second)
 	assert.Zero(t, c.rm.Gaps())
 	assert.Equal(t, 2, c.rm.Seen("T1", 61), "record 61 came again")
+	o2.add(5)
+	waitApplied(t, c.rm, "T2", 55, 10*time.Second)
+	assert.Equal(t, 1, c.rm.Seen("T2", 50), "the town the file holds whole is not read again")
 	require.Eventually(t, func() bool { n, _ := c.cmds.FedCommandCursor(context.Background()); return n == 3 },
 		5*time.Second, 10*time.Millisecond, "the cursor written at the stream's last command")
 	c.cmds.add("T1", "directive after the restore")

@@ -215,7 +215,10 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 // (restored from a backup): the town's applier has acked records the
 // file does not hold, and would never deliver them again. Its consumer
 // goes, and townConsumers makes it anew from the stream's start: the
-// records come again and FedApply skips those the file has.
+// records come again and FedApply skips those the file has. What the
+// applier will not deliver again is the town's records before its first
+// unacked one (the town's next record after the ack floor; none: up to
+// the town's last): the floor itself may be another town's record.
 func (h *Hub) rewindApplier(ctx context.Context, town model.NodeCode) error {
 	cons, err := h.js.Consumer(ctx, hubStream, applierOf(town))
 	if errors.Is(err, jetstream.ErrConsumerNotFound) {
@@ -232,20 +235,32 @@ func (h *Hub) rewindApplier(ctx context.Context, town model.NodeCode) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.GetMsg(ctx, info.AckFloor.Stream)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil // aged out of the stream: nothing to read again
-	}
-	if err != nil {
+	var given uint64 // the town's last record the applier will not give again
+	next, err := s.GetMsg(ctx, info.AckFloor.Stream+1, jetstream.WithGetMsgSubject(EventsSubject(town)))
+	switch {
+	case err == nil:
+		if given = headerSeq(next.Header.Get(HeaderSeq)); given == 0 {
+			return nil // not a record of the town's
+		}
+		given--
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		last, err := s.GetLastMsgForSubject(ctx, EventsSubject(town))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		given = headerSeq(last.Header.Get(HeaderSeq))
+	default:
 		return err
 	}
-	acked := headerSeq(m.Header.Get(HeaderSeq))
 	applied, err := h.cfg.ReadModel.FedApplied(ctx, town)
-	if err != nil || applied >= acked {
+	if err != nil || applied >= given {
 		return err
 	}
 	h.logf("federation: the county file holds town %s's records up to %d, but the hub's stream gave it up to %d: the file is older than the stream (restored from a backup?); the town's records are read again from the stream's start (it keeps %.0f days)",
-		town, applied, acked, streamMaxAge.Hours()/24)
+		town, applied, given, streamMaxAge.Hours()/24)
 	return h.js.DeleteConsumer(ctx, hubStream, applierOf(town))
 }
 

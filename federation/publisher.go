@@ -1,8 +1,10 @@
 package federation
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,7 +43,7 @@ type publisher struct {
 	town      model.NodeCode                            // whose records (numberPast's)
 	// numberPast moves the file's numbering past what records of a lost
 	// copy carry (model.FedOutbox's FedNumberPast; nil: not done).
-	numberPast func(ctx context.Context, recs []model.FedRecord) ([]string, error)
+	numberPast func(ctx context.Context, recs []model.FedRecord) (model.FedLost, error)
 	subject    func(model.FedRecord) string
 	wake       <-chan struct{}
 	poll       time.Duration
@@ -89,9 +91,8 @@ func (p *publisher) start(ctx context.Context) error {
 // that copy: an event would never be sent, an incident (an activation, a
 // person) would replace the lost one at the county. numberPastLost moves
 // the incidents', activations' and people's numbering past the records
-// after the cursor, then writing the cursor at last moves the log's
-// (SetFedCursor). Records the file numbered after its old cursor before
-// this start already took such numbers and are not sent: said loudly.
+// after the cursor and says what already clashes, then writing the cursor
+// at last moves the log's (SetFedCursor).
 func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 	if p.newest == nil {
 		return nil
@@ -102,12 +103,8 @@ func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 	}
 	p.logf("federation: %s holds records up to %d, past this file's newest (%d): the file is older than its stream (restored from a backup?); its numbering goes on after %d",
 		p.stream, last, newest, last)
-	if newest > cur {
-		p.logf("federation: %s: records %d to %d of this file took numbers the stream already holds from the copy it was restored from; they are not sent (the other side never gets them)",
-			p.stream, cur+1, newest)
-	}
 	if err := p.numberPastLost(ctx, cur); err != nil {
-		return err
+		return fmt.Errorf("numbering past the records of %s after %d: %w", p.stream, cur, err)
 	}
 	if err := p.setCursor(ctx, last); err != nil {
 		return err
@@ -117,33 +114,49 @@ func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 }
 
 // numberPastLost hands the stream's records after cur to numberPast, a
-// batch at a time, and says which incidents of the lost copy the county
-// keeps that this file has not.
+// batch at a time, and says what of the lost copy the county keeps that
+// this file has not, and what of this file clashes with it.
 func (p *publisher) numberPastLost(ctx context.Context, cur uint64) error {
 	if p.numberPast == nil {
 		return nil
 	}
-	var lacking []string
-	seen := map[string]bool{}
-	err := recordsAfter(ctx, p.js, p.stream, p.town, cur, func(recs []model.FedRecord) error {
-		ids, err := p.numberPast(ctx, recs)
-		for _, id := range ids {
-			if !seen[id] {
-				seen[id] = true
-				lacking = append(lacking, id)
-			}
-		}
+	var all model.FedLost
+	aged, err := recordsAfter(ctx, p.js, p.stream, p.town, cur, func(recs []model.FedRecord) error {
+		lost, err := p.numberPast(ctx, recs)
+		all.Incidents = append(all.Incidents, lost.Incidents...)
+		all.Events = append(all.Events, lost.Events...)
+		all.Clashing = append(all.Clashing, lost.Clashing...)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if len(lacking) > 0 {
-		slices.Sort(lacking)
-		p.logf("federation: %s: %d incidents of the copy this file was restored from are at the county and not in this file (%s); this file's new incidents are numbered after them",
-			p.stream, len(lacking), idRange(lacking))
+	if aged != 0 {
+		p.logf("federation: %s: its records %d to %d are no longer in it (it keeps %.0f days): what they numbered is not passed",
+			p.stream, cur+1, aged, streamMaxAge.Hours()/24)
 	}
+	if ids := sortedIDs(all.Incidents); len(ids) > 0 {
+		p.logf("federation: %s: %d incidents of the copy this file was restored from are at the county and not in this file (%s); this file's new incidents are numbered after them",
+			p.stream, len(ids), idRange(ids))
+	}
+	if seqs := slices.Compact(slices.Sorted(slices.Values(all.Events))); len(seqs) > 0 {
+		p.logf("federation: %s: %d events of this file (%d to %d), taken before its node started, hold numbers the stream has for the lost copy's: they are not sent",
+			p.stream, len(seqs), seqs[0], seqs[len(seqs)-1])
+	}
+	if ids := sortedIDs(all.Clashing); len(ids) > 0 {
+		p.logf("federation: %s: %d incidents of this file (%s), filed before its node started, took the numbers of the lost copy's: a change to one of them goes over the county's copy of the lost one",
+			p.stream, len(ids), idRange(ids))
+	}
+	p.logf("federation: %s: commands of the county this file applied after the backup are not applied again: check its directives and wartime with the county", p.stream)
 	return nil
+}
+
+// sortedIDs is ids without repeats, in the order of their numbers (a
+// longer number is a larger one).
+func sortedIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.SortFunc(out, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b)) })
+	return slices.Compact(out)
 }
 
 // idRange names a sorted list of ids: all of a few, or the first and last.
@@ -158,41 +171,54 @@ func idRange(ids []string) string {
 // the records in a town's stream whose Gridcmd-Seq is past after. The
 // stream holds them in the town's order (a record published again is a
 // duplicate the stream drops), so the walk back from its last message
-// stops at the first at or before after.
-func recordsAfter(ctx context.Context, js jetstream.JetStream, name string, town model.NodeCode, after uint64, each func([]model.FedRecord) error) error {
+// stops at the first at or before after. When the walk reaches the
+// stream's first message still past after+1, the records between aged
+// out of the stream: it returns the last of them (0: none). A message
+// without a Gridcmd-Seq is no record and is passed over. (One GetMsg a
+// message: 20,000 take about 1.5 s; a restore is rare.)
+func recordsAfter(ctx context.Context, js jetstream.JetStream, name string, town model.NodeCode, after uint64, each func([]model.FedRecord) error) (aged uint64, err error) {
 	s, err := js.Stream(ctx, name)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	info, err := s.Info(ctx)
 	if err != nil || info.State.Msgs == 0 {
-		return err
+		return 0, err
 	}
 	batch := make([]model.FedRecord, 0, publishBatch)
+	oldest := uint64(0) // the oldest record read
 	for sq := info.State.LastSeq; sq >= max(info.State.FirstSeq, 1); sq-- {
 		m, err := s.GetMsg(ctx, sq)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			continue // deleted
 		}
 		if err != nil {
-			return err
+			return 0, err
 		}
 		seq := headerSeq(m.Header.Get(HeaderSeq))
+		if seq == 0 {
+			continue
+		}
 		if seq <= after {
+			oldest = 0
 			break
 		}
+		oldest = seq
 		batch = append(batch, model.FedRecord{Town: town, Seq: seq, Data: m.Data})
 		if len(batch) == cap(batch) {
 			if err := each(batch); err != nil {
-				return err
+				return 0, err
 			}
 			batch = batch[:0]
 		}
 	}
-	if len(batch) == 0 {
-		return nil
+	if oldest > after+1 {
+		aged = oldest - 1
 	}
-	return each(batch)
+	if len(batch) == 0 {
+		return aged, nil
+	}
+	return aged, each(batch)
 }
 
 // lastSeqInStream is the Gridcmd-Seq of a stream's last message (0: empty).

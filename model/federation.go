@@ -50,9 +50,24 @@ type FedOutbox interface {
 	// FedNumberPast moves the numbering of incidents, activations and
 	// people past every number recs carry: records of this town's stream
 	// that the file lacks, a copy's that was lost (the file restored from
-	// a backup), whose numbers the hub already holds. It returns the ids
-	// of the incidents recs carry that the file has not.
-	FedNumberPast(ctx context.Context, recs []FedRecord) ([]string, error)
+	// a backup), whose numbers the hub already holds. It says what of the
+	// lost copy the file has not, and what of the file already clashes.
+	FedNumberPast(ctx context.Context, recs []FedRecord) (FedLost, error)
+}
+
+// FedLost is what a town's file restored from a backup learns from the
+// records of its stream past its cursor: the copy that was lost.
+type FedLost struct {
+	// Incidents are the ids of the lost copy's incidents the file has
+	// not: the county keeps them.
+	Incidents []string
+	// Events are the seqs of the file's events (taken before its node
+	// started) that the stream holds for other events: never sent.
+	Events []uint64
+	// Clashing are the ids of the file's incidents whose numbers a lost
+	// one holds: a change to one of them goes over the county's copy of
+	// the lost one.
+	Clashing []string
 }
 
 // FedReadModel is the hub's side: it applies the towns' records to the

@@ -155,7 +155,11 @@ type WartimeStatus struct {
 	Staffed int
 	Gaps    int
 	Drafts  []Draft
-	Towns   []Activation
+	// Rooms is who staffs Active's town and village wartime rooms, counted
+	// by the store from the people the file holds (a hub's copy of a
+	// federated town: the town's people as the town sent them).
+	Rooms RoomsOnDuty
+	Towns []Activation
 	// Last is the latest activation that reached into the scope, active or
 	// ended (zero Seq if none): the one whose after-action summary the
 	// room reads.

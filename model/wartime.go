@@ -98,6 +98,45 @@ func (a Activation) Covers(c NodeCode) bool {
 	return false
 }
 
+// RoomsOnDuty is who staffs the wartime command rooms above an
+// activation's micro-grids: the town's wartime room (Town: one of the
+// town's duty officers is on duty) and the village wartime rooms
+// (Villages: the scope's villages, in code order, with one of their
+// cadres on duty). Counted is false when nobody counted them (a replay's
+// earlier activation, whose on-duty flags are gone): the console then
+// says it does not know (—) rather than 0.
+type RoomsOnDuty struct {
+	Counted  bool
+	Town     bool
+	Villages []NodeCode
+}
+
+// CountRoomsOnDuty counts the rooms of a's scope that people staff: the
+// town room is the town's duty officers' (wherever in the town they are
+// placed: their seat is the town room, SeatOf), a village room its
+// cadres'. people may hold others (they are passed over).
+func CountRoomsOnDuty(a Activation, people []Person) RoomsOnDuty {
+	r := RoomsOnDuty{Counted: true}
+	if len(a.Scope) == 0 {
+		return r
+	}
+	town := a.Scope[0].Town()
+	for _, p := range people {
+		if !p.OnDuty {
+			continue
+		}
+		if p.Has(RoleDutyOfficer) && town.Contains(p.Node) {
+			r.Town = true
+		}
+		if v := p.Node.Village(); p.Has(RoleVillageCadre) && v != "" && a.Covers(v) {
+			r.Villages = append(r.Villages, v)
+		}
+	}
+	slices.Sort(r.Villages)
+	r.Villages = slices.Compact(r.Villages)
+	return r
+}
+
 // FormatActivationID makes the public id of the n-th activation.
 func FormatActivationID(n uint64) string { return fmt.Sprintf("W-%04d", n) }
 

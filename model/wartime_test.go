@@ -426,3 +426,41 @@ func TestSignOnBehalf(t *testing.T) {
 	assert.Zero(t, s3.SignMedian, "no unit signed itself")
 	assert.Equal(t, 3, s3.OnBehalf)
 }
+
+// The rooms on duty: the town room is staffed by any of the town's duty
+// officers on duty, a village room by one of its own cadres on duty, in
+// the scope; others are passed over.
+func TestCountRoomsOnDuty(t *testing.T) {
+	on := func(p model.Person) model.Person { p.OnDuty = true; return p }
+	off := func(p model.Person) model.Person { p.OnDuty = false; return p }
+	elsewhere := on(dutyOfficer)
+	elsewhere.ID, elsewhere.Node = 32, "330784001" // 东城街道's officer
+	atTown := on(villageCadre)
+	atTown.ID, atTown.Node = 23, town // a cadre placed at the town: no village room
+	atGrid := on(villageCadre)
+	atGrid.ID, atGrid.Node = 24, duxiG02 // a cadre placed at a grid of the village
+	cadreOfficer := on(villageCadre)
+	cadreOfficer.Roles = []model.Role{model.RoleVillageCadre, model.RoleDutyOfficer}
+	whole, duxiOnly := activation(t, town), activation(t, duxi)
+	rooms := func(town bool, villages ...model.NodeCode) model.RoomsOnDuty {
+		return model.RoomsOnDuty{Counted: true, Town: town, Villages: villages}
+	}
+	for _, c := range []struct {
+		name   string
+		a      model.Activation
+		people []model.Person
+		want   model.RoomsOnDuty
+	}{
+		{"nobody", whole, nil, rooms(false)},
+		{"officer and two cadres", whole, []model.Person{dutyOfficer, on(villageCadre), on(otherCadre)}, rooms(true, otherVil, duxi)},
+		{"off duty", whole, []model.Person{off(dutyOfficer), villageCadre, otherCadre}, rooms(false)},
+		{"another town's officer", whole, []model.Person{elsewhere}, rooms(false)},
+		{"two cadres of one village", whole, []model.Person{on(villageCadre), atGrid}, rooms(false, duxi)},
+		{"a cadre outside the scope", duxiOnly, []model.Person{dutyOfficer, on(villageCadre), on(otherCadre)}, rooms(true, duxi)},
+		{"a cadre at the town", whole, []model.Person{atTown}, rooms(false)},
+		{"a cadre who is also a duty officer", whole, []model.Person{cadreOfficer}, rooms(true, duxi)},
+		{"not a room's role", whole, []model.Person{on(gridLeader), on(microWorker)}, rooms(false)},
+	} {
+		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, c.people), c.name)
+	}
+}

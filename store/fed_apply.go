@@ -102,11 +102,11 @@ func fedCopy(tx *bolt.Tx, inc model.Incident) error {
 		Zh("%s 是联网镇%s的事件：由该镇指挥室处置（本库只存副本）", inc.ID, name)
 }
 
-// notFedTown refuses a report or an alert at node in a hub's file when
-// node is in a federated town: the town's own room and file take them,
-// and this file's copy of the town is the town's records' to write (a
-// report of the hub's own there would be an incident the hub's sweep
-// moves and Act refuses, as a copy).
+// notFedTown refuses a report, a sensor alert or a watched heartbeat at
+// node in a hub's file when node is in a federated town: the town's own
+// room and file take them, and this file's copy of the town is the town's
+// records' to write (an incident of the hub's own there would be moved by
+// the hub's sweep while Act refused it as a copy).
 func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
 	town := node.Town()
 	if !isFedTown(tx, town) {
@@ -116,8 +116,8 @@ func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
 	if n, err := getNode(tx, town); err == nil {
 		name = n.Name
 	}
-	return model.Errorf(model.ECONFLICT, "%s is in %s, a federated town: reports there are filed in %s's own room (this file holds a copy of the town); or send it a directive", node, name, name).
-		Zh("%s 属联网镇%s：该处的上报请在该镇指挥室录入（本库只存其副本），或向其下发指令", node, name)
+	return model.Errorf(model.ECONFLICT, "%s is in %s, a federated town: its reports, alerts and watches are %s's own room's (this file holds a copy of the town)", node, name, name).
+		Zh("%s 属联网镇%s：该处的上报、告警和监测由该镇指挥室负责（本库只存其副本）", node, name)
 }
 
 // fedWartimeCopy refuses to change a federated town's wartime in a hub's

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -17,85 +19,132 @@ import (
 // file that numbered its next incident as the lost copy did would replace
 // the county's copy of the lost one. FedNumberPast moves the file's own
 // numbering past every number the lost records carry, as SetFedCursor
-// moves the log's.
+// moves the log's, and says what already clashes.
+
+// lostNumbers is what one record of the stream carries that the file's
+// numbering must pass: read before the writer's transaction.
+type lostNumbers struct {
+	seq        uint64
+	event      []byte // the record's event as stored
+	acts       []uint64
+	people     []uint64
+	incident   uint64 // its seq (0: none)
+	id         string
+	idKey      []byte
+	reportedAt time.Time
+}
 
 // FedNumberPast moves this file's numbering of incidents (their seqs and
 // each day's numbers), activations and people past every one that recs,
 // records of this town's stream, carry: the next of each is numbered
 // after them. It only raises; a record this file already has changes
-// nothing. It returns the ids of the incidents recs carry that this file
-// has not (the lost copy's, which the county keeps).
-func (s *DB) FedNumberPast(ctx context.Context, recs []model.FedRecord) ([]string, error) {
-	var lacking []string
+// nothing. It says which of the lost copy's incidents the file has not,
+// which of the file's events hold a number the stream has for another,
+// and which of the file's incidents hold a lost one's number.
+func (s *DB) FedNumberPast(ctx context.Context, recs []model.FedRecord) (model.FedLost, error) {
+	lost := make([]lostNumbers, 0, len(recs))
+	for _, r := range recs {
+		n, err := s.lostNumbersOf(r)
+		if err != nil {
+			return model.FedLost{}, fmt.Errorf("federation: record %s: %w", model.FedMsgID(r.Town, r.Seq), err)
+		}
+		lost = append(lost, n)
+	}
+	var out model.FedLost
 	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		lacking = lacking[:0]
+		out = model.FedLost{}
 		town, err := fileTown(tx, s.path)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range recs {
-			if r.Town != town {
-				return nil, fmt.Errorf("federation: record %s is not of this file's town %s", model.FedMsgID(r.Town, r.Seq), town)
+		for i, n := range lost {
+			if recs[i].Town != town {
+				return nil, fmt.Errorf("federation: record %s is not of this file's town %s", model.FedMsgID(recs[i].Town, n.seq), town)
 			}
-			w, err := decodeWire(r)
-			if err != nil {
-				return nil, err
-			}
-			id, err := s.numberPast(tx, w)
-			if err != nil {
-				return nil, fmt.Errorf("federation: record %s: %w", model.FedMsgID(r.Town, r.Seq), err)
-			}
-			if id != "" {
-				lacking = append(lacking, id)
+			if err := s.numberPast(tx, n, &out); err != nil {
+				return nil, fmt.Errorf("federation: record %s: %w", model.FedMsgID(recs[i].Town, n.seq), err)
 			}
 		}
 		return nil, nil
 	})
-	return lacking, err
+	return out, err
 }
 
-// numberPast raises the numbering past what record w carries; the id of
-// its incident when this file has none of that id.
-func (s *DB) numberPast(tx *bolt.Tx, w fedWire) (lacking string, err error) {
+// lostNumbersOf reads what record r carries.
+func (s *DB) lostNumbersOf(r model.FedRecord) (lostNumbers, error) {
+	w, err := decodeWire(r)
+	if err != nil {
+		return lostNumbers{}, err
+	}
+	n := lostNumbers{seq: w.Seq, event: w.Event}
 	for _, fa := range w.Wartime {
-		if err := raiseSequence(tx.Bucket(bucketWtActivations), fa.Seq); err != nil {
-			return "", err
-		}
+		n.acts = append(n.acts, fa.Seq)
 	}
 	people := w.People
 	if w.Tower != nil {
 		t, err := readFedPart(w.Tower)
 		if err != nil {
-			return "", err
+			return n, err
 		}
 		people = append(people, t.People...)
 	}
 	for _, fp := range people {
-		if err := raiseSequence(tx.Bucket(bucketPeople), fp.ID); err != nil {
-			return "", err
-		}
+		n.people = append(n.people, fp.ID)
 	}
 	if w.Incident == nil {
-		return "", nil
+		return n, nil
 	}
 	inc, err := decodeIncident(w.Incident.Seq, w.Incident.Rec, s.opts.Location)
 	if err != nil {
-		return "", err
-	}
-	if err := raiseSequence(tx.Bucket(bucketIncidents), inc.Seq); err != nil {
-		return "", err
+		return n, err
 	}
 	k, ok := idKey(inc.ID)
 	if !ok {
-		return "", fmt.Errorf("incident id %q: not an id gridcmd gives out", inc.ID)
+		return n, fmt.Errorf("incident id %q: not an id gridcmd gives out", inc.ID)
 	}
-	if err := s.raiseDay(tx, string(k[:8]), getU64(k[8:16])); err != nil {
-		return "", err
+	n.incident, n.id, n.idKey, n.reportedAt = inc.Seq, inc.ID, k, inc.ReportedAt
+	return n, nil
+}
+
+// numberPast raises the numbering past what n carries and notes in out
+// what clashes with the file.
+func (s *DB) numberPast(tx *bolt.Tx, n lostNumbers, out *model.FedLost) error {
+	if v := tx.Bucket(bucketEvents).Get(u64(n.seq)); v != nil && !bytes.Equal(v, n.event) {
+		out.Events = append(out.Events, n.seq)
 	}
-	if tx.Bucket(bucketIncidentIDs).Get(k) != nil {
-		return "", nil
+	for _, seq := range n.acts {
+		if err := raiseSequence(tx.Bucket(bucketWtActivations), seq); err != nil {
+			return err
+		}
 	}
-	return inc.ID, nil
+	for _, id := range n.people {
+		if err := raiseSequence(tx.Bucket(bucketPeople), id); err != nil {
+			return err
+		}
+	}
+	if n.incident == 0 {
+		return nil
+	}
+	if err := raiseSequence(tx.Bucket(bucketIncidents), n.incident); err != nil {
+		return err
+	}
+	if err := s.raiseDay(tx, string(n.idKey[:8]), getU64(n.idKey[8:16])); err != nil {
+		return err
+	}
+	if tx.Bucket(bucketIncidentIDs).Get(n.idKey) == nil && !slices.Contains(out.Incidents, n.id) {
+		out.Incidents = append(out.Incidents, n.id)
+	}
+	if tx.Bucket(bucketIncidents).Get(u64(n.incident)) == nil {
+		return nil
+	}
+	mine, err := s.getIncident(tx, n.incident)
+	if err != nil {
+		return err
+	}
+	if !mine.ReportedAt.Equal(n.reportedAt) && !slices.Contains(out.Clashing, mine.ID) {
+		out.Clashing = append(out.Clashing, mine.ID)
+	}
+	return nil
 }
 
 // raiseSequence raises b's sequence to n (never lowers it).

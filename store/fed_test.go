@@ -620,7 +620,7 @@ func TestRestoredTownNumbersAfterTheLostCopy(t *testing.T) {
 	restored := openAt(t, backup, tw.clock)
 	lacking, err := restored.FedNumberPast(tw.ctx, stream[cursor:])
 	require.NoError(t, err)
-	assert.Equal(t, []string{lost1.ID, lost2.ID}, unique(lacking), "the lost copy's incidents, which the county keeps")
+	assert.Equal(t, model.FedLost{Incidents: []string{lost1.ID, lost2.ID}}, lacking, "the lost copy's incidents, which the county keeps; nothing clashes")
 	require.NoError(t, restored.SetFedCursor(tw.ctx, last))
 	again, err := restored.FedNumberPast(tw.ctx, stream[cursor:])
 	require.NoError(t, err, "a second start does it again, changing nothing")
@@ -664,19 +664,6 @@ func TestRestoredTownNumbersAfterTheLostCopy(t *testing.T) {
 	requireClean(t, hub)
 }
 
-// unique is ids without repeats, in their first order.
-func unique(ids []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // activations is the file's activations in seq order.
 func activations(t testing.TB, s *DB) []model.Activation {
 	t.Helper()
@@ -689,4 +676,52 @@ func activations(t testing.TB, s *DB) []model.Activation {
 		})
 	}))
 	return acts
+}
+
+// The hub's watchdog leaves a federated town's rooms and gateways to the
+// town: its wartime copied here files no silence of the hub's own there,
+// and a heartbeat is not watched at the town's nodes.
+func TestFedHubWatchdogLeavesTheTownsRooms(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, officer := countyHub(t, tw)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	fedSync(t, tw.s, hub)
+	tw.clock.Advance(3 * time.Hour)
+	evs, err := hub.Sweep(tw.ctx)
+	require.NoError(t, err)
+	for _, e := range evs {
+		assert.NotEqual(t, model.ActReport, e.Action, "the hub filed %s", e.Incident)
+	}
+	requireClean(t, hub)
+
+	_, err = hub.AddHeartbeat(tw.ctx, model.Heartbeat{Name: "gw-duxi", Node: micro011, Every: time.Minute}, officer.ID)
+	requireCode(t, err, model.ECONFLICT, "federated town")
+	requireZh(t, err, "联网镇")
+}
+
+// A restored file used before its node started (federation off) took the
+// lost copy's numbers: the node's start names its events that will not be
+// sent and its incidents whose changes go over the county's copies.
+func TestRestoredTownNamesWhatClashes(t *testing.T) {
+	tw, _ := busyTown(t)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	_, err := tw.s.BackupFile(backup)
+	require.NoError(t, err)
+	cursor := lastEventSeq(t, tw.s)
+	lost1 := tw.report(t, micro011, tw.worker01.ID, "备份后 1")
+	lost2 := tw.report(t, micro012, tw.worker01.ID, "备份后 2")
+	stream := pending(t, tw.s, 0)
+	require.NoError(t, tw.s.Close())
+
+	tw.s = openAt(t, backup, tw.clock)
+	tw.clock.Advance(time.Minute)
+	offline := tw.report(t, micro011, tw.worker01.ID, "离线 1")
+	require.Equal(t, lost1.ID, offline.ID, "numbered as the lost copy's first")
+	lost, err := tw.s.FedNumberPast(tw.ctx, stream[cursor:])
+	require.NoError(t, err)
+	assert.Equal(t, model.FedLost{Incidents: []string{lost2.ID}, Events: []uint64{cursor + 1}, Clashing: []string{offline.ID}}, lost)
+	next := tw.report(t, micro011, tw.worker01.ID, "恢复后 1")
+	assert.Greater(t, next.Seq, lost2.Seq)
+	requireClean(t, tw.s)
 }

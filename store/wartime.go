@@ -761,6 +761,61 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 			st.Gaps++
 		}
 	}
-	st.Drafts, err = s.draftsOf(tx, a.Seq)
+	if st.Drafts, err = s.draftsOf(tx, a.Seq); err != nil {
+		return st, err
+	}
+	st.Rooms, err = roomsOnDuty(tx, a)
 	return st, err
+}
+
+// roomsOnDuty counts who staffs a's town and village wartime rooms from
+// the people the file holds in its town (model.CountRoomsOnDuty): a room
+// above the towns holds none of them, and a hub holds a federated town's
+// people as the town sent them, so the store counts for both. Only the
+// records that can be a room's (on duty, with either role's key) are
+// decoded: a town's 3,500 decoded each time took 14 ms a status.
+func roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
+	if len(a.Scope) == 0 {
+		return model.CountRoomsOnDuty(a, nil), nil
+	}
+	var people []model.Person
+	ids := peopleIn(tx, a.Scope[0].Town(), false)
+	slices.Sort(ids)
+	// One cursor over the ids in order, stepping to the next id when it is
+	// near (a town's people are numbered together) instead of seeking it
+	// from the root: a town's 3,500 took 1.6 ms by Seek, 2-4 ms by Get.
+	c := tx.Bucket(bucketPeople).Cursor()
+	var k, v []byte
+	for _, id := range ids {
+		switch {
+		case k == nil || getU64(k) > id || id-getU64(k) > 16:
+			k, v = c.Seek(u64(id))
+		default:
+			for k != nil && getU64(k) < id {
+				k, v = c.Next()
+			}
+		}
+		if k == nil || getU64(k) != id || !roomRecord(v) {
+			continue // a stray index entry is check's to report
+		}
+		p, err := decodePerson(id, v)
+		if err != nil {
+			return model.RoomsOnDuty{}, err
+		}
+		people = append(people, p)
+	}
+	return model.CountRoomsOnDuty(a, people), nil
+}
+
+var (
+	onDutyField   = []byte(`"on_duty":true`)
+	dutyOfficerIn = []byte(`"` + model.RoleDutyOfficer + `"`)
+	cadreIn       = []byte(`"` + model.RoleVillageCadre + `"`)
+)
+
+// roomRecord reports whether a stored person may staff a room: on duty,
+// with the duty officer's or the village cadre's key in it (a superset:
+// the decoded person is judged by the rule).
+func roomRecord(v []byte) bool {
+	return bytes.Contains(v, onDutyField) && (bytes.Contains(v, dutyOfficerIn) || bytes.Contains(v, cadreIn))
 }

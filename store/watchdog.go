@@ -186,6 +186,9 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		if h.IncidentSeq != 0 {
 			continue // silent; its next heartbeat ends it
 		}
+		if isFedTown(tx, h.Node.Town()) {
+			continue // watched here before its town federated: the town watches it
+		}
 		if due := h.Due(); now.Before(due) {
 			soonest(due)
 			continue
@@ -219,6 +222,9 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		act, err := s.getActivation(tx, seq)
 		if err != nil {
 			return nil, err
+		}
+		if fedWartimeCopy(tx, act) != nil {
+			continue // a federated town's wartime: its own file watches its rooms
 		}
 		for _, v := range activationVillages(tx, seq) {
 			villages = append(villages, v)
@@ -451,6 +457,9 @@ func (s *DB) AddHeartbeat(ctx context.Context, h model.Heartbeat, by model.Perso
 	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
+			return nil, err
+		}
+		if err := notFedTown(tx, h.Node); err != nil {
 			return nil, err
 		}
 		if err := mayWatch(actor, h.Node); err != nil {

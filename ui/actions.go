@@ -167,6 +167,11 @@ func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 
 func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	f, res, cmd := m.form.Update(msg, m.fkeys)
+	if f.lost > 0 {
+		fl := f.fields[f.focus]
+		f.err = m.say(fmt.Sprintf("%s: %d not taken, %d characters at most", fl.label, f.lost, fl.input.CharLimit),
+			fmt.Sprintf("%s最多 %d 字，超出的 %d 字未录入", fl.label, fl.input.CharLimit, f.lost))
+	}
 	m.form = f
 	switch res {
 	case formCancelled:

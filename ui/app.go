@@ -173,6 +173,8 @@ type Model struct {
 
 	flash   flash
 	flashID int
+
+	split splitRune // a character bubbletea's reader cut in two (typed.go)
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -276,7 +278,7 @@ func (m *Model) layout() {
 		// room above the towns keeps its towns table when it has the rows.
 		rest := body
 		if m.wartimeTowns() {
-			townsH := body / 4
+			townsH := townsHeight(body, townsRestWartime, len(m.townList))
 			m.towns.SetSize(rightW, townsH-3)
 			rest -= townsH
 		}
@@ -287,7 +289,7 @@ func (m *Model) layout() {
 		m.ticker.SetSize(rightW, rest-queueH-dirH-2)
 	} else if m.aboveTowns() {
 		// A room above the towns: the towns table, the queue, the ticker.
-		townsH := body * 2 / 5
+		townsH := townsHeight(body, townsRestPeace, len(m.townList))
 		queueH := (body - townsH) * 3 / 5
 		m.towns.SetSize(rightW, townsH-3)
 		m.queue.SetSize(rightW, queueH-3)
@@ -331,6 +333,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
 		return m.onKey(msg)
 	case wartimeMsg:
 		if m.rp != nil {
@@ -348,6 +351,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPaneMsg(msg)
 	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
 		return m.onFlashMsg(msg)
+	}
+	if c, ok := strayByte(msg); ok {
+		return m.onStrayByte(c)
 	}
 	return m, nil
 }
@@ -676,7 +682,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	// bubbletea v1 delivers runes that arrive together (fast typing, a
 	// script) as one message: ":gaps" rather than ":" then "gaps". Outside a
 	// text input every rune is a key of its own, so take them one by one;
-	// the first may open an input that takes the rest.
+	// the first may open an input that takes the rest. In an input they are
+	// text, whatever word they spell: "end" is not the End key (typed.go).
+	if m.inputActive() {
+		msg = asText(msg)
+	}
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inputActive() {
 		var cmds []tea.Cmd
 		var next tea.Model = m

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -48,6 +49,9 @@ type form struct {
 	focus   int
 	initial []string
 	err     string
+	// lost: how many runes of the last key the focused field's limit did
+	// not take; the root says so (onFormKey) rather than drop them unseen.
+	lost int
 }
 
 func newTextField(name, label, value, placeholder string, limit int) field {
@@ -128,6 +132,7 @@ const (
 // except in one-field forms; enter on the last submits.
 func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	fl := &f.fields[f.focus]
+	f.lost = 0
 	switch {
 	case key.Matches(msg, k.cancel):
 		return f, formCancelled, nil
@@ -157,8 +162,15 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		return f, formEditing, nil
 	}
 	var cmd tea.Cmd
+	had := utf8.RuneCountInString(fl.input.Value())
 	fl.input, cmd = fl.input.Update(msg)
 	f.err = ""
+	if limit := fl.input.CharLimit; limit > 0 && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace) {
+		now := utf8.RuneCountInString(fl.input.Value())
+		if took := now - had; now >= limit && took < len(msg.Runes) {
+			f.lost = len(msg.Runes) - took
+		}
+	}
 	return f, formEditing, cmd
 }
 

@@ -342,6 +342,7 @@ func (m Model) replayWartime() Model {
 	if a := w.status.Active; a.Active() {
 		if rp.live.Active.Seq == a.Seq {
 			w.status.Units, w.status.Staffed, w.status.Gaps = rp.live.Units, rp.live.Staffed, rp.live.Gaps
+			w.status.Rooms = rp.live.Rooms // as they stand now; an earlier one's: not known
 		}
 		for _, d := range rp.dirs {
 			if d.d.Activation != a.Seq || d.d.IssuedAt.After(t) {

@@ -58,8 +58,9 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 func (m Model) roomTowns() []model.Node { return m.townList }
 
 // noteTowns keeps the towns of a room above the towns from a snapshot of
-// the whole room.
-func (m Model) noteTowns(nodes []model.Node) {
+// the whole room, and lays the screen out again when their number changed
+// (the towns table is as high as they need: townsHeight).
+func (m *Model) noteTowns(nodes []model.Node) {
 	if !m.seat.AboveTown() || m.seat.Town != "" {
 		return
 	}
@@ -70,7 +71,11 @@ func (m Model) noteTowns(nodes []model.Node) {
 		}
 	}
 	sort.Slice(towns, func(i, j int) bool { return towns[i].Code < towns[j].Code })
+	relayout := len(towns) != len(m.townList)
 	m.townList = towns
+	if relayout {
+		m.layout()
+	}
 }
 
 // townArg reads :town's argument: a town's code, or its name among the

@@ -1,6 +1,10 @@
 package ui
 
-import "gridcmd/model"
+import (
+	"slices"
+
+	"gridcmd/model"
+)
 
 // A seat's scope is a node: its console shows that subtree of the tower
 // and nothing above it. The snapshot is read scoped by the service; the
@@ -45,14 +49,18 @@ func scopeUnits(scope model.NodeCode, units []model.DirectiveUnit) []model.Direc
 	return within(scope, units, func(u model.DirectiveUnit) model.NodeCode { return u.Unit })
 }
 
-// scopeWartime keeps the units and drafts in scope, and counts the staffed
-// units and the gaps among them.
+// scopeWartime keeps the units, drafts and staffed village rooms in scope,
+// and counts the staffed units and the gaps among them.
 func scopeWartime(scope model.NodeCode, st model.WartimeStatus) model.WartimeStatus {
 	if scope == "" {
 		return st
 	}
 	st.Units = within(scope, st.Units, func(u model.UnitStatus) model.NodeCode { return u.MicroGrid })
 	st.Drafts = within(scope, st.Drafts, func(d model.Draft) model.NodeCode { return d.MicroGrid })
+	// The village rooms in scope, or the one above a grid's seat.
+	st.Rooms.Villages = slices.DeleteFunc(slices.Clone(st.Rooms.Villages), func(v model.NodeCode) bool {
+		return !inScope(scope, v) && !v.Contains(scope)
+	})
 	st.Staffed, st.Gaps = 0, 0
 	for _, u := range st.Units {
 		if u.Worker != 0 {

@@ -20,18 +20,21 @@ type Glyphs struct {
 	Focus                string // before the title of the pane with the focus
 	Crumb                string // between the places of the way back
 	Dot                  string // between a room and whose seat it is
+	Unknown              string // a figure the console cannot know (never 0 for it)
 }
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
 	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
 	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
+	Unknown: "—",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
 	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
 	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
+	Unknown: "?",
 }
 
 // Theme is the palette; Styles are built from it once.

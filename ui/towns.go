@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -14,36 +17,61 @@ import (
 // townsPane is a room above the towns' first pane: one row per town of the
 // room with its open and red incidents, escalations in the last hour, the
 // pass-on median of the last day (the store's figures, as the header's once
-// turned to the town), and its wartime. Enter turns the
-// room to the town under the cursor.
+// turned to the town), and its wartime. The towns that need the room come
+// first (townsOrder); the cursor stays on its town as the order changes.
+// Enter turns the room to the town under the cursor.
 type townsPane struct {
 	c *common
 	listWindow
+	sel           model.NodeCode // the town under the cursor, wherever the order puts it
 	width, height int
 }
 
 func newTownsPane(c *common) *townsPane { return &townsPane{c: c} }
 
-// towns are the room's towns.
+// towns are the room's towns, in code order.
 func (t *townsPane) towns() []model.Node { return t.c.townList }
 
 func (t *townsPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1); t.clamp() }
 
 func (t *townsPane) clamp() { t.clampTo(len(t.towns()), t.height) }
 
-// Update: the keys move the cursor (enter is asks').
+// Update: the keys move the cursor (enter is asks') from the town it is on.
 func (t *townsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyMsg); ok && !key.Matches(msg, t.c.keys.Open) {
+		rows := t.rows()
+		t.keepOn(rows)
 		t.cursor += t.c.keys.step(msg)
 		t.clamp()
+		if t.cursor < len(rows) {
+			t.sel = rows[t.cursor].town.Code
+		}
 	}
 	return t, nil
 }
 
+// keepOn puts the cursor on the selected town in rows, the table's order
+// now (the first row's town becomes the selected one when there is none:
+// from then on the cursor follows it, not the row), and scrolls to it.
+func (t *townsPane) keepOn(rows []townRow) {
+	if i := slices.IndexFunc(rows, func(r townRow) bool { return r.town.Code == t.sel }); i >= 0 {
+		t.cursor = i
+	}
+	t.clampTo(len(rows), t.height)
+	if t.cursor < len(rows) {
+		t.sel = rows[t.cursor].town.Code
+	}
+}
+
 // asks: enter turns the room to the town under the cursor.
 func (t *townsPane) asks(msg tea.KeyMsg) tea.Msg {
-	if ts := t.towns(); key.Matches(msg, t.c.keys.Open) && t.cursor < len(ts) {
-		return focusTownMsg{town: ts[t.cursor].Code}
+	if !key.Matches(msg, t.c.keys.Open) {
+		return nil
+	}
+	rows := t.rows()
+	t.keepOn(rows)
+	if t.cursor < len(rows) {
+		return focusTownMsg{town: rows[t.cursor].town.Code}
 	}
 	return nil
 }
@@ -57,6 +85,57 @@ func (t *townsPane) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Down, k.Open, k.Wartime, k.Command, k.Help, k.Quit}
 }
 func (t *townsPane) FullHelp() [][]key.Binding { return t.c.keys.FullHelp() }
+
+// townRow is a row of the table: a town, its figures and its cells (cut: a
+// federated town whose link is cut).
+type townRow struct {
+	town  model.Node
+	fig   townFigures
+	cells [townColCount]string
+	cut   bool
+}
+
+// rows are the room's towns in the table's order (townsOrder).
+func (t *townsPane) rows() []townRow {
+	towns := t.towns()
+	figs := townRows(t.c, towns)
+	out := make([]townRow, len(towns))
+	for i, tn := range towns {
+		cells, cut := townCells(t.c, tn.Code, figs[i])
+		out[i] = townRow{town: tn, fig: figs[i], cells: cells, cut: cut}
+	}
+	slices.SortFunc(out, townsOrder)
+	return out
+}
+
+// townsOrder orders the towns table: the towns that need the room first —
+// in wartime, then by red (overdue) incidents, then by open ones, then a
+// cut link — and the others after them; ties, and every quiet town, in
+// code order, so the order is the same from one refresh to the next while
+// the figures are.
+func townsOrder(a, b townRow) int {
+	if aw, bw := a.fig.wartime != "", b.fig.wartime != ""; aw != bw {
+		return firstIf(aw)
+	}
+	if c := cmp.Compare(b.fig.red, a.fig.red); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.fig.open, a.fig.open); c != 0 {
+		return c
+	}
+	if a.cut != b.cut {
+		return firstIf(a.cut)
+	}
+	return strings.Compare(string(a.town.Code), string(b.town.Code))
+}
+
+// firstIf is -1 when the row that has it comes first, 1 when the other does.
+func firstIf(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
+}
 
 // townFigures is one row of the towns table.
 type townFigures struct {
@@ -128,31 +207,50 @@ func storedFigures(c *common, towns []model.Node, out []townFigures) {
 	}
 }
 
+// View draws the table in its order, the cursor on its town (keepOn: the
+// first town drawn becomes the selected one when there is none yet).
 func (t *townsPane) View() string {
 	c, pt := t.c, &t.c.p
-	towns := t.towns()
-	rows := townRows(c, towns)
-	cols := newTownColumns(pt, t.width-2, len(c.fed) > 0)
+	rows := t.rows()
+	t.keepOn(rows)
 	head := [townColCount]string{pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime, pt.lab.ColBehind, pt.lab.ColLag}
+	cols := newTownColumns(pt, t.width-2, len(c.fed) > 0, pt.lab.ColTown, head, rows)
 	lines := []string{pt.st.ColumnHead.Render(" " + cols.row(pt.lab.ColTown, head))}
 	focused := c.focused(paneTowns)
-	for i := t.offset; i < len(towns) && len(lines) <= t.height; i++ {
-		cells, cut := townCells(c, towns[i].Code, rows[i])
-		line := cols.row(towns[i].Name, cells)
+	for i := t.offset; i < len(rows) && len(lines) <= t.height; i++ {
+		r := rows[i]
+		line := cols.row(r.town.Name, r.cells)
 		switch {
 		case i == t.cursor && focused:
 			line = pt.st.Selected.Render(pt.g.Cursor + line)
 		case i == t.cursor:
 			line = pt.st.CursorIdle.Render(pt.g.Cursor + line)
-		case rows[i].red > 0 || rows[i].wartime != "" || cut:
+		case r.fig.red > 0 || r.fig.wartime != "" || r.cut:
 			line = pt.st.Overdue.Render(" " + line)
 		default:
 			line = " " + line
 		}
 		lines = append(lines, line)
 	}
-	return pt.box(t.Title(), fmt.Sprint(len(towns)), lines, t.width, t.height+3, focused)
+	return pt.box(t.Title(), fmt.Sprint(len(rows)), lines, t.width, t.height+3, focused)
 }
+
+// townsHeight is the height of the towns table's box in a body of body
+// rows whose panes below it keep at least rest: the whole table when it
+// fits so, else two fifths of the body (a room of many towns scrolls).
+func townsHeight(body, rest, towns int) int {
+	if need := towns + 3; need <= body-rest { // the borders and the column head
+		return need
+	}
+	return body * 2 / 5
+}
+
+// The rows the panes below the towns table keep at least: the queue and
+// the ticker; in wartime the directive too.
+const (
+	townsRestPeace   = 14
+	townsRestWartime = 21
+)
 
 // The towns table's columns after the town's name.
 const (
@@ -167,10 +265,12 @@ const (
 )
 
 // townColumns are the columns the towns table shows at its width: open,
-// red, esc/h, pass-on and wartime, narrower numbers at 80 columns before
-// the name is cut; with federation, the events behind and the lag after
-// them, or at 80 columns in place of esc/h and pass-on (figures a cut link
-// leaves stale), so the name keeps its room.
+// red, esc/h, pass-on and wartime, with federation the events behind and
+// the lag after them. Each column is as wide as its header and its widest
+// cell (never cutting either: 升级/时 once read 升级/), narrower numbers
+// below 60 columns; where the name would then be cut, pass-on and then
+// esc/h give way (figures a cut link leaves stale), so the name keeps its
+// room.
 type townColumns struct {
 	p      *painter
 	nameW  int
@@ -178,25 +278,47 @@ type townColumns struct {
 	widths []int
 }
 
-func newTownColumns(p *painter, inner int, fed bool) townColumns {
+// townNameRoom is the most a town's name asks of the table before the
+// columns give way to it.
+const townNameRoom = 10
+
+func newTownColumns(p *painter, inner int, fed bool, nameHead string, head [townColCount]string, rows []townRow) townColumns {
 	num, wide := 6, 8
 	if inner < 60 {
 		num, wide = 5, 7
 	}
 	width := [townColCount]int{num, num, num, wide, wide, num, wide}
-	t := townColumns{p: p, cols: []int{townColOpen, townColRed, townColEsc, townColPassOn, townColWartime}}
-	switch {
-	case fed && inner < 60:
-		t.cols = []int{townColOpen, townColRed, townColBehind, townColLag, townColWartime}
-	case fed:
-		t.cols = append(t.cols, townColBehind, townColLag)
+	nameMin := p.w.Of(nameHead)
+	for c := range width {
+		width[c] = max(width[c], p.w.Of(head[c]))
 	}
-	used := 1
-	for _, c := range t.cols {
+	for _, r := range rows {
+		for c := range width {
+			width[c] = max(width[c], p.w.Of(r.cells[c]))
+		}
+		nameMin = max(nameMin, min(p.w.Of(r.town.Name), townNameRoom))
+	}
+	cols := []int{townColOpen, townColRed, townColEsc, townColPassOn, townColWartime}
+	if fed {
+		cols = append(cols, townColBehind, townColLag)
+	}
+	used := func(cols []int) int {
+		n := 1
+		for _, c := range cols {
+			n += width[c] + 1
+		}
+		return n
+	}
+	for _, drop := range []int{townColPassOn, townColEsc} {
+		if inner-used(cols) >= nameMin {
+			break
+		}
+		cols = slices.DeleteFunc(cols, func(c int) bool { return c == drop })
+	}
+	t := townColumns{p: p, cols: cols, nameW: max(inner-used(cols), 1)}
+	for _, c := range cols {
 		t.widths = append(t.widths, width[c])
-		used += width[c] + 1
 	}
-	t.nameW = max(inner-used, 1)
 	return t
 }
 

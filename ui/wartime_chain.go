@@ -34,35 +34,38 @@ func (p *wtChainPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 
 func (p *wtChainPane) Title() string { return p.c.wl.Chain }
 
-// wtFigures are the rows of the wartime chain.
+// wtFigures are the rows of the wartime chain; roomsKnown is false when
+// the rooms' staffing was not counted (a replay's earlier activation).
 type wtFigures struct {
 	rows [4]struct {
 		units, staffed, waiting, incidents int
 	}
+	roomsKnown bool
 }
 
+// computeWartimeFigures counts the chain's rows: the rooms and units of the
+// activation's scope the console holds, who staffs the town and village
+// rooms as the store counted them (WartimeStatus.Rooms: a room above the
+// towns holds none of the town's people), the silent units by the room
+// they climbed to, the open incidents by tier.
 func computeWartimeFigures(w *world, wt wartime) wtFigures {
 	var f wtFigures
 	st := wt.status
 	inScope := func(c model.NodeCode) bool { return st.Active.Covers(c) }
-	// Town room: one, staffed when a duty officer is on duty.
 	f.rows[0].units = 1
-	villages := map[model.NodeCode]bool{}
-	cadreOnDuty := map[model.NodeCode]bool{}
-	for _, p := range w.people {
-		if p.OnDuty && p.Has(model.RoleDutyOfficer) {
-			f.rows[0].staffed = 1
-		}
-		if p.OnDuty && p.Has(model.RoleVillageCadre) && inScope(p.Node) {
-			cadreOnDuty[p.Node.Village()] = true
-		}
-	}
+	villages := 0
 	for _, n := range w.nodes {
 		if n.Level == model.LevelVillage && inScope(n.Code) {
-			villages[n.Code] = true
+			villages++
 		}
 	}
-	f.rows[1].units, f.rows[1].staffed = len(villages), len(cadreOnDuty)
+	f.rows[1].units = villages
+	if f.roomsKnown = st.Rooms.Counted; f.roomsKnown {
+		if st.Rooms.Town {
+			f.rows[0].staffed = 1
+		}
+		f.rows[1].staffed = len(st.Rooms.Villages)
+	}
 	f.rows[2].units, f.rows[2].staffed = len(st.Units), st.Staffed
 	f.rows[3].units, f.rows[3].staffed = st.Gaps, len(st.Drafts)
 	for _, d := range wt.directives {
@@ -119,7 +122,11 @@ func (p *wtChainPane) View() string {
 	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps}
 	for i, name := range labels {
 		r := f.rows[i]
-		line := row(name, fmt.Sprint(r.units), fmt.Sprint(r.staffed), fmt.Sprint(r.waiting), fmt.Sprint(r.incidents))
+		staffed := fmt.Sprint(r.staffed)
+		if i < 2 && !f.roomsKnown {
+			staffed = pt.g.Unknown // not counted: never 0
+		}
+		line := row(name, fmt.Sprint(r.units), staffed, fmt.Sprint(r.waiting), fmt.Sprint(r.incidents))
 		if r.waiting > 0 && i < 2 {
 			line = pt.st.Overdue.Render(line) // silence has climbed to this room
 		}

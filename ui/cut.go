@@ -52,14 +52,14 @@ func (m Model) serverAddr() string {
 // where it fits, else the short one (80 columns hold it).
 func (m Model) cutLine() string {
 	addr := m.serverAddr()
-	who, whoZh, brief, briefZh := "the gridcmd server", "gridcmd 服务", "server", "服务"
+	who, whoZh, brief, briefZh := "gridcmd", "gridcmd 服务", "server", "服务"
 	if addr != "" {
 		who, whoZh, brief, briefZh = who+" at "+addr, addr+" 的 "+whoZh, addr, briefZh+" "+addr+" "
 	}
 	var long, short string
 	if m.opt.TakeFile != nil {
-		long = m.say(who+" is down and the clocks are stopped: start gridcmd serve again, or :take to hold the file here (reconnecting)",
-			whoZh+"已停止，时限暂停计时：请重新启动 gridcmd serve，或输入 :take 由本控制台接管（正在重新连接）")
+		long = m.say(who+" is down, the clocks are stopped: start gridcmd serve again, or :take the file here (reconnecting)",
+			whoZh+"已停止，时限暂停计时：请重新启动 gridcmd serve，或输入 :take 接管（正在重新连接）")
 		short = m.say(brief+" down, clocks are stopped: restart serve or :take the file",
 			briefZh+"已停止，时限暂停：请重启 gridcmd serve，或 :take 接管")
 	} else {

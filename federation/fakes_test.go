@@ -129,6 +129,19 @@ func (o *memOutbox) FedNumberPast(_ context.Context, recs []model.FedRecord) ([]
 // memCommands is the hub's command outbox in memory.
 type memCommands struct{ memLog }
 
+// olderCopy is the outbox as a backup taken when its first n commands
+// were all it held, its cursor then at cursor (the hub's file restored).
+func (c *memCommands) olderCopy(n int, cursor uint64) *memCommands {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	o := &memCommands{}
+	o.log, o.cursor = append([]model.FedRecord(nil), c.log[:n]...), cursor
+	if n > 0 {
+		o.seq = o.log[n-1].Seq
+	}
+	return o
+}
+
 func (c *memCommands) add(town model.NodeCode, data string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -140,6 +153,7 @@ func (c *memCommands) FedCommandsPending(_ context.Context, after uint64, limit 
 }
 
 func (c *memCommands) FedCommandCursor(context.Context) (uint64, error) { return c.getCursor() }
+func (c *memCommands) FedCommandsLast(context.Context) (uint64, error)  { return c.newest() }
 func (c *memCommands) SetFedCommandCursor(_ context.Context, seq uint64) error {
 	return c.setCursor(seq)
 }

@@ -195,6 +195,11 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 	if err := h.townConsumers(ctx, commandsStream, "command consumer", commandConsumer, CommandsSubject, jetstream.AckExplicitPolicy, 256); err != nil {
 		return err
 	}
+	for _, t := range h.cfg.Towns {
+		if err := h.rewindApplier(ctx, t.Code); err != nil {
+			return fmt.Errorf("federation: hub applier of town %s: %w", t.Code, err)
+		}
+	}
 	if err := h.townConsumers(ctx, hubStream, "hub applier", applierOf, EventsSubject, jetstream.AckAllPolicy, 20000); err != nil {
 		return err
 	}
@@ -204,6 +209,44 @@ func (h *Hub) setupStreams(ctx context.Context) error {
 		return fmt.Errorf("federation: hub applier: %w", err)
 	}
 	return nil
+}
+
+// rewindApplier deals with a county file older than the hub's stream
+// (restored from a backup): the town's applier has acked records the
+// file does not hold, and would never deliver them again. Its consumer
+// goes, and townConsumers makes it anew from the stream's start: the
+// records come again and FedApply skips those the file has.
+func (h *Hub) rewindApplier(ctx context.Context, town model.NodeCode) error {
+	cons, err := h.js.Consumer(ctx, hubStream, applierOf(town))
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	info, err := cons.Info(ctx)
+	if err != nil || info.AckFloor.Stream == 0 {
+		return err
+	}
+	s, err := h.js.Stream(ctx, hubStream)
+	if err != nil {
+		return err
+	}
+	m, err := s.GetMsg(ctx, info.AckFloor.Stream)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil // aged out of the stream: nothing to read again
+	}
+	if err != nil {
+		return err
+	}
+	acked := headerSeq(m.Header.Get(HeaderSeq))
+	applied, err := h.cfg.ReadModel.FedApplied(ctx, town)
+	if err != nil || applied >= acked {
+		return err
+	}
+	h.logf("federation: the county file holds town %s's records up to %d, but the hub's stream gave it up to %d: the file is older than the stream (restored from a backup?); the town's records are read again from the stream's start (it keeps %.0f days)",
+		town, applied, acked, streamMaxAge.Hours()/24)
+	return h.js.DeleteConsumer(ctx, hubStream, applierOf(town))
 }
 
 // townConsumers makes a durable consumer on stream for every town, named
@@ -403,6 +446,7 @@ func (h *Hub) commandLoop(ctx context.Context) {
 		},
 		cursor:    h.cfg.Commands.FedCommandCursor,
 		setCursor: h.cfg.Commands.SetFedCommandCursor,
+		newest:    h.cfg.Commands.FedCommandsLast,
 		subject:   func(r model.FedRecord) string { return CommandsSubject(r.Town) },
 		wake:      h.wake,
 		poll:      h.cfg.Poll,

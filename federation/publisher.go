@@ -103,7 +103,7 @@ func (p *publisher) behind(ctx context.Context, cur, last uint64) error {
 	p.logf("federation: %s holds records up to %d, past this file's newest (%d): the file is older than its stream (restored from a backup?); its numbering goes on after %d",
 		p.stream, last, newest, last)
 	if newest > cur {
-		p.logf("federation: %s: records %d to %d of this file took numbers the stream already holds from the copy it was restored from; they are not sent, and the county does not get them",
+		p.logf("federation: %s: records %d to %d of this file took numbers the stream already holds from the copy it was restored from; they are not sent (the other side never gets them)",
 			p.stream, cur+1, newest)
 	}
 	if err := p.numberPastLost(ctx, cur); err != nil {

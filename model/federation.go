@@ -86,7 +86,13 @@ type FedCommander interface {
 type FedCommandOutbox interface {
 	FedCommandsPending(ctx context.Context, after uint64, limit int) ([]FedRecord, error)
 	FedCommandCursor(ctx context.Context) (uint64, error)
+	// SetFedCommandCursor records that the stream has every command up to
+	// seq; past the file's numbering (a hub's file older than its stream,
+	// restored from a backup) it moves the numbering past seq, so that no
+	// new command takes a number the towns already applied.
 	SetFedCommandCursor(ctx context.Context, seq uint64) error
+	// FedCommandsLast is the number of the file's newest command (0: none).
+	FedCommandsLast(ctx context.Context) (uint64, error)
 }
 
 // FedLink is the state of a link of the federation: a town's uplink as the

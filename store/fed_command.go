@@ -191,9 +191,17 @@ func (s *DB) FedCommandCursor(ctx context.Context) (uint64, error) {
 }
 
 // SetFedCommandCursor records that the hub's stream has every command up
-// to seq (it never goes back).
+// to seq (advanceCursor: it never goes back, and past the commands'
+// numbering moves it past seq; the towns skip a command numbered at or
+// below the last they applied, so a new one must never take a lost
+// copy's number).
 func (s *DB) SetFedCommandCursor(ctx context.Context, seq uint64) error {
-	return s.setMetaU64(ctx, metaFedCmdCursor, seq)
+	return s.advanceCursor(ctx, metaFedCmdCursor, bucketFedCommands, seq)
+}
+
+// FedCommandsLast is the number of the file's newest command (0: none).
+func (s *DB) FedCommandsLast(ctx context.Context) (uint64, error) {
+	return s.lastKey(ctx, bucketFedCommands)
 }
 
 // FedCommand applies a command of the hub, once: a command at or below

@@ -276,3 +276,24 @@ func TestFedHubRefusesTheTownsPeopleAsActors(t *testing.T) {
 	requireCode(t, err, model.EQUEUED)
 	requireClean(t, hub)
 }
+
+// A hub's file restored from a backup older than its command stream
+// numbers its next command after the stream's last (SetFedCommandCursor
+// past the numbering): the town skips a number it applied.
+func TestFedRestoredHubNumbersCommandsAfterItsStream(t *testing.T) {
+	tw, hub, officer := floodedCounty(t, false)
+	last, err := hub.FedCommandsLast(tw.ctx)
+	require.NoError(t, err)
+	require.Zero(t, last)
+	require.NoError(t, hub.SetFedCommandCursor(tw.ctx, 7)) // the stream holds 7 commands of the lost copy
+	_, _, err = hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, 2*time.Hour, officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	assert.Contains(t, model.ErrorMessage(err), "command 8")
+	cmds := commands(t, hub, 7)
+	require.Len(t, cmds, 1)
+	assert.EqualValues(t, 8, cmds[0].Seq)
+	last, err = hub.FedCommandsLast(tw.ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 8, last)
+	requireClean(t, hub)
+}

@@ -165,29 +165,40 @@ func fileTown(tx *bolt.Tx, path string) (model.NodeCode, error) {
 func (s *DB) FedCursor(ctx context.Context) (uint64, error) { return s.metaNumber(ctx, metaFedCursor) }
 
 // SetFedCursor records that the local stream has every record up to seq,
-// in a transaction of its own. The cursor never goes back: a seq at or
-// below it changes nothing. A seq past the log's numbering (the file is
-// older than its stream: restored from a backup) moves the numbering past
-// it, so the next event is seq+1 and never a number the stream, and the
-// hub, already hold from the lost copy.
+// in a transaction of its own (advanceCursor: past the log's numbering,
+// the numbering moves past it, so the next event is seq+1 and never a
+// number the stream, and the hub, already hold from a lost copy).
 func (s *DB) SetFedCursor(ctx context.Context, seq uint64) error {
+	return s.advanceCursor(ctx, metaFedCursor, bucketEvents, seq)
+}
+
+// FedLast is the seq of the log's newest event (0: none).
+func (s *DB) FedLast(ctx context.Context) (uint64, error) { return s.lastKey(ctx, bucketEvents) }
+
+// advanceCursor writes the cursor meta holds at key, in a transaction of
+// its own. It never goes back: a seq at or below it changes nothing. A
+// seq past the numbering of bucket log (the file is older than its
+// stream: restored from a backup) moves that numbering past it, so the
+// next record is numbered after seq and never takes a number the stream
+// already holds from the copy that was lost.
+func (s *DB) advanceCursor(ctx context.Context, key, log []byte, seq uint64) error {
 	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		cur, err := metaU64(tx, metaFedCursor)
+		cur, err := metaU64(tx, key)
 		if err != nil || seq <= cur {
 			return nil, err
 		}
-		if err := raiseSequence(tx.Bucket(bucketEvents), seq); err != nil {
+		if err := raiseSequence(tx.Bucket(log), seq); err != nil {
 			return nil, err
 		}
-		return nil, tx.Bucket(bucketMeta).Put(metaFedCursor, u64(seq))
+		return nil, tx.Bucket(bucketMeta).Put(key, u64(seq))
 	})
 	return err
 }
 
-// FedLast is the seq of the log's newest event (0: none).
-func (s *DB) FedLast(ctx context.Context) (uint64, error) {
+// lastKey is the newest key of bucket log, a number (0: none).
+func (s *DB) lastKey(ctx context.Context, log []byte) (uint64, error) {
 	return viewOf(ctx, s, func(tx *bolt.Tx) (uint64, error) {
-		k, _ := tx.Bucket(bucketEvents).Cursor().Last()
+		k, _ := tx.Bucket(log).Cursor().Last()
 		if k == nil {
 			return 0, nil
 		}
@@ -198,19 +209,6 @@ func (s *DB) FedLast(ctx context.Context) (uint64, error) {
 // metaNumber reads a u64 in meta (0 when absent) in a read transaction.
 func (s *DB) metaNumber(ctx context.Context, key []byte) (uint64, error) {
 	return viewOf(ctx, s, func(tx *bolt.Tx) (uint64, error) { return metaU64(tx, key) })
-}
-
-// setMetaU64 raises a u64 in meta to n (never lowers it), through the
-// writer in a request of its own.
-func (s *DB) setMetaU64(ctx context.Context, key []byte, n uint64) error {
-	_, err := s.write(ctx, func(tx *bolt.Tx, _ time.Time) ([]model.Event, error) {
-		cur, err := metaU64(tx, key)
-		if err != nil || n <= cur {
-			return nil, err
-		}
-		return nil, tx.Bucket(bucketMeta).Put(key, u64(n))
-	})
-	return err
 }
 
 // FedPending returns up to limit records of the town's log after seq, in

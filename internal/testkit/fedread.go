@@ -102,3 +102,11 @@ func (r *FedReadModel) Refuse(towns ...model.NodeCode) {
 		r.refuse[t] = true
 	}
 }
+
+// SetBack sets town's applied seq back to seq, as a hub's file restored
+// from a backup taken then.
+func (r *FedReadModel) SetBack(town model.NodeCode, seq uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.applied[town] = seq
+}

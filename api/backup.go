@@ -135,7 +135,7 @@ func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		if ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		return 0, gone(base, err)
+		return 0, gone(base, err, false)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -171,11 +172,29 @@ func unanswered(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// gone is the refusal of a request the server at base never answered
-// (it may have done what was asked: see send).
-func gone(base string, err error) error {
-	return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s: %v", base, err).
-		Zh("%s 的 gridcmd 服务已断开：%v", base, err)
+// gone is the refusal of a request the server at base never answered, as
+// one plain sentence naming the address, never the HTTP client's text
+// (`Post "http://…/api/v1/local/Act": dial tcp …: connection refused`),
+// which the operator cannot act on: nothing answers there (nothing was
+// done), it did not answer in time, or the connection broke before the
+// answer came. acted: the request may have done something (a call, see
+// send), so a timeout or a break says to look before trying again.
+func gone(base string, err error, acted bool) error {
+	addr := strings.TrimPrefix(base, "http://")
+	var ne net.Error
+	switch {
+	case unanswered(err):
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not running (nothing answers there); start gridcmd serve again", addr).
+			Zh("%s 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd serve", addr)
+	case !acted:
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s stopped answering", addr).
+			Zh("%s 的 gridcmd 服务已无应答", addr)
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s did not answer in time; what was asked may have been done, so look before you try again", addr).
+			Zh("%s 的 gridcmd 服务未能及时应答，所请求的可能已办理，请先查看再重试", addr)
+	}
+	return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s stopped before it answered; what was asked may have been done, so look before you try again", addr).
+		Zh("%s 的 gridcmd 服务在应答前中断，所请求的可能已办理，请先查看再重试", addr)
 }
 
 // Close drops the client's idle connections.
@@ -199,8 +218,7 @@ func (c *Client) health(ctx context.Context, again bool) error {
 		if again && unanswered(err) && c.relocate(at) {
 			return c.health(ctx, false)
 		}
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", at.base, err).
-			Zh("%s 的 gridcmd 服务无应答：%v", at.base, err)
+		return gone(at.base, err, false)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
@@ -243,7 +261,7 @@ func (c *Client) send(ctx context.Context, name string, body []byte, out any, ag
 		if again && c.relocate(at) && unanswered(err) {
 			return c.send(ctx, name, body, out, false)
 		}
-		return gone(at.base, err)
+		return gone(at.base, err, true)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized && again && c.relocate(at) {

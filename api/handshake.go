@@ -143,8 +143,7 @@ func hello(ctx context.Context, hc *http.Client, base, cred string) (string, err
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", model.Errorf(model.EUNAVAIL, "the gridcmd server at %s does not answer: %v", base, err).
-			Zh("%s 的 gridcmd 服务无应答：%v", base, err)
+		return "", gone(base, err, false)
 	}
 	defer resp.Body.Close()
 	var hr helloResponse

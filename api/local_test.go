@@ -567,6 +567,65 @@ func TestLocalBackupRefusals(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 }
 
+// dyingAct is a store whose server dies while it acts: the connection is
+// cut before any answer, as when the process is killed mid-call.
+type dyingAct struct{ *store.DB }
+
+func (dyingAct) Act(context.Context, string, model.Command) (model.Incident, error) {
+	panic(http.ErrAbortHandler)
+}
+
+// TestGoneServerIsOnePlainSentence: a call to a server that has stopped,
+// or that dies before it answers, is refused with one plain sentence
+// naming the server's address, in both languages, never the HTTP client's
+// `Post "http://…": dial tcp …` text.
+func TestGoneServerIsOnePlainSentence(t *testing.T) {
+	db, path, ps := openStore(t, storeOptions())
+	ctx := context.Background()
+	inc, err := db.Report(ctx, model.Report{Node: micro021, Category: "traffic", Severity: model.SeverityIII,
+		Title: "无人应答", Reporter: ps[1].ID})
+	require.NoError(t, err)
+	ack := model.Command{Action: model.ActAcknowledge, By: ps[0].ID}
+	plain := func(t *testing.T, err error, addr string) {
+		t.Helper()
+		require.Error(t, err)
+		assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+		for _, msg := range []string{model.ErrorMessage(err), model.ErrorMessageZh(err)} {
+			assert.Contains(t, msg, addr, "names the address")
+			for _, raw := range []string{"dial", "tcp", "Post", "http://", "/api/v1", "refused", "EOF", ": "} {
+				assert.NotContains(t, msg, raw, "the HTTP client's text")
+			}
+		}
+	}
+
+	t.Run("stopped", func(t *testing.T) {
+		ls := serveLocal(t, db, path)
+		c, err := api.DialLocal(path)
+		require.NoError(t, err)
+		defer c.Close()
+		addr := strings.TrimPrefix(c.Addr(), "http://")
+		ls.Stop()
+		_, err = c.Act(ctx, inc.ID, ack)
+		plain(t, err, addr)
+		assert.Equal(t, "the gridcmd server at "+addr+" is not running (nothing answers there); start gridcmd serve again",
+			model.ErrorMessage(err))
+		assert.Equal(t, addr+" 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd serve", model.ErrorMessageZh(err))
+		plain(t, c.Health(ctx), addr)
+	})
+	t.Run("died before it answered", func(t *testing.T) {
+		ls := testkit.ServeLocal(t, dyingAct{db}, db, path, "127.0.0.1:0")
+		defer ls.Stop()
+		c, err := api.DialLocal(path)
+		require.NoError(t, err)
+		defer c.Close()
+		addr := strings.TrimPrefix(c.Addr(), "http://")
+		_, err = c.Act(ctx, inc.ID, ack)
+		plain(t, err, addr)
+		assert.Contains(t, model.ErrorMessage(err), "may have been done, so look before you try again")
+		assert.Contains(t, model.ErrorMessageZh(err), "可能已办理，请先查看再重试")
+	})
+}
+
 // TestClientFindsARestartedServer: a client dialled through the database's
 // local file outlives the server it found. When that server stops and the
 // next one holds the database (another port, a new credential, a new file),
@@ -589,7 +648,7 @@ func TestClientFindsARestartedServer(t *testing.T) {
 	_, err = c.Stats(ctx)
 	require.Error(t, err, "nobody holds the database")
 	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
-	assert.Contains(t, model.ErrorMessageZh(err), "的 gridcmd 服务已断开", "said in Chinese too")
+	assert.Contains(t, model.ErrorMessageZh(err), "的 gridcmd 服务未在运行", "said in Chinese too")
 	requireEnds(t, sub, "the old stream ends")
 
 	secondServer := serveLocal(t, db, path)

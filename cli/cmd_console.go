@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -220,18 +221,51 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	}
 	sub := db.Subscribe()
 	defer sub.Close()
-	m := ui.New(db, sub, ui.Options{
+	var taken atomic.Pointer[store.DB] // the file, once :take holds it here
+	opt := ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
 		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town),
-	})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	}
+	if !isLocal {
+		opt.TakeFile = func() error { return a.takeFile(ctx, &taken) }
+	}
+	p := tea.NewProgram(ui.New(db, sub, opt), tea.WithAltScreen(), tea.WithContext(ctx))
 	final, err := p.Run()
-	if um, ok := final.(ui.Model); ok {
+	um, ok := final.(ui.Model)
+	if ok {
 		um.Close()
+	}
+	if file := taken.Load(); file != nil {
+		defer file.Close()
+		if ok && um.TookFile() && err == nil {
+			// The console on the file it took, as one opened on it.
+			sub.Close()
+			return a.runConsole(ctx, file)
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("console: %w", err)
 	}
+	return nil
+}
+
+// takeFile (the console's :take, once the server it was attached to is
+// gone) reaches the database as a console opening on it does: the file's
+// lock, a stale local file removed, the clocks applied. Should a gridcmd
+// hold the file again meanwhile, it is refused: the console follows that
+// server.
+func (a *app) takeFile(ctx context.Context, taken *atomic.Pointer[store.DB]) error {
+	b, err := a.reach(ctx, acting)
+	if err != nil {
+		return err
+	}
+	db, ok := b.(*store.DB)
+	if !ok {
+		b.Close()
+		return model.Errorf(model.ECONFLICT, "a gridcmd holds the file again: this console follows it").
+			Zh("已有 gridcmd 重新持有数据库：本控制台随之重连")
+	}
+	taken.Store(db)
 	return nil
 }

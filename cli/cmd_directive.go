@@ -118,7 +118,7 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 		}
 		d, units, err := db.IssueDirective(ctx, text, targets, deadline, actor, fl.dryRun)
 		if err != nil {
-			return err
+			return a.queuedCut(ctx, db, err, targets)
 		}
 		names, _, err := wartimeNames(ctx, db, directiveTown(d))
 		if err != nil {

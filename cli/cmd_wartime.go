@@ -386,7 +386,7 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 		act: func(ctx context.Context, db backend) error {
 			acts, err := db.ActivateTowns(ctx, r, scope, fl.drill, note, by) // refused if someone activated meanwhile
 			if err != nil {
-				return err
+				return a.queuedCut(ctx, db, err, scope)
 			}
 			return a.printActivations(ctx, db, acts, fl.asJSON)
 		},
@@ -506,7 +506,7 @@ func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error 
 		act: func(ctx context.Context, db backend) error {
 			x, err := db.Deactivate(ctx, st.Active.ID, by) // refused if another activation is active by now
 			if err != nil {
-				return err
+				return a.queuedCut(ctx, db, err, st.Active.Scope)
 			}
 			return a.printAfterAction(ctx, db, x, asJSON)
 		},

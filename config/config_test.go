@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,27 +220,31 @@ func TestAlertKindsFollowReplacedCategories(t *testing.T) {
 func parsesValues[T any](t *testing.T, parse func(string) (T, error), good map[string]T, bad []string) {
 	t.Helper()
 	for in, want := range good {
-		t.Run(in, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%q", in), func(t *testing.T) {
 			got, err := parse(in)
 			require.NoError(t, err, in)
 			assert.Equal(t, want, got, in)
 		})
 	}
-	for _, bad := range bad {
-		t.Run("bad "+bad, func(t *testing.T) {
-			_, err := parse(bad)
-			assert.Error(t, err, bad)
+	for _, in := range bad {
+		t.Run(fmt.Sprintf("bad %q", in), func(t *testing.T) {
+			_, err := parse(in)
+			assert.Error(t, err, in)
 		})
 	}
 }
 
 func TestParseSizeAndRate(t *testing.T) {
-	parsesValues(t, ParseByteSize,
-		map[string]ByteSize{"65536": 65536, "64KiB": 65536, "64KB": 65536, "64 KiB": 65536, "1MiB": 1 << 20, "2MB": 2 << 20, "512B": 512, "1GiB": 1 << 30},
-		[]string{"", "x", "-1", "1.5KiB", "64kib", "1TB"})
-	parsesValues(t, ParseRate,
-		map[string]Rate{"20/s": 20, "600/m": 10, "3600/h": 1, "5": 5, "0.5/s": 0.5, "off": 0, "0": 0, "OFF": 0},
-		[]string{"", "fast", "20/d", "-3/s", "/s", "Inf"})
+	t.Run("ByteSize", func(t *testing.T) {
+		parsesValues(t, ParseByteSize,
+			map[string]ByteSize{"65536": 65536, "64KiB": 65536, "64KB": 65536, "64 KiB": 65536, "1MiB": 1 << 20, "2MB": 2 << 20, "512B": 512, "1GiB": 1 << 30},
+			[]string{"", "x", "-1", "1.5KiB", "64kib", "1TB"})
+	})
+	t.Run("Rate", func(t *testing.T) {
+		parsesValues(t, ParseRate,
+			map[string]Rate{"20/s": 20, "600/m": 10, "3600/h": 1, "5": 5, "0.5/s": 0.5, "off": 0, "0": 0, "OFF": 0},
+			[]string{"", "fast", "20/d", "-3/s", "/s", "Inf"})
+	})
 }
 
 // Every comparison with NaN is false: a NaN factor passed every range

@@ -136,8 +136,8 @@ func (m Model) askAction(inc model.Incident, c model.Command, more string) (tea.
 // openForm opens a form; every form acts on the record, so a read-only
 // seat is refused with its reason instead.
 func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
-	if !m.seat.Acts() {
-		return m.flashErr(m.seat.ReadOnly)
+	if err := m.mayAct(); err != nil {
+		return m.flashErr(err)
 	}
 	for i := range f.fields {
 		restyle(&f.fields[i].input, m.r)

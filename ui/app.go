@@ -38,6 +38,12 @@ type Options struct {
 	// Reconnect: when the feed ends (the gridcmd this console is attached
 	// to stopped), subscribe again until it is back, then reload.
 	Reconnect bool
+	// TakeFile, for an attached console (Reconnect), takes the database
+	// itself once the server it was attached to is gone, as a console
+	// opened on a free file does (the file's lock, the clocks, the local
+	// API), or says why not; :take asks the officer first (cut.go). The
+	// console then quits with TookFile true. nil: it cannot.
+	TakeFile func() error
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
@@ -105,6 +111,7 @@ type Model struct {
 	feedDown bool
 	retry    time.Duration
 	ownSub   bool
+	took     bool // :take holds the file here: the console quit for that (cut.go)
 	opt      Options
 	r        *lipgloss.Renderer
 	fkeys    formKeys
@@ -351,6 +358,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPaneMsg(msg)
 	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
 		return m.onFlashMsg(msg)
+	case tookFileMsg:
+		return m.onTookFile(msg)
 	}
 	if c, ok := strayByte(msg); ok {
 		return m.onStrayByte(c)
@@ -622,9 +631,7 @@ func (m Model) onFeedClosed() (tea.Model, tea.Cmd) {
 			"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
 		return m, nil
 	}
-	m.flash = flash{id: m.flashID, err: true, text: m.say(
-		"live feed lost: the figures on screen are not updated; reconnecting...",
-		"实时数据已中断：屏幕上的数字暂不更新，正在重新连接")}
+	m.flash = flash{} // the status line says it while the link is cut (cutLine)
 	m.retry = firstRetry
 	return m, resubscribeAfter(m.retry)
 }
@@ -640,7 +647,7 @@ func (m Model) flashInfo(s string) (Model, tea.Cmd) {
 // town to act.
 func (m Model) flashErr(err error) (Model, tea.Cmd) {
 	if model.IsFedQueued(err) {
-		return m.flashInfo(m.errText(err))
+		return m.flashInfo(m.queuedText(err)) // queued.go
 	}
 	m.flashID++
 	m.flash = flash{id: m.flashID, text: m.errText(err), err: true}
@@ -735,8 +742,8 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	k := m.keys
 	var next tea.Model // set by each case: making it m up front would box m for every key
 	var cmd tea.Cmd
-	if !m.seat.Acts() && m.acting(msg) {
-		next, cmd = m.flashErr(m.seat.ReadOnly)
+	if err := m.mayAct(); err != nil && m.acting(msg) {
+		next, cmd = m.flashErr(err)
 		return next, cmd, true
 	}
 	switch {

@@ -96,6 +96,7 @@ func newCommands() commandTable {
 			}
 			return m.openHelp(), nil
 		}},
+		{name: "take", aliases: []string{"接管"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.askTakeFile() }},
 		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.quit() }},
 	}
 }

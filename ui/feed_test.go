@@ -189,7 +189,7 @@ func TestFeedReconnects(t *testing.T) {
 				require.True(t, m.feedDown)
 				view := m.View()
 				assert.Contains(t, view, m.p.lab.FeedDown)
-				assert.Contains(t, view, m.say("reconnecting", "正在重新连接"))
+				assert.Contains(t, view, m.say("clocks are stopped", "时限暂停"), "the status line says so")
 				header, _, _ := strings.Cut(view, "\n")
 				assert.Contains(t, header, m.now.In(shanghai).Format("15:04:05"), "the time stays whole")
 				assert.Contains(t, header, fmt.Sprintf("%s %d  %s %d", m.p.lab.Open, m.w.inc.open, m.p.lab.Red, m.w.inc.red),

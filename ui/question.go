@@ -83,8 +83,8 @@ func (m Model) put(q question) (Model, tea.Cmd) {
 	if m.q.active() {
 		return m, nil
 	}
-	if !q.free && !m.seat.Acts() {
-		return m.flashErr(m.seat.ReadOnly)
+	if err := m.mayAct(); !q.free && err != nil {
+		return m.flashErr(err)
 	}
 	m.q = q
 	m.noteInput.SetValue("")

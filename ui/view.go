@@ -238,7 +238,10 @@ func (m Model) keysFooter() string {
 		tail, tailW = tail+s, tailW+w
 	}
 	if !m.seat.Acts() {
-		return m.readOnlyFooter(tail, tailW)
+		return m.readOnlyFooter(m.errText(m.seat.ReadOnly), tail, tailW)
+	}
+	if m.linkCut() {
+		return m.readOnlyFooter(m.cutLine(), tail, tailW)
 	}
 	head := keys[:split]
 	shown := make([]bool, len(head))
@@ -262,12 +265,13 @@ func (m Model) keysFooter() string {
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
 }
 
-// readOnlyFooter is a read-only seat's footer: it says why, and what to do,
-// where the keys were: whole, before the help and quit keys (tail, tailW
-// wide) if they leave it room.
-func (m Model) readOnlyFooter(tail string, tailW int) string {
+// readOnlyFooter is the footer of a console that may not act (a read-only
+// seat, an attached console whose link is cut): it says why, and what to
+// do, where the keys were: whole, before the help and quit keys (tail,
+// tailW wide) if they leave it room.
+func (m Model) readOnlyFooter(text, tail string, tailW int) string {
 	p := &m.p
-	why := " " + m.errText(m.seat.ReadOnly)
+	why := " " + text
 	if p.w.Of(why)+tailW <= m.width {
 		return p.st.StatusError.Render(p.w.Fit(why, m.width-tailW, "")) + tail
 	}

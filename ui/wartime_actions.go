@@ -71,8 +71,8 @@ func (m Model) onActivated(msg activatedMsg) (tea.Model, tea.Cmd) {
 // askDraft asks before drafting a reserve into a micro-grid; a seat that
 // may not act is refused before the question.
 func (m Model) askDraft(msg draftMsg) (tea.Model, tea.Cmd) {
-	if !m.seat.Acts() {
-		return m.flashErr(m.seat.ReadOnly)
+	if err := m.mayAct(); err != nil {
+		return m.flashErr(err)
 	}
 	by := m.seat.Person.ID
 	return m.ask(fmt.Sprintf(m.say("%s %s into %s?", "%s %s 补入 %s？"), m.p.lab.Verb[model.ActDraft], m.personText(msg.person), m.w.names[msg.micro]),
@@ -82,8 +82,8 @@ func (m Model) askDraft(msg draftMsg) (tea.Model, tea.Cmd) {
 // askRelease asks before releasing a drafted reserve; a seat that may not
 // act is refused before the question.
 func (m Model) askRelease(msg releaseMsg) (tea.Model, tea.Cmd) {
-	if !m.seat.Acts() {
-		return m.flashErr(m.seat.ReadOnly)
+	if err := m.mayAct(); err != nil {
+		return m.flashErr(err)
 	}
 	by := m.seat.Person.ID
 	return m.ask(fmt.Sprintf(m.say("%s %s from %s (it has no worker again)?", "%s %s（%s 恢复缺员）？"), m.p.lab.Verb[model.ActRelease], m.personText(msg.person), m.w.names[msg.micro]),

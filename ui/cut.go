@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// A console attached to a running gridcmd (Options.Reconnect) whose live
+// link is cut: the server stopped. Nothing it would send can arrive, so
+// every action is refused before any question or form, with what to do;
+// the status line says which server is down, that the clocks are stopped
+// (nothing runs them while no gridcmd holds the file), and, with
+// Options.TakeFile, that :take holds the file here instead: asked first,
+// then done as a console opened on a free file does (the file's lock, the
+// clocks, the local API). The console quits with TookFile true, and the
+// caller runs it again on the file.
+
+// linkCut reports whether the attached console's live link is cut.
+func (m Model) linkCut() bool { return m.feedDown && m.opt.Reconnect }
+
+// mayAct is why the console may not act now, nil when it may: the seat's
+// reason when it is read-only, else the cut link's.
+func (m Model) mayAct() error {
+	switch {
+	case !m.seat.Acts():
+		return m.seat.ReadOnly
+	case m.linkCut():
+		if m.opt.TakeFile == nil {
+			return refusal(model.EUNAVAIL, "live link cut: start gridcmd serve again, or quit and open the file directly",
+				"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或退出后直接打开数据库")
+		}
+		return refusal(model.EUNAVAIL, "live link cut: start gridcmd serve again, or :take to hold the file here",
+			"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或输入 :take 接管数据库")
+	}
+	return nil
+}
+
+// serverAddr is the address of the gridcmd the console is attached to
+// (the local API client's, which follows a restarted server); "" when the
+// service does not say.
+func (m Model) serverAddr() string {
+	if a, ok := m.svc.(interface{ Addr() string }); ok {
+		return strings.TrimPrefix(a.Addr(), "http://")
+	}
+	return ""
+}
+
+// cutLine is the status line while the link is cut: the whole sentence
+// where it fits, else the short one (80 columns hold it).
+func (m Model) cutLine() string {
+	addr := m.serverAddr()
+	who, whoZh, brief, briefZh := "gridcmd", "gridcmd 服务", "server", "服务"
+	if addr != "" {
+		who, whoZh, brief, briefZh = who+" at "+addr, addr+" 的 "+whoZh, addr, briefZh+" "+addr+" "
+	}
+	var long, short string
+	if m.opt.TakeFile != nil {
+		long = m.say(who+" is down, the clocks are stopped: start gridcmd serve again, or :take the file here (reconnecting)",
+			whoZh+"已停止，时限暂停计时：请重新启动 gridcmd serve，或输入 :take 接管（正在重新连接）")
+		short = m.say(brief+" down, clocks are stopped: restart serve or :take the file",
+			briefZh+"已停止，时限暂停：请重启 gridcmd serve，或 :take 接管")
+	} else {
+		long = m.say(who+" is down: the clocks are stopped until a server or console holds the file (reconnecting)",
+			whoZh+"已停止：在服务或控制台持有数据库前，时限暂停计时（正在重新连接）")
+		short = m.say(brief+" down: clocks are stopped until a server or console holds it",
+			briefZh+"已停止：服务或控制台持有数据库前时限暂停")
+	}
+	if m.p.w.Of(" "+long) <= m.width {
+		return long
+	}
+	return short
+}
+
+// askTakeFile (:take) asks before the console holds the file itself; only
+// an attached console whose server is down may.
+func (m Model) askTakeFile() (tea.Model, tea.Cmd) {
+	switch {
+	case !m.opt.Reconnect:
+		return m.flashErr(refusal(model.ECONFLICT, "this console holds the file itself", "本控制台已持有数据库"))
+	case m.opt.TakeFile == nil:
+		return m.flashErr(refusal(model.ECONFLICT, "this console cannot take the file: quit and open it directly",
+			"本控制台不能接管数据库：请退出后直接打开"))
+	case !m.linkCut():
+		return m.flashErr(refusal(model.ECONFLICT, "the gridcmd server at "+m.serverAddr()+" holds the file and answers: :take only once it has stopped",
+			m.serverAddr()+" 的 gridcmd 服务正持有数据库并在应答：它停止后才能 :take"))
+	}
+	take := m.opt.TakeFile
+	return m.askFree(m.say("take the file here? this console will hold it, run the clocks and serve the other commands, as one opened on it does",
+		"由本控制台接管数据库？接管后本控制台持有文件、运行时限，并为其他命令服务，与直接打开时相同"),
+		func(m Model) (Model, tea.Cmd) {
+			m.flashID++
+			m.flash = flash{id: m.flashID, text: m.say("taking the file...", "正在接管数据库……")}
+			return m, func() tea.Msg { return tookFileMsg{err: take()} }
+		})
+}
+
+// tookFileMsg: the file is held here (err nil), or why not.
+type tookFileMsg struct{ err error }
+
+// onTookFile quits once the file is held here, for the caller to run the
+// console on it; a refusal (another gridcmd holds it again, the lock is
+// taken) is flashed and the console stays attached.
+func (m Model) onTookFile(msg tookFileMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		return m.flashErr(msg.err)
+	}
+	m.took = true
+	return m, tea.Quit
+}
+
+// TookFile reports whether the console quit to hold the file itself
+// (:take): the caller runs the console again on the file it took.
+func (m Model) TookFile() bool { return m.took }

@@ -32,6 +32,7 @@ type handoverReq struct {
 	Note   string         `json:"note"`
 	By     model.PersonID `json:"by"`
 	DryRun bool           `json:"dry_run"`
+	Seen   string         `json:"seen,omitempty"`
 }
 
 type acceptReq struct {
@@ -70,7 +71,7 @@ var rpcDuty = newMethod("Duty", onService, func(ctx context.Context, s services,
 })
 
 var rpcHandover = newMethod("Handover", onService, func(ctx context.Context, s services, r handoverReq) (model.Handover, error) {
-	return s.svc.Handover(ctx, r.Room, r.Note, r.By, r.DryRun)
+	return s.svc.Handover(ctx, r.Room, r.Note, r.By, r.DryRun, r.Seen)
 }).writing()
 
 var rpcAcceptHandover = newMethod("AcceptHandover", onService, func(ctx context.Context, s services, r acceptReq) (model.Handover, error) {
@@ -113,8 +114,8 @@ func (c *Client) Duty(ctx context.Context, room model.NodeCode, at time.Time) ([
 	return call(ctx, c, rpcDuty, dutyReq{Room: room, At: at})
 }
 
-func (c *Client) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool) (model.Handover, error) {
-	return call(ctx, c, rpcHandover, handoverReq{Room: room, Note: note, By: by, DryRun: dryRun})
+func (c *Client) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool, seen string) (model.Handover, error) {
+	return call(ctx, c, rpcHandover, handoverReq{Room: room, Note: note, By: by, DryRun: dryRun, Seen: seen})
 }
 
 func (c *Client) AcceptHandover(ctx context.Context, id string, room model.NodeCode, by model.PersonID) (model.Handover, error) {

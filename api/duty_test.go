@@ -50,10 +50,14 @@ func TestLocalDutyRoundTrips(t *testing.T) {
 	require.Len(t, gd, 2)
 	assert.Equal(t, le.duty.ID, gd[0].Current.Person)
 
-	preview, err := c.Handover(ctx, town, "一切正常", le.duty.ID, true)
+	preview, err := c.Handover(ctx, town, "一切正常", le.duty.ID, true, "")
 	require.NoError(t, err)
 	assert.Empty(t, preview.ID)
-	h, err := c.Handover(ctx, town, "一切正常", le.duty.ID, false)
+	// Over the local RPC too, a hand-over files the sheet read or nothing.
+	_, err = c.Handover(ctx, town, "一切正常", le.duty.ID, false, "not-the-sheet-read")
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	assert.Contains(t, model.ErrorMessageZh(err), "交班单在您阅读后已有变化")
+	h, err := c.Handover(ctx, town, "一切正常", le.duty.ID, false, preview.Sheet.Digest())
 	require.NoError(t, err)
 	assert.Equal(t, "H-0001", h.ID)
 	_, err = c.AcceptHandover(ctx, "", town, le.duty.ID)

@@ -79,7 +79,7 @@ time in the shift and stores nothing.`,
 				if err != nil {
 					return err
 				}
-				h, err := db.Handover(ctx, r, n, actor, dryRun)
+				h, err := db.Handover(ctx, r, n, actor, dryRun, "")
 				if err != nil {
 					return err
 				}

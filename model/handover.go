@@ -1,6 +1,9 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -329,4 +332,38 @@ func (s HandoverSheet) Counts() (open, red int) {
 		red += t.Red
 	}
 	return open, red
+}
+
+// Digest is a fingerprint of what the sheet says as the officer reads it:
+// every part of it but the moment it was made (To) and the incidents'
+// seconds left, which move with the clock while the sheet says the same
+// (a light turning red does change it). A hand-over given from a preview
+// carries the preview's digest, and is refused when the sheet made at the
+// hand-over says something else: what is filed is what was read.
+func (s HandoverSheet) Digest() string {
+	s.To = time.Time{}
+	open := make([]SheetTier, len(s.Open))
+	for i, t := range s.Open {
+		incs := make([]SheetIncident, len(t.Incidents))
+		for j, inc := range t.Incidents {
+			inc.Remaining = 0
+			incs[j] = inc
+		}
+		t.Incidents = incs
+		open[i] = t
+	}
+	s.Open = open
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err) // a sheet is plain data: it always encodes
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+// ErrSheetMoved is the refusal of a hand-over whose sheet changed since
+// the officer read it (Digest).
+func ErrSheetMoved() error {
+	return Errorf(ECONFLICT, "the handover sheet changed since you read it: read it again").
+		Zh("交班单在您阅读后已有变化：请重新阅读").On("seen")
 }

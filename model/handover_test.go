@@ -202,3 +202,35 @@ func TestHandoverAccept(t *testing.T) {
 	_, _, err = got.Accept(officerB, t0.Add(4*time.Minute))
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
 }
+
+// A sheet's digest stays while only the clock moves within it (the moment
+// it was made, the seconds left), and changes with anything it says: an
+// incident turning red, one more open, one more event of the shift.
+func TestSheetDigest(t *testing.T) {
+	in := history(t)
+	d := model.BuildSheet(in).Digest()
+	assert.Len(t, d, 24)
+	assert.Equal(t, d, model.BuildSheet(in).Digest(), "the same records, the same digest")
+
+	later := in
+	later.To = in.To.Add(2 * time.Second)
+	assert.Equal(t, d, model.BuildSheet(later).Digest(), "two seconds on, nothing turned red: the same sheet")
+
+	red := in
+	red.To = in.To.Add(90 * time.Minute) // HJ-20261128-0006's 4h runs out
+	assert.NotEqual(t, d, model.BuildSheet(red).Digest(), "an incident turned red")
+
+	more := in
+	more.Open = append(append([]model.Incident(nil), in.Open...), in.Open[1])
+	more.Open[len(more.Open)-1].Seq, more.Open[len(more.Open)-1].ID = 11, "HJ-20261129-0011"
+	assert.NotEqual(t, d, model.BuildSheet(more).Digest(), "one more open")
+
+	acked := in
+	acked.Events = append(append([]model.Event(nil), in.Events...),
+		model.Event{Seq: 12, At: in.To.Add(-time.Minute), Action: model.ActAcknowledge, Incident: "HJ-20261128-0002", Node: duxi})
+	assert.NotEqual(t, d, model.BuildSheet(acked).Digest(), "one more event of the shift")
+
+	noted := in
+	noted.Note = "另有情况"
+	assert.NotEqual(t, d, model.BuildSheet(noted).Digest(), "another note")
+}

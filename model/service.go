@@ -242,8 +242,10 @@ type DutyService interface {
 	// names, with the sheet made from the records (BuildSheet) and note.
 	// With dryRun nothing is stored: the handover comes back unsaved (no
 	// id), for the outgoing officer to read first. ECONFLICT when that
-	// change was handed over already.
-	Handover(ctx context.Context, room NodeCode, note string, by PersonID, dryRun bool) (Handover, error)
+	// change was handed over already. seen, when not "", is the Digest of
+	// the sheet the officer read (a preview's): the hand-over is refused
+	// with ErrSheetMoved when the sheet made now says something else.
+	Handover(ctx context.Context, room NodeCode, note string, by PersonID, dryRun bool, seen string) (Handover, error)
 	// AcceptHandover is the incoming officer signing for handover id, or,
 	// with id "", for the one waiting in room.
 	AcceptHandover(ctx context.Context, id string, room NodeCode, by PersonID) (Handover, error)

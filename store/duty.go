@@ -392,8 +392,10 @@ func putHandover(tx *bolt.Tx, h model.Handover, isNew bool) error {
 }
 
 // Handover hands room over at its shift change, with the sheet made from
-// the records at the writer's clock.
-func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool) (model.Handover, error) {
+// the records at the writer's clock; with seen, only if that sheet says
+// what the one the officer read did (model.HandoverSheet.Digest), in the
+// same write.
+func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool, seen string) (model.Handover, error) {
 	if err := model.CheckRoom(room); err != nil {
 		return model.Handover{}, err
 	}
@@ -426,6 +428,9 @@ func (s *DB) Handover(ctx context.Context, room model.NodeCode, note string, by 
 		h, ev, err := s.makeHandover(tx, room, note, actor, seq, now, false)
 		if err != nil {
 			return nil, err
+		}
+		if seen != "" && h.Sheet.Digest() != seen {
+			return nil, model.ErrSheetMoved()
 		}
 		if err := putHandover(tx, h, true); err != nil {
 			return nil, err

@@ -131,10 +131,10 @@ func TestHandoverFlow(t *testing.T) {
 	inc, err := d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "330国道货物撒落", Reporter: d.gridWorker.ID})
 	require.NoError(t, err)
 
-	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false)
+	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false, "")
 	requireCode(t, err, model.ECONFLICT) // three hours before the change
 	requireZh(t, err)
-	early, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true)
+	early, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true, "")
 	require.NoError(t, err, "a preview at any time in the shift")
 	assert.Equal(t, d.officer2.ID, early.Incoming)
 	assert.Equal(t, 1, early.Sheet.Changes[model.ActReport])
@@ -143,15 +143,15 @@ func TestHandoverFlow(t *testing.T) {
 	_, err = d.s.Sweep(d.ctx) // the report climbs; the sheet counts it
 	require.NoError(t, err)
 	before := dump(t, d.s)
-	preview, err := d.s.Handover(d.ctx, town, "夜里平稳", d.duty.ID, true)
+	preview, err := d.s.Handover(d.ctx, town, "夜里平稳", d.duty.ID, true, "")
 	require.NoError(t, err)
 	assert.Empty(t, preview.ID, "a dry run stores nothing")
 	assert.Equal(t, before, dump(t, d.s))
 	assert.Equal(t, "夜里平稳", preview.Sheet.Note)
 
-	_, err = d.s.Handover(d.ctx, town, "", d.gridWorker.ID, false)
+	_, err = d.s.Handover(d.ctx, town, "", d.gridWorker.ID, false, "")
 	requireCode(t, err, model.EFORBIDDEN)
-	h, err := d.s.Handover(d.ctx, town, "330国道有货车抛锚，已通知交警", d.duty.ID, false)
+	h, err := d.s.Handover(d.ctx, town, "330国道有货车抛锚，已通知交警", d.duty.ID, false, "")
 	require.NoError(t, err)
 	assert.Equal(t, "H-0001", h.ID)
 	assert.Equal(t, d.duty.ID, h.Outgoing)
@@ -170,7 +170,7 @@ func TestHandoverFlow(t *testing.T) {
 	}
 	assert.Equal(t, []string{inc.ID + " 渎溪村 01"}, ids)
 
-	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false)
+	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false, "")
 	requireCode(t, err, model.ECONFLICT) // handed over already
 	requireZh(t, err)
 
@@ -367,7 +367,7 @@ func TestRoomSilenceInWartime(t *testing.T) {
 	// The handover sheet of the town room lists the silence still open.
 	_, err = d.s.AddShifts(d.ctx, d.townChange(t0, d.clock.Now().Add(30*time.Minute), d.clock.Now().Add(12*time.Hour)), d.duty.ID, "")
 	require.NoError(t, err)
-	h, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true)
+	h, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true, "")
 	require.NoError(t, err)
 	require.Len(t, h.Sheet.Silences, 1)
 	assert.Equal(t, model.SilenceRoom, h.Sheet.Silences[0].Kind)
@@ -424,4 +424,59 @@ func TestResupervisionInTheStore(t *testing.T) {
 	assert.Equal(t, 3, got.Supervisions)
 	assert.Equal(t, due.Add(9*time.Minute+3*time.Hour), got.NextSupervision)
 	requireClean(t, tw.s)
+}
+
+// A hand-over given from a preview files the sheet the officer read, or
+// nothing: a report since, or an incident turning red since, and it is
+// refused (the officer reads the sheet again), in the same write.
+func TestHandoverFilesTheSheetRead(t *testing.T) {
+	d := newDutyTower(t)
+	change := t0.Add(3 * time.Hour)
+	_, err := d.s.AddShifts(d.ctx, d.townChange(t0.Add(-9*time.Hour), change, change.Add(12*time.Hour)), d.duty.ID, "")
+	require.NoError(t, err)
+	_, err = d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "330国道货物撒落", Reporter: d.gridWorker.ID})
+	require.NoError(t, err)
+	d.clock.Set(change.Add(-20 * time.Minute))
+
+	read, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true, "")
+	require.NoError(t, err)
+	_, err = d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "fire", Severity: model.SeverityI, Title: "fire 1", Reporter: d.gridWorker.ID})
+	require.NoError(t, err)
+	before := dump(t, d.s)
+	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false, read.Sheet.Digest())
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+	assert.Contains(t, model.ErrorMessage(err), "changed since you read it")
+	assert.Equal(t, before, dump(t, d.s), "nothing filed")
+
+	// The sheet read again, a moment later, is the one filed.
+	read, err = d.s.Handover(d.ctx, town, "", d.duty.ID, true, "")
+	require.NoError(t, err)
+	d.clock.Set(d.clock.Now().Add(3 * time.Second))
+	h, err := d.s.Handover(d.ctx, town, "", d.duty.ID, false, read.Sheet.Digest())
+	require.NoError(t, err)
+	assert.Equal(t, read.Sheet.Digest(), h.Sheet.Digest())
+	open, _ := h.Sheet.Counts()
+	assert.Equal(t, 2, open, "the fire is on it")
+}
+
+// An incident turning red is a change of the sheet though no event says
+// so: the hand-over of the sheet read before is refused.
+func TestHandoverRefusesASheetGoneRed(t *testing.T) {
+	d := newDutyTower(t)
+	change := t0.Add(3 * time.Hour)
+	_, err := d.s.AddShifts(d.ctx, d.townChange(t0.Add(-9*time.Hour), change, change.Add(12*time.Hour)), d.duty.ID, "")
+	require.NoError(t, err)
+	d.clock.Set(change.Add(-model.HandoverLead)) // the hand-over may be given from now
+	inc, err := d.s.Report(d.ctx, model.Report{Node: vA.Child(1), Category: "traffic", Severity: model.SeverityII, Title: "330国道货物撒落", Reporter: d.gridWorker.ID})
+	require.NoError(t, err)
+	require.True(t, inc.Deadline().Before(change), "it turns red within the hour")
+	d.clock.Set(inc.Deadline().Add(-time.Second))
+	read, err := d.s.Handover(d.ctx, town, "", d.duty.ID, true, "")
+	require.NoError(t, err)
+	_, red := read.Sheet.Counts()
+	require.Zero(t, red)
+	d.clock.Set(inc.Deadline().Add(time.Second))
+	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false, read.Sheet.Digest())
+	requireCode(t, err, model.ECONFLICT)
 }

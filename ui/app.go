@@ -208,7 +208,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
@@ -352,7 +352,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)
-	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg,
+	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg, sheetDueMsg,
 		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
 		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg:
 		return m.onPaneMsg(msg)
@@ -418,7 +418,7 @@ func (m Model) onPaneMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDuty(msg)
 	case historyMsg:
 		return m.onHistory(msg)
-	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg:
+	case handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg, sheetDueMsg:
 		return m.onHandoverMsg(msg)
 	case actionDoneMsg, reportedMsg:
 		return m.onActed(msg)
@@ -508,8 +508,11 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 		if m.w.lightsDue(m.now) {
 			m.w.turnedRed = false
 			m.w.rollUp(m.now)
-			cmds = append(cmds, m.ringing(nil, nil))
+			cmds = append(cmds, m.ringing(nil, nil), m.followSheet())
 		}
+	}
+	if m.handover.sheetDue(m.now) {
+		cmds = append(cmds, m.followSheet())
 	}
 	if m.figuresDue(m.now) {
 		var c tea.Cmd
@@ -565,6 +568,10 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	reload, wt, figs := msg.lost, msg.lost, msg.lost
 	duty := false
+	var sheet tea.Cmd
+	if msg.lost || m.sheetMoved(msg.events) {
+		sheet = m.followSheet()
+	}
 	for _, e := range msg.events {
 		figs = figs || movesFigures(e)
 		duty = duty || isDutyEvent(e)
@@ -578,7 +585,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if reload {
-		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next, sheet)
 	}
 	m = m.catchUp()
 	var dutyCmd tea.Cmd
@@ -591,7 +598,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.w.apply(evs, changed, m.now)
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
-	cmds := []tea.Cmd{next, dutyCmd, m.ringing(evs, changed), m.pointsChanged(msg.events)}
+	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}
 	if figs {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
@@ -773,15 +780,26 @@ func (m Model) onGlobalKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	return next, cmd, true
 }
 
-// toggleHelp opens the help over the focused pane's keys, or closes it.
+// toggleHelp opens the help, or closes it.
 func (m Model) toggleHelp() (Model, tea.Cmd) {
 	if m.overlay == overlayHelp {
 		return m.goBack()
 	}
+	return m.openHelp(), nil
+}
+
+// openHelp shows every key of the pane in use, from its bindings: the open
+// overlay's (x in the gaps list), else the focused pane's ([ ] in the
+// directive pane), the global ones among them.
+func (m Model) openHelp() Model {
+	groups := m.ring[m.focus].FullHelp()
+	if m.overlay != overlayNone {
+		groups = m.overlays[m.overlay].FullHelp()
+	}
 	m = m.push()
 	m.overlay = overlayHelp
-	m.tell(m.help, showHelpMsg{groups: m.ring[m.focus].FullHelp(), top: true})
-	return m, nil
+	m.tell(m.help, showHelpMsg{groups: groups, top: true})
+	return m
 }
 
 // openCommandLine opens an empty : prompt at the end of its history.

@@ -91,9 +91,10 @@ func newCommands() commandTable {
 			return m.runReplay(args)
 		}},
 		{name: "help", aliases: []string{"帮助"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) {
-			m = m.push()
-			m.overlay = overlayHelp
-			return m, nil
+			if m.overlay == overlayHelp {
+				return m, nil
+			}
+			return m.openHelp(), nil
 		}},
 		{name: "take", aliases: []string{"接管"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.askTakeFile() }},
 		{name: "q", aliases: []string{"quit", "退出"}, run: func(m Model, _ []string) (tea.Model, tea.Cmd) { return m.quit() }},
@@ -223,7 +224,8 @@ func (t commandTable) aliasList() string {
 }
 
 // run dispatches the line s: its first word is the command, the rest its
-// arguments.
+// arguments. A command run clears what the status line said before (an
+// earlier command's refusal): what it says itself, if anything, follows.
 func (t commandTable) run(m Model, s string) (tea.Model, tea.Cmd) {
 	if s == "" {
 		return m, nil
@@ -235,6 +237,7 @@ func (t commandTable) run(m Model, s string) (tea.Model, tea.Cmd) {
 			"unknown command :"+s+" (try "+t.list()+")",
 			"未知命令 :"+s+"（可用 "+t.list()+"）"))
 	}
+	m.flash = flash{}
 	return c.run(m, fields[1:])
 }
 
@@ -255,10 +258,16 @@ func runShow(m Model, args []string) (tea.Model, tea.Cmd) {
 			found = append(found, id)
 		}
 	}
-	if len(found) != 1 {
+	switch len(found) {
+	case 0:
 		return m.flashErr(refusal(model.ENOTFOUND,
-			fmt.Sprintf("no one incident ends in %s here (%d do); give the whole id, e.g. HJ-20261203-0012", args[0], len(found)),
-			fmt.Sprintf("没有唯一以 %s 结尾的事件（%d 个）；请给出完整编号，如 HJ-20261203-0012", args[0], len(found))))
+			fmt.Sprintf("no incident here ends in %s; give the whole id, e.g. HJ-20261203-0012", args[0]),
+			fmt.Sprintf("这里没有以 %s 结尾的事件；请给出完整编号，如 HJ-20261203-0012", args[0])))
+	case 1:
+	default:
+		return m.flashErr(refusal(model.ENOTFOUND,
+			fmt.Sprintf("%d incidents here end in %s; give the whole id, e.g. HJ-20261203-0012", len(found), args[0]),
+			fmt.Sprintf("这里有 %d 个事件以 %s 结尾；请给出完整编号，如 HJ-20261203-0012", len(found), args[0])))
 	}
 	return m.openDetail(0, found[0])
 }

@@ -207,11 +207,7 @@ func (f form) View(p *painter, inner int) []string {
 	if f.err != "" {
 		out = append(out, p.st.StatusError.Render(p.w.Fit("  "+f.err, inner, p.g.More)))
 	}
-	hint := "  tab field  left/right choose  enter next/submit  esc cancel"
-	if p.lab.Lang == "zh" {
-		hint = "  tab 切换  左右键 选择  enter 下一项/提交  esc 取消"
-	}
-	out = append(out, p.st.Dim.Render(p.w.Fit(hint, inner, p.g.More)))
+	// The form's keys are on the footer (formFooter), from the bindings.
 	return out
 }
 

@@ -23,8 +23,9 @@ type gapsPane struct {
 	width, height int
 }
 
-// gapsKeys are the gaps list's own keys.
-type gapsKeys struct{ prev, next, release key.Binding }
+// gapsKeys are the gaps list's own keys: enter drafts there (not "open"),
+// and the footer, the help and the list's own hint all say so.
+type gapsKeys struct{ prev, next, draft, release key.Binding }
 
 func newGapsKeys(lang string) gapsKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
@@ -36,7 +37,8 @@ func newGapsKeys(lang string) gapsKeys {
 	return gapsKeys{
 		prev:    b("h/left", "previous reserve", "h", "left"),
 		next:    b("l/right", "next reserve", "l", "right"),
-		release: b("x", "release the reserve", "x"),
+		draft:   b("enter", "draft", "enter"),
+		release: b("x", "release", "x"),
 	}
 }
 
@@ -105,7 +107,7 @@ func (g *gapsPane) choice(r gapRow) int { return min(g.chosen[r.micro], len(r.ca
 // asks: enter on a gap asks to draft the chosen reserve, x on a drafted
 // reserve asks to release them; each says why when it cannot.
 func (g *gapsPane) asks(msg tea.KeyMsg) tea.Msg {
-	open, release := key.Matches(msg, g.c.keys.Open), key.Matches(msg, g.gk.release)
+	open, release := key.Matches(msg, g.gk.draft), key.Matches(msg, g.gk.release)
 	if !open && !release {
 		return nil
 	}
@@ -134,11 +136,11 @@ func (g *gapsPane) Title() string {
 
 func (g *gapsPane) ShortHelp() []key.Binding {
 	k := g.c.keys
-	return []key.Binding{k.Back, k.Down, g.gk.next, k.Open, g.gk.release, k.Help, k.Quit}
+	return []key.Binding{k.Back, k.Down, g.gk.next, g.gk.draft, g.gk.release, k.Help, k.Quit}
 }
 
 func (g *gapsPane) FullHelp() [][]key.Binding {
-	return append(g.c.keys.FullHelp(), []key.Binding{g.gk.prev, g.gk.next, g.gk.release})
+	return append(without(g.c.keys.FullHelp(), g.gk.draft), []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release})
 }
 
 // reserveText is a reserve as the list shows them: name, kind and phone.
@@ -195,9 +197,12 @@ func (g *gapsPane) View() string {
 			lines = append(lines, " "+text)
 		}
 	}
-	hint := "left/right 选择储备力量  enter 征调  x 解除征调  esc 返回"
-	if p.lab.Lang == "en" {
-		hint = "left/right choose the reserve  enter drafts  x releases  esc back"
+	hint := "left/right choose the reserve"
+	if p.lab.Lang == "zh" {
+		hint = "left/right 选择储备力量"
+	}
+	for _, b := range []key.Binding{g.gk.draft, g.gk.release, g.c.keys.Back} {
+		hint += "  " + b.Help().Key + " " + b.Help().Desc
 	}
 	return p.box(g.Title(), fmt.Sprint(gaps), append(lines, "", p.st.Dim.Render(p.w.Fit(" "+hint, inner, p.g.More))), g.width, g.height+4, true)
 }

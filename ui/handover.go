@@ -16,6 +16,15 @@ import (
 // the outgoing officer at the shift change (or on :handover) as a
 // preview: enter hands over (the sheet is stored, an event). Then, or when
 // a handover waits in the room, y is the incoming officer signing for it.
+//
+// A preview follows the record while it is on screen: when the feed brings
+// an event of the room, or the clock turns a light (the world's, or one of
+// the sheet's own incidents running out), it is made again, once for a
+// burst (sheetSettle after the first), kept where it was scrolled to. And
+// what enter files is what the officer read: the hand-over carries the
+// digest of the sheet on screen (model.HandoverSheet.Digest), the store
+// refuses it in the same write when the sheet made there says something
+// else, and the console then shows the sheet as it is now, to read again.
 
 // handoverPane shows one handover's sheet.
 type handoverPane struct {
@@ -28,7 +37,23 @@ type handoverPane struct {
 	offset        int
 	width, height int
 	keys          handoverKeys
+	follow        sheetFollow
 }
+
+// sheetFollow is how a preview keeps up with the record: live while the
+// pane holds a preview that follows it; gen names that preview (a new one
+// drops what was asked for the old); armed while the settling wait runs,
+// pending while the sheet is being made again, stale when the record
+// moved meanwhile, missed when it moved while the pane was not on screen.
+type sheetFollow struct {
+	live, armed, pending, stale, missed bool
+	gen                                 int
+}
+
+// sheetSettle is how long a preview waits after the first event of a
+// burst before it is made again: the rest of the burst comes in the same
+// read, and the sheet changes once.
+const sheetSettle = 250 * time.Millisecond
 
 type handoverKeys struct{ give, sign key.Binding }
 
@@ -51,7 +76,14 @@ type (
 		note    string
 		opens   time.Time // a preview's: when it may be handed over
 		err     error
+		// refresh: the preview gen made again as the record moved (kept
+		// where it was scrolled to); give: the answer to enter.
+		refresh bool
+		gen     int
+		give    bool
 	}
+	// sheetDueMsg: the settling wait of preview gen ran out.
+	sheetDueMsg  struct{ gen int }
 	handoversMsg struct {
 		hs  []model.Handover
 		err error
@@ -60,10 +92,12 @@ type (
 		h   model.Handover
 		err error
 	}
-	// giveHandoverMsg: store the previewed handover.
+	// giveHandoverMsg: store the previewed handover, if its sheet is
+	// still the one read (seen, its digest).
 	giveHandoverMsg struct {
 		room model.NodeCode
 		note string
+		seen string
 	}
 	// signHandoverMsg: the incoming officer signs for handover id.
 	signHandoverMsg struct {
@@ -85,15 +119,24 @@ func (m checkedInMsg) failed() error { return m.err }
 // it; opens is when it may be handed over (zero: now).
 func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time) tea.Cmd {
 	return func() tea.Msg {
-		h, err := svc.Handover(context.Background(), room, note, by, true)
+		h, err := svc.Handover(context.Background(), room, note, by, true, "")
 		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err}
 	}
 }
 
-func giveHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID) tea.Cmd {
+// remakeHandover makes preview gen again, as the record stands now.
+func remakeHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time, gen int) tea.Cmd {
 	return func() tea.Msg {
-		h, err := svc.Handover(context.Background(), room, note, by, false)
-		return handoverMsg{h: h, note: note, err: err}
+		h, err := svc.Handover(context.Background(), room, note, by, true, "")
+		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err, refresh: true, gen: gen}
+	}
+}
+
+// giveHandover hands over, if the sheet made now is the one read (seen).
+func giveHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, seen string) tea.Cmd {
+	return func() tea.Msg {
+		h, err := svc.Handover(context.Background(), room, note, by, false, seen)
+		return handoverMsg{h: h, note: note, err: err, give: true}
 	}
 }
 
@@ -122,7 +165,13 @@ func (hp *handoverPane) SetSize(w, h int) { hp.width, hp.height = w, max(h, 1) }
 func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case handoverMsg:
+		if msg.refresh {
+			hp.h = msg.h
+			hp.offset = scrolled(hp.offset, 0, len(hp.lines()), hp.height-2)
+			break
+		}
 		hp.h, hp.note, hp.opens, hp.offset = msg.h, msg.note, msg.opens, 0
+		hp.follow = sheetFollow{live: msg.preview, gen: hp.follow.gen + 1}
 	case acceptedMsg:
 		if msg.h.ID == hp.h.ID {
 			hp.h = msg.h
@@ -143,7 +192,7 @@ func (hp *handoverPane) early() bool {
 func (hp *handoverPane) asks(msg tea.KeyMsg) tea.Msg {
 	switch {
 	case key.Matches(msg, hp.keys.give) && !hp.h.Made() && !hp.early():
-		return giveHandoverMsg{room: hp.h.Room, note: hp.note}
+		return giveHandoverMsg{room: hp.h.Room, note: hp.note, seen: hp.h.Sheet.Digest()}
 	case key.Matches(msg, hp.keys.sign) && hp.h.Waiting():
 		return signHandoverMsg{id: hp.h.ID, by: hp.h.Incoming}
 	}
@@ -178,7 +227,7 @@ func (hp *handoverPane) ShortHelp() []key.Binding {
 }
 
 func (hp *handoverPane) FullHelp() [][]key.Binding {
-	return append(hp.c.keys.FullHelp(), []key.Binding{hp.keys.give, hp.keys.sign})
+	return append(without(hp.c.keys.FullHelp(), hp.keys.give), []key.Binding{hp.keys.give, hp.keys.sign})
 }
 
 func (hp *handoverPane) View() string {
@@ -386,10 +435,15 @@ func changes(c map[model.Action]int, l Labels) string {
 // onHandoverMsg routes the handover's messages (a refusal among them is
 // flashed).
 func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ho, ok := msg.(handoverMsg); ok && (ho.refresh || ho.give) {
+		return m.onSheetAnswer(ho)
+	}
 	if err := failedOf(msg); err != nil {
 		return m.flashErr(err)
 	}
 	switch msg := msg.(type) {
+	case sheetDueMsg:
+		return m.remakeSheet(msg.gen)
 	case handoverMsg:
 		m.tell(m.handover, msg)
 		m.overlay = overlayHandover
@@ -406,7 +460,7 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.overlay = overlayHandover
 		return m, nil
 	case giveHandoverMsg:
-		return m, giveHandover(m.svc, msg.room, msg.note, m.seat.Person.ID)
+		return m, giveHandover(m.svc, msg.room, msg.note, m.seat.Person.ID, msg.seen)
 	case signHandoverMsg:
 		return m, acceptHandover(m.svc, msg.id, msg.by)
 	case acceptedMsg:
@@ -437,4 +491,113 @@ func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
 		opens = cur.To.Add(-model.HandoverLead)
 	}
 	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID, opens)
+}
+
+// onSheetAnswer takes a preview made again, or the answer to enter. A
+// preview made again replaces the one on screen where it was scrolled to;
+// one asked for an older preview is dropped. A hand-over refused (the
+// sheet changed since it was read, or anything else) says why and shows
+// the sheet as it is now.
+func (m Model) onSheetAnswer(msg handoverMsg) (tea.Model, tea.Cmd) {
+	hp := m.handover
+	if msg.give {
+		if msg.err == nil {
+			msg.give = false
+			return m.onHandoverMsg(msg)
+		}
+		mm, c := m.flashErr(msg.err)
+		if !hp.follow.live || mm.rp != nil {
+			return mm, c
+		}
+		return mm, tea.Batch(c, previewHandover(mm.svc, hp.h.Room, hp.note, mm.seat.Person.ID, hp.opens))
+	}
+	if !hp.follow.live || msg.gen != hp.follow.gen {
+		return m, nil
+	}
+	hp.follow.pending = false
+	if msg.err != nil {
+		hp.follow.live = false // the record moved past it (handed over from elsewhere, say): say why, follow no more
+		return m.flashErr(msg.err)
+	}
+	m.tell(hp, msg)
+	if hp.follow.stale {
+		hp.follow.stale = false
+		return m, m.followSheet()
+	}
+	return m, nil
+}
+
+// followSheet asks for the preview on screen to be made again, once the
+// burst has settled; while it is not on screen it is only noted, and made
+// again when it is back (sheetBack).
+func (m Model) followSheet() tea.Cmd {
+	f := &m.handover.follow
+	switch {
+	case !f.live || m.rp != nil || f.armed:
+		return nil
+	case m.overlay != overlayHandover:
+		f.missed = true
+		return nil
+	case f.pending:
+		f.stale = true
+		return nil
+	}
+	f.armed = true
+	gen := f.gen
+	return after(sheetSettle, func(time.Time) tea.Msg { return sheetDueMsg{gen: gen} })
+}
+
+// sheetBack is the way back to a preview that missed a change while it
+// was not on screen.
+func (m Model) sheetBack() tea.Cmd {
+	if m.overlay != overlayHandover || !m.handover.follow.missed {
+		return nil
+	}
+	m.handover.follow.missed = false
+	return m.followSheet()
+}
+
+// remakeSheet makes preview gen again, its settling wait over.
+func (m Model) remakeSheet(gen int) (tea.Model, tea.Cmd) {
+	hp := m.handover
+	f := &hp.follow
+	if !f.live || gen != f.gen || !f.armed {
+		return m, nil
+	}
+	f.armed, f.pending = false, true
+	return m, remakeHandover(m.svc, hp.h.Room, hp.note, m.seat.Person.ID, hp.opens, gen)
+}
+
+// sheetMoved reports whether what the feed brought changes the preview on
+// screen: an event in its room's scope (the town room's takes the events
+// that name no node too), which the sheet counts if nothing else.
+func (m Model) sheetMoved(evs []model.Event) bool {
+	if !m.handover.follow.live {
+		return false
+	}
+	room := m.handover.h.Room
+	for _, e := range evs {
+		if room.Contains(e.Node) || e.Node == "" && room.Level() == model.LevelTown {
+			return true
+		}
+	}
+	return false
+}
+
+// sheetDue reports whether the clock has turned one of the preview's
+// incidents red since it was made (an incident that runs out marks the
+// sheet red though no event says so).
+func (hp *handoverPane) sheetDue(now time.Time) bool {
+	if !hp.follow.live {
+		return false
+	}
+	s := hp.h.Sheet
+	for _, t := range s.Open {
+		for _, i := range t.Incidents {
+			if !i.Red && i.Remaining > 0 && !now.Before(s.To.Add(time.Duration(i.Remaining)*time.Second)) {
+				return true
+			}
+		}
+	}
+	return false
 }

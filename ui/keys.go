@@ -74,6 +74,29 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
+// without is the help's groups with the bindings of the keys own's take
+// over left out: a pane whose enter drafts (the gaps list) or hands over
+// (the handover sheet) lists its enter, not the global "open".
+func without(groups [][]key.Binding, own ...key.Binding) [][]key.Binding {
+	taken := map[string]bool{}
+	for _, b := range own {
+		for _, k := range b.Keys() {
+			taken[k] = true
+		}
+	}
+	out := make([][]key.Binding, 0, len(groups))
+	for _, g := range groups {
+		var kept []key.Binding
+		for _, b := range g {
+			if len(b.Keys()) == 0 || !taken[b.Keys()[0]] {
+				kept = append(kept, b)
+			}
+		}
+		out = append(out, kept)
+	}
+	return out
+}
+
 // all returns every binding, for the test that help and handling agree.
 func (k KeyMap) all() []key.Binding {
 	var out []key.Binding
@@ -93,7 +116,7 @@ var keyZh = map[string]string{
 	"reopen": "重新办理", "close": "归档", "add a note": "添加备注", "sort by": "排序",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 	"previous directive": "上一条指令", "next directive": "下一条指令",
-	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "release the reserve": "解除征调",
+	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
 
 // step is how far a movement key moves a cursor or a scroll: 0 for any
@@ -159,20 +182,49 @@ func newLineKeys() lineKeys {
 	}
 }
 
-// formKeys move between a form's fields and its choices.
+// formKeys move between a form's fields and its choices. While a form is
+// open they are the footer's keys (formFooter): the queue's mean nothing
+// there, a letter is typed.
 type formKeys struct {
 	next, prev, left, right, submit, cancel key.Binding
 	pick                                    key.Binding // 1-9: that choice
+	// onward is enter's help on a field that is not the last (submit's on
+	// the last): enter moves on there.
+	onward key.Binding
+	choose key.Binding // left and right's help, on a choice field
 }
 
-func newFormKeys() formKeys {
-	return formKeys{
-		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
-		left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("left", "previous choice")),
-		right:  key.NewBinding(key.WithKeys("right", " "), key.WithHelp("right", "next choice")),
-		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9")),
+func newFormKeys(lang string) formKeys {
+	say := func(en, zh string) string {
+		if lang == "zh" {
+			return zh
+		}
+		return en
 	}
+	return formKeys{
+		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", say("next field", "下一栏"))),
+		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", say("previous field", "上一栏"))),
+		left:   key.NewBinding(key.WithKeys("left"), key.WithHelp("left", say("previous choice", "上一选项"))),
+		right:  key.NewBinding(key.WithKeys("right", " "), key.WithHelp("right", say("next choice", "下一选项"))),
+		submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", say("submit", "提交"))),
+		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", say("cancel", "取消"))),
+		pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9")),
+		onward: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", say("next", "下一项"))),
+		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("left/right", say("choose", "选择"))),
+	}
+}
+
+// footer is the form's keys for the footer, in the order shown, the field
+// in focus deciding enter's and whether left and right choose; giveWay is
+// the keys that give way on a narrow screen, first first (enter and esc
+// always stay).
+func (k formKeys) footer(f form) (keys []key.Binding, giveWay []int) {
+	enter := k.submit
+	if f.focus < len(f.fields)-1 {
+		enter = k.onward
+	}
+	if f.fields[f.focus].choices != nil {
+		return []key.Binding{enter, k.next, k.choose, k.prev, k.cancel}, []int{3, 2, 1}
+	}
+	return []key.Binding{enter, k.next, k.prev, k.cancel}, []int{2, 1}
 }

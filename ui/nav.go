@@ -90,7 +90,7 @@ func (m Model) goBack() (Model, tea.Cmd) {
 		m.tell(m.detail, showIncidentMsg{pl.detail})
 		return m, loadTimeline(m.svc, pl.detail.ID)
 	}
-	return m, m.wantClosed()
+	return m, tea.Batch(m.wantClosed(), m.sheetBack())
 }
 
 // back1 closes the overlay, else clears the queue's filter, else its

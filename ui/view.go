@@ -139,6 +139,8 @@ func (m Model) right() string {
 // footer is the status line: a prompt, a flash, or the next keys.
 func (m Model) footer() string {
 	switch {
+	case m.formActive:
+		return m.formFooter()
 	case m.filterActive:
 		return m.filterFooter()
 	case m.cmdActive:
@@ -188,6 +190,39 @@ func (m Model) footerItem(k key.Binding) (string, int) {
 	p := &m.p
 	h := k.Help()
 	return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
+}
+
+// formFooter is an open form's keys (formKeys.footer): what the keys do
+// in the form, whatever pane is behind it. On a narrow screen some give
+// way; enter and esc stay.
+func (m Model) formFooter() string {
+	keys, giveWay := m.fkeys.footer(m.form)
+	shown := make([]bool, len(keys))
+	widths := make([]int, len(keys))
+	used := 0
+	for i, k := range keys {
+		_, widths[i] = m.footerItem(k)
+		shown[i] = true
+		used += widths[i]
+	}
+	for _, i := range giveWay {
+		if used <= m.width {
+			break
+		}
+		shown[i] = false
+		used -= widths[i]
+	}
+	if used > m.width {
+		return m.p.w.Fit("", m.width, "")
+	}
+	var b strings.Builder
+	for i, k := range keys {
+		if shown[i] {
+			s, _ := m.footerItem(k)
+			b.WriteString(s)
+		}
+	}
+	return b.String() + strings.Repeat(" ", m.width-used)
 }
 
 // keysFooter is the next keys. The last two (help, quit) always show; the

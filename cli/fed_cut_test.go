@@ -23,18 +23,9 @@ import (
 // the town acts when it reconnects: wartime on, a directive.
 // While the link is up it says only where it went.
 func TestCountyCommandToACutTownSaysSo(t *testing.T) {
-	town := demoEnv(t)
-	county := newEnv(t)
-	county.ok("init")
+	_, county := countyOfDemo(t)
 	ctx := context.Background()
-	src, err := store.Open(town.db, store.Options{})
-	require.NoError(t, err)
-	recs, err := src.FedPending(ctx, 0, 1<<20)
-	require.NoError(t, err)
-	require.NoError(t, src.Close())
 	hub, err := store.Open(county.db, store.Options{Prefix: "YK"})
-	require.NoError(t, err)
-	_, err = hub.FedApply(ctx, recs)
 	require.NoError(t, err)
 	_, err = hub.ImportNodes(ctx, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
 	require.NoError(t, err)

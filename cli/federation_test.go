@@ -183,12 +183,12 @@ func TestServeSaysLinkedWhenTheHubAnswers(t *testing.T) {
 	assert.Equal(t, ", linked to "+hub.LeafURL(), m[1])
 }
 
-// A county's file whose town_prefix a federated town holds there (the
-// prefix changed after the town came) is refused as a hub: its own reports
-// and the findings its sweep passes on would take the town's next ids.
-func TestHubRefusesAPrefixATownHoldsThere(t *testing.T) {
-	town := demoEnv(t)
-	county := newEnv(t)
+// countyOfDemo is the demo town and a county's file (its prefix YK)
+// holding the town's records as a hub applies them.
+func countyOfDemo(t *testing.T) (town, county *env) {
+	t.Helper()
+	town = demoEnv(t)
+	county = newEnv(t)
 	county.ok("init")
 	ctx := context.Background()
 	src, err := store.Open(town.db, store.Options{})
@@ -201,6 +201,14 @@ func TestHubRefusesAPrefixATownHoldsThere(t *testing.T) {
 	_, err = hub.FedApply(ctx, recs)
 	require.NoError(t, err)
 	require.NoError(t, hub.Close())
+	return town, county
+}
+
+// A county's file whose town_prefix a federated town holds there (the
+// prefix changed after the town came) is refused as a hub: its own reports
+// and the findings its sweep passes on would take the town's next ids.
+func TestHubRefusesAPrefixATownHoldsThere(t *testing.T) {
+	_, county := countyOfDemo(t)
 
 	pub := strings.TrimSpace(county.ok("federation", "key", "--out", county.path("huajie.nk")))
 	county.setConfig("  towns: []", "  towns:\n    - {code: \"330784114\", nkey: \""+pub+"\"}")

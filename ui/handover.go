@@ -305,7 +305,9 @@ func (t *sheetText) shift() {
 	case t.hp.early():
 		t.add(fmt.Sprintf(t.say("preview: hand over from %s", "预览：%s 起方可交班"), t.clock(t.hp.opens)))
 	default:
-		t.add(t.say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"))
+		for _, l := range wrap(t.p.w, t.say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"), t.inner-1) {
+			t.add(l) // whole at 80 columns too: it says what enter does
+		}
 	}
 }
 

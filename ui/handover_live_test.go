@@ -216,3 +216,16 @@ func TestHandoverPreviewCatchesUpWhenBack(t *testing.T) {
 	d.settle(t)
 	assert.Contains(t, sheetOf(d.m), "fire 1")
 }
+
+// At 80 columns the preview's line on what enter does is whole: wrapped,
+// not cut.
+func TestHandoverPreviewSaysWholeWhatEnterDoes(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"en", "(the sheet is recorded)"},
+		{"zh", "（交班单将存档）"},
+	} {
+		d := newHandoverDesk(t, c.lang, 80, 24)
+		assert.Contains(t, strings.Join(strings.Fields(sheetOf(d.m)), ""), strings.Join(strings.Fields(c.want), ""), c.lang)
+		checkScreen(t, d.m, 80, 24, false)
+	}
+}

@@ -16,7 +16,11 @@ func (m Model) message(msg string) string {
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)
 	}
-	for i, l := range wrap(p.w, msg, m.width) {
+	var text []string // broken at spaces, a word wider than the screen cut
+	for _, l := range wordWrap(p.w, msg, m.width) {
+		text = append(text, wrap(p.w, l, m.width)...)
+	}
+	for i, l := range text {
 		if m.height/2+i < m.height {
 			lines[m.height/2+i] = p.w.Fit(l, m.width, "")
 		}

@@ -276,6 +276,13 @@ func TestTooSmall(t *testing.T) {
 		m = update(t, m, keyMsgSize(120, 40))
 		assert.Contains(t, m.View(), "强降雨致山体滑坡隐患")
 	}
+	// Narrower than the sentence, it breaks at a space, never leaving its
+	// last mark on a line alone.
+	view := f.model(t, "zh", 40, 12).View()
+	assert.Contains(t, view, "80x24。")
+	for _, l := range strings.Split(view, "\n") {
+		assert.NotEqual(t, "。", strings.TrimSpace(l))
+	}
 }
 
 // A tower count fits its five columns at every size: the county's

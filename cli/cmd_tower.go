@@ -438,6 +438,9 @@ func (a *app) towerCmd() *cobra.Command {
 		Short: "Print the grid tower with staff, households and open incidents per node",
 		Args:  maxArgs(1, "one node code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if depth < -1 {
+				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
+			}
 			var root model.NodeCode
 			if len(args) == 1 {
 				c, err := model.ParseNodeCode(args[0])

@@ -975,7 +975,7 @@ func (a *app) importAreas(ctx context.Context, db backend, file string) error {
 		return usageError{err}
 	}
 	by, _ := a.actorOrSystem(ctx, db)
-	added, replaced, err := db.ImportAreas(ctx, areas, by, "import patrol-areas "+file)
+	added, replaced, err := db.ImportAreas(ctx, areas, by, file)
 	if err != nil {
 		return err
 	}
@@ -1082,7 +1082,7 @@ and nothing is imported.`,
 				by, _ := a.actorOrSystem(ctx, db)
 				var ids []string
 				for _, r := range rs {
-					out, err := db.AddRotation(ctx, r, by, "import rotations "+args[0])
+					out, err := db.AddRotation(ctx, r, by, args[0])
 					if err != nil {
 						if len(ids) > 0 {
 							return fmt.Errorf("%w (added before it: %s)", err, strings.Join(ids, ", "))

@@ -252,7 +252,7 @@ func (a *app) importVillages(ctx context.Context, file string, gpv int, divOnly 
 	// command (through a running gridcmd if one holds it).
 	return a.withDB(ctx, creating, func(ctx context.Context, db backend) error {
 		by, _ := a.actorOrSystem(ctx, db)
-		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, !divOnly, by, "import villages "+file)
+		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, !divOnly, by, file)
 		if err != nil {
 			return err
 		}
@@ -345,7 +345,7 @@ func (a *app) importRoster(ctx context.Context, db backend, file string) error {
 		return usageError{err}
 	}
 	by, _ := a.actorOrSystem(ctx, db)
-	added, err := db.ImportPeople(ctx, people, by, "import roster "+file)
+	added, err := db.ImportPeople(ctx, people, by, file) // the note is both languages': the file alone
 	if err != nil {
 		return err
 	}
@@ -438,6 +438,9 @@ func (a *app) towerCmd() *cobra.Command {
 		Short: "Print the grid tower with staff, households and open incidents per node",
 		Args:  maxArgs(1, "one node code"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if depth < -1 {
+				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
+			}
 			var root model.NodeCode
 			if len(args) == 1 {
 				c, err := model.ParseNodeCode(args[0])

@@ -406,7 +406,7 @@ func mayActivate(ctx context.Context, db backend, scope []model.NodeCode, r mode
 		if err != nil {
 			return err
 		}
-		if _, _, err = model.Activate(st.Active, 0, r, parts[town], drill, note, by, db.Now()); err != nil {
+		if _, _, err = model.Activate(st.Active, 0, r, parts[town], drill, note, by, db.Now(), nil); err != nil {
 			if len(towns) > 1 { // say which
 				if n, e := db.Node(ctx, town); e == nil {
 					return model.Errorf(model.ErrorCode(err), "%s: %s", n.Name, model.ErrorMessage(err)).

@@ -186,6 +186,10 @@ func TestTower(t *testing.T) {
 	fails(t, e.run("tower", "not-a-code"), cli.ExitUsage, "not-a-code")
 	fails(t, e.run("tower", string(demo.Duxi), string(demo.Town)), cli.ExitUsage, "tower")
 	fails(t, e.run("tower", "--depth", "x"), cli.ExitUsage, "--depth", "gridcmd tower --help")
+	// -1 is every level (the flag's help says so); a depth below it is a
+	// mistake, not every level too.
+	fails(t, e.run("tower", "--depth", "-2"), cli.ExitUsage, "--depth -2", "-1 for all")
+	fails(t, e.run("tower", string(demo.Duxi), "--depth", "-30", "--json"), cli.ExitUsage, "--depth -30")
 }
 
 func TestPeople(t *testing.T) {

@@ -91,6 +91,10 @@ func TestImportVillagesDivisionsOnly(t *testing.T) {
 	assert.Equal(t, 452, s.Villages)
 	assert.Zero(t, s.Grids)
 	assert.Zero(t, s.MicroGrids)
+	var evs []eventJSON
+	e.okJSON(&evs, "timeline", "export", "--format", "json")
+	require.Len(t, evs, 1)
+	assert.Equal(t, yongkang+"：1 个省、1 个市、1 个县市、14 个镇、452 个村社", evs[0].NoteZh, "the file's name, no English words")
 	fails(t, e.run("import", "villages", yongkang, "--divisions-only", "--grids-per-village", "2"), cli.ExitUsage, "--divisions-only")
 	assert.Equal(t, s, e.stats())
 	e.ok("check")
@@ -153,6 +157,18 @@ func TestImportRoster(t *testing.T) {
 
 	assert.Equal(t, en+": 3 people read; 3 added, 0 already on the roster\n", e.ok("import", "roster", en))
 	assert.Equal(t, zh+": 3 people read; 3 added, 0 already on the roster\n", e.ok("import", "roster", zh))
+	// The import's event names the file and what it added, in either
+	// language: the note the command gives is the file alone, not English
+	// words the Chinese note would carry too ("导入 import roster …").
+	var evs []eventJSON
+	e.okJSON(&evs, "timeline", "export", "--format", "json")
+	require.GreaterOrEqual(t, len(evs), 2)
+	for i, file := range []string{en, zh} {
+		ev := evs[len(evs)-2+i]
+		assert.Equal(t, "import", ev.Action)
+		assert.Equal(t, file+": 3 people", ev.Note)
+		assert.Equal(t, file+"：3 人", ev.NoteZh)
+	}
 	after := e.stats()
 	assert.Equal(t, before.People.Total+6, after.People.Total)
 	assert.Equal(t, before.People.GridStaff+3, after.People.GridStaff)

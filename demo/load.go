@@ -61,7 +61,7 @@ func play(ctx context.Context, svc model.Service, setClock func(time.Time), seed
 	case len(steps) > 0:
 		clock(steps[0].At.Add(-time.Minute))
 	}
-	note := fmt.Sprintf("demo data, seed %d", seed)
+	note := fmt.Sprintf("demo --seed %d", seed) // both languages' note: the command's words, not a sentence
 	added, err := svc.ImportNodes(ctx, d.Nodes, model.System, note)
 	if err != nil {
 		return fmt.Errorf("demo: import nodes: %w", err)

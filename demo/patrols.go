@@ -159,7 +159,7 @@ func patrolPlan(seed int64, base time.Time, steps []Step) []patrolStep {
 	var plan []patrolStep
 	plan = append(plan, patrolStep{At: d0.Add(-time.Minute), what: "import the patrol areas",
 		do: func(ctx context.Context, svc model.Service, _ []string) error {
-			_, _, err := svc.ImportAreas(ctx, areas, model.System, "demo patrol areas")
+			_, _, err := svc.ImportAreas(ctx, areas, model.System, fmt.Sprintf("demo --seed %d", seed))
 			return err
 		}})
 	plan = append(plan, rotationSteps(seed, d0, base)...)

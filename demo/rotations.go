@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -86,7 +87,7 @@ func rotationSteps(seed int64, d0, base time.Time) []patrolStep {
 	steps := []patrolStep{{At: d0.Add(-time.Minute), what: "add the joint rotations",
 		do: func(ctx context.Context, svc model.Service, _ []string) error {
 			for _, rot := range rots {
-				if _, err := svc.AddRotation(ctx, rot, model.System, "demo rotations"); err != nil {
+				if _, err := svc.AddRotation(ctx, rot, model.System, fmt.Sprintf("demo --seed %d", seed)); err != nil {
 					return err
 				}
 			}

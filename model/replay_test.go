@@ -82,7 +82,7 @@ func TestReplayFoldsTheLogIntoWhatStoodLive(t *testing.T) {
 		l.sweep(now) // 2 climbs village → town → task force
 	}
 	l.act(1, model.Command{Action: model.ActDispatch, By: dutyOfficer.ID, Platform: model.PlatformSafety, Department: "交警中队", Note: "已派车"}, dutyOfficer, t0.Add(41*time.Minute))
-	act, aev, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, []model.NodeCode{town}, true, "", dutyOfficer.ID, t0.Add(45*time.Minute))
+	act, aev, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, []model.NodeCode{town}, true, "", dutyOfficer.ID, t0.Add(45*time.Minute), nil)
 	require.NoError(t, err)
 	_ = act
 	l.log(aev, nil)

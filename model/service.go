@@ -19,6 +19,8 @@ type TowerService interface {
 	// ImportNodes adds the nodes that are not stored yet, all in one
 	// transaction; nodes already stored are left as they are. Every node's
 	// parent must be stored or among nodes. It returns how many were added.
+	// note goes before the summary in both the event's Note and NoteZh:
+	// words of no language (a file's name), not an English sentence.
 	ImportNodes(ctx context.Context, nodes []Node, by PersonID, note string) (int, error)
 }
 
@@ -34,7 +36,8 @@ type RosterService interface {
 	People(ctx context.Context, f PeopleFilter) ([]Person, error)
 	// ImportPeople adds people in one transaction, all or none. An entry
 	// with the same name, phone and node as a stored one is skipped. Each
-	// node must exist. It returns the people added, with their ids.
+	// node must exist. It returns the people added, with their ids. note
+	// is as ImportNodes's.
 	ImportPeople(ctx context.Context, people []Person, by PersonID, note string) ([]Person, error)
 }
 

@@ -237,8 +237,9 @@ func normalizeScope(in []NodeCode) []NodeCode {
 }
 
 // Activate is the rule for going to wartime: refused while another
-// activation is active.
-func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, drill bool, note string, by PersonID, now time.Time) (Activation, Event, error) {
+// activation is active. Its event's note names the scope by names (the
+// nodes' display names, nil or "" for a code: the code).
+func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, drill bool, note string, by PersonID, now time.Time, names func(NodeCode) string) (Activation, Event, error) {
 	if current.Active() {
 		return Activation{}, Event{}, Errorf(ECONFLICT, "wartime %s (%s) is already active since %s; end it first",
 			current.ID, current.Reason, current.Since.Format("2006-01-02 15:04")).
@@ -260,9 +261,24 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 		what, whatZh = what+" (drill)", whatZh+"（演练）"
 	}
 	ev := Event{At: now, Actor: by, Action: ActActivate, Node: a.Scope[0], Directive: a.ID,
-		Note:   fmt.Sprintf("%s: %s, scope %s", a.ID, what, joinCodes(a.Scope)),
-		NoteZh: fmt.Sprintf("%s：%s，范围 %s", a.ID, whatZh, joinCodes(a.Scope))}
+		Note:   fmt.Sprintf("%s: %s, scope %s", a.ID, what, NameNodes(a.Scope, names, ", ")),
+		NoteZh: fmt.Sprintf("%s：%s，范围 %s", a.ID, whatZh, NameNodes(a.Scope, names, "、"))}
 	return a, ev, nil
+}
+
+// NameNodes is the display names of cs joined by sep, for an event's note;
+// a node names does not name (or names nil) is its code.
+func NameNodes(cs []NodeCode, names func(NodeCode) string, sep string) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = string(c)
+		if names != nil {
+			if n := names(c); n != "" {
+				s[i] = n
+			}
+		}
+	}
+	return strings.Join(s, sep)
 }
 
 // End is the rule for leaving wartime: refused when nothing is active.

@@ -14,7 +14,7 @@ import (
 
 func activation(t *testing.T, scope ...model.NodeCode) model.Activation {
 	t.Helper()
-	a, _, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, scope, false, "", dutyOfficer.ID, t0)
+	a, _, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, scope, false, "", dutyOfficer.ID, t0, nil)
 	require.NoError(t, err)
 	return a
 }
@@ -52,8 +52,29 @@ func TestParseScope(t *testing.T) {
 	assert.Equal(t, "scope", model.ErrorField(err))
 }
 
+// The activation's note names its scope as the console names nodes, not
+// by the codes; a node the names do not know keeps its code.
+func TestActivateNamesItsScope(t *testing.T) {
+	names := map[model.NodeCode]string{town: "花街镇", duxi: "渎溪村", otherVil: "倪宅村"}
+	_, ev, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0,
+		func(c model.NodeCode) string { return names[c] })
+	require.NoError(t, err)
+	assert.Equal(t, "W-0001：防台，范围 花街镇", ev.NoteZh)
+	assert.Equal(t, "W-0001: typhoon, scope 花街镇", ev.Note)
+
+	_, ev, err = model.Activate(model.Activation{}, 2, model.ReasonFlood, []model.NodeCode{duxi, otherVil, "330784114299"}, true, "", dutyOfficer.ID, t0,
+		func(c model.NodeCode) string { return names[c] })
+	require.NoError(t, err)
+	assert.Equal(t, "W-0002：防汛（演练），范围 倪宅村、渎溪村、330784114299", ev.NoteZh, "in code order; an unknown node by its code")
+	assert.Equal(t, "W-0002: flood (drill), scope 倪宅村, 渎溪村, 330784114299", ev.Note)
+
+	_, ev, err = model.Activate(model.Activation{}, 3, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "W-0003：火灾，范围 "+string(town), ev.NoteZh, "no names: the codes")
+}
+
 func TestActivateAndEnd(t *testing.T) {
-	a, ev, err := model.Activate(model.Activation{}, 3, model.ReasonFlood, []model.NodeCode{duxi}, true, "演练", dutyOfficer.ID, t0)
+	a, ev, err := model.Activate(model.Activation{}, 3, model.ReasonFlood, []model.NodeCode{duxi}, true, "演练", dutyOfficer.ID, t0, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "W-0003", a.ID)
 	assert.True(t, a.Active())
@@ -64,7 +85,7 @@ func TestActivateAndEnd(t *testing.T) {
 	assert.Equal(t, "W-0003", ev.Directive)
 	assert.Contains(t, ev.Note, "flood (drill)")
 
-	_, _, err = model.Activate(a, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
+	_, _, err = model.Activate(a, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0, nil)
 	requireCode(t, err, model.ECONFLICT)
 	assert.Contains(t, err.Error(), "already active")
 	requireZh(t, err, "W-0003（防汛）", "已在运行")
@@ -78,18 +99,18 @@ func TestActivateAndEnd(t *testing.T) {
 	_, _, err = ended.End(dutyOfficer.ID, t0)
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err, "没有战时状态")
-	_, _, err = model.Activate(ended, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0)
+	_, _, err = model.Activate(ended, 4, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0, nil)
 	assert.NoError(t, err, "after the end a new activation may start")
 
-	_, _, err = model.Activate(model.Activation{}, 1, "hail", []model.NodeCode{town}, false, "", 1, t0)
+	_, _, err = model.Activate(model.Activation{}, 1, "hail", []model.NodeCode{town}, false, "", 1, t0, nil)
 	requireCode(t, err, model.EINVALID)
 	requireZh(t, err, `原因 "hail"`)
 	assert.Equal(t, "reason", model.ErrorField(err))
-	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, nil, false, "", 1, t0)
+	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, nil, false, "", 1, t0, nil)
 	requireCode(t, err, model.EINVALID)
 	requireZh(t, err, "范围：为空")
 	assert.Equal(t, "scope", model.ErrorField(err))
-	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, []model.NodeCode{town}, false, string(make([]rune, model.MaxNoteRunes+1)), 1, t0)
+	_, _, err = model.Activate(model.Activation{}, 1, model.ReasonFire, []model.NodeCode{town}, false, string(make([]rune, model.MaxNoteRunes+1)), 1, t0, nil)
 	requireCode(t, err, model.EINVALID, "note: at most 500 characters")
 	requireZh(t, err, "备注：最多 500 字")
 	assert.Equal(t, "note", model.ErrorField(err))

@@ -268,6 +268,28 @@ func joinNote(note, sep, summary string) string {
 	return note + sep + summary
 }
 
+// nodeNames names the nodes of tx as the console does (model.DisplayName
+// by code, "渎溪村 02-03"), for the notes of events; "" for a node not
+// stored.
+func nodeNames(tx *bolt.Tx) func(model.NodeCode) string {
+	raw := map[model.NodeCode]string{}
+	name := func(c model.NodeCode) string {
+		if n, ok := raw[c]; ok {
+			return n
+		}
+		n, _ := getNode(tx, c)
+		raw[c] = n.Name
+		return n.Name
+	}
+	return func(c model.NodeCode) string {
+		n, err := getNode(tx, c)
+		if err != nil {
+			return ""
+		}
+		return model.DisplayName(n, model.NameByCode, name)
+	}
+}
+
 func getNode(tx *bolt.Tx, code model.NodeCode) (model.Node, error) {
 	v := tx.Bucket(bucketNodes).Get([]byte(code))
 	if v == nil {

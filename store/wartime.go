@@ -379,7 +379,7 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 			if err != nil {
 				return nil, err
 			}
-			a, ev, err := model.Activate(current, seq, r, parts[town], drill, note, by, now)
+			a, ev, err := model.Activate(current, seq, r, parts[town], drill, note, by, now, nodeNames(tx))
 			if err != nil {
 				if len(order) > 1 {
 					name := string(town)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -129,7 +130,7 @@ func (d *directivePane) View() string {
 	head := " " + p.w.Fit(l.ColVillage, villageW, "") + " " + p.w.Fit(l.ColSigned, barW+1+fracW, "") + " " +
 		p.w.Fit(l.ColDone, barW+1+fracW, "") + " " + p.w.Fit(l.ColSlowest, slowW, "")
 	lines := []string{p.st.ColumnHead.Render(head)}
-	silent, onBehalf := unitsByVillage(cur.units, d.workers())
+	silent, onBehalf := unitsByVillage(cur.units, d.workers(), l.Gap)
 	rows := cur.sum.Villages
 	start := min(d.offset, max(len(rows)-d.height+1, 0))
 	for i := start; i < len(rows) && len(lines) < d.height; i++ {
@@ -167,17 +168,22 @@ func (d *directivePane) View() string {
 }
 
 // unitsByVillage lists, by village, the units that have not signed, each
-// with its worker's name and phone (workers: by micro-grid) so the room can
-// call them, and those signed on their behalf (代签), each by its code
-// within the village.
-func unitsByVillage(units []model.DirectiveUnit, workers map[model.NodeCode]string) (silent, onBehalf map[model.NodeCode][]string) {
+// by its code within the village: the gaps first, marked gap (nobody to
+// call: the room drafts a reserve or signs for it), then the others with
+// their worker's name and phone (workers: by micro-grid, "" for a gap) so
+// the room can call them; and those signed on their behalf (代签).
+func unitsByVillage(units []model.DirectiveUnit, workers map[model.NodeCode]string, gap string) (silent, onBehalf map[model.NodeCode][]string) {
 	silent, onBehalf = map[model.NodeCode][]string{}, map[model.NodeCode][]string{}
+	gaps := map[model.NodeCode]int{} // the gaps at the head of each village's list
 	for _, u := range units {
 		v := u.Unit.Village()
 		short := strings.TrimPrefix(string(u.Unit), string(v)+"-")
-		switch {
+		switch who, known := workers[u.Unit]; {
+		case !u.Signed() && known && who == "":
+			silent[v] = slices.Insert(silent[v], gaps[v], short+" "+gap)
+			gaps[v]++
 		case !u.Signed():
-			if who := workers[u.Unit]; who != "" {
+			if who != "" {
 				short += " " + who
 			}
 			silent[v] = append(silent[v], short)
@@ -188,11 +194,13 @@ func unitsByVillage(units []model.DirectiveUnit, workers map[model.NodeCode]stri
 	return silent, onBehalf
 }
 
-// workers names each micro-grid's worker with their phone, "王丽 13800000000".
+// workers names each micro-grid's worker with their phone, "王丽 13800000000";
+// a micro-grid with nobody on it, "".
 func (d *directivePane) workers() map[model.NodeCode]string {
 	out := make(map[model.NodeCode]string, len(d.c.wt.status.Units))
 	for _, u := range d.c.wt.status.Units {
 		if u.Worker == 0 {
+			out[u.MicroGrid] = ""
 			continue
 		}
 		who := u.WorkerName

@@ -129,7 +129,7 @@ func TestFilter(t *testing.T) {
 	assert.Equal(t, "330国道货物撒落", m.w.at(m.queue.rows[0].seq).Title)
 	m = keys(t, m, "enter")
 	assert.False(t, m.filterActive)
-	assert.Contains(t, m.View(), "/330国道")
+	assert.Contains(t, m.View(), "筛选：330国道", "the filter kept, named in the title")
 	m = keys(t, m, "esc")
 	assert.Len(t, m.queue.rows, all, "esc clears the filter")
 

@@ -185,6 +185,36 @@ func TestEnterFollowsAndEscGoesBack(t *testing.T) {
 	assert.Len(t, m.queue.rows, all, "the queue as it was")
 }
 
+// A filter kept with enter is a step on the way back: the breadcrumb
+// names what the queue shows (its filter), not Incidents › Incidents, and
+// so does an incident opened from it.
+func TestFilterBreadcrumbNamesTheFilter(t *testing.T) {
+	for _, c := range []struct{ lang, crumb, detail string }{
+		{"en", "Incidents › filter: 渎溪  by severity+SLA", `Incidents › filter: 渎溪 › Incident HJ-`},
+		{"zh", "事件 › 筛选：渎溪  按级别和时限", `事件 › 筛选：渎溪 › 事件详情 HJ-`},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			m := demoConsole(t, c.lang, 120, 40)
+			all := len(m.queue.rows)
+			m = keys(t, m, "/")
+			m = typeText(t, m, "渎溪")
+			m = keys(t, m, "enter")
+			require.Less(t, len(m.queue.rows), all)
+			assert.Contains(t, queueTitle(m), c.crumb)
+			assert.NotContains(t, queueTitle(m), m.p.lab.Incidents+" › "+m.p.lab.Incidents)
+			m = keys(t, m, "enter")
+			require.Equal(t, overlayDetail, m.overlay)
+			assert.Contains(t, m.View(), c.detail)
+			m = keys(t, m, "esc")
+			assert.Contains(t, queueTitle(m), c.crumb, "back to the filtered queue")
+			m = keys(t, m, "esc")
+			assert.Len(t, m.queue.rows, all, "and to the queue as it was")
+			assert.NotContains(t, queueTitle(m), "›")
+			checkScreen(t, m, 120, 40, false)
+		})
+	}
+}
+
 // The ':' line lists its candidates as it is typed, takes arguments, and
 // keeps a history that up and down walk.
 func TestCommandLineMenuArgsHistory(t *testing.T) {

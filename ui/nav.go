@@ -38,10 +38,7 @@ func (m Model) here() place {
 	case overlayNone:
 		pl.label = m.ring[m.focus].Title()
 		if m.focus == paneQueue {
-			pl.label = m.p.lab.Incidents
-			if m.queue.filter != "" {
-				pl.label += " /" + m.queue.filter
-			}
+			pl.label = queueLabel(m.p.lab, m.queue.filter, m.trailQueue)
 		}
 	default:
 		pl.label = m.overlays[m.overlay].Title()
@@ -72,6 +69,8 @@ func (m Model) setTrail() {
 	for _, pl := range m.back {
 		m.trail = append(m.trail, pl.label)
 	}
+	last := len(m.back) - 1
+	m.trailQueue = last >= 0 && m.back[last].focus == paneQueue && m.back[last].overlay == overlayNone
 }
 
 // goBack is esc: one step back, or, with none, what esc did alone.

@@ -117,6 +117,9 @@ type common struct {
 	// trail is the way back (the back stack's places), as the breadcrumb
 	// before the title of what the operator looks at.
 	trail []string
+	// trailQueue: the way back's last place is the queue itself, so the
+	// queue names itself by its filter after it, not "Incidents" again.
+	trailQueue bool
 
 	focus   paneID
 	overlay overlayID

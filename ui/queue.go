@@ -147,15 +147,35 @@ func (q *queuePane) asks(msg tea.KeyMsg) tea.Msg {
 // (the breadcrumb) when the queue is what the operator looks at.
 func (q *queuePane) Title() string {
 	l := q.c.p.lab
+	top := q.c.focused(paneQueue)
 	title := l.Incidents
+	byFilter := top && q.filter != "" && q.c.trailQueue // after the queue on the breadcrumb
+	if byFilter {
+		title = queueLabel(l, q.filter, true)
+	}
 	if q.scope != "" {
 		title += " " + l.Scope + " " + q.c.w.names[q.scope]
 	}
-	if q.filter != "" {
+	if q.filter != "" && !byFilter {
 		title += "  /" + q.filter
 	}
 	title += "  " + l.SortBy[q.sort]
-	return q.c.crumbed(title, q.c.focused(paneQueue))
+	return q.c.crumbed(title, top)
+}
+
+// queueLabel names the queue as a place on the way back: 事件, 事件 /渎溪;
+// after the queue itself (afterQueue), by what it is filtered by, 筛选：渎溪,
+// so the breadcrumb does not read 事件 › 事件.
+func queueLabel(l Labels, filter string, afterQueue bool) string {
+	switch {
+	case filter == "":
+		return l.Incidents
+	case !afterQueue:
+		return l.Incidents + " /" + filter
+	case l.Lang == "zh":
+		return l.Filter + "：" + filter
+	}
+	return l.Filter + ": " + filter
 }
 
 func (q *queuePane) SetSize(w, h int) {

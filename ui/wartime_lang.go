@@ -15,6 +15,7 @@ type wtLabels struct {
 	Candidates, NoCandidates, NoGaps           string
 	Drafted, NotDrafted, AlreadyServes         string
 	OnBehalf                                   string // signed on the unit's behalf (代签)
+	Gap                                        string // a silent micro-grid with nobody on it
 }
 
 func wartimeLabels(lang string) wtLabels {
@@ -35,6 +36,7 @@ func wartimeLabels(lang string) wtLabels {
 			Drafted: "drafted", NotDrafted: "x releases a drafted reserve; this micro-grid has nobody to release",
 			AlreadyServes: "a drafted reserve serves here: x releases them",
 			OnBehalf:      "on behalf",
+			Gap:           "(gap)",
 		}
 	}
 	return wtLabels{
@@ -50,5 +52,6 @@ func wartimeLabels(lang string) wtLabels {
 		AlreadyServes: "此处已有征调的储备力量：x 解除征调",
 		NoDirective:   "尚无指令：按 d 向范围内每个微网格下达",
 		OnBehalf:      "代签",
+		Gap:           "(空缺)",
 	}
 }

@@ -141,7 +141,7 @@ func TestGapsAndAfterAction(t *testing.T) {
 	// The ticker tells the wartime steps in Chinese too.
 	m = keys(t, m, "esc")
 	view := m.View()
-	assert.Contains(t, view, "启动战时 W-0001：防台，范围 330784114；")
+	assert.Contains(t, view, "启动战时 W-0001：防台，范围 花街镇；", "the scope by its name, as the console names nodes")
 	assert.Contains(t, view, "征调储备 "+first.candidates[0].Name+"（")
 	assert.NotContains(t, view, "typhoon")
 	assert.NotContains(t, view, "drafted into")
@@ -376,6 +376,42 @@ func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
 			assert.NotContains(t, m.View(), "p50 -  max -")
 			assert.Contains(t, m.View(), mark, "the unit signed for stays marked")
 		})
+	}
+}
+
+// A micro-grid with nobody on it shows among its village's silent units
+// marked as the gap it is, first (there is nobody to call: the room drafts
+// a reserve or signs for it), not as a bare code.
+func TestDirectivePaneMarksGaps(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		for _, w := range []int{80, 120} {
+			t.Run(fmt.Sprintf("%s/%d", lang, w), func(t *testing.T) {
+				f := newFixture(t)
+				m, sub := wartimeModel(t, f, lang, w, 40)
+				ctx := context.Background()
+				gap := gapRows(&m.w, m.wt)[0].micro
+				village := gap.Village()
+				officers, err := f.db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
+				require.NoError(t, err)
+				_, _, err = f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village}, time.Hour, officers[0].ID, false)
+				require.NoError(t, err)
+				m = pump(t, m, sub, f.db)
+				short := strings.TrimPrefix(string(gap), string(village)+"-")
+				mark := map[string]string{"zh": " (空缺)", "en": " (gap)"}[lang]
+				var row string
+				for _, line := range strings.Split(m.View(), "\n") {
+					if strings.Contains(line, m.w.names[village]) && strings.Contains(line, "/") {
+						row = line
+					}
+				}
+				require.NotEmpty(t, row, "the village's row")
+				if w < 120 { // the silent units' column holds 8 cells: the gap comes first, its mark cut
+					mark = mark[:2]
+				}
+				assert.Contains(t, row, short+mark, "the gap, marked, first in its village's row")
+				checkScreen(t, m, w, 40, false)
+			})
+		}
 	}
 }
 

@@ -49,3 +49,11 @@ func TestErrorField(t *testing.T) {
 	assert.Equal(t, "标题：为空", title.MessageZh, "On keeps the rest")
 	assert.Equal(t, model.EINVALID, title.Code)
 }
+
+// The towns a queued command went to are read back whole from its message.
+func TestFedQueuedTownsAreItsWholeNames(t *testing.T) {
+	assert.Equal(t, []string{"花街镇"}, model.FedQueuedTowns(model.FedQueued(1, "花街镇")))
+	assert.Equal(t, []string{"花街镇", "东城街道"}, model.FedQueuedTowns(model.FedQueued(2, "花街镇", "东城街道")))
+	assert.Equal(t, []string{"花街", "花街镇", "东城街道"}, model.FedQueuedTowns(model.FedQueued(3, "花街", "花街镇", "东城街道")))
+	assert.Nil(t, model.FedQueuedTowns(model.Errorf(model.ECONFLICT, "sent to 花街镇, waiting for it to act")))
+}

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -182,6 +183,24 @@ func joinZh(s []string) string {
 // IsFedQueued reports whether err is FedQueued: the command is on its way
 // to a federated town, not refused.
 func IsFedQueued(err error) bool { return ErrorCode(err) == EQUEUED }
+
+// FedQueuedTowns is the names of the towns a FedQueued error says the
+// command went to, read back from its message (nil for another error), so
+// that a reader matches whole names, not a name within another's.
+func FedQueuedTowns(err error) []string {
+	if !IsFedQueued(err) {
+		return nil
+	}
+	list, ok := strings.CutPrefix(ErrorMessage(err), "sent to ")
+	if list, _, ok = strings.Cut(list, ", waiting for "); !ok || list == "" {
+		return nil
+	}
+	last := strings.LastIndex(list, " and ")
+	if last < 0 {
+		return []string{list}
+	}
+	return append(strings.Split(list[:last], ", "), list[last+len(" and "):])
+}
 
 // ActFedRefused is the event a town writes when it refuses a command its
 // hub sent (a directive or wartime activation its rules do not allow now):

@@ -266,15 +266,17 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 	return a, ev, nil
 }
 
-// NameNodes is the display names of cs joined by sep, for an event's note;
-// a node names does not name (or names nil) is its code.
+// NameNodes is cs for an event's note, joined by sep: each node's display
+// name followed by its code ("花街镇 330784114"), so that a reader of the
+// log finds the codes too; a node names does not name (or names nil) is
+// its code alone.
 func NameNodes(cs []NodeCode, names func(NodeCode) string, sep string) string {
 	s := make([]string, len(cs))
 	for i, c := range cs {
 		s[i] = string(c)
 		if names != nil {
 			if n := names(c); n != "" {
-				s[i] = n
+				s[i] = n + " " + string(c)
 			}
 		}
 	}

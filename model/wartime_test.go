@@ -59,14 +59,14 @@ func TestActivateNamesItsScope(t *testing.T) {
 	_, ev, err := model.Activate(model.Activation{}, 1, model.ReasonTyphoon, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0,
 		func(c model.NodeCode) string { return names[c] })
 	require.NoError(t, err)
-	assert.Equal(t, "W-0001：防台，范围 花街镇", ev.NoteZh)
-	assert.Equal(t, "W-0001: typhoon, scope 花街镇", ev.Note)
+	assert.Equal(t, "W-0001：防台，范围 花街镇 330784114", ev.NoteZh)
+	assert.Equal(t, "W-0001: typhoon, scope 花街镇 330784114", ev.Note)
 
 	_, ev, err = model.Activate(model.Activation{}, 2, model.ReasonFlood, []model.NodeCode{duxi, otherVil, "330784114299"}, true, "", dutyOfficer.ID, t0,
 		func(c model.NodeCode) string { return names[c] })
 	require.NoError(t, err)
-	assert.Equal(t, "W-0002：防汛（演练），范围 倪宅村、渎溪村、330784114299", ev.NoteZh, "in code order; an unknown node by its code")
-	assert.Equal(t, "W-0002: flood (drill), scope 倪宅村, 渎溪村, 330784114299", ev.Note)
+	assert.Equal(t, "W-0002：防汛（演练），范围 倪宅村 330784114200、渎溪村 330784114266、330784114299", ev.NoteZh, "in code order; an unknown node by its code")
+	assert.Equal(t, "W-0002: flood (drill), scope 倪宅村 330784114200, 渎溪村 330784114266, 330784114299", ev.Note)
 
 	_, ev, err = model.Activate(model.Activation{}, 3, model.ReasonFire, []model.NodeCode{town}, false, "", dutyOfficer.ID, t0, nil)
 	require.NoError(t, err)

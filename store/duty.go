@@ -478,21 +478,12 @@ func (s *DB) makeHandover(tx *bolt.Tx, room model.NodeCode, note string, actor m
 // to now.
 func (s *DB) sheetInput(tx *bolt.Tx, room model.NodeCode, name string, from, now time.Time) (model.SheetInput, error) {
 	in := model.SheetInput{Room: room, RoomName: name, From: from, To: now}
-	names := map[model.NodeCode]string{}
-	raw := func(c model.NodeCode) string {
-		if n, ok := names[c]; ok {
+	names := nodeNames(tx)
+	in.Names = func(c model.NodeCode) string {
+		if n := names(c); n != "" {
 			return n
 		}
-		n, _ := getNode(tx, c)
-		names[c] = n.Name
-		return n.Name
-	}
-	in.Names = func(c model.NodeCode) string {
-		n, err := getNode(tx, c)
-		if err != nil {
-			return string(c)
-		}
-		return model.DisplayName(n, model.NameByCode, raw)
+		return string(c)
 	}
 	if err := s.scanIncidents(tx, model.IncidentFilter{Open: true, Node: room}, &in.Open); err != nil {
 		return in, err

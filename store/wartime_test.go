@@ -184,8 +184,8 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	assert.Equal(t, model.ActActivate, ev.Action)
 	assert.Equal(t, "W-0001", ev.Directive)
 	assert.Equal(t, "陈值班", ev.ActorName)
-	assert.Equal(t, "W-0001: typhoon, scope 花街镇; 2 villages, 8 micro-grids (2 without a worker), 470 households", ev.Note, "the scope by its name")
-	assert.Equal(t, "W-0001：防台，范围 花街镇；2 个村社、8 个微网格（2 个缺员）、470 户", ev.NoteZh)
+	assert.Equal(t, "W-0001: typhoon, scope 花街镇 330784114; 2 villages, 8 micro-grids (2 without a worker), 470 households", ev.Note, "the scope by its name")
+	assert.Equal(t, "W-0001：防台，范围 花街镇 330784114；2 个村社、8 个微网格（2 个缺员）、470 户", ev.NoteZh)
 
 	st, err = w.s.WartimeStatus(w.ctx, "")
 	require.NoError(t, err)

@@ -195,6 +195,9 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		m.form.err = m.errText(err)
 		return m, nil
 	}
+	if err := m.mayAct(); err != nil {
+		return fail(err) // the link cut since it opened: the form stays, as typed
+	}
 	switch m.form.kind {
 	case formPassFinding, formMergeFinding, formCloseFinding:
 		return m.submitDeskForm(v)

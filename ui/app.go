@@ -623,15 +623,17 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 // stopped). Say so, rather than look live and show stale figures, and, when
 // attached, look for the server again.
 func (m Model) onFeedClosed() (tea.Model, tea.Cmd) {
-	m.flashID++
 	m.feedDown = true
 	if !m.opt.Reconnect {
+		m.flashID++
 		m.flash = flash{id: m.flashID, err: true, text: m.say(
 			"live feed lost: the figures on screen are no longer updated; restart gridcmd",
 			"实时数据已中断：屏幕上的数字不再更新，请重启 gridcmd")}
 		return m, nil
 	}
-	m.flash = flash{} // the status line says it while the link is cut (cutLine)
+	if !m.flash.err {
+		m.flash = flash{} // the status line says it while the link is cut (cutLine)
+	} // a refusal stays until it expires (an action cut mid-call: "look before you try again")
 	m.retry = firstRetry
 	return m, resubscribeAfter(m.retry)
 }

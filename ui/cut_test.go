@@ -176,3 +176,42 @@ func TestQueuedToACutTownSaysSo(t *testing.T) {
 		}
 	}
 }
+
+// A cut that comes while the officer is at work loses nothing: a form
+// being filled in stays open, as typed, when submitted (the refusal on its
+// error line and the cut on the status line over the form's keys); a
+// refusal already on the status line stays until it expires; a hand-over
+// or a signature is refused before it is sent.
+func TestCutLinkKeepsTheWorkInHand(t *testing.T) {
+	f := newFixture(t)
+	svc := newGoneServer(f)
+	for _, lang := range []string{"zh", "en"} {
+		opt := f.options(t, lang)
+		opt.Reconnect = true
+		m := loaded(t, svc, opt, 80, 24)
+		m = keys(t, m, "n")
+		require.True(t, m.formActive)
+		m = typeText(t, m, "渎溪村 02")
+		m = update(t, m, eventsMsg{closed: true})
+		assert.Contains(t, lastLine(m), "127.0.0.1:19601", "the cut shows over the form's keys")
+		m = keys(t, m, "enter", "enter", "enter") // where, category, severity
+		m = typeText(t, m, "山塘水位上涨")
+		m = keys(t, m, "enter", "enter") // title, details: submitted
+		assert.True(t, m.formActive, "the form stays open")
+		assert.Equal(t, "渎溪村 02", m.form.values()["node"], "as typed")
+		assert.Equal(t, "山塘水位上涨", m.form.values()["title"])
+		assert.Contains(t, m.form.err, m.say("live link cut", "实时中断"))
+		assert.False(t, m.q.active(), "nothing asked")
+		checkScreen(t, m, 80, 24, false)
+
+		m = loaded(t, svc, opt, 80, 24)
+		m, _ = m.flashErr(model.Errorf(model.EUNAVAIL, "the request may have been done: look before you try again"))
+		m = update(t, m, eventsMsg{closed: true})
+		assert.Contains(t, m.flash.text, "look before you try again", "the refusal stays until it expires")
+
+		m = update(t, m, giveHandoverMsg{room: "330784114"})
+		assert.Contains(t, m.flash.text, m.say("live link cut", "实时中断"), "a hand-over refused before it is sent")
+		m = update(t, m, signHandoverMsg{id: "H-0001"})
+		assert.Contains(t, m.flash.text, m.say("live link cut", "实时中断"))
+	}
+}

@@ -48,12 +48,19 @@ type handoverPane struct {
 type sheetFollow struct {
 	live, armed, pending, stale, missed bool
 	gen                                 int
+	made                                time.Time // when it was last asked to be made again
 }
 
 // sheetSettle is how long a preview waits after the first event of a
 // burst before it is made again: the rest of the burst comes in the same
-// read, and the sheet changes once.
-const sheetSettle = 250 * time.Millisecond
+// read, and the sheet changes once. Under a steady feed it is made again
+// at most every sheetEvery: each is the whole shift's log read again (over
+// the local API when attached), and what enter files is the sheet read
+// anyway (the digest).
+const (
+	sheetSettle = 250 * time.Millisecond
+	sheetEvery  = 2 * time.Second
+)
 
 type handoverKeys struct{ give, sign key.Binding }
 
@@ -462,8 +469,14 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.overlay = overlayHandover
 		return m, nil
 	case giveHandoverMsg:
+		if err := m.mayAct(); err != nil {
+			return m.flashErr(err) // refused before it is sent, as every action
+		}
 		return m, giveHandover(m.svc, msg.room, msg.note, m.seat.Person.ID, msg.seen)
 	case signHandoverMsg:
+		if err := m.mayAct(); err != nil {
+			return m.flashErr(err)
+		}
 		return m, acceptHandover(m.svc, msg.id, msg.by)
 	case acceptedMsg:
 		m.tell(m.handover, msg)
@@ -508,8 +521,8 @@ func (m Model) onSheetAnswer(msg handoverMsg) (tea.Model, tea.Cmd) {
 			return m.onHandoverMsg(msg)
 		}
 		mm, c := m.flashErr(msg.err)
-		if !hp.follow.live || mm.rp != nil {
-			return mm, c
+		if !hp.follow.live || mm.rp != nil || model.ErrorCode(msg.err) == model.EUNAVAIL {
+			return mm, c // no sheet to read again from a server that is gone
 		}
 		return mm, tea.Batch(c, previewHandover(mm.svc, hp.h.Room, hp.note, mm.seat.Person.ID, hp.opens))
 	}
@@ -546,7 +559,17 @@ func (m Model) followSheet() tea.Cmd {
 	}
 	f.armed = true
 	gen := f.gen
-	return after(sheetSettle, func(time.Time) tea.Msg { return sheetDueMsg{gen: gen} })
+	return after(sheetWait(m.opt.Now().Sub(f.made)), func(time.Time) tea.Msg { return sheetDueMsg{gen: gen} })
+}
+
+// sheetWait is how long a preview made again since ago waits before it is
+// made again: the burst's settling, and no sooner than sheetEvery after
+// the last.
+func sheetWait(since time.Duration) time.Duration {
+	if since >= 0 && since < sheetEvery {
+		return max(sheetSettle, sheetEvery-since)
+	}
+	return sheetSettle
 }
 
 // sheetBack is the way back to a preview that missed a change while it
@@ -566,7 +589,7 @@ func (m Model) remakeSheet(gen int) (tea.Model, tea.Cmd) {
 	if !f.live || gen != f.gen || !f.armed {
 		return m, nil
 	}
-	f.armed, f.pending = false, true
+	f.armed, f.pending, f.made = false, true, m.opt.Now()
 	return m, remakeHandover(m.svc, hp.h.Room, hp.note, m.seat.Person.ID, hp.opens, gen)
 }
 

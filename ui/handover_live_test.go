@@ -229,3 +229,13 @@ func TestHandoverPreviewSaysWholeWhatEnterDoes(t *testing.T) {
 		checkScreen(t, d.m, 80, 24, false)
 	}
 }
+
+// Under a steady feed the preview is made again at most every sheetEvery;
+// after a quiet while, a burst settles for sheetSettle only.
+func TestHandoverPreviewIsThrottled(t *testing.T) {
+	assert.Equal(t, sheetEvery, sheetWait(0))
+	assert.Equal(t, sheetEvery-500*time.Millisecond, sheetWait(500*time.Millisecond))
+	assert.Equal(t, sheetSettle, sheetWait(sheetEvery-100*time.Millisecond))
+	assert.Equal(t, sheetSettle, sheetWait(time.Minute))
+	assert.Equal(t, sheetSettle, sheetWait(-time.Second), "a clock set back waits no longer")
+}

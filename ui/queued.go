@@ -13,11 +13,12 @@ import (
 // federated towns (model.FedQueued): where it went, and, for each of those
 // towns whose link the hub has cut, since when and that it acts when it
 // reconnects; queued alone would read as if the command went through. The
-// towns are those the message names (model.FedQueued names them as the
-// tower does, which is how the console names them too). Where the whole
+// towns are those the message names (model.FedQueuedTowns: whole names, as
+// the tower names them, which is how the console names them too). Where the whole
 // does not fit the status line, the cut links come first.
 func (m Model) queuedText(err error) string {
 	text := m.errText(err)
+	sentTo := model.FedQueuedTowns(err)
 	var cut []string
 	towns := make([]model.NodeCode, 0, len(m.fed))
 	for code := range m.fed {
@@ -26,7 +27,7 @@ func (m Model) queuedText(err error) string {
 	slices.Sort(towns)
 	for _, code := range towns {
 		l := m.fed[code]
-		if l.Role != "hub" || l.Connected || !strings.Contains(text, m.nodeName(code)) {
+		if l.Role != "hub" || l.Connected || !slices.Contains(sentTo, m.nodeName(code)) {
 			continue
 		}
 		since := ""

@@ -110,9 +110,11 @@ func TestTownsTableNeedsFirst(t *testing.T) {
 	require.Len(t, names, 14)
 	assert.Equal(t, "花街镇", names[0], "the town with incidents first")
 	codeOrder(names[1:])
-	assert.Equal(t, huajie, m.towns.sel, "the cursor on the first row's town")
+	assert.Equal(t, 0, m.towns.cursor, "the cursor on the first row")
+	assert.Empty(t, m.towns.sel, "no town chosen yet")
 
-	// 芝英镇 goes to wartime: it comes first, before the town with red incidents.
+	// 芝英镇 goes to wartime: it comes first, before the town with red
+	// incidents; the cursor, no town chosen, stays on the first row.
 	zhiying := model.NodeCode("330784115")
 	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{zhiying}, true, "", m.seat.Person.ID)
 	require.NoError(t, err)
@@ -121,12 +123,12 @@ func TestTownsTableNeedsFirst(t *testing.T) {
 	names = townNames(m)
 	assert.Equal(t, []string{"芝英镇", "花街镇"}, names[:2])
 	codeOrder(names[2:])
-	assert.Equal(t, huajie, m.towns.sel, "the cursor stayed on 花街镇, now row 2")
-	assert.Equal(t, 1, m.towns.cursor)
+	assert.Equal(t, 0, m.towns.cursor, "on the town most in need")
+	assert.Regexp(t, `▌芝英镇 `, m.View())
 
 	// The officer moves to 东城街道; a report in 西城街道 puts it above: the
 	// cursor stays on 东城街道, a row lower.
-	m = keys(t, m, "j")
+	m = keys(t, m, "j", "j")
 	require.Equal(t, dongcheng, m.towns.sel)
 	require.Equal(t, 2, m.towns.cursor)
 	xicheng := model.NodeCode("330784002")
@@ -224,4 +226,37 @@ func TestTownsTableHeadersFit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The table does not scroll the towns in need off the top as the order
+// changes under a cursor the officer moved down: the window stays, and a
+// chosen town pushed out of it gives the cursor to the town now under it,
+// so that enter never opens a town the officer cannot see.
+func TestTownsTableKeepsItsWindow(t *testing.T) {
+	f := yongkangFixture(t)
+	m := countyRoom(t, f, countySeat(t, f), "zh", 80, 24)
+	_ = m.View()
+	h := m.towns.height
+	require.Less(t, h, 14, "fewer rows than towns")
+	for range h - 1 {
+		m = keys(t, m, "j")
+	}
+	require.Equal(t, h-1, m.towns.cursor)
+	chosen := m.towns.sel
+	rows := m.towns.rows()
+	below := rows[len(rows)-1].town.Code // a quiet town off the window
+	kids := m.w.tower.Nodes[below].Children
+	require.NotEmpty(t, kids)
+	_, err := f.db.Report(context.Background(), model.Report{Node: kids[0], Category: "traffic", Severity: model.SeverityIII,
+		Title: "路面塌陷", Reporter: m.seat.Person.ID})
+	require.NoError(t, err)
+	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	view := m.View()
+	assert.Zero(t, m.towns.offset, "the window stays at the top")
+	assert.Contains(t, view, "花街镇", "the town in need still drawn")
+	assert.Equal(t, h-1, m.towns.cursor, "the cursor keeps its row")
+	rows = m.towns.rows()
+	assert.NotEqual(t, chosen, m.towns.sel, "the chosen town left the window")
+	assert.Equal(t, rows[h-1].town.Code, m.towns.sel, "enter opens the town under the cursor")
+	checkScreen(t, m, 80, 24, false)
 }

@@ -50,15 +50,22 @@ func (t *townsPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	return t, nil
 }
 
-// keepOn puts the cursor on the selected town in rows, the table's order
-// now (the first row's town becomes the selected one when there is none:
-// from then on the cursor follows it, not the row), and scrolls to it.
+// keepOn keeps the table where the officer left it as the order changes:
+// the window does not scroll (the towns that need the room stay at the
+// top), and the cursor follows the town the officer chose (sel: set by
+// moving the cursor; none, the cursor keeps its row) while that town is
+// in the window; a chosen town that left it gives way to the town now
+// under the cursor, so that enter never opens a town off screen.
 func (t *townsPane) keepOn(rows []townRow) {
-	if i := slices.IndexFunc(rows, func(r townRow) bool { return r.town.Code == t.sel }); i >= 0 {
-		t.cursor = i
+	if t.sel != "" {
+		i := slices.IndexFunc(rows, func(r townRow) bool { return r.town.Code == t.sel })
+		if i >= t.offset && i < t.offset+t.height {
+			t.cursor = i
+		}
 	}
-	t.clampTo(len(rows), t.height)
-	if t.cursor < len(rows) {
+	t.offset = max(min(t.offset, len(rows)-t.height), 0)
+	t.cursor = max(min(t.cursor, t.offset+t.height-1, len(rows)-1), t.offset)
+	if t.sel != "" && t.cursor < len(rows) {
 		t.sel = rows[t.cursor].town.Code
 	}
 }
@@ -207,8 +214,7 @@ func storedFigures(c *common, towns []model.Node, out []townFigures) {
 	}
 }
 
-// View draws the table in its order, the cursor on its town (keepOn: the
-// first town drawn becomes the selected one when there is none yet).
+// View draws the table in its order, the cursor kept (keepOn).
 func (t *townsPane) View() string {
 	c, pt := t.c, &t.c.p
 	rows := t.rows()

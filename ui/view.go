@@ -143,6 +143,10 @@ func (m Model) right() string {
 // footer is the status line: a prompt, a flash, or the next keys.
 func (m Model) footer() string {
 	switch {
+	case m.formActive && m.flash.text != "":
+		return m.flashFooter() // a refusal, a lost feed: said over the form's keys until it expires
+	case m.formActive && m.linkCut():
+		return m.readOnlyFooter(m.cutLine(), "", 0)
 	case m.formActive:
 		return m.formFooter()
 	case m.filterActive:

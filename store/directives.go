@@ -147,12 +147,13 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 			return nil, err
 		}
 		*d, *units = nd, nu
+		names := nodeNames(tx) // the targets as the console names them, codes kept
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
-				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+				model.NameNodes(nd.Targets, names, ", "), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
-				joinCodes(nd.Targets), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+				model.NameNodes(nd.Targets, names, "、"), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 		}}, nil
 	}
 }

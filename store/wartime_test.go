@@ -390,6 +390,11 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 	assert.Equal(t, model.ActDirective, evs[0].Action)
 	assert.Equal(t, "D-0001", evs[0].Directive)
 	assert.Equal(t, vA, evs[0].Node)
+	village, err := w.s.Node(w.ctx, vA)
+	require.NoError(t, err)
+	name := village.Name
+	assert.Contains(t, evs[0].NoteZh, "→ 4 个微网格（"+name+" "+string(vA)+"）", "the targets by name and code")
+	assert.Contains(t, evs[0].Note, "to 4 micro-grids ("+name+" "+string(vA)+")")
 	assert.Len(t, keysIn(t, w.s, bucketIdxDirDue), 4)
 	assert.Len(t, keysIn(t, w.s, bucketIdxUnitDirectives), 4)
 

@@ -101,8 +101,37 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 
 func (p *wtChainPane) View() string {
 	pt, l, f := &p.c.p, p.c.wl, &p.fig
+	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps, l.GapsRow}
+	cells := make([][4]string, 4)
+	for i := range 3 {
+		r := f.rows[i]
+		staffed := fmt.Sprint(r.staffed)
+		if i < 2 && !f.roomsKnown {
+			staffed = pt.g.Unknown // not counted: never 0
+		}
+		cells[i] = [4]string{fmt.Sprint(r.units), staffed, fmt.Sprint(r.waiting), fmt.Sprint(r.incidents)}
+	}
+	gaps := f.rows[3]
+	cells[3] = [4]string{fmt.Sprint(gaps.units), "+" + fmt.Sprint(gaps.staffed), "", ""}
+
+	// The figures' columns take up to 6 cells each; where the labels would
+	// be cut, they give way down to their widest figure or short header
+	// (the headers then take their short words).
 	inner := p.width - 2
 	num := min(6, (inner-1-10)/4-1)
+	labelNeed, need := 0, 3
+	for _, h := range l.ColShort {
+		need = max(need, pt.w.Of(h))
+	}
+	for i, c := range cells {
+		labelNeed = max(labelNeed, pt.w.Of(labels[i]))
+		for _, x := range c {
+			need = max(need, pt.w.Of(x))
+		}
+	}
+	if inner-1-4*(num+1) < labelNeed {
+		num = max(min(num, (inner-1-labelNeed)/4-1), need)
+	}
 	labelW := inner - 1 - 4*(num+1)
 	row := func(label string, v ...string) string {
 		s := " " + pt.w.Fit(label, labelW, pt.g.More)
@@ -119,21 +148,14 @@ func (p *wtChainPane) View() string {
 		}
 	}
 	lines := []string{pt.st.ColumnHead.Render(row("", heads...))}
-	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps}
-	for i, name := range labels {
-		r := f.rows[i]
-		staffed := fmt.Sprint(r.staffed)
-		if i < 2 && !f.roomsKnown {
-			staffed = pt.g.Unknown // not counted: never 0
-		}
-		line := row(name, fmt.Sprint(r.units), staffed, fmt.Sprint(r.waiting), fmt.Sprint(r.incidents))
-		if r.waiting > 0 && i < 2 {
+	for i := range 3 {
+		line := row(labels[i], cells[i][:]...)
+		if f.rows[i].waiting > 0 && i < 2 {
 			line = pt.st.Overdue.Render(line) // silence has climbed to this room
 		}
 		lines = append(lines, line)
 	}
-	gaps := f.rows[3]
-	gl := row(l.GapsRow, fmt.Sprint(gaps.units), "+"+fmt.Sprint(gaps.staffed), "", "")
+	gl := row(labels[3], cells[3][:]...)
 	if gaps.units > 0 {
 		gl = pt.st.Overdue.Render(gl)
 	}

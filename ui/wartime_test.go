@@ -193,6 +193,9 @@ func TestWartimeScreensFit(t *testing.T) {
 					// The chain's column heads are whole words.
 					want := map[string]string{"en": `unit +on +wait +inc\b`, "zh": `单元 +在岗 +未签收? +事件`}[tm.lang]
 					assert.Regexp(t, want, m.View())
+					if tm.lang == "en" && tm.w >= 120 {
+						assert.Regexp(t, `[│|] village rooms `, m.View(), "the label whole where the figures give it room")
+					}
 				}
 			})
 		}

@@ -184,40 +184,12 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	local, isLocal := db.(*store.DB)
 	var town *townNode // the town's federation node, when this console runs it
 	if isLocal {
-		logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		if err != nil {
-			return fmt.Errorf("api log: %w", err)
-		}
-		defer logf.Close()
-		// Never print to the terminal the console draws on: the API and
-		// the seats log beside the database.
-		log := slog.New(slog.NewTextHandler(logf, nil))
-		if a.cfg.SSH.Enabled {
-			seats, err := a.startSSH(local, a.cfg.SSH.Addr, log)
-			if err != nil {
-				return err
-			}
-			defer seats.stop(5 * time.Second)
-		}
-		// The local API always (the other commands reach the file through
-		// it); the field API with it when api.enabled.
-		var r *runningAPI
-		if a.cfg.API.Enabled {
-			r, err = a.startAPI(local, a.cfg.API.Addr, log)
-		} else {
-			r, err = a.startLocalAPI(local, log)
-		}
+		var stop func()
+		town, stop, err = a.startHeld(ctx, local)
 		if err != nil {
 			return err
 		}
-		defer r.stop(5 * time.Second)
-		// The town's node when federation.enabled: the console holding the
-		// file publishes the town's log as serve does.
-		town, err = a.startTownNode(ctx, local, log)
-		if err != nil {
-			return err
-		}
-		defer town.stop()
+		defer stop()
 	}
 	sub := db.Subscribe()
 	defer sub.Close()
@@ -248,6 +220,54 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil
+}
+
+// startHeld starts what the console holding the file serves beside it: the
+// SSH seats when ssh.enabled, the local API always (the other commands reach
+// the file through it) with the field API when api.enabled, and the town's
+// federation node when federation.enabled. They log to DB.log, never to the
+// terminal the console draws on. stop ends them all, last started first.
+func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, stop func(), err error) {
+	var stops []func()
+	stopAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stopAll()
+		}
+	}()
+	logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("api log: %w", err)
+	}
+	stops = append(stops, func() { logf.Close() })
+	log := slog.New(slog.NewTextHandler(logf, nil))
+	if a.cfg.SSH.Enabled {
+		seats, err := a.startSSH(local, a.cfg.SSH.Addr, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		stops = append(stops, func() { seats.stop(5 * time.Second) })
+	}
+	var r *runningAPI
+	if a.cfg.API.Enabled {
+		r, err = a.startAPI(local, a.cfg.API.Addr, log)
+	} else {
+		r, err = a.startLocalAPI(local, log)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, func() { r.stop(5 * time.Second) })
+	town, err = a.startTownNode(ctx, local, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, town.stop)
+	return town, stopAll, nil
 }
 
 // takeFile (the console's :take, once the server it was attached to is

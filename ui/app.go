@@ -566,30 +566,17 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		mm, c := m.flashErr(msg.err)
 		return mm, tea.Batch(c, next)
 	}
-	reload, wt, figs := msg.lost, msg.lost, msg.lost
-	duty := false
+	need := needsOf(msg)
 	var sheet tea.Cmd
 	if msg.lost || m.sheetMoved(msg.events) {
 		sheet = m.followSheet()
 	}
-	for _, e := range msg.events {
-		figs = figs || movesFigures(e)
-		duty = duty || isDutyEvent(e)
-		switch e.Action {
-		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
-			// The roster changed (imports, and wartime's on-duty flags).
-			reload = true
-		}
-		if isWartimeEvent(e) {
-			wt = true
-		}
-	}
-	if reload {
+	if need.reload {
 		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next, sheet)
 	}
 	m = m.catchUp()
 	var dutyCmd tea.Cmd
-	if duty {
+	if need.duty {
 		dutyCmd = loadDuty(m.svc, m.dutyRoom(), time.Time{})
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
@@ -599,12 +586,12 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}
-	if figs {
+	if need.figures {
 		var c tea.Cmd
 		m, c = m.refreshFigures()
 		cmds = append(cmds, c)
 	}
-	if wt {
+	if need.wartime {
 		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
 	m, pc := m.patrolsOnEvents(msg.events)
@@ -617,6 +604,26 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// eventsNeed is what a batch of the feed asks the console to read again:
+// the whole snapshot (the roster changed: imports, and wartime's on-duty
+// flags), the wartime state, the figures, the duty schedule. A lost batch
+// asks all but the schedule.
+type eventsNeed struct{ reload, wartime, figures, duty bool }
+
+func needsOf(msg eventsMsg) eventsNeed {
+	n := eventsNeed{reload: msg.lost, wartime: msg.lost, figures: msg.lost}
+	for _, e := range msg.events {
+		n.figures = n.figures || movesFigures(e)
+		n.duty = n.duty || isDutyEvent(e)
+		n.wartime = n.wartime || isWartimeEvent(e)
+		switch e.Action {
+		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
+			n.reload = true
+		}
+	}
+	return n
 }
 
 // onFeedClosed: the feed ended (a server this console was attached to

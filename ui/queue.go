@@ -457,53 +457,62 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 	if r, ok := q.cache[inc.Seq]; ok && r.key == key {
 		return r.out
 	}
-	id := c.idForm.format(inc.ID)
-	status := p.lab.Status[inc.Status]
+	t := rowText{sev: inc.Severity.String(), id: c.idForm.format(inc.ID), tier: c.tierName(p.lab, inc.Tier),
+		status: p.lab.Status[inc.Status], wait: lamp + left, node: node, title: inc.Title}
 	if inc.Supervised {
-		status += "!"
+		t.status += "!"
 	}
-	title := inc.Title
 	if isNew {
-		title = p.lab.NewMark + " " + title
+		t.title = p.lab.NewMark + " " + t.title
 	}
 	var out string
-	if cursor {
-		plain := q.cells(p, c, []string{inc.Severity.String(), id, c.tierName(p.lab, inc.Tier), status,
-			lamp + left, node, title})
-		if selected {
-			out = p.st.Selected.Render(p.g.Cursor + plain)
-		} else {
-			out = p.st.CursorIdle.Render(p.g.Cursor + plain)
-		}
-	} else {
-		var b strings.Builder
-		b.WriteString(" ")
-		b.WriteString(p.st.Severity[inc.Severity].Render(p.w.Fit(inc.Severity.String(), c.sev, "")))
-		if c.id > 0 {
-			b.WriteString(" " + p.st.Dim.Render(p.w.Fit(id, c.id, p.g.More)))
-		}
-		if c.tier > 0 {
-			b.WriteString(" " + p.w.Fit(c.tierName(p.lab, inc.Tier), c.tier, p.g.More))
-		}
-		if c.status > 0 {
-			st := p.st.Text
-			if inc.Supervised {
-				st = p.st.Supervised
-			}
-			b.WriteString(" " + st.Render(p.w.Fit(status, c.status, p.g.More)))
-		}
-		ls := p.st.Light[light]
-		b.WriteString(" " + ls.Render(p.w.Fit(lamp+left, c.sla, "")))
-		if c.node > 0 {
-			b.WriteString(" " + p.w.Fit(node, c.node, p.g.More))
-		}
-		tst := p.st.Text
-		if isNew {
-			tst = p.st.Fresh
-		}
-		b.WriteString(" " + tst.Render(p.w.Fit(title, c.title, p.g.More)))
-		out = b.String()
+	switch {
+	case cursor && selected:
+		out = p.st.Selected.Render(p.g.Cursor + q.cells(p, c, t.list()))
+	case cursor:
+		out = p.st.CursorIdle.Render(p.g.Cursor + q.cells(p, c, t.list()))
+	default:
+		out = q.styled(p, c, inc, t, light, isNew)
 	}
 	q.cache[inc.Seq] = cachedRow{key: key, out: out}
 	return out
+}
+
+// rowText is a queue row's cells, as words.
+type rowText struct{ sev, id, tier, status, wait, node, title string }
+
+func (t rowText) list() []string {
+	return []string{t.sev, t.id, t.tier, t.status, t.wait, t.node, t.title}
+}
+
+// styled is a row off the cursor: each cell in its own style (severity,
+// status, light, a new incident's title).
+func (q *queuePane) styled(p *painter, c queueCols, inc model.Incident, t rowText, light model.Light, isNew bool) string {
+	var b strings.Builder
+	b.WriteString(" ")
+	b.WriteString(p.st.Severity[inc.Severity].Render(p.w.Fit(t.sev, c.sev, "")))
+	if c.id > 0 {
+		b.WriteString(" " + p.st.Dim.Render(p.w.Fit(t.id, c.id, p.g.More)))
+	}
+	if c.tier > 0 {
+		b.WriteString(" " + p.w.Fit(t.tier, c.tier, p.g.More))
+	}
+	if c.status > 0 {
+		st := p.st.Text
+		if inc.Supervised {
+			st = p.st.Supervised
+		}
+		b.WriteString(" " + st.Render(p.w.Fit(t.status, c.status, p.g.More)))
+	}
+	ls := p.st.Light[light]
+	b.WriteString(" " + ls.Render(p.w.Fit(t.wait, c.sla, "")))
+	if c.node > 0 {
+		b.WriteString(" " + p.w.Fit(t.node, c.node, p.g.More))
+	}
+	tst := p.st.Text
+	if isNew {
+		tst = p.st.Fresh
+	}
+	b.WriteString(" " + tst.Render(p.w.Fit(t.title, c.title, p.g.More)))
+	return b.String()
 }

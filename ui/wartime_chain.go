@@ -99,6 +99,30 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 	return f
 }
 
+// columns gives the widths of the labels and of each figure column. The
+// figures' columns take up to 6 cells each; where the labels would be cut,
+// they give way down to their widest figure or short header (the headers
+// then take their short words).
+func (p *wtChainPane) columns(labels []string, cells [][4]string) (labelW, num int) {
+	pt, l := &p.c.p, p.c.wl
+	inner := p.width - 2
+	num = min(6, (inner-1-10)/4-1)
+	labelNeed, need := 0, 3
+	for _, h := range l.ColShort {
+		need = max(need, pt.w.Of(h))
+	}
+	for i, c := range cells {
+		labelNeed = max(labelNeed, pt.w.Of(labels[i]))
+		for _, x := range c {
+			need = max(need, pt.w.Of(x))
+		}
+	}
+	if inner-1-4*(num+1) < labelNeed {
+		num = max(min(num, (inner-1-labelNeed)/4-1), need)
+	}
+	return inner - 1 - 4*(num+1), num
+}
+
 func (p *wtChainPane) View() string {
 	pt, l, f := &p.c.p, p.c.wl, &p.fig
 	labels := []string{l.TownRoom, l.VillageRooms, l.MicroOps, l.GapsRow}
@@ -114,25 +138,7 @@ func (p *wtChainPane) View() string {
 	gaps := f.rows[3]
 	cells[3] = [4]string{fmt.Sprint(gaps.units), "+" + fmt.Sprint(gaps.staffed), "", ""}
 
-	// The figures' columns take up to 6 cells each; where the labels would
-	// be cut, they give way down to their widest figure or short header
-	// (the headers then take their short words).
-	inner := p.width - 2
-	num := min(6, (inner-1-10)/4-1)
-	labelNeed, need := 0, 3
-	for _, h := range l.ColShort {
-		need = max(need, pt.w.Of(h))
-	}
-	for i, c := range cells {
-		labelNeed = max(labelNeed, pt.w.Of(labels[i]))
-		for _, x := range c {
-			need = max(need, pt.w.Of(x))
-		}
-	}
-	if inner-1-4*(num+1) < labelNeed {
-		num = max(min(num, (inner-1-labelNeed)/4-1), need)
-	}
-	labelW := inner - 1 - 4*(num+1)
+	labelW, num := p.columns(labels, cells)
 	row := func(label string, v ...string) string {
 		s := " " + pt.w.Fit(label, labelW, pt.g.More)
 		for _, x := range v {

@@ -311,6 +311,10 @@ func (t textSheet) mode() {
 			drill = " (drill)"
 		}
 		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, t.a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
+		if wt.Rooms != nil {
+			en, _ := wt.Rooms.Text()
+			fmt.Fprintf(w, "  %s\n", en)
+		}
 	} else {
 		fmt.Fprintln(w, "\nPeacetime: no wartime activation")
 	}
@@ -501,6 +505,9 @@ func (m mdSheet) mode() {
 		}
 		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), m.a.minute(wt.Since),
 			say("micro-grids", "微网格"), wt.MicroGrids, say("staffed", "在岗"), wt.Staffed, say("gaps", "缺员"), wt.Gaps)
+		if wt.Rooms != nil {
+			fmt.Fprintf(w, "- %s\n", say(wt.Rooms.Text()))
+		}
 	} else {
 		fmt.Fprintf(w, "\n### %s\n\n- %s\n", say("Wartime", "战时"), say("peacetime: no wartime activation", "平时：未启动战时"))
 	}

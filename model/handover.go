@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 	"unicode/utf8"
@@ -168,6 +169,51 @@ type SheetWartime struct {
 	MicroGrids int       `json:"micro_grids"`
 	Staffed    int       `json:"staffed"`
 	Gaps       int       `json:"gaps"`
+	// Rooms is who staffs the wartime command rooms; nil when they were
+	// not counted.
+	Rooms *SheetRooms `json:"rooms,omitempty"`
+}
+
+// SheetRooms is who staffs the wartime command rooms on a sheet: the town
+// room (one of the town's duty officers on duty), and how many of the
+// villages the sheet's micro-grids lie in have one of their cadres on duty
+// in their village room.
+type SheetRooms struct {
+	Town            bool `json:"town"`
+	Villages        int  `json:"villages"`
+	VillagesStaffed int  `json:"villages_staffed"`
+}
+
+// Text says who staffs the rooms, in English and Chinese: "town room
+// staffed, village rooms staffed 3/5".
+func (r SheetRooms) Text() (en, zh string) {
+	town, townZh := "staffed", "有人在岗"
+	if !r.Town {
+		town, townZh = "not staffed", "无人在岗"
+	}
+	return fmt.Sprintf("town room %s, village rooms staffed %d/%d", town, r.VillagesStaffed, r.Villages),
+		fmt.Sprintf("%s%s，%s在岗 %d/%d", TierTown.RoomZh(), townZh, TierVillage.RoomZh(), r.VillagesStaffed, r.Villages)
+}
+
+// sheetRooms counts the rooms of units' villages that r finds staffed.
+func sheetRooms(units []UnitStatus, r RoomsOnDuty) *SheetRooms {
+	if !r.Counted {
+		return nil
+	}
+	out := &SheetRooms{Town: r.Town}
+	seen := map[NodeCode]bool{}
+	for _, u := range units {
+		v := u.MicroGrid.Village()
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out.Villages++
+		if slices.Contains(r.Villages, v) {
+			out.VillagesStaffed++
+		}
+	}
+	return out
 }
 
 // Limits of a sheet: it is read at a desk, not searched.
@@ -278,7 +324,8 @@ func BuildSheet(in SheetInput) HandoverSheet {
 
 	if a := in.Wartime.Active; a.Active() {
 		s.Wartime = &SheetWartime{ID: a.ID, Reason: a.Reason, Drill: a.Drill, Since: a.Since,
-			MicroGrids: len(in.Wartime.Units), Staffed: in.Wartime.Staffed, Gaps: in.Wartime.Gaps}
+			MicroGrids: len(in.Wartime.Units), Staffed: in.Wartime.Staffed, Gaps: in.Wartime.Gaps,
+			Rooms: sheetRooms(in.Wartime.Units, in.Wartime.Rooms)}
 	}
 	for _, du := range in.Live {
 		sd := SheetDirective{ID: du.Directive.ID, Text: du.Directive.Text, Deadline: du.Directive.Deadline,

@@ -178,6 +178,29 @@ func TestBuildSheetCapsItsLists(t *testing.T) {
 	assert.Len(t, grid.Incidents, model.SheetIncidentsPerTier)
 }
 
+// A sheet says who staffs the wartime rooms when they were counted: the
+// town room, and the villages of its micro-grids whose room has a cadre on
+// duty.
+func TestBuildSheetRooms(t *testing.T) {
+	in := history(t)
+	s := model.BuildSheet(in)
+	assert.Nil(t, s.Wartime.Rooms, "not counted: not said")
+
+	in.Wartime.Units = []model.UnitStatus{{MicroGrid: duxiG02M3}, {MicroGrid: "330784114266-01-01"}, {MicroGrid: "330784114200-01-01"}}
+	in.Wartime.Rooms = model.RoomsOnDuty{Counted: true, Villages: []model.NodeCode{duxi}}
+	s = model.BuildSheet(in)
+	require.NotNil(t, s.Wartime.Rooms)
+	assert.Equal(t, model.SheetRooms{Town: false, Villages: 2, VillagesStaffed: 1}, *s.Wartime.Rooms)
+	en, zh := s.Wartime.Rooms.Text()
+	assert.Equal(t, "town room not staffed, village rooms staffed 1/2", en)
+	assert.Equal(t, "镇指挥室无人在岗，村指挥室在岗 1/2", zh)
+
+	in.Wartime.Rooms.Town = true
+	en, zh = model.BuildSheet(in).Wartime.Rooms.Text()
+	assert.Equal(t, "town room staffed, village rooms staffed 1/2", en)
+	assert.Equal(t, "镇指挥室有人在岗，村指挥室在岗 1/2", zh)
+}
+
 func TestHandoverAccept(t *testing.T) {
 	out := shift(1, officerA, t0.Add(-12*time.Hour), t0)
 	in := shift(2, officerB, t0, t0.Add(12*time.Hour))

@@ -340,7 +340,7 @@ func (t textSheet) shift() {
 	if len(s.Notable) > 0 {
 		fmt.Fprintln(w, "Notable:")
 		for _, e := range s.Notable {
-			fmt.Fprintf(w, "  %s %-10s %s %s\n", t.a.local(e.At, "01-02 15:04"), e.Action, e.Incident+e.Ref, e.Note)
+			fmt.Fprintf(w, "  %s %-10s %s\n", t.a.local(e.At, "01-02 15:04"), e.Action, strings.TrimPrefix(e.Label(e.Note)+" "+e.Note, " "))
 		}
 	}
 	if s.Note != "" {
@@ -541,7 +541,8 @@ func (m mdSheet) shift() {
 		if m.zh {
 			action = e.Action.Zh()
 		}
-		fmt.Fprintf(w, "- %s %s %s %s\n", m.a.local(e.At, "01-02 15:04"), action, e.Incident+e.Ref, mdCell(m.noteOf(e)))
+		note := m.noteOf(e)
+		fmt.Fprintf(w, "- %s %s %s\n", m.a.local(e.At, "01-02 15:04"), action, strings.TrimPrefix(mdCell(e.Label(note))+" "+mdCell(note), " "))
 	}
 	if m.s.Note != "" {
 		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(m.s.Note))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -146,6 +147,17 @@ type SheetEvent struct {
 	ActorName string    `json:"actor_name"`
 	Note      string    `json:"note,omitempty"`
 	NoteZh    string    `json:"note_zh,omitempty"`
+}
+
+// Label is what a sheet names the event by before note (its note, in the
+// sheet's language): its incident or reference, or its incident alone
+// where the note begins with the reference (a wartime's or a directive's
+// does: "W-0002：防台，范围 …"), so the id is not said twice.
+func (e SheetEvent) Label(note string) string {
+	if e.Ref != "" && strings.HasPrefix(note, e.Ref) {
+		return e.Incident
+	}
+	return e.Incident + e.Ref
 }
 
 // SheetDirective is a live directive some units have not signed for.

@@ -257,3 +257,16 @@ func TestSheetDigest(t *testing.T) {
 	noted.Note = "另有情况"
 	assert.NotEqual(t, d, model.BuildSheet(noted).Digest(), "another note")
 }
+
+// A sheet's event is named by its incident or reference, once: a note that
+// begins with the reference (a wartime's, a directive's) is not preceded
+// by it again.
+func TestSheetEventLabel(t *testing.T) {
+	act := model.SheetEvent{Action: model.ActActivate, Ref: "W-0002", Note: "W-0002: typhoon, scope 花街镇", NoteZh: "W-0002：防台，范围 花街镇"}
+	assert.Empty(t, act.Label(act.NoteZh))
+	assert.Empty(t, act.Label(act.Note))
+	shift := model.SheetEvent{Action: model.ActShiftSwap, Ref: "S-0003", Note: "金建兰 for 吴强忠"}
+	assert.Equal(t, "S-0003", shift.Label(shift.Note))
+	esc := model.SheetEvent{Action: model.ActEscalate, Incident: "HJ-20261129-0004", Note: "情况紧急"}
+	assert.Equal(t, "HJ-20261129-0004", esc.Label(esc.Note))
+}

@@ -409,7 +409,11 @@ func (t *sheetText) duringShift() {
 		if t.zh && e.NoteZh != "" {
 			note = e.NoteZh
 		}
-		t.add(fmt.Sprintf("%s %s %s %s", e.At.In(t.hp.c.loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
+		line := e.At.In(t.hp.c.loc).Format("15:04") + " " + p.lab.Action[e.Action]
+		if label := e.Label(note); label != "" {
+			line += " " + shortID(label)
+		}
+		t.add(line + " " + note)
 	}
 }
 

@@ -197,13 +197,14 @@ type SheetRooms struct {
 }
 
 // Text says who staffs the rooms, in English and Chinese: "town room
-// staffed, village rooms staffed 3/5".
+// staffed, village rooms 3/5" (3 of the 5 village rooms of the sheet's
+// micro-grids have a cadre on duty).
 func (r SheetRooms) Text() (en, zh string) {
 	town, townZh := "staffed", "有人在岗"
 	if !r.Town {
 		town, townZh = "not staffed", "无人在岗"
 	}
-	return fmt.Sprintf("town room %s, village rooms staffed %d/%d", town, r.VillagesStaffed, r.Villages),
+	return fmt.Sprintf("town room %s, village rooms %d/%d", town, r.VillagesStaffed, r.Villages),
 		fmt.Sprintf("%s%s，%s在岗 %d/%d", TierTown.RoomZh(), townZh, TierVillage.RoomZh(), r.VillagesStaffed, r.Villages)
 }
 

@@ -192,12 +192,12 @@ func TestBuildSheetRooms(t *testing.T) {
 	require.NotNil(t, s.Wartime.Rooms)
 	assert.Equal(t, model.SheetRooms{Town: false, Villages: 2, VillagesStaffed: 1}, *s.Wartime.Rooms)
 	en, zh := s.Wartime.Rooms.Text()
-	assert.Equal(t, "town room not staffed, village rooms staffed 1/2", en)
+	assert.Equal(t, "town room not staffed, village rooms 1/2", en)
 	assert.Equal(t, "镇指挥室无人在岗，村指挥室在岗 1/2", zh)
 
 	in.Wartime.Rooms.Town = true
 	en, zh = model.BuildSheet(in).Wartime.Rooms.Text()
-	assert.Equal(t, "town room staffed, village rooms staffed 1/2", en)
+	assert.Equal(t, "town room staffed, village rooms 1/2", en)
 	assert.Equal(t, "镇指挥室有人在岗，村指挥室在岗 1/2", zh)
 }
 

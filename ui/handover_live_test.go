@@ -264,7 +264,7 @@ func TestHandoverPreviewSaysWhoStaffsTheRooms(t *testing.T) {
 		}
 		want := fmt.Sprintf("镇指挥室%s，村指挥室在岗 %d/27", town, len(st.Rooms.Villages))
 		if lang == "en" {
-			want = fmt.Sprintf("town room %s, village rooms staffed %d/27", townEn, len(st.Rooms.Villages))
+			want = fmt.Sprintf("town room %s, village rooms %d/27", townEn, len(st.Rooms.Villages))
 		}
 		assert.Contains(t, strings.Join(m.handover.lines(), "\n"), want, lang)
 	}

@@ -311,6 +311,10 @@ func (t textSheet) mode() {
 			drill = " (drill)"
 		}
 		fmt.Fprintf(w, "\nWartime: %s %s%s since %s; %d micro-grids, %d staffed, %d gaps\n", wt.ID, wt.Reason, drill, t.a.minute(wt.Since), wt.MicroGrids, wt.Staffed, wt.Gaps)
+		if wt.Rooms != nil {
+			en, _ := wt.Rooms.Text()
+			fmt.Fprintf(w, "  %s\n", en)
+		}
 	} else {
 		fmt.Fprintln(w, "\nPeacetime: no wartime activation")
 	}
@@ -336,7 +340,7 @@ func (t textSheet) shift() {
 	if len(s.Notable) > 0 {
 		fmt.Fprintln(w, "Notable:")
 		for _, e := range s.Notable {
-			fmt.Fprintf(w, "  %s %-10s %s %s\n", t.a.local(e.At, "01-02 15:04"), e.Action, e.Incident+e.Ref, e.Note)
+			fmt.Fprintf(w, "  %s %-10s %s\n", t.a.local(e.At, "01-02 15:04"), e.Action, strings.TrimPrefix(e.Label(e.Note)+" "+e.Note, " "))
 		}
 	}
 	if s.Note != "" {
@@ -501,6 +505,9 @@ func (m mdSheet) mode() {
 		}
 		fmt.Fprintf(w, "\n### %s\n\n- %s %s %s %s; %s %d, %s %d, %s %d\n", say("Wartime", "战时"), wt.ID, reason, say("since", "起于"), m.a.minute(wt.Since),
 			say("micro-grids", "微网格"), wt.MicroGrids, say("staffed", "在岗"), wt.Staffed, say("gaps", "缺员"), wt.Gaps)
+		if wt.Rooms != nil {
+			fmt.Fprintf(w, "- %s\n", say(wt.Rooms.Text()))
+		}
 	} else {
 		fmt.Fprintf(w, "\n### %s\n\n- %s\n", say("Wartime", "战时"), say("peacetime: no wartime activation", "平时：未启动战时"))
 	}
@@ -534,7 +541,8 @@ func (m mdSheet) shift() {
 		if m.zh {
 			action = e.Action.Zh()
 		}
-		fmt.Fprintf(w, "- %s %s %s %s\n", m.a.local(e.At, "01-02 15:04"), action, e.Incident+e.Ref, mdCell(m.noteOf(e)))
+		note := m.noteOf(e)
+		fmt.Fprintf(w, "- %s %s %s\n", m.a.local(e.At, "01-02 15:04"), action, strings.TrimPrefix(mdCell(e.Label(note))+" "+mdCell(note), " "))
 	}
 	if m.s.Note != "" {
 		fmt.Fprintf(w, "\n### %s\n\n%s\n", say("Note", "交班说明"), mdCell(m.s.Note))

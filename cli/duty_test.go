@@ -203,12 +203,13 @@ func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--note", "台风", "--yes")
 	time.Sleep(1500 * time.Millisecond) // past watchdog.room_silence: the next command's sweep finds every room silent
 	md = e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
-	assert.Regexp(t, `\n### 战时\n\n- W-\d+ 防台 起于 `, md)
+	assert.Regexp(t, `\n### 战时\n\n- W-\d+ 防台 起于 [^\n]*\n- 镇指挥室有人在岗，村指挥室在岗 \d+/27\n`, md)
 	assert.Regexp(t, `\n- 村指挥室 渎溪村, 330784114266: 最后活动 \d{4}-\d\d-\d\d \d\d:\d\d, 事件 HJ-\d{8}-\d{4}\n`, md)
 	assert.NotContains(t, md, "room 渎溪村")
 	en := e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md")
 	assert.Regexp(t, `\n- village room 渎溪村, 330784114266: not heard since `, en)
 	text := e.ok("handover", "give", "--dry-run", "--as", "P3")
+	assert.Regexp(t, `\nWartime: W-\d+ typhoon since [^\n]*\n  town room staffed, village rooms \d+/27\n`, text)
 	assert.Regexp(t, `\n  village room 渎溪村 at 330784114266, not heard since `, text)
 	assert.NotContains(t, text, "Peacetime")
 }

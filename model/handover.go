@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -147,6 +149,17 @@ type SheetEvent struct {
 	NoteZh    string    `json:"note_zh,omitempty"`
 }
 
+// Label is what a sheet names the event by before note (its note, in the
+// sheet's language): its incident or reference, or its incident alone
+// where the note begins with the reference (a wartime's or a directive's
+// does: "W-0002：防台，范围 …"), so the id is not said twice.
+func (e SheetEvent) Label(note string) string {
+	if e.Ref != "" && strings.HasPrefix(note, e.Ref) {
+		return e.Incident
+	}
+	return e.Incident + e.Ref
+}
+
 // SheetDirective is a live directive some units have not signed for.
 type SheetDirective struct {
 	ID          string     `json:"id"`
@@ -168,6 +181,52 @@ type SheetWartime struct {
 	MicroGrids int       `json:"micro_grids"`
 	Staffed    int       `json:"staffed"`
 	Gaps       int       `json:"gaps"`
+	// Rooms is who staffs the wartime command rooms; nil when they were
+	// not counted.
+	Rooms *SheetRooms `json:"rooms,omitempty"`
+}
+
+// SheetRooms is who staffs the wartime command rooms on a sheet: the town
+// room (one of the town's duty officers on duty), and how many of the
+// villages the sheet's micro-grids lie in have one of their cadres on duty
+// in their village room.
+type SheetRooms struct {
+	Town            bool `json:"town"`
+	Villages        int  `json:"villages"`
+	VillagesStaffed int  `json:"villages_staffed"`
+}
+
+// Text says who staffs the rooms, in English and Chinese: "town room
+// staffed, village rooms 3/5" (3 of the 5 village rooms of the sheet's
+// micro-grids have a cadre on duty).
+func (r SheetRooms) Text() (en, zh string) {
+	town, townZh := "staffed", "有人在岗"
+	if !r.Town {
+		town, townZh = "not staffed", "无人在岗"
+	}
+	return fmt.Sprintf("town room %s, village rooms %d/%d", town, r.VillagesStaffed, r.Villages),
+		fmt.Sprintf("%s%s，%s在岗 %d/%d", TierTown.RoomZh(), townZh, TierVillage.RoomZh(), r.VillagesStaffed, r.Villages)
+}
+
+// sheetRooms counts the rooms of units' villages that r finds staffed.
+func sheetRooms(units []UnitStatus, r RoomsOnDuty) *SheetRooms {
+	if !r.Counted {
+		return nil
+	}
+	out := &SheetRooms{Town: r.Town}
+	seen := map[NodeCode]bool{}
+	for _, u := range units {
+		v := u.MicroGrid.Village()
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out.Villages++
+		if slices.Contains(r.Villages, v) {
+			out.VillagesStaffed++
+		}
+	}
+	return out
 }
 
 // Limits of a sheet: it is read at a desk, not searched.
@@ -278,7 +337,8 @@ func BuildSheet(in SheetInput) HandoverSheet {
 
 	if a := in.Wartime.Active; a.Active() {
 		s.Wartime = &SheetWartime{ID: a.ID, Reason: a.Reason, Drill: a.Drill, Since: a.Since,
-			MicroGrids: len(in.Wartime.Units), Staffed: in.Wartime.Staffed, Gaps: in.Wartime.Gaps}
+			MicroGrids: len(in.Wartime.Units), Staffed: in.Wartime.Staffed, Gaps: in.Wartime.Gaps,
+			Rooms: sheetRooms(in.Wartime.Units, in.Wartime.Rooms)}
 	}
 	for _, du := range in.Live {
 		sd := SheetDirective{ID: du.Directive.ID, Text: du.Directive.Text, Deadline: du.Directive.Deadline,

@@ -178,6 +178,29 @@ func TestBuildSheetCapsItsLists(t *testing.T) {
 	assert.Len(t, grid.Incidents, model.SheetIncidentsPerTier)
 }
 
+// A sheet says who staffs the wartime rooms when they were counted: the
+// town room, and the villages of its micro-grids whose room has a cadre on
+// duty.
+func TestBuildSheetRooms(t *testing.T) {
+	in := history(t)
+	s := model.BuildSheet(in)
+	assert.Nil(t, s.Wartime.Rooms, "not counted: not said")
+
+	in.Wartime.Units = []model.UnitStatus{{MicroGrid: duxiG02M3}, {MicroGrid: "330784114266-01-01"}, {MicroGrid: "330784114200-01-01"}}
+	in.Wartime.Rooms = model.RoomsOnDuty{Counted: true, Villages: []model.NodeCode{duxi}}
+	s = model.BuildSheet(in)
+	require.NotNil(t, s.Wartime.Rooms)
+	assert.Equal(t, model.SheetRooms{Town: false, Villages: 2, VillagesStaffed: 1}, *s.Wartime.Rooms)
+	en, zh := s.Wartime.Rooms.Text()
+	assert.Equal(t, "town room not staffed, village rooms 1/2", en)
+	assert.Equal(t, "镇指挥室无人在岗，村指挥室在岗 1/2", zh)
+
+	in.Wartime.Rooms.Town = true
+	en, zh = model.BuildSheet(in).Wartime.Rooms.Text()
+	assert.Equal(t, "town room staffed, village rooms 1/2", en)
+	assert.Equal(t, "镇指挥室有人在岗，村指挥室在岗 1/2", zh)
+}
+
 func TestHandoverAccept(t *testing.T) {
 	out := shift(1, officerA, t0.Add(-12*time.Hour), t0)
 	in := shift(2, officerB, t0, t0.Add(12*time.Hour))
@@ -233,4 +256,17 @@ func TestSheetDigest(t *testing.T) {
 	noted := in
 	noted.Note = "另有情况"
 	assert.NotEqual(t, d, model.BuildSheet(noted).Digest(), "another note")
+}
+
+// A sheet's event is named by its incident or reference, once: a note that
+// begins with the reference (a wartime's, a directive's) is not preceded
+// by it again.
+func TestSheetEventLabel(t *testing.T) {
+	act := model.SheetEvent{Action: model.ActActivate, Ref: "W-0002", Note: "W-0002: typhoon, scope 花街镇", NoteZh: "W-0002：防台，范围 花街镇"}
+	assert.Empty(t, act.Label(act.NoteZh))
+	assert.Empty(t, act.Label(act.Note))
+	shift := model.SheetEvent{Action: model.ActShiftSwap, Ref: "S-0003", Note: "金建兰 for 吴强忠"}
+	assert.Equal(t, "S-0003", shift.Label(shift.Note))
+	esc := model.SheetEvent{Action: model.ActEscalate, Incident: "HJ-20261129-0004", Note: "情况紧急"}
+	assert.Equal(t, "HJ-20261129-0004", esc.Label(esc.Note))
 }

@@ -80,11 +80,12 @@ func (s *DB) DraftReserve(ctx context.Context, person model.PersonID, micro mode
 			return nil, err
 		}
 		out = model.Draft{Activation: a.Seq, Person: person, MicroGrid: code, At: now, By: by}
+		unit := model.NameNodes([]model.NodeCode{code}, nodeNames(tx), "")
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDraft, Node: code, Directive: a.ID,
 			Subject: person,
-			Note:    fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, code, rec.Role),
-			NoteZh:  fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), code, model.WartimeRole(rec.Role).Zh()),
+			Note:    fmt.Sprintf("%s (%s, %s) drafted into %s as %s", reserve.Name, reserve.ID, reserve.Reserve, unit, rec.Role),
+			NoteZh:  fmt.Sprintf("%s（%s，%s）→ %s，任%s", reserve.Name, reserve.ID, reserve.Reserve.Zh(), unit, model.WartimeRole(rec.Role).Zh()),
 		}}, nil
 	})
 	if err != nil {
@@ -200,10 +201,11 @@ func (s *DB) ReleaseReserve(ctx context.Context, person model.PersonID, by model
 		}
 		d.Released = now
 		out = d
+		unit := model.NameNodes([]model.NodeCode{d.MicroGrid}, nodeNames(tx), "")
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActRelease, Node: d.MicroGrid, Directive: a.ID,
-			Note:   fmt.Sprintf("%s (%s) released from %s; it has no worker again", reserve.Name, reserve.ID, d.MicroGrid),
-			NoteZh: fmt.Sprintf("%s（%s）解除征调，%s 恢复缺员", reserve.Name, reserve.ID, d.MicroGrid),
+			Note:   fmt.Sprintf("%s (%s) released from %s; it has no worker again", reserve.Name, reserve.ID, unit),
+			NoteZh: fmt.Sprintf("%s（%s）解除征调，%s 恢复缺员", reserve.Name, reserve.ID, unit),
 		}}, nil
 	})
 	if err != nil {

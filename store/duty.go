@@ -543,7 +543,7 @@ func inRoom(room, node model.NodeCode) bool {
 
 // scopedWartime is the wartime status counted over room's micro-grids.
 func scopedWartime(st model.WartimeStatus, room model.NodeCode) model.WartimeStatus {
-	out := model.WartimeStatus{Active: st.Active}
+	out := model.WartimeStatus{Active: st.Active, Rooms: st.Rooms} // the sheet counts the rooms of the room's villages
 	for _, u := range st.Units {
 		if !room.Contains(u.MicroGrid) {
 			continue

@@ -203,6 +203,7 @@ func (s *DB) FedApply(ctx context.Context, recs []model.FedRecord) (int, error) 
 			if err != nil {
 				return nil, err
 			}
+			evs, a.own = append(evs, a.own...), nil // the hub's own, before the record's
 			if ok {
 				evs = append(evs, ev)
 				applied++
@@ -231,6 +232,9 @@ type fedApplier struct {
 	// mirrored are the events of this request so far by hub incident seq:
 	// not in the log until the request returns, but earlier than the next.
 	mirrored map[uint64][]model.Event
+	// own are the events of the hub's own that the record being applied
+	// makes (a lost copy's wartime superseded): logged before its event.
+	own []model.Event
 }
 
 // town is the hub's record of town; a new one (Applied 0) if none.
@@ -556,7 +560,7 @@ func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error 
 		return err
 	case act.Active():
 		if cur != 0 && cur != act.Seq {
-			if err := a.supersede(town, cur, act.Since); err != nil {
+			if err := a.supersede(town, cur, act); err != nil {
 				return err
 			}
 		}
@@ -568,12 +572,13 @@ func (a *fedApplier) wartimeOf(town model.NodeCode, act model.Activation) error 
 }
 
 // supersede ends the hub's copy of activation seq, one of the town's
-// still active here, at since, when the town's next one began: a town is
-// in one wartime at a time, and its records end one before the next, but
-// for a copy of its file that was lost (restored from a backup taken
-// before that wartime) whose end never came. An activation of the hub's
-// own is not the town's to end.
-func (a *fedApplier) supersede(town model.NodeCode, seq uint64, since time.Time) error {
+// still active here, when the town's next one (next, the hub's copy)
+// began: a town is in one wartime at a time, and its records end one
+// before the next, but for a copy of its file that was lost (restored from
+// a backup taken before that wartime) whose end never came. The hub logs
+// the end as its own, in the system's name, saying why. An activation of
+// the hub's own is not the town's to end.
+func (a *fedApplier) supersede(town model.NodeCode, seq uint64, next model.Activation) error {
 	c := a.tx.Bucket(bucketFedActs).Cursor()
 	prefix := exactPrefix(town)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -584,7 +589,17 @@ func (a *fedApplier) supersede(town model.NodeCode, seq uint64, since time.Time)
 		if err != nil || !old.Active() {
 			return err
 		}
-		old.Ended, old.EndedBy = since, model.System
+		old, ev, err := old.End(model.System, next.Since)
+		if err != nil {
+			return err
+		}
+		name := model.NameNodes([]model.NodeCode{town}, nodeNames(a.tx), "")
+		ev.ActorName = model.ActorName(model.Person{ID: model.System})
+		ev.Note += fmt.Sprintf(": %s's wartime %s began, and %s's end was in a copy of the town's file that was lost (restored from a backup)",
+			name, next.ID, old.ID)
+		ev.NoteZh += fmt.Sprintf("：%s 已启动战时 %s，%s 的结束记录在该镇丢失的数据库副本中（已从备份恢复）",
+			name, next.ID, old.ID)
+		a.own = append(a.own, ev)
 		return putActivation(a.tx, old)
 	}
 	return nil

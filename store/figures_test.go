@@ -219,6 +219,8 @@ func TestReleaseReserve(t *testing.T) {
 	assert.Equal(t, model.ActRelease, ev.Action)
 	assert.Equal(t, a022, ev.Node)
 	assert.Equal(t, "W-0001", ev.Directive)
+	assert.Equal(t, "吴志愿 (P11) released from 渎溪村 02-02 330784114266-02-02; it has no worker again", ev.Note)
+	assert.Equal(t, "吴志愿（P11）解除征调，渎溪村 02-02 330784114266-02-02 恢复缺员", ev.NoteZh)
 	assert.False(t, w.person(t, w.reserveA.ID).OnDuty, "off duty again, as before the draft")
 
 	st, err := w.s.WartimeStatus(w.ctx, "")

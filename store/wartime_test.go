@@ -686,7 +686,8 @@ func TestDraftReserve(t *testing.T) {
 	ev := newest(t, w.s, 1)[0]
 	assert.Equal(t, model.ActDraft, ev.Action)
 	assert.Equal(t, "W-0001", ev.Directive)
-	assert.Equal(t, "吴志愿 (P11, volunteer) drafted into 330784114266-02-02 as responder", ev.Note)
+	assert.Equal(t, "吴志愿 (P11, volunteer) drafted into 渎溪村 02-02 330784114266-02-02 as responder", ev.Note)
+	assert.Equal(t, "吴志愿（P11，志愿者）→ 渎溪村 02-02 330784114266-02-02，任战斗员", ev.NoteZh)
 	assert.True(t, w.person(t, w.reserveA.ID).OnDuty)
 
 	st, err := w.s.WartimeStatus(w.ctx, "")

@@ -29,11 +29,11 @@ func (m Model) mayAct() error {
 		return m.seat.ReadOnly
 	case m.linkCut():
 		if m.opt.TakeFile == nil {
-			return refusal(model.EUNAVAIL, "live link cut: start gridcmd serve again, or quit and open the file directly",
-				"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或退出后直接打开数据库")
+			return refusal(model.EUNAVAIL, "live link cut: start gridcmd again, or quit and open the file directly",
+				"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或退出后直接打开数据库")
 		}
-		return refusal(model.EUNAVAIL, "live link cut: start gridcmd serve again, or :take to hold the file here",
-			"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或输入 :take 接管数据库")
+		return refusal(model.EUNAVAIL, "live link cut: start gridcmd again, or :take to hold the file here",
+			"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库")
 	}
 	return nil
 }
@@ -58,10 +58,10 @@ func (m Model) cutLine() string {
 	}
 	var long, short string
 	if m.opt.TakeFile != nil {
-		long = m.say(who+" is down, the clocks are stopped: start gridcmd serve again, or :take the file here (reconnecting)",
-			whoZh+"已停止，时限暂停计时：请重新启动 gridcmd serve，或输入 :take 接管（正在重新连接）")
-		short = m.say(brief+" down, clocks are stopped: restart serve or :take the file",
-			briefZh+"已停止，时限暂停：请重启 gridcmd serve，或 :take 接管")
+		long = m.say(who+" is down, the clocks are stopped: start gridcmd again, or :take the file here (reconnecting)",
+			whoZh+"已停止，时限暂停计时：请重新启动 gridcmd，或输入 :take 接管（正在重新连接）")
+		short = m.say(brief+" down, clocks are stopped: restart gridcmd or :take the file",
+			briefZh+"已停止，时限暂停：请重启 gridcmd，或 :take 接管")
 	} else {
 		long = m.say(who+" is down: the clocks are stopped until a server or console holds the file (reconnecting)",
 			whoZh+"已停止：在服务或控制台持有数据库前，时限暂停计时（正在重新连接）")

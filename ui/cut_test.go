@@ -61,11 +61,11 @@ func TestCutLinkRefusesActions(t *testing.T) {
 					assert.NotContains(t, status, m.p.g.More, "whole")
 					checkScreen(t, m, size[0], size[1], false)
 
-					want := m.say("live link cut: start gridcmd serve again, or quit and open the file directly",
-						"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或退出后直接打开数据库")
+					want := m.say("live link cut: start gridcmd again, or quit and open the file directly",
+						"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或退出后直接打开数据库")
 					if take {
-						want = m.say("live link cut: start gridcmd serve again, or :take to hold the file here",
-							"实时中断：服务恢复前不能操作，请重新启动 gridcmd serve，或输入 :take 接管数据库")
+						want = m.say("live link cut: start gridcmd again, or :take to hold the file here",
+							"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库")
 					}
 					for _, k := range []string{"a", "e", "r", "N", "s", "n", "W", "d"} {
 						got := keys(t, m, k)

@@ -370,6 +370,9 @@ func (t *sheetText) wartime() {
 	if wt := s.Wartime; wt != nil {
 		t.section(fmt.Sprintf("%s %s %s %s", t.say("Wartime", "战时"), wt.ID, t.hp.c.wl.Reason[wt.Reason], t.clock(wt.Since)))
 		t.add(fmt.Sprintf(t.say("micro-grids %d, staffed %d, gaps %d", "微网格 %d，在岗 %d，缺员 %d"), wt.MicroGrids, wt.Staffed, wt.Gaps))
+		if wt.Rooms != nil {
+			t.add(t.say(wt.Rooms.Text()))
+		}
 	} else {
 		t.section(t.say("Peacetime: no wartime activation", "平时：未启动战时"))
 	}
@@ -406,7 +409,11 @@ func (t *sheetText) duringShift() {
 		if t.zh && e.NoteZh != "" {
 			note = e.NoteZh
 		}
-		t.add(fmt.Sprintf("%s %s %s %s", e.At.In(t.hp.c.loc).Format("15:04"), p.lab.Action[e.Action], shortID(e.Incident+e.Ref), note))
+		line := e.At.In(t.hp.c.loc).Format("15:04") + " " + p.lab.Action[e.Action]
+		if label := e.Label(note); label != "" {
+			line += " " + shortID(label)
+		}
+		t.add(line + " " + note)
 	}
 }
 

@@ -239,3 +239,33 @@ func TestHandoverPreviewIsThrottled(t *testing.T) {
 	assert.Equal(t, sheetSettle, sheetWait(time.Minute))
 	assert.Equal(t, sheetSettle, sheetWait(-time.Second), "a clock set back waits no longer")
 }
+
+// In wartime the sheet says who staffs the wartime rooms: the town room
+// and how many of the town's 27 village rooms have a cadre on duty.
+func TestHandoverPreviewSaysWhoStaffsTheRooms(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	shifts, err := f.db.Shifts(ctx, model.ShiftFilter{Room: demo.Town})
+	require.NoError(t, err)
+	f.clock.Set(shifts[0].To.Add(-30 * time.Minute))
+	_, err = f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{demo.Town}, true, "", shifts[0].Person)
+	require.NoError(t, err)
+	st, err := f.db.WartimeStatus(ctx, demo.Town)
+	require.NoError(t, err)
+	require.True(t, st.Rooms.Counted)
+	for _, lang := range []string{"zh", "en"} {
+		o := f.options(t, lang)
+		o.Seat = f.seatOf(t, shifts[0].Person)
+		m := runLine(t, loaded(t, f.db, o, 120, 40), "handover")
+		require.Equal(t, overlayHandover, m.overlay, m.View())
+		town, townEn := "有人在岗", "staffed"
+		if !st.Rooms.Town {
+			town, townEn = "无人在岗", "not staffed"
+		}
+		want := fmt.Sprintf("镇指挥室%s，村指挥室在岗 %d/27", town, len(st.Rooms.Villages))
+		if lang == "en" {
+			want = fmt.Sprintf("town room %s, village rooms %d/27", townEn, len(st.Rooms.Villages))
+		}
+		assert.Contains(t, strings.Join(m.handover.lines(), "\n"), want, lang)
+	}
+}

@@ -47,7 +47,8 @@ func TestCountyRoomChainStaffsTheTownsRooms(t *testing.T) {
 	}
 	view := county.View()
 	assert.Regexp(t, `town room +1 +1 `, view)
-	assert.Regexp(t, `village ro\S* +27 +27 `, view, "cut to the pane's width")
+	assert.Regexp(t, `(village rooms|villages) +27 +27 `, view, "whole words at the pane's width")
+	assert.NotContains(t, view, "village ro…")
 
 	// A village's seat counts its own village room.
 	duxiCadre, err := f.db.People(context.Background(), model.PeopleFilter{Node: duxi, Role: model.RoleVillageCadre})
@@ -72,9 +73,30 @@ func TestChainSaysWhatItCannotKnow(t *testing.T) {
 		m.wt = wartime{status: model.WartimeStatus{Active: a}}
 		m.wartimeTurned()
 		m.tell(m.wtc, countMsg{})
-		unknown := regexp.MustCompile(`(town room|village ro\S*|镇指挥室|村指挥室) +[0-9]+ +— `)
+		unknown := regexp.MustCompile(`(town room|town|village rooms|villages|镇指挥室|村指挥室) +[0-9]+ +— `)
 		assert.Len(t, unknown.FindAllString(m.View(), -1), 2, lang)
 		checkScreen(t, m, 120, 40, false)
+	}
+}
+
+// At 80 columns the chain's rows take their short words whole (villages,
+// not village ro…); at 120 the long ones fit.
+func TestChainLabelsAreWholeWords(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.db.Activate(context.Background(), model.ReasonFlood, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	for _, w := range []int{80, 120} {
+		m := f.model(t, "en", w, 40)
+		m = update(t, m, loadWartime(f.db, m.scope)())
+		view := m.View()
+		if w == 80 {
+			assert.Regexp(t, `│ town +1 +1 `, view)
+			assert.Regexp(t, `│ villages +27 +27 `, view)
+		} else {
+			assert.Regexp(t, `│ town room +1 +1 `, view)
+			assert.Regexp(t, `│ village rooms +27 +27 `, view)
+		}
+		checkScreen(t, m, w, 40, false)
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"strings"
 
 	"gridcmd/model"
 )
@@ -62,6 +63,7 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 	if l.Lang == "zh" && e.NoteZh != "" {
 		note = e.NoteZh
 	}
+	note = afterID(note, e.Directive) // the id column says it
 	switch e.Action {
 	case model.ActEscalate:
 		if (e.Incident == "" || e.Ref != "") && note != "" {
@@ -91,6 +93,20 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 		return what + " " + note
 	}
 	return what
+}
+
+// afterID is note without a leading "<id>: " (or "<id>："), which a
+// wartime's note begins with.
+func afterID(note, id string) string {
+	if id == "" || !strings.HasPrefix(note, id) {
+		return note
+	}
+	for _, sep := range []string{": ", "："} {
+		if rest, ok := strings.CutPrefix(note[len(id):], sep); ok {
+			return rest
+		}
+	}
+	return note
 }
 
 func (t *tickerPane) View() string {

@@ -139,6 +139,12 @@ func (p *wtChainPane) View() string {
 	cells[3] = [4]string{fmt.Sprint(gaps.units), "+" + fmt.Sprint(gaps.staffed), "", ""}
 
 	labelW, num := p.columns(labels, cells)
+	for _, lb := range labels {
+		if pt.w.Of(lb) > labelW {
+			labels = l.RowShort[:] // whole short words, not cut long ones
+			break
+		}
+	}
 	row := func(label string, v ...string) string {
 		s := " " + pt.w.Fit(label, labelW, pt.g.More)
 		for _, x := range v {

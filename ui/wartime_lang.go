@@ -6,6 +6,7 @@ import "gridcmd/model"
 type wtLabels struct {
 	Chain, Directive, Gaps, After              string
 	TownRoom, VillageRooms, MicroOps, GapsRow  string
+	RowShort                                   [4]string // the same four where they do not fit
 	ColUnits, ColStaffed, ColWaiting, ColIncs  string
 	ColShort                                   [4]string // the same four where they do not fit
 	ColVillage, ColSigned, ColDone, ColSlowest string
@@ -23,6 +24,7 @@ func wartimeLabels(lang string) wtLabels {
 		return wtLabels{
 			Chain: "Wartime chain", Directive: "Directive", Gaps: "Gaps", After: "After action",
 			TownRoom: "town room", VillageRooms: "village rooms", MicroOps: "micro-grids", GapsRow: "gaps",
+			RowShort: [4]string{"town", "villages", "micro-grids", "gaps"},
 			ColUnits: "units", ColStaffed: "staffed", ColWaiting: "unsigned", ColIncs: "incidents",
 			ColShort:   [4]string{"unit", "on", "wait", "inc"},
 			ColVillage: "village", ColSigned: "signed", ColDone: "done", ColSlowest: "silent",
@@ -42,6 +44,7 @@ func wartimeLabels(lang string) wtLabels {
 	return wtLabels{
 		Chain: "战时指挥链", Directive: "指令", Gaps: "缺员微网格", After: "战后总结",
 		TownRoom: model.TierTown.RoomZh(), VillageRooms: model.TierVillage.RoomZh(), MicroOps: "微网格", GapsRow: "缺员",
+		RowShort: [4]string{model.TierTown.RoomZh(), model.TierVillage.RoomZh(), "微网格", "缺员"},
 		ColUnits: "单元", ColStaffed: "在岗", ColWaiting: "未签收", ColIncs: "事件",
 		ColShort:   [4]string{"单元", "在岗", "未签", "事件"},
 		ColVillage: "村社", ColSigned: "签收", ColDone: "完成", ColSlowest: "未签收单元",

@@ -141,7 +141,7 @@ func TestGapsAndAfterAction(t *testing.T) {
 	// The ticker tells the wartime steps in Chinese too.
 	m = keys(t, m, "esc")
 	view := m.View()
-	assert.Contains(t, view, "启动战时 W-0001：防台，范围 花街镇 330784114；", "the scope by its name, as the console names nodes")
+	assert.Contains(t, view, "启动战时 防台，范围 花街镇 330784114；", "the scope by its name, as the console names nodes")
 	assert.Contains(t, view, "征调储备 "+first.candidates[0].Name+"（")
 	assert.NotContains(t, view, "typhoon")
 	assert.NotContains(t, view, "drafted into")

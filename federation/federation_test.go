@@ -383,11 +383,15 @@ func TestLinksAndStatusFile(t *testing.T) {
 	require.True(t, running)
 	require.Equal(t, "town", st.Role)
 	require.EqualValues(t, 7, st.Links[0].Pending)
-	// A status file not written for a while is a node not running.
-	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now().Add(time.Minute))
+	lag := st.Links[0].LagSeconds
+	// A status file not written for a while is a node not running; the
+	// picture it last had grows older meanwhile.
+	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), st.Updated.Add(time.Minute))
 	require.NoError(t, err)
 	require.False(t, running)
 	require.False(t, st.Links[0].Connected)
+	require.True(t, st.Links[0].NodeDown)
+	require.InDelta(t, lag+60, st.Links[0].LagSeconds, 0.001)
 	// A node that stopped says so as it goes: not running at once.
 	require.NoError(t, tn.Close())
 	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())

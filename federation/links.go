@@ -68,6 +68,10 @@ func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) 
 		}
 		st.Links[i].NodeDown = true
 		st.Links[i].Linking = false
+		if st.Links[i].LastAckSeq > 0 && now.After(st.Updated) {
+			// The picture the node last had grows older while it is down.
+			st.Links[i].LagSeconds += now.Sub(st.Updated).Seconds()
+		}
 	}
 	return st, false, nil
 }

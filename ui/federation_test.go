@@ -277,7 +277,11 @@ func TestCountyKnowsACutTown(t *testing.T) {
 			assert.Contains(t, headerOf(at(cut, linking, outside)), one, name)
 			down := cut
 			down.NodeDown = true
-			assert.Contains(t, headerOf(at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})), lab.HubDown, name)
+			dm := at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})
+			assert.Contains(t, headerOf(dm), lab.HubDown, name)
+			behind, lag, isCut := dm.fedCells(dongcheng)
+			assert.Equal(t, []any{dm.p.g.Unknown, lab.Cut + " 12m", true}, []any{behind, lag, isCut},
+				"%s: the hub not running counts nothing: its backlog is not known, never 0", name)
 		}
 	}
 }

@@ -184,8 +184,8 @@ func gone(base string, err error, acted bool) error {
 	var ne net.Error
 	switch {
 	case unanswered(err):
-		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not running (nothing answers there); start gridcmd again (serve, or a console on the file)", addr).
-			Zh("%s 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve 或持有数据库的控制台）", addr)
+		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s is not running (nothing answers there); start gridcmd again (serve, hub, or a console on the file)", addr).
+			Zh("%s 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve、hub 或持有数据库的控制台）", addr)
 	case !acted:
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s stopped answering", addr).
 			Zh("%s 的 gridcmd 服务已无应答", addr)

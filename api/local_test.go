@@ -607,9 +607,9 @@ func TestGoneServerIsOnePlainSentence(t *testing.T) {
 		ls.Stop()
 		_, err = c.Act(ctx, inc.ID, ack)
 		plain(t, err, addr)
-		assert.Equal(t, "the gridcmd server at "+addr+" is not running (nothing answers there); start gridcmd again (serve, or a console on the file)",
+		assert.Equal(t, "the gridcmd server at "+addr+" is not running (nothing answers there); start gridcmd again (serve, hub, or a console on the file)",
 			model.ErrorMessage(err))
-		assert.Equal(t, addr+" 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve 或持有数据库的控制台）", model.ErrorMessageZh(err))
+		assert.Equal(t, addr+" 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve、hub 或持有数据库的控制台）", model.ErrorMessageZh(err))
 		plain(t, c.Health(ctx), addr)
 	})
 	t.Run("died before it answered", func(t *testing.T) {

@@ -253,6 +253,7 @@ type fedStatusJSON struct {
 	Town       string  `json:"town"`
 	Hub        string  `json:"hub"`
 	Connected  bool    `json:"connected"`
+	Linking    bool    `json:"linking,omitempty"` // not up yet, the node started a moment ago
 	Pending    uint64  `json:"pending"`
 	LastAckSeq uint64  `json:"last_ack_seq"`
 	LagSeconds float64 `json:"lag_seconds"`
@@ -285,7 +286,7 @@ on the hub).`,
 			}
 			rows := make([]fedStatusJSON, len(st.Links))
 			for i, l := range st.Links {
-				rows[i] = fedStatusJSON{Role: l.Role, Town: string(l.Town), Hub: l.Hub, Connected: l.Connected,
+				rows[i] = fedStatusJSON{Role: l.Role, Town: string(l.Town), Hub: l.Hub, Connected: l.Connected, Linking: l.Linking,
 					Pending: l.Pending, LastAckSeq: l.LastAckSeq, LagSeconds: l.LagSeconds}
 				if l.Role == "hub" && rows[i].Hub == "" {
 					rows[i].Hub = "nats://" + a.cfg.Federation.Listen
@@ -308,7 +309,10 @@ func (a *app) printFedStatus(rows []fedStatusJSON, running bool) error {
 	out := make([][]string, len(rows))
 	for i, r := range rows {
 		conn := "up"
-		if !r.Connected {
+		switch {
+		case r.Linking:
+			conn = "linking"
+		case !r.Connected:
 			conn = "cut"
 		}
 		out[i] = []string{r.Role, r.Town, r.Hub, conn, strconv.FormatUint(r.Pending, 10),

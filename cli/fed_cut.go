@@ -51,7 +51,7 @@ func (a *app) cutLines(ctx context.Context, svc model.Service, towns []model.Nod
 	}
 	var out []string
 	for _, l := range st.Links {
-		if l.Role != "hub" || l.Connected || !slices.Contains(towns, l.Town) {
+		if l.Role != "hub" || l.Connected || l.Linking || !slices.Contains(towns, l.Town) {
 			continue
 		}
 		name := string(l.Town)

@@ -289,21 +289,36 @@ func (a *app) openRead() (backend, error) { return a.reachDB(true) }
 // gridcmd that holds the file answers through its local API (the address
 // and credential are in DB.api beside the file, readable by its owner
 // only); otherwise the file is opened, read-only if readOnly.
+//
+// A gridcmd starting at the same moment may hold the lock before it serves
+// the file: the open waits for the lock (store.Options.Timeout), then the
+// holder is looked for again, once, before the file is called in use.
 func (a *app) reachDB(readOnly bool) (backend, error) {
 	if err := a.mustExist(); err != nil {
 		return nil, err
 	}
-	c, db, err := a.reachHolder()
-	switch {
-	case err != nil:
-		return nil, err
-	case c != nil:
-		return c, nil
-	case db != nil:
-		return db, nil
+	for try := 1; ; try++ {
+		c, db, err := a.reachHolder()
+		switch {
+		case err != nil:
+			return nil, err
+		case c != nil:
+			return c, nil
+		case db != nil:
+			return db, nil
+		}
+		db, err = a.openFile(false, readOnly)
+		switch {
+		case err == nil:
+			return db, nil
+		case !store.InUse(err) || try == holderTries:
+			return nil, err
+		}
 	}
-	return a.openFile(false, readOnly)
 }
+
+// holderTries is how many times reachDB looks for the file's holder.
+const holderTries = 2
 
 // dialHolder reaches the running gridcmd that holds the configured
 // database through its local API; nil (and no error) when none does.

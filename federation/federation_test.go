@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ type county struct {
 	hub   *Hub
 	addr  string // the hub's listener, kept across restarts
 	tls   TLSFiles
+	now   func() time.Time // the hub's clock (nil: the wall clock)
 }
 
 func newCounty(t *testing.T, codes ...model.NodeCode) *county {
@@ -56,6 +58,7 @@ func (c *county) startHub() *Hub {
 		Commands:  c.cmds,
 		Poll:      20 * time.Millisecond,
 		Logf:      testLog(c.t, "hub"),
+		Now:       c.now,
 	})
 	require.NoError(c.t, err)
 	c.hub = h
@@ -341,6 +344,8 @@ func TestCommandsAppliedOnceAcrossACut(t *testing.T) {
 
 func TestLinksAndStatusFile(t *testing.T) {
 	c := newCounty(t, "T1", "T2")
+	var ahead atomic.Int64 // how far the hub's clock is ahead of the wall's
+	c.now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
 	h := c.startHub()
 	o, tn := c.publishT1(40)
 	require.Eventually(t, func() bool {
@@ -356,14 +361,21 @@ func TestLinksAndStatusFile(t *testing.T) {
 		return len(ls) == 2 && ls[0].Connected && ls[0].LastAckSeq == 40 && ls[0].Pending == 0 && !ls[1].Connected
 	}, 5*time.Second, 50*time.Millisecond, "hub links %+v", h.Links())
 	require.Equal(t, model.NodeCode("T2"), h.Links()[1].Town)
-	require.False(t, h.Links()[1].CutSince.IsZero())
+	require.False(t, h.Links()[0].Linking)
+	require.True(t, h.Links()[1].Linking, "the hub started a moment ago: T2 is not known cut yet")
+	require.True(t, h.Links()[1].CutSince.IsZero())
+	ahead.Store(int64(model.FedLinkGrace))
+	require.Eventually(t, func() bool {
+		l := h.Links()[1]
+		return !l.Linking && !l.Connected && !l.CutSince.IsZero()
+	}, 5*time.Second, 50*time.Millisecond, "past the grace T2 reads cut: %+v", h.Links())
 
 	// The cut: the town counts what the hub does not have.
 	require.NoError(t, h.Close())
 	o.add(7)
 	require.Eventually(t, func() bool {
 		l := tn.Links()[0]
-		return !l.Connected && l.Pending == 7 && l.LastAckSeq == 40 && !l.CutSince.IsZero()
+		return !l.Connected && !l.Linking && l.Pending == 7 && l.LastAckSeq == 40 && !l.CutSince.IsZero()
 	}, 5*time.Second, 50*time.Millisecond, "town link %+v", tn.Links())
 
 	st, running, err := ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())
@@ -371,11 +383,15 @@ func TestLinksAndStatusFile(t *testing.T) {
 	require.True(t, running)
 	require.Equal(t, "town", st.Role)
 	require.EqualValues(t, 7, st.Links[0].Pending)
-	// A status file not written for a while is a node not running.
-	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now().Add(time.Minute))
+	lag := st.Links[0].LagSeconds
+	// A status file not written for a while is a node not running; the
+	// picture it last had grows older meanwhile.
+	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), st.Updated.Add(time.Minute))
 	require.NoError(t, err)
 	require.False(t, running)
 	require.False(t, st.Links[0].Connected)
+	require.True(t, st.Links[0].NodeDown)
+	require.InDelta(t, lag+60, st.Links[0].LagSeconds, 0.001)
 	// A node that stopped says so as it goes: not running at once.
 	require.NoError(t, tn.Close())
 	st, running, err = ReadStatus(filepath.Join(c.dir, "town-T1"), time.Now())

@@ -49,6 +49,10 @@ type Hub struct {
 	newest map[model.NodeCode]time.Time // publish time of the newest applied record per town
 	cut    map[model.NodeCode]time.Time // since when a town's link is down (zero: up)
 	links  []model.FedLink
+	// started is when the hub started; linked, the towns whose link has
+	// been up since: the others read as linking for model.FedLinkGrace.
+	started time.Time
+	linked  map[model.NodeCode]bool
 }
 
 // StartHub starts the hub's server, its streams and consumers, the applier
@@ -72,7 +76,8 @@ func StartHub(ctx context.Context, cfg HubConfig) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{cfg: cfg, srv: srv, port: opts.LeafNode.Port, loops: loops{wake: make(chan struct{}, 1)}, newest: map[model.NodeCode]time.Time{}, cut: map[model.NodeCode]time.Time{}}
+	h := &Hub{cfg: cfg, srv: srv, port: opts.LeafNode.Port, loops: loops{wake: make(chan struct{}, 1)}, newest: map[model.NodeCode]time.Time{}, cut: map[model.NodeCode]time.Time{},
+		started: cfg.Now(), linked: map[model.NodeCode]bool{}}
 	for _, t := range cfg.Towns {
 		h.cut[t.Code] = cfg.Now()
 	}
@@ -602,6 +607,7 @@ func (h *Hub) setCut(town model.NodeCode, cut bool) {
 		h.cut[town] = h.cfg.Now()
 	case !cut:
 		h.cut[town] = time.Time{}
+		h.linked[town] = true
 	}
 }
 

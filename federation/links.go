@@ -67,6 +67,11 @@ func ReadStatus(dir string, now time.Time) (st Status, running bool, err error) 
 			st.Links[i].CutSince = st.Updated
 		}
 		st.Links[i].NodeDown = true
+		st.Links[i].Linking = false
+		if st.Links[i].LastAckSeq > 0 && now.After(st.Updated) {
+			// The picture the node last had grows older while it is down.
+			st.Links[i].LagSeconds += now.Sub(st.Updated).Seconds()
+		}
 	}
 	return st, false, nil
 }
@@ -144,9 +149,12 @@ func (t *Town) refreshLink(ctx context.Context) {
 	l.Role, l.Town, l.Hub, l.Connected = "town", t.cfg.Town, t.cfg.HubURL, conn
 	if conn {
 		l.CutSince = time.Time{}
+		t.linked = true
 	} else if l.CutSince.IsZero() {
 		l.CutSince = now
 	}
+	// Not up yet since the node started a moment ago: being made.
+	l.Linking = !conn && !t.linked && now.Sub(t.started) < model.FedLinkGrace
 	l.LastAckSeq = t.acked
 	l.Pending = unpub
 	if last > t.acked {
@@ -220,6 +228,9 @@ func (h *Hub) refreshLinks(ctx context.Context, conn map[model.NodeCode]bool, in
 		h.mu.Lock()
 		l.CutSince = h.cut[t.Code]
 		newest := h.newest[t.Code]
+		if !l.Connected && !h.linked[t.Code] && now.Sub(h.started) < model.FedLinkGrace {
+			l.Linking, l.CutSince = true, time.Time{}
+		}
 		h.mu.Unlock()
 		if ft, ok := held[t.Code]; ok && !ft.NewestAt.IsZero() {
 			newest = ft.NewestAt // the town's own time of its newest event

@@ -67,6 +67,8 @@ type Town struct {
 
 	heard       time.Time // when the hub last spoke of the town
 	leafSince   time.Time // since when the leaf link is up (zero: down)
+	started     time.Time // when the node started
+	linked      bool      // the uplink has been up since
 	silenceSaid bool      // the hub's silence over a live link was logged
 }
 
@@ -90,7 +92,8 @@ func StartTown(ctx context.Context, cfg TownConfig) (*Town, error) {
 		return nil, err
 	}
 	t := &Town{cfg: cfg, srv: srv, loops: loops{wake: make(chan struct{}, 1)}}
-	t.link = model.FedLink{Role: "town", Town: cfg.Town, Hub: cfg.HubURL, CutSince: cfg.Now()}
+	t.link = model.FedLink{Role: "town", Town: cfg.Town, Hub: cfg.HubURL, CutSince: cfg.Now(), Linking: cfg.HubURL != ""}
+	t.started = cfg.Now()
 	if err := t.connect(ctx); err != nil {
 		t.Close()
 		return nil, err

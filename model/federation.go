@@ -134,7 +134,15 @@ type FedLink struct {
 	// is not running, so the link reads cut for that reason (not in the
 	// JSON: federation status says it in its own line).
 	NodeDown bool `json:"-"`
+	// Linking: the link is not up yet, but its node started under
+	// FedLinkGrace ago and has not seen it up since: it is being made (a
+	// town reconnects every second), not known to be cut.
+	Linking bool `json:"linking,omitempty"`
 }
+
+// FedLinkGrace is how long after its node starts a link that has not come
+// up reads as being made (FedLink.Linking) rather than cut.
+const FedLinkGrace = 10 * time.Second
 
 // EQUEUED is the code of FedQueued: the command was not applied to this
 // file, it was queued for the federated town it is for. Not a refusal: the

@@ -347,7 +347,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, activatedTownsMsg, deactivatedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:

@@ -68,6 +68,9 @@ func (m Model) uplinkFigure() (headerFigure, bool) {
 	if l.Connected {
 		return headerFigure{text: lab.UplinkOK, rank: 3}, true
 	}
+	if l.Linking {
+		return headerFigure{text: lab.UplinkLinking, rank: 3}, true
+	}
 	cut := lab.UplinkCut
 	if !l.CutSince.IsZero() {
 		cut += " " + shortAge(m.now.Sub(l.CutSince))
@@ -91,8 +94,14 @@ func (m Model) townsCutFigure() (headerFigure, bool) {
 		return headerFigure{}, false
 	}
 	var cut []model.FedLink
+	linking := 0
 	for _, t := range m.roomTowns() {
-		if l, ok := m.fed[t.Code]; ok && l.Role == "hub" && !l.Connected {
+		l, ok := m.fed[t.Code]
+		switch {
+		case !ok || l.Role != "hub" || l.Connected:
+		case l.Linking:
+			linking++
+		default:
 			cut = append(cut, l)
 		}
 	}
@@ -102,6 +111,9 @@ func (m Model) townsCutFigure() (headerFigure, bool) {
 	}
 	switch len(cut) {
 	case 0:
+		if linking > 0 { // the hub just started: the towns link within seconds
+			return headerFigure{text: fmt.Sprintf(lab.TownsLinking, linking)}, true
+		}
 		return headerFigure{}, false
 	case 1:
 		name := fmt.Sprintf(lab.TownCut, m.nodeName(cut[0].Town))
@@ -122,10 +134,16 @@ func (c *common) fedCells(town model.NodeCode) (behind, lag string, cut bool) {
 		return "-", "-", false
 	}
 	behind, lag = compact(int(min(l.Pending, 1<<40))), "-"
+	if l.NodeDown {
+		behind = c.p.g.Unknown // the node that counts it is not running: never 0
+	}
 	if l.LastAckSeq > 0 {
 		lag = shortAge(time.Duration(l.LagSeconds * float64(time.Second)))
 	}
-	if !l.Connected {
+	switch {
+	case l.Linking:
+		return behind, c.p.lab.Linking + " " + lag, false
+	case !l.Connected:
 		lag = c.p.lab.Cut + " " + lag
 	}
 	return behind, lag, !l.Connected

@@ -87,9 +87,14 @@ func TestUplinkFollowsTheTick(t *testing.T) {
 	assert.Equal(t, 1, calls, "asked once the snapshot is in")
 	assert.Contains(t, headerOf(m), "上联 正常")
 
+	link = model.FedLink{Role: "town", Town: huajie, Linking: true, CutSince: base}
+	m = update(t, m, tickMsg(base.Add(500*time.Millisecond)))
+	assert.Contains(t, headerOf(m), "上联连接中…", "the node just started: the link is being made, not cut")
+	assert.NotContains(t, headerOf(m), "上联中断")
+
 	link = uplinkCut
 	m = update(t, m, tickMsg(base.Add(time.Second)))
-	assert.Equal(t, 2, calls)
+	assert.Equal(t, 3, calls)
 	assert.Contains(t, headerOf(m), "上联中断 12m，待同步 3,412 条")
 
 	// A call on its way: the next ticks do not ask again until it answers.
@@ -98,7 +103,7 @@ func TestUplinkFollowsTheTick(t *testing.T) {
 	m = next.(Model)
 	link.Pending, link.CutSince = 0, time.Time{}
 	answers := append(run(t, first, 3), run(t, second, 3)...)
-	assert.Equal(t, 3, calls, "one call for two ticks")
+	assert.Equal(t, 4, calls, "one call for two ticks")
 	for _, a := range answers {
 		m = update(t, m, a)
 	}
@@ -261,9 +266,22 @@ func TestCountyKnowsACutTown(t *testing.T) {
 			assert.Contains(t, headerOf(at(cut, two, outside)), fmt.Sprintf(lab.TownsCut, 2), name)
 			assert.NotContains(t, headerOf(at(up, outside)), "330782101", "%s: a link outside the room", name)
 			assert.NotContains(t, headerOf(at(up)), fmt.Sprintf(lab.TownCut, ""), "%s: every link up", name)
+			// The hub just started: towns not linked yet are being linked,
+			// not cut; a town cut beside them is still named.
+			linking := model.FedLink{Role: "hub", Town: huajie, Linking: true}
+			lk := linking
+			lk.Town = dongcheng
+			h := headerOf(at(lk, linking, outside))
+			assert.Contains(t, h, fmt.Sprintf(lab.TownsLinking, 2), name)
+			assert.NotContains(t, h, fmt.Sprintf(lab.TownCut, ""), name)
+			assert.Contains(t, headerOf(at(cut, linking, outside)), one, name)
 			down := cut
 			down.NodeDown = true
-			assert.Contains(t, headerOf(at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})), lab.HubDown, name)
+			dm := at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})
+			assert.Contains(t, headerOf(dm), lab.HubDown, name)
+			behind, lag, isCut := dm.fedCells(dongcheng)
+			assert.Equal(t, []any{dm.p.g.Unknown, lab.Cut + " 12m", true}, []any{behind, lag, isCut},
+				"%s: the hub not running counts nothing: its backlog is not known, never 0", name)
 		}
 	}
 }

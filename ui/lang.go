@@ -11,6 +11,7 @@ type Labels struct {
 	Towns, ColTown, ColPassOn, ColWartime     string
 	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
 	TownCut, TownsCut, HubDown                string // a room above the towns: its towns' links cut, its hub stopped (federation.go)
+	UplinkLinking, TownsLinking, Linking      string // a link not up yet, its node just started (federation.go)
 	ColBehind, ColLag                         string
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
@@ -49,6 +50,7 @@ var enLabels = Labels{
 	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut",
 	TownCut: "%s cut", TownsCut: "%d towns cut", HubDown: "hub not running", ColBehind: "sync", ColLag: "lag",
+	UplinkLinking: "uplink linking…", TownsLinking: "linking %d towns…", Linking: "…",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
 	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
@@ -127,6 +129,7 @@ var zhLabels = Labels{
 	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
 	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断",
 	TownCut: "%s断联", TownsCut: "%d 个镇街断联", HubDown: "汇聚节点未运行", ColBehind: "积压", ColLag: "滞后",
+	UplinkLinking: "上联连接中…", TownsLinking: "%d 个镇街连接中…", Linking: "…",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
 	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",

@@ -27,7 +27,7 @@ func (m Model) queuedText(err error) string {
 	slices.Sort(towns)
 	for _, code := range towns {
 		l := m.fed[code]
-		if l.Role != "hub" || l.Connected || !slices.Contains(sentTo, m.nodeName(code)) {
+		if l.Role != "hub" || l.Connected || l.Linking || !slices.Contains(sentTo, m.nodeName(code)) {
 			continue
 		}
 		since := ""

@@ -220,8 +220,14 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	// of their own at 80 columns, as many as it holds, and ends it in y/n.
 	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids?",
 		a.kind, len(reach.Towns), reach.Villages, reach.MicroGrids),
-		fmt.Sprintf("启动战时：%s，%d 个镇街各一，%d 个村社、%d 个微网格？",
+		fmt.Sprintf("启动战时：%s，%d 个镇街各启动一次，共 %d 个村社、%d 个微网格？",
 			a.kind, len(reach.Towns), reach.Villages, reach.MicroGrids))
+	if len(reach.Towns) == 1 {
+		q = m.say(fmt.Sprintf("activate %s in %s: %d villages, %d micro-grids?",
+			a.kind, m.nodeName(reach.Towns[0].Town), reach.Villages, reach.MicroGrids),
+			fmt.Sprintf("在%s启动战时：%s，%d 个村社、%d 个微网格？",
+				m.nodeName(reach.Towns[0].Town), a.kind, reach.Villages, reach.MicroGrids))
+	}
 	list := m.say("villages/micro-grids: "+strings.Join(towns, ", "), "村社/微网格："+strings.Join(towns, "，"))
 	by := m.seat.Person.ID
 	mm, c := m.askFormDetail(q, list, func(m Model) (Model, tea.Cmd) {

@@ -282,3 +282,54 @@ func TestTownsTableKeepsItsWindow(t *testing.T) {
 	assert.Equal(t, rows[h-1].town.Code, m.towns.sel, "enter opens the town under the cursor")
 	checkScreen(t, m, 80, 24, false)
 }
+
+// In the county room W acts on the town selected in the tower: a town in
+// wartime is asked to end it, a town in peacetime gets the form; with the
+// tower on the county, as the room opens, and towns in wartime, W asks to
+// end them all, and does.
+func TestCountyRoomWartimeKeyEnds(t *testing.T) {
+	f := yongkangFixture(t)
+	seat := countySeat(t, f)
+	acts, err := f.db.ActivateTowns(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie, dongcheng}, false, "", seat.Person.ID)
+	require.NoError(t, err)
+	require.Len(t, acts, 2)
+	idOf := map[model.NodeCode]string{}
+	for _, a := range acts {
+		idOf[a.Scope[0]] = a.ID
+	}
+	onTower := func(m Model, node model.NodeCode) Model {
+		for i := 0; m.focus != paneTower && i < int(paneCount); i++ {
+			m = keys(t, m, "tab")
+		}
+		require.Equal(t, paneTower, m.focus)
+		m = keys(t, m, "g") // the panes are shared by the copies of a Model: from the top
+		for i := 0; m.tower.selected() != node && i < 20; i++ {
+			m = keys(t, m, "j")
+		}
+		require.Equal(t, node, m.tower.selected())
+		return m
+	}
+	for _, lang := range []string{"zh", "en"} {
+		m := countyRoom(t, f, seat, lang, 120, 40)
+		require.Len(t, m.wt.status.Towns, 2, lang)
+		// As the room opens (the towns table focused, the tower on the
+		// county): every town's.
+		require.Equal(t, yongkang, m.tower.selected(), lang)
+		q := keys(t, m, "W")
+		require.False(t, q.formActive, "%s: no form: the towns in wartime are asked to end", lang)
+		assert.Contains(t, q.View(), q.say("end wartime in all 2 towns of the room", "结束本室全部 2 个镇街的战时"), lang)
+		// The tower on 花街镇: its wartime alone.
+		endHuajie := q.say("end wartime "+idOf[huajie]+" in 花街镇", "结束花街镇的战时 "+idOf[huajie])
+		q = keys(t, onTower(m, huajie), "W")
+		assert.Contains(t, q.View(), endHuajie, lang)
+		// A town in peacetime: the form, for that town.
+		on := onTower(m, "330784003") // 江南街道
+		q = keys(t, on, "W")
+		require.True(t, q.formActive, lang)
+		assert.Equal(t, "330784003", q.form.fields[1].value(), "%s: the form's scope is the town chosen", lang)
+	}
+	m := countyRoom(t, f, seat, "en", 120, 40)
+	m = keys(t, m, "W", "y")
+	assert.Empty(t, m.wt.status.Towns, "both ended")
+	assert.Contains(t, m.View(), "wartime ended in 2 towns")
+}

@@ -232,7 +232,7 @@ func TestCountyRoomActivatesTowns(t *testing.T) {
 	assert.Contains(t, m.View(), "330784", "the scope is the room's towns")
 	m = keys(t, m, "enter", "enter", "enter", "enter")
 	require.True(t, m.q.active())
-	assert.Contains(t, m.q.text, "14 个镇街各一，452 个村社")
+	assert.Contains(t, m.q.text, "14 个镇街各启动一次，共 452 个村社")
 	assert.Contains(t, m.q.detail, "花街镇 27/232")
 	assert.NotContains(t, m.q.text, "y/n", "the question line says y/n once, itself")
 	m = keys(t, m, "y")

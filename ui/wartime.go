@@ -41,6 +41,14 @@ type deactivatedMsg struct {
 	err   error
 }
 
+// deactivatedTownsMsg: a room's wartimes ended (ended), sent to their
+// towns to end (queued: the towns' names), and the first refusal.
+type deactivatedTownsMsg struct {
+	ended  int
+	queued []string
+	err    error
+}
+
 type directiveIssuedMsg struct {
 	d      model.Directive
 	units  []model.DirectiveUnit
@@ -122,6 +130,26 @@ func deactivate(svc model.Service, id string, by model.PersonID) tea.Cmd {
 	return func() tea.Msg {
 		after, err := svc.Deactivate(context.Background(), id, by)
 		return deactivatedMsg{after: after, err: err}
+	}
+}
+
+// deactivateTowns ends the wartimes ids one after the other; a hub's
+// command for a federated town is sent (queued), not refused.
+func deactivateTowns(svc model.Service, ids []string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		var out deactivatedTownsMsg
+		for _, id := range ids {
+			_, err := svc.Deactivate(context.Background(), id, by)
+			switch {
+			case err == nil:
+				out.ended++
+			case model.IsFedQueued(err):
+				out.queued = append(out.queued, model.FedQueuedTowns(err)...)
+			case out.err == nil:
+				out.err = err
+			}
+		}
+		return out
 	}
 }
 

@@ -30,6 +30,8 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onActivated(msg)
 	case deactivatedMsg:
 		return m.showAfter(msg.after), loadWartime(m.svc, m.scope)
+	case deactivatedTownsMsg:
+		return m.onDeactivatedTowns(msg)
 	case afterActionMsg:
 		return m.showAfter(msg.after), nil
 	case directiveIssuedMsg:
@@ -185,12 +187,12 @@ func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
 // onWartimeKey: W opens the activation form in peacetime, and asks to end
 // wartime while it is active.
 func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
-	if m.wt.active() {
-		a := m.wt.status.Active
-		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, a.Since.In(m.opt.Location).Format("01-02 15:04")),
-			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), a.Since.In(m.opt.Location).Format("01-02 15:04")))
-		by := m.seat.Person.ID
-		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
+	if m.aboveTowns() {
+		if acts := m.roomWartimeTarget(); len(acts) > 0 {
+			return m.askEndTowns(acts)
+		}
+	} else if m.wt.active() {
+		return m.askEndTowns([]model.Activation{m.wt.status.Active})
 	}
 	reasons := make([]string, len(model.Reasons))
 	names := make([]string, len(model.Reasons))
@@ -202,10 +204,10 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 		scope = m.w.names[sel]
 	} else if m.aboveTowns() {
 		// A room above the towns: every town of the room, or the town
-		// selected; one activation per town.
+		// chosen; one activation per town.
 		scope = string(m.scope)
-		if sel.Level() == model.LevelTown {
-			scope = string(sel)
+		if town := m.roomTownChosen(); town != "" {
+			scope = string(town)
 		}
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
@@ -213,6 +215,72 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200),
 		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+}
+
+// roomTownChosen is the town a room above the towns acts on: the one
+// selected in the tower; "" for the whole room (the tower on the room's
+// own node, as it opens).
+func (m Model) roomTownChosen() model.NodeCode {
+	if sel := m.tower.selected(); sel.Level() == model.LevelTown {
+		return sel
+	}
+	return ""
+}
+
+// roomWartimeTarget is the wartimes W ends in a room above the towns: the
+// chosen town's, or with no town chosen every town's of the room; none
+// (the form starts one) when the chosen town, or every town, is in
+// peacetime.
+func (m Model) roomWartimeTarget() []model.Activation {
+	town := m.roomTownChosen()
+	if town == "" {
+		return m.wt.status.Towns
+	}
+	for _, a := range m.wt.status.Towns {
+		if len(a.Scope) > 0 && a.Scope[0].Town() == town {
+			return []model.Activation{a}
+		}
+	}
+	return nil
+}
+
+// askEndTowns asks before ending acts: one by its id, reason and start;
+// more by their count and ids.
+func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
+	by := m.seat.Person.ID
+	if len(acts) == 1 {
+		a := acts[0]
+		since := a.Since.In(m.opt.Location).Format("01-02 15:04")
+		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, since),
+			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), since))
+		if m.aboveTowns() {
+			q = m.say(fmt.Sprintf("end wartime %s in %s (%s, since %s)?", a.ID, m.nodeName(a.Scope[0].Town()), a.Reason, since),
+				fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", m.nodeName(a.Scope[0].Town()), a.ID, a.Reason.Zh(), since))
+		}
+		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
+	}
+	ids := make([]string, len(acts))
+	for i, a := range acts {
+		ids[i] = a.ID
+	}
+	q := m.say(fmt.Sprintf("end wartime in all %d towns of the room (%s)?", len(acts), strings.Join(ids, " ")),
+		fmt.Sprintf("结束本室全部 %d 个镇街的战时（%s）？", len(acts), strings.Join(ids, " ")))
+	return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivateTowns(m.svc, ids, by) })
+}
+
+// onDeactivatedTowns says how the room's wartimes ended: here, or sent to
+// their towns to end; the first refusal, if any, after that.
+func (m Model) onDeactivatedTowns(msg deactivatedTownsMsg) (tea.Model, tea.Cmd) {
+	text := m.say(fmt.Sprintf("wartime ended in %d towns", msg.ended), fmt.Sprintf("%d 个镇街已结束战时", msg.ended))
+	if len(msg.queued) > 0 {
+		text += m.say(fmt.Sprintf("; sent to %d towns to end: %s", len(msg.queued), strings.Join(msg.queued, ", ")),
+			fmt.Sprintf("；已发往 %d 个镇街待其结束：%s", len(msg.queued), strings.Join(msg.queued, "、")))
+	}
+	mm, c := m.flashInfo(text)
+	if msg.err != nil {
+		mm, c = m.flashErr(fmt.Errorf("%s; %w", text, msg.err))
+	}
+	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 }
 
 func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {

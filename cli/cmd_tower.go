@@ -434,22 +434,25 @@ func (a *app) towerCmd() *cobra.Command {
 	var depth int
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "tower [CODE] [--depth N] [--json]",
+		Use:   "tower [CODE|NAME] [--depth N] [--json]",
 		Short: "Print the grid tower with staff, households and open incidents per node",
-		Args:  maxArgs(1, "one node code"),
+		Long: `Print the grid tower with staff, households and open incidents per node,
+from the top or from a node: a code (330784114266) or its name as the console
+shows it (渎溪村, 渎溪村 02).`,
+		Args: maxArgs(1, "one node, a code or a name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if depth < -1 {
 				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
 			}
-			var root model.NodeCode
-			if len(args) == 1 {
-				c, err := model.ParseNodeCode(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				root = c
-			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				var root model.NodeCode
+				if len(args) == 1 {
+					c, err := a.nodeArg(ctx, db, "tower", args[0], 0)
+					if err != nil {
+						return err
+					}
+					root = c
+				}
 				return a.tower(ctx, db, root, depth, asJSON)
 			})
 		},
@@ -498,23 +501,23 @@ func (a *app) peopleCmd() *cobra.Command {
 	var node, role string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "people [--node CODE] [--role R] [--json]",
+		Use:   "people [--node CODE|NAME] [--role R] [--json]",
 		Short: "List the roster (a node's subtree)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f model.PeopleFilter
-			if err := optional(&f.Node, node, model.ParseNodeCode); err != nil {
-				return usageError{err}
-			}
 			if err := optional(&f.Role, role, model.ParseRole); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
+				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
+					return err
+				}
 				return a.people(ctx, db, f, asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&node, "node", "", "only people at CODE or beneath it")
+	cmd.Flags().StringVar(&node, "node", "", "only people at this node or beneath it: a code or its name as the console shows it (渎溪村 02)")
 	cmd.Flags().StringVar(&role, "role", "", "only people with this role")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

@@ -517,24 +517,24 @@ func (a *app) wartimeStatusCmd() *cobra.Command {
 	var asJSON bool
 	var town string
 	cmd := &cobra.Command{
-		Use:   "status [--town CODE] [--json]",
+		Use:   "status [--town CODE|NAME] [--json]",
 		Short: "Whether wartime is active: reason, scope, since, micro-grids staffed, gaps, drafted reserves",
 		Long: `Whether wartime is active, and where. Wartime is per town: with one
 activation in the file (or in --town's, or a county's code) it shows it in
 full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var scope model.NodeCode
-			if err := optional(&scope, town, model.ParseNodeCode); err != nil {
-				return usageError{flagError("--town", err)}
-			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				scope, err := a.nodeArg(ctx, db, "--town", town, 0)
+				if err != nil {
+					return err
+				}
 				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&town, "town", "", "only this town's wartime (or a county's towns)")
+	cmd.Flags().StringVar(&town, "town", "", "only this town's wartime (or a county's towns): a code or a name (花街镇)")
 	return cmd
 }
 

@@ -64,7 +64,7 @@ func (a *app) statementArgs(month, out string, force bool) (model.Month, string,
 	if err := missing("points statement", required{"--month", blank(month)}, required{"--out", blank(out)}); err != nil {
 		return model.Month{}, "", usageError{err}
 	}
-	m, _, err := a.monthNode(month, "")
+	m, err := monthFlag(month)
 	if err != nil {
 		return m, "", err
 	}

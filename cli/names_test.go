@@ -1,0 +1,97 @@
+package cli_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+	"gridcmd/demo"
+)
+
+// consoleName is code's name as the console shows it: its village's name,
+// then the code's own numbers ("渎溪村 02-03"); a village's or town's own.
+func (e *env) consoleName(code string) string {
+	e.t.Helper()
+	var tw []towerJSON
+	e.okJSON(&tw, "tower", code[:min(len(code), 12)], "--depth", "0", "--json")
+	require.Len(e.t, tw, 1)
+	if len(code) <= 12 {
+		return tw[0].Name
+	}
+	return tw[0].Name + " " + code[13:]
+}
+
+// ids are the ids of list, in order.
+func ids(list []incidentJSON) []string {
+	out := make([]string, len(list))
+	for i, inc := range list {
+		out[i] = inc.ID
+	}
+	return out
+}
+
+// TestNodeNamesOnEveryFlag: every command that takes a node (a flag or an
+// argument) takes its name as the console shows it as well as its code,
+// within the operator's town, as report does; an unknown or ambiguous name
+// is refused as report refuses it, the candidates named.
+func TestNodeNamesOnEveryFlag(t *testing.T) {
+	e := demoEnv(t)
+	same := func(byName, byCode []string) {
+		t.Helper()
+		assert.Equal(t, e.ok(byCode...), e.ok(byName...), "%v", byName)
+	}
+
+	list := e.incidents("--node", "渎溪村")
+	require.NotEmpty(t, list)
+	assert.Equal(t, ids(e.incidents("--node", string(demo.Duxi))), ids(list))
+	micro := e.consoleName("330784114223-02-03")
+	assert.Equal(t, "大屋村 02-03", micro)
+	list = e.incidents("--node", micro)
+	require.NotEmpty(t, list, "the demo has an incident at 大屋村 02-03")
+	assert.Equal(t, ids(e.incidents("--node", "330784114223-02-03")), ids(list))
+
+	same([]string{"people", "--node", "渎溪村 02", "--json"}, []string{"people", "--node", string(demo.ArticleGrid), "--json"})
+	same([]string{"tower", "渎溪村"}, []string{"tower", string(demo.Duxi)})
+	same([]string{"points", "--node", "渎溪村", "--json"}, []string{"points", "--node", string(demo.Duxi), "--json"})
+	same([]string{"scorecard", "--role", "grid_worker", "--node", "渎溪村 02", "--json"},
+		[]string{"scorecard", "--role", "grid_worker", "--node", string(demo.ArticleGrid), "--json"})
+	same([]string{"duty", "list", "--room", "渎溪村", "--json"}, []string{"duty", "list", "--room", string(demo.Duxi), "--json"})
+	same([]string{"duty", "now", "--room", "渎溪村", "--json"}, []string{"duty", "now", "--room", string(demo.Duxi), "--json"})
+	same([]string{"wartime", "status", "--town", "花街镇", "--json"}, []string{"wartime", "status", "--town", string(demo.Town), "--json"})
+	assert.Contains(t, e.ok("heartbeat", "add", "gw-duxi", "--every", "10m", "--node", "渎溪村 02"), "watching gw-duxi at "+string(demo.ArticleGrid)+":")
+
+	// A finding passed on at the area's village, by name.
+	out := e.ok("finding", "add", "--area", "P-001-CZ", "--category", "fire", "--text", "烟点", "--by", "P7")
+	f := strings.Fields(out)[0]
+	out = e.ok("finding", "pass", f, "--node", "花街居委会", "--by", "P20")
+	assert.Regexp(t, `^`+f+` passed on as HJ-\S+ \(330784114001, fire, `, out)
+
+	// Wartime: a reserve drafted into a gap, a directive signed for and
+	// reported on, each micro-grid by name.
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	gap := e.wartimeStatus().GapUnits[0]
+	reserve := e.people("--role", "reserve", "--node", gap[:12])[0]
+	e.ok("reserve", "draft", "--person", reserve.ID, "--micro-grid", e.consoleName(gap))
+	drafted := e.wartimeStatus().Drafted
+	require.Len(t, drafted, 1)
+	assert.Equal(t, gap, drafted[0].MicroGrid)
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+	cadre := e.personAt(string(demo.Duxi), "village_cadre")
+	assert.Regexp(t, `^D-0001 330784114266-01-01: signed for`, e.ok("directive", "ack", "D-0001", "--unit", "渎溪村 01-01", "--by", cadre))
+	e.ok("directive", "progress", "D-0001", "--unit", "渎溪村 02-01", "--done", "30", "--of", "69")
+	var show directiveJSON
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	assert.Equal(t, 2, show.Signed)
+
+	// Refusals, as report's.
+	fails(t, e.run("incidents", "--node", "渎溪村 0"), cli.ExitUsage, "--node", "ambiguous", "渎溪村 01 330784114266-01")
+	fails(t, e.run("people", "--node", "东城"), cli.ExitUsage, "--node", `node "东城": no node in 花街镇 is named so`)
+	fails(t, e.run("tower", "东城"), cli.ExitUsage, `node "东城": no node in 花街镇 is named so`)
+	fails(t, e.run("duty", "now", "--room", "渎溪村 02"), cli.ExitUsage, "--room", "330784114266-02 is a grid")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "渎溪村 02"), cli.ExitUsage, "--unit", "ambiguous", "渎溪村 02-01 330784114266-02-01")
+	// A malformed code says what is wrong with it.
+	fails(t, e.run("incidents", "--node", "33078411426"), cli.ExitUsage, "--node", "must start with the official")
+}

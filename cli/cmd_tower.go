@@ -544,20 +544,32 @@ func nodeName(ctx context.Context, svc model.Service, c model.NodeCode) string {
 	if err != nil {
 		return ""
 	}
-	if n.Level > model.LevelVillage {
-		if v, err := svc.Node(ctx, c.Village()); err == nil {
-			return v.Name + " " + n.Name
+	return model.DisplayName(n, model.NameByCode, func(c model.NodeCode) string {
+		v, err := svc.Node(ctx, c)
+		if err != nil {
+			return ""
 		}
-	}
-	return n.Name
+		return v.Name
+	})
 }
 
-// nodeNames maps every node code to its display name, with the village name
-// in front of grid-level names ("渎溪村 02网格").
-func nodeNames(ctx context.Context, svc model.Service) (map[model.NodeCode]string, error) {
-	nodes, err := svc.Nodes(ctx, "")
-	if err != nil {
-		return nil, err
+// nodeNames maps the codes of the towns' subtrees (none: every node) to
+// their display names, the one name the command line gives a node: the
+// console's (model.NameByCode), the village's name and the code's own
+// numbers, "渎溪村 02" for a grid, "大屋村 02-03" for a micro-grid (every
+// grid of a village has its "03微网格"), which --node takes back
+// (a.nodeArg). A town's or a village's name is its own.
+func nodeNames(ctx context.Context, svc model.Service, towns ...model.NodeCode) (map[model.NodeCode]string, error) {
+	if len(towns) == 0 {
+		towns = []model.NodeCode{""}
 	}
-	return model.DisplayNames(nodes, model.NameByVillage), nil
+	var nodes []model.Node
+	for _, t := range towns {
+		ns, err := svc.Nodes(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, ns...)
+	}
+	return model.DisplayNames(nodes, model.NameByCode), nil
 }

@@ -19,25 +19,6 @@ func listSome(items []string, n int) string {
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }
 
-// unitNames maps the codes of the towns' subtrees ("" every node) to their
-// display names, as nodeNames does, but with the grid in a micro-grid's
-// name ("渎溪村 02网格 03微网格"): the micro-grids of a village are
-// numbered within their grids. A town's name is its own.
-func unitNames(ctx context.Context, svc model.Service, towns ...model.NodeCode) (map[model.NodeCode]string, error) {
-	if len(towns) == 0 {
-		towns = []model.NodeCode{""}
-	}
-	var nodes []model.Node
-	for _, t := range towns {
-		ns, err := svc.Nodes(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, ns...)
-	}
-	return model.DisplayNames(nodes, model.NameByGrid), nil
-}
-
 // wtNames are what the wartime output names: nodes and the units' workers.
 type wtNames struct {
 	nodes   map[model.NodeCode]string
@@ -47,7 +28,7 @@ type wtNames struct {
 // wartimeNames reads the node names of a town ("" every town) and its
 // current wartime units.
 func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (wtNames, model.WartimeStatus, error) {
-	nodes, err := unitNames(ctx, svc, town)
+	nodes, err := nodeNames(ctx, svc, town)
 	if err != nil {
 		return wtNames{}, model.WartimeStatus{}, err
 	}
@@ -543,7 +524,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	if err != nil {
 		return err
 	}
-	names, err := unitNames(ctx, db, statusTowns(st, scope)...)
+	names, err := nodeNames(ctx, db, statusTowns(st, scope)...)
 	if err != nil {
 		return err
 	}

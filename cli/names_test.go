@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"encoding/csv"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -94,4 +96,59 @@ func TestNodeNamesOnEveryFlag(t *testing.T) {
 	fails(t, e.run("directive", "ack", "D-0001", "--unit", "渎溪村 02"), cli.ExitUsage, "--unit", "ambiguous", "渎溪村 02-01 330784114266-02-01")
 	// A malformed code says what is wrong with it.
 	fails(t, e.run("incidents", "--node", "33078411426"), cli.ExitUsage, "--node", "must start with the official")
+}
+
+// TestOneDisplayName: the command line names a node as the console does
+// (model.NameByCode: "大屋村 02-03", never the "03微网格" every grid of a
+// village has), in the tables, show, directive show and the JSON
+// node_name, and that name is accepted back.
+func TestOneDisplayName(t *testing.T) {
+	e := demoEnv(t)
+	byCode := regexp.MustCompile(`^\S+ \d\d(-\d\d)*$`)
+	list := e.incidents()
+	seen := 0
+	for _, inc := range list {
+		if strings.Count(inc.Node, "-") == 0 {
+			continue
+		}
+		seen++
+		assert.Regexp(t, byCode, inc.NodeName, inc.ID)
+		assert.Equal(t, e.consoleName(inc.Node), inc.NodeName, inc.ID)
+	}
+	require.Greater(t, seen, 5)
+	const micro = "330784114223-02-03"
+	var at incidentJSON
+	for _, inc := range list {
+		if inc.Node == micro {
+			at = inc
+		}
+	}
+	require.NotEmpty(t, at.ID, "the demo has an incident at %s", micro)
+	assert.Equal(t, "大屋村 02-03", at.NodeName)
+	assert.Contains(t, e.ok("show", at.ID), micro+"  大屋村 02-03\n")
+	assert.Regexp(t, `(?m)^\S+\s+`+at.ID+`\s.*\s大屋村 02-03\s`, e.ok("incidents"))
+	assert.Contains(t, ids(e.incidents("--node", at.NodeName)), at.ID, "the name shown is accepted back")
+
+	for _, p := range e.people("--node", "330784114266-02-01") {
+		assert.Equal(t, "渎溪村 "+p.Node[13:], p.NodeName, p.ID) // 渎溪村 02-01, 渎溪村 02-01-03
+	}
+	assert.Contains(t, e.ok("scorecard", "--role", "grid_worker", "--node", string(demo.ArticleGrid)), "渎溪村 02 ")
+
+	r := csv.NewReader(strings.NewReader(e.ok("timeline", "export", "--format", "csv")))
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	found := false
+	for _, rec := range recs[1:] {
+		if rec[9] == micro {
+			found = true
+			assert.Equal(t, "大屋村 02-03", rec[10])
+		}
+	}
+	assert.True(t, found, "the export has the events at %s", micro)
+
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	gap := e.wartimeStatus().GapUnits[0]
+	assert.Regexp(t, `(?m)^gap\s+`+gap+`  `+regexp.QuoteMeta(e.consoleName(gap))+`$`, e.ok("wartime", "status"))
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+	assert.Regexp(t, `(?m)^330784114001-01-01\s+花街居委会 01-01\s`, e.ok("directive", "show", "D-0001"), "the slowest units")
 }

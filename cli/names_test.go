@@ -152,3 +152,28 @@ func TestOneDisplayName(t *testing.T) {
 	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
 	assert.Regexp(t, `(?m)^330784114001-01-01\s+花街居委会 01-01\s`, e.ok("directive", "show", "D-0001"), "the slowest units")
 }
+
+// TestExportDefusesFormulas: a cell of the CSV export that a spreadsheet
+// would read as a formula (=, +, -, @, tab, CR first) starts with ' instead.
+func TestExportDefusesFormulas(t *testing.T) {
+	e := demoEnv(t)
+	const title = `=HYPERLINK("http://evil","点我")`
+	id := strings.TrimSpace(e.ok("report", "--node", "330784114266-02", "--category", "fire", "--severity", "IV", "--title", title))
+	e.ok("note", id, "@SUM(1+1)")
+	r := csv.NewReader(strings.NewReader(e.ok("timeline", "export", "--format", "csv")))
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	var titles, notes []string
+	for _, rec := range recs[1:] {
+		if rec[6] == id {
+			titles = append(titles, rec[7])
+			notes = append(notes, rec[15])
+		}
+	}
+	require.Len(t, titles, 2, "the report and the note")
+	assert.Equal(t, []string{"'" + title, "'" + title}, titles)
+	assert.Equal(t, "'@SUM(1+1)", notes[1])
+	var evs []map[string]any
+	e.okJSON(&evs, "timeline", "export", "--format", "json")
+	assert.Equal(t, title, evs[len(evs)-1]["incident_title"], "JSON is not a spreadsheet: the title as it is")
+}

@@ -201,35 +201,49 @@ type unitFlags struct {
 // ("signing", "reporting").
 func (fl *unitFlags) flags(cmd *cobra.Command, doing, who string) {
 	f := cmd.Flags()
-	f.StringVar(&fl.unit, "unit", "", "the micro-grid "+doing+" (required)")
+	f.StringVar(&fl.unit, "unit", "", "the micro-grid "+doing+" (required): a code or its name as the console shows it (渎溪村 02-01)")
 	f.StringVar(&fl.by, "by", "", "who "+who+" (person id); default the micro-grid's wartime worker")
 	f.BoolVar(&fl.asJSON, "json", false, "print the unit's copy as JSON")
 }
 
-// unitCode reads --unit.
-func (fl unitFlags) unitCode(cmd *cobra.Command) (model.NodeCode, error) {
+// missingUnit refuses a command without --unit.
+func (fl unitFlags) missingUnit(cmd *cobra.Command) error {
 	if blank(fl.unit) {
-		return "", usageError{fmt.Errorf("%smissing --unit (the micro-grid's code)", where(cmd))}
+		return usageError{fmt.Errorf("%smissing --unit (the micro-grid's code or name)", where(cmd))}
 	}
-	c, err := model.ParseNodeCode(fl.unit)
-	if err != nil {
-		return "", usageError{err}
-	}
-	return c, nil
+	return nil
 }
 
-// forUnit runs what unit does on a directive: act, as the unit's actor
-// (unitActor), returns the unit's copy, which is then printed as JSON or
-// by say.
-func (a *app) forUnit(ctx context.Context, fl unitFlags, unit model.NodeCode,
-	act func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error),
+// unitOf reads --unit: a micro-grid's code, or its name as the console
+// shows it (渎溪村 02-01) within the seat of --by, else of the operator.
+func (a *app) unitOf(ctx context.Context, svc model.Service, fl unitFlags) (model.NodeCode, error) {
+	var seat model.PersonID
+	if !blank(fl.by) {
+		id, err := a.actor(ctx, svc, fl.by)
+		if err != nil {
+			return "", err
+		}
+		seat = id
+	}
+	return a.nodeArg(ctx, svc, "--unit", fl.unit, seat, model.LevelMicroGrid)
+}
+
+// forUnit runs what the unit of --unit does on a directive: act, as the
+// unit's actor (unitActor), returns the unit's copy, which is then printed
+// as JSON or by say.
+func (a *app) forUnit(ctx context.Context, fl unitFlags,
+	act func(ctx context.Context, db backend, unit model.NodeCode, by model.PersonID) (model.DirectiveUnit, error),
 	say func(ctx context.Context, db backend, u model.DirectiveUnit) error) error {
 	return a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
+		unit, err := a.unitOf(ctx, db, fl)
+		if err != nil {
+			return err
+		}
 		by, err := a.unitActor(ctx, db, fl.by, unit)
 		if err != nil {
 			return err
 		}
-		u, err := act(ctx, db, by)
+		u, err := act(ctx, db, unit, by)
 		if err != nil {
 			return err
 		}
@@ -247,7 +261,7 @@ func (a *app) forUnit(ctx context.Context, fl unitFlags, unit model.NodeCode,
 func (a *app) directiveAckCmd() *cobra.Command {
 	var fl unitFlags
 	cmd := &cobra.Command{
-		Use:   "ack ID --unit CODE [--by PERSON]",
+		Use:   "ack ID --unit CODE|NAME [--by PERSON]",
 		Short: "Sign for a directive on behalf of a micro-grid (signing twice is harmless)",
 		Long: `Sign for a directive on behalf of a micro-grid. The signer is --by, else
 --as, else the micro-grid's wartime worker, else the operator. A signer who is
@@ -262,12 +276,11 @@ counted in the sign-for times. Signing twice changes nothing.`,
 }
 
 func (a *app) directiveAck(cmd *cobra.Command, id string, fl unitFlags) error {
-	code, err := fl.unitCode(cmd)
-	if err != nil {
+	if err := fl.missingUnit(cmd); err != nil {
 		return err
 	}
 	was := false // signed for before
-	return a.forUnit(cmd.Context(), fl, code, func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error) {
+	return a.forUnit(cmd.Context(), fl, func(ctx context.Context, db backend, code model.NodeCode, by model.PersonID) (model.DirectiveUnit, error) {
 		_, before, err := db.Directive(ctx, id)
 		if err != nil {
 			return model.DirectiveUnit{}, refused(err)
@@ -289,7 +302,7 @@ func (a *app) directiveAck(cmd *cobra.Command, id string, fl unitFlags) error {
 		if u.OnBehalf {
 			signer += " on the unit's behalf (代签)"
 		}
-		fmt.Fprintf(a.out, "%s %s: %s at %s by %s (%s after issue)\n", d.ID, code, state,
+		fmt.Fprintf(a.out, "%s %s: %s at %s by %s (%s after issue)\n", d.ID, u.Unit, state,
 			a.local(u.SignedAt, "15:04:05"), signer, model.FormatWait(u.SignedAt.Sub(d.IssuedAt)))
 		return nil
 	})
@@ -300,7 +313,7 @@ func (a *app) directiveProgressCmd() *cobra.Command {
 	var done, of int
 	var note string
 	cmd := &cobra.Command{
-		Use:   "progress ID --unit CODE --done N --of M [--note WHY] [--by PERSON]",
+		Use:   "progress ID --unit CODE|NAME --done N --of M [--note WHY] [--by PERSON]",
 		Short: "Report a micro-grid's progress on a directive (e.g. households checked); done = of completes it",
 		Long: `Report a micro-grid's progress on a directive (e.g. households checked);
 done = of completes it, and signs for it if it has not signed. --of is at most
@@ -321,14 +334,13 @@ reporter who is not one of the micro-grid's own signs on its behalf (代签).`,
 }
 
 func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, done, of int, note string) error {
-	code, err := fl.unitCode(cmd)
-	if err != nil {
+	if err := fl.missingUnit(cmd); err != nil {
 		return err
 	}
 	if !cmd.Flags().Changed("done") || !cmd.Flags().Changed("of") {
 		return usageError{fmt.Errorf("directive progress: want --done N --of M, e.g. --done 63 --of 70")}
 	}
-	return a.forUnit(cmd.Context(), fl, code, func(ctx context.Context, db backend, by model.PersonID) (model.DirectiveUnit, error) {
+	return a.forUnit(cmd.Context(), fl, func(ctx context.Context, db backend, code model.NodeCode, by model.PersonID) (model.DirectiveUnit, error) {
 		u, err := db.DirectiveProgressNote(ctx, id, code, done, of, by, note)
 		return u, refused(err)
 	}, func(ctx context.Context, db backend, u model.DirectiveUnit) error {
@@ -337,7 +349,7 @@ func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, don
 		if u.Complete() {
 			state = ", complete"
 		}
-		fmt.Fprintf(a.out, "%s %s: %d/%d%s\n", d.ID, code, u.Done, u.Of, state)
+		fmt.Fprintf(a.out, "%s %s: %d/%d%s\n", d.ID, u.Unit, u.Done, u.Of, state)
 		return nil
 	})
 }

@@ -99,8 +99,10 @@ func (a *app) townOf(ctx context.Context, db backend) (model.NodeCode, error) {
 	return "", usageError{fmt.Errorf("town: the database holds %d towns (%s); give the town's code", len(towns), strings.Join(towns, ", "))}
 }
 
-// room reads a --room flag; empty is the actor's own room (their village's
-// for a village cadre, else their town's).
+// room reads a --room flag: town, or a town's or village's code or name as
+// the console shows it (a.nodeArg, within actor's seat, the operator's for
+// 0); empty is the actor's own room (their village's for a village cadre,
+// else their town's).
 func (a *app) room(ctx context.Context, db backend, flag string, actor model.PersonID) (model.NodeCode, error) {
 	if blank(flag) {
 		p, err := db.Person(ctx, actor)
@@ -111,6 +113,13 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 			return p.Node.Village(), nil
 		}
 		return p.Node.Town(), nil
+	}
+	if t := strings.TrimSpace(flag); !model.WholeTown(t) && t != "镇" {
+		c, err := a.nodeArg(ctx, db, "--room", t, actor)
+		if err != nil {
+			return "", err
+		}
+		flag = string(c)
 	}
 	town, err := a.townOf(ctx, db)
 	if err != nil && model.WholeTown(strings.TrimSpace(flag)) {
@@ -276,7 +285,7 @@ func (a *app) dutyAddCmd() *cobra.Command {
 	var person, room, from, to, by string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "add --person P --room TOWN|VILLAGE_CODE --from TIME --to TIME",
+		Use:   "add --person P --room town|CODE|NAME --from TIME --to TIME",
 		Short: "Schedule one shift",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -308,7 +317,7 @@ func (a *app) dutyAddCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&person, "person", "", "who (P12, or a name on the roster)")
-	f.StringVar(&room, "room", "", "town, or a town or village code")
+	f.StringVar(&room, "room", "", "town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	f.StringVar(&from, "from", "", "start: 2026-11-29 08:00 (configured zone) or RFC 3339")
 	f.StringVar(&to, "to", "", "end, as --from")
 	f.StringVar(&by, "by", "", "who schedules it (default the operator)")
@@ -347,7 +356,7 @@ daylight time in the configured time zone. The shifts are scheduled like
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&fl.room, "room", "", "town, or a town or village code")
+	f.StringVar(&fl.room, "room", "", "town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	f.StringVar(&fl.people, "people", "", "who takes turns, in order: ids or names, comma-separated")
 	f.StringVar(&fl.length, "length", "", "one shift: 8h, 12h, 24h, 168h, ...")
 	f.StringVar(&fl.handoff, "handoff", "", "the time of day of the first handoff: 08:00")
@@ -415,7 +424,7 @@ type roomList struct {
 }
 
 func (fl *roomList) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village code")
+	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
 }
 
@@ -549,7 +558,7 @@ func (a *app) dutySwapCmd() *cobra.Command {
 func (a *app) dutyCheckinCmd() *cobra.Command {
 	var room, by string
 	cmd := &cobra.Command{
-		Use:   "checkin [--room VILLAGE_CODE]",
+		Use:   "checkin [--room CODE|NAME]",
 		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -566,7 +575,7 @@ func (a *app) dutyCheckinCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "the room (default the operator's own)")
+	cmd.Flags().StringVar(&room, "room", "", "the room: town, or a town's or village's code or name (default the operator's own)")
 	cmd.Flags().StringVar(&by, "by", "", "who checks in (default the operator)")
 	return cmd
 }

@@ -88,7 +88,7 @@ time in the shift and stores nothing.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&room, "room", "", "the room (default the operator's own)")
+	f.StringVar(&room, "room", "", "the room: town, or a town's or village's code or name (default the operator's own)")
 	f.StringVar(&note, "note", "", "the outgoing officer's note")
 	f.StringVar(&by, "by", "", "who hands over (default the operator)")
 	f.BoolVar(&dryRun, "dry-run", false, "show the sheet; store nothing")
@@ -122,7 +122,7 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&room, "room", "", "the room (default the operator's own)")
+	cmd.Flags().StringVar(&room, "room", "", "the room: town, or a town's or village's code or name (default the operator's own)")
 	cmd.Flags().StringVar(&by, "by", "", "who signs (default the operator): the incoming officer")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -165,7 +165,7 @@ func (a *app) handoverShowCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVar(&last, "last", false, "the last handover (the default)")
 	f.StringVar(&at, "at", "", "the handover in force at this time: the last one made by then")
-	f.StringVar(&room, "room", "", "of one room: town, or a town or village code")
+	f.StringVar(&room, "room", "", "of one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	f.StringVar(&format, "format", "text", "text, or md: Markdown to paste into the town's report (in the configured language)")
 	return cmd

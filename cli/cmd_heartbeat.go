@@ -40,7 +40,7 @@ func (a *app) heartbeatCmd() *cobra.Command {
 func (a *app) heartbeatAddCmd() *cobra.Command {
 	var every, node, by string
 	cmd := &cobra.Command{
-		Use:   "add NAME --every 10m --node CODE",
+		Use:   "add NAME --every 10m --node CODE|NAME",
 		Short: "Watch a gateway: no heartbeat (POST /api/v1/heartbeats/NAME) or alert from beneath CODE for --every opens an incident",
 		Args:  exactArgs(1, "one gateway name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -51,16 +51,16 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("--every %q: want a duration such as 10m", every)}
 			}
-			code, err := model.ParseNodeCode(node)
-			if err != nil {
-				return usageError{flagError("--node", err)}
-			}
-			h := model.Heartbeat{Name: args[0], Node: code, Every: d}
-			if err := h.Check(); err != nil {
-				return usageError{err}
-			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				h, err := db.AddHeartbeat(ctx, h, actor)
+				code, err := a.nodeArg(ctx, db, "--node", node, actor)
+				if err != nil {
+					return err
+				}
+				h := model.Heartbeat{Name: args[0], Node: code, Every: d}
+				if err := h.Check(); err != nil {
+					return usageError{err}
+				}
+				h, err = db.AddHeartbeat(ctx, h, actor)
 				if err != nil {
 					return err
 				}
@@ -70,7 +70,7 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&every, "every", "", "how often it must be heard: 30s to 168h")
-	cmd.Flags().StringVar(&node, "node", "", "where the gateway is; alerts from beneath it count as heartbeats")
+	cmd.Flags().StringVar(&node, "node", "", "where the gateway is, a code or its name as the console shows it (渎溪村 02); alerts from beneath it count as heartbeats")
 	cmd.Flags().StringVar(&by, "by", "", "who adds it (default the operator)")
 	return cmd
 }

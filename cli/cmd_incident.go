@@ -26,8 +26,8 @@ func (a *app) reportCmd() *cobra.Command {
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				r.Reporter = actor
 				if r.Node == "" { // a name: within the reporter's town
-					if r.Node, err = a.nameResolver(ctx, db, r.Reporter)(node); err != nil {
-						return usageError{flagError("--node", err)}
+					if r.Node, err = a.nodeArg(ctx, db, "--node", node, r.Reporter); err != nil {
+						return err
 					}
 					p, err := a.cfg.Policy()
 					if err != nil {
@@ -105,15 +105,18 @@ func (a *app) incidentsCmd() *cobra.Command {
 	var status, tier, node string
 	var open, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "incidents [--status S] [--tier T] [--node CODE] [--open] [--json]",
+		Use:   "incidents [--status S] [--tier T] [--node CODE|NAME] [--open] [--json]",
 		Short: "List incidents, gravest and most urgent first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := incidentFilter(status, tier, node, open)
+			f, err := incidentFilter(status, tier, open)
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
+				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
+					return err
+				}
 				return a.listIncidents(ctx, db, f, asJSON)
 			})
 		},
@@ -121,14 +124,15 @@ func (a *app) incidentsCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&status, "status", "", "only this status: reported, acknowledged, dispatched, resolved, closed")
 	f.StringVar(&tier, "tier", "", "only this tier: grid, village, town, taskforce")
-	f.StringVar(&node, "node", "", "only incidents at CODE or beneath it")
+	f.StringVar(&node, "node", "", "only incidents at this node or beneath it: a code (330784114266-02) or its name as the console shows it (渎溪村 02)")
 	f.BoolVar(&open, "open", false, "only open incidents (reported, acknowledged, dispatched)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-// incidentFilter reads the flags of incidents.
-func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter, error) {
+// incidentFilter reads the flags of incidents but --node, which may be a
+// name (a.nodeArg, once the file is open).
+func incidentFilter(status, tier string, open bool) (model.IncidentFilter, error) {
 	f := model.IncidentFilter{Open: open}
 	if err := optional(&f.Status, status, model.ParseStatus); err != nil {
 		return f, err
@@ -136,7 +140,7 @@ func incidentFilter(status, tier, node string, open bool) (model.IncidentFilter,
 	if err := optional(&f.Tier, tier, model.ParseTier); err != nil {
 		return f, err
 	}
-	return f, optional(&f.Node, node, model.ParseNodeCode)
+	return f, nil
 }
 
 // listUnder is list's answer to f, a filter of what is at node or beneath

@@ -740,24 +740,25 @@ func (a *app) findingPassCmd() *cobra.Command {
 	var node, category, severity, by string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "pass F --node CODE [--category C] [--severity I..IV] [--by PERSON] [--json]",
+		Use:   "pass F --node CODE|NAME [--category C] [--severity I..IV] [--by PERSON] [--json]",
 		Short: "Pass a finding on as an incident (source patrol) at the area's village or a node in it",
 		Args:  exactArgs(1, findingArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if blank(node) {
 				return usageError{fmt.Errorf("finding pass: missing --node (the area's village or a grid in it)")}
 			}
-			code, err := model.ParseNodeCode(node)
-			if err != nil {
-				return usageError{err}
-			}
 			var sev model.Severity
 			if !blank(severity) {
+				var err error
 				if sev, err = model.ParseSeverity(severity); err != nil {
 					return usageError{err}
 				}
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				code, err := a.nodeArg(ctx, db, "--node", node, actor)
+				if err != nil {
+					return err
+				}
 				f, inc, err := db.PassFinding(ctx, args[0], code, category, sev, actor)
 				if err != nil {
 					return refused(err)
@@ -768,7 +769,7 @@ func (a *app) findingPassCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&node, "node", "", "where the incident is (required): the area's village or a grid in it")
+	f.StringVar(&node, "node", "", "where the incident is (required): the area's village or a grid in it, a code or its name as the console shows it (渎溪村 02)")
 	f.StringVar(&category, "category", "", "the incident's category; default the finding's")
 	f.StringVar(&severity, "severity", "", "I, II, III or IV; default III")
 	f.StringVar(&by, "by", "", "who passes it on (person id): the liaison or a duty officer; default the operator")

@@ -18,7 +18,7 @@ func (a *app) pointsCmd() *cobra.Command {
 	var month, node string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "points [--month 2026-12] [--node CODE] [--json]",
+		Use:   "points [--month 2026-12] [--node CODE|NAME] [--json]",
 		Short: "The month's points ranking (积分): person, node, roles, points by indicator, total",
 		Long: `The month's points ranking for the people of a subtree (--node, default everyone):
 each person's points by indicator, the month's total, what they redeemed and
@@ -27,41 +27,37 @@ against the workers), the micro-grids and the villages, each against the month
 before. The month defaults to the current one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, code, err := a.monthNode(month, node)
+			m, err := monthFlag(month)
 			if err != nil {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				code, err := a.nodeArg(ctx, db, "--node", node, 0)
+				if err != nil {
+					return err
+				}
 				return a.pointsRanking(ctx, db, m, code, asJSON)
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&month, "month", "", "the month, YYYY-MM (default the current one)")
-	f.StringVar(&node, "node", "", "only the people of this node's subtree")
+	f.StringVar(&node, "node", "", "only the people of this node's subtree: a code or its name as the console shows it (渎溪村 02)")
 	f.BoolVar(&asJSON, "json", false, "print the ranking as JSON")
 	cmd.AddCommand(a.grantCmd(model.ActPointsGrant), a.grantCmd(model.ActPointsDeduct), a.redeemCmd(), a.rebuildCmd(), a.statementCmd())
 	return cmd
 }
 
-// monthNode reads the --month and --node flags ("" for the current month,
-// for everyone).
-func (a *app) monthNode(month, node string) (model.Month, model.NodeCode, error) {
+// monthFlag reads --month ("" for the current month).
+func monthFlag(month string) (model.Month, error) {
 	var m model.Month
 	if !blank(month) {
 		var err error
 		if m, err = model.ParseMonth(month); err != nil {
-			return m, "", usageError{flagError("--month", err)}
+			return m, usageError{flagError("--month", err)}
 		}
 	}
-	var code model.NodeCode
-	if !blank(node) {
-		var err error
-		if code, err = model.ParseNodeCode(node); err != nil {
-			return m, "", usageError{flagError("--node", err)}
-		}
-	}
-	return m, code, nil
+	return m, nil
 }
 
 // pointsView is a month of the ledger with the month before, for teams.
@@ -426,7 +422,7 @@ func (a *app) scorecardCmd() *cobra.Command {
 	var role, month, node string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "scorecard --role grid_worker|grid_leader|village [--month 2026-12] [--node CODE] [--json]",
+		Use:   "scorecard --role grid_worker|grid_leader|village [--month 2026-12] [--node CODE|NAME] [--json]",
 		Short: "The month's scorecards (考核) of a role, with the combined index and the grade",
 		Long: `The month's scorecards of every grid worker, grid leader or village (of --node's
 subtree), read from the event log:
@@ -453,11 +449,15 @@ the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points
 			if err != nil {
 				return usageError{flagError("--role", err)}
 			}
-			m, code, err := a.monthNode(month, node)
+			m, err := monthFlag(month)
 			if err != nil {
 				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				code, err := a.nodeArg(ctx, db, "--node", node, 0)
+				if err != nil {
+					return err
+				}
 				return a.scorecards(ctx, db, r, m, code, asJSON)
 			})
 		},
@@ -465,7 +465,7 @@ the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points
 	f := cmd.Flags()
 	f.StringVar(&role, "role", "", "grid_worker, grid_leader or village (required)")
 	f.StringVar(&month, "month", "", "the month, YYYY-MM (default the current one)")
-	f.StringVar(&node, "node", "", "only this node's subtree")
+	f.StringVar(&node, "node", "", "only this node's subtree: a code or its name as the console shows it (渎溪村 02)")
 	f.BoolVar(&asJSON, "json", false, "print the scorecards as JSON")
 	return cmd
 }

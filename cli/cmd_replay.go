@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -126,7 +125,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 				if format == "json" {
 					return writeJSON(a.out, rows)
 				}
-				w := csv.NewWriter(a.out)
+				w := newSheetCSV(a.out)
 				_ = w.Write([]string{"seq", "at", "actor", "actor_name", "action", "action_zh", "incident", "incident_title", "ref",
 					"node", "node_name", "before_tier", "before_status", "after_tier", "after_status", "note", "note_zh"})
 				for _, r := range rows {
@@ -140,8 +139,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 					_ = w.Write([]string{strconv.FormatUint(r.Seq, 10), r.At, r.Actor, r.ActorName, r.Action, r.ActionZh, r.Incident, r.IncidentTitle,
 						r.Ref, r.Node, r.NodeName, b.Tier, b.Status, af.Tier, af.Status, r.Note, r.NoteZh})
 				}
-				w.Flush()
-				return w.Error()
+				return w.Flush()
 			})
 		},
 	}

@@ -20,7 +20,7 @@ func (a *app) reserveDraftCmd() *cobra.Command {
 	var person, micro, by string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "draft --person ID --micro-grid CODE",
+		Use:   "draft --person ID --micro-grid CODE|NAME",
 		Short: "Draft a reserve into a micro-grid that has no worker (same grid, else same village)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -31,18 +31,18 @@ func (a *app) reserveDraftCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			code, err := model.ParseNodeCode(micro)
-			if err != nil {
-				return usageError{err}
-			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				code, err := a.nodeArg(ctx, db, "--micro-grid", micro, actor, model.LevelMicroGrid)
+				if err != nil {
+					return err
+				}
 				return a.reserveDraft(ctx, db, pid, code, actor, asJSON)
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&person, "person", "", "the reserve's person id (required), e.g. P1234")
-	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required)")
+	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required): a code or its name as the console shows it (渎溪村 02-01)")
 	f.StringVar(&by, "by", "", "who drafts (person id); default the operator")
 	f.BoolVar(&asJSON, "json", false, "print the draft as JSON")
 	return cmd

@@ -434,22 +434,25 @@ func (a *app) towerCmd() *cobra.Command {
 	var depth int
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "tower [CODE] [--depth N] [--json]",
+		Use:   "tower [CODE|NAME] [--depth N] [--json]",
 		Short: "Print the grid tower with staff, households and open incidents per node",
-		Args:  maxArgs(1, "one node code"),
+		Long: `Print the grid tower with staff, households and open incidents per node,
+from the top or from a node: a code (330784114266) or its name as the console
+shows it (渎溪村, 渎溪村 02).`,
+		Args: maxArgs(1, "one node, a code or a name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if depth < -1 {
 				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
 			}
-			var root model.NodeCode
-			if len(args) == 1 {
-				c, err := model.ParseNodeCode(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				root = c
-			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				var root model.NodeCode
+				if len(args) == 1 {
+					c, err := a.nodeArg(ctx, db, "tower", args[0], 0)
+					if err != nil {
+						return err
+					}
+					root = c
+				}
 				return a.tower(ctx, db, root, depth, asJSON)
 			})
 		},
@@ -498,23 +501,23 @@ func (a *app) peopleCmd() *cobra.Command {
 	var node, role string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "people [--node CODE] [--role R] [--json]",
+		Use:   "people [--node CODE|NAME] [--role R] [--json]",
 		Short: "List the roster (a node's subtree)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f model.PeopleFilter
-			if err := optional(&f.Node, node, model.ParseNodeCode); err != nil {
-				return usageError{err}
-			}
 			if err := optional(&f.Role, role, model.ParseRole); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
+				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
+					return err
+				}
 				return a.people(ctx, db, f, asJSON)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&node, "node", "", "only people at CODE or beneath it")
+	cmd.Flags().StringVar(&node, "node", "", "only people at this node or beneath it: a code or its name as the console shows it (渎溪村 02)")
 	cmd.Flags().StringVar(&role, "role", "", "only people with this role")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -541,20 +544,32 @@ func nodeName(ctx context.Context, svc model.Service, c model.NodeCode) string {
 	if err != nil {
 		return ""
 	}
-	if n.Level > model.LevelVillage {
-		if v, err := svc.Node(ctx, c.Village()); err == nil {
-			return v.Name + " " + n.Name
+	return model.DisplayName(n, model.NameByCode, func(c model.NodeCode) string {
+		v, err := svc.Node(ctx, c)
+		if err != nil {
+			return ""
 		}
-	}
-	return n.Name
+		return v.Name
+	})
 }
 
-// nodeNames maps every node code to its display name, with the village name
-// in front of grid-level names ("渎溪村 02网格").
-func nodeNames(ctx context.Context, svc model.Service) (map[model.NodeCode]string, error) {
-	nodes, err := svc.Nodes(ctx, "")
-	if err != nil {
-		return nil, err
+// nodeNames maps the codes of the towns' subtrees (none: every node) to
+// their display names, the one name the command line gives a node: the
+// console's (model.NameByCode), the village's name and the code's own
+// numbers, "渎溪村 02" for a grid, "大屋村 02-03" for a micro-grid (every
+// grid of a village has its "03微网格"), which --node takes back
+// (a.nodeArg). A town's or a village's name is its own.
+func nodeNames(ctx context.Context, svc model.Service, towns ...model.NodeCode) (map[model.NodeCode]string, error) {
+	if len(towns) == 0 {
+		towns = []model.NodeCode{""}
 	}
-	return model.DisplayNames(nodes, model.NameByVillage), nil
+	var nodes []model.Node
+	for _, t := range towns {
+		ns, err := svc.Nodes(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, ns...)
+	}
+	return model.DisplayNames(nodes, model.NameByCode), nil
 }

@@ -19,25 +19,6 @@ func listSome(items []string, n int) string {
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }
 
-// unitNames maps the codes of the towns' subtrees ("" every node) to their
-// display names, as nodeNames does, but with the grid in a micro-grid's
-// name ("渎溪村 02网格 03微网格"): the micro-grids of a village are
-// numbered within their grids. A town's name is its own.
-func unitNames(ctx context.Context, svc model.Service, towns ...model.NodeCode) (map[model.NodeCode]string, error) {
-	if len(towns) == 0 {
-		towns = []model.NodeCode{""}
-	}
-	var nodes []model.Node
-	for _, t := range towns {
-		ns, err := svc.Nodes(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, ns...)
-	}
-	return model.DisplayNames(nodes, model.NameByGrid), nil
-}
-
 // wtNames are what the wartime output names: nodes and the units' workers.
 type wtNames struct {
 	nodes   map[model.NodeCode]string
@@ -47,7 +28,7 @@ type wtNames struct {
 // wartimeNames reads the node names of a town ("" every town) and its
 // current wartime units.
 func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (wtNames, model.WartimeStatus, error) {
-	nodes, err := unitNames(ctx, svc, town)
+	nodes, err := nodeNames(ctx, svc, town)
 	if err != nil {
 		return wtNames{}, model.WartimeStatus{}, err
 	}
@@ -517,24 +498,24 @@ func (a *app) wartimeStatusCmd() *cobra.Command {
 	var asJSON bool
 	var town string
 	cmd := &cobra.Command{
-		Use:   "status [--town CODE] [--json]",
+		Use:   "status [--town CODE|NAME] [--json]",
 		Short: "Whether wartime is active: reason, scope, since, micro-grids staffed, gaps, drafted reserves",
 		Long: `Whether wartime is active, and where. Wartime is per town: with one
 activation in the file (or in --town's, or a county's code) it shows it in
 full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var scope model.NodeCode
-			if err := optional(&scope, town, model.ParseNodeCode); err != nil {
-				return usageError{flagError("--town", err)}
-			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				scope, err := a.nodeArg(ctx, db, "--town", town, 0)
+				if err != nil {
+					return err
+				}
 				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&town, "town", "", "only this town's wartime (or a county's towns)")
+	cmd.Flags().StringVar(&town, "town", "", "only this town's wartime (or a county's towns): a code or a name (花街镇)")
 	return cmd
 }
 
@@ -543,7 +524,7 @@ func (a *app) wartimeStatus(ctx context.Context, db backend, scope model.NodeCod
 	if err != nil {
 		return err
 	}
-	names, err := unitNames(ctx, db, statusTowns(st, scope)...)
+	names, err := nodeNames(ctx, db, statusTowns(st, scope)...)
 	if err != nil {
 		return err
 	}

@@ -226,7 +226,7 @@ func TestPeople(t *testing.T) {
 	assert.Equal(t, 1, leaders)
 	leader := e.people("--node", string(demo.ArticleGrid), "--role", "grid_leader")
 	require.Len(t, leader, 1)
-	assert.Equal(t, "渎溪村 02网格", leader[0].NodeName)
+	assert.Equal(t, "渎溪村 02", leader[0].NodeName, "the console's name")
 	assert.Len(t, e.people("--node", string(demo.Duxi), "--role", "grid_leader"), 4)
 
 	text := e.ok("people", "--role", "duty_officer")

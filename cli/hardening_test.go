@@ -222,7 +222,7 @@ func TestDirectiveSignOnBehalf(t *testing.T) {
 	text := e.ok("directive", "show", "D-0001")
 	assert.Contains(t, text, "signed 2/232 (1 on the unit's behalf, 代签, not in the sign-for times), done 0/232")
 	assert.Contains(t, text, "\nsigned on the unit's behalf (代签): 1\n")
-	assert.Regexp(t, `(?m)^`+silent+`\s+渎溪村 01网格 01微网格\s+\S+ \(`+cadre+`\)\s+\S+\s+0/0$`, text)
+	assert.Regexp(t, `(?m)^`+silent+`\s+渎溪村 01-01\s+\S+ \(`+cadre+`\)\s+\S+\s+0/0$`, text)
 
 	// Only signatures on the units' behalf: no sign-for time to show.
 	e.ok("directive", "issue", "--to", "330784114266", "--text", "清点物资", "--deadline", "1h")

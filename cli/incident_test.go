@@ -51,7 +51,7 @@ func TestReport(t *testing.T) {
 	assert.Equal(t, "路面散落碎石", inc.Title)
 	assert.Equal(t, "村道上有碎石", inc.Text)
 	assert.Equal(t, string(demo.ArticleGrid), inc.Node)
-	assert.Equal(t, "渎溪村 02网格", inc.NodeName)
+	assert.Equal(t, "渎溪村 02", inc.NodeName, "the console's name")
 	assert.Equal(t, "grid", inc.Tier)
 	assert.Equal(t, "reported", inc.Status)
 	assert.Equal(t, "III", inc.Severity)
@@ -226,7 +226,7 @@ func TestArticleCaseWalk(t *testing.T) {
 	assert.True(t, strings.HasPrefix(inc.Timeline[4].NoteZh, "平安法治 / 交警中队"), "gridcmd's own words in Chinese too: %q", inc.Timeline[4].NoteZh)
 	text := e.ok("show", id)
 	assert.Contains(t, text, demo.ArticleTitle)
-	assert.Contains(t, text, "渎溪村 02网格")
+	assert.Contains(t, text, string(demo.ArticleGrid)+"  渎溪村 02\n", "the console's name")
 	assert.Contains(t, text, "交警中队")
 	before := len(inc.Timeline)
 

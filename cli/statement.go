@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -64,7 +63,7 @@ func (a *app) statementArgs(month, out string, force bool) (model.Month, string,
 	if err := missing("points statement", required{"--month", blank(month)}, required{"--out", blank(out)}); err != nil {
 		return model.Month{}, "", usageError{err}
 	}
-	m, _, err := a.monthNode(month, "")
+	m, err := monthFlag(month)
 	if err != nil {
 		return m, "", err
 	}
@@ -388,7 +387,8 @@ func statementXLSX(sheets []sheet) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
+			cells := sheetRow(row)
+			if err := f.SetSheetRow(s.name, cell, &cells); err != nil {
 				return nil, err
 			}
 		}
@@ -422,7 +422,7 @@ func statementXLSX(sheets []sheet) ([]byte, error) {
 func statementCSV(sheets []sheet) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
+	w := newSheetCSV(&b)
 	for i, s := range sheets {
 		if i > 0 {
 			if err := w.Write([]string{}); err != nil {
@@ -439,6 +439,8 @@ func statementCSV(sheets []sheet) ([]byte, error) {
 			}
 		}
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

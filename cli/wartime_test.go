@@ -321,7 +321,7 @@ func TestReserveDraft(t *testing.T) {
 	fails(t, e.run("reserve", "draft", "--person", reserve.ID, "--micro-grid", string(demo.ArticleGrid)+"-01"), cli.ExitRefused, "already has a worker")
 
 	out := e.ok("reserve", "draft", "--person", reserve.ID, "--micro-grid", gap)
-	assert.Regexp(t, `^`+reserve.ID+` \S+ drafted into `+gap+` \(\S+ \S+ \S+\) as (vanguard|responder|specialist)\n$`, out)
+	assert.Regexp(t, `^`+reserve.ID+` \S+ drafted into `+gap+` \(\S+ \d\d-\d\d\) as (vanguard|responder|specialist)\n$`, out) // the console's name, 倪宅村 01-03
 	fails(t, e.run("reserve", "draft", "--person", reserve.ID, "--micro-grid", gap), cli.ExitRefused, "already drafted")
 
 	st := e.wartimeStatus()

@@ -168,6 +168,11 @@ type Model struct {
 	q          question        // the status line's question (question.go)
 	noteInput  textinput.Model // the note a question takes
 
+	// The work behind the commands on their way, and the work whose send
+	// failed while the officer was busy, to come back (held.go).
+	held, waiting []held
+	heldSeq       int
+
 	back []place // the way back (nav.go)
 
 	filterActive bool
@@ -177,6 +182,8 @@ type Model struct {
 	cmdInput     textinput.Model
 	cmdHistory   []string // the ':' lines run, oldest first
 	cmdPos       int      // where up and down are in it; len(cmdHistory): the line being typed
+	cmdNote      string   // what the line says above it until the next key: a send that failed
+	ranLine      string   // the line enter ran last, as typed
 
 	flash   flash
 	flashID int
@@ -341,7 +348,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
-		return m.onKey(msg)
+		next, cmd := m.onKey(msg)
+		return m.returnWaiting(next, cmd)
+	case heldMsg:
+		return m.onHeld(msg)
 	case wartimeMsg:
 		if m.rp != nil {
 			return m, nil // the live state, read before the replay began
@@ -996,6 +1006,7 @@ func (m Model) wantClosed() tea.Cmd {
 // onCmdKey edits the ':' line; tab completes it and enter runs it, both
 // from the command table.
 func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.cmdNote = ""
 	switch {
 	case key.Matches(msg, m.lkeys.abort):
 		m.cmdActive = false
@@ -1012,6 +1023,7 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if line != "" && (len(m.cmdHistory) == 0 || m.cmdHistory[len(m.cmdHistory)-1] != line) {
 			m.cmdHistory = append(m.cmdHistory, line)
 		}
+		m.ranLine = line
 		return m.cmds.run(m, line)
 	case key.Matches(msg, m.lkeys.older), key.Matches(msg, m.lkeys.newer):
 		d := 1

@@ -204,11 +204,36 @@ func (f form) View(p *painter, inner int) []string {
 		out = append(out, mark+label+"  "+val)
 	}
 	out = append(out, "")
-	if f.err != "" {
-		out = append(out, p.st.StatusError.Render(p.w.Fit("  "+f.err, inner, p.g.More)))
+	for _, l := range errLines(p, f.err, inner) {
+		out = append(out, p.st.StatusError.Render(l))
 	}
 	// The form's keys are on the footer (formFooter), from the bindings.
 	return out
+}
+
+// formErrLines is how many lines a form's error may take: a failed send
+// says what was not filed and why, which rarely fits one.
+const formErrLines = 3
+
+// errLines is a form's error over at most formErrLines lines of width
+// cells, indented, broken between words where it can be; what does not
+// fit is cut.
+func errLines(p *painter, err string, width int) []string {
+	if err == "" {
+		return nil
+	}
+	var lines []string
+	for _, l := range wordWrap(p.w, err, width-2) {
+		lines = append(lines, wrap(p.w, l, width-2)...)
+	}
+	if len(lines) > formErrLines {
+		lines[formErrLines-1] = p.w.Trunc(lines[formErrLines-1]+" "+p.g.More, width-2, p.g.More)
+		lines = lines[:formErrLines]
+	}
+	for i, l := range lines {
+		lines[i] = p.w.Fit("  "+l, width, p.g.More)
+	}
+	return lines
 }
 
 // choiceLine writes a choice field's options with the chosen one in

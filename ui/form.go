@@ -162,16 +162,25 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		return f, formEditing, nil
 	}
 	var cmd tea.Cmd
-	had := utf8.RuneCountInString(fl.input.Value())
+	had := fl.input.Value()
 	fl.input, cmd = fl.input.Update(msg)
 	f.err = ""
-	if limit := fl.input.CharLimit; limit > 0 && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace) {
-		now := utf8.RuneCountInString(fl.input.Value())
-		if took := now - had; now >= limit && took < len(msg.Runes) {
-			f.lost = len(msg.Runes) - took
-		}
-	}
+	f.lost = notTaken(fl.input, had, msg)
 	return f, formEditing, cmd
+}
+
+// notTaken is how many runes of a typed key an input's limit did not take
+// (in, after the key; had, its value before): its owner says so rather
+// than drop them unseen.
+func notTaken(in textinput.Model, had string, msg tea.KeyMsg) int {
+	if in.CharLimit <= 0 || msg.Type != tea.KeyRunes && msg.Type != tea.KeySpace {
+		return 0
+	}
+	now := utf8.RuneCountInString(in.Value())
+	if took := now - utf8.RuneCountInString(had); now >= in.CharLimit && took < len(msg.Runes) {
+		return len(msg.Runes) - took
+	}
+	return 0
 }
 
 // View draws the form as lines for a box of the given inner width.

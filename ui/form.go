@@ -30,6 +30,11 @@ type field struct {
 	choices []string // non-nil: a choice field
 	display []string // how each choice is shown
 	choice  int
+	// fresh: the text is the value the form was opened with, untouched: a
+	// default, which the first character typed replaces (enter and tab
+	// keep it; an arrow or backspace starts editing it). Drawn selected
+	// while the field has focus.
+	fresh bool
 }
 
 func (f field) value() string {
@@ -61,7 +66,7 @@ func newTextField(name, label, value, placeholder string, limit int) field {
 	in.Placeholder = placeholder
 	in.CharLimit = limit
 	in.SetValue(value)
-	return field{name: name, label: label, input: in}
+	return field{name: name, label: label, input: in, fresh: value != ""}
 }
 
 func newChoiceField(name, label string, choices, display []string, initial int) field {
@@ -161,6 +166,12 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		}
 		return f, formEditing, nil
 	}
+	if fl.fresh {
+		fl.fresh = false
+		if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
+			fl.input.SetValue("") // typed over the default
+		}
+	}
 	var cmd tea.Cmd
 	had := fl.input.Value()
 	fl.input, cmd = fl.input.Update(msg)
@@ -205,6 +216,9 @@ func (f form) View(p *painter, inner int) []string {
 		} else {
 			in := fl.input
 			in.Width = valW - 1
+			if fl.fresh && i == f.focus {
+				in.TextStyle = p.st.Selected // a default: typing replaces it
+			}
 			val = p.padStyled(in.View(), valW)
 			if p.ofStyled(val) > valW {
 				val = p.w.Fit(fl.value(), valW, p.g.More)

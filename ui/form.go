@@ -213,12 +213,12 @@ func (f form) View(p *painter, inner int) []string {
 		if fl.choices != nil {
 			plain := choiceLine(p, fl.display, fl.choice, valW)
 			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
+		} else if fl.fresh && i == f.focus {
+			// A default: drawn selected, as typing replaces it.
+			val = p.padStyled(p.st.Selected.Render(p.w.Fit(fl.value(), min(p.w.Of(fl.value()), valW), p.g.More)), valW)
 		} else {
 			in := fl.input
 			in.Width = valW - 1
-			if fl.fresh && i == f.focus {
-				in.TextStyle = p.st.Selected // a default: typing replaces it
-			}
 			val = p.padStyled(in.View(), valW)
 			if p.ofStyled(val) > valW {
 				val = p.w.Fit(fl.value(), valW, p.g.More)

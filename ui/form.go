@@ -239,24 +239,51 @@ func (f form) View(p *painter, inner int) []string {
 const formErrLines = 3
 
 // errLines is a form's error over at most formErrLines lines of width
-// cells, indented, broken between words where it can be; what does not
-// fit is cut.
+// cells, indented, filled (fillWrap); what does not fit is cut.
 func errLines(p *painter, err string, width int) []string {
 	if err == "" {
 		return nil
 	}
-	var lines []string
-	for _, l := range wordWrap(p.w, err, width-2) {
-		lines = append(lines, wrap(p.w, l, width-2)...)
-	}
-	if len(lines) > formErrLines {
-		lines[formErrLines-1] = p.w.Trunc(lines[formErrLines-1]+" "+p.g.More, width-2, p.g.More)
-		lines = lines[:formErrLines]
-	}
+	lines := filled(p.w, err, width-2, formErrLines, p.g.More)
 	for i, l := range lines {
 		lines[i] = p.w.Fit("  "+l, width, p.g.More)
 	}
 	return lines
+}
+
+// filled is s filled over at most most lines of n cells (fillWrap), the
+// last ending in more when the rest does not fit.
+func filled(w Width, s string, n, most int, more string) []string {
+	lines := fillWrap(w, s, n)
+	if len(lines) > most {
+		lines[most-1] = w.Trunc(lines[most-1]+" "+more, n, more)
+		lines = lines[:most]
+	}
+	return lines
+}
+
+// fillWrap breaks s into lines of at most n cells, between words where a
+// word fits the next line whole; a word longer than a line (a Chinese
+// sentence has no spaces) fills the line it starts on and goes on below.
+func fillWrap(w Width, s string, n int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		next := word
+		if line != "" {
+			next = line + " " + word
+		}
+		switch {
+		case w.Of(next) <= n:
+			line = next
+		case w.Of(word) <= n:
+			out, line = append(out, line), word
+		default:
+			parts := wrap(w, next, n)
+			out, line = append(out, parts[:len(parts)-1]...), parts[len(parts)-1]
+		}
+	}
+	return append(out, line)
 }
 
 // choiceLine writes a choice field's options with the chosen one in

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -65,8 +64,8 @@ func (m Model) hold(w held, cmd tea.Cmd) (Model, tea.Cmd) {
 	return m, func() tea.Msg { return heldMsg{id: id, msg: cmd()} }
 }
 
-// without1 is hs without the work of id (a new slice: the model is copied).
-func without1(hs []held, id int) []held {
+// withoutHeld is hs without the work of id (a new slice: the model is copied).
+func withoutHeld(hs []held, id int) []held {
 	out := make([]held, 0, len(hs))
 	for _, h := range hs {
 		if h.id != id {
@@ -79,7 +78,8 @@ func without1(hs []held, id int) []held {
 // onHeld takes the answer to a held command. A success (a command a hub
 // queued for a town is one) goes where it would have gone, the form it
 // came from kept for a question that goes back to it (a directive's dry
-// run asks before it is sent); a failure gives the work back.
+// run asks before it is sent) unless the officer is at another; a failure
+// gives the work back.
 func (m Model) onHeld(msg heldMsg) (tea.Model, tea.Cmd) {
 	var w held
 	found := false
@@ -88,10 +88,10 @@ func (m Model) onHeld(msg heldMsg) (tea.Model, tea.Cmd) {
 			w, found = h, true
 		}
 	}
-	m.held = without1(m.held, msg.id)
+	m.held = withoutHeld(m.held, msg.id)
 	err := failedOf(msg.msg)
 	if !found || err == nil || model.IsFedQueued(err) {
-		if found && w.kind == heldForm && !m.formActive {
+		if found && w.kind == heldForm && !m.busy() {
 			m.form = w.form
 		}
 		return m.Update(msg.msg)
@@ -192,9 +192,14 @@ func (m Model) returnWaiting(next tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	return mm, tea.Batch(cmd, c)
 }
 
-// failedLine is a question's first line when it came back after a failed
-// send: what failed, cut to the width.
-func (m Model) failedLine() string {
+// noteLines are what the status line says over a question or the ':' line
+// that came back after a failed send (or a limit hit): filled over at most
+// two lines, cut after.
+func (m Model) noteLines(s string) []string {
 	p := &m.p
-	return p.st.StatusError.Render(p.w.Fit(" "+strings.TrimSpace(m.q.failed), m.width, p.g.More))
+	lines := filled(p.w, s, m.width-1, 2, p.g.More)
+	for i, l := range lines {
+		lines[i] = p.st.StatusError.Render(p.w.Fit(" "+l, m.width, p.g.More))
+	}
+	return lines
 }

@@ -420,3 +420,47 @@ func TestRefusedFormSaysNotFiled(t *testing.T) {
 	require.True(t, m.formActive)
 	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
 }
+
+// What failed is filled over its lines: a Chinese sentence, which has no
+// spaces to break at, fills the line it starts on (it read "…请重" and
+// "新启动" on a line of its own, then "gridcmd，或输入…").
+func TestFillWrapFillsEachLine(t *testing.T) {
+	w := Width{}
+	s := "未提交：实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库"
+	for _, n := range []int{30, 40, 42, 76} {
+		lines := fillWrap(w, s, n)
+		for i, l := range lines {
+			assert.LessOrEqual(t, w.Of(l), n, "%d: %q", n, l)
+			if i < len(lines)-1 {
+				next := strings.Fields(lines[i+1])[0]
+				assert.Greater(t, w.Of(l)+1+w.Of(next), n, "%d: %q could have taken %q", n, l, next)
+			}
+		}
+		assert.Equal(t, strings.ReplaceAll(s, " ", ""), strings.ReplaceAll(strings.Join(lines, ""), " ", ""), "nothing lost")
+	}
+}
+
+// The answer to a form sent while the officer has gone on to another
+// form's question leaves that question's form alone: n goes back to the
+// form it was asked from.
+func TestHeldAnswerLeavesTheNextFormAlone(t *testing.T) {
+	f := newFixture(t)
+	m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+	report := func(m Model, title string) Model {
+		m = keys(t, m, "n")
+		m = typeText(t, m, "渎溪村 02")
+		m = keys(t, m, "tab", "tab", "tab")
+		m = typeText(t, m, title)
+		return keys(t, m, "enter", "enter")
+	}
+	m = report(m, "first")
+	next, send := m.Update(keyMsg("y"))
+	m = report(next.(Model), "second")
+	require.True(t, m.q.active())
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg)
+	}
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	assert.Equal(t, "second", m.form.values()["title"])
+}

@@ -45,8 +45,8 @@ func (m Model) View() string {
 	status := m.statusLines()
 	for range len(status) - 1 {
 		// A second status line (a question that wraps, the ':' line's
-		// candidates) takes the body's last line; a third (what failed
-		// over a question that came back) the one above.
+		// candidates) takes the body's last line; what failed over a
+		// question that came back takes those above.
 		body = body[:strings.LastIndexByte(body, '\n')]
 	}
 	return vjoin(m.header(), body, vjoin(status...))
@@ -58,14 +58,13 @@ func (m Model) View() string {
 func (m Model) statusLines() []string {
 	if m.q.active() {
 		if m.q.failed != "" {
-			return append([]string{m.failedLine()}, m.questionLines()...)
+			return append(m.noteLines(m.q.failed), m.questionLines()...)
 		}
 		return m.questionLines()
 	}
 	if m.cmdActive {
 		if m.cmdNote != "" {
-			p := &m.p
-			return []string{p.st.StatusError.Render(p.w.Fit(" "+m.cmdNote, m.width, p.g.More)), m.footer()}
+			return append(m.noteLines(m.cmdNote), m.footer())
 		}
 		if menu := m.cmdMenu(); menu != "" {
 			return []string{menu, m.footer()}

@@ -191,10 +191,10 @@ func gone(base string, err error, acted bool) error {
 			Zh("%s 的 gridcmd 服务已无应答", addr)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s did not answer in time; what was asked may have been done, so look before you try again", addr).
-			Zh("%s 的 gridcmd 服务未能及时应答，所请求的可能已办理，请先查看再重试", addr)
+			Zh("%s 的 gridcmd 服务未能及时应答，所请求的可能已办理，请先查看再重试", addr).MaybeDone()
 	}
 	return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s stopped before it answered; what was asked may have been done, so look before you try again", addr).
-		Zh("%s 的 gridcmd 服务在应答前中断，所请求的可能已办理，请先查看再重试", addr)
+		Zh("%s 的 gridcmd 服务在应答前中断，所请求的可能已办理，请先查看再重试", addr).MaybeDone()
 }
 
 // Close drops the client's idle connections.
@@ -274,7 +274,7 @@ func (c *Client) send(ctx context.Context, name string, body []byte, out any, ag
 	dec := json.NewDecoder(resp.Body)
 	if err := dec.Decode(&lr); err != nil {
 		return model.Errorf(model.EUNAVAIL, "the gridcmd server at %s answered %s to %s with no readable body: %v", at.base, resp.Status, name, err).
-			Zh("%s 的 gridcmd 服务对 %s 的应答（%s）无法读取：%v", at.base, name, resp.Status, err)
+			Zh("%s 的 gridcmd 服务对 %s 的应答（%s）无法读取：%v", at.base, name, resp.Status, err).MaybeDone()
 	}
 	if resp.StatusCode != http.StatusOK || lr.Error != "" {
 		code := lr.Code

@@ -610,6 +610,7 @@ func TestGoneServerIsOnePlainSentence(t *testing.T) {
 		assert.Equal(t, "the gridcmd server at "+addr+" is not running (nothing answers there); start gridcmd again (serve, hub, or a console on the file)",
 			model.ErrorMessage(err))
 		assert.Equal(t, addr+" 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve、hub 或持有数据库的控制台）", model.ErrorMessageZh(err))
+		assert.False(t, model.MaybeDone(err), "nothing answered: nothing was done")
 		plain(t, c.Health(ctx), addr)
 	})
 	t.Run("died before it answered", func(t *testing.T) {
@@ -623,6 +624,7 @@ func TestGoneServerIsOnePlainSentence(t *testing.T) {
 		plain(t, err, addr)
 		assert.Contains(t, model.ErrorMessage(err), "may have been done, so look before you try again")
 		assert.Contains(t, model.ErrorMessageZh(err), "可能已办理，请先查看再重试")
+		assert.True(t, model.MaybeDone(err), "the console says it may have been filed, not that it was not")
 	})
 }
 

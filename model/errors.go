@@ -29,6 +29,10 @@ type Error struct {
 	Message   string
 	MessageZh string
 	Field     string
+	// Unsure: the call failed after it was sent (the server stopped
+	// before it answered, or did not answer in time), so what was asked
+	// may have been done; every other refusal means nothing was done.
+	Unsure bool
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -48,6 +52,21 @@ func (e *Error) Zh(format string, args ...any) *Error {
 func (e *Error) On(field string) *Error {
 	e.Field = field
 	return e
+}
+
+// MaybeDone marks e as the failure of a call that may have done what was
+// asked (Unsure) and returns e.
+func (e *Error) MaybeDone() *Error {
+	e.Unsure = true
+	return e
+}
+
+// MaybeDone reports whether err says what was asked may have been done
+// though the call failed (a domain error marked Unsure); false for nil and
+// for any other error.
+func MaybeDone(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Unsure
 }
 
 // ofError is what err's domain error says (what of the *Error in its

@@ -50,6 +50,18 @@ func TestErrorField(t *testing.T) {
 	assert.Equal(t, model.EINVALID, title.Code)
 }
 
+// MaybeDone marks a failure after which what was asked may have been done,
+// through wrapping; every other error is one after which nothing was.
+func TestMaybeDone(t *testing.T) {
+	cut := model.Errorf(model.EUNAVAIL, "stopped before it answered").Zh("在应答前中断").MaybeDone()
+	assert.True(t, model.MaybeDone(cut))
+	assert.True(t, model.MaybeDone(fmt.Errorf("act: %w", cut)))
+	assert.Equal(t, "在应答前中断", cut.MessageZh, "MaybeDone keeps the rest")
+	for _, err := range []error{nil, model.Errorf(model.EUNAVAIL, "not running"), errors.New("disk full")} {
+		assert.False(t, model.MaybeDone(err), "%v", err)
+	}
+}
+
 // The towns a queued command went to are read back whole from its message.
 func TestFedQueuedTownsAreItsWholeNames(t *testing.T) {
 	assert.Equal(t, []string{"花街镇"}, model.FedQueuedTowns(model.FedQueued(1, "花街镇")))

@@ -168,6 +168,11 @@ type Model struct {
 	q          question        // the status line's question (question.go)
 	noteInput  textinput.Model // the note a question takes
 
+	// The work behind the commands on their way, and the work whose send
+	// failed while the officer was busy, to come back (held.go).
+	held, waiting []held
+	heldSeq       int
+
 	back []place // the way back (nav.go)
 
 	filterActive bool
@@ -177,6 +182,8 @@ type Model struct {
 	cmdInput     textinput.Model
 	cmdHistory   []string // the ':' lines run, oldest first
 	cmdPos       int      // where up and down are in it; len(cmdHistory): the line being typed
+	cmdNote      string   // what the line says above it until the next key: a send that failed, a limit hit
+	ranLine      string   // the line enter ran last, as typed
 
 	flash   flash
 	flashID int
@@ -209,7 +216,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
-		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", 32), noteInput: newInput(r, "", model.MaxNoteRunes),
+		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", cmdLimit), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
 		gaps: newGapsPane(c, opt.Lang), after: newAfterPane(c), handover: newHandoverPane(c, opt.Lang),
@@ -230,6 +237,10 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		overlayPoints: m.points}
 	return m
 }
+
+// cmdLimit is how many characters the ':' line takes: its longest command,
+// :handover with a note at its limit.
+const cmdLimit = len("handover ") + model.MaxNoteRunes
 
 // newInput is a one-line text input on the status line, drawn by r.
 func newInput(r *lipgloss.Renderer, prompt string, limit int) textinput.Model {
@@ -307,9 +318,11 @@ func (m *Model) layout() {
 		m.ticker.SetSize(rightW, body-queueH-2)
 	}
 	m.gaps.SetSize(rightW, body-4)
-	// The inputs on the status line scroll within the width they have.
+	// The inputs on the status line scroll within the width they have:
+	// the filter's leaves room for its help; the ':' line's takes the line
+	// (" :", the cursor), a tab hint after a short one.
 	m.filterInput.Width = max(m.width-30, 8)
-	m.cmdInput.Width = max(m.width-30, 8)
+	m.cmdInput.Width = max(m.width-4, 8)
 	m.detail.SetSize(rightW, body-2)
 	m.roster.SetSize(rightW, body-3)
 	m.help.SetSize(rightW, body)
@@ -341,7 +354,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
-		return m.onKey(msg)
+		next, cmd := m.onKey(msg)
+		return m.returnWaiting(next, cmd)
+	case heldMsg:
+		return m.onHeld(msg)
 	case wartimeMsg:
 		if m.rp != nil {
 			return m, nil // the live state, read before the replay began
@@ -996,6 +1012,7 @@ func (m Model) wantClosed() tea.Cmd {
 // onCmdKey edits the ':' line; tab completes it and enter runs it, both
 // from the command table.
 func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.cmdNote = ""
 	switch {
 	case key.Matches(msg, m.lkeys.abort):
 		m.cmdActive = false
@@ -1012,6 +1029,7 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if line != "" && (len(m.cmdHistory) == 0 || m.cmdHistory[len(m.cmdHistory)-1] != line) {
 			m.cmdHistory = append(m.cmdHistory, line)
 		}
+		m.ranLine = line
 		return m.cmds.run(m, line)
 	case key.Matches(msg, m.lkeys.older), key.Matches(msg, m.lkeys.newer):
 		d := 1
@@ -1028,7 +1046,12 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
+	had := m.cmdInput.Value()
 	m.cmdInput, cmd = m.cmdInput.Update(msg)
+	if lost := notTaken(m.cmdInput, had, msg); lost > 0 {
+		m.cmdNote = m.say(fmt.Sprintf("the line takes %d characters at most: %d not taken", cmdLimit, lost),
+			fmt.Sprintf("命令行最多 %d 字，超出的 %d 字未录入", cmdLimit, lost))
+	}
 	return m, cmd
 }
 

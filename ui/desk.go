@@ -379,6 +379,8 @@ type deskDoneMsg struct {
 	err error
 }
 
+func (m deskDoneMsg) failed() error { return m.err }
+
 // submitDeskForm checks a desk form by model's rules on the console's
 // copies (a refusal about one of its fields keeps it open with the reason)
 // and sends it.
@@ -406,7 +408,7 @@ func (m Model) deskTarget() model.Finding {
 
 // refuseForm keeps the form open with the reason.
 func (m Model) refuseForm(err error) (tea.Model, tea.Cmd) {
-	m.form.err = m.errText(err)
+	m.form.err = m.notFiled(err)
 	return m, nil
 }
 

@@ -30,6 +30,11 @@ type field struct {
 	choices []string // non-nil: a choice field
 	display []string // how each choice is shown
 	choice  int
+	// fresh: the text is the value the form was opened with, untouched: a
+	// default, which the first character typed replaces (enter and tab
+	// keep it; an arrow or backspace starts editing it). Drawn selected
+	// while the field has focus.
+	fresh bool
 }
 
 func (f field) value() string {
@@ -61,7 +66,7 @@ func newTextField(name, label, value, placeholder string, limit int) field {
 	in.Placeholder = placeholder
 	in.CharLimit = limit
 	in.SetValue(value)
-	return field{name: name, label: label, input: in}
+	return field{name: name, label: label, input: in, fresh: value != ""}
 }
 
 func newChoiceField(name, label string, choices, display []string, initial int) field {
@@ -161,17 +166,32 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		}
 		return f, formEditing, nil
 	}
-	var cmd tea.Cmd
-	had := utf8.RuneCountInString(fl.input.Value())
-	fl.input, cmd = fl.input.Update(msg)
-	f.err = ""
-	if limit := fl.input.CharLimit; limit > 0 && (msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace) {
-		now := utf8.RuneCountInString(fl.input.Value())
-		if took := now - had; now >= limit && took < len(msg.Runes) {
-			f.lost = len(msg.Runes) - took
+	if fl.fresh {
+		fl.fresh = false
+		if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
+			fl.input.SetValue("") // typed over the default
 		}
 	}
+	var cmd tea.Cmd
+	had := fl.input.Value()
+	fl.input, cmd = fl.input.Update(msg)
+	f.err = ""
+	f.lost = notTaken(fl.input, had, msg)
 	return f, formEditing, cmd
+}
+
+// notTaken is how many runes of a typed key an input's limit did not take
+// (in, after the key; had, its value before): its owner says so rather
+// than drop them unseen.
+func notTaken(in textinput.Model, had string, msg tea.KeyMsg) int {
+	if in.CharLimit <= 0 || msg.Type != tea.KeyRunes && msg.Type != tea.KeySpace {
+		return 0
+	}
+	now := utf8.RuneCountInString(in.Value())
+	if took := now - utf8.RuneCountInString(had); now >= in.CharLimit && took < len(msg.Runes) {
+		return len(msg.Runes) - took
+	}
+	return 0
 }
 
 // View draws the form as lines for a box of the given inner width.
@@ -193,6 +213,9 @@ func (f form) View(p *painter, inner int) []string {
 		if fl.choices != nil {
 			plain := choiceLine(p, fl.display, fl.choice, valW)
 			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
+		} else if fl.fresh && i == f.focus {
+			// A default: drawn selected, as typing replaces it.
+			val = p.padStyled(p.st.Selected.Render(p.w.Fit(fl.value(), min(p.w.Of(fl.value()), valW), p.g.More)), valW)
 		} else {
 			in := fl.input
 			in.Width = valW - 1
@@ -204,11 +227,63 @@ func (f form) View(p *painter, inner int) []string {
 		out = append(out, mark+label+"  "+val)
 	}
 	out = append(out, "")
-	if f.err != "" {
-		out = append(out, p.st.StatusError.Render(p.w.Fit("  "+f.err, inner, p.g.More)))
+	for _, l := range errLines(p, f.err, inner) {
+		out = append(out, p.st.StatusError.Render(l))
 	}
 	// The form's keys are on the footer (formFooter), from the bindings.
 	return out
+}
+
+// formErrLines is how many lines a form's error may take: a failed send
+// says what was not filed and why, which rarely fits one.
+const formErrLines = 3
+
+// errLines is a form's error over at most formErrLines lines of width
+// cells, indented, filled (fillWrap); what does not fit is cut.
+func errLines(p *painter, err string, width int) []string {
+	if err == "" {
+		return nil
+	}
+	lines := filled(p.w, err, width-2, formErrLines, p.g.More)
+	for i, l := range lines {
+		lines[i] = p.w.Fit("  "+l, width, p.g.More)
+	}
+	return lines
+}
+
+// filled is s filled over at most most lines of n cells (fillWrap), the
+// last ending in more when the rest does not fit.
+func filled(w Width, s string, n, most int, more string) []string {
+	lines := fillWrap(w, s, n)
+	if len(lines) > most {
+		lines[most-1] = w.Trunc(lines[most-1]+" "+more, n, more)
+		lines = lines[:most]
+	}
+	return lines
+}
+
+// fillWrap breaks s into lines of at most n cells, between words where a
+// word fits the next line whole; a word longer than a line (a Chinese
+// sentence has no spaces) fills the line it starts on and goes on below.
+func fillWrap(w Width, s string, n int) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		next := word
+		if line != "" {
+			next = line + " " + word
+		}
+		switch {
+		case w.Of(next) <= n:
+			line = next
+		case w.Of(word) <= n:
+			out, line = append(out, line), word
+		default:
+			parts := wrap(w, next, n)
+			out, line = append(out, parts[:len(parts)-1]...), parts[len(parts)-1]
+		}
+	}
+	return append(out, line)
 }
 
 // choiceLine writes a choice field's options with the chosen one in

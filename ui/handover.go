@@ -477,7 +477,7 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case giveHandoverMsg:
 		if err := m.mayAct(); err != nil {
-			return m.flashErr(err) // refused before it is sent, as every action
+			return m.flashNotFiled(err) // refused before it is sent, as every action
 		}
 		return m, giveHandover(m.svc, msg.room, msg.note, m.seat.Person.ID, msg.seen)
 	case signHandoverMsg:
@@ -512,7 +512,11 @@ func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
 	if cur := m.duty.Current; cur.Scheduled() && !m.duty.Outgoing.Scheduled() {
 		opens = cur.To.Add(-model.HandoverLead)
 	}
-	return m, previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID, opens)
+	preview := previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID, opens)
+	if len(args) == 0 {
+		return m, preview
+	}
+	return m.hold(held{kind: heldLine, line: m.ranLine}, preview) // the note comes back on the line if the preview fails
 }
 
 // onSheetAnswer takes a preview made again, or the answer to enter. A
@@ -527,7 +531,7 @@ func (m Model) onSheetAnswer(msg handoverMsg) (tea.Model, tea.Cmd) {
 			msg.give = false
 			return m.onHandoverMsg(msg)
 		}
-		mm, c := m.flashErr(msg.err)
+		mm, c := m.flashNotFiled(msg.err)
 		if !hp.follow.live || mm.rp != nil || model.ErrorCode(msg.err) == model.EUNAVAIL {
 			return mm, c // no sheet to read again from a server that is gone
 		}

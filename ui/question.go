@@ -32,6 +32,9 @@ type question struct {
 	// reaches there): on a second line of its own when the two do not fit
 	// one, cut where that line ends, before the keys.
 	detail string
+	// failed: the question came back after its send failed (held.go),
+	// what failed shown above it.
+	failed string
 }
 
 func (q question) active() bool { return q.yes != nil }
@@ -95,14 +98,15 @@ func (m Model) put(q question) (Model, tea.Cmd) {
 // askLater asks a question that comes back from the store after a while (a
 // directive's dry run). By then the operator may have opened a form or
 // another prompt; the question would take the keys meant for them (a "y"
-// typed into a field must not send anything), so it is not asked.
-func (m Model) askLater(text string, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
+// typed into a field must not send anything), so it is not asked. back:
+// it is about the form last sent (m.form), and n goes back to it.
+func (m Model) askLater(text string, back bool, yes func(Model) (Model, tea.Cmd)) (Model, tea.Cmd) {
 	if m.q.active() || m.inputActive() {
 		return m.flashErr(refusal(model.ECONFLICT,
 			"not asked: another prompt is open; finish it and try again",
 			"另有提示或表单未完成，请完成后再试"))
 	}
-	return m.ask(text, yes)
+	return m.put(question{text: text, yes: func(m Model, _ string) (Model, tea.Cmd) { return yes(m) }, back: back})
 }
 
 // onQuestionKey answers the question: y does it (with the note, if one was
@@ -138,7 +142,7 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		note := strings.TrimSpace(m.noteInput.Value())
 		m.q = question{}
 		m.noteInput.SetValue("")
-		return q.yes(m, note)
+		return m.answerYes(q, note)
 	case key.Matches(msg, m.lkeys.no):
 		return m.dropQuestion(), nil
 	case q.note && key.Matches(msg, m.lkeys.complete):

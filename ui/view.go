@@ -43,9 +43,10 @@ func (m Model) View() string {
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	body := hjoin(left, m.right())
 	status := m.statusLines()
-	if len(status) > 1 {
+	for range len(status) - 1 {
 		// A second status line (a question that wraps, the ':' line's
-		// candidates) takes the body's last line.
+		// candidates) takes the body's last line; what failed over a
+		// question that came back takes those above.
 		body = body[:strings.LastIndexByte(body, '\n')]
 	}
 	return vjoin(m.header(), body, vjoin(status...))
@@ -56,9 +57,15 @@ func (m Model) View() string {
 // candidates above it.
 func (m Model) statusLines() []string {
 	if m.q.active() {
+		if m.q.failed != "" {
+			return append(m.noteLines(m.q.failed), m.questionLines()...)
+		}
 		return m.questionLines()
 	}
 	if m.cmdActive {
+		if m.cmdNote != "" {
+			return append(m.noteLines(m.cmdNote), m.footer())
+		}
 		if menu := m.cmdMenu(); menu != "" {
 			return []string{menu, m.footer()}
 		}

@@ -158,7 +158,7 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 		msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
 		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
 			len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
-	return m.askLater(q, func(m Model) (Model, tea.Cmd) {
+	return m.askLater(q, true, func(m Model) (Model, tea.Cmd) {
 		return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
 	})
 }
@@ -424,8 +424,9 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		if err := m.inRoom(to); err != nil {
 			return m, nil, err
 		}
-		m.formActive = false
-		return m, issueDirective(m.svc, text, to, dl, by, true), nil
+		m.formActive = false // the dry run, with the form held: it comes back if the run fails
+		mm, c := m.hold(held{kind: heldForm, form: m.form}, issueDirective(m.svc, text, to, dl, by, true))
+		return mm, c, nil
 	}
 	return m, nil, nil
 }

@@ -1,0 +1,466 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/demo"
+	"gridcmd/model"
+)
+
+// stopping is the store seen through the local API of the gridcmd server
+// at 127.0.0.1:19601, which the tester stops (kill -9) and starts again:
+// while fail is set, every call that would file something fails with it
+// and files nothing, as the API's client fails when nothing answers.
+type stopping struct {
+	model.Service
+	fail  error
+	calls int // the calls that filed, or would have, while it was up or down
+}
+
+func (*stopping) Addr() string { return "http://127.0.0.1:19601" }
+
+// goneErr is the API client's refusal of a call nothing answered.
+func goneErr() error {
+	return model.Errorf(model.EUNAVAIL, "the gridcmd server at 127.0.0.1:19601 is not running (nothing answers there); start gridcmd again (serve, or a console on the file)").
+		Zh("127.0.0.1:19601 的 gridcmd 服务未在运行（该地址无应答），请重新启动 gridcmd（serve 或持有数据库的控制台）")
+}
+
+// cutErr is the API client's refusal of a call cut before its answer:
+// what was asked may have been done.
+func cutErr() error {
+	return model.Errorf(model.EUNAVAIL, "the gridcmd server at 127.0.0.1:19601 stopped before it answered; what was asked may have been done, so look before you try again").
+		Zh("127.0.0.1:19601 的 gridcmd 服务在应答前中断，所请求的可能已办理，请先查看再重试").MaybeDone()
+}
+
+func (s *stopping) down() error { s.calls++; return s.fail }
+
+func (s *stopping) Report(ctx context.Context, r model.Report) (model.Incident, error) {
+	if err := s.down(); err != nil {
+		return model.Incident{}, err
+	}
+	return s.Service.Report(ctx, r)
+}
+
+func (s *stopping) Act(ctx context.Context, id string, c model.Command) (model.Incident, error) {
+	if err := s.down(); err != nil {
+		return model.Incident{}, err
+	}
+	return s.Service.Act(ctx, id, c)
+}
+
+func (s *stopping) Note(ctx context.Context, id, text string, by model.PersonID) (model.Incident, error) {
+	if err := s.down(); err != nil {
+		return model.Incident{}, err
+	}
+	return s.Service.Note(ctx, id, text, by)
+}
+
+func (s *stopping) IssueDirective(ctx context.Context, text string, to []model.NodeCode, dl time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+	if err := s.down(); err != nil {
+		return model.Directive{}, nil, err
+	}
+	return s.Service.IssueDirective(ctx, text, to, dl, by, dryRun)
+}
+
+func (s *stopping) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool, seen string) (model.Handover, error) {
+	if err := s.down(); err != nil {
+		return model.Handover{}, err
+	}
+	return s.Service.Handover(ctx, room, note, by, dryRun, seen)
+}
+
+func (s *stopping) CloseFinding(ctx context.Context, id, reason string, by model.PersonID) (model.Finding, error) {
+	if err := s.down(); err != nil {
+		return model.Finding{}, err
+	}
+	return s.Service.CloseFinding(ctx, id, reason, by)
+}
+
+// notFiled is how the console says a send failed and nothing was filed.
+func notFiled(m Model) string { return m.say("not filed: ", "未提交：") }
+
+// attached is a console of the given size attached to svc, as gridcmd
+// console is to a running server.
+func attached(t *testing.T, f fixture, svc model.Service, lang string, w, h int) Model {
+	t.Helper()
+	opt := f.options(t, lang)
+	opt.Reconnect = true
+	return loaded(t, svc, opt, w, h)
+}
+
+// The QA finding: a report filled in and confirmed after the server died
+// was thrown away (the form closed, the status line said the server was
+// down, nothing was filed). Now the form comes back as typed and says
+// nothing was filed; once the server is back, enter and y file it.
+func TestFailedReportKeepsTheForm(t *testing.T) {
+	const details = "详细情况：现场有三人受伤，联系人 13912345678"
+	for _, c := range []struct {
+		lang string
+		w, h int
+	}{{"zh", 80, 24}, {"en", 120, 40}, {"zh", 120, 40}} {
+		f := newFixture(t)
+		svc := &stopping{Service: f.db}
+		m := attached(t, f, svc, c.lang, c.w, c.h)
+		m = keys(t, m, "n")
+		m = typeText(t, m, "渎溪村 02")
+		m = keys(t, m, "enter", "enter", "enter")
+		m = typeText(t, m, "草稿丢失测试")
+		m = keys(t, m, "enter")
+		m = typeText(t, m, details)
+		m = keys(t, m, "enter")
+		require.True(t, m.q.active(), "asked before it is sent")
+
+		svc.fail = goneErr()
+		m = keys(t, m, "y")
+		require.True(t, m.formActive, "%s: the form is back", c.lang)
+		assert.False(t, m.q.active())
+		v := m.form.values()
+		assert.Equal(t, "渎溪村 02", v["node"])
+		assert.Equal(t, "草稿丢失测试", v["title"])
+		assert.Equal(t, details, v["text"])
+		assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), "%s: %q", c.lang, m.form.err)
+		assert.Contains(t, m.form.err, "127.0.0.1:19601", "which server")
+		assert.Contains(t, m.View(), strings.TrimSpace(notFiled(m)), "said on screen")
+		checkScreen(t, m, c.w, c.h, false)
+		list, err := f.db.Incidents(context.Background(), model.IncidentFilter{})
+		require.NoError(t, err)
+		for _, inc := range list {
+			assert.NotEqual(t, "草稿丢失测试", inc.Title, "nothing was filed")
+		}
+
+		// The server is back: enter submits the form again, y files it.
+		svc.fail = nil
+		m = keys(t, m, "enter")
+		require.True(t, m.q.active())
+		m = keys(t, m, "y")
+		assert.False(t, m.formActive)
+		list, err = f.db.Incidents(context.Background(), model.IncidentFilter{})
+		require.NoError(t, err)
+		filed := 0
+		for _, inc := range list {
+			if inc.Title == "草稿丢失测试" {
+				filed++
+				assert.Equal(t, details, inc.Text)
+			}
+		}
+		assert.Equal(t, 1, filed)
+	}
+}
+
+// A note typed at N, and a note added on a question's line (the reason
+// of an escalation), come back on the status line as typed when the send
+// fails, with what failed; y then sends them again.
+func TestFailedNoteKeepsTheNote(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+			f := newFixture(t)
+			svc := &stopping{Service: f.db}
+			m := attached(t, f, svc, lang, sz[0], sz[1])
+			m = find(t, m, "电信诈骗预警")
+			inc, _ := m.selectedIncident()
+
+			const note = "已联系派出所，民警二十分钟内到场"
+			m = keys(t, m, "N")
+			m = typeText(t, m, note)
+			m = keys(t, m, "enter")
+			require.True(t, m.q.active())
+			svc.fail = goneErr()
+			m = keys(t, m, "y")
+			require.True(t, m.q.active(), "the question is back")
+			assert.False(t, m.q.editing)
+			assert.Equal(t, note, m.noteInput.Value(), "as typed")
+			view := m.View()
+			assert.Contains(t, view, strings.TrimSpace(notFiled(m)))
+			assert.Contains(t, view, "127.0.0.1:19601")
+			assert.Contains(t, view, "y/n")
+			checkScreen(t, m, sz[0], sz[1], false)
+
+			svc.fail = nil
+			m = keys(t, m, "y")
+			assert.False(t, m.q.active())
+			assert.Contains(t, timelineNotes(t, f, inc.ID), note)
+
+			// e, tab, the reason: the same.
+			const reason = "涉案金额较大，需派出所立案"
+			m = keys(t, m, "e", "tab")
+			m = typeText(t, m, reason)
+			m = keys(t, m, "enter")
+			svc.fail = goneErr()
+			m = keys(t, m, "y")
+			require.True(t, m.q.active())
+			assert.Equal(t, reason, m.noteInput.Value())
+			assert.Contains(t, m.View(), strings.TrimSpace(notFiled(m)))
+			assert.Equal(t, model.StatusReported, stored(t, f, inc.ID).Status, "nothing was done")
+			svc.fail = nil
+			m = keys(t, m, "y")
+			assert.False(t, m.q.active())
+			assert.Contains(t, timelineNotes(t, f, inc.ID), reason)
+		}
+	}
+}
+
+// timelineNotes are the notes of an incident's events.
+func timelineNotes(t *testing.T, f fixture, id string) []string {
+	t.Helper()
+	evs, err := f.db.Timeline(context.Background(), id)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range evs {
+		out = append(out, e.Note)
+	}
+	return out
+}
+
+// An action form (dispatch) and a desk form (close a finding) come back
+// as typed when their send fails.
+func TestFailedActionFormsKeepTheirText(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "zh", 80, 24)
+	m = find(t, m, "电信诈骗预警")
+	m = keys(t, m, "s", "tab")
+	require.True(t, m.formActive)
+	m = typeText(t, m, "交警中队")
+	m = keys(t, m, "tab")
+	require.Equal(t, "note", m.form.fields[m.form.focus].name)
+	m = typeText(t, m, "请交警中队协查")
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active())
+	svc.fail = goneErr()
+	m = keys(t, m, "y")
+	require.True(t, m.formActive)
+	assert.Equal(t, "请交警中队协查", m.form.values()["note"])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+
+	pf := patrolFixture(t)
+	svc = &stopping{Service: pf.db}
+	opt := pf.options(t, "zh")
+	opt.Seat = pf.seatOf(t, demo.Liaison)
+	opt.Reconnect = true
+	m = loaded(t, svc, opt, 120, 40)
+	m = keys(t, m, ":", "desk", "enter", "x")
+	require.True(t, m.formActive)
+	m = typeText(t, m, "已核实，系已审批的临时作业")
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active())
+	svc.fail = goneErr()
+	m = keys(t, m, "y")
+	require.True(t, m.formActive)
+	assert.Equal(t, "已核实，系已审批的临时作业", m.form.values()["reason"])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+}
+
+// A directive comes back as typed whether its dry run or its sending
+// fails; n to the dry run's question goes back to it too.
+func TestFailedDirectiveKeepsTheForm(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{demo.Town}, false, "", f.operator(t))
+	require.NoError(t, err)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "en", 120, 40)
+	m = update(t, m, loadWartime(svc, "")())
+	require.True(t, m.wt.active())
+
+	m = keys(t, m, "d")
+	m = typeText(t, m, "逐户核查人员去向")
+	m = keys(t, m, "enter", "enter")
+	svc.fail = goneErr()
+	m = keys(t, m, "enter") // the dry run fails
+	require.True(t, m.formActive, "the form is back after its dry run failed")
+	assert.Equal(t, "逐户核查人员去向", m.form.values()["text"])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+
+	svc.fail = nil
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active(), "the dry run's question")
+	m = keys(t, m, "n")
+	require.True(t, m.formActive, "n goes back to the form")
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active())
+	svc.fail = goneErr()
+	m = keys(t, m, "y")
+	require.True(t, m.formActive, "the form is back after the sending failed")
+	assert.Equal(t, "逐户核查人员去向", m.form.values()["text"])
+	ds, err := f.db.Directives(ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, ds)
+
+	svc.fail = nil
+	m = keys(t, m, "enter", "y")
+	assert.False(t, m.formActive)
+	ds, err = f.db.Directives(ctx, "")
+	require.NoError(t, err)
+	assert.Len(t, ds, 1)
+}
+
+// A hand-over that fails leaves the sheet on screen with its note and says
+// nothing was filed; a :handover line with a note whose preview fails comes
+// back on the ':' line as typed.
+func TestFailedHandoverKeepsTheNote(t *testing.T) {
+	f := newFixture(t)
+	shifts, err := f.db.Shifts(context.Background(), model.ShiftFilter{Room: demo.Town})
+	require.NoError(t, err)
+	f.clock.Set(shifts[0].To.Add(-30 * time.Minute))
+	svc := &stopping{Service: f.db}
+	o := f.options(t, "zh")
+	o.Seat, o.Reconnect = f.seatOf(t, shifts[0].Person), true
+	m := loaded(t, svc, o, 80, 24)
+
+	svc.fail = goneErr()
+	m = runLine(t, m, "handover 夜里平稳，渎溪村积水已退")
+	require.True(t, m.cmdActive, "the line is back")
+	assert.Equal(t, "handover 夜里平稳，渎溪村积水已退", m.cmdInput.Value())
+	assert.Contains(t, m.View(), strings.TrimSpace(notFiled(m)))
+	checkScreen(t, m, 80, 24, false)
+
+	svc.fail = nil
+	m = keys(t, m, "enter")
+	require.Equal(t, overlayHandover, m.overlay)
+	svc.fail = goneErr()
+	m = keys(t, m, "enter")
+	assert.Equal(t, overlayHandover, m.overlay, "the sheet stays")
+	assert.Equal(t, "夜里平稳，渎溪村积水已退", m.handover.note)
+	assert.True(t, strings.HasPrefix(m.flash.text, notFiled(m)), m.flash.text)
+	svc.fail = nil
+	m = keys(t, m, "enter")
+	hs, err := f.db.Handovers(context.Background(), model.HandoverFilter{})
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	assert.Equal(t, "夜里平稳，渎溪村积水已退", hs[0].Sheet.Note)
+}
+
+// A send cut before its answer may have filed what it sent: the form
+// comes back as typed, saying so (not "not filed").
+func TestCutSendKeepsTheFormUnsure(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	for _, lang := range []string{"zh", "en"} {
+		m := attached(t, f, svc, lang, 80, 24)
+		m = find(t, m, "电信诈骗预警")
+		m = keys(t, m, "s", "tab")
+		m = typeText(t, m, "交警中队")
+		m = keys(t, m, "tab")
+		m = typeText(t, m, "请交警中队协查")
+		m = keys(t, m, "enter")
+		svc.fail = cutErr()
+		m = keys(t, m, "y")
+		require.True(t, m.formActive)
+		assert.True(t, strings.HasPrefix(m.form.err, m.say("not known whether filed: ", "不确定是否已提交：")), m.form.err)
+		assert.Contains(t, m.form.err, m.say("look before you try again", "请先查看再重试"))
+		svc.fail = nil
+	}
+}
+
+// The link cut while the question was up: y sends nothing, and the form
+// comes back as typed, saying why, as a form submitted after the cut does.
+func TestCutBeforeYesKeepsTheForm(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "zh", 80, 24)
+	m = keys(t, m, "n")
+	m = typeText(t, m, "渎溪村 02")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "山塘水位上涨")
+	m = keys(t, m, "enter", "enter")
+	require.True(t, m.q.active())
+	m = update(t, m, eventsMsg{closed: true})
+	calls := svc.calls
+	m = keys(t, m, "y")
+	assert.Equal(t, calls, svc.calls, "nothing sent")
+	require.True(t, m.formActive)
+	assert.Equal(t, "山塘水位上涨", m.form.values()["title"])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)+"实时中断"), m.form.err)
+	checkScreen(t, m, 80, 24, false)
+}
+
+// A failure that comes back while the officer is at something else (the
+// ':' line) does not take it from them: the work waits, and comes back
+// once they are done.
+func TestFailedSendWaitsForTheOfficer(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "en", 120, 40)
+	m = keys(t, m, "n")
+	m = typeText(t, m, "渎溪村 02")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "山塘水位上涨")
+	m = keys(t, m, "enter", "enter")
+	require.True(t, m.q.active())
+	svc.fail = goneErr()
+	next, send := m.Update(keyMsg("y")) // the answer is on its way
+	m = next.(Model)
+	require.NotNil(t, send)
+	m = typeText(t, keys(t, m, ":"), "tow")
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg)
+	}
+	require.True(t, m.cmdActive, "the line is the officer's")
+	assert.Equal(t, "tow", m.cmdInput.Value())
+	assert.False(t, m.formActive)
+	m = keys(t, m, "esc")
+	require.True(t, m.formActive, "the report is back once the line is closed")
+	assert.Equal(t, "山塘水位上涨", m.form.values()["title"])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+}
+
+// A refusal by the rules on submit (a bad place) says "not filed" as a
+// failed send does: one sentence for a form that stays open.
+func TestRefusedFormSaysNotFiled(t *testing.T) {
+	m := demoConsole(t, "zh", 80, 24)
+	m = keys(t, m, "n")
+	m = typeText(t, m, "没有这个村")
+	m = submitForm(t, m)
+	require.True(t, m.formActive)
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+}
+
+// What failed is filled over its lines: a Chinese sentence, which has no
+// spaces to break at, fills the line it starts on (it read "…请重" and
+// "新启动" on a line of its own, then "gridcmd，或输入…").
+func TestFillWrapFillsEachLine(t *testing.T) {
+	w := Width{}
+	s := "未提交：实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库"
+	for _, n := range []int{30, 40, 42, 76} {
+		lines := fillWrap(w, s, n)
+		for i, l := range lines {
+			assert.LessOrEqual(t, w.Of(l), n, "%d: %q", n, l)
+			if i < len(lines)-1 {
+				next := strings.Fields(lines[i+1])[0]
+				assert.Greater(t, w.Of(l)+1+w.Of(next), n, "%d: %q could have taken %q", n, l, next)
+			}
+		}
+		assert.Equal(t, strings.ReplaceAll(s, " ", ""), strings.ReplaceAll(strings.Join(lines, ""), " ", ""), "nothing lost")
+	}
+}
+
+// The answer to a form sent while the officer has gone on to another
+// form's question leaves that question's form alone: n goes back to the
+// form it was asked from.
+func TestHeldAnswerLeavesTheNextFormAlone(t *testing.T) {
+	f := newFixture(t)
+	m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+	report := func(m Model, title string) Model {
+		m = keys(t, m, "n")
+		m = typeText(t, m, "渎溪村 02")
+		m = keys(t, m, "tab", "tab", "tab")
+		m = typeText(t, m, title)
+		return keys(t, m, "enter", "enter")
+	}
+	m = report(m, "first")
+	next, send := m.Update(keyMsg("y"))
+	m = report(next.(Model), "second")
+	require.True(t, m.q.active())
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg)
+	}
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	assert.Equal(t, "second", m.form.values()["title"])
+}

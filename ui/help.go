@@ -129,9 +129,6 @@ func (h *helpPane) keyColumn(g []key.Binding, descW int) []string {
 func (h *helpPane) legend(inner int) []string {
 	p := &h.c.p
 	legend := wordWrap(p.w, p.lab.Legend, inner-1)
-	if p.lab.Lang == "zh" {
-		legend = wrap(p.w, p.lab.Legend, inner-1) // no spaces to break at
-	}
 	out := make([]string, 0, len(legend))
 	for _, l := range legend {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
@@ -144,9 +141,9 @@ func (h *helpPane) legend(inner int) []string {
 // them, below the fold on a small terminal.
 func (h *helpPane) commandList(inner int) []string {
 	p := &h.c.p
-	cmds, aliases := " "+h.commands+"  (tab completes)", " aliases: "+h.aliases
+	cmds, aliases := h.commands+" (tab completes)", "aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
-		cmds, aliases = " "+h.commands+" （tab键补全）", " 别名："+h.aliases
+		cmds, aliases = h.commands+" （tab键补全）", "别名："+h.aliases
 	}
 	var out []string
 	for _, l := range append(wordWrap(p.w, cmds, inner-1), wordWrap(p.w, aliases, inner-1)...) {

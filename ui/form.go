@@ -174,7 +174,9 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	return f, formEditing, cmd
 }
 
-// View draws the form as lines for a box of the given inner width.
+// View draws the form as lines for a box of the given inner width. A
+// choice field whose options do not fit one line goes on over more lines,
+// under its first.
 func (f form) View(p *painter, inner int) []string {
 	labelW := 0
 	for _, fl := range f.fields {
@@ -189,17 +191,20 @@ func (f form) View(p *painter, inner int) []string {
 			mark = p.st.Prompt.Render(p.g.Cursor) + " "
 		}
 		label := p.st.ColumnHead.Render(p.w.Fit(fl.label, labelW, ""))
-		var val string
 		if fl.choices != nil {
-			plain := choiceLine(p, fl.display, fl.choice, valW)
-			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
-		} else {
-			in := fl.input
-			in.Width = valW - 1
-			val = p.padStyled(in.View(), valW)
-			if p.ofStyled(val) > valW {
-				val = p.w.Fit(fl.value(), valW, p.g.More)
+			for j, l := range choiceLines(p, fl.display, fl.choice, valW) {
+				if j > 0 {
+					mark, label = "  ", strings.Repeat(" ", labelW)
+				}
+				out = append(out, mark+label+"  "+l)
 			}
+			continue
+		}
+		in := fl.input
+		in.Width = valW - 1
+		val := p.padStyled(in.View(), valW)
+		if p.ofStyled(val) > valW {
+			val = p.w.Fit(fl.value(), valW, p.g.More)
 		}
 		out = append(out, mark+label+"  "+val)
 	}
@@ -211,52 +216,29 @@ func (f form) View(p *painter, inner int) []string {
 	return out
 }
 
-// choiceLine writes a choice field's options with the chosen one in
-// brackets, in at most width cells. When they do not all fit, it shows a
-// run of them that holds the chosen one, widened to the right first, with
-// the truncation tail where options are left out.
-func choiceLine(p *painter, display []string, chosen, width int) string {
-	parts := make([]string, len(display))
+// choiceLines writes a choice field's options, the chosen one in brackets
+// and highlighted, on as many lines of width cells as they need: every
+// option is on screen whichever is chosen, none hidden behind a "…".
+func choiceLines(p *painter, display []string, chosen, width int) []string {
+	var out []string
+	var line strings.Builder
+	used := 0
 	for j, d := range display {
+		part := p.w.Trunc(" "+d+" ", width, p.g.More)
 		if j == chosen {
-			parts[j] = "[" + d + "]"
-		} else {
-			parts[j] = " " + d + " "
+			part = p.w.Trunc("["+d+"]", width, p.g.More)
 		}
-	}
-	if all := strings.Join(parts, ""); p.w.Of(all) <= width {
-		return all
-	}
-	more := p.w.Of(p.g.More)
-	cells := func(lo, hi int) int { // the run parts[lo:hi] with its tails
-		n := 0
-		for _, s := range parts[lo:hi] {
-			n += p.w.Of(s)
+		pw := p.w.Of(part)
+		if used > 0 && used+pw > width {
+			out = append(out, p.padStyled(line.String(), width))
+			line.Reset()
+			used = 0
 		}
-		if lo > 0 {
-			n += more
+		if j == chosen {
+			part = p.st.Selected.Render(part)
 		}
-		if hi < len(parts) {
-			n += more
-		}
-		return n
+		line.WriteString(part)
+		used += pw
 	}
-	lo, hi := chosen, chosen+1
-	for grown := true; grown; {
-		grown = false
-		if hi < len(parts) && cells(lo, hi+1) <= width {
-			hi, grown = hi+1, true
-		}
-		if lo > 0 && cells(lo-1, hi) <= width {
-			lo, grown = lo-1, true
-		}
-	}
-	line := strings.Join(parts[lo:hi], "")
-	if lo > 0 {
-		line = p.g.More + line
-	}
-	if hi < len(parts) {
-		line += p.g.More
-	}
-	return p.w.Fit(line, width, p.g.More)
+	return append(out, p.padStyled(line.String(), width))
 }

@@ -58,7 +58,7 @@ func (d *detailPane) scroll(n, total int) {
 }
 
 // lines renders the pane's content at now (the countdown moves): the
-// fields, the report's text and the timeline.
+// fields, the report's text and the timeline, every word of them whole.
 func (d *detailPane) lines() []string {
 	p := &d.c.p
 	inner := d.width - 2
@@ -69,42 +69,51 @@ func (d *detailPane) lines() []string {
 	out := d.fields(inc)
 	if inc.Text != "" {
 		out = append(out, "")
-		for _, para := range strings.Split(inc.Text, "\n") {
-			for _, l := range wrap(p.w, para, inner-2) {
-				out = append(out, " "+p.w.Fit(l, inner-1, ""))
-			}
+		for _, l := range wordWrap(p.w, inc.Text, inner-2) {
+			out = append(out, " "+p.w.Fit(l, inner-1, ""))
 		}
 	}
 	out = append(out, "", " "+p.st.PaneTitle.Render(p.w.Fit(p.lab.Fields["timeline"], inner-1, "")))
+	return append(out, d.timelineLines(inner)...)
+}
+
+// stampW is the width of a timeline line's time and the gap after it.
+const stampW = len("01-02 15:04:05  ")
+
+// timelineLines are the events: the time, then what happened and who,
+// wrapped under itself.
+func (d *detailPane) timelineLines(inner int) []string {
+	p := &d.c.p
+	var out []string
 	for _, e := range d.timeline {
-		line := e.At.In(d.c.loc).Format("01-02 15:04:05") + "  " + describe(p.lab, e, p.g) + "  " + actor(p.lab, e)
-		for i, l := range wrap(p.w, line, inner-2) {
-			if i > 0 {
-				l = "               " + l
-			}
-			out = append(out, " "+p.w.Fit(l, inner-1, p.g.More))
+		stamp := e.At.In(d.c.loc).Format("01-02 15:04:05") + "  "
+		for _, l := range wordWrap(p.w, describe(p.lab, e, p.g)+"  "+actor(p.lab, e), inner-2-stampW) {
+			out = append(out, " "+p.w.Fit(stamp+l, inner-1, p.g.More))
+			stamp = strings.Repeat(" ", stampW)
 		}
 	}
 	return out
 }
 
-// fields are the incident's fields, one a line.
+// fields are the incident's fields, one a line; the title, the place and
+// the department whole, wrapped.
 func (d *detailPane) fields(inc model.Incident) []string {
 	p, w, kv := &d.c.p, &d.c.w, d.field
 	f := p.lab.Fields
-	out := []string{kv(f["id"], inc.ID), kv(f["title"], inc.Title),
-		kv(f["node"], w.nameOf(inc.Node)+"  "+string(inc.Node)),
+	out := append([]string{kv(f["id"], inc.ID)}, d.wrapped(f["title"], inc.Title)...)
+	out = append(out, d.wrapped(f["node"], w.nameOf(inc.Node)+"  "+string(inc.Node))...)
+	out = append(out,
 		kv(f["category"], named(p.lab, string(inc.Category), inc.Category.Zh())),
 		kv(f["platform"], named(p.lab, string(inc.Platform), inc.Platform.Zh())),
 		kv(f["severity"], inc.Severity.String(), p.st.Severity[inc.Severity].Render),
 		kv(f["tier"], p.lab.Tier[inc.Tier]),
-		kv(f["status"], p.lab.Status[inc.Status])}
+		kv(f["status"], p.lab.Status[inc.Status]))
 	if inc.Status.Open() {
 		out = append(out, d.slaField(inc))
 		out = append(out, d.holderFields(inc)...)
 	}
 	if inc.Department != "" {
-		out = append(out, kv(f["department"], inc.Department))
+		out = append(out, d.wrapped(f["department"], inc.Department)...)
 	}
 	reporter := inc.Reporter.String()
 	if pr, ok := w.byID[inc.Reporter]; ok {
@@ -121,17 +130,33 @@ func (d *detailPane) fields(inc model.Incident) []string {
 	return out
 }
 
+// detailLabelW is the width of the fields' labels.
+const detailLabelW = 12
+
 // field is one line of the fields: the label in its column, then the
 // value fitted to the rest, styled by st if given.
 func (d *detailPane) field(k, v string, st ...func(...string) string) string {
 	p := &d.c.p
-	labelW := 12
-	valW := d.width - 2 - labelW - 2
-	val := p.w.Fit(v, valW, p.g.More)
+	val := p.w.Fit(v, d.valueW(), p.g.More)
 	if len(st) > 0 {
 		val = st[0](val)
 	}
-	return " " + p.st.ColumnHead.Render(p.w.Fit(k, labelW, "")) + " " + val
+	return " " + p.st.ColumnHead.Render(p.w.Fit(k, detailLabelW, "")) + " " + val
+}
+
+// valueW is the width of the fields' values.
+func (d *detailPane) valueW() int { return d.width - 2 - detailLabelW - 2 }
+
+// wrapped is a free-text field (the title, the department): the value
+// whole, wrapped under itself when it is wider than its column.
+func (d *detailPane) wrapped(k, v string) []string {
+	p := &d.c.p
+	var out []string
+	for _, l := range wordWrap(p.w, v, d.valueW()-1) {
+		out = append(out, d.field(k, l))
+		k = ""
+	}
+	return out
 }
 
 // slaField is an open incident's deadline and the time left, or how long
@@ -171,25 +196,6 @@ func (d *detailPane) holderFields(inc model.Incident) []string {
 		out = append(out, d.field(label, h.Name+"  "+h.Phone+"  "+role)) // the number before the role: a narrow pane cuts the role
 	}
 	return out
-}
-
-// wrap breaks s into lines of at most n columns (Chinese text has no spaces,
-// so it breaks anywhere).
-func wrap(w Width, s string, n int) []string {
-	if n <= 0 {
-		return nil
-	}
-	var out []string
-	s = w.shown(s) // each line a prefix of the rest, in the written form
-	for w.Of(s) > n {
-		head := w.Trunc(s, n, "")
-		if head == "" {
-			break
-		}
-		out = append(out, head)
-		s = s[len(head):]
-	}
-	return append(out, s)
 }
 
 func (d *detailPane) View() string {

@@ -194,7 +194,9 @@ func notTaken(in textinput.Model, had string, msg tea.KeyMsg) int {
 	return 0
 }
 
-// View draws the form as lines for a box of the given inner width.
+// View draws the form as lines for a box of the given inner width. A
+// choice field whose options do not fit one line goes on over more lines,
+// under its first.
 func (f form) View(p *painter, inner int) []string {
 	labelW := 0
 	for _, fl := range f.fields {
@@ -209,11 +211,17 @@ func (f form) View(p *painter, inner int) []string {
 			mark = p.st.Prompt.Render(p.g.Cursor) + " "
 		}
 		label := p.st.ColumnHead.Render(p.w.Fit(fl.label, labelW, ""))
-		var val string
 		if fl.choices != nil {
-			plain := choiceLine(p, fl.display, fl.choice, valW)
-			val = strings.Replace(plain, "["+fl.display[fl.choice]+"]", p.st.Selected.Render("["+fl.display[fl.choice]+"]"), 1)
-		} else if fl.fresh && i == f.focus {
+			for j, l := range choiceLines(p, fl.display, fl.choice, valW) {
+				if j > 0 {
+					mark, label = "  ", strings.Repeat(" ", labelW)
+				}
+				out = append(out, mark+label+"  "+l)
+			}
+			continue
+		}
+		var val string
+		if fl.fresh && i == f.focus {
 			// A default: drawn selected, as typing replaces it.
 			val = p.padStyled(p.st.Selected.Render(p.w.Fit(fl.value(), min(p.w.Of(fl.value()), valW), p.g.More)), valW)
 		} else {
@@ -239,7 +247,7 @@ func (f form) View(p *painter, inner int) []string {
 const formErrLines = 3
 
 // errLines is a form's error over at most formErrLines lines of width
-// cells, indented, filled (fillWrap); what does not fit is cut.
+// cells, indented, filled (wordWrap); what does not fit is cut.
 func errLines(p *painter, err string, width int) []string {
 	if err == "" {
 		return nil
@@ -251,10 +259,10 @@ func errLines(p *painter, err string, width int) []string {
 	return lines
 }
 
-// filled is s filled over at most most lines of n cells (fillWrap), the
+// filled is s filled over at most most lines of n cells (wordWrap), the
 // last ending in more when the rest does not fit.
 func filled(w Width, s string, n, most int, more string) []string {
-	lines := fillWrap(w, s, n)
+	lines := wordWrap(w, s, n)
 	if len(lines) > most {
 		lines[most-1] = w.Trunc(lines[most-1]+" "+more, n, more)
 		lines = lines[:most]
@@ -262,76 +270,29 @@ func filled(w Width, s string, n, most int, more string) []string {
 	return lines
 }
 
-// fillWrap breaks s into lines of at most n cells, between words where a
-// word fits the next line whole; a word longer than a line (a Chinese
-// sentence has no spaces) fills the line it starts on and goes on below.
-func fillWrap(w Width, s string, n int) []string {
+// choiceLines writes a choice field's options, the chosen one in brackets
+// and highlighted, on as many lines of width cells as they need: every
+// option is on screen whichever is chosen, none hidden behind a "…".
+func choiceLines(p *painter, display []string, chosen, width int) []string {
 	var out []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		next := word
-		if line != "" {
-			next = line + " " + word
-		}
-		switch {
-		case w.Of(next) <= n:
-			line = next
-		case w.Of(word) <= n:
-			out, line = append(out, line), word
-		default:
-			parts := wrap(w, next, n)
-			out, line = append(out, parts[:len(parts)-1]...), parts[len(parts)-1]
-		}
-	}
-	return append(out, line)
-}
-
-// choiceLine writes a choice field's options with the chosen one in
-// brackets, in at most width cells. When they do not all fit, it shows a
-// run of them that holds the chosen one, widened to the right first, with
-// the truncation tail where options are left out.
-func choiceLine(p *painter, display []string, chosen, width int) string {
-	parts := make([]string, len(display))
+	var line strings.Builder
+	used := 0
 	for j, d := range display {
+		part := p.w.Trunc(" "+d+" ", width, p.g.More)
 		if j == chosen {
-			parts[j] = "[" + d + "]"
-		} else {
-			parts[j] = " " + d + " "
+			part = p.w.Trunc("["+d+"]", width, p.g.More)
 		}
-	}
-	if all := strings.Join(parts, ""); p.w.Of(all) <= width {
-		return all
-	}
-	more := p.w.Of(p.g.More)
-	cells := func(lo, hi int) int { // the run parts[lo:hi] with its tails
-		n := 0
-		for _, s := range parts[lo:hi] {
-			n += p.w.Of(s)
+		pw := p.w.Of(part)
+		if used > 0 && used+pw > width {
+			out = append(out, p.padStyled(line.String(), width))
+			line.Reset()
+			used = 0
 		}
-		if lo > 0 {
-			n += more
+		if j == chosen {
+			part = p.st.Selected.Render(part)
 		}
-		if hi < len(parts) {
-			n += more
-		}
-		return n
+		line.WriteString(part)
+		used += pw
 	}
-	lo, hi := chosen, chosen+1
-	for grown := true; grown; {
-		grown = false
-		if hi < len(parts) && cells(lo, hi+1) <= width {
-			hi, grown = hi+1, true
-		}
-		if lo > 0 && cells(lo-1, hi) <= width {
-			lo, grown = lo-1, true
-		}
-	}
-	line := strings.Join(parts[lo:hi], "")
-	if lo > 0 {
-		line = p.g.More + line
-	}
-	if hi < len(parts) {
-		line += p.g.More
-	}
-	return p.w.Fit(line, width, p.g.More)
+	return append(out, p.padStyled(line.String(), width))
 }

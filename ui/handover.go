@@ -312,7 +312,7 @@ func (t *sheetText) shift() {
 	case t.hp.early():
 		t.add(fmt.Sprintf(t.say("preview: hand over from %s", "预览：%s 起方可交班"), t.clock(t.hp.opens)))
 	default:
-		for _, l := range wrap(t.p.w, t.say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"), t.inner-1) {
+		for _, l := range wordWrap(t.p.w, t.say("not handed over yet: enter hands over (the sheet is recorded)", "尚未交班：按 enter 交班（交班单将存档）"), t.inner-1) {
 			t.add(l) // whole at 80 columns too: it says what enter does
 		}
 	}
@@ -326,7 +326,7 @@ func (t *sheetText) note() {
 	}
 	t.section(t.say("Note", "交班说明"))
 	for _, para := range strings.Split(s.Note, "\n") {
-		for _, l := range wrap(t.p.w, para, t.inner-2) {
+		for _, l := range wordWrap(t.p.w, para, t.inner-2) {
 			t.add(l)
 		}
 	}

@@ -71,33 +71,36 @@ func (h *helpPane) lines() []string {
 	return out
 }
 
-// helpKeyW is the width of a key in the help's columns.
+// helpKeyW is the least width of a key in the help's columns.
 const helpKeyW = 10
 
-// keyRows are the key groups as many side by side as fit 24 columns each;
-// the rest below, a blank line after each row of groups.
+// keyRows are the key groups side by side, as many as fit with each column
+// as wide as its longest line (a key and its words, whole); the rest below,
+// a blank line after each row of groups. A group wider than the pane wraps
+// its words, alone on its row.
 func (h *helpPane) keyRows(inner int) []string {
 	p := &h.c.p
-	groups := h.groups
-	perRow := max(1, min(len(groups), inner/24))
-	colW := inner / perRow
-	descW := colW - helpKeyW - 2
+	keyW := helpKeyW
+	for _, g := range h.groups {
+		for _, b := range g {
+			keyW = max(keyW, p.w.Of(b.Help().Key))
+		}
+	}
 	var out []string
-	for start := 0; start < len(groups); start += perRow {
-		row := groups[start:min(start+perRow, len(groups))]
-		cols := make([][]string, len(row))
+	for _, row := range h.packed(inner, keyW) {
+		cols := make([][]string, len(row.groups))
 		lines := 0
-		for i, g := range row {
-			cols[i] = h.keyColumn(g, descW)
+		for i, g := range row.groups {
+			cols[i] = h.keyColumn(g, keyW, row.widths[i]-keyW-2)
 			lines = max(lines, len(cols[i]))
 		}
-		for r := 0; r < lines; r++ {
+		for r := range lines {
 			var b strings.Builder
-			for _, col := range cols {
+			for i, col := range cols {
 				if r < len(col) {
 					b.WriteString(col[r])
 				} else {
-					b.WriteString(strings.Repeat(" ", colW))
+					b.WriteString(strings.Repeat(" ", row.widths[i]))
 				}
 			}
 			out = append(out, p.padStyled(b.String(), inner))
@@ -107,9 +110,50 @@ func (h *helpPane) keyRows(inner int) []string {
 	return out
 }
 
-// keyColumn is a group as lines of its column: a key and its words, wrapped
-// at spaces (never cut) under the words.
-func (h *helpPane) keyColumn(g []key.Binding, descW int) []string {
+// helpRow is a row of key groups and the widths of their columns.
+type helpRow struct {
+	groups [][]key.Binding
+	widths []int
+}
+
+// packed lays the groups out in rows, in order, as many on a row as fit
+// inner: a column is a key, its longest words and a gap of two; the room
+// left over is shared out between a row's columns.
+func (h *helpPane) packed(inner, keyW int) []helpRow {
+	p := &h.c.p
+	var rows []helpRow
+	var row helpRow
+	used := 0
+	for _, g := range h.groups {
+		w := 0
+		for _, b := range g {
+			w = max(w, p.w.Of(b.Help().Desc))
+		}
+		w = min(1+keyW+1+w+2, inner)
+		if len(row.groups) > 0 && used+w > inner {
+			rows, row, used = append(rows, row), helpRow{}, 0
+		}
+		row.groups, row.widths, used = append(row.groups, g), append(row.widths, w), used+w
+	}
+	if len(row.groups) > 0 {
+		rows = append(rows, row)
+	}
+	for _, r := range rows {
+		used := 0
+		for _, w := range r.widths {
+			used += w
+		}
+		for i := range r.widths {
+			r.widths[i] += (inner - used) / len(r.widths)
+		}
+	}
+	return rows
+}
+
+// keyColumn is a group as lines of its column: a key and its words, the
+// words wrapped at spaces (never cut) under themselves when the column is
+// narrower than they are.
+func (h *helpPane) keyColumn(g []key.Binding, keyW, descW int) []string {
 	p := &h.c.p
 	var col []string
 	for _, b := range g {
@@ -119,7 +163,7 @@ func (h *helpPane) keyColumn(g []key.Binding, descW int) []string {
 			if i == 0 {
 				k = hb.Key
 			}
-			col = append(col, " "+p.st.Key.Render(p.w.Fit(k, helpKeyW, ""))+" "+p.st.KeyDesc.Render(p.w.Fit(d, descW, p.g.More)))
+			col = append(col, " "+p.st.Key.Render(p.w.Fit(k, keyW, ""))+" "+p.st.KeyDesc.Render(p.w.Fit(d, descW, p.g.More)))
 		}
 	}
 	return col
@@ -128,10 +172,7 @@ func (h *helpPane) keyColumn(g []key.Binding, descW int) []string {
 // legend is what the console's marks mean, dim.
 func (h *helpPane) legend(inner int) []string {
 	p := &h.c.p
-	legend := wordWrap(p.w, p.lab.Legend, inner-1)
-	if p.lab.Lang == "zh" {
-		legend = wrap(p.w, p.lab.Legend, inner-1) // no spaces to break at
-	}
+	legend := wordWrap(p.w, p.lab.Legend, inner-2) // a column clear of the border, as the detail's text
 	out := make([]string, 0, len(legend))
 	for _, l := range legend {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
@@ -144,12 +185,12 @@ func (h *helpPane) legend(inner int) []string {
 // them, below the fold on a small terminal.
 func (h *helpPane) commandList(inner int) []string {
 	p := &h.c.p
-	cmds, aliases := " "+h.commands+"  (tab completes)", " aliases: "+h.aliases
+	cmds, aliases := h.commands+" (tab completes)", "aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
-		cmds, aliases = " "+h.commands+" （tab键补全）", " 别名："+h.aliases
+		cmds, aliases = h.commands+" （tab键补全）", "别名："+h.aliases
 	}
 	var out []string
-	for _, l := range append(wordWrap(p.w, cmds, inner-1), wordWrap(p.w, aliases, inner-1)...) {
+	for _, l := range append(wordWrap(p.w, cmds, inner-2), wordWrap(p.w, aliases, inner-2)...) {
 		out = append(out, p.st.Dim.Render(" "+p.w.Fit(l, inner-1, p.g.More)))
 	}
 	return out

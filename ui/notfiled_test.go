@@ -424,11 +424,11 @@ func TestRefusedFormSaysNotFiled(t *testing.T) {
 // What failed is filled over its lines: a Chinese sentence, which has no
 // spaces to break at, fills the line it starts on (it read "…请重" and
 // "新启动" on a line of its own, then "gridcmd，或输入…").
-func TestFillWrapFillsEachLine(t *testing.T) {
+func TestWordWrapFillsEachLine(t *testing.T) {
 	w := Width{}
 	s := "未提交：实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库"
 	for _, n := range []int{30, 40, 42, 76} {
-		lines := fillWrap(w, s, n)
+		lines := wordWrap(w, s, n)
 		for i, l := range lines {
 			assert.LessOrEqual(t, w.Of(l), n, "%d: %q", n, l)
 			if i < len(lines)-1 {

@@ -16,11 +16,7 @@ func (m Model) message(msg string) string {
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)
 	}
-	var text []string // broken at spaces, a word wider than the screen cut
-	for _, l := range wordWrap(p.w, msg, m.width) {
-		text = append(text, wrap(p.w, l, m.width)...)
-	}
-	for i, l := range text {
+	for i, l := range wordWrap(p.w, msg, m.width) {
 		if m.height/2+i < m.height {
 			lines[m.height/2+i] = p.w.Fit(l, m.width, "")
 		}
@@ -343,23 +339,4 @@ func (m Model) shortHelp() []key.Binding {
 		return m.overlays[m.overlay].ShortHelp()
 	}
 	return m.ring[m.focus].ShortHelp()
-}
-
-// wordWrap breaks s at spaces into lines of at most n cells; a word longer
-// than a line is left for the caller's Fit to cut.
-func wordWrap(w Width, s string, n int) []string {
-	var out []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = word
-		case w.Of(line)+1+w.Of(word) <= n:
-			line += " " + word
-		default:
-			out = append(out, line)
-			line = word
-		}
-	}
-	return append(out, line)
 }

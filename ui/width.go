@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 	"golang.org/x/text/width"
@@ -162,4 +164,124 @@ func (w Width) FitRight(s string, n int) string {
 		return strings.Repeat(" ", pad) + s
 	}
 	return s
+}
+
+// wordWrap breaks s into lines of at most n columns, each in its written
+// form (see Width), and loses nothing but the spaces where it breaks.
+// Spaces inside a line are kept; "\n" ends a line. A word (what lies
+// between spaces) that fits a line is never broken: it moves to the next
+// line whole, so a phone number, an id, "（tab键补全）" or "交接班=handover"
+// stay whole. A word wider than a line (Chinese prose, which has no
+// spaces) fills the line and breaks next to a wide (Han) character where
+// the Unicode line breaking rules (UAX #14) allow, never before a closing
+// mark (，。）); a run with nowhere to break (Latin letters, digits, a
+// path) is broken at the line's edge, on a line of its own. One line at
+// least; none when n < 1.
+func wordWrap(w Width, s string, n int) []string {
+	if n < 1 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(w.shown(s), "\n") {
+		b := wrapper{w: w, n: n}
+		for _, word := range words(strings.TrimSuffix(para, "\r")) {
+			if w.of(strings.TrimRight(word, " ")) <= n {
+				b.add(word)
+				continue
+			}
+			for _, piece := range w.pieces(word) {
+				b.add(piece)
+			}
+		}
+		if b.line.Len() > 0 || len(b.out) == 0 {
+			b.flush()
+		}
+		out = append(out, b.out...)
+	}
+	return out
+}
+
+// wrapper is wordWrap's paragraph under way: the lines done and the one
+// being filled.
+type wrapper struct {
+	w    Width
+	n    int
+	out  []string
+	line strings.Builder
+	used int // the line's columns, its trailing spaces included
+}
+
+// add puts piece on the line, or on the next one when it does not fit; a
+// piece wider than a line is broken at the line's edge.
+func (b *wrapper) add(piece string) {
+	word := strings.TrimRight(piece, " ")
+	if b.line.Len() > 0 && b.used+b.w.of(word) > b.n {
+		b.flush()
+	}
+	for b.line.Len() == 0 && b.w.of(word) > b.n {
+		head := b.w.edge(word, b.n)
+		b.out = append(b.out, head)
+		word, piece = word[len(head):], piece[len(head):]
+	}
+	b.line.WriteString(piece)
+	b.used += b.w.of(piece)
+}
+
+// flush ends the line, without its trailing spaces.
+func (b *wrapper) flush() {
+	b.out = append(b.out, strings.TrimRight(b.line.String(), " "))
+	b.line.Reset()
+	b.used = 0
+}
+
+// words splits s after every run of spaces; each word keeps the spaces
+// after it.
+func words(s string) []string {
+	var out []string
+	for s != "" {
+		i := strings.IndexByte(s, ' ')
+		if i < 0 {
+			return append(out, s)
+		}
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		out, s = append(out, s[:i]), s[i:]
+	}
+	return out
+}
+
+// pieces splits a word where a line may break inside it (see wordWrap):
+// before or after a wide character, or after a tab, where UAX #14 allows.
+func (w Width) pieces(s string) []string {
+	var out []string
+	start, state := 0, -1
+	for rest := s; rest != ""; {
+		var seg string
+		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		last, _ := utf8.DecodeLastRuneInString(seg)
+		next, _ := utf8.DecodeRuneInString(rest)
+		if rest == "" || unicode.IsSpace(last) || wide(last) || wide(next) {
+			end := len(s) - len(rest)
+			out, start = append(out, s[start:end]), end
+		}
+	}
+	return out
+}
+
+// wide reports whether r is an East Asian wide or fullwidth character: a
+// Han character, kana, hangul, a fullwidth mark, most emoji.
+func wide(r rune) bool {
+	k := width.LookupRune(r).Kind()
+	return k == width.EastAsianWide || k == width.EastAsianFullwidth
+}
+
+// edge is the longest head of s, whole clusters, at most n columns wide;
+// one cluster at least, so that breaking s always moves on.
+func (w Width) edge(s string, n int) string {
+	if head := w.Trunc(s, n, ""); head != "" {
+		return head
+	}
+	c, _, _, _ := w.cluster(s, -1)
+	return c
 }

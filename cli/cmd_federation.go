@@ -253,7 +253,7 @@ type fedStatusJSON struct {
 	Town       string  `json:"town"`
 	Hub        string  `json:"hub"`
 	Connected  bool    `json:"connected"`
-	Linking    bool    `json:"linking,omitempty"` // not up yet, the node started a moment ago
+	Linking    bool    `json:"-"` // not up yet, the node started a moment ago (the table's "linking")
 	Pending    uint64  `json:"pending"`
 	LastAckSeq uint64  `json:"last_ack_seq"`
 	LagSeconds float64 `json:"lag_seconds"`

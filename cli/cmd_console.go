@@ -177,6 +177,12 @@ func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
 // field API too; attached to a running gridcmd through its API, it leaves
 // all that to that process.
 func (a *app) runConsole(ctx context.Context, db backend) error {
+	return a.runConsoleWith(ctx, db, ui.Carry{})
+}
+
+// runConsoleWith runs the console as runConsole does, giving back carried:
+// the work a console that took the file (:take) had not filed.
+func (a *app) runConsoleWith(ctx context.Context, db backend, carried ui.Carry) error {
 	seat, err := a.seat(ctx, db)
 	if err != nil {
 		return err
@@ -197,7 +203,7 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	opt := ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal,
-		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town),
+		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town), Carried: carried,
 	}
 	if !isLocal {
 		opt.TakeFile = func() error { return a.takeFile(ctx, &taken) }
@@ -211,9 +217,10 @@ func (a *app) runConsole(ctx context.Context, db backend) error {
 	if file := taken.Load(); file != nil {
 		defer file.Close()
 		if ok && um.TookFile() && err == nil {
-			// The console on the file it took, as one opened on it.
+			// The console on the file it took, as one opened on it, with
+			// the work the attached one had not filed.
 			sub.Close()
-			return a.runConsole(ctx, file)
+			return a.runConsoleWith(ctx, file, um.Carry())
 		}
 	}
 	if err != nil && ctx.Err() == nil {

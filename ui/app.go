@@ -7,6 +7,7 @@ package ui
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ type Options struct {
 	// API), or says why not; :take asks the officer first (cut.go). The
 	// console then quits with TookFile true. nil: it cannot.
 	TakeFile func() error
+	// Carried is the work a console that took the file (:take) had not
+	// filed (Model.Carry): this console gives it back as its own failed
+	// work, once its snapshot is in.
+	Carried Carry
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
@@ -395,7 +400,11 @@ func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m = m.onSnapshot(msg)
 		m, c := m.refreshFigures()
 		m, fc := m.wantFedLinks()
-		return m, tea.Batch(c, fc, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+		if carried := m.opt.Carried.work; len(carried) > 0 {
+			m.opt.Carried = Carry{} // given back once
+			m.waiting = append(slices.Clone(m.waiting), carried...)
+		}
+		return m.returnWaiting(m, tea.Batch(c, fc, m.wantClosed(), loadDuty(m.svc, m.dutyRoom(), time.Time{})))
 	case closedMsg:
 		if msg.err != nil {
 			return m.flashErr(msg.err)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -109,6 +110,27 @@ func (m Model) onTookFile(msg tookFileMsg) (tea.Model, tea.Cmd) {
 	}
 	m.took = true
 	return m, tea.Quit
+}
+
+// Carry is the work not filed that a console hands over as it quits to
+// take the file: what came back from failed sends and waits, what is on
+// its way (its answer will never come: not known whether filed), and a
+// form with something typed in it. Options.Carried gives it to the
+// console run on the file.
+type Carry struct{ work []held }
+
+// Carry is what this console has not filed (see type Carry).
+func (m Model) Carry() Carry {
+	work := slices.Clone(m.waiting)
+	for _, h := range m.held {
+		h.err = model.Errorf(model.EUNAVAIL, "the server stopped before it answered").Zh("服务在应答前已停止").MaybeDone()
+		work = append(work, h)
+	}
+	if m.formActive && m.form.dirty() {
+		work = append(work, held{kind: heldForm, form: m.form,
+			err: refusal(model.EUNAVAIL, "the console took the file before it was sent", "发送前本控制台已接管数据库")})
+	}
+	return Carry{work: work}
 }
 
 // TookFile reports whether the console quit to hold the file itself

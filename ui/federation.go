@@ -134,8 +134,8 @@ func (c *common) fedCells(town model.NodeCode) (behind, lag string, cut bool) {
 		return "-", "-", false
 	}
 	behind, lag = compact(int(min(l.Pending, 1<<40))), "-"
-	if l.NodeDown {
-		behind = c.p.g.Unknown // the node that counts it is not running: never 0
+	if l.NodeDown || l.Linking {
+		behind = c.p.g.Unknown // the node that counts it is not running, or has not counted yet: never 0
 	}
 	if l.LastAckSeq > 0 {
 		lag = shortAge(time.Duration(l.LagSeconds * float64(time.Second)))

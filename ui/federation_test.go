@@ -271,15 +271,19 @@ func TestCountyKnowsACutTown(t *testing.T) {
 			linking := model.FedLink{Role: "hub", Town: huajie, Linking: true}
 			lk := linking
 			lk.Town = dongcheng
-			h := headerOf(at(lk, linking, outside))
+			lm := at(lk, linking, outside)
+			h := headerOf(lm)
 			assert.Contains(t, h, fmt.Sprintf(lab.TownsLinking, 2), name)
+			behind, lag, isCut := lm.fedCells(huajie)
+			assert.Equal(t, []any{lm.p.g.Unknown, lab.Linking + " -", false}, []any{behind, lag, isCut},
+				"%s: a town being linked: not counted yet, not cut", name)
 			assert.NotContains(t, h, fmt.Sprintf(lab.TownCut, ""), name)
 			assert.Contains(t, headerOf(at(cut, linking, outside)), one, name)
 			down := cut
 			down.NodeDown = true
 			dm := at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})
 			assert.Contains(t, headerOf(dm), lab.HubDown, name)
-			behind, lag, isCut := dm.fedCells(dongcheng)
+			behind, lag, isCut = dm.fedCells(dongcheng)
 			assert.Equal(t, []any{dm.p.g.Unknown, lab.Cut + " 12m", true}, []any{behind, lag, isCut},
 				"%s: the hub not running counts nothing: its backlog is not known, never 0", name)
 		}

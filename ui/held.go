@@ -90,6 +90,13 @@ func (m Model) onHeld(msg heldMsg) (tea.Model, tea.Cmd) {
 	}
 	m.held = withoutHeld(m.held, msg.id)
 	err := failedOf(msg.msg)
+	if d, ok := msg.msg.(directiveIssuedMsg); found && ok && d.dryRun && err == nil && m.busy() {
+		// Its question cannot be asked over what the officer is at now:
+		// the form waits for them, as a failed one does.
+		w.err = refusal(model.ECONFLICT, "not asked: another prompt was open; nothing was sent",
+			"未询问：另有提示或表单未完成；指令未下达")
+		return m.giveBack(w)
+	}
 	if !found || err == nil || model.IsFedQueued(err) {
 		if found && w.kind == heldForm && !m.busy() {
 			m.form = w.form

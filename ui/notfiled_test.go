@@ -464,3 +464,57 @@ func TestHeldAnswerLeavesTheNextFormAlone(t *testing.T) {
 	require.True(t, m.formActive)
 	assert.Equal(t, "second", m.form.values()["title"])
 }
+
+// A directive's dry run that answers while the officer has gone on to the
+// ':' line cannot ask its question there: the form waits, and comes back
+// as it was once the line is closed (it was thrown away).
+func TestDryRunAnsweredWhileBusyKeepsTheForm(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, []model.NodeCode{demo.Town}, false, "", f.operator(t))
+	require.NoError(t, err)
+	m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+	m = update(t, m, loadWartime(f.db, "")())
+	m = keys(t, m, "d")
+	m = typeText(t, m, "逐户核查人员去向")
+	m = keys(t, m, "enter", "enter")
+	next, dry := m.Update(keyMsg("enter")) // the dry run on its way
+	m = keys(t, next.(Model), ":")
+	require.True(t, m.cmdActive)
+	for _, msg := range run(t, dry, 3) {
+		m = update(t, m, msg)
+	}
+	require.False(t, m.q.active(), "not asked over the ':' line")
+	m = keys(t, m, "esc")
+	require.True(t, m.formActive, "the form is back")
+	assert.Equal(t, "逐户核查人员去向", m.form.values()["text"])
+	assert.Contains(t, m.form.err, "not asked")
+}
+
+// :take hands what the console had not filed to the console run on the
+// file: a form that came back from a failed send is given back there.
+func TestTakeCarriesTheWorkNotFiled(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "en", 120, 40)
+	m = keys(t, m, "n")
+	m = typeText(t, m, "渎溪村 02")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "带过去的上报")
+	m = keys(t, m, "enter", "enter")
+	svc.fail = goneErr()
+	next, send := m.Update(keyMsg("y"))
+	m = keys(t, next.(Model), ":")
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg) // the failure waits: the ':' line is open
+	}
+	require.Len(t, m.waiting, 1)
+	carried := m.Carry()
+	require.Len(t, carried.work, 1)
+
+	o := f.options(t, "en")
+	o.Carried = carried
+	taken := loaded(t, f.db, o, 120, 40)
+	require.True(t, taken.formActive, "the report form is back in the console on the file")
+	assert.Equal(t, "带过去的上报", taken.form.values()["title"])
+	assert.True(t, strings.HasPrefix(taken.form.err, notFiled(taken)), taken.form.err)
+}

@@ -322,6 +322,16 @@ func TestCountyRoomWartimeKeyEnds(t *testing.T) {
 		endHuajie := q.say("end wartime "+idOf[huajie]+" in 花街镇", "结束花街镇的战时 "+idOf[huajie])
 		q = keys(t, onTower(m, huajie), "W")
 		assert.Contains(t, q.View(), endHuajie, lang)
+		// A village of 花街镇 (the tower opened on it): still its town's
+		// wartime, never every town's.
+		vm := keys(t, onTower(m, huajie), "l")
+		for i := 0; vm.tower.selected().Level() != model.LevelVillage && i < 5; i++ {
+			vm = keys(t, vm, "j")
+		}
+		require.Equal(t, huajie, vm.tower.selected().Town(), lang)
+		require.Equal(t, model.LevelVillage, vm.tower.selected().Level(), lang)
+		q = keys(t, vm, "W")
+		assert.Contains(t, q.View(), endHuajie, "%s: a village selected ends its town's wartime alone", lang)
 		// A town in peacetime: the form, for that town.
 		on := onTower(m, "330784003") // 江南街道
 		q = keys(t, on, "W")
@@ -332,4 +342,10 @@ func TestCountyRoomWartimeKeyEnds(t *testing.T) {
 	m = keys(t, m, "W", "y")
 	assert.Empty(t, m.wt.status.Towns, "both ended")
 	assert.Contains(t, m.View(), "wartime ended in 2 towns")
+
+	// One refused among them: what was done is still said beside it.
+	mm, _ := m.onDeactivatedTowns(deactivatedTownsMsg{ended: 2, queued: []string{"花街镇"},
+		err: model.Errorf(model.ECONFLICT, "no wartime is active").Zh("当前没有战时状态")})
+	assert.Equal(t, "wartime ended in 2 towns; sent to 1 towns to end: 花街镇; no wartime is active", mm.(Model).flash.text)
+	assert.True(t, mm.(Model).flash.err)
 }

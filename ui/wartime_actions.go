@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -218,13 +219,10 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 }
 
 // roomTownChosen is the town a room above the towns acts on: the one
-// selected in the tower; "" for the whole room (the tower on the room's
-// own node, as it opens).
+// selected in the tower, or the town of a village or grid selected there;
+// "" for the whole room (the tower on the room's own node, as it opens).
 func (m Model) roomTownChosen() model.NodeCode {
-	if sel := m.tower.selected(); sel.Level() == model.LevelTown {
-		return sel
-	}
-	return ""
+	return m.tower.selected().Town()
 }
 
 // roomWartimeTarget is the wartimes W ends in a room above the towns: the
@@ -276,10 +274,13 @@ func (m Model) onDeactivatedTowns(msg deactivatedTownsMsg) (tea.Model, tea.Cmd) 
 		text += m.say(fmt.Sprintf("; sent to %d towns to end: %s", len(msg.queued), strings.Join(msg.queued, ", ")),
 			fmt.Sprintf("；已发往 %d 个镇街待其结束：%s", len(msg.queued), strings.Join(msg.queued, "、")))
 	}
-	mm, c := m.flashInfo(text)
 	if msg.err != nil {
-		mm, c = m.flashErr(fmt.Errorf("%s; %w", text, msg.err))
+		// What was done stays said beside the refusal.
+		m.flashID++
+		m.flash = flash{id: m.flashID, text: text + m.say("; ", "；") + m.errText(msg.err), err: true}
+		return m, tea.Batch(expireFlash(m.flashID, 8*time.Second), loadWartime(m.svc, m.scope))
 	}
+	mm, c := m.flashInfo(text)
 	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 }
 

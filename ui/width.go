@@ -215,7 +215,14 @@ type wrapper struct {
 // piece wider than a line is broken at the line's edge.
 func (b *wrapper) add(piece string) {
 	word := strings.TrimRight(piece, " ")
-	if b.line.Len() > 0 && b.used+b.w.of(word) > b.n {
+	switch {
+	case b.line.Len() == 0 || b.used+b.w.of(word) <= b.n:
+	case strings.TrimLeft(b.line.String(), " ") == "":
+		// Leading spaces that leave the word no room: dropped, not a
+		// blank line of their own.
+		b.line.Reset()
+		b.used = 0
+	default:
 		b.flush()
 	}
 	for b.line.Len() == 0 && b.w.of(word) > b.n {

@@ -58,6 +58,8 @@ func TestWordWrap(t *testing.T) {
 		{"reported 3  acked 2", 12, []string{"reported 3", "acked 2"}},
 		{"a\n\nb", 5, []string{"a", "", "b"}},
 		{"", 5, []string{""}},
+		{"   lead", 4, []string{"lead"}}, // leading spaces with no room beside the word: no blank line
+		{"  ab", 4, []string{"  ab"}},
 		{"👍🏽 ok", 5, []string{"👍 ok"}},
 	} {
 		assert.Equal(t, tc.want, wordWrap(w, tc.s, tc.n), "%q at %d", tc.s, tc.n)

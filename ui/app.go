@@ -984,6 +984,8 @@ func (m Model) openRoster() Model {
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case key.Matches(msg, m.lkeys.accept) && m.queue.q.err != nil:
+		return m, nil // a token it cannot read: refused, said whole, the line kept to mend it
 	case key.Matches(msg, m.lkeys.accept, m.lkeys.abort):
 		m.filterActive = false
 		m.filterInput.Blur()

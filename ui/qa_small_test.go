@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,4 +20,24 @@ func TestGapsNameTheReserveKindInEnglish(t *testing.T) {
 	assert.Contains(t, view, "(party activist)")
 	assert.NotContains(t, view, "party_activist")
 	assert.NotContains(t, view, "入党积极分子")
+}
+
+// A filter with a token it cannot read is refused: enter does not keep it
+// (the line stays open to mend it, the title does not say it as kept), and
+// why is said whole, above the line when it does not fit after it.
+func TestFilterWithAnUnreadableTokenIsRefusedWhole(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		m := demoConsole(t, lang, 120, 40)
+		m = keys(t, m, "/")
+		m = typeText(t, m, "sev:V")
+		m = keys(t, m, "enter")
+		assert.True(t, m.filterActive, lang+": enter refused, the line kept")
+		view := m.View()
+		assert.Contains(t, view, m.say("sev:v: not a severity (I, II, III, IV)", "级别:v：不是等级（I、II、III、IV）"), lang)
+		assert.NotContains(t, view, m.say("Filter: sev:V", "筛选：sev:V"), lang+": not kept")
+		assert.Equal(t, 40, strings.Count(view, "\n")+1, lang)
+		m = keys(t, m, "esc")
+		assert.False(t, m.filterActive)
+		assert.Equal(t, "", m.queue.filter, lang+": esc clears it")
+	}
 }

@@ -41,3 +41,37 @@ func TestFilterWithAnUnreadableTokenIsRefusedWhole(t *testing.T) {
 		assert.Equal(t, "", m.queue.filter, lang+": esc clears it")
 	}
 }
+
+// Wartime over some villages says so in the header (the whole town's says
+// no scope), at 120 columns and still at 80.
+func TestWartimeHeaderSaysAPartialScope(t *testing.T) {
+	for _, c := range []struct {
+		lang, want string
+	}{{"zh", "战时 防台 2 村社 自 03:10"}, {"en", "WARTIME typhoon 2 villages since 03:10"}} {
+		f := newFixture(t)
+		sub := f.db.Subscribe()
+		m := f.model(t, c.lang, 120, 40)
+		m = update(t, m, loadWartime(f.db, "")())
+		m = keys(t, m, "W", "enter")
+		m = typeText(t, m, "渎溪村,倪宅村")
+		m = keys(t, m, "enter", "enter", "enter")
+		require.Contains(t, m.View(), "y/n")
+		m = keys(t, m, "y")
+		require.True(t, m.wt.active())
+		m = pump(t, m, sub, f.db)
+		sub.Close()
+		assert.Len(t, m.wt.status.Active.Scope, 2)
+		head := strings.SplitN(m.View(), "\n", 2)[0]
+		assert.Contains(t, head, c.want, c.lang)
+		m = update(t, m, keyMsgSize(80, 30))
+		head = strings.SplitN(m.View(), "\n", 2)[0]
+		assert.Contains(t, head, strings.TrimSuffix(c.want, " 03:10"), c.lang+" at 80 columns")
+	}
+}
+
+// Wartime over the whole town names no scope in the header.
+func TestWartimeHeaderOverTheTownNamesNoScope(t *testing.T) {
+	m, _ := wartimeModel(t, newFixture(t), "zh", 120, 40)
+	head := strings.SplitN(m.View(), "\n", 2)[0]
+	assert.Contains(t, head, "战时 防台 自 03:10")
+}

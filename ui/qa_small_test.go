@@ -75,3 +75,22 @@ func TestWartimeHeaderOverTheTownNamesNoScope(t *testing.T) {
 	head := strings.SplitN(m.View(), "\n", 2)[0]
 	assert.Contains(t, head, "战时 防台 自 03:10")
 }
+
+// A form opened while the tower or the chain has the focus is the only
+// pane marked as focused.
+func TestAFormIsTheOnlyFocusMarker(t *testing.T) {
+	for _, focus := range []paneID{paneTower, paneChain} {
+		f := newFixture(t)
+		m := f.model(t, "zh", 120, 40)
+		m = update(t, m, loadWartime(f.db, "")())
+		for i := 0; m.focus != focus && i < 8; i++ {
+			m = keys(t, m, "tab")
+		}
+		require.Equal(t, focus, m.focus)
+		require.Equal(t, 1, strings.Count(m.View(), "▶"))
+		m = keys(t, m, "W")
+		require.True(t, m.formActive)
+		assert.Equal(t, 1, strings.Count(m.View(), "▶"), "one focus marker: the form's")
+		assert.Contains(t, m.View(), "▶ 启动战时")
+	}
+}

@@ -36,6 +36,7 @@ func (m Model) View() string {
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
+	m.formShown = m.formActive // the form holds the focus: no pane says it has it
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	body := hjoin(left, m.right())
 	status := m.statusLines()

@@ -2,11 +2,12 @@ package ui
 
 import (
 	"strings"
-
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
 )
 
 // The gaps list names a reserve's kind in the console's language: English
@@ -92,5 +93,25 @@ func TestAFormIsTheOnlyFocusMarker(t *testing.T) {
 		require.True(t, m.formActive)
 		assert.Equal(t, 1, strings.Count(m.View(), "▶"), "one focus marker: the form's")
 		assert.Contains(t, m.View(), "▶ 启动战时")
+	}
+}
+
+// A form opened right after an outcome shows its keys at once: the
+// outcome gives way; a refusal (the officer may be trying again) stays
+// over the form's keys until it expires.
+func TestAFormOpensOverAnOutcomeWithItsKeys(t *testing.T) {
+	for _, k := range []string{"n", "W"} {
+		m := demoConsole(t, "zh", 120, 40)
+		m, _ = m.flashInfo("已征调 李永静 补入 枫源村 03-03")
+		m = keys(t, m, k)
+		require.True(t, m.formActive, k)
+		assert.NotContains(t, lastLine(m), "已征调", k)
+		assert.Contains(t, lastLine(m), "esc 取消", k+": the form's keys")
+
+		m = demoConsole(t, "zh", 120, 40)
+		m, _ = m.flashErr(model.Errorf(model.EUNAVAIL, "cut").Zh("请求可能已完成：请先查看再重试"))
+		m = keys(t, m, k)
+		require.True(t, m.formActive, k)
+		assert.Contains(t, lastLine(m), "请先查看再重试", k+": a refusal stays")
 	}
 }

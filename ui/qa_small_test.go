@@ -115,3 +115,34 @@ func TestAFormOpensOverAnOutcomeWithItsKeys(t *testing.T) {
 		assert.Contains(t, lastLine(m), "请先查看再重试", k+": a refusal stays")
 	}
 }
+
+// q on the console that holds the file, with consoles attached to it
+// through its local API, says how many lose their live link and stop
+// their clocks until one takes the file; whole over two lines at 80
+// columns, its y/n kept.
+func TestQuitSaysTheAttachedConsolesLoseTheirLink(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 2, "2 consoles attached to it lose their live link and stop their clocks until one :takes the file"},
+		{"en", 1, "1 console attached to it loses its live link and stops its clocks until it :takes the file"},
+		{"zh", 3, "连接到它的 3 个控制台将失去实时连接、时限暂停，直到其中一个输入 :take 接管"},
+	} {
+		m := demoConsole(t, c.lang, 80, 24)
+		m.opt.HoldsFile = true
+		m.opt.Attached = func() int { return c.n }
+		m = keys(t, m, "q")
+		require.True(t, m.q.active())
+		lines := strings.Split(m.View(), "\n")
+		said := strings.TrimSpace(lines[len(lines)-2]) + " " + strings.TrimSpace(lines[len(lines)-1])
+		assert.Contains(t, strings.Join(strings.Fields(said), " "), c.want, c.lang)
+		assert.True(t, strings.HasSuffix(strings.TrimRight(lines[len(lines)-1], " "), "y/n"), c.lang)
+	}
+	m := demoConsole(t, "en", 80, 24)
+	m.opt.HoldsFile = true
+	m.opt.Attached = func() int { return 0 }
+	m = keys(t, m, "q")
+	assert.Contains(t, m.q.text, "the other commands reach it through this console", "none attached")
+}

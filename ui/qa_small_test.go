@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,4 +146,20 @@ func TestQuitSaysTheAttachedConsolesLoseTheirLink(t *testing.T) {
 	m.opt.Attached = func() int { return 0 }
 	m = keys(t, m, "q")
 	assert.Contains(t, m.q.text, "the other commands reach it through this console", "none attached")
+}
+
+// :replay reads a date followed by a time as one moment, as it reads
+// 2026-11-29T02:30.
+func TestReplayReadsADateAndATimeApart(t *testing.T) {
+	m := demoConsole(t, "zh", 120, 40)
+	m = runLine(t, m, "replay 2026-11-29 02:30 2026-11-29 03:00 120x")
+	require.NotNil(t, m.rp, "not refused: %s", m.flash.text)
+	assert.Equal(t, 120.0, m.rp.speed)
+	assert.Equal(t, time.Date(2026, 11, 29, 2, 30, 0, 0, shanghai), m.rp.at)
+	assert.Equal(t, time.Date(2026, 11, 29, 3, 0, 0, 0, shanghai), m.rp.to)
+	m = keys(t, m, "esc")
+	require.Nil(t, m.rp)
+	m = runLine(t, m, "replay 2026-11-29 02:30 03:00")
+	require.NotNil(t, m.rp, "a date and a time, then a time: %s", m.flash.text)
+	assert.Equal(t, time.Date(2026, 11, 29, 2, 30, 0, 0, shanghai), m.rp.at)
 }

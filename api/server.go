@@ -97,11 +97,17 @@ type Server struct {
 	writes   sync.WaitGroup // requests that may write, in flight
 	drainCh  chan struct{}  // closed when draining starts (ends event streams)
 
-	diskFull atomic.Bool // a write failed for a full disk, and none has succeeded since
+	diskFull atomic.Bool  // a write failed for a full disk, and none has succeeded since
+	streams  atomic.Int64 // event streams being followed now (Streams)
 
 	hsMu sync.Mutex
 	hs   []*http.Server
 }
+
+// Streams is how many clients follow the local event stream now: the
+// consoles attached to this one (gridcmd console on a held file), which
+// lose their live link when it stops.
+func (s *Server) Streams() int { return int(s.streams.Load()) }
 
 // New makes a server over svc and intake (usually the same store).
 func New(svc model.Service, intake model.IntakeService, opts Options) *Server {

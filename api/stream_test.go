@@ -51,3 +51,19 @@ func TestStreamCarriesTheIncidents(t *testing.T) {
 	assert.Equal(t, model.StatusAcknowledged, b.Incidents[0].Status)
 	assert.False(t, sub.Lost())
 }
+
+// TestStreamsCountsTheFollowers: Streams is how many clients follow the
+// event stream now (the consoles attached to the one holding the file,
+// whose quit question counts them): one while a subscription is open,
+// none once it is closed.
+func TestStreamsCountsTheFollowers(t *testing.T) {
+	le := newLocalEnv(t)
+	assert.Equal(t, 0, le.srv.Streams())
+	sub := le.c.Subscribe()
+	assert.Equal(t, 1, le.srv.Streams(), "Subscribe returns once the server has subscribed")
+	second := le.c.Subscribe()
+	assert.Equal(t, 2, le.srv.Streams())
+	second.Close()
+	sub.Close()
+	assert.Eventually(t, func() bool { return le.srv.Streams() == 0 }, 5*time.Second, 10*time.Millisecond)
+}

@@ -143,6 +143,9 @@ func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
 		restyle(&f.fields[i].input, m.r)
 	}
 	m.form, m.formActive = f, true
+	if !m.flash.err {
+		m.flash = flash{} // an outcome said before gives way to the form's keys; a refusal stays (footer)
+	}
 	return m, nil
 }
 

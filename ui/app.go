@@ -60,6 +60,10 @@ type Options struct {
 	// HoldsFile: this console holds the database (the other commands go
 	// through its local API), so q asks before it lets go.
 	HoldsFile bool
+	// Attached, with HoldsFile, counts the consoles attached to this one
+	// through its local API (its event stream's followers): q says they
+	// lose their live link. nil: not known.
+	Attached func() int
 	// Bell rings the terminal once for a severity I report or an incident
 	// turning red (config ui.bell), on BellTo (nil: standard output).
 	Bell   bool
@@ -957,9 +961,28 @@ func (m Model) quit() (Model, tea.Cmd) {
 	if !m.opt.HoldsFile {
 		return m, tea.Quit
 	}
-	return m.askFree(m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
-		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问"),
-		func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+	return m.askFree(m.quitQuestion(), func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+}
+
+// quitQuestion is what q asks on the console that holds the file: the
+// consoles attached to it (Options.Attached) lose their live link and stop
+// their clocks until one takes the file (:take); with none, the other
+// commands reach the file through it.
+func (m Model) quitQuestion() string {
+	n := 0
+	if m.opt.Attached != nil {
+		n = m.opt.Attached()
+	}
+	switch {
+	case n == 1:
+		return m.say("quit gridcmd? it holds the database: 1 console attached to it loses its live link and stops its clocks until it :takes the file",
+			"退出 gridcmd？数据库由本控制台持有：连接到它的 1 个控制台将失去实时连接、时限暂停，直到它输入 :take 接管")
+	case n > 1:
+		return m.say(fmt.Sprintf("quit gridcmd? it holds the database: %d consoles attached to it lose their live link and stop their clocks until one :takes the file", n),
+			fmt.Sprintf("退出 gridcmd？数据库由本控制台持有：连接到它的 %d 个控制台将失去实时连接、时限暂停，直到其中一个输入 :take 接管", n))
+	}
+	return m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
+		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问")
 }
 
 // inputActive reports whether typed text goes to an input (a form, the
@@ -993,6 +1016,8 @@ func (m Model) openRoster() Model {
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
+	case key.Matches(msg, m.lkeys.accept) && m.queue.q.err != nil:
+		return m, nil // a token it cannot read: refused, said whole, the line kept to mend it
 	case key.Matches(msg, m.lkeys.accept, m.lkeys.abort):
 		m.filterActive = false
 		m.filterInput.Blur()

@@ -145,8 +145,8 @@ func (g *gapsPane) FullHelp() [][]key.Binding {
 
 // reserveText is a reserve as the list shows them: name, kind and phone.
 func reserveText(l Labels, p model.Person) string {
-	kind := p.Reserve.Zh()
-	if l.Lang == "en" {
+	kind, ok := l.Reserve[p.Reserve]
+	if !ok {
 		kind = string(p.Reserve)
 	}
 	return p.Name + "(" + kind + ") " + p.Phone

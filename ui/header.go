@@ -147,8 +147,8 @@ func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
 	p := &m.p
 	mode, st = " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
-		mode = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
-		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason]
+		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + m.wartimeScope(a)
+		mode = short + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
 		if a.Drill {
 			mode += " " + m.wl.Drill
 			short += " " + m.wl.Drill
@@ -177,6 +177,19 @@ func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
 		short += marks
 	}
 	return mode, short, st
+}
+
+// wartimeScope is what the header says of an activation's scope, after a
+// space: nothing over the whole town, the village's name over one, how
+// many villages over more.
+func (m Model) wartimeScope(a model.Activation) string {
+	switch {
+	case len(a.Scope) == 0 || len(a.Scope) == 1 && a.Scope[0].Level() <= model.LevelTown:
+		return ""
+	case len(a.Scope) == 1:
+		return " " + m.nodeName(a.Scope[0])
+	}
+	return " " + fmt.Sprintf(m.say("%d villages", "%d 村社"), len(a.Scope))
 }
 
 // headerClock is the header's clock with the date and, short, without it.

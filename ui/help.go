@@ -185,9 +185,9 @@ func (h *helpPane) legend(inner int) []string {
 // them, below the fold on a small terminal.
 func (h *helpPane) commandList(inner int) []string {
 	p := &h.c.p
-	cmds, aliases := h.commands+" (tab completes)", "aliases: "+h.aliases
+	cmds, aliases := h.commands+" (tab completes)  :replay times: 02:00, 2026-11-29 02:00, 2026-11-29T02:00", "aliases: "+h.aliases
 	if p.lab.Lang == "zh" {
-		cmds, aliases = h.commands+" （tab键补全）", "别名："+h.aliases
+		cmds, aliases = h.commands+" （tab键补全）  :replay 时刻：02:00、2026-11-29 02:00、2026-11-29T02:00", "别名："+h.aliases
 	}
 	var out []string
 	for _, l := range append(wordWrap(p.w, cmds, inner-2), wordWrap(p.w, aliases, inner-2)...) {

@@ -31,6 +31,7 @@ type Labels struct {
 	Action                                    map[model.Action]string
 	Verb                                      map[model.Action]string // what a question says y will do
 	Role                                      map[model.Role]string
+	Reserve                                   map[model.ReserveKind]string // a reserve's kind (入党积极分子…)
 	OnDuty, OffDuty, Nobody                   string
 	System                                    string // who the clocks act as
 	Fields                                    map[string]string
@@ -93,6 +94,8 @@ var enLabels = Labels{
 		model.RoleContactPerson: "contact person", model.RoleVillageCadre: "village cadre",
 		model.RoleDutyOfficer: "duty officer", model.RolePatroller: "patroller", model.RoleLiaison: "liaison",
 		model.RoleReserve: "reserve"},
+	Reserve: map[model.ReserveKind]string{model.ReserveActivist: "party activist",
+		model.ReserveVolunteer: "volunteer", model.ReserveVillager: "active villager"},
 	OnDuty: "on duty", OffDuty: "off", Nobody: "nobody here",
 	Fields: map[string]string{
 		"id": "id", "title": "title", "node": "node", "category": "category", "platform": "platform",
@@ -144,6 +147,7 @@ var zhLabels = Labels{
 	Legend: "状态后的 ! 表示督办。时限：当前时钟剩余时间，用时不足 80% 为绿，80%–100% 为黄，超时为红（负数）。" +
 		"/ 按关键词及 层级: 状态: 级别: 平台: 超时 我的 全部 筛选；S 切换排序。",
 	Action: zhActions(), Role: model.ZhNames(model.Roles),
+	Reserve: model.ZhNames([]model.ReserveKind{model.ReserveActivist, model.ReserveVolunteer, model.ReserveVillager}),
 	Verb: map[model.Action]string{model.ActReport: "上报", model.ActAcknowledge: "签收", model.ActEscalate: "升级",
 		model.ActDispatch: "交办", model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重新办理",
 		model.ActNote: "添加备注", model.ActDraft: "征调", model.ActRelease: "解除征调", model.ActResend: "重发"},

@@ -123,6 +123,9 @@ type common struct {
 
 	focus   paneID
 	overlay overlayID
+	// formShown: a form is drawn over the right (View sets it from the
+	// root's formActive before the panes draw): it has the focus.
+	formShown bool
 }
 
 // crumbed is title after the breadcrumb, when top (the pane is what the
@@ -135,8 +138,11 @@ func (c *common) crumbed(title string, top bool) string {
 	return strings.Join(c.trail, sep) + sep + title
 }
 
-// focused reports whether pane id has the focus and nothing covers it.
-func (c *common) focused(id paneID) bool { return c.focus == id && c.overlay == overlayNone }
+// focused reports whether pane id has the focus and nothing covers it or
+// takes it (an overlay, a form).
+func (c *common) focused(id paneID) bool {
+	return c.focus == id && c.overlay == overlayNone && !c.formShown
+}
 
 // mainHelp is the footer's keys over the main panes.
 func (c *common) mainHelp() []key.Binding {

@@ -543,7 +543,7 @@ func (m Model) replayDuty(jumped bool) tea.Cmd {
 // runReplay is :replay [FROM [TO]] [SPEEDx]: from the start of the running
 // shift (else twelve hours ago) to now, at 60x, unless told; times are
 // 15:04 (today, or yesterday when that is still to come), or
-// 2006-01-02T15:04, or RFC 3339.
+// 2006-01-02T15:04, or a date and a time (2006-01-02 15:04), or RFC 3339.
 func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 	if m.rp != nil || m.replayWant != nil {
 		return m.flashErr(refusal(model.ECONFLICT, "a replay is running already", "回放已在进行"))
@@ -551,7 +551,7 @@ func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 	now := m.opt.Now()
 	o := ReplayOptions{To: now, Speed: defaultReplaySpeed}
 	var times []time.Time
-	for _, a := range args {
+	for _, a := range joinDateTimes(args) {
 		if x, ok := strings.CutSuffix(strings.ToLower(a), "x"); ok {
 			var sp float64
 			if _, err := fmt.Sscanf(x, "%g", &sp); err != nil || sp <= 0 || sp > maxReplaySpeed {
@@ -563,8 +563,8 @@ func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 		}
 		t, err := replayTime(a, now, m.opt.Location)
 		if err != nil {
-			return m.flashErr(refusal(model.EINVALID, fmt.Sprintf(":replay %s: want a time such as 02:00, 2026-11-29T02:00, or a speed such as 60x", a),
-				fmt.Sprintf(":replay %s：应为时刻（如 02:00、2026-11-29T02:00）或速度（如 60x）", a)))
+			return m.flashErr(refusal(model.EINVALID, fmt.Sprintf(":replay %s: want a time such as 02:00, 2026-11-29 02:00, 2026-11-29T02:00, or a speed such as 60x", a),
+				fmt.Sprintf(":replay %s：应为时刻（如 02:00、2026-11-29 02:00、2026-11-29T02:00）或速度（如 60x）", a)))
 		}
 		times = append(times, t)
 	}
@@ -583,6 +583,23 @@ func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 	}
 	mm, c := m.startReplay(o, false)
 	return mm, tea.Batch(c, loadHistory(m.svc, m.scope, m.opt.Lang))
+}
+
+// joinDateTimes reads a date followed by a time (2026-12-07 20:00, the
+// line split at the space) as one moment, 2026-12-07T20:00.
+func joinDateTimes(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		if _, err := time.Parse(time.DateOnly, args[i]); err == nil && i+1 < len(args) {
+			if _, err := time.Parse("15:04", args[i+1]); err == nil {
+				out = append(out, args[i]+"T"+args[i+1])
+				i++
+				continue
+			}
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 // replayTime reads a time of :replay.

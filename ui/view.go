@@ -36,6 +36,7 @@ func (m Model) View() string {
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
+	m.formShown = m.formActive // the form holds the focus: no pane says it has it
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	body := hjoin(left, m.right())
 	status := m.statusLines()
@@ -57,6 +58,10 @@ func (m Model) statusLines() []string {
 			return append(m.noteLines(m.q.failed), m.questionLines()...)
 		}
 		return m.questionLines()
+	}
+	if m.filterActive && m.queue.q.err != nil && !m.filterErrInline() {
+		// A token it cannot read: why, whole, above the filter's line.
+		return append(m.noteLines(m.errText(m.queue.q.err)), m.footer())
 	}
 	if m.cmdActive {
 		if m.cmdNote != "" {
@@ -164,15 +169,26 @@ func (m Model) footer() string {
 	return m.keysFooter()
 }
 
-// filterFooter is the filter's prompt, with its error or what it takes.
+// filterFooter is the filter's prompt, with its error or what it takes;
+// an error too long to follow the prompt is said above it (statusLines),
+// and the prompt says esc clears.
 func (m Model) filterFooter() string {
 	p := &m.p
 	if err := m.queue.q.err; err != nil {
-		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
+		if m.filterErrInline() {
+			return m.fitLine(" " + m.filterInput.View() + "  " + p.st.StatusError.Render(m.errText(err)))
+		}
+		return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say("esc clear", "esc 清除")))
 	}
 	return m.fitLine(" " + m.filterInput.View() + "  " + p.st.Dim.Render(m.say(
 		"words, tier: status: sev: platform: red mine all  enter keep  esc clear",
 		"关键词，层级: 状态: 级别: 平台: 超时 我的 全部  enter 保留  esc 清除")))
+}
+
+// filterErrInline reports whether the filter's error fits whole after its
+// prompt.
+func (m Model) filterErrInline() bool {
+	return m.p.ofStyled(" "+m.filterInput.View()+"  ")+m.p.w.Of(m.errText(m.queue.q.err)) <= m.width
 }
 
 // commandFooter is the : prompt, with what tab would complete it to.

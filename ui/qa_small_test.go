@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// The gaps list names a reserve's kind in the console's language: English
+// words in English, not model's key (party_activist).
+func TestGapsNameTheReserveKindInEnglish(t *testing.T) {
+	f := newFixture(t)
+	m, _ := wartimeModel(t, f, "en", 120, 40)
+	m = runLine(t, m, "gaps")
+	require.Equal(t, overlayGaps, m.overlay)
+	view := m.View()
+	assert.Contains(t, view, "(party activist)")
+	assert.NotContains(t, view, "party_activist")
+	assert.NotContains(t, view, "入党积极分子")
+}
+
+// A filter with a token it cannot read is refused: enter does not keep it
+// (the line stays open to mend it, the title does not say it as kept), and
+// why is said whole, above the line when it does not fit after it.
+func TestFilterWithAnUnreadableTokenIsRefusedWhole(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		m := demoConsole(t, lang, 120, 40)
+		m = keys(t, m, "/")
+		m = typeText(t, m, "sev:V")
+		m = keys(t, m, "enter")
+		assert.True(t, m.filterActive, lang+": enter refused, the line kept")
+		view := m.View()
+		assert.Contains(t, view, m.say("sev:v: not a severity (I, II, III, IV)", "级别:v：不是等级（I、II、III、IV）"), lang)
+		assert.NotContains(t, view, m.say("Filter: sev:V", "筛选：sev:V"), lang+": not kept")
+		assert.Equal(t, 40, strings.Count(view, "\n")+1, lang)
+		m = keys(t, m, "esc")
+		assert.False(t, m.filterActive)
+		assert.Equal(t, "", m.queue.filter, lang+": esc clears it")
+	}
+}
+
+// Wartime over some villages says so in the header (the whole town's says
+// no scope), at 120 columns and still at 80.
+func TestWartimeHeaderSaysAPartialScope(t *testing.T) {
+	for _, c := range []struct {
+		lang, want string
+	}{{"zh", "战时 防台 2 村社 自 03:10"}, {"en", "WARTIME typhoon 2 villages since 03:10"}} {
+		f := newFixture(t)
+		sub := f.db.Subscribe()
+		m := f.model(t, c.lang, 120, 40)
+		m = update(t, m, loadWartime(f.db, "")())
+		m = keys(t, m, "W", "enter")
+		m = typeText(t, m, "渎溪村,倪宅村")
+		m = keys(t, m, "enter", "enter", "enter")
+		require.Contains(t, m.View(), "y/n")
+		m = keys(t, m, "y")
+		require.True(t, m.wt.active())
+		m = pump(t, m, sub, f.db)
+		sub.Close()
+		assert.Len(t, m.wt.status.Active.Scope, 2)
+		head := strings.SplitN(m.View(), "\n", 2)[0]
+		assert.Contains(t, head, c.want, c.lang)
+		m = update(t, m, keyMsgSize(80, 30))
+		head = strings.SplitN(m.View(), "\n", 2)[0]
+		assert.Contains(t, head, strings.TrimSuffix(c.want, " 03:10"), c.lang+" at 80 columns")
+	}
+}
+
+// Wartime over the whole town names no scope in the header.
+func TestWartimeHeaderOverTheTownNamesNoScope(t *testing.T) {
+	m, _ := wartimeModel(t, newFixture(t), "zh", 120, 40)
+	head := strings.SplitN(m.View(), "\n", 2)[0]
+	assert.Contains(t, head, "战时 防台 自 03:10")
+}
+
+// A form opened while the tower or the chain has the focus is the only
+// pane marked as focused.
+func TestAFormIsTheOnlyFocusMarker(t *testing.T) {
+	for _, focus := range []paneID{paneTower, paneChain} {
+		f := newFixture(t)
+		m := f.model(t, "zh", 120, 40)
+		m = update(t, m, loadWartime(f.db, "")())
+		for i := 0; m.focus != focus && i < 8; i++ {
+			m = keys(t, m, "tab")
+		}
+		require.Equal(t, focus, m.focus)
+		require.Equal(t, 1, strings.Count(m.View(), "▶"))
+		m = keys(t, m, "W")
+		require.True(t, m.formActive)
+		assert.Equal(t, 1, strings.Count(m.View(), "▶"), "one focus marker: the form's")
+		assert.Contains(t, m.View(), "▶ 启动战时")
+	}
+}
+
+// A form opened right after an outcome shows its keys at once: the
+// outcome gives way; a refusal (the officer may be trying again) stays
+// over the form's keys until it expires.
+func TestAFormOpensOverAnOutcomeWithItsKeys(t *testing.T) {
+	for _, k := range []string{"n", "W"} {
+		m := demoConsole(t, "zh", 120, 40)
+		m, _ = m.flashInfo("已征调 李永静 补入 枫源村 03-03")
+		m = keys(t, m, k)
+		require.True(t, m.formActive, k)
+		assert.NotContains(t, lastLine(m), "已征调", k)
+		assert.Contains(t, lastLine(m), "esc 取消", k+": the form's keys")
+
+		m = demoConsole(t, "zh", 120, 40)
+		m, _ = m.flashErr(model.Errorf(model.EUNAVAIL, "cut").Zh("请求可能已完成：请先查看再重试"))
+		m = keys(t, m, k)
+		require.True(t, m.formActive, k)
+		assert.Contains(t, lastLine(m), "请先查看再重试", k+": a refusal stays")
+	}
+}
+
+// q on the console that holds the file, with consoles attached to it
+// through its local API, says how many lose their live link and stop
+// their clocks until one takes the file; whole over two lines at 80
+// columns, its y/n kept.
+func TestQuitSaysTheAttachedConsolesLoseTheirLink(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 2, "2 consoles attached to it lose their live link and stop their clocks until one :takes the file"},
+		{"en", 1, "1 console attached to it loses its live link and stops its clocks until it :takes the file"},
+		{"zh", 3, "连接到它的 3 个控制台将失去实时连接、时限暂停，直到其中一个输入 :take 接管"},
+	} {
+		m := demoConsole(t, c.lang, 80, 24)
+		m.opt.HoldsFile = true
+		m.opt.Attached = func() int { return c.n }
+		m = keys(t, m, "q")
+		require.True(t, m.q.active())
+		lines := strings.Split(m.View(), "\n")
+		said := strings.TrimSpace(lines[len(lines)-2]) + " " + strings.TrimSpace(lines[len(lines)-1])
+		assert.Contains(t, strings.Join(strings.Fields(said), " "), c.want, c.lang)
+		assert.True(t, strings.HasSuffix(strings.TrimRight(lines[len(lines)-1], " "), "y/n"), c.lang)
+	}
+	m := demoConsole(t, "en", 80, 24)
+	m.opt.HoldsFile = true
+	m.opt.Attached = func() int { return 0 }
+	m = keys(t, m, "q")
+	assert.Contains(t, m.q.text, "the other commands reach it through this console", "none attached")
+}
+
+// :replay reads a date followed by a time as one moment, as it reads
+// 2026-11-29T02:30.
+func TestReplayReadsADateAndATimeApart(t *testing.T) {
+	m := demoConsole(t, "zh", 120, 40)
+	m = runLine(t, m, "replay 2026-11-29 02:30 2026-11-29 03:00 120x")
+	require.NotNil(t, m.rp, "not refused: %s", m.flash.text)
+	assert.Equal(t, 120.0, m.rp.speed)
+	assert.Equal(t, time.Date(2026, 11, 29, 2, 30, 0, 0, shanghai), m.rp.at)
+	assert.Equal(t, time.Date(2026, 11, 29, 3, 0, 0, 0, shanghai), m.rp.to)
+	m = keys(t, m, "esc")
+	require.Nil(t, m.rp)
+	m = runLine(t, m, "replay 2026-11-29 02:30 03:00")
+	require.NotNil(t, m.rp, "a date and a time, then a time: %s", m.flash.text)
+	assert.Equal(t, time.Date(2026, 11, 29, 2, 30, 0, 0, shanghai), m.rp.at)
+}

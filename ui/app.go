@@ -958,10 +958,23 @@ func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // quit ends the console; one that holds the database asks first (q and :q
 // alike): the other commands reach the file through it.
 func (m Model) quit() (Model, tea.Cmd) {
-	if !m.opt.HoldsFile {
+	var q string
+	if m.opt.HoldsFile {
+		q = m.quitQuestion()
+	}
+	if n := len(m.held) + len(m.waiting); n > 0 {
+		// Work sent and not answered, or come back unfiled, goes with it.
+		lost := m.say(fmt.Sprintf("quit gridcmd? %d not filed (on its way or come back) is lost with it", n),
+			fmt.Sprintf("退出 gridcmd？%d 项未提交的内容（发送中或已退回）将随之丢失", n))
+		if rest, ok := strings.CutPrefix(q, m.say("quit gridcmd? ", "退出 gridcmd？")); ok {
+			lost += m.say("; ", "；") + rest
+		}
+		q = lost
+	}
+	if q == "" {
 		return m, tea.Quit
 	}
-	return m.askFree(m.quitQuestion(), func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+	return m.askFree(q, func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 }
 
 // quitQuestion is what q asks on the console that holds the file: the

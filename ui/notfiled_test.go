@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -517,4 +518,32 @@ func TestTakeCarriesTheWorkNotFiled(t *testing.T) {
 	require.True(t, taken.formActive, "the report form is back in the console on the file")
 	assert.Equal(t, "带过去的上报", taken.form.values()["title"])
 	assert.True(t, strings.HasPrefix(taken.form.err, notFiled(taken)), taken.form.err)
+}
+
+// q asks first while work is not filed (come back, or on its way), on an
+// attached console too, which otherwise quits at once.
+func TestQuitAsksWhileWorkIsNotFiled(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "en", 120, 40)
+	_, cmd := m.quit()
+	require.NotNil(t, cmd)
+	_, isQuit := cmd().(tea.QuitMsg)
+	assert.True(t, isQuit, "nothing unfiled: an attached console quits at once")
+
+	m = keys(t, m, "n")
+	m = typeText(t, m, "渎溪村 02")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, "未提交就退出")
+	m = keys(t, m, "enter", "enter")
+	svc.fail = goneErr()
+	next, send := m.Update(keyMsg("y"))
+	m = keys(t, next.(Model), ":")
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg)
+	}
+	require.Len(t, m.waiting, 1)
+	q, _ := m.quit()
+	require.True(t, q.q.active(), "asked first")
+	assert.Contains(t, q.q.text, "1 not filed")
 }

@@ -99,8 +99,11 @@ func (d *directivePane) move(n int) {
 // unitRows is how many micro-grids the pane shows (below the column heads).
 func (d *directivePane) unitRows() int { return max(d.height-1, 1) }
 
-// own is the pane's own keys.
+// own is the pane's own keys: b where it lists micro-grids.
 func (d *directivePane) own() []key.Binding {
+	if cur, ok := d.current(); ok && byUnit(cur) {
+		return []key.Binding{d.dk.prev, d.dk.next, d.dk.behalf}
+	}
 	return []key.Binding{d.dk.prev, d.dk.next}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"gridcmd/model"
@@ -17,7 +19,8 @@ import (
 // signed (and whether the room signed for it: 代签), and its progress (done
 // of the households it reported, else of its households); a
 // silent unit whose silence has climbed is red, as the town's village rows
-// are, a signed one green.
+// are, a signed one green. b signs for the unit under the cursor on its
+// behalf (askSignFor).
 
 // byUnit reports whether the pane shows the directive's micro-grids, one
 // row each: its units are one village's.
@@ -119,4 +122,28 @@ func (d *directivePane) unitLines(cur wtDirective, focused bool) []string {
 		}
 	}
 	return lines
+}
+
+// signForMsg asks the root to sign for directive id's micro-grid unit on
+// its behalf (代签): askSignFor asks first, or refuses.
+type signForMsg struct {
+	id     string
+	text   string // the directive's
+	unit   model.DirectiveUnit
+	worker string // "王丽 13800000000", or the gap's mark
+}
+
+// asks: b on a micro-grid asks to sign for it on its behalf; elsewhere the
+// key is not the pane's.
+func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
+	if !key.Matches(msg, d.dk.behalf) {
+		return nil
+	}
+	cur, ok := d.current()
+	if !ok || !byUnit(cur) || len(cur.units) == 0 {
+		return nil
+	}
+	d.units.clampTo(len(cur.units), d.unitRows())
+	u := cur.units[d.units.cursor]
+	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: d.unitCellsOf(cur)[d.units.cursor].worker}
 }

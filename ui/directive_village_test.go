@@ -137,8 +137,101 @@ func TestVillageRoomDirectivePaneScrolls(t *testing.T) {
 	checkScreen(t, m, 80, 24, false)
 }
 
+// b signs for the micro-grid under the cursor on its behalf (代签): asked
+// first, naming the unit and its worker, through the store's SignDirective;
+// the row then says who signed it so.
+func TestVillageRoomSignsOnBehalf(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t)
+			sub := f.db.Subscribe()
+			defer sub.Close()
+			d, units, cadre := villageDirective(t, f)
+			m := villageRoom(t, f, model.SeatOf(cadre), lang, 120, 40, false)
+			m = runLine(t, m, "directives")
+			footer := func(m Model) string {
+				lines := strings.Split(m.View(), "\n")
+				return lines[len(lines)-1]
+			}
+			label := map[string]string{"zh": "b 代签", "en": "b sign on behalf"}[lang]
+			assert.Contains(t, footer(m), label, "the footer names the key")
+
+			u := units[1]
+			m = keys(t, m, "j")
+			m = keys(t, m, "b")
+			require.True(t, m.q.active(), "b asks first")
+			q := m.View()
+			assert.Contains(t, q, short(u.MicroGrid))
+			assert.Contains(t, q, u.WorkerName, "the question names the worker")
+			assert.Contains(t, q, "y/n")
+			checkScreen(t, m, 120, 40, false)
+			m = keys(t, m, "n")
+			_, got, err := f.db.Directive(context.Background(), d.ID)
+			require.NoError(t, err)
+			for _, x := range got {
+				assert.False(t, x.Signed(), "n signs nothing")
+			}
+
+			m = keys(t, m, "b", "y")
+			_, got, err = f.db.Directive(context.Background(), d.ID)
+			require.NoError(t, err)
+			var signed model.DirectiveUnit
+			for _, x := range got {
+				if x.Unit == u.MicroGrid {
+					signed = x
+				}
+			}
+			require.True(t, signed.Signed(), "y signs")
+			assert.True(t, signed.OnBehalf)
+			assert.Equal(t, cadre.ID, signed.SignedBy)
+			m = pump(t, m, sub, f.db)
+			line := unitLine(m, u.MicroGrid)
+			assert.Contains(t, line, signed.SignedAt.In(shanghai).Format("15:04"))
+			assert.Contains(t, line, m.wl.OnBehalf, "marked signed on its behalf")
+
+			// Signed already: refused before any question.
+			m = keys(t, m, "b")
+			assert.False(t, m.q.active(), "no question for a unit signed already")
+			assert.Contains(t, footer(m), short(u.MicroGrid))
+
+			m = keys(t, m, "?")
+			assert.Regexp(t, `b +`+strings.TrimPrefix(label, "b "), m.View(), "the help lists it")
+		})
+	}
+}
+
+// Where the rules refuse it, b is refused before the question: a seat that
+// may not act, a signer the unit is not under.
+func TestSignOnBehalfRefusedBeforeTheQuestion(t *testing.T) {
+	f := newFixture(t)
+	_, _, cadre := villageDirective(t, f)
+	why := model.NoOperator()
+	m := villageRoom(t, f, model.NoSeat(duxi, why), "en", 120, 40, false)
+	m = runLine(t, m, "directives")
+	m = keys(t, m, "b")
+	assert.False(t, m.q.active())
+	assert.Contains(t, m.View(), "read-only")
+
+	// Another village's cadre (the seat's person swapped under the room).
+	all, err := f.db.People(context.Background(), model.PeopleFilter{Role: model.RoleVillageCadre})
+	require.NoError(t, err)
+	var other []model.Person
+	for _, p := range all {
+		if p.Node != duxi {
+			other = append(other, p)
+		}
+	}
+	require.NotEmpty(t, other)
+	m = villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
+	m.seat.Person = other[0]
+	m = runLine(t, m, "directives")
+	m = keys(t, m, "b")
+	assert.False(t, m.q.active(), "not under them: no question")
+	assert.Contains(t, m.View(), "outside")
+}
+
 // The village room's directive pane fits every terminal, focused and not,
-// with a unit signed on its behalf.
+// with a unit signed on its behalf, and its question fits too.
 func TestVillageRoomDirectivePaneFits(t *testing.T) {
 	f := newFixture(t)
 	d, units, cadre := villageDirective(t, f)
@@ -151,13 +244,20 @@ func TestVillageRoomDirectivePaneFits(t *testing.T) {
 			name string
 			keys []string
 		}{{"main", nil}, {"focused", []string{":", "d", "i", "r", "e", "c", "t", "i", "v", "e", "s", "enter", "j"}},
-			{"help", []string{":", "d", "i", "r", "e", "c", "t", "i", "v", "e", "s", "enter", "?"}}} {
+			{"question", []string{":", "d", "i", "r", "e", "c", "t", "i", "v", "e", "s", "enter", "j", "b"}}, {"help", []string{":", "d", "i", "r", "e", "c", "t", "i", "v", "e", "s", "enter", "?"}}} {
 			t.Run(tm.name(sc.name), func(t *testing.T) {
 				m := villageRoom(t, f, model.SeatOf(cadre), tm.lang, tm.w, tm.h, tm.wide)
 				m = keys(t, m, sc.keys...)
 				tm.check(t, m)
+				if sc.name == "question" {
+					assert.True(t, m.q.active(), "b asked")
+				}
 				if sc.name != "help" {
-					assert.NotEmpty(t, unitLine(m, units[0].MicroGrid), fmt.Sprintf("%s: the cursor's row", sc.name))
+					at := units[0].MicroGrid
+					if sc.name == "question" {
+						at = units[1].MicroGrid
+					}
+					assert.NotEmpty(t, unitLine(m, at), fmt.Sprintf("%s: the cursor's row", sc.name))
 				}
 			})
 		}

@@ -373,7 +373,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.onWartimeMsg(msg)
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
-		releaseMsg, releasedMsg:
+		releaseMsg, releasedMsg, signForMsg, signedForMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)

@@ -12,8 +12,10 @@ import (
 )
 
 // directivePane shows one directive of the activation: a signed and a done
-// bar per village, the silent units, and the totals. [ and ] step through
-// the directives, newest first.
+// bar per village, the silent units, and the totals; where its rows would
+// be one village (a village's room, a directive to one village), a row per
+// micro-grid of the village instead (units.go), with a cursor. [ and ] step
+// through the directives, newest first.
 type directivePane struct {
 	c             *common
 	dk            directiveKeys
@@ -21,6 +23,7 @@ type directivePane struct {
 	shown         string // its id, to find it again in the next state
 	want          string // a directive just issued: select it when it arrives
 	offset        int
+	units         listWindow // the cursor over the micro-grids (byUnit)
 	width, height int
 }
 
@@ -46,14 +49,12 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		switch {
 		case key.Matches(msg, d.dk.next):
 			d.selected = max(min(d.selected+1, n-1), 0)
-			d.offset = 0
+			d.offset, d.units = 0, listWindow{}
 		case key.Matches(msg, d.dk.prev):
 			d.selected = max(d.selected-1, 0)
-			d.offset = 0
+			d.offset, d.units = 0, listWindow{}
 		default:
-			if cur, ok := d.current(); ok {
-				d.scroll(d.c.keys.step(msg), len(cur.sum.Villages)+1)
-			}
+			d.move(d.c.keys.step(msg))
 		}
 	case wantDirectiveMsg:
 		d.want = msg.id // shown once the feed brings it
@@ -77,23 +78,44 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	d.shown = ""
 	if cur, ok := d.current(); ok {
 		d.shown = cur.d.ID
+		d.units.clampTo(len(cur.units), d.unitRows())
 	}
 	return d, nil
 }
 
-func (d *directivePane) scroll(n, total int) {
-	d.offset = scrolled(d.offset, n, total, d.height)
+// move moves the cursor over the micro-grids by n, or scrolls the
+// villages' rows.
+func (d *directivePane) move(n int) {
+	cur, ok := d.current()
+	switch {
+	case !ok:
+	case byUnit(cur):
+		d.units.follow(n, len(cur.units), d.unitRows())
+	default:
+		d.offset = scrolled(d.offset, n, len(cur.sum.Villages)+1, d.height)
+	}
+}
+
+// unitRows is how many micro-grids the pane shows (below the column heads).
+func (d *directivePane) unitRows() int { return max(d.height-1, 1) }
+
+// own is the pane's own keys: b where it lists micro-grids.
+func (d *directivePane) own() []key.Binding {
+	if cur, ok := d.current(); ok && byUnit(cur) {
+		return []key.Binding{d.dk.prev, d.dk.next, d.dk.behalf}
+	}
+	return []key.Binding{d.dk.prev, d.dk.next}
 }
 
 func (d *directivePane) ShortHelp() []key.Binding {
 	k := d.c.keys
-	return []key.Binding{k.NextPane, k.Down, d.dk.prev, d.dk.next, k.Open, k.Ack, k.Escalate, k.Dispatch,
-		k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit}
+	return append([]key.Binding{k.NextPane, k.Down}, append(d.own(), k.Open, k.Ack, k.Escalate, k.Dispatch,
+		k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit)...)
 }
 
 // FullHelp is every key, and the pane's own.
 func (d *directivePane) FullHelp() [][]key.Binding {
-	return append(d.c.keys.FullHelp(), []key.Binding{d.dk.prev, d.dk.next})
+	return append(d.c.keys.FullHelp(), d.own())
 }
 
 func (d *directivePane) Title() string {
@@ -115,13 +137,37 @@ func bar(p *painter, n, m, width int) string {
 }
 
 func (d *directivePane) View() string {
-	p, l, w := &d.c.p, d.c.wl, &d.c.w
+	p, l := &d.c.p, d.c.wl
 	focused := d.c.focused(paneDirectives)
 	inner := d.width - 2
 	cur, ok := d.current()
 	if !ok {
 		return p.box(d.Title(), "", []string{p.st.Dim.Render(p.w.Fit(" "+l.NoDirective, inner, p.g.More))}, d.width, d.height+3, focused)
 	}
+	lines := d.villageLines(cur)
+	if byUnit(cur) {
+		lines = d.unitLines(cur, focused)
+	}
+	s := cur.sum
+	median, worst := "-", "-"
+	if s.Signed > s.OnBehalf { // the times are of the units' own signatures
+		median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
+	}
+	signed := fmt.Sprintf("%d/%d %s", s.Signed, s.Units, l.ColSigned)
+	if s.OnBehalf > 0 {
+		signed += fmt.Sprintf(" (%s %d)", l.OnBehalf, s.OnBehalf)
+	}
+	total := fmt.Sprintf(" %s: %s  %d/%d %s  p50 %s  max %s", l.All, signed, s.Done, s.Units, l.ColDone, median, worst)
+	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
+	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
+	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
+}
+
+// villageLines are the column heads and a row per village in sight: its
+// signed and done bars, and its silent units.
+func (d *directivePane) villageLines(cur wtDirective) []string {
+	p, l, w := &d.c.p, d.c.wl, &d.c.w
+	inner := d.width - 2
 	// village, signed (bar and n/m), done (bar and n/m), silent units: the
 	// bars give way first on a narrow terminal.
 	const fracW, villageW = 7, 10
@@ -152,19 +198,7 @@ func (d *directivePane) View() string {
 		lines = append(lines, " "+st.Render(name)+" "+st.Render(signed)+" "+p.st.Text.Render(done)+" "+
 			p.st.Dim.Render(p.w.Fit(sl, slowW, p.g.More)))
 	}
-	s := cur.sum
-	median, worst := "-", "-"
-	if s.Signed > s.OnBehalf { // the times are of the units' own signatures
-		median, worst = model.FormatWait(s.SignMedian), model.FormatWait(s.SignWorst)
-	}
-	signed := fmt.Sprintf("%d/%d %s", s.Signed, s.Units, l.ColSigned)
-	if s.OnBehalf > 0 {
-		signed += fmt.Sprintf(" (%s %d)", l.OnBehalf, s.OnBehalf)
-	}
-	total := fmt.Sprintf(" %s: %s  %d/%d %s  p50 %s  max %s", l.All, signed, s.Done, s.Units, l.ColDone, median, worst)
-	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
-	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
-	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
+	return lines
 }
 
 // unitsByVillage lists, by village, the units that have not signed, each

@@ -116,6 +116,7 @@ var keyZh = map[string]string{
 	"reopen": "重新办理", "close": "归档", "add a note": "添加备注", "sort by": "排序",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 	"previous directive": "上一条指令", "next directive": "下一条指令",
+	"sign on behalf":   "代签",
 	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
 
@@ -143,8 +144,11 @@ func (k KeyMap) step(msg tea.KeyMsg) int {
 // directives, and so do h/left and l/right, as they step through the
 // tower's levels (but not the space, which the tower takes for "expand"
 // too). They share keys with the KeyMap, so they are a map of their own,
-// in the help when the directive pane has focus.
-type directiveKeys struct{ prev, next key.Binding }
+// in the help when the directive pane has focus. behalf (b: c is the
+// KeyMap's close, which acts from this pane too) signs for the micro-grid
+// under the cursor on its behalf (代签) where the pane lists a village's
+// micro-grids.
+type directiveKeys struct{ prev, next, behalf key.Binding }
 
 func newDirectiveKeys(lang string) directiveKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
@@ -154,8 +158,9 @@ func newDirectiveKeys(lang string) directiveKeys {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return directiveKeys{
-		prev: b("[", "previous directive", "[", "h", "left"),
-		next: b("]", "next directive", "]", "l", "right"),
+		prev:   b("[", "previous directive", "[", "h", "left"),
+		next:   b("]", "next directive", "]", "l", "right"),
+		behalf: b("b", "sign on behalf", "b"),
 	}
 }
 

@@ -21,20 +21,21 @@ type Glyphs struct {
 	Crumb                string // between the places of the way back
 	Dot                  string // between a room and whose seat it is
 	Unknown              string // a figure the console cannot know (never 0 for it)
+	None                 string // nothing yet (a micro-grid that has not signed)
 }
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
 	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
 	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
-	Unknown: "—",
+	Unknown: "—", None: "—",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
 	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
 	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
-	Unknown: "?",
+	Unknown: "?", None: "-",
 }
 
 // Theme is the palette; Styles are built from it once.

@@ -48,6 +48,10 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.askRelease(msg)
 	case releasedMsg:
 		return m.onReleased(msg)
+	case signForMsg:
+		return m.askSignFor(msg)
+	case signedForMsg:
+		return m.onSignedFor(msg)
 	}
 	return m, nil
 }

@@ -17,6 +17,7 @@ type wtLabels struct {
 	Drafted, NotDrafted, AlreadyServes         string
 	OnBehalf                                   string // signed on the unit's behalf (代签)
 	Gap                                        string // a silent micro-grid with nobody on it
+	ColWorker                                  string // a micro-grid's worker (the village's rows)
 }
 
 func wartimeLabels(lang string) wtLabels {
@@ -39,6 +40,7 @@ func wartimeLabels(lang string) wtLabels {
 			AlreadyServes: "a drafted reserve serves here: x releases them",
 			OnBehalf:      "on behalf",
 			Gap:           "(gap)",
+			ColWorker:     "worker",
 		}
 	}
 	return wtLabels{
@@ -56,5 +58,6 @@ func wartimeLabels(lang string) wtLabels {
 		NoDirective:   "尚无指令：按 d 向范围内每个微网格下达",
 		OnBehalf:      "代签",
 		Gap:           "(空缺)",
+		ColWorker:     "网格员",
 	}
 }

@@ -341,7 +341,9 @@ func TestDirectivePaneShowsSigningOnBehalf(t *testing.T) {
 			officers, err := f.db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
 			require.NoError(t, err)
 			require.NotEmpty(t, officers)
-			d, _, err := f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village}, time.Hour, officers[0].ID, false)
+			// Two villages: the town room's rows are villages (one village alone
+			// is shown by its micro-grids, directive_village_test.go).
+			d, _, err := f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village, otherVillage(t, f, village)}, time.Hour, officers[0].ID, false)
 			require.NoError(t, err)
 			cadres, err := f.db.People(ctx, model.PeopleFilter{Node: village, Role: model.RoleVillageCadre})
 			require.NoError(t, err)
@@ -396,7 +398,7 @@ func TestDirectivePaneMarksGaps(t *testing.T) {
 				village := gap.Village()
 				officers, err := f.db.People(ctx, model.PeopleFilter{Role: model.RoleDutyOfficer})
 				require.NoError(t, err)
-				_, _, err = f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village}, time.Hour, officers[0].ID, false)
+				_, _, err = f.db.IssueDirective(ctx, "逐户核查人员去向", []model.NodeCode{village, otherVillage(t, f, village)}, time.Hour, officers[0].ID, false)
 				require.NoError(t, err)
 				m = pump(t, m, sub, f.db)
 				short := strings.TrimPrefix(string(gap), string(village)+"-")
@@ -416,6 +418,21 @@ func TestDirectivePaneMarksGaps(t *testing.T) {
 			})
 		}
 	}
+}
+
+// otherVillage is a village of the town in wartime other than v: a
+// directive to both keeps the town room's rows per village.
+func otherVillage(t *testing.T, f fixture, v model.NodeCode) model.NodeCode {
+	t.Helper()
+	st, err := f.db.WartimeStatus(context.Background(), "")
+	require.NoError(t, err)
+	for _, u := range st.Units {
+		if u.MicroGrid.Village() != v {
+			return u.MicroGrid.Village()
+		}
+	}
+	t.Fatal("no other village in wartime")
+	return ""
 }
 
 // countGaps is how many rows of the gaps list are gaps (not drafts).

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
+)
+
+// signedForMsg is the store's answer to signing for a unit on its behalf.
+type signedForMsg struct {
+	id  string
+	u   model.DirectiveUnit
+	err error
+}
+
+func (m signedForMsg) failed() error { return m.err }
+
+// signFor signs for directive id's micro-grid unit as by, through the
+// service the field API's ack uses (SignDirective: by not one of the
+// unit's own signs on its behalf, 代签).
+func signFor(svc model.Service, id string, unit model.NodeCode, by model.PersonID) tea.Cmd {
+	return func() tea.Msg {
+		u, err := svc.SignDirective(context.Background(), id, unit, by)
+		return signedForMsg{id: id, u: u, err: err}
+	}
+}
+
+// askSignFor asks before signing for a micro-grid on its behalf (b in the
+// village's rows of the directive pane), naming the unit and its worker;
+// what the rules refuse is refused before the question (mayNotSignFor).
+func (m Model) askSignFor(msg signForMsg) (tea.Model, tea.Cmd) {
+	if err := m.mayNotSignFor(msg.unit); err != nil {
+		return m.flashErr(err)
+	}
+	by, id, unit := m.seat.Person.ID, msg.id, msg.unit.Unit
+	what, whatZh := m.w.names[unit], m.w.names[unit]+" "
+	if msg.worker != "" {
+		what, whatZh = what+" ("+msg.worker+")", m.w.names[unit]+"（"+msg.worker+"）"
+	}
+	text := m.p.w.Trunc(msg.text, 20, m.p.g.More)
+	return m.ask(m.say(fmt.Sprintf("sign %s %s on behalf of %s?", id, text, what), fmt.Sprintf("代 %s签收 %s %s？", whatZh, id, text)),
+		func(m Model) (Model, tea.Cmd) { return m, signFor(m.svc, id, unit, by) })
+}
+
+// mayNotSignFor is why the seat may not sign for unit on its behalf, nil
+// when it may: a seat that may not act (read-only, the link cut, a
+// replay), a unit signed already, a signer the unit is not under (the
+// field API's rule: model.Person.MayReportAt, so a cadre signs for their
+// own village's micro-grids), or the unit's own worker (whose signature is
+// the unit's own: model.SignsOnBehalf).
+func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
+	if err := m.mayAct(); err != nil {
+		return err
+	}
+	if m.rp != nil {
+		return refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act", "回放为只读：按 esc 回到实时值守再操作")
+	}
+	p, name := m.seat.Person, m.w.names[u.Unit]
+	switch {
+	case u.Signed():
+		at := u.SignedAt.In(m.loc).Format("15:04")
+		return refusal(model.ECONFLICT, fmt.Sprintf("%s signed at %s already", name, at), fmt.Sprintf("%s 已于 %s 签收", name, at))
+	case !p.MayReportAt(u.Unit):
+		return refusal(model.EFORBIDDEN, fmt.Sprintf("%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, m.w.nameOf(p.Scope()), name),
+			fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, m.w.nameOf(p.Scope()), name))
+	case !model.SignsOnBehalf(p, u.Unit, m.workerOf(u.Unit)):
+		return refusal(model.ECONFLICT, fmt.Sprintf("%s is your own micro-grid: sign for it as its worker, not on its behalf", name),
+			fmt.Sprintf("%s 是您本人的微网格：请以网格员身份签收，无需代签", name))
+	}
+	return nil
+}
+
+// workerOf is micro-grid unit's wartime worker (its own or the reserve
+// drafted into it), 0 for a gap.
+func (m Model) workerOf(unit model.NodeCode) model.PersonID {
+	for _, u := range m.wt.status.Units {
+		if u.MicroGrid == unit {
+			return u.Worker
+		}
+	}
+	return 0
+}
+
+// onSignedFor says the unit is signed for, and by whom.
+func (m Model) onSignedFor(msg signedForMsg) (tea.Model, tea.Cmd) {
+	name := m.w.names[msg.u.Unit]
+	if !msg.u.OnBehalf {
+		return m.flashInfo(m.say(fmt.Sprintf("%s: %s signed", msg.id, name), fmt.Sprintf("%s：%s 已签收", msg.id, name)))
+	}
+	return m.flashInfo(m.say(fmt.Sprintf("%s: signed on behalf of %s", msg.id, name), fmt.Sprintf("%s：已代 %s 签收", msg.id, name)))
+}

@@ -549,22 +549,7 @@ func TestAfterActionFitsNarrow(t *testing.T) {
 
 // The report form's place is the tower's selected node by default, by name.
 func TestReportFormTakesTheTowersNode(t *testing.T) {
-	m := demoConsole(t, "zh", 120, 40)
-	var grid model.NodeCode
-	for c, name := range m.w.names {
-		if c.Level() == model.LevelGrid && name == "渎溪村 02" {
-			grid = c
-		}
-	}
-	require.NotEmpty(t, grid)
-	m.tower.expanded[grid.Village()] = true
-	m.tower.flatten(&m.w)
-	for i, r := range m.tower.rows {
-		if r.code == grid {
-			m.tower.cursor = i
-		}
-	}
-	require.Equal(t, grid, m.tower.selected())
+	m := atGrid(t, demoConsole(t, "zh", 120, 40), "渎溪村 02")
 	m = keys(t, m, "n")
 	require.True(t, m.formActive)
 	assert.Equal(t, "渎溪村 02", m.form.values()["node"])

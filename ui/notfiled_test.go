@@ -231,13 +231,7 @@ func TestFailedActionFormsKeepTheirText(t *testing.T) {
 	m = keys(t, m, "tab")
 	require.Equal(t, "note", m.form.fields[m.form.focus].name)
 	m = typeText(t, m, "请交警中队协查")
-	m = keys(t, m, "enter")
-	require.True(t, m.q.active())
-	svc.fail = goneErr()
-	m = keys(t, m, "y")
-	require.True(t, m.formActive)
-	assert.Equal(t, "请交警中队协查", m.form.values()["note"])
-	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+	sendFailsKeeping(t, m, svc, "note", "请交警中队协查")
 
 	pf := patrolFixture(t)
 	svc = &stopping{Service: pf.db}
@@ -248,13 +242,7 @@ func TestFailedActionFormsKeepTheirText(t *testing.T) {
 	m = keys(t, m, ":", "desk", "enter", "x")
 	require.True(t, m.formActive)
 	m = typeText(t, m, "已核实，系已审批的临时作业")
-	m = keys(t, m, "enter")
-	require.True(t, m.q.active())
-	svc.fail = goneErr()
-	m = keys(t, m, "y")
-	require.True(t, m.formActive)
-	assert.Equal(t, "已核实，系已审批的临时作业", m.form.values()["reason"])
-	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
+	sendFailsKeeping(t, m, svc, "reason", "已核实，系已审批的临时作业")
 }
 
 // A directive comes back as typed whether its dry run or its sending
@@ -365,11 +353,7 @@ func TestCutBeforeYesKeepsTheForm(t *testing.T) {
 	f := newFixture(t)
 	svc := &stopping{Service: f.db}
 	m := attached(t, f, svc, "zh", 80, 24)
-	m = keys(t, m, "n")
-	m = typeText(t, m, "渎溪村 02")
-	m = keys(t, m, "tab", "tab", "tab")
-	m = typeText(t, m, "山塘水位上涨")
-	m = keys(t, m, "enter", "enter")
+	m = askReport(t, m, "山塘水位上涨")
 	require.True(t, m.q.active())
 	m = update(t, m, eventsMsg{closed: true})
 	calls := svc.calls
@@ -388,11 +372,7 @@ func TestFailedSendWaitsForTheOfficer(t *testing.T) {
 	f := newFixture(t)
 	svc := &stopping{Service: f.db}
 	m := attached(t, f, svc, "en", 120, 40)
-	m = keys(t, m, "n")
-	m = typeText(t, m, "渎溪村 02")
-	m = keys(t, m, "tab", "tab", "tab")
-	m = typeText(t, m, "山塘水位上涨")
-	m = keys(t, m, "enter", "enter")
+	m = askReport(t, m, "山塘水位上涨")
 	require.True(t, m.q.active())
 	svc.fail = goneErr()
 	next, send := m.Update(keyMsg("y")) // the answer is on its way
@@ -497,17 +477,8 @@ func TestTakeCarriesTheWorkNotFiled(t *testing.T) {
 	f := newFixture(t)
 	svc := &stopping{Service: f.db}
 	m := attached(t, f, svc, "en", 120, 40)
-	m = keys(t, m, "n")
-	m = typeText(t, m, "渎溪村 02")
-	m = keys(t, m, "tab", "tab", "tab")
-	m = typeText(t, m, "带过去的上报")
-	m = keys(t, m, "enter", "enter")
-	svc.fail = goneErr()
-	next, send := m.Update(keyMsg("y"))
-	m = keys(t, next.(Model), ":")
-	for _, msg := range run(t, send, 3) {
-		m = update(t, m, msg) // the failure waits: the ':' line is open
-	}
+	m = askReport(t, m, "带过去的上报")
+	m = failOnTheLine(t, m, svc)
 	require.Len(t, m.waiting, 1)
 	carried := m.Carry()
 	require.Len(t, carried.work, 1)
@@ -531,19 +502,48 @@ func TestQuitAsksWhileWorkIsNotFiled(t *testing.T) {
 	_, isQuit := cmd().(tea.QuitMsg)
 	assert.True(t, isQuit, "nothing unfiled: an attached console quits at once")
 
+	m = askReport(t, m, "未提交就退出")
+	m = failOnTheLine(t, m, svc)
+	require.Len(t, m.waiting, 1)
+	q, _ := m.quit()
+	require.True(t, q.q.active(), "asked first")
+	assert.Contains(t, q.q.text, "1 not filed")
+}
+
+// askReport fills the report form with a place and title and brings up its
+// question.
+func askReport(t *testing.T, m Model, title string) Model {
+	t.Helper()
 	m = keys(t, m, "n")
 	m = typeText(t, m, "渎溪村 02")
 	m = keys(t, m, "tab", "tab", "tab")
-	m = typeText(t, m, "未提交就退出")
-	m = keys(t, m, "enter", "enter")
+	m = typeText(t, m, title)
+	return keys(t, m, "enter", "enter")
+}
+
+// failOnTheLine answers the question yes with the server gone, and opens
+// the ':' line before the failure comes back: it waits there.
+func failOnTheLine(t *testing.T, m Model, svc *stopping) Model {
+	t.Helper()
 	svc.fail = goneErr()
 	next, send := m.Update(keyMsg("y"))
 	m = keys(t, next.(Model), ":")
 	for _, msg := range run(t, send, 3) {
 		m = update(t, m, msg)
 	}
-	require.Len(t, m.waiting, 1)
-	q, _ := m.quit()
-	require.True(t, q.q.active(), "asked first")
-	assert.Contains(t, q.q.text, "1 not filed")
+	return m
+}
+
+// sendFailsKeeping submits the form, answers its question yes with the
+// server gone, and checks the form came back with field as typed, saying
+// it was not filed.
+func sendFailsKeeping(t *testing.T, m Model, svc *stopping, field, want string) {
+	t.Helper()
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active())
+	svc.fail = goneErr()
+	m = keys(t, m, "y")
+	require.True(t, m.formActive)
+	assert.Equal(t, want, m.form.values()[field])
+	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
 }

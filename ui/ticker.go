@@ -95,16 +95,21 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 	return what
 }
 
-// afterID is note without a leading "<id>: " (or "<id>："), which a
-// wartime's note begins with.
+// afterID is note without the id a wartime's or a directive's note begins
+// with: "<id>: " (or "<id>："), or "<id> " before "→ " or "to " (a
+// directive's targets).
 func afterID(note, id string) string {
 	if id == "" || !strings.HasPrefix(note, id) {
 		return note
 	}
+	rest := note[len(id):]
 	for _, sep := range []string{": ", "："} {
-		if rest, ok := strings.CutPrefix(note[len(id):], sep); ok {
-			return rest
+		if r, ok := strings.CutPrefix(rest, sep); ok {
+			return r
 		}
+	}
+	if strings.HasPrefix(rest, " → ") || strings.HasPrefix(rest, " to ") {
+		return rest[1:]
 	}
 	return note
 }

@@ -150,3 +150,19 @@ func fieldRows(rows, label string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// The events pane's id column says a wartime's or directive's id: its note
+// does not begin with it again.
+func TestAfterID(t *testing.T) {
+	for _, tc := range []struct{ note, id, want string }{
+		{"W-0001：防台，范围 花街镇", "W-0001", "防台，范围 花街镇"},
+		{"W-0001: typhoon, scope 花街镇", "W-0001", "typhoon, scope 花街镇"},
+		{"D-0001 → 11 个微网格（渎溪村）", "D-0001", "→ 11 个微网格（渎溪村）"},
+		{"D-0001 to 11 micro-grids (渎溪村)", "D-0001", "to 11 micro-grids (渎溪村)"},
+		{"W-0001 ended after 2h0m0s", "W-0001", "W-0001 ended after 2h0m0s"},
+		{"W-00012: other", "W-0001", "W-00012: other"},
+		{"note", "", "note"},
+	} {
+		assert.Equal(t, tc.want, afterID(tc.note, tc.id), tc.note)
+	}
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -178,6 +179,14 @@ func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.form = f
 	switch res {
 	case formCancelled:
+		if m.form.dirty() && m.linkCut() && m.opt.TakeFile != nil {
+			// Nothing can be sent now: the form is kept for the console
+			// that takes the file (:take), or until the link is back.
+			m.waiting = append(slices.Clone(m.waiting), held{kind: heldForm, form: m.form, err: m.mayAct()})
+			m.formActive = false
+			return m.flashInfo(m.say("the form is kept: it comes back after :take, or once the link is back and you press a key",
+				"表单已保留：输入 :take 接管后，或实时恢复后按任意键，将退回原处"))
+		}
 		if m.form.dirty() {
 			return m.askFree(m.say("discard the half-filled form?", "放弃未提交的表单？"),
 				func(m Model) (Model, tea.Cmd) { m.formActive = false; return m, nil })

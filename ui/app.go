@@ -181,6 +181,7 @@ type Model struct {
 	// failed while the officer was busy, to come back (held.go).
 	held, waiting []held
 	heldSeq       int
+	taking        bool // :take answered yes: the file is being taken
 
 	back []place // the way back (nav.go)
 
@@ -747,6 +748,12 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.askFree(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
+		if n := len(m.held) + len(m.waiting); n > 0 && !m.q.active() {
+			// A second ctrl+c, over the question, quits.
+			return m.askFree(m.say(fmt.Sprintf("%d not filed (on its way or come back) is lost with it: quit?", n),
+				fmt.Sprintf("%d 项未提交的内容（发送中或已退回）将随之丢失：退出？", n)),
+				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+		}
 		return m, tea.Quit
 	}
 	switch {
@@ -754,7 +761,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.onQuestionKey(msg)
 	case m.tooSmall():
 		if key.Matches(msg, m.keys.Quit) {
-			return m, tea.Quit
+			return m.quit() // its question, if it asks, is on the small screen too (View)
 		}
 		return m, nil
 	case m.formActive:

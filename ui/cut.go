@@ -94,6 +94,7 @@ func (m Model) askTakeFile() (tea.Model, tea.Cmd) {
 		func(m Model) (Model, tea.Cmd) {
 			m.flashID++
 			m.flash = flash{id: m.flashID, text: m.say("taking the file...", "正在接管数据库……")}
+			m.taking = true
 			return m, func() tea.Msg { return tookFileMsg{err: take()} }
 		})
 }
@@ -106,6 +107,7 @@ type tookFileMsg struct{ err error }
 // taken) is flashed and the console stays attached.
 func (m Model) onTookFile(msg tookFileMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
+		m.taking = false
 		return m.flashErr(msg.err)
 	}
 	m.took = true

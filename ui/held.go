@@ -140,7 +140,9 @@ func (m Model) answerYes(q question, note string) (tea.Model, tea.Cmd) {
 
 // busy reports whether the officer is at something the work coming back
 // would take from them: a question, a form, the filter or the ':' line.
-func (m Model) busy() bool { return m.q.active() || m.inputActive() }
+// While the file is being taken (:take answered yes) nothing comes back:
+// the work waiting goes to the console run on the file (Carry).
+func (m Model) busy() bool { return m.q.active() || m.inputActive() || m.taking }
 
 // notFiled says that nothing was filed, and why; or, when the call may
 // have done it, that it is not known whether it was.
@@ -187,10 +189,12 @@ func (m Model) giveBack(w held) (Model, tea.Cmd) {
 }
 
 // returnWaiting gives back the first work waiting for the officer once
-// they are no longer busy (after a key).
+// they are no longer busy (after a key). A form put aside while the link
+// is cut (esc, with :take possible) stays aside until the link is back,
+// or goes with :take.
 func (m Model) returnWaiting(next tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	mm, ok := next.(Model)
-	if !ok || len(mm.waiting) == 0 || mm.busy() {
+	if !ok || len(mm.waiting) == 0 || mm.busy() || mm.linkCut() && mm.opt.TakeFile != nil {
 		return next, cmd
 	}
 	w := mm.waiting[0]

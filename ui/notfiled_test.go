@@ -547,3 +547,89 @@ func sendFailsKeeping(t *testing.T, m Model, svc *stopping, field, want string) 
 	assert.Equal(t, want, m.form.values()[field])
 	assert.True(t, strings.HasPrefix(m.form.err, notFiled(m)), m.form.err)
 }
+
+// :take answered yes does not bring waiting work back on screen first (a
+// note's question would then be dropped by the quit): it stays waiting and
+// goes with the take. A form put aside with esc while the link is cut is
+// kept the same way, not discarded.
+func TestTakeCarriesNotesAndFormsPutAside(t *testing.T) {
+	take := func(t *testing.T, m Model) []held {
+		t.Helper()
+		m = keys(t, m, ":", "t", "a", "k", "e", "enter", "y")
+		require.True(t, m.taking)
+		require.False(t, m.q.active() && m.noteInput.Value() != "", "nothing came back on screen")
+		m = update(t, m, tookFileMsg{})
+		require.True(t, m.TookFile())
+		return m.Carry().work
+	}
+	t.Run("note", func(t *testing.T) {
+		f := newFixture(t)
+		svc := &stopping{Service: f.db}
+		m := attached(t, f, svc, "en", 120, 40)
+		m.opt.TakeFile = func() error { return nil }
+		m = find(t, m, "电信诈骗预警")
+		const note = "已联系派出所，民警二十分钟内到场"
+		m = keys(t, m, "N")
+		m = typeText(t, m, note)
+		m = keys(t, m, "enter")
+		m = failOnTheLine(t, m, svc)
+		require.Len(t, m.waiting, 1)
+		m = update(t, m, eventsMsg{closed: true}) // the link is cut
+		m = keys(t, m, "esc")
+		require.False(t, m.q.active(), "the note stays aside while the link is cut")
+		carried := take(t, m)
+		require.Len(t, carried, 1)
+		assert.Equal(t, note, carried[0].note)
+	})
+	t.Run("form", func(t *testing.T) {
+		f := newFixture(t)
+		m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+		m.opt.TakeFile = func() error { return nil }
+		m = keys(t, m, "n")
+		m = typeText(t, m, "渎溪村 02")
+		m = keys(t, m, "tab", "tab", "tab")
+		m = typeText(t, m, "放一边的上报")
+		m = update(t, m, eventsMsg{closed: true}) // the link is cut
+		m = keys(t, m, "esc")
+		require.False(t, m.formActive)
+		require.False(t, m.q.active(), "not asked to discard: kept")
+		require.Len(t, m.waiting, 1)
+		m = keys(t, m, "j")
+		require.False(t, m.formActive, "it stays aside while the link is cut")
+		carried := take(t, m)
+		require.Len(t, carried, 1)
+		assert.Equal(t, "放一边的上报", carried[0].form.values()["title"])
+	})
+}
+
+// ctrl+c and q on a screen too small ask too while work is not filed; the
+// question shows on the small screen; a second ctrl+c quits.
+func TestInterruptAsksWhileWorkIsNotFiled(t *testing.T) {
+	f := newFixture(t)
+	svc := &stopping{Service: f.db}
+	m := attached(t, f, svc, "en", 120, 40)
+	m = askReport(t, m, "未提交就中断")
+	m = failOnTheLine(t, m, svc)
+	m = keys(t, m, "esc") // the report comes back
+	m = keys(t, m, "esc", "y")
+	require.False(t, m.formActive)
+	m = askReport(t, m, "第二份")
+	m = failOnTheLine(t, m, svc)
+	require.Len(t, m.waiting, 1)
+
+	next, _ := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	q := next.(Model)
+	require.True(t, q.q.active(), "asked first")
+	assert.Contains(t, q.q.text, "1 not filed")
+	_, cmd := q.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	require.NotNil(t, cmd)
+	_, isQuit := cmd().(tea.QuitMsg)
+	assert.True(t, isQuit, "a second ctrl+c quits")
+
+	small := update(t, m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	small = keys(t, small, "esc") // the ':' line
+	small = keys(t, small, "q")
+	require.True(t, small.q.active())
+	assert.Contains(t, strings.Join(strings.Fields(small.View()), " "), "y/n")
+	checkScreen(t, small, 40, 12, false)
+}

@@ -16,9 +16,11 @@ func (m Model) message(msg string) string {
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)
 	}
-	for i, l := range wordWrap(p.w, msg, m.width) {
-		if m.height/2+i < m.height {
-			lines[m.height/2+i] = p.w.Fit(l, m.width, "")
+	wrapped := wordWrap(p.w, msg, m.width)
+	top := max(min(m.height/2, m.height-len(wrapped)), 0) // from the middle, up as far as it needs
+	for i, l := range wrapped {
+		if top+i < m.height {
+			lines[top+i] = p.w.Fit(l, m.width, "")
 		}
 	}
 	return strings.Join(lines, "\n")
@@ -31,7 +33,11 @@ func (m Model) View() string {
 	}
 	p := &m.p
 	if m.tooSmall() {
-		return m.message(fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight))
+		text := fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight)
+		if m.q.active() {
+			text += "\n\n" + m.q.text + "  y/n"
+		}
+		return m.message(text)
 	}
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))

@@ -152,7 +152,7 @@ func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
 
 func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 	node := ""
-	if sel := m.tower.selected(); sel.Level() >= model.LevelGrid {
+	if sel := m.tower.selected(); sel.Level() >= model.LevelVillage {
 		node = m.w.names[sel]
 	}
 	cats := sortedCategories(m.svc.Policy())

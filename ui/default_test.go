@@ -96,3 +96,18 @@ func TestEveryPrefilledFieldIsADefault(t *testing.T) {
 	got = typeText(t, got, "330784114266-02")
 	assert.Equal(t, "330784114266-02", got.form.values()["node"])
 }
+
+// With a village selected in the tower, n's place is that village (a
+// village-level report is valid), as with a grid.
+func TestReportFormTakesTheTowersVillage(t *testing.T) {
+	m := demoConsole(t, "zh", 120, 40)
+	for i, r := range m.tower.rows {
+		if r.code.Level() == model.LevelVillage && m.w.names[r.code] == "渎溪村" {
+			m.tower.cursor = i
+		}
+	}
+	require.Equal(t, model.LevelVillage, m.tower.selected().Level())
+	m = keys(t, m, "n")
+	require.True(t, m.formActive)
+	assert.Equal(t, "渎溪村", m.form.values()["node"])
+}

@@ -581,6 +581,27 @@ func TestTakeCarriesNotesAndFormsPutAside(t *testing.T) {
 		require.Len(t, carried, 1)
 		assert.Equal(t, note, carried[0].note)
 	})
+	t.Run("note put aside", func(t *testing.T) {
+		f := newFixture(t)
+		svc := &stopping{Service: f.db}
+		m := attached(t, f, svc, "en", 120, 40)
+		m.opt.TakeFile = func() error { return nil }
+		m = find(t, m, "电信诈骗预警")
+		const note = "民警已到场"
+		m = keys(t, m, "N")
+		m = typeText(t, m, note)
+		m = keys(t, m, "enter")
+		svc.fail = goneErr()
+		m = keys(t, m, "y")
+		require.True(t, m.q.active(), "the note came back")
+		m = update(t, m, eventsMsg{closed: true}) // the link is cut
+		m = keys(t, m, "esc")
+		require.False(t, m.q.active())
+		require.Len(t, m.waiting, 1, "kept, not dropped")
+		carried := take(t, m)
+		require.Len(t, carried, 1)
+		assert.Equal(t, note, carried[0].note)
+	})
 	t.Run("form", func(t *testing.T) {
 		f := newFixture(t)
 		m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -144,6 +145,17 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.noteInput.SetValue("")
 		return m.answerYes(q, note)
 	case key.Matches(msg, m.lkeys.no):
+		if w, typed := m.workOf(q, strings.TrimSpace(m.noteInput.Value())); typed && w.kind == heldNote &&
+			q.failed != "" && m.linkCut() && m.opt.TakeFile != nil {
+			// A note that came back while nothing can be sent: put aside
+			// for :take or the link's return, not dropped.
+			w.err = m.mayAct()
+			m.waiting = append(slices.Clone(m.waiting), w)
+			m.q = question{}
+			m.noteInput.SetValue("")
+			return m.flashInfo(m.say("the note is kept: it comes back after :take, or once the link is back and you press a key",
+				"备注已保留：输入 :take 接管后，或实时恢复后按任意键，将退回原处"))
+		}
 		return m.dropQuestion(), nil
 	case q.note && key.Matches(msg, m.lkeys.complete):
 		m.q.editing = true

@@ -349,3 +349,20 @@ func TestCountyRoomWartimeKeyEnds(t *testing.T) {
 	assert.Equal(t, "wartime ended in 2 towns; sent to 1 towns to end: 花街镇; no wartime is active", mm.(Model).flash.text)
 	assert.True(t, mm.(Model).flash.err)
 }
+
+// In the county room d's target is where the tower is, or the town in
+// wartime, never "全镇" (the room has no town of its own: it was refused).
+func TestCountyRoomDirectiveTarget(t *testing.T) {
+	f := yongkangFixture(t)
+	seat := countySeat(t, f)
+	_, err := f.db.ActivateTowns(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", seat.Person.ID)
+	require.NoError(t, err)
+	m := countyRoom(t, f, seat, "zh", 120, 40)
+	require.True(t, m.wt.active())
+	q := keys(t, m, "d")
+	require.True(t, q.formActive)
+	assert.Equal(t, string(huajie), q.form.values()["to"])
+	q = typeText(t, q, "转移低洼户")
+	q = keys(t, q, "enter", "enter", "enter")
+	assert.True(t, q.q.active(), "the dry run's question, not a refusal: %s", q.form.err)
+}

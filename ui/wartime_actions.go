@@ -295,6 +295,13 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	to := m.say("town", "全镇")
 	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
 		to = m.w.names[sel]
+	} else if m.aboveTowns() {
+		// A room above the towns has no "town" of its own: the town chosen
+		// in the tower, else the one in wartime.
+		to = string(m.roomTownChosen())
+		if to == "" && len(m.wt.status.Active.Scope) > 0 {
+			to = string(m.wt.status.Active.Scope[0].Town())
+		}
 	}
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
 		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -61,7 +62,10 @@ func (m Model) hold(w held, cmd tea.Cmd) (Model, tea.Cmd) {
 	w.id = m.heldSeq
 	m.held = append(slices.Clone(m.held), w)
 	id := w.id
-	return m, func() tea.Msg { return heldMsg{id: id, msg: cmd()} }
+	// Said while it is on its way (a slow server), until its outcome is.
+	m.flashID++
+	m.flash = flash{id: m.flashID, text: m.say("sending…", "正在提交……")}
+	return m, tea.Batch(expireFlash(m.flashID, 5*time.Second), func() tea.Msg { return heldMsg{id: id, msg: cmd()} })
 }
 
 // withoutHeld is hs without the work of id (a new slice: the model is copied).
@@ -89,6 +93,9 @@ func (m Model) onHeld(msg heldMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	m.held = withoutHeld(m.held, msg.id)
+	if m.flash.text == m.say("sending…", "正在提交……") && !m.flash.err {
+		m.flash = flash{} // answered: its outcome says what happened
+	}
 	err := failedOf(msg.msg)
 	if d, ok := msg.msg.(directiveIssuedMsg); found && ok && d.dryRun && err == nil && m.busy() {
 		// Its question cannot be asked over what the officer is at now:

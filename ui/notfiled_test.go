@@ -654,3 +654,19 @@ func TestInterruptAsksWhileWorkIsNotFiled(t *testing.T) {
 	assert.Contains(t, strings.Join(strings.Fields(small.View()), " "), "y/n")
 	checkScreen(t, small, 40, 12, false)
 }
+
+// While a command is on its way (a slow server) the status line says it is
+// being sent; its answer takes that away.
+func TestSendingIsSaid(t *testing.T) {
+	f := newFixture(t)
+	m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+	m = askReport(t, m, "慢慢提交")
+	next, send := m.Update(keyMsg("y"))
+	m = next.(Model)
+	assert.Equal(t, "sending…", m.flash.text)
+	assert.Contains(t, m.View(), "sending…")
+	for _, msg := range run(t, send, 3) {
+		m = update(t, m, msg)
+	}
+	assert.NotEqual(t, "sending…", m.flash.text)
+}

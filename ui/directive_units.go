@@ -85,7 +85,7 @@ func (d *directivePane) unitCellsOf(cur wtDirective) []unitCells {
 // for it (model.DisplayNames) without the village's, "01-02".
 func (d *directivePane) unitName(u model.NodeCode) string {
 	w := &d.c.w
-	return strings.TrimPrefix(w.names[u], w.names[u.Village()]+" ")
+	return strings.TrimPrefix(w.microName(u), w.names[u.Village()]+" ")
 }
 
 // unitLines are the column heads (the village's name over its
@@ -130,7 +130,8 @@ type signForMsg struct {
 	id     string
 	text   string // the directive's
 	unit   model.DirectiveUnit
-	worker string // "王丽 13800000000", or the gap's mark
+	worker string // "王丽 13800000000"
+	gap    bool   // nobody on the micro-grid
 }
 
 // asks: b on a micro-grid asks to sign for it on its behalf; elsewhere the
@@ -145,5 +146,6 @@ func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 	}
 	d.units.clampTo(len(cur.units), d.unitRows())
 	u := cur.units[d.units.cursor]
-	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: d.unitCellsOf(cur)[d.units.cursor].worker}
+	who, known := d.workers()[u.Unit]
+	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: who, gap: known && who == ""}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,4 +185,51 @@ func TestSignOnBehalfNamesAGapOnce(t *testing.T) {
 		assert.NotContains(t, view, "((")
 		checkScreen(t, m, 120, 40, false)
 	}
+}
+
+// Every phone in the micro-grids' rows is whole on every terminal once a
+// unit is signed on its behalf (English 80x24 cut them: "03:10 on behalf"
+// took the room, 杨坤 19991765…); the row still marks the signature.
+func TestVillageRoomPhonesWholeWhenSignedOnBehalf(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	d, units, cadre := villageDirective(t, f)
+	_, err := f.db.SignDirective(ctx, d.ID, units[0].MicroGrid, cadre.ID)
+	require.NoError(t, err)
+	phones := map[model.NodeCode]string{}
+	for _, u := range units {
+		if u.Worker != 0 {
+			p, err := f.db.Person(ctx, u.Worker)
+			require.NoError(t, err)
+			phones[u.MicroGrid] = p.Phone
+		}
+	}
+	for _, tm := range terminals() {
+		t.Run(tm.name("rows"), func(t *testing.T) {
+			m := villageRoom(t, f, model.SeatOf(cadre), tm.lang, tm.w, tm.h, tm.wide)
+			m = runLine(t, m, "directives")
+			shown := 0
+			for _, u := range units {
+				line := unitLine(m, u.MicroGrid)
+				if line == "" {
+					continue
+				}
+				shown++
+				assert.Contains(t, line, phones[u.MicroGrid], "%s: the phone whole", u.MicroGrid)
+			}
+			assert.GreaterOrEqual(t, shown, 2)
+			assert.Contains(t, unitLine(m, units[0].MicroGrid), m.wl.OnBehalfMark, "marked signed on its behalf")
+			tm.check(t, m)
+		})
+	}
+}
+
+// The worker's cell, when it must give way, cuts the name before the
+// phone.
+func TestWorkerCellKeepsThePhone(t *testing.T) {
+	p := &demoConsole(t, "en", 80, 24).common.p
+	assert.Equal(t, "李… 18847036461", strings.TrimRight(p.fitWorker("李斌锋 18847036461", 15), " "))
+	assert.Equal(t, "李斌锋 18847036461  ", p.fitWorker("李斌锋 18847036461", 20))
+	assert.Equal(t, 8, p.w.Of(p.fitWorker("李斌锋 18847036461", 8)), "too narrow for the phone: cut")
+	assert.Equal(t, "(gap)", strings.TrimRight(p.fitWorker("(gap)", 8), " "))
 }

@@ -36,9 +36,13 @@ func (m Model) askSignFor(msg signForMsg) (tea.Model, tea.Cmd) {
 		return m.flashErr(err)
 	}
 	by, id, unit := m.seat.Person.ID, msg.id, msg.unit.Unit
-	what, whatZh := m.w.names[unit], m.w.names[unit]+" "
-	if msg.worker != "" {
-		what, whatZh = what+" ("+msg.worker+")", m.w.names[unit]+"（"+msg.worker+"）"
+	name := m.w.microName(unit)
+	what, whatZh := name, name+" "
+	switch {
+	case msg.gap: // named once: 上京岭村 01-03（空缺）
+		what, whatZh = name+" (gap)", name+"（空缺）"
+	case msg.worker != "":
+		what, whatZh = name+" ("+msg.worker+")", name+"（"+msg.worker+"）"
 	}
 	text := m.p.w.Trunc(msg.text, 20, m.p.g.More)
 	return m.ask(m.say(fmt.Sprintf("sign %s %s on behalf of %s?", id, text, what), fmt.Sprintf("代 %s签收 %s %s？", whatZh, id, text)),
@@ -58,7 +62,7 @@ func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
 	if m.rp != nil {
 		return refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act", "回放为只读：按 esc 回到实时值守再操作")
 	}
-	p, name := m.seat.Person, m.w.names[u.Unit]
+	p, name := m.seat.Person, m.w.microName(u.Unit)
 	switch {
 	case u.Signed():
 		at := u.SignedAt.In(m.loc).Format("15:04")
@@ -86,7 +90,7 @@ func (m Model) workerOf(unit model.NodeCode) model.PersonID {
 
 // onSignedFor says the unit is signed for, and by whom.
 func (m Model) onSignedFor(msg signedForMsg) (tea.Model, tea.Cmd) {
-	name := m.w.names[msg.u.Unit]
+	name := m.w.microName(msg.u.Unit)
 	if !msg.u.OnBehalf {
 		return m.flashInfo(m.say(fmt.Sprintf("%s: %s signed", msg.id, name), fmt.Sprintf("%s：%s 已签收", msg.id, name)))
 	}

@@ -64,7 +64,7 @@ func (d *directivePane) unitCellsOf(cur wtDirective) []unitCells {
 		if u.Signed() {
 			c.signed = u.SignedAt.In(d.c.loc).Format("15:04")
 			if u.OnBehalf {
-				c.signed += " " + l.OnBehalf
+				c.signed += " " + l.OnBehalfMark // short: the phone keeps its room
 			}
 		}
 		if of := cmp.Or(u.Of, households[u.Unit]); of > 0 { // not reported yet: of its households
@@ -85,7 +85,7 @@ func (d *directivePane) unitCellsOf(cur wtDirective) []unitCells {
 // for it (model.DisplayNames) without the village's, "01-02".
 func (d *directivePane) unitName(u model.NodeCode) string {
 	w := &d.c.w
-	return strings.TrimPrefix(w.names[u], w.names[u.Village()]+" ")
+	return strings.TrimPrefix(w.microName(u), w.names[u.Village()]+" ")
 }
 
 // unitLines are the column heads (the village's name over its
@@ -100,11 +100,12 @@ func (d *directivePane) unitLines(cur wtDirective, focused bool) []string {
 		nameW, workW = max(nameW, p.w.Of(c.name)), max(workW, p.w.Of(c.worker))
 		signW, doneW = max(signW, p.w.Of(c.signed)), max(doneW, p.w.Of(c.done))
 	}
-	// The worker's cell gives way first (the phone at its end is cut).
+	// The worker's cell gives way first: its name, then its phone
+	// (fitWorker).
 	workW = max(min(workW, d.width-2-1-nameW-signW-doneW-4), 4)
 	nameW = min(nameW, max(d.width-2-1-workW-signW-doneW-4, 4))
 	row := func(name, worker, signed, done string) string {
-		return p.w.Fit(name, nameW, p.g.More) + " " + p.w.Fit(worker, workW, p.g.More) + " " +
+		return p.w.Fit(name, nameW, p.g.More) + " " + p.fitWorker(worker, workW) + " " +
 			p.w.Fit(signed, signW, p.g.More) + " " + p.w.FitRight(done, doneW)
 	}
 	lines := []string{p.st.ColumnHead.Render(" " + p.w.Fit(row(village, l.ColWorker, l.ColSigned, l.ColDone), d.width-3, ""))}
@@ -124,13 +125,30 @@ func (d *directivePane) unitLines(cur wtDirective, focused bool) []string {
 	return lines
 }
 
+// fitWorker fits a worker's cell, "王丽 13800000000", to n columns: the
+// name gives way before the phone (the number the room calls), which is
+// cut only where it does not fit alone.
+func (p *painter) fitWorker(who string, n int) string {
+	i := strings.LastIndexByte(who, ' ')
+	if p.w.Of(who) <= n || i < 0 || strings.Trim(who[i+1:], "0123456789+-") != "" {
+		return p.w.Fit(who, n, p.g.More)
+	}
+	phone := who[i+1:]
+	nameW := n - 1 - p.w.Of(phone)
+	if nameW < p.w.Of(p.g.More)+1 {
+		return p.w.Fit(who, n, p.g.More)
+	}
+	return p.w.Fit(p.w.Trunc(who[:i], nameW, p.g.More)+" "+phone, n, p.g.More)
+}
+
 // signForMsg asks the root to sign for directive id's micro-grid unit on
 // its behalf (代签): askSignFor asks first, or refuses.
 type signForMsg struct {
 	id     string
 	text   string // the directive's
 	unit   model.DirectiveUnit
-	worker string // "王丽 13800000000", or the gap's mark
+	worker string // "王丽 13800000000"
+	gap    bool   // nobody on the micro-grid
 }
 
 // asks: b on a micro-grid asks to sign for it on its behalf; elsewhere the
@@ -145,5 +163,6 @@ func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 	}
 	d.units.clampTo(len(cur.units), d.unitRows())
 	u := cur.units[d.units.cursor]
-	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: d.unitCellsOf(cur)[d.units.cursor].worker}
+	who, known := d.workers()[u.Unit]
+	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: who, gap: known && who == ""}
 }

@@ -196,7 +196,9 @@ func (rp *replayState) readDirectives(ctx context.Context, svc model.Service, sc
 		if err != nil {
 			return err
 		}
-		rp.dirs = append(rp.dirs, wtDirective{d: d, units: scopeUnits(scope, units)})
+		if x, ok := scopeDirective(scope, d, units); ok {
+			rp.dirs = append(rp.dirs, x)
+		}
 	}
 	return nil
 }

@@ -49,6 +49,25 @@ func scopeUnits(scope model.NodeCode, units []model.DirectiveUnit) []model.Direc
 	return within(scope, units, func(u model.DirectiveUnit) model.NodeCode { return u.Unit })
 }
 
+// scopeDirective is directive d as a seat of scope sees it: its units in
+// scope, summed, and how many of the others have not signed (R resends to
+// those too: the store resends to every silent unit of a directive); false
+// for a directive that reaches none of the scope's micro-grids (a village
+// seat lists its own directives, not its neighbour's).
+func scopeDirective(scope model.NodeCode, d model.Directive, units []model.DirectiveUnit) (wtDirective, bool) {
+	in := scopeUnits(scope, units)
+	if len(in) == 0 && len(units) > 0 {
+		return wtDirective{}, false
+	}
+	beyond := 0
+	for _, u := range units {
+		if !u.Signed() && !inScope(scope, u.Unit) {
+			beyond++
+		}
+	}
+	return wtDirective{d: d, units: in, sum: model.Summarize(d, in, 5), beyond: beyond}, true
+}
+
 // scopeWartime keeps the units, drafts and staffed village rooms in scope,
 // and counts the staffed units and the gaps among them.
 func scopeWartime(scope model.NodeCode, st model.WartimeStatus) model.WartimeStatus {

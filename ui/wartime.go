@@ -21,6 +21,9 @@ type wtDirective struct {
 	d     model.Directive
 	units []model.DirectiveUnit
 	sum   model.DirectiveSummary
+	// beyond is how many of its units outside the seat's scope have not
+	// signed (scopeDirective).
+	beyond int
 }
 
 func (w wartime) active() bool { return w.status.Active.Active() }
@@ -90,7 +93,8 @@ func (m releasedMsg) failed() error        { return m.err }
 func (m afterActionMsg) failed() error     { return m.err }
 
 // loadWartime reads the wartime state and every directive of the current
-// activation with its units, those in scope ("" for all).
+// activation that reaches into scope with its units, those in scope (""
+// for all: scopeDirective).
 func loadWartime(svc model.Service, scope model.NodeCode) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
@@ -110,8 +114,9 @@ func loadWartime(svc model.Service, scope model.NodeCode) tea.Cmd {
 				if err != nil {
 					return wartimeMsg{err: err}
 				}
-				units = scopeUnits(scope, units)
-				out = append(out, wtDirective{d: d, units: units, sum: model.Summarize(d, units, 5)})
+				if x, ok := scopeDirective(scope, d, units); ok {
+					out = append(out, x)
+				}
 			}
 			sort.Slice(out, func(i, j int) bool { return out[i].d.Seq > out[j].d.Seq })
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"gridcmd/model"
@@ -117,6 +118,17 @@ func (w *world) nameOf(c model.NodeCode) string {
 		}
 	}
 	return ""
+}
+
+// microName is micro-grid u's name, "渎溪村 01-02": the console's name for
+// it, else, in a room that holds no micro-grid's name (the county's), its
+// village's name and its code within the village.
+func (w *world) microName(u model.NodeCode) string {
+	if n, ok := w.names[u]; ok {
+		return n
+	}
+	v := u.Village()
+	return strings.TrimSpace(w.names[v] + " " + strings.TrimPrefix(string(u), string(v)+"-"))
 }
 
 // get returns the live incident seq.

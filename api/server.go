@@ -476,7 +476,7 @@ func scope(w http.ResponseWriter, p model.Person, node model.NodeCode, field str
 	if p.MayReportAt(node) {
 		return true
 	}
-	writeError(w, http.StatusForbidden, field, "%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, p.Scope(), node)
+	writeError(w, http.StatusForbidden, field, "%s", model.ErrorMessage(model.OutOfScope(p, node)))
 	return false
 }
 

@@ -184,6 +184,34 @@ func TestDirectiveProgressBounds(t *testing.T) {
 	assert.Equal(t, "D-0001 "+unit+": 30/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69", "--note", "复核：10 户重复登记"))
 }
 
+// directive ack and progress from the command line are refused to anyone
+// whose scope does not cover the unit, as the field API refuses them (the
+// QA's finding: 渎溪村's cadre, a grid worker of 渎溪村 01 and household
+// contacts signed for 上京岭村 01-01 on its behalf); nothing is signed.
+func TestDirectiveAckOutsideScopeRefused(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	e.ok("directive", "issue", "--to", "330784114262", "--text", "转移低洼户", "--deadline", "90m")
+	const unit = "330784114262-01-01"
+	for _, c := range []struct{ flag, who, name, scope string }{
+		{"--as", "P2422", "应海霞", "330784114266"},          // 渎溪村's cadre
+		{"--as", "P2427", "李俊美", "330784114266-01"},       // a part-time grid worker of 渎溪村 01
+		{"--as", "P1933", "楼爱", "330784114262-01-01-02"},  // a household contact under the unit
+		{"--by", "P1932", "胡平珍", "330784114262-01-01-01"}, // another
+	} {
+		want := c.who + " (" + c.name + ") may act only within " + c.scope + "; " + unit + " is outside it"
+		fails(t, e.run("directive", "ack", "D-0001", "--unit", "上京岭村 01-01", c.flag, c.who), cli.ExitRefused, want)
+		fails(t, e.run("directive", "progress", "D-0001", "--unit", "上京岭村 01-01", "--done", "1", "--of", "5", c.flag, c.who), cli.ExitRefused, want)
+	}
+	var show directiveJSON
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	assert.Equal(t, 0, show.Signed)
+
+	cadre := e.personAt("330784114262", "village_cadre") // 上京岭村's own room may
+	out := e.ok("directive", "ack", "D-0001", "--unit", "上京岭村 01-01", "--by", cadre)
+	assert.Contains(t, out, "on the unit's behalf (代签)")
+}
+
 // directive ack by someone above the unit is on its behalf (代签): said so,
 // shown apart by directive show (text and --json), and not in its sign-for
 // times.

@@ -90,6 +90,17 @@ func TestNodeNamesOnEveryFlag(t *testing.T) {
 
 	// Refusals, as report's.
 	fails(t, e.run("incidents", "--node", "渎溪村 0"), cli.ExitUsage, "--node", "ambiguous", "渎溪村 01 330784114266-01")
+	// The town's name and villages' own names begin so: ambiguous, not the town.
+	fails(t, e.run("incidents", "--node", "花街"), cli.ExitUsage, "--node",
+		`node "花街" is ambiguous: 花街镇 330784114, 花街居委会 330784114001, 花街村 330784114220; type more of the name`)
+	var town, village []incidentJSON
+	e.okJSON(&town, "incidents", "--node", "花街镇", "--json")
+	e.okJSON(&village, "incidents", "--node", "花街村", "--json")
+	assert.NotEmpty(t, village)
+	assert.Greater(t, len(town), len(village), "an exact name still wins")
+	for _, x := range village {
+		assert.True(t, strings.HasPrefix(x.Node, "330784114220"), x.Node)
+	}
 	fails(t, e.run("people", "--node", "东城"), cli.ExitUsage, "--node", `node "东城": no node in 花街镇 is named so`)
 	fails(t, e.run("tower", "东城"), cli.ExitUsage, `node "东城": no node in 花街镇 is named so`)
 	fails(t, e.run("duty", "now", "--room", "渎溪村 02"), cli.ExitUsage, "--room", "330784114266-02 is a grid")

@@ -118,6 +118,13 @@ func (p Person) MayReportAt(node NodeCode) bool {
 	return p.ID != System && p.Scope().Contains(node)
 }
 
+// OutOfScope is the refusal of p acting at node, outside their scope
+// (MayReportAt), naming both.
+func OutOfScope(p Person, node NodeCode) *Error {
+	return Errorf(EFORBIDDEN, "%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, p.Scope(), node).
+		Zh("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, p.Scope(), node)
+}
+
 // Alert is one alert from a sensor (door lock, camera, smoke detector,
 // charging post), as a gateway sends it.
 type Alert struct {

@@ -15,7 +15,8 @@ import (
 // do not matter. An exact name wins; else a unique prefix, where a node
 // that matches only because its ancestor's name does is left out ("渎溪"
 // is the village, not also its grids); several are ambiguous and the
-// refusal lists them. The command line and the console share it.
+// refusal lists them, a town and a village under it whose own names both
+// begin so too ("花街": 花街镇, 花街村). The command line and the console share it.
 type NodeNames struct {
 	within  NodeCode
 	entries []nameEntry // in code order
@@ -79,25 +80,29 @@ func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 		return c, nil
 	}
 	key := nameKey(s)
-	var exact, prefix []NodeCode
+	var exact []NodeCode
+	var prefix []nameEntry // the matching keys only
 	for _, e := range n.entries {
 		if len(levels) > 0 && !slices.Contains(levels, e.code.Level()) {
 			continue
 		}
+		if slices.Contains(e.keys, key) {
+			exact = append(exact, e.code)
+			continue
+		}
+		m := nameEntry{code: e.code}
 		for _, k := range e.keys {
-			if k == key {
-				exact = append(exact, e.code)
-				break
-			}
 			if strings.HasPrefix(k, key) {
-				prefix = append(prefix, e.code)
-				break
+				m.keys = append(m.keys, k)
 			}
+		}
+		if len(m.keys) > 0 {
+			prefix = append(prefix, m)
 		}
 	}
 	found := exact
 	if len(found) == 0 {
-		found = topmost(prefix)
+		found = ownMatches(prefix)
 	}
 	switch len(found) {
 	case 1:
@@ -120,6 +125,35 @@ func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 	}
 	return "", Errorf(EINVALID, "node %q is ambiguous: %s; type more of the name", s, strings.Join(list, ", ")).
 		Zh("地点 %q 不唯一：%s；请输入更完整的名称", s, strings.Join(list, "，")).On("node")
+}
+
+// ownMatches is the codes of the prefix matches ms (in code order) that
+// match by their own names: a node beneath another match whose every
+// matching name begins with a matching name of that ancestor ("渎溪村 02"
+// under 渎溪村) matches only through it and is left out; one whose own name
+// matches (花街村 under 花街镇, for 花街) stays, so the prefix is ambiguous.
+func ownMatches(ms []nameEntry) []NodeCode {
+	var kept []nameEntry
+	for _, m := range ms {
+		if !slices.ContainsFunc(kept, func(a nameEntry) bool { return a.code.Contains(m.code) && derived(m.keys, a.keys) }) {
+			kept = append(kept, m)
+		}
+	}
+	out := make([]NodeCode, len(kept))
+	for i, m := range kept {
+		out[i] = m.code
+	}
+	return out
+}
+
+// derived reports whether every one of keys begins with one of from.
+func derived(keys, from []string) bool {
+	for _, k := range keys {
+		if !slices.ContainsFunc(from, func(f string) bool { return strings.HasPrefix(k, f) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // topmost leaves out the codes that lie beneath another of codes (codes in

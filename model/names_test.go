@@ -66,3 +66,29 @@ func TestNodeNames(t *testing.T) {
 	_, err = all.Resolve("渎溪村")
 	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "two towns each have a 渎溪村")
 }
+
+// A prefix that begins the town's name and a village's own name under it
+// is ambiguous (the QA's 花街: 花街镇, 花街村, 花街居委会), not the town;
+// an exact name still wins, and a grid under 花街村 matches only through it.
+func TestNodeNamesPrefixOfTownAndVillage(t *testing.T) {
+	nodes := append(coverNodes(),
+		model.Node{Code: "330784114201", Level: model.LevelVillage, Name: "花街村", Parent: town},
+		model.Node{Code: "330784114001", Level: model.LevelVillage, Name: "花街居委会", Parent: town},
+		model.Node{Code: "330784114201-01", Level: model.LevelGrid, Name: "01网格", Parent: "330784114201"})
+	nn := model.NewNodeNames(nodes, town)
+	_, err := nn.Resolve("花街")
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+	assert.Equal(t, `node "花街" is ambiguous: 花街镇 330784114, 花街居委会 330784114001, 花街村 330784114201; type more of the name`, model.ErrorMessage(err))
+	for in, want := range map[string]model.NodeCode{
+		"花街镇": town, "花街村": "330784114201", "花街居": "330784114001", "花街村 0": "330784114201-01", "花街村 01": "330784114201-01",
+	} {
+		got, err := nn.Resolve(in)
+		assert.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err = nn.Resolve("花街", model.LevelVillage)
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "two villages")
+	got, err := nn.Resolve("花街", model.LevelTown)
+	assert.NoError(t, err)
+	assert.Equal(t, town, got)
+}

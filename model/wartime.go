@@ -473,6 +473,22 @@ func SignsOnBehalf(p Person, unit NodeCode, worker PersonID) bool {
 	return !unit.Contains(p.Node)
 }
 
+// MaySignFor is nil when p may sign for micro-grid unit or report its
+// progress (worker: its wartime worker, as for SignsOnBehalf): the system,
+// the unit's wartime worker (even a reserve drafted in from another
+// micro-grid), or anyone whose scope covers it (MayReportAt: the unit's own
+// worker, a grid leader or cadre of its village, the town's duty officers,
+// a room above the towns). Anyone else, a household contact under the unit
+// too, is refused as the field API refuses them (OutOfScope), whichever way
+// they come: the field API, the command line, the console's 代签.
+func MaySignFor(p Person, unit NodeCode, worker PersonID) error {
+	switch {
+	case p.ID == System, worker != 0 && p.ID == worker, p.MayReportAt(unit):
+		return nil
+	}
+	return OutOfScope(p, unit).On("unit")
+}
+
 // Sign records a unit's signature, by one of its own or on its behalf
 // (SignsOnBehalf); signing twice changes nothing (changed is false).
 func (u DirectiveUnit) Sign(by PersonID, onBehalf bool, now time.Time) (out DirectiveUnit, changed bool) {

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -483,5 +484,51 @@ func TestCountRoomsOnDuty(t *testing.T) {
 		{"not a room's role", whole, []model.Person{on(gridLeader), on(microWorker)}, rooms(false)},
 	} {
 		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, c.people), c.name)
+	}
+}
+
+// Who may sign for a micro-grid or report its progress, whichever way it
+// comes (the field API, the command line, the console's 代签): its wartime
+// worker, anyone whose scope covers it (its own worker, the grid and the
+// village above, the town, a room above the towns) and the system; no one
+// else, not a household contact under it either, refused naming the person
+// and the unit.
+func TestMaySignFor(t *testing.T) {
+	drafted := model.Person{ID: 52, Name: "志愿者甲", Node: duxiG01, Roles: []model.Role{model.RoleReserve}}
+	county := model.Person{ID: 32, Name: "县值班", Node: "330784", Roles: []model.Role{model.RoleDutyOfficer}}
+	townAtVillage := model.Person{ID: 33, Name: "驻村值班", Node: otherVil, Roles: []model.Role{model.RoleDutyOfficer}}
+	otherMicro := model.Person{ID: 42, Name: "微网格员乙", Node: duxiG02.Child(1), Roles: []model.Role{model.RoleMicroGridWorker}}
+	for _, c := range []struct {
+		p      model.Person
+		worker model.PersonID
+		want   bool
+	}{
+		{microWorker, microWorker.ID, true},
+		{microWorker, 0, true},
+		{drafted, drafted.ID, true}, // a reserve drafted in from another grid serves it
+		{drafted, microWorker.ID, false},
+		{reservist, 0, true}, // the grid above
+		{gridLeader, microWorker.ID, true},
+		{partWorker, microWorker.ID, true},
+		{villageCadre, microWorker.ID, true},
+		{dutyOfficer, microWorker.ID, true},
+		{townAtVillage, microWorker.ID, true}, // a duty officer's scope is the town
+		{county, microWorker.ID, true},
+		{system, 0, true},
+		{otherLeader, microWorker.ID, false}, // another grid
+		{otherCadre, microWorker.ID, false},  // another village
+		{otherMicro, microWorker.ID, false},  // another micro-grid
+		{contactPerson, microWorker.ID, false},
+	} {
+		err := model.MaySignFor(c.p, duxiG02M3, c.worker)
+		if c.want {
+			assert.NoError(t, err, "%s (worker %s)", c.p.Name, c.worker)
+			continue
+		}
+		require.Error(t, err, "%s (worker %s)", c.p.Name, c.worker)
+		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
+		assert.Equal(t, "unit", model.ErrorField(err))
+		assert.Equal(t, fmt.Sprintf("%s (%s) may act only within %s; %s is outside it", c.p.ID, c.p.Name, c.p.Node, duxiG02M3), model.ErrorMessage(err))
+		assert.Equal(t, fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", c.p.ID, c.p.Name, c.p.Node, duxiG02M3), model.ErrorMessageZh(err))
 	}
 }

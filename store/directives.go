@@ -423,13 +423,19 @@ func wartimeUnit(tx *bolt.Tx, act uint64, code model.NodeCode) (wtUnitRecord, er
 
 // onBehalf reports whether actor acts for micro-grid code of directive d on
 // the unit's behalf (model.SignsOnBehalf, against the unit's wartime
-// worker), with the unit's wartime record.
+// worker), with the unit's wartime record; EFORBIDDEN when actor may not
+// act for the unit at all (model.MaySignFor: the one rule, whichever way
+// the signature comes).
 func onBehalf(tx *bolt.Tx, d model.Directive, code model.NodeCode, actor model.Person) (bool, wtUnitRecord, error) {
 	rec, err := wartimeUnit(tx, d.Activation, code)
 	if err != nil {
 		return false, rec, err
 	}
-	return model.SignsOnBehalf(actor, code, model.PersonID(rec.Worker)), rec, nil
+	worker := model.PersonID(rec.Worker)
+	if err := model.MaySignFor(actor, code, worker); err != nil {
+		return false, rec, err
+	}
+	return model.SignsOnBehalf(actor, code, worker), rec, nil
 }
 
 // behalfNote is what an event adds when actor signed for unit on its
@@ -456,14 +462,21 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 	}
 	var out model.DirectiveUnit
 	err = s.view(func(tx *bolt.Tx) error {
-		if _, err := actorOf(tx, by); err != nil {
+		actor, err := actorOf(tx, by)
+		if err != nil {
 			return err
 		}
-		_, u, err := s.directiveUnit(tx, seq, code)
-		if err == nil && u.Signed() {
+		d, u, err := s.directiveUnit(tx, seq, code)
+		if err != nil {
+			return err
+		}
+		if _, _, err := onBehalf(tx, d, code, actor); err != nil {
+			return err
+		}
+		if u.Signed() {
 			out = u
 		}
-		return err
+		return nil
 	})
 	if err != nil || out.Signed() {
 		return out, err

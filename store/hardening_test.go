@@ -395,19 +395,19 @@ func TestSignOnBehalfIsRecordedApart(t *testing.T) {
 	w.activate(t, town)
 	d, _ := w.issue(t, "逐户核查", vA)
 	w.clock.Advance(time.Minute)
-	u, err := w.s.SignDirective(w.ctx, d.ID, a012, w.cadre.ID) // the village room for a silent unit
+	u, err := w.s.SignDirective(w.ctx, d.ID, a021, w.cadre.ID) // the village room for a silent unit
 	require.NoError(t, err)
 	assert.True(t, u.OnBehalf)
 	assert.Equal(t, w.cadre.ID, u.SignedBy)
 	ev := newest(t, w.s, 1)[0]
-	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 330784114266-01-02 by "+model.ActorName(w.cadre)+")", ev.Note)
-	assert.Contains(t, ev.NoteZh, "代 330784114266-01-02 签收")
+	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 330784114266-02-01 by "+model.ActorName(w.cadre)+")", ev.Note)
+	assert.Contains(t, ev.NoteZh, "代 330784114266-02-01 签收")
 
 	w.clock.Advance(time.Minute)
-	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a021, 3, 70, w.gridWorker.ID) // the grid above, by phone
+	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 3, 60, w.gridWorker.ID) // the grid above (01), by phone
 	require.NoError(t, err)
 	assert.True(t, u.OnBehalf)
-	assert.Contains(t, newest(t, w.s, 1)[0].Note, "signed for (signed on behalf of 330784114266-02-01 by ")
+	assert.Contains(t, newest(t, w.s, 1)[0].Note, "signed for (signed on behalf of 330784114266-01-02 by ")
 
 	w.clock.Advance(8 * time.Minute)
 	u, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID) // the unit itself

@@ -460,7 +460,7 @@ func TestSignProgressComplete(t *testing.T) {
 	requireCode(t, err, model.ENOTFOUND)
 	_, err = w.s.SignDirective(w.ctx, "0009x", a012, worker.ID)
 	requireCode(t, err, model.EINVALID)
-	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 5, 3, worker.ID)
+	_, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 5, 3, w.workers[a012].ID)
 	requireCode(t, err, model.EINVALID)
 	assert.Equal(t, before, dump(t, w.s))
 
@@ -1181,4 +1181,53 @@ func TestPolicyAtFollowsWartimeInOneTx(t *testing.T) {
 	seq, err = activeIn(tx, town)
 	require.NoError(t, err)
 	require.Zero(t, seq)
+}
+
+// The store refuses a signature or a progress report by someone whose
+// scope does not cover the unit (model.MaySignFor), so every way in (the
+// field API, the command line, the console's 代签) gets the same refusal,
+// naming the person and the unit; nothing is written, even for a unit
+// signed already. A reserve drafted in from another grid signs as the
+// unit's worker.
+func TestSignRefusesOutsideScope(t *testing.T) {
+	w := newWtTower(t)
+	w.activate(t, town)
+	d, _ := w.issue(t, "逐户核查", vA)
+	before := newest(t, w.s, 1)[0]
+	other := w.workers[b011] // 花街村's
+	for _, c := range []struct {
+		p    model.Person
+		unit model.NodeCode
+	}{{other, a011}, {w.contact, a011}, {w.contact, a012}, {w.reserveB, a022}} {
+		_, err := w.s.SignDirective(w.ctx, d.ID, c.unit, c.p.ID)
+		require.Error(t, err, c.p.Name)
+		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
+		assert.Equal(t, c.p.ID.String()+" ("+c.p.Name+") may act only within "+string(c.p.Node)+"; "+string(c.unit)+" is outside it", model.ErrorMessage(err))
+		assert.Equal(t, c.p.ID.String()+"（"+c.p.Name+"）只能在 "+string(c.p.Node)+" 内操作；"+string(c.unit)+" 不在其中", model.ErrorMessageZh(err))
+		_, err = w.s.DirectiveProgress(w.ctx, d.ID, c.unit, 1, 10, c.p.ID)
+		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), c.p.Name)
+		_, err = w.s.DirectiveProgressNote(w.ctx, d.ID, c.unit, 1, 10, c.p.ID, "代报")
+		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), c.p.Name)
+	}
+	assert.Equal(t, before, newest(t, w.s, 1)[0], "nothing written")
+	for _, u := range []model.NodeCode{a011, a012, a022} {
+		assert.False(t, w.unit(t, d.ID, u).Signed(), u)
+	}
+
+	_, err := w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID)
+	require.NoError(t, err)
+	_, err = w.s.SignDirective(w.ctx, d.ID, a011, other.ID)
+	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "signed already: still refused, not the copy")
+
+	_, err = w.s.DraftReserve(w.ctx, w.reserveA2.ID, a022, w.duty.ID) // from 渎溪村 01 into 02-02
+	require.NoError(t, err)
+	u, err := w.s.SignDirective(w.ctx, d.ID, a022, w.reserveA2.ID)
+	require.NoError(t, err, "the drafted reserve is the unit's worker")
+	assert.False(t, u.OnBehalf)
+	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 5, 60, w.cadre.ID) // the village room
+	require.NoError(t, err)
+	assert.True(t, u.OnBehalf)
+	u, err = w.s.SignDirective(w.ctx, d.ID, a021, w.duty.ID) // the town
+	require.NoError(t, err)
+	assert.True(t, u.OnBehalf)
 }

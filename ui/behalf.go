@@ -52,8 +52,8 @@ func (m Model) askSignFor(msg signForMsg) (tea.Model, tea.Cmd) {
 // mayNotSignFor is why the seat may not sign for unit on its behalf, nil
 // when it may: a seat that may not act (read-only, the link cut, a
 // replay), a unit signed already, a signer the unit is not under (the
-// field API's rule: model.Person.MayReportAt, so a cadre signs for their
-// own village's micro-grids), or the unit's own worker (whose signature is
+// store's rule, model.MaySignFor, said here with names: a cadre signs for
+// their own village's micro-grids), or the unit's own worker (whose signature is
 // the unit's own: model.SignsOnBehalf).
 func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
 	if err := m.mayAct(); err != nil {
@@ -67,7 +67,7 @@ func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
 	case u.Signed():
 		at := u.SignedAt.In(m.loc).Format("15:04")
 		return refusal(model.ECONFLICT, fmt.Sprintf("%s signed at %s already", name, at), fmt.Sprintf("%s 已于 %s 签收", name, at))
-	case !p.MayReportAt(u.Unit):
+	case model.MaySignFor(p, u.Unit, m.workerOf(u.Unit)) != nil:
 		return refusal(model.EFORBIDDEN, fmt.Sprintf("%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, m.w.nameOf(p.Scope()), name),
 			fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, m.w.nameOf(p.Scope()), name))
 	case !model.SignsOnBehalf(p, u.Unit, m.workerOf(u.Unit)):

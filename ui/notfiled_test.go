@@ -562,16 +562,22 @@ func TestTakeCarriesNotesAndFormsPutAside(t *testing.T) {
 		require.True(t, m.TookFile())
 		return m.Carry().work
 	}
-	t.Run("note", func(t *testing.T) {
+	// noting is an attached console that can take the file, a note typed
+	// at N on an incident, its question up.
+	noting := func(t *testing.T, note string) (Model, *stopping) {
+		t.Helper()
 		f := newFixture(t)
 		svc := &stopping{Service: f.db}
 		m := attached(t, f, svc, "en", 120, 40)
 		m.opt.TakeFile = func() error { return nil }
 		m = find(t, m, "电信诈骗预警")
-		const note = "已联系派出所，民警二十分钟内到场"
 		m = keys(t, m, "N")
 		m = typeText(t, m, note)
-		m = keys(t, m, "enter")
+		return keys(t, m, "enter"), svc
+	}
+	t.Run("note", func(t *testing.T) {
+		const note = "已联系派出所，民警二十分钟内到场"
+		m, svc := noting(t, note)
 		m = failOnTheLine(t, m, svc)
 		require.Len(t, m.waiting, 1)
 		m = update(t, m, eventsMsg{closed: true}) // the link is cut
@@ -582,15 +588,8 @@ func TestTakeCarriesNotesAndFormsPutAside(t *testing.T) {
 		assert.Equal(t, note, carried[0].note)
 	})
 	t.Run("note put aside", func(t *testing.T) {
-		f := newFixture(t)
-		svc := &stopping{Service: f.db}
-		m := attached(t, f, svc, "en", 120, 40)
-		m.opt.TakeFile = func() error { return nil }
-		m = find(t, m, "电信诈骗预警")
 		const note = "民警已到场"
-		m = keys(t, m, "N")
-		m = typeText(t, m, note)
-		m = keys(t, m, "enter")
+		m, svc := noting(t, note)
 		svc.fail = goneErr()
 		m = keys(t, m, "y")
 		require.True(t, m.q.active(), "the note came back")

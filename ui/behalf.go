@@ -91,6 +91,13 @@ func (m Model) workerOf(unit model.NodeCode) model.PersonID {
 // onSignedFor says the unit is signed for, and by whom.
 func (m Model) onSignedFor(msg signedForMsg) (tea.Model, tea.Cmd) {
 	name := m.w.microName(msg.u.Unit)
+	if by := msg.u.SignedBy; by != m.seat.Person.ID {
+		// Signed by someone else meanwhile: the store gave back their
+		// signature, which this seat did not make.
+		at := msg.u.SignedAt.In(m.opt.Location).Format("15:04")
+		return m.flashInfo(m.say(fmt.Sprintf("%s: %s had signed already at %s (%s)", msg.id, name, at, m.personText(by)),
+			fmt.Sprintf("%s：%s 已于 %s 签收（%s）", msg.id, name, at, m.personText(by))))
+	}
 	if !msg.u.OnBehalf {
 		return m.flashInfo(m.say(fmt.Sprintf("%s: %s signed", msg.id, name), fmt.Sprintf("%s：%s 已签收", msg.id, name)))
 	}

@@ -290,3 +290,20 @@ func TestVillageRoomSilentUnitsTurnRed(t *testing.T) {
 	m = update(t, m, loadWartime(f.db, m.scope)())
 	assert.Equal(t, map[model.Light]int{model.LightGreen: 1, model.LightRed: 10}, lights(m), "silent past sign-for: red")
 }
+
+// The unit signed by its own worker between the question and y: the seat
+// is told it had signed already, by whom, not that it signed on its behalf.
+func TestSignOnBehalfAfterTheUnitSigned(t *testing.T) {
+	f := newFixture(t)
+	d, units, cadre := villageDirective(t, f)
+	m := villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
+	m = runLine(t, m, "directives")
+	u := units[1]
+	m = keys(t, m, "j", "b")
+	require.True(t, m.q.active())
+	_, err := f.db.SignDirective(context.Background(), d.ID, u.MicroGrid, u.Worker)
+	require.NoError(t, err)
+	m = keys(t, m, "y")
+	assert.Contains(t, m.flash.text, short(u.MicroGrid)+" had signed already at")
+	assert.NotContains(t, m.flash.text, "on behalf")
+}

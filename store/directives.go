@@ -440,9 +440,9 @@ func onBehalf(tx *bolt.Tx, d model.Directive, code model.NodeCode, actor model.P
 
 // behalfNote is what an event adds when actor signed for unit on its
 // behalf (代签).
-func behalfNote(actor model.Person, unit model.NodeCode) (en, zh string) {
-	who := model.ActorName(actor)
-	return fmt.Sprintf(" (signed on behalf of %s by %s)", unit, who), fmt.Sprintf("（%s 代 %s 签收）", who, unit)
+func behalfNote(tx *bolt.Tx, actor model.Person, unit model.NodeCode) (en, zh string) {
+	who, name := model.ActorName(actor), model.NameNodes([]model.NodeCode{unit}, nodeNames(tx), "")
+	return fmt.Sprintf(" (signed on behalf of %s by %s)", name, who), fmt.Sprintf("（%s 代 %s 签收）", who, name)
 }
 
 // SignDirective records that micro-grid unit signed for directive id (by a
@@ -514,7 +514,7 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
 		}
 		if behalf {
-			en, zh := behalfNote(actor, code)
+			en, zh := behalfNote(tx, actor, code)
 			ev.Note, ev.NoteZh = ev.Note+en, ev.NoteZh+zh
 			ev.OnBehalf = true
 		}
@@ -571,7 +571,7 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 		if !u.Signed() {
 			en, zh = en+", signed for", zh+"，已签收"
 			if behalf {
-				b, bz := behalfNote(actor, code)
+				b, bz := behalfNote(tx, actor, code)
 				en, zh = en+b, zh+bz
 			}
 		}

@@ -400,14 +400,14 @@ func TestSignOnBehalfIsRecordedApart(t *testing.T) {
 	assert.True(t, u.OnBehalf)
 	assert.Equal(t, w.cadre.ID, u.SignedBy)
 	ev := newest(t, w.s, 1)[0]
-	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 330784114266-02-01 by "+model.ActorName(w.cadre)+")", ev.Note)
-	assert.Contains(t, ev.NoteZh, "代 330784114266-02-01 签收")
+	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 渎溪村 02-01 330784114266-02-01 by "+model.ActorName(w.cadre)+")", ev.Note)
+	assert.Contains(t, ev.NoteZh, "代 渎溪村 02-01 330784114266-02-01 签收")
 
 	w.clock.Advance(time.Minute)
 	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a012, 3, 60, w.gridWorker.ID) // the grid above (01), by phone
 	require.NoError(t, err)
 	assert.True(t, u.OnBehalf)
-	assert.Contains(t, newest(t, w.s, 1)[0].Note, "signed for (signed on behalf of 330784114266-01-02 by ")
+	assert.Contains(t, newest(t, w.s, 1)[0].Note, "signed for (signed on behalf of 渎溪村 01-02 330784114266-01-02 by ")
 
 	w.clock.Advance(8 * time.Minute)
 	u, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID) // the unit itself

@@ -307,3 +307,14 @@ func TestSignOnBehalfAfterTheUnitSigned(t *testing.T) {
 	assert.Contains(t, m.flash.text, short(u.MicroGrid)+" had signed already at")
 	assert.NotContains(t, m.flash.text, "on behalf")
 }
+
+// The events pane leaves out the units' own signatures (hundreds in
+// wartime) but shows one made on a unit's behalf: a room's own act.
+func TestTickerShowsSigningOnBehalf(t *testing.T) {
+	own := model.Event{Seq: 1, Action: model.ActSign, Directive: "D-0001"}
+	behalf := model.Event{Seq: 2, Action: model.ActSign, Directive: "D-0001", OnBehalf: true}
+	progress := model.Event{Seq: 3, Action: model.ActProgress, Directive: "D-0001"}
+	report := model.Event{Seq: 4, Action: model.ActReport}
+	got := tickerEvents([]model.Event{own, behalf, progress, report})
+	assert.Equal(t, []model.Event{behalf, report}, got)
+}

@@ -96,14 +96,14 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 }
 
 // afterID is note without the id a wartime's or a directive's note begins
-// with: "<id>: " (or "<id>："), or "<id> " before "→ " or "to " (a
-// directive's targets).
+// with: "<id>: " (or "<id>：", "<id>，": a signature's "D-0001，用时 3m"), or
+// "<id> " before "→ " or "to " (a directive's targets).
 func afterID(note, id string) string {
 	if id == "" || !strings.HasPrefix(note, id) {
 		return note
 	}
 	rest := note[len(id):]
-	for _, sep := range []string{": ", "："} {
+	for _, sep := range []string{": ", "：", "，"} {
 		if r, ok := strings.CutPrefix(rest, sep); ok {
 			return r
 		}

@@ -207,12 +207,13 @@ func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time
 }
 
 // tickerEvents keeps the events the ticker shows: every one but the
-// micro-grids' signatures and progress reports, which arrive by the hundred
-// in wartime and show as the directive pane's bars instead.
+// micro-grids' own signatures and progress reports, which arrive by the
+// hundred in wartime and show as the directive pane's bars instead; one
+// made on a unit's behalf (代签, a room's own few) is shown.
 func tickerEvents(evs []model.Event) []model.Event {
 	out := make([]model.Event, 0, len(evs))
 	for _, e := range evs {
-		if e.Action != model.ActSign && e.Action != model.ActProgress {
+		if e.OnBehalf || e.Action != model.ActSign && e.Action != model.ActProgress {
 			out = append(out, e)
 		}
 	}

@@ -748,11 +748,9 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.askFree(m.say("discard the half-filled form and quit?", "表单尚未提交，放弃并退出？"),
 				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
-		if n := len(m.held) + len(m.waiting); n > 0 && !m.q.active() {
+		if lost := m.unfiledLost(); lost != "" && !m.q.active() {
 			// A second ctrl+c, over the question, quits.
-			return m.askFree(m.say(fmt.Sprintf("%d not filed (on its way or come back) is lost with it: quit?", n),
-				fmt.Sprintf("%d 项未提交的内容（发送中或已退回）将随之丢失：退出？", n)),
-				func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+			return m.askFree(m.say("quit gridcmd? ", "退出 gridcmd？")+lost, func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 		}
 		return m, tea.Quit
 	}
@@ -963,46 +961,53 @@ func (m Model) toFocused(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 // quit ends the console; one that holds the database asks first (q and :q
-// alike): the other commands reach the file through it.
+// alike): the other commands reach the file through it; any console asks
+// while work is not filed.
 func (m Model) quit() (Model, tea.Cmd) {
-	var q string
+	var why []string
+	if lost := m.unfiledLost(); lost != "" {
+		why = append(why, lost)
+	}
 	if m.opt.HoldsFile {
-		q = m.quitQuestion()
+		why = append(why, m.holderNote())
 	}
-	if n := len(m.held) + len(m.waiting); n > 0 {
-		// Work sent and not answered, or come back unfiled, goes with it.
-		lost := m.say(fmt.Sprintf("quit gridcmd? %d not filed (on its way or come back) is lost with it", n),
-			fmt.Sprintf("退出 gridcmd？%d 项未提交的内容（发送中或已退回）将随之丢失", n))
-		if rest, ok := strings.CutPrefix(q, m.say("quit gridcmd? ", "退出 gridcmd？")); ok {
-			lost += m.say("; ", "；") + rest
-		}
-		q = lost
-	}
-	if q == "" {
+	if len(why) == 0 {
 		return m, tea.Quit
 	}
-	return m.askFree(q, func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
+	return m.askFree(m.say("quit gridcmd? ", "退出 gridcmd？")+strings.Join(why, m.say("; ", "；")),
+		func(m Model) (Model, tea.Cmd) { return m, tea.Quit })
 }
 
-// quitQuestion is what q asks on the console that holds the file: the
+// unfiledLost says what quitting loses while work is not filed (sent and
+// not answered, or come back unfiled); "" when nothing is.
+func (m Model) unfiledLost() string {
+	n := len(m.held) + len(m.waiting)
+	if n == 0 {
+		return ""
+	}
+	return m.say(fmt.Sprintf("%d not filed (on its way or come back) is lost with it", n),
+		fmt.Sprintf("%d 项未提交的内容（发送中或已退回）将随之丢失", n))
+}
+
+// holderNote is what quitting the console that holds the file does: the
 // consoles attached to it (Options.Attached) lose their live link and stop
 // their clocks until one takes the file (:take); with none, the other
 // commands reach the file through it.
-func (m Model) quitQuestion() string {
+func (m Model) holderNote() string {
 	n := 0
 	if m.opt.Attached != nil {
 		n = m.opt.Attached()
 	}
 	switch {
 	case n == 1:
-		return m.say("quit gridcmd? it holds the database: 1 console attached to it loses its live link and stops its clocks until it :takes the file",
-			"退出 gridcmd？数据库由本控制台持有：连接到它的 1 个控制台将失去实时连接、时限暂停，直到它输入 :take 接管")
+		return m.say("it holds the database: 1 console attached to it loses its live link and stops its clocks until it :takes the file",
+			"数据库由本控制台持有：连接到它的 1 个控制台将失去实时连接、时限暂停，直到它输入 :take 接管")
 	case n > 1:
-		return m.say(fmt.Sprintf("quit gridcmd? it holds the database: %d consoles attached to it lose their live link and stop their clocks until one :takes the file", n),
-			fmt.Sprintf("退出 gridcmd？数据库由本控制台持有：连接到它的 %d 个控制台将失去实时连接、时限暂停，直到其中一个输入 :take 接管", n))
+		return m.say(fmt.Sprintf("it holds the database: %d consoles attached to it lose their live link and stop their clocks until one :takes the file", n),
+			fmt.Sprintf("数据库由本控制台持有：连接到它的 %d 个控制台将失去实时连接、时限暂停，直到其中一个输入 :take 接管", n))
 	}
-	return m.say("quit gridcmd? it holds the database: the other commands reach it through this console",
-		"退出 gridcmd？数据库由本控制台持有，其他命令经由它访问")
+	return m.say("it holds the database: the other commands reach it through this console",
+		"数据库由本控制台持有，其他命令经由它访问")
 }
 
 // inputActive reports whether typed text goes to an input (a form, the

@@ -94,7 +94,7 @@ func (m Model) onSignedFor(msg signedForMsg) (tea.Model, tea.Cmd) {
 	if by := msg.u.SignedBy; by != m.seat.Person.ID {
 		// Signed by someone else meanwhile: the store gave back their
 		// signature, which this seat did not make.
-		at := msg.u.SignedAt.In(m.opt.Location).Format("15:04")
+		at := msg.u.SignedAt.In(m.loc).Format("15:04")
 		return m.flashInfo(m.say(fmt.Sprintf("%s: %s had signed already at %s (%s)", msg.id, name, at, m.personText(by)),
 			fmt.Sprintf("%s：%s 已于 %s 签收（%s）", msg.id, name, at, m.personText(by))))
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -278,13 +277,10 @@ func (m Model) onDeactivatedTowns(msg deactivatedTownsMsg) (tea.Model, tea.Cmd) 
 		text += m.say(fmt.Sprintf("; sent to %d towns to end: %s", len(msg.queued), strings.Join(msg.queued, ", ")),
 			fmt.Sprintf("；已发往 %d 个镇街待其结束：%s", len(msg.queued), strings.Join(msg.queued, "、")))
 	}
-	if msg.err != nil {
-		// What was done stays said beside the refusal.
-		m.flashID++
-		m.flash = flash{id: m.flashID, text: text + m.say("; ", "；") + m.errText(msg.err), err: true}
-		return m, tea.Batch(expireFlash(m.flashID, 8*time.Second), loadWartime(m.svc, m.scope))
-	}
 	mm, c := m.flashInfo(text)
+	if msg.err != nil { // what was done stays said beside the refusal
+		mm, c = m.flashErr(said(model.ErrorCode(msg.err), text+m.say("; ", "；")+m.errText(msg.err)))
+	}
 	return mm, tea.Batch(c, loadWartime(m.svc, m.scope))
 }
 

@@ -102,7 +102,14 @@ func (a *app) runDemo(ctx context.Context, fl demoFlags) error {
 	if fl.history {
 		fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
 	}
+	restore := quietKeys(os.Stdin)
 	db, _, done, err := a.tempDemo(ctx, "gridcmd-demo-", "demo.db", fl.seed)
+	if restore() {
+		a.notice = "keys pressed while the demo loaded were not acted on"
+		if a.cfg.Lang == "zh" {
+			a.notice = "演示加载时按下的键未执行"
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -204,8 +211,9 @@ func (a *app) runConsoleWith(ctx context.Context, db backend, carried ui.Carry) 
 	opt := ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
 		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal, Attached: attached,
-		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town), Carried: carried,
+		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town), Carried: carried, Notice: a.notice,
 	}
+	a.notice = "" // once: not again on the console a :take opens
 	if !isLocal {
 		opt.TakeFile = func() error { return a.takeFile(ctx, &taken) }
 	}

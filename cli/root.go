@@ -41,6 +41,7 @@ type app struct {
 	cfg         config.Config
 	now         func() time.Time // the clock for stores this process opens
 	demoHistory bool             // the demo is loaded with its history (demo.LoadWithHistory)
+	notice      string           // said once in the console when it opens (keys dropped while the demo loaded)
 	// held, if set, is the service every command works on instead of the
 	// database (a command run over SSH, on the seat server's store).
 	held model.Service

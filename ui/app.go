@@ -49,6 +49,10 @@ type Options struct {
 	// filed (Model.Carry): this console gives it back as its own failed
 	// work, once its snapshot is in.
 	Carried Carry
+	// Notice is said once, as the console's first flash, once its
+	// snapshot is in (in the seat's language): what happened before it
+	// opened that the officer should know.
+	Notice string
 	// Renderer is the terminal the styles are built for: a seat's own;
 	// nil for lipgloss.DefaultRenderer(), the terminal gridcmd runs in.
 	Renderer *lipgloss.Renderer
@@ -405,6 +409,12 @@ func (m Model) onLiveMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m = m.onSnapshot(msg)
 		m, c := m.refreshFigures()
 		m, fc := m.wantFedLinks()
+		if n := m.opt.Notice; n != "" {
+			m.opt.Notice = ""
+			var nc tea.Cmd
+			m, nc = m.flashInfo(n)
+			fc = tea.Batch(fc, nc)
+		}
 		if carried := m.opt.Carried.work; len(carried) > 0 {
 			m.opt.Carried = Carry{} // given back once
 			m.waiting = append(slices.Clone(m.waiting), carried...)

@@ -71,8 +71,14 @@ func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
 		return refusal(model.EFORBIDDEN, fmt.Sprintf("%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, m.w.nameOf(p.Scope()), name),
 			fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, m.w.nameOf(p.Scope()), name))
 	case !model.SignsOnBehalf(p, u.Unit, m.workerOf(u.Unit)):
-		return refusal(model.ECONFLICT, fmt.Sprintf("%s is your own micro-grid: sign for it as its worker, not on its behalf", name),
-			fmt.Sprintf("%s 是您本人的微网格：请以网格员身份签收，无需代签", name))
+		if p.ID == m.workerOf(u.Unit) {
+			return refusal(model.ECONFLICT, fmt.Sprintf("%s is your own micro-grid: sign for it as its worker, not on its behalf", name),
+				fmt.Sprintf("%s 是您本人的微网格：请以网格员身份签收，无需代签", name))
+		}
+		// On the unit's own roster (a household contact under it): their
+		// signature would be the unit's own, not one on its behalf.
+		return refusal(model.ECONFLICT, fmt.Sprintf("you are on %s's own roster: your signature is the unit's own, not one on its behalf", name),
+			fmt.Sprintf("您在 %s 的名册上：您的签收即本单元签收，无需代签", name))
 	}
 	return nil
 }

@@ -230,6 +230,44 @@ func TestSignOnBehalfRefusedBeforeTheQuestion(t *testing.T) {
 	assert.Contains(t, m.View(), "outside")
 }
 
+// A unit's own people do not sign on its behalf (refused before the
+// question, as the store would): its wartime worker is told to sign as its
+// worker; another of its own roster (a second micro-grid worker stored at
+// the unit) that their signature would be the unit's own; a household
+// contact under it may act only within their household unit.
+func TestSignOnBehalfRefusedToTheUnitsOwn(t *testing.T) {
+	f := newFixture(t)
+	_, units, cadre := villageDirective(t, f)
+	first := units[0]
+	ctx := context.Background()
+	worker, err := f.db.Person(ctx, first.Worker)
+	require.NoError(t, err)
+	second, err := f.db.ImportPeople(ctx, []model.Person{{Name: "第二微网格员", Phone: "13800000002",
+		Node: first.MicroGrid, Roles: []model.Role{model.RoleMicroGridWorker}}}, model.System, "test: a second worker")
+	require.NoError(t, err)
+	require.Len(t, second, 1)
+	contacts, err := f.db.People(ctx, model.PeopleFilter{Node: first.MicroGrid, Role: model.RoleContactPerson})
+	require.NoError(t, err)
+	require.NotEmpty(t, contacts, "a household contact under %s", first.MicroGrid)
+	name := "渎溪村 " + short(first.MicroGrid)
+	for _, tc := range []struct {
+		who  model.Person
+		says string
+	}{
+		{worker, name + " is your own micro-grid: sign for it as its worker"},
+		{second[0], "you are on " + name + "'s own roster: your signature is the unit's own"},
+		{contacts[0], name + " is outside it"},
+	} {
+		m := villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
+		m.seat.Person = tc.who
+		m = runLine(t, m, "directives")
+		require.Equal(t, 0, m.dir.units.cursor)
+		m = keys(t, m, "b")
+		assert.False(t, m.q.active(), "%s: no question", tc.who.Name)
+		assert.Contains(t, m.flash.text, tc.says, tc.who.Name)
+	}
+}
+
 // The village room's directive pane fits every terminal, focused and not,
 // with a unit signed on its behalf, and its question fits too.
 func TestVillageRoomDirectivePaneFits(t *testing.T) {

@@ -214,7 +214,9 @@ func (p *patrolsPane) lines() []string {
 	if len(b.Areas) == 0 {
 		add(p.pl.NoAreas)
 	}
-	add(p.dayLine(b))
+	for _, l := range packed(pp.w, p.dayParts(b), inner-1) {
+		add(l)
+	}
 	out = append(out, "")
 	out = append(out, p.kindRows(b, inner)...)
 	out = append(out, "")
@@ -228,15 +230,15 @@ func (p *patrolsPane) lines() []string {
 	return out
 }
 
-// dayLine is the day, the desk's waiting reports and the week's count
-// against the last.
-func (p *patrolsPane) dayLine(b model.PatrolBoard) string {
+// dayParts are the day, the desk's waiting reports and the week's count
+// against the last: one line where they fit (packed).
+func (p *patrolsPane) dayParts(b model.PatrolBoard) []string {
 	r := b.Rates
 	desk := fmt.Sprintf("%s %d", p.pl.Waiting, b.Waiting)
 	if b.DeskLate > 0 {
 		desk += fmt.Sprintf(" (%s %d)", p.pl.PastDeadline, b.DeskLate)
 	}
-	return fmt.Sprintf("%s  %s  %s %d / %s %d", r.Day.Format("01-02"), desk, p.pl.Week, r.Week, p.pl.Prev, r.PrevWeek)
+	return []string{r.Day.Format("01-02"), desk, fmt.Sprintf("%s %d / %s %d", p.pl.Week, r.Week, p.pl.Prev, r.PrevWeek)}
 }
 
 // kindRows is the table of area kinds: name, due, done, late, rate.

@@ -334,3 +334,21 @@ func TestCheckInsInTheTicker(t *testing.T) {
 	assert.Contains(t, describe(labels("en"), patrol, unicodeGlyphs), "check-in")
 	assert.Contains(t, describe(labels("en"), room, unicodeGlyphs), "checked in")
 }
+
+// TestPatrolDayLineWhole: at 80 columns the day's line (the desk's count
+// and the week's findings against the week before) goes over two lines
+// rather than losing its last figure.
+func TestPatrolDayLineWhole(t *testing.T) {
+	f := patrolFixture(t)
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	require.NoError(t, err)
+	for _, tc := range []struct{ lang, week string }{
+		{"en", fmt.Sprintf("findings 7d %d / 7d before %d", b.Rates.Week, b.Rates.PrevWeek)},
+		{"zh", fmt.Sprintf("近7日发现 %d / 前7日 %d", b.Rates.Week, b.Rates.PrevWeek)},
+	} {
+		for _, w := range []int{80, 120} {
+			m := keys(t, consoleAt(t, f, tc.lang, w, 24, false), ":", "patrols", "enter")
+			assert.Contains(t, ansi.Strip(m.View()), tc.week, "%s at %d columns", tc.lang, w)
+		}
+	}
+}

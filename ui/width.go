@@ -292,3 +292,26 @@ func (w Width) edge(s string, n int) string {
 	c, _, _, _ := w.cluster(s, -1)
 	return c
 }
+
+// packed puts parts on lines of n cells, two spaces apart, as many on a
+// line as fit: a part is never broken between lines (one wider than n is
+// left to the caller's Fit).
+func packed(w Width, parts []string, n int) []string {
+	var out []string
+	line := ""
+	for _, s := range parts {
+		switch {
+		case line == "":
+			line = s
+		case w.Of(line)+2+w.Of(s) <= n:
+			line += "  " + s
+		default:
+			out = append(out, line)
+			line = s
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// TestDemoDropsKeysTypedWhileLoading: keys pressed while the demo loads are
+// neither echoed on the loading line nor acted on blind once the console
+// opens, which says they were not; the terminal echoes again after.
+func TestDemoDropsKeysTypedWhileLoading(t *testing.T) {
+	master, tty := openPty(t)
+	ws := [4]uint16{40, 120, 0, 0}
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
+		t.Skipf("cannot size the pseudo-terminal: %v", errno)
+	}
+	var mu sync.Mutex
+	var screen bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			screen.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	seen := func() string { mu.Lock(); defer mu.Unlock(); return screen.String() }
+
+	cmd := exec.Command(binary, "--lang", "en", "demo", "--feed=false")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8", "HOME="+t.TempDir())
+	require.NoError(t, cmd.Start())
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+
+	require.Eventually(t, func() bool { return bytes.Contains([]byte(seen()), []byte("loading the Huajie demo")) },
+		10*time.Second, 10*time.Millisecond, "the loading line")
+	_, err := master.WriteString("qqq")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return bytes.Contains([]byte(seen()), []byte("not acted on")) },
+		30*time.Second, 50*time.Millisecond, "the console says the keys were dropped")
+	assert.NotContains(t, seen(), "qqq", "nothing echoed on the loading line")
+	time.Sleep(300 * time.Millisecond)
+	assert.NotContains(t, seen(), "quit gridcmd?", "a q typed while loading is not acted on")
+
+	_, err = master.WriteString("q")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return bytes.Contains([]byte(seen()), []byte("quit gridcmd?")) },
+		10*time.Second, 50*time.Millisecond, "a q typed on the console asks")
+	_, err = master.WriteString("y")
+	require.NoError(t, err)
+	select {
+	case err := <-exited:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("q y did not quit the demo")
+	}
+	tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	require.NoError(t, err)
+	assert.NotZero(t, tio.Lflag&unix.ECHO, "the terminal echoes again")
+}

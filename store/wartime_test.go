@@ -449,10 +449,20 @@ func TestSignProgressComplete(t *testing.T) {
 	assert.Equal(t, before, dump(t, w.s))
 	assert.Equal(t, writes, txWrites(w.s))
 
-	// Refusals.
-	_, err = w.s.SignDirective(w.ctx, d.ID, b011, worker.ID)
+	// Refusals. Where the directive went is said only to one whose scope
+	// covers the unit; an outsider is refused for the scope first.
+	_, err = w.s.SignDirective(w.ctx, d.ID, b011, w.duty.ID)
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "D-0001 was not sent to 330784114201-01-01 (it went to the 4 micro-grids under 330784114266)", err.Error())
+	for _, progress := range []bool{false, true} {
+		if progress {
+			_, err = w.s.DirectiveProgress(w.ctx, d.ID, b011, 1, 2, worker.ID)
+		} else {
+			_, err = w.s.SignDirective(w.ctx, d.ID, b011, worker.ID)
+		}
+		requireCode(t, err, model.EFORBIDDEN)
+		assert.NotContains(t, err.Error(), "was not sent", "progress %v", progress)
+	}
 	_, err = w.s.SignDirective(w.ctx, "D-0009", a011, worker.ID)
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "no directive D-0009", err.Error())

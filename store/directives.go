@@ -610,12 +610,21 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 }
 
 // ResendDirective sends directive id again to the units that have not
-// signed (Resends and SentAt; their escalation stands), and returns how
-// many. When every unit has signed it returns 0 and records nothing.
-func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) (int, error) {
+// signed (Resends and SentAt; their escalation stands), those within node
+// within or, when within is "", all of them, and returns how many. Who may
+// is model.MayResend: a village room resends to its own units, the room
+// above to all; a refusal writes nothing. The event names the node resent
+// within and sits on it. When every unit resent to has signed it returns 0
+// and records nothing.
+func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCode, by model.PersonID) (int, error) {
 	seq, err := parseDirectiveID(id)
 	if err != nil {
 		return 0, err
+	}
+	if within != "" {
+		if within, err = model.ParseNodeCode(string(within)); err != nil {
+			return 0, err
+		}
 	}
 	var n int
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
@@ -628,33 +637,61 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 		if err != nil {
 			return nil, err
 		}
-		units, err := s.directiveUnits(tx, seq)
+		silent, err := s.silentUnits(tx, seq, within, actor)
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range units {
-			if u.Signed() {
-				continue
-			}
+		for _, u := range silent {
 			next := u
 			next.Resends++
 			next.SentAt = now
 			if err := saveDirectiveUnit(tx, d, next, u); err != nil {
 				return nil, err
 			}
-			n++
 		}
-		if n == 0 {
+		if n = len(silent); n == 0 {
 			return nil, nil
 		}
-		return []model.Event{{
+		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
 			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
 			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
-		}}, nil
+		}
+		if within != "" {
+			name := model.NameNodes([]model.NodeCode{within}, nodeNames(tx), "")
+			ev.Node = within
+			ev.Note = fmt.Sprintf("%s resent to %d micro-grids of %s that have not signed", d.ID, n, name)
+			ev.NoteZh = fmt.Sprintf("%s → %s 的 %d 个未签收微网格", d.ID, name, n)
+		}
+		return []model.Event{ev}, nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// silentUnits is the units of directive seq within node within ("" all)
+// that have not signed, refused unless actor may resend to them
+// (model.MayResend).
+func (s *DB) silentUnits(tx *bolt.Tx, seq uint64, within model.NodeCode, actor model.Person) ([]model.DirectiveUnit, error) {
+	units, err := s.directiveUnits(tx, seq)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.DirectiveUnit
+	beyond := 0
+	for _, u := range units {
+		if u.Signed() || (within != "" && !within.Contains(u.Unit)) {
+			continue
+		}
+		if !actor.MayReportAt(u.Unit) {
+			beyond++
+		}
+		out = append(out, u)
+	}
+	if err := model.MayResend(actor, model.FormatDirectiveID(seq), within, beyond); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

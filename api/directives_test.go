@@ -146,6 +146,15 @@ func TestDraftedReserveActsForItsUnitOverTheFieldAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
 	assert.Equal(t, 20.0, a.json(t)["done"])
 
+	// It lists its unit's directives too, as the unit's own worker does.
+	a = e.do(http.MethodGet, "/api/v1/units/"+string(micro011)+"/directives", nil, bearer(tok))
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	var list []map[string]any
+	require.NoError(t, jsonUnmarshal(a.body, &list))
+	assert.Len(t, list, 2)
+	a = e.do(http.MethodGet, "/api/v1/units/"+string(micro012)+"/directives", nil, bearer(tok))
+	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)
+
 	// Not another unit of grid 01: the draft reaches the one it serves.
 	a = e.post("/api/v1/directives/"+d.ID+"/ack", reserve, "", `{"unit":"`+string(micro012)+`"}`)
 	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)

@@ -184,7 +184,7 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "code", "%s", model.ErrorMessage(err))
 		return
 	}
-	if !scope(w, c.person, unit, "code") {
+	if !c.person.MayReportAt(unit) && !s.servesUnit(r.Context(), c.person, unit) && !scope(w, c.person, unit, "code") {
 		return
 	}
 	ds, us, err := s.svc.UnitDirectives(r.Context(), unit)
@@ -201,6 +201,23 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 		out = append(out, x)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// servesUnit reports whether p is micro-grid unit's wartime worker (a
+// reserve drafted into it, from outside its own node): who may sign for
+// the unit may read its directives (model.MaySignFor, the store's rule for
+// an ack). Only asked of one outside the unit's scope.
+func (s *Server) servesUnit(ctx context.Context, p model.Person, unit model.NodeCode) bool {
+	st, err := s.svc.WartimeStatus(ctx, unit.Town())
+	if err != nil {
+		return false
+	}
+	for _, u := range st.Units {
+		if u.MicroGrid == unit {
+			return u.Worker != 0 && model.MaySignFor(p, unit, u.Worker) == nil
+		}
+	}
+	return false
 }
 
 // unitRequest is the body of an ack or a progress report. Unit may be left

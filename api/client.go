@@ -463,8 +463,8 @@ func (c *Client) DirectiveProgressNote(ctx context.Context, id string, unit mode
 	return call(ctx, c, rpcDirectiveProgressNote, progressReq{ID: id, Unit: unit, Done: done, Of: of, By: by, Note: note})
 }
 
-func (c *Client) ResendDirective(ctx context.Context, id string, by model.PersonID) (int, error) {
-	return call(ctx, c, rpcResendDirective, idByReq{ID: id, By: by})
+func (c *Client) ResendDirective(ctx context.Context, id string, within model.NodeCode, by model.PersonID) (int, error) {
+	return call(ctx, c, rpcResendDirective, resendReq{ID: id, Within: within, By: by})
 }
 
 // Check runs the database check in the server that holds the file.

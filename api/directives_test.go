@@ -3,9 +3,12 @@ package api_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
 )
 
 func TestDirectiveEndpoints(t *testing.T) {
@@ -110,5 +113,76 @@ func TestProgressNoteOverTheFieldAPI(t *testing.T) {
 	a = e.post(progress, e.micro, "", `{"done":1,"of":71}`)
 	assert.Equal(t, http.StatusUnprocessableEntity, a.status, "of is at most the unit's 70 households: %s", a.body)
 	assert.Equal(t, "of", a.json(t)["field"])
+	e.requireClean()
+}
+
+// A reserve of grid 02 drafted into 渎溪1-1 (grid 01, a gap) is that
+// unit's wartime worker: the field API lets it sign and report progress
+// for it as the store does (model.MaySignFor), though the unit lies
+// outside its own node; one rule, not the API's narrower pre-check. Its
+// signature is the unit's own, not on its behalf.
+func TestDraftedReserveActsForItsUnitOverTheFieldAPI(t *testing.T) {
+	e, d := newDirectiveEnv(t, "转移低洼住户")
+	more, err := e.db.ImportPeople(e.ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid02,
+		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
+	require.NoError(t, err)
+	reserve := more[0]
+	tok, err := e.db.IssueToken(e.ctx, reserve.ID)
+	require.NoError(t, err)
+	e.tok[reserve.ID] = tok
+	_, err = e.db.DraftReserve(e.ctx, reserve.ID, micro011, e.duty.ID)
+	require.NoError(t, err)
+	d2 := e.directive("清点物资") // after the draft: the same worker either way
+
+	for _, id := range []string{d.ID, d2.ID} {
+		a := e.post("/api/v1/directives/"+id+"/ack", reserve, "", `{"unit":"`+string(micro011)+`"}`)
+		require.Equal(t, http.StatusOK, a.status, "%s: %s", id, a.body)
+		m := a.json(t)
+		assert.Equal(t, reserve.ID.String(), m["signed_by"])
+		_, behalf := m["on_behalf"]
+		assert.False(t, behalf, "the unit's wartime worker signs as its own")
+	}
+	a := e.post("/api/v1/directives/"+d.ID+"/progress", reserve, "", `{"unit":"`+string(micro011)+`","done":20,"of":60}`)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	assert.Equal(t, 20.0, a.json(t)["done"])
+
+	// It lists its unit's directives too, as the unit's own worker does.
+	a = e.do(http.MethodGet, "/api/v1/units/"+string(micro011)+"/directives", nil, bearer(tok))
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	var list []map[string]any
+	require.NoError(t, jsonUnmarshal(a.body, &list))
+	assert.Len(t, list, 2)
+	a = e.do(http.MethodGet, "/api/v1/units/"+string(micro012)+"/directives", nil, bearer(tok))
+	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)
+
+	// Not another unit of grid 01: the draft reaches the one it serves.
+	a = e.post("/api/v1/directives/"+d.ID+"/ack", reserve, "", `{"unit":"`+string(micro012)+`"}`)
+	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)
+	assert.Equal(t, "unit", a.json(t)["field"])
+	assert.Contains(t, a.json(t)["error"], "may act only within")
+	assert.NotEmpty(t, a.json(t)["error_zh"])
+	e.requireClean()
+}
+
+// An outsider learns nothing of where a directive went: the refusal for a
+// unit outside its scope is 403 whether or not the directive reached the
+// unit (the store checks the scope before it looks for the unit's copy).
+func TestOutsiderIsRefusedBeforeTheUnitIsLookedUp(t *testing.T) {
+	e := newEnv(t)
+	e.floodWartime()
+	d, _, err := e.db.IssueDirective(e.ctx, "加固堤坝", []model.NodeCode{grid01}, 2*time.Hour, e.duty.ID, false)
+	require.NoError(t, err)
+	for _, path := range []string{"/ack", "/progress"} {
+		body := `{"unit":"` + string(micro021) + `","done":1,"of":2}`
+		if path == "/ack" {
+			body = `{"unit":"` + string(micro021) + `"}`
+		}
+		// micro021 is outside grid 01's worker's scope, and the directive did not go there.
+		a := e.post("/api/v1/directives/"+d.ID+path, e.worker, "", body)
+		assert.Equal(t, http.StatusForbidden, a.status, "%s: %s", path, a.body)
+		// The grid 02 leader, within scope: the unit was not sent it.
+		a = e.post("/api/v1/directives/"+d.ID+path, e.leader, "", body)
+		assert.Equal(t, http.StatusNotFound, a.status, "%s: %s", path, a.body)
+	}
 	e.requireClean()
 }

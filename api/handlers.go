@@ -184,7 +184,7 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "code", "%s", model.ErrorMessage(err))
 		return
 	}
-	if !scope(w, c.person, unit, "code") {
+	if !c.person.MayReportAt(unit) && !s.servesUnit(r.Context(), c.person, unit) && !scope(w, c.person, unit, "code") {
 		return
 	}
 	ds, us, err := s.svc.UnitDirectives(r.Context(), unit)
@@ -203,6 +203,23 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// servesUnit reports whether p is micro-grid unit's wartime worker (a
+// reserve drafted into it, from outside its own node): who may sign for
+// the unit may read its directives (model.MaySignFor, the store's rule for
+// an ack). Only asked of one outside the unit's scope.
+func (s *Server) servesUnit(ctx context.Context, p model.Person, unit model.NodeCode) bool {
+	st, err := s.svc.WartimeStatus(ctx, unit.Town())
+	if err != nil {
+		return false
+	}
+	for _, u := range st.Units {
+		if u.MicroGrid == unit {
+			return u.Worker != 0 && model.MaySignFor(p, unit, u.Worker) == nil
+		}
+	}
+	return false
+}
+
 // unitRequest is the body of an ack or a progress report. Unit may be left
 // out by a micro-grid worker, whose own micro-grid it then is.
 type unitRequest struct {
@@ -213,7 +230,8 @@ type unitRequest struct {
 }
 
 // directiveCall authenticates, reads the body and resolves the unit of an
-// ack or progress request; ok false when it has answered.
+// ack or progress request; ok false when it has answered. The scope is the
+// store's to check.
 func (s *Server) directiveCall(w http.ResponseWriter, r *http.Request) (caller, unitRequest, model.NodeCode, bool) {
 	c, ok := s.authenticate(w, r)
 	if !ok {
@@ -244,9 +262,9 @@ func (s *Server) directiveCall(w http.ResponseWriter, r *http.Request) (caller, 
 		writeError(w, http.StatusUnprocessableEntity, "unit", "unit %s: directives go to micro-grids", unit)
 		return c, req, "", false
 	}
-	if !scope(w, c.person, unit, "unit") {
-		return c, req, "", false
-	}
+	// Who may act for the unit is the store's rule (model.MaySignFor: a
+	// reserve drafted into it too, though outside its own node), refused
+	// there before the unit's copy is looked for: no narrower check here.
 	return c, req, unit, true
 }
 

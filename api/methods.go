@@ -424,8 +424,16 @@ var rpcDirectiveProgressNote = newMethod("DirectiveProgressNote", onService, fun
 	return s.svc.DirectiveProgressNote(ctx, r.ID, r.Unit, r.Done, r.Of, r.By, r.Note)
 }).writing()
 
-var rpcResendDirective = newMethod("ResendDirective", onService, func(ctx context.Context, s services, r idByReq) (int, error) {
-	return s.svc.ResendDirective(ctx, r.ID, r.By)
+// resendReq is a resend, within a node ("" all the silent units; left
+// out so that an older server, which would resend to all, refuses it).
+type resendReq struct {
+	ID     string         `json:"id"`
+	Within model.NodeCode `json:"within,omitempty"`
+	By     model.PersonID `json:"by"`
+}
+
+var rpcResendDirective = newMethod("ResendDirective", onService, func(ctx context.Context, s services, r resendReq) (int, error) {
+	return s.svc.ResendDirective(ctx, r.ID, r.Within, r.By)
 }).writing()
 
 // The database file.

@@ -454,23 +454,49 @@ func (a *app) printOnBehalf(ctx context.Context, svc model.Service, d model.Dire
 }
 
 func (a *app) directiveResendCmd() *cobra.Command {
-	var by string
+	var by, within string
 	cmd := &cobra.Command{
-		Use:   "resend ID",
+		Use:   "resend ID [--within NODE]",
 		Short: "Send a directive again to the micro-grids that have not signed for it",
-		Args:  exactArgs(1, directiveArg),
+		Long: `Send a directive again to the micro-grids that have not signed for it: those
+under --within (a village or grid, by code or name), by default the room of
+the one who resends when it lies below the town (a village cadre's village: a
+village room resends to its own), else all of them (the town's room).`,
+		Args: exactArgs(1, directiveArg),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				return a.directiveResend(ctx, db, args[0], actor)
+				node, err := a.resendWithin(ctx, db, within, actor)
+				if err != nil {
+					return err
+				}
+				return a.directiveResend(ctx, db, args[0], node, actor)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who resends (person id); default the operator")
+	cmd.Flags().StringVar(&within, "within", "", "only the silent micro-grids under this node (code or name); default the room of --by when below the town, else all")
 	return cmd
 }
 
-func (a *app) directiveResend(ctx context.Context, db backend, id string, actor model.PersonID) error {
-	n, err := db.ResendDirective(ctx, id, actor)
+// resendWithin is the node a resend goes within: --within as typed, else
+// the actor's room when it lies below the town (model.SeatOf: a village
+// cadre's village, a grid worker's grid), else "" (every silent unit).
+func (a *app) resendWithin(ctx context.Context, db backend, within string, actor model.PersonID) (model.NodeCode, error) {
+	if !blank(within) {
+		return a.nodeArg(ctx, db, "--within", within, actor)
+	}
+	p, err := db.Person(ctx, actor)
+	if err != nil {
+		return "", err
+	}
+	if seat := model.SeatOf(p); seat.Level() > model.LevelTown {
+		return seat.Node, nil
+	}
+	return "", nil
+}
+
+func (a *app) directiveResend(ctx context.Context, db backend, id string, within model.NodeCode, actor model.PersonID) error {
+	n, err := db.ResendDirective(ctx, id, within, actor)
 	if err != nil {
 		return refused(err)
 	}
@@ -478,17 +504,30 @@ func (a *app) directiveResend(ctx context.Context, db backend, id string, actor 
 	if err != nil {
 		return err
 	}
-	if n == 0 {
-		fmt.Fprintf(a.out, "%s: all %d micro-grids have signed; nothing to resend\n", d.ID, len(units))
-		return nil
+	of := ""
+	if within != "" {
+		names, err := nodeNames(ctx, db, within.Town())
+		if err != nil {
+			return err
+		}
+		of = " of " + model.NameNodes([]model.NodeCode{within}, func(c model.NodeCode) string { return names[c] }, "")
 	}
 	var silent []string
+	all := 0
 	for _, u := range units {
+		if within != "" && !within.Contains(u.Unit) {
+			continue
+		}
+		all++
 		if !u.Signed() {
 			silent = append(silent, string(u.Unit))
 		}
 	}
+	if n == 0 {
+		fmt.Fprintf(a.out, "%s: all %d micro-grids%s have signed; nothing to resend\n", d.ID, all, of)
+		return nil
+	}
 	sort.Strings(silent)
-	fmt.Fprintf(a.out, "%s resent to %d micro-grids that have not signed: %s\n", d.ID, n, listSome(silent, 10))
+	fmt.Fprintf(a.out, "%s resent to %d micro-grids%s that have not signed: %s\n", d.ID, n, of, listSome(silent, 10))
 	return nil
 }

@@ -279,6 +279,23 @@ func TestDirectiveCommands(t *testing.T) {
 			assert.Zero(t, u.Resends, u.Unit)
 		}
 	}
+	// A village cadre resends to the village's own silent units, by
+	// default; the town room within a village it names; a village not the
+	// cadre's is refused.
+	cadre := e.personAt(string(demo.Duxi), "village_cadre")
+	out = e.ok("directive", "resend", "D-0001", "--by", cadre)
+	assert.Regexp(t, `^D-0001 resent to 9 micro-grids of 渎溪村 330784114266 that have not signed: 330784114266-\d\d-\d\d(, 330784114266-\d\d-\d\d){8}\n$`, out)
+	out = e.ok("directive", "resend", "D-0001", "--within", "渎溪村")
+	assert.Contains(t, out, "D-0001 resent to 9 micro-grids of 渎溪村 330784114266 that have not signed")
+	fails(t, e.run("directive", "resend", "D-0001", "--by", cadre, "--within", "330784114200"), cli.ExitRefused, "may act only within 330784114266")
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	for _, u := range show.UnitList {
+		if u.SignedAt == "" && strings.HasPrefix(u.Unit, string(demo.Duxi)) {
+			assert.Equal(t, 3, u.Resends, u.Unit)
+		} else if u.SignedAt == "" {
+			assert.Equal(t, 1, u.Resends, u.Unit)
+		}
+	}
 
 	// A second directive to two villages.
 	var d2 directiveJSON

@@ -167,6 +167,11 @@ func idRange(ids []string) string {
 	return ids[0] + " … " + ids[len(ids)-1]
 }
 
+// readWindow is the most of a stream's messages recordsAfter reads at a
+// time (about 0.8 MB of events); it starts at publishBatch, for the few
+// records past the cursor a restore mostly finds, and doubles.
+const readWindow = 4 * publishBatch
+
 // recordsAfter hands each a batch (up to publishBatch, newest first) of
 // the records in a town's stream whose Gridcmd-Seq is past after. The
 // stream holds them in the town's order (a record published again is a
@@ -174,8 +179,11 @@ func idRange(ids []string) string {
 // stops at the first at or before after. When the walk reaches the
 // stream's first message still past after+1, the records between aged
 // out of the stream: it returns the last of them (0: none). A message
-// without a Gridcmd-Seq is no record and is passed over. (One GetMsg a
-// message: 20,000 take about 1.5 s; a restore is rare.)
+// without a Gridcmd-Seq is no record and is passed over. The walk reads a
+// window of messages at a time (up to readWindow), oldest first through
+// one consumer (readRange), and takes each window's newest first: 20,000
+// records read one GetMsg at a time took about 1.3 s, so about 0.12 s
+// (BenchmarkRecordsAfter).
 func recordsAfter(ctx context.Context, js jetstream.JetStream, name string, town model.NodeCode, after uint64, each func([]model.FedRecord) error) (aged uint64, err error) {
 	s, err := js.Stream(ctx, name)
 	if err != nil {
@@ -185,40 +193,126 @@ func recordsAfter(ctx context.Context, js jetstream.JetStream, name string, town
 	if err != nil || info.State.Msgs == 0 {
 		return 0, err
 	}
-	batch := make([]model.FedRecord, 0, publishBatch)
-	oldest := uint64(0) // the oldest record read
-	for sq := info.State.LastSeq; sq >= max(info.State.FirstSeq, 1); sq-- {
-		m, err := s.GetMsg(ctx, sq)
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			continue // deleted
+	w := recordWalk{town: town, after: after, each: each, batch: make([]model.FedRecord, 0, publishBatch)}
+	first, window := max(info.State.FirstSeq, 1), uint64(publishBatch)
+	for hi := info.State.LastSeq; hi >= first && !w.done; window = min(2*window, readWindow) {
+		lo := first
+		if hi-first >= window {
+			lo = hi - window + 1
 		}
+		msgs, err := readRange(ctx, s, lo, hi)
 		if err != nil {
 			return 0, err
 		}
-		seq := headerSeq(m.Header.Get(HeaderSeq))
-		if seq == 0 {
-			continue
-		}
-		if seq <= after {
-			oldest = 0
-			break
-		}
-		oldest = seq
-		batch = append(batch, model.FedRecord{Town: town, Seq: seq, Data: m.Data})
-		if len(batch) == cap(batch) {
-			if err := each(batch); err != nil {
+		for i := len(msgs) - 1; i >= 0 && !w.done; i-- {
+			if err := w.take(msgs[i]); err != nil {
 				return 0, err
 			}
-			batch = batch[:0]
 		}
+		if lo == first {
+			break
+		}
+		hi = lo - 1
 	}
-	if oldest > after+1 {
-		aged = oldest - 1
+	return w.end()
+}
+
+// recordWalk is recordsAfter's walk back through a stream.
+type recordWalk struct {
+	town   model.NodeCode
+	after  uint64
+	each   func([]model.FedRecord) error
+	batch  []model.FedRecord
+	oldest uint64 // the oldest record read
+	done   bool   // a record at or before after was met
+}
+
+// take takes the next message back (stream message m): a record past
+// after joins the batch, handed on when full; one at or before it ends
+// the walk.
+func (w *recordWalk) take(m jetstream.Msg) error {
+	seq := headerSeq(m.Headers().Get(HeaderSeq))
+	switch {
+	case seq == 0:
+		return nil
+	case seq <= w.after:
+		w.oldest, w.done = 0, true
+		return nil
 	}
-	if len(batch) == 0 {
+	w.oldest = seq
+	w.batch = append(w.batch, model.FedRecord{Town: w.town, Seq: seq, Data: m.Data()})
+	if len(w.batch) < cap(w.batch) {
+		return nil
+	}
+	err := w.each(w.batch)
+	w.batch = w.batch[:0]
+	return err
+}
+
+// end hands on the last batch and says what aged out.
+func (w *recordWalk) end() (aged uint64, err error) {
+	if w.oldest > w.after+1 {
+		aged = w.oldest - 1
+	}
+	if len(w.batch) == 0 {
 		return aged, nil
 	}
-	return aged, each(batch)
+	return aged, w.each(w.batch)
+}
+
+// readRange is the messages of stream s from lo to hi (those deleted left
+// out), oldest first, read through one ephemeral consumer that acks
+// nothing and is deleted after: a fetch of what is left of the range at a
+// time, without waiting (the range is stored already).
+func readRange(ctx context.Context, s jetstream.Stream, lo, hi uint64) (_ []jetstream.Msg, err error) {
+	c, err := s.CreateConsumer(ctx, jetstream.ConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: lo,
+		AckPolicy: jetstream.AckNonePolicy, MemoryStorage: true, InactiveThreshold: time.Minute,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		// A consumer left behind goes after InactiveThreshold anyway.
+		if derr := s.DeleteConsumer(context.WithoutCancel(ctx), c.CachedInfo().Name); err == nil && !errors.Is(derr, jetstream.ErrConsumerNotFound) {
+			err = derr
+		}
+	}()
+	out := make([]jetstream.Msg, 0, hi-lo+1)
+	for next := lo; next <= hi; {
+		last, more, err := fetchTo(c, next, hi, &out)
+		if err != nil || !more {
+			return out, err
+		}
+		next = last + 1
+	}
+	return out, nil
+}
+
+// fetchTo appends to out what one fetch of consumer c (at next) gives up
+// to hi: the stream sequence of the last message it gave, and whether
+// there may be more of the range (it gave some, none past hi).
+func fetchTo(c jetstream.Consumer, next, hi uint64, out *[]jetstream.Msg) (last uint64, more bool, err error) {
+	b, err := c.FetchNoWait(int(hi - next + 1))
+	if err != nil {
+		return 0, false, err
+	}
+	more = true
+	for m := range b.Messages() {
+		md, err := m.Metadata()
+		if err != nil {
+			return 0, false, err
+		}
+		if last = md.Sequence.Stream; last > hi {
+			more = false
+			continue
+		}
+		*out = append(*out, m)
+	}
+	if err := b.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
+		return last, false, err
+	}
+	return last, more && last != 0, nil
 }
 
 // lastSeqInStream is the Gridcmd-Seq of a stream's last message (0: empty).

@@ -223,8 +223,10 @@ type WartimeService interface {
 	// one way done may go down.
 	DirectiveProgressNote(ctx context.Context, id string, unit NodeCode, done, of int, by PersonID, note string) (DirectiveUnit, error)
 	// ResendDirective sends the directive again to the units that have not
-	// signed, and returns how many.
-	ResendDirective(ctx context.Context, id string, by PersonID) (int, error)
+	// signed, and returns how many: those within node within (a village
+	// room's own), or all of them when within is "" (the room above);
+	// MayResend says who may.
+	ResendDirective(ctx context.Context, id string, within NodeCode, by PersonID) (int, error)
 }
 
 // DutyService keeps the duty schedule (值班表), the handovers (交接班) and

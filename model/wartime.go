@@ -489,6 +489,26 @@ func MaySignFor(p Person, unit NodeCode, worker PersonID) error {
 	return OutOfScope(p, unit).On("unit")
 }
 
+// MayResend is nil when p may resend directive id to its silent units
+// within node within ("" all of them), beyond of the units resent to
+// lying outside p's scope: the system, or one whose scope holds within and
+// every unit resent to. A village room resends to its own (within its
+// node); to them all, the room above. Refused as the field API refuses
+// (OutOfScope), or naming how many lie outside.
+func MayResend(p Person, id string, within NodeCode, beyond int) error {
+	switch {
+	case p.ID == System:
+		return nil
+	case within != "" && !p.MayReportAt(within):
+		return OutOfScope(p, within).On("within")
+	case beyond > 0:
+		return Errorf(EFORBIDDEN, "%s: %d of its silent micro-grids lie outside %s, where %s (%s) may act: resend within it, or from the room above",
+			id, beyond, p.Scope(), p.ID, p.Name).
+			Zh("%s：其未签收微网格中有 %d 个在 %s 以外，%s（%s）只能在其中操作：请在其范围内重发，或由上级指挥室重发", id, beyond, p.Scope(), p.ID, p.Name)
+	}
+	return nil
+}
+
 // Sign records a unit's signature, by one of its own or on its behalf
 // (SignsOnBehalf); signing twice changes nothing (changed is false).
 func (u DirectiveUnit) Sign(by PersonID, onBehalf bool, now time.Time) (out DirectiveUnit, changed bool) {

@@ -532,3 +532,41 @@ func TestMaySignFor(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", c.p.ID, c.p.Name, c.p.Node, duxiG02M3), model.ErrorMessageZh(err))
 	}
 }
+
+// MayResend: a room resends within its own node, the room above to every
+// silent unit; within a node outside one's scope, or to all with silent
+// units beyond it, is refused.
+func TestMayResend(t *testing.T) {
+	for _, c := range []struct {
+		p      model.Person
+		within model.NodeCode
+		beyond int
+		field  string // "" allowed
+	}{
+		{villageCadre, duxi, 0, ""},
+		{villageCadre, duxiG02, 0, ""},
+		{gridLeader, duxiG02, 0, ""},
+		{dutyOfficer, "", 0, ""},
+		{dutyOfficer, duxi, 0, ""},
+		{system, "", 3, ""},
+		{villageCadre, "", 0, ""}, // every silent unit lies in the village
+		{villageCadre, "", 221, "-"},
+		{gridLeader, duxi, 0, "within"},
+		{otherCadre, duxi, 0, "within"},
+		{contactPerson, duxiG02, 0, "within"},
+	} {
+		err := model.MayResend(c.p, "D-0002", c.within, c.beyond)
+		if c.field == "" {
+			assert.NoError(t, err, "%s within %q", c.p.Name, c.within)
+			continue
+		}
+		require.Error(t, err, "%s within %q", c.p.Name, c.within)
+		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
+		if c.field == "within" {
+			assert.Equal(t, "within", model.ErrorField(err))
+			continue
+		}
+		assert.Equal(t, fmt.Sprintf("D-0002: 221 of its silent micro-grids lie outside %s, where %s (%s) may act: resend within it, or from the room above", c.p.Node, c.p.ID, c.p.Name), model.ErrorMessage(err))
+		assert.Contains(t, model.ErrorMessageZh(err), "由上级指挥室重发")
+	}
+}

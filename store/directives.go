@@ -339,15 +339,39 @@ func (s *DB) directiveUnit(tx *bolt.Tx, seq uint64, code model.NodeCode) (model.
 	if err != nil {
 		return d, model.DirectiveUnit{}, err
 	}
-	k := seqCodeKey(seq, code)
+	u, err := s.unitCopy(tx, d, code)
+	return d, u, err
+}
+
+// unitCopy is the copy of directive d micro-grid code holds; ENOTFOUND
+// when d was not sent there.
+func (s *DB) unitCopy(tx *bolt.Tx, d model.Directive, code model.NodeCode) (model.DirectiveUnit, error) {
+	k := seqCodeKey(d.Seq, code)
 	v := tx.Bucket(bucketDirectiveUnits).Get(k)
 	if v == nil {
-		return d, model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %d micro-grids under %s)",
+		return model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %d micro-grids under %s)",
 			d.ID, code, d.Units, joinCodes(d.Targets)).
 			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, code, joinCodes(d.Targets), d.Units)
 	}
-	u, err := decodeDirectiveUnit(k, v, s.opts.Location)
-	return d, u, err
+	return decodeDirectiveUnit(k, v, s.opts.Location)
+}
+
+// actingUnit is directive seq and micro-grid code's copy of it, for actor
+// to sign or report on (onBehalf: whether on the unit's behalf, the unit's
+// wartime record). The actor's scope (model.MaySignFor) is checked before
+// the copy is looked for, so that one outside it is refused alike whether
+// or not the directive went to the unit: it learns nothing of where.
+func (s *DB) actingUnit(tx *bolt.Tx, seq uint64, code model.NodeCode, actor model.Person) (model.Directive, model.DirectiveUnit, bool, wtUnitRecord, error) {
+	d, err := s.getDirective(tx, seq)
+	if err != nil {
+		return d, model.DirectiveUnit{}, false, wtUnitRecord{}, err
+	}
+	behalf, rec, err := onBehalf(tx, d, code, actor)
+	if err != nil {
+		return d, model.DirectiveUnit{}, false, rec, err
+	}
+	u, err := s.unitCopy(tx, d, code)
+	return d, u, behalf, rec, err
 }
 
 // live refuses a change to a directive whose activation has ended.
@@ -466,11 +490,8 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		if err != nil {
 			return err
 		}
-		d, u, err := s.directiveUnit(tx, seq, code)
+		_, u, _, _, err := s.actingUnit(tx, seq, code, actor)
 		if err != nil {
-			return err
-		}
-		if _, _, err := onBehalf(tx, d, code, actor); err != nil {
 			return err
 		}
 		if u.Signed() {
@@ -482,15 +503,11 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		return out, err
 	}
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		d, u, err := s.directiveUnit(tx, seq, code)
-		if err != nil {
-			return nil, err
-		}
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
 		}
-		behalf, _, err := onBehalf(tx, d, code, actor)
+		d, u, behalf, _, err := s.actingUnit(tx, seq, code, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -544,16 +561,15 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 	}
 	var out model.DirectiveUnit
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		d, u, err := s.directiveUnit(tx, seq, code)
+		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
 		}
-		actor, err := s.liveActor(tx, d, by)
+		d, u, behalf, rec, err := s.actingUnit(tx, seq, code, actor)
 		if err != nil {
 			return nil, err
 		}
-		behalf, rec, err := onBehalf(tx, d, code, actor)
-		if err != nil {
+		if err := s.live(tx, d); err != nil {
 			return nil, err
 		}
 		next, err := u.Progress(model.ProgressReport{Done: done, Of: of, Households: rec.Households, Note: note, By: by, OnBehalf: behalf}, now)
@@ -594,12 +610,21 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 }
 
 // ResendDirective sends directive id again to the units that have not
-// signed (Resends and SentAt; their escalation stands), and returns how
-// many. When every unit has signed it returns 0 and records nothing.
-func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) (int, error) {
+// signed (Resends and SentAt; their escalation stands), those within node
+// within or, when within is "", all of them, and returns how many. Who may
+// is model.MayResend: a village room resends to its own units, the room
+// above to all; a refusal writes nothing. The event names the node resent
+// within and sits on it. When every unit resent to has signed it returns 0
+// and records nothing.
+func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCode, by model.PersonID) (int, error) {
 	seq, err := parseDirectiveID(id)
 	if err != nil {
 		return 0, err
+	}
+	if within != "" {
+		if within, err = model.ParseNodeCode(string(within)); err != nil {
+			return 0, err
+		}
 	}
 	var n int
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
@@ -612,33 +637,61 @@ func (s *DB) ResendDirective(ctx context.Context, id string, by model.PersonID) 
 		if err != nil {
 			return nil, err
 		}
-		units, err := s.directiveUnits(tx, seq)
+		silent, err := s.silentUnits(tx, seq, within, actor)
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range units {
-			if u.Signed() {
-				continue
-			}
+		for _, u := range silent {
 			next := u
 			next.Resends++
 			next.SentAt = now
 			if err := saveDirectiveUnit(tx, d, next, u); err != nil {
 				return nil, err
 			}
-			n++
 		}
-		if n == 0 {
+		if n = len(silent); n == 0 {
 			return nil, nil
 		}
-		return []model.Event{{
+		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
 			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
 			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
-		}}, nil
+		}
+		if within != "" {
+			name := model.NameNodes([]model.NodeCode{within}, nodeNames(tx), "")
+			ev.Node = within
+			ev.Note = fmt.Sprintf("%s resent to %d micro-grids of %s that have not signed", d.ID, n, name)
+			ev.NoteZh = fmt.Sprintf("%s → %s 的 %d 个未签收微网格", d.ID, name, n)
+		}
+		return []model.Event{ev}, nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// silentUnits is the units of directive seq within node within ("" all)
+// that have not signed, refused unless actor may resend to them
+// (model.MayResend).
+func (s *DB) silentUnits(tx *bolt.Tx, seq uint64, within model.NodeCode, actor model.Person) ([]model.DirectiveUnit, error) {
+	units, err := s.directiveUnits(tx, seq)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.DirectiveUnit
+	beyond := 0
+	for _, u := range units {
+		if u.Signed() || (within != "" && !within.Contains(u.Unit)) {
+			continue
+		}
+		if !actor.MayReportAt(u.Unit) {
+			beyond++
+		}
+		out = append(out, u)
+	}
+	if err := model.MayResend(actor, model.FormatDirectiveID(seq), within, beyond); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

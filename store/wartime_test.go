@@ -449,10 +449,20 @@ func TestSignProgressComplete(t *testing.T) {
 	assert.Equal(t, before, dump(t, w.s))
 	assert.Equal(t, writes, txWrites(w.s))
 
-	// Refusals.
-	_, err = w.s.SignDirective(w.ctx, d.ID, b011, worker.ID)
+	// Refusals. Where the directive went is said only to one whose scope
+	// covers the unit; an outsider is refused for the scope first.
+	_, err = w.s.SignDirective(w.ctx, d.ID, b011, w.duty.ID)
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "D-0001 was not sent to 330784114201-01-01 (it went to the 4 micro-grids under 330784114266)", err.Error())
+	for _, progress := range []bool{false, true} {
+		if progress {
+			_, err = w.s.DirectiveProgress(w.ctx, d.ID, b011, 1, 2, worker.ID)
+		} else {
+			_, err = w.s.SignDirective(w.ctx, d.ID, b011, worker.ID)
+		}
+		requireCode(t, err, model.EFORBIDDEN)
+		assert.NotContains(t, err.Error(), "was not sent", "progress %v", progress)
+	}
 	_, err = w.s.SignDirective(w.ctx, "D-0009", a011, worker.ID)
 	requireCode(t, err, model.ENOTFOUND)
 	assert.Equal(t, "no directive D-0009", err.Error())
@@ -616,7 +626,7 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 	signed := w.unit(t, d.ID, a011)
 
 	w.clock.Advance(5 * time.Minute)
-	n, err := w.s.ResendDirective(w.ctx, d.ID, w.duty.ID)
+	n, err := w.s.ResendDirective(w.ctx, d.ID, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	ev := newest(t, w.s, 1)[0]
@@ -629,7 +639,7 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 		assert.Equal(t, t0.Add(5*time.Minute), u.SentAt)
 	}
 	w.clock.Advance(time.Minute)
-	n, err = w.s.ResendDirective(w.ctx, d.ID, w.duty.ID)
+	n, err = w.s.ResendDirective(w.ctx, d.ID, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	assert.Equal(t, 2, w.unit(t, d.ID, a022).Resends)
@@ -644,12 +654,66 @@ func TestResendOnlyToSilentUnits(t *testing.T) {
 		require.NoError(t, err)
 	}
 	count := eventCount(t, w.s)
-	n, err = w.s.ResendDirective(w.ctx, d.ID, w.duty.ID)
+	n, err = w.s.ResendDirective(w.ctx, d.ID, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Zero(t, n, "all signed: nothing to resend")
 	assert.Equal(t, count, eventCount(t, w.s), "and nothing recorded")
-	_, err = w.s.ResendDirective(w.ctx, "D-0002", w.duty.ID)
+	_, err = w.s.ResendDirective(w.ctx, "D-0002", "", w.duty.ID)
 	requireCode(t, err, model.ENOTFOUND)
+	requireClean(t, w.s)
+}
+
+// A village room resends to its own silent micro-grids only (within its
+// node): the event names the village and sits on it; resending to them all
+// is the room above's, refused to one whose scope does not hold every
+// silent unit, as is a node outside its scope. Nothing is written then.
+func TestResendWithinAVillage(t *testing.T) {
+	w := newWtTower(t)
+	w.activate(t, town)
+	d, _ := w.issue(t, "逐户核查", town)
+	w.sign(t, d.ID, a011)
+	w.clock.Advance(5 * time.Minute)
+
+	n, err := w.s.ResendDirective(w.ctx, d.ID, vA, w.cadre.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	ev := newest(t, w.s, 1)[0]
+	assert.Equal(t, model.ActResend, ev.Action)
+	assert.Equal(t, vA, ev.Node, "the village's own act")
+	assert.Equal(t, "D-0001 resent to 3 micro-grids of 渎溪村 330784114266 that have not signed", ev.Note)
+	assert.Equal(t, "D-0001 → 渎溪村 330784114266 的 3 个未签收微网格", ev.NoteZh)
+	for _, c := range allUnits {
+		want := 0
+		if vA.Contains(c) && c != a011 {
+			want = 1
+		}
+		assert.Equal(t, want, w.unit(t, d.ID, c).Resends, c)
+	}
+
+	before, count := dump(t, w.s), eventCount(t, w.s)
+	_, err = w.s.ResendDirective(w.ctx, d.ID, "", w.cadre.ID)
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, "D-0001: 4 of its silent micro-grids lie outside 330784114266, where P2 (胡村干) may act: resend within it, or from the room above", err.Error())
+	assert.Equal(t, "D-0001：其未签收微网格中有 4 个在 330784114266 以外，P2（胡村干）只能在其中操作：请在其范围内重发，或由上级指挥室重发", model.ErrorMessageZh(err))
+	_, err = w.s.ResendDirective(w.ctx, d.ID, vB, w.cadre.ID)
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, "within", model.ErrorField(err))
+	_, err = w.s.ResendDirective(w.ctx, d.ID, vA, w.gridWorker.ID)
+	requireCode(t, err, model.EFORBIDDEN) // a grid worker's scope is his grid, not the village
+	_, err = w.s.ResendDirective(w.ctx, d.ID, "33078411426x", w.duty.ID)
+	requireCode(t, err, model.EINVALID)
+	assert.Equal(t, before, dump(t, w.s), "refusals write nothing")
+	assert.Equal(t, count, eventCount(t, w.s))
+
+	n, err = w.s.ResendDirective(w.ctx, d.ID, vA.Child(1), w.gridWorker.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "a012 alone: a011 has signed")
+	n, err = w.s.ResendDirective(w.ctx, d.ID, "", w.duty.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 7, n, "the town room: every silent unit")
+	ev = newest(t, w.s, 1)[0]
+	assert.Equal(t, "D-0001 resent to 7 micro-grids that have not signed", ev.Note)
+	assert.Equal(t, town, ev.Node)
 	requireClean(t, w.s)
 }
 

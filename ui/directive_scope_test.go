@@ -51,11 +51,10 @@ func resent(t *testing.T, f fixture, id string) int {
 	return n
 }
 
-// R in a village seat never claims every unit signed about units it
-// cannot see; the store resends to every silent unit of the directive, so
-// on a directive whose silent units reach beyond the village R is
-// refused (the town room resends), and within the village it asks as
-// before.
+// R in a village seat resends within the village: on a directive to the
+// town it asks naming the village, its silent units and how many lie
+// beyond (the room above's), and resends to its own alone; it never claims
+// every unit signed about units it cannot see.
 func TestVillageSeatResendsOnlyWithinItsScope(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -64,7 +63,8 @@ func TestVillageSeatResendsOnlyWithinItsScope(t *testing.T) {
 		m := villageRoom(t, f, model.SeatOf(cadre), lang, 120, 40, false)
 		m = keys(t, m, "R")
 		require.True(t, m.q.active(), "%s: its own directive: R asks", lang)
-		assert.Contains(t, m.View(), "11")
+		assert.Contains(t, m.View(), map[string]string{"zh": "向渎溪村的 11 个未签收微网格", "en": "to the 11 silent micro-grids of 渎溪村?"}[lang])
+		assert.NotContains(t, m.View(), map[string]string{"zh": "以外另有", "en": "outside it"}[lang], "none beyond")
 		m = keys(t, m, "n")
 	}
 	assert.Zero(t, resent(t, f, d1.ID))
@@ -76,12 +76,33 @@ func TestVillageSeatResendsOnlyWithinItsScope(t *testing.T) {
 		cur, _ := m.dir.current()
 		require.Equal(t, town.ID, cur.d.ID)
 		m = keys(t, m, "R")
-		assert.False(t, m.q.active(), "%s: silent units beyond the village: refused", lang)
+		require.True(t, m.q.active(), "%s: silent units beyond the village: R asks for its own", lang)
 		view := m.View()
-		assert.Contains(t, view, map[string]string{"zh": "渎溪村以外", "en": "outside 渎溪村"}[lang])
+		assert.Contains(t, view, map[string]string{
+			"zh": "向渎溪村的 11 个未签收微网格重发 D-0002 全镇排查？（渎溪村以外另有 221 个，由上级指挥室重发）",
+			"en": "resend D-0002 全镇排查 to the 11 silent micro-grids of 渎溪村? (221 more outside it: the room above's)"}[lang])
 		checkScreen(t, m, 120, 40, false)
+		if lang == "zh" {
+			m = keys(t, m, "n")
+			continue
+		}
+		m = keys(t, m, "y")
+		assert.Contains(t, m.View(), "D-0002 resent to 11 silent micro-grids")
 	}
-	assert.Zero(t, resent(t, f, town.ID))
+	_, all, err := f.db.Directive(ctx, town.ID)
+	require.NoError(t, err)
+	for _, u := range all {
+		want := 0
+		if u.Unit.Village() == duxi {
+			want = 1
+		}
+		require.Equal(t, want, u.Resends, "%s: the village's own units alone", u.Unit)
+	}
+	evs, err := f.db.Events(ctx, 0, 1)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, model.ActResend, evs[0].Action)
+	assert.Equal(t, duxi, evs[0].Node, "the village room's own act")
 
 	// Every micro-grid of 渎溪村 signed, the town's others silent: not
 	// "every unit has signed".
@@ -98,7 +119,7 @@ func TestVillageSeatResendsOnlyWithinItsScope(t *testing.T) {
 		assert.NotContains(t, view, "所有单元均已签收")
 		assert.Contains(t, view, map[string]string{"zh": "渎溪村的微网格均已签收", "en": "every micro-grid of 渎溪村 has signed"}[lang])
 	}
-	assert.Zero(t, resent(t, f, town.ID))
+	assert.Equal(t, 11, resent(t, f, town.ID), "nothing more resent")
 }
 
 // huajieJuwei is 花街居委会, a village of 花街镇 in the demo.

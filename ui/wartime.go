@@ -165,13 +165,6 @@ func issueDirective(svc model.Service, text string, to []model.NodeCode, dl time
 	}
 }
 
-func resend(svc model.Service, id string, by model.PersonID) tea.Cmd {
-	return func() tea.Msg {
-		n, err := svc.ResendDirective(context.Background(), id, by)
-		return resentMsg{id: id, n: n, err: err}
-	}
-}
-
 func draft(svc model.Service, person model.PersonID, micro model.NodeCode, by model.PersonID) tea.Cmd {
 	return func() tea.Msg {
 		d, err := svc.DraftReserve(context.Background(), person, micro, by)

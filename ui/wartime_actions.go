@@ -305,47 +305,6 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 		newTextField("to", m.say("to", "下达至"), to, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200)))
 }
 
-func (m Model) onResendKey() (tea.Model, tea.Cmd) {
-	cur, ok := m.dir.current()
-	if !ok {
-		return m.flashErr(refusal(model.ECONFLICT, "no directive to resend", "没有可重发的指令"))
-	}
-	silent := 0
-	for _, u := range cur.units {
-		if !u.Signed() {
-			silent++
-		}
-	}
-	if err := m.mayNotResend(cur, silent); err != nil {
-		return m.flashErr(err)
-	}
-	by, id := m.seat.Person.ID, cur.d.ID
-	return m.ask(fmt.Sprintf(m.say("%s %s %s to its %d silent micro-grids?", "向 %[2]s %[3]s 的 %[4]d 个未签收微网格%[1]s？"),
-		m.p.lab.Verb[model.ActResend], id, m.p.w.Trunc(cur.d.Text, 20, m.p.g.More), silent),
-		func(m Model) (Model, tea.Cmd) { return m, resend(m.svc, id, by) })
-}
-
-// mayNotResend is why R may not resend directive cur with silent of its
-// units in the seat's scope not signed, nil when it may. The store resends
-// to every silent unit of the directive, so a seat whose scope does not
-// hold them all (a village seat on a directive to the town) is refused
-// rather than resending beyond its room: the room above resends; and it
-// never says every unit has signed about units it cannot see.
-func (m Model) mayNotResend(cur wtDirective, silent int) error {
-	room := m.w.nameOf(m.scope)
-	switch {
-	case silent == 0 && cur.d.Units > len(cur.units):
-		return refusal(model.ECONFLICT, fmt.Sprintf("%s: every micro-grid of %s has signed; nothing to resend", cur.d.ID, room),
-			fmt.Sprintf("%s：%s的微网格均已签收，无需重发", cur.d.ID, room))
-	case silent == 0:
-		return refusal(model.ECONFLICT, cur.d.ID+": every unit has signed; nothing to resend", cur.d.ID+"：所有单元均已签收，无需重发")
-	case cur.beyond > 0:
-		return refusal(model.EFORBIDDEN, fmt.Sprintf("%s: R resends to every silent micro-grid, %d of them outside %s: resend from the room above", cur.d.ID, cur.beyond, room),
-			fmt.Sprintf("%s：重发会发往全部未签收微网格，其中 %d 个在%s以外：请由上级指挥室重发", cur.d.ID, cur.beyond, room))
-	}
-	return nil
-}
-
 // names resolves names typed for nodes within the town (model.NodeNames).
 func (m Model) names() model.NodeNames {
 	return m.w.nodeNames(m.town())

@@ -50,8 +50,8 @@ func scopeUnits(scope model.NodeCode, units []model.DirectiveUnit) []model.Direc
 }
 
 // scopeDirective is directive d as a seat of scope sees it: its units in
-// scope, summed, and how many of the others have not signed (R resends to
-// those too: the store resends to every silent unit of a directive); false
+// scope, summed, and how many of the others have not signed (R from the
+// seat resends within its scope only and says how many lie beyond); false
 // for a directive that reaches none of the scope's micro-grids (a village
 // seat lists its own directives, not its neighbour's).
 func scopeDirective(scope model.NodeCode, d model.Directive, units []model.DirectiveUnit) (wtDirective, bool) {

@@ -125,11 +125,21 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 	if err != nil && model.WholeTown(strings.TrimSpace(flag)) {
 		return "", err
 	}
-	r, err := model.ParseRoom(flag, town)
-	if err != nil {
-		return "", usageError{flagError("--room", err)}
+	return flagged("--room")(model.ParseRoom(flag, town))
+}
+
+// roomNamed reads a room as a sheet's cell gives it, as room reads --room:
+// town (全镇, 镇: town), or a town's or village's code or name as the
+// console shows it (resolveNode); refusals as the model's.
+func roomNamed(resolve nameResolver, s string, town model.NodeCode) (model.NodeCode, error) {
+	if t := strings.TrimSpace(s); !model.WholeTown(t) && t != "镇" {
+		c, err := resolveNode(resolve, t)
+		if err != nil {
+			return "", err
+		}
+		s = string(c)
 	}
-	return r, nil
+	return model.ParseRoom(s, town)
 }
 
 // roomFilter reads a --room that narrows a list: "" is every room.
@@ -179,7 +189,8 @@ func (a *app) dutyImportCmd() *cobra.Command {
 		Long: `Schedule shifts from a CSV file with a header line; columns by name, in any
 order, English or Chinese:
 
-  room    值班室, 房间        town (全镇) for the town room, or a town or village code
+  room    值班室, 房间        town (全镇) for the town room, or a town or village:
+                             its code or its name as the console shows it (渎溪村)
   person  人员, 值班员, 姓名   a person id (P12) or a name on the roster
   phone   电话               optional: tells apart two people of one name
   from    开始, 起            2026-11-29 08:00 in the configured time zone, or RFC 3339
@@ -200,7 +211,9 @@ nothing is scheduled.`,
 				if err != nil {
 					return err
 				}
-				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, town, who)
+				resolve := a.nameResolver(ctx, db, by)
+				room := func(cell string) (model.NodeCode, error) { return roomNamed(resolve, cell, town) }
+				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, room, who)
 				if err != nil {
 					return usageError{err}
 				}

@@ -152,11 +152,16 @@ func (a *app) roomFilter(ctx context.Context, db backend, flag string) (model.No
 
 // span reads --from and --to with when.
 func (a *app) span(from, to string) (time.Time, time.Time, error) {
-	f, err := a.when("--from", from)
+	return spanWith(a.when, from, to)
+}
+
+// spanWith reads --from and --to with read.
+func spanWith(read func(flag, v string) (time.Time, error), from, to string) (time.Time, time.Time, error) {
+	f, err := read("--from", from)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	t, err := a.when("--to", to)
+	t, err := read("--to", to)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
@@ -430,15 +435,10 @@ func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Dur
 	return nil
 }
 
-// roomList are the flags of a list that --room narrows, with --json.
-type roomList struct {
-	room   string
-	asJSON bool
-}
-
-func (fl *roomList) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
-	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+// roomList adds --room, which narrows a list to one room, and --json to
+// cmd.
+func (fl *filtered) roomList(cmd *cobra.Command) {
+	fl.add(cmd, "room", "one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
 }
 
 // withRoom runs list on the file with the room of --room ("": every room).
@@ -449,7 +449,7 @@ func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.C
 }
 
 func (a *app) dutyListCmd() *cobra.Command {
-	var fl roomList
+	var fl filtered
 	var from, to string
 	cmd := &cobra.Command{
 		Use:   "list [--room R] [--from TIME] [--to TIME] [--json]",
@@ -460,7 +460,7 @@ func (a *app) dutyListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
+			return a.withRoom(cmd.Context(), fl.which, func(ctx context.Context, db backend, r model.NodeCode) error {
 				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
 				if err != nil {
 					return err
@@ -469,14 +469,14 @@ func (a *app) dutyListCmd() *cobra.Command {
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.roomList(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "shifts that end after this time")
 	cmd.Flags().StringVar(&to, "to", "", "shifts that begin before this time")
 	return cmd
 }
 
 func (a *app) dutyNowCmd() *cobra.Command {
-	var fl roomList
+	var fl filtered
 	var at string
 	cmd := &cobra.Command{
 		Use:   "now [--room R] [--at TIME] [--json]",
@@ -492,7 +492,7 @@ both are shown. --at looks at another time.`,
 			if err != nil {
 				return err
 			}
-			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
+			return a.withRoom(cmd.Context(), fl.which, func(ctx context.Context, db backend, r model.NodeCode) error {
 				rds, err := db.Duty(ctx, r, t)
 				if err != nil {
 					return err
@@ -508,7 +508,7 @@ both are shown. --at looks at another time.`,
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.roomList(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
 	return cmd
 }

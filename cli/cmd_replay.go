@@ -101,13 +101,9 @@ type timelineJSON struct {
 // yesterday's when that is still to come; a bare --to after --from falls on
 // the first such time after it.
 func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
-	f, err := a.pastWhen("--from", from)
+	f, t, err := spanWith(a.pastWhen, from, to)
 	if err != nil {
-		return time.Time{}, time.Time{}, err
-	}
-	t, err := a.pastWhen("--to", to)
-	if err != nil {
-		return time.Time{}, time.Time{}, err
+		return f, t, err
 	}
 	if _, bare := a.pastTime(to); bare && !f.IsZero() {
 		for !t.After(f) {

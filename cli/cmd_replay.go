@@ -118,7 +118,11 @@ func (a *app) pastWhen(flag, v string) (time.Time, error) {
 	if t, ok := a.pastTime(v); ok {
 		return t, nil
 	}
-	return a.when(flag, v)
+	t, err := a.when(flag, v)
+	if err != nil {
+		return t, usageError{fmt.Errorf("%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v)}
+	}
+	return t, nil
 }
 
 // pastTime reads a bare time (15:04) as the console's :replay does: today's

@@ -73,4 +73,5 @@ func TestTimelineExportBareTime(t *testing.T) {
 		assert.GreaterOrEqual(t, row[1], since.Format("2006-01-02T15:04"), "today's events only, not the demo's night")
 	}
 	assert.Contains(t, e.ok("timeline", "export", "--help"), "--from 21:30, is today's")
+	fails(t, e.run("timeline", "export", "--from", "25:00", "--format", "csv"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today`)
 }

@@ -128,6 +128,18 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 	return flagged("--room")(model.ParseRoom(flag, town))
 }
 
+// inRoom runs act on the file as --by (a.withActor) in the room of --room
+// (a.room: "" is the actor's own).
+func (a *app) inRoom(ctx context.Context, by, room string, act func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error) error {
+	return a.withActor(ctx, by, func(ctx context.Context, db backend, actor model.PersonID) error {
+		r, err := a.room(ctx, db, room, actor)
+		if err != nil {
+			return err
+		}
+		return act(ctx, db, actor, r)
+	})
+}
+
 // roomNamed reads a room as a sheet's cell gives it, as room reads --room:
 // town (全镇, 镇: town), or a town's or village's code or name as the
 // console shows it (resolveNode); refusals as the model's.
@@ -315,11 +327,7 @@ func (a *app) dutyAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
+			return a.inRoom(cmd.Context(), by, room, func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error {
 				pid, err := onRoster(ctx, db, person)
 				if err != nil {
 					return err
@@ -575,11 +583,7 @@ func (a *app) dutyCheckinCmd() *cobra.Command {
 		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
+			return a.inRoom(cmd.Context(), by, room, func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error {
 				if err := db.CheckIn(ctx, r, actor); err != nil {
 					return err
 				}

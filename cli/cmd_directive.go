@@ -193,8 +193,8 @@ func (a *app) unitActor(ctx context.Context, svc model.Service, by string, unit 
 // unitFlags are the flags of a command with which a micro-grid acts on a
 // directive (ack, progress).
 type unitFlags struct {
-	unit, by string
-	asJSON   bool
+	actFlags
+	unit string
 }
 
 // flags adds --unit, --by and --json to cmd; doing is what the unit does
@@ -202,8 +202,7 @@ type unitFlags struct {
 func (fl *unitFlags) flags(cmd *cobra.Command, doing, who string) {
 	f := cmd.Flags()
 	f.StringVar(&fl.unit, "unit", "", "the micro-grid "+doing+" (required): a code or its name as the console shows it (渎溪村 02-01)")
-	f.StringVar(&fl.by, "by", "", "who "+who+" (person id); default the micro-grid's wartime worker")
-	f.BoolVar(&fl.asJSON, "json", false, "print the unit's copy as JSON")
+	fl.actFlags.add(f, "who "+who+" (person id); default the micro-grid's wartime worker", "print the unit's copy as JSON")
 }
 
 // missingUnit refuses a command without --unit.

@@ -125,11 +125,33 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 	if err != nil && model.WholeTown(strings.TrimSpace(flag)) {
 		return "", err
 	}
-	r, err := model.ParseRoom(flag, town)
-	if err != nil {
-		return "", usageError{flagError("--room", err)}
+	return flagged("--room")(model.ParseRoom(flag, town))
+}
+
+// inRoom runs act on the file as --by (a.withActor) in the room of --room
+// (a.room: "" is the actor's own).
+func (a *app) inRoom(ctx context.Context, by, room string, act func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error) error {
+	return a.withActor(ctx, by, func(ctx context.Context, db backend, actor model.PersonID) error {
+		r, err := a.room(ctx, db, room, actor)
+		if err != nil {
+			return err
+		}
+		return act(ctx, db, actor, r)
+	})
+}
+
+// roomNamed reads a room as a sheet's cell gives it, as room reads --room:
+// town (全镇, 镇: town), or a town's or village's code or name as the
+// console shows it (resolveNode); refusals as the model's.
+func roomNamed(resolve nameResolver, s string, town model.NodeCode) (model.NodeCode, error) {
+	if t := strings.TrimSpace(s); !model.WholeTown(t) && t != "镇" {
+		c, err := resolveNode(resolve, t)
+		if err != nil {
+			return "", err
+		}
+		s = string(c)
 	}
-	return r, nil
+	return model.ParseRoom(s, town)
 }
 
 // roomFilter reads a --room that narrows a list: "" is every room.
@@ -142,11 +164,16 @@ func (a *app) roomFilter(ctx context.Context, db backend, flag string) (model.No
 
 // span reads --from and --to with when.
 func (a *app) span(from, to string) (time.Time, time.Time, error) {
-	f, err := a.when("--from", from)
+	return spanWith(a.when, from, to)
+}
+
+// spanWith reads --from and --to with read.
+func spanWith(read func(flag, v string) (time.Time, error), from, to string) (time.Time, time.Time, error) {
+	f, err := read("--from", from)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	t, err := a.when("--to", to)
+	t, err := read("--to", to)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
@@ -179,7 +206,8 @@ func (a *app) dutyImportCmd() *cobra.Command {
 		Long: `Schedule shifts from a CSV file with a header line; columns by name, in any
 order, English or Chinese:
 
-  room    值班室, 房间        town (全镇) for the town room, or a town or village code
+  room    值班室, 房间        town (全镇) for the town room, or a town or village:
+                             its code or its name as the console shows it (渎溪村)
   person  人员, 值班员, 姓名   a person id (P12) or a name on the roster
   phone   电话               optional: tells apart two people of one name
   from    开始, 起            2026-11-29 08:00 in the configured time zone, or RFC 3339
@@ -200,7 +228,9 @@ nothing is scheduled.`,
 				if err != nil {
 					return err
 				}
-				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, town, who)
+				resolve := a.nameResolver(ctx, db, by)
+				room := func(cell string) (model.NodeCode, error) { return roomNamed(resolve, cell, town) }
+				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, room, who)
 				if err != nil {
 					return usageError{err}
 				}
@@ -297,11 +327,7 @@ func (a *app) dutyAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
+			return a.inRoom(cmd.Context(), by, room, func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error {
 				pid, err := onRoster(ctx, db, person)
 				if err != nil {
 					return err
@@ -417,15 +443,10 @@ func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Dur
 	return nil
 }
 
-// roomList are the flags of a list that --room narrows, with --json.
-type roomList struct {
-	room   string
-	asJSON bool
-}
-
-func (fl *roomList) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&fl.room, "room", "", "one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
-	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+// roomList adds --room, which narrows a list to one room, and --json to
+// cmd.
+func (fl *filtered) roomList(cmd *cobra.Command) {
+	fl.add(cmd, "room", "one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
 }
 
 // withRoom runs list on the file with the room of --room ("": every room).
@@ -436,7 +457,7 @@ func (a *app) withRoom(ctx context.Context, room string, list func(ctx context.C
 }
 
 func (a *app) dutyListCmd() *cobra.Command {
-	var fl roomList
+	var fl filtered
 	var from, to string
 	cmd := &cobra.Command{
 		Use:   "list [--room R] [--from TIME] [--to TIME] [--json]",
@@ -447,7 +468,7 @@ func (a *app) dutyListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
+			return a.withRoom(cmd.Context(), fl.which, func(ctx context.Context, db backend, r model.NodeCode) error {
 				shifts, err := db.Shifts(ctx, model.ShiftFilter{Room: r, From: f, To: t})
 				if err != nil {
 					return err
@@ -456,14 +477,14 @@ func (a *app) dutyListCmd() *cobra.Command {
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.roomList(cmd)
 	cmd.Flags().StringVar(&from, "from", "", "shifts that end after this time")
 	cmd.Flags().StringVar(&to, "to", "", "shifts that begin before this time")
 	return cmd
 }
 
 func (a *app) dutyNowCmd() *cobra.Command {
-	var fl roomList
+	var fl filtered
 	var at string
 	cmd := &cobra.Command{
 		Use:   "now [--room R] [--at TIME] [--json]",
@@ -479,7 +500,7 @@ both are shown. --at looks at another time.`,
 			if err != nil {
 				return err
 			}
-			return a.withRoom(cmd.Context(), fl.room, func(ctx context.Context, db backend, r model.NodeCode) error {
+			return a.withRoom(cmd.Context(), fl.which, func(ctx context.Context, db backend, r model.NodeCode) error {
 				rds, err := db.Duty(ctx, r, t)
 				if err != nil {
 					return err
@@ -495,7 +516,7 @@ both are shown. --at looks at another time.`,
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.roomList(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
 	return cmd
 }
@@ -562,11 +583,7 @@ func (a *app) dutyCheckinCmd() *cobra.Command {
 		Short: "Say a room is there (in wartime a village room silent for watchdog.room_silence raises an incident)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
+			return a.inRoom(cmd.Context(), by, room, func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error {
 				if err := db.CheckIn(ctx, r, actor); err != nil {
 					return err
 				}

@@ -74,11 +74,7 @@ time in the shift and stores nothing.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				r, err := a.room(ctx, db, room, actor)
-				if err != nil {
-					return err
-				}
+			return a.inRoom(cmd.Context(), by, room, func(ctx context.Context, db backend, actor model.PersonID, r model.NodeCode) error {
 				h, err := db.Handover(ctx, r, n, actor, dryRun, "")
 				if err != nil {
 					return err

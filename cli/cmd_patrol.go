@@ -265,7 +265,7 @@ func (a *app) patrolCmd() *cobra.Command {
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
-	var fl boardFlags
+	var fl filtered
 	var late bool
 	cmd := &cobra.Command{
 		Use:   "areas [--day YYYY-MM-DD] [--late] [--json]",
@@ -276,26 +276,20 @@ patrol, or running while the area's previous window was missed), as the
 records stand now. --late keeps the areas late on the day: the missed ones.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.day, func(ctx context.Context, db backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl.which, func(ctx context.Context, db backend, b model.PatrolBoard) error {
 				return a.patrolAreas(ctx, db, b, late, fl.asJSON)
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.board(cmd)
 	cmd.Flags().BoolVar(&late, "late", false, "only the areas late on the day")
 	return cmd
 }
 
-// boardFlags are the flags of a command that shows the patrol board of a
-// day: --day and --json.
-type boardFlags struct {
-	day    string
-	asJSON bool
-}
-
-func (fl *boardFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&fl.day, "day", "", "the day, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+// board adds --day, the day of the patrol board a command shows, and
+// --json to cmd.
+func (fl *filtered) board(cmd *cobra.Command) {
+	fl.add(cmd, "day", "the day, YYYY-MM-DD (default today)")
 }
 
 // withBoard runs show on the patrol board of day (--day: "" is today), as
@@ -408,24 +402,12 @@ func (a *app) printPatrol(p model.Patrol, asJSON bool, what string, actor model.
 	return a.reply(asJSON, a.patrolJSON(p), "%s %s %s by %s: %d/%d checkpoints%s\n", p.ID, p.Area, what, who, p.Checked(), p.Checkpoints, done)
 }
 
-// patrolFlags are the flags every step of a patrol takes: who acts and
-// --json.
-type patrolFlags struct {
-	by     string
-	asJSON bool
-}
-
-func (fl *patrolFlags) add(cmd *cobra.Command, by string) {
-	cmd.Flags().StringVar(&fl.by, "by", "", by)
-	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print the patrol as JSON")
-}
-
 // onPatrol makes a step of a patrol (its start, a check-in, its end) as
 // who acts and prints the patrol with what was done. Who acts is --by,
 // else --as, else the operator for a start (patrol ""), and the patrol's
 // patroller for a step of a running patrol. The store's refusals read as
 // refused() reads them.
-func (a *app) onPatrol(ctx context.Context, fl patrolFlags, patrol, what string, step func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error)) error {
+func (a *app) onPatrol(ctx context.Context, fl actFlags, patrol, what string, step func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error)) error {
 	return withFound(a, ctx, acting, func(ctx context.Context, db backend) (model.PersonID, error) {
 		return a.patrolActor(ctx, db, fl.by, patrol)
 	}, func(ctx context.Context, db backend, actor model.PersonID) error {
@@ -438,7 +420,7 @@ func (a *app) onPatrol(ctx context.Context, fl patrolFlags, patrol, what string,
 }
 
 func (a *app) patrolStartCmd() *cobra.Command {
-	var fl patrolFlags
+	var fl actFlags
 	cmd := &cobra.Command{
 		Use:   "start AREA --by PERSON [--json]",
 		Short: "Start a patrol of an area (by its patroller, or the liaison or a duty officer covering)",
@@ -453,12 +435,12 @@ func (a *app) patrolStartCmd() *cobra.Command {
 			})
 		},
 	}
-	fl.add(cmd, "the patroller (person id); default --as, else the operator")
+	fl.add(cmd.Flags(), "the patroller (person id); default --as, else the operator", "print the patrol as JSON")
 	return cmd
 }
 
 func (a *app) patrolCheckInCmd() *cobra.Command {
-	var fl patrolFlags
+	var fl actFlags
 	var checkpoint string
 	var lat, lon float64
 	cmd := &cobra.Command{
@@ -483,12 +465,12 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 	f.StringVar(&checkpoint, "checkpoint", "", "the checkpoint's code (required), e.g. C2")
 	f.Float64Var(&lat, "lat", 0, "where, latitude (with --lon)")
 	f.Float64Var(&lon, "lon", 0, "where, longitude (with --lat)")
-	fl.add(cmd, "who checks in (person id); default the patrol's patroller")
+	fl.add(cmd.Flags(), "who checks in (person id); default the patrol's patroller", "print the patrol as JSON")
 	return cmd
 }
 
 func (a *app) patrolEndCmd() *cobra.Command {
-	var fl patrolFlags
+	var fl actFlags
 	cmd := &cobra.Command{
 		Use:   "end PATROL [--by PERSON] [--json]",
 		Short: "End a patrol; it counts as done if it checked in at patrol.complete_share of the checkpoints",
@@ -499,7 +481,7 @@ func (a *app) patrolEndCmd() *cobra.Command {
 			})
 		},
 	}
-	fl.add(cmd, "who ends it (person id); default the patrol's patroller")
+	fl.add(cmd.Flags(), "who ends it (person id); default the patrol's patroller", "print the patrol as JSON")
 	return cmd
 }
 
@@ -581,7 +563,7 @@ func (a *app) printPatrols(ps []model.Patrol) {
 }
 
 func (a *app) patrolRatesCmd() *cobra.Command {
-	var fl boardFlags
+	var fl filtered
 	cmd := &cobra.Command{
 		Use:   "rates [--day YYYY-MM-DD] [--json]",
 		Short: "The day's patrol rate and follow-up rate, from the records",
@@ -594,12 +576,12 @@ resolved, over all of them. Both as the records stand now; a rate with nothing
 due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl.which, func(_ context.Context, _ backend, b model.PatrolBoard) error {
 				return a.answer(fl.asJSON, ratesOf(b.Rates), func() { a.printRates(b.Rates) })
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.board(cmd)
 	return cmd
 }
 
@@ -889,18 +871,18 @@ func (a *app) rotationAddCmd() *cobra.Command {
 }
 
 func (a *app) rotationListCmd() *cobra.Command {
-	var fl boardFlags
+	var fl filtered
 	cmd := &cobra.Command{
 		Use:   "list [--day YYYY-MM-DD] [--json]",
 		Short: "The rotations and the group on duty on the day (default today), with its activity reports",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.day, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl.which, func(_ context.Context, _ backend, b model.PatrolBoard) error {
 				return a.printRotations(b.Rotations, fl.asJSON)
 			})
 		},
 	}
-	fl.add(cmd)
+	fl.board(cmd)
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"gridcmd/model"
 )
@@ -15,8 +16,7 @@ import (
 // deduct | redeem | rebuild | statement, and gridcmd scorecard.
 
 func (a *app) pointsCmd() *cobra.Command {
-	var month, node string
-	var asJSON bool
+	var fl monthNode
 	cmd := &cobra.Command{
 		Use:   "points [--month 2026-12] [--node CODE|NAME] [--json]",
 		Short: "The month's points ranking (积分): person, node, roles, points by indicator, total",
@@ -27,25 +27,43 @@ against the workers), the micro-grids and the villages, each against the month
 before. The month defaults to the current one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			m, err := monthFlag(month)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				code, err := a.nodeArg(ctx, db, "--node", node, 0)
-				if err != nil {
-					return err
-				}
-				return a.pointsRanking(ctx, db, m, code, asJSON)
+			return a.withMonthNode(cmd.Context(), fl, func(ctx context.Context, db backend, m model.Month, code model.NodeCode) error {
+				return a.pointsRanking(ctx, db, m, code, fl.asJSON)
 			})
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&month, "month", "", "the month, YYYY-MM (default the current one)")
-	f.StringVar(&node, "node", "", "only the people of this node's subtree: a code or its name as the console shows it (渎溪村 02)")
-	f.BoolVar(&asJSON, "json", false, "print the ranking as JSON")
+	fl.add(cmd.Flags(), "only the people of", "the ranking")
 	cmd.AddCommand(a.grantCmd(model.ActPointsGrant), a.grantCmd(model.ActPointsDeduct), a.redeemCmd(), a.rebuildCmd(), a.statementCmd())
 	return cmd
+}
+
+// monthNode are the flags of a month's figures of a subtree: --month,
+// --node and --json.
+type monthNode struct {
+	month, node string
+	asJSON      bool
+}
+
+// add adds the flags to f: whose says what --node keeps ("only the people
+// of"), what what --json prints.
+func (fl *monthNode) add(f *pflag.FlagSet, whose, what string) {
+	f.StringVar(&fl.month, "month", "", "the month, YYYY-MM (default the current one)")
+	f.StringVar(&fl.node, "node", "", whose+" this node's subtree: a code or its name as the console shows it (渎溪村 02)")
+	f.BoolVar(&fl.asJSON, "json", false, "print "+what+" as JSON")
+}
+
+// withMonthNode reads --month, then --node in the file opened to look, and
+// runs show on them.
+func (a *app) withMonthNode(ctx context.Context, fl monthNode, show func(ctx context.Context, db backend, m model.Month, node model.NodeCode) error) error {
+	m, err := monthFlag(fl.month)
+	if err != nil {
+		return err
+	}
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		return a.nodeArg(ctx, db, "--node", fl.node, 0)
+	}, func(ctx context.Context, db backend, node model.NodeCode) error {
+		return show(ctx, db, m, node)
+	})
 }
 
 // monthFlag reads --month ("" for the current month).
@@ -302,95 +320,67 @@ func points(n int) string {
 }
 
 func (a *app) grantCmd(act model.Action) *cobra.Command {
-	var person, reason, by string
+	var fl personAct
+	var reason string
 	var pts int
-	var asJSON bool
 	use, short := "grant", "Grant points by hand, with a reason (a duty officer, or a cadre of the person's village)"
 	if act == model.ActPointsDeduct {
 		use, short = "deduct", "Deduct points by hand, with a reason (a duty officer, or a cadre of the person's village)"
 	}
-	cmd := &cobra.Command{
+	cmd := a.personCmd(&cobra.Command{
 		Use:   use + " --person P --points N --reason X [--by PERSON]",
 		Short: short,
 		Long: short + `.
 The entry is an event of the log, by whoever acts (--by, else --as, else the
 operator), with the points and the reason: the ledger and 'gridcmd check' read
 it from there. N is 1 to 100.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			where := "points " + use
-			if err := missing(where, required{"--person", blank(person)}, required{"--points", pts == 0}, required{"--reason", blank(reason)}); err != nil {
-				return usageError{err}
-			}
-			pid, err := personFlag(person)
-			if err != nil {
-				return err
-			}
-			if pts < 0 {
-				return usageError{fmt.Errorf("%s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", where, pts, model.MaxGrant, use)}
-			}
-			if act == model.ActPointsDeduct {
-				pts = -pts
-			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				ev, err := db.GrantPoints(ctx, pid, pts, reason, actor)
-				if err != nil {
-					return err
-				}
-				return a.reply(asJSON, a.eventJSON(ev), "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
-			})
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&person, "person", "", "whose points (required), e.g. P1234")
-	f.IntVar(&pts, "points", 0, "how many points (required), 1 to 100")
-	f.StringVar(&reason, "reason", "", "what for (required), e.g. 网格协商周 议事记录整理")
-	f.StringVar(&by, "by", "", "who records it (person id); default the operator")
-	f.BoolVar(&asJSON, "json", false, "print the event as JSON")
+	}, &fl, func() ([]required, error) {
+		var bad error
+		if pts < 0 {
+			bad = fmt.Errorf("points %s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", use, pts, model.MaxGrant, use)
+		}
+		return []required{{"--points", pts == 0}, {"--reason", blank(reason)}}, bad
+	}, func(ctx context.Context, db backend, pid, actor model.PersonID) error {
+		n := pts
+		if act == model.ActPointsDeduct {
+			n = -n
+		}
+		ev, err := db.GrantPoints(ctx, pid, n, reason, actor)
+		if err != nil {
+			return err
+		}
+		return a.reply(fl.asJSON, a.eventJSON(ev), "%s by %s (%s): %s\n", ev.Action, ev.ActorName, ev.Actor, ev.Note)
+	})
+	fl.add(cmd.Flags(), "whose points", "who records it", "the event")
+	cmd.Flags().IntVar(&pts, "points", 0, "how many points (required), 1 to 100")
+	cmd.Flags().StringVar(&reason, "reason", "", "what for (required), e.g. 网格协商周 议事记录整理")
 	return cmd
 }
 
 func (a *app) redeemCmd() *cobra.Command {
-	var person, benefit, by string
-	var asJSON bool
-	cmd := &cobra.Command{
+	var fl personAct
+	var benefit string
+	cmd := a.personCmd(&cobra.Command{
 		Use:   "redeem --person P --benefit KEY [--by PERSON]",
 		Short: "Redeem a benefit (dining, medical, ...): it consumes its threshold in points, never below zero",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("points redeem", required{"--person", blank(person)}, required{"--benefit", blank(benefit)}); err != nil {
-				return usageError{err}
+	}, &fl, func() ([]required, error) { return []required{{"--benefit", blank(benefit)}}, nil },
+		func(ctx context.Context, db backend, pid, actor model.PersonID) error {
+			if _, err := db.Policy().Points.Benefit(benefit); err != nil {
+				return usageError{flagError("--benefit", err)}
 			}
-			pid, err := personFlag(person)
+			r, err := db.RedeemBenefit(ctx, pid, benefit, actor)
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				if _, err := db.Policy().Points.Benefit(benefit); err != nil {
-					return usageError{flagError("--benefit", err)}
-				}
-				actor, err := a.actor(ctx, db, by)
-				if err != nil {
-					return err
-				}
-				r, err := db.RedeemBenefit(ctx, pid, benefit, actor)
-				if err != nil {
-					return err
-				}
-				return a.reply(asJSON, struct {
-					Event   eventJSON `json:"event"`
-					Benefit string    `json:"benefit"`
-					Points  int       `json:"points"`
-					Balance int       `json:"balance"`
-				}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance}, "%s\n", r.Event.Note)
-			})
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&person, "person", "", "who redeems (required), e.g. P1234")
-	f.StringVar(&benefit, "benefit", "", "the benefit (required): dining, culture, transport, shopping, medical, education (points.benefits)")
-	f.StringVar(&by, "by", "", "who records it (person id); default the operator")
-	f.BoolVar(&asJSON, "json", false, "print the redemption as JSON")
+			return a.reply(fl.asJSON, struct {
+				Event   eventJSON `json:"event"`
+				Benefit string    `json:"benefit"`
+				Points  int       `json:"points"`
+				Balance int       `json:"balance"`
+			}{a.eventJSON(r.Event), r.Benefit.Key, r.Benefit.Threshold, r.Balance}, "%s\n", r.Event.Note)
+		})
+	fl.add(cmd.Flags(), "who redeems", "who records it", "the redemption")
+	cmd.Flags().StringVar(&benefit, "benefit", "", "the benefit (required): dining, culture, transport, shopping, medical, education (points.benefits)")
 	return cmd
 }
 
@@ -419,8 +409,8 @@ rules in force at each event's time, and write them in place of the kept ones.
 }
 
 func (a *app) scorecardCmd() *cobra.Command {
-	var role, month, node string
-	var asJSON bool
+	var fl monthNode
+	var role string
 	cmd := &cobra.Command{
 		Use:   "scorecard --role grid_worker|grid_leader|village [--month 2026-12] [--node CODE|NAME] [--json]",
 		Short: "The month's scorecards (考核) of a role, with the combined index and the grade",
@@ -449,24 +439,13 @@ the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points
 			if err != nil {
 				return usageError{flagError("--role", err)}
 			}
-			m, err := monthFlag(month)
-			if err != nil {
-				return err
-			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				code, err := a.nodeArg(ctx, db, "--node", node, 0)
-				if err != nil {
-					return err
-				}
-				return a.scorecards(ctx, db, r, m, code, asJSON)
+			return a.withMonthNode(cmd.Context(), fl, func(ctx context.Context, db backend, m model.Month, code model.NodeCode) error {
+				return a.scorecards(ctx, db, r, m, code, fl.asJSON)
 			})
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&role, "role", "", "grid_worker, grid_leader or village (required)")
-	f.StringVar(&month, "month", "", "the month, YYYY-MM (default the current one)")
-	f.StringVar(&node, "node", "", "only this node's subtree: a code or its name as the console shows it (渎溪村 02)")
-	f.BoolVar(&asJSON, "json", false, "print the scorecards as JSON")
+	fl.add(cmd.Flags(), "only", "the scorecards")
+	cmd.Flags().StringVar(&role, "role", "", "grid_worker, grid_leader or village (required)")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,15 +25,16 @@ func (a *app) replayCmd() *cobra.Command {
 		Short: "Play the event log back in a read-only console, with a clock and a scrub line (nothing is written)",
 		Long: `Play the event log back into the console as it happened, at --speed
 replayed seconds per second (60: an hour a minute), from --from to --to
-(default the log's first and last events): for the morning review and for
-training. The header shows the replay's clock; the last line is a scrub
-line: space pauses, ← → move a minute, [ ] ten, + - change the speed, esc
-or q quits. Every key that would act is refused. The database is opened
+(default the log's first and last events; a bare time, 21:30, is today's
+in the configured zone, or yesterday's when still to come, as the console's
+:replay reads it): for the morning review and for training. The header
+shows the replay's clock; the last line is a scrub line: space pauses, ← →
+move a minute, [ ] ten, + - change the speed, esc or q quits. Every key that would act is refused. The database is opened
 read-only: nothing is written, and a console or server may hold it
 meanwhile (the replay then reads through its local API).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, t, err := a.span(from, to)
+			f, t, err := a.pastSpan(from, to)
 			if err != nil {
 				return err
 			}
@@ -60,8 +62,8 @@ meanwhile (the replay then reads through its local API).`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone) or RFC 3339; default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "end, as --from; default the last event")
+	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
+	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time: the first after --from); default the last event")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "replayed seconds per second")
 	return cmd
 }
@@ -93,6 +95,52 @@ type timelineJSON struct {
 	NoteZh        string     `json:"note_zh,omitempty"`
 }
 
+// pastSpan reads --from and --to of a command that looks back (replay,
+// timeline export) as span does, and a bare time (21:30, 21：30) as the
+// console's :replay reads it: today's in the configured zone, or
+// yesterday's when that is still to come; a bare --to after --from falls on
+// the first such time after it.
+func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
+	f, t, err := spanWith(a.pastWhen, from, to)
+	if err != nil {
+		return f, t, err
+	}
+	if _, bare := a.pastTime(to); bare && !f.IsZero() {
+		for !t.After(f) {
+			t = t.AddDate(0, 0, 1)
+		}
+	}
+	return f, t, nil
+}
+
+// pastWhen reads a time flag as when does, a bare time as pastTime.
+func (a *app) pastWhen(flag, v string) (time.Time, error) {
+	if t, ok := a.pastTime(v); ok {
+		return t, nil
+	}
+	t, err := a.when(flag, v)
+	if err != nil {
+		return t, usageError{fmt.Errorf("%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v)}
+	}
+	return t, nil
+}
+
+// pastTime reads a bare time (15:04) as the console's :replay does: today's
+// in the configured zone, or yesterday's when that is still to come; ok is
+// false for anything else.
+func (a *app) pastTime(s string) (t time.Time, ok bool) {
+	hm, err := time.Parse("15:04", strings.Replace(strings.TrimSpace(s), "：", ":", 1))
+	if err != nil {
+		return time.Time{}, false
+	}
+	now := a.now().In(a.cfg.Location)
+	t = time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, a.cfg.Location)
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t, true
+}
+
 // exportPage is how many events export reads per call.
 const exportPage = 5000
 
@@ -104,7 +152,10 @@ func (a *app) timelineExportCmd() *cobra.Command {
 		Long: `Write the events from --from to --to (default: all of the log), oldest
 first, as CSV (a header line, then one event a line) or JSON (a list), with
 names besides the ids: the actor's name, the action's key and Chinese name,
-the incident's title, the node's name. Columns and fields:
+the incident's title, the node's name. A bare time, --from 21:30, is today's
+in the configured zone, or yesterday's when that is still to come (as the
+console's :replay reads it); a bare --to is the first such time after
+--from. Columns and fields:
 seq, at, actor, actor_name, action, action_zh, incident, incident_title,
 ref (an activation, directive, shift or handover id, or a gateway's name),
 node, node_name, before/after tier and status, note, note_zh.`,
@@ -113,7 +164,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 			if format != "csv" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: want csv or json", format)}
 			}
-			f, t, err := a.span(from, to)
+			f, t, err := a.pastSpan(from, to)
 			if err != nil {
 				return err
 			}
@@ -143,8 +194,8 @@ node, node_name, before/after tier and status, note, note_zh.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "from this time (2026-11-29 02:00 or RFC 3339); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "to this time; default the last event")
+	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
+	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time: the first after --from); default the last event")
 	cmd.Flags().StringVar(&format, "format", "", "csv or json (required)")
 	return cmd
 }

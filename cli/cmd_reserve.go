@@ -17,61 +17,33 @@ func (a *app) reserveCmd() *cobra.Command {
 }
 
 func (a *app) reserveDraftCmd() *cobra.Command {
-	var person, micro, by string
-	var asJSON bool
-	cmd := &cobra.Command{
+	var fl personAct
+	var micro string
+	cmd := a.personCmd(&cobra.Command{
 		Use:   "draft --person ID --micro-grid CODE|NAME",
 		Short: "Draft a reserve into a micro-grid that has no worker (same grid, else same village)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("reserve draft", required{"--person", blank(person)}, required{"--micro-grid", blank(micro)}); err != nil {
-				return usageError{err}
-			}
-			pid, err := model.ParsePersonID(person)
+	}, &fl, func() ([]required, error) { return []required{{"--micro-grid", blank(micro)}}, nil },
+		func(ctx context.Context, db backend, pid, actor model.PersonID) error {
+			code, err := a.nodeArg(ctx, db, "--micro-grid", micro, actor, model.LevelMicroGrid)
 			if err != nil {
-				return usageError{err}
+				return err
 			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				code, err := a.nodeArg(ctx, db, "--micro-grid", micro, actor, model.LevelMicroGrid)
-				if err != nil {
-					return err
-				}
-				return a.reserveDraft(ctx, db, pid, code, actor, asJSON)
-			})
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&person, "person", "", "the reserve's person id (required), e.g. P1234")
-	f.StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required): a code or its name as the console shows it (渎溪村 02-01)")
-	f.StringVar(&by, "by", "", "who drafts (person id); default the operator")
-	f.BoolVar(&asJSON, "json", false, "print the draft as JSON")
+			return a.reserveDraft(ctx, db, pid, code, actor, fl.asJSON)
+		})
+	fl.add(cmd.Flags(), "the reserve's person id", "who drafts", "the draft")
+	cmd.Flags().StringVar(&micro, "micro-grid", "", "the micro-grid without a worker (required): a code or its name as the console shows it (渎溪村 02-01)")
 	return cmd
 }
 
 func (a *app) reserveReleaseCmd() *cobra.Command {
-	var person, by string
-	var asJSON bool
-	cmd := &cobra.Command{
+	var fl personAct
+	cmd := a.personCmd(&cobra.Command{
 		Use:   "release --person ID",
 		Short: "Release a drafted reserve before wartime ends: the micro-grid has no worker again",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := missing("reserve release", required{"--person", blank(person)}); err != nil {
-				return usageError{err}
-			}
-			pid, err := model.ParsePersonID(person)
-			if err != nil {
-				return usageError{err}
-			}
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				return a.reserveRelease(ctx, db, pid, actor, asJSON)
-			})
-		},
-	}
-	f := cmd.Flags()
-	f.StringVar(&person, "person", "", "the drafted reserve's person id (required), e.g. P1234")
-	f.StringVar(&by, "by", "", "who releases (person id); default the operator")
-	f.BoolVar(&asJSON, "json", false, "print the draft as JSON (with released)")
+	}, &fl, noMore, func(ctx context.Context, db backend, pid, actor model.PersonID) error {
+		return a.reserveRelease(ctx, db, pid, actor, fl.asJSON)
+	})
+	fl.add(cmd.Flags(), "the drafted reserve's person id", "who releases", "the draft (with released)")
 	return cmd
 }
 

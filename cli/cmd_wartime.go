@@ -50,19 +50,20 @@ func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (
 // them to towns and villages, or the divisions above standing for their
 // towns (model.ParseScope). A word that is neither is a name, which resolve
 // turns into a code (model.NodeNames: 渎溪村) within the same person's town
-// (a.nameResolver).
+// (a.nameResolver), a malformed code refused as --node refuses it
+// (resolveNode).
 func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool, actor model.PersonID) ([]model.NodeCode, error) {
 	resolve := a.nameResolver(ctx, svc, actor)
 	wantTown := false
 	var fields []string
 	for _, s := range args {
 		for _, f := range model.SplitTargets(s) {
-			if _, err := model.ParseNodeCode(f); err != nil && !model.WholeTown(f) {
+			if !model.WholeTown(f) {
 				var levels []model.Level
 				if villagesOnly { // and the divisions above, standing for their towns
 					levels = []model.Level{model.LevelProvince, model.LevelCity, model.LevelCounty, model.LevelTown, model.LevelVillage}
 				}
-				c, err := resolve(f, levels...)
+				c, err := resolveNode(resolve, f, levels...)
 				if err != nil {
 					return nil, flagError(flag, err)
 				}

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"gridcmd/model"
 )
@@ -59,4 +63,74 @@ func cleanFlag(flag, v string, multiline bool) (string, error) {
 		return "", flagError(flag, err)
 	}
 	return s, nil
+}
+
+// actFlags are the flags of a command that acts as someone (--by, else
+// --as, else whom the command says) and prints what it did, or that as
+// JSON (--json).
+type actFlags struct {
+	by     string
+	asJSON bool
+}
+
+// add adds --by and --json to f with their help.
+func (fl *actFlags) add(f *pflag.FlagSet, by, asJSON string) {
+	f.StringVar(&fl.by, "by", "", by)
+	f.BoolVar(&fl.asJSON, "json", false, asJSON)
+}
+
+// personAct are the flags of a command that acts on one person (--person)
+// as someone: points grant, deduct and redeem, reserve draft and release.
+type personAct struct {
+	actFlags
+	person string
+}
+
+// add adds --person (whose: whose id it is), --by (who: who acts, by
+// default the operator) and --json (what: what is printed) to f.
+func (fl *personAct) add(f *pflag.FlagSet, whose, who, what string) {
+	f.StringVar(&fl.person, "person", "", whose+" (required), e.g. P1234")
+	fl.actFlags.add(f, who+" (person id); default the operator", "print "+what+" as JSON")
+}
+
+// personCmd makes c a command that acts on one person as someone
+// (personAct, whose flags the caller adds): it refuses to run without
+// --person or one of the flags more names, or when more's error says their
+// values are wrong, then runs act on the file as --by (a.withActor).
+func (a *app) personCmd(c *cobra.Command, fl *personAct, more func() ([]required, error),
+	act func(ctx context.Context, db backend, pid, actor model.PersonID) error) *cobra.Command {
+	c.Args = cobra.NoArgs
+	c.RunE = func(cmd *cobra.Command, _ []string) error {
+		flags, bad := more()
+		if err := missing(strings.TrimSuffix(where(cmd), ": "), append([]required{{"--person", blank(fl.person)}}, flags...)...); err != nil {
+			return usageError{err}
+		}
+		if bad != nil {
+			return usageError{bad}
+		}
+		pid, err := personFlag(fl.person)
+		if err != nil {
+			return err
+		}
+		return a.withActor(cmd.Context(), fl.by, func(ctx context.Context, db backend, actor model.PersonID) error {
+			return act(ctx, db, pid, actor)
+		})
+	}
+	return c
+}
+
+// noMore is personCmd's more for a command that needs no flag but --person.
+func noMore() ([]required, error) { return nil, nil }
+
+// filtered are the flags of a command that shows a list or a board: one
+// flag that says which (--room, --day) and --json.
+type filtered struct {
+	which  string
+	asJSON bool
+}
+
+// add adds the flag name (its help usage) and --json to cmd.
+func (fl *filtered) add(cmd *cobra.Command, name, usage string) {
+	cmd.Flags().StringVar(&fl.which, name, "", usage)
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
 }

@@ -171,14 +171,20 @@ func (e *env) stats() statsJSON {
 }
 
 // The --json shapes the tests read: the output's own (cli/output.go,
-// model.Stats); incidentJSON is show's, with the timeline.
+// cli/wartime_json.go, model.Stats); incidentJSON is show's, with the
+// timeline.
 type (
-	statsJSON    = model.Stats
-	personJSON   = cli.PersonJSON
-	towerJSON    = cli.TowerJSON
-	stateJSON    = cli.StateJSON
-	eventJSON    = cli.EventJSON
-	incidentJSON = cli.ShowJSON
+	statsJSON         = model.Stats
+	personJSON        = cli.PersonJSON
+	towerJSON         = cli.TowerJSON
+	stateJSON         = cli.StateJSON
+	eventJSON         = cli.EventJSON
+	incidentJSON      = cli.ShowJSON
+	wartimeStatusJSON = cli.WartimeStatusJSON
+	unitJSON          = cli.UnitJSON
+	villageJSON       = cli.VillageJSON
+	directiveJSON     = cli.DirectiveJSON
+	afterActionJSON   = cli.AfterActionJSON
 )
 
 // people lists the roster with the given filter flags.

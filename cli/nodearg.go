@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"gridcmd/model"
 )
@@ -14,14 +15,12 @@ import (
 // that only looks) — how report reads its --node. levels narrow what a name
 // may name (none: any level). Blank is "". A name that names nothing or
 // several nodes is refused as bad usage naming flag (the candidates listed);
-// so is a malformed code, which is one when it starts with a digit and
-// names nothing: then the refusal says what is wrong with the code.
+// so is a malformed code (resolveNode).
 func (a *app) nodeArg(ctx context.Context, svc model.Service, flag, s string, actor model.PersonID, levels ...model.Level) (model.NodeCode, error) {
 	if blank(s) {
 		return "", nil
 	}
-	code, codeErr := model.ParseNodeCode(s)
-	if codeErr == nil {
+	if code, err := model.ParseNodeCode(s); err == nil {
 		return code, nil
 	}
 	if actor == 0 {
@@ -30,19 +29,53 @@ func (a *app) nodeArg(ctx context.Context, svc model.Service, flag, s string, ac
 			return "", err
 		}
 	}
-	c, err := a.nameResolver(ctx, svc, actor)(s, levels...)
-	switch model.ErrorCode(err) {
-	case "":
-		return c, nil
-	case model.ENOTFOUND:
-		if t := strings.TrimSpace(s); t[0] >= '0' && t[0] <= '9' {
-			return "", usageError{flagError(flag, codeErr)}
+	return flagged(flag)(resolveNode(a.nameResolver(ctx, svc, actor), s, levels...))
+}
+
+// flagged refuses as bad usage naming flag what a name or a code the
+// person typed for it gets (ENOTFOUND, EINVALID); other errors pass.
+func flagged(flag string) func(model.NodeCode, error) (model.NodeCode, error) {
+	return func(c model.NodeCode, err error) (model.NodeCode, error) {
+		switch model.ErrorCode(err) {
+		case "":
+			return c, nil
+		case model.ENOTFOUND, model.EINVALID:
+			return "", usageError{flagError(flag, err)}
 		}
-		return "", usageError{flagError(flag, err)}
-	case model.EINVALID:
-		return "", usageError{flagError(flag, err)}
+		return "", err
 	}
-	return "", err
+}
+
+// resolveNode is the code s gives (model.ParseNodeCode), else the node
+// resolve finds named s at one of levels; a word that starts with a digit
+// and holds nothing but ASCII ("33078411426", "3307841142xx") is a code, and
+// when it names nothing the refusal says what is wrong with the code. The
+// one rule of --node, --scope, --to and a sheet's node cells.
+func resolveNode(resolve nameResolver, s string, levels ...model.Level) (model.NodeCode, error) {
+	code, codeErr := model.ParseNodeCode(s)
+	if codeErr == nil {
+		return code, nil
+	}
+	c, err := resolve(s, levels...)
+	if model.ErrorCode(err) == model.ENOTFOUND && codeLike(s) {
+		return "", codeErr
+	}
+	return c, err
+}
+
+// codeLike reports whether s, spaces aside, starts with a digit and is
+// ASCII throughout: a code, mistyped or not, rather than a name.
+func codeLike(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" || t[0] < '0' || t[0] > '9' {
+		return false
+	}
+	for _, r := range t {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // looker is whose seat a command that only looks reads a name in: the

@@ -16,16 +16,6 @@ import (
 	"gridcmd/store"
 )
 
-// The wartime --json shapes the tests read: the output's own
-// (cli/wartime_json.go).
-type (
-	wartimeStatusJSON = cli.WartimeStatusJSON
-	unitJSON          = cli.UnitJSON
-	villageJSON       = cli.VillageJSON
-	directiveJSON     = cli.DirectiveJSON
-	afterActionJSON   = cli.AfterActionJSON
-)
-
 // lastEventSeq is the seq of the newest event in the log.
 func (e *env) lastEventSeq() uint64 {
 	e.t.Helper()

@@ -19,22 +19,23 @@ var shiftColumns = []column{
 // ParseShifts reads a duty schedule: a CSV file with a header line and the
 // columns
 //
-//	room    值班室, 房间       required: "town" (全镇, 镇) for town, or a town or village code
+//	room    值班室, 房间       required: the room: "town" (全镇, 镇), a code, or what else room reads
 //	person  人员, 值班员, 姓名  required: a person id (P12) or a name on the roster
 //	phone   电话              optional: tells apart two people of one name
 //	from    开始, 起           required: "2026-11-29 08:00" in loc, or RFC 3339
 //	to      结束, 止           required: as from
 //
-// in any order (other columns are ignored). who resolves a person cell
+// in any order (other columns are ignored). room resolves a room cell to
+// the room's code (model.ParseRoom, or names as well), who a person cell
 // (and the phone, if given) to an id. A bad row fails the whole file with
 // "file:line: reason". The shifts come back in file order, unchecked
 // against the roster's roles or each other (the store does that).
-func ParseShifts(name string, r io.Reader, loc *time.Location, town model.NodeCode, who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
+func ParseShifts(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error), who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
 	return parseRows(name, r, shiftColumns, "no shifts", func(rw row) (model.Shift, error) {
 		var err error
 		v := rw.val
 		var sh model.Shift
-		if sh.Room, err = model.ParseRoom(v["room"], town); err != nil {
+		if sh.Room, err = room(v["room"]); err != nil {
 			return sh, rw.errorf("%s", model.ErrorMessage(err))
 		}
 		if sh.Person, err = who(v["person"], v["phone"]); err != nil {

@@ -22,10 +22,11 @@ func TestParseShifts(t *testing.T) {
 		}
 		return model.ParsePersonID(person)
 	}
+	room := func(cell string) (model.NodeCode, error) { return model.ParseRoom(cell, "330784114") }
 	in := "\ufeff值班室,值班员,电话,开始,结束,备注\n" +
 		"全镇,P3,,2026-11-28 20:00,2026-11-29 08:00,夜班\n" +
 		"330784114266,王丽,13800000007,2026-11-29T08:00:00+08:00,2026-11-30 08:00,\n"
-	got, err := ParseShifts("值班表.csv", strings.NewReader(in), cst, "330784114", who)
+	got, err := ParseShifts("值班表.csv", strings.NewReader(in), cst, room, who)
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	assert.Equal(t, model.Shift{Room: "330784114", Person: 3,
@@ -42,7 +43,7 @@ func TestParseShifts(t *testing.T) {
 		{"room,person,from,to\ntown,P3,2026-11-29 20:00,2026-11-29 08:00\n", "f.csv:2: to 2026-11-29 08:00 is not after"},
 		{"room,person,from,to\n", "no shifts"},
 	} {
-		_, err := ParseShifts("f.csv", strings.NewReader(tt.in), cst, "330784114", who)
+		_, err := ParseShifts("f.csv", strings.NewReader(tt.in), cst, room, who)
 		require.Error(t, err, tt.in)
 		assert.Contains(t, err.Error(), tt.want)
 	}

@@ -10,9 +10,11 @@ import (
 
 // NodeNames turns what a person types for a node into its code: a code as
 // it is, or a name as the console shows it ("渎溪村 02" for grid 02 of
-// 渎溪村, "渎溪村 02-01", "渎溪村 02网格 01微网格", a village's own or
-// official name), within one subtree, the operator's town. Spaces and case
-// do not matter. An exact name wins; else a unique prefix, where a node
+// 渎溪村, "渎溪村 02-01", "渎溪村 02网格 01微网格", a grid's name after its
+// village's, "渎溪村 02网格", a village's own or official name), within one
+// subtree, the operator's town. Spaces and case do not matter. A
+// micro-grid's or household unit's own name after its village's ("渎溪村
+// 03微网格") is no name: every grid of the village has one so. An exact name wins; else a unique prefix, where a node
 // that matches only because its ancestor's name does is left out ("渎溪"
 // is the village, not also its grids); several are ambiguous and the
 // refusal lists them, a town and a village under it whose own names both
@@ -26,6 +28,7 @@ type NodeNames struct {
 type nameEntry struct {
 	code NodeCode
 	keys []string // normalised names
+	bare []string // below a village: its own name and code numbers without the village ("02网格", "02")
 }
 
 // NewNodeNames indexes the names of the nodes at or beneath within ("" for
@@ -43,13 +46,20 @@ func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
 			continue
 		}
 		nn.shown[n.Code] = DisplayName(n, NameByCode, name)
-		keys := []string{nameKey(nn.shown[n.Code])}
-		for _, s := range []string{DisplayName(n, NameByVillage, name), DisplayName(n, NameByGrid, name), n.Official} {
-			if k := nameKey(s); k != "" && !slices.Contains(keys, k) {
-				keys = append(keys, k)
+		names := []string{nn.shown[n.Code], DisplayName(n, NameByGrid, name), n.Official}
+		if n.Level <= LevelGrid {
+			names = append(names, DisplayName(n, NameByVillage, name))
+		}
+		e := nameEntry{code: n.Code}
+		for _, s := range names {
+			if k := nameKey(s); k != "" && !slices.Contains(e.keys, k) {
+				e.keys = append(e.keys, k)
 			}
 		}
-		nn.entries = append(nn.entries, nameEntry{code: n.Code, keys: keys})
+		if n.Level > LevelVillage {
+			e.bare = []string{nameKey(n.Name), nameKey(strings.TrimPrefix(string(n.Code), string(n.Code.Village())+"-"))}
+		}
+		nn.entries = append(nn.entries, e)
 	}
 	slices.SortFunc(nn.entries, func(a, b nameEntry) int { return strings.Compare(string(a.code), string(b.code)) })
 	return nn
@@ -70,7 +80,9 @@ func (n NodeNames) Name(c NodeCode) string { return n.shown[c] }
 
 // Resolve is the code s names: a code (checked for its form only), or a
 // node's name at one of levels (any level when none are given). ENOTFOUND
-// when nothing is named so, EINVALID when s is blank or ambiguous.
+// when nothing is named so, EINVALID when s is blank or ambiguous, or a
+// grid's or micro-grid's name without its village ("01网格"): the refusal
+// lists the nodes it could be.
 func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -108,6 +120,10 @@ func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 	case 1:
 		return found[0], nil
 	case 0:
+		if bare := n.bare(key, levels); len(bare) > 0 {
+			return "", Errorf(EINVALID, "node %q: a grid or micro-grid is named after its village, as the console shows it: %s", s, n.list(bare, ", ")).
+				Zh("地点 %q：网格、微网格的名称前应有所属村名，如界面所示：%s", s, n.list(bare, "，")).On("node")
+		}
 		where, whereZh := "", ""
 		if n.within != "" {
 			where, whereZh = " in "+n.shown[n.within], "在"+n.shown[n.within]
@@ -115,16 +131,35 @@ func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 		return "", Errorf(ENOTFOUND, "node %q: no node%s is named so; give its code or its name as the console shows it (渎溪村 02)", s, where).
 			Zh("地点 %q：%s没有这个名称的节点；请填写代码或界面上显示的名称（如 渎溪村 02）", s, whereZh).On("node")
 	}
-	list := make([]string, 0, 6)
-	for i, c := range found {
+	return "", Errorf(EINVALID, "node %q is ambiguous: %s; type more of the name", s, n.list(found, ", ")).
+		Zh("地点 %q 不唯一：%s；请输入更完整的名称", s, n.list(found, "，")).On("node")
+}
+
+// bare is the codes at one of levels (any when none) whose own name or
+// code numbers, without their village, are key ("01网格", "02-03"): what
+// was typed without the village's name.
+func (n NodeNames) bare(key string, levels []Level) []NodeCode {
+	var out []NodeCode
+	for _, e := range n.entries {
+		if slices.Contains(e.bare, key) && (len(levels) == 0 || slices.Contains(levels, e.code.Level())) {
+			out = append(out, e.code)
+		}
+	}
+	return out
+}
+
+// list names the first five of codes with their codes ("渎溪村 02
+// 330784114266-02"), then how many more, joined by sep.
+func (n NodeNames) list(codes []NodeCode, sep string) string {
+	out := make([]string, 0, 6)
+	for i, c := range codes {
 		if i == 5 {
-			list = append(list, fmt.Sprintf("+%d", len(found)-5))
+			out = append(out, fmt.Sprintf("+%d", len(codes)-5))
 			break
 		}
-		list = append(list, n.shown[c]+" "+string(c))
+		out = append(out, n.shown[c]+" "+string(c))
 	}
-	return "", Errorf(EINVALID, "node %q is ambiguous: %s; type more of the name", s, strings.Join(list, ", ")).
-		Zh("地点 %q 不唯一：%s；请输入更完整的名称", s, strings.Join(list, "，")).On("node")
+	return strings.Join(out, sep)
 }
 
 // ownMatches is the codes of the prefix matches ms (in code order) that

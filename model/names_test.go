@@ -92,3 +92,45 @@ func TestNodeNamesPrefixOfTownAndVillage(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Equal(t, town, got)
 }
+
+// TestNodeNamesAsTheConsoleShows: names as the generated ones ("01网格",
+// "02微网格" in every grid) resolve as the console shows them; "渎溪村 02"
+// is grid 02 and, where a micro-grid is wanted, one of grid 02's, never
+// micro-grid 02 of every grid (the old "渎溪村 02微网格"); a grid's or
+// micro-grid's name without its village lists what it could be.
+func TestNodeNamesAsTheConsoleShows(t *testing.T) {
+	nodes := []model.Node{{Code: town, Level: model.LevelTown, Name: "花街镇"}}
+	for _, v := range []struct{ code, name string }{{"330784114266", "渎溪村"}, {"330784114223", "大屋村"}} {
+		nodes = append(nodes, model.Node{Code: model.NodeCode(v.code), Level: model.LevelVillage, Name: v.name, Parent: town})
+		for _, g := range []string{"01", "02"} {
+			grid := model.NodeCode(v.code + "-" + g)
+			nodes = append(nodes, model.Node{Code: grid, Level: model.LevelGrid, Name: g + "网格", Parent: model.NodeCode(v.code)})
+			for _, m := range []string{"01", "02"} {
+				nodes = append(nodes, model.Node{Code: grid + model.NodeCode("-"+m), Level: model.LevelMicroGrid, Name: m + "微网格", Parent: grid})
+			}
+		}
+	}
+	nn := model.NewNodeNames(nodes, town)
+	micro := []model.Level{model.LevelMicroGrid}
+	for in, want := range map[string]model.NodeCode{
+		"渎溪村 02": "330784114266-02", "渎溪村 02网格": "330784114266-02", "渎溪村 02-01": "330784114266-02-01",
+		"渎溪村 02网格 01微网格": "330784114266-02-01",
+	} {
+		got, err := nn.Resolve(in)
+		assert.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := nn.Resolve("渎溪村 02", micro...)
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+	assert.Equal(t, `node "渎溪村 02" is ambiguous: 渎溪村 02-01 330784114266-02-01, 渎溪村 02-02 330784114266-02-02; type more of the name`, model.ErrorMessage(err))
+	_, err = nn.Resolve("渎溪村 02微网格", micro...)
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "the old name of micro-grid 02 of every grid")
+
+	_, err = nn.Resolve("01网格")
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+	assert.Equal(t, `node "01网格": a grid or micro-grid is named after its village, as the console shows it: 大屋村 01 330784114223-01, 渎溪村 01 330784114266-01`, model.ErrorMessage(err))
+	_, err = nn.Resolve("02-01", micro...)
+	assert.Contains(t, model.ErrorMessage(err), "大屋村 02-01 330784114223-02-01, 渎溪村 02-01 330784114266-02-01")
+	_, err = nn.Resolve("01网格", micro...)
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "no micro-grid is so named")
+}

@@ -1,0 +1,77 @@
+package cli_test
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/cli"
+)
+
+// TestNodeWordsAsTyped: --scope and --to refuse a malformed code as --node
+// does; a micro-grid named "渎溪村 02" is one of grid 02's, never micro-grid
+// 02 of every grid; a grid's name without its village ("01网格") is refused
+// naming what was typed and the names that work.
+func TestNodeWordsAsTyped(t *testing.T) {
+	e := demoEnv(t)
+	const malformed = `node code "33078411426": must start with the official`
+	fails(t, e.run("incidents", "--node", "33078411426"), cli.ExitUsage, "--node: "+malformed)
+	fails(t, e.run("wartime", "on", "--reason", "typhoon", "--scope", "33078411426", "--yes"), cli.ExitUsage, "--scope: "+malformed)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	fails(t, e.run("directive", "issue", "--to", "33078411426", "--text", "x", "--deadline", "2h"), cli.ExitUsage, "--to: "+malformed)
+	e.ok("directive", "issue", "--to", "town", "--text", "逐户核查人员去向", "--deadline", "2h")
+
+	r := e.run("directive", "ack", "D-0001", "--unit", "渎溪村 02")
+	fails(t, r, cli.ExitUsage, "--unit", "渎溪村 02-01 330784114266-02-01", "渎溪村 02-02 330784114266-02-02")
+	assert.NotContains(t, r.err, "渎溪村 01-02", "micro-grid 02 of grid 01 is not 渎溪村 02")
+
+	fails(t, e.run("people", "--node", "01网格"), cli.ExitUsage, `--node: node "01网格": a grid or micro-grid is named after its village`, "倪宅村 01 330784114200-01")
+	fails(t, e.run("people", "--node", "02-03"), cli.ExitUsage, `node "02-03"`, "named after its village", "倪宅村 02-03 330784114200-02-03")
+}
+
+// TestDutyImportRoomNames: a schedule's room cell takes the room's name as
+// the console shows it as well as its code; an ambiguous name is refused,
+// the row and the candidates named, and nothing is scheduled.
+func TestDutyImportRoomNames(t *testing.T) {
+	e := demoEnv(t)
+	cadre := e.people("--node", "330784114266", "--role", "village_cadre")[0]
+	good := e.write("names.csv", "值班室,值班员,开始,结束\n渎溪村,"+cadre.ID+",2030-01-01 08:00,2030-01-02 08:00\n花街镇,P5,2030-01-01 08:00,2030-01-01 20:00\n")
+	assert.Contains(t, e.ok("duty", "import", good), "2 shifts scheduled")
+	var shifts []struct {
+		Room string `json:"room"`
+	}
+	e.okJSON(&shifts, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+	require.Len(t, shifts, 2)
+	assert.ElementsMatch(t, []string{"330784114266", "330784114"}, []string{shifts[0].Room, shifts[1].Room})
+
+	bad := e.write("bad.csv", "room,person,from,to\ntown,P5,2030-01-02 08:00,2030-01-02 20:00\n花街,P5,2030-01-03 08:00,2030-01-03 20:00\n")
+	fails(t, e.run("duty", "import", bad), cli.ExitUsage, "bad.csv:3", `node "花街" is ambiguous`, "花街镇 330784114", "花街村 330784114220")
+	e.okJSON(&shifts, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+	assert.Len(t, shifts, 2, "nothing of bad.csv is scheduled")
+	grid := e.write("grid.csv", "room,person,from,to\n渎溪村 02,P5,2030-01-03 08:00,2030-01-03 20:00\n")
+	fails(t, e.run("duty", "import", grid), cli.ExitUsage, "grid.csv:2", "330784114266-02 is a grid")
+}
+
+// TestTimelineExportBareTime: --from 21:30 is today's 21:30 in the town's
+// zone (yesterday's when still to come), as the console's :replay reads it.
+func TestTimelineExportBareTime(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	since := time.Now().In(zone).Add(-2 * time.Minute)
+	bare := e.ok("timeline", "export", "--from", since.Format("15:04"), "--format", "csv")
+	assert.Equal(t, e.ok("timeline", "export", "--from", since.Format("2006-01-02 15:04"), "--format", "csv"), bare)
+	assert.Contains(t, bare, "刚报的事件")
+	rows, err := csv.NewReader(strings.NewReader(bare)).ReadAll()
+	require.NoError(t, err)
+	for _, row := range rows[1:] {
+		assert.GreaterOrEqual(t, row[1], since.Format("2006-01-02T15:04"), "today's events only, not the demo's night")
+	}
+	assert.Contains(t, e.ok("timeline", "export", "--help"), "--from 21:30, is today's")
+	fails(t, e.run("timeline", "export", "--from", "25:00", "--format", "csv"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today`)
+}

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,6 @@ func TestFreeTextRefusals(t *testing.T) {
 	require.NoError(t, err)
 	onDuty := gridWorker
 	onDuty.Node = "330784114200-02" // group 3, on duty on the 29th
-	long := strings.Repeat("路", model.MaxNoteRunes+1)
 	// Cleaning first: the control sequence goes, so this is not too long.
 	fits := strings.Repeat("路", model.MaxNoteRunes) + "\x1b[31m"
 
@@ -34,33 +34,37 @@ func TestFreeTextRefusals(t *testing.T) {
 		_, err := model.FindingReport{Area: "P-DX-01", Category: "fire", Text: s}.Check(forest(), model.DefaultPolicy())
 		return err
 	}
+	// Each rule's refusals: not UTF-8 and too long name the field; empty
+	// (where it may not be) is the rule's own message.
 	for _, tc := range []struct {
-		name          string
-		try           func(string) error
-		in            string
-		field, en, zh string
+		name, field, fieldZh    string
+		try                     func(string) error
+		max                     int
+		empty, emptyEn, emptyZh string // emptyEn "": it may be empty
 	}{
-		{"note, not UTF-8", note, "备\xff注", "note", "note: invalid UTF-8", "备注：不是有效的 UTF-8"},
-		{"note, too long", note, long, "note", "note: 501 characters, at most 500", "备注：501 字，最多 500 字"},
-		{"note, empty", note, " \x1b[2J ", "note", "HJ-20261129-0001: the note is empty; say what happened", "HJ-20261129-0001：备注为空，请写明情况"},
-		{"closing, not UTF-8", closing, "\xff", "reason", "reason: invalid UTF-8", "原因：不是有效的 UTF-8"},
-		{"closing, too long", closing, long, "reason", "reason: 501 characters, at most 500", "原因：501 字，最多 500 字"},
-		{"closing, empty", closing, "\u200b", "reason", "F-0003: closing needs a reason (why it needs no action)", "F-0003：销号须写明原因（为何无需处置）"},
-		{"grant, not UTF-8", grant, "\xc3\x28", "reason", "reason: invalid UTF-8", "原因：不是有效的 UTF-8"},
-		{"grant, too long", grant, long, "reason", "reason: 501 characters, at most 500", "原因：501 字，最多 500 字"},
-		{"grant, empty", grant, "", "reason", "reason: empty; say what the points are for", "原因：为空；请写明积分事由"},
-		{"sweep, not UTF-8", sweep, "\xff", "text", "text: invalid UTF-8", "内容：不是有效的 UTF-8"},
-		{"sweep, too long", sweep, long, "text", "text: 501 characters, at most 500", "内容：501 字，最多 500 字"},
-		{"finding, not UTF-8", finding, "\xff", "text", "text: invalid UTF-8", "内容：不是有效的 UTF-8"},
-		{"finding, too long", finding, strings.Repeat("林", model.MaxFindingRunes+1), "text",
-			"text: 2001 characters, at most 2000", "内容：2001 字，最多 2000 字"},
-		{"finding, empty", finding, "\t", "text", "text: empty; say what was found", "内容：为空；请写明发现了什么"},
+		{"note", "note", "备注", note, model.MaxNoteRunes,
+			" \x1b[2J ", "HJ-20261129-0001: the note is empty; say what happened", "HJ-20261129-0001：备注为空，请写明情况"},
+		{"closing", "reason", "原因", closing, model.MaxNoteRunes,
+			"\u200b", "F-0003: closing needs a reason (why it needs no action)", "F-0003：销号须写明原因（为何无需处置）"},
+		{"grant", "reason", "原因", grant, model.MaxNoteRunes,
+			"", "reason: empty; say what the points are for", "原因：为空；请写明积分事由"},
+		{"sweep", "text", "内容", sweep, model.MaxNoteRunes, "", "", ""},
+		{"finding", "text", "内容", finding, model.MaxFindingRunes,
+			"\t", "text: empty; say what was found", "内容：为空；请写明发现了什么"},
 	} {
-		err := tc.try(tc.in)
-		assert.Equal(t, model.EINVALID, model.ErrorCode(err), tc.name)
-		assert.Equal(t, tc.field, model.ErrorField(err), tc.name)
-		assert.Equal(t, tc.en, model.ErrorMessage(err), tc.name)
-		assert.Equal(t, tc.zh, model.ErrorMessageZh(err), tc.name)
+		refused := func(in, en, zh, why string) {
+			err := tc.try(in)
+			assert.Equal(t, model.EINVALID, model.ErrorCode(err), "%s, %s", tc.name, why)
+			assert.Equal(t, tc.field, model.ErrorField(err), "%s, %s", tc.name, why)
+			assert.Equal(t, en, model.ErrorMessage(err), "%s, %s", tc.name, why)
+			assert.Equal(t, zh, model.ErrorMessageZh(err), "%s, %s", tc.name, why)
+		}
+		refused("备\xff注", tc.field+": invalid UTF-8", tc.fieldZh+"：不是有效的 UTF-8", "not UTF-8")
+		refused(strings.Repeat("路", tc.max+1), fmt.Sprintf("%s: %d characters, at most %d", tc.field, tc.max+1, tc.max),
+			fmt.Sprintf("%s：%d 字，最多 %d 字", tc.fieldZh, tc.max+1, tc.max), "too long")
+		if tc.emptyEn != "" {
+			refused(tc.empty, tc.emptyEn, tc.emptyZh, "empty")
+		}
 	}
 	for name, try := range map[string]func(string) error{"note": note, "closing": closing, "grant": grant, "sweep": sweep} {
 		assert.NoError(t, try(fits), name)

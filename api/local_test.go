@@ -40,6 +40,25 @@ func sameJSON(t *testing.T, want, got any, what string) {
 	require.JSONEq(t, string(wb), string(gb), what)
 }
 
+// both is what the client and the store both serve.
+type both interface {
+	model.Service
+	model.IntakeService
+}
+
+// sameAnswer makes call through the client and then on the store,
+// requires both to succeed and their answers to encode alike, and returns
+// the client's.
+func sameAnswer[T any](t *testing.T, le *localEnv, what string, call func(both) (T, error)) T {
+	t.Helper()
+	got, err := call(le.c)
+	require.NoError(t, err)
+	want, err := call(le.db)
+	require.NoError(t, err)
+	sameJSON(t, want, got, what)
+	return got
+}
+
 // localEnv is a real store with a server holding it and a local
 // credential file, and a client dialled through that file.
 type localEnv struct {
@@ -180,22 +199,14 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	defer sub.Close()
 
 	// TowerService.
-	n, err := c.Node(ctx, grid01)
-	require.NoError(t, err)
-	want, err := db.Node(ctx, grid01)
-	require.NoError(t, err)
-	sameJSON(t, want, n, "Node")
-	_, err = c.Node(ctx, "330784114266-09")
+	sameAnswer(t, le, "Node", func(s both) (model.Node, error) { return s.Node(ctx, grid01) })
+	_, err := c.Node(ctx, "330784114266-09")
 	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "the domain code survives the trip")
 	assert.Contains(t, err.Error(), "no node 330784114266-09")
 	assert.Equal(t, "网格塔中没有节点 330784114266-09", model.ErrorMessageZh(err), "and so does its Chinese")
 	_, err = c.Node(ctx, "nonsense")
 	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
-	ns, err := c.Nodes(ctx, village)
-	require.NoError(t, err)
-	wantNs, err := db.Nodes(ctx, village)
-	require.NoError(t, err)
-	sameJSON(t, wantNs, ns, "Nodes")
+	sameAnswer(t, le, "Nodes", func(s both) ([]model.Node, error) { return s.Nodes(ctx, village) })
 	added, err := c.ImportNodes(ctx, []model.Node{{Code: "330784114266-03", Level: model.LevelGrid, Name: "渎溪第3网格", Parent: village}}, le.duty.ID, "via the client")
 	require.NoError(t, err)
 	assert.Equal(t, 1, added)
@@ -206,11 +217,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	p, err := c.Person(ctx, le.worker.ID)
 	require.NoError(t, err)
 	sameJSON(t, le.worker, p, "Person")
-	ps, err := c.People(ctx, model.PeopleFilter{Node: grid01})
-	require.NoError(t, err)
-	wantPs, err := db.People(ctx, model.PeopleFilter{Node: grid01})
-	require.NoError(t, err)
-	sameJSON(t, wantPs, ps, "People")
+	sameAnswer(t, le, "People", func(s both) ([]model.Person, error) { return s.People(ctx, model.PeopleFilter{Node: grid01}) })
 	newPs, err := c.ImportPeople(ctx, []model.Person{{Name: "新网格员", Phone: "13800000010", Node: "330784114266-03",
 		Roles: []model.Role{model.RoleGridWorkerPart}}}, le.duty.ID, "via the client")
 	require.NoError(t, err)
@@ -229,11 +236,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	gotInc, err := c.Incident(ctx, inc.ID)
 	require.NoError(t, err)
 	sameJSON(t, stored, gotInc, "Incident")
-	list, err := c.Incidents(ctx, model.IncidentFilter{Open: true})
-	require.NoError(t, err)
-	wantList, err := db.Incidents(ctx, model.IncidentFilter{Open: true})
-	require.NoError(t, err)
-	sameJSON(t, wantList, list, "Incidents")
+	sameAnswer(t, le, "Incidents", func(s both) ([]model.Incident, error) { return s.Incidents(ctx, model.IncidentFilter{Open: true}) })
 	acted, err := c.Act(ctx, inc.ID, model.Command{Action: model.ActAcknowledge, By: le.worker.ID})
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusAcknowledged, acted.Status)
@@ -252,21 +255,13 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	wantFig.At = fig.At // the store's clock runs: the two calls read it apart
 	sameJSON(t, wantFig, fig, "Figures")
 	assert.Equal(t, 1, fig.PassOnReports)
-	tl, err := c.Timeline(ctx, inc.ID)
-	require.NoError(t, err)
-	wantTl, err := db.Timeline(ctx, inc.ID)
-	require.NoError(t, err)
-	sameJSON(t, wantTl, tl, "Timeline")
+	sameAnswer(t, le, "Timeline", func(s both) ([]model.Event, error) { return s.Timeline(ctx, inc.ID) })
 	swept, err := c.Sweep(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, swept)
 
 	// EventService and the rest.
-	evs, err := c.Events(ctx, 0, 5)
-	require.NoError(t, err)
-	wantEvs, err := db.Events(ctx, 0, 5)
-	require.NoError(t, err)
-	sameJSON(t, wantEvs, evs, "Events")
+	sameAnswer(t, le, "Events", func(s both) ([]model.Event, error) { return s.Events(ctx, 0, 5) })
 	st, err := c.Stats(ctx)
 	require.NoError(t, err)
 	wantSt, err := db.Stats(ctx)
@@ -284,11 +279,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	assert.Equal(t, le.micro.ID, holder.ID)
 	_, err = c.Authenticate(ctx, "gc_nope")
 	assert.Equal(t, model.EUNAUTHORIZED, model.ErrorCode(err))
-	toks, err := c.Tokens(ctx, le.micro.ID)
-	require.NoError(t, err)
-	wantToks, err := db.Tokens(ctx, le.micro.ID)
-	require.NoError(t, err)
-	sameJSON(t, wantToks, toks, "Tokens")
+	toks := sameAnswer(t, le, "Tokens", func(s both) ([]model.TokenInfo, error) { return s.Tokens(ctx, le.micro.ID) })
 	ti, err := c.RevokeToken(ctx, toks[0].Prefix)
 	require.NoError(t, err)
 	assert.False(t, ti.Revoked.IsZero())
@@ -339,11 +330,7 @@ func (le *localEnv) wartimeRoundTrips(t *testing.T) {
 	act, err := c.Activate(ctx, model.ReasonFlood, []model.NodeCode{village}, true, "演练", le.duty.ID)
 	require.NoError(t, err)
 	assert.True(t, act.Active())
-	status, err := c.WartimeStatus(ctx, "")
-	require.NoError(t, err)
-	wantStatus, err := wt.WartimeStatus(ctx, "")
-	require.NoError(t, err)
-	sameJSON(t, wantStatus, status, "WartimeStatus")
+	sameAnswer(t, le, "WartimeStatus", func(s both) (model.WartimeStatus, error) { return s.WartimeStatus(ctx, "") })
 	reserve := model.PersonID(6)
 	draft, err := c.DraftReserve(ctx, reserve, micro011, le.duty.ID)
 	require.NoError(t, err)
@@ -366,11 +353,7 @@ func (le *localEnv) wartimeRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	sameJSON(t, wd, gd, "Directive")
 	sameJSON(t, wunits, gunits, "Directive units")
-	ds, err := c.Directives(ctx, "")
-	require.NoError(t, err)
-	wds, err := wt.Directives(ctx, "")
-	require.NoError(t, err)
-	sameJSON(t, wds, ds, "Directives")
+	sameAnswer(t, le, "Directives", func(s both) ([]model.Directive, error) { return s.Directives(ctx, "") })
 	uds, uus, err := c.UnitDirectives(ctx, micro012)
 	require.NoError(t, err)
 	wuds, wuus, err := wt.UnitDirectives(ctx, micro012)
@@ -395,11 +378,7 @@ func (le *localEnv) wartimeRoundTrips(t *testing.T) {
 	aa, err := c.Deactivate(ctx, act.ID, le.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, act.ID, aa.Activation.ID)
-	got, err := c.AfterAction(ctx, "")
-	require.NoError(t, err)
-	want, err := wt.AfterAction(ctx, "")
-	require.NoError(t, err)
-	sameJSON(t, want, got, "AfterAction")
+	sameAnswer(t, le, "AfterAction", func(s both) (model.AfterAction, error) { return s.AfterAction(ctx, "") })
 }
 
 func TestDialLocalWhileDraining(t *testing.T) {

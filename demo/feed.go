@@ -124,19 +124,21 @@ func (f *Feed) load(ctx context.Context) error {
 	return nil
 }
 
-func (f *Feed) pickCategory() model.Category {
+// pickCategory draws a category by categoryWeights: the live feed's and
+// the history's reports.
+func pickCategory(r *rand.Rand) model.Category {
 	total := 0
 	for _, c := range categoryWeights {
 		total += c.w
 	}
-	n := f.r.IntN(total)
+	n := r.IntN(total)
 	for _, c := range categoryWeights {
 		if n < c.w {
 			return c.cat
 		}
 		n -= c.w
 	}
-	return "dispute"
+	return "dispute" // not reached: n < total
 }
 
 func (f *Feed) pickSeverity() model.Severity {
@@ -175,7 +177,7 @@ func (f *Feed) report(ctx context.Context, now time.Time) {
 	if ws := f.workers[grid]; len(ws) > 0 {
 		by = ws[f.r.IntN(len(ws))]
 	}
-	cat := f.pickCategory()
+	cat := pickCategory(f.r)
 	title, text := f.pickStory(cat)
 	inc, err := f.svc.Report(ctx, model.Report{Node: node, Category: string(cat), Severity: f.pickSeverity(),
 		Title: title, Text: text, Reporter: by, Source: model.SourceGridPatrol})

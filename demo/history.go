@@ -146,21 +146,6 @@ func between(r *rand.Rand, t time.Time, lo, hi time.Duration) time.Time {
 	return t.Add(lo + time.Duration(r.Int64N(int64((hi-lo)/time.Second)+1))*time.Second)
 }
 
-func pickCategory(r *rand.Rand) model.Category {
-	total := 0
-	for _, c := range categoryWeights {
-		total += c.w
-	}
-	n := r.IntN(total)
-	for _, c := range categoryWeights {
-		if n < c.w {
-			return c.cat
-		}
-		n -= c.w
-	}
-	return "service"
-}
-
 // incident is one incident's flow from its report at t, as history steps.
 func (w histWorld) incident(r *rand.Rand, n int, t time.Time, tales map[model.Category][]incidentSpec) []histStep {
 	grid := w.grids[r.IntN(len(w.grids))]

@@ -116,23 +116,17 @@ func hubOptions(cfg HubConfig) (*server.Options, nkeys.KeyPair, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(cfg.StoreDir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("federation.store_dir: %w", err)
+	opts, err := jetStreamOptions(HubDomain, cfg.StoreDir)
+	if err != nil {
+		return nil, nil, err
 	}
 	self, err := nkeys.CreateUser()
 	if err != nil {
 		return nil, nil, err
 	}
 	selfPub, _ := self.PublicKey()
-	opts := &server.Options{
-		ServerName:      "gridcmd-" + HubDomain,
-		DontListen:      true,
-		JetStream:       true,
-		JetStreamDomain: HubDomain,
-		StoreDir:        cfg.StoreDir,
-		Nkeys:           hubUsers(cfg.Towns, selfPub),
-		LeafNode:        server.LeafNodeOpts{Host: host, Port: port, AuthTimeout: 5},
-	}
+	opts.Nkeys = hubUsers(cfg.Towns, selfPub)
+	opts.LeafNode = server.LeafNodeOpts{Host: host, Port: port, AuthTimeout: 5}
 	if port == 0 {
 		opts.LeafNode.Port = -1 // any free port
 	}

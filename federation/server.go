@@ -103,6 +103,22 @@ func startServer(opts *server.Options, logf func(string, ...any)) (*server.Serve
 	return srv, nil
 }
 
+// jetStreamOptions are the options of a node's embedded server: named for
+// its JetStream domain (the hub's, or a town's code), no client port, its
+// files in storeDir, which it makes if need be.
+func jetStreamOptions(domain, storeDir string) (*server.Options, error) {
+	if err := os.MkdirAll(storeDir, 0o700); err != nil {
+		return nil, fmt.Errorf("federation.store_dir: %w", err)
+	}
+	return &server.Options{
+		ServerName:      "gridcmd-" + domain,
+		DontListen:      true,
+		JetStream:       true,
+		JetStreamDomain: domain,
+		StoreDir:        storeDir,
+	}, nil
+}
+
 // stopServer shuts a server down and waits for it.
 func stopServer(srv *server.Server) {
 	if srv == nil {

@@ -126,15 +126,9 @@ func townDefaults(cfg TownConfig) TownConfig {
 }
 
 func townOptions(cfg TownConfig) (*server.Options, error) {
-	if err := os.MkdirAll(cfg.StoreDir, 0o700); err != nil {
-		return nil, fmt.Errorf("federation.store_dir: %w", err)
-	}
-	opts := &server.Options{
-		ServerName:      "gridcmd-" + string(cfg.Town),
-		DontListen:      true,
-		JetStream:       true,
-		JetStreamDomain: string(cfg.Town),
-		StoreDir:        cfg.StoreDir,
+	opts, err := jetStreamOptions(string(cfg.Town), cfg.StoreDir)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.HubURL == "" {
 		return opts, nil

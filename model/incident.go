@@ -623,15 +623,12 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 // beneath their node; whoever reported it, their own report. The event's
 // Before and After are the incident's state as it stays.
 func (i Incident) AddNote(actor Person, text string, now time.Time) (Event, error) {
-	if !utf8.ValidString(text) {
-		return Event{}, Errorf(EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8").On("note")
+	note, err := cleanField(text, false, MaxNoteRunes, "note", "备注")
+	if err != nil {
+		return Event{}, err
 	}
-	note := clean(text, false)
 	if Blank(note) {
 		return Event{}, Errorf(EINVALID, "%s: the note is empty; say what happened", i.ID).Zh("%s：备注为空，请写明情况", i.ID).On("note")
-	}
-	if n := utf8.RuneCountInString(note); n > MaxNoteRunes {
-		return Event{}, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
 	}
 	near := (actor.Has(RoleVillageCadre) || actor.IsGridStaff()) && actor.Node.Contains(i.Node)
 	if actor.ID == System || !(actor.Has(RoleDutyOfficer) || near || actor.ID == i.Reporter) {

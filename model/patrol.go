@@ -636,15 +636,12 @@ func (r FindingReport) Check(a PatrolArea, p Policy) (FindingReport, error) {
 	} else {
 		r.Checkpoint = ""
 	}
-	text, err := CleanText(r.Text, true)
+	text, err := cleanField(r.Text, true, MaxFindingRunes, "text", "内容")
 	if err != nil {
-		return r, Errorf(EINVALID, "text: invalid UTF-8").Zh("内容：不是有效的 UTF-8").On("text")
+		return r, err
 	}
 	if text == "" {
 		return r, Errorf(EINVALID, "text: empty; say what was found").Zh("内容：为空；请写明发现了什么").On("text")
-	}
-	if n := utf8.RuneCountInString(text); n > MaxFindingRunes {
-		return r, Errorf(EINVALID, "text: %d characters, at most %d", n, MaxFindingRunes).Zh("内容：%d 字，最多 %d 字", n, MaxFindingRunes).On("text")
 	}
 	r.Text = text
 	if r.Photo != "" {
@@ -874,16 +871,13 @@ func (f Finding) Close(reason string, by Person, now time.Time) (Finding, Event,
 	if !MayTriage(by) {
 		return f, Event{}, refuseTriage(by, "close findings", "销号巡护发现")
 	}
-	if !utf8.ValidString(reason) {
-		return f, Event{}, Errorf(EINVALID, "reason: invalid UTF-8").Zh("原因：不是有效的 UTF-8").On("reason")
+	r, err := cleanField(reason, false, MaxNoteRunes, "reason", "原因")
+	if err != nil {
+		return f, Event{}, err
 	}
-	r := clean(reason, false)
 	if r == "" {
 		return f, Event{}, Errorf(EINVALID, "%s: closing needs a reason (why it needs no action)", f.ID).
 			Zh("%s：销号须写明原因（为何无需处置）", f.ID).On("reason")
-	}
-	if n := utf8.RuneCountInString(r); n > MaxNoteRunes {
-		return f, Event{}, Errorf(EINVALID, "reason: %d characters, at most %d", n, MaxNoteRunes).Zh("原因：%d 字，最多 %d 字", n, MaxNoteRunes).On("reason")
 	}
 	f.Status, f.Reason, f.HandledBy, f.HandledAt = FindingClosed, r, by.ID, now
 	ev := Event{

@@ -887,15 +887,12 @@ func Grant(by, to Person, points int, reason string, now time.Time) (Event, erro
 		return Event{}, Errorf(EINVALID, "points %d: want 1 to %d (a deduction: -1 to -%d)", points, MaxGrant, MaxGrant).
 			Zh("积分 %d：应为 1 到 %d（扣减为 -1 到 -%d）", points, MaxGrant, MaxGrant).On("points")
 	}
-	why, err := CleanText(reason, false)
+	why, err := cleanField(reason, false, MaxNoteRunes, "reason", "原因")
 	if err != nil {
-		return Event{}, Errorf(EINVALID, "reason: invalid UTF-8").Zh("原因：不是有效的 UTF-8").On("reason")
+		return Event{}, err
 	}
 	if why == "" {
 		return Event{}, Errorf(EINVALID, "reason: empty; say what the points are for").Zh("原因：为空；请写明积分事由").On("reason")
-	}
-	if n := utf8.RuneCountInString(why); n > MaxNoteRunes {
-		return Event{}, Errorf(EINVALID, "reason: %d characters, at most %d", n, MaxNoteRunes).Zh("原因：%d 字，最多 %d 字", n, MaxNoteRunes).On("reason")
 	}
 	act := ActPointsGrant
 	if points < 0 {

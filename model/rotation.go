@@ -169,12 +169,9 @@ func (r JointRotation) Report(text string, by Person, now time.Time) (Event, err
 			ActorName(by), by.ID, by.Node, r.ID, who).
 			Zh("%s（%s，%s）今天不在 %s 值班：值班的是%s", ActorName(by), by.ID, by.Node, r.ID, whoZh)
 	}
-	if !utf8.ValidString(text) {
-		return Event{}, Errorf(EINVALID, "text: invalid UTF-8").Zh("内容：不是有效的 UTF-8").On("text")
-	}
-	t := clean(text, false)
-	if n := utf8.RuneCountInString(t); n > MaxNoteRunes {
-		return Event{}, Errorf(EINVALID, "text: %d characters, at most %d", n, MaxNoteRunes).Zh("内容：%d 字，最多 %d 字", n, MaxNoteRunes).On("text")
+	t, err := cleanField(text, false, MaxNoteRunes, "text", "内容")
+	if err != nil {
+		return Event{}, err
 	}
 	note := fmt.Sprintf("%s %s, group %d", r.ID, r.Name, g+1)
 	noteZh := fmt.Sprintf("%s %s 第 %d 组", r.ID, r.Name, g+1)

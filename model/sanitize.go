@@ -50,6 +50,21 @@ func CleanText(s string, multiline bool) (string, error) {
 	return cleanValid(s, multiline), nil
 }
 
+// cleanField is CleanText for a free-text field an operator fills in:
+// refused when it is not UTF-8 or when, cleaned, it holds more than max
+// characters (runes); field and fieldZh name it in the refusal, and field
+// is also its key (Error.On). Whether it may be empty is the caller's rule.
+func cleanField(s string, multiline bool, max int, field, fieldZh string) (string, error) {
+	t, err := CleanText(s, multiline)
+	if err != nil {
+		return "", Errorf(EINVALID, "%s: invalid UTF-8", field).Zh("%s：不是有效的 UTF-8", fieldZh).On(field)
+	}
+	if n := utf8.RuneCountInString(t); n > max {
+		return "", Errorf(EINVALID, "%s: %d characters, at most %d", field, n, max).Zh("%s：%d 字，最多 %d 字", fieldZh, n, max).On(field)
+	}
+	return t, nil
+}
+
 // Blank reports whether s shows nothing: it holds only white space,
 // control characters, default-ignorable code points (Unicode's
 // Default_Ignorable_Code_Point: the zero-width space, joiners and marks,

@@ -70,7 +70,7 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 			}
 			out = append(out, sh)
 		}
-		return []model.Event{shiftsEvent(out, s.nodeName(tx, roomOf(out)), actor, note, now)}, nil
+		return []model.Event{shiftsEvent(out, nodeName(tx, roomOf(out)), actor, note, now)}, nil
 	})
 	if err != nil {
 		return nil, err

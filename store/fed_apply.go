@@ -82,10 +82,7 @@ func refuseFedPerson(tx *bolt.Tx, p model.Person) error {
 	if !isFedTown(tx, town) {
 		return nil
 	}
-	name := string(town)
-	if n, err := getNode(tx, town); err == nil {
-		name = n.Name
-	}
+	name := nodeName(tx, town)
 	return model.Errorf(model.EFORBIDDEN, "%s %s is of %s, a federated town: this file holds a copy of them; they act in %s's own room (here, act as one of the county's own people: --as P..)", p.ID, p.Name, name, name).
 		Zh("%s %s 属联网镇%s：本库只存其副本，请在该镇指挥室操作（在此请以本级人员身份操作：--as P..）", p.ID, p.Name, name)
 }
@@ -94,10 +91,7 @@ func refuseFedPerson(tx *bolt.Tx, p model.Person) error {
 // hub's file: the town's room moves it, and the next record would undo a
 // change made to the copy.
 func fedCopy(tx *bolt.Tx, inc model.Incident) error {
-	name := string(inc.Node.Town())
-	if n, err := getNode(tx, inc.Node.Town()); err == nil {
-		name = n.Name
-	}
+	name := nodeName(tx, inc.Node.Town())
 	return model.Errorf(model.ECONFLICT, "%s is an incident of %s, a federated town: its own room acts on it (this file holds a copy)", inc.ID, name).
 		Zh("%s 是联网镇%s的事件：由该镇指挥室处置（本库只存副本）", inc.ID, name)
 }
@@ -112,10 +106,7 @@ func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
 	if !isFedTown(tx, town) {
 		return nil
 	}
-	name := string(town)
-	if n, err := getNode(tx, town); err == nil {
-		name = n.Name
-	}
+	name := nodeName(tx, town)
 	return model.Errorf(model.ECONFLICT, "%s is in %s, a federated town: its reports, alerts and watches are %s's own room's (this file holds a copy of the town)", node, name, name).
 		Zh("%s 属联网镇%s：该处的上报、告警和监测由该镇指挥室负责（本库只存其副本）", node, name)
 }
@@ -126,10 +117,7 @@ func notFedTown(tx *bolt.Tx, node model.NodeCode) error {
 func fedWartimeCopy(tx *bolt.Tx, a model.Activation) error {
 	for _, c := range a.Scope {
 		if town := c.Town(); isFedTown(tx, town) {
-			name := string(town)
-			if n, err := getNode(tx, town); err == nil {
-				name = n.Name
-			}
+			name := nodeName(tx, town)
 			return model.Errorf(model.ECONFLICT, "%s is the wartime of %s, a federated town: its own room runs it (this file holds a copy)", a.ID, name).
 				Zh("%s 是联网镇%s的战时：由该镇指挥室负责（本库只存副本）", a.ID, name)
 		}

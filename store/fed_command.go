@@ -154,12 +154,8 @@ func (s *DB) queueCommand(tx *bolt.Tx, now time.Time, actor model.Person, q *fed
 	if err := b.Put(u64(seq), v); err != nil {
 		return err
 	}
-	name := string(town)
-	if n, err := getNode(tx, town); err == nil {
-		name = n.Name
-	}
 	q.seq = seq
-	q.towns = append(q.towns, name)
+	q.towns = append(q.towns, nodeName(tx, town))
 	return nil
 }
 

@@ -146,10 +146,8 @@ func ownPrefixFree(tx *bolt.Tx, prefix string) error {
 		if r.Prefix != prefix {
 			return nil
 		}
-		town, name := model.NodeCode(k), string(k)
-		if n, err := getNode(tx, town); err == nil {
-			name = n.Name
-		}
+		town := model.NodeCode(k)
+		name := nodeName(tx, town)
 		return model.Errorf(model.ECONFLICT,
 			"incident ids %s-… are those of town %s (%s, federated here) in this file: give this file's own reports a prefix other than town_prefix %s (say YK)", prefix, town, name, prefix).
 			Zh("%s-… 开头的事件编号在本文件中属于联网镇街 %s（%s）：请为本文件自己的上报另设前缀，不用 town_prefix %s（例如 YK）", prefix, name, town, prefix)

@@ -28,7 +28,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -345,12 +344,7 @@ func (s *DB) Tokens(ctx context.Context, person model.PersonID) ([]model.TokenIn
 			return r.info(s.opts.Location), err
 		}, func(k []byte) error { return fmt.Errorf("tokens_by_person: %s's token %x is missing", person, k) })
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Issued.Equal(out[j].Issued) {
-			return out[i].Issued.Before(out[j].Issued)
-		}
-		return out[i].Prefix < out[j].Prefix
-	})
+	oldestFirst(out, func(t model.TokenInfo) (time.Time, string) { return t.Issued, t.Prefix })
 	return out, err
 }
 

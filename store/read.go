@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -110,6 +112,17 @@ func heldBy[T any](tx *bolt.Tx, main, byPerson []byte, person model.PersonID, re
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// oldestFirst orders what a person holds (tokens, keys) by when each was
+// given, then by its name (a prefix, a fingerprint); ties on both keep
+// their order.
+func oldestFirst[T any](out []T, key func(T) (time.Time, string)) {
+	slices.SortStableFunc(out, func(a, b T) int {
+		at, an := key(a)
+		bt, bn := key(b)
+		return cmp.Or(at.Compare(bt), strings.Compare(an, bn))
+	})
 }
 
 // newestSince reads the records of a bucket numbered in order of time

@@ -14,7 +14,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -132,12 +131,7 @@ func (s *DB) Keys(ctx context.Context, person model.PersonID) ([]model.SSHKey, e
 			return r.key(string(fp), s.opts.Location), err
 		}, func(fp []byte) error { return fmt.Errorf("ssh_keys_by_person: %s's key %s is missing", person, fp) })
 	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Added.Equal(out[j].Added) {
-			return out[i].Added.Before(out[j].Added)
-		}
-		return out[i].Fingerprint < out[j].Fingerprint
-	})
+	oldestFirst(out, func(k model.SSHKey) (time.Time, string) { return k.Added, k.Fingerprint })
 	return out, err
 }
 

@@ -290,6 +290,15 @@ func nodeNames(tx *bolt.Tx) func(model.NodeCode) string {
 	}
 }
 
+// nodeName is the name of the node c, or c itself when the tower has no
+// such node.
+func nodeName(tx *bolt.Tx, c model.NodeCode) string {
+	if n, err := getNode(tx, c); err == nil {
+		return n.Name
+	}
+	return string(c)
+}
+
 func getNode(tx *bolt.Tx, code model.NodeCode) (model.Node, error) {
 	v := tx.Bucket(bucketNodes).Get([]byte(code))
 	if v == nil {

@@ -255,7 +255,7 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 			if !last.After(inc.ReportedAt) {
 				continue // still silent
 			}
-			name := s.nodeName(tx, v)
+			name := nodeName(tx, v)
 			ends, err := s.endSilence(tx, r.Incident, model.RoomName(v, name, false), model.RoomName(v, name, true),
 				inc.ReportedAt.Add(-rule.RoomSilence), last)
 			if err != nil {
@@ -280,7 +280,7 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		if from.Before(since) {
 			from = since
 		}
-		inc, ev, err := s.openSilence(tx, now, model.SilenceRoom, rule.RoomReport(v, s.nodeName(tx, v), from, now, s.opts.Location))
+		inc, ev, err := s.openSilence(tx, now, model.SilenceRoom, rule.RoomReport(v, nodeName(tx, v), from, now, s.opts.Location))
 		if err != nil {
 			return nil, fmt.Errorf("watchdog: room %s: %w", v, err)
 		}
@@ -384,13 +384,6 @@ func activationVillages(tx *bolt.Tx, act uint64) []model.NodeCode {
 	return out
 }
 
-func (s *DB) nodeName(tx *bolt.Tx, c model.NodeCode) string {
-	if n, err := getNode(tx, c); err == nil {
-		return n.Name
-	}
-	return string(c)
-}
-
 // silences are the open silences in room's scope, for its handover sheet.
 func (s *DB) silences(tx *bolt.Tx, room model.NodeCode) ([]model.Silence, error) {
 	out := []model.Silence{}
@@ -410,7 +403,7 @@ func (s *DB) silences(tx *bolt.Tx, room model.NodeCode) ([]model.Silence, error)
 		if since.IsZero() {
 			since = h.Since
 		}
-		out = append(out, model.Silence{Kind: model.SilenceGateway, Name: h.Name, Node: h.Node, NodeName: s.nodeName(tx, h.Node.Village()),
+		out = append(out, model.Silence{Kind: model.SilenceGateway, Name: h.Name, Node: h.Node, NodeName: nodeName(tx, h.Node.Village()),
 			Since: since, Incident: inc.ID})
 	}
 	pats, err := s.activePatrols(tx)
@@ -422,7 +415,7 @@ func (s *DB) silences(tx *bolt.Tx, room model.NodeCode) ([]model.Silence, error)
 			continue
 		}
 		out = append(out, model.Silence{Kind: model.SilencePatrol, Name: s.patrollerName(tx, p) + " " + p.ID, Node: p.Village,
-			NodeName: s.nodeName(tx, p.Village), Since: p.LastSeen(), Incident: p.Silence})
+			NodeName: nodeName(tx, p.Village), Since: p.LastSeen(), Incident: p.Silence})
 	}
 	err = tx.Bucket(bucketRoomWatch).ForEach(func(k, v []byte) error {
 		code := model.NodeCode(k)
@@ -441,7 +434,7 @@ func (s *DB) silences(tx *bolt.Tx, room model.NodeCode) ([]model.Silence, error)
 		if since.IsZero() || since.After(inc.ReportedAt) {
 			since = inc.ReportedAt
 		}
-		name := s.nodeName(tx, code)
+		name := nodeName(tx, code)
 		out = append(out, model.Silence{Kind: model.SilenceRoom, Name: name, Node: code, NodeName: name, Since: since, Incident: inc.ID})
 		return nil
 	})

@@ -5,15 +5,17 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
-// spreadsheetCell is s as a cell of a CSV file or a workbook gridcmd
-// writes: with ' in front when a spreadsheet would take it for a formula,
-// that is when it starts with =, +, -, @, a tab or a carriage return
-// (OWASP's advice against CSV injection: a report titled
-// =HYPERLINK("http://…","点我") would be a live link in Excel or WPS). A
-// signed number (+3, -2, -0.5) stays a number. Every CSV and workbook
-// cell the command line writes goes through it (sheetCSV, sheetRow).
+// spreadsheetCell is s as a cell of a CSV file gridcmd writes: with ' in
+// front when a spreadsheet would take it for a formula, that is when it
+// starts with =, +, -, @, a tab or a carriage return (OWASP's advice
+// against CSV injection: a report titled =HYPERLINK("http://…","点我")
+// would be a live link in Excel or WPS). A signed number (+3, -2, -0.5)
+// stays a number. Every CSV cell the command line writes goes through it
+// (sheetCSV); a workbook has text cells instead (sheetRow).
 func spreadsheetCell(s string) string {
 	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || signedNumber.MatchString(s) {
 		return s
@@ -43,15 +45,34 @@ func (s sheetCSV) Flush() error {
 	return s.w.Error()
 }
 
-// sheetRow is a workbook's row with its text cells through
-// spreadsheetCell; numbers are numbers already.
-func sheetRow(row []any) []any {
-	out := make([]any, len(row))
-	for i, c := range row {
-		if s, ok := c.(string); ok {
-			c = spreadsheetCell(s)
-		}
-		out[i] = c
+// textFormat is the spreadsheet's built-in number format "@", text: a
+// cell in it stays text when it is edited (Excel and WPS would otherwise
+// read an edited =… as a formula).
+const textFormat = 49
+
+// sheetRow writes row r (from 1) of a workbook's sheet. Its text cells are
+// text cells, never formulas, whatever they start with, so they need no '
+// in front (which a workbook would show); one a spreadsheet would take for
+// a formula when typed (spreadsheetCell would change it) gets the text
+// style too, so that editing it keeps it text.
+func sheetRow(f *excelize.File, sheet string, r int, row []any, text int) error {
+	first, err := excelize.CoordinatesToCellName(1, r)
+	if err != nil {
+		return err
 	}
-	return out
+	if err := f.SetSheetRow(sheet, first, &row); err != nil {
+		return err
+	}
+	for i, c := range row {
+		if s, ok := c.(string); ok && spreadsheetCell(s) != s {
+			cell, err := excelize.CoordinatesToCellName(i+1, r)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(sheet, cell, cell, text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

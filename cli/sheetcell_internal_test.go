@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,8 +37,10 @@ func TestSpreadsheetCell(t *testing.T) {
 	}
 }
 
-// TestStatementDefusesFormulas: the statement's CSV and workbook write a
-// cell a spreadsheet would run (a name imported from a roster) with ' first.
+// TestStatementDefusesFormulas: the statement's CSV writes a cell a
+// spreadsheet would run (a name imported from a roster) with ' first; its
+// workbook writes it as it is, as a text cell in the text format (@), which
+// no spreadsheet runs, edited or not, and which shows no '.
 func TestStatementDefusesFormulas(t *testing.T) {
 	var rows [][]any
 	for in := range formulas {
@@ -67,11 +70,19 @@ func TestStatementDefusesFormulas(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, len(rows))
 	for i, row := range got {
-		in := rows[i][0].(string)
-		assert.Equal(t, formulas[in], row[0], "%q", in)
+		in, cell := rows[i][0].(string), fmt.Sprintf("A%d", i+1)
+		assert.Equal(t, in, row[0], "%q: as it is", in)
 		assert.Equal(t, "+3", row[2])
-		formula, err := f.GetCellFormula("汇总", "A"+string(rune('1'+i)))
+		formula, err := f.GetCellFormula("汇总", cell)
 		require.NoError(t, err)
 		assert.Empty(t, formula)
+		typ, err := f.GetCellType("汇总", cell)
+		require.NoError(t, err)
+		assert.Contains(t, []excelize.CellType{excelize.CellTypeSharedString, excelize.CellTypeInlineString}, typ, "%q: a text cell", in)
+		id, err := f.GetCellStyle("汇总", cell)
+		require.NoError(t, err)
+		st, err := f.GetStyle(id)
+		require.NoError(t, err)
+		assert.Equal(t, textFormat, st.NumFmt, "%q: in the text format", in)
 	}
 }

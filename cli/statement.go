@@ -361,11 +361,17 @@ func sheetName(name string, code model.NodeCode, used map[string]bool) string {
 func statementXLSX(sheets []sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	// Every style is the text format (@): a cell keeps its text as text,
+	// even when someone edits it in the spreadsheet (sheetRow).
+	text, err := f.NewStyle(&excelize.Style{NumFmt: textFormat})
 	if err != nil {
 		return nil, err
 	}
-	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: textFormat})
+	if err != nil {
+		return nil, err
+	}
+	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, NumFmt: textFormat})
 	if err != nil {
 		return nil, err
 	}
@@ -383,12 +389,7 @@ func statementXLSX(sheets []sheet) ([]byte, error) {
 			if len(row) == 0 {
 				continue
 			}
-			cell, err := excelize.CoordinatesToCellName(1, r+1)
-			if err != nil {
-				return nil, err
-			}
-			cells := sheetRow(row)
-			if err := f.SetSheetRow(s.name, cell, &cells); err != nil {
+			if err := sheetRow(f, s.name, r+1, row, text); err != nil {
 				return nil, err
 			}
 		}

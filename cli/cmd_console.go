@@ -99,10 +99,11 @@ func (a *app) runDemo(ctx context.Context, fl demoFlags) error {
 		}
 	}
 	a.demoHistory = fl.history
+	restore := quietKeys(os.Stdin)
+	defer restore() // a panic in the load gives the echo back too (once)
 	if fl.history {
 		fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
 	}
-	restore := quietKeys(os.Stdin)
 	db, _, done, err := a.tempDemo(ctx, "gridcmd-demo-", "demo.db", fl.seed)
 	if restore() {
 		a.notice = "keys pressed while the demo loaded were not acted on"

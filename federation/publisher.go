@@ -261,26 +261,17 @@ func (w *recordWalk) end() (aged uint64, err error) {
 }
 
 // readRange is the messages of stream s from lo to hi (those deleted left
-// out), oldest first, read through one ephemeral consumer that acks
-// nothing and is deleted after: a fetch of what is left of the range at a
-// time, without waiting (the range is stored already).
-func readRange(ctx context.Context, s jetstream.Stream, lo, hi uint64) (_ []jetstream.Msg, err error) {
-	c, err := s.CreateConsumer(ctx, jetstream.ConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: lo,
-		AckPolicy: jetstream.AckNonePolicy, MemoryStorage: true, InactiveThreshold: time.Minute,
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		// A consumer left behind goes after InactiveThreshold anyway.
-		if derr := s.DeleteConsumer(context.WithoutCancel(ctx), c.CachedInfo().Name); err == nil && !errors.Is(derr, jetstream.ErrConsumerNotFound) {
-			err = derr
-		}
-	}()
+// out), oldest first, read through ephemeral consumers that ack nothing
+// and are deleted after, a fetch of what is left of the range each,
+// without waiting (the range is stored already). A fetch can end short of
+// what the server sent (the client gives it about a second: a slow link or
+// a busy machine cuts it, and says nothing): the consumer's count of what
+// it delivered tells, and the rest is fetched again from the last message
+// taken, by a new consumer (the old one counts the lost ones delivered).
+func readRange(ctx context.Context, s jetstream.Stream, lo, hi uint64) ([]jetstream.Msg, error) {
 	out := make([]jetstream.Msg, 0, hi-lo+1)
 	for next := lo; next <= hi; {
-		last, more, err := fetchTo(c, next, hi, &out)
+		last, more, err := fetchFrom(ctx, s, next, hi, &out)
 		if err != nil || !more {
 			return out, err
 		}
@@ -289,30 +280,57 @@ func readRange(ctx context.Context, s jetstream.Stream, lo, hi uint64) (_ []jets
 	return out, nil
 }
 
-// fetchTo appends to out what one fetch of consumer c (at next) gives up
-// to hi: the stream sequence of the last message it gave, and whether
-// there may be more of the range (it gave some, none past hi).
-func fetchTo(c jetstream.Consumer, next, hi uint64, out *[]jetstream.Msg) (last uint64, more bool, err error) {
-	b, err := c.FetchNoWait(int(hi - next + 1))
+// fetchFrom is one fetch of stream s from next to hi (fetchTo), through a
+// consumer of its own, deleted after: the last message it took (next-1 for
+// none), and whether the fetch was cut short and more of the range waits.
+func fetchFrom(ctx context.Context, s jetstream.Stream, next, hi uint64, out *[]jetstream.Msg) (last uint64, more bool, err error) {
+	c, err := s.CreateConsumer(ctx, jetstream.ConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: next,
+		AckPolicy: jetstream.AckNonePolicy, MemoryStorage: true, InactiveThreshold: time.Minute,
+	})
 	if err != nil {
 		return 0, false, err
 	}
-	more = true
+	defer func() {
+		// A consumer left behind goes after InactiveThreshold anyway.
+		if derr := s.DeleteConsumer(context.WithoutCancel(ctx), c.CachedInfo().Name); err == nil && !errors.Is(derr, jetstream.ErrConsumerNotFound) {
+			err = derr
+		}
+	}()
+	got, err := fetchTo(c, hi, out)
+	if err != nil || got >= hi {
+		return got, false, err // the range is whole: it reached hi or went past it
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return got, false, err
+	}
+	taken := max(got, next-1)
+	// The server sent past what was taken: the fetch was cut short.
+	return taken, info.Delivered.Stream > taken, nil
+}
+
+// fetchTo appends to out what one fetch of consumer c gives up to hi, and
+// says the stream sequence of the last message it gave (past hi for one it
+// left out; 0 for none).
+func fetchTo(c jetstream.Consumer, hi uint64, out *[]jetstream.Msg) (last uint64, err error) {
+	b, err := c.FetchNoWait(int(hi - c.CachedInfo().Config.OptStartSeq + 1))
+	if err != nil {
+		return 0, err
+	}
 	for m := range b.Messages() {
 		md, err := m.Metadata()
 		if err != nil {
-			return 0, false, err
+			return 0, err
 		}
-		if last = md.Sequence.Stream; last > hi {
-			more = false
-			continue
+		if last = md.Sequence.Stream; last <= hi {
+			*out = append(*out, m)
 		}
-		*out = append(*out, m)
 	}
 	if err := b.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) {
-		return last, false, err
+		return last, err
 	}
-	return last, more && last != 0, nil
+	return last, nil
 }
 
 // lastSeqInStream is the Gridcmd-Seq of a stream's last message (0: empty).

@@ -68,19 +68,14 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 	}
 	f.rows[2].units, f.rows[2].staffed = len(st.Units), st.Staffed
 	f.rows[3].units, f.rows[3].staffed = st.Gaps, len(st.Drafts)
-	for _, d := range wt.directives {
-		for _, u := range d.units {
-			if u.Signed() {
-				continue
-			}
-			switch u.Escalated {
-			case model.TierTown:
-				f.rows[0].waiting++
-			case model.TierVillage:
-				f.rows[1].waiting++
-			default:
-				f.rows[2].waiting++
-			}
+	for _, climbed := range silentUnits(wt.directives) {
+		switch climbed {
+		case model.TierTown:
+			f.rows[0].waiting++
+		case model.TierVillage:
+			f.rows[1].waiting++
+		default:
+			f.rows[2].waiting++
 		}
 	}
 	for inc := range w.open {
@@ -97,6 +92,25 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 		}
 	}
 	return f
+}
+
+// silentUnits are the micro-grids that have not signed one of directives
+// or more, each once (a column of units: two directives unsigned are one
+// silent unit, not two), with the room its silence climbed to, the highest
+// of its directives' ("" for none yet).
+func silentUnits(directives []wtDirective) map[model.NodeCode]model.Tier {
+	out := map[model.NodeCode]model.Tier{}
+	for _, d := range directives {
+		for _, u := range d.units {
+			if u.Signed() {
+				continue
+			}
+			if was, seen := out[u.Unit]; !seen || u.Escalated.Rank() > was.Rank() {
+				out[u.Unit] = u.Escalated
+			}
+		}
+	}
+	return out
 }
 
 // columns gives the widths of the labels and of each figure column. The

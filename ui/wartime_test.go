@@ -445,3 +445,41 @@ func countGaps(rows []gapRow) int {
 	}
 	return n
 }
+
+// The wartime chain's unsigned column counts micro-grids, each once: a unit
+// silent on two directives is one silent unit, so the column never exceeds
+// the units beside it; a unit that signed one directive and not the other
+// is still silent.
+func TestChainCountsSilentUnitsOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	var ids []string
+	for _, text := range []string{"逐户核查人员去向", "清点安置点物资"} {
+		d, _, err := f.db.IssueDirective(ctx, text, []model.NodeCode{huajie}, 2*time.Hour, f.operator(t), false)
+		require.NoError(t, err)
+		ids = append(ids, d.ID)
+	}
+	st, err := f.db.WartimeStatus(ctx, "")
+	require.NoError(t, err)
+	chain := func() int {
+		m := update(t, f.model(t, "en", 120, 40), loadWartime(f.db, "")())
+		require.Len(t, m.wt.directives, 2)
+		return m.wtc.fig.rows[2].waiting
+	}
+	assert.Equal(t, 232, chain(), "232 units, each silent on two directives")
+
+	var u model.UnitStatus
+	for _, u = range st.Units {
+		if u.Worker != 0 {
+			break
+		}
+	}
+	_, err = f.db.SignDirective(ctx, ids[0], u.MicroGrid, u.Worker)
+	require.NoError(t, err)
+	assert.Equal(t, 232, chain(), "signed one of two: still silent")
+	_, err = f.db.SignDirective(ctx, ids[1], u.MicroGrid, u.Worker)
+	require.NoError(t, err)
+	assert.Equal(t, 231, chain(), "signed both")
+}

@@ -14,11 +14,12 @@ import (
 // village's, "渎溪村 02网格", a village's own or official name), within one
 // subtree, the operator's town. Spaces and case do not matter. A
 // micro-grid's or household unit's own name after its village's ("渎溪村
-// 03微网格") is no name: every grid of the village has one so. An exact name wins; else a unique prefix, where a node
-// that matches only because its ancestor's name does is left out ("渎溪"
-// is the village, not also its grids); several are ambiguous and the
-// refusal lists them, a town and a village under it whose own names both
-// begin so too ("花街": 花街镇, 花街村). The command line and the console share it.
+// 03微网格") is no name: every grid of the village has one so. An exact
+// name wins; else a unique prefix, where a node that matches only because
+// its ancestor's name does is left out ("渎溪" is the village, not also its
+// grids); several are ambiguous and the refusal lists them, a town and a
+// village under it whose own names both begin so too ("花街": 花街镇,
+// 花街村). The command line and the console share it.
 type NodeNames struct {
 	within  NodeCode
 	entries []nameEntry // in code order

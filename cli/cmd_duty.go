@@ -142,10 +142,10 @@ func (a *app) inRoom(ctx context.Context, by, room string, act func(ctx context.
 
 // roomNamed reads a room as a sheet's cell gives it, as room reads --room:
 // town (全镇, 镇: town), or a town's or village's code or name as the
-// console shows it (resolveNode); refusals as the model's.
+// console shows it (model.NodeNames.Resolve); refusals as the model's.
 func roomNamed(resolve nameResolver, s string, town model.NodeCode) (model.NodeCode, error) {
 	if t := strings.TrimSpace(s); !model.WholeTown(t) && t != "镇" {
-		c, err := resolveNode(resolve, t)
+		c, err := resolve(t)
 		if err != nil {
 			return "", err
 		}

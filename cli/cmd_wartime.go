@@ -51,7 +51,7 @@ func wartimeNames(ctx context.Context, svc model.Service, town model.NodeCode) (
 // towns (model.ParseScope). A word that is neither is a name, which resolve
 // turns into a code (model.NodeNames: 渎溪村) within the same person's town
 // (a.nameResolver), a malformed code refused as --node refuses it
-// (resolveNode).
+// (model.NodeNames.Resolve).
 func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, args []string, villagesOnly bool, actor model.PersonID) ([]model.NodeCode, error) {
 	resolve := a.nameResolver(ctx, svc, actor)
 	wantTown := false
@@ -63,7 +63,7 @@ func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, a
 				if villagesOnly { // and the divisions above, standing for their towns
 					levels = []model.Level{model.LevelProvince, model.LevelCity, model.LevelCounty, model.LevelTown, model.LevelVillage}
 				}
-				c, err := resolveNode(resolve, f, levels...)
+				c, err := resolve(f, levels...)
 				if err != nil {
 					return nil, flagError(flag, err)
 				}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
 
 	"gridcmd/model"
 )
@@ -15,7 +13,9 @@ import (
 // that only looks) — how report reads its --node. levels narrow what a name
 // may name (none: any level). Blank is "". A name that names nothing or
 // several nodes is refused as bad usage naming flag (the candidates listed);
-// so is a malformed code (resolveNode).
+// so is a malformed code (model.NodeNames.Resolve: a word that starts with a
+// digit and is ASCII throughout is a code, and the refusal says what is
+// wrong with it).
 func (a *app) nodeArg(ctx context.Context, svc model.Service, flag, s string, actor model.PersonID, levels ...model.Level) (model.NodeCode, error) {
 	if blank(s) {
 		return "", nil
@@ -29,7 +29,7 @@ func (a *app) nodeArg(ctx context.Context, svc model.Service, flag, s string, ac
 			return "", err
 		}
 	}
-	return flagged(flag)(resolveNode(a.nameResolver(ctx, svc, actor), s, levels...))
+	return flagged(flag)(a.nameResolver(ctx, svc, actor)(s, levels...))
 }
 
 // flagged refuses as bad usage naming flag what a name or a code the
@@ -44,38 +44,6 @@ func flagged(flag string) func(model.NodeCode, error) (model.NodeCode, error) {
 		}
 		return "", err
 	}
-}
-
-// resolveNode is the code s gives (model.ParseNodeCode), else the node
-// resolve finds named s at one of levels; a word that starts with a digit
-// and holds nothing but ASCII ("33078411426", "3307841142xx") is a code, and
-// when it names nothing the refusal says what is wrong with the code. The
-// one rule of --node, --scope, --to and a sheet's node cells.
-func resolveNode(resolve nameResolver, s string, levels ...model.Level) (model.NodeCode, error) {
-	code, codeErr := model.ParseNodeCode(s)
-	if codeErr == nil {
-		return code, nil
-	}
-	c, err := resolve(s, levels...)
-	if model.ErrorCode(err) == model.ENOTFOUND && codeLike(s) {
-		return "", codeErr
-	}
-	return c, err
-}
-
-// codeLike reports whether s, spaces aside, starts with a digit and is
-// ASCII throughout: a code, mistyped or not, rather than a name.
-func codeLike(s string) bool {
-	t := strings.TrimSpace(s)
-	if t == "" || t[0] < '0' || t[0] > '9' {
-		return false
-	}
-	for _, r := range t {
-		if r >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // looker is whose seat a command that only looks reads a name in: the

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // NodeNames turns what a person types for a node into its code: a code as
@@ -83,15 +84,44 @@ func (n NodeNames) Name(c NodeCode) string { return n.shown[c] }
 // node's name at one of levels (any level when none are given). ENOTFOUND
 // when nothing is named so, EINVALID when s is blank or ambiguous, or a
 // grid's or micro-grid's name without its village ("01网格"): the refusal
-// lists the nodes it could be.
+// lists the nodes it could be. A word that starts with a digit and holds
+// nothing but ASCII ("33078411426", "330784114266-2") is a code: when it
+// names nothing, the refusal says what is wrong with the code
+// (ParseNodeCode). The one rule of the command line's node flags, a
+// sheet's node cells and the console's forms.
 func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", Errorf(EINVALID, "node: empty; give a code or a name such as 渎溪村 02").Zh("地点：为空；请填写代码或名称，如 渎溪村 02").On("node")
 	}
-	if c, err := ParseNodeCode(s); err == nil {
+	c, codeErr := ParseNodeCode(s)
+	if codeErr == nil {
 		return c, nil
 	}
+	c, err := n.named(s, levels)
+	if ErrorCode(err) == ENOTFOUND && codeLike(s) {
+		return "", codeErr
+	}
+	return c, err
+}
+
+// codeLike reports whether s starts with a digit and is ASCII throughout:
+// a code, mistyped or not, rather than a name.
+func codeLike(s string) bool {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// named is the node named s (trimmed, not blank) at one of levels, as
+// Resolve reads a name.
+func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 	key := nameKey(s)
 	var exact []NodeCode
 	var prefix []nameEntry // the matching keys only

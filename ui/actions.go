@@ -204,7 +204,7 @@ func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) submitForm() (tea.Model, tea.Cmd) {
 	v := m.form.values()
 	fail := func(err error) (tea.Model, tea.Cmd) {
-		m.form.err = m.notFiled(err)
+		m.form.refused(m.notFiled(err), err)
 		return m, nil
 	}
 	if err := m.mayAct(); err != nil {

@@ -408,7 +408,7 @@ func (m Model) deskTarget() model.Finding {
 
 // refuseForm keeps the form open with the reason.
 func (m Model) refuseForm(err error) (tea.Model, tea.Cmd) {
-	m.form.err = m.notFiled(err)
+	m.form.refused(m.notFiled(err), err)
 	return m, nil
 }
 

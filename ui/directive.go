@@ -60,8 +60,13 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		d.want = msg.id // shown once the feed brings it
 		return d, nil
 	case wartimeLoadedMsg:
-		// Keep the directive shown, or show the one just issued.
+		// Keep the directive shown, or show the one just issued; on the
+		// newest, follow to the new newest (the counter tells an officer
+		// on an older one that more came).
 		sel := d.shown
+		if d.selected == 0 {
+			sel = ""
+		}
 		if d.want != "" {
 			sel = d.want
 		}
@@ -118,13 +123,46 @@ func (d *directivePane) FullHelp() [][]key.Binding {
 	return append(d.c.keys.FullHelp(), d.own())
 }
 
-func (d *directivePane) Title() string {
+func (d *directivePane) Title() string { return d.fitTitle(-1) }
+
+// fitTitle is the title in at most room columns (all of it when room < 0):
+// the directive's text gives way first, then the way back; its id and
+// deadline stay whole.
+func (d *directivePane) fitTitle(room int) string {
 	cur, ok := d.current()
 	if !ok {
 		return d.c.wl.Directive
 	}
-	l := d.c.wl
-	return d.c.crumbed(fmt.Sprintf("%s %s %s  %s %s", l.Directive, cur.d.ID, cur.d.Text, l.Deadline, cur.d.Deadline.In(d.c.loc).Format("15:04")), d.c.focused(paneDirectives))
+	l, w, more := d.c.wl, &d.c.p.w, d.c.p.g.More
+	crumbs := d.c.crumbed("", d.c.focused(paneDirectives))
+	head := l.Directive + " " + cur.d.ID
+	tail := "  " + l.Deadline + " " + cur.d.Deadline.In(d.c.loc).Format("15:04")
+	text := " " + cur.d.Text
+	if room >= 0 {
+		left := room - w.Of(head) - w.Of(tail)
+		text = w.Trunc(text, left-w.Of(crumbs), more)
+		if w.Of(text) < 3 { // no room for a word of it: the way back gives way
+			text = ""
+		}
+		if n := left - w.Of(text); w.Of(crumbs) > n {
+			if crumbs = w.Trunc(crumbs, n-1, more); crumbs != "" {
+				crumbs += " "
+			}
+		}
+	}
+	return crumbs + head + text + tail
+}
+
+// boxTitle is the title as the box has room for it beside right: the box
+// cuts a title to leave right room (see painter.box), so the pane cuts it
+// first, where it chooses.
+func (d *directivePane) boxTitle(right string, focused bool) string {
+	p := &d.c.p
+	room := d.width - 2 - 7 - p.w.Of(right)
+	if focused {
+		room -= p.w.Of(p.g.Focus) + 1
+	}
+	return d.fitTitle(max(room, 0))
 }
 
 // bar draws n of m as a bar of width cells.
@@ -160,7 +198,7 @@ func (d *directivePane) View() string {
 	total := fmt.Sprintf(" %s: %s  %d/%d %s  p50 %s  max %s", l.All, signed, s.Done, s.Units, l.ColDone, median, worst)
 	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
 	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
-	return p.box(d.Title(), right, lines, d.width, d.height+3, focused)
+	return p.box(d.boxTitle(right, focused), right, lines, d.width, d.height+3, focused)
 }
 
 // villageLines are the column heads and a row per village in sight: its

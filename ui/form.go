@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -8,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
 )
 
 // formKind says what a form is for; the root turns its values into a
@@ -94,6 +97,31 @@ func (f *form) setFocus(i int) {
 			f.fields[j].input.Blur()
 		}
 	}
+}
+
+// refused shows why the form was not filed (why, in the console's words)
+// and puts the cursor on the field err names (model.Error.Field), if the
+// form has it.
+func (f *form) refused(why string, err error) {
+	f.err = why
+	name := model.ErrorField(err)
+	for i, fl := range f.fields {
+		if fl.name == name && name != "" {
+			f.setFocus(i)
+		}
+	}
+}
+
+// onField is err naming field as the one in error: a refusal read for one
+// field of a form that the reader names otherwise ("scope" read for to).
+func onField(err error, field string) error {
+	var e *model.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.Field = field
+	return &c
 }
 
 // dirty reports whether anything was changed since the form opened.

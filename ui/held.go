@@ -180,7 +180,7 @@ func (m Model) giveBack(w held) (Model, tea.Cmd) {
 	switch w.kind {
 	case heldForm:
 		m.form, m.formActive = w.form, true
-		m.form.err = why
+		m.form.refused(why, w.err)
 	case heldNote:
 		m.q = w.q
 		m.q.editing, m.q.failed = false, why

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -288,21 +289,44 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	if !m.wt.active() {
 		return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）"))
 	}
-	to := m.say("town", "全镇")
-	if sel := m.tower.selected(); sel.Level() == model.LevelVillage {
-		to = m.w.names[sel]
-	} else if m.aboveTowns() {
-		// A room above the towns has no "town" of its own: the town chosen
-		// in the tower, else the one in wartime.
-		to = string(m.roomTownChosen())
-		if to == "" && len(m.wt.status.Active.Scope) > 0 {
-			to = string(m.wt.status.Active.Scope[0].Town())
-		}
-	}
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
 		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),
 		newTextField("deadline", m.say("done by", "完成时限"), "2h", m.say("2h, 90m, or a time: 04:40", "2h、90m，或时刻 04:40"), 16),
-		newTextField("to", m.say("to", "下达至"), to, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200)))
+		newTextField("to", m.say("to", "下达至"), m.directiveTo(), m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200)))
+}
+
+// directiveTo is what the directive form's to starts with: the village
+// chosen in the tower when the wartime covers it; in a room above the
+// towns, the town chosen, else the first in wartime; the town, when the
+// wartime covers it whole; else the wartime's own scope, by name.
+func (m Model) directiveTo() string {
+	act := m.wt.status.Active
+	if sel := m.tower.selected(); sel.Level() == model.LevelVillage && act.Covers(sel) {
+		return m.w.names[sel]
+	}
+	if m.aboveTowns() {
+		// A room above the towns has no "town" of its own.
+		if to := m.roomTownChosen(); to != "" || len(act.Scope) == 0 {
+			return string(to)
+		}
+		return string(act.Scope[0].Town())
+	}
+	if t := m.town(); t == "" || act.Covers(t) {
+		return m.say("town", "全镇")
+	}
+	return m.placeNames(act.Scope)
+}
+
+// placeNames names codes as the console does (渎溪村、小界岭村), each by its
+// code where it has no name here; names a form reads back (model.NodeNames).
+func (m Model) placeNames(codes []model.NodeCode) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		if out[i] = m.w.names[c]; out[i] == "" {
+			out[i] = string(c)
+		}
+	}
+	return strings.Join(out, m.say(", ", "、"))
 }
 
 // names resolves names typed for nodes within the town (model.NodeNames).
@@ -315,8 +339,9 @@ func (m Model) names() model.NodeNames {
 func (m Model) inRoom(codes []model.NodeCode) error {
 	for _, c := range codes {
 		if !inScope(m.scope, c) {
-			return refusal(model.EFORBIDDEN, fmt.Sprintf("%s is outside this seat's room (%s)", c, m.w.names[m.scope]),
-				fmt.Sprintf("%s 不在本席位的范围（%s）内", c, m.w.names[m.scope]))
+			place := m.placeNames([]model.NodeCode{c})
+			return refusal(model.EFORBIDDEN, fmt.Sprintf("%s is outside this seat's room (%s)", place, m.w.names[m.scope]),
+				fmt.Sprintf("%s 不在本席位的范围（%s）内", place, m.w.names[m.scope]))
 		}
 	}
 	return nil
@@ -366,55 +391,98 @@ func (m Model) activationForm(v map[string]string) (activation, error) {
 
 // submitWartimeForm handles the activation and directive forms.
 func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
-	by := m.seat.Person.ID
 	switch m.form.kind {
 	case formActivate:
-		scope, err := m.names().Scope([]string{v["scope"]}, m.town())
-		if err != nil {
-			return m, nil, err
-		}
-		if err := m.inRoom(scope); err != nil {
-			return m, nil, err
-		}
-		if m.aboveTowns() {
-			return m.confirmTowns(v, scope)
-		}
-		cover, err := m.w.tower.Cover(scope)
-		if err != nil {
-			return m, nil, err
-		}
-		a, err := m.activationForm(v)
-		if err != nil {
-			return m, nil, err
-		}
-		q := m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households?", a.kind, cover.Villages, cover.MicroGrids(), cover.Households),
-			fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？", a.kind, cover.Villages, cover.MicroGrids(), cover.Households))
-		mm, c := m.askForm(q, func(m Model) (Model, tea.Cmd) {
-			return m, activate(m.svc, a.reason, scope, a.drill, a.note, by)
-		})
-		return mm, c, nil
+		return m.submitActivation(v)
 	case formDirective:
-		text, err := model.CleanText(v["text"], false)
-		if err != nil {
-			return m, nil, err
-		}
-		if text == "" {
-			return m, nil, refusal(model.EINVALID, "say what is to be done", "请填写指令内容")
-		}
-		dl, err := model.ParseDeadline(v["deadline"], m.now, m.opt.Location)
-		if err != nil {
-			return m, nil, err
-		}
-		to, err := m.names().Scope([]string{v["to"]}, m.town())
-		if err != nil {
-			return m, nil, err
-		}
-		if err := m.inRoom(to); err != nil {
-			return m, nil, err
-		}
-		m.formActive = false // the dry run, with the form held: it comes back if the run fails
-		mm, c := m.hold(held{kind: heldForm, form: m.form}, issueDirective(m.svc, text, to, dl, by, true))
-		return mm, c, nil
+		return m.submitDirective(v)
 	}
 	return m, nil, nil
+}
+
+// submitActivation reads the activation form and asks before it acts.
+func (m Model) submitActivation(v map[string]string) (tea.Model, tea.Cmd, error) {
+	by := m.seat.Person.ID
+	scope, err := m.names().Scope([]string{v["scope"]}, m.town())
+	if err != nil {
+		return m, nil, err
+	}
+	if err := m.inRoom(scope); err != nil {
+		return m, nil, onField(err, "scope")
+	}
+	if m.aboveTowns() {
+		return m.confirmTowns(v, scope)
+	}
+	cover, err := m.w.tower.Cover(scope)
+	if err != nil {
+		return m, nil, err
+	}
+	a, err := m.activationForm(v)
+	if err != nil {
+		return m, nil, err
+	}
+	mm, c := m.askForm(m.activationQuestion(a, scope, cover), func(m Model) (Model, tea.Cmd) {
+		return m, activate(m.svc, a.reason, scope, a.drill, a.note, by)
+	})
+	return mm, c, nil
+}
+
+// fewVillages is how many villages a question names; more are counted.
+const fewVillages = 3
+
+// activationQuestion asks to activate a over scope: its villages named
+// when they are few and the scope is villages, else counted.
+func (m Model) activationQuestion(a activation, scope []model.NodeCode, cover model.ScopeCover) string {
+	named := len(scope) <= fewVillages && !slices.ContainsFunc(scope, func(c model.NodeCode) bool { return c.Level() != model.LevelVillage })
+	if named {
+		places := m.placeNames(scope)
+		return m.say(fmt.Sprintf("activate wartime: %s over %s: %d micro-grids, %d households?", a.kind, places, cover.MicroGrids(), cover.Households),
+			fmt.Sprintf("启动战时：%s，覆盖%s：%d 个微网格、%d 户？", a.kind, places, cover.MicroGrids(), cover.Households))
+	}
+	return m.say(fmt.Sprintf("activate wartime: %s over %d villages, %d micro-grids, %d households?", a.kind, cover.Villages, cover.MicroGrids(), cover.Households),
+		fmt.Sprintf("启动战时：%s，覆盖 %d 个村社、%d 个微网格、%d 户？", a.kind, cover.Villages, cover.MicroGrids(), cover.Households))
+}
+
+// submitDirective reads the directive form and sends the dry run, the
+// form held until it answers.
+func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) {
+	text, err := model.CleanText(v["text"], false)
+	if err != nil {
+		return m, nil, err
+	}
+	if text == "" {
+		return m, nil, onField(refusal(model.EINVALID, "say what is to be done", "请填写指令内容"), "text")
+	}
+	dl, err := model.ParseDeadline(v["deadline"], m.now, m.opt.Location)
+	if err != nil {
+		return m, nil, err
+	}
+	to, err := m.names().Scope([]string{v["to"]}, m.town())
+	if err != nil {
+		return m, nil, onField(err, "to")
+	}
+	if err := m.inRoom(to); err != nil {
+		return m, nil, onField(err, "to")
+	}
+	if err := m.inWartime(to); err != nil {
+		return m, nil, err
+	}
+	m.formActive = false // the dry run, with the form held: it comes back if the run fails
+	mm, c := m.hold(held{kind: heldForm, form: m.form}, issueDirective(m.svc, text, to, dl, m.seat.Person.ID, true))
+	return mm, c, nil
+}
+
+// inWartime refuses a directive's targets outside the wartime's scope, as
+// the store does (model.NewDirective), the places named as the console
+// names them.
+func (m Model) inWartime(to []model.NodeCode) error {
+	act := m.wt.status.Active
+	for _, c := range to {
+		if !act.Covers(c) {
+			place, scope := m.placeNames([]model.NodeCode{c}), m.placeNames(act.Scope)
+			return onField(refusal(model.ECONFLICT, fmt.Sprintf("to: %s is outside the wartime scope (%s)", place, scope),
+				fmt.Sprintf("下达范围：%s 不在战时范围内（%s）", place, scope)), "to")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// titleLine is the screen line that carries the directive pane's title.
+func titleLine(t *testing.T, m Model, id string) string {
+	t.Helper()
+	for _, line := range strings.Split(m.View(), "\n") {
+		if strings.Contains(line, " "+id) && strings.Contains(line, "╭") {
+			return line
+		}
+	}
+	t.Fatalf("no title line for %s in\n%s", id, m.View())
+	return ""
+}
+
+// The directive pane's title gives its text way first: the id, the
+// deadline and the n/N counter stay whole at every size, a long text or
+// a short one, focused or not, in a room seen from elsewhere (a way back
+// before the title).
+func TestDirectiveTitleKeepsIDDeadlineAndCounter(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	_, _, err = f.db.IssueDirective(ctx, "逐户核查🌀红字👍 end", []model.NodeCode{duxi}, 2*time.Hour, f.operator(t), false)
+	require.NoError(t, err)
+	long := "请各微网格立即逐户核查低洼地带危旧房屋人员去向并劝导转移至安置点，逐一登记在册，不漏一户不漏一人"
+	_, _, err = f.db.IssueDirective(ctx, long, []model.NodeCode{duxi}, 3*time.Hour, f.operator(t), false)
+	require.NoError(t, err)
+	for _, lang := range []string{"zh", "en"} {
+		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			m := f.model(t, lang, size[0], size[1])
+			m = update(t, m, loadWartime(f.db, "")())
+			for _, step := range []string{"", "focus", "]"} {
+				switch step {
+				case "]":
+					m = keys(t, m, "]")
+				case "focus":
+					m = runLine(t, m, "directives")
+				}
+				cur, ok := m.dir.current()
+				require.True(t, ok)
+				line := titleLine(t, m, cur.d.ID)
+				deadline := map[string]string{"zh": "截止", "en": "deadline"}[lang] + " " + cur.d.Deadline.In(m.loc).Format("15:04")
+				what := fmt.Sprintf("%s %dx%d %q: %s", lang, size[0], size[1], step, line)
+				assert.Contains(t, line, deadline, what)
+				assert.Contains(t, line, fmt.Sprintf(" %d/2 ", m.dir.selected+1), what)
+				assert.NotContains(t, line, deadline[:2]+m.p.g.More, what)
+				checkScreen(t, m, size[0], size[1], false)
+			}
+		}
+	}
+}
+
+// A directive issued while the pane shows the newest comes into view;
+// while the officer reads an older one, the pane stays on it (the counter
+// shows there are more).
+func TestDirectivePaneFollowsTheNewest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m, sub := wartimeModel(t, f, "en", 120, 40)
+	issue := func(text string) model.Directive {
+		d, _, err := f.db.IssueDirective(ctx, text, []model.NodeCode{duxi}, time.Hour, f.operator(t), false)
+		require.NoError(t, err)
+		return d
+	}
+	shown := func(m Model) string {
+		cur, ok := m.dir.current()
+		require.True(t, ok)
+		return cur.d.ID
+	}
+	d1 := issue("first")
+	m = pump(t, m, sub, f.db)
+	require.Equal(t, d1.ID, shown(m))
+	d2 := issue("second")
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, d2.ID, shown(m), "on the newest: follows to the new newest")
+	assert.Contains(t, titleLine(t, m, d2.ID), " 1/2 ")
+
+	m = runLine(t, m, "directives")
+	m = keys(t, m, "]")
+	require.Equal(t, d1.ID, shown(m))
+	issue("third")
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, d1.ID, shown(m), "on an older one: stays")
+	assert.Contains(t, titleLine(t, m, d1.ID), " 3/3 ")
+}

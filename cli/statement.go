@@ -358,20 +358,27 @@ func sheetName(name string, code model.NodeCode, used map[string]bool) string {
 	return clean
 }
 
+// xlsxStyles are the statement workbook's cell styles, every one in the
+// text format (@): a cell keeps its text as text, even when someone edits
+// it in the spreadsheet (sheetRow).
+type xlsxStyles struct{ text, bold, title int }
+
+func newXLSXStyles(f *excelize.File) (st xlsxStyles, err error) {
+	for _, s := range []struct {
+		id   *int
+		font *excelize.Font
+	}{{&st.text, nil}, {&st.bold, &excelize.Font{Bold: true}}, {&st.title, &excelize.Font{Bold: true, Size: 14}}} {
+		if *s.id, err = f.NewStyle(&excelize.Style{Font: s.font, NumFmt: textFormat}); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
 func statementXLSX(sheets []sheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	// Every style is the text format (@): a cell keeps its text as text,
-	// even when someone edits it in the spreadsheet (sheetRow).
-	text, err := f.NewStyle(&excelize.Style{NumFmt: textFormat})
-	if err != nil {
-		return nil, err
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: textFormat})
-	if err != nil {
-		return nil, err
-	}
-	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, NumFmt: textFormat})
+	st, err := newXLSXStyles(f)
 	if err != nil {
 		return nil, err
 	}
@@ -383,32 +390,7 @@ func statementXLSX(sheets []sheet) ([]byte, error) {
 		} else if _, err := f.NewSheet(s.name); err != nil {
 			return nil, err
 		}
-		width := 0
-		for r, row := range s.rows {
-			width = max(width, len(row))
-			if len(row) == 0 {
-				continue
-			}
-			if err := sheetRow(f, s.name, r+1, row, text); err != nil {
-				return nil, err
-			}
-		}
-		last, err := excelize.ColumnNumberToName(max(width, 1))
-		if err != nil {
-			return nil, err
-		}
-		if err := f.SetCellStyle(s.name, "A1", "A1", title); err != nil {
-			return nil, err
-		}
-		for _, h := range s.header {
-			if err := f.SetCellStyle(s.name, fmt.Sprintf("A%d", h+1), fmt.Sprintf("%s%d", last, h+1), bold); err != nil {
-				return nil, err
-			}
-		}
-		if err := f.SetColWidth(s.name, "A", last, 12); err != nil {
-			return nil, err
-		}
-		if err := f.SetColWidth(s.name, "D", "D", 22); err != nil {
+		if err := writeSheet(f, s, st); err != nil {
 			return nil, err
 		}
 	}
@@ -418,6 +400,37 @@ func statementXLSX(sheets []sheet) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// writeSheet writes sheet s's rows into its sheet of f, the title and the
+// header rows in their styles, the columns sized.
+func writeSheet(f *excelize.File, s sheet, st xlsxStyles) error {
+	width := 0
+	for r, row := range s.rows {
+		width = max(width, len(row))
+		if len(row) == 0 {
+			continue
+		}
+		if err := sheetRow(f, s.name, r+1, row, st.text); err != nil {
+			return err
+		}
+	}
+	last, err := excelize.ColumnNumberToName(max(width, 1))
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s.name, "A1", "A1", st.title); err != nil {
+		return err
+	}
+	for _, h := range s.header {
+		if err := f.SetCellStyle(s.name, fmt.Sprintf("A%d", h+1), fmt.Sprintf("%s%d", last, h+1), st.bold); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(s.name, "A", last, 12); err != nil {
+		return err
+	}
+	return f.SetColWidth(s.name, "D", "D", 22)
 }
 
 func statementCSV(sheets []sheet) ([]byte, error) {

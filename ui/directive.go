@@ -126,8 +126,8 @@ func (d *directivePane) FullHelp() [][]key.Binding {
 func (d *directivePane) Title() string { return d.fitTitle(-1) }
 
 // fitTitle is the title in at most room columns (all of it when room < 0):
-// the directive's text gives way first, then the way back; its id and
-// deadline stay whole.
+// the way back gives way first, then the directive's text (what the
+// officer reads); its id and deadline stay whole.
 func (d *directivePane) fitTitle(room int) string {
 	cur, ok := d.current()
 	if !ok {
@@ -140,14 +140,11 @@ func (d *directivePane) fitTitle(room int) string {
 	text := " " + cur.d.Text
 	if room >= 0 {
 		left := room - w.Of(head) - w.Of(tail)
-		text = w.Trunc(text, left-w.Of(crumbs), more)
-		if w.Of(text) < 3 { // no room for a word of it: the way back gives way
-			text = ""
+		if w.Of(crumbs)+w.Of(text) > left {
+			crumbs = ""
 		}
-		if n := left - w.Of(text); w.Of(crumbs) > n {
-			if crumbs = w.Trunc(crumbs, n-1, more); crumbs != "" {
-				crumbs += " "
-			}
+		if text = w.Trunc(text, left, more); w.Of(text) < 3 { // no room for a word of it
+			text = ""
 		}
 	}
 	return crumbs + head + text + tail

@@ -368,7 +368,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
+		was := m.focus
 		next, cmd := m.onKey(msg)
+		if mm, ok := next.(Model); ok && was == paneEvents && mm.focus != paneEvents {
+			m.ticker.snap() // the focus left the ticker: it shows the newest again (arrived)
+		}
 		return m.returnWaiting(next, cmd)
 	case heldMsg:
 		return m.onHeld(msg)
@@ -522,8 +526,10 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m.loadErr = nil
 	m.noteTowns(msg.snap.nodes)
 	m = m.catchUp()
+	old := m.w.events
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
+	m.tell(m.ticker, newEventsMsg{newerThan(m.w.events, old)})
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
 	m.tell(m.wtc, countMsg{})
@@ -622,7 +628,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.turnedRed = false
 	evs := scopeEvents(m.scope, msg.events)
-	m.w.apply(evs, changed, m.now)
+	m.tell(m.ticker, newEventsMsg{m.w.apply(evs, changed, m.now)})
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}

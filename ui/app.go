@@ -288,7 +288,7 @@ func (m Model) Init() tea.Cmd {
 func (m Model) InitLoaded() tea.Cmd {
 	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
-		cmds = append(cmds, waitEvents(m.sub, m.svc))
+		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope))
 	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
@@ -604,7 +604,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
 		return m.onFeedClosed()
 	}
-	next := waitEvents(m.sub, m.svc)
+	next := waitEvents(m.sub, m.svc, m.scope)
 	if m.rp != nil {
 		return m, next // the replay shows the log; leaving it reads the live state afresh
 	}
@@ -627,7 +627,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.turnedRed = false
-	evs := scopeEvents(m.scope, msg.events)
+	evs := scopeEvents(m.scope, msg.events, msg.reach)
 	m.tell(m.ticker, newEventsMsg{m.w.apply(evs, changed, m.now)})
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
@@ -727,7 +727,7 @@ func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
 	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
 	// Whatever happened meanwhile is in the snapshot.
 	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope))
 }
 
 // Close closes the feed the console opened itself after the one it was

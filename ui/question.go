@@ -119,7 +119,8 @@ func (m Model) askLater(text string, back bool, yes func(Model) (Model, tea.Cmd)
 // puts the question and esc drops the note (the question too, when the
 // note was the point).
 func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	m.q.lost = 0 // said until the next key
+	lost := m.q.lost
+	m.q.lost = 0 // said until the next key that takes all it brings
 	q := m.q
 	if q.editing {
 		switch {
@@ -139,7 +140,7 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.noteInput.Blur()
 			return m, nil
 		}
-		return m.typeNote(msg)
+		return m.typeNote(msg, lost)
 	}
 	switch {
 	case key.Matches(msg, m.lkeys.yes):
@@ -168,13 +169,16 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 // typeNote is a key typed into the question's note: the note scrolls to
-// keep what is typed in view, and what its limit drops is said.
-func (m Model) typeNote(msg tea.KeyMsg) (Model, tea.Cmd) {
+// keep what is typed in view, and what its limit drops is said, added to
+// what the keys before it dropped (lost: a paste arrives in pieces).
+func (m Model) typeNote(msg tea.KeyMsg, lost int) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	had := m.noteInput.Value()
 	m.noteInput.Width = m.noteWidth()
 	m.noteInput, cmd = m.noteInput.Update(msg)
-	m.q.lost = notTaken(m.noteInput, had, msg)
+	if n := notTaken(m.noteInput, had, msg); n > 0 {
+		m.q.lost = lost + n
+	}
 	return m, cmd
 }
 

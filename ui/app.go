@@ -288,7 +288,7 @@ func (m Model) Init() tea.Cmd {
 func (m Model) InitLoaded() tea.Cmd {
 	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
-		cmds = append(cmds, waitEvents(m.sub, m.svc))
+		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope))
 	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
@@ -368,7 +368,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
+		was := m.focus
 		next, cmd := m.onKey(msg)
+		if mm, ok := next.(Model); ok && was == paneEvents && mm.focus != paneEvents {
+			m.ticker.snap() // the focus left the ticker: it shows the newest again (arrived)
+		}
 		return m.returnWaiting(next, cmd)
 	case heldMsg:
 		return m.onHeld(msg)
@@ -522,8 +526,10 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m.loadErr = nil
 	m.noteTowns(msg.snap.nodes)
 	m = m.catchUp()
+	old := m.w.events
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
+	m.tell(m.ticker, newEventsMsg{newerThan(m.w.events, old)})
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
 	m.tell(m.wtc, countMsg{})
@@ -598,7 +604,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
 		return m.onFeedClosed()
 	}
-	next := waitEvents(m.sub, m.svc)
+	next := waitEvents(m.sub, m.svc, m.scope)
 	if m.rp != nil {
 		return m, next // the replay shows the log; leaving it reads the live state afresh
 	}
@@ -621,8 +627,8 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	}
 	changed := scopeIncidents(m.scope, msg.changed)
 	m.w.turnedRed = false
-	evs := scopeEvents(m.scope, msg.events)
-	m.w.apply(evs, changed, m.now)
+	evs := scopeEvents(m.scope, msg.events, msg.reach)
+	m.tell(m.ticker, newEventsMsg{m.w.apply(evs, changed, m.now)})
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}
@@ -721,7 +727,7 @@ func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
 	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
 	// Whatever happened meanwhile is in the snapshot.
 	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope))
 }
 
 // Close closes the feed the console opened itself after the one it was

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -33,10 +34,28 @@ func (m Model) mayAct() error {
 			return refusal(model.EUNAVAIL, "live link cut: start gridcmd again, or quit and open the file directly",
 				"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或退出后直接打开数据库")
 		}
-		return refusal(model.EUNAVAIL, "live link cut: start gridcmd again, or :take to hold the file here",
-			"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库")
+		return refusal(model.EUNAVAIL, cutTakeEn, cutTakeZh)
 	}
 	return nil
+}
+
+// The cut link's refusal where :take may hold the file: advice that is
+// stale once the file is taken (Carry).
+const (
+	cutTakeEn = "live link cut: start gridcmd again, or :take to hold the file here"
+	cutTakeZh = "实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库"
+)
+
+// isCutTake reports whether err is the cut link's refusal advising :take.
+func isCutTake(err error) bool {
+	var e *model.Error
+	return errors.As(err, &e) && e.Message == cutTakeEn
+}
+
+// tookBeforeSent is why work was not filed once the console took the
+// file: it was never sent, and can be now.
+func tookBeforeSent() error {
+	return refusal(model.EUNAVAIL, "the console took the file before it was sent", "发送前本控制台已接管数据库")
 }
 
 // serverAddr is the address of the gridcmd the console is attached to
@@ -124,13 +143,17 @@ type Carry struct{ work []held }
 // Carry is what this console has not filed (see type Carry).
 func (m Model) Carry() Carry {
 	work := slices.Clone(m.waiting)
+	for i := range work {
+		if isCutTake(work[i].err) {
+			work[i].err = tookBeforeSent() // the file is taken: no more "type :take"
+		}
+	}
 	for _, h := range m.held {
 		h.err = model.Errorf(model.EUNAVAIL, "the server stopped before it answered").Zh("服务在应答前已停止").MaybeDone()
 		work = append(work, h)
 	}
 	if m.formActive && m.form.dirty() {
-		work = append(work, held{kind: heldForm, form: m.form,
-			err: refusal(model.EUNAVAIL, "the console took the file before it was sent", "发送前本控制台已接管数据库")})
+		work = append(work, held{kind: heldForm, form: m.form, err: tookBeforeSent()})
 	}
 	return Carry{work: work}
 }

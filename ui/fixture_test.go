@@ -116,7 +116,7 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 // feed's wait for the next batch. Tests drive those (pump, tickMsg).
 var (
 	timerCode = reflect.ValueOf(after(time.Hour, nil)).Pointer()
-	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil)).Pointer()
+	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil, "")).Pointer()
 )
 
 // waits reports whether cmd is one of the commands that wait (a timer, the
@@ -210,7 +210,7 @@ func typeText(t testing.TB, m Model, s string) Model {
 func pump(t testing.TB, m Model, sub model.Subscription, svc model.Service) Model {
 	t.Helper()
 	got := make(chan tea.Msg, 1)
-	go func() { got <- waitEvents(sub, svc)() }()
+	go func() { got <- waitEvents(sub, svc, m.scope)() }()
 	select {
 	case msg := <-got:
 		return update(t, m, msg)
@@ -237,6 +237,6 @@ func TestHarnessKnowsTheWaits(t *testing.T) {
 	} {
 		assert.Equal(t, timerCode, code(c), name)
 	}
-	assert.Equal(t, feedCode, code(waitEvents(&deadSub{}, nil)))
+	assert.Equal(t, feedCode, code(waitEvents(&deadSub{}, nil, "")))
 	assert.NotEqual(t, timerCode, code(sweep(nil)))
 }

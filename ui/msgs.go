@@ -55,7 +55,8 @@ type snapshotMsg struct {
 type eventsMsg struct {
 	events  []model.Event
 	changed []model.Incident
-	lost    bool // the feed overflowed: reload everything
+	reach   reachOf // of its wartime events that reach into the scope from above
+	lost    bool    // the feed overflowed: reload everything
 	closed  bool
 	err     error
 }
@@ -145,7 +146,7 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 		if s.events, err = svc.Events(ctx, 0, eventsKept); err != nil {
 			return snapshotMsg{scope: scope, err: err}
 		}
-		s.events = scopeEvents(scope, s.events)
+		s.events = scopeEvents(scope, s.events, lookUpReach(ctx, svc, scope, s.events))
 		return snapshotMsg{scope: scope, snap: s}
 	}
 }
@@ -160,11 +161,12 @@ func after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return tea.Tic
 
 // waitEvents blocks for the next committed batch, gathers whatever else
 // arrives within the coalescing window, and takes the incidents the burst
-// touched from its batches (changedIn). The root re-arms it after each
-// message.
+// touched from its batches (changedIn), and the reach of the wartime
+// events that reach into scope from above (lookUpReach). The root re-arms
+// it after each message.
 //
 //go:noinline
-func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
+func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode) tea.Cmd {
 	if sub == nil {
 		return nil
 	}
@@ -203,7 +205,7 @@ func waitEvents(sub model.Subscription, svc model.Service) tea.Cmd {
 			return eventsMsg{lost: true}
 		}
 		sort.Slice(evs, func(i, j int) bool { return evs[i].Seq > evs[j].Seq })
-		return eventsMsg{events: evs, changed: changed}
+		return eventsMsg{events: evs, changed: changed, reach: lookUpReach(context.Background(), svc, scope, evs)}
 	}
 }
 

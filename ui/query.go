@@ -70,8 +70,10 @@ func parseQuery(s string, l Labels) query {
 		}
 		switch key {
 		case "tier":
-			if q.tier = parsedOrLabelled(model.ParseTier, v, l.Tier, enLabels.Tier, zhLabels.Tier); q.tier == "" {
-				bad("tier:"+v+": not a tier (grid, village, town, taskforce)", "层级:"+v+"：不是层级（网格、村社、镇指挥室、专班）")
+			// The short names the queue shows where narrow (镇, tf, vill) are
+			// names too: what is on screen is what is typed.
+			if q.tier = parsedOrLabelled(model.ParseTier, v, l.Tier, enLabels.Tier, zhLabels.Tier, enLabels.TierShort, zhLabels.TierShort); q.tier == "" {
+				bad("tier:"+v+": not a tier (grid, village or vill, town, taskforce or tf)", "层级:"+v+"：不是层级（网格、村社、镇指挥室或镇、专班）")
 			}
 		case "status":
 			if q.status = parsedOrLabelled(model.ParseStatus, v, l.Status, enLabels.Status, zhLabels.Status); q.status == "" {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -36,6 +37,9 @@ type question struct {
 	// failed: the question came back after its send failed (held.go),
 	// what failed shown above it.
 	failed string
+	// lost: how many characters the note's last key could not add (its
+	// limit), said above the line until the next key.
+	lost int
 }
 
 func (q question) active() bool { return q.yes != nil }
@@ -115,6 +119,8 @@ func (m Model) askLater(text string, back bool, yes func(Model) (Model, tea.Cmd)
 // puts the question and esc drops the note (the question too, when the
 // note was the point).
 func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	lost := m.q.lost
+	m.q.lost = 0 // said until the next key that takes all it brings
 	q := m.q
 	if q.editing {
 		switch {
@@ -134,9 +140,7 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.noteInput.Blur()
 			return m, nil
 		}
-		var cmd tea.Cmd
-		m.noteInput, cmd = m.noteInput.Update(msg)
-		return m, cmd
+		return m.typeNote(msg, lost)
 	}
 	switch {
 	case key.Matches(msg, m.lkeys.yes):
@@ -162,6 +166,35 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.noteInput.Focus()
 	}
 	return m, nil
+}
+
+// typeNote is a key typed into the question's note: the note scrolls to
+// keep what is typed in view, and what its limit drops is said, added to
+// what the keys before it dropped (lost: a paste arrives in pieces).
+func (m Model) typeNote(msg tea.KeyMsg, lost int) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	had := m.noteInput.Value()
+	m.noteInput.Width = m.noteWidth()
+	m.noteInput, cmd = m.noteInput.Update(msg)
+	if n := notTaken(m.noteInput, had, msg); n > 0 {
+		m.q.lost = lost + n
+	}
+	return m, cmd
+}
+
+// noteWidth is how many cells the note being typed shows on its own line
+// (questionLines' second), between its label and its keys, less the
+// cursor's: a note longer than that shows its end, where it is typed.
+func (m Model) noteWidth() int {
+	plain, _ := m.questionLineEditing()
+	frame := m.p.w.Of(plain) - m.p.w.Of(m.noteInput.Value())
+	return max(m.width-frame-1, 8)
+}
+
+// lostNote says what the note's limit dropped.
+func (m Model) lostNote() string {
+	return m.say(fmt.Sprintf("the note takes %d characters at most: %d not taken", m.noteInput.CharLimit, m.q.lost),
+		fmt.Sprintf("备注最多 %d 字，超出的 %d 字未录入", m.noteInput.CharLimit, m.q.lost))
 }
 
 // dropQuestion answers no: nothing is done, and a question asked from a

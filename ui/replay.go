@@ -277,7 +277,7 @@ func (m Model) replayJump(t time.Time) Model {
 	t = clampTime(t, rp.from, rp.to)
 	r, incs, evs := rp.hist.State(t, eventsKept)
 	rp.r, rp.at = r, t
-	m.w = newWorld(snapshot{nodes: rp.nodes, people: rp.people, incidents: scopeIncidents(m.scope, incs), events: scopeEvents(m.scope, evs)})
+	m.w = newWorld(snapshot{nodes: rp.nodes, people: rp.people, incidents: scopeIncidents(m.scope, incs), events: scopeEvents(m.scope, evs, nil)})
 	m.now = t
 	m.w.rollUp(t)
 	m.tell(m.tower, loadedMsg{})
@@ -307,7 +307,7 @@ func (m Model) replayStep(t time.Time) Model {
 		m.w.rollUp(t)
 	}
 	changed = scopeIncidents(m.scope, changed)
-	m.w.apply(scopeEvents(m.scope, newest), changed, t)
+	m.w.apply(scopeEvents(m.scope, newest, nil), changed, t)
 	m.tell(m.queue, changedMsg{changed})
 	m.fig = rp.hist.Figures(t, m.scope) // the store's figures as they stood at t
 	if wt {

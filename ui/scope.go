@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 
 	"gridcmd/model"
@@ -29,14 +30,73 @@ func within[T any](scope model.NodeCode, xs []T, at func(T) model.NodeCode) []T 
 	return out
 }
 
-// scopeEvents keeps the events on nodes in scope, and those on no node.
-func scopeEvents(scope model.NodeCode, evs []model.Event) []model.Event {
+// scopeEvents keeps the events on nodes in scope, those on no node, and
+// a wartime's start and end and a directive's issue that reach into the
+// scope from above it (reaches).
+func scopeEvents(scope model.NodeCode, evs []model.Event, reach reachOf) []model.Event {
 	return within(scope, evs, func(e model.Event) model.NodeCode {
-		if e.Node == "" {
+		if e.Node == "" || reaches(scope, e, reach) {
 			return scope
 		}
 		return e.Node
 	})
+}
+
+// reachOf is the nodes an activation covers (its scope) or a directive goes
+// to (its targets), by id: the event of its start, end or issue is at one
+// node (the first of them, or the town of several), which may lie outside
+// a village's or a grid's seat it reaches.
+type reachOf map[string][]model.NodeCode
+
+// reachesFromAbove reports whether e is an event whose reach is asked for:
+// an activation's start or end, or a directive's issue, at a node of the
+// scope's town outside the scope.
+func reachesFromAbove(scope model.NodeCode, e model.Event) bool {
+	switch e.Action {
+	case model.ActActivate, model.ActDeactivate, model.ActDirective:
+		return scope != "" && e.Directive != "" && e.Node != "" && !inScope(scope, e.Node) && e.Node.Town() == scope.Town()
+	}
+	return false
+}
+
+// reaches reports whether e reaches into scope from above it: its
+// activation covers, or its directive goes to, a node at or above the
+// scope or within it. Not looked up (a replay, a refusal): a wartime at a
+// node above the scope covers it; a directive is not taken to.
+func reaches(scope model.NodeCode, e model.Event, reach reachOf) bool {
+	if !reachesFromAbove(scope, e) {
+		return false
+	}
+	codes, ok := reach[e.Directive]
+	if !ok && e.Action != model.ActDirective {
+		codes = []model.NodeCode{e.Node}
+	}
+	for _, c := range codes {
+		if c.Contains(scope) || scope.Contains(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookUpReach reads the reach of the events of evs that reach into scope
+// from above (reachesFromAbove), each once: a few a wartime. One not read
+// is left out (reaches).
+func lookUpReach(ctx context.Context, svc model.Service, scope model.NodeCode, evs []model.Event) reachOf {
+	out := reachOf{}
+	for _, e := range evs {
+		if _, done := out[e.Directive]; done || !reachesFromAbove(scope, e) {
+			continue
+		}
+		if e.Action == model.ActDirective {
+			if d, _, err := svc.Directive(ctx, e.Directive); err == nil {
+				out[e.Directive] = d.Targets
+			}
+		} else if a, err := svc.AfterAction(ctx, e.Directive); err == nil {
+			out[e.Directive] = a.Activation.Scope
+		}
+	}
+	return out
 }
 
 // scopeIncidents keeps the incidents on nodes in scope.

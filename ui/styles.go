@@ -15,6 +15,7 @@ type Glyphs struct {
 	Open, Closed, Leaf   string // tower markers
 	More                 string // truncation tail
 	Arrow                string
+	Up                   string // before a count of what came in above the view
 	Full, Empty          string // progress bars
 	Cursor               string
 	Focus                string // before the title of the pane with the focus
@@ -26,14 +27,14 @@ type Glyphs struct {
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
-	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→",
+	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→", Up: "↑",
 	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
 	Unknown: "—", None: "—",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
-	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">",
+	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">", Up: "^",
 	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
 	Unknown: "?", None: "-",
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"strconv"
 	"strings"
 
 	"gridcmd/model"
@@ -14,17 +15,55 @@ type tickerPane struct {
 	mainPane
 	listWindow
 	width, height int
+	// unseen is how many of the events above the view (the newer ones)
+	// came in while it was scrolled away from the newest: its title says
+	// so ("Events ↑3 new").
+	unseen int
 }
 
 func newTickerPane(c *common) *tickerPane { return &tickerPane{mainPane: mainPane{c}} }
 
-// Update moves the cursor, the view following it.
+// newEventsMsg: n events came in at the top of the ticker (the newest).
+type newEventsMsg struct{ n int }
+
+// Update moves the cursor, the view following it, and takes in the
+// events that arrive.
 func (t *tickerPane) Update(msg tea.Msg) (pane, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyMsg); ok {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
 		t.follow(t.c.keys.step(msg), len(t.c.w.events), t.height)
+		t.unseen = min(t.unseen, t.offset) // scrolled up to some of them
+	case newEventsMsg:
+		t.arrived(msg.n)
 	}
 	return t, nil
 }
+
+// arrived takes in n events come in above the newest. Where the officer is
+// reading the ticker (it has the focus, or an incident opened from it
+// covers it) and is not at its top, the cursor stays on its event and the
+// view where it was, the title counting what came in above; at the top it
+// shows them as they come. A ticker without the focus always shows the
+// newest: nobody is reading back there, and a duty officer glancing at
+// it expects the latest (it snaps back as the focus leaves it, snap).
+func (t *tickerPane) arrived(n int) {
+	if n <= 0 {
+		return
+	}
+	if t.c.focus != paneEvents || t.cursor == 0 && t.offset == 0 {
+		t.snap()
+		return
+	}
+	t.cursor += n
+	if t.offset > 0 {
+		t.offset += n
+	}
+	t.clampTo(len(t.c.w.events), t.height)
+	t.unseen = min(t.unseen+n, t.offset)
+}
+
+// snap puts the ticker back on the newest event.
+func (t *tickerPane) snap() { t.listWindow, t.unseen = listWindow{}, 0 }
 
 // asks: enter opens the incident of the event under the cursor.
 func (t *tickerPane) asks(msg tea.KeyMsg) tea.Msg {
@@ -39,7 +78,13 @@ func (t *tickerPane) asks(msg tea.KeyMsg) tea.Msg {
 	return openIncidentMsg{seq: e.IncidentSeq, id: e.Incident}
 }
 
-func (t *tickerPane) Title() string { return t.c.crumbed(t.c.p.lab.Events, t.c.focused(paneEvents)) }
+func (t *tickerPane) Title() string {
+	title := t.c.p.lab.Events
+	if t.unseen > 0 {
+		title += " " + t.c.p.g.Up + strconv.Itoa(t.unseen) + " " + t.c.p.lab.NewMark
+	}
+	return t.c.crumbed(title, t.c.focused(paneEvents))
+}
 
 func (t *tickerPane) SetSize(w, h int) { t.width, t.height = w, max(h, 1) }
 

@@ -63,6 +63,9 @@ func (m Model) statusLines() []string {
 		if m.q.failed != "" {
 			return append(m.noteLines(m.q.failed), m.questionLines()...)
 		}
+		if m.q.lost > 0 {
+			return append(m.noteLines(m.lostNote()), m.questionLines()...)
+		}
 		return m.questionLines()
 	}
 	if m.filterActive && m.queue.q.err != nil && !m.filterErrInline() {

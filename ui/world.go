@@ -187,8 +187,9 @@ func (w *world) put(inc model.Incident) {
 
 // apply folds a burst of events and the incidents they changed into w and
 // its figures (change). Events the snapshot already holds (the feed and the
-// snapshot overlap at start) are dropped by their sequence number.
-func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time) {
+// snapshot overlap at start) are dropped by their sequence number. It
+// returns how many events the ticker gained at its top.
+func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time) int {
 	w.change(changed, now)
 	if len(w.events) > 0 {
 		newest := w.events[0].Seq
@@ -200,10 +201,25 @@ func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time
 		}
 		evs = fresh
 	}
-	w.events = append(tickerEvents(evs), w.events...)
+	evs = tickerEvents(evs)
+	w.events = append(evs, w.events...)
 	if len(w.events) > eventsKept {
 		w.events = w.events[:eventsKept]
 	}
+	return len(evs)
+}
+
+// newerThan is how many of evs (newest first) are newer than the newest of
+// old: what a snapshot read again brought to the ticker's top.
+func newerThan(evs, old []model.Event) int {
+	if len(old) == 0 {
+		return len(evs)
+	}
+	n := 0
+	for n < len(evs) && evs[n].Seq > old[0].Seq {
+		n++
+	}
+	return n
 }
 
 // tickerEvents keeps the events the ticker shows: every one but the

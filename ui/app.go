@@ -197,6 +197,7 @@ type Model struct {
 	cmdHistory   []string // the ':' lines run, oldest first
 	cmdPos       int      // where up and down are in it; len(cmdHistory): the line being typed
 	cmdNote      string   // what the line says above it until the next key: a send that failed, a limit hit
+	cmdLost      int      // what the line's limit dropped, said until a key it takes whole
 	ranLine      string   // the line enter ran last, as typed
 
 	flash   flash
@@ -1087,7 +1088,8 @@ func (m Model) wantClosed() tea.Cmd {
 // onCmdKey edits the ':' line; tab completes it and enter runs it, both
 // from the command table.
 func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	m.cmdNote = ""
+	lost := m.cmdLost
+	m.cmdNote, m.cmdLost = "", 0
 	switch {
 	case key.Matches(msg, m.lkeys.abort):
 		m.cmdActive = false
@@ -1123,9 +1125,10 @@ func (m Model) onCmdKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	had := m.cmdInput.Value()
 	m.cmdInput, cmd = m.cmdInput.Update(msg)
-	if lost := notTaken(m.cmdInput, had, msg); lost > 0 {
-		m.cmdNote = m.say(fmt.Sprintf("the line takes %d characters at most: %d not taken", cmdLimit, lost),
-			fmt.Sprintf("命令行最多 %d 字，超出的 %d 字未录入", cmdLimit, lost))
+	if n := notTaken(m.cmdInput, had, msg); n > 0 {
+		m.cmdLost = lost + n // a paste arrives in pieces: said whole
+		m.cmdNote = m.say(fmt.Sprintf("the line takes %d characters at most: %d not taken", cmdLimit, m.cmdLost),
+			fmt.Sprintf("命令行最多 %d 字，超出的 %d 字未录入", cmdLimit, m.cmdLost))
 	}
 	return m, cmd
 }

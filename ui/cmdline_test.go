@@ -50,6 +50,10 @@ func TestCommandLineTakesTheLongestCommand(t *testing.T) {
 		assert.Equal(t, line, got.cmdInput.Value())
 		assert.Contains(t, got.View(), said)
 		checkScreen(t, got, c.w, c.h, false)
+		// A paste comes in pieces: what each dropped adds up.
+		more := update(t, got, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("yz")})
+		assert.Contains(t, more.View(), got.say(fmt.Sprintf("the line takes %d characters at most: 3 not taken", cmdLimit),
+			fmt.Sprintf("命令行最多 %d 字，超出的 3 字未录入", cmdLimit)))
 		got = keys(t, got, "backspace")
 		assert.NotContains(t, got.View(), said, "the next key clears it")
 

@@ -75,3 +75,25 @@ func TestTimelineExportBareTime(t *testing.T) {
 	assert.Contains(t, e.ok("timeline", "export", "--help"), "--from 21:30, is today's")
 	fails(t, e.run("timeline", "export", "--from", "25:00", "--format", "csv"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today`)
 }
+
+// TestTimelineExportReversed: a window whose --to is before its --from is
+// refused naming both, bare times or whole; a bare --to before --from that
+// is still to come today is today's, as before.
+func TestTimelineExportReversed(t *testing.T) {
+	e := demoEnv(t)
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	now := time.Now().In(zone)
+	if now.Hour() == 0 && now.Minute() < 30 || now.Hour() == 23 && now.Minute() > 30 {
+		t.Skip("too near midnight for bare times")
+	}
+	from, to := now.Add(-10*time.Minute), now.Add(-20*time.Minute)
+	r := e.run("timeline", "export", "--from", from.Format("15:04"), "--to", to.Format("15:04"))
+	fails(t, r, cli.ExitUsage, "--to "+to.Format("2006-01-02 15:04"), "is not after --from "+from.Format("2006-01-02 15:04"))
+	assert.Empty(t, r.out, "not even the header")
+	fails(t, e.run("timeline", "export", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00", "--format", "json"), cli.ExitUsage,
+		"--to 2026-11-29 02:00 is not after --from 2026-11-29 03:00")
+	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
+	soon := now.Add(10 * time.Minute)
+	assert.Contains(t, e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), "刚报的事件")
+}

@@ -97,3 +97,18 @@ func TestTimelineExportReversed(t *testing.T) {
 	soon := now.Add(10 * time.Minute)
 	assert.Contains(t, e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), "刚报的事件")
 }
+
+// TestSpaceInNameHint: a node's name typed with its space unquoted leaves
+// its number as a stray argument; the refusal says to quote it.
+func TestSpaceInNameHint(t *testing.T) {
+	e := demoEnv(t)
+	fails(t, e.run("incidents", "--node", "渎溪村", "02"), cli.ExitUsage, `unknown command "02"`,
+		"; quote a name with a space: --node '渎溪村 02' (or 渎溪村02)")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "渎溪村", "02-01"), cli.ExitUsage, "got 2 arguments",
+		"quote a name with a space: --unit '渎溪村 02-01' (or 渎溪村02-01)")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit=渎溪村", "02-01"), cli.ExitUsage, "--unit '渎溪村 02-01'")
+	r := e.run("directive", "ack", "D-0001", "D-0002", "--unit", "渎溪村 02-01")
+	fails(t, r, cli.ExitUsage, "got 2 arguments")
+	assert.NotContains(t, r.err, "quote", "no stray number after the name")
+	assert.Contains(t, e.ok("incidents", "--node", "渎溪村02"), "渎溪村 02")
+}

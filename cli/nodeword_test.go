@@ -112,3 +112,30 @@ func TestSpaceInNameHint(t *testing.T) {
 	assert.NotContains(t, r.err, "quote", "no stray number after the name")
 	assert.Contains(t, e.ok("incidents", "--node", "渎溪村02"), "渎溪村 02")
 }
+
+// TestDutyImportRefusalsNameTheRow: a row the rules refuse (an overlap
+// with a stored shift or an earlier row, an officer who may not staff the
+// room) is named by file and line, its room by the console's name with
+// its code; nothing of the file is scheduled; exit 2 as the rules' refusals.
+func TestDutyImportRefusalsNameTheRow(t *testing.T) {
+	e := demoEnv(t)
+	cadre := e.people("--node", "330784114266", "--role", "village_cadre")[0]
+	head := "room,person,from,to\n"
+	e.ok("duty", "import", e.write("first.csv", head+"渎溪村,"+cadre.ID+",2030-01-01 08:00,2030-01-01 20:00\n"))
+	var before []map[string]any
+	e.okJSON(&before, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+	for _, tt := range []struct{ name, rows, want string }{
+		{"stored.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n渎溪村," + cadre.ID + ",2030-01-01 19:00,2030-01-01 22:00\n",
+			":3: " + cadre.Name + " 01-01 19:00–01-01 22:00 in 渎溪村 330784114266 overlaps S-"},
+		{"earlier.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n渎溪村," + cadre.ID + ",2030-01-02 19:00,2030-01-02 22:00\n",
+			":3: " + cadre.Name + " 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps line 2's (" + cadre.Name + ", 01-02 08:00–01-02 20:00)"},
+		{"room.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n小界岭村," + cadre.ID + ",2030-01-03 08:00,2030-01-03 20:00\n",
+			":3: " + cadre.Name + " (village_cadre) may not hold a shift in 小界岭村 330784114268: only"},
+	} {
+		file := e.write(tt.name, head+tt.rows)
+		fails(t, e.run("duty", "import", file), cli.ExitRefused, file+tt.want)
+		var after []map[string]any
+		e.okJSON(&after, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+		assert.Len(t, after, len(before), "nothing of %s is scheduled", tt.name)
+	}
+}

@@ -212,9 +212,10 @@ order, English or Chinese:
   from    开始, 起            2026-11-29 08:00 in the configured time zone, or RFC 3339
   to      结束, 止            as from
 
-All or nothing: a bad row names the file and line, a shift that overlaps
-another of its room or whose officer may not staff the room is refused naming its row (the room by its name and code), and
-nothing is scheduled.`,
+All or nothing: a bad row names the file and line, and so does a shift that
+overlaps another of its room (stored or on an earlier line) or whose officer
+may not staff the room (the room named as the console names it, with its
+code); nothing is scheduled.`,
 		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := os.ReadFile(args[0])

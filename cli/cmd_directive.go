@@ -375,6 +375,9 @@ func (a *app) directiveShowCmd() *cobra.Command {
 				if asJSON {
 					return writeJSON(a.out, j)
 				}
+				if err := names.phonesOf(ctx, db, s.Slowest, units); err != nil {
+					return err
+				}
 				a.printDirective(d, s, names)
 				return a.printOnBehalf(ctx, db, d, units, names)
 			})
@@ -411,17 +414,14 @@ func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names 
 		if u.OnBehalf {
 			after += " 代签"
 		}
-		worker := "-"
-		if w := names.workers[u.Unit]; w.Worker != 0 {
-			worker = w.WorkerName
-		}
-		return []string{string(u.Unit), names.nodes[u.Unit], worker, after, fmt.Sprintf("%d/%d", u.Done, u.Of),
+		return []string{string(u.Unit), names.nodes[u.Unit], names.worker(u.Unit), after, names.done(u),
 			string(u.Escalated), itoa(u.Resends)}
 	})
 }
 
 // printOnBehalf lists, apart, the units signed for on their behalf (代签):
-// who signed for each and when. Nothing when there are none.
+// the unit's worker, who signed for it and when. Nothing when there are
+// none.
 func (a *app) printOnBehalf(ctx context.Context, svc model.Service, d model.Directive, units []model.DirectiveUnit, names wtNames) error {
 	var rows [][]string
 	signers := map[model.PersonID]string{}
@@ -441,14 +441,14 @@ func (a *app) printOnBehalf(ctx context.Context, svc model.Service, d model.Dire
 			}
 			signers[u.SignedBy] = name
 		}
-		rows = append(rows, []string{string(u.Unit), names.nodes[u.Unit], name,
-			model.FormatWait(u.SignedAt.Sub(d.IssuedAt)), fmt.Sprintf("%d/%d", u.Done, u.Of)})
+		rows = append(rows, []string{string(u.Unit), names.nodes[u.Unit], names.worker(u.Unit), name,
+			model.FormatWait(u.SignedAt.Sub(d.IssuedAt)), names.done(u)})
 	}
 	if len(rows) == 0 {
 		return nil
 	}
 	fmt.Fprintf(a.out, "\nsigned on the unit's behalf (代签): %d\n", len(rows))
-	table(a.out, []string{"unit", "name", "signed by", "signed after", "done"}, rows)
+	table(a.out, []string{"unit", "name", "worker", "signed by", "signed after", "done"}, rows)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -213,9 +212,10 @@ order, English or Chinese:
   from    开始, 起            2026-11-29 08:00 in the configured time zone, or RFC 3339
   to      结束, 止            as from
 
-All or nothing: a bad row names the file and line, a shift that overlaps
-another of its room or whose officer may not staff the room is refused, and
-nothing is scheduled.`,
+All or nothing: a bad row names the file and line, and so does a shift that
+overlaps another of its room (stored or on an earlier line) or whose officer
+may not staff the room (the room named as the console names it, with its
+code); nothing is scheduled.`,
 		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			raw, err := os.ReadFile(args[0])
@@ -223,26 +223,7 @@ nothing is scheduled.`,
 				return usageError{err}
 			}
 			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, by model.PersonID) error {
-				town, _ := a.townOf(ctx, db)
-				who, err := rosterResolver(ctx, db)
-				if err != nil {
-					return err
-				}
-				resolve := a.nameResolver(ctx, db, by)
-				room := func(cell string) (model.NodeCode, error) { return roomNamed(resolve, cell, town) }
-				shifts, err := importer.ParseShifts(args[0], bytes.NewReader(raw), a.cfg.Location, room, who)
-				if err != nil {
-					return usageError{err}
-				}
-				added, err := db.AddShifts(ctx, shifts, by, "import "+args[0])
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return a.printShifts(added, true)
-				}
-				fmt.Fprintf(a.out, "%s: %d shifts scheduled (%s to %s)\n", args[0], len(added), added[0].ID, added[len(added)-1].ID)
-				return nil
+				return a.dutyImport(ctx, db, by, args[0], raw, asJSON)
 			})
 		},
 	}

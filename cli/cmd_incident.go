@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -189,19 +191,70 @@ func (a *app) showCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--json]",
 		Short: "Show one incident with its timeline",
-		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001)"),
+		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or,
+for an open incident, its end as the console shows and reads it: its number
+(0032) or its day and number (1207-0032). So do ack, escalate, dispatch,
+resolve, close, reopen, invalid and note.`,
+		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := model.ParseIncidentID(args[0])
-			if err != nil {
-				return usageError{err}
+			if err := idTyped(args[0]); err != nil {
+				return err
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
+				id, err := incidentID(ctx, db, args[0])
+				if err != nil {
+					return err
+				}
 				return a.show(ctx, db, id, asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// shortID is an incident id as the console shows it in short: its number
+// (0032) or its day and number (1207-0032).
+var shortID = regexp.MustCompile(`^([0-9]{4}-)?[0-9]{4,}$`)
+
+// idTyped refuses as bad usage an incident id typed neither whole
+// (model.ParseIncidentID) nor short (shortID).
+func idTyped(arg string) error {
+	if _, err := model.ParseIncidentID(arg); err != nil && !shortID.MatchString(strings.TrimSpace(arg)) {
+		return usageError{err}
+	}
+	return nil
+}
+
+// incidentID reads an incident id as the console's :show does: whole
+// (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
+// one of the open incidents, which the console holds; an end that none or
+// several of them have is refused.
+func incidentID(ctx context.Context, svc model.Service, arg string) (string, error) {
+	if id, err := model.ParseIncidentID(arg); err == nil {
+		return id, nil
+	}
+	short := strings.TrimSpace(arg)
+	open, err := svc.Incidents(ctx, model.IncidentFilter{Open: true})
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, inc := range open {
+		if model.IDEndsIn(inc.ID, short) {
+			found = append(found, inc.ID)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", model.Errorf(model.ENOTFOUND, "no open incident ends in %s; give the whole id, e.g. HJ-20261207-0032", short).
+			Zh("没有以 %s 结尾的未结事件；请给出完整编号，如 HJ-20261207-0032", short)
+	}
+	sort.Strings(found)
+	return "", model.Errorf(model.ENOTFOUND, "%d open incidents end in %s (%s); give the whole id", len(found), short, listSome(found, 5)).
+		Zh("有 %d 个未结事件以 %s 结尾（%s）；请给出完整编号", len(found), short, listSome(found, 5))
 }
 
 func (a *app) show(ctx context.Context, db backend, id string, asJSON bool) error {
@@ -277,7 +330,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   u.use + " ID [--by PERSON] [--note X]",
 		Short: u.short,
-		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001)"),
+		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)"),
 		RunE:  func(cmd *cobra.Command, args []string) error { return a.act(cmd.Context(), act, args[0], fl) },
 	}
 	f := cmd.Flags()
@@ -319,15 +372,18 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 }
 
 func (a *app) act(ctx context.Context, act model.Action, arg string, fl actionFlags) error {
-	id, err := model.ParseIncidentID(arg)
-	if err != nil {
-		return usageError{err}
+	if err := idTyped(arg); err != nil {
+		return err
 	}
 	c, err := fl.command(act)
 	if err != nil {
 		return usageError{err}
 	}
 	return a.withActor(ctx, fl.by, func(ctx context.Context, db backend, actor model.PersonID) error {
+		id, err := incidentID(ctx, db, arg)
+		if err != nil {
+			return err
+		}
 		c.By = actor
 		inc, err := db.Act(ctx, id, c)
 		if err != nil {
@@ -366,15 +422,18 @@ func (a *app) noteCmd() *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := model.ParseIncidentID(args[0])
-			if err != nil {
-				return usageError{err}
+			if err := idTyped(args[0]); err != nil {
+				return err
 			}
 			text, err := cleanFlag("note", strings.Join(args[1:], " "), false)
 			if err != nil {
 				return usageError{err}
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
+				id, err := incidentID(ctx, db, args[0])
+				if err != nil {
+					return err
+				}
 				inc, err := db.Note(ctx, id, text, actor)
 				if err != nil {
 					return err

@@ -38,9 +38,6 @@ meanwhile (the replay then reads through its local API).`,
 			if err != nil {
 				return err
 			}
-			if !f.IsZero() && !t.IsZero() && !f.Before(t) {
-				return usageError{fmt.Errorf("replay: --to %s is not after --from %s", to, from)}
-			}
 			if speed <= 0 || speed > 3600 {
 				return usageError{fmt.Errorf("--speed %g: want more than 0 and at most 3600", speed)}
 			}
@@ -63,7 +60,7 @@ meanwhile (the replay then reads through its local API).`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time: the first after --from); default the last event")
+	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time before --from: today's, if still to come); after --from; default the last event")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "replayed seconds per second")
 	return cmd
 }
@@ -98,19 +95,32 @@ type timelineJSON struct {
 // pastSpan reads --from and --to of a command that looks back (replay,
 // timeline export) as span does, and a bare time (21:30, 21：30) as the
 // console's :replay reads it: today's in the configured zone, or
-// yesterday's when that is still to come; a bare --to after --from falls on
-// the first such time after it.
+// yesterday's when that is still to come, in which case a bare --to that
+// would fall before --from is today's (--from 21:00 --to 21:30 at 21:15). A
+// window whose --to is not after its --from is refused, naming both.
 func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
 	f, t, err := spanWith(a.pastWhen, from, to)
-	if err != nil {
+	if err != nil || f.IsZero() || t.IsZero() {
 		return f, t, err
 	}
-	if _, bare := a.pastTime(to); bare && !f.IsZero() {
-		for !t.After(f) {
-			t = t.AddDate(0, 0, 1)
+	if _, bare := a.pastTime(to); bare && !t.After(f) {
+		if next := t.AddDate(0, 0, 1); next.After(f) && a.stillToCome(next) {
+			t = next // today's, still to come: the window runs on to now
 		}
 	}
+	if !t.After(f) {
+		return f, t, usageError{fmt.Errorf("--to %s is not after --from %s: the window would hold nothing; want --from before --to",
+			t.In(a.cfg.Location).Format("2006-01-02 15:04"), f.In(a.cfg.Location).Format("2006-01-02 15:04"))}
+	}
 	return f, t, nil
+}
+
+// stillToCome reports whether today, the day after a bare time pastTime
+// read as yesterday's, is today's and still to come (why pastTime moved it
+// back).
+func (a *app) stillToCome(today time.Time) bool {
+	now := a.now().In(a.cfg.Location)
+	return today.After(now) && today.In(a.cfg.Location).YearDay() == now.YearDay()
 }
 
 // pastWhen reads a time flag as when does, a bare time as pastTime.
@@ -147,15 +157,15 @@ const exportPage = 5000
 func (a *app) timelineExportCmd() *cobra.Command {
 	var from, to, format string
 	cmd := &cobra.Command{
-		Use:   "export [--from TIME] [--to TIME] --format csv|json",
+		Use:   "export [--from TIME] [--to TIME] [--format csv|json]",
 		Short: "Write the events of a period, oldest first, with names: who, what, which incident, where",
 		Long: `Write the events from --from to --to (default: all of the log), oldest
 first, as CSV (a header line, then one event a line) or JSON (a list), with
 names besides the ids: the actor's name, the action's key and Chinese name,
 the incident's title, the node's name. A bare time, --from 21:30, is today's
 in the configured zone, or yesterday's when that is still to come (as the
-console's :replay reads it); a bare --to is the first such time after
---from. Columns and fields:
+console's :replay reads it); a --to not after --from is refused. Without
+--format, CSV. Columns and fields:
 seq, at, actor, actor_name, action, action_zh, incident, incident_title,
 ref (an activation, directive, shift or handover id, or a gateway's name),
 node, node_name, before/after tier and status, note, note_zh.`,
@@ -195,8 +205,8 @@ node, node_name, before/after tier and status, note, note_zh.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time: the first after --from); default the last event")
-	cmd.Flags().StringVar(&format, "format", "", "csv or json (required)")
+	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time before --from: today's, if still to come); after --from; default the last event")
+	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	return cmd
 }
 

@@ -89,7 +89,7 @@ func (a *app) sshCommands() seat.CommandFunc {
 		root.SetErr(stderr)
 		root.SetIn(strings.NewReader(""))
 		if err := root.ExecuteContext(ctx); err != nil {
-			fmt.Fprintln(stderr, "gridcmd: "+message(err))
+			fmt.Fprintln(stderr, "gridcmd: "+message(err)+spaceHint(args))
 			return exitCode(err)
 		}
 		return ExitOK

@@ -208,7 +208,8 @@ A bad row names the file and line, and nothing from that file is imported.`,
 		Use:   "roster FILE.csv",
 		Short: "Import people onto the roster",
 		Long: `Import people from a CSV with a header row. Columns (English or Chinese):
-  name 姓名, phone 电话/手机, role 角色, node 节点/网格编码,
+  name 姓名, phone 电话/手机, role 角色, node 节点/网格编码 (a node's code or
+  its name as the console shows it: 渎溪村 02-02, as duty import's room),
   reserve_kind 储备类型 (reserves only), on_duty 在岗 (yes/no, 是/否).
 Several roles go in one cell separated by ';' or '、'. Roles: grid_leader 网格长,
 grid_worker_ft 专职网格员, grid_worker_pt 兼职网格员, micro_grid_worker 微网格员,
@@ -340,11 +341,18 @@ func (a *app) importRoster(ctx context.Context, db backend, file string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	people, err := importer.ParseRoster(file, bytes.NewReader(raw), func(c model.NodeCode) bool { return known[c] })
+	by, _ := a.actorOrSystem(ctx, db)
+	resolve := a.nameResolver(ctx, db, by)
+	people, err := importer.ParseRosterNamed(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
+		c, err := resolve(cell)
+		if err == nil && !known[c] {
+			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c)
+		}
+		return c, err
+	})
 	if err != nil {
 		return usageError{err}
 	}
-	by, _ := a.actorOrSystem(ctx, db)
 	added, err := db.ImportPeople(ctx, people, by, file) // the note is both languages': the file alone
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -19,10 +20,71 @@ func listSome(items []string, n int) string {
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
 }
 
-// wtNames are what the wartime output names: nodes and the units' workers.
+// wtNames are what the wartime output names: nodes and the units' workers
+// (and the phones of those read by phonesOf).
 type wtNames struct {
 	nodes   map[model.NodeCode]string
 	workers map[model.NodeCode]model.UnitStatus
+	phones  map[model.PersonID]string
+}
+
+// phonesOf reads the phones of the wartime workers of the slowest units
+// and of those of units signed for on their behalf (代签).
+func (n *wtNames) phonesOf(ctx context.Context, svc model.Service, slowest, units []model.DirectiveUnit) error {
+	if n.phones == nil {
+		n.phones = map[model.PersonID]string{}
+	}
+	read := func(u model.DirectiveUnit) error {
+		w := n.workers[u.Unit].Worker
+		if _, known := n.phones[w]; known || w == 0 {
+			return nil
+		}
+		p, err := svc.Person(ctx, w)
+		if err != nil {
+			return err
+		}
+		n.phones[w] = p.Phone
+		return nil
+	}
+	for _, u := range slowest {
+		if err := read(u); err != nil {
+			return err
+		}
+	}
+	for _, u := range units {
+		if u.OnBehalf {
+			if err := read(u); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// worker is a unit's wartime worker as the console's directive pane shows
+// it, with the phone the room calls (王丽 13800000000) when phonesOf read
+// it; "(gap)" with nobody on duty, "-" for a unit not in the wartime.
+func (n wtNames) worker(unit model.NodeCode) string {
+	w, ok := n.workers[unit]
+	switch {
+	case !ok:
+		return "-"
+	case w.Worker == 0:
+		return "(gap)"
+	case n.phones[w.Worker] != "":
+		return w.WorkerName + " " + n.phones[w.Worker]
+	}
+	return w.WorkerName
+}
+
+// done is a unit's progress as the console's directive pane shows it: done
+// of what it reported, else of its households ("0/80"); "-" when neither
+// is known.
+func (n wtNames) done(u model.DirectiveUnit) string {
+	if of := cmp.Or(u.Of, n.workers[u.Unit].Households); of > 0 {
+		return fmt.Sprintf("%d/%d", u.Done, of)
+	}
+	return "-"
 }
 
 // wartimeNames reads the node names of a town ("" every town) and its

@@ -274,7 +274,8 @@ func TestTimelineExport(t *testing.T) {
 		"node", "node_name", "before_tier", "before_status", "after_tier", "after_status", "note", "note_zh"}, rows[0])
 	assert.Greater(t, len(rows), len(evs))
 	fails(t, e.run("timeline", "export", "--format", "xml"), cli.ExitUsage, "--format")
-	fails(t, e.run("timeline", "export"), cli.ExitUsage, "--format")
+	assert.Equal(t, raw, e.ok("timeline", "export"), "csv without --format")
+	assert.Contains(t, e.ok("timeline", "export", "--help"), "Without\n--format, CSV")
 	var all []json.RawMessage
 	e.okJSON(&all, "timeline", "export", "--format", "json")
 	assert.Equal(t, len(rows)-1, len(all))

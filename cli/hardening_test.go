@@ -250,7 +250,28 @@ func TestDirectiveSignOnBehalf(t *testing.T) {
 	text := e.ok("directive", "show", "D-0001")
 	assert.Contains(t, text, "signed 2/232 (1 on the unit's behalf, 代签, not in the sign-for times), done 0/232")
 	assert.Contains(t, text, "\nsigned on the unit's behalf (代签): 1\n")
-	assert.Regexp(t, `(?m)^`+silent+`\s+渎溪村 01-01\s+\S+ \(`+cadre+`\)\s+\S+\s+0/0$`, text)
+	// The unit's worker and phone, as the console's directive pane shows
+	// them, apart from who signed for it; done of its households while it
+	// has not reported (80 at 渎溪村 01-01).
+	var worker personJSON
+	for _, x := range show.UnitList {
+		if x.Unit == silent {
+			for _, p := range e.people("--node", silent) {
+				if p.ID == x.Worker {
+					worker = p
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, worker.Phone, "the worker of %s", silent)
+	assert.Regexp(t, `(?m)^unit\s+name\s+worker\s+signed by\s+signed after\s+done$`, text)
+	assert.Regexp(t, `(?m)^`+silent+`\s+渎溪村 01-01\s+`+worker.Name+` `+worker.Phone+`\s+\S+ \(`+cadre+`\)\s+\S+\s+0/80$`, text)
+	e.okJSON(&show, "directive", "show", "D-0001", "--json")
+	text = e.ok("directive", "show", "D-0001")
+	assert.NotContains(t, text, " 0/0 ")
+	for _, x := range show.Slowest {
+		assert.Regexp(t, `(?m)^`+x.Unit+`\s+\S+ \S+\s+`+x.WorkerName+` 1[0-9]{10}\s+(silent|\S+)( 代签)?\s+[0-9]+/[1-9][0-9]*\s`, text)
+	}
 
 	// Only signatures on the units' behalf: no sign-for time to show.
 	e.ok("directive", "issue", "--to", "330784114266", "--text", "清点物资", "--deadline", "1h")

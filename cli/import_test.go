@@ -214,6 +214,9 @@ func TestImportRosterBadFiles(t *testing.T) {
 		{"bad phone", head + good + "乙,12345,grid_leader," + grid + "\n", 3, `phone "12345"`},
 		{"unknown node", head + good + "乙,13800000022,grid_leader,330784114266-09\n", 3, "330784114266-09 is not in the tower"},
 		{"malformed node", head + good + "乙,13800000022,grid_leader,duxi\n", 3, `"duxi"`},
+		{"malformed code", head + good + "乙,13800000022,grid_leader,3307841142xx\n", 3, `"3307841142xx"`},
+		{"ambiguous name", head + good + "乙,13800000022,village_cadre,花街\n", 3, `node "花街" is ambiguous: 花街镇 330784114, 花街居委会 330784114001, 花街村 330784114220`},
+		{"no such name", head + good + "乙,13800000022,village_cadre,无此村\n", 3, `node "无此村"`},
 		{"unknown role", head + good + "乙,13800000022,captain," + grid + "\n", 3, `role "captain"`},
 		{"unknown role zh", "姓名,电话,角色,节点\n" + "甲,13800000021,网格长," + grid + "\n" + "乙,13800000022,队长," + grid + "\n", 3, `role "队长"`},
 		{"reserve without kind", head + good + "乙,13800000022,reserve," + grid + "\n", 3, "reserve kind"},
@@ -228,6 +231,17 @@ func TestImportRosterBadFiles(t *testing.T) {
 			assert.Equal(t, before, e.stats().People, "nothing from a bad file is imported")
 		})
 	}
+
+	// The node column takes the console's names, as duty import's room
+	// column does.
+	named := e.write("named.csv", head+"丙,13800000023,micro_grid_worker,渎溪村 02-02\n丁,13800000024,village_cadre,渎溪村\n")
+	assert.Contains(t, e.ok("import", "roster", named), "2 people read; 2 added")
+	at := map[string]string{}
+	for _, p := range e.people("--node", "330784114266") {
+		at[p.Name+p.Phone] = p.Node
+	}
+	assert.Equal(t, "330784114266-02-02", at["丙13800000023"])
+	assert.Equal(t, "330784114266", at["丁13800000024"])
 
 	// A database of villages only has nobody to act until a roster comes.
 	v := newEnv(t)

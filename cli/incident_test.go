@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -353,4 +354,50 @@ func TestActionIDs(t *testing.T) {
 	fails(t, e.run("ack", id, "--by", "P99999"), cli.ExitRefused, "P99999")
 	fails(t, e.run("ack", id, "--by", "bob"), cli.ExitUsage, `"bob"`)
 	fails(t, e.run("--as", "bob", "ack", id), cli.ExitUsage, `"bob"`)
+}
+
+// TestShortIncidentIDs: show (and the actions, and note) read an open
+// incident's id by its end, as the console's :show does: 0032, 1207-0032.
+func TestShortIncidentIDs(t *testing.T) {
+	e := demoEnv(t)
+	var open []incidentJSON
+	for _, inc := range e.incidents() {
+		if inc.Status == "reported" || inc.Status == "acknowledged" || inc.Status == "dispatched" {
+			open = append(open, inc)
+		}
+	}
+	require.NotEmpty(t, open)
+	ends := map[string]int{}
+	for _, inc := range open {
+		ends[inc.ID[len(inc.ID)-4:]]++
+	}
+	var id string
+	for _, inc := range open {
+		if ends[inc.ID[len(inc.ID)-4:]] == 1 {
+			id = inc.ID
+			break
+		}
+	}
+	require.NotEmpty(t, id, "an open incident whose number no other open one has")
+	num, day := id[len(id)-4:], id[len(id)-9:]
+	require.Equal(t, whole(t, e, id), whole(t, e, num))
+	require.Equal(t, id, whole(t, e, day))
+	assert.Contains(t, e.ok("note", num, "已联系交警"), id+": note added")
+	fails(t, e.run("show", "9999"), cli.ExitRefused, "no open incident ends in 9999; give the whole id")
+	fails(t, e.run("ack", "0101-9999"), cli.ExitRefused, "no open incident ends in 0101-9999")
+	fails(t, e.run("show", "HJ-2026-1"), cli.ExitUsage, "PREFIX-YYYYMMDD-NNNN")
+	resolved := e.incidents("--status", "resolved")
+	require.NotEmpty(t, resolved)
+	end := resolved[0].ID[len(resolved[0].ID)-4:]
+	if ends[end] == 0 { // the console holds the open ones only
+		fails(t, e.run("show", end), cli.ExitRefused, fmt.Sprintf("no open incident ends in %s", end))
+	}
+}
+
+// whole is the id show finds for id.
+func whole(t *testing.T, e *env, id string) string {
+	t.Helper()
+	var inc incidentJSON
+	e.okJSON(&inc, "show", id, "--json")
+	return inc.ID
 }

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"gridcmd/model"
 )
@@ -56,4 +59,37 @@ func (a *app) looker(ctx context.Context, svc model.Service) (model.PersonID, er
 		return 0, nil
 	}
 	return id, err
+}
+
+// nodeFlags are the flags that take a node by its name, which may hold a
+// space (渎溪村 02).
+var nodeFlags = map[string]bool{"--node": true, "--unit": true, "--room": true, "--micro-grid": true,
+	"--to": true, "--scope": true, "--within": true, "--village": true}
+
+// nameRest is what follows the space of a name as the console shows it:
+// a grid, micro-grid or household unit's number (02, 02-01, 02-01-003).
+var nameRest = regexp.MustCompile(`^[0-9]{2,3}(-[0-9]{2,3}){0,2}$`)
+
+// spaceHint is the hint a failed command line gets when a node flag's
+// value is followed by what looks like the rest of a name typed without
+// quotes (--node 渎溪村 02, which reads 02 as an argument): "" when none.
+func spaceHint(args []string) string {
+	for i := 0; i < len(args) && args[i] != "--"; i++ {
+		flag, value, inline := strings.Cut(args[i], "=")
+		if !nodeFlags[flag] {
+			continue
+		}
+		next := i + 1
+		if !inline {
+			if next >= len(args) {
+				break
+			}
+			value, next = args[next], next+1
+		}
+		if next < len(args) && nameRest.MatchString(args[next]) && !model.CodeLike(strings.TrimSpace(value)) && !strings.HasPrefix(value, "-") {
+			name := value + " " + args[next]
+			return fmt.Sprintf("; quote a name with a space: %s '%s' (or %s)", flag, name, strings.ReplaceAll(name, " ", ""))
+		}
+	}
+	return ""
 }

@@ -75,3 +75,67 @@ func TestTimelineExportBareTime(t *testing.T) {
 	assert.Contains(t, e.ok("timeline", "export", "--help"), "--from 21:30, is today's")
 	fails(t, e.run("timeline", "export", "--from", "25:00", "--format", "csv"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today`)
 }
+
+// TestTimelineExportReversed: a window whose --to is before its --from is
+// refused naming both, bare times or whole; a bare --to before --from that
+// is still to come today is today's, as before.
+func TestTimelineExportReversed(t *testing.T) {
+	e := demoEnv(t)
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	now := time.Now().In(zone)
+	if now.Hour() == 0 && now.Minute() < 30 || now.Hour() == 23 && now.Minute() > 30 {
+		t.Skip("too near midnight for bare times")
+	}
+	from, to := now.Add(-10*time.Minute), now.Add(-20*time.Minute)
+	r := e.run("timeline", "export", "--from", from.Format("15:04"), "--to", to.Format("15:04"))
+	fails(t, r, cli.ExitUsage, "--to "+to.Format("2006-01-02 15:04"), "is not after --from "+from.Format("2006-01-02 15:04"))
+	assert.Empty(t, r.out, "not even the header")
+	fails(t, e.run("timeline", "export", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00", "--format", "json"), cli.ExitUsage,
+		"--to 2026-11-29 02:00 is not after --from 2026-11-29 03:00")
+	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
+	soon := now.Add(10 * time.Minute)
+	assert.Contains(t, e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), "刚报的事件")
+}
+
+// TestSpaceInNameHint: a node's name typed with its space unquoted leaves
+// its number as a stray argument; the refusal says to quote it.
+func TestSpaceInNameHint(t *testing.T) {
+	e := demoEnv(t)
+	fails(t, e.run("incidents", "--node", "渎溪村", "02"), cli.ExitUsage, `unknown command "02"`,
+		"; quote a name with a space: --node '渎溪村 02' (or 渎溪村02)")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "渎溪村", "02-01"), cli.ExitUsage, "got 2 arguments",
+		"quote a name with a space: --unit '渎溪村 02-01' (or 渎溪村02-01)")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit=渎溪村", "02-01"), cli.ExitUsage, "--unit '渎溪村 02-01'")
+	r := e.run("directive", "ack", "D-0001", "D-0002", "--unit", "渎溪村 02-01")
+	fails(t, r, cli.ExitUsage, "got 2 arguments")
+	assert.NotContains(t, r.err, "quote", "no stray number after the name")
+	assert.Contains(t, e.ok("incidents", "--node", "渎溪村02"), "渎溪村 02")
+}
+
+// TestDutyImportRefusalsNameTheRow: a row the rules refuse (an overlap
+// with a stored shift or an earlier row, an officer who may not staff the
+// room) is named by file and line, its room by the console's name with
+// its code; nothing of the file is scheduled; exit 2 as the rules' refusals.
+func TestDutyImportRefusalsNameTheRow(t *testing.T) {
+	e := demoEnv(t)
+	cadre := e.people("--node", "330784114266", "--role", "village_cadre")[0]
+	head := "room,person,from,to\n"
+	e.ok("duty", "import", e.write("first.csv", head+"渎溪村,"+cadre.ID+",2030-01-01 08:00,2030-01-01 20:00\n"))
+	var before []map[string]any
+	e.okJSON(&before, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+	for _, tt := range []struct{ name, rows, want string }{
+		{"stored.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n渎溪村," + cadre.ID + ",2030-01-01 19:00,2030-01-01 22:00\n",
+			":3: " + cadre.Name + " 01-01 19:00–01-01 22:00 in 渎溪村 330784114266 overlaps S-"},
+		{"earlier.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n渎溪村," + cadre.ID + ",2030-01-02 19:00,2030-01-02 22:00\n",
+			":3: " + cadre.Name + " 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps line 2's (" + cadre.Name + ", 01-02 08:00–01-02 20:00)"},
+		{"room.csv", "渎溪村," + cadre.ID + ",2030-01-02 08:00,2030-01-02 20:00\n小界岭村," + cadre.ID + ",2030-01-03 08:00,2030-01-03 20:00\n",
+			":3: " + cadre.Name + " (village_cadre) may not hold a shift in 小界岭村 330784114268: only"},
+	} {
+		file := e.write(tt.name, head+tt.rows)
+		fails(t, e.run("duty", "import", file), cli.ExitRefused, file+tt.want)
+		var after []map[string]any
+		e.okJSON(&after, "duty", "list", "--from", "2030-01-01 00:00", "--json")
+		assert.Len(t, after, len(before), "nothing of %s is scheduled", tt.name)
+	}
+}

@@ -68,7 +68,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "gridcmd: "+message(err))
+	fmt.Fprintln(stderr, "gridcmd: "+message(err)+spaceHint(args))
 	return exitCode(err)
 }
 

@@ -456,3 +456,19 @@ func TestProgressNoteThroughAServer(t *testing.T) {
 	assert.Equal(t, "D-0001 "+unit+": 30/69\n",
 		e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69", "--note", "复核：10 户重复登记"))
 }
+
+// TestDirectiveTargetsEachExist: a target under another given with it (a
+// micro-grid of a village also named) must exist as when given alone, dry
+// run or not: it is not absorbed by its village.
+func TestDirectiveTargetsEachExist(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	before := e.lastEventSeq()
+	for _, to := range []string{"330784114266-99", "渎溪村，330784114266-99", "town,330784114266-01-09", "330784114266-01-09,渎溪村"} {
+		for _, dry := range []string{"--dry-run", "--json"} {
+			fails(t, e.run("directive", "issue", "--to", to, "--text", "x", "--deadline", "2h", dry), cli.ExitRefused, "to: no node 330784114266-")
+		}
+	}
+	assert.Equal(t, before, e.lastEventSeq(), "nothing issued")
+	e.ok("directive", "issue", "--to", "渎溪村，330784114266-01-01", "--text", "x", "--deadline", "2h", "--dry-run")
+}

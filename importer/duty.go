@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"io"
 	"strings"
 	"time"
@@ -31,6 +32,14 @@ var shiftColumns = []column{
 // "file:line: reason". The shifts come back in file order, unchecked
 // against the roster's roles or each other (the store does that).
 func ParseShifts(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error), who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
+	return ParseShiftsChecked(name, r, loc, room, who, nil)
+}
+
+// ParseShiftsChecked is ParseShifts with check, if set, vetting each shift
+// read (on line line of the file) after those before it: what the store
+// would refuse (who may staff the room, overlaps), refused as the row's.
+func ParseShiftsChecked(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error),
+	who func(person, phone string) (model.PersonID, error), check func(line int, sh model.Shift) error) ([]model.Shift, error) {
 	return parseRows(name, r, shiftColumns, "no shifts", func(rw row) (model.Shift, error) {
 		var err error
 		v := rw.val
@@ -49,6 +58,11 @@ func ParseShifts(name string, r io.Reader, loc *time.Location, room func(cell st
 		}
 		if !sh.From.Before(sh.To) {
 			return sh, rw.errorf("to %s is not after from %s", v["to"], v["from"])
+		}
+		if check != nil {
+			if err := check(rw.line, sh); err != nil { // the refusal's code kept: the rules', not the file's
+				return sh, model.Errorf(cmp.Or(model.ErrorCode(err), model.EINVALID), "%s:%d: %s", name, rw.line, model.ErrorMessage(err))
+			}
 		}
 		return sh, nil
 	})

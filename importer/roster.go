@@ -25,7 +25,8 @@ var rosterColumns = []column{
 //	                                ';' or '、' (or '；'), as English keys
 //	                                (grid_leader, any case) or Chinese
 //	                                names (网格长)
-//	node          节点, 网格编码     required: a node code known to nodes
+//	node          节点, 网格编码     required: a node code known to nodes (or,
+//	                                in ParseRosterNamed, what node reads)
 //	reserve_kind  储备类型           party_activist, volunteer, active_villager
 //	                                (or 入党积极分子, 志愿者, 热心村民); a reserve
 //	                                must have one, and only a reserve may
@@ -39,6 +40,19 @@ var rosterColumns = []column{
 // The people come back in file order, without ids, phones normalised. A bad
 // row fails the whole file with "file:line: reason".
 func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]model.Person, error) {
+	return ParseRosterNamed(name, r, func(cell string) (model.NodeCode, error) {
+		c, err := model.ParseNodeCode(cell)
+		if err == nil && nodes != nil && !nodes(c) {
+			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c)
+		}
+		return c, err
+	})
+}
+
+// ParseRosterNamed is ParseRoster with node reading the node cell: a code,
+// or a name as the console shows it (渎溪村 02), as the caller resolves
+// them; its refusal is the row's.
+func ParseRosterNamed(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) ([]model.Person, error) {
 	return parseRows(name, r, rosterColumns, "", func(rw row) (model.Person, error) {
 		var err error
 		v := rw.val
@@ -49,11 +63,8 @@ func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]m
 		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
 			return p, rw.errorf("%s", model.ErrorMessage(err))
 		}
-		if p.Node, err = model.ParseNodeCode(v["node"]); err != nil {
+		if p.Node, err = node(v["node"]); err != nil {
 			return p, rw.errorf("%s", model.ErrorMessage(err))
-		}
-		if nodes != nil && !nodes(p.Node) {
-			return p, rw.errorf("node %s is not in the tower", p.Node)
 		}
 		if p.Roles, err = parseRoles(v["role"]); err != nil {
 			return p, rw.errorf("%s", model.ErrorMessage(err))

@@ -63,6 +63,13 @@ func ParseIncidentID(s string) (string, error) {
 	return t, nil
 }
 
+// IDEndsIn reports whether incident id ends in short, a shorter form of it
+// as the console shows and reads ids (:show): its number (0012, of
+// HJ-20261203-0012) or its day and number (1203-0012).
+func IDEndsIn(id, short string) bool {
+	return strings.HasSuffix(id, "-"+short) || strings.HasSuffix(id, short) && strings.Count(short, "-") == 1
+}
+
 // ValidPrefix checks a town prefix for incident ids.
 func ValidPrefix(s string) error {
 	if ok, _ := regexp.MatchString(`^[A-Z]{1,8}$`, s); !ok {

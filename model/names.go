@@ -99,15 +99,15 @@ func (n NodeNames) Resolve(s string, levels ...Level) (NodeCode, error) {
 		return c, nil
 	}
 	c, err := n.named(s, levels)
-	if ErrorCode(err) == ENOTFOUND && codeLike(s) {
+	if ErrorCode(err) == ENOTFOUND && CodeLike(s) {
 		return "", codeErr
 	}
 	return c, err
 }
 
-// codeLike reports whether s starts with a digit and is ASCII throughout:
+// CodeLike reports whether s starts with a digit and is ASCII throughout:
 // a code, mistyped or not, rather than a name.
-func codeLike(s string) bool {
+func CodeLike(s string) bool {
 	if s == "" || s[0] < '0' || s[0] > '9' {
 		return false
 	}

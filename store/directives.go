@@ -21,8 +21,8 @@ import (
 
 // fanOut builds directive seq over the activation of the targets' town at
 // now (a directive goes to one town's units, as wartime is per town): the rule
-// (model.NewDirective with the policy's sign-for window), the targets'
-// existence, and one unit per micro-grid of the activation under the
+// (model.NewDirective with the policy's sign-for window), the existence of
+// every target given (those under another too), and one unit per micro-grid of the activation under the
 // targets, in code order.
 func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, now time.Time) (model.Directive, []model.DirectiveUnit, error) {
 	a, err := s.targetActivation(tx, targets)
@@ -33,12 +33,14 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
-	var units []model.DirectiveUnit
-	c := tx.Bucket(bucketWtUnits).Cursor()
-	for _, t := range d.Targets {
+	for _, t := range targets { // each as given: one under another is not dropped unread
 		if !hasNode(tx, t) {
 			return model.Directive{}, nil, model.Errorf(model.ENOTFOUND, "to: no node %s in the tower", t).Zh("下达范围：网格塔中没有节点 %s", t)
 		}
+	}
+	var units []model.DirectiveUnit
+	c := tx.Bucket(bucketWtUnits).Cursor()
+	for _, t := range d.Targets {
 		prefix := seqCodeKey(a.Seq, t)
 		n := len(units)
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {

@@ -254,7 +254,7 @@ func runShow(m Model, args []string) (tea.Model, tea.Cmd) {
 	}
 	var found []string
 	for id := range m.w.byRef {
-		if strings.HasSuffix(id, "-"+args[0]) || strings.HasSuffix(id, args[0]) && strings.Count(args[0], "-") == 1 {
+		if model.IDEndsIn(id, args[0]) {
 			found = append(found, id)
 		}
 	}

@@ -60,7 +60,7 @@ meanwhile (the replay then reads through its local API).`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time before --from: today's, if still to come); after --from; default the last event")
+	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time: the first after a dated --from; before a bare --from, today's if still to come); after --from; default the last event")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "replayed seconds per second")
 	return cmd
 }
@@ -96,14 +96,19 @@ type timelineJSON struct {
 // timeline export) as span does, and a bare time (21:30, 21：30) as the
 // console's :replay reads it: today's in the configured zone, or
 // yesterday's when that is still to come, in which case a bare --to that
-// would fall before --from is today's (--from 21:00 --to 21:30 at 21:15). A
-// window whose --to is not after its --from is refused, naming both.
+// would fall before --from is today's (--from 21:00 --to 21:30 at 21:15).
+// A bare --to after a dated --from is the first such time after it
+// (--from "2026-12-03 09:00" --to 10:00 is 12-03 10:00). A window whose
+// --to is not after its --from is refused, naming both.
 func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
 	f, t, err := spanWith(a.pastWhen, from, to)
 	if err != nil || f.IsZero() || t.IsZero() {
 		return f, t, err
 	}
-	if _, bare := a.pastTime(to); bare && !t.After(f) {
+	_, bareFrom := a.pastTime(from)
+	if _, bare := a.pastTime(to); bare && !bareFrom {
+		t = firstAfter(f, t, a.cfg.Location)
+	} else if bare && !t.After(f) {
 		if next := t.AddDate(0, 0, 1); next.After(f) && a.stillToCome(next) {
 			t = next // today's, still to come: the window runs on to now
 		}
@@ -113,6 +118,17 @@ func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
 			t.In(a.cfg.Location).Format("2006-01-02 15:04"), f.In(a.cfg.Location).Format("2006-01-02 15:04"))}
 	}
 	return f, t, nil
+}
+
+// firstAfter is the first time after f, in loc, at clock's hour and
+// minute: on f's day, or the next.
+func firstAfter(f, clock time.Time, loc *time.Location) time.Time {
+	d, c := f.In(loc), clock.In(loc)
+	t := time.Date(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), 0, 0, loc)
+	if !t.After(f) {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t
 }
 
 // stillToCome reports whether today, the day after a bare time pastTime
@@ -205,7 +221,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time before --from: today's, if still to come); after --from; default the last event")
+	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time: the first after a dated --from; before a bare --from, today's if still to come); after --from; default the last event")
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	return cmd
 }

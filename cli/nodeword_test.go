@@ -96,6 +96,21 @@ func TestTimelineExportReversed(t *testing.T) {
 	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
 	soon := now.Add(10 * time.Minute)
 	assert.Contains(t, e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), "刚报的事件")
+
+	// A bare --to after a dated --from is the first such time after it,
+	// not today's (a review's finding): the demo's night's 22:00 hour, not
+	// days of it; after midnight, the next day's.
+	for _, c := range []struct{ from, to, end, hour string }{
+		{"2026-11-28 22:00", "23:00", "2026-11-28T23:00", "2026-11-28T22"},
+		{"2026-11-28 23:00", "01:00", "2026-11-29T01:00", "2026-11-29T00"},
+	} {
+		var evs []eventJSON
+		e.okJSON(&evs, "timeline", "export", "--from", c.from, "--to", c.to, "--format", "json")
+		require.NotEmpty(t, evs, c.from)
+		last := evs[len(evs)-1].At
+		assert.Less(t, last, c.end, "%s --to %s", c.from, c.to)
+		assert.True(t, strings.HasPrefix(last, c.hour), "%s --to %s: up to its end, %s", c.from, c.to, last)
+	}
 }
 
 // TestSpaceInNameHint: a node's name typed with its space unquoted leaves

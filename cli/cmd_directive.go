@@ -522,7 +522,11 @@ func (a *app) directiveResend(ctx context.Context, db backend, id string, within
 			silent = append(silent, string(u.Unit))
 		}
 	}
-	if n == 0 {
+	switch {
+	case n == 0 && all == 0:
+		fmt.Fprintf(a.out, "%s did not go to any micro-grid%s; nothing to resend\n", d.ID, of)
+		return nil
+	case n == 0:
 		fmt.Fprintf(a.out, "%s: all %d micro-grids%s have signed; nothing to resend\n", d.ID, all, of)
 		return nil
 	}

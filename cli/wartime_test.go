@@ -292,6 +292,8 @@ func TestDirectiveCommands(t *testing.T) {
 	e.okJSON(&d2, "directive", "issue", "--to", string(demo.Duxi), "--to", "330784114200", "--text", "清点物资", "--deadline", "1h", "--json")
 	assert.Equal(t, "D-0002", d2.ID)
 	assert.Equal(t, 11+9, d2.Units)
+	assert.Equal(t, "D-0002 did not go to any micro-grid of 大屋村 330784114223; nothing to resend\n",
+		e.ok("directive", "resend", "D-0002", "--within", "大屋村"), "not 'all 0 have signed'")
 
 	var x afterActionJSON
 	e.okJSON(&x, "wartime", "report", "--json")

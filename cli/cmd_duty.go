@@ -143,7 +143,12 @@ func (a *app) inRoom(ctx context.Context, by, room string, act func(ctx context.
 // town (全镇, 镇: town), or a town's or village's code or name as the
 // console shows it (model.NodeNames.Resolve); refusals as the model's.
 func roomNamed(resolve nameResolver, s string, town model.NodeCode) (model.NodeCode, error) {
-	if t := strings.TrimSpace(s); !model.WholeTown(t) && t != "镇" {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return "", model.Errorf(model.EINVALID, "room: empty; give the town (town, 全镇) or a village by its code or name (渎溪村)").
+			Zh("值班室：未填写；请填写本镇（town、全镇）或村的代码或名称（如 渎溪村）").On("room")
+	}
+	if !model.WholeTown(t) && t != "镇" {
 		c, err := resolve(t)
 		if err != nil {
 			return "", err

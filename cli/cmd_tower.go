@@ -346,7 +346,7 @@ func (a *app) importRoster(ctx context.Context, db backend, file string) error {
 	people, err := importer.ParseRosterNamed(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
 		c, err := resolve(cell)
 		if err == nil && !known[c] {
-			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c)
+			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c).Zh("节点 %s 不在网格塔中", c)
 		}
 		return c, err
 	})

@@ -67,18 +67,20 @@ func shiftVet(ctx context.Context, svc model.Service, by model.PersonID, people 
 	return func(line int, sh model.Shift) error {
 		if actor, ok := byID[by]; by != model.System && ok && !model.MayStaff(actor, sh.Room) {
 			return model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
-				actor.Name, named(sh.Room))
+				actor.Name, named(sh.Room)).Zh("%s 不能为 %s 排班：只有本镇值班员可排，村值班室也可由本村村干部排", actor.Name, named(sh.Room))
 		}
 		p := byID[sh.Person]
 		if err := model.CheckShift(sh, p); err != nil {
 			in := "in " + string(sh.Room) + ":"
-			return model.Errorf(model.ErrorCode(err), "%s", strings.Replace(model.ErrorMessage(err), in, "in "+named(sh.Room)+":", 1))
+			return model.Errorf(model.ErrorCode(err), "%s", strings.Replace(model.ErrorMessage(err), in, "in "+named(sh.Room)+":", 1)).
+				Zh("%s", strings.Replace(model.ErrorMessageZh(err), string(sh.Room), named(sh.Room), 1))
 		}
 		span := func(s model.Shift) string { return stampOf(s.From) + "–" + stampOf(s.To) }
 		for _, b := range before {
 			if b.sh.Room == sh.Room && b.sh.Overlaps(sh) {
 				return model.Errorf(model.ECONFLICT, "%s %s in %s overlaps line %d's (%s, %s)",
-					p.Name, span(sh), named(sh.Room), b.line, byID[b.sh.Person].Name, span(b.sh))
+					p.Name, span(sh), named(sh.Room), b.line, byID[b.sh.Person].Name, span(b.sh)).
+					Zh("%s %s 在 %s 的值班与第 %d 行（%s，%s）重叠", p.Name, span(sh), named(sh.Room), b.line, byID[b.sh.Person].Name, span(b.sh))
 			}
 		}
 		stored, err := svc.Shifts(ctx, model.ShiftFilter{Room: sh.Room, From: sh.From, To: sh.To})
@@ -87,7 +89,8 @@ func shiftVet(ctx context.Context, svc model.Service, by model.PersonID, people 
 		}
 		for _, o := range stored {
 			if o.Overlaps(sh) {
-				return model.Errorf(model.ECONFLICT, "%s %s in %s overlaps %s (%s, %s)", p.Name, span(sh), named(sh.Room), o.ID, o.Name, span(o))
+				return model.Errorf(model.ECONFLICT, "%s %s in %s overlaps %s (%s, %s)", p.Name, span(sh), named(sh.Room), o.ID, o.Name, span(o)).
+					Zh("%s %s 在 %s 的值班与 %s（%s，%s）重叠", p.Name, span(sh), named(sh.Room), o.ID, o.Name, span(o))
 			}
 		}
 		before = append(before, lined{line, sh})

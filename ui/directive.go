@@ -61,10 +61,12 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 		return d, nil
 	case wartimeLoadedMsg:
 		// Keep the directive shown, or show the one just issued; on the
-		// newest, follow to the new newest (the counter tells an officer
-		// on an older one that more came).
+		// newest, follow to the new newest, unless the officer is reading
+		// it (the pane focused, its cursor moved down): the counter tells
+		// an officer on an older one, or reading, that more came.
 		sel := d.shown
-		if d.selected == 0 {
+		reading := d.c.focused(paneDirectives) && (d.units.cursor > 0 || d.offset > 0)
+		if d.selected == 0 && !reading {
 			sel = ""
 		}
 		if d.want != "" {
@@ -80,9 +82,13 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 			}
 		}
 	}
+	was := d.shown
 	d.shown = ""
 	if cur, ok := d.current(); ok {
 		d.shown = cur.d.ID
+		if was != "" && was != d.shown {
+			d.offset, d.units = 0, listWindow{} // another directive: from its top, not the old one's row
+		}
 		d.units.clampTo(len(cur.units), d.unitRows())
 	}
 	return d, nil

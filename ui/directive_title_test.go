@@ -96,4 +96,26 @@ func TestDirectivePaneFollowsTheNewest(t *testing.T) {
 	m = pump(t, m, sub, f.db)
 	assert.Equal(t, d1.ID, shown(m), "on an older one: stays")
 	assert.Contains(t, titleLine(t, m, d1.ID), " 3/3 ")
+
+	// On the newest, focused, the cursor moved down its units: the officer
+	// is reading it, and it stays (a review's finding: the pane jumped to
+	// the new one with the cursor on the old one's row).
+	m = keys(t, m, "[", "[")
+	d3 := shown(m)
+	m = keys(t, m, "j", "j", "j")
+	require.Equal(t, 3, m.dir.units.cursor)
+	issue("fourth")
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, d3, shown(m), "reading the newest: stays")
+	assert.Equal(t, 3, m.dir.units.cursor, "on its row")
+	// Moving to another directive starts at its top.
+	m = keys(t, m, "[")
+	assert.Zero(t, m.dir.units.cursor)
+	// Not focused, it follows, and starts at the new one's top.
+	m = keys(t, m, "j", "j", "tab")
+	require.Equal(t, 2, m.dir.units.cursor)
+	d5 := issue("fifth")
+	m = pump(t, m, sub, f.db)
+	assert.Equal(t, d5.ID, shown(m), "not reading: follows")
+	assert.Zero(t, m.dir.units.cursor, "from the new one's top")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -289,11 +290,19 @@ func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	if !m.wt.active() {
 		return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）"))
 	}
+	to := m.directiveTo()
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
 		newTextField("text", m.say("directive", "指令"), "", m.say("e.g. check every household's whereabouts", "如 逐户核查人员去向"), model.MaxTitleRunes),
 		newTextField("deadline", m.say("done by", "完成时限"), "2h", m.say("2h, 90m, or a time: 04:40", "2h、90m，或时刻 04:40"), 16),
-		newTextField("to", m.say("to", "下达至"), m.directiveTo(), m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200)))
+		// The field takes its pre-fill whole, however many villages the
+		// wartime covers (a field cuts what is set beyond its limit).
+		newTextField("to", m.say("to", "下达至"), to, m.say("town, or villages by name or code", "全镇，或村社名称、代码"),
+			max(directiveToLimit, utf8.RuneCountInString(to)))))
 }
+
+// directiveToLimit is how many characters a directive's targets take as
+// typed: a town's villages by name, several dozen of them.
+const directiveToLimit = 2000
 
 // directiveTo is what the directive form's to starts with: the village
 // chosen in the tower when the wartime covers it; in a room above the
@@ -477,6 +486,9 @@ func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) 
 // names them.
 func (m Model) inWartime(to []model.NodeCode) error {
 	act := m.wt.status.Active
+	if !act.Active() {
+		return refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）")
+	}
 	for _, c := range to {
 		if !act.Covers(c) {
 			place, scope := m.placeNames([]model.NodeCode{c}), m.placeNames(act.Scope)

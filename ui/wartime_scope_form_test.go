@@ -115,3 +115,30 @@ func TestMalformedCodeInAForm(t *testing.T) {
 	assert.Contains(t, m.form.err, "must start with the official 9- or 12-digit")
 	assert.Equal(t, "to", focusedField(m))
 }
+
+// The to field takes its pre-fill whole however long: a wartime over many
+// villages with long names (a county's town) is listed to its last village,
+// not cut at the field's usual limit (a review's finding).
+func TestDirectiveToTakesManyVillages(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var scope []model.NodeCode
+	for c, n := range f.model(t, "zh", 120, 40).w.nodes {
+		if n.Level == model.LevelVillage && c != duxi {
+			scope = append(scope, c)
+		}
+	}
+	require.Len(t, scope, 26)
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, scope, false, "", f.operator(t))
+	require.NoError(t, err)
+	m := update(t, f.model(t, "zh", 120, 40), loadWartime(f.db, "")())
+	act := m.wt.status.Active
+	for _, c := range act.Scope {
+		m.w.names[c] = "一个名字很长很长的行政村" + string(c)[9:] // 15 characters each: 26 of them pass 200
+	}
+	want := m.placeNames(act.Scope)
+	require.Greater(t, len([]rune(want)), 200)
+	m = keys(t, m, "d")
+	require.True(t, m.formActive)
+	assert.Equal(t, want, fieldValue(t, m, "to"), "every village, the last one whole")
+}

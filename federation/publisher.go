@@ -270,15 +270,26 @@ func (w *recordWalk) end() (aged uint64, err error) {
 // taken, by a new consumer (the old one counts the lost ones delivered).
 func readRange(ctx context.Context, s jetstream.Stream, lo, hi uint64) ([]jetstream.Msg, error) {
 	out := make([]jetstream.Msg, 0, hi-lo+1)
-	for next := lo; next <= hi; {
+	for next, stalled := lo, 0; next <= hi; {
 		last, more, err := fetchFrom(ctx, s, next, hi, &out)
 		if err != nil || !more {
 			return out, err
 		}
-		next = last + 1
+		if last+1 == next { // cut before its first message
+			if stalled++; stalled == maxStalls {
+				return out, fmt.Errorf("stream %s: no message from %d came through in %d fetches (the link too slow, or the machine too busy)",
+					s.CachedInfo().Config.Name, next, maxStalls)
+			}
+			continue
+		}
+		next, stalled = last+1, 0
 	}
 	return out, nil
 }
+
+// maxStalls is how many fetches in a row readRange lets end before their
+// first message before it gives up (each is about a second).
+const maxStalls = 5
 
 // fetchFrom is one fetch of stream s from next to hi (fetchTo), through a
 // consumer of its own, deleted after: the last message it took (next-1 for

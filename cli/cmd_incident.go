@@ -192,10 +192,11 @@ func (a *app) showCmd() *cobra.Command {
 		Use:   "show ID [--json]",
 		Short: "Show one incident with its timeline",
 		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or,
-for an open incident, its end as the console shows and reads it: its number
-(0032) or its day and number (1207-0032). So do ack, escalate, dispatch,
-resolve, close, reopen, invalid and note.`,
-		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)"),
+for an open or resolved incident, its end as the console shows and reads it:
+its number (0032) or its day and number (1207-0032), an open one's before a
+resolved one's. So do ack, escalate, dispatch, resolve, close, reopen, invalid
+and note. A closed incident takes its whole id.`,
+		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open or resolved one)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := idTyped(args[0]); err != nil {
 				return err
@@ -228,33 +229,39 @@ func idTyped(arg string) error {
 
 // incidentID reads an incident id as the console's :show does: whole
 // (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
-// one of the open incidents, which the console holds; an end that none or
-// several of them have is refused.
+// one of the open incidents, which the console holds, else of the resolved
+// ones (waiting to be closed or reopened); an end that none or several of
+// them have is refused.
 func incidentID(ctx context.Context, svc model.Service, arg string) (string, error) {
 	if id, err := model.ParseIncidentID(arg); err == nil {
 		return id, nil
 	}
 	short := strings.TrimSpace(arg)
-	open, err := svc.Incidents(ctx, model.IncidentFilter{Open: true})
-	if err != nil {
-		return "", err
-	}
 	var found []string
-	for _, inc := range open {
-		if model.IDEndsIn(inc.ID, short) {
-			found = append(found, inc.ID)
+	for _, f := range []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}} {
+		incs, err := svc.Incidents(ctx, f)
+		if err != nil {
+			return "", err
+		}
+		for _, inc := range incs {
+			if model.IDEndsIn(inc.ID, short) {
+				found = append(found, inc.ID)
+			}
+		}
+		if len(found) > 0 {
+			break
 		}
 	}
 	switch len(found) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return "", model.Errorf(model.ENOTFOUND, "no open incident ends in %s; give the whole id, e.g. HJ-20261207-0032", short).
-			Zh("没有以 %s 结尾的未结事件；请给出完整编号，如 HJ-20261207-0032", short)
+		return "", model.Errorf(model.ENOTFOUND, "no open or resolved incident ends in %s; give the whole id, e.g. HJ-20261207-0032", short).
+			Zh("没有以 %s 结尾的未结或待结案事件；请给出完整编号，如 HJ-20261207-0032", short)
 	}
 	sort.Strings(found)
-	return "", model.Errorf(model.ENOTFOUND, "%d open incidents end in %s (%s); give the whole id", len(found), short, listSome(found, 5)).
-		Zh("有 %d 个未结事件以 %s 结尾（%s）；请给出完整编号", len(found), short, listSome(found, 5))
+	return "", model.Errorf(model.ENOTFOUND, "%d incidents end in %s (%s); give the whole id", len(found), short, listSome(found, 5)).
+		Zh("有 %d 个事件以 %s 结尾（%s）；请给出完整编号", len(found), short, listSome(found, 5))
 }
 
 func (a *app) show(ctx context.Context, db backend, id string, asJSON bool) error {

@@ -359,9 +359,21 @@ func (m Model) tell(p pane, msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// Update routes: window size to layout, keys to onKey, and each data
-// message to the root's handler of it, which tells the panes that own it.
+// Update routes each message (update); whatever moved the focus off the
+// ticker, it shows the newest again.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	if mm, ok := next.(Model); ok && mm.focus != paneEvents && mm.ticker != nil {
+		// The focus left the ticker (a key, a resize, wartime beginning
+		// or ending, a room's turn): it shows the newest again (arrived).
+		mm.ticker.snap()
+	}
+	return next, cmd
+}
+
+// update routes: window size to layout, keys to onKey, and each data
+// message to the root's handler of it, which tells the panes that own it.
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -369,11 +381,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
-		was := m.focus
 		next, cmd := m.onKey(msg)
-		if mm, ok := next.(Model); ok && was == paneEvents && mm.focus != paneEvents {
-			m.ticker.snap() // the focus left the ticker: it shows the newest again (arrived)
-		}
 		return m.returnWaiting(next, cmd)
 	case heldMsg:
 		return m.onHeld(msg)

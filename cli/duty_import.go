@@ -26,7 +26,10 @@ func (a *app) dutyImport(ctx context.Context, db backend, by model.PersonID, fil
 	shifts, err := importer.ParseShiftsChecked(file, bytes.NewReader(raw), a.cfg.Location, room, personResolver(people), vet)
 	switch model.ErrorCode(err) {
 	case "":
-	case model.ECONFLICT, model.EFORBIDDEN: // refused by the rules, as the store would: exit 2
+		if err != nil {
+			return err // not the file's fault (the store unreachable)
+		}
+	case model.ECONFLICT, model.EFORBIDDEN, model.EUNAVAIL: // refused by the rules, as the store would: exit 2
 		return err
 	default:
 		return usageError{err}

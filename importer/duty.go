@@ -61,7 +61,11 @@ func ParseShiftsChecked(name string, r io.Reader, loc *time.Location, room func(
 		}
 		if check != nil {
 			if err := check(rw.line, sh); err != nil { // the refusal's code kept: the rules', not the file's
-				return sh, model.Errorf(cmp.Or(model.ErrorCode(err), model.EINVALID), "%s:%d: %s", name, rw.line, model.ErrorMessage(err))
+				if model.ErrorCode(err) == "" {
+					return sh, err // not a refusal (the store unreachable): as it is
+				}
+				return sh, model.Errorf(cmp.Or(model.ErrorCode(err), model.EINVALID), "%s:%d: %s", name, rw.line, model.ErrorMessage(err)).
+					Zh("%s:%d: %s", name, rw.line, model.ErrorMessageZh(err))
 			}
 		}
 		return sh, nil

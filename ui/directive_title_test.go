@@ -25,10 +25,11 @@ func titleLine(t *testing.T, m Model, id string) string {
 	return ""
 }
 
-// The directive pane's title gives its text way first: the id, the
-// deadline and the n/N counter stay whole at every size, a long text or
-// a short one, focused or not, in a room seen from elsewhere (a way back
-// before the title).
+// The directive pane's title gives way where it must, the way back first,
+// then its text: the id, the deadline and the n/N counter stay whole at
+// every size, a long text or a short one, focused or not, in a room seen
+// from elsewhere (a way back before the title); at 200 columns the text
+// is there.
 func TestDirectiveTitleKeepsIDDeadlineAndCounter(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
@@ -58,6 +59,10 @@ func TestDirectiveTitleKeepsIDDeadlineAndCounter(t *testing.T) {
 				assert.Contains(t, line, deadline, what)
 				assert.Contains(t, line, fmt.Sprintf(" %d/2 ", m.dir.selected+1), what)
 				assert.NotContains(t, line, deadline[:2]+m.p.g.More, what)
+				if size[0] == 200 {
+					// Room for it: the text (its first words at least) is there.
+					assert.Contains(t, line, string([]rune(cur.d.Text)[:6]), what)
+				}
 				checkScreen(t, m, size[0], size[1], false)
 			}
 		}

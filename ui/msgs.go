@@ -28,6 +28,7 @@ func failedOf(msg tea.Msg) error {
 // after every message).
 const (
 	eventsKept     = 500
+	eventPages     = 10 // how many pages of eventsKept a seat's snapshot reads back at most (seatEvents)
 	coalesceWindow = 80 * time.Millisecond
 )
 
@@ -143,10 +144,9 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 			return snapshotMsg{scope: scope, err: err}
 		}
 		s.incidents = append(s.incidents, resolved...)
-		if s.events, err = svc.Events(ctx, 0, eventsKept); err != nil {
+		if s.events, err = seatEvents(ctx, svc, scope); err != nil {
 			return snapshotMsg{scope: scope, err: err}
 		}
-		s.events = scopeEvents(scope, s.events, lookUpReach(ctx, svc, scope, s.events))
 		return snapshotMsg{scope: scope, snap: s}
 	}
 }
@@ -318,4 +318,26 @@ func loadTimeline(svc model.Service, id string) tea.Cmd {
 
 func expireFlash(id int, wait time.Duration) tea.Cmd {
 	return after(wait, func(time.Time) tea.Msg { return flashExpiredMsg{id: id} })
+}
+
+// seatEvents are the newest events (eventsKept at most) that concern scope,
+// read back through the log a page at a time until the seat has its fill,
+// eventPages pages at most: a village's room among its town's, or its
+// county's, events sees its own from further back than the file's last
+// page, and its start still does not grow with the file.
+func seatEvents(ctx context.Context, svc model.Service, scope model.NodeCode) ([]model.Event, error) {
+	var out []model.Event
+	before := uint64(0)
+	for page := 0; page < eventPages; page++ {
+		evs, err := svc.Events(ctx, before, eventsKept)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, scopeEvents(scope, evs, lookUpReach(ctx, svc, scope, evs))...)
+		if len(out) >= eventsKept || len(evs) < eventsKept {
+			break
+		}
+		before = evs[len(evs)-1].Seq
+	}
+	return out[:min(len(out), eventsKept)], nil
 }

@@ -67,7 +67,31 @@ func ParseIncidentID(s string) (string, error) {
 // as the console shows and reads ids (:show): its number (0012, of
 // HJ-20261203-0012) or its day and number (1203-0012).
 func IDEndsIn(id, short string) bool {
-	return strings.HasSuffix(id, "-"+short) || strings.HasSuffix(id, short) && strings.Count(short, "-") == 1
+	day, num, dated := strings.Cut(short, "-")
+	if !dated {
+		day, num = "", day
+	}
+	switch {
+	case len(num) < 4 || !digits(num):
+		return false
+	case !dated:
+		return strings.HasSuffix(id, "-"+num)
+	case len(day) == 4 && digits(day): // 1207-0032: the date's month and day
+		return strings.HasSuffix(id, short)
+	case len(day) == 8 && digits(day): // 20261207-0032: the whole date
+		return strings.HasSuffix(id, "-"+short)
+	}
+	return false // 7-0032, 207-0032: no part of an id as the console shows it
+}
+
+// digits reports whether s is ASCII digits throughout.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // ValidPrefix checks a town prefix for incident ids.

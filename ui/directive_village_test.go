@@ -356,3 +356,21 @@ func TestTickerShowsSigningOnBehalf(t *testing.T) {
 	got := tickerEvents([]model.Event{own, behalf, progress, report})
 	assert.Equal(t, []model.Event{behalf, report}, got)
 }
+
+// A signature's event reads once in English as in Chinese: "signed for
+// after 0s (signed on behalf of 渎溪村 01-01 …)", not "signed for signed
+// for D-0001 after 0s": the id column says the directive.
+func TestSignatureEventSaysItOnce(t *testing.T) {
+	f := newFixture(t)
+	d, units, cadre := villageDirective(t, f)
+	_, err := f.db.SignDirective(context.Background(), d.ID, units[0].MicroGrid, cadre.ID)
+	require.NoError(t, err)
+	evs, err := f.db.Events(context.Background(), 0, 1)
+	require.NoError(t, err)
+	require.Equal(t, model.ActSign, evs[0].Action)
+	for lang, want := range map[string]string{"en": "signed for after 0s (signed on behalf of 渎溪村 01-01", "zh": "签收指令 用时 0s（"} {
+		got := describe(labels(lang), evs[0], unicodeGlyphs)
+		assert.True(t, strings.HasPrefix(got, want), "%s: %s", lang, got)
+		assert.NotContains(t, got, d.ID, lang)
+	}
+}

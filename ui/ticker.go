@@ -109,6 +109,10 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 		note = e.NoteZh
 	}
 	note = afterID(note, e.Directive) // the id column says it
+	if e.Directive != "" {
+		// "signed for D-0001 after 3m": the action and the id are said
+		note = strings.TrimPrefix(note, what+" "+e.Directive+" ")
+	}
 	switch e.Action {
 	case model.ActEscalate:
 		if (e.Incident == "" || e.Ref != "") && note != "" {

@@ -489,6 +489,25 @@ func MaySignFor(p Person, unit NodeCode, worker PersonID) error {
 	return OutOfScope(p, unit).On("unit")
 }
 
+// MayCommand is nil when p may put nodes on a war footing, end a wartime
+// over them, or issue a directive to them: the system (a county's command
+// applied in a town), or one whose scope holds every one of them (a
+// village room its own village, the town room its town, a room above the
+// towns its towns). Anyone else is refused as the field API refuses
+// (OutOfScope), naming field: a village cadre does not end the town's
+// wartime, nor a micro-grid worker start one.
+func MayCommand(p Person, nodes []NodeCode, field string) error {
+	if p.ID == System {
+		return nil
+	}
+	for _, c := range nodes {
+		if !p.MayReportAt(c) {
+			return OutOfScope(p, c).On(field)
+		}
+	}
+	return nil
+}
+
 // MayResend is nil when p may resend directive id to its silent units
 // within node within ("" all of them), beyond of the units resent to
 // lying outside p's scope: the system, or one whose scope holds within and

@@ -100,10 +100,13 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 			return d, nil, err
 		}
 		err := s.view(func(tx *bolt.Tx) error {
-			if _, err := actorOf(tx, by); err != nil {
+			actor, err := actorOf(tx, by)
+			if err != nil {
 				return err
 			}
-			var err error
+			if err := model.MayCommand(actor, codes, "to"); err != nil {
+				return err
+			}
 			d, units, err = s.fanOut(tx, tx.Bucket(bucketDirectives).Sequence()+1, text, codes, deadline, by, s.clock())
 			return err
 		})
@@ -130,6 +133,9 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
+			return nil, err
+		}
+		if err := model.MayCommand(actor, codes, "to"); err != nil {
 			return nil, err
 		}
 		if q != nil {

@@ -363,6 +363,9 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 			}
 			towns = append(towns, under...)
 		}
+		if err := model.MayCommand(actor, codes, "scope"); err != nil {
+			return nil, err
+		}
 		order, parts := model.ScopeTowns(towns)
 		if q != nil {
 			if queued, err := s.queueActivation(tx, now, actor, q, order, parts, r, drill, note); queued || err != nil {
@@ -523,6 +526,9 @@ func (s *DB) deactivateFn(want uint64, id string, by model.PersonID, out *model.
 		}
 		a, err := s.toEnd(tx, want, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := model.MayCommand(actor, a.Scope, "scope"); err != nil {
 			return nil, err
 		}
 		if q != nil {

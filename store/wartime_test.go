@@ -212,10 +212,13 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	assert.False(t, w.person(t, w.contact.ID).OnDuty, "a contact person at a household unit is not the micro-grid's worker")
 
 	w.clock.Advance(2*time.Hour + 30*time.Minute)
-	x, err := w.s.Deactivate(w.ctx, "", w.cadre.ID)
+	// A village's cadre does not end the town's wartime; its duty officer does.
+	_, err = w.s.Deactivate(w.ctx, "", w.cadre.ID)
+	requireCode(t, err, model.EFORBIDDEN, "may act only within 330784114266")
+	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	ended := a
-	ended.Ended, ended.EndedBy = t0.Add(150*time.Minute), w.cadre.ID
+	ended.Ended, ended.EndedBy = t0.Add(150*time.Minute), w.duty.ID
 	assert.Equal(t, model.AfterAction{Activation: ended, Duration: 150 * time.Minute}, x)
 	ev = newest(t, w.s, 1)[0]
 	assert.Equal(t, model.ActDeactivate, ev.Action)
@@ -1294,4 +1297,43 @@ func TestSignRefusesOutsideScope(t *testing.T) {
 	u, err = w.s.SignDirective(w.ctx, d.ID, a021, w.duty.ID) // the town
 	require.NoError(t, err)
 	assert.True(t, u.OnBehalf)
+}
+
+// Starting a wartime, ending one, and issuing a directive need a scope that
+// holds every node they reach (model.MayCommand), on every path: a
+// micro-grid's worker starts none, a village's cadre starts and ends its
+// own village's and issues to its own, not the town's or a neighbour's;
+// the town's duty officer does all; a refusal writes nothing.
+func TestWartimeCommandsNeedTheScope(t *testing.T) {
+	w := newWtTower(t)
+	worker := w.workers[a011]
+	_, err := w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", worker.ID)
+	requireCode(t, err, model.EFORBIDDEN, "may act only within "+string(a011))
+	assert.Equal(t, "scope", model.ErrorField(err))
+	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vA, vB}, false, "", w.cadre.ID)
+	requireCode(t, err, model.EFORBIDDEN, string(vB)+" is outside it")
+	st, err := w.s.WartimeStatus(w.ctx, "")
+	require.NoError(t, err)
+	assert.False(t, st.Active.Active(), "nothing written")
+
+	a, err := w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vA}, false, "", w.cadre.ID)
+	require.NoError(t, err, "a village's cadre, its own village")
+	_, _, err = w.s.IssueDirective(w.ctx, "逐户核查", []model.NodeCode{vB}, time.Hour, w.cadre.ID, true)
+	requireCode(t, err, model.EFORBIDDEN, string(vB)+" is outside it")
+	assert.Equal(t, "to", model.ErrorField(err))
+	_, _, err = w.s.IssueDirective(w.ctx, "逐户核查", []model.NodeCode{vA}, time.Hour, worker.ID, false)
+	requireCode(t, err, model.EFORBIDDEN, "may act only within "+string(a011))
+	_, _, err = w.s.IssueDirective(w.ctx, "逐户核查", []model.NodeCode{vA}, time.Hour, w.cadre.ID, false)
+	require.NoError(t, err)
+	_, err = w.s.Deactivate(w.ctx, a.ID, w.gridWorker.ID)
+	requireCode(t, err, model.EFORBIDDEN, string(vA)+" is outside it")
+	_, err = w.s.Deactivate(w.ctx, a.ID, w.cadre.ID)
+	require.NoError(t, err, "its own village's")
+
+	a, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", w.duty.ID)
+	require.NoError(t, err)
+	_, err = w.s.Deactivate(w.ctx, a.ID, w.cadre.ID)
+	requireCode(t, err, model.EFORBIDDEN, string(town)+" is outside it")
+	_, err = w.s.Deactivate(w.ctx, a.ID, w.duty.ID)
+	require.NoError(t, err)
 }

@@ -374,3 +374,27 @@ func TestSignatureEventSaysItOnce(t *testing.T) {
 		assert.NotContains(t, got, d.ID, lang)
 	}
 }
+
+// A village room's W does not end the town's wartime: refused before the
+// question, naming where the wartime reaches; its own village's it ends.
+func TestVillageRoomDoesNotEndTheTownsWartime(t *testing.T) {
+	f := newFixture(t)
+	_, _, cadre := villageDirective(t, f) // the town's wartime
+	m := villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
+	m = keys(t, m, "W")
+	assert.False(t, m.q.active(), "no question")
+	assert.Contains(t, m.flash.text, "may act only within 渎溪村; W-0001 covers the whole town: the room above ends it")
+
+	_, err := f.db.Deactivate(context.Background(), "", f.operator(t))
+	require.NoError(t, err)
+	_, err = f.db.Activate(context.Background(), model.ReasonFlood, []model.NodeCode{duxi}, false, "", cadre.ID)
+	require.NoError(t, err)
+	m = villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
+	m = keys(t, m, "W")
+	require.True(t, m.q.active(), "its own village's: asked")
+	m = keys(t, m, "y")
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	st, err := f.db.WartimeStatus(context.Background(), "")
+	require.NoError(t, err)
+	assert.False(t, st.Active.Active())
+}

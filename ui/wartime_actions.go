@@ -251,6 +251,19 @@ func (m Model) roomWartimeTarget() []model.Activation {
 // more by their count and ids.
 func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 	by := m.seat.Person.ID
+	for _, a := range acts {
+		// Refused before the question, as the store would (MayCommand): a
+		// village room does not end the town's wartime.
+		if model.MayCommand(m.seat.Person, a.Scope, "scope") != nil {
+			p, where := m.seat.Person, m.placeNames(a.Scope)
+			if len(a.Scope) == 1 && a.Scope[0] == m.seat.Town && m.w.names[a.Scope[0]] == "" {
+				where = m.say("the whole town", "全镇") // a seat below the town holds no town node
+			}
+			return m.flashErr(refusal(model.EFORBIDDEN,
+				fmt.Sprintf("%s (%s) may act only within %s; %s covers %s: the room above ends it", p.ID, p.Name, m.w.nameOf(p.Scope()), a.ID, where),
+				fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 覆盖 %s：请由上级指挥室结束", p.ID, p.Name, m.w.nameOf(p.Scope()), a.ID, where)))
+		}
+	}
 	if len(acts) == 1 {
 		a := acts[0]
 		since := a.Since.In(m.opt.Location).Format("01-02 15:04")

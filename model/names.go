@@ -284,6 +284,36 @@ func (n NodeNames) Scope(args []string, town NodeCode) ([]NodeCode, error) {
 	return ParseScope(words, town)
 }
 
+// Targets reads a directive's targets as typed: the town (全镇, town), or
+// nodes at any level by their code or name as the console shows them
+// (渎溪村, 渎溪村 02, 渎溪村 02-01), however SplitTargets separates them;
+// a refusal names the field "to".
+func (n NodeNames) Targets(args []string, town NodeCode) ([]NodeCode, error) {
+	var out []NodeCode
+	for _, a := range args {
+		for _, f := range SplitTargets(a) {
+			if WholeTown(f) {
+				if town == "" {
+					return nil, Errorf(EINVALID, "to: %q means no town here; name the town or its villages", f).
+						Zh("下达至：%q 在此不指任何镇；请写明镇或村社", f).On("to")
+				}
+				out = append(out, town)
+				continue
+			}
+			c, err := n.Resolve(f)
+			if err != nil {
+				return nil, Errorf(ErrorCode(err), "to: %s", ErrorMessage(err)).Zh("下达至：%s", ErrorMessageZh(err)).On("to")
+			}
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, Errorf(EINVALID, "to: empty; give the town, or villages, grids or micro-grids").
+			Zh("下达至：未填写；请填写全镇，或村社、网格、微网格").On("to")
+	}
+	return out, nil
+}
+
 // ParseDeadline reads when a directive is to be done: a duration ("2h",
 // "90m") from now, or a clock time in loc ("04:40": today, or tomorrow if
 // that time has passed). It returns the duration from now.

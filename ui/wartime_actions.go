@@ -218,7 +218,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
-		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages by name or code", "全镇，或村社名称、代码"), 200),
+		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages, grids, micro-grids by name or code", "全镇，或村社、网格、微网格的名称或代码"), 200),
 		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 }
@@ -479,9 +479,9 @@ func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) 
 	if err != nil {
 		return m, nil, err
 	}
-	to, err := m.names().Scope([]string{v["to"]}, m.town())
+	to, err := m.names().Targets([]string{v["to"]}, m.town())
 	if err != nil {
-		return m, nil, onField(err, "to")
+		return m, nil, err
 	}
 	if err := m.inRoom(to); err != nil {
 		return m, nil, onField(err, "to")

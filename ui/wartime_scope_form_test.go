@@ -142,3 +142,21 @@ func TestDirectiveToTakesManyVillages(t *testing.T) {
 	require.True(t, m.formActive)
 	assert.Equal(t, want, fieldValue(t, m, "to"), "every village, the last one whole")
 }
+
+// d's to takes a grid or a micro-grid by the console's name, as the command
+// line does (a QA found 渎溪村 02 refused with advice to type 渎溪村 02).
+func TestDirectiveToAGrid(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	for to, want := range map[string]string{"渎溪村 01": "to 3 micro-grids", "渎溪村 02-01, 渎溪村 03-01": "to 2 micro-grids"} {
+		m := update(t, f.model(t, "en", 120, 40), loadWartime(f.db, "")())
+		m = keys(t, m, "d")
+		m = typeText(t, m, "逐户核查")
+		m = keys(t, m, "enter", "enter")
+		m = typeText(t, m, to)
+		m = keys(t, m, "enter")
+		assert.Contains(t, m.View(), want, to)
+		assert.Contains(t, m.View(), "y/n", to)
+	}
+}

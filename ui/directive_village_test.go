@@ -398,3 +398,28 @@ func TestVillageRoomDoesNotEndTheTownsWartime(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, st.Active.Active())
 }
+
+// A resend's and a wartime's end read once in English too: "resent to 11
+// micro-grids …", "wartime ended after …", not "resent D-0001 resent to"
+// nor "wartime ended W-0001 ended after".
+func TestWartimeEventsSayItOnce(t *testing.T) {
+	f := newFixture(t)
+	d, _, _ := villageDirective(t, f)
+	ctx := context.Background()
+	_, err := f.db.ResendDirective(ctx, d.ID, "", f.operator(t))
+	require.NoError(t, err)
+	_, err = f.db.Deactivate(ctx, "", f.operator(t))
+	require.NoError(t, err)
+	evs, err := f.db.Events(ctx, 0, 2)
+	require.NoError(t, err)
+	require.Equal(t, []model.Action{model.ActDeactivate, model.ActResend}, []model.Action{evs[0].Action, evs[1].Action})
+	ended, resent := describe(labels("en"), evs[0], unicodeGlyphs), describe(labels("en"), evs[1], unicodeGlyphs)
+	assert.True(t, strings.HasPrefix(ended, "wartime ended after "), ended)
+	assert.True(t, strings.HasPrefix(resent, "resent to 11 micro-grids"), resent)
+	for _, got := range []string{ended, resent} {
+		assert.NotContains(t, got, "W-0001")
+		assert.NotContains(t, got, d.ID)
+	}
+	zh := describe(labels("zh"), evs[0], unicodeGlyphs)
+	assert.True(t, strings.HasPrefix(zh, "结束战时 "), zh)
+}

@@ -110,8 +110,13 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 	}
 	note = afterID(note, e.Directive) // the id column says it
 	if e.Directive != "" {
-		// "signed for D-0001 after 3m": the action and the id are said
+		// "signed for D-0001 after 3m", "D-0002 resent to 10 …", "W-0002
+		// ended after 2h": the id column says the id, the action its verb
 		note = strings.TrimPrefix(note, what+" "+e.Directive+" ")
+		note = strings.TrimPrefix(note, e.Directive+" ")
+		if w := strings.Fields(what); len(w) > 0 {
+			note = strings.TrimPrefix(note, w[len(w)-1]+" ")
+		}
 	}
 	switch e.Action {
 	case model.ActEscalate:

@@ -54,6 +54,8 @@ func TestDutyImportRoomNames(t *testing.T) {
 	assert.Len(t, shifts, 2, "nothing of bad.csv is scheduled")
 	grid := e.write("grid.csv", "room,person,from,to\n渎溪村 02,P5,2030-01-03 08:00,2030-01-03 20:00\n")
 	fails(t, e.run("duty", "import", grid), cli.ExitUsage, "grid.csv:2", "330784114266-02 is a grid")
+	one := e.write("one.csv", "room,person,from,to\n渎溪村,P5,2030-01-05 08:00,2030-01-05 20:00\n")
+	assert.Contains(t, e.ok("duty", "import", one), "1 shift scheduled (")
 	empty := e.write("empty.csv", "room,person,from,to\n ,P5,2030-01-03 08:00,2030-01-03 20:00\n")
 	fails(t, e.run("duty", "import", empty), cli.ExitUsage, "empty.csv:2: room: empty; give the town (town, 全镇) or a village")
 }

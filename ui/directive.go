@@ -120,8 +120,10 @@ func (d *directivePane) own() []key.Binding {
 
 func (d *directivePane) ShortHelp() []key.Binding {
 	k := d.c.keys
-	return append([]key.Binding{k.NextPane, k.Down}, append(d.own(), k.Open, k.Ack, k.Escalate, k.Dispatch,
-		k.Directive, k.Resend, k.Wartime, k.Command, k.Help, k.Quit)...)
+	// The pane's own keys and R first: a narrow footer keeps them before
+	// the incident keys.
+	return append([]key.Binding{k.NextPane, k.Down}, append(d.own(), k.Resend, k.Directive, k.Wartime,
+		k.Open, k.Ack, k.Escalate, k.Dispatch, k.Command, k.Help, k.Quit)...)
 }
 
 // FullHelp is every key, and the pane's own.

@@ -124,3 +124,19 @@ func TestDirectivePaneFollowsTheNewest(t *testing.T) {
 	assert.Equal(t, d5.ID, shown(m), "not reading: follows")
 	assert.Zero(t, m.dir.units.cursor, "from the new one's top")
 }
+
+// At 80x24 the footer of the focused directive pane keeps its own keys and
+// R (resend) before the incident keys (a QA found R dropped there).
+func TestDirectiveFooterKeepsResend(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	_, _, err = f.db.IssueDirective(ctx, "逐户核查", []model.NodeCode{huajie}, 2*time.Hour, f.operator(t), false)
+	require.NoError(t, err)
+	for lang, want := range map[string]string{"zh": "R 向未签收重发", "en": "R resend"} {
+		m := update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")())
+		m = runLine(t, m, "directives")
+		assert.Contains(t, lastLine(m), want, lang)
+	}
+}

@@ -322,6 +322,10 @@ func (m Model) keyOrder(keys []key.Binding) []int {
 	k := m.keys
 	first := []key.Binding{k.Ack, k.Escalate, k.Dispatch, k.Resolve, k.Note, k.Directive, k.Resend, k.Wartime,
 		k.Open, k.Filter, k.Command, k.Back, k.New, k.Sort}
+	if m.focus == paneDirectives && m.overlay == overlayNone {
+		// The directive pane's work first: resend, a new directive, wartime.
+		first = append([]key.Binding{k.Resend, k.Directive, k.Wartime}, first...)
+	}
 	global := map[string]bool{}
 	for _, group := range k.FullHelp() {
 		for _, b := range group {

@@ -33,12 +33,9 @@ func titleLine(t *testing.T, m Model, id string) string {
 func TestDirectiveTitleKeepsIDDeadlineAndCounter(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
-	require.NoError(t, err)
-	_, _, err = f.db.IssueDirective(ctx, "逐户核查🌀红字👍 end", []model.NodeCode{duxi}, 2*time.Hour, f.operator(t), false)
-	require.NoError(t, err)
+	townWartime(t, f, duxi, "逐户核查🌀红字👍 end")
 	long := "请各微网格立即逐户核查低洼地带危旧房屋人员去向并劝导转移至安置点，逐一登记在册，不漏一户不漏一人"
-	_, _, err = f.db.IssueDirective(ctx, long, []model.NodeCode{duxi}, 3*time.Hour, f.operator(t), false)
+	_, _, err := f.db.IssueDirective(ctx, long, []model.NodeCode{duxi}, 3*time.Hour, f.operator(t), false)
 	require.NoError(t, err)
 	for _, lang := range []string{"zh", "en"} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
@@ -129,14 +126,21 @@ func TestDirectivePaneFollowsTheNewest(t *testing.T) {
 // R (resend) before the incident keys (a QA found R dropped there).
 func TestDirectiveFooterKeepsResend(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
-	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
-	require.NoError(t, err)
-	_, _, err = f.db.IssueDirective(ctx, "逐户核查", []model.NodeCode{huajie}, 2*time.Hour, f.operator(t), false)
-	require.NoError(t, err)
+	townWartime(t, f, huajie, "逐户核查")
 	for lang, want := range map[string]string{"zh": "R 向未签收重发", "en": "R resend"} {
 		m := update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")())
 		m = runLine(t, m, "directives")
 		assert.Contains(t, lastLine(m), want, lang)
 	}
+}
+
+// townWartime puts the town in wartime and issues, from the town room, a
+// directive of text to node, due in two hours.
+func townWartime(t *testing.T, f fixture, node model.NodeCode, text string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
+	require.NoError(t, err)
+	_, _, err = f.db.IssueDirective(ctx, text, []model.NodeCode{node}, 2*time.Hour, f.operator(t), false)
+	require.NoError(t, err)
 }

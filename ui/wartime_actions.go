@@ -256,9 +256,6 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 		// village room does not end the town's wartime.
 		if model.MayCommand(m.seat.Person, a.Scope, "scope") != nil {
 			p, where := m.seat.Person, m.placeNames(a.Scope)
-			if len(a.Scope) == 1 && a.Scope[0] == m.seat.Town && m.w.names[a.Scope[0]] == "" {
-				where = m.say("the whole town", "全镇") // a seat below the town holds no town node
-			}
 			return m.flashErr(refusal(model.EFORBIDDEN,
 				fmt.Sprintf("%s (%s) may act only within %s; %s covers %s: the room above ends it", p.ID, p.Name, m.w.nameOf(p.Scope()), a.ID, where),
 				fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 覆盖 %s：请由上级指挥室结束", p.ID, p.Name, m.w.nameOf(p.Scope()), a.ID, where)))
@@ -340,11 +337,17 @@ func (m Model) directiveTo() string {
 }
 
 // placeNames names codes as the console does (渎溪村、小界岭村), each by its
-// code where it has no name here; names a form reads back (model.NodeNames).
+// code where it has no name here, the seat's town as the whole town where
+// the seat (below the town) holds no town node; names a form reads back
+// (model.NodeNames).
 func (m Model) placeNames(codes []model.NodeCode) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		if out[i] = m.w.names[c]; out[i] == "" {
+		switch out[i] = m.w.names[c]; {
+		case out[i] != "":
+		case c == m.seat.Town:
+			out[i] = m.say("the whole town", "全镇")
+		default:
 			out[i] = string(c)
 		}
 	}

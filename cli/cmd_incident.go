@@ -191,12 +191,13 @@ func (a *app) showCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--json]",
 		Short: "Show one incident with its timeline",
-		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or,
-for an open or resolved incident, its end as the console shows and reads it:
-its number (0032) or its day and number (1207-0032), an open one's before a
-resolved one's. So do ack, escalate, dispatch, resolve, close, reopen, invalid
-and note. A closed incident takes its whole id.`,
-		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open or resolved one)"),
+		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or
+its end as the console shows and reads it: its number (0032) or its day and
+number (1207-0032), an open one's before a resolved one's, a resolved one's
+before a closed one's (the archive holds every day's 0032: give a closed
+one's day). So do ack, escalate, dispatch, resolve, close, reopen, invalid
+and note.`,
+		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := idTyped(args[0]); err != nil {
 				return err
@@ -230,15 +231,16 @@ func idTyped(arg string) error {
 // incidentID reads an incident id as the console's :show does: whole
 // (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
 // one of the open incidents, which the console holds, else of the resolved
-// ones (waiting to be closed or reopened); an end that none or several of
-// them have is refused.
+// ones (waiting to be closed or reopened), else of the closed ones (to
+// show; reopen then says why it cannot); an end that none or several of
+// the first of these to have it have is refused.
 func incidentID(ctx context.Context, svc model.Service, arg string) (string, error) {
 	if id, err := model.ParseIncidentID(arg); err == nil {
 		return id, nil
 	}
 	short := strings.TrimSpace(arg)
 	var found []string
-	for _, f := range []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}} {
+	for _, f := range []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}, {Status: model.StatusClosed}} {
 		incs, err := svc.Incidents(ctx, f)
 		if err != nil {
 			return "", err
@@ -256,8 +258,8 @@ func incidentID(ctx context.Context, svc model.Service, arg string) (string, err
 	case 1:
 		return found[0], nil
 	case 0:
-		return "", model.Errorf(model.ENOTFOUND, "no open or resolved incident ends in %s; give the whole id, e.g. HJ-20261207-0032", short).
-			Zh("没有以 %s 结尾的未结或待结案事件；请给出完整编号，如 HJ-20261207-0032", short)
+		return "", model.Errorf(model.ENOTFOUND, "no incident ends in %s; give the whole id, e.g. HJ-20261207-0032", short).
+			Zh("没有以 %s 结尾的事件；请给出完整编号，如 HJ-20261207-0032", short)
 	}
 	sort.Strings(found)
 	return "", model.Errorf(model.ENOTFOUND, "%d incidents end in %s (%s); give the whole id", len(found), short, listSome(found, 5)).

@@ -383,8 +383,8 @@ func TestShortIncidentIDs(t *testing.T) {
 	require.Equal(t, whole(t, e, id), whole(t, e, num))
 	require.Equal(t, id, whole(t, e, day))
 	assert.Contains(t, e.ok("note", num, "已联系交警"), id+": note added")
-	fails(t, e.run("show", "9999"), cli.ExitRefused, "no open or resolved incident ends in 9999; give the whole id")
-	fails(t, e.run("ack", "0101-9999"), cli.ExitRefused, "no open or resolved incident ends in 0101-9999")
+	fails(t, e.run("show", "9999"), cli.ExitRefused, "no incident ends in 9999; give the whole id")
+	fails(t, e.run("ack", "0101-9999"), cli.ExitRefused, "no incident ends in 0101-9999")
 	fails(t, e.run("show", "HJ-2026-1"), cli.ExitUsage, "PREFIX-YYYYMMDD-NNNN")
 	resolved := e.incidents("--status", "resolved")
 	require.NotEmpty(t, resolved)
@@ -399,6 +399,12 @@ func TestShortIncidentIDs(t *testing.T) {
 		}
 		require.Equal(t, r.ID, whole(t, e, end))
 		assert.Contains(t, e.ok("close", end), r.ID)
+		// Closed, it is found by its end still (with its day: the
+		// archive holds other days' numbers): show shows it, and reopen
+		// says why it cannot rather than that there is none.
+		dayEnd := r.ID[len(r.ID)-9:]
+		require.Equal(t, r.ID, whole(t, e, dayEnd))
+		fails(t, e.run("reopen", dayEnd, "--note", "新情况"), cli.ExitRefused, "cannot reopen an incident that is closed")
 		closed = true
 		break
 	}

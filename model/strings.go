@@ -1,5 +1,7 @@
 package model
 
+import "fmt"
+
 // Strings is in as plain strings: a list of enum values (actions,
 // categories, tiers) as a record or a config file stores them.
 func Strings[T ~string](in []T) []string {
@@ -20,4 +22,13 @@ func Typed[T ~string](in []string) []T {
 		out[i] = T(v)
 	}
 	return out
+}
+
+// Count is n of an English noun, plural but for one: "1 directive", "2
+// directives" (nouns whose plural adds an s).
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -291,7 +291,7 @@ func (a Activation) End(by PersonID, now time.Time) (Activation, Event, error) {
 	a.Ended, a.EndedBy = now, by
 	lasted := now.Sub(a.Since).Round(time.Minute)
 	ev := Event{At: now, Actor: by, Action: ActDeactivate, Node: a.Scope[0], Directive: a.ID,
-		Note:   fmt.Sprintf("%s ended after %s", a.ID, lasted),
+		Note:   fmt.Sprintf("%s ended after %s", a.ID, FormatWait(lasted)),
 		NoteZh: fmt.Sprintf("%s，历时 %s", a.ID, FormatWait(lasted))}
 	return a, ev, nil
 }

@@ -95,7 +95,10 @@ func TestActivateAndEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ended.Active())
 	assert.Equal(t, model.ActDeactivate, ev.Action)
-	assert.Contains(t, ev.Note, "3h0m0s")
+	// The English note writes the time as the Chinese one and every
+	// other figure of the console do (model.FormatWait), not 3h0m0s.
+	assert.Equal(t, "W-0003 ended after 3h00m", ev.Note)
+	assert.Equal(t, "W-0003，历时 3h00m", ev.NoteZh)
 
 	_, _, err = ended.End(dutyOfficer.ID, t0)
 	requireCode(t, err, model.ECONFLICT)

@@ -535,7 +535,7 @@ func (s *DB) SignDirective(ctx context.Context, id string, unit model.NodeCode, 
 		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActSign, Node: code, Directive: d.ID,
 			Due:    d.SignBy,
-			Note:   fmt.Sprintf("signed for %s after %s", d.ID, took),
+			Note:   fmt.Sprintf("signed for %s after %s", d.ID, model.FormatWait(took)),
 			NoteZh: fmt.Sprintf("%s，用时 %s", d.ID, model.FormatWait(took)),
 		}
 		if behalf {

@@ -669,7 +669,7 @@ func TestRestoredTownNumbersAfterTheLostCopy(t *testing.T) {
 	require.Len(t, ends, 1, "the county's log says the lost copy's wartime ended, once")
 	assert.Equal(t, model.Event{Seq: ends[0].Seq, At: act.Since, Actor: model.System, ActorName: "system", Action: model.ActDeactivate,
 		Node: town, Directive: acts[0].ID,
-		Note: acts[0].ID + " ended after 1m0s: 花街镇 " + string(town) + "'s wartime " + acts[1].ID + " began, and " + acts[0].ID +
+		Note: acts[0].ID + " ended after 1m00s: 花街镇 " + string(town) + "'s wartime " + acts[1].ID + " began, and " + acts[0].ID +
 			"'s end was in a copy of the town's file that was lost (restored from a backup)",
 		NoteZh: acts[0].ID + "，历时 1m00s：花街镇 " + string(town) + " 已启动战时 " + acts[1].ID + "，" + acts[0].ID +
 			" 的结束记录在该镇丢失的数据库副本中（已从备份恢复）"}, ends[0])

@@ -400,7 +400,7 @@ func TestSignOnBehalfIsRecordedApart(t *testing.T) {
 	assert.True(t, u.OnBehalf)
 	assert.Equal(t, w.cadre.ID, u.SignedBy)
 	ev := newest(t, w.s, 1)[0]
-	assert.Equal(t, "signed for D-0001 after 1m0s (signed on behalf of 渎溪村 02-01 330784114266-02-01 by "+model.ActorName(w.cadre)+")", ev.Note)
+	assert.Equal(t, "signed for D-0001 after 1m00s (signed on behalf of 渎溪村 02-01 330784114266-02-01 by "+model.ActorName(w.cadre)+")", ev.Note)
 	assert.Contains(t, ev.NoteZh, "代 渎溪村 02-01 330784114266-02-01 签收")
 
 	w.clock.Advance(time.Minute)
@@ -413,7 +413,7 @@ func TestSignOnBehalfIsRecordedApart(t *testing.T) {
 	u, err = w.s.SignDirective(w.ctx, d.ID, a011, w.workers[a011].ID) // the unit itself
 	require.NoError(t, err)
 	assert.False(t, u.OnBehalf)
-	assert.Equal(t, "signed for D-0001 after 10m0s", newest(t, w.s, 1)[0].Note)
+	assert.Equal(t, "signed for D-0001 after 10m00s", newest(t, w.s, 1)[0].Note)
 	u, err = w.s.DirectiveProgress(w.ctx, d.ID, a022, 0, 50, w.reserveA.ID) // a reserve not drafted there
 	require.NoError(t, err)
 	assert.True(t, u.OnBehalf)

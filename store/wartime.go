@@ -561,7 +561,7 @@ func (s *DB) deactivateFn(want uint64, id string, by model.PersonID, out *model.
 			return nil, err
 		}
 		ev.ActorName = model.ActorName(actor)
-		ev.Note += fmt.Sprintf("; %d directives, %d reserves released", len(x.Directives), released)
+		ev.Note += fmt.Sprintf("; %s, %s released", model.Count(len(x.Directives), "directive"), model.Count(released, "reserve"))
 		ev.NoteZh += fmt.Sprintf("；指令 %d 条，释放储备力量 %d 人", len(x.Directives), released)
 		*out = x
 		return []model.Event{ev}, nil

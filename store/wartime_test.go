@@ -223,7 +223,7 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	ev = newest(t, w.s, 1)[0]
 	assert.Equal(t, model.ActDeactivate, ev.Action)
 	assert.Equal(t, "W-0001", ev.Directive)
-	assert.Equal(t, "W-0001 ended after 2h30m0s; 0 directives, 0 reserves released", ev.Note)
+	assert.Equal(t, "W-0001 ended after 2h30m; 0 directives, 0 reserves released", ev.Note)
 
 	// The flags are back as they were.
 	for c, p := range w.workers {
@@ -440,7 +440,7 @@ func TestSignProgressComplete(t *testing.T) {
 	assert.Equal(t, model.ActSign, ev.Action)
 	assert.Equal(t, a011, ev.Node)
 	assert.Equal(t, "D-0001", ev.Directive)
-	assert.Equal(t, "signed for D-0001 after 3m0s", ev.Note)
+	assert.Equal(t, "signed for D-0001 after 3m00s", ev.Note)
 
 	// Signing twice: the same unit back, nothing written, no second event.
 	before := dump(t, w.s)
@@ -776,7 +776,7 @@ func TestDraftReserve(t *testing.T) {
 	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 1, x.ReservesDrafted)
-	assert.Equal(t, "W-0001 ended after 1h1m0s; 0 directives, 1 reserves released", newest(t, w.s, 1)[0].Note)
+	assert.Equal(t, "W-0001 ended after 1h01m; 0 directives, 1 reserve released", newest(t, w.s, 1)[0].Note)
 	assert.False(t, w.person(t, w.reserveA.ID).OnDuty)
 	require.NoError(t, w.s.view(func(tx *bolt.Tx) error {
 		ds, err := w.s.draftsOf(tx, 1)

@@ -159,7 +159,7 @@ func TestAfterID(t *testing.T) {
 		{"W-0001: typhoon, scope 花街镇", "W-0001", "typhoon, scope 花街镇"},
 		{"D-0001 → 11 个微网格（渎溪村）", "D-0001", "→ 11 个微网格（渎溪村）"},
 		{"D-0001 to 11 micro-grids (渎溪村)", "D-0001", "to 11 micro-grids (渎溪村)"},
-		{"W-0001 ended after 2h0m0s", "W-0001", "W-0001 ended after 2h0m0s"},
+		{"W-0001 ended after 2h00m", "W-0001", "W-0001 ended after 2h00m"},
 		{"D-0001，用时 37s（应海霞 代 渎溪村 01-02 330784114266-01-02 签收）", "D-0001", "用时 37s（应海霞 代 渎溪村 01-02 330784114266-01-02 签收）"},
 		{"W-00012: other", "W-0001", "W-00012: other"},
 		{"note", "", "note"},

@@ -504,7 +504,7 @@ func StartPatrol(a PatrolArea, seq uint64, by Person, active []Patrol, now time.
 	}
 	ev := Event{
 		At: now, Actor: by.ID, ActorName: ActorName(by), Action: ActPatrolStart, Ref: p.ID, Node: a.Village,
-		Note:   fmt.Sprintf("%s %s (%d checkpoints)", a.Code, a.Name, len(a.Checkpoints)),
+		Note:   fmt.Sprintf("%s %s (%s)", a.Code, a.Name, Count(len(a.Checkpoints), "checkpoint")),
 		NoteZh: fmt.Sprintf("%s %s（%d 个检查点）", a.Code, a.Name, len(a.Checkpoints)),
 	}
 	return p, ev, nil

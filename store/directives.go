@@ -158,7 +158,7 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 		names := nodeNames(tx) // the targets as the console names them, codes kept
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
-			Note: fmt.Sprintf("%s to %d micro-grids (%s), sign for by %s, done by %s: %s", nd.ID, nd.Units,
+			Note: fmt.Sprintf("%s to %s (%s), sign for by %s, done by %s: %s", nd.ID, model.Count(nd.Units, "micro-grid"),
 				model.NameNodes(nd.Targets, names, ", "), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
 				model.NameNodes(nd.Targets, names, "、"), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
@@ -357,8 +357,8 @@ func (s *DB) unitCopy(tx *bolt.Tx, d model.Directive, code model.NodeCode) (mode
 	k := seqCodeKey(d.Seq, code)
 	v := tx.Bucket(bucketDirectiveUnits).Get(k)
 	if v == nil {
-		return model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %d micro-grids under %s)",
-			d.ID, code, d.Units, joinCodes(d.Targets)).
+		return model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %s under %s)",
+			d.ID, code, model.Count(d.Units, "micro-grid"), joinCodes(d.Targets)).
 			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, code, joinCodes(d.Targets), d.Units)
 	}
 	return decodeDirectiveUnit(k, v, s.opts.Location)
@@ -662,13 +662,13 @@ func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCo
 		}
 		ev := model.Event{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
-			Note:   fmt.Sprintf("%s resent to %d micro-grids that have not signed", d.ID, n),
+			Note:   fmt.Sprintf("%s resent to %s that %s not signed", d.ID, model.Count(n, "micro-grid"), hasHave(n)),
 			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
 		}
 		if within != "" {
 			name := model.NameNodes([]model.NodeCode{within}, nodeNames(tx), "")
 			ev.Node = within
-			ev.Note = fmt.Sprintf("%s resent to %d micro-grids of %s that have not signed", d.ID, n, name)
+			ev.Note = fmt.Sprintf("%s resent to %s of %s that %s not signed", d.ID, model.Count(n, "micro-grid"), name, hasHave(n))
 			ev.NoteZh = fmt.Sprintf("%s → %s 的 %d 个未签收微网格", d.ID, name, n)
 		}
 		return []model.Event{ev}, nil
@@ -702,4 +702,13 @@ func (s *DB) silentUnits(tx *bolt.Tx, seq uint64, within model.NodeCode, actor m
 		return nil, err
 	}
 	return out, nil
+}
+
+// hasHave is the verb for n micro-grids: "1 micro-grid that has", "2 that
+// have".
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
 }

@@ -711,6 +711,7 @@ func TestResendWithinAVillage(t *testing.T) {
 	n, err = w.s.ResendDirective(w.ctx, d.ID, vA.Child(1), w.gridWorker.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n, "a012 alone: a011 has signed")
+	assert.Equal(t, "D-0001 resent to 1 micro-grid of 渎溪村 01 330784114266-01 that has not signed", newest(t, w.s, 1)[0].Note)
 	n, err = w.s.ResendDirective(w.ctx, d.ID, "", w.duty.ID)
 	require.NoError(t, err)
 	assert.Equal(t, 7, n, "the town room: every silent unit")

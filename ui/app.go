@@ -133,6 +133,7 @@ type Model struct {
 
 	width, height int
 	rightW, bodyH int // the right-hand column, where the overlays and forms go
+	statusH       int // the status line's lines when layout ran (statusLines)
 	loadErr       error
 
 	// The store's figures for the header (header.go), read again when an
@@ -297,9 +298,15 @@ func (m Model) InitLoaded() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// layout is the only place that does size arithmetic.
+// layout is the only place that does size arithmetic. A status line of
+// two or three (statusH: a question that wraps, a refusal over it) takes
+// its rows from the panes at the bottom, the tower and the ticker, and from
+// an overlay's or a form's height, so that every border stays on screen;
+// the panes above them keep theirs (full: the body under one status line).
 func (m *Model) layout() {
-	body := m.height - 2
+	full := m.height - 2
+	short := max(m.statusH-1, 0)
+	body := full - short
 	leftW := min(max(m.width*32/100, 34), 46)
 	rightW := m.width - leftW
 	m.rightW, m.bodyH = rightW, body
@@ -309,9 +316,9 @@ func (m *Model) layout() {
 	if m.wt.active() {
 		// Wartime: the queue, the live directive, the ticker; above them a
 		// room above the towns keeps its towns table when it has the rows.
-		rest := body
+		rest := full
 		if m.wartimeTowns() {
-			townsH := townsHeight(body, townsRestWartime, len(m.townList))
+			townsH := townsHeight(full, townsRestWartime, len(m.townList))
 			m.towns.SetSize(rightW, townsH-3)
 			rest -= townsH
 		}
@@ -319,18 +326,18 @@ func (m *Model) layout() {
 		dirH := rest * 2 / 5
 		m.queue.SetSize(rightW, queueH-3)
 		m.dir.SetSize(rightW, dirH-3)
-		m.ticker.SetSize(rightW, rest-queueH-dirH-2)
+		m.ticker.SetSize(rightW, rest-queueH-dirH-2-short)
 	} else if m.aboveTowns() {
 		// A room above the towns: the towns table, the queue, the ticker.
-		townsH := townsHeight(body, townsRestPeace, len(m.townList))
-		queueH := (body - townsH) * 3 / 5
+		townsH := townsHeight(full, townsRestPeace, len(m.townList))
+		queueH := (full - townsH) * 3 / 5
 		m.towns.SetSize(rightW, townsH-3)
 		m.queue.SetSize(rightW, queueH-3)
-		m.ticker.SetSize(rightW, body-townsH-queueH-2)
+		m.ticker.SetSize(rightW, full-townsH-queueH-2-short)
 	} else {
-		queueH := body * 3 / 5
+		queueH := full * 3 / 5
 		m.queue.SetSize(rightW, queueH-3)
-		m.ticker.SetSize(rightW, body-queueH-2)
+		m.ticker.SetSize(rightW, full-queueH-2-short)
 	}
 	m.gaps.SetSize(rightW, body-4)
 	// The inputs on the status line scroll within the width they have:
@@ -363,12 +370,31 @@ func (m Model) tell(p pane, msg tea.Msg) tea.Cmd {
 // ticker, it shows the newest again.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
-	if mm, ok := next.(Model); ok && mm.focus != paneEvents && mm.ticker != nil {
+	mm, ok := next.(Model)
+	if !ok {
+		return next, cmd
+	}
+	if mm.focus != paneEvents && mm.ticker != nil {
 		// The focus left the ticker (a key, a resize, wartime beginning
 		// or ending, a room's turn): it shows the newest again (arrived).
 		mm.ticker.snap()
 	}
-	return next, cmd
+	if n := mm.statusHeight(); n != mm.statusH {
+		// A question that wraps came or went: the panes at the bottom
+		// give it their rows (layout).
+		mm.statusH = n
+		mm.layout()
+	}
+	return mm, cmd
+}
+
+// statusHeight is how many lines the status line takes as the screen is
+// now (statusLines), 1 while nothing is drawn.
+func (m Model) statusHeight() int {
+	if m.width == 0 || m.tooSmall() || m.loadErr != nil {
+		return 1
+	}
+	return len(m.statusLines())
 }
 
 // update routes: window size to layout, keys to onKey, and each data
@@ -953,7 +979,7 @@ func (m Model) skipped(id paneID) bool {
 // in the wartime layout: when the screen has the rows for four panes on the
 // right (a cut town is in the header on every screen: townsCutFigure).
 func (m Model) wartimeTowns() bool {
-	return m.aboveTowns() && m.bodyH >= wartimeTownsRows
+	return m.aboveTowns() && m.height-2 >= wartimeTownsRows
 }
 
 // wartimeTownsRows is the body's height from which the wartime layout of a

@@ -46,10 +46,10 @@ func (m Model) View() string {
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	body := hjoin(left, m.right())
 	status := m.statusLines()
-	for range len(status) - 1 {
-		// A second status line (a question that wraps, the ':' line's
-		// candidates) takes the body's last line; what failed over a
-		// question that came back takes those above.
+	for range len(status) - m.statusH {
+		// More status lines than layout made room for (a View before
+		// Update saw them: tests that draw a model they set by hand):
+		// the body's last lines give way.
 		body = body[:strings.LastIndexByte(body, '\n')]
 	}
 	return vjoin(m.header(), body, vjoin(status...))

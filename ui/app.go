@@ -353,9 +353,6 @@ func (m *Model) layout() {
 	m.handover.SetSize(rightW, body)
 	m.patrols.SetSize(rightW, body)
 	m.desk.SetSize(rightW, body)
-	if m.skipped(m.focus) {
-		m.focus = paneQueue // the pane focused is not in this layout (wartime began or ended, the screen shrank)
-	}
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -373,6 +370,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	mm, ok := next.(Model)
 	if !ok {
 		return next, cmd
+	}
+	if mm.skipped(mm.focus) {
+		// The pane focused is not in this layout (wartime began or ended,
+		// the screen shrank), or no longer (esc back to a place from
+		// before wartime ended): the queue has the focus.
+		mm.focus = paneQueue
 	}
 	if mm.focus != paneEvents && mm.ticker != nil {
 		// The focus left the ticker (a key, a resize, wartime beginning

@@ -54,3 +54,30 @@ func TestSecondStatusLineKeepsTheBorders(t *testing.T) {
 	assert.True(t, closed)
 	checkScreen(t, m, 80, 24, false)
 }
+
+// Wartime ended with the directive pane focused: the after-action summary
+// comes up, and esc back from it gives the focus to the queue, not to the
+// directive pane that is no longer on screen (a QA found no pane focused,
+// j moving nothing and the directive pane's keys on the footer).
+func TestFocusLeavesThePaneWartimeTookAway(t *testing.T) {
+	f := newFixture(t)
+	townWartime(t, f, huajie, "逐户核查")
+	m := f.model(t, "en", 120, 40)
+	m = update(t, m, loadWartime(f.db, "")())
+	for range paneCount {
+		if m.focus == paneDirectives {
+			break
+		}
+		m = keys(t, m, "tab")
+	}
+	require.Equal(t, paneDirectives, m.focus)
+	m = keys(t, m, "W", "y")
+	m = update(t, m, loadWartime(f.db, "")())
+	require.False(t, m.wt.active(), "wartime ended")
+	require.Equal(t, overlayAfter, m.overlay)
+	m = keys(t, m, "esc")
+	assert.Equal(t, overlayNone, m.overlay)
+	assert.Equal(t, paneQueue, m.focus)
+	assert.Contains(t, m.View(), "▶ Incidents")
+	assert.NotContains(t, m.footer(), "previous directive")
+}

@@ -73,7 +73,7 @@ func shiftVet(ctx context.Context, svc model.Service, by model.PersonID, people 
 				actor.Name, named(sh.Room)).Zh("%s 不能为 %s 排班：只有本镇值班员可排，村值班室也可由本村村干部排", actor.Name, named(sh.Room))
 		}
 		p := byID[sh.Person]
-		if err := model.CheckShift(sh, p); err != nil {
+		if err := model.CheckShift(sh, p, ""); err != nil {
 			in := "in " + string(sh.Room) + ":"
 			return model.Errorf(model.ErrorCode(err), "%s", strings.Replace(model.ErrorMessage(err), in, "in "+named(sh.Room)+":", 1)).
 				Zh("%s", strings.Replace(model.ErrorMessageZh(err), string(sh.Room), named(sh.Room), 1))

@@ -95,6 +95,7 @@ func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, before []
 		if b.Seq == clash.Seq {
 			n = j + 1
 			other, otherZh = model.BatchShift(n)
+			break
 		}
 	}
 	return model.Person{}, model.Errorf(model.ECONFLICT, "%s %s–%s in %s overlaps %s (%s, %s–%s)",

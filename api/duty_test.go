@@ -13,6 +13,36 @@ import (
 	"gridcmd/model"
 )
 
+// A refusal of one shift of a batch says which over the local RPC as the
+// store says it: the shift refused and the earlier one of the batch it
+// overlaps (model.Error.Item, Other), with its Chinese.
+func TestLocalAddShiftsNamesTheShiftRefused(t *testing.T) {
+	le := newLocalEnv(t)
+	now := le.db.Now()
+	batch := []model.Shift{
+		{Room: town, Person: le.duty.ID, From: now, To: now.Add(8 * time.Hour)},
+		{Room: village, Person: le.cadre.ID, From: now, To: now.Add(8 * time.Hour)},
+		{Room: village, Person: le.cadre.ID, From: now.Add(7 * time.Hour), To: now.Add(9 * time.Hour)},
+	}
+	_, want := le.db.AddShifts(le.ctx, batch, le.duty.ID, "")
+	_, got := le.c.AddShifts(le.ctx, batch, le.duty.ID, "")
+	require.Error(t, want)
+	require.Error(t, got)
+	item, other := model.ErrorItem(got)
+	assert.Equal(t, []int{3, 2}, []int{item, other}, "the third shift, overlapping the second")
+	wi, wo := model.ErrorItem(want)
+	assert.Equal(t, []int{wi, wo}, []int{item, other}, "as the store says")
+	assert.Equal(t, model.ErrorCode(want), model.ErrorCode(got))
+	assert.Equal(t, model.ErrorMessage(want), model.ErrorMessage(got))
+	assert.Equal(t, model.ErrorMessageZh(want), model.ErrorMessageZh(got))
+	assert.Contains(t, model.ErrorMessage(got), "shift 2 of this batch")
+
+	_, got = le.c.AddShifts(le.ctx, []model.Shift{batch[0], {Room: "330784114299", Person: le.duty.ID, From: now, To: now.Add(time.Hour)}}, le.duty.ID, "")
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(got))
+	item, other = model.ErrorItem(got)
+	assert.Equal(t, []int{2, 0}, []int{item, other}, "a refusal naming no other shift")
+}
+
 // TestLocalDutyRoundTrips calls every method of model.DutyService through
 // the local client against the real store, and checks each answer against
 // the store's own, refusals with their Chinese included.

@@ -30,6 +30,10 @@ type localResponse struct {
 	Error   string          `json:"error,omitempty"`
 	ErrorZh string          `json:"error_zh,omitempty"` // the refusal in Chinese, for a console in zh
 	Code    string          `json:"code,omitempty"`
+	// Item and Other: the refusal's items of a batch (model.Error.Item,
+	// Other), so that a caller can name them as its input does.
+	Item  int `json:"item,omitempty"`
+	Other int `json:"other,omitempty"`
 }
 
 // localAuth admits loopback callers with a token from the handshake
@@ -89,7 +93,8 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 		if code == model.EINTERNAL {
 			s.log.Error("local call failed", "method", name, "err", err)
 		}
-		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code})
+		item, other := model.ErrorItem(err)
+		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code, Item: item, Other: other})
 		return
 	}
 	if call.writes {

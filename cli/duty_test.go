@@ -388,3 +388,45 @@ func TestPatrollerSilenceInHeartbeatList(t *testing.T) {
 	h = mine()
 	assert.Nil(t, h["incident"])
 }
+
+// TestDutyImportNamesTheLinesTheStoreRefuses: the store vets a file's
+// shifts as it schedules them, and the import names the file's line of
+// the shift it refuses and of the earlier one it overlaps (the line as an
+// editor counts it: a blank line and a quoted line break count), nothing
+// of the file scheduled; the same through a running server, over the
+// local RPC.
+func TestDutyImportNamesTheLinesTheStoreRefuses(t *testing.T) {
+	e := demoEnv(t)
+	cadre := e.people("--node", "330784114266", "--role", "village_cadre")[0]
+	head := "room,person,from,to,note\n"
+	row := func(from, to, note string) string {
+		return "渎溪村," + cadre.ID + ",2030-03-" + from + ",2030-03-" + to + "," + note + "\n"
+	}
+	var stored []map[string]any
+	e.okJSON(&stored, "duty", "import", e.write("first.csv", head+row("01 08:00", "01 20:00", "")), "--json")
+	require.Len(t, stored, 1)
+	overlapsStored := row("01 19:00", "01 22:00", "")
+	in := " in 渎溪村 330784114266 overlaps "
+	cases := []struct{ name, rows, want string }{
+		{"batch.csv", row("02 08:00", "02 20:00", "") + row("02 19:00", "02 22:00", "") + overlapsStored,
+			":3: " + cadre.Name + " 03-02 19:00–03-02 22:00" + in + "line 2's (" + cadre.Name + ", 03-02 08:00–03-02 20:00)"},
+		{"stored.csv", row("02 08:00", "02 20:00", "") + row("03 08:00", "03 20:00", "") + overlapsStored,
+			":4: " + cadre.Name + " 03-01 19:00–03-01 22:00" + in + stored[0]["id"].(string) + " (" + cadre.Name + ", 03-01 08:00–03-01 20:00)"},
+		{"lines.csv", "\n" + row("04 08:00", "04 20:00", "\"夜间\n巡查\"") + row("04 19:00", "04 22:00", ""),
+			":5: " + cadre.Name + " 03-04 19:00–03-04 22:00" + in + "line 3's (" + cadre.Name + ", 03-04 08:00–03-04 20:00)"},
+	}
+	refused := func() {
+		t.Helper()
+		for _, tc := range cases {
+			file := e.write(tc.name, head+tc.rows)
+			fails(t, e.run("duty", "import", file), cli.ExitRefused, file+tc.want)
+			var after []map[string]any
+			e.okJSON(&after, "duty", "list", "--from", "2030-03-01 00:00", "--json")
+			assert.Len(t, after, 1, "nothing of %s is scheduled", tc.name)
+		}
+	}
+	refused()
+	testkit.SkipShort(t, "starts a server process")
+	e.startServer()
+	refused()
+}

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"cmp"
 	"io"
 	"strings"
 	"time"
@@ -32,44 +31,54 @@ var shiftColumns = []column{
 // "file:line: reason". The shifts come back in file order, unchecked
 // against the roster's roles or each other (the store does that).
 func ParseShifts(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error), who func(person, phone string) (model.PersonID, error)) ([]model.Shift, error) {
-	return ParseShiftsChecked(name, r, loc, room, who, nil)
+	shifts, _, err := ParseShiftLines(name, r, loc, room, who)
+	return shifts, err
 }
 
-// ParseShiftsChecked is ParseShifts with check, if set, vetting each shift
-// read (on line line of the file) after those before it: what the store
-// would refuse (who may staff the room, overlaps), refused as the row's.
-func ParseShiftsChecked(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error),
-	who func(person, phone string) (model.PersonID, error), check func(line int, sh model.Shift) error) ([]model.Shift, error) {
-	return parseRows(name, r, shiftColumns, "no shifts", func(rw row) (model.Shift, error) {
-		var err error
-		v := rw.val
-		var sh model.Shift
-		if sh.Room, err = room(v["room"]); err != nil {
-			return sh, rw.errorf("%s", model.ErrorMessage(err))
-		}
-		if sh.Person, err = who(v["person"], v["phone"]); err != nil {
-			return sh, rw.errorf("%s", model.ErrorMessage(err))
-		}
-		if sh.From, err = ParseTime(v["from"], loc); err != nil {
-			return sh, rw.errorf("from: %s", model.ErrorMessage(err))
-		}
-		if sh.To, err = ParseTime(v["to"], loc); err != nil {
-			return sh, rw.errorf("to: %s", model.ErrorMessage(err))
-		}
-		if !sh.From.Before(sh.To) {
-			return sh, rw.errorf("to %s is not after from %s", v["to"], v["from"])
-		}
-		if check != nil {
-			if err := check(rw.line, sh); err != nil { // the refusal's code kept: the rules', not the file's
-				if model.ErrorCode(err) == "" {
-					return sh, err // not a refusal (the store unreachable): as it is
-				}
-				return sh, model.Errorf(cmp.Or(model.ErrorCode(err), model.EINVALID), "%s:%d: %s", name, rw.line, model.ErrorMessage(err)).
-					Zh("%s:%d: %s", name, rw.line, model.ErrorMessageZh(err))
-			}
-		}
-		return sh, nil
+// ParseShiftLines is ParseShifts with the line of the file each shift was
+// read from, so that a refusal of the n-th shift (model.Error.Item) can
+// name its line.
+func ParseShiftLines(name string, r io.Reader, loc *time.Location, room func(cell string) (model.NodeCode, error),
+	who func(person, phone string) (model.PersonID, error)) ([]model.Shift, []int, error) {
+	type lined struct {
+		sh   model.Shift
+		line int
+	}
+	rows, err := parseRows(name, r, shiftColumns, "no shifts", func(rw row) (lined, error) {
+		sh, err := parseShift(rw, loc, room, who)
+		return lined{sh, rw.line}, err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	shifts, lines := make([]model.Shift, len(rows)), make([]int, len(rows))
+	for i, x := range rows {
+		shifts[i], lines[i] = x.sh, x.line
+	}
+	return shifts, lines, nil
+}
+
+// parseShift reads one row of a duty schedule (ParseShifts).
+func parseShift(rw row, loc *time.Location, room func(cell string) (model.NodeCode, error), who func(person, phone string) (model.PersonID, error)) (model.Shift, error) {
+	var err error
+	v := rw.val
+	var sh model.Shift
+	if sh.Room, err = room(v["room"]); err != nil {
+		return sh, rw.errorf("%s", model.ErrorMessage(err))
+	}
+	if sh.Person, err = who(v["person"], v["phone"]); err != nil {
+		return sh, rw.errorf("%s", model.ErrorMessage(err))
+	}
+	if sh.From, err = ParseTime(v["from"], loc); err != nil {
+		return sh, rw.errorf("from: %s", model.ErrorMessage(err))
+	}
+	if sh.To, err = ParseTime(v["to"], loc); err != nil {
+		return sh, rw.errorf("to: %s", model.ErrorMessage(err))
+	}
+	if !sh.From.Before(sh.To) {
+		return sh, rw.errorf("to %s is not after from %s", v["to"], v["from"])
+	}
+	return sh, nil
 }
 
 // timeLayouts are the ways a time may be written, in loc unless it says

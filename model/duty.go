@@ -100,6 +100,23 @@ func RoomName(room NodeCode, nodeName string, zh bool) string {
 	return nodeName + " " + string(RoomTier(room)) + " room"
 }
 
+// NamedRoom names a room by its node's name with its code ("渎溪村
+// 330784114266"), by its code alone where name is "".
+func NamedRoom(room NodeCode, name string) string {
+	if name == "" || name == string(room) {
+		return string(room)
+	}
+	return name + " " + string(room)
+}
+
+// BatchShift is how a refusal of shifts scheduled together (AddShifts)
+// names the n-th of them (1-based; Error.Other), in English and in
+// Chinese: a caller that knows the batch by other names (a file's lines)
+// finds it in the message by this text and puts its own in its place.
+func BatchShift(n int) (en, zh string) {
+	return fmt.Sprintf("shift %d of this batch", n), fmt.Sprintf("本批第 %d 个班次", n)
+}
+
 // MayStaff reports whether p may hold a shift in room: a duty officer of
 // the room's town in any of its rooms, a village cadre in their own
 // village's room.
@@ -111,23 +128,26 @@ func MayStaff(p Person, room NodeCode) bool {
 }
 
 // CheckShift checks a shift before it is scheduled: a room, a span of
-// time of at most MaxShift, and a person who may staff the room.
-func CheckShift(s Shift, p Person) error {
+// time of at most MaxShift, and a person who may staff the room. Its
+// refusals name the room by roomName, its node's name ("" where unknown),
+// with its code (NamedRoom).
+func CheckShift(s Shift, p Person, roomName string) error {
 	if err := CheckRoom(s.Room); err != nil {
 		return err
 	}
+	room := NamedRoom(s.Room, roomName)
 	if s.From.IsZero() || s.To.IsZero() || !s.From.Before(s.To) {
-		return Errorf(EINVALID, "shift in %s: from %s to %s: it must end after it begins", s.Room, stamp(s.From), stamp(s.To)).
-			Zh("%s 的班次：%s 至 %s：结束须晚于开始", s.Room, stamp(s.From), stamp(s.To)).On("to")
+		return Errorf(EINVALID, "shift in %s: from %s to %s: it must end after it begins", room, stamp(s.From), stamp(s.To)).
+			Zh("%s 的班次：%s 至 %s：结束须晚于开始", room, stamp(s.From), stamp(s.To)).On("to")
 	}
 	if s.To.Sub(s.From) > MaxShift {
-		return Errorf(EINVALID, "shift in %s: %s long, at most %s", s.Room, FormatWait(s.To.Sub(s.From)), FormatWait(MaxShift)).
-			Zh("%s 的班次：长 %s，最长 %s", s.Room, FormatWait(s.To.Sub(s.From)), FormatWait(MaxShift)).On("to")
+		return Errorf(EINVALID, "shift in %s: %s long, at most %s", room, FormatWait(s.To.Sub(s.From)), FormatWait(MaxShift)).
+			Zh("%s 的班次：长 %s，最长 %s", room, FormatWait(s.To.Sub(s.From)), FormatWait(MaxShift)).On("to")
 	}
 	if !MayStaff(p, s.Room) {
 		return Errorf(EFORBIDDEN, "%s (%s) may not hold a shift in %s: only a duty officer of its town, or a village cadre of the village for a village room",
-			p.Name, roleList(p, false), s.Room).
-			Zh("%s（%s）不能在 %s 值班：只有本镇值班员，或（村指挥室）本村村干部可以", p.Name, roleList(p, true), s.Room).On("person")
+			p.Name, roleList(p, false), room).
+			Zh("%s（%s）不能在 %s 值班：只有本镇值班员，或（村指挥室）本村村干部可以", p.Name, roleList(p, true), room).On("person")
 	}
 	return nil
 }

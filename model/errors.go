@@ -29,6 +29,12 @@ type Error struct {
 	Message   string
 	MessageZh string
 	Field     string
+	// Item is the item of a batch the refusal is about, counted from 1
+	// (AddShifts: the shift refused), so a caller can name it as its
+	// input does (a file's line); 0 when it is about no one item. Other
+	// is another item of the same batch it names (the earlier shift an
+	// overlap is with, named in the message by BatchShift), 0 when none.
+	Item, Other int
 	// Unsure: the call failed after it was sent (the server stopped
 	// before it answered, or did not answer in time), so what was asked
 	// may have been done; every other refusal means nothing was done.
@@ -52,6 +58,33 @@ func (e *Error) Zh(format string, args ...any) *Error {
 func (e *Error) On(field string) *Error {
 	e.Field = field
 	return e
+}
+
+// OnItem names the item of a batch the refusal is about (1-based) and
+// returns e.
+func (e *Error) OnItem(item int) *Error {
+	e.Item = item
+	return e
+}
+
+// Naming names another item of the batch the refusal is about (1-based),
+// which its message names as the batch's kind says (BatchShift), and returns e.
+func (e *Error) Naming(other int) *Error {
+	e.Other = other
+	return e
+}
+
+// ItemError is err refused as the item-th of a batch (1-based): a copy of
+// its domain error with Item set; any other error (an internal one) as it
+// is.
+func ItemError(err error, item int) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.Item = item
+	return &c
 }
 
 // MaybeDone marks e as the failure of a call that may have done what was
@@ -103,6 +136,17 @@ func ErrorMessageZh(err error) string {
 		}
 		return e.Message
 	}, func(err error) string { return "内部错误：" + err.Error() })
+}
+
+// ErrorItem returns the item of a batch (1-based) and the other item it
+// names that err's domain error is about, 0 for none and for any other
+// error.
+func ErrorItem(err error) (item, other int) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Item, e.Other
+	}
+	return 0, 0
 }
 
 // ErrorField returns the input field err's domain error is about, "" when

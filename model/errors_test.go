@@ -69,3 +69,24 @@ func TestFedQueuedTownsAreItsWholeNames(t *testing.T) {
 	assert.Equal(t, []string{"花街", "花街镇", "东城街道"}, model.FedQueuedTowns(model.FedQueued(3, "花街", "花街镇", "东城街道")))
 	assert.Nil(t, model.FedQueuedTowns(model.Errorf(model.ECONFLICT, "sent to 花街镇, waiting for it to act")))
 }
+
+// ItemError marks a refusal as of one item of a batch, on a copy (the
+// error given may be shared), through wrapping; any other error is left as
+// it is and names no item.
+func TestErrorItem(t *testing.T) {
+	shared := model.Errorf(model.ECONFLICT, "overlaps").Zh("重叠").On("from")
+	err := model.ItemError(fmt.Errorf("add: %w", shared), 3)
+	item, other := model.ErrorItem(err)
+	assert.Equal(t, 3, item)
+	assert.Equal(t, 0, other)
+	assert.Equal(t, "重叠", model.ErrorMessageZh(err), "the rest kept")
+	assert.Equal(t, "from", model.ErrorField(err))
+	item, _ = model.ErrorItem(shared)
+	assert.Equal(t, 0, item, "the error given is not changed")
+	item, other = model.ErrorItem(model.ItemError(shared.Naming(1), 2))
+	assert.Equal(t, []int{2, 1}, []int{item, other})
+	disk := errors.New("disk full")
+	assert.Same(t, disk, model.ItemError(disk, 2))
+	item, other = model.ErrorItem(disk)
+	assert.Equal(t, []int{0, 0}, []int{item, other})
+}

@@ -234,7 +234,9 @@ type WartimeService interface {
 type DutyService interface {
 	// AddShifts schedules shifts, all or none: each passes CheckShift and
 	// overlaps no other shift of its room, stored or given. One event
-	// records them, with note.
+	// records them, with note. A refusal of one of them says which
+	// (Error.Item) and, for an overlap with an earlier one of shifts, that
+	// one (Error.Other, named in the message by BatchShift).
 	AddShifts(ctx context.Context, shifts []Shift, by PersonID, note string) ([]Shift, error)
 	// Shifts lists the shifts f selects, by room, then in time order.
 	Shifts(ctx context.Context, f ShiftFilter) ([]Shift, error)

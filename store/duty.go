@@ -15,14 +15,18 @@ import (
 // are in watchdog.go). A room's shifts never overlap, so idx_shift_room
 // keeps them in time order and who is on duty at t is found by one seek.
 
-// AddShifts schedules shifts, all or none, in one write.
+// AddShifts schedules shifts, all or none, in one write. A refusal of
+// one of them says which (model.Error.Item, from 1) and names its room by
+// its node's name with its code; an overlap with an earlier shift of the
+// batch names that one by its place in the batch (model.BatchShift), as
+// it has no id until the batch is stored.
 func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.PersonID, note string) ([]model.Shift, error) {
 	if len(shifts) == 0 {
 		return nil, model.Errorf(model.EINVALID, "no shifts to schedule").Zh("没有要排的班次")
 	}
-	for _, sh := range shifts {
+	for i, sh := range shifts {
 		if err := model.CheckRoom(sh.Room); err != nil {
-			return nil, err
+			return nil, model.ItemError(err, i+1)
 		}
 	}
 	note, err := model.CleanText(note, false)
@@ -36,28 +40,10 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 		if err != nil {
 			return nil, err
 		}
-		for _, sh := range shifts {
-			if actor.ID != model.System && !model.MayStaff(actor, sh.Room) {
-				return nil, model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
-					actor.Name, sh.Room).
-					Zh("%s 不能为 %s 排班：只有本镇值班员，或（村指挥室）本村村干部可以", actor.Name, sh.Room)
-			}
-			if !s.wc.hasNode(tx, sh.Room) {
-				return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", sh.Room).Zh("网格塔中没有节点 %s", sh.Room).On("room")
-			}
-			p, err := s.wc.actor(tx, sh.Person)
+		for i, sh := range shifts {
+			p, err := s.vetShift(tx, actor, sh, out)
 			if err != nil {
-				return nil, err
-			}
-			if err := model.CheckShift(sh, p); err != nil {
-				return nil, err
-			}
-			if clash, err := s.overlapping(tx, sh); err != nil {
-				return nil, err
-			} else if clash.Scheduled() {
-				return nil, model.Errorf(model.ECONFLICT, "%s %s–%s in %s overlaps %s (%s, %s–%s)",
-					p.Name, stampOf(sh.From), stampOf(sh.To), sh.Room, clash.ID, clash.Name, stampOf(clash.From), stampOf(clash.To)).
-					Zh("%s %s–%s 在 %s 的班与 %s（%s，%s–%s）重叠", p.Name, stampOf(sh.From), stampOf(sh.To), sh.Room, clash.ID, clash.Name, stampOf(clash.From), stampOf(clash.To)).On("from")
+				return nil, model.ItemError(err, i+1)
 			}
 			seq, err := tx.Bucket(bucketShifts).NextSequence()
 			if err != nil {
@@ -76,6 +62,46 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 		return nil, err
 	}
 	return out, nil
+}
+
+// vetShift is the officer of sh if actor may schedule it after before (the
+// shifts of its batch put in this write), or the refusal: actor may not
+// schedule in the room, no such room, model.CheckShift, or an overlap with
+// a stored shift of the room or one of before (named by its place in the
+// batch, model.Error.Other).
+func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, before []model.Shift) (model.Person, error) {
+	room := model.NamedRoom(sh.Room, nodeName(tx, sh.Room))
+	if actor.ID != model.System && !model.MayStaff(actor, sh.Room) {
+		return model.Person{}, model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
+			actor.Name, room).
+			Zh("%s 不能为 %s 排班：只有本镇值班员，或（村指挥室）本村村干部可以", actor.Name, room)
+	}
+	if !s.wc.hasNode(tx, sh.Room) {
+		return model.Person{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", sh.Room).Zh("网格塔中没有节点 %s", sh.Room).On("room")
+	}
+	p, err := s.wc.actor(tx, sh.Person)
+	if err != nil {
+		return model.Person{}, err
+	}
+	if err := model.CheckShift(sh, p, nodeName(tx, sh.Room)); err != nil {
+		return model.Person{}, err
+	}
+	clash, err := s.overlapping(tx, sh)
+	if err != nil || !clash.Scheduled() {
+		return p, err
+	}
+	other, otherZh, n := clash.ID, clash.ID, 0
+	for j, b := range before {
+		if b.Seq == clash.Seq {
+			n = j + 1
+			other, otherZh = model.BatchShift(n)
+			break
+		}
+	}
+	return model.Person{}, model.Errorf(model.ECONFLICT, "%s %s–%s in %s overlaps %s (%s, %s–%s)",
+		p.Name, stampOf(sh.From), stampOf(sh.To), room, other, clash.Name, stampOf(clash.From), stampOf(clash.To)).
+		Zh("%s %s–%s 在 %s 的班与 %s（%s，%s–%s）重叠", p.Name, stampOf(sh.From), stampOf(sh.To), room, otherZh, clash.Name, stampOf(clash.From), stampOf(clash.To)).
+		On("from").Naming(n)
 }
 
 func stampOf(t time.Time) string { return t.Format("01-02 15:04") }

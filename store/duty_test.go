@@ -123,6 +123,61 @@ func TestShiftsAndDuty(t *testing.T) {
 	requireClean(t, d.s)
 }
 
+// AddShifts names the shift of the batch it refuses (Error.Item, from 1)
+// and its room by name with its code, whatever the rule: the scheduler's
+// scope, model.CheckRoom and CheckShift, no such room, an overlap with a
+// stored shift (named by its id) or with an earlier shift of the batch
+// (named by its place in the batch, Error.Other: it has no id); nothing is
+// stored.
+func TestAddShiftsNamesTheShiftRefused(t *testing.T) {
+	d := newDutyTower(t)
+	_, err := d.s.AddShifts(d.ctx, []model.Shift{d.shift(d.cadre, vA, t0, t0.Add(8*time.Hour))}, d.duty.ID, "")
+	require.NoError(t, err) // S-0001
+	before := dump(t, d.s)
+	okB := d.shift(d.cadreB, vB, t0, t0.Add(8*time.Hour))
+	day2 := t0.Add(24 * time.Hour)
+	for _, tc := range []struct {
+		name         string
+		by           model.Person
+		batch        []model.Shift
+		code         string
+		item, other  int
+		en, zh, none string
+	}{
+		{"scope", d.cadreB, []model.Shift{okB, d.shift(d.cadre, vA, day2, day2.Add(time.Hour))}, model.EFORBIDDEN, 2, 0,
+			"楼村干 may not schedule shifts in 渎溪村 330784114266", "楼村干 不能为 渎溪村 330784114266 排班", ""},
+		{"not a room", d.duty, []model.Shift{okB, d.shift(d.duty, vA.Child(1), day2, day2.Add(time.Hour))}, model.EINVALID, 2, 0,
+			"room 330784114266-01 is a grid", "值班室 330784114266-01", ""},
+		{"no such room", d.duty, []model.Shift{okB, d.shift(d.duty, "330784114299", day2, day2.Add(time.Hour))}, model.ENOTFOUND, 2, 0,
+			"no node 330784114299", "网格塔中没有节点 330784114299", ""},
+		{"may not staff", d.duty, []model.Shift{okB, d.shift(d.cadreB, vA, day2, day2.Add(time.Hour))}, model.EFORBIDDEN, 2, 0,
+			"may not hold a shift in 渎溪村 330784114266", "不能在 渎溪村 330784114266 值班", ""},
+		{"too long", d.duty, []model.Shift{okB, d.shift(d.cadre, vA, day2, day2.Add(model.MaxShift+time.Hour))}, model.EINVALID, 2, 0,
+			"shift in 渎溪村 330784114266: ", "渎溪村 330784114266 的班次：长", ""},
+		{"stored", d.duty, []model.Shift{okB, d.shift(d.cadre, vA, t0.Add(7*time.Hour), t0.Add(9*time.Hour))}, model.ECONFLICT, 2, 0,
+			"in 渎溪村 330784114266 overlaps S-0001 (胡村干, ", "在 渎溪村 330784114266 的班与 S-0001（胡村干，", ""},
+		{"batch", d.duty, []model.Shift{okB, d.shift(d.cadre, vA, day2, day2.Add(time.Hour)), d.shift(d.cadreB, vB, t0.Add(7*time.Hour), t0.Add(9*time.Hour))},
+			model.ECONFLICT, 3, 1, "in 花街村 330784114201 overlaps shift 1 of this batch (楼村干, ", "在 花街村 330784114201 的班与 本批第 1 个班次（楼村干，", "S-0"},
+	} {
+		_, err := d.s.AddShifts(d.ctx, tc.batch, tc.by.ID, "")
+		requireCode(t, err, tc.code)
+		requireZh(t, err, tc.zh)
+		assert.Contains(t, model.ErrorMessage(err), tc.en, tc.name)
+		item, other := model.ErrorItem(err)
+		assert.Equal(t, tc.item, item, "%s: the shift refused", tc.name)
+		assert.Equal(t, tc.other, other, "%s: the shift of the batch it names", tc.name)
+		if tc.none != "" {
+			assert.NotContains(t, model.ErrorMessage(err), tc.none, "%s: no id of a shift never stored", tc.name)
+			assert.NotContains(t, model.ErrorMessageZh(err), tc.none, tc.name)
+		}
+		assert.Equal(t, before, dump(t, d.s), "%s: nothing stored", tc.name)
+	}
+	_, err = d.s.AddShifts(d.ctx, []model.Shift{okB}, d.duty.ID, "bad \xff")
+	requireCode(t, err, model.EINVALID)
+	item, _ := model.ErrorItem(err)
+	assert.Equal(t, 0, item, "a refusal of the note is of no shift")
+}
+
 func TestHandoverFlow(t *testing.T) {
 	d := newDutyTower(t)
 	change := t0.Add(3 * time.Hour) // 12:00

@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"gridcmd/model"
+)
+
+// onLines names the store's refusal of a file's shift by the file's line,
+// in English and in Chinese, and the earlier shift of the batch it names
+// by its line too; a refusal of no one shift, and any other error, pass
+// as they are.
+func TestOnLinesNamesTheFilesLines(t *testing.T) {
+	lines := []int{2, 4, 7}
+	ref, refZh := model.BatchShift(2)
+	overlap := model.Errorf(model.ECONFLICT, "王 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps %s (李, 01-02 08:00–01-02 20:00)", ref).
+		Zh("王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与 %s（李，01-02 08:00–01-02 20:00）重叠", refZh).On("from").OnItem(3).Naming(2)
+	err := onLines(overlap, "duty.csv", lines)
+	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps line 4's (李, 01-02 08:00–01-02 20:00)", model.ErrorMessage(err))
+	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与 第 4 行（李，01-02 08:00–01-02 20:00）重叠", model.ErrorMessageZh(err))
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	assert.Equal(t, "from", model.ErrorField(err))
+
+	scope := model.Errorf(model.EFORBIDDEN, "may not hold a shift in 渎溪村 330784114266").Zh("不能在 渎溪村 330784114266 值班").OnItem(1)
+	err = onLines(scope, "duty.csv", lines)
+	assert.Equal(t, "duty.csv:2: may not hold a shift in 渎溪村 330784114266", model.ErrorMessage(err))
+	assert.Equal(t, "duty.csv:2: 不能在 渎溪村 330784114266 值班", model.ErrorMessageZh(err))
+	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
+
+	for _, e := range []error{model.Errorf(model.EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8"), errors.New("disk full"),
+		model.Errorf(model.EINVALID, "x").Zh("甲").OnItem(4)} {
+		assert.Same(t, e, onLines(e, "duty.csv", lines))
+	}
+}

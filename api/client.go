@@ -285,7 +285,7 @@ func (c *Client) send(ctx context.Context, name string, body []byte, out any, ag
 		if msg == "" {
 			msg = resp.Status
 		}
-		return &model.Error{Code: code, Message: msg, MessageZh: lr.ErrorZh, Item: lr.Item, Other: lr.Other}
+		return &model.Error{Code: code, Message: msg, MessageZh: lr.ErrorZh, Item: lr.Item, Other: lr.Other, Field: lr.Field}
 	}
 	if err := json.Unmarshal(lr.Result, out); err != nil {
 		return fmt.Errorf("local %s: decoding the result: %w", name, err)

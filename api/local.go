@@ -34,6 +34,9 @@ type localResponse struct {
 	// Other), so that a caller can name them as its input does.
 	Item  int `json:"item,omitempty"`
 	Other int `json:"other,omitempty"`
+	// Field: the input field the refusal is about (model.Error.Field), so
+	// that a console attached to a server puts the cursor on it.
+	Field string `json:"field,omitempty"`
 }
 
 // localAuth admits loopback callers with a token from the handshake
@@ -94,7 +97,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("local call failed", "method", name, "err", err)
 		}
 		item, other := model.ErrorItem(err)
-		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code, Item: item, Other: other})
+		writeJSON(w, statusOf(err), localResponse{Error: model.ErrorMessage(err), ErrorZh: model.ErrorMessageZh(err), Code: code, Item: item, Other: other, Field: model.ErrorField(err)})
 		return
 	}
 	if call.writes {

@@ -144,8 +144,10 @@ func (m Model) openForm(f form) (tea.Model, tea.Cmd) {
 		restyle(&f.fields[i].input, m.r)
 	}
 	m.form, m.formActive = f, true
-	if !m.flash.err {
-		m.flash = flash{} // an outcome said before gives way to the form's keys; a refusal stays (footer)
+	if !m.flash.keep {
+		// An outcome or a refusal said before gives way to the form's
+		// keys; one that the record may not be as shown stays (footer).
+		m.flash = flash{}
 	}
 	return m, nil
 }

@@ -106,6 +106,10 @@ type flash struct {
 	id   int
 	text string
 	err  bool
+	// keep: a refusal that says the record may not be as it was (the
+	// server did not answer, the call may have been done): a form opened
+	// next is said over, since it may be the retry.
+	keep bool
 }
 
 // Model is the root of the console. It holds the panes, in a focus ring
@@ -743,7 +747,8 @@ func (m Model) flashErr(err error) (Model, tea.Cmd) {
 		return m.flashInfo(m.queuedText(err)) // queued.go
 	}
 	m.flashID++
-	m.flash = flash{id: m.flashID, text: m.errText(err), err: true}
+	keep := model.ErrorCode(err) == model.EUNAVAIL || model.MaybeDone(err)
+	m.flash = flash{id: m.flashID, text: m.errText(err), err: true, keep: keep}
 	return m, expireFlash(m.flashID, 8*time.Second)
 }
 

@@ -292,11 +292,13 @@ func runTier(m Model, args []string) (tea.Model, tea.Cmd) {
 		return m.flashErr(refusal(model.EINVALID, ":tier wants one tier: grid, village, town or taskforce",
 			":tier 需要一个层级：网格、村社、镇指挥室或专班"))
 	}
-	t, err := model.ParseTier(args[0])
-	if err != nil {
-		if t = labelled(m.p.lab.Tier, args[0]); t == "" {
-			return m.flashErr(err)
-		}
+	// The names the filter's tier: takes (query.go), short ones too.
+	l := m.p.lab
+	t := parsedOrLabelled(model.ParseTier, args[0], l.Tier, enLabels.Tier, zhLabels.Tier, enLabels.TierShort, zhLabels.TierShort)
+	if t == "" {
+		return m.flashErr(refusal(model.EINVALID,
+			":tier "+args[0]+": not a tier (grid, village or vill, town, taskforce or tf)",
+			":tier "+args[0]+"：不是层级（网格、村社、镇指挥室或镇、专班）"))
 	}
 	return m.filterTier(t)
 }

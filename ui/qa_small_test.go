@@ -114,6 +114,17 @@ func TestAFormOpensOverAnOutcomeWithItsKeys(t *testing.T) {
 		m = keys(t, m, k)
 		require.True(t, m.formActive, k)
 		assert.Contains(t, lastLine(m), "请先查看再重试", k+": a refusal stays")
+
+		// A refusal of what was typed before (a QA: :tier 镇, then W)
+		// gives way: it is not about the form.
+		m = demoConsole(t, "zh", 120, 40)
+		m = keys(t, m, ":")
+		m = typeText(t, m, "tier 不是层级")
+		m = keys(t, m, "enter")
+		require.True(t, m.flash.err, "the :tier line is refused")
+		m = keys(t, m, k)
+		require.True(t, m.formActive, k)
+		assert.Contains(t, lastLine(m), "esc 取消", k+": the form's keys")
 	}
 }
 
@@ -162,4 +173,26 @@ func TestReplayReadsADateAndATimeApart(t *testing.T) {
 	m = runLine(t, m, "replay 2026-11-29 02:30 03:00")
 	require.NotNil(t, m.rp, "a date and a time, then a time: %s", m.flash.text)
 	assert.Equal(t, time.Date(2026, 11, 29, 2, 30, 0, 0, shanghai), m.rp.at)
+}
+
+// :tier takes the tier names the filter's tier: takes, the short ones
+// shown at 80 columns too (a QA: ':tier 镇' was refused in English words
+// while '/层级:镇' was taken), and refuses in the console's language.
+func TestTierCommandTakesTheFiltersNames(t *testing.T) {
+	for _, c := range []struct{ lang, arg, want string }{
+		{"zh", "镇", "层级:镇指挥室"}, {"zh", "专班", "层级:专班"}, {"zh", "tf", "层级:专班"},
+		{"en", "vill", "tier:village"}, {"en", "镇指挥室", "tier:town"}, {"en", "taskforce", "tier:taskforce"},
+	} {
+		m := demoConsole(t, c.lang, 120, 40)
+		m = keys(t, m, ":")
+		m = typeText(t, m, "tier "+c.arg)
+		m = keys(t, m, "enter")
+		assert.False(t, m.flash.err, "%s: %s", c.arg, m.flash.text)
+		assert.Equal(t, c.want, m.queue.filter, c.arg)
+	}
+	m := demoConsole(t, "zh", 120, 40)
+	m = keys(t, m, ":")
+	m = typeText(t, m, "tier 乡")
+	m = keys(t, m, "enter")
+	assert.Equal(t, ":tier 乡：不是层级（网格、村社、镇指挥室或镇、专班）", m.flash.text)
 }

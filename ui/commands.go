@@ -265,9 +265,16 @@ func runShow(m Model, args []string) (tea.Model, tea.Cmd) {
 			fmt.Sprintf("这里没有以 %s 结尾的事件；请给出完整编号，如 HJ-20261203-0012", args[0])))
 	case 1:
 	default:
+		// Which they are, the first few by id, to type one whole.
+		sort.Strings(found)
+		some := found[:min(len(found), 3)]
+		more, moreZh := "", ""
+		if n := len(found) - len(some); n > 0 {
+			more, moreZh = fmt.Sprintf(" and %d more", n), fmt.Sprintf(" 等 %d 个", len(found))
+		}
 		return m.flashErr(refusal(model.ENOTFOUND,
-			fmt.Sprintf("%d incidents here end in %s; give the whole id, e.g. HJ-20261203-0012", len(found), args[0]),
-			fmt.Sprintf("这里有 %d 个事件以 %s 结尾；请给出完整编号，如 HJ-20261203-0012", len(found), args[0])))
+			fmt.Sprintf("%d incidents here end in %s (%s%s); give the whole id", len(found), args[0], strings.Join(some, ", "), more),
+			fmt.Sprintf("这里有 %d 个事件以 %s 结尾（%s%s）；请给出完整编号", len(found), args[0], strings.Join(some, "、"), moreZh)))
 	}
 	return m.openDetail(0, found[0])
 }

@@ -57,11 +57,12 @@ func TestCommandClearsAnEarlierRefusal(t *testing.T) {
 	}
 }
 
-// :show with an end no incident here has, or many have, says so plainly.
+// :show with an end no incident here has, or many have, says so plainly,
+// naming those that have it (a QA: the whole ids, to type one).
 func TestShowByItsEndSaysSoPlainly(t *testing.T) {
 	for lang, want := range map[string][]string{
-		"zh": {"这里没有以 9999 结尾的事件；请给出完整编号", "这里有 2 个事件以 0005"},
-		"en": {"no incident here ends in 9999; give the whole id", "2 incidents here end in 0005"},
+		"zh": {"这里没有以 9999 结尾的事件；请给出完整编号", "这里有 2 个事件以 0005 结尾（HJ-20261128-0005、HJ-20261129-0005）；请给出完整编号"},
+		"en": {"no incident here ends in 9999; give the whole id", "2 incidents here end in 0005 (HJ-20261128-0005, HJ-20261129-0005); give the whole id"},
 	} {
 		m := newFixture(t).model(t, lang, 200, 60)
 		m = runLine(t, m, "show 9999")

@@ -196,3 +196,18 @@ func TestTierCommandTakesTheFiltersNames(t *testing.T) {
 	m = keys(t, m, "enter")
 	assert.Equal(t, ":tier 乡：不是层级（网格、村社、镇指挥室或镇、专班）", m.flash.text)
 }
+
+// The ':' line's tab hint follows what is typed, whole, at every width
+// (the input padded itself to the line's end, and the hint was cut to a
+// lone '…' at the right edge).
+func TestCommandLineHintFollowsTheText(t *testing.T) {
+	for _, w := range []int{80, 120, 200} {
+		m := demoConsole(t, "en", w, 24+(w-80)/5)
+		m = keys(t, m, ":")
+		m = typeText(t, m, "re")
+		last := strings.TrimRight(lastLine(m), " ")
+		assert.True(t, strings.HasSuffix(last, "tab replay"), "%d: %q", w, last)
+		assert.NotContains(t, last, "…", w)
+		checkScreen(t, m, w, 24+(w-80)/5, false)
+	}
+}

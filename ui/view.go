@@ -208,7 +208,15 @@ func (m Model) commandFooter() string {
 			hint = "  tab " + c
 		}
 	}
-	return m.fitLine(" " + m.cmdInput.View() + m.p.st.Dim.Render(hint))
+	in := m.cmdInput
+	if w := m.p.w.Of(in.Value()) + 1; hint != "" && 1+w+m.p.w.Of(hint) <= m.width && w < in.Width {
+		// The input pads itself to its width: as wide as what is typed
+		// (and the cursor), so that the hint follows it on the line.
+		in.Width = w
+	} else {
+		hint = ""
+	}
+	return m.fitLine(" " + in.View() + m.p.st.Dim.Render(hint))
 }
 
 // flashFooter is the flash: an outcome, or an error in its colour.

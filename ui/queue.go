@@ -401,7 +401,7 @@ func (q *queuePane) View() string {
 		lines = append(lines, q.row(p, c, inc, w.nameOf(inc.Node), now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
-		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != ""), inner, p.g.More)))
+		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != "", q.below(w)), inner, p.g.More)))
 	}
 	// The count: shown of all when a scope or filter cuts, else all.
 	right := fmt.Sprint(len(q.rows))
@@ -411,11 +411,18 @@ func (q *queuePane) View() string {
 	return p.box(q.Title(), right, lines, q.width, q.height+3, focused)
 }
 
-func emptyQueue(l Labels, filter string, scoped bool) string {
+// emptyQueue says why the queue is empty: the filter, the scope, or (a
+// room above the towns, below the incidents it queues) nothing open at
+// the town tier or above, nor red, with below more open beneath.
+func emptyQueue(l Labels, filter string, scoped bool, below int) string {
 	if l.Lang == "zh" {
 		switch {
 		case filter != "":
 			return "没有匹配 " + filter + " 的事件（esc 清除筛选）"
+		case below > 0 && scoped:
+			return fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below)
+		case below > 0:
+			return fmt.Sprintf("没有镇级及以上或超时的事件（镇以下在办 %d 件：回车进入城镇查看）", below)
 		case scoped:
 			return "此范围内没有在办事件（esc 查看全部）"
 		}
@@ -424,10 +431,29 @@ func emptyQueue(l Labels, filter string, scoped bool) string {
 	switch {
 	case filter != "":
 		return "no incident matches \"" + filter + "\" (esc clears the filter)"
+	case below > 0 && scoped:
+		return fmt.Sprintf("none here at the town tier or above, nor red (%d open below)", below)
+	case below > 0:
+		return fmt.Sprintf("none at the town tier or above, nor red (%d open below: enter opens a town)", below)
 	case scoped:
 		return "no open incidents here (esc shows all)"
 	}
 	return "no open incidents"
+}
+
+// below is how many open incidents in the queue's scope a room above the
+// towns does not queue (roomQueue): those waiting below the town tier.
+func (q *queuePane) below(w *world) int {
+	if !q.c.aboveTowns() {
+		return 0
+	}
+	n := 0
+	for _, inc := range w.incs {
+		if inc.Status.Open() && (q.scope == "" || q.scope.Contains(inc.Node)) && !roomQueue(inc, q.c.now) {
+			n++
+		}
+	}
+	return n
 }
 
 // cells lays out one line of plain cells in the queue's columns.

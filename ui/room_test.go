@@ -366,3 +366,45 @@ func TestCountyRoomDirectiveTarget(t *testing.T) {
 	q = keys(t, q, "enter", "enter", "enter")
 	assert.True(t, q.q.active(), "the dry run's question, not a refusal: %s", q.form.err)
 }
+
+// The county room's queue holds the town tier and above, and red: empty,
+// it does not say there is nothing open while its header counts what waits
+// below the town tier (a QA: 'no open incidents' beside 'open 2'), but
+// how many wait below, in the room and in a tower scope.
+func TestCountyQueueSaysWhatWaitsBelow(t *testing.T) {
+	f := yongkangFixture(t)
+	seat := countySeat(t, f)
+	for _, lang := range []string{"en", "zh"} {
+		m := countyRoom(t, f, seat, lang, 120, 40)
+		// A village whose open incidents all wait below the town tier,
+		// none red.
+		below := map[model.NodeCode]int{}
+		queued := map[model.NodeCode]bool{}
+		for _, inc := range m.w.incs {
+			v := inc.Node.Village()
+			if !inc.Status.Open() {
+				continue
+			}
+			if roomQueue(inc, m.now) {
+				queued[v] = true
+			} else {
+				below[v]++
+			}
+		}
+		var village model.NodeCode
+		for v, n := range below {
+			if n > 0 && !queued[v] && (village == "" || v < village) {
+				village = v
+			}
+		}
+		require.NotEmpty(t, village, "the demo has a village with only low incidents")
+		m.tell(m.queue, scopeMsg{village})
+		require.Empty(t, m.queue.rows)
+		want := map[string]string{
+			"en": fmt.Sprintf("none here at the town tier or above, nor red (%d open below)", below[village]),
+			"zh": fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below[village]),
+		}[lang]
+		assert.Contains(t, m.View(), want)
+		assert.Equal(t, "none at the town tier or above, nor red (3 open below: enter opens a town)", emptyQueue(labels("en"), "", false, 3))
+	}
+}

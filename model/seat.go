@@ -70,8 +70,17 @@ func (s Seat) Acts() bool { return s.ReadOnly == nil }
 
 // Focus turns a room above the towns to one of its towns (Town = town);
 // "" turns it back. A seat at or below a town cannot leave its town:
-// EFORBIDDEN, as for a town outside the room.
-func (s Seat) Focus(town NodeCode) (Seat, error) {
+// EFORBIDDEN, as for a town outside the room. A refusal names the nodes
+// by name (names; the codes alone when nil or it has none).
+func (s Seat) Focus(town NodeCode, names func(NodeCode) string) (Seat, error) {
+	named := func(c NodeCode) string {
+		if names != nil {
+			if n := names(c); n != "" {
+				return n + " " + string(c)
+			}
+		}
+		return string(c)
+	}
 	switch {
 	case town == "" && s.AboveTown():
 		s.Town = ""
@@ -80,13 +89,13 @@ func (s Seat) Focus(town NodeCode) (Seat, error) {
 		if town == s.Town {
 			return s, nil
 		}
-		return s, Errorf(EFORBIDDEN, "this seat is the room of %s: it cannot leave its town", s.Node).
-			Zh("本席位是 %s 的指挥室，不能离开本镇", s.Node)
+		return s, Errorf(EFORBIDDEN, "this seat is the room of %s: it cannot leave its town", named(s.Node)).
+			Zh("本席位是 %s 的指挥室，不能离开本镇", named(s.Node))
 	case town.Level() != LevelTown:
-		return s, Errorf(EINVALID, "%s is not a town", town).Zh("%s 不是镇街", town).On("town")
+		return s, Errorf(EINVALID, "%s is not a town", named(town)).Zh("%s 不是镇街", named(town)).On("town")
 	case s.Node != "" && !s.Node.Contains(town):
-		return s, Errorf(EFORBIDDEN, "%s is not under this room (%s)", town, s.Node).
-			Zh("%s 不在本指挥中心（%s）辖区内", town, s.Node).On("town")
+		return s, Errorf(EFORBIDDEN, "%s is not under this room (%s)", named(town), named(s.Node)).
+			Zh("%s 不在本指挥中心（%s）辖区内", named(town), named(s.Node)).On("town")
 	}
 	s.Town = town
 	return s, nil

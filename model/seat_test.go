@@ -76,29 +76,37 @@ func TestReadOnlySeat(t *testing.T) {
 // room cannot leave its town; a town outside the room is refused.
 func TestSeatFocus(t *testing.T) {
 	county := model.SeatOf(model.Person{ID: 1, Node: "330784", Roles: []model.Role{model.RoleDutyOfficer}})
-	in, err := county.Focus(town)
+	in, err := county.Focus(town, nil)
 	require.NoError(t, err)
 	assert.Equal(t, town, in.Town)
 	assert.Equal(t, town, in.Scope())
-	back, err := in.Focus("")
+	back, err := in.Focus("", nil)
 	require.NoError(t, err)
 	assert.Equal(t, model.NodeCode("330784"), back.Scope())
 
-	_, err = county.Focus("330783001")
+	_, err = county.Focus("330783001", nil)
 	requireCode(t, err, model.EFORBIDDEN, "not under this room")
 	requireZh(t, err, "辖区")
-	_, err = county.Focus(duxi)
+	_, err = county.Focus(duxi, nil)
 	requireCode(t, err, model.EINVALID, "not a town")
 
 	seat := model.SeatOf(model.Person{ID: 2, Node: town, Roles: []model.Role{model.RoleDutyOfficer}})
-	_, err = seat.Focus("330784001")
+	_, err = seat.Focus("330784001", nil)
 	requireCode(t, err, model.EFORBIDDEN, "cannot leave its town")
 	requireZh(t, err, "不能离开本镇")
-	_, err = seat.Focus("")
+	_, err = seat.Focus("", nil)
 	requireCode(t, err, model.EFORBIDDEN, "cannot leave its town")
-	same, err := seat.Focus(town)
+	same, err := seat.Focus(town, nil)
 	require.NoError(t, err)
 	assert.Equal(t, seat, same)
+	// Named where the caller knows the names (a QA: the console said
+	// 本席位是 330784114 的指挥室).
+	names := map[model.NodeCode]string{town: "花街镇", "330784001": "东城街道"}
+	_, err = seat.Focus("330784001", func(c model.NodeCode) string { return names[c] })
+	assert.Equal(t, "this seat is the room of 花街镇 "+string(town)+": it cannot leave its town", err.Error())
+	requireZh(t, err, "本席位是 花街镇 "+string(town)+" 的指挥室，不能离开本镇")
+	_, err = county.Focus("330783001", func(c model.NodeCode) string { return map[model.NodeCode]string{"330784": "永康市"}[c] })
+	assert.Equal(t, "330783001 is not under this room (永康市 330784)", err.Error())
 
 	for node, zh := range map[model.NodeCode]string{town: "综合信息指挥室", "330784": "社会治理中心",
 		"3307": "社会治理中心", "33": "社会治理中心", "": "全部镇街"} {

@@ -25,7 +25,7 @@ type focusTownMsg struct{ town model.NodeCode }
 // focusTown turns the seat to town ("" back to the room) and loads the new
 // scope.
 func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
-	seat, err := m.seat.Focus(town)
+	seat, err := m.seat.Focus(town, m.w.nameOf)
 	if err != nil {
 		return m.flashErr(err)
 	}

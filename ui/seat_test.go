@@ -211,7 +211,7 @@ func TestTownSeatStaysInItsTown(t *testing.T) {
 	f := yongkangFixture(t)
 	m := f.model(t, "en", 120, 40)
 	m = runLine(t, m, "town 330784001")
-	assert.Contains(t, m.flash.text, "cannot leave its town")
+	assert.Equal(t, "this seat is the room of 花街镇 330784114: it cannot leave its town", m.flash.text, "named (a QA found the code alone)")
 	assert.Equal(t, huajie, m.scope)
 	m = runLine(t, m, "town 东城街道")
 	assert.Contains(t, m.flash.text, "cannot leave its town", "by name too")

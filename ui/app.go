@@ -391,7 +391,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.onWartimeMsg(msg)
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
-		releaseMsg, releasedMsg, signForMsg, signedForMsg:
+		releaseMsg, releasedMsg, signForMsg, signedForMsg, directiveSaysMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)

@@ -47,12 +47,10 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case tea.KeyMsg:
 		n := len(d.c.wt.directives)
 		switch {
-		case key.Matches(msg, d.dk.next):
+		case key.Matches(msg, d.dk.next): // older; at the oldest asks says so
 			d.selected = max(min(d.selected+1, n-1), 0)
-			d.offset, d.units = 0, listWindow{}
-		case key.Matches(msg, d.dk.prev):
+		case key.Matches(msg, d.dk.prev): // newer
 			d.selected = max(d.selected-1, 0)
-			d.offset, d.units = 0, listWindow{}
 		default:
 			d.move(d.c.keys.step(msg))
 		}
@@ -126,9 +124,10 @@ func (d *directivePane) ShortHelp() []key.Binding {
 		k.Open, k.Ack, k.Escalate, k.Dispatch, k.Command, k.Help, k.Quit)...)
 }
 
-// FullHelp is every key, and the pane's own.
+// FullHelp is every key, and the pane's own: h and l are the pane's
+// there, not expand and collapse.
 func (d *directivePane) FullHelp() [][]key.Binding {
-	return append(d.c.keys.FullHelp(), d.own())
+	return append(without(d.c.keys.FullHelp(), d.own()...), d.own())
 }
 
 func (d *directivePane) Title() string { return d.fitTitle(-1) }

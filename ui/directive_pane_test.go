@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// twoTownDirectives is the town room in lang at w x h, in wartime with two
+// directives to the whole town, "first" then "second", the directive pane
+// focused.
+func twoTownDirectives(t *testing.T, lang string, w, h int) Model {
+	t.Helper()
+	f := newFixture(t)
+	townWartime(t, f, huajie, "first")
+	_, _, err := f.db.IssueDirective(context.Background(), "second", []model.NodeCode{huajie}, time.Hour, f.operator(t), false)
+	require.NoError(t, err)
+	m := update(t, f.model(t, lang, w, h), loadWartime(f.db, "")())
+	return runLine(t, m, "directives")
+}
+
+// [ and ] move as the title's n/N counts (1/N the newest): ] to the older,
+// [ to the newer; at either end they say so, and leave the pane as it was
+// (] on the oldest used to put its rows back to the top, and say nothing);
+// the footer and the help say which way each goes.
+func TestDirectiveKeysGoWhereTheCounterSays(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		say := func(en, zh string) string { return map[string]string{"en": en, "zh": zh}[lang] }
+		m := twoTownDirectives(t, lang, 120, 40)
+		cur, ok := m.dir.current()
+		require.True(t, ok)
+		require.Equal(t, "second", cur.d.Text, "the newest first")
+		newest := cur.d.ID
+		require.Contains(t, titleLine(t, m, newest), " 1/2 ")
+
+		m = keys(t, m, "[")
+		assert.Equal(t, 0, m.dir.selected, lang)
+		assert.Contains(t, m.flash.text, newest, lang)
+		assert.Contains(t, m.flash.text, say("is the newest directive (1/2)", "已是最新一条指令（1/2）"), lang)
+		assert.Contains(t, lastLine(m), m.flash.text, "%s: on the status line", lang)
+
+		m = keys(t, m, "]")
+		cur, _ = m.dir.current()
+		require.Equal(t, "first", cur.d.Text, "%s: ] goes to the older", lang)
+		assert.Contains(t, titleLine(t, m, cur.d.ID), " 2/2 ", lang)
+		m = keys(t, m, "j")
+		require.Equal(t, 1, m.dir.offset, "%s: the rows scrolled", lang)
+		m = keys(t, m, "]")
+		assert.Equal(t, 1, m.dir.selected, lang)
+		assert.Equal(t, 1, m.dir.offset, "%s: ] on the oldest leaves the rows where they were", lang)
+		assert.Contains(t, m.flash.text, cur.d.ID+say(" is the oldest directive (2/2)", " 已是最早一条指令（2/2）"), lang)
+
+		m = keys(t, m, "[")
+		cur, _ = m.dir.current()
+		assert.Equal(t, newest, cur.d.ID, "%s: [ goes to the newer", lang)
+
+		m = update(t, m, flashExpiredMsg{id: m.flash.id})
+		assert.Contains(t, lastLine(m), say("[/h newer directive  ]/l older directive", "[/h 较新一条指令  ]/l 较早一条指令"), lang)
+		m = keys(t, m, "?")
+		assert.Regexp(t, regexp.QuoteMeta("[/h")+" +"+say("newer directive", "较新一条指令"), m.View(), lang)
+		assert.Regexp(t, regexp.QuoteMeta("]/l")+" +"+say("older directive", "较早一条指令"), m.View(), lang)
+		assert.NotContains(t, m.View(), say("expand", "展开"), "%s: h and l are the pane's there", lang)
+	}
+}
+
+// With one directive, [ and ] both say it is the only one.
+func TestDirectiveKeysOnTheOnlyDirective(t *testing.T) {
+	f := newFixture(t)
+	townWartime(t, f, huajie, "first")
+	m := runLine(t, update(t, f.model(t, "en", 80, 24), loadWartime(f.db, "")()), "directives")
+	for _, k := range []string{"[", "]"} {
+		m = keys(t, m, k)
+		assert.Contains(t, m.flash.text, "D-0001 is the only directive", k)
+	}
+}

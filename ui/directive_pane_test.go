@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +78,28 @@ func TestDirectiveKeysOnTheOnlyDirective(t *testing.T) {
 	for _, k := range []string{"[", "]"} {
 		m = keys(t, m, k)
 		assert.Contains(t, m.flash.text, "D-0001 is the only directive", k)
+	}
+}
+
+// b on a directive whose rows are villages (the town room's, to the whole
+// town) has no micro-grid under a cursor to sign for: it says so, and
+// where b signs, rather than do nothing visible. The refusal fits the
+// status line's two lines at 80 columns, whole.
+func TestSignOnBehalfOverVillageRowsSaysWhy(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		f := newFixture(t)
+		townWartime(t, f, huajie, "逐户核查")
+		m := runLine(t, update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")()), "directives")
+		m = keys(t, m, "b")
+		assert.False(t, m.q.active(), lang)
+		require.True(t, m.flash.err, "%s: b refused", lang)
+		assert.Contains(t, m.flash.text, "D-0001", lang)
+		assert.Contains(t, m.flash.text, map[string]string{"en": "27 villages", "zh": "27 个村"}[lang], lang)
+		assert.Contains(t, m.flash.text, "gridcmd directive ack", lang)
+		lines := strings.Split(m.View(), "\n")
+		status := strings.Join(lines[len(lines)-2:], "")
+		assert.NotContains(t, status, m.p.g.More, "%s: whole on two lines", lang)
+		assert.Contains(t, status, "gridcmd directive ack --unit", lang)
+		checkScreen(t, m, 80, 24, false)
 	}
 }

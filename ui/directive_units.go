@@ -159,9 +159,9 @@ type directiveSaysMsg struct {
 	refused bool
 }
 
-// asks: b on a micro-grid asks to sign for it on its behalf; [ and ] that
-// have nowhere to go say so (a key that did nothing visible left the
-// officer guessing); elsewhere the key is not the pane's.
+// asks: b on a micro-grid asks to sign for it on its behalf; [ and ], b
+// that cannot, say why (a key that did nothing visible left the officer
+// guessing); elsewhere the key is not the pane's.
 func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 	cur, ok := d.current()
 	switch {
@@ -172,7 +172,11 @@ func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 		return directiveSaysMsg{en: l, zh: l}
 	case !key.Matches(msg, d.dk.behalf):
 		return d.atEnd(cur, key.Matches(msg, d.dk.next))
-	case !byUnit(cur) || len(cur.units) == 0:
+	case !byUnit(cur):
+		return directiveSaysMsg{refused: true,
+			en: fmt.Sprintf("%s lists its %d villages, not micro-grids: b signs only where the pane lists one village's micro-grids; here use gridcmd directive ack --unit", cur.d.ID, len(cur.sum.Villages)),
+			zh: fmt.Sprintf("%s 按村列出（%d 个村），没有微网格行：b 只在窗格列出单个村的微网格时代签；此处请用 gridcmd directive ack --unit", cur.d.ID, len(cur.sum.Villages))}
+	case len(cur.units) == 0:
 		return nil
 	}
 	d.units.clampTo(len(cur.units), d.unitRows())

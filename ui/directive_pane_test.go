@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -101,5 +102,83 @@ func TestSignOnBehalfOverVillageRowsSaysWhy(t *testing.T) {
 		assert.NotContains(t, status, m.p.g.More, "%s: whole on two lines", lang)
 		assert.Contains(t, status, "gridcmd directive ack --unit", lang)
 		checkScreen(t, m, 80, 24, false)
+	}
+}
+
+// dirPaneLines are the directive pane's lines on screen, its title's
+// first: the right-hand column from the line that carries id's title to
+// the pane's bottom border.
+func dirPaneLines(t *testing.T, m Model, id string) []string {
+	t.Helper()
+	var out []string
+	for _, line := range strings.Split(m.View(), "\n") {
+		if len(out) == 0 && !(strings.Contains(line, " "+id) && strings.Contains(line, "╭")) {
+			continue
+		}
+		right, col := line, 0
+		for i, r := range line { // the right column starts leftW columns in
+			if col == m.width-m.rightW {
+				right = line[i:]
+				break
+			}
+			col += m.p.w.Of(string(r))
+		}
+		out = append(out, right)
+		if strings.HasPrefix(right, "╰") {
+			break
+		}
+	}
+	require.NotEmpty(t, out, "no pane for %s in\n%s", id, m.View())
+	return out
+}
+
+// The directive's text, what was ordered, is on screen at every size: in
+// the title where it fits whole, else on the pane's first line (cut with
+// … only there) and not in the title; the column heads, the rows and the
+// total stay below it, within the borders, whether the pane is focused
+// or not, its rows villages or micro-grids.
+func TestDirectiveTextIsShown(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	long := "请各微网格立即逐户核查低洼地带危旧房屋人员去向并劝导转移至安置点 check every household"
+	townWartime(t, f, duxi, "逐户核查人员去向")
+	_, _, err := f.db.IssueDirective(ctx, long, []model.NodeCode{huajie}, 3*time.Hour, f.operator(t), false)
+	require.NoError(t, err)
+	for _, lang := range []string{"zh", "en"} {
+		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			m := update(t, f.model(t, lang, size[0], size[1]), loadWartime(f.db, "")())
+			for _, step := range []string{"", "focus", "]"} { // the long one to the town; the short one to 渎溪村
+				switch step {
+				case "focus":
+					m = runLine(t, m, "directives")
+				case "]":
+					m = keys(t, m, "]")
+				}
+				cur, ok := m.dir.current()
+				require.True(t, ok)
+				what := fmt.Sprintf("%s %dx%d %q", lang, size[0], size[1], step)
+				pane := dirPaneLines(t, m, cur.d.ID)
+				lead := string([]rune(cur.d.Text)[:8])
+				inTitle, onLine := strings.Contains(pane[0], cur.d.Text), strings.Contains(pane[1], lead)
+				assert.True(t, inTitle != onLine, "%s: the text in the title whole, or on the first line: %q", what, pane[:2])
+				if onLine {
+					assert.NotContains(t, pane[0], lead, "%s: not twice", what)
+				}
+				if size[0] == 80 {
+					assert.True(t, onLine, "%s: at 80 columns, on its line", what)
+				}
+				if size[0] == 200 && cur.d.Text == long {
+					assert.True(t, inTitle, "%s: room for it in the title", what)
+				}
+				heads := map[string]string{"zh": "村社", "en": "village"}[lang]
+				if byUnit(cur) {
+					heads = m.w.names[duxi]
+				}
+				body := strings.Join(pane, "\n")
+				assert.Contains(t, body, heads, "%s: the column heads", what)
+				assert.Contains(t, body, map[string]string{"zh": "合计", "en": "all:"}[lang], "%s: the total", what)
+				checkScreen(t, m, size[0], size[1], false)
+			}
+		}
 	}
 }

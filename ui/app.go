@@ -424,7 +424,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.onWartimeMsg(msg)
 	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
-		releaseMsg, releasedMsg, signForMsg, signedForMsg:
+		releaseMsg, releasedMsg, signForMsg, signedForMsg, directiveSaysMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
 		return m.onLiveMsg(msg)
@@ -959,16 +959,23 @@ func (m Model) acting(msg tea.KeyMsg) bool {
 func (m Model) cycleFocus(back bool) Model {
 	d := 1
 	if back {
-		d = int(paneCount) - 1
+		d = len(focusOrder) - 1
 	}
 	m.overlay = overlayNone
+	i := slices.Index(focusOrder[:], m.focus)
 	for {
-		m.focus = (m.focus + paneID(d)) % paneCount
-		if !m.skipped(m.focus) {
+		i = (i + d) % len(focusOrder)
+		if m.focus = focusOrder[i]; !m.skipped(m.focus) {
 			return m
 		}
 	}
 }
+
+// focusOrder is the ring tab goes round: the panes as they stand on the
+// screen (View, right), the left column top to bottom, the chain and the
+// tower, then the right, the towns table, the queue, the directive and the
+// events; shift+tab the other way.
+var focusOrder = [paneCount]paneID{paneChain, paneTower, paneTowns, paneQueue, paneDirectives, paneEvents}
 
 // skipped reports whether the focus ring passes pane id by: the directive
 // pane in peacetime, the towns table outside a room above the towns (and

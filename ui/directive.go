@@ -47,12 +47,10 @@ func (d *directivePane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	case tea.KeyMsg:
 		n := len(d.c.wt.directives)
 		switch {
-		case key.Matches(msg, d.dk.next):
+		case key.Matches(msg, d.dk.next): // older; at the oldest asks says so
 			d.selected = max(min(d.selected+1, n-1), 0)
-			d.offset, d.units = 0, listWindow{}
-		case key.Matches(msg, d.dk.prev):
+		case key.Matches(msg, d.dk.prev): // newer
 			d.selected = max(d.selected-1, 0)
-			d.offset, d.units = 0, listWindow{}
 		default:
 			d.move(d.c.keys.step(msg))
 		}
@@ -103,12 +101,40 @@ func (d *directivePane) move(n int) {
 	case byUnit(cur):
 		d.units.follow(n, len(cur.units), d.unitRows())
 	default:
-		d.offset = scrolled(d.offset, n, len(cur.sum.Villages)+1, d.height)
+		d.offset = scrolled(d.offset, n, len(cur.sum.Villages)+1, d.rows(cur))
 	}
 }
 
 // unitRows is how many micro-grids the pane shows (below the column heads).
-func (d *directivePane) unitRows() int { return max(d.height-1, 1) }
+func (d *directivePane) unitRows() int {
+	h := d.height
+	if cur, ok := d.current(); ok {
+		h = d.rows(cur)
+	}
+	return max(h-1, 1)
+}
+
+// rows is how many lines the pane's table has above its total (the column
+// heads and the rows): its height, but the line the directive's text
+// takes where the title has no room for it (textOnLine).
+func (d *directivePane) rows(cur wtDirective) int {
+	if d.textOnLine(cur) {
+		return max(d.height-1, 1)
+	}
+	return d.height
+}
+
+// textOnLine reports whether the directive's text goes on a line of its
+// own, the pane's first: where the title, focused, has no room for it
+// whole beside the id, the deadline and the counter (an 80-column
+// screen). What was ordered is then read there, cut only by the pane's
+// width, and the title leaves it out rather than show a stub of it. It
+// does not turn on the focus, so the rows do not jump when tab comes.
+func (d *directivePane) textOnLine(cur wtDirective) bool {
+	w := &d.c.p.w
+	head, tail := d.titleEnds(cur)
+	return w.Of(" "+oneLine(cur.d.Text)) > d.titleRoom(true)-w.Of(head)-w.Of(tail)
+}
 
 // own is the pane's own keys: b where it lists micro-grids.
 func (d *directivePane) own() []key.Binding {
@@ -126,48 +152,61 @@ func (d *directivePane) ShortHelp() []key.Binding {
 		k.Open, k.Ack, k.Escalate, k.Dispatch, k.Command, k.Help, k.Quit)...)
 }
 
-// FullHelp is every key, and the pane's own.
+// FullHelp is every key, and the pane's own: h and l are the pane's
+// there, not expand and collapse.
 func (d *directivePane) FullHelp() [][]key.Binding {
-	return append(d.c.keys.FullHelp(), d.own())
+	return append(without(d.c.keys.FullHelp(), d.own()...), d.own())
 }
 
 func (d *directivePane) Title() string { return d.fitTitle(-1) }
 
+// titleEnds are the title's head, the directive's id, and its tail, the
+// deadline: both stay whole whatever the width.
+func (d *directivePane) titleEnds(cur wtDirective) (head, tail string) {
+	l := d.c.wl
+	return l.Directive + " " + cur.d.ID, "  " + l.Deadline + " " + cur.d.Deadline.In(d.c.loc).Format("15:04")
+}
+
 // fitTitle is the title in at most room columns (all of it when room < 0):
-// the way back gives way first, then the directive's text (what the
-// officer reads); its id and deadline stay whole.
+// the way back gives way first; the directive's text is in it only where
+// it fits whole (else it is on the pane's first line: textOnLine); its id
+// and deadline stay whole.
 func (d *directivePane) fitTitle(room int) string {
 	cur, ok := d.current()
 	if !ok {
 		return d.c.wl.Directive
 	}
-	l, w, more := d.c.wl, &d.c.p.w, d.c.p.g.More
+	w := &d.c.p.w
 	crumbs := d.c.crumbed("", d.c.focused(paneDirectives))
-	head := l.Directive + " " + cur.d.ID
-	tail := "  " + l.Deadline + " " + cur.d.Deadline.In(d.c.loc).Format("15:04")
-	text := " " + cur.d.Text
+	head, tail := d.titleEnds(cur)
+	text := " " + oneLine(cur.d.Text)
 	if room >= 0 {
-		left := room - w.Of(head) - w.Of(tail)
-		if w.Of(crumbs)+w.Of(text) > left {
-			crumbs = ""
-		}
-		if text = w.Trunc(text, left, more); w.Of(text) < 3 { // no room for a word of it
+		if d.textOnLine(cur) {
 			text = ""
+		}
+		if w.Of(crumbs)+w.Of(head)+w.Of(text)+w.Of(tail) > room {
+			crumbs = ""
 		}
 	}
 	return crumbs + head + text + tail
 }
 
-// boxTitle is the title as the box has room for it beside right: the box
-// cuts a title to leave right room (see painter.box), so the pane cuts it
-// first, where it chooses.
-func (d *directivePane) boxTitle(right string, focused bool) string {
+// counter is the title's n/N: the directive shown of how many, newest
+// first.
+func (d *directivePane) counter() string {
+	return fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
+}
+
+// titleRoom is the room the box leaves a title beside the counter (see
+// painter.box): the box would cut a longer one, so the pane cuts it first,
+// where it chooses.
+func (d *directivePane) titleRoom(focused bool) int {
 	p := &d.c.p
-	room := d.width - 2 - 7 - p.w.Of(right)
+	room := d.width - 2 - 7 - p.w.Of(d.counter())
 	if focused {
 		room -= p.w.Of(p.g.Focus) + 1
 	}
-	return d.fitTitle(max(room, 0))
+	return max(room, 0)
 }
 
 // bar draws n of m as a bar of width cells.
@@ -187,9 +226,14 @@ func (d *directivePane) View() string {
 	if !ok {
 		return p.box(d.Title(), "", []string{p.st.Dim.Render(p.w.Fit(" "+l.NoDirective, inner, p.g.More))}, d.width, d.height+3, focused)
 	}
-	lines := d.villageLines(cur)
+	var lines []string
+	if d.textOnLine(cur) { // what was ordered, where the title has no room for it
+		lines = append(lines, p.st.Text.Render(p.w.Fit(" "+oneLine(cur.d.Text), inner, p.g.More)))
+	}
 	if byUnit(cur) {
-		lines = d.unitLines(cur, focused)
+		lines = append(lines, d.unitLines(cur, focused)...)
+	} else {
+		lines = append(lines, d.villageLines(cur)...)
 	}
 	s := cur.sum
 	median, worst := "-", "-"
@@ -202,8 +246,7 @@ func (d *directivePane) View() string {
 	}
 	total := fmt.Sprintf(" %s: %s  %d/%d %s  p50 %s  max %s", l.All, signed, s.Done, s.Units, l.ColDone, median, worst)
 	lines = append(lines, p.st.PaneTitle.Render(p.w.Fit(total, inner, p.g.More)))
-	right := fmt.Sprintf("%d/%d", d.selected+1, len(d.c.wt.directives))
-	return p.box(d.boxTitle(right, focused), right, lines, d.width, d.height+3, focused)
+	return p.box(d.fitTitle(d.titleRoom(focused)), d.counter(), lines, d.width, d.height+3, focused)
 }
 
 // villageLines are the column heads and a row per village in sight: its
@@ -220,9 +263,9 @@ func (d *directivePane) villageLines(cur wtDirective) []string {
 		p.w.Fit(l.ColDone, barW+1+fracW, "") + " " + p.w.Fit(l.ColSlowest, slowW, "")
 	lines := []string{p.st.ColumnHead.Render(head)}
 	silent, onBehalf := unitsByVillage(cur.units, d.workers(), l.Gap)
-	rows := cur.sum.Villages
-	start := min(d.offset, max(len(rows)-d.height+1, 0))
-	for i := start; i < len(rows) && len(lines) < d.height; i++ {
+	rows, height := cur.sum.Villages, d.rows(cur)
+	start := min(d.offset, max(len(rows)-height+1, 0))
+	for i := start; i < len(rows) && len(lines) < height; i++ {
 		v := rows[i]
 		signed := bar(p, v.Signed, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Signed, v.Units), fracW)
 		done := bar(p, v.Done, v.Units, barW) + " " + p.w.FitRight(fmt.Sprintf("%d/%d", v.Done, v.Units), fracW)

@@ -151,18 +151,53 @@ type signForMsg struct {
 	gap    bool   // nobody on the micro-grid
 }
 
-// asks: b on a micro-grid asks to sign for it on its behalf; elsewhere the
-// key is not the pane's.
+// directiveSaysMsg: the directive pane has something to say on the status
+// line about a key of its own that cannot do what it says (directivePane.asks),
+// in either language; refused, as a refusal.
+type directiveSaysMsg struct {
+	en, zh  string
+	refused bool
+}
+
+// asks: b on a micro-grid asks to sign for it on its behalf; [ and ], b
+// that cannot, say why (a key that did nothing visible left the officer
+// guessing); elsewhere the key is not the pane's.
 func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
-	if !key.Matches(msg, d.dk.behalf) {
-		return nil
-	}
 	cur, ok := d.current()
-	if !ok || !byUnit(cur) || len(cur.units) == 0 {
+	switch {
+	case !key.Matches(msg, d.dk.prev, d.dk.next, d.dk.behalf):
+		return nil
+	case !ok:
+		l := d.c.wl.NoDirective // already in the console's language
+		return directiveSaysMsg{en: l, zh: l}
+	case !key.Matches(msg, d.dk.behalf):
+		return d.atEnd(cur, key.Matches(msg, d.dk.next))
+	case !byUnit(cur):
+		return directiveSaysMsg{refused: true,
+			en: fmt.Sprintf("%s lists its %d villages, not micro-grids: b signs only where the pane lists one village's micro-grids; here use gridcmd directive ack --unit", cur.d.ID, len(cur.sum.Villages)),
+			zh: fmt.Sprintf("%s 按村列出（%d 个村），没有微网格行：b 只在窗格列出单个村的微网格时代签；此处请用 gridcmd directive ack --unit", cur.d.ID, len(cur.sum.Villages))}
+	case len(cur.units) == 0:
 		return nil
 	}
 	d.units.clampTo(len(cur.units), d.unitRows())
 	u := cur.units[d.units.cursor]
 	who, known := d.workers()[u.Unit]
 	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: who, gap: known && who == ""}
+}
+
+// atEnd says so where ] (older) or [ (newer) has nowhere to go: cur is the
+// oldest, the newest, or the only directive; nil where it moves.
+func (d *directivePane) atEnd(cur wtDirective, older bool) tea.Msg {
+	n := len(d.c.wt.directives)
+	switch {
+	case n == 1:
+		return directiveSaysMsg{en: cur.d.ID + " is the only directive", zh: cur.d.ID + " 是唯一一条指令"}
+	case older && d.selected >= n-1:
+		return directiveSaysMsg{en: fmt.Sprintf("%s is the oldest directive (%d/%d)", cur.d.ID, n, n),
+			zh: fmt.Sprintf("%s 已是最早一条指令（%d/%d）", cur.d.ID, n, n)}
+	case !older && d.selected <= 0:
+		return directiveSaysMsg{en: fmt.Sprintf("%s is the newest directive (1/%d)", cur.d.ID, n),
+			zh: fmt.Sprintf("%s 已是最新一条指令（1/%d）", cur.d.ID, n)}
+	}
+	return nil
 }

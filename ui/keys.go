@@ -115,7 +115,7 @@ var keyZh = map[string]string{
 	"escalate": "升级", "escalate to tier": "越级升级", "dispatch": "交办", "resolve": "办结",
 	"reopen": "重新办理", "close": "归档", "add a note": "添加备注", "sort by": "排序",
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
-	"previous directive": "上一条指令", "next directive": "下一条指令",
+	"newer directive": "较新一条指令", "older directive": "较早一条指令",
 	"sign on behalf":   "代签",
 	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
@@ -141,7 +141,8 @@ func (k KeyMap) step(msg tea.KeyMsg) int {
 }
 
 // directiveKeys are the directive pane's own: [ and ] step through the
-// directives, and so do h/left and l/right, as they step through the
+// directives, newest first as the title's n/N counts them ([ to the
+// newer, 1/N the newest; ] to the older, N/N the oldest), and so do h/left and l/right, as they step through the
 // tower's levels (but not the space, which the tower takes for "expand"
 // too). They share keys with the KeyMap, so they are a map of their own,
 // in the help when the directive pane has focus. behalf (b: c is the
@@ -158,8 +159,8 @@ func newDirectiveKeys(lang string) directiveKeys {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return directiveKeys{
-		prev:   b("[", "previous directive", "[", "h", "left"),
-		next:   b("]", "next directive", "]", "l", "right"),
+		prev:   b("[/h", "newer directive", "[", "h", "left"),
+		next:   b("]/l", "older directive", "]", "l", "right"),
 		behalf: b("b", "sign on behalf", "b"),
 	}
 }

@@ -53,6 +53,11 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.askSignFor(msg)
 	case signedForMsg:
 		return m.onSignedFor(msg)
+	case directiveSaysMsg:
+		if msg.refused {
+			return m.flashErr(refusal(model.ECONFLICT, msg.en, msg.zh))
+		}
+		return m.flashInfo(m.say(msg.en, msg.zh))
 	}
 	return m, nil
 }

@@ -298,12 +298,13 @@ func TestDirectiveKeys(t *testing.T) {
 	m = keys(t, m, "space")
 	assert.Equal(t, "second", text(m), "the space is not a directive key")
 	m = update(t, m, flashExpiredMsg{id: m.flash.id})
-	assert.Contains(t, m.View(), "[ previous directive  ] next directive")
+	assert.Contains(t, m.View(), "[/h newer directive  ]/l older directive")
 
 	m = keys(t, m, "?")
-	assert.Regexp(t, `\] +next directive`, m.View())
+	assert.Regexp(t, `\]/l +older directive`, m.View())
+	assert.NotContains(t, m.View(), "expand", "l is the pane's, not expand")
 	m = keys(t, m, "?", "tab")
-	assert.NotContains(t, m.View(), "next directive", "only over the directive pane")
+	assert.NotContains(t, m.View(), "older directive", "only over the directive pane")
 }
 
 // Enter on the gaps list asks; y asks the store for the draft at once: the

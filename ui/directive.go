@@ -144,12 +144,21 @@ func (d *directivePane) own() []key.Binding {
 	return []key.Binding{d.dk.prev, d.dk.next}
 }
 
+// ShortHelp is the footer's keys: R first (keysFooter), then the pane's own
+// ([ and ] as one where there is another directive to step to, b where
+// the rows are micro-grids), a new directive and wartime. Not the
+// incident keys: here they would act on the queue's incident, out of
+// sight.
 func (d *directivePane) ShortHelp() []key.Binding {
 	k := d.c.keys
-	// The pane's own keys and R first: a narrow footer keeps them before
-	// the incident keys.
-	return append([]key.Binding{k.NextPane, k.Down}, append(d.own(), k.Resend, k.Directive, k.Wartime,
-		k.Open, k.Ack, k.Escalate, k.Dispatch, k.Command, k.Help, k.Quit)...)
+	var own []key.Binding
+	if len(d.c.wt.directives) > 1 {
+		own = append(own, d.dk.step)
+	}
+	if cur, ok := d.current(); ok && byUnit(cur) {
+		own = append(own, d.dk.behalf)
+	}
+	return append([]key.Binding{k.NextPane, k.Down, k.Resend}, append(own, k.Directive, k.Wartime, k.Command, k.Help, k.Quit)...)
 }
 
 // FullHelp is every key, and the pane's own: h and l are the pane's

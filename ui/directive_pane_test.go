@@ -63,7 +63,7 @@ func TestDirectiveKeysGoWhereTheCounterSays(t *testing.T) {
 		assert.Equal(t, newest, cur.d.ID, "%s: [ goes to the newer", lang)
 
 		m = update(t, m, flashExpiredMsg{id: m.flash.id})
-		assert.Contains(t, lastLine(m), say("[/h newer directive  ]/l older directive", "[/h 较新一条指令  ]/l 较早一条指令"), lang)
+		assert.Contains(t, lastLine(m), say("R resend to silent  [ ] newer/older", "R 向未签收重发  [ ] 较新/较早"), "%s: R first, then the pane's own", lang)
 		m = keys(t, m, "?")
 		assert.Regexp(t, regexp.QuoteMeta("[/h")+" +"+say("newer directive", "较新一条指令"), m.View(), lang)
 		assert.Regexp(t, regexp.QuoteMeta("]/l")+" +"+say("older directive", "较早一条指令"), m.View(), lang)

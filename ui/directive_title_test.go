@@ -134,6 +134,26 @@ func TestDirectiveFooterKeepsResend(t *testing.T) {
 	}
 }
 
+// A directive to one village lists its micro-grids: at 80 columns the
+// pane's footer says R first, then b, then d, and no incident key, which
+// would act on the queue's incident out of sight (a QA found W and d
+// dropped for them).
+func TestDirectiveFooterAtEighty(t *testing.T) {
+	f := newFixture(t)
+	townWartime(t, f, duxi, "逐户核查")
+	for lang, want := range map[string]string{
+		"zh": "R 向未签收重发  b 代签  d 下达指令  W 战时启停",
+		"en": "R resend to silent  b sign on behalf  d issue directive  ? help  q quit",
+	} {
+		m := update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")())
+		m = runLine(t, m, "directives")
+		require.Equal(t, paneDirectives, m.focus)
+		last := lastLine(m)
+		assert.True(t, strings.HasPrefix(last, want), "%s: %q", lang, last)
+		assert.NotContains(t, last, map[string]string{"zh": "a 签收", "en": "a acknowledge"}[lang])
+	}
+}
+
 // townWartime puts the town in wartime and issues, from the town room, a
 // directive of text to node, due in two hours.
 func townWartime(t *testing.T, f fixture, node model.NodeCode, text string) {

@@ -117,6 +117,7 @@ var keyZh = map[string]string{
 	"wartime on/off": "战时启停", "issue directive": "下达指令", "resend to silent": "向未签收重发",
 	"newer directive": "较新一条指令", "older directive": "较早一条指令",
 	"sign on behalf":   "代签",
+	"newer/older":      "较新/较早",
 	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
 
@@ -149,7 +150,10 @@ func (k KeyMap) step(msg tea.KeyMsg) int {
 // KeyMap's close, which acts from this pane too) signs for the micro-grid
 // under the cursor on its behalf (代签) where the pane lists a village's
 // micro-grids.
-type directiveKeys struct{ prev, next, behalf key.Binding }
+type directiveKeys struct {
+	prev, next, behalf key.Binding
+	step               key.Binding // [ and ] as one, for the footer: newer/older
+}
 
 func newDirectiveKeys(lang string) directiveKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
@@ -162,6 +166,7 @@ func newDirectiveKeys(lang string) directiveKeys {
 		prev:   b("[/h", "newer directive", "[", "h", "left"),
 		next:   b("]/l", "older directive", "]", "l", "right"),
 		behalf: b("b", "sign on behalf", "b"),
+		step:   b("[ ]", "newer/older", "[", "]"),
 	}
 }
 

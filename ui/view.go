@@ -340,9 +340,13 @@ func (m Model) keyOrder(keys []key.Binding) []int {
 			global[strings.Join(b.Keys(), ",")] = true
 		}
 	}
+	resend := strings.Join(k.Resend.Keys(), ",")
 	rank := func(b key.Binding) int {
 		id := strings.Join(b.Keys(), ",")
-		if !global[id] {
+		switch {
+		case id == resend && m.focus == paneDirectives && m.overlay == overlayNone:
+			return -2 // the directive pane's first work: before its own keys
+		case !global[id]:
 			return -1
 		}
 		for i, f := range first {

@@ -298,7 +298,7 @@ func TestDirectiveKeys(t *testing.T) {
 	m = keys(t, m, "space")
 	assert.Equal(t, "second", text(m), "the space is not a directive key")
 	m = update(t, m, flashExpiredMsg{id: m.flash.id})
-	assert.Contains(t, m.View(), "[/h newer directive  ]/l older directive")
+	assert.Contains(t, lastLine(m), "R resend to silent  [ ] newer/older")
 
 	m = keys(t, m, "?")
 	assert.Regexp(t, `\]/l +older directive`, m.View())

@@ -146,6 +146,22 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 			break
 		}
 	}
+	// Its stats count the village, as its console's header does.
+	out, _, code = sshRun(t, addr, cadreKey, "stats --json")
+	require.Equal(t, 0, code)
+	var st struct {
+		Towns, Villages int
+		Incidents       struct{ Total, Open int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st), out)
+	assert.Equal(t, 0, st.Towns)
+	assert.Equal(t, 1, st.Villages)
+	assert.Len(t, e.incidents("--node", "330784114266"), st.Incidents.Total)
+	assert.Len(t, e.incidents("--node", "330784114266", "--open"), st.Incidents.Open)
+	assert.Less(t, st.Incidents.Open, len(e.incidents("--open")))
+	out, _, code = sshRun(t, addr, cadreKey, "stats")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `(?m)^villages +1$`, out)
 	_, errs, code := sshRun(t, addr, cadreKey, "wartime on --scope town")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "incidents, show, stats")
@@ -154,7 +170,7 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	assert.Contains(t, string(body), "gridcmd_ssh_commands_total 5\n")
+	assert.Contains(t, string(body), "gridcmd_ssh_commands_total 7\n")
 	assert.Contains(t, string(body), "gridcmd_ssh_seats_open 0\n")
 	var keys []keyJSON
 	e.okJSON(&keys, "key", "list", "--json", "--person", cadre)

@@ -176,3 +176,30 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 	e.okJSON(&keys, "key", "list", "--json", "--person", cadre)
 	require.Len(t, keys, 1)
 }
+
+// A command over SSH reads a node's name in the key's person's town, as
+// their console does: a village cadre of 东城街道, in a file that holds the
+// county, lists their village by its name, where the name was looked for
+// in the town of the file's first duty officer (花街镇) and not found.
+func TestCommandsOverSSHReadNamesInThePersonsTown(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("import", "villages", yongkang, "--grids-per-village", "1")
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node\n园丁干部,13800000999,village_cadre,330784001001\n"))
+	cadre := e.personAt("330784001001", "village_cadre")
+	var inc incidentJSON
+	e.okJSON(&inc, "report", "--node", "330784001001-01", "--category", "traffic", "--severity", "III", "--title", "路口积水", "--json")
+	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
+	addr := srv.waitFor(t, sshRe)[1]
+	key, pub := e.sshKey("cadre")
+	e.ok("key", "add", "--person", cadre, "--file", pub)
+
+	out, errs, code := sshRun(t, addr, key, "incidents --json --node 园丁社区")
+	require.Equal(t, 0, code, errs)
+	var list []incidentJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &list), out)
+	require.Len(t, list, 1)
+	assert.Equal(t, inc.ID, list[0].ID)
+	_, errs, code = sshRun(t, addr, key, "incidents --node 渎溪村")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errs, "no node in 东城街道 is named so", "渎溪村 is another town's")
+}

@@ -67,7 +67,7 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 	}
 	r := &runningSSH{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1)}
 	go func() { r.done <- srv.Serve(ln) }()
-	a.metrics = srv.WriteMetrics
+	a.metrics, a.openSeats = srv.WriteMetrics, srv.OpenOf
 	log.Info("serving seats over ssh", "addr", r.addr, "host_key", a.cfg.SSH.HostKey, "max_seats", a.cfg.SSH.MaxSeats)
 	return r, nil
 }

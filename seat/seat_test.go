@@ -660,3 +660,36 @@ func TestStatsOverSSHAreTheRooms(t *testing.T) {
 	assert.Less(t, got.People.Total, whole.People.Total)
 	assert.Less(t, got.Households, whole.Households)
 }
+
+// A command sent over SSH is noted in the log as text cleaned of what
+// would drive a terminal: a village cadre cannot retitle or recolour the
+// consoles above the village that show the event.
+func TestCommandsOverSSHAreNotedWithoutEscapes(t *testing.T) {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+		return 1
+	}})
+	signer, _ := r.key(t, &r.cadre)
+	conn, _, err := dial(r.addr, signer)
+	require.NoError(t, err)
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	require.NoError(t, err)
+	_, _ = sess.Output("stats \x1b]0;PWNED\a\x1b[31mred\x1b[0m " + strings.Repeat("x", 2*model.MaxNoteRunes))
+	evs, err := r.db.Events(context.Background(), 0, 10)
+	require.NoError(t, err)
+	var noted *model.Event
+	for i, e := range evs {
+		if e.Action == model.ActSeat && strings.Contains(e.Note, "stats") {
+			noted = &evs[i]
+			break
+		}
+	}
+	require.NotNil(t, noted, "the command is noted")
+	for _, note := range []string{noted.Note, noted.NoteZh} {
+		assert.NotContains(t, note, "\x1b")
+		assert.NotContains(t, note, "\a")
+		assert.NotContains(t, note, "PWNED")
+		assert.Contains(t, note, "stats red x")
+		assert.Less(t, len([]rune(note)), model.MaxNoteRunes+200, "the command is cut")
+	}
+}

@@ -528,6 +528,13 @@ func (c *Client) KeyHolder(ctx context.Context, fingerprint string) (model.SSHKe
 	return r.Key, r.Person, err
 }
 
+// OpenSeats is how many SSH seats the server holding the database has
+// open now: person's (every key of theirs), or, with fingerprint, that
+// key's.
+func (c *Client) OpenSeats(ctx context.Context, person model.PersonID, fingerprint string) (int, error) {
+	return call(ctx, c, rpcOpenSeats, openSeatsReq{Person: person, Fingerprint: fingerprint})
+}
+
 func (c *Client) RecordSeat(ctx context.Context, r model.SeatRecord) error {
 	_, err := call(ctx, c, rpcRecordSeat, r)
 	return err

@@ -409,8 +409,9 @@ func TestDialLocalWhileDraining(t *testing.T) {
 
 // TestLocalTableCoversTheServices keeps the local RPC complete: every
 // method of model.Service and model.IntakeService has its entry
-// (Subscribe is the event stream), and Check and model.KeyService's for a
-// service that is the database file (the store); the Client has them all
+// (Subscribe is the event stream), and Check, model.KeyService's and
+// OpenSeats for a service that is the database file (the store); the
+// Client has them all
 // (by the compiler: var _ model.Service = (*Client)(nil)).
 func TestLocalTableCoversTheServices(t *testing.T) {
 	db, _, _ := openStore(t, storeOptions())
@@ -429,7 +430,7 @@ func TestLocalTableCoversTheServices(t *testing.T) {
 	want := methods(reflect.TypeFor[model.Service](), reflect.TypeFor[model.IntakeService]())
 	keys := methods(reflect.TypeFor[model.KeyService]())
 	require.NotEmpty(t, keys)
-	assert.ElementsMatch(t, append(append(keys, want...), "Check"), api.LocalMethodNames(srv))
+	assert.ElementsMatch(t, append(append(keys, want...), "Check", "OpenSeats"), api.LocalMethodNames(srv))
 	// A service that is not a database file has no Check and no keys.
 	plain := api.New(struct{ model.Service }{db}, db, api.Options{LocalCredential: "x"})
 	assert.ElementsMatch(t, want, api.LocalMethodNames(plain))

@@ -40,6 +40,9 @@ type services struct {
 	intake model.IntakeService // nil: no intake methods
 	file   maintainer          // nil: not a database file (no Check)
 	keys   model.KeyService    // nil: no SSH key methods
+	// seats counts the open seats of a person's keys or of one key
+	// (Options.OpenSeats); nil: this process serves no seats.
+	seats func(person model.PersonID, fingerprint string) int
 }
 
 func (s services) has(b backend) bool {
@@ -143,7 +146,7 @@ var localMethods = []localMethod{
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,
 	rpcReportOnce, rpcAlert,
-	rpcAddKey, rpcKeys, rpcRevokeKey, rpcRevokeKeys, rpcKeyHolder, rpcRecordSeat,
+	rpcAddKey, rpcKeys, rpcRevokeKey, rpcRevokeKeys, rpcKeyHolder, rpcRecordSeat, rpcOpenSeats,
 	rpcImportAreas, rpcAreas, rpcStartPatrol, rpcPatrolCheckIn, rpcEndPatrol, rpcPatrol, rpcPatrols,
 	rpcAddFinding, rpcFinding, rpcFindings, rpcPassFinding, rpcMergeFinding, rpcCloseFinding,
 	rpcPatrolBoard, rpcAddRotation, rpcRotations, rpcRotationReport,
@@ -508,6 +511,22 @@ var rpcRevokeKeys = newMethod("RevokeKeys", onKeys, func(ctx context.Context, s 
 var rpcKeyHolder = newMethod("KeyHolder", onKeys, func(ctx context.Context, s services, r fingerprintReq) (keyHolderResp, error) {
 	k, p, err := s.keys.KeyHolder(ctx, r.Fingerprint)
 	return keyHolderResp{k, p}, err
+})
+
+// openSeatsReq names whose open seats to count: a person's (every key of
+// theirs) or one key's (Fingerprint).
+type openSeatsReq struct {
+	Person      model.PersonID `json:"person,omitempty"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
+}
+
+// rpcOpenSeats counts the seats open now in the server that holds the
+// database: 0 when it serves none. 'key revoke' asks it before revoking.
+var rpcOpenSeats = newMethod("OpenSeats", onKeys, func(_ context.Context, s services, r openSeatsReq) (int, error) {
+	if s.seats == nil {
+		return 0, nil
+	}
+	return s.seats(r.Person, r.Fingerprint), nil
 })
 
 var rpcRecordSeat = newMethod("RecordSeat", onKeys, func(ctx context.Context, s services, r model.SeatRecord) (struct{}, error) {

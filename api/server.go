@@ -77,6 +77,10 @@ type Options struct {
 	// Metrics, if set, writes more Prometheus text after the API's own on
 	// /metrics (the SSH seats' counters).
 	Metrics func(w io.Writer)
+	// OpenSeats, if set, counts the SSH seats this process has open now,
+	// of a person's keys or of one key (the local RPC's OpenSeats, which
+	// 'key revoke' asks before revoking); unset, there are none.
+	OpenSeats func(person model.PersonID, fingerprint string) int
 }
 
 // Server is the field API over a service. Its Handler is safe for
@@ -157,7 +161,7 @@ func (s *Server) routes() {
 	if s.opts.LocalCredential != "" {
 		mt, _ := s.svc.(maintainer)
 		keys, _ := s.svc.(model.KeyService)
-		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt, keys: keys})
+		s.local = localTable(services{svc: s.svc, intake: s.intake, file: mt, keys: keys, seats: s.opts.OpenSeats})
 		s.route("POST "+helloPath, s.handleHello)
 		s.route("POST /api/v1/local/{method}", s.handleLocal)
 		s.route("GET /api/v1/local/subscribe", s.handleSubscribe)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,7 +44,9 @@ func (a *app) keyCmd() *cobra.Command {
 for the person whose public key the client proves it holds: a duty officer
 gets the town room, a village cadre the village room, a grid leader the grid.
 Public-key authentication only. These commands work whether or not a gridcmd
-holds the database; revoking a key closes its open seats within 2 s.`,
+holds the database; revoking a key closes its open seats within 2 s. Revoke
+asks first, naming whose keys and how many seats are open with them (at a
+terminal; elsewhere pass --yes).`,
 	}, a.keyAddCmd(), a.keyListCmd(), a.keyRevokeCmd())
 }
 
@@ -124,7 +127,7 @@ func readKeyFile(file string, stdin io.Reader) (string, error) {
 
 func (a *app) keyRevokeCmd() *cobra.Command {
 	return a.keys().revokeCmd(revoking[keyService]{
-		use:    "revoke (FINGERPRINT | --person ID)",
+		use:    "revoke (FINGERPRINT | --person ID) [--yes]",
 		short:  "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
 		handle: "one key fingerprint",
 		either: "key revoke: give a fingerprint or --person, one of the two",
@@ -137,7 +140,88 @@ func (a *app) keyRevokeCmd() *cobra.Command {
 			ks, err := svc.RevokeKeys(ctx, id)
 			return fmt.Sprintf("revoked %d SSH key%s of %s", len(ks), plural(len(ks)), id), err
 		},
+		ask: revokeKeysPrompt,
 	})
+}
+
+// seatCounter is a gridcmd that holds the database and may serve seats
+// over SSH (api.Client): it counts those open now.
+type seatCounter interface {
+	OpenSeats(ctx context.Context, person model.PersonID, fingerprint string) (int, error)
+}
+
+// openSeats is how many seats are open now of person's keys or, with
+// fingerprint, of that key: 0 on the file this process opened itself (a
+// seat is served only by the gridcmd that holds the file), -1 when the
+// gridcmd that holds it cannot say (an older one).
+func openSeats(ctx context.Context, svc keyService, person model.PersonID, fingerprint string) int {
+	c, ok := svc.(seatCounter)
+	if !ok {
+		return 0
+	}
+	n, err := c.OpenSeats(ctx, person, fingerprint)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// revokeKeysPrompt is what key revoke asks: whose keys, how many (or which
+// one), and how many seats of theirs are open and would close. Nothing is
+// asked when there is no key to revoke (the revoke says so).
+func revokeKeysPrompt(ctx context.Context, svc keyService, fingerprint string, id model.PersonID) (prompt, error) {
+	ks, err := svc.Keys(ctx, id)
+	if err != nil {
+		return prompt{}, err
+	}
+	if fingerprint = strings.TrimSpace(fingerprint); fingerprint != "" {
+		ks = slices.DeleteFunc(ks, func(k model.SSHKey) bool { return k.Fingerprint != fingerprint })
+	}
+	if len(ks) == 0 {
+		return prompt{}, nil
+	}
+	holder := ks[0].Person
+	who, whoZh := holder.String(), " "+holder.String()+" "
+	if name := personName(ctx, svc, holder); name != "" {
+		who, whoZh = name+" ("+who+")", name+"（"+holder.String()+"）"
+	}
+	p := prompt{question: "Revoke it?", questionZh: "确认吊销？"}
+	if fingerprint == "" && len(ks) > 1 {
+		p.question = "Revoke them?"
+	}
+	if fingerprint != "" {
+		key, keyZh := fingerprint, fingerprint
+		if n := ks[0].Name; n != "" {
+			key, keyZh = key+" ("+n+")", keyZh+"（"+n+"）"
+		}
+		p.what = fmt.Sprintf("would revoke the SSH key %s of %s", key, who)
+		p.whatZh = fmt.Sprintf("将吊销%s的 SSH 密钥 %s", whoZh, keyZh)
+		holder = model.System // the key's seats, whoever's
+	} else {
+		p.what = fmt.Sprintf("would revoke %d SSH key%s of %s", len(ks), plural(len(ks)), who)
+		p.whatZh = fmt.Sprintf("将吊销%s的 %d 个 SSH 密钥", whoZh, len(ks))
+	}
+	en, zh := seatsClosing(openSeats(ctx, svc, holder, fingerprint), fingerprint != "" || len(ks) == 1)
+	p.what, p.whatZh = p.what+en, p.whatZh+zh
+	return p, nil
+}
+
+// seatsClosing says, after what a revoke would revoke (one key, or
+// several), which open seats it would close: n of them, none, or (n < 0)
+// those there may be.
+func seatsClosing(n int, one bool) (en, zh string) {
+	them := "them"
+	if one {
+		them = "it"
+	}
+	switch {
+	case n < 0:
+		return ", closing any seat open with " + them, "，并关闭用其打开的席位"
+	case n == 0:
+		return "; no seat is open with " + them, "；当前没有用其打开的席位"
+	}
+	return fmt.Sprintf(", closing the %d seat%s open with %s now", n, plural(n), them),
+		fmt.Sprintf("，并关闭当前用其打开的 %d 个席位", n)
 }
 
 func (a *app) keyListCmd() *cobra.Command {

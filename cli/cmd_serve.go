@@ -216,6 +216,7 @@ func (a *app) startServer(db *store.DB, addr string, localOnly bool, log *slog.L
 		LocalOnly:       localOnly,
 		Logger:          log,
 		Metrics:         a.metrics,
+		OpenSeats:       a.openSeats,
 	})
 	r := &runningAPI{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1), cleanup: cleanup}
 	go func() { r.done <- srv.Serve(ln) }()

@@ -67,7 +67,7 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 	}
 	r := &runningSSH{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1)}
 	go func() { r.done <- srv.Serve(ln) }()
-	a.metrics = srv.WriteMetrics
+	a.metrics, a.openSeats = srv.WriteMetrics, srv.OpenOf
 	log.Info("serving seats over ssh", "addr", r.addr, "host_key", a.cfg.SSH.HostKey, "max_seats", a.cfg.SSH.MaxSeats)
 	return r, nil
 }
@@ -75,10 +75,12 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 // sshCommands runs the looking commands sent over SSH (`ssh -p 7422 host
 // incidents --json`) with the local command line's own code, on the seat
 // server's service as the key's person's room sees it (seat.Scoped), so
-// the output is what the local CLI prints.
+// the output is what the local CLI prints. The key's person is the one
+// who looks (--as), so a name given for a node is read in their seat's
+// town, as their console reads it, not in the first duty officer's.
 func (a *app) sshCommands() seat.CommandFunc {
-	return func(ctx context.Context, svc model.Service, _ model.Person, args []string, stdout, stderr io.Writer) int {
-		sub := &app{out: stdout, errOut: stderr, cfg: a.cfg, now: a.now, held: svc}
+	return func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+		sub := &app{out: stdout, errOut: stderr, cfg: a.cfg, now: a.now, held: svc, asFlag: p.ID.String()}
 		root := &cobra.Command{Use: "gridcmd", SilenceUsage: true, SilenceErrors: true}
 		root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 			return usageError{fmt.Errorf("%s%w (see '%s --help')", where(c), err, c.CommandPath())}

@@ -61,11 +61,33 @@ func (a *app) ask(cmd *cobra.Command, yes bool, q asking) error {
 // confirm asks the operator at a terminal to type y; without a terminal it
 // refuses, naming what it would have done, so a script must say --yes.
 func (a *app) confirm(cmd *cobra.Command, what, question string) error {
+	return a.confirmPrompt(cmd, prompt{what: what, question: question})
+}
+
+// prompt is what a command asks before it acts: what it would do and the
+// question, in English and in Chinese (for lang zh; "" has it in English).
+type prompt struct {
+	what, question     string
+	whatZh, questionZh string
+}
+
+// confirmPrompt is confirm with p's words, in Chinese where the language is
+// zh and p has them: the question, and the refusals without a terminal or
+// a y.
+func (a *app) confirmPrompt(cmd *cobra.Command, p prompt) error {
+	zh := a.cfg.Lang == "zh" && p.whatZh != ""
 	in := cmd.InOrStdin()
 	if !isTerminal(in) {
-		return usageError{fmt.Errorf("%s%s; stdin is not a terminal, so nothing was done: pass --yes to confirm", where(cmd), what)}
+		if zh {
+			return usageError{fmt.Errorf("%s%s；标准输入不是终端，未做任何操作：确认请加 --yes", where(cmd), p.whatZh)}
+		}
+		return usageError{fmt.Errorf("%s%s; stdin is not a terminal, so nothing was done: pass --yes to confirm", where(cmd), p.what)}
 	}
-	fmt.Fprintf(a.out, "%s\n%s [y/N] ", what, question)
+	if zh {
+		fmt.Fprintf(a.out, "%s\n%s [y/N] ", p.whatZh, p.questionZh)
+	} else {
+		fmt.Fprintf(a.out, "%s\n%s [y/N] ", p.what, p.question)
+	}
 	answer, err := bufio.NewReader(in).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
@@ -73,6 +95,9 @@ func (a *app) confirm(cmd *cobra.Command, what, question string) error {
 	switch strings.ToLower(strings.TrimSpace(answer)) {
 	case "y", "yes":
 		return nil
+	}
+	if zh {
+		return usageError{fmt.Errorf("%s未确认，未做任何操作", where(cmd))}
 	}
 	return usageError{fmt.Errorf("%snot confirmed; nothing was done", where(cmd))}
 }

@@ -29,12 +29,18 @@ type revoking[S personGetter] struct {
 	person     string // --person's usage
 	one        func(ctx context.Context, svc S, handle string) (string, error)
 	all        func(ctx context.Context, svc S, id model.PersonID) (string, error)
+	// ask, if set, is what the command asks before it revokes (confirm;
+	// --yes skips it): what the handle, or else id, would revoke. A zero
+	// prompt asks nothing (nothing to revoke, or a handle that is not
+	// there, which the revoke itself refuses).
+	ask func(ctx context.Context, svc S, handle string, id model.PersonID) (prompt, error)
 }
 
 // revokeCmd revokes what r names: one by its handle or, with --person, all
-// of a person's, one of the two.
+// of a person's, one of the two; asking first (r.ask) unless --yes.
 func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
 	var person string
+	var yes bool
 	cmd := &cobra.Command{
 		Use:   r.use,
 		Short: r.short,
@@ -43,18 +49,22 @@ func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
 			if (len(args) == 1) == (person != "") {
 				return usageError{errors.New(r.either)}
 			}
-			return h.with(func(svc S) error {
-				var line string
+			handle, id := "", model.System
+			if person == "" {
+				handle = args[0]
+			} else {
 				var err error
-				if person == "" {
-					line, err = r.one(cmd.Context(), svc, args[0])
-				} else {
-					id, perr := personFlag(person)
-					if perr != nil {
-						return perr
-					}
-					line, err = r.all(cmd.Context(), svc, id)
+				if id, err = personFlag(person); err != nil {
+					return err
 				}
+			}
+			if r.ask != nil && !yes {
+				if err := h.ask(cmd, r, handle, id); err != nil {
+					return err
+				}
+			}
+			return h.with(func(svc S) error {
+				line, err := h.revoke(cmd.Context(), svc, r, handle, id)
 				if err != nil {
 					return err
 				}
@@ -64,7 +74,33 @@ func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&person, "person", "", r.person)
+	if r.ask != nil {
+		cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
+	}
 	return cmd
+}
+
+// ask puts r's question (r.ask) about handle or id. The service is let go
+// while the person answers, and reached again for the revoke, which
+// revokes what is there then.
+func (h held[S]) ask(cmd *cobra.Command, r revoking[S], handle string, id model.PersonID) error {
+	var p prompt
+	err := h.with(func(svc S) (err error) {
+		p, err = r.ask(cmd.Context(), svc, handle, id)
+		return err
+	})
+	if err != nil || p.what == "" {
+		return err
+	}
+	return h.a.confirmPrompt(cmd, p)
+}
+
+// revoke revokes handle, or every one of id's when handle is "".
+func (h held[S]) revoke(ctx context.Context, svc S, r revoking[S], handle string, id model.PersonID) (string, error) {
+	if handle != "" {
+		return r.one(ctx, svc, handle)
+	}
+	return r.all(ctx, svc, id)
 }
 
 // listing is a list command's words and calls: fetch what one person

@@ -47,6 +47,9 @@ type app struct {
 	held model.Service
 	// metrics, if set, adds to the API's /metrics (the seats' counters).
 	metrics func(io.Writer)
+	// openSeats, if set, counts the seats open over SSH in this process,
+	// for the local API (key revoke asks it).
+	openSeats func(person model.PersonID, fingerprint string) int
 	// hubRole: this process is the federation's hub ('gridcmd hub'), so
 	// serve starts no town node whatever federation.enabled says.
 	hubRole bool

@@ -53,7 +53,13 @@ func TestKeyCommands(t *testing.T) {
 	assert.Equal(t, "officer@room", keys[0].Name)
 	assert.NotEmpty(t, keys[0].AddedAt)
 	assert.Empty(t, keys[0].LastUsedAt)
-	assert.Contains(t, e.ok("key", "revoke", keys[0].Fingerprint), "revoked "+keys[0].Fingerprint)
+	// Revoking asks first: without a terminal, only with --yes.
+	fails(t, e.run("--lang", "en", "key", "revoke", keys[0].Fingerprint), cli.ExitUsage,
+		"key revoke: would revoke the SSH key "+keys[0].Fingerprint+" (officer@room) of ", " ("+officer+"); no seat is open with it",
+		"stdin is not a terminal, so nothing was done: pass --yes")
+	e.okJSON(&keys, "key", "list", "--json")
+	require.Len(t, keys, 1, "a revoke not confirmed revoked nothing")
+	assert.Contains(t, e.ok("key", "revoke", keys[0].Fingerprint, "--yes"), "revoked "+keys[0].Fingerprint)
 	e.okJSON(&keys, "key", "list", "--json")
 	assert.Empty(t, keys)
 	fails(t, e.run("key", "revoke", "SHA256:nope"), cli.ExitUsage, "fingerprint")
@@ -146,6 +152,22 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 			break
 		}
 	}
+	// Its stats count the village, as its console's header does.
+	out, _, code = sshRun(t, addr, cadreKey, "stats --json")
+	require.Equal(t, 0, code)
+	var st struct {
+		Towns, Villages int
+		Incidents       struct{ Total, Open int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st), out)
+	assert.Equal(t, 0, st.Towns)
+	assert.Equal(t, 1, st.Villages)
+	assert.Len(t, e.incidents("--node", "330784114266"), st.Incidents.Total)
+	assert.Len(t, e.incidents("--node", "330784114266", "--open"), st.Incidents.Open)
+	assert.Less(t, st.Incidents.Open, len(e.incidents("--open")))
+	out, _, code = sshRun(t, addr, cadreKey, "stats")
+	require.Equal(t, 0, code)
+	assert.Regexp(t, `(?m)^villages +1$`, out)
 	_, errs, code := sshRun(t, addr, cadreKey, "wartime on --scope town")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "incidents, show, stats")
@@ -154,9 +176,97 @@ func TestCommandsOverSSHPrintWhatTheCLIPrints(t *testing.T) {
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	assert.Contains(t, string(body), "gridcmd_ssh_commands_total 5\n")
+	assert.Contains(t, string(body), "gridcmd_ssh_commands_total 7\n")
 	assert.Contains(t, string(body), "gridcmd_ssh_seats_open 0\n")
 	var keys []keyJSON
 	e.okJSON(&keys, "key", "list", "--json", "--person", cadre)
 	require.Len(t, keys, 1)
+}
+
+// A command over SSH reads a node's name in the key's person's town, as
+// their console does: a village cadre of 东城街道, in a file that holds the
+// county, lists their village by its name, where the name was looked for
+// in the town of the file's first duty officer (花街镇) and not found.
+func TestCommandsOverSSHReadNamesInThePersonsTown(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("import", "villages", yongkang, "--grids-per-village", "1")
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node\n园丁干部,13800000999,village_cadre,330784001001\n"))
+	cadre := e.personAt("330784001001", "village_cadre")
+	var inc incidentJSON
+	e.okJSON(&inc, "report", "--node", "330784001001-01", "--category", "traffic", "--severity", "III", "--title", "路口积水", "--json")
+	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
+	addr := srv.waitFor(t, sshRe)[1]
+	key, pub := e.sshKey("cadre")
+	e.ok("key", "add", "--person", cadre, "--file", pub)
+
+	out, errs, code := sshRun(t, addr, key, "incidents --json --node 园丁社区")
+	require.Equal(t, 0, code, errs)
+	var list []incidentJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &list), out)
+	require.Len(t, list, 1)
+	assert.Equal(t, inc.ID, list[0].ID)
+	_, errs, code = sshRun(t, addr, key, "incidents --node 渎溪村")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errs, "no node in 东城街道 is named so", "渎溪村 is another town's")
+}
+
+// key revoke asks before it revokes, naming the person, how many keys and
+// how many seats are open with them in the gridcmd that holds the file;
+// without a terminal it revokes only with --yes, and says so, in the
+// language of --lang.
+func TestKeyRevokeAsksNamingTheOpenSeats(t *testing.T) {
+	e := demoEnv(t)
+	cadre := e.personAt("330784114266", "village_cadre")
+	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
+	addr := srv.waitFor(t, sshRe)[1]
+	key, pub := e.sshKey("cadre")
+	_, pub2 := e.sshKey("cadre2")
+	e.ok("key", "add", "--person", cadre, "--file", pub)
+	e.ok("key", "add", "--person", cadre, "--file", pub2)
+	name := ""
+	for _, p := range e.people("--node", "330784114266", "--role", "village_cadre") {
+		if p.ID == cadre {
+			name = p.Name
+		}
+	}
+	require.NotEmpty(t, name)
+
+	fails(t, e.run("--lang", "en", "key", "revoke", "--person", cadre), cli.ExitUsage,
+		"key revoke: would revoke 2 SSH keys of "+name+" ("+cadre+"); no seat is open with them; stdin is not a terminal")
+	seat := openSeat(t, addr, key)
+	defer seat.Close()
+	want := "would revoke 2 SSH keys of " + name + " (" + cadre + "), closing the 1 seat open with them now"
+	deadline := time.Now().Add(10 * time.Second)
+	for r := e.run("--lang", "en", "key", "revoke", "--person", cadre); !strings.Contains(r.err, want); r = e.run("--lang", "en", "key", "revoke", "--person", cadre) {
+		require.True(t, time.Now().Before(deadline), "the question never counted the open seat: %s", r)
+		time.Sleep(100 * time.Millisecond)
+	}
+	fails(t, e.run("--lang", "zh", "key", "revoke", "--person", cadre), cli.ExitUsage,
+		"key revoke: 将吊销"+name+"（"+cadre+"）的 2 个 SSH 密钥，并关闭当前用其打开的 1 个席位；标准输入不是终端，未做任何操作：确认请加 --yes")
+	var keys []keyJSON
+	e.okJSON(&keys, "key", "list", "--json", "--person", cadre)
+	require.Len(t, keys, 2, "nothing was revoked without --yes")
+	assert.Equal(t, "revoked 2 SSH keys of "+cadre+"\n", e.ok("key", "revoke", "--person", cadre, "--yes"))
+	done := make(chan error, 1)
+	go func() { done <- seat.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the revoked key's seat is still open")
+	}
+}
+
+// openSeat opens a seat (a session with a PTY) with signer's key.
+func openSeat(t *testing.T, addr string, signer gossh.Signer) *gossh.Session {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	sess.Stdout, sess.Stderr = io.Discard, io.Discard
+	require.NoError(t, sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}))
+	require.NoError(t, sess.Shell())
+	return sess
 }

@@ -132,6 +132,66 @@ type IncStats struct {
 	PassOnReports       int   `json:"pass_on_reports"`
 }
 
+// CountNode counts n: one more of its level, and its households.
+func (st *Stats) CountNode(n Node) {
+	switch n.Level {
+	case LevelProvince:
+		st.Provinces++
+	case LevelCity:
+		st.Cities++
+	case LevelCounty:
+		st.Counties++
+	case LevelTown:
+		st.Towns++
+	case LevelVillage:
+		st.Villages++
+	case LevelGrid:
+		st.Grids++
+	case LevelMicroGrid:
+		st.MicroGrids++
+	case LevelHousehold:
+		st.HouseholdUnits++
+	}
+	st.Households += n.Households
+}
+
+// CountPerson counts p under each of p's roles that Stats names.
+func (st *Stats) CountPerson(p Person) {
+	ps := &st.People
+	ps.Total++
+	if p.IsGridStaff() {
+		ps.GridStaff++
+	}
+	if p.Has(RoleMicroGridWorker) {
+		ps.MicroGridWorkers++
+	}
+	if p.Has(RoleReserve) {
+		ps.Reserves++
+	}
+	if p.Has(RolePatroller) {
+		ps.Patrollers++
+	}
+	if p.Has(RoleDutyOfficer) {
+		ps.DutyOfficers++
+	}
+}
+
+// CountOpen counts inc, an open incident, and whether it is overdue (red)
+// at now. Total is counted apart: it holds the closed ones too.
+func (st *Stats) CountOpen(inc Incident, now time.Time) {
+	st.Incidents.Open++
+	if inc.Light(now) == LightRed {
+		st.Incidents.Overdue++
+	}
+}
+
+// SetFigures puts f, the figures of the same scope, in the counts.
+func (st *Stats) SetFigures(f Figures) {
+	st.Incidents.EscalationsLastHour = f.EscalationsLastHour
+	st.Incidents.PassOnP50Seconds = int64(f.PassOnP50 / time.Second)
+	st.Incidents.PassOnReports = f.PassOnReports
+}
+
 // Service is everything the console and the command line need.
 type Service interface {
 	TowerService

@@ -9,8 +9,10 @@ import (
 // Scoped is svc as a person's room sees it, for the commands run over SSH:
 // the incidents (lists, one incident, its timeline) are those at the room's
 // node or beneath it; an incident elsewhere is not found, and a list asked
-// for a node outside the room is refused. The tower's names and the
-// figures of stats are the file's, as the local command line prints them.
+// for a node outside the room is refused. The figures of stats are the
+// room's subtree's (its tower, the people placed in it, its incidents), as
+// the seat's own console counts them; the tower's names are the file's, as
+// the local command line prints them.
 func Scoped(svc model.Service, room model.NodeCode) model.Service {
 	if room == "" {
 		return svc
@@ -57,4 +59,43 @@ func (s scoped) Timeline(ctx context.Context, id string) ([]model.Event, error) 
 // incident outside the room looks like one that does not exist.
 func notFound(id string) error {
 	return model.Errorf(model.ENOTFOUND, "no incident %s", id).Zh("没有事件 %s", id)
+}
+
+// Stats counts the room's subtree as the store's Stats counts the file:
+// its nodes by level and their households, the people placed in it, its
+// incidents (all of them; the open ones, and the overdue at the service's
+// clock) and its figures (Figures of the room, the console header's).
+func (s scoped) Stats(ctx context.Context) (model.Stats, error) {
+	var st model.Stats
+	nodes, err := s.Service.Subtree(ctx, s.room, len(model.Levels))
+	if err != nil {
+		return st, err
+	}
+	for _, n := range nodes {
+		st.CountNode(n.Node)
+	}
+	people, err := s.Service.People(ctx, model.PeopleFilter{Node: s.room})
+	if err != nil {
+		return st, err
+	}
+	for _, p := range people {
+		st.CountPerson(p)
+	}
+	now := s.Service.Now()
+	incs, err := s.Service.Incidents(ctx, model.IncidentFilter{Node: s.room})
+	if err != nil {
+		return st, err
+	}
+	st.Incidents.Total = len(incs)
+	for _, inc := range incs {
+		if inc.Status.Open() {
+			st.CountOpen(inc, now)
+		}
+	}
+	f, err := s.Service.Figures(ctx, s.room)
+	if err != nil {
+		return st, err
+	}
+	st.SetFigures(f)
+	return st, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -589,5 +590,106 @@ func TestRawChannelIsTheSessionsChannel(t *testing.T) {
 	for st := range r.srv.seats {
 		_, isChannel := st.out.w.(gossh.Channel)
 		assert.True(t, isChannel, "a seat writes through the emulated PTY's copies: %T", st.out.w)
+	}
+}
+
+// statsOverSSH runs "stats" over SSH with signer's key, on a server whose
+// command prints the (scoped) service's Stats as JSON.
+func statsOverSSH(t *testing.T, r *rig, signer gossh.Signer) model.Stats {
+	t.Helper()
+	conn, _, err := dial(r.addr, signer)
+	require.NoError(t, err)
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	require.NoError(t, err)
+	out, err := sess.Output("stats --json")
+	require.NoError(t, err, "%s", out)
+	var st model.Stats
+	require.NoError(t, json.Unmarshal(out, &st), "%s", out)
+	return st
+}
+
+// A village cadre's stats over SSH count the village: its tower, the
+// people placed in it, its incidents and its figures, not the town's; a
+// duty officer's are the town's, which here is the whole file.
+func TestStatsOverSSHAreTheRooms(t *testing.T) {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+		st, err := svc.Stats(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		_ = json.NewEncoder(stdout).Encode(st)
+		return 0
+	}})
+	ctx := context.Background()
+	whole, err := r.db.Stats(ctx)
+	require.NoError(t, err)
+	officerKey, _ := r.key(t, &r.officer)
+	assert.Equal(t, whole, statsOverSSH(t, r, officerKey), "the town room of a file of one town")
+
+	cadreKey, _ := r.key(t, &r.cadre)
+	got := statsOverSSH(t, r, cadreKey)
+	want := model.Stats{}
+	nodes, err := r.db.Nodes(ctx, duxi)
+	require.NoError(t, err)
+	for _, n := range nodes {
+		want.CountNode(n)
+	}
+	people, err := r.db.People(ctx, model.PeopleFilter{Node: duxi})
+	require.NoError(t, err)
+	for _, p := range people {
+		want.CountPerson(p)
+	}
+	all, err := r.db.Incidents(ctx, model.IncidentFilter{Node: duxi})
+	require.NoError(t, err)
+	want.Incidents.Total = len(all)
+	open, err := r.db.Incidents(ctx, model.IncidentFilter{Node: duxi, Open: true})
+	require.NoError(t, err)
+	for _, inc := range open {
+		want.CountOpen(inc, r.db.Now())
+	}
+	f, err := r.db.Figures(ctx, duxi)
+	require.NoError(t, err)
+	want.SetFigures(f)
+	assert.Equal(t, want, got)
+	assert.Equal(t, 0, got.Towns)
+	assert.Equal(t, 1, got.Villages)
+	assert.NotZero(t, got.Incidents.Open)
+	assert.Less(t, got.Incidents.Open, whole.Incidents.Open, "the village's open incidents, not the town's")
+	assert.Less(t, got.People.Total, whole.People.Total)
+	assert.Less(t, got.Households, whole.Households)
+}
+
+// A command sent over SSH is noted in the log as text cleaned of what
+// would drive a terminal: a village cadre cannot retitle or recolour the
+// consoles above the village that show the event.
+func TestCommandsOverSSHAreNotedWithoutEscapes(t *testing.T) {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+		return 1
+	}})
+	signer, _ := r.key(t, &r.cadre)
+	conn, _, err := dial(r.addr, signer)
+	require.NoError(t, err)
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	require.NoError(t, err)
+	_, _ = sess.Output("stats \x1b]0;PWNED\a\x1b[31mred\x1b[0m " + strings.Repeat("x", 2*model.MaxNoteRunes))
+	evs, err := r.db.Events(context.Background(), 0, 10)
+	require.NoError(t, err)
+	var noted *model.Event
+	for i, e := range evs {
+		if e.Action == model.ActSeat && strings.Contains(e.Note, "stats") {
+			noted = &evs[i]
+			break
+		}
+	}
+	require.NotNil(t, noted, "the command is noted")
+	for _, note := range []string{noted.Note, noted.NoteZh} {
+		assert.NotContains(t, note, "\x1b")
+		assert.NotContains(t, note, "\a")
+		assert.NotContains(t, note, "PWNED")
+		assert.Contains(t, note, "stats red x")
+		assert.Less(t, len([]rune(note)), model.MaxNoteRunes+200, "the command is cut")
 	}
 }

@@ -266,6 +266,21 @@ func (s *Server) Open() int {
 	return len(s.seats)
 }
 
+// OpenOf is how many seats are open of person's keys (model.System:
+// anyone's) or, with fingerprint, of that key: what 'key revoke' would
+// close.
+func (s *Server) OpenOf(person model.PersonID, fingerprint string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for st := range s.seats {
+		if (person == model.System || st.person.ID == person) && (fingerprint == "" || st.key.Fingerprint == fingerprint) {
+			n++
+		}
+	}
+	return n
+}
+
 // knownKey is the public key handler: is this key one of a person's? It
 // binds nothing: the handshake may go on with another key.
 func (s *Server) knownKey(ctx ssh.Context, key ssh.PublicKey) bool {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"slices"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -59,56 +58,20 @@ func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		err := tx.Bucket(bucketNodes).ForEach(func(k, v []byte) error {
 			n, err := decodeNode(k, v)
-			if err != nil {
-				return err
+			if err == nil {
+				st.CountNode(n)
 			}
-			switch n.Level {
-			case model.LevelProvince:
-				st.Provinces++
-			case model.LevelCity:
-				st.Cities++
-			case model.LevelCounty:
-				st.Counties++
-			case model.LevelTown:
-				st.Towns++
-			case model.LevelVillage:
-				st.Villages++
-			case model.LevelGrid:
-				st.Grids++
-			case model.LevelMicroGrid:
-				st.MicroGrids++
-			case model.LevelHousehold:
-				st.HouseholdUnits++
-			}
-			st.Households += n.Households
-			return nil
+			return err
 		})
 		if err != nil {
 			return err
 		}
 		err = tx.Bucket(bucketPeople).ForEach(func(k, v []byte) error {
 			p, err := decodePerson(getU64(k), v)
-			if err != nil {
-				return err
+			if err == nil {
+				st.CountPerson(p)
 			}
-			ps := &st.People
-			ps.Total++
-			if p.IsGridStaff() {
-				ps.GridStaff++
-			}
-			if p.Has(model.RoleMicroGridWorker) {
-				ps.MicroGridWorkers++
-			}
-			if p.Has(model.RoleReserve) {
-				ps.Reserves++
-			}
-			if p.Has(model.RolePatroller) {
-				ps.Patrollers++
-			}
-			if p.Has(model.RoleDutyOfficer) {
-				ps.DutyOfficers++
-			}
-			return nil
+			return err
 		})
 		if err != nil {
 			return err
@@ -122,18 +85,13 @@ func (s *DB) Stats(ctx context.Context) (model.Stats, error) {
 			if err != nil {
 				return err
 			}
-			st.Incidents.Open++
-			if inc.Light(now) == model.LightRed {
-				st.Incidents.Overdue++
-			}
+			st.CountOpen(inc, now)
 		}
 		f, err := figuresAt(tx, now, "", s.opts.Location)
 		if err != nil {
 			return err
 		}
-		st.Incidents.EscalationsLastHour = f.EscalationsLastHour
-		st.Incidents.PassOnP50Seconds = int64(f.PassOnP50 / time.Second)
-		st.Incidents.PassOnReports = f.PassOnReports
+		st.SetFigures(f)
 		return nil
 	})
 	return st, err

@@ -260,6 +260,7 @@ func (s *DB) RecordSeat(ctx context.Context, sr model.SeatRecord) error {
 				}
 			}
 		}
+		sr.Command = seatCommand(sr.Command)
 		en, zh := seatNotes(sr)
 		return []model.Event{{At: now, Actor: p.ID, ActorName: model.ActorName(p), Action: model.ActSeat,
 			Node: cmpNode(sr.Room, p.Node), Note: en, NoteZh: zh}}, nil
@@ -272,6 +273,18 @@ func cmpNode(a, b model.NodeCode) model.NodeCode {
 		return a
 	}
 	return b
+}
+
+// seatCommand is a command run over SSH as its event notes it: the text
+// from the client cleaned as every text from outside is (model.CleanText,
+// so no escape sequence reaches the consoles that show the event), cut at
+// model.MaxNoteRunes.
+func seatCommand(cmd string) string {
+	c, _ := model.CleanText(strings.ToValidUTF8(cmd, "\uFFFD"), false)
+	if r := []rune(c); len(r) > model.MaxNoteRunes {
+		c = string(r[:model.MaxNoteRunes]) + "…"
+	}
+	return c
 }
 
 // seatNotes are the event's notes: what happened, the key, where from.

@@ -183,13 +183,23 @@ func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
 // space: nothing over the whole town, the village's name over one, how
 // many villages over more.
 func (m Model) wartimeScope(a model.Activation) string {
+	if s := partScope(a, m.nodeName, m.say("%d villages", "%d 村社")); s != "" {
+		return " " + s
+	}
+	return ""
+}
+
+// partScope names an activation's scope that is part of a town: the
+// village by name (name), or how many (many, a format); "" over a whole
+// town. The header and the wartime chain's title say it.
+func partScope(a model.Activation, name func(model.NodeCode) string, many string) string {
 	switch {
 	case len(a.Scope) == 0 || len(a.Scope) == 1 && a.Scope[0].Level() <= model.LevelTown:
 		return ""
 	case len(a.Scope) == 1:
-		return " " + m.nodeName(a.Scope[0])
+		return name(a.Scope[0])
 	}
-	return " " + fmt.Sprintf(m.say("%d villages", "%d 村社"), len(a.Scope))
+	return fmt.Sprintf(many, len(a.Scope))
 }
 
 // headerClock is the header's clock with the date and, short, without it.

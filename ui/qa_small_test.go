@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -209,5 +210,22 @@ func TestCommandLineHintFollowsTheText(t *testing.T) {
 		assert.True(t, strings.HasSuffix(last, "tab replay"), "%d: %q", w, last)
 		assert.NotContains(t, last, "…", w)
 		checkScreen(t, m, w, 24+(w-80)/5, false)
+	}
+}
+
+// The wartime chain over part of the town says which part in its title,
+// beside the header's count of the whole town (a QA read its incidents,
+// 2, against the header's 25); over the whole town it says none.
+func TestWartimeChainNamesAPartScope(t *testing.T) {
+	for _, c := range []struct {
+		scope []model.NodeCode
+		want  string
+	}{{[]model.NodeCode{duxi}, "战时指挥链 ────────────── 渎溪村 ─╮"}, {[]model.NodeCode{huajie}, "战时指挥链 ───────────────────────╮"}} {
+		f := newFixture(t)
+		_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, c.scope, false, "", f.operator(t))
+		require.NoError(t, err)
+		m := update(t, f.model(t, "zh", 120, 40), loadWartime(f.db, "")())
+		require.True(t, m.wt.active())
+		assert.Contains(t, m.View(), c.want)
 	}
 }

@@ -186,5 +186,18 @@ func (p *wtChainPane) View() string {
 		gl = pt.st.Overdue.Render(gl)
 	}
 	lines = append(lines, gl)
-	return pt.box(p.Title(), "", lines, p.width, p.height, p.c.focused(paneChain))
+	// Over part of the town its figures are that part's: the title says
+	// which, beside the header's count of the whole town.
+	name := func(c model.NodeCode) string {
+		if n := p.c.w.names[c]; n != "" {
+			return n
+		}
+		return string(c)
+	}
+	many := "%d villages"
+	if pt.lab.Lang == "zh" {
+		many = "%d 村社"
+	}
+	part := partScope(p.c.wt.status.Active, name, many)
+	return pt.box(p.Title(), pt.w.Trunc(part, max(p.width-pt.w.Of(p.Title())-8, 0), pt.g.More), lines, p.width, p.height, p.c.focused(paneChain))
 }

@@ -215,7 +215,8 @@ func TestCommandLineHintFollowsTheText(t *testing.T) {
 
 // The wartime chain over part of the town says which part in its title,
 // beside the header's count of the whole town (a QA read its incidents,
-// 2, against the header's 25); over the whole town it says none.
+// 2, against the header's 25); over the whole town it says none. W's
+// question to end it says the part too.
 func TestWartimeChainNamesAPartScope(t *testing.T) {
 	for _, c := range []struct {
 		scope []model.NodeCode
@@ -227,5 +228,13 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 		m := update(t, f.model(t, "zh", 120, 40), loadWartime(f.db, "")())
 		require.True(t, m.wt.active())
 		assert.Contains(t, m.View(), c.want)
+		// W asks to end it naming the part it covers.
+		m = keys(t, m, "W")
+		require.True(t, m.q.active())
+		if c.scope[0] == duxi {
+			assert.True(t, strings.HasPrefix(m.q.text, "结束渎溪村的战时 W-0001（防台，自 "), m.q.text)
+		} else {
+			assert.True(t, strings.HasPrefix(m.q.text, "结束战时 W-0001（防台，自 "), m.q.text)
+		}
 	}
 }

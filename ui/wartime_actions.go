@@ -271,9 +271,16 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 		since := a.Since.In(m.opt.Location).Format("01-02 15:04")
 		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, since),
 			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), since))
-		if m.aboveTowns() {
+		part := partScope(a, m.nodeName, m.say("%d villages", "%d 个村社"))
+		switch {
+		case m.aboveTowns():
 			q = m.say(fmt.Sprintf("end wartime %s in %s (%s, since %s)?", a.ID, m.nodeName(a.Scope[0].Town()), a.Reason, since),
 				fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", m.nodeName(a.Scope[0].Town()), a.ID, a.Reason.Zh(), since))
+		case part != "":
+			// Over part of the town: which part (a village room may have
+			// begun it; the town room ends it knowing whose it ends).
+			q = m.say(fmt.Sprintf("end wartime %s over %s (%s, since %s)?", a.ID, part, a.Reason, since),
+				fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", part, a.ID, a.Reason.Zh(), since))
 		}
 		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
 	}

@@ -214,7 +214,7 @@ func (s *Server) servesUnit(ctx context.Context, p model.Person, unit model.Node
 	}
 	for _, u := range st.Units {
 		if u.MicroGrid == unit {
-			return u.Worker != 0 && model.MaySignFor(p, unit, u.Worker) == nil
+			return u.Worker != 0 && model.MaySignFor(p, unit, u.Worker, nil) == nil
 		}
 	}
 	return false

@@ -267,11 +267,21 @@ func (t textSheet) head(h model.Handover) {
 	}
 }
 
-// open: the open incidents by tier, the red ones marked.
+// open: the open incidents by tier, the red ones marked, in columns
+// padded to their display width (a Han character in a place's name takes
+// two) across the tiers.
 func (t textSheet) open() {
 	w := t.w
 	open, red := t.s.Counts()
 	fmt.Fprintf(w, "\nOpen incidents: %d, %d red\n", open, red)
+	var all []model.SheetIncident
+	for _, tier := range t.s.Open {
+		all = append(all, tier.Incidents...)
+	}
+	left := func(i model.SheetIncident) string { return model.FormatWait(time.Duration(i.Remaining) * time.Second) }
+	idW, leftW := widest(all, func(i model.SheetIncident) string { return i.ID }), widest(all, left)
+	statusW := widest(all, func(i model.SheetIncident) string { return string(i.Status) })
+	nodeW := widest(all, func(i model.SheetIncident) string { return i.NodeName })
 	for _, tier := range t.s.Open {
 		if tier.Open == 0 {
 			continue
@@ -282,7 +292,8 @@ func (t textSheet) open() {
 			if i.Red {
 				mark = "!"
 			}
-			fmt.Fprintf(w, "   %s %-3s %s %-12s %s  %s  %s\n", mark, i.Severity, i.ID, i.Status, model.FormatWait(time.Duration(i.Remaining)*time.Second), i.NodeName, i.Title)
+			fmt.Fprintf(w, "   %s %-3s %s %s %s  %s  %s\n", mark, i.Severity, padTo(i.ID, idW), padTo(string(i.Status), statusW),
+				padLeft(left(i), leftW), padTo(i.NodeName, nodeW), i.Title)
 		}
 		if n := tier.Open - len(tier.Incidents); n > 0 {
 			fmt.Fprintf(w, "     ... and %d more\n", n)
@@ -292,8 +303,10 @@ func (t textSheet) open() {
 
 func (t textSheet) supervisions() {
 	fmt.Fprintf(t.w, "\nSupervisions during the shift: %d\n", len(t.s.Supervisions))
+	idW := widest(t.s.Supervisions, func(e model.SheetEvent) string { return e.Incident })
+	nodeW := widest(t.s.Supervisions, func(e model.SheetEvent) string { return e.NodeName })
 	for _, e := range t.s.Supervisions {
-		fmt.Fprintf(t.w, "  %s %s %s  %s\n", t.a.local(e.At, "15:04"), e.Incident, e.NodeName, e.Note)
+		fmt.Fprintf(t.w, "  %s %s %s  %s\n", t.a.local(e.At, "15:04"), padTo(e.Incident, idW), padTo(e.NodeName, nodeW), e.Note)
 	}
 }
 

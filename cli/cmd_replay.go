@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,16 +24,18 @@ func (a *app) replayCmd() *cobra.Command {
 		Short: "Play the event log back in a read-only console, with a clock and a scrub line (nothing is written)",
 		Long: `Play the event log back into the console as it happened, at --speed
 replayed seconds per second (60: an hour a minute), from --from to --to
-(default the log's first and last events; a bare time, 21:30, is today's
-in the configured zone, or yesterday's when still to come, as the console's
-:replay reads it): for the morning review and for training. The header
+(default the log's first and last events; a bare time, 21:30, is the last
+21:30 up to now in the configured zone, today's or yesterday's when today's
+is still to come, and a bare --to after a dated --from the first such time
+after it, as the console's :replay reads them; a --to not after --from is
+refused, as :replay refuses it): for the morning review and for training. The header
 shows the replay's clock; the last line is a scrub line: space pauses, ← →
 move a minute, [ ] ten, + - change the speed, esc or q quits. Every key that would act is refused. The database is opened
 read-only: nothing is written, and a console or server may hold it
 meanwhile (the replay then reads through its local API).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, t, err := a.pastSpan(from, to)
+			f, t, err := a.pastSpan("replay", "回放", from, to)
 			if err != nil {
 				return err
 			}
@@ -60,7 +61,7 @@ meanwhile (the replay then reads through its local API).`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time: the first after a dated --from; before a bare --from, today's if still to come); after --from; default the last event")
+	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time after a dated --from: the first after it that has come); after --from; default the last event")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "replayed seconds per second")
 	return cmd
 }
@@ -93,78 +94,23 @@ type timelineJSON struct {
 }
 
 // pastSpan reads --from and --to of a command that looks back (replay,
-// timeline export) as span does, and a bare time (21:30, 21：30) as the
-// console's :replay reads it: today's in the configured zone, or
-// yesterday's when that is still to come, in which case a bare --to that
-// would fall before --from is today's (--from 21:00 --to 21:30 at 21:15).
-// A bare --to after a dated --from is the first such time after it
-// (--from "2026-12-03 09:00" --to 10:00 is 12-03 10:00). A window whose
-// --to is not after its --from is refused, naming both.
-func (a *app) pastSpan(from, to string) (time.Time, time.Time, error) {
-	f, t, err := spanWith(a.pastWhen, from, to)
-	if err != nil || f.IsZero() || t.IsZero() {
-		return f, t, err
-	}
-	_, bareFrom := a.pastTime(from)
-	if _, bare := a.pastTime(to); bare && !bareFrom {
-		t = firstAfter(f, t, a.cfg.Location)
-	} else if bare && !t.After(f) {
-		if next := t.AddDate(0, 0, 1); next.After(f) && a.stillToCome(next) {
-			t = next // today's, still to come: the window runs on to now
-		}
-	}
-	if !t.After(f) {
-		return f, t, usageError{fmt.Errorf("--to %s is not after --from %s: the window would hold nothing; want --from before --to",
-			t.In(a.cfg.Location).Format("2006-01-02 15:04"), f.In(a.cfg.Location).Format("2006-01-02 15:04"))}
-	}
-	return f, t, nil
-}
-
-// firstAfter is the first time after f, in loc, at clock's hour and
-// minute: on f's day, or the next.
-func firstAfter(f, clock time.Time, loc *time.Location) time.Time {
-	d, c := f.In(loc), clock.In(loc)
-	t := time.Date(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), 0, 0, loc)
-	if !t.After(f) {
-		t = t.AddDate(0, 0, 1)
-	}
-	return t
-}
-
-// stillToCome reports whether today, the day after a bare time pastTime
-// read as yesterday's, is today's and still to come (why pastTime moved it
-// back).
-func (a *app) stillToCome(today time.Time) bool {
-	now := a.now().In(a.cfg.Location)
-	return today.After(now) && today.In(a.cfg.Location).YearDay() == now.YearDay()
-}
-
-// pastWhen reads a time flag as when does, a bare time as pastTime.
-func (a *app) pastWhen(flag, v string) (time.Time, error) {
-	if t, ok := a.pastTime(v); ok {
-		return t, nil
-	}
-	t, err := a.when(flag, v)
-	if err != nil {
-		return t, usageError{fmt.Errorf("%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v)}
-	}
-	return t, nil
-}
-
-// pastTime reads a bare time (15:04) as the console's :replay does: today's
-// in the configured zone, or yesterday's when that is still to come; ok is
-// false for anything else.
-func (a *app) pastTime(s string) (t time.Time, ok bool) {
-	hm, err := time.Parse("15:04", strings.Replace(strings.TrimSpace(s), "：", ":", 1))
-	if err != nil {
-		return time.Time{}, false
-	}
-	now := a.now().In(a.cfg.Location)
-	t = time.Date(now.Year(), now.Month(), now.Day(), hm.Hour(), hm.Minute(), 0, 0, a.cfg.Location)
-	if t.After(now) {
-		t = t.AddDate(0, 0, -1)
-	}
-	return t, true
+// timeline export; what names it in a refusal) as the console's :replay
+// reads its times (model.Lookback): a bare time (21:30, 21：30) is the last
+// such time up to now in the configured zone, a bare --to after a dated
+// --from the first such time after it unless still to come, anything else
+// as when reads it. A window whose --to is not after its --from is
+// refused in the console's words, naming both.
+func (a *app) pastSpan(what, whatZh, from, to string) (time.Time, time.Time, error) {
+	l := model.Lookback{What: what, WhatZh: whatZh, Now: a.now(), Loc: a.cfg.Location,
+		Dated: func(end, v string) (time.Time, error) {
+			flag := "--" + end
+			t, err := a.when(flag, v)
+			if err != nil {
+				return t, usageError{fmt.Errorf("%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v)}
+			}
+			return t, nil
+		}}
+	return l.Window(from, to)
 }
 
 // exportPage is how many events export reads per call.
@@ -178,10 +124,11 @@ func (a *app) timelineExportCmd() *cobra.Command {
 		Long: `Write the events from --from to --to (default: all of the log), oldest
 first, as CSV (a header line, then one event a line) or JSON (a list), with
 names besides the ids: the actor's name, the action's key and Chinese name,
-the incident's title, the node's name. A bare time, --from 21:30, is today's
-in the configured zone, or yesterday's when that is still to come (as the
-console's :replay reads it); a --to not after --from is refused. Without
---format, CSV. Columns and fields:
+the incident's title, the node's name. A bare time, --from 21:30, is the
+last 21:30 up to now in the configured zone (today's, or yesterday's when
+today's is still to come), a bare --to after a dated --from the first such
+time after it, as the console's :replay reads them; a --to not after --from
+is refused, as :replay refuses it. Without --format, CSV. Columns and fields:
 seq, at, actor, actor_name, action, action_zh, incident, incident_title,
 ref (an activation, directive, shift or handover id, or a gateway's name),
 node, node_name, before/after tier and status, note, note_zh.`,
@@ -190,7 +137,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 			if format != "csv" && format != "json" {
 				return usageError{fmt.Errorf("--format %q: want csv or json", format)}
 			}
-			f, t, err := a.pastSpan(from, to)
+			f, t, err := a.pastSpan("export", "导出", from, to)
 			if err != nil {
 				return err
 			}
@@ -221,7 +168,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
-	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time: the first after a dated --from; before a bare --from, today's if still to come); after --from; default the last event")
+	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time after a dated --from: the first after it that has come); after --from; default the last event")
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	return cmd
 }

@@ -275,13 +275,13 @@ func TestTimelineExport(t *testing.T) {
 	assert.Greater(t, len(rows), len(evs))
 	fails(t, e.run("timeline", "export", "--format", "xml"), cli.ExitUsage, "--format")
 	assert.Equal(t, raw, e.ok("timeline", "export"), "csv without --format")
-	assert.Contains(t, e.ok("timeline", "export", "--help"), "Without\n--format, CSV")
+	assert.Contains(t, e.ok("timeline", "export", "--help"), "Without --format, CSV")
 	var all []json.RawMessage
 	e.okJSON(&all, "timeline", "export", "--format", "json")
 	assert.Equal(t, len(rows)-1, len(all))
 
 	fails(t, e.run("replay", "--speed", "0"), cli.ExitUsage, "--speed")
-	fails(t, e.run("replay", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00"), cli.ExitUsage, "not after")
+	fails(t, e.run("replay", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00"), cli.ExitUsage, "replay from 11-29 03:00 to 11-29 02:00: the end must come after the start")
 }
 
 // The duty, handover and heartbeat commands reach the database through a

@@ -176,11 +176,11 @@ func TestDirectiveProgressBounds(t *testing.T) {
 		return e.run(append([]string{"directive", "progress", "D-0001", "--unit", unit}, args...)...)
 	}
 	fails(t, progress("--done", "9223372036854775806", "--of", "9223372036854775806"), cli.ExitUsage,
-		"progress 9223372036854775806/9223372036854775806: "+unit+" has 69 households; of may not be more")
+		"progress 9223372036854775806/9223372036854775806: 渎溪村 02-01 "+unit+" has 69 households; of may not be more")
 	fails(t, progress("--done", "1", "--of", "70"), cli.ExitUsage, "has 69 households")
 	assert.Equal(t, "D-0001 "+unit+": 40/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "40", "--of", "69"))
 	fails(t, progress("--done", "30", "--of", "69"), cli.ExitRefused,
-		"progress 30/69: "+unit+" already reported 40 done; a lower figure needs a note saying why")
+		"progress 30/69: 渎溪村 02-01 "+unit+" already reported 40 done; a lower figure needs a note saying why")
 	assert.Equal(t, "D-0001 "+unit+": 30/69\n", e.ok("directive", "progress", "D-0001", "--unit", unit, "--done", "30", "--of", "69", "--note", "复核：10 户重复登记"))
 }
 
@@ -194,12 +194,12 @@ func TestDirectiveAckOutsideScopeRefused(t *testing.T) {
 	e.ok("directive", "issue", "--to", "330784114262", "--text", "转移低洼户", "--deadline", "90m")
 	const unit = "330784114262-01-01"
 	for _, c := range []struct{ flag, who, name, scope string }{
-		{"--as", "P2422", "应海霞", "330784114266"},          // 渎溪村's cadre
-		{"--as", "P2427", "李俊美", "330784114266-01"},       // a part-time grid worker of 渎溪村 01
-		{"--as", "P1933", "楼爱", "330784114262-01-01-02"},  // a household contact under the unit
-		{"--by", "P1932", "胡平珍", "330784114262-01-01-01"}, // another
+		{"--as", "P2422", "应海霞", "渎溪村 330784114266"},                    // 渎溪村's cadre
+		{"--as", "P2427", "李俊美", "渎溪村 01 330784114266-01"},              // a part-time grid worker of 渎溪村 01
+		{"--as", "P1933", "楼爱", "上京岭村 01-01-02 330784114262-01-01-02"},  // a household contact under the unit
+		{"--by", "P1932", "胡平珍", "上京岭村 01-01-01 330784114262-01-01-01"}, // another
 	} {
-		want := c.who + " (" + c.name + ") may act only within " + c.scope + "; " + unit + " is outside it"
+		want := c.who + " (" + c.name + ") may act only within " + c.scope + "; 上京岭村 01-01 " + unit + " is outside it"
 		fails(t, e.run("directive", "ack", "D-0001", "--unit", "上京岭村 01-01", c.flag, c.who), cli.ExitRefused, want)
 		fails(t, e.run("directive", "progress", "D-0001", "--unit", "上京岭村 01-01", "--done", "1", "--of", "5", c.flag, c.who), cli.ExitRefused, want)
 	}

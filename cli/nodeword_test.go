@@ -76,13 +76,17 @@ func TestTimelineExportBareTime(t *testing.T) {
 	for _, row := range rows[1:] {
 		assert.GreaterOrEqual(t, row[1], since.Format("2006-01-02T15:04"), "today's events only, not the demo's night")
 	}
-	assert.Contains(t, e.ok("timeline", "export", "--help"), "--from 21:30, is today's")
+	assert.Contains(t, e.ok("timeline", "export", "--help"), "last 21:30 up to now")
 	fails(t, e.run("timeline", "export", "--from", "25:00", "--format", "csv"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today`)
 }
 
 // TestTimelineExportReversed: a window whose --to is before its --from is
-// refused naming both, bare times or whole; a bare --to before --from that
-// is still to come today is today's, as before.
+// refused naming both, bare times or whole, in the console's words
+// (model.Lookback, as :replay refuses it). A bare time is the last such
+// time up to now, never a time still to come: at 00:51 "--from 05:00 --to
+// 02:00" is yesterday's 05:00 to yesterday's 02:00 and refused, by replay
+// and timeline export alike, as the console refuses it (a review saw the
+// command line play 12-07 05:00 to 12-08 02:00, and export it).
 func TestTimelineExportReversed(t *testing.T) {
 	e := demoEnv(t)
 	zone, err := time.LoadLocation("Asia/Shanghai")
@@ -91,15 +95,28 @@ func TestTimelineExportReversed(t *testing.T) {
 	if now.Hour() == 0 && now.Minute() < 30 || now.Hour() == 23 && now.Minute() > 30 {
 		t.Skip("too near midnight for bare times")
 	}
+	refused := func(what string, from, to time.Time) string {
+		return what + " from " + from.Format("01-02 15:04") + " to " + to.Format("01-02 15:04") + ": the end must come after the start"
+	}
 	from, to := now.Add(-10*time.Minute), now.Add(-20*time.Minute)
 	r := e.run("timeline", "export", "--from", from.Format("15:04"), "--to", to.Format("15:04"))
-	fails(t, r, cli.ExitUsage, "--to "+to.Format("2006-01-02 15:04"), "is not after --from "+from.Format("2006-01-02 15:04"))
+	fails(t, r, cli.ExitUsage, refused("export", from, to))
 	assert.Empty(t, r.out, "not even the header")
 	fails(t, e.run("timeline", "export", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00", "--format", "json"), cli.ExitUsage,
-		"--to 2026-11-29 02:00 is not after --from 2026-11-29 03:00")
+		"export from 11-29 03:00 to 11-29 02:00: the end must come after the start")
+
+	// Both still to come today: both yesterday's, the window reversed.
 	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
-	soon := now.Add(10 * time.Minute)
-	assert.Contains(t, e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), "刚报的事件")
+	later, soon := now.Add(20*time.Minute), now.Add(10*time.Minute)
+	want := refused("", later.AddDate(0, 0, -1), soon.AddDate(0, 0, -1))
+	for _, cmd := range [][]string{{"timeline", "export"}, {"replay"}} {
+		r := e.run(append(cmd, "--from", later.Format("15:04"), "--to", soon.Format("15:04"))...)
+		fails(t, r, cli.ExitUsage, cmd[len(cmd)-1]+want)
+		assert.NotContains(t, r.out, "刚报的事件")
+	}
+	// A bare --to still to come is yesterday's: before a --from of today.
+	fails(t, e.run("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), cli.ExitUsage,
+		refused("export", from, soon.AddDate(0, 0, -1)))
 
 	// A bare --to after a dated --from is the first such time after it,
 	// not today's (a review's finding): the demo's night's 22:00 hour, not

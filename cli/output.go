@@ -162,10 +162,11 @@ func table(w io.Writer, header []string, rows [][]string) {
 	line := func(r []string) {
 		var b strings.Builder
 		for i, c := range r {
-			b.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+				b.WriteString(padTo(c, widths[i]) + "  ")
+				continue
 			}
+			b.WriteString(c)
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
@@ -173,6 +174,20 @@ func table(w io.Writer, header []string, rows [][]string) {
 	for _, r := range rows {
 		line(r)
 	}
+}
+
+// padTo is s padded with spaces to n display columns, a Han character
+// taking two (as table pads its cells); padLeft puts the spaces first.
+func padTo(s string, n int) string   { return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) }
+func padLeft(s string, n int) string { return strings.Repeat(" ", max(n-ansi.StringWidth(s), 0)) + s }
+
+// widest is the display width of the widest of xs' cells cell gives.
+func widest[T any](xs []T, cell func(T) string) int {
+	n := 0
+	for _, x := range xs {
+		n = max(n, ansi.StringWidth(cell(x)))
+	}
+	return n
 }
 
 // tableOf is table with a row of each of xs, in order, that row makes.

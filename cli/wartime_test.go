@@ -277,7 +277,8 @@ func TestDirectiveCommands(t *testing.T) {
 	assert.Regexp(t, `^D-0001 resent to 9 micro-grids of 渎溪村 330784114266 that have not signed: 330784114266-\d\d-\d\d(, 330784114266-\d\d-\d\d){8}\n$`, out)
 	out = e.ok("directive", "resend", "D-0001", "--within", "渎溪村")
 	assert.Contains(t, out, "D-0001 resent to 9 micro-grids of 渎溪村 330784114266 that have not signed")
-	fails(t, e.run("directive", "resend", "D-0001", "--by", cadre, "--within", "330784114200"), cli.ExitRefused, "may act only within 330784114266")
+	fails(t, e.run("directive", "resend", "D-0001", "--by", cadre, "--within", "330784114200"), cli.ExitRefused,
+		"may act only within 渎溪村 330784114266; 倪宅村 330784114200 is outside it")
 	e.okJSON(&show, "directive", "show", "D-0001", "--json")
 	for _, u := range show.UnitList {
 		if u.SignedAt == "" && strings.HasPrefix(u.Unit, string(demo.Duxi)) {
@@ -473,4 +474,18 @@ func TestDirectiveTargetsEachExist(t *testing.T) {
 	}
 	assert.Equal(t, before, e.lastEventSeq(), "nothing issued")
 	e.ok("directive", "issue", "--to", "渎溪村，330784114266-01-01", "--text", "x", "--deadline", "2h", "--dry-run")
+}
+
+// TestDirectiveRefusalsNameTheNodes: a directive to a place outside the
+// wartime's scope is refused naming the place and the scope as the console
+// names them, with their codes (a review saw "330784114223 is outside the
+// wartime scope (330784114266)" for --to '渎溪村,,大屋村'); so is a
+// reserve drafted outside it.
+func TestDirectiveRefusalsNameTheNodes(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "渎溪村", "--yes")
+	fails(t, e.run("directive", "issue", "--to", "渎溪村,,大屋村", "--text", "逐户核查", "--deadline", "2h"), cli.ExitRefused,
+		"to: 大屋村 330784114223 is outside the wartime scope (渎溪村 330784114266)")
+	fails(t, e.run("directive", "issue", "--to", "大屋村 01", "--text", "逐户核查", "--deadline", "2h", "--dry-run"), cli.ExitRefused,
+		"to: 大屋村 01 330784114223-01 is outside the wartime scope (渎溪村 330784114266)")
 }

@@ -120,9 +120,14 @@ func (p Person) MayReportAt(node NodeCode) bool {
 
 // OutOfScope is the refusal of p acting at node, outside their scope
 // (MayReportAt), naming both.
-func OutOfScope(p Person, node NodeCode) *Error {
-	return Errorf(EFORBIDDEN, "%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, p.Scope(), node).
-		Zh("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, p.Scope(), node)
+func OutOfScope(p Person, node NodeCode) *Error { return OutOfScopeNamed(p, node, nil) }
+
+// OutOfScopeNamed is OutOfScope with p's scope and node named by names
+// where it knows them (NameNodes: "渎溪村 330784114266").
+func OutOfScopeNamed(p Person, node NodeCode, names func(NodeCode) string) *Error {
+	scope, at := NameNodes([]NodeCode{p.Scope()}, names, ""), NameNodes([]NodeCode{node}, names, "")
+	return Errorf(EFORBIDDEN, "%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, scope, at).
+		Zh("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, scope, at)
 }
 
 // Alert is one alert from a sensor (door lock, camera, smoke detector,

@@ -214,8 +214,9 @@ func ScopeTowns(scope []NodeCode) (towns []NodeCode, parts map[NodeCode][]NodeCo
 
 // OneTown is the town every code of a scope or a directive's targets lies
 // in: wartime is per town, so one activation and its directives never
-// reach past it. EINVALID (on field) naming the towns otherwise.
-func OneTown(codes []NodeCode, field string) (NodeCode, error) {
+// reach past it. EINVALID (on field) naming the towns otherwise, by names
+// where names knows them (NameNodes).
+func OneTown(codes []NodeCode, field string, names func(NodeCode) string) (NodeCode, error) {
 	towns, _ := ScopeTowns(codes)
 	switch {
 	case len(towns) == 1 && towns[0] != "":
@@ -226,8 +227,8 @@ func OneTown(codes []NodeCode, field string) (NodeCode, error) {
 		return "", Errorf(EINVALID, "%s: wartime is per town; give town or village codes, not a county", field).
 			Zh("%s：战时按镇启动；请给出镇或村社代码，而不是县市代码", field).On(field)
 	}
-	return "", Errorf(EINVALID, "%s: spans %d towns (%s); wartime is per town: one activation, and its directives, per town", field, len(towns), joinCodes(towns)).
-		Zh("%s：跨 %d 个镇（%s）；战时按镇启动：每镇一次启动，指令也按镇下达", field, len(towns), joinCodes(towns)).On(field)
+	return "", Errorf(EINVALID, "%s: spans %d towns (%s); wartime is per town: one activation, and its directives, per town", field, len(towns), NameNodes(towns, names, ", ")).
+		Zh("%s：跨 %d 个镇（%s）；战时按镇启动：每镇一次启动，指令也按镇下达", field, len(towns), NameNodes(towns, names, "、")).On(field)
 }
 
 // normalizeScope sorts codes and drops those inside another.
@@ -316,16 +317,19 @@ type Draft struct {
 
 // CanDraft checks the draft rule: the person is a reserve, the micro-grid
 // is in scope and has nobody, and the reserve comes from the same grid or,
-// failing that, the same village.
-func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alreadyDrafted bool) error {
+// failing that, the same village. Its refusals name the nodes by names
+// where it knows them (NameNodes: "渎溪村 02-03 330784114266-02-03").
+func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alreadyDrafted bool, names func(NodeCode) string) error {
+	name := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
 	if !a.Active() {
 		return Errorf(ECONFLICT, "no wartime is active: reserves are drafted in wartime only").Zh("当前没有战时状态：储备力量只在战时征调")
 	}
 	if micro.Level() != LevelMicroGrid {
-		return Errorf(EINVALID, "%s is not a micro-grid", micro).Zh("%s 不是微网格", micro)
+		return Errorf(EINVALID, "%s is not a micro-grid", name(micro)).Zh("%s 不是微网格", name(micro))
 	}
 	if !a.Covers(micro) {
-		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", micro, joinCodes(a.Scope)).Zh("%s 不在战时范围内（%s）", micro, joinCodes(a.Scope))
+		return Errorf(ECONFLICT, "%s is outside the wartime scope (%s)", name(micro), NameNodes(a.Scope, names, ", ")).
+			Zh("%s 不在战时范围内（%s）", name(micro), NameNodes(a.Scope, names, "、"))
 	}
 	if !reserve.Has(RoleReserve) {
 		return Errorf(ECONFLICT, "%s (%s) is not in the reserve pool", reserve.Name, reserve.ID).Zh("%s（%s）不在储备池中", reserve.Name, reserve.ID)
@@ -334,11 +338,11 @@ func CanDraft(a Activation, reserve Person, micro NodeCode, staffed bool, alread
 		return Errorf(ECONFLICT, "%s (%s) is already drafted", reserve.Name, reserve.ID).Zh("%s（%s）已被征调", reserve.Name, reserve.ID)
 	}
 	if staffed {
-		return Errorf(ECONFLICT, "%s already has a worker; draft reserves into the gaps", micro).Zh("%s 已有微网格员；储备力量只补空缺", micro)
+		return Errorf(ECONFLICT, "%s already has a worker; draft reserves into the gaps", name(micro)).Zh("%s 已有微网格员；储备力量只补空缺", name(micro))
 	}
 	if reserve.Node.Village() != micro.Village() {
-		return Errorf(ECONFLICT, "%s (%s) belongs to %s; draft from the same grid, else the same village", reserve.Name, reserve.ID, reserve.Node).
-			Zh("%s（%s）属于 %s；请从同一网格、其次同一村社征调", reserve.Name, reserve.ID, reserve.Node)
+		return Errorf(ECONFLICT, "%s (%s) belongs to %s; draft from the same grid, else the same village", reserve.Name, reserve.ID, name(reserve.Node)).
+			Zh("%s（%s）属于 %s；请从同一网格、其次同一村社征调", reserve.Name, reserve.ID, name(reserve.Node))
 	}
 	return nil
 }
@@ -427,8 +431,10 @@ func (u DirectiveUnit) Signed() bool { return !u.SignedAt.IsZero() }
 // Complete reports whether the unit has finished the work.
 func (u DirectiveUnit) Complete() bool { return !u.CompletedAt.IsZero() }
 
-// NewDirective checks a directive before it fans out.
-func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, deadline, signWindow time.Duration, by PersonID, now time.Time) (Directive, error) {
+// NewDirective checks a directive before it fans out; a target outside
+// the wartime's scope is refused naming it and the scope by names where
+// names knows them (NameNodes: "大屋村 330784114223").
+func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, deadline, signWindow time.Duration, by PersonID, now time.Time, names func(NodeCode) string) (Directive, error) {
 	if !a.Active() {
 		return Directive{}, Errorf(ECONFLICT, "no wartime is active: directives go out in wartime").Zh("当前没有战时状态：指令只在战时下达")
 	}
@@ -447,7 +453,9 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 	}
 	for _, c := range targets {
 		if !a.Covers(c) {
-			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", c, joinCodes(a.Scope)).Zh("下达范围：%s 不在战时范围内（%s）", c, joinCodes(a.Scope)).On("to")
+			place := NameNodes([]NodeCode{c}, names, "")
+			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", place, NameNodes(a.Scope, names, ", ")).
+				Zh("下达范围：%s 不在战时范围内（%s）", place, NameNodes(a.Scope, names, "、")).On("to")
 		}
 	}
 	return Directive{Seq: seq, ID: FormatDirectiveID(seq), Activation: a.Seq, Text: t,
@@ -480,13 +488,14 @@ func SignsOnBehalf(p Person, unit NodeCode, worker PersonID) bool {
 // worker, a grid leader or cadre of its village, the town's duty officers,
 // a room above the towns). Anyone else, a household contact under the unit
 // too, is refused as the field API refuses them (OutOfScope), whichever way
-// they come: the field API, the command line, the console's 代签.
-func MaySignFor(p Person, unit NodeCode, worker PersonID) error {
+// they come: the field API, the command line, the console's 代签. The
+// refusal names the nodes by names where it knows them (OutOfScopeNamed).
+func MaySignFor(p Person, unit NodeCode, worker PersonID, names func(NodeCode) string) error {
 	switch {
 	case p.ID == System, worker != 0 && p.ID == worker, p.MayReportAt(unit):
 		return nil
 	}
-	return OutOfScope(p, unit).On("unit")
+	return OutOfScopeNamed(p, unit, names).On("unit")
 }
 
 // MayCommand is nil when p may put nodes on a war footing, end a wartime
@@ -496,13 +505,13 @@ func MaySignFor(p Person, unit NodeCode, worker PersonID) error {
 // towns its towns). Anyone else is refused as the field API refuses
 // (OutOfScope), naming field: a village cadre does not end the town's
 // wartime, nor a micro-grid worker start one.
-func MayCommand(p Person, nodes []NodeCode, field string) error {
+func MayCommand(p Person, nodes []NodeCode, field string, names func(NodeCode) string) error {
 	if p.ID == System {
 		return nil
 	}
 	for _, c := range nodes {
 		if !p.MayReportAt(c) {
-			return OutOfScope(p, c).On(field)
+			return OutOfScopeNamed(p, c, names).On(field)
 		}
 	}
 	return nil
@@ -514,16 +523,17 @@ func MayCommand(p Person, nodes []NodeCode, field string) error {
 // every unit resent to. A village room resends to its own (within its
 // node); to them all, the room above. Refused as the field API refuses
 // (OutOfScope), or naming how many lie outside.
-func MayResend(p Person, id string, within NodeCode, beyond int) error {
+func MayResend(p Person, id string, within NodeCode, beyond int, names func(NodeCode) string) error {
 	switch {
 	case p.ID == System:
 		return nil
 	case within != "" && !p.MayReportAt(within):
-		return OutOfScope(p, within).On("within")
+		return OutOfScopeNamed(p, within, names).On("within")
 	case beyond > 0:
+		scope := NameNodes([]NodeCode{p.Scope()}, names, "")
 		return Errorf(EFORBIDDEN, "%s: %d of its silent micro-grids lie outside %s, where %s (%s) may act: resend within it, or from the room above",
-			id, beyond, p.Scope(), p.ID, p.Name).
-			Zh("%s：其未签收微网格中有 %d 个在 %s 以外，%s（%s）只能在其中操作：请在其范围内重发，或由上级指挥室重发", id, beyond, p.Scope(), p.ID, p.Name)
+			id, beyond, scope, p.ID, p.Name).
+			Zh("%s：其未签收微网格中有 %d 个在 %s 以外，%s（%s）只能在其中操作：请在其范围内重发，或由上级指挥室重发", id, beyond, scope, p.ID, p.Name)
 	}
 	return nil
 }
@@ -550,6 +560,7 @@ type ProgressReport struct {
 	Note       string   // why Done is lower than the unit reported before; needed then
 	By         PersonID // who reports
 	OnBehalf   bool     // By reports (and so signs) on the unit's behalf (SignsOnBehalf)
+	UnitName   string   // the unit as a refusal names it (NameNodes: "渎溪村 01-02 330784114266-01-02"); "": its code
 }
 
 // Progress records how much of the work a unit has done; Done == Of
@@ -559,19 +570,23 @@ type ProgressReport struct {
 // counted twice); once complete it stays complete.
 func (u DirectiveUnit) Progress(r ProgressReport, now time.Time) (DirectiveUnit, error) {
 	done, of := r.Done, r.Of
+	unit := r.UnitName
+	if unit == "" {
+		unit = string(u.Unit)
+	}
 	switch {
 	case of <= 0:
 		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("of")
 	case done < 0 || done > of:
 		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("done")
 	case r.Households > 0 && of > r.Households:
-		return u, Errorf(EINVALID, "progress %d/%d: %s has %d households; of may not be more", done, of, u.Unit, r.Households).
-			Zh("进展 %d/%d：%s 共 %d 户，总数不能超过户数", done, of, u.Unit, r.Households).On("of")
+		return u, Errorf(EINVALID, "progress %d/%d: %s has %d households; of may not be more", done, of, unit, r.Households).
+			Zh("进展 %d/%d：%s 共 %d 户，总数不能超过户数", done, of, unit, r.Households).On("of")
 	case r.Households <= 0 && of > MaxProgressOf:
 		return u, Errorf(EINVALID, "progress %d/%d: of may be at most %d", done, of, MaxProgressOf).
 			Zh("进展 %d/%d：总数最多 %d", done, of, MaxProgressOf).On("of")
 	case u.Complete() && done < of:
-		return u, Errorf(ECONFLICT, "%s already completed the directive", u.Unit).Zh("%s 已完成该指令", u.Unit)
+		return u, Errorf(ECONFLICT, "%s already completed the directive", unit).Zh("%s 已完成该指令", unit)
 	}
 	note, err := CleanText(r.Note, false)
 	if err != nil {
@@ -581,8 +596,8 @@ func (u DirectiveUnit) Progress(r ProgressReport, now time.Time) (DirectiveUnit,
 		return u, Errorf(EINVALID, "note: %d characters, at most %d", n, MaxNoteRunes).Zh("备注：%d 字，最多 %d 字", n, MaxNoteRunes).On("note")
 	}
 	if done < u.Done && note == "" {
-		return u, Errorf(ECONFLICT, "progress %d/%d: %s already reported %d done; a lower figure needs a note saying why", done, of, u.Unit, u.Done).
-			Zh("进展 %d/%d：%s 已报告完成 %d；报低需附备注说明原因", done, of, u.Unit, u.Done).On("done")
+		return u, Errorf(ECONFLICT, "progress %d/%d: %s already reported %d done; a lower figure needs a note saying why", done, of, unit, u.Done).
+			Zh("进展 %d/%d：%s 已报告完成 %d；报低需附备注说明原因", done, of, unit, u.Done).On("done")
 	}
 	u, _ = u.Sign(r.By, r.OnBehalf, now)
 	u.Done, u.Of = done, of

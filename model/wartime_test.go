@@ -158,7 +158,7 @@ func TestCanDraft(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := model.CanDraft(c.act, c.p, c.micro, c.staffed, c.drafted)
+			err := model.CanDraft(c.act, c.p, c.micro, c.staffed, c.drafted, nil)
 			if c.code == "" {
 				assert.NoError(t, err)
 				return
@@ -172,7 +172,7 @@ func TestCanDraft(t *testing.T) {
 
 func TestDirectiveRules(t *testing.T) {
 	a := activation(t, town)
-	d, err := model.NewDirective(a, 3, "逐户核查人员去向\x1b[2J", []model.NodeCode{duxi, town}, 2*time.Hour, 10*time.Minute, dutyOfficer.ID, t0)
+	d, err := model.NewDirective(a, 3, "逐户核查人员去向\x1b[2J", []model.NodeCode{duxi, town}, 2*time.Hour, 10*time.Minute, dutyOfficer.ID, t0, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "D-0003", d.ID)
 	assert.Equal(t, "逐户核查人员去向", d.Text, "cleaned")
@@ -196,7 +196,7 @@ func TestDirectiveRules(t *testing.T) {
 		{activation(t, duxi), "x", []model.NodeCode{otherVil}, time.Hour, model.ECONFLICT, "to"},
 	}
 	for i, r := range refusals {
-		_, err := model.NewDirective(r.act, 1, r.text, r.targets, r.deadline, time.Minute, 1, t0)
+		_, err := model.NewDirective(r.act, 1, r.text, r.targets, r.deadline, time.Minute, 1, t0, nil)
 		requireCode(t, err, r.code)
 		requireZh(t, err)
 		assert.Equal(t, r.field, model.ErrorField(err), "refusal %d", i)
@@ -230,7 +230,7 @@ func TestDirectiveRules(t *testing.T) {
 
 func TestDirectiveSweep(t *testing.T) {
 	a := activation(t, town)
-	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0, nil)
 	require.NoError(t, err)
 	u := model.DirectiveUnit{Directive: 1, Unit: duxiG02M3, SentAt: t0}
 	assert.Equal(t, t0.Add(10*time.Minute), u.NextUnitCheck(d))
@@ -257,7 +257,7 @@ func TestDirectiveSweep(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	a := activation(t, town)
-	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0, nil)
 	require.NoError(t, err)
 	mk := func(unit model.NodeCode, signedAfter time.Duration, done bool, esc model.Tier) model.DirectiveUnit {
 		u := model.DirectiveUnit{Directive: 1, Unit: unit, Escalated: esc}
@@ -425,7 +425,7 @@ func TestSignOnBehalf(t *testing.T) {
 	assert.True(t, p.OnBehalf, "progress reported for the unit signs on its behalf")
 
 	a := activation(t, town)
-	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0)
+	d, err := model.NewDirective(a, 1, "x", []model.NodeCode{town}, 2*time.Hour, 10*time.Minute, 1, t0, nil)
 	require.NoError(t, err)
 	own := func(unit model.NodeCode, after time.Duration) model.DirectiveUnit {
 		return model.DirectiveUnit{Directive: 1, Unit: unit, SignedAt: t0.Add(after), SignedBy: microWorker.ID}
@@ -523,7 +523,7 @@ func TestMaySignFor(t *testing.T) {
 		{otherMicro, microWorker.ID, false},  // another micro-grid
 		{contactPerson, microWorker.ID, false},
 	} {
-		err := model.MaySignFor(c.p, duxiG02M3, c.worker)
+		err := model.MaySignFor(c.p, duxiG02M3, c.worker, nil)
 		if c.want {
 			assert.NoError(t, err, "%s (worker %s)", c.p.Name, c.worker)
 			continue
@@ -558,7 +558,7 @@ func TestMayResend(t *testing.T) {
 		{otherCadre, duxi, 0, "within"},
 		{contactPerson, duxiG02, 0, "within"},
 	} {
-		err := model.MayResend(c.p, "D-0002", c.within, c.beyond)
+		err := model.MayResend(c.p, "D-0002", c.within, c.beyond, nil)
 		if c.field == "" {
 			assert.NoError(t, err, "%s within %q", c.p.Name, c.within)
 			continue
@@ -572,4 +572,55 @@ func TestMayResend(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("D-0002: 221 of its silent micro-grids lie outside %s, where %s (%s) may act: resend within it, or from the room above", c.p.Node, c.p.ID, c.p.Name), model.ErrorMessage(err))
 		assert.Contains(t, model.ErrorMessageZh(err), "由上级指挥室重发")
 	}
+}
+
+// TestWartimeRefusalsNameTheNodes: the wartime and directive rules' refusals
+// name the nodes as the console does, name with code, where names knows
+// them (a review saw "330784114223 is outside the wartime scope
+// (330784114266)" on the command line), in English and in Chinese.
+func TestWartimeRefusalsNameTheNodes(t *testing.T) {
+	names := func(c model.NodeCode) string {
+		return map[model.NodeCode]string{town: "花街镇", duxi: "渎溪村", otherVil: "倪宅村", duxiG02: "渎溪村 02", duxiG02M3: "渎溪村 02-03",
+			otherGrid: "倪宅村 01", "330784115": "大溪镇"}[c]
+	}
+	a := activation(t, duxi)
+	_, err := model.NewDirective(a, 1, "x", []model.NodeCode{otherVil}, time.Hour, time.Minute, 1, t0, names)
+	assert.Equal(t, "to: 倪宅村 330784114200 is outside the wartime scope (渎溪村 330784114266)", model.ErrorMessage(err))
+	assert.Equal(t, "下达范围：倪宅村 330784114200 不在战时范围内（渎溪村 330784114266）", model.ErrorMessageZh(err))
+
+	other := reservist
+	other.Node = otherGrid
+	for _, c := range []struct {
+		p       model.Person
+		micro   model.NodeCode
+		staffed bool
+		en, zh  string
+	}{
+		{reservist, otherGrid + "-01", false, "330784114200-01-01 is outside the wartime scope (渎溪村 330784114266)", "330784114200-01-01 不在战时范围内（渎溪村 330784114266）"},
+		{reservist, duxiG02, false, "渎溪村 02 330784114266-02 is not a micro-grid", "渎溪村 02 330784114266-02 不是微网格"},
+		{reservist, duxiG02M3, true, "渎溪村 02-03 330784114266-02-03 already has a worker", "渎溪村 02-03 330784114266-02-03 已有微网格员"},
+		{other, duxiG02M3, false, "belongs to 倪宅村 01 330784114200-01;", "属于 倪宅村 01 330784114200-01；"},
+	} {
+		err := model.CanDraft(a, c.p, c.micro, c.staffed, false, names)
+		assert.Contains(t, model.ErrorMessage(err), c.en)
+		assert.Contains(t, model.ErrorMessageZh(err), c.zh)
+	}
+
+	err = model.MaySignFor(otherCadre, duxiG02M3, microWorker.ID, names)
+	assert.Equal(t, "P22 (村干部己) may act only within 倪宅村 330784114200; 渎溪村 02-03 330784114266-02-03 is outside it", model.ErrorMessage(err))
+	assert.Equal(t, "P22（村干部己）只能在 倪宅村 330784114200 内操作；渎溪村 02-03 330784114266-02-03 不在其中", model.ErrorMessageZh(err))
+	err = model.MayCommand(otherCadre, []model.NodeCode{duxi}, "to", names)
+	assert.Equal(t, "P22 (村干部己) may act only within 倪宅村 330784114200; 渎溪村 330784114266 is outside it", model.ErrorMessage(err))
+	err = model.MayResend(villageCadre, "D-0002", "", 3, names)
+	assert.Contains(t, model.ErrorMessage(err), "lie outside 渎溪村 330784114266, where")
+	assert.Contains(t, model.ErrorMessageZh(err), "在 渎溪村 330784114266 以外")
+	_, err = model.OneTown([]model.NodeCode{duxi, "330784115001"}, "to", names)
+	assert.Contains(t, model.ErrorMessage(err), "spans 2 towns (花街镇 330784114, 大溪镇 330784115)")
+	assert.Contains(t, model.ErrorMessageZh(err), "跨 2 个镇（花街镇 330784114、大溪镇 330784115）")
+
+	u := model.DirectiveUnit{Unit: duxiG02M3, Done: 40, Of: 60}
+	_, err = u.Progress(model.ProgressReport{Done: 30, Of: 60, UnitName: "渎溪村 02-03 330784114266-02-03"}, t0)
+	assert.Equal(t, "progress 30/60: 渎溪村 02-03 330784114266-02-03 already reported 40 done; a lower figure needs a note saying why", model.ErrorMessage(err))
+	_, err = u.Progress(model.ProgressReport{Done: 30, Of: 60}, t0)
+	assert.Contains(t, model.ErrorMessage(err), ": 330784114266-02-03 already reported", "no name: its code")
 }

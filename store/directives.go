@@ -29,7 +29,7 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
-	d, err := model.NewDirective(a, seq, text, targets, deadline, s.opts.Policy.SignFor, by, now)
+	d, err := model.NewDirective(a, seq, text, targets, deadline, s.opts.Policy.SignFor, by, now, nodeNames(tx))
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
@@ -47,7 +47,8 @@ func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCo
 			units = append(units, model.DirectiveUnit{Directive: seq, Unit: model.NodeCode(k[8:]), SentAt: now})
 		}
 		if len(units) == n {
-			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: no micro-grid under %s", t).Zh("下达范围：%s 下没有微网格", t)
+			place := model.NameNodes([]model.NodeCode{t}, nodeNames(tx), "")
+			return model.Directive{}, nil, model.Errorf(model.EINVALID, "to: no micro-grid under %s", place).Zh("下达范围：%s 下没有微网格", place)
 		}
 	}
 	d.Units = len(units)
@@ -69,7 +70,7 @@ func (s *DB) targetActivation(tx *bolt.Tx, targets []model.NodeCode) (model.Acti
 		}
 		return a, nil
 	}
-	town, err := model.OneTown(targets, "to")
+	town, err := model.OneTown(targets, "to", nodeNames(tx))
 	if err != nil {
 		return model.Activation{}, err
 	}
@@ -104,7 +105,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 			if err != nil {
 				return err
 			}
-			if err := model.MayCommand(actor, codes, "to"); err != nil {
+			if err := model.MayCommand(actor, codes, "to", nodeNames(tx)); err != nil {
 				return err
 			}
 			d, units, err = s.fanOut(tx, tx.Bucket(bucketDirectives).Sequence()+1, text, codes, deadline, by, s.clock())
@@ -135,7 +136,7 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 		if err != nil {
 			return nil, err
 		}
-		if err := model.MayCommand(actor, codes, "to"); err != nil {
+		if err := model.MayCommand(actor, codes, "to", nodeNames(tx)); err != nil {
 			return nil, err
 		}
 		if q != nil {
@@ -357,9 +358,11 @@ func (s *DB) unitCopy(tx *bolt.Tx, d model.Directive, code model.NodeCode) (mode
 	k := seqCodeKey(d.Seq, code)
 	v := tx.Bucket(bucketDirectiveUnits).Get(k)
 	if v == nil {
+		names := nodeNames(tx)
+		unit := model.NameNodes([]model.NodeCode{code}, names, "")
 		return model.DirectiveUnit{}, model.Errorf(model.ENOTFOUND, "%s was not sent to %s (it went to the %s under %s)",
-			d.ID, code, model.Count(d.Units, "micro-grid"), joinCodes(d.Targets)).
-			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, code, joinCodes(d.Targets), d.Units)
+			d.ID, unit, model.Count(d.Units, "micro-grid"), model.NameNodes(d.Targets, names, ", ")).
+			Zh("%s 未下达到 %s（它下达给 %s 下的 %d 个微网格）", d.ID, unit, model.NameNodes(d.Targets, names, "、"), d.Units)
 	}
 	return decodeDirectiveUnit(k, v, s.opts.Location)
 }
@@ -464,7 +467,7 @@ func onBehalf(tx *bolt.Tx, d model.Directive, code model.NodeCode, actor model.P
 		return false, rec, err
 	}
 	worker := model.PersonID(rec.Worker)
-	if err := model.MaySignFor(actor, code, worker); err != nil {
+	if err := model.MaySignFor(actor, code, worker, nodeNames(tx)); err != nil {
 		return false, rec, err
 	}
 	return model.SignsOnBehalf(actor, code, worker), rec, nil
@@ -580,7 +583,8 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 		if err := s.live(tx, d); err != nil {
 			return nil, err
 		}
-		next, err := u.Progress(model.ProgressReport{Done: done, Of: of, Households: rec.Households, Note: note, By: by, OnBehalf: behalf}, now)
+		next, err := u.Progress(model.ProgressReport{Done: done, Of: of, Households: rec.Households, Note: note, By: by, OnBehalf: behalf,
+			UnitName: model.NameNodes([]model.NodeCode{code}, nodeNames(tx), "")}, now)
 		if err != nil {
 			return nil, err
 		}
@@ -698,7 +702,7 @@ func (s *DB) silentUnits(tx *bolt.Tx, seq uint64, within model.NodeCode, actor m
 		}
 		out = append(out, u)
 	}
-	if err := model.MayResend(actor, model.FormatDirectiveID(seq), within, beyond); err != nil {
+	if err := model.MayResend(actor, model.FormatDirectiveID(seq), within, beyond, nodeNames(tx)); err != nil {
 		return nil, err
 	}
 	return out, nil

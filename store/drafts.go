@@ -120,7 +120,7 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 			drafted = r.Released == 0 // one released may be drafted again
 		}
 	}
-	if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted); err != nil {
+	if err := model.CanDraft(a, reserve, code, rec.Worker != 0, drafted, nodeNames(tx)); err != nil {
 		return rec, err
 	}
 	if reserve.Node.Level() != model.LevelMicroGrid {
@@ -133,8 +133,9 @@ func draftable(tx *bolt.Tx, a model.Activation, reserve model.Person, code model
 			return rec, err
 		}
 		if own.Worker == uint64(reserve.ID) {
-			return rec, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, reserve.Node).
-				Zh("%s（%s）已在微网格 %s 值守", reserve.Name, reserve.ID, reserve.Node)
+			served := model.NameNodes([]model.NodeCode{reserve.Node}, nodeNames(tx), "")
+			return rec, model.Errorf(model.ECONFLICT, "%s (%s) already serves micro-grid %s", reserve.Name, reserve.ID, served).
+				Zh("%s（%s）已在微网格 %s 值守", reserve.Name, reserve.ID, served)
 		}
 	}
 	return rec, nil

@@ -131,7 +131,7 @@ func (s *DB) queueDirective(tx *bolt.Tx, now time.Time, actor model.Person, q *f
 	if len(codes) == 0 {
 		return false, nil
 	}
-	town, err := model.OneTown(codes, "to")
+	town, err := model.OneTown(codes, "to", nil)
 	if err != nil || !isFedTown(tx, town) {
 		return false, nil // the directive's own checks refuse what is wrong
 	}
@@ -257,7 +257,7 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := model.OneTown(codes, "scope"); err != nil {
+		if _, err := model.OneTown(codes, "scope", nil); err != nil {
 			return nil, err
 		}
 		var out []model.Activation

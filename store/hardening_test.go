@@ -375,7 +375,8 @@ func TestDirectiveProgressBounds(t *testing.T) {
 	requireCode(t, err, model.ECONFLICT)
 	requireZh(t, err)
 	assert.Equal(t, "done", model.ErrorField(err))
-	assert.Equal(t, "progress 30/60: 330784114266-01-02 already reported 40 done; a lower figure needs a note saying why", model.ErrorMessage(err))
+	assert.Equal(t, "progress 30/60: 渎溪村 01-02 330784114266-01-02 already reported 40 done; a lower figure needs a note saying why", model.ErrorMessage(err))
+	assert.Equal(t, "进展 30/60：渎溪村 01-02 330784114266-01-02 已报告完成 40；报低需附备注说明原因", model.ErrorMessageZh(err), "the unit named as the console names it")
 	assert.Equal(t, before, dump(t, w.s))
 
 	u, err := w.s.DirectiveProgressNote(w.ctx, d.ID, a012, 30, 60, worker.ID, "复核：10 户重复登记")

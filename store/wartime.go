@@ -297,7 +297,11 @@ func (s *DB) Activate(ctx context.Context, reason model.Reason, scope []model.No
 	if err != nil {
 		return model.Activation{}, err
 	}
-	if _, err := model.OneTown(codes, "scope"); err != nil {
+	err = s.view(func(tx *bolt.Tx) error {
+		_, err := model.OneTown(codes, "scope", nodeNames(tx)) // the towns named
+		return err
+	})
+	if err != nil {
 		return model.Activation{}, err
 	}
 	acts, err := s.ActivateTowns(ctx, reason, codes, drill, note, by)
@@ -359,11 +363,12 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 			}
 			under := townsUnder(tx, c)
 			if len(under) == 0 {
-				return nil, model.Errorf(model.ENOTFOUND, "scope: no town under %s", c).Zh("范围：%s 下没有镇", c).On("scope")
+				place := model.NameNodes([]model.NodeCode{c}, nodeNames(tx), "")
+				return nil, model.Errorf(model.ENOTFOUND, "scope: no town under %s", place).Zh("范围：%s 下没有镇", place).On("scope")
 			}
 			towns = append(towns, under...)
 		}
-		if err := model.MayCommand(actor, codes, "scope"); err != nil {
+		if err := model.MayCommand(actor, codes, "scope", nodeNames(tx)); err != nil {
 			return nil, err
 		}
 		order, parts := model.ScopeTowns(towns)
@@ -528,7 +533,7 @@ func (s *DB) deactivateFn(want uint64, id string, by model.PersonID, out *model.
 		if err != nil {
 			return nil, err
 		}
-		if err := model.MayCommand(actor, a.Scope, "scope"); err != nil {
+		if err := model.MayCommand(actor, a.Scope, "scope", nodeNames(tx)); err != nil {
 			return nil, err
 		}
 		if q != nil {

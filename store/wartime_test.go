@@ -214,7 +214,7 @@ func TestActivateDeactivateRoundTrip(t *testing.T) {
 	w.clock.Advance(2*time.Hour + 30*time.Minute)
 	// A village's cadre does not end the town's wartime; its duty officer does.
 	_, err = w.s.Deactivate(w.ctx, "", w.cadre.ID)
-	requireCode(t, err, model.EFORBIDDEN, "may act only within 330784114266")
+	requireCode(t, err, model.EFORBIDDEN, "may act only within 渎溪村 330784114266; 花街镇 330784114 is outside it")
 	x, err := w.s.Deactivate(w.ctx, "", w.duty.ID)
 	require.NoError(t, err)
 	ended := a
@@ -357,10 +357,10 @@ func TestDirectiveFanOutAndDryRun(t *testing.T) {
 		code string
 		want string
 	}{
-		{[]model.NodeCode{vB}, "x", time.Hour, model.ECONFLICT, "outside the wartime scope"},
-		{[]model.NodeCode{town}, "x", time.Hour, model.ECONFLICT, "outside the wartime scope"},
+		{[]model.NodeCode{vB}, "x", time.Hour, model.ECONFLICT, "to: 花街村 330784114201 is outside the wartime scope (渎溪村 330784114266)"},
+		{[]model.NodeCode{town}, "x", time.Hour, model.ECONFLICT, "to: 花街镇 330784114 is outside the wartime scope (渎溪村 330784114266)"},
 		{[]model.NodeCode{"330784114266-09"}, "x", time.Hour, model.ENOTFOUND, "no node 330784114266-09"},
-		{[]model.NodeCode{a011.Child(1)}, "x", time.Hour, model.EINVALID, "no micro-grid under"},
+		{[]model.NodeCode{a011.Child(1)}, "x", time.Hour, model.EINVALID, "to: no micro-grid under 渎溪村 01-01-01 " + string(a011.Child(1))},
 		{[]model.NodeCode{vA}, "  ", time.Hour, model.EINVALID, "text"},
 		{[]model.NodeCode{vA}, "x", 0, model.EINVALID, "deadline"},
 		{nil, "x", time.Hour, model.EINVALID, "no targets"},
@@ -456,7 +456,8 @@ func TestSignProgressComplete(t *testing.T) {
 	// covers the unit; an outsider is refused for the scope first.
 	_, err = w.s.SignDirective(w.ctx, d.ID, b011, w.duty.ID)
 	requireCode(t, err, model.ENOTFOUND)
-	assert.Equal(t, "D-0001 was not sent to 330784114201-01-01 (it went to the 4 micro-grids under 330784114266)", err.Error())
+	assert.Equal(t, "D-0001 was not sent to 花街村 01-01 330784114201-01-01 (it went to the 4 micro-grids under 渎溪村 330784114266)", err.Error())
+	assert.Equal(t, "D-0001 未下达到 花街村 01-01 330784114201-01-01（它下达给 渎溪村 330784114266 下的 4 个微网格）", model.ErrorMessageZh(err))
 	for _, progress := range []bool{false, true} {
 		if progress {
 			_, err = w.s.DirectiveProgress(w.ctx, d.ID, b011, 1, 2, worker.ID)
@@ -696,8 +697,8 @@ func TestResendWithinAVillage(t *testing.T) {
 	before, count := dump(t, w.s), eventCount(t, w.s)
 	_, err = w.s.ResendDirective(w.ctx, d.ID, "", w.cadre.ID)
 	requireCode(t, err, model.EFORBIDDEN)
-	assert.Equal(t, "D-0001: 4 of its silent micro-grids lie outside 330784114266, where P2 (胡村干) may act: resend within it, or from the room above", err.Error())
-	assert.Equal(t, "D-0001：其未签收微网格中有 4 个在 330784114266 以外，P2（胡村干）只能在其中操作：请在其范围内重发，或由上级指挥室重发", model.ErrorMessageZh(err))
+	assert.Equal(t, "D-0001: 4 of its silent micro-grids lie outside 渎溪村 330784114266, where P2 (胡村干) may act: resend within it, or from the room above", err.Error())
+	assert.Equal(t, "D-0001：其未签收微网格中有 4 个在 渎溪村 330784114266 以外，P2（胡村干）只能在其中操作：请在其范围内重发，或由上级指挥室重发", model.ErrorMessageZh(err))
 	_, err = w.s.ResendDirective(w.ctx, d.ID, vB, w.cadre.ID)
 	requireCode(t, err, model.EFORBIDDEN)
 	assert.Equal(t, "within", model.ErrorField(err))
@@ -735,10 +736,10 @@ func TestDraftReserve(t *testing.T) {
 		want   string
 	}{
 		{w.gridWorker.ID, a022, model.ECONFLICT, "not in the reserve pool"},
-		{w.reserveA.ID, a021, model.ECONFLICT, "already has a worker"},
-		{w.reserveB.ID, a022, model.ECONFLICT, "belongs to 330784114201-01"},
-		{w.reserveB.ID, b022, model.ECONFLICT, "outside the wartime scope"},
-		{w.reserveA.ID, vA.Child(2), model.EINVALID, "is not a micro-grid"},
+		{w.reserveA.ID, a021, model.ECONFLICT, "渎溪村 02-01 " + string(a021) + " already has a worker"},
+		{w.reserveB.ID, a022, model.ECONFLICT, "belongs to 花街村 01 330784114201-01"},
+		{w.reserveB.ID, b022, model.ECONFLICT, "花街村 02-02 " + string(b022) + " is outside the wartime scope (渎溪村 330784114266)"},
+		{w.reserveA.ID, vA.Child(2), model.EINVALID, "渎溪村 02 " + string(vA.Child(2)) + " is not a micro-grid"},
 		{w.reserveA.ID, "330784114266-02-07", model.ENOTFOUND, "no micro-grid 330784114266-02-07"},
 		{999, a022, model.ENOTFOUND, "no person P999"},
 	} {
@@ -1263,6 +1264,11 @@ func TestSignRefusesOutsideScope(t *testing.T) {
 	d, _ := w.issue(t, "逐户核查", vA)
 	before := newest(t, w.s, 1)[0]
 	other := w.workers[b011] // 花街村's
+	// named is a node as the console names it, with its code.
+	named := func(c model.NodeCode) string {
+		return map[model.NodeCode]string{b011: "花街村 01-01", a011: "渎溪村 01-01", a011.Child(1): "渎溪村 01-01-01", a012: "渎溪村 01-02",
+			"330784114201-01": "花街村 01", a022: "渎溪村 02-02"}[c] + " " + string(c)
+	}
 	for _, c := range []struct {
 		p    model.Person
 		unit model.NodeCode
@@ -1270,8 +1276,8 @@ func TestSignRefusesOutsideScope(t *testing.T) {
 		_, err := w.s.SignDirective(w.ctx, d.ID, c.unit, c.p.ID)
 		require.Error(t, err, c.p.Name)
 		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
-		assert.Equal(t, c.p.ID.String()+" ("+c.p.Name+") may act only within "+string(c.p.Node)+"; "+string(c.unit)+" is outside it", model.ErrorMessage(err))
-		assert.Equal(t, c.p.ID.String()+"（"+c.p.Name+"）只能在 "+string(c.p.Node)+" 内操作；"+string(c.unit)+" 不在其中", model.ErrorMessageZh(err))
+		assert.Equal(t, c.p.ID.String()+" ("+c.p.Name+") may act only within "+named(c.p.Node)+"; "+named(c.unit)+" is outside it", model.ErrorMessage(err))
+		assert.Equal(t, c.p.ID.String()+"（"+c.p.Name+"）只能在 "+named(c.p.Node)+" 内操作；"+named(c.unit)+" 不在其中", model.ErrorMessageZh(err))
 		_, err = w.s.DirectiveProgress(w.ctx, d.ID, c.unit, 1, 10, c.p.ID)
 		assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), c.p.Name)
 		_, err = w.s.DirectiveProgressNote(w.ctx, d.ID, c.unit, 1, 10, c.p.ID, "代报")
@@ -1309,7 +1315,7 @@ func TestWartimeCommandsNeedTheScope(t *testing.T) {
 	w := newWtTower(t)
 	worker := w.workers[a011]
 	_, err := w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", worker.ID)
-	requireCode(t, err, model.EFORBIDDEN, "may act only within "+string(a011))
+	requireCode(t, err, model.EFORBIDDEN, "may act only within 渎溪村 01-01 "+string(a011))
 	assert.Equal(t, "scope", model.ErrorField(err))
 	_, err = w.s.Activate(w.ctx, model.ReasonFlood, []model.NodeCode{vA, vB}, false, "", w.cadre.ID)
 	requireCode(t, err, model.EFORBIDDEN, string(vB)+" is outside it")
@@ -1323,7 +1329,7 @@ func TestWartimeCommandsNeedTheScope(t *testing.T) {
 	requireCode(t, err, model.EFORBIDDEN, string(vB)+" is outside it")
 	assert.Equal(t, "to", model.ErrorField(err))
 	_, _, err = w.s.IssueDirective(w.ctx, "逐户核查", []model.NodeCode{vA}, time.Hour, worker.ID, false)
-	requireCode(t, err, model.EFORBIDDEN, "may act only within "+string(a011))
+	requireCode(t, err, model.EFORBIDDEN, "may act only within 渎溪村 01-01 "+string(a011))
 	_, _, err = w.s.IssueDirective(w.ctx, "逐户核查", []model.NodeCode{vA}, time.Hour, w.cadre.ID, false)
 	require.NoError(t, err)
 	_, err = w.s.Deactivate(w.ctx, a.ID, w.gridWorker.ID)
@@ -1337,4 +1343,26 @@ func TestWartimeCommandsNeedTheScope(t *testing.T) {
 	requireCode(t, err, model.EFORBIDDEN, string(town)+" is outside it")
 	_, err = w.s.Deactivate(w.ctx, a.ID, w.duty.ID)
 	require.NoError(t, err)
+}
+
+// TestWartimeRefusalsNameTheNodes: the store's own wartime refusals name
+// the nodes as the console does, name with code: a county with no town
+// under it, a reserve drafted out of the micro-grid they serve.
+func TestWartimeRefusalsNameTheNodes(t *testing.T) {
+	w := newWtTower(t)
+	a023 := vA.Child(2).Child(3)
+	_, err := w.s.ImportNodes(w.ctx, []model.Node{{Code: "330727", Level: model.LevelCounty, Name: "磐安县"},
+		{Code: a023, Level: model.LevelMicroGrid, Name: "微网格", Parent: vA.Child(2), Households: 20}}, model.System, "")
+	require.NoError(t, err)
+	_, err = w.s.ActivateTowns(w.ctx, model.ReasonTyphoon, []model.NodeCode{"330727"}, false, "", w.duty.ID)
+	requireCode(t, err, model.ENOTFOUND, "scope: no town under 磐安县 330727")
+	assert.Equal(t, "范围：磐安县 330727 下没有镇", model.ErrorMessageZh(err))
+
+	both, err := w.s.ImportPeople(w.ctx, []model.Person{{Name: "两用人", Phone: "13800000051", Node: a022,
+		Roles: []model.Role{model.RoleMicroGridWorker, model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "")
+	require.NoError(t, err)
+	w.activate(t, vA)
+	_, err = w.s.DraftReserve(w.ctx, both[0].ID, a023, w.duty.ID)
+	requireCode(t, err, model.ECONFLICT, "already serves micro-grid 渎溪村 02-02 "+string(a022))
+	assert.Contains(t, model.ErrorMessageZh(err), "已在微网格 渎溪村 02-02 "+string(a022)+" 值守")
 }

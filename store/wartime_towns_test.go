@@ -42,7 +42,7 @@ func TestWartimePerTown(t *testing.T) {
 	assert.Contains(t, model.ErrorMessage(err), "W-0001")
 	_, err = s.Activate(ctx, model.ReasonFire, []model.NodeCode{huajieTown + "266", "330784002200"}, false, "", officer)
 	requireCode(t, err, model.EINVALID)
-	assert.Contains(t, model.ErrorMessage(err), "spans 2 towns")
+	assert.Contains(t, model.ErrorMessage(err), "spans 2 towns (西城街道 330784002, 花街镇 330784114)", "the towns named")
 	requireZh(t, err)
 
 	// The county: one activation per town, all or none.

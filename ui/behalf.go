@@ -67,7 +67,7 @@ func (m Model) mayNotSignFor(u model.DirectiveUnit) error {
 	case u.Signed():
 		at := u.SignedAt.In(m.loc).Format("15:04")
 		return refusal(model.ECONFLICT, fmt.Sprintf("%s signed at %s already", name, at), fmt.Sprintf("%s 已于 %s 签收", name, at))
-	case model.MaySignFor(p, u.Unit, m.workerOf(u.Unit)) != nil:
+	case model.MaySignFor(p, u.Unit, m.workerOf(u.Unit), nil) != nil:
 		return refusal(model.EFORBIDDEN, fmt.Sprintf("%s (%s) may act only within %s; %s is outside it", p.ID, p.Name, m.w.nameOf(p.Scope()), name),
 			fmt.Sprintf("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, m.w.nameOf(p.Scope()), name))
 	case !model.SignsOnBehalf(p, u.Unit, m.workerOf(u.Unit)):

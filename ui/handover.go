@@ -333,11 +333,18 @@ func (t *sheetText) note() {
 }
 
 // openIncidents counts the open incidents by tier and lists them, red
-// ones marked.
+// ones marked, the status and the place padded to the widest of them
+// across the tiers (display width: a Han character takes two columns).
 func (t *sheetText) openIncidents() {
 	p, s := t.p, t.hp.h.Sheet
 	open, red := s.Counts()
 	t.section(fmt.Sprintf(t.say("Open incidents %d, red %d", "在办事件 %d，超时 %d"), open, red))
+	statusW, nodeW := 0, 0
+	for _, tier := range s.Open {
+		for _, i := range tier.Incidents {
+			statusW, nodeW = max(statusW, p.w.Of(p.lab.Status[i.Status])), max(nodeW, p.w.Of(i.NodeName))
+		}
+	}
 	for _, tier := range s.Open {
 		if tier.Open == 0 {
 			continue
@@ -348,7 +355,8 @@ func (t *sheetText) openIncidents() {
 			if i.Red {
 				mark = "!"
 			}
-			t.add(fmt.Sprintf(" %s %-3s %s %s %s %s", mark, i.Severity, shortID(i.ID), p.lab.Status[i.Status], i.NodeName, i.Title))
+			t.add(fmt.Sprintf(" %s %-3s %s %s %s %s", mark, i.Severity, shortID(i.ID), p.w.Fit(p.lab.Status[i.Status], statusW, ""),
+				p.w.Fit(i.NodeName, nodeW, ""), i.Title))
 		}
 		if n := tier.Open - len(tier.Incidents); n > 0 {
 			t.add(fmt.Sprintf(t.say("   ... and %d more", "   ……另 %d 件"), n))

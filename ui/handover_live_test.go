@@ -269,3 +269,30 @@ func TestHandoverPreviewSaysWhoStaffsTheRooms(t *testing.T) {
 		assert.Contains(t, strings.Join(m.handover.lines(), "\n"), want, lang)
 	}
 }
+
+// TestHandoverSheetColumnsLineUp: the sheet's open incidents are in
+// columns by display width, so every title starts in the same column
+// whatever the place's name (八字墙村 03 and 杨杭村 03 take 11 and 9
+// columns; a review saw the titles drift), in either language.
+func TestHandoverSheetColumnsLineUp(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		d := newHandoverDesk(t, lang, 120, 40)
+		lines := d.m.handover.lines()
+		cols, names := map[int]bool{}, map[int]bool{}
+		for _, tier := range d.m.handover.h.Sheet.Open {
+			for _, i := range tier.Incidents {
+				found := false
+				for _, l := range lines {
+					if strings.Contains(l, fmt.Sprintf(" %-3s %s ", i.Severity, shortID(i.ID))) {
+						cols[d.m.p.w.Of(l[:strings.Index(l, i.Title)])] = true
+						names[d.m.p.w.Of(i.NodeName)] = true
+						found = true
+					}
+				}
+				require.True(t, found, "%s: %s on the sheet", lang, i.ID)
+			}
+		}
+		require.Greater(t, len(names), 1, "%s: places of different widths", lang)
+		assert.Len(t, cols, 1, "%s: one column for the titles: %v", lang, cols)
+	}
+}

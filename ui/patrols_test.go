@@ -352,3 +352,30 @@ func TestPatrolDayLineWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestPatrolFlowIDSaidOnce: the events pane's id column says a rotation's
+// or a finding's id; the line after it does not say it again (a review saw
+// "R-0002  清村扫楼 R-0002 出租房清村扫楼 第 3 组"), in either language.
+func TestPatrolFlowIDSaidOnce(t *testing.T) {
+	day := time.Date(2026, 11, 29, 9, 0, 0, 0, shanghai)
+	r, err := model.JointRotation{Name: "出租房清村扫楼", Activity: "sweep", Start: day,
+		Groups: [][]model.NodeCode{{"330784114266-01"}, {"330784114266-02"}}}.Clean()
+	require.NoError(t, err)
+	r.ID = "R-0002"
+	sweep, err := r.Report("清查出租房 12 户", model.Person{ID: 5, Name: "应海霞", Node: "330784114266-01-02"}, day)
+	require.NoError(t, err)
+	closed := model.Event{Action: model.ActFindingClose, Ref: "F-0003", Note: "F-0003: 已修复"}
+	for _, c := range []struct {
+		lang string
+		e    model.Event
+		want string
+	}{
+		{"zh", sweep, "清村扫楼 出租房清村扫楼 第 1 组：清查出租房 12 户"},
+		{"en", sweep, "出租房清村扫楼, group 1: 清查出租房 12 户"},
+		{"en", closed, " 已修复"},
+	} {
+		got := describe(labels(c.lang), c.e, unicodeGlyphs)
+		assert.Contains(t, got, c.want, c.lang)
+		assert.NotContains(t, got, c.e.Ref, "%s: the id column says it", c.lang)
+	}
+}

@@ -248,10 +248,9 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	if rp.to.IsZero() {
 		rp.to = last
 	}
-	if !rp.from.Before(rp.to) {
+	if err := m.lookback(m.opt.Now()).Reversed(rp.from, rp.to); err != nil {
 		m.replayWant = nil
-		return m.flashErr(refusal(model.EINVALID, fmt.Sprintf("replay from %s to %s: the end must come after the start", stampClock(rp.from, m.opt.Location), stampClock(rp.to, m.opt.Location)),
-			fmt.Sprintf("回放 %s 至 %s：结束须晚于开始", stampClock(rp.from, m.opt.Location), stampClock(rp.to, m.opt.Location))))
+		return m.flashErr(err)
 	}
 	if rp.speed <= 0 {
 		rp.speed = defaultReplaySpeed
@@ -268,8 +267,6 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	m = m.replayJump(rp.from)
 	return m, m.replayDuty(true)
 }
-
-func stampClock(t time.Time, loc *time.Location) string { return t.In(loc).Format("01-02 15:04") }
 
 // replayJump shows the replay at t, built afresh from the log.
 func (m Model) replayJump(t time.Time) Model {
@@ -544,15 +541,16 @@ func (m Model) replayDuty(jumped bool) tea.Cmd {
 
 // runReplay is :replay [FROM [TO]] [SPEEDx]: from the start of the running
 // shift (else twelve hours ago) to now, at 60x, unless told; times are
-// 15:04 (today, or yesterday when that is still to come), or
-// 2006-01-02T15:04, or a date and a time (2006-01-02 15:04), or RFC 3339.
+// read as the command line's replay reads them (lookback): 15:04 the last
+// such time up to now, or 2006-01-02T15:04, or a date and a time
+// (2006-01-02 15:04), or RFC 3339.
 func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 	if m.rp != nil || m.replayWant != nil {
 		return m.flashErr(refusal(model.ECONFLICT, "a replay is running already", "回放已在进行"))
 	}
 	now := m.opt.Now()
 	o := ReplayOptions{To: now, Speed: defaultReplaySpeed}
-	var times []time.Time
+	var times []string
 	for _, a := range joinDateTimes(args) {
 		if x, ok := strings.CutSuffix(strings.ToLower(a), "x"); ok {
 			var sp float64
@@ -563,25 +561,25 @@ func (m Model) runReplay(args []string) (tea.Model, tea.Cmd) {
 			o.Speed = sp
 			continue
 		}
-		t, err := replayTime(a, now, m.opt.Location)
-		if err != nil {
-			return m.flashErr(refusal(model.EINVALID, fmt.Sprintf(":replay %s: want a time such as 02:00, 2026-11-29 02:00, 2026-11-29T02:00, or a speed such as 60x", a),
-				fmt.Sprintf(":replay %s：应为时刻（如 02:00、2026-11-29 02:00、2026-11-29T02:00）或速度（如 60x）", a)))
-		}
-		times = append(times, t)
+		times = append(times, a)
 	}
-	switch len(times) {
-	case 0:
+	if len(times) > 2 {
+		return m.flashErr(refusal(model.EINVALID, ":replay: at most a start, an end and a speed", ":replay：最多给出开始、结束和速度"))
+	}
+	times = append(times, "", "")
+	from, to, err := m.lookback(now).Window(times[0], times[1])
+	if err != nil {
+		return m.flashErr(err)
+	}
+	o.From = from
+	if from.IsZero() {
 		o.From = now.Add(-12 * time.Hour)
 		if c := m.duty.Current; c.Scheduled() && c.From.Before(now) {
 			o.From = c.From
 		}
-	case 1:
-		o.From = times[0]
-	case 2:
-		o.From, o.To = times[0], times[1]
-	default:
-		return m.flashErr(refusal(model.EINVALID, ":replay: at most a start, an end and a speed", ":replay：最多给出开始、结束和速度"))
+	}
+	if !to.IsZero() {
+		o.To = to
 	}
 	mm, c := m.startReplay(o, false)
 	return mm, tea.Batch(c, loadHistory(m.svc, m.scope, m.opt.Lang))
@@ -604,22 +602,19 @@ func joinDateTimes(args []string) []string {
 	return out
 }
 
-// replayTime reads a time of :replay.
-func replayTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
-		return t, nil
-	}
-	hm, err := time.ParseInLocation("15:04", s, loc)
-	if err != nil {
-		return time.Time{}, err
-	}
-	n := now.In(loc)
-	t := time.Date(n.Year(), n.Month(), n.Day(), hm.Hour(), hm.Minute(), 0, 0, loc)
-	if t.After(now) {
-		t = t.AddDate(0, 0, -1)
-	}
-	return t, nil
+// lookback reads :replay's window as the command line's replay and
+// timeline export read theirs (model.Lookback); a time that is not a bare
+// one is RFC 3339 or 2006-01-02T15:04.
+func (m Model) lookback(now time.Time) model.Lookback {
+	return model.Lookback{What: "replay", WhatZh: "回放", Now: now, Loc: m.opt.Location,
+		Dated: func(_, s string) (time.Time, error) {
+			if t, err := time.Parse(time.RFC3339, s); err == nil {
+				return t, nil
+			}
+			if t, err := time.ParseInLocation("2006-01-02T15:04", s, m.opt.Location); err == nil {
+				return t, nil
+			}
+			return time.Time{}, refusal(model.EINVALID, fmt.Sprintf(":replay %s: want a time such as 02:00, 2026-11-29 02:00, 2026-11-29T02:00, or a speed such as 60x", s),
+				fmt.Sprintf(":replay %s：应为时刻（如 02:00、2026-11-29 02:00、2026-11-29T02:00）或速度（如 60x）", s))
+		}}
 }

@@ -201,7 +201,14 @@ func TestReplayCommandAndBack(t *testing.T) {
 	m = typeText(t, m, ":replay 03:00 02:00")
 	m = update(t, m, keyMsg("enter"))
 	assert.Nil(t, m.rp)
-	assert.Contains(t, m.View(), "the end must come after the start")
+	assert.Contains(t, m.View(), "replay from 11-29 03:00 to 11-29 02:00: the end must come after the start")
+
+	// A bare end after a dated start is the first such time after it, as
+	// on the command line (model.Lookback), not today's a day later.
+	m = typeText(t, m, ":replay 2026-11-28 01:00 02:00")
+	m = update(t, m, keyMsg("enter"))
+	require.NotNil(t, m.rp, m.View())
+	assert.Equal(t, time.Date(2026, 11, 28, 2, 0, 0, 0, shanghai), m.rp.to)
 }
 
 // The header shows the officer on duty in the seat's room and the next

@@ -109,6 +109,11 @@ func describe(l Labels, e model.Event, g Glyphs) string {
 		note = e.NoteZh
 	}
 	note = afterID(note, e.Directive) // the id column says it
+	if e.Incident == "" && e.Directive == "" && e.Ref != "" {
+		// the id column says the patrol flow's id: a rotation's report
+		// ("R-0002 出租房清村扫楼 第 3 组"), a finding closed ("F-0003: …")
+		note = strings.TrimPrefix(afterID(note, e.Ref), e.Ref+" ")
+	}
 	if e.Directive != "" {
 		// "signed for D-0001 after 3m", "D-0002 resent to 10 …", "W-0002
 		// ended after 2h": the id column says the id, the action its verb

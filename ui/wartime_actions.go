@@ -259,7 +259,7 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 	for _, a := range acts {
 		// Refused before the question, as the store would (MayCommand): a
 		// village room does not end the town's wartime.
-		if model.MayCommand(m.seat.Person, a.Scope, "scope") != nil {
+		if model.MayCommand(m.seat.Person, a.Scope, "scope", nil) != nil {
 			p, where := m.seat.Person, m.placeNames(a.Scope)
 			return m.flashErr(refusal(model.EFORBIDDEN,
 				fmt.Sprintf("%s (%s) may act only within %s; %s covers %s: the room above ends it", p.ID, p.Name, m.w.nameOf(p.Scope()), a.ID, where),

@@ -315,8 +315,8 @@ func scopePreview(ctx context.Context, svc model.Service, scope []model.NodeCode
 				}
 			}
 		}
-		lines = append(lines, fmt.Sprintf("%s would cover %d villages, %d micro-grids (%d without a worker), %d households",
-			strings.Join(names, ", "), villages, micro, micro-staffed, households))
+		lines = append(lines, fmt.Sprintf("%s would cover %s, %s (%d without a worker), %s",
+			strings.Join(names, ", "), model.Count(villages, "village"), model.Count(micro, "micro-grid"), micro-staffed, model.Count(households, "household")))
 	}
 	if len(lines) == 1 {
 		return lines[0], nil
@@ -481,8 +481,9 @@ func (a *app) printActivations(ctx context.Context, db backend, acts []model.Act
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.out, "%s wartime %s active since %s: %d villages, %d micro-grids (%d staffed, %d gaps), %d households\n",
-			act.ID, kindOf(act), a.minute(act.Since), act.Villages, act.MicroGrids, st.Staffed, st.Gaps, act.Households)
+		fmt.Fprintf(a.out, "%s wartime %s active since %s: %s, %s (%d staffed, %s), %s\n",
+			act.ID, kindOf(act), a.minute(act.Since), model.Count(act.Villages, "village"), model.Count(act.MicroGrids, "micro-grid"),
+			st.Staffed, model.Count(st.Gaps, "gap"), model.Count(act.Households, "household"))
 	}
 	return nil
 }
@@ -722,7 +723,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 	}
 	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(model.Strings(act.Scope), ","),
 		a.minute(act.Since), end, model.FormatWait(x.Duration))
-	fmt.Fprintf(a.out, "%d villages, %d micro-grids, %d households\n", act.Villages, act.MicroGrids, act.Households)
+	fmt.Fprintf(a.out, "%s, %s, %s\n", model.Count(act.Villages, "village"), model.Count(act.MicroGrids, "micro-grid"), model.Count(act.Households, "household"))
 	fmt.Fprintf(a.out, "incidents opened %d, resolved %d; person-times %d; reserves drafted %d\n",
 		x.IncidentsOpened, x.IncidentsResolved, x.PersonTimes, x.ReservesDrafted)
 	if len(x.Directives) == 0 {

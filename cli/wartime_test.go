@@ -160,6 +160,10 @@ func TestWartimeRefusals(t *testing.T) {
 		"wartime on: flood wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)",
 		"stdin is not a terminal", "--yes")
 	assert.False(t, e.wartimeStatus().Active, "refused without confirmation")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "渎溪村"), cli.ExitUsage,
+		"would cover 1 village, 11 micro-grids") // one village, not "1 villages"
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "渎溪村 02"), cli.ExitUsage,
+		`node "渎溪村 02" is a grid (330784114266-02); this takes a`) // not "no node is named so; give its name (渎溪村 02)"
 	fails(t, e.run("wartime", "bogus"), cli.ExitUsage, "unknown command \"bogus\"")
 
 	fails(t, e.run("directive", "issue", "--to", "town", "--text", "x", "--deadline", "1h"), cli.ExitRefused, "no wartime is active")

@@ -155,6 +155,22 @@ func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 			return "", Errorf(EINVALID, "node %q: a grid or micro-grid is named after its village, as the console shows it: %s", s, n.list(bare, ", ")).
 				Zh("地点 %q：网格、微网格的名称前应有所属村名，如界面所示：%s", s, n.list(bare, "，")).On("node")
 		}
+		if len(levels) > 0 {
+			if c, err := n.named(s, nil); err == nil {
+				// It names a node, of a level this does not take.
+				var en, zh []string
+				for _, l := range levels {
+					en, zh = append(en, l.String()), append(zh, l.Zh())
+				}
+				last := len(en) - 1
+				if last > 0 {
+					en[last-1], zh[last-1] = en[last-1]+" or "+en[last], zh[last-1]+"或"+zh[last]
+					en, zh = en[:last], zh[:last]
+				}
+				return "", Errorf(EINVALID, "node %q is a %s (%s); this takes a %s", s, c.Level(), c, strings.Join(en, ", ")).
+					Zh("地点 %q 是%s（%s）；此处应为%s", s, c.Level().Zh(), c, strings.Join(zh, "、")).On("node")
+			}
+		}
 		where, whereZh := "", ""
 		if n.within != "" {
 			where, whereZh = " in "+n.shown[n.within], "在"+n.shown[n.within]

@@ -415,8 +415,8 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 				return nil, err
 			}
 			ev.ActorName = model.ActorName(actor)
-			ev.Note += fmt.Sprintf("; %d villages, %d micro-grids (%d without a worker), %d households",
-				a.Villages, a.MicroGrids, gaps, a.Households)
+			ev.Note += fmt.Sprintf("; %s, %s (%d without a worker), %s",
+				model.Count(a.Villages, "village"), model.Count(a.MicroGrids, "micro-grid"), gaps, model.Count(a.Households, "household"))
 			ev.NoteZh += fmt.Sprintf("；%d 个村社、%d 个微网格（%d 个缺员）、%d 户", a.Villages, a.MicroGrids, gaps, a.Households)
 			*out = append(*out, a)
 			evs = append(evs, ev)

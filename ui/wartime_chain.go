@@ -186,8 +186,13 @@ func (p *wtChainPane) View() string {
 		gl = pt.st.Overdue.Render(gl)
 	}
 	lines = append(lines, gl)
-	// Over part of the town its figures are that part's: the title says
-	// which, beside the header's count of the whole town.
+	return pt.box(p.Title(), p.part(), lines, p.width, p.height, p.c.focused(paneChain))
+}
+
+// part is the title's right: over part of the town the figures are that
+// part's, and it says which, beside the header's count of the whole town.
+func (p *wtChainPane) part() string {
+	pt := &p.c.p
 	name := func(c model.NodeCode) string {
 		if n := p.c.w.names[c]; n != "" {
 			return n
@@ -198,6 +203,5 @@ func (p *wtChainPane) View() string {
 	if pt.lab.Lang == "zh" {
 		many = "%d 村社"
 	}
-	part := partScope(p.c.wt.status.Active, name, many)
-	return pt.box(p.Title(), pt.w.Trunc(part, max(p.width-pt.w.Of(p.Title())-8, 0), pt.g.More), lines, p.width, p.height, p.c.focused(paneChain))
+	return pt.w.Trunc(partScope(p.c.wt.status.Active, name, many), max(p.width-pt.w.Of(p.Title())-8, 0), pt.g.More)
 }

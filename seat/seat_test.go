@@ -514,21 +514,14 @@ func TestCommandsOverSSHAreTheRoomsOnly(t *testing.T) {
 		return 0
 	}})
 	signer, _ := r.key(t, &r.cadre)
-	conn, _, err := dial(r.addr, signer)
-	require.NoError(t, err)
-	defer conn.Close()
-	sess, err := conn.NewSession()
-	require.NoError(t, err)
-	out, err := sess.Output("incidents --json")
+	out, err := runOverSSH(t, r, signer, "incidents --json")
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	require.NotEmpty(t, lines)
 	for _, l := range lines {
 		assert.Contains(t, l, " "+string(duxi), "a village cadre's command lists only the village")
 	}
-	sess, err = conn.NewSession()
-	require.NoError(t, err)
-	_, err = sess.Output("backup /tmp/x.db")
+	_, err = runOverSSH(t, r, signer, "backup /tmp/x.db")
 	var exit *gossh.ExitError
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 1, exit.ExitStatus())
@@ -593,16 +586,23 @@ func TestRawChannelIsTheSessionsChannel(t *testing.T) {
 	}
 }
 
-// statsOverSSH runs "stats" over SSH with signer's key, on a server whose
-// command prints the (scoped) service's Stats as JSON.
-func statsOverSSH(t *testing.T, r *rig, signer gossh.Signer) model.Stats {
+// runOverSSH runs command over SSH with signer's key, in a connection of
+// its own, and returns what it printed and how it ended.
+func runOverSSH(t *testing.T, r *rig, signer gossh.Signer, command string) ([]byte, error) {
 	t.Helper()
 	conn, _, err := dial(r.addr, signer)
 	require.NoError(t, err)
 	defer conn.Close()
 	sess, err := conn.NewSession()
 	require.NoError(t, err)
-	out, err := sess.Output("stats --json")
+	return sess.Output(command)
+}
+
+// statsOverSSH runs "stats" over SSH with signer's key, on a server whose
+// command prints the (scoped) service's Stats as JSON.
+func statsOverSSH(t *testing.T, r *rig, signer gossh.Signer) model.Stats {
+	t.Helper()
+	out, err := runOverSSH(t, r, signer, "stats --json")
 	require.NoError(t, err, "%s", out)
 	var st model.Stats
 	require.NoError(t, json.Unmarshal(out, &st), "%s", out)
@@ -669,12 +669,7 @@ func TestCommandsOverSSHAreNotedWithoutEscapes(t *testing.T) {
 		return 1
 	}})
 	signer, _ := r.key(t, &r.cadre)
-	conn, _, err := dial(r.addr, signer)
-	require.NoError(t, err)
-	defer conn.Close()
-	sess, err := conn.NewSession()
-	require.NoError(t, err)
-	_, _ = sess.Output("stats \x1b]0;PWNED\a\x1b[31mred\x1b[0m " + strings.Repeat("x", 2*model.MaxNoteRunes))
+	_, _ = runOverSSH(t, r, signer, "stats \x1b]0;PWNED\a\x1b[31mred\x1b[0m "+strings.Repeat("x", 2*model.MaxNoteRunes))
 	evs, err := r.db.Events(context.Background(), 0, 10)
 	require.NoError(t, err)
 	var noted *model.Event

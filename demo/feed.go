@@ -21,6 +21,7 @@ type Feed struct {
 	r     *rand.Rand
 	every time.Duration
 	jobs  jobQueue
+	next  time.Time // the next report
 
 	grids    []model.NodeCode
 	micro    map[model.NodeCode][]model.NodeCode
@@ -48,14 +49,13 @@ var (
 	severityWeights = []int{2, 13, 50, 35} // I, II, III, IV in percent
 )
 
-// Run files reports and tends them until ctx ends. Refusals (an operator
-// acted first) are expected and ignored.
+// Run files reports and tends them until ctx ends, on the real clock.
+// Refusals (an operator acted first) are expected and ignored.
 func (f *Feed) Run(ctx context.Context) {
-	if err := f.load(ctx); err != nil || len(f.grids) == 0 {
+	if err := f.start(ctx, time.Now()); err != nil || len(f.grids) == 0 {
 		return
 	}
-	next := time.Now().Add(f.gap())
-	timer := time.NewTimer(time.Until(next))
+	timer := time.NewTimer(time.Until(f.next))
 	defer timer.Stop()
 	for {
 		select {
@@ -63,22 +63,42 @@ func (f *Feed) Run(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		now := time.Now()
-		if !now.Before(next) {
-			f.report(ctx, now)
-			f.wartime(ctx)
-			next = now.Add(f.gap())
-		}
-		for f.jobs.Len() > 0 && !f.jobs[0].at.After(now) {
-			j := heap.Pop(&f.jobs).(job)
-			f.tend(ctx, j, now)
-		}
-		wake := next
-		if f.jobs.Len() > 0 && f.jobs[0].at.Before(wake) {
-			wake = f.jobs[0].at
-		}
+		wake := f.advance(ctx, time.Now())
 		timer.Reset(max(time.Until(wake), 10*time.Millisecond))
 	}
+}
+
+// start loads the roster and sets the first report's time. Run calls it
+// with the real clock; a test may drive start and advance with its own.
+func (f *Feed) start(ctx context.Context, now time.Time) error {
+	if err := f.load(ctx); err != nil {
+		return err
+	}
+	f.next = now.Add(f.gap())
+	return nil
+}
+
+// advance does what is due at now: the next report, once its time has
+// come (and the wartime side with it), then every job due by now. It
+// returns when it next has something to do.
+func (f *Feed) advance(ctx context.Context, now time.Time) time.Time {
+	if len(f.grids) == 0 {
+		return now.Add(f.every)
+	}
+	if !now.Before(f.next) {
+		f.report(ctx, now)
+		f.wartime(ctx)
+		f.next = now.Add(f.gap())
+	}
+	for f.jobs.Len() > 0 && !f.jobs[0].at.After(now) {
+		j := heap.Pop(&f.jobs).(job)
+		f.tend(ctx, j, now)
+	}
+	wake := f.next
+	if f.jobs.Len() > 0 && f.jobs[0].at.Before(wake) {
+		wake = f.jobs[0].at
+	}
+	return wake
 }
 
 // gap is an exponential wait around f.every, bounded so the screen neither

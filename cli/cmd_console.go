@@ -58,9 +58,11 @@ func (a *app) demoCmd() *cobra.Command {
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
 		Long: `Open the console on a fresh temporary database holding the Huajie demo
 (27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
-incidents), with a simulated field feed: new reports every few seconds from
-random grids, grid leaders acknowledging some and leaving others to breach
-their deadline and climb. The weeks before the demo's morning are loaded too
+incidents), with a simulated field feed: new reports every few seconds
+(--every) from random grids, grid leaders signing for most and resolving
+them, passing a few on and leaving a few to breach their deadline and
+climb, village cadres and duty officers dispatching and resolving what
+reaches them, so that a few dozen stay open. The weeks before the demo's morning are loaded too
 (--history, on by default: init --demo --history says what they hold), so the
 points and scorecards have a month behind them. The temporary database is
 removed on exit.

@@ -104,7 +104,11 @@ func (a *app) runDemo(ctx context.Context, fl demoFlags) error {
 	restore := quietKeys(os.Stdin)
 	defer restore() // a panic in the load gives the echo back too (once)
 	if fl.history {
-		fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
+		line := "gridcmd demo: loading the Huajie demo and the weeks before it…"
+		if a.cfg.Lang == "zh" {
+			line = "gridcmd demo：正在加载花街镇演示数据及此前数周的记录…"
+		}
+		fmt.Fprintln(a.errOut, line)
 	}
 	db, _, done, err := a.tempDemo(ctx, "gridcmd-demo-", "demo.db", fl.seed)
 	if restore() {

@@ -58,9 +58,11 @@ func (a *app) demoCmd() *cobra.Command {
 		Short: "Open the console on a fresh Huajie demo with a simulated field feed",
 		Long: `Open the console on a fresh temporary database holding the Huajie demo
 (27 real villages, 82 grids, 232 micro-grids, their staff and a few dozen
-incidents), with a simulated field feed: new reports every few seconds from
-random grids, grid leaders acknowledging some and leaving others to breach
-their deadline and climb. The weeks before the demo's morning are loaded too
+incidents), with a simulated field feed: new reports every few seconds
+(--every) from random grids, grid leaders signing for most and resolving
+them, passing a few on and leaving a few to breach their deadline and
+climb, village cadres and duty officers dispatching and resolving what
+reaches them, so that a few dozen stay open. The weeks before the demo's morning are loaded too
 (--history, on by default: init --demo --history says what they hold), so the
 points and scorecards have a month behind them. The temporary database is
 removed on exit.
@@ -102,7 +104,11 @@ func (a *app) runDemo(ctx context.Context, fl demoFlags) error {
 	restore := quietKeys(os.Stdin)
 	defer restore() // a panic in the load gives the echo back too (once)
 	if fl.history {
-		fmt.Fprintln(a.errOut, "gridcmd demo: loading the Huajie demo and the weeks before it…")
+		line := "gridcmd demo: loading the Huajie demo and the weeks before it…"
+		if a.cfg.Lang == "zh" {
+			line = "gridcmd demo：正在加载花街镇演示数据及此前数周的记录…"
+		}
+		fmt.Fprintln(a.errOut, line)
 	}
 	db, _, done, err := a.tempDemo(ctx, "gridcmd-demo-", "demo.db", fl.seed)
 	if restore() {
@@ -197,10 +203,10 @@ func (a *app) runConsoleWith(ctx context.Context, db backend, carried ui.Carry) 
 	}
 	local, isLocal := db.(*store.DB)
 	var town *townNode // the town's federation node, when this console runs it
-	var attached func() int
+	var attached, seats func() int
 	if isLocal {
 		var stop func()
-		town, attached, stop, err = a.startHeld(ctx, local)
+		town, attached, seats, stop, err = a.startHeld(ctx, local)
 		if err != nil {
 			return err
 		}
@@ -211,7 +217,7 @@ func (a *app) runConsoleWith(ctx context.Context, db backend, carried ui.Carry) 
 	var taken atomic.Pointer[store.DB] // the file, once :take holds it here
 	opt := ui.Options{
 		Lang: a.cfg.Lang, Seat: seat, AmbiguousWide: a.cfg.UI.AmbiguousWide, ASCII: a.cfg.UI.ASCII,
-		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal, Attached: attached,
+		Location: a.cfg.Location, NoSweep: !isLocal, Reconnect: !isLocal, HoldsFile: isLocal, Attached: attached, Seats: seats,
 		Bell: a.cfg.UI.Bell, FedLinks: a.consoleFedLinks(town), Carried: carried, Notice: a.notice,
 	}
 	a.notice = "" // once: not again on the console a :take opens
@@ -244,8 +250,9 @@ func (a *app) runConsoleWith(ctx context.Context, db backend, carried ui.Carry) 
 // the file through it) with the field API when api.enabled, and the town's
 // federation node when federation.enabled. They log to DB.log, never to the
 // terminal the console draws on. stop ends them all, last started first;
-// attached counts the consoles following the local API's event stream.
-func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, attached func() int, stop func(), err error) {
+// attached counts the consoles following the local API's event stream,
+// seats the SSH seats open (nil without ssh.enabled).
+func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, attached, seats func() int, stop func(), err error) {
 	var stops []func()
 	stopAll := func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -259,16 +266,17 @@ func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, a
 	}()
 	logf, err := os.OpenFile(a.cfg.DB+".log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("api log: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("api log: %w", err)
 	}
 	stops = append(stops, func() { logf.Close() })
 	log := slog.New(slog.NewTextHandler(logf, nil))
 	if a.cfg.SSH.Enabled {
-		seats, err := a.startSSH(local, a.cfg.SSH.Addr, log)
+		served, err := a.startSSH(local, a.cfg.SSH.Addr, log)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
-		stops = append(stops, func() { seats.stop(5 * time.Second) })
+		stops = append(stops, func() { served.stop(5 * time.Second) })
+		seats = served.srv.Open
 	}
 	var r *runningAPI
 	if a.cfg.API.Enabled {
@@ -277,15 +285,15 @@ func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, a
 		r, err = a.startLocalAPI(local, log)
 	}
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	stops = append(stops, func() { r.stop(5 * time.Second) })
 	town, err = a.startTownNode(ctx, local, log)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	stops = append(stops, town.stop)
-	return town, r.srv.Streams, stopAll, nil
+	return town, r.srv.Streams, seats, stopAll, nil
 }
 
 // takeFile (the console's :take, once the server it was attached to is

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -259,4 +260,22 @@ func TestInitDemoLeavesNoTempFile(t *testing.T) {
 		names = append(names, en.Name())
 	}
 	assert.Equal(t, []string{"gridcmd.db"}, names)
+}
+
+// The demo's loading line is in the console's language: Chinese by
+// default, English with --lang en. (No terminal here: once loaded, the
+// console cannot open, and the demo ends with that.)
+func TestDemoLoadingLineFollowsTheLanguage(t *testing.T) {
+	newEnv(t) // no config: the defaults
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "--feed=false"}, "gridcmd demo：正在加载花街镇演示数据及此前数周的记录…"},
+		{[]string{"--lang", "en", "demo", "--feed=false"}, "gridcmd demo: loading the Huajie demo and the weeks before it…"},
+	} {
+		r, _ := runBinary(t, time.Minute, c.args...)
+		first, _, _ := strings.Cut(r.err, "\n")
+		assert.Equal(t, c.want, first, "%s", r)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"gridcmd/model"
@@ -11,16 +12,24 @@ import (
 
 // Feed is the demo's simulated field: grid workers file reports from random
 // grids every few seconds (categories and severities in realistic
-// proportions); grid leaders acknowledge some within the two minutes, pass
-// some straight on, and leave others to breach their deadline and climb by
-// themselves; village cadres and duty officers then take what reaches them.
-// Everything goes through the service like any other client, so the
-// console sees it only through the store's event feed.
+// proportions), and the people of each tier see every report through to
+// its end, as its fate (drawn when it is filed) says: grid leaders sign
+// for most within the two minutes and they are resolved at the grid, some
+// are closed as invalid, a few are passed on to the village or, the grave
+// ones, straight to the town, and a few are left unsigned until the clock
+// climbs them; village cadres and duty officers sign for, dispatch and
+// resolve what reaches them. The incidents open when it starts (the
+// demo's morning) are taken up too. So the open incidents hover around
+// the few dozen of a calm night instead of piling up, and escalations
+// stay at about one report in twenty. Everything goes through the service
+// like any other client, so the console sees it only through the store's
+// event feed.
 type Feed struct {
 	svc   model.Service
 	r     *rand.Rand
 	every time.Duration
 	jobs  jobQueue
+	next  time.Time // the next report
 
 	grids    []model.NodeCode
 	micro    map[model.NodeCode][]model.NodeCode
@@ -36,7 +45,8 @@ func NewFeed(svc model.Service, seed int64, every time.Duration) *Feed {
 }
 
 // Category and severity proportions of the feed: everyday grid work is
-// mostly disputes, traffic and hidden dangers; grave incidents are rare.
+// mostly disputes, traffic and hidden dangers; grave incidents (I, II) are
+// rare, one report in twenty-five.
 var (
 	categoryWeights = []struct {
 		cat model.Category
@@ -45,17 +55,16 @@ var (
 		{"dispute", 20}, {"traffic", 18}, {"hazard", 15}, {"service", 12}, {"security", 10},
 		{"ecology", 8}, {"migrant", 7}, {"health", 4}, {"fire", 3}, {"flood", 2}, {"party", 1},
 	}
-	severityWeights = []int{2, 13, 50, 35} // I, II, III, IV in percent
+	severityWeights = []int{1, 3, 52, 44} // I, II, III, IV in percent
 )
 
-// Run files reports and tends them until ctx ends. Refusals (an operator
-// acted first) are expected and ignored.
+// Run files reports and tends them until ctx ends, on the real clock.
+// Refusals (an operator acted first) are expected and ignored.
 func (f *Feed) Run(ctx context.Context) {
-	if err := f.load(ctx); err != nil || len(f.grids) == 0 {
+	if err := f.start(ctx, time.Now()); err != nil || len(f.grids) == 0 {
 		return
 	}
-	next := time.Now().Add(f.gap())
-	timer := time.NewTimer(time.Until(next))
+	timer := time.NewTimer(time.Until(f.next))
 	defer timer.Stop()
 	for {
 		select {
@@ -63,22 +72,42 @@ func (f *Feed) Run(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		now := time.Now()
-		if !now.Before(next) {
-			f.report(ctx, now)
-			f.wartime(ctx)
-			next = now.Add(f.gap())
-		}
-		for f.jobs.Len() > 0 && !f.jobs[0].at.After(now) {
-			j := heap.Pop(&f.jobs).(job)
-			f.tend(ctx, j, now)
-		}
-		wake := next
-		if f.jobs.Len() > 0 && f.jobs[0].at.Before(wake) {
-			wake = f.jobs[0].at
-		}
+		wake := f.advance(ctx, time.Now())
 		timer.Reset(max(time.Until(wake), 10*time.Millisecond))
 	}
+}
+
+// start loads the roster and sets the first report's time. Run calls it
+// with the real clock; a test may drive start and advance with its own.
+func (f *Feed) start(ctx context.Context, now time.Time) error {
+	if err := f.load(ctx); err != nil {
+		return err
+	}
+	f.next = now.Add(f.gap())
+	return f.adopt(ctx, now)
+}
+
+// advance does what is due at now: the next report, once its time has
+// come (and the wartime side with it), then every job due by now. It
+// returns when it next has something to do.
+func (f *Feed) advance(ctx context.Context, now time.Time) time.Time {
+	if len(f.grids) == 0 {
+		return now.Add(f.every)
+	}
+	if !now.Before(f.next) {
+		f.report(ctx, now)
+		f.wartime(ctx)
+		f.next = now.Add(f.gap())
+	}
+	for f.jobs.Len() > 0 && !f.jobs[0].at.After(now) {
+		j := heap.Pop(&f.jobs).(job)
+		f.tend(ctx, j, now)
+	}
+	wake := f.next
+	if f.jobs.Len() > 0 && f.jobs[0].at.Before(wake) {
+		wake = f.jobs[0].at
+	}
+	return wake
 }
 
 // gap is an exponential wait around f.every, bounded so the screen neither
@@ -179,64 +208,219 @@ func (f *Feed) report(ctx context.Context, now time.Time) {
 	}
 	cat := pickCategory(f.r)
 	title, text := f.pickStory(cat)
-	inc, err := f.svc.Report(ctx, model.Report{Node: node, Category: string(cat), Severity: f.pickSeverity(),
+	sev := f.pickSeverity()
+	inc, err := f.svc.Report(ctx, model.Report{Node: node, Category: string(cat), Severity: sev,
 		Title: title, Text: text, Reporter: by, Source: model.SourceGridPatrol})
 	if err != nil {
 		return
 	}
-	// The grid leader's two minutes: sign for it, pass it straight on, or
-	// let it climb by itself.
-	switch n := f.r.IntN(100); {
-	case n < 45:
-		f.schedule(inc.ID, now.Add(f.between(5, 25)))
-	case n < 65:
-		f.jobs.push(job{id: inc.ID, at: now.Add(f.between(7, 27)), passOn: true})
+	fa := f.fateOf(sev)
+	f.jobs.push(job{id: inc.ID, at: now.Add(f.wait(inc, fa, now)), fate: fa})
+}
+
+// fate is what becomes of one incident, drawn when the feed takes it up,
+// so that everything the feed files ends: resolved (most of it at the
+// grid, where peacetime work stays), closed as invalid, or passed up to
+// the tier that can handle it and resolved there. The feed keeps a job on
+// each incident until it is no longer open.
+type fate struct {
+	to       model.Tier // the tier that handles it: its own, or the one its holders pass it on to
+	direct   bool       // the grid leader passes it straight to `to` without signing first (the article's case)
+	climbs   int        // tiers, from the grid up, at which nobody signs in time: the clock climbs it
+	dispatch bool       // above the grid, its handler dispatches it to a department before it is resolved
+	invalid  bool       // its handler closes it as invalid
+	late     bool       // at the grid, resolved only past its deadline: supervised first
+}
+
+// leftAt reports whether nobody at tier t signs for the report in time.
+func (fa fate) leftAt(t model.Tier) bool {
+	return t.Rank() < model.TierGrid.Rank()+fa.climbs
+}
+
+// fateOf draws a new report's fate by its severity, in per mille. Minor
+// reports (III, IV) stay at the grid but for one in forty: passed on
+// to the village, or left unsigned until the clock climbs them (one in
+// five of those is left at the village too and reaches the town, which
+// signs); none climbs to the task force by itself. Grave ones mostly go
+// up, the gravest straight to the town command room as in the article,
+// and some of those kept at the grid are resolved late (supervised). With
+// severityWeights about one report in twenty leaves its grid.
+func (f *Feed) fateOf(sev model.Severity) fate {
+	n := f.r.IntN(1000)
+	grid, village, town := model.TierGrid, model.TierVillage, model.TierTown
+	switch sev {
+	case model.SeverityI:
+		switch {
+		case n < 700:
+			return fate{to: town, direct: true, dispatch: true}
+		case n < 800:
+			return fate{to: village, dispatch: true}
+		}
+		return fate{to: grid, late: n < 900}
+	case model.SeverityII:
+		switch {
+		case n < 200:
+			return fate{to: town, direct: true, dispatch: true}
+		case n < 300:
+			return fate{to: town, dispatch: true}
+		case n < 450:
+			return fate{to: village, dispatch: n < 400}
+		}
+		return fate{to: grid, late: n < 600}
 	}
+	switch {
+	case n < 70:
+		return fate{to: grid, invalid: true}
+	case n < 85:
+		return fate{to: village, dispatch: n < 77}
+	case n < 95:
+		return fate{to: grid, climbs: 1 + f.r.IntN(5)/4, dispatch: n < 90}
+	}
+	return fate{to: grid}
+}
+
+// pace is how long, in report intervals, the people of a tier take over a
+// step: to sign for a report (always inside the tier's window, unless its
+// fate leaves it to the clock), to take the next step once it is signed
+// for, and for a department to finish what it was dispatched. With the
+// default 4s a grid leader signs after 20-100 s, inside the two minutes
+// the policy gives, and the grid's work is done a minute or so later.
+var pace = map[model.Tier][3][2]float64{
+	model.TierGrid:      {{5, 25}, {5, 20}, {20, 60}},
+	model.TierVillage:   {{10, 40}, {10, 40}, {30, 120}},
+	model.TierTown:      {{20, 90}, {10, 40}, {60, 240}},
+	model.TierTaskForce: {{60, 300}, {30, 120}, {150, 600}},
+}
+
+// wait is how long until the people of the incident's tier take its next
+// step, as it stands now.
+func (f *Feed) wait(inc model.Incident, fa fate, now time.Time) time.Duration {
+	p := pace[inc.Tier]
+	switch {
+	case inc.Status == model.StatusReported && fa.leftAt(inc.Tier):
+		return inc.AckBy.Sub(now) + f.between(1, 5) // look again once the clock has climbed it
+	case inc.Status == model.StatusReported:
+		return f.inTime(f.between(p[0][0], p[0][1]), inc.AckBy.Sub(now))
+	case inc.Status == model.StatusAcknowledged && fa.late && inc.Tier == model.TierGrid && !inc.DueBy.IsZero():
+		return max(inc.DueBy.Sub(now), 0) + f.between(10, 60)
+	case inc.Status == model.StatusAcknowledged:
+		return f.between(p[1][0], p[1][1])
+	}
+	return f.between(p[2][0], p[2][1])
+}
+
+// inTime keeps a wait d inside the left before a deadline, with a margin
+// for the clocks' sweep.
+func (f *Feed) inTime(d, left time.Duration) time.Duration {
+	if left <= 0 || d < left*4/5 {
+		return d
+	}
+	return time.Duration((0.2 + 0.6*f.r.Float64()) * float64(left))
 }
 
 // between is a random wait of lo to hi report intervals: the people's
-// pace scales with the feed's, so with the default 4s a grid leader signs
-// for a report after 20-100 s, inside the two minutes the policy gives.
+// pace scales with the feed's.
 func (f *Feed) between(lo, hi float64) time.Duration {
 	return time.Duration((lo + f.r.Float64()*(hi-lo)) * float64(f.every))
 }
 
-func (f *Feed) schedule(id string, at time.Time) { f.jobs.push(job{id: id, at: at}) }
+// adopt takes up the incidents open when the feed starts (the demo's
+// morning) but those from the patrol desk, which PatrolFeed tends: each is
+// handled at the tier it stands at, after a while, the slower the higher
+// it stands; a report is signed for in time.
+func (f *Feed) adopt(ctx context.Context, now time.Time) error {
+	open, err := f.svc.Incidents(ctx, model.IncidentFilter{Open: true})
+	if err != nil {
+		return err
+	}
+	for _, inc := range open {
+		if inc.Source == model.SourcePatrol {
+			continue
+		}
+		fa := fate{to: inc.Tier, dispatch: inc.Tier != model.TierVillage || f.r.IntN(2) == 0}
+		d := f.wait(inc, fa, now)
+		if inc.Status != model.StatusReported {
+			d += 3 * d // the morning's work in hand goes on a while before the next step
+		}
+		f.jobs.push(job{id: inc.ID, at: now.Add(d), fate: fa})
+	}
+	return nil
+}
 
-// tend acts on an incident as the people of its current tier would.
+// tend takes the incident's next step as the people of its tier would,
+// by its fate, and keeps a job on it while it is open. A refusal (an
+// operator acted first) is tried again, from where it then stands, a few
+// times.
 func (f *Feed) tend(ctx context.Context, j job, now time.Time) {
 	inc, err := f.svc.Incident(ctx, j.id)
 	if err != nil || !inc.Status.Open() {
 		return
 	}
-	actor := f.holder(inc)
-	if actor == 0 {
-		return
+	cmd := f.step(inc, j.fate)
+	if cmd.By == 0 {
+		return // nobody to act
 	}
-	cmd := model.Command{By: actor}
-	again := true
-	switch {
-	case j.passOn && inc.Tier == model.TierGrid:
-		cmd.Action, again = model.ActEscalate, f.r.IntN(2) == 0
-	case inc.Status == model.StatusReported:
-		if f.r.IntN(10) < 3 {
-			return // nobody signs for it: it will climb, or be supervised
+	if cmd.Action != "" {
+		out, err := f.svc.Act(ctx, inc.ID, cmd)
+		if err != nil {
+			if j.tries++; j.tries < 5 {
+				j.at = now.Add(f.between(5, 20))
+				f.jobs.push(j)
+			}
+			return
 		}
-		cmd.Action = model.ActAcknowledge
-	case inc.Status == model.StatusAcknowledged && inc.Tier == model.TierGrid && f.r.IntN(3) == 0:
-		cmd.Action = model.ActEscalate
-	case inc.Status == model.StatusAcknowledged && inc.Tier != model.TierGrid:
-		cmd.Action, cmd.Department = model.ActDispatch, departments[inc.Platform][f.r.IntN(len(departments[inc.Platform]))]
-	default:
-		cmd.Action, cmd.Note, again = model.ActResolve, "已处置完毕", false
+		inc, j.tries = out, 0
 	}
-	if _, err := f.svc.Act(ctx, inc.ID, cmd); err != nil {
-		return
-	}
-	if again {
-		f.schedule(inc.ID, now.Add(f.between(10, 45)))
+	if inc.Status.Open() {
+		j.at = now.Add(f.wait(inc, j.fate, now))
+		f.jobs.push(j)
 	}
 }
+
+// step is what the holder of the incident's tier does next by its fate;
+// no action when nobody signs for it and the clock is to climb it.
+func (f *Feed) step(inc model.Incident, fa fate) model.Command {
+	cmd := model.Command{By: f.holder(inc)}
+	switch {
+	case inc.Status == model.StatusReported && fa.leftAt(inc.Tier):
+	case inc.Tier.Rank() < fa.to.Rank() && (inc.Status != model.StatusReported || fa.direct):
+		cmd.Action, cmd.To = model.ActEscalate, inc.Tier.Next()
+		if fa.direct {
+			cmd.To = fa.to
+		}
+		cmd.Note = passNote(inc.Tier, cmd.To)
+	case inc.Status == model.StatusReported:
+		cmd.Action = model.ActAcknowledge
+	case fa.invalid:
+		cmd.Action, cmd.Note = model.ActInvalid, invalidNotes[f.r.IntN(len(invalidNotes))]
+	case inc.Status == model.StatusAcknowledged && inc.Tier != model.TierGrid && fa.dispatch && len(departments[inc.Platform]) > 0:
+		ds := departments[inc.Platform]
+		cmd.Action, cmd.Department = model.ActDispatch, ds[f.r.IntN(len(ds))]
+	default:
+		cmd.Action, cmd.Note = model.ActResolve, "已处置完毕"
+		if inc.Tier == model.TierGrid && f.r.IntN(2) == 0 && slices.Contains(f.workers[inc.Node.Grid()], inc.Reporter) {
+			cmd.By = inc.Reporter // the worker who found it deals with it
+		}
+	}
+	return cmd
+}
+
+// passNote is a holder's note passing a report on, as the script's.
+func passNote(from, to model.Tier) string {
+	switch {
+	case from == model.TierGrid && to == model.TierVillage:
+		return "超出网格处置能力，上报村社"
+	case from == model.TierGrid:
+		return "情况紧急，直报镇综合信息指挥室"
+	case to == model.TierTown:
+		return "需镇级协调处置，上报镇指挥室"
+	}
+	return "跨平台重点事项，提请专班统筹"
+}
+
+// invalidNotes are why a report is closed as invalid (作废): the feed's
+// and the history's.
+var invalidNotes = []string{"经核实为重复上报", "现场核查情况不属实", "已由群众自行处理，无需处置"}
 
 // holder is who acts for the incident's tier.
 func (f *Feed) holder(inc model.Incident) model.PersonID {
@@ -313,9 +497,10 @@ var departments = map[model.Platform][]string{
 }
 
 type job struct {
-	id     string
-	at     time.Time
-	passOn bool
+	id    string
+	at    time.Time
+	fate  fate
+	tries int // refusals in a row
 }
 
 // jobQueue is a min-heap of jobs by time.

@@ -241,7 +241,7 @@ func (w histWorld) incident(r *rand.Rand, n int, t time.Time, tales map[model.Ca
 		closeIt(res)
 	default: // looked into and closed as invalid
 		ack := act(between(r, t, 30*time.Second, 100*time.Second), model.Command{Action: model.ActAcknowledge, By: leader})
-		why := []string{"经核实为重复上报", "现场核查情况不属实", "已由群众自行处理，无需处置"}[r.IntN(3)]
+		why := invalidNotes[r.IntN(len(invalidNotes))]
 		act(between(r, ack, 5*time.Minute, 40*time.Minute), model.Command{Action: model.ActInvalid, By: leader, Note: why})
 	}
 	return out

@@ -68,6 +68,9 @@ type Options struct {
 	// through its local API (its event stream's followers): q says they
 	// lose their live link. nil: not known.
 	Attached func() int
+	// Seats, with HoldsFile, counts the SSH seats this console serves
+	// (ssh.enabled): q says they close with it. nil: it serves none.
+	Seats func() int
 	// Bell rings the terminal once for a severity I report or an incident
 	// turning red (config ui.bell), on BellTo (nil: standard output).
 	Bell   bool
@@ -1036,6 +1039,9 @@ func (m Model) quit() (Model, tea.Cmd) {
 	}
 	if m.opt.HoldsFile {
 		why = append(why, m.holderNote())
+		if seats := m.seatsNote(); seats != "" {
+			why = append(why, seats)
+		}
 	}
 	if len(why) == 0 {
 		return m, tea.Quit

@@ -441,7 +441,7 @@ func TestNamesWithinTheSeat(t *testing.T) {
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "园丁社区居委会", "--yes", "--as", "P1"),
 		cli.ExitUsage, "园丁社区居委会", "in 花街镇")
 	out := e.ok("wartime", "on", "--reason", "flood", "--scope", "园丁社区居委会", "--yes", "--as", county)
-	assert.Regexp(t, `^W-0001 wartime flood active since .*: 1 villages`, out)
+	assert.Regexp(t, `^W-0001 wartime flood active since .*: 1 village, 5 micro-grids \(0 staffed, 5 gaps\)`, out)
 	out = e.ok("wartime", "on", "--reason", "typhoon", "--scope", "花街镇", "--yes", "--as", county)
 	assert.Regexp(t, `^W-0002 wartime typhoon active since .*: 27 villages, 232 micro-grids`, out)
 	e.ok("directive", "issue", "--to", "渎溪村", "--text", "逐户核查人员去向", "--deadline", "2h", "--as", "P1")

@@ -26,9 +26,9 @@ func (a *app) replayCmd() *cobra.Command {
 replayed seconds per second (60: an hour a minute), from --from to --to
 (default the log's first and last events; a bare time, 21:30, is the last
 21:30 up to now in the configured zone, today's or yesterday's when today's
-is still to come, and a bare --to after a dated --from the first such time
-after it, as the console's :replay reads them; a --to not after --from is
-refused, as :replay refuses it): for the morning review and for training. The header
+is still to come, and a bare --to after a --from the first such time after
+it, or now while that is still to come, as the console's :replay reads
+them; a dated --to not after --from is refused, as :replay refuses it): for the morning review and for training. The header
 shows the replay's clock; the last line is a scrub line: space pauses, ← →
 move a minute, [ ] ten, + - change the speed, esc or q quits. Every key that would act is refused. The database is opened
 read-only: nothing is written, and a console or server may hold it
@@ -96,8 +96,8 @@ type timelineJSON struct {
 // pastSpan reads --from and --to of a command that looks back (replay,
 // timeline export; what names it in a refusal) as the console's :replay
 // reads its times (model.Lookback): a bare time (21:30, 21：30) is the last
-// such time up to now in the configured zone, a bare --to after a dated
-// --from the first such time after it unless still to come, anything else
+// such time up to now in the configured zone, a bare --to after a --from
+// the first such time after it or now while that is to come, anything else
 // as when reads it. A window whose --to is not after its --from is
 // refused in the console's words, naming both.
 func (a *app) pastSpan(what, whatZh, from, to string) (time.Time, time.Time, error) {
@@ -126,9 +126,9 @@ first, as CSV (a header line, then one event a line) or JSON (a list), with
 names besides the ids: the actor's name, the action's key and Chinese name,
 the incident's title, the node's name. A bare time, --from 21:30, is the
 last 21:30 up to now in the configured zone (today's, or yesterday's when
-today's is still to come), a bare --to after a dated --from the first such
-time after it, as the console's :replay reads them; a --to not after --from
-is refused, as :replay refuses it. Without --format, CSV. Columns and fields:
+today's is still to come), a bare --to after a --from the first such time
+after it, or now while that is still to come, as the console's :replay
+reads them; a dated --to not after --from is refused, as :replay refuses it. Without --format, CSV. Columns and fields:
 seq, at, actor, actor_name, action, action_zh, incident, incident_title,
 ref (an activation, directive, shift or handover id, or a gateway's name),
 node, node_name, before/after tier and status, note, note_zh.`,

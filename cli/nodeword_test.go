@@ -99,24 +99,19 @@ func TestTimelineExportReversed(t *testing.T) {
 		return what + " from " + from.Format("01-02 15:04") + " to " + to.Format("01-02 15:04") + ": the end must come after the start"
 	}
 	from, to := now.Add(-10*time.Minute), now.Add(-20*time.Minute)
-	r := e.run("timeline", "export", "--from", from.Format("15:04"), "--to", to.Format("15:04"))
+	r := e.run("timeline", "export", "--from", from.Format("2006-01-02 15:04"), "--to", to.Format("2006-01-02 15:04"))
 	fails(t, r, cli.ExitUsage, refused("export", from, to))
 	assert.Empty(t, r.out, "not even the header")
+	fails(t, e.run("replay", "--from", from.Format("2006-01-02 15:04"), "--to", to.Format("2006-01-02 15:04")), cli.ExitUsage, refused("replay", from, to))
 	fails(t, e.run("timeline", "export", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00", "--format", "json"), cli.ExitUsage,
 		"export from 11-29 03:00 to 11-29 02:00: the end must come after the start")
 
-	// Both still to come today: both yesterday's, the window reversed.
+	// A bare --to still to come after the --from is now: the window up to
+	// now, never the future (a review: it was refused, naming yesterday).
 	e.ok("report", "--node", "渎溪村 02", "--category", "traffic", "--severity", "II", "--title", "刚报的事件")
-	later, soon := now.Add(20*time.Minute), now.Add(10*time.Minute)
-	want := refused("", later.AddDate(0, 0, -1), soon.AddDate(0, 0, -1))
-	for _, cmd := range [][]string{{"timeline", "export"}, {"replay"}} {
-		r := e.run(append(cmd, "--from", later.Format("15:04"), "--to", soon.Format("15:04"))...)
-		fails(t, r, cli.ExitUsage, cmd[len(cmd)-1]+want)
-		assert.NotContains(t, r.out, "刚报的事件")
-	}
-	// A bare --to still to come is yesterday's: before a --from of today.
-	fails(t, e.run("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04")), cli.ExitUsage,
-		refused("export", from, soon.AddDate(0, 0, -1)))
+	soon := now.Add(10 * time.Minute)
+	out := e.ok("timeline", "export", "--from", from.Format("15:04"), "--to", soon.Format("15:04"))
+	assert.Contains(t, out, "刚报的事件", "up to now")
 
 	// A bare --to after a dated --from is the first such time after it,
 	// not today's (a review's finding): the demo's night's 22:00 hour, not

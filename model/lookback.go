@@ -40,13 +40,15 @@ type Lookback struct {
 }
 
 // Window reads a window's two ends: "" is open (the zero time), a bare
-// time PastClock's, anything else Dated's. A bare end after a dated start
-// is the first such time after the start (from 2026-12-03 09:00 to 10:00
-// is 12-03 10:00, not today's), unless that is still to come: a bare time
-// never means the future. A window whose end is not after its start is
-// refused (Reversed), never stretched into the future.
+// time PastClock's, anything else Dated's. A bare end after a start is the
+// first such time after the start (from 2026-12-03 09:00 to 10:00 is 12-03
+// 10:00, not today's; from 23:30 to 00:10 crosses midnight), or now while
+// that is still to come (at 00:05, 23:30 to 00:10 is 23:30 to now; at
+// 21:15, 21:00 to 21:30 is 21:00 to now): a bare time never means the
+// future, and the window the officer meant is not refused. A window whose
+// end is not after its start (dated ends) is refused (Reversed).
 func (l Lookback) Window(from, to string) (f, t time.Time, err error) {
-	f, fromBare, err := l.end("from", from)
+	f, _, err = l.end("from", from)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
@@ -54,9 +56,10 @@ func (l Lookback) Window(from, to string) (f, t time.Time, err error) {
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	if toBare && !fromBare && !f.IsZero() {
-		if first := clockAfter(f, t, l.loc()); !first.After(l.Now) {
-			t = first
+	if toBare && !f.IsZero() {
+		t = clockAfter(f, t, l.loc())
+		if t.After(l.Now) {
+			t = l.Now
 		}
 	}
 	if !f.IsZero() && !t.IsZero() {

@@ -198,10 +198,19 @@ func TestReplayCommandAndBack(t *testing.T) {
 		assert.Nil(t, m.rp, bad)
 		assert.Contains(t, m.View(), ":replay", bad)
 	}
-	m = typeText(t, m, ":replay 03:00 02:00")
+	m = typeText(t, m, ":replay 2026-11-29 03:00 2026-11-29 02:00")
 	m = update(t, m, keyMsg("enter"))
 	assert.Nil(t, m.rp)
 	assert.Contains(t, m.View(), "replay from 11-29 03:00 to 11-29 02:00: the end must come after the start")
+
+	// A bare end whose first time after the start is still to come is
+	// now: the window the officer meant (a review found it refused).
+	m = typeText(t, m, ":replay 03:00 02:00")
+	m = update(t, m, keyMsg("enter"))
+	require.NotNil(t, m.rp, m.View())
+	assert.Equal(t, time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai), m.rp.to, "up to now")
+	m = update(t, m, keyMsg("esc"))
+	require.Nil(t, m.rp)
 
 	// A bare end after a dated start is the first such time after it, as
 	// on the command line (model.Lookback), not today's a day later.

@@ -193,10 +193,9 @@ func (a *app) showCmd() *cobra.Command {
 		Short: "Show one incident with its timeline",
 		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or
 its end as the console shows and reads it: its number (0032) or its day and
-number (1207-0032), an open one's before a resolved one's, a resolved one's
-before a closed one's (the archive holds every day's 0032: give a closed
-one's day). So do ack, escalate, dispatch, resolve, close, reopen, invalid
-and note.`,
+number (1207-0032), an open one's before a resolved one's; a closed one by
+its day and number only (the archive holds every day's 0032). So do ack,
+escalate, dispatch, resolve, close, reopen, invalid and note.`,
 		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := idTyped(args[0]); err != nil {
@@ -228,19 +227,24 @@ func idTyped(arg string) error {
 	return nil
 }
 
-// incidentID reads an incident id as the console's :show does: whole
-// (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
-// one of the open incidents, which the console holds, else of the resolved
-// ones (waiting to be closed or reopened), else of the closed ones (to
-// show; reopen then says why it cannot); an end that none or several of
-// the first of these to have it have is refused.
+// incidentID reads an incident id whole (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
+// one of the open incidents, else of the resolved ones (waiting to be
+// closed or reopened), else, by its day and number only (1207-0032), of
+// the closed ones (to show; reopen then says why it cannot); an end that
+// none or several of the first of these to have it have is refused.
 func incidentID(ctx context.Context, svc model.Service, arg string) (string, error) {
 	if id, err := model.ParseIncidentID(arg); err == nil {
 		return id, nil
 	}
 	short := strings.TrimSpace(arg)
 	var found []string
-	for _, f := range []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}, {Status: model.StatusClosed}} {
+	filters := []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}}
+	if strings.Contains(short, "-") {
+		// The archive holds every day's 0032: a closed one by its day
+		// alone (1207-0032), so a bare number never reaches it.
+		filters = append(filters, model.IncidentFilter{Status: model.StatusClosed})
+	}
+	for _, f := range filters {
 		incs, err := svc.Incidents(ctx, f)
 		if err != nil {
 			return "", err

@@ -405,6 +405,9 @@ func TestShortIncidentIDs(t *testing.T) {
 		dayEnd := r.ID[len(r.ID)-9:]
 		require.Equal(t, r.ID, whole(t, e, dayEnd))
 		fails(t, e.run("reopen", dayEnd, "--note", "新情况"), cli.ExitRefused, "cannot reopen an incident that is closed")
+		// By its number alone it is not reached: a note would land on
+		// one archived (a review).
+		fails(t, e.run("note", end, "又一条"), cli.ExitRefused, "no incident ends in "+end)
 		closed = true
 		break
 	}

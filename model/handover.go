@@ -89,6 +89,18 @@ func (h Handover) Accept(by Person, now time.Time) (Handover, Event, error) {
 	return h, ev, nil
 }
 
+// SignsAt refuses signing for h at the seat of p unless it is the
+// incoming officer's own, or the outgoing officer's desk, where the
+// incoming one signs in person at the change: a console elsewhere may not
+// sign in the incoming officer's name.
+func (h Handover) SignsAt(p Person) error {
+	if p.ID == h.Incoming || p.ID == h.Outgoing {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "%s is for %s to sign for, at their console or %s's desk, not at %s's", h.ID, h.InName, h.OutgoingName, ActorName(p)).
+		Zh("%s 应由 %s 在其本人控制台或 %s 的值班台签收，不能在 %s 的控制台签收", h.ID, h.InName, h.OutgoingName, ActorName(p))
+}
+
 // HandoverFilter selects handovers: of a room ("" every room), the last
 // one made at or before At (zero: the latest); Limit 0 for one.
 type HandoverFilter struct {

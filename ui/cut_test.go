@@ -211,7 +211,7 @@ func TestCutLinkKeepsTheWorkInHand(t *testing.T) {
 
 		m = update(t, m, giveHandoverMsg{room: "330784114"})
 		assert.Contains(t, m.flash.text, m.say("live link cut", "实时中断"), "a hand-over refused before it is sent")
-		m = update(t, m, signHandoverMsg{id: "H-0001"})
+		m = update(t, m, signHandoverMsg{h: model.Handover{ID: "H-0001"}})
 		assert.Contains(t, m.flash.text, m.say("live link cut", "实时中断"))
 	}
 }

@@ -106,12 +106,10 @@ type (
 		note string
 		seen string
 	}
-	// signHandoverMsg: the incoming officer signs for handover id.
-	signHandoverMsg struct {
-		id string
-		by model.PersonID
-	}
-	checkedInMsg struct {
+	// signHandoverMsg: the incoming officer signs for handover h, at
+	// their console or the outgoing officer's desk (Handover.SignsAt).
+	signHandoverMsg struct{ h model.Handover }
+	checkedInMsg    struct {
 		room model.NodeCode
 		err  error
 	}
@@ -201,7 +199,7 @@ func (hp *handoverPane) asks(msg tea.KeyMsg) tea.Msg {
 	case key.Matches(msg, hp.keys.give) && !hp.h.Made() && !hp.early():
 		return giveHandoverMsg{room: hp.h.Room, note: hp.note, seen: hp.h.Sheet.Digest()}
 	case key.Matches(msg, hp.keys.sign) && hp.h.Waiting():
-		return signHandoverMsg{id: hp.h.ID, by: hp.h.Incoming}
+		return signHandoverMsg{h: hp.h}
 	}
 	return nil
 }
@@ -492,7 +490,10 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if err := m.mayAct(); err != nil {
 			return m.flashErr(err)
 		}
-		return m, acceptHandover(m.svc, msg.id, msg.by)
+		if err := msg.h.SignsAt(m.seat.Person); err != nil {
+			return m.flashErr(err) // not in the incoming officer's name from another's console
+		}
+		return m, acceptHandover(m.svc, msg.h.ID, msg.h.Incoming)
 	case acceptedMsg:
 		m.tell(m.handover, msg)
 		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s signed for by %s: %s is off duty", "%s 已由 %s 签收：%s 下班"), msg.h.ID, msg.h.InName, msg.h.OutgoingName))

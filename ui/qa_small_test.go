@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/demo"
 	"gridcmd/model"
 )
 
@@ -236,5 +237,45 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 		} else {
 			assert.True(t, strings.HasPrefix(m.q.text, "结束战时 W-0001（防台，自 "), m.q.text)
 		}
+	}
+}
+
+// A handover waiting to be signed for is signed at the incoming officer's
+// console or the outgoing officer's desk, never from a third seat in the
+// incoming officer's name (a QA signed H-0004 from a grid worker's
+// console, recorded as the incoming officer's).
+func TestHandoverSignedOnlyAtTheDesks(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	shifts, err := f.db.Shifts(ctx, model.ShiftFilter{Room: demo.Town})
+	require.NoError(t, err)
+	cur := shifts[0]
+	f.clock.Set(cur.To.Add(time.Second))
+	h, err := f.db.Handover(ctx, demo.Town, "", cur.Person, false, "")
+	require.NoError(t, err)
+	require.True(t, h.Waiting())
+
+	workers, err := f.db.People(ctx, model.PeopleFilter{Node: duxi, Role: model.RoleGridWorkerPart})
+	require.NoError(t, err)
+	require.NotEmpty(t, workers)
+	for _, c := range []struct {
+		who  model.PersonID
+		sign bool
+	}{{workers[0].ID, false}, {h.Incoming, true}} {
+		o := f.options(t, "en")
+		o.Seat = f.seatOf(t, c.who)
+		m := loaded(t, f.db, o, 120, 40)
+		m = update(t, m, handoverMsg{h: h})
+		m.overlay = overlayHandover
+		m = keys(t, m, "y")
+		got, err := f.db.Handovers(ctx, model.HandoverFilter{})
+		require.NoError(t, err)
+		if !c.sign {
+			assert.True(t, got[0].Waiting(), "not signed from a third console")
+			assert.Contains(t, m.flash.text, h.ID+" is for "+h.InName+" to sign for, at their console or "+h.OutgoingName+"'s desk")
+			continue
+		}
+		assert.False(t, got[0].Waiting(), "signed at the incoming officer's own console")
+		assert.Equal(t, h.Incoming, got[0].AcceptedBy)
 	}
 }

@@ -105,6 +105,10 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 	t.Helper()
 	next, cmd := m.Update(msg)
 	m = next.(Model)
+	if m.width > 0 && !m.tooSmall() && m.loadErr == nil {
+		// layout's count of the status lines is theirs (statusHeight).
+		require.Equal(t, len(m.statusLines()), m.statusH, "statusHeight disagrees with statusLines")
+	}
 	for _, out := range run(t, cmd, 3) {
 		m = update(t, m, out)
 	}

@@ -29,6 +29,7 @@ type queuePane struct {
 	q      query // the filter, parsed
 	sort   sortMode
 	cache  map[uint64]cachedRow
+	belowN int // open incidents a room above the towns leaves below (countBelow)
 }
 
 // sortMode is the queue's order; S cycles through them.
@@ -241,6 +242,17 @@ func (q *queuePane) rebuild(w *world) {
 		}
 	}
 	q.follow(keep, had)
+	q.countBelow(w)
+}
+
+// countBelow counts, for the empty queue's line, the open incidents of a
+// room above the towns that it does not queue (below), once the rows
+// change rather than on every frame: a county's file holds many.
+func (q *queuePane) countBelow(w *world) {
+	q.belowN = 0
+	if len(q.rows) == 0 {
+		q.belowN = q.below(w)
+	}
 }
 
 // total is how many incidents the queue holds before scope and filter.
@@ -279,6 +291,7 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 		q.index[c.Seq] = k
 	}
 	q.follow(keep, had)
+	q.countBelow(w)
 }
 
 // find is the position of k, or where it would go.
@@ -401,7 +414,7 @@ func (q *queuePane) View() string {
 		lines = append(lines, q.row(p, c, inc, w.nameOf(inc.Node), now, i == q.cursor && focused, i == q.cursor))
 	}
 	if len(q.rows) == 0 {
-		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != "", q.below(w)), inner, p.g.More)))
+		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != "", q.belowN), inner, p.g.More)))
 	}
 	// The count: shown of all when a scope or filter cuts, else all.
 	right := fmt.Sprint(len(q.rows))

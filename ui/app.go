@@ -968,6 +968,12 @@ func (m Model) onIncidentKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.flashErr(refusal(model.ECONFLICT,
 			"esc back to the incidents first", "请先按 esc 回到事件列表"))
 	}
+	if m.overlay == overlayNone && m.focus == paneDirectives {
+		// Not the queue's incident, out of sight behind the directive.
+		return m.flashErr(refusal(model.ECONFLICT,
+			"tab to the incidents first: the directive pane's keys are R, b and d",
+			"请先按 tab 切到事件列表：指令窗格可用 R、b、d"))
+	}
 	return m.onActionKey(msg)
 }
 

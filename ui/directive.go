@@ -164,7 +164,10 @@ func (d *directivePane) ShortHelp() []key.Binding {
 // FullHelp is every key, and the pane's own: h and l are the pane's
 // there, not expand and collapse.
 func (d *directivePane) FullHelp() [][]key.Binding {
-	return append(without(d.c.keys.FullHelp(), d.own()...), d.own())
+	k := d.c.keys
+	// Not the incident keys: here they are refused (onIncidentKey).
+	incident := []key.Binding{k.Ack, k.Escalate, k.EscalateTo, k.Dispatch, k.Resolve, k.Reopen, k.Close, k.Note}
+	return append(without(k.FullHelp(), append(d.own(), incident...)...), d.own())
 }
 
 func (d *directivePane) Title() string { return d.fitTitle(-1) }

@@ -151,6 +151,20 @@ func TestDirectiveFooterAtEighty(t *testing.T) {
 		last := lastLine(m)
 		assert.True(t, strings.HasPrefix(last, want), "%s: %q", lang, last)
 		assert.NotContains(t, last, map[string]string{"zh": "a 签收", "en": "a acknowledge"}[lang])
+		// Nor do they act here on the queue's incident out of sight (a
+		// review: the footer hid them and they still asked).
+		m = keys(t, m, "a")
+		assert.False(t, m.q.active(), lang)
+		assert.Contains(t, m.flash.text, map[string]string{"zh": "请先按 tab 切到事件列表", "en": "tab to the incidents first"}[lang])
+		m = update(t, m, flashExpiredMsg{id: m.flash.id})
+		m = keys(t, m, "?")
+		assert.NotRegexp(t, map[string]string{"zh": ` a +签收`, "en": ` a +acknowledge`}[lang], m.View(), "%s: not in the pane's help either", lang)
+		require.Equal(t, overlayHelp, m.overlay, lang)
+		for _, g := range m.help.groups {
+			for _, b := range g {
+				assert.NotEqual(t, "a", b.Help().Key, "%s: a is not among the pane's keys", lang)
+			}
+		}
 	}
 }
 

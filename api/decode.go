@@ -18,21 +18,32 @@ import (
 )
 
 // requestError is a refusal of a request's body: its status (400, 413, 415
-// or 422), the field it concerns and the message.
+// or 422), the field it concerns and the message, in English and in
+// Chinese (error_zh).
 type requestError struct {
-	status  int
-	field   string
-	message string
+	status      int
+	field       string
+	message, zh string
 }
 
 func (e *requestError) Error() string { return e.message }
 
-func badRequest(field, format string, args ...any) *requestError {
-	return &requestError{status: http.StatusBadRequest, field: field, message: fmt.Sprintf(format, args...)}
+// refusal is e as a refusal with status: its field (e.On), its message
+// and its Chinese (e.Zh).
+func refusal(status int, e *model.Error) *requestError {
+	return &requestError{status: status, field: e.Field, message: e.Message, zh: e.MessageZh}
 }
 
-func invalid(field, format string, args ...any) *requestError {
-	return &requestError{status: http.StatusUnprocessableEntity, field: field, message: fmt.Sprintf(format, args...)}
+// badRequest is e as a 400.
+func badRequest(e *model.Error) *requestError { return refusal(http.StatusBadRequest, e) }
+
+// invalid is e as a 422.
+func invalid(e *model.Error) *requestError { return refusal(http.StatusUnprocessableEntity, e) }
+
+// onField is a domain refusal err, in its English and its Chinese, about
+// the request's field.
+func onField(field string, err error) *model.Error {
+	return model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On(field)
 }
 
 // named is a request's field: its JSON name and its value.
@@ -43,7 +54,7 @@ type named struct{ name, v string }
 func required(fields ...named) error {
 	for _, f := range fields {
 		if strings.TrimSpace(f.v) == "" {
-			return invalid(f.name, "%s: missing", f.name)
+			return invalid(model.Errorf(model.EINVALID, "%s: missing", f.name).Zh("%s：缺少此字段", f.name).On(f.name))
 		}
 	}
 	return nil
@@ -53,12 +64,12 @@ func required(fields ...named) error {
 func writeRequestError(w http.ResponseWriter, err error) {
 	var re *requestError
 	if !errors.As(err, &re) {
-		re = badRequest("", "%v", err)
+		re = badRequest(model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)))
 	}
 	if re.status == http.StatusRequestEntityTooLarge {
 		closeAfter(w)
 	}
-	writeError(w, re.status, re.field, "%s", re.message)
+	writeJSON(w, re.status, errorJSON{Error: re.message, ErrorZh: re.zh, Field: re.field})
 }
 
 // readBody reads a JSON request body of at most limit bytes: 415 for
@@ -67,12 +78,12 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return nil, &requestError{status: http.StatusUnsupportedMediaType, field: "Content-Type",
-				message: fmt.Sprintf("Content-Type %q: want application/json", ct)}
+			return nil, refusal(http.StatusUnsupportedMediaType, model.Errorf(model.EINVALID, "Content-Type %q: want application/json", ct).
+				Zh("Content-Type %q：应为 application/json", ct).On("Content-Type"))
 		}
 	}
-	tooLarge := &requestError{status: http.StatusRequestEntityTooLarge,
-		message: fmt.Sprintf("request body over the limit of %d bytes", limit)}
+	tooLarge := refusal(http.StatusRequestEntityTooLarge, model.Errorf(model.EINVALID, "request body over the limit of %d bytes", limit).
+		Zh("请求体超过 %d 字节的上限", limit))
 	if r.ContentLength > limit {
 		return nil, tooLarge
 	}
@@ -82,7 +93,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		if errors.As(err, &mb) {
 			return nil, tooLarge
 		}
-		return nil, badRequest("", "reading the request body: %v", err)
+		return nil, badRequest(model.Errorf(model.EINVALID, "reading the request body: %v", err).Zh("读取请求体失败：%v", err))
 	}
 	return body, nil
 }
@@ -94,10 +105,10 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // encoding/json would quietly turn into U+FFFD) is 422 naming its field.
 func decodeStrict(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return badRequest("", "empty body: want a JSON object")
+		return badRequest(model.Errorf(model.EINVALID, "empty body: want a JSON object").Zh("请求体为空：应为一个 JSON 对象"))
 	}
 	if field, ok := invalidUTF8Field(body); ok {
-		return invalid(field, "%s: invalid UTF-8", fieldName(field))
+		return invalid(model.Errorf(model.EINVALID, "%s: invalid UTF-8", fieldName(field)).Zh("%s：不是有效的 UTF-8", fieldName(field)).On(field))
 	}
 	if err := strictKeys(body, reflect.TypeOf(v)); err != nil {
 		return err
@@ -108,7 +119,7 @@ func decodeStrict(body []byte, v any) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return badRequest("", "malformed JSON: want one object and nothing after it")
+		return badRequest(malformedTrailing())
 	}
 	return nil
 }
@@ -126,22 +137,25 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return badRequest("", "malformed JSON at byte %d: %s", syn.Offset, syn.Error())
+		return badRequest(model.Errorf(model.EINVALID, "malformed JSON at byte %d: %s", syn.Offset, syn.Error()).
+			Zh("JSON 格式错误，在第 %d 字节（%s）", syn.Offset, syn.Error()))
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
-			return badRequest("", "want a JSON object, not %s", typ.Value)
+			return badRequest(model.Errorf(model.EINVALID, "want a JSON object, not %s", typ.Value).Zh("应为一个 JSON 对象，而不是 %s", jsonValueZh(typ.Value)))
 		}
-		return badRequest(field, "%s: want %s, not %s", field, jsonType(typ.Type.Kind().String()), typ.Value)
+		return badRequest(model.Errorf(model.EINVALID, "%s: want %s, not %s", field, jsonType(typ.Type.Kind().String()), typ.Value).
+			Zh("%s：应为%s，而不是%s", field, jsonTypeZh(typ.Type.Kind().String()), jsonValueZh(typ.Value)).On(field))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return badRequest("", "malformed JSON: unexpected end of body")
+		return badRequest(model.Errorf(model.EINVALID, "malformed JSON: unexpected end of body").Zh("JSON 格式错误：请求体意外结束"))
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
-		return badRequest(name, "unknown field %q", name)
+		return badRequest(model.Errorf(model.EINVALID, "unknown field %q", name).Zh("未知字段 %q", name).On(name))
 	}
-	return badRequest("", "malformed JSON: %s", strings.TrimPrefix(msg, "json: "))
+	return badRequest(model.Errorf(model.EINVALID, "malformed JSON: %s", strings.TrimPrefix(msg, "json: ")).
+		Zh("JSON 格式错误（%s）", strings.TrimPrefix(msg, "json: ")))
 }
 
 func jsonType(kind string) string {
@@ -156,6 +170,41 @@ func jsonType(kind string) string {
 		return "an object"
 	}
 	return kind
+}
+
+// jsonTypeZh is jsonType in Chinese.
+func jsonTypeZh(kind string) string {
+	switch kind {
+	case "string":
+		return "字符串"
+	case "int", "int64", "uint64", "float64":
+		return "数字"
+	case "bool":
+		return "布尔值（true 或 false）"
+	case "struct", "map", "ptr":
+		return "对象"
+	}
+	return kind
+}
+
+// jsonValueZh names in Chinese the JSON value that encoding/json reports
+// where another was wanted ("array", "number -1", "string").
+func jsonValueZh(v string) string {
+	kind, rest, _ := strings.Cut(v, " ")
+	zh, ok := map[string]string{"array": "数组", "object": "对象", "string": "字符串", "number": "数字", "bool": "布尔值", "null": "null"}[kind]
+	if !ok {
+		return v
+	}
+	if rest != "" {
+		return zh + " " + rest
+	}
+	return zh
+}
+
+// malformedTrailing refuses a body with something after its one object.
+func malformedTrailing() *model.Error {
+	return model.Errorf(model.EINVALID, "malformed JSON: want one object and nothing after it").
+		Zh("JSON 格式错误：应只有一个对象，其后不能再有内容")
 }
 
 // invalidUTF8Field finds the first string in a JSON document that is not
@@ -317,12 +366,12 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {
-		return r, invalid("node", "%s", model.ErrorMessage(err))
+		return r, invalid(onField("node", err))
 	}
 	r.Node = node
 	r.Category = strings.TrimSpace(req.Category)
 	if r.Severity, err = model.ParseSeverity(req.Severity); err != nil {
-		return r, invalid("severity", "%s", model.ErrorMessage(err))
+		return r, invalid(onField("severity", err))
 	}
 	r.Title = req.Title
 	// The text is cleaned here only to measure it with the location and
@@ -330,25 +379,26 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 	// model's (Report.Check).
 	text, err := model.CleanText(req.Text, true)
 	if err != nil {
-		return r, invalid("text", "text: %s", model.ErrorMessage(err))
+		return r, invalid(model.Errorf(model.EINVALID, "text: %s", model.ErrorMessage(err)).Zh("text：%s", model.ErrorMessageZh(err)).On("text"))
 	}
 	var extra []string
 	if l := req.Location; l != nil {
 		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
-			return r, invalid("location.lat", "location.lat: want -90 to 90")
+			return r, invalid(model.Errorf(model.EINVALID, "location.lat: want -90 to 90").Zh("location.lat：应在 -90 到 90 之间").On("location.lat"))
 		}
 		if math.IsNaN(l.Lon) || l.Lon < -180 || l.Lon > 180 {
-			return r, invalid("location.lon", "location.lon: want -180 to 180")
+			return r, invalid(model.Errorf(model.EINVALID, "location.lon: want -180 to 180").Zh("location.lon：应在 -180 到 180 之间").On("location.lon"))
 		}
 		extra = append(extra, fmt.Sprintf("位置 location: %.6f, %.6f", l.Lat, l.Lon))
 	}
 	if req.Photo != "" {
 		photo, err := model.CleanText(req.Photo, false)
 		if err != nil {
-			return r, invalid("photo", "photo: %s", model.ErrorMessage(err))
+			return r, invalid(model.Errorf(model.EINVALID, "photo: %s", model.ErrorMessage(err)).Zh("photo：%s", model.ErrorMessageZh(err)).On("photo"))
 		}
 		if photo == "" || len(photo) > MaxPhotoBytes {
-			return r, invalid("photo", "photo: want a reference of 1 to %d bytes", MaxPhotoBytes)
+			return r, invalid(model.Errorf(model.EINVALID, "photo: want a reference of 1 to %d bytes", MaxPhotoBytes).
+				Zh("photo：应为 1 到 %d 字节的引用", MaxPhotoBytes).On("photo"))
 		}
 		extra = append(extra, "照片 photo: "+photo)
 	}
@@ -358,13 +408,14 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 		}
 		text += strings.Join(extra, "\n")
 		if len(text) > model.MaxTextBytes {
-			return r, invalid("text", "text with the location and photo: %d bytes, at most %d", len(text), model.MaxTextBytes)
+			return r, invalid(model.Errorf(model.EINVALID, "text with the location and photo: %d bytes, at most %d", len(text), model.MaxTextBytes).
+				Zh("text 连同位置和照片：%d 字节，最多 %d", len(text), model.MaxTextBytes).On("text"))
 		}
 	}
 	r.Text = text
 	checked, err := r.Check(p)
 	if err != nil {
-		return r, invalid(model.ErrorField(err), "%s", model.ErrorMessage(err))
+		return r, invalid(onField(model.ErrorField(err), err))
 	}
 	return checked.Report(), nil
 }
@@ -398,11 +449,11 @@ func DecodeAlert(body []byte) (model.Alert, error) {
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {
-		return model.Alert{}, invalid("node", "%s", model.ErrorMessage(err))
+		return model.Alert{}, invalid(onField("node", err))
 	}
 	a, err := model.Alert{Device: req.Device, Kind: req.Kind, Node: node, Text: req.Text}.Clean()
 	if err != nil {
-		return model.Alert{}, invalid(model.ErrorField(err), "%s", model.ErrorMessage(err))
+		return model.Alert{}, invalid(onField(model.ErrorField(err), err))
 	}
 	return a, nil
 }

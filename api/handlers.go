@@ -17,11 +17,11 @@ func idempotencyKey(w http.ResponseWriter, r *http.Request) (string, bool) {
 		return "", true
 	}
 	if len(vals) > 1 {
-		writeError(w, http.StatusBadRequest, "Idempotency-Key", "Idempotency-Key: give it once")
+		writeError(w, http.StatusBadRequest, "Idempotency-Key", model.Errorf(model.EINVALID, "Idempotency-Key: give it once").Zh("Idempotency-Key：只能给一次"))
 		return "", false
 	}
 	if err := model.ValidIdempotencyKey(vals[0]); err != nil {
-		writeError(w, http.StatusBadRequest, "Idempotency-Key", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusBadRequest, "Idempotency-Key", err)
 		return "", false
 	}
 	return vals[0], true
@@ -67,11 +67,11 @@ func (s *Server) intakeAnswer(w http.ResponseWriter, out any, dup bool, count fu
 func (s *Server) intakeError(w http.ResponseWriter, r *http.Request, c caller, err error) {
 	switch model.ErrorCode(err) {
 	case model.ENOTFOUND:
-		writeError(w, http.StatusUnprocessableEntity, "node", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "node", err)
 	case model.ECONFLICT:
-		writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "Idempotency-Key", err)
 	case model.EINVALID:
-		writeError(w, http.StatusUnprocessableEntity, "", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "", err)
 	default:
 		s.fail(w, r, c.person.ID, "", err)
 	}
@@ -181,7 +181,7 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 	}
 	unit, err := model.ParseNodeCode(r.PathValue("code"))
 	if err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "code", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "code", err)
 		return
 	}
 	if !c.person.MayReportAt(unit) && !s.servesUnit(r.Context(), c.person, unit) && !scope(w, c.person, unit, "code") {
@@ -249,17 +249,18 @@ func (s *Server) directiveCall(w http.ResponseWriter, r *http.Request) (caller, 
 	unit := model.NodeCode(req.Unit)
 	if unit == "" {
 		if c.person.Node.Level() != model.LevelMicroGrid {
-			writeError(w, http.StatusUnprocessableEntity, "unit", "unit: missing (only a micro-grid worker's own micro-grid is implied)")
+			writeError(w, http.StatusUnprocessableEntity, "unit", model.Errorf(model.EINVALID, "unit: missing (only a micro-grid worker's own micro-grid is implied)").
+				Zh("unit：缺少此字段（只有网格员自己的网格可以省略）"))
 			return c, req, "", false
 		}
 		unit = c.person.Node
 	}
 	if unit, err = model.ParseNodeCode(string(unit)); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "unit", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "unit", err)
 		return c, req, "", false
 	}
 	if unit.Level() != model.LevelMicroGrid {
-		writeError(w, http.StatusUnprocessableEntity, "unit", "unit %s: directives go to micro-grids", unit)
+		writeError(w, http.StatusUnprocessableEntity, "unit", model.Errorf(model.EINVALID, "unit %s: directives go to micro-grids", unit).Zh("unit %s：指令只下达到网格", unit))
 		return c, req, "", false
 	}
 	// Who may act for the unit is the store's rule (model.MaySignFor: a
@@ -289,7 +290,8 @@ func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if req.Done == nil || req.Of == nil {
-		writeError(w, http.StatusUnprocessableEntity, map[bool]string{true: "done", false: "of"}[req.Done == nil], "done and of: both wanted, e.g. {\"done\": 40, \"of\": 62}")
+		writeError(w, http.StatusUnprocessableEntity, map[bool]string{true: "done", false: "of"}[req.Done == nil],
+			model.Errorf(model.EINVALID, "done and of: both wanted, e.g. {\"done\": 40, \"of\": 62}").Zh("done 和 of：两者都要给，例如 {\"done\": 40, \"of\": 62}"))
 		return
 	}
 	id := r.PathValue("id")

@@ -77,7 +77,7 @@ func serverNonce(cred string) ([]byte, error) {
 // local credential, and a nonce for the client's token.
 func (s *Server) handleHello(w http.ResponseWriter, r *http.Request) {
 	if !isLoopback(r.RemoteAddr) {
-		writeError(w, http.StatusForbidden, "", "the local API answers loopback callers only")
+		writeError(w, http.StatusForbidden, "", loopbackOnly())
 		return
 	}
 	body, err := readBody(w, r, 4<<10)
@@ -91,12 +91,13 @@ func (s *Server) handleHello(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := b64.DecodeString(req.Nonce)
 	if err != nil || len(c) != nonceBytes {
-		writeError(w, http.StatusBadRequest, "nonce", "nonce: want %d random bytes, base64url without padding", nonceBytes)
+		writeError(w, http.StatusBadRequest, "nonce", model.Errorf(model.EINVALID, "nonce: want %d random bytes, base64url without padding", nonceBytes).
+			Zh("nonce：应为 %d 个随机字节，base64url 编码，不带填充", nonceBytes))
 		return
 	}
 	sn, err := serverNonce(s.opts.LocalCredential)
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "", "nonce: %v", err)
+		writeError(w, http.StatusInternalServerError, "", model.Errorf(model.EINTERNAL, "nonce: %v", err).Zh("nonce：%v", err))
 		return
 	}
 	writeJSON(w, http.StatusOK, helloResponse{

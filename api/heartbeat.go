@@ -42,7 +42,7 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("name")
 	if err := model.CheckHeartbeatName(name); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "name", "%s", model.ErrorMessage(err))
+		writeError(w, http.StatusUnprocessableEntity, "name", err)
 		return
 	}
 	h, err := s.svc.Beat(context.WithoutCancel(r.Context()), name, c.person.ID)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+
+	"gridcmd/model"
 )
 
 // strictKeys refuses, with a 400 naming the field, what encoding/json lets
@@ -59,7 +61,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 			key, _ := kt.(string)
 			name := join(path, key)
 			if seen[key] {
-				return badRequest(name, "%s: given twice; give each field once", name)
+				return badRequest(model.Errorf(model.EINVALID, "%s: given twice; give each field once", name).Zh("%s：重复给出；每个字段只给一次", name).On(name))
 			}
 			seen[key] = true
 			next := elem
@@ -68,7 +70,8 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 				if !ok {
 					for want := range fields {
 						if strings.EqualFold(want, key) {
-							return badRequest(name, "unknown field %q: field names are case-sensitive; want %q", key, want)
+							return badRequest(model.Errorf(model.EINVALID, "unknown field %q: field names are case-sensitive; want %q", key, want).
+								Zh("未知字段 %q：字段名区分大小写；应为 %q", key, want).On(name))
 						}
 					}
 				}

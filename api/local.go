@@ -44,7 +44,7 @@ type localResponse struct {
 // 401 itself.
 func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	if !isLoopback(r.RemoteAddr) {
-		writeError(w, http.StatusForbidden, "", "the local API answers loopback callers only")
+		writeError(w, http.StatusForbidden, "", loopbackOnly())
 		return false
 	}
 	if !oneAuthorization(w, r) {
@@ -52,7 +52,8 @@ func (s *Server) localAuth(w http.ResponseWriter, r *http.Request) bool {
 	}
 	scheme, v, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, localScheme) || !localAuthorized(strings.TrimSpace(v), s.opts.LocalCredential) {
-		writeError(w, http.StatusUnauthorized, "Authorization", "the local API wants the credential of the database's .api file")
+		writeError(w, http.StatusUnauthorized, "Authorization", model.Errorf(model.EUNAUTHORIZED, "the local API wants the credential of the database's .api file").
+			Zh("本地 API 需要数据库 .api 文件中的凭据"))
 		return false
 	}
 	return true
@@ -68,7 +69,7 @@ func (s *Server) handleLocal(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("method")
 	call, ok := s.local[name]
 	if !ok {
-		writeError(w, http.StatusNotFound, "method", "no local method %q", name)
+		writeError(w, http.StatusNotFound, "method", model.Errorf(model.ENOTFOUND, "no local method %q", name).Zh("没有本地方法 %q", name))
 		return
 	}
 	if !s.admitWrite(w) {
@@ -127,7 +128,7 @@ func decodeLocal(name string, body []byte, req any) error {
 	err := dec.Decode(req)
 	if err == nil {
 		if _, end := dec.Token(); end != io.EOF {
-			return badRequest("", "malformed JSON: want one object and nothing after it")
+			return badRequest(malformedTrailing())
 		}
 		return nil
 	}
@@ -137,4 +138,9 @@ func decodeLocal(name string, body []byte, req any) error {
 	}
 	return model.Errorf(model.EINVALID, "local %s: the request does not fit: %v", name, err).
 		Zh("本地调用 %s：请求与方法不符：%v", name, err)
+}
+
+// loopbackOnly refuses a caller of the local API from another host.
+func loopbackOnly() *model.Error {
+	return model.Errorf(model.EFORBIDDEN, "the local API answers loopback callers only").Zh("本地 API 只应答本机回环地址的调用")
 }

@@ -87,7 +87,7 @@ func latLon(l *Location) (*model.LatLon, error) {
 	}
 	ll := &model.LatLon{Lat: l.Lat, Lon: l.Lon}
 	if err := ll.Validate(); err != nil {
-		return nil, invalid(model.ErrorField(err), "%s", model.ErrorMessage(err))
+		return nil, invalid(onField(model.ErrorField(err), err))
 	}
 	return ll, nil
 }

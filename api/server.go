@@ -308,8 +308,13 @@ type errorJSON struct {
 	Field   string `json:"field,omitempty"`
 }
 
-func writeError(w http.ResponseWriter, status int, field, format string, args ...any) {
-	writeJSON(w, status, errorJSON{Error: fmt.Sprintf(format, args...), Field: field})
+// writeError answers the refusal err with status: its message, its
+// Chinese (error_zh) and the field it concerns (field, else err's own).
+func writeError(w http.ResponseWriter, status int, field string, err error) {
+	if field == "" {
+		field = model.ErrorField(err)
+	}
+	writeJSON(w, status, errorJSON{Error: model.ErrorMessage(err), ErrorZh: zhOf(err), Field: field})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -399,7 +404,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, who model.PersonID
 	switch status {
 	case http.StatusInternalServerError:
 		s.log.Error("request failed", "route", r.Pattern, "person", who.String(), "err", err)
-		writeError(w, status, "", "internal error; the details are in the server's log")
+		writeError(w, status, "", model.Errorf(model.EINTERNAL, "internal error; the details are in the server's log").Zh("内部错误；详情见服务器日志"))
 		return
 	case http.StatusServiceUnavailable:
 		s.unavailable(w, model.ErrorMessage(err), model.ErrorMessageZh(err))
@@ -434,11 +439,12 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	scheme, tok, _ := strings.Cut(h, " ")
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gridcmd"`)
-		writeError(w, http.StatusUnauthorized, "Authorization", "missing bearer token: send 'Authorization: Bearer <token>' (gridcmd token issue --person ID)")
+		writeError(w, http.StatusUnauthorized, "Authorization", model.Errorf(model.EUNAUTHORIZED, "missing bearer token: send 'Authorization: Bearer <token>' (gridcmd token issue --person ID)").
+			Zh("缺少 bearer 令牌：请发送 'Authorization: Bearer <令牌>'（gridcmd token issue --person ID）"))
 		return caller{}, false
 	}
 	if s.intake == nil {
-		writeError(w, http.StatusServiceUnavailable, "", "no token service")
+		writeError(w, http.StatusServiceUnavailable, "", model.Errorf(model.EUNAVAIL, "no token service").Zh("没有令牌服务"))
 		return caller{}, false
 	}
 	tok = strings.TrimSpace(tok)
@@ -446,7 +452,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 	if err != nil {
 		if model.ErrorCode(err) == model.EUNAUTHORIZED {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="gridcmd", error="invalid_token"`)
-			writeError(w, http.StatusUnauthorized, "Authorization", "%s", model.ErrorMessage(err))
+			writeError(w, http.StatusUnauthorized, "Authorization", err)
 			return caller{}, false
 		}
 		s.fail(w, r, 0, "", err)
@@ -457,7 +463,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 		if ok, wait := s.limiter.allow(c.key, s.opts.Now()); !ok {
 			s.metrics.limited.Add(1)
 			w.Header().Set("Retry-After", strconv.Itoa(seconds(wait)))
-			writeError(w, http.StatusTooManyRequests, "", "rate limit: at most %g requests per second per token (bursts of %d)", s.opts.Rate, s.opts.Burst)
+			writeError(w, http.StatusTooManyRequests, "", model.Errorf(model.EUNAVAIL, "rate limit: at most %g requests per second per token (bursts of %d)", s.opts.Rate, s.opts.Burst).
+				Zh("限流：每个令牌每秒最多 %g 个请求（突发 %d 个）", s.opts.Rate, s.opts.Burst))
 			return caller{}, false
 		}
 	}
@@ -469,7 +476,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (caller, b
 // anyone's guess.
 func oneAuthorization(w http.ResponseWriter, r *http.Request) bool {
 	if len(r.Header.Values("Authorization")) > 1 {
-		writeError(w, http.StatusBadRequest, "Authorization", "Authorization: give it once")
+		writeError(w, http.StatusBadRequest, "Authorization", model.Errorf(model.EINVALID, "Authorization: give it once").Zh("Authorization：只能给一次"))
 		return false
 	}
 	return true
@@ -480,7 +487,7 @@ func scope(w http.ResponseWriter, p model.Person, node model.NodeCode, field str
 	if p.MayReportAt(node) {
 		return true
 	}
-	writeError(w, http.StatusForbidden, field, "%s", model.ErrorMessage(model.OutOfScope(p, node)))
+	writeError(w, http.StatusForbidden, field, model.OutOfScope(p, node))
 	return false
 }
 
@@ -514,11 +521,12 @@ func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeError(w, http.StatusMethodNotAllowed, "", "%s %s: method not allowed; want %s", r.Method, r.URL.Path, strings.Join(allow, " or "))
+		writeError(w, http.StatusMethodNotAllowed, "", model.Errorf(model.EINVALID, "%s %s: method not allowed; want %s", r.Method, r.URL.Path, strings.Join(allow, " or ")).
+			Zh("%s %s：不允许此方法；应为 %s", r.Method, r.URL.Path, strings.Join(allow, " 或 ")))
 		s.metrics.request("other", http.StatusMethodNotAllowed)
 		return
 	}
-	writeError(w, http.StatusNotFound, "", "no such endpoint: %s %s", r.Method, r.URL.Path)
+	writeError(w, http.StatusNotFound, "", model.Errorf(model.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path).Zh("没有这个接口：%s %s", r.Method, r.URL.Path))
 	s.metrics.request("other", http.StatusNotFound)
 }
 
@@ -566,7 +574,7 @@ func (s *Server) instrument(route string, h http.HandlerFunc) http.Handler {
 				}
 				s.log.Error("handler panicked", "route", route, "panic", fmt.Sprint(p))
 				if rec.status == 0 {
-					writeError(rec, http.StatusInternalServerError, "", "internal error")
+					writeError(rec, http.StatusInternalServerError, "", model.Errorf(model.EINTERNAL, "internal error").Zh("内部错误"))
 				}
 			}
 			if rec.status == 0 {

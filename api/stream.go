@@ -36,7 +36,7 @@ func (s *Server) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 	}
 	fl, ok := w.(http.Flusher)
 	if !ok {
-		writeError(w, http.StatusInternalServerError, "", "streaming is not supported here")
+		writeError(w, http.StatusInternalServerError, "", model.Errorf(model.EINTERNAL, "streaming is not supported here").Zh("此处不支持流式传输"))
 		return
 	}
 	sub := s.svc.Subscribe()

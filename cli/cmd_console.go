@@ -270,9 +270,9 @@ func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, a
 	}
 	stops = append(stops, func() { logf.Close() })
 	log := slog.New(slog.NewTextHandler(logf, nil))
+	var served *runningSSH
 	if a.cfg.SSH.Enabled {
-		served, err := a.startSSH(local, a.cfg.SSH.Addr, log)
-		if err != nil {
+		if served, err = a.startSSH(local, a.cfg.SSH.Addr, log); err != nil {
 			return nil, nil, nil, nil, err
 		}
 		stops = append(stops, func() { served.stop(5 * time.Second) })
@@ -280,9 +280,9 @@ func (a *app) startHeld(ctx context.Context, local *store.DB) (town *townNode, a
 	}
 	var r *runningAPI
 	if a.cfg.API.Enabled {
-		r, err = a.startAPI(local, a.cfg.API.Addr, log)
+		r, err = a.startAPI(local, a.cfg.API.Addr, served, log)
 	} else {
-		r, err = a.startLocalAPI(local, log)
+		r, err = a.startLocalAPI(local, served, log)
 	}
 	if err != nil {
 		return nil, nil, nil, nil, err

@@ -77,22 +77,75 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 
 func (a *app) heartbeatRemoveCmd() *cobra.Command {
 	var by string
+	var yes bool
 	cmd := &cobra.Command{
-		Use:   "remove NAME",
-		Short: "Stop watching a gateway (an incident its silence opened stays, for an officer to close)",
-		Args:  exactArgs(1, "one gateway name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				if err := db.RemoveHeartbeat(ctx, args[0], actor); err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out, "no longer watching %s\n", args[0])
-				return nil
-			})
-		},
+		Use:   "remove NAME [--yes]",
+		Short: "Stop watching a gateway (an incident its silence opened stays open, for an officer to resolve by hand)",
+		Long: `Stop watching a gateway. An incident its silence opened stays open: with the
+gateway gone nothing will resolve it by itself, so the question names it for
+the officer to resolve by hand (gridcmd incident resolve). Without --yes it
+asks first; with no terminal to ask on, it refuses.`,
+		Args: exactArgs(1, "one gateway name"),
+		RunE: func(cmd *cobra.Command, args []string) error { return a.heartbeatRemove(cmd, args[0], by, yes) },
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who removes it (default the operator)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
 	return cmd
+}
+
+// heartbeatRemove stops watching the gateway name, asking first: what it
+// watches and, while its silence's incident is open, that the incident
+// stays open for an officer to resolve.
+func (a *app) heartbeatRemove(cmd *cobra.Command, name, by string, yes bool) error {
+	var actor model.PersonID
+	var h model.Heartbeat
+	return a.ask(cmd, yes, asking{
+		check: func(ctx context.Context, db backend) error {
+			var err error
+			if actor, err = a.actor(ctx, db, by); err != nil {
+				return err
+			}
+			h, err = heartbeatNamed(ctx, db, name)
+			return err
+		},
+		what: func(ctx context.Context, db backend) (prompt, error) {
+			p := prompt{what: fmt.Sprintf("would stop watching %s at %s", h.Name, h.Node), question: "Remove it?",
+				whatZh: fmt.Sprintf("将停止监测 %s（%s）", h.Name, h.Node), questionZh: "确认移除？"}
+			if h.Incident == "" {
+				return p, nil
+			}
+			inc, err := db.Incident(ctx, h.Incident)
+			if err != nil || !inc.Status.Open() {
+				return p, nil
+			}
+			p.what += fmt.Sprintf("; its silence incident %s (%s) stays open and nothing will resolve it by itself: resolve it by hand (gridcmd incident resolve %s)", h.Incident, inc.Title, h.Incident)
+			p.whatZh += fmt.Sprintf("；其静默事件 %s（%s）仍未关闭，且不会再自动解决：请手动处置（gridcmd incident resolve %s）", h.Incident, inc.Title, h.Incident)
+			return p, nil
+		},
+		act: func(ctx context.Context, db backend) error {
+			if err := db.RemoveHeartbeat(ctx, name, actor); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.out, "no longer watching %s\n", name)
+			return nil
+		},
+	})
+}
+
+// heartbeatNamed is the gateway watched under name, refused as the
+// store refuses a name not added.
+func heartbeatNamed(ctx context.Context, db backend, name string) (model.Heartbeat, error) {
+	hbs, err := db.Heartbeats(ctx)
+	if err != nil {
+		return model.Heartbeat{}, err
+	}
+	for _, h := range hbs {
+		if h.Name == name {
+			return h, nil
+		}
+	}
+	return model.Heartbeat{}, model.Errorf(model.ENOTFOUND, "no heartbeat %s (gridcmd heartbeat list)", name).
+		Zh("没有心跳监测 %s（见 gridcmd heartbeat list）", name).On("name")
 }
 
 func (a *app) heartbeatListCmd() *cobra.Command {

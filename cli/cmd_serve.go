@@ -82,7 +82,7 @@ func (a *app) serve(ctx context.Context, db *store.DB, addr, sshAddr string) err
 			return err
 		}
 	}
-	running, err := a.startAPI(db, addr, log)
+	running, err := a.startAPI(db, addr, seats, log)
 	if err != nil {
 		if seats != nil {
 			_ = seats.stop(5 * time.Second)
@@ -184,21 +184,25 @@ func (r *runningAPI) stop(grace time.Duration) error {
 }
 
 // startAPI listens on addr and serves the field API over db, with the
-// local credential file beside the database. The console can call it
-// too when api.enabled is set, and stop the result when it quits.
-func (a *app) startAPI(db *store.DB, addr string, log *slog.Logger) (*runningAPI, error) {
-	return a.startServer(db, addr, false, log)
+// local credential file beside the database; seats (nil for none) are the
+// seats served over SSH in this process, whose counters /metrics carries
+// and whose open seats key revoke counts (Options.OpenSeats). The console
+// can call it too when api.enabled is set, and stop the result when it
+// quits.
+func (a *app) startAPI(db *store.DB, addr string, seats *runningSSH, log *slog.Logger) (*runningAPI, error) {
+	return a.startServer(db, addr, false, seats, log)
 }
 
 // startLocalAPI serves the local RPC alone on a free loopback port, with
 // its credential file beside the database: what a console holding the
 // file runs when the field API is off, so that the other commands reach
 // the database through it.
-func (a *app) startLocalAPI(db *store.DB, log *slog.Logger) (*runningAPI, error) {
-	return a.startServer(db, "127.0.0.1:0", true, log)
+func (a *app) startLocalAPI(db *store.DB, seats *runningSSH, log *slog.Logger) (*runningAPI, error) {
+	return a.startServer(db, "127.0.0.1:0", true, seats, log)
 }
 
-func (a *app) startServer(db *store.DB, addr string, localOnly bool, log *slog.Logger) (*runningAPI, error) {
+// startServer is startAPI, or startLocalAPI (localOnly).
+func (a *app) startServer(db *store.DB, addr string, localOnly bool, seats *runningSSH, log *slog.Logger) (*runningAPI, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("api: listen on %s: %w", addr, err)}
@@ -208,16 +212,18 @@ func (a *app) startServer(db *store.DB, addr string, localOnly bool, log *slog.L
 		ln.Close()
 		return nil, err
 	}
-	srv := api.New(db, db, api.Options{
+	opts := api.Options{
 		BodyLimit:       int64(a.cfg.API.BodyLimit),
 		Rate:            float64(a.cfg.API.Rate),
 		Burst:           a.cfg.API.Burst,
 		LocalCredential: cred,
 		LocalOnly:       localOnly,
 		Logger:          log,
-		Metrics:         a.metrics,
-		OpenSeats:       a.openSeats,
-	})
+	}
+	if seats != nil {
+		opts.Metrics, opts.OpenSeats = seats.srv.WriteMetrics, seats.srv.OpenOf
+	}
+	srv := api.New(db, db, opts)
 	r := &runningAPI{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1), cleanup: cleanup}
 	go func() { r.done <- srv.Serve(ln) }()
 	log.Info("serving", "addr", r.addr, "db", a.cfg.DB, "rate", float64(a.cfg.API.Rate), "burst", a.cfg.API.Burst,
@@ -506,7 +512,7 @@ func (a *app) benchServer(ctx context.Context) (stop func(), url string, reps []
 		return nil, "", nil, err
 	}
 	log := slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	running, err := a.startAPI(db, "127.0.0.1:0", log)
+	running, err := a.startAPI(db, "127.0.0.1:0", nil, log)
 	if err != nil {
 		dropDemo()
 		return nil, "", nil, err

@@ -45,8 +45,9 @@ func (r *runningSSH) stop(grace time.Duration) error {
 	return nil
 }
 
-// startSSH listens on addr and serves the console's seats over db. The
-// /metrics of an API started after it carries the seats' counters.
+// startSSH listens on addr and serves the console's seats over db. An API
+// given the result (startAPI) carries the seats' counters in its /metrics
+// and counts their open seats for key revoke.
 func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH, error) {
 	if err := config.CheckAddr("--ssh", addr); err != nil {
 		return nil, usageError{err}
@@ -67,7 +68,6 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 	}
 	r := &runningSSH{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1)}
 	go func() { r.done <- srv.Serve(ln) }()
-	a.metrics, a.openSeats = srv.WriteMetrics, srv.OpenOf
 	log.Info("serving seats over ssh", "addr", r.addr, "host_key", a.cfg.SSH.HostKey, "max_seats", a.cfg.SSH.MaxSeats)
 	return r, nil
 }

@@ -285,43 +285,68 @@ func scopeTowns(ctx context.Context, svc model.Service, scope []model.NodeCode) 
 // scopePreview says what activating over scope covers, from the stored
 // figures of its nodes: "花街镇 330784114 would cover 27 villages, 232
 // micro-grids (6 without a worker), 15018 households"; over several towns,
-// one line per town (one activation each).
-func scopePreview(ctx context.Context, svc model.Service, scope []model.NodeCode) (string, error) {
+// one line per town (one activation each). zh says it in Chinese.
+func scopePreview(ctx context.Context, svc model.Service, scope []model.NodeCode) (en, zh string, err error) {
 	towns, parts, err := scopeTowns(ctx, svc, scope)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	var lines []string
+	var lines, linesZh []string
 	for _, town := range towns {
-		var names []string
-		var villages, micro, staffed, households int
-		for _, root := range parts[town] {
-			n, err := svc.Subtree(ctx, root, 0)
-			if err != nil {
-				return "", err
-			}
-			c := n[0].Counts
-			villages, micro, households = villages+c.Villages, micro+c.MicroGrids, households+c.Households
-			names = append(names, fmt.Sprintf("%s %s", n[0].Name, root))
-			workers, err := svc.People(ctx, model.PeopleFilter{Node: root, Role: model.RoleMicroGridWorker})
-			if err != nil {
-				return "", err
-			}
-			placed := map[model.NodeCode]bool{}
-			for _, w := range workers {
-				if w.Node.Level() == model.LevelMicroGrid && !placed[w.Node] {
-					placed[w.Node] = true
-					staffed++
-				}
-			}
+		c, err := coverOf(ctx, svc, parts[town])
+		if err != nil {
+			return "", "", err
 		}
-		lines = append(lines, fmt.Sprintf("%s would cover %s, %s (%d without a worker), %s",
-			strings.Join(names, ", "), model.Count(villages, "village"), model.Count(micro, "micro-grid"), micro-staffed, model.Count(households, "household")))
+		lines, linesZh = append(lines, c.en()), append(linesZh, c.zh())
 	}
 	if len(lines) == 1 {
-		return lines[0], nil
+		return lines[0], linesZh[0], nil
 	}
-	return fmt.Sprintf("%d towns, one activation each:\n  %s", len(lines), strings.Join(lines, "\n  ")), nil
+	return fmt.Sprintf("%d towns, one activation each:\n  %s", len(lines), strings.Join(lines, "\n  ")),
+		fmt.Sprintf("%d 个镇，各启动一次：\n  %s", len(lines), strings.Join(linesZh, "\n  ")), nil
+}
+
+// cover is what activating over one town's part of a scope covers: its
+// roots by name and code, and their stored figures.
+type cover struct {
+	names                                []string
+	villages, micro, staffed, households int
+}
+
+func (c cover) en() string {
+	return fmt.Sprintf("%s would cover %s, %s (%d without a worker), %s",
+		strings.Join(c.names, ", "), model.Count(c.villages, "village"), model.Count(c.micro, "micro-grid"), c.micro-c.staffed, model.Count(c.households, "household"))
+}
+
+func (c cover) zh() string {
+	return fmt.Sprintf("%s 将覆盖 %d 个村、%d 个微网格（%d 个没有网格员）、%d 户",
+		strings.Join(c.names, "、"), c.villages, c.micro, c.micro-c.staffed, c.households)
+}
+
+// coverOf reads what activating over roots (one town's) covers.
+func coverOf(ctx context.Context, svc model.Service, roots []model.NodeCode) (cover, error) {
+	var c cover
+	for _, root := range roots {
+		n, err := svc.Subtree(ctx, root, 0)
+		if err != nil {
+			return c, err
+		}
+		k := n[0].Counts
+		c.villages, c.micro, c.households = c.villages+k.Villages, c.micro+k.MicroGrids, c.households+k.Households
+		c.names = append(c.names, fmt.Sprintf("%s %s", n[0].Name, root))
+		workers, err := svc.People(ctx, model.PeopleFilter{Node: root, Role: model.RoleMicroGridWorker})
+		if err != nil {
+			return c, err
+		}
+		placed := map[model.NodeCode]bool{}
+		for _, w := range workers {
+			if w.Node.Level() == model.LevelMicroGrid && !placed[w.Node] {
+				placed[w.Node] = true
+				c.staffed++
+			}
+		}
+	}
+	return c, nil
 }
 
 // kindOf is what an activation is: its reason, "(drill)" after a drill's.
@@ -415,18 +440,18 @@ func (a *app) wartimeOn(cmd *cobra.Command, args []string, fl wartimeOnFlags) er
 			}
 			return mayActivate(ctx, db, scope, r, fl.drill, note, by) // already active, before anything is asked
 		},
-		what: func(ctx context.Context, db backend) (string, error) {
-			what, err := scopePreview(ctx, db, scope)
+		what: func(ctx context.Context, db backend) (prompt, error) {
+			what, whatZh, err := scopePreview(ctx, db, scope)
 			if err != nil {
-				return "", err
+				return prompt{}, err
 			}
-			kind := string(r)
+			kind, kindZh := string(r), r.Zh()+"战时"
 			if fl.drill {
-				kind += " drill"
+				kind, kindZh = kind+" drill", kindZh+"演练"
 			}
-			return kind + " wartime over " + what, nil
+			return prompt{what: kind + " wartime over " + what, question: "Activate wartime?",
+				whatZh: "启动" + kindZh + "：" + whatZh, questionZh: "确认启动战时？"}, nil
 		},
-		question: "Activate wartime?",
 		act: func(ctx context.Context, db backend) error {
 			acts, err := db.ActivateTowns(ctx, r, scope, fl.drill, note, by) // refused if someone activated meanwhile
 			if err != nil {
@@ -542,12 +567,18 @@ func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error 
 			_, _, err = st.Active.End(by, db.Now())
 			return err // nothing is active, before anything is asked
 		},
-		what: func(context.Context, backend) (string, error) {
+		what: func(context.Context, backend) (prompt, error) {
 			act := st.Active
-			return fmt.Sprintf("would end %s (%s, scope %s, since %s, %d drafted reserves)", act.ID, act.Reason,
-				strings.Join(model.Strings(act.Scope), ","), a.minute(act.Since), len(st.Drafts)), nil
+			scope := strings.Join(model.Strings(act.Scope), ",")
+			return prompt{
+				what: fmt.Sprintf("would end %s (%s, scope %s, since %s, %d drafted reserves)", act.ID, act.Reason,
+					scope, a.minute(act.Since), len(st.Drafts)),
+				question: "End wartime?",
+				whatZh: fmt.Sprintf("将结束战时 %s（%s，范围 %s，自 %s 起，已征调储备力量 %d 人）", act.ID, act.Reason.Zh(),
+					scope, a.minute(act.Since), len(st.Drafts)),
+				questionZh: "确认结束战时？",
+			}, nil
 		},
-		question: "End wartime?",
 		act: func(ctx context.Context, db backend) error {
 			x, err := db.Deactivate(ctx, st.Active.ID, by) // refused if another activation is active by now
 			if err != nil {

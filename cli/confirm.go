@@ -17,16 +17,17 @@ type asking struct {
 	// check runs first, with or without --yes: the refusals that come
 	// before anything is asked.
 	check func(ctx context.Context, db backend) error
-	// what says what the command would do, for the question.
-	what     func(ctx context.Context, db backend) (string, error)
-	question string // "Activate wartime?"
+	// what is the question: what the command would do and the question
+	// itself ("Activate wartime?"), in English and in Chinese (prompt).
+	what func(ctx context.Context, db backend) (prompt, error)
 	// act does it, on the database reached again after the answer; it
 	// re-checks the state under the rules, so nothing decided before the
 	// question is trusted after it.
 	act func(ctx context.Context, db backend) error
 }
 
-// ask runs q: check, then, unless yes, what and the question (confirm),
+// ask runs q: check, then, unless yes, what and the question
+// (confirmPrompt, in the language of the config),
 // then act. The database is let go while the question waits (a person may
 // take minutes to answer, and the console or a server must be able to open
 // the file meanwhile) and reached again for act.
@@ -40,28 +41,22 @@ func (a *app) ask(cmd *cobra.Command, yes bool, q asking) error {
 			return q.act(ctx, db)
 		})
 	}
-	var what string
+	var p prompt
 	err := a.withDB(ctx, acting, func(ctx context.Context, db backend) error {
 		if err := q.check(ctx, db); err != nil {
 			return err
 		}
 		var err error
-		what, err = q.what(ctx, db)
+		p, err = q.what(ctx, db)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if err := a.confirm(cmd, what, q.question); err != nil {
+	if err := a.confirmPrompt(cmd, p); err != nil {
 		return err
 	}
 	return a.withDB(ctx, acting, q.act)
-}
-
-// confirm asks the operator at a terminal to type y; without a terminal it
-// refuses, naming what it would have done, so a script must say --yes.
-func (a *app) confirm(cmd *cobra.Command, what, question string) error {
-	return a.confirmPrompt(cmd, prompt{what: what, question: question})
 }
 
 // prompt is what a command asks before it acts: what it would do and the
@@ -71,9 +66,10 @@ type prompt struct {
 	whatZh, questionZh string
 }
 
-// confirmPrompt is confirm with p's words, in Chinese where the language is
-// zh and p has them: the question, and the refusals without a terminal or
-// a y.
+// confirmPrompt asks the operator at a terminal to type y; without a
+// terminal it refuses, naming what it would have done, so a script must
+// say --yes. It speaks p's words, in Chinese where the language is zh and
+// p has them: the question, and the refusals without a terminal or a y.
 func (a *app) confirmPrompt(cmd *cobra.Command, p prompt) error {
 	zh := a.cfg.Lang == "zh" && p.whatZh != ""
 	in := cmd.InOrStdin()

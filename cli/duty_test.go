@@ -232,7 +232,7 @@ func TestHeartbeatAndDutyImport(t *testing.T) {
 	assert.Equal(t, "waiting", list[0]["state"])
 	assert.Nil(t, list[0]["last_at"])
 	assert.Contains(t, e.ok("heartbeat", "list"), "waiting")
-	e.ok("heartbeat", "remove", "gw-duxi")
+	e.ok("heartbeat", "remove", "gw-duxi", "--yes")
 	fails(t, e.run("heartbeat", "remove", "gw-duxi"), cli.ExitRefused, "no heartbeat gw-duxi")
 
 	people := e.people("--node", "330784114266", "--role", "village_cadre")

@@ -45,11 +45,6 @@ type app struct {
 	// held, if set, is the service every command works on instead of the
 	// database (a command run over SSH, on the seat server's store).
 	held model.Service
-	// metrics, if set, adds to the API's /metrics (the seats' counters).
-	metrics func(io.Writer)
-	// openSeats, if set, counts the seats open over SSH in this process,
-	// for the local API (key revoke asks it).
-	openSeats func(person model.PersonID, fingerprint string) int
 	// hubRole: this process is the federation's hub ('gridcmd hub'), so
 	// serve starts no town node whatever federation.enabled says.
 	hubRole bool

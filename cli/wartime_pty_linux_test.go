@@ -56,11 +56,19 @@ func TestWartimeConfirmsAtATerminal(t *testing.T) {
 	e := demoEnv(t)
 
 	ptyStdin(t, "n\n")
-	r := e.run("wartime", "on", "--reason", "typhoon", "--scope", "town")
+	r := e.run("--lang", "en", "wartime", "on", "--reason", "typhoon", "--scope", "town")
 	assert.Equal(t, cli.ExitUsage, r.code, "%s", r)
 	assert.Contains(t, r.out, "typhoon wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)")
 	assert.Contains(t, r.out, "Activate wartime? [y/N]")
 	assert.Equal(t, "gridcmd: wartime on: not confirmed; nothing was done\n", r.err)
+	assert.False(t, e.wartimeStatus().Active)
+
+	ptyStdin(t, "n\n")
+	r = e.run("--lang", "zh", "wartime", "on", "--reason", "typhoon", "--scope", "town")
+	assert.Equal(t, cli.ExitUsage, r.code, "%s", r)
+	assert.Contains(t, r.out, "启动防台战时：花街镇 330784114 将覆盖 27 个村、232 个微网格（6 个没有网格员）")
+	assert.Contains(t, r.out, "确认启动战时？ [y/N]")
+	assert.Equal(t, "gridcmd: wartime on: 未确认，未做任何操作\n", r.err)
 	assert.False(t, e.wartimeStatus().Active)
 
 	ptyStdin(t, "y\n")
@@ -70,7 +78,7 @@ func TestWartimeConfirmsAtATerminal(t *testing.T) {
 	assert.True(t, e.wartimeStatus().Active)
 
 	ptyStdin(t, "yes\n")
-	r = e.run("wartime", "off")
+	r = e.run("--lang", "en", "wartime", "off")
 	require.Equal(t, cli.ExitOK, r.code, "%s", r)
 	assert.Contains(t, r.out, "would end W-0001")
 	assert.Contains(t, r.out, "End wartime? [y/N]")

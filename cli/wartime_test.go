@@ -156,11 +156,11 @@ func TestWartimeRefusals(t *testing.T) {
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "330784114999", "--yes"), cli.ExitRefused, "no node 330784114999")
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "330784114999"), cli.ExitRefused, "no node 330784114999")
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", string(demo.ArticleGrid), "--yes"), cli.ExitUsage, "covers a town or villages")
-	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "town"), cli.ExitUsage,
+	fails(t, e.run("--lang", "en", "wartime", "on", "--reason", "flood", "--scope", "town"), cli.ExitUsage,
 		"wartime on: flood wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)",
 		"stdin is not a terminal", "--yes")
 	assert.False(t, e.wartimeStatus().Active, "refused without confirmation")
-	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "渎溪村"), cli.ExitUsage,
+	fails(t, e.run("--lang", "en", "wartime", "on", "--reason", "flood", "--scope", "渎溪村"), cli.ExitUsage,
 		"would cover 1 village, 11 micro-grids") // one village, not "1 villages"
 	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "渎溪村 02"), cli.ExitUsage,
 		`node "渎溪村 02" is a grid (330784114266-02); this takes a`) // not "no node is named so; give its name (渎溪村 02)"
@@ -170,7 +170,7 @@ func TestWartimeRefusals(t *testing.T) {
 	fails(t, e.run("reserve", "draft", "--person", "P279", "--micro-grid", "330784114200-01-03"), cli.ExitRefused, "no wartime is active")
 
 	e.ok("wartime", "on", "--reason", "flood", "--scope", "town", "--yes")
-	fails(t, e.run("wartime", "off"), cli.ExitUsage, "would end W-0001", "stdin is not a terminal")
+	fails(t, e.run("--lang", "en", "wartime", "off"), cli.ExitUsage, "would end W-0001", "stdin is not a terminal")
 	assert.True(t, e.wartimeStatus().Active)
 
 	fails(t, e.run("directive", "issue", "--to", "town"), cli.ExitUsage, "missing --text, --deadline")
@@ -184,6 +184,31 @@ func TestWartimeRefusals(t *testing.T) {
 	fails(t, e.run("directive", "progress", "D-0001", "--unit", "330784114266-01-01"), cli.ExitUsage, "--done N --of M")
 	fails(t, e.run("directive", "resend", "D-0001"), cli.ExitRefused, "no directive D-0001")
 	fails(t, e.run("reserve", "draft", "--person", "P279"), cli.ExitUsage, "missing --micro-grid")
+}
+
+// TestWartimeAsksInTheLanguage: not at a terminal, wartime on and off
+// refuse without --yes in the language of --lang, saying what they would
+// have done and to pass --yes: in Chinese for zh (the reference config's),
+// in English for en.
+func TestWartimeAsksInTheLanguage(t *testing.T) {
+	e := demoEnv(t)
+	pipeStdin(t, "y\n")
+	fails(t, e.run("--lang", "zh", "wartime", "on", "--reason", "flood", "--scope", "渎溪村", "--drill"), cli.ExitUsage,
+		"wartime on: 启动防汛战时演练：渎溪村 330784114266 将覆盖 1 个村、11 个微网格（0 个没有网格员）",
+		"；标准输入不是终端，未做任何操作：确认请加 --yes")
+	fails(t, e.run("wartime", "on", "--reason", "flood", "--scope", "town"), cli.ExitUsage,
+		"wartime on: 启动防汛战时：花街镇 330784114 将覆盖 27 个村、232 个微网格（6 个没有网格员）", "确认请加 --yes")
+	fails(t, e.run("--lang", "en", "wartime", "on", "--reason", "flood", "--scope", "town"), cli.ExitUsage,
+		"wartime on: flood wartime over 花街镇 330784114 would cover 27 villages, 232 micro-grids (6 without a worker)",
+		"; stdin is not a terminal, so nothing was done: pass --yes to confirm")
+	assert.False(t, e.wartimeStatus().Active)
+
+	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--yes")
+	fails(t, e.run("--lang", "zh", "wartime", "off"), cli.ExitUsage,
+		"wartime off: 将结束战时 W-0001（防台，范围 330784114，自 ", "起，已征调储备力量 0 人）；标准输入不是终端，未做任何操作：确认请加 --yes")
+	fails(t, e.run("--lang", "en", "wartime", "off"), cli.ExitUsage,
+		"wartime off: would end W-0001 (typhoon, scope 330784114, since ", "pass --yes to confirm")
+	assert.True(t, e.wartimeStatus().Active)
 }
 
 func TestDirectiveCommands(t *testing.T) {

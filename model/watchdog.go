@@ -50,7 +50,7 @@ const (
 	HeartbeatSilent  = "silent"  // due and not heard
 )
 
-// CheckHeartbeatName refuses a name that is not 1-64 letters, digits, '.',
+// CheckHeartbeatName refuses a name that is not 1-64 ASCII letters, digits, '.',
 // '_' or '-', starting with a letter or digit: it is the last part of a
 // URL (POST /api/v1/heartbeats/{name}).
 func CheckHeartbeatName(s string) error {
@@ -61,8 +61,8 @@ func CheckHeartbeatName(s string) error {
 		bad = !alnum && (i == 0 || c != '.' && c != '_' && c != '-')
 	}
 	if bad {
-		return Errorf(EINVALID, "heartbeat name %q: want 1 to %d letters, digits, '.', '_' or '-', starting with a letter or digit", s, MaxHeartbeatName).
-			Zh("心跳名称 %q：应为 1 到 %d 个字母、数字、'.'、'_' 或 '-'，以字母或数字开头", s, MaxHeartbeatName).On("name")
+		return Errorf(EINVALID, "heartbeat name %q: want 1 to %d ASCII letters (a-z, A-Z), digits, '.', '_' or '-', starting with a letter or digit", s, MaxHeartbeatName).
+			Zh("心跳名称 %q：应为 1 到 %d 个 ASCII 英文字母（a-z、A-Z）、数字、'.'、'_' 或 '-'，以字母或数字开头（不能用汉字）", s, MaxHeartbeatName).On("name")
 	}
 	return nil
 }

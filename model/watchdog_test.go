@@ -225,3 +225,14 @@ func TestPatrollerSilence(t *testing.T) {
 	_, _, err = got.PatrolSilenceEnds(pt, "金巡护", false, pt.LastSeen(), back)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "resolved already")
 }
+
+// TestHeartbeatNameSaysASCII: a name in Chinese (网关) is refused, and the
+// refusal says the letters wanted are ASCII ones, in English and Chinese.
+func TestHeartbeatNameSaysASCII(t *testing.T) {
+	require.NoError(t, model.CheckHeartbeatName("gw-duxi.1"))
+	err := model.CheckHeartbeatName("网关")
+	require.Error(t, err)
+	assert.Contains(t, model.ErrorMessage(err), "ASCII letters")
+	assert.Contains(t, model.ErrorMessageZh(err), "ASCII 英文字母")
+	assert.Equal(t, "name", model.ErrorField(err))
+}

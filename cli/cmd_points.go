@@ -425,11 +425,13 @@ subtree), read from the event log:
                within the sign-for deadline: the article's two minutes) and
                the not-red rate (reports that did not go red at the grid
                tier). Weights 60, 40.
-  village      resolve rate (within the deadline, at the village tier) and
-               the unsupervised rate. Weights 60, 40.
+  village      resolve rate (resolved at the village tier within the
+               deadline, of the incidents handled there) and the
+               unsupervised rate. Weights 60, 40.
 
 The index is the weighted mean of the rates that have a denominator, 0-100;
-the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points.grades.`,
+the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points.grades.
+A card with nothing to rate (a village that handled nothing) shows - .`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := missing("scorecard", required{"--role", blank(role)}); err != nil {

@@ -316,3 +316,72 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// countyEnv is a county file (Yongkang's villages) with duty officers in
+// two towns and the county: P1 the county's, P2 花街镇's, P3 花街镇's
+// patroller, P4 东城街道's, P5 a cadre of 渎溪村 (花街镇), P6 a cadre of
+// 园丁社区 (东城街道).
+func countyEnv(t *testing.T) *env {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", "../data/yongkang-villages.csv")
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node,reserve_kind,on_duty\n"+
+		"县值班,13800000001,duty_officer,330784,,yes\n"+
+		"花街值班,13800000002,duty_officer,330784114,,yes\n"+
+		"花街巡护,13800000003,patroller,330784114,,no\n"+
+		"东城值班,13800000004,duty_officer,330784001,,yes\n"+
+		"渎溪村干,13800000005,village_cadre,330784114266,,no\n"+
+		"园丁村干,13800000006,village_cadre,330784001001,,no\n"))
+	return e
+}
+
+// csvRecords reads a statement written as CSV.
+func csvRecords(t *testing.T, path string) [][]string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	return recs
+}
+
+// On a county file the statement is the town of the person acting, every
+// person of it included; a county officer names the town (a QA: the
+// statement was titled 东城街道, the file's first town, filed 渎溪村 under
+// it and left out 花街镇's patroller).
+func TestStatementIsTheOperatorsTown(t *testing.T) {
+	e := countyEnv(t)
+	month := e.points().Month
+	out := e.path("huajie.csv")
+	said := e.ok("--as", "P2", "points", "statement", "--month", month, "--out", out)
+	assert.Contains(t, said, "2 people", "the patroller and 渎溪村's cadre (a duty officer without points is not listed)")
+	recs := csvRecords(t, out)
+	assert.True(t, strings.HasPrefix(recs[0][0], "花街镇 "), recs[0][0])
+	var ids, titles []string
+	for _, r := range recs {
+		if len(r) > 1 && strings.HasPrefix(r[1], "P") {
+			ids = append(ids, r[1])
+		}
+		if len(r) == 1 && strings.Contains(r[0], "网格积分公示") {
+			titles = append(titles, r[0])
+		}
+	}
+	assert.ElementsMatch(t, []string{"P3", "P5"}, ids)
+	assert.Contains(t, titles, "花街镇 渎溪村 "+strings.TrimPrefix(recs[0][0], "花街镇 "))
+	for _, r := range recs[2:] {
+		if len(r) > 1 && strings.HasPrefix(r[1], "3307") {
+			assert.True(t, strings.HasPrefix(r[1], "330784114"), "the summary lists 花街镇's villages only: %v", r)
+		}
+	}
+
+	// 东城街道's officer gets 东城街道's.
+	e.ok("--as", "P4", "points", "statement", "--month", month, "--out", e.path("dongcheng.csv"))
+	assert.True(t, strings.HasPrefix(csvRecords(t, e.path("dongcheng.csv"))[0][0], "东城街道 "))
+
+	// The county's officer names the town, one of the county's.
+	fails(t, e.run("--as", "P1", "points", "statement", "--month", month, "--out", e.path("county.csv")), cli.ExitUsage, "--town")
+	e.ok("--as", "P1", "points", "statement", "--month", month, "--out", e.path("county.csv"), "--town", "花街镇")
+	assert.True(t, strings.HasPrefix(csvRecords(t, e.path("county.csv"))[0][0], "花街镇 "))
+	fails(t, e.run("--as", "P4", "points", "statement", "--month", month, "--out", e.path("x.csv"), "--town", "330784114"), cli.ExitUsage, "--town")
+}

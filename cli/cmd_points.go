@@ -60,6 +60,9 @@ func (a *app) withMonthNode(ctx context.Context, fl monthNode, show func(ctx con
 		return err
 	}
 	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		if err := a.heldMonth(db, m); err != nil {
+			return "", err
+		}
 		return a.nodeArg(ctx, db, "--node", fl.node, 0)
 	}, func(ctx context.Context, db backend, node model.NodeCode) error {
 		return show(ctx, db, m, node)
@@ -76,6 +79,15 @@ func monthFlag(month string) (model.Month, error) {
 		}
 	}
 	return m, nil
+}
+
+// heldMonth refuses, as bad usage of --month, a month before the first
+// the ledger keeps or one still to come (model.Month.Held).
+func (a *app) heldMonth(db backend, m model.Month) error {
+	if err := m.Held(db.Now(), a.cfg.Location); err != nil {
+		return usageError{flagError("--month", err)}
+	}
+	return nil
 }
 
 // pointsView is a month of the ledger with the month before, for teams.

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gridcmd/cli"
+	"gridcmd/model"
 )
 
 type pointsOut struct {
@@ -384,4 +385,22 @@ func TestStatementIsTheOperatorsTown(t *testing.T) {
 	e.ok("--as", "P1", "points", "statement", "--month", month, "--out", e.path("county.csv"), "--town", "花街镇")
 	assert.True(t, strings.HasPrefix(csvRecords(t, e.path("county.csv"))[0][0], "花街镇 "))
 	fails(t, e.run("--as", "P4", "points", "statement", "--month", month, "--out", e.path("x.csv"), "--town", "330784114"), cli.ExitUsage, "--town")
+}
+
+// A month before the first the ledger keeps and one still to come get one
+// plain refusal, naming the month typed (a QA: 'points --month 2000-01'
+// refused naming 1999-12 in internal words; 'points statement --month
+// 2027-05' wrote a posted statement of a month to come).
+func TestPointsMonthsOutsideTheLedger(t *testing.T) {
+	e := demoEnv(t)
+	assert.Equal(t, "2000-01", e.points("--month", "2000-01").Month, "the first month the ledger keeps")
+	cur, err := model.ParseMonth(e.points().Month)
+	require.NoError(t, err)
+	for _, month := range []string{"1999-12", cur.Next().String(), "2999-05"} {
+		want := "--month: month " + month + ": the points run from 2000-01 to this month, " + cur.String()
+		fails(t, e.run("points", "--month", month), cli.ExitUsage, want)
+		fails(t, e.run("scorecard", "--role", "village", "--month", month), cli.ExitUsage, want)
+		fails(t, e.run("points", "statement", "--month", month, "--out", e.path(month+".csv")), cli.ExitUsage, want)
+		assert.NoFileExists(t, e.path(month+".csv"))
+	}
 }

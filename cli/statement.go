@@ -48,6 +48,9 @@ byte-order mark, for Excel). An existing file is replaced only with --force.`,
 				return err
 			}
 			return withFound(a, cmd.Context(), looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+				if err := a.heldMonth(db, m); err != nil {
+					return "", err
+				}
 				return a.statementTown(ctx, db, town)
 			}, func(ctx context.Context, db backend, town model.NodeCode) error {
 				return a.writeStatement(ctx, db, m, town, out, ext)

@@ -614,13 +614,14 @@ func MonthOf(t time.Time, loc *time.Location) Month {
 
 var monthRe = regexp.MustCompile(`^([0-9]{4})-?([0-9]{2})$`)
 
-// ParseMonth reads "2026-12" (or "202612").
+// ParseMonth reads "2026-12" (or "202612"): any month of a four-digit
+// year; which of them a ledger holds is Month.Held's.
 func ParseMonth(s string) (Month, error) {
 	m := monthRe.FindStringSubmatch(strings.TrimSpace(s))
 	if m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
-		if y >= 2000 && y <= 2999 && mo >= 1 && mo <= 12 {
+		if y >= 1000 && mo >= 1 && mo <= 12 {
 			return Month{y, time.Month(mo)}, nil
 		}
 	}
@@ -628,6 +629,26 @@ func ParseMonth(s string) (Month, error) {
 }
 
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Mon)) }
+
+// FirstMonth is the first month the ledger keeps.
+var FirstMonth = Month{2000, time.January}
+
+// Before reports whether m comes before o.
+func (m Month) Before(o Month) bool {
+	return m.Year < o.Year || m.Year == o.Year && m.Mon < o.Mon
+}
+
+// Held refuses a month the ledger cannot hold at now: one before
+// FirstMonth, or one still to come. The zero month (the current one)
+// passes.
+func (m Month) Held(now time.Time, loc *time.Location) error {
+	cur := MonthOf(now, loc)
+	if m.IsZero() || !m.Before(FirstMonth) && !cur.Before(m) {
+		return nil
+	}
+	return Errorf(EINVALID, "month %s: the points run from %s to this month, %s", m, FirstMonth, cur).
+		Zh("月份 %s：积分只有 %s 至本月（%s）", m, FirstMonth, cur).On("month")
+}
 
 // Key is the month as the ledger keys it: "202612".
 func (m Month) Key() string { return fmt.Sprintf("%04d%02d", m.Year, int(m.Mon)) }

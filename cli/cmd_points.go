@@ -335,11 +335,12 @@ func (a *app) grantCmd(act model.Action) *cobra.Command {
 	var fl personAct
 	var reason string
 	var pts int
-	use, short := "grant", "Grant points by hand, with a reason (a duty officer, or a cadre of the person's village)"
+	use, short := "grant", "Grant points by hand, with a reason (a duty officer of the person's town or above, or a cadre of the person's village)"
 	if act == model.ActPointsDeduct {
-		use, short = "deduct", "Deduct points by hand, with a reason (a duty officer, or a cadre of the person's village)"
+		use, short = "deduct", "Deduct points by hand, with a reason (a duty officer of the person's town or above, or a cadre of the person's village)"
 	}
-	cmd := a.personCmd(&cobra.Command{
+	var cmd *cobra.Command
+	cmd = a.personCmd(&cobra.Command{
 		Use:   use + " --person P --points N --reason X [--by PERSON]",
 		Short: short,
 		Long: short + `.
@@ -348,10 +349,19 @@ operator), with the points and the reason: the ledger and 'gridcmd check' read
 it from there. N is 1 to 100.`,
 	}, &fl, func() ([]required, error) {
 		var bad error
-		if pts < 0 {
+		given := cmd.Flags().Changed("points")
+		switch {
+		case given && pts == 0:
+			what, whatZh := "a grant", "奖励"
+			if act == model.ActPointsDeduct {
+				what, whatZh = "a deduction", "扣减"
+			}
+			bad = model.Errorf(model.EINVALID, "points %s: --points 0: 0 points is not %s; give 1 to %d", use, what, model.MaxGrant).
+				Zh("积分%s：--points 0：0 分不是%s；应为 1 到 %d", whatZh, whatZh, model.MaxGrant).On("points")
+		case pts < 0:
 			bad = fmt.Errorf("points %s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", use, pts, model.MaxGrant, use)
 		}
-		return []required{{"--points", pts == 0}, {"--reason", blank(reason)}}, bad
+		return []required{{"--points", !given}, {"--reason", blank(reason)}}, bad
 	}, func(ctx context.Context, db backend, pid, actor model.PersonID) error {
 		n := pts
 		if act == model.ActPointsDeduct {

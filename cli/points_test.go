@@ -404,3 +404,23 @@ func TestPointsMonthsOutsideTheLedger(t *testing.T) {
 		assert.NoFileExists(t, e.path(month+".csv"))
 	}
 }
+
+// A duty officer grants, deducts and redeems only for the people their
+// room's scope holds; 0 points is said to be no grant (a QA: 东城街道's
+// officer granted 花街镇's people +5; '--points 0' said 'missing --points').
+func TestGrantWithinTheOfficersScope(t *testing.T) {
+	e := countyEnv(t)
+	for _, act := range []string{"grant", "deduct"} {
+		fails(t, e.run("points", act, "--person", "P3", "--points", "5", "--reason", "巡护", "--by", "P4"), cli.ExitRefused, "whose room holds the person's node")
+	}
+	fails(t, e.run("points", "redeem", "--person", "P3", "--benefit", "dining", "--by", "P4"), cli.ExitRefused, "whose room holds the person's node")
+	e.ok("points", "grant", "--person", "P3", "--points", "5", "--reason", "巡护", "--by", "P2")
+	e.ok("points", "grant", "--person", "P3", "--points", "3", "--reason", "巡护", "--by", "P1")
+	e.ok("points", "grant", "--person", "P6", "--points", "2", "--reason", "值守", "--by", "P4")
+	total, _, _ := e.points("--node", "330784114").of("P3")
+	assert.Equal(t, 8, total, "花街镇's and the county's grants, not 东城街道's")
+
+	fails(t, e.run("points", "grant", "--person", "P3", "--points", "0", "--reason", "x", "--by", "P2"), cli.ExitUsage, "--points 0: 0 points is not a grant")
+	fails(t, e.run("points", "deduct", "--person", "P3", "--points", "0", "--reason", "x", "--by", "P2"), cli.ExitUsage, "0 points is not a deduction")
+	fails(t, e.run("points", "grant", "--person", "P3", "--reason", "x", "--by", "P2"), cli.ExitUsage, "--points")
+}

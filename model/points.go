@@ -877,22 +877,24 @@ func Teams(level Level, month, previous []PersonPoints) []TeamPoints {
 const MaxGrant = 100
 
 // MayGrant reports whether by may grant, deduct or redeem points for to: a
-// duty officer for anyone, a village cadre for the people of their village;
-// nobody for themselves.
+// duty officer for the people their room's scope holds (MayReportAt: a
+// town's officer their town's, a county's its towns'), a village cadre for
+// the people of their village; nobody for themselves.
 func MayGrant(by, to Person) bool {
 	if by.ID == System || by.ID == to.ID {
 		return false
 	}
-	return by.Has(RoleDutyOfficer) || by.Has(RoleVillageCadre) && by.Node.Village() != "" && by.Node.Village().Contains(to.Node)
+	return by.Has(RoleDutyOfficer) && by.MayReportAt(to.Node) ||
+		by.Has(RoleVillageCadre) && by.Node.Village() != "" && by.Node.Village().Contains(to.Node)
 }
 
 func forbidGrant(by, to Person) error {
 	if by.ID == to.ID {
 		return Errorf(EFORBIDDEN, "%s (%s) may not move their own points", by.Name, by.ID).Zh("%s（%s）不能调整自己的积分", by.Name, by.ID)
 	}
-	return Errorf(EFORBIDDEN, "%s (%s, %s) may not move the points of %s (%s, %s): only a duty officer, or a village cadre of the person's village, may",
+	return Errorf(EFORBIDDEN, "%s (%s, %s) may not move the points of %s (%s, %s): only a duty officer whose room holds the person's node, or a village cadre of the person's village, may",
 		ActorName(by), by.ID, roleList(by, false), to.Name, to.ID, to.Node).
-		Zh("%s（%s，%s）不能调整 %s（%s，%s）的积分：只有值班员或其所在村社的村干部可以",
+		Zh("%s（%s，%s）不能调整 %s（%s，%s）的积分：只有所辖范围含其节点的值班员或其所在村社的村干部可以",
 			ActorName(by), by.ID, roleList(by, true), to.Name, to.ID, to.Node)
 }
 

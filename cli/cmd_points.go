@@ -60,6 +60,9 @@ func (a *app) withMonthNode(ctx context.Context, fl monthNode, show func(ctx con
 		return err
 	}
 	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		if err := a.heldMonth(db, m); err != nil {
+			return "", err
+		}
 		return a.nodeArg(ctx, db, "--node", fl.node, 0)
 	}, func(ctx context.Context, db backend, node model.NodeCode) error {
 		return show(ctx, db, m, node)
@@ -76,6 +79,15 @@ func monthFlag(month string) (model.Month, error) {
 		}
 	}
 	return m, nil
+}
+
+// heldMonth refuses, as bad usage of --month, a month before the first
+// the ledger keeps or one still to come (model.Month.Held).
+func (a *app) heldMonth(db backend, m model.Month) error {
+	if err := m.Held(db.Now(), a.cfg.Location); err != nil {
+		return usageError{flagError("--month", err)}
+	}
+	return nil
 }
 
 // pointsView is a month of the ledger with the month before, for teams.
@@ -323,11 +335,12 @@ func (a *app) grantCmd(act model.Action) *cobra.Command {
 	var fl personAct
 	var reason string
 	var pts int
-	use, short := "grant", "Grant points by hand, with a reason (a duty officer, or a cadre of the person's village)"
+	use, short := "grant", "Grant points by hand, with a reason (a duty officer of the person's town or above, or a cadre of the person's village)"
 	if act == model.ActPointsDeduct {
-		use, short = "deduct", "Deduct points by hand, with a reason (a duty officer, or a cadre of the person's village)"
+		use, short = "deduct", "Deduct points by hand, with a reason (a duty officer of the person's town or above, or a cadre of the person's village)"
 	}
-	cmd := a.personCmd(&cobra.Command{
+	var cmd *cobra.Command
+	cmd = a.personCmd(&cobra.Command{
 		Use:   use + " --person P --points N --reason X [--by PERSON]",
 		Short: short,
 		Long: short + `.
@@ -336,10 +349,19 @@ operator), with the points and the reason: the ledger and 'gridcmd check' read
 it from there. N is 1 to 100.`,
 	}, &fl, func() ([]required, error) {
 		var bad error
-		if pts < 0 {
+		given := cmd.Flags().Changed("points")
+		switch {
+		case given && pts == 0:
+			what, whatZh := "a grant", "奖励"
+			if act == model.ActPointsDeduct {
+				what, whatZh = "a deduction", "扣减"
+			}
+			bad = model.Errorf(model.EINVALID, "points %s: --points 0: 0 points is not %s; give 1 to %d", use, what, model.MaxGrant).
+				Zh("积分%s：--points 0：0 分不是%s；应为 1 到 %d", whatZh, whatZh, model.MaxGrant).On("points")
+		case pts < 0:
 			bad = fmt.Errorf("points %s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", use, pts, model.MaxGrant, use)
 		}
-		return []required{{"--points", pts == 0}, {"--reason", blank(reason)}}, bad
+		return []required{{"--points", !given}, {"--reason", blank(reason)}}, bad
 	}, func(ctx context.Context, db backend, pid, actor model.PersonID) error {
 		n := pts
 		if act == model.ActPointsDeduct {
@@ -425,11 +447,13 @@ subtree), read from the event log:
                within the sign-for deadline: the article's two minutes) and
                the not-red rate (reports that did not go red at the grid
                tier). Weights 60, 40.
-  village      resolve rate (within the deadline, at the village tier) and
-               the unsupervised rate. Weights 60, 40.
+  village      resolve rate (resolved at the village tier within the
+               deadline, of the incidents handled there) and the
+               unsupervised rate. Weights 60, 40.
 
 The index is the weighted mean of the rates that have a denominator, 0-100;
-the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points.grades.`,
+the grade 优秀 excellent, 良好 good, 合格 pass or 不合格 fail by points.grades.
+A card with nothing to rate (a village that handled nothing) shows - .`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := missing("scorecard", required{"--role", blank(role)}); err != nil {

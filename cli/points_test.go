@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gridcmd/cli"
+	"gridcmd/model"
 )
 
 type pointsOut struct {
@@ -315,4 +316,111 @@ func atoi(t *testing.T, s string) int {
 		return -n
 	}
 	return n
+}
+
+// countyEnv is a county file (Yongkang's villages) with duty officers in
+// two towns and the county: P1 the county's, P2 花街镇's, P3 花街镇's
+// patroller, P4 东城街道's, P5 a cadre of 渎溪村 (花街镇), P6 a cadre of
+// 园丁社区 (东城街道).
+func countyEnv(t *testing.T) *env {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", "../data/yongkang-villages.csv")
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node,reserve_kind,on_duty\n"+
+		"县值班,13800000001,duty_officer,330784,,yes\n"+
+		"花街值班,13800000002,duty_officer,330784114,,yes\n"+
+		"花街巡护,13800000003,patroller,330784114,,no\n"+
+		"东城值班,13800000004,duty_officer,330784001,,yes\n"+
+		"渎溪村干,13800000005,village_cadre,330784114266,,no\n"+
+		"园丁村干,13800000006,village_cadre,330784001001,,no\n"))
+	return e
+}
+
+// csvRecords reads a statement written as CSV.
+func csvRecords(t *testing.T, path string) [][]string {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\ufeff")))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	return recs
+}
+
+// On a county file the statement is the town of the person acting, every
+// person of it included; a county officer names the town (a QA: the
+// statement was titled 东城街道, the file's first town, filed 渎溪村 under
+// it and left out 花街镇's patroller).
+func TestStatementIsTheOperatorsTown(t *testing.T) {
+	e := countyEnv(t)
+	month := e.points().Month
+	out := e.path("huajie.csv")
+	said := e.ok("--as", "P2", "points", "statement", "--month", month, "--out", out)
+	assert.Contains(t, said, "2 people", "the patroller and 渎溪村's cadre (a duty officer without points is not listed)")
+	recs := csvRecords(t, out)
+	assert.True(t, strings.HasPrefix(recs[0][0], "花街镇 "), recs[0][0])
+	var ids, titles []string
+	for _, r := range recs {
+		if len(r) > 1 && strings.HasPrefix(r[1], "P") {
+			ids = append(ids, r[1])
+		}
+		if len(r) == 1 && strings.Contains(r[0], "网格积分公示") {
+			titles = append(titles, r[0])
+		}
+	}
+	assert.ElementsMatch(t, []string{"P3", "P5"}, ids)
+	assert.Contains(t, titles, "花街镇 渎溪村 "+strings.TrimPrefix(recs[0][0], "花街镇 "))
+	for _, r := range recs[2:] {
+		if len(r) > 1 && strings.HasPrefix(r[1], "3307") {
+			assert.True(t, strings.HasPrefix(r[1], "330784114"), "the summary lists 花街镇's villages only: %v", r)
+		}
+	}
+
+	// 东城街道's officer gets 东城街道's.
+	e.ok("--as", "P4", "points", "statement", "--month", month, "--out", e.path("dongcheng.csv"))
+	assert.True(t, strings.HasPrefix(csvRecords(t, e.path("dongcheng.csv"))[0][0], "东城街道 "))
+
+	// The county's officer names the town, one of the county's.
+	fails(t, e.run("--as", "P1", "points", "statement", "--month", month, "--out", e.path("county.csv")), cli.ExitUsage, "--town")
+	e.ok("--as", "P1", "points", "statement", "--month", month, "--out", e.path("county.csv"), "--town", "花街镇")
+	assert.True(t, strings.HasPrefix(csvRecords(t, e.path("county.csv"))[0][0], "花街镇 "))
+	fails(t, e.run("--as", "P4", "points", "statement", "--month", month, "--out", e.path("x.csv"), "--town", "330784114"), cli.ExitUsage, "--town")
+}
+
+// A month before the first the ledger keeps and one still to come get one
+// plain refusal, naming the month typed (a QA: 'points --month 2000-01'
+// refused naming 1999-12 in internal words; 'points statement --month
+// 2027-05' wrote a posted statement of a month to come).
+func TestPointsMonthsOutsideTheLedger(t *testing.T) {
+	e := demoEnv(t)
+	assert.Equal(t, "2000-01", e.points("--month", "2000-01").Month, "the first month the ledger keeps")
+	cur, err := model.ParseMonth(e.points().Month)
+	require.NoError(t, err)
+	for _, month := range []string{"1999-12", cur.Next().String(), "2999-05"} {
+		want := "--month: month " + month + ": the points run from 2000-01 to this month, " + cur.String()
+		fails(t, e.run("points", "--month", month), cli.ExitUsage, want)
+		fails(t, e.run("scorecard", "--role", "village", "--month", month), cli.ExitUsage, want)
+		fails(t, e.run("points", "statement", "--month", month, "--out", e.path(month+".csv")), cli.ExitUsage, want)
+		assert.NoFileExists(t, e.path(month+".csv"))
+	}
+}
+
+// A duty officer grants, deducts and redeems only for the people their
+// room's scope holds; 0 points is said to be no grant (a QA: 东城街道's
+// officer granted 花街镇's people +5; '--points 0' said 'missing --points').
+func TestGrantWithinTheOfficersScope(t *testing.T) {
+	e := countyEnv(t)
+	for _, act := range []string{"grant", "deduct"} {
+		fails(t, e.run("points", act, "--person", "P3", "--points", "5", "--reason", "巡护", "--by", "P4"), cli.ExitRefused, "whose room holds the person's node")
+	}
+	fails(t, e.run("points", "redeem", "--person", "P3", "--benefit", "dining", "--by", "P4"), cli.ExitRefused, "whose room holds the person's node")
+	e.ok("points", "grant", "--person", "P3", "--points", "5", "--reason", "巡护", "--by", "P2")
+	e.ok("points", "grant", "--person", "P3", "--points", "3", "--reason", "巡护", "--by", "P1")
+	e.ok("points", "grant", "--person", "P6", "--points", "2", "--reason", "值守", "--by", "P4")
+	total, _, _ := e.points("--node", "330784114").of("P3")
+	assert.Equal(t, 8, total, "花街镇's and the county's grants, not 东城街道's")
+
+	fails(t, e.run("points", "grant", "--person", "P3", "--points", "0", "--reason", "x", "--by", "P2"), cli.ExitUsage, "--points 0: 0 points is not a grant")
+	fails(t, e.run("points", "deduct", "--person", "P3", "--points", "0", "--reason", "x", "--by", "P2"), cli.ExitUsage, "0 points is not a deduction")
+	fails(t, e.run("points", "grant", "--person", "P3", "--reason", "x", "--by", "P2"), cli.ExitUsage, "--points")
 }

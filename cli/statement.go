@@ -25,10 +25,10 @@ import (
 // of the villages.
 
 func (a *app) statementCmd() *cobra.Command {
-	var month, out string
+	var month, out, town string
 	var force bool
 	cmd := &cobra.Command{
-		Use:   "statement --month 2026-12 --out FILE.xlsx|FILE.csv [--force]",
+		Use:   "statement --month 2026-12 --out FILE.xlsx|FILE.csv [--town CODE|NAME] [--force]",
 		Short: "Write the month's points statement: a summary, then one sheet per village with a signatures line",
 		Long: `Write the month's points statement (积分公示), in the console's language (lang):
 a summary sheet of the villages against the month before, then one sheet per
@@ -36,21 +36,29 @@ village with its people (rank, id, name, node, roles, points by indicator,
 manual entries, the month's total, redeemed, balance, the benefits they may
 redeem), its grid teams with the grid leader's share, and a line for the
 signatures; the town's own people (patrollers, duty officers with points)
-get a sheet of their own. FILE.xlsx is an Excel workbook; FILE.csv writes the
-same sheets one after another (UTF-8 with a byte-order mark, for Excel). An
-existing file is replaced only with --force.`,
+get a sheet of their own. It is one town's: the town of the person acting
+(--as, the operator), or the file's only town; a county, city or province
+room names the town with --town (one of its own). FILE.xlsx is an Excel
+workbook; FILE.csv writes the same sheets one after another (UTF-8 with a
+byte-order mark, for Excel). An existing file is replaced only with --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, ext, err := a.statementArgs(month, out, force)
 			if err != nil {
 				return err
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				return a.writeStatement(ctx, db, m, out, ext)
+			return withFound(a, cmd.Context(), looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+				if err := a.heldMonth(db, m); err != nil {
+					return "", err
+				}
+				return a.statementTown(ctx, db, town)
+			}, func(ctx context.Context, db backend, town model.NodeCode) error {
+				return a.writeStatement(ctx, db, m, town, out, ext)
 			})
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&town, "town", "", "the town, a code or a name (花街镇), within the operator's room (default the operator's town)")
 	f.StringVar(&month, "month", "", "the month, YYYY-MM (required)")
 	f.StringVar(&out, "out", "", "the file to write, .xlsx or .csv (required)")
 	f.BoolVar(&force, "force", false, "replace an existing file")
@@ -74,14 +82,56 @@ func (a *app) statementArgs(month, out string, force bool) (model.Month, string,
 	return m, ext, statementTarget(out, force)
 }
 
-// writeStatement lays the month out as sheets, writes them to out as a
+// statementTown is the town whose statement is written: --town (a town
+// within the room of the person acting), else the town of the person
+// acting, else the file's only town under their room. A room above the
+// towns with more than one town under it is asked for --town.
+func (a *app) statementTown(ctx context.Context, db backend, flag string) (model.NodeCode, error) {
+	actor, err := a.looker(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	seat, seated := actorSeat(ctx, db, actor)
+	if !blank(flag) {
+		town, err := a.nodeArg(ctx, db, "--town", flag, actor, model.LevelTown)
+		if err != nil {
+			return "", err
+		}
+		if _, err := db.Node(ctx, town); err != nil {
+			return "", usageError{flagError("--town", err)}
+		}
+		if town.Level() != model.LevelTown || (seated && !seat.Node.Contains(town)) {
+			return "", usageError{flagError("--town", model.Errorf(model.EINVALID, "%s is not a town of %s's room", town, seat.Node).
+				Zh("%s 不是 %s 所辖的镇", town, seat.Node))}
+		}
+		return town, nil
+	}
+	if seated && seat.Town != "" {
+		return seat.Town, nil
+	}
+	towns, err := townsOf(ctx, db, seat.Node)
+	if err != nil {
+		return "", err
+	}
+	switch len(towns) {
+	case 1:
+		return towns[0], nil
+	case 0:
+		return "", usageError{model.Errorf(model.ENOTFOUND, "points statement: the file holds no town").Zh("积分公示：库中没有镇")}
+	}
+	list := listSome(model.Strings(towns), 20)
+	return "", usageError{model.Errorf(model.EINVALID, "points statement: %d towns (%s); the statement is one town's: pass --town CODE|NAME", len(towns), list).
+		Zh("积分公示：共 %d 个镇（%s）；公示按镇出具：请用 --town 指定镇的代码或名称", len(towns), list).On("town")}
+}
+
+// writeStatement lays town's month out as sheets, writes them to out as a
 // workbook or CSV (ext) and says what it wrote.
-func (a *app) writeStatement(ctx context.Context, db backend, m model.Month, out, ext string) error {
-	v, err := a.loadPoints(ctx, db, m, "")
+func (a *app) writeStatement(ctx context.Context, db backend, m model.Month, town model.NodeCode, out, ext string) error {
+	v, err := a.loadPoints(ctx, db, m, town)
 	if err != nil {
 		return err
 	}
-	nodes, err := db.Nodes(ctx, "")
+	nodes, err := db.Nodes(ctx, town)
 	if err != nil {
 		return err
 	}

@@ -614,13 +614,14 @@ func MonthOf(t time.Time, loc *time.Location) Month {
 
 var monthRe = regexp.MustCompile(`^([0-9]{4})-?([0-9]{2})$`)
 
-// ParseMonth reads "2026-12" (or "202612").
+// ParseMonth reads "2026-12" (or "202612"): any month of a four-digit
+// year; which of them a ledger holds is Month.Held's.
 func ParseMonth(s string) (Month, error) {
 	m := monthRe.FindStringSubmatch(strings.TrimSpace(s))
 	if m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
-		if y >= 2000 && y <= 2999 && mo >= 1 && mo <= 12 {
+		if y >= 1000 && mo >= 1 && mo <= 12 {
 			return Month{y, time.Month(mo)}, nil
 		}
 	}
@@ -628,6 +629,26 @@ func ParseMonth(s string) (Month, error) {
 }
 
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Mon)) }
+
+// FirstMonth is the first month the ledger keeps.
+var FirstMonth = Month{2000, time.January}
+
+// Before reports whether m comes before o.
+func (m Month) Before(o Month) bool {
+	return m.Year < o.Year || m.Year == o.Year && m.Mon < o.Mon
+}
+
+// Held refuses a month the ledger cannot hold at now: one before
+// FirstMonth, or one still to come. The zero month (the current one)
+// passes.
+func (m Month) Held(now time.Time, loc *time.Location) error {
+	cur := MonthOf(now, loc)
+	if m.IsZero() || !m.Before(FirstMonth) && !cur.Before(m) {
+		return nil
+	}
+	return Errorf(EINVALID, "month %s: the points run from %s to this month, %s", m, FirstMonth, cur).
+		Zh("月份 %s：积分只有 %s 至本月（%s）", m, FirstMonth, cur).On("month")
+}
 
 // Key is the month as the ledger keys it: "202612".
 func (m Month) Key() string { return fmt.Sprintf("%04d%02d", m.Year, int(m.Mon)) }
@@ -856,22 +877,24 @@ func Teams(level Level, month, previous []PersonPoints) []TeamPoints {
 const MaxGrant = 100
 
 // MayGrant reports whether by may grant, deduct or redeem points for to: a
-// duty officer for anyone, a village cadre for the people of their village;
-// nobody for themselves.
+// duty officer for the people their room's scope holds (MayReportAt: a
+// town's officer their town's, a county's its towns'), a village cadre for
+// the people of their village; nobody for themselves.
 func MayGrant(by, to Person) bool {
 	if by.ID == System || by.ID == to.ID {
 		return false
 	}
-	return by.Has(RoleDutyOfficer) || by.Has(RoleVillageCadre) && by.Node.Village() != "" && by.Node.Village().Contains(to.Node)
+	return by.Has(RoleDutyOfficer) && by.MayReportAt(to.Node) ||
+		by.Has(RoleVillageCadre) && by.Node.Village() != "" && by.Node.Village().Contains(to.Node)
 }
 
 func forbidGrant(by, to Person) error {
 	if by.ID == to.ID {
 		return Errorf(EFORBIDDEN, "%s (%s) may not move their own points", by.Name, by.ID).Zh("%s（%s）不能调整自己的积分", by.Name, by.ID)
 	}
-	return Errorf(EFORBIDDEN, "%s (%s, %s) may not move the points of %s (%s, %s): only a duty officer, or a village cadre of the person's village, may",
+	return Errorf(EFORBIDDEN, "%s (%s, %s) may not move the points of %s (%s, %s): only a duty officer whose room holds the person's node, or a village cadre of the person's village, may",
 		ActorName(by), by.ID, roleList(by, false), to.Name, to.ID, to.Node).
-		Zh("%s（%s，%s）不能调整 %s（%s，%s）的积分：只有值班员或其所在村社的村干部可以",
+		Zh("%s（%s，%s）不能调整 %s（%s，%s）的积分：只有所辖范围含其节点的值班员或其所在村社的村干部可以",
 			ActorName(by), by.ID, roleList(by, true), to.Name, to.ID, to.Node)
 }
 

@@ -369,6 +369,26 @@ func TestPointsPolicyValidate(t *testing.T) {
 	}
 }
 
+// A month before the first the ledger keeps and one still to come are
+// refused alike, in both languages (a QA: 'points --month 2000-01' named
+// 1999-12, a month nobody typed; 2027-05 was written as posted).
+func TestMonthHeld(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, loc)
+	for _, ok := range []string{"2000-01", "2026-11", "2026-12"} {
+		m, err := model.ParseMonth(ok)
+		require.NoError(t, err)
+		assert.NoError(t, m.Held(now, loc), ok)
+	}
+	assert.NoError(t, model.Month{}.Held(now, loc), "the zero month is the current one")
+	for _, bad := range []string{"1999-12", "2027-01", "2027-05"} {
+		m, err := model.ParseMonth(bad)
+		require.NoError(t, err, "a month, if not one the ledger holds")
+		err = m.Held(now, loc)
+		requireCode(t, err, model.EINVALID, bad, "2000-01 to this month, 2026-12")
+		requireZh(t, err, "2000-01 至本月（2026-12）")
+	}
+}
+
 func TestMonths(t *testing.T) {
 	m, err := model.ParseMonth("2026-12")
 	require.NoError(t, err)
@@ -384,7 +404,7 @@ func TestMonths(t *testing.T) {
 	m2, err := model.ParseMonth("202612")
 	require.NoError(t, err)
 	assert.Equal(t, m, m2)
-	for _, bad := range []string{"", "2026", "2026-13", "2026-00", "26-12", "2026/12", "1999-12", "十二月"} {
+	for _, bad := range []string{"", "2026", "2026-13", "2026-00", "26-12", "2026/12", "0999-12", "十二月"} {
 		_, err := model.ParseMonth(bad)
 		requireCode(t, err, model.EINVALID, "month", "YYYY-MM")
 		requireZh(t, err, "月份")

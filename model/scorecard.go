@@ -106,7 +106,7 @@ const (
 	RateNotRed   = "not_red_rate"
 	// village
 	ScoreResolved       = "resolved"         // resolved at the village tier
-	ScoreResolvedOnTime = "resolved_on_time" // of them, within the deadline
+	ScoreResolvedOnTime = "resolved_on_time" // of them, within the deadline (the resolve rate's N, over handled)
 	ScoreHandled        = "handled"          // incidents at the village tier in the month
 	ScoreSupervised     = "supervised"       // of them, supervised (督办) at the village tier
 	RateResolve         = "resolve_rate"
@@ -193,9 +193,11 @@ var passOn = []Action{ActAcknowledge, ActEscalate, ActDispatch, ActInvalid}
 //     still waiting within the deadline are left out) and the not-red rate
 //     (1 - those that went red at the grid tier / arrived). Weights 60, 40.
 //   - village: the resolve rate (resolved at the village tier within the
-//     deadline / resolved there) and the unsupervised rate (1 - incidents
-//     supervised at the village tier / incidents handled there). Weights
-//     60, 40.
+//     deadline / incidents handled there: one that climbed on or still
+//     waits counts as not resolved, so a village that handled two and
+//     resolved none scores 0 on it) and the unsupervised rate (1 -
+//     incidents supervised at the village tier / incidents handled there).
+//     Weights 60, 40. A village that handled nothing is not rated.
 //
 // Cards are ranked by index (the unrated last), then by node and person.
 func Scorecards(role ScoreRole, month Month, loc *time.Location, events []Event, people []Person, names map[NodeCode]string, node NodeCode, g Grades) []Scorecard {
@@ -367,7 +369,7 @@ func Scorecards(role ScoreRole, month Month, loc *time.Location, events []Event,
 				ScoreHandled: len(t.handled), ScoreResolved: t.resolved, ScoreResolvedOnTime: t.onTime, ScoreSupervised: len(t.supervised),
 			}}
 			c.Rates = []Rate{
-				{RateResolve, t.onTime, t.resolved, weightResolve},
+				{RateResolve, t.onTime, len(t.handled), weightResolve},
 				{RateUnsupervised, len(t.handled) - len(t.supervised), len(t.handled), weightUnsupervised},
 			}
 			c.finish(g)

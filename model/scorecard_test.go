@@ -148,10 +148,11 @@ func TestVillageScorecards(t *testing.T) {
 	assert.Equal(t, "渎溪村", d.Name)
 	// Handled 3 (climbed), 9, 10, 11; resolved 9 in time, 10 and 11 late; 11 supervised.
 	assert.Equal(t, map[string]int{"handled": 4, "resolved": 3, "resolved_on_time": 1, "supervised": 1}, d.Counts)
-	assert.InDelta(t, 1.0/3, rate(t, d, model.RateResolve), 1e-9)
+	// Resolved in time 9 of the 4 handled (3 still waits there).
+	assert.InDelta(t, 1.0/4, rate(t, d, model.RateResolve), 1e-9)
 	assert.InDelta(t, 0.75, rate(t, d, model.RateUnsupervised), 1e-9)
-	// 60 x 1/3 + 40 x 3/4 = 50
-	assert.Equal(t, 50.0, d.Index)
+	// 60 x 1/4 + 40 x 3/4 = 45
+	assert.Equal(t, 45.0, d.Index)
 	assert.Equal(t, model.GradeFail, d.Grade)
 	assert.Equal(t, "不合格", d.Grade.Zh())
 
@@ -160,6 +161,29 @@ func TestVillageScorecards(t *testing.T) {
 	assert.Equal(t, model.Grade(""), n.Grade)
 	assert.Equal(t, "-", model.GradeName(n.Grade, "zh"))
 	assert.Equal(t, duxi, cards[0].Node, "the rated first")
+}
+
+// A village that handled incidents and resolved none scores 0 on the
+// resolve part, not 优秀 as if the part had nothing to rate (a QA: 渎溪村
+// handled 2, resolved 0, graded 优秀 100).
+func TestVillageThatResolvesNothingIsNotExcellent(t *testing.T) {
+	m := model.Month{Year: 2026, Mon: time.November}
+	var log []model.Event
+	for i, seq := range []uint64{1, 2} {
+		log = append(log, model.Event{Seq: uint64(i + 1), At: nov(3+i, 9, 0), Actor: villageCadre.ID, Action: model.ActReport,
+			IncidentSeq: seq, Node: duxi, After: model.State{Tier: model.TierVillage}})
+	}
+	cards := model.Scorecards(model.ScoreVillage, m, loc, log, scorePeople, villageNames, "", model.DefaultPoints().Grades)
+	d := card(t, cards, duxi, 0)
+	assert.Equal(t, map[string]int{"handled": 2, "resolved": 0, "resolved_on_time": 0, "supervised": 0}, d.Counts)
+	assert.Equal(t, 0.0, rate(t, d, model.RateResolve))
+	// 60 x 0 + 40 x 1 = 40
+	assert.Equal(t, 40.0, d.Index)
+	assert.Equal(t, model.GradeFail, d.Grade)
+
+	n := card(t, cards, otherVil, 0)
+	assert.False(t, n.Rated, "handled nothing: not rated")
+	assert.Equal(t, "-", model.GradeName(n.Grade, "zh"))
 }
 
 func TestGrades(t *testing.T) {

@@ -424,6 +424,9 @@ func (m Model) openPoints(month model.Month) (Model, tea.Cmd) {
 	if month.IsZero() {
 		month = model.MonthOf(m.now, m.opt.Location)
 	}
+	if err := month.Held(m.now, m.opt.Location); err != nil {
+		return m.flashErr(err)
+	}
 	m.overlay = overlayPoints
 	m.tell(m.points, wantPointsMsg{month})
 	return m, loadPoints(m.svc, model.SoFar(month, m.scope, m.now, m.opt.Location))

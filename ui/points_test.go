@@ -158,3 +158,23 @@ func TestPointsForTheSeatsScope(t *testing.T) {
 	}
 	assert.Regexp(t, `渎溪村 02 +21 `, m.View())
 }
+
+// The console refuses a month before the first the ledger keeps and one
+// still to come, typed or stepped to, and stays on the month it shows (a
+// QA: ':points 2000-01' then '[' went to 1999-12).
+func TestPointsPaneStaysWithinTheLedger(t *testing.T) {
+	f, _, _ := pointsFixture(t)
+	m := f.model(t, "en", 120, 40)
+	m = runLine(t, m, "points 2000-01")
+	assert.Contains(t, m.View(), "Points 2000-01")
+	m = keys(t, m, "[")
+	assert.Contains(t, m.View(), "Points 2000-01", "stays on the first month")
+	assert.Contains(t, m.View(), "month 1999-12: the points run from 2000-01 to this month, 2026-11")
+
+	m = runLine(t, m, "points 2026-11")
+	m = keys(t, m, "]")
+	assert.Contains(t, m.View(), "Points 2026-11", "stays on this month")
+	assert.Contains(t, m.View(), "month 2026-12: the points run from 2000-01")
+	m = runLine(t, m, "points 2027-05")
+	assert.Contains(t, m.View(), "month 2027-05: the points run from 2000-01")
+}

@@ -399,6 +399,10 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			return nil, err
 		}
 		b := tx.Bucket(bucketPatrolAreas)
+		running, err := s.activePatrols(tx)
+		if err != nil {
+			return nil, err
+		}
 		for _, a := range clean {
 			if !hasNode(tx, a.Village) {
 				return nil, model.Errorf(model.ENOTFOUND, "area %s: no village %s in the tower", a.Code, a.Village).
@@ -419,6 +423,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			if v := b.Get([]byte(a.Code)); v != nil {
 				old, err := decodeArea([]byte(a.Code), v, s.opts.Location)
 				if err != nil {
+					return nil, err
+				}
+				if err := a.ReplaceRefused(old, running); err != nil {
 					return nil, err
 				}
 				a.Since = old.Since

@@ -764,10 +764,11 @@ func (a *app) findingMergeCmd() *cobra.Command {
 		use:     "merge F --into ID [--by PERSON] [--json]",
 		short:   "Merge a finding into an open incident at the area's village",
 		flag:    "into",
-		usage:   "the open incident (required), e.g. HJ-20261129-0007",
+		usage:   "the open incident (required): its whole id (HJ-20261129-0007) or its end (0007), as show takes it",
 		missing: "finding merge: missing --into (an open incident's id)",
 		by:      "who merges it (person id): the liaison or a duty officer; default the operator",
 		decide:  backend.MergeFinding,
+		resolve: incidentID,
 	})
 }
 
@@ -784,11 +785,13 @@ func (a *app) findingCloseCmd() *cobra.Command {
 }
 
 // findingDecision is a decision of the desk on one finding that takes one
-// required flag (merge --into, close --reason): its command's words and the
-// service call that makes it.
+// required flag (merge --into, close --reason): its command's words, the
+// service call that makes it and, if the flag names something, how it is
+// read (merge's incident, whole or by its end).
 type findingDecision struct {
 	use, short, flag, usage, missing, by string
 	decide                               func(db backend, ctx context.Context, id, flag string, by model.PersonID) (model.Finding, error)
+	resolve                              func(ctx context.Context, svc model.Service, arg string) (string, error)
 }
 
 // findingDecisionCmd is the command of such a decision: it checks the flag,
@@ -805,7 +808,14 @@ func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
 				return usageError{errors.New(d.missing)}
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
-				f, err := d.decide(db, ctx, args[0], value, actor)
+				v := value
+				if d.resolve != nil {
+					var err error
+					if v, err = d.resolve(ctx, db, value); err != nil {
+						return refused(err)
+					}
+				}
+				f, err := d.decide(db, ctx, args[0], v, actor)
 				if err != nil {
 					return refused(err)
 				}
@@ -817,6 +827,28 @@ func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
 	cmd.Flags().StringVar(&by, "by", "", d.by)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the finding as JSON")
 	return cmd
+}
+
+// groupsArg reads rotation add's --groups: groups separated by semicolons,
+// the grids of a group by commas (or 、), each a code or a name as the
+// console shows it ("渎溪村 01", model.SplitTargets), resolved in actor's
+// seat as report reads its --node.
+func (a *app) groupsArg(ctx context.Context, db backend, s string, actor model.PersonID) ([][]model.NodeCode, error) {
+	var out [][]model.NodeCode
+	for _, g := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' }) {
+		var group []model.NodeCode
+		for _, w := range model.SplitTargets(g) {
+			c, err := a.nodeArg(ctx, db, "--groups", w, actor, model.LevelGrid)
+			if err != nil {
+				return nil, err
+			}
+			group = append(group, c)
+		}
+		if len(group) > 0 {
+			out = append(out, group)
+		}
+	}
+	return out, nil
 }
 
 func (a *app) rotationCmd() *cobra.Command {
@@ -843,27 +875,30 @@ func (a *app) rotationAddCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			gs, err := model.ParseGroups(groups)
-			if err != nil {
-				return usageError{flagError("--groups", err)}
+			if every < 1 || every > 31 {
+				return usageError{fmt.Errorf("rotation add: --every %d: want the days a turn lasts, 1 to 31", every)}
 			}
 			st, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(start), a.cfg.Location)
 			if err != nil {
 				return usageError{fmt.Errorf("rotation add: --start %q: want a date, YYYY-MM-DD", start)}
 			}
 			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
+				gs, err := a.groupsArg(ctx, db, groups, actor)
+				if err != nil {
+					return err
+				}
 				r, err := db.AddRotation(ctx, model.JointRotation{Name: name, Activity: act, Groups: gs, Start: st, Every: every}, actor, "rotation add")
 				if err != nil {
 					return refused(err)
 				}
-				return a.reply(asJSON, a.rotationJSON(r, nil), "%s %s: %s, %d groups taking turns from %s\n", r.ID, r.Name, r.Activity, len(r.Groups), a.local(r.Start, "2006-01-02"))
+				return a.reply(asJSON, a.rotationJSON(r, nil), "%s %s: %s, %s taking turns from %s\n", r.ID, r.Name, r.Activity, model.Count(len(r.Groups), "group"), a.local(r.Start, "2006-01-02"))
 			})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&name, "name", "", "the rotation's name (required)")
 	f.StringVar(&activity, "activity", "", "patrol (治安巡察), sweep (清村扫楼) or traffic (交通劝导) (required)")
-	f.StringVar(&groups, "groups", "", "the groups in turn (required): grids separated by commas, groups by semicolons")
+	f.StringVar(&groups, "groups", "", "the groups in turn (required): grids (codes, or names as the console shows them, 渎溪村 01) separated by commas, groups by semicolons")
 	f.StringVar(&start, "start", "", "the first group's first day, YYYY-MM-DD (required)")
 	f.IntVar(&every, "every", 1, "days each group's turn lasts")
 	f.BoolVar(&asJSON, "json", false, "print the rotation as JSON")
@@ -966,7 +1001,7 @@ func (a *app) importAreas(ctx context.Context, db backend, file string) error {
 	for _, x := range areas {
 		n += len(x.Checkpoints)
 	}
-	fmt.Fprintf(a.out, "%s: %d areas read (%d checkpoints); %d added, %d replaced\n", file, len(areas), n, added, replaced)
+	fmt.Fprintf(a.out, "%s: %s read (%s); %d added, %d replaced\n", file, model.Count(len(areas), "area"), model.Count(n, "checkpoint"), added, replaced)
 	return nil
 }
 
@@ -1075,7 +1110,7 @@ and nothing is imported.`,
 					ids = append(ids, out.ID)
 				}
 				sort.Strings(ids)
-				fmt.Fprintf(a.out, "%s: %d rotations added: %s\n", args[0], len(ids), strings.Join(ids, ", "))
+				fmt.Fprintf(a.out, "%s: %s added: %s\n", args[0], model.Count(len(ids), "rotation"), strings.Join(ids, ", "))
 				return nil
 			})
 		},

@@ -130,7 +130,8 @@ today's is still to come), a bare --to after a --from the first such time
 after it, or now while that is still to come, as the console's :replay
 reads them; a dated --to not after --from is refused, as :replay refuses it. Without --format, CSV. Columns and fields:
 seq, at, actor, actor_name, action, action_zh, incident, incident_title,
-ref (an activation, directive, shift or handover id, or a gateway's name),
+ref (an activation, directive, shift or handover id, a gateway's name, or the
+patrol, finding or rotation of a patrol event),
 node, node_name, before/after tier and status, note, note_zh.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -173,6 +174,16 @@ node, node_name, before/after tier and status, note, note_zh.`,
 	return cmd
 }
 
+// exportRef is what an event is about besides an incident: its directive,
+// activation, shift, handover or gateway, or the patrol, finding or
+// rotation of a patrol event.
+func exportRef(e model.Event) string {
+	if e.Directive != "" {
+		return e.Directive
+	}
+	return e.Ref
+}
+
 // exportEvents reads the events of [from, to] (zero: unbounded), oldest
 // first, with their names.
 func (a *app) exportEvents(ctx context.Context, db backend, from, to time.Time) ([]timelineJSON, error) {
@@ -213,7 +224,7 @@ func (a *app) exportEvents(ctx context.Context, db backend, from, to time.Time) 
 	for i, e := range evs {
 		out[len(evs)-1-i] = timelineJSON{
 			Seq: e.Seq, At: a.ts(e.At), Actor: e.Actor.String(), ActorName: e.ActorName, Action: string(e.Action), ActionZh: e.Action.Zh(),
-			Incident: e.Incident, IncidentTitle: titles[e.Incident], Ref: e.Directive, Node: string(e.Node), NodeName: names[e.Node],
+			Incident: e.Incident, IncidentTitle: titles[e.Incident], Ref: exportRef(e), Node: string(e.Node), NodeName: names[e.Node],
 			Before: stateOf(e.Before), After: stateOf(e.After), Note: e.Note, NoteZh: e.NoteZh,
 		}
 	}

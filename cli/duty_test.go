@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,6 +280,25 @@ func TestTimelineExport(t *testing.T) {
 	var all []json.RawMessage
 	e.okJSON(&all, "timeline", "export", "--format", "json")
 	assert.Equal(t, len(rows)-1, len(all))
+	// A patrol or finding event carries its patrol or finding, as `show
+	// --json` has it (the export dropped it).
+	var refs []map[string]any
+	e.okJSON(&refs, "timeline", "export", "--format", "json")
+	patrolActs := 0
+	for _, ev := range refs {
+		switch a := ev["action"].(string); {
+		case strings.HasPrefix(a, "finding"), strings.HasPrefix(a, "patrol_"), strings.HasPrefix(a, "rotation_"):
+			patrolActs++
+			assert.Regexp(t, `^[FXR]-\d{4}$`, ev["ref"], "%v", ev)
+		}
+	}
+	assert.Positive(t, patrolActs, "the demo has findings")
+	refCol := slices.Index(rows[0], "ref")
+	for _, row := range rows[1:] {
+		if strings.HasPrefix(row[4], "finding") {
+			assert.Regexp(t, `^F-\d{4}$`, row[refCol], "csv too: %v", row)
+		}
+	}
 
 	fails(t, e.run("replay", "--speed", "0"), cli.ExitUsage, "--speed")
 	fails(t, e.run("replay", "--from", "2026-11-29 03:00", "--to", "2026-11-29 02:00"), cli.ExitUsage, "replay from 11-29 03:00 to 11-29 02:00: the end must come after the start")

@@ -21,7 +21,7 @@ func TestPatrolCommands(t *testing.T) {
 		"p-t-01,渎溪试点林,山林,渎溪村,每日,P7,C1,山脚,28.93,120.08\n"+
 		"P-T-01,,,,,,C2,防火道,,\n"+
 		"P-T-01,,,,,,C3,山顶,,\n")
-	assert.Equal(t, csv+": 1 areas read (3 checkpoints); 1 added, 0 replaced\n", e.ok("import", "patrol-areas", csv))
+	assert.Equal(t, csv+": 1 area read (3 checkpoints); 1 added, 0 replaced\n", e.ok("import", "patrol-areas", csv))
 	bad := e.write("bad.csv", "area,name,kind,village,every,checkpoint\nP-X,x,desert,330784114266,daily,C1\n")
 	fails(t, e.run("import", "patrol-areas", bad), cli.ExitUsage, bad+":2: area P-X: area kind \"desert\"")
 
@@ -172,7 +172,7 @@ func TestRotationCommands(t *testing.T) {
 	csv := e.write("rot.csv", "轮值名称,活动,组,网格,开始日期\n"+
 		"国道交通劝导,交通劝导,1,330784114266-02,2026-11-01\n"+
 		"国道交通劝导,交通劝导,2,330784114266-03,2026-11-01\n")
-	assert.Contains(t, e.ok("import", "rotations", csv), "1 rotations added: R-0005")
+	assert.Contains(t, e.ok("import", "rotations", csv), "1 rotation added: R-0005")
 	bad := e.write("bad.csv", "rotation,activity,group,grids,start\nx,sweep,1,330784114266-01,2026-11-01\nx,sweep,2,330784114266-98,2026-11-01\n")
 	fails(t, e.run("import", "rotations", bad), cli.ExitUsage, "no grid 330784114266-98")
 	e.okJSON(&list, "rotation", "list", "--json")
@@ -252,4 +252,42 @@ func TestPatrolStepsRefuseAlike(t *testing.T) {
 	e.ok("patrol", "end", id)
 	fails(t, e.run("patrol", "end", id), cli.ExitRefused, "ended at")
 	fails(t, e.run("patrol", "checkin", id, "--checkpoint", "C1"), cli.ExitRefused, "ended at")
+}
+
+// The patrol commands read what the others read (a QA): rotation add's
+// --groups takes grids by name as the console shows them ("渎溪村 01", not
+// split at the space) and refuses --every 0 (it became 1); finding merge's
+// --into takes the short id show takes (0057); one of a thing is not
+// "1 groups".
+func TestPatrolCommandsTakeWhatOthersTake(t *testing.T) {
+	e := demoEnv(t)
+	var r map[string]any
+	e.okJSON(&r, "rotation", "add", "--name", "渎溪倪宅联合扫楼", "--activity", "sweep",
+		"--groups", "渎溪村 01，倪宅村 01；330784114266-02、渎溪村 03", "--start", "2026-11-01", "--json")
+	assert.Equal(t, []any{[]any{"330784114266-01", "330784114200-01"}, []any{"330784114266-02", "330784114266-03"}}, r["groups"])
+	fails(t, e.run("rotation", "add", "--name", "x", "--activity", "sweep", "--groups", "渎溪村 04;渎溪村 99", "--start", "2026-11-01"),
+		cli.ExitUsage, "--groups", "渎溪村 99")
+	fails(t, e.run("rotation", "add", "--name", "x", "--activity", "sweep", "--groups", "渎溪村 04", "--start", "2026-11-01"),
+		cli.ExitUsage, "1 group;")
+	fails(t, e.run("rotation", "add", "--name", "x", "--activity", "sweep", "--groups", "渎溪村 04;倪宅村 02", "--start", "2026-11-01", "--every", "0"),
+		cli.ExitUsage, "--every 0")
+	assert.Equal(t, "R-0005 y: sweep, 2 groups taking turns from 2026-11-01\n",
+		e.ok("rotation", "add", "--name", "y", "--activity", "sweep", "--groups", "渎溪村 04;倪宅村 02", "--start", "2026-11-01"))
+
+	csv := e.write("areas.csv", "编码,名称,类型,所在村,频次,巡护员,检查点,检查点名称\np-t-01,渎溪试点林,山林,渎溪村,每日,P7,C1,山脚\n")
+	assert.Equal(t, csv+": 1 area read (1 checkpoint); 1 added, 0 replaced\n", e.ok("import", "patrol-areas", csv))
+	add := func(text string) string {
+		var f map[string]any
+		e.okJSON(&f, "finding", "add", "--area", "P-T-01", "--category", "fire", "--text", text, "--by", "P7", "--json")
+		return f["id"].(string)
+	}
+	f1, f2 := add("防火道旁有人焚烧垃圾"), add("又见烟点")
+	out := e.ok("finding", "pass", f1, "--node", "渎溪村 02", "--by", "P20")
+	inc := strings.Fields(out)[4]
+	short := inc[len(inc)-9:] // 1208-0001: a bare 0001 may be of several days
+	var shown map[string]any
+	e.okJSON(&shown, "show", short, "--json")
+	require.Equal(t, inc, shown["id"], "show takes %s", short)
+	assert.Contains(t, e.ok("finding", "merge", f2, "--into", short, "--by", "P20"), f2+" merged (P-T-01, fire): "+inc)
+	fails(t, e.run("finding", "merge", add("落叶"), "--into", "9999", "--by", "P20"), cli.ExitRefused, "no incident ends in 9999")
 }

@@ -86,6 +86,7 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 		}
 		return a, nil
 	}
+	cpLine := map[[2]string]int{} // the line each area's checkpoint is on
 	areas, err := eachGroup(name, r, areaColumns, "areas", areaCode, open, func(rw row, code string, g *group[model.PatrolArea]) error {
 		v, first := rw.val, g.first
 		for _, f := range areaFields {
@@ -93,10 +94,18 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 				return rw.errorf("area %s: %s %q differs from %q on line %d", code, f, v[f], first.val[f], first.line)
 			}
 		}
-		cp := model.Checkpoint{Code: v["checkpoint"], Name: v["checkpoint_name"]}
 		if v["checkpoint"] == "" {
 			return rw.errorf("area %s: checkpoint is empty", code)
 		}
+		cc, err := model.ParseCheckpointCode(v["checkpoint"])
+		if err != nil {
+			return rw.errorf("area %s: %s", code, model.ErrorMessage(err))
+		}
+		if l, dup := cpLine[[2]string{code, cc}]; dup {
+			return rw.errorf("area %s: checkpoint %s given twice (first on line %d)", code, cc, l)
+		}
+		cpLine[[2]string{code, cc}] = rw.line
+		cp := model.Checkpoint{Code: cc, Name: v["checkpoint_name"]}
 		switch lat, lon := v["lat"], v["lon"]; {
 		case lat == "" && lon == "":
 		case lat == "" || lon == "":

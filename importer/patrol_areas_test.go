@@ -55,7 +55,7 @@ func TestParsePatrolAreas(t *testing.T) {
 		{"P-A,山,forest,330784114266,daily,,C1,28.9,\n", "a.csv:2: area P-A, checkpoint C1: give lat and lon both"},
 		{"P-A,山,forest,330784114266,daily,,C1,north,120\n", "want decimal degrees"},
 		{"P-A,山,forest,330784114266,daily,,C1,,\nP-A,水,,,,,C2,,\n", "a.csv:3: area P-A: name \"水\" differs from \"山\" on line 2"},
-		{"P-A,山,forest,330784114266,daily,,C1,,\nP-A,,,,,,c1,,\n", "a.csv:2: area P-A: checkpoint C1 given twice"},
+		{"P-A,山,forest,330784114266,daily,,C1,,\nP-A,,,,,,c1,,\n", "a.csv:3: area P-A: checkpoint C1 given twice (first on line 2)"},
 		{"P-A,山,forest,330784114266,daily,,C1,95,120\n", "a.csv:2: area P-A: checkpoint C1: location.lat"},
 	} {
 		_, err := ParsePatrolAreas("a.csv", strings.NewReader(head+tc.body), Resolver{})
@@ -90,7 +90,7 @@ func TestParseRotations(t *testing.T) {
 		{"x,sweep,1,330784114266-01,2026-11-27,\nx,sweep,3,330784114266-02,2026-11-27,\n", "r.csv:2: rotation x: group 2 is missing"},
 		{"x,sweep,1,330784114266-01,2026-11-27,\nx,sweep,1,330784114266-02,2026-11-27,\n", "r.csv:3: rotation x: group 1 given twice"},
 		{"x,sweep,1,330784114266-01,2026-11-27,\nx,traffic,2,330784114266-02,2026-11-27,\n", "r.csv:3: rotation x: activity \"traffic\" differs"},
-		{"x,sweep,1,330784114266-01,2026-11-27,\n", "r.csv:2: rotation x: 1 groups"},
+		{"x,sweep,1,330784114266-01,2026-11-27,\n", "r.csv:2: rotation x: 1 group;"},
 		{"x,sweep,1,330784114266,2026-11-27,\nx,sweep,2,330784114266-02,2026-11-27,\n", "is not a grid"},
 	} {
 		_, err := ParseRotations("r.csv", strings.NewReader(head+tc.body), loc)

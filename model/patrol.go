@@ -349,6 +349,44 @@ func (a PatrolArea) Checkpoint(code string) (Checkpoint, bool) {
 	return Checkpoint{}, false
 }
 
+// ReplaceRefused says why a may not replace old, the stored area of its
+// code, now (running lists the patrols running): a patrol of the area is
+// running and a changes its checkpoints. A patrol is judged on the
+// checkpoints it started with, so they stay until it ends; a change of
+// names, places or anything else is taken. Nil when a may replace old.
+func (a PatrolArea) ReplaceRefused(old PatrolArea, running []Patrol) error {
+	if sameCheckpoints(a.Checkpoints, old.Checkpoints) {
+		return nil
+	}
+	for _, x := range running {
+		if x.Area == old.Code && x.Active() {
+			return Errorf(ECONFLICT, "area %s: patrol %s by %s is running on its %s (since %s); end it before changing its checkpoints",
+				old.Code, x.ID, x.Patroller, Count(x.Checkpoints, "checkpoint"), x.Started.Format("15:04")).
+				Zh("巡护区 %s：%s 的巡护 %s 正按其 %d 个检查点进行（自 %s 起）；请先结束该巡护再更改检查点",
+					old.Code, x.Patroller, x.ID, x.Checkpoints, x.Started.Format("15:04")).On("area")
+		}
+	}
+	return nil
+}
+
+// sameCheckpoints reports whether x and y have the same checkpoint codes,
+// in any order.
+func sameCheckpoints(x, y []Checkpoint) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	codes := make(map[string]bool, len(x))
+	for _, c := range x {
+		codes[c.Code] = true
+	}
+	for _, c := range y {
+		if !codes[c.Code] {
+			return false
+		}
+	}
+	return true
+}
+
 // MayPatrol reports whether p may patrol area a (start, check in, end,
 // report a finding there): the patroller it is assigned to, or a liaison or
 // a duty officer of its town, who cover for anyone.

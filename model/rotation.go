@@ -81,7 +81,7 @@ func (r JointRotation) Clean() (JointRotation, error) {
 		return r, err
 	}
 	if len(r.Groups) < 2 || len(r.Groups) > MaxRotationGroups {
-		return r, Errorf(EINVALID, "rotation %s: %d groups; groups take turns, want 2 to %d", name, len(r.Groups), MaxRotationGroups).
+		return r, Errorf(EINVALID, "rotation %s: %s; groups take turns, want 2 to %d", name, Count(len(r.Groups), "group"), MaxRotationGroups).
 			Zh("轮值 %s：%d 个组；各组轮流值班，应为 2 到 %d 个", name, len(r.Groups), MaxRotationGroups).On("groups")
 	}
 	seen := map[NodeCode]int{}

@@ -399,6 +399,10 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			return nil, err
 		}
 		b := tx.Bucket(bucketPatrolAreas)
+		running, err := s.activePatrols(tx)
+		if err != nil {
+			return nil, err
+		}
 		for _, a := range clean {
 			if !hasNode(tx, a.Village) {
 				return nil, model.Errorf(model.ENOTFOUND, "area %s: no village %s in the tower", a.Code, a.Village).
@@ -419,6 +423,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			if v := b.Get([]byte(a.Code)); v != nil {
 				old, err := decodeArea([]byte(a.Code), v, s.opts.Location)
 				if err != nil {
+					return nil, err
+				}
+				if err := a.ReplaceRefused(old, running); err != nil {
 					return nil, err
 				}
 				a.Since = old.Since
@@ -954,7 +961,7 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 		if err := putEncoded(tx.Bucket(bucketRotations), u64(seq), out, encodeRotation); err != nil {
 			return nil, err
 		}
-		what := fmt.Sprintf("rotation %s %s: %s, %d groups from %s", out.ID, out.Name, out.Activity, len(out.Groups), out.Start.Format("2006-01-02"))
+		what := fmt.Sprintf("rotation %s %s: %s, %s from %s", out.ID, out.Name, out.Activity, model.Count(len(out.Groups), "group"), out.Start.Format("2006-01-02"))
 		whatZh := fmt.Sprintf("轮值 %s %s：%s，%d 个组，自 %s 起", out.ID, out.Name, out.Activity.Zh(), len(out.Groups), out.Start.Format("2006-01-02"))
 		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport, Ref: out.ID,
 			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil

@@ -479,3 +479,45 @@ func TestMigrateToPatrols(t *testing.T) {
 	assert.Empty(t, areas)
 	requireClean(t, tw.s)
 }
+
+// A re-import may not change the checkpoints of an area being patrolled:
+// the patrol would be judged on checkpoints it never had (a QA: after C2,
+// an import replaced C1, C2 with C7, C8, C9, and C7 alone made it 2/2,
+// done). Names may change; once it ends, the checkpoints may too.
+func TestImportAreasKeepsARunningPatrolsCheckpoints(t *testing.T) {
+	tw := newPatrolTower(t)
+	_, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, "X-0001", "C2", nil, tw.patroller.ID, "")
+	require.NoError(t, err)
+	areas, err := tw.s.Areas(tw.ctx)
+	require.NoError(t, err)
+	a := areas[0]
+	a.Checkpoints = []model.Checkpoint{{Code: "C7"}, {Code: "C8"}, {Code: "C9"}}
+	before := dump(t, tw.s)
+	_, _, err = tw.s.ImportAreas(tw.ctx, []model.PatrolArea{areas[1], a}, tw.duty.ID, "pa5.csv")
+	require.Error(t, err)
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	assert.Contains(t, model.ErrorMessage(err), "X-0001")
+	assert.Contains(t, model.ErrorMessage(err), "P-DX-01")
+	assert.Equal(t, before, dump(t, tw.s), "a refused import changes nothing")
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, "X-0001", "C7", nil, tw.patroller.ID, "")
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "C7 is not a checkpoint of the patrol")
+
+	// The same checkpoints, renamed: taken.
+	b := areas[0]
+	b.Checkpoints = append([]model.Checkpoint(nil), b.Checkpoints...)
+	b.Checkpoints[0].Name = "山脚下"
+	_, replaced, err := tw.s.ImportAreas(tw.ctx, []model.PatrolArea{b}, tw.duty.ID, "")
+	require.NoError(t, err)
+	assert.Equal(t, 1, replaced)
+
+	tw.clock.Advance(time.Minute)
+	p, _, err := tw.s.EndPatrol(tw.ctx, "X-0001", tw.patroller.ID, "")
+	require.NoError(t, err)
+	assert.False(t, p.Complete(), "1 of 3")
+	_, replaced, err = tw.s.ImportAreas(tw.ctx, []model.PatrolArea{a}, tw.duty.ID, "pa5.csv")
+	require.NoError(t, err, "no patrol runs now")
+	assert.Equal(t, 1, replaced)
+	requireClean(t, tw.s)
+}

@@ -348,7 +348,7 @@ func (m Model) openDeskForm(msg deskAskMsg) (tea.Model, tea.Cmd) {
 		}
 		sevs := []string{"I", "II", "III", "IV"}
 		return m.openForm(newForm(formPassFinding, m.say("Pass on ", "交办 ")+f.ID, f.ID,
-			newTextField("node", m.say("node code", "网格代码"), string(f.Village), m.say("the village or a grid in it", "所在村或其网格"), 24),
+			newTextField("node", m.say("where", "地点"), m.placeOf(f.Village), m.say("the village or a grid in it, by name or code", "所在村或其网格，名称或代码"), 40),
 			newChoiceField("category", m.say("category", "类别"), cats, names, cur),
 			newChoiceField("severity", m.say("severity", "等级"), sevs, sevs, 2)))
 	case formMergeFinding:
@@ -357,6 +357,15 @@ func (m Model) openDeskForm(msg deskAskMsg) (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formCloseFinding, m.say("Close ", "销号 ")+f.ID, f.ID,
 		newTextField("reason", m.say("why no action", "无需处置的原因"), "", m.say("required", "必填"), model.MaxNoteRunes)))
+}
+
+// placeOf is a node as the console names it, to pre-fill a place field
+// with (the code when the console knows no name for it).
+func (m Model) placeOf(c model.NodeCode) string {
+	if n := m.w.names[c]; n != "" {
+		return n
+	}
+	return string(c)
 }
 
 // mergeCandidate is the newest open incident at the finding's village, to
@@ -417,9 +426,12 @@ func (m Model) submitPass(f model.Finding, v map[string]string) (tea.Model, tea.
 	by := m.seat.Person.ID
 	actor, known := m.w.byID[by]
 	svc := m.svc
-	node, err := model.ParseNodeCode(v["node"])
+	node, err := m.names().Resolve(v["node"])
 	if err != nil {
 		return m.refuseForm(err)
+	}
+	if _, ok := m.w.nodes[node]; !ok {
+		return m.refuseForm(refusal(model.ENOTFOUND, "no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node)))
 	}
 	sev, err := model.ParseSeverity(v["severity"])
 	if err != nil {

@@ -130,9 +130,8 @@ func TestLiaisonAtTheDesk(t *testing.T) {
 	// category; a node outside the village is refused at the field.
 	m = keys(t, m, "p")
 	require.True(t, m.formActive)
-	assert.Equal(t, "330784114266", m.form.values()["node"])
-	m = keys(t, m, "backspace", "backspace", "backspace")
-	m = typeText(t, m, "200")
+	assert.Equal(t, "渎溪村", m.form.values()["node"])
+	m = typeText(t, m, "330784114200")
 	m = keys(t, m, "enter", "enter", "enter")
 	require.True(t, m.formActive, "330784114200 is not in Duxi: the form stays")
 	assert.Contains(t, m.form.err, "不在")

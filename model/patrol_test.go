@@ -610,9 +610,6 @@ func TestRotation(t *testing.T) {
 		_, err := bad.Clean()
 		assert.Equal(t, model.EINVALID, model.ErrorCode(err), name)
 	}
-	gs, err := model.ParseGroups("330784114266-01,330784114200-01；330784114266-02")
-	require.NoError(t, err)
-	assert.Equal(t, [][]model.NodeCode{{duxiG01, otherGrid}, {duxiG02}}, gs)
 }
 
 func TestPatrolCatalogue(t *testing.T) {

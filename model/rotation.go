@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -186,33 +185,4 @@ func (r JointRotation) Report(text string, by Person, now time.Time) (Event, err
 		At: now, Actor: by.ID, ActorName: ActorName(by), Action: r.Activity.Action(), Ref: r.ID, Node: node,
 		Note: note, NoteZh: noteZh,
 	}, nil
-}
-
-// GroupsString writes the groups as the command line reads them:
-// grids separated by commas, groups by semicolons.
-func (r JointRotation) GroupsString() string {
-	parts := make([]string, len(r.Groups))
-	for i, g := range r.Groups {
-		parts[i] = joinCodes(g)
-	}
-	return strings.Join(parts, ";")
-}
-
-// ParseGroups reads groups written as GroupsString writes them.
-func ParseGroups(s string) ([][]NodeCode, error) {
-	var out [][]NodeCode
-	for _, g := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '；' }) {
-		var group []NodeCode
-		for _, c := range SplitCodes(g) {
-			code, err := ParseNodeCode(c)
-			if err != nil {
-				return nil, err
-			}
-			group = append(group, code)
-		}
-		if len(group) > 0 {
-			out = append(out, group)
-		}
-	}
-	return out, nil
 }

@@ -156,8 +156,8 @@ func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 				Zh("地点 %q：网格、微网格的名称前应有所属村名，如界面所示：%s", s, n.list(bare, "，")).On("node")
 		}
 		if len(levels) > 0 {
-			if c, err := n.named(s, nil); err == nil {
-				// It names a node, of a level this does not take.
+			if c, ok := n.exactly(key); ok {
+				// It is a node's name, whole, of a level this does not take.
 				var en, zh []string
 				for _, l := range levels {
 					en, zh = append(en, l.String()), append(zh, l.Zh())
@@ -180,6 +180,21 @@ func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 	}
 	return "", Errorf(EINVALID, "node %q is ambiguous: %s; type more of the name", s, n.list(found, ", ")).
 		Zh("地点 %q 不唯一：%s；请输入更完整的名称", s, n.list(found, "，")).On("node")
+}
+
+// exactly is the one node, at any level, whose name is key whole (not a
+// prefix of it).
+func (n NodeNames) exactly(key string) (NodeCode, bool) {
+	var found []NodeCode
+	for _, e := range n.entries {
+		if slices.Contains(e.keys, key) {
+			found = append(found, e.code)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 // bare is the codes at one of levels (any when none) whose own name or

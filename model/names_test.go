@@ -37,11 +37,12 @@ func TestNodeNames(t *testing.T) {
 		{in: "渎溪", levels: []model.Level{model.LevelVillage}, want: duxi},
 		{in: "渎溪村 02", levels: []model.Level{model.LevelVillage}, code: model.EINVALID, msg: "地点 \"渎溪村 02\" 是网格（330784114266-02）；此处应为村社"}, // a grid's name where a village is wanted: says so
 		{in: "渎溪村 02", levels: []model.Level{model.LevelTown, model.LevelVillage}, code: model.EINVALID, msg: "此处应为镇或村社"},
-		{in: "330784114266-2", code: model.EINVALID, msg: "村代码之后每段为两位数字 01-99"},  // a code mistyped: what is wrong with it
-		{in: " 33078411426 ", code: model.EINVALID, msg: "应以 9 位或 12 位官方区划代码开头"}, // not "no node is named so"
-		{in: "3307841142xx", code: model.EINVALID, msg: "应以 9 位或 12 位官方区划代码开头"},  // ASCII, a digit first: a code
-		{in: "02-03", code: model.EINVALID, msg: "网格、微网格的名称前应有所属村名"},             // a micro-grid without its village
-		{in: "3号网格", code: model.ENOTFOUND, msg: "在花街镇没有这个名称的节点"},                // not ASCII: a name
+		{in: "渎溪村 02网", levels: []model.Level{model.LevelVillage}, code: model.ENOTFOUND, msg: "没有这个名称的节点"}, // a prefix typed: not said to be a grid
+		{in: "330784114266-2", code: model.EINVALID, msg: "村代码之后每段为两位数字 01-99"},                             // a code mistyped: what is wrong with it
+		{in: " 33078411426 ", code: model.EINVALID, msg: "应以 9 位或 12 位官方区划代码开头"},                            // not "no node is named so"
+		{in: "3307841142xx", code: model.EINVALID, msg: "应以 9 位或 12 位官方区划代码开头"},                             // ASCII, a digit first: a code
+		{in: "02-03", code: model.EINVALID, msg: "网格、微网格的名称前应有所属村名"},                                        // a micro-grid without its village
+		{in: "3号网格", code: model.ENOTFOUND, msg: "在花街镇没有这个名称的节点"},                                           // not ASCII: a name
 	} {
 		got, err := nn.Resolve(c.in, c.levels...)
 		if c.code != "" {

@@ -306,7 +306,8 @@ func (m Model) InitLoaded() tea.Cmd {
 }
 
 // layout is the only place that does size arithmetic. A status line of
-// two or three (statusH: a question that wraps, a refusal over it) takes
+// more than one (statusH, up to four: a note of two over a question that
+// wraps, the ':' line's candidates, a refusal over two lines) takes
 // its rows from the panes at the bottom, the tower and the ticker, and from
 // an overlay's or a form's height, so that every border stays on screen;
 // the panes above them keep theirs (full: the body under one status line).

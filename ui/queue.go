@@ -435,7 +435,7 @@ func emptyQueue(l Labels, filter string, scoped bool, below int) string {
 		case below > 0 && scoped:
 			return fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below)
 		case below > 0:
-			return fmt.Sprintf("没有镇级及以上或超时的事件（镇以下在办 %d 件：回车进入城镇查看）", below)
+			return fmt.Sprintf("没有镇级及以上或超时的事件（镇以下在办 %d 件：在镇街表中回车进入该镇）", below)
 		case scoped:
 			return "此范围内没有在办事件（esc 查看全部）"
 		}
@@ -447,7 +447,7 @@ func emptyQueue(l Labels, filter string, scoped bool, below int) string {
 	case below > 0 && scoped:
 		return fmt.Sprintf("none here at the town tier or above, nor red (%d open below)", below)
 	case below > 0:
-		return fmt.Sprintf("none at the town tier or above, nor red (%d open below: enter opens a town)", below)
+		return fmt.Sprintf("none at the town tier or above, nor red (%d open below: enter on a town in the towns table)", below)
 	case scoped:
 		return "no open incidents here (esc shows all)"
 	}

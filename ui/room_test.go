@@ -405,6 +405,6 @@ func TestCountyQueueSaysWhatWaitsBelow(t *testing.T) {
 			"zh": fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below[village]),
 		}[lang]
 		assert.Contains(t, m.View(), want)
-		assert.Equal(t, "none at the town tier or above, nor red (3 open below: enter opens a town)", emptyQueue(labels("en"), "", false, 3))
+		assert.Equal(t, "none at the town tier or above, nor red (3 open below: enter on a town in the towns table)", emptyQueue(labels("en"), "", false, 3))
 	}
 }

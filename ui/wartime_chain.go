@@ -203,5 +203,8 @@ func (p *wtChainPane) part() string {
 	if pt.lab.Lang == "zh" {
 		many = "%d 村社"
 	}
-	return pt.w.Trunc(partScope(p.c.wt.status.Active, name, many), max(p.width-pt.w.Of(p.Title())-8, 0), pt.g.More)
+	// What the box's top line leaves it: the corners, the dashes and
+	// spaces about the title and about the right (box).
+	room := p.width - pt.w.Of(p.Title()) - 8
+	return pt.w.Trunc(partScope(p.c.wt.status.Active, name, many), max(room, 0), pt.g.More)
 }

@@ -655,6 +655,9 @@ func TestStatsOverSSHAreTheRooms(t *testing.T) {
 	assert.Equal(t, want, got)
 	assert.Equal(t, 0, got.Towns)
 	assert.Equal(t, 1, got.Villages)
+	// The demo's 渎溪村 as its tower shows it, pinned (the sums above use
+	// the same counting as the seat's: a wrong subtree would agree).
+	assert.Equal(t, [3]int{4, 11, 758}, [3]int{got.Grids, got.MicroGrids, got.Households}, "渎溪村's grids, micro-grids, households")
 	assert.NotZero(t, got.Incidents.Open)
 	assert.Less(t, got.Incidents.Open, whole.Incidents.Open, "the village's open incidents, not the town's")
 	assert.Less(t, got.People.Total, whole.People.Total)

@@ -279,3 +279,22 @@ func TestHandoverSignedOnlyAtTheDesks(t *testing.T) {
 		assert.Equal(t, h.Incoming, got[0].AcceptedBy)
 	}
 }
+
+// A grid's seat pressing W is told at once that wartime is the village
+// room's or the town room's to start, not asked a question over "0
+// villages" and refused after y (a QA).
+func TestGridSeatDoesNotStartWartime(t *testing.T) {
+	f := newFixture(t)
+	leaders, err := f.db.People(context.Background(), model.PeopleFilter{Node: duxi, Role: model.RoleGridLeader})
+	require.NoError(t, err)
+	require.NotEmpty(t, leaders)
+	o := f.options(t, "zh")
+	o.Seat = f.seatOf(t, leaders[0].ID)
+	require.Equal(t, model.LevelGrid, o.Seat.Level())
+	m := loaded(t, f.db, o, 120, 40)
+	m = update(t, m, loadWartime(f.db, m.scope)())
+	m = keys(t, m, "W")
+	assert.False(t, m.formActive, "no form")
+	assert.False(t, m.q.active(), "no question")
+	assert.Contains(t, m.flash.text, "的席位不能启动战时：战时范围为全镇或村社，由村指挥室或镇指挥室启动")
+}

@@ -205,6 +205,13 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	} else if m.wt.active() {
 		return m.askEndTowns([]model.Activation{m.wt.status.Active})
 	}
+	if m.seat.Acts() && m.seat.Level() > model.LevelVillage {
+		// A wartime covers a town or villages: a grid's seat holds none
+		// (model.MayCommand), so it is refused before the form, not after.
+		return m.flashErr(refusal(model.EFORBIDDEN,
+			fmt.Sprintf("%s's seat does not start wartime: it covers a town or villages; the village room or the town room starts it", m.w.nameOf(m.seat.Node)),
+			fmt.Sprintf("%s 的席位不能启动战时：战时范围为全镇或村社，由村指挥室或镇指挥室启动", m.w.nameOf(m.seat.Node))))
+	}
 	reasons := make([]string, len(model.Reasons))
 	names := make([]string, len(model.Reasons))
 	for i, r := range model.Reasons {
@@ -223,7 +230,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
 		newChoiceField("reason", m.say("reason", "原因"), reasons, names, 1),
-		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages, grids, micro-grids by name or code", "全镇，或村社、网格、微网格的名称或代码"), 200),
+		newTextField("scope", m.say("scope", "范围"), scope, m.say("town, or villages by name or code", "全镇，或村社的名称或代码"), 200),
 		newChoiceField("drill", m.say("drill", "演练"), []string{"no", "yes"}, []string{m.say("no", "否"), m.say("yes", "是")}, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
 }

@@ -290,7 +290,7 @@ func (a Activation) End(by PersonID, now time.Time) (Activation, Event, error) {
 		return a, Event{}, Errorf(ECONFLICT, "no wartime is active").Zh("当前没有战时状态")
 	}
 	a.Ended, a.EndedBy = now, by
-	lasted := now.Sub(a.Since).Round(time.Minute)
+	lasted := now.Sub(a.Since).Round(time.Second)
 	ev := Event{At: now, Actor: by, Action: ActDeactivate, Node: a.Scope[0], Directive: a.ID,
 		Note:   fmt.Sprintf("%s ended after %s", a.ID, FormatWait(lasted)),
 		NoteZh: fmt.Sprintf("%s，历时 %s", a.ID, FormatWait(lasted))}

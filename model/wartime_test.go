@@ -99,6 +99,9 @@ func TestActivateAndEnd(t *testing.T) {
 	// other figure of the console do (model.FormatWait), not 3h0m0s.
 	assert.Equal(t, "W-0003 ended after 3h00m", ev.Note)
 	assert.Equal(t, "W-0003，历时 3h00m", ev.NoteZh)
+	_, ev, err = a.End(dutyOfficer.ID, t0.Add(12*time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, "W-0003 ended after 12s", ev.Note, "a short one in seconds, as wartime report says it (a QA read 0s)")
 
 	_, _, err = ended.End(dutyOfficer.ID, t0)
 	requireCode(t, err, model.ECONFLICT)

@@ -312,7 +312,11 @@ func WallClock(loc *time.Location, y int, mo time.Month, d, minutes int) time.Ti
 
 // RoomDuty is who is on duty in a room at a time: the officer whose shift
 // runs, the outgoing one still on duty until they have handed over and the
-// incoming officer has signed for it, and who comes next.
+// incoming officer has signed for it, and who comes next. A handover made
+// early (within HandoverLead before the change) hands the room over when
+// it is made: from then the incoming officer is Current and the outgoing
+// one Outgoing until it is signed for, then Current alone (Early), though
+// the clock has not reached the change.
 type RoomDuty struct {
 	Room     NodeCode
 	RoomName string // the town's or the village's name (RoomName makes the room's)
@@ -320,13 +324,18 @@ type RoomDuty struct {
 	Outgoing Shift  // the shift before Current, not yet handed over and signed for; zero when none
 	Next     Shift  // the shift after Current (or the next one, when nobody is on now)
 	Pending  Handover
+	// Early is the handover signed for before the change that put Current
+	// on duty ahead of its shift; zero when none.
+	Early Handover
 }
 
 // OnDuty works out a room's duty at t from its shifts (any order) and its
 // handovers: the shift running at t; the one just before it, if it ended
 // where the current one began, with another officer, and the handover
 // between them has not been signed for by t; the next shift; and the
-// handover made by t that is still waiting to be signed for.
+// handover made by t that is still waiting to be signed for. A handover
+// of the running shift to the next one made by t moves the room on to the
+// next one early (RoomDuty).
 func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) RoomDuty {
 	sort.Slice(shifts, func(i, j int) bool { return shifts[i].From.Before(shifts[j].From) })
 	rd := RoomDuty{Room: room}
@@ -349,12 +358,48 @@ func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) Ro
 		return rd
 	}
 	rd.Current = shifts[cur]
+	if cur+1 < len(shifts) {
+		if in := shifts[cur+1]; in.From.Equal(rd.Current.To) {
+			if h, ok := handedEarly(handovers, rd.Current, in, t); ok {
+				return rd.movedOn(shifts[cur+2:], in, h, t)
+			}
+		}
+	}
 	if cur > 0 {
 		prev := shifts[cur-1]
 		if prev.To.Equal(rd.Current.From) && prev.Person != rd.Current.Person && !HandedOver(handovers, prev, rd.Current, t) {
 			rd.Outgoing = prev
 		}
 	}
+	return rd
+}
+
+// handedEarly is the handover from the running shift out to the next one
+// in made by t, if there is one.
+func handedEarly(handovers []Handover, out, in Shift, t time.Time) (Handover, bool) {
+	for _, h := range handovers {
+		if h.OutShift == out.Seq && h.InShift == in.Seq && !h.MadeAt.After(t) {
+			return h, true
+		}
+	}
+	return Handover{}, false
+}
+
+// movedOn is rd once the running shift has been handed over early (h) to
+// in: in's officer on duty, with the outgoing one until h is signed for
+// by t, and the next shift the first of after (the shifts after in, in
+// time order).
+func (rd RoomDuty) movedOn(after []Shift, in Shift, h Handover, t time.Time) RoomDuty {
+	out := rd.Current
+	rd.Current, rd.Next = in, Shift{}
+	if len(after) > 0 {
+		rd.Next = after[0]
+	}
+	if !h.AcceptedAt.IsZero() && !h.AcceptedAt.After(t) {
+		rd.Early = h
+		return rd
+	}
+	rd.Outgoing = out
 	return rd
 }
 
@@ -393,6 +438,12 @@ func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err 
 	case rd.Next.Person == rd.Current.Person:
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s also holds the next shift in %s: nothing to hand over", nameOf(rd.Current), rd.Room).
 			Zh("%s 在 %s 也值下一班：无需交接", nameOf(rd.Current), rd.Room)
+	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)) && rd.Early.Made():
+		e := rd.Early
+		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s handed over to %s early (%s, signed for at %s): %s is off duty; %s's shift in %s ends at %s: hand over from %s on",
+			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
+			Zh("%s 已提前交班给 %s（%s，%s 签收），已下班；%s 在 %s 的班 %s 结束：%s 起方可交班",
+				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s's shift in %s ends at %s: hand over from %s on",
 			nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).

@@ -220,6 +220,8 @@ func TestOnDuty(t *testing.T) {
 		MadeAt: change.Add(-5 * time.Minute)}
 	signed := made
 	signed.AcceptedAt, signed.AcceptedBy = change.Add(10*time.Minute), b.Person
+	signedEarly := made
+	signedEarly.AcceptedAt, signedEarly.AcceptedBy = change.Add(-3*time.Minute), b.Person
 
 	tests := []struct {
 		name            string
@@ -240,6 +242,14 @@ func TestOnDuty(t *testing.T) {
 			cur: 2, out: 1, next: 3, pending: "H-0001", changeOut: 1, chIn: 2},
 		{name: "signed for: B alone", handovers: []model.Handover{signed}, at: change.Add(10 * time.Minute), cur: 2, next: 3, changeErr: true,
 			previewOut: 2, previewIn: 3},
+		{name: "handed over early, not yet signed for: both on duty, B first", handovers: []model.Handover{made}, at: change.Add(-4 * time.Minute),
+			cur: 2, out: 1, next: 3, pending: "H-0001", changeOut: 1, chIn: 2},
+		{name: "handed over early and signed for: B alone before the change", handovers: []model.Handover{signedEarly}, at: change.Add(-2 * time.Minute),
+			cur: 2, next: 3, changeErr: true, previewOut: 2, previewIn: 3},
+		{name: "signed for early, after the change", handovers: []model.Handover{signedEarly}, at: change.Add(time.Minute),
+			cur: 2, next: 3, changeErr: true, previewOut: 2, previewIn: 3},
+		{name: "before the early handover was made", handovers: []model.Handover{signedEarly}, at: change.Add(-6 * time.Minute),
+			cur: 1, next: 2, changeOut: 1, chIn: 2},
 		{name: "before the first shift", at: a.From.Add(-time.Minute), next: 1, changeErr: true},
 		{name: "after the last", at: c.To, changeErr: true},
 	}

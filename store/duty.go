@@ -333,18 +333,22 @@ func allRooms(tx *bolt.Tx) []model.NodeCode {
 }
 
 // roomDuty is model.OnDuty over the room's shifts around at (the one
-// running, the one before and the one after) and its latest handovers.
+// running, the one before and the two after: the one after the next is
+// next once the running one is handed over early) and its latest
+// handovers.
 func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.RoomDuty, error) {
 	prefix := append([]byte(room), 0)
 	c := tx.Bucket(bucketIdxShiftRoom).Cursor()
 	var seqs []uint64
-	k, _ := c.Seek(shiftRoomKey(room, at.Add(time.Nanosecond), 0))
-	if k != nil && bytes.HasPrefix(k, prefix) {
+	start := shiftRoomKey(room, at.Add(time.Nanosecond), 0)
+	k, _ := c.Seek(start)
+	for i := 0; i < 2 && k != nil && bytes.HasPrefix(k, prefix); i++ {
 		if _, seq, ok := splitShiftRoomKey(k); ok {
-			seqs = append(seqs, seq) // the next
+			seqs = append(seqs, seq) // the next, and the one after it
 		}
+		k, _ = c.Next()
 	}
-	if k == nil {
+	if k, _ = c.Seek(start); k == nil {
 		k, _ = c.Last()
 	} else {
 		k, _ = c.Prev()

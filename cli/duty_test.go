@@ -430,3 +430,38 @@ func TestDutyImportNamesTheLinesTheStoreRefuses(t *testing.T) {
 	e.startServer()
 	refused()
 }
+
+// A handover given early and signed for puts the incoming officer on duty
+// at once: duty now names them alone, and the outgoing officer may not
+// hand the same shift over again; while it waits, duty now names both (a
+// QA: duty now still named the outgoing officer, and H-0002 was given).
+func TestEarlyHandoverFromTheCommandLine(t *testing.T) {
+	e := demoEnv(t)
+	now := minuteNow()
+	change := now.Add(30 * time.Minute)
+	csvFile := e.write("shifts1.csv", "room,person,from,to\ntown,P2,"+stamp(now.Add(-2*time.Hour))+","+stamp(change)+"\ntown,P3,"+stamp(change)+","+stamp(change.Add(6*time.Hour))+"\n")
+	e.ok("duty", "import", csvFile, "--as", "P2")
+	var h map[string]any
+	e.okJSON(&h, "--as", "P2", "handover", "give", "--json")
+	var rooms []dutyNowJSON
+	e.okJSON(&rooms, "duty", "now", "--room", "330784114", "--json")
+	require.Len(t, rooms, 1)
+	assert.Equal(t, "P3", rooms[0].Person, "handed over: the incoming officer on duty")
+	require.NotNil(t, rooms[0].Outgoing)
+	assert.Equal(t, "P2", rooms[0].Outgoing.Person, "with the outgoing one until signed for")
+	assert.Contains(t, e.ok("duty", "now", "--room", "330784114"), "with P2 ")
+
+	out := e.ok("--as", "P3", "handover", "accept")
+	assert.Contains(t, out, h["id"].(string)+" signed for by P3")
+	var signed []dutyNowJSON
+	e.okJSON(&signed, "duty", "now", "--room", "330784114", "--json")
+	require.Len(t, signed, 1)
+	assert.Equal(t, "P3", signed[0].Person, "signed for: the incoming officer alone")
+	assert.Nil(t, signed[0].Outgoing)
+	assert.NotContains(t, e.ok("duty", "now", "--room", "330784114"), "P2")
+	fails(t, e.run("--as", "P2", "handover", "give"), cli.ExitRefused, "early ("+h["id"].(string))
+	var last map[string]any
+	e.okJSON(&last, "handover", "show", "--last", "--json")
+	assert.Equal(t, h["id"], last["id"], "no second handover")
+	e.ok("check")
+}

@@ -431,6 +431,12 @@ func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err 
 	case !rd.Current.Scheduled():
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is on duty in %s now: there is no shift to hand over", rd.Room).
 			Zh("%s 现在无人值班：没有可交接的班", rd.Room)
+	case !preview && rd.Early.Made() && now.Before(rd.Current.To.Add(-HandoverLead)):
+		e := rd.Early
+		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s handed over to %s early (%s, signed for at %s): %s is off duty; %s's shift in %s ends at %s: hand over from %s on",
+			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
+			Zh("%s 已提前交班给 %s（%s，%s 签收），已下班；%s 在 %s 的班 %s 结束：%s 起方可交班",
+				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	case !rd.Next.Scheduled() || !rd.Next.From.Equal(rd.Current.To):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is scheduled in %s after %s's shift ends at %s: schedule the next shift first (gridcmd duty add)",
 			rd.Room, nameOf(rd.Current), stamp(rd.Current.To)).
@@ -438,12 +444,6 @@ func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err 
 	case rd.Next.Person == rd.Current.Person:
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s also holds the next shift in %s: nothing to hand over", nameOf(rd.Current), rd.Room).
 			Zh("%s 在 %s 也值下一班：无需交接", nameOf(rd.Current), rd.Room)
-	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)) && rd.Early.Made():
-		e := rd.Early
-		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s handed over to %s early (%s, signed for at %s): %s is off duty; %s's shift in %s ends at %s: hand over from %s on",
-			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
-			Zh("%s 已提前交班给 %s（%s，%s 签收），已下班；%s 在 %s 的班 %s 结束：%s 起方可交班",
-				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s's shift in %s ends at %s: hand over from %s on",
 			nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).

@@ -120,6 +120,10 @@ func TestShiftChangeFromTheCommandLine(t *testing.T) {
 		"--from", now.AddDate(0, 0, 30).Format("2006-01-02"))
 	assert.Contains(t, out, "14 shifts scheduled in 330784114")
 	fails(t, e.run("duty", "rotate", "--room", "town", "--people", "P5", "--length", "5h", "--handoff", "08:00"), cli.ExitUsage, "shift length 5h")
+	out = e.ok("duty", "rotate", "--room", "town", "--people", "P5,P6", "--length", "1d", "--handoff", "08:00",
+		"--from", now.AddDate(0, 0, 60).Format("2006-01-02"))
+	assert.Contains(t, out, "7 shifts scheduled in 330784114", "whole days, as the help says")
+	fails(t, e.run("duty", "rotate", "--room", "town", "--people", "P5", "--length", "1w", "--handoff", "08:00"), cli.ExitUsage, `--length: shift length "1w"`)
 
 	var swapped map[string]any
 	e.okJSON(&swapped, "duty", "swap", next["id"].(string), "--person", "P2", "--json")
@@ -463,5 +467,12 @@ func TestEarlyHandoverFromTheCommandLine(t *testing.T) {
 	var last map[string]any
 	e.okJSON(&last, "handover", "show", "--last", "--json")
 	assert.Equal(t, h["id"], last["id"], "no second handover")
+
+	// --at takes a bare time as replay does: the last such time by now.
+	before := time.Now().In(cstZone).Add(-2 * time.Minute).Truncate(time.Minute)
+	fails(t, e.run("handover", "show", "--at", before.Format("15:04")), cli.ExitRefused, "no handover made by "+stamp(before))
+	var at map[string]any
+	e.okJSON(&at, "handover", "show", "--at", stamp(time.Now().In(cstZone).Add(time.Minute)), "--json")
+	assert.Equal(t, h["id"], at["id"])
 	e.ok("check")
 }

@@ -233,6 +233,26 @@ func ParseClock(s string) (int, error) {
 	return hh*60 + mm, nil
 }
 
+// ParseShiftLength reads a rotation's shift length as an officer gives it:
+// hours (12h, 8h30m is read and then refused by Check) or whole days (1d,
+// 7d, 2天). Whether the length is one a rotation takes is Check's.
+func ParseShiftLength(s string) (time.Duration, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	days, ok := strings.CutSuffix(t, "d")
+	if !ok {
+		days, ok = strings.CutSuffix(t, "天")
+	}
+	if ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(days)); err == nil && n >= 1 && n <= 366 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(t); err == nil {
+		return d, nil
+	}
+	return 0, Errorf(EINVALID, "shift length %q: want hours such as 8h, 12h, 24h or whole days such as 1d, 7d", s).
+		Zh("班长 %q：应为小时数（如 8h、12h、24h）或整天数（如 1d、7d）", s).On("length")
+}
+
 // Check refuses a rotation that cannot generate a schedule.
 func (r Rotation) Check() error {
 	if err := CheckRoom(r.Room); err != nil {

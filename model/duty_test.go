@@ -303,3 +303,22 @@ func TestShiftSwap(t *testing.T) {
 	_, _, err = s.Swap(officerB, dutyOfficer, s.To)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "over")
 }
+
+// A rotation's shift length: hours, or whole days as the help says (a QA:
+// --length 1d was refused).
+func TestParseShiftLength(t *testing.T) {
+	for in, want := range map[string]time.Duration{"12h": 12 * time.Hour, "1d": 24 * time.Hour, " 7D ": 7 * 24 * time.Hour, "2天": 48 * time.Hour, "168h": 168 * time.Hour} {
+		got, err := model.ParseShiftLength(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "1w", "0d", "-1d", "d", "1.5d", "soon"} {
+		_, err := model.ParseShiftLength(in)
+		require.Error(t, err, in)
+		assert.Equal(t, model.EINVALID, model.ErrorCode(err), in)
+		assert.NotEmpty(t, model.ErrorMessageZh(err), in)
+	}
+	l, err := model.ParseShiftLength("1d")
+	require.NoError(t, err)
+	require.NoError(t, model.Rotation{Room: town, People: []model.PersonID{1}, Length: l, Handoff: "08:00"}.Check())
+}

@@ -370,7 +370,7 @@ daylight time in the configured time zone. The shifts are scheduled like
 	f := cmd.Flags()
 	f.StringVar(&fl.room, "room", "", "town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	f.StringVar(&fl.people, "people", "", "who takes turns, in order: ids or names, comma-separated")
-	f.StringVar(&fl.length, "length", "", "one shift: 8h, 12h, 24h, 168h, ...")
+	f.StringVar(&fl.length, "length", "", "one shift: 8h, 12h, or whole days: 1d, 7d (24h, 168h)")
 	f.StringVar(&fl.handoff, "handoff", "", "the time of day of the first handoff: 08:00")
 	f.StringVar(&fl.from, "from", "", "the day of the first handoff (default today)")
 	f.IntVar(&fl.weeks, "weeks", 1, "how many weeks to generate")
@@ -386,9 +386,9 @@ func (fl rotateFlags) shiftLength() (time.Duration, error) {
 		required{"--length", blank(fl.length)}, required{"--handoff", blank(fl.handoff)}); err != nil {
 		return 0, usageError{err}
 	}
-	l, err := time.ParseDuration(strings.TrimSpace(fl.length))
+	l, err := model.ParseShiftLength(fl.length)
 	if err != nil {
-		return 0, usageError{fmt.Errorf("--length %q: want hours such as 8h, 12h, 24h or 168h", fl.length)}
+		return 0, usageError{flagError("--length", err)}
 	}
 	if fl.weeks < 1 || fl.weeks > 52 {
 		return 0, usageError{fmt.Errorf("--weeks %d: want 1 to 52", fl.weeks)}

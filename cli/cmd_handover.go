@@ -145,7 +145,7 @@ func (a *app) handoverShowCmd() *cobra.Command {
 			if last && at != "" || len(args) == 1 && (last || at != "") {
 				return usageError{fmt.Errorf("handover show: give one of an id, --last and --at")}
 			}
-			t, err := a.when("--at", at)
+			t, err := a.lookBackAt(at)
 			if err != nil {
 				return err
 			}
@@ -160,7 +160,7 @@ func (a *app) handoverShowCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.BoolVar(&last, "last", false, "the last handover (the default)")
-	f.StringVar(&at, "at", "", "the handover in force at this time: the last one made by then")
+	f.StringVar(&at, "at", "", "the handover in force at this time: the last one made by then (a bare 01:49: the last 01:49, as replay reads it)")
 	f.StringVar(&room, "room", "", "of one room: town, or a town or village: its code or its name as the console shows it (渎溪村)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	f.StringVar(&format, "format", "text", "text, or md: Markdown to paste into the town's report (in the configured language)")
@@ -589,4 +589,14 @@ func silenceWhere(x model.Silence) string {
 // line breaks made spaces.
 func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+// lookBackAt reads a time looked back at as replay reads an end of its
+// window: a bare time of day (01:49) is the last such time by now
+// (model.PastClock), anything else a time flag's (when).
+func (a *app) lookBackAt(v string) (time.Time, error) {
+	if t, ok := model.PastClock(v, a.now(), a.cfg.Location); ok {
+		return t, nil
+	}
+	return a.when("--at", v)
 }

@@ -50,8 +50,12 @@ func onLines(err error, file string, lines []int) error {
 	if other >= 1 && other <= len(lines) {
 		ref, refZh := model.BatchShift(other)
 		en = strings.Replace(en, ref, fmt.Sprintf("line %d's", lines[other-1]), 1)
-		zh = strings.Replace(zh, refZh, fmt.Sprintf("第 %d 行", lines[other-1]), 1)
+		zh = strings.Replace(zh, refZh, fmt.Sprintf("第 %d 行", lines[other-1]), 1) // 与第 4 行：no space, as 与本批第 2 个班次
 	}
 	line := lines[item-1]
-	return model.Errorf(model.ErrorCode(err), "%s:%d: %s", file, line, en).Zh("%s:%d: %s", file, line, zh).On(model.ErrorField(err))
+	out := model.Errorf(model.ErrorCode(err), "%s:%d: %s", file, line, en).Zh("%s:%d: %s", file, line, zh).On(model.ErrorField(err))
+	if model.MaybeDone(err) {
+		out.MaybeDone() // the call may have scheduled them all the same
+	}
+	return out
 }

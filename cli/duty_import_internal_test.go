@@ -17,12 +17,19 @@ func TestOnLinesNamesTheFilesLines(t *testing.T) {
 	lines := []int{2, 4, 7}
 	ref, refZh := model.BatchShift(2)
 	overlap := model.Errorf(model.ECONFLICT, "王 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps %s (李, 01-02 08:00–01-02 20:00)", ref).
-		Zh("王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与 %s（李，01-02 08:00–01-02 20:00）重叠", refZh).On("from").OnItem(3).Naming(2)
+		Zh("王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与%s（李，01-02 08:00–01-02 20:00）重叠", refZh).On("from").OnItem(3).Naming(2)
 	err := onLines(overlap, "duty.csv", lines)
 	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps line 4's (李, 01-02 08:00–01-02 20:00)", model.ErrorMessage(err))
-	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与 第 4 行（李，01-02 08:00–01-02 20:00）重叠", model.ErrorMessageZh(err))
+	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与第 4 行（李，01-02 08:00–01-02 20:00）重叠", model.ErrorMessageZh(err))
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
 	assert.Equal(t, "from", model.ErrorField(err))
+
+	// A refusal that may have been done (the server stopped before it
+	// answered) still says so with the file's line.
+	unsure := model.Errorf(model.EUNAVAIL, "no answer").Zh("无应答").OnItem(2).MaybeDone()
+	err = onLines(unsure, "duty.csv", lines)
+	assert.Equal(t, "duty.csv:4: no answer", model.ErrorMessage(err))
+	assert.True(t, model.MaybeDone(err), "Unsure kept")
 
 	scope := model.Errorf(model.EFORBIDDEN, "may not hold a shift in 渎溪村 330784114266").Zh("不能在 渎溪村 330784114266 值班").OnItem(1)
 	err = onLines(scope, "duty.csv", lines)

@@ -121,6 +121,10 @@ func TestShiftChangeFromTheCommandLine(t *testing.T) {
 		"--from", now.AddDate(0, 0, 30).Format("2006-01-02"))
 	assert.Contains(t, out, "14 shifts scheduled in 330784114")
 	fails(t, e.run("duty", "rotate", "--room", "town", "--people", "P5", "--length", "5h", "--handoff", "08:00"), cli.ExitUsage, "shift length 5h")
+	out = e.ok("duty", "rotate", "--room", "town", "--people", "P5,P6", "--length", "1d", "--handoff", "08:00",
+		"--from", now.AddDate(0, 0, 60).Format("2006-01-02"))
+	assert.Contains(t, out, "7 shifts scheduled in 330784114", "whole days, as the help says")
+	fails(t, e.run("duty", "rotate", "--room", "town", "--people", "P5", "--length", "1w", "--handoff", "08:00"), cli.ExitUsage, `--length: shift length "1w"`)
 
 	var swapped map[string]any
 	e.okJSON(&swapped, "duty", "swap", next["id"].(string), "--person", "P2", "--json")
@@ -449,4 +453,46 @@ func TestDutyImportNamesTheLinesTheStoreRefuses(t *testing.T) {
 	testkit.SkipShort(t, "starts a server process")
 	e.startServer()
 	refused()
+}
+
+// A handover given early and signed for puts the incoming officer on duty
+// at once: duty now names them alone, and the outgoing officer may not
+// hand the same shift over again; while it waits, duty now names both (a
+// QA: duty now still named the outgoing officer, and H-0002 was given).
+func TestEarlyHandoverFromTheCommandLine(t *testing.T) {
+	e := demoEnv(t)
+	now := minuteNow()
+	change := now.Add(30 * time.Minute)
+	csvFile := e.write("shifts1.csv", "room,person,from,to\ntown,P2,"+stamp(now.Add(-2*time.Hour))+","+stamp(change)+"\ntown,P3,"+stamp(change)+","+stamp(change.Add(6*time.Hour))+"\n")
+	e.ok("duty", "import", csvFile, "--as", "P2")
+	var h map[string]any
+	e.okJSON(&h, "--as", "P2", "handover", "give", "--json")
+	var rooms []dutyNowJSON
+	e.okJSON(&rooms, "duty", "now", "--room", "330784114", "--json")
+	require.Len(t, rooms, 1)
+	assert.Equal(t, "P3", rooms[0].Person, "handed over: the incoming officer on duty")
+	require.NotNil(t, rooms[0].Outgoing)
+	assert.Equal(t, "P2", rooms[0].Outgoing.Person, "with the outgoing one until signed for")
+	assert.Contains(t, e.ok("duty", "now", "--room", "330784114"), "with P2 ")
+
+	out := e.ok("--as", "P3", "handover", "accept")
+	assert.Contains(t, out, h["id"].(string)+" signed for by P3")
+	var signed []dutyNowJSON
+	e.okJSON(&signed, "duty", "now", "--room", "330784114", "--json")
+	require.Len(t, signed, 1)
+	assert.Equal(t, "P3", signed[0].Person, "signed for: the incoming officer alone")
+	assert.Nil(t, signed[0].Outgoing)
+	assert.NotContains(t, e.ok("duty", "now", "--room", "330784114"), "P2")
+	fails(t, e.run("--as", "P2", "handover", "give"), cli.ExitRefused, "early ("+h["id"].(string))
+	var last map[string]any
+	e.okJSON(&last, "handover", "show", "--last", "--json")
+	assert.Equal(t, h["id"], last["id"], "no second handover")
+
+	// --at takes a bare time as replay does: the last such time by now.
+	before := time.Now().In(cstZone).Add(-2 * time.Minute).Truncate(time.Minute)
+	fails(t, e.run("handover", "show", "--at", before.Format("15:04")), cli.ExitRefused, "no handover made by "+stamp(before))
+	var at map[string]any
+	e.okJSON(&at, "handover", "show", "--at", stamp(time.Now().In(cstZone).Add(time.Minute)), "--json")
+	assert.Equal(t, h["id"], at["id"])
+	e.ok("check")
 }

@@ -233,6 +233,26 @@ func ParseClock(s string) (int, error) {
 	return hh*60 + mm, nil
 }
 
+// ParseShiftLength reads a rotation's shift length as an officer gives it:
+// hours (12h, 8h30m is read and then refused by Check) or whole days (1d,
+// 7d, 2天). Whether the length is one a rotation takes is Check's.
+func ParseShiftLength(s string) (time.Duration, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	days, ok := strings.CutSuffix(t, "d")
+	if !ok {
+		days, ok = strings.CutSuffix(t, "天")
+	}
+	if ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(days)); err == nil && n >= 1 && n <= 366 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(t); err == nil {
+		return d, nil
+	}
+	return 0, Errorf(EINVALID, "shift length %q: want hours such as 8h, 12h, 24h or whole days such as 1d, 7d", s).
+		Zh("班长 %q：应为小时数（如 8h、12h、24h）或整天数（如 1d、7d）", s).On("length")
+}
+
 // Check refuses a rotation that cannot generate a schedule.
 func (r Rotation) Check() error {
 	if err := CheckRoom(r.Room); err != nil {
@@ -312,7 +332,11 @@ func WallClock(loc *time.Location, y int, mo time.Month, d, minutes int) time.Ti
 
 // RoomDuty is who is on duty in a room at a time: the officer whose shift
 // runs, the outgoing one still on duty until they have handed over and the
-// incoming officer has signed for it, and who comes next.
+// incoming officer has signed for it, and who comes next. A handover made
+// early (within HandoverLead before the change) hands the room over when
+// it is made: from then the incoming officer is Current and the outgoing
+// one Outgoing until it is signed for, then Current alone (Early), though
+// the clock has not reached the change.
 type RoomDuty struct {
 	Room     NodeCode
 	RoomName string // the town's or the village's name (RoomName makes the room's)
@@ -320,13 +344,18 @@ type RoomDuty struct {
 	Outgoing Shift  // the shift before Current, not yet handed over and signed for; zero when none
 	Next     Shift  // the shift after Current (or the next one, when nobody is on now)
 	Pending  Handover
+	// Early is the handover signed for before the change that put Current
+	// on duty ahead of its shift; zero when none.
+	Early Handover
 }
 
 // OnDuty works out a room's duty at t from its shifts (any order) and its
 // handovers: the shift running at t; the one just before it, if it ended
 // where the current one began, with another officer, and the handover
 // between them has not been signed for by t; the next shift; and the
-// handover made by t that is still waiting to be signed for.
+// handover made by t that is still waiting to be signed for. A handover
+// of the running shift to the next one made by t moves the room on to the
+// next one early (RoomDuty).
 func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) RoomDuty {
 	sort.Slice(shifts, func(i, j int) bool { return shifts[i].From.Before(shifts[j].From) })
 	rd := RoomDuty{Room: room}
@@ -349,12 +378,48 @@ func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) Ro
 		return rd
 	}
 	rd.Current = shifts[cur]
+	if cur+1 < len(shifts) {
+		if in := shifts[cur+1]; in.From.Equal(rd.Current.To) {
+			if h, ok := handedEarly(handovers, rd.Current, in, t); ok {
+				return rd.movedOn(shifts[cur+2:], in, h, t)
+			}
+		}
+	}
 	if cur > 0 {
 		prev := shifts[cur-1]
 		if prev.To.Equal(rd.Current.From) && prev.Person != rd.Current.Person && !HandedOver(handovers, prev, rd.Current, t) {
 			rd.Outgoing = prev
 		}
 	}
+	return rd
+}
+
+// handedEarly is the handover from the running shift out to the next one
+// in made by t, if there is one.
+func handedEarly(handovers []Handover, out, in Shift, t time.Time) (Handover, bool) {
+	for _, h := range handovers {
+		if h.OutShift == out.Seq && h.InShift == in.Seq && !h.MadeAt.After(t) {
+			return h, true
+		}
+	}
+	return Handover{}, false
+}
+
+// movedOn is rd once the running shift has been handed over early (h) to
+// in: in's officer on duty, with the outgoing one until h is signed for
+// by t, and the next shift the first of after (the shifts after in, in
+// time order).
+func (rd RoomDuty) movedOn(after []Shift, in Shift, h Handover, t time.Time) RoomDuty {
+	out := rd.Current
+	rd.Current, rd.Next = in, Shift{}
+	if len(after) > 0 {
+		rd.Next = after[0]
+	}
+	if !h.AcceptedAt.IsZero() && !h.AcceptedAt.After(t) {
+		rd.Early = h
+		return rd
+	}
+	rd.Outgoing = out
 	return rd
 }
 
@@ -386,6 +451,12 @@ func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err 
 	case !rd.Current.Scheduled():
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is on duty in %s now: there is no shift to hand over", rd.Room).
 			Zh("%s 现在无人值班：没有可交接的班", rd.Room)
+	case !preview && rd.Early.Made() && now.Before(rd.Current.To.Add(-HandoverLead)):
+		e := rd.Early
+		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s handed over to %s early (%s, signed for at %s): %s is off duty; %s's shift in %s ends at %s: hand over from %s on",
+			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
+			Zh("%s 已提前交班给 %s（%s，%s 签收），已下班；%s 在 %s 的班 %s 结束：%s 起方可交班",
+				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	case !rd.Next.Scheduled() || !rd.Next.From.Equal(rd.Current.To):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is scheduled in %s after %s's shift ends at %s: schedule the next shift first (gridcmd duty add)",
 			rd.Room, nameOf(rd.Current), stamp(rd.Current.To)).

@@ -220,6 +220,8 @@ func TestOnDuty(t *testing.T) {
 		MadeAt: change.Add(-5 * time.Minute)}
 	signed := made
 	signed.AcceptedAt, signed.AcceptedBy = change.Add(10*time.Minute), b.Person
+	signedEarly := made
+	signedEarly.AcceptedAt, signedEarly.AcceptedBy = change.Add(-3*time.Minute), b.Person
 
 	tests := []struct {
 		name            string
@@ -240,6 +242,14 @@ func TestOnDuty(t *testing.T) {
 			cur: 2, out: 1, next: 3, pending: "H-0001", changeOut: 1, chIn: 2},
 		{name: "signed for: B alone", handovers: []model.Handover{signed}, at: change.Add(10 * time.Minute), cur: 2, next: 3, changeErr: true,
 			previewOut: 2, previewIn: 3},
+		{name: "handed over early, not yet signed for: both on duty, B first", handovers: []model.Handover{made}, at: change.Add(-4 * time.Minute),
+			cur: 2, out: 1, next: 3, pending: "H-0001", changeOut: 1, chIn: 2},
+		{name: "handed over early and signed for: B alone before the change", handovers: []model.Handover{signedEarly}, at: change.Add(-2 * time.Minute),
+			cur: 2, next: 3, changeErr: true, previewOut: 2, previewIn: 3},
+		{name: "signed for early, after the change", handovers: []model.Handover{signedEarly}, at: change.Add(time.Minute),
+			cur: 2, next: 3, changeErr: true, previewOut: 2, previewIn: 3},
+		{name: "before the early handover was made", handovers: []model.Handover{signedEarly}, at: change.Add(-6 * time.Minute),
+			cur: 1, next: 2, changeOut: 1, chIn: 2},
 		{name: "before the first shift", at: a.From.Add(-time.Minute), next: 1, changeErr: true},
 		{name: "after the last", at: c.To, changeErr: true},
 	}
@@ -292,4 +302,23 @@ func TestShiftSwap(t *testing.T) {
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 	_, _, err = s.Swap(officerB, dutyOfficer, s.To)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "over")
+}
+
+// A rotation's shift length: hours, or whole days as the help says (a QA:
+// --length 1d was refused).
+func TestParseShiftLength(t *testing.T) {
+	for in, want := range map[string]time.Duration{"12h": 12 * time.Hour, "1d": 24 * time.Hour, " 7D ": 7 * 24 * time.Hour, "2天": 48 * time.Hour, "168h": 168 * time.Hour} {
+		got, err := model.ParseShiftLength(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "1w", "0d", "-1d", "d", "1.5d", "soon"} {
+		_, err := model.ParseShiftLength(in)
+		require.Error(t, err, in)
+		assert.Equal(t, model.EINVALID, model.ErrorCode(err), in)
+		assert.NotEmpty(t, model.ErrorMessageZh(err), in)
+	}
+	l, err := model.ParseShiftLength("1d")
+	require.NoError(t, err)
+	require.NoError(t, model.Rotation{Room: town, People: []model.PersonID{1}, Length: l, Handoff: "08:00"}.Check())
 }

@@ -36,12 +36,13 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 	var out []model.Shift
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		out = out[:0]
+		places := map[uint64]int{} // each stored shift's place in the batch, from 1
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
 		}
 		for i, sh := range shifts {
-			p, err := s.vetShift(tx, actor, sh, out)
+			p, err := s.vetShift(tx, actor, sh, places)
 			if err != nil {
 				return nil, model.ItemError(err, i+1)
 			}
@@ -55,6 +56,7 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 				return nil, err
 			}
 			out = append(out, sh)
+			places[sh.Seq] = i + 1
 		}
 		return []model.Event{shiftsEvent(out, nodeName(tx, roomOf(out)), actor, note, now)}, nil
 	})
@@ -64,12 +66,13 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 	return out, nil
 }
 
-// vetShift is the officer of sh if actor may schedule it after before (the
-// shifts of its batch put in this write), or the refusal: actor may not
-// schedule in the room, no such room, model.CheckShift, or an overlap with
-// a stored shift of the room or one of before (named by its place in the
-// batch, model.Error.Other).
-func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, before []model.Shift) (model.Person, error) {
+// vetShift is the officer of sh if actor may schedule it after the shifts
+// of its batch put in this write (places: each one's place in the batch,
+// from 1, by its Seq), or the refusal: actor may not schedule in the room,
+// no such room, model.CheckShift, or an overlap with a stored shift of the
+// room, named by its id, or one of the batch, named by its place in it
+// (model.BatchShift, model.Error.Other).
+func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places map[uint64]int) (model.Person, error) {
 	room := model.NamedRoom(sh.Room, nodeName(tx, sh.Room))
 	if actor.ID != model.System && !model.MayStaff(actor, sh.Room) {
 		return model.Person{}, model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
@@ -90,17 +93,14 @@ func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, before []
 	if err != nil || !clash.Scheduled() {
 		return p, err
 	}
-	other, otherZh, n := clash.ID, clash.ID, 0
-	for j, b := range before {
-		if b.Seq == clash.Seq {
-			n = j + 1
-			other, otherZh = model.BatchShift(n)
-			break
-		}
+	// Chinese spaces an id off (与 S-0001) but runs on into words (与本批第 2 个班次).
+	other, otherZh, n := clash.ID, " "+clash.ID, places[clash.Seq]
+	if n != 0 {
+		other, otherZh = model.BatchShift(n)
 	}
 	return model.Person{}, model.Errorf(model.ECONFLICT, "%s %s–%s in %s overlaps %s (%s, %s–%s)",
 		p.Name, stampOf(sh.From), stampOf(sh.To), room, other, clash.Name, stampOf(clash.From), stampOf(clash.To)).
-		Zh("%s %s–%s 在 %s 的班与 %s（%s，%s–%s）重叠", p.Name, stampOf(sh.From), stampOf(sh.To), room, otherZh, clash.Name, stampOf(clash.From), stampOf(clash.To)).
+		Zh("%s %s–%s 在 %s 的班与%s（%s，%s–%s）重叠", p.Name, stampOf(sh.From), stampOf(sh.To), room, otherZh, clash.Name, stampOf(clash.From), stampOf(clash.To)).
 		On("from").Naming(n)
 }
 
@@ -333,18 +333,22 @@ func allRooms(tx *bolt.Tx) []model.NodeCode {
 }
 
 // roomDuty is model.OnDuty over the room's shifts around at (the one
-// running, the one before and the one after) and its latest handovers.
+// running, the one before and the two after: the one after the next is
+// next once the running one is handed over early) and its latest
+// handovers.
 func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.RoomDuty, error) {
 	prefix := append([]byte(room), 0)
 	c := tx.Bucket(bucketIdxShiftRoom).Cursor()
 	var seqs []uint64
-	k, _ := c.Seek(shiftRoomKey(room, at.Add(time.Nanosecond), 0))
-	if k != nil && bytes.HasPrefix(k, prefix) {
+	start := shiftRoomKey(room, at.Add(time.Nanosecond), 0)
+	k, _ := c.Seek(start)
+	for i := 0; i < 2 && k != nil && bytes.HasPrefix(k, prefix); i++ {
 		if _, seq, ok := splitShiftRoomKey(k); ok {
-			seqs = append(seqs, seq) // the next
+			seqs = append(seqs, seq) // the next, and the one after it
 		}
+		k, _ = c.Next()
 	}
-	if k == nil {
+	if k, _ = c.Seek(start); k == nil {
 		k, _ = c.Last()
 	} else {
 		k, _ = c.Prev()

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
@@ -157,7 +158,7 @@ func TestAddShiftsNamesTheShiftRefused(t *testing.T) {
 		{"stored", d.duty, []model.Shift{okB, d.shift(d.cadre, vA, t0.Add(7*time.Hour), t0.Add(9*time.Hour))}, model.ECONFLICT, 2, 0,
 			"in 渎溪村 330784114266 overlaps S-0001 (胡村干, ", "在 渎溪村 330784114266 的班与 S-0001（胡村干，", ""},
 		{"batch", d.duty, []model.Shift{okB, d.shift(d.cadre, vA, day2, day2.Add(time.Hour)), d.shift(d.cadreB, vB, t0.Add(7*time.Hour), t0.Add(9*time.Hour))},
-			model.ECONFLICT, 3, 1, "in 花街村 330784114201 overlaps shift 1 of this batch (楼村干, ", "在 花街村 330784114201 的班与 本批第 1 个班次（楼村干，", "S-0"},
+			model.ECONFLICT, 3, 1, "in 花街村 330784114201 overlaps shift 1 of this batch (楼村干, ", "在 花街村 330784114201 的班与本批第 1 个班次（楼村干，", "S-0"},
 	} {
 		_, err := d.s.AddShifts(d.ctx, tc.batch, tc.by.ID, "")
 		requireCode(t, err, tc.code)
@@ -172,6 +173,11 @@ func TestAddShiftsNamesTheShiftRefused(t *testing.T) {
 		}
 		assert.Equal(t, before, dump(t, d.s), "%s: nothing stored", tc.name)
 	}
+	_, err = d.s.AddShifts(d.ctx, []model.Shift{okB, d.shift(d.cadreB, vB, t0.Add(8*time.Hour), t0.Add(9*time.Hour)),
+		d.shift(d.cadreB, vB, t0.Add(8*time.Hour+30*time.Minute), t0.Add(10*time.Hour))}, d.duty.ID, "")
+	requireZh(t, err, "的班与本批第 2 个班次（楼村干，")
+	_, other := model.ErrorItem(err)
+	assert.Equal(t, 2, other, "the shift of the batch it names, not the first")
 	_, err = d.s.AddShifts(d.ctx, []model.Shift{okB}, d.duty.ID, "bad \xff")
 	requireCode(t, err, model.EINVALID)
 	item, _ := model.ErrorItem(err)
@@ -534,4 +540,25 @@ func TestHandoverRefusesASheetGoneRed(t *testing.T) {
 	d.clock.Set(inc.Deadline().Add(time.Second))
 	_, err = d.s.Handover(d.ctx, town, "", d.duty.ID, false, read.Sheet.Digest())
 	requireCode(t, err, model.ECONFLICT)
+}
+
+// An overlap with a shift of the batch names it by its place in the batch
+// as given, not by where it lies among the shifts put so far: here the
+// one put first was the batch's third (were one skipped or the batch put
+// in another order, the two would differ).
+func TestVetShiftNamesTheBatchPlace(t *testing.T) {
+	d := newDutyTower(t)
+	put, err := d.s.AddShifts(d.ctx, []model.Shift{d.shift(d.cadreB, vB, t0, t0.Add(8*time.Hour))}, d.duty.ID, "")
+	require.NoError(t, err)
+	err = d.s.view(func(tx *bolt.Tx) error {
+		_, err := d.s.vetShift(tx, d.duty, d.shift(d.cadreB, vB, t0.Add(7*time.Hour), t0.Add(9*time.Hour)), map[uint64]int{put[0].Seq: 3})
+		return err
+	})
+	requireCode(t, err, model.ECONFLICT)
+	_, other := model.ErrorItem(err)
+	assert.Equal(t, 3, other)
+	en, zh := model.BatchShift(3)
+	assert.Contains(t, model.ErrorMessage(err), "overlaps "+en+" (")
+	assert.Contains(t, model.ErrorMessageZh(err), "的班与"+zh+"（")
+	assert.NotContains(t, model.ErrorMessage(err), put[0].ID)
 }

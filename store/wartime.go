@@ -775,7 +775,13 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 	if st.Drafts, err = s.draftsOf(tx, a.Seq); err != nil {
 		return st, err
 	}
-	st.Rooms, err = roomsOnDuty(tx, a)
+	if st.Rooms, err = roomsOnDuty(tx, a); err != nil || !st.Rooms.Counted || st.Rooms.Town || len(a.Scope) == 0 {
+		return st, err
+	}
+	// The town room is staffed too while the schedule has an officer on
+	// duty in it (duty now, the header): the two never disagree.
+	rd, err := s.roomDuty(tx, a.Scope[0].Town(), s.clock())
+	st.Rooms.Town = rd.Current.Scheduled()
 	return st, err
 }
 

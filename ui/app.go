@@ -379,18 +379,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return next, cmd
 	}
+	if mm.focus != paneEvents && mm.ticker != nil {
+		// The focus left the ticker (a key, a resize, wartime beginning
+		// or ending, a room's turn): it shows the newest again (arrived).
+		mm.ticker.snap()
+	}
+	n := mm.statusHeight()
+	if !mm.skipped(mm.focus) && n == mm.statusH {
+		return next, cmd // as it is: a Model put back in next is a copy of it (some 16 KB)
+	}
 	if mm.skipped(mm.focus) {
 		// The pane focused is not in this layout (wartime began or ended,
 		// the screen shrank), or no longer (esc back to a place from
 		// before wartime ended): the queue has the focus.
 		mm.focus = paneQueue
 	}
-	if mm.focus != paneEvents && mm.ticker != nil {
-		// The focus left the ticker (a key, a resize, wartime beginning
-		// or ending, a room's turn): it shows the newest again (arrived).
-		mm.ticker.snap()
-	}
-	if n := mm.statusHeight(); n != mm.statusH {
+	if n != mm.statusH {
 		// A question that wraps came or went: the panes at the bottom
 		// give it their rows (layout).
 		mm.statusH = n

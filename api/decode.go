@@ -144,8 +144,9 @@ func jsonError(err error) error {
 		if field == "" {
 			return badRequest(model.Errorf(model.EINVALID, "want a JSON object, not %s", typ.Value).Zh("应为一个 JSON 对象，而不是 %s", jsonValueZh(typ.Value)))
 		}
-		return badRequest(model.Errorf(model.EINVALID, "%s: want %s, not %s", field, jsonType(typ.Type.Kind().String()), typ.Value).
-			Zh("%s：应为%s，而不是%s", field, jsonTypeZh(typ.Type.Kind().String()), jsonValueZh(typ.Value)).On(field))
+		want, wantZh := jsonType(typ.Type.Kind().String())
+		return badRequest(model.Errorf(model.EINVALID, "%s: want %s, not %s", field, want, typ.Value).
+			Zh("%s：应为%s，而不是%s", field, wantZh, jsonValueZh(typ.Value)).On(field))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return badRequest(model.Errorf(model.EINVALID, "malformed JSON: unexpected end of body").Zh("JSON 格式错误：请求体意外结束"))
 	}
@@ -158,33 +159,20 @@ func jsonError(err error) error {
 		Zh("JSON 格式错误（%s）", strings.TrimPrefix(msg, "json: ")))
 }
 
-func jsonType(kind string) string {
+// jsonType names the JSON type of a Go kind that encoding/json wanted, in
+// English and in Chinese.
+func jsonType(kind string) (en, zh string) {
 	switch kind {
 	case "string":
-		return "a string"
+		return "a string", "字符串"
 	case "int", "int64", "uint64", "float64":
-		return "a number"
+		return "a number", "数字"
 	case "bool":
-		return "true or false"
+		return "true or false", "布尔值（true 或 false）"
 	case "struct", "map", "ptr":
-		return "an object"
+		return "an object", "对象"
 	}
-	return kind
-}
-
-// jsonTypeZh is jsonType in Chinese.
-func jsonTypeZh(kind string) string {
-	switch kind {
-	case "string":
-		return "字符串"
-	case "int", "int64", "uint64", "float64":
-		return "数字"
-	case "bool":
-		return "布尔值（true 或 false）"
-	case "struct", "map", "ptr":
-		return "对象"
-	}
-	return kind
+	return kind, kind
 }
 
 // jsonValueZh names in Chinese the JSON value that encoding/json reports

@@ -2,14 +2,10 @@ package cli_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,24 +20,8 @@ import (
 // the file, and y quits.
 func TestConsoleServesTheLocalAPI(t *testing.T) {
 	e := demoEnv(t)
-	master, tty := openPty(t)
-	ws := [4]uint16{40, 120, 0, 0} // rows, columns: the console's usual size
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
-		t.Skipf("cannot size the pseudo-terminal: %v", errno)
-	}
-	go func() { _, _ = io.Copy(io.Discard, master) }() // the screen
-	cmd := exec.Command(binary, "--config", e.config, "--db", e.db, "console")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8")
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	master, tty, _ := sizedPty(t, 40, 120) // the console's usual size
+	_, exited := startOnPty(t, tty, nil, "--config", e.config, "--db", e.db, "console")
 
 	apiFile := e.db + ".api"
 	require.Eventually(t, func() bool { _, err := os.Stat(apiFile); return err == nil }, 10*time.Second, 50*time.Millisecond,

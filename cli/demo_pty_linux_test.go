@@ -2,13 +2,8 @@ package cli_test
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,39 +15,9 @@ import (
 // opens, which says they were not (ctrl+\ among them does not kill it);
 // the terminal echoes again after.
 func TestDemoDropsKeysTypedWhileLoading(t *testing.T) {
-	master, tty := openPty(t)
-	ws := [4]uint16{40, 120, 0, 0}
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
-		t.Skipf("cannot size the pseudo-terminal: %v", errno)
-	}
-	var mu sync.Mutex
-	var screen bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	seen := func() string { mu.Lock(); defer mu.Unlock(); return screen.String() }
-
-	cmd := exec.Command(binary, "--lang", "en", "demo", "--feed=false")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8", "HOME="+t.TempDir())
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	master, tty, screen := sizedPty(t, 40, 120)
+	seen := func() string { return string(screen()) }
+	_, exited := startOnPty(t, tty, []string{"HOME=" + t.TempDir()}, "--lang", "en", "demo", "--feed=false")
 
 	require.Eventually(t, func() bool { return bytes.Contains([]byte(seen()), []byte("loading the Huajie demo")) },
 		10*time.Second, 10*time.Millisecond, "the loading line")

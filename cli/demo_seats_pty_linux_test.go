@@ -4,13 +4,8 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"os"
-	"os/exec"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/require"
 	gossh "golang.org/x/crypto/ssh"
@@ -27,39 +22,9 @@ func TestDemoQuitSaysTheSSHSeatsClose(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	master, tty := openPty(t)
-	ws := [4]uint16{40, 160, 0, 0} // rows, columns: the question on one line
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
-		t.Skipf("cannot size the pseudo-terminal: %v", errno)
-	}
-	var mu sync.Mutex
-	var screen bytes.Buffer
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			screen.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	seen := func() []byte { mu.Lock(); defer mu.Unlock(); return bytes.Clone(screen.Bytes()) }
-
-	cmd := exec.Command(binary, "--lang", "en", "demo", "--feed=false", "--history=false", "--ssh="+addr, "--key", "P1="+pub)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8", "HOME="+t.TempDir())
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	master, tty, seen := sizedPty(t, 40, 160) // the question on one line
+	_, exited := startOnPty(t, tty, []string{"HOME=" + t.TempDir()},
+		"--lang", "en", "demo", "--feed=false", "--history=false", "--ssh="+addr, "--key", "P1="+pub)
 	require.Eventually(t, func() bool { return bytes.Contains(seen(), []byte("PEACETIME")) }, 30*time.Second, 50*time.Millisecond,
 		"the console opens")
 

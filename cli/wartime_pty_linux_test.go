@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
+	"sync"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -12,6 +15,52 @@ import (
 
 	"gridcmd/cli"
 )
+
+// sizedPty is a new pseudo-terminal of rows and cols, and what has been
+// drawn on it so far (screen): the console under test draws there.
+func sizedPty(t *testing.T, rows, cols uint16) (master, tty *os.File, screen func() []byte) {
+	t.Helper()
+	master, tty = openPty(t)
+	ws := [4]uint16{rows, cols, 0, 0}
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, tty.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); errno != 0 {
+		t.Skipf("cannot size the pseudo-terminal: %v", errno)
+	}
+	var mu sync.Mutex
+	var drawn bytes.Buffer
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			mu.Lock()
+			drawn.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return master, tty, func() []byte { mu.Lock(); defer mu.Unlock(); return bytes.Clone(drawn.Bytes()) }
+}
+
+// startOnPty starts gridcmd with args on tty (a colour terminal, UTF-8,
+// env added) and kills it when the test ends if it has not exited; exited
+// says how it ended.
+func startOnPty(t *testing.T, tty *os.File, env []string, args ...string) (cmd *exec.Cmd, exited chan error) {
+	t.Helper()
+	cmd = exec.Command(binary, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8"), env...)
+	require.NoError(t, cmd.Start())
+	exited = make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	return cmd, exited
+}
 
 // openPty opens a new pseudo-terminal: its master end and its terminal
 // end, both closed when the test ends. It skips the test where no pty can

@@ -140,7 +140,8 @@ func (g *gapsPane) ShortHelp() []key.Binding {
 }
 
 func (g *gapsPane) FullHelp() [][]key.Binding {
-	return append(without(g.c.keys.FullHelp(), g.gk.draft), []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release})
+	own := []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release}
+	return append(without(g.c.keys.FullHelp(), own...), own) // h and l are the list's there, not collapse and expand
 }
 
 // reserveText is a reserve as the list shows them: name, kind and phone.

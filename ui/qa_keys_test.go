@@ -35,6 +35,8 @@ func TestGapsKeysAgree(t *testing.T) {
 		assert.Regexp(t, `x +`+strings.TrimPrefix(release, "x "), help, "x in the help of :gaps: %s", lang)
 		assert.Regexp(t, `enter +`+strings.TrimPrefix(draft, "enter "), help, lang)
 		assert.NotRegexp(t, `enter +`+strings.TrimPrefix(open, "enter "), help, "enter opens nothing there: %s", lang)
+		expand := map[string]string{"zh": "展开", "en": "expand"}[lang]
+		assert.NotRegexp(t, `l/right +`+expand, help, "l is the list's next reserve there: %s", lang)
 		m = keys(t, m, "esc")
 		assert.Equal(t, overlayGaps, m.overlay, "esc back to the list")
 		checkScreen(t, m, 120, 40, false)

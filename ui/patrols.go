@@ -360,6 +360,13 @@ func (m Model) patrolsShown() bool { return m.overlay == overlayPatrols || m.ove
 
 // openPatrolPane opens the patrol pane or the desk and reads the records.
 func (m Model) openPatrolPane(o overlayID) (tea.Model, tea.Cmd) {
+	if m.rp != nil {
+		// The patrols and the desk are read as they are now: under the
+		// replay's clock they would show what had not happened yet.
+		return m.flashErr(refusal(model.ECONFLICT,
+			"the patrols and the desk are not replayed, they show now: esc leaves the replay",
+			"巡护与分拣台不随回放，显示的是现在：按 esc 退出回放后查看"))
+	}
 	m.overlay = o
 	m.tell(m.overlays[o], showMsg{})
 	mm, cmd := m.refreshPatrols()

@@ -209,6 +209,14 @@ func TestReplayCommandAndBack(t *testing.T) {
 	m = update(t, m, keyMsg("enter"))
 	require.NotNil(t, m.rp, m.View())
 	assert.Equal(t, time.Date(2026, 11, 29, 3, 10, 0, 0, shanghai), m.rp.to, "up to now")
+	// The patrols and the desk are not replayed: they say so rather than
+	// show what had not happened yet under the replay's clock (a QA).
+	for _, line := range []string{":patrols", ":desk"} {
+		m = typeText(t, m, line)
+		m = update(t, m, keyMsg("enter"))
+		assert.Equal(t, overlayNone, m.overlay, line)
+		assert.Contains(t, m.flash.text, "are not replayed, they show now", line)
+	}
 	m = update(t, m, keyMsg("esc"))
 	require.Nil(t, m.rp)
 

@@ -586,6 +586,31 @@ func TestRawChannelIsTheSessionsChannel(t *testing.T) {
 	}
 }
 
+// A command sent with a PTY (ssh -t host stats) runs as without one: it
+// did open the console and drop the command, so a script waited for the
+// idle timeout.
+func TestCommandWithAPTYRuns(t *testing.T) {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+		fmt.Fprintln(stdout, "ran", strings.Join(args, " "))
+		return 0
+	}})
+	signer, _ := r.key(t, &r.cadre)
+	conn, _, err := dial(r.addr, signer)
+	require.NoError(t, err)
+	defer conn.Close()
+	sess, err := conn.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}))
+	done := make(chan []byte, 1)
+	go func() { out, _ := sess.Output("stats --json"); done <- out }()
+	select {
+	case out := <-done:
+		assert.Contains(t, string(out), "ran stats --json")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the command did not run: the console opened instead")
+	}
+}
+
 // runOverSSH runs command over SSH with signer's key, in a connection of
 // its own, and returns what it printed and how it ended.
 func runOverSSH(t *testing.T, r *rig, signer gossh.Signer, command string) ([]byte, error) {

@@ -323,11 +323,12 @@ func who(sess ssh.Session) identity {
 	return id
 }
 
-// commandMiddleware runs a command sent without a PTY as the key's person,
-// cut to the person's room; with a PTY it opens the seat.
+// commandMiddleware runs a command sent as the key's person, cut to the
+// person's room, with a PTY (ssh -t host stats) or without; a PTY and no
+// command opens the seat.
 func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if _, _, isPty := sess.Pty(); isPty {
+		if _, _, isPty := sess.Pty(); isPty && len(sess.Command()) == 0 {
 			next(sess)
 			return
 		}

@@ -222,7 +222,8 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 	for _, c := range []struct {
 		scope []model.NodeCode
 		want  string
-	}{{[]model.NodeCode{duxi}, "战时指挥链 ────────────── 渎溪村 ─╮"}, {[]model.NodeCode{huajie}, "战时指挥链 ───────────────────────╮"}} {
+	}{{[]model.NodeCode{duxi}, "战时指挥链 ────────────── 渎溪村 ─╮"}, {[]model.NodeCode{huajie}, "战时指挥链 ───────────────────────╮"},
+		{[]model.NodeCode{duxi, "330784114200"}, "战时指挥链 ────────────── 2 村社 ─╮"}} {
 		f := newFixture(t)
 		_, err := f.db.Activate(context.Background(), model.ReasonTyphoon, c.scope, false, "", f.operator(t))
 		require.NoError(t, err)
@@ -232,9 +233,12 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 		// W asks to end it naming the part it covers.
 		m = keys(t, m, "W")
 		require.True(t, m.q.active())
-		if c.scope[0] == duxi {
+		switch {
+		case len(c.scope) > 1: // not "结束2 个村社" run together
+			assert.True(t, strings.HasPrefix(m.q.text, "结束这 2 个村社的战时 W-0001（防台，自 "), m.q.text)
+		case c.scope[0] == duxi:
 			assert.True(t, strings.HasPrefix(m.q.text, "结束渎溪村的战时 W-0001（防台，自 "), m.q.text)
-		} else {
+		default:
 			assert.True(t, strings.HasPrefix(m.q.text, "结束战时 W-0001（防台，自 "), m.q.text)
 		}
 	}

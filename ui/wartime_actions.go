@@ -278,7 +278,7 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 		since := a.Since.In(m.opt.Location).Format("01-02 15:04")
 		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, since),
 			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), since))
-		part := partScope(a, m.nodeName, m.say("%d villages", "%d 个村社"))
+		part := partScope(a, m.nodeName, m.say("%d villages", "这 %d 个村社"))
 		switch {
 		case m.aboveTowns():
 			q = m.say(fmt.Sprintf("end wartime %s in %s (%s, since %s)?", a.ID, m.nodeName(a.Scope[0].Town()), a.Reason, since),

@@ -230,6 +230,16 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 		m := update(t, f.model(t, "zh", 120, 40), loadWartime(f.db, "")())
 		require.True(t, m.wt.active())
 		assert.Contains(t, m.View(), c.want)
+		if len(c.scope) > 1 {
+			// A village's seat: its chain is its own village's, as its
+			// header counts, and the title does not name the wartime's 2.
+			cadres, err := f.db.People(context.Background(), model.PeopleFilter{Node: duxi, Role: model.RoleVillageCadre})
+			require.NoError(t, err)
+			o := f.options(t, "zh")
+			o.Seat = model.SeatOf(cadres[0])
+			v := update(t, loaded(t, f.db, o, 120, 40), loadWartime(f.db, duxi)())
+			assert.Contains(t, v.View(), "战时指挥链 ───────────────────────╮")
+		}
 		// W asks to end it naming the part it covers.
 		m = keys(t, m, "W")
 		require.True(t, m.q.active())

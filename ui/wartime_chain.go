@@ -192,6 +192,9 @@ func (p *wtChainPane) View() string {
 // part is the title's right: over part of the town the figures are that
 // part's, and it says which, beside the header's count of the whole town.
 func (p *wtChainPane) part() string {
+	if p.c.seat.Scope().Level() != model.LevelTown {
+		return "" // a village's or grid's seat: its figures are its own, as its header's
+	}
 	pt := &p.c.p
 	name := func(c model.NodeCode) string {
 		if n := p.c.w.names[c]; n != "" {

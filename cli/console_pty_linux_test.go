@@ -56,14 +56,7 @@ func TestConsoleServesTheLocalAPI(t *testing.T) {
 		t.Fatalf("q quit without asking: %v", err)
 	case <-time.After(500 * time.Millisecond):
 	}
-	_, err = master.WriteString("y")
-	require.NoError(t, err)
-	select {
-	case err := <-exited:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("y did not quit")
-	}
+	answerAndWait(t, master, exited, "y", 10*time.Second, "y did not quit")
 	_, err = os.Stat(apiFile)
 	assert.True(t, os.IsNotExist(err), "the local API file goes with the console")
 }

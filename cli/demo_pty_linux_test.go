@@ -33,14 +33,7 @@ func TestDemoDropsKeysTypedWhileLoading(t *testing.T) {
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return bytes.Contains([]byte(seen()), []byte("quit gridcmd?")) },
 		10*time.Second, 50*time.Millisecond, "a q typed on the console asks")
-	_, err = master.WriteString("y")
-	require.NoError(t, err)
-	select {
-	case err := <-exited:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("q y did not quit the demo")
-	}
+	answerAndWait(t, master, exited, "y", 10*time.Second, "q y did not quit the demo")
 	tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
 	require.NoError(t, err)
 	assert.NotZero(t, tio.Lflag&unix.ECHO, "the terminal echoes again")

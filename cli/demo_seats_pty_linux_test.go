@@ -74,14 +74,7 @@ func TestDemoQuitSaysTheSSHSeatsClose(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return bytes.Contains(seen(), []byte("through this console; 1 SSH seat it serves closes with it  y/n"))
 	}, 10*time.Second, 50*time.Millisecond, "q says the seat closes")
-	_, err = master.WriteString("y")
-	require.NoError(t, err)
-	select {
-	case err := <-exited:
-		require.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("y did not quit the demo")
-	}
+	answerAndWait(t, master, exited, "y", 15*time.Second, "y did not quit the demo")
 	select {
 	case <-seatEnded:
 	case <-time.After(10 * time.Second):

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
@@ -60,6 +61,20 @@ func startOnPty(t *testing.T, tty *os.File, env []string, args ...string) (cmd *
 		}
 	})
 	return cmd, exited
+}
+
+// answerAndWait types answer on master and waits within for gridcmd to
+// exit cleanly (why: what did not happen otherwise).
+func answerAndWait(t *testing.T, master *os.File, exited chan error, answer string, within time.Duration, why string) {
+	t.Helper()
+	_, err := master.WriteString(answer)
+	require.NoError(t, err)
+	select {
+	case err := <-exited:
+		require.NoError(t, err)
+	case <-time.After(within):
+		t.Fatal(why)
+	}
 }
 
 // openPty opens a new pseudo-terminal: its master end and its terminal

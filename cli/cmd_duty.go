@@ -424,7 +424,7 @@ func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Dur
 	if fl.asJSON {
 		return a.printShifts(added, true)
 	}
-	fmt.Fprintf(a.out, "%d shift%s scheduled in %s (%s to %s), %s to %s\n", len(added), plural(len(added)), r, added[0].ID, added[len(added)-1].ID,
+	fmt.Fprintf(a.out, "%s scheduled in %s (%s to %s), %s to %s\n", model.Count(len(added), "shift"), r, added[0].ID, added[len(added)-1].ID,
 		a.minute(added[0].From), a.minute(added[len(added)-1].To))
 	return nil
 }

@@ -202,8 +202,8 @@ the other commands reach it. SIGTERM or Ctrl-C stops it cleanly.`,
 				return err
 			}
 			defer hub.Close()
-			fmt.Fprintf(a.out, "federation hub: towns link to nats://%s (%d town%s listed)\n",
-				a.cfg.Federation.Listen, len(a.cfg.Federation.Towns), plural(len(a.cfg.Federation.Towns)))
+			fmt.Fprintf(a.out, "federation hub: towns link to nats://%s (%s listed)\n",
+				a.cfg.Federation.Listen, model.Count(len(a.cfg.Federation.Towns), "town"))
 			return a.serve(cmd.Context(), db, addr, sshAddr)
 		},
 	}

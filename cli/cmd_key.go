@@ -138,7 +138,7 @@ func (a *app) keyRevokeCmd() *cobra.Command {
 		},
 		all: func(ctx context.Context, svc keyService, id model.PersonID) (string, error) {
 			ks, err := svc.RevokeKeys(ctx, id)
-			return fmt.Sprintf("revoked %d SSH key%s of %s", len(ks), plural(len(ks)), id), err
+			return fmt.Sprintf("revoked %s of %s", model.Count(len(ks), "SSH key"), id), err
 		},
 		ask: revokeKeysPrompt,
 	})
@@ -198,7 +198,7 @@ func revokeKeysPrompt(ctx context.Context, svc keyService, fingerprint string, i
 		p.whatZh = fmt.Sprintf("将吊销%s的 SSH 密钥 %s", whoZh, keyZh)
 		holder = model.System // the key's seats, whoever's
 	} else {
-		p.what = fmt.Sprintf("would revoke %d SSH key%s of %s", len(ks), plural(len(ks)), who)
+		p.what = fmt.Sprintf("would revoke %s of %s", model.Count(len(ks), "SSH key"), who)
 		p.whatZh = fmt.Sprintf("将吊销%s的 %d 个 SSH 密钥", whoZh, len(ks))
 	}
 	en, zh := seatsClosing(openSeats(ctx, svc, holder, fingerprint), fingerprint != "" || len(ks) == 1)
@@ -220,7 +220,7 @@ func seatsClosing(n int, one bool) (en, zh string) {
 	case n == 0:
 		return "; no seat is open with " + them, "；当前没有用其打开的席位"
 	}
-	return fmt.Sprintf(", closing the %d seat%s open with %s now", n, plural(n), them),
+	return fmt.Sprintf(", closing the %s open with %s now", model.Count(n, "seat"), them),
 		fmt.Sprintf("，并关闭当前用其打开的 %d 个席位", n)
 }
 

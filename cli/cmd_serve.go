@@ -334,7 +334,7 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 		},
 		all: func(ctx context.Context, svc intakeService, id model.PersonID) (string, error) {
 			n, err := svc.RevokeTokens(ctx, id)
-			return fmt.Sprintf("revoked %d token%s of %s", n, plural(n), id), err
+			return fmt.Sprintf("revoked %s of %s", model.Count(n, "token"), id), err
 		},
 	})
 }
@@ -369,13 +369,6 @@ type tokenJSON struct {
 	Issued  string `json:"issued"`
 	Revoked string `json:"revoked,omitempty"`
 	Live    bool   `json:"live"`
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // benchAPI adds 'bench api' to the bench command group.

@@ -33,7 +33,7 @@ func (a *app) dutyImport(ctx context.Context, db backend, by model.PersonID, fil
 	if asJSON {
 		return a.printShifts(added, true)
 	}
-	fmt.Fprintf(a.out, "%s: %d shift%s scheduled (%s to %s)\n", file, len(added), plural(len(added)), added[0].ID, added[len(added)-1].ID)
+	fmt.Fprintf(a.out, "%s: %s scheduled (%s to %s)\n", file, model.Count(len(added), "shift"), added[0].ID, added[len(added)-1].ID)
 	return nil
 }
 

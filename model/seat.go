@@ -73,14 +73,7 @@ func (s Seat) Acts() bool { return s.ReadOnly == nil }
 // EFORBIDDEN, as for a town outside the room. A refusal names the nodes
 // by name (names; the codes alone when nil or it has none).
 func (s Seat) Focus(town NodeCode, names func(NodeCode) string) (Seat, error) {
-	named := func(c NodeCode) string {
-		if names != nil {
-			if n := names(c); n != "" {
-				return n + " " + string(c)
-			}
-		}
-		return string(c)
-	}
+	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
 	switch {
 	case town == "" && s.AboveTown():
 		s.Town = ""

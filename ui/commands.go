@@ -299,13 +299,9 @@ func runTier(m Model, args []string) (tea.Model, tea.Cmd) {
 		return m.flashErr(refusal(model.EINVALID, ":tier wants one tier: grid, village, town or taskforce",
 			":tier 需要一个层级：网格、村社、镇指挥室或专班"))
 	}
-	// The names the filter's tier: takes (query.go), short ones too.
-	l := m.p.lab
-	t := parsedOrLabelled(model.ParseTier, args[0], l.Tier, enLabels.Tier, zhLabels.Tier, enLabels.TierShort, zhLabels.TierShort)
+	t := tierNamed(m.p.lab, args[0]) // as the filter's tier: reads them
 	if t == "" {
-		return m.flashErr(refusal(model.EINVALID,
-			":tier "+args[0]+": not a tier (grid, village or vill, town, taskforce or tf)",
-			":tier "+args[0]+"：不是层级（网格、村社、镇指挥室或镇、专班）"))
+		return m.flashErr(refusal(model.EINVALID, ":tier "+args[0]+": "+notATier, ":tier "+args[0]+"："+notATierZh))
 	}
 	return m.filterTier(t)
 }

@@ -72,8 +72,8 @@ func parseQuery(s string, l Labels) query {
 		case "tier":
 			// The short names the queue shows where narrow (镇, tf, vill) are
 			// names too: what is on screen is what is typed.
-			if q.tier = parsedOrLabelled(model.ParseTier, v, l.Tier, enLabels.Tier, zhLabels.Tier, enLabels.TierShort, zhLabels.TierShort); q.tier == "" {
-				bad("tier:"+v+": not a tier (grid, village or vill, town, taskforce or tf)", "层级:"+v+"：不是层级（网格、村社、镇指挥室或镇、专班）")
+			if q.tier = tierNamed(l, v); q.tier == "" {
+				bad("tier:"+v+": "+notATier, "层级:"+v+"："+notATierZh)
 			}
 		case "status":
 			if q.status = parsedOrLabelled(model.ParseStatus, v, l.Status, enLabels.Status, zhLabels.Status); q.status == "" {
@@ -105,6 +105,19 @@ func labelled[K ~string](labels map[K]string, v string) K {
 	}
 	return ""
 }
+
+// tierNamed is the tier v names: its key, or its name long or short (as
+// the queue shows it where narrow) in either language; "" for none. The
+// filter's tier: and the ':tier' line read tiers so.
+func tierNamed(l Labels, v string) model.Tier {
+	return parsedOrLabelled(model.ParseTier, v, l.Tier, enLabels.Tier, zhLabels.Tier, enLabels.TierShort, zhLabels.TierShort)
+}
+
+// What a word that names no tier is told (tierNamed).
+const (
+	notATier   = "not a tier (grid, village or vill, town, taskforce or tf)"
+	notATierZh = "不是层级（网格、村社、镇指挥室或镇、专班）"
+)
 
 // parsedOrLabelled is v as model's parse reads it, or else the key whose
 // label v is (labelledEither); "" when it is neither.

@@ -91,7 +91,7 @@ func (a *app) sshCommands() seat.CommandFunc {
 		root.SetErr(stderr)
 		root.SetIn(strings.NewReader(""))
 		if err := root.ExecuteContext(ctx); err != nil {
-			fmt.Fprintln(stderr, "gridcmd: "+message(err)+spaceHint(args))
+			fmt.Fprintln(stderr, "gridcmd: "+message(err, sub.lang())+spaceHint(args))
 			return exitCode(err)
 		}
 		return ExitOK

@@ -176,7 +176,7 @@ func TestShiftChangeFromTheCommandLine(t *testing.T) {
 	assert.Contains(t, text, "Open incidents:")
 	assert.Contains(t, text, "signed for")
 	assert.Contains(t, text, "Note: 330国道货车抛锚")
-	md := e.ok("handover", "show", h.ID, "--format", "md")
+	md := e.ok("--lang", "zh", "handover", "show", h.ID, "--format", "md")
 	assert.Contains(t, md, "## 交接班 花街镇 镇指挥室 "+h.ID)
 	assert.Contains(t, md, "| 层级 | 等级 | 编号 | 状态 | 地点 | 标题 |")
 	assert.Contains(t, md, "### 交班说明\n\n330国道货车抛锚 已通知交警", "line breaks become spaces in Markdown")
@@ -199,7 +199,7 @@ func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
 	e.ok("duty", "add", "--person", "P3", "--room", "town", "--from", stamp(now.Add(-8*time.Hour)), "--to", stamp(now.Add(20*time.Minute)))
 	e.ok("duty", "add", "--person", "P4", "--room", "town", "--from", stamp(now.Add(20*time.Minute)), "--to", stamp(now.Add(12*time.Hour)))
 
-	md := e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	md := e.ok("--lang", "zh", "handover", "give", "--dry-run", "--as", "P3", "--format", "md")
 	assert.Contains(t, md, "### 战时\n\n- 平时：未启动战时\n")
 	assert.Contains(t, md, "### 静默 (0)\n\n- 无\n")
 	assert.Contains(t, e.ok("--lang", "en", "handover", "give", "--dry-run", "--as", "P3", "--format", "md"), "### Wartime\n\n- peacetime: no wartime activation\n")
@@ -207,7 +207,7 @@ func TestHandoverSheetStatesTheModeAndTheSilences(t *testing.T) {
 
 	e.ok("wartime", "on", "--reason", "typhoon", "--scope", "town", "--note", "台风", "--yes")
 	time.Sleep(1500 * time.Millisecond) // past watchdog.room_silence: the next command's sweep finds every room silent
-	md = e.ok("handover", "give", "--dry-run", "--as", "P3", "--format", "md")
+	md = e.ok("--lang", "zh", "handover", "give", "--dry-run", "--as", "P3", "--format", "md")
 	assert.Regexp(t, `\n### 战时\n\n- W-\d+ 防台 起于 [^\n]*\n- 镇指挥室有人在岗，村指挥室在岗 \d+/27\n`, md)
 	assert.Regexp(t, `\n- 村指挥室 渎溪村, 330784114266: 最后活动 \d{4}-\d\d-\d\d \d\d:\d\d, 事件 HJ-\d{8}-\d{4}\n`, md)
 	assert.NotContains(t, md, "room 渎溪村")

@@ -31,7 +31,7 @@ func (a *app) queuedCut(ctx context.Context, svc model.Service, err error, scope
 	if len(lines) == 0 {
 		return err
 	}
-	fmt.Fprintln(a.errOut, "gridcmd: "+message(err))
+	fmt.Fprintln(a.errOut, "gridcmd: "+message(err, a.lang()))
 	for _, l := range lines {
 		fmt.Fprintln(a.errOut, "gridcmd: "+l)
 	}

@@ -86,10 +86,23 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	cfg, err := filepath.Abs("../config.yaml")
-	require.NoError(t, err)
 	dir := t.TempDir()
-	return &env{t: t, dir: dir, db: filepath.Join(dir, "gridcmd.db"), config: cfg}
+	e := &env{t: t, dir: dir, db: filepath.Join(dir, "gridcmd.db")}
+	e.speak("en")
+	return e
+}
+
+// speak makes the test's config the shipped reference config with lang
+// set to lang: the shipped one says zh; most tests read English, those of
+// the Chinese say speak("zh").
+func (e *env) speak(lang string) {
+	e.t.Helper()
+	ref, err := os.ReadFile("../config.yaml")
+	require.NoError(e.t, err)
+	require.Contains(e.t, string(ref), "\nlang: zh\n")
+	e.config = filepath.Join(e.t.TempDir(), "config.yaml")
+	cfg := strings.Replace(string(ref), "\nlang: zh\n", "\nlang: "+lang+"\n", 1)
+	require.NoError(e.t, os.WriteFile(e.config, []byte(cfg), 0o600))
 }
 
 // path is name in the test's folder.

@@ -113,6 +113,21 @@ func TestReportRefusals(t *testing.T) {
 	assert.Equal(t, 40, e.stats().Incidents.Total, "a refused report files nothing")
 }
 
+// A refusal is in the operator's language: the config's, or --lang's. The
+// context the command line adds around it stays as it is.
+func TestRefusalsInTheOperatorsLanguage(t *testing.T) {
+	e := demoEnv(t)
+	fails(t, e.run("show", "9999"), cli.ExitRefused, "gridcmd: no incident ends in 9999; give the whole id")
+	r := e.run("--lang", "zh", "show", "9999")
+	fails(t, r, cli.ExitRefused, "gridcmd: 没有以 9999 结尾的事件；请给出完整编号")
+	assert.NotContains(t, r.err, "no incident")
+	e.speak("zh")
+	fails(t, e.run("--as", "P2422", "ack", "9999"), cli.ExitRefused, "gridcmd: 没有以 9999 结尾的事件")
+	fails(t, e.run("--lang", "en", "show", "9999"), cli.ExitRefused, "gridcmd: no incident ends in 9999")
+	// Flags are the command line's own words, in English in either.
+	fails(t, e.run("show", "--nonsense"), cli.ExitUsage, "unknown flag: --nonsense")
+}
+
 func TestReportStoresCleanText(t *testing.T) {
 	e := demoEnv(t)
 	id := e.report("--node", string(demo.ArticleGrid), "--category", "hazard", "--severity", "III",

@@ -141,7 +141,7 @@ func TestPointsCommands(t *testing.T) {
 	assert.Equal(t, red.Balance, balance)
 
 	// The text ranking names the indicators and the teams.
-	text := e.ok("points", "--month", "2026-12", "--node", "330784114266")
+	text := e.ok("--lang", "zh", "points", "--month", "2026-12", "--node", "330784114266")
 	assert.Contains(t, text, "信息采集")
 	assert.Contains(t, text, "grid teams")
 	assert.Contains(t, text, "leader share")
@@ -194,7 +194,7 @@ func TestStatementReadsBack(t *testing.T) {
 	require.NotEmpty(t, p.People)
 
 	xlsx := e.path("2026-11.xlsx")
-	out := e.ok("points", "statement", "--month", "2026-11", "--out", xlsx)
+	out := e.ok("--lang", "zh", "points", "statement", "--month", "2026-11", "--out", xlsx)
 	assert.Contains(t, out, "29 sheets (the summary, 27 villages and the town)")
 
 	f, err := excelize.OpenFile(xlsx)
@@ -268,7 +268,7 @@ func TestStatementReadsBack(t *testing.T) {
 
 	// The same as CSV, and an existing file only with --force.
 	csvPath := e.path("2026-11.csv")
-	e.ok("points", "statement", "--month", "2026-11", "--out", csvPath)
+	e.ok("--lang", "zh", "points", "statement", "--month", "2026-11", "--out", csvPath)
 	b, err := os.ReadFile(csvPath)
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(string(b), "\ufeff"), "a byte-order mark for Excel")
@@ -355,7 +355,7 @@ func TestStatementIsTheOperatorsTown(t *testing.T) {
 	e := countyEnv(t)
 	month := e.points().Month
 	out := e.path("huajie.csv")
-	said := e.ok("--as", "P2", "points", "statement", "--month", month, "--out", out)
+	said := e.ok("--lang", "zh", "--as", "P2", "points", "statement", "--month", month, "--out", out)
 	assert.Contains(t, said, "2 people", "the patroller and 渎溪村's cadre (a duty officer without points is not listed)")
 	recs := csvRecords(t, out)
 	assert.True(t, strings.HasPrefix(recs[0][0], "花街镇 "), recs[0][0])

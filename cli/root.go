@@ -66,13 +66,31 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "gridcmd: "+message(err)+spaceHint(args))
+	fmt.Fprintln(stderr, "gridcmd: "+message(err, a.lang())+spaceHint(args))
 	return exitCode(err)
 }
 
+// lang is the language the operator reads: the loaded config's, else the
+// --lang flag's (the config itself may be what failed).
+func (a *app) lang() string {
+	if a.cfg.Lang != "" {
+		return a.cfg.Lang
+	}
+	return a.langFlag
+}
+
 // message is the one line the operator reads: the whole chain of context
-// (a domain error's Error is its message, so nothing is lost or doubled).
-func message(err error) string { return err.Error() }
+// (a domain error's Error is its message, so nothing is lost or doubled),
+// with the refusal in Chinese when lang is zh and the refusal says it in
+// Chinese. The context the command line wraps it in stays as it is.
+func message(err error, lang string) string {
+	line := err.Error()
+	var e *model.Error
+	if lang != "zh" || !errors.As(err, &e) || e.MessageZh == "" || !strings.Contains(line, e.Message) {
+		return line
+	}
+	return strings.Replace(line, e.Message, e.MessageZh, 1)
+}
 
 func exitCode(err error) int {
 	switch model.ErrorCode(err) {

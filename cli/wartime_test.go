@@ -192,6 +192,7 @@ func TestWartimeRefusals(t *testing.T) {
 // in English for en.
 func TestWartimeAsksInTheLanguage(t *testing.T) {
 	e := demoEnv(t)
+	e.speak("zh") // the shipped config's language
 	pipeStdin(t, "y\n")
 	fails(t, e.run("--lang", "zh", "wartime", "on", "--reason", "flood", "--scope", "渎溪村", "--drill"), cli.ExitUsage,
 		"wartime on: 启动防汛战时演练：渎溪村 330784114266 将覆盖 1 个村、11 个微网格（0 个没有网格员）",

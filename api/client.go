@@ -389,6 +389,10 @@ func (c *Client) Stats(ctx context.Context) (model.Stats, error) {
 	return call(ctx, c, rpcStats, none{})
 }
 
+func (c *Client) StatsIn(ctx context.Context, scope model.NodeCode) (model.Stats, error) {
+	return call(ctx, c, rpcStatsIn, nodeReq{Code: scope})
+}
+
 // Policy is the server's policy, as read when the client connected.
 func (c *Client) Policy() model.Policy { return c.policy }
 

@@ -136,7 +136,7 @@ var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
 	rpcPerson, rpcPeople, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
-	rpcEvents, rpcStats, rpcPolicy, rpcNow,
+	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
@@ -365,6 +365,8 @@ var rpcEvents = newMethod("Events", onService, func(ctx context.Context, s servi
 })
 
 var rpcStats = svcNone("Stats", model.Service.Stats)
+
+var rpcStatsIn = svcNode("StatsIn", model.Service.StatsIn)
 
 var rpcPolicy = newMethod("Policy", onService, func(_ context.Context, s services, _ none) (model.Policy, error) {
 	return s.svc.Policy(), nil

@@ -202,7 +202,10 @@ type Service interface {
 	PointsService
 	PatrolService
 	DutyService
+	// Stats counts the whole file (StatsIn of ""); StatsIn the subtree of
+	// scope, a node of the tower.
 	Stats(ctx context.Context) (Stats, error)
+	StatsIn(ctx context.Context, scope NodeCode) (Stats, error)
 	Policy() Policy
 	Now() time.Time
 }

@@ -341,6 +341,10 @@ func (c *Client) People(ctx context.Context, f model.PeopleFilter) ([]model.Pers
 	return call(ctx, c, rpcPeople, f)
 }
 
+func (c *Client) PeopleOf(ctx context.Context, ids []model.PersonID) ([]model.Person, error) {
+	return call(ctx, c, rpcPeopleOf, peopleReq{People: ids})
+}
+
 func (c *Client) ImportPeople(ctx context.Context, people []model.Person, by model.PersonID, note string) ([]model.Person, error) {
 	return call(ctx, c, rpcImportPeople, importReq[model.Person]{Entries: people, By: by, Note: note})
 }

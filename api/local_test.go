@@ -225,6 +225,9 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	got, err := db.Person(ctx, newPs[0].ID)
 	require.NoError(t, err)
 	sameJSON(t, got, newPs[0], "ImportPeople")
+	sameAnswer(t, le, "PeopleOf", func(s both) ([]model.Person, error) {
+		return s.PeopleOf(ctx, []model.PersonID{newPs[0].ID, le.worker.ID, le.duty.ID})
+	})
 
 	// IncidentService.
 	inc, err := c.Report(ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityII,

@@ -134,7 +134,7 @@ func (m method[Req, Resp]) handler(s services) localFn {
 // model.IntakeService, and Check.
 var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
-	rpcPerson, rpcPeople, rpcImportPeople,
+	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
@@ -194,6 +194,10 @@ type importReq[T any] struct {
 
 type personReq struct {
 	Person model.PersonID `json:"person"`
+}
+
+type peopleReq struct {
+	People []model.PersonID `json:"people"`
 }
 
 // idReq names an incident, an activation or a directive by its id.
@@ -331,6 +335,10 @@ var rpcPerson = newMethod("Person", onService, func(ctx context.Context, s servi
 })
 
 var rpcPeople = svcWhole("People", model.Service.People)
+
+var rpcPeopleOf = newMethod("PeopleOf", onService, func(ctx context.Context, s services, r peopleReq) ([]model.Person, error) {
+	return s.svc.PeopleOf(ctx, r.People)
+})
 
 var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
 	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)

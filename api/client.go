@@ -341,6 +341,10 @@ func (c *Client) People(ctx context.Context, f model.PeopleFilter) ([]model.Pers
 	return call(ctx, c, rpcPeople, f)
 }
 
+func (c *Client) PeopleOf(ctx context.Context, ids []model.PersonID) ([]model.Person, error) {
+	return call(ctx, c, rpcPeopleOf, peopleReq{People: ids})
+}
+
 func (c *Client) ImportPeople(ctx context.Context, people []model.Person, by model.PersonID, note string) ([]model.Person, error) {
 	return call(ctx, c, rpcImportPeople, importReq[model.Person]{Entries: people, By: by, Note: note})
 }
@@ -387,6 +391,10 @@ func (c *Client) Events(ctx context.Context, before uint64, limit int) ([]model.
 
 func (c *Client) Stats(ctx context.Context) (model.Stats, error) {
 	return call(ctx, c, rpcStats, none{})
+}
+
+func (c *Client) StatsIn(ctx context.Context, scope model.NodeCode) (model.Stats, error) {
+	return call(ctx, c, rpcStatsIn, nodeReq{Code: scope})
 }
 
 // Policy is the server's policy, as read when the client connected.

@@ -28,23 +28,18 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.message }
 
-// refusal is e as a refusal with status: its field (e.On), its message
-// and its Chinese (e.Zh).
-func refusal(status int, e *model.Error) *requestError {
-	return &requestError{status: status, field: e.Field, message: e.Message, zh: e.MessageZh}
+// refusal is err as a refusal with status: the field its domain error
+// names (On, model.FieldError), its message and its Chinese (Zh). The
+// status is the answer's, whatever the error's code: the body has no code.
+func refusal(status int, err error) *requestError {
+	return &requestError{status: status, field: model.ErrorField(err), message: model.ErrorMessage(err), zh: model.ErrorMessageZh(err)}
 }
 
-// badRequest is e as a 400.
-func badRequest(e *model.Error) *requestError { return refusal(http.StatusBadRequest, e) }
+// badRequest is err as a 400.
+func badRequest(err error) *requestError { return refusal(http.StatusBadRequest, err) }
 
-// invalid is e as a 422.
-func invalid(e *model.Error) *requestError { return refusal(http.StatusUnprocessableEntity, e) }
-
-// onField is a domain refusal err, in its English and its Chinese, about
-// the request's field.
-func onField(field string, err error) *model.Error {
-	return model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err)).On(field)
-}
+// invalid is err as a 422, a bad value, whatever its domain error's code.
+func invalid(err error) *requestError { return refusal(http.StatusUnprocessableEntity, err) }
 
 // named is a request's field: its JSON name and its value.
 type named struct{ name, v string }
@@ -354,12 +349,12 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {
-		return r, invalid(onField("node", err))
+		return r, invalid(model.FieldError(err, "node"))
 	}
 	r.Node = node
 	r.Category = strings.TrimSpace(req.Category)
 	if r.Severity, err = model.ParseSeverity(req.Severity); err != nil {
-		return r, invalid(onField("severity", err))
+		return r, invalid(model.FieldError(err, "severity"))
 	}
 	r.Title = req.Title
 	// The text is cleaned here only to measure it with the location and
@@ -403,7 +398,7 @@ func (req ReportRequest) toReport(p model.Policy) (model.Report, error) {
 	r.Text = text
 	checked, err := r.Check(p)
 	if err != nil {
-		return r, invalid(onField(model.ErrorField(err), err))
+		return r, invalid(err)
 	}
 	return checked.Report(), nil
 }
@@ -437,11 +432,11 @@ func DecodeAlert(body []byte) (model.Alert, error) {
 	}
 	node, err := model.ParseNodeCode(req.Node)
 	if err != nil {
-		return model.Alert{}, invalid(onField("node", err))
+		return model.Alert{}, invalid(model.FieldError(err, "node"))
 	}
 	a, err := model.Alert{Device: req.Device, Kind: req.Kind, Node: node, Text: req.Text}.Clean()
 	if err != nil {
-		return model.Alert{}, invalid(onField(model.ErrorField(err), err))
+		return model.Alert{}, invalid(err)
 	}
 	return a, nil
 }

@@ -225,6 +225,9 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	got, err := db.Person(ctx, newPs[0].ID)
 	require.NoError(t, err)
 	sameJSON(t, got, newPs[0], "ImportPeople")
+	sameAnswer(t, le, "PeopleOf", func(s both) ([]model.Person, error) {
+		return s.PeopleOf(ctx, []model.PersonID{newPs[0].ID, le.worker.ID, le.duty.ID})
+	})
 
 	// IncidentService.
 	inc, err := c.Report(ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityII,
@@ -267,6 +270,11 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	wantSt, err := db.Stats(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, wantSt, st)
+	gridSt := sameAnswer(t, le, "StatsIn", func(s both) (model.Stats, error) { return s.StatsIn(ctx, grid01) })
+	assert.Equal(t, 1, gridSt.Incidents.Total, "grid 01's one report")
+	assert.Less(t, gridSt.Households, st.Households)
+	_, err = c.StatsIn(ctx, "330784114299")
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err))
 	sameJSON(t, db.Policy(), c.Policy(), "Policy")
 	assert.Equal(t, model.DefaultPolicy(), c.Policy(), "the policy survives JSON whole")
 	assert.WithinDuration(t, db.Now(), c.Now(), 2*time.Second)

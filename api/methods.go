@@ -134,9 +134,9 @@ func (m method[Req, Resp]) handler(s services) localFn {
 // model.IntakeService, and Check.
 var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
-	rpcPerson, rpcPeople, rpcImportPeople,
+	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
-	rpcEvents, rpcStats, rpcPolicy, rpcNow,
+	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
@@ -194,6 +194,10 @@ type importReq[T any] struct {
 
 type personReq struct {
 	Person model.PersonID `json:"person"`
+}
+
+type peopleReq struct {
+	People []model.PersonID `json:"people"`
 }
 
 // idReq names an incident, an activation or a directive by its id.
@@ -332,6 +336,10 @@ var rpcPerson = newMethod("Person", onService, func(ctx context.Context, s servi
 
 var rpcPeople = svcWhole("People", model.Service.People)
 
+var rpcPeopleOf = newMethod("PeopleOf", onService, func(ctx context.Context, s services, r peopleReq) ([]model.Person, error) {
+	return s.svc.PeopleOf(ctx, r.People)
+})
+
 var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
 	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
 }).writing()
@@ -365,6 +373,8 @@ var rpcEvents = newMethod("Events", onService, func(ctx context.Context, s servi
 })
 
 var rpcStats = svcNone("Stats", model.Service.Stats)
+
+var rpcStatsIn = svcNode("StatsIn", model.Service.StatsIn)
 
 var rpcPolicy = newMethod("Policy", onService, func(_ context.Context, s services, _ none) (model.Policy, error) {
 	return s.svc.Policy(), nil

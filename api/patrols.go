@@ -87,7 +87,7 @@ func latLon(l *Location) (*model.LatLon, error) {
 	}
 	ll := &model.LatLon{Lat: l.Lat, Lon: l.Lon}
 	if err := ll.Validate(); err != nil {
-		return nil, invalid(onField(model.ErrorField(err), err))
+		return nil, invalid(err)
 	}
 	return ll, nil
 }

@@ -29,34 +29,35 @@ type wtNames struct {
 }
 
 // phonesOf reads the phones of the wartime workers of the slowest units
-// and of those of units signed for on their behalf (代签).
+// and of those of units signed for on their behalf (代签), in one call.
 func (n *wtNames) phonesOf(ctx context.Context, svc model.Service, slowest, units []model.DirectiveUnit) error {
 	if n.phones == nil {
 		n.phones = map[model.PersonID]string{}
 	}
-	read := func(u model.DirectiveUnit) error {
+	var ids []model.PersonID
+	want := func(u model.DirectiveUnit) {
 		w := n.workers[u.Unit].Worker
-		if _, known := n.phones[w]; known || w == 0 {
-			return nil
+		if _, known := n.phones[w]; !known && w != 0 {
+			ids = append(ids, w)
 		}
-		p, err := svc.Person(ctx, w)
-		if err != nil {
-			return err
-		}
-		n.phones[w] = p.Phone
-		return nil
 	}
 	for _, u := range slowest {
-		if err := read(u); err != nil {
-			return err
-		}
+		want(u)
 	}
 	for _, u := range units {
 		if u.OnBehalf {
-			if err := read(u); err != nil {
-				return err
-			}
+			want(u)
 		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	people, err := svc.PeopleOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		n.phones[p.ID] = p.Phone
 	}
 	return nil
 }

@@ -78,12 +78,25 @@ func (e *Error) Naming(other int) *Error {
 // its domain error with Item set; any other error (an internal one) as it
 // is.
 func ItemError(err error, item int) error {
+	return amended(err, func(c *Error) { c.Item = item })
+}
+
+// FieldError is err refused as about the input field (a form's field, a
+// request's): a copy of its domain error, its code and its Chinese kept,
+// with Field set; any other error (an internal one) as it is.
+func FieldError(err error, field string) error {
+	return amended(err, func(c *Error) { c.Field = field })
+}
+
+// amended is a copy of err's domain error changed by set (the error given
+// may be shared); any other error as it is.
+func amended(err error, set func(*Error)) error {
 	var e *Error
 	if !errors.As(err, &e) {
 		return err
 	}
 	c := *e
-	c.Item = item
+	set(&c)
 	return &c
 }
 

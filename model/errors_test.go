@@ -90,3 +90,22 @@ func TestErrorItem(t *testing.T) {
 	item, other = model.ErrorItem(disk)
 	assert.Equal(t, []int{0, 0}, []int{item, other})
 }
+
+// FieldError names the field a refusal is about on a copy, keeping its
+// code, its Chinese and the rest, through wrapping; any other error is left
+// as it is and names no field.
+func TestFieldError(t *testing.T) {
+	shared := model.Errorf(model.ECONFLICT, "outside the scope").Zh("不在范围内").On("scope").OnItem(2)
+	err := model.FieldError(fmt.Errorf("issue: %w", shared), "to")
+	assert.Equal(t, "to", model.ErrorField(err))
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "the code kept")
+	assert.Equal(t, "不在范围内", model.ErrorMessageZh(err))
+	assert.Equal(t, "outside the scope", model.ErrorMessage(err))
+	item, _ := model.ErrorItem(err)
+	assert.Equal(t, 2, item)
+	assert.Equal(t, "scope", model.ErrorField(shared), "the error given is not changed")
+	disk := errors.New("disk full")
+	assert.Same(t, disk, model.FieldError(disk, "to"))
+	assert.Equal(t, "", model.ErrorField(disk))
+	assert.Nil(t, model.FieldError(nil, "to"))
+}

@@ -34,6 +34,9 @@ type PeopleFilter struct {
 type RosterService interface {
 	Person(ctx context.Context, id PersonID) (Person, error)
 	People(ctx context.Context, f PeopleFilter) ([]Person, error)
+	// PeopleOf is Person for each of ids in one call: their entries in id
+	// order, each once; ENOTFOUND for an id the roster does not hold.
+	PeopleOf(ctx context.Context, ids []PersonID) ([]Person, error)
 	// ImportPeople adds people in one transaction, all or none. An entry
 	// with the same name, phone and node as a stored one is skipped. Each
 	// node must exist. It returns the people added, with their ids. note
@@ -202,7 +205,10 @@ type Service interface {
 	PointsService
 	PatrolService
 	DutyService
+	// Stats counts the whole file (StatsIn of ""); StatsIn the subtree of
+	// scope, a node of the tower.
 	Stats(ctx context.Context) (Stats, error)
+	StatsIn(ctx context.Context, scope NodeCode) (Stats, error)
 	Policy() Policy
 	Now() time.Time
 }

@@ -66,36 +66,17 @@ func notFound(id string) error {
 // incidents (all of them; the open ones, and the overdue at the service's
 // clock) and its figures (Figures of the room, the console header's).
 func (s scoped) Stats(ctx context.Context) (model.Stats, error) {
-	var st model.Stats
-	nodes, err := s.Service.Subtree(ctx, s.room, len(model.Levels))
-	if err != nil {
-		return st, err
+	return s.StatsIn(ctx, "")
+}
+
+// StatsIn counts scope's subtree, the room's for ""; a scope outside the
+// room is refused, as a list of incidents is.
+func (s scoped) StatsIn(ctx context.Context, scope model.NodeCode) (model.Stats, error) {
+	switch {
+	case scope == "":
+		scope = s.room
+	case !s.room.Contains(scope):
+		return model.Stats{}, s.outside(scope)
 	}
-	for _, n := range nodes {
-		st.CountNode(n.Node)
-	}
-	people, err := s.Service.People(ctx, model.PeopleFilter{Node: s.room})
-	if err != nil {
-		return st, err
-	}
-	for _, p := range people {
-		st.CountPerson(p)
-	}
-	now := s.Service.Now()
-	incs, err := s.Service.Incidents(ctx, model.IncidentFilter{Node: s.room})
-	if err != nil {
-		return st, err
-	}
-	st.Incidents.Total = len(incs)
-	for _, inc := range incs {
-		if inc.Status.Open() {
-			st.CountOpen(inc, now)
-		}
-	}
-	f, err := s.Service.Figures(ctx, s.room)
-	if err != nil {
-		return st, err
-	}
-	st.SetFigures(f)
-	return st, nil
+	return s.Service.StatsIn(ctx, scope)
 }

@@ -320,6 +320,26 @@ func (s *DB) Person(ctx context.Context, id model.PersonID) (model.Person, error
 	return viewOf(ctx, s, func(tx *bolt.Tx) (model.Person, error) { return getPerson(tx, id) })
 }
 
+// PeopleOf returns the roster entries of ids, read in one transaction, in
+// id order and each once; ENOTFOUND (Person's) for an id the roster does
+// not hold.
+func (s *DB) PeopleOf(ctx context.Context, ids []model.PersonID) ([]model.Person, error) {
+	list := slices.Clone(ids)
+	slices.Sort(list)
+	list = slices.Compact(list)
+	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Person, error) {
+		out := make([]model.Person, 0, len(list))
+		for _, id := range list {
+			p, err := getPerson(tx, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	})
+}
+
 // People returns the roster entries in f.Node's subtree holding f.Role, in
 // id order.
 func (s *DB) People(ctx context.Context, f model.PeopleFilter) ([]model.Person, error) {

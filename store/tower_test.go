@@ -149,6 +149,24 @@ func TestPeopleRoundTrip(t *testing.T) {
 	assert.Contains(t, err.Error(), "P404")
 }
 
+// PeopleOf reads the people of a list at once: each once, in id order, as
+// Person reads them; an id the roster does not hold is refused as by
+// Person; none, no one.
+func TestPeopleOf(t *testing.T) {
+	tw := newTower(t)
+	ids := []model.PersonID{tw.micro.ID, tw.duty.ID, tw.micro.ID, tw.cadre.ID}
+	got, err := tw.s.PeopleOf(tw.ctx, ids)
+	require.NoError(t, err)
+	assert.Equal(t, []model.Person{tw.duty, tw.cadre, tw.micro}, got)
+	assert.Equal(t, tw.micro.ID, ids[0], "the list given is not changed")
+	none, err := tw.s.PeopleOf(tw.ctx, nil)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	_, err = tw.s.PeopleOf(tw.ctx, []model.PersonID{tw.duty.ID, 404})
+	requireCode(t, err, model.ENOTFOUND)
+	assert.Contains(t, err.Error(), "P404")
+}
+
 func TestImportPeople(t *testing.T) {
 	tw := newTower(t)
 	added, err := tw.s.ImportPeople(tw.ctx, []model.Person{

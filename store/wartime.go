@@ -775,28 +775,43 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 	if st.Drafts, err = s.draftsOf(tx, a.Seq); err != nil {
 		return st, err
 	}
-	if st.Rooms, err = roomsOnDuty(tx, a); err != nil || !st.Rooms.Counted || st.Rooms.Town || len(a.Scope) == 0 {
-		return st, err
-	}
-	// The town room is staffed too while the schedule has an officer on
-	// duty in it (duty now, the header): the two never disagree.
-	rd, err := s.roomDuty(tx, a.Scope[0].Town(), s.clock())
-	st.Rooms.Town = rd.Current.Scheduled()
+	st.Rooms, err = s.roomsOnDuty(tx, a)
 	return st, err
 }
 
 // roomsOnDuty counts who staffs a's town and village wartime rooms from
 // the people the file holds in its town (model.CountRoomsOnDuty): a room
 // above the towns holds none of them, and a hub holds a federated town's
-// people as the town sent them, so the store counts for both. Only the
-// records that can be a room's (on duty, with either role's key) are
-// decoded: a town's 3,500 decoded each time took 14 ms a status.
-func roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
+// people as the town sent them, so the store counts for both. The town
+// room is staffed too while the schedule has an officer on duty in it at
+// the store's clock (duty now, the header): the two never disagree.
+func (s *DB) roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
 	if len(a.Scope) == 0 {
 		return model.CountRoomsOnDuty(a, nil), nil
 	}
+	town := a.Scope[0].Town()
+	people, err := roomPeople(tx, town)
+	if err != nil {
+		return model.RoomsOnDuty{}, err
+	}
+	r := model.CountRoomsOnDuty(a, people)
+	if r.Town {
+		return r, nil
+	}
+	rd, err := s.roomDuty(tx, town, s.clock())
+	if err != nil {
+		return model.RoomsOnDuty{}, err
+	}
+	r.Town = rd.Current.Scheduled()
+	return r, nil
+}
+
+// roomPeople are the people placed in town who may staff a room (on duty,
+// with either role's key: roomRecord). Only their records are decoded: a
+// town's 3,500 decoded each time took 14 ms a status.
+func roomPeople(tx *bolt.Tx, town model.NodeCode) ([]model.Person, error) {
 	var people []model.Person
-	ids := peopleIn(tx, a.Scope[0].Town(), false)
+	ids := peopleIn(tx, town, false)
 	slices.Sort(ids)
 	// One cursor over the ids in order, stepping to the next id when it is
 	// near (a town's people are numbered together) instead of seeking it
@@ -817,11 +832,11 @@ func roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
 		}
 		p, err := decodePerson(id, v)
 		if err != nil {
-			return model.RoomsOnDuty{}, err
+			return nil, err
 		}
 		people = append(people, p)
 	}
-	return model.CountRoomsOnDuty(a, people), nil
+	return people, nil
 }
 
 var (

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -112,17 +111,10 @@ func (f *form) refused(why string, err error) {
 	}
 }
 
-// onField is err naming field as the one in error: a refusal read for one
-// field of a form that the reader names otherwise ("scope" read for to).
-func onField(err error, field string) error {
-	var e *model.Error
-	if !errors.As(err, &e) {
-		return err
-	}
-	c := *e
-	c.Field = field
-	return &c
-}
+// onField is err naming field as the one in error (model.FieldError): a
+// refusal read for one field of a form that the reader names otherwise
+// ("scope" read for to).
+func onField(err error, field string) error { return model.FieldError(err, field) }
 
 // dirty reports whether anything was changed since the form opened.
 func (f form) dirty() bool {

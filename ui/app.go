@@ -142,6 +142,9 @@ type Model struct {
 	rightW, bodyH int // the right-hand column, where the overlays and forms go
 	statusH       int // the status line's lines when layout ran (statusLines)
 	loadErr       error
+	// heard: the feed's batches that came before the first snapshot, kept
+	// to be applied on it (their commits may have come after its reads).
+	heard []eventsMsg
 
 	// The store's figures for the header (header.go), read again when an
 	// event may have changed them or the clock moved one out of its window;
@@ -603,11 +606,32 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	old := m.w.events
 	m.w = newWorld(msg.snap)
 	m.w.rollUp(m.now)
+	for _, b := range m.heard {
+		m.w.apply(scopeEvents(m.scope, b.events, b.reach), scopeIncidents(m.scope, b.changed), m.now)
+	}
+	m.heard = nil
 	m.tell(m.ticker, newEventsMsg{newerThan(m.w.events, old)})
 	m.tell(m.tower, loadedMsg{})
 	m.tell(m.queue, loadedMsg{})
 	m.tell(m.wtc, countMsg{})
 	return m
+}
+
+// heardBeforeSnapshot keeps a batch of the feed that came before the first
+// snapshot, to be applied on it: the world it would change is not there
+// yet. A batch that asks for everything again (the feed overflowed) asks
+// for the snapshot again and drops what was kept: that snapshot is read
+// after all of it.
+func (m Model) heardBeforeSnapshot(msg eventsMsg, next tea.Cmd, need eventsNeed) (tea.Model, tea.Cmd) {
+	if need.reload {
+		m.heard = nil
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
+	}
+	m.heard = append(slices.Clip(m.heard), msg)
+	if need.wartime {
+		return m, tea.Batch(next, loadWartime(m.svc, m.scope))
+	}
+	return m, next
 }
 
 // catchUp brings the console's clock to now when what arrives (a batch
@@ -687,6 +711,9 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		return mm, tea.Batch(c, next)
 	}
 	need := needsOf(msg)
+	if !m.w.loaded {
+		return m.heardBeforeSnapshot(msg, next, need)
+	}
 	var sheet tea.Cmd
 	if msg.lost || m.sheetMoved(msg.events) {
 		sheet = m.followSheet()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -242,4 +243,26 @@ func TestFeedLostOnTheFile(t *testing.T) {
 	assert.Nil(t, cmd)
 	assert.Contains(t, m.View(), "restart gridcmd")
 	assert.Equal(t, time.Duration(0), m.retry)
+}
+
+// TestFeedBeforeTheFirstSnapshot: a batch of the feed that comes before
+// the console's first snapshot (the store busy, reports flowing) is kept
+// and applied on it, for the snapshot may have been read before the batch's
+// commits; the console neither fails on a world not there yet (a QA saw a
+// panic at start) nor loses the batch's incidents.
+func TestFeedBeforeTheFirstSnapshot(t *testing.T) {
+	const n = 4
+	f := newFixture(t)
+	svc, sub := counted(t, f.db)
+	m := New(svc, nil, f.options(t, "en"))
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	snap := loadSnapshot(svc, m.scope)() // read before the burst
+	msg := burstOn(t, f, f.db, sub, svc, n)
+
+	m = update(t, m, msg)
+	assert.False(t, m.w.loaded, "still waiting for the snapshot")
+	m = update(t, m, snap)
+	assert.Empty(t, m.heard, "applied once")
+	assert.Equal(t, f.model(t, "en", 120, 40).View(), m.View(), "as a console that read everything after the burst")
+	assert.Contains(t, m.View(), fmt.Sprintf("货物撒落 %d", n-1))
 }

@@ -414,9 +414,8 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 					return nil, model.Errorf(model.ENOTFOUND, "area %s: %s", a.Code, model.ErrorMessage(err)).
 						Zh("巡护区 %s：%s", a.Code, model.ErrorMessageZh(err)).On("patroller")
 				}
-				if !p.Has(model.RolePatroller) {
-					return nil, model.Errorf(model.EINVALID, "area %s: %s (%s) is not a patroller", a.Code, p.ID, p.Name).
-						Zh("巡护区 %s：%s（%s）不是巡护员", a.Code, p.ID, p.Name).On("patroller")
+				if err := a.CheckPatroller(p, nodeNames(tx)); err != nil {
+					return nil, err
 				}
 			}
 			a.Since = now

@@ -112,6 +112,8 @@
 //	rotations             u64 rotation seq -> rotationRecord (name, activity, groups of grids,
 //	                      start, days a turn)
 //	rotation_reports      u64 rotation seq, u64 Unix nanos, u64 n  (one per activity report)
+//	                      -> u64 the reporter's person id (empty in entries written before the
+//	                      reporter was kept: they name nobody, and no schema change was needed)
 //	patrol_idem           u64 person id, kind byte ('S' start, 'C' check-in, 'E' end,
 //	                      'F' finding), Idempotency-Key -> u64 patrol or finding seq, sha256
 //

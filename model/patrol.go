@@ -873,9 +873,12 @@ func (f Finding) incidentText(finderName string) string {
 
 // PassedReport is the report event of the incident filed from PassReport
 // as the liaison by filed it: by is who did it, the finder its subject
-// (the points' 信息采集 pays the subject).
+// (the points' 信息采集 pays the subject). A finding by filed themselves
+// (a liaison or duty officer standing in for a patroller) earns nothing
+// when they pass it on: the event is Unearned, the desk's own work.
 func (f Finding) PassedReport(report Event, by Person) Event {
 	report.Actor, report.ActorName, report.Subject = by.ID, ActorName(by), f.By
+	report.Unearned = f.By == by.ID
 	return report
 }
 

@@ -80,6 +80,11 @@
 // patroller; migration 12 made the stored rule sets' report-only and
 // patrol_done-only indicators that paid the actor pay the subject
 // (identical on every event written before: none of those named one).
+// The report of a finding passed on by its own finder (a liaison standing
+// in for a patroller) records unearned: it earns nothing (model.Event.
+// Unearned); an event without the field, any written before it, earns as
+// it always did, so no total kept before moves and no schema change was
+// needed.
 // Duty, handovers and watchdogs (schema 6):
 //
 //	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)

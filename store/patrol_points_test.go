@@ -203,6 +203,64 @@ func TestPointsMigrateToSubject(t *testing.T) {
 	requireClean(t, s)
 }
 
+// TestTheDesksOwnFindingEarnsNothing: a finding the liaison filed herself
+// (standing in for a patroller) earns her nothing when she passes it on
+// (QA: she earned 信息采集 for it), while a patroller's finding she passes
+// on still earns the patroller; the report of hers is marked unearned in
+// the log, so check, rebuild and a reopen agree, and a report written
+// before the mark, which earned, keeps what it earned.
+func TestTheDesksOwnFindingEarnsNothing(t *testing.T) {
+	tw := newPatrolTower(t)
+	m := model.MonthOf(tw.clock.Now(), cst)
+	own, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Category: "hazard", Text: "护栏松动", By: tw.liaison.ID}, "")
+	require.NoError(t, err)
+	theirs, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Category: "fire", Text: "烟点", By: tw.patroller.ID}, "")
+	require.NoError(t, err)
+	_, inc, err := tw.s.PassFinding(tw.ctx, own.ID, village, "", 0, tw.liaison.ID)
+	require.NoError(t, err)
+	assert.Equal(t, tw.liaison.ID, inc.Reporter, "hers: she found it")
+	tl := tw.timeline(t, inc.ID)
+	assert.True(t, tl[0].Unearned, "the report of her own finding")
+	_, inc2, err := tw.s.PassFinding(tw.ctx, theirs.ID, village, "", 0, tw.liaison.ID)
+	require.NoError(t, err)
+	assert.False(t, tw.timeline(t, inc2.ID)[0].Unearned, "the patroller's finding earns")
+
+	check := func(s *DB) {
+		t.Helper()
+		assert.Empty(t, pointsOf(t, s, m, tw.liaison.ID).By, "passing on her own finding earns the liaison nothing")
+		assert.Equal(t, map[string]int{"report": 1}, pointsOf(t, s, m, tw.patroller.ID).By)
+	}
+	check(tw.s)
+	requireClean(t, tw.s)
+	rb, err := tw.s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rb.Changed, "rebuild = kept")
+	require.NoError(t, tw.s.Close())
+	s := openAt(t, tw.path, tw.clock)
+	check(s)
+
+	// A pass of her own written before the mark earned her 信息采集, and
+	// keeps it: the log says so, and check and rebuild agree with it.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			ev, err := decodeEvent(getU64(k), v, cst)
+			require.NoError(t, err)
+			if ev.Unearned {
+				ev.Unearned = false
+				nv, err := encodeEvent(ev)
+				require.NoError(t, err)
+				require.NoError(t, tx.Bucket(bucketEvents).Put(k, nv))
+			}
+		}
+		return nil
+	}))
+	_, err = s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"report": 1}, pointsOf(t, s, m, tw.liaison.ID).By, "an old event earns as it did")
+	requireClean(t, s)
+}
+
 // TestRotationReportedOnceADayByEach: a person of the group on duty
 // reports a rotation's day once (QA: two reports in the same second both
 // earned 清村扫楼); the second is refused naming the first, earns nothing

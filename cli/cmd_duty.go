@@ -99,7 +99,7 @@ func (a *app) townOf(ctx context.Context, db backend) (model.NodeCode, error) {
 }
 
 // room reads a --room flag: town, or a town's or village's code or name as
-// the console shows it (a.nodeArg, within actor's seat, the operator's for
+// the console shows it (a.roomArg, within actor's seat, the operator's for
 // 0); empty is the actor's own room (their village's for a village cadre,
 // else their town's).
 func (a *app) room(ctx context.Context, db backend, flag string, actor model.PersonID) (model.NodeCode, error) {

@@ -99,7 +99,7 @@ func (a *app) townOf(ctx context.Context, db backend) (model.NodeCode, error) {
 }
 
 // room reads a --room flag: town, or a town's or village's code or name as
-// the console shows it (a.nodeArg, within actor's seat, the operator's for
+// the console shows it (a.roomArg, within actor's seat, the operator's for
 // 0); empty is the actor's own room (their village's for a village cadre,
 // else their town's).
 func (a *app) room(ctx context.Context, db backend, flag string, actor model.PersonID) (model.NodeCode, error) {
@@ -114,7 +114,7 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 		return p.Node.Town(), nil
 	}
 	if t := strings.TrimSpace(flag); !model.WholeTown(t) && t != "镇" {
-		c, err := a.nodeArg(ctx, db, "--room", t, actor)
+		c, err := a.roomArg(ctx, db, t, actor)
 		if err != nil {
 			return "", err
 		}
@@ -125,6 +125,22 @@ func (a *app) room(ctx context.Context, db backend, flag string, actor model.Per
 		return "", err
 	}
 	return flagged("--room")(model.ParseRoom(flag, town))
+}
+
+// roomArg reads a room's code or name typed for --room as a.nodeArg reads
+// a node, its names through a.roomResolver: a room of another town is
+// refused as such.
+func (a *app) roomArg(ctx context.Context, db backend, s string, actor model.PersonID) (model.NodeCode, error) {
+	if code, err := model.ParseNodeCode(s); err == nil {
+		return code, nil
+	}
+	if actor == 0 {
+		var err error
+		if actor, err = a.looker(ctx, db); err != nil {
+			return "", err
+		}
+	}
+	return flagged("--room")(a.roomResolver(ctx, db, actor)(s))
 }
 
 // inRoom runs act on the file as --by (a.withActor) in the room of --room

@@ -20,7 +20,7 @@ func (a *app) dutyImport(ctx context.Context, db backend, by model.PersonID, fil
 	if err != nil {
 		return err
 	}
-	resolve := a.nameResolver(ctx, db, by)
+	resolve := a.roomResolver(ctx, db, by)
 	room := func(cell string) (model.NodeCode, error) { return roomNamed(resolve, cell, town) }
 	shifts, lines, err := importer.ParseShiftLines(file, bytes.NewReader(raw), a.cfg.Location, room, who)
 	if err != nil {

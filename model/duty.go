@@ -127,6 +127,37 @@ func MayStaff(p Person, room NodeCode) bool {
 	return room.Level() == LevelVillage && p.Has(RoleVillageCadre) && p.Node.Village() == room
 }
 
+// MaySchedule reports whether p may schedule (add, import, rotate)
+// shifts in room: whoever may staff it (MayStaff: the town's duty
+// officers, the village's cadres for its room), or a duty officer placed
+// above the towns (a county, city or province room) whose division holds
+// the room, who schedules its towns' officers without staffing their
+// rooms.
+func MaySchedule(p Person, room NodeCode) bool {
+	if p.Has(RoleDutyOfficer) && p.Node.Level().AboveTown() && p.Node.Contains(room) {
+		return true
+	}
+	return MayStaff(p, room)
+}
+
+// RefuseSchedule is the refusal of p scheduling in room (MaySchedule),
+// which names the room (roomName: "渎溪村 330784114266", NamedRoom) and,
+// for a room of another town than p's, that town and p's by names where it
+// knows them (NameNodes).
+func RefuseSchedule(p Person, room NodeCode, roomName string, names func(NodeCode) string) *Error {
+	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
+	own := p.Node.Town()
+	if own == "" || own == room.Town() {
+		return Errorf(EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town or above it, or a cadre of the village for its room",
+			p.Name, roomName).
+			Zh("%s 不能为 %s 排班：只有本镇（或上级）值班员，或（村指挥室）本村村干部可以", p.Name, roomName)
+	}
+	return Errorf(EFORBIDDEN, "%s of %s may not schedule shifts in %s: it is a room of %s, another town; only its own town's duty officers, or a county officer over it, may",
+		p.Name, named(own), roomName, named(room.Town())).
+		Zh("%s（%s）不能为 %s 排班：该值班室属 %s，不是其所在镇街；只有该镇街值班员或上级（县市）值班员可以",
+			p.Name, named(own), roomName, named(room.Town())).On("room")
+}
+
 // CheckShift checks a shift before it is scheduled: a room, a span of
 // time of at most MaxShift, and a person who may staff the room. Its
 // refusals name the room by roomName, its node's name ("" where unknown),
@@ -171,9 +202,10 @@ func (s Shift) Scheduled() bool { return s.Seq != 0 }
 // Swap gives the shift to person to, who must be able to staff its room;
 // a shift already over cannot change hands.
 func (s Shift) Swap(to Person, by Person, now time.Time) (Shift, Event, error) {
-	if by.ID != System && by.ID != s.Person && by.ID != to.ID && !(by.Has(RoleDutyOfficer) && by.Node.Town() == s.Room.Town()) {
-		return s, Event{}, Errorf(EFORBIDDEN, "%s may not swap %s: only its officer, the one who takes it, or a duty officer of the town", ActorName(by), s.ID).
-			Zh("%s 不能调换 %s：只有本班值班人、接班人或本镇值班员可以", ActorName(by), s.ID)
+	officer := by.Has(RoleDutyOfficer) && (by.Node.Town() == s.Room.Town() || by.Node.Level().AboveTown() && by.Node.Contains(s.Room))
+	if by.ID != System && by.ID != s.Person && by.ID != to.ID && !officer {
+		return s, Event{}, Errorf(EFORBIDDEN, "%s may not swap %s: only its officer, the one who takes it, or a duty officer of the town or above it", ActorName(by), s.ID).
+			Zh("%s 不能调换 %s：只有本班值班人、接班人或本镇（或上级）值班员可以", ActorName(by), s.ID)
 	}
 	if !now.Before(s.To) {
 		return s, Event{}, Errorf(ECONFLICT, "%s is over (it ended %s); only a shift to come or running can be swapped", s.ID, stamp(s.To)).

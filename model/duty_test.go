@@ -322,3 +322,30 @@ func TestParseShiftLength(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, model.Rotation{Room: town, People: []model.PersonID{1}, Length: l, Handoff: "08:00"}.Check())
 }
+
+// TestMaySchedule: a county officer schedules the rooms of the county's
+// towns without staffing them; a town's officer schedules their own town's
+// rooms only, a cadre their village's room.
+func TestMaySchedule(t *testing.T) {
+	officer := func(node model.NodeCode) model.Person {
+		return model.Person{ID: 3, Name: "值班", Node: node, Roles: []model.Role{model.RoleDutyOfficer}}
+	}
+	cadre := model.Person{ID: 4, Name: "村干", Node: "330784114266", Roles: []model.Role{model.RoleVillageCadre}}
+	for _, tc := range []struct {
+		p           model.Person
+		room        model.NodeCode
+		may, staffs bool
+	}{
+		{officer("330784"), "330784001001", true, false},
+		{officer("330784"), "330784114", true, false},
+		{officer("3307"), "330784114", true, false},
+		{officer("330782"), "330784114", false, false},
+		{officer("330784114"), "330784114266", true, true},
+		{officer("330784114"), "330784001001", false, false},
+		{cadre, "330784114266", true, true},
+		{cadre, "330784114", false, false},
+	} {
+		assert.Equal(t, tc.may, model.MaySchedule(tc.p, tc.room), "%s in %s", tc.p.Node, tc.room)
+		assert.Equal(t, tc.staffs, model.MayStaff(tc.p, tc.room), "%s staffs %s", tc.p.Node, tc.room)
+	}
+}

@@ -293,6 +293,12 @@ type Event struct {
 	// Fed, in a hub's file, names the town event this one mirrors, as
 	// FedMsgID(town, the town's seq); "" for the file's own events.
 	Fed string
+	// Unearned marks an event that earns no indicator's points, whatever
+	// the indicators say (PointRules.Earn): the report of a finding passed
+	// on by the one who found it, a liaison or duty officer standing in
+	// for a patroller (desk work: Finding.PassedReport). Events written
+	// before it existed read false and keep what they earned.
+	Unearned bool
 }
 
 // Report is a new incident as it arrives.

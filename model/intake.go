@@ -130,6 +130,44 @@ func OutOfScopeNamed(p Person, node NodeCode, names func(NodeCode) string) *Erro
 		Zh("%s（%s）只能在 %s 内操作；%s 不在其中", p.ID, p.Name, scope, at)
 }
 
+// ReportsIn reports whether p may be the reporter of an incident at node:
+// the system; anyone of node's town, whatever their node in it (a duty
+// officer files for the town, a liaison passes a patroller's finding on);
+// or staff placed above the towns (a county, city or province officer)
+// whose division holds node. A person of one town never reports into
+// another's: the incident would be that town's to handle and its points
+// and scorecards this person's. It is the store's rule for every report
+// (the field API's token scope, MayReportAt, is narrower still).
+func (p Person) ReportsIn(node NodeCode) bool {
+	switch {
+	case p.ID == System:
+		return true
+	case p.Node.Level().AboveTown():
+		return p.Node.Contains(node)
+	}
+	return p.Node.Town() != "" && p.Node.Town() == node.Town()
+}
+
+// ForeignReport is the refusal of p as the reporter of an incident at node
+// (ReportsIn), naming p, the town p belongs to (the division, for staff
+// above the towns) and where node lies, by names where it knows them
+// (NameNodes: "东城街道 330784001").
+func ForeignReport(p Person, node NodeCode, names func(NodeCode) string) *Error {
+	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
+	own := p.Node.Town()
+	if own == "" {
+		own = p.Node
+	}
+	where, whereZh := "it is outside "+named(own), "该处不在 "+named(own)+" 内"
+	if t := node.Town(); t != "" && t != node && !p.Node.Level().AboveTown() {
+		where, whereZh = "it is in "+named(t)+", another town", "该处属 "+named(t)+"，不是其所在镇街"
+	}
+	return Errorf(EFORBIDDEN, "%s (%s) of %s may not report at %s: %s; a report is filed by a person of its town, or by county staff over it",
+		p.Name, p.ID, named(own), named(node), where).
+		Zh("%s（%s，%s）不能在 %s 上报：%s；只有该镇街的人员或上级（县市）工作人员可以上报",
+			p.Name, p.ID, named(own), named(node), whereZh).On("node")
+}
+
 // Alert is one alert from a sensor (door lock, camera, smoke detector,
 // charging post), as a gateway sends it.
 type Alert struct {

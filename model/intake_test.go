@@ -161,3 +161,35 @@ func TestShortDuration(t *testing.T) {
 		assert.Equal(t, want, model.ShortDuration(d))
 	}
 }
+
+// TestReportsIn: a reporter belongs to the town of what they report,
+// whatever their node in it; staff above the towns report within their
+// division; the system anywhere.
+func TestReportsIn(t *testing.T) {
+	const huajie, duxiGrid, yuanding = model.NodeCode("330784114"), model.NodeCode("330784114266-02"), model.NodeCode("330784001001")
+	person := func(node model.NodeCode, r model.Role) model.Person {
+		return model.Person{ID: 9, Name: "某人", Node: node, Roles: []model.Role{r}}
+	}
+	for _, tc := range []struct {
+		p    model.Person
+		node model.NodeCode
+		ok   bool
+	}{
+		{model.Person{ID: model.System}, yuanding, true},
+		{person(huajie, model.RoleDutyOfficer), duxiGrid, true},
+		{person(huajie, model.RoleLiaison), duxiGrid, true},
+		{person("330784114223-01", model.RoleGridWorkerFull), duxiGrid, true}, // another grid of the town: the API's token scope is narrower
+		{person(huajie, model.RoleDutyOfficer), yuanding, false},
+		{person(duxiGrid, model.RoleGridLeader), "330784001", false},
+		{person(huajie, model.RoleDutyOfficer), "330784", false},
+		{person("330784", model.RoleDutyOfficer), yuanding, true},
+		{person("330784", model.RoleDutyOfficer), "330784", true},
+		{person("3307", model.RoleDutyOfficer), duxiGrid, true},
+		{person("330782", model.RoleDutyOfficer), yuanding, false}, // another county
+	} {
+		assert.Equal(t, tc.ok, tc.p.ReportsIn(tc.node), "%s at %s", tc.p.Node, tc.node)
+	}
+	err := model.ForeignReport(person("330782", model.RoleDutyOfficer), yuanding, nil)
+	assert.Equal(t, "某人 (P9) of 330782 may not report at 330784001001: it is outside 330782; a report is filed by a person of its town, or by county staff over it", err.Message)
+	assert.NotEmpty(t, err.MessageZh)
+}

@@ -387,6 +387,31 @@ func sameCheckpoints(x, y []Checkpoint) bool {
 	return true
 }
 
+// CheckPatroller is the rule of the patroller an area is assigned to: a
+// patroller (the role), of the town the area's village lies in: a town's
+// patrollers patrol its own hills and rivers, and their findings become
+// that town's incidents. Its refusals name the people and places, by
+// names where it knows them (NameNodes).
+func (a PatrolArea) CheckPatroller(p Person, names func(NodeCode) string) error {
+	if !p.Has(RolePatroller) {
+		return Errorf(EINVALID, "area %s: %s (%s) is not a patroller", a.Code, p.ID, p.Name).
+			Zh("巡护区 %s：%s（%s）不是巡护员", a.Code, p.ID, p.Name).On("patroller")
+	}
+	town := a.Village.Town()
+	if p.Node.Town() == town {
+		return nil
+	}
+	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
+	own := p.Node.Town()
+	if own == "" {
+		own = p.Node
+	}
+	return Errorf(EINVALID, "area %s: %s (%s) is a patroller of %s; the area lies in %s of %s: a patroller patrols the areas of their own town",
+		a.Code, p.Name, p.ID, named(own), named(a.Village), named(town)).
+		Zh("巡护区 %s：%s（%s）是 %s 的巡护员；该巡护区位于 %s 的 %s：巡护员只能巡护本镇街的巡护区",
+			a.Code, p.Name, p.ID, named(own), named(town), named(a.Village)).On("patroller")
+}
+
 // MayPatrol reports whether p may patrol area a (start, check in, end,
 // report a finding there): the patroller it is assigned to, or a liaison or
 // a duty officer of its town, who cover for anyone.
@@ -848,9 +873,12 @@ func (f Finding) incidentText(finderName string) string {
 
 // PassedReport is the report event of the incident filed from PassReport
 // as the liaison by filed it: by is who did it, the finder its subject
-// (the points' 信息采集 pays the subject).
+// (the points' 信息采集 pays the subject). A finding by filed themselves
+// (a liaison or duty officer standing in for a patroller) earns nothing
+// when they pass it on: the event is Unearned, the desk's own work.
 func (f Finding) PassedReport(report Event, by Person) Event {
 	report.Actor, report.ActorName, report.Subject = by.ID, ActorName(by), f.By
+	report.Unearned = f.By == by.ID
 	return report
 }
 

@@ -428,7 +428,8 @@ func (r PointRules) Names(a Action) bool {
 // that the person's points of the indicator that month stay within its cap
 // (sofar is what they hold already); an entry capped to nothing is left
 // out. A grant or deduction moves its Points for its Subject under
-// ManualKey, a redemption under RedeemKey, uncapped.
+// ManualKey, a redemption under RedeemKey, uncapped. An event marked
+// Unearned earns nothing.
 func (r PointRules) Earn(ev Event, loc *time.Location, f PointFacts, sofar Sofar) []PointEntry {
 	day := ev.At.In(loc).Format("20060102")
 	switch ev.Action {
@@ -443,7 +444,7 @@ func (r PointRules) Earn(ev Event, loc *time.Location, f PointFacts, sofar Sofar
 		return []PointEntry{{Person: ev.Subject, Day: day, Indicator: key, Points: ev.Points}}
 	}
 	set, ok := r.InForce(ev.At)
-	if !ok {
+	if !ok || ev.Unearned {
 		return nil
 	}
 	var out []PointEntry

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -185,4 +186,66 @@ func (r JointRotation) Report(text string, by Person, now time.Time) (Event, err
 		At: now, Actor: by.ID, ActorName: ActorName(by), Action: r.Activity.Action(), Ref: r.ID, Node: node,
 		Note: note, NoteZh: noteZh,
 	}, nil
+}
+
+// SameTurns reports whether r and o give the same turns: the same
+// activity, the same groups (each the same grids, in any order) taking
+// turns in the same order, from the same day, each for the same number of
+// days. Both must have passed Clean.
+func (r JointRotation) SameTurns(o JointRotation) bool {
+	if r.Activity != o.Activity || r.Every != o.Every || !r.Start.Equal(o.Start) || len(r.Groups) != len(o.Groups) {
+		return false
+	}
+	for i, g := range r.Groups {
+		if len(g) != len(o.Groups[i]) {
+			return false
+		}
+		for _, c := range g {
+			if !slices.Contains(o.Groups[i], c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Duplicates is the refusal of r, a rotation to add (cleaned), when one of
+// stored gives the same turns (SameTurns): the same groups taking the same
+// turns at the same activity would be on duty twice and report twice. It
+// names the stored one by its id and name.
+func (r JointRotation) Duplicates(stored []JointRotation) error {
+	for _, o := range stored {
+		if !r.SameTurns(o) {
+			continue
+		}
+		return Errorf(ECONFLICT, "rotation %s duplicates %s %s: the same activity (%s) by the same %s in the same order, from %s, every %s",
+			r.Name, o.ID, o.Name, r.Activity, Count(len(r.Groups), "group"), r.Start.Format("2006-01-02"), Count(r.Every, "day")).
+			Zh("轮值 %s 与 %s %s 重复：同样的 %d 个组自 %s 起每 %d 天轮换%s",
+				r.Name, o.ID, o.Name, len(r.Groups), r.Start.Format("2006-01-02"), r.Every, r.Activity.Zh()).On("groups")
+	}
+	return nil
+}
+
+// ReportDay is the day a report of r made at t counts for: from the
+// midnight of t's day (in the location of r's start) to the next. The
+// group on duty reports the day's activity, each person once a day.
+func (r JointRotation) ReportDay(t time.Time) (from, to time.Time) {
+	if loc := r.Start.Location(); loc != nil {
+		t = t.In(loc)
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location()), time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
+}
+
+// Repeated is the refusal of by's report of r when they reported it
+// already on the same day (ReportDay) at prev: one report of a rotation's
+// day by each person (a second in the same second, a retry, a double
+// click, would earn its points twice). Nil when prev is zero.
+func (r JointRotation) Repeated(by Person, prev time.Time) error {
+	if prev.IsZero() {
+		return nil
+	}
+	return Errorf(ECONFLICT, "%s (%s) reported %s %s today already, at %s: each person of the group on duty reports it once a day",
+		ActorName(by), by.ID, r.ID, r.Name, prev.Format("15:04:05")).
+		Zh("%s（%s）今天已于 %s 报告过 %s %s：值班组每人每天报告一次", ActorName(by), by.ID, prev.Format("15:04:05"), r.ID, r.Name)
 }

@@ -80,6 +80,11 @@
 // patroller; migration 12 made the stored rule sets' report-only and
 // patrol_done-only indicators that paid the actor pay the subject
 // (identical on every event written before: none of those named one).
+// The report of a finding passed on by its own finder (a liaison standing
+// in for a patroller) records unearned: it earns nothing (model.Event.
+// Unearned); an event without the field, any written before it, earns as
+// it always did, so no total kept before moves and no schema change was
+// needed.
 // Duty, handovers and watchdogs (schema 6):
 //
 //	duty_shifts          u64 shift seq -> shiftRecord (room, person, from, to, by, swapped)
@@ -112,6 +117,8 @@
 //	rotations             u64 rotation seq -> rotationRecord (name, activity, groups of grids,
 //	                      start, days a turn)
 //	rotation_reports      u64 rotation seq, u64 Unix nanos, u64 n  (one per activity report)
+//	                      -> u64 the reporter's person id (empty in entries written before the
+//	                      reporter was kept: they name nobody, and no schema change was needed)
 //	patrol_idem           u64 person id, kind byte ('S' start, 'C' check-in, 'E' end,
 //	                      'F' finding), Idempotency-Key -> u64 patrol or finding seq, sha256
 //

@@ -74,10 +74,8 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 // (model.BatchShift, model.Error.Other).
 func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places map[uint64]int) (model.Person, error) {
 	room := model.NamedRoom(sh.Room, nodeName(tx, sh.Room))
-	if actor.ID != model.System && !model.MayStaff(actor, sh.Room) {
-		return model.Person{}, model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
-			actor.Name, room).
-			Zh("%s 不能为 %s 排班：只有本镇值班员，或（村指挥室）本村村干部可以", actor.Name, room)
+	if actor.ID != model.System && !model.MaySchedule(actor, sh.Room) {
+		return model.Person{}, model.RefuseSchedule(actor, sh.Room, room, nodeNames(tx))
 	}
 	if !s.wc.hasNode(tx, sh.Room) {
 		return model.Person{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", sh.Room).Zh("网格塔中没有节点 %s", sh.Room).On("room")

@@ -483,6 +483,9 @@ func (s *DB) fileReportAt(tx *bolt.Tx, now time.Time, c model.CheckedReport, tex
 	if !s.wc.hasNode(tx, r.Node) {
 		return model.Incident{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", r.Node).Zh("网格塔中没有节点 %s", r.Node)
 	}
+	if !reporter.ReportsIn(r.Node) {
+		return model.Incident{}, model.Event{}, model.ForeignReport(reporter, r.Node, nodeNames(tx))
+	}
 	seq, err := s.wt.buckets.incidents.NextSequence()
 	if err != nil {
 		return model.Incident{}, model.Event{}, err

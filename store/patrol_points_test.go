@@ -202,3 +202,132 @@ func TestPointsMigrateToSubject(t *testing.T) {
 	assert.Equal(t, map[string]int{"patrol": 2}, pointsOf(t, s, m, tw.liaison.ID).By, "the old patrol's only")
 	requireClean(t, s)
 }
+
+// TestTheDesksOwnFindingEarnsNothing: a finding the liaison filed herself
+// (standing in for a patroller) earns her nothing when she passes it on
+// (QA: she earned 信息采集 for it), while a patroller's finding she passes
+// on still earns the patroller; the report of hers is marked unearned in
+// the log, so check, rebuild and a reopen agree, and a report written
+// before the mark, which earned, keeps what it earned.
+func TestTheDesksOwnFindingEarnsNothing(t *testing.T) {
+	tw := newPatrolTower(t)
+	m := model.MonthOf(tw.clock.Now(), cst)
+	own, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Category: "hazard", Text: "护栏松动", By: tw.liaison.ID}, "")
+	require.NoError(t, err)
+	theirs, _, err := tw.s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Category: "fire", Text: "烟点", By: tw.patroller.ID}, "")
+	require.NoError(t, err)
+	_, inc, err := tw.s.PassFinding(tw.ctx, own.ID, village, "", 0, tw.liaison.ID)
+	require.NoError(t, err)
+	assert.Equal(t, tw.liaison.ID, inc.Reporter, "hers: she found it")
+	tl := tw.timeline(t, inc.ID)
+	assert.True(t, tl[0].Unearned, "the report of her own finding")
+	_, inc2, err := tw.s.PassFinding(tw.ctx, theirs.ID, village, "", 0, tw.liaison.ID)
+	require.NoError(t, err)
+	assert.False(t, tw.timeline(t, inc2.ID)[0].Unearned, "the patroller's finding earns")
+
+	check := func(s *DB) {
+		t.Helper()
+		assert.Empty(t, pointsOf(t, s, m, tw.liaison.ID).By, "passing on her own finding earns the liaison nothing")
+		assert.Equal(t, map[string]int{"report": 1}, pointsOf(t, s, m, tw.patroller.ID).By)
+	}
+	check(tw.s)
+	requireClean(t, tw.s)
+	rb, err := tw.s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rb.Changed, "rebuild = kept")
+	require.NoError(t, tw.s.Close())
+	s := openAt(t, tw.path, tw.clock)
+	check(s)
+
+	// A pass of her own written before the mark earned her 信息采集, and
+	// keeps it: the log says so, and check and rebuild agree with it.
+	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			ev, err := decodeEvent(getU64(k), v, cst)
+			require.NoError(t, err)
+			if ev.Unearned {
+				ev.Unearned = false
+				nv, err := encodeEvent(ev)
+				require.NoError(t, err)
+				require.NoError(t, tx.Bucket(bucketEvents).Put(k, nv))
+			}
+		}
+		return nil
+	}))
+	_, err = s.RebuildPoints(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{"report": 1}, pointsOf(t, s, m, tw.liaison.ID).By, "an old event earns as it did")
+	requireClean(t, s)
+}
+
+// TestRotationReportedOnceADayByEach: a person of the group on duty
+// reports a rotation's day once (QA: two reports in the same second both
+// earned 清村扫楼); the second is refused naming the first, earns nothing
+// and is not counted; another of the group reports beside them, and the
+// group's next turn takes a report again. check stays clean.
+func TestRotationReportedOnceADayByEach(t *testing.T) {
+	tw := newPatrolTower(t)
+	m := model.MonthOf(tw.clock.Now(), cst)
+	r, err := tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "渎溪联合扫楼", Activity: model.ActivitySweep,
+		Groups: [][]model.NodeCode{{grid01}, {grid02, grid10}}, Start: t0.Add(-24 * time.Hour)}, tw.duty.ID, "")
+	require.NoError(t, err)
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "清查出租房 12 户", tw.leader02.ID)
+	require.NoError(t, err)
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "清查出租房 12 户", tw.leader02.ID) // the same second
+	requireCode(t, err, model.ECONFLICT)
+	assert.Equal(t, "应网格长 (P3) reported R-0001 渎溪联合扫楼 today already, at 09:00:00: each person of the group on duty reports it once a day",
+		model.ErrorMessage(err))
+	assert.Equal(t, "应网格长（P3）今天已于 09:00:00 报告过 R-0001 渎溪联合扫楼：值班组每人每天报告一次", model.ErrorMessageZh(err))
+	tw.clock.Advance(14*time.Hour + 59*time.Minute) // 23:59, the same day
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "又一轮", tw.leader02.ID)
+	requireCode(t, err, model.ECONFLICT)
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "清理楼道杂物 6 处", tw.reserve.ID)
+	require.NoError(t, err, "another of the group")
+	assert.Equal(t, map[string]int{"sweep": 2}, pointsOf(t, tw.s, m, tw.leader02.ID).By, "once")
+	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, b.Rotations[0].Reports)
+
+	tw.clock.Advance(2 * 24 * time.Hour) // two days on: the group's turn again
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "清查出租房 9 户", tw.leader02.ID)
+	require.NoError(t, err, "a new day")
+	requireClean(t, tw.s)
+}
+
+// TestDuplicateRotationRefused: a rotation that gives the same turns as
+// one stored (the same activity by the same groups, each the same grids
+// in any order, in the same order, from the same day, as many days a
+// turn) is refused naming it (QA: a second was taken); one differing in
+// any of them is not a duplicate.
+func TestDuplicateRotationRefused(t *testing.T) {
+	tw := newPatrolTower(t)
+	rot := model.JointRotation{Name: "渎溪联合扫楼", Activity: model.ActivitySweep,
+		Groups: [][]model.NodeCode{{grid01}, {grid02, grid10}}, Start: t0.Add(-24 * time.Hour), Every: 2}
+	_, err := tw.s.AddRotation(tw.ctx, rot, tw.duty.ID, "")
+	require.NoError(t, err)
+	dup := rot
+	dup.Name, dup.Groups = "扫楼（重录）", [][]model.NodeCode{{grid01}, {grid10, grid02}}
+	_, err = tw.s.AddRotation(tw.ctx, dup, tw.duty.ID, "")
+	requireCode(t, err, model.ECONFLICT)
+	assert.Equal(t, "rotation 扫楼（重录） duplicates R-0001 渎溪联合扫楼: the same activity (sweep) by the same 2 groups in the same order, from 2026-11-28, every 2 days",
+		model.ErrorMessage(err))
+	assert.Equal(t, "轮值 扫楼（重录） 与 R-0001 渎溪联合扫楼 重复：同样的 2 个组自 2026-11-28 起每 2 天轮换清村扫楼", model.ErrorMessageZh(err))
+	assert.Equal(t, "groups", model.ErrorField(err))
+
+	for name, other := range map[string]func(r *model.JointRotation){
+		"another activity": func(r *model.JointRotation) { r.Activity = model.ActivityPatrol },
+		"another order":    func(r *model.JointRotation) { r.Groups = [][]model.NodeCode{{grid02, grid10}, {grid01}} },
+		"another start":    func(r *model.JointRotation) { r.Start = t0 },
+		"another turn":     func(r *model.JointRotation) { r.Every = 1 },
+	} {
+		r := rot
+		other(&r)
+		_, err := tw.s.AddRotation(tw.ctx, r, tw.duty.ID, "")
+		require.NoError(t, err, name)
+	}
+	rs, err := tw.s.Rotations(tw.ctx)
+	require.NoError(t, err)
+	assert.Len(t, rs, 5)
+	requireClean(t, tw.s)
+}

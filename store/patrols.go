@@ -12,6 +12,7 @@ package store
 //	idx_findings_waiting  u64 Unix nanos found, u64 finding seq   (findings on the desk only)
 //	rotations             u64 rotation seq            -> rotationRecord
 //	rotation_reports      u64 rotation seq, u64 Unix nanos, u64 n (activity reports; the text is the event's)
+//	                      -> u64 the reporter (empty in the entries of before it was kept)
 //	patrol_idem           u64 person id, kind byte, Idempotency-Key -> u64 seq, sha256 of the request
 //
 // Patrol ids are X-NNNN, finding ids F-NNNN and rotation ids R-NNNN, of the
@@ -414,9 +415,8 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 					return nil, model.Errorf(model.ENOTFOUND, "area %s: %s", a.Code, model.ErrorMessage(err)).
 						Zh("巡护区 %s：%s", a.Code, model.ErrorMessageZh(err)).On("patroller")
 				}
-				if !p.Has(model.RolePatroller) {
-					return nil, model.Errorf(model.EINVALID, "area %s: %s (%s) is not a patroller", a.Code, p.ID, p.Name).
-						Zh("巡护区 %s：%s（%s）不是巡护员", a.Code, p.ID, p.Name).On("patroller")
+				if err := a.CheckPatroller(p, nodeNames(tx)); err != nil {
+					return nil, err
 				}
 			}
 			a.Since = now
@@ -952,6 +952,13 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 				}
 			}
 		}
+		stored, err := s.rotations(tx)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.Duplicates(stored); err != nil {
+			return nil, err
+		}
 		seq, err := tx.Bucket(bucketRotations).NextSequence()
 		if err != nil {
 			return nil, err
@@ -1004,12 +1011,16 @@ func (s *DB) RotationReport(ctx context.Context, id, text string, by model.Perso
 			return nil, err
 		}
 		b := tx.Bucket(bucketRotationReports)
+		day, _ := r.ReportDay(now)
+		if err := r.Repeated(actor, s.reportedSince(b, seq, actor.ID, day)); err != nil {
+			return nil, err
+		}
 		n, err := b.NextSequence()
 		if err != nil {
 			return nil, err
 		}
 		k := binary.BigEndian.AppendUint64(pairKey(seq, uint64(max(now.UnixNano(), 0))), n)
-		if err := b.Put(k, []byte{}); err != nil {
+		if err := b.Put(k, u64(uint64(actor.ID))); err != nil {
 			return nil, err
 		}
 		return []model.Event{ev}, nil
@@ -1018,6 +1029,21 @@ func (s *DB) RotationReport(ctx context.Context, id, text string, by model.Perso
 		return model.Event{}, err
 	}
 	return evs[0], nil
+}
+
+// reportedSince is when person last reported the rotation seq at or after
+// from, zero if they did not (an entry written before the reporter was
+// kept, an empty value, names nobody).
+func (s *DB) reportedSince(b *bolt.Bucket, seq uint64, person model.PersonID, from time.Time) time.Time {
+	var last time.Time
+	prefix := u64(seq)
+	c := b.Cursor()
+	for k, v := c.Seek(pairKey(seq, uint64(max(from.UnixNano(), 0)))); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) == 24 && len(v) == 8 && model.PersonID(getU64(v)) == person {
+			last = fromNanos(int64(getU64(k[8:16])), s.opts.Location)
+		}
+	}
+	return last
 }
 
 // rotationReports counts each rotation's activity reports in [from, to).

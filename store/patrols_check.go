@@ -123,9 +123,12 @@ func (c *checker) rotationsAndKeys(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	err = tx.Bucket(bucketRotationReports).ForEach(func(k, _ []byte) error {
+	err = tx.Bucket(bucketRotationReports).ForEach(func(k, v []byte) error {
 		if len(k) != 24 || rots.Get(k[:8]) == nil {
 			c.add("rotation_reports: entry %x belongs to no rotation", k)
+		}
+		if len(v) != 0 && len(v) != 8 {
+			c.add("rotation_reports: entry %x holds %d bytes, want a reporter's id (8) or nothing", k, len(v))
 		}
 		return nil
 	})

@@ -381,7 +381,7 @@ func TestRotationsStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, model.ActRotationSweep, ev.Action)
 	assert.NotZero(t, ev.Seq)
-	_, err = tw.s.RotationReport(tw.ctx, r.ID, "又一轮", tw.leader02.ID)
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "又一轮", tw.reserve.ID)
 	require.NoError(t, err)
 	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
 	require.NoError(t, err)

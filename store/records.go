@@ -700,7 +700,8 @@ type eventRecord struct {
 	OnBehalf    bool        `json:"on_behalf,omitempty"` // schema 11: Event.OnBehalf
 	Completed   bool        `json:"completed,omitempty"` // schema 11: Event.Completed
 	Ref         string      `json:"ref,omitempty"`
-	Fed         string      `json:"fed,omitempty"` // schema 14: Event.Fed (a hub's mirrored events)
+	Fed         string      `json:"fed,omitempty"`      // schema 14: Event.Fed (a hub's mirrored events)
+	Unearned    bool        `json:"unearned,omitempty"` // Event.Unearned; absent (false) in events written before it
 }
 
 func encodeEvent(e model.Event) ([]byte, error) {
@@ -719,6 +720,7 @@ func encodeEvent(e model.Event) ([]byte, error) {
 		Completed: e.Completed,
 		Ref:       e.Ref,
 		Fed:       e.Fed,
+		Unearned:  e.Unearned,
 	}
 	return r.appendJSON(make([]byte, 0, r.sizeHint())), nil
 }
@@ -773,6 +775,9 @@ func (r *eventRecord) appendJSON(b []byte) []byte {
 	}
 	if r.Fed != "" {
 		b = appendStringField(b, `,"fed":`, r.Fed)
+	}
+	if r.Unearned {
+		b = append(b, `,"unearned":true`...)
 	}
 	return append(b, '}')
 }
@@ -873,5 +878,6 @@ func decodeEvent(seq uint64, v []byte, loc *time.Location) (model.Event, error) 
 		Completed: r.Completed,
 		Ref:       r.Ref,
 		Fed:       r.Fed,
+		Unearned:  r.Unearned,
 	}, nil
 }

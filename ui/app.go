@@ -403,39 +403,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return mm, cmd
 }
 
-// statusHeight is how many lines the status line takes as the screen is
-// now, 1 while nothing is drawn: statusLines' count, told without drawing
-// the footer (every message asks; the tests' update checks the two agree).
-func (m Model) statusHeight() int {
-	if m.width == 0 || m.tooSmall() || m.loadErr != nil {
-		return 1
-	}
-	notes := func(s string) int { return len(filled(m.p.w, s, m.width-1, 2, m.p.g.More)) }
-	switch {
-	case m.q.active():
-		n := 1
-		if plain, _ := m.questionLine(); m.p.w.Of(plain) > m.width {
-			n = 2
-		}
-		if m.q.failed != "" {
-			return notes(m.q.failed) + n
-		}
-		if m.q.lost > 0 {
-			return notes(m.lostNote()) + n
-		}
-		return n
-	case m.filterActive && m.queue.q.err != nil && !m.filterErrInline():
-		return notes(m.errText(m.queue.q.err)) + 1
-	case m.cmdActive && m.cmdNote != "":
-		return notes(m.cmdNote) + 1
-	case m.cmdActive && m.cmdMenu() != "":
-		return 2
-	case !m.inputActive() && m.flash.text != "" && m.p.w.Of(" "+m.flash.text) > m.width:
-		return 2
-	}
-	return 1
-}
-
 // update routes: window size to layout, keys to onKey, and each data
 // message to the root's handler of it, which tells the panes that own it.
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {

@@ -73,7 +73,8 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 // room, named by its id, or one of the batch, named by its place in it
 // (model.BatchShift, model.Error.Other).
 func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places map[uint64]int) (model.Person, error) {
-	room := model.NamedRoom(sh.Room, nodeName(tx, sh.Room))
+	names := nodeNames(tx)
+	room := model.NameNodes([]model.NodeCode{sh.Room}, names, "")
 	if actor.ID != model.System && !model.MayStaff(actor, sh.Room) {
 		return model.Person{}, model.Errorf(model.EFORBIDDEN, "%s may not schedule shifts in %s: only a duty officer of its town, or a cadre of the village for its room",
 			actor.Name, room).
@@ -86,7 +87,7 @@ func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places ma
 	if err != nil {
 		return model.Person{}, err
 	}
-	if err := model.CheckShift(sh, p, nodeName(tx, sh.Room)); err != nil {
+	if err := model.CheckShift(sh, p, names); err != nil {
 		return model.Person{}, err
 	}
 	clash, err := s.overlapping(tx, sh)

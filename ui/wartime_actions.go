@@ -362,12 +362,10 @@ func (m Model) directiveTo() string {
 func (m Model) placeNames(codes []model.NodeCode) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		switch out[i] = m.w.names[c]; {
-		case out[i] != "":
-		case c == m.seat.Town:
+		if c == m.seat.Town && m.w.names[c] == "" {
 			out[i] = m.say("the whole town", "全镇")
-		default:
-			out[i] = string(c)
+		} else {
+			out[i] = m.w.nameOrCode(c)
 		}
 	}
 	return strings.Join(out, m.say(", ", "、"))

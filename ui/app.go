@@ -125,6 +125,9 @@ type Model struct {
 	*common
 	svc model.Service
 	sub model.Subscription
+	// reach: the activations' and directives' reach read so far, for the
+	// feed and the snapshot (reachCache); the console's copies share it.
+	reach *reachCache
 	// The feed ended and the console is subscribing again (Options.Reconnect);
 	// retry is the wait before the next attempt. ownSub: sub is one the
 	// console opened itself, to close (Close).
@@ -238,7 +241,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", cmdLimit), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
@@ -288,7 +291,7 @@ func (m Model) Init() tea.Cmd {
 	if m.replayWant != nil {
 		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now, time.Second, 0))
 	}
-	return tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), m.InitLoaded())
+	return tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), m.InitLoaded())
 }
 
 // InitLoaded is Init for a console already Loaded: its clock, its feed and
@@ -297,7 +300,7 @@ func (m Model) Init() tea.Cmd {
 func (m Model) InitLoaded() tea.Cmd {
 	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
-		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope))
+		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope, m.reach))
 	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
@@ -645,7 +648,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
 		return m.onFeedClosed()
 	}
-	next := waitEvents(m.sub, m.svc, m.scope)
+	next := waitEvents(m.sub, m.svc, m.scope, m.reach)
 	if m.rp != nil {
 		return m, next // the replay shows the log; leaving it reads the live state afresh
 	}
@@ -659,7 +662,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		sheet = m.followSheet()
 	}
 	if need.reload {
-		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next, sheet)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), next, sheet)
 	}
 	m = m.catchUp()
 	var dutyCmd tea.Cmd
@@ -769,7 +772,7 @@ func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
 	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
 	// Whatever happened meanwhile is in the snapshot.
 	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope, m.reach))
 }
 
 // Close closes the feed the console opened itself after the one it was
@@ -1212,7 +1215,7 @@ func said(code, s string) error { return model.Errorf(code, "%s", s).Zh("%s", s)
 // has them read in the background: for a console that must answer a key
 // at once (a seat leaving its room's shared console for one of its own).
 func (m Model) Loaded() Model {
-	next, _ := m.Update(loadSnapshot(m.svc, m.scope)())
+	next, _ := m.Update(loadSnapshot(m.svc, m.scope, m.reach)())
 	next, _ = next.(Model).Update(loadWartime(m.svc, m.scope)())
 	return next.(Model)
 }

@@ -62,7 +62,7 @@ func reread(t *testing.T, svc model.Service, evs []model.Event) []model.Incident
 func burstOn(t *testing.T, f fixture, into model.Service, sub model.Subscription, svc model.Service, n int) eventsMsg {
 	t.Helper()
 	burst(t, f, into, n)
-	msg, ok := waitEvents(sub, svc, "")().(eventsMsg)
+	msg, ok := waitEvents(sub, svc, "", nil)().(eventsMsg)
 	require.True(t, ok)
 	require.False(t, msg.lost)
 	require.Len(t, msg.events, n, "one burst")

@@ -38,7 +38,7 @@ func TestDemoShifts(t *testing.T) {
 		assert.Equal(t, time.Date(2026, 11, 28, 8, 0, 0, 0, cst), list[0].From)
 		for i, s := range list {
 			p := d.People[s.Person-1]
-			require.NoError(t, model.CheckShift(s, p, ""), "%s shift %d", v, i)
+			require.NoError(t, model.CheckShift(s, p, nil), "%s shift %d", v, i)
 			if i > 0 {
 				assert.True(t, list[i-1].To.Equal(s.From))
 			}

@@ -57,7 +57,7 @@ func (f *fakeStore) ImportPeople(_ context.Context, people []model.Person, _ mod
 // AddShifts checks each shift by the rule, as the store does.
 func (f *fakeStore) AddShifts(_ context.Context, shifts []model.Shift, _ model.PersonID, _ string) ([]model.Shift, error) {
 	for _, s := range shifts {
-		if err := model.CheckShift(s, f.person(s.Person), ""); err != nil {
+		if err := model.CheckShift(s, f.person(s.Person), nil); err != nil {
 			return nil, err
 		}
 	}

@@ -100,15 +100,6 @@ func RoomName(room NodeCode, nodeName string, zh bool) string {
 	return nodeName + " " + string(RoomTier(room)) + " room"
 }
 
-// NamedRoom names a room by its node's name with its code ("渎溪村
-// 330784114266"), by its code alone where name is "".
-func NamedRoom(room NodeCode, name string) string {
-	if name == "" || name == string(room) {
-		return string(room)
-	}
-	return name + " " + string(room)
-}
-
 // BatchShift is how a refusal of shifts scheduled together (AddShifts)
 // names the n-th of them (1-based; Error.Other), in English and in
 // Chinese: a caller that knows the batch by other names (a file's lines)
@@ -141,7 +132,7 @@ func MaySchedule(p Person, room NodeCode) bool {
 }
 
 // RefuseSchedule is the refusal of p scheduling in room (MaySchedule),
-// which names the room (roomName: "渎溪村 330784114266", NamedRoom) and,
+// which names the room (roomName: "渎溪村 330784114266", NameNodes) and,
 // for a room of another town than p's, that town and p's by names where it
 // knows them (NameNodes).
 func RefuseSchedule(p Person, room NodeCode, roomName string, names func(NodeCode) string) *Error {
@@ -160,13 +151,13 @@ func RefuseSchedule(p Person, room NodeCode, roomName string, names func(NodeCod
 
 // CheckShift checks a shift before it is scheduled: a room, a span of
 // time of at most MaxShift, and a person who may staff the room. Its
-// refusals name the room by roomName, its node's name ("" where unknown),
-// with its code (NamedRoom).
-func CheckShift(s Shift, p Person, roomName string) error {
+// refusals name the room by its name where names knows it, with its code
+// (NameNodes: "渎溪村 330784114266").
+func CheckShift(s Shift, p Person, names func(NodeCode) string) error {
 	if err := CheckRoom(s.Room); err != nil {
 		return err
 	}
-	room := NamedRoom(s.Room, roomName)
+	room := NameNodes([]NodeCode{s.Room}, names, "")
 	if s.From.IsZero() || s.To.IsZero() || !s.From.Before(s.To) {
 		return Errorf(EINVALID, "shift in %s: from %s to %s: it must end after it begins", room, stamp(s.From), stamp(s.To)).
 			Zh("%s 的班次：%s 至 %s：结束须晚于开始", room, stamp(s.From), stamp(s.To)).On("to")

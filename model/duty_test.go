@@ -182,22 +182,23 @@ func TestParseRoomAndStaff(t *testing.T) {
 	otherTown.Node = "330784001"
 	assert.False(t, model.MayStaff(otherTown, town))
 
+	duxiName := func(c model.NodeCode) string { return map[model.NodeCode]string{duxi: "渎溪村"}[c] }
 	s := model.Shift{Room: duxi, Person: gridLeader.ID, From: t0, To: t0.Add(time.Hour)}
-	err = model.CheckShift(s, gridLeader, "")
+	err = model.CheckShift(s, gridLeader, nil)
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 	s.Person = villageCadre.ID
-	require.NoError(t, model.CheckShift(s, villageCadre, ""))
+	require.NoError(t, model.CheckShift(s, villageCadre, nil))
 	s.To = s.From
-	assert.Equal(t, "to", model.ErrorField(model.CheckShift(s, villageCadre, "")))
+	assert.Equal(t, "to", model.ErrorField(model.CheckShift(s, villageCadre, nil)))
 	s.To = s.From.Add(model.MaxShift + time.Minute)
-	assert.Equal(t, "to", model.ErrorField(model.CheckShift(s, villageCadre, "")))
+	assert.Equal(t, "to", model.ErrorField(model.CheckShift(s, villageCadre, nil)))
 	// The room named by its node's name, with its code.
-	err = model.CheckShift(s, villageCadre, "渎溪村")
+	err = model.CheckShift(s, villageCadre, duxiName)
 	assert.Contains(t, model.ErrorMessage(err), "shift in 渎溪村 "+string(duxi)+": ")
 	assert.Contains(t, model.ErrorMessageZh(err), "渎溪村 "+string(duxi)+" 的班次")
 	s.To = s.From.Add(time.Hour)
-	assert.Contains(t, model.ErrorMessage(model.CheckShift(s, gridLeader, "渎溪村")), "may not hold a shift in 渎溪村 "+string(duxi)+": only")
-	assert.Contains(t, model.ErrorMessage(model.CheckShift(s, gridLeader, "")), "may not hold a shift in "+string(duxi)+": only", "the code alone where the name is not known")
+	assert.Contains(t, model.ErrorMessage(model.CheckShift(s, gridLeader, duxiName)), "may not hold a shift in 渎溪村 "+string(duxi)+": only")
+	assert.Contains(t, model.ErrorMessage(model.CheckShift(s, gridLeader, nil)), "may not hold a shift in "+string(duxi)+": only", "the code alone where the name is not known")
 }
 
 // shift is a stored shift of the town room for the tests.

@@ -451,16 +451,28 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 	if len(targets) == 0 {
 		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes").Zh("下达范围：为空；请给出镇或村社代码").On("to")
 	}
-	for _, c := range targets {
-		if !a.Covers(c) {
-			place := NameNodes([]NodeCode{c}, names, "")
-			return Directive{}, Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", place, NameNodes(a.Scope, names, ", ")).
-				Zh("下达范围：%s 不在战时范围内（%s）", place, NameNodes(a.Scope, names, "、")).On("to")
-		}
+	if err := CheckTargets(a, targets, func(cs []NodeCode, sep string) string { return NameNodes(cs, names, sep) }); err != nil {
+		return Directive{}, err
 	}
 	return Directive{Seq: seq, ID: FormatDirectiveID(seq), Activation: a.Seq, Text: t,
 		Targets: normalizeScope(append([]NodeCode(nil), targets...)), IssuedAt: now,
 		SignBy: now.Add(signWindow), Deadline: now.Add(deadline), By: by}, nil
+}
+
+// CheckTargets is nil when a's scope covers every one of a directive's
+// targets (NewDirective's check), else the refusal of the first it does
+// not cover, on "to": that target and a's scope named by places (codes
+// joined by sep; NewDirective names them by NameNodes, the console as it
+// names places on screen).
+func CheckTargets(a Activation, targets []NodeCode, places func(cs []NodeCode, sep string) string) error {
+	for _, c := range targets {
+		if !a.Covers(c) {
+			place := places([]NodeCode{c}, "")
+			return Errorf(ECONFLICT, "to: %s is outside the wartime scope (%s)", place, places(a.Scope, ", ")).
+				Zh("下达范围：%s 不在战时范围内（%s）", place, places(a.Scope, "、")).On("to")
+		}
+	}
+	return nil
 }
 
 // SignsOnBehalf reports whether p, signing for micro-grid unit (or

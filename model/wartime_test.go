@@ -627,3 +627,24 @@ func TestWartimeRefusalsNameTheNodes(t *testing.T) {
 	_, err = u.Progress(model.ProgressReport{Done: 30, Of: 60}, t0)
 	assert.Contains(t, model.ErrorMessage(err), ": 330784114266-02-03 already reported", "no name: its code")
 }
+
+// TestCheckTargetsNamesPlacesAsItsCallerDoes: NewDirective's scope check
+// names the places as its caller names them (the console: by name alone),
+// each language's list joined by its own separator, on "to"; nil within
+// the scope.
+func TestCheckTargetsNamesPlacesAsItsCallerDoes(t *testing.T) {
+	a := activation(t, duxi, otherVil)
+	places := func(cs []model.NodeCode, sep string) string {
+		s := make([]string, len(cs))
+		for i, c := range cs {
+			s[i] = map[model.NodeCode]string{town: "花街镇", duxi: "渎溪村", otherVil: "倪宅村"}[c]
+		}
+		return strings.Join(s, sep)
+	}
+	require.NoError(t, model.CheckTargets(a, []model.NodeCode{duxi, otherVil}, places))
+	err := model.CheckTargets(a, []model.NodeCode{duxi, town}, places)
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	assert.Equal(t, "to", model.ErrorField(err))
+	assert.Equal(t, "to: 花街镇 is outside the wartime scope (倪宅村, 渎溪村)", model.ErrorMessage(err))
+	assert.Equal(t, "下达范围：花街镇 不在战时范围内（倪宅村、渎溪村）", model.ErrorMessageZh(err))
+}

@@ -73,9 +73,10 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 // room, named by its id, or one of the batch, named by its place in it
 // (model.BatchShift, model.Error.Other).
 func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places map[uint64]int) (model.Person, error) {
-	room := model.NamedRoom(sh.Room, nodeName(tx, sh.Room))
+	names := nodeNames(tx)
+	room := model.NameNodes([]model.NodeCode{sh.Room}, names, "")
 	if actor.ID != model.System && !model.MaySchedule(actor, sh.Room) {
-		return model.Person{}, model.RefuseSchedule(actor, sh.Room, room, nodeNames(tx))
+		return model.Person{}, model.RefuseSchedule(actor, sh.Room, room, names)
 	}
 	if !s.wc.hasNode(tx, sh.Room) {
 		return model.Person{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", sh.Room).Zh("网格塔中没有节点 %s", sh.Room).On("room")
@@ -84,7 +85,7 @@ func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places ma
 	if err != nil {
 		return model.Person{}, err
 	}
-	if err := model.CheckShift(sh, p, nodeName(tx, sh.Room)); err != nil {
+	if err := model.CheckShift(sh, p, names); err != nil {
 		return model.Person{}, err
 	}
 	clash, err := s.overlapping(tx, sh)

@@ -63,7 +63,7 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 	if act.Drill {
 		drill = " (" + l.Drill + ")"
 	}
-	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, joinScope(act.Scope, names)))
+	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, model.NameNodes(act.Scope, func(c model.NodeCode) string { return names[c] }, ", ")))
 	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
 	if p.lab.Lang == "zh" {
 		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
@@ -80,13 +80,4 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		add(fmt.Sprintf("   %s %d/%d  %s %d/%d  p50 %s  max %s", l.ColSigned, d.Signed, d.Units, l.ColDone, d.Done, d.Units, median, worst))
 	}
 	return out
-}
-
-// joinScope names the scope: each node's name and code.
-func joinScope(cs []model.NodeCode, names map[model.NodeCode]string) string {
-	s := make([]string, len(cs))
-	for i, c := range cs {
-		s[i] = strings.TrimSpace(names[c] + " " + string(c))
-	}
-	return strings.Join(s, ", ")
 }

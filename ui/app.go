@@ -125,6 +125,9 @@ type Model struct {
 	*common
 	svc model.Service
 	sub model.Subscription
+	// reach: the activations' and directives' reach read so far, for the
+	// feed and the snapshot (reachCache); the console's copies share it.
+	reach *reachCache
 	// The feed ended and the console is subscribing again (Options.Reconnect);
 	// retry is the wait before the next attempt. ownSub: sub is one the
 	// console opened itself, to close (Close).
@@ -241,7 +244,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", cmdLimit), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
@@ -291,7 +294,7 @@ func (m Model) Init() tea.Cmd {
 	if m.replayWant != nil {
 		return tea.Batch(loadHistory(m.svc, m.scope, m.opt.Lang), tick(m.now, time.Second, 0))
 	}
-	return tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), m.InitLoaded())
+	return tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), m.InitLoaded())
 }
 
 // InitLoaded is Init for a console already Loaded: its clock, its feed and
@@ -300,7 +303,7 @@ func (m Model) Init() tea.Cmd {
 func (m Model) InitLoaded() tea.Cmd {
 	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
 	if m.sub != nil {
-		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope))
+		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope, m.reach))
 	}
 	if !m.opt.NoSweep {
 		cmds = append(cmds, sweep(m.svc))
@@ -404,39 +407,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		mm.layout()
 	}
 	return mm, cmd
-}
-
-// statusHeight is how many lines the status line takes as the screen is
-// now, 1 while nothing is drawn: statusLines' count, told without drawing
-// the footer (every message asks; the tests' update checks the two agree).
-func (m Model) statusHeight() int {
-	if m.width == 0 || m.tooSmall() || m.loadErr != nil {
-		return 1
-	}
-	notes := func(s string) int { return len(filled(m.p.w, s, m.width-1, 2, m.p.g.More)) }
-	switch {
-	case m.q.active():
-		n := 1
-		if plain, _ := m.questionLine(); m.p.w.Of(plain) > m.width {
-			n = 2
-		}
-		if m.q.failed != "" {
-			return notes(m.q.failed) + n
-		}
-		if m.q.lost > 0 {
-			return notes(m.lostNote()) + n
-		}
-		return n
-	case m.filterActive && m.queue.q.err != nil && !m.filterErrInline():
-		return notes(m.errText(m.queue.q.err)) + 1
-	case m.cmdActive && m.cmdNote != "":
-		return notes(m.cmdNote) + 1
-	case m.cmdActive && m.cmdMenu() != "":
-		return 2
-	case !m.inputActive() && m.flash.text != "" && m.p.w.Of(" "+m.flash.text) > m.width:
-		return 2
-	}
-	return 1
 }
 
 // update routes: window size to layout, keys to onKey, and each data
@@ -625,7 +595,7 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 func (m Model) heardBeforeSnapshot(msg eventsMsg, next tea.Cmd, need eventsNeed) (tea.Model, tea.Cmd) {
 	if need.reload {
 		m.heard = nil
-		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), next)
 	}
 	m.heard = append(slices.Clip(m.heard), msg)
 	if need.wartime {
@@ -702,7 +672,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.closed {
 		return m.onFeedClosed()
 	}
-	next := waitEvents(m.sub, m.svc, m.scope)
+	next := waitEvents(m.sub, m.svc, m.scope, m.reach)
 	if m.rp != nil {
 		return m, next // the replay shows the log; leaving it reads the live state afresh
 	}
@@ -719,7 +689,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		sheet = m.followSheet()
 	}
 	if need.reload {
-		return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), next, sheet)
+		return m, tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), next, sheet)
 	}
 	m = m.catchUp()
 	var dutyCmd tea.Cmd
@@ -829,7 +799,7 @@ func (m Model) onResubscribed(msg resubscribedMsg) (tea.Model, tea.Cmd) {
 	m.sub, m.ownSub, m.feedDown = msg.sub, true, false
 	// Whatever happened meanwhile is in the snapshot.
 	mm, c := m.flashInfo(m.say("live feed back", "实时数据已恢复"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), waitEvents(m.sub, m.svc, m.scope, m.reach))
 }
 
 // Close closes the feed the console opened itself after the one it was
@@ -1272,7 +1242,7 @@ func said(code, s string) error { return model.Errorf(code, "%s", s).Zh("%s", s)
 // has them read in the background: for a console that must answer a key
 // at once (a seat leaving its room's shared console for one of its own).
 func (m Model) Loaded() Model {
-	next, _ := m.Update(loadSnapshot(m.svc, m.scope)())
+	next, _ := m.Update(loadSnapshot(m.svc, m.scope, m.reach)())
 	next, _ = next.(Model).Update(loadWartime(m.svc, m.scope)())
 	return next.(Model)
 }

@@ -34,22 +34,26 @@ func (m Model) mayAct() error {
 			return refusal(model.EUNAVAIL, "live link cut: start gridcmd again, or quit and open the file directly",
 				"实时中断：服务恢复前不能操作，请重新启动 gridcmd，或退出后直接打开数据库")
 		}
-		return refusal(model.EUNAVAIL, cutTakeEn, cutTakeZh)
+		return &cutTakeError{model.Errorf(model.EUNAVAIL, "live link cut: start gridcmd again, or :take to hold the file here").
+			Zh("实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库")}
 	}
 	return nil
 }
 
-// The cut link's refusal where :take may hold the file: advice that is
-// stale once the file is taken (Carry).
-const (
-	cutTakeEn = "live link cut: start gridcmd again, or :take to hold the file here"
-	cutTakeZh = "实时中断：服务恢复前不能操作，请重新启动 gridcmd，或输入 :take 接管数据库"
-)
+// cutTakeError is the cut link's refusal where :take may hold the file:
+// advice that is stale once the file is taken (Carry). It is an EUNAVAIL
+// as the others are (a flash that stays), told apart by its type
+// (isCutTake), not by its words; the console raises it itself, so it never
+// crosses the local API.
+type cutTakeError struct{ err *model.Error }
+
+func (e *cutTakeError) Error() string { return e.err.Error() }
+func (e *cutTakeError) Unwrap() error { return e.err }
 
 // isCutTake reports whether err is the cut link's refusal advising :take.
 func isCutTake(err error) bool {
-	var e *model.Error
-	return errors.As(err, &e) && e.Message == cutTakeEn
+	var e *cutTakeError
+	return errors.As(err, &e)
 }
 
 // tookBeforeSent is why work was not filed once the console took the

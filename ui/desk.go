@@ -348,7 +348,7 @@ func (m Model) openDeskForm(msg deskAskMsg) (tea.Model, tea.Cmd) {
 		}
 		sevs := []string{"I", "II", "III", "IV"}
 		return m.openForm(newForm(formPassFinding, m.say("Pass on ", "交办 ")+f.ID, f.ID,
-			newTextField("node", m.say("where", "地点"), m.placeOf(f.Village), m.say("the village or a grid in it, by name or code", "所在村或其网格，名称或代码"), 40),
+			newTextField("node", m.say("where", "地点"), m.w.nameOrCode(f.Village), m.say("the village or a grid in it, by name or code", "所在村或其网格，名称或代码"), 40),
 			newChoiceField("category", m.say("category", "类别"), cats, names, cur),
 			newChoiceField("severity", m.say("severity", "等级"), sevs, sevs, 2)))
 	case formMergeFinding:
@@ -357,15 +357,6 @@ func (m Model) openDeskForm(msg deskAskMsg) (tea.Model, tea.Cmd) {
 	}
 	return m.openForm(newForm(formCloseFinding, m.say("Close ", "销号 ")+f.ID, f.ID,
 		newTextField("reason", m.say("why no action", "无需处置的原因"), "", m.say("required", "必填"), model.MaxNoteRunes)))
-}
-
-// placeOf is a node as the console names it, to pre-fill a place field
-// with (the code when the console knows no name for it).
-func (m Model) placeOf(c model.NodeCode) string {
-	if n := m.w.names[c]; n != "" {
-		return n
-	}
-	return string(c)
 }
 
 // mergeCandidate is the newest open incident at the finding's village, to

@@ -30,7 +30,7 @@ func TestEarlyHandoverInTheHeader(t *testing.T) {
 	o.Seat = f.seatOf(t, cur.Person)
 	m := New(f.db, nil, o)
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 	head := func() string {
 		t.Helper()
 		m = update(t, m, loadDuty(f.db, demo.Town, time.Time{})())

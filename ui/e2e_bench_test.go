@@ -51,7 +51,7 @@ func BenchmarkReportToConsole(b *testing.B) {
 			if time.Now().After(deadline) {
 				b.Fatal("the report did not reach the console")
 			}
-			next, _ := m.Update(waitEvents(sub, f.db, "")())
+			next, _ := m.Update(waitEvents(sub, f.db, "", nil)())
 			m = next.(Model)
 		}
 		_ = m.View()

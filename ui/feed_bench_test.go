@@ -67,7 +67,7 @@ func BenchmarkAttachedBurst(b *testing.B) {
 			if time.Now().After(deadline) {
 				b.Fatal("the burst did not reach the console")
 			}
-			msg, ok := waitEvents(sub, svc, "")().(eventsMsg)
+			msg, ok := waitEvents(sub, svc, "", nil)().(eventsMsg)
 			if !ok || msg.lost || msg.closed {
 				b.Fatalf("feed: %+v", msg)
 			}

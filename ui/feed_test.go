@@ -63,7 +63,7 @@ func reread(t *testing.T, svc model.Service, evs []model.Event) []model.Incident
 func burstOn(t *testing.T, f fixture, into model.Service, sub model.Subscription, svc model.Service, n int) eventsMsg {
 	t.Helper()
 	burst(t, f, into, n)
-	msg, ok := waitEvents(sub, svc, "")().(eventsMsg)
+	msg, ok := waitEvents(sub, svc, "", nil)().(eventsMsg)
 	require.True(t, ok)
 	require.False(t, msg.lost)
 	require.Len(t, msg.events, n, "one burst")
@@ -256,7 +256,7 @@ func TestFeedBeforeTheFirstSnapshot(t *testing.T) {
 	svc, sub := counted(t, f.db)
 	m := New(svc, nil, f.options(t, "en"))
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	snap := loadSnapshot(svc, m.scope)() // read before the burst
+	snap := loadSnapshot(svc, m.scope, m.reach)() // read before the burst
 	msg := burstOn(t, f, f.db, sub, svc, n)
 
 	m = update(t, m, msg)

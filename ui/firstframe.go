@@ -14,7 +14,7 @@ func FirstFrame(svc model.Service, opt Options, w, h int) (string, error) {
 	var m tea.Model = New(svc, nil, opt)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	scope := m.(Model).scope
-	for _, load := range []tea.Cmd{loadSnapshot(svc, scope), loadWartime(svc, scope)} {
+	for _, load := range []tea.Cmd{loadSnapshot(svc, scope, newReachCache()), loadWartime(svc, scope)} {
 		m, _ = m.Update(load())
 	}
 	if err := m.(Model).loadErr; err != nil {

@@ -95,7 +95,7 @@ func loaded(t testing.TB, svc model.Service, opt Options, w, h int) Model {
 	t.Helper()
 	m := New(svc, nil, opt)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	return update(t, m, loadSnapshot(svc, m.scope)())
+	return update(t, m, loadSnapshot(svc, m.scope, m.reach)())
 }
 
 // update feeds one message and runs the commands it returns (those that
@@ -120,7 +120,7 @@ func update(t testing.TB, m Model, msg tea.Msg) Model {
 // feed's wait for the next batch. Tests drive those (pump, tickMsg).
 var (
 	timerCode = reflect.ValueOf(after(time.Hour, nil)).Pointer()
-	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil, "")).Pointer()
+	feedCode  = reflect.ValueOf(waitEvents(&deadSub{}, nil, "", nil)).Pointer()
 )
 
 // waits reports whether cmd is one of the commands that wait (a timer, the
@@ -214,7 +214,7 @@ func typeText(t testing.TB, m Model, s string) Model {
 func pump(t testing.TB, m Model, sub model.Subscription, svc model.Service) Model {
 	t.Helper()
 	got := make(chan tea.Msg, 1)
-	go func() { got <- waitEvents(sub, svc, m.scope)() }()
+	go func() { got <- waitEvents(sub, svc, m.scope, m.reach)() }()
 	select {
 	case msg := <-got:
 		return update(t, m, msg)
@@ -241,6 +241,6 @@ func TestHarnessKnowsTheWaits(t *testing.T) {
 	} {
 		assert.Equal(t, timerCode, code(c), name)
 	}
-	assert.Equal(t, feedCode, code(waitEvents(&deadSub{}, nil, "")))
+	assert.Equal(t, feedCode, code(waitEvents(&deadSub{}, nil, "", nil)))
 	assert.NotEqual(t, timerCode, code(sweep(nil)))
 }

@@ -62,7 +62,7 @@ func TestHandoverSheetNamesASilentPatroller(t *testing.T) {
 			o.Seat = f.seatOf(t, officer)
 			m := New(f.db, nil, o)
 			m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-			m = update(t, m, loadSnapshot(f.db, m.scope)())
+			m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 			m = typeText(t, m, ":handover")
 			m = update(t, m, keyMsg("enter"))
 			require.Equal(t, overlayHandover, m.overlay, "%s %v", lang, sz)

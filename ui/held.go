@@ -215,9 +215,14 @@ func (m Model) returnWaiting(next tea.Model, cmd tea.Cmd) (tea.Model, tea.Cmd) {
 // two lines, cut after.
 func (m Model) noteLines(s string) []string {
 	p := &m.p
-	lines := filled(p.w, s, m.width-1, 2, p.g.More)
+	lines := m.noteWrap(s)
 	for i, l := range lines {
 		lines[i] = p.st.StatusError.Render(p.w.Fit(" "+l, m.width, p.g.More))
 	}
 	return lines
+}
+
+// noteWrap is a note's words as noteLines puts them on its lines, unstyled.
+func (m Model) noteWrap(s string) []string {
+	return filled(m.p.w, s, m.width-1, 2, m.p.g.More)
 }

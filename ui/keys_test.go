@@ -494,7 +494,7 @@ func TestLoadErrorSaysWhy(t *testing.T) {
 		m := New(f.db, nil, f.options(t, tc.lang))
 		m = update(t, m, keyMsgSize(80, 24))
 		require.NoError(t, f.db.Close())
-		m = update(t, m, loadSnapshot(f.db, m.scope)())
+		m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 		require.Error(t, m.loadErr)
 		view := m.View()
 		assert.Contains(t, strings.ReplaceAll(view, "\n", ""), f.db.Path(), "the whole path, wrapped")

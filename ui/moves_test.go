@@ -390,7 +390,7 @@ func TestNewReportsMarkedAndBell(t *testing.T) {
 	bell.Reset()
 	quiet := New(f.db, nil, opt)
 	quiet = update(t, quiet, keyMsgSize(120, 40))
-	quiet = update(t, quiet, loadSnapshot(f.db, quiet.scope)())
+	quiet = update(t, quiet, loadSnapshot(f.db, quiet.scope, quiet.reach)())
 	_, err = f.db.Report(context.Background(), model.Report{Node: "330784114266-02-01", Category: "traffic",
 		Severity: model.SeverityI, Title: "又一起", Reporter: model.System})
 	require.NoError(t, err)

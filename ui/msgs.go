@@ -103,8 +103,9 @@ func loadClosed(svc model.Service, scope model.NodeCode) tea.Cmd {
 type flashExpiredMsg struct{ id int }
 
 // loadSnapshot reads nodes, people, the live incidents and recent events
-// of the scope's subtree ("" for the whole tower).
-func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
+// of the scope's subtree ("" for the whole tower), the events' reach
+// through reach (seatEvents).
+func loadSnapshot(svc model.Service, scope model.NodeCode, reach *reachCache) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		var s snapshot
@@ -144,7 +145,7 @@ func loadSnapshot(svc model.Service, scope model.NodeCode) tea.Cmd {
 			return snapshotMsg{scope: scope, err: err}
 		}
 		s.incidents = append(s.incidents, resolved...)
-		if s.events, err = seatEvents(ctx, svc, scope); err != nil {
+		if s.events, err = seatEvents(ctx, svc, scope, reach); err != nil {
 			return snapshotMsg{scope: scope, err: err}
 		}
 		return snapshotMsg{scope: scope, snap: s}
@@ -162,11 +163,11 @@ func after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return tea.Tic
 // waitEvents blocks for the next committed batch, gathers whatever else
 // arrives within the coalescing window, and takes the incidents the burst
 // touched from its batches (changedIn), and the reach of the wartime
-// events that reach into scope from above (lookUpReach). The root re-arms
+// events that reach into scope from above (reachCache.lookUp). The root re-arms
 // it after each message.
 //
 //go:noinline
-func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode) tea.Cmd {
+func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode, reach *reachCache) tea.Cmd {
 	if sub == nil {
 		return nil
 	}
@@ -205,7 +206,7 @@ func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode)
 			return eventsMsg{lost: true}
 		}
 		sort.Slice(evs, func(i, j int) bool { return evs[i].Seq > evs[j].Seq })
-		return eventsMsg{events: evs, changed: changed, reach: lookUpReach(context.Background(), svc, scope, evs)}
+		return eventsMsg{events: evs, changed: changed, reach: reach.lookUp(context.Background(), svc, scope, evs)}
 	}
 }
 
@@ -325,7 +326,7 @@ func expireFlash(id int, wait time.Duration) tea.Cmd {
 // eventPages pages at most: a village's room among its town's, or its
 // county's, events sees its own from further back than the file's last
 // page, and its start still does not grow with the file.
-func seatEvents(ctx context.Context, svc model.Service, scope model.NodeCode) ([]model.Event, error) {
+func seatEvents(ctx context.Context, svc model.Service, scope model.NodeCode, reach *reachCache) ([]model.Event, error) {
 	var out []model.Event
 	before := uint64(0)
 	for page := 0; page < eventPages; page++ {
@@ -333,7 +334,7 @@ func seatEvents(ctx context.Context, svc model.Service, scope model.NodeCode) ([
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, scopeEvents(scope, evs, lookUpReach(ctx, svc, scope, evs))...)
+		out = append(out, scopeEvents(scope, evs, reach.lookUp(ctx, svc, scope, evs))...)
 		if len(out) >= eventsKept || len(evs) < eventsKept {
 			break
 		}

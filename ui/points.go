@@ -209,7 +209,7 @@ func (pp *pointsPane) render() {
 	if !pp.loaded || pp.width < 4 {
 		return
 	}
-	t := pointsTable{p: &pp.c.p, names: pp.c.w.names, inner: pp.width - 2}
+	t := pointsTable{p: &pp.c.p, w: &pp.c.w, inner: pp.width - 2}
 	out := pp.summary(t)
 	out = append(out, pp.gridRows(t)...)
 	out = append(out, pp.peopleRows(t)...)
@@ -218,10 +218,10 @@ func (pp *pointsPane) render() {
 }
 
 // pointsTable is what the points pane's lines share: the painter, the
-// inner width and the places' names.
+// inner width and the world (the places' names).
 type pointsTable struct {
 	p     *painter
-	names map[model.NodeCode]string
+	w     *world
 	inner int
 }
 
@@ -230,14 +230,6 @@ func (t pointsTable) line(s string) string { return t.p.w.Fit(s, t.inner, t.p.g.
 
 // head is a table's column heads.
 func (t pointsTable) head(s string) string { return t.p.st.ColumnHead.Render(t.line(s)) }
-
-// name is a place's display name, or its code when it has none.
-func (t pointsTable) name(code model.NodeCode) string {
-	if n, ok := t.names[code]; ok {
-		return n
-	}
-	return string(code)
-}
 
 // row is a table's line: the first column, then the figures.
 func (t pointsTable) row(cols []pointsCol, first string, cells ...string) string {
@@ -326,7 +318,7 @@ func (pp *pointsPane) gridRows(t pointsTable) []string {
 		if wide {
 			cells = []string{n(g.Total), n(g.Leader), n(g.Workers), share, pp.bar(g, 10), n(g.Previous), signed(g.Trend())}
 		}
-		out = append(out, t.line(t.row(cols, t.name(g.Node), cells...)))
+		out = append(out, t.line(t.row(cols, t.w.nameOrCode(g.Node), cells...)))
 	}
 	return out
 }
@@ -357,7 +349,7 @@ func (pp *pointsPane) peopleRows(t pointsTable) []string {
 		if len(x.Roles) > 0 {
 			role = p.lab.Role[x.Roles[0]]
 		}
-		out = append(out, t.line(person(fmt.Sprintf("%d %s %s", rank, x.Name, t.name(x.Node)), n(x.Total), n(x.Balance), role)))
+		out = append(out, t.line(person(fmt.Sprintf("%d %s %s", rank, x.Name, t.w.nameOrCode(x.Node)), n(x.Total), n(x.Balance), role)))
 	}
 	if rank == 0 {
 		out = append(out, p.st.Dim.Render(t.line(" "+l.None)))
@@ -375,7 +367,7 @@ func (pp *pointsPane) microRows(t pointsTable) []string {
 	cols := []pointsCol{{l.Total, 5}, {l.Prev, 5}, {l.Trend, 5}}
 	out := []string{"", t.head(t.row(cols, l.MicroGrids, colLabels(cols)...))}
 	for _, m := range micro {
-		out = append(out, t.line(t.row(cols, t.name(m.Node), n(m.Total), n(m.Previous), signed(m.Trend()))))
+		out = append(out, t.line(t.row(cols, t.w.nameOrCode(m.Node), n(m.Total), n(m.Previous), signed(m.Trend()))))
 	}
 	return out
 }

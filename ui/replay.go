@@ -401,7 +401,7 @@ func (m Model) leaveReplay() (tea.Model, tea.Cmd) {
 	m.focus, m.overlay = rp.wasFocus, rp.wasOverlay
 	m.now = m.opt.Now()
 	mm, c := m.flashInfo(m.say("back to the live console", "已回到实时值守"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
 }
 
 // onReplayKey takes the replay's own keys; others go on as usual, those

@@ -61,7 +61,7 @@ func playNight(t *testing.T, lang string, w, h int, points []time.Time) night {
 			require.NoError(t, err)
 			m = New(db, nil, Options{Lang: lang, Seat: model.SeatOf(people[0]), Location: shanghai, Now: clock.Now, NoSweep: true})
 			m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-			m = update(t, m, loadSnapshot(db, m.scope)())
+			m = update(t, m, loadSnapshot(db, m.scope, m.reach)())
 		}
 		for next < len(points) && points[next].Before(at) {
 			look(points[next])
@@ -242,7 +242,7 @@ func TestShiftChangeInTheConsole(t *testing.T) {
 	o.Seat = f.seatOf(t, cur.Person)
 	m := New(f.db, nil, o)
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 	head := strings.Split(m.View(), "\n")[0]
 	assert.Contains(t, head, "值班 "+cur.Name)
 	assert.Contains(t, head, fmt.Sprintf("下一班 %s %s", nxt.Name, model.FormatWait(nxt.From.Sub(base))))
@@ -318,7 +318,7 @@ func TestReplayAndHandoverFitTheScreen(t *testing.T) {
 				o.Seat = f.seatOf(t, shifts[0].Person)
 				m = New(f.db, nil, o)
 				m = update(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-				m = update(t, m, loadSnapshot(f.db, m.scope)())
+				m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 				f.clock.Set(shifts[0].To.Add(-30 * time.Minute))
 				m = typeText(t, m, ":handover 330国道货车抛锚，已通知交警")
 				m = update(t, m, keyMsg("enter"))

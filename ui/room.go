@@ -49,7 +49,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	m.setTrail()
 	// The header's figures are the new scope's (the store's, as stats).
 	m.fig, m.figPending, m.figStale = model.Figures{}, true, false
-	return m, tea.Batch(loadSnapshot(m.svc, m.scope), loadWartime(m.svc, m.scope), loadFigures(m.svc, m.scope))
+	return m, tea.Batch(loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), loadFigures(m.svc, m.scope))
 }
 
 // roomTowns are the towns of a room above the towns, as its own snapshot

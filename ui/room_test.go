@@ -159,7 +159,7 @@ func TestTownsTableNeedsFirst(t *testing.T) {
 	_, err = f.db.Report(ctx, model.Report{Node: kids[0], Category: "traffic", Severity: model.SeverityIII,
 		Title: "西城路面塌陷", Reporter: m.seat.Person.ID})
 	require.NoError(t, err)
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 	_ = m.View()
 	names = townNames(m)
 	assert.Equal(t, []string{"芝英镇", "花街镇", "西城街道", "东城街道"}, names[:4])
@@ -272,7 +272,7 @@ func TestTownsTableKeepsItsWindow(t *testing.T) {
 	_, err := f.db.Report(context.Background(), model.Report{Node: kids[0], Category: "traffic", Severity: model.SeverityIII,
 		Title: "路面塌陷", Reporter: m.seat.Person.ID})
 	require.NoError(t, err)
-	m = update(t, m, loadSnapshot(f.db, m.scope)())
+	m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 	view := m.View()
 	assert.Zero(t, m.towns.offset, "the window stays at the top")
 	assert.Contains(t, view, "花街镇", "the town in need still drawn")

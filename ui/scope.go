@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"gridcmd/model"
 )
@@ -79,24 +80,72 @@ func reaches(scope model.NodeCode, e model.Event, reach reachOf) bool {
 	return false
 }
 
-// lookUpReach reads the reach of the events of evs that reach into scope
-// from above (reachesFromAbove), each once: a few a wartime. One not read
-// is left out (reaches).
-func lookUpReach(ctx context.Context, svc model.Service, scope model.NodeCode, evs []model.Event) reachOf {
+// reachCache is the reach of the activations and directives a console has
+// read, by id, so that each is read from the service once, not again for
+// every batch of the feed and every page of seatEvents. What it holds
+// never goes stale: an activation's scope and a directive's targets are
+// set when it is made (the store writes an activation again only as it
+// ends, or as a hub's copy of its town's record of it, with the scope it
+// was made with; a directive once, as it is issued). The feed's wait and
+// the snapshot's read run beside Update, so it takes a lock; a console's
+// copies share it, and nil keeps nothing (each look-up reads).
+type reachCache struct {
+	mu    sync.Mutex
+	known reachOf
+}
+
+func newReachCache() *reachCache { return &reachCache{known: reachOf{}} }
+
+func (rc *reachCache) get(id string) ([]model.NodeCode, bool) {
+	if rc == nil {
+		return nil, false
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	codes, ok := rc.known[id]
+	return codes, ok
+}
+
+func (rc *reachCache) put(id string, codes []model.NodeCode) {
+	if rc == nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.known[id] = codes
+}
+
+// lookUp is the reach of the events of evs that reach into scope from
+// above (reachesFromAbove): a few a wartime, each read from svc the first
+// time it is asked for. One not read is left out (reaches), and read again
+// when next asked for.
+func (rc *reachCache) lookUp(ctx context.Context, svc model.Service, scope model.NodeCode, evs []model.Event) reachOf {
 	out := reachOf{}
 	for _, e := range evs {
 		if _, done := out[e.Directive]; done || !reachesFromAbove(scope, e) {
 			continue
 		}
-		if e.Action == model.ActDirective {
-			if d, _, err := svc.Directive(ctx, e.Directive); err == nil {
-				out[e.Directive] = d.Targets
-			}
-		} else if a, err := svc.AfterAction(ctx, e.Directive); err == nil {
-			out[e.Directive] = a.Activation.Scope
+		if codes, ok := rc.get(e.Directive); ok {
+			out[e.Directive] = codes
+			continue
+		}
+		if codes, err := readReach(ctx, svc, e); err == nil {
+			out[e.Directive] = codes
+			rc.put(e.Directive, codes)
 		}
 	}
 	return out
+}
+
+// readReach reads the reach of e's activation (its scope) or directive
+// (its targets) from svc.
+func readReach(ctx context.Context, svc model.Service, e model.Event) ([]model.NodeCode, error) {
+	if e.Action == model.ActDirective {
+		d, _, err := svc.Directive(ctx, e.Directive)
+		return d.Targets, err
+	}
+	a, err := svc.AfterAction(ctx, e.Directive)
+	return a.Activation.Scope, err
 }
 
 // scopeIncidents keeps the incidents on nodes in scope.

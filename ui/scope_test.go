@@ -26,7 +26,7 @@ func scopedModel(t *testing.T, f fixture, node model.NodeCode, lang string) Mode
 	opt.Seat.Node, opt.Seat.Town = node, node.Town()
 	m := New(f.db, nil, opt)
 	m = update(t, m, keyMsgSize(120, 40))
-	m = update(t, m, loadSnapshot(f.db, node)())
+	m = update(t, m, loadSnapshot(f.db, node, m.reach)())
 	return update(t, m, loadWartime(f.db, node)())
 }
 

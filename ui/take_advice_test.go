@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
 )
 
 // Once :take holds the file, the work carried to the console run on it no
@@ -40,4 +42,22 @@ func TestTakeDropsTheTakeAdvice(t *testing.T) {
 		assert.NotContains(t, taken.View(), ":take", lang)
 		assert.NotContains(t, taken.View(), "实时中断", lang)
 	}
+}
+
+// The cut link's :take advice is told apart by its kind, not its words: it
+// is an EUNAVAIL like the other refusals of a cut link, and the same words
+// from elsewhere (a server's refusal) are not it; nor is the advice given
+// where :take cannot hold the file.
+func TestCutTakeToldByKind(t *testing.T) {
+	f := newFixture(t)
+	m := attached(t, f, &stopping{Service: f.db}, "en", 120, 40)
+	m = update(t, m, eventsMsg{closed: true}) // the link is cut
+	assert.False(t, isCutTake(m.mayAct()), "no :take here")
+	m.opt.TakeFile = func() error { return nil }
+	err := m.mayAct()
+	require.True(t, isCutTake(err))
+	assert.Equal(t, model.EUNAVAIL, model.ErrorCode(err))
+	assert.Contains(t, model.ErrorMessage(err), ":take")
+	same := model.Errorf(model.EUNAVAIL, "%s", model.ErrorMessage(err)).Zh("%s", model.ErrorMessageZh(err))
+	assert.False(t, isCutTake(same), "the same words, not the console's advice")
 }

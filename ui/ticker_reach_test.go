@@ -48,8 +48,8 @@ func TestVillageTickerShowsWartimeReachingIt(t *testing.T) {
 
 		a, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", f.operator(t))
 		require.NoError(t, err)
-		m = pump(t, m, sub, f.db)                       // asks the snapshot again
-		m = update(t, m, loadSnapshot(f.db, m.scope)()) // which brings the activation
+		m = pump(t, m, sub, f.db)                                // asks the snapshot again
+		m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)()) // which brings the activation
 		assert.True(t, tickerHas(m, a.ID), lang+": the town's wartime reaches the village")
 		assert.Contains(t, m.ticker.View(), a.ID, lang)
 
@@ -63,7 +63,7 @@ func TestVillageTickerShowsWartimeReachingIt(t *testing.T) {
 		require.NoError(t, err)
 		m = pump(t, m, sub, f.db)
 		assert.False(t, tickerHas(m, n.ID), lang+": not the neighbours' directive")
-		m = update(t, m, loadSnapshot(f.db, m.scope)())
+		m = update(t, m, loadSnapshot(f.db, m.scope, m.reach)())
 		assert.True(t, tickerHas(m, d.ID) && tickerHas(m, a.ID), lang+": read again, the same")
 		assert.False(t, tickerHas(m, n.ID), lang)
 		assert.False(t, strings.Contains(m.ticker.View(), n.ID), lang)

@@ -57,33 +57,96 @@ func (m Model) View() string {
 
 // statusLines is the status line: one, or two when a question does not fit
 // one (it wraps rather than lose its y/n) or the ':' line lists its
-// candidates above it.
+// candidates above it; a note (why, in the error's colour) above them
+// where status says one.
 func (m Model) statusLines() []string {
+	s := m.status()
+	var lines []string
+	if s.note != "" {
+		lines = m.noteLines(s.note)
+	}
+	switch s.rest {
+	case statusQuestion:
+		return append(lines, m.questionLines()...)
+	case statusMenu:
+		return append(lines, s.menu, m.footer())
+	case statusLongFlash:
+		return append(lines, m.flashLines()...)
+	}
+	return append(lines, m.footer())
+}
+
+// statusHeight is how many lines the status line takes as the screen is
+// now, 1 while nothing is drawn: statusLines' count, from the same status
+// but without drawing the footer, which costs more than every message
+// should pay (Update asks after each one).
+func (m *Model) statusHeight() int {
+	if m.width == 0 || m.tooSmall() || m.loadErr != nil {
+		return 1
+	}
+	s := m.status()
+	n := 0
+	if s.note != "" {
+		n = len(m.noteWrap(s.note))
+	}
+	switch s.rest {
+	case statusQuestion:
+		if plain, _ := m.questionLine(); m.p.w.Of(plain) > m.width {
+			return n + 2 // questionLines: over two
+		}
+	case statusMenu, statusLongFlash:
+		return n + 2
+	}
+	return n + 1
+}
+
+// statusShown is what the status line says (status): a note or not above
+// the rest, and the rest.
+type statusShown struct {
+	note string     // said above the rest, in the error's colour (noteLines); "" for none
+	rest statusRest // what follows it
+	menu string     // statusMenu's candidates
+}
+
+// statusRest is what the status line says below its note, if any.
+type statusRest int
+
+const (
+	statusFooter    statusRest = iota // the footer: one line
+	statusQuestion                    // the question: one line or two (questionLines)
+	statusMenu                        // the ':' line's candidates, over the footer
+	statusLongFlash                   // a flash too long for one line, over two (flashLines)
+)
+
+// status decides what the status line says, for statusLines to draw and
+// statusHeight to count: a question (after why it failed, or what its
+// note lost); a filter's error too long to follow its prompt above the
+// prompt; the ':' line's note or candidates above it; a long flash; else
+// the footer.
+func (m *Model) status() statusShown {
 	if m.q.active() {
-		if m.q.failed != "" {
-			return append(m.noteLines(m.q.failed), m.questionLines()...)
+		s := statusShown{note: m.q.failed, rest: statusQuestion}
+		if s.note == "" && m.q.lost > 0 {
+			s.note = m.lostNote()
 		}
-		if m.q.lost > 0 {
-			return append(m.noteLines(m.lostNote()), m.questionLines()...)
-		}
-		return m.questionLines()
+		return s
 	}
 	if m.filterActive && m.queue.q.err != nil && !m.filterErrInline() {
 		// A token it cannot read: why, whole, above the filter's line.
-		return append(m.noteLines(m.errText(m.queue.q.err)), m.footer())
+		return statusShown{note: m.errText(m.queue.q.err)}
 	}
 	if m.cmdActive {
 		if m.cmdNote != "" {
-			return append(m.noteLines(m.cmdNote), m.footer())
+			return statusShown{note: m.cmdNote}
 		}
 		if menu := m.cmdMenu(); menu != "" {
-			return []string{menu, m.footer()}
+			return statusShown{rest: statusMenu, menu: menu}
 		}
 	}
 	if !m.inputActive() && m.flash.text != "" && m.p.w.Of(" "+m.flash.text) > m.width {
-		return m.flashLines()
+		return statusShown{rest: statusLongFlash}
 	}
-	return []string{m.footer()}
+	return statusShown{}
 }
 
 // flashLines are a flash too long for one line (a refusal saying why, at

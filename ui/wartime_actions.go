@@ -317,7 +317,7 @@ func (m Model) onDeactivatedTowns(msg deactivatedTownsMsg) (tea.Model, tea.Cmd) 
 
 func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
 	if !m.wt.active() {
-		return m.flashErr(refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）"))
+		return m.flashErr(noWartime())
 	}
 	to := m.directiveTo()
 	return m.openForm(newForm(formDirective, m.say("Issue a directive", "下达指令"), "",
@@ -360,17 +360,20 @@ func (m Model) directiveTo() string {
 // the seat (below the town) holds no town node; names a form reads back
 // (model.NodeNames).
 func (m Model) placeNames(codes []model.NodeCode) string {
+	return m.placesJoined(codes, m.say(", ", "、"))
+}
+
+// placesJoined is placeNames joined by sep.
+func (m Model) placesJoined(codes []model.NodeCode, sep string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
-		switch out[i] = m.w.names[c]; {
-		case out[i] != "":
-		case c == m.seat.Town:
+		if c == m.seat.Town && m.w.names[c] == "" {
 			out[i] = m.say("the whole town", "全镇")
-		default:
-			out[i] = string(c)
+		} else {
+			out[i] = m.w.nameOrCode(c)
 		}
 	}
-	return strings.Join(out, m.say(", ", "、"))
+	return strings.Join(out, sep)
 }
 
 // names resolves names typed for nodes within the town (model.NodeNames).
@@ -516,20 +519,19 @@ func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) 
 	return mm, c, nil
 }
 
-// inWartime refuses a directive's targets outside the wartime's scope, as
-// the store does (model.NewDirective), the places named as the console
-// names them.
+// inWartime refuses a directive while no wartime is active, and its
+// targets outside the wartime's scope by the store's rule
+// (model.CheckTargets), the places named as the console names them.
 func (m Model) inWartime(to []model.NodeCode) error {
 	act := m.wt.status.Active
 	if !act.Active() {
-		return refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）")
+		return noWartime()
 	}
-	for _, c := range to {
-		if !act.Covers(c) {
-			place, scope := m.placeNames([]model.NodeCode{c}), m.placeNames(act.Scope)
-			return onField(refusal(model.ECONFLICT, fmt.Sprintf("to: %s is outside the wartime scope (%s)", place, scope),
-				fmt.Sprintf("下达范围：%s 不在战时范围内（%s）", place, scope)), "to")
-		}
-	}
-	return nil
+	return model.CheckTargets(act, to, m.placesJoined)
+}
+
+// noWartime refuses a directive while no wartime is active, saying the
+// key that begins one.
+func noWartime() error {
+	return refusal(model.ECONFLICT, "no wartime is active: directives go out in wartime (W)", "当前没有战时状态：指令只在战时下达（W 启动）")
 }

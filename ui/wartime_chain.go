@@ -196,12 +196,6 @@ func (p *wtChainPane) part() string {
 		return "" // a village's or grid's seat: its figures are its own, as its header's
 	}
 	pt := &p.c.p
-	name := func(c model.NodeCode) string {
-		if n := p.c.w.names[c]; n != "" {
-			return n
-		}
-		return string(c)
-	}
 	many := "%d villages"
 	if pt.lab.Lang == "zh" {
 		many = "%d 村社"
@@ -209,5 +203,5 @@ func (p *wtChainPane) part() string {
 	// What the box's top line leaves it: the corners, the dashes and
 	// spaces about the title and about the right (box).
 	room := p.width - pt.w.Of(p.Title()) - 8
-	return pt.w.Trunc(partScope(p.c.wt.status.Active, name, many), max(room, 0), pt.g.More)
+	return pt.w.Trunc(partScope(p.c.wt.status.Active, p.c.w.nameOrCode, many), max(room, 0), pt.g.More)
 }

@@ -109,6 +109,15 @@ func (w *world) graft(kids []model.CountedNode, now time.Time) {
 	w.rollUp(now)
 }
 
+// nameOrCode is a node as the console names it (its display name), its
+// code where the console knows no name for it.
+func (w *world) nameOrCode(c model.NodeCode) string {
+	if n := w.names[c]; n != "" {
+		return n
+	}
+	return string(c)
+}
+
 // nameOf is a node's display name, or, in a room that has not read so
 // deep, its nearest loaded ancestor's.
 func (w *world) nameOf(c model.NodeCode) string {

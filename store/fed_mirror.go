@@ -91,7 +91,10 @@ func (b *fedBuilder) mirrors(w *fedWire, ev loggedAction) error {
 	if err != nil {
 		return err
 	}
-	if v := b.tx.Bucket(bucketPatrolAreas).Get([]byte(area)); area != "" && v != nil {
+	if area == "" {
+		return nil
+	}
+	if v := b.tx.Bucket(bucketPatrolAreas).Get([]byte(area)); v != nil {
 		w.Areas = []fedArea{{Code: area, Rec: v}}
 	}
 	return nil
@@ -441,26 +444,20 @@ func cmpOr(a, b string) string {
 // fedDirectiveCopy refuses to sign for or report on a federated town's
 // directive in a hub's file: its units do so in the town.
 func fedDirectiveCopy(tx *bolt.Tx, d model.Directive) error {
-	town := directiveNode(d).Town()
-	if !isFedTown(tx, town) {
-		return nil
+	if town := directiveNode(d).Town(); isFedTown(tx, town) {
+		return model.FedDirectiveCopy(d.ID, d.Fed, nodeName(tx, town))
 	}
-	name := nodeName(tx, town)
-	return model.Errorf(model.ECONFLICT, "%s is a directive of %s, a federated town (its %s): its units sign for it and report on it in %s's own room (this file holds a copy)", d.ID, name, d.Fed, name).
-		Zh("%s 是联网镇%s的指令（该镇编号 %s）：由该镇各单元在本镇签收和报告进度（本库只存副本）", d.ID, name, d.Fed)
+	return nil
 }
 
 // fedDirectiveOwn refuses to resend, in a hub's file, a directive a
 // federated town's own room issued: the town's room resends it. One the
 // county sent down (Command) it may.
 func fedDirectiveOwn(tx *bolt.Tx, d model.Directive) error {
-	town := directiveNode(d).Town()
-	if d.Command != 0 || !isFedTown(tx, town) {
-		return nil
+	if town := directiveNode(d).Town(); d.Command == 0 && isFedTown(tx, town) {
+		return model.FedResendRefused(d.ID, d.Fed, nodeName(tx, town))
 	}
-	name := nodeName(tx, town)
-	return model.Errorf(model.ECONFLICT, "%s was issued by %s's own room (its %s), a federated town: that room resends it; the county resends only the directives it sent down", d.ID, name, d.Fed).
-		Zh("%s 由联网镇%s自行下达（该镇编号 %s）：由该镇指挥室重发；本级只能重发本级下达的指令", d.ID, name, d.Fed)
+	return nil
 }
 
 // queueResend queues, on a hub, the resend of d, a directive the county

@@ -23,7 +23,7 @@ func (a *app) directiveCmd() *cobra.Command {
 		Use:   "directive",
 		Short: "Wartime directives (指令): issue, sign for, report progress, show, resend",
 	}, a.directiveIssueCmd(), a.directiveAckCmd(), a.directiveProgressCmd(),
-		a.directiveShowCmd(), a.directiveResendCmd())
+		a.directiveShowCmd(), a.directiveListCmd(), a.directiveResendCmd())
 }
 
 // refused keeps a malformed directive id a usage error and the rest as the
@@ -391,6 +391,9 @@ func (a *app) directiveShowCmd() *cobra.Command {
 // and the slowest units.
 func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names wtNames) {
 	fmt.Fprintf(a.out, "%s %s\n", d.ID, d.Text)
+	if d.Fed != "" {
+		fmt.Fprintln(a.out, copyLine(d, names))
+	}
 	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(model.Strings(d.Targets), ","),
 		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
 	median, worst := signTimes(s)
@@ -496,6 +499,13 @@ func (a *app) resendWithin(ctx context.Context, db backend, within string, actor
 
 func (a *app) directiveResend(ctx context.Context, db backend, id string, within model.NodeCode, actor model.PersonID) error {
 	n, err := db.ResendDirective(ctx, id, within, actor)
+	if model.IsFedQueued(err) { // a hub: the county's directive, resent by its town
+		d, _, derr := db.Directive(ctx, id)
+		if derr != nil {
+			return err
+		}
+		return a.queuedCut(ctx, db, err, d.Targets)
+	}
 	if err != nil {
 		return refused(err)
 	}

@@ -110,6 +110,10 @@ type directiveJSON struct {
 	UnitList          []unitJSON    `json:"unit_list,omitempty"`
 	NobodyOnDuty      []string      `json:"nobody_on_duty,omitempty"`
 	DryRun            bool          `json:"dry_run,omitempty"`
+	// On a hub, a federated town's directive: the town's own id of it, and
+	// the county's command that issued it (absent: the town's own room).
+	TownID  string `json:"town_id,omitempty"`
+	Command uint64 `json:"command,omitempty"`
 }
 
 type afterActionJSON struct {
@@ -173,7 +177,8 @@ func (a *app) directiveJSON(d model.Directive, s model.DirectiveSummary, n wtNam
 	j := directiveJSON{ID: s.ID, Text: s.Text, Targets: model.Strings(d.Targets), IssuedAt: a.ts(d.IssuedAt),
 		SignBy: a.ts(d.SignBy), Deadline: a.ts(d.Deadline), Units: s.Units, Signed: s.Signed, Done: s.Done,
 		Escalated: s.Escalated, OnBehalf: s.OnBehalf, SignMedianSeconds: int64(s.SignMedian / time.Second),
-		SignWorstSeconds: int64(s.SignWorst / time.Second), Villages: []villageJSON{}, Slowest: []unitJSON{}}
+		SignWorstSeconds: int64(s.SignWorst / time.Second), Villages: []villageJSON{}, Slowest: []unitJSON{},
+		TownID: d.Fed, Command: d.Command}
 	if j.Targets == nil {
 		j.Targets = []string{}
 	}

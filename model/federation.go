@@ -246,3 +246,20 @@ type FedTown struct {
 type FedHubTowns interface {
 	FedTowns(ctx context.Context) ([]FedTown, error)
 }
+
+// FedDirectiveCopy is the refusal, in a hub's file, of signing for or
+// reporting on directive id, the hub's copy of town's directive fed (its
+// id there): the town's units do so in the town's own room.
+func FedDirectiveCopy(id, fed, town string) *Error {
+	return Errorf(ECONFLICT, "%s is a directive of %s, a federated town (its %s): its units sign for it and report on it in %s's own room (this file holds a copy)", id, town, fed, town).
+		Zh("%s 是联网镇%s的指令（该镇编号 %s）：由该镇各单元在本镇签收和报告进度（本库只存副本）", id, town, fed)
+}
+
+// FedResendRefused is the refusal, in a hub's file, of resending
+// directive id, the hub's copy of a directive town's own room issued (fed,
+// its id there): that room resends it. The county resends the directives
+// it sent down (Directive.Command), as a command to the town.
+func FedResendRefused(id, fed, town string) *Error {
+	return Errorf(ECONFLICT, "%s was issued by %s's own room (its %s), a federated town: that room resends it; the county resends only the directives it sent down", id, town, fed).
+		Zh("%s 由联网镇%s自行下达（该镇编号 %s）：由该镇指挥室重发；本级只能重发本级下达的指令", id, town, fed)
+}

@@ -465,6 +465,11 @@ type Patrol struct {
 	// none. Their next check-in or the patrol's end resolves it.
 	SilenceSeq uint64
 	Silence    string
+	// Arrived is, on a hub, when its copy of a federated town's patrol
+	// first came (it was numbered here then, not when it started: a town
+	// cut off for a while sends its patrols late); zero for the file's
+	// own, numbered as they start.
+	Arrived time.Time
 }
 
 // FormatPatrolID and ParsePatrolID name patrols: X-0001 (巡).
@@ -752,6 +757,11 @@ type Finding struct {
 	// IncidentStatus is the status of Incident when the finding was read
 	// (not stored: the store fills it in).
 	IncidentStatus Status
+
+	// Arrived is, on a hub, when its copy of a federated town's finding
+	// first came (numbered here then, not when it was found); zero for the
+	// file's own.
+	Arrived time.Time
 }
 
 // NewFinding is the rule of a finding: by may patrol the area. r must have

@@ -408,6 +408,15 @@ type Directive struct {
 	Deadline   time.Time // to be done by
 	By         PersonID
 	Units      int
+	// Command is the number of the county's command (the hub's
+	// fed_commands) this directive was issued by, where a county room's
+	// directive went down to a federated town as a command and the town
+	// issued it: so on the town's file and on the hub's copy of it. 0 for
+	// a directive the file's own room issued.
+	Command uint64
+	// Fed is, on a hub, the town's own id of the federated town's
+	// directive this is the copy of (its D-0001); "" for the file's own.
+	Fed string
 }
 
 // DirectiveUnit is one micro-grid's copy of a directive.

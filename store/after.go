@@ -35,6 +35,7 @@ type loggedAction struct {
 	IncidentSeq uint64 `json:"incident_seq"`
 	Node        string `json:"node"`
 	Directive   string `json:"directive"`
+	Ref         string `json:"ref"` // the patrol or finding it is about (a town's record carries it)
 }
 
 func decodeLoggedAction(seq uint64, v []byte) (loggedAction, error) {
@@ -75,7 +76,9 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 			_, ok = p.digits()
 		case "on_behalf", "completed":
 			_, ok = p.bool()
-		case "actor_name", "incident", "note", "note_zh", "ref":
+		case "ref":
+			r.Ref, ok = p.str()
+		case "actor_name", "incident", "note", "note_zh":
 			_, ok = p.str()
 		case "before", "after":
 			ok = p.stringObject()

@@ -556,7 +556,7 @@ func (c *checker) directiveUnits(tx *bolt.Tx, dirs map[uint64]model.Directive, a
 		count[d.Seq]++
 		what := d.ID + "/" + string(u.Unit)
 		wantByUnit[string(unitDirKey(d.Activation, u.Unit, d.Seq))] = what
-		if active[d.Activation] {
+		if active[d.Activation] && !c.mirror.acts[d.Activation] { // a town's copy: its clocks are the town's
 			if k := unitDueKey(d, u); k != nil {
 				wantDue[string(k)] = what
 			}

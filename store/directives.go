@@ -117,7 +117,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 		return d, units, nil
 	}
 	var q fedQueue
-	_, err := s.write(ctx, s.directiveFn(text, codes, deadline, by, &d, &units, &q))
+	_, err := s.write(ctx, s.directiveFn(text, codes, deadline, by, 0, &d, &units, &q))
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
@@ -129,8 +129,9 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 
 // directiveFn is IssueDirective's write: it sets *d and *units. On a hub
 // (q not nil) a directive to a federated town is queued as a command for
-// it instead (q says so).
-func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Duration, by model.PersonID, d *model.Directive, units *[]model.DirectiveUnit, q *fedQueue) writeFn {
+// it instead (q says so). cmd is the county's command that issues it, on a
+// federated town (0: the file's own room's).
+func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Duration, by model.PersonID, cmd uint64, d *model.Directive, units *[]model.DirectiveUnit, q *fedQueue) writeFn {
 	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
@@ -152,6 +153,7 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 		if err != nil {
 			return nil, err
 		}
+		nd.Command = cmd
 		if err := putDirective(tx, nd, nu); err != nil {
 			return nil, err
 		}
@@ -226,26 +228,30 @@ func (s *DB) directiveUnits(tx *bolt.Tx, seq uint64) ([]model.DirectiveUnit, err
 	return out, nil
 }
 
-// activationDirectives are the directives of activation act, in seq order.
-// Directives are issued only while their activation is active, so their
-// seqs follow the activations' order: the scan goes back from the newest
-// and stops at the first of an older activation.
+// activationDirectives are the directives of activation act, in seq order:
+// those idx_unit_directives names under act (every directive has a unit).
+// Their seqs do not follow the activations' order: wartime is per town,
+// and one town's directives are numbered between another's (on a hub,
+// also as the towns' records arrive).
 func (s *DB) activationDirectives(tx *bolt.Tx, act uint64) ([]model.Directive, error) {
-	var out []model.Directive
-	c := tx.Bucket(bucketDirectives).Cursor()
-	for k, v := c.Last(); k != nil; k, v = c.Prev() {
-		d, err := decodeDirective(getU64(k), v, s.opts.Location)
+	var seqs []uint64
+	prefix := u64(act)
+	c := tx.Bucket(bucketIdxUnitDirectives).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if _, dir, ok := splitCodeKey(k[8:]); ok {
+			seqs = append(seqs, dir)
+		}
+	}
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	out := make([]model.Directive, 0, len(seqs))
+	for _, seq := range seqs {
+		d, err := s.getDirective(tx, seq)
 		if err != nil {
 			return nil, err
 		}
-		if d.Activation < act {
-			break
-		}
-		if d.Activation == act {
-			out = append(out, d)
-		}
+		out = append(out, d)
 	}
-	slices.Reverse(out)
 	return out, nil
 }
 
@@ -374,6 +380,9 @@ func (s *DB) unitCopy(tx *bolt.Tx, d model.Directive, code model.NodeCode) (mode
 // or not the directive went to the unit: it learns nothing of where.
 func (s *DB) actingUnit(tx *bolt.Tx, seq uint64, code model.NodeCode, actor model.Person) (model.Directive, model.DirectiveUnit, bool, wtUnitRecord, error) {
 	d, err := s.getDirective(tx, seq)
+	if err == nil {
+		err = fedDirectiveCopy(tx, d) // a hub's copy: the town's units act in the town
+	}
 	if err != nil {
 		return d, model.DirectiveUnit{}, false, wtUnitRecord{}, err
 	}
@@ -627,7 +636,9 @@ func (s *DB) DirectiveProgressNote(ctx context.Context, id string, unit model.No
 // is model.MayResend: a village room resends to its own units, the room
 // above to all; a refusal writes nothing. The event names the node resent
 // within and sits on it. When every unit resent to has signed it returns 0
-// and records nothing.
+// and records nothing. On a hub, a federated town's directive is the
+// town's to resend: the county's own (sent down as a command) goes down as
+// a command to resend it (model.FedQueued), the town's own is refused.
 func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCode, by model.PersonID) (int, error) {
 	seq, err := parseDirectiveID(id)
 	if err != nil {
@@ -639,8 +650,22 @@ func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCo
 		}
 	}
 	var n int
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		n = 0
+	var q fedQueue
+	if _, err = s.write(ctx, s.resendFn(seq, within, by, &n, &q)); err != nil {
+		return 0, err
+	}
+	if q.seq != 0 {
+		return 0, q.err()
+	}
+	return n, nil
+}
+
+// resendFn is ResendDirective's write: it sets *n. On a hub (q not nil) a
+// federated town's directive is queued as a command for the town, or
+// refused (queueResend).
+func (s *DB) resendFn(seq uint64, within model.NodeCode, by model.PersonID, n *int, q *fedQueue) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		*n = 0
 		d, err := s.getDirective(tx, seq)
 		if err != nil {
 			return nil, err
@@ -649,9 +674,19 @@ func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCo
 		if err != nil {
 			return nil, err
 		}
+		if q != nil {
+			if err := fedDirectiveOwn(tx, d); err != nil {
+				return nil, err
+			}
+		}
 		silent, err := s.silentUnits(tx, seq, within, actor)
-		if err != nil {
+		if err != nil || len(silent) == 0 {
 			return nil, err
+		}
+		if q != nil {
+			if queued, err := s.queueResend(tx, now, actor, q, d, within); queued || err != nil {
+				return nil, err
+			}
 		}
 		for _, u := range silent {
 			next := u
@@ -661,26 +696,26 @@ func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCo
 				return nil, err
 			}
 		}
-		if n = len(silent); n == 0 {
-			return nil, nil
-		}
-		ev := model.Event{
-			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
-			Note:   fmt.Sprintf("%s resent to %s that %s not signed", d.ID, model.Count(n, "micro-grid"), hasHave(n)),
-			NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
-		}
-		if within != "" {
-			name := model.NameNodes([]model.NodeCode{within}, nodeNames(tx), "")
-			ev.Node = within
-			ev.Note = fmt.Sprintf("%s resent to %s of %s that %s not signed", d.ID, model.Count(n, "micro-grid"), name, hasHave(n))
-			ev.NoteZh = fmt.Sprintf("%s → %s 的 %d 个未签收微网格", d.ID, name, n)
-		}
-		return []model.Event{ev}, nil
-	})
-	if err != nil {
-		return 0, err
+		*n = len(silent)
+		return []model.Event{resendEvent(tx, d, actor, within, *n, now)}, nil
 	}
-	return n, nil
+}
+
+// resendEvent is the event of directive d resent by actor to n silent
+// units within within ("" all).
+func resendEvent(tx *bolt.Tx, d model.Directive, actor model.Person, within model.NodeCode, n int, now time.Time) model.Event {
+	ev := model.Event{
+		At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActResend, Node: directiveNode(d), Directive: d.ID,
+		Note:   fmt.Sprintf("%s resent to %s that %s not signed", d.ID, model.Count(n, "micro-grid"), hasHave(n)),
+		NoteZh: fmt.Sprintf("%s → %d 个未签收的微网格", d.ID, n),
+	}
+	if within != "" {
+		name := model.NameNodes([]model.NodeCode{within}, nodeNames(tx), "")
+		ev.Node = within
+		ev.Note = fmt.Sprintf("%s resent to %s of %s that %s not signed", d.ID, model.Count(n, "micro-grid"), name, hasHave(n))
+		ev.NoteZh = fmt.Sprintf("%s → %s 的 %d 个未签收微网格", d.ID, name, n)
+	}
+	return ev
 }
 
 // silentUnits is the units of directive seq within node within ("" all)

@@ -183,11 +183,22 @@
 //	fed_incidents        town code 0x00 u64 the town's incident seq -> u64 the hub's incident seq
 //	fed_acts             town code 0x00 u64 the town's activation seq -> u64 the hub's activation seq
 //	fed_commands         u64 command seq -> the command's record as published (fedCommandWire)
+//	fed_directives       town code 0x00 u64 the town's directive seq -> u64 the hub's directive seq (schema 16)
+//	fed_patrols          town code 0x00 u64 the town's patrol seq -> u64 the hub's patrol seq (schema 16)
+//	fed_findings         town code 0x00 u64 the town's finding seq -> u64 the hub's finding seq (schema 16)
+//	fed_areas            town code 0x00 the town's area code -> the hub's area code (schema 16)
 //
 // A town's record is one per event of its log (its seq the event's): the
-// event, the incident it names, the activation of a wartime event and the
-// structure on the first event and on those that change it, all as the
-// town's own stored records (fedWire). The hub writes them into nodes,
+// event, the incident it names, the activation of a wartime event, the
+// directive, patrol or finding it is about (fed_mirror.go) and the
+// structure (with the patrol areas) on the first event and on those that
+// change it, all as the town's own stored records (fedWire). The hub
+// writes a town's directives, patrols, findings and areas under its own
+// numbers and codes (the maps above; a directive's record keeps the
+// town's id in "fed" and the county's command that issued it in
+// "command"; a patrol's and a finding's "arrived" is when the copy first
+// came, the order they are numbered in), with no idx_dir_due entry; its
+// sweep and watchdog pass a town's findings and patrols by. The hub writes them into nodes,
 // people, incidents (and incident_ids, idx_open, idx_node, node_counts,
 // idx_escalations, idx_pass_on), wt_activations, wt_units, meta
 // wt/active/<town> and the events log (each event with "fed": the town's

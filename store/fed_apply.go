@@ -41,6 +41,11 @@ var (
 	bucketFedIncidents = []byte("fed_incidents")
 	bucketFedActs      = []byte("fed_acts")
 	bucketFedCommands  = []byte("fed_commands")
+	// Schema 16.
+	bucketFedDirectives = []byte("fed_directives")
+	bucketFedPatrols    = []byte("fed_patrols")
+	bucketFedFindings   = []byte("fed_findings")
+	bucketFedAreas      = []byte("fed_areas")
 )
 
 // fedTownRecord is what the hub keeps of a town (fed_towns, key its code).
@@ -261,7 +266,7 @@ func (a *fedApplier) apply(w fedWire) (model.Event, bool, error) {
 		}
 	}
 	if w.Tower != nil {
-		if err := a.tower(town, w.Tower); err != nil {
+		if err := a.tower(town, t, w.Tower); err != nil {
 			return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)
 		}
 	}
@@ -283,7 +288,11 @@ func (a *fedApplier) apply(w fedWire) (model.Event, bool, error) {
 		}
 		inc = &x
 	}
-	ev, err := a.event(town, w, inc)
+	m, err := a.mirrors(town, t, w)
+	if err != nil {
+		return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)
+	}
+	ev, err := a.event(town, w, inc, m)
 	if err != nil {
 		return model.Event{}, false, fmt.Errorf("federation: record %s: %w", id, err)
 	}
@@ -357,15 +366,16 @@ func (a *fedApplier) person(town model.NodeCode, id model.PersonID) (model.Perso
 
 // tower applies a part of a town's structure: the nodes the hub lacks are
 // added (those it has, a county's tower imported first, are left as they
-// are), each person is added or, known, brought up to date.
-func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
-	t, err := readFedPart(p)
+// are), each person is added or, known, brought up to date, and so is each
+// patrol area.
+func (a *fedApplier) tower(town model.NodeCode, t *fedTownRecord, p *fedPart) error {
+	st, err := readFedPart(p)
 	if err != nil {
 		return err
 	}
-	list := make([]model.Node, 0, len(t.Nodes))
-	batch := make(map[model.NodeCode]model.Node, len(t.Nodes))
-	for _, n := range t.Nodes {
+	list := make([]model.Node, 0, len(st.Nodes))
+	batch := make(map[model.NodeCode]model.Node, len(st.Nodes))
+	for _, n := range st.Nodes {
 		c, err := model.ParseNodeCode(n.Code)
 		if err != nil {
 			return fmt.Errorf("structure: %w", err)
@@ -384,8 +394,13 @@ func (a *fedApplier) tower(town model.NodeCode, p *fedPart) error {
 	if _, err := a.s.addNodes(a.tx, list, batch); err != nil {
 		return err
 	}
-	for _, fp := range t.People {
+	for _, fp := range st.People {
 		if err := a.upsertPerson(town, fp); err != nil {
+			return err
+		}
+	}
+	for _, fa := range st.Areas {
+		if err := a.area(town, t, fa); err != nil {
 			return err
 		}
 	}
@@ -717,9 +732,9 @@ func (a *fedApplier) eventsOf(seq uint64) ([]model.Event, error) {
 	return append(out, a.mirrored[seq]...), nil
 }
 
-// event is the record's event as the hub's: its people, incident and
-// activation mapped, Fed naming the town's, and its figures written.
-func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident) (model.Event, error) {
+// event is the record's event as the hub's: its people, incident,
+// activation, directive, patrol or finding (m) mapped, Fed naming the town's, and its figures written.
+func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, m mirrored) (model.Event, error) {
 	ev, err := decodeEvent(w.Seq, w.Event, a.s.opts.Location)
 	if err != nil {
 		return ev, err
@@ -744,6 +759,12 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident) 
 				ev.Directive = model.FormatActivationID(getU64(v))
 			}
 		}
+	}
+	if m.directive != "" {
+		ev.Directive = m.directive
+	}
+	if m.ref != "" {
+		ev.Ref = m.ref
 	}
 	if ev.IncidentSeq != 0 {
 		if err := a.figures(ev); err != nil {

@@ -114,6 +114,9 @@ func (c *checker) fedMaps(tx *bolt.Tx) error {
 		{bucketFedPeople, tx.Bucket(bucketPeople), "person"},
 		{bucketFedIncidents, tx.Bucket(bucketIncidents), "incident"},
 		{bucketFedActs, tx.Bucket(bucketWtActivations), "activation"},
+		{bucketFedDirectives, tx.Bucket(bucketDirectives), "directive"},
+		{bucketFedPatrols, tx.Bucket(bucketPatrols), "patrol"},
+		{bucketFedFindings, tx.Bucket(bucketFindings), "finding"},
 	} {
 		err := c.each(tx.Bucket(x.name), func(k, v []byte) error {
 			town, id, ok := splitCodeKey(k)
@@ -135,7 +138,32 @@ func (c *checker) fedMaps(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	return nil
+	return c.fedAreas(tx)
+}
+
+// fedAreas checks that fed_areas maps each town's area code to an area the
+// hub has, in that town.
+func (c *checker) fedAreas(tx *bolt.Tx) error {
+	areas := tx.Bucket(bucketPatrolAreas)
+	return c.each(tx.Bucket(bucketFedAreas), func(k, v []byte) error {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 {
+			c.add("fed_areas: malformed entry %x", k)
+			return nil
+		}
+		town, code := model.NodeCode(k[:i]), string(k[i+1:])
+		switch rec := areas.Get(v); {
+		case !isFedTown(tx, town):
+			c.add("fed_areas: entry %s/%s of town %s, which fed_towns does not hold", town, code, town)
+		case rec == nil:
+			c.add("fed_areas: %s/%s points at missing patrol area %s", town, code, v)
+		default:
+			if a, err := decodeArea(v, rec, c.s.opts.Location); err == nil && a.Village.Town() != town {
+				c.add("fed_areas: %s/%s points at %s, which is in %s", town, code, v, a.Village)
+			}
+		}
+		return nil
+	})
 }
 
 // splitFedID reads FedMsgID(town, seq).

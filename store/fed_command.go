@@ -32,7 +32,7 @@ type fedCommandWire struct {
 	V      int    `json:"v"`
 	Town   string `json:"town"`
 	Seq    uint64 `json:"seq"`
-	Kind   string `json:"kind"` // fedCmdActivate, fedCmdDeactivate or fedCmdDirective
+	Kind   string `json:"kind"` // fedCmdActivate, fedCmdDeactivate, fedCmdDirective or fedCmdResend
 	At     int64  `json:"at"`   // when the hub queued it, Unix nanos
 	By     uint64 `json:"by"`   // the hub's person who gave it
 	ByName string `json:"by_name"`
@@ -47,6 +47,10 @@ type fedCommandWire struct {
 	Note   string   `json:"note,omitempty"`
 	// The end of a wartime: the town's own activation seq.
 	Activation uint64 `json:"activation,omitempty"`
+	// A resend: the town's own directive seq, and the node within which
+	// ("" every silent unit).
+	Directive uint64 `json:"directive,omitempty"`
+	Within    string `json:"within,omitempty"`
 }
 
 // The kinds of command.
@@ -54,6 +58,7 @@ const (
 	fedCmdActivate   = "activate"
 	fedCmdDeactivate = "deactivate"
 	fedCmdDirective  = "directive"
+	fedCmdResend     = "resend" // a directive the county sent down, to its silent units again
 )
 
 // fedQueue is what a hub's write queued instead of applying: the last
@@ -280,7 +285,14 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		}
 		var d model.Directive
 		var units []model.DirectiveUnit
-		return s.directiveFn(w.Text, codes, time.Duration(w.Deadline), model.System, &d, &units, nil), nil
+		return s.directiveFn(w.Text, codes, time.Duration(w.Deadline), model.System, w.Seq, &d, &units, nil), nil
+	case fedCmdResend:
+		within, err := resendWithin(w)
+		if err != nil {
+			return nil, err
+		}
+		var n int
+		return s.resendFn(w.Directive, within, model.System, &n, nil), nil
 	}
 	return nil, model.Errorf(model.EINVALID, "federation: command %d is of a kind this gridcmd does not know (%q)", w.Seq, w.Kind).
 		Zh("联网：下行命令 %d 的类型本程序不认识（%q）", w.Seq, w.Kind)
@@ -334,6 +346,9 @@ func refusedEvent(w fedCommandWire, err error, now time.Time) model.Event {
 	case fedCmdDirective:
 		what, whatZh, where = fmt.Sprintf("directive to %s: %s", strings.Join(w.Targets, ","), w.Text),
 			fmt.Sprintf("指令 → %s：%s", strings.Join(w.Targets, ","), w.Text), firstOf(w.Targets)
+	case fedCmdResend:
+		id := model.FormatDirectiveID(w.Directive)
+		what, whatZh, where = "the resend of directive "+id, "重发指令 "+id, w.Within
 	default:
 		what, whatZh = "a command of kind "+w.Kind, "类型为 "+w.Kind+" 的命令"
 	}

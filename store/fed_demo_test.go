@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,5 +83,57 @@ func TestFedHuajieDemoIntoTheYongkangCounty(t *testing.T) {
 	county, err := hub.Subtree(ctx, "330784", 1)
 	require.NoError(t, err)
 	assert.Equal(t, 14, county[0].Counts.Children)
+	sameDirectives(t, town, hub, code)
+	samePatrols(t, town, hub)
 	requireClean(t, hub)
+}
+
+// sameDirectives: the hub has the town's directives of its latest wartime,
+// each as signed for and done as at home.
+func sameDirectives(t *testing.T, town, hub *DB, code model.NodeCode) {
+	t.Helper()
+	ctx := context.Background()
+	wd, err := town.Directives(ctx, code)
+	require.NoError(t, err)
+	hd, err := hub.Directives(ctx, code)
+	require.NoError(t, err)
+	require.NotEmpty(t, wd, "the demo's history ends in wartime with directives")
+	require.Equal(t, len(wd), len(hd))
+	for i := range wd {
+		_, wu, err := town.Directive(ctx, wd[i].ID)
+		require.NoError(t, err)
+		_, hu, err := hub.Directive(ctx, hd[i].ID)
+		require.NoError(t, err)
+		ws, hs := model.Summarize(wd[i], wu, 0), model.Summarize(hd[i], hu, 0)
+		assert.Equal(t, wd[i].ID, hd[i].Fed)
+		assert.Equal(t, [3]int{ws.Units, ws.Signed, ws.Done}, [3]int{hs.Units, hs.Signed, hs.Done}, wd[i].ID)
+	}
+}
+
+// samePatrols: the hub's patrol board reads as the town's (rates, areas,
+// the desk), and it has as many patrols and findings.
+func samePatrols(t *testing.T, town, hub *DB) {
+	t.Helper()
+	ctx := context.Background()
+	wb, err := town.PatrolBoard(ctx, time.Time{})
+	require.NoError(t, err)
+	hb, err := hub.PatrolBoard(ctx, time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, wb.Rates, hb.Rates)
+	assert.Equal(t, len(wb.Areas), len(hb.Areas))
+	assert.Equal(t, [2]int{wb.Waiting, wb.DeskLate}, [2]int{hb.Waiting, hb.DeskLate})
+	for _, f := range []model.PatrolFilter{{}, {Active: true}} {
+		wp, err := town.Patrols(ctx, f)
+		require.NoError(t, err)
+		hp, err := hub.Patrols(ctx, f)
+		require.NoError(t, err)
+		require.NotEmpty(t, wp, "%+v", f)
+		assert.Equal(t, len(wp), len(hp), "%+v", f)
+	}
+	wf, err := town.Findings(ctx, model.FindingFilter{})
+	require.NoError(t, err)
+	hf, err := hub.Findings(ctx, model.FindingFilter{})
+	require.NoError(t, err)
+	require.NotEmpty(t, wf)
+	assert.Equal(t, len(wf), len(hf))
 }

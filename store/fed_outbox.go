@@ -86,6 +86,12 @@ type fedWire struct {
 	Wartime  []fedActivation `json:"wartime,omitempty"`
 	People   []fedPerson     `json:"people,omitempty"` // people a wartime event put on duty or back
 	Tower    *fedPart        `json:"tower,omitempty"`
+	// The directive, patrol or finding the event is about, and patrol
+	// areas (fed_mirror.go).
+	Directive *fedDirective `json:"directive,omitempty"`
+	Patrol    *fedRef       `json:"patrol,omitempty"`
+	Finding   *fedRef       `json:"finding,omitempty"`
+	Areas     []fedArea     `json:"areas,omitempty"`
 }
 
 // fedIncident is an incident as it stands in the town's file.
@@ -116,10 +122,12 @@ type fedPart struct {
 }
 
 // fedTower is (a part of) the structure: nodes in code order, each
-// followed in People by the people at it.
+// followed in People by the people at it, and in Areas by the patrol
+// areas of a village.
 type fedTower struct {
 	Nodes  []fedNode   `json:"nodes"`
 	People []fedPerson `json:"people,omitempty"`
+	Areas  []fedArea   `json:"areas,omitempty"`
 }
 
 type fedNode struct {
@@ -409,6 +417,9 @@ func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
 			w.Tower = &fedPart{Of: b.of, Part: i, Parts: len(parts), Gzip: parts[i]}
 		}
 	}
+	if err := b.mirrors(&w, ev); err != nil {
+		return nil, fmt.Errorf("federation: the record of event %d: %w", seq, err)
+	}
 	data, err := appendFedWire(make([]byte, 0, 64+len(v)+len(w.Town)+incidentLen(w.Incident)), w)
 	if err != nil {
 		return nil, err
@@ -475,6 +486,10 @@ func appendFedWire(b []byte, w fedWire) ([]byte, error) {
 		{`,"wartime":`, w.Wartime, len(w.Wartime) > 0},
 		{`,"people":`, w.People, len(w.People) > 0},
 		{`,"tower":`, w.Tower, w.Tower != nil},
+		{`,"directive":`, w.Directive, w.Directive != nil},
+		{`,"patrol":`, w.Patrol, w.Patrol != nil},
+		{`,"finding":`, w.Finding, w.Finding != nil},
+		{`,"areas":`, w.Areas, len(w.Areas) > 0},
 	} {
 		if !f.set {
 			continue
@@ -582,11 +597,12 @@ func towerParts(tx *bolt.Tx, town model.NodeCode) ([][]byte, error) {
 	return nil, fmt.Errorf("federation: town %s's structure does not fit %d records", town, fedMaxParts)
 }
 
-// towerUnit is a node of the structure with the people at it, and about
-// how many bytes they weigh.
+// towerUnit is a node of the structure with the people at it and, a
+// village, its patrol areas, and about how many bytes they weigh.
 type towerUnit struct {
 	node   fedNode
 	people []fedPerson
+	areas  []fedArea
 	size   int
 }
 
@@ -601,6 +617,7 @@ func towerUnits(tx *bolt.Tx, town model.NodeCode) ([]towerUnit, int) {
 	}
 	slices.Reverse(above)
 	people := tx.Bucket(bucketPeople)
+	areas := areasByVillage(tx, town)
 	add := func(code, rec []byte) {
 		u := towerUnit{node: fedNode{Code: string(code), Rec: rec}, size: len(code) + len(rec) + 20}
 		for _, id := range peopleIn(tx, model.NodeCode(code), true) {
@@ -608,6 +625,10 @@ func towerUnits(tx *bolt.Tx, town model.NodeCode) ([]towerUnit, int) {
 				u.people = append(u.people, fedPerson{ID: id, Rec: v})
 				u.size += len(v) + 24
 			}
+		}
+		for _, a := range areas[string(code)] {
+			u.areas = append(u.areas, a)
+			u.size += len(a.Code) + len(a.Rec) + 20
 		}
 		units = append(units, u)
 	}
@@ -639,6 +660,7 @@ func cutParts(units []towerUnit, per int) ([][]byte, error) {
 		for ; i < len(units) && (size == 0 || size+units[i].size <= per); i++ {
 			t.Nodes = append(t.Nodes, units[i].node)
 			t.People = append(t.People, units[i].people...)
+			t.Areas = append(t.Areas, units[i].areas...)
 			size += units[i].size
 		}
 		z, err := gzipJSON(t)

@@ -14,10 +14,11 @@ import (
 
 // A town's file restored from a backup older than its stream: the stream,
 // and the hub, hold records of the copy that was lost, numbered after the
-// backup. The hub keeps a town's incidents, activations and people by the
-// town's own numbers (fed_incidents, fed_acts, fed_people), so a restored
-// file that numbered its next incident as the lost copy did would replace
-// the county's copy of the lost one. FedNumberPast moves the file's own
+// backup. The hub keeps a town's incidents, activations, people,
+// directives, patrols and findings by the town's own numbers
+// (fed_incidents, fed_acts, fed_people, fed_directives, fed_patrols,
+// fed_findings), so a restored file that numbered its next incident as the
+// lost copy did would replace the county's copy of the lost one. FedNumberPast moves the file's own
 // numbering past every number the lost records carry, as SetFedCursor
 // moves the log's, and says what already clashes.
 
@@ -28,14 +29,16 @@ type lostNumbers struct {
 	event      []byte // the record's event as stored
 	acts       []uint64
 	people     []uint64
-	incident   uint64 // its seq (0: none)
+	others     map[string]uint64 // bucket -> the seq of a directive, patrol or finding it carries
+	incident   uint64            // its seq (0: none)
 	id         string
 	idKey      []byte
 	reportedAt time.Time
 }
 
 // FedNumberPast moves this file's numbering of incidents (their seqs and
-// each day's numbers), activations and people past every one that recs,
+// each day's numbers), activations, people, directives, patrols and
+// findings past every one that recs,
 // records of this town's stream, carry: the next of each is numbered
 // after them. It only raises; a record this file already has changes
 // nothing. It says which of the lost copy's incidents the file has not,
@@ -91,6 +94,16 @@ func (s *DB) lostNumbersOf(r model.FedRecord) (lostNumbers, error) {
 	for _, fp := range people {
 		n.people = append(n.people, fp.ID)
 	}
+	n.others = map[string]uint64{}
+	if w.Directive != nil {
+		n.others[string(bucketDirectives)] = w.Directive.Seq
+	}
+	if w.Patrol != nil {
+		n.others[string(bucketPatrols)] = w.Patrol.Seq
+	}
+	if w.Finding != nil {
+		n.others[string(bucketFindings)] = w.Finding.Seq
+	}
 	if w.Incident == nil {
 		return n, nil
 	}
@@ -119,6 +132,11 @@ func (s *DB) numberPast(tx *bolt.Tx, n lostNumbers, out *model.FedLost) error {
 	}
 	for _, id := range n.people {
 		if err := raiseSequence(tx.Bucket(bucketPeople), id); err != nil {
+			return err
+		}
+	}
+	for b, seq := range n.others {
+		if err := raiseSequence(tx.Bucket([]byte(b)), seq); err != nil {
 			return err
 		}
 	}

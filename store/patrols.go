@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -139,12 +140,13 @@ type patrolRecord struct {
 	// lasts: its seq and its id.
 	Silence   uint64 `json:"silence,omitempty"`
 	SilenceID string `json:"silence_id,omitempty"`
+	Arrived   int64  `json:"arrived,omitempty"` // hub: when a federated town's patrol first came
 }
 
 func encodePatrol(p model.Patrol) ([]byte, error) {
 	r := patrolRecord{Area: p.Area, Kind: string(p.Kind), Village: string(p.Village), Patroller: uint64(p.Patroller),
 		Started: nanos(p.Started), Ended: nanos(p.Ended), Completed: nanos(p.Completed), Checkpoints: p.Checkpoints,
-		Silence: p.SilenceSeq, SilenceID: p.Silence}
+		Silence: p.SilenceSeq, SilenceID: p.Silence, Arrived: nanos(p.Arrived)}
 	for _, c := range p.CheckIns {
 		r.CheckIns = append(r.CheckIns, checkInRecord{Checkpoint: c.Checkpoint, At: nanos(c.At), Loc: locRecord(c.Loc)})
 	}
@@ -159,7 +161,7 @@ func decodePatrol(seq uint64, v []byte, loc *time.Location) (model.Patrol, error
 	p := model.Patrol{Seq: seq, ID: model.FormatPatrolID(seq), Area: r.Area, Kind: model.AreaKind(r.Kind),
 		Village: model.NodeCode(r.Village), Patroller: model.PersonID(r.Patroller), Started: fromNanos(r.Started, loc),
 		Ended: fromNanos(r.Ended, loc), Completed: fromNanos(r.Completed, loc), Checkpoints: r.Checkpoints,
-		SilenceSeq: r.Silence, Silence: r.SilenceID}
+		SilenceSeq: r.Silence, Silence: r.SilenceID, Arrived: fromNanos(r.Arrived, loc)}
 	for _, c := range r.CheckIns {
 		p.CheckIns = append(p.CheckIns, model.CheckIn{Checkpoint: c.Checkpoint, At: fromNanos(c.At, loc), Loc: c.Loc.model()})
 	}
@@ -185,6 +187,7 @@ type findingRecord struct {
 	HandledBy   uint64        `json:"handled_by,omitempty"`
 	HandledAt   int64         `json:"handled_at,omitempty"`
 	Reason      string        `json:"reason,omitempty"`
+	Arrived     int64         `json:"arrived,omitempty"` // hub: when a federated town's finding first came
 }
 
 func encodeFinding(f model.Finding) ([]byte, error) {
@@ -192,7 +195,7 @@ func encodeFinding(f model.Finding) ([]byte, error) {
 		Area: f.Area, AreaName: f.AreaName, Kind: string(f.Kind), Village: string(f.Village), Checkpoint: f.Checkpoint,
 		Category: string(f.Category), Text: f.Text, Loc: locRecord(f.Loc), Photo: f.Photo, By: uint64(f.By),
 		FoundAt: nanos(f.FoundAt), Status: string(f.Status), Incident: f.Incident, IncidentSeq: f.IncidentSeq,
-		HandledBy: uint64(f.HandledBy), HandledAt: nanos(f.HandledAt), Reason: f.Reason,
+		HandledBy: uint64(f.HandledBy), HandledAt: nanos(f.HandledAt), Reason: f.Reason, Arrived: nanos(f.Arrived),
 	})
 }
 
@@ -207,6 +210,7 @@ func decodeFinding(seq uint64, v []byte, loc *time.Location) (model.Finding, err
 		Loc: r.Loc.model(), Photo: r.Photo, By: model.PersonID(r.By), FoundAt: fromNanos(r.FoundAt, loc),
 		Status: model.FindingStatus(r.Status), Incident: r.Incident, IncidentSeq: r.IncidentSeq,
 		HandledBy: model.PersonID(r.HandledBy), HandledAt: fromNanos(r.HandledAt, loc), Reason: r.Reason,
+		Arrived: fromNanos(r.Arrived, loc),
 	}, nil
 }
 
@@ -409,6 +413,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 				return nil, model.Errorf(model.ENOTFOUND, "area %s: no village %s in the tower", a.Code, a.Village).
 					Zh("巡护区 %s：网格塔中没有村 %s", a.Code, a.Village).On("village")
 			}
+			if err := fedPatrolCopy(tx, "patrol area", "巡护区", a.Code, a.Village); err != nil {
+				return nil, err // a federated town's areas are its own to import
+			}
 			if a.Patroller != 0 {
 				p, err := getPerson(tx, a.Patroller)
 				if err != nil {
@@ -422,6 +429,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			a.Since = now
 			if v := b.Get([]byte(a.Code)); v != nil {
 				old, err := decodeArea([]byte(a.Code), v, s.opts.Location)
+				if err == nil {
+					err = fedPatrolCopy(tx, "patrol area", "巡护区", old.Code, old.Village)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -518,6 +528,9 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 	}
 	return s.patrolOnce(ctx, by, key, idemStart, []string{code}, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
 		a, err := getArea(tx, code, s.opts.Location)
+		if err == nil {
+			err = fedPatrolCopy(tx, "patrol area", "巡护区", a.Code, a.Village)
+		}
 		if err != nil {
 			return model.Patrol{}, nil, err
 		}
@@ -571,6 +584,9 @@ func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key
 	fields = append([]string{strconv.FormatUint(seq, 10)}, fields...)
 	return s.patrolOnce(ctx, by, key, kind, fields, func(tx *bolt.Tx, now time.Time) (model.Patrol, []model.Event, error) {
 		p, err := s.getPatrol(tx, seq)
+		if err == nil {
+			err = fedPatrolCopy(tx, "patrol", "巡护", p.ID, p.Village)
+		}
 		if err != nil {
 			return p, nil, err
 		}
@@ -626,11 +642,26 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 }
 
 // patrolsSince reads the patrols started at or after since, oldest first,
-// from the end of the bucket back (patrols are numbered in order of start).
+// from the end of the bucket back: patrols are numbered in order of start,
+// and on a hub a federated town's copies in order of arrival (the read
+// goes back to the first numbered before since, and keeps those started
+// since).
 func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) {
-	return newestSince(tx.Bucket(bucketPatrols), since,
+	ps, err := newestSince(tx.Bucket(bucketPatrols), since,
 		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
-		func(p model.Patrol) time.Time { return p.Started })
+		func(p model.Patrol) time.Time { return numberedAt(p.Started, p.Arrived) })
+	ps = slices.DeleteFunc(ps, func(p model.Patrol) bool { return p.Started.Before(since) })
+	slices.SortStableFunc(ps, func(a, b model.Patrol) int { return a.Started.Compare(b.Started) })
+	return ps, err
+}
+
+// numberedAt is when a patrol or finding took its number: when it started
+// or was found, or a federated town's copy on a hub when it arrived.
+func numberedAt(at, arrived time.Time) time.Time {
+	if arrived.IsZero() {
+		return at
+	}
+	return arrived
 }
 
 // AddFinding puts a finding on the liaison's desk.
@@ -663,6 +694,9 @@ func (s *DB) AddFinding(ctx context.Context, r model.FindingReport, key string) 
 			}
 		}
 		a, err := getArea(tx, code, s.opts.Location)
+		if err == nil {
+			err = fedPatrolCopy(tx, "patrol area", "巡护区", a.Code, a.Village)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -734,10 +768,12 @@ func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
 func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
 	fs, err := newestSince(tx.Bucket(bucketFindings), since,
 		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
-		func(f model.Finding) time.Time { return f.FoundAt })
+		func(f model.Finding) time.Time { return numberedAt(f.FoundAt, f.Arrived) })
 	if err != nil {
 		return nil, err
 	}
+	fs = slices.DeleteFunc(fs, func(f model.Finding) bool { return f.FoundAt.Before(since) })
+	slices.SortStableFunc(fs, func(a, b model.Finding) int { return a.FoundAt.Compare(b.FoundAt) })
 	for i := range fs {
 		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err
@@ -757,6 +793,9 @@ func (s *DB) triage(ctx context.Context, id string, by model.PersonID,
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		out = model.Finding{}
 		f, err := s.getFinding(tx, seq)
+		if err == nil {
+			err = fedPatrolCopy(tx, "finding", "巡护发现", f.ID, f.Village)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -852,14 +891,22 @@ func (s *DB) CloseFinding(ctx context.Context, id, reason string, by model.Perso
 }
 
 // findingsDue reports whether a finding on the desk is past its triage
-// deadline at now.
+// deadline at now. On a hub, a federated town's findings on the desk are
+// the town's to climb and pass the sweep by (they leave the desk when the
+// town's record of their climb comes).
 func (s *DB) findingsDue(tx *bolt.Tx, now time.Time) bool {
 	b := tx.Bucket(bucketIdxFindingsWaiting)
 	if b == nil {
 		return false
 	}
-	k, _ := b.Cursor().First()
-	return len(k) == 16 && int64(getU64(k)) <= now.Add(-s.opts.Policy.Patrol.TriageDeadline).UnixNano()
+	limit := now.Add(-s.opts.Policy.Patrol.TriageDeadline).UnixNano()
+	c := b.Cursor()
+	for k, _ := c.First(); len(k) == 16 && int64(getU64(k)) <= limit; k, _ = c.Next() {
+		if !s.fedFinding(tx, getU64(k[8:])) {
+			return true
+		}
+	}
+	return false
 }
 
 // sweepFindings climbs every finding still on the desk at its triage
@@ -877,6 +924,9 @@ func (s *DB) sweepFindings(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		f, err := s.getFinding(tx, seq)
 		if err != nil {
 			return nil, err
+		}
+		if fedCopyOf(tx, f.Village) {
+			continue // a federated town's: the town climbs it
 		}
 		r := f.EscalationReport(finderName(tx, f))
 		p, err := s.policyAt(tx, r.Node) // its own town's wartime scales the new incident's clocks

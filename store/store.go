@@ -223,6 +223,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 15: the points' day totals kept in their month's entry of
 	// points_month; points_day goes (store/points.go).
 	migratePointsDaysInMonth,
+	// 16: federation: the hub's maps from a town's directive, patrol and
+	// finding seqs to the hub's, and from its patrol area codes to the
+	// hub's (fed_directives, fed_patrols, fed_findings, fed_areas).
+	createBuckets("fed_directives", "fed_patrols", "fed_findings", "fed_areas"),
 }
 
 // createBuckets is the migration that creates the buckets names. Released
@@ -398,6 +402,7 @@ var allBuckets = [][]byte{
 	bucketNodeCounts,
 	bucketIdxEscalations, bucketIdxPassOn,
 	bucketFedTowns, bucketFedPeople, bucketFedIncidents, bucketFedActs, bucketFedCommands,
+	bucketFedDirectives, bucketFedPatrols, bucketFedFindings, bucketFedAreas,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -120,13 +120,15 @@ type directiveRecord struct {
 	Deadline   int64    `json:"deadline"`
 	By         uint64   `json:"by"`
 	Units      int      `json:"units"`
+	Command    uint64   `json:"command,omitempty"` // the county's command that issued it (federation)
+	Fed        string   `json:"fed,omitempty"`     // hub: the town's own id of the copy
 }
 
 func encodeDirective(d model.Directive) ([]byte, error) {
 	return json.Marshal(directiveRecord{
 		ID: d.ID, Activation: d.Activation, Text: d.Text, Targets: codeStrings(d.Targets),
 		IssuedAt: nanos(d.IssuedAt), SignBy: nanos(d.SignBy), Deadline: nanos(d.Deadline),
-		By: uint64(d.By), Units: d.Units,
+		By: uint64(d.By), Units: d.Units, Command: d.Command, Fed: d.Fed,
 	})
 }
 
@@ -139,6 +141,7 @@ func decodeDirective(seq uint64, v []byte, loc *time.Location) (model.Directive,
 		Seq: seq, ID: r.ID, Activation: r.Activation, Text: r.Text, Targets: nodeCodes(r.Targets),
 		IssuedAt: fromNanos(r.IssuedAt, loc), SignBy: fromNanos(r.SignBy, loc),
 		Deadline: fromNanos(r.Deadline, loc), By: model.PersonID(r.By), Units: r.Units,
+		Command: r.Command, Fed: r.Fed,
 	}, nil
 }
 

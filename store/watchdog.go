@@ -311,6 +311,9 @@ func (s *DB) sweepPatrols(tx *bolt.Tx, now time.Time, soonest func(time.Time)) (
 		if p.SilenceSeq != 0 {
 			continue // silent; the next check-in or the end ends it
 		}
+		if fedCopyOf(tx, p.Village) {
+			continue // a federated town's patrol: the town watches it
+		}
 		if due := p.SilenceDue(silence); now.Before(due) {
 			soonest(due)
 			continue

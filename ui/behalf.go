@@ -32,6 +32,9 @@ func signFor(svc model.Service, id string, unit model.NodeCode, by model.PersonI
 // village's rows of the directive pane), naming the unit and its worker;
 // what the rules refuse is refused before the question (mayNotSignFor).
 func (m Model) askSignFor(msg signForMsg) (tea.Model, tea.Cmd) {
+	if cur, ok := m.dir.current(); ok && cur.d.ID == msg.id && cur.d.Fed != "" { // a hub's copy of a town's directive
+		return m.flashErr(model.FedDirectiveCopy(cur.d.ID, cur.d.Fed, m.w.nameOf(cur.d.Targets[0].Town())))
+	}
 	if err := m.mayNotSignFor(msg.unit); err != nil {
 		return m.flashErr(err)
 	}

@@ -69,12 +69,15 @@ func (m Model) resendQuestion(cur wtDirective, silent int, within model.NodeCode
 }
 
 // mayNotResend is why R may not resend directive cur with silent of its
-// units in the seat's scope not signed, nil when it may. It never says
+// units in the seat's scope not signed, nil when it may (on a hub, a
+// federated town's own directive is the town's to resend). It never says
 // every unit has signed about units the seat cannot see: a room below the
 // town resends within its own node, and says so of it.
 func (m Model) mayNotResend(cur wtDirective, silent int) error {
 	room := m.w.nameOf(m.scope)
 	switch {
+	case cur.d.Fed != "" && cur.d.Command == 0: // a hub's copy of a town's own directive: the town resends it
+		return model.FedResendRefused(cur.d.ID, cur.d.Fed, m.w.nameOf(cur.d.Targets[0].Town()))
 	case silent == 0 && cur.d.Units > len(cur.units):
 		return refusal(model.ECONFLICT, fmt.Sprintf("%s: every micro-grid of %s has signed; nothing to resend", cur.d.ID, room),
 			fmt.Sprintf("%s：%s的微网格均已签收，无需重发", cur.d.ID, room))

@@ -113,14 +113,14 @@ type RoomsOnDuty struct {
 	Changes  time.Time
 }
 
-// CountRoomsOnDuty counts the rooms of a's scope that are staffed. A
-// village room with a duty schedule (a key of scheduled, which says
-// whether one of its shifts runs now) is staffed while a shift runs, as
-// duty now and the header say, whatever its cadres' on-duty flags; a
-// village room with none, while one of its cadres is on duty. The town
-// room is staffed while one of the town's duty officers is on duty
+// CountRoomsOnDuty counts the rooms of a's scope that are staffed. A room
+// with a duty schedule (a key of scheduled, which says whether one of its
+// shifts runs now) is staffed while a shift runs, as duty now and the
+// header say, whatever its people's on-duty flags; a room with none by the
+// flags: the town room while one of the town's duty officers is on duty
 // (wherever in the town they are placed: their seat is the town room,
-// SeatOf). people may hold others (they are passed over).
+// SeatOf), a village room while one of its cadres is. people may hold
+// others (they are passed over).
 func CountRoomsOnDuty(a Activation, people []Person, scheduled map[NodeCode]bool) RoomsOnDuty {
 	r := RoomsOnDuty{Counted: true}
 	if len(a.Scope) == 0 {
@@ -139,6 +139,9 @@ func CountRoomsOnDuty(a Activation, people []Person, scheduled map[NodeCode]bool
 				r.Villages = append(r.Villages, v)
 			}
 		}
+	}
+	if running, byShift := scheduled[town]; byShift {
+		r.Town = running
 	}
 	for room, running := range scheduled {
 		if running && room.Level() == LevelVillage && a.Covers(room) {

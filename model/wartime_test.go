@@ -493,9 +493,9 @@ func TestCountRoomsOnDuty(t *testing.T) {
 	}
 }
 
-// A village room with a duty schedule is staffed while one of its shifts
-// runs, whatever its cadres' on-duty flags say; one without a schedule by
-// the flags, as before.
+// A room with a duty schedule is staffed while one of its shifts runs,
+// whatever its people's on-duty flags say; one without a schedule by the
+// flags, as before.
 func TestCountRoomsOnDutyByTheSchedule(t *testing.T) {
 	on := func(p model.Person) model.Person { p.OnDuty = true; return p }
 	whole, duxiOnly := activation(t, town), activation(t, duxi)
@@ -517,6 +517,13 @@ func TestCountRoomsOnDutyByTheSchedule(t *testing.T) {
 		{"a room's shift that is no village's", whole, map[model.NodeCode]bool{duxiG02: true}, rooms(false, duxi)},
 	} {
 		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, cadres, c.scheduled), c.name)
+	}
+	// The town room likewise, in a village's wartime too.
+	for _, a := range []model.Activation{whole, duxiOnly} {
+		officer := []model.Person{on(dutyOfficer)}
+		assert.True(t, model.CountRoomsOnDuty(a, officer, nil).Town, "no schedule: the officer on duty")
+		assert.False(t, model.CountRoomsOnDuty(a, officer, map[model.NodeCode]bool{town: false}).Town, "no shift runs")
+		assert.True(t, model.CountRoomsOnDuty(a, nil, map[model.NodeCode]bool{town: true}).Town, "a shift runs, nobody on duty")
 	}
 }
 

@@ -783,10 +783,9 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 // the rooms' duty schedules at the store's clock and the people the file
 // holds in its town (model.CountRoomsOnDuty): a room above the towns holds
 // none of them, and a hub holds a federated town's people as the town
-// sent them (not its schedules), so the store counts for both. A village
-// room with a schedule is staffed while it has an officer on duty (duty
-// now, the header): the two never disagree. The town room is staffed too
-// while the schedule has an officer on duty in it.
+// sent them (not its schedules), so the store counts for both. A room
+// with a schedule is staffed while it has an officer on duty (duty now,
+// the header): the two never disagree.
 func (s *DB) roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
 	if len(a.Scope) == 0 {
 		return model.CountRoomsOnDuty(a, nil, nil), nil
@@ -796,21 +795,12 @@ func (s *DB) roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, er
 	if err != nil {
 		return model.RoomsOnDuty{}, err
 	}
-	now := s.clock()
-	scheduled, changes, err := s.roomSchedules(tx, a, now)
+	scheduled, changes, err := s.roomSchedules(tx, a, s.clock())
 	if err != nil {
 		return model.RoomsOnDuty{}, err
 	}
 	r := model.CountRoomsOnDuty(a, people, scheduled)
 	r.Changes = changes
-	if r.Town {
-		return r, nil
-	}
-	rd, err := s.roomDuty(tx, town, now)
-	if err != nil {
-		return model.RoomsOnDuty{}, err
-	}
-	r.Town = rd.Current.Scheduled()
 	return r, nil
 }
 

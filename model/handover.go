@@ -198,10 +198,9 @@ type SheetWartime struct {
 	Rooms *SheetRooms `json:"rooms,omitempty"`
 }
 
-// SheetRooms is who staffs the wartime command rooms on a sheet: the town
-// room (one of the town's duty officers on duty), and how many of the
-// villages the sheet's micro-grids lie in have one of their cadres on duty
-// in their village room.
+// SheetRooms is who staffs the wartime command rooms on a sheet, as
+// RoomsOnDuty counts them: the town room, and how many of the villages the
+// sheet's micro-grids lie in have their village room staffed.
 type SheetRooms struct {
 	Town            bool `json:"town"`
 	Villages        int  `json:"villages"`
@@ -210,7 +209,7 @@ type SheetRooms struct {
 
 // Text says who staffs the rooms, in English and Chinese: "town room
 // staffed, village rooms 3/5" (3 of the 5 village rooms of the sheet's
-// micro-grids have a cadre on duty).
+// micro-grids are staffed).
 func (r SheetRooms) Text() (en, zh string) {
 	town, townZh := "staffed", "有人在岗"
 	if !r.Town {

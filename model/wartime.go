@@ -99,23 +99,29 @@ func (a Activation) Covers(c NodeCode) bool {
 }
 
 // RoomsOnDuty is who staffs the wartime command rooms above an
-// activation's micro-grids: the town's wartime room (Town: one of the
-// town's duty officers is on duty) and the village wartime rooms
-// (Villages: the scope's villages, in code order, with one of their
-// cadres on duty). Counted is false when nobody counted them (a replay's
-// earlier activation, whose on-duty flags are gone): the console then
-// says it does not know (—) rather than 0.
+// activation's micro-grids: the town's wartime room (Town) and the village
+// wartime rooms (Villages: the scope's villages, in code order, whose room
+// is staffed), as CountRoomsOnDuty counts them. Counted is false when
+// nobody counted them (a replay's earlier activation, whose on-duty flags
+// are gone): the console then says it does not know (—) rather than 0.
+// Changes is when the duty schedule next begins or ends a shift in one of
+// the rooms (zero: none ahead): the count may change then, with no event.
 type RoomsOnDuty struct {
 	Counted  bool
 	Town     bool
 	Villages []NodeCode
+	Changes  time.Time
 }
 
-// CountRoomsOnDuty counts the rooms of a's scope that people staff: the
-// town room is the town's duty officers' (wherever in the town they are
-// placed: their seat is the town room, SeatOf), a village room its
-// cadres'. people may hold others (they are passed over).
-func CountRoomsOnDuty(a Activation, people []Person) RoomsOnDuty {
+// CountRoomsOnDuty counts the rooms of a's scope that are staffed. A room
+// with a duty schedule (a key of scheduled, which says whether one of its
+// shifts runs now) is staffed while a shift runs, as duty now and the
+// header say, whatever its people's on-duty flags; a room with none by the
+// flags: the town room while one of the town's duty officers is on duty
+// (wherever in the town they are placed: their seat is the town room,
+// SeatOf), a village room while one of its cadres is. people may hold
+// others (they are passed over).
+func CountRoomsOnDuty(a Activation, people []Person, scheduled map[NodeCode]bool) RoomsOnDuty {
 	r := RoomsOnDuty{Counted: true}
 	if len(a.Scope) == 0 {
 		return r
@@ -129,7 +135,17 @@ func CountRoomsOnDuty(a Activation, people []Person) RoomsOnDuty {
 			r.Town = true
 		}
 		if v := p.Node.Village(); p.Has(RoleVillageCadre) && v != "" && a.Covers(v) {
-			r.Villages = append(r.Villages, v)
+			if _, byShift := scheduled[v]; !byShift {
+				r.Villages = append(r.Villages, v)
+			}
+		}
+	}
+	if running, byShift := scheduled[town]; byShift {
+		r.Town = running
+	}
+	for room, running := range scheduled {
+		if running && room.Level() == LevelVillage && a.Covers(room) {
+			r.Villages = append(r.Villages, room)
 		}
 	}
 	slices.Sort(r.Villages)

@@ -489,7 +489,41 @@ func TestCountRoomsOnDuty(t *testing.T) {
 		{"a cadre who is also a duty officer", whole, []model.Person{cadreOfficer}, rooms(true, duxi)},
 		{"not a room's role", whole, []model.Person{on(gridLeader), on(microWorker)}, rooms(false)},
 	} {
-		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, c.people), c.name)
+		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, c.people, nil), c.name)
+	}
+}
+
+// A room with a duty schedule is staffed while one of its shifts runs,
+// whatever its people's on-duty flags say; one without a schedule by the
+// flags, as before.
+func TestCountRoomsOnDutyByTheSchedule(t *testing.T) {
+	on := func(p model.Person) model.Person { p.OnDuty = true; return p }
+	whole, duxiOnly := activation(t, town), activation(t, duxi)
+	rooms := func(town bool, villages ...model.NodeCode) model.RoomsOnDuty {
+		return model.RoomsOnDuty{Counted: true, Town: town, Villages: villages}
+	}
+	cadres := []model.Person{on(villageCadre), otherCadre} // 渎溪村's on duty, 倪宅村's off
+	for _, c := range []struct {
+		name      string
+		a         model.Activation
+		scheduled map[model.NodeCode]bool
+		want      model.RoomsOnDuty
+	}{
+		{"no schedule: the flags", whole, nil, rooms(false, duxi)},
+		{"a shift runs in 倪宅村, its cadre off duty", whole, map[model.NodeCode]bool{otherVil: true}, rooms(false, otherVil, duxi)},
+		{"no shift runs in 渎溪村, its cadre on duty", whole, map[model.NodeCode]bool{duxi: false}, rooms(false)},
+		{"both by the schedule", whole, map[model.NodeCode]bool{duxi: false, otherVil: true}, rooms(false, otherVil)},
+		{"a shift outside the scope", duxiOnly, map[model.NodeCode]bool{otherVil: true}, rooms(false, duxi)},
+		{"a room's shift that is no village's", whole, map[model.NodeCode]bool{duxiG02: true}, rooms(false, duxi)},
+	} {
+		assert.Equal(t, c.want, model.CountRoomsOnDuty(c.a, cadres, c.scheduled), c.name)
+	}
+	// The town room likewise, in a village's wartime too.
+	for _, a := range []model.Activation{whole, duxiOnly} {
+		officer := []model.Person{on(dutyOfficer)}
+		assert.True(t, model.CountRoomsOnDuty(a, officer, nil).Town, "no schedule: the officer on duty")
+		assert.False(t, model.CountRoomsOnDuty(a, officer, map[model.NodeCode]bool{town: false}).Town, "no shift runs")
+		assert.True(t, model.CountRoomsOnDuty(a, nil, map[model.NodeCode]bool{town: true}).Town, "a shift runs, nobody on duty")
 	}
 }
 

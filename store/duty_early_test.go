@@ -102,3 +102,28 @@ func TestWartimeTownRoomStaffedByTheSchedule(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, st.Rooms.Town, "the shift over: not staffed")
 }
+
+// And the other way: a duty officer of the town on duty on the roster
+// does not staff a town room whose schedule has nobody on duty, as duty
+// now says nobody is (the village rooms likewise: their cadres).
+func TestWartimeTownRoomUnstaffedByTheSchedule(t *testing.T) {
+	w := newWtTower(t)
+	require.True(t, w.duty.OnDuty)
+	w.activate(t, town)
+	st, err := w.s.WartimeStatus(w.ctx, town)
+	require.NoError(t, err)
+	assert.True(t, st.Rooms.Town, "no schedule: the officer on duty staffs it")
+
+	_, err = w.s.AddShifts(w.ctx, []model.Shift{{Room: town, Person: w.duty.ID, From: t0.Add(time.Hour), To: t0.Add(13 * time.Hour)}}, w.duty.ID, "")
+	require.NoError(t, err)
+	st, err = w.s.WartimeStatus(w.ctx, town)
+	require.NoError(t, err)
+	assert.False(t, st.Rooms.Town, "the schedule has nobody on duty before 1h")
+	rds, err := w.s.Duty(w.ctx, town, time.Time{})
+	require.NoError(t, err)
+	assert.False(t, rds[0].Current.Scheduled(), "as duty now says")
+	w.clock.Set(t0.Add(time.Hour))
+	st, err = w.s.WartimeStatus(w.ctx, town)
+	require.NoError(t, err)
+	assert.True(t, st.Rooms.Town, "its shift runs")
+}

@@ -780,29 +780,27 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 }
 
 // roomsOnDuty counts who staffs a's town and village wartime rooms from
-// the people the file holds in its town (model.CountRoomsOnDuty): a room
-// above the towns holds none of them, and a hub holds a federated town's
-// people as the town sent them, so the store counts for both. The town
-// room is staffed too while the schedule has an officer on duty in it at
-// the store's clock (duty now, the header): the two never disagree.
+// the rooms' duty schedules at the store's clock and the people the file
+// holds in its town (model.CountRoomsOnDuty): a room above the towns holds
+// none of them, and a hub holds a federated town's people as the town
+// sent them (not its schedules), so the store counts for both. A room
+// with a schedule is staffed while it has an officer on duty (duty now,
+// the header): the two never disagree.
 func (s *DB) roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
 	if len(a.Scope) == 0 {
-		return model.CountRoomsOnDuty(a, nil), nil
+		return model.CountRoomsOnDuty(a, nil, nil), nil
 	}
 	town := a.Scope[0].Town()
 	people, err := roomPeople(tx, town)
 	if err != nil {
 		return model.RoomsOnDuty{}, err
 	}
-	r := model.CountRoomsOnDuty(a, people)
-	if r.Town {
-		return r, nil
-	}
-	rd, err := s.roomDuty(tx, town, s.clock())
+	scheduled, changes, err := s.roomSchedules(tx, a, s.clock())
 	if err != nil {
 		return model.RoomsOnDuty{}, err
 	}
-	r.Town = rd.Current.Scheduled()
+	r := model.CountRoomsOnDuty(a, people, scheduled)
+	r.Changes = changes
 	return r, nil
 }
 
@@ -837,6 +835,83 @@ func roomPeople(tx *bolt.Tx, town model.NodeCode) ([]model.Person, error) {
 		people = append(people, p)
 	}
 	return people, nil
+}
+
+// roomSchedules is what the duty schedule says at at of the rooms of a's
+// town that have one: the town's room and those of its villages in a's
+// scope, each with whether one of its shifts runs (model.OnDuty has an
+// officer on duty exactly then: its shifts never overlap); and the next
+// moment a shift of them begins or ends (zero: none ahead). One cursor
+// over idx_shift_room: three seeks and one shift read a room, the rooms
+// without shifts skipped, whatever the length of the schedules (the
+// Huajie demo's 28 rooms: 281 allocations, about 70 µs of CPU a status).
+func (s *DB) roomSchedules(tx *bolt.Tx, a model.Activation, at time.Time) (map[model.NodeCode]bool, time.Time, error) {
+	town := a.Scope[0].Town()
+	out := map[model.NodeCode]bool{}
+	var changes time.Time
+	soonest := func(t time.Time) {
+		if changes.IsZero() || t.Before(changes) {
+			changes = t
+		}
+	}
+	c, stored := tx.Bucket(bucketIdxShiftRoom).Cursor(), tx.Bucket(bucketShifts)
+	k, _ := c.Seek([]byte(town))
+	for k != nil && bytes.HasPrefix(k, []byte(town)) {
+		room, _, ok := splitShiftRoomKey(k)
+		if !ok {
+			return nil, changes, fmt.Errorf("idx_shift_room: malformed key %q", k)
+		}
+		if room == town || a.Covers(room) {
+			running, end, next, err := s.roomShiftAt(c, stored, room, at)
+			if err != nil {
+				return nil, changes, err
+			}
+			out[room] = running
+			for _, t := range []time.Time{end, next} {
+				if !t.IsZero() {
+					soonest(t)
+				}
+			}
+		}
+		k, _ = c.Seek(append([]byte(room), 1)) // the next room's first shift
+	}
+	return out, changes, nil
+}
+
+// roomShiftAt reads with c (over idx_shift_room) and stored (the shifts)
+// whether a shift of room runs at at (and when it ends), and when its next
+// shift begins (zero: none).
+func (s *DB) roomShiftAt(c *bolt.Cursor, stored *bolt.Bucket, room model.NodeCode, at time.Time) (running bool, end, next time.Time, err error) {
+	prefix := append([]byte(room), 0)
+	k, _ := c.Seek(shiftRoomKey(room, at.Add(time.Nanosecond), 0))
+	if k != nil && bytes.HasPrefix(k, prefix) {
+		next = fromNanos(int64(getU64(k[len(k)-16:])), s.opts.Location) // the key's from
+	}
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return false, end, next, nil
+	}
+	_, seq, _ := splitShiftRoomKey(k)
+	v := stored.Get(u64(seq))
+	if v == nil {
+		return false, end, next, fmt.Errorf("idx_shift_room: shift %s of %s missing", model.FormatShiftID(seq), room)
+	}
+	var r struct {
+		From int64 `json:"from"`
+		To   int64 `json:"to"`
+	} // of shiftRecord, only the times
+	if err := json.Unmarshal(v, &r); err != nil {
+		return false, end, next, fmt.Errorf("shift seq %d: %w", seq, err)
+	}
+	sh := model.Shift{From: fromNanos(r.From, s.opts.Location), To: fromNanos(r.To, s.opts.Location)}
+	if !sh.Covers(at) {
+		return false, end, next, nil
+	}
+	return true, sh.To, next, nil
 }
 
 var (

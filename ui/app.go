@@ -184,6 +184,9 @@ type Model struct {
 	duty       model.RoomDuty
 	dutyLoaded bool
 	autoShown  string
+	// roomsAsked is the moment of the schedule's change to the wartime
+	// rooms' staffing the console has read the wartime again for (roomsDue).
+	roomsAsked time.Time
 	// A replay (replay.go): the one running, and the one asked for while
 	// the log is read.
 	rp               *replayState
@@ -639,6 +642,10 @@ func (m Model) onTick() (tea.Model, tea.Cmd) {
 	if m.dutyDue(m.now) {
 		m.dutyLoaded = false // read once per handoff
 		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	}
+	if m.roomsDue(m.now) {
+		m.roomsAsked = m.wt.status.Rooms.Changes // read once per change
+		cmds = append(cmds, loadWartime(m.svc, m.scope))
 	}
 	m, pc := m.patrolsOnTick()
 	m, fc := m.wantFedLinks()

@@ -186,6 +186,15 @@ func loadAfterAction(svc model.Service) tea.Cmd {
 	}
 }
 
+// roomsDue reports whether the clock has reached the moment the duty
+// schedule changes who staffs the wartime rooms (a shift of one of them
+// begins or ends: WartimeStatus.Rooms.Changes), not read for yet: no event
+// says so, and the chain's rooms would stay as they were.
+func (m Model) roomsDue(now time.Time) bool {
+	at := m.wt.status.Rooms.Changes
+	return m.rp == nil && m.wt.active() && !at.IsZero() && !now.Before(at) && !at.Equal(m.roomsAsked)
+}
+
 // isWartimeEvent reports whether an event changes what the wartime panes
 // show.
 func isWartimeEvent(e model.Event) bool {

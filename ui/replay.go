@@ -54,6 +54,7 @@ type replayState struct {
 	wasFocus         paneID
 	wasOverlay       overlayID
 	liveMissedEvents bool
+	dutyMoved        bool // a step applied an event of the duty (a swap, a handover): read it again
 }
 
 // progressAt is one progress report of a unit, read from its event.
@@ -299,6 +300,7 @@ func (m Model) replayStep(t time.Time) Model {
 	for i, e := range evs {
 		newest[len(evs)-1-i] = e
 		wt = wt || isWartimeEvent(e)
+		rp.dutyMoved = rp.dutyMoved || isDutyEvent(e)
 	}
 	if m.w.lightsDue(t) {
 		m.w.rollUp(t)
@@ -531,11 +533,13 @@ func replayedTimeline(evs []model.Event, t time.Time) []model.Event {
 }
 
 // replayDuty reads the seat room's duty at the replay's moment when it
-// jumped there, or when the moment passed a handoff.
+// jumped there, when the moment passed a handoff, or when the replay
+// applied an event of the duty (a swap, a handover made or signed for).
 func (m Model) replayDuty(jumped bool) tea.Cmd {
-	if !jumped && m.dutyLoaded && !m.dutyDue(m.now) {
+	if !jumped && !m.rp.dutyMoved && m.dutyLoaded && !m.dutyDue(m.now) {
 		return nil
 	}
+	m.rp.dutyMoved = false
 	return loadDuty(m.svc, m.dutyRoom(), m.rp.at)
 }
 

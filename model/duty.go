@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,8 +38,39 @@ type Shift struct {
 	By       PersonID // who scheduled it
 	// Swapped is whose shift it was before the last swap (0: never swapped).
 	Swapped PersonID
+	// Swaps are its changes of hands, oldest first, each with whose it was
+	// before (the last one's is Swapped); a shift swapped before they were
+	// kept has Swapped without them.
+	Swaps []ShiftSwap
 	// Name and Phone are the person's, from the roster, when read (not stored).
 	Name, Phone string
+}
+
+// ShiftSwap is one change of hands of a shift: when, and whose it was
+// before.
+type ShiftSwap struct {
+	At   time.Time
+	From PersonID
+}
+
+// HeldAt is the shift as it stood at t: the swaps made after t undone, so
+// that its officer is the one who held it then (the duty at a past time: a
+// replay's header, duty now --at). Name and Phone, the roster's for its
+// officer, are cleared when it changes hands back.
+func (s Shift) HeldAt(t time.Time) Shift {
+	n := len(s.Swaps)
+	for n > 0 && s.Swaps[n-1].At.After(t) {
+		n--
+		s.Person, s.Name, s.Phone = s.Swaps[n].From, "", ""
+	}
+	if n == len(s.Swaps) {
+		return s
+	}
+	s.Swaps, s.Swapped = s.Swaps[:n:n], 0
+	if n > 0 {
+		s.Swapped = s.Swaps[n-1].From
+	}
+	return s
 }
 
 // FormatShiftID makes the public id of the n-th shift.
@@ -215,6 +247,7 @@ func (s Shift) Swap(to Person, by Person, now time.Time) (Shift, Event, error) {
 	}
 	out := s
 	out.Swapped, out.Person, out.Name, out.Phone = s.Person, to.ID, to.Name, to.Phone
+	out.Swaps = append(slices.Clip(s.Swaps), ShiftSwap{At: now, From: s.Person})
 	ev := Event{
 		At: now, Actor: by.ID, ActorName: ActorName(by), Action: ActShiftSwap, Node: s.Room, Directive: s.ID,
 		Note:   fmt.Sprintf("%s %s–%s: %s → %s", s.ID, s.From.Format("01-02 15:04"), s.To.Format("01-02 15:04"), from, to.Name),

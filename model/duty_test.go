@@ -296,6 +296,13 @@ func TestShiftSwap(t *testing.T) {
 	assert.Equal(t, model.ActShiftSwap, ev.Action)
 	assert.Equal(t, "S-0004", ev.Directive)
 	assert.Contains(t, ev.NoteZh, "值班员甲 → 值班员乙")
+	assert.Equal(t, []model.ShiftSwap{{At: t0, From: officerA.ID}}, got.Swaps)
+	assert.Equal(t, got, got.HeldAt(t0), "swapped by then")
+	before := got.HeldAt(t0.Add(-time.Minute))
+	assert.Equal(t, officerA.ID, before.Person, "as it stood before the swap")
+	assert.Empty(t, before.Swaps)
+	assert.Zero(t, before.Swapped)
+	assert.Empty(t, before.Name, "the roster's name of the other officer")
 
 	_, _, err = s.Swap(officerA, dutyOfficer, t0)
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "already theirs")

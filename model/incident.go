@@ -65,7 +65,9 @@ func ParseIncidentID(s string) (string, error) {
 
 // IDEndsIn reports whether incident id ends in short, a shorter form of it
 // as the console shows and reads ids (:show): its number (0012, of
-// HJ-20261203-0012) or its day and number (1203-0012).
+// HJ-20261203-0012), its day of the month and number (03-0012, the narrow
+// queue's while it holds a number of two days) or its day and number
+// (1203-0012).
 func IDEndsIn(id, short string) bool {
 	day, num, dated := strings.Cut(short, "-")
 	if !dated {
@@ -76,7 +78,7 @@ func IDEndsIn(id, short string) bool {
 		return false
 	case !dated:
 		return strings.HasSuffix(id, "-"+num)
-	case len(day) == 4 && digits(day): // 1207-0032: the date's month and day
+	case (len(day) == 2 || len(day) == 4) && digits(day): // 07-0032, 1207-0032: the date's day, or its month and day
 		return strings.HasSuffix(id, short)
 	case len(day) == 8 && digits(day): // 20261207-0032: the whole date
 		return strings.HasSuffix(id, "-"+short)

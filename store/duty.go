@@ -50,7 +50,7 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 			if err != nil {
 				return nil, err
 			}
-			sh.Seq, sh.ID, sh.By, sh.Swapped, sh.Name, sh.Phone = seq, model.FormatShiftID(seq), actor.ID, 0, p.Name, p.Phone
+			sh.Seq, sh.ID, sh.By, sh.Swapped, sh.Swaps, sh.Name, sh.Phone = seq, model.FormatShiftID(seq), actor.ID, 0, nil, p.Name, p.Phone
 			sh.From, sh.To = sh.From.In(s.opts.Location), sh.To.In(s.opts.Location)
 			if err := putShift(tx, sh, nil); err != nil {
 				return nil, err
@@ -333,8 +333,8 @@ func allRooms(tx *bolt.Tx) []model.NodeCode {
 
 // roomDuty is model.OnDuty over the room's shifts around at (the one
 // running, the one before and the two after: the one after the next is
-// next once the running one is handed over early) and its latest
-// handovers.
+// next once the running one is handed over early), each held by whoever
+// held it at at (Shift.HeldAt), and its latest handovers made by at.
 func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.RoomDuty, error) {
 	prefix := append([]byte(room), 0)
 	c := tx.Bucket(bucketIdxShiftRoom).Cursor()
@@ -364,9 +364,15 @@ func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.Roo
 		if err != nil {
 			return model.RoomDuty{}, err
 		}
+		if held := sh.HeldAt(at); held.Person != sh.Person {
+			if err := s.nameShift(tx, &held); err != nil {
+				return model.RoomDuty{}, err
+			}
+			sh = held
+		}
 		shifts = append(shifts, sh)
 	}
-	hs, err := s.roomHandovers(tx, room, 4)
+	hs, err := s.roomHandovers(tx, room, 4, at)
 	if err != nil {
 		return model.RoomDuty{}, err
 	}
@@ -377,8 +383,10 @@ func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.Roo
 	return rd, nil
 }
 
-// roomHandovers are the room's latest n handovers, newest first.
-func (s *DB) roomHandovers(tx *bolt.Tx, room model.NodeCode, n int) ([]model.Handover, error) {
+// roomHandovers are the room's latest n handovers made by at (zero: any
+// time), newest first: those made after a past at would push out the ones
+// that stood then.
+func (s *DB) roomHandovers(tx *bolt.Tx, room model.NodeCode, n int, at time.Time) ([]model.Handover, error) {
 	prefix := append([]byte(room), 0)
 	c := tx.Bucket(bucketIdxHandoverRoom).Cursor()
 	k, _ := c.Seek(codeKey(room, ^uint64(0)))
@@ -397,7 +405,9 @@ func (s *DB) roomHandovers(tx *bolt.Tx, room model.NodeCode, n int) ([]model.Han
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, h)
+		if at.IsZero() || !h.MadeAt.After(at) {
+			out = append(out, h)
+		}
 	}
 	return out, nil
 }
@@ -607,7 +617,7 @@ func (s *DB) AcceptHandover(ctx context.Context, id string, room model.NodeCode,
 				return nil, err
 			}
 		} else {
-			hs, err := s.roomHandovers(tx, room, 1)
+			hs, err := s.roomHandovers(tx, room, 1, time.Time{})
 			if err != nil {
 				return nil, err
 			}

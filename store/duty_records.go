@@ -39,11 +39,24 @@ type shiftRecord struct {
 	To      int64  `json:"to"`
 	By      uint64 `json:"by"`
 	Swapped uint64 `json:"swapped,omitempty"`
+	// Swaps are the shift's changes of hands (model.Shift.Swaps); a shift
+	// swapped before they were kept has swapped alone.
+	Swaps []swapRecord `json:"swaps,omitempty"`
+}
+
+// swapRecord is the stored form of model.ShiftSwap.
+type swapRecord struct {
+	At   int64  `json:"at"`
+	From uint64 `json:"from"`
 }
 
 func encodeShift(s model.Shift) ([]byte, error) {
-	return json.Marshal(shiftRecord{Room: string(s.Room), Person: uint64(s.Person), From: nanos(s.From), To: nanos(s.To),
-		By: uint64(s.By), Swapped: uint64(s.Swapped)})
+	r := shiftRecord{Room: string(s.Room), Person: uint64(s.Person), From: nanos(s.From), To: nanos(s.To),
+		By: uint64(s.By), Swapped: uint64(s.Swapped)}
+	for _, w := range s.Swaps {
+		r.Swaps = append(r.Swaps, swapRecord{At: nanos(w.At), From: uint64(w.From)})
+	}
+	return json.Marshal(r)
 }
 
 func decodeShift(seq uint64, v []byte, loc *time.Location) (model.Shift, error) {
@@ -51,8 +64,12 @@ func decodeShift(seq uint64, v []byte, loc *time.Location) (model.Shift, error) 
 	if err := json.Unmarshal(v, &r); err != nil {
 		return model.Shift{}, fmt.Errorf("shift seq %d: %w", seq, err)
 	}
-	return model.Shift{Seq: seq, ID: model.FormatShiftID(seq), Room: model.NodeCode(r.Room), Person: model.PersonID(r.Person),
-		From: fromNanos(r.From, loc), To: fromNanos(r.To, loc), By: model.PersonID(r.By), Swapped: model.PersonID(r.Swapped)}, nil
+	sh := model.Shift{Seq: seq, ID: model.FormatShiftID(seq), Room: model.NodeCode(r.Room), Person: model.PersonID(r.Person),
+		From: fromNanos(r.From, loc), To: fromNanos(r.To, loc), By: model.PersonID(r.By), Swapped: model.PersonID(r.Swapped)}
+	for _, w := range r.Swaps {
+		sh.Swaps = append(sh.Swaps, model.ShiftSwap{At: fromNanos(w.At, loc), From: model.PersonID(w.From)})
+	}
+	return sh, nil
 }
 
 // shiftRoomKey is the idx_shift_room key: room 0x00 u64 from u64 seq, so a

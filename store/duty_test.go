@@ -562,3 +562,66 @@ func TestVetShiftNamesTheBatchPlace(t *testing.T) {
 	assert.Contains(t, model.ErrorMessageZh(err), "的班与"+zh+"（")
 	assert.NotContains(t, model.ErrorMessage(err), put[0].ID)
 }
+
+// Duty at a past time is the duty as it stood then (a replay's header,
+// duty now --at): the handovers of that change, however many were made
+// since, and each shift held by whoever held it then, the swaps made since
+// undone (a QA saw a replay's header name the officer a later swap gave
+// the shift to).
+func TestDutyAtAPastTime(t *testing.T) {
+	d := newDutyTower(t)
+	// Six shifts of two hours, the duty officer and the second one in
+	// turn, each change handed over half an hour before and signed for
+	// five minutes after.
+	var shifts []model.Shift
+	who := []model.Person{d.duty, d.officer2}
+	start := t0.Add(-time.Hour)
+	for i := 0; i < 6; i++ {
+		from := start.Add(time.Duration(2*i) * time.Hour)
+		shifts = append(shifts, d.shift(who[i%2], town, from, from.Add(2*time.Hour)))
+	}
+	_, err := d.s.AddShifts(d.ctx, shifts, d.duty.ID, "")
+	require.NoError(t, err)
+	change := func(k int) time.Time { return start.Add(time.Duration(2*k) * time.Hour) } // k from 1
+	for k := 1; k <= 5; k++ {
+		d.clock.Set(change(k).Add(-30 * time.Minute))
+		_, err := d.s.Handover(d.ctx, town, "", who[(k-1)%2].ID, false, "")
+		require.NoError(t, err, "change %d", k)
+		d.clock.Set(change(k).Add(5 * time.Minute))
+		_, err = d.s.AcceptHandover(d.ctx, "", town, who[k%2].ID)
+		require.NoError(t, err, "change %d", k)
+	}
+	// The first change, four handovers later: before the signature both
+	// were on duty, after it the second officer alone.
+	rd, err := d.s.Duty(d.ctx, town, change(1).Add(2*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, d.officer2.ID, rd[0].Current.Person)
+	assert.Equal(t, d.duty.ID, rd[0].Outgoing.Person, "not signed for yet")
+	assert.Equal(t, "H-0001", rd[0].Pending.ID)
+	rd, err = d.s.Duty(d.ctx, town, change(1).Add(10*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, d.officer2.ID, rd[0].Current.Person)
+	assert.False(t, rd[0].Outgoing.Scheduled(), "signed for at %s: nobody is handing over", change(1).Add(5*time.Minute))
+	assert.False(t, rd[0].Pending.Made())
+
+	// The last shift changes hands twice: at each time before, between
+	// and after, the officer who held it then.
+	last := change(5)
+	d.clock.Set(last.Add(10 * time.Minute))
+	_, err = d.s.SwapShift(d.ctx, "S-0006", d.duty.ID, d.duty.ID)
+	require.NoError(t, err)
+	d.clock.Set(last.Add(20 * time.Minute))
+	sw, err := d.s.SwapShift(d.ctx, "S-0006", d.officer2.ID, d.duty.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []model.ShiftSwap{{At: last.Add(10 * time.Minute), From: d.officer2.ID}, {At: last.Add(20 * time.Minute), From: d.duty.ID}}, sw.Swaps)
+	d.reopen(t) // the swaps are kept
+	for at, want := range map[time.Time]model.Person{
+		last.Add(7 * time.Minute): d.officer2, last.Add(15 * time.Minute): d.duty, last.Add(25 * time.Minute): d.officer2,
+	} {
+		rd, err := d.s.Duty(d.ctx, town, at)
+		require.NoError(t, err)
+		assert.Equal(t, want.ID, rd[0].Current.Person, "at %s", at)
+		assert.Equal(t, want.Name, rd[0].Current.Name, "at %s", at)
+	}
+	requireClean(t, d.s)
+}

@@ -458,34 +458,11 @@ func (f *txFacts) before() []model.Event {
 	return f.timeln
 }
 
-func (f *txFacts) First() bool {
-	for _, ev := range f.before() {
-		if ev.Action == f.ev.Action {
-			return false
-		}
-	}
-	return true
-}
+func (f *txFacts) First() bool { return model.FirstOf(f.ev, f.before()) }
 
 // Holder is the actor of the last acknowledgement (or dispatch of a report
 // not yet signed for, which signs for it) at the tier ev happened at.
-func (f *txFacts) Holder() model.PersonID {
-	tier := f.ev.Before.Tier
-	if tier == "" {
-		tier = f.ev.After.Tier
-	}
-	tl := f.before()
-	for i := len(tl) - 1; i >= 0; i-- {
-		ev := tl[i]
-		if ev.Before.Tier != tier {
-			continue
-		}
-		if ev.Action == model.ActAcknowledge || ev.Action == model.ActDispatch && ev.Before.Status == model.StatusReported {
-			return ev.Actor
-		}
-	}
-	return model.System
-}
+func (f *txFacts) Holder() model.PersonID { return model.HolderOf(f.ev, f.before()) }
 
 // derive computes the ledger from the whole log in tx, as the writer booked
 // it event by event, and counts the events read and the entries they

@@ -126,27 +126,32 @@ func (m Model) townsCutFigure() (headerFigure, bool) {
 }
 
 // fedCells are a town's cells of the towns table while federation is on:
-// the events the hub does not have yet, and the age of the newest it has
-// (marked when the link is cut); cut reports the mark.
-func (c *common) fedCells(town model.NodeCode) (behind, lag string, cut bool) {
+// the events the hub does not have yet, and the link: up, being made, or
+// cut and since when, the header's own measure and word (东城街道断联 11s
+// there, 断联 11s in its row; the age of the town's newest event the hub
+// has, which the row once showed beside the cut, read as a second clock
+// of the cut); cut reports a cut link.
+func (c *common) fedCells(town model.NodeCode) (behind, link string, cut bool) {
 	l, ok := c.fed[town]
 	if !ok {
 		return "-", "-", false
 	}
-	behind, lag = compact(int(min(l.Pending, 1<<40))), "-"
+	behind = compact(int(min(l.Pending, 1<<40)))
 	if l.NodeDown || l.Linking {
 		behind = c.p.g.Unknown // the node that counts it is not running, or has not counted yet: never 0
 	}
-	if l.LastAckSeq > 0 {
-		lag = shortAge(time.Duration(l.LagSeconds * float64(time.Second)))
-	}
+	lab := &c.p.lab
 	switch {
+	case l.Connected:
+		return behind, lab.LinkOK, false
 	case l.Linking:
-		return behind, c.p.lab.Linking + " " + lag, false
-	case !l.Connected:
-		lag = c.p.lab.Cut + " " + lag
+		return behind, lab.Linking, false
 	}
-	return behind, lag, !l.Connected
+	link = lab.Cut
+	if !l.CutSince.IsZero() {
+		link += " " + shortAge(c.now.Sub(l.CutSince))
+	}
+	return behind, link, true
 }
 
 // shortAge is a duration in its largest unit: 45s, 12m, 5h, 3d.

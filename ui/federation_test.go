@@ -115,8 +115,8 @@ func TestUplinkFollowsTheTick(t *testing.T) {
 }
 
 // The county room's towns table shows, with federation, each town's events
-// behind and the age of its newest event, a cut link marked (the town then
-// comes before the quiet ones); at 80 columns esc/h and pass-on give way
+// behind and its link, up or cut since when (the town then comes before
+// the quiet ones); at 80 columns esc/h and pass-on give way
 // to them. Without federation the table is as it was. Turned to a town,
 // the header shows the hub's link to it.
 func TestTownsTableShowsTheLinks(t *testing.T) {
@@ -145,15 +145,15 @@ func TestTownsTableShowsTheLinks(t *testing.T) {
 			m := loaded(t, f.db, fedOptions(opt, links), sz[0], sz[1])
 			checkScreen(t, m, sz[0], sz[1], false)
 			lab := labels(lang)
-			assert.NotContains(t, off.View(), " "+lab.ColLag+"│", name)
+			assert.NotContains(t, off.View(), " "+lab.ColLink+"│", name)
 			head := `%s +%s +%s +%s +%s +%s +%s +%s`
-			want := fmt.Sprintf(head, lab.ColTown, lab.Open, lab.Red, "\\S+", "\\S+", lab.ColWartime, lab.ColBehind, lab.ColLag)
+			want := fmt.Sprintf(head, lab.ColTown, lab.Open, lab.Red, "\\S+", "\\S+", lab.ColWartime, lab.ColBehind, lab.ColLink)
 			if sz[0] == 80 {
-				want = fmt.Sprintf(`%s +%s +%s +%s +%s +%s│`, lab.ColTown, lab.Open, lab.Red, lab.ColWartime, lab.ColBehind, lab.ColLag)
+				want = fmt.Sprintf(`%s +%s +%s +%s +%s +%s│`, lab.ColTown, lab.Open, lab.Red, lab.ColWartime, lab.ColBehind, lab.ColLink)
 			}
 			assert.Regexp(t, want, m.View(), name)
 			assert.Regexp(t, ` 3412 +`+lab.Cut+` 12m`, row(m.View(), "东城街道"), name)
-			assert.Regexp(t, ` 0 +3s│$`, row(m.View(), "花街镇"), name)
+			assert.Regexp(t, ` 0 +`+lab.LinkOK+`│$`, row(m.View(), "花街镇"), name)
 			assert.Regexp(t, ` - +-│$`, row(m.View(), "西城街道"), "%s: a town not federated", name)
 
 			assert.Equal(t, []string{"花街镇", "东城街道", "西城街道"}, townNames(m)[:3], "%s: incidents, then the cut link, then the others", name)
@@ -274,8 +274,8 @@ func TestCountyKnowsACutTown(t *testing.T) {
 			lm := at(lk, linking, outside)
 			h := headerOf(lm)
 			assert.Contains(t, h, fmt.Sprintf(lab.TownsLinking, 2), name)
-			behind, lag, isCut := lm.fedCells(huajie)
-			assert.Equal(t, []any{lm.p.g.Unknown, lab.Linking + " -", false}, []any{behind, lag, isCut},
+			behind, link, isCut := lm.fedCells(huajie)
+			assert.Equal(t, []any{lm.p.g.Unknown, lab.Linking, false}, []any{behind, link, isCut},
 				"%s: a town being linked: not counted yet, not cut", name)
 			assert.NotContains(t, h, fmt.Sprintf(lab.TownCut, ""), name)
 			assert.Contains(t, headerOf(at(cut, linking, outside)), one, name)
@@ -283,8 +283,8 @@ func TestCountyKnowsACutTown(t *testing.T) {
 			down.NodeDown = true
 			dm := at(down, model.FedLink{Role: "hub", Town: huajie, CutSince: base, NodeDown: true})
 			assert.Contains(t, headerOf(dm), lab.HubDown, name)
-			behind, lag, isCut = dm.fedCells(dongcheng)
-			assert.Equal(t, []any{dm.p.g.Unknown, lab.Cut + " 12m", true}, []any{behind, lag, isCut},
+			behind, link, isCut = dm.fedCells(dongcheng)
+			assert.Equal(t, []any{dm.p.g.Unknown, lab.Cut + " 12m", true}, []any{behind, link, isCut},
 				"%s: the hub not running counts nothing: its backlog is not known, never 0", name)
 		}
 	}
@@ -310,4 +310,47 @@ func TestWartimeTownsTableLosesFocusWhenHidden(t *testing.T) {
 	assert.Contains(t, m.View(), "▶ "+labels("en").Incidents)
 	m = keys(t, m, "enter")
 	assert.Equal(t, county.Scope(), m.seat.Scope(), "enter stays in the county's room")
+}
+
+// The header's cut town and its row in the towns table measure the same
+// thing in the same word: how long the link has been cut (a QA saw the
+// header's 断联 11s beside the row's 断 21s, the age of the newest event the
+// hub has, unlabelled: two clocks for one cut). The column is headed 上联
+// (link) and a link that is up reads 正常 (ok); every screen fits.
+func TestTownsTableAndHeaderMeasureTheCutAlike(t *testing.T) {
+	f := yongkangFixture(t)
+	county := countySeat(t, f)
+	links := linksOf(
+		model.FedLink{Role: "hub", Town: dongcheng, Pending: 3412, LastAckSeq: 7, LagSeconds: 21, CutSince: base.Add(-11 * time.Second)},
+		model.FedLink{Role: "hub", Town: huajie, Connected: true, LastAckSeq: 812, LagSeconds: 3.4},
+	)
+	for _, lang := range []string{"zh", "en"} {
+		lab := labels(lang)
+		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+			name := fmt.Sprintf("%s/%dx%d", lang, sz[0], sz[1])
+			opt := f.options(t, lang)
+			opt.Seat = county
+			m := loaded(t, f.db, fedOptions(opt, links), sz[0], sz[1])
+			checkScreen(t, m, sz[0], sz[1], false)
+			view := m.View()
+			if sz[0] >= 120 {
+				assert.Contains(t, headerOf(m), fmt.Sprintf(lab.TownCut, "东城街道")+" 11s", name)
+			}
+			var cut, up, head string
+			for _, l := range strings.Split(view, "\n") {
+				switch {
+				case strings.Contains(l, "东城街道") && strings.Contains(l, "3412"):
+					cut = l
+				case strings.Contains(l, "花街镇") && strings.Contains(l, " 22 "):
+					up = l
+				case strings.Contains(l, " "+lab.ColBehind+" "):
+					head = l
+				}
+			}
+			assert.Regexp(t, ` 3412 +`+lab.Cut+` 11s│$`, cut, "%s: the row says what the header says", name)
+			assert.NotContains(t, cut, "21s", name)
+			assert.Regexp(t, ` `+lab.LinkOK+`│$`, up, name)
+			assert.Regexp(t, ` `+lab.ColLink+`│$`, head, name)
+		}
+	}
 }

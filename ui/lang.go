@@ -12,7 +12,7 @@ type Labels struct {
 	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
 	TownCut, TownsCut, HubDown                string // a room above the towns: its towns' links cut, its hub stopped (federation.go)
 	UplinkLinking, TownsLinking, Linking      string // a link not up yet, its node just started (federation.go)
-	ColBehind, ColLag                         string
+	ColBehind, ColLink, LinkOK                string // the towns table's: the backlog, the link (up, or cut since when)
 	Detail, Help                              string
 	ColTier, ColWaiting, ColOldest, ColRed    string
 	ColSev, ColID, ColStatus, ColSLA, ColNode string
@@ -50,7 +50,7 @@ var enLabels = Labels{
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut",
-	TownCut: "%s cut", TownsCut: "%d towns cut", HubDown: "hub not running", ColBehind: "sync", ColLag: "lag",
+	TownCut: "%s cut", TownsCut: "%d towns cut", HubDown: "hub not running", ColBehind: "sync", ColLink: "link", LinkOK: "ok",
 	UplinkLinking: "uplink linking…", TownsLinking: "linking %d towns…", Linking: "…",
 	Detail: "Incident", Help: "Keys",
 	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
@@ -130,8 +130,8 @@ var zhLabels = Labels{
 	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
-	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断",
-	TownCut: "%s断联", TownsCut: "%d 个镇街断联", HubDown: "汇聚节点未运行", ColBehind: "积压", ColLag: "滞后",
+	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断联",
+	TownCut: "%s断联", TownsCut: "%d 个镇街断联", HubDown: "汇聚节点未运行", ColBehind: "积压", ColLink: "上联", LinkOK: "正常",
 	UplinkLinking: "上联连接中…", TownsLinking: "%d 个镇街连接中…", Linking: "…",
 	Detail: "事件详情", Help: "按键",
 	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",

@@ -421,11 +421,17 @@ func (m Model) openPoints(month model.Month) (Model, tea.Cmd) {
 	}
 	m.overlay = overlayPoints
 	m.tell(m.points, wantPointsMsg{month})
-	return m, loadPoints(m.svc, model.SoFar(month, m.scope, m.now, m.opt.Location))
+	return m, m.pointsLoad(month)
 }
 
-// onPoints hands the loaded points to the pane, or says why there are none.
+// onPoints hands the loaded points to the pane, or says why there are none;
+// in a replay that has moved on while they were read, reads them again.
 func (m Model) onPoints(msg pointsMsg) (tea.Model, tea.Cmd) {
+	if m.rp != nil && m.rp.pointsStale {
+		m.rp.pointsStale = false
+		m.points.loading = false
+		return m, m.replayPoints(true)
+	}
 	m.tell(m.points, msg)
 	if msg.err != nil {
 		return m.flashErr(msg.err)

@@ -29,7 +29,8 @@ type queuePane struct {
 	q      query // the filter, parsed
 	sort   sortMode
 	cache  map[uint64]cachedRow
-	belowN int // open incidents a room above the towns leaves below (countBelow)
+	belowN int    // open incidents a room above the towns leaves below (countBelow)
+	ids    idDays // the rows' id numbers by day
 }
 
 // sortMode is the queue's order; S cycles through them.
@@ -220,11 +221,13 @@ func (q *queuePane) rebuild(w *world) {
 	keep, had := q.selected()
 	q.rows = q.rows[:0]
 	clear(q.index)
+	q.ids.reset()
 	add := func(inc model.Incident) {
 		if q.admits(w, inc) {
 			k := keyOf(inc, q.sort)
 			q.rows = append(q.rows, k)
 			q.index[inc.Seq] = k
+			q.ids.add(inc.ID, 1)
 		}
 	}
 	for _, inc := range w.incs {
@@ -277,6 +280,7 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 				q.rows = append(q.rows[:i], q.rows[i+1:]...)
 			}
 			delete(q.index, c.Seq)
+			q.ids.add(c.ID, -1) // an incident's id never changes
 		}
 		delete(q.cache, c.Seq)
 		inc, ok := w.find(c.Seq)
@@ -289,6 +293,7 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 		copy(q.rows[i+1:], q.rows[i:])
 		q.rows[i] = k
 		q.index[c.Seq] = k
+		q.ids.add(inc.ID, 1)
 	}
 	q.follow(keep, had)
 	q.countBelow(w)
@@ -313,7 +318,9 @@ func (q *queuePane) follow(keep uint64, had bool) {
 // queueCols are the queue's columns at a given width: the title takes what
 // is left. Narrower terminals give up the node's width, the id's town and
 // year, the tier's long names, the node, then the id's date; severity, id,
-// tier, status, SLA and title always stay.
+// tier, status, SLA and title always stay. A column of numbers alone
+// shows as much more of the id's tail as tells the rows apart (ids:
+// idDays.form).
 type queueCols struct {
 	sev, id, tier, status, sla, node, title int
 	idForm                                  idForm
@@ -326,10 +333,11 @@ type idForm int
 const (
 	idFull   idForm = iota // HJ-20261129-0012
 	idMedium               // 1129-0012
+	idDay                  // 29-0012: a number the queue holds of two days (idDays)
 	idShort                // 0012
 )
 
-func layoutQueueCols(inner int, l Labels, w Width) queueCols {
+func layoutQueueCols(inner int, l Labels, w Width, ids *idDays) queueCols {
 	c := queueCols{sev: 3, id: 16, sla: 9, node: 16}
 	for _, s := range l.Tier {
 		c.tier = max(c.tier, w.Of(s))
@@ -367,6 +375,9 @@ func layoutQueueCols(inner int, l Labels, w Width) queueCols {
 	if rest() < 12 {
 		c.node = 0
 	}
+	if c.idForm == idShort {
+		c.idForm, c.id = ids.form()
+	}
 	c.title = max(rest(), 1)
 	return c
 }
@@ -389,15 +400,17 @@ func fresh(inc model.Incident, now time.Time) bool {
 }
 
 func (f idForm) format(id string) string {
-	parts := strings.Split(id, "-")
-	if len(parts) != 3 || len(parts[1]) != 8 {
+	date, num, ok := idParts(id)
+	if !ok {
 		return id
 	}
 	switch f {
 	case idMedium:
-		return parts[1][4:] + "-" + parts[2]
+		return date[4:] + "-" + num
+	case idDay:
+		return date[6:] + "-" + num
 	case idShort:
-		return parts[2]
+		return num
 	}
 	return id
 }
@@ -405,7 +418,7 @@ func (f idForm) format(id string) string {
 func (q *queuePane) View() string {
 	p, w, now, focused := &q.c.p, &q.c.w, q.c.now, q.c.focused(paneQueue)
 	inner := q.width - 2
-	c := layoutQueueCols(inner-1, p.lab, p.w) // one column for the cursor mark
+	c := layoutQueueCols(inner-1, p.lab, p.w, &q.ids) // one column for the cursor mark
 	lines := make([]string, 0, q.height+1)
 	head := q.cells(p, c, []string{p.lab.ColSev, p.lab.ColID, p.lab.ColTier, p.lab.ColStatus, p.lab.ColSLA, p.lab.ColNode, p.lab.ColTitle})
 	lines = append(lines, p.st.ColumnHead.Render(" "+head))
@@ -492,11 +505,12 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 		left, lamp = model.FormatWait(inc.Remaining(now)), p.g.Light+" "
 	}
 	isNew := fresh(inc, now)
-	key := fmt.Sprintf("%d|%s|%s|%d|%s|%t|%t|%t|%t|%s", inc.Seq, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, isNew, inc.Title)
+	id := c.idForm.format(inc.ID) // its form follows the rows too (idDays)
+	key := fmt.Sprintf("%d|%s|%s|%s|%d|%s|%t|%t|%t|%t|%s", inc.Seq, id, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, isNew, inc.Title)
 	if r, ok := q.cache[inc.Seq]; ok && r.key == key {
 		return r.out
 	}
-	t := rowText{sev: inc.Severity.String(), id: c.idForm.format(inc.ID), tier: c.tierName(p.lab, inc.Tier),
+	t := rowText{sev: inc.Severity.String(), id: id, tier: c.tierName(p.lab, inc.Tier),
 		status: p.lab.Status[inc.Status], wait: lamp + left, node: node, title: inc.Title}
 	if inc.Supervised {
 		t.status += "!"

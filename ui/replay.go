@@ -54,6 +54,9 @@ type replayState struct {
 	wasFocus         paneID
 	wasOverlay       overlayID
 	liveMissedEvents bool
+	dutyMoved        bool // a step applied an event of the duty (a swap, a handover): read it again
+	pointsMoved      bool // a step applied an event that can earn points, the points pane open
+	pointsStale      bool // the points pane's read under way is of a moment the replay has left
 }
 
 // progressAt is one progress report of a unit, read from its event.
@@ -265,7 +268,7 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	m.overlay = overlayNone
 	m.formActive, m.filterActive, m.q = false, false, question{}
 	m = m.replayJump(rp.from)
-	return m, m.replayDuty(true)
+	return m, m.replayFollow(true)
 }
 
 // replayJump shows the replay at t, built afresh from the log.
@@ -299,6 +302,7 @@ func (m Model) replayStep(t time.Time) Model {
 	for i, e := range evs {
 		newest[len(evs)-1-i] = e
 		wt = wt || isWartimeEvent(e)
+		rp.dutyMoved = rp.dutyMoved || isDutyEvent(e)
 	}
 	if m.w.lightsDue(t) {
 		m.w.rollUp(t)
@@ -307,6 +311,7 @@ func (m Model) replayStep(t time.Time) Model {
 	m.w.apply(scopeEvents(m.scope, newest, nil), changed, t)
 	m.tell(m.queue, changedMsg{changed})
 	m.fig = rp.hist.Figures(t, m.scope) // the store's figures as they stood at t
+	rp.pointsMoved = rp.pointsMoved || m.overlay == overlayPoints && m.points.earns(evs)
 	if wt {
 		return m.replayWartime()
 	}
@@ -400,8 +405,12 @@ func (m Model) leaveReplay() (tea.Model, tea.Cmd) {
 	m.rp = nil
 	m.focus, m.overlay = rp.wasFocus, rp.wasOverlay
 	m.now = m.opt.Now()
+	var points tea.Cmd
+	if m.overlay == overlayPoints && !m.points.month.IsZero() {
+		points = m.pointsLoad(m.points.month) // the pane holds the replay's
+	}
 	mm, c := m.flashInfo(m.say("back to the live console", "已回到实时值守"))
-	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), loadDuty(m.svc, m.dutyRoom(), time.Time{}), points)
 }
 
 // onReplayKey takes the replay's own keys; others go on as usual, those
@@ -417,7 +426,7 @@ func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		rp.paused = !rp.paused
 		if rp.at.Equal(rp.to) && !rp.paused {
 			m = m.replayJump(rp.from)
-			return m, m.replayDuty(true), true
+			return m, m.replayFollow(true), true
 		}
 		return m, nil, true
 	case key.Matches(msg, k.back), key.Matches(msg, k.fwd), key.Matches(msg, k.back10), key.Matches(msg, k.fwd10):
@@ -427,10 +436,10 @@ func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		}
 		if key.Matches(msg, k.back) || key.Matches(msg, k.back10) {
 			m = m.replayJump(rp.at.Add(-d))
-			return m, m.replayDuty(true), true
+			return m, m.replayFollow(true), true
 		}
 		m = m.replayStep(rp.at.Add(d))
-		return m, m.replayDuty(false), true
+		return m, m.replayFollow(false), true
 	case key.Matches(msg, k.faster):
 		rp.speed = min(rp.speed*2, maxReplaySpeed)
 		return m, nil, true
@@ -468,7 +477,7 @@ func (m Model) onReplayTick(t time.Time) (tea.Model, tea.Cmd) {
 	if !rp.at.Before(rp.to) {
 		rp.paused = true
 	}
-	return m, tea.Batch(cmd, m.replayDuty(false))
+	return m, tea.Batch(cmd, m.replayFollow(false))
 }
 
 // replayMode says on the scrub line that this is a replay, whether it
@@ -531,11 +540,13 @@ func replayedTimeline(evs []model.Event, t time.Time) []model.Event {
 }
 
 // replayDuty reads the seat room's duty at the replay's moment when it
-// jumped there, or when the moment passed a handoff.
+// jumped there, when the moment passed a handoff, or when the replay
+// applied an event of the duty (a swap, a handover made or signed for).
 func (m Model) replayDuty(jumped bool) tea.Cmd {
-	if !jumped && m.dutyLoaded && !m.dutyDue(m.now) {
+	if !jumped && !m.rp.dutyMoved && m.dutyLoaded && !m.dutyDue(m.now) {
 		return nil
 	}
+	m.rp.dutyMoved = false
 	return loadDuty(m.svc, m.dutyRoom(), m.rp.at)
 }
 

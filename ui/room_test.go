@@ -234,7 +234,7 @@ func TestTownsTableHeadersFit(t *testing.T) {
 				require.NotEmpty(t, head, name)
 				heads := []string{lab.Open, lab.Red, lab.ColWartime}
 				if fed {
-					heads = append(heads, lab.ColBehind, lab.ColLag)
+					heads = append(heads, lab.ColBehind, lab.ColLink)
 				}
 				if sz[0] >= 120 {
 					heads = append(heads, lab.EscPerHour, lab.ColPassOn)

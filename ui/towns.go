@@ -219,7 +219,7 @@ func (t *townsPane) View() string {
 	c, pt := t.c, &t.c.p
 	rows := t.rows()
 	t.keepOn(rows)
-	head := [townColCount]string{pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime, pt.lab.ColBehind, pt.lab.ColLag}
+	head := [townColCount]string{pt.lab.Open, pt.lab.Red, pt.lab.EscPerHour, pt.lab.ColPassOn, pt.lab.ColWartime, pt.lab.ColBehind, pt.lab.ColLink}
 	cols := newTownColumns(pt, t.width-2, len(c.fed) > 0, pt.lab.ColTown, head, rows)
 	lines := []string{pt.st.ColumnHead.Render(" " + cols.row(pt.lab.ColTown, head))}
 	focused := c.focused(paneTowns)
@@ -266,13 +266,13 @@ const (
 	townColPassOn
 	townColWartime
 	townColBehind // with federation: the events the hub does not have yet
-	townColLag    // with federation: the age of the newest it has, a cut link marked
+	townColLink   // with federation: the link, up or cut since when (fedCells)
 	townColCount
 )
 
 // townColumns are the columns the towns table shows at its width: open,
 // red, esc/h, pass-on and wartime, with federation the events behind and
-// the lag after them. Each column is as wide as its header and its widest
+// the link after them. Each column is as wide as its header and its widest
 // cell (never cutting either: 升级/时 once read 升级/), narrower numbers
 // below 60 columns; where the name would then be cut, pass-on and then
 // esc/h give way (figures a cut link leaves stale), so the name keeps its
@@ -306,7 +306,7 @@ func newTownColumns(p *painter, inner int, fed bool, nameHead string, head [town
 	}
 	cols := []int{townColOpen, townColRed, townColEsc, townColPassOn, townColWartime}
 	if fed {
-		cols = append(cols, townColBehind, townColLag)
+		cols = append(cols, townColBehind, townColLink)
 	}
 	used := func(cols []int) int {
 		n := 1
@@ -349,6 +349,6 @@ func townCells(c *common, town model.NodeCode, f townFigures) (cells [townColCou
 		wt = f.wartime
 	}
 	cells = [townColCount]string{fmt.Sprint(f.open), fmt.Sprint(f.red), fmt.Sprint(f.escLastHour), pass, wt}
-	cells[townColBehind], cells[townColLag], cut = c.fedCells(town)
+	cells[townColBehind], cells[townColLink], cut = c.fedCells(town)
 	return cells, cut
 }

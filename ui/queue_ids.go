@@ -1,0 +1,91 @@
+package ui
+
+import "strings"
+
+// idDays counts the queue's rows by their incident id's number and date
+// (HJ-20261129-0017: 0017 of 20261129). Numbers start again every day, so
+// the narrow id column, which shows the number alone, cannot tell
+// yesterday's 0017 from today's: while the queue holds a number of more
+// than one day, the column shows every row's day of the month too (28-0017,
+// 29-0017, 29-0007: one form down the column, the id's tail as wider
+// screens show more of it), and its month too should two of those days
+// share a day of the month (1028-0017, 1128-0017).
+type idDays struct {
+	by      map[string]map[string]int // number -> date -> rows
+	twice   int                       // numbers of more than one date
+	sameDay int                       // of those, numbers of two dates on the same day of the month
+}
+
+// idParts is an incident id's date and number; ok false for an id of
+// another form.
+func idParts(id string) (date, num string, ok bool) {
+	parts := strings.Split(id, "-")
+	if len(parts) != 3 || len(parts[1]) != 8 {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
+}
+
+// reset forgets every row.
+func (d *idDays) reset() { *d = idDays{} }
+
+// add counts a row of id in (n 1) or out (n -1).
+func (d *idDays) add(id string, n int) {
+	date, num, ok := idParts(id)
+	if !ok {
+		return
+	}
+	if d.by == nil {
+		d.by = map[string]map[string]int{}
+	}
+	dates := d.by[num]
+	if dates == nil {
+		dates = map[string]int{}
+		d.by[num] = dates
+	}
+	before := datesClash(dates)
+	if dates[date] += n; dates[date] <= 0 {
+		delete(dates, date)
+	}
+	if len(dates) == 0 {
+		delete(d.by, num)
+	}
+	after := datesClash(dates)
+	d.twice += b2i(after >= 1) - b2i(before >= 1)
+	d.sameDay += b2i(after == 2) - b2i(before == 2)
+}
+
+// datesClash is what a number's dates make of it: 0 one date, 1 more, 2
+// two of them on the same day of the month.
+func datesClash(dates map[string]int) int {
+	if len(dates) < 2 {
+		return 0
+	}
+	days := make(map[string]bool, len(dates))
+	for date := range dates {
+		if days[date[6:]] {
+			return 2
+		}
+		days[date[6:]] = true
+	}
+	return 1
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// form is the narrowest id form that tells the rows apart, from the
+// number alone up (idShort, idDay, idMedium).
+func (d *idDays) form() (f idForm, width int) {
+	switch {
+	case d.sameDay > 0:
+		return idMedium, 9 // 1128-0017
+	case d.twice > 0:
+		return idDay, 7 // 28-0017
+	}
+	return idShort, 4 // 0017
+}

@@ -82,14 +82,26 @@ func (a *app) lang() string {
 // message is the one line the operator reads: the whole chain of context
 // (a domain error's Error is its message, so nothing is lost or doubled),
 // with the refusal in Chinese when lang is zh and the refusal says it in
-// Chinese. The context the command line wraps it in stays as it is.
+// Chinese, a bad input's (a usageError's) as any other. The context the
+// command line wraps it in stays as it is.
 func message(err error, lang string) string {
 	line := err.Error()
 	var e *model.Error
-	if lang != "zh" || !errors.As(err, &e) || e.MessageZh == "" || !strings.Contains(line, e.Message) {
+	if lang != "zh" || !domainError(err, &e) || e.MessageZh == "" || !strings.Contains(line, e.Message) {
 		return line
 	}
 	return strings.Replace(line, e.Message, e.MessageZh, 1)
+}
+
+// domainError finds err's domain error as errors.As does, and also inside
+// a usageError (which does not unwrap, so that its code does not decide
+// the exit status).
+func domainError(err error, e **model.Error) bool {
+	if errors.As(err, e) {
+		return true
+	}
+	var ue usageError
+	return errors.As(err, &ue) && errors.As(ue.error, e)
 }
 
 func exitCode(err error) int {

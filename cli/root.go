@@ -412,7 +412,8 @@ func (a *app) reachHolder() (c *api.Client, db *store.DB, err error) {
 			return nil, db, nil
 		}
 		if model.ErrorCode(oerr) == model.EUNAVAIL {
-			return nil, nil, fmt.Errorf("%w; and %s", err, model.ErrorMessage(oerr))
+			return nil, nil, model.Errorf(model.EUNAVAIL, "%s; and %s", model.ErrorMessage(err), model.ErrorMessage(oerr)).
+				Zh("%s；并且%s", model.ErrorMessageZh(err), model.ErrorMessageZh(oerr))
 		}
 		return nil, nil, oerr
 	}
@@ -426,7 +427,7 @@ func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 	db, err := a.openFile(false, false)
 	if err != nil {
 		if store.InUse(err) {
-			return nil, fmt.Errorf("%w; stop the console or server that holds it first", err)
+			return nil, heldElsewhere(err)
 		}
 		return nil, err
 	}
@@ -437,6 +438,14 @@ func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// heldElsewhere is the refusal of a command that needs the file itself
+// while another gridcmd holds it (err, store.InUse), with what to do, in
+// English and in Chinese, each whole.
+func heldElsewhere(err error) error {
+	return model.Errorf(model.EUNAVAIL, "%s; stop the console or server that holds it first", model.ErrorMessage(err)).
+		Zh("%s；请先停止占用它的控制台或服务器", model.ErrorMessageZh(err))
 }
 
 // mustExist refuses a configured database that is not there: no file, or

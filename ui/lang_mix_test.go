@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// The hint of :gaps names the keys as the console names them elsewhere
+// (the replay's ←/→), not English words in the Chinese line (a QA saw
+// "left/right 选择储备力量").
+func TestGapsHintNamesTheArrows(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		m, _ := wartimeModel(t, newFixture(t), lang, 120, 40)
+		m = runLine(t, m, "gaps")
+		require.Equal(t, overlayGaps, m.overlay)
+		view := m.View()
+		assert.Contains(t, view, m.say("←/→ choose the reserve", "←/→ 选择储备力量"), lang)
+		assert.NotContains(t, view, "left/right", lang)
+	}
+}
+
+// :checkin names the room it checked in by its name, not its code (a QA
+// saw 330784114266 已报到).
+func TestCheckInNamesTheRoom(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		m := newFixture(t).model(t, lang, 120, 40)
+		m = runLine(t, m, "checkin")
+		assert.Equal(t, m.say("花街镇 checked in", "花街镇 已报到"), strings.TrimSpace(footerLine(m)), lang)
+
+		f := newFixture(t)
+		_, _, cadre := villageDirective(t, f)
+		m = villageRoom(t, f, model.SeatOf(cadre), lang, 120, 40, false)
+		m = runLine(t, m, "checkin")
+		assert.Equal(t, m.say("渎溪村 checked in", "渎溪村 已报到"), strings.TrimSpace(footerLine(m)), lang)
+	}
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -37,5 +38,23 @@ func TestCheckInNamesTheRoom(t *testing.T) {
 		m = villageRoom(t, f, model.SeatOf(cadre), lang, 120, 40, false)
 		m = runLine(t, m, "checkin")
 		assert.Equal(t, m.say("渎溪村 checked in", "渎溪村 已报到"), strings.TrimSpace(footerLine(m)), lang)
+	}
+}
+
+// The after-action summary names the wartime's scope in a village's seat
+// too, which holds no node above its village (a QA saw W-0002 防台
+// 330784114).
+func TestAfterActionNamesTheScopeInAVillagesSeat(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		_, _, cadre := villageDirective(t, f)
+		st, err := f.db.WartimeStatus(context.Background(), huajie)
+		require.NoError(t, err)
+		_, err = f.db.Deactivate(context.Background(), st.Active.ID, f.operator(t))
+		require.NoError(t, err)
+		m := villageRoom(t, f, model.SeatOf(cadre), lang, 120, 40, false)
+		m = runLine(t, m, "after")
+		require.Equal(t, overlayAfter, m.overlay, lang)
+		assert.Contains(t, m.View(), st.Active.ID+"  "+m.wl.Reason[model.ReasonTyphoon]+"  花街镇 330784114", lang)
 	}
 }

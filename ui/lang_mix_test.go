@@ -58,3 +58,35 @@ func TestAfterActionNamesTheScopeInAVillagesSeat(t *testing.T) {
 		assert.Contains(t, m.View(), st.Active.ID+"  "+m.wl.Reason[model.ReasonTyphoon]+"  花街镇 330784114", lang)
 	}
 }
+
+// The county room's wartime form names the scope it proposes, the room's
+// own division or the town chosen in the tower, and reads it back (a QA
+// saw 330784114 in the form).
+func TestCountyRoomWartimeFormNamesTheScope(t *testing.T) {
+	f := yongkangFixture(t)
+	seat := countySeat(t, f)
+	for _, lang := range []string{"zh", "en"} {
+		m := countyRoom(t, f, seat, lang, 120, 40)
+		q := keys(t, m, "W")
+		require.True(t, q.formActive, lang)
+		assert.Equal(t, "永康市", q.form.values()["scope"], lang)
+		q = keys(t, q, "enter", "enter", "enter", "enter")
+		require.True(t, q.q.active(), "%s: asked, not refused: %s", lang, q.form.err)
+		assert.Contains(t, q.View(), "14", lang)
+
+		for i := 0; m.focus != paneTower && i < int(paneCount); i++ {
+			m = keys(t, m, "tab")
+		}
+		m = keys(t, m, "g")
+		for i := 0; m.tower.selected() != huajie && i < 20; i++ {
+			m = keys(t, m, "j")
+		}
+		require.Equal(t, huajie, m.tower.selected())
+		q = keys(t, m, "W")
+		require.True(t, q.formActive, lang)
+		assert.Equal(t, "花街镇", q.form.values()["scope"], lang)
+		q = keys(t, q, "enter", "enter", "enter", "enter")
+		require.True(t, q.q.active(), "%s: asked, not refused: %s", lang, q.form.err)
+		assert.Contains(t, q.View(), "花街镇", lang)
+	}
+}

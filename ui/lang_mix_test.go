@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,5 +89,26 @@ func TestCountyRoomWartimeFormNamesTheScope(t *testing.T) {
 		q = keys(t, q, "enter", "enter", "enter", "enter")
 		require.True(t, q.q.active(), "%s: asked, not refused: %s", lang, q.form.err)
 		assert.Contains(t, q.View(), "花街镇", lang)
+	}
+}
+
+// The town's events pane, which shows no node, says which village's
+// micro-grids were silent when a directive's units climb (a QA saw
+// "D-0002 escalated 9 micro-grids silent → village room" not saying where).
+func TestSilentUnitsEventNamesTheVillage(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		d, _, _ := villageDirective(t, f)
+		f.clock.Advance(10*time.Minute + time.Second)
+		_, err := f.db.Sweep(context.Background())
+		require.NoError(t, err)
+		m := f.model(t, lang, 120, 40)
+		line := ""
+		for _, l := range strings.Split(m.View(), "\n") {
+			if strings.Contains(l, briefID(d.ID, m.p.g.More)) && strings.Contains(l, m.p.lab.Action[model.ActEscalate]) {
+				line = l
+			}
+		}
+		assert.Contains(t, line, m.say("escalated 渎溪村: 11 micro-grids silent", "升级 渎溪村：11 个微网格未签收"), lang)
 	}
 }

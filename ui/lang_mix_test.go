@@ -112,3 +112,24 @@ func TestSilentUnitsEventNamesTheVillage(t *testing.T) {
 		assert.Contains(t, line, m.say("escalated 渎溪村: 11 micro-grids silent", "升级 渎溪村：11 个微网格未签收"), lang)
 	}
 }
+
+// The county room's header and wartime chain, in wartime over one of its
+// towns, name that town, as the town's header names part of the town (a
+// QA saw 永康市 战时 防台 自 03:39, as if the whole county were in
+// wartime): at 80 columns too.
+func TestCountyRoomNamesTheTownInWartime(t *testing.T) {
+	f := yongkangFixture(t)
+	seat := countySeat(t, f)
+	_, err := f.db.ActivateTowns(context.Background(), model.ReasonTyphoon, []model.NodeCode{huajie}, false, "", seat.Person.ID)
+	require.NoError(t, err)
+	for _, tm := range terminals([2]int{80, 24}, [2]int{120, 40}) {
+		t.Run(tm.name("header"), func(t *testing.T) {
+			m := tm.console(t, f, func(o *Options) { o.Seat = seat })
+			m = update(t, m, loadWartime(f.db, m.scope)())
+			require.True(t, m.wt.active(), "one town in wartime: the chain is its")
+			assert.Contains(t, headerOf(m), m.say(" WARTIME typhoon 花街镇 ", " 战时 防台 花街镇 "))
+			assert.Contains(t, strings.Split(m.View(), "\n")[1], "花街镇", "the chain's title names the town")
+			tm.check(t, m)
+		})
+	}
+}

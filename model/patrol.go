@@ -412,6 +412,16 @@ func (a PatrolArea) CheckPatroller(p Person, names func(NodeCode) string) error 
 			a.Code, p.Name, p.ID, named(own), named(town), named(a.Village)).On("patroller")
 }
 
+// ForeignImport is the refusal of by importing (adding or replacing) area
+// a, whose village lies in a town not by's (Person.ActsIn): a town's people
+// set their own town's areas, staff above the towns those of any town of
+// their division. Named as Incident.Foreign: "金建兰 (P1) of 花街镇 330784114
+// may not import patrol area P-YD-01 at 园丁社区 330784001001: it is in
+// 东城街道 330784001, another town; …".
+func (a PatrolArea) ForeignImport(by Person, names func(NodeCode) string) *Error {
+	return ForeignAct(by, "import patrol area "+a.Code, "导入巡护区 "+a.Code, a.Village, names).On("village")
+}
+
 // MayPatrol reports whether p may patrol area a (start, check in, end,
 // report a finding there): the patroller it is assigned to, or a liaison or
 // a duty officer of its town, who cover for anyone.
@@ -824,6 +834,25 @@ func (f Finding) waiting() error {
 	return Errorf(ECONFLICT, "finding %s is %s already", f.ID, what).Zh("巡护发现 %s 已%s", f.ID, strings.TrimPrefix(zh, "已"))
 }
 
+// Foreign is the refusal of by taking the desk's action a (ActFindingPass,
+// ActFindingMerge, ActFindingClose) on f, a finding of another town than
+// by's (Person.ActsIn its village: the first rule of PassReport, Pass,
+// Merge and Close): a town's liaison, or a duty officer standing in,
+// sorts their own town's desk; staff above the towns any town's of their
+// division. Named as Incident.Foreign: "李联络 (P9) of 花街镇 330784114 may
+// not pass on F-0003 at 园丁社区 330784001001: it is in 东城街道 330784001,
+// another town; …".
+func (f Finding) Foreign(by Person, a Action, names func(NodeCode) string) *Error {
+	what, zh := "pass on "+f.ID, "交办 "+f.ID
+	switch a {
+	case ActFindingMerge:
+		what, zh = "merge "+f.ID, "并入 "+f.ID
+	case ActFindingClose:
+		what, zh = "close "+f.ID, "销号 "+f.ID
+	}
+	return ForeignAct(by, what, zh, f.Village, names)
+}
+
 func refuseTriage(p Person, what, whatZh string) error {
 	return Errorf(EFORBIDDEN, "%s (%s) may not %s; only the liaison or a duty officer may",
 		ActorName(p), roleList(p, false), what).
@@ -837,6 +866,9 @@ func refuseTriage(p Person, what, whatZh string) error {
 // who found it (the points' 隐患排查 pays the reporter); the liaison files
 // it (PassedReport).
 func (f Finding) PassReport(node NodeCode, category string, sev Severity, by Person, finderName string) (Report, error) {
+	if !by.ActsIn(f.Village) {
+		return Report{}, f.Foreign(by, ActFindingPass, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return Report{}, err
 	}
@@ -895,6 +927,9 @@ func (f Finding) PassedReport(report Event, by Person) Event {
 // Pass records the finding as passed on as inc. The event names the
 // finder as its subject.
 func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingPass, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}
@@ -915,6 +950,9 @@ func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, e
 // Merge records the finding as merged into inc, an open incident at the
 // area's village or beneath it.
 func (f Finding) Merge(inc Incident, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingMerge, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}
@@ -941,6 +979,9 @@ func (f Finding) Merge(inc Incident, by Person, now time.Time) (Finding, Event, 
 
 // Close records the finding as needing no action, for reason.
 func (f Finding) Close(reason string, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingClose, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}

@@ -441,10 +441,33 @@ func MayTriage(p Person) bool {
 	return p.ID != System && (p.Has(RoleLiaison) || p.Has(RoleDutyOfficer))
 }
 
-func (a PatrolArea) refuse(p Person) error {
-	return Errorf(EFORBIDDEN, "%s (%s) may not patrol %s: it is assigned to %s; only its patroller, the liaison or a duty officer may",
-		ActorName(p), roleList(p, false), a.Code, a.Patroller).
-		Zh("%s（%s）不能巡护 %s：该巡护区分配给 %s；只有其巡护员、联络员或值班员可以", ActorName(p), roleList(p, true), a.Code, a.Patroller)
+func (a PatrolArea) refuse(p Person) error { return a.RefusePatrol(p, "", nil) }
+
+// RefusePatrol is the refusal of p patrolling a (MayPatrol false: a
+// patrol's start, a finding), naming the area by its code and name, where
+// it lies by names where names knows them (NameNodes), and its patroller
+// by patroller, their name ("" for their id alone): to a person of
+// another town (Person.ActsIn), that the area is that town's, both towns
+// named; to one of its town, whose area it is. The store gives it named.
+func (a PatrolArea) RefusePatrol(p Person, patroller string, names func(NodeCode) string) *Error {
+	who, whoZh := a.Patroller.String(), a.Patroller.String()
+	switch {
+	case a.Patroller == 0:
+		who, whoZh = "no patroller", "无巡护员"
+	case patroller != "":
+		who, whoZh = patroller+" ("+who+")", patroller+"（"+whoZh+"）"
+	}
+	area := strings.TrimSpace(a.Code + " " + a.Name)
+	if !p.ActsIn(a.Village) {
+		own, at, where, whereZh := foreignTown(p, a.Village, names)
+		return Errorf(EFORBIDDEN, "%s (%s) of %s may not patrol %s at %s: %s; only its patroller, %s, or the liaison or a duty officer of its town may",
+			ActorName(p), p.ID, own, area, at, where, who).
+			Zh("%s（%s，%s）不能巡护 %s 的 %s：%s；只有其巡护员 %s，或该镇街的联络员、值班员可以", ActorName(p), p.ID, own, at, area, whereZh, whoZh)
+	}
+	at := NameNodes([]NodeCode{a.Village}, names, "")
+	return Errorf(EFORBIDDEN, "%s (%s) may not patrol %s at %s: it is assigned to %s; only its patroller, the liaison or a duty officer may",
+		ActorName(p), roleList(p, false), area, at, who).
+		Zh("%s（%s）不能巡护 %s 的 %s：该巡护区分配给 %s；只有其巡护员、联络员或值班员可以", ActorName(p), roleList(p, true), at, area, whoZh)
 }
 
 // CheckIn is one check-in of a patrol at a checkpoint.

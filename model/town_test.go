@@ -169,3 +169,24 @@ func TestDeskOutsideTheTown(t *testing.T) {
 	assert.Equal(t, "village", model.ErrorField(err))
 }
 
+// TestRefusePatrol: the refusal of an area not the person's names the
+// area, where it lies and its patroller; to a person of another town, that
+// it is that town's.
+func TestRefusePatrol(t *testing.T) {
+	area := model.PatrolArea{Code: "P-YD-01", Name: "园丁巡查", Kind: model.KindVillage, Village: yuanding, Every: day,
+		Patroller: 86, Checkpoints: []model.Checkpoint{{Code: "A"}}}
+	assert.False(t, area.MayPatrol(liaison))
+	var err error = area.RefusePatrol(liaison, "东城巡护", townNames)
+	assert.Equal(t, "联络员子 (P62) of 花街镇 330784114 may not patrol P-YD-01 园丁巡查 at 园丁社区 330784001001: it is in 东城街道 330784001, another town; "+
+		"only its patroller, 东城巡护 (P86), or the liaison or a duty officer of its town may", model.ErrorMessage(err))
+	assert.Equal(t, "联络员子（P62，花街镇 330784114）不能巡护 园丁社区 330784001001 的 P-YD-01 园丁巡查：该处属 东城街道 330784001，不是其所在镇街；"+
+		"只有其巡护员 东城巡护（P86），或该镇街的联络员、值班员可以", model.ErrorMessageZh(err))
+	_, _, err = model.StartPatrol(area, 1, dcLiaison, nil, t0)
+	assert.NoError(t, err, "the town's own liaison covers")
+
+	err = forest().RefusePatrol(otherPatroller, "巡护员癸", townNames)
+	assert.Equal(t, "巡护员乙 (patroller) may not patrol P-DX-01 渎溪后山林 at 渎溪村 330784114266: it is assigned to 巡护员癸 (P61); "+
+		"only its patroller, the liaison or a duty officer may", model.ErrorMessage(err))
+	_, _, err = model.StartPatrol(forest(), 1, otherPatroller, nil, t0)
+	requireCode(t, err, model.EFORBIDDEN, "巡护员乙 (patroller) may not patrol P-DX-01 渎溪后山林 at 330784114266: it is assigned to P61")
+}

@@ -544,6 +544,9 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 		if err != nil {
 			return model.Patrol{}, nil, err
 		}
+		if !a.MayPatrol(actor) {
+			return model.Patrol{}, nil, refusePatrol(tx, a, actor)
+		}
 		active, err := s.activePatrols(tx)
 		if err != nil {
 			return model.Patrol{}, nil, err
@@ -559,6 +562,17 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 		// The watchdog looks at the patroller a silence after the start.
 		return p, []model.Event{ev}, lowerWatchNext(tx, p.SilenceDue(s.opts.Policy.Patrol.Silence))
 	})
+}
+
+// refusePatrol is the refusal of actor patrolling a (model.PatrolArea.
+// RefusePatrol), its patroller and places named: the field API's 403 for
+// an area not the token holder's.
+func refusePatrol(tx *bolt.Tx, a model.PatrolArea, actor model.Person) error {
+	name := ""
+	if p, err := getPerson(tx, a.Patroller); err == nil {
+		name = p.Name
+	}
+	return a.RefusePatrol(actor, name, nodeNames(tx))
 }
 
 // CheckIn records a check-in of the patrol at a checkpoint.
@@ -713,6 +727,9 @@ func (s *DB) AddFinding(ctx context.Context, r model.FindingReport, key string) 
 		actor, err := s.wc.actor(tx, r.By)
 		if err != nil {
 			return nil, err
+		}
+		if !a.MayPatrol(actor) {
+			return nil, refusePatrol(tx, a, actor)
 		}
 		seq, err := tx.Bucket(bucketFindings).NextSequence()
 		if err != nil {

@@ -1100,7 +1100,10 @@ and nothing is imported.`,
 						}
 					}
 				}
-				by, _ := a.actorOrSystem(ctx, db)
+				by, err := a.actorOrSystem(ctx, db)
+				if err != nil {
+					return err
+				}
 				var ids []string
 				for _, r := range rs {
 					out, err := db.AddRotation(ctx, r, by, args[0])

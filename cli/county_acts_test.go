@@ -39,6 +39,11 @@ func TestActingOnAnotherTownsWork(t *testing.T) {
 		"花街值班 (P2) of 花街镇 330784114 may not import patrol area P-YD-01 "+other)
 	fails(t, e.run("--lang", "en", "--as", "P99", "import", "patrol-areas", areas), cli.ExitRefused, "no person P99")
 	assert.Contains(t, e.ok("--as", "P4", "import", "patrol-areas", areas), "1 added")
+	// Nor the other imports: the roster, the villages, the rotations.
+	fails(t, e.run("--lang", "en", "--as", "P99", "import", "roster", e.write("p99.csv", "name,phone,role,node,reserve_kind,on_duty\n某人,13800000010,grid_worker_pt,330784001001,,no\n")),
+		cli.ExitRefused, "no person P99")
+	fails(t, e.run("--lang", "en", "--as", "P99", "import", "villages", "../data/huajie-villages.csv"), cli.ExitRefused, "no person P99")
+	fails(t, e.run("--lang", "en", "--as", "P99", "import", "rotations", e.write("rot.csv", "rotation,activity,group,grids,start\nx,sweep,1,330784114266-01,2026-11-01\nx,sweep,2,330784114266-02,2026-11-01\n")), cli.ExitRefused, "no person P99")
 
 	assert.Contains(t, e.ok("finding", "add", "--area", "P-YD-01", "--checkpoint", "C1", "--category", "fire", "--text", "冒烟", "--by", "P7"), "F-0001 waiting")
 	fails(t, e.run("--lang", "en", "--as", "P9", "finding", "close", "F-0001", "--reason", "无需处置"), cli.ExitRefused,

@@ -23,6 +23,7 @@ import (
 // 花街村). The command line and the console share it.
 type NodeNames struct {
 	within  NodeCode
+	where   string      // within's name as a seat's header has it: "渎溪村 02网格", "花街镇"
 	entries []nameEntry // in code order
 	shown   map[NodeCode]string
 }
@@ -35,7 +36,8 @@ type nameEntry struct {
 
 // NewNodeNames indexes the names of the nodes at or beneath within ("" for
 // all of them); nodes must hold the villages and grids of the others, for
-// their names.
+// their names, those above within too (a grid's seat: its village, whose
+// name its nodes' names begin with).
 func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
 	raw := make(map[NodeCode]string, len(nodes))
 	for _, n := range nodes {
@@ -48,6 +50,9 @@ func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
 			continue
 		}
 		nn.shown[n.Code] = DisplayName(n, NameByCode, name)
+		if n.Code == within {
+			nn.where = DisplayName(n, NameByGrid, name)
+		}
 		names := []string{nn.shown[n.Code], DisplayName(n, NameByGrid, name), n.Official}
 		if n.Level <= LevelGrid {
 			names = append(names, DisplayName(n, NameByVillage, name))
@@ -172,8 +177,8 @@ func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 			}
 		}
 		where, whereZh := "", ""
-		if n.within != "" {
-			where, whereZh = " in "+n.shown[n.within], "在"+n.shown[n.within]
+		if n.where != "" {
+			where, whereZh = " in "+n.where, "在"+n.where
 		}
 		return "", Errorf(ENOTFOUND, "node %q: no node%s is named so; give its code or its name as the console shows it (渎溪村 02)", s, where).
 			Zh("地点 %q：%s没有这个名称的节点；请填写代码或界面上显示的名称（如 渎溪村 02）", s, whereZh).On("node")

@@ -356,26 +356,38 @@ func (n NodeNames) Targets(args []string, town NodeCode) ([]NodeCode, error) {
 // "90m") from now, or a clock time in loc ("04:40": today, or tomorrow if
 // that time has passed). It returns the duration from now.
 func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Duration, error) {
+	due, err := ParseDue(s, now, loc)
+	if err != nil {
+		return 0, err
+	}
+	return due.Sub(now), nil
+}
+
+// ParseDue is ParseDeadline's time: now plus the duration, or the clock
+// time to the minute (04:40:00), in loc. The console resolves a deadline
+// so when it asks, and the directive keeps that time (IssueDirectiveAt),
+// however long the question waits.
+func ParseDue(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if loc == nil {
+		loc = time.Local
+	}
 	if d, err := time.ParseDuration(s); err == nil {
 		if d <= 0 {
-			return 0, Errorf(EINVALID, "deadline %q: want a positive duration (2h, 90m) or a clock time (04:40)", s).
+			return time.Time{}, Errorf(EINVALID, "deadline %q: want a positive duration (2h, 90m) or a clock time (04:40)", s).
 				Zh("完成时限 %q：应为正的时长（2h、90m）或时刻（04:40）", s).On("deadline")
 		}
-		return d, nil
+		return now.Add(d).In(loc), nil
 	}
 	t, err := time.Parse("15:04", strings.Replace(s, "：", ":", 1))
 	if err != nil {
-		return 0, Errorf(EINVALID, "deadline %q: want a duration (2h, 90m) or a clock time (04:40)", s).
+		return time.Time{}, Errorf(EINVALID, "deadline %q: want a duration (2h, 90m) or a clock time (04:40)", s).
 			Zh("完成时限 %q：应为时长（2h、90m）或时刻（04:40）", s).On("deadline")
-	}
-	if loc == nil {
-		loc = time.Local
 	}
 	local := now.In(loc)
 	at := time.Date(local.Year(), local.Month(), local.Day(), t.Hour(), t.Minute(), 0, 0, loc)
 	if !at.After(now) {
 		at = time.Date(local.Year(), local.Month(), local.Day()+1, t.Hour(), t.Minute(), 0, 0, loc)
 	}
-	return at.Sub(now), nil
+	return at, nil
 }

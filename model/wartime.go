@@ -500,6 +500,16 @@ func CheckTargets(a Activation, targets []NodeCode, places func(cs []NodeCode, s
 	return nil
 }
 
+// DirectiveDue refuses a directive's deadline given as a time that is not
+// after now: the time a question named passed while it waited.
+func DirectiveDue(due, now time.Time) error {
+	if due.After(now) {
+		return nil
+	}
+	return Errorf(EINVALID, "deadline: %s has passed (it is %s now); give a later one", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).
+		Zh("完成时限：%s 已过（现在 %s）；请给出更晚的时限", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).On("deadline")
+}
+
 // SignsOnBehalf reports whether p, signing for micro-grid unit (or
 // reporting its progress, which signs too), signs on the unit's behalf
 // (代签): p is neither on the unit's own roster (stored at the micro-grid or

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,4 +29,18 @@ func TestLocalEscalationCarriesFrom(t *testing.T) {
 	stored, err := le.db.Incident(le.ctx, inc.ID)
 	require.NoError(t, err)
 	assert.Equal(t, model.TierVillage, stored.Tier)
+}
+
+// A directive's deadline given as a time travels over the local API as
+// it is and is stored exactly.
+func TestLocalDirectiveDueTravels(t *testing.T) {
+	le := newLocalEnv(t)
+	le.floodWartime()
+	due := le.db.Now().Add(90 * time.Minute).Truncate(time.Minute)
+	d, _, err := le.c.IssueDirectiveAt(le.ctx, "加固堤坝", []model.NodeCode{village}, due, le.duty.ID, false)
+	require.NoError(t, err)
+	assert.True(t, due.Equal(d.Deadline), "answered %s", d.Deadline)
+	stored, _, err := le.db.Directive(le.ctx, d.ID)
+	require.NoError(t, err)
+	assert.True(t, due.Equal(stored.Deadline), "stored %s", stored.Deadline)
 }

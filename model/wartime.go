@@ -88,6 +88,14 @@ type Activation struct {
 // Active reports whether the activation has not ended.
 func (a Activation) Active() bool { return a.Seq != 0 && a.Ended.IsZero() }
 
+// StillActive is where an activation's span ends while it runs ("since
+// 12-08 03:38 → now (still active)"), in the after-action summary of the
+// console and of gridcmd wartime report alike; StillActiveZh in Chinese.
+const (
+	StillActive   = "now (still active)"
+	StillActiveZh = "至今（仍在战时）"
+)
+
 // Covers reports whether node c lies in the activation's scope.
 func (a Activation) Covers(c NodeCode) bool {
 	for _, s := range a.Scope {

@@ -446,6 +446,10 @@ func (c *Client) IssueDirective(ctx context.Context, text string, targets []mode
 	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{Text: text, Targets: targets, Deadline: deadline, By: by, DryRun: dryRun})
 }
 
+func (c *Client) IssueDirectiveAt(ctx context.Context, text string, targets []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+	return callDirective(ctx, c, rpcIssueDirectiveAt, issueDirectiveAtReq{Text: text, Targets: targets, Due: due, By: by, DryRun: dryRun})
+}
+
 func (c *Client) Directive(ctx context.Context, id string) (model.Directive, []model.DirectiveUnit, error) {
 	return callDirective(ctx, c, rpcDirective, idReq{ID: id})
 }

@@ -138,7 +138,7 @@ var localMethods = []localMethod{
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
-	rpcIssueDirective, rpcDirective, rpcDirectives, rpcUnitDirectives,
+	rpcIssueDirective, rpcIssueDirectiveAt, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
 	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcHandover, rpcAcceptHandover, rpcHandovers,
@@ -254,6 +254,15 @@ type issueDirectiveReq struct {
 	Deadline time.Duration    `json:"deadline"`
 	By       model.PersonID   `json:"by"`
 	DryRun   bool             `json:"dry_run"`
+}
+
+// issueDirectiveAtReq is issueDirectiveReq with the deadline a time.
+type issueDirectiveAtReq struct {
+	Text    string           `json:"text"`
+	Targets []model.NodeCode `json:"targets"`
+	Due     time.Time        `json:"due"`
+	By      model.PersonID   `json:"by"`
+	DryRun  bool             `json:"dry_run"`
 }
 
 // directiveResp is a directive with its units' copies.
@@ -412,6 +421,10 @@ var rpcReleaseReserve = newMethod("ReleaseReserve", onService, func(ctx context.
 
 var rpcIssueDirective = newMethod("IssueDirective", onService, func(ctx context.Context, s services, r issueDirectiveReq) (directiveResp, error) {
 	return directiveAnswer(s.svc.IssueDirective(ctx, r.Text, r.Targets, r.Deadline, r.By, r.DryRun))
+}).writing()
+
+var rpcIssueDirectiveAt = newMethod("IssueDirectiveAt", onService, func(ctx context.Context, s services, r issueDirectiveAtReq) (directiveResp, error) {
+	return directiveAnswer(s.svc.IssueDirectiveAt(ctx, r.Text, r.Targets, r.Due, r.By, r.DryRun))
 }).writing()
 
 var rpcDirective = newMethod("Directive", onService, func(ctx context.Context, s services, r idReq) (directiveResp, error) {

@@ -112,11 +112,12 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 		if err != nil {
 			return err
 		}
-		deadline, err := model.ParseDeadline(fl.deadline, db.Now(), a.cfg.Location)
+		// A clock time is kept to the minute (04:40:00), as the console's.
+		due, err := model.ParseDue(fl.deadline, db.Now(), a.cfg.Location)
 		if err != nil {
 			return usageError{flagError("--deadline", err)}
 		}
-		d, units, err := db.IssueDirective(ctx, text, targets, deadline, actor, fl.dryRun)
+		d, units, err := db.IssueDirectiveAt(ctx, text, targets, due, actor, fl.dryRun)
 		if err != nil {
 			return a.queuedCut(ctx, db, err, targets)
 		}

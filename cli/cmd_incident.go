@@ -333,8 +333,8 @@ var actionUse = map[model.Action]struct{ use, short string }{
 
 // actionFlags are the flags of an action on an incident.
 type actionFlags struct {
-	by, note, to, platform, department string
-	asJSON                             bool
+	by, note, to, from, platform, department string
+	asJSON                                   bool
 }
 
 func (a *app) actionCmd(act model.Action) *cobra.Command {
@@ -353,6 +353,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	switch act {
 	case model.ActEscalate:
 		f.StringVar(&fl.to, "to", "", "jump to this tier: village, town or taskforce")
+		f.StringVar(&fl.from, "from", "", "only if it is still at this tier (grid, village, town): refused, nothing done, when someone escalated it since")
 	case model.ActDispatch:
 		f.StringVar(&fl.platform, "platform", "", "platform taking it: party, ecology, safety, service (default the incident's)")
 		f.StringVar(&fl.department, "department", "", "department taking it (required), e.g. 交警中队")
@@ -373,6 +374,9 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 		return c, err
 	}
 	if err := optional(&c.To, fl.to, model.ParseTier); err != nil {
+		return c, err
+	}
+	if err := optional(&c.From, fl.from, model.ParseTier); err != nil {
 		return c, err
 	}
 	if err := optional(&c.Platform, fl.platform, model.ParsePlatform); err != nil {

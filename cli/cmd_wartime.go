@@ -749,7 +749,7 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 		return writeJSON(a.out, a.afterActionJSON(x, ds, names))
 	}
 	act := x.Activation
-	end := "now (still active)"
+	end := model.StillActive
 	if !act.Active() {
 		end = a.minute(act.Ended)
 	}

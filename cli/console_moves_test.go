@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"gridcmd/cli"
 	"gridcmd/demo"
+	"gridcmd/store"
 )
 
 // TestStatsHasTheFigures: stats --json has the command room's figures
@@ -107,5 +109,11 @@ func TestNamesForNodes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "23:59", dl.Format("15:04"))
 	assert.True(t, dl.After(time.Now()) && dl.Before(time.Now().Add(24*time.Hour)), "today, or tomorrow if past: %s", dl)
+	db, err := store.Open(e.db, store.Options{})
+	require.NoError(t, err)
+	stored, _, err := db.Directive(context.Background(), d.ID)
+	require.NoError(t, db.Close())
+	require.NoError(t, err)
+	assert.True(t, dl.Equal(stored.Deadline), "a clock time is kept to the minute: %s", stored.Deadline.Format(time.RFC3339Nano))
 	fails(t, e.run("directive", "issue", "--to", "town", "--text", "x", "--deadline", "25:00"), cli.ExitUsage, "--deadline", "clock time (04:40)")
 }

@@ -501,31 +501,53 @@ const HandoverLead = time.Hour
 // preview (a sheet shown, nothing stored) is Current to Next at any time
 // in the shift.
 func (rd RoomDuty) ShiftChange(now time.Time, preview bool) (out, in Shift, err error) {
+	room, roomZh := rd.roomWords()
 	switch {
 	case rd.Outgoing.Scheduled():
 		return rd.Outgoing, rd.Current, nil
 	case !rd.Current.Scheduled():
-		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is on duty in %s now: there is no shift to hand over", rd.Room).
-			Zh("%s 现在无人值班：没有可交接的班", rd.Room)
+		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is on duty in %s now: there is no shift to hand over", room).
+			Zh("%s 现在无人值班：没有可交接的班", roomZh)
 	case !preview && rd.Early.Made() && now.Before(rd.Current.To.Add(-HandoverLead)):
 		e := rd.Early
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s handed over to %s early (%s, signed for at %s): %s is off duty; %s's shift in %s ends at %s: hand over from %s on",
-			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
+			e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), e.OutgoingName, nameOf(rd.Current), room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
 			Zh("%s 已提前交班给 %s（%s，%s 签收），已下班；%s 在 %s 的班 %s 结束：%s 起方可交班",
-				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
+				e.OutgoingName, e.InName, e.ID, stamp(e.AcceptedAt), nameOf(rd.Current), roomZh, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	case !rd.Next.Scheduled() || !rd.Next.From.Equal(rd.Current.To):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "nobody is scheduled in %s after %s's shift ends at %s: schedule the next shift first (gridcmd duty add)",
-			rd.Room, nameOf(rd.Current), stamp(rd.Current.To)).
-			Zh("%s 在 %s 的班（%s 结束）之后没有排班：请先排下一班（gridcmd duty add）", rd.Room, nameOf(rd.Current), stamp(rd.Current.To))
+			room, nameOf(rd.Current), stamp(rd.Current.To)).
+			Zh("%s 在 %s 的班（%s 结束）之后没有排班：请先排下一班（gridcmd duty add）", roomZh, nameOf(rd.Current), stamp(rd.Current.To))
 	case rd.Next.Person == rd.Current.Person:
-		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s also holds the next shift in %s: nothing to hand over", nameOf(rd.Current), rd.Room).
-			Zh("%s 在 %s 也值下一班：无需交接", nameOf(rd.Current), rd.Room)
+		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s also holds the next shift in %s: nothing to hand over", nameOf(rd.Current), room).
+			Zh("%s 在 %s 也值下一班：无需交接", nameOf(rd.Current), roomZh)
 	case !preview && now.Before(rd.Current.To.Add(-HandoverLead)):
 		return Shift{}, Shift{}, Errorf(ECONFLICT, "%s's shift in %s ends at %s: hand over from %s on",
-			nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
-			Zh("%s 在 %s 的班 %s 结束：%s 起方可交班", nameOf(rd.Current), rd.Room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
+			nameOf(rd.Current), room, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04")).
+			Zh("%s 在 %s 的班 %s 结束：%s 起方可交班", nameOf(rd.Current), roomZh, stamp(rd.Current.To), rd.Current.To.Add(-HandoverLead).Format("15:04"))
 	}
 	return rd.Current, rd.Next, nil
+}
+
+// HandoverWindow is the shift change a handover is for, as a preview
+// shows it: the outgoing shift's end, and from when it may be handed over
+// (HandoverLead before that end; zero when at once: the change has passed
+// and the outgoing officer is still on duty). Both zero when nobody is on
+// duty.
+func (rd RoomDuty) HandoverWindow() (ends, opens time.Time) {
+	switch {
+	case rd.Outgoing.Scheduled():
+		return rd.Outgoing.To, time.Time{}
+	case rd.Current.Scheduled():
+		return rd.Current.To, rd.Current.To.Add(-HandoverLead)
+	}
+	return time.Time{}, time.Time{}
+}
+
+// roomWords names rd's room in a refusal: "渎溪村 村指挥室" / "渎溪村
+// village room", its code only when its name is not known.
+func (rd RoomDuty) roomWords() (en, zh string) {
+	return RoomName(rd.Room, rd.RoomName, false), RoomName(rd.Room, rd.RoomName, true)
 }
 
 func nameOf(s Shift) string {

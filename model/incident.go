@@ -479,6 +479,11 @@ type Command struct {
 	Platform   Platform // dispatch: "" keeps the incident's platform
 	Department string   // dispatch: who takes the work
 	Note       string
+	// From (escalate) is the tier the operator saw the incident at when
+	// the question was asked; an incident that has left it since (another
+	// seat escalated it first) is refused, nothing done (Moved). "" takes
+	// it from wherever it is.
+	From Tier
 }
 
 // holdsTier reports whether actor may act for tier t on an incident at node:
@@ -555,6 +560,9 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 		en, zh := hint(c.Action, i.Status)
 		return i, Event{}, Errorf(ECONFLICT, "%s: cannot %s an incident that is %s%s", i.ID, c.Action, i.Status, en).
 			Zh("%s：事件为「%s」，不能%s%s", i.ID, i.Status.Zh(), c.Action.Zh(), zh)
+	}
+	if err := i.Moved(c, Mover{}); err != nil {
+		return i, Event{}, err
 	}
 	if actor.ID != System && !rule.may(actor, i) || actor.ID == System && c.Action != ActEscalate {
 		who := actor.Name
@@ -707,6 +715,39 @@ func (i Incident) Foreign(actor Person, a Action, names func(NodeCode) string) *
 		what, zh = "add a note to "+i.ID, "为 "+i.ID+" 添加备注"
 	}
 	return ForeignAct(actor, what, zh, i.Node, names)
+}
+
+// Mover is who moved an incident to its tier, and when, for Moved's
+// refusal: an escalation's actor (System: the clock), or nobody known.
+type Mover struct {
+	By   PersonID
+	Name string
+	At   time.Time
+}
+
+// Moved refuses c, an escalation confirmed at tier c.From, when i has
+// left that tier since (two seats confirming one escalation would
+// otherwise move it two tiers): it names where i is now and, when m is
+// known, who moved it and when. nil for any other command, one without
+// From, or an incident no longer open (the status refusal says that).
+func (i Incident) Moved(c Command, m Mover) error {
+	if c.Action != ActEscalate || c.From == "" || c.From == i.Tier || !i.Status.Open() {
+		return nil
+	}
+	if c.From.Rank() < 0 {
+		return Errorf(EINVALID, "%s: %q is not a tier to escalate from (grid, village, town, taskforce)", i.ID, c.From).
+			Zh("%s：%q 不是层级（网格、村社、镇指挥室、专班）", i.ID, c.From).On("from")
+	}
+	how, howZh := "", ""
+	switch {
+	case m.At.IsZero():
+	case m.By == System:
+		how, howZh = fmt.Sprintf(" (escalated by the clock at %s)", m.At.Format("15:04")), fmt.Sprintf("（%s 超时自动升级）", m.At.Format("15:04"))
+	default:
+		how, howZh = fmt.Sprintf(" (escalated by %s at %s)", m.Name, m.At.Format("15:04")), fmt.Sprintf("（%s %s 升级）", m.Name, m.At.Format("15:04"))
+	}
+	return Errorf(ECONFLICT, "%s is now at the %s tier%s, no longer at the %s tier you confirmed from; nothing done", i.ID, i.Tier, how, c.From).
+		Zh("%s 已在%s层级%s，不再是确认时的%s层级；未作任何操作", i.ID, i.Tier.Zh(), howZh, c.From.Zh())
 }
 
 // EscalationNote is the note of an escalation the officer wrote nothing

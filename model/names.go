@@ -23,6 +23,7 @@ import (
 // 花街村). The command line and the console share it.
 type NodeNames struct {
 	within  NodeCode
+	where   string      // within's name as a seat's header has it: "渎溪村 02网格", "花街镇"
 	entries []nameEntry // in code order
 	shown   map[NodeCode]string
 }
@@ -35,7 +36,8 @@ type nameEntry struct {
 
 // NewNodeNames indexes the names of the nodes at or beneath within ("" for
 // all of them); nodes must hold the villages and grids of the others, for
-// their names.
+// their names, those above within too (a grid's seat: its village, whose
+// name its nodes' names begin with).
 func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
 	raw := make(map[NodeCode]string, len(nodes))
 	for _, n := range nodes {
@@ -48,6 +50,9 @@ func NewNodeNames(nodes []Node, within NodeCode) NodeNames {
 			continue
 		}
 		nn.shown[n.Code] = DisplayName(n, NameByCode, name)
+		if n.Code == within {
+			nn.where = DisplayName(n, NameByGrid, name)
+		}
 		names := []string{nn.shown[n.Code], DisplayName(n, NameByGrid, name), n.Official}
 		if n.Level <= LevelGrid {
 			names = append(names, DisplayName(n, NameByVillage, name))
@@ -172,8 +177,8 @@ func (n NodeNames) named(s string, levels []Level) (NodeCode, error) {
 			}
 		}
 		where, whereZh := "", ""
-		if n.within != "" {
-			where, whereZh = " in "+n.shown[n.within], "在"+n.shown[n.within]
+		if n.where != "" {
+			where, whereZh = " in "+n.where, "在"+n.where
 		}
 		return "", Errorf(ENOTFOUND, "node %q: no node%s is named so; give its code or its name as the console shows it (渎溪村 02)", s, where).
 			Zh("地点 %q：%s没有这个名称的节点；请填写代码或界面上显示的名称（如 渎溪村 02）", s, whereZh).On("node")
@@ -351,26 +356,38 @@ func (n NodeNames) Targets(args []string, town NodeCode) ([]NodeCode, error) {
 // "90m") from now, or a clock time in loc ("04:40": today, or tomorrow if
 // that time has passed). It returns the duration from now.
 func ParseDeadline(s string, now time.Time, loc *time.Location) (time.Duration, error) {
+	due, err := ParseDue(s, now, loc)
+	if err != nil {
+		return 0, err
+	}
+	return due.Sub(now), nil
+}
+
+// ParseDue is ParseDeadline's time: now plus the duration, or the clock
+// time to the minute (04:40:00), in loc. The console resolves a deadline
+// so when it asks, and the directive keeps that time (IssueDirectiveAt),
+// however long the question waits.
+func ParseDue(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if loc == nil {
+		loc = time.Local
+	}
 	if d, err := time.ParseDuration(s); err == nil {
 		if d <= 0 {
-			return 0, Errorf(EINVALID, "deadline %q: want a positive duration (2h, 90m) or a clock time (04:40)", s).
+			return time.Time{}, Errorf(EINVALID, "deadline %q: want a positive duration (2h, 90m) or a clock time (04:40)", s).
 				Zh("完成时限 %q：应为正的时长（2h、90m）或时刻（04:40）", s).On("deadline")
 		}
-		return d, nil
+		return now.Add(d).In(loc), nil
 	}
 	t, err := time.Parse("15:04", strings.Replace(s, "：", ":", 1))
 	if err != nil {
-		return 0, Errorf(EINVALID, "deadline %q: want a duration (2h, 90m) or a clock time (04:40)", s).
+		return time.Time{}, Errorf(EINVALID, "deadline %q: want a duration (2h, 90m) or a clock time (04:40)", s).
 			Zh("完成时限 %q：应为时长（2h、90m）或时刻（04:40）", s).On("deadline")
-	}
-	if loc == nil {
-		loc = time.Local
 	}
 	local := now.In(loc)
 	at := time.Date(local.Year(), local.Month(), local.Day(), t.Hour(), t.Minute(), 0, 0, loc)
 	if !at.After(now) {
 		at = time.Date(local.Year(), local.Month(), local.Day()+1, t.Hour(), t.Minute(), 0, 0, loc)
 	}
-	return at.Sub(now), nil
+	return at, nil
 }

@@ -74,6 +74,23 @@ func TestNodeNames(t *testing.T) {
 	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "two towns each have a 渎溪村")
 }
 
+// A grid's seat resolves names within its grid, named after the village
+// above it as the console shows them, and a name it does not hold is
+// refused naming the grid as the seat's header does ("渎溪村 渎溪2号网格"),
+// not a bare "02" (the QA: 在 02没有这个名称的节点).
+func TestNodeNamesWithinAGrid(t *testing.T) {
+	nn := model.NewNodeNames(coverNodes(), duxiG02)
+	for in, want := range map[string]model.NodeCode{"渎溪村 02": duxiG02, "渎溪村 02-03": duxiG02M3, "渎溪村 渎溪2号网格": duxiG02} {
+		got, err := nn.Resolve(in)
+		assert.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := nn.Resolve("渎溪村 01")
+	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), "another grid of the village lies outside")
+	assert.Contains(t, model.ErrorMessageZh(err), "在渎溪村 渎溪2号网格没有这个名称的节点")
+	assert.Contains(t, model.ErrorMessage(err), "no node in 渎溪村 渎溪2号网格 is named so")
+}
+
 // A prefix that begins the town's name and a village's own name under it
 // is ambiguous (the QA's 花街: 花街镇, 花街村, 花街居委会), not the town;
 // an exact name still wins, and a grid under 花街村 matches only through it.

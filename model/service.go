@@ -276,6 +276,10 @@ type WartimeService interface {
 	// IssueDirective fans a directive out to every micro-grid under the
 	// targets. With dryRun nothing is stored and the units are returned.
 	IssueDirective(ctx context.Context, text string, targets []NodeCode, deadline time.Duration, by PersonID, dryRun bool) (Directive, []DirectiveUnit, error)
+	// IssueDirectiveAt is IssueDirective with the deadline a time (the one a
+	// question named, ParseDue), kept exactly however long the question
+	// waited; one that has passed is refused (DirectiveDue).
+	IssueDirectiveAt(ctx context.Context, text string, targets []NodeCode, due time.Time, by PersonID, dryRun bool) (Directive, []DirectiveUnit, error)
 	Directive(ctx context.Context, id string) (Directive, []DirectiveUnit, error)
 	// Directives lists the directives of the activations active in scope
 	// ("" the whole file), else of the latest one that reached into it, in

@@ -88,6 +88,14 @@ type Activation struct {
 // Active reports whether the activation has not ended.
 func (a Activation) Active() bool { return a.Seq != 0 && a.Ended.IsZero() }
 
+// StillActive is where an activation's span ends while it runs ("since
+// 12-08 03:38 → now (still active)"), in the after-action summary of the
+// console and of gridcmd wartime report alike; StillActiveZh in Chinese.
+const (
+	StillActive   = "now (still active)"
+	StillActiveZh = "至今（仍在战时）"
+)
+
 // Covers reports whether node c lies in the activation's scope.
 func (a Activation) Covers(c NodeCode) bool {
 	for _, s := range a.Scope {
@@ -498,6 +506,16 @@ func CheckTargets(a Activation, targets []NodeCode, places func(cs []NodeCode, s
 		}
 	}
 	return nil
+}
+
+// DirectiveDue refuses a directive's deadline given as a time that is not
+// after now: the time a question named passed while it waited.
+func DirectiveDue(due, now time.Time) error {
+	if due.After(now) {
+		return nil
+	}
+	return Errorf(EINVALID, "deadline: %s has passed (it is %s now); give a later one", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).
+		Zh("完成时限：%s 已过（现在 %s）；请给出更晚的时限", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).On("deadline")
 }
 
 // SignsOnBehalf reports whether p, signing for micro-grid unit (or

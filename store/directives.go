@@ -24,8 +24,12 @@ import (
 // (model.NewDirective with the policy's sign-for window), the existence of
 // every target given (those under another too), and one unit per micro-grid of the activation under the
 // targets, in code order.
-func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, now time.Time) (model.Directive, []model.DirectiveUnit, error) {
+func (s *DB) fanOut(tx *bolt.Tx, seq uint64, text string, targets []model.NodeCode, due dueFn, by model.PersonID, now time.Time) (model.Directive, []model.DirectiveUnit, error) {
 	a, err := s.targetActivation(tx, targets)
+	if err != nil {
+		return model.Directive{}, nil, err
+	}
+	deadline, err := due(now)
 	if err != nil {
 		return model.Directive{}, nil, err
 	}
@@ -84,6 +88,26 @@ func (s *DB) targetActivation(tx *bolt.Tx, targets []model.NodeCode) (model.Acti
 // same in a read transaction and stores nothing (the id it returns is the
 // one the next directive would take).
 func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+	return s.issueDirective(ctx, text, targets, within(deadline), by, dryRun)
+}
+
+// IssueDirectiveAt is IssueDirective with the deadline a time, kept
+// exactly (model.DirectiveDue refuses one that has passed).
+func (s *DB) IssueDirectiveAt(ctx context.Context, text string, targets []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+	return s.issueDirective(ctx, text, targets, func(now time.Time) (time.Duration, error) {
+		return due.Sub(now), model.DirectiveDue(due, now)
+	}, by, dryRun)
+}
+
+// dueFn is a directive's deadline as a duration from the write's now.
+type dueFn func(now time.Time) (time.Duration, error)
+
+// within is the deadline d from the write's now.
+func within(d time.Duration) dueFn {
+	return func(time.Time) (time.Duration, error) { return d, nil }
+}
+
+func (s *DB) issueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline dueFn, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
 	codes := make([]model.NodeCode, 0, len(targets))
 	for _, t := range targets {
 		c, err := model.ParseNodeCode(string(t))
@@ -131,7 +155,7 @@ func (s *DB) IssueDirective(ctx context.Context, text string, targets []model.No
 // (q not nil) a directive to a federated town is queued as a command for
 // it instead (q says so). cmd is the county's command that issues it, on a
 // federated town (0: the file's own room's).
-func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Duration, by model.PersonID, cmd uint64, d *model.Directive, units *[]model.DirectiveUnit, q *fedQueue) writeFn {
+func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline dueFn, by model.PersonID, cmd uint64, d *model.Directive, units *[]model.DirectiveUnit, q *fedQueue) writeFn {
 	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
@@ -141,7 +165,11 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline time.Dura
 			return nil, err
 		}
 		if q != nil {
-			if queued, err := s.queueDirective(tx, now, actor, q, text, codes, deadline); queued || err != nil {
+			in, err := deadline(now)
+			if err != nil {
+				return nil, err
+			}
+			if queued, err := s.queueDirective(tx, now, actor, q, text, codes, in); queued || err != nil {
 				return nil, err
 			}
 		}

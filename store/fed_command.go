@@ -285,7 +285,7 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		}
 		var d model.Directive
 		var units []model.DirectiveUnit
-		return s.directiveFn(w.Text, codes, time.Duration(w.Deadline), model.System, w.Seq, &d, &units, nil), nil
+		return s.directiveFn(w.Text, codes, within(time.Duration(w.Deadline)), model.System, w.Seq, &d, &units, nil), nil
 	case fedCmdResend:
 		within, err := resendWithin(w)
 		if err != nil {

@@ -358,6 +358,10 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		if err != nil {
 			return model.Incident{}, model.Event{}, err
 		}
+		if inc.Moved(c, model.Mover{}) != nil {
+			// Another seat escalated it since the question: say who and when.
+			return model.Incident{}, model.Event{}, inc.Moved(c, s.mover(tx, inc.Seq))
+		}
 		next, ev, err := inc.Apply(c, actor, now, p)
 		if err != nil {
 			return model.Incident{}, model.Event{}, err
@@ -367,6 +371,34 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 		}
 		return next, ev, nil
 	})
+}
+
+// mover is who escalated incident seq last, and when (model.Mover): the
+// newest escalation of its timeline; nobody known when it has none.
+func (s *DB) mover(tx *bolt.Tx, seq uint64) model.Mover {
+	prefix := u64(seq)
+	events := tx.Bucket(bucketEvents)
+	c := tx.Bucket(bucketIncidentEvents).Cursor()
+	k, _ := c.Seek(u64(seq + 1))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		if len(k) != 16 {
+			continue
+		}
+		v := events.Get(k[8:])
+		if v == nil {
+			continue
+		}
+		ev, err := decodeEvent(getU64(k[8:]), v, s.opts.Location)
+		if err == nil && ev.Action == model.ActEscalate {
+			return model.Mover{By: ev.Actor, Name: ev.ActorName, At: ev.At}
+		}
+	}
+	return model.Mover{}
 }
 
 // Note adds the operator's note to the incident's timeline

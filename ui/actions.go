@@ -27,7 +27,9 @@ func (m Model) onActionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Ack):
 		return m.askAction(inc, model.Command{Action: model.ActAcknowledge, By: by}, "")
 	case key.Matches(msg, k.Escalate):
-		return m.askAction(inc, model.Command{Action: model.ActEscalate, By: by}, m.p.g.Arrow+m.p.lab.Tier[inc.Tier.Next()])
+		// From: a second seat's y on the same question is refused once the
+		// first has moved it (model.Incident.Moved), not sent a tier higher.
+		return m.askAction(inc, model.Command{Action: model.ActEscalate, By: by, From: inc.Tier}, m.p.g.Arrow+m.p.lab.Tier[inc.Tier.Next()])
 	case key.Matches(msg, k.Resolve):
 		return m.askAction(inc, model.Command{Action: model.ActResolve, By: by}, "")
 	case key.Matches(msg, k.Note):
@@ -259,6 +261,9 @@ func (m Model) formCommand(v map[string]string) model.Command {
 	switch m.form.kind {
 	case formEscalateTo:
 		c.Action, c.To = model.ActEscalate, model.Tier(v["to"])
+		if inc, ok := m.w.get(m.w.byRef[m.form.target]); ok {
+			c.From = inc.Tier // where the question finds it
+		}
 	case formDispatch:
 		c.Action, c.Platform, c.Department = model.ActDispatch, model.Platform(v["platform"]), v["department"]
 	case formReopen:

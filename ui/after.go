@@ -64,7 +64,11 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		drill = " (" + l.Drill + ")"
 	}
 	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, model.NameNodes(act.Scope, name, ", ")))
-	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
+	end := l.StillActive // a summary asked for while wartime runs has no end yet
+	if !act.Active() {
+		end = act.Ended.In(loc).Format("01-02 15:04")
+	}
+	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), end, model.FormatWait(a.Duration)))
 	if p.lab.Lang == "zh" {
 		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
 	} else {

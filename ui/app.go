@@ -305,6 +305,12 @@ func (m Model) Init() tea.Cmd {
 // a second time.
 func (m Model) InitLoaded() tea.Cmd {
 	cmds := []tea.Cmd{loadFigures(m.svc, m.scope), tick(m.now, m.opt.Tick, m.opt.TickOffset)}
+	if m.w.loaded {
+		// Loaded read the snapshot without running what it asks for: the
+		// room's duty (a seat over SSH showed nobody on duty, and its
+		// handover preview did not know when the shift ends).
+		cmds = append(cmds, loadDuty(m.svc, m.dutyRoom(), time.Time{}))
+	}
 	if m.sub != nil {
 		cmds = append(cmds, waitEvents(m.sub, m.svc, m.scope, m.reach))
 	}

@@ -90,7 +90,7 @@ func (m Model) onDuty(msg dutyMsg) (tea.Model, tea.Cmd) {
 	case rd.Outgoing.Scheduled() && rd.Outgoing.Person == m.seat.Person.ID && !rd.Pending.Made() &&
 		m.autoShown != "give/"+rd.Outgoing.ID:
 		m.autoShown = "give/" + rd.Outgoing.ID
-		return m, previewHandover(m.svc, rd.Room, "", m.seat.Person.ID, time.Time{})
+		return m, previewHandover(m.svc, rd.Room, "", m.seat.Person.ID)
 	}
 	return m, nil
 }

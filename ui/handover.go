@@ -33,8 +33,9 @@ type handoverPane struct {
 	h    model.Handover
 	note string // the note the preview was made with
 	// opens is when a preview made early in the shift may be handed over
-	// (an hour before its end); zero when it may be now.
-	opens         time.Time
+	// (an hour before its end); zero when it may be now. ends is the end of
+	// the shift a preview hands over (zero: not known).
+	opens, ends   time.Time
 	offset        int
 	width, height int
 	keys          handoverKeys
@@ -83,6 +84,7 @@ type (
 		preview bool
 		note    string
 		opens   time.Time // a preview's: when it may be handed over
+		ends    time.Time // a preview's: when the shift it hands over ends
 		err     error
 		// refresh: the preview gen made again as the record moved (kept
 		// where it was scrolled to); give: the answer to enter.
@@ -122,20 +124,38 @@ func (m acceptedMsg) failed() error  { return m.err }
 func (m checkedInMsg) failed() error { return m.err }
 
 // previewHandover makes the sheet of room's shift change without storing
-// it; opens is when it may be handed over (zero: now).
-func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time) tea.Cmd {
-	return func() tea.Msg {
-		h, err := svc.Handover(context.Background(), room, note, by, true, "")
-		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err}
-	}
+// it, with the change it is for read from the room's duty as it stands
+// (not the console's copy, which a seat may not have read yet): when the
+// shift ends and from when it may be handed over.
+func previewHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID) tea.Cmd {
+	return func() tea.Msg { return makePreview(svc, room, note, by) }
 }
 
 // remakeHandover makes preview gen again, as the record stands now.
-func remakeHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, opens time.Time, gen int) tea.Cmd {
+func remakeHandover(svc model.Service, room model.NodeCode, note string, by model.PersonID, gen int) tea.Cmd {
 	return func() tea.Msg {
-		h, err := svc.Handover(context.Background(), room, note, by, true, "")
-		return handoverMsg{h: h, preview: true, note: note, opens: opens, err: err, refresh: true, gen: gen}
+		msg := makePreview(svc, room, note, by)
+		msg.refresh, msg.gen = true, gen
+		return msg
 	}
+}
+
+// makePreview is previewHandover's read.
+func makePreview(svc model.Service, room model.NodeCode, note string, by model.PersonID) handoverMsg {
+	ctx := context.Background()
+	msg := handoverMsg{preview: true, note: note}
+	if msg.h, msg.err = svc.Handover(ctx, room, note, by, true, ""); msg.err != nil {
+		return msg
+	}
+	rds, err := svc.Duty(ctx, room, time.Time{})
+	if err != nil {
+		msg.err = err
+		return msg
+	}
+	if len(rds) > 0 {
+		msg.ends, msg.opens = rds[0].HandoverWindow()
+	}
+	return msg
 }
 
 // giveHandover hands over, if the sheet made now is the one read (seen).
@@ -172,11 +192,11 @@ func (hp *handoverPane) Update(msg tea.Msg) (pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case handoverMsg:
 		if msg.refresh {
-			hp.h = msg.h
+			hp.h, hp.opens, hp.ends = msg.h, msg.opens, msg.ends
 			hp.offset = scrolled(hp.offset, 0, len(hp.lines()), hp.height-2)
 			break
 		}
-		hp.h, hp.note, hp.opens, hp.offset = msg.h, msg.note, msg.opens, 0
+		hp.h, hp.note, hp.opens, hp.ends, hp.offset = msg.h, msg.note, msg.opens, msg.ends, 0
 		hp.follow = sheetFollow{live: msg.preview, gen: hp.follow.gen + 1}
 	case acceptedMsg:
 		if msg.h.ID == hp.h.ID {
@@ -302,7 +322,18 @@ func (t *sheetText) clock(at time.Time) string { return at.In(t.hp.c.loc).Format
 func (t *sheetText) shift() {
 	p, h, s := t.p, t.hp.h, t.hp.h.Sheet
 	t.add(fmt.Sprintf("%s  %s %s %s", model.RoomName(s.Room, s.RoomName, t.zh), h.OutgoingName, p.g.Arrow, h.InName))
-	t.add(fmt.Sprintf("%s %s %s %s", t.say("shift", "班次"), t.clock(s.From), p.g.Arrow, t.clock(s.To)))
+	if h.Made() || t.hp.ends.IsZero() {
+		t.add(fmt.Sprintf("%s %s %s %s", t.say("shift", "班次"), t.clock(s.From), p.g.Arrow, t.clock(s.To)))
+	} else { // a preview: the shift's own end, and how far the sheet goes (below where the line is short)
+		span := fmt.Sprintf("%s %s %s %s", t.say("shift", "班次"), t.clock(s.From), p.g.Arrow, t.clock(t.hp.ends))
+		asOf := t.say("as of ", "截至 ") + s.To.In(t.hp.c.loc).Format("15:04")
+		if p.w.Of(span+"  "+asOf) <= t.inner-1 {
+			t.add(span + "  " + asOf)
+		} else {
+			t.add(span)
+			t.add("  " + asOf)
+		}
+	}
 	switch {
 	case !h.AcceptedAt.IsZero():
 		t.add(fmt.Sprintf(t.say("signed for by %s at %s", "%s 已于 %s 签收"), h.InName, t.clock(h.AcceptedAt)))
@@ -518,11 +549,7 @@ func (m Model) runHandover(args []string) (tea.Model, tea.Cmd) {
 	if m.duty.Pending.Made() && len(args) == 0 {
 		return m, loadHandovers(m.svc, room)
 	}
-	var opens time.Time
-	if cur := m.duty.Current; cur.Scheduled() && !m.duty.Outgoing.Scheduled() {
-		opens = cur.To.Add(-model.HandoverLead)
-	}
-	preview := previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID, opens)
+	preview := previewHandover(m.svc, room, strings.Join(args, " "), m.seat.Person.ID)
 	if len(args) == 0 {
 		return m, preview
 	}
@@ -545,7 +572,7 @@ func (m Model) onSheetAnswer(msg handoverMsg) (tea.Model, tea.Cmd) {
 		if !hp.follow.live || mm.rp != nil || model.ErrorCode(msg.err) == model.EUNAVAIL {
 			return mm, c // no sheet to read again from a server that is gone
 		}
-		return mm, tea.Batch(c, previewHandover(mm.svc, hp.h.Room, hp.note, mm.seat.Person.ID, hp.opens))
+		return mm, tea.Batch(c, previewHandover(mm.svc, hp.h.Room, hp.note, mm.seat.Person.ID))
 	}
 	if !hp.follow.live || msg.gen != hp.follow.gen {
 		return m, nil
@@ -611,7 +638,7 @@ func (m Model) remakeSheet(gen int) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	f.armed, f.pending, f.made = false, true, m.opt.Now()
-	return m, remakeHandover(m.svc, hp.h.Room, hp.note, m.seat.Person.ID, hp.opens, gen)
+	return m, remakeHandover(m.svc, hp.h.Room, hp.note, m.seat.Person.ID, gen)
 }
 
 // sheetMoved reports whether what the feed brought changes the preview on

@@ -192,7 +192,7 @@ func TestHandoverPreviewDropsOldReads(t *testing.T) {
 	d.fire(t, 1)
 	d.feed(t, open0+1)
 	old := d.m.handover.follow.gen
-	stale := remakeHandover(d.svc, d.m.handover.h.Room, "", d.m.seat.Person.ID, time.Time{}, old)()
+	stale := remakeHandover(d.svc, d.m.handover.h.Room, "", d.m.seat.Person.ID, old)()
 	d.m = runLine(t, d.m, "handover 夜里平稳")
 	assert.Contains(t, sheetOf(d.m), "夜里平稳")
 	d.m = update(t, d.m, sheetDueMsg{gen: old})

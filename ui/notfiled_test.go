@@ -62,11 +62,11 @@ func (s *stopping) Note(ctx context.Context, id, text string, by model.PersonID)
 	return s.Service.Note(ctx, id, text, by)
 }
 
-func (s *stopping) IssueDirective(ctx context.Context, text string, to []model.NodeCode, dl time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
+func (s *stopping) IssueDirectiveAt(ctx context.Context, text string, to []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
 	if err := s.down(); err != nil {
 		return model.Directive{}, nil, err
 	}
-	return s.Service.IssueDirective(ctx, text, to, dl, by, dryRun)
+	return s.Service.IssueDirectiveAt(ctx, text, to, due, by, dryRun)
 }
 
 func (s *stopping) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool, seen string) (model.Handover, error) {

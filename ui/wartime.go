@@ -58,7 +58,7 @@ type directiveIssuedMsg struct {
 	dryRun bool
 	text   string
 	to     []model.NodeCode
-	dl     time.Duration
+	due    time.Time // the deadline the question names, sent as it is
 	err    error
 }
 
@@ -158,10 +158,10 @@ func deactivateTowns(svc model.Service, ids []string, by model.PersonID) tea.Cmd
 	}
 }
 
-func issueDirective(svc model.Service, text string, to []model.NodeCode, dl time.Duration, by model.PersonID, dryRun bool) tea.Cmd {
+func issueDirective(svc model.Service, text string, to []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) tea.Cmd {
 	return func() tea.Msg {
-		d, units, err := svc.IssueDirective(context.Background(), text, to, dl, by, dryRun)
-		return directiveIssuedMsg{d: d, units: units, dryRun: dryRun, text: text, to: to, dl: dl, err: err}
+		d, units, err := svc.IssueDirectiveAt(context.Background(), text, to, due, by, dryRun)
+		return directiveIssuedMsg{d: d, units: units, dryRun: dryRun, text: text, to: to, due: due, err: err}
 	}
 }
 

@@ -166,11 +166,11 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 	}
 	by := m.seat.Person.ID
 	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s?",
-		msg.text, len(msg.units), nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")),
+		msg.text, len(msg.units), nobody, msg.due.In(m.opt.Location).Format("15:04")),
 		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
-			len(msg.units), msg.text, nobody, m.now.Add(msg.dl).In(m.opt.Location).Format("15:04")))
+			len(msg.units), msg.text, nobody, msg.due.In(m.opt.Location).Format("15:04")))
 	return m.askLater(q, true, func(m Model) (Model, tea.Cmd) {
-		return m, issueDirective(m.svc, msg.text, msg.to, msg.dl, by, false)
+		return m, issueDirective(m.svc, msg.text, msg.to, msg.due, by, false)
 	})
 }
 
@@ -500,7 +500,9 @@ func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) 
 	if text == "" {
 		return m, nil, onField(refusal(model.EINVALID, "say what is to be done", "请填写指令内容"), "text")
 	}
-	dl, err := model.ParseDeadline(v["deadline"], m.now, m.opt.Location)
+	// The deadline is resolved now, once: the question names this time and
+	// the directive keeps it, however long the question waits.
+	due, err := model.ParseDue(v["deadline"], m.now, m.opt.Location)
 	if err != nil {
 		return m, nil, err
 	}
@@ -515,7 +517,7 @@ func (m Model) submitDirective(v map[string]string) (tea.Model, tea.Cmd, error) 
 		return m, nil, err
 	}
 	m.formActive = false // the dry run, with the form held: it comes back if the run fails
-	mm, c := m.hold(held{kind: heldForm, form: m.form}, issueDirective(m.svc, text, to, dl, m.seat.Person.ID, true))
+	mm, c := m.hold(held{kind: heldForm, form: m.form}, issueDirective(m.svc, text, to, due, m.seat.Person.ID, true))
 	return mm, c, nil
 }
 

@@ -18,6 +18,7 @@ type wtLabels struct {
 	OnBehalf                                   string // signed on the unit's behalf (代签), after the time in a micro-grid's row too
 	Gap                                        string // a silent micro-grid with nobody on it
 	ColWorker                                  string // a micro-grid's worker (the village's rows)
+	StillActive                                string // the end of a wartime still running (model.StillActive)
 }
 
 func wartimeLabels(lang string) wtLabels {
@@ -41,6 +42,7 @@ func wartimeLabels(lang string) wtLabels {
 			OnBehalf:      "on behalf",
 			Gap:           "(gap)",
 			ColWorker:     "worker",
+			StillActive:   model.StillActive,
 		}
 	}
 	return wtLabels{
@@ -56,6 +58,7 @@ func wartimeLabels(lang string) wtLabels {
 		Drafted: "已征调", NotDrafted: "x 解除已征调的储备力量；此微网格无人可解除",
 		AlreadyServes: "此处已有征调的储备力量：x 解除征调",
 		NoDirective:   "尚无指令：按 d 向范围内每个微网格下达",
+		StillActive:   model.StillActiveZh,
 		OnBehalf:      "代签",
 		Gap:           "(空缺)",
 		ColWorker:     "网格员",

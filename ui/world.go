@@ -29,6 +29,7 @@ type world struct {
 	closedLoaded bool
 
 	nodeList []model.Node     // as loaded, for the names (nodeNames)
+	above    []model.Node     // a scope below the village: its village and grid, whose names its nodes' names begin with
 	nn       *model.NodeNames // built the first time a name is typed
 
 	// What the clock changes: the incident figures and the tower's lights
@@ -55,6 +56,7 @@ func newWorld(s snapshot) world {
 		loaded:   true,
 		nodeList: s.nodes,
 		town:     s.town,
+		above:    s.above,
 	}
 	for _, n := range s.nodes {
 		w.nodes[n.Code] = n
@@ -82,10 +84,12 @@ func newWorld(s snapshot) world {
 	return w
 }
 
-// nodeNames resolves names typed for nodes within town (model.NodeNames).
+// nodeNames resolves names typed for nodes within town (model.NodeNames):
+// a grid's seat names its nodes after the village and the grid above it
+// ("渎溪村 02", "渎溪村 02-01"), so those go in for their names.
 func (w *world) nodeNames(town model.NodeCode) model.NodeNames {
 	if w.nn == nil {
-		nn := model.NewNodeNames(w.nodeList, town)
+		nn := model.NewNodeNames(append(w.above[:len(w.above):len(w.above)], w.nodeList...), town)
 		w.nn = &nn
 	}
 	return *w.nn

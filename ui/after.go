@@ -70,11 +70,13 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		if i+1 < len(act.Widened) {
 			to = act.Widened[i+1].From
 		}
-		from, into := placesOf(w.From, names), placesOf(to, names)
+		at := w.At.In(loc).Format("01-02 15:04")
 		if p.lab.Lang == "zh" {
-			add(fmt.Sprintf("%s 扩大范围：%s → %s   新增 %d 个村社、%d 个微网格、%d 户", w.At.In(loc).Format("01-02 15:04"), from, into, w.Villages, w.MicroGrids, w.Households))
+			add(fmt.Sprintf("扩大范围 %s   %s → %s   新增 %d 个村社、%d 个微网格、%d 户", at, placesOf(w.From, names, "、"), placesOf(to, names, "、"),
+				w.Villages, w.MicroGrids, w.Households))
 		} else {
-			add(fmt.Sprintf("widened %s: %s → %s   took in %d villages, %d micro-grids, %d households", w.At.In(loc).Format("01-02 15:04"), from, into, w.Villages, w.MicroGrids, w.Households))
+			add(fmt.Sprintf("widened %s   %s → %s   took in %d villages, %d micro-grids, %d households", at, placesOf(w.From, names, ", "), placesOf(to, names, ", "),
+				w.Villages, w.MicroGrids, w.Households))
 		}
 	}
 	if p.lab.Lang == "zh" {
@@ -95,8 +97,8 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 }
 
 // placesOf names codes by their names (the code where there is none),
-// joined by commas.
-func placesOf(codes []model.NodeCode, names map[model.NodeCode]string) string {
+// joined by sep.
+func placesOf(codes []model.NodeCode, names map[model.NodeCode]string, sep string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = string(c)
@@ -104,5 +106,5 @@ func placesOf(codes []model.NodeCode, names map[model.NodeCode]string) string {
 			out[i] = n
 		}
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, sep)
 }

@@ -62,8 +62,9 @@ func (m Model) runningForm() (form, bool) {
 	shown = append(shown, m.say("end it", "结束战时"))
 	since := a.Since.In(m.opt.Location).Format("01-02 15:04")
 	part := partScope(a, m.nodeName, m.say("%d villages", "%d 个村社"))
-	title := m.say(fmt.Sprintf("Wartime %s over %s (%s, since %s)", a.ID, part, a.Reason, since),
-		fmt.Sprintf("%s的战时 %s（%s，自 %s）", part, a.ID, a.Reason.Zh(), since))
+	// Short enough for the form's box at 80 columns; the header says the
+	// reason, the question the rest.
+	title := m.say(fmt.Sprintf("%s over %s, since %s", a.ID, part, since), fmt.Sprintf("%s的战时 %s（自 %s）", part, a.ID, since))
 	return newForm(formRunning, title, a.ID, newChoiceField("do", m.say("do", "操作"), values, shown, 0)), true
 }
 

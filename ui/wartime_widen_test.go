@@ -40,10 +40,10 @@ func TestTownRoomWidensAVillagesWartime(t *testing.T) {
 	}{
 		{"zh", "[扩至全镇] 结束战时 ", "扩大战时 W-0001：由渎溪村扩至全镇，新增 26 个村社、221 个微网格、",
 			"照常运行：在岗微网格 11 个、D-0001 已签 1/11、征调储备 0 人", "战时指挥链 ────────────── 渎溪村 ─╮", "战时指挥链 ───────────────────────╮",
-			"11-29 03:10 扩大范围：渎溪村 → 花街镇   新增 26 个村社、221 个微网格、"},
+			"扩大范围 11-29 03:10   渎溪村 → 花街镇   新增 26 个村社、221 个微网格、"},
 		{"en", "[widen to the whole town] end it ", "widen wartime W-0001 from 渎溪村 to the whole town, taking in 26 villages, 221 micro-grids, ",
 			"carrying on: 11 micro-grids on duty, D-0001 1/11 signed, 0 drafted reserves", "Wartime chain", "Wartime chain",
-			"widened 11-29 03:10: 渎溪村 → 花街镇"},
+			"widened 11-29 03:10   渎溪村 → 花街镇"},
 	} {
 		f := newFixture(t)
 		a, d, _ := villageWartime(t, f)

@@ -12,7 +12,8 @@ import (
 
 // TestReportsIntoAnotherTown: on a file of two towns under their county,
 // the field API takes a report into 东城街道 from its own people and the
-// county's officer, and answers 403 to 花街镇's (the token's scope); the
+// county's officer, and answers 403 to 花街镇's (the token's scope),
+// naming the scope and the place by their names, not by codes alone; the
 // local API, which files as the person the command line names, carries
 // the store's refusal of a reporter of another town, in both languages.
 func TestReportsIntoAnotherTown(t *testing.T) {
@@ -38,7 +39,8 @@ func TestReportsIntoAnotherTown(t *testing.T) {
 
 	a := le.post("/api/v1/reports", le.duty, "", reportJSON(dcVillage, "别镇的报告"))
 	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)
-	assert.Contains(t, string(a.body), "330784001001 is outside it")
+	assert.Contains(t, string(a.body), "P1 (陈值班) may act only within 花街镇 330784114; 园丁社区 330784001001 is outside it", "the places by name")
+	assert.Contains(t, string(a.body), "P1（陈值班）只能在 花街镇 330784114 内操作；园丁社区 330784001001 不在其中")
 	for _, p := range []model.Person{county, cadre} {
 		a := le.post("/api/v1/reports", p, "", reportJSON(dcVillage, "本镇的报告"))
 		assert.Equal(t, http.StatusCreated, a.status, "%s: %s", p.Name, a.body)

@@ -45,7 +45,7 @@ func keyedRequest[T any](s *Server, w http.ResponseWriter, r *http.Request, deco
 		writeRequestError(w, err)
 		return c, "", v, false
 	}
-	return c, key, v, scope(w, c.person, node(v), "node")
+	return c, key, v, s.scope(r.Context(), w, c.person, node(v), "node")
 }
 
 // intakeAnswer answers what an intake route filed: 201 for a new one
@@ -184,7 +184,7 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "code", err)
 		return
 	}
-	if !c.person.MayReportAt(unit) && !s.servesUnit(r.Context(), c.person, unit) && !scope(w, c.person, unit, "code") {
+	if !c.person.MayReportAt(unit) && !s.servesUnit(r.Context(), c.person, unit) && !s.scope(r.Context(), w, c.person, unit, "code") {
 		return
 	}
 	ds, us, err := s.svc.UnitDirectives(r.Context(), unit)

@@ -482,13 +482,32 @@ func oneAuthorization(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// scope answers 403 itself when p may not act at node.
-func scope(w http.ResponseWriter, p model.Person, node model.NodeCode, field string) bool {
+// scope answers 403 itself when p may not act at node, naming p's scope
+// and node by their names (nodeNamer): "P1 (金建兰) may act only within
+// 花街镇 330784114; 园丁社区 330784001001 is outside it".
+func (s *Server) scope(ctx context.Context, w http.ResponseWriter, p model.Person, node model.NodeCode, field string) bool {
 	if p.MayReportAt(node) {
 		return true
 	}
-	writeError(w, http.StatusForbidden, field, model.OutOfScope(p, node))
+	writeError(w, http.StatusForbidden, field, model.OutOfScopeNamed(p, node, s.nodeNamer(ctx)))
 	return false
+}
+
+// nodeNamer names the nodes of a refusal as the console does
+// (model.DisplayName: "渎溪村 02"), each read from the service when asked:
+// "" for one it does not hold, which the refusal gives by its code.
+func (s *Server) nodeNamer(ctx context.Context) func(model.NodeCode) string {
+	raw := func(c model.NodeCode) string {
+		n, _ := s.svc.Node(ctx, c)
+		return n.Name
+	}
+	return func(c model.NodeCode) string {
+		n, err := s.svc.Node(ctx, c)
+		if err != nil {
+			return ""
+		}
+		return model.DisplayName(n, model.NameByCode, raw)
+	}
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -91,7 +91,7 @@ func TestStatusCodes(t *testing.T) {
 		{"basic auth", e.worker, map[string]string{"Authorization": "Basic dXNlcjpwdw=="}, good, 401, "Authorization", "missing bearer token"},
 		{"garbage token", e.worker, map[string]string{"Authorization": "Bearer nonsense"}, good, 401, "Authorization", "malformed"},
 		{"unknown token", e.worker, map[string]string{"Authorization": "Bearer gc_" + long(43, "A")}, good, 401, "Authorization", "unknown"},
-		{"outside scope", e.worker, nil, reportJSON(grid02, "别人的网格"), 403, "node", "may act only within 330784114266-01"},
+		{"outside scope", e.worker, nil, reportJSON(grid02, "别人的网格"), 403, "node", "may act only within 渎溪村 01 330784114266-01; 渎溪村 02 330784114266-02 is outside it"},
 		{"above scope", e.micro, nil, reportJSON(grid01, "上级网格"), 403, "node", "330784114266-01-02"},
 		{"wrong content type", e.worker, map[string]string{"Content-Type": "text/plain"}, good, 415, "Content-Type", "application/json"},
 		{"missing node", e.worker, nil, body(map[string]any{"node": nil}), 422, "node", "missing"},

@@ -346,3 +346,20 @@ func TestBenchAPIEnds(t *testing.T) {
 	require.Equal(t, cli.ExitOK, r.code, "%s", r)
 	assert.Contains(t, r.out, `"created": `)
 }
+
+// The refusal of a held database reads in one language, what to do with
+// it: a QA saw 数据库 x.db 正被另一个 gridcmd 使用（pid 1101？）; stop the
+// console or server that holds it first.
+func TestLockedDatabaseInChinese(t *testing.T) {
+	e := demoEnv(t)
+	e.speak("zh")
+	db, err := store.Open(e.db, store.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	for _, args := range [][]string{{"check"}, {"backup", e.path("copy.db")}} {
+		r := e.run(args...)
+		fails(t, r, cli.ExitUsage, fmt.Sprintf("gridcmd: 数据库 %s 正被另一个 gridcmd 使用（pid %d？）；请先停止占用它的控制台或服务器\n", e.db, os.Getpid()))
+	}
+	r := e.run("--lang", "en", "check")
+	fails(t, r, cli.ExitUsage, fmt.Sprintf("gridcmd: database %s is in use by another gridcmd (pid %d?); stop the console or server that holds it first\n", e.db, os.Getpid()))
+}

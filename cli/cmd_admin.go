@@ -87,7 +87,7 @@ While a console or server holds the file, that process runs the check; its write
 				db, err := a.openFile(false, true)
 				if err != nil {
 					if store.InUse(err) {
-						return fmt.Errorf("%w; stop the console or server that holds it first", err)
+						return heldElsewhere(err)
 					}
 					return err
 				}

@@ -992,7 +992,10 @@ func (a *app) importAreas(ctx context.Context, db backend, file string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	by, _ := a.actorOrSystem(ctx, db)
+	by, err := a.looker(ctx, db) // the system on a roster with no duty officer, but never for an --as not on it
+	if err != nil {
+		return err
+	}
 	added, replaced, err := db.ImportAreas(ctx, areas, by, file)
 	if err != nil {
 		return err
@@ -1097,7 +1100,10 @@ and nothing is imported.`,
 						}
 					}
 				}
-				by, _ := a.actorOrSystem(ctx, db)
+				by, err := a.actorOrSystem(ctx, db)
+				if err != nil {
+					return err
+				}
 				var ids []string
 				for _, r := range rs {
 					out, err := db.AddRotation(ctx, r, by, args[0])

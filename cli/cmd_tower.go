@@ -252,7 +252,10 @@ func (a *app) importVillages(ctx context.Context, file string, gpv int, divOnly 
 	// A first import creates the file; later ones reach it like any other
 	// command (through a running gridcmd if one holds it).
 	return a.withDB(ctx, creating, func(ctx context.Context, db backend) error {
-		by, _ := a.actorOrSystem(ctx, db)
+		by, err := a.actorOrSystem(ctx, db)
+		if err != nil {
+			return err
+		}
 		added, total, err := importDivisions(ctx, db, rows, importer.GenRule{GridsPerVillage: gpv}, !divOnly, by, file)
 		if err != nil {
 			return err
@@ -341,7 +344,10 @@ func (a *app) importRoster(ctx context.Context, db backend, file string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	by, _ := a.actorOrSystem(ctx, db)
+	by, err := a.actorOrSystem(ctx, db)
+	if err != nil {
+		return err
+	}
 	resolve := a.nameResolver(ctx, db, by)
 	people, err := importer.ParseRosterNamed(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
 		c, err := resolve(cell)
@@ -362,13 +368,15 @@ func (a *app) importRoster(ctx context.Context, db backend, file string) error {
 }
 
 // actorOrSystem is the actor for imports: the operator if the roster has
-// one, else the system (the first import has no roster yet).
+// one, else the system (the first imports have no roster yet, or not yet
+// the configured operator on it). An --as that names nobody on the roster
+// is refused: it would import as the system, past every town's rule.
 func (a *app) actorOrSystem(ctx context.Context, svc model.Service) (model.PersonID, error) {
 	id, err := a.actor(ctx, svc, "")
-	if err != nil {
-		return model.System, err
+	if err != nil && a.asFlag == "" {
+		return model.System, nil
 	}
-	return id, nil
+	return id, err
 }
 
 func (a *app) statsCmd() *cobra.Command {

@@ -39,8 +39,8 @@ func (a *app) dutyImport(ctx context.Context, db backend, by model.PersonID, fil
 
 // onLines is the store's refusal of one of the shifts read from file
 // (lines: the line of each) as "file:line: message", in English and in
-// Chinese, the earlier shift it names (model.BatchShift) named by its line
-// too; any other error as it is.
+// Chinese ("file 第 line 行：消息", model.AtLine), the earlier shift it
+// names (model.BatchShift) named by its line too; any other error as it is.
 func onLines(err error, file string, lines []int) error {
 	item, other := model.ErrorItem(err)
 	if item < 1 || item > len(lines) {
@@ -52,10 +52,9 @@ func onLines(err error, file string, lines []int) error {
 		en = strings.Replace(en, ref, fmt.Sprintf("line %d's", lines[other-1]), 1)
 		zh = strings.Replace(zh, refZh, fmt.Sprintf("第 %d 行", lines[other-1]), 1) // 与第 4 行：no space, as 与本批第 2 个班次
 	}
-	line := lines[item-1]
-	out := model.Errorf(model.ErrorCode(err), "%s:%d: %s", file, line, en).Zh("%s:%d: %s", file, line, zh).On(model.ErrorField(err))
+	out := model.Errorf(model.ErrorCode(err), "%s", en).Zh("%s", zh).On(model.ErrorField(err))
 	if model.MaybeDone(err) {
 		out.MaybeDone() // the call may have scheduled them all the same
 	}
-	return out
+	return model.AtLine(out, file, lines[item-1])
 }

@@ -20,7 +20,7 @@ func TestOnLinesNamesTheFilesLines(t *testing.T) {
 		Zh("王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与%s（李，01-02 08:00–01-02 20:00）重叠", refZh).On("from").OnItem(3).Naming(2)
 	err := onLines(overlap, "duty.csv", lines)
 	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 in 渎溪村 330784114266 overlaps line 4's (李, 01-02 08:00–01-02 20:00)", model.ErrorMessage(err))
-	assert.Equal(t, "duty.csv:7: 王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与第 4 行（李，01-02 08:00–01-02 20:00）重叠", model.ErrorMessageZh(err))
+	assert.Equal(t, "duty.csv 第 7 行：王 01-02 19:00–01-02 22:00 在 渎溪村 330784114266 的班与第 4 行（李，01-02 08:00–01-02 20:00）重叠", model.ErrorMessageZh(err))
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
 	assert.Equal(t, "from", model.ErrorField(err))
 
@@ -34,7 +34,7 @@ func TestOnLinesNamesTheFilesLines(t *testing.T) {
 	scope := model.Errorf(model.EFORBIDDEN, "may not hold a shift in 渎溪村 330784114266").Zh("不能在 渎溪村 330784114266 值班").OnItem(1)
 	err = onLines(scope, "duty.csv", lines)
 	assert.Equal(t, "duty.csv:2: may not hold a shift in 渎溪村 330784114266", model.ErrorMessage(err))
-	assert.Equal(t, "duty.csv:2: 不能在 渎溪村 330784114266 值班", model.ErrorMessageZh(err))
+	assert.Equal(t, "duty.csv 第 2 行：不能在 渎溪村 330784114266 值班", model.ErrorMessageZh(err))
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
 
 	for _, e := range []error{model.Errorf(model.EINVALID, "note: invalid UTF-8").Zh("备注：不是有效的 UTF-8"), errors.New("disk full"),

@@ -50,9 +50,10 @@ func optional[T any](dst *T, v string, parse func(string) (T, error)) error {
 }
 
 // flagError is the domain's refusal of a flag's value, named by the flag:
-// "--note: at most 500 characters".
+// "--note: at most 500 characters", in Chinese too ("--note：…"), a bad
+// input whatever the refusal's code.
 func flagError(flag string, err error) error {
-	return fmt.Errorf("%s: %s", flag, model.ErrorMessage(err))
+	return model.Errorf(model.EINVALID, "%s: %s", flag, model.ErrorMessage(err)).Zh("%s：%s", flag, model.ErrorMessageZh(err))
 }
 
 // cleanFlag is a flag's text cleaned by model.CleanText; a refusal names

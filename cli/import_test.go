@@ -200,6 +200,28 @@ func TestImportRoster(t *testing.T) {
 	assert.Equal(t, after.People, e.stats().People)
 }
 
+// Under a Chinese config a bad row reads in Chinese, the line and the
+// reason both (a QA saw "name longer than 32 characters" and "node … is
+// not in the tower" in English).
+func TestImportRosterRefusalsInChinese(t *testing.T) {
+	e := demoEnv(t)
+	e.speak("zh")
+	grid := string(demo.ArticleGrid)
+	const head = "name,phone,role,node\n"
+	long := strings.Repeat("长", 33)
+	for _, tt := range []struct{ name, content, want string }{
+		{"long", head + long + ",13800000022,grid_leader," + grid + "\n", "第 2 行：人员 " + long + "：姓名超过 32 字"},
+		{"phone", head + "乙,12345,grid_leader," + grid + "\n", `第 2 行：电话 "12345"：应为 11 位手机号`},
+		{"node", head + "乙,13800000022,grid_leader,330784114266-09\n", "第 2 行：节点 330784114266-09 不在网格塔中"},
+		{"name", head + ",13800000022,grid_leader," + grid + "\n", "第 2 行：姓名为空"},
+	} {
+		file := e.write(tt.name+".csv", tt.content)
+		r := e.run("import", "roster", file)
+		fails(t, r, cli.ExitUsage, file+" "+tt.want)
+		assert.NotRegexp(t, `\b(name|node|phone|line|want|tower|empty|longer)\b`, strings.TrimPrefix(r.err, "gridcmd: "+file), "no English words")
+	}
+}
+
 func TestImportRosterBadFiles(t *testing.T) {
 	e := demoEnv(t)
 	before := e.stats().People

@@ -128,6 +128,22 @@ func TestRefusalsInTheOperatorsLanguage(t *testing.T) {
 	fails(t, e.run("show", "--nonsense"), cli.ExitUsage, "unknown flag: --nonsense")
 }
 
+// A bad input's refusal (a usage error, a flag's) reads in Chinese under
+// zh too: a QA saw "title: 201 characters, at most 200" in the zh command
+// line, where the field API says 标题：201 字.
+func TestBadInputInTheOperatorsLanguage(t *testing.T) {
+	e := demoEnv(t)
+	e.speak("zh")
+	report := []string{"report", "--node", string(demo.ArticleGrid), "--category", "hazard", "--severity", "III", "--title"}
+	r := e.run(append(report, strings.Repeat("题", 201))...)
+	fails(t, r, cli.ExitUsage, "gridcmd: 标题：201 字，最多 200 字")
+	assert.NotContains(t, r.err, "characters")
+	r = e.run(append(report, "\xff")...)
+	fails(t, r, cli.ExitUsage, "gridcmd: --title：不是有效的 UTF-8")
+	en := append([]string{"--lang", "en"}, report...)
+	fails(t, e.run(append(en, "\xff")...), cli.ExitUsage, "gridcmd: --title: invalid UTF-8")
+}
+
 func TestReportStoresCleanText(t *testing.T) {
 	e := demoEnv(t)
 	id := e.report("--node", string(demo.ArticleGrid), "--category", "hazard", "--severity", "III",

@@ -82,14 +82,26 @@ func (a *app) lang() string {
 // message is the one line the operator reads: the whole chain of context
 // (a domain error's Error is its message, so nothing is lost or doubled),
 // with the refusal in Chinese when lang is zh and the refusal says it in
-// Chinese. The context the command line wraps it in stays as it is.
+// Chinese, a bad input's (a usageError's) as any other. The context the
+// command line wraps it in stays as it is.
 func message(err error, lang string) string {
 	line := err.Error()
 	var e *model.Error
-	if lang != "zh" || !errors.As(err, &e) || e.MessageZh == "" || !strings.Contains(line, e.Message) {
+	if lang != "zh" || !domainError(err, &e) || e.MessageZh == "" || !strings.Contains(line, e.Message) {
 		return line
 	}
 	return strings.Replace(line, e.Message, e.MessageZh, 1)
+}
+
+// domainError finds err's domain error as errors.As does, and also inside
+// a usageError (which does not unwrap, so that its code does not decide
+// the exit status).
+func domainError(err error, e **model.Error) bool {
+	if errors.As(err, e) {
+		return true
+	}
+	var ue usageError
+	return errors.As(err, &ue) && errors.As(ue.error, e)
 }
 
 func exitCode(err error) int {
@@ -400,7 +412,8 @@ func (a *app) reachHolder() (c *api.Client, db *store.DB, err error) {
 			return nil, db, nil
 		}
 		if model.ErrorCode(oerr) == model.EUNAVAIL {
-			return nil, nil, fmt.Errorf("%w; and %s", err, model.ErrorMessage(oerr))
+			return nil, nil, model.Errorf(model.EUNAVAIL, "%s; and %s", model.ErrorMessage(err), model.ErrorMessage(oerr)).
+				Zh("%s；并且%s", model.ErrorMessageZh(err), model.ErrorMessageZh(oerr))
 		}
 		return nil, nil, oerr
 	}
@@ -414,7 +427,7 @@ func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 	db, err := a.openFile(false, false)
 	if err != nil {
 		if store.InUse(err) {
-			return nil, fmt.Errorf("%w; stop the console or server that holds it first", err)
+			return nil, heldElsewhere(err)
 		}
 		return nil, err
 	}
@@ -425,6 +438,14 @@ func (a *app) openLocal(ctx context.Context, sweep bool) (*store.DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// heldElsewhere is the refusal of a command that needs the file itself
+// while another gridcmd holds it (err, store.InUse), with what to do, in
+// English and in Chinese, each whole.
+func heldElsewhere(err error) error {
+	return model.Errorf(model.EUNAVAIL, "%s; stop the console or server that holds it first", model.ErrorMessage(err)).
+		Zh("%s；请先停止占用它的控制台或服务器", model.ErrorMessageZh(err))
 }
 
 // mustExist refuses a configured database that is not there: no file, or

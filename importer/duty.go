@@ -64,19 +64,19 @@ func parseShift(rw row, loc *time.Location, room func(cell string) (model.NodeCo
 	v := rw.val
 	var sh model.Shift
 	if sh.Room, err = room(v["room"]); err != nil {
-		return sh, rw.errorf("%s", model.ErrorMessage(err))
+		return sh, rw.refuse(err)
 	}
 	if sh.Person, err = who(v["person"], v["phone"]); err != nil {
-		return sh, rw.errorf("%s", model.ErrorMessage(err))
+		return sh, rw.refuse(err)
 	}
 	if sh.From, err = ParseTime(v["from"], loc); err != nil {
-		return sh, rw.errorf("from: %s", model.ErrorMessage(err))
+		return sh, rw.refuse(model.Errorf(model.EINVALID, "from: %s", model.ErrorMessage(err)).Zh("from：%s", model.ErrorMessageZh(err)))
 	}
 	if sh.To, err = ParseTime(v["to"], loc); err != nil {
-		return sh, rw.errorf("to: %s", model.ErrorMessage(err))
+		return sh, rw.refuse(model.Errorf(model.EINVALID, "to: %s", model.ErrorMessage(err)).Zh("to：%s", model.ErrorMessageZh(err)))
 	}
 	if !sh.From.Before(sh.To) {
-		return sh, rw.errorf("to %s is not after from %s", v["to"], v["from"])
+		return sh, rw.refuse(model.Errorf(model.EINVALID, "to %s is not after from %s", v["to"], v["from"]).Zh("to %s 不晚于 from %s", v["to"], v["from"]))
 	}
 	return sh, nil
 }

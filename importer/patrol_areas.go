@@ -57,7 +57,7 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 	areaCode := func(rw row) (string, error) {
 		code, err := model.ParseAreaCode(rw.val["area"])
 		if err != nil {
-			return "", rw.errorf("%s", model.ErrorMessage(err))
+			return "", rw.refuse(err)
 		}
 		return code, nil
 	}
@@ -128,7 +128,7 @@ func ParsePatrolAreas(name string, r io.Reader, res Resolver) ([]model.PatrolAre
 	for i, g := range areas {
 		a, err := g.b.Clean()
 		if err != nil {
-			return nil, g.first.errorf("%s", model.ErrorMessage(err))
+			return nil, g.first.refuse(err)
 		}
 		out[i] = a
 	}
@@ -268,7 +268,7 @@ func ParseRotations(name string, r io.Reader, loc *time.Location) ([]model.Joint
 		}
 		r, err := b.r.Clean()
 		if err != nil {
-			return nil, rot.first.errorf("%s", model.ErrorMessage(err))
+			return nil, rot.first.refuse(err)
 		}
 		out[i] = r
 	}

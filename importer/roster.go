@@ -38,12 +38,13 @@ var rosterColumns = []column{
 // in any order (other columns are ignored; a UTF-8 BOM is skipped). nodes
 // reports whether a node code exists; nil accepts every well-formed code.
 // The people come back in file order, without ids, phones normalised. A bad
-// row fails the whole file with "file:line: reason".
+// row fails the whole file with "file:line: reason" (in Chinese too,
+// "file 第 line 行：原因").
 func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]model.Person, error) {
 	return ParseRosterNamed(name, r, func(cell string) (model.NodeCode, error) {
 		c, err := model.ParseNodeCode(cell)
 		if err == nil && nodes != nil && !nodes(c) {
-			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c)
+			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c).Zh("节点 %s 不在网格塔中", c)
 		}
 		return c, err
 	})
@@ -58,28 +59,28 @@ func ParseRosterNamed(name string, r io.Reader, node func(cell string) (model.No
 		v := rw.val
 		p := model.Person{Name: v["name"]}
 		if p.Name == "" {
-			return p, rw.errorf("name is empty")
+			return p, rw.refuse(model.Errorf(model.EINVALID, "name is empty").Zh("姓名为空"))
 		}
 		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if p.Node, err = node(v["node"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if p.Roles, err = parseRoles(v["role"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		if err := p.Validate(); err != nil {
-			return p, rw.errorf("%s", model.ErrorMessage(err))
+			return p, rw.refuse(err)
 		}
 		return p, nil
 	})
@@ -110,7 +111,7 @@ func parseRoles(s string) ([]model.Role, error) {
 		}
 	}
 	if len(roles) == 0 {
-		return nil, model.Errorf(model.EINVALID, "role is empty")
+		return nil, model.Errorf(model.EINVALID, "role is empty").Zh("角色为空")
 	}
 	return roles, nil
 }
@@ -122,5 +123,6 @@ func parseYesNo(s string) (bool, error) {
 	case "yes", "y", "true", "1", "是":
 		return true, nil
 	}
-	return false, model.Errorf(model.EINVALID, "on_duty %q: want yes or no (是/否, true/false, 1/0)", s)
+	return false, model.Errorf(model.EINVALID, "on_duty %q: want yes or no (是/否, true/false, 1/0)", s).
+		Zh("在岗 %q：应为 是/否（yes/no、true/false、1/0）", s)
 }

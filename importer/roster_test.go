@@ -112,3 +112,33 @@ func TestParseRosterErrors(t *testing.T) {
 		})
 	}
 }
+
+// A bad row reads in Chinese too: the line and the reason
+// (model.ErrorMessageZh), so an import under a Chinese config shows no
+// English words of ours.
+func TestParseRosterErrorsInChinese(t *testing.T) {
+	const head = "name,phone,role,node\n"
+	long := strings.Repeat("长", 33)
+	tests := []struct{ name, in, want string }{
+		{"long name", head + "陈建国,13805791234,grid_leader,330784114266-02\n" + long + ",13905791234,grid_leader,330784114266-02\n",
+			"r.csv 第 3 行：人员 " + long + "：姓名超过 32 字"},
+		{"bad phone", head + "王丽,1390579123,grid_leader,330784114266-02\n",
+			`r.csv 第 2 行：电话 "1390579123"：应为 11 位手机号（1xxxxxxxxxx）或固定电话（0579-xxxxxxxx）`},
+		{"unknown node", head + "王丽,13905791234,grid_leader,330784114266-09\n",
+			"r.csv 第 2 行：节点 330784114266-09 不在网格塔中"},
+		{"empty name", head + ",13905791234,grid_leader,330784114266-02\n", "r.csv 第 2 行：姓名为空"},
+		{"empty role", head + "王丽,13905791234,；,330784114266-02\n", "r.csv 第 2 行：角色为空"},
+		{"missing column", "name,role,node\n", `r.csv 第 1 行：缺少列 "phone"`},
+		{"column count", head + "王丽,13905791234\n", "r.csv 第 2 行：2 列，应与表头一样为 4 列"},
+		{"invalid UTF-8", head + "王\xff丽,13905791234,grid_leader,330784114266-02\n", "r.csv 第 2 行：name 列：不是有效的 UTF-8"},
+		{"bad on_duty", "name,phone,role,node,on_duty\n王丽,13905791234,grid_leader,330784114266-02,maybe\n",
+			`r.csv 第 2 行：在岗 "maybe"：应为 是/否（yes/no、true/false、1/0）`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseRoster("r.csv", strings.NewReader(tt.in), inTower)
+			assert.Equal(t, tt.want, model.ErrorMessageZh(err))
+			assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+		})
+	}
+}

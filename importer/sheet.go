@@ -44,7 +44,8 @@ func openSheet(name string, r io.Reader, cols []column) (*sheet, error) {
 	s.cr.FieldsPerRecord = -1 // counted here, for a better message
 	head, err := s.cr.Read()
 	if err == io.EOF {
-		return nil, model.Errorf(model.EINVALID, "%s: empty file; want a header line naming the columns (%s)", name, keys(cols))
+		return nil, model.Errorf(model.EINVALID, "%s: empty file; want a header line naming the columns (%s)", name, keys(cols)).
+			Zh("%s：空文件；应有一行表头，列出各列（%s）", name, keys(cols))
 	}
 	if err != nil {
 		return nil, s.readError(err)
@@ -54,7 +55,8 @@ func openSheet(name string, r io.Reader, cols []column) (*sheet, error) {
 	for i, h := range head {
 		t, err := model.CleanText(h, false)
 		if err != nil {
-			return nil, s.errorf(line, "header column %d: %s", i+1, model.ErrorMessage(err))
+			return nil, s.refuse(line, model.Errorf(model.EINVALID, "header column %d: %s", i+1, model.ErrorMessage(err)).
+				Zh("表头第 %d 列：%s", i+1, model.ErrorMessageZh(err)))
 		}
 		t = strings.ToLower(t)
 		for _, c := range cols {
@@ -62,14 +64,15 @@ func openSheet(name string, r io.Reader, cols []column) (*sheet, error) {
 				continue
 			}
 			if j, dup := s.idx[c.key]; dup {
-				return nil, s.errorf(line, "columns %d (%q) and %d (%q) both give %s", j+1, head[j], i+1, h, c.key)
+				return nil, s.refuse(line, model.Errorf(model.EINVALID, "columns %d (%q) and %d (%q) both give %s", j+1, head[j], i+1, h, c.key).
+					Zh("第 %d 列（%q）与第 %d 列（%q）都是 %s", j+1, head[j], i+1, h, c.key))
 			}
 			s.idx[c.key] = i
 		}
 	}
 	for _, c := range cols {
 		if _, ok := s.idx[c.key]; c.required && !ok {
-			return nil, s.errorf(line, "missing column %q", c.key)
+			return nil, s.refuse(line, model.Errorf(model.EINVALID, "missing column %q", c.key).Zh("缺少列 %q", c.key))
 		}
 	}
 	return s, nil
@@ -166,6 +169,9 @@ func (r row) errorf(format string, args ...any) error {
 	return r.sheet.errorf(r.line, format, args...)
 }
 
+// refuse makes err the error of this row (sheet.refuse).
+func (r row) refuse(err error) error { return r.sheet.refuse(r.line, err) }
+
 // each calls fn on every row in file order and stops at the first error,
 // of the file or of fn.
 func (s *sheet) each(fn func(rw row) error) error {
@@ -195,13 +201,15 @@ func (s *sheet) next() (row, error) {
 	}
 	line, _ := s.cr.FieldPos(0)
 	if len(rec) != s.width {
-		return row{}, s.errorf(line, "%d columns, want %d as in the header", len(rec), s.width)
+		return row{}, s.refuse(line, model.Errorf(model.EINVALID, "%d columns, want %d as in the header", len(rec), s.width).
+			Zh("%d 列，应与表头一样为 %d 列", len(rec), s.width))
 	}
 	r := row{sheet: s, line: line, val: make(map[string]string, len(s.idx))}
 	for k, i := range s.idx {
 		t, err := model.CleanText(rec[i], false)
 		if err != nil {
-			return row{}, s.errorf(line, "column %s: %s", k, model.ErrorMessage(err))
+			return row{}, s.refuse(line, model.Errorf(model.EINVALID, "column %s: %s", k, model.ErrorMessage(err)).
+				Zh("%s 列：%s", k, model.ErrorMessageZh(err)))
 		}
 		r.val[k] = t
 	}
@@ -211,6 +219,18 @@ func (s *sheet) next() (row, error) {
 // errorf makes the error of a bad line: "file:line: reason".
 func (s *sheet) errorf(line int, format string, args ...any) error {
 	return model.Errorf(model.EINVALID, "%s:%d: %s", s.name, line, fmt.Sprintf(format, args...))
+}
+
+// refuse makes err the error of a bad line, invalid input whatever its
+// code: "file:line: reason" (model.AtLine), and in Chinese where err says it
+// in Chinese ("file 第 line 行：原因").
+func (s *sheet) refuse(line int, err error) error {
+	e := model.Errorf(model.EINVALID, "%s", model.ErrorMessage(err))
+	var d *model.Error
+	if errors.As(err, &d) {
+		e.MessageZh = d.MessageZh
+	}
+	return model.AtLine(e, s.name, line)
 }
 
 func (s *sheet) readError(err error) error {

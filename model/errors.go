@@ -88,6 +88,19 @@ func FieldError(err error, field string) error {
 	return amended(err, func(c *Error) { c.Field = field })
 }
 
+// AtLine is err refused at a line of a file (an import's): a copy of its
+// domain error, its code and field kept, said as "file:line: message" and,
+// where it says it in Chinese, "file 第 line 行：消息", so the line reads in
+// the operator's language with the reason; any other error as it is.
+func AtLine(err error, file string, line int) error {
+	return amended(err, func(c *Error) {
+		c.Message = fmt.Sprintf("%s:%d: %s", file, line, c.Message)
+		if c.MessageZh != "" {
+			c.MessageZh = fmt.Sprintf("%s 第 %d 行：%s", file, line, c.MessageZh)
+		}
+	})
+}
+
 // amended is a copy of err's domain error changed by set (the error given
 // may be shared); any other error as it is.
 func amended(err error, set func(*Error)) error {

@@ -109,3 +109,19 @@ func TestFieldError(t *testing.T) {
 	assert.Equal(t, "", model.ErrorField(disk))
 	assert.Nil(t, model.FieldError(nil, "to"))
 }
+
+// AtLine names a file's line before the refusal in each language it says
+// it in, on a copy; an English-only refusal gets no Chinese line.
+func TestAtLine(t *testing.T) {
+	shared := model.Errorf(model.EINVALID, "name is empty").Zh("姓名为空").On("name")
+	err := model.AtLine(shared, "roster.csv", 3)
+	assert.Equal(t, "roster.csv:3: name is empty", model.ErrorMessage(err))
+	assert.Equal(t, "roster.csv 第 3 行：姓名为空", model.ErrorMessageZh(err))
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err))
+	assert.Equal(t, "name", model.ErrorField(err))
+	assert.Equal(t, "name is empty", shared.Message, "the error given is not changed")
+	en := model.AtLine(model.Errorf(model.EINVALID, "bad"), "f.csv", 2)
+	assert.Equal(t, "f.csv:2: bad", model.ErrorMessageZh(en), "no Chinese: the English line whole")
+	disk := errors.New("disk full")
+	assert.Same(t, disk, model.AtLine(disk, "f.csv", 2))
+}

@@ -483,7 +483,8 @@ type Command struct {
 }
 
 // holdsTier reports whether actor may act for tier t on an incident at node:
-// the duty officer anywhere; village cadres for the village tier of their
+// the duty officer anywhere in their town (Apply checks the town first:
+// Person.ActsIn); village cadres for the village tier of their
 // village; grid leaders and grid workers for the grid tier of their grid.
 func holdsTier(actor Person, t Tier, node NodeCode) bool {
 	if actor.Has(RoleDutyOfficer) {
@@ -537,14 +538,19 @@ var allowed = map[Action]struct {
 		"the tier's holder or a duty officer", "本层级的承办人或值班员"},
 }
 
-// Apply is the rule for every operator action: it checks the status and the
-// actor, and returns the changed incident and the event that records it.
+// Apply is the rule for every operator action: it checks the actor's town
+// (Person.ActsIn: a town's duty officer acts on its own incidents, not on
+// another town's of the same file; Foreign), the status and the actor's
+// part, and returns the changed incident and the event that records it.
 // actor is the roster entry of c.By (System for the system itself).
 func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incident, Event, error) {
 	rule, ok := allowed[c.Action]
 	if !ok {
 		return i, Event{}, Errorf(EINVALID, "%s: not an action on an incident", c.Action).
 			Zh("%q 不是对事件的操作", cmp.Or(c.Action.Zh(), string(c.Action)))
+	}
+	if !actor.ActsIn(i.Node) {
+		return i, Event{}, i.Foreign(actor, c.Action, nil)
 	}
 	if !statusIn(i.Status, rule.from) {
 		en, zh := hint(c.Action, i.Status)
@@ -659,10 +665,14 @@ func (i Incident) Apply(c Command, actor Person, now time.Time, p Policy) (Incid
 // AddNote is the rule for a note on an incident's timeline: the operator's
 // own words ("called the traffic police, ETA 20 min"), at any status (a
 // closed incident's follow-up too), with nothing else changed. A duty
-// officer may note any incident; a village cadre or grid staff one at or
-// beneath their node; whoever reported it, their own report. The event's
+// officer may note any incident of their town (Person.ActsIn; one above
+// the towns, any of their division's); a village cadre or grid staff one
+// at or beneath their node; whoever reported it, their own report. The event's
 // Before and After are the incident's state as it stays.
 func (i Incident) AddNote(actor Person, text string, now time.Time) (Event, error) {
+	if !actor.ActsIn(i.Node) {
+		return Event{}, i.Foreign(actor, ActNote, nil)
+	}
 	note, err := cleanField(text, false, MaxNoteRunes, "note", "备注")
 	if err != nil {
 		return Event{}, err
@@ -680,6 +690,24 @@ func (i Incident) AddNote(actor Person, text string, now time.Time) (Event, erro
 		At: now, Actor: actor.ID, ActorName: ActorName(actor), Action: ActNote,
 		Incident: i.ID, IncidentSeq: i.Seq, Node: i.Node, Before: i.state(), After: i.state(), Note: note,
 	}, nil
+}
+
+// Foreign is the refusal of actor taking action a (ActNote for a note) on
+// i, an incident of a town not actor's (Person.ActsIn: the first rule of
+// Apply and AddNote), naming actor, their town, i's node and its town by
+// names where names knows them: "金建兰 (P1) of 花街镇 330784114 may not
+// acknowledge HJ-20261207-0001 at 园丁社区 330784001001: it is in 东城街道
+// 330784001, another town; …". The store gives it named before it applies
+// the rule.
+func (i Incident) Foreign(actor Person, a Action, names func(NodeCode) string) *Error {
+	what, zh := string(a)+" "+i.ID, a.Zh()+" "+i.ID
+	switch a {
+	case ActInvalid:
+		what = "close " + i.ID + " as invalid"
+	case ActNote:
+		what, zh = "add a note to "+i.ID, "为 "+i.ID+" 添加备注"
+	}
+	return ForeignAct(actor, what, zh, i.Node, names)
 }
 
 // EscalationNote is the note of an escalation the officer wrote nothing

@@ -450,7 +450,7 @@ func TestApplyRoles(t *testing.T) {
 		requireCode(t, err, model.ECONFLICT) // status first
 		_, _, err = inc.Apply(model.Command{Action: model.ActAcknowledge, By: model.System}, system, now, model.DefaultPolicy())
 		requireCode(t, err, model.EFORBIDDEN, "system (system) may not acknowledge")
-		nobody := model.Person{ID: 99, Name: "无名"}
+		nobody := model.Person{ID: 99, Name: "无名", Node: duxiG01} // of the town: one of another is refused as such first (TestApplyOutsideTheTown)
 		_, _, err = inc.Apply(model.Command{Action: model.ActAcknowledge, By: 99}, nobody, now, model.DefaultPolicy())
 		requireCode(t, err, model.EFORBIDDEN, "无名 (no role) may not acknowledge")
 		multi := leaderAndWorker

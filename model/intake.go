@@ -131,14 +131,23 @@ func OutOfScopeNamed(p Person, node NodeCode, names func(NodeCode) string) *Erro
 }
 
 // ReportsIn reports whether p may be the reporter of an incident at node:
-// the system; anyone of node's town, whatever their node in it (a duty
-// officer files for the town, a liaison passes a patroller's finding on);
-// or staff placed above the towns (a county, city or province officer)
-// whose division holds node. A person of one town never reports into
-// another's: the incident would be that town's to handle and its points
-// and scorecards this person's. It is the store's rule for every report
-// (the field API's token scope, MayReportAt, is narrower still).
-func (p Person) ReportsIn(node NodeCode) bool {
+// whoever acts in node's town (ActsIn), whatever their node in it (a duty
+// officer files for the town, a liaison passes a patroller's finding on).
+// A person of one town never reports into another's: the incident would
+// be that town's to handle and its points and scorecards this person's.
+// It is the store's rule for every report (the field API's token scope,
+// MayReportAt, is narrower still).
+func (p Person) ReportsIn(node NodeCode) bool { return p.ActsIn(node) }
+
+// ActsIn reports whether p may act on the work of node's town at all: the
+// system; anyone of that town, whatever their node in it; or staff placed
+// above the towns (a county, city or province officer) whose division
+// holds node. What of the town's work is theirs is each action's own rule
+// (a duty officer acts on any incident of the town, a grid worker on their
+// grid's); a person of one town never acts on another's work (its
+// incidents, its findings on the desk, its patrol areas), on a file of
+// several towns either: it is that town's to handle, and to answer for.
+func (p Person) ActsIn(node NodeCode) bool {
 	switch {
 	case p.ID == System:
 		return true
@@ -148,24 +157,48 @@ func (p Person) ReportsIn(node NodeCode) bool {
 	return p.Node.Town() != "" && p.Node.Town() == node.Town()
 }
 
+// foreignTown is what a refusal of p at node (ActsIn false) says of where
+// each lies: p's own town (the division, for staff above the towns), node,
+// and why it is not p's, in English and in Chinese, by names where names
+// knows them (NameNodes: "东城街道 330784001").
+func foreignTown(p Person, node NodeCode, names func(NodeCode) string) (own, at, where, whereZh string) {
+	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
+	town := p.Node.Town()
+	if town == "" {
+		town = p.Node
+	}
+	own, at = named(town), named(node)
+	where, whereZh = "it is outside "+own, "该处不在 "+own+" 内"
+	if t := node.Town(); t != "" && t != node && !p.Node.Level().AboveTown() {
+		where, whereZh = "it is in "+named(t)+", another town", "该处属 "+named(t)+"，不是其所在镇街"
+	}
+	return own, at, where, whereZh
+}
+
 // ForeignReport is the refusal of p as the reporter of an incident at node
 // (ReportsIn), naming p, the town p belongs to (the division, for staff
 // above the towns) and where node lies, by names where it knows them
 // (NameNodes: "东城街道 330784001").
 func ForeignReport(p Person, node NodeCode, names func(NodeCode) string) *Error {
-	named := func(c NodeCode) string { return NameNodes([]NodeCode{c}, names, "") }
-	own := p.Node.Town()
-	if own == "" {
-		own = p.Node
-	}
-	where, whereZh := "it is outside "+named(own), "该处不在 "+named(own)+" 内"
-	if t := node.Town(); t != "" && t != node && !p.Node.Level().AboveTown() {
-		where, whereZh = "it is in "+named(t)+", another town", "该处属 "+named(t)+"，不是其所在镇街"
-	}
+	own, at, where, whereZh := foreignTown(p, node, names)
 	return Errorf(EFORBIDDEN, "%s (%s) of %s may not report at %s: %s; a report is filed by a person of its town, or by county staff over it",
-		p.Name, p.ID, named(own), named(node), where).
+		p.Name, p.ID, own, at, where).
 		Zh("%s（%s，%s）不能在 %s 上报：%s；只有该镇街的人员或上级（县市）工作人员可以上报",
-			p.Name, p.ID, named(own), named(node), whereZh).On("node")
+			p.Name, p.ID, own, at, whereZh).On("node")
+}
+
+// ForeignAct is the refusal of p doing what (whatZh: "acknowledge
+// HJ-20261207-0001", "签收 HJ-20261207-0001") at node, which lies outside
+// p's town (ActsIn), naming p, p's town and where node lies as
+// ForeignReport does: "金建兰 (P1) of 花街镇 330784114 may not acknowledge
+// HJ-… at 园丁社区 330784001001: it is in 东城街道 330784001, another town;
+// …".
+func ForeignAct(p Person, what, whatZh string, node NodeCode, names func(NodeCode) string) *Error {
+	own, at, where, whereZh := foreignTown(p, node, names)
+	return Errorf(EFORBIDDEN, "%s (%s) of %s may not %s at %s: %s; only the people of its town, or county staff over it, may",
+		ActorName(p), p.ID, own, what, at, where).
+		Zh("%s（%s，%s）不能在 %s %s：%s；只有该处所在镇街的人员或上级（县市）工作人员可以",
+			ActorName(p), p.ID, own, at, whatZh, whereZh)
 }
 
 // Alert is one alert from a sensor (door lock, camera, smoke detector,

@@ -296,7 +296,9 @@ func SplitTargets(s string) []string {
 }
 
 // Scope reads a wartime scope or a directive's targets as ParseScope does,
-// names of towns and villages allowed as well as codes ("渎溪村,小界岭村").
+// names of towns and villages allowed as well as codes ("渎溪村,小界岭村"),
+// and of the county, city or province above them standing for their towns
+// (永康市, as a room above the towns names itself).
 func (n NodeNames) Scope(args []string, town NodeCode) ([]NodeCode, error) {
 	var words []string
 	for _, a := range args {
@@ -305,7 +307,7 @@ func (n NodeNames) Scope(args []string, town NodeCode) ([]NodeCode, error) {
 				words = append(words, f)
 				continue
 			}
-			c, err := n.Resolve(f, LevelTown, LevelVillage)
+			c, err := n.Resolve(f, LevelProvince, LevelCity, LevelCounty, LevelTown, LevelVillage)
 			if err != nil {
 				return nil, Errorf(ErrorCode(err), "scope: %s", ErrorMessage(err)).Zh("范围：%s", ErrorMessageZh(err)).On("scope")
 			}

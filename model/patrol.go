@@ -412,6 +412,16 @@ func (a PatrolArea) CheckPatroller(p Person, names func(NodeCode) string) error 
 			a.Code, p.Name, p.ID, named(own), named(town), named(a.Village)).On("patroller")
 }
 
+// ForeignImport is the refusal of by importing (adding or replacing) area
+// a, whose village lies in a town not by's (Person.ActsIn): a town's people
+// set their own town's areas, staff above the towns those of any town of
+// their division. Named as Incident.Foreign: "金建兰 (P1) of 花街镇 330784114
+// may not import patrol area P-YD-01 at 园丁社区 330784001001: it is in
+// 东城街道 330784001, another town; …".
+func (a PatrolArea) ForeignImport(by Person, names func(NodeCode) string) *Error {
+	return ForeignAct(by, "import patrol area "+a.Code, "导入巡护区 "+a.Code, a.Village, names).On("village")
+}
+
 // MayPatrol reports whether p may patrol area a (start, check in, end,
 // report a finding there): the patroller it is assigned to, or a liaison or
 // a duty officer of its town, who cover for anyone.
@@ -431,10 +441,33 @@ func MayTriage(p Person) bool {
 	return p.ID != System && (p.Has(RoleLiaison) || p.Has(RoleDutyOfficer))
 }
 
-func (a PatrolArea) refuse(p Person) error {
-	return Errorf(EFORBIDDEN, "%s (%s) may not patrol %s: it is assigned to %s; only its patroller, the liaison or a duty officer may",
-		ActorName(p), roleList(p, false), a.Code, a.Patroller).
-		Zh("%s（%s）不能巡护 %s：该巡护区分配给 %s；只有其巡护员、联络员或值班员可以", ActorName(p), roleList(p, true), a.Code, a.Patroller)
+func (a PatrolArea) refuse(p Person) error { return a.RefusePatrol(p, "", nil) }
+
+// RefusePatrol is the refusal of p patrolling a (MayPatrol false: a
+// patrol's start, a finding), naming the area by its code and name, where
+// it lies by names where names knows them (NameNodes), and its patroller
+// by patroller, their name ("" for their id alone): to a person of
+// another town (Person.ActsIn), that the area is that town's, both towns
+// named; to one of its town, whose area it is. The store gives it named.
+func (a PatrolArea) RefusePatrol(p Person, patroller string, names func(NodeCode) string) *Error {
+	who, whoZh := a.Patroller.String(), a.Patroller.String()
+	switch {
+	case a.Patroller == 0:
+		who, whoZh = "no patroller", "无巡护员"
+	case patroller != "":
+		who, whoZh = patroller+" ("+who+")", patroller+"（"+whoZh+"）"
+	}
+	area := strings.TrimSpace(a.Code + " " + a.Name)
+	if !p.ActsIn(a.Village) {
+		own, at, where, whereZh := foreignTown(p, a.Village, names)
+		return Errorf(EFORBIDDEN, "%s (%s) of %s may not patrol %s at %s: %s; only its patroller, %s, or the liaison or a duty officer of its town may",
+			ActorName(p), p.ID, own, area, at, where, who).
+			Zh("%s（%s，%s）不能巡护 %s 的 %s：%s；只有其巡护员 %s，或该镇街的联络员、值班员可以", ActorName(p), p.ID, own, at, area, whereZh, whoZh)
+	}
+	at := NameNodes([]NodeCode{a.Village}, names, "")
+	return Errorf(EFORBIDDEN, "%s (%s) may not patrol %s at %s: it is assigned to %s; only its patroller, the liaison or a duty officer may",
+		ActorName(p), roleList(p, false), area, at, who).
+		Zh("%s（%s）不能巡护 %s 的 %s：该巡护区分配给 %s；只有其巡护员、联络员或值班员可以", ActorName(p), roleList(p, true), at, area, whoZh)
 }
 
 // CheckIn is one check-in of a patrol at a checkpoint.
@@ -824,6 +857,25 @@ func (f Finding) waiting() error {
 	return Errorf(ECONFLICT, "finding %s is %s already", f.ID, what).Zh("巡护发现 %s 已%s", f.ID, strings.TrimPrefix(zh, "已"))
 }
 
+// Foreign is the refusal of by taking the desk's action a (ActFindingPass,
+// ActFindingMerge, ActFindingClose) on f, a finding of another town than
+// by's (Person.ActsIn its village: the first rule of PassReport, Pass,
+// Merge and Close): a town's liaison, or a duty officer standing in,
+// sorts their own town's desk; staff above the towns any town's of their
+// division. Named as Incident.Foreign: "李联络 (P9) of 花街镇 330784114 may
+// not pass on F-0003 at 园丁社区 330784001001: it is in 东城街道 330784001,
+// another town; …".
+func (f Finding) Foreign(by Person, a Action, names func(NodeCode) string) *Error {
+	what, zh := "pass on "+f.ID, "交办 "+f.ID
+	switch a {
+	case ActFindingMerge:
+		what, zh = "merge "+f.ID, "并入 "+f.ID
+	case ActFindingClose:
+		what, zh = "close "+f.ID, "销号 "+f.ID
+	}
+	return ForeignAct(by, what, zh, f.Village, names)
+}
+
 func refuseTriage(p Person, what, whatZh string) error {
 	return Errorf(EFORBIDDEN, "%s (%s) may not %s; only the liaison or a duty officer may",
 		ActorName(p), roleList(p, false), what).
@@ -837,6 +889,9 @@ func refuseTriage(p Person, what, whatZh string) error {
 // who found it (the points' 隐患排查 pays the reporter); the liaison files
 // it (PassedReport).
 func (f Finding) PassReport(node NodeCode, category string, sev Severity, by Person, finderName string) (Report, error) {
+	if !by.ActsIn(f.Village) {
+		return Report{}, f.Foreign(by, ActFindingPass, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return Report{}, err
 	}
@@ -895,6 +950,9 @@ func (f Finding) PassedReport(report Event, by Person) Event {
 // Pass records the finding as passed on as inc. The event names the
 // finder as its subject.
 func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingPass, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}
@@ -915,6 +973,9 @@ func (f Finding) Pass(inc Incident, by Person, now time.Time) (Finding, Event, e
 // Merge records the finding as merged into inc, an open incident at the
 // area's village or beneath it.
 func (f Finding) Merge(inc Incident, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingMerge, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}
@@ -941,6 +1002,9 @@ func (f Finding) Merge(inc Incident, by Person, now time.Time) (Finding, Event, 
 
 // Close records the finding as needing no action, for reason.
 func (f Finding) Close(reason string, by Person, now time.Time) (Finding, Event, error) {
+	if !by.ActsIn(f.Village) {
+		return f, Event{}, f.Foreign(by, ActFindingClose, nil)
+	}
 	if err := f.waiting(); err != nil {
 		return f, Event{}, err
 	}

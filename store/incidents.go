@@ -343,11 +343,16 @@ func match(i model.Incident, f model.IncidentFilter) bool {
 }
 
 // Act applies c to the incident through Incident.Apply; the refusals are the
-// rule's, and a refusal changes nothing.
+// rule's, and a refusal changes nothing. A person of another town than the
+// incident's (Person.ActsIn) is refused first, the people and places named
+// (Incident.Foreign), as Note does.
 func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Incident, error) {
 	return s.actOn(ctx, id, c.By, func(tx *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
 		if isFedTown(tx, inc.Node.Town()) {
 			return model.Incident{}, model.Event{}, fedCopy(tx, inc)
+		}
+		if !actor.ActsIn(inc.Node) {
+			return model.Incident{}, model.Event{}, inc.Foreign(actor, c.Action, nodeNames(tx))
 		}
 		p, err := s.policyAt(tx, inc.Node) // wartime scales the clocks an escalation or reopening starts
 		if err != nil {
@@ -367,7 +372,10 @@ func (s *DB) Act(ctx context.Context, id string, c model.Command) (model.Inciden
 // Note adds the operator's note to the incident's timeline
 // (Incident.AddNote); the incident stays as it is, whatever its status.
 func (s *DB) Note(ctx context.Context, id string, text string, by model.PersonID) (model.Incident, error) {
-	return s.actOn(ctx, id, by, func(_ *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
+	return s.actOn(ctx, id, by, func(tx *bolt.Tx, now time.Time, inc model.Incident, actor model.Person) (model.Incident, model.Event, error) {
+		if !actor.ActsIn(inc.Node) {
+			return model.Incident{}, model.Event{}, inc.Foreign(actor, model.ActNote, nodeNames(tx))
+		}
 		ev, err := inc.AddNote(actor, text, now)
 		return inc, ev, err
 	})

@@ -416,6 +416,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			if err := fedPatrolCopy(tx, "patrol area", "巡护区", a.Code, a.Village); err != nil {
 				return nil, err // a federated town's areas are its own to import
 			}
+			if !actor.ActsIn(a.Village) {
+				return nil, a.ForeignImport(actor, nodeNames(tx))
+			}
 			if a.Patroller != 0 {
 				p, err := getPerson(tx, a.Patroller)
 				if err != nil {
@@ -431,6 +434,9 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 				old, err := decodeArea([]byte(a.Code), v, s.opts.Location)
 				if err == nil {
 					err = fedPatrolCopy(tx, "patrol area", "巡护区", old.Code, old.Village)
+				}
+				if err == nil && !actor.ActsIn(old.Village) {
+					err = old.ForeignImport(actor, nodeNames(tx)) // nor moved out of another town
 				}
 				if err != nil {
 					return nil, err
@@ -538,6 +544,9 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 		if err != nil {
 			return model.Patrol{}, nil, err
 		}
+		if !a.MayPatrol(actor) {
+			return model.Patrol{}, nil, refusePatrol(tx, a, actor)
+		}
 		active, err := s.activePatrols(tx)
 		if err != nil {
 			return model.Patrol{}, nil, err
@@ -553,6 +562,17 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 		// The watchdog looks at the patroller a silence after the start.
 		return p, []model.Event{ev}, lowerWatchNext(tx, p.SilenceDue(s.opts.Policy.Patrol.Silence))
 	})
+}
+
+// refusePatrol is the refusal of actor patrolling a (model.PatrolArea.
+// RefusePatrol), its patroller and places named: the field API's 403 for
+// an area not the token holder's.
+func refusePatrol(tx *bolt.Tx, a model.PatrolArea, actor model.Person) error {
+	name := ""
+	if p, err := getPerson(tx, a.Patroller); err == nil {
+		name = p.Name
+	}
+	return a.RefusePatrol(actor, name, nodeNames(tx))
 }
 
 // CheckIn records a check-in of the patrol at a checkpoint.
@@ -708,6 +728,9 @@ func (s *DB) AddFinding(ctx context.Context, r model.FindingReport, key string) 
 		if err != nil {
 			return nil, err
 		}
+		if !a.MayPatrol(actor) {
+			return nil, refusePatrol(tx, a, actor)
+		}
 		seq, err := tx.Bucket(bucketFindings).NextSequence()
 		if err != nil {
 			return nil, err
@@ -782,8 +805,10 @@ func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error
 	return fs, nil
 }
 
-// triage runs one of the desk's actions on finding id, as by.
-func (s *DB) triage(ctx context.Context, id string, by model.PersonID,
+// triage runs one of the desk's actions (act) on finding id, as by: a
+// finding of another town than by's is refused first, named
+// (model.Finding.Foreign).
+func (s *DB) triage(ctx context.Context, id string, by model.PersonID, act model.Action,
 	fn func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error)) (model.Finding, error) {
 	seq, err := model.ParseFindingID(id)
 	if err != nil {
@@ -802,6 +827,9 @@ func (s *DB) triage(ctx context.Context, id string, by model.PersonID,
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
+		}
+		if !actor.ActsIn(f.Village) {
+			return nil, f.Foreign(actor, act, nodeNames(tx))
 		}
 		next, evs, err := fn(tx, now, f, actor)
 		if err != nil {
@@ -839,7 +867,7 @@ func (s *DB) PassFinding(ctx context.Context, id string, node model.NodeCode, ca
 			Zh("等级：应为 I、II、III 或 IV").On("severity")
 	}
 	var inc model.Incident
-	f, err := s.triage(ctx, id, by, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
+	f, err := s.triage(ctx, id, by, model.ActFindingPass, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
 		inc = model.Incident{}
 		r, err := f.PassReport(code, category, sev, actor, finderName(tx, f))
 		if err != nil {
@@ -872,7 +900,7 @@ func (s *DB) MergeFinding(ctx context.Context, id, incident string, by model.Per
 	if err != nil {
 		return model.Finding{}, err
 	}
-	return s.triage(ctx, id, by, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
+	return s.triage(ctx, id, by, model.ActFindingMerge, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
 		inc, err := s.incidentByID(tx, pid)
 		if err != nil {
 			return f, nil, err
@@ -884,7 +912,7 @@ func (s *DB) MergeFinding(ctx context.Context, id, incident string, by model.Per
 
 // CloseFinding closes the finding as needing no action.
 func (s *DB) CloseFinding(ctx context.Context, id, reason string, by model.PersonID) (model.Finding, error) {
-	return s.triage(ctx, id, by, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
+	return s.triage(ctx, id, by, model.ActFindingClose, func(tx *bolt.Tx, now time.Time, f model.Finding, actor model.Person) (model.Finding, []model.Event, error) {
 		next, ev, err := f.Close(reason, actor, now)
 		return next, []model.Event{ev}, err
 	})

@@ -27,6 +27,7 @@ func dirDue(tx *bolt.Tx, now time.Time) bool {
 type silentGroup struct {
 	d       model.Directive
 	village model.NodeCode
+	name    string                  // the village's name, which its note says (the events pane shows no node)
 	from    model.Tier              // the lowest tier they climbed from ("" for the units themselves)
 	to      map[model.Tier][]string // where they climbed to: their codes below the village
 }
@@ -40,8 +41,8 @@ type dueUnit struct {
 // sweepDirectives applies the sign-for clock (model SweepUnit) at now to
 // every directive unit due in idx_dir_due, as many steps as are due (a
 // unit found long silent climbs straight to the town room), and records
-// one escalation event per directive and village: "3 micro-grids silent →
-// village room (01-03, 02-01, 04-02)".
+// one escalation event per directive and village: "D-0002: 渎溪村: 3
+// micro-grids silent → village room (01-03, 02-01, 04-02)".
 func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 	var hits []dueUnit
 	limit := now.UnixNano()
@@ -76,7 +77,7 @@ func (s *DB) sweepDirectives(tx *bolt.Tx, now time.Time) ([]model.Event, error) 
 		gk := d.ID + "/" + string(village)
 		g := groups[gk]
 		if g == nil {
-			g = &silentGroup{d: d, village: village, from: u.Escalated, to: map[model.Tier][]string{}}
+			g = &silentGroup{d: d, village: village, name: nodeName(tx, village), from: u.Escalated, to: map[model.Tier][]string{}}
 			groups[gk] = g
 		}
 		if u.Escalated.Rank() < g.from.Rank() {
@@ -149,8 +150,8 @@ func (g *silentGroup) event(now time.Time) model.Event {
 	return model.Event{
 		At: now, Actor: model.System, ActorName: "system", Action: model.ActEscalate, Node: g.village,
 		Directive: g.d.ID, Before: model.State{Tier: g.from}, After: model.State{Tier: top},
-		Note:   g.d.ID + ": " + strings.Join(parts, "; "),
-		NoteZh: g.d.ID + "：" + strings.Join(partsZh, "；"),
+		Note:   g.d.ID + ": " + g.name + ": " + strings.Join(parts, "; "),
+		NoteZh: g.d.ID + "：" + g.name + "：" + strings.Join(partsZh, "；"),
 	}
 }
 

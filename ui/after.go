@@ -34,12 +34,12 @@ func (a *afterPane) Title() string {
 }
 
 func (a *afterPane) View() string {
-	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc, a.c.w.names)
+	lines := afterActionLines(&a.c.p, a.c.wl, a.after, a.width-2, a.c.loc, a.c.w.placeName)
 	return a.c.p.box(a.Title(), "esc", lines, a.width, a.height, true)
 }
 
 // afterActionLines renders the summary written when wartime ended.
-func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location, names map[model.NodeCode]string) []string {
+func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, loc *time.Location, name func(model.NodeCode) string) []string {
 	act := a.Activation
 	var out []string
 	// A line too long for the pane breaks where its figures are apart
@@ -63,7 +63,7 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 	if act.Drill {
 		drill = " (" + l.Drill + ")"
 	}
-	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, model.NameNodes(act.Scope, func(c model.NodeCode) string { return names[c] }, ", ")))
+	add(fmt.Sprintf("%s  %s%s  %s", act.ID, l.Reason[act.Reason], drill, model.NameNodes(act.Scope, name, ", ")))
 	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), act.Ended.In(loc).Format("01-02 15:04"), model.FormatWait(a.Duration)))
 	for i, w := range act.Widened {
 		to := act.Scope

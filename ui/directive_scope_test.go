@@ -239,7 +239,7 @@ func TestVillageRoomPhonesWholeWhenSignedOnBehalf(t *testing.T) {
 				assert.Contains(t, line, phones[u.MicroGrid], "%s: the phone whole", u.MicroGrid)
 			}
 			assert.GreaterOrEqual(t, shown, 2)
-			assert.Contains(t, unitLine(m, units[0].MicroGrid), m.wl.OnBehalfMark, "marked signed on its behalf")
+			assert.Contains(t, unitLine(m, units[0].MicroGrid), m.wl.OnBehalf, "marked signed on its behalf")
 			tm.check(t, m)
 		})
 	}

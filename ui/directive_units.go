@@ -64,7 +64,7 @@ func (d *directivePane) unitCellsOf(cur wtDirective) []unitCells {
 		if u.Signed() {
 			c.signed = u.SignedAt.In(d.c.loc).Format("15:04")
 			if u.OnBehalf {
-				c.signed += " " + l.OnBehalfMark // short: the phone keeps its room
+				c.signed += " " + l.OnBehalf // the README's word (on behalf): the worker's name gives way first
 			}
 		}
 		if of := cmp.Or(u.Of, households[u.Unit]); of > 0 { // not reported yet: of its households

@@ -187,7 +187,7 @@ func TestVillageRoomSignsOnBehalf(t *testing.T) {
 			m = pump(t, m, sub, f.db)
 			line := unitLine(m, u.MicroGrid)
 			assert.Contains(t, line, signed.SignedAt.In(shanghai).Format("15:04"))
-			assert.Contains(t, line, m.wl.OnBehalfMark, "marked signed on its behalf")
+			assert.Contains(t, line, map[string]string{"zh": "代签", "en": "on behalf"}[lang], "marked signed on its behalf, the README's word")
 
 			// Signed already: refused before any question.
 			m = keys(t, m, "b")

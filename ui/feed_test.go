@@ -261,6 +261,8 @@ func TestFeedBeforeTheFirstSnapshot(t *testing.T) {
 
 	m = update(t, m, msg)
 	assert.False(t, m.w.loaded, "still waiting for the snapshot")
+	assert.Contains(t, m.View(), "reading the records", "not empty panes saying nothing is open")
+	assert.NotContains(t, m.View(), "no open incidents")
 	m = update(t, m, snap)
 	assert.Empty(t, m.heard, "applied once")
 	assert.Equal(t, f.model(t, "en", 120, 40).View(), m.View(), "as a console that read everything after the burst")

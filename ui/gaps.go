@@ -198,9 +198,13 @@ func (g *gapsPane) View() string {
 			lines = append(lines, " "+text)
 		}
 	}
-	hint := "left/right choose the reserve"
+	arrows := "←/→" // as the replay's footer names them; their words where the glyphs are ASCII
+	if p.g == asciiGlyphs {
+		arrows = "left/right"
+	}
+	hint := arrows + " choose the reserve"
 	if p.lab.Lang == "zh" {
-		hint = "left/right 选择储备力量"
+		hint = arrows + " 选择储备力量"
 	}
 	for _, b := range []key.Binding{g.gk.draft, g.gk.release, g.c.keys.Back} {
 		hint += "  " + b.Help().Key + " " + b.Help().Desc

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -499,7 +500,7 @@ func (m Model) onHandoverMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		mm, c := m.flashInfo(fmt.Sprintf(m.say("%s signed for by %s: %s is off duty", "%s 已由 %s 签收：%s 下班"), msg.h.ID, msg.h.InName, msg.h.OutgoingName))
 		return mm, tea.Batch(c, loadDuty(m.svc, msg.h.Room, time.Time{}))
 	case checkedInMsg:
-		return m.flashInfo(fmt.Sprintf(m.say("%s checked in", "%s 已报到"), msg.room))
+		return m.flashInfo(fmt.Sprintf(m.say("%s checked in", "%s 已报到"), cmp.Or(m.w.nameOf(msg.room), string(msg.room))))
 	}
 	return m, nil
 }

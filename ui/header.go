@@ -140,15 +140,22 @@ func (m Model) headerLead() (lead, bare string) {
 }
 
 // headerMode is the header's mode: peacetime, or wartime with its reason
-// and since when (per town in a room above the towns), then what stays when
-// it is shortened: read-only, the feed lost. short is "" when the mode has
+// and since when (in a room above the towns, its town in place of since
+// when, or how many towns), then what stays when it is shortened:
+// read-only, the feed lost. short is "" when the mode has
 // no shorter form; st is its style.
 func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
 	p := &m.p
 	mode, st = " "+p.lab.Peacetime+" ", p.st.HeaderMode
 	if a := m.wt.status.Active; a.Active() {
-		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + m.wartimeScope(a)
+		scope := m.wartimeScope(a)
+		short = " " + p.lab.Wartime + " " + m.wl.Reason[a.Reason] + scope
 		mode = short + " " + m.wl.Since + " " + a.Since.In(m.opt.Location).Format("15:04")
+		if m.aboveTowns() {
+			// A room of many towns says which town is in wartime, and
+			// why, in the room of since when (the town's own affair).
+			mode, short = short, " "+p.lab.Wartime+scope
+		}
 		if a.Drill {
 			mode += " " + m.wl.Drill
 			short += " " + m.wl.Drill
@@ -181,12 +188,27 @@ func (m Model) headerMode() (mode, short string, st lipgloss.Style) {
 
 // wartimeScope is what the header says of an activation's scope, after a
 // space: nothing over the whole town, the village's name over one, how
-// many villages over more.
+// many villages over more; in a room above the towns, whose wartime is
+// one town's, that town by name first (花街镇, 花街镇 2 村社), as the town
+// names part of itself.
 func (m Model) wartimeScope(a model.Activation) string {
-	if s := partScope(a, m.nodeName, m.say("%d villages", "%d 村社")); s != "" {
+	s := partScope(a, m.nodeName, m.say("%d villages", "%d 村社"))
+	if m.aboveTowns() {
+		s = strings.TrimSpace(townOf(a, m.nodeName) + " " + s)
+	}
+	if s != "" {
 		return " " + s
 	}
 	return ""
+}
+
+// townOf is the name of the town an activation is in (name names it), ""
+// for none.
+func townOf(a model.Activation, name func(model.NodeCode) string) string {
+	if len(a.Scope) == 0 {
+		return ""
+	}
+	return name(a.Scope[0].Town())
 }
 
 // partScope names an activation's scope that is part of a town: the

@@ -40,6 +40,7 @@ type snapshot struct {
 	counted   []model.CountedNode
 	nodes     []model.Node
 	above     []model.Node // a scope below the village: its village and grid, for their names only
+	town      model.Node   // a scope below the town: its town, for its name only (a wartime's scope)
 	people    []model.Person
 	incidents []model.Incident // open and resolved (closed ones are archived)
 	events    []model.Event    // newest first
@@ -131,6 +132,11 @@ func loadSnapshot(svc model.Service, scope model.NodeCode, reach *reachCache) te
 						return snapshotMsg{scope: scope, err: err}
 					}
 					s.above = append(s.above, n)
+				}
+			}
+			if t := scope.Town(); t != "" && t != scope {
+				if s.town, err = svc.Node(ctx, t); err != nil {
+					return snapshotMsg{scope: scope, err: err}
 				}
 			}
 			if s.people, err = svc.People(ctx, model.PeopleFilter{Node: scope}); err != nil {

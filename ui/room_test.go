@@ -336,7 +336,7 @@ func TestCountyRoomWartimeKeyEnds(t *testing.T) {
 		on := onTower(m, "330784003") // 江南街道
 		q = keys(t, on, "W")
 		require.True(t, q.formActive, lang)
-		assert.Equal(t, "330784003", q.form.fields[1].value(), "%s: the form's scope is the town chosen", lang)
+		assert.Equal(t, "江南街道", q.form.fields[1].value(), "%s: the form's scope is the town chosen, by its name", lang)
 	}
 	m := countyRoom(t, f, seat, "en", 120, 40)
 	m = keys(t, m, "W", "y")
@@ -361,7 +361,7 @@ func TestCountyRoomDirectiveTarget(t *testing.T) {
 	require.True(t, m.wt.active())
 	q := keys(t, m, "d")
 	require.True(t, q.formActive)
-	assert.Equal(t, string(huajie), q.form.values()["to"])
+	assert.Equal(t, "花街镇", q.form.values()["to"], "by its name (a QA saw 330784114)")
 	q = typeText(t, q, "转移低洼户")
 	q = keys(t, q, "enter", "enter", "enter")
 	assert.True(t, q.q.active(), "the dry run's question, not a refusal: %s", q.form.err)

@@ -182,13 +182,13 @@ func (t *towerPane) View() string {
 				mark = p.g.Open
 			}
 		}
-		label := strings.Repeat(" ", min(r.depth, 4)) + mark + " " + n.Name
+		lead := strings.Repeat(" ", min(r.depth, 4)) + mark + " "
 		open := ""
 		if n.Open > 0 {
 			open = fmt.Sprint(n.Open)
 		}
 		nums := " " + p.w.FitRight(compact(n.Staff), num) + " " + p.w.FitRight(compact(n.Households), num) + " "
-		name := p.w.Fit(label, nameW, p.g.More)
+		name := p.towerName(lead, n.Node, nameW)
 		if i == t.cursor {
 			plain := p.g.Cursor + name + nums + p.w.FitRight(open, num)
 			if focused {
@@ -205,4 +205,31 @@ func (t *towerPane) View() string {
 		right = p.lab.Level[w.tower.Nodes[c].Level]
 	}
 	return p.box(t.Title(), right, lines, t.width, t.height+3, focused)
+}
+
+// generatedNames are the Chinese words of the names the importer gives
+// the levels below a village ("01网格", importer.GridNode), with the
+// English console's words for them.
+var generatedNames = map[model.Level][2]string{
+	model.LevelGrid:      {"网格", "grid"},
+	model.LevelMicroGrid: {"微网格", "micro-grid"},
+	model.LevelHousehold: {"包联组", "unit"},
+}
+
+// towerName is a tower row's label, lead (indent and mark) and the node's
+// name, fitted to n columns. The English console says a generated name in
+// English, "grid 01" for 01网格, and where that does not fit the word gives
+// way before the number.
+func (p *painter) towerName(lead string, nd model.Node, n int) string {
+	words, ok := generatedNames[nd.Level]
+	code := string(nd.Code)
+	num := code[max(len(code)-2, 0):]
+	if p.lab.Lang != "en" || !ok || nd.Name != num+words[0] {
+		return p.w.Fit(lead+nd.Name, n, p.g.More)
+	}
+	word := words[1]
+	if room := n - p.w.Of(lead) - 1 - len(num); p.w.Of(word) > room && room > p.w.Of(p.g.More) {
+		word = p.w.Fit(word, room, p.g.More)
+	}
+	return p.w.Fit(lead+word+" "+num, n, p.g.More)
 }

@@ -42,6 +42,11 @@ func (m Model) View() string {
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
 	}
+	if !m.w.loaded {
+		// Not "no open incidents" over empty panes while the first
+		// snapshot is read (seconds on a busy machine or a large file).
+		return m.message(m.say("gridcmd: reading the records…", "gridcmd：正在读取数据…"))
+	}
 	m.formShown = m.formActive // the form holds the focus: no pane says it has it
 	left := vjoin(m.ring[paneChain].View(), m.tower.View())
 	body := hjoin(left, m.right())

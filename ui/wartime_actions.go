@@ -230,9 +230,9 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	} else if m.aboveTowns() {
 		// A room above the towns: every town of the room, or the town
 		// chosen; one activation per town.
-		scope = string(m.scope)
+		scope = m.w.nameOrCode(m.scope)
 		if town := m.roomTownChosen(); town != "" {
-			scope = string(town)
+			scope = m.w.nameOrCode(town)
 		}
 	}
 	return m.openForm(newForm(formActivate, m.say("Activate wartime (micro-grid mode)", "启动战时（微网格模式）"), "",
@@ -357,9 +357,9 @@ func (m Model) directiveTo() string {
 	if m.aboveTowns() {
 		// A room above the towns has no "town" of its own.
 		if to := m.roomTownChosen(); to != "" || len(act.Scope) == 0 {
-			return string(to)
+			return m.w.nameOrCode(to)
 		}
-		return string(act.Scope[0].Town())
+		return m.w.nameOrCode(act.Scope[0].Town())
 	}
 	if t := m.town(); t == "" || act.Covers(t) {
 		return m.say("town", "全镇")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -190,9 +191,11 @@ func (p *wtChainPane) View() string {
 }
 
 // part is the title's right: over part of the town the figures are that
-// part's, and it says which, beside the header's count of the whole town.
+// part's, and it says which, beside the header's count of the whole town;
+// in a room above the towns they are one town's, and it names the town.
 func (p *wtChainPane) part() string {
-	if p.c.seat.Scope().Level() != model.LevelTown {
+	above := p.c.aboveTowns()
+	if p.c.seat.Scope().Level() != model.LevelTown && !above {
 		return "" // a village's or grid's seat: its figures are its own, as its header's
 	}
 	pt := &p.c.p
@@ -200,8 +203,13 @@ func (p *wtChainPane) part() string {
 	if pt.lab.Lang == "zh" {
 		many = "%d 村社"
 	}
+	a := p.c.wt.status.Active
+	part := partScope(a, p.c.w.nameOrCode, many)
+	if above {
+		part = strings.TrimSpace(townOf(a, p.c.w.nameOrCode) + " " + part)
+	}
 	// What the box's top line leaves it: the corners, the dashes and
 	// spaces about the title and about the right (box).
 	room := p.width - pt.w.Of(p.Title()) - 8
-	return pt.w.Trunc(partScope(p.c.wt.status.Active, p.c.w.nameOrCode, many), max(room, 0), pt.g.More)
+	return pt.w.Trunc(part, max(room, 0), pt.g.More)
 }

@@ -15,8 +15,7 @@ type wtLabels struct {
 	Role                                       map[model.WartimeRole]string
 	Candidates, NoCandidates, NoGaps           string
 	Drafted, NotDrafted, AlreadyServes         string
-	OnBehalf                                   string // signed on the unit's behalf (代签)
-	OnBehalfMark                               string // the same, short, after the time in a micro-grid's row
+	OnBehalf                                   string // signed on the unit's behalf (代签), after the time in a micro-grid's row too
 	Gap                                        string // a silent micro-grid with nobody on it
 	ColWorker                                  string // a micro-grid's worker (the village's rows)
 }
@@ -40,7 +39,6 @@ func wartimeLabels(lang string) wtLabels {
 			Drafted: "drafted", NotDrafted: "x releases a drafted reserve; this micro-grid has nobody to release",
 			AlreadyServes: "a drafted reserve serves here: x releases them",
 			OnBehalf:      "on behalf",
-			OnBehalfMark:  "proxy",
 			Gap:           "(gap)",
 			ColWorker:     "worker",
 		}
@@ -59,7 +57,6 @@ func wartimeLabels(lang string) wtLabels {
 		AlreadyServes: "此处已有征调的储备力量：x 解除征调",
 		NoDirective:   "尚无指令：按 d 向范围内每个微网格下达",
 		OnBehalf:      "代签",
-		OnBehalfMark:  "代签",
 		Gap:           "(空缺)",
 		ColWorker:     "网格员",
 	}

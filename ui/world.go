@@ -19,7 +19,8 @@ type world struct {
 	byRef  map[string]uint64
 	events []model.Event // newest first
 	tower  model.Tower
-	root   string // the root's name on one line: "渎溪村 02网格" for a grid's seat
+	root   string     // the root's name on one line: "渎溪村 02网格" for a grid's seat
+	town   model.Node // the town above a seat below it, for its name (placeName)
 	loaded bool
 
 	// The closed incidents, read from the store when the filter asks for
@@ -53,6 +54,7 @@ func newWorld(s snapshot) world {
 		events:   tickerEvents(s.events),
 		loaded:   true,
 		nodeList: s.nodes,
+		town:     s.town,
 	}
 	for _, n := range s.nodes {
 		w.nodes[n.Code] = n
@@ -125,6 +127,19 @@ func (w *world) nameOf(c model.NodeCode) string {
 		if n, ok := w.names[c]; ok {
 			return n
 		}
+	}
+	return ""
+}
+
+// placeName is node c's display name, the town's above a seat below it
+// too (a wartime's scope, which the seat's names do not hold); "" for a
+// node the console has not read.
+func (w *world) placeName(c model.NodeCode) string {
+	if n, ok := w.names[c]; ok {
+		return n
+	}
+	if c != "" && c == w.town.Code {
+		return w.town.Name
 	}
 	return ""
 }

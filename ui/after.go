@@ -72,10 +72,10 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		}
 		at := w.At.In(loc).Format("01-02 15:04")
 		if p.lab.Lang == "zh" {
-			add(fmt.Sprintf("扩大范围 %s   %s → %s   新增 %d 个村社、%d 个微网格、%d 户", at, placesOf(w.From, names, "、"), placesOf(to, names, "、"),
+			add(fmt.Sprintf("扩大范围 %s   %s → %s   新增 %d 个村社、%d 个微网格、%d 户", at, placesOf(w.From, name, "、"), placesOf(to, name, "、"),
 				w.Villages, w.MicroGrids, w.Households))
 		} else {
-			add(fmt.Sprintf("widened %s   %s → %s   took in %d villages, %d micro-grids, %d households", at, placesOf(w.From, names, ", "), placesOf(to, names, ", "),
+			add(fmt.Sprintf("widened %s   %s → %s   took in %d villages, %d micro-grids, %d households", at, placesOf(w.From, name, ", "), placesOf(to, name, ", "),
 				w.Villages, w.MicroGrids, w.Households))
 		}
 	}
@@ -98,11 +98,11 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 
 // placesOf names codes by their names (the code where there is none),
 // joined by sep.
-func placesOf(codes []model.NodeCode, names map[model.NodeCode]string, sep string) string {
+func placesOf(codes []model.NodeCode, name func(model.NodeCode) string, sep string) string {
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = string(c)
-		if n := names[c]; n != "" {
+		if n := name(c); n != "" {
 			out[i] = n
 		}
 	}

@@ -430,6 +430,10 @@ func (c *Client) Deactivate(ctx context.Context, id string, by model.PersonID) (
 	return call(ctx, c, rpcDeactivate, idByReq{ID: id, By: by})
 }
 
+func (c *Client) Widen(ctx context.Context, id string, scope []model.NodeCode, by model.PersonID) (model.Activation, error) {
+	return call(ctx, c, rpcWiden, widenReq{ID: id, Scope: scope, By: by})
+}
+
 func (c *Client) AfterAction(ctx context.Context, id string) (model.AfterAction, error) {
 	return call(ctx, c, rpcAfterAction, idReq{ID: id})
 }

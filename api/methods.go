@@ -137,7 +137,7 @@ var localMethods = []localMethod{
 	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
-	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
+	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcIssueDirectiveAt, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
@@ -240,6 +240,12 @@ type activateReq struct {
 	Drill  bool             `json:"drill"`
 	Note   string           `json:"note"`
 	By     model.PersonID   `json:"by"`
+}
+
+type widenReq struct {
+	ID    string           `json:"id"`
+	Scope []model.NodeCode `json:"scope"`
+	By    model.PersonID   `json:"by"`
 }
 
 type draftReq struct {
@@ -407,6 +413,10 @@ var rpcActivateTowns = newMethod("ActivateTowns", onService, func(ctx context.Co
 
 var rpcDeactivate = newMethod("Deactivate", onService, func(ctx context.Context, s services, r idByReq) (model.AfterAction, error) {
 	return s.svc.Deactivate(ctx, r.ID, r.By)
+}).writing()
+
+var rpcWiden = newMethod("Widen", onService, func(ctx context.Context, s services, r widenReq) (model.Activation, error) {
+	return s.svc.Widen(ctx, r.ID, r.Scope, r.By)
 }).writing()
 
 var rpcAfterAction = svcID("AfterAction", model.Service.AfterAction)

@@ -360,7 +360,7 @@ func (t textSheet) shift() {
 // changesLine counts the shift's events by action, in the rules' order.
 func changesLine(c map[model.Action]int, zh bool) string {
 	order := []model.Action{model.ActReport, model.ActAcknowledge, model.ActEscalate, model.ActSupervise, model.ActDispatch,
-		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActDeactivate,
+		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActWiden, model.ActDeactivate,
 		model.ActDirective, model.ActSign, model.ActProgress, model.ActResend, model.ActDraft,
 		model.ActShift, model.ActShiftSwap, model.ActHandover, model.ActHandoverAccept, model.ActCheckIn, model.ActHeartbeat}
 	var parts []string

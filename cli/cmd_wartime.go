@@ -362,7 +362,7 @@ func (a *app) wartimeCmd() *cobra.Command {
 	return group(&cobra.Command{
 		Use:   "wartime",
 		Short: "Switch to wartime (战时) and back; its status and after-action report",
-	}, a.wartimeOnCmd(), a.wartimeOffCmd(), a.wartimeStatusCmd(), a.wartimeReportCmd())
+	}, a.wartimeOnCmd(), a.wartimeWidenCmd(), a.wartimeOffCmd(), a.wartimeStatusCmd(), a.wartimeReportCmd())
 }
 
 // wartimeOnFlags are the flags of wartime on.
@@ -477,6 +477,12 @@ func mayActivate(ctx context.Context, db backend, scope []model.NodeCode, r mode
 			return err
 		}
 		if _, _, err = model.Activate(st.Active, 0, r, parts[town], drill, note, by, db.Now(), nil); err != nil {
+			// Refused: again with the places' names (a wartime running
+			// over part of the town names it, and what widening it would
+			// take in).
+			if names, e := nodeNames(ctx, db, town); e == nil {
+				_, _, err = model.Activate(st.Active, 0, r, parts[town], drill, note, by, db.Now(), func(c model.NodeCode) string { return names[c] })
+			}
 			if len(towns) > 1 { // say which
 				if n, e := db.Node(ctx, town); e == nil {
 					return model.Errorf(model.ErrorCode(err), "%s: %s", n.Name, model.ErrorMessage(err)).
@@ -694,6 +700,9 @@ func (a *app) printWartime(now time.Time, act model.Activation, j wartimeStatusJ
 		{"micro-grids", fmt.Sprintf("%d in scope, %d staffed, %d gaps", j.MicroGrids, j.Staffed, j.Gaps)},
 		{"roles", strings.Join(roles, ", ")},
 	}
+	for _, line := range a.widenedLines(act, names) {
+		rows = append(rows, []string{"widened", strings.TrimPrefix(line, "widened ")})
+	}
 	for _, g := range j.GapUnits {
 		rows = append(rows, []string{"gap", g + "  " + names[model.NodeCode(g)]})
 	}
@@ -756,6 +765,9 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 	fmt.Fprintf(a.out, "%s %s, scope %s: %s → %s (%s)\n", act.ID, kindOf(act), strings.Join(model.Strings(act.Scope), ","),
 		a.minute(act.Since), end, model.FormatWait(x.Duration))
 	fmt.Fprintf(a.out, "%s, %s, %s\n", model.Count(act.Villages, "village"), model.Count(act.MicroGrids, "micro-grid"), model.Count(act.Households, "household"))
+	for _, line := range a.widenedLines(act, names.nodes) {
+		fmt.Fprintln(a.out, line)
+	}
 	fmt.Fprintf(a.out, "incidents opened %d, resolved %d; person-times %d; reserves drafted %d\n",
 		x.IncidentsOpened, x.IncidentsResolved, x.PersonTimes, x.ReservesDrafted)
 	if len(x.Directives) == 0 {
@@ -769,4 +781,21 @@ func (a *app) printAfterAction(ctx context.Context, svc model.Service, x model.A
 			median, worst, itoa(s.Escalated), s.Text}
 	})
 	return nil
+}
+
+// widenedLines says each widening of act: when, by whom, the scope before
+// and after it, and what it took in.
+func (a *app) widenedLines(act model.Activation, names map[model.NodeCode]string) []string {
+	name := func(c model.NodeCode) string { return names[c] }
+	var out []string
+	for i, w := range act.Widened {
+		to := act.Scope
+		if i+1 < len(act.Widened) {
+			to = act.Widened[i+1].From
+		}
+		out = append(out, fmt.Sprintf("widened %s by %s: %s → %s (took in %s, %s, %s)", a.minute(w.At), w.By,
+			model.NameNodes(w.From, name, ", "), model.NameNodes(to, name, ", "),
+			model.Count(w.Villages, "village"), model.Count(w.MicroGrids, "micro-grid"), model.Count(w.Households, "household")))
+	}
+	return out
 }

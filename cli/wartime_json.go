@@ -16,6 +16,7 @@ import (
 //	                         empty lists in peacetime; towns lists every
 //	                         activation, the rest is the one when only one)
 //	wartime on --json        over several towns: a list of activationJSON
+//	wartime widen --json     activationJSON (widened: its widenings)
 //	wartime off --json,
 //	wartime report --json    afterActionJSON
 //	reserve draft --json     draftJSON
@@ -35,6 +36,18 @@ type activationJSON struct {
 	Since      string   `json:"since"`
 	Ended      string   `json:"ended,omitempty"`
 	By         string   `json:"by"`
+	Villages   int      `json:"villages"`
+	MicroGrids int      `json:"micro_grids"`
+	Households int      `json:"households"`
+	// Widened lists the widenings of its scope, oldest first (absent:
+	// never widened): each with the scope before and what it took in.
+	Widened []wideningJSON `json:"widened,omitempty"`
+}
+
+type wideningJSON struct {
+	At         string   `json:"at"`
+	By         string   `json:"by"`
+	From       []string `json:"from"`
 	Villages   int      `json:"villages"`
 	MicroGrids int      `json:"micro_grids"`
 	Households int      `json:"households"`
@@ -128,9 +141,14 @@ type afterActionJSON struct {
 }
 
 func (a *app) activationJSON(x model.Activation) activationJSON {
-	return activationJSON{ID: x.ID, Reason: string(x.Reason), Scope: model.Strings(x.Scope), Drill: x.Drill, Note: x.Note,
+	j := activationJSON{ID: x.ID, Reason: string(x.Reason), Scope: model.Strings(x.Scope), Drill: x.Drill, Note: x.Note,
 		Since: a.ts(x.Since), Ended: a.ts(x.Ended), By: x.By.String(), Villages: x.Villages,
 		MicroGrids: x.MicroGrids, Households: x.Households}
+	for _, w := range x.Widened {
+		j.Widened = append(j.Widened, wideningJSON{At: a.ts(w.At), By: w.By.String(), From: model.Strings(w.From),
+			Villages: w.Villages, MicroGrids: w.MicroGrids, Households: w.Households})
+	}
+	return j
 }
 
 // wartimeStatusJSON is the state of wartime as status --json prints it;

@@ -380,13 +380,13 @@ func BuildSheet(in SheetInput) HandoverSheet {
 
 // notable is what a sheet lists of the shift's events besides the counts:
 // what climbed to the town room or the task force, what was reopened,
-// wartime begun or ended, directives issued, silences raised or ended, and
+// wartime begun, widened or ended, directives issued, silences raised or ended, and
 // shift swaps.
 func notable(e Event) bool {
 	switch e.Action {
 	case ActEscalate:
 		return e.Incident != "" && (e.After.Tier == TierTown || e.After.Tier == TierTaskForce)
-	case ActReopen, ActActivate, ActDeactivate, ActDirective, ActShiftSwap:
+	case ActReopen, ActActivate, ActWiden, ActDeactivate, ActDirective, ActShiftSwap:
 		return true
 	case ActReport:
 		return e.Actor == System && e.After.Tier != ""

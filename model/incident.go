@@ -235,13 +235,14 @@ const (
 	ActProgress   Action = "progress"   // a unit reports progress
 	ActResend     Action = "resend"     // a directive resent to silent units
 	ActRelease    Action = "release"    // a drafted reserve released before wartime ends
+	ActWiden      Action = "widen"      // a running wartime's scope widened (Activation.Widen)
 )
 
 var actionZh = map[Action]string{
 	ActReport: "上报", ActAcknowledge: "签收", ActEscalate: "升级", ActSupervise: "督办",
 	ActDispatch: "交办", ActResolve: "办结", ActClose: "归档", ActReopen: "重新办理", ActInvalid: "作废", ActImport: "导入", ActNote: "备注",
 	ActActivate: "启动战时", ActDeactivate: "结束战时", ActDraft: "征调", ActDirective: "下达指令",
-	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发", ActRelease: "解除征调",
+	ActSign: "签收指令", ActProgress: "进展", ActResend: "重发", ActRelease: "解除征调", ActWiden: "扩大战时范围",
 	ActAlert: "告警", ActToken: "令牌", ActKey: "密钥", ActSeat: "席位",
 	ActPointsGrant: "积分奖励", ActPointsDeduct: "积分扣减", ActPointsRedeem: "积分兑换",
 	ActShift: "排班", ActShiftSwap: "换班", ActHandover: "交班", ActHandoverAccept: "接班",

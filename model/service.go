@@ -264,6 +264,12 @@ type WartimeService interface {
 	// means to end ("" for the one that is active: ECONFLICT when none is,
 	// or several towns are): ECONFLICT if it is no longer active.
 	Deactivate(ctx context.Context, id string, by PersonID) (AfterAction, error)
+	// Widen takes the running wartime id ("" the one active in scope's
+	// town) over scope too (Activation.Widen): its directives, signatures,
+	// drafted reserves and clocks carry on, and the micro-grids it takes in
+	// are staffed as at activation. MayCommand on the new scope says who
+	// may. ECONFLICT when it is not active or covers scope already.
+	Widen(ctx context.Context, id string, scope []NodeCode, by PersonID) (Activation, error)
 	// AfterAction is the summary of an ended (or the running) activation;
 	// "" for the latest.
 	AfterAction(ctx context.Context, id string) (AfterAction, error)

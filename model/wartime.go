@@ -80,9 +80,11 @@ type Activation struct {
 	Ended   time.Time
 	By      PersonID
 	EndedBy PersonID
-	// What the scope held at activation, for the confirmation and the
-	// after-action summary.
+	// What the scope holds: at activation, and again at each widening
+	// (Widened), for the confirmation and the after-action summary.
 	Villages, MicroGrids, Households int
+	// Widened lists the widenings of the scope (Widen), oldest first.
+	Widened []Widening
 }
 
 // Active reports whether the activation has not ended.
@@ -266,9 +268,7 @@ func normalizeScope(in []NodeCode) []NodeCode {
 // nodes' display names, nil or "" for a code: the code).
 func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, drill bool, note string, by PersonID, now time.Time, names func(NodeCode) string) (Activation, Event, error) {
 	if current.Active() {
-		return Activation{}, Event{}, Errorf(ECONFLICT, "wartime %s (%s) is already active since %s; end it first",
-			current.ID, current.Reason, current.Since.Format("2006-01-02 15:04")).
-			Zh("战时 %s（%s）自 %s 起已在运行；请先结束", current.ID, current.Reason.Zh(), current.Since.Format("2006-01-02 15:04"))
+		return Activation{}, Event{}, activeAlready(current, scope, names)
 	}
 	if _, err := ParseReason(string(reason)); err != nil {
 		return Activation{}, Event{}, err
@@ -289,6 +289,28 @@ func Activate(current Activation, seq uint64, reason Reason, scope []NodeCode, d
 		Note:   fmt.Sprintf("%s: %s, scope %s", a.ID, what, NameNodes(a.Scope, names, ", ")),
 		NoteZh: fmt.Sprintf("%s：%s，范围 %s", a.ID, whatZh, NameNodes(a.Scope, names, "、"))}
 	return a, ev, nil
+}
+
+// activeAlready refuses to activate over scope while current runs in its
+// town. Where scope would take in more of the town than current covers
+// (the town while a village's wartime runs), it gives the choice: widen
+// current, which keeps all it runs, or end it first.
+func activeAlready(current Activation, scope []NodeCode, names func(NodeCode) string) error {
+	since := current.Since.Format("2006-01-02 15:04")
+	var more []NodeCode
+	for _, c := range normalizeScope(slices.Clone(scope)) {
+		if !current.Covers(c) && len(current.Scope) > 0 && c.Town() == current.Scope[0].Town() {
+			more = append(more, c)
+		}
+	}
+	if len(more) == 0 {
+		return Errorf(ECONFLICT, "wartime %s (%s) is already active since %s; end it first", current.ID, current.Reason, since).
+			Zh("战时 %s（%s）自 %s 起已在运行；请先结束", current.ID, current.Reason.Zh(), since)
+	}
+	return Errorf(ECONFLICT, "wartime %s (%s) is already active over %s since %s: widen it to take in %s, its directives, signatures and drafted reserves carrying on (gridcmd wartime widen; W in the town room), or end it first",
+		current.ID, current.Reason, NameNodes(current.Scope, names, ", "), since, NameNodes(more, names, ", ")).
+		Zh("战时 %s（%s）自 %s 起已在运行，范围 %s：可扩大其范围纳入 %s，指令、签收和征调储备照常运行（gridcmd wartime widen；镇指挥室按 W），或先结束它",
+			current.ID, current.Reason.Zh(), since, NameNodes(current.Scope, names, "、"), NameNodes(more, names, "、"))
 }
 
 // NameNodes is cs for an event's note, joined by sep: each node's display

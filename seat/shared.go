@@ -30,7 +30,7 @@ func newShared(svc model.Service) *shared {
 // on-duty flags included).
 func changesRoster(e model.Event) bool {
 	switch e.Action {
-	case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft:
+	case model.ActImport, model.ActActivate, model.ActWiden, model.ActDeactivate, model.ActDraft:
 		return true
 	}
 	return false

@@ -93,8 +93,10 @@ func parseLoggedAction(v []byte) (r loggedAction, ok bool) {
 //   - every directive of the activation, summarised by model.Summarize;
 //   - incidents opened: distinct incidents reported, at a node in the
 //     scope, after the activation (the log from its activate event on);
+//     the scope as it stood then: a village a widening took in counts
+//     from the widening (its widen event) on;
 //   - incidents resolved: distinct incidents in the scope resolved in the
-//     same window (whenever they were reported);
+//     same window (whenever they were reported), the scope as it stood;
 //   - person-times (人次): the number of distinct (person, directive) pairs
 //     among the signatures and progress reports of the activation's
 //     directives. A person who signs for a directive and then reports
@@ -133,11 +135,13 @@ func (s *DB) afterAction(tx *bolt.Tx, a model.Activation, end time.Time) (model.
 
 // countSince reads the log from its end back to activation a's activate
 // event and counts, by each event's action, node, incident, directive and
-// actor, the incidents opened and resolved in a's scope and the
+// actor, the incidents opened and resolved in a's scope as it stood at
+// each (going back past a widen event of a, the scope before it) and the
 // person-times on the directives in mine (see afterAction).
 func countSince(tx *bolt.Tx, a model.Activation, mine map[string]bool) (opened, resolved, personTimes int, err error) {
 	reported, closed := map[uint64]bool{}, map[uint64]bool{}
 	pairs := map[personDirective]bool{}
+	scope, widened := a, len(a.Widened)
 	c := tx.Bucket(bucketEvents).Cursor()
 	for k, v := c.Last(); k != nil; k, v = c.Prev() {
 		ev, err := decodeLoggedAction(getU64(k), v)
@@ -149,12 +153,17 @@ func countSince(tx *bolt.Tx, a model.Activation, mine map[string]bool) (opened, 
 			if ev.Directive == a.ID {
 				return len(reported), len(closed), len(pairs), nil
 			}
+		case model.ActWiden:
+			if ev.Directive == a.ID && widened > 0 {
+				widened--
+				scope.Scope = a.Widened[widened].From
+			}
 		case model.ActReport:
-			if a.Covers(model.NodeCode(ev.Node)) {
+			if scope.Covers(model.NodeCode(ev.Node)) {
 				reported[ev.IncidentSeq] = true
 			}
 		case model.ActResolve:
-			if a.Covers(model.NodeCode(ev.Node)) {
+			if scope.Covers(model.NodeCode(ev.Node)) {
 				closed[ev.IncidentSeq] = true
 			}
 		case model.ActSign, model.ActProgress:

@@ -512,6 +512,11 @@ func (a *fedApplier) activation(town model.NodeCode, fa fedActivation) error {
 	if act.EndedBy, err = a.person(town, act.EndedBy); err != nil {
 		return err
 	}
+	for i := range act.Widened {
+		if act.Widened[i].By, err = a.person(town, act.Widened[i].By); err != nil {
+			return err
+		}
+	}
 	if err := putActivation(a.tx, act); err != nil {
 		return err
 	}
@@ -753,7 +758,7 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, 
 		}
 		ev.IncidentSeq, ev.Incident = inc.Seq, inc.ID
 	}
-	if ev.Directive != "" && (ev.Action == model.ActActivate || ev.Action == model.ActDeactivate) {
+	if ev.Directive != "" && (ev.Action == model.ActActivate || ev.Action == model.ActDeactivate || ev.Action == model.ActWiden) {
 		if seq, err := parseActivationID(ev.Directive); err == nil {
 			if v := a.tx.Bucket(bucketFedActs).Get(codeKey(town, seq)); len(v) == 8 {
 				ev.Directive = model.FormatActivationID(getU64(v))

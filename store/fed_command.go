@@ -32,7 +32,7 @@ type fedCommandWire struct {
 	V      int    `json:"v"`
 	Town   string `json:"town"`
 	Seq    uint64 `json:"seq"`
-	Kind   string `json:"kind"` // fedCmdActivate, fedCmdDeactivate, fedCmdDirective or fedCmdResend
+	Kind   string `json:"kind"` // fedCmdActivate, fedCmdDeactivate, fedCmdWiden, fedCmdDirective or fedCmdResend
 	At     int64  `json:"at"`   // when the hub queued it, Unix nanos
 	By     uint64 `json:"by"`   // the hub's person who gave it
 	ByName string `json:"by_name"`
@@ -40,12 +40,12 @@ type fedCommandWire struct {
 	Text     string   `json:"text,omitempty"`
 	Targets  []string `json:"targets,omitempty"`
 	Deadline int64    `json:"deadline,omitempty"` // nanoseconds
-	// A wartime activation.
+	// A wartime activation (a widening: its scope to take in too).
 	Reason string   `json:"reason,omitempty"`
 	Scope  []string `json:"scope,omitempty"`
 	Drill  bool     `json:"drill,omitempty"`
 	Note   string   `json:"note,omitempty"`
-	// The end of a wartime: the town's own activation seq.
+	// The end or the widening of a wartime: the town's own activation seq.
 	Activation uint64 `json:"activation,omitempty"`
 	// A resend: the town's own directive seq, and the node within which
 	// ("" every silent unit).
@@ -57,6 +57,7 @@ type fedCommandWire struct {
 const (
 	fedCmdActivate   = "activate"
 	fedCmdDeactivate = "deactivate"
+	fedCmdWiden      = "widen" // a wartime's scope widened (Widen)
 	fedCmdDirective  = "directive"
 	fedCmdResend     = "resend" // a directive the county sent down, to its silent units again
 )
@@ -113,6 +114,22 @@ func (s *DB) queueDeactivation(tx *bolt.Tx, now time.Time, actor model.Person, q
 		return false, fmt.Errorf("fed_acts: %s has no activation of town %s", a.ID, town)
 	}
 	return true, s.queueCommand(tx, now, actor, q, town, fedCommandWire{Kind: fedCmdDeactivate, Activation: own})
+}
+
+// queueWiden queues the widening of a, the hub's copy of a federated
+// town's wartime, over codes too, as a command naming the town's own
+// activation (queued true); false when a is no federated town's.
+func (s *DB) queueWiden(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, a model.Activation, codes []model.NodeCode) (bool, error) {
+	*q = fedQueue{}
+	if len(a.Scope) == 0 || !isFedTown(tx, a.Scope[0].Town()) {
+		return false, nil
+	}
+	town := a.Scope[0].Town()
+	own, ok := townActivation(tx, town, a.Seq)
+	if !ok {
+		return false, fmt.Errorf("fed_acts: %s has no activation of town %s", a.ID, town)
+	}
+	return true, s.queueCommand(tx, now, actor, q, town, fedCommandWire{Kind: fedCmdWiden, Activation: own, Scope: codeStrings(codes)})
 }
 
 // townActivation is the town's own seq of the hub's activation seq (the
@@ -274,6 +291,17 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		}
 		var out model.AfterAction
 		return s.deactivateFn(w.Activation, model.FormatActivationID(w.Activation), model.System, &out, nil), nil
+	case fedCmdWiden:
+		if w.Activation == 0 {
+			return nil, model.Errorf(model.EINVALID, "federation: command %d widens no wartime", w.Seq).
+				Zh("联网：下行命令 %d 未指明要扩大的战时", w.Seq)
+		}
+		codes, err := parseScope(nodeCodes(w.Scope))
+		if err != nil {
+			return nil, err
+		}
+		var out model.Activation
+		return s.widenFn(w.Activation, codes, model.System, &out, nil), nil
 	case fedCmdDirective:
 		codes := make([]model.NodeCode, 0, len(w.Targets))
 		for _, t := range w.Targets {
@@ -343,6 +371,10 @@ func refusedEvent(w fedCommandWire, err error, now time.Time) model.Event {
 	case fedCmdDeactivate:
 		id := model.FormatActivationID(w.Activation)
 		what, whatZh = "the end of wartime "+id, "结束战时 "+id
+	case fedCmdWiden:
+		id := model.FormatActivationID(w.Activation)
+		what, whatZh, where = fmt.Sprintf("the widening of wartime %s to %s", id, strings.Join(w.Scope, ",")),
+			fmt.Sprintf("扩大战时 %s 范围至 %s", id, strings.Join(w.Scope, ",")), firstOf(w.Scope)
 	case fedCmdDirective:
 		what, whatZh, where = fmt.Sprintf("directive to %s: %s", strings.Join(w.Targets, ","), w.Text),
 			fmt.Sprintf("指令 → %s：%s", strings.Join(w.Targets, ","), w.Text), firstOf(w.Targets)

@@ -34,7 +34,7 @@ import (
 //
 // What a record carries besides its event:
 //   - the incident the event names, as it stands when the record is built;
-//   - for a wartime event (activate, deactivate, draft, release), the
+//   - for a wartime event (activate, deactivate, widen, draft, release), the
 //     activation it names and the one active in the town, with their units,
 //     and the people it may have put on duty or back (the units' workers
 //     and the drafted reserves) as they stand;
@@ -393,7 +393,7 @@ func (b *fedBuilder) record(seq uint64, v []byte) ([]byte, error) {
 		w.Incident = &fedIncident{Seq: ev.IncidentSeq, Rec: rec}
 	}
 	switch action {
-	case model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
+	case model.ActActivate, model.ActDeactivate, model.ActWiden, model.ActDraft, model.ActRelease:
 		if w.Wartime, err = b.wartime(ev.Directive); err != nil {
 			return nil, err
 		}

@@ -404,7 +404,7 @@ func (s *DB) activateFn(r model.Reason, codes []model.NodeCode, drill bool, note
 				return nil, err
 			}
 			a.Villages, a.MicroGrids, a.Households = f.villages, len(f.units), f.households
-			gaps, err := s.staffUnits(tx, seq, f.units)
+			gaps, err := s.staffUnits(tx, seq, f.units, true)
 			if err != nil {
 				return nil, err
 			}
@@ -462,11 +462,16 @@ func parseScope(scope []model.NodeCode) ([]model.NodeCode, error) {
 // staffUnits writes the wt_units record of every micro-grid of activation
 // act: its micro-grid worker, put on duty (the flag before kept to be put
 // back), in the wartime role of the policy's cycle. It returns how many
-// have no worker (gaps).
-func (s *DB) staffUnits(tx *bolt.Tx, act uint64, units []scopeUnit) (int, error) {
+// have no worker (gaps). appending: the units are a new activation's,
+// whose keys all sort last (the pages are filled full); a widening's fall
+// among its activation's own.
+func (s *DB) staffUnits(tx *bolt.Tx, act uint64, units []scopeUnit, appending bool) (int, error) {
 	cycle := s.opts.Policy.RoleCycle
 	b := tx.Bucket(bucketWtUnits)
-	b.FillPercent = appendFill // a new activation's keys all sort last
+	b.FillPercent = bolt.DefaultFillPercent
+	if appending {
+		b.FillPercent = appendFill
+	}
 	gaps := 0
 	for _, u := range units {
 		rec := wtUnitRecord{Role: string(model.RoleFor(u.code, cycle)), Households: u.households}

@@ -33,14 +33,32 @@ type activationRecord struct {
 	Villages   int      `json:"villages"`
 	MicroGrids int      `json:"micro_grids"`
 	Households int      `json:"households"`
+	// Widened: the widenings of its scope (model.Widening), oldest first;
+	// absent for one never widened (every record written before them).
+	Widened []wideningRecord `json:"widened,omitempty"`
+}
+
+// wideningRecord is the stored form of model.Widening.
+type wideningRecord struct {
+	At         int64    `json:"at"`
+	By         uint64   `json:"by"`
+	From       []string `json:"from"`
+	Villages   int      `json:"villages"`
+	MicroGrids int      `json:"micro_grids"`
+	Households int      `json:"households"`
 }
 
 func encodeActivation(a model.Activation) ([]byte, error) {
-	return json.Marshal(activationRecord{
+	r := activationRecord{
 		ID: a.ID, Reason: string(a.Reason), Scope: codeStrings(a.Scope), Drill: a.Drill, Note: a.Note,
 		Since: nanos(a.Since), Ended: nanos(a.Ended), By: uint64(a.By), EndedBy: uint64(a.EndedBy),
 		Villages: a.Villages, MicroGrids: a.MicroGrids, Households: a.Households,
-	})
+	}
+	for _, w := range a.Widened {
+		r.Widened = append(r.Widened, wideningRecord{At: nanos(w.At), By: uint64(w.By), From: codeStrings(w.From),
+			Villages: w.Villages, MicroGrids: w.MicroGrids, Households: w.Households})
+	}
+	return json.Marshal(r)
 }
 
 func decodeActivation(seq uint64, v []byte, loc *time.Location) (model.Activation, error) {
@@ -48,12 +66,17 @@ func decodeActivation(seq uint64, v []byte, loc *time.Location) (model.Activatio
 	if err := json.Unmarshal(v, &r); err != nil {
 		return model.Activation{}, fmt.Errorf("wartime activation seq %d: %w", seq, err)
 	}
-	return model.Activation{
+	a := model.Activation{
 		Seq: seq, ID: r.ID, Reason: model.Reason(r.Reason), Scope: nodeCodes(r.Scope), Drill: r.Drill,
 		Note: r.Note, Since: fromNanos(r.Since, loc), Ended: fromNanos(r.Ended, loc),
 		By: model.PersonID(r.By), EndedBy: model.PersonID(r.EndedBy),
 		Villages: r.Villages, MicroGrids: r.MicroGrids, Households: r.Households,
-	}, nil
+	}
+	for _, w := range r.Widened {
+		a.Widened = append(a.Widened, model.Widening{At: fromNanos(w.At, loc), By: model.PersonID(w.By), From: nodeCodes(w.From),
+			Villages: w.Villages, MicroGrids: w.MicroGrids, Households: w.Households})
+	}
+	return a, nil
 }
 
 // wtUnitRecord is one micro-grid of an activation (wt_units, key activation

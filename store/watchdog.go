@@ -60,14 +60,15 @@ func (s *DB) CheckIn(ctx context.Context, room model.NodeCode, by model.PersonID
 // noteActivity runs in the writer for every request it commits: an event
 // by a village cadre is an action of their village's room, and a check-in
 // one of the room checked in for; either is noted as the room's last.
-// Wartime beginning lowers watch/next to a silence later, so the rooms are
-// watched from then.
+// Wartime beginning or widening lowers watch/next to a silence later, so
+// the rooms are watched from then.
 func (s *DB) noteActivity(tx *bolt.Tx, evs []model.Event) error {
 	for _, ev := range evs {
 		var v model.NodeCode
 		switch {
-		case ev.Action == model.ActActivate:
-			// No room can fall silent before a whole silence has passed.
+		case ev.Action == model.ActActivate || ev.Action == model.ActWiden:
+			// No room can fall silent before a whole silence has passed
+			// (a widening's rooms: since the widening; CoveredSince).
 			if err := lowerWatchNext(tx, ev.At.Add(s.opts.Policy.Watchdog.RoomSilence)); err != nil {
 				return err
 			}
@@ -228,7 +229,11 @@ func (s *DB) sweepWatch(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		}
 		for _, v := range activationVillages(tx, seq) {
 			villages = append(villages, v)
-			watched[v] = act.Since
+			since := act.CoveredSince(v) // a room a widening took in: since then
+			if since.IsZero() {
+				since = act.Since
+			}
+			watched[v] = since
 		}
 	}
 	// Rooms whose silence is open are looked at in peacetime too: the next

@@ -69,6 +69,20 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		end = act.Ended.In(loc).Format("01-02 15:04")
 	}
 	add(fmt.Sprintf("%s %s → %s  (%s)", l.Since, act.Since.In(loc).Format("01-02 15:04"), end, model.FormatWait(a.Duration)))
+	for i, w := range act.Widened {
+		to := act.Scope
+		if i+1 < len(act.Widened) {
+			to = act.Widened[i+1].From
+		}
+		at := w.At.In(loc).Format("01-02 15:04")
+		if p.lab.Lang == "zh" {
+			add(fmt.Sprintf("扩大范围 %s   %s → %s   新增 %d 个村社、%d 个微网格、%d 户", at, placesOf(w.From, name, "、"), placesOf(to, name, "、"),
+				w.Villages, w.MicroGrids, w.Households))
+		} else {
+			add(fmt.Sprintf("widened %s   %s → %s   took in %d villages, %d micro-grids, %d households", at, placesOf(w.From, name, ", "), placesOf(to, name, ", "),
+				w.Villages, w.MicroGrids, w.Households))
+		}
+	}
 	if p.lab.Lang == "zh" {
 		add(fmt.Sprintf("事件：新增 %d，办结 %d   参与人次 %d   征调储备 %d", a.IncidentsOpened, a.IncidentsResolved, a.PersonTimes, a.ReservesDrafted))
 	} else {
@@ -84,4 +98,17 @@ func afterActionLines(p *painter, l wtLabels, a model.AfterAction, inner int, lo
 		add(fmt.Sprintf("   %s %d/%d  %s %d/%d  p50 %s  max %s", l.ColSigned, d.Signed, d.Units, l.ColDone, d.Done, d.Units, median, worst))
 	}
 	return out
+}
+
+// placesOf names codes by their names (the code where there is none),
+// joined by sep.
+func placesOf(codes []model.NodeCode, name func(model.NodeCode) string, sep string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
+		if n := name(c); n != "" {
+			out[i] = n
+		}
+	}
+	return strings.Join(out, sep)
 }

@@ -437,7 +437,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, widenedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg, signForMsg, signedForMsg, directiveSaysMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
@@ -749,7 +749,7 @@ func needsOf(msg eventsMsg) eventsNeed {
 		n.duty = n.duty || isDutyEvent(e)
 		n.wartime = n.wartime || isWartimeEvent(e)
 		switch e.Action {
-		case model.ActImport, model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease:
+		case model.ActImport, model.ActActivate, model.ActWiden, model.ActDeactivate, model.ActDraft, model.ActRelease:
 			n.reload = true
 		}
 	}

@@ -471,7 +471,7 @@ func shortID(id string) string {
 func changes(c map[model.Action]int, l Labels) string {
 	var parts []string
 	for _, a := range []model.Action{model.ActReport, model.ActAcknowledge, model.ActEscalate, model.ActSupervise, model.ActDispatch,
-		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActDeactivate, model.ActDirective,
+		model.ActResolve, model.ActClose, model.ActReopen, model.ActAlert, model.ActActivate, model.ActWiden, model.ActDeactivate, model.ActDirective,
 		model.ActSign, model.ActProgress, model.ActShiftSwap, model.ActHandover, model.ActHandoverAccept, model.ActCheckIn} {
 		if n := c[a]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", l.Action[a], n))

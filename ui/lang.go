@@ -76,7 +76,7 @@ var enLabels = Labels{
 	Action: map[model.Action]string{model.ActReport: "reported", model.ActAcknowledge: "acknowledged",
 		model.ActEscalate: "escalated", model.ActSupervise: "supervised", model.ActDispatch: "dispatched",
 		model.ActResolve: "resolved", model.ActClose: "closed", model.ActReopen: "reopened", model.ActImport: "imported",
-		model.ActActivate: "wartime activated", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
+		model.ActActivate: "wartime activated", model.ActWiden: "wartime widened", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
 		model.ActDirective: "directive issued", model.ActSign: "signed for", model.ActProgress: "progress",
 		model.ActResend: "resent", model.ActAlert: "sensor alert", model.ActToken: "access",
 		model.ActNote: "note", model.ActRelease: "reserve released", model.ActInvalid: "closed as invalid",

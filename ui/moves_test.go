@@ -525,7 +525,7 @@ func TestWartimeFormsTakeNames(t *testing.T) {
 	assert.Equal(t, "04:40", ds[0].Deadline.In(f.options(t, "zh").Location).Format("15:04"), "04:40 today: it is 03:10")
 	m = pump(t, m, sub, f.db)
 
-	m = keys(t, m, "W", "y")
+	m = keys(t, m, "W", "left", "enter", "y") // over part of the town: end it, not widen it
 	require.Equal(t, overlayAfter, m.overlay)
 	assert.Contains(t, m.View(), "渎溪村")
 	assert.Contains(t, m.View(), "三明村")

@@ -169,7 +169,8 @@ func after(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd { return tea.Tic
 // waitEvents blocks for the next committed batch, gathers whatever else
 // arrives within the coalescing window, and takes the incidents the burst
 // touched from its batches (changedIn), and the reach of the wartime
-// events that reach into scope from above (reachCache.lookUp). The root re-arms
+// events that reach into scope from above (reachCache.lookUp: read again
+// for an activation the burst widens). The root re-arms
 // it after each message.
 //
 //go:noinline
@@ -198,6 +199,7 @@ func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode,
 			}
 		}
 		if sub.Lost() {
+			reach.forgetAll()
 			return eventsMsg{lost: true}
 		}
 		parts := make([][]model.Event, len(burst))
@@ -205,6 +207,7 @@ func waitEvents(sub model.Subscription, svc model.Service, scope model.NodeCode,
 			parts[i] = b.Events
 		}
 		evs := slices.Concat(parts...)
+		reach.widened(evs) // a widened activation's scope is read again
 		changed, err := changedIn(burst, evs, svc)
 		if err != nil {
 			// Could not read what changed: reload everything rather than

@@ -240,8 +240,13 @@ func TestWartimeChainNamesAPartScope(t *testing.T) {
 			v := update(t, loaded(t, f.db, o, 120, 40), loadWartime(f.db, duxi)())
 			assert.Contains(t, v.View(), "战时指挥链 ───────────────────────╮")
 		}
-		// W asks to end it naming the part it covers.
+		// W asks to end it naming the part it covers (over a part, the
+		// town room chooses end over widen first).
 		m = keys(t, m, "W")
+		if c.scope[0] != huajie {
+			require.True(t, m.formActive, "over a part: widen it or end it")
+			m = keys(t, m, "left", "enter")
+		}
 		require.True(t, m.q.active())
 		switch {
 		case len(c.scope) > 1: // not "结束2 个村社" run together

@@ -340,13 +340,16 @@ func (m Model) replayWartime() Model {
 	for _, a := range rp.acts {
 		if !a.Since.After(t) && (a.Ended.IsZero() || a.Ended.After(t)) {
 			a.Ended, a.EndedBy = time.Time{}, 0
-			w.status.Active = a
+			w.status.Active = a.AsOf(t) // its scope before the widenings still to come
 		}
 	}
 	if a := w.status.Active; a.Active() {
 		if rp.live.Active.Seq == a.Seq {
 			w.status.Units, w.status.Staffed, w.status.Gaps = rp.live.Units, rp.live.Staffed, rp.live.Gaps
 			w.status.Rooms = rp.live.Rooms // as they stand now; an earlier one's: not known
+			if len(a.Widened) < len(rp.live.Active.Widened) {
+				w.status = coveredThen(w.status)
+			}
 		}
 		for _, d := range rp.dirs {
 			if d.d.Activation != a.Seq || d.d.IssuedAt.After(t) {

@@ -50,11 +50,11 @@ func scopeEvents(scope model.NodeCode, evs []model.Event, reach reachOf) []model
 type reachOf map[string][]model.NodeCode
 
 // reachesFromAbove reports whether e is an event whose reach is asked for:
-// an activation's start or end, or a directive's issue, at a node of the
-// scope's town outside the scope.
+// an activation's start, widening or end, or a directive's issue, at a
+// node of the scope's town outside the scope.
 func reachesFromAbove(scope model.NodeCode, e model.Event) bool {
 	switch e.Action {
-	case model.ActActivate, model.ActDeactivate, model.ActDirective:
+	case model.ActActivate, model.ActWiden, model.ActDeactivate, model.ActDirective:
 		return scope != "" && e.Directive != "" && e.Node != "" && !inScope(scope, e.Node) && e.Node.Town() == scope.Town()
 	}
 	return false
@@ -82,37 +82,74 @@ func reaches(scope model.NodeCode, e model.Event, reach reachOf) bool {
 
 // reachCache is the reach of the activations and directives a console has
 // read, by id, so that each is read from the service once, not again for
-// every batch of the feed and every page of seatEvents. What it holds
-// never goes stale: an activation's scope and a directive's targets are
-// set when it is made (the store writes an activation again only as it
-// ends, or as a hub's copy of its town's record of it, with the scope it
-// was made with; a directive once, as it is issued). The feed's wait and
-// the snapshot's read run beside Update, so it takes a lock; a console's
-// copies share it, and nil keeps nothing (each look-up reads).
+// every batch of the feed and every page of seatEvents. A directive's
+// targets never change (it is written once, as it is issued); an
+// activation's scope changes only as it is widened (model.ActWiden), so
+// the feed drops an activation's entry when it brings its widen event
+// (widened), and everything when it lost events (forgetAll): the next
+// look-up reads the scope as it is now. The feed's wait and the
+// snapshot's read run beside Update, so it takes a lock; a read begun
+// before an entry was dropped does not put back what it read (gen). A
+// console's copies share it, and nil keeps nothing (each look-up reads).
 type reachCache struct {
 	mu    sync.Mutex
 	known reachOf
+	gen   uint64 // counts the drops
 }
 
 func newReachCache() *reachCache { return &reachCache{known: reachOf{}} }
 
-func (rc *reachCache) get(id string) ([]model.NodeCode, bool) {
+// get is the reach of id if known, and the generation a read of it begins
+// in (put).
+func (rc *reachCache) get(id string) ([]model.NodeCode, uint64, bool) {
 	if rc == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	codes, ok := rc.known[id]
-	return codes, ok
+	return codes, rc.gen, ok
 }
 
-func (rc *reachCache) put(id string, codes []model.NodeCode) {
+// put keeps the reach of id read in generation gen, unless an entry was
+// dropped since (it may have been read before the widening that dropped
+// it).
+func (rc *reachCache) put(id string, codes []model.NodeCode, gen uint64) {
 	if rc == nil {
 		return
 	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	rc.known[id] = codes
+	if rc.gen == gen {
+		rc.known[id] = codes
+	}
+}
+
+// widened drops the reach of the activations evs widen: their scope grew.
+func (rc *reachCache) widened(evs []model.Event) {
+	if rc == nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, e := range evs {
+		if e.Action == model.ActWiden && e.Directive != "" {
+			delete(rc.known, e.Directive)
+			rc.gen++
+		}
+	}
+}
+
+// forgetAll drops every reach: the feed lost events, a widening perhaps
+// among them.
+func (rc *reachCache) forgetAll() {
+	if rc == nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	clear(rc.known)
+	rc.gen++
 }
 
 // lookUp is the reach of the events of evs that reach into scope from
@@ -125,20 +162,21 @@ func (rc *reachCache) lookUp(ctx context.Context, svc model.Service, scope model
 		if _, done := out[e.Directive]; done || !reachesFromAbove(scope, e) {
 			continue
 		}
-		if codes, ok := rc.get(e.Directive); ok {
+		codes, gen, ok := rc.get(e.Directive)
+		if ok {
 			out[e.Directive] = codes
 			continue
 		}
 		if codes, err := readReach(ctx, svc, e); err == nil {
 			out[e.Directive] = codes
-			rc.put(e.Directive, codes)
+			rc.put(e.Directive, codes, gen)
 		}
 	}
 	return out
 }
 
-// readReach reads the reach of e's activation (its scope) or directive
-// (its targets) from svc.
+// readReach reads the reach of e's activation (its scope as it is now) or
+// directive (its targets) from svc.
 func readReach(ctx context.Context, svc model.Service, e model.Event) ([]model.NodeCode, error) {
 	if e.Action == model.ActDirective {
 		d, _, err := svc.Directive(ctx, e.Directive)

@@ -199,7 +199,7 @@ func (m Model) roomsDue(now time.Time) bool {
 // show.
 func isWartimeEvent(e model.Event) bool {
 	switch e.Action {
-	case model.ActActivate, model.ActDeactivate, model.ActDraft, model.ActRelease, model.ActDirective,
+	case model.ActActivate, model.ActWiden, model.ActDeactivate, model.ActDraft, model.ActRelease, model.ActDirective,
 		model.ActSign, model.ActProgress, model.ActResend:
 		return true
 	}

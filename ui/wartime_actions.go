@@ -14,6 +14,7 @@ import (
 const (
 	formActivate formKind = iota + 100
 	formDirective
+	formRunning // what to do with a wartime over part of the town: widen it or end it
 )
 
 // onWartimeMsg routes the wartime messages: the state read from the
@@ -34,6 +35,8 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.showAfter(msg.after), loadWartime(m.svc, m.scope)
 	case deactivatedTownsMsg:
 		return m.onDeactivatedTowns(msg)
+	case widenedMsg:
+		return m.onWidened(msg)
 	case afterActionMsg:
 		return m.showAfter(msg.after), nil
 	case directiveIssuedMsg:
@@ -196,13 +199,17 @@ func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
 }
 
 // onWartimeKey: W opens the activation form in peacetime, and asks to end
-// wartime while it is active.
+// wartime while it is active; in the town room, while the wartime covers
+// part of the town, it offers to widen it or end it (runningForm).
 func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	if m.aboveTowns() {
 		if acts := m.roomWartimeTarget(); len(acts) > 0 {
 			return m.askEndTowns(acts)
 		}
 	} else if m.wt.active() {
+		if f, ok := m.runningForm(); ok {
+			return m.openForm(f)
+		}
 		return m.askEndTowns([]model.Activation{m.wt.status.Active})
 	}
 	if m.seat.Acts() && m.seat.Level() > model.LevelVillage {
@@ -275,21 +282,7 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 	}
 	if len(acts) == 1 {
 		a := acts[0]
-		since := a.Since.In(m.opt.Location).Format("01-02 15:04")
-		q := m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, since),
-			fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), since))
-		part := partScope(a, m.nodeName, m.say("%d villages", "这 %d 个村社"))
-		switch {
-		case m.aboveTowns():
-			q = m.say(fmt.Sprintf("end wartime %s in %s (%s, since %s)?", a.ID, m.nodeName(a.Scope[0].Town()), a.Reason, since),
-				fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", m.nodeName(a.Scope[0].Town()), a.ID, a.Reason.Zh(), since))
-		case part != "":
-			// Over part of the town: which part (a village room may have
-			// begun it; the town room ends it knowing whose it ends).
-			q = m.say(fmt.Sprintf("end wartime %s over %s (%s, since %s)?", a.ID, part, a.Reason, since),
-				fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", part, a.ID, a.Reason.Zh(), since))
-		}
-		return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
+		return m.ask(m.endQuestion(a), func(m Model) (Model, tea.Cmd) { return m, deactivate(m.svc, a.ID, by) })
 	}
 	ids := make([]string, len(acts))
 	for i, a := range acts {
@@ -298,6 +291,25 @@ func (m Model) askEndTowns(acts []model.Activation) (tea.Model, tea.Cmd) {
 	q := m.say(fmt.Sprintf("end wartime in all %d towns of the room (%s)?", len(acts), strings.Join(ids, " ")),
 		fmt.Sprintf("结束本室全部 %d 个镇街的战时（%s）？", len(acts), strings.Join(ids, " ")))
 	return m.ask(q, func(m Model) (Model, tea.Cmd) { return m, deactivateTowns(m.svc, ids, by) })
+}
+
+// endQuestion asks to end a: by its id, reason and start; in a room above
+// the towns, its town's; over part of a town, which part.
+func (m Model) endQuestion(a model.Activation) string {
+	since := a.Since.In(m.opt.Location).Format("01-02 15:04")
+	part := partScope(a, m.nodeName, m.say("%d villages", "这 %d 个村社"))
+	switch {
+	case m.aboveTowns():
+		return m.say(fmt.Sprintf("end wartime %s in %s (%s, since %s)?", a.ID, m.nodeName(a.Scope[0].Town()), a.Reason, since),
+			fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", m.nodeName(a.Scope[0].Town()), a.ID, a.Reason.Zh(), since))
+	case part != "":
+		// Over part of the town: which part (a village room may have
+		// begun it; the town room ends it knowing whose it ends).
+		return m.say(fmt.Sprintf("end wartime %s over %s (%s, since %s)?", a.ID, part, a.Reason, since),
+			fmt.Sprintf("结束%s的战时 %s（%s，自 %s）？", part, a.ID, a.Reason.Zh(), since))
+	}
+	return m.say(fmt.Sprintf("end wartime %s (%s, since %s)?", a.ID, a.Reason, since),
+		fmt.Sprintf("结束战时 %s（%s，自 %s）？", a.ID, a.Reason.Zh(), since))
 }
 
 // onDeactivatedTowns says how the room's wartimes ended: here, or sent to
@@ -436,13 +448,16 @@ func (m Model) activationForm(v map[string]string) (activation, error) {
 	return a, nil
 }
 
-// submitWartimeForm handles the activation and directive forms.
+// submitWartimeForm handles the activation and directive forms, and the
+// choice over a running wartime (widen or end).
 func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
 	switch m.form.kind {
 	case formActivate:
 		return m.submitActivation(v)
 	case formDirective:
 		return m.submitDirective(v)
+	case formRunning:
+		return m.submitRunning(v)
 	}
 	return m, nil, nil
 }

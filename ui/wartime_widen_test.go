@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// villageWartime is the demo with 渎溪村's wartime begun by its cadre and a
+// directive of it with one unit signed, and the cadre.
+func villageWartime(t *testing.T, f fixture) (model.Activation, model.Directive, model.Person) {
+	t.Helper()
+	ctx := context.Background()
+	cadres, err := f.db.People(ctx, model.PeopleFilter{Node: duxi, Role: model.RoleVillageCadre})
+	require.NoError(t, err)
+	require.NotEmpty(t, cadres)
+	a, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{duxi}, false, "", cadres[0].ID)
+	require.NoError(t, err)
+	d, units, err := f.db.IssueDirective(ctx, "逐户核查", []model.NodeCode{duxi}, 2*time.Hour, cadres[0].ID, false)
+	require.NoError(t, err)
+	_, err = f.db.SignDirective(ctx, d.ID, units[0].Unit, model.System)
+	require.NoError(t, err)
+	return a, d, cadres[0]
+}
+
+// In the town room, W during 渎溪村's wartime offers a choice, widen it to
+// the town or end it (the QA could only end it, closing its directive);
+// the question names what the widening takes in and what carries on, n
+// goes back to the choice, and y widens it: the header and the chain then
+// show the town, the directive runs on.
+func TestTownRoomWidensAVillagesWartime(t *testing.T) {
+	for _, c := range []struct {
+		lang, choices, question, detail, chainBefore, chainAfter, after string
+	}{
+		{"zh", "[扩至全镇] 结束战时 ", "扩大战时 W-0001：由渎溪村扩至全镇，新增 26 个村社、221 个微网格、",
+			"照常运行：在岗微网格 11 个、D-0001 已签 1/11、征调储备 0 人", "战时指挥链 ────────────── 渎溪村 ─╮", "战时指挥链 ───────────────────────╮",
+			"扩大范围 11-29 03:10   渎溪村 → 花街镇   新增 26 个村社、221 个微网格、"},
+		{"en", "[widen to the whole town] end it ", "widen wartime W-0001 from 渎溪村 to the whole town, taking in 26 villages, 221 micro-grids, ",
+			"carrying on: 11 micro-grids on duty, D-0001 1/11 signed, 0 drafted reserves", "Wartime chain", "Wartime chain",
+			"widened 11-29 03:10   渎溪村 → 花街镇"},
+	} {
+		f := newFixture(t)
+		a, d, _ := villageWartime(t, f)
+		sub := f.db.Subscribe()
+		m := update(t, f.model(t, c.lang, 120, 40), loadWartime(f.db, "")())
+		require.Equal(t, []model.NodeCode{duxi}, m.wt.status.Active.Scope)
+		assert.Contains(t, m.View(), c.chainBefore)
+		assert.Contains(t, headerOf(m), "渎溪村", "the header names the part")
+
+		m = keys(t, m, "W")
+		require.True(t, m.formActive, "W offers the choice")
+		assert.Contains(t, m.View(), c.choices)
+		assert.Contains(t, footerLine(m), map[string]string{"zh": "left/right 选择", "en": "left/right choose"}[c.lang], "its keys on screen")
+		m = keys(t, m, "enter")
+		require.True(t, m.q.active())
+		assert.True(t, strings.HasPrefix(m.q.text, c.question), m.q.text)
+		assert.Equal(t, c.detail, m.q.detail)
+		assert.Contains(t, m.View(), "y/n")
+		m = keys(t, m, "n")
+		require.True(t, m.formActive, "n goes back to the choice")
+		m = keys(t, m, "enter", "y")
+		m = pump(t, m, sub, f.db)
+		sub.Close()
+
+		st, err := f.db.WartimeStatus(context.Background(), "")
+		require.NoError(t, err)
+		assert.Equal(t, a.ID, st.Active.ID)
+		assert.Equal(t, []model.NodeCode{huajie}, st.Active.Scope, "widened")
+		assert.Equal(t, []model.NodeCode{huajie}, m.wt.status.Active.Scope)
+		assert.Contains(t, m.View(), c.chainAfter)
+		assert.NotContains(t, headerOf(m), "渎溪村", "the header: the whole town")
+		assert.Equal(t, 232, m.wtc.fig.rows[2].units, "the chain counts the town's micro-grids")
+		_, units, err := f.db.Directive(context.Background(), d.ID)
+		require.NoError(t, err)
+		assert.Len(t, units, 11, "the directive keeps its units")
+		require.NotEmpty(t, m.wt.directives)
+		assert.Equal(t, 1, m.wt.directives[0].sum.Signed, "and its signature")
+		checkScreen(t, m, 120, 40, false)
+
+		// Over the whole town now, W asks to end it; the after-action
+		// summary says the widening.
+		m = keys(t, m, "W")
+		require.False(t, m.formActive)
+		m = keys(t, m, "y")
+		require.Equal(t, overlayAfter, m.overlay)
+		assert.Contains(t, m.View(), c.after)
+	}
+}
+
+// The choice's other way ends it, as W did before, naming the part; a
+// village chosen in the tower outside the wartime is offered too.
+func TestTownRoomChoiceEndsOrTakesInAVillage(t *testing.T) {
+	f := newFixture(t)
+	villageWartime(t, f)
+	m := update(t, f.model(t, "zh", 80, 24), loadWartime(f.db, "")())
+	m = keys(t, m, "W", "left", "enter")
+	require.True(t, m.q.active())
+	assert.True(t, strings.HasPrefix(m.q.text, "结束渎溪村的战时 W-0001（防台，自 "), m.q.text)
+	checkScreen(t, m, 80, 24, false)
+	m = keys(t, m, "n", "esc", "y") // the choice changed: discard it
+	require.False(t, m.formActive)
+
+	for i, r := range m.tower.rows {
+		if r.code == xiaojieling {
+			m.tower.cursor = i
+		}
+	}
+	require.Equal(t, xiaojieling, m.tower.selected())
+	m = keys(t, m, "W")
+	require.True(t, m.formActive)
+	assert.Contains(t, m.View(), "纳入小界岭村")
+	m = keys(t, m, "right", "enter")
+	assert.True(t, strings.HasPrefix(m.q.text, "扩大战时 W-0001：由渎溪村扩至渎溪村、小界岭村，新增 1 个村社、8 个微网格、548 户？"), m.q.text)
+	checkScreen(t, m, 80, 24, false)
+}
+
+// A village's cadre does not widen their village's wartime: their W asks
+// to end it, as before.
+func TestVillageRoomWDoesNotOfferWiden(t *testing.T) {
+	f := newFixture(t)
+	_, _, cadre := villageWartime(t, f)
+	o := f.options(t, "zh")
+	o.Seat = model.SeatOf(cadre)
+	m := update(t, loaded(t, f.db, o, 120, 40), loadWartime(f.db, duxi)())
+	m = keys(t, m, "W")
+	assert.False(t, m.formActive)
+	require.True(t, m.q.active())
+	assert.True(t, strings.HasPrefix(m.q.text, "结束渎溪村的战时 W-0001"), m.q.text)
+}
+
+// A seat reads the reach of a wartime again when it is widened (the
+// cache held it as never changing): 小界岭村's seat, outside 渎溪村's
+// wartime, sees nothing of it until the town widens it over the town;
+// then the widening, and the end after it, reach the seat.
+func TestWideningReadsTheReachAgain(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	a, _, _ := villageWartime(t, f)
+	svc := &reachReads{Service: f.db, reads: map[string]int{}}
+	reach := newReachCache()
+	evs, err := seatEvents(ctx, svc, xiaojieling, reach)
+	require.NoError(t, err)
+	for _, e := range evs {
+		require.NotEqual(t, a.ID, e.Directive, "渎溪村's wartime does not reach 小界岭村")
+	}
+	require.Equal(t, 1, svc.of(a.ID))
+
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	_, err = f.db.Widen(ctx, a.ID, []model.NodeCode{huajie}, f.operator(t))
+	require.NoError(t, err)
+	msg, ok := waitEvents(sub, svc, xiaojieling, reach)().(eventsMsg)
+	require.True(t, ok)
+	require.Equal(t, model.ActWiden, msg.events[0].Action)
+	assert.Equal(t, reachOf{a.ID: {huajie}}, msg.reach, "read again: the town now")
+	assert.Len(t, scopeEvents(xiaojieling, msg.events, msg.reach), 1, "the widening reaches 小界岭村")
+
+	_, err = f.db.Deactivate(ctx, a.ID, f.operator(t))
+	require.NoError(t, err)
+	msg, ok = waitEvents(sub, svc, xiaojieling, reach)().(eventsMsg)
+	require.True(t, ok)
+	require.Equal(t, model.ActDeactivate, msg.events[0].Action)
+	assert.Len(t, scopeEvents(xiaojieling, msg.events, msg.reach), 1, "so does the end")
+	assert.Equal(t, 2, svc.of(a.ID), "read once more, for the widening alone")
+}
+
+// A read begun before a widening dropped the entry does not put the old
+// scope back; a feed that lost events drops every entry.
+func TestReachCacheDropsWhatAWideningChanged(t *testing.T) {
+	rc := newReachCache()
+	_, gen, ok := rc.get("W-0001")
+	require.False(t, ok)
+	rc.widened([]model.Event{{Action: model.ActWiden, Directive: "W-0001"}})
+	rc.put("W-0001", []model.NodeCode{duxi}, gen) // read before the widening
+	_, _, ok = rc.get("W-0001")
+	assert.False(t, ok, "not kept: it may be the scope before the widening")
+	_, gen, _ = rc.get("W-0001")
+	rc.put("W-0001", []model.NodeCode{huajie}, gen)
+	rc.put("D-0001", []model.NodeCode{duxi}, gen)
+	codes, _, ok := rc.get("W-0001")
+	require.True(t, ok)
+	assert.Equal(t, []model.NodeCode{huajie}, codes)
+	rc.forgetAll()
+	_, _, ok = rc.get("D-0001")
+	assert.False(t, ok)
+}
+
+// A replay before the widening shows the wartime as it stood then: over
+// 渎溪村, with its 11 micro-grids; after it, over the town.
+func TestReplayShowsTheScopeAsItStood(t *testing.T) {
+	f := newFixture(t)
+	a, _, _ := villageWartime(t, f) // at 03:10
+	f.clock.Advance(10 * time.Minute)
+	_, err := f.db.Widen(context.Background(), a.ID, []model.NodeCode{huajie}, f.operator(t))
+	require.NoError(t, err)
+	f.clock.Advance(10 * time.Minute)
+	for _, c := range []struct {
+		line  string
+		scope []model.NodeCode
+		units int
+	}{{":replay 03:15 03:19", []model.NodeCode{duxi}, 11}, {":replay 03:25 03:29", []model.NodeCode{huajie}, 232}} {
+		m := update(t, f.model(t, "zh", 120, 40), loadWartime(f.db, "")())
+		m = update(t, typeText(t, m, c.line), keyMsg("enter"))
+		require.NotNil(t, m.rp, c.line)
+		assert.Equal(t, c.scope, m.wt.status.Active.Scope, c.line)
+		assert.Len(t, m.wt.status.Units, c.units, c.line)
+	}
+}

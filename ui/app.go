@@ -80,9 +80,10 @@ type Options struct {
 	Replay *ReplayOptions
 	// Tick is the step of the console's clock: the header's clock and the
 	// countdowns are redrawn every Tick (default a second; from a minute
-	// on the clock shows no seconds). Everything the feed brings shows at
-	// once whatever the step. TickOffset shifts the steps, so that many
-	// seats do not all redraw at the same instant.
+	// on the clock shows no seconds, and the countdowns and waits are
+	// shown in whole steps, "<1m" under one: wait.go). Everything the feed
+	// brings shows at once whatever the step. TickOffset shifts the steps,
+	// so that many seats do not all redraw at the same instant.
 	Tick       time.Duration
 	TickOffset time.Duration
 	// FedLinks, when federation is on (issue 16), returns the federation's
@@ -244,7 +245,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
 		keys: NewKeyMap(opt.Lang), loc: opt.Location, seat: opt.Seat, scope: opt.Seat.Scope(),
-		now: opt.Now(), focus: paneQueue,
+		now: opt.Now(), step: opt.Tick, focus: paneQueue,
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),

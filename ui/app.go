@@ -222,6 +222,10 @@ type Model struct {
 	flashID int
 
 	split splitRune // a character bubbletea's reader cut in two (typed.go)
+
+	// smallLost counts the keys not taken while the terminal was too
+	// small (small.go): the screen says so, and the console once back.
+	smallLost int
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -418,9 +422,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.layout()
-		return m, nil
+		return m.onResize(msg)
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
 		next, cmd := m.onKey(msg)
@@ -854,10 +856,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case m.q.active():
 		return m.onQuestionKey(msg)
 	case m.tooSmall():
-		if key.Matches(msg, m.keys.Quit) {
-			return m.quit() // its question, if it asks, is on the small screen too (View)
-		}
-		return m, nil
+		return m.onSmallKey(msg) // small.go
 	case m.formActive:
 		return m.onFormKey(msg)
 	case m.filterActive:

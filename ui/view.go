@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -31,13 +30,8 @@ func (m Model) View() string {
 	if m.width == 0 {
 		return ""
 	}
-	p := &m.p
 	if m.tooSmall() {
-		text := fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight)
-		if m.q.active() {
-			text += "\n\n" + m.q.text + "  y/n"
-		}
-		return m.message(text)
+		return m.message(m.smallText())
 	}
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))

@@ -68,6 +68,10 @@ type Options struct {
 	// through its local API (its event stream's followers): q says they
 	// lose their live link. nil: not known.
 	Attached func() int
+	// SSH: the console is a seat served over SSH (package seat), run by the
+	// gridcmd that holds the file, for a terminal elsewhere: :take means
+	// nothing there, and is neither offered nor done.
+	SSH bool
 	// Seats, with HoldsFile, counts the SSH seats this console serves
 	// (ssh.enabled): q says they close with it. nil: it serves none.
 	Seats func() int
@@ -262,6 +266,9 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	}
 	if opt.Replay != nil {
 		m.replayWant, m.replayStandalone = opt.Replay, true
+	}
+	if opt.SSH {
+		m.cmds = m.cmds.hide("take") // the gridcmd serving the seat holds the file (askTakeFile)
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.towns = newTownsPane(c)

@@ -45,14 +45,30 @@ func invalid(err error) *requestError { return refusal(http.StatusUnprocessableE
 type named struct{ name, v string }
 
 // required refuses (422, naming the field) the first of fields that is
-// empty or blank; nil when every one is given.
+// missing (empty) or blank (nothing but white space or invisible
+// characters, model.Blank: "title: empty", "标题：为空", as the rules say
+// of a blank title); nil when every one is given.
 func required(fields ...named) error {
 	for _, f := range fields {
-		if strings.TrimSpace(f.v) == "" {
+		switch {
+		case f.v == "":
 			return invalid(model.Errorf(model.EINVALID, "%s: missing", f.name).Zh("%s：缺少此字段", f.name).On(f.name))
+		case model.Blank(f.v):
+			return invalid(model.Errorf(model.EINVALID, "%s: empty", f.name).Zh("%s：为空", fieldZh(f.name)).On(f.name))
 		}
 	}
 	return nil
+}
+
+// fieldZh is a request field's Chinese name, as the rules' refusals name
+// it ("标题"); the JSON name where it has none.
+func fieldZh(name string) string {
+	zh := map[string]string{"title": "标题", "text": "内容", "node": "地点", "category": "类别", "severity": "等级",
+		"device": "设备", "kind": "告警类型", "area": "巡护区", "checkpoint": "检查点"}
+	if s, ok := zh[name]; ok {
+		return s
+	}
+	return name
 }
 
 // writeRequestError answers a refusal of the request body.

@@ -186,3 +186,34 @@ func TestOutsiderIsRefusedBeforeTheUnitIsLookedUp(t *testing.T) {
 	}
 	e.requireClean()
 }
+
+// An ack's answer counts the unit's work as the console's directive pane
+// does, 0/70: of is the unit's households until it reports its own (a QA
+// saw "of":0 beside the pane's 0/80); so does the unit's list of its
+// directives. A progress report's of is its own.
+func TestAckAnswersOfTheUnitsHouseholds(t *testing.T) {
+	e, d := newDirectiveEnv(t, "转移低洼住户")
+	microTok := bearer(e.tok[e.micro.ID])
+	unitPath := "/api/v1/units/" + string(micro012) + "/directives"
+	list := func() []map[string]any {
+		a := e.do(http.MethodGet, unitPath, nil, microTok)
+		require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+		var l []map[string]any
+		require.NoError(t, jsonUnmarshal(a.body, &l))
+		require.Len(t, l, 1)
+		return l
+	}
+	assert.Equal(t, 70.0, list()[0]["of"], "before it signs")
+
+	a := e.do(http.MethodPost, "/api/v1/directives/"+d.ID+"/ack", nil, microTok)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	m := a.json(t)
+	assert.Equal(t, 0.0, m["done"])
+	assert.Equal(t, 70.0, m["of"], "%s", a.body)
+	assert.Equal(t, 70.0, list()[0]["of"])
+
+	a = e.post("/api/v1/directives/"+d.ID+"/progress", e.micro, "", `{"done":10,"of":64}`)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	assert.Equal(t, 64.0, a.json(t)["of"], "its own once it reports it")
+	assert.Equal(t, 64.0, list()[0]["of"])
+}

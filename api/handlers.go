@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
@@ -145,9 +146,27 @@ type unitCopy struct {
 	Escalated   string     `json:"escalated,omitempty"`
 }
 
-func copyOf(u model.DirectiveUnit) unitCopy {
-	return unitCopy{SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy), OnBehalf: u.OnBehalf, Done: u.Done, Of: u.Of,
+// copyOf is a unit's copy as the answers give it: of, until the unit
+// reports its own, the households the live activation counted for it
+// (households), as the console's directive pane shows 0/80.
+func copyOf(u model.DirectiveUnit, households int) unitCopy {
+	return unitCopy{SignedAt: timePtr(u.SignedAt), SignedBy: signer(u.SignedBy), OnBehalf: u.OnBehalf, Done: u.Done, Of: cmp.Or(u.Of, households),
 		CompletedAt: timePtr(u.CompletedAt), Escalated: string(u.Escalated)}
+}
+
+// households is the households the live activation counted for
+// micro-grid unit, and that activation; 0, 0 where none is live there.
+func (s *Server) households(ctx context.Context, unit model.NodeCode) (n int, activation uint64) {
+	st, err := s.svc.WartimeStatus(ctx, unit)
+	if err != nil {
+		return 0, 0
+	}
+	for _, u := range st.Units {
+		if u.MicroGrid == unit {
+			return u.Households, st.Active.Seq
+		}
+	}
+	return 0, 0
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -167,11 +186,15 @@ func signer(id model.PersonID) string {
 // unitJSON is the answer to an ack or a progress report on the directive
 // the path named as id: the directive by its own id (D-0001, however the
 // path spelled it), so that a retry answers as the first call did.
-func unitJSON(id string, u model.DirectiveUnit) UnitJSON {
+func (s *Server) unitJSON(ctx context.Context, id string, u model.DirectiveUnit) UnitJSON {
 	if u.Directive != 0 {
 		id = model.FormatDirectiveID(u.Directive)
 	}
-	return UnitJSON{Directive: id, Unit: string(u.Unit), unitCopy: copyOf(u)}
+	hh := 0
+	if u.Of == 0 {
+		hh, _ = s.households(ctx, u.Unit) // an ack or a report is of a live directive: the live activation's
+	}
+	return UnitJSON{Directive: id, Unit: string(u.Unit), unitCopy: copyOf(u, hh)}
 }
 
 func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
@@ -193,10 +216,15 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]DirectiveJSON, 0, len(ds))
+	hh, live := s.households(r.Context(), unit)
 	for i, d := range ds {
 		x := DirectiveJSON{ID: d.ID, Text: d.Text, IssuedAt: d.IssuedAt, SignBy: d.SignBy, Deadline: d.Deadline, Unit: string(unit)}
 		if i < len(us) {
-			x.unitCopy = copyOf(us[i])
+			of := 0
+			if d.Activation == live {
+				of = hh // an ended activation's households are not the live one's
+			}
+			x.unitCopy = copyOf(us[i], of)
 		}
 		out = append(out, x)
 	}
@@ -281,7 +309,7 @@ func (s *Server) handleDirectiveAck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.wrote()
-	writeJSON(w, http.StatusOK, unitJSON(id, u))
+	writeJSON(w, http.StatusOK, s.unitJSON(r.Context(), id, u))
 }
 
 func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request) {
@@ -301,5 +329,5 @@ func (s *Server) handleDirectiveProgress(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	s.wrote()
-	writeJSON(w, http.StatusOK, unitJSON(id, u))
+	writeJSON(w, http.StatusOK, s.unitJSON(r.Context(), id, u))
 }

@@ -522,3 +522,25 @@ func TestMetricsFigures(t *testing.T) {
 		assert.Contains(t, text, want+"\n")
 	}
 }
+
+// A field given as white space alone is empty, not missing: "title:
+// empty", 标题：为空 (a QA saw a title of three spaces refused as missing).
+func TestBlankFieldIsEmptyNotMissing(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct{ body, field, want, zh string }{
+		{`{"node":"330784114266-01","category":"traffic","severity":"II","title":"   "}`, "title", "title: empty", "标题：为空"},
+		{`{"node":"  ","category":"traffic","severity":"II","title":"t"}`, "node", "node: empty", "地点：为空"},
+		{`{"node":"330784114266-01","category":"traffic","severity":"II","title":"\u200b\u3000"}`, "title", "title: empty", "标题：为空"},
+		{`{"node":"330784114266-01","category":"traffic","severity":"II","title":""}`, "title", "title: missing", "title：缺少此字段"},
+	} {
+		a := e.post("/api/v1/reports", e.worker, "", c.body)
+		require.Equal(t, http.StatusUnprocessableEntity, a.status, "%s", a.body)
+		m := a.json(t)
+		assert.Equal(t, c.want, m["error"], c.body)
+		assert.Equal(t, c.zh, m["error_zh"], c.body)
+		assert.Equal(t, c.field, m["field"], c.body)
+	}
+	a := e.post("/api/v1/alerts", e.worker, "", `{"device":" ","kind":"door","node":"330784114266-01"}`)
+	require.Equal(t, http.StatusUnprocessableEntity, a.status, "%s", a.body)
+	assert.Equal(t, "设备：为空", a.json(t)["error_zh"])
+}

@@ -292,6 +292,9 @@ func personResolver(people []model.Person) func(person, phone string) (model.Per
 			}
 			return 0, model.Errorf(model.ENOTFOUND, "person %s is not on the roster", id).Zh("名册中没有 %s", id)
 		}
+		if n, err := model.NormalizePhone(phone); err == nil {
+			phone = n // as the roster stores it: １３９… and 139 0000 0007 are 13900000007
+		}
 		var found []model.Person
 		for _, p := range people {
 			if p.Name == s && (blank(phone) || strings.TrimSpace(phone) == p.Phone) {

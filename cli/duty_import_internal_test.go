@@ -42,3 +42,16 @@ func TestOnLinesNamesTheFilesLines(t *testing.T) {
 		assert.Same(t, e, onLines(e, "duty.csv", lines))
 	}
 }
+
+// The phone that tells two people of one name apart may be typed as the
+// roster does not store it: in full-width digits, or with spaces.
+func TestPersonResolverReadsThePhoneAsTheRosterStoresIt(t *testing.T) {
+	who := personResolver([]model.Person{{ID: 7, Name: "王丽", Phone: "13900000007"}, {ID: 8, Name: "王丽", Phone: "13900000008"}})
+	for _, phone := range []string{"13900000007", "１３９０００００００７", "139 0000 0007", "＋８６１３９０００００００７"} {
+		id, err := who("王丽", phone)
+		assert.NoError(t, err, phone)
+		assert.Equal(t, model.PersonID(7), id, phone)
+	}
+	_, err := who("王丽", "")
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+}

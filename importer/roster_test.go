@@ -142,3 +142,16 @@ func TestParseRosterErrorsInChinese(t *testing.T) {
 		})
 	}
 }
+
+// A phone typed in full-width digits (a Chinese input method, a
+// spreadsheet) is read as its digits (a QA saw １３９０００００００７ refused).
+func TestParseRosterFullWidthPhone(t *testing.T) {
+	in := "姓名,电话,角色,节点\n" +
+		"欧阳长风,１３９０００００００７,网格长,330784114266-02\n" +
+		"李明,０５７９－８７１２３４５６,Duty_Officer,330784114\n"
+	people, err := ParseRoster("roster.csv", strings.NewReader(in), inTower)
+	require.NoError(t, err)
+	require.Len(t, people, 2)
+	assert.Equal(t, "13900000007", people[0].Phone)
+	assert.Equal(t, "0579-87123456", people[1].Phone)
+}

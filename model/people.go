@@ -178,15 +178,34 @@ var (
 )
 
 // NormalizePhone checks a Chinese mobile (11 digits) or landline number and
-// returns it without spaces.
+// returns it without spaces, in ASCII: full-width digits, plus and hyphen
+// (１３９…, typed with a Chinese input method or in a spreadsheet) read as
+// theirs, and the ideographic space as a space.
 func NormalizePhone(s string) (string, error) {
-	t := strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+	t := strings.Map(halfWidth, strings.TrimSpace(s))
+	t = strings.NewReplacer(" ", "", "\u00a0", "").Replace(t)
 	t = strings.TrimPrefix(t, "+86")
 	if mobileRe.MatchString(t) || landlineRe.MatchString(t) {
 		return t, nil
 	}
 	return "", Errorf(EINVALID, "phone %q: want an 11-digit mobile (1xxxxxxxxxx) or a landline (0579-xxxxxxxx)", s).
 		Zh("电话 %q：应为 11 位手机号（1xxxxxxxxxx）或固定电话（0579-xxxxxxxx）", s).On("phone")
+}
+
+// halfWidth is r, a full-width digit, plus, hyphen or minus or the
+// ideographic space, as its ASCII twin; any other rune as it is.
+func halfWidth(r rune) rune {
+	switch {
+	case r >= '０' && r <= '９':
+		return r - '０' + '0'
+	case r == '＋':
+		return '+'
+	case r == '－', r == '−':
+		return '-'
+	case r == '\u3000':
+		return ' '
+	}
+	return r
 }
 
 // Validate checks a person's fields.

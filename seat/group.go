@@ -174,7 +174,7 @@ func (s *Server) uiOptions(st *seat, offset time.Duration) ui.Options {
 	return ui.Options{
 		Lang: st.term.Lang, Seat: model.SeatOf(st.person), AmbiguousWide: st.term.AmbiguousWide, ASCII: st.term.ASCII,
 		Location: s.opts.Location, Now: s.opts.Now, NoSweep: true,
-		Renderer: st.renderer, Tick: s.opts.Tick, TickOffset: offset,
+		Renderer: st.renderer, Tick: s.opts.Tick, TickOffset: offset, SSH: true,
 	}
 }
 

@@ -716,3 +716,24 @@ func TestCommandsOverSSHAreNotedWithoutEscapes(t *testing.T) {
 		assert.Less(t, len([]rune(note)), model.MaxNoteRunes+200, "the command is cut")
 	}
 }
+
+// A seat cannot take the file the gridcmd serving it holds: :take is not
+// in its help, and typed it says why (a QA saw "本控制台已持有数据库").
+func TestSeatRefusesTake(t *testing.T) {
+	r := newRig(t, Options{Terminal: Terminal{Lang: "zh"}})
+	signer, _ := r.key(t, &r.cadre)
+	c := r.open(t, signer, 120, 40, "LANG=zh_CN.UTF-8")
+	c.waitFor(t, "the village's tower", contains("▾ 渎溪村"))
+	c.press(t, "?")
+	help := c.waitFor(t, "the help", contains(":handover"))
+	assert.NotContains(t, help, ":take")
+	c.press(t, "\x1b")
+	time.Sleep(100 * time.Millisecond)
+	c.press(t, ":")
+	time.Sleep(100 * time.Millisecond)
+	c.press(t, "take")
+	time.Sleep(100 * time.Millisecond)
+	c.press(t, "\r")
+	screen := c.waitFor(t, "the refusal", contains("SSH 席位不能接管数据库"))
+	assert.NotContains(t, screen, "本控制台已持有数据库")
+}

@@ -68,6 +68,10 @@ type Options struct {
 	// through its local API (its event stream's followers): q says they
 	// lose their live link. nil: not known.
 	Attached func() int
+	// SSH: the console is a seat served over SSH (package seat), run by the
+	// gridcmd that holds the file, for a terminal elsewhere: :take means
+	// nothing there, and is neither offered nor done.
+	SSH bool
 	// Seats, with HoldsFile, counts the SSH seats this console serves
 	// (ssh.enabled): q says they close with it. nil: it serves none.
 	Seats func() int
@@ -80,9 +84,10 @@ type Options struct {
 	Replay *ReplayOptions
 	// Tick is the step of the console's clock: the header's clock and the
 	// countdowns are redrawn every Tick (default a second; from a minute
-	// on the clock shows no seconds). Everything the feed brings shows at
-	// once whatever the step. TickOffset shifts the steps, so that many
-	// seats do not all redraw at the same instant.
+	// on the clock shows no seconds, and the countdowns and waits are
+	// shown in whole steps, "<1m" under one: wait.go). Everything the feed
+	// brings shows at once whatever the step. TickOffset shifts the steps,
+	// so that many seats do not all redraw at the same instant.
 	Tick       time.Duration
 	TickOffset time.Duration
 	// FedLinks, when federation is on (issue 16), returns the federation's
@@ -221,6 +226,10 @@ type Model struct {
 	flashID int
 
 	split splitRune // a character bubbletea's reader cut in two (typed.go)
+
+	// smallLost counts the keys not taken while the terminal was too
+	// small (small.go): the screen says so, and the console once back.
+	smallLost int
 }
 
 // New builds the console on svc. sub is the store's event feed; the caller
@@ -244,7 +253,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		p:    painter{st: NewStyles(r, DefaultTheme()), g: g, w: Width{AmbiguousWide: opt.AmbiguousWide}, lab: labels(opt.Lang)},
 		wl:   wartimeLabels(opt.Lang),
 		keys: NewKeyMap(opt.Lang), loc: opt.Location, seat: opt.Seat, scope: opt.Seat.Scope(),
-		now: opt.Now(), focus: paneQueue,
+		now: opt.Now(), step: opt.Tick, focus: paneQueue,
 	}
 	m := Model{
 		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
@@ -257,6 +266,9 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 	}
 	if opt.Replay != nil {
 		m.replayWant, m.replayStandalone = opt.Replay, true
+	}
+	if opt.SSH {
+		m.cmds = m.cmds.hide("take") // the gridcmd serving the seat holds the file (askTakeFile)
 	}
 	m.help = newHelpPane(c, m.cmds.list(), m.cmds.aliasList())
 	m.towns = newTownsPane(c)
@@ -423,9 +435,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.layout()
-		return m, nil
+		return m.onResize(msg)
 	case tea.KeyMsg:
 		m.split = splitRune{} // a key between stray bytes: they were no character (typed.go)
 		next, cmd := m.onKey(msg)
@@ -859,10 +869,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case m.q.active():
 		return m.onQuestionKey(msg)
 	case m.tooSmall():
-		if key.Matches(msg, m.keys.Quit) {
-			return m.quit() // its question, if it asks, is on the small screen too (View)
-		}
-		return m, nil
+		return m.onSmallKey(msg) // small.go
 	case m.formActive:
 		return m.onFormKey(msg)
 	case m.filterActive:

@@ -54,7 +54,7 @@ func (p *chainPane) View() string {
 	for i, t := range f.tiers {
 		oldest := ""
 		if t.waiting > 0 {
-			oldest = model.FormatWait(c.now.Sub(t.since))
+			oldest = c.wait(c.now.Sub(t.since))
 		}
 		line := row(pt.lab.Tier[t.tier], fmt.Sprint(t.waiting), oldest, fmt.Sprint(t.red))
 		switch {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +26,10 @@ type command struct {
 	// when there is nothing to offer.
 	complete func(m Model, arg string) []string
 	run      func(m Model, args []string) (tea.Model, tea.Cmd)
+	// hidden: not offered where it cannot be (:take at an SSH seat): left
+	// out of the help, the completion and the menu, yet found when typed,
+	// so that its run says why not rather than "unknown command".
+	hidden bool
 }
 
 // help is the command's word in the help: ":name" and its arguments.
@@ -101,6 +106,17 @@ func newCommands() commandTable {
 	}
 }
 
+// hide is the table with the commands named hidden (command.hidden).
+func (t commandTable) hide(names ...string) commandTable {
+	out := slices.Clone(t)
+	for i := range out {
+		if slices.Contains(names, out[i].name) {
+			out[i].hidden = true
+		}
+	}
+	return out
+}
+
 // find is the command a word calls.
 func (t commandTable) find(word string) (command, bool) {
 	for _, c := range t {
@@ -130,8 +146,10 @@ func (t commandTable) complete(m Model, s string) string {
 	}
 	var words []string
 	for _, c := range t {
-		words = append(words, c.name)
-		words = append(words, c.aliases...)
+		if !c.hidden {
+			words = append(words, c.name)
+			words = append(words, c.aliases...)
+		}
 	}
 	sort.Strings(words)
 	for _, w := range words {
@@ -164,6 +182,9 @@ func (t commandTable) candidates(m Model, s string) []string {
 	}
 	var words []string
 	for _, c := range t {
+		if c.hidden {
+			continue
+		}
 		for _, w := range append([]string{c.name}, c.aliases...) {
 			if strings.HasPrefix(w, s) {
 				words = append(words, w)
@@ -204,9 +225,11 @@ func (m Model) cmdMenu() string {
 // list is every command's help word, as the help and the refusal of an
 // unknown command name them.
 func (t commandTable) list() string {
-	words := make([]string, len(t))
-	for i, c := range t {
-		words[i] = c.help()
+	words := make([]string, 0, len(t))
+	for _, c := range t {
+		if !c.hidden {
+			words = append(words, c.help())
+		}
 	}
 	return strings.Join(words, " ")
 }
@@ -217,7 +240,9 @@ func (t commandTable) aliasList() string {
 	var words []string
 	for _, c := range t {
 		for _, a := range c.aliases {
-			words = append(words, a+"="+c.name)
+			if !c.hidden {
+				words = append(words, a+"="+c.name)
+			}
 		}
 	}
 	return strings.Join(words, " ")

@@ -102,6 +102,9 @@ func (m Model) cutLine() string {
 // an attached console whose server is down may.
 func (m Model) askTakeFile() (tea.Model, tea.Cmd) {
 	switch {
+	case m.opt.SSH:
+		return m.flashErr(refusal(model.ECONFLICT, "an SSH seat cannot take the file: the gridcmd serving this seat holds it, on the machine the seat connects to",
+			"SSH 席位不能接管数据库：数据库由提供本席位的 gridcmd 在所连接的服务器上持有"))
 	case !m.opt.Reconnect:
 		return m.flashErr(refusal(model.ECONFLICT, "this console holds the file itself", "本控制台已持有数据库"))
 	case m.opt.TakeFile == nil:

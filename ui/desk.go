@@ -171,7 +171,7 @@ func (d *deskPane) statusText(f model.Finding, narrow bool) (string, bool) {
 	p := &d.c.p
 	if f.Status == model.FindingWaiting {
 		late := !d.c.now.Before(f.TriageDue(d.c.pt.policy()))
-		wait := model.FormatWait(d.c.now.Sub(f.FoundAt))
+		wait := d.c.wait(d.c.now.Sub(f.FoundAt))
 		if narrow {
 			return wait, late
 		}

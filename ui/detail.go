@@ -169,7 +169,7 @@ func (d *detailPane) slaField(inc model.Incident) string {
 		label = f["overdue"]
 		left = -left
 	}
-	return d.field(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+model.FormatWait(left),
+	return d.field(f["sla"], p.g.Light+" "+inc.Deadline().In(d.c.loc).Format("15:04:05")+"  "+label+" "+d.c.wait(left),
 		p.st.Light[inc.Light(now)].Render)
 }
 

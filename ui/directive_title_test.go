@@ -143,7 +143,7 @@ func TestDirectiveFooterAtEighty(t *testing.T) {
 	townWartime(t, f, duxi, "逐户核查")
 	for lang, want := range map[string]string{
 		"zh": "R 向未签收重发  b 代签  d 下达指令  W 战时启停",
-		"en": "R resend to silent  b sign on behalf  d issue directive  ? help  q quit",
+		"en": "R resend  b sign on behalf  d directive  W wartime  : command  ? help  q quit",
 	} {
 		m := update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")())
 		m = runLine(t, m, "directives")

@@ -123,7 +123,7 @@ func (m Model) dutyFigures() []string {
 	}
 	figs = append(figs, m.say("duty ", "值班 ")+on)
 	if rd.Next.Scheduled() {
-		figs = append(figs, m.say("next ", "下一班 ")+rd.Next.Name+" "+model.FormatWait(rd.Next.From.Sub(m.now)))
+		figs = append(figs, m.say("next ", "下一班 ")+rd.Next.Name+" "+m.wait(rd.Next.From.Sub(m.now)))
 	}
 	return figs
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -59,6 +60,15 @@ type form struct {
 	// lost: how many runes of the last key the focused field's limit did
 	// not take; the root says so (onFormKey) rather than drop them unseen.
 	lost int
+	// parked: a submit was refused for no field of the form's (the link
+	// cut, a send that failed, a rule): no field is in focus, so that the
+	// y meant for the question the officer expected, or what they type
+	// next, does not land in the field it was sent from. enter or y sends
+	// it again; tab, shift+tab, an arrow or backspace goes back to that
+	// field; esc is as ever. What is typed meanwhile is not taken, and
+	// counted (ignored) for the form to say so.
+	parked  bool
+	ignored int
 }
 
 func newTextField(name, label, value, placeholder string, limit int) field {
@@ -102,13 +112,36 @@ func (f *form) setFocus(i int) {
 // and puts the cursor on the field err names (model.Error.Field), if the
 // form has it.
 func (f *form) refused(why string, err error) {
-	f.err = why
+	f.err, f.parked, f.ignored = why, true, 0
 	name := model.ErrorField(err)
 	for i, fl := range f.fields {
 		if fl.name == name && name != "" {
 			f.setFocus(i)
+			f.parked = false
 		}
 	}
+	if f.parked {
+		f.fields[f.focus].input.Blur()
+	}
+}
+
+// parkedKey is a key to a parked form (form.parked): enter or y sends it
+// again, esc cancels, a key that moves or edits goes back to the field it
+// was sent from (and does nothing more), and anything typed is not taken.
+func (f form) parkedKey(msg tea.KeyMsg, k formKeys) (form, formResult) {
+	switch {
+	case key.Matches(msg, k.cancel):
+		return f, formCancelled
+	case key.Matches(msg, k.submit), msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && (msg.Runes[0] == 'y' || msg.Runes[0] == 'Y'):
+		f.ignored = 0
+		return f, formSubmitted
+	case msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
+		f.ignored += max(len(msg.Runes), 1)
+		return f, formEditing
+	}
+	f.parked, f.ignored = false, 0
+	f.setFocus(f.focus)
+	return f, formEditing
 }
 
 // onField is err naming field as the one in error (model.FieldError): a
@@ -158,6 +191,10 @@ const (
 func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	fl := &f.fields[f.focus]
 	f.lost = 0
+	if f.parked {
+		f, res := f.parkedKey(msg, k)
+		return f, res, nil
+	}
 	switch {
 	case key.Matches(msg, k.cancel):
 		return f, formCancelled, nil
@@ -227,7 +264,7 @@ func (f form) View(p *painter, inner int) []string {
 	out = append(out, "")
 	for i, fl := range f.fields {
 		mark := "  "
-		if i == f.focus {
+		if i == f.focus && !f.parked {
 			mark = p.st.Prompt.Render(p.g.Cursor) + " "
 		}
 		label := p.st.ColumnHead.Render(p.w.Fit(fl.label, labelW, ""))
@@ -258,8 +295,30 @@ func (f form) View(p *painter, inner int) []string {
 	for _, l := range errLines(p, f.err, inner) {
 		out = append(out, p.st.StatusError.Render(l))
 	}
+	if f.parked {
+		for _, l := range errLines(p, f.parkedHint(p.lab.Lang), inner) {
+			out = append(out, p.st.Dim.Render(l))
+		}
+	}
 	// The form's keys are on the footer (formFooter), from the bindings.
 	return out
+}
+
+// parkedHint is what a parked form says under its refusal: how to send it
+// again or go back to it, and what was typed meanwhile and not taken.
+func (f form) parkedHint(lang string) string {
+	if lang == "zh" {
+		s := "enter 或 y 重新提交，tab 或方向键返回修改"
+		if f.ignored > 0 {
+			s += fmt.Sprintf("；其间输入的 %d 个字未录入", f.ignored)
+		}
+		return s
+	}
+	s := "enter or y sends it again; tab or an arrow goes back to editing"
+	if f.ignored > 0 {
+		s += fmt.Sprintf("; %d characters typed meanwhile were not taken", f.ignored)
+	}
+	return s
 }
 
 // formErrLines is how many lines a form's error may take: a failed send

@@ -22,7 +22,7 @@ func TestFormFooterShowsTheFormsKeys(t *testing.T) {
 	f := newFixture(t)
 	words := map[string]struct{ next, submit, cancel, choose, tab, queue string }{
 		"zh": {"enter 下一项", "enter 提交", "esc 取消", "left/right 选择", "tab 下一栏", "a 签收"},
-		"en": {"enter next", "enter submit", "esc cancel", "left/right choose", "tab next field", "a acknowledge"},
+		"en": {"enter next", "enter submit", "esc cancel", "left/right choose", "tab next field", "a ack"},
 	}
 	for _, lang := range []string{"zh", "en"} {
 		w := words[lang]

@@ -121,6 +121,17 @@ var keyZh = map[string]string{
 	"previous reserve": "上一位储备力量", "next reserve": "下一位储备力量", "draft": "征调", "release": "解除征调",
 }
 
+// keyShort is a binding's help in fewer words, either language's, for a
+// footer that has no room for its keys in full (keysFooter): "a ack", as
+// the sketch has it, where "a acknowledge" would cost the filter.
+var keyShort = map[string]string{
+	"acknowledge": "ack", "new report": "new", "command": "cmd", "filter": "find", "add a note": "note",
+	"wartime on/off": "wartime", "escalate to tier": "to tier", "next pane": "pane",
+	"issue directive": "directive", "resend to silent": "resend",
+	"新建上报": "新建", "添加备注": "备注", "战时启停": "战时", "越级升级": "越级", "下一窗格": "窗格",
+	"下达指令": "指令", "向未签收重发": "重发", "重新办理": "重办",
+}
+
 // step is how far a movement key moves a cursor or a scroll: 0 for any
 // other key.
 func (k KeyMap) step(msg tea.KeyMsg) int {

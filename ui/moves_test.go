@@ -417,8 +417,9 @@ func TestFocusedPaneTitleMarked(t *testing.T) {
 }
 
 // At 80x24 the queue keeps severity, id, tier, status, SLA and title, the
-// key line keeps a, e and s, and a long question wraps onto two lines
-// rather than lose its y/n.
+// key line keeps enter, /, :, a, e, n, W, ? and q (s, r and N give way
+// first), and a long question wraps onto two lines rather than lose its
+// y/n.
 func TestNarrowScreenKeepsWhatMatters(t *testing.T) {
 	f := newFixture(t)
 	for _, lang := range []string{"zh", "en"} {
@@ -428,7 +429,7 @@ func TestNarrowScreenKeepsWhatMatters(t *testing.T) {
 		head := map[string]string{"zh": `级 +编号 +层级 +状态 +时限 +标题`, "en": `sev +id +tier +status +SLA +title`}[lang]
 		assert.Regexp(t, head, view)
 		foot := lines[len(lines)-1]
-		for _, k := range []string{" a ", " e ", " s "} {
+		for _, k := range []string{" enter ", " / ", " : ", " a ", " e ", " n ", " W ", " ? ", " q "} {
 			assert.Contains(t, foot, k, "%s at 80 columns", k)
 		}
 		m = find(t, m, "企业拖欠农民工工资")

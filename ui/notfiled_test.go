@@ -647,7 +647,13 @@ func TestInterruptAsksWhileWorkIsNotFiled(t *testing.T) {
 	assert.True(t, isQuit, "a second ctrl+c quits")
 
 	small := update(t, m, tea.WindowSizeMsg{Width: 40, Height: 12})
-	small = keys(t, small, "esc") // the ':' line
+	small = keys(t, small, "q") // the ':' line is open: a letter, not taken while input is paused
+	require.False(t, small.q.active())
+	require.True(t, small.cmdActive)
+	asked := keys(t, small, "ctrl+c")
+	require.True(t, asked.q.active(), "ctrl+c asks")
+	assert.Contains(t, strings.Join(strings.Fields(asked.View()), " "), "y/n")
+	small.cmdActive = false // with no input open, q quits, and asks first
 	small = keys(t, small, "q")
 	require.True(t, small.q.active())
 	assert.Contains(t, strings.Join(strings.Fields(small.View()), " "), "y/n")

@@ -114,6 +114,10 @@ type common struct {
 	pt  patrolData // the patrol pane's and the desk's records
 	fed fedLinks   // the federation's links, by town (federation.go)
 
+	// step is how often the clock and the countdowns move (Options.Tick,
+	// a second in a replay): wait shows them at its precision (wait.go).
+	step time.Duration
+
 	// trail is the way back (the back stack's places), as the breadcrumb
 	// before the title of what the operator looks at.
 	trail []string

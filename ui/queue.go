@@ -502,7 +502,7 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 	light := inc.Light(now)
 	left, lamp := "", ""
 	if inc.Status.Open() {
-		left, lamp = model.FormatWait(inc.Remaining(now)), p.g.Light+" "
+		left, lamp = q.c.wait(inc.Remaining(now)), p.g.Light+" "
 	}
 	isNew := fresh(inc, now)
 	id := c.idForm.format(inc.ID) // its form follows the rows too (idDays)

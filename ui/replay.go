@@ -264,6 +264,8 @@ func (m Model) onHistory(msg historyMsg) (tea.Model, tea.Cmd) {
 	m.replayWant = nil
 	m.rp = rp
 	m.flash = flash{} // "reading the log": done
+
+	m.step = time.Second // a replay steps every second, whatever the Tick
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false
 	m.overlay = overlayNone
 	m.formActive, m.filterActive, m.q = false, false, question{}
@@ -406,6 +408,7 @@ func (m Model) leaveReplay() (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	m.rp = nil
+	m.step = m.opt.Tick
 	m.focus, m.overlay = rp.wasFocus, rp.wasOverlay
 	m.now = m.opt.Now()
 	var points tea.Cmd

@@ -17,6 +17,7 @@ type rosterPane struct {
 	people        []model.Person
 	offset        int
 	width, height int
+	names         int // the width the widest name wants (rosterNames), read at load
 }
 
 func (r *rosterPane) SetSize(w, h int) { r.width, r.height = w, max(h, 1) }
@@ -67,6 +68,21 @@ func (r *rosterPane) load(w *world, node model.NodeCode) {
 		}
 		return a.ID < b.ID
 	})
+	r.names = rosterNames(r.c.p.w, r.people)
+}
+
+// rosterNameMin and rosterNameMax bound the roster's name column; it
+// gives way to the node column down to rosterNodeMin.
+const rosterNameMin, rosterNameMax, rosterNodeMin = 8, 24, 16
+
+// rosterNames is the width the roster's widest name wants (the whole list's,
+// so that scrolling does not move the columns), at most rosterNameMax.
+func rosterNames(w Width, people []model.Person) int {
+	n := 0
+	for _, pr := range people {
+		n = max(n, w.Of(pr.Name))
+	}
+	return min(n, rosterNameMax)
 }
 
 func (r *rosterPane) scroll(n int) {
@@ -76,11 +92,17 @@ func (r *rosterPane) scroll(n int) {
 func (r *rosterPane) View() string {
 	p, w := &r.c.p, &r.c.w
 	inner := r.width - 2
-	const nameW, phoneW = 8, 11
+	const phoneW = 11
 	dutyW := max(p.w.Of(p.lab.OnDuty), p.w.Of(p.lab.OffDuty))
+	nameW := rosterNameMin
 	avail := inner - 1 - nameW - phoneW - dutyW - 4 // role and node share the rest
 	roleW := min(16, avail/2)
 	nodeW := avail - roleW - 1
+	// Names take what the node can spare beyond its own room, as far as
+	// the widest needs (a QA saw 欧阳长… and Mary An… at 120 columns).
+	if spare := min(nodeW-rosterNodeMin, r.names-nameW); spare > 0 {
+		nameW, nodeW = nameW+spare, nodeW-spare
+	}
 	lines := []string{p.st.ColumnHead.Render(" " + p.w.Fit(p.lab.ColName, nameW, "") + " " +
 		p.w.Fit(p.lab.ColRole, roleW, "") + " " + p.w.Fit(p.lab.ColNode, nodeW, "") + " " +
 		p.w.Fit(p.lab.ColPhone, phoneW, "") + " " + p.w.Fit("", dutyW, ""))}

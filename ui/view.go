@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -31,13 +30,8 @@ func (m Model) View() string {
 	if m.width == 0 {
 		return ""
 	}
-	p := &m.p
 	if m.tooSmall() {
-		text := fmt.Sprintf(p.lab.TooSmall, m.width, m.height, MinWidth, MinHeight)
-		if m.q.active() {
-			text += "\n\n" + m.q.text + "  y/n"
-		}
-		return m.message(text)
+		return m.message(m.smallText())
 	}
 	if m.loadErr != nil {
 		return m.message("gridcmd: " + m.errText(m.loadErr))
@@ -298,9 +292,16 @@ func (m Model) flashFooter() string {
 }
 
 // footerItem is a key as the footer shows it, and its width.
-func (m Model) footerItem(k key.Binding) (string, int) {
+func (m Model) footerItem(k key.Binding) (string, int) { return m.footerWords(k, false) }
+
+// footerWords is a key as the footer shows it, in its help's full words
+// or, short, in fewer (keyShort: "a ack"), and its width.
+func (m Model) footerWords(k key.Binding, short bool) (string, int) {
 	p := &m.p
 	h := k.Help()
+	if s, ok := keyShort[h.Desc]; ok && short {
+		h.Desc = s
+	}
 	return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
 }
 
@@ -356,12 +357,25 @@ func (m Model) keysFooter() string {
 		return m.readOnlyFooter(m.cutLine(), tail, tailW)
 	}
 	head := keys[:split]
-	shown := make([]bool, len(head))
-	used := 0
-	for _, i := range m.keyOrder(head) {
-		if _, w := m.footerItem(head[i]); used+w+tailW <= m.width {
-			shown[i] = true
-			used += w
+	rank := m.keyRanks(head)
+	order := make([]int, len(head))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rank[order[a]] < rank[order[b]] })
+	short := make([]bool, len(head))
+	shown, used := m.fitKeys(head, order, tailW, false)
+	if s, u := m.fitKeys(head, order, tailW, true); m.wordsCost(shown, s, rank) {
+		shown, used = s, u
+		for i := range short {
+			short[i] = true
+		}
+		// The room left gives keys their full words back, first first.
+		for _, i := range order {
+			_, ws := m.footerWords(head[i], true)
+			if _, wf := m.footerWords(head[i], false); shown[i] && used+wf-ws+tailW <= m.width {
+				short[i], used = false, used+wf-ws
+			}
 		}
 	}
 	if used+tailW > m.width {
@@ -370,11 +384,40 @@ func (m Model) keysFooter() string {
 	var b strings.Builder
 	for i, k := range head {
 		if shown[i] {
-			s, _ := m.footerItem(k)
+			s, _ := m.footerWords(k, short[i])
 			b.WriteString(s)
 		}
 	}
 	return b.String() + tail + strings.Repeat(" ", m.width-used-tailW)
+}
+
+// fitKeys is which of keys the footer has room for beside the tail (tailW
+// wide), given room in order (keyRanks'), in full words or short ones,
+// and the width they take.
+func (m Model) fitKeys(keys []key.Binding, order []int, tailW int, short bool) ([]bool, int) {
+	shown := make([]bool, len(keys))
+	used := 0
+	for _, i := range order {
+		if _, w := m.footerWords(keys[i], short); used+w+tailW <= m.width {
+			shown[i] = true
+			used += w
+		}
+	}
+	return shown, used
+}
+
+// wordsCost reports whether the full words (full: the keys they leave
+// room for) cost a key that short words (short) keep, other than moving
+// about, which the help lists: the footer then speaks in short words. On
+// an 80-column line the actions, the filter and the ':' line all keep
+// their place that way, in either language.
+func (m Model) wordsCost(full, short []bool, rank []int) bool {
+	for i := range full {
+		if short[i] && !full[i] && rank[i] < moving {
+			return true
+		}
+	}
+	return false
 }
 
 // readOnlyFooter is the footer of a console that may not act (a read-only
@@ -390,14 +433,17 @@ func (m Model) readOnlyFooter(text, tail string, tailW int) string {
 	return p.st.StatusError.Render(p.w.Fit(why, m.width, p.g.More))
 }
 
-// keyOrder is the order the footer gives its keys room: the pane's own
-// keys (the directive pane's [ and ], the gaps list's x), the actions on an
-// incident and the wartime steps, then opening and finding, then moving
-// about, which the help also lists.
-func (m Model) keyOrder(keys []key.Binding) []int {
+// keyRanks is the order the footer gives its keys room, lowest first: the
+// pane's own keys (the directive pane's [ and ], the gaps list's x); the
+// way back, opening, the filter, the first actions on an incident, a new
+// report, the ':' line and wartime (the keys an officer reaches for
+// first, kept at 80 columns in either language); the other actions and
+// the wartime steps; then moving about (moving), which the help also
+// lists.
+func (m Model) keyRanks(keys []key.Binding) []int {
 	k := m.keys
-	first := []key.Binding{k.Ack, k.Escalate, k.Dispatch, k.Resolve, k.Note, k.Directive, k.Resend, k.Wartime,
-		k.Open, k.Filter, k.Command, k.Back, k.New, k.Sort}
+	first := []key.Binding{k.Back, k.Open, k.Filter, k.Ack, k.Escalate, k.New, k.Command, k.Wartime,
+		k.Directive, k.Resend, k.Dispatch, k.Resolve, k.Note, k.EscalateTo, k.Reopen, k.Close, k.Sort}
 	if m.focus == paneDirectives && m.overlay == overlayNone {
 		// The directive pane's work first: resend, a new directive, wartime.
 		first = append([]key.Binding{k.Resend, k.Directive, k.Wartime}, first...)
@@ -422,15 +468,18 @@ func (m Model) keyOrder(keys []key.Binding) []int {
 				return i
 			}
 		}
-		return len(first)
+		return moving
 	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
+	out := make([]int, len(keys))
+	for i, b := range keys {
+		out[i] = rank(b)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return rank(keys[order[a]]) < rank(keys[order[b]]) })
-	return order
+	return out
 }
+
+// moving is the rank of the keys that move about (tab, j/k, h/l): the
+// last to have room in the footer.
+const moving = 1 << 10
 
 // fitLine pads a styled status line to the width, or, should it be too
 // wide, cuts its plain text: a line may never wrap.

@@ -104,6 +104,13 @@ func (s *DB) queueActivation(tx *bolt.Tx, now time.Time, actor model.Person, q *
 // town's wartime, as a command naming the town's own activation (queued
 // true); false when a is no federated town's.
 func (s *DB) queueDeactivation(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, a model.Activation) (bool, error) {
+	return s.queueActivationCommand(tx, now, actor, q, a, fedCommandWire{Kind: fedCmdDeactivate})
+}
+
+// queueActivationCommand queues cmd about a, the hub's copy of a federated
+// town's wartime, naming the town's own activation (queued true); false
+// when a is no federated town's.
+func (s *DB) queueActivationCommand(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, a model.Activation, cmd fedCommandWire) (bool, error) {
 	*q = fedQueue{}
 	if len(a.Scope) == 0 || !isFedTown(tx, a.Scope[0].Town()) {
 		return false, nil
@@ -113,23 +120,15 @@ func (s *DB) queueDeactivation(tx *bolt.Tx, now time.Time, actor model.Person, q
 	if !ok {
 		return false, fmt.Errorf("fed_acts: %s has no activation of town %s", a.ID, town)
 	}
-	return true, s.queueCommand(tx, now, actor, q, town, fedCommandWire{Kind: fedCmdDeactivate, Activation: own})
+	cmd.Activation = own
+	return true, s.queueCommand(tx, now, actor, q, town, cmd)
 }
 
 // queueWiden queues the widening of a, the hub's copy of a federated
 // town's wartime, over codes too, as a command naming the town's own
 // activation (queued true); false when a is no federated town's.
 func (s *DB) queueWiden(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, a model.Activation, codes []model.NodeCode) (bool, error) {
-	*q = fedQueue{}
-	if len(a.Scope) == 0 || !isFedTown(tx, a.Scope[0].Town()) {
-		return false, nil
-	}
-	town := a.Scope[0].Town()
-	own, ok := townActivation(tx, town, a.Seq)
-	if !ok {
-		return false, fmt.Errorf("fed_acts: %s has no activation of town %s", a.ID, town)
-	}
-	return true, s.queueCommand(tx, now, actor, q, town, fedCommandWire{Kind: fedCmdWiden, Activation: own, Scope: codeStrings(codes)})
+	return s.queueActivationCommand(tx, now, actor, q, a, fedCommandWire{Kind: fedCmdWiden, Scope: codeStrings(codes)})
 }
 
 // townActivation is the town's own seq of the hub's activation seq (the

@@ -227,6 +227,12 @@ func scopeWartime(scope model.NodeCode, st model.WartimeStatus) model.WartimeSta
 	st.Rooms.Villages = slices.DeleteFunc(slices.Clone(st.Rooms.Villages), func(v model.NodeCode) bool {
 		return !inScope(scope, v) && !v.Contains(scope)
 	})
+	return recountUnits(st)
+}
+
+// recountUnits counts st's staffed micro-grids and gaps again from its
+// units, after some were left out.
+func recountUnits(st model.WartimeStatus) model.WartimeStatus {
 	st.Staffed, st.Gaps = 0, 0
 	for _, u := range st.Units {
 		if u.Worker != 0 {

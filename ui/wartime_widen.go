@@ -148,13 +148,5 @@ func (m Model) onWidened(msg widenedMsg) (tea.Model, tea.Cmd) {
 // again.
 func coveredThen(st model.WartimeStatus) model.WartimeStatus {
 	st.Units = slices.DeleteFunc(slices.Clone(st.Units), func(u model.UnitStatus) bool { return !st.Active.Covers(u.MicroGrid) })
-	st.Staffed, st.Gaps = 0, 0
-	for _, u := range st.Units {
-		if u.Worker != 0 {
-			st.Staffed++
-		} else {
-			st.Gaps++
-		}
-	}
-	return st
+	return recountUnits(st)
 }

@@ -298,11 +298,24 @@ func (m Model) footerItem(k key.Binding) (string, int) { return m.footerWords(k,
 // or, short, in fewer (keyShort: "a ack"), and its width.
 func (m Model) footerWords(k key.Binding, short bool) (string, int) {
 	p := &m.p
+	h := footerHelp(k, short)
+	return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), m.footerWidth(k, short)
+}
+
+// footerWidth is footerWords' width, without drawing it: the footer asks
+// it of every key, in both words, to fit them.
+func (m Model) footerWidth(k key.Binding, short bool) int {
+	h := footerHelp(k, short)
+	return m.p.w.Of(" " + h.Key + " " + h.Desc + " ")
+}
+
+// footerHelp is k's help as the footer words it: short (keyShort) or full.
+func footerHelp(k key.Binding, short bool) key.Help {
 	h := k.Help()
 	if s, ok := keyShort[h.Desc]; ok && short {
 		h.Desc = s
 	}
-	return p.st.Key.Render(" "+h.Key) + p.st.KeyDesc.Render(" "+h.Desc+" "), p.w.Of(" " + h.Key + " " + h.Desc + " ")
+	return h
 }
 
 // formFooter is an open form's keys (formKeys.footer): what the keys do
@@ -314,7 +327,7 @@ func (m Model) formFooter() string {
 	widths := make([]int, len(keys))
 	used := 0
 	for i, k := range keys {
-		_, widths[i] = m.footerItem(k)
+		widths[i] = m.footerWidth(k, false)
 		shown[i] = true
 		used += widths[i]
 	}
@@ -372,8 +385,8 @@ func (m Model) keysFooter() string {
 		}
 		// The room left gives keys their full words back, first first.
 		for _, i := range order {
-			_, ws := m.footerWords(head[i], true)
-			if _, wf := m.footerWords(head[i], false); shown[i] && used+wf-ws+tailW <= m.width {
+			ws := m.footerWidth(head[i], true)
+			if wf := m.footerWidth(head[i], false); shown[i] && used+wf-ws+tailW <= m.width {
 				short[i], used = false, used+wf-ws
 			}
 		}
@@ -398,7 +411,7 @@ func (m Model) fitKeys(keys []key.Binding, order []int, tailW int, short bool) (
 	shown := make([]bool, len(keys))
 	used := 0
 	for _, i := range order {
-		if _, w := m.footerWords(keys[i], short); used+w+tailW <= m.width {
+		if w := m.footerWidth(keys[i], short); used+w+tailW <= m.width {
 			shown[i] = true
 			used += w
 		}

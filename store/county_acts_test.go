@@ -154,3 +154,23 @@ func TestPatrolAreasImportedByTheirTown(t *testing.T) {
 	assert.Equal(t, 1, replaced)
 	requireClean(t, tw.s)
 }
+
+// TestRotationsSetByTheirTown: a joint rotation is set by the people of
+// the towns of its grids, or by county staff over them; a town's duty
+// officer may not set one over another town's grid (a gap wt-xtown left),
+// and nothing is stored.
+func TestRotationsSetByTheirTown(t *testing.T) {
+	tw := newCountyTower(t)
+	rot := model.JointRotation{Name: "联合扫楼", Activity: model.ActivitySweep,
+		Groups: [][]model.NodeCode{{grid01}, {yuandingGrid}}, Start: t0}
+	before := dump(t, tw.s)
+	_, err := tw.s.AddRotation(tw.ctx, rot, tw.duty.ID, "")
+	requireCode(t, err, model.EFORBIDDEN, "陈值班 (P1) of 花街镇 330784114 may not set rotation 联合扫楼 at 园丁社区 01 330784001001-01: it is in 东城街道 330784001, another town")
+	assert.Contains(t, model.ErrorMessageZh(err), "不能在 园丁社区 01 330784001001-01 安排轮值 联合扫楼")
+	assert.Equal(t, "groups", model.ErrorField(err))
+	_, err = tw.s.AddRotation(tw.ctx, rot, tw.dcOfficer.ID, "")
+	requireCode(t, err, model.EFORBIDDEN, "may not set rotation 联合扫楼 at 渎溪村 01")
+	assert.Equal(t, before, dump(t, tw.s), "nothing stored")
+	_, err = tw.s.AddRotation(tw.ctx, rot, tw.county.ID, "")
+	require.NoError(t, err)
+}

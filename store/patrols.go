@@ -1028,6 +1028,9 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 					return nil, model.Errorf(model.ENOTFOUND, "rotation %s: no grid %s in the tower", r.Name, c).
 						Zh("轮值 %s：网格塔中没有网格 %s", r.Name, c).On("groups")
 				}
+				if !actor.ActsIn(c) {
+					return nil, model.ForeignAct(actor, "set rotation "+r.Name, "安排轮值 "+r.Name, c, nodeNames(tx)).On("groups")
+				}
 			}
 		}
 		stored, err := s.rotations(tx)

@@ -19,11 +19,12 @@ type idDays struct {
 // idParts is an incident id's date and number; ok false for an id of
 // another form.
 func idParts(id string) (date, num string, ok bool) {
-	parts := strings.Split(id, "-")
-	if len(parts) != 3 || len(parts[1]) != 8 {
+	_, rest, ok := strings.Cut(id, "-")
+	date, num, ok2 := strings.Cut(rest, "-")
+	if !ok || !ok2 || len(date) != 8 || strings.Contains(num, "-") {
 		return "", "", false
 	}
-	return parts[1], parts[2], true
+	return date, num, true
 }
 
 // reset forgets every row.
@@ -61,12 +62,16 @@ func datesClash(dates map[string]int) int {
 	if len(dates) < 2 {
 		return 0
 	}
-	days := make(map[string]bool, len(dates))
+	// A number has a few dates at most: compare them pairwise rather
+	// than build a set on every row counted.
+	seen := make([]string, 0, 4)
 	for date := range dates {
-		if days[date[6:]] {
-			return 2
+		for _, d := range seen {
+			if d == date[6:] {
+				return 2
+			}
 		}
-		days[date[6:]] = true
+		seen = append(seen, date[6:])
 	}
 	return 1
 }

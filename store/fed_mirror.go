@@ -70,8 +70,9 @@ func directiveNamed(ev loggedAction) (uint64, bool) {
 	return seq, err == nil && seq != 0
 }
 
-// mirrors adds to w the directive, patrol or finding event ev is about,
-// and the area of the patrol or finding.
+// mirrors adds to w the directive, patrol or finding event ev is about
+// (the patrol a watchdog's report of its silence opened), the area of the
+// patrol or finding, and the duty or rotation it is about (dutyMirrors).
 func (b *fedBuilder) mirrors(w *fedWire, ev loggedAction) error {
 	if seq, ok := directiveNamed(ev); ok {
 		d, err := b.directive(seq, model.NodeCode(ev.Node))
@@ -80,13 +81,19 @@ func (b *fedBuilder) mirrors(w *fedWire, ev loggedAction) error {
 		}
 		w.Directive = d
 	}
-	area := ""
+	area, ref := "", ev.Ref
+	if ref == "" {
+		ref = b.silencedPatrol(ev)
+	}
 	var err error
 	switch {
-	case strings.HasPrefix(ev.Ref, "X-"):
-		w.Patrol, area, err = b.ref(bucketPatrols, ev.Ref, model.ParsePatrolID)
-	case strings.HasPrefix(ev.Ref, "F-"):
-		w.Finding, area, err = b.ref(bucketFindings, ev.Ref, model.ParseFindingID)
+	case strings.HasPrefix(ref, "X-"):
+		w.Patrol, area, err = b.ref(bucketPatrols, ref, model.ParsePatrolID)
+	case strings.HasPrefix(ref, "F-"):
+		w.Finding, area, err = b.ref(bucketFindings, ref, model.ParseFindingID)
+	}
+	if err == nil {
+		err = b.dutyMirrors(w, ev)
 	}
 	if err != nil {
 		return err
@@ -156,10 +163,12 @@ func (b *fedBuilder) ref(bucket []byte, id string, parse func(string) (uint64, e
 // finding: the hub's ids the event then names.
 type mirrored struct {
 	directive, ref string
+	rotation       uint64 // the hub's seq of the rotation ref names
 }
 
-// mirrors applies the areas, the directive, the patrol and the finding a
-// record carries (after its incident: a finding names it).
+// mirrors applies the areas, the directive, the patrol, the finding, the
+// shifts, the handover and the rotation a record carries (after its
+// incident: a finding names it, a silent patrol its silence's).
 func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (mirrored, error) {
 	var m mirrored
 	for _, fa := range w.Areas {
@@ -188,7 +197,7 @@ func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (
 		}
 		m.ref = f.ID
 	}
-	return m, nil
+	return m, a.dutyMirrors(town, w, &m)
 }
 
 // hubSeq is the hub's seq that map bucket b gives the town's seq, a new

@@ -39,8 +39,8 @@ const shiftsPerEvent = 500
 
 // fedHandoverBudget is the most bytes of a handover a record carries with
 // its sheet; a larger one (a shift of thousands of supervisions) goes up
-// without it.
-const fedHandoverBudget = 256 << 10
+// without it. A variable so that the tests can make a sheet too large.
+var fedHandoverBudget = 256 << 10
 
 // dutyMirrors adds to w the shifts, the handover or the joint rotation ev
 // is about.

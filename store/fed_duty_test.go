@@ -103,6 +103,30 @@ func TestFedTownsScheduleStaffsTheHubsRooms(t *testing.T) {
 	assert.Equal(t, before, dump(t, hub), "a refusal changes nothing")
 }
 
+// A handover too large for a record goes up without its sheet: the hub
+// still has who handed over to whom, and when.
+func TestFedLargeHandoverGoesUpWithoutItsSheet(t *testing.T) {
+	tw, hub, _ := floodedCounty(t, false)
+	_, err := tw.s.AddShifts(tw.ctx, []model.Shift{
+		{Room: village, Person: tw.duty.ID, From: t0.Add(-time.Hour), To: t0.Add(time.Hour)},
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(time.Hour), To: t0.Add(25 * time.Hour)},
+	}, tw.duty.ID, "")
+	require.NoError(t, err)
+	defer func(b int) { fedHandoverBudget = b }(fedHandoverBudget)
+	fedHandoverBudget = 100
+	h, err := tw.s.Handover(tw.ctx, village, "平安", tw.duty.ID, false, "")
+	require.NoError(t, err)
+	fedSync(t, tw.s, hub)
+	copies, err := hub.Handovers(tw.ctx, model.HandoverFilter{Room: village})
+	require.NoError(t, err)
+	require.Len(t, copies, 1)
+	assert.Empty(t, copies[0].Sheet.Note, "no sheet")
+	assert.Equal(t, [2]string{h.OutgoingName, h.InName}, [2]string{copies[0].OutgoingName, copies[0].InName})
+	assert.True(t, copies[0].MadeAt.Equal(h.MadeAt))
+	assert.True(t, copies[0].Waiting())
+	requireClean(t, hub)
+}
+
 // A batch of shifts larger than a record carries is logged in parts, each
 // event naming the shifts its record carries up: the hub has them all.
 func TestFedLargeScheduleGoesUpWhole(t *testing.T) {

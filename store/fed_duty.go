@@ -186,6 +186,17 @@ func (a *fedApplier) dutyRoom(town, room model.NodeCode, what string) error {
 	return nil
 }
 
+// people maps each of ps, a town's person ids, to the hub's (a.person).
+func (a *fedApplier) people(town model.NodeCode, ps ...*model.PersonID) error {
+	for _, p := range ps {
+		var err error
+		if *p, err = a.person(town, *p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // shift writes a town's shift as the hub's (a new hub seq and id the
 // first time), its people mapped.
 func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) {
@@ -196,15 +207,12 @@ func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) 
 	if err := a.dutyRoom(town, sh.Room, "shift "+sh.ID); err != nil {
 		return sh, err
 	}
-	for _, p := range []*model.PersonID{&sh.Person, &sh.By, &sh.Swapped} {
-		if *p, err = a.person(town, *p); err != nil {
-			return sh, err
-		}
-	}
+	ps := []*model.PersonID{&sh.Person, &sh.By, &sh.Swapped}
 	for i := range sh.Swaps {
-		if sh.Swaps[i].From, err = a.person(town, sh.Swaps[i].From); err != nil {
-			return sh, err
-		}
+		ps = append(ps, &sh.Swaps[i].From)
+	}
+	if err := a.people(town, ps...); err != nil {
+		return sh, err
 	}
 	seq, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
 	if err != nil {
@@ -286,10 +294,8 @@ func (a *fedApplier) handover(town model.NodeCode, fr fedRef) (model.Handover, e
 		return h, err
 	}
 	h.OutShift, h.InShift = a.mapped(bucketFedShifts, town, h.OutShift), a.mapped(bucketFedShifts, town, h.InShift)
-	for _, p := range []*model.PersonID{&h.Outgoing, &h.Incoming, &h.By, &h.AcceptedBy} {
-		if *p, err = a.person(town, *p); err != nil {
-			return h, err
-		}
+	if err := a.people(town, &h.Outgoing, &h.Incoming, &h.By, &h.AcceptedBy); err != nil {
+		return h, err
 	}
 	seq, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
 	if err != nil {
@@ -346,11 +352,10 @@ func (a *fedApplier) rotationReported(seq uint64, ev model.Event) error {
 // kind (kindZh) of the town, whose own room schedules, swaps and hands
 // over, and whose next record would undo a change made to the copy.
 func fedDutyCopy(tx *bolt.Tx, room model.NodeCode, id, kind, kindZh string) error {
-	town := room.Town()
-	if !isFedTown(tx, town) {
+	name, ok := fedTownName(tx, room)
+	if !ok {
 		return nil
 	}
-	name := nodeName(tx, town)
 	return model.Errorf(model.ECONFLICT, "%s is a %s of %s, a federated town: its own room schedules, swaps and hands over its shifts (this file holds a copy)", id, kind, name).
 		Zh("%s 是联网镇%s的%s：由该镇指挥室排班、换班和交接（本库只存副本）", id, name, kindZh)
 }
@@ -366,11 +371,10 @@ func fedRoomCopy(tx *bolt.Tx, room model.NodeCode) error {
 func fedRotationCopy(tx *bolt.Tx, r model.JointRotation, id string) error {
 	for _, g := range r.Groups {
 		for _, c := range g {
-			town := c.Town()
-			if !isFedTown(tx, town) {
+			name, ok := fedTownName(tx, c)
+			if !ok {
 				continue
 			}
-			name := nodeName(tx, town)
 			return model.Errorf(model.ECONFLICT, "rotation %s is over grids of %s, a federated town: it is set and reported on in %s's own file (this file holds a copy of the town)", id, name, name).
 				Zh("轮值 %s 涉及联网镇%s的网格：由该镇在本镇设置和上报（本库只存该镇副本）", id, name)
 		}

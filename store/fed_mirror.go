@@ -501,13 +501,22 @@ func resendWithin(w fedCommandWire) (model.NodeCode, error) {
 // patrol area, patrol or finding (what and whatZh, its id) in village: the
 // town's room and patrollers do, and its next record would undo it.
 func fedPatrolCopy(tx *bolt.Tx, what, whatZh, id string, village model.NodeCode) error {
-	town := village.Town()
-	if !isFedTown(tx, town) {
+	name, ok := fedTownName(tx, village)
+	if !ok {
 		return nil
 	}
-	name := nodeName(tx, town)
 	return model.Errorf(model.ECONFLICT, "%s %s is of %s, a federated town: its own room and patrollers act on it (this file holds a copy)", what, id, name).
 		Zh("%s %s 属联网镇%s：由该镇指挥室和巡护员处理（本库只存副本）", whatZh, id, name)
+}
+
+// fedTownName is the name of node's town when the hub holds that town as a
+// federated town's copy (ok false when it does not).
+func fedTownName(tx *bolt.Tx, node model.NodeCode) (name string, ok bool) {
+	town := node.Town()
+	if !isFedTown(tx, town) {
+		return "", false
+	}
+	return nodeName(tx, town), true
 }
 
 // fedCopyOf reports whether a hub holds village as part of a federated

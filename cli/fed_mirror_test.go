@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -157,5 +158,65 @@ func TestFedCountySeesTheTownsDirectivesAndPatrols(t *testing.T) {
 	require.NotEmpty(t, fs)
 	assert.Equal(t, "防火道旁有人焚烧垃圾", fs[len(fs)-1]["text"])
 	assert.Contains(t, county.ok("patrol", "areas"), "P-T-01")
+	assert.Contains(t, county.ok("check"), "ok")
+}
+
+// The county's hub holds its federated town's schedule and joint
+// rotations: its wartime chain counts the town's rooms by the town's own
+// shifts (one added in the town now staffs 渎溪村's room on both, the
+// demo's week being over), duty now and duty list read the town's shifts,
+// rotation list the town's rotations, and the county is refused swapping
+// a shift of the town or reporting on its rotation, the town named.
+func TestFedCountySeesTheTownsDutyAndRotations(t *testing.T) {
+	testkit.SkipShort(t, "starts a hub and a town's node over NATS")
+	p := newFedPair(t)
+	town, county := p.town, p.county
+	const dx, night = "330784114266", "2026-11-29 03:10"
+	var then []dutyNowJSON
+	town.okJSON(&then, "duty", "now", "--room", dx, "--at", night, "--json")
+	now := minuteNow()
+	town.ok("duty", "add", "--person", then[0].Person, "--room", dx, "--from", stamp(now.Add(-time.Hour)), "--to", stamp(now.Add(3*time.Hour)))
+	town.ok("wartime", "on", "--scope", "330784114", "--reason", "flood", "--yes")
+
+	p.run(t, func(tw, hub *store.DB) {
+		ctx := context.Background()
+		mine, err := tw.WartimeStatus(ctx, "330784114")
+		require.NoError(t, err)
+		theirs, err := hub.WartimeStatus(ctx, "330784114")
+		require.NoError(t, err)
+		assert.Equal(t, []model.NodeCode{dx}, mine.Rooms.Villages, "渎溪村's shift runs, the demo's week is over")
+		assert.Equal(t, mine.Rooms, theirs.Rooms, "the county counts the town's rooms by the town's schedule")
+	})
+
+	rooms := func(e *env) []string {
+		var rs []dutyNowJSON
+		e.okJSON(&rs, "duty", "now", "--at", night, "--json")
+		var out []string
+		for _, r := range rs {
+			out = append(out, fmt.Sprintf("%s %s %s–%s", r.Room, r.Name, r.From, r.To))
+		}
+		return out
+	}
+	assert.Equal(t, rooms(town), rooms(county), "duty now on the county's file, the town's rooms")
+	var mine, theirs []map[string]any
+	town.okJSON(&mine, "duty", "list", "--room", dx, "--json")
+	county.okJSON(&theirs, "duty", "list", "--room", dx, "--json")
+	assert.Len(t, theirs, 8, "the demo's week and today's")
+	assert.Equal(t, len(mine), len(theirs))
+	var rots, copies []map[string]any
+	town.okJSON(&rots, "rotation", "list", "--json")
+	county.okJSON(&copies, "rotation", "list", "--json")
+	require.NotEmpty(t, copies)
+	require.Equal(t, len(rots), len(copies))
+	for i := range rots {
+		assert.Equal(t, rots[i]["name"], copies[i]["name"])
+		assert.Equal(t, rots[i]["groups"], copies[i]["groups"])
+	}
+
+	as, shift, rot := p.officer.String(), theirs[len(theirs)-1]["id"].(string), copies[0]["id"].(string)
+	fails(t, county.run("--as", as, "duty", "swap", shift, "--person", as), cli.ExitRefused,
+		shift+" is a shift of 花街镇, a federated town: its own room schedules, swaps and hands over its shifts (this file holds a copy)")
+	fails(t, county.run("--lang", "zh", "--as", as, "rotation", "report", rot), cli.ExitRefused,
+		"轮值 "+rot+" 涉及联网镇花街镇的网格：由该镇在本镇设置和上报（本库只存该镇副本）")
 	assert.Contains(t, county.ok("check"), "ok")
 }

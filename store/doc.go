@@ -187,14 +187,18 @@
 //	fed_patrols          town code 0x00 u64 the town's patrol seq -> u64 the hub's patrol seq (schema 16)
 //	fed_findings         town code 0x00 u64 the town's finding seq -> u64 the hub's finding seq (schema 16)
 //	fed_areas            town code 0x00 the town's area code -> the hub's area code (schema 16)
+//	fed_shifts           town code 0x00 u64 the town's shift seq -> u64 the hub's shift seq (schema 17)
+//	fed_handovers        town code 0x00 u64 the town's handover seq -> u64 the hub's handover seq (schema 17)
+//	fed_rotations        town code 0x00 u64 the town's rotation seq -> u64 the hub's rotation seq (schema 17)
 //
 // A town's record is one per event of its log (its seq the event's): the
 // event, the incident it names, the activation of a wartime event, the
-// directive, patrol or finding it is about (fed_mirror.go) and the
+// directive, patrol or finding it is about (fed_mirror.go), the shifts,
+// handover or joint rotation it is about (fed_duty.go) and the
 // structure (with the patrol areas) on the first event and on those that
 // change it, all as the town's own stored records (fedWire). The hub
-// writes a town's directives, patrols, findings and areas under its own
-// numbers and codes (the maps above; a directive's record keeps the
+// writes a town's directives, patrols, findings, areas, shifts, handovers
+// and rotations under its own numbers and codes (the maps above; a directive's record keeps the
 // town's id in "fed" and the county's command that issued it in
 // "command"; a patrol's and a finding's "arrived" is when the copy first
 // came, the order they are numbered in), with no idx_dir_due entry; its

@@ -58,7 +58,7 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 			out = append(out, sh)
 			places[sh.Seq] = i + 1
 		}
-		return []model.Event{shiftsEvent(out, nodeName(tx, roomOf(out)), actor, note, now)}, nil
+		return shiftsEvents(tx, out, actor, note, now), nil
 	})
 	if err != nil {
 		return nil, err
@@ -73,6 +73,9 @@ func (s *DB) AddShifts(ctx context.Context, shifts []model.Shift, by model.Perso
 // room, named by its id, or one of the batch, named by its place in it
 // (model.BatchShift, model.Error.Other).
 func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places map[uint64]int) (model.Person, error) {
+	if err := fedRoomCopy(tx, sh.Room); err != nil {
+		return model.Person{}, err
+	}
 	names := nodeNames(tx)
 	room := model.NameNodes([]model.NodeCode{sh.Room}, names, "")
 	if actor.ID != model.System && !model.MaySchedule(actor, sh.Room) {
@@ -104,6 +107,18 @@ func (s *DB) vetShift(tx *bolt.Tx, actor model.Person, sh model.Shift, places ma
 }
 
 func stampOf(t time.Time) string { return t.Format("01-02 15:04") }
+
+// shiftsEvents are the events of shifts scheduled together: one for each
+// shiftsPerEvent of them (a town's record of the event carries its shifts
+// up to the county, fed_duty.go).
+func shiftsEvents(tx *bolt.Tx, list []model.Shift, actor model.Person, note string, now time.Time) []model.Event {
+	evs := make([]model.Event, 0, (len(list)+shiftsPerEvent-1)/shiftsPerEvent)
+	for i := 0; i < len(list); i += shiftsPerEvent {
+		part := list[i:min(i+shiftsPerEvent, len(list))]
+		evs = append(evs, shiftsEvent(part, nodeName(tx, roomOf(part)), actor, note, now))
+	}
+	return evs
+}
 
 // shiftsRoom is the room of shifts scheduled together, or their town
 // (and many) when they are in more than one room.
@@ -263,6 +278,9 @@ func (s *DB) SwapShift(ctx context.Context, id string, to, by model.PersonID) (m
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		sh, err := s.getShift(tx, seq)
 		if err != nil {
+			return nil, err
+		}
+		if err := fedDutyCopy(tx, sh.Room, sh.ID, "shift", "班次"); err != nil {
 			return nil, err
 		}
 		actor, err := s.wc.actor(tx, by)
@@ -488,6 +506,9 @@ func (s *DB) makeHandover(tx *bolt.Tx, room model.NodeCode, note string, actor m
 	if !hasNode(tx, room) {
 		return model.Handover{}, model.Event{}, model.Errorf(model.ENOTFOUND, "no node %s in the tower", room).Zh("网格塔中没有节点 %s", room).On("room")
 	}
+	if err := fedRoomCopy(tx, room); err != nil {
+		return model.Handover{}, model.Event{}, err
+	}
 	rd, err := s.roomDuty(tx, room, now)
 	if err != nil {
 		return model.Handover{}, model.Event{}, err
@@ -625,6 +646,9 @@ func (s *DB) AcceptHandover(ctx context.Context, id string, room model.NodeCode,
 				return nil, model.Errorf(model.ECONFLICT, "no handover waits to be signed for in %s", room).Zh("%s 没有待签收的交接", room)
 			}
 			h = hs[0]
+		}
+		if err := fedDutyCopy(tx, h.Room, h.ID, "handover", "交接"); err != nil {
+			return nil, err
 		}
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {

@@ -46,6 +46,10 @@ var (
 	bucketFedPatrols    = []byte("fed_patrols")
 	bucketFedFindings   = []byte("fed_findings")
 	bucketFedAreas      = []byte("fed_areas")
+	// Schema 17.
+	bucketFedShifts    = []byte("fed_shifts")
+	bucketFedHandovers = []byte("fed_handovers")
+	bucketFedRotations = []byte("fed_rotations")
 )
 
 // fedTownRecord is what the hub keeps of a town (fed_towns, key its code).
@@ -738,7 +742,9 @@ func (a *fedApplier) eventsOf(seq uint64) ([]model.Event, error) {
 }
 
 // event is the record's event as the hub's: its people, incident,
-// activation, directive, patrol or finding (m) mapped, Fed naming the town's, and its figures written.
+// activation, directive, patrol, finding, shifts, handover or rotation (m)
+// mapped, Fed naming the town's, and its figures (and a rotation report's
+// entry) written.
 func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, m mirrored) (model.Event, error) {
 	ev, err := decodeEvent(w.Seq, w.Event, a.s.opts.Location)
 	if err != nil {
@@ -768,8 +774,13 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, 
 	if m.directive != "" {
 		ev.Directive = m.directive
 	}
-	if m.ref != "" {
+	if m.ref != "" && ev.Ref != "" { // a watchdog's silence of a patrol names none
 		ev.Ref = m.ref
+	}
+	if m.rotation != 0 {
+		if err := a.rotationReported(m.rotation, ev); err != nil {
+			return ev, err
+		}
 	}
 	if ev.IncidentSeq != 0 {
 		if err := a.figures(ev); err != nil {

@@ -117,6 +117,9 @@ func (c *checker) fedMaps(tx *bolt.Tx) error {
 		{bucketFedDirectives, tx.Bucket(bucketDirectives), "directive"},
 		{bucketFedPatrols, tx.Bucket(bucketPatrols), "patrol"},
 		{bucketFedFindings, tx.Bucket(bucketFindings), "finding"},
+		{bucketFedShifts, tx.Bucket(bucketShifts), "shift"},
+		{bucketFedHandovers, tx.Bucket(bucketHandovers), "handover"},
+		{bucketFedRotations, tx.Bucket(bucketRotations), "rotation"},
 	} {
 		err := c.each(tx.Bucket(x.name), func(k, v []byte) error {
 			town, id, ok := splitCodeKey(k)

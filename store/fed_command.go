@@ -37,9 +37,15 @@ type fedCommandWire struct {
 	By     uint64 `json:"by"`   // the hub's person who gave it
 	ByName string `json:"by_name"`
 	// A directive.
-	Text     string   `json:"text,omitempty"`
-	Targets  []string `json:"targets,omitempty"`
-	Deadline int64    `json:"deadline,omitempty"` // nanoseconds
+	Text    string   `json:"text,omitempty"`
+	Targets []string `json:"targets,omitempty"`
+	// DeadlineAt is when the directive is due, Unix nanos: the town keeps
+	// it as given, however long the command took to reach it. Deadline,
+	// the time from the command's queueing, is what commands carried
+	// before DeadlineAt (nanoseconds; from the town's clock then); it is
+	// written too, for a town that does not read DeadlineAt yet.
+	Deadline   int64 `json:"deadline,omitempty"`
+	DeadlineAt int64 `json:"deadline_at,omitempty"`
 	// A wartime activation (a widening: its scope to take in too).
 	Reason string   `json:"reason,omitempty"`
 	Scope  []string `json:"scope,omitempty"`
@@ -145,8 +151,8 @@ func townActivation(tx *bolt.Tx, town model.NodeCode, seq uint64) (uint64, bool)
 	return 0, false
 }
 
-// queueDirective queues a directive to codes when their town is federated
-// (queued true).
+// queueDirective queues a directive to codes, due deadline after now,
+// when their town is federated (queued true).
 func (s *DB) queueDirective(tx *bolt.Tx, now time.Time, actor model.Person, q *fedQueue, text string, codes []model.NodeCode, deadline time.Duration) (bool, error) {
 	*q = fedQueue{}
 	if len(codes) == 0 {
@@ -156,7 +162,8 @@ func (s *DB) queueDirective(tx *bolt.Tx, now time.Time, actor model.Person, q *f
 	if err != nil || !isFedTown(tx, town) {
 		return false, nil // the directive's own checks refuse what is wrong
 	}
-	c := fedCommandWire{Kind: fedCmdDirective, Text: text, Targets: codeStrings(codes), Deadline: int64(deadline)}
+	c := fedCommandWire{Kind: fedCmdDirective, Text: text, Targets: codeStrings(codes), Deadline: int64(deadline),
+		DeadlineAt: nanos(now.Add(deadline))}
 	return true, s.queueCommand(tx, now, actor, q, town, c)
 }
 
@@ -312,7 +319,7 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 		}
 		var d model.Directive
 		var units []model.DirectiveUnit
-		return s.directiveFn(w.Text, codes, within(time.Duration(w.Deadline)), model.System, w.Seq, &d, &units, nil), nil
+		return s.directiveFn(w.Text, codes, w.due(s.opts.Location), model.System, w.Seq, &d, &units, nil), nil
 	case fedCmdResend:
 		within, err := resendWithin(w)
 		if err != nil {
@@ -323,6 +330,20 @@ func (s *DB) commandFn(w fedCommandWire) (writeFn, error) {
 	}
 	return nil, model.Errorf(model.EINVALID, "federation: command %d is of a kind this gridcmd does not know (%q)", w.Seq, w.Kind).
 		Zh("联网：下行命令 %d 的类型本程序不认识（%q）", w.Seq, w.Kind)
+}
+
+// due is directive command w's deadline: the time it carries, kept as
+// IssueDirectiveAt keeps the county form's (one that passed on the way is
+// refused, and the refusal flows back up); a command of before that time
+// was carried gives the duration it carries from the town's clock.
+func (w fedCommandWire) due(loc *time.Location) dueFn {
+	if w.DeadlineAt == 0 {
+		return within(time.Duration(w.Deadline))
+	}
+	at := fromNanos(w.DeadlineAt, loc)
+	return func(now time.Time) (time.Duration, error) {
+		return at.Sub(now), model.DirectiveDue(at, now)
+	}
 }
 
 // onceFn runs fn unless command w was applied before, checks that it is

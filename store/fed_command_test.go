@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -296,4 +297,50 @@ func TestFedRestoredHubNumbersCommandsAfterItsStream(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 8, last)
 	requireClean(t, hub)
+}
+
+// A county directive keeps the deadline the county gave it however long
+// the command takes to reach the town (it was a duration from the town's
+// clock: relay delay added to it); one that arrives past it is refused,
+// the refusal an event that flows up; a command written before it carried
+// the time is read as it was.
+func TestFedCountyDirectiveKeepsItsDeadlineOnTheWay(t *testing.T) {
+	tw, hub, officer := floodedCounty(t, false)
+	due := tw.clock.Now().Add(2 * time.Hour)
+	_, _, err := hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, 2*time.Hour, officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	_, _, err = hub.IssueDirectiveAt(tw.ctx, "清点物资", []model.NodeCode{village}, tw.clock.Now().Add(time.Hour), officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	_, _, err = hub.IssueDirective(tw.ctx, "加固堤坝", []model.NodeCode{village}, 3*time.Hour, officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	cmds := commands(t, hub, 0)
+	require.Len(t, cmds, 3)
+
+	tw.clock.Advance(80 * time.Minute) // the link was cut
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[0]))
+	ds, err := tw.s.Directives(tw.ctx, town)
+	require.NoError(t, err)
+	require.Len(t, ds, 1)
+	assert.Equal(t, due, ds[0].Deadline, "the county's deadline, not 2h from when it arrived")
+
+	require.NoError(t, tw.s.FedCommand(tw.ctx, cmds[1]))
+	evs, err := tw.s.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, model.ActFedRefused, evs[0].Action, "due an hour after it was sent, 80 minutes ago")
+	assert.Contains(t, evs[0].Note, "has passed")
+	assert.Contains(t, evs[0].NoteZh, "已过")
+
+	var old map[string]any
+	require.NoError(t, json.Unmarshal(cmds[2].Data, &old))
+	require.Contains(t, old, "deadline_at")
+	assert.EqualValues(t, 3*time.Hour, old["deadline"], "a town that reads only the duration still gets one")
+	delete(old, "deadline_at")
+	data, err := json.Marshal(old)
+	require.NoError(t, err)
+	require.NoError(t, tw.s.FedCommand(tw.ctx, model.FedRecord{Town: cmds[2].Town, Seq: cmds[2].Seq, Data: data}))
+	ds, err = tw.s.Directives(tw.ctx, town)
+	require.NoError(t, err)
+	require.Len(t, ds, 2)
+	assert.Equal(t, tw.clock.Now().Add(3*time.Hour), ds[1].Deadline, "an old command: its duration from the town's clock")
+	requireClean(t, tw.s)
 }

@@ -85,7 +85,32 @@ func TestFedHuajieDemoIntoTheYongkangCounty(t *testing.T) {
 	assert.Equal(t, 14, county[0].Counts.Children)
 	sameDirectives(t, town, hub, code)
 	samePatrols(t, town, hub)
+	sameDuty(t, town, hub)
 	requireClean(t, hub)
+}
+
+// sameDuty: the hub has the town's shifts (203) and handovers (none in
+// the demo), and its rotations with the day's reports.
+func sameDuty(t *testing.T, town, hub *DB) {
+	t.Helper()
+	ctx := context.Background()
+	count := func(s *DB) [2]int {
+		shifts, err := s.Shifts(ctx, model.ShiftFilter{})
+		require.NoError(t, err)
+		hs, err := s.Handovers(ctx, model.HandoverFilter{Limit: 1 << 20})
+		require.NoError(t, err)
+		return [2]int{len(shifts), len(hs)}
+	}
+	assert.Equal(t, count(town), count(hub), "shifts, handovers")
+	wb, err := town.PatrolBoard(ctx, time.Time{})
+	require.NoError(t, err)
+	hb, err := hub.PatrolBoard(ctx, time.Time{})
+	require.NoError(t, err)
+	require.NotEmpty(t, wb.Rotations)
+	require.Equal(t, len(wb.Rotations), len(hb.Rotations))
+	for i, rd := range wb.Rotations {
+		assert.Equal(t, [2]any{rd.Rotation.Name, rd.Reports}, [2]any{hb.Rotations[i].Rotation.Name, hb.Rotations[i].Reports})
+	}
 }
 
 // sameDirectives: the hub has the town's directives of its latest wartime,

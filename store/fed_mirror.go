@@ -70,8 +70,9 @@ func directiveNamed(ev loggedAction) (uint64, bool) {
 	return seq, err == nil && seq != 0
 }
 
-// mirrors adds to w the directive, patrol or finding event ev is about,
-// and the area of the patrol or finding.
+// mirrors adds to w the directive, patrol or finding event ev is about
+// (the patrol a watchdog's report of its silence opened), the area of the
+// patrol or finding, and the duty or rotation it is about (dutyMirrors).
 func (b *fedBuilder) mirrors(w *fedWire, ev loggedAction) error {
 	if seq, ok := directiveNamed(ev); ok {
 		d, err := b.directive(seq, model.NodeCode(ev.Node))
@@ -80,13 +81,19 @@ func (b *fedBuilder) mirrors(w *fedWire, ev loggedAction) error {
 		}
 		w.Directive = d
 	}
-	area := ""
+	area, ref := "", ev.Ref
+	if ref == "" {
+		ref = b.silencedPatrol(ev)
+	}
 	var err error
 	switch {
-	case strings.HasPrefix(ev.Ref, "X-"):
-		w.Patrol, area, err = b.ref(bucketPatrols, ev.Ref, model.ParsePatrolID)
-	case strings.HasPrefix(ev.Ref, "F-"):
-		w.Finding, area, err = b.ref(bucketFindings, ev.Ref, model.ParseFindingID)
+	case strings.HasPrefix(ref, "X-"):
+		w.Patrol, area, err = b.ref(bucketPatrols, ref, model.ParsePatrolID)
+	case strings.HasPrefix(ref, "F-"):
+		w.Finding, area, err = b.ref(bucketFindings, ref, model.ParseFindingID)
+	}
+	if err == nil {
+		err = b.dutyMirrors(w, ev)
 	}
 	if err != nil {
 		return err
@@ -156,10 +163,12 @@ func (b *fedBuilder) ref(bucket []byte, id string, parse func(string) (uint64, e
 // finding: the hub's ids the event then names.
 type mirrored struct {
 	directive, ref string
+	rotation       uint64 // the hub's seq of the rotation ref names
 }
 
-// mirrors applies the areas, the directive, the patrol and the finding a
-// record carries (after its incident: a finding names it).
+// mirrors applies the areas, the directive, the patrol, the finding, the
+// shifts, the handover and the rotation a record carries (after its
+// incident: a finding names it, a silent patrol its silence's).
 func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (mirrored, error) {
 	var m mirrored
 	for _, fa := range w.Areas {
@@ -188,7 +197,7 @@ func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (
 		}
 		m.ref = f.ID
 	}
-	return m, nil
+	return m, a.dutyMirrors(town, w, &m)
 }
 
 // hubSeq is the hub's seq that map bucket b gives the town's seq, a new
@@ -492,13 +501,22 @@ func resendWithin(w fedCommandWire) (model.NodeCode, error) {
 // patrol area, patrol or finding (what and whatZh, its id) in village: the
 // town's room and patrollers do, and its next record would undo it.
 func fedPatrolCopy(tx *bolt.Tx, what, whatZh, id string, village model.NodeCode) error {
-	town := village.Town()
-	if !isFedTown(tx, town) {
+	name, ok := fedTownName(tx, village)
+	if !ok {
 		return nil
 	}
-	name := nodeName(tx, town)
 	return model.Errorf(model.ECONFLICT, "%s %s is of %s, a federated town: its own room and patrollers act on it (this file holds a copy)", what, id, name).
 		Zh("%s %s 属联网镇%s：由该镇指挥室和巡护员处理（本库只存副本）", whatZh, id, name)
+}
+
+// fedTownName is the name of node's town when the hub holds that town as a
+// federated town's copy (ok false when it does not).
+func fedTownName(tx *bolt.Tx, node model.NodeCode) (name string, ok bool) {
+	town := node.Town()
+	if !isFedTown(tx, town) {
+		return "", false
+	}
+	return nodeName(tx, town), true
 }
 
 // fedCopyOf reports whether a hub holds village as part of a federated

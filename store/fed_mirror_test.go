@@ -314,10 +314,10 @@ func TestFedTwoTownsPatrolsOnTheHub(t *testing.T) {
 	requireClean(t, hub)
 }
 
-// A town's file restored from a backup numbers its next directive, patrol
-// and finding after the lost copy's, which the county keeps: the hub holds
-// both, neither in the other's place.
-func TestFedRestoredTownNumbersDirectivesAndPatrolsAfterTheLostCopy(t *testing.T) {
+// A town's file restored from a backup numbers its next directive, patrol,
+// finding, shift and rotation after the lost copy's, which the county
+// keeps: the hub holds both, neither in the other's place.
+func TestFedRestoredTownNumbersDirectivesPatrolsAndShiftsAfterTheLostCopy(t *testing.T) {
 	tw := newPatrolTower(t)
 	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
 	require.NoError(t, err)
@@ -339,6 +339,12 @@ func TestFedRestoredTownNumbersDirectivesAndPatrolsAfterTheLostCopy(t *testing.T
 		require.NoError(t, err)
 		_, _, err = s.AddFinding(tw.ctx, model.FindingReport{Area: "P-DX-01", Category: "ecology", Text: text, By: tw.patroller.ID}, "")
 		require.NoError(t, err)
+		from := tw.clock.Now().Add(time.Hour)
+		_, err = s.AddShifts(tw.ctx, []model.Shift{{Room: village, Person: tw.cadre.ID, From: from, To: from.Add(time.Hour)}}, tw.duty.ID, text)
+		require.NoError(t, err)
+		_, err = s.AddRotation(tw.ctx, model.JointRotation{Name: text, Activity: model.ActivitySweep,
+			Groups: [][]model.NodeCode{{grid01}, {grid02}}, Start: from, Every: 1}, tw.duty.ID, "")
+		require.NoError(t, err)
 	}
 	work(tw.s, "丢失副本的")
 	stream := pending(t, tw.s, 0)
@@ -355,6 +361,13 @@ func TestFedRestoredTownNumbersDirectivesAndPatrolsAfterTheLostCopy(t *testing.T
 	ds, err := restored.Directives(tw.ctx, town)
 	require.NoError(t, err)
 	assert.Equal(t, "D-0002", ds[0].ID, "after the lost copy's D-0001")
+	shifts, err := restored.Shifts(tw.ctx, model.ShiftFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, "S-0002", shifts[0].ID, "after the lost copy's S-0001")
+	mine := shifts[0]
+	rs, err := restored.Rotations(tw.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "R-0002", rs[0].ID)
 	_, err = hub.FedApply(tw.ctx, pending(t, restored, stream[len(stream)-1].Seq))
 	require.NoError(t, err)
 
@@ -370,6 +383,14 @@ func TestFedRestoredTownNumbersDirectivesAndPatrolsAfterTheLostCopy(t *testing.T
 	require.NoError(t, err)
 	require.Len(t, fs, 2)
 	assert.Equal(t, []string{"丢失副本的", "恢复后的"}, []string{fs[0].Text, fs[1].Text})
+	shifts, err = hub.Shifts(tw.ctx, model.ShiftFilter{})
+	require.NoError(t, err)
+	require.Len(t, shifts, 1, "the restored file's shift; the lost copy's, which it overlaps, is not the town's")
+	assert.True(t, shifts[0].From.Equal(mine.From), "%v", shifts[0])
+	rs, err = hub.Rotations(tw.ctx)
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	assert.Equal(t, []string{"丢失副本的", "恢复后的"}, []string{rs[0].Name, rs[1].Name})
 	requireClean(t, hub)
 	requireClean(t, restored)
 }

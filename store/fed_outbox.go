@@ -92,6 +92,11 @@ type fedWire struct {
 	Patrol    *fedRef       `json:"patrol,omitempty"`
 	Finding   *fedRef       `json:"finding,omitempty"`
 	Areas     []fedArea     `json:"areas,omitempty"`
+	// The shifts, the handover or the joint rotation the event is about
+	// (fed_duty.go).
+	Shifts   []fedRef `json:"shifts,omitempty"`
+	Handover *fedRef  `json:"handover,omitempty"`
+	Rotation *fedRef  `json:"rotation,omitempty"`
 }
 
 // fedIncident is an incident as it stands in the town's file.
@@ -490,6 +495,9 @@ func appendFedWire(b []byte, w fedWire) ([]byte, error) {
 		{`,"patrol":`, w.Patrol, w.Patrol != nil},
 		{`,"finding":`, w.Finding, w.Finding != nil},
 		{`,"areas":`, w.Areas, len(w.Areas) > 0},
+		{`,"shifts":`, w.Shifts, len(w.Shifts) > 0},
+		{`,"handover":`, w.Handover, w.Handover != nil},
+		{`,"rotation":`, w.Rotation, w.Rotation != nil},
 	} {
 		if !f.set {
 			continue

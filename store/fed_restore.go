@@ -15,12 +15,13 @@ import (
 // A town's file restored from a backup older than its stream: the stream,
 // and the hub, hold records of the copy that was lost, numbered after the
 // backup. The hub keeps a town's incidents, activations, people,
-// directives, patrols and findings by the town's own numbers
-// (fed_incidents, fed_acts, fed_people, fed_directives, fed_patrols,
-// fed_findings), so a restored file that numbered its next incident as the
-// lost copy did would replace the county's copy of the lost one. FedNumberPast moves the file's own
-// numbering past every number the lost records carry, as SetFedCursor
-// moves the log's, and says what already clashes.
+// directives, patrols, findings, shifts, handovers and rotations by the
+// town's own numbers (fed_incidents, fed_acts, fed_people, fed_directives,
+// fed_patrols, fed_findings, fed_shifts, fed_handovers, fed_rotations), so
+// a restored file that numbered its next incident as the lost copy did
+// would replace the county's copy of the lost one. FedNumberPast moves the
+// file's own numbering past every number the lost records carry, as
+// SetFedCursor moves the log's, and says what already clashes.
 
 // lostNumbers is what one record of the stream carries that the file's
 // numbering must pass: read before the writer's transaction.
@@ -29,7 +30,7 @@ type lostNumbers struct {
 	event      []byte // the record's event as stored
 	acts       []uint64
 	people     []uint64
-	others     map[string]uint64 // bucket -> the seq of a directive, patrol or finding it carries
+	others     map[string]uint64 // bucket -> the seq of a directive, patrol, finding, handover or rotation it carries, or its last shift's
 	incident   uint64            // its seq (0: none)
 	id         string
 	idKey      []byte
@@ -37,8 +38,8 @@ type lostNumbers struct {
 }
 
 // FedNumberPast moves this file's numbering of incidents (their seqs and
-// each day's numbers), activations, people, directives, patrols and
-// findings past every one that recs,
+// each day's numbers), activations, people, directives, patrols,
+// findings, shifts, handovers and rotations past every one that recs,
 // records of this town's stream, carry: the next of each is numbered
 // after them. It only raises; a record this file already has changes
 // nothing. It says which of the lost copy's incidents the file has not,
@@ -103,6 +104,15 @@ func (s *DB) lostNumbersOf(r model.FedRecord) (lostNumbers, error) {
 	}
 	if w.Finding != nil {
 		n.others[string(bucketFindings)] = w.Finding.Seq
+	}
+	for _, fr := range w.Shifts {
+		n.others[string(bucketShifts)] = max(n.others[string(bucketShifts)], fr.Seq)
+	}
+	if w.Handover != nil {
+		n.others[string(bucketHandovers)] = w.Handover.Seq
+	}
+	if w.Rotation != nil {
+		n.others[string(bucketRotations)] = w.Rotation.Seq
 	}
 	if w.Incident == nil {
 		return n, nil

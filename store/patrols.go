@@ -1022,6 +1022,9 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 		if err != nil {
 			return nil, err
 		}
+		if err := fedRotationCopy(tx, r, r.Name); err != nil {
+			return nil, err
+		}
 		for _, g := range r.Groups {
 			for _, c := range g {
 				if !hasNode(tx, c) {
@@ -1081,6 +1084,9 @@ func (s *DB) RotationReport(ctx context.Context, id, text string, by model.Perso
 	evs, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		r, err := s.getRotation(tx, seq)
 		if err != nil {
+			return nil, err
+		}
+		if err := fedRotationCopy(tx, r, r.ID); err != nil {
 			return nil, err
 		}
 		actor, err := s.wc.actor(tx, by)

@@ -227,6 +227,10 @@ var migrations = []func(tx *bolt.Tx) error{
 	// finding seqs to the hub's, and from its patrol area codes to the
 	// hub's (fed_directives, fed_patrols, fed_findings, fed_areas).
 	createBuckets("fed_directives", "fed_patrols", "fed_findings", "fed_areas"),
+	// 17: federation: the hub's maps from a town's shift, handover and
+	// joint rotation seqs to the hub's (fed_shifts, fed_handovers,
+	// fed_rotations).
+	createBuckets("fed_shifts", "fed_handovers", "fed_rotations"),
 }
 
 // createBuckets is the migration that creates the buckets names. Released
@@ -403,6 +407,7 @@ var allBuckets = [][]byte{
 	bucketIdxEscalations, bucketIdxPassOn,
 	bucketFedTowns, bucketFedPeople, bucketFedIncidents, bucketFedActs, bucketFedCommands,
 	bucketFedDirectives, bucketFedPatrols, bucketFedFindings, bucketFedAreas,
+	bucketFedShifts, bucketFedHandovers, bucketFedRotations,
 }
 
 // Open opens (creating if need be, unless opts.MustExist) the database at

@@ -1,0 +1,383 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/model"
+)
+
+// A town's duty schedule and joint rotations on the hub. A town's record
+// carries, besides what fed_mirror.go adds:
+//   - the shifts a shift event names (scheduled: S-0001–S-0040; swapped:
+//     the one), as they stand, with their swaps;
+//   - the handover a handover event names (made, signed for), as it
+//     stands, its sheet as the town made it, with its two shifts;
+//   - the joint rotation an event is about (its Ref: the rotation's
+//     import, an activity report on it), as it stands.
+//
+// The hub writes them under its own numbers (fed_shifts, fed_handovers,
+// fed_rotations map the town's seqs to the hub's S-, H- and R- ids; the
+// events that name them name the hub's), and the activity reports into
+// rotation_reports. So the hub's wartime status counts a federated town's
+// rooms by the town's own schedule, as the town does, and duty and
+// rotation lists show the town's. A copy is the town's to change: the hub
+// refuses to schedule, swap or hand over in a federated town's room, and
+// to set or report on a rotation over its grids.
+
+// shiftsPerEvent bounds the shifts one shift event names (AddShifts logs
+// a larger batch in several): its record carries them all up, and a
+// record must stay under NATS's 1 MB whatever else rides on it (a
+// structure's part: 800 kB). 500 shift records are about 65 kB.
+const shiftsPerEvent = 500
+
+// fedHandoverBudget is the most bytes of a handover a record carries with
+// its sheet; a larger one (a shift of thousands of supervisions) goes up
+// without it. A variable so that the tests can make a sheet too large.
+var fedHandoverBudget = 256 << 10
+
+// dutyMirrors adds to w the shifts, the handover or the joint rotation ev
+// is about.
+func (b *fedBuilder) dutyMirrors(w *fedWire, ev loggedAction) error {
+	switch model.Action(ev.Action) {
+	case model.ActShift, model.ActShiftSwap:
+		if first, last, ok := shiftRange(ev.Directive); ok {
+			w.Shifts = b.shifts(first, last)
+		}
+	case model.ActHandover, model.ActHandoverAccept:
+		if err := b.handover(w, ev.Directive); err != nil {
+			return err
+		}
+	}
+	if !strings.HasPrefix(ev.Ref, "R-") {
+		return nil
+	}
+	seq, err := model.ParseRotationID(ev.Ref)
+	if err != nil {
+		return nil // not a rotation's id
+	}
+	if v := b.tx.Bucket(bucketRotations).Get(u64(seq)); v != nil {
+		w.Rotation = &fedRef{Seq: seq, Rec: v}
+	}
+	return nil
+}
+
+// shiftRange reads the shifts a shift event names: S-0001, or
+// S-0001–S-0040 for a batch.
+func shiftRange(ids string) (first, last uint64, ok bool) {
+	a, z, ranged := strings.Cut(ids, "–")
+	first, err := parseShiftID(a)
+	if err != nil {
+		return 0, 0, false
+	}
+	last = first
+	if ranged {
+		if last, err = parseShiftID(z); err != nil || last < first {
+			return 0, 0, false
+		}
+	}
+	return first, last, true
+}
+
+// shifts are the stored shifts first to last, at most shiftsPerEvent (a
+// batch logged before events were cut at that many goes up in part).
+func (b *fedBuilder) shifts(first, last uint64) []fedRef {
+	var out []fedRef
+	stored := b.tx.Bucket(bucketShifts)
+	for seq := first; seq <= last && seq-first < shiftsPerEvent; seq++ {
+		if v := stored.Get(u64(seq)); v != nil {
+			out = append(out, fedRef{Seq: seq, Rec: v})
+		}
+	}
+	return out
+}
+
+// handover adds to w handover id as it stands (without its sheet past
+// fedHandoverBudget) and the two shifts it is between.
+func (b *fedBuilder) handover(w *fedWire, id string) error {
+	seq, err := parseHandoverID(id)
+	if err != nil {
+		return nil
+	}
+	v := b.tx.Bucket(bucketHandovers).Get(u64(seq))
+	if v == nil {
+		return nil
+	}
+	var r handoverRecord
+	if err := json.Unmarshal(v, &r); err != nil {
+		return fmt.Errorf("handover %s: %w", id, err)
+	}
+	if len(v) > fedHandoverBudget {
+		r.Sheet = json.RawMessage("null")
+		if v, err = json.Marshal(r); err != nil {
+			return err
+		}
+	}
+	w.Handover = &fedRef{Seq: seq, Rec: v}
+	w.Shifts = append(b.shifts(r.OutShift, r.OutShift), b.shifts(r.InShift, r.InShift)...)
+	return nil
+}
+
+// silencedPatrol is the id of the running patrol whose silence the
+// watchdog's report ev opened ("" when ev is none such): the report names
+// no patrol, and its record carries the patrol so that the hub's copy is
+// silent too.
+func (b *fedBuilder) silencedPatrol(ev loggedAction) string {
+	if model.Action(ev.Action) != model.ActReport || ev.Actor != uint64(model.System) || ev.IncidentSeq == 0 || ev.Ref != "" {
+		return ""
+	}
+	patrols := b.tx.Bucket(bucketPatrols)
+	c := b.tx.Bucket(bucketIdxPatrolsActive).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		var r struct {
+			Silence uint64 `json:"silence"`
+		}
+		if v := patrols.Get(k); v != nil && json.Unmarshal(v, &r) == nil && r.Silence == ev.IncidentSeq {
+			return model.FormatPatrolID(getU64(k))
+		}
+	}
+	return ""
+}
+
+// dutyMirrors applies the shifts, the handover and the rotation a record
+// carries, and names in m the hub's ids the event then names.
+func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) error {
+	var ids []string
+	for _, fr := range w.Shifts {
+		sh, err := a.shift(town, fr)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, sh.ID)
+	}
+	switch {
+	case w.Handover != nil:
+		h, err := a.handover(town, *w.Handover)
+		if err != nil {
+			return err
+		}
+		m.directive = h.ID
+	case len(ids) == 1:
+		m.directive = ids[0]
+	case len(ids) > 1:
+		m.directive = ids[0] + "–" + ids[len(ids)-1]
+	}
+	if w.Rotation != nil {
+		r, err := a.rotation(town, *w.Rotation)
+		if err != nil {
+			return err
+		}
+		m.ref, m.rotation = r.ID, r.Seq
+	}
+	return nil
+}
+
+// dutyRoom refuses a room of a copy that is not a node of town here.
+func (a *fedApplier) dutyRoom(town, room model.NodeCode, what string) error {
+	if room.Town() != town || !hasNode(a.tx, room) {
+		return fmt.Errorf("%s: room %s is not a node of town %s here", what, room, town)
+	}
+	return nil
+}
+
+// people maps each of ps, a town's person ids, to the hub's (a.person).
+func (a *fedApplier) people(town model.NodeCode, ps ...*model.PersonID) error {
+	for _, p := range ps {
+		var err error
+		if *p, err = a.person(town, *p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shift writes a town's shift as the hub's (a new hub seq and id the
+// first time), its people mapped.
+func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) {
+	sh, err := decodeShift(fr.Seq, fr.Rec, a.s.opts.Location)
+	if err != nil {
+		return sh, err
+	}
+	if err := a.dutyRoom(town, sh.Room, "shift "+sh.ID); err != nil {
+		return sh, err
+	}
+	ps := []*model.PersonID{&sh.Person, &sh.By, &sh.Swapped}
+	for i := range sh.Swaps {
+		ps = append(ps, &sh.Swaps[i].From)
+	}
+	if err := a.people(town, ps...); err != nil {
+		return sh, err
+	}
+	seq, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
+	if err != nil {
+		return sh, err
+	}
+	sh.Seq, sh.ID = seq, model.FormatShiftID(seq)
+	if err := a.dropOverlapping(town, sh); err != nil {
+		return sh, err
+	}
+	var old *model.Shift
+	if !fresh {
+		o, err := decodeShift(seq, a.tx.Bucket(bucketShifts).Get(u64(seq)), a.s.opts.Location)
+		if err != nil {
+			return sh, err
+		}
+		old = &o
+	}
+	return sh, putShift(a.tx, sh, old)
+}
+
+// dropOverlapping removes the shifts of sh's room that overlap sh, a
+// town's shift as the hub numbers it: a town's shifts never overlap, so
+// such a one is of a copy of its file that was lost (restored from a
+// backup, then the room scheduled again), and the room's schedule is the
+// town's. The room's shifts here overlap none another, so those sh
+// overlaps are the ones that begin before it ends, back to the first that
+// does not.
+func (a *fedApplier) dropOverlapping(town model.NodeCode, sh model.Shift) error {
+	prefix := append([]byte(sh.Room), 0)
+	idx, stored := a.tx.Bucket(bucketIdxShiftRoom), a.tx.Bucket(bucketShifts)
+	var drop []model.Shift
+	c := idx.Cursor()
+	k, _ := c.Seek(shiftRoomKey(sh.Room, sh.To, 0))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Prev() {
+		_, seq, ok := splitShiftRoomKey(k)
+		if !ok || seq == sh.Seq {
+			continue
+		}
+		other, err := decodeShift(seq, stored.Get(u64(seq)), a.s.opts.Location)
+		if err != nil || !other.Overlaps(sh) {
+			break // check reports one that does not read
+		}
+		drop = append(drop, other)
+	}
+	for _, o := range drop {
+		if err := errors.Join(stored.Delete(u64(o.Seq)), idx.Delete(shiftRoomKey(o.Room, o.From, o.Seq)), a.unmap(bucketFedShifts, town, o.Seq)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unmap deletes the entry of map bucket b of town that gives hub seq seq.
+func (a *fedApplier) unmap(b []byte, town model.NodeCode, seq uint64) error {
+	prefix := exactPrefix(town)
+	c := a.tx.Bucket(b).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(v) == 8 && getU64(v) == seq {
+			return c.Delete()
+		}
+	}
+	return nil
+}
+
+// handover writes a town's handover as the hub's (a new hub seq and id the
+// first time), its shifts and people mapped (a shift the hub does not have
+// is 0); its sheet is the town's as it made it, the ids in it the town's.
+func (a *fedApplier) handover(town model.NodeCode, fr fedRef) (model.Handover, error) {
+	h, err := decodeHandover(fr.Seq, fr.Rec, a.s.opts.Location)
+	if err != nil {
+		return h, err
+	}
+	if err := a.dutyRoom(town, h.Room, "handover "+h.ID); err != nil {
+		return h, err
+	}
+	h.OutShift, h.InShift = a.mapped(bucketFedShifts, town, h.OutShift), a.mapped(bucketFedShifts, town, h.InShift)
+	if err := a.people(town, &h.Outgoing, &h.Incoming, &h.By, &h.AcceptedBy); err != nil {
+		return h, err
+	}
+	seq, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
+	if err != nil {
+		return h, err
+	}
+	h.Seq, h.ID = seq, model.FormatHandoverID(seq)
+	return h, putHandover(a.tx, h, fresh)
+}
+
+// rotation writes a town's joint rotation as the hub's (a new hub seq and
+// id the first time).
+func (a *fedApplier) rotation(town model.NodeCode, fr fedRef) (model.JointRotation, error) {
+	r, err := decodeRotation(fr.Seq, fr.Rec, a.s.opts.Location)
+	if err != nil {
+		return r, err
+	}
+	for _, g := range r.Groups {
+		for _, c := range g {
+			if c.Town() != town || !hasNode(a.tx, c) {
+				return r, fmt.Errorf("rotation %s: grid %s is not a node of town %s here", r.ID, c, town)
+			}
+		}
+	}
+	seq, _, err := a.hubSeq(bucketFedRotations, bucketRotations, town, fr.Seq)
+	if err != nil {
+		return r, err
+	}
+	r.Seq, r.ID = seq, model.FormatRotationID(seq)
+	return r, putEncoded(a.tx.Bucket(bucketRotations), u64(seq), r, encodeRotation)
+}
+
+// rotationReported writes ev, an activity report on the hub's rotation
+// seq (its people mapped), into rotation_reports, as RotationReport does:
+// the board counts the town's reports.
+func (a *fedApplier) rotationReported(seq uint64, ev model.Event) error {
+	switch ev.Action {
+	case model.ActRotationPatrol, model.ActRotationSweep, model.ActRotationTraffic:
+	default:
+		return nil
+	}
+	b := a.tx.Bucket(bucketRotationReports)
+	n, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	k := binary.BigEndian.AppendUint64(pairKey(seq, uint64(max(ev.At.UnixNano(), 0))), n)
+	return b.Put(k, u64(uint64(ev.Actor)))
+}
+
+// The hub refuses to act on a town's duty and rotations.
+
+// fedDutyCopy refuses to act, in a hub's file, on the duty of room, a
+// federated town's: id (a shift's, a handover's, or the room named) is a
+// kind (kindZh) of the town, whose own room schedules, swaps and hands
+// over, and whose next record would undo a change made to the copy.
+func fedDutyCopy(tx *bolt.Tx, room model.NodeCode, id, kind, kindZh string) error {
+	name, ok := fedTownName(tx, room)
+	if !ok {
+		return nil
+	}
+	return model.Errorf(model.ECONFLICT, "%s is a %s of %s, a federated town: its own room schedules, swaps and hands over its shifts (this file holds a copy)", id, kind, name).
+		Zh("%s 是联网镇%s的%s：由该镇指挥室排班、换班和交接（本库只存副本）", id, name, kindZh)
+}
+
+// fedRoomCopy is fedDutyCopy of room itself, named by its name and code.
+func fedRoomCopy(tx *bolt.Tx, room model.NodeCode) error {
+	return fedDutyCopy(tx, room, model.NameNodes([]model.NodeCode{room}, nodeNames(tx), ""), "room", "值班室")
+}
+
+// fedRotationCopy refuses, in a hub's file, to report on rotation r, or to
+// set it (id its name), when a grid of it is a federated town's: the
+// town's grids report on it in the town's own file.
+func fedRotationCopy(tx *bolt.Tx, r model.JointRotation, id string) error {
+	for _, g := range r.Groups {
+		for _, c := range g {
+			name, ok := fedTownName(tx, c)
+			if !ok {
+				continue
+			}
+			return model.Errorf(model.ECONFLICT, "rotation %s is over grids of %s, a federated town: it is set and reported on in %s's own file (this file holds a copy of the town)", id, name, name).
+				Zh("轮值 %s 涉及联网镇%s的网格：由该镇在本镇设置和上报（本库只存该镇副本）", id, name)
+		}
+	}
+	return nil
+}

@@ -1111,6 +1111,9 @@ type PatrolFilter struct {
 type FindingFilter struct {
 	Open  bool      // only those waiting on the desk
 	Since time.Time // only those found at or after
+	// Node is the node's subtree: the findings of areas whose village lies
+	// in it (a town's desk, a county room's towns).
+	Node NodeCode
 }
 
 // PatrolService keeps the patrol areas, the patrols, the findings and the

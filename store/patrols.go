@@ -761,13 +761,21 @@ func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
 	return viewByID(ctx, s, id, model.ParseFindingID, s.getFinding)
 }
 
-// Findings lists the findings f selects, oldest first.
+// Findings lists the findings f selects, oldest first: those of f.Node's
+// subtree (by their area's village) when it names one.
 func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
-	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Finding, error) {
+	return viewIn(ctx, s, f.Node, func(tx *bolt.Tx, root model.NodeCode) ([]model.Finding, error) {
+		var fs []model.Finding
+		var err error
 		if f.Open {
-			return s.waitingFindings(tx)
+			fs, err = s.waitingFindings(tx)
+		} else {
+			fs, err = s.findingsSince(tx, f.Since)
 		}
-		return s.findingsSince(tx, f.Since)
+		if root != "" {
+			fs = slices.DeleteFunc(fs, func(x model.Finding) bool { return !root.Contains(x.Village) })
+		}
+		return fs, err
 	})
 }
 

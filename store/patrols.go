@@ -399,6 +399,7 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 	var added, replaced int
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		added, replaced = 0, 0
+		var at []model.NodeCode // the villages it imports into
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
@@ -445,6 +446,7 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 					return nil, err
 				}
 				a.Since = old.Since
+				at = append(at, old.Village)
 				replaced++
 			} else {
 				added++
@@ -452,13 +454,14 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			if err := putEncoded(b, []byte(a.Code), a, encodeArea); err != nil {
 				return nil, err
 			}
+			at = append(at, a.Village)
 		}
 		if added+replaced == 0 {
 			return nil, nil
 		}
 		what := fmt.Sprintf("patrol areas: %d added, %d replaced", added, replaced)
 		whatZh := fmt.Sprintf("巡护区：新增 %d 个，更新 %d 个", added, replaced)
-		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
+		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport, Node: model.Over(at),
 			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
 	})
 	if err != nil {
@@ -1060,7 +1063,7 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 		what := fmt.Sprintf("rotation %s %s: %s, %s from %s", out.ID, out.Name, out.Activity, model.Count(len(out.Groups), "group"), out.Start.Format("2006-01-02"))
 		whatZh := fmt.Sprintf("轮值 %s %s：%s，%d 个组，自 %s 起", out.ID, out.Name, out.Activity.Zh(), len(out.Groups), out.Start.Format("2006-01-02"))
 		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport, Ref: out.ID,
-			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
+			Node: model.Over(slices.Concat(out.Groups...)), Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
 	})
 	if err != nil {
 		return model.JointRotation{}, err

@@ -56,3 +56,30 @@ func TestDeskListsItsOwnTown(t *testing.T) {
 	assert.Contains(t, view, "园丁社区井盖缺失", "the county room sees every town's")
 	assert.Contains(t, view, "on the desk 2")
 }
+
+// Another town's imports (its roster, its patrol areas) stand at that
+// town's nodes, so 花街镇's seat does not list them among its events (a QA:
+// an import had no node and showed in every town's ticker); the county
+// room's does.
+func TestSeatEventsLeaveOutOtherTownsImports(t *testing.T) {
+	f := deskTowns(t)
+	ctx := context.Background()
+	imports := func(scope model.NodeCode) []string {
+		evs, err := seatEvents(ctx, f.db, scope, nil)
+		require.NoError(t, err)
+		var notes []string
+		for _, e := range evs {
+			if e.Action == model.ActImport {
+				notes = append(notes, e.Note)
+			}
+		}
+		return notes
+	}
+	theirs := []string{"yd.csv; patrol areas: 1 added, 0 replaced", "test: 东城街道's patroller: 1 person"}
+	for _, n := range theirs {
+		assert.NotContains(t, imports(huajie), n)
+		assert.NotContains(t, imports("330784114266"), n, "nor a village's seat of 花街镇")
+		assert.Contains(t, imports(yongkang), n)
+		assert.Contains(t, imports(dongcheng), n)
+	}
+}

@@ -117,3 +117,56 @@ func TestImportEventsStandWhereTheyImported(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, yuandingVillage, last().Node, "a rotation over 园丁社区's grids")
 }
+
+// TestPatrolRefusalsNameThePlaces: a check-in or end refused names the
+// patrol by its area and village and the checkpoints by their names, in
+// both languages (a QA: "may not check in on X-0001: it is P8's patrol",
+// "checkpoint "C9": P-DX-01 has C1, C2, C3"); to a person of another town
+// it names both towns, as the desk's refusals do.
+func TestPatrolRefusalsNameThePlaces(t *testing.T) {
+	tw := newCountyTower(t)
+	p, _, err := tw.s.StartPatrol(tw.ctx, "P-DX-01", tw.patroller.ID, "")
+	require.NoError(t, err)
+	id := func(x model.Person) string { return x.Name + " (" + x.ID.String() + ")" }
+	idZh := func(x model.Person) string { return x.Name + "（" + x.ID.String() + "）" }
+	patrol := "patrol " + p.ID + " of P-DX-01 渎溪后山林 at 渎溪村 330784114266"
+	patrolZh := "渎溪村 330784114266 P-DX-01 渎溪后山林 的巡护 " + p.ID
+	before := dump(t, tw.s)
+
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, p.ID, "C1", nil, tw.dcPatroller.ID, "")
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, id(tw.dcPatroller)+" of 东城街道 330784001 may not check in on "+patrol+": it is in 花街镇 330784114, another town; "+
+		"only its patroller, "+id(tw.patroller)+", checks in", model.ErrorMessage(err))
+	assert.Equal(t, "东城巡护（"+tw.dcPatroller.ID.String()+"，东城街道 330784001）不能在 "+patrolZh+" 打卡：该处属 花街镇 330784114，不是其所在镇街；"+
+		"只有其巡护员 "+idZh(tw.patroller)+" 本人可以打卡", model.ErrorMessageZh(err))
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, p.ID, "C1", nil, tw.liaison.ID, "")
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, id(tw.liaison)+" may not check in on "+patrol+": it is "+id(tw.patroller)+"'s patrol; only its patroller checks in", model.ErrorMessage(err))
+	assert.Equal(t, idZh(tw.liaison)+"不能在 "+patrolZh+" 打卡：这是 "+idZh(tw.patroller)+" 的巡护；只有其巡护员本人可以打卡", model.ErrorMessageZh(err))
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, p.ID, "C9", nil, tw.patroller.ID, "")
+	requireCode(t, err, model.EINVALID)
+	assert.Equal(t, `checkpoint "C9": the checkpoints of P-DX-01 渎溪后山林 at 渎溪村 330784114266 are C1 山脚, C2 防火道, C3 山顶`, model.ErrorMessage(err))
+	assert.Equal(t, `检查点 "C9"：渎溪村 330784114266 P-DX-01 渎溪后山林 的检查点为 C1 山脚、C2 防火道、C3 山顶`, model.ErrorMessageZh(err))
+	assert.Equal(t, "checkpoint", model.ErrorField(err))
+
+	_, _, err = tw.s.EndPatrol(tw.ctx, p.ID, tw.dcOfficer.ID, "")
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, id(tw.dcOfficer)+" of 东城街道 330784001 may not end "+patrol+": it is in 花街镇 330784114, another town; "+
+		"only its patroller, "+id(tw.patroller)+", or the liaison or a duty officer of its town may", model.ErrorMessage(err))
+	assert.Equal(t, "东城值班（"+tw.dcOfficer.ID.String()+"，东城街道 330784001）不能结束 "+patrolZh+"：该处属 花街镇 330784114，不是其所在镇街；"+
+		"只有其巡护员 "+idZh(tw.patroller)+"，或该镇街的联络员、值班员可以", model.ErrorMessageZh(err))
+	_, _, err = tw.s.EndPatrol(tw.ctx, p.ID, tw.worker01.ID, "")
+	requireCode(t, err, model.EFORBIDDEN)
+	assert.Equal(t, id(tw.worker01)+" may not end "+patrol+": it is "+id(tw.patroller)+"'s patrol; only they, the liaison or a duty officer may", model.ErrorMessage(err))
+	assert.Equal(t, idZh(tw.worker01)+"不能结束 "+patrolZh+"：这是 "+idZh(tw.patroller)+" 的巡护；只有本人、联络员或值班员可以", model.ErrorMessageZh(err))
+	assert.Equal(t, before, dump(t, tw.s), "nothing of a refused check-in or end is written")
+
+	_, _, err = tw.s.EndPatrol(tw.ctx, p.ID, tw.county.ID, "")
+	require.NoError(t, err, "the county's officer ends a patrol left running")
+	_, _, err = tw.s.PatrolCheckIn(tw.ctx, p.ID, "C1", nil, tw.patroller.ID, "")
+	requireCode(t, err, model.ECONFLICT)
+	assert.Equal(t, patrol+" ended at "+t0.Format("15:04"), model.ErrorMessage(err))
+	assert.Equal(t, patrolZh+" 已于 "+t0.Format("15:04")+" 结束", model.ErrorMessageZh(err))
+	_, _, err = tw.s.EndPatrol(tw.ctx, p.ID, tw.patroller.ID, "")
+	requireCode(t, err, model.ECONFLICT, patrol+" ended at ")
+}

@@ -567,6 +567,18 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 	})
 }
 
+// patrolNames names the people and places of a patrol's refusals
+// (model.PatrolNames), each read from tx as a refusal asks for it.
+func patrolNames(tx *bolt.Tx) model.PatrolNames {
+	return model.PatrolNames{Nodes: nodeNames(tx), People: func(id model.PersonID) string {
+		p, err := getPerson(tx, id)
+		if err != nil {
+			return ""
+		}
+		return p.Name
+	}}
+}
+
 // refusePatrol is the refusal of actor patrolling a (model.PatrolArea.
 // RefusePatrol), its patroller and places named: the field API's 403 for
 // an area not the token holder's.
@@ -581,16 +593,16 @@ func refusePatrol(tx *bolt.Tx, a model.PatrolArea, actor model.Person) error {
 // CheckIn records a check-in of the patrol at a checkpoint.
 func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
 	return s.onPatrol(ctx, patrol, by, key, idemCheckIn, []string{checkpoint, floatField(loc)}, false,
-		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
-			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
+		func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare, patrolNames(tx))
 		})
 }
 
 // EndPatrol ends the patrol.
 func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, key string) (model.Patrol, bool, error) {
 	return s.onPatrol(ctx, patrol, by, key, idemEnd, nil, true,
-		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
-			return p.End(a, actor, now)
+		func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.End(a, actor, now, patrolNames(tx))
 		})
 }
 
@@ -599,7 +611,7 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 // it loads the patrol, its area and the actor, applies step, and hears the
 // patroller (ends says the step ends the patrol).
 func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key string, kind byte, fields []string, ends bool,
-	step func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
+	step func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
 	seq, err := model.ParsePatrolID(patrol)
 	if err != nil {
 		return model.Patrol{}, false, err
@@ -622,7 +634,7 @@ func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key
 			return p, nil, err
 		}
 		since := p.LastSeen()
-		p, ev, err := step(p, a, actor, now)
+		p, ev, err := step(tx, p, a, actor, now)
 		if err != nil {
 			return p, nil, err
 		}

@@ -676,27 +676,33 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 	return out, err
 }
 
-// patrolsSince reads the patrols started at or after since, oldest first,
-// from the end of the bucket back: patrols are numbered in order of start,
-// and on a hub a federated town's copies in order of arrival (the read
-// goes back to the first numbered before since, and keeps those started
-// since).
+// patrolsSince reads the patrols started at or after since, oldest first
+// (numberedSince).
 func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) {
-	ps, err := newestSince(tx.Bucket(bucketPatrols), since,
+	return numberedSince(tx.Bucket(bucketPatrols), since,
 		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
-		func(p model.Patrol) time.Time { return numberedAt(p.Started, p.Arrived) })
-	ps = slices.DeleteFunc(ps, func(p model.Patrol) bool { return p.Started.Before(since) })
-	slices.SortStableFunc(ps, func(a, b model.Patrol) int { return a.Started.Compare(b.Started) })
-	return ps, err
+		func(p model.Patrol) time.Time { return p.Started }, func(p model.Patrol) time.Time { return p.Arrived })
 }
 
-// numberedAt is when a patrol or finding took its number: when it started
-// or was found, or a federated town's copy on a hub when it arrived.
-func numberedAt(at, arrived time.Time) time.Time {
-	if arrived.IsZero() {
-		return at
+// numberedSince reads the records of b (patrols, findings) whose time (at:
+// when a patrol started, a finding was found) is at or after since, oldest
+// first, from the end of the bucket back: they are numbered in order of
+// that time, and on a hub a federated town's copies in order of arrival
+// (arrived; zero for the file's own), so the read goes back to the first
+// numbered before since and keeps those of since.
+func numberedSince[T any](b *bolt.Bucket, since time.Time, decode func(k, v []byte) (T, error), at, arrived func(T) time.Time) ([]T, error) {
+	xs, err := newestSince(b, since, decode, func(x T) time.Time {
+		if a := arrived(x); !a.IsZero() {
+			return a
+		}
+		return at(x)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return arrived
+	xs = slices.DeleteFunc(xs, func(x T) bool { return at(x).Before(since) })
+	slices.SortStableFunc(xs, func(a, b T) int { return at(a).Compare(at(b)) })
+	return xs, nil
 }
 
 // AddFinding puts a finding on the liaison's desk.
@@ -810,16 +816,15 @@ func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
 	return out, err
 }
 
-// findingsSince reads the findings found at or after since, oldest first.
+// findingsSince reads the findings found at or after since, oldest first
+// (numberedSince), each with its incident's status.
 func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
-	fs, err := newestSince(tx.Bucket(bucketFindings), since,
+	fs, err := numberedSince(tx.Bucket(bucketFindings), since,
 		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
-		func(f model.Finding) time.Time { return numberedAt(f.FoundAt, f.Arrived) })
+		func(f model.Finding) time.Time { return f.FoundAt }, func(f model.Finding) time.Time { return f.Arrived })
 	if err != nil {
 		return nil, err
 	}
-	fs = slices.DeleteFunc(fs, func(f model.Finding) bool { return f.FoundAt.Before(since) })
-	slices.SortStableFunc(fs, func(a, b model.Finding) int { return a.FoundAt.Compare(b.FoundAt) })
 	for i := range fs {
 		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err

@@ -241,10 +241,10 @@ func TestPatrolStepsRefuseAlike(t *testing.T) {
 		{[]string{"start", "P-NONE", "--by", "P7"}, cli.ExitRefused, "P-NONE"},
 		{[]string{"start", "NOPE", "--by", "P7"}, cli.ExitUsage, `area "NOPE"`},
 		{[]string{"start", "P-T-01", "--by", "P999999"}, cli.ExitRefused, "P999999"},
-		{[]string{"checkin", id, "--checkpoint", "C1", "--by", "P8"}, cli.ExitRefused, "it is P7's patrol"},
+		{[]string{"checkin", id, "--checkpoint", "C1", "--by", "P8"}, cli.ExitRefused, "it is 李坤文 (P7)'s patrol"},
 		{[]string{"checkin", "X-9999", "--checkpoint", "C1"}, cli.ExitRefused, "no patrol X-9999"},
 		{[]string{"checkin", id, "--checkpoint", "C9"}, cli.ExitUsage, `checkpoint "C9"`},
-		{[]string{"end", id, "--by", "P8"}, cli.ExitRefused, "it is P7's patrol"},
+		{[]string{"end", id, "--by", "P8"}, cli.ExitRefused, "it is 李坤文 (P7)'s patrol"},
 		{[]string{"end", "X-9999"}, cli.ExitRefused, "no patrol X-9999"},
 	} {
 		fails(t, e.run(append([]string{"patrol"}, c.args...)...), c.code, c.want)

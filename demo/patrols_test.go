@@ -83,7 +83,7 @@ func (f *fakeStore) PatrolCheckIn(_ context.Context, id, cp string, loc *model.L
 	if err != nil {
 		return model.Patrol{}, false, err
 	}
-	next, _, err := p.CheckIn(a, cp, loc, f.person(by), f.now, 1)
+	next, _, err := p.CheckIn(a, cp, loc, f.person(by), f.now, 1, model.PatrolNames{})
 	if err == nil {
 		*p = next
 	}
@@ -95,7 +95,7 @@ func (f *fakeStore) EndPatrol(_ context.Context, id string, by model.PersonID, _
 	if err != nil {
 		return model.Patrol{}, false, err
 	}
-	next, _, err := p.End(a, f.person(by), f.now)
+	next, _, err := p.End(a, f.person(by), f.now, model.PatrolNames{})
 	if err == nil {
 		*p = next
 	}

@@ -450,14 +450,8 @@ func (a PatrolArea) refuse(p Person) error { return a.RefusePatrol(p, "", nil) }
 // another town (Person.ActsIn), that the area is that town's, both towns
 // named; to one of its town, whose area it is. The store gives it named.
 func (a PatrolArea) RefusePatrol(p Person, patroller string, names func(NodeCode) string) *Error {
-	who, whoZh := a.Patroller.String(), a.Patroller.String()
-	switch {
-	case a.Patroller == 0:
-		who, whoZh = "no patroller", "无巡护员"
-	case patroller != "":
-		who, whoZh = patroller+" ("+who+")", patroller+"（"+whoZh+"）"
-	}
-	area := strings.TrimSpace(a.Code + " " + a.Name)
+	who, whoZh := patrollerNamed(a.Patroller, patroller)
+	area := a.named()
 	if !p.ActsIn(a.Village) {
 		own, at, where, whereZh := foreignTown(p, a.Village, names)
 		return Errorf(EFORBIDDEN, "%s (%s) of %s may not patrol %s at %s: %s; only its patroller, %s, or the liaison or a duty officer of its town may",
@@ -468,6 +462,74 @@ func (a PatrolArea) RefusePatrol(p Person, patroller string, names func(NodeCode
 	return Errorf(EFORBIDDEN, "%s (%s) may not patrol %s at %s: it is assigned to %s; only its patroller, the liaison or a duty officer may",
 		ActorName(p), roleList(p, false), area, at, who).
 		Zh("%s（%s）不能巡护 %s 的 %s：该巡护区分配给 %s；只有其巡护员、联络员或值班员可以", ActorName(p), roleList(p, true), at, area, whoZh)
+}
+
+// patrollerNamed is patroller id as a refusal names them: by name and id
+// where name is known ("徐巡护 (P8)", "徐巡护（P8）"), else by id; "no
+// patroller" for none.
+func patrollerNamed(id PersonID, name string) (en, zh string) {
+	switch {
+	case id == 0:
+		return "no patroller", "无巡护员"
+	case name != "":
+		return name + " (" + id.String() + ")", name + "（" + id.String() + "）"
+	}
+	return id.String(), id.String()
+}
+
+// named is the area by code and name ("P-DX-01 渎溪后山林").
+func (a PatrolArea) named() string { return strings.TrimSpace(a.Code + " " + a.Name) }
+
+// PatrolNames are the names a patrol's refusals give, looked up as they
+// are needed (the store's): a person's ("" for the id alone) and a node's
+// (NameNodes). A nil func names by id and code alone.
+type PatrolNames struct {
+	People func(PersonID) string
+	Nodes  func(NodeCode) string
+}
+
+// person is id's name, "" when n does not know it.
+func (n PatrolNames) person(id PersonID) string {
+	if n.People == nil {
+		return ""
+	}
+	return n.People(id)
+}
+
+// named is the patrol p of area a as a refusal names it, with its area by
+// code and name and where it lies by name: "patrol X-0001 of P-DX-01
+// 渎溪后山林 at 渎溪村 330784114266", "渎溪村 330784114266 P-DX-01 渎溪后山林
+// 的巡护 X-0001".
+func (p Patrol) named(a PatrolArea, n PatrolNames) (en, zh string) {
+	at := NameNodes([]NodeCode{p.Village}, n.Nodes, "")
+	return fmt.Sprintf("patrol %s of %s at %s", p.ID, a.named(), at), fmt.Sprintf("%s %s 的巡护 %s", at, a.named(), p.ID)
+}
+
+// refuseOthers is the refusal of by, not its patroller, checking in on p
+// (end false: only its patroller may) or ending it (end true: they, or the
+// liaison or a duty officer of its town). To a person of another town
+// (Person.ActsIn) it names both towns, as ForeignAct does; to one of its
+// town, whose patrol it is.
+func (p Patrol) refuseOthers(a PatrolArea, by Person, n PatrolNames, end bool) *Error {
+	patrol, patrolZh := p.named(a, n)
+	who, whoZh := patrollerNamed(p.Patroller, n.person(p.Patroller))
+	act, actZh := "check in on "+patrol, "在 "+patrolZh+" 打卡"
+	only, onlyZh := "only its patroller checks in", "只有其巡护员本人可以打卡"
+	if end {
+		act, actZh = "end "+patrol, "结束 "+patrolZh
+		only, onlyZh = "only they, the liaison or a duty officer may", "只有本人、联络员或值班员可以"
+	}
+	if by.ActsIn(p.Village) {
+		return Errorf(EFORBIDDEN, "%s (%s) may not %s: it is %s's patrol; %s", ActorName(by), by.ID, act, who, only).
+			Zh("%s（%s）不能%s：这是 %s 的巡护；%s", ActorName(by), by.ID, actZh, whoZh, onlyZh)
+	}
+	own, _, where, whereZh := foreignTown(by, p.Village, n.Nodes)
+	only, onlyZh = "only its patroller, "+who+", checks in", "只有其巡护员 "+whoZh+" 本人可以打卡"
+	if end {
+		only, onlyZh = "only its patroller, "+who+", or the liaison or a duty officer of its town may", "只有其巡护员 "+whoZh+"，或该镇街的联络员、值班员可以"
+	}
+	return Errorf(EFORBIDDEN, "%s (%s) of %s may not %s: %s; %s", ActorName(by), by.ID, own, act, where, only).
+		Zh("%s（%s，%s）不能%s：%s；%s", ActorName(by), by.ID, own, actZh, whereZh, onlyZh)
 }
 
 // CheckIn is one check-in of a patrol at a checkpoint.
@@ -611,31 +673,32 @@ func StartPatrol(a PatrolArea, seq uint64, by Person, active []Patrol, now time.
 	return p, ev, nil
 }
 
-func (p Patrol) ended() error {
-	return Errorf(ECONFLICT, "patrol %s ended at %s", p.ID, p.Ended.Format("15:04")).
-		Zh("巡护 %s 已于 %s 结束", p.ID, p.Ended.Format("15:04"))
+func (p Patrol) ended(a PatrolArea, n PatrolNames) error {
+	patrol, patrolZh := p.named(a, n)
+	return Errorf(ECONFLICT, "%s ended at %s", patrol, p.Ended.Format("15:04")).
+		Zh("%s 已于 %s 结束", patrolZh, p.Ended.Format("15:04"))
 }
 
 // CheckIn is the rule of a check-in: the patrol runs, the patroller checks
 // in at one of the area's checkpoints. The check-in that brings it to
-// share of the checkpoints completes it.
-func (p Patrol) CheckIn(a PatrolArea, checkpoint string, loc *LatLon, by Person, now time.Time, share float64) (Patrol, Event, error) {
+// share of the checkpoints completes it. A refusal names the patrol's
+// area, where it lies and its checkpoints by their names (names).
+func (p Patrol) CheckIn(a PatrolArea, checkpoint string, loc *LatLon, by Person, now time.Time, share float64, names PatrolNames) (Patrol, Event, error) {
 	if !p.Active() {
-		return p, Event{}, p.ended()
+		return p, Event{}, p.ended(a, names)
 	}
 	if by.ID != p.Patroller {
-		return p, Event{}, Errorf(EFORBIDDEN, "%s (%s) may not check in on %s: it is %s's patrol",
-			ActorName(by), by.ID, p.ID, p.Patroller).
-			Zh("%s（%s）不能在 %s 打卡：这是 %s 的巡护", ActorName(by), by.ID, p.ID, p.Patroller)
+		return p, Event{}, p.refuseOthers(a, by, names, false)
 	}
 	cp, ok := a.Checkpoint(checkpoint)
 	if !ok {
-		codes := make([]string, len(a.Checkpoints))
+		named := make([]string, len(a.Checkpoints))
 		for i, c := range a.Checkpoints {
-			codes[i] = c.Code
+			named[i] = strings.TrimSpace(c.Code + " " + c.Name)
 		}
-		return p, Event{}, Errorf(EINVALID, "checkpoint %q: %s has %s", checkpoint, a.Code, strings.Join(codes, ", ")).
-			Zh("检查点 %q：%s 的检查点为 %s", checkpoint, a.Code, strings.Join(codes, "、")).On("checkpoint")
+		at := NameNodes([]NodeCode{p.Village}, names.Nodes, "")
+		return p, Event{}, Errorf(EINVALID, "checkpoint %q: the checkpoints of %s at %s are %s", checkpoint, a.named(), at, strings.Join(named, ", ")).
+			Zh("检查点 %q：%s %s 的检查点为 %s", checkpoint, at, a.named(), strings.Join(named, "、")).On("checkpoint")
 	}
 	if loc != nil {
 		if err := loc.Validate(); err != nil {
@@ -661,14 +724,12 @@ func (p Patrol) CheckIn(a PatrolArea, checkpoint string, loc *LatLon, by Person,
 // a duty officer for one left running. The event says whether it was done,
 // and names the patroller as its subject: the patrol is their work,
 // whoever ends it (the points' 巡护 pays the subject).
-func (p Patrol) End(a PatrolArea, by Person, now time.Time) (Patrol, Event, error) {
+func (p Patrol) End(a PatrolArea, by Person, now time.Time, n PatrolNames) (Patrol, Event, error) {
 	if !p.Active() {
-		return p, Event{}, p.ended()
+		return p, Event{}, p.ended(a, n)
 	}
 	if by.ID != p.Patroller && !(MayTriage(by) && by.Scope().Contains(p.Village)) {
-		return p, Event{}, Errorf(EFORBIDDEN, "%s (%s) may not end %s: it is %s's patrol; only they, the liaison or a duty officer may",
-			ActorName(by), by.ID, p.ID, p.Patroller).
-			Zh("%s（%s）不能结束 %s：这是 %s 的巡护；只有本人、联络员或值班员可以", ActorName(by), by.ID, p.ID, p.Patroller)
+		return p, Event{}, p.refuseOthers(a, by, n, true)
 	}
 	p.Ended = now
 	act, what, zh := ActPatrolEnd, "incomplete", "未完成"
@@ -1111,6 +1172,9 @@ type PatrolFilter struct {
 type FindingFilter struct {
 	Open  bool      // only those waiting on the desk
 	Since time.Time // only those found at or after
+	// Node is the node's subtree: the findings of areas whose village lies
+	// in it (a town's desk, a county room's towns).
+	Node NodeCode
 }
 
 // PatrolService keeps the patrol areas, the patrols, the findings and the

@@ -136,7 +136,7 @@ func TestPatrolCompletion(t *testing.T) {
 			assert.Equal(t, duxi, ev.Node)
 			for i, c := range tc.checkins {
 				now := on29(8, 10*(i+1))
-				p, ev, err = p.CheckIn(a, c, nil, patroller, now, tc.share)
+				p, ev, err = p.CheckIn(a, c, nil, patroller, now, tc.share, model.PatrolNames{})
 				require.NoError(t, err)
 				assert.Equal(t, model.ActCheckIn, ev.Action)
 				if i == tc.completes {
@@ -146,12 +146,12 @@ func TestPatrolCompletion(t *testing.T) {
 					assert.False(t, p.Complete(), "check-in %d", i)
 				}
 			}
-			p, ev, err = p.End(a, patroller, on29(9, 0))
+			p, ev, err = p.End(a, patroller, on29(9, 0), model.PatrolNames{})
 			require.NoError(t, err)
 			assert.Equal(t, tc.end, ev.Action)
 			assert.Equal(t, patroller.ID, ev.Subject)
 			assert.Equal(t, on29(9, 0), p.Ended)
-			_, _, err = p.End(a, patroller, on29(9, 1))
+			_, _, err = p.End(a, patroller, on29(9, 1), model.PatrolNames{})
 			assert.Equal(t, model.ECONFLICT, model.ErrorCode(err), "ending twice")
 		})
 	}
@@ -174,21 +174,21 @@ func TestPatrolRefusals(t *testing.T) {
 	_, _, err = model.StartPatrol(b, 2, liaison, []model.Patrol{running}, on29(8, 5))
 	assert.NoError(t, err, "the liaison covers another area")
 
-	_, _, err = running.CheckIn(a, "C1", nil, otherPatroller, on29(8, 10), 1)
+	_, _, err = running.CheckIn(a, "C1", nil, otherPatroller, on29(8, 10), 1, model.PatrolNames{})
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "checking in on another's patrol")
-	_, _, err = running.CheckIn(a, "C1", nil, liaison, on29(8, 10), 1)
+	_, _, err = running.CheckIn(a, "C1", nil, liaison, on29(8, 10), 1, model.PatrolNames{})
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err), "a check-in is the patroller's own")
-	_, _, err = running.CheckIn(a, "C9", nil, patroller, on29(8, 10), 1)
+	_, _, err = running.CheckIn(a, "C9", nil, patroller, on29(8, 10), 1, model.PatrolNames{})
 	assert.Equal(t, "checkpoint", model.ErrorField(err))
-	_, _, err = running.CheckIn(a, "C1", &model.LatLon{Lat: 91}, patroller, on29(8, 10), 1)
+	_, _, err = running.CheckIn(a, "C1", &model.LatLon{Lat: 91}, patroller, on29(8, 10), 1, model.PatrolNames{})
 	assert.Equal(t, "location.lat", model.ErrorField(err))
-	_, _, err = running.End(a, otherPatroller, on29(8, 10))
+	_, _, err = running.End(a, otherPatroller, on29(8, 10), model.PatrolNames{})
 	assert.Equal(t, model.EFORBIDDEN, model.ErrorCode(err))
-	ended, ev, err := running.End(a, liaison, on29(8, 10))
+	ended, ev, err := running.End(a, liaison, on29(8, 10), model.PatrolNames{})
 	require.NoError(t, err, "the liaison ends a patrol left running")
 	assert.Equal(t, liaison.ID, ev.Actor, "the liaison ended it")
 	assert.Equal(t, patroller.ID, ev.Subject, "the patrol is the patroller's: the points pay them")
-	_, _, err = ended.CheckIn(a, "C1", nil, patroller, on29(8, 11), 1)
+	_, _, err = ended.CheckIn(a, "C1", nil, patroller, on29(8, 11), 1, model.PatrolNames{})
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
 }
 
@@ -531,7 +531,7 @@ func TestBoard(t *testing.T) {
 	a := forest()
 	run, _, err := model.StartPatrol(a, 1, patroller, nil, on29(8, 0))
 	require.NoError(t, err)
-	run, _, err = run.CheckIn(a, "C1", nil, patroller, on29(8, 30), 1)
+	run, _, err = run.CheckIn(a, "C1", nil, patroller, on29(8, 30), 1, model.PatrolNames{})
 	require.NoError(t, err)
 	b := model.BuildBoard(model.BoardInput{
 		Day: on29(11, 0), AsOf: on29(11, 0), Areas: []model.PatrolArea{a}, Patrols: []model.Patrol{run},

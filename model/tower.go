@@ -189,6 +189,25 @@ func (c NodeCode) Contains(d NodeCode) bool {
 	return c != "" && strings.HasPrefix(string(d), string(c))
 }
 
+// Over is the nearest node that is or holds every one of codes: one of
+// them when it holds the rest, else the node above them all (their
+// village, town, county, ...). It is where an event about all of them
+// stands (an import's), so that a seat sees it when its subtree holds
+// all of them, and a town's seat does not see another town's. "" when
+// codes is empty, or no node holds them all (two provinces).
+func Over(codes []NodeCode) NodeCode {
+	if len(codes) == 0 {
+		return ""
+	}
+	over := codes[0]
+	for _, c := range codes[1:] {
+		for over != "" && !over.Contains(c) {
+			over = over.Parent()
+		}
+	}
+	return over
+}
+
 // Child returns the code of the n-th child (1-99) below a village, grid or
 // micro-grid code.
 func (c NodeCode) Child(n int) NodeCode {

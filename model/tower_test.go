@@ -113,6 +113,27 @@ func TestNodeCodeAncestors(t *testing.T) {
 	}
 }
 
+// Over is the nearest node over a set of codes: the one that holds the
+// rest, else their village, town, county, ...; "" for none.
+func TestOver(t *testing.T) {
+	for _, tc := range []struct {
+		codes []model.NodeCode
+		want  model.NodeCode
+	}{
+		{nil, ""},
+		{[]model.NodeCode{duxiG02}, duxiG02},
+		{[]model.NodeCode{duxiG02M3, duxiG02, duxiUnit}, duxiG02},
+		{[]model.NodeCode{duxiG02M3, duxi + "-01"}, duxi},
+		{[]model.NodeCode{duxiG02, "330784114213-01", duxi}, town},
+		{[]model.NodeCode{duxi, "330784001001"}, "330784"},
+		{[]model.NodeCode{"330784001001", "330784", duxi}, "330784"},
+		{[]model.NodeCode{duxi, "330102001001"}, "33"},
+		{[]model.NodeCode{"33", "34"}, ""},
+	} {
+		assert.Equal(t, tc.want, model.Over(tc.codes), "%v", tc.codes)
+	}
+}
+
 func TestNodeCodeContains(t *testing.T) {
 	tests := []struct {
 		c, d model.NodeCode

@@ -140,13 +140,11 @@ func (s *DB) issueDirective(ctx context.Context, text string, targets []model.No
 		}
 		return d, units, nil
 	}
-	var q fedQueue
-	_, err := s.write(ctx, s.directiveFn(text, codes, deadline, by, 0, &d, &units, &q))
+	d, err := writeQueued(ctx, s, func(out *model.Directive, q *fedQueue) writeFn {
+		return s.directiveFn(text, codes, deadline, by, 0, out, &units, q)
+	})
 	if err != nil {
 		return model.Directive{}, nil, err
-	}
-	if q.seq != 0 {
-		return model.Directive{}, nil, q.err()
 	}
 	return d, units, nil
 }
@@ -677,15 +675,7 @@ func (s *DB) ResendDirective(ctx context.Context, id string, within model.NodeCo
 			return 0, err
 		}
 	}
-	var n int
-	var q fedQueue
-	if _, err = s.write(ctx, s.resendFn(seq, within, by, &n, &q)); err != nil {
-		return 0, err
-	}
-	if q.seq != 0 {
-		return 0, q.err()
-	}
-	return n, nil
+	return writeQueued(ctx, s, func(n *int, q *fedQueue) writeFn { return s.resendFn(seq, within, by, n, q) })
 }
 
 // resendFn is ResendDirective's write: it sets *n. On a hub (q not nil) a

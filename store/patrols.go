@@ -399,6 +399,7 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 	var added, replaced int
 	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		added, replaced = 0, 0
+		var at []model.NodeCode // the villages it imports into
 		actor, err := s.wc.actor(tx, by)
 		if err != nil {
 			return nil, err
@@ -445,6 +446,7 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 					return nil, err
 				}
 				a.Since = old.Since
+				at = append(at, old.Village)
 				replaced++
 			} else {
 				added++
@@ -452,13 +454,14 @@ func (s *DB) ImportAreas(ctx context.Context, areas []model.PatrolArea, by model
 			if err := putEncoded(b, []byte(a.Code), a, encodeArea); err != nil {
 				return nil, err
 			}
+			at = append(at, a.Village)
 		}
 		if added+replaced == 0 {
 			return nil, nil
 		}
 		what := fmt.Sprintf("patrol areas: %d added, %d replaced", added, replaced)
 		whatZh := fmt.Sprintf("巡护区：新增 %d 个，更新 %d 个", added, replaced)
-		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
+		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport, Node: model.Over(at),
 			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
 	})
 	if err != nil {
@@ -564,6 +567,18 @@ func (s *DB) StartPatrol(ctx context.Context, area string, by model.PersonID, ke
 	})
 }
 
+// patrolNames names the people and places of a patrol's refusals
+// (model.PatrolNames), each read from tx as a refusal asks for it.
+func patrolNames(tx *bolt.Tx) model.PatrolNames {
+	return model.PatrolNames{Nodes: nodeNames(tx), People: func(id model.PersonID) string {
+		p, err := getPerson(tx, id)
+		if err != nil {
+			return ""
+		}
+		return p.Name
+	}}
+}
+
 // refusePatrol is the refusal of actor patrolling a (model.PatrolArea.
 // RefusePatrol), its patroller and places named: the field API's 403 for
 // an area not the token holder's.
@@ -578,16 +593,16 @@ func refusePatrol(tx *bolt.Tx, a model.PatrolArea, actor model.Person) error {
 // CheckIn records a check-in of the patrol at a checkpoint.
 func (s *DB) PatrolCheckIn(ctx context.Context, patrol, checkpoint string, loc *model.LatLon, by model.PersonID, key string) (model.Patrol, bool, error) {
 	return s.onPatrol(ctx, patrol, by, key, idemCheckIn, []string{checkpoint, floatField(loc)}, false,
-		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
-			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare)
+		func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.CheckIn(a, checkpoint, loc, actor, now, s.opts.Policy.Patrol.CompleteShare, patrolNames(tx))
 		})
 }
 
 // EndPatrol ends the patrol.
 func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, key string) (model.Patrol, bool, error) {
 	return s.onPatrol(ctx, patrol, by, key, idemEnd, nil, true,
-		func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
-			return p.End(a, actor, now)
+		func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error) {
+			return p.End(a, actor, now, patrolNames(tx))
 		})
 }
 
@@ -596,7 +611,7 @@ func (s *DB) EndPatrol(ctx context.Context, patrol string, by model.PersonID, ke
 // it loads the patrol, its area and the actor, applies step, and hears the
 // patroller (ends says the step ends the patrol).
 func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key string, kind byte, fields []string, ends bool,
-	step func(p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
+	step func(tx *bolt.Tx, p model.Patrol, a model.PatrolArea, actor model.Person, now time.Time) (model.Patrol, model.Event, error)) (model.Patrol, bool, error) {
 	seq, err := model.ParsePatrolID(patrol)
 	if err != nil {
 		return model.Patrol{}, false, err
@@ -619,7 +634,7 @@ func (s *DB) onPatrol(ctx context.Context, patrol string, by model.PersonID, key
 			return p, nil, err
 		}
 		since := p.LastSeen()
-		p, ev, err := step(p, a, actor, now)
+		p, ev, err := step(tx, p, a, actor, now)
 		if err != nil {
 			return p, nil, err
 		}
@@ -661,27 +676,33 @@ func (s *DB) Patrols(ctx context.Context, f model.PatrolFilter) ([]model.Patrol,
 	return out, err
 }
 
-// patrolsSince reads the patrols started at or after since, oldest first,
-// from the end of the bucket back: patrols are numbered in order of start,
-// and on a hub a federated town's copies in order of arrival (the read
-// goes back to the first numbered before since, and keeps those started
-// since).
+// patrolsSince reads the patrols started at or after since, oldest first
+// (numberedSince).
 func (s *DB) patrolsSince(tx *bolt.Tx, since time.Time) ([]model.Patrol, error) {
-	ps, err := newestSince(tx.Bucket(bucketPatrols), since,
+	return numberedSince(tx.Bucket(bucketPatrols), since,
 		func(k, v []byte) (model.Patrol, error) { return decodePatrol(getU64(k), v, s.opts.Location) },
-		func(p model.Patrol) time.Time { return numberedAt(p.Started, p.Arrived) })
-	ps = slices.DeleteFunc(ps, func(p model.Patrol) bool { return p.Started.Before(since) })
-	slices.SortStableFunc(ps, func(a, b model.Patrol) int { return a.Started.Compare(b.Started) })
-	return ps, err
+		func(p model.Patrol) time.Time { return p.Started }, func(p model.Patrol) time.Time { return p.Arrived })
 }
 
-// numberedAt is when a patrol or finding took its number: when it started
-// or was found, or a federated town's copy on a hub when it arrived.
-func numberedAt(at, arrived time.Time) time.Time {
-	if arrived.IsZero() {
-		return at
+// numberedSince reads the records of b (patrols, findings) whose time (at:
+// when a patrol started, a finding was found) is at or after since, oldest
+// first, from the end of the bucket back: they are numbered in order of
+// that time, and on a hub a federated town's copies in order of arrival
+// (arrived; zero for the file's own), so the read goes back to the first
+// numbered before since and keeps those of since.
+func numberedSince[T any](b *bolt.Bucket, since time.Time, decode func(k, v []byte) (T, error), at, arrived func(T) time.Time) ([]T, error) {
+	xs, err := newestSince(b, since, decode, func(x T) time.Time {
+		if a := arrived(x); !a.IsZero() {
+			return a
+		}
+		return at(x)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return arrived
+	xs = slices.DeleteFunc(xs, func(x T) bool { return at(x).Before(since) })
+	slices.SortStableFunc(xs, func(a, b T) int { return at(a).Compare(at(b)) })
+	return xs, nil
 }
 
 // AddFinding puts a finding on the liaison's desk.
@@ -761,13 +782,21 @@ func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
 	return viewByID(ctx, s, id, model.ParseFindingID, s.getFinding)
 }
 
-// Findings lists the findings f selects, oldest first.
+// Findings lists the findings f selects, oldest first: those of f.Node's
+// subtree (by their area's village) when it names one.
 func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
-	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.Finding, error) {
+	return viewIn(ctx, s, f.Node, func(tx *bolt.Tx, root model.NodeCode) ([]model.Finding, error) {
+		var fs []model.Finding
+		var err error
 		if f.Open {
-			return s.waitingFindings(tx)
+			fs, err = s.waitingFindings(tx)
+		} else {
+			fs, err = s.findingsSince(tx, f.Since)
 		}
-		return s.findingsSince(tx, f.Since)
+		if root != "" {
+			fs = slices.DeleteFunc(fs, func(x model.Finding) bool { return !root.Contains(x.Village) })
+		}
+		return fs, err
 	})
 }
 
@@ -787,16 +816,15 @@ func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
 	return out, err
 }
 
-// findingsSince reads the findings found at or after since, oldest first.
+// findingsSince reads the findings found at or after since, oldest first
+// (numberedSince), each with its incident's status.
 func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
-	fs, err := newestSince(tx.Bucket(bucketFindings), since,
+	fs, err := numberedSince(tx.Bucket(bucketFindings), since,
 		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
-		func(f model.Finding) time.Time { return numberedAt(f.FoundAt, f.Arrived) })
+		func(f model.Finding) time.Time { return f.FoundAt }, func(f model.Finding) time.Time { return f.Arrived })
 	if err != nil {
 		return nil, err
 	}
-	fs = slices.DeleteFunc(fs, func(f model.Finding) bool { return f.FoundAt.Before(since) })
-	slices.SortStableFunc(fs, func(a, b model.Finding) int { return a.FoundAt.Compare(b.FoundAt) })
 	for i := range fs {
 		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err
@@ -1055,7 +1083,7 @@ func (s *DB) AddRotation(ctx context.Context, r model.JointRotation, by model.Pe
 		what := fmt.Sprintf("rotation %s %s: %s, %s from %s", out.ID, out.Name, out.Activity, model.Count(len(out.Groups), "group"), out.Start.Format("2006-01-02"))
 		whatZh := fmt.Sprintf("轮值 %s %s：%s，%d 个组，自 %s 起", out.ID, out.Name, out.Activity.Zh(), len(out.Groups), out.Start.Format("2006-01-02"))
 		return []model.Event{{At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport, Ref: out.ID,
-			Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
+			Node: model.Over(slices.Concat(out.Groups...)), Note: joinNote(note, "; ", what), NoteZh: joinNote(note, "；", whatZh)}}, nil
 	})
 	if err != nil {
 		return model.JointRotation{}, err

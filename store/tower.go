@@ -86,15 +86,13 @@ func (s *DB) ImportNodes(ctx context.Context, nodes []model.Node, by model.Perso
 			return nil, err
 		}
 		added = len(add)
-		top := add[0].Code
-		for _, n := range add {
-			if n.Level < top.Level() {
-				top = n.Code
-			}
+		codes := make([]model.NodeCode, len(add))
+		for i, n := range add {
+			codes[i] = n.Code
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, ": ", nodeSummary(add)), NoteZh: joinNote(note, "：", nodeSummaryZh(add)),
+			Node: model.Over(codes), Note: joinNote(note, ": ", nodeSummary(add)), NoteZh: joinNote(note, "：", nodeSummaryZh(add)),
 		}}, nil
 	})
 	if err != nil {
@@ -473,11 +471,9 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 			s.wt.counts.at(add[i].Node, model.PersonCounts(add[i]))
 		}
 		added = add
-		top := add[0].Node
-		for _, p := range add {
-			if p.Node.Level() < top.Level() || p.Node.Level() == top.Level() && p.Node < top {
-				top = p.Node
-			}
+		codes := make([]model.NodeCode, len(add))
+		for i, p := range add {
+			codes[i] = p.Node
 		}
 		summary, summaryZh := fmt.Sprintf("%d people", len(add)), fmt.Sprintf("%d 人", len(add))
 		if len(add) == 1 {
@@ -489,7 +485,7 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 		}
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
-			Node: top, Note: joinNote(note, ": ", summary), NoteZh: joinNote(note, "：", summaryZh),
+			Node: model.Over(codes), Note: joinNote(note, ": ", summary), NoteZh: joinNote(note, "：", summaryZh),
 		}}, nil
 	})
 	if err != nil {

@@ -329,14 +329,24 @@ func (s *DB) ActivateTowns(ctx context.Context, reason model.Reason, scope []mod
 	if len(codes) == 0 {
 		return nil, model.Errorf(model.EINVALID, "scope: empty; give town or village codes").Zh("范围：为空；请给出镇或村社代码").On("scope")
 	}
-	var out []model.Activation
+	return writeQueued(ctx, s, func(out *[]model.Activation, q *fedQueue) writeFn {
+		return s.activateFn(r, codes, drill, note, by, out, q)
+	})
+}
+
+// writeQueued runs the write fn makes, which sets *out or, on a hub, may
+// queue a command for a federated town instead (it fills q): out, else
+// the write's error, else the queued command's (model.FedQueued). An
+// activation, its widening and end, a directive and its resend, as a
+// county room gives them.
+func writeQueued[T any](ctx context.Context, s *DB, fn func(out *T, q *fedQueue) writeFn) (T, error) {
+	var out, zero T
 	var q fedQueue
-	_, err = s.write(ctx, s.activateFn(r, codes, drill, note, by, &out, &q))
-	if err != nil {
-		return nil, err
+	if _, err := s.write(ctx, fn(&out, &q)); err != nil {
+		return zero, err
 	}
 	if q.seq != 0 {
-		return nil, q.err()
+		return zero, q.err()
 	}
 	return out, nil
 }
@@ -513,15 +523,7 @@ func (s *DB) Deactivate(ctx context.Context, id string, by model.PersonID) (mode
 	if err != nil {
 		return model.AfterAction{}, err
 	}
-	var out model.AfterAction
-	var q fedQueue
-	if _, err := s.write(ctx, s.deactivateFn(want, id, by, &out, &q)); err != nil {
-		return model.AfterAction{}, err
-	}
-	if q.seq != 0 {
-		return model.AfterAction{}, q.err()
-	}
-	return out, nil
+	return writeQueued(ctx, s, func(out *model.AfterAction, q *fedQueue) writeFn { return s.deactivateFn(want, id, by, out, q) })
 }
 
 // deactivateFn is Deactivate's write: it sets *out to the after-action

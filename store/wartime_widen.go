@@ -31,15 +31,7 @@ func (s *DB) Widen(ctx context.Context, id string, scope []model.NodeCode, by mo
 	if err != nil {
 		return model.Activation{}, err
 	}
-	var out model.Activation
-	var q fedQueue
-	if _, err := s.write(ctx, s.widenFn(want, codes, by, &out, &q)); err != nil {
-		return model.Activation{}, err
-	}
-	if q.seq != 0 {
-		return model.Activation{}, q.err()
-	}
-	return out, nil
+	return writeQueued(ctx, s, func(out *model.Activation, q *fedQueue) writeFn { return s.widenFn(want, codes, by, out, q) })
 }
 
 // widenFn is Widen's write: it sets *out to the widened activation. On a

@@ -222,8 +222,8 @@ func (d *deskPane) View() string {
 	}
 	lines = append(lines, p.st.Dim.Render(" "+p.w.Fit(d.pl.DeskHint, inner-1, p.g.More)))
 	right := ""
-	if pt.loaded {
-		right = fmt.Sprintf("%s %d", d.pl.Waiting, pt.board.Waiting)
+	if pt.loaded { // the seat's own waiting, as the list holds them (not the file's board)
+		right = fmt.Sprintf("%s %d", d.pl.Waiting, d.waiting)
 	}
 	return p.box(d.Title(), right, lines, d.width, d.height, true)
 }

@@ -40,8 +40,9 @@ type patrolLoadedMsg struct {
 	err      error
 }
 
-// loadPatrols reads the day's board and the desk's findings.
-func loadPatrols(svc model.Service, loc *time.Location) tea.Cmd {
+// loadPatrols reads the day's board and the desk's findings, those of
+// scope (the seat's: a town's own, a county room's all).
+func loadPatrols(svc model.Service, scope model.NodeCode, loc *time.Location) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		b, err := svc.PatrolBoard(ctx, time.Time{})
@@ -49,11 +50,11 @@ func loadPatrols(svc model.Service, loc *time.Location) tea.Cmd {
 			return patrolLoadedMsg{err: err}
 		}
 		y, m, d := svc.Now().In(loc).Date()
-		today, err := svc.Findings(ctx, model.FindingFilter{Since: time.Date(y, m, d, 0, 0, 0, 0, loc)})
+		today, err := svc.Findings(ctx, model.FindingFilter{Since: time.Date(y, m, d, 0, 0, 0, 0, loc), Node: scope})
 		if err != nil {
 			return patrolLoadedMsg{err: err}
 		}
-		waiting, err := svc.Findings(ctx, model.FindingFilter{Open: true})
+		waiting, err := svc.Findings(ctx, model.FindingFilter{Open: true, Node: scope})
 		if err != nil {
 			return patrolLoadedMsg{err: err}
 		}
@@ -381,7 +382,7 @@ func (m Model) refreshPatrols() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.pt.loading, m.pt.stale = true, false
-	return m, loadPatrols(m.svc, m.opt.Location)
+	return m, loadPatrols(m.svc, m.scope, m.opt.Location)
 }
 
 // patrolsOnEvents reloads the records for a burst of events, when shown.

@@ -199,7 +199,7 @@ func TestLiaisonAtTheDesk(t *testing.T) {
 		_, err := f.db.Act(ctx, x.Incident, c)
 		require.NoError(t, err)
 	}
-	m = update(t, m, loadPatrols(f.db, shanghai)())
+	m = update(t, m, loadPatrols(f.db, m.scope, shanghai)())
 	assert.Contains(t, ansi.Strip(m.View()), "跟踪率 "+rateText(after.Rates.Followed+1, after.Rates.Findings), "a resolved incident follows up its finding")
 }
 

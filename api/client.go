@@ -418,6 +418,11 @@ func (c *Client) WartimeStatus(ctx context.Context, scope model.NodeCode) (model
 	return call(ctx, c, rpcWartimeStatus, nodeReq{Code: scope})
 }
 
+func (c *Client) WartimeUnit(ctx context.Context, unit model.NodeCode) (model.UnitStatus, uint64, error) {
+	r, err := call(ctx, c, rpcWartimeUnit, nodeReq{Code: unit})
+	return r.Unit, r.Activation, err
+}
+
 func (c *Client) Activate(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) (model.Activation, error) {
 	return call(ctx, c, rpcActivate, activateReq{Reason: reason, Scope: scope, Drill: drill, Note: note, By: by})
 }

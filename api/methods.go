@@ -137,7 +137,7 @@ var localMethods = []localMethod{
 	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
-	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
+	rpcWartimeStatus, rpcWartimeUnit, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcIssueDirectiveAt, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
@@ -252,6 +252,13 @@ type draftReq struct {
 	Person model.PersonID `json:"person"`
 	Micro  model.NodeCode `json:"micro"`
 	By     model.PersonID `json:"by"`
+}
+
+// wartimeUnitResp is a micro-grid in the live wartime of its town and
+// that activation's seq.
+type wartimeUnitResp struct {
+	Unit       model.UnitStatus `json:"unit"`
+	Activation uint64           `json:"activation"`
 }
 
 type issueDirectiveReq struct {
@@ -402,6 +409,11 @@ var rpcNow = newMethod("Now", onService, func(_ context.Context, s services, _ n
 // WartimeService.
 
 var rpcWartimeStatus = svcNode("WartimeStatus", model.Service.WartimeStatus)
+
+var rpcWartimeUnit = newMethod("WartimeUnit", onService, func(ctx context.Context, s services, r nodeReq) (wartimeUnitResp, error) {
+	u, seq, err := s.svc.WartimeUnit(ctx, r.Code)
+	return wartimeUnitResp{u, seq}, err
+})
 
 var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
 	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)

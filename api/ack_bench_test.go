@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -32,7 +31,7 @@ func BenchmarkAckHuajie(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() }) // after the server's (cleanups run last first)
 	if err := demo.Load(ctx, db, clock.Set, 1, t0); err != nil {
 		b.Fatal(err)
 	}
@@ -62,14 +61,7 @@ func BenchmarkAckHuajie(b *testing.B) {
 		b.Fatal(err)
 	}
 	reads := &statusReads{DB: db}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := api.New(reads, db, api.Options{})
-	go srv.Serve(ln)
-	defer srv.Shutdown(ctx)
-	url := "http://" + ln.Addr().String()
+	_, url := serveService(b, reads, db, api.Options{})
 	var n atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()

@@ -127,15 +127,8 @@ func TestProgressNoteOverTheFieldAPI(t *testing.T) {
 // signature is the unit's own, not on its behalf.
 func TestDraftedReserveActsForItsUnitOverTheFieldAPI(t *testing.T) {
 	e, d := newDirectiveEnv(t, "转移低洼住户")
-	more, err := e.db.ImportPeople(e.ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid02,
-		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
-	require.NoError(t, err)
-	reserve := more[0]
-	tok, err := e.db.IssueToken(e.ctx, reserve.ID)
-	require.NoError(t, err)
-	e.tok[reserve.ID] = tok
-	_, err = e.db.DraftReserve(e.ctx, reserve.ID, micro011, e.duty.ID)
-	require.NoError(t, err)
+	reserve := e.draftedReserve()
+	tok := e.tok[reserve.ID]
 	d2 := e.directive("清点物资") // after the draft: the same worker either way
 
 	for _, id := range []string{d.ID, d2.ID} {
@@ -240,15 +233,8 @@ func (s *statusReads) WartimeStatus(ctx context.Context, scope model.NodeCode) (
 // of the unit's households as the activation counted them.
 func TestUnitAnswersReadOneUnit(t *testing.T) {
 	e, d := newDirectiveEnv(t, "转移低洼住户")
-	more, err := e.db.ImportPeople(e.ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid02,
-		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
-	require.NoError(t, err)
-	reserve := more[0]
-	tok, err := e.db.IssueToken(e.ctx, reserve.ID)
-	require.NoError(t, err)
-	e.tok[reserve.ID] = tok
-	_, err = e.db.DraftReserve(e.ctx, reserve.ID, micro011, e.duty.ID)
-	require.NoError(t, err)
+	reserve := e.draftedReserve()
+	tok := e.tok[reserve.ID]
 	st, err := e.db.WartimeStatus(e.ctx, town)
 	require.NoError(t, err)
 	households := map[model.NodeCode]float64{}

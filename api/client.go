@@ -452,11 +452,11 @@ func (c *Client) ReleaseReserve(ctx context.Context, person model.PersonID, by m
 }
 
 func (c *Client) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
-	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{Text: text, Targets: targets, Deadline: deadline, By: by, DryRun: dryRun})
+	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{directiveDraft{text, targets, by, dryRun}, deadline})
 }
 
 func (c *Client) IssueDirectiveAt(ctx context.Context, text string, targets []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
-	return callDirective(ctx, c, rpcIssueDirectiveAt, issueDirectiveAtReq{Text: text, Targets: targets, Due: due, By: by, DryRun: dryRun})
+	return callDirective(ctx, c, rpcIssueDirectiveAt, issueDirectiveAtReq{directiveDraft{text, targets, by, dryRun}, due})
 }
 
 func (c *Client) Directive(ctx context.Context, id string) (model.Directive, []model.DirectiveUnit, error) {

@@ -261,21 +261,24 @@ type wartimeUnitResp struct {
 	Activation uint64           `json:"activation"`
 }
 
+// directiveDraft is what both ways of issuing a directive send besides
+// its deadline; embedded, its fields stand in the request's own JSON.
+type directiveDraft struct {
+	Text    string           `json:"text"`
+	Targets []model.NodeCode `json:"targets"`
+	By      model.PersonID   `json:"by"`
+	DryRun  bool             `json:"dry_run"`
+}
+
 type issueDirectiveReq struct {
-	Text     string           `json:"text"`
-	Targets  []model.NodeCode `json:"targets"`
-	Deadline time.Duration    `json:"deadline"`
-	By       model.PersonID   `json:"by"`
-	DryRun   bool             `json:"dry_run"`
+	directiveDraft
+	Deadline time.Duration `json:"deadline"`
 }
 
 // issueDirectiveAtReq is issueDirectiveReq with the deadline a time.
 type issueDirectiveAtReq struct {
-	Text    string           `json:"text"`
-	Targets []model.NodeCode `json:"targets"`
-	Due     time.Time        `json:"due"`
-	By      model.PersonID   `json:"by"`
-	DryRun  bool             `json:"dry_run"`
+	directiveDraft
+	Due time.Time `json:"due"`
 }
 
 // directiveResp is a directive with its units' copies.

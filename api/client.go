@@ -418,6 +418,11 @@ func (c *Client) WartimeStatus(ctx context.Context, scope model.NodeCode) (model
 	return call(ctx, c, rpcWartimeStatus, nodeReq{Code: scope})
 }
 
+func (c *Client) WartimeUnit(ctx context.Context, unit model.NodeCode) (model.UnitStatus, uint64, error) {
+	r, err := call(ctx, c, rpcWartimeUnit, nodeReq{Code: unit})
+	return r.Unit, r.Activation, err
+}
+
 func (c *Client) Activate(ctx context.Context, reason model.Reason, scope []model.NodeCode, drill bool, note string, by model.PersonID) (model.Activation, error) {
 	return call(ctx, c, rpcActivate, activateReq{Reason: reason, Scope: scope, Drill: drill, Note: note, By: by})
 }
@@ -447,11 +452,11 @@ func (c *Client) ReleaseReserve(ctx context.Context, person model.PersonID, by m
 }
 
 func (c *Client) IssueDirective(ctx context.Context, text string, targets []model.NodeCode, deadline time.Duration, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
-	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{Text: text, Targets: targets, Deadline: deadline, By: by, DryRun: dryRun})
+	return callDirective(ctx, c, rpcIssueDirective, issueDirectiveReq{directiveDraft{text, targets, by, dryRun}, deadline})
 }
 
 func (c *Client) IssueDirectiveAt(ctx context.Context, text string, targets []model.NodeCode, due time.Time, by model.PersonID, dryRun bool) (model.Directive, []model.DirectiveUnit, error) {
-	return callDirective(ctx, c, rpcIssueDirectiveAt, issueDirectiveAtReq{Text: text, Targets: targets, Due: due, By: by, DryRun: dryRun})
+	return callDirective(ctx, c, rpcIssueDirectiveAt, issueDirectiveAtReq{directiveDraft{text, targets, by, dryRun}, due})
 }
 
 func (c *Client) Directive(ctx context.Context, id string) (model.Directive, []model.DirectiveUnit, error) {

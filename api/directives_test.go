@@ -1,14 +1,18 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"gridcmd/api"
 	"gridcmd/model"
+	"gridcmd/store"
 )
 
 func TestDirectiveEndpoints(t *testing.T) {
@@ -123,15 +127,8 @@ func TestProgressNoteOverTheFieldAPI(t *testing.T) {
 // signature is the unit's own, not on its behalf.
 func TestDraftedReserveActsForItsUnitOverTheFieldAPI(t *testing.T) {
 	e, d := newDirectiveEnv(t, "转移低洼住户")
-	more, err := e.db.ImportPeople(e.ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid02,
-		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
-	require.NoError(t, err)
-	reserve := more[0]
-	tok, err := e.db.IssueToken(e.ctx, reserve.ID)
-	require.NoError(t, err)
-	e.tok[reserve.ID] = tok
-	_, err = e.db.DraftReserve(e.ctx, reserve.ID, micro011, e.duty.ID)
-	require.NoError(t, err)
+	reserve := e.draftedReserve()
+	tok := e.tok[reserve.ID]
 	d2 := e.directive("清点物资") // after the draft: the same worker either way
 
 	for _, id := range []string{d.ID, d2.ID} {
@@ -216,4 +213,55 @@ func TestAckAnswersOfTheUnitsHouseholds(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
 	assert.Equal(t, 64.0, a.json(t)["of"], "its own once it reports it")
 	assert.Equal(t, 64.0, list()[0]["of"])
+}
+
+// statusReads is the store, counting the reads of a whole wartime status.
+type statusReads struct {
+	*store.DB
+	n atomic.Int64
+}
+
+func (s *statusReads) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.WartimeStatus, error) {
+	s.n.Add(1)
+	return s.DB.WartimeStatus(ctx, scope)
+}
+
+// An ack, a unit's list of its directives and a drafted reserve's look at
+// the unit it serves read that one unit of the wartime (WartimeUnit), not
+// the town's whole status (every unit, the drafts, the rooms' people), a
+// read per ack when many units ack at once; the answers are as before:
+// of the unit's households as the activation counted them.
+func TestUnitAnswersReadOneUnit(t *testing.T) {
+	e, d := newDirectiveEnv(t, "转移低洼住户")
+	reserve := e.draftedReserve()
+	tok := e.tok[reserve.ID]
+	st, err := e.db.WartimeStatus(e.ctx, town)
+	require.NoError(t, err)
+	households := map[model.NodeCode]float64{}
+	for _, u := range st.Units {
+		households[u.MicroGrid] = float64(u.Households)
+	}
+	require.Equal(t, 68.0, households[micro011], "60 and its household unit's 8")
+
+	reads := &statusReads{DB: e.db}
+	_, e.url = serveService(t, reads, e.db, api.Options{})
+	list := func(unit model.NodeCode, p model.Person) []map[string]any {
+		a := e.do(http.MethodGet, "/api/v1/units/"+string(unit)+"/directives", nil, bearer(e.tok[p.ID]))
+		require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+		var l []map[string]any
+		require.NoError(t, jsonUnmarshal(a.body, &l))
+		require.Len(t, l, 1)
+		return l
+	}
+	a := e.post("/api/v1/directives/"+d.ID+"/ack", e.micro, "", "")
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	assert.Equal(t, households[micro012], a.json(t)["of"])
+	a = e.post("/api/v1/directives/"+d.ID+"/ack", reserve, "", `{"unit":"`+string(micro011)+`"}`)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	assert.Equal(t, households[micro011], a.json(t)["of"])
+	assert.Equal(t, households[micro012], list(micro012, e.micro)[0]["of"])
+	assert.Equal(t, households[micro011], list(micro011, reserve)[0]["of"], "the reserve serves micro011")
+	a = e.do(http.MethodGet, "/api/v1/units/"+string(micro012)+"/directives", nil, bearer(tok))
+	assert.Equal(t, http.StatusForbidden, a.status, "%s", a.body)
+	assert.Zero(t, reads.n.Load(), "whole wartime statuses read")
 }

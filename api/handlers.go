@@ -155,18 +155,15 @@ func copyOf(u model.DirectiveUnit, households int) unitCopy {
 }
 
 // households is the households the live activation counted for
-// micro-grid unit, and that activation; 0, 0 where none is live there.
+// micro-grid unit, and that activation; 0, 0 where none is live there. It
+// reads the one unit (WartimeUnit), not the town's whole wartime: an ack
+// answers with it, and many units ack at once.
 func (s *Server) households(ctx context.Context, unit model.NodeCode) (n int, activation uint64) {
-	st, err := s.svc.WartimeStatus(ctx, unit)
+	u, seq, err := s.svc.WartimeUnit(ctx, unit)
 	if err != nil {
 		return 0, 0
 	}
-	for _, u := range st.Units {
-		if u.MicroGrid == unit {
-			return u.Households, st.Active.Seq
-		}
-	}
-	return 0, 0
+	return u.Households, seq
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -236,16 +233,8 @@ func (s *Server) handleUnitDirectives(w http.ResponseWriter, r *http.Request) {
 // the unit may read its directives (model.MaySignFor, the store's rule for
 // an ack). Only asked of one outside the unit's scope.
 func (s *Server) servesUnit(ctx context.Context, p model.Person, unit model.NodeCode) bool {
-	st, err := s.svc.WartimeStatus(ctx, unit.Town())
-	if err != nil {
-		return false
-	}
-	for _, u := range st.Units {
-		if u.MicroGrid == unit {
-			return u.Worker != 0 && model.MaySignFor(p, unit, u.Worker, nil) == nil
-		}
-	}
-	return false
+	u, _, err := s.svc.WartimeUnit(ctx, unit)
+	return err == nil && u.Worker != 0 && model.MaySignFor(p, unit, u.Worker, nil) == nil
 }
 
 // unitRequest is the body of an ack or a progress report. Unit may be left

@@ -126,7 +126,7 @@ func serve(t *testing.T, db *store.DB, ao api.Options) (*api.Server, string) {
 }
 
 // serveService is serve for any service.
-func serveService(t *testing.T, svc model.Service, in model.IntakeService, ao api.Options) (*api.Server, string) {
+func serveService(t testing.TB, svc model.Service, in model.IntakeService, ao api.Options) (*api.Server, string) {
 	t.Helper()
 	ln := testkit.Listen(t, "127.0.0.1:0")
 	srv := api.New(svc, in, ao)
@@ -158,6 +158,23 @@ func newDirectiveEnv(t *testing.T, text string) (*env, model.Directive) {
 	e := newEnv(t)
 	e.floodWartime()
 	return e, e.directive(text)
+}
+
+// draftedReserve is a reserve of grid 02, with a token, drafted by the
+// duty officer into micro-grid 01-01 of the wartime: outside its own
+// node, the unit's wartime worker.
+func (e *env) draftedReserve() model.Person {
+	e.t.Helper()
+	more, err := e.db.ImportPeople(e.ctx, []model.Person{{Name: "吴志愿", Phone: "13800000009", Node: grid02,
+		Roles: []model.Role{model.RoleReserve}, Reserve: model.ReserveVolunteer}}, model.System, "reserve")
+	require.NoError(e.t, err)
+	reserve := more[0]
+	tok, err := e.db.IssueToken(e.ctx, reserve.ID)
+	require.NoError(e.t, err)
+	e.tok[reserve.ID] = tok
+	_, err = e.db.DraftReserve(e.ctx, reserve.ID, micro011, e.duty.ID)
+	require.NoError(e.t, err)
+	return reserve
 }
 
 // answer is an HTTP answer, read whole.

@@ -339,6 +339,12 @@ func (le *localEnv) wartimeRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, act.Active())
 	sameAnswer(t, le, "WartimeStatus", func(s both) (model.WartimeStatus, error) { return s.WartimeStatus(ctx, "") })
+	wu := sameAnswer(t, le, "WartimeUnit", func(s both) ([2]any, error) {
+		u, seq, err := s.WartimeUnit(ctx, micro012)
+		return [2]any{u, seq}, err
+	})
+	assert.Equal(t, [2]any{model.UnitStatus{MicroGrid: micro012, Worker: le.micro.ID, WorkerName: le.micro.Name, Role: wu[0].(model.UnitStatus).Role,
+		Households: 70}, act.Seq}, wu)
 	reserve := model.PersonID(6)
 	draft, err := c.DraftReserve(ctx, reserve, micro011, le.duty.ID)
 	require.NoError(t, err)

@@ -137,7 +137,7 @@ var localMethods = []localMethod{
 	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
-	rpcWartimeStatus, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
+	rpcWartimeStatus, rpcWartimeUnit, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
 	rpcIssueDirective, rpcIssueDirectiveAt, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
@@ -254,21 +254,31 @@ type draftReq struct {
 	By     model.PersonID `json:"by"`
 }
 
+// wartimeUnitResp is a micro-grid in the live wartime of its town and
+// that activation's seq.
+type wartimeUnitResp struct {
+	Unit       model.UnitStatus `json:"unit"`
+	Activation uint64           `json:"activation"`
+}
+
+// directiveDraft is what both ways of issuing a directive send besides
+// its deadline; embedded, its fields stand in the request's own JSON.
+type directiveDraft struct {
+	Text    string           `json:"text"`
+	Targets []model.NodeCode `json:"targets"`
+	By      model.PersonID   `json:"by"`
+	DryRun  bool             `json:"dry_run"`
+}
+
 type issueDirectiveReq struct {
-	Text     string           `json:"text"`
-	Targets  []model.NodeCode `json:"targets"`
-	Deadline time.Duration    `json:"deadline"`
-	By       model.PersonID   `json:"by"`
-	DryRun   bool             `json:"dry_run"`
+	directiveDraft
+	Deadline time.Duration `json:"deadline"`
 }
 
 // issueDirectiveAtReq is issueDirectiveReq with the deadline a time.
 type issueDirectiveAtReq struct {
-	Text    string           `json:"text"`
-	Targets []model.NodeCode `json:"targets"`
-	Due     time.Time        `json:"due"`
-	By      model.PersonID   `json:"by"`
-	DryRun  bool             `json:"dry_run"`
+	directiveDraft
+	Due time.Time `json:"due"`
 }
 
 // directiveResp is a directive with its units' copies.
@@ -402,6 +412,11 @@ var rpcNow = newMethod("Now", onService, func(_ context.Context, s services, _ n
 // WartimeService.
 
 var rpcWartimeStatus = svcNode("WartimeStatus", model.Service.WartimeStatus)
+
+var rpcWartimeUnit = newMethod("WartimeUnit", onService, func(ctx context.Context, s services, r nodeReq) (wartimeUnitResp, error) {
+	u, seq, err := s.svc.WartimeUnit(ctx, r.Code)
+	return wartimeUnitResp{u, seq}, err
+})
 
 var rpcActivate = newMethod("Activate", onService, func(ctx context.Context, s services, r activateReq) (model.Activation, error) {
 	return s.svc.Activate(ctx, r.Reason, r.Scope, r.Drill, r.Note, r.By)

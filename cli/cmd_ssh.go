@@ -77,10 +77,14 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 // server's service as the key's person's room sees it (seat.Scoped), so
 // the output is what the local CLI prints. The key's person is the one
 // who looks (--as), so a name given for a node is read in their seat's
-// town, as their console reads it, not in the first duty officer's.
+// town, as their console reads it, not in the first duty officer's; and
+// the command speaks their seat's language (lang), not the server's.
 func (a *app) sshCommands() seat.CommandFunc {
-	return func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+	return func(ctx context.Context, svc model.Service, p model.Person, lang string, args []string, stdout, stderr io.Writer) int {
 		sub := &app{out: stdout, errOut: stderr, cfg: a.cfg, now: a.now, held: svc, asFlag: p.ID.String()}
+		if lang != "" {
+			sub.cfg.Lang = lang
+		}
 		root := &cobra.Command{Use: "gridcmd", SilenceUsage: true, SilenceErrors: true}
 		root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 			return usageError{fmt.Errorf("%s%w (see '%s --help')", where(c), err, c.CommandPath())}

@@ -71,12 +71,23 @@ var sshRe = regexp.MustCompile(`serving the console over SSH on (\S+)`)
 // stdout, stderr and exit status.
 func sshRun(t *testing.T, addr string, signer gossh.Signer, cmd string) (string, string, int) {
 	t.Helper()
+	return sshRunEnv(t, addr, signer, nil, cmd)
+}
+
+// sshRunEnv is sshRun with the environment variables env sent first, as
+// ssh's SendEnv does (LANG=zh_CN.UTF-8).
+func sshRunEnv(t *testing.T, addr string, signer gossh.Signer, env []string, cmd string) (string, string, int) {
+	t.Helper()
 	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
 	require.NoError(t, err)
 	defer c.Close()
 	sess, err := c.NewSession()
 	require.NoError(t, err)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		require.NoError(t, sess.Setenv(k, v))
+	}
 	var out, errb strings.Builder
 	sess.Stdout, sess.Stderr = &out, &errb
 	err = sess.Run(cmd)
@@ -209,6 +220,62 @@ func TestCommandsOverSSHReadNamesInThePersonsTown(t *testing.T) {
 	_, errs, code = sshRun(t, addr, key, "incidents --node 渎溪村")
 	assert.Equal(t, cli.ExitUsage, code)
 	assert.Contains(t, errs, "no node in 东城街道 is named so", "渎溪村 is another town's")
+}
+
+// A command over SSH speaks the seat's language, as the person's console
+// over the same key would: the session's LANG (LC_ALL), else the person's
+// own language, else the server's (here English). It spoke the server's
+// whatever the seat's was.
+func TestCommandsOverSSHSpeakTheSeatsLanguage(t *testing.T) {
+	e := demoEnv(t)
+	e.ok("import", "roster", e.write("roster.csv", "name,phone,role,node,lang\n中文干部,13800000998,village_cadre,330784114266,zh\n"))
+	var zhCadre string
+	for _, p := range e.people("--node", "330784114266", "--role", "village_cadre") {
+		if p.Name == "中文干部" {
+			zhCadre = p.ID
+		}
+	}
+	require.NotEmpty(t, zhCadre)
+	cadre := e.personAt("330784114266", "village_cadre")
+	require.NotEqual(t, zhCadre, cadre, "a cadre of no language of their own")
+	var outside, elsewhere string
+	for _, inc := range e.incidents() {
+		if len(inc.Node) >= 12 && !strings.HasPrefix(inc.Node, "330784114266") {
+			outside, elsewhere = inc.ID, inc.Node[:12] // another village's
+			break
+		}
+	}
+	require.NotEmpty(t, outside)
+	srv := e.startServer("GRIDCMD_SSH_ENABLED=true", "GRIDCMD_SSH_ADDR=127.0.0.1:0")
+	addr := srv.waitFor(t, sshRe)[1]
+	key, pub := e.sshKey("cadre")
+	e.ok("key", "add", "--person", cadre, "--file", pub)
+	zhKey, zhPub := e.sshKey("zhcadre")
+	e.ok("key", "add", "--person", zhCadre, "--file", zhPub)
+	zhEnv, enEnv := []string{"LANG=zh_CN.UTF-8"}, []string{"LC_ALL=en_US.UTF-8"}
+
+	for _, c := range []struct {
+		key  gossh.Signer
+		env  []string
+		want string
+	}{
+		{key, nil, "gridcmd: no incident " + outside},
+		{key, zhEnv, "gridcmd: 没有事件 " + outside},
+		{zhKey, nil, "gridcmd: 没有事件 " + outside},
+		{zhKey, enEnv, "gridcmd: no incident " + outside},
+	} {
+		_, errs, code := sshRunEnv(t, addr, c.key, c.env, "show "+outside)
+		assert.Equal(t, cli.ExitRefused, code)
+		assert.Equal(t, c.want+"\n", errs, "env %v", c.env)
+	}
+	_, errs, code := sshRunEnv(t, addr, key, zhEnv, "incidents --node "+elsewhere)
+	assert.Equal(t, cli.ExitRefused, code)
+	assert.Contains(t, errs, elsewhere+" 不在本席位的范围（330784114266）内")
+	_, errs, code = sshRunEnv(t, addr, key, zhEnv, "wartime on")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "用 'ssh -t' 打开控制台，或运行其中一个命令：incidents, show, stats")
+	_, errs, _ = sshRun(t, addr, key, "wartime on")
+	assert.Contains(t, errs, "open the console with 'ssh -t', or run one of: incidents, show, stats")
 }
 
 // key revoke asks before it revokes, naming the person, how many keys and

@@ -249,6 +249,12 @@ type UnitStatus struct {
 type WartimeService interface {
 	// WartimeStatus is the wartime of scope's towns ("" the whole file).
 	WartimeStatus(ctx context.Context, scope NodeCode) (WartimeStatus, error)
+	// WartimeUnit is micro-grid unit as the wartime live in its town has
+	// it (its worker, wartime role and the households counted at
+	// activation: a UnitStatus of WartimeStatus), and that activation's
+	// seq; zero and 0 when none is live there or it does not reach unit.
+	// It reads that one unit, however large the town.
+	WartimeUnit(ctx context.Context, unit NodeCode) (UnitStatus, uint64, error)
 	// Activate puts one town into wartime over scope (the town, or
 	// villages of it: EINVALID for a scope across towns); every micro-grid
 	// worker in scope goes on duty with a wartime role. ECONFLICT while

@@ -502,7 +502,7 @@ func TestStalledSeatDoesNotHoldBackTheRest(t *testing.T) {
 }
 
 func TestCommandsOverSSHAreTheRoomsOnly(t *testing.T) {
-	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, _ string, args []string, stdout, stderr io.Writer) int {
 		incs, err := svc.Incidents(ctx, model.IncidentFilter{Open: true})
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -590,7 +590,7 @@ func TestRawChannelIsTheSessionsChannel(t *testing.T) {
 // did open the console and drop the command, so a script waited for the
 // idle timeout.
 func TestCommandWithAPTYRuns(t *testing.T) {
-	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, _ string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "ran", strings.Join(args, " "))
 		return 0
 	}})
@@ -638,7 +638,7 @@ func statsOverSSH(t *testing.T, r *rig, signer gossh.Signer) model.Stats {
 // people placed in it, its incidents and its figures, not the town's; a
 // duty officer's are the town's, which here is the whole file.
 func TestStatsOverSSHAreTheRooms(t *testing.T) {
-	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, _ string, args []string, stdout, stderr io.Writer) int {
 		st, err := svc.Stats(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
@@ -693,7 +693,7 @@ func TestStatsOverSSHAreTheRooms(t *testing.T) {
 // would drive a terminal: a village cadre cannot retitle or recolour the
 // consoles above the village that show the event.
 func TestCommandsOverSSHAreNotedWithoutEscapes(t *testing.T) {
-	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int {
+	r := newRig(t, Options{Commands: func(ctx context.Context, svc model.Service, p model.Person, _ string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}})
 	signer, _ := r.key(t, &r.cadre)

@@ -63,8 +63,9 @@ const (
 // CommandFunc runs a command sent instead of a shell (`ssh host incidents
 // --json`) as person p on svc (already cut to p's room) and returns its
 // exit status. It is the command line's own code, so the output is the
-// same as the local CLI's.
-type CommandFunc func(ctx context.Context, svc model.Service, p model.Person, args []string, stdout, stderr io.Writer) int
+// same as the local CLI's; its refusals are in lang, the language a seat
+// of the same session would speak (Server.terminal).
+type CommandFunc func(ctx context.Context, svc model.Service, p model.Person, lang string, args []string, stdout, stderr io.Writer) int
 
 // Commands are the commands a key's person may run over SSH: the ones
 // that only look.
@@ -334,9 +335,9 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		id := who(sess)
 		args := sess.Command()
+		lang := s.terminal(sess, id.person).Lang
 		if s.opts.Commands == nil || len(args) == 0 || !allowed(args[0]) {
-			_, _ = fmt.Fprintf(sess.Stderr(), "gridcmd over SSH: open the console with 'ssh -t', or run one of: %s (e.g. 'incidents --json')\n",
-				strings.Join(Commands, ", "))
+			_, _ = fmt.Fprintln(sess.Stderr(), notACommand(lang))
 			_ = sess.Exit(1)
 			return
 		}
@@ -344,9 +345,29 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		room := model.SeatRoom(id.person)
 		_ = s.keys.RecordSeat(sess.Context(), model.SeatRecord{Person: id.person.ID, Fingerprint: id.key.Fingerprint,
 			Remote: sess.RemoteAddr().String(), Room: room, Command: strings.Join(args, " ")})
-		code := s.opts.Commands(sess.Context(), Scoped(s.svc, room), id.person, args, sess, sess.Stderr())
+		code := s.opts.Commands(sess.Context(), Scoped(s.svc, room), id.person, lang, args, sess, sess.Stderr())
 		_ = sess.Exit(code)
 	}
+}
+
+// notACommand is the answer to a session that neither opens the console
+// nor runs one of Commands, in lang.
+func notACommand(lang string) string {
+	list := strings.Join(Commands, ", ")
+	if lang == "zh" {
+		return fmt.Sprintf("gridcmd（SSH）：用 'ssh -t' 打开控制台，或运行其中一个命令：%s（如 'incidents --json'）", list)
+	}
+	return fmt.Sprintf("gridcmd over SSH: open the console with 'ssh -t', or run one of: %s (e.g. 'incidents --json')", list)
+}
+
+// terminal is the language and widths of p's session: what the session's
+// environment says (fromEnv), else p's own language, else the server's.
+func (s *Server) terminal(sess ssh.Session, p model.Person) Terminal {
+	def := s.opts.Terminal
+	if p.Lang != "" {
+		def.Lang = p.Lang // the person's, when the session sends none
+	}
+	return fromEnv(sess.Environ(), def)
 }
 
 func allowed(cmd string) bool {
@@ -376,12 +397,8 @@ func (s *Server) seatMiddleware(next ssh.Handler) ssh.Handler {
 		s.mu.Unlock()
 
 		conn, _ := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn)
-		def := s.opts.Terminal
-		if id.person.Lang != "" {
-			def.Lang = id.person.Lang // the person's, when the session sends none
-		}
 		st := &seat{person: id.person, key: id.key, remote: sess.RemoteAddr().String(),
-			room: model.SeatRoom(id.person), term: fromEnv(sess.Environ(), def), conn: conn}
+			room: model.SeatRoom(id.person), term: s.terminal(sess, id.person), conn: conn}
 		st.input.Store(time.Now().UnixNano())
 		st.out = newOut(rawChannel(sess), &s.m.framesDropped)
 		sess.Context().SetValue(seatKey, st)

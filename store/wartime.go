@@ -741,6 +741,35 @@ func (s *DB) WartimeStatus(ctx context.Context, scope model.NodeCode) (model.War
 	return viewIn(ctx, s, scope, s.wartimeStatus)
 }
 
+// WartimeUnit is micro-grid unit's record in the activation live in its
+// town, and that activation's seq: the town's active key and the unit's
+// wt_units record, two reads where WartimeStatus reads every unit of the
+// town, its drafts and its rooms' people. Zero and 0 when the town is at
+// peace or its wartime does not reach unit.
+func (s *DB) WartimeUnit(ctx context.Context, unit model.NodeCode) (model.UnitStatus, uint64, error) {
+	type found struct {
+		unit model.UnitStatus
+		seq  uint64
+	}
+	f, err := viewIn(ctx, s, unit, func(tx *bolt.Tx, unit model.NodeCode) (found, error) {
+		seq, err := activeIn(tx, unit.Town())
+		if err != nil || seq == 0 {
+			return found{}, err
+		}
+		k := seqCodeKey(seq, unit)
+		v := tx.Bucket(bucketWtUnits).Get(k)
+		if v == nil {
+			return found{}, nil
+		}
+		r, err := decodeUnitRecord(k, v)
+		if err != nil {
+			return found{}, err
+		}
+		return found{r.status(unit), seq}, nil
+	})
+	return f.unit, f.seq, err
+}
+
 // wartimeStatus is WartimeStatus in tx: every activation active in scope
 // ("" the file), the latest in scope, and the units and drafts of the one
 // active when there is exactly one.

@@ -1366,3 +1366,60 @@ func TestWartimeRefusalsNameTheNodes(t *testing.T) {
 	requireCode(t, err, model.ECONFLICT, "already serves micro-grid 渎溪村 02-02 "+string(a022))
 	assert.Contains(t, model.ErrorMessageZh(err), "已在微网格 渎溪村 02-02 "+string(a022)+" 值守")
 }
+
+// WartimeUnit is the one unit as WartimeStatus lists it, with the live
+// activation's seq: the households counted at activation (not the tower's
+// since), a drafted reserve, a unit the widening took in; zero and 0 at
+// peace, outside the wartime's reach and once it ends.
+func TestWartimeUnitIsTheStatusUnit(t *testing.T) {
+	w := newWtTower(t)
+	same := func(why string) {
+		t.Helper()
+		st, err := w.s.WartimeStatus(w.ctx, town)
+		require.NoError(t, err)
+		listed := map[model.NodeCode]model.UnitStatus{}
+		for _, u := range st.Units {
+			listed[u.MicroGrid] = u
+		}
+		for _, code := range allUnits {
+			u, seq, err := w.s.WartimeUnit(w.ctx, code)
+			require.NoError(t, err)
+			want, in := listed[code]
+			assert.Equal(t, want, u, "%s: %s", why, code)
+			if in {
+				assert.Equal(t, st.Active.Seq, seq, "%s: %s", why, code)
+			} else {
+				assert.Zero(t, seq, "%s: %s", why, code)
+			}
+		}
+	}
+	same("peacetime")
+	w.activate(t, vB)
+	same("花街村 in wartime, 渎溪村 not reached")
+	u, seq, err := w.s.WartimeUnit(w.ctx, b011)
+	require.NoError(t, err)
+	assert.Equal(t, model.UnitStatus{MicroGrid: b011, Worker: w.workers[b011].ID, WorkerName: "乙一一", Role: u.Role, Households: 55}, u)
+	assert.Equal(t, uint64(1), seq)
+
+	_, err = w.s.ImportNodes(w.ctx, []model.Node{{Code: b011.Child(1), Level: model.LevelHousehold, Name: "01包联组", Parent: b011, Households: 9}},
+		model.System, "later")
+	require.NoError(t, err)
+	u, _, err = w.s.WartimeUnit(w.ctx, b011)
+	require.NoError(t, err)
+	assert.Equal(t, 55, u.Households, "the households the activation counted, as progress caps of at")
+	same("the tower grew after activation")
+
+	_, err = w.s.DraftReserve(w.ctx, w.reserveB.ID, b022, w.duty.ID)
+	require.NoError(t, err)
+	same("a reserve drafted into the gap")
+	_, err = w.s.Widen(w.ctx, "", []model.NodeCode{town}, w.duty.ID)
+	require.NoError(t, err)
+	same("widened over the town")
+	_, err = w.s.Deactivate(w.ctx, "", w.duty.ID)
+	require.NoError(t, err)
+	same("ended")
+	u, seq, err = w.s.WartimeUnit(w.ctx, a011)
+	require.NoError(t, err)
+	assert.Equal(t, model.UnitStatus{}, u)
+	assert.Zero(t, seq)
+}

@@ -391,21 +391,19 @@ func (a *app) statsCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, st)
-				}
-				table(a.out, []string{"what", "count"}, [][]string{
-					{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
-					{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
-					{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
-					{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
-					{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
-					{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
-					{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
-					{"  escalations last hour", itoa(st.Incidents.EscalationsLastHour)},
-					{"  pass-on p50 (24 h)", passOnText(st.Incidents)},
+				return a.answer(asJSON, st, func() {
+					table(a.out, []string{"what", "count"}, [][]string{
+						{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
+						{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
+						{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
+						{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
+						{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
+						{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
+						{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
+						{"  escalations last hour", itoa(st.Incidents.EscalationsLastHour)},
+						{"  pass-on p50 (24 h)", passOnText(st.Incidents)},
+					})
 				})
-				return nil
 			})
 		},
 	}

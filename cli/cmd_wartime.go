@@ -502,11 +502,7 @@ func (a *app) printActivations(ctx context.Context, db backend, acts []model.Act
 		return writeJSON(a.out, a.activationJSON(acts[0]))
 	}
 	if asJSON {
-		out := make([]activationJSON, len(acts))
-		for i, act := range acts {
-			out[i] = a.activationJSON(act)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(acts, a.activationJSON))
 	}
 	for _, act := range acts {
 		st, err := db.WartimeStatus(ctx, act.Scope[0])

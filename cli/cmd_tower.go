@@ -458,15 +458,11 @@ shows it (渎溪村, 渎溪村 02).`,
 			if depth < -1 {
 				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var root model.NodeCode
-				if len(args) == 1 {
-					c, err := a.nodeArg(ctx, db, "tower", args[0], 0)
-					if err != nil {
-						return err
-					}
-					root = c
-				}
+			var at string // none: from the top
+			if len(args) == 1 {
+				at = args[0]
+			}
+			return a.withNode(cmd.Context(), "tower", at, func(ctx context.Context, db backend, root model.NodeCode) error {
 				return a.tower(ctx, db, root, depth, asJSON)
 			})
 		},
@@ -523,10 +519,8 @@ func (a *app) peopleCmd() *cobra.Command {
 			if err := optional(&f.Role, role, model.ParseRole); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
-				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--node", node, func(ctx context.Context, db backend, n model.NodeCode) error {
+				f.Node = n
 				return a.people(ctx, db, f, asJSON)
 			})
 		},

@@ -603,11 +603,7 @@ activation in the file (or in --town's, or a county's code) it shows it in
 full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				scope, err := a.nodeArg(ctx, db, "--town", town, 0)
-				if err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--town", town, func(ctx context.Context, db backend, scope model.NodeCode) error {
 				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},

@@ -22,11 +22,7 @@ done. On a county's hub, the federated towns' directives are among them: the
 towns' own and those the county sent down (command N).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				node, err := a.nodeArg(ctx, db, "--scope", scope, 0)
-				if err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--scope", scope, func(ctx context.Context, db backend, node model.NodeCode) error {
 				js, ds, err := a.directiveList(ctx, db, node)
 				if err != nil {
 					return err

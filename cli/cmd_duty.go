@@ -440,12 +440,10 @@ func (a *app) rotate(ctx context.Context, db backend, fl rotateFlags, l time.Dur
 	if err != nil {
 		return err
 	}
-	if fl.asJSON {
-		return a.printShifts(added, true)
-	}
-	fmt.Fprintf(a.out, "%s scheduled in %s (%s to %s), %s to %s\n", model.Count(len(added), "shift"), r, added[0].ID, added[len(added)-1].ID,
-		a.minute(added[0].From), a.minute(added[len(added)-1].To))
-	return nil
+	return a.answer(fl.asJSON, jsonList(added, a.shiftJSON), func() {
+		fmt.Fprintf(a.out, "%s scheduled in %s (%s to %s), %s to %s\n", model.Count(len(added), "shift"), r, added[0].ID, added[len(added)-1].ID,
+			a.minute(added[0].From), a.minute(added[len(added)-1].To))
+	})
 }
 
 // roomList adds --room, which narrows a list to one room, and --json to
@@ -510,14 +508,12 @@ both are shown. --at looks at another time.`,
 				if err != nil {
 					return err
 				}
-				if fl.asJSON {
-					return writeJSON(a.out, jsonList(rds, a.dutyJSON))
-				}
-				if t.IsZero() {
-					t = db.Now()
-				}
-				a.printDuty(rds, t)
-				return nil
+				return a.answer(fl.asJSON, jsonList(rds, a.dutyJSON), func() {
+					if t.IsZero() {
+						t = db.Now()
+					}
+					a.printDuty(rds, t)
+				})
 			})
 		},
 	}

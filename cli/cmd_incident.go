@@ -115,10 +115,8 @@ func (a *app) incidentsCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
-				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--node", node, func(ctx context.Context, db backend, n model.NodeCode) error {
+				f.Node = n
 				return a.listIncidents(ctx, db, f, asJSON)
 			})
 		},

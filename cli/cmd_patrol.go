@@ -317,10 +317,7 @@ func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, 
 	for _, p := range b.Patrollers {
 		who[p.Person.ID] = p.Person.Name
 	}
-	out := make([]areaJSON, 0, len(b.Areas))
-	for _, ad := range b.Areas {
-		out = append(out, a.areaJSON(ad, dayText, names, who))
-	}
+	out := jsonList(b.Areas, func(ad model.AreaDay) areaJSON { return a.areaJSON(ad, dayText, names, who) })
 	switch {
 	case asJSON:
 		return writeJSON(a.out, out)

@@ -391,21 +391,19 @@ func (a *app) statsCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if asJSON {
-					return writeJSON(a.out, st)
-				}
-				table(a.out, []string{"what", "count"}, [][]string{
-					{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
-					{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
-					{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
-					{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
-					{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
-					{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
-					{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
-					{"  escalations last hour", itoa(st.Incidents.EscalationsLastHour)},
-					{"  pass-on p50 (24 h)", passOnText(st.Incidents)},
+				return a.answer(asJSON, st, func() {
+					table(a.out, []string{"what", "count"}, [][]string{
+						{"towns", itoa(st.Towns)}, {"villages", itoa(st.Villages)}, {"grids", itoa(st.Grids)},
+						{"micro-grids", itoa(st.MicroGrids)}, {"household units", itoa(st.HouseholdUnits)},
+						{"households", itoa(st.Households)}, {"people", itoa(st.People.Total)},
+						{"  grid staff", itoa(st.People.GridStaff)}, {"  micro-grid workers", itoa(st.People.MicroGridWorkers)},
+						{"  reserves", itoa(st.People.Reserves)}, {"  patrollers", itoa(st.People.Patrollers)},
+						{"  duty officers", itoa(st.People.DutyOfficers)}, {"incidents", itoa(st.Incidents.Total)},
+						{"  open", itoa(st.Incidents.Open)}, {"  overdue", itoa(st.Incidents.Overdue)},
+						{"  escalations last hour", itoa(st.Incidents.EscalationsLastHour)},
+						{"  pass-on p50 (24 h)", passOnText(st.Incidents)},
+					})
 				})
-				return nil
 			})
 		},
 	}
@@ -460,15 +458,11 @@ shows it (渎溪村, 渎溪村 02).`,
 			if depth < -1 {
 				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				var root model.NodeCode
-				if len(args) == 1 {
-					c, err := a.nodeArg(ctx, db, "tower", args[0], 0)
-					if err != nil {
-						return err
-					}
-					root = c
-				}
+			var at string // none: from the top
+			if len(args) == 1 {
+				at = args[0]
+			}
+			return a.withNode(cmd.Context(), "tower", at, func(ctx context.Context, db backend, root model.NodeCode) error {
 				return a.tower(ctx, db, root, depth, asJSON)
 			})
 		},
@@ -525,10 +519,8 @@ func (a *app) peopleCmd() *cobra.Command {
 			if err := optional(&f.Role, role, model.ParseRole); err != nil {
 				return usageError{err}
 			}
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) (err error) {
-				if f.Node, err = a.nodeArg(ctx, db, "--node", node, 0); err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--node", node, func(ctx context.Context, db backend, n model.NodeCode) error {
+				f.Node = n
 				return a.people(ctx, db, f, asJSON)
 			})
 		},

@@ -502,11 +502,7 @@ func (a *app) printActivations(ctx context.Context, db backend, acts []model.Act
 		return writeJSON(a.out, a.activationJSON(acts[0]))
 	}
 	if asJSON {
-		out := make([]activationJSON, len(acts))
-		for i, act := range acts {
-			out[i] = a.activationJSON(act)
-		}
-		return writeJSON(a.out, out)
+		return writeJSON(a.out, jsonList(acts, a.activationJSON))
 	}
 	for _, act := range acts {
 		st, err := db.WartimeStatus(ctx, act.Scope[0])
@@ -607,11 +603,7 @@ activation in the file (or in --town's, or a county's code) it shows it in
 full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				scope, err := a.nodeArg(ctx, db, "--town", town, 0)
-				if err != nil {
-					return err
-				}
+			return a.withNode(cmd.Context(), "--town", town, func(ctx context.Context, db backend, scope model.NodeCode) error {
 				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},

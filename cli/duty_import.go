@@ -30,11 +30,9 @@ func (a *app) dutyImport(ctx context.Context, db backend, by model.PersonID, fil
 	if err != nil {
 		return onLines(err, file, lines)
 	}
-	if asJSON {
-		return a.printShifts(added, true)
-	}
-	fmt.Fprintf(a.out, "%s: %s scheduled (%s to %s)\n", file, model.Count(len(added), "shift"), added[0].ID, added[len(added)-1].ID)
-	return nil
+	return a.answer(asJSON, jsonList(added, a.shiftJSON), func() {
+		fmt.Fprintf(a.out, "%s: %s scheduled (%s to %s)\n", file, model.Count(len(added), "shift"), added[0].ID, added[len(added)-1].ID)
+	})
 }
 
 // onLines is the store's refusal of one of the shifts read from file

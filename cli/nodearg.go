@@ -35,6 +35,15 @@ func (a *app) nodeArg(ctx context.Context, svc model.Service, flag, s string, ac
 	return flagged(flag)(a.nameResolver(ctx, svc, actor)(s, levels...))
 }
 
+// withNode runs look on the file, opened to look, with the node typed for
+// flag (a.nodeArg in the operator's seat; blank is "", no node): the
+// prologue of a command that shows what is at a node or beneath it.
+func (a *app) withNode(ctx context.Context, flag, s string, look func(ctx context.Context, db backend, node model.NodeCode) error) error {
+	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+		return a.nodeArg(ctx, db, flag, s, 0)
+	}, look)
+}
+
 // flagged refuses as bad usage naming flag what a name or a code the
 // person typed for it gets (ENOTFOUND, EINVALID); other errors pass.
 func flagged(flag string) func(model.NodeCode, error) (model.NodeCode, error) {

@@ -212,11 +212,7 @@ func (a *app) directiveJSON(d model.Directive, s model.DirectiveSummary, n wtNam
 
 // unitList is every unit of a directive, for unit_list.
 func (a *app) unitList(units []model.DirectiveUnit, n wtNames) []unitJSON {
-	out := make([]unitJSON, len(units))
-	for i, u := range units {
-		out[i] = a.unitJSON(u, n)
-	}
-	return out
+	return jsonList(units, func(u model.DirectiveUnit) unitJSON { return a.unitJSON(u, n) })
 }
 
 func (a *app) afterActionJSON(x model.AfterAction, ds map[string]model.Directive, n wtNames) afterActionJSON {

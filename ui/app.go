@@ -447,7 +447,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, widenedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, widenedMsg, wideningMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg, signForMsg, signedForMsg, directiveSaysMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:

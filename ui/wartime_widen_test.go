@@ -212,3 +212,32 @@ func TestReplayShowsTheScopeAsItStood(t *testing.T) {
 		assert.Len(t, m.wt.status.Units, c.units, c.line)
 	}
 }
+
+// At 80 columns the widening's question and what carries on are on
+// screen whole, in either language (in English the detail was cut): the
+// question over the lines it needs, then the detail, y/n at the end.
+func TestWidenQuestionFitsEightyColumns(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		villageWartime(t, f)
+		m := update(t, f.model(t, lang, 80, 24), loadWartime(f.db, "")())
+		m = keys(t, m, "W", "enter")
+		require.True(t, m.q.active(), lang)
+		screen := strings.Split(m.View(), "\n")
+		require.Len(t, screen, 24, lang)
+		status := screen[len(screen)-len(m.statusLines()):]
+		var words []string
+		for _, l := range status {
+			assert.NotContains(t, l, "…", "%s: nothing cut", lang)
+			words = append(words, strings.TrimSpace(l))
+		}
+		said := strings.Join(words, " ")
+		if lang == "zh" {
+			said = strings.Join(words, "")
+		}
+		assert.Contains(t, said, m.q.text, lang)
+		assert.Contains(t, said, m.q.detail, lang)
+		assert.True(t, strings.HasSuffix(said, "y/n"), "%s: %q", lang, said)
+		checkScreen(t, m, 80, 24, false)
+	}
+}

@@ -723,6 +723,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.w.turnedRed = false
 	evs := scopeEvents(m.scope, msg.events, msg.reach)
 	m.tell(m.ticker, newEventsMsg{m.w.apply(evs, changed, m.now)})
+	m.form = m.escalateFormNow(m.form) // another seat's escalation under an open E form
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}

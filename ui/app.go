@@ -256,7 +256,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), step: opt.Tick, focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang, g.LeftRight), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", cmdLimit), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),

@@ -198,13 +198,9 @@ func (g *gapsPane) View() string {
 			lines = append(lines, " "+text)
 		}
 	}
-	arrows := "←/→" // as the replay's footer names them; their words where the glyphs are ASCII
-	if p.g == asciiGlyphs {
-		arrows = "left/right"
-	}
-	hint := arrows + " choose the reserve"
+	hint := p.g.LeftRight + " choose the reserve" // as the replay's footer names them
 	if p.lab.Lang == "zh" {
-		hint = arrows + " 选择储备力量"
+		hint = p.g.LeftRight + " 选择储备力量"
 	}
 	for _, b := range []key.Binding{g.gk.draft, g.gk.release, g.c.keys.Back} {
 		hint += "  " + b.Help().Key + " " + b.Help().Desc

@@ -512,13 +512,12 @@ func (m Model) replayFooter() string {
 	rp := m.rp
 	loc := m.opt.Location
 	from, to := rp.from.In(loc).Format("01-02 15:04"), rp.to.In(loc).Format("01-02 15:04")
-	help := m.say("  space pause  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 暂停  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+	space := m.say("pause", "暂停")
 	if rp.paused {
-		help = m.say("  space play  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 播放  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+		space = m.say("play", "播放")
 	}
-	if m.opt.ASCII || m.opt.AmbiguousWide {
-		help = strings.ReplaceAll(help, "←/→", "left/right")
-	}
+	help := m.say("  space "+space+"  "+p.g.LeftRight+" 1m  [/] 10m  +/- speed  esc leave",
+		"  space "+space+"  "+p.g.LeftRight+" 1分  [/] 10分  +/- 速度  esc 退出")
 	mode := m.replayMode()
 	bar := min(max(m.width-p.w.Of(mode+from+"  "+to)-p.w.Of(help)-1, 10), 60)
 	span := rp.to.Sub(rp.from)

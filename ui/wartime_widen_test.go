@@ -56,7 +56,7 @@ func TestTownRoomWidensAVillagesWartime(t *testing.T) {
 		m = keys(t, m, "W")
 		require.True(t, m.formActive, "W offers the choice")
 		assert.Contains(t, m.View(), c.choices)
-		assert.Contains(t, footerLine(m), map[string]string{"zh": "left/right 选择", "en": "left/right choose"}[c.lang], "its keys on screen")
+		assert.Contains(t, footerLine(m), map[string]string{"zh": "←/→ 选择", "en": "←/→ choose"}[c.lang], "its keys on screen")
 		m = keys(t, m, "enter")
 		require.True(t, m.q.active())
 		assert.True(t, strings.HasPrefix(m.q.text, c.question), m.q.text)

@@ -139,6 +139,9 @@ func (g *gapsPane) ShortHelp() []key.Binding {
 	return []key.Binding{k.Back, k.Down, g.gk.next, g.gk.draft, g.gk.release, k.Help, k.Quit}
 }
 
+// stepKeys are the reserves' keys: in a replay too (stepper).
+func (g *gapsPane) stepKeys() []key.Binding { return []key.Binding{g.gk.prev, g.gk.next} }
+
 func (g *gapsPane) FullHelp() [][]key.Binding {
 	own := []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release}
 	return append(without(g.c.keys.FullHelp(), own...), own) // h and l are the list's there, not collapse and expand

@@ -116,6 +116,9 @@ func (pp *pointsPane) ShortHelp() []key.Binding {
 	return []key.Binding{k.Back, k.Down, k.Up, pp.keys.prev, pp.keys.next, k.Help, k.Quit}
 }
 
+// stepKeys are the months' keys: in a replay too (stepper).
+func (pp *pointsPane) stepKeys() []key.Binding { return []key.Binding{pp.keys.prev, pp.keys.next} }
+
 func (pp *pointsPane) FullHelp() [][]key.Binding {
 	return append(pp.c.keys.FullHelp(), []key.Binding{pp.keys.prev, pp.keys.next})
 }

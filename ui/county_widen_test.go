@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"gridcmd/model"
-	"gridcmd/store"
 )
 
 // towerOn is m with the focus on the tower and the tower on node.
@@ -83,22 +81,10 @@ func TestHubWidensAFederatedTownsVillageWartime(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	a, _, _ := villageWartime(t, f)
-	hub, err := store.Open(filepath.Join(t.TempDir(), "county.db"), store.Options{Now: f.clock.Now, Location: shanghai, Prefix: "YK"})
-	require.NoError(t, err)
-	t.Cleanup(func() { hub.Close() })
-	_, err = hub.ImportNodes(ctx, []model.Node{{Code: yongkang, Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
-	require.NoError(t, err)
-	officer, err := hub.ImportPeople(ctx, []model.Person{{Name: "县值班", Phone: "13900000001", Node: yongkang,
-		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
-	require.NoError(t, err)
-	applied, err := hub.FedApplied(ctx, huajie)
-	require.NoError(t, err)
-	recs, err := f.db.FedPending(ctx, applied, 1<<20)
-	require.NoError(t, err)
-	_, err = hub.FedApply(ctx, recs)
-	require.NoError(t, err)
+	hub, officer := countyHub(t, f)
+	syncHub(t, hub, f)
 
-	opt := Options{Lang: "zh", Seat: model.SeatOf(officer[0]), Location: shanghai, Now: f.clock.Now, NoSweep: true}
+	opt := Options{Lang: "zh", Seat: model.SeatOf(officer), Location: shanghai, Now: f.clock.Now, NoSweep: true}
 	m := loaded(t, hub, opt, 120, 40)
 	m = update(t, m, loadWartime(hub, m.scope)())
 	require.Len(t, m.wt.status.Towns, 1)

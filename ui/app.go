@@ -1150,8 +1150,12 @@ func (m Model) errText(err error) string {
 	return model.ErrorMessage(err)
 }
 
-func (m Model) say(en, zh string) string {
-	if m.p.lab.Lang == "zh" {
+// say is en, or zh in a Chinese console.
+func (m Model) say(en, zh string) string { return sayIn(m.p.lab.Lang, en, zh) }
+
+// sayIn is en, or zh when lang is zh.
+func sayIn(lang, en, zh string) string {
+	if lang == "zh" {
 		return zh
 	}
 	return en

@@ -220,12 +220,7 @@ type formKeys struct {
 // the arrow keys as the rest of the console does (Glyphs.LeftRight), in
 // either language (the Chinese footer said left/right).
 func newFormKeys(lang, leftRight string) formKeys {
-	say := func(en, zh string) string {
-		if lang == "zh" {
-			return zh
-		}
-		return en
-	}
+	say := func(en, zh string) string { return sayIn(lang, en, zh) }
 	return formKeys{
 		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", say("next field", "下一栏"))),
 		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", say("previous field", "上一栏"))),

@@ -1153,12 +1153,12 @@ func (m Model) errText(err error) string {
 // say is en, or zh in a Chinese console.
 func (m Model) say(en, zh string) string { return sayIn(m.p.lab.Lang, en, zh) }
 
-// sayIn is en, or zh when lang is zh.
+// sayIn is en when lang is en, else zh, as labels reads lang.
 func sayIn(lang, en, zh string) string {
-	if lang == "zh" {
-		return zh
+	if lang == "en" {
+		return en
 	}
-	return en
+	return zh
 }
 
 func (m Model) openRoster() Model {

@@ -399,7 +399,12 @@ type RoomDuty struct {
 	Current  Shift  // zero when nobody is scheduled
 	Outgoing Shift  // the shift before Current, not yet handed over and signed for; zero when none
 	Next     Shift  // the shift after Current (or the next one, when nobody is on now)
-	Pending  Handover
+	// Ended is, while no shift runs, the last one that ended by t (the
+	// schedule has run out, or has a gap before Next): the room has a
+	// schedule and nobody on it now. Zero while one runs, or when none
+	// ended.
+	Ended   Shift
+	Pending Handover
 	// Early is the handover signed for before the change that put Current
 	// on duty ahead of its shift; zero when none.
 	Early Handover
@@ -416,12 +421,16 @@ func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) Ro
 	sort.Slice(shifts, func(i, j int) bool { return shifts[i].From.Before(shifts[j].From) })
 	rd := RoomDuty{Room: room}
 	cur := -1
+	var ended Shift
 	for i, s := range shifts {
 		if s.Covers(t) {
 			cur = i
 		}
 		if s.From.After(t) && !rd.Next.Scheduled() {
 			rd.Next = s
+		}
+		if !s.To.After(t) && !s.To.Before(ended.To) {
+			ended = s
 		}
 	}
 	for _, h := range handovers {
@@ -431,6 +440,7 @@ func OnDuty(room NodeCode, shifts []Shift, handovers []Handover, t time.Time) Ro
 		}
 	}
 	if cur < 0 {
+		rd.Ended = ended
 		return rd
 	}
 	rd.Current = shifts[cur]

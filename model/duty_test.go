@@ -229,6 +229,7 @@ func TestOnDuty(t *testing.T) {
 		handovers       []model.Handover
 		at              time.Time
 		cur, out, next  uint64
+		ended           uint64 // no shift runs: the last that ended
 		pending         string
 		changeOut, chIn uint64
 		changeErr       bool
@@ -252,7 +253,8 @@ func TestOnDuty(t *testing.T) {
 		{name: "before the early handover was made", handovers: []model.Handover{signedEarly}, at: change.Add(-6 * time.Minute),
 			cur: 1, next: 2, changeOut: 1, chIn: 2},
 		{name: "before the first shift", at: a.From.Add(-time.Minute), next: 1, changeErr: true},
-		{name: "after the last", at: c.To, changeErr: true},
+		{name: "after the last", at: c.To, ended: 3, changeErr: true},
+		{name: "a day after the last", at: c.To.Add(24 * time.Hour), ended: 3, changeErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,6 +262,7 @@ func TestOnDuty(t *testing.T) {
 			assert.Equal(t, tt.cur, rd.Current.Seq, "current")
 			assert.Equal(t, tt.out, rd.Outgoing.Seq, "outgoing")
 			assert.Equal(t, tt.next, rd.Next.Seq, "next")
+			assert.Equal(t, tt.ended, rd.Ended.Seq, "ended")
 			assert.Equal(t, tt.pending, rd.Pending.ID, "pending")
 			out, in, err := rd.ShiftChange(tt.at, true)
 			switch {

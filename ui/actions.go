@@ -69,19 +69,54 @@ func (m Model) askIncidentNote(inc model.Incident, by model.PersonID) (tea.Model
 
 // openEscalateTo opens the form that escalates inc to a tier above its own.
 func (m Model) openEscalateTo(inc model.Incident, by model.PersonID) (tea.Model, tea.Cmd) {
-	var tiers, names []string
-	for _, t := range model.Tiers {
-		if t.Rank() > inc.Tier.Rank() {
-			tiers = append(tiers, string(t))
-			names = append(names, m.p.lab.Tier[t])
-		}
-	}
+	tiers, names := m.tiersAbove(inc.Tier)
 	if err := m.precheck(inc, model.Command{Action: model.ActEscalate, By: by}); err != nil {
 		return m.flashErr(err)
 	}
 	return m.openForm(newForm(formEscalateTo, m.say("Escalate ", "升级 ")+inc.ID, inc.ID,
 		newChoiceField("to", m.say("to tier", "升至"), tiers, names, 0),
 		newTextField("note", m.say("note", "备注"), "", "", model.MaxNoteRunes)))
+}
+
+// tiersAbove are the tiers above from, as the E form offers them, and
+// their names.
+func (m Model) tiersAbove(from model.Tier) (tiers, names []string) {
+	for _, t := range model.Tiers {
+		if t.Rank() > from.Rank() {
+			tiers = append(tiers, string(t))
+			names = append(names, m.p.lab.Tier[t])
+		}
+	}
+	return tiers, names
+}
+
+// escalateFormNow is f, when it is an E form, offering only the tiers
+// above its incident's as the console now holds it: another seat may have
+// escalated it since the form opened, and the rule refuses a tier at or
+// below the incident's (the form came back from such a race offering
+// them). The tier chosen stays chosen while it is offered, else the first
+// above; an incident at the top keeps the form as it was (the rule says
+// why).
+func (m Model) escalateFormNow(f form) form {
+	inc, ok := m.w.get(m.w.byRef[f.target])
+	if f.kind != formEscalateTo || !ok {
+		return f
+	}
+	tiers, names := m.tiersAbove(inc.Tier)
+	for i, fl := range f.fields {
+		if fl.name != "to" || len(tiers) == 0 || slices.Equal(fl.choices, tiers) {
+			continue
+		}
+		fl.choices, fl.display, fl.choice = tiers, names, max(slices.Index(tiers, fl.value()), 0)
+		// The model is copied: the old form keeps its own slices. A tier
+		// no longer offered is not what the form began with either.
+		f.fields, f.initial = slices.Clone(f.fields), slices.Clone(f.initial)
+		f.fields[i] = fl
+		if i < len(f.initial) && !slices.Contains(tiers, f.initial[i]) {
+			f.initial[i] = tiers[0]
+		}
+	}
+	return f
 }
 
 // openDispatch opens the form that dispatches inc to a platform and a

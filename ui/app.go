@@ -256,7 +256,7 @@ func New(svc model.Service, sub model.Subscription, opt Options) Model {
 		now: opt.Now(), step: opt.Tick, focus: paneQueue,
 	}
 	m := Model{
-		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang), lkeys: newLineKeys(), cmds: newCommands(),
+		common: c, svc: svc, sub: sub, reach: newReachCache(), opt: opt, r: r, fkeys: newFormKeys(opt.Lang, g.LeftRight), lkeys: newLineKeys(), cmds: newCommands(),
 		filterInput: newInput(r, "/", 64), cmdInput: newInput(r, ":", cmdLimit), noteInput: newInput(r, "", model.MaxNoteRunes),
 		chain: newChainPane(c), wtc: newWtChainPane(c), tower: newTowerPane(c), queue: newQueuePane(c),
 		ticker: newTickerPane(c), dir: newDirectivePane(c, opt.Lang), detail: newDetailPane(c), roster: newRosterPane(c),
@@ -447,7 +447,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the live state, read before the replay began
 		}
 		return m.onWartimeMsg(msg)
-	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, widenedMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
+	case activatedMsg, activatedTownsMsg, deactivatedMsg, deactivatedTownsMsg, widenedMsg, wideningMsg, directiveIssuedMsg, resentMsg, draftMsg, draftedMsg, afterActionMsg,
 		releaseMsg, releasedMsg, signForMsg, signedForMsg, directiveSaysMsg:
 		return m.onWartimeMsg(msg)
 	case snapshotMsg, closedMsg, figuresMsg, eventsMsg, resubscribeMsg, resubscribedMsg, tickMsg, fedLinksMsg:
@@ -723,6 +723,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	m.w.turnedRed = false
 	evs := scopeEvents(m.scope, msg.events, msg.reach)
 	m.tell(m.ticker, newEventsMsg{m.w.apply(evs, changed, m.now)})
+	m.form = m.escalateFormNow(m.form) // another seat's escalation under an open E form
 	m.tell(m.queue, changedMsg{changed})
 	m.tell(m.wtc, countMsg{})
 	cmds := []tea.Cmd{next, dutyCmd, sheet, m.ringing(evs, changed), m.pointsChanged(msg.events)}
@@ -1149,11 +1150,15 @@ func (m Model) errText(err error) string {
 	return model.ErrorMessage(err)
 }
 
-func (m Model) say(en, zh string) string {
-	if m.p.lab.Lang == "zh" {
-		return zh
+// say is en, or zh in a Chinese console.
+func (m Model) say(en, zh string) string { return sayIn(m.p.lab.Lang, en, zh) }
+
+// sayIn is en when lang is en, else zh, as labels reads lang.
+func sayIn(lang, en, zh string) string {
+	if lang == "en" {
+		return en
 	}
-	return en
+	return zh
 }
 
 func (m Model) openRoster() Model {

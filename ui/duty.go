@@ -106,14 +106,25 @@ func (m Model) dutyDue(now time.Time) bool {
 }
 
 // dutyFigures are the header's figures of the schedule: who is on duty
-// (and who hands over, until it is signed for), who is next and when.
-// None when the room has no schedule.
-func (m Model) dutyFigures() []string {
+// (and who hands over, until it is signed for), who is next and when; or,
+// the schedule run out, that nobody is on duty since its last shift ended
+// (as the wartime chain counts the room unstaffed). None when the room has
+// no schedule.
+func (m Model) dutyFigures() []headerFigure {
 	rd := m.duty
-	if !m.dutyLoaded || !rd.Current.Scheduled() && !rd.Next.Scheduled() {
+	switch {
+	case !m.dutyLoaded || !rd.Current.Scheduled() && !rd.Next.Scheduled() && !rd.Ended.Scheduled():
 		return nil
+	case !rd.Current.Scheduled() && !rd.Next.Scheduled():
+		bare := m.say("nobody on duty", "无人值班")
+		end := rd.Ended.To.In(m.opt.Location)
+		layout := "15:04"
+		if !sameDay(end, m.now.In(m.opt.Location)) {
+			layout = "01-02 15:04"
+		}
+		return []headerFigure{{text: bare + m.say(" (schedule ended "+end.Format(layout)+")", "（排班 "+end.Format(layout)+" 已结束）"),
+			rank: 1, short: bare, shortRank: 3}}
 	}
-	var figs []string
 	on := "-"
 	if rd.Current.Scheduled() {
 		on = rd.Current.Name
@@ -121,9 +132,11 @@ func (m Model) dutyFigures() []string {
 	if rd.Outgoing.Scheduled() {
 		on += m.say("+"+rd.Outgoing.Name+" (handing over)", "+"+rd.Outgoing.Name+"（交接中）")
 	}
-	figs = append(figs, m.say("duty ", "值班 ")+on)
+	// Who is next gives way before the figures the article measures; who
+	// is on duty after them.
+	figs := []headerFigure{{text: m.say("duty ", "值班 ") + on, rank: 1}}
 	if rd.Next.Scheduled() {
-		figs = append(figs, m.say("next ", "下一班 ")+rd.Next.Name+" "+m.wait(rd.Next.From.Sub(m.now)))
+		figs = append(figs, headerFigure{text: m.say("next ", "下一班 ") + rd.Next.Name + " " + m.wait(rd.Next.From.Sub(m.now)), rank: 3})
 	}
 	return figs
 }

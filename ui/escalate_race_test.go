@@ -45,3 +45,42 @@ func TestTwoSeatsConfirmOneEscalation(t *testing.T) {
 		checkScreen(t, two, 120, 40, false)
 	}
 }
+
+// The E form that comes back from such a race offers only the tiers above
+// the incident's new one (it offered 村社 again, which the rule refuses),
+// whether the feed brings the other seat's escalation after the refusal
+// or before the officer's y; sent again, it escalates from there.
+func TestEscalateFormAfterARaceOffersTheTiersAbove(t *testing.T) {
+	for _, feedFirst := range []bool{false, true} {
+		f := newFixture(t)
+		one, two := f.model(t, "zh", 120, 40), f.model(t, "zh", 120, 40)
+		one, two = find(t, one, "夜间噪音扰民"), find(t, two, "夜间噪音扰民")
+		inc, _ := one.selectedIncident()
+		sub := f.db.Subscribe()
+		one, two = keys(t, one, "E", "enter", "enter"), keys(t, two, "E", "enter", "enter")
+		one = keys(t, one, "y")
+		require.Equal(t, model.TierVillage, stored(t, f, inc.ID).Tier)
+		if feedFirst {
+			two = pump(t, two, sub, f.db) // under the question
+			two = keys(t, two, "y")
+		} else {
+			two = keys(t, two, "y")
+			require.True(t, two.formActive, "the form comes back")
+			assert.Equal(t, []string{"village", "town", "taskforce"}, two.form.fields[0].choices, "the console has not heard yet")
+			two = pump(t, two, sub, f.db)
+		}
+		sub.Close()
+		require.True(t, two.formActive, "feed first %v", feedFirst)
+		assert.Equal(t, []string{"town", "taskforce"}, two.form.fields[0].choices, "feed first %v", feedFirst)
+		assert.Equal(t, "town", two.form.values()["to"], "feed first %v", feedFirst)
+		assert.Contains(t, two.View(), "│  升至  [镇指挥室] 专班  ", "feed first %v: 村社 no longer offered", feedFirst)
+
+		two = keys(t, two, "enter") // sends it again
+		require.True(t, two.q.active(), "feed first %v: %s", feedFirst, two.form.err)
+		assert.Contains(t, two.q.text, "→镇指挥室", "feed first %v", feedFirst)
+		two = keys(t, two, "y")
+		got := stored(t, f, inc.ID)
+		assert.Equal(t, model.TierTown, got.Tier, "feed first %v", feedFirst)
+		assert.Equal(t, 2, got.Escalations, "feed first %v", feedFirst)
+	}
+}

@@ -13,6 +13,34 @@ import (
 	"gridcmd/store"
 )
 
+// countyHub is a county's hub over f's town (its own file, on f's clock)
+// holding the county and its duty officer, who is returned.
+func countyHub(t *testing.T, f fixture) (*store.DB, model.Person) {
+	t.Helper()
+	ctx := context.Background()
+	hub, err := store.Open(filepath.Join(t.TempDir(), "county.db"), store.Options{Now: f.clock.Now, Location: shanghai, Prefix: "YK"})
+	require.NoError(t, err)
+	t.Cleanup(func() { hub.Close() })
+	_, err = hub.ImportNodes(ctx, []model.Node{{Code: yongkang, Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
+	require.NoError(t, err)
+	officer, err := hub.ImportPeople(ctx, []model.Person{{Name: "县值班", Phone: "13900000001", Node: yongkang,
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	return hub, officer[0]
+}
+
+// syncHub sends the hub what f's town has recorded since it last did.
+func syncHub(t *testing.T, hub *store.DB, f fixture) {
+	t.Helper()
+	ctx := context.Background()
+	applied, err := hub.FedApplied(ctx, huajie)
+	require.NoError(t, err)
+	recs, err := f.db.FedPending(ctx, applied, 1<<20)
+	require.NoError(t, err)
+	_, err = hub.FedApply(ctx, recs)
+	require.NoError(t, err)
+}
+
 // countyOfTheDemo is a county's hub (its own file, on the demo's clock)
 // holding the demo town in wartime with two directives to 渎溪村: the
 // town's own ("镇自行下达") and the county's, sent down as command 1 and
@@ -23,31 +51,16 @@ func countyOfTheDemo(t *testing.T, lang string) Model {
 	f := newFixture(t)
 	ctx := context.Background()
 	townWartime(t, f, duxi, "镇自行下达")
-	hub, err := store.Open(filepath.Join(t.TempDir(), "county.db"), store.Options{Now: f.clock.Now, Location: shanghai, Prefix: "YK"})
-	require.NoError(t, err)
-	t.Cleanup(func() { hub.Close() })
-	_, err = hub.ImportNodes(ctx, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
-	require.NoError(t, err)
-	officer, err := hub.ImportPeople(ctx, []model.Person{{Name: "县值班", Phone: "13900000001", Node: "330784",
-		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
-	require.NoError(t, err)
-	sync := func() {
-		applied, err := hub.FedApplied(ctx, huajie)
-		require.NoError(t, err)
-		recs, err := f.db.FedPending(ctx, applied, 1<<20)
-		require.NoError(t, err)
-		_, err = hub.FedApply(ctx, recs)
-		require.NoError(t, err)
-	}
-	sync()
-	_, _, err = hub.IssueDirective(ctx, "县下达", []model.NodeCode{duxi}, 2*time.Hour, officer[0].ID, false)
+	hub, officer := countyHub(t, f)
+	syncHub(t, hub, f)
+	_, _, err := hub.IssueDirective(ctx, "县下达", []model.NodeCode{duxi}, 2*time.Hour, officer.ID, false)
 	require.True(t, model.IsFedQueued(err), "%v", err)
 	cmds, err := hub.FedCommandsPending(ctx, 0, 10)
 	require.NoError(t, err)
 	require.NoError(t, f.db.FedCommand(ctx, cmds[0]))
-	sync()
+	syncHub(t, hub, f)
 
-	opt := Options{Lang: lang, Seat: model.SeatOf(officer[0]), Location: shanghai, Now: f.clock.Now, NoSweep: true}
+	opt := Options{Lang: lang, Seat: model.SeatOf(officer), Location: shanghai, Now: f.clock.Now, NoSweep: true}
 	m := loaded(t, hub, opt, 120, 40)
 	m = update(t, m, loadWartime(hub, m.scope)())
 	return runLine(t, m, "directives")

@@ -16,13 +16,14 @@ func footerLine(m Model) string {
 
 // While a form is open the footer shows the form's keys, not the queue's
 // (a letter is typed there, not acted on): enter (next, or submit on the
-// last field), tab, left/right on a choice, and esc to cancel, which stays
-// on the narrowest screen in either language.
+// last field), tab, ←/→ on a choice (as the replay and :gaps name them:
+// the Chinese footer said left/right), and esc to cancel, which stays on
+// the narrowest screen in either language.
 func TestFormFooterShowsTheFormsKeys(t *testing.T) {
 	f := newFixture(t)
 	words := map[string]struct{ next, submit, cancel, choose, tab, queue string }{
-		"zh": {"enter 下一项", "enter 提交", "esc 取消", "left/right 选择", "tab 下一栏", "a 签收"},
-		"en": {"enter next", "enter submit", "esc cancel", "left/right choose", "tab next field", "a ack"},
+		"zh": {"enter 下一项", "enter 提交", "esc 取消", "←/→ 选择", "tab 下一栏", "a 签收"},
+		"en": {"enter next", "enter submit", "esc cancel", "←/→ choose", "tab next field", "a ack"},
 	}
 	for _, lang := range []string{"zh", "en"} {
 		w := words[lang]
@@ -45,6 +46,7 @@ func TestFormFooterShowsTheFormsKeys(t *testing.T) {
 				}
 				if m.form.fields[m.form.focus].choices != nil {
 					assert.Contains(t, footerLine(m), w.choose, "%s %s %v", open, lang, sz)
+					assert.NotContains(t, footerLine(m), "left/right", "%s %s %v", open, lang, sz)
 					assert.Contains(t, footerLine(m), w.cancel, "%s %s %v", open, lang, sz)
 				}
 				for m.form.focus != len(m.form.fields)-1 {
@@ -63,5 +65,19 @@ func TestFormFooterShowsTheFormsKeys(t *testing.T) {
 				assert.Contains(t, footerLine(m), w.queue, "the queue's keys again")
 			}
 		}
+	}
+}
+
+// Where the arrows are not drawn (ASCII, or ambiguous characters wide)
+// the footer names them in words, as the replay's does.
+func TestFormFooterNamesTheArrowsInASCII(t *testing.T) {
+	f := newFixture(t)
+	for _, lang := range []string{"zh", "en"} {
+		opt := f.options(t, lang)
+		opt.ASCII = true
+		m := keys(t, loaded(t, f.db, opt, 120, 40), "n", "tab")
+		require.NotNil(t, m.form.fields[m.form.focus].choices, lang)
+		assert.Contains(t, footerLine(m), map[string]string{"zh": "left/right 选择", "en": "left/right choose"}[lang], lang)
+		assert.NotContains(t, footerLine(m), "←", lang)
 	}
 }

@@ -139,6 +139,9 @@ func (g *gapsPane) ShortHelp() []key.Binding {
 	return []key.Binding{k.Back, k.Down, g.gk.next, g.gk.draft, g.gk.release, k.Help, k.Quit}
 }
 
+// stepKeys are the reserves' keys: in a replay too (stepper).
+func (g *gapsPane) stepKeys() []key.Binding { return []key.Binding{g.gk.prev, g.gk.next} }
+
 func (g *gapsPane) FullHelp() [][]key.Binding {
 	own := []key.Binding{g.gk.prev, g.gk.next, g.gk.draft, g.gk.release}
 	return append(without(g.c.keys.FullHelp(), own...), own) // h and l are the list's there, not collapse and expand
@@ -198,13 +201,9 @@ func (g *gapsPane) View() string {
 			lines = append(lines, " "+text)
 		}
 	}
-	arrows := "←/→" // as the replay's footer names them; their words where the glyphs are ASCII
-	if p.g == asciiGlyphs {
-		arrows = "left/right"
-	}
-	hint := arrows + " choose the reserve"
+	hint := p.g.LeftRight + " choose the reserve" // as the replay's footer names them
 	if p.lab.Lang == "zh" {
-		hint = arrows + " 选择储备力量"
+		hint = p.g.LeftRight + " 选择储备力量"
 	}
 	for _, b := range []key.Binding{g.gk.draft, g.gk.release, g.c.keys.Back} {
 		hint += "  " + b.Help().Key + " " + b.Help().Desc

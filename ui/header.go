@@ -62,13 +62,8 @@ func (m Model) headerFigures() []headerFigure {
 func (m Model) withDuty(figs []headerFigure) []headerFigure {
 	if duty := m.dutyFigures(); len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) after open and
-		// red, before esc/h and pass-on. Who is next gives way before the
-		// figures the article measures; who is on duty after them.
-		var d []headerFigure
-		for i, s := range duty {
-			d = append(d, headerFigure{text: s, rank: []int{1, 3}[min(i, 1)]})
-		}
-		figs = append(figs[:2], append(d, figs[2:]...)...)
+		// red, before esc/h and pass-on.
+		figs = append(figs[:2], append(duty, figs[2:]...)...)
 	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
 		// The seat's person: a room above the towns holds nobody on the
 		// roster, and names its officer wherever it turns.

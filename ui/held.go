@@ -179,7 +179,7 @@ func (m Model) giveBack(w held) (Model, tea.Cmd) {
 	}
 	switch w.kind {
 	case heldForm:
-		m.form, m.formActive = w.form, true
+		m.form, m.formActive = m.escalateFormNow(w.form), true
 		m.form.refused(why, w.err)
 	case heldNote:
 		m.q = w.q

@@ -216,13 +216,11 @@ type formKeys struct {
 	choose key.Binding // left and right's help, on a choice field
 }
 
-func newFormKeys(lang string) formKeys {
-	say := func(en, zh string) string {
-		if lang == "zh" {
-			return zh
-		}
-		return en
-	}
+// newFormKeys are the form's keys, their help in lang; leftRight names
+// the arrow keys as the rest of the console does (Glyphs.LeftRight), in
+// either language (the Chinese footer said left/right).
+func newFormKeys(lang, leftRight string) formKeys {
+	say := func(en, zh string) string { return sayIn(lang, en, zh) }
 	return formKeys{
 		next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", say("next field", "下一栏"))),
 		prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", say("previous field", "上一栏"))),
@@ -232,7 +230,7 @@ func newFormKeys(lang string) formKeys {
 		cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", say("cancel", "取消"))),
 		pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9")),
 		onward: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", say("next", "下一项"))),
-		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("left/right", say("choose", "选择"))),
+		choose: key.NewBinding(key.WithKeys("left", "right"), key.WithHelp(leftRight, say("choose", "选择"))),
 	}
 }
 

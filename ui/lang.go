@@ -44,36 +44,83 @@ func labels(lang string) Labels {
 	return zhLabels
 }
 
-var enLabels = Labels{
-	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", FeedDown: "FEED LOST", ReadOnly: "READ-ONLY",
-	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
-	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
-	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
-	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut",
-	TownCut: "%s cut", TownsCut: "%d towns cut", HubDown: "hub not running", ColBehind: "sync", ColLink: "link", LinkOK: "ok",
-	UplinkLinking: "uplink linking…", TownsLinking: "linking %d towns…", Linking: "…",
-	Detail: "Incident", Help: "Keys",
-	ColTier: "tier", ColWaiting: "queued", ColOldest: "oldest", ColRed: "red",
-	ColSev: "sev", ColID: "id", ColStatus: "status", ColSLA: "SLA", ColNode: "node",
-	ColTitle: "title", ColStaff: "staff", ColHouseholds: "hh",
-	ColTime: "time", ColWhat: "what", ColWho: "who", ColName: "name", ColRole: "role", ColPhone: "phone",
-	Operator: "on duty", Filter: "filter", Scope: "in", All: "all",
-	TooSmall: "Terminal too small: %dx%d. gridcmd needs at least %dx%d.",
-	Tier: map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "village",
-		model.TierTown: "town", model.TierTaskForce: "task force"},
-	TierShort: map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "vill",
-		model.TierTown: "town", model.TierTaskForce: "tf"},
-	SortBy:  [sortModes]string{"by severity+SLA", "by age", "by tier", "by node"},
-	NewMark: "new",
-	Legend: "Status: new = reported, waiting to be signed for; acked = acknowledged; sent = dispatched; " +
-		"! = supervised (督办). Tier where narrow: vill = village, tf = task force. " +
-		"SLA: time left on the running clock, green under 80%, yellow to 100%, red overdue (minus). " +
-		"/ filters by words and tier: status: sev: platform: red mine all; S sorts.",
-	Status: map[model.Status]string{model.StatusReported: "new", model.StatusAcknowledged: "acked",
-		model.StatusDispatched: "sent", model.StatusResolved: "resolved", model.StatusClosed: "closed"},
-	Level: map[model.Level]string{model.LevelTown: "town", model.LevelVillage: "village",
-		model.LevelGrid: "grid", model.LevelMicroGrid: "micro-grid", model.LevelHousehold: "household unit"},
-	Action: map[model.Action]string{model.ActReport: "reported", model.ActAcknowledge: "acknowledged",
+var enLabels, zhLabels = newLabels("en"), newLabels("zh")
+
+// newLabels are the console's words in lang (en, else zh), each word in
+// both languages side by side; the names of tiers, statuses, levels,
+// actions and roles by language (names).
+func newLabels(lang string) Labels {
+	say := func(en, zh string) string { return sayIn(lang, en, zh) }
+	l := Labels{
+		Lang: say("en", "zh"), System: say("system", "系统"), Peacetime: say("PEACETIME", "平时"), Wartime: say("WARTIME", "战时"),
+		FeedDown: say("FEED LOST", "实时中断"), ReadOnly: say("READ-ONLY", "只读"),
+		Open: say("open", "在办"), Red: say("red", "超时"), EscPerHour: say("esc/h", "升级/时"), PassOn: say("pass-on p50", "流转中位"),
+		Chain: say("Command chain", "指挥链"), Tower: say("Grid tower", "网格塔"), Incidents: say("Incidents", "事件"),
+		Events: say("Events", "动态"), Roster: say("Roster", "名册"),
+		Towns: say("Towns", "镇街"), ColTown: say("town", "镇街"), ColPassOn: say("pass-on", "流转中位"), ColWartime: say("wartime", "战时"),
+		UplinkOK: say("uplink ok", "上联 正常"), UplinkCut: say("uplink cut", "上联中断"), UplinkToSync: say("%s, %s to sync", "%s，待同步 %s 条"),
+		Cut: say("cut", "断联"), TownCut: say("%s cut", "%s断联"), TownsCut: say("%d towns cut", "%d 个镇街断联"),
+		HubDown: say("hub not running", "汇聚节点未运行"), ColBehind: say("sync", "积压"), ColLink: say("link", "上联"), LinkOK: say("ok", "正常"),
+		UplinkLinking: say("uplink linking…", "上联连接中…"), TownsLinking: say("linking %d towns…", "%d 个镇街连接中…"), Linking: "…",
+		Detail: say("Incident", "事件详情"), Help: say("Keys", "按键"),
+		ColTier: say("tier", "层级"), ColWaiting: say("queued", "待办"), ColOldest: say("oldest", "最久"), ColRed: say("red", "超时"),
+		ColSev: say("sev", "级"), ColID: say("id", "编号"), ColStatus: say("status", "状态"), ColSLA: say("SLA", "时限"), ColNode: say("node", "地点"),
+		ColTitle: say("title", "标题"), ColStaff: say("staff", "人员"), ColHouseholds: say("hh", "户数"),
+		ColTime: say("time", "时间"), ColWhat: say("what", "事项"), ColWho: say("who", "经办"), ColName: say("name", "姓名"),
+		ColRole: say("role", "角色"), ColPhone: say("phone", "电话"),
+		Operator: say("on duty", "值班"), Filter: say("filter", "筛选"), Scope: say("in", "范围"), All: say("all", "全部"),
+		TooSmall: say("Terminal too small: %dx%d. gridcmd needs at least %dx%d.", "终端太小：%dx%d。gridcmd 至少需要 %dx%d。"),
+		TierShort: map[model.Tier]string{model.TierGrid: say("grid", "网格"), model.TierVillage: say("vill", "村社"),
+			model.TierTown: say("town", "镇"), model.TierTaskForce: say("tf", "专班")},
+		SortBy:  [sortModes]string{say("by severity+SLA", "按级别和时限"), say("by age", "按时长"), say("by tier", "按层级"), say("by node", "按地点")},
+		NewMark: say("new", "新"),
+		Legend: say("Status: new = reported, waiting to be signed for; acked = acknowledged; sent = dispatched; "+
+			"! = supervised (督办). Tier where narrow: vill = village, tf = task force. "+
+			"SLA: time left on the running clock, green under 80%, yellow to 100%, red overdue (minus). "+
+			"/ filters by words and tier: status: sev: platform: red mine all; S sorts.",
+			"状态后的 ! 表示督办。时限：当前时钟剩余时间，用时不足 80% 为绿，80%–100% 为黄，超时为红（负数）。"+
+				"/ 按关键词及 层级: 状态: 级别: 平台: 超时 我的 全部 筛选；S 切换排序。"),
+		Verb: map[model.Action]string{model.ActReport: say("file", "上报"), model.ActAcknowledge: say("acknowledge", "签收"),
+			model.ActEscalate: say("escalate", "升级"), model.ActDispatch: say("dispatch", "交办"), model.ActResolve: say("resolve", "办结"),
+			model.ActClose: say("close (archive)", "归档"), model.ActReopen: say("reopen", "重新办理"), model.ActNote: say("add a note to", "添加备注"),
+			model.ActDraft: say("draft", "征调"), model.ActRelease: say("release", "解除征调"), model.ActResend: say("resend", "重发")},
+		OnDuty: say("on duty", "在岗"), OffDuty: say("off", "休息"), Nobody: say("nobody here", "无人员"),
+		Fields: fieldNames(say),
+	}
+	if lang == "en" {
+		l.nameInEnglish()
+		return l
+	}
+	// The Chinese names are model's catalogue; the English ones are the
+	// console's own display words (model's keys are "taskforce",
+	// "micro_grid", "acknowledged").
+	l.Tier, l.Status, l.Level = model.ZhNames(model.Tiers), model.ZhNames(model.Statuses), model.ZhNames(model.Levels)
+	l.Action, l.Role = zhActions(), model.ZhNames(model.Roles)
+	l.Reserve = model.ZhNames([]model.ReserveKind{model.ReserveActivist, model.ReserveVolunteer, model.ReserveVillager})
+	return l
+}
+
+// fieldNames are the detail's field names, said by say.
+func fieldNames(say func(en, zh string) string) map[string]string {
+	return map[string]string{
+		"id": say("id", "编号"), "title": say("title", "标题"), "node": say("node", "地点"), "category": say("category", "类别"),
+		"platform": say("platform", "平台"), "severity": say("severity", "等级"), "tier": say("tier", "层级"), "status": say("status", "状态"),
+		"sla": say("SLA", "时限"), "deadline": say("deadline", "截止"), "department": say("department", "承办部门"),
+		"reporter": say("reporter", "上报人"), "source": say("source", "来源"), "reported": say("reported", "上报时间"),
+		"supervised": say("supervised", "督办"), "escalations": say("escalations", "升级次数"), "timeline": say("Timeline", "处置时间线"),
+		"text": say("details", "详情"), "left": say("left", "剩余"), "overdue": say("overdue by", "已超时"), "holder": say("held by", "承办人"),
+	}
+}
+
+// nameInEnglish gives l the console's English names of tiers, statuses,
+// levels, actions, roles and reserve kinds.
+func (l *Labels) nameInEnglish() {
+	l.Tier = map[model.Tier]string{model.TierGrid: "grid", model.TierVillage: "village", model.TierTown: "town", model.TierTaskForce: "task force"}
+	l.Status = map[model.Status]string{model.StatusReported: "new", model.StatusAcknowledged: "acked",
+		model.StatusDispatched: "sent", model.StatusResolved: "resolved", model.StatusClosed: "closed"}
+	l.Level = map[model.Level]string{model.LevelTown: "town", model.LevelVillage: "village",
+		model.LevelGrid: "grid", model.LevelMicroGrid: "micro-grid", model.LevelHousehold: "household unit"}
+	l.Action = map[model.Action]string{model.ActReport: "reported", model.ActAcknowledge: "acknowledged",
 		model.ActEscalate: "escalated", model.ActSupervise: "supervised", model.ActDispatch: "dispatched",
 		model.ActResolve: "resolved", model.ActClose: "closed", model.ActReopen: "reopened", model.ActImport: "imported",
 		model.ActActivate: "wartime activated", model.ActWiden: "wartime widened", model.ActDeactivate: "wartime ended", model.ActDraft: "reserve drafted",
@@ -84,80 +131,31 @@ var enLabels = Labels{
 		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
 		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch",
 		model.ActKey: "ssh key", model.ActSeat: "seat",
-		model.ActFedRefused: "command refused", model.ActFedStructure: "structure sent"},
-	Verb: map[model.Action]string{model.ActReport: "file", model.ActAcknowledge: "acknowledge", model.ActEscalate: "escalate",
-		model.ActDispatch: "dispatch", model.ActResolve: "resolve", model.ActClose: "close (archive)", model.ActReopen: "reopen",
-		model.ActNote: "add a note to", model.ActDraft: "draft", model.ActRelease: "release", model.ActResend: "resend"},
-	Role: map[model.Role]string{
+		model.ActFedRefused: "command refused", model.ActFedStructure: "structure sent"}
+	l.Role = map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",
 		model.RoleContactPerson: "contact person", model.RoleVillageCadre: "village cadre",
 		model.RoleDutyOfficer: "duty officer", model.RolePatroller: "patroller", model.RoleLiaison: "liaison",
-		model.RoleReserve: "reserve"},
-	Reserve: map[model.ReserveKind]string{model.ReserveActivist: "party activist",
-		model.ReserveVolunteer: "volunteer", model.ReserveVillager: "active villager"},
-	OnDuty: "on duty", OffDuty: "off", Nobody: "nobody here",
-	Fields: map[string]string{
-		"id": "id", "title": "title", "node": "node", "category": "category", "platform": "platform",
-		"severity": "severity", "tier": "tier", "status": "status", "sla": "SLA", "deadline": "deadline",
-		"department": "department", "reporter": "reporter", "source": "source", "reported": "reported",
-		"supervised": "supervised", "escalations": "escalations", "timeline": "Timeline", "text": "details",
-		"left": "left", "overdue": "overdue by", "holder": "held by",
-	},
+		model.RoleReserve: "reserve"}
+	l.Reserve = map[model.ReserveKind]string{model.ReserveActivist: "party activist",
+		model.ReserveVolunteer: "volunteer", model.ReserveVillager: "active villager"}
 }
 
 // zhActions is model's Chinese name of each action the console names (the
-// actions of enLabels), but for two where the ticker, which puts the name
+// actions named in English: nameInEnglish), but for two where the ticker, which puts the name
 // before the event's note, says more: a draft is 征调储备 ("征调储备 王芳（…",
 // model's 征调 names no reserve), a token's issue or revocation is 授权
 // (model's 令牌 would read "令牌 令牌 …" before its note).
 func zhActions() map[model.Action]string {
-	out := make(map[model.Action]string, len(enLabels.Action))
-	for a := range enLabels.Action {
+	var en Labels
+	en.nameInEnglish()
+	out := make(map[model.Action]string, len(en.Action))
+	for a := range en.Action {
 		out[a] = a.Zh()
 	}
 	out[model.ActDraft] = "征调储备"
 	out[model.ActToken] = "授权"
 	out[model.ActKey] = "SSH 密钥"
 	return out
-}
-
-// The Chinese names of tiers, statuses, levels, actions and roles are
-// model's catalogue; the English ones above are the console's own display
-// words (model's keys are "taskforce", "micro_grid", "acknowledged").
-var zhLabels = Labels{
-	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", FeedDown: "实时中断", ReadOnly: "只读",
-	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
-	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
-	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
-	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断联",
-	TownCut: "%s断联", TownsCut: "%d 个镇街断联", HubDown: "汇聚节点未运行", ColBehind: "积压", ColLink: "上联", LinkOK: "正常",
-	UplinkLinking: "上联连接中…", TownsLinking: "%d 个镇街连接中…", Linking: "…",
-	Detail: "事件详情", Help: "按键",
-	ColTier: "层级", ColWaiting: "待办", ColOldest: "最久", ColRed: "超时",
-	ColSev: "级", ColID: "编号", ColStatus: "状态", ColSLA: "时限", ColNode: "地点",
-	ColTitle: "标题", ColStaff: "人员", ColHouseholds: "户数",
-	ColTime: "时间", ColWhat: "事项", ColWho: "经办", ColName: "姓名", ColRole: "角色", ColPhone: "电话",
-	Operator: "值班", Filter: "筛选", Scope: "范围", All: "全部",
-	Tier: model.ZhNames(model.Tiers), Status: model.ZhNames(model.Statuses), Level: model.ZhNames(model.Levels),
-	TierShort: map[model.Tier]string{model.TierGrid: "网格", model.TierVillage: "村社",
-		model.TierTown: "镇", model.TierTaskForce: "专班"},
-	SortBy:  [sortModes]string{"按级别和时限", "按时长", "按层级", "按地点"},
-	NewMark: "新",
-	Legend: "状态后的 ! 表示督办。时限：当前时钟剩余时间，用时不足 80% 为绿，80%–100% 为黄，超时为红（负数）。" +
-		"/ 按关键词及 层级: 状态: 级别: 平台: 超时 我的 全部 筛选；S 切换排序。",
-	Action: zhActions(), Role: model.ZhNames(model.Roles),
-	Reserve: model.ZhNames([]model.ReserveKind{model.ReserveActivist, model.ReserveVolunteer, model.ReserveVillager}),
-	Verb: map[model.Action]string{model.ActReport: "上报", model.ActAcknowledge: "签收", model.ActEscalate: "升级",
-		model.ActDispatch: "交办", model.ActResolve: "办结", model.ActClose: "归档", model.ActReopen: "重新办理",
-		model.ActNote: "添加备注", model.ActDraft: "征调", model.ActRelease: "解除征调", model.ActResend: "重发"},
-	OnDuty: "在岗", OffDuty: "休息", Nobody: "无人员",
-	TooSmall: "终端太小：%dx%d。gridcmd 至少需要 %dx%d。",
-	Fields: map[string]string{
-		"id": "编号", "title": "标题", "node": "地点", "category": "类别", "platform": "平台",
-		"severity": "等级", "tier": "层级", "status": "状态", "sla": "时限", "deadline": "截止",
-		"department": "承办部门", "reporter": "上报人", "source": "来源", "reported": "上报时间",
-		"supervised": "督办", "escalations": "升级次数", "timeline": "处置时间线", "text": "详情",
-		"left": "剩余", "overdue": "已超时", "holder": "承办人",
-	},
 }

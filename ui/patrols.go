@@ -81,21 +81,31 @@ type ptLabels struct {
 }
 
 func patrolLabels(lang string) ptLabels {
+	say := func(en, zh string) string { return sayIn(lang, en, zh) }
+	return ptLabels{
+		Patrols: say("Patrols", "巡护"), Desk: say("Liaison's desk", "联络员分拣台"), PatrolRate: say("patrol", "巡护率"),
+		FollowUp: say("follow-up", "跟踪率"), Week: say("findings 7d", "近7日发现"), Prev: say("7d before", "前7日"),
+		Waiting: say("on the desk", "待分拣"), PastDeadline: say("past deadline", "超时"), Kind: say("kind", "类型"),
+		Due: say("due", "应巡"), Done: say("done", "已巡"), Late: say("late", "超时"), Rate: say("rate", "巡护率"),
+		Patroller: say("patroller", "巡护员"), Who: say("name", "巡护员"), Current: say("on patrol", "当前巡护"),
+		LastCheck: say("last", "打卡"), Today: say("done", "今日"), Rotation: say("rotation", "轮值"), Group: say("group %d", "第%d组"),
+		Reports: say("reports", "报告"), NoAreas: say("no patrol areas", "尚无巡护区") + say(": ", "：") + "gridcmd import patrol-areas FILE.csv",
+		Loading: say("loading...", "载入中"), Silent: say("silent", "失联"), NoFindings: say("the desk is clear", "分拣台已清空"),
+		Found: say("found", "发现"), Status: say("status", "状态"), Where: say("at", "地点"), What: say("what", "内容"),
+		DeskHint: say("p pass on  m merge  x close  enter incident  esc back", "p 交办  m 并入  x 销号  enter 打开事件  esc 返回"),
+		TriageBy: say("triage by", "须分拣于"), Checkpoint: say("checkpoint", "检查点"), Action: patrolActions(lang),
+	}
+}
+
+// patrolActions are the patrol flow's actions by name: in Chinese model's
+// catalogue's, but a patrol's check-in (model.PatrolCheckInZh).
+func patrolActions(lang string) map[model.Action]string {
 	if lang == "en" {
-		return ptLabels{
-			Patrols: "Patrols", Desk: "Liaison's desk", PatrolRate: "patrol", FollowUp: "follow-up", Week: "findings 7d",
-			Prev: "7d before", Waiting: "on the desk", PastDeadline: "past deadline", Kind: "kind", Due: "due", Done: "done",
-			Late: "late", Rate: "rate", Patroller: "patroller", Who: "name", Current: "on patrol", LastCheck: "last", Today: "done",
-			Rotation: "rotation", Group: "group %d", Reports: "reports", NoAreas: "no patrol areas: gridcmd import patrol-areas FILE.csv",
-			Loading: "loading...", Silent: "silent", NoFindings: "the desk is clear", Found: "found", Status: "status",
-			Where: "at", What: "what", DeskHint: "p pass on  m merge  x close  enter incident  esc back", TriageBy: "triage by",
-			Checkpoint: "checkpoint",
-			Action: map[model.Action]string{
-				model.ActPatrolStart: "patrol started", model.ActCheckIn: "check-in", model.ActPatrolDone: "patrol done",
-				model.ActPatrolEnd: "patrol ended", model.ActFinding: "finding", model.ActFindingPass: "passed on",
-				model.ActFindingMerge: "merged", model.ActFindingClose: "closed (no action)", model.ActRotationPatrol: "joint patrol",
-				model.ActRotationSweep: "building sweep", model.ActRotationTraffic: "traffic persuasion",
-			},
+		return map[model.Action]string{
+			model.ActPatrolStart: "patrol started", model.ActCheckIn: "check-in", model.ActPatrolDone: "patrol done",
+			model.ActPatrolEnd: "patrol ended", model.ActFinding: "finding", model.ActFindingPass: "passed on",
+			model.ActFindingMerge: "merged", model.ActFindingClose: "closed (no action)", model.ActRotationPatrol: "joint patrol",
+			model.ActRotationSweep: "building sweep", model.ActRotationTraffic: "traffic persuasion",
 		}
 	}
 	zh := map[model.Action]string{}
@@ -103,15 +113,7 @@ func patrolLabels(lang string) ptLabels {
 		zh[a] = a.Zh()
 	}
 	zh[model.ActCheckIn] = model.PatrolCheckInZh
-	return ptLabels{
-		Patrols: "巡护", Desk: "联络员分拣台", PatrolRate: "巡护率", FollowUp: "跟踪率", Week: "近7日发现",
-		Prev: "前7日", Waiting: "待分拣", PastDeadline: "超时", Kind: "类型", Due: "应巡", Done: "已巡",
-		Late: "超时", Rate: "巡护率", Patroller: "巡护员", Who: "巡护员", Current: "当前巡护", LastCheck: "打卡", Today: "今日",
-		Rotation: "轮值", Group: "第%d组", Reports: "报告", NoAreas: "尚无巡护区：gridcmd import patrol-areas FILE.csv",
-		Loading: "载入中", Silent: "失联", NoFindings: "分拣台已清空", Found: "发现", Status: "状态",
-		Where: "地点", What: "内容", DeskHint: "p 交办  m 并入  x 销号  enter 打开事件  esc 返回", TriageBy: "须分拣于",
-		Checkpoint: "检查点", Action: zh,
-	}
+	return zh
 }
 
 // The ticker names the patrol flow's events in the console's language.

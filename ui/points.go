@@ -116,6 +116,9 @@ func (pp *pointsPane) ShortHelp() []key.Binding {
 	return []key.Binding{k.Back, k.Down, k.Up, pp.keys.prev, pp.keys.next, k.Help, k.Quit}
 }
 
+// stepKeys are the months' keys: in a replay too (stepper).
+func (pp *pointsPane) stepKeys() []key.Binding { return []key.Binding{pp.keys.prev, pp.keys.next} }
+
 func (pp *pointsPane) FullHelp() [][]key.Binding {
 	return append(pp.c.keys.FullHelp(), []key.Binding{pp.keys.prev, pp.keys.next})
 }
@@ -302,23 +305,31 @@ func (pp *pointsPane) activeTeams(level model.Level) []model.TeamPoints {
 // gridRows are the grid teams with points this month or the last, with the
 // leader's share; wide, the workers' part, the split's bar and last month.
 func (pp *pointsPane) gridRows(t pointsTable) []string {
-	grids := pp.activeTeams(model.LevelGrid)
-	if len(grids) == 0 {
-		return nil
-	}
-	l, n := pp.lab, strconv.Itoa
-	cols, wide := l.teamCols(t.inner)
-	out := []string{"", t.head(t.row(cols, l.GridTeams, colLabels(cols)...))}
-	for _, g := range grids {
+	n := strconv.Itoa
+	cols, wide := pp.lab.teamCols(t.inner)
+	return pp.teamRows(t, model.LevelGrid, pp.lab.GridTeams, cols, func(g model.TeamPoints) []string {
 		share := "-"
 		if g.Total > 0 {
 			share = fmt.Sprintf("%.0f%%", g.LeaderShare()*100)
 		}
-		cells := []string{n(g.Total), n(g.Leader), share, signed(g.Trend())}
 		if wide {
-			cells = []string{n(g.Total), n(g.Leader), n(g.Workers), share, pp.bar(g, 10), n(g.Previous), signed(g.Trend())}
+			return []string{n(g.Total), n(g.Leader), n(g.Workers), share, pp.bar(g, 10), n(g.Previous), signed(g.Trend())}
 		}
-		out = append(out, t.line(t.row(cols, t.w.nameOrCode(g.Node), cells...)))
+		return []string{n(g.Total), n(g.Leader), share, signed(g.Trend())}
+	})
+}
+
+// teamRows are a table of the teams at level with points this month or
+// the last (none without them): a blank line, its head (title over cols),
+// and a line a team, its cells.
+func (pp *pointsPane) teamRows(t pointsTable, level model.Level, title string, cols []pointsCol, cells func(model.TeamPoints) []string) []string {
+	teams := pp.activeTeams(level)
+	if len(teams) == 0 {
+		return nil
+	}
+	out := []string{"", t.head(t.row(cols, title, colLabels(cols)...))}
+	for _, g := range teams {
+		out = append(out, t.line(t.row(cols, t.w.nameOrCode(g.Node), cells(g)...)))
 	}
 	return out
 }
@@ -359,17 +370,11 @@ func (pp *pointsPane) peopleRows(t pointsTable) []string {
 
 // microRows are the micro-grids with points this month or the last.
 func (pp *pointsPane) microRows(t pointsTable) []string {
-	micro := pp.activeTeams(model.LevelMicroGrid)
-	if len(micro) == 0 {
-		return nil
-	}
 	l, n := pp.lab, strconv.Itoa
 	cols := []pointsCol{{l.Total, 5}, {l.Prev, 5}, {l.Trend, 5}}
-	out := []string{"", t.head(t.row(cols, l.MicroGrids, colLabels(cols)...))}
-	for _, m := range micro {
-		out = append(out, t.line(t.row(cols, t.w.nameOrCode(m.Node), n(m.Total), n(m.Previous), signed(m.Trend()))))
-	}
-	return out
+	return pp.teamRows(t, model.LevelMicroGrid, l.MicroGrids, cols, func(m model.TeamPoints) []string {
+		return []string{n(m.Total), n(m.Previous), signed(m.Trend())}
+	})
 }
 
 // bar draws a team's split: the leader's part full, the workers' empty.

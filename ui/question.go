@@ -225,11 +225,43 @@ func (m Model) questionLine() (plain, styled string) {
 	if n := strings.TrimSpace(m.noteInput.Value()); n != "" {
 		text += "  " + m.say("note: ", "备注：") + n
 	}
-	hint := "  y/n"
-	if q.note && !q.needNote {
-		hint += m.say("  tab note", "  tab 加备注")
-	}
+	hint := m.questionKeys()
 	return text + hint, p.st.Prompt.Render(text + hint)
+}
+
+// questionKeys are the keys that answer the question, as its line ends.
+func (m Model) questionKeys() string {
+	if m.q.note && !m.q.needNote {
+		return m.say("  y/n  tab note", "  y/n  tab 加备注")
+	}
+	return "  y/n"
+}
+
+// detailLines are a question with a detail (what a widening carries on, a
+// room's towns) that does not fit one line: the question over at most two
+// lines, then the detail over at most two, the keys at the end of the
+// last whatever is cut. Plain, each line beginning with a space.
+func (m Model) detailLines() []string {
+	p, hint := &m.p, m.questionKeys()
+	n := m.width - 1
+	lines := filled(p.w, m.q.text, n, 2, p.g.More)
+	d := wordWrap(p.w, m.q.detail+hint, n)
+	if len(d) > 2 || !strings.HasSuffix(d[len(d)-1], strings.TrimSpace(hint)) {
+		d = wordWrap(p.w, m.q.detail, n)
+		rest := ""
+		if len(d) > 1 {
+			rest = strings.Join(d[1:], " ")
+		}
+		if rest == "" {
+			hint = strings.TrimLeft(hint, " ")
+		}
+		d = []string{d[0], p.w.Trunc(rest, n-p.w.Of(hint), p.g.More) + hint}
+	}
+	out := make([]string, 0, len(lines)+len(d))
+	for _, l := range append(lines, d...) {
+		out = append(out, " "+l)
+	}
+	return out
 }
 
 // questionLineEditing is the note being typed, with its keys.

@@ -441,30 +441,20 @@ func (q *queuePane) View() string {
 // room above the towns, below the incidents it queues) nothing open at
 // the town tier or above, nor red, with below more open beneath.
 func emptyQueue(l Labels, filter string, scoped bool, below int) string {
-	if l.Lang == "zh" {
-		switch {
-		case filter != "":
-			return "没有匹配 " + filter + " 的事件（esc 清除筛选）"
-		case below > 0 && scoped:
-			return fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below)
-		case below > 0:
-			return fmt.Sprintf("没有镇级及以上或超时的事件（镇以下在办 %d 件：在镇街表中回车进入该镇）", below)
-		case scoped:
-			return "此范围内没有在办事件（esc 查看全部）"
-		}
-		return "没有在办事件"
-	}
+	say := func(en, zh string) string { return sayIn(l.Lang, en, zh) }
 	switch {
 	case filter != "":
-		return "no incident matches \"" + filter + "\" (esc clears the filter)"
+		return say("no incident matches \""+filter+"\" (esc clears the filter)", "没有匹配 "+filter+" 的事件（esc 清除筛选）")
 	case below > 0 && scoped:
-		return fmt.Sprintf("none here at the town tier or above, nor red (%d open below)", below)
+		return say(fmt.Sprintf("none here at the town tier or above, nor red (%d open below)", below),
+			fmt.Sprintf("此范围内没有镇级及以上或超时的事件（镇以下在办 %d 件）", below))
 	case below > 0:
-		return fmt.Sprintf("none at the town tier or above, nor red (%d open below: enter on a town in the towns table)", below)
+		return say(fmt.Sprintf("none at the town tier or above, nor red (%d open below: enter on a town in the towns table)", below),
+			fmt.Sprintf("没有镇级及以上或超时的事件（镇以下在办 %d 件：在镇街表中回车进入该镇）", below))
 	case scoped:
-		return "no open incidents here (esc shows all)"
+		return say("no open incidents here (esc shows all)", "此范围内没有在办事件（esc 查看全部）")
 	}
-	return "no open incidents"
+	return say("no open incidents", "没有在办事件")
 }
 
 // below is how many open incidents in the queue's scope a room above the

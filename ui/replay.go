@@ -419,9 +419,39 @@ func (m Model) leaveReplay() (tea.Model, tea.Cmd) {
 	return mm, tea.Batch(c, loadSnapshot(m.svc, m.scope, m.reach), loadWartime(m.svc, m.scope), loadDuty(m.svc, m.dutyRoom(), time.Time{}), points)
 }
 
-// onReplayKey takes the replay's own keys; others go on as usual, those
-// that would act refused (nothing is written in a replay).
+// stepper is an overlay that steps through what it shows with keys the
+// replay steps its clock with ([ and ], ←/→): while it is open, its footer
+// and not the replay's on the screen, they are its.
+type stepper interface{ stepKeys() []key.Binding }
+
+// onReplayKey takes the replay's own keys, but those of the open overlay
+// that steps (stepper: the points' months, the gaps' reserves); others go
+// on as usual, those that would act refused (nothing is written in a
+// replay).
 func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	if s, ok := m.overlays[m.overlay].(stepper); !ok || !key.Matches(msg, s.stepKeys()...) {
+		if next, cmd, ok := m.onReplayMove(msg); ok {
+			return next, cmd, true
+		}
+	}
+	mk := m.keys
+	for _, b := range []key.Binding{mk.New, mk.Ack, mk.Escalate, mk.EscalateTo, mk.Dispatch, mk.Resolve, mk.Reopen, mk.Close,
+		mk.Wartime, mk.Directive, mk.Resend} {
+		if key.Matches(msg, b) {
+			err := refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act", "回放为只读：按 esc 回到实时值守再操作")
+			if m.rp.standalone {
+				err = refusal(model.ECONFLICT, "a replay is read-only: nothing can be done from it", "回放为只读：不能在回放中操作")
+			}
+			mm, c := m.flashErr(err)
+			return mm, c, true
+		}
+	}
+	return m, nil, false
+}
+
+// onReplayMove takes the keys that move the replay: leave, pause or play,
+// step, scrub, and its speed.
+func (m Model) onReplayMove(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	rp := m.rp
 	k := rp.keys
 	switch {
@@ -452,18 +482,6 @@ func (m Model) onReplayKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.slower):
 		rp.speed = max(rp.speed/2, 1)
 		return m, nil, true
-	}
-	mk := m.keys
-	for _, b := range []key.Binding{mk.New, mk.Ack, mk.Escalate, mk.EscalateTo, mk.Dispatch, mk.Resolve, mk.Reopen, mk.Close,
-		mk.Wartime, mk.Directive, mk.Resend} {
-		if key.Matches(msg, b) {
-			err := refusal(model.ECONFLICT, "a replay is read-only: esc back to the live console to act", "回放为只读：按 esc 回到实时值守再操作")
-			if rp.standalone {
-				err = refusal(model.ECONFLICT, "a replay is read-only: nothing can be done from it", "回放为只读：不能在回放中操作")
-			}
-			mm, c := m.flashErr(err)
-			return mm, c, true
-		}
 	}
 	return m, nil, false
 }
@@ -512,13 +530,12 @@ func (m Model) replayFooter() string {
 	rp := m.rp
 	loc := m.opt.Location
 	from, to := rp.from.In(loc).Format("01-02 15:04"), rp.to.In(loc).Format("01-02 15:04")
-	help := m.say("  space pause  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 暂停  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+	space := m.say("pause", "暂停")
 	if rp.paused {
-		help = m.say("  space play  ←/→ 1m  [/] 10m  +/- speed  esc leave", "  space 播放  ←/→ 1分  [/] 10分  +/- 速度  esc 退出")
+		space = m.say("play", "播放")
 	}
-	if m.opt.ASCII || m.opt.AmbiguousWide {
-		help = strings.ReplaceAll(help, "←/→", "left/right")
-	}
+	help := m.say("  space "+space+"  "+p.g.LeftRight+" 1m  [/] 10m  +/- speed  esc leave",
+		"  space "+space+"  "+p.g.LeftRight+" 1分  [/] 10分  +/- 速度  esc 退出")
 	mode := m.replayMode()
 	bar := min(max(m.width-p.w.Of(mode+from+"  "+to)-p.w.Of(help)-1, 10), 60)
 	span := rp.to.Sub(rp.from)

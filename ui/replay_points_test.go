@@ -53,11 +53,28 @@ func TestReplayPointsAsTheyStoodThen(t *testing.T) {
 	require.True(t, m.rp.at.Equal(base))
 	assert.Equal(t, live, pointsNow(t, m), "the points as the live console showed them at 03:10")
 
-	m = keys(t, m, "]") // 03:20: past the grant and the report
+	// The pane's [ and ] (its footer's keys) step its months, not the
+	// replay's clock (they scrubbed it by ten minutes).
+	month := m.points.month
+	m = keys(t, m, "[")
+	assert.Equal(t, month.Prev(), m.points.month, "the month before")
+	assert.True(t, m.rp.at.Equal(base), "the replay stays at 03:10")
+	m = keys(t, m, "]")
+	assert.Equal(t, month, m.points.month)
+	assert.Equal(t, live, strings.Join(m.points.lines, "\n"))
+
+	if m.rp.paused {
+		m = keys(t, m, " ")
+	}
+	for range 10 { // 03:20, played on: past the grant and the report
+		m = update(t, m, tickMsg(f.clock.Now()))
+	}
+	require.True(t, m.rp.at.Equal(base.Add(10*time.Minute)), "%v", m.rp.at)
 	require.Equal(t, overlayPoints, m.overlay)
-	assert.Equal(t, later, strings.Join(m.points.lines, "\n"), "stepped past them: read again")
-	m = keys(t, m, "[") // 03:10 again
-	assert.Equal(t, live, strings.Join(m.points.lines, "\n"), "scrubbed back: read again")
+	assert.Equal(t, later, strings.Join(m.points.lines, "\n"), "played past them: read again")
+	m = keys(t, m, "esc", "[") // the pane closed, the replay's [ again: 03:10
+	require.True(t, m.rp.at.Equal(base), "%v", m.rp.at)
+	assert.Equal(t, live, pointsNow(t, m), "scrubbed back")
 
 	// :replay in a live console that had the points open: back from it,
 	// the pane is read again as it stands now.
@@ -69,4 +86,25 @@ func TestReplayPointsAsTheyStoodThen(t *testing.T) {
 	require.Nil(t, m.rp)
 	require.Equal(t, overlayPoints, m.overlay)
 	assert.Equal(t, later, strings.Join(m.points.lines, "\n"), "the live points again")
+}
+
+// Likewise :gaps in a replay: ←/→ choose its reserve, as its hint says,
+// and leave the replay's clock where it is.
+func TestReplayGapsTakeTheirArrows(t *testing.T) {
+	f := newFixture(t)
+	m, _ := wartimeModel(t, f, "en", 120, 40) // at 03:10
+	f.clock.Advance(10 * time.Minute)
+	m = runLine(t, m, "replay 03:11 03:19")
+	require.NotNil(t, m.rp)
+	require.True(t, m.wt.active())
+	m = runLine(t, m, "gaps")
+	require.Equal(t, overlayGaps, m.overlay, m.flash.text)
+	at := m.rp.at
+	first := gapRows(&m.w, m.wt)[0]
+	require.GreaterOrEqual(t, len(first.candidates), 2)
+	m = keys(t, m, "right")
+	assert.Contains(t, m.View(), "["+first.candidates[1].Name+"(", "the next reserve")
+	m = keys(t, m, "left")
+	assert.Contains(t, m.View(), "["+first.candidates[0].Name+"(", "the first again")
+	assert.True(t, m.rp.at.Equal(at), "the replay stays at %v: %v", at, m.rp.at)
 }

@@ -216,8 +216,8 @@ func (m Model) confirmTowns(v map[string]string, scope []model.NodeCode) (tea.Mo
 	for i, t := range reach.Towns {
 		towns[i] = fmt.Sprintf("%s %d/%d", m.nodeName(t.Town), t.Villages, t.MicroGrids)
 	}
-	// The question, then the towns: the status line puts them on a line
-	// of their own at 80 columns, as many as it holds, and ends it in y/n.
+	// The question, then the towns: the status line puts them on lines
+	// of their own at 80 columns, as many as two hold, and ends them in y/n.
 	q := m.say(fmt.Sprintf("activate %s in %d towns, one each: %d villages, %d micro-grids?",
 		a.kind, len(reach.Towns), reach.Villages, reach.MicroGrids),
 		fmt.Sprintf("启动战时：%s，%d 个镇街各启动一次，共 %d 个村社、%d 个微网格？",

@@ -297,18 +297,7 @@ func TestCountyRoomWartimeKeyEnds(t *testing.T) {
 	for _, a := range acts {
 		idOf[a.Scope[0]] = a.ID
 	}
-	onTower := func(m Model, node model.NodeCode) Model {
-		for i := 0; m.focus != paneTower && i < int(paneCount); i++ {
-			m = keys(t, m, "tab")
-		}
-		require.Equal(t, paneTower, m.focus)
-		m = keys(t, m, "g") // the panes are shared by the copies of a Model: from the top
-		for i := 0; m.tower.selected() != node && i < 20; i++ {
-			m = keys(t, m, "j")
-		}
-		require.Equal(t, node, m.tower.selected())
-		return m
-	}
+	onTower := func(m Model, node model.NodeCode) Model { return towerOn(t, m, node) }
 	for _, lang := range []string{"zh", "en"} {
 		m := countyRoom(t, f, seat, lang, 120, 40)
 		require.Len(t, m.wt.status.Towns, 2, lang)

@@ -15,6 +15,7 @@ type Glyphs struct {
 	Open, Closed, Leaf   string // tower markers
 	More                 string // truncation tail
 	Arrow                string
+	LeftRight            string // the left and right keys, as a key line names them
 	Up                   string // before a count of what came in above the view
 	Full, Empty          string // progress bars
 	Cursor               string
@@ -27,14 +28,14 @@ type Glyphs struct {
 
 var unicodeGlyphs = Glyphs{
 	TL: "╭", TR: "╮", BL: "╰", BR: "╯", H: "─", V: "│",
-	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→", Up: "↑",
+	Light: "●", Open: "▾", Closed: "▸", Leaf: " ", More: "…", Arrow: "→", Up: "↑", LeftRight: "←/→",
 	Full: "█", Empty: "░", Cursor: "▌", Focus: "▶", Crumb: "›", Dot: "·",
 	Unknown: "—", None: "—",
 }
 
 var asciiGlyphs = Glyphs{
 	TL: "+", TR: "+", BL: "+", BR: "+", H: "-", V: "|",
-	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">", Up: "^",
+	Light: "*", Open: "-", Closed: "+", Leaf: " ", More: "~", Arrow: ">", Up: "^", LeftRight: "left/right",
 	Full: "#", Empty: ".", Cursor: ">", Focus: ">", Crumb: ">", Dot: "-",
 	Unknown: "?", None: "-",
 }

@@ -55,8 +55,8 @@ func (m Model) View() string {
 }
 
 // statusLines is the status line: one, or two when a question does not fit
-// one (it wraps rather than lose its y/n) or the ':' line lists its
-// candidates above it; a note (why, in the error's colour) above them
+// one (it wraps rather than lose its y/n; up to four for a question with a
+// detail) or the ':' line lists its candidates above it; a note (why, in the error's colour) above them
 // where status says one.
 func (m Model) statusLines() []string {
 	s := m.status()
@@ -91,6 +91,9 @@ func (m *Model) statusHeight() int {
 	switch s.rest {
 	case statusQuestion:
 		if plain, _ := m.questionLine(); m.p.w.Of(plain) > m.width {
+			if m.q.detail != "" && !m.q.editing {
+				return n + len(m.detailLines()) // questionLines: the question, then its detail
+			}
 			return n + 2 // questionLines: over two
 		}
 	case statusMenu, statusLongFlash:
@@ -166,7 +169,8 @@ func (m Model) flashLines() []string {
 	return []string{st.Render(p.w.Fit(first, m.width, "")), st.Render(p.w.Fit(rest, m.width, p.g.More))}
 }
 
-// questionLines are the question on one line, or on two.
+// questionLines are the question on one line, or on two; a question with
+// a detail on up to four (detailLines).
 func (m Model) questionLines() []string {
 	p := &m.p
 	plain, styled := m.questionLine()
@@ -178,16 +182,17 @@ func (m Model) questionLines() []string {
 		_, in := m.questionLineEditing()
 		return []string{p.st.Prompt.Render(p.w.Fit(" "+m.q.text, m.width, p.g.More)), m.fitLine(in)}
 	}
+	if m.q.detail != "" {
+		lines := m.detailLines()
+		for i, l := range lines {
+			lines[i] = p.st.Prompt.Render(p.w.Fit(l, m.width, ""))
+		}
+		return lines
+	}
 	// The question's words over two lines, its keys at the end of the
 	// second whatever is cut.
 	cut := strings.LastIndex(plain, "  y/n")
 	text, hint := plain[:cut], plain[cut:]
-	if q := " " + m.q.text; m.q.detail != "" && p.w.Of(q) <= m.width {
-		// The question whole on the first line, what follows it on the
-		// second as far as it goes.
-		rest := p.w.Trunc(" "+m.q.detail, m.width-p.w.Of(hint), p.g.More)
-		return []string{p.st.Prompt.Render(p.w.Fit(q, m.width, "")), p.st.Prompt.Render(p.w.Fit(rest+hint, m.width, ""))}
-	}
 	first := p.w.Trunc(text, m.width, "")
 	if sp := strings.LastIndex(first, " "); sp > 0 && len(first) < len(text) &&
 		p.w.Of(" "+strings.TrimLeft(text[sp:], " "))+p.w.Of(hint) <= m.width {

@@ -37,6 +37,8 @@ func (m Model) onWartimeMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onDeactivatedTowns(msg)
 	case widenedMsg:
 		return m.onWidened(msg)
+	case wideningMsg:
+		return m.askWiden(msg)
 	case afterActionMsg:
 		return m.showAfter(msg.after), nil
 	case directiveIssuedMsg:
@@ -199,17 +201,18 @@ func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
 }
 
 // onWartimeKey: W opens the activation form in peacetime, and asks to end
-// wartime while it is active; in the town room, while the wartime covers
-// part of the town, it offers to widen it or end it (runningForm).
+// wartime while it is active; in the town room, or a room above the towns
+// over one town, while the wartime covers part of the town, it offers to
+// widen it or end it (runningForm).
 func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
+	if f, ok := m.runningForm(); ok {
+		return m.openForm(f)
+	}
 	if m.aboveTowns() {
 		if acts := m.roomWartimeTarget(); len(acts) > 0 {
 			return m.askEndTowns(acts)
 		}
 	} else if m.wt.active() {
-		if f, ok := m.runningForm(); ok {
-			return m.openForm(f)
-		}
 		return m.askEndTowns([]model.Activation{m.wt.status.Active})
 	}
 	if m.seat.Acts() && m.seat.Level() > model.LevelVillage {

@@ -69,6 +69,9 @@ func (m *Model) noteTowns(nodes []model.Node) {
 		if n.Level == model.LevelTown {
 			towns = append(towns, n)
 		}
+		if n.Code == m.seat.Node {
+			m.roomName = n.Name
+		}
 	}
 	sort.Slice(towns, func(i, j int) bool { return towns[i].Code < towns[j].Code })
 	relayout := len(towns) != len(m.townList)

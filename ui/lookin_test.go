@@ -119,3 +119,26 @@ func TestTurnedRoomDropsTheOtherTownsDuty(t *testing.T) {
 	assert.Contains(t, h, "值班 东城值班")
 	assert.NotContains(t, h, rds[0].Current.Name, "花街镇's officer, in 东城街道's header")
 }
+
+// :town takes a unique prefix of a town's name, as --node does (花街 for
+// 花街镇; it said no such town); a prefix of several names is refused,
+// naming the towns it could be.
+func TestTownCommandTakesAUniquePrefix(t *testing.T) {
+	f, seat := lookInFixture(t)
+	for _, lang := range []string{"zh", "en"} {
+		m := countyRoom(t, f, seat, lang, 120, 40)
+		m = runLine(t, m, "town 花街")
+		assert.Equal(t, huajie, m.scope, lang)
+		m = runLine(t, m, "town")
+		m = runLine(t, m, "town 西")
+		assert.Equal(t, yongkang, m.scope, "%s: ambiguous: no turn", lang)
+		assert.Equal(t, m.say("town: 西: several towns begin so: 西城街道 330784002, 西溪镇 330784111; type more of the name",
+			"镇街：西：有多个镇街以此开头：西城街道 330784002，西溪镇 330784111；请输入更完整的名称"), m.flash.text, lang)
+		m = runLine(t, m, "town 西溪")
+		assert.Equal(t, model.NodeCode("330784111"), m.scope, lang)
+		m = runLine(t, m, "town")
+		m = runLine(t, m, "town 城")
+		assert.Equal(t, yongkang, m.scope, lang)
+		assert.Contains(t, m.flash.text, m.say("no such town in this room", "本指挥中心没有这个镇街"), lang)
+	}
+}

@@ -78,6 +78,9 @@ func (m Model) onDuty(msg dutyMsg) (tea.Model, tea.Cmd) {
 	if (m.rp != nil) == msg.at.IsZero() {
 		return m, nil // the live console's answer in a replay, or a replay's after it
 	}
+	if msg.rd.Room != "" && msg.rd.Room != m.dutyRoom() {
+		return m, nil // the room turned since: its own is on its way
+	}
 	m.duty, m.dutyLoaded = msg.rd, true
 	if m.rp != nil || m.seat.Person.ID == 0 || m.inputActive() || m.q.active() {
 		return m, nil

@@ -58,18 +58,69 @@ func (m Model) headerFigures() []headerFigure {
 	return figs
 }
 
-// withDuty adds who is on duty to the figures.
+// withDuty adds who is on duty to the figures. A room above the towns
+// turned to one of them (lookingIn) shows that town room's duty, not its
+// own officer's, and names its officer as the one looking in.
 func (m Model) withDuty(figs []headerFigure) []headerFigure {
-	if duty := m.dutyFigures(); len(duty) > 0 {
+	duty := m.dutyFigures()
+	if len(duty) == 0 && m.lookingIn() {
+		duty = m.flaggedDuty()
+	}
+	if len(duty) > 0 {
 		// The schedule's officer on duty (and the next one) after open and
 		// red, before esc/h and pass-on.
 		figs = append(figs[:2], append(duty, figs[2:]...)...)
-	} else if op := m.seat.Person; op.Name != "" && m.rp == nil {
-		// The seat's person: a room above the towns holds nobody on the
-		// roster, and names its officer wherever it turns.
+	} else if op := m.seat.Person; op.Name != "" && m.rp == nil && !m.lookingIn() {
+		// The seat's person: a town room with no schedule, or a room above
+		// the towns, which holds nobody on the roster, in its own room.
 		figs = append(figs, headerFigure{text: m.p.lab.Operator + " " + op.Name, rank: 4})
 	}
+	if op := m.seat.Person; op.Name != "" && m.lookingIn() {
+		// Who looks in, from which room: the first to give way.
+		f := headerFigure{text: m.say("viewed by "+op.Name, op.Name+" 查看中"), rank: 4}
+		if m.roomName != "" {
+			f.text, f.short, f.shortRank = m.say("viewed by "+m.roomName+" "+op.Name, m.roomName+" "+op.Name+" 查看中"), f.text, 4
+		}
+		figs = append(figs, f)
+	}
 	return figs
+}
+
+// lookingIn reports whether the console is a room above the towns turned
+// to one of its towns: the town's room as the county's officer sees it.
+func (m Model) lookingIn() bool {
+	return m.seat.AboveTown() && m.seat.Town != ""
+}
+
+// flaggedDuty is who is on duty in the town room a room above the towns
+// looks into, when that room has no schedule: the town's duty officers on
+// duty by their flags, as the wartime chain counts the room staffed
+// (model.CountRoomsOnDuty); nobody when none is. None until the room's
+// duty is read (it may have a schedule), and in a replay (the flags are
+// today's).
+func (m Model) flaggedDuty() []headerFigure {
+	if !m.dutyLoaded || m.rp != nil || !m.w.loaded {
+		return nil
+	}
+	var names []string
+	for _, p := range m.w.people {
+		if p.OnDuty && p.Has(model.RoleDutyOfficer) && m.seat.Town.Contains(p.Node) {
+			names = append(names, p.Name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return []headerFigure{{text: m.say("nobody on duty", "无人值班"), rank: 1}}
+	case 1:
+		return []headerFigure{{text: m.say("duty ", "值班 ") + names[0], rank: 1}}
+	}
+	few := m.say(fmt.Sprintf("%s +%d", names[0], len(names)-1), fmt.Sprintf("%s 等 %d 人", names[0], len(names)))
+	f := headerFigure{text: m.say("duty ", "值班 ") + few, rank: 1}
+	if len(names) == 2 {
+		f.text = m.say("duty "+names[0]+", "+names[1], "值班 "+names[0]+"、"+names[1])
+		f.short, f.shortRank = m.say("duty ", "值班 ")+few, 3
+	}
+	return []headerFigure{f}
 }
 
 // seatBelowTown reports whether the console is a seat of a room below the

@@ -104,6 +104,9 @@ type common struct {
 	// townList: a room above the towns' towns, as its snapshot of the whole
 	// room had them (kept while it turns to one of them).
 	townList []model.Node
+	// roomName: a room above the towns' own name (its division's, 永康市),
+	// as its snapshot of the whole room had it (kept while it turns).
+	roomName string
 	// townFig: each town's figures (the store's, as the header's), read
 	// with the room's own; nil until they are, and in a replay.
 	townFig map[model.NodeCode]model.Figures

@@ -69,6 +69,9 @@ func (m *Model) noteTowns(nodes []model.Node) {
 		if n.Level == model.LevelTown {
 			towns = append(towns, n)
 		}
+		if n.Code == m.seat.Node {
+			m.roomName = n.Name
+		}
 	}
 	sort.Slice(towns, func(i, j int) bool { return towns[i].Code < towns[j].Code })
 	relayout := len(towns) != len(m.townList)
@@ -79,13 +82,27 @@ func (m *Model) noteTowns(nodes []model.Node) {
 }
 
 // townArg reads :town's argument: a town's code, or its name among the
-// room's towns.
+// room's towns, or a prefix of one name alone (as --node takes a unique
+// prefix: 花街 for 花街镇); a prefix of several names is refused, naming
+// them.
 func (m Model) townArg(arg string) (model.NodeCode, error) {
 	arg = strings.TrimSpace(arg)
+	key := townKey(arg)
+	var prefixed []model.Node
 	for _, t := range m.roomTowns() {
-		if t.Name == arg || string(t.Code) == arg {
+		if townKey(t.Name) == key || string(t.Code) == arg {
 			return t.Code, nil
 		}
+		if key != "" && strings.HasPrefix(townKey(t.Name), key) {
+			prefixed = append(prefixed, t)
+		}
+	}
+	switch {
+	case len(prefixed) == 1:
+		return prefixed[0].Code, nil
+	case len(prefixed) > 1:
+		return "", refusal(model.EINVALID, "town: "+arg+": several towns begin so: "+namedTowns(prefixed, ", ")+"; type more of the name",
+			"镇街："+arg+"：有多个镇街以此开头："+namedTowns(prefixed, "，")+"；请输入更完整的名称")
 	}
 	c, err := model.ParseNodeCode(arg)
 	if err != nil || c.Level() != model.LevelTown {
@@ -93,6 +110,25 @@ func (m Model) townArg(arg string) (model.NodeCode, error) {
 			"镇街："+arg+"：本指挥中心没有这个镇街；请给出镇街名称或 9 位代码")
 	}
 	return c, nil
+}
+
+// townKey is a town's name as :town compares it: no spaces, lower case.
+func townKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}
+
+// namedTowns names the first five of towns with their codes, then how many
+// more, joined by sep.
+func namedTowns(towns []model.Node, sep string) string {
+	var out []string
+	for i, t := range towns {
+		if i == 5 {
+			out = append(out, fmt.Sprintf("+%d", len(towns)-5))
+			break
+		}
+		out = append(out, t.Name+" "+string(t.Code))
+	}
+	return strings.Join(out, sep)
 }
 
 // townCommand is :town NAME|CODE (turn to the town) and :town alone (back

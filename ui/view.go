@@ -157,7 +157,9 @@ func (m Model) flashLines() []string {
 	if m.flash.err {
 		st = p.st.StatusError
 	}
-	text := " " + m.flash.text
+	// Cut and measured in its written form (Width.shown): Trunc writes
+	// that form, so the rest is taken from the same string.
+	text := p.w.shown(" " + m.flash.text)
 	first := p.w.Trunc(text, m.width, "")
 	if sp := strings.LastIndex(first, " "); sp > len(first)/2 {
 		first = first[:sp]
@@ -181,7 +183,10 @@ func (m Model) questionLines() []string {
 	// The question's words over two lines, its keys at the end of the
 	// second whatever is cut.
 	cut := strings.LastIndex(plain, "  y/n")
-	text, hint := plain[:cut], plain[cut:]
+	// The words in their written form (Width.shown), as Trunc writes
+	// them: the second line starts where the first ends in the same
+	// string (a ZWJ or a flag in the stored text made it repeat words).
+	text, hint := p.w.shown(plain[:cut]), plain[cut:]
 	if q := " " + m.q.text; m.q.detail != "" && p.w.Of(q) <= m.width {
 		// The question whole on the first line, what follows it on the
 		// second as far as it goes.

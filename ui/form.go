@@ -326,12 +326,14 @@ func (f form) parkedHint(lang string) string {
 const formErrLines = 3
 
 // errLines is a form's error over at most formErrLines lines of width
-// cells, indented, filled (wordWrap); what does not fit is cut.
+// cells, indented, filled as a sentence (phraseWrap: a quoted place is not
+// broken, and the words after it follow on its line); what does not fit
+// is cut.
 func errLines(p *painter, err string, width int) []string {
 	if err == "" {
 		return nil
 	}
-	lines := filled(p.w, err, width-2, formErrLines, p.g.More)
+	lines := capped(p.w, phraseWrap(p.w, err, width-2), width-2, formErrLines, p.g.More)
 	for i, l := range lines {
 		lines[i] = p.w.Fit("  "+l, width, p.g.More)
 	}
@@ -341,7 +343,12 @@ func errLines(p *painter, err string, width int) []string {
 // filled is s filled over at most most lines of n cells (wordWrap), the
 // last ending in more when the rest does not fit.
 func filled(w Width, s string, n, most int, more string) []string {
-	lines := wordWrap(w, s, n)
+	return capped(w, wordWrap(w, s, n), n, most, more)
+}
+
+// capped is lines of n cells at most most of them, the last ending in
+// more when some are left out.
+func capped(w Width, lines []string, n, most int, more string) []string {
 	if len(lines) > most {
 		lines[most-1] = w.Trunc(lines[most-1]+" "+more, n, more)
 		lines = lines[:most]

@@ -38,6 +38,9 @@ type field struct {
 	// keep it; an arrow or backspace starts editing it). Drawn selected
 	// while the field has focus.
 	fresh bool
+	// typing: a control sequence typed into the field and not yet ended,
+	// held so that all of it is dropped (typedSequence).
+	typing model.Typing
 }
 
 func (f field) value() string {
@@ -195,6 +198,13 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		f, res := f.parkedKey(msg, k)
 		return f, res, nil
 	}
+	if fl.choices == nil {
+		var cmd tea.Cmd
+		var ok bool
+		if f, msg, cmd, ok = f.typedSequence(msg); !ok {
+			return f, formEditing, cmd
+		}
+	}
 	switch {
 	case key.Matches(msg, k.cancel):
 		return f, formCancelled, nil
@@ -223,6 +233,13 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		}
 		return f, formEditing, nil
 	}
+	f, cmd := f.typed(msg)
+	return f, formEditing, cmd
+}
+
+// typed is a key to the focused text field's input.
+func (f form) typed(msg tea.KeyMsg) (form, tea.Cmd) {
+	fl := &f.fields[f.focus]
 	if fl.fresh {
 		fl.fresh = false
 		if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
@@ -234,7 +251,7 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	fl.input, cmd = fl.input.Update(msg)
 	f.err = ""
 	f.lost = notTaken(fl.input, had, msg)
-	return f, formEditing, cmd
+	return f, cmd
 }
 
 // notTaken is how many runes of a typed key an input's limit did not take

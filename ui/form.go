@@ -350,7 +350,8 @@ func errLines(p *painter, err string, width int) []string {
 	if err == "" {
 		return nil
 	}
-	lines := capped(p.w, phraseWrap(p.w, err, width-2), width-2, formErrLines, p.g.More)
+	n := width - 3 // the indent, and a cell before the box's edge
+	lines := capped(p.w, phraseWrap(p.w, err, n), n, formErrLines, p.g.More)
 	for i, l := range lines {
 		lines[i] = p.w.Fit("  "+l, width, p.g.More)
 	}

@@ -40,7 +40,7 @@ func TestFormRefusalWrapsAtPhrases(t *testing.T) {
 		lines := formErrShown(t, m)
 		joined := strings.Join(lines, "\n")
 		assert.Contains(t, joined, `"渎溪村 / 03"：`, "%d: the place whole, its reason after it: %q", w, joined)
-		n := m.rightW - 2 - 4
+		n := m.rightW - 2 - 5
 		for i, l := range lines[:len(lines)-1] {
 			assert.GreaterOrEqual(t, m.p.w.Of(l), n-2, "%d: line %d is filled: %q", w, i+1, joined)
 		}

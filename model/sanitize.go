@@ -209,6 +209,115 @@ func sequenceLen(s string) int {
 	return 1 // incomplete: only the ESC
 }
 
+// Typing applies CleanText's rule for control sequences to text that
+// arrives in pieces, a console's keys: bubbletea delivers ESC ] 0 ; x BEL
+// as alt+], then "0;x", then ctrl+g, and a text input keeps "]0;x" of it.
+// A sequence begun in one piece is dropped with whatever later pieces add
+// to it, as CleanText drops it from the whole text; the text around it
+// stays. The zero value is ready; a Typing is a value, as a console's
+// model is copied.
+type Typing struct{ held string }
+
+// Add takes the next piece: text is what of it, and of the pieces held
+// before it, is text; the rest, a sequence not yet ended, is held (Open)
+// for the next piece to end.
+func (t Typing) Add(piece string) (next Typing, text string) {
+	raw := t.held + piece
+	var b strings.Builder
+	for raw != "" {
+		i := sequenceStart(raw)
+		if i < 0 {
+			b.WriteString(raw)
+			break
+		}
+		b.WriteString(raw[:i])
+		n, open := SequenceLen(raw[i:])
+		if open {
+			return Typing{held: raw[i:]}, b.String()
+		}
+		raw = raw[i+n:]
+	}
+	return Typing{}, b.String()
+}
+
+// End ends the field (the line, or a key that is not text): the sequence
+// held is judged as CleanText judges one at the end of its text, and what
+// of it stays (the parameters of an unfinished CSI) is text.
+func (t Typing) End() (next Typing, text string) {
+	if t.held == "" {
+		return Typing{}, ""
+	}
+	n, _ := SequenceLen(t.held)
+	return Typing{}, t.held[n:]
+}
+
+// Open reports whether a sequence is under way: the next piece is judged
+// with it.
+func (t Typing) Open() bool { return t.held != "" }
+
+// sequenceStart is the index of the first ESC or C1 control in s, -1 when
+// there is none.
+func sequenceStart(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b || s[i] == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+			return i
+		}
+	}
+	return -1
+}
+
+// SequenceLen judges s, the start of a control sequence as typed so far
+// (ESC or a C1 control, then what followed it), by CleanText's rules: n is
+// how many of its bytes CleanText drops if the field ends here, and open
+// reports whether what comes next could still belong to the sequence (a
+// string's payload before its terminator, a CSI or an escape before its
+// final byte), so that it must be judged with s. A console that takes
+// text key by key (bubbletea delivers ESC ] as alt+], then the payload)
+// drops such a sequence whole, as the command line and the CSV files do.
+// s that does not begin a sequence is (0, false).
+func SequenceLen(s string) (n int, open bool) {
+	if s == "" || s[0] != 0x1b && !(len(s) >= 2 && s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+		return 0, false
+	}
+	n = sequenceLen(s)
+	if len(s) < 2 {
+		return n, true // ESC alone: anything may follow
+	}
+	switch introducer(s[0], s[1]) {
+	case seqCSI:
+		return n, n == 2 && csiPrefix(s[2:])
+	case seqString:
+		return n, !stringEnded(s[2:])
+	}
+	if s[0] != 0x1b {
+		return n, false // any other C1 control: complete
+	}
+	return n, n == 1 && strings.Trim(s[1:], intermediates) == ""
+}
+
+// intermediates are ECMA-35's intermediate bytes, 0x20-0x2f.
+const intermediates = " !\"#$%&'()*+,-./"
+
+// csiPrefix reports whether p could begin a CSI body: parameter bytes,
+// then intermediate bytes, and no final byte yet.
+func csiPrefix(p string) bool {
+	j := 0
+	for j < len(p) && p[j] >= 0x30 && p[j] <= 0x3f {
+		j++
+	}
+	for j < len(p) && p[j] >= 0x20 && p[j] <= 0x2f {
+		j++
+	}
+	return j == len(p)
+}
+
+// stringEnded reports whether something in p, a control string's payload
+// as typed so far, ends the string (stringLen's rules).
+func stringEnded(p string) bool {
+	n := stringLen(p)
+	return n < len(p) || n > 0 && (p[n-1] == 0x07 || n >= 2 && p[n-2] == 0xc2 && p[n-1] == 0x9c)
+}
+
 const (
 	seqOther  = iota
 	seqCSI    // ESC [, U+009B

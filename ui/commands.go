@@ -234,6 +234,42 @@ func (t commandTable) list() string {
 	return strings.Join(words, " ")
 }
 
+// unknown refuses the line s, which names no command: with as many of the
+// commands as the status line holds after it, whole, and the bracket
+// closed; ? (the help) lists them all.
+func (t commandTable) unknown(m Model, s string) error {
+	var names []string
+	for _, c := range t {
+		if !c.hidden {
+			names = append(names, ":"+c.name)
+		}
+	}
+	say := func(en bool, n int) string {
+		some := strings.Join(names[:n], " ")
+		switch {
+		case en && n == len(names):
+			return "unknown command :" + s + " (try " + some + ")"
+		case en && n > 0:
+			return "unknown command :" + s + " (try " + some + " " + m.p.g.More + "; ? lists them all)"
+		case en:
+			return "unknown command :" + s + " (? lists the commands)"
+		case n == len(names):
+			return "未知命令 :" + s + "（可用 " + some + "）"
+		case n > 0:
+			return "未知命令 :" + s + "（可用 " + some + " 等，? 查看全部）"
+		}
+		return "未知命令 :" + s + "（? 查看命令）"
+	}
+	most := func(en bool) string {
+		n := len(names)
+		for n > 0 && !m.flashFits(say(en, n)) {
+			n--
+		}
+		return say(en, n)
+	}
+	return refusal(model.EINVALID, most(true), most(false))
+}
+
 // aliasList is every alias with the command it stands for, as the help
 // shows them below the commands: "名册=roster quit=q".
 func (t commandTable) aliasList() string {
@@ -258,9 +294,7 @@ func (t commandTable) run(m Model, s string) (tea.Model, tea.Cmd) {
 	fields := strings.Fields(s)
 	c, ok := t.find(fields[0])
 	if !ok || (c.args == "" && len(fields) > 1) {
-		return m.flashErr(refusal(model.EINVALID,
-			"unknown command :"+s+" (try "+t.list()+")",
-			"未知命令 :"+s+"（可用 "+t.list()+"）"))
+		return m.flashErr(t.unknown(m, s))
 	}
 	m.flash = flash{}
 	return c.run(m, fields[1:])

@@ -174,7 +174,7 @@ func (d *detailPane) slaField(inc model.Incident) string {
 }
 
 // holderFields are who holds an open incident at its tier, each with the
-// phone and the role that makes them a holder; nobody is said so.
+// phone (whole) and the role that makes them a holder; nobody is said so.
 func (d *detailPane) holderFields(inc model.Incident) []string {
 	p, f := &d.c.p, d.c.p.lab.Fields
 	var out []string
@@ -193,7 +193,12 @@ func (d *detailPane) holderFields(inc model.Incident) []string {
 				role = p.lab.Role[r]
 			}
 		}
-		out = append(out, d.field(label, h.Name+"  "+h.Phone+"  "+role)) // the number before the role: a narrow pane cuts the role
+		// The number whole (phone.go): the role after it is cut first,
+		// then the name; too narrow for both, the number on a line below.
+		for _, l := range phoneLines(p.w, h.Name, "  ", h.Phone, "  "+role, d.valueW(), p.g.More) {
+			out = append(out, d.field(label, l))
+			label = ""
+		}
 	}
 	return out
 }

@@ -60,10 +60,10 @@ func (m Model) resendQuestion(cur wtDirective, silent int, within model.NodeCode
 	}
 	where := m.w.nameOf(within)
 	q := m.say(fmt.Sprintf("%s %s %s to the %d silent micro-grids of %s?", verb, cur.d.ID, text, silent, where),
-		fmt.Sprintf("向%s的 %d 个未签收微网格%s %s %s？", where, silent, verb, cur.d.ID, text))
+		zhSpaced("向", where, fmt.Sprintf("的 %d 个未签收微网格%s %s %s？", silent, verb, cur.d.ID, text)))
 	if cur.beyond > 0 {
 		q += m.say(fmt.Sprintf(" (%d more outside it: the room above's)", cur.beyond),
-			fmt.Sprintf("（%s以外另有 %d 个，由上级指挥室重发）", where, cur.beyond))
+			"（"+zhSpaced(where, fmt.Sprintf("以外另有 %d 个，由上级指挥室重发）", cur.beyond)))
 	}
 	return q
 }
@@ -80,7 +80,7 @@ func (m Model) mayNotResend(cur wtDirective, silent int) error {
 		return model.FedResendRefused(cur.d.ID, cur.d.Fed, m.w.nameOf(cur.d.Targets[0].Town()))
 	case silent == 0 && cur.d.Units > len(cur.units):
 		return refusal(model.ECONFLICT, fmt.Sprintf("%s: every micro-grid of %s has signed; nothing to resend", cur.d.ID, room),
-			fmt.Sprintf("%s：%s的微网格均已签收，无需重发", cur.d.ID, room))
+			cur.d.ID+"："+zhSpaced(room, "的微网格均已签收，无需重发"))
 	case silent == 0:
 		return refusal(model.ECONFLICT, cur.d.ID+": every unit has signed; nothing to resend", cur.d.ID+"：所有单元均已签收，无需重发")
 	}

@@ -38,6 +38,9 @@ type field struct {
 	// keep it; an arrow or backspace starts editing it). Drawn selected
 	// while the field has focus.
 	fresh bool
+	// typing: a control sequence typed into the field and not yet ended,
+	// held so that all of it is dropped (typedSequence).
+	typing model.Typing
 }
 
 func (f field) value() string {
@@ -195,6 +198,13 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		f, res := f.parkedKey(msg, k)
 		return f, res, nil
 	}
+	if fl.choices == nil {
+		var cmd tea.Cmd
+		var ok bool
+		if f, msg, cmd, ok = f.typedSequence(msg); !ok {
+			return f, formEditing, cmd
+		}
+	}
 	switch {
 	case key.Matches(msg, k.cancel):
 		return f, formCancelled, nil
@@ -223,6 +233,13 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 		}
 		return f, formEditing, nil
 	}
+	f, cmd := f.typed(msg)
+	return f, formEditing, cmd
+}
+
+// typed is a key to the focused text field's input.
+func (f form) typed(msg tea.KeyMsg) (form, tea.Cmd) {
+	fl := &f.fields[f.focus]
 	if fl.fresh {
 		fl.fresh = false
 		if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
@@ -234,7 +251,7 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	fl.input, cmd = fl.input.Update(msg)
 	f.err = ""
 	f.lost = notTaken(fl.input, had, msg)
-	return f, formEditing, cmd
+	return f, cmd
 }
 
 // notTaken is how many runes of a typed key an input's limit did not take
@@ -326,12 +343,15 @@ func (f form) parkedHint(lang string) string {
 const formErrLines = 3
 
 // errLines is a form's error over at most formErrLines lines of width
-// cells, indented, filled (wordWrap); what does not fit is cut.
+// cells, indented, filled as a sentence (phraseWrap: a quoted place is not
+// broken, and the words after it follow on its line); what does not fit
+// is cut.
 func errLines(p *painter, err string, width int) []string {
 	if err == "" {
 		return nil
 	}
-	lines := filled(p.w, err, width-2, formErrLines, p.g.More)
+	n := width - 3 // the indent, and a cell before the box's edge
+	lines := capped(p.w, phraseWrap(p.w, err, n), n, formErrLines, p.g.More)
 	for i, l := range lines {
 		lines[i] = p.w.Fit("  "+l, width, p.g.More)
 	}
@@ -341,7 +361,12 @@ func errLines(p *painter, err string, width int) []string {
 // filled is s filled over at most most lines of n cells (wordWrap), the
 // last ending in more when the rest does not fit.
 func filled(w Width, s string, n, most int, more string) []string {
-	lines := wordWrap(w, s, n)
+	return capped(w, wordWrap(w, s, n), n, most, more)
+}
+
+// capped is lines of n cells at most most of them, the last ending in
+// more when some are left out.
+func capped(w Width, lines []string, n, most int, more string) []string {
 	if len(lines) > most {
 		lines[most-1] = w.Trunc(lines[most-1]+" "+more, n, more)
 		lines = lines[:most]

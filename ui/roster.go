@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -18,6 +19,7 @@ type rosterPane struct {
 	offset        int
 	width, height int
 	names         int // the width the widest name wants (rosterNames), read at load
+	phones        int // the width of the widest phone (rosterPhones), read at load
 }
 
 func (r *rosterPane) SetSize(w, h int) { r.width, r.height = w, max(h, 1) }
@@ -69,6 +71,7 @@ func (r *rosterPane) load(w *world, node model.NodeCode) {
 		return a.ID < b.ID
 	})
 	r.names = rosterNames(r.c.p.w, r.people)
+	r.phones = rosterPhones(r.c.p.w, r.people)
 }
 
 // rosterNameMin and rosterNameMax bound the roster's name column; it
@@ -85,6 +88,42 @@ func rosterNames(w Width, people []model.Person) int {
 	return min(n, rosterNameMax)
 }
 
+// rosterPhoneMin is the phone column's width at least: a mobile number.
+const rosterPhoneMin = 11
+
+// rosterPhones is the width of the roster's widest phone (a landline with
+// its area code, 0579-87654321, is 13), rosterPhoneMin at least: a number
+// is never cut, as the officer dials it; the columns beside it give way.
+func rosterPhones(w Width, people []model.Person) int {
+	n := rosterPhoneMin
+	for _, pr := range people {
+		n = max(n, w.Of(pr.Phone))
+	}
+	return n
+}
+
+// rosterRoles is a person's roles as the roster shows them, every one, in
+// the order the roster ranks them (the first the one it is listed under);
+// a reserve's kind follows its role in Chinese.
+func rosterRoles(l Labels, pr model.Person) string {
+	var names []string
+	for _, role := range model.Roles {
+		if !pr.Has(role) {
+			continue
+		}
+		name := l.Role[role]
+		if role == model.RoleReserve && pr.Reserve != model.ReserveNone && l.Lang == "zh" {
+			name += "/" + pr.Reserve.Zh()
+		}
+		names = append(names, name)
+	}
+	sep := ", "
+	if l.Lang == "zh" {
+		sep = "、"
+	}
+	return strings.Join(names, sep)
+}
+
 func (r *rosterPane) scroll(n int) {
 	r.offset = scrolled(r.offset, n, len(r.people), r.height)
 }
@@ -92,7 +131,7 @@ func (r *rosterPane) scroll(n int) {
 func (r *rosterPane) View() string {
 	p, w := &r.c.p, &r.c.w
 	inner := r.width - 2
-	const phoneW = 11
+	phoneW := r.phones
 	dutyW := max(p.w.Of(p.lab.OnDuty), p.w.Of(p.lab.OffDuty))
 	nameW := rosterNameMin
 	avail := inner - 1 - nameW - phoneW - dutyW - 4 // role and node share the rest
@@ -108,13 +147,7 @@ func (r *rosterPane) View() string {
 		p.w.Fit(p.lab.ColPhone, phoneW, "") + " " + p.w.Fit("", dutyW, ""))}
 	for i := r.offset; i < len(r.people) && len(lines) <= r.height; i++ {
 		pr := r.people[i]
-		role := ""
-		if len(pr.Roles) > 0 {
-			role = p.lab.Role[pr.Roles[0]]
-			if pr.Reserve != model.ReserveNone && p.lab.Lang == "zh" {
-				role += "/" + pr.Reserve.Zh()
-			}
-		}
+		role := rosterRoles(p.lab, pr)
 		duty, dst := p.lab.OffDuty, p.st.Dim
 		if pr.OnDuty {
 			duty, dst = p.lab.OnDuty, p.st.StatusInfo

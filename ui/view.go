@@ -160,13 +160,33 @@ func (m Model) flashLines() []string {
 	if m.flash.err {
 		st = p.st.StatusError
 	}
-	text := " " + m.flash.text
-	first := p.w.Trunc(text, m.width, "")
+	first, rest := m.flashSplit(m.flash.text)
+	return []string{st.Render(p.w.Fit(first, m.width, "")), st.Render(p.w.Fit(rest, m.width, p.g.More))}
+}
+
+// flashSplit is a flash's text over two lines as flashLines draws them,
+// before the second is cut to the width: the first broken between words
+// where one ends past its middle.
+func (m Model) flashSplit(flash string) (first, rest string) {
+	p := &m.p
+	// Cut and measured in its written form (Width.shown): Trunc writes
+	// that form, so the rest is taken from the same string.
+	text := p.w.shown(" " + flash)
+	first = p.w.Trunc(text, m.width, "")
 	if sp := strings.LastIndex(first, " "); sp > len(first)/2 {
 		first = first[:sp]
 	}
-	rest := " " + strings.TrimLeft(text[len(first):], " ")
-	return []string{st.Render(p.w.Fit(first, m.width, "")), st.Render(p.w.Fit(rest, m.width, p.g.More))}
+	return first, " " + strings.TrimLeft(text[len(first):], " ")
+}
+
+// flashFits reports whether a flash of this text is whole on the status
+// line: on one line, or on flashLines' two.
+func (m Model) flashFits(flash string) bool {
+	if m.p.w.Of(" "+flash) <= m.width {
+		return true
+	}
+	_, rest := m.flashSplit(flash)
+	return m.p.w.Of(rest) <= m.width
 }
 
 // questionLines are the question on one line, or on two; a question with
@@ -192,7 +212,10 @@ func (m Model) questionLines() []string {
 	// The question's words over two lines, its keys at the end of the
 	// second whatever is cut.
 	cut := strings.LastIndex(plain, "  y/n")
-	text, hint := plain[:cut], plain[cut:]
+	// The words in their written form (Width.shown), as Trunc writes
+	// them: the second line starts where the first ends in the same
+	// string (a ZWJ or a flag in the stored text made it repeat words).
+	text, hint := p.w.shown(plain[:cut]), plain[cut:]
 	first := p.w.Trunc(text, m.width, "")
 	if sp := strings.LastIndex(first, " "); sp > 0 && len(first) < len(text) &&
 		p.w.Of(" "+strings.TrimLeft(text[sp:], " "))+p.w.Of(hint) <= m.width {

@@ -201,6 +201,90 @@ func wordWrap(w Width, s string, n int) []string {
 	return out
 }
 
+// phraseWrap is wordWrap for a sentence (a form's refusal): every line
+// filled, Chinese broken between its characters where UAX #14 allows, not
+// only in a word wider than a line; and a quotation ("渎溪村 / 03",
+// 「…」, “…”) never broken, its spaces included: it moves to the next
+// line whole when it fits one, and what follows it stays beside it.
+func phraseWrap(w Width, s string, n int) []string {
+	if n < 1 {
+		return nil
+	}
+	var out []string
+	for _, para := range strings.Split(w.shown(s), "\n") {
+		b := wrapper{w: w, n: n}
+		for _, piece := range w.phrases(strings.TrimSuffix(para, "\r")) {
+			b.add(piece)
+		}
+		if b.line.Len() > 0 || len(b.out) == 0 {
+			b.flush()
+		}
+		out = append(out, b.out...)
+	}
+	return out
+}
+
+// phrases splits s where phraseWrap may break it: after spaces, and next
+// to a wide character where UAX #14 allows (pieces); never inside a
+// quotation (quotations).
+func (w Width) phrases(s string) []string {
+	quoted := quotations(s)
+	inside := func(at int) bool {
+		for _, q := range quoted {
+			if at > q[0] && at < q[1] {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	start, at := 0, 0
+	for _, word := range words(s) {
+		for _, piece := range w.pieces(word) {
+			at += len(piece)
+			if !inside(at) {
+				out, start = append(out, s[start:at]), at
+			}
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// quotations are the byte ranges of s's quotations, each from its opening
+// mark to the end of its closing one: "…" (ASCII, paired in turn), 「…」,
+// 『…』, “…” and 《…》. A mark that no closing one follows opens none.
+func quotations(s string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		var closing rune
+		switch r {
+		case '"':
+			closing = '"'
+		case '「':
+			closing = '」'
+		case '『':
+			closing = '』'
+		case '“':
+			closing = '”'
+		case '《':
+			closing = '》'
+		default:
+			continue
+		}
+		if j := strings.IndexRune(s[i:], closing); j >= 0 {
+			end := i + j + utf8.RuneLen(closing)
+			out = append(out, [2]int{i - n, end})
+			i = end
+		}
+	}
+	return out
+}
+
 // wrapper is wordWrap's paragraph under way: the lines done and the one
 // being filled.
 type wrapper struct {

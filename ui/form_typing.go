@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// A control sequence typed into a form's field goes as the command line
+// and the CSV files drop it (model.CleanText), whole. bubbletea's reader
+// takes the sequence apart: ESC ] 0 ; t i t l e BEL arrives as alt+],
+// then the runes "0;title", then ctrl+g; the text input would keep
+// "]0;title". So the keys that type are judged as the bytes they came
+// from (keyBytes) by model.Typing, which holds a sequence begun until it
+// ends, and only the text around it reaches the input. A key that does not
+// type (enter, tab, an arrow) ends the field's sequence as the end of the
+// text does. The text input's own alt keys (alt+b, alt+f, alt+d: a word
+// back, forward, deleted) stay keys.
+
+// typedSequence passes a key to the focused text field through
+// model.Typing: it returns the key to handle, which is the text the
+// sequence rule leaves of it as typed runes, or ok false when nothing is
+// left of it (part of a sequence).
+func (f form) typedSequence(msg tea.KeyMsg) (_ form, _ tea.KeyMsg, _ tea.Cmd, ok bool) {
+	fl := &f.fields[f.focus]
+	b, types := keyBytes(msg)
+	switch {
+	case !types && fl.typing.Open():
+		// What of the sequence stays (an unfinished CSI's
+		// parameters) is typed, then the key does what it does.
+		var text string
+		var cmd tea.Cmd
+		if fl.typing, text = fl.typing.End(); text != "" {
+			f, cmd = f.typed(textKey(text))
+		}
+		return f, msg, cmd, true
+	case !types, !fl.typing.Open() && (!hasSequence(b) || key.Matches(msg, inputAltKeys(fl)...)):
+		return f, msg, nil, true
+	}
+	var text string
+	if fl.typing, text = fl.typing.Add(b); text == "" {
+		return f, msg, nil, false
+	}
+	return f, textKey(text), nil, true
+}
+
+// keyBytes are the bytes the terminal sent for a key that types: its runes
+// (after ESC with alt), a space, or BEL, CAN or SUB (ctrl+g, ctrl+x,
+// ctrl+z), which end a control string. types is false for any other key.
+func keyBytes(msg tea.KeyMsg) (b string, types bool) {
+	switch msg.Type {
+	case tea.KeyRunes:
+		b = string(msg.Runes)
+	case tea.KeySpace:
+		b = " "
+	case tea.KeyCtrlG, tea.KeyCtrlX, tea.KeyCtrlZ:
+		b = string(rune(msg.Type))
+	default:
+		return "", false
+	}
+	if msg.Alt {
+		b = "\x1b" + b
+	}
+	return b, true
+}
+
+// hasSequence reports whether b holds ESC or a C1 control: a sequence
+// starts in it.
+func hasSequence(b string) bool {
+	return strings.IndexFunc(b, func(r rune) bool { return r == 0x1b || r >= 0x80 && r <= 0x9f }) >= 0
+}
+
+// inputAltKeys are the text input's bindings an alt key may match.
+func inputAltKeys(fl *field) []key.Binding {
+	km := fl.input.KeyMap
+	return []key.Binding{km.WordBackward, km.WordForward, km.DeleteWordBackward, km.DeleteWordForward}
+}
+
+// textKey is text as typed runes: all of it text, whatever word it spells
+// (asText).
+func textKey(text string) tea.KeyMsg {
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true}
+}

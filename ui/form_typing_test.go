@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"gridcmd/model"
+)
+
+// sent sends keys as they are, the form's field their only reader.
+func sent(t *testing.T, m Model, ks ...tea.KeyMsg) Model {
+	t.Helper()
+	for _, k := range ks {
+		m = update(t, m, k)
+	}
+	return m
+}
+
+// titleSequence is 详情 ESC ] 0 ; p w n e d BEL 第二行 (tmux send-keys -l
+// $'详情\x1b]0;pwned\x07第二行') as bubbletea v1.3.10's reader delivers
+// it: the runes before, alt+], the payload's runes, ctrl+g, the runes
+// after.
+var titleSequence = []tea.KeyMsg{
+	{Type: tea.KeyRunes, Runes: []rune("详情")},
+	{Type: tea.KeyRunes, Runes: []rune("]"), Alt: true},
+	{Type: tea.KeyRunes, Runes: []rune("0;pwned")},
+	{Type: tea.KeyCtrlG},
+	{Type: tea.KeyRunes, Runes: []rune("第二行")},
+}
+
+// filedText files a report from the form with details typed by ks and
+// returns the details the store holds.
+func filedText(t *testing.T, f fixture, title string, ks ...tea.KeyMsg) string {
+	t.Helper()
+	sub := f.db.Subscribe()
+	defer sub.Close()
+	m := keys(t, f.model(t, "zh", 120, 40), "n")
+	m = typeText(t, m, "渎溪村 02")
+	m = keys(t, m, "tab", "tab", "tab")
+	m = typeText(t, m, title)
+	m = sent(t, keys(t, m, "tab"), ks...)
+	require.Equal(t, "text", m.form.fields[m.form.focus].name)
+	m = keys(t, m, "enter")
+	require.True(t, m.q.active(), "asked")
+	m = pump(t, keys(t, m, "y"), sub, f.db)
+	list, err := f.db.Incidents(context.Background(), model.IncidentFilter{Node: "330784114266-02"})
+	require.NoError(t, err)
+	for _, inc := range list {
+		if inc.Title == title {
+			return inc.Text
+		}
+	}
+	t.Fatalf("no report %q filed", title)
+	return ""
+}
+
+// An escape sequence typed into a form's field is dropped whole, as the
+// command line and the CSV import drop it (model.CleanText): a QA typed
+// 详情 ESC ]0;pwned BEL 第二行 into the details and the store kept
+// 详情]0;pwned第二行.
+func TestFormDropsTypedEscapeSequences(t *testing.T) {
+	f := newFixture(t)
+	assert.Equal(t, "详情第二行", filedText(t, f, "转义一", titleSequence...))
+
+	// Pasted (bracketed paste: one message, the ESC in it), and ended by
+	// ESC \ (alt+\).
+	assert.Equal(t, "详情第二行", filedText(t, f, "转义二",
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("详情\x1b]0;pwned\x07第二行"), Paste: true}))
+	assert.Equal(t, "详情第二行", filedText(t, f, "转义三",
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("详情")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]"), Alt: true},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2;x")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(`\`), Alt: true},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("第二行")}))
+
+	// An unfinished CSI loses its introducer alone, as CleanText's rule
+	// has it: "ESC [12:00 到达" keeps "12:00 到达"; the key that ends
+	// the field (enter) still submits.
+	assert.Equal(t, "12:00 到达", filedText(t, f, "转义四",
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("["), Alt: true}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("12:00")},
+		tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("到达")}))
+}
+
+// The text input's own alt keys stay keys: alt+b moves a word back, and
+// what is typed then goes in there, not into a sequence.
+func TestFormAltKeysStayKeys(t *testing.T) {
+	m := keys(t, demoConsole(t, "zh", 120, 40), "n", "tab", "tab", "tab")
+	m = typeText(t, m, "ab cd")
+	m = sent(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("b"), Alt: true})
+	m = typeText(t, m, "X")
+	assert.Equal(t, "ab Xcd", m.form.values()["title"])
+	// A sequence still under way when tab moves on is ended there, as
+	// at the end of the field: none of it follows into the next one.
+	m = sent(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]"), Alt: true}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("0;t")})
+	m = keys(t, m, "tab")
+	m = typeText(t, m, "下一栏")
+	assert.Equal(t, "ab Xcd", m.form.values()["title"])
+	assert.Equal(t, "下一栏", m.form.values()["text"])
+}

@@ -4,7 +4,10 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"gridcmd/model"
 )
 
 // A control sequence typed into a form's field goes as the command line
@@ -24,25 +27,34 @@ import (
 // left of it (part of a sequence).
 func (f form) typedSequence(msg tea.KeyMsg) (_ form, _ tea.KeyMsg, _ tea.Cmd, ok bool) {
 	fl := &f.fields[f.focus]
+	var pre string
+	var cmd tea.Cmd
+	fl.typing, pre, msg, ok = throughTyping(fl.typing, msg, inputAltKeys(fl.input))
+	if pre != "" {
+		f, cmd = f.typed(textKey(pre))
+	}
+	return f, msg, cmd, ok
+}
+
+// throughTyping judges a key by the sequence rule (model.Typing t): pre
+// is text to type before the key (what of an ended sequence stays: an
+// unfinished CSI's parameters), k the key to handle then, ok false when
+// nothing is left of the key (part of a sequence). alt are the input's
+// own alt keys, which stay keys.
+func throughTyping(t model.Typing, msg tea.KeyMsg, alt []key.Binding) (_ model.Typing, pre string, k tea.KeyMsg, ok bool) {
 	b, types := keyBytes(msg)
 	switch {
-	case !types && fl.typing.Open():
-		// What of the sequence stays (an unfinished CSI's
-		// parameters) is typed, then the key does what it does.
-		var text string
-		var cmd tea.Cmd
-		if fl.typing, text = fl.typing.End(); text != "" {
-			f, cmd = f.typed(textKey(text))
-		}
-		return f, msg, cmd, true
-	case !types, !fl.typing.Open() && (!hasSequence(b) || key.Matches(msg, inputAltKeys(fl)...)):
-		return f, msg, nil, true
+	case !types && t.Open():
+		t, pre = t.End()
+		return t, pre, msg, true
+	case !types, !t.Open() && (!hasSequence(b) || key.Matches(msg, alt...)):
+		return t, "", msg, true
 	}
 	var text string
-	if fl.typing, text = fl.typing.Add(b); text == "" {
-		return f, msg, nil, false
+	if t, text = t.Add(b); text == "" {
+		return t, "", msg, false
 	}
-	return f, textKey(text), nil, true
+	return t, "", textKey(text), true
 }
 
 // keyBytes are the bytes the terminal sent for a key that types: its runes
@@ -72,8 +84,8 @@ func hasSequence(b string) bool {
 }
 
 // inputAltKeys are the text input's bindings an alt key may match.
-func inputAltKeys(fl *field) []key.Binding {
-	km := fl.input.KeyMap
+func inputAltKeys(in textinput.Model) []key.Binding {
+	km := in.KeyMap
 	return []key.Binding{km.WordBackward, km.WordForward, km.DeleteWordBackward, km.DeleteWordForward}
 }
 

@@ -99,3 +99,27 @@ func TestFormAltKeysStayKeys(t *testing.T) {
 	assert.Equal(t, "ab Xcd", m.form.values()["title"])
 	assert.Equal(t, "下一栏", m.form.values()["text"])
 }
+
+// The note a question takes (N) drops a typed sequence whole, as a form's
+// field does: stored "已联系交警" with nothing of ESC ] 0 ; t BEL.
+func TestNoteDropsTypedEscapeSequences(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 120, 40)
+	m = find(t, m, "330国道货物撒落")
+	inc, _ := m.selectedIncident()
+	m = keys(t, m, "N")
+	m = sent(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("已联系")},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]"), Alt: true},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("0;pwned")}, tea.KeyMsg{Type: tea.KeyCtrlG},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("交警")})
+	m = keys(t, m, "enter", "y")
+	assert.Equal(t, "已联系交警", timelineLast(t, f, inc.ID).Note)
+
+	// Left open when enter ends the note, an unfinished CSI loses its
+	// introducer alone: "12:00" stays.
+	m = keys(t, m, "N")
+	m = sent(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("到场 ")},
+		tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("["), Alt: true}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("12:00")})
+	_ = keys(t, m, "enter", "y")
+	assert.Equal(t, "到场 12:00", timelineLast(t, f, inc.ID).Note)
+}

@@ -40,6 +40,9 @@ type question struct {
 	// lost: how many characters the note's last key could not add (its
 	// limit), said above the line until the next key.
 	lost int
+	// typing holds a control sequence begun in the note until it ends,
+	// so that all of it is dropped (throughTyping), as a form's field.
+	typing model.Typing
 }
 
 func (q question) active() bool { return q.yes != nil }
@@ -123,6 +126,17 @@ func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	m.q.lost = 0 // said until the next key that takes all it brings
 	q := m.q
 	if q.editing {
+		var pre string
+		var ok bool
+		m.q.typing, pre, msg, ok = throughTyping(m.q.typing, msg, inputAltKeys(m.noteInput))
+		if pre != "" {
+			if m, _ = m.typeNote(textKey(pre), lost); m.q.lost > 0 {
+				lost, m.q.lost = m.q.lost, 0
+			}
+		}
+		if !ok {
+			return m, nil
+		}
 		switch {
 		case key.Matches(msg, m.lkeys.accept):
 			if q.needNote && model.Blank(m.noteInput.Value()) {

@@ -7,6 +7,7 @@ type Labels struct {
 	Lang                                      string
 	Peacetime, Wartime, FeedDown, ReadOnly    string
 	Open, Red, EscPerHour, PassOn             string
+	Resolved, Archived                        string // the queue's count of its resolved and (all) closed rows, beside its open ones
 	Chain, Tower, Incidents, Events, Roster   string
 	Towns, ColTown, ColPassOn, ColWartime     string
 	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
@@ -46,7 +47,7 @@ func labels(lang string) Labels {
 
 var enLabels = Labels{
 	Lang: "en", System: "system", Peacetime: "PEACETIME", Wartime: "WARTIME", FeedDown: "FEED LOST", ReadOnly: "READ-ONLY",
-	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50",
+	Open: "open", Red: "red", EscPerHour: "esc/h", PassOn: "pass-on p50", Resolved: "resolved", Archived: "closed",
 	Chain: "Command chain", Tower: "Grid tower", Incidents: "Incidents", Events: "Events", Roster: "Roster",
 	Towns: "Towns", ColTown: "town", ColPassOn: "pass-on", ColWartime: "wartime",
 	UplinkOK: "uplink ok", UplinkCut: "uplink cut", UplinkToSync: "%s, %s to sync", Cut: "cut",
@@ -127,7 +128,7 @@ func zhActions() map[model.Action]string {
 // words (model's keys are "taskforce", "micro_grid", "acknowledged").
 var zhLabels = Labels{
 	Lang: "zh", System: "系统", Peacetime: "平时", Wartime: "战时", FeedDown: "实时中断", ReadOnly: "只读",
-	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位",
+	Open: "在办", Red: "超时", EscPerHour: "升级/时", PassOn: "流转中位", Resolved: "已办结", Archived: "已归档",
 	Chain: "指挥链", Tower: "网格塔", Incidents: "事件", Events: "动态", Roster: "名册",
 	Towns: "镇街", ColTown: "镇街", ColPassOn: "流转中位", ColWartime: "战时",
 	UplinkOK: "上联 正常", UplinkCut: "上联中断", UplinkToSync: "%s，待同步 %s 条", Cut: "断联",

@@ -315,7 +315,8 @@ type closeFindingReq struct {
 }
 
 type boardReq struct {
-	Day time.Time `json:"day"`
+	Day  time.Time      `json:"day"`
+	Node model.NodeCode `json:"node,omitempty"` // the subtree; absent: the whole file
 }
 
 type addRotationReq struct {
@@ -370,7 +371,7 @@ var rpcCloseFinding = newMethod("CloseFinding", onService, func(ctx context.Cont
 }).writing()
 
 var rpcPatrolBoard = newMethod("PatrolBoard", onService, func(ctx context.Context, s services, r boardReq) (model.PatrolBoard, error) {
-	return s.svc.PatrolBoard(ctx, r.Day)
+	return s.svc.PatrolBoard(ctx, r.Day, r.Node)
 })
 
 var rpcAddRotation = newMethod("AddRotation", onService, func(ctx context.Context, s services, r addRotationReq) (model.JointRotation, error) {
@@ -440,8 +441,8 @@ func (c *Client) CloseFinding(ctx context.Context, id, reason string, by model.P
 	return call(ctx, c, rpcCloseFinding, closeFindingReq{ID: id, Reason: reason, By: by})
 }
 
-func (c *Client) PatrolBoard(ctx context.Context, day time.Time) (model.PatrolBoard, error) {
-	return call(ctx, c, rpcPatrolBoard, boardReq{Day: day})
+func (c *Client) PatrolBoard(ctx context.Context, day time.Time, node model.NodeCode) (model.PatrolBoard, error) {
+	return call(ctx, c, rpcPatrolBoard, boardReq{Day: day, Node: node})
 }
 
 func (c *Client) AddRotation(ctx context.Context, r model.JointRotation, by model.PersonID, note string) (model.JointRotation, error) {

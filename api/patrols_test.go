@@ -293,9 +293,9 @@ func TestPatrolsOverLocalRPC(t *testing.T) {
 	assert.Equal(t, model.FindingMerged, one.Status)
 	assert.Equal(t, model.StatusReported, one.IncidentStatus)
 
-	b, err := svc.PatrolBoard(e.ctx, time.Time{})
+	b, err := svc.PatrolBoard(e.ctx, time.Time{}, "")
 	require.NoError(t, err)
-	direct, err := e.db.PatrolBoard(e.ctx, time.Time{})
+	direct, err := e.db.PatrolBoard(e.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, direct.Rates.KindRate, b.Rates.KindRate, "the board over the wire is the board")
 	assert.Len(t, b.Patrollers, 2)

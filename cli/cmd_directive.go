@@ -175,17 +175,16 @@ func directiveTown(d model.Directive) model.NodeCode {
 }
 
 // unitActor is who acts for a unit: --by, else --as, else the unit's
-// wartime worker, else the operator.
+// wartime worker (WartimeUnit: the unit's record, not the town's every
+// unit), else the operator.
 func (a *app) unitActor(ctx context.Context, svc model.Service, by string, unit model.NodeCode) (model.PersonID, error) {
 	if by == "" && a.asFlag == "" {
-		st, err := svc.WartimeStatus(ctx, unit.Town())
+		u, _, err := svc.WartimeUnit(ctx, unit)
 		if err != nil {
 			return 0, err
 		}
-		for _, u := range st.Units {
-			if u.MicroGrid == unit && u.Worker != 0 {
-				return u.Worker, nil
-			}
+		if u.Worker != 0 {
+			return u.Worker, nil
 		}
 	}
 	return a.actor(ctx, svc, by)

@@ -72,17 +72,27 @@ func (a *app) printDirectives(ds []model.Directive, js []directiveJSON) {
 	rows := make([][]string, len(ds))
 	for i, d := range ds {
 		j := js[i]
-		from := ""
-		switch {
-		case d.Command != 0:
-			from = fmt.Sprintf("%s, county command %d", d.Fed, d.Command)
-		case d.Fed != "":
-			from = d.Fed + ", the town's own"
-		}
-		rows[i] = []string{d.ID, from, a.local(d.IssuedAt, "01-02 15:04"), listSome(j.Targets, 3),
+		rows[i] = []string{d.ID, origin(d), a.local(d.IssuedAt, "01-02 15:04"), listSome(j.Targets, 3),
 			fmt.Sprintf("%d/%d", j.Signed, j.Units), fmt.Sprintf("%d/%d", j.Done, j.Units), itoa(j.Escalated), d.Text}
 	}
-	table(a.out, []string{"directive", "town's", "issued", "to", "signed", "done", "escalated", "text"}, rows)
+	table(a.out, []string{"directive", "origin", "issued", "to", "signed", "done", "escalated", "text"}, rows)
+}
+
+// origin is where directive d came from, for directive list: on a hub, a
+// federated town's copy names the town's own id and whether the county
+// sent it down (D-0002, county command 1) or the town's room issued it
+// (D-0001, the town's own); on a town's own file, a directive the county
+// sent down names its command (county command 2); "" for the file's own.
+func origin(d model.Directive) string {
+	switch {
+	case d.Command != 0 && d.Fed != "":
+		return fmt.Sprintf("%s, county command %d", d.Fed, d.Command)
+	case d.Command != 0:
+		return fmt.Sprintf("county command %d", d.Command)
+	case d.Fed != "":
+		return d.Fed + ", the town's own"
+	}
+	return ""
 }
 
 // copyLine says, on a hub, whose directive d is a copy of: a federated

@@ -265,10 +265,10 @@ func (a *app) patrolCmd() *cobra.Command {
 }
 
 func (a *app) patrolAreasCmd() *cobra.Command {
-	var fl filtered
+	var fl boardFlags
 	var late bool
 	cmd := &cobra.Command{
-		Use:   "areas [--day YYYY-MM-DD] [--late] [--json]",
+		Use:   "areas [--day YYYY-MM-DD] [--node CODE|NAME] [--late] [--json]",
 		Short: "The patrol areas, their checkpoints and a day's state (default today): due, done, late",
 		Long: `The patrol areas, their checkpoints and a day's state (default today): the
 windows of the area due that day, done and late (over without a completed
@@ -276,32 +276,71 @@ patrol, or running while the area's previous window was missed), as the
 records stand now. --late keeps the areas late on the day: the missed ones.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.which, func(ctx context.Context, db backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl, func(ctx context.Context, db backend, b model.PatrolBoard) error {
 				return a.patrolAreas(ctx, db, b, late, fl.asJSON)
 			})
 		},
 	}
-	fl.board(cmd)
+	fl.add(cmd)
 	cmd.Flags().BoolVar(&late, "late", false, "only the areas late on the day")
 	return cmd
 }
 
-// board adds --day, the day of the patrol board a command shows, and
-// --json to cmd.
-func (fl *filtered) board(cmd *cobra.Command) {
-	fl.add(cmd, "day", "the day, YYYY-MM-DD (default today)")
+// boardFlags are the flags of a command that shows the patrol board:
+// --day, --node and --json.
+type boardFlags struct {
+	day, node string
+	asJSON    bool
 }
 
-// withBoard runs show on the patrol board of day (--day: "" is today), as
-// the records stand now.
-func (a *app) withBoard(ctx context.Context, day string, show func(ctx context.Context, db backend, b model.PatrolBoard) error) error {
-	d, err := a.parseDay(day)
+func (fl *boardFlags) add(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&fl.day, "day", "", "the day, YYYY-MM-DD (default today)")
+	fl.scope(cmd)
+	f.BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// scope adds --node, the subtree a command reads (a.scopeArg).
+func (fl *boardFlags) scope(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&fl.node, "node", "", "only this node's subtree, a code or its name as the console shows it (东城街道, 渎溪村); "+
+		"default the operator's room: a town officer's town, a county officer's county")
+}
+
+// withBoard runs show on the patrol board of fl's day (--day: "" is
+// today) and subtree (a.scopeArg), as the records stand now.
+func (a *app) withBoard(ctx context.Context, fl boardFlags, show func(ctx context.Context, db backend, b model.PatrolBoard) error) error {
+	d, err := a.parseDay(fl.day)
 	if err != nil {
 		return err
 	}
 	return withFound(a, ctx, looking, func(ctx context.Context, db backend) (model.PatrolBoard, error) {
-		return db.PatrolBoard(ctx, d)
+		scope, err := a.scopeArg(ctx, db, fl.node)
+		if err != nil {
+			return model.PatrolBoard{}, err
+		}
+		b, err := db.PatrolBoard(ctx, d, scope)
+		return b, refused(err)
 	}, show)
+}
+
+// scopeArg is the subtree a patrol command that looks reads: the node
+// typed for --node (a.nodeArg; one not stored is refused, not read as an
+// empty subtree), else the operator's room as their console shows it
+// (a.seat: a town officer's town, a county officer's county, the file's
+// one root with no operator).
+func (a *app) scopeArg(ctx context.Context, db backend, node string) (model.NodeCode, error) {
+	if blank(node) {
+		seat, err := a.seat(ctx, db)
+		return seat.Scope(), err
+	}
+	code, err := a.nodeArg(ctx, db, "--node", node, 0)
+	if err != nil {
+		return "", err
+	}
+	if _, err := db.Node(ctx, code); err != nil {
+		return flagged("--node")(code, err)
+	}
+	return code, nil
 }
 
 func (a *app) patrolAreas(ctx context.Context, db backend, b model.PatrolBoard, lateOnly, asJSON bool) error {
@@ -560,9 +599,9 @@ func (a *app) printPatrols(ps []model.Patrol) {
 }
 
 func (a *app) patrolRatesCmd() *cobra.Command {
-	var fl filtered
+	var fl boardFlags
 	cmd := &cobra.Command{
-		Use:   "rates [--day YYYY-MM-DD] [--json]",
+		Use:   "rates [--day YYYY-MM-DD] [--node CODE|NAME] [--json]",
 		Short: "The day's patrol rate and follow-up rate, from the records",
 		Long: `The patrol rate is the areas patrolled on time over the areas due that day
 (an area is due once per window of its period: the day for a daily area, Monday
@@ -573,12 +612,12 @@ resolved, over all of them. Both as the records stand now; a rate with nothing
 due is "-" (null in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.which, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl, func(_ context.Context, _ backend, b model.PatrolBoard) error {
 				return a.answer(fl.asJSON, ratesOf(b.Rates), func() { a.printRates(b.Rates) })
 			})
 		},
 	}
-	fl.board(cmd)
+	fl.add(cmd)
 	return cmd
 }
 
@@ -670,37 +709,47 @@ func (a *app) findingAddCmd() *cobra.Command {
 }
 
 func (a *app) findingListCmd() *cobra.Command {
-	var open, asJSON bool
+	var open bool
+	var fl boardFlags
 	cmd := &cobra.Command{
-		Use:   "list [--open] [--json]",
+		Use:   "list [--open] [--node CODE|NAME] [--json]",
 		Short: "The findings: waiting on the desk first, oldest first, then the handled ones",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
-				fs, err := db.Findings(ctx, model.FindingFilter{Open: open})
+			return withFound(a, cmd.Context(), looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+				return a.scopeArg(ctx, db, fl.node)
+			}, func(ctx context.Context, db backend, scope model.NodeCode) error {
+				fs, err := db.Findings(ctx, model.FindingFilter{Open: open, Node: scope})
 				if err != nil {
-					return err
+					return refused(err)
 				}
-				model.SortDesk(fs)
-				p := db.Policy()
-				now := db.Now()
-				return printList(a, asJSON, fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) },
-					[]string{"finding", "found", "area", "category", "by", "text", "status"}, func(f model.Finding) []string {
-						what := string(f.Status)
-						switch {
-						case f.Incident != "":
-							what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
-						case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
-							what += " (past the triage deadline)"
-						}
-						return []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
-					})
+				return a.printFindings(db, fs, fl.asJSON)
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&open, "open", false, "only the findings waiting on the desk")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	fl.scope(cmd)
+	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// printFindings is finding list's answer: the findings as the desk orders
+// them (model.SortDesk).
+func (a *app) printFindings(db backend, fs []model.Finding, asJSON bool) error {
+	model.SortDesk(fs)
+	p := db.Policy()
+	now := db.Now()
+	return printList(a, asJSON, fs, func(f model.Finding) findingJSON { return a.findingJSON(f, p.Patrol) },
+		[]string{"finding", "found", "area", "category", "by", "text", "status"}, func(f model.Finding) []string {
+			what := string(f.Status)
+			switch {
+			case f.Incident != "":
+				what += " " + f.Incident + " (" + string(f.IncidentStatus) + ")"
+			case f.Status == model.FindingWaiting && !now.Before(f.TriageDue(p.Patrol)):
+				what += " (past the triage deadline)"
+			}
+			return []string{f.ID, a.minute(f.FoundAt), f.Area, string(f.Category), f.By.String(), cut(f.Text, 30), what}
+		})
 }
 
 // cut shortens s to n characters with an ellipsis, on one line.
@@ -903,18 +952,18 @@ func (a *app) rotationAddCmd() *cobra.Command {
 }
 
 func (a *app) rotationListCmd() *cobra.Command {
-	var fl filtered
+	var fl boardFlags
 	cmd := &cobra.Command{
-		Use:   "list [--day YYYY-MM-DD] [--json]",
+		Use:   "list [--day YYYY-MM-DD] [--node CODE|NAME] [--json]",
 		Short: "The rotations and the group on duty on the day (default today), with its activity reports",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBoard(cmd.Context(), fl.which, func(_ context.Context, _ backend, b model.PatrolBoard) error {
+			return a.withBoard(cmd.Context(), fl, func(_ context.Context, _ backend, b model.PatrolBoard) error {
 				return a.printRotations(b.Rotations, fl.asJSON)
 			})
 		},
 	}
-	fl.board(cmd)
+	fl.add(cmd)
 	return cmd
 }
 

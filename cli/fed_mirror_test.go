@@ -91,7 +91,8 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // The county sees, on its hub's file, what its federated town issued and
 // patrolled: the town's directive (signed for by one unit), the directive
 // the county sent down (the town issued it as the county's command), the
-// town's running patrol and its finding on the desk. It resends its own
+// town's running patrol and its finding on the desk; the town's own list
+// names the county's command it issued. The county resends its own
 // directive (a command the town applies, which comes back up), and is
 // told why it may not resend the town's.
 func TestFedCountySeesTheTownsDirectivesAndPatrols(t *testing.T) {
@@ -138,6 +139,11 @@ func TestFedCountySeesTheTownsDirectivesAndPatrols(t *testing.T) {
 	assert.Equal(t, "清点物资", list[1].Text)
 	assert.Equal(t, uint64(1), list[1].Command)
 	assert.Contains(t, county.ok("directive", "list"), "D-0002, county command 1")
+	// On the town's own file the directive is the town's D-0002: its
+	// origin names the county's command alone (a QA: ", county command 2").
+	mine := town.ok("directive", "list")
+	assert.Regexp(t, `\nD-0002 +county command 1 `, mine)
+	assert.NotContains(t, mine, ", county command")
 
 	fails(t, county.run("--as", as, "directive", "resend", "D-0001"), cli.ExitRefused,
 		"D-0001 was issued by 花街镇's own room (its D-0001), a federated town")

@@ -18,10 +18,12 @@ import (
 // are closed as invalid, a few are passed on to the village or, the grave
 // ones, straight to the town, and a few are left unsigned until the clock
 // climbs them; village cadres and duty officers sign for, dispatch and
-// resolve what reaches them. The incidents open when it starts (the
-// demo's morning) are taken up too. So the open incidents hover around
-// the few dozen of a calm night instead of piling up, and escalations
-// stay at about one report in twenty. Everything goes through the service
+// resolve what reaches them; a duty officer closes (归档) what was resolved
+// once it has been followed up (回访), a few minutes later. The incidents
+// open or resolved when it starts (the demo's morning) are taken up too.
+// So the open incidents hover around the few dozen of a calm night, and
+// the resolved ones waiting to be closed about as many, instead of piling
+// up, and escalations stay at about one report in twenty. Everything goes through the service
 // like any other client, so the console sees it only through the store's
 // event feed.
 type Feed struct {
@@ -220,9 +222,9 @@ func (f *Feed) report(ctx context.Context, now time.Time) {
 
 // fate is what becomes of one incident, drawn when the feed takes it up,
 // so that everything the feed files ends: resolved (most of it at the
-// grid, where peacetime work stays), closed as invalid, or passed up to
-// the tier that can handle it and resolved there. The feed keeps a job on
-// each incident until it is no longer open.
+// grid, where peacetime work stays) and then closed, closed as invalid, or
+// passed up to the tier that can handle it, resolved there and closed. The
+// feed keeps a job on each incident until it is closed.
 type fate struct {
 	to       model.Tier // the tier that handles it: its own, or the one its holders pass it on to
 	direct   bool       // the grid leader passes it straight to `to` without signing first (the article's case)
@@ -292,11 +294,18 @@ var pace = map[model.Tier][3][2]float64{
 	model.TierTaskForce: {{60, 300}, {30, 120}, {150, 600}},
 }
 
+// closePace is how long, in report intervals, a resolved incident waits
+// for its follow-up (回访) before a duty officer closes it: 80 s to 6 min
+// at the default 4 s.
+var closePace = [2]float64{20, 90}
+
 // wait is how long until the people of the incident's tier take its next
 // step, as it stands now.
 func (f *Feed) wait(inc model.Incident, fa fate, now time.Time) time.Duration {
 	p := pace[inc.Tier]
 	switch {
+	case inc.Status == model.StatusResolved:
+		return f.between(closePace[0], closePace[1])
 	case inc.Status == model.StatusReported && fa.leftAt(inc.Tier):
 		return inc.AckBy.Sub(now) + f.between(1, 5) // look again once the clock has climbed it
 	case inc.Status == model.StatusReported:
@@ -324,22 +333,27 @@ func (f *Feed) between(lo, hi float64) time.Duration {
 	return time.Duration((lo + f.r.Float64()*(hi-lo)) * float64(f.every))
 }
 
-// adopt takes up the incidents open when the feed starts (the demo's
-// morning) but those from the patrol desk, which PatrolFeed tends: each is
-// handled at the tier it stands at, after a while, the slower the higher
-// it stands; a report is signed for in time.
+// adopt takes up the incidents open or resolved when the feed starts (the
+// demo's morning) but those from the patrol desk, which PatrolFeed tends:
+// each is handled at the tier it stands at, after a while, the slower the
+// higher it stands; a report is signed for in time, a resolved one closed
+// once followed up.
 func (f *Feed) adopt(ctx context.Context, now time.Time) error {
 	open, err := f.svc.Incidents(ctx, model.IncidentFilter{Open: true})
 	if err != nil {
 		return err
 	}
-	for _, inc := range open {
+	resolved, err := f.svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved})
+	if err != nil {
+		return err
+	}
+	for _, inc := range append(open, resolved...) {
 		if inc.Source == model.SourcePatrol {
 			continue
 		}
 		fa := fate{to: inc.Tier, dispatch: inc.Tier != model.TierVillage || f.r.IntN(2) == 0}
 		d := f.wait(inc, fa, now)
-		if inc.Status != model.StatusReported {
+		if inc.Status.Open() && inc.Status != model.StatusReported {
 			d += 3 * d // the morning's work in hand goes on a while before the next step
 		}
 		f.jobs.push(job{id: inc.ID, at: now.Add(d), fate: fa})
@@ -348,12 +362,12 @@ func (f *Feed) adopt(ctx context.Context, now time.Time) error {
 }
 
 // tend takes the incident's next step as the people of its tier would,
-// by its fate, and keeps a job on it while it is open. A refusal (an
+// by its fate, and keeps a job on it until it is closed. A refusal (an
 // operator acted first) is tried again, from where it then stands, a few
 // times.
 func (f *Feed) tend(ctx context.Context, j job, now time.Time) {
 	inc, err := f.svc.Incident(ctx, j.id)
-	if err != nil || !inc.Status.Open() {
+	if err != nil || !tended(inc.Status) {
 		return
 	}
 	cmd := f.step(inc, j.fate)
@@ -371,15 +385,22 @@ func (f *Feed) tend(ctx context.Context, j job, now time.Time) {
 		}
 		inc, j.tries = out, 0
 	}
-	if inc.Status.Open() {
+	if tended(inc.Status) {
 		j.at = now.Add(f.wait(inc, j.fate, now))
 		f.jobs.push(j)
 	}
 }
 
+// tended reports whether the feed still has a step to take on an incident
+// of status s: open, or resolved and not yet closed.
+func tended(s model.Status) bool { return s.Open() || s == model.StatusResolved }
+
 // step is what the holder of the incident's tier does next by its fate;
 // no action when nobody signs for it and the clock is to climb it.
 func (f *Feed) step(inc model.Incident, fa fate) model.Command {
+	if inc.Status == model.StatusResolved { // followed up: a duty officer closes it
+		return model.Command{By: f.officer(), Action: model.ActClose, Note: followUps[f.r.IntN(len(followUps))]}
+	}
 	cmd := model.Command{By: f.holder(inc)}
 	switch {
 	case inc.Status == model.StatusReported && fa.leftAt(inc.Tier):
@@ -422,6 +443,11 @@ func passNote(from, to model.Tier) string {
 // and the history's.
 var invalidNotes = []string{"经核实为重复上报", "现场核查情况不属实", "已由群众自行处理，无需处置"}
 
+// followUps are a duty officer's notes closing a resolved incident once
+// its reporter or the residents have been asked (回访): the feed's and the
+// patrol feed's.
+var followUps = []string{"已电话回访，群众满意", "已回访，问题未再出现", "回访核实已整改到位"}
+
 // holder is who acts for the incident's tier.
 func (f *Feed) holder(inc model.Incident) model.PersonID {
 	switch inc.Tier {
@@ -432,6 +458,11 @@ func (f *Feed) holder(inc model.Incident) model.PersonID {
 			return cs[f.r.IntN(len(cs))]
 		}
 	}
+	return f.officer()
+}
+
+// officer is a duty officer, 0 when the roster has none.
+func (f *Feed) officer() model.PersonID {
 	if len(f.officers) > 0 {
 		return f.officers[f.r.IntN(len(f.officers))]
 	}

@@ -186,8 +186,9 @@ func TestFeedSignsDirectivesInWartime(t *testing.T) {
 }
 
 // The patrol feed against a real store: patrols start, check in and end,
-// findings fill the desk, and an incident passed on from it is signed for
-// and resolved; the file stays consistent.
+// findings fill the desk, and an incident passed on from it is signed for,
+// resolved and, followed up, closed by a duty officer; the file stays
+// consistent.
 func TestPatrolFeed(t *testing.T) {
 	ctx := context.Background()
 	db := liveDemo(t, "patrols.db")
@@ -198,11 +199,11 @@ func TestPatrolFeed(t *testing.T) {
 
 	actions := map[model.Action]int{}
 	passed := ""
-	resolved := false
+	resolved, closed := false, false
 	rotations := func() int {
 		return actions[model.ActRotationPatrol] + actions[model.ActRotationSweep] + actions[model.ActRotationTraffic]
 	}
-	for run.Err() == nil && !(actions[model.ActPatrolDone] > 0 && actions[model.ActCheckIn] > 5 && resolved && rotations() > 0) {
+	for run.Err() == nil && !(actions[model.ActPatrolDone] > 0 && actions[model.ActCheckIn] > 5 && closed && rotations() > 0) {
 		select {
 		case b := <-sub.C():
 			for _, e := range b.Events {
@@ -217,6 +218,9 @@ func TestPatrolFeed(t *testing.T) {
 				if e.Action == model.ActResolve && e.Incident == passed {
 					resolved = true
 				}
+				if e.Action == model.ActClose && e.Incident == passed {
+					closed = e.Note != "" && e.Actor != demo.Liaison
+				}
 			}
 		case <-run.Done():
 		}
@@ -226,6 +230,7 @@ func TestPatrolFeed(t *testing.T) {
 	assert.Positive(t, actions[model.ActPatrolDone])
 	assert.GreaterOrEqual(t, actions[model.ActFinding], 3, "the desk fills")
 	assert.True(t, resolved, "the incident passed on was resolved")
+	assert.True(t, closed, "and closed once followed up, with a note")
 	assert.Positive(t, rotations(), "the groups on duty report (Load's reports came before the subscription)")
 	requireClean(t, db)
 }

@@ -14,7 +14,8 @@ import (
 // patrol; now and then one of them finds something, and the liaison's desk
 // fills (three findings as it starts, then one every findEvery intervals
 // or so). The incidents passed on from the desk are signed for and resolved
-// by their tier's people after a while, so the follow-up rate moves. Like
+// by their tier's people after a while, so the follow-up rate moves, and
+// closed by a duty officer a while after that. Like
 // Feed it goes through the service only, and its pace scales with every.
 type PatrolFeed struct {
 	svc   model.Service
@@ -230,8 +231,10 @@ func (f *PatrolFeed) find(ctx context.Context) {
 }
 
 // tend signs for and resolves the incidents passed on from the desk, as
-// their tier's people would, a few intervals apart.
+// their tier's people would, a few intervals apart, and closes them once
+// followed up (closeFollowedUp).
 func (f *PatrolFeed) tend(ctx context.Context) {
+	f.closeFollowedUp(ctx)
 	open, err := f.svc.Incidents(ctx, model.IncidentFilter{Open: true})
 	if err != nil {
 		return
@@ -253,6 +256,25 @@ func (f *PatrolFeed) tend(ctx context.Context) {
 			c.Action, c.Note = model.ActResolve, "已到场处置完毕"
 		}
 		_, _ = f.svc.Act(ctx, inc.ID, c)
+	}
+}
+
+// closeFollowedUp closes (归档) the incidents passed on from the desk that
+// were resolved a while ago, as a duty officer does once they have been
+// followed up: each some closePace intervals after its resolution (one in
+// four of those due each time the feed tends), as Feed closes its own.
+func (f *PatrolFeed) closeFollowedUp(ctx context.Context) {
+	resolved, err := f.svc.Incidents(ctx, model.IncidentFilter{Status: model.StatusResolved})
+	if err != nil || len(f.officers) == 0 {
+		return
+	}
+	now := f.svc.Now()
+	for _, inc := range resolved {
+		if inc.Source != model.SourcePatrol || now.Sub(inc.ResolvedAt) < time.Duration(closePace[0]*float64(f.every)) || f.r.IntN(4) != 0 {
+			continue
+		}
+		_, _ = f.svc.Act(ctx, inc.ID, model.Command{By: f.officers[f.r.IntN(len(f.officers))], Action: model.ActClose,
+			Note: followUps[f.r.IntN(len(followUps))]})
 	}
 }
 

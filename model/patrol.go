@@ -1211,8 +1211,12 @@ type PatrolService interface {
 	// CloseFinding closes the finding as needing no action, for reason.
 	CloseFinding(ctx context.Context, id, reason string, by PersonID) (Finding, error)
 	// PatrolBoard is the day's board: the rates, every area's state, the
-	// patrollers, the rotations on duty (day zero: today).
-	PatrolBoard(ctx context.Context, day time.Time) (PatrolBoard, error)
+	// patrollers, the rotations on duty (day zero: today), of node's
+	// subtree ("" the whole file): the areas whose village lies in it with
+	// their patrols and findings, the patrollers placed in it or assigned
+	// to one of its areas, the rotations over one of its grids (a town's
+	// board, a county room's towns). A node not well formed is EINVALID.
+	PatrolBoard(ctx context.Context, day time.Time, node NodeCode) (PatrolBoard, error)
 	// AddRotation stores a joint rotation.
 	AddRotation(ctx context.Context, r JointRotation, by PersonID, note string) (JointRotation, error)
 	Rotations(ctx context.Context) ([]JointRotation, error)

@@ -2,14 +2,16 @@ package seat
 
 import (
 	"context"
+	"time"
 
 	"gridcmd/model"
 )
 
 // Scoped is svc as a person's room sees it, for the commands run over SSH:
-// the incidents (lists, one incident, its timeline) are those at the room's
-// node or beneath it; an incident elsewhere is not found, and a list asked
-// for a node outside the room is refused. The figures of stats are the
+// the incidents (lists, one incident, its timeline), the findings (lists,
+// one finding) and the patrol board are those at the room's node or beneath
+// it; an incident or finding elsewhere is not found, and a list or board
+// asked for a node outside the room is refused. The figures of stats are the
 // room's subtree's (its tower, the people placed in it, its incidents), as
 // the seat's own console counts them; the tower's names are the file's, as
 // the local command line prints them.
@@ -30,12 +32,22 @@ func (s scoped) outside(node model.NodeCode) error {
 		Zh("%s 不在本席位的范围（%s）内", node, s.room)
 }
 
-func (s scoped) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Incident, error) {
+// within is the subtree a read asked for node reads: the room's for "",
+// node itself in the room; a node outside it is refused.
+func (s scoped) within(node model.NodeCode) (model.NodeCode, error) {
 	switch {
-	case f.Node == "":
-		f.Node = s.room
-	case !s.room.Contains(f.Node):
-		return nil, s.outside(f.Node)
+	case node == "":
+		return s.room, nil
+	case !s.room.Contains(node):
+		return "", s.outside(node)
+	}
+	return node, nil
+}
+
+func (s scoped) Incidents(ctx context.Context, f model.IncidentFilter) ([]model.Incident, error) {
+	var err error
+	if f.Node, err = s.within(f.Node); err != nil {
+		return nil, err
 	}
 	return s.Service.Incidents(ctx, f)
 }
@@ -72,11 +84,39 @@ func (s scoped) Stats(ctx context.Context) (model.Stats, error) {
 // StatsIn counts scope's subtree, the room's for ""; a scope outside the
 // room is refused, as a list of incidents is.
 func (s scoped) StatsIn(ctx context.Context, scope model.NodeCode) (model.Stats, error) {
-	switch {
-	case scope == "":
-		scope = s.room
-	case !s.room.Contains(scope):
-		return model.Stats{}, s.outside(scope)
+	scope, err := s.within(scope)
+	if err != nil {
+		return model.Stats{}, err
 	}
 	return s.Service.StatsIn(ctx, scope)
+}
+
+// Findings lists the room's findings (by their area's village), or those
+// of a node in it; a node outside it is refused.
+func (s scoped) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
+	var err error
+	if f.Node, err = s.within(f.Node); err != nil {
+		return nil, err
+	}
+	return s.Service.Findings(ctx, f)
+}
+
+// Finding is a finding of an area in the room; one elsewhere is not
+// found, as an incident elsewhere is not.
+func (s scoped) Finding(ctx context.Context, id string) (model.Finding, error) {
+	f, err := s.Service.Finding(ctx, id)
+	if err == nil && !s.room.Contains(f.Village) {
+		return model.Finding{}, model.Errorf(model.ENOTFOUND, "no finding %s", f.ID).Zh("没有巡护发现 %s", f.ID).On("finding")
+	}
+	return f, err
+}
+
+// PatrolBoard is the room's board, or that of a node in it; a node outside
+// it is refused.
+func (s scoped) PatrolBoard(ctx context.Context, day time.Time, node model.NodeCode) (model.PatrolBoard, error) {
+	node, err := s.within(node)
+	if err != nil {
+		return model.PatrolBoard{}, err
+	}
+	return s.Service.PatrolBoard(ctx, day, node)
 }

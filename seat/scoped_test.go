@@ -3,6 +3,7 @@ package seat
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,6 +63,63 @@ func TestScopedStatsLeaveOtherVillagesOut(t *testing.T) {
 	assert.Equal(t, want, grid)
 	for _, outside := range []model.NodeCode{xiaojie, duxi[:9]} {
 		_, err = room.StatsIn(ctx, outside)
+		testkit.RequireCode(t, err, model.EFORBIDDEN)
+	}
+}
+
+// A village room's findings and patrol board are its village's: the
+// findings of its areas, the board of its areas and their patrollers (a
+// QA: the scoped service handed over the whole file's findings and
+// board); a finding of another village is not found, and a list or board
+// asked for a node outside the room is refused.
+func TestScopedFindingsAndBoardAreTheRooms(t *testing.T) {
+	db, _ := demodb.Open(t, "scoped.db", base, demo.Load)
+	ctx := context.Background()
+	all, err := db.Findings(ctx, model.FindingFilter{})
+	require.NoError(t, err)
+	require.NotEmpty(t, all)
+	v := all[0].Village // a village with a finding
+	room := Scoped(db, v)
+
+	mine, err := room.Findings(ctx, model.FindingFilter{})
+	require.NoError(t, err)
+	require.NotEmpty(t, mine)
+	want, err := db.Findings(ctx, model.FindingFilter{Node: v})
+	require.NoError(t, err)
+	assert.Equal(t, want, mine)
+	_, err = room.Finding(ctx, mine[0].ID)
+	require.NoError(t, err)
+	var elsewhere string
+	for _, f := range all {
+		if !v.Contains(f.Village) {
+			elsewhere = f.ID
+		}
+	}
+	require.NotEmpty(t, elsewhere, "the demo has findings in other villages")
+	_, err = room.Finding(ctx, elsewhere)
+	testkit.RequireCode(t, err, model.ENOTFOUND)
+
+	whole, err := db.PatrolBoard(ctx, time.Time{}, "")
+	require.NoError(t, err)
+	b, err := room.PatrolBoard(ctx, time.Time{}, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, b.Areas)
+	assert.Less(t, len(b.Areas), len(whole.Areas))
+	for _, a := range b.Areas {
+		assert.True(t, v.Contains(a.Area.Village), a.Area.Code)
+	}
+	wantBoard, err := db.PatrolBoard(ctx, time.Time{}, v)
+	require.NoError(t, err)
+	assert.Equal(t, wantBoard, b)
+
+	other := duxi
+	if v == duxi {
+		other = xiaojie
+	}
+	for _, outside := range []model.NodeCode{other, v.Town()} {
+		_, err = room.Findings(ctx, model.FindingFilter{Open: true, Node: outside})
+		testkit.RequireCode(t, err, model.EFORBIDDEN)
+		_, err = room.PatrolBoard(ctx, time.Time{}, outside)
 		testkit.RequireCode(t, err, model.EFORBIDDEN)
 	}
 }

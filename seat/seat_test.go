@@ -737,3 +737,37 @@ func TestSeatRefusesTake(t *testing.T) {
 	screen := c.waitFor(t, "the refusal", contains("SSH 席位不能接管数据库"))
 	assert.NotContains(t, screen, "本控制台已持有数据库")
 }
+
+// A key revoked between the handshake and the session is refused when the
+// session starts, in the session's language (its LANG, else the server's):
+// 权限被拒绝 in Chinese, as every other refusal of the seats has its
+// Chinese (a QA: "permission denied" was English only).
+func TestPermissionDeniedSpeaksTheSessionsLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		server, env, want string
+	}{
+		{"zh", "", "gridcmd：权限被拒绝：该密钥不属于名册上的任何人，或已被吊销\n"},
+		{"en", "", "gridcmd: permission denied: the key is no one's on the roster, or was revoked\n"},
+		{"en", "zh_CN.UTF-8", "gridcmd：权限被拒绝：该密钥不属于名册上的任何人，或已被吊销\n"},
+	} {
+		r := newRig(t, Options{Terminal: Terminal{Lang: tc.server}})
+		signer, k := r.key(t, &r.cadre)
+		conn, _, err := dial(r.addr, signer)
+		require.NoError(t, err)
+		_, err = r.db.RevokeKey(context.Background(), k.Fingerprint)
+		require.NoError(t, err)
+		sess, err := conn.NewSession()
+		require.NoError(t, err)
+		if tc.env != "" {
+			require.NoError(t, sess.Setenv("LANG", tc.env))
+		}
+		var stderr strings.Builder
+		sess.Stderr = &stderr
+		err = sess.Run("incidents")
+		var exit *gossh.ExitError
+		require.ErrorAs(t, err, &exit)
+		assert.Equal(t, 1, exit.ExitStatus())
+		assert.Equal(t, tc.want, stderr.String(), "%+v", tc)
+		conn.Close()
+	}
+}

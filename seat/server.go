@@ -299,12 +299,12 @@ func (s *Server) authMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		pk := sess.PublicKey()
 		if pk == nil {
-			s.refuse(sess, "permission denied")
+			s.refuse(sess)
 			return
 		}
 		k, p, err := s.keys.KeyHolder(sess.Context(), gossh.FingerprintSHA256(pk))
 		if err != nil || !bytes.Equal(k.Blob, pk.Marshal()) {
-			s.refuse(sess, "permission denied")
+			s.refuse(sess)
 			return
 		}
 		sess.Context().SetValue(identityKey, identity{person: p, key: k})
@@ -312,11 +312,22 @@ func (s *Server) authMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-func (s *Server) refuse(sess ssh.Session, msg string) {
+// refuse ends a session whose key is no one's (or no longer: revoked since
+// the handshake), saying so in the session's language (its LANG, else the
+// server's: no person is known to have one of their own).
+func (s *Server) refuse(sess ssh.Session) {
 	s.m.refusedAuth.Add(1)
-	s.log.Warn("ssh refused", "remote", sess.RemoteAddr().String(), "reason", msg)
-	_, _ = fmt.Fprintln(sess.Stderr(), msg)
+	s.log.Warn("ssh refused", "remote", sess.RemoteAddr().String(), "reason", "permission denied")
+	_, _ = fmt.Fprintln(sess.Stderr(), permissionDenied(fromEnv(sess.Environ(), s.opts.Terminal).Lang))
 	_ = sess.Exit(1)
+}
+
+// permissionDenied is refuse's answer, in lang.
+func permissionDenied(lang string) string {
+	if lang == "zh" {
+		return "gridcmd：权限被拒绝：该密钥不属于名册上的任何人，或已被吊销"
+	}
+	return "gridcmd: permission denied: the key is no one's on the roster, or was revoked"
 }
 
 func who(sess ssh.Session) identity {

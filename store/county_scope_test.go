@@ -170,3 +170,69 @@ func TestPatrolRefusalsNameThePlaces(t *testing.T) {
 	_, _, err = tw.s.EndPatrol(tw.ctx, p.ID, tw.patroller.ID, "")
 	requireCode(t, err, model.ECONFLICT, patrol+" ended at ")
 }
+
+// TestPatrolBoardOfATown: on a file of two towns, the board of a node is
+// its subtree's (a QA: 花街镇's :patrols listed 东城街道's area, patroller
+// and rotation, and counted its finding on the desk): the areas whose
+// village lies in it, their patrols and findings, its patrollers and the
+// rotations over its grids; the county's node, or none, holds both towns.
+func TestPatrolBoardOfATown(t *testing.T) {
+	tw := newCountyTower(t)
+	tw.yuandingArea(t)
+	for _, f := range []model.FindingReport{
+		{Area: "P-YD-01", Checkpoint: "A", Category: "ecology", Text: "河边有人焚烧垃圾", By: tw.dcPatroller.ID},
+		{Area: "P-DX-01", Checkpoint: "C1", Category: "ecology", Text: "枯枝", By: tw.patroller.ID},
+		{Area: "P-DX-01", Checkpoint: "C2", Category: "ecology", Text: "倒木", By: tw.patroller.ID},
+	} {
+		_, _, err := tw.s.AddFinding(tw.ctx, f, "")
+		require.NoError(t, err)
+	}
+	_, _, err := tw.s.StartPatrol(tw.ctx, "P-YD-01", tw.dcPatroller.ID, "")
+	require.NoError(t, err)
+	_, err = tw.s.ImportNodes(tw.ctx, []model.Node{{Code: yuandingVillage + "-02", Level: model.LevelGrid, Name: "园丁第2网格", Parent: yuandingVillage}},
+		tw.dcOfficer.ID, "")
+	require.NoError(t, err)
+	theirs, err := tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "园丁扫楼", Activity: model.ActivitySweep,
+		Groups: [][]model.NodeCode{{yuandingGrid}, {yuandingVillage + "-02"}}, Start: t0, Every: 1}, tw.dcOfficer.ID, "")
+	require.NoError(t, err)
+	ours, err := tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "渎溪扫楼", Activity: model.ActivitySweep,
+		Groups: [][]model.NodeCode{{grid01}, {grid02}}, Start: t0, Every: 1}, tw.duty.ID, "")
+	require.NoError(t, err)
+
+	type board struct {
+		Areas, Patrollers, Rotations []string
+		Waiting, Running             int
+	}
+	read := func(node model.NodeCode) board {
+		t.Helper()
+		b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, node)
+		require.NoError(t, err)
+		var out board
+		for _, a := range b.Areas {
+			out.Areas = append(out.Areas, a.Area.Code)
+		}
+		for _, p := range b.Patrollers {
+			out.Patrollers = append(out.Patrollers, p.Person.Name)
+			if p.Current.Seq != 0 {
+				out.Running++
+			}
+		}
+		for _, r := range b.Rotations {
+			out.Rotations = append(out.Rotations, r.Rotation.ID)
+		}
+		out.Waiting = b.Waiting
+		return out
+	}
+	huajie := board{Areas: []string{"P-DX-01", "P-DX-02"}, Patrollers: []string{tw.patroller.Name, tw.patroller2.Name},
+		Rotations: []string{ours.ID}, Waiting: 2}
+	dongcheng := board{Areas: []string{"P-YD-01"}, Patrollers: []string{tw.dcPatroller.Name}, Rotations: []string{theirs.ID}, Waiting: 1, Running: 1}
+	both := board{Areas: []string{"P-DX-01", "P-DX-02", "P-YD-01"}, Patrollers: []string{tw.patroller.Name, tw.patroller2.Name, tw.dcPatroller.Name},
+		Rotations: []string{theirs.ID, ours.ID}, Waiting: 3, Running: 1}
+	for node, want := range map[model.NodeCode]board{
+		town: huajie, village: huajie, dongchengTwn: dongcheng, yuandingVillage: dongcheng, yongkang: both, "": both,
+	} {
+		assert.Equal(t, want, read(node), "%q", node)
+	}
+	_, err = tw.s.PatrolBoard(tw.ctx, time.Time{}, "33078x")
+	requireCode(t, err, model.EINVALID)
+}

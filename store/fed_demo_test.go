@@ -102,9 +102,9 @@ func sameDuty(t *testing.T, town, hub *DB) {
 		return [2]int{len(shifts), len(hs)}
 	}
 	assert.Equal(t, count(town), count(hub), "shifts, handovers")
-	wb, err := town.PatrolBoard(ctx, time.Time{})
+	wb, err := town.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
-	hb, err := hub.PatrolBoard(ctx, time.Time{})
+	hb, err := hub.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
 	require.NotEmpty(t, wb.Rotations)
 	require.Equal(t, len(wb.Rotations), len(hb.Rotations))
@@ -140,9 +140,9 @@ func sameDirectives(t *testing.T, town, hub *DB, code model.NodeCode) {
 func samePatrols(t *testing.T, town, hub *DB) {
 	t.Helper()
 	ctx := context.Background()
-	wb, err := town.PatrolBoard(ctx, time.Time{})
+	wb, err := town.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
-	hb, err := hub.PatrolBoard(ctx, time.Time{})
+	hb, err := hub.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, wb.Rates, hb.Rates)
 	assert.Equal(t, len(wb.Areas), len(hb.Areas))

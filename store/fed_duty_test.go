@@ -177,7 +177,7 @@ func TestFedTownsRotationsAreOnTheHub(t *testing.T) {
 	require.Len(t, rs, 1, "the town's rotation")
 	assert.Equal(t, r.Name, rs[0].Name)
 	assert.Equal(t, r.Groups, rs[0].Groups)
-	b, err := hub.PatrolBoard(tw.ctx, time.Time{})
+	b, err := hub.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	require.Len(t, b.Rotations, 1)
 	assert.Equal(t, 1, b.Rotations[0].Reports, "the worker's report counts on the county's board")

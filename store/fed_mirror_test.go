@@ -198,7 +198,7 @@ func TestFedTownsPatrolsAreOnTheHub(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, open, 1)
 	assert.Equal(t, f.Text, open[0].Text)
-	b, err := hub.PatrolBoard(tw.ctx, time.Time{})
+	b, err := hub.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Len(t, b.Areas, 2)
 	assert.Equal(t, 1, b.Waiting)

@@ -285,7 +285,7 @@ func TestRotationReportedOnceADayByEach(t *testing.T) {
 	_, err = tw.s.RotationReport(tw.ctx, r.ID, "清理楼道杂物 6 处", tw.reserve.ID)
 	require.NoError(t, err, "another of the group")
 	assert.Equal(t, map[string]int{"sweep": 2}, pointsOf(t, tw.s, m, tw.leader02.ID).By, "once")
-	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
+	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, 2, b.Rotations[0].Reports)
 

@@ -793,10 +793,7 @@ func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Findi
 		} else {
 			fs, err = s.findingsSince(tx, f.Since)
 		}
-		if root != "" {
-			fs = slices.DeleteFunc(fs, func(x model.Finding) bool { return !root.Contains(x.Village) })
-		}
-		return fs, err
+		return inSubtree(fs, root, findingVillage), err
 	})
 }
 
@@ -1174,12 +1171,13 @@ func rotationReports(tx *bolt.Tx, rs []model.JointRotation, from, to time.Time) 
 	return out
 }
 
-// patrollers lists the patrollers on the roster: those at each town's
-// node, and any an area is assigned to.
-func patrollers(tx *bolt.Tx, areas []model.PatrolArea) ([]model.Person, error) {
+// patrollers lists the patrollers on the roster in root's subtree ("" the
+// whole file): those at each of its towns' nodes, and any one of areas is
+// assigned to.
+func patrollers(tx *bolt.Tx, root model.NodeCode, areas []model.PatrolArea) ([]model.Person, error) {
 	ids := map[uint64]bool{}
 	c := tx.Bucket(bucketNodes).Cursor()
-	for k, _ := c.First(); k != nil; {
+	for k, _ := c.Seek([]byte(root)); k != nil && bytes.HasPrefix(k, []byte(root)); {
 		town := model.NodeCode(k[:min(9, len(k))])
 		if len(k) == 9 {
 			for _, id := range peopleIn(tx, town, true) {
@@ -1207,11 +1205,18 @@ func patrollers(tx *bolt.Tx, areas []model.PatrolArea) ([]model.Person, error) {
 	return out, nil
 }
 
-// PatrolBoard is the day's board at the store's clock.
-func (s *DB) PatrolBoard(ctx context.Context, day time.Time) (model.PatrolBoard, error) {
-	if err := ctx.Err(); err != nil {
-		return model.PatrolBoard{}, err
+// inSubtree keeps the xs whose node (at) lies in root's subtree; all of them
+// for root "".
+func inSubtree[T any](xs []T, root model.NodeCode, at func(T) model.NodeCode) []T {
+	if root == "" {
+		return xs
 	}
+	return slices.DeleteFunc(xs, func(x T) bool { return !root.Contains(at(x)) })
+}
+
+// PatrolBoard is the day's board at the store's clock, of node's subtree
+// ("" the whole file).
+func (s *DB) PatrolBoard(ctx context.Context, day time.Time, node model.NodeCode) (model.PatrolBoard, error) {
 	asOf := s.clock()
 	if day.IsZero() {
 		day = asOf
@@ -1219,49 +1224,78 @@ func (s *DB) PatrolBoard(ctx context.Context, day time.Time) (model.PatrolBoard,
 	day = day.In(s.opts.Location)
 	y, m, d := day.Date()
 	d0 := time.Date(y, m, d, 0, 0, 0, 0, s.opts.Location)
-	var b model.PatrolBoard
-	err := s.view(func(tx *bolt.Tx) error {
-		in := model.BoardInput{Day: d0, AsOf: asOf}
-		var err error
-		if in.Areas, err = s.areas(tx); err != nil {
-			return err
-		}
-		// Patrols that may complete in a window ending on the day, or in
-		// the one before it (whether the area is behind): two of the
-		// longest period back, and a day more for a patrol that began
-		// before its window.
-		longest := 24 * time.Hour
-		for _, a := range in.Areas {
-			longest = max(longest, a.Every)
-		}
-		if in.Patrols, err = s.patrolsSince(tx, d0.Add(-2*longest-24*time.Hour)); err != nil {
-			return err
-		}
-		if in.Findings, err = s.findingsSince(tx, d0.AddDate(0, 0, -14)); err != nil {
-			return err
-		}
-		waiting, err := s.waitingFindings(tx)
+	return viewIn(ctx, s, node, func(tx *bolt.Tx, root model.NodeCode) (model.PatrolBoard, error) {
+		in, err := s.boardInput(tx, d0, asOf, root)
 		if err != nil {
-			return err
+			return model.PatrolBoard{}, err
 		}
-		have := map[uint64]bool{}
-		for _, f := range in.Findings {
-			have[f.Seq] = true
-		}
-		for _, f := range waiting {
-			if !have[f.Seq] {
-				in.Findings = append(in.Findings, f)
-			}
-		}
-		if in.Patrollers, err = patrollers(tx, in.Areas); err != nil {
-			return err
-		}
-		if in.Rotations, err = s.rotations(tx); err != nil {
-			return err
-		}
-		in.Reports = rotationReports(tx, in.Rotations, d0, d0.AddDate(0, 0, 1))
-		b = model.BuildBoard(in, s.opts.Policy.Patrol)
-		return nil
+		return model.BuildBoard(in, s.opts.Policy.Patrol), nil
 	})
-	return b, err
+}
+
+// boardInput reads the records of the board of day d0 at asOf, of root's
+// subtree: the areas whose village lies in it, their patrols and findings,
+// its patrollers (patrollers) and the rotations over one of its grids.
+func (s *DB) boardInput(tx *bolt.Tx, d0, asOf time.Time, root model.NodeCode) (model.BoardInput, error) {
+	in := model.BoardInput{Day: d0, AsOf: asOf}
+	areas, err := s.areas(tx)
+	if err != nil {
+		return in, err
+	}
+	in.Areas = inSubtree(areas, root, func(a model.PatrolArea) model.NodeCode { return a.Village })
+	// Patrols that may complete in a window ending on the day, or in the
+	// one before it (whether the area is behind): two of the longest
+	// period back, and a day more for a patrol that began before its
+	// window.
+	longest := 24 * time.Hour
+	for _, a := range in.Areas {
+		longest = max(longest, a.Every)
+	}
+	patrols, err := s.patrolsSince(tx, d0.Add(-2*longest-24*time.Hour))
+	if err != nil {
+		return in, err
+	}
+	in.Patrols = inSubtree(patrols, root, func(p model.Patrol) model.NodeCode { return p.Village })
+	findings, err := s.boardFindings(tx, d0)
+	if err != nil {
+		return in, err
+	}
+	in.Findings = inSubtree(findings, root, findingVillage)
+	if in.Patrollers, err = patrollers(tx, root, in.Areas); err != nil {
+		return in, err
+	}
+	rotations, err := s.rotations(tx)
+	if err != nil {
+		return in, err
+	}
+	in.Rotations = slices.DeleteFunc(rotations, func(r model.JointRotation) bool {
+		return root != "" && !slices.ContainsFunc(slices.Concat(r.Groups...), root.Contains)
+	})
+	in.Reports = rotationReports(tx, in.Rotations, d0, d0.AddDate(0, 0, 1))
+	return in, nil
+}
+
+func findingVillage(f model.Finding) model.NodeCode { return f.Village }
+
+// boardFindings are the findings a board of day d0 reads: those found from
+// 14 days before it on, and every one still waiting.
+func (s *DB) boardFindings(tx *bolt.Tx, d0 time.Time) ([]model.Finding, error) {
+	fs, err := s.findingsSince(tx, d0.AddDate(0, 0, -14))
+	if err != nil {
+		return nil, err
+	}
+	waiting, err := s.waitingFindings(tx)
+	if err != nil {
+		return nil, err
+	}
+	have := map[uint64]bool{}
+	for _, f := range fs {
+		have[f.Seq] = true
+	}
+	for _, f := range waiting {
+		if !have[f.Seq] {
+			fs = append(fs, f)
+		}
+	}
+	return fs, nil
 }

@@ -122,7 +122,7 @@ func TestPatrolFlow(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, running, 1)
 
-	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
+	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, model.KindRate{Due: 1, Done: 1}, b.Rates.KindRate, "the forest is due today and done; the weekly reservoir, added this week, is first due next Sunday")
 
@@ -294,7 +294,7 @@ func TestLiaisonsDesk(t *testing.T) {
 	// one is followed up; the two carried by the open incident are not,
 	// until it is resolved.
 	tw.clock.Advance(time.Hour)
-	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
+	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, 3, b.Rates.Findings)
 	assert.Equal(t, 1, b.Rates.Followed)
@@ -304,7 +304,7 @@ func TestLiaisonsDesk(t *testing.T) {
 		_, err := tw.s.Act(tw.ctx, inc.ID, c)
 		require.NoError(t, err)
 	}
-	b, err = tw.s.PatrolBoard(tw.ctx, time.Time{})
+	b, err = tw.s.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, 3, b.Rates.Followed, "the incident resolved follows both up")
 	all, err := tw.s.Findings(tw.ctx, model.FindingFilter{})
@@ -383,12 +383,12 @@ func TestRotationsStore(t *testing.T) {
 	assert.NotZero(t, ev.Seq)
 	_, err = tw.s.RotationReport(tw.ctx, r.ID, "又一轮", tw.reserve.ID)
 	require.NoError(t, err)
-	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{})
+	b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, "")
 	require.NoError(t, err)
 	require.Len(t, b.Rotations, 1)
 	assert.Equal(t, 1, b.Rotations[0].Group)
 	assert.Equal(t, 2, b.Rotations[0].Reports)
-	b, err = tw.s.PatrolBoard(tw.ctx, t0.Add(-24*time.Hour))
+	b, err = tw.s.PatrolBoard(tw.ctx, t0.Add(-24*time.Hour), "")
 	require.NoError(t, err)
 	assert.Zero(t, b.Rotations[0].Reports, "none yesterday")
 	tw.reopen(t)

@@ -35,6 +35,7 @@ func (p *painter) box(title, right string, lines []string, width, height int, fo
 	if width < 4 || height < 2 {
 		return ""
 	}
+	room := p.rightRoom(title, width, focused)
 	border, titleSt := p.st.Pane, p.st.PaneTitle
 	if focused {
 		// More than a colour: the mark reads in ASCII and on a terminal
@@ -48,8 +49,8 @@ func (p *painter) box(title, right string, lines []string, width, height int, fo
 	t := p.w.Trunc(title, inner-4, p.g.More)
 	used := p.w.Of(t) + 2
 	r, rr := "", 0
-	if right != "" && inner-used-5 > 0 {
-		r = p.w.Trunc(right, inner-used-5, p.g.More)
+	if right != "" && room > 0 {
+		r = p.w.Trunc(right, room, p.g.More)
 		rr = p.w.Of(r) + 2
 	}
 	b.WriteString(border.Render(p.g.TL+p.g.H) + titleSt.Render(" "+t+" "))
@@ -73,6 +74,16 @@ func (p *painter) box(title, right string, lines []string, width, height int, fo
 	b.WriteByte('\n')
 	b.WriteString(border.Render(p.g.BL + strings.Repeat(p.g.H, inner) + p.g.BR))
 	return b.String()
+}
+
+// rightRoom is how many columns box leaves its right text beside title
+// in the top border of a pane width wide.
+func (p *painter) rightRoom(title string, width int, focused bool) int {
+	if focused {
+		title = p.g.Focus + " " + title
+	}
+	inner := width - 2
+	return inner - (p.w.Of(p.w.Trunc(title, inner-4, p.g.More)) + 2) - 5
 }
 
 // hjoin puts blocks side by side, line by line. Every block is drawn to an

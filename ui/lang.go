@@ -7,6 +7,7 @@ type Labels struct {
 	Lang                                      string
 	Peacetime, Wartime, FeedDown, ReadOnly    string
 	Open, Red, EscPerHour, PassOn             string
+	Resolved, Archived                        string // the queue's count of its resolved and (all) closed rows, beside its open ones
 	Chain, Tower, Incidents, Events, Roster   string
 	Towns, ColTown, ColPassOn, ColWartime     string
 	UplinkOK, UplinkCut, UplinkToSync, Cut    string // the federation's link (federation.go)
@@ -55,6 +56,7 @@ func newLabels(lang string) Labels {
 		Lang: say("en", "zh"), System: say("system", "系统"), Peacetime: say("PEACETIME", "平时"), Wartime: say("WARTIME", "战时"),
 		FeedDown: say("FEED LOST", "实时中断"), ReadOnly: say("READ-ONLY", "只读"),
 		Open: say("open", "在办"), Red: say("red", "超时"), EscPerHour: say("esc/h", "升级/时"), PassOn: say("pass-on p50", "流转中位"),
+		Resolved: say("resolved", "已办结"), Archived: say("closed", "已归档"),
 		Chain: say("Command chain", "指挥链"), Tower: say("Grid tower", "网格塔"), Incidents: say("Incidents", "事件"),
 		Events: say("Events", "动态"), Roster: say("Roster", "名册"),
 		Towns: say("Towns", "镇街"), ColTown: say("town", "镇街"), ColPassOn: say("pass-on", "流转中位"), ColWartime: say("wartime", "战时"),

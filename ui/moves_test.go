@@ -50,7 +50,7 @@ func TestFilterTokens(t *testing.T) {
 	for _, inc := range rowsOf(m) {
 		assert.Equal(t, model.TierTown, inc.Tier)
 	}
-	assert.Contains(t, queueTitle(m), fmt.Sprintf(" %d/%d ", town, all), "the title counts what the filter shows")
+	assert.Contains(t, queueTitle(m), fmt.Sprintf(" %d/%d: ", town, all), "the title counts what the filter shows")
 	m = keys(t, m, "esc")
 	m = filter(m, "层级:镇指挥室")
 	assert.Len(t, m.queue.rows, town, "the tier by its Chinese name")

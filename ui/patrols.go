@@ -45,7 +45,7 @@ type patrolLoadedMsg struct {
 func loadPatrols(svc model.Service, scope model.NodeCode, loc *time.Location) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
-		b, err := svc.PatrolBoard(ctx, time.Time{})
+		b, err := svc.PatrolBoard(ctx, time.Time{}, scope)
 		if err != nil {
 			return patrolLoadedMsg{err: err}
 		}

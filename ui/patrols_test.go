@@ -91,7 +91,7 @@ func TestPatrolPane(t *testing.T) {
 	f := patrolFixture(t)
 	m := keys(t, consoleAt(t, f, "zh", 120, 40, false), ":", "巡护", "enter")
 	require.Equal(t, overlayPatrols, m.overlay)
-	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, model.KindRate{Due: 62, Done: 1}, b.Rates.KindRate)
 	view := ansi.Strip(m.View())
@@ -184,11 +184,11 @@ func TestLiaisonAtTheDesk(t *testing.T) {
 	// first was past its deadline at 09:10 already); the closed one is
 	// followed up, the three passed on are not until their incidents are
 	// resolved.
-	before, err := f.db.PatrolBoard(ctx, time.Time{})
+	before, err := f.db.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
 	f.clock.Set(time.Date(2026, 11, 29, 11, 0, 0, 0, shanghai))
 	m = keys(t, m, "esc", ":", "patrols", "enter")
-	after, err := f.db.PatrolBoard(ctx, time.Time{})
+	after, err := f.db.PatrolBoard(ctx, time.Time{}, "")
 	require.NoError(t, err)
 	assert.Equal(t, before.Rates.Findings+3, after.Rates.Findings)
 	assert.Equal(t, before.Rates.Followed+1, after.Rates.Followed)
@@ -281,7 +281,7 @@ func TestFindingClimbInTheTicker(t *testing.T) {
 // rather than cutting the follow-up rate.
 func TestPatrolRatesFitTheTitle(t *testing.T) {
 	f := patrolFixture(t)
-	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{}, "")
 	require.NoError(t, err)
 	m := keys(t, consoleAt(t, f, "en", 80, 24, false), ":", "patrols", "enter")
 	top := strings.Split(ansi.Strip(m.View()), "\n")[1]
@@ -310,7 +310,7 @@ func TestNarrowDeskShowsWhatWasFound(t *testing.T) {
 // duty and its reports, dropping its name last.
 func TestRotationsOnANarrowPane(t *testing.T) {
 	f := patrolFixture(t)
-	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{}, "")
 	require.NoError(t, err)
 	require.Len(t, b.Rotations, 3, "the demo's rotations")
 	m := keys(t, consoleAt(t, f, "en", 80, 24, false), ":", "patrols", "enter", "G")
@@ -339,7 +339,7 @@ func TestCheckInsInTheTicker(t *testing.T) {
 // rather than losing its last figure.
 func TestPatrolDayLineWhole(t *testing.T) {
 	f := patrolFixture(t)
-	b, err := f.db.PatrolBoard(context.Background(), time.Time{})
+	b, err := f.db.PatrolBoard(context.Background(), time.Time{}, "")
 	require.NoError(t, err)
 	for _, tc := range []struct{ lang, week string }{
 		{"en", fmt.Sprintf("findings 7d %d / 7d before %d", b.Rates.Week, b.Rates.PrevWeek)},

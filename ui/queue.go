@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,7 @@ type queuePane struct {
 	sort   sortMode
 	cache  map[uint64]cachedRow
 	belowN int    // open incidents a room above the towns leaves below (countBelow)
+	n      [3]int // the rows open, resolved and (all) closed (countBelow)
 	ids    idDays // the rows' id numbers by day
 }
 
@@ -49,11 +51,12 @@ const (
 // orders like the deadline, so the order does not change as the clock
 // runs.
 type qkey struct {
-	done bool
-	a    int64
-	s    string
-	b    int64
-	seq  uint64
+	done   bool
+	closed bool // of the done, closed (archived); the others are resolved
+	a      int64
+	s      string
+	b      int64
+	seq    uint64
 }
 
 func keyOf(inc model.Incident, mode sortMode) qkey {
@@ -61,7 +64,7 @@ func keyOf(inc model.Incident, mode sortMode) qkey {
 	if d := inc.Deadline(); !d.IsZero() {
 		due = d.UnixNano()
 	}
-	k := qkey{done: !inc.Status.Open(), seq: inc.Seq}
+	k := qkey{done: !inc.Status.Open(), closed: inc.Status == model.StatusClosed, seq: inc.Seq}
 	switch mode {
 	case sortAge:
 		k.a = inc.ReportedAt.UnixNano()
@@ -249,13 +252,57 @@ func (q *queuePane) rebuild(w *world) {
 }
 
 // countBelow counts, for the empty queue's line, the open incidents of a
-// room above the towns that it does not queue (below), once the rows
-// change rather than on every frame: a county's file holds many.
+// room above the towns that it does not queue (below), and the rows by
+// status for the count in its border (count), once the rows change rather
+// than on every frame: a county's file holds many.
 func (q *queuePane) countBelow(w *world) {
 	q.belowN = 0
 	if len(q.rows) == 0 {
 		q.belowN = q.below(w)
 	}
+	q.n = [3]int{}
+	for _, k := range q.rows {
+		switch {
+		case k.closed:
+			q.n[2]++
+		case k.done:
+			q.n[1]++
+		default:
+			q.n[0]++
+		}
+	}
+}
+
+// count is the queue's count in its border, in room columns: its rows by
+// status, the open ones first as the header counts them (22 在办 · 9
+// 已办结, and 已归档 with the closed ones shown); when a scope or filter
+// cuts, after how many of the queue's it shows (22/31: 16 在办 · 6 已办结;
+// 0/31 alone when it shows none). What does not fit gives way from the end.
+func (q *queuePane) count(w *world, room int) string {
+	l, p := q.c.p.lab, &q.c.p
+	parts := []string{fmt.Sprintf("%d %s", q.n[0], l.Open)}
+	for i, word := range []string{l.Resolved, l.Archived} {
+		if q.n[i+1] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", q.n[i+1], word))
+		}
+	}
+	lead := ""
+	if total := q.total(w); q.scope != "" || !q.q.empty() || len(q.rows) != total {
+		lead = fmt.Sprintf("%d/%d", len(q.rows), total)
+	}
+	if lead != "" && len(q.rows) == 0 {
+		return lead
+	}
+	for n := len(parts); n > 0; n-- {
+		s := strings.Join(parts[:n], " "+p.g.Dot+" ")
+		if lead != "" {
+			s = lead + ": " + s
+		}
+		if p.w.Of(s) <= room {
+			return s
+		}
+	}
+	return cmp.Or(lead, parts[0])
 }
 
 // total is how many incidents the queue holds before scope and filter.
@@ -429,12 +476,8 @@ func (q *queuePane) View() string {
 	if len(q.rows) == 0 {
 		lines = append(lines, p.st.Dim.Render(p.w.Fit(" "+emptyQueue(p.lab, q.filter, q.scope != "", q.belowN), inner, p.g.More)))
 	}
-	// The count: shown of all when a scope or filter cuts, else all.
-	right := fmt.Sprint(len(q.rows))
-	if total := q.total(w); q.scope != "" || !q.q.empty() || len(q.rows) != total {
-		right = fmt.Sprintf("%d/%d", len(q.rows), total)
-	}
-	return p.box(q.Title(), right, lines, q.width, q.height+3, focused)
+	title := q.Title()
+	return p.box(title, q.count(w, p.rightRoom(title, q.width, focused)), lines, q.width, q.height+3, focused)
 }
 
 // emptyQueue says why the queue is empty: the filter, the scope, or (a

@@ -303,7 +303,7 @@ func personResolver(people []model.Person) func(person, phone string) (model.Per
 		}
 		switch len(found) {
 		case 0:
-			return 0, model.Errorf(model.ENOTFOUND, "person %q is not on the roster", s).Zh("名册中没有 %q", s)
+			return 0, model.Errorf(model.ENOTFOUND, "person %q is not on the roster", model.Clip(s, 20)).Zh("名册中没有 %q", model.Clip(s, 20))
 		case 1:
 			return found[0].ID, nil
 		}

@@ -210,7 +210,7 @@ func TestImportRosterRefusalsInChinese(t *testing.T) {
 	const head = "name,phone,role,node\n"
 	long := strings.Repeat("长", 33)
 	for _, tt := range []struct{ name, content, want string }{
-		{"long", head + long + ",13800000022,grid_leader," + grid + "\n", "第 2 行：人员 " + long + "：姓名超过 32 字"},
+		{"long", head + long + ",13800000022,grid_leader," + grid + "\n", "第 2 行：人员 " + long[:20*3] + "…（33 字）：姓名超过 32 字"},
 		{"phone", head + "乙,12345,grid_leader," + grid + "\n", `第 2 行：电话 "12345"：应为 11 位手机号`},
 		{"node", head + "乙,13800000022,grid_leader,330784114266-09\n", "第 2 行：节点 330784114266-09 不在网格塔中"},
 		{"name", head + ",13800000022,grid_leader," + grid + "\n", "第 2 行：姓名为空"},
@@ -246,10 +246,15 @@ func TestImportRosterBadFiles(t *testing.T) {
 		{"missing column", "name,phone,node\n甲,13800000021," + grid + "\n", 1, `missing column "role"`},
 		{"wrong column count", head + good + "乙,13800000022,grid_leader\n", 3, "3 columns, want 4"},
 		{"invalid UTF-8", head + good + "\xff\xfe,13800000022,grid_leader," + grid + "\n", 3, "invalid UTF-8"},
+		// A name of 300 characters is echoed cut, with its length.
+		{"300-character name", head + good + strings.Repeat("名", 300) + ",13800000022,grid_leader," + grid + "\n", 3,
+			"person " + strings.Repeat("名", 20) + "… (300 characters): name longer than 32 characters"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			file := e.write(strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content)
-			fails(t, e.run("import", "roster", file), cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			r := e.run("import", "roster", file)
+			fails(t, r, cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			assert.NotContains(t, r.err, strings.Repeat("名", 21), "the refusal echoes no long cell whole")
 			assert.Equal(t, before, e.stats().People, "nothing from a bad file is imported")
 		})
 	}

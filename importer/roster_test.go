@@ -121,7 +121,7 @@ func TestParseRosterErrorsInChinese(t *testing.T) {
 	long := strings.Repeat("长", 33)
 	tests := []struct{ name, in, want string }{
 		{"long name", head + "陈建国,13805791234,grid_leader,330784114266-02\n" + long + ",13905791234,grid_leader,330784114266-02\n",
-			"r.csv 第 3 行：人员 " + long + "：姓名超过 32 字"},
+			"r.csv 第 3 行：人员 " + strings.Repeat("长", 20) + "…（33 字）：姓名超过 32 字"},
 		{"bad phone", head + "王丽,1390579123,grid_leader,330784114266-02\n",
 			`r.csv 第 2 行：电话 "1390579123"：应为 11 位手机号（1xxxxxxxxxx）或固定电话（0579-xxxxxxxx）`},
 		{"unknown node", head + "王丽,13905791234,grid_leader,330784114266-09\n",

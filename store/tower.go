@@ -413,8 +413,8 @@ func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.P
 	for _, p := range people {
 		name, err := model.CleanText(p.Name, false)
 		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "person %q: %s", p.Name, model.ErrorMessage(err)).
-				Zh("人员 %q：%s", p.Name, model.ErrorMessageZh(err))
+			return nil, model.Errorf(model.EINVALID, "person %q: %s", model.Clip(p.Name, 20), model.ErrorMessage(err)).
+				Zh("人员 %q：%s", model.Clip(p.Name, 20), model.ErrorMessageZh(err))
 		}
 		p.Name = name
 		if err := p.Validate(); err != nil {

@@ -42,7 +42,7 @@ touched.`,
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
-					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-29T03:10:00+08:00", at)}
+					return badValue("--at", at, "RFC 3339, e.g. 2026-11-29T03:10:00+08:00", " RFC 3339 时间，如 2026-11-29T03:10:00+08:00")
 				}
 				base = t
 			}

@@ -76,7 +76,11 @@ func ParseRole(s string) (Role, error) {
 	}
 	switch t {
 	case "网格员", "grid_worker":
-		return RoleGridWorkerPart, nil
+		// Grid workers are full-time (专职) or part-time (兼职), and
+		// which one decides the rules and the counts: guessing either
+		// would be wrong for half of them.
+		return "", Errorf(EINVALID, "role %q: a grid worker is full-time or part-time: want 专职网格员 (grid_worker_ft) or 兼职网格员 (grid_worker_pt)", s).
+			Zh("角色 %q：网格员分专职与兼职，请写 专职网格员（grid_worker_ft）或 兼职网格员（grid_worker_pt）", s).On("role")
 	case "储备", "reserve_pool":
 		return RoleReserve, nil
 	}

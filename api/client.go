@@ -349,6 +349,10 @@ func (c *Client) ImportPeople(ctx context.Context, people []model.Person, by mod
 	return call(ctx, c, rpcImportPeople, importReq[model.Person]{Entries: people, By: by, Note: note})
 }
 
+func (c *Client) ImportRoster(ctx context.Context, rows []model.Person, opts model.RosterImport, by model.PersonID, note string) ([]model.RosterRow, error) {
+	return call(ctx, c, rpcImportRoster, importRosterReq{Rows: rows, Update: opts.Update, DryRun: opts.DryRun, By: by, Note: note})
+}
+
 // IncidentService.
 
 func (c *Client) Report(ctx context.Context, r model.Report) (model.Incident, error) {

@@ -228,6 +228,25 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	sameAnswer(t, le, "PeopleOf", func(s both) ([]model.Person, error) {
 		return s.PeopleOf(ctx, []model.PersonID{newPs[0].ID, le.worker.ID, le.duty.ID})
 	})
+	// A roster file's import: its plan, then its refusal naming the row,
+	// then the change written.
+	moved := got
+	moved.ID, moved.Roles = 0, []model.Role{model.RoleGridWorkerFull}
+	plan, err := c.ImportRoster(ctx, []model.Person{moved}, model.RosterImport{DryRun: true}, le.duty.ID, "via the client")
+	require.NoError(t, err)
+	require.Len(t, plan, 1)
+	assert.Equal(t, model.RosterChange, plan[0].Action)
+	assert.Equal(t, got, plan[0].Was)
+	_, err = c.ImportRoster(ctx, []model.Person{moved}, model.RosterImport{}, le.duty.ID, "via the client")
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	item, _ := model.ErrorItem(err)
+	assert.Equal(t, 1, item)
+	plan, err = c.ImportRoster(ctx, []model.Person{moved}, model.RosterImport{Update: true}, le.duty.ID, "via the client")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"roles"}, plan[0].Diff)
+	got, err = db.Person(ctx, newPs[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, []model.Role{model.RoleGridWorkerFull}, got.Roles)
 
 	// IncidentService.
 	inc, err := c.Report(ctx, model.Report{Node: grid01, Category: "traffic", Severity: model.SeverityII,
@@ -310,7 +329,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 	// The subscription saw the writes, in commit order.
 	var seen []model.Action
 	deadline := time.After(5 * time.Second)
-	for len(seen) < 4 {
+	for len(seen) < 5 {
 		select {
 		case batch, ok := <-sub.C():
 			require.True(t, ok)
@@ -321,7 +340,7 @@ func TestLocalClientRoundTrips(t *testing.T) {
 			t.Fatalf("events seen: %v", seen)
 		}
 	}
-	assert.Equal(t, []model.Action{model.ActImport, model.ActImport, model.ActReport, model.ActAcknowledge}, seen[:4])
+	assert.Equal(t, []model.Action{model.ActImport, model.ActImport, model.ActImport, model.ActReport, model.ActAcknowledge}, seen[:5], "the nodes, the people, the roster's change")
 	assert.False(t, sub.Lost())
 
 	le.wartimeRoundTrips(t)

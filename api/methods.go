@@ -134,7 +134,7 @@ func (m method[Req, Resp]) handler(s services) localFn {
 // model.IntakeService, and Check.
 var localMethods = []localMethod{
 	rpcNode, rpcNodes, rpcSubtree, rpcImportNodes,
-	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople,
+	rpcPerson, rpcPeople, rpcPeopleOf, rpcImportPeople, rpcImportRoster,
 	rpcReport, rpcIncident, rpcIncidents, rpcAct, rpcTimeline, rpcSweep, rpcNote, rpcFigures,
 	rpcEvents, rpcStats, rpcStatsIn, rpcPolicy, rpcNow,
 	rpcWartimeStatus, rpcWartimeUnit, rpcActivate, rpcActivateTowns, rpcDeactivate, rpcWiden, rpcAfterAction, rpcDraftReserve, rpcReleaseReserve,
@@ -190,6 +190,15 @@ type importReq[T any] struct {
 	Entries []T            `json:"entries"`
 	By      model.PersonID `json:"by"`
 	Note    string         `json:"note"`
+}
+
+// importRosterReq is an import of a roster file's rows.
+type importRosterReq struct {
+	Rows   []model.Person `json:"rows"`
+	Update bool           `json:"update"`
+	DryRun bool           `json:"dry_run"`
+	By     model.PersonID `json:"by"`
+	Note   string         `json:"note"`
 }
 
 type personReq struct {
@@ -367,6 +376,10 @@ var rpcPeopleOf = newMethod("PeopleOf", onService, func(ctx context.Context, s s
 
 var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Context, s services, r importReq[model.Person]) ([]model.Person, error) {
 	return s.svc.ImportPeople(ctx, r.Entries, r.By, r.Note)
+}).writing()
+
+var rpcImportRoster = newMethod("ImportRoster", onService, func(ctx context.Context, s services, r importRosterReq) ([]model.RosterRow, error) {
+	return s.svc.ImportRoster(ctx, r.Rows, model.RosterImport{Update: r.Update, DryRun: r.DryRun}, r.By, r.Note)
 }).writing()
 
 // IncidentService.

@@ -303,7 +303,7 @@ func personResolver(people []model.Person) func(person, phone string) (model.Per
 		}
 		switch len(found) {
 		case 0:
-			return 0, model.Errorf(model.ENOTFOUND, "person %q is not on the roster", s).Zh("名册中没有 %q", s)
+			return 0, model.Errorf(model.ENOTFOUND, "person %q is not on the roster", model.Clip(s, 20)).Zh("名册中没有 %q", model.Clip(s, 20))
 		case 1:
 			return found[0].ID, nil
 		}
@@ -488,23 +488,32 @@ func (a *app) dutyListCmd() *cobra.Command {
 
 func (a *app) dutyNowCmd() *cobra.Command {
 	var fl filtered
-	var at string
+	var at, town string
+	var all bool
 	cmd := &cobra.Command{
-		Use:   "now [--room R] [--at TIME] [--json]",
+		Use:   "now [--room R | --town T | --all] [--at TIME] [--json]",
 		Short: "Who is on duty in each room: room, person, name, phone, from, to, and who is next",
-		Long: `Who is on duty in each room (the town rooms and every village room), or in
---room: room, person, name, phone, from, to of the shift running, and who
-comes next. After a shift change the outgoing officer stays on duty until
-the incoming one has signed for the handover (gridcmd handover accept);
-both are shown. --at looks at another time.`,
+		Long: `Who is on duty in each room of the operator's town (its town room and every
+village room), or in --room: room, person, name, phone, from, to of the shift
+running, and who comes next. Staff above the towns (a county's duty officer)
+see every room of their division, and so does a file without an operator;
+--town lists a town's rooms (or a county's), --all every room of the file.
+After a shift change the outgoing officer stays on duty until the incoming
+one has signed for the handover (gridcmd handover accept); both are shown.
+--at looks at another time.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			t, err := a.when("--at", at)
 			if err != nil {
 				return err
 			}
-			return a.withRoom(cmd.Context(), fl.which, func(ctx context.Context, db backend, r model.NodeCode) error {
-				rds, err := db.Duty(ctx, r, t)
+			if err := dutyNowFlags(fl.which, town, all); err != nil {
+				return err
+			}
+			return withFound(a, cmd.Context(), looking, func(ctx context.Context, db backend) (dutyWhere, error) {
+				return a.dutyNowWhere(ctx, db, fl.which, town, all)
+			}, func(ctx context.Context, db backend, w dutyWhere) error {
+				rds, err := w.duty(ctx, db, t)
 				if err != nil {
 					return err
 				}
@@ -519,7 +528,82 @@ both are shown. --at looks at another time.`,
 	}
 	fl.roomList(cmd)
 	cmd.Flags().StringVar(&at, "at", "", "at this time instead of now")
+	cmd.Flags().StringVar(&town, "town", "", "the rooms of this town (or of every town of a county): a code or a name (花街镇)")
+	cmd.Flags().BoolVar(&all, "all", false, "every room of the file")
 	return cmd
+}
+
+// dutyNowFlags refuses two of --room, --town and --all together: each
+// says which rooms to list.
+func dutyNowFlags(room, town string, all bool) error {
+	given := []string{}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"--room", !blank(room)}, {"--town", !blank(town)}, {"--all", all}} {
+		if f.set {
+			given = append(given, f.name)
+		}
+	}
+	if len(given) < 2 {
+		return nil
+	}
+	return usageError{model.Errorf(model.EINVALID, "duty now: %s each say which rooms to list: give one", strings.Join(given, " and ")).
+		Zh("duty now：%s 都指定列出哪些值班室，只能给一个", strings.Join(given, " 与 "))}
+}
+
+// dutyWhere is which rooms duty now lists: room's one, else every room
+// of the file under scope (all of them for "").
+type dutyWhere struct{ room, scope model.NodeCode }
+
+// dutyNowWhere reads duty now's --room, --town and --all: one room; the
+// rooms under --town; every room with --all; else the operator's: their
+// town's rooms, those under their division for staff above the towns,
+// every room for a file without an operator.
+func (a *app) dutyNowWhere(ctx context.Context, db backend, room, town string, all bool) (dutyWhere, error) {
+	switch {
+	case !blank(room):
+		r, err := a.room(ctx, db, room, 0)
+		return dutyWhere{room: r}, err
+	case !blank(town):
+		t, err := a.nodeArg(ctx, db, "--town", town, 0)
+		if err != nil {
+			return dutyWhere{}, err
+		}
+		if _, err := db.Node(ctx, t); err != nil {
+			return dutyWhere{}, usageError{flagError("--town", err)}
+		}
+		return dutyWhere{scope: t}, nil
+	case all:
+		return dutyWhere{}, nil
+	}
+	actor, err := a.looker(ctx, db)
+	if err != nil {
+		return dutyWhere{}, err
+	}
+	seat, ok := actorSeat(ctx, db, actor)
+	switch {
+	case !ok:
+		return dutyWhere{}, nil
+	case seat.Town != "":
+		return dutyWhere{scope: seat.Town}, nil
+	}
+	return dutyWhere{scope: seat.Node}, nil
+}
+
+// duty is who is on duty at at in w's rooms.
+func (w dutyWhere) duty(ctx context.Context, db backend, at time.Time) ([]model.RoomDuty, error) {
+	rds, err := db.Duty(ctx, w.room, at)
+	if err != nil || w.room != "" || w.scope == "" {
+		return rds, err
+	}
+	out := rds[:0]
+	for _, rd := range rds {
+		if w.scope.Contains(rd.Room) {
+			out = append(out, rd)
+		}
+	}
+	return out, nil
 }
 
 // printDuty is duty now's table at t: who is on duty in each room, with

@@ -49,7 +49,7 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 			}
 			d, err := time.ParseDuration(strings.TrimSpace(every))
 			if err != nil {
-				return usageError{fmt.Errorf("--every %q: want a duration such as 10m", every)}
+				return badValue("--every", every, "a duration such as 10m", "时长，如 10m")
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				code, err := a.nodeArg(ctx, db, "--node", node, actor)

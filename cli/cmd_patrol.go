@@ -235,7 +235,7 @@ func (a *app) parseDay(s string) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), a.cfg.Location)
 	if err != nil {
-		return time.Time{}, usageError{fmt.Errorf("--day %q: want a date, YYYY-MM-DD", s)}
+		return time.Time{}, badValue("--day", s, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
 	}
 	return d, nil
 }
@@ -926,7 +926,7 @@ func (a *app) rotationAddCmd() *cobra.Command {
 			}
 			st, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(start), a.cfg.Location)
 			if err != nil {
-				return usageError{fmt.Errorf("rotation add: --start %q: want a date, YYYY-MM-DD", start)}
+				return badValue("--start", start, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
 			}
 			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
 				gs, err := a.groupsArg(ctx, db, groups, actor)

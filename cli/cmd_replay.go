@@ -106,7 +106,8 @@ func (a *app) pastSpan(what, whatZh, from, to string) (time.Time, time.Time, err
 			flag := "--" + end
 			t, err := a.when(flag, v)
 			if err != nil {
-				return t, usageError{fmt.Errorf("%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v)}
+				return t, usageError{model.Errorf(model.EINVALID, "%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v).
+					Zh("%s：%q 不是时间：应为 21:30（今天的，尚未到则为昨天的）、2026-11-29 21:30 或 RFC 3339", flag, v).On(end)}
 			}
 			return t, nil
 		}}

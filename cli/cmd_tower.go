@@ -42,7 +42,7 @@ touched.`,
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
-					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-29T03:10:00+08:00", at)}
+					return badValue("--at", at, "RFC 3339, e.g. 2026-11-29T03:10:00+08:00", " RFC 3339 时间，如 2026-11-29T03:10:00+08:00")
 				}
 				base = t
 			}
@@ -204,6 +204,12 @@ A bad row names the file and line, and nothing from that file is imported.`,
 	villages.Flags().IntVar(&gpv, "grids-per-village", 0, "grids per village (0: the default rule)")
 	villages.Flags().BoolVar(&divOnly, "divisions-only", false, "the divisions and villages alone, no generated grids (a federation hub's county file)")
 
+	cmd.AddCommand(villages, a.importRosterCmd(), a.importAreasCmd(), a.importRotationsCmd())
+	return cmd
+}
+
+func (a *app) importRosterCmd() *cobra.Command {
+	var rfl rosterFlags
 	roster := &cobra.Command{
 		Use:   "roster FILE.csv",
 		Short: "Import people onto the roster",
@@ -214,18 +220,31 @@ A bad row names the file and line, and nothing from that file is imported.`,
 Several roles go in one cell separated by ';' or '、'. Roles: grid_leader 网格长,
 grid_worker_ft 专职网格员, grid_worker_pt 兼职网格员, micro_grid_worker 微网格员,
 contact_person 包联人, village_cadre 村干部, duty_officer 值班员, patroller 巡护员,
-liaison 联络员, reserve 储备力量. A person already on the roster (same name,
-phone and node) is skipped. A bad row names the file and line, and nothing
-from that file is imported.`,
+liaison 联络员, reserve 储备力量 (a grid worker is full-time or part-time:
+网格员 alone is refused).
+
+A person may hold posts at several nodes, an entry each, so a row is the
+entry of its name, phone and node. A row that gives an entry as it stands
+is skipped; one that gives it other roles, reserve kind, on_duty or lang
+changes it, and so does a row that shares two of name, phone and node with
+one entry no other row gives (a move to another node, a new phone, a new
+name). A change is refused, naming the line and what it changes, unless
+--update is given; --dry-run says what the import would do and writes
+nothing. A row given twice is imported once (a warning), a row that gives
+an entry of an earlier row otherwise is refused, and so is one that could
+change either of two entries. A row whose phone is another person's (on
+the roster or in the file) is warned of, naming both. A bad row names the
+file and line, and nothing from that file is imported.`,
 		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
-				return a.importRoster(ctx, db, args[0])
+				return a.importRoster(ctx, db, args[0], rfl)
 			})
 		},
 	}
-	cmd.AddCommand(villages, roster, a.importAreasCmd(), a.importRotationsCmd())
-	return cmd
+	roster.Flags().BoolVar(&rfl.update, "update", false, "change the entries on the roster that rows change (roles, node, phone, name, ...)")
+	roster.Flags().BoolVar(&rfl.dryRun, "dry-run", false, "say what the import would do, line by line, and write nothing")
+	return roster
 }
 
 // importBatch is about how many nodes one transaction of an import of
@@ -333,38 +352,6 @@ func knownNodes(ctx context.Context, db backend) (map[model.NodeCode]bool, error
 		known[n.Code] = true
 	}
 	return known, nil
-}
-
-func (a *app) importRoster(ctx context.Context, db backend, file string) error {
-	known, err := knownNodes(ctx, db)
-	if err != nil {
-		return err
-	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		return usageError{err}
-	}
-	by, err := a.actorOrSystem(ctx, db)
-	if err != nil {
-		return err
-	}
-	resolve := a.nameResolver(ctx, db, by)
-	people, err := importer.ParseRosterNamed(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
-		c, err := resolve(cell)
-		if err == nil && !known[c] {
-			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c).Zh("节点 %s 不在网格塔中", c)
-		}
-		return c, err
-	})
-	if err != nil {
-		return usageError{err}
-	}
-	added, err := db.ImportPeople(ctx, people, by, file) // the note is both languages': the file alone
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.out, "%s: %d people read; %d added, %d already on the roster\n", file, len(people), len(added), len(people)-len(added))
-	return nil
 }
 
 // actorOrSystem is the actor for imports: the operator if the roster has

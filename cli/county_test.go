@@ -1,9 +1,11 @@
 package cli_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"gridcmd/cli"
 )
@@ -51,12 +53,55 @@ func TestReportInAnotherTown(t *testing.T) {
 		"花街值班 (P2) of 花街镇 330784114 may not report at 园丁社区 330784001001: it is in 东城街道 330784001, another town")
 	fails(t, e.run(append(at("P1", "330784001001"), "--by", "P3")...), cli.ExitRefused, "花街巡护 (P3) of 花街镇 330784114 may not report")
 	fails(t, e.run(at("P4", "330784114266")...), cli.ExitRefused, "it is in 花街镇 330784114, another town")
-	for _, ok := range [][]string{at("P1", "330784001001"), at("P1", "330784114266"), at("P4", "330784001001"), at("P2", "330784114266"),
-		append(at("P1", "330784001001"), "--by", "P6")} {
+	// Each town's incidents carry its own prefix (a QA saw 东城街道's filed
+	// as HJ-…): its name's initials in a file of several towns.
+	for _, ok := range [][]string{at("P1", "330784001001"), at("P4", "330784001001"), append(at("P1", "330784001001"), "--by", "P6")} {
+		assert.Regexp(t, `^DC-\d{8}-\d{4}\n$`, e.ok(ok...), "%v", ok)
+	}
+	for _, ok := range [][]string{at("P1", "330784114266"), at("P2", "330784114266")} {
 		assert.Regexp(t, `^HJ-\d{8}-\d{4}\n$`, e.ok(ok...), "%v", ok)
 	}
 	// An area of 东城街道 does not take 花街镇's patroller.
 	areas := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-YD-01,园丁巡查,village,330784001001,daily,P3,C1\n")
 	fails(t, e.run("--as", "P1", "import", "patrol-areas", areas), cli.ExitUsage,
 		"area P-YD-01: 花街巡护 (P3) is a patroller of 花街镇 330784114; the area lies in 园丁社区 330784001001 of 东城街道 330784001")
+}
+
+// TestDutyNowListsTheOperatorsTown: on a county file duty now lists the
+// rooms of the operator's town (QA: a 花街镇 officer read every room of
+// the 14 towns), the county's officer every room of the county; --town
+// lists a town's, --all every room, and two of --room, --town and --all
+// are refused.
+func TestDutyNowListsTheOperatorsTown(t *testing.T) {
+	e := countyEnv(t)
+	rooms := func(args ...string) []string {
+		var rds []struct {
+			Room string `json:"room"`
+		}
+		e.okJSON(&rds, append([]string{"duty", "now", "--json"}, args...)...)
+		out := make([]string, len(rds))
+		for i, r := range rds {
+			out[i] = r.Room
+		}
+		return out
+	}
+	huajie := rooms("--as", "P2")
+	require.Len(t, huajie, 28, "花街镇's town room and its 27 villages'")
+	for _, r := range huajie {
+		assert.True(t, strings.HasPrefix(r, "330784114"), r)
+	}
+	assert.Equal(t, "330784114", huajie[0])
+	assert.Equal(t, huajie, rooms("--as", "P5"), "a village cadre of 花街镇: the town's rooms")
+	all := rooms("--as", "P1")
+	assert.Len(t, all, 14+452, "the county's officer: every town's and village's room")
+	assert.Equal(t, all, rooms("--as", "P2", "--all"))
+	dongcheng := rooms("--as", "P2", "--town", "330784001")
+	assert.Equal(t, "330784001", dongcheng[0])
+	assert.Equal(t, dongcheng, rooms("--as", "P1", "--town", "东城街道"))
+	for _, r := range dongcheng {
+		assert.True(t, strings.HasPrefix(r, "330784001"), r)
+	}
+	assert.Equal(t, []string{"330784114266"}, rooms("--as", "P2", "--room", "渎溪村"))
+	fails(t, e.run("--as", "P2", "duty", "now", "--room", "渎溪村", "--all"), cli.ExitUsage, "--room and --all each say which rooms to list")
+	fails(t, e.run("--as", "P2", "duty", "now", "--town", "330784999"), cli.ExitUsage, "--town: no node 330784999")
 }

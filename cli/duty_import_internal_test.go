@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -54,4 +55,12 @@ func TestPersonResolverReadsThePhoneAsTheRosterStoresIt(t *testing.T) {
 	}
 	_, err := who("王丽", "")
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+}
+
+// A person cell that names nobody is echoed cut when it is long.
+func TestPersonResolverEchoesALongCellCut(t *testing.T) {
+	who := personResolver([]model.Person{{ID: 7, Name: "王丽", Phone: "13900000007"}})
+	_, err := who(strings.Repeat("名", 300), "")
+	assert.Equal(t, `person "`+strings.Repeat("名", 20)+`…" is not on the roster`, model.ErrorMessage(err))
+	assert.Equal(t, `名册中没有 "`+strings.Repeat("名", 20)+`…"`, model.ErrorMessageZh(err))
 }

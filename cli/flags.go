@@ -56,6 +56,13 @@ func flagError(flag string, err error) error {
 	return model.Errorf(model.EINVALID, "%s: %s", flag, model.ErrorMessage(err)).Zh("%s：%s", flag, model.ErrorMessageZh(err))
 }
 
+// badValue is the refusal of v, a flag's value it cannot read, in the
+// operator's language as every other refusal (message): "--day "x": want a
+// date, YYYY-MM-DD", "--day "x"：应为日期，YYYY-MM-DD".
+func badValue(flag, v, want, wantZh string) error {
+	return usageError{model.Errorf(model.EINVALID, "%s %q: want %s", flag, v, want).Zh("%s %q：应为%s", flag, v, wantZh).On(strings.TrimPrefix(flag, "--"))}
+}
+
 // cleanFlag is a flag's text cleaned by model.CleanText; a refusal names
 // the flag.
 func cleanFlag(flag, v string, multiline bool) (string, error) {

@@ -210,7 +210,7 @@ func TestImportRosterRefusalsInChinese(t *testing.T) {
 	const head = "name,phone,role,node\n"
 	long := strings.Repeat("长", 33)
 	for _, tt := range []struct{ name, content, want string }{
-		{"long", head + long + ",13800000022,grid_leader," + grid + "\n", "第 2 行：人员 " + long + "：姓名超过 32 字"},
+		{"long", head + long + ",13800000022,grid_leader," + grid + "\n", "第 2 行：人员 " + long[:20*3] + "…（33 字）：姓名超过 32 字"},
 		{"phone", head + "乙,12345,grid_leader," + grid + "\n", `第 2 行：电话 "12345"：应为 11 位手机号`},
 		{"node", head + "乙,13800000022,grid_leader,330784114266-09\n", "第 2 行：节点 330784114266-09 不在网格塔中"},
 		{"name", head + ",13800000022,grid_leader," + grid + "\n", "第 2 行：姓名为空"},
@@ -246,10 +246,15 @@ func TestImportRosterBadFiles(t *testing.T) {
 		{"missing column", "name,phone,node\n甲,13800000021," + grid + "\n", 1, `missing column "role"`},
 		{"wrong column count", head + good + "乙,13800000022,grid_leader\n", 3, "3 columns, want 4"},
 		{"invalid UTF-8", head + good + "\xff\xfe,13800000022,grid_leader," + grid + "\n", 3, "invalid UTF-8"},
+		// A name of 300 characters is echoed cut, with its length.
+		{"300-character name", head + good + strings.Repeat("名", 300) + ",13800000022,grid_leader," + grid + "\n", 3,
+			"person " + strings.Repeat("名", 20) + "… (300 characters): name longer than 32 characters"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			file := e.write(strings.ReplaceAll(tt.name, " ", "-")+".csv", tt.content)
-			fails(t, e.run("import", "roster", file), cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			r := e.run("import", "roster", file)
+			fails(t, r, cli.ExitUsage, fmt.Sprintf("%s:%d: ", file, tt.line), tt.want)
+			assert.NotContains(t, r.err, strings.Repeat("名", 21), "the refusal echoes no long cell whole")
 			assert.Equal(t, before, e.stats().People, "nothing from a bad file is imported")
 		})
 	}
@@ -275,4 +280,73 @@ func TestImportRosterBadFiles(t *testing.T) {
 	require.Equal(t, 1, v.stats().People.DutyOfficers)
 	id := v.report(report[1:]...)
 	assert.Equal(t, "P1", v.show(id).Reporter)
+}
+
+// TestImportRosterChanges: a row that matches a person on the roster but
+// gives other roles, another node or another name is refused, naming the
+// line and the change, unless --update (a QA saw 王五 made full-time
+// reported as "already on the roster" and left part-time); --dry-run says
+// what the import would do and writes nothing; a row given twice and two
+// people on one phone are warned of, naming the lines and the person; a
+// bare 网格员 is refused, asking which.
+func TestImportRosterChanges(t *testing.T) {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", huajie)
+	const head = "name,phone,role,node\n"
+	e.ok("import", "roster", e.write("first.csv", head+"钱值班,13905790002,duty_officer,330784114\n王五,13905790011,兼职网格员,330784114266-01\n"))
+	roles := func(name string) []string {
+		for _, p := range e.people() {
+			if p.Name == name {
+				return p.Roles
+			}
+		}
+		return nil
+	}
+	ft := e.write("ft.csv", head+"王五,13905790011,专职网格员,330784114266-01\n王五,13905790011,专职网格员,330784114266-01\n")
+	r := e.run("import", "roster", ft)
+	require.Equal(t, cli.ExitRefused, r.code, "%s", r)
+	assert.Empty(t, r.out)
+	assert.Equal(t, "gridcmd: warning: "+ft+":3: the same as line 2: imported once\n"+
+		"gridcmd: "+ft+":2: would change P2 王五 (13905790011, 渎溪村 01 330784114266-01): roles grid_worker_pt → grid_worker_ft; pass --update to change it\n", r.err)
+	assert.Equal(t, []string{"grid_worker_pt"}, roles("王五"))
+
+	r = e.run("import", "roster", ft, "--update", "--dry-run")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Equal(t, ft+":2: would update P2 王五 (13905790011, 渎溪村 01 330784114266-01): roles grid_worker_pt → grid_worker_ft\n"+
+		ft+": 2 people read; 0 added, 1 updated, 1 already on the roster (dry run: nothing written)\n", r.out)
+	assert.Equal(t, []string{"grid_worker_pt"}, roles("王五"), "a dry run writes nothing")
+
+	r = e.run("import", "roster", ft, "--update")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Equal(t, ft+":2: updated P2 王五 (13905790011, 渎溪村 01 330784114266-01): roles grid_worker_pt → grid_worker_ft\n"+
+		ft+": 2 people read; 0 added, 1 updated, 1 already on the roster\n", r.out)
+	assert.Equal(t, []string{"grid_worker_ft"}, roles("王五"))
+
+	// A move, a new name: each refused by its line, then how many.
+	moves := e.write("moves.csv", head+"钱值班,13905790002,duty_officer,330784114266\n王伍,13905790011,专职网格员,330784114266-01\n")
+	r = e.run("import", "roster", moves)
+	require.Equal(t, cli.ExitRefused, r.code, "%s", r)
+	assert.Contains(t, r.err, moves+":2: would change P1 钱值班 (13905790002, 花街镇 330784114): node 花街镇 330784114 → 渎溪村 330784114266; pass --update")
+	assert.Contains(t, r.err, moves+":3: would change P2 王五 (13905790011, 渎溪村 01 330784114266-01): name 王五 → 王伍; pass --update to change it (if they are two people, list P2's row as it stands too)")
+	assert.Contains(t, r.err, "gridcmd: "+moves+": 2 rows refused (lines 2, 3): nothing imported; pass --update to make the changes")
+
+	// Two people on one phone: imported, each warned of, naming the other.
+	shared := e.write("shared.csv", head+"王五,13905790011,专职网格员,330784114266-01\n孙八,13905790011,网格长,330784114266-02\n吴十,13905790011,网格长,330784114265-01\n")
+	r = e.run("import", "roster", shared)
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.err, "gridcmd: warning: "+shared+":3: 孙八's phone 13905790011 is also that of P2 王五 (13905790011, 渎溪村 01 330784114266-01); line 4 (吴十): two people on one phone, or a typo?\n")
+	assert.Contains(t, r.err, shared+":4: 吴十's phone 13905790011 is also that of P2 王五 (13905790011, 渎溪村 01 330784114266-01); line 3 (孙八)")
+	assert.Equal(t, shared+": 3 people read; 2 added, 1 already on the roster\n", r.out)
+
+	fails(t, e.run("import", "roster", e.write("bare.csv", head+"赵六,13905790013,网格员,330784114266-01\n")), cli.ExitUsage,
+		`bare.csv:2: role "网格员": a grid worker is full-time or part-time: want 专职网格员 (grid_worker_ft) or 兼职网格员 (grid_worker_pt)`)
+
+	// In Chinese under lang: zh.
+	e.speak("zh")
+	back := e.write("back.csv", head+"王五,13905790011,兼职网格员,330784114266-01\n")
+	fails(t, e.run("import", "roster", back), cli.ExitRefused,
+		back+" 第 2 行：将改动 P2 王五（13905790011，渎溪村 01 330784114266-01）：角色 专职网格员 → 兼职网格员；要改动请加 --update")
+	assert.Equal(t, back+" 第 2 行：已更新 P2 王五（13905790011，渎溪村 01 330784114266-01）：角色 专职网格员 → 兼职网格员\n"+
+		back+"：读入 1 人；新增 0 人，更新 1 人，0 人已在名册\n", e.ok("import", "roster", back, "--update"))
 }

@@ -66,6 +66,11 @@ func parseShift(rw row, loc *time.Location, room func(cell string) (model.NodeCo
 	if sh.Room, err = room(v["room"]); err != nil {
 		return sh, rw.refuse(err)
 	}
+	if model.Blank(v["person"]) {
+		// who would answer `名册中没有 ""`: say what is missing instead.
+		return sh, rw.refuse(model.Errorf(model.EINVALID, "the person column is empty: want a person id (P12) or a name on the roster").
+			Zh("人员列为空：应填写人员编号（如 P12）或名册上的姓名"))
+	}
 	if sh.Person, err = who(v["person"], v["phone"]); err != nil {
 		return sh, rw.refuse(err)
 	}

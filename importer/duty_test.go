@@ -42,9 +42,14 @@ func TestParseShifts(t *testing.T) {
 		{"room,person,from,to\ntown,P3,tomorrow,2026-11-29 20:00\n", `f.csv:2: from: "tomorrow" is not a time`},
 		{"room,person,from,to\ntown,P3,2026-11-29 20:00,2026-11-29 08:00\n", "f.csv:2: to 2026-11-29 08:00 is not after"},
 		{"room,person,from,to\n", "no shifts"},
+		{"room,person,from,to\ntown,P3,2026-11-29 08:00,2026-11-29 20:00\ntown, ,2026-11-29 20:00,2026-11-30 08:00\n",
+			"f.csv:3: the person column is empty: want a person id (P12) or a name on the roster"},
 	} {
 		_, err := ParseShifts("f.csv", strings.NewReader(tt.in), cst, room, who)
 		require.Error(t, err, tt.in)
 		assert.Contains(t, err.Error(), tt.want)
 	}
+	// In Chinese too, with the line.
+	_, err = ParseShifts("f.csv", strings.NewReader("值班室,人员,开始,结束\n全镇,,2026-11-29 08:00,2026-11-29 20:00\n"), cst, room, who)
+	assert.Equal(t, "f.csv 第 2 行：人员列为空：应填写人员编号（如 P12）或名册上的姓名", model.ErrorMessageZh(err))
 }

@@ -54,36 +54,62 @@ func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]m
 // or a name as the console shows it (渎溪村 02), as the caller resolves
 // them; its refusal is the row's.
 func ParseRosterNamed(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) ([]model.Person, error) {
-	return parseRows(name, r, rosterColumns, "", func(rw row) (model.Person, error) {
-		var err error
-		v := rw.val
-		p := model.Person{Name: v["name"]}
-		if p.Name == "" {
-			return p, rw.refuse(model.Errorf(model.EINVALID, "name is empty").Zh("姓名为空"))
-		}
-		if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if p.Node, err = node(v["node"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if p.Roles, err = parseRoles(v["role"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
-			return p, rw.refuse(err)
-		}
-		if err := p.Validate(); err != nil {
-			return p, rw.refuse(err)
-		}
-		return p, nil
+	people, _, err := ParseRosterLines(name, r, node)
+	return people, err
+}
+
+// ParseRosterLines is ParseRosterNamed with the line of the file each
+// person was read from, so that what an import says of the n-th (a
+// change, a refusal: model.Error.Item) can name its line.
+func ParseRosterLines(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) ([]model.Person, []int, error) {
+	type lined struct {
+		p    model.Person
+		line int
+	}
+	rows, err := parseRows(name, r, rosterColumns, "", func(rw row) (lined, error) {
+		p, err := parsePerson(rw, node)
+		return lined{p, rw.line}, err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	people, lines := make([]model.Person, len(rows)), make([]int, len(rows))
+	for i, x := range rows {
+		people[i], lines[i] = x.p, x.line
+	}
+	return people, lines, nil
+}
+
+// parsePerson reads one row of a roster (ParseRoster).
+func parsePerson(rw row, node func(cell string) (model.NodeCode, error)) (model.Person, error) {
+	var err error
+	v := rw.val
+	p := model.Person{Name: v["name"]}
+	if p.Name == "" {
+		return p, rw.refuse(model.Errorf(model.EINVALID, "name is empty").Zh("姓名为空"))
+	}
+	if p.Phone, err = model.NormalizePhone(v["phone"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if p.Node, err = node(v["node"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if p.Roles, err = parseRoles(v["role"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if p.Reserve, err = model.ParseReserveKind(v["reserve_kind"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if p.OnDuty, err = parseYesNo(v["on_duty"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
+		return p, rw.refuse(err)
+	}
+	if err := p.Validate(); err != nil {
+		return p, rw.refuse(err)
+	}
+	return p, nil
 }
 
 // parseRoles splits a role cell on ';', '；' or '、' and parses each part,

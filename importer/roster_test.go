@@ -40,7 +40,7 @@ func TestParseRosterChinese(t *testing.T) {
 			in := "\ufeff在岗,储备类型,节点X,姓名,角色," + phone + "," + node + "\r\n" +
 				"是,,,徐爽,网格长,13805791234,330784114266-02\r\n" +
 				"否,入党积极分子,,应伟,储备力量,13905791234,330784114266-02\r\n" +
-				",,,楼芳,网格员,13705791234,330784114266-02\r\n"
+				",,,楼芳,兼职网格员,13705791234,330784114266-02\r\n"
 			people, err := ParseRoster("花名册.csv", strings.NewReader(in), inTower)
 			require.NoError(t, err, phone+node)
 			assert.Equal(t, []model.Person{
@@ -89,6 +89,8 @@ func TestParseRosterErrors(t *testing.T) {
 			`r.csv:2: column name: invalid UTF-8`},
 		{"unknown role", head + ok + "王丽,13905791234,grid_leader;队长,330784114266-02,,\n",
 			`r.csv:3: role "队长": want one of duty_officer, village_cadre, grid_leader, grid_worker_ft, grid_worker_pt, micro_grid_worker, contact_person, patroller, liaison, reserve`},
+		{"grid worker of neither kind", head + ok + "王丽,13905791234,网格员,330784114266-02,,\n",
+			`r.csv:3: role "网格员": a grid worker is full-time or part-time: want 专职网格员 (grid_worker_ft) or 兼职网格员 (grid_worker_pt)`},
 		{"empty role", head + "王丽,13905791234,；,330784114266-02,,\n",
 			`r.csv:2: role is empty`},
 		{"empty name", head + "\x1b[0m,13905791234,grid_leader,330784114266-02,,\n",
@@ -121,13 +123,15 @@ func TestParseRosterErrorsInChinese(t *testing.T) {
 	long := strings.Repeat("长", 33)
 	tests := []struct{ name, in, want string }{
 		{"long name", head + "陈建国,13805791234,grid_leader,330784114266-02\n" + long + ",13905791234,grid_leader,330784114266-02\n",
-			"r.csv 第 3 行：人员 " + long + "：姓名超过 32 字"},
+			"r.csv 第 3 行：人员 " + strings.Repeat("长", 20) + "…（33 字）：姓名超过 32 字"},
 		{"bad phone", head + "王丽,1390579123,grid_leader,330784114266-02\n",
 			`r.csv 第 2 行：电话 "1390579123"：应为 11 位手机号（1xxxxxxxxxx）或固定电话（0579-xxxxxxxx）`},
 		{"unknown node", head + "王丽,13905791234,grid_leader,330784114266-09\n",
 			"r.csv 第 2 行：节点 330784114266-09 不在网格塔中"},
 		{"empty name", head + ",13905791234,grid_leader,330784114266-02\n", "r.csv 第 2 行：姓名为空"},
 		{"empty role", head + "王丽,13905791234,；,330784114266-02\n", "r.csv 第 2 行：角色为空"},
+		{"grid worker of neither kind", head + "王丽,13905791234,网格员,330784114266-02\n",
+			`r.csv 第 2 行：角色 "网格员"：网格员分专职与兼职，请写 专职网格员（grid_worker_ft）或 兼职网格员（grid_worker_pt）`},
 		{"missing column", "name,role,node\n", `r.csv 第 1 行：缺少列 "phone"`},
 		{"column count", head + "王丽,13905791234\n", "r.csv 第 2 行：2 列，应与表头一样为 4 列"},
 		{"invalid UTF-8", head + "王\xff丽,13905791234,grid_leader,330784114266-02\n", "r.csv 第 2 行：name 列：不是有效的 UTF-8"},

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // PersonID identifies a person on the roster. The zero ID is the system
@@ -75,7 +76,11 @@ func ParseRole(s string) (Role, error) {
 	}
 	switch t {
 	case "网格员", "grid_worker":
-		return RoleGridWorkerPart, nil
+		// Grid workers are full-time (专职) or part-time (兼职), and
+		// which one decides the rules and the counts: guessing either
+		// would be wrong for half of them.
+		return "", Errorf(EINVALID, "role %q: a grid worker is full-time or part-time: want 专职网格员 (grid_worker_ft) or 兼职网格员 (grid_worker_pt)", s).
+			Zh("角色 %q：网格员分专职与兼职，请写 专职网格员（grid_worker_ft）或 兼职网格员（grid_worker_pt）", s).On("role")
 	case "储备", "reserve_pool":
 		return RoleReserve, nil
 	}
@@ -213,8 +218,10 @@ func (p Person) Validate() error {
 	if Blank(p.Name) {
 		return Errorf(EINVALID, "person: name is empty").Zh("人员：姓名为空").On("name")
 	}
-	if len([]rune(p.Name)) > 32 {
-		return Errorf(EINVALID, "person %s: name longer than 32 characters", p.Name).Zh("人员 %s：姓名超过 32 字", p.Name).On("name")
+	if n := utf8.RuneCountInString(p.Name); n > 32 {
+		// The name is echoed cut: the refusal is one line, whatever was read.
+		return Errorf(EINVALID, "person %s (%d characters): name longer than 32 characters", Clip(p.Name, 20), n).
+			Zh("人员 %s（%d 字）：姓名超过 32 字", Clip(p.Name, 20), n).On("name")
 	}
 	if _, err := NormalizePhone(p.Phone); err != nil {
 		return p.invalid(err)

@@ -65,8 +65,6 @@ func TestParseRole(t *testing.T) {
 		{"专职网格员", model.RoleGridWorkerFull},
 		{"grid_worker_pt", model.RoleGridWorkerPart},
 		{"兼职网格员", model.RoleGridWorkerPart},
-		{"网格员", model.RoleGridWorkerPart},
-		{"grid_worker", model.RoleGridWorkerPart},
 		{"micro_grid_worker", model.RoleMicroGridWorker},
 		{"微网格员", model.RoleMicroGridWorker},
 		{"contact_person", model.RoleContactPerson},
@@ -92,6 +90,14 @@ func TestParseRole(t *testing.T) {
 			requireZh(t, err, "角色", "duty_officer、village_cadre、grid_leader")
 			assert.Equal(t, "role", model.ErrorField(err))
 		})
+	}
+	// A grid worker is full-time or part-time: the bare word is refused,
+	// asking which (a QA saw 网格员 imported as part-time).
+	for _, bare := range []string{"网格员", "grid_worker"} {
+		_, err := model.ParseRole(bare)
+		requireCode(t, err, model.EINVALID, "full-time or part-time", "专职网格员 (grid_worker_ft)", "兼职网格员 (grid_worker_pt)")
+		requireZh(t, err, "网格员分专职与兼职", "专职网格员（grid_worker_ft）", "兼职网格员（grid_worker_pt）")
+		assert.Equal(t, "role", model.ErrorField(err))
 	}
 	// Every listed role parses from its key and from its Chinese name.
 	for _, r := range model.Roles {
@@ -241,7 +247,8 @@ func TestPersonValidate(t *testing.T) {
 		{"unknown role", func(p *model.Person) { p.Roles = []model.Role{"boss"} }, `role "boss"`, "role", `角色 "boss"`},
 		// A role must be stored by its key: Has and the rules match keys only.
 		{"role by Chinese name", func(p *model.Person) { p.Roles = []model.Role{"网格长"} }, `role "网格长"`, "role", `应存为 "grid_leader"`},
-		{"role by alias", func(p *model.Person) { p.Roles = []model.Role{"grid_worker"} }, `role "grid_worker"`, "role", `应存为 "grid_worker_pt"`},
+		{"role by alias", func(p *model.Person) { p.Roles = []model.Role{"reserve_pool"} }, `role "reserve_pool"`, "role", `应存为 "reserve"`},
+		{"grid worker of neither kind", func(p *model.Person) { p.Roles = []model.Role{"grid_worker"} }, `role "grid_worker"`, "role", "网格员分专职与兼职"},
 		{"reserve without kind", func(p *model.Person) { p.Roles = []model.Role{model.RoleReserve} }, "reserve kind", "reserve", "储备类型"},
 		{"kind without reserve", func(p *model.Person) { p.Reserve = model.ReserveActivist }, "reserve kind", "reserve", "储备类型"},
 		{"unknown language", func(p *model.Person) { p.Lang = "fr" }, `language "fr"`, "lang", `语言 "fr"`},

@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Strings is in as plain strings: a list of enum values (actions,
 // categories, tiers) as a record or a config file stores them.
@@ -31,4 +34,21 @@ func Count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Clip is s as a refusal echoes it: whole up to n characters (runes),
+// else its first n followed by "…", so that a 300-character cell does not
+// fill the operator's screen.
+func Clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
+	}
+	return s
 }

@@ -10,7 +10,10 @@
 // nanoseconds (0 for a zero time). Index values are empty unless noted.
 //
 //	meta                 "schema"        -> u64 schema version (len(migrations))
-//	                     "day/20261129"  -> u64 last daily number used that local day
+//	                     "day/20261129"  -> u64 last daily number used that local day (the file's,
+//	                     over all its towns and prefixes)
+//	                     "prefix/<town code>" -> the town's incident id prefix, "DC", in a file of
+//	                     several towns, from its first report on (store/prefixes.go)
 //	nodes                node code       -> nodeRecord
 //	people               u64 person id   -> personRecord (ids from NextSequence)
 //	people_by_node       code 0x00 u64 person id

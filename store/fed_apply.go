@@ -311,8 +311,9 @@ func (a *fedApplier) apply(w fedWire) (model.Event, bool, error) {
 
 // claimPrefix gives a new town the prefix of its incident ids here: its
 // own, unless another town holds it or it is the hub's own (town_prefix of
-// the hub's file: its own reports, now or later, number in the same days);
-// then the first of it plus B, C, ... Z that is free.
+// the hub's file, or one of its own towns' (idPrefix): its own reports, now
+// or later, number in the same days); then the first of it plus B, C, ...
+// Z that is free.
 func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want string) error {
 	if err := model.ValidPrefix(want); err != nil {
 		return fmt.Errorf("federation: town %s: %w", town, err)
@@ -334,22 +335,17 @@ func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want str
 		}
 	}
 	taken[a.s.opts.Prefix] = true // the hub's own reports', now or later
+	c := a.tx.Bucket(bucketMeta).Cursor()
+	for k, v := c.Seek([]byte(metaTownPrefix)); k != nil && bytes.HasPrefix(k, []byte(metaTownPrefix)); k, v = c.Next() {
+		taken[string(v)] = true // the hub's own towns' (idPrefix), whose reports number in the same days
+	}
 	t.TownPrefix = want
-	if !taken[want] {
-		t.Prefix = want
-		return nil
+	p, ok := freePrefix(want, taken)
+	if !ok {
+		return fmt.Errorf("federation: town %s: no free prefix for its incident ids after %s", town, want)
 	}
-	base := want
-	if len(base) > 7 {
-		base = base[:7]
-	}
-	for c := 'B'; c <= 'Z'; c++ {
-		if p := base + string(c); !taken[p] {
-			t.Prefix = p
-			return nil
-		}
-	}
-	return fmt.Errorf("federation: town %s: no free prefix for its incident ids after %s", town, want)
+	t.Prefix = p
+	return nil
 }
 
 // person maps a town's person id to the hub's (0, the system, for one

@@ -479,6 +479,19 @@ func hubOwnReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
 		Title: "县里自己的事", Reporter: ps[0].ID})
 }
 
+// hubCountyReport is a report of the county's own at the county's node,
+// by its duty officer: its id takes the file's own prefix (idPrefix).
+func hubCountyReport(t *testing.T, tw *tower, hub *DB) (model.Incident, error) {
+	t.Helper()
+	_, err := hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
+	require.NoError(t, err)
+	ps, err := hub.ImportPeople(tw.ctx, []model.Person{{Name: "县值班", Phone: "13900000003", Node: "330784",
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	return hub.Report(tw.ctx, model.Report{Node: "330784", Category: "traffic", Severity: model.SeverityIII,
+		Title: "县里自己的事", Reporter: ps[0].ID})
+}
+
 // requireNextReportApplies files the town's next report and sees the hub
 // take it, whole and clean.
 func requireNextReportApplies(t *testing.T, tw *tower, hub *DB) {
@@ -498,7 +511,10 @@ func TestFedHubsOwnReportsNumberAfterTheTowns(t *testing.T) {
 	applyAll(t, tw, hub)
 	own, err := hubOwnReport(t, tw, hub)
 	require.NoError(t, err)
-	assert.Equal(t, "YK-20261129-0004", own.ID, "after Huajie's HJ-20261129-0003")
+	assert.Equal(t, "XZ-20261129-0004", own.ID, "象珠镇's own prefix in the county's file (idPrefix), after Huajie's HJ-20261129-0003")
+	own, err = hubCountyReport(t, tw, hub)
+	require.NoError(t, err)
+	assert.Equal(t, "YK-20261129-0005", own.ID, "above the towns: the county's town_prefix")
 	x, err := hub.Incident(tw.ctx, incs[2].ID)
 	require.NoError(t, err)
 	assert.Equal(t, incs[2].Title, x.Title)
@@ -516,7 +532,7 @@ func TestFedHubKeepsItsOwnPrefixFromTheTowns(t *testing.T) {
 	got, err := hub.Incident(tw.ctx, "HJB"+incs[0].ID[len("HJ"):])
 	require.NoError(t, err)
 	assert.Equal(t, incs[0].Title, got.Title)
-	own, err := hubOwnReport(t, tw, hub)
+	own, err := hubCountyReport(t, tw, hub)
 	require.NoError(t, err)
 	assert.Equal(t, "HJ-20261129-0004", own.ID)
 	requireClean(t, hub)
@@ -532,7 +548,7 @@ func TestFedHubsOwnReportCannotTakeATownsPrefix(t *testing.T) {
 	applyAll(t, tw, hub)
 	require.NoError(t, hub.Close())
 	hub = openHub(t, path, tw, "HJ")
-	_, err := hubOwnReport(t, tw, hub)
+	_, err := hubCountyReport(t, tw, hub)
 	requireCode(t, err, model.ECONFLICT, "HJ-", "town_prefix")
 	requireZh(t, err, "HJ-", "town_prefix")
 	requireNextReportApplies(t, tw, hub)

@@ -92,12 +92,16 @@ func metaU64(tx *bolt.Tx, k []byte) (uint64, error) {
 // each transaction with a fresh txState; a transaction that does not commit
 // takes its changes with it.
 type txState struct {
-	date    string // local date (20060102) whose number is loaded; "" for none
-	n       uint64 // the last number used that day
-	dirty   bool   // n is not written yet
-	prefix  string // the incident id up to the number: "HJ-20261129-"
-	buckets txBuckets
-	counts  countDeltas // the per-node counters' changes, written by finish
+	date  string // local date (20060102) whose number is loaded; "" for none
+	n     uint64 // the last number used that day
+	dirty bool   // n is not written yet
+	// prefixes is each town's incident id prefix as read (or given) in
+	// this transaction (idPrefix); free, the prefixes ownPrefixFree let
+	// through in it.
+	prefixes map[model.NodeCode]string
+	free     map[string]bool
+	buckets  txBuckets
+	counts   countDeltas // the per-node counters' changes, written by finish
 	// active is each town's active activation as read in this transaction
 	// (activeInTx), kept true by setActive.
 	active map[model.NodeCode]uint64
@@ -106,7 +110,9 @@ type txState struct {
 
 // nextID takes the next daily number of the local day of day and returns the
 // incident id, PREFIX-YYYYMMDD-NNNN (the form model.ParseIncidentID reads),
-// built without fmt.
+// built without fmt. The number is the file's, whatever the prefix: the
+// towns of one file (idPrefix) count their days together, so an id is
+// unique by its date and number alone.
 func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, error) {
 	var buf [16]byte
 	if d := day.AppendFormat(buf[:0], "20060102"); string(d) != t.date {
@@ -121,14 +127,20 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 		if err := checkDayFree(tx, date, n); err != nil {
 			return "", err
 		}
+		t.date, t.n, t.dirty = date, n, false
+	}
+	if !t.free[prefix] {
 		if err := ownPrefixFree(tx, prefix); err != nil {
 			return "", err
 		}
-		t.date, t.n, t.dirty, t.prefix = date, n, false, prefix+"-"+date+"-"
+		if t.free == nil {
+			t.free = map[string]bool{}
+		}
+		t.free[prefix] = true
 	}
 	t.n++
 	t.dirty = true
-	return incidentID(t.prefix, t.n), nil
+	return incidentID(prefix+"-"+t.date+"-", t.n), nil
 }
 
 // ownPrefixFree refuses the file's own incident ids under a prefix that

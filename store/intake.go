@@ -490,7 +490,11 @@ func (s *DB) fileReportAt(tx *bolt.Tx, now time.Time, c model.CheckedReport, tex
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}
-	id, err := s.wt.nextID(tx, s.opts.Prefix, now.In(s.opts.Location))
+	prefix, err := s.idPrefix(tx, r.Node)
+	if err != nil {
+		return model.Incident{}, model.Event{}, err
+	}
+	id, err := s.wt.nextID(tx, prefix, now.In(s.opts.Location))
 	if err != nil {
 		return model.Incident{}, model.Event{}, err
 	}

@@ -997,7 +997,11 @@ func (s *DB) sweepFindings(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		id, err := s.wt.nextID(tx, s.opts.Prefix, now.In(s.opts.Location))
+		prefix, err := s.idPrefix(tx, r.Node)
+		if err != nil {
+			return nil, err
+		}
+		id, err := s.wt.nextID(tx, prefix, now.In(s.opts.Location))
 		if err != nil {
 			return nil, err
 		}

@@ -409,26 +409,13 @@ func codeScan(b *bolt.Bucket, code model.NodeCode, exact bool) []uint64 {
 // normalised and roles by their keys. An entry with the same name, phone and
 // node as a stored one (or an earlier one of people) is skipped.
 func (s *DB) ImportPeople(ctx context.Context, people []model.Person, by model.PersonID, note string) ([]model.Person, error) {
-	list := make([]model.Person, 0, len(people))
-	for _, p := range people {
-		name, err := model.CleanText(p.Name, false)
-		if err != nil {
-			return nil, model.Errorf(model.EINVALID, "person %q: %s", p.Name, model.ErrorMessage(err)).
-				Zh("人员 %q：%s", p.Name, model.ErrorMessageZh(err))
-		}
-		p.Name = name
-		if err := p.Validate(); err != nil {
-			return nil, err
-		}
-		p, err = canonicalPerson(p)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
+	list, err := cleanPeople(people)
+	if err != nil {
+		return nil, err
 	}
 
 	var added []model.Person
-	_, err := s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		added = nil
 		actor, err := actorOf(tx, by)
 		if err != nil {

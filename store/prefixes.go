@@ -1,0 +1,155 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gridcmd/internal/pinyin"
+	"gridcmd/model"
+)
+
+// metaTownPrefix and a town's code: the prefix of the town's incident ids
+// in a file of several towns, as the town's first report there gave it
+// (idPrefix). A file of one town has none: its ids take the file's own
+// prefix (Options.Prefix, town_prefix).
+const metaTownPrefix = "prefix/"
+
+func townPrefixKey(town model.NodeCode) []byte { return append([]byte(metaTownPrefix), town...) }
+
+// idPrefix is the prefix of the id of an incident filed at node. Above
+// the towns, and in a file of one town, it is the file's own
+// (Options.Prefix). In a file of several towns (a county's) each town has
+// its own, given at its first report and kept in meta, so it never
+// changes (nor does an id once given): the pinyin initials of its name
+// without 镇, 乡 or 街道 (花街镇 HJ, 东城街道 DC), "T" and its code's
+// number in letters when the name gives none (330784001 TAAB), and B, C,
+// ... after the first seven letters while another town of the file or a
+// federated town holds it. The file's own prefix is not avoided: a county
+// file on the default HJ gives 花街镇 HJ.
+func (s *DB) idPrefix(tx *bolt.Tx, node model.NodeCode) (string, error) {
+	town := node.Town()
+	if town == "" {
+		return s.opts.Prefix, nil
+	}
+	if p, ok := s.wt.prefixes[town]; ok {
+		return p, nil
+	}
+	p, err := townPrefix(tx, town, s.opts.Prefix)
+	if err != nil {
+		return "", err
+	}
+	if s.wt.prefixes == nil {
+		s.wt.prefixes = map[model.NodeCode]string{}
+	}
+	s.wt.prefixes[town] = p
+	return p, nil
+}
+
+// townPrefix is town's prefix as idPrefix says, given (and kept) now if
+// the town has none yet in a file of several; own is the file's.
+func townPrefix(tx *bolt.Tx, town model.NodeCode, own string) (string, error) {
+	meta := tx.Bucket(bucketMeta)
+	if v := meta.Get(townPrefixKey(town)); v != nil {
+		return string(v), nil
+	}
+	if !severalTowns(tx) {
+		return own, nil
+	}
+	taken, err := takenPrefixes(tx)
+	if err != nil {
+		return "", err
+	}
+	base := derivedPrefix(town, nodeName(tx, town))
+	p, ok := freePrefix(base, taken)
+	if !ok {
+		return "", fmt.Errorf("town %s: no free prefix for its incident ids after %s", town, base)
+	}
+	return p, meta.Put(townPrefixKey(town), []byte(p))
+}
+
+// severalTowns reports whether the file holds more than one town: it
+// skips each town's subtree, so it reads about as many keys as there are
+// divisions above the towns.
+func severalTowns(tx *bolt.Tx) bool {
+	c := tx.Bucket(bucketNodes).Cursor()
+	towns := 0
+	for k, _ := c.First(); k != nil; {
+		if model.NodeCode(k).Level() != model.LevelTown {
+			k, _ = c.Next()
+			continue
+		}
+		if towns++; towns > 1 {
+			return true
+		}
+		k, _ = c.Seek(append(bytes.Clone(k), 0xff)) // past the town's subtree
+	}
+	return false
+}
+
+// takenPrefixes are the prefixes the file's towns hold (meta) and those of
+// the towns federated here.
+func takenPrefixes(tx *bolt.Tx) (map[string]bool, error) {
+	taken := map[string]bool{}
+	c := tx.Bucket(bucketMeta).Cursor()
+	for k, v := c.Seek([]byte(metaTownPrefix)); k != nil && bytes.HasPrefix(k, []byte(metaTownPrefix)); k, v = c.Next() {
+		taken[string(v)] = true
+	}
+	err := tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
+		var r fedTownRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("fed_towns/%s: %w", k, err)
+		}
+		taken[r.Prefix] = true
+		return nil
+	})
+	return taken, err
+}
+
+// townSuffixes are the endings of a town's name that its prefix leaves
+// out, longest first.
+var townSuffixes = []string{"街道办事处", "民族乡", "街道", "镇", "乡"}
+
+// derivedPrefix is the prefix a town's name gives (idPrefix), at most
+// eight letters.
+func derivedPrefix(town model.NodeCode, name string) string {
+	for _, suf := range townSuffixes {
+		if n, ok := strings.CutSuffix(name, suf); ok && n != "" {
+			name = n
+			break
+		}
+	}
+	p := pinyin.Initials(name)
+	if p == "" {
+		digits := string(town)
+		if len(digits) > 3 {
+			digits = digits[len(digits)-3:]
+		}
+		p = "T" + strings.Map(func(r rune) rune { return 'A' + r - '0' }, digits)
+	}
+	if len(p) > 8 {
+		p = p[:8]
+	}
+	return p
+}
+
+// freePrefix is want if taken does not hold it, else the first of its
+// first seven letters and B, C, ... Z that it does not.
+func freePrefix(want string, taken map[string]bool) (string, bool) {
+	if !taken[want] {
+		return want, true
+	}
+	base := want
+	if len(base) > 7 {
+		base = base[:7]
+	}
+	for c := 'B'; c <= 'Z'; c++ {
+		if p := base + string(c); !taken[p] {
+			return p, true
+		}
+	}
+	return "", false
+}

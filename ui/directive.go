@@ -189,11 +189,21 @@ func (d *directivePane) Title() string { return d.fitTitle(-1) }
 // whatever the width.
 func (d *directivePane) titleEnds(cur wtDirective) (head, tail string) {
 	l := d.c.wl
-	return l.Directive + " " + cur.d.ID, "  " + l.Deadline + " " + model.DueClock(cur.d.Deadline.In(d.c.loc), d.c.now)
+	return l.Directive + " " + cur.d.ID, d.dueTail(cur, l.Deadline)
+}
+
+// dueTail is the title's tail, the deadline after word ("" none).
+func (d *directivePane) dueTail(cur wtDirective, word string) string {
+	if word != "" {
+		word += " "
+	}
+	return "  " + word + model.DueClock(cur.d.Deadline.In(d.c.loc), d.c.now)
 }
 
 // fitTitle is the title in at most room columns (all of it when room < 0):
-// the way back gives way first; the directive's text is in it only where
+// the way back gives way first, then the deadline's word ("due" for
+// "deadline", then none: a date makes the deadline longer, and the
+// counter beside it would go); the directive's text is in it only where
 // it fits whole (else it is on the pane's first line: textOnLine); its id
 // and deadline stay whole.
 func (d *directivePane) fitTitle(room int) string {
@@ -211,6 +221,11 @@ func (d *directivePane) fitTitle(room int) string {
 		}
 		if w.Of(crumbs)+w.Of(head)+w.Of(text)+w.Of(tail) > room {
 			crumbs = ""
+		}
+		for _, word := range []string{d.c.wl.Due, ""} {
+			if w.Of(head)+w.Of(text)+w.Of(tail) > room {
+				tail = d.dueTail(cur, word)
+			}
 		}
 	}
 	return crumbs + head + text + tail

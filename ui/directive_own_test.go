@@ -257,3 +257,29 @@ func TestDirectiveDeadlineSaysItsDay(t *testing.T) {
 	m = update(t, m, tickMsg(f.clock.Now()))
 	assert.Contains(t, m.dir.Title(), "截止 02:00")
 }
+
+// A deadline with its date is longer: at 80 columns in English the title
+// gives way its word ("due" for "deadline", then none) and keeps the
+// date, the time and the counter n/N, focused or not.
+func TestDirectiveTitleKeepsItsCounterWithADate(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, err := f.db.Activate(ctx, model.ReasonTyphoon, []model.NodeCode{demo.Town}, false, "", f.operator(t))
+	require.NoError(t, err)
+	_, _, err = f.db.IssueDirectiveAt(ctx, "逐户核查", []model.NodeCode{demo.Town}, time.Date(2026, 11, 30, 2, 0, 0, 0, shanghai), f.operator(t), false)
+	require.NoError(t, err)
+	m := f.model(t, "en", 80, 24)
+	m = update(t, m, loadWartime(f.db, "")())
+	titleLine := func(m Model) string {
+		for _, line := range strings.Split(m.View(), "\n") {
+			if strings.Contains(line, "D-0001") {
+				return line
+			}
+		}
+		return ""
+	}
+	assert.Regexp(t, `Directive D-0001 +(deadline |due )?11-30 02:00 ─+ 1/1 ─╮$`, titleLine(m))
+	m = runLine(t, m, "directives")
+	assert.Regexp(t, `▶ Directive D-0001 +(deadline |due )?11-30 02:00 ─+ 1/1 ─╮$`, titleLine(m))
+	checkScreen(t, m, 80, 24, false)
+}

@@ -148,7 +148,7 @@ func (a *app) directiveIssue(cmd *cobra.Command, args []string, fl issueFlags) e
 // and which units have nobody on duty.
 func (a *app) printIssued(d model.Directive, j directiveJSON, names wtNames) {
 	reach := fmt.Sprintf("%d micro-grids under %s; sign for by %s, done by %s",
-		d.Units, strings.Join(j.Targets, ","), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
+		d.Units, strings.Join(j.Targets, ","), a.due(d.SignBy, d.IssuedAt), a.due(d.Deadline, d.IssuedAt))
 	if j.DryRun {
 		fmt.Fprintf(a.out, "dry run, nothing stored: %s would reach %s\n", d.ID, reach)
 		tableOf(a.out, []string{"unit", "name", "on duty", "role"}, j.UnitList, func(u unitJSON) []string {
@@ -395,7 +395,7 @@ func (a *app) printDirective(d model.Directive, s model.DirectiveSummary, names 
 		fmt.Fprintln(a.out, copyLine(d, names))
 	}
 	fmt.Fprintf(a.out, "to %s (%d micro-grids); issued %s, sign for by %s, done by %s\n", strings.Join(model.Strings(d.Targets), ","),
-		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.local(d.SignBy, "15:04"), a.local(d.Deadline, "15:04"))
+		d.Units, a.local(d.IssuedAt, "01-02 15:04"), a.due(d.SignBy, d.IssuedAt), a.due(d.Deadline, d.IssuedAt))
 	median, worst := signTimes(s)
 	behalf := ""
 	if s.OnBehalf > 0 {

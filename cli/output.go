@@ -102,6 +102,10 @@ func (a *app) ts(t time.Time) string {
 // local is t in the configured time zone, in layout.
 func (a *app) local(t time.Time, layout string) string { return t.In(a.cfg.Location).Format(layout) }
 
+// due is when t is due in the configured time zone: its clock time on
+// ref's day, else with its date (model.DueClock: "12-09 04:40").
+func (a *app) due(t, ref time.Time) string { return model.DueClock(t.In(a.cfg.Location), ref) }
+
 // minute is t in the configured time zone to the minute: "2026-11-29 03:10".
 func (a *app) minute(t time.Time) string { return a.local(t, "2006-01-02 15:04") }
 

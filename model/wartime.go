@@ -503,6 +503,9 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 	if deadline <= 0 {
 		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h").On("deadline")
 	}
+	if err := DirectiveWithin(now.Add(deadline), now); err != nil {
+		return Directive{}, err
+	}
 	if len(targets) == 0 {
 		return Directive{}, Errorf(EINVALID, "to: no targets; give town or village codes").Zh("下达范围：为空；请给出镇或村社代码").On("to")
 	}
@@ -538,6 +541,55 @@ func DirectiveDue(due, now time.Time) error {
 	}
 	return Errorf(EINVALID, "deadline: %s has passed (it is %s now); give a later one", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).
 		Zh("完成时限：%s 已过（现在 %s）；请给出更晚的时限", due.Format("01-02 15:04"), now.In(due.Location()).Format("15:04:05")).On("deadline")
+}
+
+// MaxDirectiveDeadline is how far ahead a directive's deadline may lie: a
+// directive is wartime's order of the hours ahead (check every household
+// by dawn), not a standing task; 9999h typed for 99h would otherwise
+// stand for 416 days.
+const MaxDirectiveDeadline = 7 * 24 * time.Hour
+
+// DirectiveWithin is nil when a directive due at due, issued at now, is
+// due within MaxDirectiveDeadline; else the refusal on "deadline", naming
+// the limit and the time asked for (in due's location).
+func DirectiveWithin(due, now time.Time) error {
+	if !due.After(now.Add(MaxDirectiveDeadline)) {
+		return nil
+	}
+	days := int(MaxDirectiveDeadline / (24 * time.Hour))
+	at := due.Format("2006-01-02 15:04")
+	return Errorf(EINVALID, "deadline: %s is past the limit of %d days (%s) from issue; give one within it", at, days, FormatHours(MaxDirectiveDeadline)).
+		Zh("完成时限：%s 超出下达后 %d 天（%s）的上限；请给出此限内的时限", at, days, FormatHours(MaxDirectiveDeadline)).On("deadline")
+}
+
+// FormatHours is d in whole hours as a deadline is typed: "168h".
+func FormatHours(d time.Duration) string { return fmt.Sprintf("%dh", int(d/time.Hour)) }
+
+// DueClock is when t is due as a screen or a line says it: its clock time
+// (15:04) on ref's day, else with its date (12-09 04:40), both in t's
+// location: a deadline of tomorrow morning does not read as this
+// morning's.
+func DueClock(t, ref time.Time) string {
+	r := ref.In(t.Location())
+	if t.Year() == r.Year() && t.YearDay() == r.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("01-02 15:04")
+}
+
+// MayDirect is nil when p may issue or resend directives at all: the
+// system, or one placed above the micro-grids (a grid, a village, a town,
+// a room above the towns; MayCommand and MayResend then say where). A
+// micro-grid is the unit directives go down to (指令一触即达): its worker,
+// or a household contact under it, signs for them and reports on them;
+// the room above issues and resends them. Refused naming p and their node.
+func MayDirect(p Person, names func(NodeCode) string) error {
+	if p.ID == System || p.Node.Level() < LevelMicroGrid {
+		return nil
+	}
+	at := NameNodes([]NodeCode{p.Node}, names, "")
+	return Errorf(EFORBIDDEN, "%s (%s) is placed at %s: a micro-grid signs for directives and reports on them; the village room or the town room issues and resends them", p.ID, p.Name, at).
+		Zh("%s（%s）位于 %s：微网格签收并反馈指令；指令由村指挥室或镇指挥室下达、重发", p.ID, p.Name, at)
 }
 
 // SignsOnBehalf reports whether p, signing for micro-grid unit (or
@@ -598,14 +650,17 @@ func MayCommand(p Person, nodes []NodeCode, field string, names func(NodeCode) s
 // within node within ("" all of them), beyond of the units resent to
 // lying outside p's scope: the system, or one whose scope holds within and
 // every unit resent to. A village room resends to its own (within its
-// node); to them all, the room above. Refused as the field API refuses
-// (OutOfScope), or naming how many lie outside.
+// node); to them all, the room above; a micro-grid resends none
+// (MayDirect). Refused as the field API refuses (OutOfScope), or naming
+// how many lie outside.
 func MayResend(p Person, id string, within NodeCode, beyond int, names func(NodeCode) string) error {
 	switch {
 	case p.ID == System:
 		return nil
 	case within != "" && !p.MayReportAt(within):
 		return OutOfScopeNamed(p, within, names).On("within")
+	case MayDirect(p, names) != nil:
+		return MayDirect(p, names)
 	case beyond > 0:
 		scope := NameNodes([]NodeCode{p.Scope()}, names, "")
 		return Errorf(EFORBIDDEN, "%s: %d of its silent micro-grids lie outside %s, where %s (%s) may act: resend within it, or from the room above",

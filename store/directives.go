@@ -129,7 +129,7 @@ func (s *DB) issueDirective(ctx context.Context, text string, targets []model.No
 			if err != nil {
 				return err
 			}
-			if err := model.MayCommand(actor, codes, "to", nodeNames(tx)); err != nil {
+			if err := mayIssue(tx, actor, codes); err != nil {
 				return err
 			}
 			d, units, err = s.fanOut(tx, tx.Bucket(bucketDirectives).Sequence()+1, text, codes, deadline, by, s.clock())
@@ -159,7 +159,7 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline dueFn, by
 		if err != nil {
 			return nil, err
 		}
-		if err := model.MayCommand(actor, codes, "to", nodeNames(tx)); err != nil {
+		if err := mayIssue(tx, actor, codes); err != nil {
 			return nil, err
 		}
 		if q != nil {
@@ -188,11 +188,22 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline dueFn, by
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActDirective, Node: directiveNode(nd), Directive: nd.ID,
 			Note: fmt.Sprintf("%s to %s (%s), sign for by %s, done by %s: %s", nd.ID, model.Count(nd.Units, "micro-grid"),
-				model.NameNodes(nd.Targets, names, ", "), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+				model.NameNodes(nd.Targets, names, ", "), model.DueClock(nd.SignBy, now), model.DueClock(nd.Deadline, now), nd.Text),
 			NoteZh: fmt.Sprintf("%s → %d 个微网格（%s），%s 前签收，%s 前完成：%s", nd.ID, nd.Units,
-				model.NameNodes(nd.Targets, names, "、"), nd.SignBy.Format("15:04"), nd.Deadline.Format("15:04"), nd.Text),
+				model.NameNodes(nd.Targets, names, "、"), model.DueClock(nd.SignBy, now), model.DueClock(nd.Deadline, now), nd.Text),
 		}}, nil
 	}
+}
+
+// mayIssue is nil when actor may issue a directive to codes: their scope
+// holds every one (model.MayCommand) and they are a room above the
+// micro-grids (model.MayDirect).
+func mayIssue(tx *bolt.Tx, actor model.Person, codes []model.NodeCode) error {
+	names := nodeNames(tx)
+	if err := model.MayCommand(actor, codes, "to", names); err != nil {
+		return err
+	}
+	return model.MayDirect(actor, names)
 }
 
 // putDirective writes a new directive d and its units: the records, each

@@ -252,7 +252,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 	switch m.form.kind {
 	case formPassFinding, formMergeFinding, formCloseFinding:
 		return m.submitDeskForm(v)
-	case formActivate, formDirective, formRunning:
+	case formActivate, formDirective, formRunning, formProgress:
 		mm, cmd, err := m.submitWartimeForm(v)
 		if err != nil {
 			return fail(err)

@@ -950,7 +950,7 @@ func (m Model) openHelp() Model {
 	}
 	m = m.push()
 	m.overlay = overlayHelp
-	m.tell(m.help, showHelpMsg{groups: groups, top: true})
+	m.tell(m.help, showHelpMsg{groups: m.seatGroups(groups), top: true})
 	return m
 }
 
@@ -993,9 +993,9 @@ func (m Model) onIncidentKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.overlay == overlayNone && m.focus == paneDirectives {
 		// Not the queue's incident, out of sight behind the directive.
+		en, zh := m.directivePaneKeys()
 		return m.flashErr(refusal(model.ECONFLICT,
-			"tab to the incidents first: the directive pane's keys are R, b and d",
-			"请先按 tab 切到事件列表：指令窗格可用 R、b、d"))
+			"tab to the incidents first: the directive pane's keys are "+en, "请先按 tab 切到事件列表：指令窗格可用 "+zh))
 	}
 	return m.onActionKey(msg)
 }

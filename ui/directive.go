@@ -19,16 +19,17 @@ import (
 type directivePane struct {
 	c             *common
 	dk            directiveKeys
-	selected      int    // the directive shown, in c.wt.directives
-	shown         string // its id, to find it again in the next state
-	want          string // a directive just issued: select it when it arrives
+	uk            ownUnitKeys // b and p on the seat's own unit (directive_own.go)
+	selected      int         // the directive shown, in c.wt.directives
+	shown         string      // its id, to find it again in the next state
+	want          string      // a directive just issued: select it when it arrives
 	offset        int
 	units         listWindow // the cursor over the micro-grids (byUnit)
 	width, height int
 }
 
 func newDirectivePane(c *common, lang string) *directivePane {
-	return &directivePane{c: c, dk: newDirectiveKeys(lang)}
+	return &directivePane{c: c, dk: newDirectiveKeys(lang), uk: newOwnUnitKeys(lang)}
 }
 
 func (d *directivePane) SetSize(w, h int) { d.width, d.height = w, max(h, 1) }
@@ -136,28 +137,39 @@ func (d *directivePane) textOnLine(cur wtDirective) bool {
 	return w.Of(" "+oneLine(cur.d.Text)) > d.titleRoom(true)-w.Of(head)-w.Of(tail)
 }
 
-// own is the pane's own keys: b where it lists micro-grids.
+// own is the pane's own keys: b where it lists micro-grids (and p on the
+// seat's own unit: rowKeys).
 func (d *directivePane) own() []key.Binding {
-	if cur, ok := d.current(); ok && byUnit(cur) {
-		return []key.Binding{d.dk.prev, d.dk.next, d.dk.behalf}
+	return append([]key.Binding{d.dk.prev, d.dk.next}, d.rowKeys()...)
+}
+
+// rowKeys are the keys of the row under the cursor, where the pane lists
+// micro-grids: on the seat's own unit b signs for it and p reports its
+// progress; on another, b signs on its behalf.
+func (d *directivePane) rowKeys() []key.Binding {
+	cur, ok := d.current()
+	switch {
+	case !ok || !byUnit(cur):
+		return nil
+	case d.onOwnUnit(cur):
+		return []key.Binding{d.uk.sign, d.uk.progress}
 	}
-	return []key.Binding{d.dk.prev, d.dk.next}
+	return []key.Binding{d.dk.behalf}
 }
 
 // ShortHelp is the footer's keys: R first (keysFooter), then the pane's own
 // ([ and ] as one where there is another directive to step to, b where
-// the rows are micro-grids), a new directive and wartime. Not the
-// incident keys: here they would act on the queue's incident, out of
-// sight.
+// the rows are micro-grids, p on the seat's own), a new directive and
+// wartime. Not the incident keys: here they would act on the queue's
+// incident, out of sight. (A seat that issues no directives has no R
+// and no d: Model.seatKeys.)
 func (d *directivePane) ShortHelp() []key.Binding {
 	k := d.c.keys
 	var own []key.Binding
 	if len(d.c.wt.directives) > 1 {
 		own = append(own, d.dk.step)
 	}
-	if cur, ok := d.current(); ok && byUnit(cur) {
-		own = append(own, d.dk.behalf)
-	}
+	own = append(own, d.rowKeys()...)
 	return append([]key.Binding{k.NextPane, k.Down, k.Resend}, append(own, k.Directive, k.Wartime, k.Command, k.Help, k.Quit)...)
 }
 
@@ -173,14 +185,25 @@ func (d *directivePane) FullHelp() [][]key.Binding {
 func (d *directivePane) Title() string { return d.fitTitle(-1) }
 
 // titleEnds are the title's head, the directive's id, and its tail, the
-// deadline: both stay whole whatever the width.
+// deadline (with its date when it is not today's): both stay whole
+// whatever the width.
 func (d *directivePane) titleEnds(cur wtDirective) (head, tail string) {
 	l := d.c.wl
-	return l.Directive + " " + cur.d.ID, "  " + l.Deadline + " " + cur.d.Deadline.In(d.c.loc).Format("15:04")
+	return l.Directive + " " + cur.d.ID, d.dueTail(cur, l.Deadline)
+}
+
+// dueTail is the title's tail, the deadline after word ("" none).
+func (d *directivePane) dueTail(cur wtDirective, word string) string {
+	if word != "" {
+		word += " "
+	}
+	return "  " + word + model.DueClock(cur.d.Deadline.In(d.c.loc), d.c.now)
 }
 
 // fitTitle is the title in at most room columns (all of it when room < 0):
-// the way back gives way first; the directive's text is in it only where
+// the way back gives way first, then the deadline's word ("due" for
+// "deadline", then none: a date makes the deadline longer, and the
+// counter beside it would go); the directive's text is in it only where
 // it fits whole (else it is on the pane's first line: textOnLine); its id
 // and deadline stay whole.
 func (d *directivePane) fitTitle(room int) string {
@@ -198,6 +221,11 @@ func (d *directivePane) fitTitle(room int) string {
 		}
 		if w.Of(crumbs)+w.Of(head)+w.Of(text)+w.Of(tail) > room {
 			crumbs = ""
+		}
+		for _, word := range []string{d.c.wl.Due, ""} {
+			if w.Of(head)+w.Of(text)+w.Of(tail) > room {
+				tail = d.dueTail(cur, word)
+			}
 		}
 	}
 	return crumbs + head + text + tail

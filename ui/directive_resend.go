@@ -32,6 +32,9 @@ func (m Model) resendWithin() model.NodeCode {
 // onResendKey asks before R resends the directive shown to its silent
 // units within the seat's room (resendWithin), naming how many and where.
 func (m Model) onResendKey() (tea.Model, tea.Cmd) {
+	if err := m.mayNotDirect(); err != nil { // a micro-grid's seat resends none (model.MayResend)
+		return m.flashErr(err)
+	}
 	cur, ok := m.dir.current()
 	if !ok {
 		return m.flashErr(refusal(model.ECONFLICT, "no directive to resend", "没有可重发的指令"))

@@ -149,6 +149,9 @@ type signForMsg struct {
 	unit   model.DirectiveUnit
 	worker string // "王丽 13800000000"
 	gap    bool   // nobody on the micro-grid
+	// own: the unit is the seat's own (directivePane.ownUnit): it signs as
+	// itself, not on its behalf; progress: p, to report its progress.
+	own, progress bool
 }
 
 // directiveSaysMsg: the directive pane has something to say on the status
@@ -159,12 +162,16 @@ type directiveSaysMsg struct {
 	refused bool
 }
 
-// asks: b on a micro-grid asks to sign for it on its behalf; [ and ], b
-// that cannot, say why (a key that did nothing visible left the officer
-// guessing); elsewhere the key is not the pane's.
+// asks: b on a micro-grid asks to sign for it on its behalf, on the
+// seat's own unit to sign for it as itself, and p there to report its
+// progress (ownAsks); [ and ], b that cannot, say why (a key that did
+// nothing visible left the officer guessing); elsewhere the key is not the
+// pane's.
 func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 	cur, ok := d.current()
 	switch {
+	case key.Matches(msg, d.uk.progress):
+		return d.ownAsks(cur, ok)
 	case !key.Matches(msg, d.dk.prev, d.dk.next, d.dk.behalf):
 		return nil
 	case !ok:
@@ -182,7 +189,7 @@ func (d *directivePane) asks(msg tea.KeyMsg) tea.Msg {
 	d.units.clampTo(len(cur.units), d.unitRows())
 	u := cur.units[d.units.cursor]
 	who, known := d.workers()[u.Unit]
-	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: who, gap: known && who == ""}
+	return signForMsg{id: cur.d.ID, text: cur.d.Text, unit: u, worker: who, gap: known && who == "", own: d.c.ownUnit(u.Unit)}
 }
 
 // atEnd says so where ] (older) or [ (newer) has nowhere to go: cur is the

@@ -230,11 +230,11 @@ func TestSignOnBehalfRefusedBeforeTheQuestion(t *testing.T) {
 	assert.Contains(t, m.View(), "outside")
 }
 
-// A unit's own people do not sign on its behalf (refused before the
-// question, as the store would): its wartime worker is told to sign as its
-// worker; another of its own roster (a second micro-grid worker stored at
-// the unit) that their signature would be the unit's own; a household
-// contact under it may act only within their household unit.
+// A unit's own people do not sign on its behalf: on their own unit's row
+// b asks them to sign for it as the unit itself (its wartime worker,
+// another of its own roster: a second micro-grid worker stored at the
+// unit), and the footer says b signs, not 代签; a household contact under
+// it may act only within their household unit.
 func TestSignOnBehalfRefusedToTheUnitsOwn(t *testing.T) {
 	f := newFixture(t)
 	_, units, cadre := villageDirective(t, f)
@@ -252,18 +252,26 @@ func TestSignOnBehalfRefusedToTheUnitsOwn(t *testing.T) {
 	name := "渎溪村 " + short(first.MicroGrid)
 	for _, tc := range []struct {
 		who  model.Person
+		asks bool
 		says string
 	}{
-		{worker, name + " is your own micro-grid: sign for it as its worker"},
-		{second[0], "you are on " + name + "'s own roster: your signature is the unit's own"},
-		{contacts[0], name + " is outside it"},
+		{worker, true, "sign for D-0001 逐户核查 as " + name + ", your own micro-grid?"},
+		{second[0], true, "sign for D-0001 逐户核查 as " + name + ", your own micro-grid?"},
+		{contacts[0], false, name + " is outside it"},
 	} {
 		m := villageRoom(t, f, model.SeatOf(cadre), "en", 120, 40, false)
 		m.seat.Person = tc.who
 		m = runLine(t, m, "directives")
 		require.Equal(t, 0, m.dir.units.cursor)
+		if tc.asks {
+			assert.Contains(t, footer(m), "b sign for it", tc.who.Name)
+		}
 		m = keys(t, m, "b")
-		assert.False(t, m.q.active(), "%s: no question", tc.who.Name)
+		assert.Equal(t, tc.asks, m.q.active(), "%s: asked", tc.who.Name)
+		if tc.asks {
+			assert.Contains(t, m.View(), tc.says, tc.who.Name)
+			continue
+		}
 		assert.Contains(t, m.flash.text, tc.says, tc.who.Name)
 	}
 }

@@ -532,10 +532,11 @@ func (m Model) fitLine(s string) string {
 }
 
 // shortHelp is the footer's keys: those of the open overlay, else of the
-// focused pane.
+// focused pane; not d and R at a seat that issues no directives
+// (seatKeys).
 func (m Model) shortHelp() []key.Binding {
 	if m.overlay != overlayNone {
-		return m.overlays[m.overlay].ShortHelp()
+		return m.seatKeys(m.overlays[m.overlay].ShortHelp())
 	}
-	return m.ring[m.focus].ShortHelp()
+	return m.seatKeys(m.ring[m.focus].ShortHelp())
 }

@@ -14,7 +14,8 @@ import (
 const (
 	formActivate formKind = iota + 100
 	formDirective
-	formRunning // what to do with a wartime over part of the town: widen it or end it
+	formRunning  // what to do with a wartime over part of the town: widen it or end it
+	formProgress // how much of a directive the seat's own unit has done (directive_own.go)
 )
 
 // onWartimeMsg routes the wartime messages: the state read from the
@@ -170,10 +171,11 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	by := m.seat.Person.ID
+	due := model.DueClock(msg.due.In(m.opt.Location), m.now) // with its date when not today's
 	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s?",
-		msg.text, len(msg.units), nobody, msg.due.In(m.opt.Location).Format("15:04")),
+		msg.text, len(msg.units), nobody, due),
 		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
-			len(msg.units), msg.text, nobody, msg.due.In(m.opt.Location).Format("15:04")))
+			len(msg.units), msg.text, nobody, due))
 	return m.askLater(q, true, func(m Model) (Model, tea.Cmd) {
 		return m, issueDirective(m.svc, msg.text, msg.to, msg.due, by, false)
 	})
@@ -331,6 +333,9 @@ func (m Model) onDeactivatedTowns(msg deactivatedTownsMsg) (tea.Model, tea.Cmd) 
 }
 
 func (m Model) openDirectiveForm() (tea.Model, tea.Cmd) {
+	if err := m.mayNotDirect(); err != nil { // a micro-grid's seat: refused before the form
+		return m.flashErr(err)
+	}
 	if !m.wt.active() {
 		return m.flashErr(noWartime())
 	}
@@ -451,8 +456,8 @@ func (m Model) activationForm(v map[string]string) (activation, error) {
 	return a, nil
 }
 
-// submitWartimeForm handles the activation and directive forms, and the
-// choice over a running wartime (widen or end).
+// submitWartimeForm handles the activation and directive forms, the
+// choice over a running wartime (widen or end), and a unit's progress.
 func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error) {
 	switch m.form.kind {
 	case formActivate:
@@ -461,6 +466,8 @@ func (m Model) submitWartimeForm(v map[string]string) (tea.Model, tea.Cmd, error
 		return m.submitDirective(v)
 	case formRunning:
 		return m.submitRunning(v)
+	case formProgress:
+		return m.submitProgress(v)
 	}
 	return m, nil, nil
 }

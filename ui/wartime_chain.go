@@ -54,18 +54,17 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 	st := wt.status
 	inScope := func(c model.NodeCode) bool { return st.Active.Covers(c) }
 	f.rows[0].units = 1
-	villages := 0
-	for _, n := range w.nodes {
-		if n.Level == model.LevelVillage && inScope(n.Code) {
-			villages++
-		}
-	}
-	f.rows[1].units = villages
+	villages := chainVillages(w, st)
+	f.rows[1].units = len(villages)
 	if f.roomsKnown = st.Rooms.Counted; f.roomsKnown {
 		if st.Rooms.Town {
 			f.rows[0].staffed = 1
 		}
-		f.rows[1].staffed = len(st.Rooms.Villages)
+		for _, v := range st.Rooms.Villages {
+			if villages[v] {
+				f.rows[1].staffed++
+			}
+		}
 	}
 	f.rows[2].units, f.rows[2].staffed = len(st.Units), st.Staffed
 	f.rows[3].units, f.rows[3].staffed = st.Gaps, len(st.Drafts)
@@ -93,6 +92,26 @@ func computeWartimeFigures(w *world, wt wartime) wtFigures {
 		}
 	}
 	return f
+}
+
+// chainVillages are the villages whose rooms the chain counts: those of
+// the wartime's scope the console holds, and the village of each of its
+// micro-grids, so that a seat below the village (a grid's, a micro-grid's)
+// counts the one room above it, and a room is staffed only where it is
+// counted (never "0 rooms, 1 on duty").
+func chainVillages(w *world, st model.WartimeStatus) map[model.NodeCode]bool {
+	out := map[model.NodeCode]bool{}
+	for _, n := range w.nodes {
+		if n.Level == model.LevelVillage && st.Active.Covers(n.Code) {
+			out[n.Code] = true
+		}
+	}
+	for _, u := range st.Units {
+		if v := u.MicroGrid.Village(); v != "" {
+			out[v] = true
+		}
+	}
+	return out
 }
 
 // silentUnits are the micro-grids that have not signed one of directives

@@ -19,6 +19,7 @@ type wtLabels struct {
 	Gap                                        string // a silent micro-grid with nobody on it
 	ColWorker                                  string // a micro-grid's worker (the village's rows)
 	StillActive                                string // the end of a wartime still running (model.StillActive)
+	Due                                        string // Deadline in fewer letters, where a title has no room for it
 }
 
 func wartimeLabels(lang string) wtLabels {
@@ -43,6 +44,7 @@ func wartimeLabels(lang string) wtLabels {
 			Gap:           "(gap)",
 			ColWorker:     "worker",
 			StillActive:   model.StillActive,
+			Due:           "due",
 		}
 	}
 	return wtLabels{
@@ -62,5 +64,6 @@ func wartimeLabels(lang string) wtLabels {
 		OnBehalf:      "代签",
 		Gap:           "(空缺)",
 		ColWorker:     "网格员",
+		Due:           "截止",
 	}
 }

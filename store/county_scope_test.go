@@ -236,3 +236,40 @@ func TestPatrolBoardOfATown(t *testing.T) {
 	_, err = tw.s.PatrolBoard(tw.ctx, time.Time{}, "33078x")
 	requireCode(t, err, model.EINVALID)
 }
+
+// TestPatrolBoardOfTheCountyListsTownPatrollers: a patroller placed at a
+// town's node and assigned no area is on the board of the town, of the
+// county above it and of the whole file (a review: the scan jumped past
+// the county node's subtree, so the county saw only assigned patrollers).
+func TestPatrolBoardOfTheCountyListsTownPatrollers(t *testing.T) {
+	tw := newCountyTower(t)
+	people, err := tw.s.ImportPeople(tw.ctx, []model.Person{
+		{Name: "东城备巡", Phone: "13900000009", Node: dongchengTwn, Roles: []model.Role{model.RolePatroller}},
+		{Name: "花街备巡", Phone: "13800000019", Node: town, Roles: []model.Role{model.RolePatroller}},
+	}, model.System, "spare patrollers")
+	require.NoError(t, err)
+	dc, hj := people[0], people[1]
+	listed := func(node model.NodeCode) []model.PersonID {
+		t.Helper()
+		b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, node)
+		require.NoError(t, err)
+		var ids []model.PersonID
+		for _, p := range b.Patrollers {
+			ids = append(ids, p.Person.ID)
+		}
+		return ids
+	}
+	for node, want := range map[model.NodeCode][]model.PersonID{
+		"":           {dc.ID, hj.ID},
+		yongkang:     {dc.ID, hj.ID},
+		dongchengTwn: {dc.ID},
+		town:         {hj.ID},
+	} {
+		got := listed(node)
+		for _, id := range want {
+			assert.Contains(t, got, id, "%q", node)
+		}
+	}
+	assert.NotContains(t, listed(dongchengTwn), hj.ID)
+	assert.NotContains(t, listed(town), dc.ID)
+}

@@ -1182,7 +1182,11 @@ func patrollers(tx *bolt.Tx, root model.NodeCode, areas []model.PatrolArea) ([]m
 	ids := map[uint64]bool{}
 	c := tx.Bucket(bucketNodes).Cursor()
 	for k, _ := c.Seek([]byte(root)); k != nil && bytes.HasPrefix(k, []byte(root)); {
-		town := model.NodeCode(k[:min(9, len(k))])
+		if len(k) < 9 { // a county's (or city's, province's) node: its towns follow
+			k, _ = c.Next()
+			continue
+		}
+		town := model.NodeCode(k[:9])
 		if len(k) == 9 {
 			for _, id := range peopleIn(tx, town, true) {
 				ids[id] = true

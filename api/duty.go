@@ -27,6 +27,11 @@ type dutyReq struct {
 	At   time.Time      `json:"at"`
 }
 
+type dutyUnderReq struct {
+	Root model.NodeCode `json:"root"`
+	At   time.Time      `json:"at"`
+}
+
 type handoverReq struct {
 	Room   model.NodeCode `json:"room"`
 	Note   string         `json:"note"`
@@ -68,6 +73,10 @@ var rpcSwapShift = newMethod("SwapShift", onService, func(ctx context.Context, s
 
 var rpcDuty = newMethod("Duty", onService, func(ctx context.Context, s services, r dutyReq) ([]model.RoomDuty, error) {
 	return s.svc.Duty(ctx, r.Room, r.At)
+})
+
+var rpcDutyUnder = newMethod("DutyUnder", onService, func(ctx context.Context, s services, r dutyUnderReq) ([]model.RoomDuty, error) {
+	return s.svc.DutyUnder(ctx, r.Root, r.At)
 })
 
 var rpcHandover = newMethod("Handover", onService, func(ctx context.Context, s services, r handoverReq) (model.Handover, error) {
@@ -112,6 +121,10 @@ func (c *Client) SwapShift(ctx context.Context, id string, to, by model.PersonID
 
 func (c *Client) Duty(ctx context.Context, room model.NodeCode, at time.Time) ([]model.RoomDuty, error) {
 	return call(ctx, c, rpcDuty, dutyReq{Room: room, At: at})
+}
+
+func (c *Client) DutyUnder(ctx context.Context, root model.NodeCode, at time.Time) ([]model.RoomDuty, error) {
+	return call(ctx, c, rpcDutyUnder, dutyUnderReq{Root: root, At: at})
 }
 
 func (c *Client) Handover(ctx context.Context, room model.NodeCode, note string, by model.PersonID, dryRun bool, seen string) (model.Handover, error) {

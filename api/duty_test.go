@@ -78,6 +78,13 @@ func TestLocalDutyRoundTrips(t *testing.T) {
 	require.NoError(t, err)
 	sameJSON(t, wd, gd, "Duty")
 	require.Len(t, gd, 2)
+	gu, err := c.DutyUnder(ctx, village, time.Time{})
+	require.NoError(t, err)
+	wu, err := db.DutyUnder(ctx, village, time.Time{})
+	require.NoError(t, err)
+	sameJSON(t, wu, gu, "DutyUnder")
+	require.Len(t, gu, 1)
+	assert.Equal(t, le.cadre.ID, gu[0].Current.Person)
 	assert.Equal(t, le.duty.ID, gd[0].Current.Person)
 
 	preview, err := c.Handover(ctx, town, "一切正常", le.duty.ID, true, "")

@@ -141,7 +141,7 @@ var localMethods = []localMethod{
 	rpcIssueDirective, rpcIssueDirectiveAt, rpcDirective, rpcDirectives, rpcUnitDirectives,
 	rpcSignDirective, rpcDirectiveProgress, rpcDirectiveProgressNote, rpcResendDirective,
 	rpcPoints, rpcGrantPoints, rpcRedeemBenefit, rpcRebuildPoints, rpcPointRules, rpcScorecards,
-	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcHandover, rpcAcceptHandover, rpcHandovers,
+	rpcAddShifts, rpcShifts, rpcSwapShift, rpcDuty, rpcDutyUnder, rpcHandover, rpcAcceptHandover, rpcHandovers,
 	rpcCheckIn, rpcAddHeartbeat, rpcRemoveHeartbeat, rpcHeartbeats, rpcBeat,
 	rpcCheck,
 	rpcIssueToken, rpcRevokeTokens, rpcRevokeToken, rpcTokens, rpcAuthenticate,

@@ -591,19 +591,13 @@ func (a *app) dutyNowWhere(ctx context.Context, db backend, room, town string, a
 	return dutyWhere{scope: seat.Node}, nil
 }
 
-// duty is who is on duty at at in w's rooms.
+// duty is who is on duty at at in w's rooms: the store reads the scope's
+// rooms only.
 func (w dutyWhere) duty(ctx context.Context, db backend, at time.Time) ([]model.RoomDuty, error) {
-	rds, err := db.Duty(ctx, w.room, at)
-	if err != nil || w.room != "" || w.scope == "" {
-		return rds, err
+	if w.room != "" {
+		return db.Duty(ctx, w.room, at)
 	}
-	out := rds[:0]
-	for _, rd := range rds {
-		if w.scope.Contains(rd.Room) {
-			out = append(out, rd)
-		}
-	}
-	return out, nil
+	return db.DutyUnder(ctx, w.scope, at)
 }
 
 // printDuty is duty now's table at t: who is on duty in each room, with

@@ -335,6 +335,9 @@ type DutyService interface {
 	// Duty is who is on duty in room ("" for every town and village room)
 	// at at (zero: now), by OnDuty.
 	Duty(ctx context.Context, room NodeCode, at time.Time) ([]RoomDuty, error)
+	// DutyUnder is Duty of every town and village room in root's subtree
+	// ("" the whole file), reading those rooms only.
+	DutyUnder(ctx context.Context, root NodeCode, at time.Time) ([]RoomDuty, error)
 	// Handover hands room over at the shift change RoomDuty.ShiftChange
 	// names, with the sheet made from the records (BuildSheet) and note.
 	// With dryRun nothing is stored: the handover comes back unsaved (no

@@ -500,10 +500,7 @@ func NewDirective(a Activation, seq uint64, text string, targets []NodeCode, dea
 	if utf8.RuneCountInString(t) > MaxTitleRunes {
 		return Directive{}, Errorf(EINVALID, "text: at most %d characters", MaxTitleRunes).Zh("指令内容：最多 %d 字", MaxTitleRunes).On("text")
 	}
-	if deadline <= 0 {
-		return Directive{}, Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h").On("deadline")
-	}
-	if err := DirectiveWithin(now.Add(deadline), now); err != nil {
+	if err := DirectiveDeadline(deadline, now); err != nil {
 		return Directive{}, err
 	}
 	if len(targets) == 0 {
@@ -548,6 +545,17 @@ func DirectiveDue(due, now time.Time) error {
 // by dawn), not a standing task; 9999h typed for 99h would otherwise
 // stand for 416 days.
 const MaxDirectiveDeadline = 7 * 24 * time.Hour
+
+// DirectiveDeadline is nil when deadline, from now, is one a directive
+// may have: positive and within MaxDirectiveDeadline (DirectiveWithin).
+// A hub checks it before it queues a directive for a federated town, so
+// the county's officer is refused at once, not by the town minutes later.
+func DirectiveDeadline(deadline time.Duration, now time.Time) error {
+	if deadline <= 0 {
+		return Errorf(EINVALID, "deadline: want a positive duration, e.g. 2h").Zh("时限：应为正的时长，如 2h").On("deadline")
+	}
+	return DirectiveWithin(now.Add(deadline), now)
+}
 
 // DirectiveWithin is nil when a directive due at due, issued at now, is
 // due within MaxDirectiveDeadline; else the refusal on "deadline", naming

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -234,5 +235,77 @@ func TestPatrolBoardOfATown(t *testing.T) {
 		assert.Equal(t, want, read(node), "%q", node)
 	}
 	_, err = tw.s.PatrolBoard(tw.ctx, time.Time{}, "33078x")
+	requireCode(t, err, model.EINVALID)
+}
+
+// TestPatrolBoardOfTheCountyListsTownPatrollers: a patroller placed at a
+// town's node and assigned no area is on the board of the town, of the
+// county above it and of the whole file (a review: the scan jumped past
+// the county node's subtree, so the county saw only assigned patrollers).
+func TestPatrolBoardOfTheCountyListsTownPatrollers(t *testing.T) {
+	tw := newCountyTower(t)
+	people, err := tw.s.ImportPeople(tw.ctx, []model.Person{
+		{Name: "东城备巡", Phone: "13900000009", Node: dongchengTwn, Roles: []model.Role{model.RolePatroller}},
+		{Name: "花街备巡", Phone: "13800000019", Node: town, Roles: []model.Role{model.RolePatroller}},
+	}, model.System, "spare patrollers")
+	require.NoError(t, err)
+	dc, hj := people[0], people[1]
+	listed := func(node model.NodeCode) []model.PersonID {
+		t.Helper()
+		b, err := tw.s.PatrolBoard(tw.ctx, time.Time{}, node)
+		require.NoError(t, err)
+		var ids []model.PersonID
+		for _, p := range b.Patrollers {
+			ids = append(ids, p.Person.ID)
+		}
+		return ids
+	}
+	for node, want := range map[model.NodeCode][]model.PersonID{
+		"":           {dc.ID, hj.ID},
+		yongkang:     {dc.ID, hj.ID},
+		dongchengTwn: {dc.ID},
+		town:         {hj.ID},
+	} {
+		got := listed(node)
+		for _, id := range want {
+			assert.Contains(t, got, id, "%q", node)
+		}
+	}
+	assert.NotContains(t, listed(dongchengTwn), hj.ID)
+	assert.NotContains(t, listed(town), dc.ID)
+}
+
+// TestDutyUnderReadsTheSubtreesRooms: on a file of two towns, DutyUnder a
+// node is the duty of the town and village rooms of its subtree, in code
+// order, as Duty of every room cut to it; the county's node, or none,
+// holds them all; a grid's subtree has no room.
+func TestDutyUnderReadsTheSubtreesRooms(t *testing.T) {
+	tw := newCountyTower(t)
+	_, err := tw.s.AddShifts(tw.ctx, []model.Shift{
+		{Room: dongchengTwn, Person: tw.dcOfficer.ID, From: t0.Add(-time.Hour), To: t0.Add(7 * time.Hour)},
+		{Room: town, Person: tw.duty.ID, From: t0.Add(-time.Hour), To: t0.Add(7 * time.Hour)},
+	}, model.System, "")
+	require.NoError(t, err)
+	all, err := tw.s.Duty(tw.ctx, "", time.Time{})
+	require.NoError(t, err)
+	rooms := func(rds []model.RoomDuty) []model.NodeCode {
+		return each(rds, func(rd model.RoomDuty) model.NodeCode { return rd.Room })
+	}
+	require.Equal(t, []model.NodeCode{dongchengTwn, yuandingVillage, town, village}, rooms(all))
+	for _, root := range []model.NodeCode{"", yongkang, dongchengTwn, yuandingVillage, town, village, grid01} {
+		got, err := tw.s.DutyUnder(tw.ctx, root, time.Time{})
+		require.NoError(t, err)
+		want := inSubtree(slices.Clone(all), root, func(rd model.RoomDuty) model.NodeCode { return rd.Room })
+		if len(want) == 0 {
+			assert.Empty(t, got, "%q", root)
+			continue
+		}
+		assert.Equal(t, want, got, "%q", root)
+	}
+	got, err := tw.s.DutyUnder(tw.ctx, dongchengTwn, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, tw.dcOfficer.ID, got[0].Current.Person)
+	_, err = tw.s.DutyUnder(tw.ctx, "33078x", time.Time{})
 	requireCode(t, err, model.EINVALID)
 }

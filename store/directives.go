@@ -167,6 +167,9 @@ func (s *DB) directiveFn(text string, codes []model.NodeCode, deadline dueFn, by
 			if err != nil {
 				return nil, err
 			}
+			if err := model.DirectiveDeadline(in, now); err != nil {
+				return nil, err // the town would refuse it on arrival
+			}
 			if queued, err := s.queueDirective(tx, now, actor, q, text, codes, in); queued || err != nil {
 				return nil, err
 			}

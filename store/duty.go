@@ -317,34 +317,58 @@ func (s *DB) Duty(ctx context.Context, room model.NodeCode, at time.Time) ([]mod
 	if at.IsZero() {
 		at = s.clock()
 	}
-	var out []model.RoomDuty
-	err := s.view(func(tx *bolt.Tx) error {
-		rooms := []model.NodeCode{room}
+	return viewOf(ctx, s, func(tx *bolt.Tx) ([]model.RoomDuty, error) {
 		if room == "" {
-			rooms = allRooms(tx)
-		} else if !hasNode(tx, room) {
-			return model.Errorf(model.ENOTFOUND, "no node %s in the tower", room).Zh("网格塔中没有节点 %s", room).On("room")
+			return s.roomsDuty(tx, roomsUnder(tx, ""), at)
 		}
-		for _, r := range rooms {
-			rd, err := s.roomDuty(tx, r, at)
-			if err != nil {
-				return err
-			}
-			out = append(out, rd)
+		if !hasNode(tx, room) {
+			return nil, model.Errorf(model.ENOTFOUND, "no node %s in the tower", room).Zh("网格塔中没有节点 %s", room).On("room")
 		}
-		return nil
+		return s.roomsDuty(tx, []model.NodeCode{room}, at)
 	})
-	return out, err
 }
 
-// allRooms is every town and village code, in code order.
-func allRooms(tx *bolt.Tx) []model.NodeCode {
+// DutyUnder is who is on duty at at (zero: now) in each town and village
+// room of root's subtree ("" the whole file), in code order: it reads
+// those rooms only, not every room of a county's file.
+func (s *DB) DutyUnder(ctx context.Context, root model.NodeCode, at time.Time) ([]model.RoomDuty, error) {
+	if at.IsZero() {
+		at = s.clock()
+	}
+	return viewIn(ctx, s, root, func(tx *bolt.Tx, root model.NodeCode) ([]model.RoomDuty, error) {
+		return s.roomsDuty(tx, roomsUnder(tx, root), at)
+	})
+}
+
+// roomsDuty is roomDuty of each of rooms.
+func (s *DB) roomsDuty(tx *bolt.Tx, rooms []model.NodeCode, at time.Time) ([]model.RoomDuty, error) {
+	var out []model.RoomDuty
+	for _, r := range rooms {
+		rd, err := s.roomDuty(tx, r, at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rd)
+	}
+	return out, nil
+}
+
+// roomsUnder is every town and village code of root's subtree ("" the
+// whole file), root's own if it is a room, in code order. It skips the
+// grids and micro-grids under each village, the most of a tower.
+func roomsUnder(tx *bolt.Tx, root model.NodeCode) []model.NodeCode {
 	var out []model.NodeCode
 	c := tx.Bucket(bucketNodes).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if l := model.NodeCode(k).Level(); l == model.LevelTown || l == model.LevelVillage {
+	for k, _ := c.Seek([]byte(root)); k != nil && bytes.HasPrefix(k, []byte(root)); {
+		switch model.NodeCode(k).Level() {
+		case model.LevelTown:
 			out = append(out, model.NodeCode(k))
+		case model.LevelVillage:
+			out = append(out, model.NodeCode(k))
+			k, _ = c.Seek(append(bytes.Clone(k), 0xff)) // past the village's grids
+			continue
 		}
+		k, _ = c.Next()
 	}
 	return out
 }

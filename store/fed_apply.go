@@ -318,15 +318,10 @@ func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want str
 	if err := model.ValidPrefix(want); err != nil {
 		return fmt.Errorf("federation: town %s: %w", town, err)
 	}
-	taken := map[string]bool{}
-	if err := a.tx.Bucket(bucketFedTowns).ForEach(func(k, v []byte) error {
-		var r fedTownRecord
-		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("fed_towns/%s: %w", k, err)
-		}
-		taken[r.Prefix] = true
-		return nil
-	}); err != nil {
+	// The towns federated here and the hub's own towns (idPrefix), whose
+	// reports number in the same days.
+	taken, err := takenPrefixes(a.tx)
+	if err != nil {
 		return err
 	}
 	for code, r := range a.towns {
@@ -335,10 +330,6 @@ func (a *fedApplier) claimPrefix(town model.NodeCode, t *fedTownRecord, want str
 		}
 	}
 	taken[a.s.opts.Prefix] = true // the hub's own reports', now or later
-	c := a.tx.Bucket(bucketMeta).Cursor()
-	for k, v := c.Seek([]byte(metaTownPrefix)); k != nil && bytes.HasPrefix(k, []byte(metaTownPrefix)); k, v = c.Next() {
-		taken[string(v)] = true // the hub's own towns' (idPrefix), whose reports number in the same days
-	}
 	t.TownPrefix = want
 	p, ok := freePrefix(want, taken)
 	if !ok {

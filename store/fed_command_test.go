@@ -134,6 +134,27 @@ func TestFedCountyDirectiveGoesDownAsACommand(t *testing.T) {
 	requireClean(t, tw.s)
 }
 
+// A county directive whose deadline is past the 7-day limit, or not
+// positive, is refused on the hub at once (a review: it was queued, the
+// officer told so, and the town refused it minutes later); nothing is
+// queued.
+func TestFedCountyDirectiveOverTheLimitIsRefusedBeforeItIsQueued(t *testing.T) {
+	tw, hub, officer := floodedCounty(t, false)
+	over := model.MaxDirectiveDeadline + time.Hour
+	_, _, err := hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, over, officer.ID, false)
+	requireCode(t, err, model.EINVALID, "past the limit of 7 days")
+	assert.Contains(t, model.ErrorMessageZh(err), "超出下达后 7 天")
+	_, _, err = hub.IssueDirectiveAt(tw.ctx, "转移低洼户", []model.NodeCode{village}, tw.clock.Now().Add(over), officer.ID, false)
+	requireCode(t, err, model.EINVALID, "past the limit of 7 days")
+	_, _, err = hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, -time.Hour, officer.ID, false)
+	requireCode(t, err, model.EINVALID, "positive")
+	assert.Empty(t, commands(t, hub, 0))
+
+	_, _, err = hub.IssueDirective(tw.ctx, "转移低洼户", []model.NodeCode{village}, model.MaxDirectiveDeadline, officer.ID, false)
+	requireCode(t, err, model.EQUEUED)
+	assert.Len(t, commands(t, hub, 0), 1, "the limit itself is within it")
+}
+
 func TestFedRefusedCommandIsAnEventOfTheTownThatFlowsUp(t *testing.T) {
 	tw, hub, officer := floodedCounty(t, true)
 	// The county's copy lags: it asks for wartime while the town is in it.

@@ -96,10 +96,10 @@ type txState struct {
 	n     uint64 // the last number used that day
 	dirty bool   // n is not written yet
 	// prefixes is each town's incident id prefix as read (or given) in
-	// this transaction (idPrefix); free, the prefixes ownPrefixFree let
-	// through in it.
+	// this transaction (idPrefix); heads, for each prefix ownPrefixFree
+	// let through in it on date, its ids' head "PREFIX-YYYYMMDD-".
 	prefixes map[model.NodeCode]string
-	free     map[string]bool
+	heads    map[string]string
 	buckets  txBuckets
 	counts   countDeltas // the per-node counters' changes, written by finish
 	// active is each town's active activation as read in this transaction
@@ -128,19 +128,22 @@ func (t *txState) nextID(tx *bolt.Tx, prefix string, day time.Time) (string, err
 			return "", err
 		}
 		t.date, t.n, t.dirty = date, n, false
+		clear(t.heads)
 	}
-	if !t.free[prefix] {
+	head, ok := t.heads[prefix]
+	if !ok {
 		if err := ownPrefixFree(tx, prefix); err != nil {
 			return "", err
 		}
-		if t.free == nil {
-			t.free = map[string]bool{}
+		if t.heads == nil {
+			t.heads = map[string]string{}
 		}
-		t.free[prefix] = true
+		head = prefix + "-" + t.date + "-"
+		t.heads[prefix] = head
 	}
 	t.n++
 	t.dirty = true
-	return incidentID(prefix+"-"+t.date+"-", t.n), nil
+	return incidentID(head, t.n), nil
 }
 
 // ownPrefixFree refuses the file's own incident ids under a prefix that

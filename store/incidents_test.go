@@ -424,3 +424,25 @@ func TestSeqReader(t *testing.T) {
 		return nil
 	}))
 }
+
+// nextID keeps each prefix's id head for the transaction, but a write
+// that crosses midnight (or files a report of another day) numbers the
+// next ids under the new day, each prefix's head made anew.
+func TestNextIDHeadFollowsTheDay(t *testing.T) {
+	tw := newTower(t)
+	tx, err := tw.s.db.Begin(true)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback() }()
+	var st txState
+	day := time.Date(2025, 7, 14, 23, 59, 0, 0, cst)
+	var ids []string
+	for _, c := range []struct {
+		prefix string
+		at     time.Time
+	}{{"HJ", day}, {"DC", day}, {"HJ", day}, {"HJ", day.Add(2 * time.Minute)}, {"DC", day.Add(2 * time.Minute)}} {
+		id, err := st.nextID(tx, c.prefix, c.at)
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	assert.Equal(t, []string{"HJ-20250714-0001", "DC-20250714-0002", "HJ-20250714-0003", "HJ-20250715-0001", "DC-20250715-0002"}, ids)
+}

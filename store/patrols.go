@@ -311,16 +311,21 @@ func putPatrol(tx *bolt.Tx, p model.Patrol) error {
 
 // getFinding reads finding seq with its incident's status.
 func (s *DB) getFinding(tx *bolt.Tx, seq uint64) (model.Finding, error) {
+	f, err := s.readFinding(tx, seq)
+	if err != nil {
+		return f, err
+	}
+	return f, s.withIncidentStatus(tx, &f)
+}
+
+// readFinding reads finding seq without its incident's status.
+func (s *DB) readFinding(tx *bolt.Tx, seq uint64) (model.Finding, error) {
 	v := tx.Bucket(bucketFindings).Get(u64(seq))
 	if v == nil {
 		id := model.FormatFindingID(seq)
 		return model.Finding{}, model.Errorf(model.ENOTFOUND, "no finding %s", id).Zh("没有巡护发现 %s", id).On("finding")
 	}
-	f, err := decodeFinding(seq, v, s.opts.Location)
-	if err != nil {
-		return f, err
-	}
-	return f, s.withIncidentStatus(tx, &f)
+	return decodeFinding(seq, v, s.opts.Location)
 }
 
 // withIncidentStatus fills in the status of the incident that carries f.
@@ -786,42 +791,46 @@ func (s *DB) Finding(ctx context.Context, id string) (model.Finding, error) {
 // subtree (by their area's village) when it names one.
 func (s *DB) Findings(ctx context.Context, f model.FindingFilter) ([]model.Finding, error) {
 	return viewIn(ctx, s, f.Node, func(tx *bolt.Tx, root model.NodeCode) ([]model.Finding, error) {
-		var fs []model.Finding
-		var err error
 		if f.Open {
-			fs, err = s.waitingFindings(tx)
-		} else {
-			fs, err = s.findingsSince(tx, f.Since)
+			return s.waitingFindings(tx, root)
 		}
-		return inSubtree(fs, root, findingVillage), err
+		return s.findingsSince(tx, f.Since, root)
 	})
 }
 
-// waitingFindings reads the findings on the desk, oldest first.
-func (s *DB) waitingFindings(tx *bolt.Tx) ([]model.Finding, error) {
+// waitingFindings reads the findings on the desk of root's subtree ("" the
+// whole file), oldest first, each with its incident's status (read only
+// for those kept).
+func (s *DB) waitingFindings(tx *bolt.Tx, root model.NodeCode) ([]model.Finding, error) {
 	var out []model.Finding
 	err := tx.Bucket(bucketIdxFindingsWaiting).ForEach(func(k, _ []byte) error {
 		if len(k) != 16 {
 			return fmt.Errorf("idx_findings_waiting: malformed key %x", k)
 		}
-		f, err := s.getFinding(tx, getU64(k[8:]))
-		if err == nil {
-			out = append(out, f)
+		f, err := s.readFinding(tx, getU64(k[8:]))
+		if err != nil || root != "" && !root.Contains(f.Village) {
+			return err
 		}
-		return err
+		if err := s.withIncidentStatus(tx, &f); err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
 	})
 	return out, err
 }
 
-// findingsSince reads the findings found at or after since, oldest first
-// (numberedSince), each with its incident's status.
-func (s *DB) findingsSince(tx *bolt.Tx, since time.Time) ([]model.Finding, error) {
+// findingsSince reads the findings of root's subtree ("" the whole file)
+// found at or after since, oldest first (numberedSince), each with its
+// incident's status (read only for those kept).
+func (s *DB) findingsSince(tx *bolt.Tx, since time.Time, root model.NodeCode) ([]model.Finding, error) {
 	fs, err := numberedSince(tx.Bucket(bucketFindings), since,
 		func(k, v []byte) (model.Finding, error) { return decodeFinding(getU64(k), v, s.opts.Location) },
 		func(f model.Finding) time.Time { return f.FoundAt }, func(f model.Finding) time.Time { return f.Arrived })
 	if err != nil {
 		return nil, err
 	}
+	fs = inSubtree(fs, root, findingVillage)
 	for i := range fs {
 		if err := s.withIncidentStatus(tx, &fs[i]); err != nil {
 			return nil, err
@@ -1182,7 +1191,11 @@ func patrollers(tx *bolt.Tx, root model.NodeCode, areas []model.PatrolArea) ([]m
 	ids := map[uint64]bool{}
 	c := tx.Bucket(bucketNodes).Cursor()
 	for k, _ := c.Seek([]byte(root)); k != nil && bytes.HasPrefix(k, []byte(root)); {
-		town := model.NodeCode(k[:min(9, len(k))])
+		if len(k) < 9 { // a county's (or city's, province's) node: its towns follow
+			k, _ = c.Next()
+			continue
+		}
+		town := model.NodeCode(k[:9])
 		if len(k) == 9 {
 			for _, id := range peopleIn(tx, town, true) {
 				ids[id] = true
@@ -1260,11 +1273,9 @@ func (s *DB) boardInput(tx *bolt.Tx, d0, asOf time.Time, root model.NodeCode) (m
 		return in, err
 	}
 	in.Patrols = inSubtree(patrols, root, func(p model.Patrol) model.NodeCode { return p.Village })
-	findings, err := s.boardFindings(tx, d0)
-	if err != nil {
+	if in.Findings, err = s.boardFindings(tx, d0, root); err != nil {
 		return in, err
 	}
-	in.Findings = inSubtree(findings, root, findingVillage)
 	if in.Patrollers, err = patrollers(tx, root, in.Areas); err != nil {
 		return in, err
 	}
@@ -1281,14 +1292,15 @@ func (s *DB) boardInput(tx *bolt.Tx, d0, asOf time.Time, root model.NodeCode) (m
 
 func findingVillage(f model.Finding) model.NodeCode { return f.Village }
 
-// boardFindings are the findings a board of day d0 reads: those found from
-// 14 days before it on, and every one still waiting.
-func (s *DB) boardFindings(tx *bolt.Tx, d0 time.Time) ([]model.Finding, error) {
-	fs, err := s.findingsSince(tx, d0.AddDate(0, 0, -14))
+// boardFindings are the findings of root's subtree a board of day d0
+// reads: those found from 14 days before it on, and every one still
+// waiting.
+func (s *DB) boardFindings(tx *bolt.Tx, d0 time.Time, root model.NodeCode) ([]model.Finding, error) {
+	fs, err := s.findingsSince(tx, d0.AddDate(0, 0, -14), root)
 	if err != nil {
 		return nil, err
 	}
-	waiting, err := s.waitingFindings(tx)
+	waiting, err := s.waitingFindings(tx, root)
 	if err != nil {
 		return nil, err
 	}

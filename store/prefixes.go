@@ -63,10 +63,14 @@ func townPrefix(tx *bolt.Tx, town model.NodeCode, own string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	base := derivedPrefix(town, nodeName(tx, town))
+	name := nodeName(tx, town)
+	base := derivedPrefix(town, name)
 	p, ok := freePrefix(base, taken)
 	if !ok {
-		return "", fmt.Errorf("town %s: no free prefix for its incident ids after %s", town, base)
+		stem := base[:min(7, len(base))]
+		return "", model.Errorf(model.ECONFLICT, "incident id: %s (%s) has no free prefix: %s and %sB to %sZ are all held by other towns; nothing was filed, ask the county's administrator",
+			name, town, base, stem, stem).
+			Zh("事件编号：%s（%s）没有可用的编号前缀（%s 及 %sB 至 %sZ 均已被其他镇街占用）；本次未受理，请联系县级管理员", name, town, base, stem, stem)
 	}
 	return p, meta.Put(townPrefixKey(town), []byte(p))
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +107,28 @@ func TestFedTownAvoidsTheHubsOwnTownPrefix(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, incs[0].Title, got.Title)
 	requireClean(t, hub)
+}
+
+// A town whose prefix and every one after it (DC, DCB ... DCZ) other
+// towns hold is refused its report, in English and Chinese, as a
+// conflict naming the town (a review: an English-only internal error
+// reached the reporter); nothing is filed.
+func TestReportOfATownWithNoFreePrefixIsRefused(t *testing.T) {
+	tw := newTower(t)
+	addTown(t, tw, dongcheng, yuanding, "东城街道", "园丁社区", "13800000031")
+	dch := addTown(t, tw, dongchuan, dongchuanVillage, "东川镇", "东川村", "13800000032")
+	require.NoError(t, tw.s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		for i, p := range append([]string{"DC"}, each([]rune("BCDEFGHIJKLMNOPQRSTUVWXYZ"), func(c rune) string { return "DC" + string(c) })...) {
+			if err := meta.Put(townPrefixKey(model.NodeCode(fmt.Sprintf("3307%05d", 500+i))), []byte(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	before := dump(t, tw.s)
+	_, err := tw.s.Report(tw.ctx, model.Report{Node: dongchuanVillage, Category: "fire", Severity: model.SeverityIII, Title: "冒烟", Reporter: dch.ID})
+	requireCode(t, err, model.ECONFLICT, "东川镇 (330784009) has no free prefix: DC and DCB to DCZ")
+	assert.Equal(t, "事件编号：东川镇（330784009）没有可用的编号前缀（DC 及 DCB 至 DCZ 均已被其他镇街占用）；本次未受理，请联系县级管理员", model.ErrorMessageZh(err))
+	assert.Equal(t, before, dump(t, tw.s))
 }

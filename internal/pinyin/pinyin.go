@@ -34,6 +34,12 @@ func Initial(r rune) byte {
 	if err != nil || len(b) != 2 {
 		return 0
 	}
+	// GB2312's rows are B0-D7 for level 1, each of 94 cells A1-FE; GBK
+	// puts its extension (監 B14F, 盤 B150) between the cells of those
+	// rows, with a second byte below A1, out of pinyin order.
+	if b[0] < 0xB0 || b[0] > 0xD7 || b[1] < 0xA1 || b[1] > 0xFE {
+		return 0
+	}
 	code := uint16(b[0])<<8 | uint16(b[1])
 	if code < starts[0].code || code > lastLevel1 {
 		return 0

@@ -95,7 +95,8 @@ func (a *app) townOf(ctx context.Context, db backend) (model.NodeCode, error) {
 	if len(towns) == 1 {
 		return model.NodeCode(towns[0]), nil
 	}
-	return "", usageError{fmt.Errorf("town: the database holds %d towns (%s); give the town's code", len(towns), strings.Join(towns, ", "))}
+	return "", usageError{model.Errorf(model.EINVALID, "town: the database holds %d towns (%s); give the town's code", len(towns), strings.Join(towns, ", ")).
+		Zh("本镇：库中有 %d 个镇街（%s）；请给出镇街代码", len(towns), strings.Join(towns, "，"))}
 }
 
 // room reads a --room flag: town, or a town's or village's code or name as
@@ -566,7 +567,7 @@ func (a *app) dutyNowWhere(ctx context.Context, db backend, room, town string, a
 		r, err := a.room(ctx, db, room, 0)
 		return dutyWhere{room: r}, err
 	case !blank(town):
-		t, err := a.nodeArg(ctx, db, "--town", town, 0)
+		t, err := townArg(ctx, db, town)
 		if err != nil {
 			return dutyWhere{}, err
 		}
@@ -589,6 +590,27 @@ func (a *app) dutyNowWhere(ctx context.Context, db backend, room, town string, a
 		return dutyWhere{scope: seat.Town}, nil
 	}
 	return dutyWhere{scope: seat.Node}, nil
+}
+
+// townArg reads --town: a town's or a county's code, or the name of one
+// of the file's towns or counties, or the beginning of one name alone
+// (model.TownNamed, as the console's :town); a village is not a town.
+func townArg(ctx context.Context, db backend, s string) (model.NodeCode, error) {
+	nodes, err := db.Nodes(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	var towns []model.Node
+	for _, n := range nodes {
+		if n.Level <= model.LevelTown {
+			towns = append(towns, n)
+		}
+	}
+	t, err := model.TownNamed(towns, s, "in this file", "本库")
+	if err != nil {
+		return "", usageError{err}
+	}
+	return t, nil
 }
 
 // duty is who is on duty at at in w's rooms: the store reads the scope's

@@ -603,7 +603,12 @@ activation in the file (or in --town's, or a county's code) it shows it in
 full; with several, one line each (--json: "towns").`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withNode(cmd.Context(), "--town", town, func(ctx context.Context, db backend, scope model.NodeCode) error {
+			return withFound(a, cmd.Context(), looking, func(ctx context.Context, db backend) (model.NodeCode, error) {
+				if blank(town) {
+					return "", nil
+				}
+				return townArg(ctx, db, town)
+			}, func(ctx context.Context, db backend, scope model.NodeCode) error {
 				return a.wartimeStatus(ctx, db, scope, asJSON)
 			})
 		},

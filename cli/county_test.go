@@ -104,4 +104,14 @@ func TestDutyNowListsTheOperatorsTown(t *testing.T) {
 	assert.Equal(t, []string{"330784114266"}, rooms("--as", "P2", "--room", "渎溪村"))
 	fails(t, e.run("--as", "P2", "duty", "now", "--room", "渎溪村", "--all"), cli.ExitUsage, "--room and --all each say which rooms to list")
 	fails(t, e.run("--as", "P2", "duty", "now", "--town", "330784999"), cli.ExitUsage, "--town: no node 330784999")
+	// --town names a town among the file's, not a place of the operator's
+	// own town (QA: a 花街镇 officer's --town 东城街道 was looked up in
+	// 花街镇), by the beginning of its name alone as :town; a village is
+	// no town.
+	assert.Equal(t, dongcheng, rooms("--as", "P2", "--town", "东城街道"))
+	assert.Equal(t, dongcheng, rooms("--as", "P2", "--town", "东城"))
+	fails(t, e.run("--as", "P2", "duty", "now", "--town", "西"), cli.ExitUsage,
+		"town: 西: several towns begin so: 西城街道 330784002, 西溪镇 330784111; type more of the name")
+	fails(t, e.run("--as", "P2", "duty", "now", "--town", "渎溪村"), cli.ExitUsage, "town: 渎溪村: no such town in this file")
+	assert.Equal(t, all, rooms("--as", "P2", "--town", "永康市"), "a county by its name")
 }

@@ -443,6 +443,11 @@ func TestWartimeAcrossTowns(t *testing.T) {
 	assert.False(t, one.Active, "花街镇 is back in peacetime")
 	e.okJSON(&one, "wartime", "status", "--town", "330784001", "--json")
 	assert.Equal(t, "W-0001", one.Activation.ID)
+	// By its name, whoever asks: --town is a town of the file, not a place
+	// in the operator's own town.
+	one.Activation.ID = ""
+	e.okJSON(&one, "wartime", "status", "--town", "东城街道", "--json")
+	assert.Equal(t, "W-0001", one.Activation.ID)
 
 	// Again over the county: 东城街道 is still in wartime, so nothing is done.
 	fails(t, e.run("wartime", "on", "--reason", "fire", "--scope", "330784", "--yes", "--as", county), cli.ExitRefused, "东城街道")

@@ -391,3 +391,55 @@ func ParseDue(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	}
 	return at, nil
 }
+
+// TownNamed is the town arg names among towns: the one whose name (white
+// space and case aside) or code it is, else the one alone whose name
+// begins with it (as --node takes a unique prefix: 花街 for 花街镇), else
+// a town's code typed whole; in is what the refusal says the towns are
+// ("in this room" / "本指挥中心"). A prefix of several names is refused
+// naming them, a node that is not a town as not found.
+func TownNamed(towns []Node, arg, in, inZh string) (NodeCode, error) {
+	arg = strings.TrimSpace(arg)
+	key := townKey(arg)
+	var prefixed []Node
+	for _, t := range towns {
+		if townKey(t.Name) == key || string(t.Code) == arg {
+			return t.Code, nil
+		}
+		if key != "" && strings.HasPrefix(townKey(t.Name), key) {
+			prefixed = append(prefixed, t)
+		}
+	}
+	switch {
+	case len(prefixed) == 1:
+		return prefixed[0].Code, nil
+	case len(prefixed) > 1:
+		return "", Errorf(EINVALID, "town: %s: several towns begin so: %s; type more of the name", arg, namedTowns(prefixed, ", ")).
+			Zh("镇街：%s：有多个镇街以此开头：%s；请输入更完整的名称", arg, namedTowns(prefixed, "，"))
+	}
+	c, err := ParseNodeCode(arg)
+	if err != nil || c.Level() != LevelTown {
+		return "", Errorf(ENOTFOUND, "town: %s: no such town %s; give a town's name or its 9-digit code", arg, in).
+			Zh("镇街：%s：%s没有这个镇街；请给出镇街名称或 9 位代码", arg, inZh)
+	}
+	return c, nil
+}
+
+// townKey is a town's name as TownNamed compares it: no spaces, lower case.
+func townKey(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}
+
+// namedTowns names the first five of towns with their codes, then how many
+// more, joined by sep.
+func namedTowns(towns []Node, sep string) string {
+	var out []string
+	for i, t := range towns {
+		if i == 5 {
+			out = append(out, fmt.Sprintf("+%d", len(towns)-5))
+			break
+		}
+		out = append(out, t.Name+" "+string(t.Code))
+	}
+	return strings.Join(out, sep)
+}

@@ -86,49 +86,7 @@ func (m *Model) noteTowns(nodes []model.Node) {
 // prefix: 花街 for 花街镇); a prefix of several names is refused, naming
 // them.
 func (m Model) townArg(arg string) (model.NodeCode, error) {
-	arg = strings.TrimSpace(arg)
-	key := townKey(arg)
-	var prefixed []model.Node
-	for _, t := range m.roomTowns() {
-		if townKey(t.Name) == key || string(t.Code) == arg {
-			return t.Code, nil
-		}
-		if key != "" && strings.HasPrefix(townKey(t.Name), key) {
-			prefixed = append(prefixed, t)
-		}
-	}
-	switch {
-	case len(prefixed) == 1:
-		return prefixed[0].Code, nil
-	case len(prefixed) > 1:
-		return "", refusal(model.EINVALID, "town: "+arg+": several towns begin so: "+namedTowns(prefixed, ", ")+"; type more of the name",
-			"镇街："+arg+"：有多个镇街以此开头："+namedTowns(prefixed, "，")+"；请输入更完整的名称")
-	}
-	c, err := model.ParseNodeCode(arg)
-	if err != nil || c.Level() != model.LevelTown {
-		return "", refusal(model.EINVALID, "town: "+arg+": no such town in this room; give a town's name or its 9-digit code",
-			"镇街："+arg+"：本指挥中心没有这个镇街；请给出镇街名称或 9 位代码")
-	}
-	return c, nil
-}
-
-// townKey is a town's name as :town compares it: no spaces, lower case.
-func townKey(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), ""))
-}
-
-// namedTowns names the first five of towns with their codes, then how many
-// more, joined by sep.
-func namedTowns(towns []model.Node, sep string) string {
-	var out []string
-	for i, t := range towns {
-		if i == 5 {
-			out = append(out, fmt.Sprintf("+%d", len(towns)-5))
-			break
-		}
-		out = append(out, t.Name+" "+string(t.Code))
-	}
-	return strings.Join(out, sep)
+	return model.TownNamed(m.roomTowns(), arg, "in this room", "本指挥中心")
 }
 
 // townCommand is :town NAME|CODE (turn to the town) and :town alone (back

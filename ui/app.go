@@ -842,6 +842,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	// text input every rune is a key of its own, so take them one by one;
 	// the first may open an input that takes the rest. In an input they are
 	// text, whatever word they spell: "end" is not the End key (typed.go).
+	pasted := msg.Paste // a bracketed paste, not runs typed together (model.Typing tells them apart)
 	if m.inputActive() {
 		msg = asText(msg)
 	}
@@ -868,11 +869,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case m.q.active():
-		return m.onQuestionKey(msg)
+		return m.onQuestionKey(msg, pasted)
 	case m.tooSmall():
 		return m.onSmallKey(msg) // small.go
 	case m.formActive:
-		return m.onFormKey(msg)
+		return m.onFormKey(msg, pasted)
 	case m.filterActive:
 		return m.onFilterKey(msg)
 	case m.cmdActive:

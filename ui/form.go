@@ -189,9 +189,10 @@ const (
 	formCancelled
 )
 
-// Update handles a key. Enter on a field that is not the last moves on,
-// except in one-field forms; enter on the last submits.
-func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
+// Update handles a key (pasted: a bracketed paste, typedSequence). Enter
+// on a field that is not the last moves on, except in one-field forms;
+// enter on the last submits.
+func (f form) Update(msg tea.KeyMsg, pasted bool, k formKeys) (form, formResult, tea.Cmd) {
 	fl := &f.fields[f.focus]
 	f.lost = 0
 	if f.parked {
@@ -201,7 +202,7 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	if fl.choices == nil {
 		var cmd tea.Cmd
 		var ok bool
-		if f, msg, cmd, ok = f.typedSequence(msg); !ok {
+		if f, msg, cmd, ok = f.typedSequence(msg, pasted); !ok {
 			return f, formEditing, cmd
 		}
 	}

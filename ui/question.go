@@ -121,14 +121,14 @@ func (m Model) askLater(text string, back bool, yes func(Model) (Model, tea.Cmd)
 // typed), n or esc drops it; tab types a note; while a note is typed, enter
 // puts the question and esc drops the note (the question too, when the
 // note was the point).
-func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) onQuestionKey(msg tea.KeyMsg, pasted bool) (tea.Model, tea.Cmd) {
 	lost := m.q.lost
 	m.q.lost = 0 // said until the next key that takes all it brings
 	q := m.q
 	if q.editing {
 		var pre string
 		var ok bool
-		m.q.typing, pre, msg, ok = throughTyping(m.q.typing, msg, inputAltKeys(m.noteInput))
+		m.q.typing, pre, msg, ok = throughTyping(m.q.typing, msg, pasted, inputAltKeys(m.noteInput))
 		if pre != "" {
 			if m, _ = m.typeNote(textKey(pre), lost); m.q.lost > 0 {
 				lost, m.q.lost = m.q.lost, 0

@@ -594,6 +594,7 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m = m.catchUp()
 	old := m.w.events
 	m.w = newWorld(msg.snap)
+	m.noteFlaggedDuty()
 	m.w.rollUp(m.now)
 	for _, b := range m.heard {
 		m.w.apply(scopeEvents(m.scope, b.events, b.reach), scopeIncidents(m.scope, b.changed), m.now)

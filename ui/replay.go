@@ -280,6 +280,7 @@ func (m Model) replayJump(t time.Time) Model {
 	r, incs, evs := rp.hist.State(t, eventsKept)
 	rp.r, rp.at = r, t
 	m.w = newWorld(snapshot{nodes: rp.nodes, people: rp.people, incidents: scopeIncidents(m.scope, incs), events: scopeEvents(m.scope, evs, nil)})
+	m.noteFlaggedDuty()
 	m.now = t
 	m.w.rollUp(t)
 	m.tell(m.tower, loadedMsg{})

@@ -1157,11 +1157,16 @@ func (m Model) say(en, zh string) string { return sayIn(m.p.lab.Lang, en, zh) }
 
 // sayIn is en when lang is en, else zh, as labels reads lang.
 func sayIn(lang, en, zh string) string {
-	if lang == "en" {
-		return en
+	if chinese(lang) {
+		return zh
 	}
-	return zh
+	return en
 }
+
+// chinese reports whether a console of lang speaks Chinese: any lang but
+// en, "" among them (the console's default, as config's is). Every word
+// and key made for a lang reads it so (labels, sayIn, the key maps).
+func chinese(lang string) bool { return lang != "en" }
 
 func (m Model) openRoster() Model {
 	m = m.push()

@@ -325,7 +325,7 @@ func (f form) View(p *painter, inner int) []string {
 // parkedHint is what a parked form says under its refusal: how to send it
 // again or go back to it, and what was typed meanwhile and not taken.
 func (f form) parkedHint(lang string) string {
-	if lang == "zh" {
+	if chinese(lang) {
 		s := "enter 或 y 重新提交，tab 或方向键返回修改"
 		if f.ignored > 0 {
 			s += fmt.Sprintf("；其间输入的 %d 个字未录入", f.ignored)

@@ -70,7 +70,7 @@ type replayKeys struct {
 }
 
 func newReplayKeys(lang string) replayKeys {
-	zh := lang == "zh"
+	zh := chinese(lang)
 	b := func(help, en, cn string, keys ...string) key.Binding {
 		d := en
 		if zh {

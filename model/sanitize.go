@@ -216,11 +216,35 @@ func sequenceLen(s string) int {
 // to it, as CleanText drops it from the whole text; the text around it
 // stays. The zero value is ready; a Typing is a value, as a console's
 // model is copied.
-type Typing struct{ held string }
+//
+// A person who presses alt+] by accident opens a string that only BEL or
+// ST ends, and everything typed after it would be held, then dropped when
+// the field ends. So a sequence held is given up once it has gone on too
+// long to be a terminal's, which sends its sequence in a few reads (runs
+// of characters, each space and control a key of its own): when it has
+// taken more than HeldKeys keys of one character each, when a key holds a
+// printable character beyond ASCII (an input method's, typed), when a
+// pasted block comes, or when the field ends after it took a key of one
+// character. Given up, the sequence loses its introducer alone (ESC ],
+// ESC [, a C1 control, ESC) and what was held is text, as CleanText keeps
+// an unfinished CSI's parameters: nothing typed is lost, and no
+// introducer goes through. Pieces given by Add, and a pasted block on its
+// own, keep CleanText's rule exactly.
+type Typing struct {
+	held string
+	keys int // keys of one character held since the sequence began (Key)
+}
 
-// Add takes the next piece: text is what of it, and of the pieces held
-// before it, is text; the rest, a sequence not yet ended, is held (Open)
-// for the next piece to end.
+// HeldKeys is how many keys of one character a sequence held may take
+// before Key gives it up: a terminal's sequence comes in a few reads, a
+// person's typing one key at a time.
+const HeldKeys = 4
+
+// Add takes the next piece as it came from the terminal: text is what of
+// it, and of the pieces held before it, is text; the rest, a sequence not
+// yet ended, is held (Open) for the next piece to end. Add never gives a
+// sequence up: fed the pieces of a whole text, it drops what CleanText
+// drops.
 func (t Typing) Add(piece string) (next Typing, text string) {
 	raw := t.held + piece
 	var b strings.Builder
@@ -240,12 +264,58 @@ func (t Typing) Add(piece string) (next Typing, text string) {
 	return Typing{}, b.String()
 }
 
+// Key takes a key typed (not pasted): its text, ESC before it with alt,
+// or a run of characters the terminal sent in one read. It is Add, except
+// that a sequence held is given up (see Typing) before a key of a
+// printable character beyond ASCII, or before a key of one character
+// when HeldKeys such keys were held already; the key is then judged on
+// its own.
+func (t Typing) Key(key string) (next Typing, text string) {
+	if t.held == "" {
+		return t.Add(key)
+	}
+	one := utf8.RuneCountInString(key) == 1 && printable(key)
+	if beyondASCII(key) || one && t.keys >= HeldKeys {
+		return t.givenUp(key)
+	}
+	next, text = t.Add(key)
+	if next.held == t.held+key {
+		next.keys = t.keys // the same sequence, still open
+		if one {
+			next.keys++
+		}
+	}
+	return next, text
+}
+
+// Paste takes a pasted block: a sequence held before it is given up (a
+// terminal never pastes the rest of its own), and the block is judged on
+// its own by CleanText's rule, as Add judges it.
+func (t Typing) Paste(block string) (next Typing, text string) {
+	if t.held == "" {
+		return t.Add(block)
+	}
+	return t.givenUp(block)
+}
+
+// givenUp is the sequence held given up, its introducer dropped and the
+// rest text, then after as the next piece.
+func (t Typing) givenUp(after string) (next Typing, text string) {
+	return Typing{}.Add(t.held[introducerLen(t.held):] + after)
+}
+
 // End ends the field (the line, or a key that is not text): the sequence
 // held is judged as CleanText judges one at the end of its text, and what
-// of it stays (the parameters of an unfinished CSI) is text.
+// of it stays (the parameters of an unfinished CSI) is text; a sequence
+// that took a key of one character (Key) is given up.
 func (t Typing) End() (next Typing, text string) {
-	if t.held == "" {
+	switch {
+	case t.held == "":
 		return Typing{}, ""
+	case t.keys > 0:
+		t, text = t.givenUp("")
+		_, rest := t.End()
+		return Typing{}, text + rest
 	}
 	n, _ := SequenceLen(t.held)
 	return Typing{}, t.held[n:]
@@ -293,6 +363,29 @@ func SequenceLen(s string) (n int, open bool) {
 		return n, false // any other C1 control: complete
 	}
 	return n, n == 1 && strings.Trim(s[1:], intermediates) == ""
+}
+
+// introducerLen is the length of the introducer s, a sequence held,
+// begins with: ESC and the byte naming a CSI or a control string, a C1
+// control, else ESC alone.
+func introducerLen(s string) int {
+	if len(s) >= 2 && (s[0] != 0x1b || introducer(s[0], s[1]) != seqOther) {
+		return 2
+	}
+	return 1
+}
+
+// printable reports whether s is all printable characters (a key that
+// types, not BEL or another control).
+func printable(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
+}
+
+// beyondASCII reports whether s holds a printable character beyond
+// ASCII: a key an input method typed, never part of a terminal's
+// sequence typed one key at a time.
+func beyondASCII(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r >= 0x80 && unicode.IsPrint(r) }) >= 0
 }
 
 // intermediates are ECMA-35's intermediate bytes, 0x20-0x2f.

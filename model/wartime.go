@@ -123,6 +123,15 @@ type RoomsOnDuty struct {
 	Changes  time.Time
 }
 
+// StaffsTownRoom reports whether p keeps town's room staffed by the
+// flags, as a room with no duty schedule is counted: one of the town's
+// duty officers on duty, wherever in the town they are placed (their seat
+// is the town room, SeatOf). CountRoomsOnDuty counts by it, and the
+// console names them in the header of a room looking into the town.
+func (p Person) StaffsTownRoom(town NodeCode) bool {
+	return p.OnDuty && p.Has(RoleDutyOfficer) && town.Contains(p.Node)
+}
+
 // CountRoomsOnDuty counts the rooms of a's scope that are staffed. A room
 // with a duty schedule (a key of scheduled, which says whether one of its
 // shifts runs now) is staffed while a shift runs, as duty now and the
@@ -138,13 +147,10 @@ func CountRoomsOnDuty(a Activation, people []Person, scheduled map[NodeCode]bool
 	}
 	town := a.Scope[0].Town()
 	for _, p := range people {
-		if !p.OnDuty {
-			continue
-		}
-		if p.Has(RoleDutyOfficer) && town.Contains(p.Node) {
+		if p.StaffsTownRoom(town) {
 			r.Town = true
 		}
-		if v := p.Node.Village(); p.Has(RoleVillageCadre) && v != "" && a.Covers(v) {
+		if v := p.Node.Village(); p.OnDuty && p.Has(RoleVillageCadre) && v != "" && a.Covers(v) {
 			if _, byShift := scheduled[v]; !byShift {
 				r.Villages = append(r.Villages, v)
 			}

@@ -493,6 +493,36 @@ func TestCountRoomsOnDuty(t *testing.T) {
 	}
 }
 
+// StaffsTownRoom is the town room's rule of CountRoomsOnDuty, which the
+// console's header names by: a duty officer of the town on duty, placed
+// anywhere in it.
+func TestStaffsTownRoom(t *testing.T) {
+	on := func(p model.Person) model.Person { p.OnDuty = true; return p }
+	off := func(p model.Person) model.Person { p.OnDuty = false; return p }
+	atVillage := on(dutyOfficer)
+	atVillage.Node = duxi
+	cadreOfficer := on(villageCadre)
+	cadreOfficer.Roles = []model.Role{model.RoleVillageCadre, model.RoleDutyOfficer}
+	whole := activation(t, town)
+	for _, c := range []struct {
+		name string
+		p    model.Person
+		town model.NodeCode
+		want bool
+	}{
+		{"on duty", on(dutyOfficer), town, true},
+		{"placed at a village of the town", atVillage, town, true},
+		{"a cadre who is also a duty officer", cadreOfficer, town, true},
+		{"off duty", off(dutyOfficer), town, false},
+		{"another town", on(dutyOfficer), "330784001", false},
+		{"no town", on(dutyOfficer), "", false},
+		{"a cadre", on(villageCadre), town, false},
+	} {
+		assert.Equal(t, c.want, c.p.StaffsTownRoom(c.town), c.name)
+		assert.Equal(t, c.p.StaffsTownRoom(town), model.CountRoomsOnDuty(whole, []model.Person{c.p}, nil).Town, "%s: as CountRoomsOnDuty counts", c.name)
+	}
+}
+
 // A room with a duty schedule is staffed while one of its shifts runs,
 // whatever its people's on-duty flags say; one without a schedule by the
 // flags, as before.

@@ -208,8 +208,8 @@ func (m Model) openReportForm() (tea.Model, tea.Cmd) {
 		newTextField("text", m.say("details", "详情"), "", "", 2000)))
 }
 
-func (m Model) onFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	f, res, cmd := m.form.Update(msg, m.fkeys)
+func (m Model) onFormKey(msg tea.KeyMsg, pasted bool) (tea.Model, tea.Cmd) {
+	f, res, cmd := m.form.Update(msg, pasted, m.fkeys)
 	if f.lost > 0 {
 		fl := f.fields[f.focus]
 		f.err = m.say(fmt.Sprintf("%s: %d not taken, %d characters at most", fl.label, f.lost, fl.input.CharLimit),

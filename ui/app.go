@@ -594,6 +594,7 @@ func (m Model) onSnapshot(msg snapshotMsg) Model {
 	m = m.catchUp()
 	old := m.w.events
 	m.w = newWorld(msg.snap)
+	m.noteFlaggedDuty()
 	m.w.rollUp(m.now)
 	for _, b := range m.heard {
 		m.w.apply(scopeEvents(m.scope, b.events, b.reach), scopeIncidents(m.scope, b.changed), m.now)
@@ -842,6 +843,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	// text input every rune is a key of its own, so take them one by one;
 	// the first may open an input that takes the rest. In an input they are
 	// text, whatever word they spell: "end" is not the End key (typed.go).
+	pasted := msg.Paste // a bracketed paste, not runs typed together (model.Typing tells them apart)
 	if m.inputActive() {
 		msg = asText(msg)
 	}
@@ -868,11 +870,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case m.q.active():
-		return m.onQuestionKey(msg)
+		return m.onQuestionKey(msg, pasted)
 	case m.tooSmall():
 		return m.onSmallKey(msg) // small.go
 	case m.formActive:
-		return m.onFormKey(msg)
+		return m.onFormKey(msg, pasted)
 	case m.filterActive:
 		return m.onFilterKey(msg)
 	case m.cmdActive:
@@ -1155,11 +1157,16 @@ func (m Model) say(en, zh string) string { return sayIn(m.p.lab.Lang, en, zh) }
 
 // sayIn is en when lang is en, else zh, as labels reads lang.
 func sayIn(lang, en, zh string) string {
-	if lang == "en" {
-		return en
+	if chinese(lang) {
+		return zh
 	}
-	return zh
+	return en
 }
+
+// chinese reports whether a console of lang speaks Chinese: any lang but
+// en, "" among them (the console's default, as config's is). Every word
+// and key made for a lang reads it so (labels, sayIn, the key maps).
+func chinese(lang string) bool { return lang != "en" }
 
 func (m Model) openRoster() Model {
 	m = m.push()

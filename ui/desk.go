@@ -32,10 +32,7 @@ type deskKeys struct{ pass, merge, close key.Binding }
 
 func newDeskKeys(lang string) deskKeys {
 	b := func(k, en, zh string) key.Binding {
-		if lang == "zh" {
-			en = zh
-		}
-		return key.NewBinding(key.WithKeys(k), key.WithHelp(k, en))
+		return key.NewBinding(key.WithKeys(k), key.WithHelp(k, sayIn(lang, en, zh)))
 	}
 	return deskKeys{pass: b("p", "pass on", "交办"), merge: b("m", "merge", "并入"), close: b("x", "close", "销号")}
 }

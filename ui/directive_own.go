@@ -27,10 +27,7 @@ type ownUnitKeys struct{ sign, progress key.Binding }
 
 func newOwnUnitKeys(lang string) ownUnitKeys {
 	b := func(k, en, zh string) key.Binding {
-		if lang == "zh" {
-			en = zh
-		}
-		return key.NewBinding(key.WithKeys(k), key.WithHelp(k, en))
+		return key.NewBinding(key.WithKeys(k), key.WithHelp(k, sayIn(lang, en, zh)))
 	}
 	return ownUnitKeys{sign: b("b", "sign for it", "签收"), progress: b("p", "report progress", "上报进度")}
 }

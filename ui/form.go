@@ -189,9 +189,10 @@ const (
 	formCancelled
 )
 
-// Update handles a key. Enter on a field that is not the last moves on,
-// except in one-field forms; enter on the last submits.
-func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
+// Update handles a key (pasted: a bracketed paste, typedSequence). Enter
+// on a field that is not the last moves on, except in one-field forms;
+// enter on the last submits.
+func (f form) Update(msg tea.KeyMsg, pasted bool, k formKeys) (form, formResult, tea.Cmd) {
 	fl := &f.fields[f.focus]
 	f.lost = 0
 	if f.parked {
@@ -201,7 +202,7 @@ func (f form) Update(msg tea.KeyMsg, k formKeys) (form, formResult, tea.Cmd) {
 	if fl.choices == nil {
 		var cmd tea.Cmd
 		var ok bool
-		if f, msg, cmd, ok = f.typedSequence(msg); !ok {
+		if f, msg, cmd, ok = f.typedSequence(msg, pasted); !ok {
 			return f, formEditing, cmd
 		}
 	}
@@ -324,7 +325,7 @@ func (f form) View(p *painter, inner int) []string {
 // parkedHint is what a parked form says under its refusal: how to send it
 // again or go back to it, and what was typed meanwhile and not taken.
 func (f form) parkedHint(lang string) string {
-	if lang == "zh" {
+	if chinese(lang) {
 		s := "enter 或 y 重新提交，tab 或方向键返回修改"
 		if f.ignored > 0 {
 			s += fmt.Sprintf("；其间输入的 %d 个字未录入", f.ignored)

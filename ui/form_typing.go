@@ -20,28 +20,38 @@ import (
 // type (enter, tab, an arrow) ends the field's sequence as the end of the
 // text does. The text input's own alt keys (alt+b, alt+f, alt+d: a word
 // back, forward, deleted) stay keys.
+//
+// A sequence that has gone on too long to be a terminal's (an alt+]
+// pressed by accident, then a note typed) is given up: its introducer is
+// dropped and what was held is typed (model.Typing's rule: more than
+// model.HeldKeys keys of one character, a key of Chinese or another
+// character beyond ASCII, a bracketed paste, or the field ending after a
+// key of one character). A bracketed paste is judged on its own as
+// CleanText judges a text; the console's keys are asText by then, so the
+// caller says which keys were pasted.
 
 // typedSequence passes a key to the focused text field through
 // model.Typing: it returns the key to handle, which is the text the
 // sequence rule leaves of it as typed runes, or ok false when nothing is
-// left of it (part of a sequence).
-func (f form) typedSequence(msg tea.KeyMsg) (_ form, _ tea.KeyMsg, _ tea.Cmd, ok bool) {
+// left of it (part of a sequence). pasted: the key is a bracketed paste.
+func (f form) typedSequence(msg tea.KeyMsg, pasted bool) (_ form, _ tea.KeyMsg, _ tea.Cmd, ok bool) {
 	fl := &f.fields[f.focus]
 	var pre string
 	var cmd tea.Cmd
-	fl.typing, pre, msg, ok = throughTyping(fl.typing, msg, inputAltKeys(fl.input))
+	fl.typing, pre, msg, ok = throughTyping(fl.typing, msg, pasted, inputAltKeys(fl.input))
 	if pre != "" {
 		f, cmd = f.typed(textKey(pre))
 	}
 	return f, msg, cmd, ok
 }
 
-// throughTyping judges a key by the sequence rule (model.Typing t): pre
-// is text to type before the key (what of an ended sequence stays: an
-// unfinished CSI's parameters), k the key to handle then, ok false when
-// nothing is left of the key (part of a sequence). alt are the input's
-// own alt keys, which stay keys.
-func throughTyping(t model.Typing, msg tea.KeyMsg, alt []key.Binding) (_ model.Typing, pre string, k tea.KeyMsg, ok bool) {
+// throughTyping judges a key by the sequence rule (model.Typing t), as
+// typed or, when pasted, as a bracketed paste: pre is text to type before
+// the key (what of an ended sequence stays: an unfinished CSI's
+// parameters, a sequence given up), k the key to handle then, ok false
+// when nothing is left of the key (part of a sequence). alt are the
+// input's own alt keys, which stay keys.
+func throughTyping(t model.Typing, msg tea.KeyMsg, pasted bool, alt []key.Binding) (_ model.Typing, pre string, k tea.KeyMsg, ok bool) {
 	b, types := keyBytes(msg)
 	switch {
 	case !types && t.Open():
@@ -51,7 +61,12 @@ func throughTyping(t model.Typing, msg tea.KeyMsg, alt []key.Binding) (_ model.T
 		return t, "", msg, true
 	}
 	var text string
-	if t, text = t.Add(b); text == "" {
+	if pasted {
+		t, text = t.Paste(b)
+	} else {
+		t, text = t.Key(b)
+	}
+	if text == "" {
 		return t, "", msg, false
 	}
 	return t, "", textKey(text), true

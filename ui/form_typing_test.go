@@ -83,6 +83,47 @@ func TestFormDropsTypedEscapeSequences(t *testing.T) {
 		tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("到达")}))
 }
 
+// runeKeys are s typed one key a character.
+func runeKeys(s string) []tea.KeyMsg {
+	var out []tea.KeyMsg
+	for _, r := range s {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+// altBracket is alt+], which opens a control string (OSC) only BEL or ST
+// ends.
+var altBracket = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]"), Alt: true}
+
+// An alt+] pressed by accident does not swallow what is typed after it: a
+// sequence that has gone on too long to be a terminal's is given up, its
+// introducer dropped and what was held typed (model.Typing): after a few
+// keys of one character, at an input method's Chinese, at a paste, at the
+// end of the field. A QA review: a whole note could vanish.
+func TestFormGivesUpATypedSequence(t *testing.T) {
+	f := newFixture(t)
+	assert.Equal(t, "called the police", filedText(t, f, "误按一", append([]tea.KeyMsg{altBracket}, runeKeys("called the police")...)...))
+	assert.Equal(t, "已联系交警", filedText(t, f, "误按二", altBracket, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("已联系交警")}))
+	assert.Equal(t, "ok", filedText(t, f, "误按三", altBracket, runeKeys("o")[0], runeKeys("k")[0]))
+	assert.Equal(t, "粘贴的文字", filedText(t, f, "误按四", altBracket, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("粘贴的文字"), Paste: true}))
+	// A pasted block's own sequence still goes whole.
+	assert.Equal(t, "ab", filedText(t, f, "误按五", altBracket, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a\x1b]0;pwned\x07b"), Paste: true}))
+}
+
+// The note a question takes, the same: alt+] then "ok" and enter puts the
+// note "ok" (the question waited for a note that showed nothing).
+func TestNoteGivesUpATypedSequence(t *testing.T) {
+	f := newFixture(t)
+	m := f.model(t, "zh", 120, 40)
+	m = find(t, m, "330国道货物撒落")
+	inc, _ := m.selectedIncident()
+	m = keys(t, m, "N")
+	m = sent(t, m, append([]tea.KeyMsg{altBracket}, runeKeys("ok")...)...)
+	m = keys(t, m, "enter", "y")
+	assert.Equal(t, "ok", timelineLast(t, f, inc.ID).Note)
+}
+
 // The text input's own alt keys stay keys: alt+b moves a word back, and
 // what is typed then goes in there, not into a sequence.
 func TestFormAltKeysStayKeys(t *testing.T) {

@@ -29,7 +29,7 @@ type gapsKeys struct{ prev, next, draft, release key.Binding }
 
 func newGapsKeys(lang string) gapsKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
-		if lang == "zh" {
+		if chinese(lang) {
 			desc = keyZh[desc]
 		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))

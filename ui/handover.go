@@ -67,10 +67,7 @@ const (
 type handoverKeys struct{ give, sign key.Binding }
 
 func newHandoverPane(c *common, lang string) *handoverPane {
-	give, sign := "hand over", "sign for it"
-	if lang == "zh" {
-		give, sign = "交班", "接班签收"
-	}
+	give, sign := sayIn(lang, "hand over", "交班"), sayIn(lang, "sign for it", "接班签收")
 	return &handoverPane{c: c, keys: handoverKeys{
 		give: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", give)),
 		sign: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", sign)),

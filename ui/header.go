@@ -95,19 +95,14 @@ func (m Model) lookingIn() bool {
 // flaggedDuty is who is on duty in the town room a room above the towns
 // looks into, when that room has no schedule: the town's duty officers on
 // duty by their flags, as the wartime chain counts the room staffed
-// (model.CountRoomsOnDuty); nobody when none is. None until the room's
-// duty is read (it may have a schedule), and in a replay (the flags are
-// today's).
+// (model.Person.StaffsTownRoom, noteFlaggedDuty); nobody when none is.
+// None until the room's duty is read (it may have a schedule), and in a
+// replay (the flags are today's).
 func (m Model) flaggedDuty() []headerFigure {
 	if !m.dutyLoaded || m.rp != nil || !m.w.loaded {
 		return nil
 	}
-	var names []string
-	for _, p := range m.w.people {
-		if p.OnDuty && p.Has(model.RoleDutyOfficer) && m.seat.Town.Contains(p.Node) {
-			names = append(names, p.Name)
-		}
-	}
+	names := m.w.flagged
 	switch len(names) {
 	case 0:
 		return []headerFigure{{text: m.say("nobody on duty", "无人值班"), rank: 1}}
@@ -121,6 +116,21 @@ func (m Model) flaggedDuty() []headerFigure {
 		f.short, f.shortRank = m.say("duty ", "值班 ")+few, 3
 	}
 	return []headerFigure{f}
+}
+
+// noteFlaggedDuty reads who keeps the town room the room looks into
+// staffed by their flags (flaggedDuty), as the people load (a snapshot, a
+// replay's step) or the room turns to another town: not on every frame.
+func (m *Model) noteFlaggedDuty() {
+	m.w.flagged = nil
+	if !m.lookingIn() {
+		return
+	}
+	for _, p := range m.w.people {
+		if p.StaffsTownRoom(m.seat.Town) {
+			m.w.flagged = append(m.w.flagged, p.Name)
+		}
+	}
 }
 
 // seatBelowTown reports whether the console is a seat of a room below the

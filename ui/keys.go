@@ -20,7 +20,7 @@ type KeyMap struct {
 // NewKeyMap returns the default key map, its help in lang (zh or en).
 func NewKeyMap(lang string) KeyMap {
 	b := func(help string, desc string, keys ...string) key.Binding {
-		if lang == "zh" {
+		if chinese(lang) {
 			desc = keyZh[desc]
 		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
@@ -168,7 +168,7 @@ type directiveKeys struct {
 
 func newDirectiveKeys(lang string) directiveKeys {
 	b := func(help, desc string, keys ...string) key.Binding {
-		if lang == "zh" {
+		if chinese(lang) {
 			desc = keyZh[desc]
 		}
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))

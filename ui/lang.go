@@ -39,10 +39,10 @@ type Labels struct {
 }
 
 func labels(lang string) Labels {
-	if lang == "en" {
-		return enLabels
+	if chinese(lang) {
+		return zhLabels
 	}
-	return zhLabels
+	return enLabels
 }
 
 var enLabels, zhLabels = newLabels("en"), newLabels("zh")
@@ -89,7 +89,7 @@ func newLabels(lang string) Labels {
 		OnDuty: say("on duty", "在岗"), OffDuty: say("off", "休息"), Nobody: say("nobody here", "无人员"),
 		Fields: fieldNames(say),
 	}
-	if lang == "en" {
+	if !chinese(lang) {
 		l.nameInEnglish()
 		return l
 	}

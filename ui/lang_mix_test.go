@@ -133,3 +133,39 @@ func TestCountyRoomNamesTheTownInWartime(t *testing.T) {
 		})
 	}
 }
+
+// A console given no language ("") speaks Chinese throughout, the
+// console's default, as its words (labels) and say do: every key's help,
+// every pane's words. The key maps, the directive pane's own-unit keys
+// and nine other panes read "" as English, so its help mixed the two.
+func TestNoLanguageIsChinese(t *testing.T) {
+	c := &common{p: painter{lab: labels("")}}
+	for _, lang := range []string{"", "zh"} {
+		assert.Equal(t, "zh", labels(lang).Lang)
+		assert.Equal(t, "中", sayIn(lang, "en", "中"))
+	}
+	type made struct {
+		of string
+		v  any
+	}
+	in := func(lang string) []made {
+		var f form
+		return []made{
+			{"NewKeyMap", NewKeyMap(lang)}, {"newDirectiveKeys", newDirectiveKeys(lang)}, {"newOwnUnitKeys", newOwnUnitKeys(lang)},
+			{"newDeskKeys", newDeskKeys(lang)}, {"newGapsKeys", newGapsKeys(lang)}, {"newPointsKeys", newPointsKeys(lang)},
+			{"newPointsLabels", newPointsLabels(lang)}, {"newReplayKeys", newReplayKeys(lang)}, {"wartimeLabels", wartimeLabels(lang)},
+			{"newFormKeys", newFormKeys(lang, "←/→")}, {"patrolActions", patrolActions(lang)}, {"patrolLabels", patrolLabels(lang)},
+			{"kindName", kindName(lang, model.KindForest)}, {"parkedHint", f.parkedHint(lang)},
+			{"newHandoverPane", newHandoverPane(c, lang).keys},
+		}
+	}
+	zh, none := in("zh"), in("")
+	for i := range zh {
+		assert.Equal(t, zh[i].v, none[i].v, "%s(\"\") is %s(\"zh\")", zh[i].of, zh[i].of)
+	}
+
+	// The whole console: its help, as "zh" draws it.
+	f := newFixture(t)
+	want := keys(t, f.model(t, "zh", 120, 40), "?").View()
+	assert.Equal(t, want, keys(t, f.model(t, "", 120, 40), "?").View())
+}

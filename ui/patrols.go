@@ -100,7 +100,7 @@ func patrolLabels(lang string) ptLabels {
 // patrolActions are the patrol flow's actions by name: in Chinese model's
 // catalogue's, but a patrol's check-in (model.PatrolCheckInZh).
 func patrolActions(lang string) map[model.Action]string {
-	if lang == "en" {
+	if !chinese(lang) {
 		return map[model.Action]string{
 			model.ActPatrolStart: "patrol started", model.ActCheckIn: "check-in", model.ActPatrolDone: "patrol done",
 			model.ActPatrolEnd: "patrol ended", model.ActFinding: "finding", model.ActFindingPass: "passed on",
@@ -140,7 +140,7 @@ func patrolEvent(e model.Event) bool {
 
 // kindName is an area kind in the console's language.
 func kindName(lang string, k model.AreaKind) string {
-	if lang == "zh" {
+	if chinese(lang) {
 		return k.Zh()
 	}
 	return string(k)

@@ -38,10 +38,7 @@ type pointsPane struct {
 type pointsKeys struct{ prev, next key.Binding }
 
 func newPointsKeys(lang string) pointsKeys {
-	prev, next := "previous month", "next month"
-	if lang == "zh" {
-		prev, next = "上一月", "下一月"
-	}
+	prev, next := sayIn(lang, "previous month", "上一月"), sayIn(lang, "next month", "下一月")
 	return pointsKeys{
 		prev: key.NewBinding(key.WithKeys("[", "h", "left"), key.WithHelp("[", prev)),
 		next: key.NewBinding(key.WithKeys("]", "l", "right"), key.WithHelp("]", next)),
@@ -62,7 +59,7 @@ type pointsLabels struct {
 }
 
 func newPointsLabels(lang string) pointsLabels {
-	if lang == "zh" {
+	if chinese(lang) {
 		return pointsLabels{Title: "积分", Loading: "正在读取积分…", None: "本月尚无积分",
 			Earners: "得分人数", Indicators: "指标",
 			SoFar: "本月（至%d日）", PrevSoFar: "上月（至%d日）",

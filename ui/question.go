@@ -121,14 +121,14 @@ func (m Model) askLater(text string, back bool, yes func(Model) (Model, tea.Cmd)
 // typed), n or esc drops it; tab types a note; while a note is typed, enter
 // puts the question and esc drops the note (the question too, when the
 // note was the point).
-func (m Model) onQuestionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) onQuestionKey(msg tea.KeyMsg, pasted bool) (tea.Model, tea.Cmd) {
 	lost := m.q.lost
 	m.q.lost = 0 // said until the next key that takes all it brings
 	q := m.q
 	if q.editing {
 		var pre string
 		var ok bool
-		m.q.typing, pre, msg, ok = throughTyping(m.q.typing, msg, inputAltKeys(m.noteInput))
+		m.q.typing, pre, msg, ok = throughTyping(m.q.typing, msg, pasted, inputAltKeys(m.noteInput))
 		if pre != "" {
 			if m, _ = m.typeNote(textKey(pre), lost); m.q.lost > 0 {
 				lost, m.q.lost = m.q.lost, 0
@@ -254,10 +254,12 @@ func (m Model) questionKeys() string {
 // detailLines are a question with a detail (what a widening carries on, a
 // room's towns) that does not fit one line: the question over at most two
 // lines, then the detail over at most two, the keys at the end of the
-// last whatever is cut. Plain, each line beginning with a space.
+// last whatever is cut. Plain, each line beginning with a space. At a
+// width of one cell or none the lines are wrapped to one cell (wordWrap
+// has no lines for less) and left to the caller's Fit to cut.
 func (m Model) detailLines() []string {
 	p, hint := &m.p, m.questionKeys()
-	n := m.width - 1
+	n := max(m.width-1, 1)
 	lines := filled(p.w, m.q.text, n, 2, p.g.More)
 	d := wordWrap(p.w, m.q.detail+hint, n)
 	if len(d) > 2 || !strings.HasSuffix(d[len(d)-1], strings.TrimSpace(hint)) {

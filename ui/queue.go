@@ -30,8 +30,8 @@ type queuePane struct {
 	q      query // the filter, parsed
 	sort   sortMode
 	cache  map[uint64]cachedRow
-	belowN int    // open incidents a room above the towns leaves below (countBelow)
-	n      [3]int // the rows open, resolved and (all) closed (countBelow)
+	belowN int    // open incidents a room above the towns leaves below (countRows)
+	n      [3]int // the rows open, resolved and (all) closed (countRows)
 	ids    idDays // the rows' id numbers by day
 }
 
@@ -248,14 +248,15 @@ func (q *queuePane) rebuild(w *world) {
 		}
 	}
 	q.follow(keep, had)
-	q.countBelow(w)
+	q.countRows(w)
 }
 
-// countBelow counts, for the empty queue's line, the open incidents of a
-// room above the towns that it does not queue (below), and the rows by
-// status for the count in its border (count), once the rows change rather
-// than on every frame: a county's file holds many.
-func (q *queuePane) countBelow(w *world) {
+// countRows counts the rows by status for the count in the queue's
+// border (count) and, when there are none, for the empty queue's line,
+// the open incidents of a room above the towns that it does not queue
+// (below): once the rows change rather than on every frame, as a county's
+// file holds many.
+func (q *queuePane) countRows(w *world) {
 	q.belowN = 0
 	if len(q.rows) == 0 {
 		q.belowN = q.below(w)
@@ -343,7 +344,7 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 		q.ids.add(inc.ID, 1)
 	}
 	q.follow(keep, had)
-	q.countBelow(w)
+	q.countRows(w)
 }
 
 // find is the position of k, or where it would go.

@@ -70,7 +70,7 @@ type replayKeys struct {
 }
 
 func newReplayKeys(lang string) replayKeys {
-	zh := lang == "zh"
+	zh := chinese(lang)
 	b := func(help, en, cn string, keys ...string) key.Binding {
 		d := en
 		if zh {
@@ -280,6 +280,7 @@ func (m Model) replayJump(t time.Time) Model {
 	r, incs, evs := rp.hist.State(t, eventsKept)
 	rp.r, rp.at = r, t
 	m.w = newWorld(snapshot{nodes: rp.nodes, people: rp.people, incidents: scopeIncidents(m.scope, incs), events: scopeEvents(m.scope, evs, nil)})
+	m.noteFlaggedDuty()
 	m.now = t
 	m.w.rollUp(t)
 	m.tell(m.tower, loadedMsg{})

@@ -34,6 +34,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	}
 	m.seat, m.scope = seat, seat.Scope()
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false // the new room's duty is read with its snapshot
+	m.noteFlaggedDuty()
 	m.layout()
 	m.focus = paneQueue
 	if m.aboveTowns() && !m.skipped(paneTowns) {

@@ -23,7 +23,7 @@ type wtLabels struct {
 }
 
 func wartimeLabels(lang string) wtLabels {
-	if lang == "en" {
+	if !chinese(lang) {
 		return wtLabels{
 			Chain: "Wartime chain", Directive: "Directive", Gaps: "Gaps", After: "After action",
 			TownRoom: "town room", VillageRooms: "village rooms", MicroOps: "micro-grids", GapsRow: "gaps",

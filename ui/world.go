@@ -22,6 +22,11 @@ type world struct {
 	root   string     // the root's name on one line: "渎溪村 02网格" for a grid's seat
 	town   model.Node // the town above a seat below it, for its name (placeName)
 	loaded bool
+	// flagged: the people who keep the town room a room above the towns
+	// looks into staffed by their flags (model.Person.StaffsTownRoom),
+	// read as the people load or the room turns (noteFlaggedDuty), for
+	// the header (flaggedDuty), which is drawn every frame.
+	flagged []string
 
 	// The closed incidents, read from the store when the filter asks for
 	// all of them (closedLoaded); kept current by put from then on.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -165,5 +166,30 @@ func TestAfterID(t *testing.T) {
 		{"note", "", "note"},
 	} {
 		assert.Equal(t, tc.want, afterID(tc.note, tc.id), tc.note)
+	}
+}
+
+// At a width of 0 to 3 cells the wrapping helpers added for the status
+// line, a form's refusal and a holder's phone answer without a panic (a
+// question with a detail indexed the last of no lines at width 1).
+func TestNarrowWrapsDoNotPanic(t *testing.T) {
+	m := demoConsole(t, "zh", 80, 24)
+	texts := []string{"", " ", "a", "y/n", "中", "渎溪村 02-01 向“渎溪村 / 03”", "👍🏽🇨🇳", "carrying on 3 directives"}
+	for _, width := range []int{0, 1, 2, 3} {
+		for _, s := range texts {
+			m.width = width
+			m.q = question{text: s, detail: s + "续办 2 条指令", yes: func(m Model, _ string) (Model, tea.Cmd) { return m, nil }}
+			assert.NotPanics(t, func() { m.detailLines() }, "detailLines %q at %d", s, width)
+			assert.NotPanics(t, func() { m.questionLines() }, "questionLines %q at %d", s, width)
+			m.q.note = true
+			assert.NotPanics(t, func() { m.detailLines() }, "detailLines with a note %q at %d", s, width)
+			m.flash = flash{text: s + " 未提交：范围"}
+			assert.NotPanics(t, func() { m.flashLines() }, "flashLines %q at %d", s, width)
+			assert.NotPanics(t, func() { m.flashFits(s) }, "flashFits %q at %d", s, width)
+			assert.NotPanics(t, func() { phraseWrap(m.p.w, s, width) }, "phraseWrap %q at %d", s, width)
+			assert.NotPanics(t, func() { errLines(&m.p, s, width) }, "errLines %q at %d", s, width)
+			assert.NotPanics(t, func() { phoneLines(m.p.w, s, "  ", "13550276348", "  村干部", width, "…") }, "phoneLines %q at %d", s, width)
+			assert.NotPanics(t, func() { withPhone(m.p.w, s, "  ", "", "  村干部", width, "…") }, "withPhone %q at %d", s, width)
+		}
 	}
 }

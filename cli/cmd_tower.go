@@ -216,7 +216,8 @@ func (a *app) importRosterCmd() *cobra.Command {
 		Long: `Import people from a CSV with a header row. Columns (English or Chinese):
   name 姓名, phone 电话/手机, role 角色, node 节点/网格编码 (a node's code or
   its name as the console shows it: 渎溪村 02-02, as duty import's room),
-  reserve_kind 储备类型 (reserves only), on_duty 在岗 (yes/no, 是/否).
+  reserve_kind 储备类型 (reserves only), on_duty 在岗 (yes/no, 是/否),
+  lang 语言 (zh/en), id 编号 (the entry a row is: P12).
 Several roles go in one cell separated by ';' or '、'. Roles: grid_leader 网格长,
 grid_worker_ft 专职网格员, grid_worker_pt 兼职网格员, micro_grid_worker 微网格员,
 contact_person 包联人, village_cadre 村干部, duty_officer 值班员, patroller 巡护员,
@@ -224,16 +225,22 @@ liaison 联络员, reserve 储备力量 (a grid worker is full-time or part-time
 网格员 alone is refused).
 
 A person may hold posts at several nodes, an entry each, so a row is the
-entry of its name, phone and node. A row that gives an entry as it stands
-is skipped; one that gives it other roles, reserve kind, on_duty or lang
-changes it, and so does a row that shares two of name, phone and node with
-one entry no other row gives (a move to another node, a new phone, a new
-name). A change is refused, naming the line and what it changes, unless
---update is given; --dry-run says what the import would do and writes
-nothing. A row given twice is imported once (a warning), a row that gives
-an entry of an earlier row otherwise is refused, and so is one that could
-change either of two entries. A row whose phone is another person's (on
-the roster or in the file) is warned of, naming both. A bad row names the
+entry of its name, phone and node, or the entry its id column (编号: P12,
+as people lists it) names. A row that gives an entry as it stands is
+skipped; one that gives it other roles, reserve kind, on_duty or lang
+changes it. Only a row with the id renames an entry, gives it a new phone
+or moves it. Without an id a row that matches no entry adds one: the same
+name and phone at another node is another post of that person (said so),
+the same phone under another name another person on that phone (warned
+of). A row with the name of someone at its node but another phone is
+refused (a new phone, or a namesake?) unless the file gives that entry as
+it stands too. A change is refused, naming the line and what it changes,
+unless --update is given; --dry-run lists what the import would add,
+update and refuse, and writes nothing. A row given twice is imported once
+(a warning); a row that gives an entry of an earlier row otherwise, an id
+not on the roster, or an id given another entry's name, phone and node is
+refused. A row whose phone is another person's (on the roster or in the
+file) is warned of, naming both. A bad row names the
 file and line, and nothing from that file is imported.`,
 		Args: exactArgs(1, "one CSV file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -242,8 +249,8 @@ file and line, and nothing from that file is imported.`,
 			})
 		},
 	}
-	roster.Flags().BoolVar(&rfl.update, "update", false, "change the entries on the roster that rows change (roles, node, phone, name, ...)")
-	roster.Flags().BoolVar(&rfl.dryRun, "dry-run", false, "say what the import would do, line by line, and write nothing")
+	roster.Flags().BoolVar(&rfl.update, "update", false, "change the entries on the roster that rows change (roles, reserve kind, on_duty, lang; by the id column also name, phone, node)")
+	roster.Flags().BoolVar(&rfl.dryRun, "dry-run", false, "list what the import would add, update and refuse, line by line, and write nothing")
 	return roster
 }
 

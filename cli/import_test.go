@@ -283,8 +283,8 @@ func TestImportRosterBadFiles(t *testing.T) {
 }
 
 // TestImportRosterChanges: a row that matches a person on the roster but
-// gives other roles, another node or another name is refused, naming the
-// line and the change, unless --update (a QA saw 王五 made full-time
+// gives other roles (or, by the id column, another node or another name)
+// is refused, naming the line and the change, unless --update (a QA saw 王五 made full-time
 // reported as "already on the roster" and left part-time); --dry-run says
 // what the import would do and writes nothing; a row given twice and two
 // people on one phone are warned of, naming the lines and the person; a
@@ -323,13 +323,14 @@ func TestImportRosterChanges(t *testing.T) {
 		ft+": 2 people read; 0 added, 1 updated, 1 already on the roster\n", r.out)
 	assert.Equal(t, []string{"grid_worker_ft"}, roles("王五"))
 
-	// A move, a new name: each refused by its line, then how many.
-	moves := e.write("moves.csv", head+"钱值班,13905790002,duty_officer,330784114266\n王伍,13905790011,专职网格员,330784114266-01\n")
+	// A move, a new name, by the entries' ids: each refused by its line,
+	// then how many.
+	moves := e.write("moves.csv", "id,"+head+"P1,钱值班,13905790002,duty_officer,330784114266\nP2,王伍,13905790011,专职网格员,330784114266-01\n")
 	r = e.run("import", "roster", moves)
 	require.Equal(t, cli.ExitRefused, r.code, "%s", r)
 	assert.Contains(t, r.err, moves+":2: would change P1 钱值班 (13905790002, 花街镇 330784114): node 花街镇 330784114 → 渎溪村 330784114266; pass --update")
-	assert.Contains(t, r.err, moves+":3: would change P2 王五 (13905790011, 渎溪村 01 330784114266-01): name 王五 → 王伍; pass --update to change it (if they are two people, list P2's row as it stands too)")
-	assert.Contains(t, r.err, "gridcmd: "+moves+": 2 rows refused (lines 2, 3): nothing imported; pass --update to make the changes")
+	assert.Contains(t, r.err, moves+":3: would change P2 王五 (13905790011, 渎溪村 01 330784114266-01): name 王五 → 王伍; pass --update to change it\n")
+	assert.Contains(t, r.err, "gridcmd: "+moves+": 2 rows refused (lines 2, 3): nothing imported; pass --update to make the changes (--dry-run first shows the whole import)")
 
 	// Two people on one phone: imported, each warned of, naming the other.
 	shared := e.write("shared.csv", head+"王五,13905790011,专职网格员,330784114266-01\n孙八,13905790011,网格长,330784114266-02\n吴十,13905790011,网格长,330784114265-01\n")

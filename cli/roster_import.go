@@ -19,39 +19,61 @@ type rosterFlags struct{ update, dryRun bool }
 // rosterReport is what import roster says of a file: each row by its
 // line, in the operator's language.
 type rosterReport struct {
-	a     *app
-	file  string
-	lines []int
-	node  func(model.NodeCode) string
+	a      *app
+	file   string
+	lines  []int
+	node   func(model.NodeCode) string
+	update bool
 }
 
-// importRoster imports the roster file: it asks the store what the import
-// would do first (a dry run), warns of two people on one phone and of rows
-// given twice, refuses the rows it may not take (a change without
-// --update, a clash, an ambiguous match) by their lines, and then imports
-// it, all or nothing, and says what changed, line by line.
+// importRoster imports the roster file: the store plans it once and, but
+// for a dry run, writes it, all or nothing. It warns of two people on one
+// phone and of rows given twice, and says what changed (or, dry, would
+// change: every row added, updated or refused), line by line. A refused
+// import names every row refused by its line (a dry run's plan, asked for
+// then).
 func (a *app) importRoster(ctx context.Context, db backend, file string, fl rosterFlags) error {
 	people, lines, by, err := a.readRoster(ctx, db, file)
 	if err != nil {
 		return err
 	}
-	rep := rosterReport{a: a, file: file, lines: lines, node: nodeNamer(ctx, db)}
-	plan, err := db.ImportRoster(ctx, people, model.RosterImport{DryRun: true}, by, file)
+	rep := rosterReport{a: a, file: file, lines: lines, node: nodeNamer(ctx, db), update: fl.update}
+	plan, err := db.ImportRoster(ctx, people, model.RosterImport{Update: fl.update, DryRun: fl.dryRun}, by, file)
 	if err != nil {
-		return rep.refused(err)
+		return rep.refusedRows(ctx, db, people, by, err)
 	}
 	rep.warn(plan)
-	if err := rep.refusals(plan, fl.update); err != nil {
-		return err
-	}
-	if !fl.dryRun {
-		if plan, err = db.ImportRoster(ctx, people, model.RosterImport{Update: fl.update}, by, file); err != nil {
-			return rep.refused(err)
+	if fl.dryRun {
+		for i, row := range plan {
+			rep.dryRow(i+1, row)
 		}
+		rep.summary(plan, true)
+		return rep.wouldRefuse(plan)
 	}
-	rep.changes(plan, fl.dryRun)
-	rep.summary(plan, fl.dryRun)
+	for i, row := range plan {
+		rep.doneRow(i+1, row)
+	}
+	rep.summary(plan, false)
 	return nil
+}
+
+// refusedRows is the store's refusal of the import: for a row's, the
+// warnings and every row refused by its line, from the plan of a dry run;
+// any other (or a refusal the plan does not show: a federated town's
+// person) as refused says it.
+func (r rosterReport) refusedRows(ctx context.Context, db backend, people []model.Person, by model.PersonID, err error) error {
+	if item, _ := model.ErrorItem(err); item < 1 {
+		return r.refused(err)
+	}
+	plan, perr := db.ImportRoster(ctx, people, model.RosterImport{DryRun: true}, by, r.file)
+	if perr != nil {
+		return r.refused(perr)
+	}
+	r.warn(plan)
+	if e := r.refusals(plan); e != nil {
+		return e
+	}
+	return r.refused(err)
 }
 
 // readRoster reads file's people, with the line of each, and who imports
@@ -168,22 +190,8 @@ func (r rosterReport) warn(plan []model.RosterRow) {
 // (model.RosterRefusal), each named by its line: the one refusal as it
 // is; several each on a line of the error stream, then how many and
 // which lines.
-func (r rosterReport) refusals(plan []model.RosterRow, update bool) error {
-	var errs []error
-	var lines []string
-	code, change := model.ECONFLICT, false
-	for i, row := range plan {
-		e := model.RosterRefusal(row, update, r.node, r.row)
-		if e == nil {
-			continue
-		}
-		if e.Code != model.ECONFLICT {
-			code = model.EINVALID
-		}
-		change = change || row.Action == model.RosterChange
-		errs = append(errs, model.AtLine(e, r.file, r.lines[i]))
-		lines = append(lines, strconv.Itoa(r.lines[i]))
-	}
+func (r rosterReport) refusals(plan []model.RosterRow) error {
+	errs, lines, code, change := r.refusedLines(plan)
 	switch len(errs) {
 	case 0:
 		return nil
@@ -195,51 +203,133 @@ func (r rosterReport) refusals(plan []model.RosterRow, update bool) error {
 	}
 	hint, hintZh := "", ""
 	if change {
-		hint, hintZh = "; pass --update to make the changes (--dry-run to see them first)", "；要改动请加 --update（可先加 --dry-run 查看）"
+		hint, hintZh = "; pass --update to make the changes (--dry-run first shows the whole import)", "；要改动请加 --update（先加 --dry-run 可查看整批导入）"
 	}
 	return refused(model.Errorf(code, "%s: %d rows refused (lines %s): nothing imported%s", r.file, len(errs), strings.Join(lines, ", "), hint).
 		Zh("%s：%d 行被拒（第 %s 行），未导入任何人员%s", r.file, len(errs), strings.Join(lines, "、"), hintZh))
 }
 
-// changes says, line by line, which entries the import changed (or, dry,
-// would change) and how.
-func (r rosterReport) changes(plan []model.RosterRow, dry bool) {
-	verb, verbZh := "updated", "已更新"
-	if dry {
-		verb, verbZh = "would update", "将更新"
-	}
+// refusedLines are the refusals of plan's rows (model.RosterRefusal), each
+// at its line, the lines, their code (EINVALID if any is) and whether a
+// change without --update is among them.
+func (r rosterReport) refusedLines(plan []model.RosterRow) (errs []error, lines []string, code string, change bool) {
+	code = model.ECONFLICT
 	for i, row := range plan {
-		if row.Action != model.RosterChange {
+		e := model.RosterRefusal(row, r.update, r.node, r.row)
+		if e == nil {
 			continue
 		}
-		was, wasZh := model.RosterEntry(row.Was, r.node)
-		en, zh := model.RosterChanges(row.Was, row.Person, row.Diff, r.node)
-		fmt.Fprintln(r.a.out, r.at(i+1)+r.say(verb+" "+was+": "+en, verbZh+" "+wasZh+"："+zh))
+		if e.Code == model.EINVALID {
+			code = model.EINVALID
+		}
+		change = change || row.Action == model.RosterChange
+		errs = append(errs, model.AtLine(e, r.file, r.lines[i]))
+		lines = append(lines, strconv.Itoa(r.lines[i]))
+	}
+	return errs, lines, code, change
+}
+
+// wouldRefuse is a dry run's last word when the import would be refused:
+// how many rows and which lines (each said in the plan above it), and
+// what to do.
+func (r rosterReport) wouldRefuse(plan []model.RosterRow) error {
+	errs, lines, code, change := r.refusedLines(plan)
+	if len(errs) == 0 {
+		return nil
+	}
+	hint, hintZh := "", ""
+	if change {
+		hint, hintZh = "; pass --update to make the changes", "；要改动请加 --update"
+	}
+	rows := fmt.Sprintf("%d rows (lines %s)", len(errs), strings.Join(lines, ", "))
+	if len(errs) == 1 {
+		rows = "1 row (line " + lines[0] + ")"
+	}
+	return refused(model.Errorf(code, "%s: the import would be refused: %s: nothing would be imported%s", r.file, rows, hint).
+		Zh("%s：导入将被拒：%d 行（第 %s 行），不会导入任何人员%s", r.file, len(errs), strings.Join(lines, "、"), hintZh))
+}
+
+// doneRow says what the import did with the n-th row, if it is news: an
+// entry updated, and how; an entry added as another post of a person.
+func (r rosterReport) doneRow(n int, row model.RosterRow) {
+	switch {
+	case row.Action == model.RosterChange:
+		r.changeLine(n, row, "updated", "已更新", "", "")
+	case row.Action == model.RosterAdd && len(row.PostOf) > 0:
+		r.addLine(n, row, "added", "已新增")
 	}
 }
 
-// summary is the import's last line: the people read, added, updated and
-// already on the roster (rows given twice counted there).
+// dryRow says what the import would do with the n-th row: add it (another
+// post or not), update an entry (with --update), refuse it (whatever
+// --update says); nothing of a row already on the roster.
+func (r rosterReport) dryRow(n int, row model.RosterRow) {
+	switch row.Action {
+	case model.RosterSame, model.RosterRepeat:
+	case model.RosterAdd:
+		r.addLine(n, row, "would add", "将新增")
+	case model.RosterChange:
+		if r.update {
+			r.changeLine(n, row, "would update", "将更新", "", "")
+		} else {
+			r.changeLine(n, row, "would update", "将更新", " (with --update)", "（需加 --update）")
+		}
+	default:
+		e := model.RosterRefusal(row, true, r.node, r.row)
+		fmt.Fprintln(r.a.out, r.at(n)+r.say("refused: "+e.Message, "被拒："+e.MessageZh))
+	}
+}
+
+// changeLine says, at the n-th row's line, the entry a change changes and
+// how.
+func (r rosterReport) changeLine(n int, row model.RosterRow, verb, verbZh, tail, tailZh string) {
+	was, wasZh := model.RosterEntry(row.Was, r.node)
+	en, zh := model.RosterChanges(row.Was, row.Person, row.Diff, r.node)
+	fmt.Fprintln(r.a.out, r.at(n)+r.say(verb+" "+was+": "+en+tail, verbZh+" "+wasZh+"："+zh+tailZh))
+}
+
+// addLine says, at the n-th row's line, the entry an addition adds and,
+// for another post of a person on the roster, their posts and how the row
+// would move one instead.
+func (r rosterReport) addLine(n int, row model.RosterRow, verb, verbZh string) {
+	who, whoZh := model.RosterEntry(row.Person, r.node)
+	en, zh := verb+" "+who, verbZh+" "+whoZh
+	if len(row.PostOf) > 0 {
+		var posts, postsZh []string
+		for _, p := range row.PostOf {
+			at := model.PersonPlace(p.Node, r.node)
+			posts, postsZh = append(posts, p.ID.String()+" at "+at), append(postsZh, p.ID.String()+"（"+at+"）")
+		}
+		en += fmt.Sprintf(": another post of %s (a move instead? the moved entry's id in the row's id column, with --update)", strings.Join(posts, "; "))
+		zh += fmt.Sprintf("：为 %s 的另一岗位（若是调动，请在该行编号列写原岗位的编号并加 --update）", strings.Join(postsZh, "、"))
+	}
+	fmt.Fprintln(r.a.out, r.at(n)+r.say(en, zh))
+}
+
+// summary is the import's last line: the people read, added (other
+// posts among them), updated, already on the roster (rows given twice
+// counted there) and, dry, refused (model.TallyRoster).
 func (r rosterReport) summary(plan []model.RosterRow, dry bool) {
-	var added, updated, same int
-	for _, row := range plan {
-		switch row.Action {
-		case model.RosterAdd:
-			added++
-		case model.RosterChange:
-			updated++
-		default:
-			same++
+	t := model.TallyRoster(plan)
+	en := fmt.Sprintf("%s: %d people read; %d added", r.file, t.Rows, t.Added)
+	zh := fmt.Sprintf("%s：读入 %d 人；新增 %d 人", r.file, t.Rows, t.Added)
+	if t.Posts > 0 {
+		en += fmt.Sprintf(" (%d another post of a person on the roster)", t.Posts)
+		zh += fmt.Sprintf("（其中 %d 人为已在名册人员的另一岗位）", t.Posts)
+	}
+	if t.Updated > 0 {
+		en += fmt.Sprintf(", %d updated", t.Updated)
+		zh += fmt.Sprintf("，更新 %d 人", t.Updated)
+		if dry && !r.update {
+			en, zh = en+" with --update", zh+"（需加 --update）"
 		}
 	}
-	en := fmt.Sprintf("%s: %d people read; %d added", r.file, len(plan), added)
-	zh := fmt.Sprintf("%s：读入 %d 人；新增 %d 人", r.file, len(plan), added)
-	if updated > 0 {
-		en += fmt.Sprintf(", %d updated", updated)
-		zh += fmt.Sprintf("，更新 %d 人", updated)
+	en += fmt.Sprintf(", %d already on the roster", t.Same)
+	zh += fmt.Sprintf("，%d 人已在名册", t.Same)
+	if t.Refused > 0 {
+		en += fmt.Sprintf(", %d refused", t.Refused)
+		zh += fmt.Sprintf("，%d 行被拒", t.Refused)
 	}
-	en += fmt.Sprintf(", %d already on the roster", same)
-	zh += fmt.Sprintf("，%d 人已在名册", same)
 	if dry {
 		en, zh = en+" (dry run: nothing written)", zh+"（试运行：未写入）"
 	}

@@ -15,6 +15,7 @@ var rosterColumns = []column{
 	{key: "reserve_kind", names: []string{"reserve_kind", "储备类型"}},
 	{key: "on_duty", names: []string{"on_duty", "在岗"}},
 	{key: "lang", names: []string{"lang", "language", "语言"}},
+	{key: "id", names: []string{"id", "编号", "人员编号"}},
 }
 
 // ParseRoster reads a roster: a CSV file with a header line and the columns
@@ -34,12 +35,17 @@ var rosterColumns = []column{
 //	lang          语言              zh or en (中文, 英文): the language of the
 //	                                person's seat over SSH when the session
 //	                                sends none; empty is the config's
+//	id            编号, 人员编号      the roster entry the row is (P12, or 12),
+//	                                as people lists it: an import renames,
+//	                                re-phones or moves an entry only by it;
+//	                                empty for a person matched by name,
+//	                                phone and node, or new (Person.ID 0)
 //
 // in any order (other columns are ignored; a UTF-8 BOM is skipped). nodes
 // reports whether a node code exists; nil accepts every well-formed code.
-// The people come back in file order, without ids, phones normalised. A bad
-// row fails the whole file with "file:line: reason" (in Chinese too,
-// "file 第 line 行：原因").
+// The people come back in file order, phones normalised, with the id the
+// row gives or none. A bad row fails the whole file with "file:line:
+// reason" (in Chinese too, "file 第 line 行：原因").
 func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]model.Person, error) {
 	return ParseRosterNamed(name, r, func(cell string) (model.NodeCode, error) {
 		c, err := model.ParseNodeCode(cell)
@@ -105,6 +111,11 @@ func parsePerson(rw row, node func(cell string) (model.NodeCode, error)) (model.
 	}
 	if p.Lang, err = model.ParseLang(v["lang"]); err != nil {
 		return p, rw.refuse(err)
+	}
+	if id := strings.TrimSpace(v["id"]); id != "" {
+		if p.ID, err = model.ParsePersonID(id); err != nil {
+			return p, rw.refuse(err)
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return p, rw.refuse(err)

@@ -101,9 +101,11 @@ func TestParseRosterErrors(t *testing.T) {
 			`r.csv:2: reserve kind "hero": want party_activist, volunteer or active_villager`},
 		{"reserve without kind", head + "王丽,13905791234,reserve,330784114266-02,,\n",
 			`r.csv:2: person 王丽: a reserve needs a reserve kind, and only a reserve has one`},
-		{"empty file", "", `r.csv: empty file; want a header line naming the columns (name,phone,role,node,reserve_kind,on_duty,lang)`},
+		{"empty file", "", `r.csv: empty file; want a header line naming the columns (name,phone,role,node,reserve_kind,on_duty,lang,id)`},
 		{"bad lang", "name,phone,role,node,lang\n王丽,13905791234,grid_leader,330784114266-02,fr\n",
 			`r.csv:2: language "fr": want zh or en`},
+		{"bad id", "name,phone,role,node,id\n王丽,13905791234,grid_leader,330784114266-02,王丽\n",
+			`r.csv:2: person id "王丽": want P followed by a number, e.g. P12`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,4 +160,14 @@ func TestParseRosterFullWidthPhone(t *testing.T) {
 	require.Len(t, people, 2)
 	assert.Equal(t, "13900000007", people[0].Phone)
 	assert.Equal(t, "0579-87123456", people[1].Phone)
+}
+
+// The id column (编号) names the roster entry a row is, as people lists
+// it: P12 or 12; empty, none.
+func TestParseRosterID(t *testing.T) {
+	in := "姓名,电话,角色,节点,编号\n王丽,13905791234,村干部,330784114266,P12\n应伟,13805791234,网格长,330784114266-02,7\n楼芳,13705791234,网格长,330784114266-02, \n"
+	people, err := ParseRoster("r.csv", strings.NewReader(in), inTower)
+	require.NoError(t, err)
+	require.Len(t, people, 3)
+	assert.Equal(t, []model.PersonID{12, 7, 0}, []model.PersonID{people[0].ID, people[1].ID, people[2].ID})
 }

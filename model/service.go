@@ -42,13 +42,15 @@ type RosterService interface {
 	// node must exist. It returns the people added, with their ids. note
 	// is as ImportNodes's.
 	ImportPeople(ctx context.Context, people []Person, by PersonID, note string) ([]Person, error)
-	// ImportRoster is the import of a roster file's rows (file order):
-	// it matches them to the roster (PlanRoster) and adds the new entries
-	// and, with opts.Update, changes the entries the rows change, in one
-	// transaction, all or none; with opts.DryRun it writes nothing. A row
-	// that clashes with another, matches several entries or, without
-	// Update, changes one refuses the import, naming it (Error.Item). It
-	// returns the plan, the entries added with their ids.
+	// ImportRoster is the import of a roster file's rows (file order; a
+	// row's ID the entry it names, or 0): it matches them to the roster
+	// (PlanRoster) and adds the new entries and, with opts.Update,
+	// changes the entries the rows change, in one transaction, all or
+	// none; with opts.DryRun it writes nothing and refuses no row. A row
+	// the import cannot take (RosterRefusal: a clash, an ambiguous,
+	// unknown or taken row, a change without Update) refuses the import,
+	// naming it (Error.Item). It returns the plan, the entries added with
+	// their ids.
 	ImportRoster(ctx context.Context, rows []Person, opts RosterImport, by PersonID, note string) ([]RosterRow, error)
 }
 

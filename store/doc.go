@@ -99,6 +99,8 @@
 //	room_watch           village code -> roomWatchRecord (its last action or check-in, the silence's incident seq)
 //	meta                 "watch/next" -> u64 Unix nanos: the earliest a silence may be due (absent when
 //	                     nothing is watched); it may be early, never late
+//	meta                 "roster/rev" -> u64 bumped by every write of a person (absent: 0): a roster
+//	                     import plans on a read and writes only if it has not moved since
 //
 // A room's shifts never overlap, so the shift running at t is the last one
 // of idx_shift_room that begins at or before t (one seek). The writer notes

@@ -64,6 +64,10 @@ var (
 	// wartime activation, absent in peacetime (schema 10; before, one key
 	// "wt/active" for the file).
 	metaWtActivePrefix = "wt/active/"
+	// metaRosterRev: u64 bumped by every write of a person (putPerson,
+	// savePerson), so that an import planned on a read of the roster
+	// writes only while it stands (ImportRoster); absent, 0.
+	metaRosterRev = []byte("roster/rev")
 )
 
 // tierCodes and statusCodes are the bytes of idx_open keys. They are part of

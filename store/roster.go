@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,65 +12,85 @@ import (
 	"gridcmd/model"
 )
 
-// ImportRoster matches rows, a roster file's people in file order, to the
-// roster (model.PlanRoster) and, unless opts.DryRun, adds the new entries
-// and, with opts.Update, writes the changed ones, in one transaction with
-// one import event; it returns the plan, with the ids of the entries
-// added. Each row must pass Person.Validate and be at a stored node. The
-// import is refused, whole, for a row that clashes with another or
-// matches more than one entry, for a row that changes an entry without
-// opts.Update, and for a change of a federated town's person; each
-// refusal names its row (model.Error.Item, from 1). A dry run refuses
-// only bad rows: its plan says the rest.
+// ImportRoster matches rows, a roster file's people in file order (ID the
+// entry a row names, or 0), to the roster (model.PlanRoster) and, unless
+// opts.DryRun, adds the new entries and, with opts.Update, writes the
+// changed ones, in one transaction with one import event; it returns the
+// plan, with the ids of the entries added. Each row must pass
+// Person.Validate and be at a stored node. The import is refused, whole,
+// for a row the plan cannot take (model.RosterRefusal: a clash, an
+// ambiguous, unknown or taken row, a change without opts.Update) and for
+// a change of a federated town's person; each refusal names its row
+// (model.Error.Item, from 1). A dry run refuses only bad rows: its plan
+// says the rest.
+//
+// The roster is read and the plan made in a read transaction, outside the
+// writer; the write transaction takes the plan if no person has been
+// written since (meta roster/rev), and plans again only if one has.
 func (s *DB) ImportRoster(ctx context.Context, rows []model.Person, opts model.RosterImport, by model.PersonID, note string) ([]model.RosterRow, error) {
 	list, err := cleanPeople(rows)
 	if err != nil {
 		return nil, err
 	}
-	if opts.DryRun {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		var plan []model.RosterRow
-		err := s.view(func(tx *bolt.Tx) error {
-			var err error
-			plan, err = planRoster(tx, list)
-			return err
-		})
-		return plan, err
+	for i := range list {
+		list[i].ID = rows[i].ID // the entry the row names (cleanPeople keeps none)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var plan []model.RosterRow
-	_, err = s.write(ctx, func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
-		plan = nil
+	var rev uint64
+	err = s.view(func(tx *bolt.Tx) error {
+		var err error
+		if plan, rev, err = planRoster(tx, list); err != nil || opts.DryRun {
+			return err
+		}
+		return rosterRefused(tx, plan, opts.Update)
+	})
+	if err != nil || opts.DryRun {
+		return plan, err
+	}
+	var done []model.RosterRow
+	if _, err := s.write(ctx, s.importRosterFn(list, plan, rev, opts.Update, by, note, &done)); err != nil {
+		return nil, err
+	}
+	return done, nil
+}
+
+// importRosterFn is the write of an import of list planned (plan) on the
+// roster at rev: the plan again if a person has been written since, its
+// refusals, the entries added and changed, the event; *done is the plan
+// written.
+func (s *DB) importRosterFn(list []model.Person, plan []model.RosterRow, rev uint64, update bool, by model.PersonID, note string, done *[]model.RosterRow) writeFn {
+	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
+		*done = nil
 		actor, err := actorOf(tx, by)
 		if err != nil {
 			return nil, err
 		}
-		p, err := planRoster(tx, list)
-		if err != nil {
-			return nil, err
+		p := slices.Clone(plan)
+		if rosterRev(tx) != rev { // a person written since: plan again
+			if p, _, err = planRoster(tx, list); err != nil {
+				return nil, err
+			}
 		}
-		if err := rosterRefused(tx, p, opts.Update); err != nil {
+		if err := rosterRefused(tx, p, update); err != nil {
 			return nil, err
 		}
 		codes, err := s.applyRoster(tx, p)
-		if err != nil || len(codes) == 0 {
+		if err != nil {
 			return nil, err
 		}
-		plan = p
-		en, zh := rosterSummary(p)
+		*done = p
+		if len(codes) == 0 {
+			return nil, nil
+		}
+		en, zh := rosterNote(p)
 		return []model.Event{{
 			At: now, Actor: actor.ID, ActorName: model.ActorName(actor), Action: model.ActImport,
 			Node: model.Over(codes), Note: joinNote(note, ": ", en), NoteZh: joinNote(note, "：", zh),
 		}}, nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	if plan == nil { // nothing to write: the plan as it stood
-		return s.ImportRoster(ctx, rows, model.RosterImport{DryRun: true}, by, note)
-	}
-	return plan, nil
 }
 
 // cleanPeople is people as the roster stores them (names cleaned, phones,
@@ -95,12 +116,13 @@ func cleanPeople(people []model.Person) ([]model.Person, error) {
 	return list, nil
 }
 
-// planRoster is model.PlanRoster of list against the roster in tx; a
-// person at a node the tower lacks is refused.
-func planRoster(tx *bolt.Tx, list []model.Person) ([]model.RosterRow, error) {
+// planRoster is model.PlanRoster of list against the roster in tx, with
+// the roster's rev it was made on; a person at a node the tower lacks is
+// refused.
+func planRoster(tx *bolt.Tx, list []model.Person) ([]model.RosterRow, uint64, error) {
 	for i, p := range list {
 		if !hasNode(tx, p.Node) {
-			return nil, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node).
+			return nil, 0, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node).
 				Zh("人员 %s：网格塔中没有节点 %s", p.Name, p.Node).OnItem(i + 1)
 		}
 	}
@@ -111,9 +133,9 @@ func planRoster(tx *bolt.Tx, list []model.Person) ([]model.RosterRow, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return model.PlanRoster(stored, list), nil
+	return model.PlanRoster(stored, list), rosterRev(tx), nil
 }
 
 // rosterRefused is the refusal of the first row of plan the import may
@@ -176,37 +198,44 @@ func (s *DB) applyRoster(tx *bolt.Tx, plan []model.RosterRow) ([]model.NodeCode,
 	return codes, nil
 }
 
-// rosterSummary is the note of an import of plan: "3 people, 1 updated
-// (P4 roles) (2 skipped, already on the roster)", and in Chinese.
-func rosterSummary(plan []model.RosterRow) (en, zh string) {
-	var added, skipped int
-	var changed, changedZh []string
+// rosterNote is the note of an import of plan: "3 people (1 a further
+// post of P5), 1 updated (P4 roles) (2 skipped, already on the roster)",
+// and in Chinese.
+func rosterNote(plan []model.RosterRow) (en, zh string) {
+	t := model.TallyRoster(plan)
+	var changed, changedZh, posts []string
 	for _, r := range plan {
-		switch r.Action {
-		case model.RosterAdd:
-			added++
-		case model.RosterSame, model.RosterRepeat:
-			skipped++
-		case model.RosterChange:
+		switch {
+		case r.Action == model.RosterChange:
 			var zhs []string
 			for _, f := range r.Diff {
 				zhs = append(zhs, model.RosterFieldZh(f))
 			}
 			changed = append(changed, fmt.Sprintf("%s %s", r.Person.ID, strings.Join(r.Diff, ", ")))
 			changedZh = append(changedZh, fmt.Sprintf("%s %s", r.Person.ID, strings.Join(zhs, "、")))
+		case r.Action == model.RosterAdd && len(r.PostOf) > 0:
+			posts = append(posts, r.PostOf[0].ID.String())
 		}
 	}
-	en, zh = fmt.Sprintf("%d people", added), fmt.Sprintf("%d 人", added)
-	if added == 1 {
+	en, zh = fmt.Sprintf("%d people", t.Added), fmt.Sprintf("%d 人", t.Added)
+	if t.Added == 1 {
 		en = "1 person"
 	}
-	if len(changed) > 0 {
-		en += fmt.Sprintf(", %d updated (%s)", len(changed), firstTen(changed, "; "))
-		zh += fmt.Sprintf("，更新 %d 人（%s）", len(changed), firstTen(changedZh, "；"))
+	switch {
+	case t.Posts == 1:
+		en += fmt.Sprintf(" (1 a further post of %s)", posts[0])
+		zh += fmt.Sprintf("（其中 1 人为 %s 的另一岗位）", posts[0])
+	case t.Posts > 1:
+		en += fmt.Sprintf(" (%d further posts of %s)", t.Posts, firstTen(posts, ", "))
+		zh += fmt.Sprintf("（其中 %d 人为 %s 的另一岗位）", t.Posts, firstTen(posts, "、"))
 	}
-	if skipped > 0 {
-		en += fmt.Sprintf(" (%d skipped, already on the roster)", skipped)
-		zh += fmt.Sprintf("（%d 人已在名册，跳过）", skipped)
+	if t.Updated > 0 {
+		en += fmt.Sprintf(", %d updated (%s)", t.Updated, firstTen(changed, "; "))
+		zh += fmt.Sprintf("，更新 %d 人（%s）", t.Updated, firstTen(changedZh, "；"))
+	}
+	if t.Same > 0 {
+		en += fmt.Sprintf(" (%d skipped, already on the roster)", t.Same)
+		zh += fmt.Sprintf("（%d 人已在名册，跳过）", t.Same)
 	}
 	return en, zh
 }

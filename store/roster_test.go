@@ -5,22 +5,23 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
 
 // ImportRoster: a dry run writes nothing and says what the import would
 // do; without Update a row that changes an entry refuses the whole import,
-// naming its row; with Update the changes are written (a move re-indexed,
-// the per-node counters moved) with the additions, in one event; the
-// check stays clean.
+// naming its row; with Update the changes are written (a move, by the
+// entry's id, re-indexed, the per-node counters moved) with the additions,
+// in one event; the check stays clean.
 func TestImportRoster(t *testing.T) {
 	tw := newTower(t)
 	worker := tw.worker01 // 王网格员, full-time at grid 01
 	partTime := worker
 	partTime.ID, partTime.Roles = 0, []model.Role{model.RoleGridWorkerPart}
-	moved := tw.leader01 // 李网格长, from grid 01 to grid 10
-	moved.ID, moved.Node = 0, grid10
+	moved := tw.leader01 // 李网格长, from grid 01 to grid 10: by its id
+	moved.Node = grid10
 	newcomer := model.Person{Name: "郑网格长", Phone: "13800000009", Node: grid02, Roles: []model.Role{model.RoleGridLeader}}
 	same := tw.duty
 	same.ID = 0
@@ -110,4 +111,99 @@ func TestImportRosterRefusesClashes(t *testing.T) {
 		model.RosterImport{Update: true}, model.System, "")
 	requireCode(t, err, model.ENOTFOUND)
 	requireZh(t, err)
+}
+
+// The same phone and node under another name (a colleague on the village
+// office's landline) and the same name and phone at another node (a
+// second post) are new entries: the entry on the roster keeps its name,
+// its node and what hangs on its id. A review saw the landline's new
+// colleague import as a rename of the entry, with --update.
+func TestImportRosterKeepsIdentities(t *testing.T) {
+	tw := newTower(t)
+	cadre := tw.cadre
+	colleague := model.Person{Name: "郑村干部", Phone: cadre.Phone, Node: cadre.Node, Roles: cadre.Roles}
+	second := cadre
+	second.ID, second.Node, second.Roles = 0, grid02, []model.Role{model.RoleGridLeader}
+	plan, err := tw.s.ImportRoster(tw.ctx, []model.Person{colleague, second}, model.RosterImport{Update: true}, tw.duty.ID, "r.csv")
+	require.NoError(t, err)
+	assert.Equal(t, []model.RosterAction{model.RosterAdd, model.RosterAdd}, []model.RosterAction{plan[0].Action, plan[1].Action})
+	assert.NotEqual(t, cadre.ID, plan[0].Person.ID)
+	assert.Equal(t, []model.Person{cadre}, plan[0].PhoneOf)
+	assert.Equal(t, []model.Person{cadre}, plan[1].PostOf)
+	got, err := tw.s.Person(tw.ctx, cadre.ID)
+	require.NoError(t, err)
+	assert.Equal(t, cadre, got, "the entry as it was")
+	evs, err := tw.s.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "r.csv: 2 people (1 a further post of "+cadre.ID.String()+")", evs[0].Note)
+	assert.Equal(t, "r.csv：2 人（其中 1 人为 "+cadre.ID.String()+" 的另一岗位）", evs[0].NoteZh)
+	requireClean(t, tw.s)
+
+	// A new phone at the same node, without the entry's id: refused,
+	// naming it; with the id, written.
+	newPhone := tw.leader02
+	newPhone.ID, newPhone.Phone = 0, "13800000099"
+	_, err = tw.s.ImportRoster(tw.ctx, []model.Person{newPhone}, model.RosterImport{Update: true}, tw.duty.ID, "r.csv")
+	requireCode(t, err, model.ECONFLICT)
+	requireZh(t, err)
+	assert.Contains(t, err.Error(), "is there with another phone: for "+tw.leader02.ID.String()+"'s new phone, write "+tw.leader02.ID.String()+" in the row's id column")
+	newPhone.ID = tw.leader02.ID
+	plan, err = tw.s.ImportRoster(tw.ctx, []model.Person{newPhone}, model.RosterImport{Update: true}, tw.duty.ID, "r.csv")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"phone"}, plan[0].Diff)
+	got, err = tw.s.Person(tw.ctx, tw.leader02.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "13800000099", got.Phone)
+
+	_, err = tw.s.ImportRoster(tw.ctx, []model.Person{{ID: 999, Name: "甲", Phone: "13800000019", Node: grid02, Roles: []model.Role{model.RoleGridLeader}}},
+		model.RosterImport{Update: true}, tw.duty.ID, "r.csv")
+	requireCode(t, err, model.ENOTFOUND)
+	assert.Contains(t, err.Error(), "the roster has no P999")
+}
+
+// The import plans on a read of the roster, outside the writer; a person
+// written between that read and the write makes the write plan again (a
+// stale plan would add 郑网格长 twice). Every write of a person moves the
+// roster's rev: an import, an update, a wartime duty flag.
+func TestImportRosterPlansAgainWhenTheRosterMoved(t *testing.T) {
+	tw := newTower(t)
+	zheng := model.Person{Name: "郑网格长", Phone: "13800000009", Node: grid02, Roles: []model.Role{model.RoleGridLeader}}
+	list, err := cleanPeople([]model.Person{zheng})
+	require.NoError(t, err)
+	var plan []model.RosterRow
+	var rev uint64
+	require.NoError(t, tw.s.view(func(tx *bolt.Tx) error {
+		plan, rev, err = planRoster(tx, list)
+		return err
+	}))
+	require.Equal(t, model.RosterAdd, plan[0].Action)
+
+	// Meanwhile another import adds him.
+	_, err = tw.s.ImportRoster(tw.ctx, []model.Person{zheng}, model.RosterImport{}, tw.duty.ID, "other.csv")
+	require.NoError(t, err)
+	var done []model.RosterRow
+	_, err = tw.s.write(tw.ctx, tw.s.importRosterFn(list, plan, rev, false, tw.duty.ID, "r.csv", &done))
+	require.NoError(t, err)
+	require.Len(t, done, 1)
+	assert.Equal(t, model.RosterSame, done[0].Action, "planned again")
+	ps, err := tw.s.People(tw.ctx, model.PeopleFilter{Node: grid02})
+	require.NoError(t, err)
+	n := 0
+	for _, p := range ps {
+		if p.Name == zheng.Name {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "added once")
+
+	revNow := func() uint64 {
+		var r uint64
+		require.NoError(t, tw.s.view(func(tx *bolt.Tx) error { r = rosterRev(tx); return nil }))
+		return r
+	}
+	before := revNow()
+	require.Greater(t, before, rev)
+	_, err = tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{village}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	assert.Greater(t, revNow(), before, "the duty flags written by wartime")
 }

@@ -549,5 +549,21 @@ func putPerson(tx *bolt.Tx, p model.Person) error {
 	if err := putEncoded(tx.Bucket(bucketPeople), u64(uint64(p.ID)), p, encodePerson); err != nil {
 		return err
 	}
+	if err := bumpRosterRev(tx); err != nil {
+		return err
+	}
 	return tx.Bucket(bucketPeopleByNode).Put(codeKey(p.Node, uint64(p.ID)), []byte{})
+}
+
+// rosterRev is meta "roster/rev": it moves with every write of a person.
+func rosterRev(tx *bolt.Tx) uint64 {
+	if v := tx.Bucket(bucketMeta).Get(metaRosterRev); len(v) == 8 {
+		return getU64(v)
+	}
+	return 0
+}
+
+// bumpRosterRev moves rosterRev on, as a person is written.
+func bumpRosterRev(tx *bolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(metaRosterRev, u64(rosterRev(tx)+1))
 }

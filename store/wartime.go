@@ -215,7 +215,7 @@ func (s *DB) savePerson(tx *bolt.Tx, p model.Person) error {
 		return err
 	}
 	s.wc.forget(p.ID)
-	return nil
+	return bumpRosterRev(tx)
 }
 
 // scopeUnit is a micro-grid found in a scope with the households held in

@@ -350,7 +350,7 @@ func (c *Client) ImportPeople(ctx context.Context, people []model.Person, by mod
 }
 
 func (c *Client) ImportRoster(ctx context.Context, rows []model.Person, opts model.RosterImport, by model.PersonID, note string) ([]model.RosterRow, error) {
-	return call(ctx, c, rpcImportRoster, importRosterReq{Rows: rows, Update: opts.Update, DryRun: opts.DryRun, By: by, Note: note})
+	return call(ctx, c, rpcImportRoster, importRosterReq{Rows: rows, Update: opts.Update, DryRun: opts.DryRun, Keep: opts.Keep, By: by, Note: note})
 }
 
 // IncidentService.

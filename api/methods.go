@@ -197,6 +197,7 @@ type importRosterReq struct {
 	Rows   []model.Person `json:"rows"`
 	Update bool           `json:"update"`
 	DryRun bool           `json:"dry_run"`
+	Keep   []string       `json:"keep,omitempty"`
 	By     model.PersonID `json:"by"`
 	Note   string         `json:"note"`
 }
@@ -379,7 +380,7 @@ var rpcImportPeople = newMethod("ImportPeople", onService, func(ctx context.Cont
 }).writing()
 
 var rpcImportRoster = newMethod("ImportRoster", onService, func(ctx context.Context, s services, r importRosterReq) ([]model.RosterRow, error) {
-	return s.svc.ImportRoster(ctx, r.Rows, model.RosterImport{Update: r.Update, DryRun: r.DryRun}, r.By, r.Note)
+	return s.svc.ImportRoster(ctx, r.Rows, model.RosterImport{Update: r.Update, DryRun: r.DryRun, Keep: r.Keep}, r.By, r.Note)
 }).writing()
 
 // IncidentService.

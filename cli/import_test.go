@@ -351,3 +351,58 @@ func TestImportRosterChanges(t *testing.T) {
 	assert.Equal(t, back+" 第 2 行：已更新 P2 王五（13905790011，渎溪村 01 330784114266-01）：角色 专职网格员 → 兼职网格员\n"+
 		back+"：读入 1 人；新增 0 人，更新 1 人，0 人已在名册\n", e.ok("import", "roster", back, "--update"))
 }
+
+// TestImportRosterKeepsWhatTheFileDoesNotSay: a roster file without an
+// on_duty (or lang) column takes nobody off duty and changes no one's
+// language, with --update too (QA: a file that only added a person refused
+// to, and with --update took the duty officer off duty in wartime); an
+// empty cell of a column the file has still says no.
+func TestImportRosterKeepsWhatTheFileDoesNotSay(t *testing.T) {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", huajie)
+	e.ok("import", "roster", e.write("first.csv", "name,phone,role,node,on_duty,lang\n"+
+		"钱值班,13905790002,duty_officer,330784114,yes,en\n王五,13905790011,兼职网格员,330784114266-01,是,\n"))
+	of := func(name string) personJSON {
+		for _, p := range e.people() {
+			if p.Name == name {
+				return p
+			}
+		}
+		t.Fatalf("no %s on the roster", name)
+		return personJSON{}
+	}
+	more := e.write("more.csv", "name,phone,role,node\n钱值班,13905790002,duty_officer,330784114\n"+
+		"王五,13905790011,专职网格员,330784114266-01\n赵六,13905790012,兼职网格员,330784114266-02\n")
+	r := e.run("import", "roster", more, "--update")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Contains(t, r.out, "1 added, 1 updated, 1 already on the roster")
+	assert.True(t, of("钱值班").OnDuty)
+	assert.Equal(t, "en", of("钱值班").Lang)
+	assert.True(t, of("王五").OnDuty, "the role changed, the duty flag kept")
+	assert.Equal(t, []string{"grid_worker_ft"}, of("王五").Roles)
+	assert.False(t, of("赵六").OnDuty, "a new person: off duty")
+
+	off := e.write("off.csv", "name,phone,role,node,on_duty\n王五,13905790011,专职网格员,330784114266-01,\n")
+	e.ok("import", "roster", off, "--update")
+	assert.False(t, of("王五").OnDuty, "an empty cell of a column the file has says no")
+}
+
+// TestImportRosterByItsKeepers: the roster is kept by the duty officers of
+// its town, or above it (QA: a micro-grid worker's --update made a county
+// officer a village cadre and himself a duty officer of the county); the
+// refusal names who and where, nothing is written.
+func TestImportRosterByItsKeepers(t *testing.T) {
+	e := newEnv(t)
+	e.ok("init")
+	e.ok("import", "villages", huajie)
+	e.ok("import", "roster", e.write("first.csv", "name,phone,role,node\n"+
+		"钱值班,13905790002,duty_officer,330784114\n王五,13905790011,兼职网格员,330784114266-01\n"))
+	self := e.write("self.csv", "id,name,phone,role,node\nP2,王五,13905790011,duty_officer,330784114\n")
+	fails(t, e.run("--as", "P2", "import", "roster", self, "--update"), cli.ExitRefused,
+		"王五 (P2) may not import the roster at 花街镇 330784114: only a duty officer of its town or above it keeps the roster")
+	assert.Len(t, e.people("--role", "duty_officer"), 1, "nothing written")
+	r := e.run("--as", "P1", "import", "roster", self, "--update")
+	require.Equal(t, cli.ExitOK, r.code, "%s", r)
+	assert.Len(t, e.people("--role", "duty_officer"), 2, "the town's duty officer may")
+}

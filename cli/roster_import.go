@@ -22,6 +22,7 @@ type rosterReport struct {
 	a      *app
 	file   string
 	lines  []int
+	keep   []string // the fields the file has no column for (model.RosterImport.Keep)
 	node   func(model.NodeCode) string
 	update bool
 }
@@ -33,14 +34,14 @@ type rosterReport struct {
 // import names every row refused by its line (a dry run's plan, asked for
 // then).
 func (a *app) importRoster(ctx context.Context, db backend, file string, fl rosterFlags) error {
-	people, lines, by, err := a.readRoster(ctx, db, file)
+	rf, err := a.readRoster(ctx, db, file)
 	if err != nil {
 		return err
 	}
-	rep := rosterReport{a: a, file: file, lines: lines, node: nodeNamer(ctx, db), update: fl.update}
-	plan, err := db.ImportRoster(ctx, people, model.RosterImport{Update: fl.update, DryRun: fl.dryRun}, by, file)
+	rep := rosterReport{a: a, file: file, lines: rf.lines, keep: rf.keep, node: nodeNamer(ctx, db), update: fl.update}
+	plan, err := db.ImportRoster(ctx, rf.people, model.RosterImport{Update: fl.update, DryRun: fl.dryRun, Keep: rf.keep}, rf.by, file)
 	if err != nil {
-		return rep.refusedRows(ctx, db, people, by, err)
+		return rep.refusedRows(ctx, db, rf.people, rf.by, err)
 	}
 	rep.warn(plan)
 	if fl.dryRun {
@@ -65,7 +66,7 @@ func (r rosterReport) refusedRows(ctx context.Context, db backend, people []mode
 	if item, _ := model.ErrorItem(err); item < 1 {
 		return r.refused(err)
 	}
-	plan, perr := db.ImportRoster(ctx, people, model.RosterImport{DryRun: true}, by, r.file)
+	plan, perr := db.ImportRoster(ctx, people, model.RosterImport{DryRun: true, Keep: r.keep}, by, r.file)
 	if perr != nil {
 		return r.refused(perr)
 	}
@@ -76,23 +77,31 @@ func (r rosterReport) refusedRows(ctx context.Context, db backend, people []mode
 	return r.refused(err)
 }
 
-// readRoster reads file's people, with the line of each, and who imports
-// them (actorOrSystem).
-func (a *app) readRoster(ctx context.Context, db backend, file string) ([]model.Person, []int, model.PersonID, error) {
+// rosterFile is a roster file as read: its people, the line of each, the
+// fields it has no column for, and who imports them (actorOrSystem).
+type rosterFile struct {
+	people []model.Person
+	lines  []int
+	keep   []string
+	by     model.PersonID
+}
+
+// readRoster reads file (rosterFile).
+func (a *app) readRoster(ctx context.Context, db backend, file string) (rosterFile, error) {
 	known, err := knownNodes(ctx, db)
 	if err != nil {
-		return nil, nil, 0, err
+		return rosterFile{}, err
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
-		return nil, nil, 0, usageError{err}
+		return rosterFile{}, usageError{err}
 	}
 	by, err := a.actorOrSystem(ctx, db)
 	if err != nil {
-		return nil, nil, 0, err
+		return rosterFile{}, err
 	}
 	resolve := a.nameResolver(ctx, db, by)
-	people, lines, err := importer.ParseRosterLines(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
+	people, lines, keep, err := importer.ParseRosterLines(file, bytes.NewReader(raw), func(cell string) (model.NodeCode, error) {
 		c, err := resolve(cell)
 		if err == nil && !known[c] {
 			return c, model.Errorf(model.ENOTFOUND, "node %s is not in the tower", c).Zh("节点 %s 不在网格塔中", c)
@@ -100,9 +109,9 @@ func (a *app) readRoster(ctx context.Context, db backend, file string) ([]model.
 		return c, err
 	})
 	if err != nil {
-		return nil, nil, 0, usageError{err}
+		return rosterFile{}, usageError{err}
 	}
-	return people, lines, by, nil
+	return rosterFile{people: people, lines: lines, keep: keep, by: by}, nil
 }
 
 // nodeNamer names nodes as the console does (渎溪村 01), reading each

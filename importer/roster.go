@@ -2,6 +2,7 @@ package importer
 
 import (
 	"io"
+	"slices"
 	"strings"
 
 	"gridcmd/model"
@@ -60,30 +61,48 @@ func ParseRoster(name string, r io.Reader, nodes func(model.NodeCode) bool) ([]m
 // or a name as the console shows it (渎溪村 02), as the caller resolves
 // them; its refusal is the row's.
 func ParseRosterNamed(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) ([]model.Person, error) {
-	people, _, err := ParseRosterLines(name, r, node)
+	people, _, _, err := ParseRosterLines(name, r, node)
 	return people, err
 }
 
 // ParseRosterLines is ParseRosterNamed with the line of the file each
 // person was read from, so that what an import says of the n-th (a
-// change, a refusal: model.Error.Item) can name its line.
-func ParseRosterLines(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) ([]model.Person, []int, error) {
+// change, a refusal: model.Error.Item) can name its line, and the fields
+// the file has no column for (model.RosterImport.Keep).
+func ParseRosterLines(name string, r io.Reader, node func(cell string) (model.NodeCode, error)) (_ []model.Person, _ []int, keep []string, _ error) {
 	type lined struct {
 		p    model.Person
 		line int
 	}
 	rows, err := parseRows(name, r, rosterColumns, "", func(rw row) (lined, error) {
+		if keep == nil {
+			keep = lacking(rw)
+		}
 		p, err := parsePerson(rw, node)
 		return lined{p, rw.line}, err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	people, lines := make([]model.Person, len(rows)), make([]int, len(rows))
 	for i, x := range rows {
 		people[i], lines[i] = x.p, x.line
 	}
-	return people, lines, nil
+	return people, lines, keep, nil
+}
+
+// lacking are the fields of an entry a roster's header gives no column
+// for (of reserve_kind, on_duty, lang: model.RosterFields' names); never
+// nil.
+func lacking(rw row) []string {
+	keep := []string{}
+	for col, field := range map[string]string{"reserve_kind": "reserve", "on_duty": "on_duty", "lang": "lang"} {
+		if _, ok := rw.val[col]; !ok {
+			keep = append(keep, field)
+		}
+	}
+	slices.Sort(keep)
+	return keep
 }
 
 // parsePerson reads one row of a roster (ParseRoster).

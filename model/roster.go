@@ -30,6 +30,10 @@ type RosterImport struct {
 	Update bool
 	// DryRun matches the rows and writes nothing.
 	DryRun bool
+	// Keep are the fields (of "reserve", "on_duty", "lang") the file has
+	// no column for: an entry a row matches keeps them as they stand, so
+	// that a file without an on_duty column takes nobody off duty.
+	Keep []string
 }
 
 // RosterRow is what an import of a roster does with one of its rows
@@ -100,8 +104,8 @@ func RosterFieldZh(f string) string { return rosterFieldZh[f] }
 // Rows with an ID match first, then exact matches, in file order. Rows
 // that add an entry, or give one another name or phone, name the other
 // people with their phone (PhoneOf, PhoneRows).
-func PlanRoster(stored, rows []Person) []RosterRow {
-	pl := rosterPlanner{rows: rows, plan: make([]RosterRow, len(rows)), idx: newRosterIndex(stored), claimed: map[PersonID]int{}}
+func PlanRoster(stored, rows []Person, keep ...string) []RosterRow {
+	pl := rosterPlanner{rows: rows, keep: keep, plan: make([]RosterRow, len(rows)), idx: newRosterIndex(stored), claimed: map[PersonID]int{}}
 	pl.repeats()
 	pl.byID()
 	pl.exact()
@@ -115,6 +119,7 @@ func PlanRoster(stored, rows []Person) []RosterRow {
 // the stored entries and the row (index) that claims each entry matched.
 type rosterPlanner struct {
 	rows    []Person
+	keep    []string // RosterImport.Keep
 	plan    []RosterRow
 	idx     rosterIndex
 	claimed map[PersonID]int
@@ -160,7 +165,7 @@ func (pl *rosterPlanner) byID() {
 			r.Action, r.Other, r.Diff = RosterClash, j+1, personDiff(pl.rows[j], p)
 		default:
 			pl.claimed[p.ID] = i
-			r = sameOrChange(p, pl.idx.stored[at])
+			r = pl.sameOrChange(p, pl.idx.stored[at])
 		}
 		pl.plan[i] = r
 	}
@@ -178,7 +183,7 @@ func (pl *rosterPlanner) exact() {
 			j, taken := pl.claimed[q.ID]
 			if !taken {
 				pl.claimed[q.ID] = i
-				pl.plan[i] = sameOrChange(p, q)
+				pl.plan[i] = pl.sameOrChange(p, q)
 				break
 			}
 			if pl.plan[i].Action == "" {
@@ -189,9 +194,20 @@ func (pl *rosterPlanner) exact() {
 	}
 }
 
-// sameOrChange is row p's plan as entry q.
-func sameOrChange(p, q Person) RosterRow {
+// sameOrChange is row p's plan as entry q: the fields the file does not
+// give (keep) as q has them.
+func (pl *rosterPlanner) sameOrChange(p, q Person) RosterRow {
 	p.ID = q.ID
+	for _, f := range pl.keep {
+		switch f {
+		case "reserve":
+			p.Reserve = q.Reserve
+		case "on_duty":
+			p.OnDuty = q.OnDuty
+		case "lang":
+			p.Lang = q.Lang
+		}
+	}
 	r := RosterRow{Person: p, Action: RosterSame}
 	if d := personDiff(q, p); len(d) > 0 {
 		r.Action, r.Was, r.Diff = RosterChange, q, d
@@ -525,4 +541,26 @@ func ambiguousRefusal(r RosterRow, who, at string, node func(NodeCode) string) *
 		who, r.Person.Phone, at, strings.Join(ens, "; ")).
 		Zh("%s（%s，%s）：%s在该处，电话不同：若是其中一人换了电话，请在该行编号列写其编号并加 --update；若是另一位同名的人，请把他们原有的各行也列上",
 			who, r.Person.Phone, at, strings.Join(zhs, "；"))
+}
+
+// MayKeepRoster reports whether p may import roster rows at node (add a
+// person there, change one placed there): the system, or a duty officer
+// who acts there (ActsIn: of node's town, or above the towns over it).
+func MayKeepRoster(p Person, node NodeCode) bool {
+	return p.ID == System || p.Has(RoleDutyOfficer) && p.ActsIn(node)
+}
+
+// RefuseRoster is the refusal of p importing a roster row at node
+// (MayKeepRoster), by names where names knows them; nil when p may.
+func RefuseRoster(p Person, node NodeCode, names func(NodeCode) string) *Error {
+	switch {
+	case MayKeepRoster(p, node):
+		return nil
+	case p.Has(RoleDutyOfficer):
+		return ForeignAct(p, "import the roster at "+NameNodes([]NodeCode{node}, names, ""),
+			"导入"+NameNodes([]NodeCode{node}, names, "")+"的名册", node, names)
+	}
+	at := NameNodes([]NodeCode{node}, names, "")
+	return Errorf(EFORBIDDEN, "%s (%s) may not import the roster at %s: only a duty officer of its town or above it keeps the roster", p.Name, p.ID, at).
+		Zh("%s（%s）不能导入 %s 的名册：名册由该镇或上级的值班员维护", p.Name, p.ID, at)
 }

@@ -42,7 +42,7 @@ func (s *DB) ImportRoster(ctx context.Context, rows []model.Person, opts model.R
 	var rev uint64
 	err = s.view(func(tx *bolt.Tx) error {
 		var err error
-		if plan, rev, err = planRoster(tx, list); err != nil || opts.DryRun {
+		if plan, rev, err = planRoster(tx, list, opts.Keep); err != nil || opts.DryRun {
 			return err
 		}
 		return rosterRefused(tx, plan, opts.Update)
@@ -51,7 +51,7 @@ func (s *DB) ImportRoster(ctx context.Context, rows []model.Person, opts model.R
 		return plan, err
 	}
 	var done []model.RosterRow
-	if _, err := s.write(ctx, s.importRosterFn(list, plan, rev, opts.Update, by, note, &done)); err != nil {
+	if _, err := s.write(ctx, s.importRosterFn(list, plan, rev, opts, by, note, &done)); err != nil {
 		return nil, err
 	}
 	return done, nil
@@ -61,7 +61,7 @@ func (s *DB) ImportRoster(ctx context.Context, rows []model.Person, opts model.R
 // roster at rev: the plan again if a person has been written since, its
 // refusals, the entries added and changed, the event; *done is the plan
 // written.
-func (s *DB) importRosterFn(list []model.Person, plan []model.RosterRow, rev uint64, update bool, by model.PersonID, note string, done *[]model.RosterRow) writeFn {
+func (s *DB) importRosterFn(list []model.Person, plan []model.RosterRow, rev uint64, opts model.RosterImport, by model.PersonID, note string, done *[]model.RosterRow) writeFn {
 	return func(tx *bolt.Tx, now time.Time) ([]model.Event, error) {
 		*done = nil
 		actor, err := actorOf(tx, by)
@@ -70,11 +70,14 @@ func (s *DB) importRosterFn(list []model.Person, plan []model.RosterRow, rev uin
 		}
 		p := slices.Clone(plan)
 		if rosterRev(tx) != rev { // a person written since: plan again
-			if p, _, err = planRoster(tx, list); err != nil {
+			if p, _, err = planRoster(tx, list, opts.Keep); err != nil {
 				return nil, err
 			}
 		}
-		if err := rosterRefused(tx, p, update); err != nil {
+		if err := rosterRefused(tx, p, opts.Update); err != nil {
+			return nil, err
+		}
+		if err := rosterActor(tx, actor, p); err != nil {
 			return nil, err
 		}
 		codes, err := s.applyRoster(tx, p)
@@ -119,7 +122,7 @@ func cleanPeople(people []model.Person) ([]model.Person, error) {
 // planRoster is model.PlanRoster of list against the roster in tx, with
 // the roster's rev it was made on; a person at a node the tower lacks is
 // refused.
-func planRoster(tx *bolt.Tx, list []model.Person) ([]model.RosterRow, uint64, error) {
+func planRoster(tx *bolt.Tx, list []model.Person, keep []string) ([]model.RosterRow, uint64, error) {
 	for i, p := range list {
 		if !hasNode(tx, p.Node) {
 			return nil, 0, model.Errorf(model.ENOTFOUND, "person %s: no node %s in the tower", p.Name, p.Node).
@@ -135,7 +138,7 @@ func planRoster(tx *bolt.Tx, list []model.Person) ([]model.RosterRow, uint64, er
 	if err != nil {
 		return nil, 0, err
 	}
-	return model.PlanRoster(stored, list), rosterRev(tx), nil
+	return model.PlanRoster(stored, list, keep...), rosterRev(tx), nil
 }
 
 // rosterRefused is the refusal of the first row of plan the import may
@@ -153,6 +156,29 @@ func rosterRefused(tx *bolt.Tx, plan []model.RosterRow, update bool) error {
 		if r.Action == model.RosterChange {
 			if err := refuseFedPerson(tx, r.Was); err != nil {
 				return model.ItemError(err, i+1)
+			}
+		}
+	}
+	return nil
+}
+
+// rosterActor refuses an import by actor of a row it may not keep
+// (model.MayKeepRoster): at its node, or, for a change, at the node the
+// entry is at.
+func rosterActor(tx *bolt.Tx, actor model.Person, plan []model.RosterRow) error {
+	names := nodeNames(tx)
+	for i, r := range plan {
+		nodes := []model.NodeCode{r.Person.Node}
+		switch r.Action {
+		case model.RosterChange:
+			nodes = append(nodes, r.Was.Node)
+		case model.RosterAdd:
+		default:
+			continue
+		}
+		for _, n := range nodes {
+			if err := model.RefuseRoster(actor, n, names); err != nil {
+				return err.OnItem(i + 1)
 			}
 		}
 	}

@@ -173,7 +173,7 @@ func TestImportRosterPlansAgainWhenTheRosterMoved(t *testing.T) {
 	var plan []model.RosterRow
 	var rev uint64
 	require.NoError(t, tw.s.view(func(tx *bolt.Tx) error {
-		plan, rev, err = planRoster(tx, list)
+		plan, rev, err = planRoster(tx, list, nil)
 		return err
 	}))
 	require.Equal(t, model.RosterAdd, plan[0].Action)
@@ -182,7 +182,7 @@ func TestImportRosterPlansAgainWhenTheRosterMoved(t *testing.T) {
 	_, err = tw.s.ImportRoster(tw.ctx, []model.Person{zheng}, model.RosterImport{}, tw.duty.ID, "other.csv")
 	require.NoError(t, err)
 	var done []model.RosterRow
-	_, err = tw.s.write(tw.ctx, tw.s.importRosterFn(list, plan, rev, false, tw.duty.ID, "r.csv", &done))
+	_, err = tw.s.write(tw.ctx, tw.s.importRosterFn(list, plan, rev, model.RosterImport{}, tw.duty.ID, "r.csv", &done))
 	require.NoError(t, err)
 	require.Len(t, done, 1)
 	assert.Equal(t, model.RosterSame, done[0].Action, "planned again")

@@ -239,7 +239,9 @@ func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) 
 // backup, then the room scheduled again), and the room's schedule is the
 // town's. The room's shifts here overlap none another, so those sh
 // overlaps are the ones that begin before it ends, back to the first that
-// does not.
+// does not. The room's handovers lose their link to a shift removed (0,
+// as a handover's shift the hub never had): the shift is gone, and check
+// finds every handover's shifts.
 func (a *fedApplier) dropOverlapping(town model.NodeCode, sh model.Shift) error {
 	prefix := append([]byte(sh.Room), 0)
 	idx, stored := a.tx.Bucket(bucketIdxShiftRoom), a.tx.Bucket(bucketShifts)
@@ -262,8 +264,45 @@ func (a *fedApplier) dropOverlapping(town model.NodeCode, sh model.Shift) error 
 		}
 		drop = append(drop, other)
 	}
+	gone := map[uint64]bool{}
 	for _, o := range drop {
 		if err := errors.Join(stored.Delete(u64(o.Seq)), idx.Delete(shiftRoomKey(o.Room, o.From, o.Seq)), a.unmap(bucketFedShifts, town, o.Seq)); err != nil {
+			return err
+		}
+		gone[o.Seq] = true
+	}
+	return a.unlinkShifts(sh.Room, gone)
+}
+
+// unlinkShifts sets to 0 the shifts of room's handovers that are gone.
+func (a *fedApplier) unlinkShifts(room model.NodeCode, gone map[uint64]bool) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	prefix := exactPrefix(room)
+	var changed []model.Handover
+	c := a.tx.Bucket(bucketIdxHandoverRoom).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		_, seq, ok := splitCodeKey(k)
+		if !ok {
+			continue // check reports it
+		}
+		h, err := a.s.getHandover(a.tx, seq)
+		if err != nil {
+			return err
+		}
+		if !gone[h.OutShift] && !gone[h.InShift] {
+			continue
+		}
+		for _, s := range []*uint64{&h.OutShift, &h.InShift} {
+			if gone[*s] {
+				*s = 0
+			}
+		}
+		changed = append(changed, h)
+	}
+	for _, h := range changed {
+		if err := putHandover(a.tx, h, false); err != nil {
 			return err
 		}
 	}

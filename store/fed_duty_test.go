@@ -1,6 +1,7 @@
 package store
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -237,5 +238,54 @@ func TestFedTownsPatrolSilenceReachesTheHub(t *testing.T) {
 	inc, err = hub.Incident(tw.ctx, inc.ID)
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusResolved, inc.Status)
+	requireClean(t, hub)
+}
+
+// A town restored from a backup schedules its room again over the lost
+// copy's shifts, between which the lost copy had handed over: the hub
+// drops its copies of those shifts, and its copy of the handover names
+// them no more (check finds every handover's shifts).
+func TestFedLostCopysHandoverLosesItsDroppedShifts(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, _ := countyHub(t, tw)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	_, err := tw.s.BackupFile(backup)
+	require.NoError(t, err)
+	cursor := lastEventSeq(t, tw.s)
+	require.NoError(t, tw.s.SetFedCursor(tw.ctx, cursor))
+	_, err = tw.s.AddShifts(tw.ctx, []model.Shift{
+		{Room: village, Person: tw.duty.ID, From: t0.Add(-time.Hour), To: t0.Add(time.Hour)},
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(time.Hour), To: t0.Add(25 * time.Hour)},
+	}, tw.duty.ID, "")
+	require.NoError(t, err)
+	_, err = tw.s.Handover(tw.ctx, village, "平安", tw.duty.ID, false, "")
+	require.NoError(t, err)
+	stream := pending(t, tw.s, 0)
+	_, err = hub.FedApply(tw.ctx, stream)
+	require.NoError(t, err)
+	hs, err := hub.Handovers(tw.ctx, model.HandoverFilter{Room: village})
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	require.NotZero(t, hs[0].OutShift)
+	require.NoError(t, tw.s.Close())
+
+	restored := openAt(t, backup, tw.clock)
+	_, err = restored.FedNumberPast(tw.ctx, stream[cursor:])
+	require.NoError(t, err)
+	require.NoError(t, restored.SetFedCursor(tw.ctx, stream[len(stream)-1].Seq))
+	_, err = restored.AddShifts(tw.ctx, []model.Shift{{Room: village, Person: tw.cadre.ID, From: t0.Add(-time.Hour), To: t0.Add(25 * time.Hour)}},
+		tw.duty.ID, "")
+	require.NoError(t, err)
+	_, err = hub.FedApply(tw.ctx, pending(t, restored, stream[len(stream)-1].Seq))
+	require.NoError(t, err)
+
+	shifts, err := hub.Shifts(tw.ctx, model.ShiftFilter{Room: village})
+	require.NoError(t, err)
+	require.Len(t, shifts, 1, "the restored file's shift alone")
+	hs, err = hub.Handovers(tw.ctx, model.HandoverFilter{Room: village})
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	assert.Equal(t, [2]uint64{0, 0}, [2]uint64{hs[0].OutShift, hs[0].InShift}, "its shifts are gone")
+	assert.Equal(t, "平安", hs[0].Sheet.Note)
 	requireClean(t, hub)
 }

@@ -222,10 +222,18 @@ const ActFedRefused Action = "command_refused"
 // its log has after it (the store's outbox writes it; nothing changes).
 const ActFedStructure Action = "fed_structure"
 
+// ActFedDropped is an event a hub writes of its own when a town's record
+// carries a copy it cannot keep (a shift or handover in a room, a joint
+// rotation over grids, that are no nodes of the town in the hub's file):
+// Node is the town, Note and NoteZh name the record and what was dropped.
+// The rest of the record is applied.
+const ActFedDropped Action = "fed_dropped"
+
 // The catalogue learns the federation's actions here, with its words.
 func init() {
 	actionZh[ActFedRefused] = "下行命令被拒"
 	actionZh[ActFedStructure] = "结构报送"
+	actionZh[ActFedDropped] = "副本未收录"
 }
 
 // FedTown is what a hub holds of one federated town: the last record it

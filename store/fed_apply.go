@@ -767,10 +767,10 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, 
 			}
 		}
 	}
-	if m.directive != "" {
+	if m.directive != "" || m.dropDirective {
 		ev.Directive = m.directive
 	}
-	if m.ref != "" && ev.Ref != "" { // a watchdog's silence of a patrol names none
+	if m.ref != "" && ev.Ref != "" || m.dropRef { // a watchdog's silence of a patrol names none
 		ev.Ref = m.ref
 	}
 	if m.rotation != 0 {

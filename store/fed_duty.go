@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,7 +30,11 @@ import (
 // rooms by the town's own schedule, as the town does, and duty and
 // rotation lists show the town's. A copy is the town's to change: the hub
 // refuses to schedule, swap or hand over in a federated town's room, and
-// to set or report on a rotation over its grids.
+// to set or report on a rotation over its grids. A copy the hub cannot
+// keep (its room, or a grid of its rotation, no node of the town in the
+// hub's file) is left out with an event of the hub's own saying so
+// (ActFedDropped), and the rest of the record applies: one bad copy must
+// not stall the county's sync.
 
 // shiftsPerEvent bounds the shifts one shift event names (AddShifts logs
 // a larger batch in several): its record carries them all up, and a
@@ -146,44 +151,106 @@ func (b *fedBuilder) silencedPatrol(ev loggedAction) string {
 }
 
 // dutyMirrors applies the shifts, the handover and the rotation a record
-// carries, and names in m the hub's ids the event then names.
+// carries, and names in m the hub's ids the event then names: a handover
+// event its handover, a rotation's its rotation (Ref), others the shifts
+// (nameShifts). A copy left out (dropCopy) is named by none: the event
+// then names what was kept, or nothing.
 func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) error {
-	var ids []string
+	var shifts []uint64
 	for _, fr := range w.Shifts {
-		sh, err := a.shift(town, fr)
+		sh, kept, err := a.shift(town, w.Seq, fr)
 		if err != nil {
 			return err
 		}
-		ids = append(ids, sh.ID)
+		if kept {
+			shifts = append(shifts, sh.Seq)
+		}
+	}
+	var named []string
+	if ids := nameShifts(shifts); ids != "" {
+		named = append(named, ids)
+	}
+	if w.Handover != nil {
+		named = nil // a handover event names its handover, not its shifts
+	}
+	if w.Handover != nil {
+		h, kept, err := a.handover(town, w.Seq, *w.Handover)
+		if err != nil {
+			return err
+		}
+		if kept {
+			named = append(named, h.ID)
+		}
 	}
 	switch {
-	case w.Handover != nil:
-		h, err := a.handover(town, *w.Handover)
+	case len(named) > 0:
+		m.directive = strings.Join(named, ", ")
+	case len(w.Shifts) > 0 || w.Handover != nil:
+		m.dropDirective = true // all it carried left out
+	}
+	if w.Rotation != nil {
+		r, kept, err := a.rotation(town, w.Seq, *w.Rotation)
 		if err != nil {
 			return err
 		}
-		m.directive = h.ID
-	case len(ids) == 1:
-		m.directive = ids[0]
-	case len(ids) > 1:
-		m.directive = ids[0] + "–" + ids[len(ids)-1]
-	}
-	if w.Rotation != nil {
-		r, err := a.rotation(town, *w.Rotation)
-		if err != nil {
-			return err
+		if !kept {
+			m.dropRef = true
+			return nil
 		}
 		m.ref, m.rotation = r.ID, r.Seq
 	}
 	return nil
 }
 
-// dutyRoom refuses a room of a copy that is not a node of town here.
-func (a *fedApplier) dutyRoom(town, room model.NodeCode, what string) error {
-	if room.Town() != town || !hasNode(a.tx, room) {
-		return fmt.Errorf("%s: room %s is not a node of town %s here", what, room, town)
+// nameShifts names hub shifts seqs as an event does: one id, a range
+// (S-0004–S-0006) when they follow one another, else their runs
+// (S-0004–S-0006, S-0011) up to three, or the first and the last with
+// how many, which no range is taken for (S-0004 … S-0930 (40)): a town's
+// batch is numbered here in the order it comes, among other towns'
+// shifts and around those mapped before.
+func nameShifts(seqs []uint64) string {
+	seqs = slices.Clone(seqs)
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	var runs []string
+	for i := 0; i < len(seqs); {
+		j := i + 1
+		for j < len(seqs) && seqs[j] == seqs[j-1]+1 {
+			j++
+		}
+		run := model.FormatShiftID(seqs[i])
+		if j-1 > i {
+			run += "–" + model.FormatShiftID(seqs[j-1])
+		}
+		runs = append(runs, run)
+		i = j
 	}
-	return nil
+	if len(runs) > 3 {
+		return fmt.Sprintf("%s … %s (%d)", model.FormatShiftID(seqs[0]), model.FormatShiftID(seqs[len(seqs)-1]), len(seqs))
+	}
+	return strings.Join(runs, ", ")
+}
+
+// ofTown reports whether node (a copy's room, or a grid of its rotation)
+// is a node of town in the hub's file.
+func (a *fedApplier) ofTown(town, node model.NodeCode) bool {
+	return node.Town() == town && hasNode(a.tx, node)
+}
+
+// dropCopy logs, as the hub's own event before the record's, that the
+// copy what (whatZh) of town's record seq is left out because node is no
+// node of the town here: a town's file may hold a neighbour's nodes, and
+// the system schedules (and a rotation is set) with no check of the room's
+// town; the rest of the record applies.
+func (a *fedApplier) dropCopy(town model.NodeCode, seq uint64, what, whatZh string, node model.NodeCode) {
+	name := model.NameNodes([]model.NodeCode{town}, nodeNames(a.tx), "")
+	id := model.FedMsgID(town, seq)
+	a.own = append(a.own, model.Event{At: a.now, Actor: model.System, ActorName: model.ActorName(model.Person{ID: model.System}),
+		Action: model.ActFedDropped, Node: town,
+		Note: fmt.Sprintf("record %s of %s: %s is at %s, no node of the town here; left out (the rest of the record applied)",
+			id, name, what, node),
+		NoteZh: fmt.Sprintf("%s 的记录 %s：%s 位于 %s，本库中不是该镇的节点；未收录（记录其余部分已收录）",
+			name, id, whatZh, node)})
 }
 
 // people maps each of ps, a town's person ids, to the hub's (a.person).
@@ -197,40 +264,42 @@ func (a *fedApplier) people(town model.NodeCode, ps ...*model.PersonID) error {
 	return nil
 }
 
-// shift writes a town's shift as the hub's (a new hub seq and id the
-// first time), its people mapped.
-func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) {
-	sh, err := decodeShift(fr.Seq, fr.Rec, a.s.opts.Location)
+// shift writes a town's shift, carried by its record seq, as the hub's (a
+// new hub seq and id the first time), its people mapped; kept false when
+// its room is no node of the town here (dropCopy).
+func (a *fedApplier) shift(town model.NodeCode, seq uint64, fr fedRef) (sh model.Shift, kept bool, err error) {
+	sh, err = decodeShift(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	if err := a.dutyRoom(town, sh.Room, "shift "+sh.ID); err != nil {
-		return sh, err
+	if !a.ofTown(town, sh.Room) {
+		a.dropCopy(town, seq, "shift "+sh.ID, "班次 "+sh.ID, sh.Room)
+		return sh, false, nil
 	}
 	ps := []*model.PersonID{&sh.Person, &sh.By, &sh.Swapped}
 	for i := range sh.Swaps {
 		ps = append(ps, &sh.Swaps[i].From)
 	}
 	if err := a.people(town, ps...); err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	seq, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
+	hub, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
 	if err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	sh.Seq, sh.ID = seq, model.FormatShiftID(seq)
+	sh.Seq, sh.ID = hub, model.FormatShiftID(hub)
 	if err := a.dropOverlapping(town, sh); err != nil {
-		return sh, err
+		return sh, false, err
 	}
 	var old *model.Shift
 	if !fresh {
-		o, err := decodeShift(seq, a.tx.Bucket(bucketShifts).Get(u64(seq)), a.s.opts.Location)
+		o, err := decodeShift(hub, a.tx.Bucket(bucketShifts).Get(u64(hub)), a.s.opts.Location)
 		if err != nil {
-			return sh, err
+			return sh, false, err
 		}
 		old = &o
 	}
-	return sh, putShift(a.tx, sh, old)
+	return sh, true, putShift(a.tx, sh, old)
 }
 
 // dropOverlapping removes the shifts of sh's room that overlap sh, a
@@ -321,49 +390,54 @@ func (a *fedApplier) unmap(b []byte, town model.NodeCode, seq uint64) error {
 	return nil
 }
 
-// handover writes a town's handover as the hub's (a new hub seq and id the
-// first time), its shifts and people mapped (a shift the hub does not have
-// is 0); its sheet is the town's as it made it, the ids in it the town's.
-func (a *fedApplier) handover(town model.NodeCode, fr fedRef) (model.Handover, error) {
-	h, err := decodeHandover(fr.Seq, fr.Rec, a.s.opts.Location)
+// handover writes a town's handover, carried by its record seq, as the
+// hub's (a new hub seq and id the first time), its shifts and people
+// mapped (a shift the hub does not have is 0); its sheet is the town's as
+// it made it, the ids in it the town's. Kept false when its room is no
+// node of the town here (dropCopy).
+func (a *fedApplier) handover(town model.NodeCode, seq uint64, fr fedRef) (h model.Handover, kept bool, err error) {
+	h, err = decodeHandover(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return h, err
+		return h, false, err
 	}
-	if err := a.dutyRoom(town, h.Room, "handover "+h.ID); err != nil {
-		return h, err
+	if !a.ofTown(town, h.Room) {
+		a.dropCopy(town, seq, "handover "+h.ID, "交接 "+h.ID, h.Room)
+		return h, false, nil
 	}
 	h.OutShift, h.InShift = a.mapped(bucketFedShifts, town, h.OutShift), a.mapped(bucketFedShifts, town, h.InShift)
 	if err := a.people(town, &h.Outgoing, &h.Incoming, &h.By, &h.AcceptedBy); err != nil {
-		return h, err
+		return h, false, err
 	}
-	seq, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
+	hub, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
 	if err != nil {
-		return h, err
+		return h, false, err
 	}
-	h.Seq, h.ID = seq, model.FormatHandoverID(seq)
-	return h, putHandover(a.tx, h, fresh)
+	h.Seq, h.ID = hub, model.FormatHandoverID(hub)
+	return h, true, putHandover(a.tx, h, fresh)
 }
 
-// rotation writes a town's joint rotation as the hub's (a new hub seq and
-// id the first time).
-func (a *fedApplier) rotation(town model.NodeCode, fr fedRef) (model.JointRotation, error) {
-	r, err := decodeRotation(fr.Seq, fr.Rec, a.s.opts.Location)
+// rotation writes a town's joint rotation, carried by its record seq, as
+// the hub's (a new hub seq and id the first time). Kept false when a grid
+// of it is no node of the town here (dropCopy).
+func (a *fedApplier) rotation(town model.NodeCode, seq uint64, fr fedRef) (r model.JointRotation, kept bool, err error) {
+	r, err = decodeRotation(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	for _, g := range r.Groups {
 		for _, c := range g {
-			if c.Town() != town || !hasNode(a.tx, c) {
-				return r, fmt.Errorf("rotation %s: grid %s is not a node of town %s here", r.ID, c, town)
+			if !a.ofTown(town, c) {
+				a.dropCopy(town, seq, fmt.Sprintf("joint rotation %s (%s)", r.ID, r.Name), fmt.Sprintf("轮值 %s（%s）", r.ID, r.Name), c)
+				return r, false, nil
 			}
 		}
 	}
-	seq, _, err := a.hubSeq(bucketFedRotations, bucketRotations, town, fr.Seq)
+	hub, _, err := a.hubSeq(bucketFedRotations, bucketRotations, town, fr.Seq)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
-	r.Seq, r.ID = seq, model.FormatRotationID(seq)
-	return r, putEncoded(a.tx.Bucket(bucketRotations), u64(seq), r, encodeRotation)
+	r.Seq, r.ID = hub, model.FormatRotationID(hub)
+	return r, true, putEncoded(a.tx.Bucket(bucketRotations), u64(hub), r, encodeRotation)
 }
 
 // rotationReported writes ev, an activity report on the hub's rotation

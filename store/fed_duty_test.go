@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -239,6 +242,134 @@ func TestFedTownsPatrolSilenceReachesTheHub(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusResolved, inc.Status)
 	requireClean(t, hub)
+}
+
+// rewrite changes what record r carries by f, as a town's file holding a
+// neighbour's nodes would have built it.
+func rewrite(t testing.TB, r *model.FedRecord, f func(w *fedWire)) {
+	t.Helper()
+	var w fedWire
+	require.NoError(t, json.Unmarshal(r.Data, &w))
+	f(&w)
+	var err error
+	r.Data, err = json.Marshal(w)
+	require.NoError(t, err)
+}
+
+// movedTo is fr, a shift's or a handover's stored record, moved to room.
+func movedTo(t testing.TB, fr fedRef, room model.NodeCode) fedRef {
+	t.Helper()
+	var r map[string]any
+	require.NoError(t, json.Unmarshal(fr.Rec, &r))
+	r["room"] = string(room)
+	var err error
+	fr.Rec, err = json.Marshal(r)
+	require.NoError(t, err)
+	return fr
+}
+
+// A town's record may carry a copy that is no node of the town's in the
+// hub's file (its file holds a neighbour's nodes: the system schedules,
+// and a rotation is set, with no check of the room's town): the hub
+// leaves that copy out with an event of its own naming the town, the
+// record and what, and applies the rest, the batch and the records after
+// it. Its events name no copy in the town's numbers.
+func TestFedHubLeavesOutACopyNotOfTheTown(t *testing.T) {
+	tw, _ := busyTown(t)
+	hub, _ := countyHub(t, tw)
+	const neighbour = model.NodeCode("330784115266")
+	_, err := tw.s.AddShifts(tw.ctx, []model.Shift{
+		{Room: village, Person: tw.duty.ID, From: t0.Add(-time.Hour), To: t0.Add(time.Hour)},
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(time.Hour), To: t0.Add(25 * time.Hour)},
+	}, tw.duty.ID, "")
+	require.NoError(t, err)
+	_, err = tw.s.Handover(tw.ctx, village, "平安", tw.duty.ID, false, "")
+	require.NoError(t, err)
+	y, m, d := t0.In(cst).Date()
+	r, err := tw.s.AddRotation(tw.ctx, model.JointRotation{Name: "夜间治安巡察", Activity: model.ActivityPatrol,
+		Groups: [][]model.NodeCode{{grid01}, {grid02}}, Start: time.Date(y, m, d, 0, 0, 0, 0, cst), Every: 1}, tw.duty.ID, "")
+	require.NoError(t, err)
+	_, err = tw.s.RotationReport(tw.ctx, r.ID, "巡至村口", tw.worker01.ID)
+	require.NoError(t, err)
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	recs := pending(t, tw.s, applied)
+	require.Len(t, recs, 4, "the shifts, the handover, the rotation, its report")
+	rewrite(t, &recs[0], func(w *fedWire) { w.Shifts[1] = movedTo(t, w.Shifts[1], neighbour) })
+	rewrite(t, &recs[1], func(w *fedWire) { *w.Handover = movedTo(t, *w.Handover, neighbour) })
+	for i := 2; i < 4; i++ {
+		rewrite(t, &recs[i], func(w *fedWire) {
+			rec := json.RawMessage(bytes.Replace(w.Rotation.Rec, []byte(grid02), []byte(neighbour+"-02"), 1))
+			w.Rotation.Rec = rec
+		})
+	}
+	n, err := hub.FedApply(tw.ctx, recs)
+	require.NoError(t, err, "one bad copy stalls no sync")
+	assert.Equal(t, 4, n)
+
+	shifts, err := hub.Shifts(tw.ctx, model.ShiftFilter{})
+	require.NoError(t, err)
+	require.Len(t, shifts, 2, "the handover's two shifts; the first record's second left out, then kept as the handover's")
+	hs, err := hub.Handovers(tw.ctx, model.HandoverFilter{Room: village})
+	require.NoError(t, err)
+	assert.Empty(t, hs)
+	rs, err := hub.Rotations(tw.ctx)
+	require.NoError(t, err)
+	assert.Empty(t, rs)
+	evs, err := hub.Events(tw.ctx, 0, 9)
+	require.NoError(t, err)
+	var dropped, named []model.Event
+	for _, e := range evs[:8] {
+		if e.Action == model.ActFedDropped {
+			dropped = append(dropped, e)
+		} else {
+			named = append(named, e)
+		}
+	}
+	require.Len(t, dropped, 4)
+	slices.Reverse(dropped)
+	for i, what := range []string{"shift S-0002", "handover H-0001", "joint rotation R-0001 (夜间治安巡察)", "joint rotation R-0001 (夜间治安巡察)"} {
+		assert.Equal(t, model.System, dropped[i].Actor)
+		assert.Equal(t, model.NodeCode(town), dropped[i].Node)
+		assert.Equal(t, "record "+model.FedMsgID(town, recs[i].Seq)+" of 花街镇 330784114: "+what+" is at "+string(neighbour)+map[bool]string{true: "-02"}[i >= 2]+
+			", no node of the town here; left out (the rest of the record applied)", dropped[i].Note)
+		assert.Contains(t, dropped[i].NoteZh, "花街镇 330784114 的记录 "+model.FedMsgID(town, recs[i].Seq)+"：")
+		assert.Contains(t, dropped[i].NoteZh, "本库中不是该镇的节点；未收录")
+	}
+	slices.Reverse(named)
+	assert.Equal(t, shifts[0].ID, named[0].Directive, "the shift kept")
+	assert.Empty(t, named[1].Directive, "no handover: not the town's H-0001")
+	assert.Empty(t, named[2].Ref, "no rotation: not the town's R-0001")
+	assert.Empty(t, named[3].Ref)
+	b, err := hub.PatrolBoard(tw.ctx, time.Time{}, "")
+	require.NoError(t, err)
+	assert.Empty(t, b.Rotations)
+	requireClean(t, hub)
+
+	tw.report(t, micro011, tw.worker01.ID, "之后")
+	fedSync(t, tw.s, hub)
+	applied, err = hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	assert.Equal(t, lastEventSeq(t, tw.s), applied, "the records after it apply")
+}
+
+// An event names the hub's shifts a record carried as they are numbered
+// here: a range only when they follow one another (a town's batch is
+// numbered in the order it comes, among other towns' shifts and around
+// those mapped before).
+func TestFedShiftsNamedByTheHubsOwnIDs(t *testing.T) {
+	for _, c := range []struct {
+		seqs []uint64
+		want string
+	}{
+		{nil, ""},
+		{[]uint64{7}, "S-0007"},
+		{[]uint64{9, 7, 8}, "S-0007–S-0009"},
+		{[]uint64{1, 3, 4, 9}, "S-0001, S-0003–S-0004, S-0009"},
+		{[]uint64{1, 3, 5, 7, 8}, "S-0001 … S-0008 (5)"},
+	} {
+		assert.Equal(t, c.want, nameShifts(c.seqs), "%v", c.seqs)
+	}
 }
 
 // A town restored from a backup schedules its room again over the lost

@@ -164,6 +164,10 @@ func (b *fedBuilder) ref(bucket []byte, id string, parse func(string) (uint64, e
 type mirrored struct {
 	directive, ref string
 	rotation       uint64 // the hub's seq of the rotation ref names
+	// The event's directive or ref named a copy the hub left out
+	// (dropCopy): the hub's event names none, not the town's id, which is
+	// another copy's or nothing here.
+	dropDirective, dropRef bool
 }
 
 // mirrors applies the areas, the directive, the patrol, the finding, the

@@ -162,6 +162,9 @@ func TestFedTwoTownsDirectivesListedByTheirWartime(t *testing.T) {
 	assert.Equal(t, []string{"花街一", "花街二"}, texts(town))
 	assert.Equal(t, []string{"象珠一"}, texts("330784115"))
 	assert.Equal(t, []string{"花街一", "象珠一", "花街二"}, texts(""))
+	evs, err := hub.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "D-0003", evs[0].Directive, "the hub's id of 花街二 (the town's D-0002)")
 	requireClean(t, hub)
 }
 

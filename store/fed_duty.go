@@ -21,18 +21,24 @@ import (
 //   - the handover a handover event names (made, signed for), as it
 //     stands, its sheet as the town made it, with its two shifts;
 //   - the joint rotation an event is about (its Ref: the rotation's
-//     import, an activity report on it), as it stands.
+//     import, an activity report on it), as it stands;
+//   - and, once, the schedule as it stands (fed_duty_snapshot.go): the
+//     shifts running and to come, the open handovers and the joint
+//     rotations, which no event after the town's upgrade may name.
 //
 // The hub writes them under its own numbers (fed_shifts, fed_handovers,
 // fed_rotations map the town's seqs to the hub's S-, H- and R- ids; the
 // events that name them name the hub's), and the activity reports into
-// rotation_reports. So the hub's wartime status counts a federated town's
-// rooms by the town's own schedule, as the town does, and duty and
-// rotation lists show the town's. A copy is the town's to change: the hub
-// refuses to schedule, swap or hand over in a federated town's room, and
-// to set or report on a rotation over its grids. A copy the hub cannot
-// keep (its room, or a grid of its rotation, no node of the town in the
-// hub's file) is left out with an event of the hub's own saying so
+// rotation_reports. Once the snapshot has all come (fedTownRecord's
+// DutySynced), the hub's wartime status counts a federated town's rooms
+// by the town's own schedule, as the town does, and duty now reads it;
+// before, it counts them by the on-duty flags, as a room without a
+// schedule (a copy of one shift swapped is not the schedule). Duty and
+// rotation lists show the town's copies. A copy is the town's to change:
+// the hub refuses to schedule, swap or hand over in a federated town's
+// room, and to set or report on a rotation over its grids. A copy the hub
+// cannot keep (its room, or a grid of its rotation, no node of the town
+// in the hub's file) is left out with an event of the hub's own saying so
 // (ActFedDropped), and the rest of the record applies: one bad copy must
 // not stall the county's sync.
 
@@ -48,7 +54,7 @@ const shiftsPerEvent = 500
 var fedHandoverBudget = 256 << 10
 
 // dutyMirrors adds to w the shifts, the handover or the joint rotation ev
-// is about.
+// is about, or the part of the duty snapshot an ActFedDuty marker names.
 func (b *fedBuilder) dutyMirrors(w *fedWire, ev loggedAction) error {
 	switch model.Action(ev.Action) {
 	case model.ActShift, model.ActShiftSwap:
@@ -56,9 +62,13 @@ func (b *fedBuilder) dutyMirrors(w *fedWire, ev loggedAction) error {
 			w.Shifts = b.shifts(first, last)
 		}
 	case model.ActHandover, model.ActHandoverAccept:
-		if err := b.handover(w, ev.Directive); err != nil {
+		h, shifts, err := b.handover(ev.Directive)
+		if err != nil {
 			return err
 		}
+		w.Handover, w.Shifts = h, shifts
+	case model.ActFedDuty:
+		return b.dutyPart(w, ev.Directive)
 	}
 	if !strings.HasPrefix(ev.Ref, "R-") {
 		return nil
@@ -103,30 +113,29 @@ func (b *fedBuilder) shifts(first, last uint64) []fedRef {
 	return out
 }
 
-// handover adds to w handover id as it stands (without its sheet past
-// fedHandoverBudget) and the two shifts it is between.
-func (b *fedBuilder) handover(w *fedWire, id string) error {
+// handover is handover id as it stands (without its sheet past
+// fedHandoverBudget) and the two shifts it is between (nil when the file
+// has no such handover).
+func (b *fedBuilder) handover(id string) (*fedRef, []fedRef, error) {
 	seq, err := parseHandoverID(id)
 	if err != nil {
-		return nil
+		return nil, nil, nil
 	}
 	v := b.tx.Bucket(bucketHandovers).Get(u64(seq))
 	if v == nil {
-		return nil
+		return nil, nil, nil
 	}
 	var r handoverRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return fmt.Errorf("handover %s: %w", id, err)
+		return nil, nil, fmt.Errorf("handover %s: %w", id, err)
 	}
 	if len(v) > fedHandoverBudget {
 		r.Sheet = json.RawMessage("null")
 		if v, err = json.Marshal(r); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	w.Handover = &fedRef{Seq: seq, Rec: v}
-	w.Shifts = append(b.shifts(r.OutShift, r.OutShift), b.shifts(r.InShift, r.InShift)...)
-	return nil
+	return &fedRef{Seq: seq, Rec: v}, append(b.shifts(r.OutShift, r.OutShift), b.shifts(r.InShift, r.InShift)...), nil
 }
 
 // silencedPatrol is the id of the running patrol whose silence the
@@ -150,11 +159,12 @@ func (b *fedBuilder) silencedPatrol(ev loggedAction) string {
 	return ""
 }
 
-// dutyMirrors applies the shifts, the handover and the rotation a record
-// carries, and names in m the hub's ids the event then names: a handover
-// event its handover, a rotation's its rotation (Ref), others the shifts
-// (nameShifts). A copy left out (dropCopy) is named by none: the event
-// then names what was kept, or nothing.
+// dutyMirrors applies the shifts, the handovers and the rotations a
+// record carries, and names in m the hub's ids the event then names: a
+// handover event its handover, a rotation's its rotation (Ref), others
+// the shifts (nameShifts), and a snapshot's part all it carried. A copy
+// left out (dropCopy) is named by none: the event then names what was
+// kept, or nothing.
 func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) error {
 	var shifts []uint64
 	for _, fr := range w.Shifts {
@@ -173,8 +183,8 @@ func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) er
 	if w.Handover != nil {
 		named = nil // a handover event names its handover, not its shifts
 	}
-	if w.Handover != nil {
-		h, kept, err := a.handover(town, w.Seq, *w.Handover)
+	for _, fr := range append(optional(w.Handover), w.Handovers...) {
+		h, kept, err := a.handover(town, w.Seq, fr)
 		if err != nil {
 			return err
 		}
@@ -182,10 +192,19 @@ func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) er
 			named = append(named, h.ID)
 		}
 	}
+	for _, fr := range w.Rotations {
+		r, kept, err := a.rotation(town, w.Seq, fr)
+		if err != nil {
+			return err
+		}
+		if kept {
+			named = append(named, r.ID)
+		}
+	}
 	switch {
 	case len(named) > 0:
 		m.directive = strings.Join(named, ", ")
-	case len(w.Shifts) > 0 || w.Handover != nil:
+	case len(w.Shifts) > 0 || w.Handover != nil || len(w.Handovers) > 0 || len(w.Rotations) > 0:
 		m.dropDirective = true // all it carried left out
 	}
 	if w.Rotation != nil {
@@ -200,6 +219,14 @@ func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) er
 		m.ref, m.rotation = r.ID, r.Seq
 	}
 	return nil
+}
+
+// optional is r as a list of none or one.
+func optional(r *fedRef) []fedRef {
+	if r == nil {
+		return nil
+	}
+	return []fedRef{*r}
 }
 
 // nameShifts names hub shifts seqs as an event does: one id, a range

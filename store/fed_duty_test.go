@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 
 	"gridcmd/model"
 )
@@ -185,10 +186,13 @@ func TestFedTownsRotationsAreOnTheHub(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, b.Rotations, 1)
 	assert.Equal(t, 1, b.Rotations[0].Reports, "the worker's report counts on the county's board")
-	evs, err := hub.Events(tw.ctx, 0, 1)
+	evs, err := hub.Events(tw.ctx, 0, 3)
 	require.NoError(t, err)
-	assert.Equal(t, model.ActRotationPatrol, evs[0].Action)
-	assert.Equal(t, rs[0].ID, evs[0].Ref)
+	assert.Equal(t, []model.Action{model.ActFedDuty, model.ActFedDuty}, []model.Action{evs[0].Action, evs[1].Action},
+		"the duty snapshot (the rotation, then its end) the town's outbox logged on its first run")
+	assert.Equal(t, rs[0].ID, evs[1].Directive, "the snapshot's part names the hub's rotation")
+	assert.Equal(t, model.ActRotationPatrol, evs[2].Action)
+	assert.Equal(t, rs[0].ID, evs[2].Ref)
 	requireClean(t, hub)
 
 	before := dump(t, hub)
@@ -242,6 +246,159 @@ func TestFedTownsPatrolSilenceReachesTheHub(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, model.StatusResolved, inc.Status)
 	requireClean(t, hub)
+}
+
+// syncAsBefore applies what hub lacks of town's log as a town federated
+// before its duty was: its records carry no shifts, handovers or
+// rotations, and its outbox logs no duty snapshot.
+func syncAsBefore(t testing.TB, town, hub *DB) {
+	t.Helper()
+	meta := func(put bool) {
+		require.NoError(t, town.db.Update(func(tx *bolt.Tx) error {
+			if put {
+				return tx.Bucket(bucketMeta).Put(metaFedDutySent, u64(1))
+			}
+			return tx.Bucket(bucketMeta).Delete(metaFedDutySent)
+		}))
+	}
+	meta(true)
+	defer meta(false)
+	code, err := town.FedTown(t.Context())
+	require.NoError(t, err)
+	applied, err := hub.FedApplied(t.Context(), code)
+	require.NoError(t, err)
+	recs := pending(t, town, applied)
+	for i, r := range recs {
+		var w map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(r.Data, &w))
+		delete(w, "shifts")
+		delete(w, "handover")
+		delete(w, "rotation")
+		recs[i].Data, err = json.Marshal(w)
+		require.NoError(t, err)
+	}
+	_, err = hub.FedApply(t.Context(), recs)
+	require.NoError(t, err)
+}
+
+// A town whose four-week schedule (two officers in the town room, half
+// hours in 渎溪村's, more than a record's 500 shifts) was imported, and
+// a handover made and not signed for, before it federated its duty: its first shift swapped
+// since (in the third week) does not make the hub count the town room by
+// that one copy (unstaffed, or "schedule ended"); the hub counts the
+// town's rooms by the flags, and duty now has no schedule, until the
+// town's duty snapshot has all come, in parts. Then it counts them, and
+// says who is on duty, as the town does.
+func TestFedHubCountsByTheFlagsUntilTheTownsScheduleHasCome(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.Activate(tw.ctx, model.ReasonFlood, []model.NodeCode{town}, false, "", tw.duty.ID)
+	require.NoError(t, err)
+	second, err := tw.s.ImportPeople(tw.ctx, []model.Person{{Name: "丁值班", Phone: "13800000009", Node: town,
+		Roles: []model.Role{model.RoleDutyOfficer}}}, model.System, "")
+	require.NoError(t, err)
+	base := t0.Add(-2 * time.Hour)
+	var towns, halves []model.Shift
+	for i := range 56 {
+		p := tw.duty.ID
+		if i%2 == 1 {
+			p = second[0].ID
+		}
+		from := base.Add(time.Duration(i) * 12 * time.Hour)
+		towns = append(towns, model.Shift{Room: town, Person: p, From: from, To: from.Add(12 * time.Hour)})
+	}
+	for i := range 28 * 48 {
+		from := base.Add(time.Duration(i) * 30 * time.Minute)
+		halves = append(halves, model.Shift{Room: village, Person: tw.cadre.ID, From: from, To: from.Add(30 * time.Minute)})
+	}
+	for _, batch := range [][]model.Shift{towns, halves} {
+		_, err = tw.s.AddShifts(tw.ctx, batch, tw.duty.ID, "import duty.csv")
+		require.NoError(t, err)
+	}
+	hub := newHub(t, tw)
+	_, err = hub.ImportNodes(tw.ctx, []model.Node{{Code: "330784", Level: model.LevelCounty, Name: "永康市"}}, model.System, "")
+	require.NoError(t, err)
+	syncAsBefore(t, tw.s, hub)
+
+	// Day 15: the town room's officer hands over, still before.
+	tw.clock.Advance(15 * 24 * time.Hour)
+	_, err = tw.s.Handover(tw.ctx, town, "平安", tw.duty.ID, false, "")
+	require.NoError(t, err)
+	syncAsBefore(t, tw.s, hub)
+	// Then the town federates its duty: it swaps a shift of the week.
+	_, err = tw.s.SwapShift(tw.ctx, model.FormatShiftID(36), tw.duty.ID, tw.duty.ID)
+	require.NoError(t, err)
+
+	rooms := func(s *DB) model.RoomsOnDuty {
+		t.Helper()
+		st, err := s.WartimeStatus(tw.ctx, town)
+		require.NoError(t, err)
+		return st.Rooms
+	}
+	duty := func(s *DB, room model.NodeCode) model.RoomDuty {
+		t.Helper()
+		rds, err := s.Duty(tw.ctx, room, time.Time{})
+		require.NoError(t, err)
+		require.Len(t, rds, 1)
+		return rds[0]
+	}
+	mine := rooms(tw.s)
+	require.True(t, mine.Town, "by the schedule")
+	require.Equal(t, []model.NodeCode{village}, mine.Villages)
+	require.False(t, mine.Changes.IsZero())
+	byFlags := model.RoomsOnDuty{Counted: true, Town: true} // the duty officer's on duty, the cadre's off
+
+	defer func(b int) { fedDutyBudget = b }(fedDutyBudget)
+	fedDutyBudget = 16 << 10
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	recs := pending(t, tw.s, applied)
+	require.Greater(t, len(recs), 3, "the swap, the snapshot's parts, its end")
+	for i, r := range recs {
+		var w fedWire
+		require.NoError(t, json.Unmarshal(r.Data, &w))
+		assert.Equal(t, i == len(recs)-1, w.DutySynced, "record %d", i)
+		_, err = hub.FedApply(tw.ctx, []model.FedRecord{r})
+		require.NoError(t, err)
+		if i == len(recs)-1 {
+			break
+		}
+		assert.Equal(t, byFlags, rooms(hub), "record %d: by the flags until the schedule has all come", i)
+		rd := duty(hub, town)
+		assert.False(t, rd.Current.Scheduled() || rd.Next.Scheduled() || rd.Ended.Scheduled(), "record %d: no schedule in duty now", i)
+	}
+	evs, err := tw.s.Events(tw.ctx, 0, len(recs))
+	require.NoError(t, err)
+	assert.Equal(t, model.ActShiftSwap, evs[len(recs)-1].Action)
+	var parts []string
+	for _, e := range evs[1 : len(recs)-1] {
+		parts = append([]string{e.Directive}, parts...)
+	}
+	assert.Equal(t, []string{"S-0031–S-0056", "S-0781–S-1280", "S-1281–S-1400, H-0001"}, parts,
+		"the town room's shifts from the one running, 渎溪村's in ranges of at most 500, the open handover, cut at 16 kB")
+	assert.Contains(t, evs[0].Note, "duty schedule for the county sent: 646 shifts running or to come, 1 open handover, 0 joint rotations")
+	assert.Contains(t, evs[0].NoteZh, "排班已报送上级：在班及待班班次 646 个，未了交接 1 个")
+
+	assert.Equal(t, mine, rooms(hub), "by the town's schedule")
+	for _, room := range []model.NodeCode{town, village} {
+		m, h := duty(tw.s, room), duty(hub, room)
+		assert.Equal(t, []string{m.Current.Name, m.Outgoing.Name, m.Next.Name}, []string{h.Current.Name, h.Outgoing.Name, h.Next.Name}, room)
+		assert.Equal(t, m.Pending.Made(), h.Pending.Made(), room)
+		ahead := model.ShiftFilter{Room: room, From: tw.clock.Now()}
+		ms, err := tw.s.Shifts(tw.ctx, ahead)
+		require.NoError(t, err)
+		hs, err := hub.Shifts(tw.ctx, ahead)
+		require.NoError(t, err)
+		assert.Len(t, hs, len(ms), "%s: every shift running or to come", room)
+	}
+	assert.True(t, duty(hub, town).Pending.Made(), "the handover waiting to be signed for, made before")
+	requireClean(t, hub)
+	requireClean(t, tw.s)
+
+	// The snapshot is logged once.
+	last := lastEventSeq(t, tw.s)
+	assert.Empty(t, pending(t, tw.s, last))
+	tw.reopen(t)
+	assert.Empty(t, pending(t, tw.s, last))
 }
 
 // rewrite changes what record r carries by f, as a town's file holding a
@@ -353,11 +510,48 @@ func TestFedHubLeavesOutACopyNotOfTheTown(t *testing.T) {
 	assert.Equal(t, lastEventSeq(t, tw.s), applied, "the records after it apply")
 }
 
-// An event names the hub's shifts a record carried as they are numbered
-// here: a range only when they follow one another (a town's batch is
-// numbered in the order it comes, among other towns' shifts and around
-// those mapped before).
+// A shift event, or a part of a snapshot, names the hub's shifts it
+// carried as they are numbered here: not as a range of the first to the
+// last, which takes in other towns' shifts numbered among them.
 func TestFedShiftsNamedByTheHubsOwnIDs(t *testing.T) {
+	tw, _ := busyTown(t)
+	_, err := tw.s.AddShifts(tw.ctx, []model.Shift{
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(time.Hour), To: t0.Add(2 * time.Hour)},
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(2 * time.Hour), To: t0.Add(3 * time.Hour)},
+		{Room: village, Person: tw.cadre.ID, From: t0.Add(3 * time.Hour), To: t0.Add(4 * time.Hour)},
+	}, tw.duty.ID, "")
+	require.NoError(t, err)
+	hub := newHub(t, tw)
+	syncAsBefore(t, tw.s, hub)
+	two := otherTown(t, tw)
+	fedSync(t, two, hub)
+
+	// Huajie federates its duty, having swapped its first shift: the swap
+	// comes first (the hub's S-0001), then Xiangzhu schedules (S-0002),
+	// then Huajie's snapshot (S-0001 again, S-0003, S-0004).
+	_, err = tw.s.SwapShift(tw.ctx, "S-0001", tw.duty.ID, tw.duty.ID)
+	require.NoError(t, err)
+	applied, err := hub.FedApplied(tw.ctx, town)
+	require.NoError(t, err)
+	recs := pending(t, tw.s, applied)
+	require.Len(t, recs, 3, "the swap, the snapshot's part, its end")
+	_, err = hub.FedApply(tw.ctx, recs[:1])
+	require.NoError(t, err)
+	_, err = two.AddShifts(tw.ctx, []model.Shift{{Room: "330784115", Person: 1, From: t0.Add(time.Hour), To: t0.Add(2 * time.Hour)}}, 1, "")
+	require.NoError(t, err)
+	fedSync(t, two, hub)
+	_, err = hub.FedApply(tw.ctx, recs[1:])
+	require.NoError(t, err)
+
+	evs, err := hub.Events(tw.ctx, 0, 4)
+	require.NoError(t, err)
+	assert.Equal(t, model.ActFedDuty, evs[1].Action)
+	assert.Equal(t, "S-0001, S-0003–S-0004", evs[1].Directive)
+	assert.Equal(t, "330784115", string(evs[2].Node), "Xiangzhu's shift between")
+	assert.Equal(t, "S-0002", evs[2].Directive)
+	assert.Equal(t, "S-0001", evs[3].Directive, "the swap")
+	requireClean(t, hub)
+
 	for _, c := range []struct {
 		seqs []uint64
 		want string

@@ -224,8 +224,9 @@ const ActFedStructure Action = "fed_structure"
 
 // ActFedDuty is a marker a town writes in its log once, the first time
 // its outbox runs: its records carry the town's duty schedule as it
-// stands (the shifts running and to come, the handovers still open, the
-// joint rotations) to the hub, which knew only what later events carry.
+// stands (each room's shifts from the one before its current one, the
+// handovers still open, the joint rotations) to the hub, which knew only
+// what later events carry.
 // Directive names what a part carries (S-0001–S-0500, H-0003, R-0001); the
 // last names nothing and says the schedule is all sent (nothing changes).
 const ActFedDuty Action = "fed_duty"

@@ -23,8 +23,9 @@ import (
 //   - the joint rotation an event is about (its Ref: the rotation's
 //     import, an activity report on it), as it stands;
 //   - and, once, the schedule as it stands (fed_duty_snapshot.go): the
-//     shifts running and to come, the open handovers and the joint
-//     rotations, which no event after the town's upgrade may name.
+//     shifts duty now reads (from the one before each room's current),
+//     the open handovers and the joint rotations, which no event after
+//     the town's upgrade may name.
 //
 // The hub writes them under its own numbers (fed_shifts, fed_handovers,
 // fed_rotations map the town's seqs to the hub's S-, H- and R- ids; the

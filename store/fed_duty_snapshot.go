@@ -23,12 +23,12 @@ import (
 // as it stands in marker events (model.ActFedDuty), in the same write as
 // meta fed/duty_sent, which it is never logged again after:
 //   - its parts, each naming in Directive what its record carries
-//     (S-0031–S-0056, H-0003, R-0001): ranges
-//     of the shifts running or to come (S-0001–S-0500, a range no longer
-//     than shiftsPerEvent, as a shift event's), the handovers still open
-//     (H-0003: not signed for, or into a shift running or to come: what
-//     duty now reads), and the joint rotations (R-0001), cut so that a
-//     record stays under fedDutyBudget;
+//     (S-0031–S-0056, H-0003, R-0001): ranges of the shifts duty now
+//     reads from now on (in each room the one running, or the last that
+//     ended, the one before it, and all to come; a range no longer than
+//     shiftsPerEvent, as a shift event's), the handovers still open (not
+//     signed for, or into one of those shifts), and the joint rotations,
+//     cut so that a record stays under fedDutyBudget;
 //   - then the last, naming nothing, whose record says that the schedule
 //     has all gone up (DutySynced).
 //
@@ -51,7 +51,7 @@ const fedDutyItems = 64
 type dutyItem struct {
 	id   string // S-0001–S-0500, H-0003, R-0001
 	kind byte   // 'S', 'H', 'R'
-	n    int    // the shifts running or to come a range names; 1 for a handover or rotation
+	n    int    // the shifts of dutyShifts a range names; 1 for a handover or rotation
 	size int    // about the bytes its record carries for it
 }
 
@@ -76,10 +76,11 @@ func (s *DB) fedDutySnapshot(ctx context.Context) error {
 	return err
 }
 
-// dutyItems is what town's snapshot names at now: the ranges of its
-// shifts running or to come, its open handovers, its rotations.
+// dutyItems is what town's snapshot names at now: the ranges of the
+// shifts duty now reads from now on (dutyShifts), its open handovers, its
+// rotations.
 func dutyItems(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]dutyItem, error) {
-	seqs, err := runningShifts(tx, town, now)
+	seqs, err := dutyShifts(tx, town, now)
 	if err != nil {
 		return nil, err
 	}
@@ -104,11 +105,11 @@ func dutyItems(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]dutyItem, err
 		items = append(items, it)
 		i = j
 	}
-	running := map[uint64]bool{}
+	carried := map[uint64]bool{}
 	for _, seq := range seqs {
-		running[seq] = true
+		carried[seq] = true
 	}
-	items = append(items, openHandovers(tx, town, running, size)...)
+	items = append(items, openHandovers(tx, town, carried, size)...)
 	err = tx.Bucket(bucketRotations).ForEach(func(k, v []byte) error {
 		items = append(items, dutyItem{id: model.FormatRotationID(getU64(k)), kind: 'R', n: 1, size: len(v) + 32})
 		return nil
@@ -116,12 +117,14 @@ func dutyItems(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]dutyItem, err
 	return items, err
 }
 
-// runningShifts are the seqs of the shifts of town's rooms running at now
-// or to come, in order: in each room (its shifts never overlap) the last
-// begun by now if it has not ended, and all after it.
-func runningShifts(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]uint64, error) {
+// dutyShifts are the seqs of the shifts of town's rooms that duty now
+// reads from now on, in order: in each room (its shifts never overlap)
+// the last two begun by now (the one running, or the last that ended, and
+// the one before it, whose officer may still be handing over) and all to
+// come.
+func dutyShifts(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]uint64, error) {
 	var out []uint64
-	c, stored := tx.Bucket(bucketIdxShiftRoom).Cursor(), tx.Bucket(bucketShifts)
+	c := tx.Bucket(bucketIdxShiftRoom).Cursor()
 	k, _ := c.Seek([]byte(town))
 	for k != nil && bytes.HasPrefix(k, []byte(town)) {
 		room, _, ok := splitShiftRoomKey(k)
@@ -130,20 +133,16 @@ func runningShifts(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]uint64, e
 		}
 		prefix := append([]byte(room), 0)
 		start := shiftRoomKey(room, now.Add(time.Nanosecond), 0)
-		var begun []byte
-		if k, _ = c.Seek(start); k == nil {
+		begun, _ := c.Seek(start)
+		if begun == nil {
 			begun, _ = c.Last()
 		} else {
 			begun, _ = c.Prev()
 		}
-		if begun != nil && bytes.HasPrefix(begun, prefix) {
+		for i := 0; i < 2 && begun != nil && bytes.HasPrefix(begun, prefix); i++ {
 			_, seq, _ := splitShiftRoomKey(begun)
-			var r struct {
-				To int64 `json:"to"`
-			} // of shiftRecord, only its end
-			if v := stored.Get(u64(seq)); v != nil && json.Unmarshal(v, &r) == nil && r.To > nanos(now) {
-				out = append(out, seq)
-			}
+			out = append(out, seq)
+			begun, _ = c.Prev()
 		}
 		for k, _ = c.Seek(start); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 			_, seq, _ := splitShiftRoomKey(k)
@@ -155,10 +154,10 @@ func runningShifts(tx *bolt.Tx, town model.NodeCode, now time.Time) ([]uint64, e
 }
 
 // openHandovers are the handovers of town's rooms still open: not signed
-// for, or into a shift running or to come (running), which duty now reads
-// (the running shift handed over early, or its outgoing officer's handover
-// signed for). size is a shift's.
-func openHandovers(tx *bolt.Tx, town model.NodeCode, running map[uint64]bool, size func(uint64) int) []dutyItem {
+// for, or into a shift the snapshot carries (the running one handed over
+// early, or signed for by its officer from the one before), which duty
+// now reads. size is a shift's.
+func openHandovers(tx *bolt.Tx, town model.NodeCode, carried map[uint64]bool, size func(uint64) int) []dutyItem {
 	var out []dutyItem
 	stored := tx.Bucket(bucketHandovers)
 	c := tx.Bucket(bucketIdxHandoverRoom).Cursor()
@@ -170,7 +169,7 @@ func openHandovers(tx *bolt.Tx, town model.NodeCode, running map[uint64]bool, si
 			InShift    uint64 `json:"in_shift"`
 			AcceptedAt int64  `json:"accepted_at"`
 		} // of handoverRecord
-		if !ok || v == nil || json.Unmarshal(v, &r) != nil || r.AcceptedAt != 0 && !running[r.InShift] {
+		if !ok || v == nil || json.Unmarshal(v, &r) != nil || r.AcceptedAt != 0 && !carried[r.InShift] {
 			continue // what does not read is check's to report
 		}
 		it := dutyItem{id: model.FormatHandoverID(seq), kind: 'H', n: 1, size: len(v) + size(r.OutShift) + size(r.InShift)}
@@ -216,9 +215,9 @@ func dutyMarkers(items []dutyItem, town model.NodeCode, now time.Time) []model.E
 			fmt.Sprintf("向上级报送排班，第 %d/%d 部分：班次 %d 个，交接 %d 个，轮值 %d 个", i+1, len(parts), n[0], n[1], n[2])))
 	}
 	return append(evs, marker(nil,
-		fmt.Sprintf("duty schedule for the county sent: %s running or to come, %s, %s",
+		fmt.Sprintf("duty schedule for the county sent: %s (each room's from the one before its current), %s, %s",
 			model.Count(all[0], "shift"), model.Count(all[1], "open handover"), model.Count(all[2], "joint rotation")),
-		fmt.Sprintf("排班已报送上级：在班及待班班次 %d 个，未了交接 %d 个，轮值 %d 个", all[0], all[1], all[2])))
+		fmt.Sprintf("排班已报送上级：班次 %d 个（各值班室自当前班的上一班起），未了交接 %d 个，轮值 %d 个", all[0], all[1], all[2])))
 }
 
 // dutyPart adds to w what a snapshot's marker names (ids, its Directive):

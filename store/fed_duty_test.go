@@ -319,9 +319,13 @@ func TestFedHubCountsByTheFlagsUntilTheTownsScheduleHasCome(t *testing.T) {
 	require.NoError(t, err)
 	syncAsBefore(t, tw.s, hub)
 
-	// Day 15: the town room's officer hands over, still before.
+	// Day 15, still before: the town room's officer hands over; 渎溪村's
+	// running half hour changes hands (the cadre before it hands over to
+	// the duty officer, not yet).
 	tw.clock.Advance(15 * 24 * time.Hour)
 	_, err = tw.s.Handover(tw.ctx, town, "平安", tw.duty.ID, false, "")
+	require.NoError(t, err)
+	_, err = tw.s.SwapShift(tw.ctx, "S-0781", tw.duty.ID, tw.duty.ID)
 	require.NoError(t, err)
 	syncAsBefore(t, tw.s, hub)
 	// Then the town federates its duty: it swaps a shift of the week.
@@ -373,14 +377,15 @@ func TestFedHubCountsByTheFlagsUntilTheTownsScheduleHasCome(t *testing.T) {
 	for _, e := range evs[1 : len(recs)-1] {
 		parts = append([]string{e.Directive}, parts...)
 	}
-	assert.Equal(t, []string{"S-0031–S-0056", "S-0781–S-1280", "S-1281–S-1400, H-0001"}, parts,
-		"the town room's shifts from the one running, 渎溪村's in ranges of at most 500, the open handover, cut at 16 kB")
-	assert.Contains(t, evs[0].Note, "duty schedule for the county sent: 646 shifts running or to come, 1 open handover, 0 joint rotations")
-	assert.Contains(t, evs[0].NoteZh, "排班已报送上级：在班及待班班次 646 个，未了交接 1 个")
+	assert.Equal(t, []string{"S-0030–S-0056", "S-0780–S-1279", "S-1280–S-1400", "H-0001"}, parts,
+		"each room's shifts from the one before the running one, in ranges of at most 500, the open handover, cut at 16 kB")
+	assert.Equal(t, "duty schedule for the county sent: 648 shifts (each room's from the one before its current), 1 open handover, 0 joint rotations", evs[0].Note)
+	assert.Equal(t, "排班已报送上级：班次 648 个（各值班室自当前班的上一班起），未了交接 1 个，轮值 0 个", evs[0].NoteZh)
 
 	assert.Equal(t, mine, rooms(hub), "by the town's schedule")
 	for _, room := range []model.NodeCode{town, village} {
 		m, h := duty(tw.s, room), duty(hub, room)
+		assert.True(t, m.Outgoing.Scheduled(), "%s: the officer before still handing over", room)
 		assert.Equal(t, []string{m.Current.Name, m.Outgoing.Name, m.Next.Name}, []string{h.Current.Name, h.Outgoing.Name, h.Next.Name}, room)
 		assert.Equal(t, m.Pending.Made(), h.Pending.Made(), room)
 		ahead := model.ShiftFilter{Room: room, From: tw.clock.Now()}
@@ -389,6 +394,7 @@ func TestFedHubCountsByTheFlagsUntilTheTownsScheduleHasCome(t *testing.T) {
 		hs, err := hub.Shifts(tw.ctx, ahead)
 		require.NoError(t, err)
 		assert.Len(t, hs, len(ms), "%s: every shift running or to come", room)
+		assert.Equal(t, m.Outgoing.From, h.Outgoing.From, room)
 	}
 	assert.True(t, duty(hub, town).Pending.Made(), "the handover waiting to be signed for, made before")
 	requireClean(t, hub)

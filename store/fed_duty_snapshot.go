@@ -21,7 +21,7 @@ import (
 // as one event, whose record carries its first ones) no event will name.
 // So the first time a town's FedPending runs, the town logs its schedule
 // as it stands in marker events (model.ActFedDuty), in the same write as
-// meta fed/duty_sent, which it is never logged again after:
+// meta fed/duty_sent, after which it is never logged again:
 //   - its parts, each naming in Directive what its record carries
 //     (S-0031–S-0056, H-0003, R-0001): ranges of the shifts duty now
 //     reads from now on (in each room the one running, or the last that

@@ -222,10 +222,28 @@ const ActFedRefused Action = "command_refused"
 // its log has after it (the store's outbox writes it; nothing changes).
 const ActFedStructure Action = "fed_structure"
 
+// ActFedDuty is a marker a town writes in its log once, the first time
+// its outbox runs: its records carry the town's duty schedule as it
+// stands (each room's shifts from the one before its current one, the
+// handovers still open, the joint rotations) to the hub, which knew only
+// what later events carry.
+// Directive names what a part carries (S-0001–S-0500, H-0003, R-0001); the
+// last names nothing and says the schedule is all sent (nothing changes).
+const ActFedDuty Action = "fed_duty"
+
+// ActFedDropped is an event a hub writes of its own when a town's record
+// carries a copy it cannot keep (a shift or handover in a room, a joint
+// rotation over grids, that are no nodes of the town in the hub's file):
+// Node is the town, Note and NoteZh name the record and what was dropped.
+// The rest of the record is applied.
+const ActFedDropped Action = "fed_dropped"
+
 // The catalogue learns the federation's actions here, with its words.
 func init() {
 	actionZh[ActFedRefused] = "下行命令被拒"
 	actionZh[ActFedStructure] = "结构报送"
+	actionZh[ActFedDuty] = "排班报送"
+	actionZh[ActFedDropped] = "副本未收录"
 }
 
 // FedTown is what a hub holds of one federated town: the last record it

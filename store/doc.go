@@ -182,8 +182,10 @@
 //	meta                 "fed/cursor"      -> u64 (town) the last record the local stream has
 //	                     "fed/cmd_applied" -> u64 (town) the last hub command applied or refused
 //	                     "fed/cmd_cursor"  -> u64 (hub) the last command the hub's stream has
+//	                     "fed/duty_sent"   -> u64 Unix nanos (town) when its duty snapshot was logged
 //	fed_towns            town code -> fedTownRecord (hub: applied seq, newest event's time,
-//	                     when last applied, the prefix of its incident ids here, records applied)
+//	                     when last applied, the prefix of its incident ids here, records applied,
+//	                     whether its duty snapshot has all come)
 //	fed_people           town code 0x00 u64 the town's person id -> u64 the hub's person id
 //	fed_incidents        town code 0x00 u64 the town's incident seq -> u64 the hub's incident seq
 //	fed_acts             town code 0x00 u64 the town's activation seq -> u64 the hub's activation seq
@@ -219,10 +221,14 @@
 // compares each fed_towns record with the events the log mirrors and the
 // maps with the records they point at.
 //
-// A town's log gains two actions of the federation: fed_structure (a
+// A town's log gains three actions of the federation: fed_structure (a
 // marker that gives the parts of a structure too large for one record more
-// records to ride on) and command_refused (a hub's command its rules
-// refused, naming it as town-seq in the event's "directive"). On a hub, a
+// records to ride on), fed_duty (the markers of its duty snapshot, logged
+// once, naming in "directive" what each part's record carries; the last
+// names nothing: store/fed_duty_snapshot.go) and command_refused (a hub's
+// command its rules refused, naming it as town-seq in the event's
+// "directive"). A hub logs fed_dropped of its own when a town's record
+// carries a copy that is no node of the town in its file. On a hub, a
 // county room's directive or activation for a federated town writes only
 // its fed_commands record (no event): the town's events about it come back
 // up.

@@ -376,8 +376,18 @@ func roomsUnder(tx *bolt.Tx, root model.NodeCode) []model.NodeCode {
 // roomDuty is model.OnDuty over the room's shifts around at (the one
 // running, the one before and the two after: the one after the next is
 // next once the running one is handed over early), each held by whoever
-// held it at at (Shift.HeldAt), and its latest handovers made by at.
+// held it at at (Shift.HeldAt), and its latest handovers made by at. A
+// room of a federated town whose schedule has not all come has none
+// (dutyScheduled): the console says who is on duty by the flags, as the
+// wartime chain counts it.
 func (s *DB) roomDuty(tx *bolt.Tx, room model.NodeCode, at time.Time) (model.RoomDuty, error) {
+	if !dutyScheduled(tx, room.Town()) {
+		rd := model.RoomDuty{Room: room}
+		if n, err := getNode(tx, room); err == nil {
+			rd.RoomName = n.Name
+		}
+		return rd, nil
+	}
 	prefix := append([]byte(room), 0)
 	c := tx.Bucket(bucketIdxShiftRoom).Cursor()
 	var seqs []uint64

@@ -10,7 +10,8 @@ import (
 
 // duty checks the duty schedule, the handovers and the watchdogs (schema
 // 6): each shift and handover has its room index entry and the indexes
-// hold nothing else; no two shifts of a room overlap; every silence
+// hold nothing else; no two shifts of a room overlap; a handover's shifts
+// are stored (0: one a hub never had, or removed); every silence
 // (heartbeats, room_watch) points at a stored incident.
 func (c *checker) duty(tx *bolt.Tx) error {
 	want := map[string]bool{}
@@ -50,6 +51,12 @@ func (c *checker) duty(tx *bolt.Tx) error {
 		want[string(key)] = true
 		if tx.Bucket(bucketIdxHandoverRoom).Get(key) == nil {
 			c.add("idx_handover_room: %s has no entry", h.ID)
+		}
+		for _, seq := range []uint64{h.OutShift, h.InShift} {
+			if seq != 0 && tx.Bucket(bucketShifts).Get(u64(seq)) == nil {
+				c.add("handovers: %s is between shifts %s and %s, and %s is missing", h.ID,
+					model.FormatShiftID(h.OutShift), model.FormatShiftID(h.InShift), model.FormatShiftID(seq))
+			}
 		}
 		return nil
 	})

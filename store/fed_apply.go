@@ -60,6 +60,10 @@ type fedTownRecord struct {
 	Prefix     string `json:"prefix"`                // the prefix of its incident ids here
 	TownPrefix string `json:"town_prefix,omitempty"` // the prefix the town gives them
 	Records    uint64 `json:"records"`               // how many records applied
+	// DutySynced: the town's duty snapshot has all come (the last of its
+	// ActFedDuty markers): the hub counts its rooms by its copies of the
+	// town's schedule from then on, by the on-duty flags before.
+	DutySynced bool `json:"duty_synced,omitempty"`
 }
 
 func getFedTown(tx *bolt.Tx, town model.NodeCode) (fedTownRecord, bool, error) {
@@ -758,10 +762,10 @@ func (a *fedApplier) event(town model.NodeCode, w fedWire, inc *model.Incident, 
 			}
 		}
 	}
-	if m.directive != "" {
+	if m.directive != "" || m.dropDirective {
 		ev.Directive = m.directive
 	}
-	if m.ref != "" && ev.Ref != "" { // a watchdog's silence of a patrol names none
+	if m.ref != "" && ev.Ref != "" || m.dropRef { // a watchdog's silence of a patrol names none
 		ev.Ref = m.ref
 	}
 	if m.rotation != 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -20,16 +21,27 @@ import (
 //   - the handover a handover event names (made, signed for), as it
 //     stands, its sheet as the town made it, with its two shifts;
 //   - the joint rotation an event is about (its Ref: the rotation's
-//     import, an activity report on it), as it stands.
+//     import, an activity report on it), as it stands;
+//   - and, once, the schedule as it stands (fed_duty_snapshot.go): the
+//     shifts duty now reads (from the one before each room's current),
+//     the open handovers and the joint rotations, which no event after
+//     the town's upgrade may name.
 //
 // The hub writes them under its own numbers (fed_shifts, fed_handovers,
 // fed_rotations map the town's seqs to the hub's S-, H- and R- ids; the
 // events that name them name the hub's), and the activity reports into
-// rotation_reports. So the hub's wartime status counts a federated town's
-// rooms by the town's own schedule, as the town does, and duty and
-// rotation lists show the town's. A copy is the town's to change: the hub
-// refuses to schedule, swap or hand over in a federated town's room, and
-// to set or report on a rotation over its grids.
+// rotation_reports. Once the snapshot has all come (fedTownRecord's
+// DutySynced), the hub's wartime status counts a federated town's rooms
+// by the town's own schedule, as the town does, and duty now reads it;
+// before, it counts them by the on-duty flags, as a room without a
+// schedule (a copy of one shift swapped is not the schedule). Duty and
+// rotation lists show the town's copies. A copy is the town's to change:
+// the hub refuses to schedule, swap or hand over in a federated town's
+// room, and to set or report on a rotation over its grids. A copy the hub
+// cannot keep (its room, or a grid of its rotation, no node of the town
+// in the hub's file) is left out with an event of the hub's own saying so
+// (ActFedDropped), and the rest of the record applies: one bad copy must
+// not stall the county's sync.
 
 // shiftsPerEvent bounds the shifts one shift event names (AddShifts logs
 // a larger batch in several): its record carries them all up, and a
@@ -43,7 +55,7 @@ const shiftsPerEvent = 500
 var fedHandoverBudget = 256 << 10
 
 // dutyMirrors adds to w the shifts, the handover or the joint rotation ev
-// is about.
+// is about, or the part of the duty snapshot an ActFedDuty marker names.
 func (b *fedBuilder) dutyMirrors(w *fedWire, ev loggedAction) error {
 	switch model.Action(ev.Action) {
 	case model.ActShift, model.ActShiftSwap:
@@ -51,9 +63,13 @@ func (b *fedBuilder) dutyMirrors(w *fedWire, ev loggedAction) error {
 			w.Shifts = b.shifts(first, last)
 		}
 	case model.ActHandover, model.ActHandoverAccept:
-		if err := b.handover(w, ev.Directive); err != nil {
+		h, shifts, err := b.handover(ev.Directive)
+		if err != nil {
 			return err
 		}
+		w.Handover, w.Shifts = h, shifts
+	case model.ActFedDuty:
+		return b.dutyPart(w, ev.Directive)
 	}
 	if !strings.HasPrefix(ev.Ref, "R-") {
 		return nil
@@ -98,30 +114,29 @@ func (b *fedBuilder) shifts(first, last uint64) []fedRef {
 	return out
 }
 
-// handover adds to w handover id as it stands (without its sheet past
-// fedHandoverBudget) and the two shifts it is between.
-func (b *fedBuilder) handover(w *fedWire, id string) error {
+// handover is handover id as it stands (without its sheet past
+// fedHandoverBudget) and the two shifts it is between (nil when the file
+// has no such handover).
+func (b *fedBuilder) handover(id string) (*fedRef, []fedRef, error) {
 	seq, err := parseHandoverID(id)
 	if err != nil {
-		return nil
+		return nil, nil, nil
 	}
 	v := b.tx.Bucket(bucketHandovers).Get(u64(seq))
 	if v == nil {
-		return nil
+		return nil, nil, nil
 	}
 	var r handoverRecord
 	if err := json.Unmarshal(v, &r); err != nil {
-		return fmt.Errorf("handover %s: %w", id, err)
+		return nil, nil, fmt.Errorf("handover %s: %w", id, err)
 	}
 	if len(v) > fedHandoverBudget {
 		r.Sheet = json.RawMessage("null")
 		if v, err = json.Marshal(r); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	w.Handover = &fedRef{Seq: seq, Rec: v}
-	w.Shifts = append(b.shifts(r.OutShift, r.OutShift), b.shifts(r.InShift, r.InShift)...)
-	return nil
+	return &fedRef{Seq: seq, Rec: v}, append(b.shifts(r.OutShift, r.OutShift), b.shifts(r.InShift, r.InShift)...), nil
 }
 
 // silencedPatrol is the id of the running patrol whose silence the
@@ -145,45 +160,125 @@ func (b *fedBuilder) silencedPatrol(ev loggedAction) string {
 	return ""
 }
 
-// dutyMirrors applies the shifts, the handover and the rotation a record
-// carries, and names in m the hub's ids the event then names.
+// dutyMirrors applies the shifts, the handovers and the rotations a
+// record carries, and names in m the hub's ids the event then names: a
+// handover event its handover, a rotation's its rotation (Ref), others
+// the shifts (nameShifts), and a snapshot's part all it carried. A copy
+// left out (dropCopy) is named by none: the event then names what was
+// kept, or nothing.
 func (a *fedApplier) dutyMirrors(town model.NodeCode, w fedWire, m *mirrored) error {
-	var ids []string
+	var shifts []uint64
 	for _, fr := range w.Shifts {
-		sh, err := a.shift(town, fr)
+		sh, kept, err := a.shift(town, w.Seq, fr)
 		if err != nil {
 			return err
 		}
-		ids = append(ids, sh.ID)
+		if kept {
+			shifts = append(shifts, sh.Seq)
+		}
+	}
+	var named []string
+	if ids := nameShifts(shifts); ids != "" {
+		named = append(named, ids)
+	}
+	if w.Handover != nil {
+		named = nil // a handover event names its handover, not its shifts
+	}
+	for _, fr := range append(optional(w.Handover), w.Handovers...) {
+		h, kept, err := a.handover(town, w.Seq, fr)
+		if err != nil {
+			return err
+		}
+		if kept {
+			named = append(named, h.ID)
+		}
+	}
+	for _, fr := range w.Rotations {
+		r, kept, err := a.rotation(town, w.Seq, fr)
+		if err != nil {
+			return err
+		}
+		if kept {
+			named = append(named, r.ID)
+		}
 	}
 	switch {
-	case w.Handover != nil:
-		h, err := a.handover(town, *w.Handover)
+	case len(named) > 0:
+		m.directive = strings.Join(named, ", ")
+	case len(w.Shifts) > 0 || w.Handover != nil || len(w.Handovers) > 0 || len(w.Rotations) > 0:
+		m.dropDirective = true // all it carried left out
+	}
+	if w.Rotation != nil {
+		r, kept, err := a.rotation(town, w.Seq, *w.Rotation)
 		if err != nil {
 			return err
 		}
-		m.directive = h.ID
-	case len(ids) == 1:
-		m.directive = ids[0]
-	case len(ids) > 1:
-		m.directive = ids[0] + "–" + ids[len(ids)-1]
-	}
-	if w.Rotation != nil {
-		r, err := a.rotation(town, *w.Rotation)
-		if err != nil {
-			return err
+		if !kept {
+			m.dropRef = true
+			return nil
 		}
 		m.ref, m.rotation = r.ID, r.Seq
 	}
 	return nil
 }
 
-// dutyRoom refuses a room of a copy that is not a node of town here.
-func (a *fedApplier) dutyRoom(town, room model.NodeCode, what string) error {
-	if room.Town() != town || !hasNode(a.tx, room) {
-		return fmt.Errorf("%s: room %s is not a node of town %s here", what, room, town)
+// optional is r as a list of none or one.
+func optional(r *fedRef) []fedRef {
+	if r == nil {
+		return nil
 	}
-	return nil
+	return []fedRef{*r}
+}
+
+// nameShifts names hub shifts seqs as an event does: one id, a range
+// (S-0004–S-0006) when they follow one another, else their runs
+// (S-0004–S-0006, S-0011) up to three, or the first and the last with
+// how many, which no range is taken for (S-0004 … S-0930 (40)): a town's
+// batch is numbered here in the order it comes, among other towns'
+// shifts and around those mapped before.
+func nameShifts(seqs []uint64) string {
+	seqs = slices.Clone(seqs)
+	slices.Sort(seqs)
+	seqs = slices.Compact(seqs)
+	var runs []string
+	for i := 0; i < len(seqs); {
+		j := i + 1
+		for j < len(seqs) && seqs[j] == seqs[j-1]+1 {
+			j++
+		}
+		run := model.FormatShiftID(seqs[i])
+		if j-1 > i {
+			run += "–" + model.FormatShiftID(seqs[j-1])
+		}
+		runs = append(runs, run)
+		i = j
+	}
+	if len(runs) > 3 {
+		return fmt.Sprintf("%s … %s (%d)", model.FormatShiftID(seqs[0]), model.FormatShiftID(seqs[len(seqs)-1]), len(seqs))
+	}
+	return strings.Join(runs, ", ")
+}
+
+// ofTown reports whether node (a copy's room, or a grid of its rotation)
+// is a node of town in the hub's file.
+func (a *fedApplier) ofTown(town, node model.NodeCode) bool {
+	return node.Town() == town && hasNode(a.tx, node)
+}
+
+// dropCopy logs, as the hub's own event before the record's, that the
+// copy what (whatZh) of town's record seq is left out because node is no
+// node of the town here: a town's file may hold a neighbour's nodes, and
+// the system schedules (and a rotation is set) with no check of the room's
+// town; the rest of the record applies.
+func (a *fedApplier) dropCopy(town model.NodeCode, seq uint64, what, whatZh string, node model.NodeCode) {
+	name := model.NameNodes([]model.NodeCode{town}, nodeNames(a.tx), "")
+	id := model.FedMsgID(town, seq)
+	a.own = append(a.own, model.Event{At: a.now, Actor: model.System, ActorName: model.ActorName(model.Person{ID: model.System}),
+		Action: model.ActFedDropped, Node: town,
+		Note: fmt.Sprintf("record %s of %s: %s is at %s, no node of the town here; left out (the rest of the record applied)",
+			id, name, what, node),
+		NoteZh: fmt.Sprintf("%s 的记录 %s：%s 位于 %s，本库中不是该镇的节点；未收录（记录其余部分已收录）",
+			name, id, whatZh, node)})
 }
 
 // people maps each of ps, a town's person ids, to the hub's (a.person).
@@ -197,40 +292,42 @@ func (a *fedApplier) people(town model.NodeCode, ps ...*model.PersonID) error {
 	return nil
 }
 
-// shift writes a town's shift as the hub's (a new hub seq and id the
-// first time), its people mapped.
-func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) {
-	sh, err := decodeShift(fr.Seq, fr.Rec, a.s.opts.Location)
+// shift writes a town's shift, carried by its record seq, as the hub's (a
+// new hub seq and id the first time), its people mapped; kept false when
+// its room is no node of the town here (dropCopy).
+func (a *fedApplier) shift(town model.NodeCode, seq uint64, fr fedRef) (sh model.Shift, kept bool, err error) {
+	sh, err = decodeShift(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	if err := a.dutyRoom(town, sh.Room, "shift "+sh.ID); err != nil {
-		return sh, err
+	if !a.ofTown(town, sh.Room) {
+		a.dropCopy(town, seq, "shift "+sh.ID, "班次 "+sh.ID, sh.Room)
+		return sh, false, nil
 	}
 	ps := []*model.PersonID{&sh.Person, &sh.By, &sh.Swapped}
 	for i := range sh.Swaps {
 		ps = append(ps, &sh.Swaps[i].From)
 	}
 	if err := a.people(town, ps...); err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	seq, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
+	hub, fresh, err := a.hubSeq(bucketFedShifts, bucketShifts, town, fr.Seq)
 	if err != nil {
-		return sh, err
+		return sh, false, err
 	}
-	sh.Seq, sh.ID = seq, model.FormatShiftID(seq)
+	sh.Seq, sh.ID = hub, model.FormatShiftID(hub)
 	if err := a.dropOverlapping(town, sh); err != nil {
-		return sh, err
+		return sh, false, err
 	}
 	var old *model.Shift
 	if !fresh {
-		o, err := decodeShift(seq, a.tx.Bucket(bucketShifts).Get(u64(seq)), a.s.opts.Location)
+		o, err := decodeShift(hub, a.tx.Bucket(bucketShifts).Get(u64(hub)), a.s.opts.Location)
 		if err != nil {
-			return sh, err
+			return sh, false, err
 		}
 		old = &o
 	}
-	return sh, putShift(a.tx, sh, old)
+	return sh, true, putShift(a.tx, sh, old)
 }
 
 // dropOverlapping removes the shifts of sh's room that overlap sh, a
@@ -239,7 +336,9 @@ func (a *fedApplier) shift(town model.NodeCode, fr fedRef) (model.Shift, error) 
 // backup, then the room scheduled again), and the room's schedule is the
 // town's. The room's shifts here overlap none another, so those sh
 // overlaps are the ones that begin before it ends, back to the first that
-// does not.
+// does not. The room's handovers lose their link to a shift removed (0,
+// as a handover's shift the hub never had): the shift is gone, and check
+// finds every handover's shifts.
 func (a *fedApplier) dropOverlapping(town model.NodeCode, sh model.Shift) error {
 	prefix := append([]byte(sh.Room), 0)
 	idx, stored := a.tx.Bucket(bucketIdxShiftRoom), a.tx.Bucket(bucketShifts)
@@ -262,8 +361,45 @@ func (a *fedApplier) dropOverlapping(town model.NodeCode, sh model.Shift) error 
 		}
 		drop = append(drop, other)
 	}
+	gone := map[uint64]bool{}
 	for _, o := range drop {
 		if err := errors.Join(stored.Delete(u64(o.Seq)), idx.Delete(shiftRoomKey(o.Room, o.From, o.Seq)), a.unmap(bucketFedShifts, town, o.Seq)); err != nil {
+			return err
+		}
+		gone[o.Seq] = true
+	}
+	return a.unlinkShifts(sh.Room, gone)
+}
+
+// unlinkShifts sets to 0 the shifts of room's handovers that are gone.
+func (a *fedApplier) unlinkShifts(room model.NodeCode, gone map[uint64]bool) error {
+	if len(gone) == 0 {
+		return nil
+	}
+	prefix := exactPrefix(room)
+	var changed []model.Handover
+	c := a.tx.Bucket(bucketIdxHandoverRoom).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		_, seq, ok := splitCodeKey(k)
+		if !ok {
+			continue // check reports it
+		}
+		h, err := a.s.getHandover(a.tx, seq)
+		if err != nil {
+			return err
+		}
+		if !gone[h.OutShift] && !gone[h.InShift] {
+			continue
+		}
+		for _, s := range []*uint64{&h.OutShift, &h.InShift} {
+			if gone[*s] {
+				*s = 0
+			}
+		}
+		changed = append(changed, h)
+	}
+	for _, h := range changed {
+		if err := putHandover(a.tx, h, false); err != nil {
 			return err
 		}
 	}
@@ -282,49 +418,54 @@ func (a *fedApplier) unmap(b []byte, town model.NodeCode, seq uint64) error {
 	return nil
 }
 
-// handover writes a town's handover as the hub's (a new hub seq and id the
-// first time), its shifts and people mapped (a shift the hub does not have
-// is 0); its sheet is the town's as it made it, the ids in it the town's.
-func (a *fedApplier) handover(town model.NodeCode, fr fedRef) (model.Handover, error) {
-	h, err := decodeHandover(fr.Seq, fr.Rec, a.s.opts.Location)
+// handover writes a town's handover, carried by its record seq, as the
+// hub's (a new hub seq and id the first time), its shifts and people
+// mapped (a shift the hub does not have is 0); its sheet is the town's as
+// it made it, the ids in it the town's. Kept false when its room is no
+// node of the town here (dropCopy).
+func (a *fedApplier) handover(town model.NodeCode, seq uint64, fr fedRef) (h model.Handover, kept bool, err error) {
+	h, err = decodeHandover(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return h, err
+		return h, false, err
 	}
-	if err := a.dutyRoom(town, h.Room, "handover "+h.ID); err != nil {
-		return h, err
+	if !a.ofTown(town, h.Room) {
+		a.dropCopy(town, seq, "handover "+h.ID, "交接 "+h.ID, h.Room)
+		return h, false, nil
 	}
 	h.OutShift, h.InShift = a.mapped(bucketFedShifts, town, h.OutShift), a.mapped(bucketFedShifts, town, h.InShift)
 	if err := a.people(town, &h.Outgoing, &h.Incoming, &h.By, &h.AcceptedBy); err != nil {
-		return h, err
+		return h, false, err
 	}
-	seq, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
+	hub, fresh, err := a.hubSeq(bucketFedHandovers, bucketHandovers, town, fr.Seq)
 	if err != nil {
-		return h, err
+		return h, false, err
 	}
-	h.Seq, h.ID = seq, model.FormatHandoverID(seq)
-	return h, putHandover(a.tx, h, fresh)
+	h.Seq, h.ID = hub, model.FormatHandoverID(hub)
+	return h, true, putHandover(a.tx, h, fresh)
 }
 
-// rotation writes a town's joint rotation as the hub's (a new hub seq and
-// id the first time).
-func (a *fedApplier) rotation(town model.NodeCode, fr fedRef) (model.JointRotation, error) {
-	r, err := decodeRotation(fr.Seq, fr.Rec, a.s.opts.Location)
+// rotation writes a town's joint rotation, carried by its record seq, as
+// the hub's (a new hub seq and id the first time). Kept false when a grid
+// of it is no node of the town here (dropCopy).
+func (a *fedApplier) rotation(town model.NodeCode, seq uint64, fr fedRef) (r model.JointRotation, kept bool, err error) {
+	r, err = decodeRotation(fr.Seq, fr.Rec, a.s.opts.Location)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	for _, g := range r.Groups {
 		for _, c := range g {
-			if c.Town() != town || !hasNode(a.tx, c) {
-				return r, fmt.Errorf("rotation %s: grid %s is not a node of town %s here", r.ID, c, town)
+			if !a.ofTown(town, c) {
+				a.dropCopy(town, seq, fmt.Sprintf("joint rotation %s (%s)", r.ID, r.Name), fmt.Sprintf("轮值 %s（%s）", r.ID, r.Name), c)
+				return r, false, nil
 			}
 		}
 	}
-	seq, _, err := a.hubSeq(bucketFedRotations, bucketRotations, town, fr.Seq)
+	hub, _, err := a.hubSeq(bucketFedRotations, bucketRotations, town, fr.Seq)
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
-	r.Seq, r.ID = seq, model.FormatRotationID(seq)
-	return r, putEncoded(a.tx.Bucket(bucketRotations), u64(seq), r, encodeRotation)
+	r.Seq, r.ID = hub, model.FormatRotationID(hub)
+	return r, true, putEncoded(a.tx.Bucket(bucketRotations), u64(hub), r, encodeRotation)
 }
 
 // rotationReported writes ev, an activity report on the hub's rotation

@@ -164,11 +164,16 @@ func (b *fedBuilder) ref(bucket []byte, id string, parse func(string) (uint64, e
 type mirrored struct {
 	directive, ref string
 	rotation       uint64 // the hub's seq of the rotation ref names
+	// The event's directive or ref named a copy the hub left out
+	// (dropCopy): the hub's event names none, not the town's id, which is
+	// another copy's or nothing here.
+	dropDirective, dropRef bool
 }
 
 // mirrors applies the areas, the directive, the patrol, the finding, the
-// shifts, the handover and the rotation a record carries (after its
-// incident: a finding names it, a silent patrol its silence's).
+// shifts, the handovers and the rotations a record carries (after its
+// incident: a finding names it, a silent patrol its silence's), and marks
+// the town's duty snapshot all come on the record that says so.
 func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (mirrored, error) {
 	var m mirrored
 	for _, fa := range w.Areas {
@@ -197,7 +202,13 @@ func (a *fedApplier) mirrors(town model.NodeCode, t *fedTownRecord, w fedWire) (
 		}
 		m.ref = f.ID
 	}
-	return m, a.dutyMirrors(town, w, &m)
+	if err := a.dutyMirrors(town, w, &m); err != nil {
+		return m, err
+	}
+	if w.DutySynced {
+		t.DutySynced = true
+	}
+	return m, nil
 }
 
 // hubSeq is the hub's seq that map bucket b gives the town's seq, a new

@@ -162,6 +162,9 @@ func TestFedTwoTownsDirectivesListedByTheirWartime(t *testing.T) {
 	assert.Equal(t, []string{"花街一", "花街二"}, texts(town))
 	assert.Equal(t, []string{"象珠一"}, texts("330784115"))
 	assert.Equal(t, []string{"花街一", "象珠一", "花街二"}, texts(""))
+	evs, err := hub.Events(tw.ctx, 0, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "D-0003", evs[0].Directive, "the hub's id of 花街二 (the town's D-0002)")
 	requireClean(t, hub)
 }
 
@@ -204,8 +207,9 @@ func TestFedTownsPatrolsAreOnTheHub(t *testing.T) {
 	assert.Equal(t, 1, b.Waiting)
 	evs, err := hub.Events(tw.ctx, 0, 3)
 	require.NoError(t, err)
-	assert.Equal(t, model.ActFinding, evs[0].Action)
-	assert.Equal(t, open[0].ID, evs[0].Ref)
+	assert.Equal(t, model.ActFedDuty, evs[0].Action, "the duty snapshot the town's outbox logged on its first run")
+	assert.Equal(t, model.ActFinding, evs[1].Action)
+	assert.Equal(t, open[0].ID, evs[1].Ref)
 	requireClean(t, hub)
 
 	// Past the patroller's silence and the triage deadline: the hub opens

@@ -48,7 +48,11 @@ import (
 //     structure's own record, part i on the i-th record after it (unless a
 //     newer structure starts before). A log that ends before the last part
 //     has a record to ride on gets marker events (ActFedStructure) so the
-//     parts all go out (FedPending).
+//     parts all go out (FedPending);
+//   - the town's duty schedule as it stands, once: the first FedPending
+//     logs it in marker events (ActFedDuty, fed_duty.go), and the hub
+//     counts the town's rooms by its copies of the schedule only once the
+//     last of them has come.
 
 // The federation's seam, implemented here.
 var (
@@ -97,6 +101,12 @@ type fedWire struct {
 	Shifts   []fedRef `json:"shifts,omitempty"`
 	Handover *fedRef  `json:"handover,omitempty"`
 	Rotation *fedRef  `json:"rotation,omitempty"`
+	// A part of the town's duty snapshot (an ActFedDuty marker): the open
+	// handovers and the joint rotations it names, besides its shifts; and,
+	// on its last marker, that the whole schedule has gone up.
+	Handovers  []fedRef `json:"handovers,omitempty"`
+	Rotations  []fedRef `json:"rotations,omitempty"`
+	DutySynced bool     `json:"duty_synced,omitempty"`
 }
 
 // fedIncident is an incident as it stands in the town's file.
@@ -150,6 +160,7 @@ var (
 	metaFedCursor     = []byte("fed/cursor")      // town: the last record the local stream has
 	metaFedCmdApplied = []byte("fed/cmd_applied") // town: the last hub command applied
 	metaFedCmdCursor  = []byte("fed/cmd_cursor")  // hub: the last command the hub stream has
+	metaFedDutySent   = []byte("fed/duty_sent")   // town: when its duty snapshot was logged (fed_duty.go)
 )
 
 // FedTown is the town whose log this file publishes: its one town. A file
@@ -227,7 +238,9 @@ func (s *DB) metaNumber(ctx context.Context, key []byte) (uint64, error) {
 // FedPending returns up to limit records of the town's log after seq, in
 // order: one per event (Seq the event's seq), built from the file as it
 // stands (see the wire format above). It seeks to after+1 and reads
-// forward; only the records that carry a structure read the tower.
+// forward; only the records that carry a structure read the tower. The
+// first time it runs in a file, it logs the town's duty snapshot first
+// (fedDutySnapshot).
 func (s *DB) FedPending(ctx context.Context, after uint64, limit int) ([]model.FedRecord, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -237,11 +250,21 @@ func (s *DB) FedPending(ctx context.Context, after uint64, limit int) ([]model.F
 	}
 	var out []model.FedRecord
 	var short *fedShort
+	snapshot := false
 	err := s.view(func(tx *bolt.Tx) error {
+		if snapshot = tx.Bucket(bucketMeta).Get(metaFedDutySent) == nil; snapshot {
+			return nil
+		}
 		var err error
 		out, short, err = s.fedPending(tx, after, limit)
 		return err
 	})
+	if err == nil && snapshot {
+		// Logged once: the write sets metaFedDutySent or fails.
+		if err = s.fedDutySnapshot(ctx); err == nil {
+			return s.FedPending(ctx, after, limit)
+		}
+	}
 	if err != nil || short == nil {
 		return out, err
 	}
@@ -498,6 +521,9 @@ func appendFedWire(b []byte, w fedWire) ([]byte, error) {
 		{`,"shifts":`, w.Shifts, len(w.Shifts) > 0},
 		{`,"handover":`, w.Handover, w.Handover != nil},
 		{`,"rotation":`, w.Rotation, w.Rotation != nil},
+		{`,"handovers":`, w.Handovers, len(w.Handovers) > 0},
+		{`,"rotations":`, w.Rotations, len(w.Rotations) > 0},
+		{`,"duty_synced":`, w.DutySynced, w.DutySynced},
 	} {
 		if !f.set {
 			continue

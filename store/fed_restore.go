@@ -30,7 +30,7 @@ type lostNumbers struct {
 	event      []byte // the record's event as stored
 	acts       []uint64
 	people     []uint64
-	others     map[string]uint64 // bucket -> the seq of a directive, patrol, finding, handover or rotation it carries, or its last shift's
+	others     map[string]uint64 // bucket -> the seq of a directive, patrol, finding, handover or rotation it carries, or its last shift's (the highest of several)
 	incident   uint64            // its seq (0: none)
 	id         string
 	idKey      []byte
@@ -111,8 +111,14 @@ func (s *DB) lostNumbersOf(r model.FedRecord) (lostNumbers, error) {
 	if w.Handover != nil {
 		n.others[string(bucketHandovers)] = w.Handover.Seq
 	}
+	for _, fr := range w.Handovers {
+		n.others[string(bucketHandovers)] = max(n.others[string(bucketHandovers)], fr.Seq)
+	}
 	if w.Rotation != nil {
 		n.others[string(bucketRotations)] = w.Rotation.Seq
+	}
+	for _, fr := range w.Rotations {
+		n.others[string(bucketRotations)] = max(n.others[string(bucketRotations)], fr.Seq)
 	}
 	if w.Incident == nil {
 		return n, nil

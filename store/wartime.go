@@ -819,9 +819,10 @@ func (s *DB) wartimeStatus(tx *bolt.Tx, scope model.NodeCode) (model.WartimeStat
 // the rooms' duty schedules at the store's clock and the people the file
 // holds in its town (model.CountRoomsOnDuty): a room above the towns holds
 // none of them, and a hub holds a federated town's people as the town
-// sent them (not its schedules), so the store counts for both. A room
-// with a schedule is staffed while it has an officer on duty (duty now,
-// the header): the two never disagree.
+// sent them, and its schedule once the town's duty snapshot has all come
+// (dutyScheduled; until then its rooms count by the flags), so the store
+// counts for both. A room with a schedule is staffed while it has an
+// officer on duty (duty now, the header): the two never disagree.
 func (s *DB) roomsOnDuty(tx *bolt.Tx, a model.Activation) (model.RoomsOnDuty, error) {
 	if len(a.Scope) == 0 {
 		return model.CountRoomsOnDuty(a, nil, nil), nil
@@ -881,10 +882,15 @@ func roomPeople(tx *bolt.Tx, town model.NodeCode) ([]model.Person, error) {
 // over idx_shift_room: three seeks and one shift read a room, the rooms
 // without shifts skipped, whatever the length of the schedules (the
 // Huajie demo's 28 rooms: 281 allocations, about 70 µs of CPU a status).
+// None of a federated town whose schedule has not all come
+// (dutyScheduled).
 func (s *DB) roomSchedules(tx *bolt.Tx, a model.Activation, at time.Time) (map[model.NodeCode]bool, time.Time, error) {
 	town := a.Scope[0].Town()
 	out := map[model.NodeCode]bool{}
 	var changes time.Time
+	if !dutyScheduled(tx, town) {
+		return out, changes, nil
+	}
 	soonest := func(t time.Time) {
 		if changes.IsZero() || t.Before(changes) {
 			changes = t

@@ -133,7 +133,8 @@ func (l *Labels) nameInEnglish() {
 		model.ActShift: "shifts scheduled", model.ActShiftSwap: "shift swapped", model.ActHandover: "handed over",
 		model.ActHandoverAccept: "handover signed for", model.ActCheckIn: "checked in", model.ActHeartbeat: "gateway watch",
 		model.ActKey: "ssh key", model.ActSeat: "seat",
-		model.ActFedRefused: "command refused", model.ActFedStructure: "structure sent"}
+		model.ActFedRefused: "command refused", model.ActFedStructure: "structure sent",
+		model.ActFedDuty: "duty schedule sent", model.ActFedDropped: "copy dropped"}
 	l.Role = map[model.Role]string{
 		model.RoleGridLeader: "grid leader", model.RoleGridWorkerFull: "grid worker (full-time)",
 		model.RoleGridWorkerPart: "grid worker (part-time)", model.RoleMicroGridWorker: "micro-grid worker",

@@ -361,11 +361,16 @@ func knownNodes(ctx context.Context, db backend) (map[model.NodeCode]bool, error
 	return known, nil
 }
 
-// actorOrSystem is the actor for imports: the operator if the roster has
-// one, else the system (the first imports have no roster yet, or not yet
-// the configured operator on it). An --as that names nobody on the roster
-// is refused: it would import as the system, past every town's rule.
+// actorOrSystem is the actor for imports: the operator (--as, or the
+// config's) if the roster has them, else the system: with none named, the
+// file's keeper imports (the first imports have no roster yet, a county's
+// first officer is imported by no town's), not the first duty officer
+// actor would guess. An --as that names nobody on the roster is refused:
+// it would import as the system, past every town's rule.
 func (a *app) actorOrSystem(ctx context.Context, svc model.Service) (model.PersonID, error) {
+	if a.asFlag == "" && a.cfg.Operator == "" {
+		return model.System, nil
+	}
 	id, err := a.actor(ctx, svc, "")
 	if err != nil && a.asFlag == "" {
 		return model.System, nil

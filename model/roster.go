@@ -557,8 +557,7 @@ func RefuseRoster(p Person, node NodeCode, names func(NodeCode) string) *Error {
 	case MayKeepRoster(p, node):
 		return nil
 	case p.Has(RoleDutyOfficer):
-		return ForeignAct(p, "import the roster at "+NameNodes([]NodeCode{node}, names, ""),
-			"导入"+NameNodes([]NodeCode{node}, names, "")+"的名册", node, names)
+		return ForeignAct(p, "import the roster", "导入名册", node, names)
 	}
 	at := NameNodes([]NodeCode{node}, names, "")
 	return Errorf(EFORBIDDEN, "%s (%s) may not import the roster at %s: only a duty officer of its town or above it keeps the roster", p.Name, p.ID, at).

@@ -194,7 +194,7 @@ its end as the console shows and reads it: its number (0032) or its day and
 number (1207-0032), an open one's before a resolved one's; a closed one by
 its day and number only (the archive holds every day's 0032). So do ack,
 escalate, dispatch, resolve, close, reopen, invalid and note.`,
-		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001)"),
+		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001)", "一个事件编号（如 HJ-20261129-0001，或 0001、1129-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := idTyped(args[0]); err != nil {
 				return err
@@ -341,7 +341,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   u.use + " ID [--by PERSON] [--note X]",
 		Short: u.short,
-		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)"),
+		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)", "一个事件编号（如 HJ-20261129-0001，未结的也可用 0001 或 1129-0001）"),
 		RunE:  func(cmd *cobra.Command, args []string) error { return a.act(cmd.Context(), act, args[0], fl) },
 	}
 	f := cmd.Flags()
@@ -381,7 +381,8 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 		return c, err
 	}
 	if act == model.ActDispatch && c.Department == "" {
-		return c, fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")
+		return c, model.Errorf(model.EINVALID, "dispatch: --department is required: who takes the work (e.g. 交警中队)").
+			Zh("dispatch：缺少 --department：由谁承办（如 交警中队）")
 	}
 	return c, nil
 }
@@ -432,7 +433,8 @@ func (a *app) noteCmd() *cobra.Command {
 		Short: "Add a note to an incident's timeline without changing it (\"called the traffic police, ETA 20 min\")",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return fmt.Errorf("%swant an incident id and the note (e.g. note HJ-20261129-0001 已联系交警，20分钟到), got %d arguments", where(c), len(args))
+				return usageError{model.Errorf(model.EINVALID, "%swant an incident id and the note (e.g. note HJ-20261129-0001 已联系交警，20分钟到), got %d arguments", where(c), len(args)).
+					Zh("%s需要事件编号和备注（如 note HJ-20261129-0001 已联系交警，20分钟到），却给了 %d 个参数", where(c), len(args))}
 			}
 			return nil
 		},

@@ -40,7 +40,8 @@ meanwhile (the replay then reads through its local API).`,
 				return err
 			}
 			if speed <= 0 || speed > 3600 {
-				return usageError{fmt.Errorf("--speed %g: want more than 0 and at most 3600", speed)}
+				return usageError{model.Errorf(model.EINVALID, "--speed %g: want more than 0 and at most 3600", speed).
+					Zh("--speed %g：应大于 0 且不超过 3600", speed)}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				// The replay is read-only; it shows the operator's room.
@@ -137,7 +138,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "csv" && format != "json" {
-				return usageError{fmt.Errorf("--format %q: want csv or json", format)}
+				return badValue("--format", format, "csv or json", " csv 或 json")
 			}
 			f, t, err := a.pastSpan("export", "导出", from, to)
 			if err != nil {

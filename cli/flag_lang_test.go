@@ -38,3 +38,53 @@ func TestBadTimeFlagsRefuseInChinese(t *testing.T) {
 	fails(t, e.run("replay", "--from", "25:00"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today, or yesterday when still to come)`)
 	fails(t, e.run("patrol", "list", "--day", "2026-02-30"), cli.ExitUsage, `--day "2026-02-30": want a date, YYYY-MM-DD`)
 }
+
+// A command's refusal of its own usage (a missing flag or argument, a
+// --format it does not write, an unknown subcommand, a file it cannot
+// read) is in the operator's language too: a QA saw wartime on,
+// directive issue, import patrol-areas, finding add and timeline export
+// --format xml answer in English under zh.
+func TestUsageRefusalsInChinese(t *testing.T) {
+	e := demoEnv(t)
+	e.speak("zh")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"wartime", "on"}, "gridcmd: wartime on：缺少 --reason（flood 防汛、typhoon 防台、epidemic 疫情、fire 火灾或 other 其他）"},
+		{[]string{"wartime", "on", "--reason", "flood", "330784114"}, "gridcmd: wartime on：缺少 --scope；请给出镇或村的代码（给了 330784114，却没有 --scope）"},
+		{[]string{"wartime", "widen"}, "gridcmd: wartime widen：缺少 --scope"},
+		{[]string{"wartime", "of"}, `gridcmd: wartime: 没有 "of" 这个命令；应为 off、on`},
+		{[]string{"directive", "issue"}, "gridcmd: directive issue：缺少 --to、--text、--deadline"},
+		{[]string{"directive", "progress", "D-0001", "--unit", "x"}, "gridcmd: directive progress：应为 --done N --of M"},
+		{[]string{"import", "patrol-areas"}, "gridcmd: import patrol-areas: 需要一个 CSV 文件，却没有给出（见 'gridcmd import patrol-areas --help'）"},
+		{[]string{"import", "patrol-areas", e.path("absent.csv")}, "gridcmd: 无法读取 " + e.path("absent.csv") + "：文件不存在"},
+		{[]string{"finding", "add"}, "gridcmd: finding add：缺少 --area、--category、--text"},
+		{[]string{"finding", "close", "F-0001"}, "gridcmd: finding close：缺少 --reason（为何无需处置）"},
+		{[]string{"finding", "pass", "F-0001"}, "gridcmd: finding pass：缺少 --node"},
+		{[]string{"timeline", "export", "--format", "xml"}, `gridcmd: --format "xml"：应为 csv 或 json`},
+		{[]string{"handover", "show", "--format", "pdf"}, `gridcmd: --format "pdf"：应为 text 或 md`},
+		{[]string{"handover", "show", "H-0001", "--last"}, "gridcmd: handover show：编号、--last 与 --at 只能给一个"},
+		{[]string{"show"}, "gridcmd: show: 需要一个事件编号"},
+		{[]string{"wartime", "off", "W-1", "W-2"}, "gridcmd: wartime off: 最多给出一个战时编号（如 W-0001），却给了 2 个参数"},
+		{[]string{"note", "0001"}, "gridcmd: note: 需要事件编号和备注"},
+		{[]string{"--as", "P1", "dispatch", "0001"}, "gridcmd: dispatch：缺少 --department：由谁承办"},
+		{[]string{"key", "revoke"}, "gridcmd: key revoke：指纹与 --person 给出其一，且只给一个"},
+		{[]string{"points", "grant", "--person", "P1", "--points", "-3", "--reason", "x"}, "gridcmd: 积分奖励：--points -3：应为分数，1 到 100"},
+		{[]string{"patrol", "checkin", "X-0001"}, "gridcmd: patrol checkin：缺少 --checkpoint"},
+		{[]string{"tower", "--depth", "-2"}, "gridcmd: --depth -2：应为 CODE 以下 0 层或更多"},
+		{[]string{"init"}, "已有数据"},
+		{[]string{"--db", e.path("nothing.db"), "incidents"}, "处没有数据库；请运行 gridcmd init"},
+	} {
+		r := e.run(tc.args...)
+		fails(t, r, cli.ExitUsage, tc.want)
+		assert.NotRegexp(t, `\b(want|missing|give|got|none|unknown|required|exists)\b`, r.err, "no English words: %s", r)
+	}
+	// In English as before.
+	e.speak("en")
+	fails(t, e.run("wartime", "on"), cli.ExitUsage, "gridcmd: wartime on: missing --reason (flood, typhoon, epidemic, fire or other)")
+	fails(t, e.run("directive", "issue"), cli.ExitUsage, "gridcmd: directive issue: missing --to, --text, --deadline")
+	fails(t, e.run("import", "patrol-areas"), cli.ExitUsage, "gridcmd: import patrol-areas: want one CSV file, got none (see 'gridcmd import patrol-areas --help')")
+	fails(t, e.run("timeline", "export", "--format", "xml"), cli.ExitUsage, `gridcmd: --format "xml": want csv or json`)
+	fails(t, e.run("import", "patrol-areas", e.path("absent.csv")), cli.ExitUsage, "no such file or directory")
+}

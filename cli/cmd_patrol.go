@@ -233,7 +233,7 @@ func (a *app) parseDay(s string) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), a.cfg.Location)
 	if err != nil {
-		return time.Time{}, badValue("--day", s, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
+		return time.Time{}, badDate("--day", s, badValue("--day", s, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD"))
 	}
 	return d, nil
 }
@@ -935,7 +935,7 @@ func (a *app) rotationAddCmd() *cobra.Command {
 			}
 			st, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(start), a.cfg.Location)
 			if err != nil {
-				return badValue("--start", start, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
+				return badDate("--start", start, badValue("--start", start, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD"))
 			}
 			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
 				gs, err := a.groupsArg(ctx, db, groups, actor)

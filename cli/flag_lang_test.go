@@ -20,10 +20,17 @@ func TestBadTimeFlagsRefuseInChinese(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"timeline", "export", "--from", "2026-13-45"}, `gridcmd: --from："2026-13-45" 不是时间：应为 21:30（今天的，尚未到则为昨天的）、2026-11-29 21:30 或 RFC 3339`},
+		{[]string{"timeline", "export", "--from", "2026-1345"}, `gridcmd: --from："2026-1345" 不是时间：应为 21:30（今天的，尚未到则为昨天的）、2026-11-29 21:30、单独的日期（2026-12-09）或 RFC 3339`},
+		// A date written as one that does not exist says so (a QA read
+		// only 不是时间 for 2026-02-30).
+		{[]string{"timeline", "export", "--from", "2026-02-30"}, `gridcmd: --from："2026-02-30"：没有这一天：2026 年 2 月没有 30 日（只有 28 天）`},
+		{[]string{"timeline", "export", "--from", "2026-13-45"}, `gridcmd: --from："2026-13-45"：没有这一天：没有 13 月`},
+		{[]string{"replay", "--from", "2026-04-31 08:00"}, `gridcmd: --from："2026-04-31 08:00"：没有这一天：2026 年 4 月没有 31 日（只有 30 天）`},
+		{[]string{"duty", "add", "--person", "P1", "--room", "town", "--from", "2026-02-29 08:00", "--to", "2026-03-01 08:00"}, `gridcmd: --from："2026-02-29 08:00"：没有这一天：2026 年 2 月没有 29 日`},
 		{[]string{"replay", "--from", "25:00"}, `gridcmd: --from："25:00" 不是时间：应为 21:30`},
 		{[]string{"timeline", "export", "--from", "21:00", "--to", "morning"}, `gridcmd: --to："morning" 不是时间`},
-		{[]string{"patrol", "list", "--day", "2026-02-30"}, `gridcmd: --day "2026-02-30"：应为日期，YYYY-MM-DD`},
+		{[]string{"patrol", "list", "--day", "2026-02-30"}, `gridcmd: --day："2026-02-30"：没有这一天：2026 年 2 月没有 30 日`},
+		{[]string{"patrol", "list", "--day", "2026-2-3"}, `gridcmd: --day "2026-2-3"：应为日期，YYYY-MM-DD`},
 		{[]string{"rotation", "add", "--name", "联巡", "--activity", "patrol", "--groups", "330784114266-01,330784114266-02", "--start", "12/01"},
 			`gridcmd: --start "12/01"：应为日期，YYYY-MM-DD`},
 		{[]string{"heartbeat", "add", "g1", "--every", "ten", "--node", "330784114"}, `gridcmd: --every "ten"：应为时长，如 10m`},
@@ -35,8 +42,10 @@ func TestBadTimeFlagsRefuseInChinese(t *testing.T) {
 	}
 	// In English as before.
 	e.speak("en")
-	fails(t, e.run("replay", "--from", "25:00"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today, or yesterday when still to come)`)
-	fails(t, e.run("patrol", "list", "--day", "2026-02-30"), cli.ExitUsage, `--day "2026-02-30": want a date, YYYY-MM-DD`)
+	fails(t, e.run("replay", "--from", "25:00"), cli.ExitUsage, `--from: "25:00" is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30, a date alone (2026-12-09) or RFC 3339`)
+	fails(t, e.run("timeline", "export", "--from", "2026-02-30"), cli.ExitUsage, `gridcmd: --from: "2026-02-30": no such date: February 2026 has no 30th (28 days)`)
+	fails(t, e.run("patrol", "list", "--day", "2026-02-30"), cli.ExitUsage, `--day: "2026-02-30": no such date: February 2026 has no 30th`)
+	fails(t, e.run("patrol", "list", "--day", "2026-2-3"), cli.ExitUsage, `--day "2026-2-3": want a date, YYYY-MM-DD`)
 }
 
 // A command's refusal of its own usage (a missing flag or argument, a

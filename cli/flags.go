@@ -68,6 +68,17 @@ func badValue(flag, v, want, wantZh string) error {
 	return usageError{model.Errorf(model.EINVALID, "%s %q: want %s", flag, v, want).Zh("%s %q：应为%s", flag, v, wantZh).On(strings.TrimPrefix(flag, "--"))}
 }
 
+// badDate is the refusal of v, a flag's date (or date and time) it cannot
+// read: that the day does not exist when v is written as a date but names
+// none ("--from: "2026-02-30": no such date: February 2026 has no 30th",
+// model.NoSuchDate), else otherwise.
+func badDate(flag, v string, otherwise error) error {
+	if bad := model.NoSuchDate(v); bad != nil {
+		return usageError{flagError(flag, bad)}
+	}
+	return otherwise
+}
+
 // cleanFlag is a flag's text cleaned by model.CleanText; a refusal names
 // the flag.
 func cleanFlag(flag, v string, multiline bool) (string, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gridcmd/model"
 	"gridcmd/store"
 )
 
@@ -22,7 +23,7 @@ synced and checked to open, then renamed into place). An existing FILE is
 replaced only with --force, and only if it is a regular file: a directory, a
 symbolic link, a device or a FIFO is refused. While a console or server holds
 the database, that process writes the copy and its writes go on meanwhile.`,
-		Args: exactArgs(1, "the backup file to write"),
+		Args: exactArgs(1, "the backup file to write", "要写入的备份文件"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Only a regular file is replaced, and a link is not followed:
 			// with --force, a device node, a FIFO or a link would otherwise
@@ -33,10 +34,12 @@ the database, that process writes the copy and its writes go on meanwhile.`,
 			if fi, err := os.Lstat(args[0]); err == nil {
 				if dbi, err := os.Stat(a.cfg.DB); err == nil && os.SameFile(fi, dbi) {
 					// --force would rename the copy over the live file.
-					return usageError{fmt.Errorf("%s is the database itself; write the backup to another file", args[0])}
+					return usageError{model.Errorf(model.EINVALID, "%s is the database itself; write the backup to another file", args[0]).
+						Zh("%s 就是数据库本身；请把备份写到另一个文件", args[0])}
 				}
 				if !force {
-					return usageError{fmt.Errorf("%s exists; pass --force to overwrite it", args[0])}
+					return usageError{model.Errorf(model.EINVALID, "%s exists; pass --force to overwrite it", args[0]).
+						Zh("%s 已存在；覆盖请加 --force", args[0])}
 				}
 			}
 			if c, err := a.dialHolder(); err != nil {
@@ -102,7 +105,8 @@ While a console or server holds the file, that process runs the check; its write
 				fmt.Fprintln(a.out, p)
 			}
 			if len(problems) > 0 {
-				return fmt.Errorf("%s: %d problems found", a.cfg.DB, len(problems))
+				return model.Errorf(model.EINTERNAL, "%s: %d problems found", a.cfg.DB, len(problems)).
+					Zh("%s：发现 %d 个问题", a.cfg.DB, len(problems))
 			}
 			fmt.Fprintf(a.out, "%s: ok\n", a.cfg.DB)
 			return nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -43,10 +42,10 @@ type demoFlags struct {
 // check refuses what cannot run before anything is made.
 func (fl demoFlags) check() error {
 	if fl.every <= 0 {
-		return usageError{fmt.Errorf("--every %s: want a positive duration", fl.every)}
+		return usageError{model.Errorf(model.EINVALID, "--every %s: want a positive duration", fl.every).Zh("--every %s：应为正的时长", fl.every)}
 	}
 	if len(fl.keys) > 0 && fl.sshAddr == "" {
-		return usageError{errors.New("--key: only with --ssh")}
+		return usageError{model.Errorf(model.EINVALID, "--key: only with --ssh").Zh("--key：只能与 --ssh 一起用")}
 	}
 	return nil
 }
@@ -164,7 +163,8 @@ func (a *app) demoKeys(ctx context.Context, db *store.DB, keys []string) error {
 	for _, kv := range keys {
 		who, file, ok := strings.Cut(kv, "=")
 		if !ok {
-			return usageError{fmt.Errorf("--key %q: want PERSON=FILE.pub, e.g. P2422=cadre.pub", kv)}
+			return usageError{model.Errorf(model.EINVALID, "--key %q: want PERSON=FILE.pub, e.g. P2422=cadre.pub", kv).
+				Zh("--key %q：应为 人员=文件.pub，如 P2422=cadre.pub", kv)}
 		}
 		id, err := model.ParsePersonID(who)
 		if err != nil {

@@ -15,8 +15,12 @@ import (
 // slowestShown is how many of the slowest units directive show lists.
 const slowestShown = 10
 
-// directiveArg is what the directive commands take as their argument.
-const directiveArg = "one directive id (e.g. D-0001)"
+// directiveArg is what the directive commands take as their argument,
+// and directiveArgZh says it in Chinese.
+const (
+	directiveArg   = "one directive id (e.g. D-0001)"
+	directiveArgZh = "一个指令编号（如 D-0001）"
+)
 
 func (a *app) directiveCmd() *cobra.Command {
 	return group(&cobra.Command{
@@ -208,7 +212,8 @@ func (fl *unitFlags) flags(cmd *cobra.Command, doing, who string) {
 // missingUnit refuses a command without --unit.
 func (fl unitFlags) missingUnit(cmd *cobra.Command) error {
 	if blank(fl.unit) {
-		return usageError{fmt.Errorf("%smissing --unit (the micro-grid's code or name)", where(cmd))}
+		return usageError{model.Errorf(model.EINVALID, "%smissing --unit (the micro-grid's code or name)", where(cmd)).
+			Zh("%s缺少 --unit（微网格的代码或名称）", where(cmd))}
 	}
 	return nil
 }
@@ -267,7 +272,7 @@ func (a *app) directiveAckCmd() *cobra.Command {
 not one of the micro-grid's own (its wartime worker, or someone on its roster)
 signs on its behalf (代签): recorded so, shown apart by directive show, and not
 counted in the sign-for times. Signing twice changes nothing.`,
-		Args: exactArgs(1, directiveArg),
+		Args: exactArgs(1, directiveArg, directiveArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error { return a.directiveAck(cmd, args[0], fl) },
 	}
 	fl.flags(cmd, "signing", "signs")
@@ -319,7 +324,7 @@ done = of completes it, and signs for it if it has not signed. --of is at most
 the micro-grid's households (10000 where they are not known). --done never goes
 down without --note saying why (a recount, a household counted twice). A
 reporter who is not one of the micro-grid's own signs on its behalf (代签).`,
-		Args: exactArgs(1, directiveArg),
+		Args: exactArgs(1, directiveArg, directiveArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.directiveProgress(cmd, args[0], fl, done, of, note)
 		},
@@ -337,7 +342,8 @@ func (a *app) directiveProgress(cmd *cobra.Command, id string, fl unitFlags, don
 		return err
 	}
 	if !cmd.Flags().Changed("done") || !cmd.Flags().Changed("of") {
-		return usageError{fmt.Errorf("directive progress: want --done N --of M, e.g. --done 63 --of 70")}
+		return usageError{model.Errorf(model.EINVALID, "directive progress: want --done N --of M, e.g. --done 63 --of 70").
+			Zh("directive progress：应为 --done N --of M，如 --done 63 --of 70")}
 	}
 	return a.forUnit(cmd.Context(), fl, func(ctx context.Context, db backend, code model.NodeCode, by model.PersonID) (model.DirectiveUnit, error) {
 		u, err := db.DirectiveProgressNote(ctx, id, code, done, of, by, note)
@@ -358,7 +364,7 @@ func (a *app) directiveShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--json]",
 		Short: "A directive's units: signed, done, per-village roll-up, the slowest, sign-for median and worst",
-		Args:  exactArgs(1, directiveArg),
+		Args:  exactArgs(1, directiveArg, directiveArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				d, units, err := db.Directive(ctx, args[0])
@@ -464,7 +470,7 @@ func (a *app) directiveResendCmd() *cobra.Command {
 under --within (a village or grid, by code or name), by default the room of
 the one who resends when it lies below the town (a village cadre's village: a
 village room resends to its own), else all of them (the town's room).`,
-		Args: exactArgs(1, directiveArg),
+		Args: exactArgs(1, directiveArg, directiveArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				node, err := a.resendWithin(ctx, db, within, actor)

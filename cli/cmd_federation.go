@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -85,7 +84,8 @@ func (a *app) fedTownCode(ctx context.Context, db *store.DB) (model.NodeCode, er
 		return "", fmt.Errorf("federation: %w", err)
 	}
 	if want := a.cfg.Federation.Town; want != "" && model.NodeCode(want) != town {
-		return "", usageError{fmt.Errorf("federation.town %q: the file %s is town %s's", want, a.cfg.DB, town)}
+		return "", usageError{model.Errorf(model.EINVALID, "federation.town %q: the file %s is town %s's", want, a.cfg.DB, town).
+			Zh("federation.town %q：文件 %s 属于镇 %s", want, a.cfg.DB, town)}
 	}
 	return town, nil
 }
@@ -219,7 +219,8 @@ func (a *app) startHub(ctx context.Context, db *store.DB, log *slog.Logger) (*fe
 		towns[i] = federation.HubTown{Code: model.NodeCode(t.Code), Nkey: t.Nkey}
 	}
 	if len(towns) == 0 {
-		return nil, usageError{errors.New("hub: federation.towns lists no town (each needs its code and public nkey; see 'gridcmd federation key')")}
+		return nil, usageError{model.Errorf(model.EINVALID, "hub: federation.towns lists no town (each needs its code and public nkey; see 'gridcmd federation key')").
+			Zh("hub：federation.towns 中没有镇（每个镇需要其代码和公开 nkey；见 'gridcmd federation key'）")}
 	}
 	if err := db.FedOwnPrefixFree(ctx); err != nil {
 		return nil, usageError{fmt.Errorf("hub: %w", err)}
@@ -282,7 +283,8 @@ on the hub).`,
 				return err
 			}
 			if st.Role == "" && !asJSON {
-				return usageError{fmt.Errorf("federation status: no node has run on %s (no status in %s; set federation.enabled and start 'gridcmd serve', or run 'gridcmd hub')", a.cfg.DB, a.fedStoreDir())}
+				return usageError{model.Errorf(model.ENOTFOUND, "federation status: no node has run on %s (no status in %s; set federation.enabled and start 'gridcmd serve', or run 'gridcmd hub')", a.cfg.DB, a.fedStoreDir()).
+					Zh("federation status：%s 上没有运行过节点（%s 中没有状态；请设置 federation.enabled 并启动 'gridcmd serve'，或运行 'gridcmd hub'）", a.cfg.DB, a.fedStoreDir())}
 			}
 			rows := make([]fedStatusJSON, len(st.Links))
 			for i, l := range st.Links {
@@ -330,7 +332,8 @@ func (a *app) fedKeyCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
-				return usageError{errors.New("federation key: --out FILE is required (where the town's seed goes)")}
+				return usageError{model.Errorf(model.EINVALID, "federation key: --out FILE is required (where the town's seed goes)").
+					Zh("federation key：缺少 --out FILE（镇的种子写到哪里）")}
 			}
 			seed, pub, err := federation.NewTownKey()
 			if err != nil {

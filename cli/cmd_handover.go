@@ -99,7 +99,7 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "accept [H-0001] [--room R]",
 		Short: "Sign for the handover waiting in the room, as the incoming officer",
-		Args:  maxArgs(1, "one handover id"),
+		Args:  maxArgs(1, "one handover id", "一个交接编号"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				id := ""
@@ -126,7 +126,7 @@ func (a *app) handoverAcceptCmd() *cobra.Command {
 
 func checkFormat(f string) error {
 	if f != "text" && f != "md" {
-		return usageError{fmt.Errorf("--format %q: want text or md", f)}
+		return badValue("--format", f, "text or md", " text 或 md")
 	}
 	return nil
 }
@@ -137,13 +137,14 @@ func (a *app) handoverShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show [H-0001] [--last|--at TIME] [--room R] [--json] [--format md]",
 		Short: "Print a handover sheet: the last one (of --room), the one in force at --at, or by id",
-		Args:  maxArgs(1, "one handover id"),
+		Args:  maxArgs(1, "one handover id", "一个交接编号"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
 			if last && at != "" || len(args) == 1 && (last || at != "") {
-				return usageError{fmt.Errorf("handover show: give one of an id, --last and --at")}
+				return usageError{model.Errorf(model.EINVALID, "handover show: give one of an id, --last and --at").
+					Zh("handover show：编号、--last 与 --at 只能给一个")}
 			}
 			t, err := a.lookBackAt(at)
 			if err != nil {
@@ -212,7 +213,8 @@ func (a *app) findHandover(ctx context.Context, db backend, room string, args []
 func handoverSeq(id string) (uint64, error) {
 	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(id)), "H"), "-"), 10, 64)
 	if err != nil || n == 0 {
-		return 0, usageError{fmt.Errorf("handover show: %q is not a handover id (H-0001)", id)}
+		return 0, usageError{model.Errorf(model.EINVALID, "handover show: %q is not a handover id (H-0001)", id).
+			Zh("handover show：%q 不是交接编号（如 H-0001）", id)}
 	}
 	return n, nil
 }

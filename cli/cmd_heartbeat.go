@@ -42,7 +42,7 @@ func (a *app) heartbeatAddCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add NAME --every 10m --node CODE|NAME",
 		Short: "Watch a gateway: no heartbeat (POST /api/v1/heartbeats/NAME) or alert from beneath CODE for --every opens an incident",
-		Args:  exactArgs(1, "one gateway name"),
+		Args:  exactArgs(1, "one gateway name", "一个网关名称"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := missing("heartbeat add", required{"--every", blank(every)}, required{"--node", blank(node)}); err != nil {
 				return usageError{err}
@@ -85,7 +85,7 @@ func (a *app) heartbeatRemoveCmd() *cobra.Command {
 gateway gone nothing will resolve it by itself, so the question names it for
 the officer to resolve by hand (gridcmd incident resolve). Without --yes it
 asks first; with no terminal to ask on, it refuses.`,
-		Args: exactArgs(1, "one gateway name"),
+		Args: exactArgs(1, "one gateway name", "一个网关名称"),
 		RunE: func(cmd *cobra.Command, args []string) error { return a.heartbeatRemove(cmd, args[0], by, yes) },
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who removes it (default the operator)")

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -190,11 +189,13 @@ func (a *app) showCmd() *cobra.Command {
 		Use:   "show ID [--json]",
 		Short: "Show one incident with its timeline",
 		Long: `Show one incident with its timeline. ID is whole (HJ-20261207-0032), or
-its end as the console shows and reads it: its number (0032) or its day and
-number (1207-0032), an open one's before a resolved one's; a closed one by
-its day and number only (the archive holds every day's 0032). So do ack,
-escalate, dispatch, resolve, close, reopen, invalid and note.`,
-		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001)"),
+its end as the console shows and reads it (:show): its number (0032), or its
+date's day (07-0032, as the narrow queue shows it), month and day
+(1207-0032) or whole date (20261207-0032) and number; an open one's before a
+resolved one's; a closed one by a dated form only (the archive holds every
+day's 0032). So do ack, escalate, dispatch, resolve, close, reopen, invalid
+and note.`,
+		Args: exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001, 29-0001 or 1129-0001)", "一个事件编号（如 HJ-20261129-0001，或 0001、29-0001、1129-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := idTyped(args[0]); err != nil {
 				return err
@@ -212,22 +213,19 @@ escalate, dispatch, resolve, close, reopen, invalid and note.`,
 	return cmd
 }
 
-// shortID is an incident id as the console shows it in short: its number
-// (0032) or its day and number (1207-0032).
-var shortID = regexp.MustCompile(`^([0-9]{4}-)?[0-9]{4,}$`)
-
 // idTyped refuses as bad usage an incident id typed neither whole
-// (model.ParseIncidentID) nor short (shortID).
+// (model.ParseIncidentID) nor in a short form the console reads too
+// (model.ShortIncidentID: 0032, 07-0032, 1207-0032, 20261207-0032).
 func idTyped(arg string) error {
-	if _, err := model.ParseIncidentID(arg); err != nil && !shortID.MatchString(strings.TrimSpace(arg)) {
+	if _, err := model.ParseIncidentID(arg); err != nil && !model.ShortIncidentID(strings.TrimSpace(arg)) {
 		return usageError{err}
 	}
 	return nil
 }
 
-// incidentID reads an incident id whole (HJ-20261207-0032), or by its end (0032, 1207-0032: model.IDEndsIn) for
+// incidentID reads an incident id whole (HJ-20261207-0032), or by its end (0032, 07-0032, 1207-0032: model.IDEndsIn) for
 // one of the open incidents, else of the resolved ones (waiting to be
-// closed or reopened), else, by its day and number only (1207-0032), of
+// closed or reopened), else, by a dated form only (07-0032, 1207-0032), of
 // the closed ones (to show; reopen then says why it cannot); an end that
 // none or several of the first of these to have it have is refused.
 func incidentID(ctx context.Context, svc model.Service, arg string) (string, error) {
@@ -341,7 +339,7 @@ func (a *app) actionCmd(act model.Action) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   u.use + " ID [--by PERSON] [--note X]",
 		Short: u.short,
-		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001 or 1129-0001 for an open one)"),
+		Args:  exactArgs(1, "one incident id (e.g. HJ-20261129-0001, or 0001, 29-0001 or 1129-0001 for an open one)", "一个事件编号（如 HJ-20261129-0001，未结的也可用 0001、29-0001 或 1129-0001）"),
 		RunE:  func(cmd *cobra.Command, args []string) error { return a.act(cmd.Context(), act, args[0], fl) },
 	}
 	f := cmd.Flags()
@@ -381,7 +379,8 @@ func (fl actionFlags) command(act model.Action) (model.Command, error) {
 		return c, err
 	}
 	if act == model.ActDispatch && c.Department == "" {
-		return c, fmt.Errorf("dispatch: --department is required: who takes the work (e.g. 交警中队)")
+		return c, model.Errorf(model.EINVALID, "dispatch: --department is required: who takes the work (e.g. 交警中队)").
+			Zh("dispatch：缺少 --department：由谁承办（如 交警中队）")
 	}
 	return c, nil
 }
@@ -432,7 +431,8 @@ func (a *app) noteCmd() *cobra.Command {
 		Short: "Add a note to an incident's timeline without changing it (\"called the traffic police, ETA 20 min\")",
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return fmt.Errorf("%swant an incident id and the note (e.g. note HJ-20261129-0001 已联系交警，20分钟到), got %d arguments", where(c), len(args))
+				return usageError{model.Errorf(model.EINVALID, "%swant an incident id and the note (e.g. note HJ-20261129-0001 已联系交警，20分钟到), got %d arguments", where(c), len(args)).
+					Zh("%s需要事件编号和备注（如 note HJ-20261129-0001 已联系交警，20分钟到），却给了 %d 个参数", where(c), len(args))}
 			}
 			return nil
 		},

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +29,8 @@ func (a *app) withKeys(run func(svc keyService) error) error {
 	return a.withIntake(func(svc intakeService) error {
 		ks, ok := svc.(keyService)
 		if !ok {
-			return errors.New("the gridcmd that holds the database does not keep SSH keys; update it")
+			return model.Errorf(model.EUNAVAIL, "the gridcmd that holds the database does not keep SSH keys; update it").
+				Zh("占用数据库的 gridcmd 不保存 SSH 密钥；请升级它")
 		}
 		return run(ks)
 	})
@@ -63,7 +63,8 @@ func (a *app) keyAddCmd() *cobra.Command {
 				return err
 			}
 			if file == "" {
-				return usageError{errors.New("key add: --file KEY.pub (or - for stdin) is required")}
+				return usageError{model.Errorf(model.EINVALID, "key add: --file KEY.pub (or - for stdin) is required").
+					Zh("key add：缺少 --file KEY.pub（或 - 读标准输入）")}
 			}
 			line, err := readKeyFile(file, cmd.InOrStdin())
 			if err != nil {
@@ -115,23 +116,26 @@ func readKeyFile(file string, stdin io.Reader) (string, error) {
 		return "", fmt.Errorf("key add: %w", err)
 	}
 	if strings.Contains(string(data), "PRIVATE KEY") {
-		return "", fmt.Errorf("key add: %s is a private key; give the public one (.pub)", file)
+		return "", model.Errorf(model.EINVALID, "key add: %s is a private key; give the public one (.pub)", file).
+			Zh("key add：%s 是私钥；请给出公钥（.pub）", file)
 	}
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("key add: %s holds no public key", file)
+	return "", model.Errorf(model.EINVALID, "key add: %s holds no public key", file).Zh("key add：%s 中没有公钥", file)
 }
 
 func (a *app) keyRevokeCmd() *cobra.Command {
 	return a.keys().revokeCmd(revoking[keyService]{
-		use:    "revoke (FINGERPRINT | --person ID) [--yes]",
-		short:  "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
-		handle: "one key fingerprint",
-		either: "key revoke: give a fingerprint or --person, one of the two",
-		person: "revoke every key of this person",
+		use:      "revoke (FINGERPRINT | --person ID) [--yes]",
+		short:    "Revoke one key by its fingerprint (SHA256:...), or all of a person's; their open seats close",
+		handle:   "one key fingerprint",
+		handleZh: "一个密钥指纹",
+		either:   "key revoke: give a fingerprint or --person, one of the two",
+		eitherZh: "key revoke：指纹与 --person 给出其一，且只给一个",
+		person:   "revoke every key of this person",
 		one: func(ctx context.Context, svc keyService, fingerprint string) (string, error) {
 			k, err := svc.RevokeKey(ctx, fingerprint)
 			return fmt.Sprintf("revoked %s of %s", k.Fingerprint, k.Person), err

@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,7 +233,7 @@ func (a *app) parseDay(s string) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(s), a.cfg.Location)
 	if err != nil {
-		return time.Time{}, badValue("--day", s, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
+		return time.Time{}, badDate("--day", s, badValue("--day", s, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD"))
 	}
 	return d, nil
 }
@@ -247,11 +245,13 @@ func location(cmd *cobra.Command, lat, lon float64) (*model.LatLon, error) {
 	case !hasLat && !hasLon:
 		return nil, nil
 	case hasLat != hasLon:
-		return nil, usageError{fmt.Errorf("%sgive --lat and --lon both, or neither", where(cmd))}
+		return nil, usageError{model.Errorf(model.EINVALID, "%sgive --lat and --lon both, or neither", where(cmd)).
+			Zh("%s--lat 与 --lon 要么都给，要么都不给", where(cmd))}
 	}
 	l := &model.LatLon{Lat: lat, Lon: lon}
 	if err := l.Validate(); err != nil {
-		return nil, usageError{fmt.Errorf("%s%s", where(cmd), model.ErrorMessage(err))}
+		return nil, usageError{model.Errorf(model.EINVALID, "%s%s", where(cmd), model.ErrorMessage(err)).
+			Zh("%s%s", where(cmd), model.ErrorMessageZh(err))}
 	}
 	return l, nil
 }
@@ -460,7 +460,7 @@ func (a *app) patrolStartCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "start AREA --by PERSON [--json]",
 		Short: "Start a patrol of an area (by its patroller, or the liaison or a duty officer covering)",
-		Args:  exactArgs(1, "one patrol area (e.g. P-DX-01)"),
+		Args:  exactArgs(1, "one patrol area (e.g. P-DX-01)", "一个巡护区（如 P-DX-01）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			area, err := model.ParseAreaCode(args[0])
 			if err != nil {
@@ -482,10 +482,10 @@ func (a *app) patrolCheckInCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "checkin PATROL --checkpoint C [--lat L --lon L] [--by PERSON] [--json]",
 		Short: "Check in at a checkpoint of the patrol's area",
-		Args:  exactArgs(1, "one patrol id (e.g. X-0001)"),
+		Args:  exactArgs(1, "one patrol id (e.g. X-0001)", "一个巡护编号（如 X-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if blank(checkpoint) {
-				return usageError{fmt.Errorf("patrol checkin: missing --checkpoint")}
+				return usageError{model.Errorf(model.EINVALID, "patrol checkin: missing --checkpoint").Zh("patrol checkin：缺少 --checkpoint")}
 			}
 			loc, err := location(cmd, lat, lon)
 			if err != nil {
@@ -510,7 +510,7 @@ func (a *app) patrolEndCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "end PATROL [--by PERSON] [--json]",
 		Short: "End a patrol; it counts as done if it checked in at patrol.complete_share of the checkpoints",
-		Args:  exactArgs(1, "one patrol id (e.g. X-0001)"),
+		Args:  exactArgs(1, "one patrol id (e.g. X-0001)", "一个巡护编号（如 X-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.onPatrol(cmd.Context(), fl, args[0], "ended", func(ctx context.Context, db backend, actor model.PersonID) (model.Patrol, bool, error) {
 				return db.EndPatrol(ctx, args[0], actor, "")
@@ -762,7 +762,12 @@ func cut(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-const findingArg = "one finding id (e.g. F-0001)"
+// findingArg is what the finding commands take as their argument, and
+// findingArgZh says it in Chinese.
+const (
+	findingArg   = "one finding id (e.g. F-0001)"
+	findingArgZh = "一个巡护发现编号（如 F-0001）"
+)
 
 func (a *app) findingPassCmd() *cobra.Command {
 	var node, category, severity, by string
@@ -770,10 +775,11 @@ func (a *app) findingPassCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pass F --node CODE|NAME [--category C] [--severity I..IV] [--by PERSON] [--json]",
 		Short: "Pass a finding on as an incident (source patrol) at the area's village or a node in it",
-		Args:  exactArgs(1, findingArg),
+		Args:  exactArgs(1, findingArg, findingArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if blank(node) {
-				return usageError{fmt.Errorf("finding pass: missing --node (the area's village or a grid in it)")}
+				return usageError{model.Errorf(model.EINVALID, "finding pass: missing --node (the area's village or a grid in it)").
+					Zh("finding pass：缺少 --node（巡护区所在村或村中的网格）")}
 			}
 			var sev model.Severity
 			if !blank(severity) {
@@ -807,26 +813,28 @@ func (a *app) findingPassCmd() *cobra.Command {
 
 func (a *app) findingMergeCmd() *cobra.Command {
 	return a.findingDecisionCmd(findingDecision{
-		use:     "merge F --into ID [--by PERSON] [--json]",
-		short:   "Merge a finding into an open incident at the area's village",
-		flag:    "into",
-		usage:   "the open incident (required): its whole id (HJ-20261129-0007) or its end (0007), as show takes it",
-		missing: "finding merge: missing --into (an open incident's id)",
-		by:      "who merges it (person id): the liaison or a duty officer; default the operator",
-		decide:  backend.MergeFinding,
-		resolve: incidentID,
+		use:       "merge F --into ID [--by PERSON] [--json]",
+		short:     "Merge a finding into an open incident at the area's village",
+		flag:      "into",
+		usage:     "the open incident (required): its whole id (HJ-20261129-0007) or its end (0007), as show takes it",
+		missing:   "finding merge: missing --into (an open incident's id)",
+		missingZh: "finding merge：缺少 --into（一个未结事件的编号）",
+		by:        "who merges it (person id): the liaison or a duty officer; default the operator",
+		decide:    backend.MergeFinding,
+		resolve:   incidentID,
 	})
 }
 
 func (a *app) findingCloseCmd() *cobra.Command {
 	return a.findingDecisionCmd(findingDecision{
-		use:     "close F --reason X [--by PERSON] [--json]",
-		short:   "Close a finding as needing no action, saying why",
-		flag:    "reason",
-		usage:   "why it needs no action (required)",
-		missing: "finding close: missing --reason (why it needs no action)",
-		by:      "who closes it (person id): the liaison or a duty officer; default the operator",
-		decide:  backend.CloseFinding,
+		use:       "close F --reason X [--by PERSON] [--json]",
+		short:     "Close a finding as needing no action, saying why",
+		flag:      "reason",
+		usage:     "why it needs no action (required)",
+		missing:   "finding close: missing --reason (why it needs no action)",
+		missingZh: "finding close：缺少 --reason（为何无需处置）",
+		by:        "who closes it (person id): the liaison or a duty officer; default the operator",
+		decide:    backend.CloseFinding,
 	})
 }
 
@@ -835,9 +843,9 @@ func (a *app) findingCloseCmd() *cobra.Command {
 // service call that makes it and, if the flag names something, how it is
 // read (merge's incident, whole or by its end).
 type findingDecision struct {
-	use, short, flag, usage, missing, by string
-	decide                               func(db backend, ctx context.Context, id, flag string, by model.PersonID) (model.Finding, error)
-	resolve                              func(ctx context.Context, svc model.Service, arg string) (string, error)
+	use, short, flag, usage, missing, missingZh, by string
+	decide                                          func(db backend, ctx context.Context, id, flag string, by model.PersonID) (model.Finding, error)
+	resolve                                         func(ctx context.Context, svc model.Service, arg string) (string, error)
 }
 
 // findingDecisionCmd is the command of such a decision: it checks the flag,
@@ -848,10 +856,10 @@ func (a *app) findingDecisionCmd(d findingDecision) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   d.use,
 		Short: d.short,
-		Args:  exactArgs(1, findingArg),
+		Args:  exactArgs(1, findingArg, findingArgZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if blank(value) {
-				return usageError{errors.New(d.missing)}
+				return usageError{model.Errorf(model.EINVALID, "%s", d.missing).Zh("%s", d.missingZh)}
 			}
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				v := value
@@ -922,11 +930,12 @@ func (a *app) rotationAddCmd() *cobra.Command {
 				return usageError{err}
 			}
 			if every < 1 || every > 31 {
-				return usageError{fmt.Errorf("rotation add: --every %d: want the days a turn lasts, 1 to 31", every)}
+				return usageError{model.Errorf(model.EINVALID, "rotation add: --every %d: want the days a turn lasts, 1 to 31", every).
+					Zh("rotation add：--every %d：应为每班的天数，1 到 31", every)}
 			}
 			st, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(start), a.cfg.Location)
 			if err != nil {
-				return badValue("--start", start, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD")
+				return badDate("--start", start, badValue("--start", start, "a date, YYYY-MM-DD", "日期，YYYY-MM-DD"))
 			}
 			return a.withActor(cmd.Context(), "", func(ctx context.Context, db backend, actor model.PersonID) error {
 				gs, err := a.groupsArg(ctx, db, groups, actor)
@@ -985,7 +994,7 @@ func (a *app) rotationReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report R [--text X] [--by PERSON]",
 		Short: "Report an activity of the group on duty (it counts like a patrol check-in)",
-		Args:  exactArgs(1, "one rotation id (e.g. R-0001)"),
+		Args:  exactArgs(1, "one rotation id (e.g. R-0001)", "一个轮值编号（如 R-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withActor(cmd.Context(), by, func(ctx context.Context, db backend, actor model.PersonID) error {
 				ev, err := db.RotationReport(ctx, args[0], text, actor)
@@ -1016,7 +1025,7 @@ Columns (English or Chinese, any order):
 An area's own columns are given on its first row; its later rows leave them
 empty or repeat them. An area already stored is replaced (it keeps the day it
 was first added). A bad row names the file and line, and nothing is imported.`,
-		Args: exactArgs(1, "one CSV file"),
+		Args: exactArgs(1, "one CSV file", "一个 CSV 文件"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				return a.importAreas(ctx, db, args[0])
@@ -1026,9 +1035,9 @@ was first added). A bad row names the file and line, and nothing is imported.`,
 }
 
 func (a *app) importAreas(ctx context.Context, db backend, file string) error {
-	raw, err := os.ReadFile(file)
+	raw, err := readInput(file)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	res, err := areaResolver(ctx, db)
 	if err != nil {
@@ -1120,11 +1129,11 @@ activity 活动 (patrol 治安巡察, sweep 清村扫楼, traffic 交通劝导),
 grids 网格 (grid codes separated by ; 、 or spaces), start 开始日期 (YYYY-MM-DD),
 every 每组天数 (days a turn lasts, default 1). A bad row names the file and line,
 and nothing is imported.`,
-		Args: exactArgs(1, "one CSV file"),
+		Args: exactArgs(1, "one CSV file", "一个 CSV 文件"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			raw, err := os.ReadFile(args[0])
+			raw, err := readInput(args[0])
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			rs, err := importer.ParseRotations(args[0], bytes.NewReader(raw), a.cfg.Location)
 			if err != nil {
@@ -1141,7 +1150,8 @@ and nothing is imported.`,
 					for _, g := range r.Groups {
 						for _, c := range g {
 							if !known[c] {
-								return usageError{fmt.Errorf("%s: rotation %s: no grid %s in the tower", args[0], r.Name, c)}
+								return usageError{model.Errorf(model.EINVALID, "%s: rotation %s: no grid %s in the tower", args[0], r.Name, c).
+									Zh("%s：轮值 %s：网格塔中没有网格 %s", args[0], r.Name, c)}
 							}
 						}
 					}
@@ -1155,7 +1165,8 @@ and nothing is imported.`,
 					out, err := db.AddRotation(ctx, r, by, args[0])
 					if err != nil {
 						if len(ids) > 0 {
-							return fmt.Errorf("%w (added before it: %s)", err, strings.Join(ids, ", "))
+							return model.Errorf(model.ErrorCode(err), "%s (added before it: %s)", model.ErrorMessage(err), strings.Join(ids, ", ")).
+								Zh("%s（此前已添加：%s）", model.ErrorMessageZh(err), strings.Join(ids, "、"))
 						}
 						return err
 					}

@@ -350,16 +350,17 @@ it from there. N is 1 to 100.`,
 	}, &fl, func() ([]required, error) {
 		var bad error
 		given := cmd.Flags().Changed("points")
+		what, whatZh := "a grant", "奖励"
+		if act == model.ActPointsDeduct {
+			what, whatZh = "a deduction", "扣减"
+		}
 		switch {
 		case given && pts == 0:
-			what, whatZh := "a grant", "奖励"
-			if act == model.ActPointsDeduct {
-				what, whatZh = "a deduction", "扣减"
-			}
 			bad = model.Errorf(model.EINVALID, "points %s: --points 0: 0 points is not %s; give 1 to %d", use, what, model.MaxGrant).
 				Zh("积分%s：--points 0：0 分不是%s；应为 1 到 %d", whatZh, whatZh, model.MaxGrant).On("points")
 		case pts < 0:
-			bad = fmt.Errorf("points %s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", use, pts, model.MaxGrant, use)
+			bad = model.Errorf(model.EINVALID, "points %s: --points %d: give the number of points, 1 to %d ('points %s' says which way)", use, pts, model.MaxGrant, use).
+				Zh("积分%s：--points %d：应为分数，1 到 %d（'points %s' 已定增减）", whatZh, pts, model.MaxGrant, use).On("points")
 		}
 		return []required{{"--points", !given}, {"--reason", blank(reason)}}, bad
 	}, func(ctx context.Context, db backend, pid, actor model.PersonID) error {

@@ -40,7 +40,8 @@ meanwhile (the replay then reads through its local API).`,
 				return err
 			}
 			if speed <= 0 || speed > 3600 {
-				return usageError{fmt.Errorf("--speed %g: want more than 0 and at most 3600", speed)}
+				return usageError{model.Errorf(model.EINVALID, "--speed %g: want more than 0 and at most 3600", speed).
+					Zh("--speed %g：应大于 0 且不超过 3600", speed)}
 			}
 			return a.withDB(cmd.Context(), looking, func(ctx context.Context, db backend) error {
 				// The replay is read-only; it shows the operator's room.
@@ -60,7 +61,7 @@ meanwhile (the replay then reads through its local API).`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
+	cmd.Flags().StringVar(&from, "from", "", "start: 2026-11-29 02:00 (configured zone), a date alone (2026-12-09, its midnight), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
 	cmd.Flags().StringVar(&to, "to", "", "end, as --from (a bare time after a dated --from: the first after it that has come); after --from; default the last event")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "replayed seconds per second")
 	return cmd
@@ -106,8 +107,8 @@ func (a *app) pastSpan(what, whatZh, from, to string) (time.Time, time.Time, err
 			flag := "--" + end
 			t, err := a.when(flag, v)
 			if err != nil {
-				return t, usageError{model.Errorf(model.EINVALID, "%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30 or RFC 3339", flag, v).
-					Zh("%s：%q 不是时间：应为 21:30（今天的，尚未到则为昨天的）、2026-11-29 21:30 或 RFC 3339", flag, v).On(end)}
+				return t, badDate(flag, v, usageError{model.Errorf(model.EINVALID, "%s: %q is not a time: want 21:30 (today, or yesterday when still to come), 2026-11-29 21:30, a date alone (2026-12-09) or RFC 3339", flag, v).
+					Zh("%s：%q 不是时间：应为 21:30（今天的，尚未到则为昨天的）、2026-11-29 21:30、单独的日期（2026-12-09）或 RFC 3339", flag, v).On(end)})
 			}
 			return t, nil
 		}}
@@ -137,7 +138,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "csv" && format != "json" {
-				return usageError{fmt.Errorf("--format %q: want csv or json", format)}
+				return badValue("--format", format, "csv or json", " csv 或 json")
 			}
 			f, t, err := a.pastSpan("export", "导出", from, to)
 			if err != nil {
@@ -169,7 +170,7 @@ node, node_name, before/after tier and status, note, note_zh.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
+	cmd.Flags().StringVar(&from, "from", "", "from this time: 2026-11-29 02:00 (configured zone), a date alone (2026-12-09, its midnight), RFC 3339, or a bare time, 21:30 (today, or yesterday when still to come); default the first event")
 	cmd.Flags().StringVar(&to, "to", "", "to this time, as --from (a bare time after a dated --from: the first after it that has come); after --from; default the last event")
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
 	return cmd

@@ -205,7 +205,7 @@ func (a *app) startLocalAPI(db *store.DB, seats *runningSSH, log *slog.Logger) (
 func (a *app) startServer(db *store.DB, addr string, localOnly bool, seats *runningSSH, log *slog.Logger) (*runningAPI, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("api: listen on %s: %w", addr, err)}
+		return nil, usageError{model.Errorf(model.EINVALID, "api: listen on %s: %v", addr, err).Zh("api：无法在 %s 上监听：%v", addr, err)}
 	}
 	cred, cleanup, err := api.WriteLocal(a.cfg.DB, ln.Addr().String())
 	if err != nil {
@@ -323,11 +323,13 @@ func (a *app) tokenIssueCmd() *cobra.Command {
 
 func (a *app) tokenRevokeCmd() *cobra.Command {
 	return a.tokens().revokeCmd(revoking[intakeService]{
-		use:    "revoke (PREFIX | --person ID)",
-		short:  "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
-		handle: "one token prefix",
-		either: "token revoke: give a token prefix or --person, one of the two",
-		person: "revoke every token of this person",
+		use:      "revoke (PREFIX | --person ID)",
+		short:    "Revoke one token by its prefix (as 'token list' shows it), or all of a person's",
+		handle:   "one token prefix",
+		handleZh: "一个令牌前缀",
+		either:   "token revoke: give a token prefix or --person, one of the two",
+		eitherZh: "token revoke：令牌前缀与 --person 给出其一，且只给一个",
+		person:   "revoke every token of this person",
 		one: func(ctx context.Context, svc intakeService, prefix string) (string, error) {
 			ti, err := svc.RevokeToken(ctx, prefix)
 			return fmt.Sprintf("revoked %s… of %s", ti.Prefix, ti.Person), err

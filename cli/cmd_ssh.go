@@ -64,7 +64,7 @@ func (a *app) startSSH(db *store.DB, addr string, log *slog.Logger) (*runningSSH
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		_ = srv.Shutdown(context.Background())
-		return nil, usageError{fmt.Errorf("ssh: listen on %s: %w", addr, err)}
+		return nil, usageError{model.Errorf(model.EINVALID, "ssh: listen on %s: %v", addr, err).Zh("ssh：无法在 %s 上监听：%v", addr, err)}
 	}
 	r := &runningSSH{srv: srv, addr: ln.Addr().String(), done: make(chan error, 1)}
 	go func() { r.done <- srv.Serve(ln) }()
@@ -95,7 +95,7 @@ func (a *app) sshCommands() seat.CommandFunc {
 		root.SetErr(stderr)
 		root.SetIn(strings.NewReader(""))
 		if err := root.ExecuteContext(ctx); err != nil {
-			fmt.Fprintln(stderr, "gridcmd: "+message(err, sub.lang())+spaceHint(args))
+			fmt.Fprintln(stderr, "gridcmd: "+message(err, sub.lang())+spaceHint(args, sub.lang()))
 			return exitCode(err)
 		}
 		return ExitOK

@@ -151,8 +151,9 @@ func (a *app) fill(ctx context.Context, db *store.DB, clock *scriptedClock, with
 		return initCounts{}, err
 	}
 	if st.Towns+st.Villages > 0 || st.Incidents.Total > 0 || st.People.Total > 0 {
-		return initCounts{}, usageError{fmt.Errorf("%s already holds data (%d villages, %d people, %d incidents); nothing was changed. Choose another --db",
-			a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total)}
+		return initCounts{}, usageError{model.Errorf(model.EINVALID, "%s already holds data (%d villages, %d people, %d incidents); nothing was changed. Choose another --db",
+			a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total).
+			Zh("%s 已有数据（%d 个村、%d 人、%d 个事件）；未做任何改动。请另选 --db", a.cfg.DB, st.Villages, st.People.Total, st.Incidents.Total)}
 	}
 	if withDemo {
 		load := demo.Load
@@ -196,7 +197,7 @@ code mod 3 grids; 2-3 micro-grids per grid; 50-80 households each); with
 wants them (each town's own grids come from the town). Nodes already stored are
 left as they are, so importing a file twice changes nothing.
 A bad row names the file and line, and nothing from that file is imported.`,
-		Args: exactArgs(1, "one CSV file"),
+		Args: exactArgs(1, "one CSV file", "一个 CSV 文件"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.importVillages(cmd.Context(), args[0], gpv, divOnly)
 		},
@@ -242,7 +243,7 @@ not on the roster, or an id given another entry's name, phone and node is
 refused. A row whose phone is another person's (on the roster or in the
 file) is warned of, naming both. A bad row names the
 file and line, and nothing from that file is imported.`,
-		Args: exactArgs(1, "one CSV file"),
+		Args: exactArgs(1, "one CSV file", "一个 CSV 文件"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withDB(cmd.Context(), acting, func(ctx context.Context, db backend) error {
 				return a.importRoster(ctx, db, args[0], rfl)
@@ -261,14 +262,16 @@ const importBatch = 20_000
 
 func (a *app) importVillages(ctx context.Context, file string, gpv int, divOnly bool) error {
 	if gpv < 0 || gpv > 99 {
-		return usageError{fmt.Errorf("--grids-per-village %d: want 0 (the default rule) to 99", gpv)}
+		return usageError{model.Errorf(model.EINVALID, "--grids-per-village %d: want 0 (the default rule) to 99", gpv).
+			Zh("--grids-per-village %d：应为 0（默认规则）到 99", gpv)}
 	}
 	if divOnly && gpv != 0 {
-		return usageError{fmt.Errorf("--divisions-only generates no grids: leave out --grids-per-village %d", gpv)}
+		return usageError{model.Errorf(model.EINVALID, "--divisions-only generates no grids: leave out --grids-per-village %d", gpv).
+			Zh("--divisions-only 不生成网格：请去掉 --grids-per-village %d", gpv)}
 	}
-	raw, err := os.ReadFile(file)
+	raw, err := readInput(file)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	rows, err := importer.ParseVillages(file, bytes.NewReader(raw))
 	raw = nil
@@ -452,10 +455,11 @@ func (a *app) towerCmd() *cobra.Command {
 		Long: `Print the grid tower with staff, households and open incidents per node,
 from the top or from a node: a code (330784114266) or its name as the console
 shows it (渎溪村, 渎溪村 02).`,
-		Args: maxArgs(1, "one node, a code or a name"),
+		Args: maxArgs(1, "one node, a code or a name", "一个节点（代码或名称）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if depth < -1 {
-				return usageError{fmt.Errorf("--depth %d: want 0 or more levels below CODE, or -1 for all", depth)}
+				return usageError{model.Errorf(model.EINVALID, "--depth %d: want 0 or more levels below CODE, or -1 for all", depth).
+					Zh("--depth %d：应为 CODE 以下 0 层或更多，-1 为全部", depth)}
 			}
 			var at string // none: from the top
 			if len(args) == 1 {

@@ -139,7 +139,7 @@ func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, a
 		}
 	}
 	if len(fields) == 0 {
-		return nil, usageError{fmt.Errorf("%s: missing; give town or village codes", flag)}
+		return nil, usageError{model.Errorf(model.EINVALID, "%s: missing; give town or village codes", flag).Zh("%s：缺少；请给出镇或村的代码", flag)}
 	}
 	var town model.NodeCode
 	if wantTown {
@@ -151,7 +151,7 @@ func (a *app) readTargets(ctx context.Context, svc model.Service, flag string, a
 	if villagesOnly {
 		scope, err := model.ParseScope(fields, town)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--%s", model.ErrorMessage(err))}
+			return nil, usageError{model.Errorf(model.EINVALID, "--%s", model.ErrorMessage(err)).Zh("--%s", model.ErrorMessageZh(err))}
 		}
 		return scope, nil
 	}
@@ -227,11 +227,12 @@ func (a *app) operatorTown(ctx context.Context, svc model.Service, flag string, 
 	}
 	switch len(towns) {
 	case 0:
-		return "", usageError{fmt.Errorf("%s: town: the database holds no town", flag)}
+		return "", usageError{model.Errorf(model.EINVALID, "%s: town: the database holds no town", flag).Zh("%s：town：库中没有镇", flag)}
 	case 1:
 		return towns[0], nil
 	}
-	return "", usageError{fmt.Errorf("%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(model.Strings(towns), 20))}
+	return "", usageError{model.Errorf(model.EINVALID, "%s: town: the database holds %d towns (%s); give their codes", flag, len(towns), listSome(model.Strings(towns), 20)).
+		Zh("%s：town：库中有 %d 个镇（%s）；请给出镇的代码", flag, len(towns), listSome(model.Strings(towns), 20))}
 }
 
 // townsOf lists the towns at or under root ("" the whole file), opening
@@ -407,14 +408,16 @@ and asks for confirmation; with no terminal to ask on, it refuses.`,
 // them, and returns the reason and the note, cleaned.
 func (fl wartimeOnFlags) checked(args []string) (model.Reason, string, error) {
 	if blank(fl.reason) {
-		return "", "", usageError{fmt.Errorf("wartime on: missing --reason (flood, typhoon, epidemic, fire or other)")}
+		return "", "", usageError{model.Errorf(model.EINVALID, "wartime on: missing --reason (flood, typhoon, epidemic, fire or other)").
+			Zh("wartime on：缺少 --reason（flood 防汛、typhoon 防台、epidemic 疫情、fire 火灾或 other 其他）")}
 	}
 	r, err := model.ParseReason(fl.reason)
 	if err != nil {
 		return "", "", usageError{err}
 	}
 	if len(args) > 0 && len(fl.scope) == 0 {
-		return "", "", usageError{fmt.Errorf("wartime on: missing --scope; give town or village codes (got %s without --scope)", strings.Join(args, " "))}
+		return "", "", usageError{model.Errorf(model.EINVALID, "wartime on: missing --scope; give town or village codes (got %s without --scope)", strings.Join(args, " ")).
+			Zh("wartime on：缺少 --scope；请给出镇或村的代码（给了 %s，却没有 --scope）", strings.Join(args, " "))}
 	}
 	note, err := cleanFlag("--note", fl.note, false)
 	if err != nil {
@@ -523,7 +526,7 @@ func (a *app) wartimeOffCmd() *cobra.Command {
 		Short: "End wartime: release drafted reserves, restore duty, write the after-action summary",
 		Long: `End wartime: the activation named (W-0001), or the one active. With several
 towns in wartime, name the one to end (wartime status lists them).`,
-		Args: maxArgs(1, "one wartime id (e.g. W-0001)"),
+		Args: maxArgs(1, "one wartime id (e.g. W-0001)", "一个战时编号（如 W-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := ""
 			if len(args) == 1 {
@@ -565,7 +568,8 @@ func (a *app) wartimeOff(cmd *cobra.Command, id string, yes, asJSON bool) error 
 				for i, t := range st.Towns {
 					ids[i] = t.ID
 				}
-				return usageError{fmt.Errorf("wartime off: %d towns are in wartime (%s); name the one to end", len(ids), strings.Join(ids, ", "))}
+				return usageError{model.Errorf(model.EINVALID, "wartime off: %d towns are in wartime (%s); name the one to end", len(ids), strings.Join(ids, ", ")).
+					Zh("wartime off：%d 个镇处于战时（%s）；请指明要结束哪一个", len(ids), strings.Join(ids, "、"))}
 			}
 			_, _, err = st.Active.End(by, db.Now())
 			return err // nothing is active, before anything is asked
@@ -714,7 +718,7 @@ func (a *app) wartimeReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report [ID] [--json]",
 		Short: "The after-action summary of a wartime (default the latest; a running one as of now)",
-		Args:  maxArgs(1, "one wartime id (e.g. W-0001)"),
+		Args:  maxArgs(1, "one wartime id (e.g. W-0001)", "一个战时编号（如 W-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id := ""
 			if len(args) == 1 {

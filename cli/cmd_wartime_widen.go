@@ -39,10 +39,11 @@ village's wartime to the town.
 Without --yes it says what the widening takes in (villages, micro-grids,
 households) and what carries on, and asks; with no terminal to ask on, it
 refuses.`,
-		Args: maxArgs(1, "one wartime id (e.g. W-0001)"),
+		Args: maxArgs(1, "one wartime id (e.g. W-0001)", "一个战时编号（如 W-0001）"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(fl.scope) == 0 {
-				return usageError{fmt.Errorf("wartime widen: missing --scope; give town, or villages by name or code")}
+				return usageError{model.Errorf(model.EINVALID, "wartime widen: missing --scope; give town, or villages by name or code").
+					Zh("wartime widen：缺少 --scope；请给出 town，或村的名称或代码")}
 			}
 			id := ""
 			if len(args) == 1 {

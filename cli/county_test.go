@@ -61,6 +61,10 @@ func TestReportInAnotherTown(t *testing.T) {
 	for _, ok := range [][]string{at("P1", "330784114266"), at("P2", "330784114266")} {
 		assert.Regexp(t, `^HJ-\d{8}-\d{4}\n$`, e.ok(ok...), "%v", ok)
 	}
+	// The county's own reports are not 花街镇's (a QA saw HJ-… at
+	// 330784): on the default town_prefix, the county's initials.
+	assert.Regexp(t, `^YK-\d{8}-\d{4}\n$`, e.ok(at("P1", "330784")...))
+	assert.Regexp(t, `^HJ-\d{8}-\d{4}\n$`, e.ok(at("P1", "330784114266")...))
 	// An area of 东城街道 does not take 花街镇's patroller.
 	areas := e.write("areas.csv", "area,name,kind,village,every,patroller,checkpoint\nP-YD-01,园丁巡查,village,330784001001,daily,P3,C1\n")
 	fails(t, e.run("--as", "P1", "import", "patrol-areas", areas), cli.ExitUsage,

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"io/fs"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -18,7 +21,8 @@ type required struct {
 }
 
 // missing names the required flags that are missing ("reserve draft:
-// missing --person, --micro-grid"); nil when none is.
+// missing --person, --micro-grid", "reserve draft：缺少 --person、
+// --micro-grid"); nil when none is.
 func missing(command string, flags ...required) error {
 	var names []string
 	for _, f := range flags {
@@ -29,7 +33,8 @@ func missing(command string, flags ...required) error {
 	if len(names) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s: missing %s", command, strings.Join(names, ", "))
+	return model.Errorf(model.EINVALID, "%s: missing %s", command, strings.Join(names, ", ")).
+		Zh("%s：缺少 %s", command, strings.Join(names, "、"))
 }
 
 // blank is whether a flag's value is empty or only spaces.
@@ -61,6 +66,17 @@ func flagError(flag string, err error) error {
 // date, YYYY-MM-DD", "--day "x"：应为日期，YYYY-MM-DD".
 func badValue(flag, v, want, wantZh string) error {
 	return usageError{model.Errorf(model.EINVALID, "%s %q: want %s", flag, v, want).Zh("%s %q：应为%s", flag, v, wantZh).On(strings.TrimPrefix(flag, "--"))}
+}
+
+// badDate is the refusal of v, a flag's date (or date and time) it cannot
+// read: that the day does not exist when v is written as a date but names
+// none ("--from: "2026-02-30": no such date: February 2026 has no 30th",
+// model.NoSuchDate), else otherwise.
+func badDate(flag, v string, otherwise error) error {
+	if bad := model.NoSuchDate(v); bad != nil {
+		return usageError{flagError(flag, bad)}
+	}
+	return otherwise
 }
 
 // cleanFlag is a flag's text cleaned by model.CleanText; a refusal names
@@ -141,4 +157,28 @@ type filtered struct {
 func (fl *filtered) add(cmd *cobra.Command, name, usage string) {
 	cmd.Flags().StringVar(&fl.which, name, "", usage)
 	cmd.Flags().BoolVar(&fl.asJSON, "json", false, "print JSON")
+}
+
+// readInput reads the file a command imports; a file it cannot read is
+// refused as a bad input in the operator's language too ("open x.csv: no
+// such file or directory", "无法读取 x.csv：文件不存在").
+func readInput(file string) ([]byte, error) {
+	raw, err := os.ReadFile(file)
+	if err == nil {
+		return raw, nil
+	}
+	why := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "文件不存在"
+	case errors.Is(err, fs.ErrPermission):
+		why = "没有读取权限"
+	case errors.Is(err, syscall.EISDIR):
+		why = "这是一个目录"
+	}
+	return nil, usageError{model.Errorf(model.EINVALID, "%s", err).Zh("无法读取 %s：%s", file, why)}
 }

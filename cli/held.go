@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -25,7 +24,9 @@ type held[S personGetter] struct {
 type revoking[S personGetter] struct {
 	use, short string
 	handle     string // the argument, for exactArgs' message: "one key fingerprint"
+	handleZh   string // handle in Chinese: "一个密钥指纹"
 	either     string // the refusal of both or neither
+	eitherZh   string // either in Chinese
 	person     string // --person's usage
 	one        func(ctx context.Context, svc S, handle string) (string, error)
 	all        func(ctx context.Context, svc S, id model.PersonID) (string, error)
@@ -44,10 +45,10 @@ func (h held[S]) revokeCmd(r revoking[S]) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   r.use,
 		Short: r.short,
-		Args:  maxArgs(1, r.handle),
+		Args:  maxArgs(1, r.handle, r.handleZh),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (len(args) == 1) == (person != "") {
-				return usageError{errors.New(r.either)}
+				return usageError{model.Errorf(model.EINVALID, "%s", r.either).Zh("%s", r.eitherZh)}
 			}
 			handle, id := "", model.System
 			if person == "" {

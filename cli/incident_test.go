@@ -388,7 +388,8 @@ func TestActionIDs(t *testing.T) {
 }
 
 // TestShortIncidentIDs: show (and the actions, and note) read an open
-// incident's id by its end, as the console's :show does: 0032, 1207-0032.
+// incident's id by its end, as the console's :show does: 0032, 07-0032,
+// 1207-0032, 20261207-0032.
 func TestShortIncidentIDs(t *testing.T) {
 	e := demoEnv(t)
 	var open []incidentJSON
@@ -413,6 +414,13 @@ func TestShortIncidentIDs(t *testing.T) {
 	num, day := id[len(id)-4:], id[len(id)-9:]
 	require.Equal(t, whole(t, e, id), whole(t, e, num))
 	require.Equal(t, id, whole(t, e, day))
+	// The day of the month alone (08-0002, as the narrow queue shows it
+	// and :show reads it; a QA saw it refused as a bad format) and the
+	// whole date.
+	require.Equal(t, id, whole(t, e, id[len(id)-7:]))
+	require.Equal(t, id, whole(t, e, id[len(id)-13:]))
+	assert.Contains(t, e.ok("note", id[len(id)-7:], "已到场"), id+": note added")
+	fails(t, e.run("show", "8-"+num), cli.ExitUsage, "PREFIX-YYYYMMDD-NNNN")
 	assert.Contains(t, e.ok("note", num, "已联系交警"), id+": note added")
 	fails(t, e.run("show", "9999"), cli.ExitRefused, "no incident ends in 9999; give the whole id")
 	fails(t, e.run("ack", "0101-9999"), cli.ExitRefused, "no incident ends in 0101-9999")

@@ -82,7 +82,8 @@ var nameRest = regexp.MustCompile(`^[0-9]{2,3}(-[0-9]{2,3}){0,2}$`)
 // spaceHint is the hint a failed command line gets when a node flag's
 // value is followed by what looks like the rest of a name typed without
 // quotes (--node 渎溪村 02, which reads 02 as an argument): "" when none.
-func spaceHint(args []string) string {
+// It is in Chinese when lang is zh, as the refusal it follows.
+func spaceHint(args []string, lang string) string {
 	for i := 0; i < len(args) && args[i] != "--"; i++ {
 		flag, value, inline := strings.Cut(args[i], "=")
 		if !nodeFlags[flag] {
@@ -97,6 +98,9 @@ func spaceHint(args []string) string {
 		}
 		if next < len(args) && nameRest.MatchString(args[next]) && !model.CodeLike(strings.TrimSpace(value)) && !strings.HasPrefix(value, "-") {
 			name := value + " " + args[next]
+			if lang == "zh" {
+				return fmt.Sprintf("；含空格的名称请加引号：%s '%s'（或 %s）", flag, name, strings.ReplaceAll(name, " ", ""))
+			}
 			return fmt.Sprintf("; quote a name with a space: %s '%s' (or %s)", flag, name, strings.ReplaceAll(name, " ", ""))
 		}
 	}

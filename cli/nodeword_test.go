@@ -142,6 +142,10 @@ func TestSpaceInNameHint(t *testing.T) {
 	fails(t, r, cli.ExitUsage, "got 2 arguments")
 	assert.NotContains(t, r.err, "quote", "no stray number after the name")
 	assert.Contains(t, e.ok("incidents", "--node", "渎溪村02"), "渎溪村 02")
+	// In Chinese under zh, as the refusal it follows.
+	e.speak("zh")
+	fails(t, e.run("directive", "ack", "D-0001", "--unit", "渎溪村", "02-01"), cli.ExitUsage, "却给了 2 个参数",
+		"；含空格的名称请加引号：--unit '渎溪村 02-01'（或 渎溪村02-01）")
 }
 
 // TestDutyImportRefusalsNameTheRow: a row the rules refuse (an overlap

@@ -66,8 +66,22 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "gridcmd: "+message(err, a.lang())+spaceHint(args))
+	lang := a.refusalLang()
+	fmt.Fprintln(stderr, "gridcmd: "+message(err, lang)+spaceHint(args, lang))
 	return exitCode(err)
+}
+
+// refusalLang is the language a refusal is said in: lang, or, for a
+// command line refused before the config was read (cobra checks a
+// command's arguments before PersistentPreRunE), the config's, read now
+// (its warnings were or will be said by a command that reads it).
+func (a *app) refusalLang() string {
+	if a.cfg.Lang == "" && a.langFlag == "" {
+		if cfg, err := config.LoadWarn(a.cfgFile, map[string]string{"db": a.dbFlag}, io.Discard); err == nil {
+			return cfg.Lang
+		}
+	}
+	return a.lang()
 }
 
 // lang is the language the operator reads: the loaded config's, else the
@@ -178,24 +192,37 @@ func where(c *cobra.Command) string {
 
 // exactArgs wants n positional arguments and says which when they are not
 // there ("show: want one incident id (e.g. HJ-20261129-0001), got none"),
-// where cobra's own check says only "accepts 1 arg(s), received 0".
-func exactArgs(n int, want string) cobra.PositionalArgs {
+// where cobra's own check says only "accepts 1 arg(s), received 0". wantZh
+// says want in Chinese ("一个事件编号"); without it the Chinese says only
+// how many.
+func exactArgs(n int, want string, wantZh ...string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError{fmt.Errorf("%swant %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath())}
+			return usageError{model.Errorf(model.EINVALID, "%swant %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath()).
+				Zh("%s需要%s，%s（见 '%s --help'）", where(c), argsZh(n, wantZh), argCountZh(len(args)), c.CommandPath())}
 		}
 		return nil
 	}
 }
 
 // maxArgs is exactArgs for at most n arguments.
-func maxArgs(n int, want string) cobra.PositionalArgs {
+func maxArgs(n int, want string, wantZh ...string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if len(args) > n {
-			return usageError{fmt.Errorf("%swant at most %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath())}
+			return usageError{model.Errorf(model.EINVALID, "%swant at most %s, got %s (see '%s --help')", where(c), want, argCount(len(args)), c.CommandPath()).
+				Zh("%s最多给出%s，%s（见 '%s --help'）", where(c), argsZh(n, wantZh), argCountZh(len(args)), c.CommandPath())}
 		}
 		return nil
 	}
+}
+
+// argsZh is what n arguments are in Chinese: wantZh's first, else their
+// number ("1 个参数").
+func argsZh(n int, wantZh []string) string {
+	if len(wantZh) > 0 && wantZh[0] != "" {
+		return wantZh[0]
+	}
+	return fmt.Sprintf(" %d 个参数", n)
 }
 
 func argCount(n int) string {
@@ -206,6 +233,14 @@ func argCount(n int) string {
 		return "1 argument"
 	}
 	return fmt.Sprintf("%d arguments", n)
+}
+
+// argCountZh is argCount in Chinese.
+func argCountZh(n int) string {
+	if n == 0 {
+		return "却没有给出"
+	}
+	return fmt.Sprintf("却给了 %d 个参数", n)
 }
 
 // group makes c a command that only holds subcommands, subs (more may be
@@ -224,8 +259,9 @@ func group(c *cobra.Command, subs ...*cobra.Command) *cobra.Command {
 				names = append(names, sub.Name())
 			}
 		}
-		return usageError{fmt.Errorf("%sunknown command %q; want %s (see '%s --help')",
-			where(cmd), args[0], strings.Join(names, " or "), cmd.CommandPath())}
+		return usageError{model.Errorf(model.EINVALID, "%sunknown command %q; want %s (see '%s --help')",
+			where(cmd), args[0], strings.Join(names, " or "), cmd.CommandPath()).
+			Zh("%s没有 %q 这个命令；应为 %s（见 '%s --help'）", where(cmd), args[0], strings.Join(names, "、"), cmd.CommandPath())}
 	}
 	c.AddCommand(subs...)
 	return c
@@ -461,7 +497,8 @@ func (a *app) mustExist() error {
 // noDatabase is the refusal of a command that needs a database where
 // there is none, with the ways to make one.
 func noDatabase(path string) error {
-	return usageError{fmt.Errorf("no database at %s; run gridcmd init ('gridcmd init --demo' for the demo town, or 'gridcmd import villages FILE.csv'), or pass --db", path)}
+	return usageError{model.Errorf(model.EINVALID, "no database at %s; run gridcmd init ('gridcmd init --demo' for the demo town, or 'gridcmd import villages FILE.csv'), or pass --db", path).
+		Zh("%s 处没有数据库；请运行 gridcmd init（演示镇用 'gridcmd init --demo'，或 'gridcmd import villages FILE.csv'），或用 --db 指定", path)}
 }
 
 // openCreate opens the configured database, creating it and its folder.
@@ -526,7 +563,8 @@ func (a *app) actor(ctx context.Context, svc model.Service, by string) (model.Pe
 }
 
 // errNoOperator is actor's refusal when the roster has no duty officer.
-var errNoOperator = errors.New("no operator: the roster has no duty officer; import the roster ('gridcmd import roster FILE.csv'), then pass --as P.. (--by P.. where a command takes it) or set operator in config.yaml")
+var errNoOperator = model.Errorf(model.EINVALID, "no operator: the roster has no duty officer; import the roster ('gridcmd import roster FILE.csv'), then pass --as P.. (--by P.. where a command takes it) or set operator in config.yaml").
+	Zh("没有操作员：名册中没有值班员；请导入名册（'gridcmd import roster FILE.csv'），再用 --as P..（命令接受 --by 时用 --by P..）或在 config.yaml 中设置 operator")
 
 // seat is the console's seat: the operator's room (model.SeatOf); with no
 // duty officer on the roster, a read-only seat over the whole file that

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -92,9 +91,9 @@ func (a *app) readRoster(ctx context.Context, db backend, file string) (rosterFi
 	if err != nil {
 		return rosterFile{}, err
 	}
-	raw, err := os.ReadFile(file)
+	raw, err := readInput(file)
 	if err != nil {
-		return rosterFile{}, usageError{err}
+		return rosterFile{}, err
 	}
 	by, err := a.actorOrSystem(ctx, db)
 	if err != nil {

@@ -77,7 +77,8 @@ func (a *app) statementArgs(month, out string, force bool) (model.Month, string,
 	}
 	ext := strings.ToLower(filepath.Ext(out))
 	if ext != ".xlsx" && ext != ".csv" {
-		return m, "", usageError{fmt.Errorf("points statement: --out %s: want a file ending in .xlsx or .csv", out)}
+		return m, "", usageError{model.Errorf(model.EINVALID, "points statement: --out %s: want a file ending in .xlsx or .csv", out).
+			Zh("积分公示：--out %s：应为以 .xlsx 或 .csv 结尾的文件", out)}
 	}
 	return m, ext, statementTarget(out, force)
 }
@@ -171,9 +172,11 @@ func statementTarget(path string, force bool) error {
 	case err != nil:
 		return err
 	case !fi.Mode().IsRegular():
-		return usageError{fmt.Errorf("points statement: %s is not a regular file; give a file to write", path)}
+		return usageError{model.Errorf(model.EINVALID, "points statement: %s is not a regular file; give a file to write", path).
+			Zh("积分公示：%s 不是普通文件；请给出要写入的文件", path)}
 	case !force:
-		return usageError{fmt.Errorf("points statement: %s exists; pass --force to replace it", path)}
+		return usageError{model.Errorf(model.EINVALID, "points statement: %s exists; pass --force to replace it", path).
+			Zh("积分公示：%s 已存在；替换请加 --force", path)}
 	}
 	return nil
 }

@@ -92,7 +92,8 @@ var timeLayouts = []string{"2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-0
 
 // ParseTime reads a time as an officer writes it: "2026-11-29 08:00" (or
 // with seconds, or a T, or a date alone for its midnight) in loc, or RFC
-// 3339 with its own offset.
+// 3339 with its own offset. A date that does not exist (2026-02-30) is
+// refused as such (model.NoSuchDate).
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	t := strings.TrimSpace(s)
 	if x, err := time.Parse(time.RFC3339, t); err == nil {
@@ -103,6 +104,9 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 			return x, nil
 		}
 	}
-	return time.Time{}, model.Errorf(model.EINVALID, "%q is not a time: want 2026-11-29 08:00 or RFC 3339", s).
-		Zh("%q 不是时间：应为 2026-11-29 08:00 或 RFC 3339", s)
+	if err := model.NoSuchDate(t); err != nil {
+		return time.Time{}, err
+	}
+	return time.Time{}, model.Errorf(model.EINVALID, "%q is not a time: want 2026-11-29 08:00, a date alone (2026-12-09) or RFC 3339", s).
+		Zh("%q 不是时间：应为 2026-11-29 08:00、单独的日期（2026-12-09）或 RFC 3339", s)
 }

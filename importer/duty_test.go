@@ -40,6 +40,7 @@ func TestParseShifts(t *testing.T) {
 		{"room,person,from,to\n330784114266-01,P3,2026-11-29 08:00,2026-11-29 20:00\n", "f.csv:2: room 330784114266-01 is a grid"},
 		{"room,person,from,to\ntown,王丽,2026-11-29 08:00,2026-11-29 20:00\n", "f.csv:2: two people named 王丽"},
 		{"room,person,from,to\ntown,P3,tomorrow,2026-11-29 20:00\n", `f.csv:2: from: "tomorrow" is not a time`},
+		{"room,person,from,to\ntown,P3,2026-02-30 08:00,2026-11-29 20:00\n", `f.csv:2: from: "2026-02-30 08:00": no such date: February 2026 has no 30th (28 days)`},
 		{"room,person,from,to\ntown,P3,2026-11-29 20:00,2026-11-29 08:00\n", "f.csv:2: to 2026-11-29 08:00 is not after"},
 		{"room,person,from,to\n", "no shifts"},
 		{"room,person,from,to\ntown,P3,2026-11-29 08:00,2026-11-29 20:00\ntown, ,2026-11-29 20:00,2026-11-30 08:00\n",

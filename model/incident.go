@@ -64,26 +64,39 @@ func ParseIncidentID(s string) (string, error) {
 }
 
 // IDEndsIn reports whether incident id ends in short, a shorter form of it
-// as the console shows and reads ids (:show): its number (0012, of
-// HJ-20261203-0012), its day of the month and number (03-0012, the narrow
-// queue's while it holds a number of two days) or its day and number
-// (1203-0012).
+// as the console shows and reads ids (:show; ShortIncidentID): its number
+// (0012, of HJ-20261203-0012), its day of the month and number (03-0012,
+// the narrow queue's while it holds a number of two days), its month, day
+// and number (1203-0012) or its whole date and number (20261203-0012).
 func IDEndsIn(id, short string) bool {
-	day, num, dated := strings.Cut(short, "-")
+	if !ShortIncidentID(short) {
+		return false
+	}
+	if !strings.Contains(short, "-") { // 0012: not the end of 10012
+		return strings.HasSuffix(id, "-"+short)
+	}
+	return strings.HasSuffix(id, short) // the date's end, its dash and the whole number
+}
+
+// ShortIncidentID reports whether s is an incident id in one of the short
+// forms IDEndsIn reads: a number of 4 digits or more (0012), alone or after
+// the date's day (03-), month and day (1203-) or whole date (20261203-).
+// A 7-0012 or 203-0012 is no part of an id as the console shows it.
+func ShortIncidentID(s string) bool {
+	day, num, dated := strings.Cut(s, "-")
 	if !dated {
 		day, num = "", day
 	}
-	switch {
-	case len(num) < 4 || !digits(num):
+	if len(num) < 4 || !digits(num) {
 		return false
-	case !dated:
-		return strings.HasSuffix(id, "-"+num)
-	case (len(day) == 2 || len(day) == 4) && digits(day): // 07-0032, 1207-0032: the date's day, or its month and day
-		return strings.HasSuffix(id, short)
-	case len(day) == 8 && digits(day): // 20261207-0032: the whole date
-		return strings.HasSuffix(id, "-"+short)
 	}
-	return false // 7-0032, 207-0032: no part of an id as the console shows it
+	switch len(day) {
+	case 0:
+		return !dated
+	case 2, 4, 8:
+		return digits(day)
+	}
+	return false
 }
 
 // digits reports whether s is ASCII digits throughout.

@@ -1191,3 +1191,14 @@ func TestIDEndsIn(t *testing.T) {
 		assert.False(t, model.IDEndsIn(id, short), short)
 	}
 }
+
+// The short forms the console reads (:show) are those the command line
+// takes (show, ack…): one test of the forms for both.
+func TestShortIncidentID(t *testing.T) {
+	for _, s := range []string{"0032", "10032", "07-0032", "1207-0032", "20261207-0032"} {
+		assert.True(t, model.ShortIncidentID(s), s)
+	}
+	for _, s := range []string{"", "032", "7-0032", "207-0032", "61207-0032", "1207-", "-0032", "12a7-0032", "07-032", "HJ-0032", "07-0032-1", " 0032"} {
+		assert.False(t, model.ShortIncidentID(s), s)
+	}
+}

@@ -13,7 +13,9 @@
 //	                     "day/20261129"  -> u64 last daily number used that local day (the file's,
 //	                     over all its towns and prefixes)
 //	                     "prefix/<town code>" -> the town's incident id prefix, "DC", in a file of
-//	                     several towns, from its first report on (store/prefixes.go)
+//	                     several towns, from its first report on (store/prefixes.go); under
+//	                     the code of a node above the towns, that node's own, "YK", when
+//	                     town_prefix is the default (store/prefix_above.go)
 //	nodes                node code       -> nodeRecord
 //	people               u64 person id   -> personRecord (ids from NextSequence)
 //	people_by_node       code 0x00 u64 person id

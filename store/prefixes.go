@@ -20,20 +20,22 @@ const metaTownPrefix = "prefix/"
 
 func townPrefixKey(town model.NodeCode) []byte { return append([]byte(metaTownPrefix), town...) }
 
-// idPrefix is the prefix of the id of an incident filed at node. Above
-// the towns, and in a file of one town, it is the file's own
-// (Options.Prefix). In a file of several towns (a county's) each town has
+// idPrefix is the prefix of the id of an incident filed at node. In a file
+// of one town it is the file's own (Options.Prefix); above the towns in a
+// file of several, the node's (abovePrefix). In a file of several towns
+// (a county's) each town has
 // its own, given at its first report and kept in meta, so it never
 // changes (nor does an id once given): the pinyin initials of its name
 // without 镇, 乡 or 街道 (花街镇 HJ, 东城街道 DC), "T" and its code's
 // number in letters when the name gives none (330784001 TAAB), and B, C,
 // ... after the first seven letters while another town of the file or a
-// federated town holds it. The file's own prefix is not avoided: a county
-// file on the default HJ gives 花街镇 HJ.
+// federated town holds it, or the file's own when town_prefix is
+// configured: a county file on the default HJ gives 花街镇 HJ, and its
+// county's own reports YK.
 func (s *DB) idPrefix(tx *bolt.Tx, node model.NodeCode) (string, error) {
 	town := node.Town()
 	if town == "" {
-		return s.opts.Prefix, nil
+		return s.prefixAbove(tx, node)
 	}
 	if p, ok := s.wt.prefixes[town]; ok {
 		return p, nil
@@ -62,6 +64,9 @@ func townPrefix(tx *bolt.Tx, town model.NodeCode, own string) (string, error) {
 	taken, err := takenPrefixes(tx)
 	if err != nil {
 		return "", err
+	}
+	if own != defaultPrefix {
+		taken[own] = true // the reports' above the towns (abovePrefix)
 	}
 	name := nodeName(tx, town)
 	base := derivedPrefix(town, name)

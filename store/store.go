@@ -427,7 +427,7 @@ func Open(path string, opts Options) (*DB, error) {
 		opts.Location = time.Local
 	}
 	if opts.Prefix == "" {
-		opts.Prefix = "HJ"
+		opts.Prefix = defaultPrefix
 	}
 	if err := model.ValidPrefix(opts.Prefix); err != nil {
 		return nil, err

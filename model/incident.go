@@ -67,8 +67,17 @@ func ParseIncidentID(s string) (string, error) {
 // as the console shows and reads ids (:show): its number (0012, of
 // HJ-20261203-0012), its day of the month and number (03-0012, the narrow
 // queue's while it holds a number of two days) or its day and number
-// (1203-0012).
+// (1203-0012); any of them after its town's prefix (DC-0012, DC-1203-0012:
+// a room of several towns keeps it), the id's own.
 func IDEndsIn(id, short string) bool {
+	if pre, rest, ok := strings.Cut(short, "-"); ok && pre != "" && !digits(pre) {
+		return strings.HasPrefix(id, strings.ToUpper(pre)+"-") && endsIn(id, rest)
+	}
+	return endsIn(id, short)
+}
+
+// endsIn is IDEndsIn of a short form without the town's prefix.
+func endsIn(id, short string) bool {
 	day, num, dated := strings.Cut(short, "-")
 	if !dated {
 		day, num = "", day

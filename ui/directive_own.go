@@ -205,20 +205,25 @@ func (c *common) mayNotDirect() error {
 }
 
 // seatKeys is keys without d and R where the seat issues no directives
-// (mayNotDirect): the footer offers only what the seat may do.
+// (mayNotDirect), and without W where it starts and ends no wartime
+// (noWartime): the footer offers only what the seat may do.
 func (m Model) seatKeys(keys []key.Binding) []key.Binding {
-	if m.mayNotDirect() == nil {
-		return keys
-	}
-	return without([][]key.Binding{keys}, m.keys.Directive, m.keys.Resend)[0]
+	return m.seatGroups([][]key.Binding{keys})[0]
 }
 
 // seatGroups is seatKeys for the help's groups.
 func (m Model) seatGroups(groups [][]key.Binding) [][]key.Binding {
-	if m.mayNotDirect() == nil {
+	var refused []key.Binding
+	if m.mayNotDirect() != nil {
+		refused = append(refused, m.keys.Directive, m.keys.Resend)
+	}
+	if m.noWartime() {
+		refused = append(refused, m.keys.Wartime)
+	}
+	if len(refused) == 0 {
 		return groups
 	}
-	return without(groups, m.keys.Directive, m.keys.Resend)
+	return without(groups, refused...)
 }
 
 // directivePaneKeys names the directive pane's keys that act, for a key

@@ -172,10 +172,7 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 	}
 	by := m.seat.Person.ID
 	due := model.DueClock(msg.due.In(m.opt.Location), m.now) // with its date when not today's
-	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s?",
-		msg.text, len(msg.units), nobody, due),
-		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
-			len(msg.units), msg.text, nobody, due))
+	q := m.directiveQuestion(msg.text, len(msg.units), nobody, due)
 	return m.askLater(q, true, func(m Model) (Model, tea.Cmd) {
 		return m, issueDirective(m.svc, msg.text, msg.to, msg.due, by, false)
 	})

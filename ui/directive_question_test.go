@@ -22,8 +22,10 @@ var spaces = regexp.MustCompile(`\s+`)
 // text is cut instead (…), so that they show whole, with the keys, at 80
 // and 120 columns, in both languages; a short text shows whole.
 func TestDirectiveQuestionKeepsItsDeadlineAndGaps(t *testing.T) {
-	long := strings.Repeat("立即组织网格员逐户核查人员去向并将信息报送村指挥室", 4)
+	longZh := strings.Repeat("立即组织网格员逐户核查人员去向并将信息报送村指挥室", 4)
+	longEn := strings.Repeat("Organise every grid worker to check each household door to door, ", 4)
 	for _, lang := range []string{"zh", "en"} {
+		long := map[string]string{"zh": longZh, "en": longEn}[lang]
 		for _, width := range []int{80, 120} {
 			for _, text := range []string{long, "逐户核查"} {
 				f := newFixture(t)
@@ -53,6 +55,9 @@ func TestDirectiveQuestionKeepsItsDeadlineAndGaps(t *testing.T) {
 				}
 				if text == long {
 					assert.Contains(t, m.q.text, m.p.g.More, "%s %d: the text cut", lang, width)
+					first := strings.TrimRight(lines[len(lines)-2], " ")
+					assert.True(t, lang == "zh" || strings.HasPrefix(m.q.text, first[1:]+" "),
+						"%d: the first line ends between words: %q", width, first)
 				} else {
 					assert.Contains(t, m.q.text, text, "%s %d: a short text whole", lang, width)
 				}

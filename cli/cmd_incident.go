@@ -213,8 +213,9 @@ escalate, dispatch, resolve, close, reopen, invalid and note.`,
 }
 
 // shortID is an incident id as the console shows it in short: its number
-// (0032) or its day and number (1207-0032).
-var shortID = regexp.MustCompile(`^([0-9]{4}-)?[0-9]{4,}$`)
+// (0032) or its day and number (1207-0032), after its town's prefix in a
+// room of several towns (DC-0032, DC-1207-0032).
+var shortID = regexp.MustCompile(`^([A-Za-z]{1,8}-)?([0-9]{4}-)?[0-9]{4,}$`)
 
 // idTyped refuses as bad usage an incident id typed neither whole
 // (model.ParseIncidentID) nor short (shortID).
@@ -237,9 +238,10 @@ func incidentID(ctx context.Context, svc model.Service, arg string) (string, err
 	short := strings.TrimSpace(arg)
 	var found []string
 	filters := []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}}
-	if strings.Contains(short, "-") {
+	if strings.Contains(strings.TrimLeft(short, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"), "-") {
 		// The archive holds every day's 0032: a closed one by its day
-		// alone (1207-0032), so a bare number never reaches it.
+		// alone (1207-0032, HJ-1207-0032), so a bare number (0032,
+		// HJ-0032) never reaches it.
 		filters = append(filters, model.IncidentFilter{Status: model.StatusClosed})
 	}
 	for _, f := range filters {

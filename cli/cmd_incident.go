@@ -235,9 +235,10 @@ func incidentID(ctx context.Context, svc model.Service, arg string) (string, err
 	short := strings.TrimSpace(arg)
 	var found []string
 	filters := []model.IncidentFilter{{Open: true}, {Status: model.StatusResolved}}
-	if strings.Contains(short, "-") {
+	if strings.Contains(strings.TrimLeft(short, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-"), "-") {
 		// The archive holds every day's 0032: a closed one by its day
-		// alone (1207-0032), so a bare number never reaches it.
+		// alone (1207-0032, HJ-1207-0032), so a bare number (0032,
+		// HJ-0032) never reaches it.
 		filters = append(filters, model.IncidentFilter{Status: model.StatusClosed})
 	}
 	for _, f := range filters {

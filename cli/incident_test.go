@@ -422,6 +422,11 @@ func TestShortIncidentIDs(t *testing.T) {
 	assert.Contains(t, e.ok("note", id[len(id)-7:], "已到场"), id+": note added")
 	fails(t, e.run("show", "8-"+num), cli.ExitUsage, "PREFIX-YYYYMMDD-NNNN")
 	assert.Contains(t, e.ok("note", num, "已联系交警"), id+": note added")
+	// After its town's prefix, as a room of several towns shows it.
+	pre := id[:strings.Index(id, "-")+1]
+	require.Equal(t, id, whole(t, e, pre+num))
+	require.Equal(t, id, whole(t, e, strings.ToLower(pre)+day))
+	fails(t, e.run("show", "DC-"+num), cli.ExitRefused, "no incident ends in DC-"+num)
 	fails(t, e.run("show", "9999"), cli.ExitRefused, "no incident ends in 9999; give the whole id")
 	fails(t, e.run("ack", "0101-9999"), cli.ExitRefused, "no incident ends in 0101-9999")
 	fails(t, e.run("show", "HJ-2026-1"), cli.ExitUsage, "PREFIX-YYYYMMDD-NNNN")

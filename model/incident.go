@@ -67,9 +67,19 @@ func ParseIncidentID(s string) (string, error) {
 // as the console shows and reads ids (:show; ShortIncidentID): its number
 // (0012, of HJ-20261203-0012), its day of the month and number (03-0012,
 // the narrow queue's while it holds a number of two days), its month, day
-// and number (1203-0012) or its whole date and number (20261203-0012).
+// and number (1203-0012) or its whole date and number (20261203-0012); any
+// of them after its town's prefix (DC-0012, DC-1203-0012: a room of
+// several towns keeps it), the id's own.
 func IDEndsIn(id, short string) bool {
-	if !ShortIncidentID(short) {
+	if pre, rest, ok := strings.Cut(short, "-"); ok && pre != "" && !digits(pre) {
+		return strings.HasPrefix(id, strings.ToUpper(pre)+"-") && endsIn(id, rest)
+	}
+	return endsIn(id, short)
+}
+
+// endsIn is IDEndsIn of a short form without the town's prefix.
+func endsIn(id, short string) bool {
+	if !shortForm(short) {
 		return false
 	}
 	if !strings.Contains(short, "-") { // 0012: not the end of 10012
@@ -80,9 +90,18 @@ func IDEndsIn(id, short string) bool {
 
 // ShortIncidentID reports whether s is an incident id in one of the short
 // forms IDEndsIn reads: a number of 4 digits or more (0012), alone or after
-// the date's day (03-), month and day (1203-) or whole date (20261203-).
-// A 7-0012 or 203-0012 is no part of an id as the console shows it.
+// the date's day (03-), month and day (1203-) or whole date (20261203-),
+// and any of them after a town's prefix (DC-0012).
 func ShortIncidentID(s string) bool {
+	if pre, rest, ok := strings.Cut(s, "-"); ok && pre != "" && !digits(pre) {
+		return ValidPrefix(strings.ToUpper(pre)) == nil && shortForm(rest)
+	}
+	return shortForm(s)
+}
+
+// shortForm is ShortIncidentID without the prefix. A 7-0012 or 203-0012 is
+// no part of an id as the console shows it.
+func shortForm(s string) bool {
 	day, num, dated := strings.Cut(s, "-")
 	if !dated {
 		day, num = "", day

@@ -1184,10 +1184,11 @@ func TestApplyRefusalFields(t *testing.T) {
 
 func TestIDEndsIn(t *testing.T) {
 	id := "HJ-20261207-0032"
-	for _, short := range []string{"0032", "07-0032", "1207-0032", "20261207-0032"} {
+	for _, short := range []string{"0032", "07-0032", "1207-0032", "20261207-0032", "HJ-0032", "hj-07-0032", "HJ-1207-0032"} {
 		assert.True(t, model.IDEndsIn(id, short), short)
 	}
-	for _, short := range []string{"032", "2", "1206-0032", "0033", "12070032", "7-0032", "08-0032", "207-0032", "61207-0032", "1207-", "-0032", "12a7-0032"} {
+	for _, short := range []string{"032", "2", "1206-0032", "0033", "12070032", "7-0032", "08-0032", "207-0032", "61207-0032", "1207-", "-0032", "12a7-0032",
+		"DC-0032", "H-0032", "HJ-", "HJ-032", "HJ-HJ-0032", "12a7-HJ-0032"} {
 		assert.False(t, model.IDEndsIn(id, short), short)
 	}
 }
@@ -1195,10 +1196,11 @@ func TestIDEndsIn(t *testing.T) {
 // The short forms the console reads (:show) are those the command line
 // takes (show, ack…): one test of the forms for both.
 func TestShortIncidentID(t *testing.T) {
-	for _, s := range []string{"0032", "10032", "07-0032", "1207-0032", "20261207-0032"} {
+	for _, s := range []string{"0032", "10032", "07-0032", "1207-0032", "20261207-0032", "HJ-0032", "dc-1207-0032"} {
 		assert.True(t, model.ShortIncidentID(s), s)
 	}
-	for _, s := range []string{"", "032", "7-0032", "207-0032", "61207-0032", "1207-", "-0032", "12a7-0032", "07-032", "HJ-0032", "07-0032-1", " 0032"} {
+	for _, s := range []string{"", "032", "7-0032", "207-0032", "61207-0032", "1207-", "-0032", "12a7-0032", "07-032", "07-0032-1", " 0032",
+		"HJ-", "HJ-032", "HJ-HJ-0032", "ABCDEFGHI-0032"} {
 		assert.False(t, model.ShortIncidentID(s), s)
 	}
 }

@@ -85,6 +85,27 @@ func nameKey(s string) string {
 // Name is the node's name as the console shows it, "渎溪村 02-01".
 func (n NodeNames) Name(c NodeCode) string { return n.shown[c] }
 
+// VillagesBefore is the villages s may name a grid or micro-grid of: those
+// one of whose names s begins with and goes on after (园丁社区 of "园丁社区
+// 01", spaces and case aside), in code order. A room that has not read a
+// village's grids (a county's) reads these, and resolves s again.
+func (n NodeNames) VillagesBefore(s string) []NodeCode {
+	key := nameKey(s)
+	var out []NodeCode
+	for _, e := range n.entries {
+		if e.code.Level() != LevelVillage {
+			continue
+		}
+		for _, k := range e.keys {
+			if len(k) < len(key) && strings.HasPrefix(key, k) {
+				out = append(out, e.code)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Resolve is the code s names: a code (checked for its form only), or a
 // node's name at one of levels (any level when none are given). ENOTFOUND
 // when nothing is named so, EINVALID when s is blank or ambiguous, or a

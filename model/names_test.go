@@ -72,6 +72,12 @@ func TestNodeNames(t *testing.T) {
 	all := model.NewNodeNames(nodes, "")
 	_, err = all.Resolve("渎溪村")
 	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "two towns each have a 渎溪村")
+
+	assert.Equal(t, []model.NodeCode{duxi, "330784115201"}, all.VillagesBefore("渎溪村 02"), "both towns' 渎溪村")
+	assert.Equal(t, []model.NodeCode{duxi}, nn.VillagesBefore(" 渎溪村02-03"))
+	assert.Empty(t, nn.VillagesBefore("渎溪村"), "the village itself, nothing after it")
+	assert.Empty(t, nn.VillagesBefore("渎溪 02"), "a prefix of its name is not its name")
+	assert.Empty(t, nn.VillagesBefore("花街镇 01"), "a town is no village")
 }
 
 // A grid's seat resolves names within its grid, named after the village

@@ -722,9 +722,9 @@ func (u DirectiveUnit) Progress(r ProgressReport, now time.Time) (DirectiveUnit,
 	}
 	switch {
 	case of <= 0:
-		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("of")
+		return u, Errorf(EINVALID, "progress %d/%d: of must be more than 0", done, of).Zh("进展 %d/%d：总数应大于 0", done, of).On("of")
 	case done < 0 || done > of:
-		return u, Errorf(EINVALID, "progress %d/%d: want 0 <= done <= of, of > 0", done, of).Zh("进展 %d/%d：应满足 0 <= 已完成 <= 总数，总数 > 0", done, of).On("done")
+		return u, Errorf(EINVALID, "progress %d/%d: done must be between 0 and %d", done, of, of).Zh("进展 %d/%d：已完成应在 0 到 %d 之间", done, of, of).On("done")
 	case r.Households > 0 && of > r.Households:
 		return u, Errorf(EINVALID, "progress %d/%d: %s has %d households; of may not be more", done, of, unit, r.Households).
 			Zh("进展 %d/%d：%s 共 %d 户，总数不能超过户数", done, of, unit, r.Households).On("of")

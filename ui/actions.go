@@ -259,16 +259,7 @@ func (m Model) submitForm() (tea.Model, tea.Cmd) {
 		}
 		return mm, cmd
 	case formReport:
-		r, err := m.reportFrom(v)
-		if err != nil {
-			return fail(err)
-		}
-		r.Reporter = m.seat.Person.ID
-		q := fmt.Sprintf("%s %s %s（%s %s）？", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, named(m.p.lab, r.Category, model.Category(r.Category).Zh()))
-		if m.p.lab.Lang == "en" {
-			q = fmt.Sprintf("%s at %s: %s (%s, %s)?", m.p.lab.Verb[model.ActReport], m.w.nameOf(r.Node), r.Title, r.Severity, r.Category)
-		}
-		return m.askForm(q, func(m Model) (Model, tea.Cmd) { return m, report(m.svc, r) })
+		return m.submitReport(v)
 	}
 	c := m.formCommand(v)
 	if err := m.formRefusal(c); err != nil {
@@ -329,15 +320,22 @@ func (m Model) formRefusal(c model.Command) error {
 	return nil
 }
 
+// reportFrom is the report the form's values ask for, at a place the
+// console holds.
 func (m Model) reportFrom(v map[string]string) (model.Report, error) {
-	var r model.Report
 	node, err := m.names().Resolve(v["node"])
 	if err != nil {
-		return r, err
+		return model.Report{}, err
 	}
 	if _, ok := m.w.nodes[node]; !ok {
-		return r, refusal(model.ENOTFOUND, "no node "+string(node)+" in the tower", "网格塔中没有节点 "+string(node))
+		return model.Report{}, notInTower(node)
 	}
+	return m.reportAt(v, node)
+}
+
+// reportAt is the report the form's values ask for at node.
+func (m Model) reportAt(v map[string]string, node model.NodeCode) (model.Report, error) {
+	var r model.Report
 	sev, err := model.ParseSeverity(v["severity"])
 	if err != nil {
 		return r, err

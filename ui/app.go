@@ -454,7 +454,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onLiveMsg(msg)
 	case dutyMsg, historyMsg, handoverMsg, handoversMsg, giveHandoverMsg, signHandoverMsg, acceptedMsg, checkedInMsg, sheetDueMsg,
 		actionDoneMsg, reportedMsg, openIncidentMsg, shownMsg, filterTierMsg, focusTownMsg, loadChildrenMsg, childrenMsg,
-		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg:
+		timelineMsg, pointsMsg, wantPointsMsg, patrolLoadedMsg, deskAskMsg, deskDoneMsg, reportNodeMsg:
 		return m.onPaneMsg(msg)
 	case sweptMsg, refusedMsg, Notice, flashExpiredMsg:
 		return m.onFlashMsg(msg)
@@ -544,6 +544,8 @@ func (m Model) onPaneMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, loadChildren(m.svc, m.scope, msg.node)
 	case childrenMsg:
 		return m.onChildren(msg)
+	case reportNodeMsg:
+		return m.onReportNode(msg)
 	case timelineMsg:
 		if m.rp != nil {
 			msg.events = replayedTimeline(msg.events, m.now)

@@ -136,18 +136,17 @@ func (m Model) submitProgress(v map[string]string) (tea.Model, tea.Cmd, error) {
 		}
 		*f.to = n
 	}
-	if u, ok := m.unitCopy(id, unit); ok {
+	u, known := m.unitCopy(id, unit)
+	if known {
 		if _, err := u.Progress(r, m.now); err != nil {
+			if r.Done < u.Done && model.ErrorCode(err) == model.ECONFLICT && model.ErrorField(err) == "done" {
+				err = onField(err, "note") // a lower figure wants the note saying why: there
+			}
 			return m, nil, err
 		}
 	}
-	q := m.say(fmt.Sprintf("report %s for %s: %d/%d done?", id, r.UnitName, r.Done, r.Of),
-		fmt.Sprintf("上报 %s %s 进度：已完成 %d/%d？", r.UnitName, id, r.Done, r.Of))
-	if r.Done == r.Of {
-		q = m.say(fmt.Sprintf("report %s for %s: all %d done, complete?", id, r.UnitName, r.Of),
-			fmt.Sprintf("上报 %s %s 全部完成（%d/%d）？", r.UnitName, id, r.Done, r.Of))
-	}
-	mm, c := m.askForm(q, func(m Model) (Model, tea.Cmd) { return m, reportProgress(m.svc, id, unit, r) })
+	mm, c := m.askForm(m.progressQuestion(id, r, known && !u.Signed()),
+		func(m Model) (Model, tea.Cmd) { return m, reportProgress(m.svc, id, unit, r) })
 	return mm, c, nil
 }
 
@@ -203,20 +202,25 @@ func (c *common) mayNotDirect() error {
 }
 
 // seatKeys is keys without d and R where the seat issues no directives
-// (mayNotDirect): the footer offers only what the seat may do.
+// (mayNotDirect), and without W where it starts and ends no wartime
+// (noWartime): the footer offers only what the seat may do.
 func (m Model) seatKeys(keys []key.Binding) []key.Binding {
-	if m.mayNotDirect() == nil {
-		return keys
-	}
-	return without([][]key.Binding{keys}, m.keys.Directive, m.keys.Resend)[0]
+	return m.seatGroups([][]key.Binding{keys})[0]
 }
 
 // seatGroups is seatKeys for the help's groups.
 func (m Model) seatGroups(groups [][]key.Binding) [][]key.Binding {
-	if m.mayNotDirect() == nil {
+	var refused []key.Binding
+	if m.mayNotDirect() != nil {
+		refused = append(refused, m.keys.Directive, m.keys.Resend)
+	}
+	if m.noWartime() {
+		refused = append(refused, m.keys.Wartime)
+	}
+	if len(refused) == 0 {
 		return groups
 	}
-	return without(groups, m.keys.Directive, m.keys.Resend)
+	return without(groups, refused...)
 }
 
 // directivePaneKeys names the directive pane's keys that act, for a key

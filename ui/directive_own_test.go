@@ -177,16 +177,22 @@ func TestMicroGridSeatOffersNoDirectives(t *testing.T) {
 	for _, focus := range []string{"directives", "incidents"} {
 		m = runLine(t, m, focus)
 		assert.NotRegexp(t, `(^| )(d|R) `, footer(m), focus)
-		assert.Contains(t, footer(m), "W wartime", "%s: the footer had room for d and R", focus)
+		// Nor W: a micro-grid's seat starts and ends no wartime (a QA
+		// found it offered, and refused).
+		assert.NotContains(t, footer(m), "W wartime", focus)
+		assert.Contains(t, footer(m), "? help", "%s: the footer had room", focus)
 		m = keys(t, m, "?")
 		require.Equal(t, overlayHelp, m.overlay)
 		for _, g := range m.help.groups {
 			for _, b := range g {
-				assert.NotContains(t, []string{"d", "R"}, b.Help().Key, "%s: the help offers %s", focus, b.Help().Desc)
+				assert.NotContains(t, []string{"d", "R", "W"}, b.Help().Key, "%s: the help offers %s", focus, b.Help().Desc)
 			}
 		}
 		m = keys(t, m, "esc")
 	}
+	m = keys(t, m, "W")
+	assert.True(t, m.flash.err, "W pressed all the same: refused, saying why")
+	assert.Contains(t, m.flash.text, "the room above ends it")
 
 	cadres, err := f.db.People(context.Background(), model.PeopleFilter{Node: demo.Duxi, Role: model.RoleVillageCadre})
 	require.NoError(t, err)
@@ -195,6 +201,7 @@ func TestMicroGridSeatOffersNoDirectives(t *testing.T) {
 	village = runLine(t, village, "directives")
 	assert.Regexp(t, `R [a-z]+`, footer(village), "the village room resends")
 	assert.Regexp(t, `b sign on behalf`, footer(village))
+	assert.Contains(t, footer(runLine(t, village, "incidents")), "W wartime", "the village room starts and ends its own")
 }
 
 // The QA finding: a micro-grid's seat's chain read "村指挥室 0 1 0 0", no

@@ -198,11 +198,12 @@ func (m Model) typeNote(msg tea.KeyMsg, lost int) (Model, tea.Cmd) {
 
 // noteWidth is how many cells the note being typed shows on its own line
 // (questionLines' second), between its label and its keys, less the
-// cursor's: a note longer than that shows its end, where it is typed.
+// cursor's (questionLineEditing counts it): a note longer than that shows
+// its end, where it is typed.
 func (m Model) noteWidth() int {
 	plain, _ := m.questionLineEditing()
 	frame := m.p.w.Of(plain) - m.p.w.Of(m.noteInput.Value())
-	return max(m.width-frame-1, 8)
+	return max(m.width-frame, 8)
 }
 
 // lostNote says what the note's limit dropped.
@@ -280,11 +281,25 @@ func (m Model) detailLines() []string {
 	return out
 }
 
-// questionLineEditing is the note being typed, with its keys.
+// questionLineEditing is the note being typed, with its keys; plain
+// counts the cursor's cell after the note. Where the question and the
+// note fit one line, the note shows as typed; else it has a line of its
+// own, at most as wide as the screen leaves it now (noteWidth when typed,
+// before a resize), where it shows its end: either way its keys end the
+// line whole (padded out to a line of its own after the question, the
+// note pushed them off it).
 func (m Model) questionLineEditing() (plain, styled string) {
 	hint := m.say("  enter done  esc cancel", "  enter 完成  esc 取消")
 	label := m.say("  note: ", "  备注：")
-	return label + m.noteInput.Value() + hint, m.p.st.Prompt.Render(label) + m.noteInput.View() + m.p.st.Dim.Render(hint)
+	plain = label + m.noteInput.Value() + " " + hint
+	in := m.noteInput
+	if room := max(m.width-m.p.w.Of(label+" "+hint), 8); m.p.w.Of(" "+m.q.text+plain) <= m.width {
+		in.Width = 0 // as typed, not padded
+	} else if in.Width > room {
+		in.Width = room
+		in.SetCursor(in.Position()) // its end in view again
+	}
+	return plain, m.p.st.Prompt.Render(label) + in.View() + m.p.st.Dim.Render(hint)
 }
 
 // briefID is an incident id as a question names it: HJ-…-0038.

@@ -368,10 +368,12 @@ func (q *queuePane) follow(keep uint64, had bool) {
 // year, the tier's long names, the node, then the id's date; severity, id,
 // tier, status, SLA and title always stay. A column of numbers alone
 // shows as much more of the id's tail as tells the rows apart (ids:
-// idDays.form).
+// idDays.form); in a room of several towns' ids, a column short of the
+// whole id keeps the town's prefix (town: idTowns.extra, its width).
 type queueCols struct {
 	sev, id, tier, status, sla, node, title int
 	idForm                                  idForm
+	idTown                                  bool // the id's town prefix before its short form (idText)
 	shortTier                               bool // the tier's short names (Labels.TierShort)
 }
 
@@ -385,8 +387,8 @@ const (
 	idShort                // 0012
 )
 
-func layoutQueueCols(inner int, l Labels, w Width, ids *idDays) queueCols {
-	c := queueCols{sev: 3, id: 16, sla: 9, node: 16}
+func layoutQueueCols(inner int, l Labels, w Width, ids *idDays, town int) queueCols {
+	c := queueCols{sev: 3, id: 16, sla: 9, node: 16, idTown: town > 0}
 	for _, s := range l.Tier {
 		c.tier = max(c.tier, w.Of(s))
 	}
@@ -406,7 +408,7 @@ func layoutQueueCols(inner int, l Labels, w Width, ids *idDays) queueCols {
 		c.node = 12
 	}
 	if rest() < 18 {
-		c.id, c.idForm = 9, idMedium
+		c.id, c.idForm = 9+town, idMedium
 	}
 	if rest() < 16 {
 		c.tier, c.shortTier = 0, true
@@ -418,13 +420,14 @@ func layoutQueueCols(inner int, l Labels, w Width, ids *idDays) queueCols {
 		c.node = 8
 	}
 	if rest() < 12 {
-		c.id, c.idForm = 4, idShort
+		c.id, c.idForm = 4+town, idShort
 	}
 	if rest() < 12 {
 		c.node = 0
 	}
 	if c.idForm == idShort {
 		c.idForm, c.id = ids.form()
+		c.id += town
 	}
 	c.title = max(rest(), 1)
 	return c
@@ -466,7 +469,7 @@ func (f idForm) format(id string) string {
 func (q *queuePane) View() string {
 	p, w, now, focused := &q.c.p, &q.c.w, q.c.now, q.c.focused(paneQueue)
 	inner := q.width - 2
-	c := layoutQueueCols(inner-1, p.lab, p.w, &q.ids) // one column for the cursor mark
+	c := layoutQueueCols(inner-1, p.lab, p.w, &q.ids, w.towns.extra()) // one column for the cursor mark
 	lines := make([]string, 0, q.height+1)
 	head := q.cells(p, c, []string{p.lab.ColSev, p.lab.ColID, p.lab.ColTier, p.lab.ColStatus, p.lab.ColSLA, p.lab.ColNode, p.lab.ColTitle})
 	lines = append(lines, p.st.ColumnHead.Render(" "+head))
@@ -539,7 +542,7 @@ func (q *queuePane) row(p *painter, c queueCols, inc model.Incident, node string
 		left, lamp = q.c.wait(inc.Remaining(now)), p.g.Light+" "
 	}
 	isNew := fresh(inc, now)
-	id := c.idForm.format(inc.ID) // its form follows the rows too (idDays)
+	id := idText(c.idForm, c.idTown, inc.ID) // its form follows the rows too (idDays)
 	key := fmt.Sprintf("%d|%s|%s|%s|%d|%s|%t|%t|%t|%t|%s", inc.Seq, id, inc.Tier, inc.Status, light, left, selected, cursor, inc.Supervised, isNew, inc.Title)
 	if r, ok := q.cache[inc.Seq]; ok && r.key == key {
 		return r.out

@@ -94,3 +94,57 @@ func (d *idDays) form() (f idForm, width int) {
 	}
 	return idShort, 4 // 0017
 }
+
+// idTowns are the prefixes of the incident ids a room has seen (HJ of
+// HJ-20261129-0017): one town's, or several where a room holds more than
+// one town (a county's file numbers each town's under its own prefix).
+// While it has seen more than one, the short forms of an id in the queue
+// and the events keep the prefix (DC-0002, HJ-0001), as the whole id
+// does: the number alone would not say which town the incident is in.
+// Seen is seen: an incident closed since does not take a prefix away, so
+// the columns do not change width as incidents come and go.
+type idTowns struct {
+	seen  map[string]bool
+	width int // the widest prefix seen
+}
+
+// idPrefix is an incident id's town prefix; "" for an id of another form.
+func idPrefix(id string) string {
+	if _, _, ok := idParts(id); !ok {
+		return ""
+	}
+	pre, _, _ := strings.Cut(id, "-")
+	return pre
+}
+
+// note counts id's prefix in.
+func (t *idTowns) note(id string) {
+	pre := idPrefix(id)
+	if pre == "" || t.seen[pre] {
+		return
+	}
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	t.seen[pre] = true
+	t.width = max(t.width, len(pre))
+}
+
+// extra is what the prefix adds to a short id's width (its letters and a
+// dash), 0 while the room has seen one prefix only.
+func (t *idTowns) extra() int {
+	if len(t.seen) < 2 {
+		return 0
+	}
+	return t.width + 1
+}
+
+// idText is id as a column of form shows it, after its town's prefix
+// where town is set (idTowns.extra) and the form leaves it out.
+func idText(f idForm, town bool, id string) string {
+	s := f.format(id)
+	if pre := idPrefix(id); town && f != idFull && pre != "" {
+		return pre + "-" + s
+	}
+	return s
+}

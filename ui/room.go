@@ -32,6 +32,7 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	if seat.Scope() == m.seat.Scope() {
 		return m, nil
 	}
+	left := m.seat.Town // the town a room turned back leaves
 	m.seat, m.scope = seat, seat.Scope()
 	m.duty, m.dutyLoaded = model.RoomDuty{}, false // the new room's duty is read with its snapshot
 	m.noteFlaggedDuty()
@@ -40,10 +41,17 @@ func (m Model) focusTown(town model.NodeCode) (tea.Model, tea.Cmd) {
 	if m.aboveTowns() && !m.skipped(paneTowns) {
 		m.focus = paneTowns
 	}
-	// The new room's tower opens afresh, its queue unscoped.
+	// The new room's tower opens afresh, its queue unscoped; a room turned
+	// back from a town opens on that town (the tower keeps its cursor on
+	// the node it was on, the town's root), and its queue is scoped to it,
+	// as the tower's cursor scopes the queue wherever it moves (esc clears
+	// it).
 	m.tower.expanded = map[model.NodeCode]bool{}
 	m.tower.cursor, m.tower.offset = 0, 0
-	m.tell(m.queue, scopeMsg{})
+	if town != "" {
+		left = ""
+	}
+	m.tell(m.queue, scopeMsg{left})
 	clear(m.queue.cache) // the rows name nodes as deep as the new scope reads
 	m.overlay = overlayNone
 	m.back = nil // the way back was the other room's

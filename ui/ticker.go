@@ -177,16 +177,17 @@ func (t *tickerPane) View() string {
 	p, evs, focused := &t.c.p, t.c.w.events, t.c.focused(paneEvents)
 	inner := t.width - 2
 	const timeW = 8
-	form, idW := idMedium, 9
+	town := t.c.w.towns.extra() // a room of several towns: DC-0043 (idTowns)
+	form, idW := idMedium, 9+town
 	if inner < 60 {
-		form, idW = idShort, 6 // 0043, or a wartime id: D-0001
+		form, idW = idShort, max(6, 4+town) // 0043, or a wartime id: D-0001
 	}
 	whoW := min(12, max(inner/6, 6))
 	whatW := max(inner-1-timeW-1-idW-1-whoW-1, 4)
 	lines := make([]string, 0, t.height)
 	for i := t.offset; i < len(evs) && len(lines) < t.height; i++ {
 		e := evs[i]
-		id := form.format(e.Incident)
+		id := idText(form, town > 0, e.Incident)
 		if id == "" {
 			id = e.Directive // wartime events carry the activation or directive id
 		}

@@ -172,10 +172,7 @@ func (m Model) onDirectiveIssued(msg directiveIssuedMsg) (tea.Model, tea.Cmd) {
 	}
 	by := m.seat.Person.ID
 	due := model.DueClock(msg.due.In(m.opt.Location), m.now) // with its date when not today's
-	q := m.say(fmt.Sprintf("send \"%s\" to %d micro-grids (%d with nobody on duty), done by %s?",
-		msg.text, len(msg.units), nobody, due),
-		fmt.Sprintf("向 %d 个微网格下达「%s」（%d 个无人在岗），%s 前完成？",
-			len(msg.units), msg.text, nobody, due))
+	q := m.directiveQuestion(msg.text, len(msg.units), nobody, due)
 	return m.askLater(q, true, func(m Model) (Model, tea.Cmd) {
 		return m, issueDirective(m.svc, msg.text, msg.to, msg.due, by, false)
 	})
@@ -202,6 +199,12 @@ func (m Model) onDrafted(msg draftedMsg) (tea.Model, tea.Cmd) {
 		fmt.Sprintf("已征调 %s 补入 %s", name, m.w.names[msg.d.MicroGrid])))
 }
 
+// noWartime reports whether the seat starts and ends no wartime: a
+// wartime covers a town or villages, and a seat below the village (a
+// grid's, a micro-grid's) holds none (model.MayCommand), so W is refused
+// there before its form, and not offered (seatKeys).
+func (m Model) noWartime() bool { return m.seat.Acts() && m.seat.Level() > model.LevelVillage }
+
 // onWartimeKey: W opens the activation form in peacetime, and asks to end
 // wartime while it is active; in the town room, or a room above the towns
 // over one town, while the wartime covers part of the town, it offers to
@@ -217,9 +220,7 @@ func (m Model) onWartimeKey() (tea.Model, tea.Cmd) {
 	} else if m.wt.active() {
 		return m.askEndTowns([]model.Activation{m.wt.status.Active})
 	}
-	if m.seat.Acts() && m.seat.Level() > model.LevelVillage {
-		// A wartime covers a town or villages: a grid's seat holds none
-		// (model.MayCommand), so it is refused before the form, not after.
+	if m.noWartime() {
 		return m.flashErr(refusal(model.EFORBIDDEN,
 			fmt.Sprintf("%s's seat does not start wartime: it covers a town or villages; the village room or the town room starts it", m.w.nameOf(m.seat.Node)),
 			fmt.Sprintf("%s 的席位不能启动战时：战时范围为全镇或村社，由村指挥室或镇指挥室启动", m.w.nameOf(m.seat.Node))))

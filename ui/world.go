@@ -18,6 +18,7 @@ type world struct {
 	pos    map[uint64]int   // seq -> index in incs
 	byRef  map[string]uint64
 	events []model.Event // newest first
+	towns  idTowns       // the incident ids' prefixes seen, in incidents and events
 	tower  model.Tower
 	root   string     // the root's name on one line: "渎溪村 02网格" for a grid's seat
 	town   model.Node // the town above a seat below it, for its name (placeName)
@@ -68,6 +69,9 @@ func newWorld(s snapshot) world {
 	}
 	for _, p := range s.people {
 		w.byID[p.ID] = p
+	}
+	for _, e := range w.events {
+		w.towns.note(e.Incident)
 	}
 	for _, inc := range s.incidents {
 		w.put(inc)
@@ -187,6 +191,7 @@ func (w *world) setClosed(incs []model.Incident) {
 	w.closed = make(map[uint64]model.Incident, len(incs))
 	for _, inc := range incs {
 		w.closed[inc.Seq] = inc
+		w.towns.note(inc.ID)
 	}
 	w.closedLoaded = true
 }
@@ -194,6 +199,7 @@ func (w *world) setClosed(incs []model.Incident) {
 // put stores a new version of an incident; a closed one leaves the console
 // (for the closed ones, if they are loaded).
 func (w *world) put(inc model.Incident) {
+	w.towns.note(inc.ID)
 	i, ok := w.pos[inc.Seq]
 	if w.closedLoaded && inc.Status == model.StatusClosed {
 		w.closed[inc.Seq] = inc
@@ -235,6 +241,9 @@ func (w *world) apply(evs []model.Event, changed []model.Incident, now time.Time
 		evs = fresh
 	}
 	evs = tickerEvents(evs)
+	for _, e := range evs {
+		w.towns.note(e.Incident)
+	}
 	w.events = append(evs, w.events...)
 	if len(w.events) > eventsKept {
 		w.events = w.events[:eventsKept]

@@ -257,20 +257,32 @@ func (q *queuePane) rebuild(w *world) {
 // (below): once the rows change rather than on every frame, as a county's
 // file holds many.
 func (q *queuePane) countRows(w *world) {
+	q.n = [3]int{}
+	for _, k := range q.rows {
+		q.tally(k, 1)
+	}
+	q.countBelow(w)
+}
+
+// tally adds d to the count of k's status (countRows): update keeps the
+// counts as it moves rows, not by counting them all again each event.
+func (q *queuePane) tally(k qkey, d int) {
+	switch {
+	case k.closed:
+		q.n[2] += d
+	case k.done:
+		q.n[1] += d
+	default:
+		q.n[0] += d
+	}
+}
+
+// countBelow is, when the queue has no rows, the open incidents of a room
+// above the towns that it does not queue (below).
+func (q *queuePane) countBelow(w *world) {
 	q.belowN = 0
 	if len(q.rows) == 0 {
 		q.belowN = q.below(w)
-	}
-	q.n = [3]int{}
-	for _, k := range q.rows {
-		switch {
-		case k.closed:
-			q.n[2]++
-		case k.done:
-			q.n[1]++
-		default:
-			q.n[0]++
-		}
 	}
 }
 
@@ -326,6 +338,7 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 			i := q.find(old)
 			if i < len(q.rows) && q.rows[i] == old {
 				q.rows = append(q.rows[:i], q.rows[i+1:]...)
+				q.tally(old, -1)
 			}
 			delete(q.index, c.Seq)
 			q.ids.add(c.ID, -1) // an incident's id never changes
@@ -340,11 +353,12 @@ func (q *queuePane) update(w *world, changed []model.Incident) {
 		q.rows = append(q.rows, qkey{})
 		copy(q.rows[i+1:], q.rows[i:])
 		q.rows[i] = k
+		q.tally(k, 1)
 		q.index[c.Seq] = k
 		q.ids.add(inc.ID, 1)
 	}
 	q.follow(keep, had)
-	q.countRows(w)
+	q.countBelow(w)
 }
 
 // find is the position of k, or where it would go.

@@ -61,10 +61,7 @@ func (s *DB) abovePrefix(tx *bolt.Tx, node model.NodeCode) (string, error) {
 	base := derivedPrefix(node, aboveName(name))
 	p, ok := freePrefix(base, taken)
 	if !ok {
-		stem := base[:min(7, len(base))]
-		return "", model.Errorf(model.ECONFLICT, "incident id: %s (%s) has no free prefix: %s and %sB to %sZ are all held by towns; nothing was filed: set town_prefix for the reports above the towns",
-			name, node, base, stem, stem).
-			Zh("事件编号：%s（%s）没有可用的编号前缀（%s 及 %sB 至 %sZ 均已被镇街占用）；本次未受理：请为镇街以上的上报设置 town_prefix", name, node, base, stem, stem)
+		return "", noFreePrefix(name, node, base, "towns", "镇街", ": set town_prefix for the reports above the towns", "：请为镇街以上的上报设置 town_prefix")
 	}
 	return p, meta.Put(townPrefixKey(node), []byte(p))
 }

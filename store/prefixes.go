@@ -72,10 +72,7 @@ func townPrefix(tx *bolt.Tx, town model.NodeCode, own string) (string, error) {
 	base := derivedPrefix(town, name)
 	p, ok := freePrefix(base, taken)
 	if !ok {
-		stem := base[:min(7, len(base))]
-		return "", model.Errorf(model.ECONFLICT, "incident id: %s (%s) has no free prefix: %s and %sB to %sZ are all held by other towns; nothing was filed, ask the county's administrator",
-			name, town, base, stem, stem).
-			Zh("事件编号：%s（%s）没有可用的编号前缀（%s 及 %sB 至 %sZ 均已被其他镇街占用）；本次未受理，请联系县级管理员", name, town, base, stem, stem)
+		return "", noFreePrefix(name, town, base, "other towns", "其他镇街", ", ask the county's administrator", "，请联系县级管理员")
 	}
 	return p, meta.Put(townPrefixKey(town), []byte(p))
 }
@@ -161,4 +158,14 @@ func freePrefix(want string, taken map[string]bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// noFreePrefix is the refusal of a report whose node (a town, or a
+// division above the towns) has no free prefix: base and base's stem
+// with B to Z all held by holders; nothing filed, and what to do (then).
+func noFreePrefix(name string, node model.NodeCode, base, holders, holdersZh, then, thenZh string) error {
+	stem := base[:min(7, len(base))]
+	return model.Errorf(model.ECONFLICT, "incident id: %s (%s) has no free prefix: %s and %sB to %sZ are all held by %s; nothing was filed%s",
+		name, node, base, stem, stem, holders, then).
+		Zh("事件编号：%s（%s）没有可用的编号前缀（%s 及 %sB 至 %sZ 均已被%s占用）；本次未受理%s", name, node, base, stem, stem, holdersZh, thenZh)
 }
